@@ -1,0 +1,156 @@
+// The desired-state model: what the YAML files say, in one canonical form.
+// Produced by src/config (loading) and consumed by rules, tokens and plan.
+// Plain data only; no I/O and no behaviour here.
+
+export const API_VERSION = 'promptctl/v1';
+export const RESOURCE_KINDS = ['PromptTemplate', 'PromptVersion', 'TrafficSplit', 'SafetyFilter'] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+export type DocumentKind = ResourceKind | 'Config';
+
+/** Where a document (or a node inside it) sits in the source tree. Paths are relative to cwd. */
+export interface SourceLocation {
+  file: string;
+  line: number; // 1-based
+  column: number; // 1-based
+}
+
+export type Labels = Record<string, string>;
+
+export interface PromptTemplate {
+  kind: 'PromptTemplate';
+  name: string;
+  labels: Labels;
+  description?: string;
+  model: string;
+  budget?: { maxPromptTokens?: number; warnAt: number };
+  source: SourceLocation;
+}
+
+export type VariableType = 'string' | 'number' | 'boolean' | 'enum';
+
+export interface Variable {
+  name: string;
+  type: VariableType;
+  required: boolean; // default true
+  default?: string | number | boolean;
+  maxLength?: number;
+  maxTokens?: number; // token bound on the value, preferred by the worst-case count
+  values?: string[];
+  description?: string;
+}
+
+export interface FewShotExample {
+  input: string;
+  output: string;
+}
+
+export interface SafetyGuardrails {
+  piiFilter: boolean; // default true
+  jailbreakDetection: boolean; // default true
+  outputModeration: boolean; // default true
+}
+
+export interface PromptVersion {
+  kind: 'PromptVersion';
+  template: string;
+  version: string; // semver label, e.g. "1.2.0"
+  /** Resolved text: an inline string, or the contents of `{file: ...}`. */
+  systemInstruction: string;
+  userTemplate: string;
+  variables: Variable[];
+  fewShotExamples: FewShotExample[];
+  model?: string; // overrides the template's
+  temperature?: number;
+  maxTokens?: number;
+  safetyGuardrails: SafetyGuardrails;
+  labels: Labels;
+  source: SourceLocation;
+}
+
+export interface TrafficRoute {
+  version: string;
+  weight: number;
+}
+
+export interface TrafficSplit {
+  kind: 'TrafficSplit';
+  template: string;
+  strategy: 'random' | 'sticky';
+  stickyKey?: string;
+  routes: TrafficRoute[];
+  source: SourceLocation;
+}
+
+export const FILTER_CATEGORIES = ['hate_speech', 'violence', 'self_harm', 'sexual', 'political', 'pii', 'phishing'] as const;
+export type FilterCategory = (typeof FILTER_CATEGORIES)[number];
+export const FILTER_ACTIONS = ['block_and_log', 'redact_and_log', 'flag_and_pass'] as const;
+export type FilterAction = (typeof FILTER_ACTIONS)[number];
+export const MAX_ENABLED_FILTERS = 50;
+
+export interface SafetyFilter {
+  kind: 'SafetyFilter';
+  name: string;
+  labels: Labels;
+  description?: string;
+  enabled: boolean; // default true
+  priority: number;
+  categories: FilterCategory[];
+  action: FilterAction;
+  thresholds: Partial<Record<FilterCategory, number>>;
+  falsePositiveTolerance: number;
+  appliesTo?: { templates?: string[]; labels?: Labels };
+  source: SourceLocation;
+}
+
+export interface ModelOverride {
+  encoding: 'o200k_base' | 'cl100k_base';
+  contextWindow: number;
+  maxOutputTokens?: number;
+  inputCostPer1M?: number;
+  outputCostPer1M?: number;
+}
+
+export interface HttpAuditSink {
+  url: string;
+  /** Name of the environment variable holding the HMAC key (never the key itself). */
+  secretEnv?: string;
+}
+
+export interface Config {
+  defaultVariableTokens: number; // default 1000
+  models: Record<string, ModelOverride>;
+  prune: boolean; // default false
+  audit: { file?: string; http: HttpAuditSink[] };
+  environments: Record<string, unknown>;
+  source?: SourceLocation;
+}
+
+export type Resource = PromptTemplate | PromptVersion | TrafficSplit | SafetyFilter;
+
+export interface DesiredState {
+  templates: PromptTemplate[];
+  versions: PromptVersion[];
+  splits: TrafficSplit[];
+  filters: SafetyFilter[];
+  config: Config;
+  /** Every file that was read, relative to cwd, sorted. */
+  files: string[];
+}
+
+export const MANAGED_BY_LABEL = 'managed-by';
+export const MANAGED_BY_VALUE = 'promptctl';
+/** Labels promptctl owns on live objects; never diffed against the YAML. */
+export const PROMPTCTL_LABEL_PREFIX = 'promptctl.dev/';
+
+export function addressOf(r: Resource): string {
+  switch (r.kind) {
+    case 'PromptTemplate':
+      return `PromptTemplate/${r.name}`;
+    case 'PromptVersion':
+      return `PromptVersion/${r.template}@${r.version}`;
+    case 'TrafficSplit':
+      return `TrafficSplit/${r.template}`;
+    case 'SafetyFilter':
+      return `SafetyFilter/${r.name}`;
+  }
+}
