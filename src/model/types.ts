@@ -14,6 +14,13 @@ export interface SourceLocation {
   column: number; // 1-based
 }
 
+/**
+ * Locations of the fields inside one document, keyed by dotted path from the document root,
+ * e.g. "spec.maxTokens", "spec.variables.0.name", "spec.userTemplate". Filled by the loader so
+ * that rules and budgets can point at the exact node without any I/O.
+ */
+export type FieldLocations = Record<string, SourceLocation>;
+
 export type Labels = Record<string, string>;
 
 export interface PromptTemplate {
@@ -24,6 +31,7 @@ export interface PromptTemplate {
   model: string;
   budget?: { maxPromptTokens?: number; warnAt: number };
   source: SourceLocation;
+  locations: FieldLocations;
 }
 
 export type VariableType = 'string' | 'number' | 'boolean' | 'enum';
@@ -65,6 +73,7 @@ export interface PromptVersion {
   safetyGuardrails: SafetyGuardrails;
   labels: Labels;
   source: SourceLocation;
+  locations: FieldLocations;
 }
 
 export interface TrafficRoute {
@@ -79,6 +88,7 @@ export interface TrafficSplit {
   stickyKey?: string;
   routes: TrafficRoute[];
   source: SourceLocation;
+  locations: FieldLocations;
 }
 
 export const FILTER_CATEGORIES = ['hate_speech', 'violence', 'self_harm', 'sexual', 'political', 'pii', 'phishing'] as const;
@@ -100,6 +110,7 @@ export interface SafetyFilter {
   falsePositiveTolerance: number;
   appliesTo?: { templates?: string[]; labels?: Labels };
   source: SourceLocation;
+  locations: FieldLocations;
 }
 
 export interface ModelOverride {
