@@ -64,3 +64,10 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/** Everything plan needs from the live org, read in a handful of calls. */
+export interface LiveState {
+  /** Every template, with `versions` and `traffic` expanded. */
+  templates: WireTemplate[];
+  filters: WireFilter[];
+}
