@@ -1,13 +1,41 @@
-// Placeholder registration; replaced by the real command.
+// `promptctl audit verify [FILE]`: checks the hash chain and names the first broken line.
 import type { Command } from 'commander';
-import { UserError } from '../util/errors.js';
+import { stat } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { verifyAuditFile } from '../audit/verify.js';
+import { UserError, EXIT } from '../util/errors.js';
+import { info, out, paint } from './output.js';
+
+export const DEFAULT_AUDIT_FILE = '.promptctl/audit.jsonl';
 
 export function registerAudit(program: Command): void {
-  program
-    .command('audit')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError('audit is not built yet');
+  const audit = program.command('audit').description('inspect the audit trail');
+  audit
+    .command('verify')
+    .description(`check the hash chain of the audit log (default ${DEFAULT_AUDIT_FILE})`)
+    .argument('[file]', 'audit log (JSON lines)', DEFAULT_AUDIT_FILE)
+    .action(async (file: string) => {
+      process.exitCode = await verifyCommand(file);
     });
+}
+
+async function verifyCommand(file: string): Promise<number> {
+  const path = resolve(file);
+  const shown = displayPath(path);
+  const st = await stat(path).catch(() => null);
+  if (!st) throw new UserError(`${shown}: no audit log here (it is written by promptctl apply)`);
+  if (!st.isFile()) throw new UserError(`${shown}: not a file`);
+  const res = await verifyAuditFile(path);
+  if (res.ok) {
+    out(`${paint('green', 'ok')}: ${res.records} record${res.records === 1 ? '' : 's'}, chain intact`);
+    return EXIT.ok;
+  }
+  info(`${shown}:${res.line}: ${paint('red', 'broken audit chain')}: ${res.reason}`);
+  return EXIT.error;
+}
+
+/** Relative to the working directory when inside it, as the user most likely typed it. */
+function displayPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') ? rel : abs;
 }

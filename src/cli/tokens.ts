@@ -1,13 +1,125 @@
-// Placeholder registration; replaced by the real command.
-import type { Command } from 'commander';
-import { UserError } from '../util/errors.js';
+// `promptctl tokens`: per-version token counts, worst case, context use and cost (DESIGN §4).
+import { Option, type Command } from 'commander';
+import { join } from 'node:path';
+import { loadProject } from '../config/project.js';
+import { compareDiagnostics, type Diagnostic } from '../model/diagnostic.js';
+import { loadTokenCache, saveTokenCache } from '../tokens/cache-file.js';
+import { budgetDiagnostics, tokenReport, type VersionTokenReport } from '../tokens/index.js';
+import { out, paint } from './output.js';
+
+interface TokensOptions {
+  dir: string;
+  format: 'text' | 'json';
+}
+
+/** Where counts persist between runs, under the working directory. */
+export const TOKEN_CACHE_DIR = join('.promptctl', 'cache');
 
 export function registerTokens(program: Command): void {
   program
     .command('tokens')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError('tokens is not built yet');
+    .description('Count tokens per prompt version: texts, worst case with every variable at its bound, context use, cost per 1,000 calls')
+    .option('--dir <dir>', 'prompts directory', 'prompts')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts: TokensOptions) => {
+      process.exitCode = await runTokens(opts);
     });
+}
+
+async function runTokens(opts: TokensOptions): Promise<number> {
+  const cacheDir = join(process.cwd(), TOKEN_CACHE_DIR);
+  await loadTokenCache(cacheDir);
+  try {
+    const loaded = await loadProject({ dir: opts.dir });
+    const loadErrors = loaded.diagnostics.filter((d) => d.severity === 'error' && !d.rule.startsWith('tokens/'));
+    if (!loaded.state || loadErrors.length > 0) {
+      // Counts of an invalid project would mislead: report why it is invalid instead.
+      printDiagnostics(loaded.diagnostics);
+      return 1;
+    }
+    const reports = tokenReport(loaded.state);
+    // The loader may already include the budget diagnostics; show each once.
+    const tokenDiagnostics = dedupe([
+      ...loaded.diagnostics.filter((d) => d.rule.startsWith('tokens/')),
+      ...budgetDiagnostics(loaded.state),
+    ]);
+    out(opts.format === 'json' ? JSON.stringify({ versions: reports }, null, 2) : renderTable(reports, opts.dir));
+    printDiagnostics(tokenDiagnostics);
+    return tokenDiagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  } finally {
+    await saveTokenCache(cacheDir); // best effort: an unwritable cache only costs speed
+  }
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.file}\0${d.line}\0${d.column}\0${d.rule}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function printDiagnostics(ds: Diagnostic[]): void {
+  for (const d of [...ds].sort(compareDiagnostics)) {
+    const severity = d.severity === 'error' ? paint('red', 'error') : paint('yellow', 'warning');
+    process.stderr.write(`${d.file}:${d.line}:${d.column}: ${severity}: ${d.message} [${d.rule}]\n`);
+  }
+}
+
+const num = (n: number): string => n.toLocaleString('en-US');
+
+/** The aligned table: one row per version, then totals. "≈" marks approximate counts. */
+export function renderTable(reports: VersionTokenReport[], dir: string): string {
+  if (reports.length === 0) return `no prompt versions under ${dir}`;
+  const header = ['VERSION', 'MODEL', 'SYSTEM', 'USER', 'FEW-SHOT', 'WORST CASE', 'MAX OUT', 'CONTEXT', 'USE', '$/1K CALLS'];
+  const rows = reports.map((r) => {
+    const a = r.approximate ? '≈' : '';
+    const needed = r.worstCasePromptTokens + (r.maxTokens ?? 0);
+    return [
+      r.address.replace(/^PromptVersion\//, ''),
+      r.model,
+      a + num(r.systemTokens),
+      a + num(r.userTemplateTokens),
+      a + num(r.fewShotTokens),
+      a + num(r.worstCasePromptTokens),
+      r.maxTokens === null ? '-' : num(r.maxTokens),
+      num(r.contextWindow),
+      `${((needed / r.contextWindow) * 100).toFixed(1)}%`,
+      r.costPer1kCalls === undefined ? '-' : `${a}${r.costPer1kCalls.toFixed(4)}`,
+    ];
+  });
+  const t = reports.some((r) => r.approximate) ? '≈' : '';
+  const sum = (f: (r: VersionTokenReport) => number): number => reports.reduce((s, r) => s + f(r), 0);
+  const priced = reports.filter((r) => r.costPer1kCalls !== undefined);
+  const totals = [
+    `TOTAL (${reports.length} version${reports.length === 1 ? '' : 's'})`,
+    '',
+    t + num(sum((r) => r.systemTokens)),
+    t + num(sum((r) => r.userTemplateTokens)),
+    t + num(sum((r) => r.fewShotTokens)),
+    t + num(sum((r) => r.worstCasePromptTokens)),
+    '',
+    '',
+    '',
+    priced.length === 0 ? '-' : t + sum((r) => r.costPer1kCalls ?? 0).toFixed(4),
+  ];
+  const all = [header, ...rows, totals];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => [...(row[i] ?? '')].length)));
+  const leftAligned = 2; // VERSION and MODEL; numbers align right
+  const line = (row: string[]): string =>
+    row
+      .map((cell, i) => {
+        const pad = ' '.repeat(widths[i]! - [...cell].length);
+        return i < leftAligned ? cell + pad : pad + cell;
+      })
+      .join('  ')
+      .trimEnd();
+  const lines = [paint('bold', line(header)), ...rows.map(line), line(totals)];
+  const standIns = [...new Set(reports.filter((r) => r.approximate).map((r) => `${r.model} with ${r.encoding}`))];
+  if (standIns.length > 0) {
+    lines.push(`≈ approximate: these models' tokenizers are not public; counted ${standIns.join(', ')}`);
+  }
+  return lines.join('\n');
 }

@@ -23,6 +23,24 @@ export type FieldLocations = Record<string, SourceLocation>;
 
 export type Labels = Record<string, string>;
 
+/**
+ * Where a piece of prompt text starts in its source (a YAML scalar or a `{file: ...}` file), so
+ * that a finding at an offset inside the text can point at its exact line. Use
+ * `locateInText`/`textLocator` in src/model/text-origin.ts rather than reading this by hand.
+ */
+export interface TextOrigin {
+  file: string; // relative to cwd: the YAML file, or the referenced file for `{file: ...}`
+  line: number; // 1-based line of the text's first character
+  column: number; // 1-based column of the text's first character
+  /**
+   * True when text line k (0-based) sits on source line `line + k`, character c of it at column
+   * `column + c` on the first line and `indentColumn + c` after (literal block scalars, files,
+   * single-line scalars without escapes). False for folded or escaped text: only the start is known.
+   */
+  exact: boolean;
+  indentColumn: number;
+}
+
 export interface PromptTemplate {
   kind: 'PromptTemplate';
   name: string;
@@ -74,6 +92,13 @@ export interface PromptVersion {
   labels: Labels;
   source: SourceLocation;
   locations: FieldLocations;
+  /**
+   * Where each text field starts, keyed like `locations` ("spec.systemInstruction",
+   * "spec.userTemplate", "spec.fewShotExamples.0.input", …). Filled by the loader.
+   */
+  textOrigins?: Record<string, TextOrigin>;
+  /** The `{file: ...}` path (relative to cwd) a text field was read from, keyed like `locations`. */
+  textFiles?: Record<string, string>;
 }
 
 export interface TrafficRoute {

@@ -62,12 +62,30 @@ export interface PlanAction {
   destructive?: boolean;
   /** The prompt text before and after, for the diff renderers (updates and creates). */
   text?: { field: 'systemInstruction' | 'userTemplate'; before: string; after: string }[];
+  /**
+   * SafetyFilter only: a free priority this filter holds while a priority swap/chain settles, because
+   * the server refuses (409 priority.conflict) a priority held by another ENABLED filter.
+   * What the executor must do:
+   *  1. Staging pass — before executing ANY action of the plan, for every action carrying
+   *     stagePriority, in plan order: send its `desired.body` with `priority` replaced by
+   *     stagePriority — PUT /safetyfilters/{liveId} with `version: guard.version` when the filter
+   *     exists (update), POST /safetyfilters when it does not (create). Stage priorities are free
+   *     of every live enabled filter and every desired enabled priority, and distinct, so these
+   *     calls cannot conflict. After this pass the filter already carries its desired content.
+   *  2. At the action's own place in `actions`: PUT `desired.body` (its final priority) to the same
+   *     filter, with the id and `version` returned by the staging call (not guard.version).
+   * `dependsOn` already encodes that its final priority is free by then. Actions that depend on a
+   * staged filter's protection do not wait for step 2: step 1 provided it.
+   */
+  stagePriority?: number;
+  /** Who last changed the live object and when (for drift reports), when the server says. */
+  liveModified?: { by?: string; at?: string };
 }
 
 /** A problem that makes the plan unappliable (e.g. a published version edited in git). */
 export interface PlanProblem {
   address: string;
-  rule: string; // "immutable-version"
+  rule: string; // "immutable-version" | "priority-conflict" | "unknown-template" | "no-free-priority"
   message: string;
   /** Unified diff of the offending text, when there is one. */
   diff?: string;

@@ -1,0 +1,95 @@
+// HTTP audit sinks: POST each record, signed with HMAC-SHA256 so the receiver can trust it.
+// A sink failure is a warning: the local record is already on disk.
+import { createHmac } from 'node:crypto';
+import { got, HTTPError, RequestError } from 'got';
+import type { HttpAuditSink } from '../model/types.js';
+
+export const SIGNATURE_HEADER = 'X-Promptctl-Signature';
+export const TIMESTAMP_HEADER = 'X-Promptctl-Timestamp';
+
+export interface SinkOptions {
+  /** Per attempt; default 5000 ms. */
+  timeoutMs?: number;
+  /** Retries after the first attempt; default 2. */
+  retries?: number;
+  /** Upper bound of one back-off pause; default 1000 ms. */
+  backoffLimitMs?: number;
+}
+
+/** `sha256=<hex>`: HMAC-SHA256 of the exact body bytes. */
+export function signBody(body: string, key: string): string {
+  return 'sha256=' + createHmac('sha256', key).update(body, 'utf8').digest('hex');
+}
+
+/** The sink URL without credentials or query, safe to print. */
+export function describeSinkUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** A reason the sink cannot be used at all (checked once, when the log opens), or null. */
+export function sinkProblem(sink: HttpAuditSink, env: NodeJS.ProcessEnv): string | null {
+  let u: URL;
+  try {
+    u = new URL(sink.url);
+  } catch {
+    return 'not a valid URL';
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return `unsupported protocol ${u.protocol}`;
+  if (u.protocol === 'http:' && !isLoopback(u.hostname)) return 'plain http is only allowed for loopback hosts; use https';
+  if (sink.secretEnv && !env[sink.secretEnv]) return `environment variable ${sink.secretEnv} (its signing key) is not set`;
+  return null;
+}
+
+function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** Sends BODY once (with retries); resolves to a warning message on failure, null on success. */
+export async function postToSink(
+  sink: HttpAuditSink,
+  body: string,
+  idempotencyKey: string,
+  env: NodeJS.ProcessEnv,
+  opts: SinkOptions = {},
+): Promise<string | null> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    [TIMESTAMP_HEADER]: String(Math.floor(Date.now() / 1000)),
+    // Retried POSTs may arrive twice; the record hash lets the receiver drop duplicates.
+    'idempotency-key': idempotencyKey,
+  };
+  const key = sink.secretEnv ? env[sink.secretEnv] : undefined;
+  if (key) headers[SIGNATURE_HEADER] = signBody(body, key);
+  const retries = opts.retries ?? 2;
+  try {
+    const res = await got.post(sink.url, {
+      body,
+      headers,
+      timeout: { request: opts.timeoutMs ?? 5000 },
+      retry: {
+        limit: retries,
+        methods: ['POST'],
+        statusCodes: [408, 429, 500, 502, 503, 504],
+        backoffLimit: opts.backoffLimitMs ?? 1000,
+        maxRetryAfter: 5000,
+      },
+      followRedirect: false,
+    });
+    // A redirect is not a delivery (the body would not be re-posted with its signature).
+    if (res.statusCode >= 300) return `audit sink ${describeSinkUrl(sink.url)}: HTTP ${res.statusCode} (redirects are not followed)`;
+    return null;
+  } catch (err) {
+    const where = describeSinkUrl(sink.url);
+    const attempts = `after ${retries + 1} attempt${retries === 0 ? '' : 's'}`;
+    if (err instanceof HTTPError) return `audit sink ${where}: HTTP ${err.response.statusCode} ${attempts}`;
+    // got's message and options can carry headers (the signature); print only the code.
+    if (err instanceof RequestError) return `audit sink ${where}: ${err.code || 'request failed'} ${attempts}`;
+    return `audit sink ${where}: request failed`;
+  }
+}

@@ -1,0 +1,27 @@
+// The three plan formats of DESIGN §4, behind one switch, for plan, apply and drift.
+import { UserError } from '../util/errors.js';
+import type { Plan } from '../plan/types.js';
+import { renderJson } from '../plan/render-json.js';
+import { renderMarkdown } from '../plan/render-markdown.js';
+import { renderText } from '../plan/render-text.js';
+import { style } from './common.js';
+
+export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;
+export type PlanFormat = (typeof PLAN_FORMATS)[number];
+
+export function parseFormat(value: string): PlanFormat {
+  if ((PLAN_FORMATS as readonly string[]).includes(value)) return value as PlanFormat;
+  throw new UserError(`--format must be one of ${PLAN_FORMATS.join(', ')}, not "${value}"`);
+}
+
+/** `dir` is the prompts directory, named in the "no changes" line. */
+export function renderPlan(plan: Plan, format: PlanFormat, dir?: string): string {
+  switch (format) {
+    case 'text':
+      return renderText(plan, { style, ...(dir ? { dir } : {}) });
+    case 'markdown':
+      return renderMarkdown(plan, dir ? { dir } : {});
+    case 'json':
+      return renderJson(plan);
+  }
+}

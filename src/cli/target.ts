@@ -1,0 +1,91 @@
+// Opens the gateway a command works on: a Genesys Cloud org (or any base URL) from the
+// environment, or the embedded emulator on a loopback port. Both go through the same HTTP client.
+import { join } from 'node:path';
+import type { GatewayApi } from '../genesys/api.js';
+import { noteCorrelation } from '../apply/correlation.js';
+import { createGatewayClient, type RetryInfo } from '../genesys/client.js';
+import { resolveTarget, type Target } from '../genesys/target.js';
+import { startEmulator } from '../emulator/server.js';
+
+/** Where the embedded emulator keeps its state, relative to the working directory. */
+export const EMBEDDED_STATE_FILE = '.promptctl/local-state.json';
+const EMBEDDED_CLIENT_ID = 'local-client';
+const EMBEDDED_CLIENT_SECRET = 'local-secret';
+
+export interface OpenTarget {
+  api: GatewayApi;
+  /** Safe to print (never a secret). */
+  label: string;
+  close(): Promise<void>;
+}
+
+/** The target the environment names and its printable label, without connecting to anything. */
+export function describeTarget(env: NodeJS.ProcessEnv): { target: Target; label: string } {
+  const target = resolveTarget(env);
+  return { target, label: target.kind === 'embedded' ? `embedded emulator (state ${EMBEDDED_STATE_FILE})` : target.label };
+}
+
+/** The line every command prints first on stderr. */
+export function targetLine(label: string): string {
+  return `target: ${label}`;
+}
+
+export interface OpenOptions {
+  concurrency?: number;
+  onRetry?: (info: RetryInfo) => void;
+}
+
+/**
+ * Client hooks: retries go to the caller, and every call's correlation id to the apply
+ * executor's per-action bookkeeping (audit records carry it). `onResponse` is used by clients
+ * that report successful calls too.
+ */
+function clientHooks(opts: OpenOptions) {
+  return {
+    onRetry: (info: RetryInfo) => {
+      noteCorrelation(info);
+      opts.onRetry?.(info);
+    },
+    onResponse: (info: { correlationId?: string; method?: string }) => noteCorrelation(info),
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+  };
+}
+
+export async function openTarget(cwd: string, env: NodeJS.ProcessEnv, opts: OpenOptions = {}): Promise<OpenTarget> {
+  const { target, label } = describeTarget(env);
+  if (target.kind === 'remote') {
+    const api = createGatewayClient({
+      apiUrl: target.apiUrl,
+      loginUrl: target.loginUrl,
+      clientId: target.clientId,
+      clientSecret: target.clientSecret,
+      targetLabel: label,
+      ...clientHooks(opts),
+    });
+    return { api, label, close: () => api.close() };
+  }
+  // The embedded default: a real server on 127.0.0.1 and the production client over HTTP.
+  const emulator = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    stateFile: join(cwd, EMBEDDED_STATE_FILE),
+    clientId: EMBEDDED_CLIENT_ID,
+    clientSecret: EMBEDDED_CLIENT_SECRET,
+  });
+  const api = createGatewayClient({
+    apiUrl: emulator.url,
+    loginUrl: emulator.url,
+    clientId: EMBEDDED_CLIENT_ID,
+    clientSecret: EMBEDDED_CLIENT_SECRET,
+    targetLabel: label,
+    ...clientHooks(opts),
+  });
+  return {
+    api,
+    label,
+    async close() {
+      await api.close();
+      await emulator.close();
+    },
+  };
+}

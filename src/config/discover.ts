@@ -1,0 +1,22 @@
+// Discovery: the YAML files of a prompts directory, in a deterministic order.
+import fg from 'fast-glob';
+
+export const CONFIG_FILE = 'promptctl.yaml';
+
+/**
+ * Paths (relative to `dir`, with forward slashes, sorted by code unit) of every `*.yaml`/`*.yml`
+ * file under `dir`, skipping node_modules and dot-directories. Symbolic links to directories are
+ * not followed (no loops, no escaping through a linked directory).
+ */
+export async function discoverYamlFiles(dir: string): Promise<string[]> {
+  const found = await fg(['**/*.yaml', '**/*.yml'], {
+    cwd: dir,
+    dot: false,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    ignore: ['**/node_modules/**'],
+    unique: true,
+    suppressErrors: true,
+  });
+  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}

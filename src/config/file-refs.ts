@@ -1,0 +1,81 @@
+// `{file: path}` text references: resolved inside the prompts directory only, read verbatim.
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { readTextFile } from './read.js';
+
+export type FileRefResult =
+  | { ok: true; text: string; absPath: string }
+  | { ok: false; rule: string; message: string };
+
+/** Whether `child` is `root` itself or lies under it (both absolute, normalised). */
+export function isInside(root: string, child: string): boolean {
+  const rel = path.relative(root, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Resolves and reads one reference. `rootReal` is the realpath of the prompts directory.
+ * Reads are memoised by the caller's `cache` (many versions may share one file).
+ */
+export async function resolveFileRef(
+  ref: string,
+  rootReal: string,
+  yamlDirAbs: string,
+  cache: Map<string, Promise<FileRefResult>>,
+): Promise<FileRefResult> {
+  if (ref.includes('\0')) return { ok: false, rule: 'file-ref/invalid', message: 'file path contains a NUL character' };
+  if (path.isAbsolute(ref) || /^[A-Za-z]:[\\/]/.test(ref)) {
+    return {
+      ok: false,
+      rule: 'file-ref/outside-dir',
+      message: `file "${ref}" is an absolute path; use a path relative to the prompts directory`,
+    };
+  }
+  const lexical = path.resolve(rootReal, ref);
+  if (!isInside(rootReal, lexical)) {
+    return { ok: false, rule: 'file-ref/outside-dir', message: `file "${ref}" is outside the prompts directory` };
+  }
+  let cached = cache.get(lexical);
+  if (!cached) {
+    cached = load(ref, lexical, rootReal, yamlDirAbs);
+    cache.set(lexical, cached);
+  }
+  return cached;
+}
+
+async function load(ref: string, lexical: string, rootReal: string, yamlDirAbs: string): Promise<FileRefResult> {
+  let real: string;
+  try {
+    real = await realpath(lexical);
+  } catch {
+    // Paths are relative to the prompts directory; say so if the author wrote one relative to the YAML file.
+    let hint = '';
+    const besideYaml = path.resolve(yamlDirAbs, ref);
+    if (besideYaml !== lexical && isInside(rootReal, besideYaml)) {
+      try {
+        if ((await stat(besideYaml)).isFile()) {
+          hint = ` (paths are relative to the prompts directory: did you mean "${path.relative(rootReal, besideYaml).split(path.sep).join('/')}"?)`;
+        }
+      } catch {
+        /* no hint */
+      }
+    }
+    return { ok: false, rule: 'file-ref/missing', message: `file "${ref}" not found in the prompts directory${hint}` };
+  }
+  if (!isInside(rootReal, real)) {
+    return {
+      ok: false,
+      rule: 'file-ref/outside-dir',
+      message: `file "${ref}" resolves (through a symbolic link) outside the prompts directory`,
+    };
+  }
+  const read = await readTextFile(real);
+  if (!read.ok) {
+    return {
+      ok: false,
+      rule: read.rule === 'file/unreadable' || read.rule === 'file/too-large' ? read.rule : 'file-ref/not-text',
+      message: `file "${ref}": ${read.message}${read.line > 1 || read.column > 1 ? ` (at ${read.line}:${read.column})` : ''}`,
+    };
+  }
+  return { ok: true, text: read.text, absPath: real };
+}

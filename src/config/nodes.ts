@@ -1,0 +1,168 @@
+// Finding YAML nodes by data path, and their positions: the bridge between plain data (what
+// ajv and the model see) and file:line:column (what users see).
+import { isAlias, isMap, isPair, isScalar, isSeq, Scalar, type Document, type LineCounter, type Node } from 'yaml';
+import type { FieldLocations, SourceLocation, TextOrigin } from '../model/types.js';
+
+export interface DocContext {
+  file: string;
+  doc: Document.Parsed;
+  src: string;
+  lineCounter: LineCounter;
+}
+
+export function positionOf(ctx: DocContext, offset: number): SourceLocation {
+  const { line, col } = ctx.lineCounter.linePos(offset);
+  return { file: ctx.file, line, column: col };
+}
+
+/** Start of a node (aliases resolved to their anchor); the document start if there is none. */
+export function nodeStart(ctx: DocContext, node: unknown): SourceLocation {
+  const n = resolve(ctx, node);
+  const offset = (n as { range?: [number, number, number] } | null)?.range?.[0];
+  return positionOf(ctx, offset ?? ctx.doc.range[0]);
+}
+
+function resolve(ctx: DocContext, node: unknown): unknown {
+  let n = node;
+  // An alias chain is short (anchors must precede their aliases), but guard anyway.
+  for (let i = 0; i < 100 && isAlias(n); i++) n = n.resolve(ctx.doc);
+  return n;
+}
+
+export interface Found {
+  /** The value node at the path (undefined when the path does not exist). */
+  node: unknown;
+  /** The key node whose value is `node` (undefined at the root and for sequence items). */
+  key: unknown;
+  /** The deepest node that exists on the way, and its key, for paths that do not resolve. */
+  nearest: unknown;
+  nearestKey: unknown;
+}
+
+/** Walks `segments` (map keys and sequence indexes) from the document root. */
+export function findNode(ctx: DocContext, segments: readonly string[]): Found {
+  let node: unknown = resolve(ctx, ctx.doc.contents);
+  let key: unknown;
+  for (const seg of segments) {
+    let next: unknown;
+    let nextKey: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && keyString(ctx, p.key) === seg);
+      if (pair) {
+        next = resolve(ctx, pair.value);
+        nextKey = pair.key;
+        // `key:` with no value: point at the key.
+        if (next === null || next === undefined) next = pair.key;
+      }
+    } else if (isSeq(node) && /^\d+$/.test(seg)) {
+      next = resolve(ctx, node.items[Number(seg)]);
+    }
+    if (next === undefined) return { node: undefined, key: undefined, nearest: node, nearestKey: key };
+    node = next;
+    key = nextKey;
+  }
+  return { node, key, nearest: node, nearestKey: key };
+}
+
+/** The key node named `name` in the mapping at `segments` (for unknown-field errors). */
+export function findKey(ctx: DocContext, segments: readonly string[], name: string): unknown {
+  const { node } = findNode(ctx, segments);
+  if (!isMap(node)) return undefined;
+  const pair = node.items.find((p) => isPair(p) && keyString(ctx, p.key) === name);
+  return pair?.key;
+}
+
+function keyString(ctx: DocContext, key: unknown): string | undefined {
+  const k = resolve(ctx, key);
+  if (isScalar(k)) return String(k.value);
+  return undefined;
+}
+
+/**
+ * Dotted path → location of the value node, for every node in the document
+ * ("spec.variables.0.name"). Iterative; documents have been depth-checked already.
+ */
+export function collectLocations(ctx: DocContext): FieldLocations {
+  const out: FieldLocations = {};
+  const stack: [unknown, string][] = [[ctx.doc.contents, '']];
+  while (stack.length) {
+    const [raw, path] = stack.pop()!;
+    const node = resolve(ctx, raw);
+    if (isMap(node)) {
+      for (const p of node.items) {
+        const k = keyString(ctx, p.key);
+        if (k === undefined) continue;
+        const childPath = path ? `${path}.${k}` : k;
+        const value = resolve(ctx, p.value);
+        out[childPath] = nodeStart(ctx, value ?? p.key);
+        if (isMap(value) || isSeq(value)) stack.push([value, childPath]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const childPath = `${path}.${i}`;
+        const value = resolve(ctx, item);
+        out[childPath] = nodeStart(ctx, value);
+        if (isMap(value) || isSeq(value)) stack.push([value, childPath]);
+      });
+    }
+  }
+  return out;
+}
+
+/** Where the text of a string scalar starts, and whether its lines map 1:1 onto the source. */
+export function scalarTextOrigin(ctx: DocContext, raw: unknown): TextOrigin {
+  const node = resolve(ctx, raw) as Node | null;
+  const start = nodeStart(ctx, node);
+  const inexact: TextOrigin = { ...start, exact: false, indentColumn: start.column };
+  if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return inexact;
+  const value = node.value;
+  const [from, to] = node.range;
+  switch (node.type) {
+    case Scalar.BLOCK_LITERAL:
+      return literalOrigin(ctx, from, value) ?? inexact;
+    case Scalar.BLOCK_FOLDED: {
+      // Folding joins lines: only where the text begins is known.
+      const o = literalOrigin(ctx, from, value);
+      return o ? { ...o, exact: false } : inexact;
+    }
+    case Scalar.PLAIN: {
+      const rawText = ctx.src.slice(from, to);
+      return rawText === value ? { ...start, exact: true, indentColumn: start.column } : inexact;
+    }
+    case Scalar.QUOTE_DOUBLE:
+    case Scalar.QUOTE_SINGLE: {
+      // Exact only when nothing was escaped or folded: then text offsets are source offsets.
+      const rawText = ctx.src.slice(from + 1, to - 1);
+      if (rawText !== value) return { ...inexact, column: start.column };
+      return { file: start.file, line: start.line, column: start.column + 1, exact: true, indentColumn: start.column + 1 };
+    }
+    default:
+      return inexact;
+  }
+}
+
+/**
+ * A literal block scalar (`|`): text line k is source line header+1+k, indented by a constant.
+ * The indent is measured on the first non-empty line (source leading spaces minus the text's).
+ */
+function literalOrigin(ctx: DocContext, headerOffset: number, value: string): TextOrigin | undefined {
+  const src = ctx.src;
+  const nl = src.indexOf('\n', headerOffset);
+  if (nl === -1) return undefined;
+  const contentStart = nl + 1;
+  const valueLines = value.split('\n');
+  const k = valueLines.findIndex((l) => l.trim() !== '');
+  if (k === -1) return undefined;
+  let lineStart = contentStart;
+  for (let i = 0; i < k; i++) {
+    const next = src.indexOf('\n', lineStart);
+    if (next === -1) return undefined;
+    lineStart = next + 1;
+  }
+  const leading = (s: string) => s.length - s.replace(/^ +/, '').length;
+  const srcLine = src.slice(lineStart, src.indexOf('\n', lineStart) === -1 ? src.length : src.indexOf('\n', lineStart));
+  const indent = leading(srcLine) - leading(valueLines[k]!);
+  if (indent < 0) return undefined;
+  const first = positionOf(ctx, contentStart);
+  return { file: ctx.file, line: first.line, column: indent + 1, exact: true, indentColumn: indent + 1 };
+}

@@ -1,0 +1,111 @@
+// Reading text files defensively: size cap, binary and encoding checks, with a located reason.
+import { open, stat } from 'node:fs/promises';
+
+/** Files above this are refused unread. A 2 MB prompt must still load (and fail its budget later). */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+export type ReadResult =
+  | { ok: true; text: string }
+  | { ok: false; rule: string; message: string; line: number; column: number };
+
+/** Line and column (1-based) of a byte offset, counting UTF-8 characters for the column. */
+function bytePosition(buf: Buffer, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = buf.indexOf(10); i !== -1 && i < offset; i = buf.indexOf(10, i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  // Count characters, not bytes: skip UTF-8 continuation bytes.
+  let column = 1;
+  for (let i = lineStart; i < offset; i++) if ((buf[i]! & 0xc0) !== 0x80) column++;
+  return { line, column };
+}
+
+/** Offset of the first byte that is not valid UTF-8, or -1. */
+export function firstInvalidUtf8(buf: Buffer): number {
+  let i = 0;
+  const n = buf.length;
+  while (i < n) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) [need, min] = [1, 0x80];
+    else if (b >= 0xe0 && b <= 0xef) [need, min] = [2, 0x800];
+    else if (b >= 0xf0 && b <= 0xf4) [need, min] = [3, 0x10000];
+    else return i;
+    let cp = b & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const c = buf[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Decodes a buffer as text, or says why it is not text (NUL byte, invalid UTF-8). */
+export function decodeText(buf: Buffer): ReadResult {
+  const nul = buf.indexOf(0);
+  if (nul !== -1) {
+    const at = bytePosition(buf, nul);
+    return { ok: false, rule: 'file/binary', message: 'binary file (NUL byte); expected UTF-8 text', ...at };
+  }
+  try {
+    return { ok: true, text: strictUtf8.decode(buf) };
+  } catch {
+    const bad = Math.max(0, firstInvalidUtf8(buf));
+    const at = bytePosition(buf, bad);
+    return { ok: false, rule: 'file/encoding', message: 'not valid UTF-8 text (save the file as UTF-8)', ...at };
+  }
+}
+
+/** Reads a regular file as UTF-8 text, refusing non-files, huge files and binary content. */
+export async function readTextFile(absPath: string): Promise<ReadResult> {
+  let handle;
+  try {
+    // stat first: opening a FIFO or device for reading could block forever.
+    if (!(await stat(absPath)).isFile()) {
+      return { ok: false, rule: 'file/unreadable', message: 'not a regular file', line: 1, column: 1 };
+    }
+    handle = await open(absPath, 'r');
+  } catch (err) {
+    return { ok: false, rule: 'file/unreadable', message: `cannot read file: ${errorCode(err)}`, line: 1, column: 1 };
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) return { ok: false, rule: 'file/unreadable', message: 'not a regular file', line: 1, column: 1 };
+    if (st.size > MAX_FILE_BYTES) {
+      const mb = (st.size / 1024 / 1024).toFixed(1);
+      return {
+        ok: false,
+        rule: 'file/too-large',
+        message: `file is ${mb} MiB; promptctl reads files up to ${MAX_FILE_BYTES / 1024 / 1024} MiB`,
+        line: 1,
+        column: 1,
+      };
+    }
+    const buf = await handle.readFile();
+    return decodeText(buf);
+  } catch (err) {
+    return { ok: false, rule: 'file/unreadable', message: `cannot read file: ${errorCode(err)}`, line: 1, column: 1 };
+  } finally {
+    await handle.close();
+  }
+}
+
+function errorCode(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return 'no such file';
+  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
+  if (e.code === 'EISDIR') return 'is a directory';
+  return e.code ?? (e instanceof Error ? e.message : String(err));
+}

@@ -1,0 +1,64 @@
+// What a resource handler sees and returns. Handlers are synchronous functions over the state,
+// run inside one store transaction; they validate before they change anything.
+import { createHash } from 'node:crypto';
+import type { UserRef } from '../genesys/wire.js';
+import { ApiFailure, notFound } from './errors.js';
+import type { State, TemplateRec } from './store.js';
+
+export interface Ctx {
+  state: State;
+  /** Path parameters, already URI-decoded. */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The parsed JSON body (undefined for GET/DELETE). */
+  body: unknown;
+  /** The request path, for listing URIs. */
+  path: string;
+  user: UserRef;
+  /** The request's timestamp, ISO-8601 UTC. */
+  now: string;
+  /** How long a publish job stays Running. */
+  publishDelayMs: number;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  /** The transaction changed the state: it is made durable before the reply is sent. */
+  changed: boolean;
+  /** Runs once the change is durable (e.g. to arm a job timer). */
+  afterCommit?: () => void;
+}
+
+export type Handler = (ctx: Ctx) => Reply;
+
+/** A stable user id (uuid-shaped) for an OAuth client, so createdBy/modifiedBy stay the same across restarts. */
+export function userFor(clientId: string): UserRef {
+  const h = createHash('sha256').update(`promptctl-emulator-user:${clientId}`).digest('hex');
+  const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return { id, selfUri: `/api/v2/users/${id}` };
+}
+
+export function param(ctx: Ctx, name: string): string {
+  const v = ctx.params[name];
+  if (v === undefined) throw new Error(`route has no parameter ${name}`);
+  return v;
+}
+
+export function requireTemplate(ctx: Ctx): TemplateRec {
+  const t = ctx.state.templates[param(ctx, 'templateId')];
+  if (!t) throw notFound(`prompt template ${param(ctx, 'templateId')}`);
+  return t;
+}
+
+/** A PUT carrying a stale integer version changes nothing. */
+export function checkVersion(sent: number, current: number, what: string, entityId?: string): void {
+  if (sent === current) return;
+  throw ApiFailure.withParams(
+    409,
+    'version.mismatch',
+    `${what} is at version {current}, the request sent version {sent}; re-read it and retry`,
+    { current: String(current), sent: String(sent) },
+    [{ errorCode: 'version.mismatch', ...(entityId ? { entityId } : {}) }],
+  );
+}

@@ -1,0 +1,69 @@
+// Genesys entity listings: pageSize/pageNumber paging with relative first/last/next/previous URIs.
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type EntityListing } from '../genesys/wire.js';
+import { invalidValue } from './errors.js';
+
+export interface Paging {
+  pageSize: number;
+  pageNumber: number;
+}
+
+export function parsePaging(query: URLSearchParams): Paging {
+  return {
+    pageSize: intParam(query, 'pageSize', DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+    pageNumber: intParam(query, 'pageNumber', 1, 1, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+function intParam(query: URLSearchParams, name: string, dflt: number, min: number, max: number): number {
+  const raw = query.get(name);
+  if (raw === null || raw === '') return dflt;
+  const n = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
+    throw invalidValue(name, `${name} must be an integer ${range}, got "${raw}"`);
+  }
+  return n;
+}
+
+/** One page of `all` (already filtered and sorted); URIs keep the request's other query parameters. */
+export function paginate<T>(all: T[], paging: Paging, path: string, query: URLSearchParams): EntityListing<T> {
+  const { pageSize, pageNumber } = paging;
+  const total = all.length;
+  const pageCount = Math.ceil(total / pageSize);
+  const start = (pageNumber - 1) * pageSize;
+  const uri = (n: number): string => {
+    const q = new URLSearchParams(query);
+    q.set('pageSize', String(pageSize));
+    q.set('pageNumber', String(n));
+    return `${path}?${q.toString().replace(/%2C/gi, ',')}`; // commas read better and need no escaping in a query
+  };
+  const listing: EntityListing<T> = {
+    entities: all.slice(start, start + pageSize),
+    pageSize,
+    pageNumber,
+    total,
+    pageCount,
+    firstUri: uri(1),
+    lastUri: uri(Math.max(1, pageCount)),
+    selfUri: uri(pageNumber),
+  };
+  if (pageNumber < pageCount) listing.nextUri = uri(pageNumber + 1);
+  if (pageNumber > 1) listing.previousUri = uri(Math.min(pageNumber - 1, Math.max(1, pageCount)));
+  return listing;
+}
+
+/** `expand=versions,traffic` (comma-separated or repeated); anything else is a 400. */
+export function parseExpand(query: URLSearchParams, allowed: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const raw of query.getAll('expand')) {
+    for (const part of raw.split(',')) {
+      const v = part.trim();
+      if (!v) continue;
+      if (!allowed.includes(v)) throw invalidValue('expand', `expand must be among ${allowed.join(', ')}, got "${v}"`);
+      out.add(v);
+    }
+  }
+  return out;
+}
+
+export const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

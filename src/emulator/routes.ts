@@ -1,0 +1,77 @@
+// The route table of DESIGN §3, built from the shared `paths` so emulator and client cannot drift apart.
+import { paths } from '../genesys/wire.js';
+import type { Handler, Reply } from './context.js';
+import { ApiFailure, badRequest } from './errors.js';
+import { createFilter, deleteFilter, getFilter, listFilters, updateFilter } from './filters.js';
+import type { JobRec } from './store.js';
+import { createTemplate, deleteTemplate, getTemplate, listTemplates, updateTemplate } from './templates.js';
+import { getTraffic, putTraffic } from './traffic.js';
+import { createVersion, deleteVersion, getJob, getVersion, listVersions, patchVersion, startPublish } from './versions.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+interface Route {
+  /** Path segments; `:name` captures one (URI-decoded) segment. */
+  segments: string[];
+  handlers: Partial<Record<Method, Handler>>;
+}
+
+export type Match =
+  | { kind: 'found'; handler: Handler; params: Record<string, string> }
+  | { kind: 'method'; allowed: Method[] }
+  | { kind: 'none' };
+
+const notImplemented = (what: string): Handler => (): Reply => {
+  throw new ApiFailure(501, 'not.implemented', `${what} is not implemented by the emulator yet`);
+};
+
+/** Builds the table; ':x' markers go through `paths` and come back as parameters. */
+export function buildRoutes(schedulePublish: (job: JobRec) => void): Route[] {
+  const seg = (p: string): string[] => p.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  const T = ':templateId';
+  const L = ':label';
+  const table: Array<[string, Partial<Record<Method, Handler>>]> = [
+    [paths.templates(), { GET: listTemplates, POST: createTemplate }],
+    [paths.template(T), { GET: getTemplate, PUT: updateTemplate, DELETE: deleteTemplate }],
+    [paths.versions(T), { GET: listVersions, POST: createVersion }],
+    [paths.version(T, L), { GET: getVersion, PATCH: patchVersion, DELETE: deleteVersion }],
+    [paths.jobs(T, L), { POST: startPublish(schedulePublish) }],
+    [paths.job(T, L, ':jobId'), { GET: getJob }],
+    [paths.traffic(T), { GET: getTraffic, PUT: putTraffic }],
+    [paths.filters(), { GET: listFilters, POST: createFilter }],
+    [paths.filter(':filterId'), { GET: getFilter, PUT: updateFilter, DELETE: deleteFilter }],
+    [paths.invocations(), { POST: notImplemented('invoking a prompt template') }],
+    [paths.analytics(), { POST: notImplemented('the analytics aggregates query') }],
+  ];
+  return table.map(([p, handlers]) => ({ segments: seg(p), handlers }));
+}
+
+export function matchRoute(routes: Route[], method: string, pathname: string): Match {
+  let parts: string[];
+  try {
+    parts = pathname
+      .replace(/\/+$/, '')
+      .split('/')
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
+  } catch {
+    throw badRequest(`the path ${pathname} is not validly percent-encoded`);
+  }
+  for (const r of routes) {
+    if (r.segments.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    const ok = r.segments.every((s, i) => {
+      const p = parts[i] ?? '';
+      if (s.startsWith(':')) {
+        params[s.slice(1)] = p;
+        return true;
+      }
+      return s === p;
+    });
+    if (!ok) continue;
+    const handler = r.handlers[method as Method];
+    if (!handler) return { kind: 'method', allowed: Object.keys(r.handlers) as Method[] };
+    return { kind: 'found', handler, params };
+  }
+  return { kind: 'none' };
+}

@@ -1,0 +1,307 @@
+// The emulator's HTTP server: login and API paths on one loopback port, with Genesys conventions
+// (correlation ids, rate-limit headers, ErrorBody) and injectable latency, rate limits and faults.
+import { randomInt, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CORRELATION_HEADER, RATELIMIT_HEADERS, TOKEN_PATH } from '../genesys/wire.js';
+import { bearer, issueToken, type Credentials } from './auth.js';
+import { userFor, type Ctx, type Reply } from './context.js';
+import { ApiFailure, badRequest, errorBody } from './errors.js';
+import { FaultInjector, RateLimiter, type FaultKind, type RateStatus } from './limits.js';
+import { buildRoutes, matchRoute } from './routes.js';
+import { loadWireSchemas } from './schemas.js';
+import { Store, type JobRec } from './store.js';
+import { completeJob } from './versions.js';
+
+export { FAULT_KINDS, type FaultKind } from './limits.js';
+
+export interface EmulatorOptions {
+  port?: number;
+  host?: string;
+  /** undefined keeps the state in memory only. */
+  stateFile?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Delay added to every API request. */
+  latencyMs?: number;
+  /** Share (0..1) of API calls (not /oauth/token) that fail, evenly among FAULT_KINDS. */
+  faultRate?: number;
+  /** Requests per rolling minute per token (default 300). */
+  rateLimit?: number;
+  seed?: number;
+  tokenTtlSeconds?: number;
+  /** How long a publish job stays Running (default 30 ms). */
+  publishDelayMs?: number;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  stats(): { requests: number; faults: Record<string, number>; rateLimited: number };
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+  loadWireSchemas();
+  const store = await Store.open(opts.stateFile);
+  const creds: Credentials = { clientId: opts.clientId ?? 'local-client', clientSecret: opts.clientSecret ?? 'local-secret' };
+  const ttl = opts.tokenTtlSeconds ?? 86_400;
+  const latencyMs = opts.latencyMs ?? 0;
+  const publishDelayMs = opts.publishDelayMs ?? 30;
+  const limiter = new RateLimiter(opts.rateLimit ?? 300);
+  const faults = new FaultInjector(opts.faultRate ?? 0, opts.seed ?? randomInt(2 ** 31));
+  const counters = { requests: 0, rateLimited: 0 };
+  let closing = false;
+
+  // Publish jobs complete on a timer once their start is durable; Running jobs from a previous run resume.
+  const timers = new Map<string, NodeJS.Timeout>();
+  const schedule = (job: JobRec): void => {
+    if (closing || timers.has(job.id)) return;
+    const t = setTimeout(
+      () => {
+        timers.delete(job.id);
+        if (closing) return;
+        const now = new Date().toISOString();
+        store.transact((s) => ({ value: undefined, changed: completeJob(s, job.id, now) })).catch(() => undefined);
+      },
+      Math.max(0, job.finishAt - Date.now()),
+    );
+    t.unref();
+    timers.set(job.id, t);
+  };
+  const routes = buildRoutes(schedule);
+  const running = await store.transact((s) => ({ value: Object.values(s.jobs).filter((j) => j.status === 'Running'), changed: false }));
+  running.forEach(schedule);
+
+  const pipeline: Pipeline = { store, creds, ttl, latencyMs, publishDelayMs, limiter, faults, counters, routes, isClosing: () => closing };
+  const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+    counters.requests++;
+    handle(pipeline, req, res).catch((err: unknown) => {
+      // Last resort: the pipeline itself failed; never leave the socket hanging.
+      const contextId = String(res.getHeader(CORRELATION_HEADER) ?? '');
+      if (!res.headersSent) sendJson(res, 500, errorBody(new ApiFailure(500, 'internal.server.error', `internal error: ${(err as Error).message}`), contextId));
+      else res.destroy();
+    });
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    stats: () => ({ requests: counters.requests, faults: { ...faults.counts }, rateLimited: counters.rateLimited }),
+    close: async () => {
+      if (closing) return;
+      closing = true;
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+      const closed = closeServer(server);
+      server.closeIdleConnections();
+      await store.close(); // every acknowledged write is already on disk; this waits for in-flight ones
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+interface Pipeline {
+  store: Store;
+  creds: Credentials;
+  ttl: number;
+  latencyMs: number;
+  publishDelayMs: number;
+  limiter: RateLimiter;
+  faults: FaultInjector;
+  counters: { requests: number; rateLimited: number };
+  routes: ReturnType<typeof buildRoutes>;
+  isClosing: () => boolean;
+}
+
+async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const correlationId = correlationOf(req);
+  res.setHeader(CORRELATION_HEADER, correlationId);
+  const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+  const method = req.method ?? 'GET';
+  const now = Date.now();
+  const anonKey = `anon:${req.socket.remoteAddress ?? ''}`;
+
+  const fail = (f: ApiFailure, rate: RateStatus): void => {
+    setRateHeaders(res, rate);
+    for (const [k, v] of Object.entries(f.headers)) res.setHeader(k, v);
+    sendJson(res, f.status, errorBody(f, correlationId));
+  };
+
+  if (url.pathname === TOKEN_PATH) {
+    setRateHeaders(res, p.limiter.peek(anonKey, now));
+    if (method !== 'POST') return fail(methodNotAllowed(['POST'], res), p.limiter.peek(anonKey, now));
+    return login(p, req, res);
+  }
+  if (!url.pathname.startsWith('/api/')) return fail(new ApiFailure(404, 'not.found', `no resource at ${url.pathname}`), p.limiter.peek(anonKey, now));
+
+  // The token is read outside the queue: issuing one never conflicts with checking another.
+  const auth = p.store.peek((s) => bearer(s, req.headers.authorization, now));
+  if (!auth) {
+    return fail(new ApiFailure(401, 'bad.credentials', 'Invalid login credentials: the bearer token is missing, unknown or expired.'), p.limiter.peek(anonKey, now));
+  }
+  const rate = p.limiter.hit(auth.hash, now);
+  if (!rate.allowed) {
+    p.counters.rateLimited++;
+    const f = new ApiFailure(429, 'too.many.requests', `Rate limit exceeded: at most ${rate.limit} requests per minute per token`, [], undefined, {
+      'Retry-After': String(rate.resetSeconds),
+    });
+    return fail(f, rate);
+  }
+  setRateHeaders(res, rate);
+  if (p.latencyMs > 0) {
+    await new Promise((r) => setTimeout(r, p.latencyMs));
+    if (p.isClosing() || res.destroyed) return;
+  }
+
+  let fault: FaultKind | undefined;
+  try {
+    const match = matchRoute(p.routes, method, url.pathname);
+    if (match.kind === 'none') throw new ApiFailure(404, 'not.found', `no resource at ${url.pathname}`);
+    if (match.kind === 'method') throw methodNotAllowed(match.allowed, res);
+
+    fault = p.faults.next();
+    if (fault && injectBefore(fault, res, correlationId, rate)) return;
+
+    const body = BODY_METHODS.has(method) ? await readJson(req) : undefined;
+    const user = userFor(auth.rec.clientId);
+    const reply = await p.store.transact((state): { value: Reply; changed: boolean } => {
+      const ctx: Ctx = { state, params: match.params, query: url.searchParams, body, path: url.pathname, user, now: new Date().toISOString(), publishDelayMs: p.publishDelayMs };
+      const r = match.handler(ctx);
+      return { value: r, changed: r.changed };
+    });
+    reply.afterCommit?.();
+    if (fault === 'drop-after') {
+      // The work is done and durable; the client never hears so.
+      res.destroy();
+      return;
+    }
+    if (reply.body === undefined) {
+      res.writeHead(reply.status);
+      res.end();
+    } else sendJson(res, reply.status, reply.body);
+  } catch (err) {
+    if (fault === 'drop-after') {
+      res.destroy(); // the refusal is as unknown to the client as a success would be
+      return;
+    }
+    if (err instanceof ApiFailure) return fail(err, rate);
+    fail(new ApiFailure(500, 'internal.server.error', `internal error: ${(err as Error).message}`), rate);
+  }
+}
+
+/** Applies a fault that happens before the work; true if the request is finished. */
+function injectBefore(fault: FaultKind, res: ServerResponse, correlationId: string, rate: RateStatus): boolean {
+  const http = (status: number, code: string, message: string, headers: Record<string, string> = {}): true => {
+    setRateHeaders(res, rate);
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    sendJson(res, status, errorBody(new ApiFailure(status, code, message), correlationId));
+    return true;
+  };
+  switch (fault) {
+    case '500':
+      return http(500, 'internal.server.error', 'The server encountered an internal error (injected fault).');
+    case '502':
+      return http(502, 'bad.gateway', 'Bad gateway (injected fault).');
+    case '503':
+      return http(503, 'service.unavailable', 'Service temporarily unavailable (injected fault).', { 'Retry-After': '1' });
+    case 'drop-before':
+      res.destroy();
+      return true;
+    case 'drop-after':
+      return false;
+  }
+}
+
+async function login(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = await readBody(req).catch(() => '');
+  const type = String(req.headers['content-type'] ?? '');
+  let form = new URLSearchParams(raw);
+  if (/json/i.test(type)) {
+    try {
+      const j = JSON.parse(raw) as Record<string, unknown>;
+      form = new URLSearchParams(Object.entries(j).map(([k, v]): [string, string] => [k, String(v)]));
+    } catch {
+      form = new URLSearchParams();
+    }
+  }
+  const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+  if (!form.has('grant_type') && url.searchParams.has('grant_type')) form.set('grant_type', url.searchParams.get('grant_type') ?? '');
+  const now = Date.now();
+  const out = issueToken(req.headers.authorization, form, p.creds, p.ttl, now);
+  if (out.ok) {
+    await p.store.transact((s) => {
+      s.tokens[out.hash] = out.rec;
+      return { value: undefined, changed: true };
+    });
+  }
+  res.setHeader('Cache-Control', 'no-store');
+  sendJson(res, out.status, out.body);
+}
+
+function methodNotAllowed(allowed: string[], res: ServerResponse): ApiFailure {
+  res.setHeader('Allow', allowed.join(', '));
+  return new ApiFailure(405, 'method.not.allowed', `method not allowed here; allowed: ${allowed.join(', ')}`);
+}
+
+function correlationOf(req: IncomingMessage): string {
+  const v = req.headers[CORRELATION_HEADER.toLowerCase()];
+  const s = Array.isArray(v) ? v[0] : v;
+  return s && /^[\x21-\x7e]{1,128}$/.test(s) ? s : randomUUID();
+}
+
+function setRateHeaders(res: ServerResponse, r: RateStatus): void {
+  if (res.headersSent) return;
+  res.setHeader(RATELIMIT_HEADERS.count, String(r.count));
+  res.setHeader(RATELIMIT_HEADERS.allowed, String(r.limit));
+  res.setHeader(RATELIMIT_HEADERS.reset, String(r.resetSeconds));
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(c); // past the cap: keep draining, answer 413 at the end
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) reject(new ApiFailure(413, 'payload.too.large', `request body exceeds ${MAX_BODY_BYTES} bytes`));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', reject);
+  });
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const raw = await readBody(req);
+  if (raw.trim() === '') throw badRequest('a JSON request body is required');
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch (err) {
+    throw badRequest(`the request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}

@@ -1,0 +1,99 @@
+// /prompttemplates and /prompttemplates/{id}: list (name filter, expand), create, read, update, delete.
+import { randomUUID } from 'node:crypto';
+import { paths, type TemplateCreate, type TemplateUpdate, type WireTemplate } from '../genesys/wire.js';
+import { checkVersion, requireTemplate, type Ctx, type Reply } from './context.js';
+import { conflict } from './errors.js';
+import { byName, paginate, parseExpand, parsePaging } from './listing.js';
+import { validateBody } from './schemas.js';
+import type { State, TemplateRec } from './store.js';
+import { renderTraffic } from './traffic.js';
+import { renderVersion, sortedVersions } from './versions.js';
+
+const EXPANDS = ['versions', 'traffic'] as const;
+
+export function renderTemplate(state: State, t: TemplateRec, expand: Set<string>): WireTemplate {
+  const out: WireTemplate = { ...t, labels: { ...t.labels }, selfUri: paths.template(t.id) };
+  if (expand.has('versions')) out.versions = sortedVersions(state, t.id).map(renderVersion);
+  if (expand.has('traffic')) {
+    const split = state.traffic[t.id];
+    out.traffic = split ? renderTraffic(t.id, split) : null;
+  }
+  return out;
+}
+
+export function listTemplates(ctx: Ctx): Reply {
+  const paging = parsePaging(ctx.query);
+  const expand = parseExpand(ctx.query, EXPANDS);
+  const name = ctx.query.get('name');
+  const all = Object.values(ctx.state.templates)
+    .filter((t) => name === null || t.name === name)
+    .sort(byName);
+  const page = paginate(all, paging, ctx.path, ctx.query);
+  return {
+    status: 200,
+    body: { ...page, entities: page.entities.map((t) => renderTemplate(ctx.state, t, expand)) },
+    changed: false,
+  };
+}
+
+export function getTemplate(ctx: Ctx): Reply {
+  const expand = parseExpand(ctx.query, EXPANDS);
+  return { status: 200, body: renderTemplate(ctx.state, requireTemplate(ctx), expand), changed: false };
+}
+
+export function createTemplate(ctx: Ctx): Reply {
+  validateBody('TemplateCreate', ctx.body);
+  const body = ctx.body as TemplateCreate;
+  assertNameFree(ctx.state, body.name);
+  const t: TemplateRec = {
+    id: randomUUID(),
+    name: body.name,
+    ...(body.description !== undefined ? { description: body.description } : {}),
+    model: body.model,
+    labels: body.labels ?? {},
+    version: 1,
+    dateCreated: ctx.now,
+    dateModified: ctx.now,
+    createdBy: ctx.user,
+    modifiedBy: ctx.user,
+  };
+  ctx.state.templates[t.id] = t;
+  return { status: 201, body: renderTemplate(ctx.state, t, new Set()), changed: true };
+}
+
+export function updateTemplate(ctx: Ctx): Reply {
+  validateBody('TemplateUpdate', ctx.body);
+  const body = ctx.body as TemplateUpdate;
+  const t = requireTemplate(ctx);
+  checkVersion(body.version, t.version, `prompt template ${t.name}`, t.id);
+  if (body.name !== t.name) assertNameFree(ctx.state, body.name);
+  const next: TemplateRec = {
+    id: t.id,
+    name: body.name,
+    ...(body.description !== undefined ? { description: body.description } : {}),
+    model: body.model,
+    labels: body.labels ?? {},
+    version: t.version + 1,
+    dateCreated: t.dateCreated,
+    dateModified: ctx.now,
+    createdBy: t.createdBy,
+    modifiedBy: ctx.user,
+  };
+  ctx.state.templates[t.id] = next;
+  return { status: 200, body: renderTemplate(ctx.state, next, new Set()), changed: true };
+}
+
+/** Deleting a template removes its versions, its split and its jobs. */
+export function deleteTemplate(ctx: Ctx): Reply {
+  const t = requireTemplate(ctx);
+  delete ctx.state.templates[t.id];
+  delete ctx.state.versions[t.id];
+  delete ctx.state.traffic[t.id];
+  for (const [id, job] of Object.entries(ctx.state.jobs)) if (job.templateId === t.id) delete ctx.state.jobs[id];
+  return { status: 204, changed: true };
+}
+
+function assertNameFree(state: State, name: string): void {
+  const other = Object.values(state.templates).find((t) => t.name === name);
+  if (other) throw conflict('duplicate.name', `a prompt template named ${name} already exists`, other.id, other.name);
+}

@@ -1,0 +1,252 @@
+// /prompttemplates/{id}/versions[/{version}[/jobs[/{jobId}]]]: Draft versions, immutability once
+// Published, and publish jobs that finish asynchronously.
+import { randomUUID } from 'node:crypto';
+import {
+  paths,
+  versionContentHash,
+  type VersionContent,
+  type VersionCreate,
+  type WireJob,
+  type WireVersion,
+} from '../genesys/wire.js';
+import { param, requireTemplate, type Ctx, type Reply } from './context.js';
+import { ApiFailure, conflict, invalidValue, notFound } from './errors.js';
+import { paginate, parsePaging } from './listing.js';
+import { validateBody } from './schemas.js';
+import type { JobRec, State, VersionRec } from './store.js';
+
+const CONTENT_KEYS = [
+  'systemInstruction',
+  'userTemplate',
+  'variables',
+  'fewShotExamples',
+  'model',
+  'temperature',
+  'maxTokens',
+  'safetyGuardrails',
+] as const satisfies ReadonlyArray<keyof VersionContent>;
+
+export function renderVersion(v: VersionRec): WireVersion {
+  return { ...v, selfUri: paths.version(v.templateId, v.version) };
+}
+
+/** A template's versions in semver order (what "sorted by name" means for labels). */
+export function sortedVersions(state: State, templateId: string): VersionRec[] {
+  return Object.values(state.versions[templateId] ?? {}).sort((a, b) => compareSemver(a.version, b.version));
+}
+
+export function listVersions(ctx: Ctx): Reply {
+  const paging = parsePaging(ctx.query);
+  const t = requireTemplate(ctx);
+  const page = paginate(sortedVersions(ctx.state, t.id), paging, ctx.path, ctx.query);
+  return { status: 200, body: { ...page, entities: page.entities.map(renderVersion) }, changed: false };
+}
+
+export function getVersion(ctx: Ctx): Reply {
+  return { status: 200, body: renderVersion(requireVersion(ctx)), changed: false };
+}
+
+export function createVersion(ctx: Ctx): Reply {
+  validateBody('VersionCreate', ctx.body);
+  const body = ctx.body as VersionCreate;
+  const t = requireTemplate(ctx);
+  const existing = ctx.state.versions[t.id]?.[body.version];
+  if (existing) {
+    throw conflict('version.exists', `prompt template ${t.name} already has version ${body.version}`, existing.id, existing.version);
+  }
+  const content = pickContent(body);
+  checkPlaceholders(content);
+  const v: VersionRec = {
+    id: randomUUID(),
+    name: body.version,
+    templateId: t.id,
+    version: body.version,
+    ...content,
+    state: 'Draft',
+    contentHash: versionContentHash(content),
+    dateCreated: ctx.now,
+    dateModified: ctx.now,
+    createdBy: ctx.user,
+    modifiedBy: ctx.user,
+  };
+  (ctx.state.versions[t.id] ??= {})[v.version] = v;
+  return { status: 201, body: renderVersion(v), changed: true };
+}
+
+/** PATCH replaces the fields it names (null clears an optional one); only while Draft. */
+export function patchVersion(ctx: Ctx): Reply {
+  validateBody('VersionPatch', ctx.body);
+  const body = ctx.body as Record<string, unknown>;
+  const v = requireVersion(ctx);
+  if (v.state === 'Published') {
+    throw conflict('version.immutable', `version ${v.version} is Published and cannot change; create a new version`, v.id, v.version);
+  }
+  if (body.version !== undefined && body.version !== v.version) {
+    throw invalidValue('version', `the version label cannot be changed (is ${v.version})`);
+  }
+  const merged: Record<string, unknown> = { ...pickContent(v) };
+  for (const k of CONTENT_KEYS) {
+    if (!(k in body)) continue;
+    if (body[k] === null) delete merged[k];
+    else merged[k] = body[k];
+  }
+  const content = merged as unknown as VersionContent;
+  checkPlaceholders(content);
+  const next: VersionRec = {
+    id: v.id,
+    name: v.name,
+    templateId: v.templateId,
+    version: v.version,
+    ...content,
+    state: v.state,
+    contentHash: versionContentHash(content),
+    dateCreated: v.dateCreated,
+    dateModified: ctx.now,
+    createdBy: v.createdBy,
+    modifiedBy: ctx.user,
+  };
+  (ctx.state.versions[v.templateId] ??= {})[v.version] = next;
+  return { status: 200, body: renderVersion(next), changed: true };
+}
+
+/** A version still routed by the template's split cannot go; any other (Draft or Published) can. */
+export function deleteVersion(ctx: Ctx): Reply {
+  const v = requireVersion(ctx);
+  const split = ctx.state.traffic[v.templateId];
+  if (split?.routes.some((r) => r.version === v.version)) {
+    throw conflict('version.in.use', `version ${v.version} is routed by the traffic split; route it out first`, v.id, v.version);
+  }
+  delete ctx.state.versions[v.templateId]?.[v.version];
+  for (const [id, job] of Object.entries(ctx.state.jobs)) {
+    if (job.templateId === v.templateId && job.label === v.version) delete ctx.state.jobs[id];
+  }
+  return { status: 204, changed: true };
+}
+
+/**
+ * POST .../jobs {state: Published}: 202 with a Running job; `schedule` arms the timer that
+ * completes it once the job is durable. Publishing a Published version succeeds again.
+ */
+export function startPublish(schedule: (job: JobRec) => void) {
+  return (ctx: Ctx): Reply => {
+    validateBody('JobCreate', ctx.body);
+    const v = requireVersion(ctx);
+    const job: JobRec = {
+      id: randomUUID(),
+      templateId: v.templateId,
+      label: v.version,
+      status: 'Running',
+      errors: [],
+      dateCreated: ctx.now,
+      finishAt: Date.parse(ctx.now) + ctx.publishDelayMs,
+    };
+    ctx.state.jobs[job.id] = job;
+    return { status: 202, body: renderJob(job), changed: true, afterCommit: () => schedule(job) };
+  };
+}
+
+/** GET .../jobs/{jobId}; a job past its finish time is completed here, so a read never sees it stale. */
+export function getJob(ctx: Ctx): Reply {
+  const v = requireVersion(ctx);
+  const job = ctx.state.jobs[param(ctx, 'jobId')];
+  if (!job || job.templateId !== v.templateId || job.label !== v.version) throw notFound(`job ${param(ctx, 'jobId')}`);
+  const changed = job.status === 'Running' && job.finishAt <= Date.now() && completeJob(ctx.state, job.id, ctx.now);
+  return { status: 200, body: renderJob(ctx.state.jobs[job.id] ?? job), changed };
+}
+
+/** Finishes a Running job: the version becomes Published (or the job fails if the version is gone). */
+export function completeJob(state: State, jobId: string, now: string): boolean {
+  const job = state.jobs[jobId];
+  if (!job || job.status !== 'Running') return false;
+  const v = state.versions[job.templateId]?.[job.label];
+  if (!v) {
+    job.status = 'Failed';
+    job.errors = [
+      { message: `version ${job.label} no longer exists`, code: 'not.found', status: 404, contextId: job.id, details: [], errors: [] },
+    ];
+    return true;
+  }
+  if (v.state !== 'Published') {
+    v.state = 'Published';
+    v.datePublished = now;
+    v.dateModified = now;
+  }
+  job.status = 'Succeeded';
+  return true;
+}
+
+export function renderJob(job: JobRec): WireJob {
+  return { id: job.id, status: job.status, errors: job.errors, selfUri: paths.job(job.templateId, job.label, job.id) };
+}
+
+function requireVersion(ctx: Ctx): VersionRec {
+  const t = requireTemplate(ctx);
+  const label = param(ctx, 'label');
+  const v = ctx.state.versions[t.id]?.[label];
+  if (!v) throw notFound(`version ${label} of prompt template ${t.name}`);
+  return v;
+}
+
+function pickContent(src: VersionContent): VersionContent {
+  const out: Record<string, unknown> = {};
+  for (const k of CONTENT_KEYS) if (src[k] !== undefined) out[k] = src[k];
+  return out as unknown as VersionContent;
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** Every {{placeholder}} declared as a variable and every variable used, each name once. */
+export function checkPlaceholders(c: VersionContent): void {
+  const used = new Set<string>();
+  for (const text of [c.systemInstruction, c.userTemplate]) for (const m of text.matchAll(PLACEHOLDER)) used.add(m[1] ?? '');
+  const declared = new Set<string>();
+  const problems: string[] = [];
+  const details: Array<{ errorCode: string; fieldName: string }> = [];
+  for (const v of c.variables ?? []) {
+    if (declared.has(v.name)) {
+      problems.push(`variable ${v.name} is declared twice`);
+      details.push({ errorCode: 'invalid.variables', fieldName: `variables.${v.name}` });
+    }
+    declared.add(v.name);
+  }
+  const undeclared = [...used].filter((n) => !declared.has(n)).sort();
+  const unused = [...declared].filter((n) => !used.has(n)).sort();
+  if (undeclared.length) {
+    problems.push(`placeholders not declared as variables: ${undeclared.join(', ')}`);
+    for (const n of undeclared) details.push({ errorCode: 'invalid.variables', fieldName: `placeholders.${n}` });
+  }
+  if (unused.length) {
+    problems.push(`variables never used as {{placeholders}}: ${unused.join(', ')}`);
+    for (const n of unused) details.push({ errorCode: 'invalid.variables', fieldName: `variables.${n}` });
+  }
+  if (problems.length) throw new ApiFailure(400, 'invalid.variables', problems.join('; '), details);
+}
+
+/** Semver precedence (MAJOR.MINOR.PATCH, then pre-release per semver §11); labels are schema-valid. */
+export function compareSemver(a: string, b: string): number {
+  const split = (s: string): [number[], string[]] => {
+    const dash = s.indexOf('-');
+    const core = (dash < 0 ? s : s.slice(0, dash)).split('.').map(Number);
+    return [core, dash < 0 ? [] : s.slice(dash + 1).split('.')];
+  };
+  const [ac, ap] = split(a);
+  const [bc, bp] = split(b);
+  for (let i = 0; i < 3; i++) {
+    const d = (ac[i] ?? 0) - (bc[i] ?? 0);
+    if (d) return Math.sign(d);
+  }
+  if (!ap.length || !bp.length) return ap.length ? -1 : bp.length ? 1 : 0;
+  for (let i = 0; i < Math.max(ap.length, bp.length); i++) {
+    const x = ap[i];
+    const y = bp[i];
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    if (x === y) continue;
+    const xn = /^\d+$/.test(x);
+    const yn = /^\d+$/.test(y);
+    if (xn && yn) return Math.sign(Number(x) - Number(y));
+    if (xn !== yn) return xn ? -1 : 1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}

@@ -1,0 +1,140 @@
+// Flow control: a bound on requests in flight, and pacing from the server's rate-limit headers
+// so that a run near the limit waits for the window to reset instead of collecting 429s.
+import type { IncomingHttpHeaders } from 'node:http';
+import { RATELIMIT_HEADERS } from './wire.js';
+
+/** A counting semaphore: at most `limit` holders at a time, served in arrival order. */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {
+    if (!(limit >= 1)) throw new RangeError('concurrency must be at least 1');
+  }
+
+  async acquire(): Promise<() => void> {
+    if (this.active < this.limit) {
+      this.active++;
+    } else {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      // The releaser handed its slot straight to us: `active` is unchanged.
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    };
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+export interface RateWindow {
+  allowed: number;
+  count: number;
+  /** Epoch ms at which the window resets; undefined if the server did not say. */
+  resetAt: number | undefined;
+}
+
+/** Reads `inin-ratelimit-*`. `reset` is taken as seconds from now, or as an epoch time if it is that large. */
+export function readRateWindow(headers: IncomingHttpHeaders, now = Date.now()): RateWindow | undefined {
+  const allowed = num(headers[RATELIMIT_HEADERS.allowed]);
+  const count = num(headers[RATELIMIT_HEADERS.count]);
+  if (allowed === undefined || count === undefined) return undefined;
+  const reset = headers[RATELIMIT_HEADERS.reset];
+  const r = num(reset);
+  let resetAt: number | undefined;
+  if (r !== undefined) {
+    if (r > 1e12) resetAt = r; // epoch milliseconds
+    else if (r > 1e9) resetAt = r * 1000; // epoch seconds
+    else resetAt = now + r * 1000; // seconds from now
+  } else if (typeof reset === 'string' && !Number.isNaN(Date.parse(reset))) {
+    resetAt = Date.parse(reset);
+  }
+  return { allowed, count, resetAt };
+}
+
+function num(v: string | string[] | undefined): number | undefined {
+  const s = Array.isArray(v) ? v[0] : v;
+  if (s === undefined || s.trim() === '') return undefined;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * Paces requests against the server's budget. After each response it knows how many requests
+ * the window has left; requests already in flight are counted against that. When nothing is
+ * left it holds new requests until the window resets (or, for a rolling window, frees a slot).
+ * A 429's Retry-After holds everyone.
+ */
+const PROBE_POLL_MS = 50;
+
+export class Pacer {
+  private remaining = Number.POSITIVE_INFINITY;
+  private resetAt: number | undefined;
+  private blockedUntil = 0;
+  private inFlight = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Milliseconds to wait before sending; 0 when a request may go now. */
+  waitMs(): number {
+    const t = this.now();
+    if (t < this.blockedUntil) return this.blockedUntil - t;
+    if (this.remaining > 0) return 0;
+    if (this.resetAt !== undefined && t < this.resetAt) return this.resetAt - t;
+    // Past the reset. A rolling window frees only some slots, so one request goes first and its
+    // response tells the rest how many are free; until then the others wait briefly.
+    if (this.inFlight === 0) {
+      this.remaining = 1;
+      this.resetAt = undefined;
+      return 0;
+    }
+    return PROBE_POLL_MS;
+  }
+
+  /** Waits until a request may be sent, then counts it as in flight. Call `done()` after the response. */
+  async acquire(sleep: (ms: number) => Promise<void>): Promise<void> {
+    for (;;) {
+      const wait = this.waitMs();
+      if (wait <= 0) break;
+      // A small margin past the reset, so the server's clock has turned over too.
+      await sleep(wait + 20);
+    }
+    this.remaining--;
+    this.inFlight++;
+  }
+
+  done(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+  }
+
+  /** Learns the window from a response (call before `done()` for that response). */
+  observe(headers: IncomingHttpHeaders): void {
+    const w = readRateWindow(headers, this.now());
+    if (!w) return;
+    const othersInFlight = Math.max(0, this.inFlight - 1);
+    const left = w.allowed - w.count - othersInFlight;
+    // Responses can arrive out of order: within one window, an older (lower) count must not
+    // raise what is left. A reset time that jumped forward means a new window.
+    const newWindow =
+      this.resetAt === undefined || w.resetAt === undefined || w.resetAt > this.resetAt + 1000;
+    this.remaining = newWindow ? left : Math.min(this.remaining, left);
+    this.resetAt = w.resetAt;
+  }
+
+  /** A 429 with Retry-After: nobody sends until then. */
+  block(ms: number): void {
+    this.blockedUntil = Math.max(this.blockedUntil, this.now() + ms);
+  }
+}

@@ -1,0 +1,47 @@
+// Keeps credentials out of every message the client produces. The primary defence is that
+// errors are built from our own words (never from got's error objects, which carry request
+// headers); this scrubber is the last line of defence for any text that came from elsewhere.
+
+const REDACTED = '[redacted]';
+
+// `Bearer <token>` / `Basic <b64>` in headers or messages, and `access_token=...`/"access_token":"..."
+// style fields in bodies or query strings.
+const PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${REDACTED}`],
+  [
+    /((?:access|refresh|id)_token|client_secret|password|authorization)(["']?\s*[:=]\s*["']?)(?!\[redacted\])[^"'&\s,;}]+/gi,
+    `$1$2${REDACTED}`,
+  ],
+];
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  constructor(secrets: Iterable<string> = []) {
+    for (const s of secrets) this.add(s);
+  }
+
+  /** Registers a value that must never be shown (ignores values too short to be secrets). */
+  add(secret: string | undefined): void {
+    if (secret && secret.length >= 4) this.secrets.add(secret);
+  }
+
+  scrub(text: string): string {
+    return redactText(text, this.secrets);
+  }
+}
+
+/** Replaces every known secret and every credential-looking pattern in `text`. */
+export function redactText(text: string, secrets: Iterable<string> = []): string {
+  let out = text;
+  // Longest first, so a secret that contains another is removed whole.
+  const known = [...secrets].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+  for (const s of known) out = out.split(s).join(REDACTED);
+  for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);
+  return out;
+}
+
+/** The value of `Authorization: Basic` for a client: registered with the redactor alongside the secret. */
+export function basicCredential(clientId: string, clientSecret: string): string {
+  return Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64');
+}

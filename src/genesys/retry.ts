@@ -1,0 +1,130 @@
+// Retry policy as pure decisions: given what one attempt produced, retry (after how long, and
+// whether the server may already have done the work), re-authenticate, or give up.
+
+export interface RetryPolicy {
+  /** Retries per call, on top of the first attempt. */
+  maxRetries: number;
+  /** Exponential backoff with full jitter: random(0, min(cap, base·2^n)). */
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  /** Longest Retry-After the client will honour in one wait; longer ones are capped to this. */
+  maxRetryAfterMs: number;
+  /** Connection refused means nothing listens (yet): worth a few quick retries, not a long budget. */
+  maxRefusedRetries: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxRetries: 10,
+  backoffBaseMs: 200,
+  backoffCapMs: 10_000,
+  maxRetryAfterMs: 60_000,
+  maxRefusedRetries: 3,
+};
+
+export type AttemptResult =
+  | { kind: 'response'; status: number; retryAfterMs?: number }
+  | { kind: 'transport'; code: string; timeoutEvent?: string };
+
+export type Decision =
+  | { action: 'fail' }
+  | { action: 'reauth' }
+  | {
+      action: 'retry';
+      delayMs: number;
+      /** The request may have reached the server and been applied (a 5xx, a dropped connection, a timeout). */
+      outcomeUnknown: boolean;
+      reason: string;
+    };
+
+export interface AttemptContext {
+  /** Retries already made in this call. */
+  retries: number;
+  /** Connection-refused retries already made in this call. */
+  refused: number;
+  /** The request carried a bearer token, and has not re-authenticated yet in this call. */
+  canReauth: boolean;
+}
+
+/** Status codes after which the server may or may not have done the work. */
+const UNKNOWN_OUTCOME_STATUSES = new Set([408, 500, 502, 503, 504]);
+
+/** Transport failures where the request never reached the server. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Transport failures after the request may have been delivered. */
+const UNKNOWN_OUTCOME_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'HPE_INVALID_CONSTANT',
+  'HPE_INVALID_HEADER_TOKEN',
+]);
+/** Timeouts reached before anything was sent. */
+const NOT_SENT_TIMEOUT_EVENTS = new Set(['lookup', 'connect', 'secureConnect']);
+
+export function decide(
+  result: AttemptResult,
+  ctx: AttemptContext,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): Decision {
+  if (result.kind === 'response') {
+    const { status } = result;
+    if (status === 401 && ctx.canReauth) return { action: 'reauth' };
+    if (status === 429) {
+      // Rejected before any work: safe to resend any method.
+      const wait = result.retryAfterMs ?? backoffDelay(ctx.retries, policy, random);
+      return retry(capRetryAfter(wait, policy, random), false, 'rate limited (429)');
+    }
+    if (UNKNOWN_OUTCOME_STATUSES.has(status)) {
+      const wait =
+        result.retryAfterMs !== undefined
+          ? capRetryAfter(result.retryAfterMs, policy, random)
+          : backoffDelay(ctx.retries, policy, random);
+      return retry(wait, true, `server error (${status})`);
+    }
+    return { action: 'fail' };
+  }
+
+  const { code, timeoutEvent } = result;
+  if (code === 'ETIMEDOUT' && timeoutEvent && NOT_SENT_TIMEOUT_EVENTS.has(timeoutEvent)) {
+    return retry(backoffDelay(ctx.retries, policy, random), false, `timeout (${timeoutEvent})`);
+  }
+  if (NOT_SENT_CODES.has(code)) {
+    if (code === 'ECONNREFUSED' && ctx.refused >= policy.maxRefusedRetries) return { action: 'fail' };
+    return retry(backoffDelay(ctx.retries, policy, random), false, `connection failed (${code})`);
+  }
+  if (UNKNOWN_OUTCOME_CODES.has(code)) {
+    return retry(backoffDelay(ctx.retries, policy, random), true, `connection dropped (${code})`);
+  }
+  return { action: 'fail' };
+}
+
+export function backoffDelay(retries: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.backoffCapMs, policy.backoffBaseMs * 2 ** Math.min(retries, 30));
+  return Math.floor(random() * ceiling);
+}
+
+/** Honour a server-given wait, capped, plus a little jitter so waiting callers do not return as one herd. */
+function capRetryAfter(ms: number, policy: RetryPolicy, random: () => number): number {
+  const capped = Math.min(Math.max(ms, 0), policy.maxRetryAfterMs);
+  return capped + Math.floor(random() * Math.min(250, capped * 0.1 + 50));
+}
+
+function retry(delayMs: number, outcomeUnknown: boolean, reason: string): Decision {
+  return { action: 'retry', delayMs, outcomeUnknown, reason };
+}
+
+/** `Retry-After` as delta-seconds or an HTTP date → milliseconds from `now`; undefined if absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === '') return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}

@@ -1,0 +1,425 @@
+// The one HTTP path to Genesys: a single got instance (keep-alive, timeouts, hooks), bearer
+// auth, correlation ids, pacing, and a retry loop that never resends a request whose outcome is
+// unknown without first asking the caller to find out (reconcile) what happened.
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import got, { type Got, RequestError, TimeoutError } from 'got';
+import { ApiError } from './api.js';
+import { TokenProvider } from './auth.js';
+import { Pacer, Semaphore } from './ratelimit.js';
+import type { Redactor } from './redact.js';
+import { clientIdHint } from './target.js';
+import { type AttemptResult, type RetryPolicy, decide, parseRetryAfter, sleep } from './retry.js';
+import { CORRELATION_HEADER, type ErrorBody, type OAuthTokenResponse } from './wire.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpResult {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON, the raw text if it was not JSON, or undefined when empty. */
+  body: unknown;
+  correlationId: string;
+}
+
+/** "It happened; here is the result." */
+export interface Found<T> {
+  value: T;
+}
+
+export interface CallSpec<T> {
+  method: Method;
+  /** Absolute path on the host, e.g. `/api/v2/llmgateway/prompttemplates`. */
+  path: string;
+  host?: 'api' | 'login';
+  searchParams?: Record<string, string | number | undefined>;
+  json?: unknown;
+  form?: Record<string, string>;
+  /** 'bearer' (default for the API host) or a literal Authorization header value. */
+  authorization?: 'bearer' | { header: string };
+  /** A POST/PATCH that may be resent blindly (e.g. a token request). */
+  idempotent?: boolean;
+  /** Responses (beyond 2xx) that are answers rather than errors, e.g. a 404 meaning "none". */
+  accept?: (res: HttpResult) => boolean;
+  parse: (res: HttpResult) => T;
+  /**
+   * An earlier attempt's outcome is unknown (5xx, dropped connection, timeout): read the server
+   * to find out whether it happened. `Found` ends the call with that value; undefined resends.
+   */
+  reconcile?: () => Promise<Found<T> | undefined>;
+  /**
+   * A final error arrived after an attempt whose outcome was unknown: it may be the echo of our
+   * own earlier success (409 version.mismatch after an applied PUT, 404 after an applied DELETE).
+   */
+  afterUncertain?: (err: ApiError) => Promise<Found<T> | undefined>;
+}
+
+export interface RetryInfo {
+  method: Method;
+  path: string;
+  /** The retry about to be made, 1-based. */
+  attempt: number;
+  reason: string;
+  delayMs: number;
+  correlationId: string;
+  /** The failed attempt's HTTP status, or its transport error code. */
+  status?: number;
+  code?: string;
+  /** The server's Retry-After, when it sent one. */
+  retryAfterMs?: number;
+}
+
+export interface TransportOptions {
+  apiUrl: string;
+  loginUrl: string;
+  clientId: string;
+  /** Basic credential for the token request (base64 of id:secret). */
+  basicCredential: string;
+  targetLabel: string;
+  timeoutMs: number;
+  retryBudgetMs: number;
+  concurrency: number;
+  policy: RetryPolicy;
+  userAgent: string;
+  redactor: Redactor;
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface TransportStats {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+}
+
+type Attempt =
+  | { kind: 'response'; res: HttpResult }
+  | { kind: 'transport'; code: string; timeoutEvent?: string; detail: string };
+
+const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
+
+export class Transport {
+  readonly stats: TransportStats = { requests: 0, retries: 0, rateLimited: 0 };
+  private readonly http: Got;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly slots: Semaphore;
+  private readonly pacer = new Pacer();
+  private readonly tokens: TokenProvider;
+
+  constructor(private readonly opts: TransportOptions) {
+    this.slots = new Semaphore(opts.concurrency);
+    // One socket per concurrent request, kept alive between them.
+    this.agents = {
+      http: new http.Agent({ keepAlive: true, maxSockets: opts.concurrency + 1 }),
+      https: new https.Agent({ keepAlive: true, maxSockets: opts.concurrency + 1 }),
+    };
+    this.http = got.extend({
+      agent: this.agents,
+      timeout: { request: opts.timeoutMs },
+      retry: { limit: 0 }, // retries are ours: got's would resend POSTs whose outcome is unknown
+      throwHttpErrors: false,
+      followRedirect: false,
+      responseType: 'text',
+      headers: { 'user-agent': opts.userAgent, accept: 'application/json' },
+      hooks: {
+        beforeRequest: [
+          () => {
+            this.stats.requests++;
+          },
+        ],
+        afterResponse: [
+          (response) => {
+            if (response.statusCode === 429) this.stats.rateLimited++;
+            if (response.request.options.context['paced'] === true) this.pacer.observe(response.headers);
+            return response;
+          },
+        ],
+      },
+    });
+    this.tokens = new TokenProvider(
+      () => this.requestToken(),
+      (token) => opts.redactor.add(token),
+    );
+  }
+
+  /** Sends one logical request, retrying per the policy within the call's time budget. */
+  async call<T>(spec: CallSpec<T>): Promise<T> {
+    const correlationId = randomUUID();
+    const started = Date.now();
+    const deadline = started + this.opts.retryBudgetMs;
+    const { policy } = this.opts;
+    const bearer = (spec.authorization ?? 'bearer') === 'bearer' && (spec.host ?? 'api') === 'api';
+    let retries = 0;
+    let refused = 0;
+    let reauthenticated = false;
+    let uncertain = false;
+
+    for (;;) {
+      if (uncertain && spec.reconcile) {
+        const found = await spec.reconcile();
+        if (found) return found.value;
+      }
+      const token = bearer ? await this.tokens.get() : undefined;
+      const attempt = await this.attempt(spec, correlationId, token);
+      if (attempt.kind === 'response') {
+        const { res } = attempt;
+        if ((res.status >= 200 && res.status < 300) || spec.accept?.(res)) return spec.parse(res);
+      }
+
+      const error = this.toApiError(spec, correlationId, attempt);
+      const result = toAttemptResult(attempt);
+      const decision = decide(
+        result,
+        { retries, refused, canReauth: token !== undefined && !reauthenticated },
+        policy,
+      );
+
+      if (decision.action === 'reauth') {
+        // Expired or forgotten token: renew once and resend (the request was refused, not run).
+        this.tokens.invalidate(token!);
+        reauthenticated = true;
+        this.noteRetry(spec, correlationId, { attempt: retries + 1, reason: 'token refused (401), re-authenticating', delayMs: 0, status: 401 });
+        continue;
+      }
+
+      if (decision.action === 'retry') {
+        const resendable =
+          IDEMPOTENT.has(spec.method) || spec.idempotent === true || !decision.outcomeUnknown || !!spec.reconcile;
+        if (!resendable) {
+          throw this.withNote(error, 'the server may or may not have applied it; not retried');
+        }
+        const elapsed = Date.now() - started;
+        if (retries >= policy.maxRetries || Date.now() + decision.delayMs > deadline) {
+          throw this.withNote(error, `gave up after ${retries + 1} attempts in ${(elapsed / 1000).toFixed(1)} s`);
+        }
+        retries++;
+        if (result.kind === 'transport' && result.code === 'ECONNREFUSED') refused++;
+        if (decision.outcomeUnknown) uncertain = true;
+        if (result.kind === 'response' && result.status === 429) this.pacer.block(decision.delayMs);
+        this.noteRetry(spec, correlationId, {
+          attempt: retries,
+          reason: decision.reason,
+          delayMs: decision.delayMs,
+          ...(result.kind === 'response' ? { status: result.status } : { code: result.code }),
+          ...(result.kind === 'response' && result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
+        });
+        await sleep(decision.delayMs);
+        continue;
+      }
+
+      if (uncertain && spec.afterUncertain) {
+        const found = await spec.afterUncertain(error);
+        if (found) return found.value;
+      }
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  private async attempt<T>(spec: CallSpec<T>, correlationId: string, token: string | undefined): Promise<Attempt> {
+    const host = spec.host ?? 'api';
+    const paced = host === 'api';
+    const headers: Record<string, string> = { [CORRELATION_HEADER]: correlationId };
+    if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
+    else if (typeof spec.authorization === 'object') headers['authorization'] = spec.authorization.header;
+
+    const release = await this.slots.acquire();
+    try {
+      if (paced) await this.pacer.acquire(sleep);
+      try {
+        const response = await this.http(spec.path.replace(/^\/+/, ''), {
+          prefixUrl: host === 'api' ? this.opts.apiUrl : this.opts.loginUrl,
+          method: spec.method,
+          searchParams: definedParams(spec.searchParams),
+          json: spec.json,
+          form: spec.form,
+          headers,
+          context: { paced },
+        });
+        const cid = headerValue(response.headers[CORRELATION_HEADER.toLowerCase()]) ?? correlationId;
+        return {
+          kind: 'response',
+          res: { status: response.statusCode, headers: response.headers, body: parseBody(response.body), correlationId: cid },
+        };
+      } catch (err) {
+        return transportFailure(err);
+      } finally {
+        if (paced) this.pacer.done();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /** POST /oauth/token with the client credentials; resent freely (a token request changes nothing). */
+  private async requestToken(): Promise<OAuthTokenResponse> {
+    try {
+      return await this.call<OAuthTokenResponse>({
+        method: 'POST',
+        host: 'login',
+        path: '/oauth/token',
+        form: { grant_type: 'client_credentials' },
+        authorization: { header: `Basic ${this.opts.basicCredential}` },
+        idempotent: true,
+        parse: (res) => {
+          const body = res.body as Partial<OAuthTokenResponse> | undefined;
+          if (!body || typeof body.access_token !== 'string' || body.access_token === '') {
+            throw new ApiError(
+              `authentication failed: the login server at ${origin(this.opts.loginUrl)} returned no access token`,
+              res.status,
+              'authentication.failed',
+              res.correlationId,
+              'POST',
+              '/oauth/token',
+            );
+          }
+          return { access_token: body.access_token, token_type: 'bearer', expires_in: Number(body.expires_in ?? 86400) };
+        },
+      });
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 400 || err.status === 401 || err.status === 403)) {
+        throw new ApiError(
+          this.opts.redactor.scrub(
+            `authentication failed: ${origin(this.opts.loginUrl)} rejected the client credentials of client ` +
+              `${clientIdHint(this.opts.clientId)} (${err.status} ${err.code}); ` +
+              'check GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET',
+          ),
+          err.status,
+          'authentication.failed',
+          err.correlationId,
+          'POST',
+          '/oauth/token',
+        );
+      }
+      throw err;
+    }
+  }
+
+  private noteRetry<T>(
+    spec: CallSpec<T>,
+    correlationId: string,
+    info: Omit<RetryInfo, 'method' | 'path' | 'correlationId'>,
+  ): void {
+    this.stats.retries++;
+    this.opts.onRetry?.({ method: spec.method, path: spec.path, correlationId, ...info });
+  }
+
+  /** Our own words only: nothing from got's error object (which holds the request headers) is copied whole. */
+  private toApiError<T>(spec: CallSpec<T>, correlationId: string, attempt: Attempt): ApiError {
+    const where = `${spec.method} ${spec.path}`;
+    const scrub = (s: string) => this.opts.redactor.scrub(s);
+    if (attempt.kind === 'transport') {
+      const base = spec.host === 'login' ? this.opts.loginUrl : this.opts.apiUrl;
+      return new ApiError(
+        scrub(`${where} failed: ${describeTransport(attempt)} (${origin(base)})`),
+        0,
+        attempt.code,
+        correlationId,
+        spec.method,
+        spec.path,
+      );
+    }
+    const { res } = attempt;
+    const { code, message } = errorParts(res);
+    const cid = res.correlationId;
+    return new ApiError(
+      scrub(`${where} failed: ${res.status} ${code}: ${message} (correlation id ${cid})`),
+      res.status,
+      code,
+      cid,
+      spec.method,
+      spec.path,
+    );
+  }
+
+  private withNote(err: ApiError, note: string): ApiError {
+    return new ApiError(`${err.message}; ${note}`, err.status, err.code, err.correlationId, err.method, err.path);
+  }
+}
+
+function toAttemptResult(a: Attempt): AttemptResult {
+  if (a.kind === 'transport') {
+    return a.timeoutEvent === undefined
+      ? { kind: 'transport', code: a.code }
+      : { kind: 'transport', code: a.code, timeoutEvent: a.timeoutEvent };
+  }
+  const retryAfterMs = parseRetryAfter(a.res.headers['retry-after']);
+  return retryAfterMs === undefined
+    ? { kind: 'response', status: a.res.status }
+    : { kind: 'response', status: a.res.status, retryAfterMs };
+}
+
+function transportFailure(err: unknown): Attempt {
+  if (err instanceof TimeoutError) {
+    return { kind: 'transport', code: 'ETIMEDOUT', timeoutEvent: err.event, detail: `timed out (${err.event})` };
+  }
+  if (err instanceof RequestError) {
+    const code = err.code || 'ERR_REQUEST';
+    // got's message for socket errors is short and header-free ("socket hang up", "connect ECONNREFUSED 127.0.0.1:80").
+    return { kind: 'transport', code, detail: err.message };
+  }
+  return { kind: 'transport', code: 'ERR_REQUEST', detail: err instanceof Error ? err.message : String(err) };
+}
+
+function describeTransport(a: Extract<Attempt, { kind: 'transport' }>): string {
+  switch (a.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is the server running?)';
+    case 'ENOTFOUND':
+      return 'host not found';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return `connection dropped (${a.code})`;
+    case 'ETIMEDOUT':
+      return `timed out${a.timeoutEvent ? ` (${a.timeoutEvent})` : ''}`;
+    default:
+      return `${a.detail} (${a.code})`;
+  }
+}
+
+/** The code and message of an error response: Genesys ErrorBody, OAuth error, or anything else. */
+export function errorParts(res: HttpResult): { code: string; message: string } {
+  const b = res.body;
+  if (b && typeof b === 'object') {
+    const e = b as Partial<ErrorBody> & { error?: unknown; error_description?: unknown; description?: unknown };
+    if (typeof e.code === 'string') return { code: e.code, message: typeof e.message === 'string' ? e.message : e.code };
+    if (typeof e.error === 'string') {
+      const d = typeof e.error_description === 'string' ? e.error_description : typeof e.description === 'string' ? e.description : e.error;
+      return { code: e.error, message: d };
+    }
+  }
+  const text = typeof b === 'string' ? b.replace(/\s+/g, ' ').trim().slice(0, 200) : '';
+  return { code: `http.${res.status}`, message: text || (http.STATUS_CODES[res.status] ?? 'error') };
+}
+
+function parseBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function definedParams(p: Record<string, string | number | undefined> | undefined): Record<string, string | number> | undefined {
+  if (!p) return undefined;
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(p)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function origin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}

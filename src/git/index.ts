@@ -1,0 +1,2 @@
+export { gitProvenance, type GitProvenance } from './provenance.js';
+export { changedFiles } from './changed.js';

@@ -1,0 +1,271 @@
+// Safety filter actions, and the order that keeps every step acceptable to the server:
+// a priority may only be taken once no other ENABLED filter holds it (else 409 priority.conflict),
+// a replacement filter exists before the old one goes (create-before-destroy), and swaps/cycles
+// are broken with a free staging priority (see PlanAction.stagePriority for the executor's part).
+import type { WireFilter } from '../genesys/wire.js';
+import { MAX_ENABLED_FILTERS, type SafetyFilter } from '../model/types.js';
+import { filterBody } from './mappers.js';
+import { canonicalEqual, canonicalFilter, describeCreate, diffCanonical, isManaged } from './normalize.js';
+import type { PlanAction, PlanProblem } from './types.js';
+
+export interface PlanPart {
+  actions: PlanAction[];
+  problems: PlanProblem[];
+  unmanaged: { address: string; reason: string }[];
+}
+
+export interface FilterPart extends PlanPart {
+  /** Filters whose create/update must land before the templates they protect (non-staged, enabled). */
+  protectors: { address: string; appliesTo: SafetyFilter['appliesTo'] }[];
+}
+
+const MIN_PRIORITY = 1;
+const MAX_PRIORITY = 100;
+
+export function filterAddress(name: string): string {
+  return `SafetyFilter/${name}`;
+}
+
+export function liveModified(w: { modifiedBy?: { id: string }; dateModified?: string }): PlanAction['liveModified'] {
+  const m: NonNullable<PlanAction['liveModified']> = {};
+  if (w.modifiedBy?.id) m.by = w.modifiedBy.id;
+  if (w.dateModified) m.at = w.dateModified;
+  return m.by || m.at ? m : undefined;
+}
+
+export function planFilters(
+  desired: SafetyFilter[],
+  live: WireFilter[],
+  ctx: { prune: boolean; commit?: string },
+): FilterPart {
+  const part: FilterPart = { actions: [], problems: [], unmanaged: [], protectors: [] };
+  const liveByName = new Map(live.map((f) => [f.name, f]));
+  const desiredByName = new Map(desired.map((f) => [f.name, f]));
+  const slots = new Map<string, Slot>();
+
+  for (const f of [...desired].sort((a, b) => a.name.localeCompare(b.name))) {
+    const l = liveByName.get(f.name);
+    const labelOpts = ctx.commit !== undefined ? { commit: ctx.commit, liveLabels: l?.labels } : { liveLabels: l?.labels };
+    const body = filterBody(f, labelOpts);
+    const after = canonicalFilter(body);
+    const a: PlanAction = {
+      address: filterAddress(f.name),
+      action: 'create',
+      kind: 'SafetyFilter',
+      name: f.name,
+      guard: null,
+      changes: [],
+      desired: { kind: 'SafetyFilter', body },
+      dependsOn: [],
+    };
+    if (!l) {
+      a.changes = describeCreate(after);
+    } else {
+      const before = canonicalFilter(l);
+      a.liveId = l.id;
+      a.guard = { version: l.version };
+      if (canonicalEqual(before, after)) {
+        a.action = 'noop';
+      } else {
+        a.action = 'update';
+        a.changes = diffCanonical(before, after);
+        const lm = liveModified(l);
+        if (lm) a.liveModified = lm;
+        if (l.enabled && !f.enabled) {
+          a.destructive = true;
+          a.reason = 'disables a safety filter';
+        }
+      }
+    }
+    part.actions.push(a);
+    slots.set(f.name, {
+      action: a,
+      livePriority: l?.enabled ? l.priority : undefined,
+      wantPriority: f.enabled ? f.priority : undefined,
+    });
+  }
+
+  for (const l of [...live].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (desiredByName.has(l.name)) continue;
+    const address = filterAddress(l.name);
+    if (!ctx.prune) {
+      part.unmanaged.push({ address, reason: 'not in git; prune is off' });
+      continue;
+    }
+    if (!isManaged(l.labels)) {
+      part.unmanaged.push({ address, reason: 'not in git; not labelled managed-by: promptctl' });
+      continue;
+    }
+    const a: PlanAction = {
+      address,
+      action: 'delete',
+      kind: 'SafetyFilter',
+      name: l.name,
+      liveId: l.id,
+      guard: { version: l.version },
+      changes: [],
+      dependsOn: [],
+      reason: 'pruned: not in git (managed-by: promptctl); removes a safety filter',
+      destructive: true,
+    };
+    const lm = liveModified(l);
+    if (lm) a.liveModified = lm;
+    part.actions.push(a);
+    slots.set(l.name, { action: a, livePriority: l.enabled ? l.priority : undefined, wantPriority: undefined });
+  }
+
+  // Create-before-destroy: a pruned filter goes only once every new protection exists; unless
+  // adding first would pass the server's limit of enabled filters: then the leaving go first.
+  const isArriving = (s: Slot) => s.wantPriority !== undefined && s.livePriority === undefined && s.action.action !== 'noop';
+  const isLeaving = (s: Slot) => s.livePriority !== undefined && (s.action.action === 'delete' || s.wantPriority === undefined);
+  const leaving = [...slots.values()].filter(isLeaving);
+  const liveEnabled = live.filter((l) => l.enabled).length;
+  const destroyFirst =
+    leaving.length > 0 && liveEnabled + [...slots.values()].filter(isArriving).length > MAX_ENABLED_FILTERS;
+
+  const staged = sequencePriorities(slots, live, desired, part.problems, destroyFirst);
+
+  const arriving = [...slots.values()].filter((s) => isArriving(s) && !staged.has(s.action.name));
+  if (destroyFirst) {
+    for (const c of arriving) c.action.dependsOn.push(...leaving.map((l) => l.action.address));
+  } else {
+    for (const d of slots.values()) {
+      if (d.action.action !== 'delete') continue;
+      for (const c of arriving) d.action.dependsOn.push(c.action.address);
+    }
+  }
+
+  for (const s of slots.values()) {
+    const a = s.action;
+    if ((a.action === 'create' || a.action === 'update') && s.wantPriority !== undefined && !staged.has(a.name)) {
+      part.protectors.push({ address: a.address, appliesTo: desiredByName.get(a.name)?.appliesTo });
+    }
+  }
+  return part;
+}
+
+interface Slot {
+  action: PlanAction;
+  /** Priority held now, when the live filter is enabled. */
+  livePriority: number | undefined;
+  /** Priority wanted, when the filter ends enabled. */
+  wantPriority: number | undefined;
+}
+
+/**
+ * Adds the dependsOn edges that make every priority change land on a free priority, stages what
+ * must be staged (returns their names) and records unsolvable conflicts as problems.
+ * Each filter takes at most one priority and holds at most one, so the "must wait for" graph
+ * among updates is made of chains and simple cycles: one staged member per cycle suffices.
+ */
+function sequencePriorities(
+  slots: Map<string, Slot>,
+  live: WireFilter[],
+  desired: SafetyFilter[],
+  problems: PlanProblem[],
+  destroyFirst: boolean,
+): Set<string> {
+  const holderAt = new Map<number, string>();
+  for (const l of live) if (l.enabled) holderAt.set(l.priority, l.name);
+
+  const staged = new Set<string>();
+  const waitsFor = new Map<string, string>(); // taker → holder that moves away by an update
+  const names = [...slots.keys()].sort();
+  for (const name of names) {
+    const s = slots.get(name)!;
+    const p = s.wantPriority;
+    if (p === undefined || p === s.livePriority || s.action.action === 'delete') continue;
+    const holder = holderAt.get(p);
+    if (holder === undefined || holder === name) continue;
+    const h = slots.get(holder);
+    if (!h) {
+      problems.push({
+        address: s.action.address,
+        rule: 'priority-conflict',
+        message: `priority ${p} is held by the enabled live filter "${holder}", which is not in git and will not be changed; choose another priority or bring "${holder}" into git`,
+      });
+      continue;
+    }
+    if (h.action.action === 'delete') {
+      // The holder is pruned; the newcomer is staged so that it protects before the old one goes
+      // (at the enabled-filter limit, it simply waits for the delete instead).
+      if (!destroyFirst) staged.add(name);
+      s.action.dependsOn.push(h.action.address);
+    } else if (h.wantPriority !== p) {
+      waitsFor.set(name, holder);
+    } else {
+      problems.push({
+        address: s.action.address,
+        rule: 'priority-conflict',
+        message: `priority ${p} is also wanted by the enabled filter "${holder}"; priorities must be unique among enabled filters`,
+      });
+    }
+  }
+
+  // Break each cycle of waits by staging its first member (by name).
+  const done = new Set<string>();
+  for (const start of [...waitsFor.keys()].sort()) {
+    if (done.has(start)) continue;
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    let cur: string | undefined = start;
+    while (cur !== undefined && !done.has(cur) && !onPath.has(cur)) {
+      path.push(cur);
+      onPath.add(cur);
+      cur = waitsFor.get(cur);
+    }
+    if (cur !== undefined && onPath.has(cur)) {
+      const cycle = path.slice(path.indexOf(cur));
+      staged.add([...cycle].sort()[0]!);
+    }
+    for (const n of path) done.add(n);
+  }
+
+  // A staged filter leaves its live priority in the staging pass: nobody waits for it.
+  for (const [taker, holder] of waitsFor) {
+    if (staged.has(holder)) continue;
+    slots.get(taker)!.action.dependsOn.push(slots.get(holder)!.action.address);
+  }
+
+  const used = new Set<number>();
+  for (const l of live) if (l.enabled) used.add(l.priority);
+  for (const f of desired) if (f.enabled) used.add(f.priority);
+  for (const name of [...staged].sort()) {
+    const s = slots.get(name)!;
+    let free: number | undefined;
+    for (let p = MAX_PRIORITY; p >= MIN_PRIORITY; p--) {
+      if (!used.has(p)) {
+        free = p;
+        break;
+      }
+    }
+    if (free === undefined) {
+      problems.push({
+        address: s.action.address,
+        rule: 'no-free-priority',
+        message: 'this priority change needs a free staging priority (1..100) and none is free',
+      });
+      continue;
+    }
+    used.add(free);
+    s.action.stagePriority = free;
+    s.action.reason = s.action.reason
+      ? `${s.action.reason}; staged at priority ${free} first`
+      : `staged at priority ${free} first, then takes priority ${s.wantPriority}`;
+  }
+  return staged;
+}
+
+/** Whether a filter's selector covers a template (no selector: every template). */
+export function filterApplies(
+  appliesTo: SafetyFilter['appliesTo'],
+  template: string,
+  labels: Record<string, string>,
+): boolean {
+  const names = appliesTo?.templates;
+  const sel = appliesTo?.labels;
+  const hasSel = sel !== undefined && Object.keys(sel).length > 0;
+  if (names === undefined && !hasSel) return true;
+  if (names?.includes(template)) return true;
+  return hasSel && Object.entries(sel).every(([k, v]) => labels[k] === v);
+}

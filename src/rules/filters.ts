@@ -1,0 +1,50 @@
+// Safety filters: thresholds only for listed categories, a unique priority among enabled
+// filters, and at most 50 enabled (the gateway's limit).
+import type { Diagnostic } from '../model/diagnostic.js';
+import { MAX_ENABLED_FILTERS, type DesiredState, type SafetyFilter } from '../model/types.js';
+import { diagnostic, locate, where } from './util.js';
+
+export function checkFilters(state: DesiredState): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const byPriority = new Map<number, SafetyFilter>();
+  let enabled = 0;
+  const enabledTotal = state.filters.filter((f) => f.enabled).length;
+
+  for (const f of state.filters) {
+    for (const category of Object.keys(f.thresholds)) {
+      if ((f.categories as string[]).includes(category)) continue;
+      out.push(
+        diagnostic(
+          locate(f, `spec.thresholds.${category}`),
+          'error',
+          'filters/threshold-category',
+          `threshold for "${category}", which is not among the filter's categories (${f.categories.join(', ')}); add it to categories or remove the threshold`,
+        ),
+      );
+    }
+    if (!f.enabled) continue;
+    enabled++;
+    const holder = byPriority.get(f.priority);
+    if (holder) {
+      out.push(
+        diagnostic(
+          locate(f, 'spec.priority'),
+          'error',
+          'filters/priority-conflict',
+          `priority ${f.priority} is already held by enabled filter "${holder.name}" (${where(locate(holder, 'spec.priority'))}); enabled filters need distinct priorities`,
+        ),
+      );
+    } else byPriority.set(f.priority, f);
+    if (enabled === MAX_ENABLED_FILTERS + 1) {
+      out.push(
+        diagnostic(
+          f.locations['spec.enabled'] ?? locate(f, 'metadata.name'),
+          'error',
+          'filters/limit',
+          `${enabledTotal} safety filters are enabled; the gateway allows at most ${MAX_ENABLED_FILTERS} (this is number ${MAX_ENABLED_FILTERS + 1}): disable or remove some`,
+        ),
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+// Prompt-injection phrases and chat-format control tokens in the prompt text. A template that
+// carries them can override its own system instruction; they are errors.
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { DesiredState } from '../model/types.js';
+import { findingDiagnostics, promptFields, scan } from './util.js';
+
+const S = '\\s{1,5}'; // bounded whitespace keeps the patterns linear on hostile text
+/** Not after a negation: "never reveal the system prompt" is a defence, not an attack. */
+const NOT_NEGATED = `(?<!(?:\\bnot|\\bnever|\\bno|\\bnor|n't|n’t)${S})`;
+
+/** Phrases that try to cancel earlier instructions or unlock the model. */
+export const INJECTION_PHRASES: readonly { name: string; re: RegExp }[] = [
+  {
+    name: 'override of earlier instructions',
+    re: new RegExp(
+      `${NOT_NEGATED}\\b(?:ignore|disregard|forget|override|bypass)${S}(?:(?:all|any|the|your|of|these|those|every)${S}){0,3}(?:previous|prior|preceding|above|earlier|former|original|system|existing)${S}(?:instructions?|prompts?|rules|directions|directives|guidelines|messages?|context|commands?|guardrails)\\b`,
+      'i',
+    ),
+  },
+  { name: 'override of earlier instructions', re: new RegExp(`${NOT_NEGATED}\\b(?:ignore|disregard|forget)${S}(?:(?:all|everything|the)${S}){0,2}(?:above|before)\\b`, 'i') },
+  {
+    name: 'system-prompt extraction',
+    re: new RegExp(
+      `${NOT_NEGATED}\\b(?:reveal|print|show|output|repeat|leak|disclose)${S}(?:me${S})?(?:your|the)${S}(?:(?:system|hidden|secret|initial|original)${S})(?:prompt|instructions|message)\\b`,
+      'i',
+    ),
+  },
+  { name: 'jailbreak mode', re: new RegExp(`\\b(?:developer|DAN|god|jailbreak|unrestricted)${S}mode\\b`, 'i') },
+  { name: 'jailbreak mode', re: new RegExp(`\\bdo${S}anything${S}now\\b`, 'i') },
+  {
+    name: 'role override',
+    re: new RegExp(`\\byou${S}are${S}no${S}longer${S}(?:an?${S})?(?:AI|assistant|bound|restricted|required)\\b`, 'i'),
+  },
+];
+
+/** Control tokens of chat formats (ChatML, Llama, Gemma, Phi…) that can forge a role turn. */
+export const ROLE_TOKENS: readonly { name: string; re: RegExp }[] = [
+  { name: 'ChatML/special token', re: /<\|[A-Za-z][A-Za-z0-9_]{0,39}\|>/ },
+  { name: 'Llama [INST] token', re: /\[\/?INST\]/ },
+  { name: 'Llama <<SYS>> token', re: /<<\/?SYS>>/ },
+  { name: 'Gemma turn token', re: /<\/?(?:start|end)_of_turn>/ },
+];
+
+export function checkInjection(state: DesiredState): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const v of state.versions) {
+    for (const f of promptFields(v)) {
+      if (f.text.length === 0) continue;
+      const phrases = scan(f.text, INJECTION_PHRASES);
+      out.push(
+        ...findingDiagnostics(f, phrases, 'error', 'injection/phrase', (x) => {
+          const phrase = f.text.slice(x.index, x.index + x.length).replace(/\s+/g, ' ');
+          return `prompt-injection phrase "${phrase}" in ${f.label} (${x.name}); a prompt must not contain instructions to abandon its own rules`;
+        }),
+      );
+      const tokens = scan(f.text, ROLE_TOKENS);
+      out.push(
+        ...findingDiagnostics(
+          f,
+          tokens,
+          'error',
+          'injection/role-token',
+          (x) => `role-override token "${f.text.slice(x.index, x.index + x.length)}" in ${f.label} (${x.name}); chat-format control tokens can forge a system or user turn`,
+        ),
+      );
+    }
+  }
+  return out;
+}

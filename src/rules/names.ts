@@ -1,0 +1,47 @@
+// Identities are unique across all files: the later occurrence is reported, naming the earlier.
+import type { Diagnostic } from '../model/diagnostic.js';
+import { addressOf, type DesiredState, type Resource, type SourceLocation } from '../model/types.js';
+import { diagnostic, locate, where } from './util.js';
+
+/** The field that carries a resource's identity (where a duplicate is reported). */
+function identityPath(r: Resource): string {
+  switch (r.kind) {
+    case 'PromptTemplate':
+    case 'SafetyFilter':
+      return 'metadata.name';
+    case 'PromptVersion':
+      return 'spec.version';
+    case 'TrafficSplit':
+      return 'spec.template';
+  }
+}
+
+export function checkNames(state: DesiredState): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, SourceLocation>();
+  const all: Resource[] = [...state.templates, ...state.versions, ...state.splits, ...state.filters];
+  // Report against file order, so "later" means later in the sorted file list.
+  all.sort((a, b) => compareLocations(a.source, b.source));
+  for (const r of all) {
+    const address = addressOf(r);
+    const at = locate(r, identityPath(r));
+    const earlier = seen.get(address);
+    if (!earlier) {
+      seen.set(address, at);
+      continue;
+    }
+    const what =
+      r.kind === 'TrafficSplit'
+        ? `template "${r.template}" already has a TrafficSplit at ${where(earlier)} (one split per template)`
+        : r.kind === 'PromptVersion'
+          ? `version ${r.version} of template "${r.template}" is already defined at ${where(earlier)}; add a new version instead`
+          : `${r.kind} "${r.name}" is already defined at ${where(earlier)}`;
+    out.push(diagnostic(at, 'error', 'names/duplicate', what));
+  }
+  return out;
+}
+
+function compareLocations(a: SourceLocation, b: SourceLocation): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column;
+}

@@ -1,0 +1,78 @@
+// Obvious personal data in prompt text: email addresses, phone numbers, payment card numbers
+// (Luhn-checked). Warnings: it may be deliberate sample data, but it is sent and logged.
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { DesiredState } from '../model/types.js';
+import { contentFields, findingDiagnostics, scan } from './util.js';
+
+/** The Luhn checksum used by payment card numbers. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+const digitCount = (s: string) => s.replace(/\D/g, '').length;
+
+/** Card numbers first: a card must not also be reported as a phone number. */
+export const PII_PATTERNS: readonly { name: string; re: RegExp; accept?: (m: RegExpExecArray) => boolean }[] = [
+  {
+    name: 'a payment card number',
+    re: /(?<![\d.-])(?:\d[ -]?){12,18}\d(?![\d])/,
+    accept: (m) => {
+      const d = m[0].replace(/\D/g, '');
+      return d.length >= 13 && d.length <= 19 && !/^(\d)\1+$/.test(d) && luhnValid(d);
+    },
+  },
+  {
+    name: 'an email address',
+    re: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/,
+  },
+  {
+    // +CC …, (555) 123-4567, 555-123-4567, 555.123.4567: separators required, so plain
+    // numbers, dates, versions and IP addresses do not match.
+    name: 'a phone number',
+    re: /(?<![\w+.-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{3,4}(?![ .-]?\d)(?!\w)/,
+    accept: (m) => {
+      const n = digitCount(m[0]);
+      return n >= 9 && n <= 15;
+    },
+  },
+  {
+    name: 'a phone number',
+    re: /(?<![\w+])\+\d{1,3}[ .-]?\d{1,4}(?:[ .-]?\d{2,5}){1,4}(?![ .-]?\d)/,
+    accept: (m) => {
+      const n = digitCount(m[0]);
+      return n >= 9 && n <= 15;
+    },
+  },
+];
+
+export function checkPii(state: DesiredState): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const v of state.versions) {
+    for (const f of contentFields(v)) {
+      if (f.text.length < 6) continue;
+      const found = scan(f.text, PII_PATTERNS);
+      out.push(
+        ...findingDiagnostics(
+          f,
+          found,
+          'warning',
+          'pii/detected',
+          (x) => `${f.label} contains what looks like ${x.name}; keep personal data out of prompts (use a placeholder or an obviously fake value)`,
+        ),
+      );
+    }
+  }
+  return out;
+}

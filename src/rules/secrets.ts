@@ -1,0 +1,74 @@
+// Credentials in prompt text: API keys, private keys, bearer tokens. Errors; the message never
+// repeats the secret (diagnostics end up in CI logs).
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { DesiredState, Resource } from '../model/types.js';
+import { contentFields, findingDiagnostics, locate, scan, type TextField } from './util.js';
+import { textLocator } from '../model/text-origin.js';
+
+const hasDigit = (s: string) => /\d/.test(s);
+const hasLetter = (s: string) => /[A-Za-z]/.test(s);
+
+/**
+ * Each pattern starts with a literal or a boundary lookbehind, and repeats only bounded or after
+ * a literal, so a 2 MB hostile text is scanned in linear time.
+ */
+export const SECRET_PATTERNS: readonly { name: string; re: RegExp; accept?: (m: RegExpExecArray) => boolean }[] = [
+  { name: 'an API key (sk-…)', re: /(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}/, accept: (m) => hasDigit(m[0]) },
+  { name: 'an AWS access key id', re: /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Za-z0-9])/ },
+  { name: 'an AWS secret access key', re: /aws_?secret_?access_?key["']?\s{0,3}[:=]\s{0,3}["']?[A-Za-z0-9/+]{40}/i },
+  { name: 'a private key', re: /-----BEGIN (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY(?: BLOCK)?-----/ },
+  { name: 'a bearer token', re: /\bBearer\s{1,5}[A-Za-z0-9\-._~+/]{16,}=*/ },
+  { name: 'a GitHub token', re: /(?<![A-Za-z0-9_])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/ },
+  { name: 'a GitHub token', re: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{20,}/ },
+  { name: 'a Slack token', re: /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/ },
+  { name: 'a Slack webhook URL', re: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,}/ },
+  { name: 'a Google API key', re: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}/ },
+  { name: 'a Stripe key', re: /(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/ },
+  { name: 'a JSON Web Token', re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
+  {
+    name: 'a password or key assignment',
+    re: /\b(?:password|passwd|pwd|api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token)["']?\s{0,3}[:=]\s{0,3}["']?([^\s"'{}<>]{8,200})/i,
+    accept: (m) => hasDigit(m[1]!) && hasLetter(m[1]!),
+  },
+  { name: 'a URL with a password', re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,64}:[^\s@/{}]{3,64}@[A-Za-z0-9.-]{1,253}/i },
+];
+
+/** Other places credentials get pasted into: descriptions and variable defaults. */
+function metadataFields(r: Resource): TextField[] {
+  const fields: { path: string; label: string; text: string }[] = [];
+  if ((r.kind === 'PromptTemplate' || r.kind === 'SafetyFilter') && r.description) {
+    fields.push({ path: 'spec.description', label: 'description', text: r.description });
+  }
+  if (r.kind === 'PromptVersion') {
+    r.variables.forEach((x, i) => {
+      if (typeof x.default === 'string') fields.push({ path: `spec.variables.${i}.default`, label: `variable "${x.name}" default`, text: x.default });
+      if (x.description) fields.push({ path: `spec.variables.${i}.description`, label: `variable "${x.name}" description`, text: x.description });
+    });
+  }
+  return fields.map((f) => ({
+    ...f,
+    at: textLocator({ ...locate(r, f.path), exact: false, indentColumn: 1 }, f.text),
+  }));
+}
+
+export function checkSecrets(state: DesiredState): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const resources: Resource[] = [...state.templates, ...state.versions, ...state.filters];
+  for (const r of resources) {
+    const fields = r.kind === 'PromptVersion' ? [...contentFields(r), ...metadataFields(r)] : metadataFields(r);
+    for (const f of fields) {
+      if (f.text.length < 8) continue;
+      const found = scan(f.text, SECRET_PATTERNS);
+      out.push(
+        ...findingDiagnostics(
+          f,
+          found,
+          'error',
+          'secrets/detected',
+          (x) => `${f.label} contains what looks like ${x.name}; keep credentials out of prompts (rotate it if it was real)`,
+        ),
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,297 @@
+// ajv errors → one clear diagnostic per problem, at the YAML node it is about.
+import type { ErrorObject } from 'ajv';
+import { isScalar } from 'yaml';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { SourceLocation } from '../model/types.js';
+import { findKey, findNode, nodeStart, type DocContext } from '../config/nodes.js';
+import { checkVersionLabel } from '../rules/versions.js';
+import { closest } from './suggest.js';
+
+/** Schema problems reported per document; past this the rest is usually one mistake's echo. */
+const MAX_SCHEMA_ERRORS = 50;
+
+const VERSION_PATH = /^\/spec\/(version|routes\/\d+\/version)$/;
+
+/** "/spec/variables/0/name" → ["spec", "variables", "0", "name"] (JSON Pointer unescaped). */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** "spec.variables[0].name" for messages; "the document" for the root. */
+export function displayPath(segments: readonly string[]): string {
+  if (segments.length === 0) return 'the document';
+  let out = '';
+  for (const s of segments) out += /^\d+$/.test(s) ? `[${s}]` : out ? `.${s}` : s;
+  return out;
+}
+
+interface Mapped {
+  rule: string;
+  message: string;
+  at: SourceLocation;
+  /** For a missing required field: dropped when an unknown field nearby is its misspelling. */
+  collapseKey?: string;
+}
+
+export function mapSchemaErrors(ctx: DocContext, errors: readonly ErrorObject[]): Diagnostic[] {
+  const kept = errors.filter(
+    (e) =>
+      e.keyword !== 'if' && // "must match then schema": the then-branch error says what
+      e.keyword !== 'propertyNames' && // wrapper: the inner error (with propertyName) says what
+      e.instancePath !== '/apiVersion' && // header problems are reported before dispatch
+      e.instancePath !== '/kind',
+  );
+  const mapped: Mapped[] = [];
+  const versionPathsDone = new Set<string>();
+  // Unknown fields whose suggestion is a missing required field: report the typo once.
+  const suggestedRequired = new Set<string>();
+
+  for (const e of kept) {
+    const segs = pointerSegments(e.instancePath);
+    if (VERSION_PATH.test(e.instancePath) && e.propertyName === undefined) {
+      if (versionPathsDone.has(e.instancePath)) continue;
+      versionPathsDone.add(e.instancePath);
+      const { node } = findNode(ctx, segs);
+      const raw = isScalar(node) && node.range ? ctx.src.slice(node.range[0], node.range[1]) : undefined;
+      const problem = checkVersionLabel(e.data, raw, segs.at(-1) === 'version' && segs.length > 2 ? `routes[${segs[2]}].version` : 'version');
+      if (problem) mapped.push({ rule: problem.rule, message: problem.message, at: nodeStart(ctx, node) });
+      continue;
+    }
+    if (e.keyword === 'additionalProperties') {
+      const prop = String((e.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object);
+      const suggestion = closest(prop, allowed);
+      if (suggestion !== undefined) suggestedRequired.add(`${e.instancePath}\u0000${suggestion}`);
+      mapped.push({
+        rule: 'schema/unknown-field',
+        message: unknownFieldMessage(prop, segs, allowed, suggestion),
+        at: nodeStart(ctx, findKey(ctx, segs, prop) ?? findNode(ctx, segs).nearest),
+      });
+      continue;
+    }
+    const m = mapOne(ctx, e, segs);
+    if (m) mapped.push(m);
+  }
+
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const m of mapped) {
+    if (m.collapseKey !== undefined && suggestedRequired.has(m.collapseKey)) continue;
+    const message = m.message;
+    const key = `${m.at.line}:${m.at.column}:${m.rule}:${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ file: m.at.file, line: m.at.line, column: m.at.column, severity: 'error', rule: m.rule, message });
+  }
+  if (out.length > MAX_SCHEMA_ERRORS) {
+    const rest = out.length - MAX_SCHEMA_ERRORS;
+    const last = out[MAX_SCHEMA_ERRORS]!;
+    out.length = MAX_SCHEMA_ERRORS;
+    out.push({ ...last, rule: 'schema/too-many-errors', message: `${rest} more schema problems in this document` });
+  }
+  return out;
+}
+
+function unknownFieldMessage(prop: string, segs: string[], allowed: string[], suggestion: string | undefined): string {
+  const where = segs.length ? ` in ${displayPath(segs)}` : '';
+  if (prop === '<<') return `unknown field "<<"${where}: YAML 1.2 has no merge keys; write the fields out`;
+  const name = clip(prop);
+  if (suggestion !== undefined) return `unknown field "${name}"${where} (did you mean "${suggestion}"?)`;
+  return `unknown field "${name}"${where}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`;
+}
+
+/** Missing properties whose requirement comes from an if/then, with a message that says why. */
+const CONDITIONAL_REQUIRED: Record<string, { rule: string; message: (ctx: DocContext, segs: string[]) => string; at: string }> = {
+  stickyKey: {
+    rule: 'traffic/sticky-key',
+    message: () => 'strategy sticky needs a stickyKey (the request attribute that pins each caller to one route)',
+    at: 'strategy',
+  },
+  values: {
+    rule: 'variables/enum-values',
+    message: (ctx, segs) => {
+      const name = findNode(ctx, [...segs, 'name']).node;
+      const label = isScalar(name) ? ` "${clip(String(name.value))}"` : '';
+      return `variable${label} has type enum but no values: list the allowed values under values:`;
+    },
+    at: 'type',
+  },
+};
+
+function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undefined {
+  const p = displayPath(segs);
+  const parent = e.parentSchema as Record<string, unknown> | undefined;
+  const found = () => findNode(ctx, segs);
+  const valueAt = () => {
+    const f = found();
+    return nodeStart(ctx, f.node ?? f.nearest);
+  };
+
+  // Errors about a key of a mapping (propertyNames: threshold categories, label keys, model ids).
+  if (e.propertyName !== undefined) {
+    const key = e.propertyName;
+    const at = nodeStart(ctx, findKey(ctx, segs, key) ?? found().nearest);
+    if (e.keyword === 'enum') {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
+      const s = closest(key, allowed);
+      return {
+        rule: 'schema/enum',
+        message: `unknown key "${clip(key)}" in ${p}${s ? ` (did you mean "${s}"?)` : ''}; allowed: ${allowed.join(', ')}`,
+        at,
+      };
+    }
+    const why = typeof parent?.description === 'string' ? `: ${parent.description}` : '';
+    return { rule: 'schema/key', message: `key "${clip(key)}" in ${p} is not valid${why}`, at };
+  }
+
+  switch (e.keyword) {
+    case 'required': {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      const conditional = /\/then\/required$/.test(e.schemaPath) ? CONDITIONAL_REQUIRED[missing] : undefined;
+      if (conditional) {
+        const f = findNode(ctx, [...segs, conditional.at]);
+        return { rule: conditional.rule, message: conditional.message(ctx, segs), at: nodeStart(ctx, f.node ?? f.nearest) };
+      }
+      const f = found();
+      // The key that owns the mapping (`spec:`), else the mapping itself (list items, the root).
+      const at = nodeStart(ctx, f.key ?? f.node ?? f.nearest);
+      return {
+        rule: 'schema/required',
+        message: `missing required field "${missing}"${segs.length ? ` in ${p}` : ''}`,
+        at,
+        collapseKey: `${e.instancePath}\u0000${missing}`,
+      };
+    }
+    case 'type': {
+      const expected = (e.params as { type: string | string[] }).type;
+      return { rule: 'schema/type', message: typeMessage(p, expected, e.data), at: valueAt() };
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
+      const s = typeof e.data === 'string' ? closest(e.data, allowed) : undefined;
+      return {
+        rule: 'schema/enum',
+        message: `${p} must be one of ${allowed.join(', ')}, not ${describeValue(e.data)}${s ? ` (did you mean "${s}"?)` : ''}`,
+        at: valueAt(),
+      };
+    }
+    case 'const':
+      return {
+        rule: 'schema/enum',
+        message: `${p} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, not ${describeValue(e.data)}`,
+        at: valueAt(),
+      };
+    case 'pattern': {
+      const why =
+        typeof parent?.description === 'string'
+          ? parent.description
+          : `must match ${(e.params as { pattern: string }).pattern}`;
+      return { rule: 'schema/pattern', message: `${p} ${describeValue(e.data)} is not valid: ${why}`, at: valueAt() };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const { comparison, limit } = e.params as { comparison: string; limit: number };
+      const words: Record<string, string> = { '>=': 'at least', '<=': 'at most', '>': 'greater than', '<': 'less than' };
+      return {
+        rule: 'schema/range',
+        message: `${p} must be ${words[comparison] ?? comparison} ${limit}, not ${describeValue(e.data)}`,
+        at: valueAt(),
+      };
+    }
+    case 'minLength':
+    case 'maxLength': {
+      const { limit } = e.params as { limit: number };
+      const len = typeof e.data === 'string' ? [...e.data].length : 0;
+      const message =
+        e.keyword === 'minLength'
+          ? limit === 1
+            ? `${p} must not be empty`
+            : `${p} must be at least ${limit} characters long (it is ${len})`
+          : `${p} must be at most ${limit} characters long (it is ${len})`;
+      return { rule: 'schema/length', message, at: valueAt() };
+    }
+    case 'minItems':
+    case 'maxItems':
+    case 'minProperties':
+    case 'maxProperties': {
+      const { limit } = e.params as { limit: number };
+      const items = e.keyword.endsWith('Items');
+      const count = items ? (Array.isArray(e.data) ? e.data.length : 0) : e.data && typeof e.data === 'object' ? Object.keys(e.data).length : 0;
+      const noun = items ? (limit === 1 ? 'item' : 'items') : limit === 1 ? 'entry' : 'entries';
+      const message = e.keyword.startsWith('min')
+        ? `${p} needs at least ${limit} ${noun}`
+        : `${p} may have at most ${limit} ${noun} (it has ${count})`;
+      return { rule: 'schema/length', message, at: valueAt() };
+    }
+    case 'uniqueItems': {
+      const { i, j } = e.params as { i: number; j: number };
+      const later = Math.max(i, j);
+      const earlier = Math.min(i, j);
+      const f = findNode(ctx, [...segs, String(later)]);
+      const item = Array.isArray(e.data) ? (e.data as unknown[])[later] : undefined;
+      return {
+        rule: 'schema/duplicate-item',
+        message: `${p} lists ${describeValue(item)} twice (items ${earlier + 1} and ${later + 1})`,
+        at: nodeStart(ctx, f.node ?? f.nearest),
+      };
+    }
+    case 'format':
+      return {
+        rule: 'schema/format',
+        message: `${p} must be a valid ${(e.params as { format: string }).format}, not ${describeValue(e.data)}`,
+        at: valueAt(),
+      };
+    case 'oneOf':
+    case 'anyOf':
+      return { rule: 'schema/invalid', message: `${p} does not match any allowed form`, at: valueAt() };
+    default:
+      return { rule: 'schema/invalid', message: `${p} ${e.message ?? 'is not valid'}`, at: valueAt() };
+  }
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  null: 'empty',
+};
+
+function typeMessage(p: string, expected: string | string[], data: unknown): string {
+  const types = Array.isArray(expected) ? expected : [expected];
+  // Prompt text is string | {file: path}.
+  const words =
+    types.length === 2 && types.includes('string') && types.includes('object')
+      ? 'a string or {file: path}'
+      : types.map((t) => TYPE_WORDS[t] ?? t).join(' or ');
+  let hint = '';
+  if (types.includes('boolean') && typeof data === 'string' && /^(y|n|yes|no|on|off|true|false)$/i.test(data)) {
+    hint = /^(true|false)$/i.test(data) ? '; remove the quotes' : '; YAML 1.2 reads yes/no/on/off as text: write true or false';
+  } else if ((types.includes('number') || types.includes('integer')) && typeof data === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(data)) {
+    hint = '; remove the quotes';
+  } else if (types.includes('string') && (typeof data === 'number' || typeof data === 'boolean')) {
+    hint = '; quote it';
+  }
+  return `${p} must be ${words}, not ${describeValue(data)}${hint}`;
+}
+
+export function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'empty';
+  if (typeof v === 'string') return `"${clip(v)}"`;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return 'a list';
+  return 'a mapping';
+}
+
+function clip(s: string): string {
+  const one = s.slice(0, 200).replace(/\s+/g, ' ');
+  return one.length > 60 ? `${one.slice(0, 60)}…` : one;
+}

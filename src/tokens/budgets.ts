@@ -1,0 +1,130 @@
+// Token diagnostics for a whole desired state: unknown models, unbounded variables, context
+// windows, template budgets (DESIGN §4). Pure.
+import type { Diagnostic, Severity } from '../model/diagnostic.js';
+import type { DesiredState, PromptTemplate, PromptVersion, SourceLocation } from '../model/types.js';
+import { resolveModel, suggestModel, type ModelInfo } from './registry.js';
+import { analyseVersion, modelIdOf, DEFAULT_VARIABLE_TOKENS, type VersionAnalysis, type VersionTokenReport } from './worst-case.js';
+
+export const DEFAULT_WARN_AT = 0.9;
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+function diag(at: SourceLocation, severity: Severity, rule: string, message: string): Diagnostic {
+  return { file: at.file, line: at.line, column: at.column, severity, rule, message };
+}
+
+function templatesByName(state: DesiredState): Map<string, PromptTemplate> {
+  const byName = new Map<string, PromptTemplate>();
+  // First definition wins; a duplicate is the uniqueness rule's error.
+  for (const t of state.templates) if (!byName.has(t.name)) byName.set(t.name, t);
+  return byName;
+}
+
+const compareAddress = (a: VersionTokenReport, b: VersionTokenReport): number =>
+  a.address < b.address ? -1 : a.address > b.address ? 1 : 0;
+
+/** Analyses every version whose model is known, sorted by address. */
+export function analyseAll(state: DesiredState): { version: PromptVersion; analysis: VersionAnalysis }[] {
+  const templates = templatesByName(state);
+  const out: { version: PromptVersion; analysis: VersionAnalysis }[] = [];
+  for (const v of state.versions) {
+    const template = templates.get(v.template);
+    const id = modelIdOf(v, template);
+    if (id === undefined || !resolveModel(id, state.config)) continue;
+    out.push({ version: v, analysis: analyseVersion(v, template, state.config) });
+  }
+  return out.sort((a, b) => compareAddress(a.analysis.report, b.analysis.report));
+}
+
+/** Every version's token report (versions with an unknown model are left out), sorted by address. */
+export function tokenReport(state: DesiredState): VersionTokenReport[] {
+  return analyseAll(state).map((x) => x.analysis.report);
+}
+
+function unknownModel(id: string, at: SourceLocation, state: DesiredState): Diagnostic {
+  const suggestion = suggestModel(id, state.config);
+  const hint = suggestion ? `; did you mean "${suggestion}"?` : '; declare it under `models:` in promptctl.yaml';
+  return diag(at, 'error', 'tokens/unknown-model', `unknown model "${id}"${hint}`);
+}
+
+export function budgetDiagnostics(state: DesiredState): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const templates = templatesByName(state);
+
+  for (const t of state.templates) {
+    if (!resolveModel(t.model, state.config)) out.push(unknownModel(t.model, t.locations['spec.model'] ?? t.source, state));
+  }
+  for (const v of state.versions) {
+    // A version that inherits an unknown model was reported at its template's `spec.model`.
+    if (v.model !== undefined && !resolveModel(v.model, state.config)) {
+      out.push(unknownModel(v.model, v.locations['spec.model'] ?? v.source, state));
+    }
+  }
+
+  const defaultTokens = state.config.defaultVariableTokens ?? DEFAULT_VARIABLE_TOKENS;
+  for (const { version: v, analysis } of analyseAll(state)) {
+    const { report, model } = analysis;
+    for (const index of analysis.unboundedVariables) {
+      const variable = v.variables[index]!;
+      const at = v.locations[`spec.variables.${index}.name`] ?? v.locations[`spec.variables.${index}`] ?? v.source;
+      out.push(
+        diag(
+          at,
+          'warning',
+          'tokens/unbounded-variable',
+          `variable "${variable.name}" has no maxTokens or maxLength; the worst case assumes ${fmt(defaultTokens)} tokens (defaultVariableTokens)`,
+        ),
+      );
+    }
+    out.push(...limitDiagnostics(v, templates.get(v.template), report, model));
+  }
+  return out;
+}
+
+function limitDiagnostics(
+  v: PromptVersion,
+  template: PromptTemplate | undefined,
+  report: VersionTokenReport,
+  model: ModelInfo,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = v.locations['spec.userTemplate'] ?? v.source;
+  const approx = model.approximate ? ' (approximate)' : '';
+  const worst = report.worstCasePromptTokens;
+  const warnAt = template?.budget?.warnAt ?? DEFAULT_WARN_AT;
+  const pct = (part: number, whole: number): string => `${Math.floor((part / whole) * 100)}%`;
+
+  // Context window: the prompt and the reply it may ask for must both fit.
+  const needed = worst + (v.maxTokens ?? 0);
+  const what = `worst-case prompt ${fmt(worst)} tokens${approx}` + (v.maxTokens ? ` + maxTokens ${fmt(v.maxTokens)}` : '');
+  const windowName = `${model.id}'s context window of ${fmt(model.contextWindow)}`;
+  if (needed > model.contextWindow) {
+    out.push(diag(at, 'error', 'tokens/context-window', `${what} exceeds ${windowName}`));
+  } else if (needed > warnAt * model.contextWindow) {
+    out.push(diag(at, 'warning', 'tokens/near-limit', `${what} is ${pct(needed, model.contextWindow)} of ${windowName} (warnAt ${warnAt})`));
+  }
+
+  const budget = template?.budget?.maxPromptTokens;
+  if (budget !== undefined) {
+    const budgetName = `the budget of ${fmt(budget)} (PromptTemplate/${v.template} budget.maxPromptTokens)`;
+    const prompt = `worst-case prompt ${fmt(worst)} tokens${approx}`;
+    if (worst > budget) {
+      out.push(diag(at, 'error', 'tokens/budget', `${prompt} exceeds ${budgetName}`));
+    } else if (worst > warnAt * budget) {
+      out.push(diag(at, 'warning', 'tokens/near-limit', `${prompt} is ${pct(worst, budget)} of ${budgetName} (warnAt ${warnAt})`));
+    }
+  }
+
+  // The gateway rejects or caps a reply limit above what the model can produce.
+  if (v.maxTokens !== undefined && model.maxOutputTokens !== undefined && v.maxTokens > model.maxOutputTokens) {
+    out.push(
+      diag(
+        v.locations['spec.maxTokens'] ?? v.source,
+        'warning',
+        'tokens/max-output',
+        `maxTokens ${fmt(v.maxTokens)} exceeds ${model.id}'s maximum output of ${fmt(model.maxOutputTokens)} tokens`,
+      ),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+// The token-count memo on disk (`.promptctl/cache/token-counts.json`), so that re-validating
+// thousands of unchanged versions counts nothing. Keys are content hashes (count.ts `memoKey`);
+// the file is only ever an optimisation: a missing, corrupt or unwritable cache is ignored.
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { markMemoSaved, memoChanged, memoEntries, seedMemo } from './count.js';
+
+export const TOKEN_CACHE_FILE = 'token-counts.json';
+/** Bump when counting changes, so that counts from an older promptctl are not reused. */
+const COUNTER = 'tiktoken-encode-ordinary/1';
+const FORMAT = 1;
+/** A bigger file is not ours (200,000 entries take about 6 MB). */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+const KEY = /^[A-Za-z0-9_-]{22}$/;
+
+interface CacheFile {
+  format: number;
+  counter: string;
+  counts: Record<string, number>;
+}
+
+/** Seeds the in-memory memo from `dir`; returns how many entries it read (0 when none usable). */
+export async function loadTokenCache(dir: string): Promise<number> {
+  const file = join(dir, TOKEN_CACHE_FILE);
+  try {
+    if ((await stat(file)).size > MAX_FILE_BYTES) return 0;
+    const data = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile> | null;
+    if (!data || data.format !== FORMAT || data.counter !== COUNTER || typeof data.counts !== 'object' || !data.counts) return 0;
+    const entries: [string, number][] = [];
+    for (const [key, n] of Object.entries(data.counts)) {
+      if (KEY.test(key) && Number.isSafeInteger(n) && n >= 0) entries.push([key, n]);
+    }
+    seedMemo(entries);
+    return entries.length;
+  } catch {
+    return 0; // absent or unreadable: count afresh
+  }
+}
+
+/**
+ * Writes the memo to `dir` atomically (temp file, then rename) when anything new was counted.
+ * Returns false when it could not write; never throws.
+ */
+export async function saveTokenCache(dir: string): Promise<boolean> {
+  if (!memoChanged()) return true;
+  const file = join(dir, TOKEN_CACHE_FILE);
+  const tmp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  const data: CacheFile = { format: FORMAT, counter: COUNTER, counts: Object.fromEntries(memoEntries()) };
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(tmp, JSON.stringify(data));
+    await rename(tmp, file);
+    markMemoSaved();
+    return true;
+  } catch {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    return false;
+  }
+}

@@ -1,0 +1,15 @@
+// Token counts and budgets for prompt versions (DESIGN §4, worst case). Pure: no I/O here; the
+// persistent count cache is cache-file.ts, which the CLI loads and saves around a run.
+import type { Config, PromptTemplate, PromptVersion } from '../model/types.js';
+import { analyseVersion, type VersionTokenReport } from './worst-case.js';
+
+export type { VersionTokenReport } from './worst-case.js';
+export { tokenReport, budgetDiagnostics, DEFAULT_WARN_AT } from './budgets.js';
+export { resolveModel, knownModelIds, suggestModel, BUILT_IN_MODELS, type ModelInfo } from './registry.js';
+export { countTokens, type EncodingName } from './count.js';
+export { costPer1kCalls, placeholderCounts, DEFAULT_VARIABLE_TOKENS } from './worst-case.js';
+
+/** One version's counts and worst case. Throws when its model is unknown (see `resolveModel`). */
+export function versionTokens(v: PromptVersion, template: PromptTemplate | undefined, config: Config): VersionTokenReport {
+  return analyseVersion(v, template, config).report;
+}

@@ -1,0 +1,148 @@
+// The model registry: tokenizer encoding, context window, output limit and list prices per model.
+// OpenAI models are counted exactly with their own encoding. Other vendors' tokenizers are not
+// public tiktoken encodings, so their counts use a stated stand-in encoding and are marked
+// approximate everywhere they are reported. Config `models:` adds models or overrides these; an
+// entry there names its encoding, so its counts are taken as exact.
+import type { Config } from '../model/types.js';
+import type { EncodingName } from './encoder.js';
+
+export interface ModelInfo {
+  id: string;
+  encoding: EncodingName;
+  /** True when `encoding` only approximates the model's real tokenizer. */
+  approximate: boolean;
+  contextWindow: number;
+  maxOutputTokens?: number;
+  /** List prices in US dollars per 1,000,000 tokens. */
+  inputCostPer1M?: number;
+  outputCostPer1M?: number;
+}
+
+type Entry = Omit<ModelInfo, 'id' | 'approximate'>;
+
+// List prices (USD per 1M tokens, standard tier, short-context rate) as published by each vendor.
+const OPENAI: Record<string, Entry> = {
+  'gpt-4o': { encoding: 'o200k_base', contextWindow: 128_000, maxOutputTokens: 16_384, inputCostPer1M: 2.5, outputCostPer1M: 10 },
+  'gpt-4o-mini': { encoding: 'o200k_base', contextWindow: 128_000, maxOutputTokens: 16_384, inputCostPer1M: 0.15, outputCostPer1M: 0.6 },
+  'gpt-4.1': { encoding: 'o200k_base', contextWindow: 1_047_576, maxOutputTokens: 32_768, inputCostPer1M: 2, outputCostPer1M: 8 },
+  'gpt-4.1-mini': { encoding: 'o200k_base', contextWindow: 1_047_576, maxOutputTokens: 32_768, inputCostPer1M: 0.4, outputCostPer1M: 1.6 },
+  'gpt-4.1-nano': { encoding: 'o200k_base', contextWindow: 1_047_576, maxOutputTokens: 32_768, inputCostPer1M: 0.1, outputCostPer1M: 0.4 },
+  'gpt-5': { encoding: 'o200k_base', contextWindow: 400_000, maxOutputTokens: 128_000, inputCostPer1M: 1.25, outputCostPer1M: 10 },
+  'gpt-5-mini': { encoding: 'o200k_base', contextWindow: 400_000, maxOutputTokens: 128_000, inputCostPer1M: 0.25, outputCostPer1M: 2 },
+  'gpt-5-nano': { encoding: 'o200k_base', contextWindow: 400_000, maxOutputTokens: 128_000, inputCostPer1M: 0.05, outputCostPer1M: 0.4 },
+  o1: { encoding: 'o200k_base', contextWindow: 200_000, maxOutputTokens: 100_000, inputCostPer1M: 15, outputCostPer1M: 60 },
+  o3: { encoding: 'o200k_base', contextWindow: 200_000, maxOutputTokens: 100_000, inputCostPer1M: 2, outputCostPer1M: 8 },
+  'o3-mini': { encoding: 'o200k_base', contextWindow: 200_000, maxOutputTokens: 100_000, inputCostPer1M: 1.1, outputCostPer1M: 4.4 },
+  'o4-mini': { encoding: 'o200k_base', contextWindow: 200_000, maxOutputTokens: 100_000, inputCostPer1M: 1.1, outputCostPer1M: 4.4 },
+  'gpt-4-turbo': { encoding: 'cl100k_base', contextWindow: 128_000, maxOutputTokens: 4_096, inputCostPer1M: 10, outputCostPer1M: 30 },
+  'gpt-4': { encoding: 'cl100k_base', contextWindow: 8_192, maxOutputTokens: 8_192, inputCostPer1M: 30, outputCostPer1M: 60 },
+  'gpt-4-32k': { encoding: 'cl100k_base', contextWindow: 32_768, maxOutputTokens: 8_192, inputCostPer1M: 60, outputCostPer1M: 120 },
+  'gpt-3.5-turbo': { encoding: 'cl100k_base', contextWindow: 16_385, maxOutputTokens: 4_096, inputCostPer1M: 0.5, outputCostPer1M: 1.5 },
+};
+
+// Anthropic: stand-in cl100k_base.
+const CLAUDE: Record<string, Entry> = {
+  'claude-3-haiku': { encoding: 'cl100k_base', contextWindow: 200_000, maxOutputTokens: 4_096, inputCostPer1M: 0.25, outputCostPer1M: 1.25 },
+  'claude-3-opus': { encoding: 'cl100k_base', contextWindow: 200_000, maxOutputTokens: 4_096, inputCostPer1M: 15, outputCostPer1M: 75 },
+  'claude-3-5-haiku': { encoding: 'cl100k_base', contextWindow: 200_000, maxOutputTokens: 8_192, inputCostPer1M: 0.8, outputCostPer1M: 4 },
+  'claude-3-5-sonnet': { encoding: 'cl100k_base', contextWindow: 200_000, maxOutputTokens: 8_192, inputCostPer1M: 3, outputCostPer1M: 15 },
+  'claude-3-7-sonnet': { encoding: 'cl100k_base', contextWindow: 200_000, maxOutputTokens: 64_000, inputCostPer1M: 3, outputCostPer1M: 15 },
+  'claude-sonnet-4': { encoding: 'cl100k_base', contextWindow: 200_000, maxOutputTokens: 64_000, inputCostPer1M: 3, outputCostPer1M: 15 },
+  'claude-sonnet-4-5': { encoding: 'cl100k_base', contextWindow: 200_000, maxOutputTokens: 64_000, inputCostPer1M: 3, outputCostPer1M: 15 },
+  'claude-opus-4': { encoding: 'cl100k_base', contextWindow: 200_000, maxOutputTokens: 32_000, inputCostPer1M: 15, outputCostPer1M: 75 },
+  'claude-opus-4-1': { encoding: 'cl100k_base', contextWindow: 200_000, maxOutputTokens: 32_000, inputCostPer1M: 15, outputCostPer1M: 75 },
+  'claude-haiku-4-5': { encoding: 'cl100k_base', contextWindow: 200_000, maxOutputTokens: 64_000, inputCostPer1M: 1, outputCostPer1M: 5 },
+};
+
+// Google (SentencePiece, 256k vocabulary): stand-in o200k_base, the closest vocabulary size.
+const GEMINI: Record<string, Entry> = {
+  'gemini-1.5-flash': { encoding: 'o200k_base', contextWindow: 1_048_576, maxOutputTokens: 8_192, inputCostPer1M: 0.075, outputCostPer1M: 0.3 },
+  'gemini-1.5-pro': { encoding: 'o200k_base', contextWindow: 2_097_152, maxOutputTokens: 8_192, inputCostPer1M: 1.25, outputCostPer1M: 5 },
+  'gemini-2.0-flash': { encoding: 'o200k_base', contextWindow: 1_048_576, maxOutputTokens: 8_192, inputCostPer1M: 0.1, outputCostPer1M: 0.4 },
+  'gemini-2.0-flash-lite': { encoding: 'o200k_base', contextWindow: 1_048_576, maxOutputTokens: 8_192, inputCostPer1M: 0.075, outputCostPer1M: 0.3 },
+  'gemini-2.5-pro': { encoding: 'o200k_base', contextWindow: 1_048_576, maxOutputTokens: 65_536, inputCostPer1M: 1.25, outputCostPer1M: 10 },
+  'gemini-2.5-flash': { encoding: 'o200k_base', contextWindow: 1_048_576, maxOutputTokens: 65_536, inputCostPer1M: 0.3, outputCostPer1M: 2.5 },
+  'gemini-2.5-flash-lite': { encoding: 'o200k_base', contextWindow: 1_048_576, maxOutputTokens: 65_536, inputCostPer1M: 0.1, outputCostPer1M: 0.4 },
+};
+
+// Meta Llama 3 (a tiktoken BPE extending cl100k_base): stand-in cl100k_base. Open weights have no
+// list price (it depends on the host), so no cost estimate.
+const LLAMA: Record<string, Entry> = {
+  'llama-3.1-8b': { encoding: 'cl100k_base', contextWindow: 131_072 },
+  'llama-3.1-70b': { encoding: 'cl100k_base', contextWindow: 131_072 },
+  'llama-3.1-405b': { encoding: 'cl100k_base', contextWindow: 131_072 },
+  'llama-3.2-1b': { encoding: 'cl100k_base', contextWindow: 131_072 },
+  'llama-3.2-3b': { encoding: 'cl100k_base', contextWindow: 131_072 },
+  'llama-3.3-70b': { encoding: 'cl100k_base', contextWindow: 131_072 },
+};
+
+function build(entries: Record<string, Entry>, approximate: boolean): [string, ModelInfo][] {
+  return Object.entries(entries).map(([id, e]) => [id, { id, approximate, ...e }]);
+}
+
+export const BUILT_IN_MODELS: ReadonlyMap<string, ModelInfo> = new Map([
+  ...build(OPENAI, false),
+  ...build(CLAUDE, true),
+  ...build(GEMINI, true),
+  ...build(LLAMA, true),
+]);
+
+// Dated snapshots and aliases resolve to their family: gpt-4o-2024-08-06, gpt-4-0613,
+// claude-3-5-sonnet-20241022, claude-3-5-sonnet-latest, gemini-2.0-flash-001.
+const SNAPSHOT_SUFFIX = /-(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{3,4}|latest)$/;
+
+/** The model an id names: config entries first (exact id), then built-ins, then a snapshot's family. */
+export function resolveModel(id: string, config: Pick<Config, 'models'>): ModelInfo | undefined {
+  const own = Object.hasOwn(config.models, id) ? config.models[id] : undefined;
+  const builtIn = BUILT_IN_MODELS.get(id);
+  if (own) {
+    // An override keeps the built-in's prices and limits it does not restate.
+    const base = builtIn ?? { id };
+    return { ...base, ...definedOnly(own), id, approximate: false } as ModelInfo;
+  }
+  if (builtIn) return builtIn;
+  const family = id.replace(SNAPSHOT_SUFFIX, '');
+  if (family !== id) {
+    const m = resolveModel(family, config);
+    return m && { ...m, id };
+  }
+  return undefined;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Every model id known under this config, sorted. */
+export function knownModelIds(config: Pick<Config, 'models'>): string[] {
+  return [...new Set([...BUILT_IN_MODELS.keys(), ...Object.keys(config.models)])].sort();
+}
+
+/** The known id closest to `id` (edit distance at most a third of its length, min 2), if any. */
+export function suggestModel(id: string, config: Pick<Config, 'models'>): string | undefined {
+  const limit = Math.max(2, Math.floor(id.length / 3));
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const known of knownModelIds(config)) {
+    const d = editDistance(id.toLowerCase(), known.toLowerCase());
+    if (d < bestDistance) {
+      best = known;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 20) return Math.abs(a.length - b.length);
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const nextRow = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      nextRow[j] = Math.min(row[j]! + 1, nextRow[j - 1]! + 1, row[j - 1]! + cost);
+    }
+    row = nextRow;
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,124 @@
+// The worst-case prompt size of one version (DESIGN §4): its texts counted exactly, every
+// placeholder filled to its variable's bound, plus chat message overhead. Pure.
+import type { Config, PromptTemplate, PromptVersion, Variable } from '../model/types.js';
+import { countTokens } from './count.js';
+import { resolveModel, type ModelInfo } from './registry.js';
+
+export interface VersionTokenReport {
+  address: string;
+  model: string;
+  encoding: 'o200k_base' | 'cl100k_base';
+  approximate: boolean;
+  systemTokens: number;
+  userTemplateTokens: number;
+  fewShotTokens: number;
+  worstCasePromptTokens: number;
+  maxTokens: number | null;
+  contextWindow: number;
+  costPer1kCalls?: number;
+}
+
+/** Chat format overhead (OpenAI's cookbook): 3 tokens per message, 3 more priming the reply. */
+export const TOKENS_PER_MESSAGE = 3;
+export const REPLY_PRIMING_TOKENS = 3;
+export const DEFAULT_VARIABLE_TOKENS = 1000;
+
+/** `{{name}}`, tolerating inner spaces as template engines do. */
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+export interface VersionAnalysis {
+  report: VersionTokenReport;
+  model: ModelInfo;
+  /** Indexes into `variables` that fell back to `defaultVariableTokens` and are used at least once. */
+  unboundedVariables: number[];
+}
+
+/** The model id a version runs on: its own, else its template's. */
+export function modelIdOf(v: PromptVersion, template: PromptTemplate | undefined): string | undefined {
+  return v.model ?? template?.model;
+}
+
+/** Placeholder name → number of occurrences in the system instruction and user template. */
+export function placeholderCounts(v: PromptVersion): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const text of [v.systemInstruction, v.userTemplate]) {
+    for (const m of text.matchAll(PLACEHOLDER)) {
+      const name = m[1]!;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+/** Tokens a value of `variable` can take at most, and whether that is only the configured default. */
+export function variableBound(
+  variable: Variable,
+  model: ModelInfo,
+  defaultTokens: number,
+): { tokens: number; unbounded: boolean } {
+  if (variable.maxTokens !== undefined) return { tokens: variable.maxTokens, unbounded: false };
+  if (variable.maxLength !== undefined) return { tokens: variable.maxLength, unbounded: false };
+  if (variable.type === 'enum' && variable.values && variable.values.length > 0) {
+    return { tokens: Math.max(...variable.values.map((s) => countTokens(s, model.encoding))), unbounded: false };
+  }
+  if (variable.type === 'boolean') {
+    return { tokens: Math.max(countTokens('true', model.encoding), countTokens('false', model.encoding)), unbounded: false };
+  }
+  return { tokens: defaultTokens, unbounded: true };
+}
+
+/** Counts and bounds one version. Throws when its model is unknown: check `resolveModel` first. */
+export function analyseVersion(v: PromptVersion, template: PromptTemplate | undefined, config: Config): VersionAnalysis {
+  const modelId = modelIdOf(v, template);
+  const model = modelId === undefined ? undefined : resolveModel(modelId, config);
+  if (!model) {
+    throw new Error(`PromptVersion/${v.template}@${v.version}: unknown model ${JSON.stringify(modelId ?? null)}`);
+  }
+  const enc = model.encoding;
+  const systemTokens = countTokens(v.systemInstruction, enc);
+  const userTemplateTokens = countTokens(v.userTemplate, enc);
+  let fewShotTokens = 0;
+  for (const ex of v.fewShotExamples) fewShotTokens += countTokens(ex.input, enc) + countTokens(ex.output, enc);
+
+  const defaultTokens = config.defaultVariableTokens ?? DEFAULT_VARIABLE_TOKENS;
+  const occurrences = placeholderCounts(v);
+  const unboundedVariables: number[] = [];
+  let variableTokens = 0;
+  for (const [name, times] of occurrences) {
+    const index = v.variables.findIndex((x) => x.name === name);
+    const variable = v.variables[index];
+    // An undeclared placeholder is the placeholder rule's error; here it still takes the default.
+    const bound = variable ? variableBound(variable, model, defaultTokens) : { tokens: defaultTokens, unbounded: false };
+    if (bound.unbounded) unboundedVariables.push(index);
+    variableTokens += times * bound.tokens;
+  }
+  unboundedVariables.sort((a, b) => a - b);
+
+  const messages = 2 + 2 * v.fewShotExamples.length; // system, each example's input and output, user
+  const overhead = messages * TOKENS_PER_MESSAGE + REPLY_PRIMING_TOKENS;
+  const worst = systemTokens + userTemplateTokens + fewShotTokens + variableTokens + overhead;
+  const maxTokens = v.maxTokens ?? null;
+
+  const report: VersionTokenReport = {
+    address: `PromptVersion/${v.template}@${v.version}`,
+    model: model.id,
+    encoding: enc,
+    approximate: model.approximate,
+    systemTokens,
+    userTemplateTokens,
+    fewShotTokens,
+    worstCasePromptTokens: worst,
+    maxTokens,
+    contextWindow: model.contextWindow,
+  };
+  const cost = costPer1kCalls(worst, maxTokens, model);
+  if (cost !== undefined) report.costPer1kCalls = cost;
+  return { report, model, unboundedVariables };
+}
+
+/** List-price cost of 1,000 worst-case calls that use all of `maxTokens`, in USD, 4 decimals. */
+export function costPer1kCalls(promptTokens: number, maxTokens: number | null, model: ModelInfo): number | undefined {
+  if (model.inputCostPer1M === undefined || model.outputCostPer1M === undefined) return undefined;
+  const perCall = (promptTokens * model.inputCostPer1M + (maxTokens ?? 0) * model.outputCostPer1M) / 1e6;
+  return Math.round(perCall * 1000 * 1e4) / 1e4;
+}

@@ -1,0 +1,172 @@
+// `promptctl emulator` as a user runs it: the built binary, its first stdout line, signals,
+// flag errors, and every acknowledged write surviving a kill -9.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { paths } from '../../src/genesys/wire.js';
+import { Api } from '../integration/emulator-fixture.js';
+
+const BIN = resolve('bin/promptctl.js');
+
+interface Launched {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children: ChildProcess[] = [];
+
+/** Starts the emulator and resolves with the URL from its first stdout line. */
+function launch(args: string[], cwd: string): Promise<Launched> {
+  const child = spawn(process.execPath, [BIN, 'emulator', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let err = '';
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.once('exit', (code, signal) => res({ code, signal })),
+  );
+  return new Promise((resolveLaunch, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', (line) => {
+      const m = /^listening on (http:\/\/127\.0\.0\.1:(\d+))$/.exec(line);
+      if (!m?.[1]) return reject(new Error(`unexpected first line: ${JSON.stringify(line)}`));
+      resolveLaunch({ child, url: m[1], stderr: () => err, exited });
+    });
+    void exited.then(({ code }) => reject(new Error(`emulator exited (${code}) before listening: ${err}`)));
+  });
+}
+
+/** Runs the binary to completion. */
+function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('exit', (code) => res({ code, stdout, stderr }));
+  });
+}
+
+let dir: string;
+beforeAll(() => {
+  if (!existsSync(resolve('dist/cli/main.js'))) throw new Error('build first: npx tsc -p tsconfig.build.json');
+});
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'promptctl-emulator-cli-'));
+});
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('promptctl emulator', () => {
+  it('prints the URL first, serves the API with the given credentials, never prints the secret, and exits 0 on SIGTERM', async () => {
+    const em = await launch(['--port', '0', '--state', 'state.json', '--client-id', 'cli-id', '--client-secret', 's3cr3t-value'], dir);
+    const api = new Api(em.url);
+    expect((await api.login('local-client', 'local-secret')).status).toBe(401);
+    expect((await api.login('cli-id', 's3cr3t-value')).status).toBe(200);
+    const created = await api.post(paths.templates(), { name: 'from-cli', model: 'gpt-4o' });
+    expect(created.status).toBe(201);
+
+    em.child.kill('SIGTERM');
+    expect(await em.exited).toEqual({ code: 0, signal: null });
+    expect(em.stderr()).not.toContain('s3cr3t-value');
+    expect(em.stderr()).not.toContain(api.token);
+    const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8'));
+    expect(state.templates[created.body.id].name).toBe('from-cli');
+  });
+
+  it('defaults the state to .promptctl/local-state.json and exits 0 on SIGINT', async () => {
+    const em = await launch(['--port', '0'], dir);
+    const api = new Api(em.url);
+    await api.login();
+    await api.post(paths.filters(), { name: 'cli-filter', priority: 1, categories: ['pii'], action: 'flag_and_pass', thresholds: { pii: 0.2 }, falsePositiveTolerance: 0 });
+    em.child.kill('SIGINT');
+    expect((await em.exited).code).toBe(0);
+    const state = JSON.parse(await readFile(join(dir, '.promptctl', 'local-state.json'), 'utf8'));
+    expect(Object.values(state.filters).map((f) => (f as { name: string }).name)).toEqual(['cli-filter']);
+  });
+
+  it('keeps every acknowledged write across kill -9 and a restart on the same state', async () => {
+    const stateArgs = ['--port', '0', '--state', join(dir, 'kill.json')];
+    const em = await launch(stateArgs, dir);
+    const api = new Api(em.url);
+    await api.login();
+    const tid = await api.template('kill-parent');
+
+    // Many writes in flight; kill -9 once some are acknowledged, while others are still running.
+    const acked: string[] = [];
+    let killed = false;
+    let resolveEnough: () => void = () => undefined;
+    const enough = new Promise<void>((r) => (resolveEnough = r));
+    const writes = Array.from({ length: 80 }, (_, i) => {
+      const name = `kill-${String(i).padStart(2, '0')}`;
+      const req = i % 2 ? api.post(paths.templates(), { name, model: 'gpt-4o' }) : api.post(paths.versions(tid), { version: `1.0.${i}`, systemInstruction: name, userTemplate: 'x' });
+      return req.then(
+        (r) => {
+          if (r.status === 201 && !killed) acked.push(name);
+          if (acked.length >= 15) resolveEnough();
+        },
+        () => undefined, // cut off by the kill: unacknowledged, may or may not be stored
+      );
+    });
+    await enough;
+    em.child.kill('SIGKILL');
+    killed = true;
+    expect((await em.exited).signal).toBe('SIGKILL');
+    await Promise.all(writes);
+    expect(acked.length).toBeGreaterThanOrEqual(15);
+
+    // The file is readable JSON and a restart sees every acknowledged write.
+    JSON.parse(await readFile(join(dir, 'kill.json'), 'utf8'));
+    const again = await launch(stateArgs, dir);
+    const api2 = new Api(again.url);
+    await api2.login();
+    const templates = (await api2.get(`${paths.templates()}?pageSize=100`)).body.entities.map((t: { name: string }) => t.name);
+    const versions = (await api2.get(`${paths.versions(tid)}?pageSize=100`)).body.entities.map((v: { systemInstruction: string }) => v.systemInstruction);
+    for (const name of acked) expect([...templates, ...versions]).toContain(name);
+    again.child.kill('SIGTERM');
+    expect((await again.exited).code).toBe(0);
+  });
+
+  it('rejects bad flags with a message and exit 1, and names a port in use', async () => {
+    for (const [flags, message] of [
+      [['--fault-rate', '1.5'], '--fault-rate must be a number from 0 to 1'],
+      [['--port', 'eighty'], '--port must be an integer'],
+      [['--rate-limit', '0'], '--rate-limit must be an integer from 1'],
+      [['--latency-ms', '-5'], '--latency-ms must be an integer'],
+    ] as const) {
+      const r = await run(['emulator', '--state', 's.json', ...flags], dir);
+      expect(r.code, flags.join(' ')).toBe(1);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(r.stdout).toBe('');
+    }
+
+    const blocker = createServer();
+    await new Promise<void>((res) => blocker.listen(0, '127.0.0.1', () => res()));
+    try {
+      const port = (blocker.address() as { port: number }).port;
+      const r = await run(['emulator', '--port', String(port), '--state', 's.json'], dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('refuses a corrupt state file with a message naming it', async () => {
+    const bad = join(dir, 'bad.json');
+    await import('node:fs/promises').then((fs) => fs.writeFile(bad, '{"formatVersion": 1, "templates": '));
+    const r = await run(['emulator', '--state', bad], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${bad} is not valid JSON`);
+  });
+});

@@ -1,0 +1,294 @@
+// `promptctl tokens` end to end: the built binary on temp prompt directories. Expected counts
+// come from js-tiktoken itself (OpenAI's BPE ranks), on the texts exactly as this test wrote them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { getEncoding } from 'js-tiktoken';
+
+const BIN = resolve('bin/promptctl.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cwd: string, ...args: string[]): Promise<Run> {
+  return new Promise((done) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+async function writeTree(root: string, files: Record<string, string>): Promise<void> {
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), content);
+  }
+}
+
+const o200k = getEncoding('o200k_base');
+const cl100k = getEncoding('cl100k_base');
+const count = (text: string, enc = o200k): number => enc.encode(text, [], []).length;
+
+// Texts as the YAML below resolves them.
+const SYSTEM_1 = 'You are a billing assistant for Acme.\nAnswer in two sentences. Never say <|endoftext|>.\n'; // block scalar: final newline kept
+const USER_1 = 'Customer {{customer}} asks: {{question}}';
+const SYSTEM_FILE = '# Support persona\n\nYou are calm, exact and brief.\nこんにちは — 😀\n';
+const USER_2 = 'Tone: {{tone}}. Escalate: {{escalate}}. Details: {{details}}';
+const FEW = [
+  { input: 'Where is my refund?', output: 'It was sent on Monday; allow 3-5 business days.' },
+  { input: 'Can I pay by card?', output: 'Yes: Visa, Mastercard and Amex.' },
+];
+
+const PROMPTS: Record<string, string> = {
+  'prompts/promptctl.yaml': `apiVersion: promptctl/v1
+kind: Config
+spec:
+  defaultVariableTokens: 700
+  models:
+    acme-llm: {encoding: cl100k_base, contextWindow: 32000, inputCostPer1M: 1, outputCostPer1M: 2}
+`,
+  'prompts/billing.yaml': `apiVersion: promptctl/v1
+kind: PromptTemplate
+metadata:
+  name: billing-assistant
+spec:
+  model: gpt-4o
+  budget: {maxPromptTokens: 8000}
+---
+apiVersion: promptctl/v1
+kind: PromptVersion
+spec:
+  template: billing-assistant
+  version: "1.0.0"
+  systemInstruction: |
+    You are a billing assistant for Acme.
+    Answer in two sentences. Never say <|endoftext|>.
+  userTemplate: "Customer {{customer}} asks: {{question}}"
+  variables:
+    - {name: customer, type: string, maxLength: 80}
+    - {name: question, type: string, maxTokens: 400}
+  fewShotExamples:
+    - input: Where is my refund?
+      output: "It was sent on Monday; allow 3-5 business days."
+    - input: Can I pay by card?
+      output: "Yes: Visa, Mastercard and Amex."
+  maxTokens: 512
+---
+apiVersion: promptctl/v1
+kind: PromptVersion
+spec:
+  template: billing-assistant
+  version: "1.1.0"
+  model: claude-sonnet-4
+  systemInstruction: |
+    You are a billing assistant for Acme.
+    Answer in two sentences. Never say <|endoftext|>.
+  userTemplate: "Customer {{customer}} asks: {{question}}"
+  variables:
+    - {name: customer, type: string, maxLength: 80}
+    - {name: question, type: string, maxTokens: 400}
+`,
+  'prompts/support/support.yaml': `apiVersion: promptctl/v1
+kind: PromptTemplate
+metadata:
+  name: support-bot
+spec:
+  model: acme-llm
+---
+apiVersion: promptctl/v1
+kind: PromptVersion
+spec:
+  template: support-bot
+  version: "2.0.0"
+  systemInstruction: {file: support/persona.md}
+  userTemplate: "Tone: {{tone}}. Escalate: {{escalate}}. Details: {{details}}"
+  variables:
+    - {name: tone, type: enum, values: [friendly, very formal and extremely polite]}
+    - {name: escalate, type: boolean}
+    - {name: details, type: string}
+`,
+  'prompts/support/persona.md': SYSTEM_FILE,
+};
+
+describe('promptctl tokens', () => {
+  let root: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'promptctl-tokens-cli-'));
+    await writeTree(root, PROMPTS);
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('--format json prints exact counts and the worst case per version, sorted by address', async () => {
+    const r = await run(root, 'tokens', '--dir', 'prompts', '--format', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { versions: Record<string, unknown>[] };
+
+    const few = FEW.reduce((s, e) => s + count(e.input) + count(e.output), 0);
+    const worst1 = count(SYSTEM_1) + count(USER_1) + few + 80 + 400 + (2 + 4) * 3 + 3;
+    const sys2 = count(SYSTEM_1, cl100k);
+    const worst2 = sys2 + count(USER_1, cl100k) + 80 + 400 + 2 * 3 + 3;
+    const worst3 =
+      count(SYSTEM_FILE, cl100k) + count(USER_2, cl100k) + count('very formal and extremely polite', cl100k) + 1 + 700 + 2 * 3 + 3;
+    expect(doc).toEqual({
+      versions: [
+        {
+          address: 'PromptVersion/billing-assistant@1.0.0',
+          model: 'gpt-4o',
+          encoding: 'o200k_base',
+          approximate: false,
+          systemTokens: count(SYSTEM_1),
+          userTemplateTokens: count(USER_1),
+          fewShotTokens: few,
+          worstCasePromptTokens: worst1,
+          maxTokens: 512,
+          contextWindow: 128_000,
+          costPer1kCalls: Math.round((worst1 * 2.5 + 512 * 10) / 1e3 * 1e4) / 1e4,
+        },
+        {
+          address: 'PromptVersion/billing-assistant@1.1.0',
+          model: 'claude-sonnet-4',
+          encoding: 'cl100k_base',
+          approximate: true,
+          systemTokens: sys2,
+          userTemplateTokens: count(USER_1, cl100k),
+          fewShotTokens: 0,
+          worstCasePromptTokens: worst2,
+          maxTokens: null,
+          contextWindow: 200_000,
+          costPer1kCalls: Math.round((worst2 * 3) / 1e3 * 1e4) / 1e4,
+        },
+        {
+          address: 'PromptVersion/support-bot@2.0.0',
+          model: 'acme-llm',
+          encoding: 'cl100k_base',
+          approximate: false,
+          systemTokens: count(SYSTEM_FILE, cl100k),
+          userTemplateTokens: count(USER_2, cl100k),
+          fewShotTokens: 0,
+          worstCasePromptTokens: worst3,
+          maxTokens: null,
+          contextWindow: 32_000,
+          costPer1kCalls: Math.round((worst3 * 1) / 1e3 * 1e4) / 1e4,
+        },
+      ],
+    });
+    // The unbounded variable is explained on stderr; stdout stays pure JSON.
+    expect(r.stderr).toContain('warning: variable "details" has no maxTokens or maxLength; the worst case assumes 700 tokens');
+    expect(r.stderr).toContain('[tokens/unbounded-variable]');
+  });
+
+  it('prints an aligned table with totals and ≈ on approximate counts', async () => {
+    const r = await run(root, 'tokens', '--dir', 'prompts');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^VERSION\s+MODEL\s+SYSTEM\s+USER\s+FEW-SHOT\s+WORST CASE\s+MAX OUT\s+CONTEXT\s+USE\s+\$\/1K CALLS$/);
+    expect(lines[1]).toMatch(/^billing-assistant@1\.0\.0\s+gpt-4o\s/);
+    expect(lines[2]).toMatch(/^billing-assistant@1\.1\.0\s+claude-sonnet-4\s+≈\d/);
+    expect(lines[3]).toMatch(/^support-bot@2\.0\.0\s+acme-llm\s/);
+    expect(lines[4]).toMatch(/^TOTAL \(3 versions\)\s/);
+    expect(lines[5]).toContain('claude-sonnet-4 with cl100k_base');
+    // Right-aligned numeric columns end at the same place on every row.
+    const worstEnd = lines[0]!.indexOf('WORST CASE') + 'WORST CASE'.length;
+    for (const line of lines.slice(1, 5)) expect(line[worstEnd - 1], line).toMatch(/\d/);
+    expect(lines[1]).toContain('128,000');
+  });
+
+  it('persists counts in .promptctl/cache and gives the same answer from the cache', async () => {
+    const first = await run(root, 'tokens', '--dir', 'prompts', '--format', 'json');
+    const cache = JSON.parse(await readFile(join(root, '.promptctl/cache/token-counts.json'), 'utf8')) as { counts: object };
+    expect(Object.keys(cache.counts).length).toBeGreaterThan(0);
+    const second = await run(root, 'tokens', '--dir', 'prompts', '--format', 'json');
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('still works when the cache cannot be written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'promptctl-tokens-nocache-'));
+    try {
+      await writeTree(dir, { ...PROMPTS, '.promptctl': 'a file where the cache directory would go' });
+      const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
+      expect(r.code, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as { versions: unknown[] }).versions).toHaveLength(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses invalid input: diagnostics on stderr with file:line:col, exit 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'promptctl-tokens-bad-'));
+    try {
+      await writeTree(dir, {
+        'prompts/t.yaml': 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: tpl\nspec:\n  model: gpt-4o\n  model: gpt-4\n',
+      });
+      const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^prompts\/t\.yaml:7:\d+: error: .+ \[[a-z-]+\/[a-z-]+\]$/m);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports an unknown model with a did-you-mean at spec.model', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'promptctl-tokens-model-'));
+    try {
+      await writeTree(dir, {
+        'prompts/t.yaml': `apiVersion: promptctl/v1
+kind: PromptTemplate
+metadata:
+  name: tpl
+spec:
+  model: gpt-4o-mni
+`,
+      });
+      const r = await run(dir, 'tokens', '--dir', 'prompts');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('prompts/t.yaml:6:10: error: unknown model "gpt-4o-mni"; did you mean "gpt-4o-mini"? [tokens/unknown-model]');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a 2 MB prompt far past the context window: the table, an error with the numbers, exit 1, no hang', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'promptctl-tokens-huge-'));
+    try {
+      await writeTree(dir, {
+        'prompts/t.yaml': `apiVersion: promptctl/v1
+kind: PromptTemplate
+metadata:
+  name: tpl
+spec:
+  model: gpt-4o
+---
+apiVersion: promptctl/v1
+kind: PromptVersion
+spec:
+  template: tpl
+  version: "1.0.0"
+  systemInstruction: {file: huge.md}
+  userTemplate: "Hello"
+  maxTokens: 1024
+`,
+        'prompts/huge.md': 'a'.repeat(1_000_000) + ' '.repeat(500_000) + 'lorem ipsum dolor '.repeat(30_000),
+      });
+      const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
+      expect(r.code).toBe(1);
+      const [v] = (JSON.parse(r.stdout) as { versions: { worstCasePromptTokens: number }[] }).versions;
+      expect(v!.worstCasePromptTokens).toBeGreaterThan(128_000);
+      expect(r.stderr).toMatch(
+        /^prompts\/t\.yaml:\d+:\d+: error: worst-case prompt [\d,]+ tokens \+ maxTokens 1,024 exceeds gpt-4o's context window of 128,000 \[tokens\/context-window\]$/m,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,54 @@
+// A prompt project in a temp dir plus a real emulator, for the CLI scenario tests.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EmulatorOptions } from '../../src/emulator/server.js';
+import type { GatewayApi } from '../../src/genesys/api.js';
+import type { FilterCreate, WireFilter } from '../../src/genesys/wire.js';
+import { runCli, type CliResult } from './cli.js';
+import { startTestEmulator, type TestEmulator } from './emulator.js';
+import { fixtureCopy, type TempDir } from './tmp.js';
+
+export interface Scenario {
+  dir: TempDir;
+  emu: TestEmulator;
+  /** Runs promptctl in the project against the emulator. */
+  cli(args: readonly string[], extraEnv?: Record<string, string | undefined>, input?: string): Promise<CliResult>;
+  /** Replaces text in a file of the project (path relative to the project root). */
+  edit(file: string, from: string | RegExp, to: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function scenario(fixture = 'basic', opts: EmulatorOptions = {}): Promise<Scenario> {
+  const dir = await fixtureCopy(fixture);
+  const emu = await startTestEmulator(opts);
+  return {
+    dir,
+    emu,
+    cli: (args, extraEnv = {}, input) => runCli(args, { cwd: dir.path, env: { ...emu.env, ...extraEnv }, ...(input !== undefined ? { input } : {}) }),
+    async edit(file, from, to) {
+      const path = join(dir.path, file);
+      const text = await readFile(path, 'utf8');
+      const next = text.replace(from, to);
+      if (next === text) throw new Error(`edit: ${String(from)} not found in ${file}`);
+      await writeFile(path, next);
+    },
+    async close() {
+      await emu.close();
+      await dir.remove();
+    },
+  };
+}
+
+/** Changes a live filter by hand (as someone in the Genesys UI would). */
+export async function editFilterByHand(api: GatewayApi, name: string, change: Partial<FilterCreate>): Promise<WireFilter> {
+  const live = (await api.listFilters()).find((f) => f.name === name);
+  if (!live) throw new Error(`no live filter ${name}`);
+  const { id, dateCreated, dateModified, createdBy, modifiedBy, selfUri, ...body } = live;
+  void [dateCreated, dateModified, createdBy, modifiedBy, selfUri];
+  return api.updateFilter(id, { ...body, ...change });
+}
+
+/** The addresses a text plan lists as changes, e.g. "create PromptVersion/x@1.0.0". */
+export function plannedChanges(planText: string): string[] {
+  return [...planText.matchAll(/^\s+[+~-] (create|update|delete) (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
+}

@@ -1,0 +1,242 @@
+// The executor against a real emulator over HTTP: ordering, concurrency, stops, conflicts,
+// priority swaps, audit records and convergence.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { executePlan, type ApplyEvent } from '../../src/apply/executor.js';
+import { openAuditLog, type AuditLog } from '../../src/audit/log.js';
+import { verifyAuditFile } from '../../src/audit/verify.js';
+import type { GatewayApi } from '../../src/genesys/api.js';
+import { readLiveState } from '../../src/genesys/live.js';
+import type { DesiredState } from '../../src/model/types.js';
+import { buildPlan } from '../../src/plan/build.js';
+import type { Plan } from '../../src/plan/types.js';
+import { desiredState, filter, manyTemplates, split, template, version } from '../helpers/desired.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+
+let emu: TestEmulator;
+let dir: TempDir;
+let audit: AuditLog;
+let auditFile: string;
+
+beforeEach(async () => {
+  emu = await startTestEmulator();
+  dir = await tempDir('promptctl-exec-');
+  auditFile = join(dir.path, 'audit.jsonl');
+  audit = await openAuditLog(auditFile, { env: {}, onWarning: () => undefined });
+});
+afterEach(async () => {
+  await audit.close();
+  await emu.close();
+  await dir.remove();
+});
+
+let planSeq = 0;
+async function plan(desired: DesiredState, prune = false): Promise<Plan> {
+  const live = await readLiveState(emu.api);
+  planSeq += 1;
+  return buildPlan(desired, live, {
+    prune,
+    target: 'test emulator',
+    git: {},
+    id: `plan-${planSeq}`,
+    createdAt: new Date().toISOString(),
+  });
+}
+
+function run(p: Plan, api: GatewayApi = emu.api, events?: ApplyEvent[], concurrency?: number) {
+  return executePlan(p, api, {
+    audit,
+    actor: 'Test Actor <test@example.com>',
+    commit: 'c0ffee',
+    ...(concurrency ? { concurrency } : {}),
+    onProgress: (e) => events?.push(e),
+  });
+}
+
+async function auditRecords(): Promise<Record<string, any>[]> {
+  const text = await readFile(auditFile, 'utf8');
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
+}
+
+/** The real client, counting how many calls are in flight at once (still real HTTP). */
+function counting(api: GatewayApi): { api: GatewayApi; max: () => number } {
+  let inFlight = 0;
+  let max = 0;
+  const wrapped = new Proxy(api, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (typeof v !== 'function' || prop === 'close') return v;
+      return async (...args: unknown[]) => {
+        inFlight += 1;
+        max = Math.max(max, inFlight);
+        try {
+          return await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } finally {
+          inFlight -= 1;
+        }
+      };
+    },
+  });
+  return { api: wrapped, max: () => max };
+}
+
+const basic = (): DesiredState =>
+  desiredState({
+    templates: [template('billing', { labels: { team: 'billing' } }), template('triage', { model: 'gpt-4o-mini' })],
+    versions: [version('billing', '1.0.0'), version('billing', '1.1.0'), version('triage', '2.0.0')],
+    splits: [split('billing', [['1.0.0', 70], ['1.1.0', 30]]), split('triage', [['2.0.0', 100]])],
+    filters: [filter('pii-guard', 10), filter('old-guard', 20, { enabled: false })],
+  });
+
+describe('executePlan', () => {
+  it('applies a fresh plan in dependency order and a re-plan is empty', async () => {
+    const p = await plan(basic());
+    const todo = p.actions.filter((a) => a.action !== 'noop');
+    expect(todo.length).toBe(9);
+    const events: ApplyEvent[] = [];
+    const result = await run(p, emu.api, events);
+
+    expect(result.ok).toBe(true);
+    expect(result.failed).toEqual([]);
+    expect(result.counts).toEqual({ created: 9, updated: 0, deleted: 0 });
+
+    // Every action started only after everything it depends on had finished.
+    const finishedAt = new Map<string, number>();
+    events.forEach((e, i) => {
+      if (e.type === 'finish') finishedAt.set(e.result.action.address, i);
+    });
+    events.forEach((e, i) => {
+      if (e.type !== 'start') return;
+      for (const d of e.action.dependsOn) expect(finishedAt.get(d)! < i, `${e.action.address} after ${d}`).toBe(true);
+    });
+
+    const live = await readLiveState(emu.api);
+    const billing = live.templates.find((t) => t.name === 'billing')!;
+    expect(billing.labels).toMatchObject({ team: 'billing', 'managed-by': 'promptctl' });
+    expect(billing.versions!.map((v) => [v.version, v.state]).sort()).toEqual([
+      ['1.0.0', 'Published'],
+      ['1.1.0', 'Published'],
+    ]);
+    expect(billing.traffic!.routes).toEqual([
+      { version: '1.0.0', weight: 70 },
+      { version: '1.1.0', weight: 30 },
+    ]);
+    expect(live.filters.find((f) => f.name === 'old-guard')!.enabled).toBe(false);
+
+    const again = await plan(basic());
+    expect(again.actions.filter((a) => a.action !== 'noop')).toEqual([]);
+
+    const records = await auditRecords();
+    expect(records).toHaveLength(9);
+    expect(records.every((r) => r.outcome === 'success' && r.planId === p.id && r.commit === 'c0ffee')).toBe(true);
+    const v = records.find((r) => r.address === 'PromptVersion/billing@1.1.0')!;
+    expect(v.after.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(v.after.version).toBe('1.1.0');
+    expect(v.resourceId).toBe(billing.id);
+    const t = records.find((r) => r.address === 'TrafficSplit/billing')!;
+    expect(t.after.version).toBe(billing.traffic!.version);
+    expect(await verifyAuditFile(auditFile)).toEqual({ ok: true, records: 9 });
+  });
+
+  it('runs independent actions concurrently, within the bound', async () => {
+    const counted = counting(emu.api);
+    const p = await plan(manyTemplates(12));
+    const result = await run(p, counted.api, undefined, 4);
+    expect(result.ok).toBe(true);
+    expect(result.counts.created).toBe(36);
+    expect(counted.max()).toBeGreaterThan(1);
+    expect(counted.max()).toBeLessThanOrEqual(4);
+    expect((await plan(manyTemplates(12))).summary).toMatchObject({ create: 0, update: 0, delete: 0 });
+  });
+
+  it('reports a guard that moved as a clean conflict, stops, and a re-run converges', async () => {
+    await run(await plan(basic()));
+    const changed = basic();
+    changed.templates[0] = template('billing', { labels: { team: 'billing' }, description: 'New words.' });
+    changed.filters[0] = filter('pii-guard', 10, { thresholds: { pii: 0.4 } });
+    const p = await plan(changed);
+    expect(p.actions.filter((a) => a.action !== 'noop').map((a) => `${a.action} ${a.address}`).sort()).toEqual([
+      'update PromptTemplate/billing',
+      'update SafetyFilter/pii-guard',
+    ]);
+
+    // Someone edits the filter by hand after the plan was made.
+    const live = (await emu.api.listFilters()).find((f) => f.name === 'pii-guard')!;
+    const { id, dateCreated, dateModified, createdBy, modifiedBy, selfUri, ...body } = live;
+    void [id, dateCreated, dateModified, createdBy, modifiedBy, selfUri];
+    await emu.api.updateFilter(live.id, { ...body, description: 'edited by hand' });
+
+    const result = await run(p, emu.api, undefined, 1);
+    expect(result.ok).toBe(false);
+    const conflict = result.failed.find((f) => f.action.address === 'SafetyFilter/pii-guard')!;
+    expect(conflict.outcome).toBe('conflict');
+    expect(conflict.detail).toMatch(/changed on the target since the plan \[version\.mismatch\]; run plan again/);
+    // Filters come first, so with one at a time the template update never started.
+    expect(result.notStarted.map((a) => a.address)).toEqual(['PromptTemplate/billing']);
+    expect((await emu.api.getFilter(live.id)).description).toBe('edited by hand');
+
+    const records = await auditRecords();
+    const last = records.at(-1)!;
+    expect(last).toMatchObject({ address: 'SafetyFilter/pii-guard', outcome: 'conflict', after: null });
+    expect(last.before.version).toBe(live.version);
+    expect(last.correlationId).toMatch(/\S/);
+
+    const rerun = await run(await plan(changed));
+    expect(rerun.ok).toBe(true);
+    expect((await plan(changed)).summary).toMatchObject({ create: 0, update: 0, delete: 0 });
+  });
+
+  it('lets in-flight actions finish after a failure, and starts nothing new', async () => {
+    const desired = manyTemplates(6);
+    const p = await plan(desired);
+    // A template created by hand after the plan: its create conflicts.
+    await emu.api.createTemplate({ name: 't-003', model: 'gpt-4o', labels: { owner: 'someone-else' } });
+    const result = await run(p, emu.api, undefined, 3);
+    expect(result.ok).toBe(false);
+    expect(result.failed.map((f) => [f.action.address, f.outcome])).toEqual([['PromptTemplate/t-003', 'conflict']]);
+    // Nothing depending on the failed create ran, and the rest was either done or not started.
+    const ran = new Set(result.succeeded.map((s) => s.action.address));
+    expect(ran.has('PromptVersion/t-003@1.0.0')).toBe(false);
+    expect(result.notStarted.map((a) => a.address)).toContain('PromptVersion/t-003@1.0.0');
+    expect(result.succeeded.length + result.failed.length + result.notStarted.length).toBe(18);
+    const records = await auditRecords();
+    expect(records).toHaveLength(result.succeeded.length + 1);
+  });
+
+  it('swaps the priorities of two enabled filters', async () => {
+    const before = desiredState({ filters: [filter('alpha', 10), filter('beta', 20)] });
+    const first = await run(await plan(before));
+    expect(first.ok, JSON.stringify(first.failed.map((f) => f.detail))).toBe(true);
+    const after = desiredState({ filters: [filter('alpha', 20), filter('beta', 10)] });
+    const p = await plan(after);
+    expect(p.actions.some((a) => a.stagePriority !== undefined), JSON.stringify(p, null, 1)).toBe(true);
+    const result = await run(p);
+    expect(result.ok, JSON.stringify(result.failed)).toBe(true);
+    const live = await emu.api.listFilters();
+    expect(Object.fromEntries(live.map((f) => [f.name, f.priority]))).toEqual({ alpha: 20, beta: 10 });
+    expect((await plan(after)).summary).toMatchObject({ create: 0, update: 0, delete: 0 });
+    expect((await verifyAuditFile(auditFile)).ok).toBe(true);
+  });
+
+  it('prunes only managed objects', async () => {
+    await run(await plan(desiredState({ filters: [filter('keep', 10), filter('gone', 20)] })));
+    await emu.api.createFilter({
+      name: 'by-hand',
+      priority: 30,
+      categories: ['violence'],
+      action: 'flag_and_pass',
+      thresholds: { violence: 0.9 },
+      falsePositiveTolerance: 0.1,
+    });
+    const p = await plan(desiredState({ filters: [filter('keep', 10)] }), true);
+    expect(p.actions.filter((a) => a.action !== 'noop').map((a) => `${a.action} ${a.address}`)).toEqual(['delete SafetyFilter/gone']);
+    const result = await run(p);
+    expect(result.counts).toEqual({ created: 0, updated: 0, deleted: 1 });
+    expect((await emu.api.listFilters()).map((f) => f.name).sort()).toEqual(['by-hand', 'keep']);
+  });
+});

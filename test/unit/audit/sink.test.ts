@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { openAuditLog, type AuditInput } from '../../../src/audit/log.js';
+import { verifyAuditFile } from '../../../src/audit/verify.js';
+
+const KEY = 'sink-hmac-key-123456';
+
+interface Received {
+  body: string;
+  signatureOk: boolean;
+  headers: IncomingMessage['headers'];
+}
+
+let dir: string;
+let server: Server;
+let url: string;
+let received: Received[];
+/** Status to answer with, per request, in order; then 204. */
+let script: number[];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'promptctl-sink-'));
+  received = [];
+  script = [];
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const sig = String(req.headers['x-promptctl-signature'] ?? '');
+      const expected = Buffer.from('sha256=' + createHmac('sha256', KEY).update(body).digest('hex'));
+      const signatureOk = sig.length === expected.length && timingSafeEqual(Buffer.from(sig), expected);
+      received.push({ body: body.toString('utf8'), signatureOk, headers: req.headers });
+      res.statusCode = script.shift() ?? 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/audit`;
+});
+
+afterEach(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+function input(n: number): AuditInput {
+  return {
+    actor: 'ci', commit: null, planId: 'p', address: `PromptTemplate/t${n}`, action: 'create',
+    resourceId: null, before: null, after: { version: 1, hash: null }, outcome: 'success', correlationId: null,
+  };
+}
+
+const fast = { timeoutMs: 2000, retries: 2, backoffLimitMs: 20 };
+
+describe('HTTP audit sinks', () => {
+  it('POSTs each record with a valid HMAC-SHA256 signature over the exact body, in order', async () => {
+    const file = join(dir, 'audit.jsonl');
+    const log = await openAuditLog(file, {
+      sinks: [{ url, secretEnv: 'AUDIT_KEY' }],
+      env: { AUDIT_KEY: KEY },
+      onWarning: () => undefined,
+      sinkOptions: fast,
+    });
+    const r1 = await log.append(input(1));
+    const r2 = await log.append(input(2));
+    await log.close();
+    expect(log.warnings).toEqual([]);
+    expect(received).toHaveLength(2);
+    expect(received.every((r) => r.signatureOk)).toBe(true);
+    expect(received.map((r) => JSON.parse(r.body))).toEqual([r1, r2]);
+    // The body is the local line, byte for byte.
+    const local = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    expect(received.map((r) => r.body)).toEqual(local);
+    expect(received[0]!.headers['x-promptctl-timestamp']).toMatch(/^\d+$/);
+    expect(received[0]!.headers['idempotency-key']).toBe(r1.hash);
+    expect(received[0]!.headers['content-type']).toBe('application/json');
+  });
+
+  it('a wrong key gives a signature the receiver rejects', async () => {
+    const log = await openAuditLog(join(dir, 'a.jsonl'), {
+      sinks: [{ url, secretEnv: 'AUDIT_KEY' }],
+      env: { AUDIT_KEY: 'another-key-000' },
+      onWarning: () => undefined,
+      sinkOptions: fast,
+    });
+    await log.append(input(1));
+    await log.close();
+    expect(received).toHaveLength(1);
+    expect(received[0]!.signatureOk).toBe(false);
+  });
+
+  it('retries a failing sink, and a sink that keeps failing is a warning while the local record stays', async () => {
+    script = [503, 500, 502, 503, 500, 502];
+    const file = join(dir, 'audit.jsonl');
+    const warnings: string[] = [];
+    const log = await openAuditLog(file, {
+      sinks: [{ url, secretEnv: 'AUDIT_KEY' }],
+      env: { AUDIT_KEY: KEY },
+      onWarning: (m) => warnings.push(m),
+      sinkOptions: fast,
+    });
+    const r1 = await log.append(input(1)); // 503, 500, 502: gives up
+    const r2 = await log.append(input(2)); // 503, 500, then 502... gives up again
+    script = [503];
+    const r3 = await log.append(input(3)); // 503 then 204: delivered by a retry
+    await log.close();
+    expect([r1.seq, r2.seq, r3.seq]).toEqual([1, 2, 3]);
+    expect(received).toHaveLength(8);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/audit sink http:\/\/127\.0\.0\.1:\d+\/audit: HTTP 502 after 3 attempts; record 1 is kept/);
+    expect(warnings.join('\n')).not.toContain(KEY);
+    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 3 });
+  });
+
+  it('an unreachable sink is a warning, not an error', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const warnings: string[] = [];
+    const log = await openAuditLog(join(dir, 'a.jsonl'), {
+      sinks: [{ url: `http://127.0.0.1:${port}/x?token=abc` }],
+      env: {},
+      onWarning: (m) => warnings.push(m),
+      sinkOptions: { ...fast, retries: 0 },
+    });
+    const r = await log.append(input(1));
+    await log.close();
+    expect(r.seq).toBe(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/ECONNREFUSED/);
+    expect(warnings[0]).not.toContain('token=abc');
+  });
+
+  it('disables sinks it must not use: missing key, plain http to a non-loopback host', async () => {
+    const warnings: string[] = [];
+    const log = await openAuditLog(join(dir, 'a.jsonl'), {
+      sinks: [{ url, secretEnv: 'MISSING_KEY' }, { url: 'http://audit.example.com/in' }],
+      env: {},
+      onWarning: (m) => warnings.push(m),
+    });
+    await log.append(input(1));
+    await log.close();
+    expect(received).toHaveLength(0);
+    expect(warnings[0]).toMatch(/MISSING_KEY .* is not set/);
+    expect(warnings[1]).toMatch(/plain http is only allowed for loopback/);
+  });
+
+  it('never writes the sink key into a record', async () => {
+    const file = join(dir, 'audit.jsonl');
+    const log = await openAuditLog(file, {
+      sinks: [{ url, secretEnv: 'AUDIT_KEY' }],
+      env: { AUDIT_KEY: KEY },
+      onWarning: () => undefined,
+      sinkOptions: fast,
+    });
+    await log.append({ ...input(1), outcome: 'failure', error: `signing with ${KEY} failed` });
+    await log.close();
+    expect(await readFile(file, 'utf8')).not.toContain(KEY);
+    expect(received[0]!.body).not.toContain(KEY);
+  });
+});

@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { rmSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { changedFiles } from '../../../src/git/changed.js';
+import { UserError } from '../../../src/util/errors.js';
+import { commit, git, initRepo, tempDir, write } from './fixture.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function repo(): string {
+  const d = initRepo();
+  dirs.push(d);
+  return d;
+}
+
+describe('changedFiles', () => {
+  it('lists files changed by the last commit, relative to cwd', async () => {
+    const d = repo();
+    commit(d, 'base', { 'prompts/a.yaml': 'a\n', 'prompts/b.yaml': 'b\n', 'README.md': 'r\n' });
+    commit(d, 'edit b', { 'prompts/b.yaml': 'b2\n' });
+    expect(await changedFiles(d, 'HEAD~1')).toEqual(['prompts/b.yaml']);
+    expect(await changedFiles(join(d, 'prompts'), 'HEAD~1')).toEqual(['b.yaml']);
+    expect(await changedFiles(d, 'HEAD')).toEqual([]);
+  });
+
+  it('includes committed, staged, modified, deleted, renamed and untracked files, not ignored ones', async () => {
+    const d = repo();
+    commit(d, 'base', {
+      '.gitignore': 'ignored/\n',
+      'prompts/keep.yaml': 'k\n',
+      'prompts/mod.yaml': 'm\n',
+      'prompts/del.yaml': 'd\n',
+      'prompts/old-name.yaml': 'o\n',
+    });
+    commit(d, 'committed', { 'prompts/committed.yaml': 'c\n' });
+    write(d, 'prompts/mod.yaml', 'm2\n');
+    unlinkSync(join(d, 'prompts/del.yaml'));
+    git(d, 'mv', 'prompts/old-name.yaml', 'prompts/new-name.yaml');
+    write(d, 'prompts/staged.yaml', 's\n');
+    git(d, 'add', 'prompts/staged.yaml');
+    write(d, 'prompts/untracked.yaml', 'u\n');
+    write(d, 'ignored/x.yaml', 'i\n');
+    expect(await changedFiles(join(d, 'prompts'), 'HEAD~1')).toEqual([
+      'committed.yaml',
+      'del.yaml',
+      'mod.yaml',
+      'new-name.yaml',
+      'old-name.yaml',
+      'staged.yaml',
+      'untracked.yaml',
+    ]);
+  });
+
+  it('compares against the merge base, so changes on the base branch since do not count', async () => {
+    const d = repo();
+    commit(d, 'base', { 'prompts/a.yaml': 'a\n', 'prompts/b.yaml': 'b\n' });
+    git(d, 'checkout', '-q', '-b', 'feature');
+    commit(d, 'feature edits a', { 'prompts/a.yaml': 'a2\n' });
+    git(d, 'checkout', '-q', 'main');
+    commit(d, 'main edits b', { 'prompts/b.yaml': 'b2\n' });
+    git(d, 'checkout', '-q', 'feature');
+    expect(await changedFiles(d, 'main')).toEqual(['prompts/a.yaml']);
+  });
+
+  it('gives paths outside cwd as ../ and handles names with spaces and non-ASCII', async () => {
+    const d = repo();
+    commit(d, 'base', { 'prompts/a.yaml': 'a\n' });
+    commit(d, 'edit', { 'docs/notes é.md': 'n\n', 'prompts/with space.yaml': 'w\n' });
+    expect(await changedFiles(join(d, 'prompts'), 'HEAD~1')).toEqual(['../docs/notes é.md', 'with space.yaml']);
+  });
+
+  it('refuses an unknown ref, an option-like ref and a directory outside git', async () => {
+    const d = repo();
+    commit(d, 'base');
+    await expect(changedFiles(d, 'no-such-branch')).rejects.toThrow(/unknown git ref "no-such-branch"/);
+    await expect(changedFiles(d, '--output=/tmp/x')).rejects.toBeInstanceOf(UserError);
+    const plain = tempDir();
+    dirs.push(plain);
+    await expect(changedFiles(plain, 'HEAD')).rejects.toThrow(/needs a git repository/);
+  });
+
+  it('says to fetch more history in a shallow clone that lacks the ref', async () => {
+    const origin = repo();
+    commit(origin, 'one', { 'prompts/a.yaml': '1\n' });
+    commit(origin, 'two', { 'prompts/a.yaml': '2\n' });
+    commit(origin, 'three', { 'prompts/a.yaml': '3\n' });
+    const clone = tempDir();
+    dirs.push(clone);
+    git(clone, 'clone', '-q', '--depth', '1', `file://${origin}`, 'c');
+    const c = join(clone, 'c');
+    const err = await changedFiles(c, 'HEAD~1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/shallow clone.*git fetch --unshallow.*fetch-depth: 0/);
+  });
+
+  it('says to fetch more history when the ref is present but the merge base is cut off', async () => {
+    const origin = repo();
+    commit(origin, 'base', { 'prompts/a.yaml': '1\n' });
+    commit(origin, 'main 2', { 'prompts/a.yaml': '2\n' });
+    git(origin, 'checkout', '-q', '-b', 'feature', 'HEAD~1');
+    commit(origin, 'feature 1', { 'prompts/b.yaml': 'b\n' });
+    commit(origin, 'feature 2', { 'prompts/b.yaml': 'b2\n' });
+    const clone = tempDir();
+    dirs.push(clone);
+    git(clone, 'clone', '-q', '--depth', '1', '--no-single-branch', '--branch', 'feature', `file://${origin}`, 'c');
+    const c = join(clone, 'c');
+    await expect(changedFiles(c, 'origin/main')).rejects.toThrow(/history between origin\/main and HEAD is cut off.*fetch-depth: 0/);
+    // After fetching the history it works.
+    git(c, 'fetch', '-q', '--unshallow');
+    expect(await changedFiles(c, 'origin/main')).toEqual(['prompts/b.yaml']);
+  });
+});

@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { gitProvenance } from '../../../src/git/provenance.js';
+import { AUTHOR, commit, git, initRepo, tempDir, write } from './fixture.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function repo(): string {
+  const d = initRepo();
+  dirs.push(d);
+  return d;
+}
+
+describe('gitProvenance', () => {
+  it('takes commit, branch and actor (HEAD author) from a local repository', async () => {
+    const d = repo();
+    commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n' });
+    const sha = commit(d, 'two', { 'prompts/b.yaml': 'b: 1\n' });
+    const p = await gitProvenance(join(d, 'prompts'), {});
+    expect(p).toEqual({ commit: sha, branch: 'main', dirty: false, actor: `${AUTHOR.name} <${AUTHOR.email}>` });
+  });
+
+  it('is dirty when a tracked file changes, not when an untracked one appears', async () => {
+    const d = repo();
+    commit(d, 'one', { 'a.yaml': 'a: 1\n' });
+    write(d, '.promptctl/audit.jsonl', '{}\n');
+    expect((await gitProvenance(d, {})).dirty).toBe(false);
+    write(d, 'a.yaml', 'a: 2\n');
+    expect((await gitProvenance(d, {})).dirty).toBe(true);
+  });
+
+  it('reports a detached HEAD as branch null', async () => {
+    const d = repo();
+    const first = commit(d, 'one');
+    commit(d, 'two');
+    git(d, 'checkout', '-q', '--detach', first);
+    const p = await gitProvenance(d, {});
+    expect(p.branch).toBeNull();
+    expect(p.commit).toBe(first);
+  });
+
+  it('prefers the GitHub Actions environment', async () => {
+    const d = repo();
+    commit(d, 'one');
+    const env = {
+      GITHUB_SHA: 'f'.repeat(40),
+      GITHUB_ACTOR: 'octocat',
+      GITHUB_HEAD_REF: '',
+      GITHUB_REF_NAME: 'main',
+      GITHUB_RUN_ID: '123456',
+      GITHUB_REPOSITORY: 'acme/prompts',
+    };
+    expect(await gitProvenance(d, env)).toEqual({
+      commit: 'f'.repeat(40),
+      branch: 'main',
+      dirty: false,
+      actor: 'octocat',
+      runId: '123456',
+      repository: 'acme/prompts',
+    });
+    // On pull_request events the source branch wins over "<n>/merge".
+    expect((await gitProvenance(d, { ...env, GITHUB_HEAD_REF: 'feature/x', GITHUB_REF_NAME: '7/merge' })).branch).toBe(
+      'feature/x',
+    );
+  });
+
+  it('returns nulls outside a repository and in a repository without commits, without throwing', async () => {
+    const plain = tempDir();
+    dirs.push(plain);
+    const p = await gitProvenance(plain, {});
+    expect(p).toEqual({ commit: null, branch: null, dirty: false, actor: userInfo().username });
+    expect((await gitProvenance(join(plain, 'missing'), {})).commit).toBeNull();
+
+    const empty = repo();
+    const e = await gitProvenance(empty, {});
+    expect(e.commit).toBeNull();
+    expect(e.branch).toBe('main');
+  });
+});

@@ -1,0 +1,373 @@
+import { describe, expect, it } from 'vitest';
+import { buildPlan } from '../../../src/plan/build.js';
+import { isValidOrder } from '../../../src/plan/order.js';
+import type { Plan, PlanAction } from '../../../src/plan/types.js';
+import {
+  desiredState,
+  filter,
+  liveAfterApply,
+  liveVersion,
+  opts,
+  sampleDesired,
+  split,
+  template,
+  version,
+} from './fixtures.js';
+
+const act = (plan: Plan, address: string): PlanAction | undefined => plan.actions.find((a) => a.address === address);
+const changed = (plan: Plan) => plan.actions.filter((a) => a.action !== 'noop').map((a) => `${a.action} ${a.address}`);
+
+describe('buildPlan: nothing to do', () => {
+  it('plans no change right after an apply (server defaults, key order, owned labels)', () => {
+    const d = sampleDesired();
+    const plan = buildPlan(d, liveAfterApply(d), opts());
+    expect(changed(plan)).toEqual([]);
+    expect(plan.summary).toEqual({ create: 0, update: 0, delete: 0, noop: 6 });
+    expect(plan.problems).toEqual([]);
+    expect(plan.unmanaged).toEqual([]);
+    const v = act(plan, 'PromptVersion/billing-assistant@1.0.0')!;
+    expect(v.guard).toEqual({ hash: expect.stringMatching(/^[0-9a-f]{64}$/), state: 'Published' });
+    expect(act(plan, 'TrafficSplit/billing-assistant')!.guard).toEqual({ version: 3 });
+    expect(act(plan, 'SafetyFilter/billing-pii-guard')!.guard).toEqual({ version: 5 });
+  });
+
+  it('treats an absent description like an empty one and variables in any order alike', () => {
+    const d = desiredState({
+      templates: [template('t1', { description: undefined })],
+      versions: [version('t1', '1.0.0')],
+    });
+    const live = liveAfterApply(d);
+    live.templates[0]!.description = '';
+    const plan = buildPlan(d, live, opts());
+    expect(changed(plan)).toEqual([]);
+  });
+});
+
+describe('buildPlan: creates', () => {
+  it('creates everything on an empty gateway, labelled and in dependency order', () => {
+    const d = sampleDesired();
+    const plan = buildPlan(d, { templates: [], filters: [] }, opts({ commit: 'abc1234def5678' }));
+    expect(plan.actions.map((a) => `${a.action} ${a.address}`)).toEqual([
+      'create SafetyFilter/billing-pii-guard',
+      'create SafetyFilter/phishing-guard',
+      'create PromptTemplate/billing-assistant',
+      'create PromptVersion/billing-assistant@1.0.0',
+      'create PromptVersion/billing-assistant@1.1.0',
+      'create TrafficSplit/billing-assistant',
+    ]);
+    expect(isValidOrder(plan.actions)).toBe(true);
+    const t = act(plan, 'PromptTemplate/billing-assistant')!;
+    expect(t.guard).toBeNull();
+    expect(t.desired).toEqual({
+      kind: 'PromptTemplate',
+      body: {
+        name: 'billing-assistant',
+        description: 'billing-assistant assistant',
+        model: 'gpt-4o',
+        labels: { team: 'billing', 'managed-by': 'promptctl', 'promptctl.dev/commit': 'abc1234def5678' },
+      },
+    });
+    // The enabled filter protects the template; the disabled one is not waited for.
+    expect(t.dependsOn).toEqual(['SafetyFilter/billing-pii-guard']);
+    const v = act(plan, 'PromptVersion/billing-assistant@1.1.0')!;
+    expect(v.desired).toMatchObject({ kind: 'PromptVersion', publish: true, patch: false, body: { version: '1.1.0' } });
+    expect(v.dependsOn).toContain('PromptTemplate/billing-assistant');
+    expect(v.text).toEqual([
+      { field: 'systemInstruction', before: '', after: 'You are a concise billing assistant.\nAnswer briefly.\n' },
+      { field: 'userTemplate', before: '', after: 'Customer {{name}} asks: {{question}}' },
+    ]);
+    expect(v.tokens).toMatchObject({ model: 'gpt-4o', approximate: false });
+    expect(v.tokens!.after).toBeGreaterThan(2000); // the question may be 2,000 characters
+    expect(v.tokens!.before).toBeUndefined();
+    const traffic = act(plan, 'TrafficSplit/billing-assistant')!;
+    expect(traffic.guard).toEqual({ version: 0 });
+    expect(traffic.dependsOn).toEqual(
+      expect.arrayContaining(['PromptTemplate/billing-assistant', 'PromptVersion/billing-assistant@1.0.0', 'PromptVersion/billing-assistant@1.1.0']),
+    );
+    const f = act(plan, 'SafetyFilter/billing-pii-guard')!;
+    expect(f.desired).toMatchObject({ kind: 'SafetyFilter', body: { labels: { 'managed-by': 'promptctl' }, enabled: true } });
+    expect(plan.summary).toEqual({ create: 6, update: 0, delete: 0, noop: 0 });
+  });
+
+  it('a new version and a traffic shift plan exactly a create and an update', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.versions.push(version('billing-assistant', '1.2.0', { temperature: 0.3 }));
+    d.splits[0] = split('billing-assistant', [['1.1.0', 50], ['1.2.0', 50]]);
+    const plan = buildPlan(d, live, opts());
+    expect(changed(plan)).toEqual(['create PromptVersion/billing-assistant@1.2.0', 'update TrafficSplit/billing-assistant']);
+    const t = act(plan, 'TrafficSplit/billing-assistant')!;
+    expect(t.guard).toEqual({ version: 3 });
+    expect(t.changes).toEqual([
+      { path: 'routes[1.0.0]', before: 80 },
+      { path: 'routes[1.1.0]', before: 20, after: 50 },
+      { path: 'routes[1.2.0]', after: 50 },
+    ]);
+    expect(t.dependsOn).toEqual(['PromptVersion/billing-assistant@1.2.0']);
+    expect(t.liveId).toBe(live.templates[0]!.id);
+    const v = act(plan, 'PromptVersion/billing-assistant@1.2.0')!;
+    expect(v.liveId).toBe(live.templates[0]!.id);
+    expect(v.dependsOn).toEqual([]); // template exists; filters unchanged
+  });
+
+  it('route order alone is no change, but a strategy change is', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.splits[0] = split('billing-assistant', [['1.1.0', 20], ['1.0.0', 80]]);
+    expect(changed(buildPlan(d, live, opts()))).toEqual([]);
+    d.splits[0] = split('billing-assistant', [['1.1.0', 20], ['1.0.0', 80]], { strategy: 'sticky', stickyKey: 'customerId' });
+    const plan = buildPlan(d, live, opts());
+    expect(act(plan, 'TrafficSplit/billing-assistant')!.changes).toEqual([
+      { path: 'stickyKey', after: 'customerId' },
+      { path: 'strategy', before: 'random', after: 'sticky' },
+    ]);
+  });
+});
+
+describe('buildPlan: updates', () => {
+  it('updates a template field-by-field, ignoring owned labels', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.templates[0] = template('billing-assistant', { description: 'Answers billing questions', labels: { team: 'payments' } });
+    const plan = buildPlan(d, live, opts({ commit: 'fff' }));
+    const t = act(plan, 'PromptTemplate/billing-assistant')!;
+    expect(t.action).toBe('update');
+    expect(t.guard).toEqual({ version: 2 });
+    expect(t.liveId).toBe(live.templates[0]!.id);
+    expect(t.changes).toEqual([
+      { path: 'description', before: 'billing-assistant assistant', after: 'Answers billing questions' },
+      { path: 'labels.team', before: 'billing', after: 'payments' },
+    ]);
+    expect(t.desired!.body).toMatchObject({ labels: { team: 'payments', 'managed-by': 'promptctl', 'promptctl.dev/commit': 'fff' } });
+    expect(t.liveModified).toEqual({ by: 'user-7', at: '2025-06-01T10:00:00.000Z' });
+  });
+
+  it('keeps the live commit label on update when no commit is given', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.templates[0] = template('billing-assistant', { model: 'gpt-4o-mini' });
+    const t = act(buildPlan(d, live, opts()), 'PromptTemplate/billing-assistant')!;
+    expect(t.desired!.body).toMatchObject({ labels: { 'promptctl.dev/commit': 'abc123' } });
+  });
+
+  it('publishes a live Draft with equal content without patching it', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    const tpl = live.templates[0]!;
+    tpl.versions![1] = liveVersion(tpl.id, d.versions[1]!, 'Draft');
+    const plan = buildPlan(d, live, opts());
+    expect(changed(plan)).toEqual(['update PromptVersion/billing-assistant@1.1.0']);
+    const v = act(plan, 'PromptVersion/billing-assistant@1.1.0')!;
+    expect(v.desired).toMatchObject({ publish: true, patch: false });
+    expect(v.changes).toEqual([{ path: 'state', before: 'Draft', after: 'Published' }]);
+    expect(v.guard).toEqual({ hash: tpl.versions![1]!.contentHash, state: 'Draft' });
+    expect(v.text).toBeUndefined();
+  });
+
+  it('patches then publishes a live Draft whose content differs', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    const tpl = live.templates[0]!;
+    tpl.versions![1] = liveVersion(tpl.id, d.versions[1]!, 'Draft');
+    d.versions[1] = version('billing-assistant', '1.1.0', {
+      systemInstruction: 'You are a concise billing assistant.\nAnswer in one sentence.\n',
+      temperature: 0.5,
+    });
+    const plan = buildPlan(d, live, opts());
+    const v = act(plan, 'PromptVersion/billing-assistant@1.1.0')!;
+    expect(v.action).toBe('update');
+    expect(v.desired).toMatchObject({ publish: true, patch: true });
+    expect(v.changes).toEqual([
+      { path: 'systemInstruction' },
+      { path: 'temperature', before: 0.2, after: 0.5 },
+      { path: 'state', before: 'Draft', after: 'Published' },
+    ]);
+    expect(v.text).toEqual([
+      {
+        field: 'systemInstruction',
+        before: 'You are a concise billing assistant.\nAnswer briefly.\n',
+        after: 'You are a concise billing assistant.\nAnswer in one sentence.\n',
+      },
+    ]);
+    // Same variables; "in one sentence" is longer than "briefly".
+    expect(v.tokens!.before).toBeTypeOf('number');
+    expect(v.tokens!.after!).toBeGreaterThan(v.tokens!.before!);
+    expect(v.tokens!.after! - v.tokens!.before!).toBeLessThan(10);
+  });
+
+  it('names variables in field paths', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    const tpl = live.templates[0]!;
+    tpl.versions![0] = liveVersion(tpl.id, d.versions[0]!, 'Draft');
+    d.versions[0] = version('billing-assistant', '1.0.0', {
+      variables: [
+        { name: 'name', type: 'string', required: true, maxLength: 120 },
+        { name: 'question', type: 'string', required: true, maxLength: 2000, description: 'the question' },
+      ],
+    });
+    const v = act(buildPlan(d, live, opts()), 'PromptVersion/billing-assistant@1.0.0')!;
+    expect(v.changes[0]).toEqual({ path: 'variables.name.maxLength', before: 80, after: 120 });
+  });
+});
+
+describe('buildPlan: a published version is immutable', () => {
+  it('reports a problem with a diff and the advice to add a version, never an update', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.versions[0] = version('billing-assistant', '1.0.0', {
+      systemInstruction: 'You are a helpful billing assistant.\nAnswer at length.\n',
+      maxTokens: 1024,
+    });
+    const plan = buildPlan(d, live, opts());
+    expect(act(plan, 'PromptVersion/billing-assistant@1.0.0')).toBeUndefined();
+    expect(changed(plan)).toEqual([]);
+    expect(plan.problems).toHaveLength(1);
+    const p = plan.problems[0]!;
+    expect(p.rule).toBe('immutable-version');
+    expect(p.address).toBe('PromptVersion/billing-assistant@1.0.0');
+    expect(p.message).toContain('published and immutable');
+    expect(p.message).toContain('Add a new version (e.g. 1.0.1)');
+    expect(p.message).toContain('maxTokens, systemInstruction');
+    expect(p.diff).toContain('--- live/PromptVersion/billing-assistant@1.0.0');
+    expect(p.diff).toContain('-Answer briefly.');
+    expect(p.diff).toContain('+Answer at length.');
+    expect(p.diff).toContain('-512');
+    expect(p.diff).toContain('+1024');
+  });
+
+  it('a trailing newline is a change (text compared exactly)', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.versions[1] = { ...d.versions[1]!, userTemplate: d.versions[1]!.userTemplate + '\n' };
+    expect(buildPlan(d, live, opts()).problems.map((p) => p.rule)).toEqual(['immutable-version']);
+  });
+});
+
+describe('buildPlan: prune and unmanaged objects', () => {
+  function withExtras() {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    const extra = desiredState({
+      templates: [template('old-managed'), template('hand-made')],
+      versions: [version('old-managed', '1.0.0'), version('hand-made', '1.0.0')],
+      filters: [filter('old-guard', 30), filter('manual-guard', 40)],
+    });
+    const extraLive = liveAfterApply(extra);
+    const handMade = extraLive.templates.find((t) => t.name === 'hand-made')!;
+    handMade.labels = { team: 'x' };
+    const manual = extraLive.filters.find((f) => f.name === 'manual-guard')!;
+    manual.labels = {};
+    live.templates.push(...extraLive.templates);
+    live.filters.push(...extraLive.filters);
+    return { d, live };
+  }
+
+  it('without prune lists what is not in git and touches nothing', () => {
+    const { d, live } = withExtras();
+    const plan = buildPlan(d, live, opts());
+    expect(changed(plan)).toEqual([]);
+    expect(plan.unmanaged).toEqual([
+      { address: 'SafetyFilter/manual-guard', reason: 'not in git; prune is off' },
+      { address: 'SafetyFilter/old-guard', reason: 'not in git; prune is off' },
+      { address: 'PromptTemplate/hand-made', reason: 'not in git; prune is off' },
+      { address: 'PromptTemplate/old-managed', reason: 'not in git; prune is off' },
+    ]);
+  });
+
+  it('with prune deletes only what promptctl manages; a deleted filter is destructive', () => {
+    const { d, live } = withExtras();
+    const plan = buildPlan(d, live, opts({ prune: true }));
+    expect(changed(plan)).toEqual(['delete PromptTemplate/old-managed', 'delete SafetyFilter/old-guard']);
+    const f = act(plan, 'SafetyFilter/old-guard')!;
+    expect(f.destructive).toBe(true);
+    expect(f.guard).toEqual({ version: 5 });
+    expect(f.reason).toContain('removes a safety filter');
+    expect(act(plan, 'PromptTemplate/old-managed')!.destructive).toBeUndefined();
+    expect(plan.unmanaged).toEqual([
+      { address: 'SafetyFilter/manual-guard', reason: 'not in git; not labelled managed-by: promptctl' },
+      { address: 'PromptTemplate/hand-made', reason: 'not in git; not labelled managed-by: promptctl' },
+    ]);
+  });
+
+  it('retires live versions git dropped, after traffic stops routing them', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.versions = d.versions.filter((v) => v.version !== '1.0.0');
+    d.splits[0] = split('billing-assistant', [['1.1.0', 100]]);
+    const plan = buildPlan(d, live, opts({ prune: true }));
+    expect(changed(plan)).toEqual(['update TrafficSplit/billing-assistant', 'delete PromptVersion/billing-assistant@1.0.0']);
+    const retire = act(plan, 'PromptVersion/billing-assistant@1.0.0')!;
+    expect(retire.dependsOn).toEqual(['TrafficSplit/billing-assistant']);
+    expect(retire.guard).toMatchObject({ state: 'Published' });
+    expect(isValidOrder(plan.actions)).toBe(true);
+
+    const noPrune = buildPlan(d, live, opts());
+    expect(changed(noPrune)).toEqual(['update TrafficSplit/billing-assistant']);
+    expect(noPrune.unmanaged).toEqual([{ address: 'PromptVersion/billing-assistant@1.0.0', reason: 'not in git; prune is off' }]);
+  });
+
+  it('keeps a version the live split still routes when git has no split', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.splits = [];
+    d.versions = d.versions.filter((v) => v.version !== '1.0.0');
+    const plan = buildPlan(d, live, opts({ prune: true }));
+    expect(changed(plan)).toEqual([]);
+    expect(plan.unmanaged).toEqual([
+      { address: 'TrafficSplit/billing-assistant', reason: 'live traffic split not in git; left as is' },
+      { address: 'PromptVersion/billing-assistant@1.0.0', reason: 'not in git; still routed by the live traffic split, which is not in git' },
+    ]);
+  });
+});
+
+describe('buildPlan: only (--changed-since)', () => {
+  it('keeps the named actions and what they depend on', () => {
+    const d = sampleDesired();
+    const plan = buildPlan(d, { templates: [], filters: [] }, opts({ only: new Set(['PromptVersion/billing-assistant@1.1.0']) }));
+    expect(plan.actions.map((a) => a.address)).toEqual([
+      'SafetyFilter/billing-pii-guard',
+      'PromptTemplate/billing-assistant',
+      'PromptVersion/billing-assistant@1.1.0',
+    ]);
+    expect(plan.summary).toEqual({ create: 3, update: 0, delete: 0, noop: 0 });
+  });
+});
+
+describe('buildPlan: ordering', () => {
+  it('is a valid topological order following the phases of DESIGN §5', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    const extra = liveAfterApply(desiredState({ templates: [template('gone')], filters: [filter('old-guard', 30)] }));
+    live.templates.push(...extra.templates);
+    live.filters.push(...extra.filters);
+    d.filters.push(filter('new-guard', 50));
+    d.templates[0] = template('billing-assistant', { description: 'changed' });
+    d.versions = d.versions.filter((v) => v.version !== '1.0.0');
+    d.versions.push(version('billing-assistant', '2.0.0'));
+    d.splits[0] = split('billing-assistant', [['2.0.0', 100]]);
+    const plan = buildPlan(d, live, opts({ prune: true }));
+    expect(changed(plan)).toEqual([
+      'create SafetyFilter/new-guard',
+      'update PromptTemplate/billing-assistant',
+      'create PromptVersion/billing-assistant@2.0.0',
+      'update TrafficSplit/billing-assistant',
+      'delete PromptVersion/billing-assistant@1.0.0',
+      'delete PromptTemplate/gone',
+      'delete SafetyFilter/old-guard',
+    ]);
+    expect(isValidOrder(plan.actions)).toBe(true);
+    // create-before-destroy
+    expect(act(plan, 'SafetyFilter/old-guard')!.dependsOn).toEqual(['SafetyFilter/new-guard']);
+  });
+
+  it('reports versions and splits of a template git does not define', () => {
+    const d = desiredState({ versions: [version('ghost', '1.0.0')], splits: [split('ghost', [['1.0.0', 100]])] });
+    const plan = buildPlan(d, { templates: [], filters: [] }, opts());
+    expect(plan.actions).toEqual([]);
+    expect(plan.problems.map((p) => `${p.rule} ${p.address}`)).toEqual([
+      'unknown-template PromptVersion/ghost@1.0.0',
+      'unknown-template TrafficSplit/ghost',
+    ]);
+  });
+});

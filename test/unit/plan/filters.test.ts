@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { WireFilter } from '../../../src/genesys/wire.js';
+import type { SafetyFilter } from '../../../src/model/types.js';
+import { buildPlan } from '../../../src/plan/build.js';
+import { isValidOrder } from '../../../src/plan/order.js';
+import type { Plan } from '../../../src/plan/types.js';
+import { desiredState, filter, liveFilter, opts } from './fixtures.js';
+
+/**
+ * Runs a plan's filter actions the way the executor contract on PlanAction.stagePriority says,
+ * against the one rule that matters here: the server refuses a priority held by another enabled
+ * filter (409 priority.conflict). Returns the final state; throws on a conflict.
+ */
+function execute(plan: Plan, live: WireFilter[]): Map<string, { enabled: boolean; priority: number }> {
+  const state = new Map(live.map((f) => [f.name, { enabled: f.enabled, priority: f.priority }]));
+  const write = (name: string, enabled: boolean, priority: number, step: string) => {
+    if (enabled) {
+      for (const [other, s] of state) {
+        if (other !== name && s.enabled && s.priority === priority) {
+          throw new Error(`409 priority.conflict at ${step}: ${name} wants ${priority}, held by ${other}`);
+        }
+      }
+    }
+    state.set(name, { enabled, priority });
+  };
+  const filters = plan.actions.filter((a) => a.kind === 'SafetyFilter');
+  for (const a of filters) {
+    if (a.stagePriority === undefined) continue;
+    const body = a.desired!.kind === 'SafetyFilter' ? a.desired!.body : undefined;
+    write(a.name, body!.enabled ?? true, a.stagePriority, `staging ${a.address}`);
+  }
+  for (const a of filters) {
+    if (a.action === 'delete') {
+      // Create-before-destroy: every new filter exists by now.
+      for (const c of filters.filter((x) => x.action === 'create')) {
+        if (!state.has(c.name)) throw new Error(`${a.address} deleted before ${c.address} was created`);
+      }
+      state.delete(a.name);
+    } else if (a.action !== 'noop') {
+      const body = a.desired!.kind === 'SafetyFilter' ? a.desired!.body : undefined;
+      write(a.name, body!.enabled ?? true, body!.priority, a.address);
+    }
+  }
+  return state;
+}
+
+function expectReaches(plan: Plan, live: WireFilter[], desired: SafetyFilter[]) {
+  expect(plan.problems).toEqual([]);
+  expect(isValidOrder(plan.actions)).toBe(true);
+  const final = execute(plan, live);
+  expect(Object.fromEntries(final)).toEqual(
+    Object.fromEntries(desired.map((f) => [f.name, { enabled: f.enabled, priority: f.priority }])),
+  );
+}
+
+describe('filter priorities', () => {
+  it('swaps two priorities through a free staging priority', () => {
+    const desired = [filter('a', 2), filter('b', 1)];
+    const live = [liveFilter(filter('a', 1)), liveFilter(filter('b', 2))];
+    const plan = buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts());
+    const a = plan.actions.find((x) => x.name === 'a')!;
+    const b = plan.actions.find((x) => x.name === 'b')!;
+    expect(a.stagePriority).toBe(100);
+    expect(b.stagePriority).toBeUndefined();
+    expect(plan.actions.map((x) => x.name)).toEqual(['b', 'a']);
+    expect(a.dependsOn).toEqual(['SafetyFilter/b']);
+    expect(b.dependsOn).toEqual([]);
+    expect(a.changes).toEqual([{ path: 'priority', before: 1, after: 2 }]);
+    expectReaches(plan, live, desired);
+    // Without the staging step the same order hits the server's rule.
+    const unstaged = { ...plan, actions: plan.actions.map((x) => ({ ...x, stagePriority: undefined })) };
+    expect(() => execute(unstaged, live)).toThrow(/priority\.conflict/);
+  });
+
+  it('rotates a three-filter cycle with one staged filter', () => {
+    const desired = [filter('a', 2), filter('b', 3), filter('c', 1)];
+    const live = [liveFilter(filter('a', 1)), liveFilter(filter('b', 2)), liveFilter(filter('c', 3))];
+    const plan = buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts());
+    expect(plan.actions.filter((x) => x.stagePriority !== undefined).map((x) => x.name)).toEqual(['a']);
+    expectReaches(plan, live, desired);
+  });
+
+  it('orders a chain onto a free priority without staging', () => {
+    const desired = [filter('a', 2), filter('b', 3)];
+    const live = [liveFilter(filter('a', 1)), liveFilter(filter('b', 2))];
+    const plan = buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts());
+    expect(plan.actions.map((x) => x.name)).toEqual(['b', 'a']);
+    expect(plan.actions.every((x) => x.stagePriority === undefined)).toBe(true);
+    expectReaches(plan, live, desired);
+  });
+
+  it('re-enables a filter onto the priority another one leaves', () => {
+    const desired = [filter('a', 6), filter('b', 5)];
+    const live = [liveFilter(filter('a', 5)), liveFilter(filter('b', 9, { enabled: false }))];
+    const plan = buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts());
+    const b = plan.actions.find((x) => x.name === 'b')!;
+    expect(b.dependsOn).toEqual(['SafetyFilter/a']);
+    expect(b.changes).toEqual([
+      { path: 'enabled', before: false, after: true },
+      { path: 'priority', before: 9, after: 5 },
+    ]);
+    expectReaches(plan, live, desired);
+  });
+
+  it('a replacement at the same priority protects before the old filter goes', () => {
+    const desired = [filter('new-guard', 10)];
+    const live = [liveFilter(filter('old-guard', 10))];
+    const plan = buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts({ prune: true }));
+    expect(plan.actions.map((x) => `${x.action} ${x.address}`)).toEqual(['delete SafetyFilter/old-guard', 'create SafetyFilter/new-guard']);
+    const created = plan.actions[1]!;
+    expect(created.stagePriority).toBe(100);
+    expect(created.dependsOn).toEqual(['SafetyFilter/old-guard']);
+    expect(plan.actions[0]!.destructive).toBe(true);
+    expectReaches(plan, live, desired);
+  });
+
+  it('a priority held by an unmanaged live filter is a problem, not a 409 at apply', () => {
+    const live = [liveFilter(filter('manual', 10), { labels: {} })];
+    const plan = buildPlan(desiredState({ filters: [filter('new-guard', 10)] }), { templates: [], filters: live }, opts({ prune: true }));
+    expect(plan.problems).toEqual([
+      {
+        address: 'SafetyFilter/new-guard',
+        rule: 'priority-conflict',
+        message: expect.stringContaining('priority 10 is held by the enabled live filter "manual"'),
+      },
+    ]);
+  });
+
+  it('disabling a filter is called out as destructive', () => {
+    const live = [liveFilter(filter('a', 1))];
+    const plan = buildPlan(desiredState({ filters: [filter('a', 1, { enabled: false })] }), { templates: [], filters: live }, opts());
+    expect(plan.actions[0]).toMatchObject({ action: 'update', destructive: true, reason: 'disables a safety filter' });
+  });
+
+  it('reaches any valid target from any valid live state without a conflict', () => {
+    let seed = 42;
+    const rand = (n: number) => {
+      // mulberry32: deterministic, well mixed
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return (((t ^ (t >>> 14)) >>> 0) % n);
+    };
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const config = (): SafetyFilter[] => {
+      const free = [1, 2, 3, 4, 5, 6, 7];
+      const out: SafetyFilter[] = [];
+      for (const name of names) {
+        if (rand(4) === 0) continue;
+        const enabled = rand(5) !== 0;
+        const priority = free.splice(rand(free.length), 1)[0]!;
+        out.push(filter(name, priority, { enabled }));
+      }
+      return out;
+    };
+    let staged = 0;
+    let deleted = 0;
+    for (let i = 0; i < 300; i++) {
+      const live = config().map((f) => liveFilter(f));
+      const desired = config();
+      const plan = buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts({ prune: true }));
+      staged += plan.actions.filter((a) => a.stagePriority !== undefined).length;
+      deleted += plan.summary.delete;
+      try {
+        expectReaches(plan, live, desired);
+      } catch (e) {
+        throw new Error(
+          `case ${i}: live ${JSON.stringify(live.map((f) => [f.name, f.enabled, f.priority]))} desired ${JSON.stringify(
+            desired.map((f) => [f.name, f.enabled, f.priority]),
+          )}: ${(e as Error).message}`,
+        );
+      }
+    }
+    // The cases really exercised staging and create-before-destroy.
+    expect(staged).toBeGreaterThan(20);
+    expect(deleted).toBeGreaterThan(20);
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { countTokensUncached } from '../../../src/tokens/encoder.js';
+import { tokenReport, versionTokens } from '../../../src/tokens/index.js';
+import { config, state, template, version } from './fixtures.js';
+
+const count = (s: string, enc: 'o200k_base' | 'cl100k_base' = 'o200k_base'): number => countTokensUncached(s, enc);
+
+describe('versionTokens worst case', () => {
+  it('adds texts and 3 tokens per message plus 3 priming the reply (hand-checked)', () => {
+    const v = version('t', '1.0.0', { systemInstruction: 'hello world', userTemplate: 'tiktoken is great!', variables: [], maxTokens: 100 });
+    const r = versionTokens(v, template('t'), config());
+    // 2 + 6 + 2 messages × 3 + 3 = 17
+    expect(r).toEqual({
+      address: 'PromptVersion/t@1.0.0',
+      model: 'gpt-4o',
+      encoding: 'o200k_base',
+      approximate: false,
+      systemTokens: 2,
+      userTemplateTokens: 6,
+      fewShotTokens: 0,
+      worstCasePromptTokens: 17,
+      maxTokens: 100,
+      contextWindow: 128_000,
+      // 1000 × (17 × $2.50 + 100 × $10.00) / 1e6
+      costPer1kCalls: 1.0425,
+    });
+  });
+
+  it('fills every placeholder occurrence to its bound: maxTokens, maxLength, enum, boolean, else the default', () => {
+    const system = 'You help {{customer}}. Be {{tone}}.\n';
+    const user = 'Customer {{customer}} asks: {{question}}\nAgain: {{ question }}\nUrgent: {{urgent}}\nNote: {{note}}';
+    const fewShotExamples = [
+      { input: 'Where is my refund?', output: 'It was sent on Monday.' },
+      { input: 'Can I pay by card?', output: 'Yes, all major cards.' },
+    ];
+    const v = version('t', '2.0.0', {
+      systemInstruction: system,
+      userTemplate: user,
+      fewShotExamples,
+      variables: [
+        { name: 'customer', type: 'string', required: true, maxLength: 80, maxTokens: 12 }, // maxTokens wins
+        { name: 'question', type: 'string', required: true, maxLength: 300 },
+        { name: 'tone', type: 'enum', required: true, values: ['friendly', 'very formal and extremely polite'] },
+        { name: 'urgent', type: 'boolean', required: false },
+        { name: 'note', type: 'string', required: false },
+      ],
+    });
+    const r = versionTokens(v, template('t'), config({ defaultVariableTokens: 500 }));
+    const fewShot = fewShotExamples.reduce((s, e) => s + count(e.input) + count(e.output), 0);
+    expect(r.systemTokens).toBe(count(system));
+    expect(r.userTemplateTokens).toBe(count(user));
+    expect(r.fewShotTokens).toBe(fewShot);
+    const variables = 2 * 12 + 2 * 300 + count('very formal and extremely polite') + 1 + 500;
+    const overhead = (2 + 2 * 2) * 3 + 3;
+    expect(r.worstCasePromptTokens).toBe(count(system) + count(user) + fewShot + variables + overhead);
+    expect(r.maxTokens).toBeNull();
+    expect(r.costPer1kCalls).toBe(Math.round(r.worstCasePromptTokens * 2.5 * 1e4 / 1000) / 1e4);
+  });
+
+  it("uses the version's model over the template's, and marks approximate models", () => {
+    const v = version('t', '1.0.0', { model: 'claude-sonnet-4' });
+    const r = versionTokens(v, template('t', { model: 'gpt-4' }), config());
+    expect(r).toMatchObject({ model: 'claude-sonnet-4', encoding: 'cl100k_base', approximate: true, contextWindow: 200_000 });
+    expect(r.systemTokens).toBe(count(v.systemInstruction, 'cl100k_base'));
+  });
+
+  it('omits the cost when the model has no list price', () => {
+    const r = versionTokens(version('t', '1.0.0', { model: 'llama-3.1-8b' }), undefined, config());
+    expect(r).not.toHaveProperty('costPer1kCalls');
+    expect(r.approximate).toBe(true);
+  });
+
+  it('throws for an unknown model (callers check resolveModel; budgetDiagnostics reports it)', () => {
+    expect(() => versionTokens(version('t', '1.0.0'), template('t', { model: 'gpt-9' }), config())).toThrow(/unknown model "gpt-9"/);
+    expect(() => versionTokens(version('t', '1.0.0'), undefined, config())).toThrow(/unknown model/);
+  });
+
+  it('counts a block scalar exactly as resolved, final newline included', () => {
+    const a = versionTokens(version('t', '1.0.0', { systemInstruction: 'Be brief' }), template('t'), config());
+    const b = versionTokens(version('t', '1.0.0', { systemInstruction: 'Be brief\n' }), template('t'), config());
+    expect(b.systemTokens).toBe(count('Be brief\n'));
+    expect(b.systemTokens).toBe(a.systemTokens + 1);
+  });
+});
+
+describe('tokenReport', () => {
+  it('reports every version with a known model, sorted by address', () => {
+    const s = state(
+      [template('zeta'), template('alpha'), template('broken', { model: 'gpt-5o' })],
+      [version('zeta', '1.0.0'), version('alpha', '1.1.0'), version('alpha', '1.0.0'), version('broken', '1.0.0'), version('orphan', '1.0.0')],
+    );
+    expect(tokenReport(s).map((r) => r.address)).toEqual([
+      'PromptVersion/alpha@1.0.0',
+      'PromptVersion/alpha@1.1.0',
+      'PromptVersion/zeta@1.0.0',
+    ]);
+  });
+});
