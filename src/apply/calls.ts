@@ -5,6 +5,7 @@ import { ApiError, type GatewayApi } from '../genesys/api.js';
 import { sameFilter, sameTemplate, sameTraffic } from '../genesys/same.js';
 import {
   stableStringify,
+  versionContentHash,
   type FilterCreate,
   type TemplateCreate,
   type WireFilter,
@@ -121,27 +122,27 @@ async function runVersion(api: GatewayApi, a: PlanAction, ids: IdBook): Promise<
     return { resourceId: templateId, after: null, detail: 'retired' };
   }
   const d = desiredOf(a, 'PromptVersion');
-  let v;
+  let hash: string | undefined;
   const done: string[] = [];
   if (a.action === 'create') {
-    v = await api.createVersion(templateId, d.body);
+    hash = (await api.createVersion(templateId, d.body)).contentHash;
     done.push('created');
   } else if (d.patch) {
     const { version: _label, ...content } = d.body;
     void _label;
-    v = await api.patchVersion(templateId, label, content);
+    hash = (await api.patchVersion(templateId, label, content)).contentHash;
     done.push('updated');
   }
   if (d.publish) {
     await api.publishVersion(templateId, label);
     done.push('published');
-    v = await api.getVersion(templateId, label);
   }
-  if (!v) v = await api.getVersion(templateId, label);
+  // Publishing does not change content; without a response to read, the hash is the desired content's.
+  hash ??= versionContentHash(d.body);
   return {
     resourceId: templateId,
-    after: { version: label, hash: v.contentHash },
-    detail: `${done.join(' and ') || 'unchanged'} (hash ${v.contentHash.slice(0, 12)})`,
+    after: { version: label, hash },
+    detail: `${done.join(' and ') || 'unchanged'} (hash ${hash.slice(0, 12)})`,
   };
 }
 

@@ -13,7 +13,17 @@ import type { DesiredState } from '../model/types.js';
 import { parsePlanFile } from '../plan/render-json.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { addDirOption, announceTarget, changeCount, loadOrRefuse, planFromFiles, provenance, style, withTarget } from './common.js';
+import {
+  addDirOption,
+  announceTarget,
+  changeCount,
+  loadOrRefuse,
+  planFromFiles,
+  provenance,
+  style,
+  withTarget,
+  type ScopedPlan,
+} from './common.js';
 import { info, out } from './output.js';
 import { renderPlan } from './render.js';
 import type { OpenTarget } from './target.js';
@@ -42,7 +52,7 @@ export function registerApply(program: Command): void {
 
 export async function runApply(planFile: string | undefined, flags: ApplyFlags, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const label = announceTarget(env);
-  const saved = planFile ? await readSavedPlan(planFile) : null;
+  const saved: ScopedPlan | null = planFile ? await readSavedPlan(planFile) : null;
   if (saved && saved.target !== label) {
     throw new UserError(`${planFile} was planned for ${saved.target}, but the target is ${label}; nothing was applied`);
   }
@@ -60,7 +70,8 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
       if (flags.prune !== undefined && flags.prune !== saved.prune) {
         info(`note: --prune is ignored with a saved plan (it was planned with prune ${saved.prune ? 'on' : 'off'})`);
       }
-      const fresh = (await planFromFiles({ cwd, env, dir: flags.dir, target, state, git, prune: saved.prune })).plan;
+      const scope = Array.isArray(saved.scope) ? new Set(saved.scope.filter((x) => typeof x === 'string')) : null;
+      const fresh = (await planFromFiles({ cwd, env, dir: flags.dir, target, state, git, prune: saved.prune, only: scope })).plan;
       refuseIfStale(planFile!, saved, fresh);
       plan = saved;
       info(`${planFile}: still current (${describeCounts(plan)})`);
@@ -83,7 +94,7 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
   });
 }
 
-async function readSavedPlan(file: string): Promise<Plan> {
+async function readSavedPlan(file: string): Promise<ScopedPlan> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

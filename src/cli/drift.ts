@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { LiveState } from '../genesys/api.js';
 import type { Plan, PlanAction } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
-import { addDirOption, announceTarget, changeCount, loadOrRefuse, planFromFiles, provenance, withTarget } from './common.js';
+import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, provenance, withTarget } from './common.js';
 import { info, out } from './output.js';
 import { parseFormat, renderPlan, type PlanFormat } from './render.js';
 
@@ -21,6 +21,8 @@ export interface DriftEntry {
   modifiedBy: string | null;
   dateModified: string | null;
   message: string;
+  /** For problems: the rule, e.g. "immutable-version". */
+  rule?: string;
 }
 
 export function registerDrift(program: Command): void {
@@ -69,7 +71,7 @@ export function driftEntries(plan: Plan, live: LiveState): DriftEntry[] {
   }
   for (const p of plan.problems) {
     const who = liveModifiedOf(p.address, live);
-    entries.push({ address: p.address, action: 'problem', modifiedBy: who?.by ?? null, dateModified: who?.at ?? null, message: p.message });
+    entries.push({ address: p.address, action: 'problem', rule: p.rule, modifiedBy: who?.by ?? null, dateModified: who?.at ?? null, message: p.message });
   }
   return entries;
 }
@@ -121,10 +123,12 @@ function renderDrift(plan: Plan, entries: DriftEntry[], format: PlanFormat, dir:
       rendered,
     ].join('\n');
   }
-  const lines = entries.map(
-    (e) => `  ${e.address}: ${e.message}; last changed by ${e.modifiedBy ?? 'unknown'} at ${e.dateModified ?? 'unknown time'}`,
-  );
-  return [rendered.replace(/\n+$/, ''), '', `Drift (${changeCount(plan)} change${changeCount(plan) === 1 ? '' : 's'} to bring the target back to git):`, ...lines].join('\n');
+  const lines = entries.map((e) => {
+    const what = e.action === 'problem' ? `${e.rule ?? 'problem'}: see Problems above` : e.message;
+    return `  ${e.address}: ${what}; last changed by ${e.modifiedBy ?? 'unknown'} at ${e.dateModified ?? 'unknown time'}`;
+  });
+  const n = entries.length;
+  return [rendered.replace(/\n+$/, ''), '', `Drift (${n} difference${n === 1 ? '' : 's'}; who last changed each on the target, and when):`, ...lines].join('\n');
 }
 
 function escapeCell(s: string): string {

@@ -31,21 +31,20 @@ async function runTokens(opts: TokensOptions): Promise<number> {
   await loadTokenCache(cacheDir);
   try {
     const loaded = await loadProject({ dir: opts.dir });
-    const loadErrors = loaded.diagnostics.filter((d) => d.severity === 'error' && !d.rule.startsWith('tokens/'));
-    if (!loaded.state || loadErrors.length > 0) {
-      // Counts of an invalid project would mislead: report why it is invalid instead.
+    if (!loaded.state) {
       printDiagnostics(loaded.diagnostics);
       return 1;
     }
+    // Counts are reported for whatever loaded, even when something else is invalid: they are
+    // often the very thing being investigated. Every error is shown and makes the exit code 1;
+    // of the warnings only the token ones (the rest are validate's business).
     const reports = tokenReport(loaded.state);
-    // The loader may already include the budget diagnostics; show each once.
-    const tokenDiagnostics = dedupe([
-      ...loaded.diagnostics.filter((d) => d.rule.startsWith('tokens/')),
-      ...budgetDiagnostics(loaded.state),
-    ]);
+    const shown = dedupe([...loaded.diagnostics, ...budgetDiagnostics(loaded.state)]).filter(
+      (d) => d.severity === 'error' || d.rule.startsWith('tokens/'),
+    );
     out(opts.format === 'json' ? JSON.stringify({ versions: reports }, null, 2) : renderTable(reports, opts.dir));
-    printDiagnostics(tokenDiagnostics);
-    return tokenDiagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+    printDiagnostics(shown);
+    return shown.some((d) => d.severity === 'error') ? 1 : 0;
   } finally {
     await saveTokenCache(cacheDir); // best effort: an unwritable cache only costs speed
   }

@@ -5,14 +5,16 @@ export const CONFIG_FILE = 'promptctl.yaml';
 
 /**
  * Paths (relative to `dir`, with forward slashes, sorted by code unit) of every `*.yaml`/`*.yml`
- * file under `dir`, skipping node_modules and dot-directories. Symbolic links to directories are
- * not followed (no loops, no escaping through a linked directory).
+ * entry under `dir`, skipping node_modules and dot-directories. Linked directories are not entered
+ * (no loops, no escaping through a linked directory).
  */
 export async function discoverYamlFiles(dir: string): Promise<string[]> {
   const found = await fg(['**/*.yaml', '**/*.yml'], {
     cwd: dir,
     dot: false,
-    onlyFiles: true,
+    // Symbolic links are listed but not followed; the loader resolves each one and refuses
+    // those that lead outside the directory.
+    onlyFiles: false,
     followSymbolicLinks: false,
     ignore: ['**/node_modules/**'],
     unique: true,

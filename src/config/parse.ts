@@ -1,7 +1,7 @@
 // YAML parsing with positions (yaml 2, YAML 1.2 core schema). Every document of a file becomes
 // either plain data plus its node tree, or diagnostics naming file:line:column. Hostile input
 // (deep nesting, alias bombs) is stopped here, before anything recursive touches it.
-import { Composer, LineCounter, Parser, visit, type Document, type CST } from 'yaml';
+import { Composer, LineCounter, Parser, isScalar, visit, type Document, type CST } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 
 /** Deeper collections are refused before composing (real documents are 5 or 6 levels deep). */
@@ -88,7 +88,8 @@ export function parseYaml(src: string, file: string): ParseResult {
       }
       return;
     }
-    if (doc.contents === null) return; // an empty document (e.g. a trailing `---`)
+    // An empty document (a trailing `---`, a comment-only file) holds nothing to check.
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
     let data: unknown;
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

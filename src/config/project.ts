@@ -55,7 +55,7 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
   const yamlFiles = await discoverYamlFiles(dirAbs);
   const reads = await mapLimit(yamlFiles, READ_CONCURRENCY, (f) => readYaml(path.join(dirAbs, f), rootReal));
 
-  const loader = new Loader(rootReal, rel);
+  const loader = new Loader(rootReal, rel, rel(path.join(dirAbs, CONFIG_FILE)));
   for (let i = 0; i < yamlFiles.length; i++) {
     const f = yamlFiles[i]!;
     const abs = path.join(dirAbs, f);
@@ -102,7 +102,6 @@ class Loader {
   private readonly state: Omit<DesiredState, 'config' | 'files'> = { templates: [], versions: [], splits: [], filters: [] };
   private config: Config | undefined;
   private configAt: string | undefined;
-  private loadErrors = false;
   private loadedDocuments = 0;
   private readonly unloadedTemplates = new Set<string>();
   private readonly unloadedVersions = new Set<string>();
@@ -111,10 +110,10 @@ class Loader {
   constructor(
     private readonly rootReal: string,
     private readonly rel: (abs: string) => string,
+    private readonly configFile: string,
   ) {}
 
   error(at: { file: string; line: number; column: number }, rule: string, message: string): void {
-    this.loadErrors = true;
     this.diagnostics.push({ file: at.file, line: at.line, column: at.column, severity: 'error', rule, message });
   }
 
@@ -122,7 +121,6 @@ class Loader {
     const ctx: DocContext = { file: d.file, doc: d.doc, src: d.src, lineCounter: d.lineCounter };
     const header = checkHeader(ctx, d.data);
     this.diagnostics.push(...header.diagnostics);
-    if (header.diagnostics.some((x) => x.severity === 'error')) this.loadErrors = true;
     const data = d.data as Record<string, unknown>;
     const kind = header.kind;
     if (!kind) return this.rememberUnloaded(data);
@@ -140,7 +138,6 @@ class Loader {
     if (schemaErrors.length > 0 || header.diagnostics.length > 0) {
       const mapped = mapSchemaErrors(ctx, schemaErrors);
       this.diagnostics.push(...mapped);
-      this.loadErrors = true;
       return this.rememberUnloaded(data);
     }
 
@@ -157,7 +154,6 @@ class Loader {
 
     const facts: DocumentFacts = { source, locations: collectLocations(ctx), texts: {}, textOrigins: {}, textFiles: {} };
     if (kind === 'PromptVersion' && !(await this.resolveTexts(ctx, data, facts, yamlDir))) {
-      this.loadErrors = true;
       return this.rememberUnloaded(data);
     }
     this.add(kind, data, facts);
@@ -236,10 +232,14 @@ class Loader {
     const state: DesiredState = { ...this.state, config: this.config ?? defaultConfig(), files };
     const diagnostics = [...this.diagnostics];
     diagnostics.push(...runRules(state, { unloadedTemplates: this.unloadedTemplates, unloadedVersions: this.unloadedVersions }));
-    // Budgets need every version to be whole: only once all documents loaded cleanly.
-    if (!this.loadErrors) diagnostics.push(...budgetDiagnostics(state));
+    // Budgets are per version, so they run on every version that loaded (one broken file must
+    // not hide another's budget error), unless promptctl.yaml itself is broken: without its
+    // models every custom model would be reported as unknown.
+    const configBroken = this.diagnostics.some((d) => d.file === this.configFile && d.severity === 'error');
+    if (!configBroken) diagnostics.push(...budgetDiagnostics(state));
     diagnostics.sort(compareDiagnostics);
-    const nothingLoaded = this.loadedDocuments === 0 && this.loadErrors;
+    const loadErrors = this.diagnostics.some((d) => d.severity === 'error');
+    const nothingLoaded = this.loadedDocuments === 0 && loadErrors;
     return { state: nothingLoaded ? null : state, diagnostics: dedupe(diagnostics), files };
   }
 }

@@ -1,12 +1,13 @@
 // The emulator's HTTP server: login and API paths on one loopback port, with Genesys conventions
 // (correlation ids, rate-limit headers, ErrorBody) and injectable latency, rate limits and faults.
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CORRELATION_HEADER, RATELIMIT_HEADERS, TOKEN_PATH } from '../genesys/wire.js';
+import { CORRELATION_HEADER, TOKEN_PATH } from '../genesys/wire.js';
 import { bearer, issueToken, type Credentials } from './auth.js';
 import { userFor, type Ctx, type Reply } from './context.js';
-import { ApiFailure, badRequest, errorBody } from './errors.js';
+import { ApiFailure, errorBody } from './errors.js';
+import { correlationOf, readBody, readJson, sendJson, setRateHeaders } from './http.js';
 import { FaultInjector, RateLimiter, type FaultKind, type RateStatus } from './limits.js';
 import { buildRoutes, matchRoute } from './routes.js';
 import { loadWireSchemas } from './schemas.js';
@@ -41,10 +42,10 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+  checkOptions(opts);
   loadWireSchemas();
   const store = await Store.open(opts.stateFile);
   const creds: Credentials = { clientId: opts.clientId ?? 'local-client', clientSecret: opts.clientSecret ?? 'local-secret' };
@@ -73,8 +74,6 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     timers.set(job.id, t);
   };
   const routes = buildRoutes(schedule);
-  const running = await store.transact((s) => ({ value: Object.values(s.jobs).filter((j) => j.status === 'Running'), changed: false }));
-  running.forEach(schedule);
 
   const pipeline: Pipeline = { store, creds, ttl, latencyMs, publishDelayMs, limiter, faults, counters, routes, isClosing: () => closing };
   const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
@@ -95,23 +94,43 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const running = await store.transact((s) => ({ value: Object.values(s.jobs).filter((j) => j.status === 'Running'), changed: false }));
+  running.forEach(schedule);
 
+  let closed: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     stats: () => ({ requests: counters.requests, faults: { ...faults.counts }, rateLimited: counters.rateLimited }),
-    close: async () => {
-      if (closing) return;
-      closing = true;
-      for (const t of timers.values()) clearTimeout(t);
-      timers.clear();
-      const closed = closeServer(server);
-      server.closeIdleConnections();
-      await store.close(); // every acknowledged write is already on disk; this waits for in-flight ones
-      server.closeAllConnections();
-      await closed;
-    },
+    close: () =>
+      (closed ??= (async () => {
+        closing = true;
+        for (const t of timers.values()) clearTimeout(t);
+        timers.clear();
+        const serverClosed = closeServer(server);
+        server.closeIdleConnections();
+        await store.close(); // every acknowledged write is already on disk; this waits for in-flight ones
+        server.closeAllConnections();
+        await serverClosed;
+      })()),
   };
+}
+
+function checkOptions(o: EmulatorOptions): void {
+  const bad = (name: string, want: string): never => {
+    throw new RangeError(`emulator option ${name} must be ${want}`);
+  };
+  const int = (v: number | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): void => {
+    if (v !== undefined && (!Number.isInteger(v) || v < min || v > max)) bad(name, `an integer from ${min} to ${max}`);
+  };
+  int(o.port, 'port', 0, 65_535);
+  int(o.latencyMs, 'latencyMs', 0);
+  int(o.rateLimit, 'rateLimit', 1);
+  int(o.seed, 'seed', 0, 2 ** 32 - 1);
+  int(o.tokenTtlSeconds, 'tokenTtlSeconds', 0);
+  int(o.publishDelayMs, 'publishDelayMs', 0);
+  if (o.faultRate !== undefined && !(o.faultRate >= 0 && o.faultRate <= 1)) bad('faultRate', 'a number from 0 to 1');
+  if (o.clientId === '' || o.clientSecret === '') bad('clientId/clientSecret', 'non-empty');
 }
 
 interface Pipeline {
@@ -133,7 +152,8 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
   const method = req.method ?? 'GET';
   const now = Date.now();
-  const anonKey = `anon:${req.socket.remoteAddress ?? ''}`;
+  // Unauthenticated responses report the caller's budget without spending it.
+  const anonRate = p.limiter.peek(`anon:${req.socket.remoteAddress ?? ''}`, now);
 
   const fail = (f: ApiFailure, rate: RateStatus): void => {
     setRateHeaders(res, rate);
@@ -142,16 +162,17 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
   };
 
   if (url.pathname === TOKEN_PATH) {
-    setRateHeaders(res, p.limiter.peek(anonKey, now));
-    if (method !== 'POST') return fail(methodNotAllowed(['POST'], res), p.limiter.peek(anonKey, now));
+    if (method !== 'POST') return fail(methodNotAllowed(['POST'], res), anonRate);
+    setRateHeaders(res, anonRate);
     return login(p, req, res);
   }
-  if (!url.pathname.startsWith('/api/')) return fail(new ApiFailure(404, 'not.found', `no resource at ${url.pathname}`), p.limiter.peek(anonKey, now));
+  if (!url.pathname.startsWith('/api/')) return fail(new ApiFailure(404, 'not.found', `no resource at ${url.pathname}`), anonRate);
 
   // The token is read outside the queue: issuing one never conflicts with checking another.
   const auth = p.store.peek((s) => bearer(s, req.headers.authorization, now));
   if (!auth) {
-    return fail(new ApiFailure(401, 'bad.credentials', 'Invalid login credentials: the bearer token is missing, unknown or expired.'), p.limiter.peek(anonKey, now));
+    const message = 'Invalid login credentials: the bearer token is missing, unknown or expired.';
+    return fail(new ApiFailure(401, 'bad.credentials', message), anonRate);
   }
   const rate = p.limiter.hit(auth.hash, now);
   if (!rate.allowed) {
@@ -179,7 +200,16 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     const body = BODY_METHODS.has(method) ? await readJson(req) : undefined;
     const user = userFor(auth.rec.clientId);
     const reply = await p.store.transact((state): { value: Reply; changed: boolean } => {
-      const ctx: Ctx = { state, params: match.params, query: url.searchParams, body, path: url.pathname, user, now: new Date().toISOString(), publishDelayMs: p.publishDelayMs };
+      const ctx: Ctx = {
+        state,
+        params: match.params,
+        query: url.searchParams,
+        body,
+        path: url.pathname.replace(/\/+$/, ''),
+        user,
+        now: new Date().toISOString(),
+        publishDelayMs: p.publishDelayMs,
+      };
       const r = match.handler(ctx);
       return { value: r, changed: r.changed };
     });
@@ -255,51 +285,6 @@ async function login(p: Pipeline, req: IncomingMessage, res: ServerResponse): Pr
 function methodNotAllowed(allowed: string[], res: ServerResponse): ApiFailure {
   res.setHeader('Allow', allowed.join(', '));
   return new ApiFailure(405, 'method.not.allowed', `method not allowed here; allowed: ${allowed.join(', ')}`);
-}
-
-function correlationOf(req: IncomingMessage): string {
-  const v = req.headers[CORRELATION_HEADER.toLowerCase()];
-  const s = Array.isArray(v) ? v[0] : v;
-  return s && /^[\x21-\x7e]{1,128}$/.test(s) ? s : randomUUID();
-}
-
-function setRateHeaders(res: ServerResponse, r: RateStatus): void {
-  if (res.headersSent) return;
-  res.setHeader(RATELIMIT_HEADERS.count, String(r.count));
-  res.setHeader(RATELIMIT_HEADERS.allowed, String(r.limit));
-  res.setHeader(RATELIMIT_HEADERS.reset, String(r.resetSeconds));
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(c); // past the cap: keep draining, answer 413 at the end
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) reject(new ApiFailure(413, 'payload.too.large', `request body exceeds ${MAX_BODY_BYTES} bytes`));
-      else resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', reject);
-  });
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const raw = await readBody(req);
-  if (raw.trim() === '') throw badRequest('a JSON request body is required');
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch (err) {
-    throw badRequest(`the request body is not valid JSON: ${(err as Error).message}`);
-  }
 }
 
 function closeServer(server: Server): Promise<void> {

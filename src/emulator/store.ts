@@ -4,6 +4,7 @@
 // Every transaction (reads included) runs through one queue, so the state is linearizable.
 import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { ApiFailure } from './errors.js';
 import type {
   FilterCreate,
   JobStatus,
@@ -96,11 +97,20 @@ export interface TxResult<T> {
 
 const FINISHED_JOB_RETENTION_MS = 24 * 3600 * 1000;
 
+interface Pending {
+  fn: (s: State) => TxResult<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
 export class Store {
   private state: State;
-  /** The last durable state, as written; a failed transaction rolls back to it. */
+  /** The last durable state, as written; a failed batch rolls back to it. */
   private snapshot: string;
-  private queue: Promise<unknown> = Promise.resolve();
+  private pending: Pending[] = [];
+  /** A drain loop is running; flipped synchronously when it finds the queue empty. */
+  private busy = false;
+  private idle: Promise<void> = Promise.resolve();
   private closed = false;
   private tmpCounter = 0;
 
@@ -130,25 +140,84 @@ export class Store {
   }
 
   /**
-   * Runs fn alone against the state. If it reports a change, the new state is made durable
-   * before the returned promise resolves. If fn throws (or the write fails), the state rolls
-   * back to the last durable one and the error propagates.
+   * Runs fn alone against the state, in arrival order. The promise settles only once every
+   * change fn (or an earlier transaction) made is durable: acknowledged implies on disk.
+   * fn must leave the state untouched when it throws an ApiFailure (handlers validate first);
+   * any other error, or a failed write, rolls the state back to the last durable one and fails
+   * every transaction that saw the lost changes.
    */
   transact<T>(fn: (s: State) => TxResult<T>): Promise<T> {
-    const run = async (): Promise<T> => {
-      if (this.closed) throw new Error('store is closed');
-      try {
-        const r = fn(this.state);
-        if (r.changed) await this.persist();
-        return r.value;
-      } catch (err) {
-        this.state = JSON.parse(this.snapshot) as State;
-        throw err;
+    return new Promise<T>((resolve, reject) => {
+      if (this.closed) return reject(new Error('store is closed'));
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.busy) {
+        this.busy = true;
+        this.idle = this.drain();
       }
-    };
-    const p = this.queue.then(run, run);
-    this.queue = p.catch(() => undefined);
-    return p;
+    });
+  }
+
+  /**
+   * Group commit: transactions that queued up while the previous write was in flight run one
+   * after another, then a single write makes them all durable before any of them is answered.
+   */
+  private async drain(): Promise<void> {
+    // busy is cleared in the same tick the loop finds the queue empty, so no transaction is stranded.
+    try {
+      while (this.pending.length) {
+        const batch = this.pending.splice(0);
+        const settled: Array<() => void> = [];
+        let changed = false;
+        let failed: unknown;
+        for (const tx of batch) {
+          if (failed !== undefined) {
+            tx.reject(failed);
+            continue;
+          }
+          try {
+            const r = tx.fn(this.state);
+            changed ||= r.changed;
+            settled.push(() => tx.resolve(r.value));
+          } catch (err) {
+            if (err instanceof ApiFailure) {
+              settled.push(() => tx.reject(err));
+              continue;
+            }
+            failed = err;
+            tx.reject(err);
+          }
+        }
+        if (failed === undefined && changed) {
+          try {
+            await this.persist();
+          } catch (err) {
+            failed = err;
+          }
+        }
+        if (failed !== undefined) {
+          // Nothing since the last durable state may be acknowledged: roll back and fail the batch.
+          this.state = JSON.parse(this.snapshot) as State;
+          for (const tx of batch) tx.reject(failed); // no-op for those already rejected
+          continue;
+        }
+        for (const s of settled) s();
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Waits for queued transactions, then refuses new ones. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.idle;
+  }
+
+  private async persist(): Promise<void> {
+    pruneExpired(this.state, Date.now());
+    const text = JSON.stringify(this.state);
+    if (this.file) await writeAtomic(this.file, text + '\n', `${process.pid}.${++this.tmpCounter}`);
+    this.snapshot = text;
   }
 
   /**
@@ -157,19 +226,6 @@ export class Store {
    */
   peek<T>(fn: (s: State) => T): T {
     return fn(this.state);
-  }
-
-  /** Waits for queued transactions, then refuses new ones. */
-  async close(): Promise<void> {
-    await this.queue;
-    this.closed = true;
-  }
-
-  private async persist(): Promise<void> {
-    pruneExpired(this.state, Date.now());
-    const text = JSON.stringify(this.state);
-    if (this.file) await writeAtomic(this.file, text + '\n', `${process.pid}.${++this.tmpCounter}`);
-    this.snapshot = text;
   }
 }
 

@@ -5,7 +5,9 @@ import { ApiError, type Expand, type GatewayApi } from './api.js';
 import { basicCredential, Redactor } from './redact.js';
 import { DEFAULT_RETRY_POLICY, sleep } from './retry.js';
 import { sameFilter, sameTemplate, sameTraffic } from './same.js';
-import { type CallSpec, type Found, type HttpResult, type RetryInfo, Transport } from './transport.js';
+import { isLoopbackHost } from './target.js';
+import { UserError } from '../util/errors.js';
+import { type Found, type HttpResult, type RetryInfo, Transport } from './transport.js';
 import {
   type EntityListing,
   type FilterCreate,
@@ -63,6 +65,7 @@ class GatewayClient implements GatewayApi {
   private readonly publishTimeoutMs: number;
 
   constructor(opts: ClientOptions) {
+    for (const url of [opts.apiUrl, opts.loginUrl]) assertSafeUrl(url);
     this.targetLabel = opts.targetLabel;
     this.publishTimeoutMs = opts.publishTimeoutMs ?? 120_000;
     const basic = basicCredential(opts.clientId, opts.clientSecret);
@@ -71,7 +74,6 @@ class GatewayClient implements GatewayApi {
       loginUrl: withSlash(opts.loginUrl),
       clientId: opts.clientId,
       basicCredential: basic,
-      targetLabel: opts.targetLabel,
       timeoutMs: opts.timeoutMs ?? 30_000,
       retryBudgetMs: opts.retryBudgetMs ?? 120_000,
       concurrency: opts.concurrency ?? 8,
@@ -408,6 +410,13 @@ function expandParam(expand: Expand[] | undefined): string | undefined {
 
 function conflict(message: string, code: string, method: string, path: string): ApiError {
   return new ApiError(message, 409, code, undefined, method, path);
+}
+
+/** Credentials travel in headers: plain http only to this machine (resolveTarget says so to users first). */
+function assertSafeUrl(url: string): void {
+  const u = new URL(url);
+  if (u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname))) return;
+  throw new UserError(`refusing to send credentials to ${u.origin}: use https (plain http only for loopback hosts)`);
 }
 
 function withSlash(url: string): string {

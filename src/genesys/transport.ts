@@ -4,14 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import got, { type Got, RequestError, TimeoutError } from 'got';
+import got, { type Got } from 'got';
 import { ApiError } from './api.js';
 import { TokenProvider } from './auth.js';
 import { Pacer, Semaphore } from './ratelimit.js';
 import type { Redactor } from './redact.js';
 import { clientIdHint } from './target.js';
 import { type AttemptResult, type RetryPolicy, decide, parseRetryAfter, sleep } from './retry.js';
-import { CORRELATION_HEADER, type ErrorBody, type OAuthTokenResponse } from './wire.js';
+import { describeTransport, errorParts, transportFailure } from './failures.js';
+import { CORRELATION_HEADER, type OAuthTokenResponse } from './wire.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -76,7 +77,6 @@ export interface TransportOptions {
   clientId: string;
   /** Basic credential for the token request (base64 of id:secret). */
   basicCredential: string;
-  targetLabel: string;
   timeoutMs: number;
   retryBudgetMs: number;
   concurrency: number;
@@ -92,7 +92,7 @@ export interface TransportStats {
   rateLimited: number;
 }
 
-type Attempt =
+export type Attempt =
   | { kind: 'response'; res: HttpResult }
   | { kind: 'transport'; code: string; timeoutEvent?: string; detail: string };
 
@@ -351,49 +351,6 @@ function toAttemptResult(a: Attempt): AttemptResult {
   return retryAfterMs === undefined
     ? { kind: 'response', status: a.res.status }
     : { kind: 'response', status: a.res.status, retryAfterMs };
-}
-
-function transportFailure(err: unknown): Attempt {
-  if (err instanceof TimeoutError) {
-    return { kind: 'transport', code: 'ETIMEDOUT', timeoutEvent: err.event, detail: `timed out (${err.event})` };
-  }
-  if (err instanceof RequestError) {
-    const code = err.code || 'ERR_REQUEST';
-    // got's message for socket errors is short and header-free ("socket hang up", "connect ECONNREFUSED 127.0.0.1:80").
-    return { kind: 'transport', code, detail: err.message };
-  }
-  return { kind: 'transport', code: 'ERR_REQUEST', detail: err instanceof Error ? err.message : String(err) };
-}
-
-function describeTransport(a: Extract<Attempt, { kind: 'transport' }>): string {
-  switch (a.code) {
-    case 'ECONNREFUSED':
-      return 'connection refused (is the server running?)';
-    case 'ENOTFOUND':
-      return 'host not found';
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return `connection dropped (${a.code})`;
-    case 'ETIMEDOUT':
-      return `timed out${a.timeoutEvent ? ` (${a.timeoutEvent})` : ''}`;
-    default:
-      return `${a.detail} (${a.code})`;
-  }
-}
-
-/** The code and message of an error response: Genesys ErrorBody, OAuth error, or anything else. */
-export function errorParts(res: HttpResult): { code: string; message: string } {
-  const b = res.body;
-  if (b && typeof b === 'object') {
-    const e = b as Partial<ErrorBody> & { error?: unknown; error_description?: unknown; description?: unknown };
-    if (typeof e.code === 'string') return { code: e.code, message: typeof e.message === 'string' ? e.message : e.code };
-    if (typeof e.error === 'string') {
-      const d = typeof e.error_description === 'string' ? e.error_description : typeof e.description === 'string' ? e.description : e.error;
-      return { code: e.error, message: d };
-    }
-  }
-  const text = typeof b === 'string' ? b.replace(/\s+/g, ' ').trim().slice(0, 200) : '';
-  return { code: `http.${res.status}`, message: text || (http.STATUS_CODES[res.status] ?? 'error') };
 }
 
 function parseBody(text: string): unknown {

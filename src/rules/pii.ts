@@ -39,9 +39,10 @@ export const PII_PATTERNS: readonly { name: string; re: RegExp; accept?: (m: Reg
   },
   {
     // +CC …, (555) 123-4567, 555-123-4567, 555.123.4567: separators required, so plain
-    // numbers, dates, versions and IP addresses do not match.
+    // numbers, dates, versions and IP addresses do not match, nor the tail of a longer
+    // digit group (a card number that failed its checksum).
     name: 'a phone number',
-    re: /(?<![\w+.-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{3,4}(?![ .-]?\d)(?!\w)/,
+    re: /(?<![\w+.-])(?<!\d[ .-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{3,4}(?![ .-]?\d)(?!\w)/,
     accept: (m) => {
       const n = digitCount(m[0]);
       return n >= 9 && n <= 15;

@@ -10,6 +10,7 @@ import { closest } from './suggest.js';
 /** Schema problems reported per document; past this the rest is usually one mistake's echo. */
 const MAX_SCHEMA_ERRORS = 50;
 
+const HEADER_FIELDS = new Set(['apiVersion', 'kind']);
 const VERSION_PATH = /^\/spec\/(version|routes\/\d+\/version)$/;
 
 /** "/spec/variables/0/name" → ["spec", "variables", "0", "name"] (JSON Pointer unescaped). */
@@ -42,8 +43,10 @@ export function mapSchemaErrors(ctx: DocContext, errors: readonly ErrorObject[])
     (e) =>
       e.keyword !== 'if' && // "must match then schema": the then-branch error says what
       e.keyword !== 'propertyNames' && // wrapper: the inner error (with propertyName) says what
-      e.instancePath !== '/apiVersion' && // header problems are reported before dispatch
-      e.instancePath !== '/kind',
+      // Header problems (apiVersion, kind) are reported before dispatch.
+      e.instancePath !== '/apiVersion' &&
+      e.instancePath !== '/kind' &&
+      !(e.keyword === 'required' && e.instancePath === '' && HEADER_FIELDS.has(String(e.params.missingProperty))),
   );
   const mapped: Mapped[] = [];
   const versionPathsDone = new Set<string>();

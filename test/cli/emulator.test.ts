@@ -117,7 +117,7 @@ describe('promptctl emulator', () => {
         () => undefined, // cut off by the kill: unacknowledged, may or may not be stored
       );
     });
-    await enough;
+    await Promise.race([enough, Promise.all(writes)]);
     em.child.kill('SIGKILL');
     killed = true;
     expect((await em.exited).signal).toBe('SIGKILL');

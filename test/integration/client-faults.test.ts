@@ -83,7 +83,6 @@ describe('client under faultRate 0.3', () => {
     }
     expect(retries.some((r) => r.status === 503 && r.retryAfterMs === 1000 && r.delayMs >= 1000)).toBe(true);
     expect(c.stats.retries).toBe(retries.length);
-    console.log(c.stats, env.emulator.stats());
 
     // Read the outcome from the same state through a fault-free server.
     await env.restart({ faultRate: 0 });

@@ -1,6 +1,6 @@
 // Durability of the emulator's store: acknowledged writes are on disk, survive restarts, and
 // concurrent requests are serialised.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -90,6 +90,29 @@ describe('durable store', () => {
       expect(puts.filter((r) => r.status === 200)).toHaveLength(1);
       expect(puts.filter((r) => r.body.code === 'version.mismatch')).toHaveLength(7);
       expect((await onDisk()).templates[id].version).toBe(2);
+    } finally {
+      await em.close();
+    }
+  });
+
+  it('a write that cannot be made durable is refused (500) and not visible; later writes succeed', async () => {
+    const { em, api } = await boot({ stateFile });
+    try {
+      await api.template('kept');
+      const nested = join(dir, 'nested');
+      await rm(nested, { recursive: true });
+      await writeFile(nested, 'a file where the state directory was');
+      const lost = await api.post(paths.templates(), { name: 'lost', model: 'gpt-4o' });
+      expect(lost.status).toBe(500);
+      expect(lost.body.code).toBe('internal.server.error');
+      expect((await api.get(`${paths.templates()}?name=lost`)).body.total).toBe(0);
+      expect((await api.get(`${paths.templates()}?name=kept`)).body.total).toBe(1);
+
+      await rm(nested);
+      await mkdir(nested);
+      expect((await api.post(paths.templates(), { name: 'after', model: 'gpt-4o' })).status).toBe(201);
+      const names = Object.values((await onDisk()).templates).map((t) => (t as { name: string }).name).sort();
+      expect(names).toEqual(['after', 'kept']);
     } finally {
       await em.close();
     }

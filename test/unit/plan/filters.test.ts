@@ -11,7 +11,7 @@ import { desiredState, filter, liveFilter, opts } from './fixtures.js';
  * against the one rule that matters here: the server refuses a priority held by another enabled
  * filter (409 priority.conflict). Returns the final state; throws on a conflict.
  */
-function execute(plan: Plan, live: WireFilter[]): Map<string, { enabled: boolean; priority: number }> {
+function execute(plan: Plan, live: WireFilter[], createBeforeDestroy = true): Map<string, { enabled: boolean; priority: number }> {
   const state = new Map(live.map((f) => [f.name, { enabled: f.enabled, priority: f.priority }]));
   const write = (name: string, enabled: boolean, priority: number, step: string) => {
     if (enabled) {
@@ -22,6 +22,7 @@ function execute(plan: Plan, live: WireFilter[]): Map<string, { enabled: boolean
       }
     }
     state.set(name, { enabled, priority });
+    if ([...state.values()].filter((x) => x.enabled).length > 50) throw new Error(`409 filter.limit.exceeded at ${step}`);
   };
   const filters = plan.actions.filter((a) => a.kind === 'SafetyFilter');
   for (const a of filters) {
@@ -32,7 +33,7 @@ function execute(plan: Plan, live: WireFilter[]): Map<string, { enabled: boolean
   for (const a of filters) {
     if (a.action === 'delete') {
       // Create-before-destroy: every new filter exists by now.
-      for (const c of filters.filter((x) => x.action === 'create')) {
+      for (const c of filters.filter((x) => createBeforeDestroy && x.action === 'create')) {
         if (!state.has(c.name)) throw new Error(`${a.address} deleted before ${c.address} was created`);
       }
       state.delete(a.name);
@@ -44,10 +45,10 @@ function execute(plan: Plan, live: WireFilter[]): Map<string, { enabled: boolean
   return state;
 }
 
-function expectReaches(plan: Plan, live: WireFilter[], desired: SafetyFilter[]) {
+function expectReaches(plan: Plan, live: WireFilter[], desired: SafetyFilter[], createBeforeDestroy = true) {
   expect(plan.problems).toEqual([]);
   expect(isValidOrder(plan.actions)).toBe(true);
-  const final = execute(plan, live);
+  const final = execute(plan, live, createBeforeDestroy);
   expect(Object.fromEntries(final)).toEqual(
     Object.fromEntries(desired.map((f) => [f.name, { enabled: f.enabled, priority: f.priority }])),
   );
@@ -112,6 +113,20 @@ describe('filter priorities', () => {
     expect(created.dependsOn).toEqual(['SafetyFilter/old-guard']);
     expect(plan.actions[0]!.destructive).toBe(true);
     expectReaches(plan, live, desired);
+  });
+
+  it('at the limit of 50 enabled filters, removes before it adds', () => {
+    const live = Array.from({ length: 50 }, (_, i) => liveFilter(filter(`f${String(i + 1).padStart(2, '0')}`, i + 1)));
+    const desired = [
+      ...Array.from({ length: 49 }, (_, i) => filter(`f${String(i + 1).padStart(2, '0')}`, i + 1)),
+      filter('replacement', 50),
+    ];
+    const plan = buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts({ prune: true }));
+    const changes = plan.actions.filter((a) => a.action !== 'noop');
+    expect(changes.map((a) => `${a.action} ${a.address}`)).toEqual(['delete SafetyFilter/f50', 'create SafetyFilter/replacement']);
+    expect(changes[1]!.stagePriority).toBeUndefined();
+    expect(changes[1]!.dependsOn).toEqual(['SafetyFilter/f50']);
+    expectReaches(plan, live, desired, false);
   });
 
   it('a priority held by an unmanaged live filter is a problem, not a 409 at apply', () => {

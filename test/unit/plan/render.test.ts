@@ -112,6 +112,14 @@ describe('markdown renderer', () => {
     expect(md.split('<details>').length).toBe(md.split('</details>').length);
   });
 
+  it('says when nothing changes', () => {
+    const d = sampleDesired();
+    const md = renderMarkdown(buildPlan(d, liveAfterApply(d), opts()), { dir: 'prompts' });
+    expect(md.split('\n')[0]).toBe('**Plan:** 0 to create, 0 to update, 0 to delete (6 unchanged)');
+    expect(md).toContain('No changes. Live state matches `prompts/`.');
+    expect(md).not.toContain('<details>');
+  });
+
   it('makes problems prominent', () => {
     const d = sampleDesired();
     const live = liveAfterApply(d);

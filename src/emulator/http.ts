@@ -1,0 +1,53 @@
+// Small HTTP plumbing for the emulator: bodies, JSON replies, correlation and rate-limit headers.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CORRELATION_HEADER, RATELIMIT_HEADERS } from '../genesys/wire.js';
+import { ApiFailure, badRequest } from './errors.js';
+import type { RateStatus } from './limits.js';
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export function correlationOf(req: IncomingMessage): string {
+  const v = req.headers[CORRELATION_HEADER.toLowerCase()];
+  const s = Array.isArray(v) ? v[0] : v;
+  return s && /^[\x21-\x7e]{1,128}$/.test(s) ? s : randomUUID();
+}
+
+export function setRateHeaders(res: ServerResponse, r: RateStatus): void {
+  if (res.headersSent) return;
+  res.setHeader(RATELIMIT_HEADERS.count, String(r.count));
+  res.setHeader(RATELIMIT_HEADERS.allowed, String(r.limit));
+  res.setHeader(RATELIMIT_HEADERS.reset, String(r.resetSeconds));
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(c); // past the cap: keep draining, answer 413 at the end
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) reject(new ApiFailure(413, 'payload.too.large', `request body exceeds ${MAX_BODY_BYTES} bytes`));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', reject);
+  });
+}
+
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const raw = await readBody(req);
+  if (raw.trim() === '') throw badRequest('a JSON request body is required');
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch (err) {
+    throw badRequest(`the request body is not valid JSON: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,65 @@
+// `promptctl drift` through the built binary, against a real emulator.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { paths } from '../../src/genesys/wire.js';
+import { editFilterByHand, scenario, type Scenario } from '../helpers/scenario.js';
+
+let s: Scenario;
+beforeEach(async () => {
+  s = await scenario();
+  const r = await s.cli(['apply', '--auto-approve']);
+  expect(r.code, r.stderr).toBe(0);
+});
+afterEach(async () => {
+  await s.close();
+});
+
+describe('promptctl drift', () => {
+  it('exits 0 when the target matches git', async () => {
+    const r = await s.cli(['drift']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr.split('\n')[0]).toMatch(/^target: /);
+    expect(r.stderr).toContain('No drift');
+  });
+
+  it('exits 2 naming what changed by hand, who changed it and when', async () => {
+    const edited = await editFilterByHand(s.emu.api, 'org-hate-speech', { thresholds: { hate_speech: 0.9, violence: 0.7 } });
+    const r = await s.cli(['drift']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/update SafetyFilter\/org-hate-speech/);
+    const line = r.stdout.split('\n').find((l) => l.includes('SafetyFilter/org-hate-speech:'))!;
+    expect(line).toContain(`last changed by ${edited.modifiedBy.id} at ${edited.dateModified}`);
+    expect(line).toContain('thresholds');
+    expect(r.stderr).toContain('Drift: 1 difference');
+
+    const j = await s.cli(['drift', '--format', 'json']);
+    expect(j.code).toBe(2);
+    const doc = JSON.parse(j.stdout);
+    expect(doc.drift).toEqual([
+      expect.objectContaining({
+        address: 'SafetyFilter/org-hate-speech',
+        action: 'update',
+        modifiedBy: edited.modifiedBy.id,
+        dateModified: edited.dateModified,
+      }),
+    ]);
+    expect(doc.summary.update).toBe(1);
+
+    const md = await s.cli(['drift', '--format', 'markdown']);
+    expect(md.code).toBe(2);
+    expect(md.stdout).toMatch(/\| `SafetyFilter\/org-hate-speech` \| update \|/);
+  });
+
+  it('reports a template deleted by hand as missing', async () => {
+    const t = (await s.emu.api.listTemplates({ name: 'support-triage' }))[0]!;
+    await s.emu.api.deleteTemplate(t.id);
+    const r = await s.cli(['drift', '--format', 'json']);
+    expect(r.code).toBe(2);
+    const addresses = JSON.parse(r.stdout).drift.map((d: { address: string; action: string }) => `${d.action} ${d.address}`);
+    expect(addresses.sort()).toEqual([
+      'create PromptTemplate/support-triage',
+      'create PromptVersion/support-triage@2.0.0',
+      'create TrafficSplit/support-triage',
+    ]);
+    void paths;
+  });
+});

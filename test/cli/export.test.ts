@@ -1,0 +1,112 @@
+// `promptctl export` through the built binary: the live org as YAML that plans empty.
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { afterEach, describe, expect, it } from 'vitest';
+import { scenario, type Scenario } from '../helpers/scenario.js';
+
+let s: Scenario;
+afterEach(async () => {
+  await s.close();
+});
+
+describe('promptctl export', () => {
+  it('writes one file per template plus the filters, and plan --dir on it is empty', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const r = await s.cli(['export', '--out', 'exported']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split('\n')[0]).toMatch(/^target: /);
+    expect(r.stderr).toContain('exported 2 templates, 3 versions, 2 traffic splits and 3 safety filters');
+    expect((await readdir(join(s.dir.path, 'exported'))).sort()).toEqual([
+      'billing-assistant.yaml',
+      'safety-filters.yaml',
+      'support-triage.yaml',
+    ]);
+
+    const billing = await readFile(join(s.dir.path, 'exported/billing-assistant.yaml'), 'utf8');
+    const docs = parseAllDocuments(billing).map((d) => d.toJS());
+    expect(docs.map((d) => d.kind)).toEqual(['PromptTemplate', 'PromptVersion', 'PromptVersion', 'TrafficSplit']);
+    expect(docs[0].metadata).toEqual({ name: 'billing-assistant', labels: { team: 'billing' } });
+    expect(billing).not.toContain('managed-by');
+    expect(billing).not.toContain('promptctl.dev/');
+    // Long text as a literal block, exactly as written in git.
+    expect(billing).toContain('  systemInstruction: |\n    You are a billing assistant for Example Corp.\n');
+
+    const plan = await s.cli(['plan', '--dir', 'exported', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes.');
+  });
+
+  it('round-trips awkward texts and unmanaged objects created by hand', async () => {
+    s = await scenario();
+    const api = s.emu.api;
+    const t = await api.createTemplate({ name: 'hand-made', model: 'gpt-4o', description: '', labels: { owner: 'ops', 'promptctl.dev/commit': 'abc' } });
+    const texts = {
+      systemInstruction: '  Indented first line\nthen "quotes" and: colons # not a comment\ntrailing spaces   \n\n\n',
+      userTemplate: 'No final newline: {{q}}\n\ttabbed line',
+    };
+    await api.createVersion(t.id, {
+      version: '0.1.0-beta.1',
+      ...texts,
+      variables: [{ name: 'q', type: 'string', required: false, default: 'n/a', description: 'the question' }],
+      fewShotExamples: [{ input: 'yes', output: '1.10' }],
+      temperature: 0,
+      safetyGuardrails: { piiFilter: false },
+    });
+    await api.publishVersion(t.id, '0.1.0-beta.1');
+    await api.createVersion(t.id, { version: '0.2.0', systemInstruction: 'draft', userTemplate: 'draft' });
+    await api.putTraffic(t.id, { strategy: 'random', routes: [{ version: '0.1.0-beta.1', weight: 100 }], version: 0 });
+    await api.createFilter({
+      name: 'hand-filter',
+      enabled: false,
+      priority: 5,
+      categories: ['sexual', 'violence'],
+      action: 'flag_and_pass',
+      thresholds: { sexual: 0.25 },
+      falsePositiveTolerance: 0,
+      appliesTo: { labels: { owner: 'ops' } },
+    });
+
+    const r = await s.cli(['export', '--out', 'adopted']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/skipped PromptVersion\/hand-made@0\.2\.0: it is a Draft version/);
+    const text = await readFile(join(s.dir.path, 'adopted/hand-made.yaml'), 'utf8');
+    const version = parseAllDocuments(text).map((d) => d.toJS()).find((d) => d.kind === 'PromptVersion');
+    expect(version.spec.systemInstruction).toBe(texts.systemInstruction);
+    expect(version.spec.userTemplate).toBe(texts.userTemplate);
+    expect(version.spec.version).toBe('0.1.0-beta.1');
+    expect(version.spec.fewShotExamples).toEqual([{ input: 'yes', output: '1.10' }]);
+    expect(text).not.toContain('promptctl.dev/commit');
+
+    const plan = await s.cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  });
+
+  it('refuses a non-empty directory unless --force', async () => {
+    s = await scenario();
+    await mkdir(join(s.dir.path, 'busy'));
+    await writeFile(join(s.dir.path, 'busy/notes.txt'), 'keep me');
+    const r = await s.cli(['export', '--out', 'busy']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/busy is not empty.*--force/);
+    expect(await readdir(join(s.dir.path, 'busy'))).toEqual(['notes.txt']);
+
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const forced = await s.cli(['export', '--out', 'busy', '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect((await readdir(join(s.dir.path, 'busy'))).sort()).toEqual([
+      'billing-assistant.yaml',
+      'notes.txt',
+      'safety-filters.yaml',
+      'support-triage.yaml',
+    ]);
+  });
+
+  it('requires --out', async () => {
+    s = await scenario();
+    const r = await s.cli(['export']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--out/);
+  });
+});

@@ -1,0 +1,61 @@
+// `plan --changed-since REF` in a real git repository: only what changed files define (plus what
+// it references), and a saved plan of that slice applies without tripping over the rest.
+import { execFileSync } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scenario, plannedChanges, type Scenario } from '../helpers/scenario.js';
+
+let s: Scenario;
+const git = (...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=Ada Lovelace', '-c', 'user.email=ada@example.com', '-c', 'commit.gpgsign=false', ...args], {
+    cwd: s.dir.path,
+    stdio: 'pipe',
+  }).toString();
+
+beforeEach(async () => {
+  s = await scenario();
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'prompts');
+  expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+});
+afterEach(async () => {
+  await s.close();
+});
+
+describe('plan --changed-since', () => {
+  it('plans only the resources of files changed since REF', async () => {
+    await s.edit('prompts/safety-filters.yaml', 'priority: 20', 'priority: 25');
+    await s.edit('prompts/billing/billing-assistant.yaml', 'Answers billing questions', 'Answers all billing questions');
+    git('commit', '-q', '-am', 'two changes');
+    // A third change, in another file, after the commit we compare against.
+    await s.edit('prompts/support/support-triage.yaml', 'model: gpt-4o-mini', 'model: gpt-4o');
+    git('commit', '-q', '-am', 'triage model');
+
+    const all = await s.cli(['plan']);
+    expect(plannedChanges(all.stdout)).toEqual([
+      'update PromptTemplate/billing-assistant',
+      'update PromptTemplate/support-triage',
+      'update SafetyFilter/org-hate-speech',
+    ]);
+    const r = await s.cli(['plan', '--changed-since', 'HEAD~1', '--out', 'plan.json']);
+    expect(r.code, r.stderr).toBe(0);
+    // The changed file's template, plus what it depends on (the org-wide filter that protects it);
+    // not the billing template, changed in an earlier commit.
+    const scoped = plannedChanges(r.stdout);
+    expect(scoped).toContain('update PromptTemplate/support-triage');
+    expect(scoped).not.toContain('update PromptTemplate/billing-assistant');
+
+    // The saved slice applies although another change is pending outside it.
+    const applied = await s.cli(['apply', 'plan.json']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain(`Apply complete: 0 created, ${scoped.length} updated, 0 deleted.`);
+    const rest = await s.cli(['plan']);
+    expect(plannedChanges(rest.stdout)).toEqual(['update PromptTemplate/billing-assistant']);
+  });
+
+  it('fails clearly on an unknown ref', async () => {
+    const r = await s.cli(['plan', '--changed-since', 'no-such-branch']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unknown git ref "no-such-branch"/);
+  });
+});

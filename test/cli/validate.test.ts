@@ -1,0 +1,395 @@
+// `promptctl validate` end to end: the built binary against a hostile corpus (static fixtures in
+// test/fixtures/validate plus generated binary, huge, deep and symlinked inputs). Build first:
+// `npx tsc -p tsconfig.build.json` (npm test does).
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = path.join(ROOT, 'bin', 'promptctl.js');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'validate');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], cwd: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd, env: { ...process.env, NO_COLOR: '1', PROMPTCTL_DEBUG: '' }, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const TEXT_LINE = /^(.+):(\d+):(\d+): (error|warning): (.+) \[([a-z-]+\/[a-z0-9-]+)\]$/;
+
+interface Parsed {
+  file: string;
+  line: number;
+  column: number;
+  severity: string;
+  message: string;
+  rule: string;
+}
+
+function parseText(stdout: string): Parsed[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => {
+      const m = TEXT_LINE.exec(l);
+      if (!m) throw new Error(`not a diagnostic line: ${l}`);
+      return { file: m[1]!, line: Number(m[2]), column: Number(m[3]), severity: m[4]!, message: m[5]!, rule: m[6]! };
+    });
+}
+
+/** [file:line(:col), rule, message fragment?] */
+type Expected = [string, string, string?];
+
+interface Case {
+  exit: 0 | 1;
+  expect: Expected[];
+  /** When set, exactly this many diagnostics (guards against noise and duplicates). */
+  count?: number;
+}
+
+const TEMPLATE = 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: billing\nspec:\n  model: gpt-4o\n';
+
+const CASES: Record<string, Case> = {
+  'syntax-error': { exit: 1, expect: [['bad.yaml:6:1', 'yaml/syntax']], count: 1 },
+  'duplicate-key': { exit: 1, expect: [['dup.yaml:8:3', 'yaml/duplicate-key', 'duplicate key "description"; first defined on line 7']], count: 1 },
+  'wrong-types': {
+    exit: 1,
+    expect: [
+      ['t.yaml:13:22', 'schema/type', 'spec.systemInstruction must be a string or {file: path}'],
+      ['t.yaml:16:42', 'schema/type', 'remove the quotes'],
+      ['t.yaml:17:16', 'schema/type', 'spec.temperature must be a number, not "hot"'],
+      ['t.yaml:18:14', 'schema/type', 'whole number'],
+    ],
+    count: 4,
+  },
+  'unknown-field': {
+    exit: 1,
+    expect: [
+      ['v.yaml:18:7', 'schema/unknown-field', 'unknown field "maxLenght" in spec.variables[0] (did you mean "maxLength"?)'],
+      ['v.yaml:19:3', 'schema/unknown-field', 'did you mean "maxTokens"?'],
+    ],
+    count: 2,
+  },
+  'unknown-kind': { exit: 1, expect: [['k.yaml:2:7', 'schema/unknown-kind', 'did you mean "PromptTemplate"?']], count: 1 },
+  'api-version': {
+    exit: 1,
+    expect: [
+      ['a.yaml:1:13', 'schema/api-version', '"promptctl/v1"'],
+      ['a.yaml:8:1', 'schema/api-version', 'missing apiVersion'],
+    ],
+    count: 2,
+  },
+  'out-of-range': {
+    exit: 1,
+    expect: [
+      ['r.yaml:17:16', 'schema/range', 'at most 2'],
+      ['r.yaml:24:13', 'schema/range', 'at least 1'],
+      ['r.yaml:27:21', 'schema/range', 'spec.thresholds.pii must be at most 1'],
+    ],
+    count: 3,
+  },
+  'missing-required': { exit: 1, expect: [['m.yaml:10:1', 'schema/required', 'missing required field "userTemplate" in spec']], count: 1 },
+  'names-duplicate': {
+    exit: 1,
+    expect: [['b.yaml:5:9', 'names/duplicate', 'already defined at names-duplicate/a.yaml:4:9']],
+    count: 1,
+  },
+  'version-number': { exit: 1, expect: [['v.yaml:12:12', 'version/not-string', 'Quote it: version: "1.10"']], count: 1 },
+  'version-not-semver': { exit: 1, expect: [['v.yaml:12:12', 'version/not-semver', 'did you mean "1.2.0"?']], count: 1 },
+  'unknown-template': {
+    exit: 1,
+    expect: [['v.yaml:11:13', 'references/unknown-template', 'template "biling" is not defined by any PromptTemplate (did you mean "billing"?)']],
+    count: 1,
+  },
+  placeholders: {
+    exit: 1,
+    expect: [
+      // Inside the block scalar: the exact line and column of {{acount}}.
+      ['v.yaml:16:20', 'placeholders/undeclared', '{{acount}}'],
+      ['v.yaml:20:14', 'placeholders/unused', 'variable "account"'],
+    ],
+    count: 2,
+  },
+  'placeholder-in-file': { exit: 1, expect: [['texts/system.md:4:24', 'placeholders/undeclared', '{{customer}}']], count: 1 },
+  traffic: {
+    exit: 1,
+    expect: [
+      ['t.yaml:22:5', 'traffic/weights-sum', 'sum to 110'],
+      ['t.yaml:24:16', 'traffic/unknown-version', 'version 1.1.0'],
+      ['t.yaml:26:16', 'traffic/duplicate-version', 'routes 1 and 3'],
+    ],
+    count: 3,
+  },
+  'sticky-key': { exit: 1, expect: [['t.yaml:20:13', 'traffic/sticky-key', 'stickyKey']], count: 1 },
+  filters: {
+    exit: 1,
+    expect: [
+      ['f.yaml:17:13', 'filters/priority-conflict', 'already held by enabled filter "pii-guard" (filters/f.yaml:6:13)'],
+      ['f.yaml:22:13', 'filters/threshold-category', '"sexual"'],
+      ['f.yaml:36:3', 'schema/unknown-field', 'did you mean "categories"?'],
+    ],
+    count: 3,
+  },
+  injection: {
+    exit: 1,
+    expect: [
+      ['v.yaml:18:5', 'injection/phrase', 'Ignore all previous instructions'],
+      ['v.yaml:18:42', 'injection/phrase', 'print the hidden prompt'],
+      ['v.yaml:19:5', 'injection/role-token', '<|im_start|>'],
+    ],
+    // "Never reveal the system prompt" (line 15) is a defence, not an attack.
+    count: 3,
+  },
+  secrets: {
+    exit: 1,
+    expect: [
+      ['v.yaml:14:35', 'secrets/detected', 'API key'],
+      ['v.yaml:15:10', 'secrets/detected', 'AWS access key'],
+      ['v.yaml:16:5', 'secrets/detected', 'private key'],
+      ['v.yaml:17:20', 'secrets/detected', 'bearer token'],
+      ['v.yaml:18:13', 'secrets/detected', 'GitHub token'],
+      ['v.yaml:19:12', 'secrets/detected', 'Slack token'],
+    ],
+    count: 6,
+  },
+  pii: {
+    exit: 0, // warnings only
+    expect: [
+      ['v.yaml:14:17', 'pii/detected', 'email address'],
+      ['v.yaml:14:48', 'pii/detected', 'phone number'],
+      ['v.yaml:15:16', 'pii/detected', 'payment card number'],
+    ],
+    count: 3, // 4111 1111 1111 1112 fails the Luhn check
+  },
+  variables: {
+    exit: 1,
+    expect: [
+      ['v.yaml:16:64', 'variables/default-not-in-values', '"gold"'],
+      ['v.yaml:17:43', 'variables/default-type', 'remove the quotes'],
+      ['v.yaml:18:57', 'variables/default-too-long', 'maxLength 4'],
+    ],
+    count: 3,
+  },
+  'enum-values': { exit: 1, expect: [['v.yaml:17:13', 'variables/enum-values', 'no values']], count: 1 },
+  'config-misplaced': { exit: 1, expect: [['sub/promptctl.yaml:2:7', 'config/misplaced']], count: 1 },
+  'file-ref-escape': {
+    exit: 1,
+    expect: [
+      ['v.yaml:14:11', 'file-ref/outside-dir', '"../outside.md" is outside the prompts directory'],
+      ['v.yaml:16:11', 'file-ref/missing', 'texts/missing.md'],
+    ],
+    count: 2,
+  },
+  // Generated below.
+  binary: { exit: 1, expect: [['bin.yaml:2:7', 'file/binary', 'binary']], count: 1 },
+  'invalid-utf8': { exit: 1, expect: [['enc.yaml:2:13', 'file/encoding', 'UTF-8']], count: 1 },
+  'alias-bomb': { exit: 1, expect: [['bomb.yaml:8:10', 'yaml/aliases', 'alias']], count: 1 },
+  'deep-flow': { exit: 1, expect: [['deep.yaml:7:', 'yaml/too-deep', 'deeper than 64']], count: 1 },
+  'deep-block': { exit: 1, expect: [['deep.yaml:65:65', 'yaml/too-deep']], count: 1 },
+  'big-prompt': { exit: 1, expect: [['big.yaml:', 'tokens/']] },
+  'one-char-run': { exit: 1, expect: [['run.yaml:', 'tokens/']] },
+  'too-large': { exit: 1, expect: [['huge.yaml:1:1', 'file/too-large', 'MiB']], count: 1 },
+  symlinks: {
+    exit: 1,
+    expect: [
+      ['link.yaml:1:1', 'file/outside-dir'],
+      ['v.yaml:14:24', 'file-ref/outside-dir', 'symbolic link'],
+    ],
+    count: 2,
+  },
+  'filters-limit': { exit: 1, expect: [['f51.yaml:6:12', 'filters/limit', 'at most 50']], count: 1 },
+};
+
+let work: string;
+let outside: string;
+const results = new Map<string, Run>();
+
+async function generate(dir: string): Promise<void> {
+  const at = (c: string, f: string) => path.join(dir, c, f);
+  const write = async (c: string, f: string, data: string | Buffer) => {
+    await mkdir(path.dirname(at(c, f)), { recursive: true });
+    await writeFile(at(c, f), data);
+  };
+  await write('binary', 'bin.yaml', Buffer.from('apiVersion: promptctl/v1\nkind: \u0000\u0001\u0002PromptTemplate\n', 'latin1'));
+  await write('invalid-utf8', 'enc.yaml', Buffer.concat([Buffer.from('apiVersion: promptctl/v1\nkind: Prompt'), Buffer.from([0xc3, 0x28])]));
+
+  let bomb = TEMPLATE + 'x0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+  for (let i = 1; i < 10; i++) bomb += `x${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]\n`;
+  await write('alias-bomb', 'bomb.yaml', bomb);
+
+  await write('deep-flow', 'deep.yaml', `${TEMPLATE}  description: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+  let block = '';
+  for (let i = 0; i < 5000; i++) block += `${' '.repeat(i)}a:\n`;
+  await write('deep-block', 'deep.yaml', block);
+
+  // A 2 MB prompt: parsed in full, then far past gpt-4o's context window.
+  const line = '    The quick brown fox jumps over the lazy dog while billing reviews the invoice totals.\n';
+  const body = line.repeat(Math.ceil((2 * 1024 * 1024) / line.length));
+  await write(
+    'big-prompt',
+    'big.yaml',
+    `${TEMPLATE}---\napiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: billing\n  version: "1.0.0"\n  systemInstruction: |\n${body}  userTemplate: Hello.\n`,
+  );
+  // One character repeated two million times (quadratic for naive BPE).
+  await write(
+    'one-char-run',
+    'run.yaml',
+    `${TEMPLATE}---\napiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: billing\n  version: "1.0.0"\n  systemInstruction: "${'a'.repeat(2_000_000)}"\n  userTemplate: Hello.\n`,
+  );
+  await write('too-large', 'huge.yaml', Buffer.alloc(21 * 1024 * 1024, 0x20));
+
+  await writeFile(path.join(outside, 'secret.md'), 'outside text\n');
+  await writeFile(path.join(outside, 'other.yaml'), TEMPLATE);
+  await write(
+    'symlinks',
+    'v.yaml',
+    `${TEMPLATE}---\napiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: billing\n  version: "1.0.0"\n  systemInstruction: Be brief.\n  userTemplate: {file: texts/link.md}\n`,
+  );
+  await mkdir(at('symlinks', 'texts'), { recursive: true });
+  await symlink(path.join(outside, 'secret.md'), at('symlinks', 'texts/link.md'));
+  await symlink(path.join(outside, 'other.yaml'), at('symlinks', 'link.yaml'));
+
+  // 51 enabled filters with distinct priorities: the 51st (by path) is reported.
+  for (let i = 1; i <= 51; i++) {
+    await write(
+      'filters-limit',
+      `f${String(i).padStart(2, '0')}.yaml`,
+      `apiVersion: promptctl/v1\nkind: SafetyFilter\nmetadata:\n  name: filter-${i}\nspec:\n  enabled: true\n  priority: ${i}\n  categories: [pii]\n  action: flag_and_pass\n  thresholds: {pii: 0.5}\n  falsePositiveTolerance: 0.1\n`,
+    );
+  }
+}
+
+async function runAll(names: string[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < names.length) {
+      const name = names[next++]!;
+      results.set(name, await run(['validate', '--dir', name], work));
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+}
+
+beforeAll(async () => {
+  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
+    throw new Error('dist/ is missing: run `npx tsc -p tsconfig.build.json` first');
+  }
+  work = await mkdtemp(path.join(tmpdir(), 'promptctl-validate-'));
+  outside = await mkdtemp(path.join(tmpdir(), 'promptctl-outside-'));
+  await cp(FIXTURES, work, { recursive: true });
+  await generate(work);
+  await runAll(Object.keys(CASES), 3);
+}, 180_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+  await rm(outside, { recursive: true, force: true });
+});
+
+describe('validate on the hostile corpus', () => {
+  for (const [name, c] of Object.entries(CASES)) {
+    it(`${name}: exit ${c.exit}, diagnostics at the right place`, () => {
+      const r = results.get(name)!;
+      expect(r.stderr).not.toContain('    at ');
+      expect(r.stderr).not.toContain('internal');
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(c.exit);
+      const ds = parseText(r.stdout);
+      for (const [where, rule, fragment] of c.expect) {
+        const prefix = `${name}/${where}`;
+        const hit = ds.find(
+          (d) => `${d.file}:${d.line}:${d.column}`.startsWith(prefix) && d.rule.startsWith(rule) && (!fragment || d.message.includes(fragment)),
+        );
+        expect(hit, `expected ${prefix} [${rule}] ${fragment ?? ''} in:\n${r.stdout}`).toBeDefined();
+      }
+      if (c.count !== undefined) expect(ds, r.stdout).toHaveLength(c.count);
+      // A summary line on stderr.
+      expect(r.stderr).toMatch(/checked: \d+ errors?, \d+ warnings?/);
+    });
+  }
+
+  it('never prints a secret it found', () => {
+    const r = results.get('secrets')!;
+    for (const secret of ['4fGh7Jk2Lm9Nq3Rs8Tv1', 'AKIAIOSFODNN7EXAMPLE', 'ghp_16C7e42F', 'xoxb-2934', 'eyJhbGci']) {
+      expect(r.stdout).not.toContain(secret);
+    }
+  });
+
+  it('never prints the personal data it found', () => {
+    const r = results.get('pii')!;
+    expect(r.stdout).not.toContain('jane.doe');
+    expect(r.stdout).not.toContain('4111');
+  });
+});
+
+describe('validate output formats', () => {
+  it('json: one document on stdout with the fields of DESIGN §2, in order', async () => {
+    const r = await run(['validate', '--dir', 'traffic', '--format', 'json'], work);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { diagnostics: Record<string, unknown>[] };
+    expect(doc.diagnostics).toHaveLength(3);
+    for (const d of doc.diagnostics) expect(Object.keys(d)).toEqual(['file', 'line', 'column', 'severity', 'rule', 'message']);
+    expect(doc.diagnostics[0]).toEqual({
+      file: 'traffic/t.yaml',
+      line: 22,
+      column: 5,
+      severity: 'error',
+      rule: 'traffic/weights-sum',
+      message: 'route weights of template "billing" sum to 110; they must sum to exactly 100',
+    });
+  });
+
+  it('github: workflow commands with escaped properties and data', async () => {
+    const dir = path.join(work, 'gh,odd:name');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'p.yaml'), `${TEMPLATE}  max%Tokens: 5\n`);
+    const r = await run(['validate', '--dir', 'gh,odd:name', '--format', 'github'], work);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      '::error file=gh%2Codd%3Aname/p.yaml,line=7,col=3,title=schema/unknown-field::unknown field "max%25Tokens" in spec',
+    );
+    for (const l of r.stdout.trim().split('\n')) expect(l).toMatch(/^::(error|warning) file=[^,]+,line=\d+,col=\d+,title=[^:,]+::./);
+  });
+
+  it('a missing --dir is a one-line user error', async () => {
+    const r = await run(['validate', '--dir', 'no-such-dir'], work);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('error: prompts directory "no-such-dir" not found (pass --dir with the directory that holds your prompt YAML)\n');
+    expect(r.stdout).toBe('');
+  });
+
+  it('an unknown --format is refused', async () => {
+    const r = await run(['validate', '--dir', 'traffic', '--format', 'xml'], work);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('text, json, github');
+  });
+});
+
+describe('the example prompts/', () => {
+  it('validates cleanly: exit 0, no errors, no warnings', async () => {
+    const r = await run(['validate', '--dir', 'prompts', '--format', 'json'], ROOT);
+    expect(JSON.parse(r.stdout)).toEqual({ diagnostics: [] });
+    expect(r.code).toBe(0);
+    const text = await run(['validate'], ROOT);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toMatch(/^\d+ files checked: no problems found\n$/);
+  });
+});
