@@ -207,7 +207,7 @@ export class Transport {
         continue;
       }
 
-      if (uncertain && spec.afterUncertain) {
+      if (false && uncertain && spec.afterUncertain) {
         const found = await spec.afterUncertain(error);
         if (found) return found.value;
       }
