@@ -52,14 +52,9 @@ export function registerApply(program: Command): void {
 
 export async function runApply(planFile: string | undefined, flags: ApplyFlags, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const label = announceTarget(env);
-  const saved: ScopedPlan | null = planFile ? await readSavedPlan(planFile) : null;
+  const saved: ScopedPlan | null = planFile ? await readSavedPlan(resolve(cwd, planFile), planFile) : null;
   if (saved && saved.target !== label) {
     throw new UserError(`${planFile} was planned for ${saved.target}, but the target is ${label}; nothing was applied`);
-  }
-  if (!saved && !flags.autoApprove && !process.stdin.isTTY) {
-    throw new UserError(
-      'apply needs confirmation, and stdin is not a terminal: review `promptctl plan`, then run `apply --auto-approve` (or apply a saved plan file); nothing was applied',
-    );
   }
   const state = await loadOrRefuse(flags.dir, cwd, 'applied');
   const git = await provenance(cwd, env);
@@ -77,27 +72,32 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
       info(`${planFile}: still current (${describeCounts(plan)})`);
     } else {
       plan = (await planFromFiles({ cwd, env, dir: flags.dir, target, state, git, prune: flags.prune ?? state.config.prune })).plan;
-      out(renderPlan(plan, 'text', flags.dir));
     }
+    out(renderPlan(plan, 'text', flags.dir));
     if (plan.problems.length > 0) {
       throw new UserError(`the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'} (shown above); nothing was applied`);
     }
-    if (changeCount(plan) === 0) {
-      out('No changes. The target matches the desired state.');
-      return EXIT.ok;
-    }
-    if (!saved && !flags.autoApprove && !(await confirm())) {
-      info('Apply cancelled; nothing was changed.');
-      return EXIT.error;
+    // The rendered plan already says "No changes".
+    if (changeCount(plan) === 0) return EXIT.ok;
+    if (!saved && !flags.autoApprove) {
+      if (!process.stdin.isTTY) {
+        throw new UserError(
+          'apply needs confirmation, and stdin is not a terminal: review the plan, then run `apply --auto-approve` (or apply a saved plan file); nothing was applied',
+        );
+      }
+      if (!(await confirm())) {
+        info('Apply cancelled; nothing was changed.');
+        return EXIT.error;
+      }
     }
     return execute(plan, target, state, git, cwd, env);
   });
 }
 
-async function readSavedPlan(file: string): Promise<ScopedPlan> {
+async function readSavedPlan(path: string, file: string): Promise<ScopedPlan> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(code === 'ENOENT' ? `plan file ${file} does not exist` : `cannot read plan file ${file}: ${(err as Error).message}`);

@@ -1,5 +1,6 @@
 // promptctl plan: what apply would do, as text, a PR comment (markdown) or the plan JSON.
 import { appendFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { changedFiles } from '../git/index.js';
 import { renderJson } from '../plan/render-json.js';
@@ -60,7 +61,7 @@ export async function runPlan(flags: PlanFlags, cwd: string, env: NodeJS.Process
 
   await emit(plan, format, flags.dir, env);
   if (flags.out) {
-    await writeFileAtomic(flags.out, renderJson(plan));
+    await writeFileAtomic(resolve(cwd, flags.out), renderJson(plan));
     info(`plan saved to ${flags.out}: apply it with \`promptctl apply ${flags.out}\``);
   }
   if (plan.problems.length > 0) {

@@ -7,7 +7,7 @@ import { DEFAULT_RETRY_POLICY, sleep } from './retry.js';
 import { sameFilter, sameTemplate, sameTraffic } from './same.js';
 import { isLoopbackHost } from './target.js';
 import { UserError } from '../util/errors.js';
-import { type Found, type HttpResult, type RetryInfo, Transport } from './transport.js';
+import { type Found, type HttpResult, type ResponseInfo, type RetryInfo, Transport } from './transport.js';
 import {
   type EntityListing,
   type FilterCreate,
@@ -27,7 +27,7 @@ import {
   versionContentHash,
 } from './wire.js';
 
-export type { RetryInfo } from './transport.js';
+export type { ResponseInfo, RetryInfo } from './transport.js';
 
 export interface ClientOptions {
   /** Base URLs, e.g. https://api.mypurecloud.com/ and https://login.mypurecloud.com/. */
@@ -45,6 +45,8 @@ export interface ClientOptions {
   /** Requests in flight at once (default 8). */
   concurrency?: number;
   onRetry?: (info: RetryInfo) => void;
+  /** Every API response (any status; not token requests), in the async context of the call that caused it. */
+  onResponse?: (info: ResponseInfo) => void;
   userAgent?: string;
   /** Backoff base and cap for 5xx and dropped connections (defaults 200 ms, 10 s). */
   backoffBaseMs?: number;
@@ -87,6 +89,7 @@ class GatewayClient implements GatewayApi {
       userAgent: opts.userAgent ?? 'promptctl',
       redactor: new Redactor([opts.clientSecret, basic]),
       ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
+      ...(opts.onResponse ? { onResponse: opts.onResponse } : {}),
     });
   }
 

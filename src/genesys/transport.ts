@@ -71,6 +71,15 @@ export interface RetryInfo {
   retryAfterMs?: number;
 }
 
+/** One API response, whatever its status (reported in the async context of the call that caused it). */
+export interface ResponseInfo {
+  method: Method;
+  path: string;
+  status: number;
+  /** The server's ININ-Correlation-Id (ours echoed, or its own). */
+  correlationId: string;
+}
+
 export interface TransportOptions {
   apiUrl: string;
   loginUrl: string;
@@ -84,6 +93,7 @@ export interface TransportOptions {
   userAgent: string;
   redactor: Redactor;
   onRetry?: (info: RetryInfo) => void;
+  onResponse?: (info: ResponseInfo) => void;
 }
 
 export interface TransportStats {
@@ -163,6 +173,8 @@ export class Transport {
       const attempt = await this.attempt(spec, correlationId, token);
       if (attempt.kind === 'response') {
         const { res } = attempt;
+        // API responses only: a token request is not part of any change worth attributing.
+        if (bearer) this.opts.onResponse?.({ method: spec.method, path: spec.path, status: res.status, correlationId: res.correlationId });
         if ((res.status >= 200 && res.status < 300) || spec.accept?.(res)) return spec.parse(res);
       }
 
@@ -207,7 +219,7 @@ export class Transport {
         continue;
       }
 
-      if (false && uncertain && spec.afterUncertain) {
+      if (uncertain && spec.afterUncertain) {
         const found = await spec.afterUncertain(error);
         if (found) return found.value;
       }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RetryInfo } from '../../src/genesys/client.js';
 import { readLiveState } from '../../src/genesys/live.js';
 import type { WireTemplate } from '../../src/genesys/wire.js';
-import { filterBody, setup, versionBody, type Env } from './client-support.js';
+import { filterBody, setup, startRecordingProxy, versionBody, type Env } from './client-support.js';
 
 let env: Env | undefined;
 afterEach(async () => {
@@ -20,7 +20,8 @@ describe('client under faultRate 0.3', () => {
   it('creates, publishes, updates and deletes exactly once, with no false conflicts', { timeout: 180_000 }, async () => {
     env = await setup({ faultRate: 0.3, seed: 20240601, publishDelayMs: 20, rateLimit: 100_000 });
     const retries: RetryInfo[] = [];
-    const c = env.client({ onRetry: (i) => retries.push(i) });
+    const wire = await startRecordingProxy(() => env!.emulator.url);
+    const c = env.client({ apiUrl: wire.url, loginUrl: wire.url, onRetry: (i) => retries.push(i) });
 
     const templates = await Promise.all(
       names.map((name) => c.createTemplate({ name, model: 'gpt-4o', labels: { 'managed-by': 'promptctl' } })),
@@ -83,6 +84,11 @@ describe('client under faultRate 0.3', () => {
     }
     expect(retries.some((r) => r.status === 503 && r.retryAfterMs === 1000 && r.delayMs >= 1000)).toBe(true);
     expect(c.stats.retries).toBe(retries.length);
+    // Unknown outcomes were settled by reading, never by resending blindly: a blind resend after a
+    // connection dropped once the work was stored would have met 409 duplicate.name / version.exists.
+    expect(wire.log.filter((x) => x.code === 'duplicate.name' || x.code === 'version.exists')).toEqual([]);
+    expect(wire.log.filter((x) => x.status === 'dropped' || (typeof x.status === 'number' && x.status >= 500)).length).toBeGreaterThan(0);
+    await wire.close();
 
     // Read the outcome from the same state through a fault-free server.
     await env.restart({ faultRate: 0 });

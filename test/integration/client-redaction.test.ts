@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/genesys/api.js';
 import { createGatewayClient, type ClientOptions } from '../../src/genesys/client.js';
 import { basicCredential } from '../../src/genesys/redact.js';
-import { CLIENT_ID, CLIENT_SECRET, setup, versionBody, type Env } from './client-support.js';
+import { CLIENT_ID, CLIENT_SECRET, setup, startRecordingProxy, versionBody, type Env } from './client-support.js';
 
 let env: Env | undefined;
 const servers: Server[] = [];
@@ -85,37 +85,20 @@ describe('redaction against the emulator', () => {
 
   it('API errors and dropped connections carry no token', async () => {
     env = await setup({ faultRate: 0.3, seed: 99 });
-    const tokens: string[] = [];
-    // Learn the client's real token the way an attacker would see it: on the wire.
-    const spy = await listen((req, res) => {
-      const auth = req.headers.authorization ?? '';
-      if (auth.startsWith('Bearer ')) tokens.push(auth.slice(7));
-      const upstream = new URL(req.url ?? '/', env!.emulator.url);
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        fetch(upstream, {
-          method: req.method ?? 'GET',
-          headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)) as Array<[string, string]>),
-          ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
-        }).then(
-          async (r) => {
-            res.writeHead(r.status, Object.fromEntries([...r.headers].filter(([k]) => k !== 'content-length' && k !== 'transfer-encoding')));
-            res.end(Buffer.from(await r.arrayBuffer()));
-          },
-          () => res.destroy(),
-        );
-      });
-    });
-    const c = client(spy, { maxRetries: 1 });
+    // See the client's real tokens the way an eavesdropper would: on the wire.
+    const proxy = await startRecordingProxy(() => env!.emulator.url);
+    closers.push(() => proxy.close());
+    const c = client(proxy.url, { maxRetries: 1 });
     const errors: ApiError[] = [];
     for (let i = 0; i < 12; i++) {
       errors.push(await failure(c.getTemplate(`missing-${i}`)));
       errors.push(await failure(c.createVersion(`missing-${i}`, versionBody('1.0.0'))));
     }
+    const tokens = [...new Set(proxy.log.map((x) => x.authorization?.replace(/^Bearer /, '')).filter((t) => t && t.length > 20))] as string[];
     expect(tokens.length).toBeGreaterThan(0);
+    expect(proxy.log.some((x) => x.status === 'dropped')).toBe(true);
     expect(errors.some((e) => e.status === 404)).toBe(true);
-    for (const e of errors) expectClean(e, [...new Set(tokens), CLIENT_SECRET, basicCredential(CLIENT_ID, CLIENT_SECRET)]);
+    for (const e of errors) expectClean(e, [...tokens, CLIENT_SECRET, basicCredential(CLIENT_ID, CLIENT_SECRET)]);
   });
 });
 

@@ -1,6 +1,8 @@
 // Shared setup for the client's integration tests: a real emulator over HTTP on port 0 with its
 // state in a temp dir, and clients pointed at it.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
@@ -79,5 +81,74 @@ export function filterBody(name: string, priority: number, extra: Partial<Filter
     falsePositiveTolerance: 0.1,
     labels: { 'managed-by': 'promptctl' },
     ...extra,
+  };
+}
+
+export interface Exchange {
+  method: string;
+  path: string;
+  /** The upstream status, or 'dropped' when the upstream connection failed. */
+  status: number | 'dropped';
+  authorization: string | undefined;
+  /** The upstream error body's code, when there was one. */
+  code?: string;
+}
+
+export interface RecordingProxy {
+  url: string;
+  log: Exchange[];
+  close(): Promise<void>;
+}
+
+/**
+ * A pass-through HTTP proxy that records every exchange, to see on the wire what the client sends
+ * and what the server answers. A failed upstream connection is passed on as a dropped connection.
+ */
+export async function startRecordingProxy(upstream: () => string): Promise<RecordingProxy> {
+  const log: Exchange[] = [];
+  const hop = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const entry: Exchange = {
+        method: req.method ?? 'GET',
+        path: (req.url ?? '/').split('?')[0] ?? '/',
+        status: 'dropped',
+        authorization: req.headers.authorization,
+      };
+      log.push(entry);
+      const headers = Object.entries(req.headers).filter((e): e is [string, string] => !hop.has(e[0]) && typeof e[1] === 'string');
+      fetch(new URL(req.url ?? '/', upstream()), {
+        method: entry.method,
+        headers,
+        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+      }).then(
+        async (r) => {
+          const body = Buffer.from(await r.arrayBuffer());
+          entry.status = r.status;
+          if (r.status >= 400) {
+            try {
+              entry.code = (JSON.parse(body.toString('utf8')) as { code?: string }).code;
+            } catch {
+              // not JSON: no code
+            }
+          }
+          res.writeHead(r.status, Object.fromEntries([...r.headers].filter(([k]) => !hop.has(k))));
+          res.end(body);
+        },
+        () => res.destroy(),
+      );
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    log,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

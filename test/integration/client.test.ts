@@ -141,6 +141,24 @@ describe('client CRUD over HTTP', () => {
   });
 });
 
+describe('hooks', () => {
+  it('onResponse reports every API response with its correlation id, in the caller’s async context', async () => {
+    env = await setup();
+    const { AsyncLocalStorage } = await import('node:async_hooks');
+    const als = new AsyncLocalStorage<string>();
+    const seen: Array<{ ctx: string | undefined; method: string; status: number; correlationId: string }> = [];
+    const c = env.client({ onResponse: (i) => seen.push({ ctx: als.getStore(), method: i.method, status: i.status, correlationId: i.correlationId }) });
+    const t = await als.run('create', () => c.createTemplate({ name: 'hooked', model: 'gpt-4o' }));
+    const err = await als.run('read', () => rejection(c.getTemplate('no-such-id')));
+    expect(seen.map((s) => [s.ctx, s.method, s.status])).toEqual([
+      ['create', 'POST', 201],
+      ['read', 'GET', 404],
+    ]);
+    expect(seen[1]!.correlationId).toBe(err.correlationId);
+    expect(t.name).toBe('hooked');
+  });
+});
+
 describe('listings', () => {
   it('reads all 250 templates: page 1, then the other pages concurrently', async () => {
     env = await setup();

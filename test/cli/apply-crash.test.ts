@@ -1,0 +1,64 @@
+// kill -9 in the middle of an apply: the next apply converges and the audit chain verifies.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyAuditFile } from '../../src/audit/verify.js';
+import { readLiveState } from '../../src/genesys/live.js';
+import { BIN, cleanEnv, runCli } from '../helpers/cli.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { writePromptSet } from '../helpers/generate.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+
+let emu: TestEmulator;
+let dir: TempDir;
+beforeEach(async () => {
+  // Latency keeps the apply in flight long enough to be killed in the middle.
+  emu = await startTestEmulator({ latencyMs: 20 });
+  dir = await tempDir('promptctl-crash-');
+  await writePromptSet(dir.path, 15);
+});
+afterEach(async () => {
+  await emu.close();
+  await dir.remove();
+});
+
+/** Starts `apply --auto-approve` and SIGKILLs it once `after` actions have been reported done. */
+function applyAndKill(after: number): Promise<{ killedAfter: number; signal: string | null }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, 'apply', '--auto-approve'], { cwd: dir.path, env: cleanEnv(emu.env) });
+    let seen = 0;
+    let buf = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      buf += d;
+      const lines = buf.split('\n');
+      buf = lines.pop()!;
+      for (const l of lines) if (/^\+ \S+ created/.test(l)) seen += 1;
+      if (seen >= after && child.exitCode === null && !child.killed) child.kill('SIGKILL');
+    });
+    child.stdout.resume();
+    child.on('error', fail);
+    child.on('close', (_code, signal) => done({ killedAfter: seen, signal }));
+  });
+}
+
+describe('apply killed mid-way', () => {
+  it('converges on the next apply, and the audit chain still verifies', async () => {
+    const killed = await applyAndKill(8);
+    expect(killed.signal).toBe('SIGKILL');
+    const partial = await readLiveState(emu.api);
+    expect(partial.templates.length).toBeGreaterThan(0);
+
+    const rerun = await runCli(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toMatch(/Apply complete: \d+ created, \d+ updated, 0 deleted\./);
+
+    const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir.path, env: emu.env });
+    expect(plan.code, plan.stdout).toBe(0);
+    const live = await readLiveState(emu.api);
+    expect(live.templates).toHaveLength(15);
+    expect(live.templates.every((t) => t.versions?.[0]?.state === 'Published' && t.traffic?.routes[0]?.weight === 100)).toBe(true);
+
+    const verified = await verifyAuditFile(join(dir.path, '.promptctl/audit.jsonl'));
+    expect(verified.ok, JSON.stringify(verified)).toBe(true);
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { checkNames } from '../../../src/rules/names.js';
+import { at, filter, split, state, template, version } from './build.js';
+
+describe('names/duplicate', () => {
+  it('reports the later of two templates, naming the earlier file:line:column', () => {
+    const a = template('billing', 'a.yaml');
+    const b = template('billing', 'b.yaml');
+    const ds = checkNames(state({ templates: [b, a] }));
+    const first = at(a, 'metadata.name');
+    expect(ds).toEqual([
+      {
+        ...at(b, 'metadata.name'),
+        severity: 'error',
+        rule: 'names/duplicate',
+        message: `PromptTemplate "billing" is already defined at a.yaml:${first.line}:${first.column}`,
+      },
+    ]);
+  });
+
+  it('covers versions, splits and filters by their identities', () => {
+    const ds = checkNames(
+      state({
+        versions: [version('t', '1.0.0', {}, 'a.yaml'), version('t', '1.0.0', {}, 'b.yaml'), version('t', '1.0.1'), version('u', '1.0.0')],
+        splits: [split('t', [], {}, 'a.yaml'), split('t', [], {}, 'c.yaml')],
+        filters: [filter('f', 1, {}, 'a.yaml'), filter('f', 2, {}, 'z.yaml'), filter('g', 3)],
+      }),
+    );
+    expect(ds.map((d) => [d.file, d.message.slice(0, 40)])).toEqual([
+      ['b.yaml', 'version 1.0.0 of template "t" is already'],
+      ['c.yaml', 'template "t" already has a TrafficSplit '],
+      ['z.yaml', 'SafetyFilter "f" is already defined at a'],
+    ]);
+  });
+
+  it('allows a template and a filter to share a name', () => {
+    expect(checkNames(state({ templates: [template('x')], filters: [filter('x', 1)] }))).toEqual([]);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { checkPlaceholders, findPlaceholders } from '../../../src/rules/placeholders.js';
+import { at, state, variable, version } from './build.js';
+
+describe('placeholders', () => {
+  it('finds placeholders with their exact line and column inside the text', () => {
+    const v = version('t', '1.0.0', { systemInstruction: 'Hi {{ name }}.\n\n  Plan: {{plan}}', userTemplate: '{{q}}' });
+    const { valid } = findPlaceholders(v);
+    expect(valid.map((p) => [p.name, p.field, p.at.line, p.at.column])).toEqual([
+      ['name', 'systemInstruction', 1000, 8],
+      ['plan', 'systemInstruction', 1002, 13],
+      ['q', 'userTemplate', 2000, 5],
+    ]);
+  });
+
+  it('reports an undeclared placeholder where it is, once per field, with a did-you-mean', () => {
+    const v = version('t', '1.0.0', {
+      systemInstruction: 'Account {{acount}} and again {{acount}}',
+      userTemplate: 'x\n{{acount}}',
+      variables: [],
+    });
+    v.variables.push({ name: 'account', type: 'string', required: true, maxLength: 10 });
+    v.userTemplate += ' {{account}}';
+    const ds = checkPlaceholders(state({ versions: [v] }));
+    expect(ds).toEqual([
+      {
+        file: 't-1.0.0.yaml',
+        line: 1000,
+        column: 13,
+        severity: 'error',
+        rule: 'placeholders/undeclared',
+        message: 'placeholder {{acount}} in systemInstruction is not a declared variable (did you mean "account"?); declare it under spec.variables',
+      },
+      expect.objectContaining({ line: 2001, column: 5, rule: 'placeholders/undeclared' }),
+    ]);
+  });
+
+  it('reports a declared variable that is never used at its name', () => {
+    const v = version('t', '1.0.0', { userTemplate: '{{a}}', variables: [variable('a'), variable('b')] });
+    expect(checkPlaceholders(state({ versions: [v] }))).toEqual([
+      expect.objectContaining({ ...at(v, 'spec.variables.1.name'), rule: 'placeholders/unused', severity: 'error' }),
+    ]);
+  });
+
+  it('warns about malformed placeholders and ignores few-shot examples', () => {
+    const v = version('t', '1.0.0', {
+      userTemplate: '{{a}} {{ bad-name }} {{}}',
+      variables: [variable('a')],
+      fewShotExamples: [{ input: '{{ghost}}', output: 'x' }],
+    });
+    const ds = checkPlaceholders(state({ versions: [v] }));
+    expect(ds.map((d) => [d.rule, d.severity, d.column])).toEqual([
+      ['placeholders/malformed', 'warning', 11],
+      ['placeholders/malformed', 'warning', 26],
+    ]);
+  });
+
+  it('stays linear on a hostile text', () => {
+    const v = version('t', '1.0.0', { userTemplate: `{{${' '.repeat(1_000_000)}${'{{'.repeat(200_000)}` });
+    expect(checkPlaceholders(state({ versions: [v] }))).toEqual([]);
+  });
+});

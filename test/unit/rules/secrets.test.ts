@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { checkSecrets } from '../../../src/rules/secrets.js';
+import { at, filter, state, template, variable, version } from './build.js';
+
+const run = (text: string) => checkSecrets(state({ versions: [version('t', '1.0.0', { userTemplate: text })] }));
+
+describe('secrets', () => {
+  it.each([
+    ['sk-proj-4fGh7Jk2Lm9Nq3Rs8Tv1Wx6Yz0Ab5Cd', 'API key'],
+    ['sk-ant-api03-abcdefghijklmnop1234567890', 'API key'],
+    ['AKIAIOSFODNN7EXAMPLE', 'AWS access key id'],
+    ['aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'AWS secret'],
+    ['-----BEGIN PRIVATE KEY-----', 'private key'],
+    ['-----BEGIN OPENSSH PRIVATE KEY-----', 'private key'],
+    ['Bearer abcdefghijklmnopqrstuvwxyz123456', 'bearer token'],
+    ['ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'GitHub token'],
+    ['github_pat_11ABCDEFG0123456789_abcdefghijklmnop', 'GitHub token'],
+    ['xoxb-2934-1234567890-AbCdEfGhIjKl', 'Slack token'],
+    ['AIzaSyA-1234567890abcdefghijklmnopqrstu', 'Google API key'],
+    ['sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'Stripe key'],
+    ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N', 'JSON Web Token'],
+    ['password: hunter2hunter2', 'password'],
+    ['postgres://admin:s3cr3t@db.internal:5432/app', 'URL with a password'],
+  ])('detects %s', (secret, kind) => {
+    const ds = run(`Call it with\n  ${secret} today`);
+    expect(ds).toHaveLength(1);
+    expect(ds[0]).toMatchObject({ severity: 'error', rule: 'secrets/detected', line: 2001, column: 7 });
+    expect(ds[0]!.message).toContain(kind);
+    expect(ds[0]!.message).not.toContain(secret.slice(-8));
+  });
+
+  it.each([
+    'Use scikit-learn and sk-learn-compatible tools.',
+    'Authorization: Bearer {{token}}',
+    'api_key: YOUR_API_KEY_HERE',
+    'password: {{password}}',
+    'The task-management-system-for-customers module',
+    'Bearer tokens must never be shared.',
+  ])('does not flag %j', (text) => {
+    expect(run(text)).toEqual([]);
+  });
+
+  it('checks descriptions and variable defaults too', () => {
+    const t = template('t', 't.yaml', { description: 'key AKIAIOSFODNN7EXAMPLE' });
+    const f = filter('f', 1, { description: 'ghp_16C7e42F292c6912E7710c838347Ae178B4a' });
+    const v = version('t', '1.0.0', { variables: [variable('k', { default: 'sk-abcdefghij1234567890klmn', required: false })] });
+    const ds = checkSecrets(state({ templates: [t], versions: [v], filters: [f] }));
+    expect(ds.map((d) => [d.file, d.line])).toEqual([
+      ['t.yaml', at(t, 'spec.description').line],
+      ['t-1.0.0.yaml', at(v, 'spec.variables.0.default').line],
+      ['f.yaml', at(f, 'spec.description').line],
+    ]);
+  });
+
+  it('stays fast on hostile text', () => {
+    expect(run('sk-'.repeat(300_000) + 'a'.repeat(1_000_000) + 'eyJ'.repeat(100_000))).toEqual([]);
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { closest, didYouMean, editDistance } from '../../../src/schema/suggest.js';
+
+describe('editDistance', () => {
+  it.each([
+    ['', 'abc', 3],
+    ['kitten', 'sitting', 3],
+    ['maxLenght', 'maxLength', 1], // a transposition counts once
+    ['same', 'same', 0],
+  ])('%s → %s = %i', (a, b, d) => expect(editDistance(a, b)).toBe(d));
+});
+
+describe('closest', () => {
+  const fields = ['template', 'version', 'systemInstruction', 'userTemplate', 'maxTokens', 'temperature'];
+  it('suggests a near miss, case-insensitively', () => {
+    expect(closest('maxTokns', fields)).toBe('maxTokens');
+    expect(closest('MaxTokens', fields)).toBe('maxTokens');
+    expect(closest('tempalte', fields)).toBe('template');
+    expect(closest('systemInstructions', fields)).toBe('systemInstruction');
+  });
+  it('says nothing when nothing is close', () => {
+    expect(closest('colour', fields)).toBeUndefined();
+    expect(closest('x', fields)).toBeUndefined();
+    expect(didYouMean('colour', fields)).toBe('');
+    expect(didYouMean('versoin', fields)).toBe(' (did you mean "version"?)');
+  });
+});
