@@ -2,7 +2,6 @@
 // One function per kind; the executor (executor.ts) decides when each runs.
 import { createHash } from 'node:crypto';
 import { ApiError, type GatewayApi } from '../genesys/api.js';
-import { sameFilter, sameTemplate, sameTraffic } from '../genesys/same.js';
 import {
   stableStringify,
   versionContentHash,
@@ -26,8 +25,6 @@ export interface CallResult {
   after: Snapshot | null;
   /** Past-tense summary for the progress line: "created (id 1234…)". */
   detail: string;
-  /** True when the live object already matched after an ambiguous conflict (a retried PUT). */
-  adopted?: boolean;
 }
 
 /** Live ids the executor learns while it runs (templates created earlier in the same apply). */
@@ -90,6 +87,10 @@ export function ownedLabels(): Labels {
 async function runTemplate(api: GatewayApi, a: PlanAction, ids: IdBook, own: Labels): Promise<CallResult> {
   if (a.action === 'delete') {
     const id = needLiveId(a);
+    // A DELETE carries no version: check the guard first, so a hand edit is a conflict, not a loss.
+    const live = await readOrGone(() => api.getTemplate(id));
+    if (!live) return { resourceId: id, after: null, detail: `already gone (id ${id})` };
+    if (live.version !== a.guard?.version) throw new GuardMoved(a, `version ${a.guard?.version} → ${live.version}`);
     await api.deleteTemplate(id);
     return { resourceId: id, after: null, detail: `deleted (id ${id})` };
   }
@@ -99,18 +100,11 @@ async function runTemplate(api: GatewayApi, a: PlanAction, ids: IdBook, own: Lab
     ids.setTemplateId(t.name, t.id);
     return { resourceId: t.id, after: templateSnapshot(t), detail: `created (id ${t.id})` };
   }
+  // Every PUT carries the guard version: a change made since the plan is a clean 409. (The client
+  // tells its own retried, already-applied PUT apart from someone else's change.)
   const id = needLiveId(a);
-  const version = needGuardVersion(a);
-  try {
-    const t = await api.updateTemplate(id, { ...body, version });
-    return { resourceId: id, after: templateSnapshot(t), detail: `updated (version ${t.version})` };
-  } catch (err) {
-    // A retried PUT whose first attempt landed meets version.mismatch: re-read and compare.
-    if (!isMismatch(err)) throw err;
-    const live = await api.getTemplate(id);
-    if (live.version !== version + 1 || !sameTemplate(body, live)) throw err;
-    return { resourceId: id, after: templateSnapshot(live), detail: `updated (version ${live.version})`, adopted: true };
-  }
+  const t = await api.updateTemplate(id, { ...body, version: needGuardVersion(a) });
+  return { resourceId: id, after: templateSnapshot(t), detail: `updated (version ${t.version})` };
 }
 
 async function runVersion(api: GatewayApi, a: PlanAction, ids: IdBook): Promise<CallResult> {
@@ -118,6 +112,11 @@ async function runVersion(api: GatewayApi, a: PlanAction, ids: IdBook): Promise<
   if (!label) throw new Error(`${a.address}: the plan names no version label`);
   const templateId = a.liveId ?? (await ids.templateId(a.name));
   if (a.action === 'delete') {
+    const live = await readOrGone(() => api.getVersion(templateId, label));
+    if (!live) return { resourceId: templateId, after: null, detail: 'already gone' };
+    if (a.guard?.hash && live.contentHash !== a.guard.hash) {
+      throw new GuardMoved(a, `content hash ${a.guard.hash.slice(0, 12)} → ${live.contentHash.slice(0, 12)}`);
+    }
     await api.deleteVersion(templateId, label);
     return { resourceId: templateId, after: null, detail: 'retired' };
   }
@@ -153,21 +152,17 @@ async function runTraffic(api: GatewayApi, a: PlanAction, ids: IdBook): Promise<
   }
   const templateId = a.liveId ?? (await ids.templateId(a.name));
   const body = desiredOf(a, 'TrafficSplit').body;
-  const version = a.guard?.version ?? 0;
-  try {
-    const t = await api.putTraffic(templateId, { ...body, version });
-    return { resourceId: templateId, after: trafficSnapshot(t), detail: `${pastTense(a)} (version ${t.version})` };
-  } catch (err) {
-    if (!isMismatch(err)) throw err;
-    const live = await api.getTraffic(templateId);
-    if (!live || live.version !== version + 1 || !sameTraffic({ ...body, version }, live)) throw err;
-    return { resourceId: templateId, after: trafficSnapshot(live), detail: `${pastTense(a)} (version ${live.version})`, adopted: true };
-  }
+  // 0 when the template has no split yet.
+  const t = await api.putTraffic(templateId, { ...body, version: a.guard?.version ?? 0 });
+  return { resourceId: templateId, after: trafficSnapshot(t), detail: `${pastTense(a)} (version ${t.version})` };
 }
 
 async function runFilter(api: GatewayApi, a: PlanAction, own: Labels, staged?: StagedFilter): Promise<CallResult> {
   if (a.action === 'delete') {
     const id = needLiveId(a);
+    const live = await readOrGone(() => api.getFilter(id));
+    if (!live) return { resourceId: id, after: null, detail: `already gone (id ${id})` };
+    if (live.version !== a.guard?.version) throw new GuardMoved(a, `version ${a.guard?.version} → ${live.version}`);
     await api.deleteFilter(id);
     return { resourceId: id, after: null, detail: `deleted (id ${id})` };
   }
@@ -180,15 +175,8 @@ async function runFilter(api: GatewayApi, a: PlanAction, own: Labels, staged?: S
   const id = staged?.id ?? needLiveId(a);
   const version = staged?.version ?? needGuardVersion(a);
   const verb = a.action === 'create' ? `created (id ${id})` : 'updated';
-  try {
-    const f = await api.updateFilter(id, { ...body, version });
-    return { resourceId: id, after: filterSnapshot(f), detail: `${verb} (version ${f.version})` };
-  } catch (err) {
-    if (!isMismatch(err)) throw err;
-    const live = await api.getFilter(id);
-    if (live.version !== version + 1 || !sameFilter(body, live)) throw err;
-    return { resourceId: id, after: filterSnapshot(live), detail: `${verb} (version ${live.version})`, adopted: true };
-  }
+  const f = await api.updateFilter(id, { ...body, version });
+  return { resourceId: id, after: filterSnapshot(f), detail: `${verb} (version ${f.version})` };
 }
 
 /** A filter moved to its stage priority before the plan's other actions run. */
@@ -209,16 +197,29 @@ export async function stageFilter(api: GatewayApi, a: PlanAction, own: Labels): 
     return { resourceId: f.id, after: filterSnapshot(f), detail: `created at interim priority ${a.stagePriority} (id ${f.id})`, staged: { id: f.id, version: f.version } };
   }
   const id = needLiveId(a);
-  const version = needGuardVersion(a);
-  let f: WireFilter;
-  try {
-    f = await api.updateFilter(id, { ...body, version });
-  } catch (err) {
-    if (!isMismatch(err)) throw err;
-    f = await api.getFilter(id);
-    if (f.version !== version + 1 || !sameFilter(body, f)) throw err;
-  }
+  const f = await api.updateFilter(id, { ...body, version: needGuardVersion(a) });
   return { resourceId: id, after: filterSnapshot(f), detail: `moved to interim priority ${a.stagePriority} (version ${f.version})`, staged: { id, version: f.version } };
+}
+
+/** The live object changed since the plan: what apply would delete is not what was reviewed. */
+export class GuardMoved extends Error {
+  override readonly name = 'GuardMoved';
+  constructor(
+    readonly action: PlanAction,
+    readonly moved: string,
+  ) {
+    super(`${action.address} changed on the target since the plan (${moved}); run plan again`);
+  }
+}
+
+/** The object, or null when it no longer exists (404). */
+async function readOrGone<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
 }
 
 /** What the action was planned against, as an audit `before`. */
@@ -226,10 +227,6 @@ export function beforeSnapshot(a: PlanAction): Snapshot | null {
   if (!a.guard) return null;
   if (a.kind === 'PromptVersion') return { version: a.version ?? null, hash: a.guard.hash ?? null };
   return { version: a.guard.version ?? null, hash: a.guard.hash ?? null };
-}
-
-export function isMismatch(err: unknown): boolean {
-  return err instanceof ApiError && err.status === 409 && err.code === 'version.mismatch';
 }
 
 function desiredOf<K extends DesiredBody['kind']>(a: PlanAction, kind: K): Extract<DesiredBody, { kind: K }> {

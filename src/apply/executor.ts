@@ -4,7 +4,7 @@
 import { ApiError, type GatewayApi } from '../genesys/api.js';
 import type { PlanAction, Plan } from '../plan/types.js';
 import { collectCorrelationSettled } from './correlation.js';
-import { beforeSnapshot, createIdBook, ownedLabels, runAction, stageFilter, type Snapshot } from './calls.js';
+import { GuardMoved, beforeSnapshot, createIdBook, ownedLabels, runAction, stageFilter, type Snapshot } from './calls.js';
 
 /** The slice of the audit log apply writes to (src/audit/log.ts implements it). */
 export interface AuditSink {
@@ -223,6 +223,7 @@ const CONFLICT_CODES = new Set(['version.mismatch', 'duplicate.name', 'version.e
 
 function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
   const base = { action: a, resourceId: a.liveId ?? null };
+  if (err instanceof GuardMoved) return { ...base, outcome: 'conflict', correlationId: null, detail: err.message };
   if (err instanceof ApiError) {
     const correlationId = err.correlationId ?? null;
     if (err.status === 409 && CONFLICT_CODES.has(err.code)) {

@@ -8,7 +8,7 @@ import { openAuditLog } from '../audit/log.js';
 import { executePlan } from '../apply/executor.js';
 import { progressWriter, summaryLines } from '../apply/report.js';
 import { staleReasons } from '../apply/stale.js';
-import type { GitProvenance } from '../git/index.js';
+import { gitProvenance, type GitProvenance } from '../git/index.js';
 import type { DesiredState } from '../model/types.js';
 import { parsePlanFile } from '../plan/render-json.js';
 import type { Plan } from '../plan/types.js';
@@ -19,7 +19,6 @@ import {
   changeCount,
   loadOrRefuse,
   planFromFiles,
-  provenance,
   style,
   withTarget,
   type ScopedPlan,
@@ -57,7 +56,7 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
     throw new UserError(`${planFile} was planned for ${saved.target}, but the target is ${label}; nothing was applied`);
   }
   const state = await loadOrRefuse(flags.dir, cwd, 'applied');
-  const git = await provenance(cwd, env);
+  const git = await gitProvenance(cwd, env);
 
   return withTarget(cwd, env, async (target) => {
     let plan: Plan;
@@ -66,12 +65,12 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
         info(`note: --prune is ignored with a saved plan (it was planned with prune ${saved.prune ? 'on' : 'off'})`);
       }
       const scope = Array.isArray(saved.scope) ? new Set(saved.scope.filter((x) => typeof x === 'string')) : null;
-      const fresh = (await planFromFiles({ cwd, env, dir: flags.dir, target, state, git, prune: saved.prune, only: scope })).plan;
+      const fresh = (await planFromFiles({ target, state, git, prune: saved.prune, only: scope })).plan;
       refuseIfStale(planFile!, saved, fresh);
       plan = saved;
       info(`${planFile}: still current (${describeCounts(plan)})`);
     } else {
-      plan = (await planFromFiles({ cwd, env, dir: flags.dir, target, state, git, prune: flags.prune ?? state.config.prune })).plan;
+      plan = (await planFromFiles({ target, state, git, prune: flags.prune ?? state.config.prune })).plan;
     }
     out(renderPlan(plan, 'text', flags.dir));
     if (plan.problems.length > 0) {

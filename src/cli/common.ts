@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { loadProject } from '../config/project.js';
 import type { LiveState } from '../genesys/api.js';
 import { readLiveState } from '../genesys/live.js';
-import { gitProvenance, type GitProvenance } from '../git/index.js';
+import type { GitProvenance } from '../git/index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
 import { buildPlan } from '../plan/build.js';
@@ -95,11 +95,8 @@ export function makePlan(p: PlanInputs): Plan {
   });
 }
 
-/** Loads, reads the live org and plans: the common path of plan, apply and drift. */
+/** Reads the live org and plans the loaded state against it: the common path of plan, apply and drift. */
 export async function planFromFiles(opts: {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  dir: string;
   target: OpenTarget;
   state: DesiredState;
   git: GitProvenance;
@@ -110,10 +107,6 @@ export async function planFromFiles(opts: {
   const plan: ScopedPlan = makePlan({ state: opts.state, live, label: opts.target.label, git: opts.git, prune: opts.prune, only: opts.only ?? null });
   if (opts.only) plan.scope = [...opts.only].sort();
   return { plan, live };
-}
-
-export async function provenance(cwd: string, env: NodeJS.ProcessEnv): Promise<GitProvenance> {
-  return gitProvenance(cwd, env);
 }
 
 /** Writes a file so that a crash leaves the old file or the new one, never half of either. */

@@ -2,9 +2,10 @@
 // for each difference who changed the live object and when.
 import type { Command } from 'commander';
 import type { LiveState } from '../genesys/api.js';
+import { gitProvenance } from '../git/index.js';
 import type { Plan, PlanAction } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
-import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, provenance, withTarget } from './common.js';
+import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, withTarget } from './common.js';
 import { info, out } from './output.js';
 import { parseFormat, renderPlan, type PlanFormat } from './render.js';
 
@@ -40,9 +41,9 @@ export async function runDrift(flags: DriftFlags, cwd: string, env: NodeJS.Proce
   const format = parseFormat(flags.format);
   announceTarget(env);
   const state = await loadOrRefuse(flags.dir, cwd, 'compared');
-  const git = await provenance(cwd, env);
+  const git = await gitProvenance(cwd, env);
   const { plan, live } = await withTarget(cwd, env, (target) =>
-    planFromFiles({ cwd, env, dir: flags.dir, target, state, git, prune: state.config.prune }),
+    planFromFiles({ target, state, git, prune: state.config.prune }),
   );
   const entries = driftEntries(plan, live);
   out(renderDrift(plan, entries, format, flags.dir));

@@ -1,6 +1,6 @@
 // promptctl export --out DIR: the live org as promptctl YAML, so a team can adopt promptctl on an
 // existing org. `plan --dir DIR` right after shows no changes.
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { exportDocuments } from '../export/documents.js';
@@ -37,6 +37,7 @@ export async function runExport(flags: ExportFlags, cwd: string, env: NodeJS.Pro
   const live = await withTarget(cwd, env, (target) => readLiveState(target.api));
   const result = exportDocuments(live);
   for (const w of result.warnings) info(`warning: ${w}`);
+  await mkdir(dir, { recursive: true });
   for (const f of result.files) await writeFileAtomic(join(dir, f.path), documentsToYaml(f.documents));
 
   const written = new Set(result.files.map((f) => f.path));

@@ -2,7 +2,7 @@
 import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { changedFiles } from '../git/index.js';
+import { changedFiles, gitProvenance } from '../git/index.js';
 import { renderJson } from '../plan/render-json.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
@@ -12,7 +12,6 @@ import {
   changeCount,
   loadOrRefuse,
   planFromFiles,
-  provenance,
   withTarget,
   writeFileAtomic,
 } from './common.js';
@@ -48,7 +47,7 @@ export async function runPlan(flags: PlanFlags, cwd: string, env: NodeJS.Process
   const format = parseFormat(flags.format);
   announceTarget(env);
   const state = await loadOrRefuse(flags.dir, cwd, 'planned');
-  const git = await provenance(cwd, env);
+  const git = await gitProvenance(cwd, env);
   const only = flags.changedSince ? changedScope(state, await changedFiles(cwd, flags.changedSince)) : null;
   if (flags.changedSince) {
     info(only ? `planning ${only.size} address${only.size === 1 ? '' : 'es'} from files changed since ${flags.changedSince}` : `the config changed since ${flags.changedSince}: planning everything`);
@@ -56,7 +55,7 @@ export async function runPlan(flags: PlanFlags, cwd: string, env: NodeJS.Process
   const prune = flags.prune ?? state.config.prune;
 
   const { plan } = await withTarget(cwd, env, (target) =>
-    planFromFiles({ cwd, env, dir: flags.dir, target, state, git, prune, only }),
+    planFromFiles({ target, state, git, prune, only }),
   );
 
   await emit(plan, format, flags.dir, env);

@@ -108,11 +108,10 @@ function unknownFieldMessage(prop: string, segs: string[], allowed: string[], su
 }
 
 /** Missing properties whose requirement comes from an if/then, with a message that says why. */
-const CONDITIONAL_REQUIRED: Record<string, { rule: string; message: (ctx: DocContext, segs: string[]) => string; at: string }> = {
+const CONDITIONAL_REQUIRED: Record<string, { rule: string; message: (ctx: DocContext, segs: string[]) => string }> = {
   stickyKey: {
     rule: 'traffic/sticky-key',
     message: () => 'strategy sticky needs a stickyKey (the request attribute that pins each caller to one route)',
-    at: 'strategy',
   },
   values: {
     rule: 'variables/enum-values',
@@ -121,7 +120,6 @@ const CONDITIONAL_REQUIRED: Record<string, { rule: string; message: (ctx: DocCon
       const label = isScalar(name) ? ` "${clip(String(name.value))}"` : '';
       return `variable${label} has type enum but no values: list the allowed values under values:`;
     },
-    at: 'type',
   },
 };
 
@@ -155,13 +153,10 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
       const conditional = /\/then\/required$/.test(e.schemaPath) ? CONDITIONAL_REQUIRED[missing] : undefined;
-      if (conditional) {
-        const f = findNode(ctx, [...segs, conditional.at]);
-        return { rule: conditional.rule, message: conditional.message(ctx, segs), at: nodeStart(ctx, f.node ?? f.nearest) };
-      }
+      // The mapping that lacks the property: where its first entry starts.
       const f = found();
-      // The key that owns the mapping (`spec:`), else the mapping itself (list items, the root).
-      const at = nodeStart(ctx, f.key ?? f.node ?? f.nearest);
+      const at = nodeStart(ctx, f.node ?? f.nearest);
+      if (conditional) return { rule: conditional.rule, message: conditional.message(ctx, segs), at };
       return {
         rule: 'schema/required',
         message: `missing required field "${missing}"${segs.length ? ` in ${p}` : ''}`,

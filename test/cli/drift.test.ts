@@ -1,6 +1,5 @@
 // `promptctl drift` through the built binary, against a real emulator.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { paths } from '../../src/genesys/wire.js';
 import { editFilterByHand, scenario, type Scenario } from '../helpers/scenario.js';
 
 let s: Scenario;
@@ -60,6 +59,5 @@ describe('promptctl drift', () => {
       'create PromptVersion/support-triage@2.0.0',
       'create TrafficSplit/support-triage',
     ]);
-    void paths;
   });
 });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { escapeData, escapeProperty, formatGithub, formatText, summaryLine } from '../../src/cli/validate.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'promptctl.js');
@@ -106,7 +107,7 @@ const CASES: Record<string, Case> = {
     ],
     count: 3,
   },
-  'missing-required': { exit: 1, expect: [['m.yaml:10:1', 'schema/required', 'missing required field "userTemplate" in spec']], count: 1 },
+  'missing-required': { exit: 1, expect: [['m.yaml:11:3', 'schema/required', 'missing required field "userTemplate" in spec']], count: 1 },
   'names-duplicate': {
     exit: 1,
     expect: [['b.yaml:5:9', 'names/duplicate', 'already defined at names-duplicate/a.yaml:4:9']],
@@ -138,7 +139,7 @@ const CASES: Record<string, Case> = {
     ],
     count: 3,
   },
-  'sticky-key': { exit: 1, expect: [['t.yaml:20:13', 'traffic/sticky-key', 'stickyKey']], count: 1 },
+  'sticky-key': { exit: 1, expect: [['t.yaml:19:3', 'traffic/sticky-key', 'stickyKey']], count: 1 },
   filters: {
     exit: 1,
     expect: [
@@ -188,7 +189,7 @@ const CASES: Record<string, Case> = {
     ],
     count: 3,
   },
-  'enum-values': { exit: 1, expect: [['v.yaml:17:13', 'variables/enum-values', 'no values']], count: 1 },
+  'enum-values': { exit: 1, expect: [['v.yaml:16:7', 'variables/enum-values', 'no values']], count: 1 },
   'config-misplaced': { exit: 1, expect: [['sub/promptctl.yaml:2:7', 'config/misplaced']], count: 1 },
   'file-ref-escape': {
     exit: 1,
@@ -391,5 +392,25 @@ describe('the example prompts/', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toBe('');
     expect(text.stderr).toMatch(/^\d+ files checked: no problems found\n$/);
+  });
+});
+
+describe('formatters', () => {
+  const d = { file: 'p/a,b:c.yaml', line: 3, column: 7, severity: 'warning' as const, rule: 'pii/detected', message: '100% sure:\r\nnext, line' };
+
+  it('text: path:line:col: severity: message [rule], on one line', () => {
+    expect(formatText(d)).toBe('p/a,b:c.yaml:3:7: warning: 100% sure: next, line [pii/detected]');
+  });
+
+  it('github: escapes % CR LF in data, and also : and , in properties', () => {
+    expect(escapeData('a%b\rc\nd:e,f')).toBe('a%25b%0Dc%0Ad:e,f');
+    expect(escapeProperty('a%b\rc\nd:e,f')).toBe('a%25b%0Dc%0Ad%3Ae%2Cf');
+    expect(formatGithub(d)).toBe('::warning file=p/a%2Cb%3Ac.yaml,line=3,col=7,title=pii/detected::100%25 sure:%0D%0Anext, line');
+  });
+
+  it('summary', () => {
+    expect(summaryLine([], 3)).toBe('3 files checked: no problems found');
+    expect(summaryLine([d, { ...d, severity: 'error' }], 1)).toBe('1 file checked: 1 error, 1 warning');
+    expect(summaryLine([], 0)).toBe('no *.yaml or *.yml files found: nothing to validate');
   });
 });

@@ -239,4 +239,20 @@ describe('executePlan', () => {
     expect(result.counts).toEqual({ created: 0, updated: 0, deleted: 1 });
     expect((await emu.api.listFilters()).map((f) => f.name).sort()).toEqual(['by-hand', 'keep']);
   });
+
+  it('does not delete an object edited by hand since the plan', async () => {
+    await run(await plan(desiredState({ filters: [filter('keep', 10), filter('gone', 20)] })));
+    const p = await plan(desiredState({ filters: [filter('keep', 10)] }), true);
+    const gone = (await emu.api.listFilters()).find((f) => f.name === 'gone')!;
+    const { id, dateCreated, dateModified, createdBy, modifiedBy, selfUri, ...body } = gone;
+    void [dateCreated, dateModified, createdBy, modifiedBy, selfUri];
+    await emu.api.updateFilter(id, { ...body, description: 'still needed!' });
+
+    const result = await run(p);
+    expect(result.ok).toBe(false);
+    expect(result.failed[0]).toMatchObject({ outcome: 'conflict' });
+    expect(result.failed[0]!.detail).toBe('SafetyFilter/gone changed on the target since the plan (version 1 → 2); run plan again');
+    expect((await emu.api.getFilter(id)).description).toBe('still needed!');
+    expect((await auditRecords()).at(-1)).toMatchObject({ address: 'SafetyFilter/gone', action: 'delete', outcome: 'conflict' });
+  });
 });

@@ -3,7 +3,12 @@ import { parseYaml } from '../../../src/config/parse.js';
 import type { DocContext } from '../../../src/config/nodes.js';
 import { mapSchemaErrors, pointerSegments, displayPath } from '../../../src/schema/errors.js';
 import { checkHeader } from '../../../src/schema/header.js';
-import { validators, DOCUMENT_KINDS } from '../../../src/schema/validator.js';
+import { validators, DOCUMENT_KINDS, SCHEMAS_DIR } from '../../../src/schema/validator.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import type { Diagnostic } from '../../../src/model/diagnostic.js';
 
 /** Header check, then schema validation mapped to diagnostics, for one YAML document. */
@@ -35,6 +40,22 @@ describe('validators', () => {
     expect(any.length).toBeGreaterThan(0);
   });
 
+  it('the editor-facing promptctl.schema.json compiles strictly and accepts every example document', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    (addFormats as unknown as { default: (a: Ajv2020) => void }).default(ajv);
+    for (const f of readdirSync(SCHEMAS_DIR).filter((n) => n.endsWith('.schema.json'))) ajv.addSchema(JSON.parse(readFileSync(path.join(SCHEMAS_DIR, f), 'utf8')) as object);
+    const any = ajv.getSchema('https://promptctl.dev/schemas/promptctl.schema.json')!;
+    const examples = fileURLToPath(new URL('../../../prompts/', import.meta.url));
+    const files = readdirSync(examples, { recursive: true }).map(String).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) {
+      for (const d of parseYaml(readFileSync(path.join(examples, f), 'utf8'), f).documents) {
+        expect(any(d.data), `${f}: ${JSON.stringify(any.errors)}`).toBe(true);
+      }
+    }
+    expect(any({ apiVersion: 'promptctl/v1', kind: 'TrafficSplit', spec: { template: 'abc', routes: [{ version: 1.1, weight: 100 }] } })).toBe(false);
+  });
+
   it('accepts a minimal valid document of each kind', () => {
     const ok = {
       PromptTemplate: { apiVersion: 'promptctl/v1', kind: 'PromptTemplate', metadata: { name: 'abc' }, spec: { model: 'gpt-4o' } },
@@ -59,7 +80,7 @@ describe('checkHeader', () => {
   it('reports a wrong apiVersion at its value and still validates the kind', () => {
     expect(short(check(VERSION.replace('promptctl/v1', 'v1').replace('  version: "1.0.0"\n', '')))).toEqual([
       '1:13 schema/api-version apiVersion "v1" is not supported; use "promptctl/v1"',
-      '3:1 schema/required missing required field "version" in spec',
+      '4:3 schema/required missing required field "version" in spec',
     ]);
   });
   it('reports missing apiVersion and kind once each, at the document', () => {
@@ -77,8 +98,8 @@ describe('checkHeader', () => {
 });
 
 describe('mapSchemaErrors', () => {
-  it('points a missing property at the key that owns the mapping', () => {
-    expect(short(check(VERSION.replace('  template: billing\n', '')))).toEqual(['3:1 schema/required missing required field "template" in spec']);
+  it('points a missing property at the mapping that lacks it (its first entry)', () => {
+    expect(short(check(VERSION.replace('  template: billing\n', '')))).toEqual(['4:3 schema/required missing required field "template" in spec']);
   });
 
   it('points a missing property of a list item at the item', () => {
@@ -155,10 +176,10 @@ spec:
   it('turns if/then requirements into one rule-specific message', () => {
     const split = 'apiVersion: promptctl/v1\nkind: TrafficSplit\nspec:\n  template: abc\n  strategy: sticky\n  routes: [{version: "1.0.0", weight: 100}]\n';
     expect(short(check(split))).toEqual([
-      '5:13 traffic/sticky-key strategy sticky needs a stickyKey (the request attribute that pins each caller to one route)',
+      '4:3 traffic/sticky-key strategy sticky needs a stickyKey (the request attribute that pins each caller to one route)',
     ]);
     expect(short(check(`${VERSION}  variables:\n    - {name: q, type: enum}\n`))).toEqual([
-      '9:23 variables/enum-values variable "q" has type enum but no values: list the allowed values under values:',
+      '9:7 variables/enum-values variable "q" has type enum but no values: list the allowed values under values:',
     ]);
   });
 

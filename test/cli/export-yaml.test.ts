@@ -1,0 +1,58 @@
+// Export's YAML writer: prompt text as literal blocks that parse back byte for byte.
+import { parse, parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { compareSemver } from '../../src/export/documents.js';
+import { documentToYaml, documentsToYaml } from '../../src/export/yaml.js';
+
+const AWKWARD = [
+  'a\nb\n',
+  'a\nb',
+  'a\nb\n\n\n',
+  '  leading spaces\nx\n',
+  '\nstarts with a newline\n',
+  'trailing spaces   \nx  \n',
+  'tab\there\n\tand a tabbed line\n',
+  'key: value\n- item\n# not a comment\n',
+  '"double" and \'single\'\n',
+  'crlf\r\nline',
+  '\n',
+  '\n\n',
+  ' \n',
+  'a\n  \n b\n',
+  '{{name}}: hi\n',
+  'line\u2028separator\n',
+  '---\n...\n',
+  'emoji 🙂\nünïcödé\n',
+];
+
+describe('export YAML', () => {
+  it.each(AWKWARD.map((t) => [JSON.stringify(t), t]))('round-trips %s exactly', (_label, text) => {
+    const out = documentToYaml({ spec: { systemInstruction: text, version: '1.10', n: 3 } });
+    const back = parse(out);
+    expect(back.spec.systemInstruction).toBe(text);
+    expect(back.spec.version).toBe('1.10');
+  });
+
+  it('writes multi-line text as a literal block scalar', () => {
+    const out = documentToYaml({ spec: { systemInstruction: 'First line.\nSecond line.\n' } });
+    expect(out).toBe('spec:\n  systemInstruction: |\n    First line.\n    Second line.\n');
+  });
+
+  it('never folds long lines and keeps short word lists on one line', () => {
+    const long = 'word '.repeat(60).trim();
+    const out = documentToYaml({ spec: { description: long, categories: ['pii', 'phishing'] } });
+    expect(out).toContain(`description: ${long}\n`);
+    expect(out).toContain('categories: [pii, phishing]\n');
+  });
+
+  it('joins documents with ---', () => {
+    const out = documentsToYaml([{ kind: 'A' }, { kind: 'B' }]);
+    expect(out).toBe('kind: A\n---\nkind: B\n');
+    expect(parseAllDocuments(out).map((d) => d.toJS())).toEqual([{ kind: 'A' }, { kind: 'B' }]);
+  });
+
+  it('orders versions by semver', () => {
+    const labels = ['1.10.0', '1.2.0', '1.2.0-rc.1', '1.2.0-beta.2', '1.2.0-beta.10', '0.9.9', 'weird'];
+    expect([...labels].sort(compareSemver)).toEqual(['0.9.9', '1.2.0-beta.2', '1.2.0-beta.10', '1.2.0-rc.1', '1.2.0', '1.10.0', 'weird']);
+  });
+});

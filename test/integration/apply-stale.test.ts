@@ -1,0 +1,86 @@
+// The saved-plan check: a fresh plan against the re-read live state must agree with the saved
+// one; every way it can disagree is named with its address.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { staleReasons } from '../../src/apply/stale.js';
+import { executePlan } from '../../src/apply/executor.js';
+import { readLiveState } from '../../src/genesys/live.js';
+import type { DesiredState } from '../../src/model/types.js';
+import { buildPlan } from '../../src/plan/build.js';
+import type { Plan } from '../../src/plan/types.js';
+import { desiredState, filter, split, template, version } from '../helpers/desired.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+
+let emu: TestEmulator;
+beforeEach(async () => {
+  emu = await startTestEmulator();
+});
+afterEach(async () => {
+  await emu.close();
+});
+
+async function plan(desired: DesiredState, opts: { target?: string; commit?: string } = {}): Promise<Plan> {
+  return buildPlan(desired, await readLiveState(emu.api), {
+    prune: false,
+    target: opts.target ?? 'emulator',
+    git: {},
+    id: 'p',
+    createdAt: '',
+    ...(opts.commit ? { commit: opts.commit } : {}),
+  });
+}
+
+const noAudit = { append: async () => undefined };
+const base = (): DesiredState =>
+  desiredState({
+    templates: [template('alpha')],
+    versions: [version('alpha', '1.0.0')],
+    splits: [split('alpha', [['1.0.0', 100]])],
+    filters: [filter('guard', 10)],
+  });
+
+describe('staleReasons', () => {
+  it('finds nothing when nothing moved, even if the commit label differs', async () => {
+    await executePlan(await plan(base()), emu.api, { audit: noAudit, actor: 'a', commit: null });
+    const changed = base();
+    changed.templates[0] = template('alpha', { description: 'new' });
+    const saved = await plan(changed, { commit: 'aaaa' });
+    const fresh = await plan(changed, { commit: 'bbbb' });
+    expect(staleReasons(saved, fresh)).toEqual([]);
+  });
+
+  it('names objects created, edited or deleted by hand since the plan', async () => {
+    const saved = await plan(base());
+    await emu.api.createFilter({ name: 'guard', priority: 10, categories: ['pii'], action: 'redact_and_log', thresholds: { pii: 0.9 }, falsePositiveTolerance: 0.1 });
+    const reasons = staleReasons(saved, await plan(base()));
+    expect(reasons).toContainEqual({ address: 'SafetyFilter/guard', message: 'was created on the target since the plan (version 1)' });
+
+    await executePlan(await plan(base()), emu.api, { audit: noAudit, actor: 'a', commit: null });
+    const update = base();
+    update.templates[0] = template('alpha', { description: 'planned' });
+    const saved2 = await plan(update);
+    const t = (await emu.api.listTemplates({ name: 'alpha' }))[0]!;
+    await emu.api.updateTemplate(t.id, { name: 'alpha', model: 'gpt-4o', description: 'by hand', labels: t.labels, version: t.version });
+    expect(staleReasons(saved2, await plan(update))).toEqual([
+      { address: 'PromptTemplate/alpha', message: `live version moved ${t.version} → ${t.version + 1} since the plan` },
+    ]);
+
+    await emu.api.deleteTemplate(t.id);
+    const gone = staleReasons(saved2, await plan(update));
+    expect(gone).toContainEqual({ address: 'PromptTemplate/alpha', message: 'was deleted on the target since the plan' });
+  });
+
+  it('names changes in the files and a different target', async () => {
+    const saved = await plan(base());
+    const more = base();
+    more.filters[0] = filter('guard', 10, { thresholds: { pii: 0.3 } });
+    more.templates.push(template('beta'));
+    const reasons = staleReasons(saved, await plan(more, { target: 'another org' }));
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        { address: '(target)', message: 'the plan was made for emulator, but the target is another org' },
+        { address: 'SafetyFilter/guard', message: 'the desired content differs from the plan (the files changed)' },
+        { address: 'PromptTemplate/beta', message: 'now needs create, which the plan does not include' },
+      ]),
+    );
+  });
+});
