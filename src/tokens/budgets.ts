@@ -88,7 +88,7 @@ function limitDiagnostics(
   model: ModelInfo,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const at = v.locations['spec.userTemplate'] ?? v.source;
+  const at = largestPartLocation(v, report);
   const approx = model.approximate ? ' (approximate)' : '';
   const worst = report.worstCasePromptTokens;
   const warnAt = template?.budget?.warnAt ?? DEFAULT_WARN_AT;
@@ -127,4 +127,19 @@ function limitDiagnostics(
     );
   }
   return out;
+}
+
+/** Over-budget prompts are pointed at their largest text, where an author would start cutting. */
+function largestPartLocation(v: PromptVersion, report: VersionTokenReport): SourceLocation {
+  const parts: [string, number][] = [
+    ['spec.systemInstruction', report.systemTokens],
+    ['spec.userTemplate', report.userTemplateTokens],
+    ['spec.fewShotExamples', report.fewShotTokens],
+  ];
+  parts.sort((a, b) => b[1] - a[1]);
+  for (const [path] of parts) {
+    const at = v.locations[path];
+    if (at) return at;
+  }
+  return v.source;
 }
