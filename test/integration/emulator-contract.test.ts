@@ -160,7 +160,7 @@ describe('errors', () => {
   it('400 invalid.value naming the field for a schema-invalid body', async () => {
     const cases: Array<[unknown, string]> = [
       [{ model: 'gpt-4o' }, 'name'],
-      [{ name: 'Bad Name', model: 'gpt-4o' }, 'name'],
+      [{ name: '   ', model: 'gpt-4o' }, 'name'],
       [{ name: 'ok-name', model: 'gpt-4o', colour: 'red' }, 'colour'],
       [{ name: 'ok-name', model: 'gpt-4o', labels: { team: 7 } }, 'labels.team'],
       [[1, 2], 'body'],
