@@ -200,13 +200,10 @@ export interface WireJob {
   selfUri: string;
 }
 
-/**
- * The canonical content of a version: defaults applied, keys sorted, absent optionals as null.
- * Both sides hash this, so a version's identity never depends on formatting or key order.
- */
-export function canonicalVersionContent(c: VersionContent): string {
+/** The content of a version with defaults applied and absent optionals as null (one form for both sides). */
+export function canonicalVersionFields(c: VersionContent) {
   const g = c.safetyGuardrails ?? {};
-  return stableStringify({
+  return {
     systemInstruction: c.systemInstruction,
     userTemplate: c.userTemplate,
     variables: (c.variables ?? []).map((v) => ({
@@ -216,7 +213,7 @@ export function canonicalVersionContent(c: VersionContent): string {
       default: v.default ?? null,
       maxLength: v.maxLength ?? null,
       maxTokens: v.maxTokens ?? null,
-      values: v.values ?? null,
+      values: v.values ? [...v.values] : null,
       description: v.description ?? null,
     })),
     fewShotExamples: (c.fewShotExamples ?? []).map((e) => ({ input: e.input, output: e.output })),
@@ -228,7 +225,15 @@ export function canonicalVersionContent(c: VersionContent): string {
       jailbreakDetection: g.jailbreakDetection ?? true,
       outputModeration: g.outputModeration ?? true,
     },
-  });
+  };
+}
+
+/**
+ * The canonical content of a version: canonicalVersionFields with keys sorted.
+ * Both sides hash this, so a version's identity never depends on formatting or key order.
+ */
+export function canonicalVersionContent(c: VersionContent): string {
+  return stableStringify(canonicalVersionFields(c));
 }
 
 export function versionContentHash(c: VersionContent): string {

@@ -6,6 +6,7 @@
 // either; sequences that mean something in order (few-shot examples, enum values) keep it.
 // Prompt text is compared exactly: a trailing newline is a change.
 import {
+  canonicalVersionFields,
   stableStringify,
   type FilterCreate,
   type TemplateCreate,
@@ -52,35 +53,12 @@ export function canonicalTemplate(t: TemplateCreate): Canonical {
   };
 }
 
-/** Mirrors canonicalVersionContent (the content hash) except that variables are keyed by name. */
+/** The content-hash form (canonicalVersionFields) with variables keyed by name: their order is not a change. */
 export function canonicalVersion(c: VersionContent): Canonical {
-  const variables: Canonical = {};
-  for (const v of c.variables ?? []) {
-    variables[v.name] = {
-      type: v.type,
-      required: v.required ?? true,
-      default: v.default ?? null,
-      maxLength: v.maxLength ?? null,
-      maxTokens: v.maxTokens ?? null,
-      values: v.values ? [...v.values] : null,
-      description: v.description ?? null,
-    };
-  }
-  const g = c.safetyGuardrails ?? {};
-  return {
-    systemInstruction: c.systemInstruction,
-    userTemplate: c.userTemplate,
-    variables,
-    fewShotExamples: (c.fewShotExamples ?? []).map((e) => ({ input: e.input, output: e.output })),
-    model: c.model ?? null,
-    temperature: c.temperature ?? null,
-    maxTokens: c.maxTokens ?? null,
-    safetyGuardrails: {
-      piiFilter: g.piiFilter ?? true,
-      jailbreakDetection: g.jailbreakDetection ?? true,
-      outputModeration: g.outputModeration ?? true,
-    },
-  };
+  const { variables, ...rest } = canonicalVersionFields(c);
+  const byName: Canonical = {};
+  for (const { name, ...v } of variables) byName[name] = v;
+  return { ...rest, variables: byName };
 }
 
 export function canonicalTraffic(t: Omit<TrafficPut, 'version'>): Canonical {
