@@ -1,5 +1,6 @@
 // The audit writer: one hash-chained JSON line per attempted change, fsynced before
 // append() resolves; a torn tail left by a crash is repaired when the log opens.
+// Within a process a queue orders appends; across processes `<file>.lock` (lock.ts) does.
 import { mkdir, open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { HttpAuditSink } from '../model/types.js';
@@ -13,10 +14,14 @@ import {
   type AuditRecord,
   type AuditState,
 } from './record.js';
+import { withFileLock, type LockOptions } from './lock.js';
 import { knownSecrets, redactValues, scrubMessage } from './scrub.js';
 import { describeSinkUrl, postToSink, sinkProblem, type SinkOptions } from './sink.js';
 
 export type { AuditAction, AuditInput, AuditOutcome, AuditRecord, AuditState } from './record.js';
+
+/** Where apply writes and `audit verify` looks, relative to the working directory, unless the config names another file. */
+export const DEFAULT_AUDIT_FILE = '.promptctl/audit.jsonl';
 
 export interface OpenAuditLogOptions {
   /** Config.audit.http. */
@@ -29,6 +34,8 @@ export interface OpenAuditLogOptions {
   /** More secret values that must never reach a record. */
   secrets?: string[];
   sinkOptions?: SinkOptions;
+  /** The inter-process lock's stale bound and wait limit (defaults suit every real use). */
+  lock?: LockOptions;
 }
 
 export interface AuditLog {
@@ -53,6 +60,9 @@ interface SharedFile {
   /** Serialises writes: each append chains on the previous one. */
   queue: Promise<unknown>;
   refs: number;
+  lock: LockOptions;
+  /** Another process has appended since we opened (said once). */
+  sharedWarned: boolean;
 }
 
 const openFiles = new Map<string, Promise<SharedFile>>();
@@ -79,7 +89,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     opts.secrets,
   );
 
-  const shared = await acquire(resolve(file), warn);
+  const shared = await acquire(resolve(file), warn, opts.lock ?? {});
   let closed = false;
   let pending: Promise<unknown> = Promise.resolve();
   const deliveries = sinks.map(() => Promise.resolve() as Promise<unknown>);
@@ -126,7 +136,7 @@ function enqueue<T>(shared: SharedFile, task: () => Promise<T>): Promise<T> {
   return run;
 }
 
-async function acquire(path: string, warn: (m: string) => void): Promise<SharedFile> {
+async function acquire(path: string, warn: (m: string) => void, lock: LockOptions): Promise<SharedFile> {
   const existing = openFiles.get(path);
   if (existing) {
     const s = await existing;
@@ -135,17 +145,24 @@ async function acquire(path: string, warn: (m: string) => void): Promise<SharedF
   }
   const opening = (async (): Promise<SharedFile> => {
     await mkdir(dirname(path), { recursive: true });
-    const isNew = !(await exists(path));
-    // 'a': every write lands at the end, whatever else holds the file.
-    const fh = await open(path, 'a');
-    try {
-      if (isNew) await syncDir(dirname(path));
-      const state = await loadState(path, fh, warn);
-      return { path, fh, ...state, queue: Promise.resolve(), refs: 1 };
-    } catch (err) {
-      await fh.close();
-      throw err;
-    }
+    // Under the lock: a tail that looks torn may be another process's write in progress.
+    return withFileLock(
+      path,
+      async () => {
+        const isNew = !(await exists(path));
+        // 'a': every write lands at the end, whatever else holds the file.
+        const fh = await open(path, 'a');
+        try {
+          if (isNew) await syncDir(dirname(path));
+          const state = await loadState(path, fh, warn);
+          return { path, fh, ...state, queue: Promise.resolve(), refs: 1, lock, sharedWarned: false };
+        } catch (err) {
+          await fh.close();
+          throw err;
+        }
+      },
+      lock,
+    );
   })();
   openFiles.set(path, opening);
   opening.catch(() => openFiles.delete(path));
@@ -224,7 +241,18 @@ function chainPoint(text: string | undefined): { seq: number; hash: string } | n
   return null;
 }
 
-async function writeRecord(
+/** Reads the tail and appends one record, holding the lock so no other process does the same meanwhile. */
+function writeRecord(
+  shared: SharedFile,
+  input: AuditInput,
+  secrets: readonly string[],
+  now: () => Date,
+  warn: (m: string) => void,
+): Promise<AuditRecord> {
+  return withFileLock(shared.path, () => writeRecordLocked(shared, input, secrets, now, warn), shared.lock);
+}
+
+async function writeRecordLocked(
   shared: SharedFile,
   input: AuditInput,
   secrets: readonly string[],
@@ -233,7 +261,8 @@ async function writeRecord(
 ): Promise<AuditRecord> {
   const { size } = await shared.fh.stat();
   if (size !== shared.size) {
-    warn(`${shared.path}: changed by another writer since it was opened; continuing its chain`);
+    if (!shared.sharedWarned) warn(`${shared.path}: another writer is appending too; its records and ours share one chain`);
+    shared.sharedWarned = true;
     Object.assign(shared, await loadState(shared.path, shared.fh, warn));
   }
   const record = buildRecord(input, shared.seq + 1, shared.prevHash, now(), secrets);

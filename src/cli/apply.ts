@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { openAuditLog } from '../audit/log.js';
+import { DEFAULT_AUDIT_FILE, openAuditLog } from '../audit/log.js';
 import { executePlan } from '../apply/executor.js';
 import { progressWriter, summaryLines } from '../apply/report.js';
 import { staleReasons } from '../apply/stale.js';
@@ -21,13 +21,11 @@ import {
   planFromFiles,
   style,
   withTarget,
-  type ScopedPlan,
 } from './common.js';
 import { info, out } from './output.js';
 import { renderPlan } from './render.js';
 import type { OpenTarget } from './target.js';
 
-export const DEFAULT_AUDIT_FILE = '.promptctl/audit.jsonl';
 const CONFIRM_QUESTION = "Apply these changes? Only 'yes' is accepted: ";
 
 interface ApplyFlags {
@@ -51,7 +49,7 @@ export function registerApply(program: Command): void {
 
 export async function runApply(planFile: string | undefined, flags: ApplyFlags, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const label = announceTarget(env);
-  const saved: ScopedPlan | null = planFile ? await readSavedPlan(resolve(cwd, planFile), planFile) : null;
+  const saved: Plan | null = planFile ? await readSavedPlan(resolve(cwd, planFile), planFile) : null;
   if (saved && saved.target !== label) {
     throw new UserError(`${planFile} was planned for ${saved.target}, but the target is ${label}; nothing was applied`);
   }
@@ -64,7 +62,7 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
       if (flags.prune !== undefined && flags.prune !== saved.prune) {
         info(`note: --prune is ignored with a saved plan (it was planned with prune ${saved.prune ? 'on' : 'off'})`);
       }
-      const scope = Array.isArray(saved.scope) ? new Set(saved.scope.filter((x) => typeof x === 'string')) : null;
+      const scope = saved.scope ? new Set(saved.scope) : null;
       const fresh = (await planFromFiles({ target, state, git, prune: saved.prune, only: scope })).plan;
       refuseIfStale(planFile!, saved, fresh);
       plan = saved;
@@ -93,7 +91,7 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
   });
 }
 
-async function readSavedPlan(path: string, file: string): Promise<ScopedPlan> {
+async function readSavedPlan(path: string, file: string): Promise<Plan> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -2,11 +2,10 @@
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
+import { DEFAULT_AUDIT_FILE } from '../audit/log.js';
 import { verifyAuditFile } from '../audit/verify.js';
 import { UserError, EXIT } from '../util/errors.js';
 import { info, out, paint } from './output.js';
-
-export const DEFAULT_AUDIT_FILE = '.promptctl/audit.jsonl';
 
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('inspect the audit trail');

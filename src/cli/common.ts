@@ -71,12 +71,6 @@ export interface PlanInputs {
   only?: Set<string> | null;
 }
 
-/**
- * A plan made with --changed-since records the addresses it was limited to, so that `apply
- * PLANFILE` re-plans the same slice (outside it, other changes are not this plan's business).
- */
-export type ScopedPlan = Plan & { scope?: string[] };
-
 /** A fresh plan with its own id, stamped with the target and git provenance. */
 export function makePlan(p: PlanInputs): Plan {
   return buildPlan(p.state, p.live, {
@@ -104,7 +98,8 @@ export async function planFromFiles(opts: {
   only?: Set<string> | null;
 }): Promise<{ plan: Plan; live: LiveState }> {
   const live = await readLiveState(opts.target.api);
-  const plan: ScopedPlan = makePlan({ state: opts.state, live, label: opts.target.label, git: opts.git, prune: opts.prune, only: opts.only ?? null });
+  const plan = makePlan({ state: opts.state, live, label: opts.target.label, git: opts.git, prune: opts.prune, only: opts.only ?? null });
+  // Recorded so `apply PLANFILE` re-plans the same slice (see Plan.scope).
   if (opts.only) plan.scope = [...opts.only].sort();
   return { plan, live };
 }

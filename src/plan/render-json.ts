@@ -30,6 +30,7 @@ export function parsePlanFile(text: string, source = 'plan file'): Plan {
   if (!isObject(data.git)) missing.push('git');
   if (!isObject(data.summary)) missing.push('summary');
   for (const k of ['actions', 'problems', 'unmanaged']) if (!Array.isArray(data[k])) missing.push(k);
+  if (data.scope !== undefined && !(Array.isArray(data.scope) && data.scope.every((a) => typeof a === 'string'))) missing.push('scope');
   if (missing.length > 0) throw new UserError(`${source}: corrupt plan (missing or invalid: ${missing.join(', ')})`);
   (data.actions as unknown[]).forEach((a, i) => {
     if (

