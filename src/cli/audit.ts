@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { DEFAULT_AUDIT_FILE } from '../audit/log.js';
 import { verifyAuditFile } from '../audit/verify.js';
+import { loadProject } from '../config/project.js';
 import { UserError, EXIT } from '../util/errors.js';
 import { info, out, paint } from './output.js';
 
@@ -12,10 +13,19 @@ export function registerAudit(program: Command): void {
   audit
     .command('verify')
     .description(`check the hash chain of the audit log (default ${DEFAULT_AUDIT_FILE})`)
-    .argument('[file]', 'audit log (JSON lines)', DEFAULT_AUDIT_FILE)
-    .action(async (file: string) => {
-      process.exitCode = await verifyCommand(file);
+    .argument('[file]', 'audit log (JSON lines); default: audit.file of promptctl.yaml, else ' + DEFAULT_AUDIT_FILE)
+    .option('--dir <dir>', 'prompts directory whose promptctl.yaml may name the audit file', 'prompts')
+    .action(async (file: string | undefined, opts: { dir: string }) => {
+      process.exitCode = await verifyCommand(file ?? (await configuredAuditFile(opts.dir)));
     });
+}
+
+/** The same file apply writes: the config's audit.file when the prompts directory names one. */
+async function configuredAuditFile(dir: string): Promise<string> {
+  const st = await stat(resolve(dir)).catch(() => null);
+  if (!st?.isDirectory()) return DEFAULT_AUDIT_FILE;
+  const { state } = await loadProject({ dir });
+  return state?.config.audit.file ?? DEFAULT_AUDIT_FILE;
 }
 
 async function verifyCommand(file: string): Promise<number> {
