@@ -37,6 +37,18 @@ async function writeLog(file: string, n: number): Promise<void> {
 }
 
 describe('promptctl audit verify', () => {
+  it('verifies the file named by audit.file in prompts/promptctl.yaml when none is given', async () => {
+    await mkdir(join(dir, 'prompts'));
+    await writeFile(
+      join(dir, 'prompts', 'promptctl.yaml'),
+      'apiVersion: promptctl/v1\nkind: Config\nspec:\n  audit: {file: logs/trail.jsonl}\n',
+    );
+    await writeLog(join(dir, 'logs', 'trail.jsonl'), 2);
+    const r = await run(dir, 'audit', 'verify');
+    expect(r.stdout).toContain('ok: 2 records, chain intact');
+    expect(r.code).toBe(0);
+  });
+
   it('verifies .promptctl/audit.jsonl in the working directory by default', async () => {
     await writeLog(join(dir, '.promptctl', 'audit.jsonl'), 4);
     const r = await run(dir, 'audit', 'verify');
