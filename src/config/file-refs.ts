@@ -69,6 +69,13 @@ async function load(ref: string, lexical: string, rootReal: string, yamlDirAbs: 
       message: `file "${ref}" resolves (through a symbolic link) outside the prompts directory`,
     };
   }
+  try {
+    if ((await stat(real)).isDirectory()) {
+      return { ok: false, rule: 'file-ref/not-a-file', message: `file "${ref}" is a directory; {file: ...} names one text file` };
+    }
+  } catch {
+    /* readTextFile says why */
+  }
   const read = await readTextFile(real);
   if (!read.ok) {
     return {

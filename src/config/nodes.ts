@@ -1,7 +1,7 @@
 // Finding YAML nodes by data path, and their positions: the bridge between plain data (what
 // ajv and the model see) and file:line:column (what users see).
 import { isAlias, isMap, isPair, isScalar, isSeq, Scalar, type Document, type LineCounter, type Node } from 'yaml';
-import type { FieldLocations, SourceLocation, TextOrigin } from '../model/types.js';
+import type { FieldLocations, SourceLocation, TextAnchor, TextOrigin } from '../model/types.js';
 
 export interface DocContext {
   file: string;
@@ -52,7 +52,7 @@ export function findNode(ctx: DocContext, segments: readonly string[]): Found {
         next = resolve(ctx, pair.value);
         nextKey = pair.key;
         // `key:` with no value: point at the key.
-        if (next === null || next === undefined) next = pair.key;
+        if (next === null || next === undefined || isEmptyScalar(next)) next = pair.key;
       }
     } else if (isSeq(node) && /^\d+$/.test(seg)) {
       next = resolve(ctx, node.items[Number(seg)]);
@@ -70,6 +70,11 @@ export function findKey(ctx: DocContext, segments: readonly string[], name: stri
   if (!isMap(node)) return undefined;
   const pair = node.items.find((p) => isPair(p) && keyString(ctx, p.key) === name);
   return pair?.key;
+}
+
+/** A null written as nothing at all (`key:`): it has no place of its own, its key does. */
+function isEmptyScalar(node: unknown): boolean {
+  return isScalar(node) && node.value === null && (!node.range || node.range[0] === node.range[1]);
 }
 
 function keyString(ctx: DocContext, key: unknown): string | undefined {
@@ -94,7 +99,7 @@ export function collectLocations(ctx: DocContext): FieldLocations {
         if (k === undefined) continue;
         const childPath = path ? `${path}.${k}` : k;
         const value = resolve(ctx, p.value);
-        out[childPath] = nodeStart(ctx, value ?? p.key);
+        out[childPath] = nodeStart(ctx, value === null || value === undefined || isEmptyScalar(value) ? p.key : value);
         if (isMap(value) || isSeq(value)) stack.push([value, childPath]);
       }
     } else if (isSeq(node)) {
@@ -121,25 +126,112 @@ export function scalarTextOrigin(ctx: DocContext, raw: unknown): TextOrigin {
     case Scalar.BLOCK_LITERAL:
       return literalOrigin(ctx, from, value) ?? inexact;
     case Scalar.BLOCK_FOLDED: {
-      // Folding joins lines: only where the text begins is known.
+      // Folding joins lines: each source line's text is found again in the value, in order.
       const o = literalOrigin(ctx, from, value);
-      return o ? { ...o, exact: false } : inexact;
+      const nl = ctx.src.indexOf('\n', from);
+      const anchors = nl === -1 ? [] : lineAnchors(ctx, nl + 1, to, value);
+      return o ? { ...o, exact: false, anchors } : { ...inexact, anchors };
     }
     case Scalar.PLAIN: {
       const rawText = ctx.src.slice(from, to);
-      return rawText === value ? { ...start, exact: true, indentColumn: start.column } : inexact;
+      if (rawText === value) return { ...start, exact: true, indentColumn: start.column };
+      return { ...inexact, anchors: lineAnchors(ctx, from, to, value) };
     }
     case Scalar.QUOTE_DOUBLE:
     case Scalar.QUOTE_SINGLE: {
       // Exact only when nothing was escaped or folded: then text offsets are source offsets.
       const rawText = ctx.src.slice(from + 1, to - 1);
-      if (rawText !== value) return { ...inexact, column: start.column };
+      if (rawText !== value) {
+        const unescape = node.type === Scalar.QUOTE_DOUBLE ? unescapeDoubleQuoted : unescapeSingleQuoted;
+        return { ...inexact, column: start.column, anchors: lineAnchors(ctx, from + 1, to - 1, value, unescape) };
+      }
       return { file: start.file, line: start.line, column: start.column + 1, exact: true, indentColumn: start.column + 1 };
     }
     default:
       return inexact;
   }
 }
+
+/** Anchors past this many would only cost memory: a 2 MB folded text has 20,000 lines at most. */
+const MAX_ANCHORS = 200_000;
+
+/**
+ * A source line as the text reads it: `text`, and `runs` (raw index, text index) where a verbatim
+ * run starts after an escape, so columns stay exact past escapes.
+ */
+interface Unescaped {
+  text: string;
+  runs: [number, number][];
+}
+type Unescape = (raw: string) => Unescaped;
+
+const verbatim: Unescape = (raw) => ({ text: raw, runs: [] });
+
+/**
+ * For text folded or escaped from source lines [from, to): each source line's text (trimmed,
+ * escapes resolved) is looked up in `value` after the previous one, with only whitespace between
+ * (what folding leaves). A line that does not reappear ends the mapping: later offsets stay at
+ * the last line that matched.
+ */
+function lineAnchors(ctx: DocContext, from: number, to: number, value: string, unescape: Unescape = verbatim): TextAnchor[] {
+  const src = ctx.src;
+  const anchors: TextAnchor[] = [];
+  let cursor = 0;
+  let lineStart = from;
+  while (lineStart < to && anchors.length < MAX_ANCHORS) {
+    let lineEnd = src.indexOf('\n', lineStart);
+    if (lineEnd === -1 || lineEnd > to) lineEnd = to;
+    let a = lineStart;
+    let b = lineEnd;
+    while (a < b && (src[a] === ' ' || src[a] === '\t')) a++;
+    while (b > a && (src[b - 1] === ' ' || src[b - 1] === '\t' || src[b - 1] === '\r')) b--;
+    if (b > a) {
+      const { text, runs } = unescape(src.slice(a, b));
+      const idx = value.startsWith(text, cursor) ? cursor : value.indexOf(text, cursor);
+      if (idx === -1 || !/^\s*$/.test(value.slice(cursor, idx))) break;
+      const { line, col } = ctx.lineCounter.linePos(a);
+      anchors.push({ offset: idx, line, column: col });
+      for (const [rawAt, textAt] of runs) anchors.push({ offset: idx + textAt, line, column: col + rawAt });
+      cursor = idx + text.length;
+    }
+    lineStart = lineEnd + 1;
+  }
+  return anchors;
+}
+
+const DQ_ESCAPES: Record<string, string> = {
+  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
+  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029',
+};
+
+/** One line of a double-quoted scalar as YAML reads it (a trailing backslash joins lines: dropped). */
+const unescapeDoubleQuoted: Unescape = (raw) => {
+  const runs: [number, number][] = [];
+  let text = '';
+  let last = 0;
+  for (const m of raw.matchAll(/\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[^]|$)/g)) {
+    const e = m[1]!;
+    const cp = e.length > 1 ? parseInt(e.slice(1), 16) : -1;
+    const resolved = e === '' ? '' : cp >= 0 ? (cp <= 0x10ffff ? String.fromCodePoint(cp) : m[0]) : (DQ_ESCAPES[e] ?? m[0]);
+    text += raw.slice(last, m.index) + resolved;
+    last = m.index + m[0].length;
+    runs.push([last, text.length]);
+  }
+  return { text: text + raw.slice(last), runs };
+};
+
+/** One line of a single-quoted scalar: '' is one quote. */
+const unescapeSingleQuoted: Unescape = (raw) => {
+  const runs: [number, number][] = [];
+  let text = '';
+  let last = 0;
+  for (let i = raw.indexOf("''"); i !== -1; i = raw.indexOf("''", last)) {
+    text += raw.slice(last, i) + "'";
+    last = i + 2;
+    runs.push([last, text.length]);
+  }
+  return { text: text + raw.slice(last), runs };
+};
 
 /**
  * A literal block scalar (`|`): text line k is source line header+1+k, indented by a constant.

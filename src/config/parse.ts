@@ -1,8 +1,9 @@
 // YAML parsing with positions (yaml 2, YAML 1.2 core schema). Every document of a file becomes
 // either plain data plus its node tree, or diagnostics naming file:line:column. Hostile input
 // (deep nesting, alias bombs) is stopped here, before anything recursive touches it.
-import { Composer, LineCounter, Parser, isScalar, visit, type Document, type CST } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, isScalar, visit, type Document, type CST } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { findDuplicateKeys, sortedProblems, yamlProblem } from './yaml-problems.js';
 
 /** Deeper collections are refused before composing (real documents are 5 or 6 levels deep). */
 export const MAX_DEPTH = 64;
@@ -23,16 +24,24 @@ export interface ParsedDocument {
 export interface ParseResult {
   documents: ParsedDocument[];
   diagnostics: Diagnostic[];
+  /**
+   * Best-effort data of documents with YAML problems: not to be checked or applied, only to
+   * know which names they were meant to define (so references to them are not errors too).
+   */
+  broken?: unknown[];
 }
 
 const DOCUMENT_OPTIONS = {
   version: '1.2',
   schema: 'core',
   merge: false, // `<<` stays a literal key (YAML 1.2); the schema then rejects it
-  uniqueKeys: true,
+  // yaml's own check compares every key with every other key of its map: quadratic, so a
+  // 2 MB mapping would hang. findDuplicateKeys does the same check with a hash set.
+  uniqueKeys: false,
   strict: true,
   prettyErrors: false,
   keepSourceTokens: false,
+  logLevel: 'error', // no process warnings on stderr (e.g. "keys with collection values")
 } as const;
 
 export function parseYaml(src: string, file: string): ParseResult {
@@ -44,20 +53,15 @@ export function parseYaml(src: string, file: string): ParseResult {
     return { file, line, column: col, severity: 'error', rule, message };
   };
 
-  let tokens: CST.Token[];
-  try {
-    tokens = Array.from(new Parser(lineCounter.addNewLine).parse(src));
-  } catch (err) {
-    return { documents: [], diagnostics: [diag(0, 'yaml/syntax', `cannot parse YAML: ${describe(err)}`)] };
-  }
+  const lexed = lexAndParse(src, lineCounter);
+  if (!lexed.ok) return { documents: [], diagnostics: [diag(0, 'yaml/syntax', `cannot parse YAML: ${lexed.message}`)] };
+  const tokens = lexed.tokens;
 
   // Depth first, on the concrete syntax tree (walked without recursion): composing a
   // 5,000-deep document would exhaust the stack.
-  const tooDeep = findTooDeep(tokens, MAX_DEPTH);
+  const tooDeep = findTooDeep(tokens, MAX_DEPTH) ?? lexed.stoppedAt;
   if (tooDeep !== undefined) {
-    diagnostics.push(
-      diag(tooDeep, 'yaml/too-deep', `nesting is deeper than ${MAX_DEPTH} levels; promptctl documents need only a few`),
-    );
+    diagnostics.push(diag(tooDeep, 'yaml/too-deep', TOO_DEEP));
     return { documents: [], diagnostics };
   }
 
@@ -78,13 +82,29 @@ export function parseYaml(src: string, file: string): ParseResult {
   }
 
   const documents: ParsedDocument[] = [];
+  const broken: unknown[] = [];
   docs.forEach((doc, index) => {
-    const problems = [...doc.errors, ...doc.warnings];
+    const problems = sortedProblems([...doc.errors, ...doc.warnings, ...findDuplicateKeys(doc, MAX_YAML_ERRORS + 1)]);
     if (problems.length > 0) {
-      for (const e of problems.slice(0, MAX_YAML_ERRORS)) diagnostics.push(yamlProblem(e, doc, src, diag));
+      // One problem per line: yaml often reports one mistake two or three times at one spot.
+      const lines = new Set<number>();
+      let shown = 0;
+      for (const e of problems) {
+        if (shown === MAX_YAML_ERRORS) break;
+        const d = yamlProblem(e, doc, src, diag);
+        if (lines.has(d.line)) continue;
+        lines.add(d.line);
+        diagnostics.push(d);
+        shown++;
+      }
       if (problems.length > MAX_YAML_ERRORS) {
         const e = problems[MAX_YAML_ERRORS]!;
-        diagnostics.push(diag(e.pos[0], 'yaml/syntax', `${problems.length - MAX_YAML_ERRORS} more YAML problems in this document`));
+        diagnostics.push(diag(e.pos[0], 'yaml/syntax', `more YAML problems in this document after line ${at(problems[MAX_YAML_ERRORS - 1]!.pos[0]).line}`));
+      }
+      try {
+        broken.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+      } catch {
+        /* nothing to learn from it */
       }
       return;
     }
@@ -95,7 +115,13 @@ export function parseYaml(src: string, file: string): ParseResult {
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
       const start = doc.contents.range?.[0] ?? 0;
-      if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      const unresolved = err instanceof ReferenceError ? /^Unresolved alias.*:\s*(.+)$/.exec(err.message) : null;
+      if (unresolved) {
+        const name = unresolved[1]!.trim();
+        diagnostics.push(
+          diag(firstAliasOffset(doc, name) ?? start, 'yaml/alias', `alias *${name} names no anchor: define &${name} before using it (YAML aliases refer back, never forward)`),
+        );
+      } else if (err instanceof ReferenceError && /alias/i.test(err.message)) {
         diagnostics.push(
           diag(firstAliasOffset(doc) ?? start, 'yaml/aliases', `too many alias expansions (limit ${MAX_ALIAS_COUNT} per document): refusing a possible alias bomb`),
         );
@@ -108,73 +134,69 @@ export function parseYaml(src: string, file: string): ParseResult {
     }
     documents.push({ file, index, doc, data, src, lineCounter });
   });
-  return { documents, diagnostics };
+  return broken.length ? { documents, diagnostics, broken } : { documents, diagnostics };
 }
 
-interface YamlProblem {
-  code: string;
-  message: string;
-  pos: [number, number];
+/**
+ * Where nesting first passes MAX_DEPTH in `src` (which may be the cut-off start of a file), or
+ * undefined. Lexing stops there, so this is cheap on any input.
+ */
+export function findDepthProblem(src: string, file: string): Diagnostic | undefined {
+  const lineCounter = new LineCounter();
+  const lexed = lexAndParse(src, lineCounter);
+  if (!lexed.ok) return undefined;
+  const offset = findTooDeep(lexed.tokens, MAX_DEPTH) ?? lexed.stoppedAt;
+  if (offset === undefined) return undefined;
+  const { line, col } = lineCounter.linePos(offset);
+  return { file, line, column: col, severity: 'error', rule: 'yaml/too-deep', message: TOO_DEEP };
 }
 
-function yamlProblem(
-  e: YamlProblem,
-  doc: Document.Parsed,
-  src: string,
-  diag: (offset: number, rule: string, message: string) => Diagnostic,
-): Diagnostic {
-  switch (e.code) {
-    case 'DUPLICATE_KEY': {
-      const key = keyTextAt(src, e.pos[0]);
-      const first = firstKeyOffset(doc, e.pos[0]);
-      const where = first === undefined ? '' : `; first defined on line ${diag(first, '', '').line}`;
-      return diag(e.pos[0], 'yaml/duplicate-key', `duplicate key${key ? ` "${key}"` : ''}${where}`);
-    }
-    case 'RESOURCE_EXHAUSTION':
-      return diag(e.pos[0], 'yaml/too-deep', `YAML too large or too deep: ${e.message}`);
-    case 'TAG_RESOLVE_FAILED':
-      return diag(e.pos[0], 'yaml/tag', `${e.message} (custom tags are not supported)`);
-    default:
-      return diag(e.pos[0], 'yaml/syntax', e.message);
-  }
-}
+const TOO_DEEP = `nesting is deeper than ${MAX_DEPTH} levels; promptctl documents need only a few`;
 
-/** The plain key text starting at `offset` (for messages), or "". */
-function keyTextAt(src: string, offset: number): string {
-  const m = /^["']?([^"'\n:]{1,80})/.exec(src.slice(offset, offset + 120));
-  return m ? m[1]!.trim() : '';
-}
-
-/** For a duplicate key at `offset`, the offset of the first key with the same value in that map. */
-function firstKeyOffset(doc: Document.Parsed, offset: number): number | undefined {
-  const stack: unknown[] = [doc.contents];
-  while (stack.length) {
-    const node = stack.pop() as { items?: unknown[] } | null;
-    if (!node || typeof node !== 'object' || !Array.isArray(node.items)) continue;
-    const pairs = node.items as { key?: { value?: unknown; range?: number[] }; value?: unknown }[];
-    const dup = pairs.find((p) => p && typeof p === 'object' && 'key' in p && p.key?.range?.[0] === offset);
-    if (dup) {
-      const first = pairs.find((p) => p.key && p.key.value === dup.key?.value && p !== dup);
-      return first?.key?.range?.[0];
-    }
-    for (const p of pairs) {
-      if (p && typeof p === 'object' && 'key' in p) stack.push(p.value);
-      else stack.push(p);
-    }
-  }
-  return undefined;
-}
-
-/** Offset of the first alias (`*name`) in a document, for pointing at an alias bomb. */
-function firstAliasOffset(doc: Document.Parsed): number | undefined {
+/** Offset of the first alias (`*name`, or any alias) in a document, for pointing at it. */
+function firstAliasOffset(doc: Document.Parsed, name?: string): number | undefined {
   let first: number | undefined;
   visit(doc, {
     Alias(_, node) {
       const at = node.range?.[0];
+      if (name !== undefined && node.source !== name) return;
       if (at !== undefined && (first === undefined || at < first)) first = at;
     },
   });
   return first;
+}
+
+/**
+ * Lexes and parses to CST tokens, counting flow nesting on the way: 2 MB of "[" would cost the
+ * parser gigabytes before findTooDeep could refuse it, so lexing stops at the first bracket past
+ * the limit (`stoppedAt`) and the partial tokens are returned for findTooDeep to place.
+ */
+function lexAndParse(
+  src: string,
+  lineCounter: LineCounter,
+): { ok: true; tokens: CST.Token[]; stoppedAt?: number } | { ok: false; message: string } {
+  const tokens: CST.Token[] = [];
+  try {
+    const parser = new Parser(lineCounter.addNewLine);
+    lineCounter.addNewLine(0);
+    let depth = 0;
+    let stoppedAt: number | undefined;
+    for (const lexeme of new Lexer().lex(src)) {
+      if (lexeme === '[' || lexeme === '{') depth++;
+      else if ((lexeme === ']' || lexeme === '}') && depth > 0) depth--;
+      else if (lexeme === '\x02') depth = 0; // a new document
+      const at = parser.offset;
+      for (const t of parser.next(lexeme)) tokens.push(t);
+      if (depth > MAX_DEPTH) {
+        stoppedAt = at;
+        break;
+      }
+    }
+    for (const t of parser.end()) tokens.push(t);
+    return stoppedAt === undefined ? { ok: true, tokens } : { ok: true, tokens, stoppedAt };
+  } catch (err) {
+    return { ok: false, message: describe(err) };
+  }
 }
 
 /** Offset of the first collection nested deeper than `max`, or undefined. Iterative. */

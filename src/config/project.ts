@@ -11,8 +11,10 @@ import {
   normalizeVersion,
   type DocumentFacts,
 } from '../model/normalize.js';
-import type { Config, DesiredState, DocumentKind, TextOrigin } from '../model/types.js';
-import { runRules } from '../rules/index.js';
+import type { ErrorObject } from 'ajv';
+import type { Config, DesiredState, DocumentKind, PromptTemplate, SafetyFilter, TextOrigin } from '../model/types.js';
+import { runRules, runTextRules, type TextOnlyVersion } from '../rules/index.js';
+import { SEMVER } from '../rules/versions.js';
 import { checkHeader } from '../schema/header.js';
 import { mapSchemaErrors } from '../schema/errors.js';
 import { validators } from '../schema/validator.js';
@@ -21,7 +23,7 @@ import { UserError } from '../util/errors.js';
 import { CONFIG_FILE, discoverYamlFiles } from './discover.js';
 import { isInside, resolveFileRef, type FileRefResult } from './file-refs.js';
 import { collectLocations, findKey, findNode, nodeStart, scalarTextOrigin, type DocContext } from './nodes.js';
-import { parseYaml, type ParsedDocument } from './parse.js';
+import { findDepthProblem, parseYaml, type ParsedDocument } from './parse.js';
 import { readTextFile, type ReadResult } from './read.js';
 
 export interface LoadOptions {
@@ -63,11 +65,19 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
     loader.files.add(file);
     const read = reads[i]!;
     if (!read.ok) {
-      loader.error({ file, line: read.line, column: read.column }, read.rule, read.message);
+      // A huge file that is also nested too deep: the depth is the problem to name, at its line.
+      const deep = read.head === undefined ? undefined : findDepthProblem(read.head, file);
+      if (deep) loader.diagnostics.push(deep);
+      else loader.error({ file, line: read.line, column: read.column }, read.rule, read.message);
       continue;
     }
     const parsed = parseYaml(read.text, file);
     loader.diagnostics.push(...parsed.diagnostics);
+    for (const data of parsed.broken ?? []) loader.rememberBroken(data);
+    if (parsed.documents.length === 0 && parsed.diagnostics.length === 0) {
+      // Harmless, but usually a mistake (a file emptied by a bad merge, content commented out).
+      loader.diagnostics.push({ file, line: 1, column: 1, severity: 'warning', rule: 'file/empty', message: 'no YAML documents in this file: nothing here is checked or applied' });
+    }
     for (const d of parsed.documents) await loader.document(d, f === CONFIG_FILE, path.dirname(abs));
   }
   return loader.finish();
@@ -101,11 +111,16 @@ class Loader {
   readonly files = new Set<string>();
   private readonly state: Omit<DesiredState, 'config' | 'files'> = { templates: [], versions: [], splits: [], filters: [] };
   private config: Config | undefined;
+  private configFailed = false;
   private configAt: string | undefined;
   private loadedDocuments = 0;
   private readonly unloadedTemplates = new Set<string>();
   private readonly unloadedVersions = new Set<string>();
+  private readonly templatesWithBadVersion = new Set<string>();
   private readonly refCache = new Map<string, Promise<FileRefResult>>();
+  /** Documents outside the desired state whose own text is still checked (see textOnly). */
+  private readonly textOnlyVersions: TextOnlyVersion[] = [];
+  private readonly textOnlyOthers: (PromptTemplate | SafetyFilter)[] = [];
 
   constructor(
     private readonly rootReal: string,
@@ -125,20 +140,27 @@ class Loader {
     const kind = header.kind;
     if (!kind) return this.rememberUnloaded(data);
 
-    const kindNode = findNode(ctx, ['kind']).node;
-    if (kind === 'Config' && !inConfigFile) {
-      return this.error(nodeStart(ctx, kindNode), 'config/misplaced', `the Config document belongs in ${CONFIG_FILE} at the top of the prompts directory`);
-    }
-    if (kind !== 'Config' && inConfigFile) {
-      this.rememberUnloaded(data);
-      return this.error(nodeStart(ctx, kindNode), 'config/misplaced', `${CONFIG_FILE} holds only the Config document; move this ${kind} to its own file`);
+    // In the wrong file: reported, kept out of the desired state, but still checked in full.
+    const misplaced = kind === 'Config' ? !inConfigFile : inConfigFile;
+    if (misplaced) {
+      const kindNode = findNode(ctx, ['kind']).node;
+      this.error(
+        nodeStart(ctx, kindNode),
+        'config/misplaced',
+        kind === 'Config'
+          ? `the Config document belongs in ${CONFIG_FILE} at the top of the prompts directory (elsewhere it would be ignored)`
+          : `${CONFIG_FILE} holds only the Config document; move this ${kind} to its own file`,
+      );
     }
 
     const schemaErrors = validators().validate(kind, d.data);
-    if (schemaErrors.length > 0 || header.diagnostics.length > 0) {
+    if (misplaced || schemaErrors.length > 0 || header.diagnostics.length > 0) {
       const mapped = mapSchemaErrors(ctx, schemaErrors);
       this.diagnostics.push(...mapped);
-      return this.rememberUnloaded(data);
+      // Models declared in a Config that did not load would otherwise all be "unknown".
+      if (kind === 'Config') this.configFailed = true;
+      this.rememberUnloaded(data);
+      return this.textOnly(kind, ctx, data, schemaErrors, yamlDir);
     }
 
     const source = nodeStart(ctx, findKey(ctx, [], 'kind'));
@@ -153,11 +175,61 @@ class Loader {
     }
 
     const facts: DocumentFacts = { source, locations: collectLocations(ctx), texts: {}, textOrigins: {}, textFiles: {} };
-    if (kind === 'PromptVersion' && !(await this.resolveTexts(ctx, data, facts, yamlDir))) {
-      return this.rememberUnloaded(data);
+    if (kind === 'PromptVersion' && !(await this.resolveTexts(ctx, data, facts, yamlDir, () => false))) {
+      // A `{file: ...}` text could not be read: the version stays out of the desired state, but
+      // its other text is still checked.
+      this.rememberUnloaded(data);
+      this.textOnlyVersions.push({ version: normalizeVersion(data, facts), variablesKnown: true, allTextKnown: false });
+      return;
     }
     this.add(kind, data, facts);
     this.loadedDocuments++;
+  }
+
+  /**
+   * A document that failed the schema: its own text is still checked where the schema found
+   * nothing wrong with it (a secret next to `temperature: 3` must not wait for the next run).
+   * Nothing here joins the desired state, so no reference, duplicate or budget rule sees it.
+   */
+  private async textOnly(
+    kind: DocumentKind,
+    ctx: DocContext,
+    data: Record<string, unknown>,
+    errors: readonly ErrorObject[],
+    yamlDir: string,
+  ): Promise<void> {
+    const spec = data.spec;
+    if (!isPlainObject(spec)) return;
+    // An error at a path or below it makes that part unusable; one at a parent (a missing or
+    // unknown sibling field) does not.
+    const blocked = (pointer: string) => errors.some((e) => e.instancePath === pointer || e.instancePath.startsWith(`${pointer}/`));
+    const facts: DocumentFacts = {
+      source: nodeStart(ctx, findKey(ctx, [], 'kind')),
+      locations: collectLocations(ctx),
+      texts: {},
+      textOrigins: {},
+      textFiles: {},
+    };
+    if (kind === 'PromptTemplate' || kind === 'SafetyFilter') {
+      if (typeof spec.description !== 'string' || blocked('/spec/description')) return;
+      this.textOnlyOthers.push(kind === 'PromptTemplate' ? normalizeTemplate(data, facts) : normalizeFilter(data, facts));
+      return;
+    }
+    if (kind !== 'PromptVersion') return;
+    const allTextKnown = await this.resolveTexts(ctx, data, facts, yamlDir, blocked);
+    const variablesKnown = !blocked('/spec/variables') && (spec.variables === undefined || Array.isArray(spec.variables));
+    const examples = Array.isArray(spec.fewShotExamples) && !blocked('/spec/fewShotExamples')
+      ? spec.fewShotExamples.map((e: unknown, i) => {
+          const part = (name: string) => {
+            const value = isPlainObject(e) ? e[name] : undefined;
+            return typeof value === 'string' && !blocked(`/spec/fewShotExamples/${i}/${name}`) ? value : '';
+          };
+          return { input: part('input'), output: part('output') };
+        })
+      : [];
+    const usable = { ...spec, variables: variablesKnown ? spec.variables : [], fewShotExamples: examples };
+    const version = normalizeVersion({ ...data, spec: usable }, facts);
+    this.textOnlyVersions.push({ version, variablesKnown, allTextKnown });
   }
 
   private add(kind: Exclude<DocumentKind, 'Config'>, data: Record<string, unknown>, facts: DocumentFacts): void {
@@ -177,19 +249,36 @@ class Loader {
     }
   }
 
-  /** Resolves inline and `{file: ...}` prompt text, recording where each text starts. */
-  private async resolveTexts(ctx: DocContext, data: Record<string, unknown>, facts: DocumentFacts, yamlDir: string): Promise<boolean> {
+  /**
+   * Resolves inline and `{file: ...}` prompt text, recording where each text starts. Fields under
+   * a `blocked` path (a schema error there) are skipped. True when every text field is usable.
+   */
+  private async resolveTexts(
+    ctx: DocContext,
+    data: Record<string, unknown>,
+    facts: DocumentFacts,
+    yamlDir: string,
+    blocked: (pointer: string) => boolean,
+  ): Promise<boolean> {
     const spec = data.spec as Record<string, unknown>;
     let ok = true;
     for (const field of TEXT_FIELDS) {
       const key = `spec.${field}`;
       const value = spec[field];
+      if (blocked(`/spec/${field}`)) {
+        ok = false;
+        continue;
+      }
       if (typeof value === 'string') {
         facts.texts[key] = value;
         facts.textOrigins[key] = scalarTextOrigin(ctx, findNode(ctx, ['spec', field]).node);
         continue;
       }
-      const ref = String((value as { file: unknown }).file);
+      const ref = isPlainObject(value) ? value.file : undefined;
+      if (typeof ref !== 'string') {
+        ok = false;
+        continue;
+      }
       const refNode = findNode(ctx, ['spec', field, 'file']).node;
       const result = await resolveFileRef(ref, this.rootReal, yamlDir, this.refCache);
       if (!result.ok) {
@@ -216,6 +305,11 @@ class Loader {
     return ok;
   }
 
+  /** A document with YAML errors: what it seems to define is not reported as missing elsewhere. */
+  rememberBroken(data: unknown): void {
+    if (isPlainObject(data)) this.rememberUnloaded(data);
+  }
+
   /** A document that failed: remember its identity so references to it are not errors too. */
   private rememberUnloaded(data: Record<string, unknown>): void {
     if (!data || typeof data !== 'object') return;
@@ -224,6 +318,9 @@ class Loader {
     if (data.kind === 'PromptTemplate' && typeof metadata?.name === 'string') this.unloadedTemplates.add(metadata.name);
     if (data.kind === 'PromptVersion' && typeof spec?.template === 'string' && spec.version !== undefined) {
       this.unloadedVersions.add(`${spec.template}@${String(spec.version)}`);
+      // An unquoted 1.10 or a "v1.2": which label was meant is a guess, so routes of this
+      // template to undeclared versions are not reported until the label is fixed.
+      if (typeof spec.version !== 'string' || !SEMVER.test(spec.version)) this.templatesWithBadVersion.add(spec.template);
     }
   }
 
@@ -231,17 +328,27 @@ class Loader {
     const files = [...this.files].sort(byCodeUnit);
     const state: DesiredState = { ...this.state, config: this.config ?? defaultConfig(), files };
     const diagnostics = [...this.diagnostics];
-    diagnostics.push(...runRules(state, { unloadedTemplates: this.unloadedTemplates, unloadedVersions: this.unloadedVersions }));
+    const ruleContext = {
+      unloadedTemplates: this.unloadedTemplates,
+      unloadedVersions: this.unloadedVersions,
+      templatesWithBadVersion: this.templatesWithBadVersion,
+    };
+    diagnostics.push(...runRules(state, ruleContext));
+    diagnostics.push(...runTextRules(this.textOnlyVersions, this.textOnlyOthers));
     // Budgets are per version, so they run on every version that loaded (one broken file must
     // not hide another's budget error), unless promptctl.yaml itself is broken: without its
     // models every custom model would be reported as unknown.
-    const configBroken = this.diagnostics.some((d) => d.file === this.configFile && d.severity === 'error');
+    const configBroken = this.configFailed || this.diagnostics.some((d) => d.file === this.configFile && d.severity === 'error');
     if (!configBroken) diagnostics.push(...budgetDiagnostics(state));
     diagnostics.sort(compareDiagnostics);
     const loadErrors = this.diagnostics.some((d) => d.severity === 'error');
     const nothingLoaded = this.loadedDocuments === 0 && loadErrors;
     return { state: nothingLoaded ? null : state, diagnostics: dedupe(diagnostics), files };
   }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function dedupe(sorted: Diagnostic[]): Diagnostic[] {

@@ -1,12 +1,19 @@
 // Reading text files defensively: size cap, binary and encoding checks, with a located reason.
 import { open, stat } from 'node:fs/promises';
 
-/** Files above this are refused unread. A 2 MB prompt must still load (and fail its budget later). */
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+/**
+ * Files above this are refused unread. A 2 MB prompt must still load (and fail its budget later);
+ * 8 MiB is past every model's context window, and parsing YAML costs about a second per MiB.
+ */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+/** How much of a too-large file is read anyway, to look for a more specific problem in it. */
+export const HEAD_BYTES = 1024 * 1024;
 
 export type ReadResult =
   | { ok: true; text: string }
-  | { ok: false; rule: string; message: string; line: number; column: number };
+  /** `head`: the start of a file refused as too large (for a depth check that names the line). */
+  | { ok: false; rule: string; message: string; line: number; column: number; head?: string };
 
 /** Line and column (1-based) of a byte offset, counting UTF-8 characters for the column. */
 function bytePosition(buf: Buffer, offset: number): { line: number; column: number } {
@@ -16,7 +23,8 @@ function bytePosition(buf: Buffer, offset: number): { line: number; column: numb
     line++;
     lineStart = i + 1;
   }
-  // Count characters, not bytes: skip UTF-8 continuation bytes.
+  // Count characters, not bytes: skip UTF-8 continuation bytes, and a leading byte-order mark.
+  if (lineStart === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf && offset >= 3) lineStart = 3;
   let column = 1;
   for (let i = lineStart; i < offset; i++) if ((buf[i]! & 0xc0) !== 0x80) column++;
   return { line, column };
@@ -50,7 +58,9 @@ export function firstInvalidUtf8(buf: Buffer): number {
   return -1;
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// A leading byte-order mark is an encoding signature, not text: dropped (as editors show it), so
+// columns on line 1 are right and a {file: ...} prompt does not start with an invisible U+FEFF.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** Decodes a buffer as text, or says why it is not text (NUL byte, invalid UTF-8). */
 export function decodeText(buf: Buffer): ReadResult {
@@ -85,7 +95,10 @@ export async function readTextFile(absPath: string): Promise<ReadResult> {
     if (!st.isFile()) return { ok: false, rule: 'file/unreadable', message: 'not a regular file', line: 1, column: 1 };
     if (st.size > MAX_FILE_BYTES) {
       const mb = (st.size / 1024 / 1024).toFixed(1);
+      const head = Buffer.alloc(HEAD_BYTES);
+      const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
       return {
+        head: new TextDecoder('utf-8').decode(head.subarray(0, bytesRead)),
         ok: false,
         rule: 'file/too-large',
         message: `file is ${mb} MiB; promptctl reads files up to ${MAX_FILE_BYTES / 1024 / 1024} MiB`,

@@ -13,7 +13,22 @@ function lineStarts(text: string): number[] {
  * findings may be located in it (the line index costs one pass over the text).
  */
 export function textLocator(origin: TextOrigin, text: string): (offset: number) => SourceLocation {
-  if (!origin.exact) return () => ({ file: origin.file, line: origin.line, column: origin.column });
+  if (!origin.exact) {
+    const anchors = origin.anchors ?? [];
+    return (offset) => {
+      // Last anchor at or before the offset; before the first one, the text start.
+      let lo = -1;
+      let hi = anchors.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (anchors[mid]!.offset <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      const a = anchors[lo];
+      if (!a) return { file: origin.file, line: origin.line, column: origin.column };
+      return { file: origin.file, line: a.line, column: a.column + (offset - a.offset) };
+    };
+  }
   let starts: number[] | undefined;
   return (offset) => {
     starts ??= lineStarts(text);

@@ -39,6 +39,20 @@ export interface TextOrigin {
    */
   exact: boolean;
   indentColumn: number;
+  /**
+   * For inexact text (folded block scalars, multi-line plain or quoted scalars): where text
+   * offsets resume on each source line, ascending by offset. Text from `offset` on sits at
+   * `line`, `column + (o - offset)` until the next anchor. Optional: without it only the start
+   * is known.
+   */
+  anchors?: readonly TextAnchor[];
+}
+
+/** A point where resolved text and its source line up again (see TextOrigin.anchors). */
+export interface TextAnchor {
+  offset: number;
+  line: number;
+  column: number;
 }
 
 export interface PromptTemplate {

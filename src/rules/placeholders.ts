@@ -30,50 +30,59 @@ export function findPlaceholders(v: PromptVersion): { valid: Placeholder[]; malf
 }
 
 export function checkPlaceholders(state: DesiredState): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const v of state.versions) {
-    const { valid, malformed } = findPlaceholders(v);
-    const declared = new Set(v.variables.map((x) => x.name));
-    const used = new Set(valid.map((p) => p.name));
+  return state.versions.flatMap((v) => checkVersionPlaceholders(v, { unused: true }));
+}
 
-    // Each undeclared name once per field, at its first occurrence.
-    const reported = new Set<string>();
-    let count = 0;
-    for (const p of valid) {
-      if (declared.has(p.name) || reported.has(`${p.field}\u0000${p.name}`)) continue;
-      reported.add(`${p.field}\u0000${p.name}`);
-      if (++count > MAX_FINDINGS_PER_FIELD * 2) break;
-      out.push(
-        diagnostic(
-          p.at,
-          'error',
-          'placeholders/undeclared',
-          `placeholder {{${p.name}}} in ${p.field} is not a declared variable${didYouMean(p.name, declared)}; declare it under spec.variables`,
-        ),
-      );
-    }
-    for (const p of malformed.slice(0, MAX_FINDINGS_PER_FIELD)) {
-      const shown = p.name.length > 40 ? `${p.name.slice(0, 40)}…` : p.name;
-      out.push(
-        diagnostic(
-          p.at,
-          'warning',
-          'placeholders/malformed',
-          `"{{${shown}}}" in ${p.field} is not a placeholder (names are letters, digits and _); the gateway will send it as written`,
-        ),
-      );
-    }
-    v.variables.forEach((x, i) => {
-      if (used.has(x.name)) return;
-      out.push(
-        diagnostic(
-          locate(v, `spec.variables.${i}.name`),
-          'error',
-          'placeholders/unused',
-          `variable "${x.name}" is declared but {{${x.name}}} appears in neither systemInstruction nor userTemplate${didYouMean(x.name, used)}`,
-        ),
-      );
-    });
+/**
+ * One version's placeholders against its variables. `variables: false` checks only the form of
+ * placeholders (the declarations are broken); `unused: false` skips "declared but unused" (for a
+ * version whose text is only partly known: the use may be in the text that is missing).
+ */
+export function checkVersionPlaceholders(v: PromptVersion, opts: { unused: boolean; variables?: boolean }): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { valid: all, malformed } = findPlaceholders(v);
+  const valid = opts.variables === false ? [] : all;
+  const declared = new Set(v.variables.map((x) => x.name));
+  const used = new Set(valid.map((p) => p.name));
+
+  // Each undeclared name once per field, at its first occurrence.
+  const reported = new Set<string>();
+  let count = 0;
+  for (const p of valid) {
+    if (declared.has(p.name) || reported.has(`${p.field}\u0000${p.name}`)) continue;
+    reported.add(`${p.field}\u0000${p.name}`);
+    if (++count > MAX_FINDINGS_PER_FIELD * 2) break;
+    out.push(
+      diagnostic(
+        p.at,
+        'error',
+        'placeholders/undeclared',
+        `placeholder {{${p.name}}} in ${p.field} is not a declared variable${didYouMean(p.name, declared)}; declare it under spec.variables`,
+      ),
+    );
   }
+  for (const p of malformed.slice(0, MAX_FINDINGS_PER_FIELD)) {
+    const shown = p.name.length > 40 ? `${p.name.slice(0, 40)}…` : p.name;
+    out.push(
+      diagnostic(
+        p.at,
+        'warning',
+        'placeholders/malformed',
+        `"{{${shown}}}" in ${p.field} is not a placeholder (names are letters, digits and _); the gateway will send it as written`,
+      ),
+    );
+  }
+  if (!opts.unused || opts.variables === false) return out;
+  v.variables.forEach((x, i) => {
+    if (used.has(x.name)) return;
+    out.push(
+      diagnostic(
+        locate(v, `spec.variables.${i}.name`),
+        'error',
+        'placeholders/unused',
+        `variable "${x.name}" is declared but {{${x.name}}} appears in neither systemInstruction nor userTemplate${didYouMean(x.name, used)}`,
+      ),
+    );
+  });
   return out;
 }

@@ -28,7 +28,8 @@ export function checkTraffic(state: DesiredState, ctx: RuleContext = {}): Diagno
     }
     const declared = versionsOf.get(s.template) ?? new Set<string>();
     // Without the template there is nothing to check versions against (references reports it).
-    const checkVersions = templates.has(s.template) || declared.size > 0;
+    // Nor when one of its versions has a broken label: the route may name what it was meant to be.
+    const checkVersions = (templates.has(s.template) || declared.size > 0) && !ctx.templatesWithBadVersion?.has(s.template);
     const firstRoute = new Map<string, number>();
     s.routes.forEach((r, i) => {
       const at = locate(s, `spec.routes.${i}.version`);

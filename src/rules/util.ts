@@ -8,6 +8,8 @@ export interface RuleContext {
   unloadedTemplates?: ReadonlySet<string>;
   /** "template@version" of versions that failed to load. */
   unloadedVersions?: ReadonlySet<string>;
+  /** Templates with a version whose label is not a semver string (which label was meant is unknown). */
+  templatesWithBadVersion?: ReadonlySet<string>;
 }
 
 export function diagnostic(at: SourceLocation, severity: Severity, rule: string, message: string): Diagnostic {

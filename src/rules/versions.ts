@@ -26,6 +26,13 @@ export function checkVersionLabel(value: unknown, raw: string | undefined, field
     return { rule: 'version/not-string', message: `${field} must be a quoted string such as "1.0.0"` };
   }
   if (SEMVER.test(value) && value.length <= 64) return undefined;
+  const build = /^(.*)(\+[0-9A-Za-z.-]*)$/.exec(value);
+  if (build && SEMVER.test(build[1]!)) {
+    return {
+      rule: 'version/not-semver',
+      message: `${field} "${clip(value)}" carries build metadata "${clip(build[2]!)}", which a version label may not have (did you mean "${clip(build[1]!)}"?)`,
+    };
+  }
   const hint = suggest(value);
   return {
     rule: 'version/not-semver',

@@ -1,6 +1,6 @@
 // ajv errors → one clear diagnostic per problem, at the YAML node it is about.
 import type { ErrorObject } from 'ajv';
-import { isScalar } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { SourceLocation } from '../model/types.js';
 import { findKey, findNode, nodeStart, type DocContext } from '../config/nodes.js';
@@ -53,8 +53,23 @@ export function mapSchemaErrors(ctx: DocContext, errors: readonly ErrorObject[])
   // Unknown fields whose suggestion is a missing required field: report the typo once.
   const suggestedRequired = new Set<string>();
 
+  const bracesDone = new Set<string>();
+
   for (const e of kept) {
     const segs = pointerSegments(e.instancePath);
+    // `userTemplate: {{question}}`: YAML read a mapping; say that, once, instead of its echoes.
+    const braced = bracedTextPath(ctx, segs);
+    if (braced) {
+      const key = braced.join('/');
+      if (bracesDone.has(key)) continue;
+      bracesDone.add(key);
+      mapped.push({
+        rule: 'schema/type',
+        message: `${displayPath(braced)} starts with "{{", which YAML reads as a mapping, not text: put the whole text in quotes or in a | block`,
+        at: nodeStart(ctx, findNode(ctx, braced).node),
+      });
+      continue;
+    }
     if (VERSION_PATH.test(e.instancePath) && e.propertyName === undefined) {
       if (versionPathsDone.has(e.instancePath)) continue;
       versionPathsDone.add(e.instancePath);
@@ -99,6 +114,15 @@ export function mapSchemaErrors(ctx: DocContext, errors: readonly ErrorObject[])
   return out;
 }
 
+/** The longest prefix of `segs` whose node is a flow mapping written as `{{…}}`, if any. */
+function bracedTextPath(ctx: DocContext, segs: readonly string[]): string[] | undefined {
+  for (let n = segs.length; n > 0; n--) {
+    const node = findNode(ctx, segs.slice(0, n)).node;
+    if (isMap(node) && node.flow && node.range && ctx.src.startsWith('{{', node.range[0])) return segs.slice(0, n);
+  }
+  return undefined;
+}
+
 function unknownFieldMessage(prop: string, segs: string[], allowed: string[], suggestion: string | undefined): string {
   const where = segs.length ? ` in ${displayPath(segs)}` : '';
   if (prop === '<<') return `unknown field "<<"${where}: YAML 1.2 has no merge keys; write the fields out`;
@@ -108,13 +132,15 @@ function unknownFieldMessage(prop: string, segs: string[], allowed: string[], su
 }
 
 /** Missing properties whose requirement comes from an if/then, with a message that says why. */
-const CONDITIONAL_REQUIRED: Record<string, { rule: string; message: (ctx: DocContext, segs: string[]) => string }> = {
+const CONDITIONAL_REQUIRED: Record<string, { rule: string; because: string; message: (ctx: DocContext, segs: string[]) => string }> = {
   stickyKey: {
     rule: 'traffic/sticky-key',
+    because: 'strategy', // reported at `strategy: sticky`, the line that asks for it
     message: () => 'strategy sticky needs a stickyKey (the request attribute that pins each caller to one route)',
   },
   values: {
     rule: 'variables/enum-values',
+    because: 'type',
     message: (ctx, segs) => {
       const name = findNode(ctx, [...segs, 'name']).node;
       const label = isScalar(name) ? ` "${clip(String(name.value))}"` : '';
@@ -156,7 +182,10 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
       // The mapping that lacks the property: where its first entry starts.
       const f = found();
       const at = nodeStart(ctx, f.node ?? f.nearest);
-      if (conditional) return { rule: conditional.rule, message: conditional.message(ctx, segs), at };
+      if (conditional) {
+        const cause = findNode(ctx, [...segs, conditional.because]).node;
+        return { rule: conditional.rule, message: conditional.message(ctx, segs), at: cause ? nodeStart(ctx, cause) : at };
+      }
       return {
         rule: 'schema/required',
         message: `missing required field "${missing}"${segs.length ? ` in ${p}` : ''}`,
@@ -184,11 +213,14 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
         at: valueAt(),
       };
     case 'pattern': {
-      const why =
-        typeof parent?.description === 'string'
-          ? parent.description
-          : `must match ${(e.params as { pattern: string }).pattern}`;
-      return { rule: 'schema/pattern', message: `${p} ${describeValue(e.data)} is not valid: ${why}`, at: valueAt() };
+      const pattern = (e.params as { pattern: string }).pattern;
+      const why = typeof parent?.description === 'string' ? parent.description : `must match ${pattern}`;
+      const fix = typeof e.data === 'string' ? patternFix(e.data, pattern) : undefined;
+      return {
+        rule: 'schema/pattern',
+        message: `${p} ${describeValue(e.data)} is not valid: ${why.replace(/\.$/, '')}${fix ? ` (did you mean "${fix}"?)` : ''}`,
+        at: valueAt(),
+      };
     }
     case 'minimum':
     case 'maximum':
@@ -281,8 +313,25 @@ function typeMessage(p: string, expected: string | string[], data: unknown): str
   return `${p} must be ${words}, not ${describeValue(data)}${hint}`;
 }
 
+/** A valid spelling close to `value` (a resource name in lower case, with hyphens), if any. */
+function patternFix(value: string, pattern: string): string | undefined {
+  if (value.length > 200) return undefined;
+  const candidate = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_.]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (candidate === value) return undefined;
+  try {
+    return new RegExp(pattern, 'u').test(candidate) ? candidate : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'empty';
+  if (v instanceof Uint8Array) return 'binary data (!!binary)';
   if (typeof v === 'string') return `"${clip(v)}"`;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return 'a list';

@@ -39,7 +39,16 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= limit ? best : undefined;
+  if (best !== undefined && bestDistance <= limit) return best;
+  // A unique completion of what was typed: "block" → "block_and_log", "desc" → "description".
+  if (lower.length < 3) return undefined;
+  let only: string | undefined;
+  for (const c of candidates) {
+    if (!c.toLowerCase().startsWith(lower) || c === word) continue;
+    if (only !== undefined) return undefined;
+    only = c;
+  }
+  return only;
 }
 
 /** " (did you mean "x"?)" or "". */

@@ -54,8 +54,9 @@ describe('findNode / findKey / collectLocations', () => {
     expect(at(f.nearest)).toBe('17:7');
   });
 
-  it('places an empty value on its key line, and resolves aliases to the anchored node', () => {
-    expect(at(findNode(ctx, ['spec', 'empty']).node)).toBe('20:9');
+  it('places an empty value at its key, and resolves aliases to the anchored node', () => {
+    expect(at(findNode(ctx, ['spec', 'empty']).node)).toBe('20:3');
+    expect(collectLocations(ctx)['spec.empty']).toEqual({ file: 'p.yaml', line: 20, column: 3 });
     expect(at(findNode(ctx, ['spec', 'again']).node)).toBe('21:18');
   });
 
@@ -93,10 +94,11 @@ describe('scalarTextOrigin + textLocator: placeholders at their exact source pos
     expect(locate('double', '{{e}}')).toBe('13:19');
   });
 
-  it('falls back to where the text starts when folding or escapes shift offsets', () => {
-    expect(locate('folded', '{{c}}')).toBe('10:5');
-    expect(locate('escaped', '{{f}}')).toBe('14:12');
-    expect(locate('single', '{{g}}')).toBe('15:11');
+  it('finds folded and escaped text exactly', () => {
+    expect(locate('folded', '{{c}}')).toBe('10:12');
+    expect(locate('folded', 'text')).toBe('11:5');
+    expect(locate('escaped', '{{f}}')).toBe('14:23');
+    expect(locate('single', '{{g}}')).toBe('15:18');
   });
 
   it('locates in aliased text at the anchor', () => {
@@ -116,5 +118,47 @@ describe('scalarTextOrigin + textLocator: placeholders at their exact source pos
     expect(node.value).toBe('a\nb {{x}}\n');
     const l = locateInText(scalarTextOrigin(crlf, node), node.value, node.value.indexOf('{{x}}'));
     expect([l.line, l.column]).toEqual([4, 7]);
+  });
+
+  it('finds placeholders on later lines of folded, plain and quoted multi-line text', () => {
+    const multi = ctxOf(
+      [
+        'spec:',
+        '  folded: >',
+        '    First line',
+        '    second {{a}} here',
+        '',
+        '      more indented {{b}}',
+        '    last {{c}}',
+        '  plain: starts here',
+        '    and goes on {{d}}',
+        '  quoted: "starts here',
+        '    and {{e}} too"',
+        '  crlf: >-\r',
+        '    one\r',
+        '    two {{f}}\r',
+        '  escaped: "say \\"hi\\" \\u00e9\\',
+        '    x {{g}} \\t',
+        '    and {{h}}"',
+        "  single: 'it''s",
+        "    it''s {{i}}'",
+        '',
+      ].join('\n'),
+    );
+    const locate = (field: string, needle: string) => {
+      const node = findNode(multi, ['spec', field]).node as { value: string };
+      const l = locateInText(scalarTextOrigin(multi, node), node.value, node.value.indexOf(needle));
+      return `${l.line}:${l.column}`;
+    };
+    expect(locate('folded', 'First')).toBe('3:5');
+    expect(locate('folded', '{{a}}')).toBe('4:12');
+    expect(locate('folded', '{{b}}')).toBe('6:21');
+    expect(locate('folded', '{{c}}')).toBe('7:10');
+    expect(locate('plain', '{{d}}')).toBe('9:17');
+    expect(locate('quoted', '{{e}}')).toBe('11:9');
+    expect(locate('crlf', '{{f}}')).toBe('14:9');
+    expect(locate('escaped', '{{g}}')).toBe('16:7');
+    expect(locate('escaped', '{{h}}')).toBe('17:9');
+    expect(locate('single', '{{i}}')).toBe('19:11');
   });
 });

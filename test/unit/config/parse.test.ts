@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { findTooDeep, MAX_DEPTH, parseYaml } from '../../../src/config/parse.js';
-import { Parser } from 'yaml';
+import { describe, expect, it, vi } from 'vitest';
+import { findDepthProblem, findTooDeep, MAX_DEPTH, parseYaml } from '../../../src/config/parse.js';
+import { findDuplicateKeys } from '../../../src/config/yaml-problems.js';
+import { Parser, parseDocument } from 'yaml';
 
 describe('parseYaml', () => {
   it('reads every document of a multi-document file with its index', () => {
@@ -31,7 +32,9 @@ describe('parseYaml', () => {
     const r = parseYaml('ok: 1\n---\na: [1, 2\nb: 3\n', 'f.yaml');
     expect(r.documents.map((d) => d.data)).toEqual([{ ok: 1 }]);
     expect(r.diagnostics).toHaveLength(1);
-    expect(r.diagnostics[0]).toMatchObject({ file: 'f.yaml', line: 4, column: 1, rule: 'yaml/syntax' });
+    // At the bracket left open, not where yaml noticed it.
+    expect(r.diagnostics[0]).toMatchObject({ file: 'f.yaml', line: 3, column: 4, rule: 'yaml/syntax' });
+    expect(r.diagnostics[0]!.message).toContain('the [ opened here is not closed');
   });
 
   it('refuses tabs as indentation', () => {
@@ -94,5 +97,95 @@ describe('findTooDeep', () => {
     expect(findTooDeep(tokens, 5)).toBeUndefined();
     expect(findTooDeep(tokens, 4)).toBe(15); // the innermost [2]
     expect(findTooDeep(tokens, 3)).toBe(11); // {c: ...}
+  });
+});
+
+describe('parseYaml: mistakes reported where a person would point', () => {
+  const one = (src: string) => {
+    const r = parseYaml(src, 'f.yaml');
+    expect(r.documents).toEqual([]);
+    expect(r.diagnostics).toHaveLength(1);
+    const d = r.diagnostics[0]!;
+    return `${d.line}:${d.column} ${d.rule} ${d.message}`;
+  };
+
+  it('an unclosed quote at the quote that opened it, not at the end of the file', () => {
+    expect(one('a: 1\nb: "open\nc: 2\nd: 3\n')).toBe('2:4 yaml/syntax the double-quoted string that starts here is never closed: add the closing "');
+    expect(one("a: 1\nb: 'open\nc: 2\n")).toMatch(/^2:4 yaml\/syntax the single-quoted string .* closing '$/);
+  });
+
+  it('an unclosed flow collection at its bracket', () => {
+    expect(one('a:\n  b: {x: 1\n  c: 2\n')).toBe('2:6 yaml/syntax the { opened here is not closed: end it with } (lines inside it must be indented more than its key)');
+  });
+
+  it('an over-indented line at that line, once', () => {
+    expect(one('spec:\n  model: gpt-4o\n   description: x\n')).toMatch(/^3:4 yaml\/syntax this line is indented deeper than the key above/);
+  });
+
+  it('a line without its colon, and a plain value holding ": "', () => {
+    expect(one('spec:\n  model gpt-4o\n  description: x\n')).toBe('2:3 yaml/syntax this line is not "key: value": add the ":" after the key');
+    expect(one('spec:\n  model: gpt: 4o\n')).toMatch(/^2:10 yaml\/syntax .*a plain value cannot contain ": " \(quote it\)$/);
+  });
+
+  it('a value starting with {{ or [ followed by more text, at the value, saying to quote it', () => {
+    expect(one('spec:\n  userTemplate: {{q}} please\n')).toBe(
+      '2:17 yaml/syntax a value that starts with "{{" is read by YAML as a mapping, so the text after it is an error: put the whole value in quotes or in a | block',
+    );
+    expect(one('items:\n  - [a] b\n')).toMatch(/^2:5 yaml\/syntax a value that starts with "\[" is read by YAML as a list/);
+  });
+
+  it('an alias without an anchor is named as such, not as an alias bomb', () => {
+    expect(one('a: 1\nb: *nope\n')).toBe('2:4 yaml/alias alias *nope names no anchor: define &nope before using it (YAML aliases refer back, never forward)');
+  });
+
+  it('prints no process warning for a collection used as a key', () => {
+    const warn = vi.spyOn(process, 'emitWarning');
+    try {
+      const r = parseYaml('? [a, b]\n: 1\n', 'f.yaml');
+      expect(r.diagnostics).toEqual([]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('refuses 2 MB of "[" at the 65th level without parsing the rest', () => {
+    const r = parseYaml(`a: ${'['.repeat(2_000_000)}\n`, 'f.yaml');
+    expect(r.diagnostics).toEqual([expect.objectContaining({ line: 1, column: 67, rule: 'yaml/too-deep' })]);
+  });
+
+  it('finds the depth problem in the cut-off start of a file', () => {
+    let src = '';
+    for (let i = 0; i < 200; i++) src += `${'  '.repeat(i)}a:\n`;
+    expect(findDepthProblem(src.slice(0, src.length - 7), 'h.yaml')).toMatchObject({ file: 'h.yaml', line: 65, column: 129, rule: 'yaml/too-deep' });
+    expect(findDepthProblem('a:\n  b: [1, 2\n', 'h.yaml')).toBeUndefined();
+  });
+});
+
+describe('findDuplicateKeys', () => {
+  const dups = (src: string) => {
+    const doc = parseDocument(src, { uniqueKeys: false });
+    return findDuplicateKeys(doc, 10).map((p) => [p.pos[0], p.firstAt]);
+  };
+
+  it('finds each later key with its first occurrence, in nested and flow maps', () => {
+    expect(dups('a: 1\nb: {x: 1, x: 2}\na: 3\n')).toEqual(expect.arrayContaining([[21, 0], [15, 9]]));
+  });
+
+  it('compares keys by value and type, like YAML: 1 and "1" differ, two nulls do not', () => {
+    expect(dups('1: a\n"1": b\n')).toEqual([]);
+    expect(dups('~: a\nnull: b\n')).toEqual([[5, 0]]);
+  });
+
+  it('is linear: 200,000 distinct keys and 100,000 repeats of one key', () => {
+    const distinct = Array.from({ length: 200_000 }, (_, i) => `k${i}: v\n`).join('');
+    expect(parseYaml(distinct, 'f.yaml').diagnostics).toEqual([]);
+    const same = 'k: v\n'.repeat(100_000);
+    const r = parseYaml(same, 'f.yaml');
+    expect(r.diagnostics.slice(0, 2).map((d) => `${d.line} ${d.message}`)).toEqual([
+      '2 duplicate key "k"; first defined on line 1',
+      '3 duplicate key "k"; first defined on line 1',
+    ]);
+    expect(r.diagnostics).toHaveLength(11); // ten, then "more YAML problems"
   });
 });

@@ -2,11 +2,17 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeText, firstInvalidUtf8, MAX_FILE_BYTES, readTextFile } from '../../../src/config/read.js';
+import { decodeText, firstInvalidUtf8, HEAD_BYTES, MAX_FILE_BYTES, readTextFile } from '../../../src/config/read.js';
 
 describe('decodeText', () => {
   it('decodes UTF-8, keeping a BOM-free text verbatim (CRLF included)', () => {
     expect(decodeText(Buffer.from('héllo\r\nwörld ✓\n'))).toEqual({ ok: true, text: 'héllo\r\nwörld ✓\n' });
+  });
+
+  it('drops a leading byte-order mark (not text), and does not count it as a column', () => {
+    expect(decodeText(Buffer.from('\ufeffa: 1\n'))).toEqual({ ok: true, text: 'a: 1\n' });
+    expect(decodeText(Buffer.from('\ufeffa: \u0000'))).toMatchObject({ ok: false, rule: 'file/binary', line: 1, column: 4 });
+    expect(decodeText(Buffer.from('a\ufeff'))).toEqual({ ok: true, text: 'a\ufeff' }); // only a leading one
   });
 
   it('locates a NUL byte by line and character column', () => {
@@ -49,6 +55,9 @@ describe('readTextFile', () => {
     expect(await readTextFile(path.join(dir, 'd.yaml'))).toMatchObject({ ok: false, rule: 'file/unreadable' });
     expect(await readTextFile(path.join(dir, 'nope.yaml'))).toMatchObject({ ok: false, rule: 'file/unreadable', message: 'cannot read file: no such file' });
     await writeFile(path.join(dir, 'huge.yaml'), Buffer.alloc(MAX_FILE_BYTES + 1, 0x20));
-    expect(await readTextFile(path.join(dir, 'huge.yaml'))).toMatchObject({ ok: false, rule: 'file/too-large', line: 1, column: 1 });
+    const huge = await readTextFile(path.join(dir, 'huge.yaml'));
+    expect(huge).toMatchObject({ ok: false, rule: 'file/too-large', line: 1, column: 1 });
+    // Its start is kept, so a depth problem in it can still be named at its line.
+    expect(!huge.ok && huge.head?.length).toBe(HEAD_BYTES);
   });
 });

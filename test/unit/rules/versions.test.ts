@@ -23,4 +23,12 @@ describe('checkVersionLabel', () => {
     expect(checkVersionLabel('latest', undefined)!.message).toBe('version "latest" is not a semantic version MAJOR.MINOR.PATCH[-prerelease] (e.g. "1.2.0")');
     expect(checkVersionLabel(true, 'true')!.rule).toBe('version/not-string');
   });
+
+  it('explains semver build metadata, which labels may not carry', () => {
+    expect(checkVersionLabel('1.0.0+build.5', undefined)).toEqual({
+      rule: 'version/not-semver',
+      message: 'version "1.0.0+build.5" carries build metadata "+build.5", which a version label may not have (did you mean "1.0.0"?)',
+    });
+    expect(checkVersionLabel('01.2.3', undefined)!.message).toContain('did you mean "1.2.3"?');
+  });
 });

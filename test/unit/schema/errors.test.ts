@@ -146,10 +146,10 @@ spec:
   description: "${'x'.repeat(1025)}"
 `;
     expect(short(check(filter).sort((a, b) => a.line - b.line))).toEqual([
-      '4:9 schema/pattern metadata.name "A_bad_name" is not valid: Lowercase letters, digits and hyphens; 3 to 128 characters; starts and ends with a letter or digit.',
+      '4:9 schema/pattern metadata.name "A_bad_name" is not valid: Lowercase letters, digits and hyphens; 3 to 128 characters; starts and ends with a letter or digit (did you mean "a-bad-name"?)',
       '6:13 schema/range spec.priority must be at most 100, not 101',
       '7:21 schema/duplicate-item spec.categories lists "pii" twice (items 1 and 2)',
-      '8:11 schema/enum spec.action must be one of block_and_log, redact_and_log, flag_and_pass, not "redact"',
+      '8:11 schema/enum spec.action must be one of block_and_log, redact_and_log, flag_and_pass, not "redact" (did you mean "redact_and_log"?)',
       '9:15 schema/length spec.thresholds needs at least 1 entry',
       '10:27 schema/range spec.falsePositiveTolerance must be at least 0, not -0.1',
       '11:16 schema/length spec.description must be at most 1024 characters long (it is 1025)',
@@ -176,10 +176,19 @@ spec:
   it('turns if/then requirements into one rule-specific message', () => {
     const split = 'apiVersion: promptctl/v1\nkind: TrafficSplit\nspec:\n  template: abc\n  strategy: sticky\n  routes: [{version: "1.0.0", weight: 100}]\n';
     expect(short(check(split))).toEqual([
-      '4:3 traffic/sticky-key strategy sticky needs a stickyKey (the request attribute that pins each caller to one route)',
+      // At `strategy: sticky`, the line that asks for a stickyKey.
+      '5:13 traffic/sticky-key strategy sticky needs a stickyKey (the request attribute that pins each caller to one route)',
     ]);
     expect(short(check(`${VERSION}  variables:\n    - {name: q, type: enum}\n`))).toEqual([
-      '9:7 variables/enum-values variable "q" has type enum but no values: list the allowed values under values:',
+      '9:23 variables/enum-values variable "q" has type enum but no values: list the allowed values under values:',
+    ]);
+  });
+
+  it('says that an unquoted {{placeholder}} value became a mapping, once per field', () => {
+    const src = VERSION.replace('userTemplate: "{{q}}"', 'userTemplate: {{q}}') + '  fewShotExamples:\n    - {input: {{q}}, output: ok}\n';
+    expect(short(check(src))).toEqual([
+      '7:17 schema/type spec.userTemplate starts with "{{", which YAML reads as a mapping, not text: put the whole text in quotes or in a | block',
+      '9:15 schema/type spec.fewShotExamples[0].input starts with "{{", which YAML reads as a mapping, not text: put the whole text in quotes or in a | block',
     ]);
   });
 

@@ -24,4 +24,11 @@ describe('closest', () => {
     expect(didYouMean('colour', fields)).toBe('');
     expect(didYouMean('versoin', fields)).toBe(' (did you mean "version"?)');
   });
+  it('completes a unique prefix of three or more characters', () => {
+    expect(closest('block', ['block_and_log', 'redact_and_log', 'flag_and_pass'])).toBe('block_and_log');
+    expect(closest('tempe', fields)).toBe('temperature');
+    expect(closest('temp', fields)).toBeUndefined(); // template or temperature
+    expect(closest('te', fields)).toBeUndefined(); // too short
+    expect(closest('sys', [...fields, 'systemPrompt'])).toBeUndefined(); // not unique
+  });
 });

@@ -1,0 +1,161 @@
+// YAML problems (from yaml's parser and our own duplicate-key check) turned into diagnostics at
+// the place a person would point at: the quote or bracket left open, the over-indented line.
+import { Scalar, isCollection, isMap, isPair, isScalar, visit, type Document } from 'yaml';
+import type { Diagnostic } from '../model/diagnostic.js';
+
+export interface YamlProblem {
+  code: string;
+  message: string;
+  pos: [number, number];
+  /** For duplicate keys found by findDuplicateKeys: the offset of the first occurrence. */
+  firstAt?: number;
+}
+
+export function sortedProblems(problems: YamlProblem[]): YamlProblem[] {
+  // A block-as-key error at the same spot as a multi-line-key error is its echo.
+  const multiline = new Set(problems.filter((e) => e.code === 'MULTILINE_IMPLICIT_KEY').map((e) => e.pos[0]));
+  return problems
+    .filter((e) => !(e.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.has(e.pos[0])))
+    .sort((a, b) => a.pos[0] - b.pos[0]);
+}
+
+/** Each yaml problem at the place a person would point at, in words that say what to do. */
+export function yamlProblem(
+  e: YamlProblem,
+  doc: Document.Parsed,
+  src: string,
+  diag: (offset: number, rule: string, message: string) => Diagnostic,
+): Diagnostic {
+  switch (e.code) {
+    case 'DUPLICATE_KEY': {
+      const key = keyTextAt(src, e.pos[0]);
+      const where = e.firstAt === undefined ? '' : `; first defined on line ${diag(e.firstAt, '', '').line}`;
+      return diag(e.pos[0], 'yaml/duplicate-key', `duplicate key${key ? ` "${key}"` : ''}${where}`);
+    }
+    case 'RESOURCE_EXHAUSTION':
+      return diag(e.pos[0], 'yaml/too-deep', `YAML too large or too deep: ${e.message}`);
+    case 'TAG_RESOLVE_FAILED':
+      return diag(e.pos[0], 'yaml/tag', `${e.message} (custom tags are not supported)`);
+    case 'MISSING_CHAR': {
+      // An unclosed quote is reported at the end of the file; the quote that opened it is the news.
+      const quote = /quote/.test(e.message) ? unclosedQuoteOffset(doc, e.pos[0]) : undefined;
+      if (quote !== undefined) {
+        const q = src[quote] ?? '"';
+        return diag(quote, 'yaml/syntax', `the ${q === "'" ? 'single' : 'double'}-quoted string that starts here is never closed: add the closing ${q}`);
+      }
+      return diag(e.pos[0], 'yaml/syntax', e.message);
+    }
+    case 'BAD_INDENT': {
+      // "Flow sequence ... must end with a ]": point at the bracket left open, not where it was noticed.
+      const m = /^Flow (sequence|map) in block collection/.exec(e.message);
+      const open = m ? openFlowOffset(doc, e.pos[0]) : undefined;
+      if (m && open !== undefined) {
+        const [o, c] = m[1] === 'map' ? ['{', '}'] : ['[', ']'];
+        return diag(open, 'yaml/syntax', `the ${o} opened here is not closed: end it with ${c} (lines inside it must be indented more than its key)`);
+      }
+      return diag(e.pos[0], 'yaml/syntax', e.message);
+    }
+    case 'MULTILINE_IMPLICIT_KEY': {
+      // Either a line without its ":" (the error starts at the line's first character), or a
+      // value continued onto a deeper-indented line that holds "key:" (point at that line).
+      const lineStart = src.lastIndexOf('\n', e.pos[0] - 1) + 1;
+      const startsLine = src.slice(lineStart, e.pos[0]).trim() === '';
+      if (startsLine) {
+        const text = src.slice(e.pos[0], src.indexOf('\n', e.pos[0]) === -1 ? src.length : src.indexOf('\n', e.pos[0]));
+        if (!/:(\s|$)/.test(text)) return diag(e.pos[0], 'yaml/syntax', `this line is not "key: value": add the ":" after the key`);
+        return diag(e.pos[0], 'yaml/syntax', e.message);
+      }
+      const nl = src.indexOf('\n', e.pos[0]);
+      if (nl === -1 || nl >= e.pos[1]) return diag(e.pos[0], 'yaml/syntax', e.message);
+      let next = nl + 1;
+      while (src[next] === ' ' || src[next] === '\r' || src[next] === '\t') next++;
+      return diag(
+        next,
+        'yaml/syntax',
+        'this line is indented deeper than the key above, so it continues that value, but it holds "key:": align it with its sibling keys, or quote the value',
+      );
+    }
+    case 'BLOCK_AS_IMPLICIT_KEY':
+      if (/compact mappings/.test(e.message)) {
+        return diag(e.pos[0], 'yaml/syntax', `${e.message}: a plain value cannot contain ": " (quote it)`);
+      }
+      return diag(e.pos[0], 'yaml/syntax', e.message);
+    case 'UNEXPECTED_TOKEN': {
+      // `key: {{name}} and more`: a flow mapping, then text YAML did not expect.
+      const lineStart = src.lastIndexOf('\n', e.pos[0] - 1) + 1;
+      const m = /^(\s*(?:-\s+)?(?:[^\s:#][^:#]*:\s+)?)([{[])/.exec(src.slice(lineStart, e.pos[0]));
+      if (m) {
+        const opener = m[2]!;
+        const braces = opener === '{' && src.startsWith('{{', lineStart + m[1]!.length);
+        return diag(
+          lineStart + m[1]!.length,
+          'yaml/syntax',
+          braces
+            ? 'a value that starts with "{{" is read by YAML as a mapping, so the text after it is an error: put the whole value in quotes or in a | block'
+            : `a value that starts with "${opener}" is read by YAML as a ${opener === '{' ? 'mapping' : 'list'}, so the text after it is an error: put the whole value in quotes`,
+        );
+      }
+      return diag(e.pos[0], 'yaml/syntax', e.message);
+    }
+    default:
+      return diag(e.pos[0], 'yaml/syntax', e.message);
+  }
+}
+
+/** The plain key text starting at `offset` (for messages), or "". */
+function keyTextAt(src: string, offset: number): string {
+  const m = /^["']?([^"'\n:]{1,80})/.exec(src.slice(offset, offset + 120));
+  return m ? m[1]!.trim() : '';
+}
+
+/**
+ * Duplicate keys (YAML 1.2 forbids them), each at its later occurrence with the first one's
+ * offset. Linear: one hash set per mapping. Keys compare by scalar value, as yaml's own check.
+ */
+export function findDuplicateKeys(doc: Document.Parsed, limit: number): YamlProblem[] {
+  const out: YamlProblem[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length && out.length < limit) {
+    const node = stack.pop();
+    if (!isCollection(node)) continue;
+    const seen = isMap(node) ? new Map<string, number>() : undefined;
+    for (const item of node.items as unknown[]) {
+      if (!isPair(item)) {
+        stack.push(item);
+        continue;
+      }
+      stack.push(item.key, item.value);
+      if (!seen || !isScalar(item.key) || !item.key.range) continue;
+      const v = item.key.value;
+      const id = `${typeof v}:${String(v)}`;
+      const first = seen.get(id);
+      if (first === undefined) seen.set(id, item.key.range[0]);
+      else out.push({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', pos: [item.key.range[0], item.key.range[1]], firstAt: first });
+    }
+  }
+  return out;
+}
+
+/** Start of the quoted scalar that runs, unclosed, up to `offset`. */
+function unclosedQuoteOffset(doc: Document.Parsed, offset: number): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_, node) {
+      if (node.type !== Scalar.QUOTE_DOUBLE && node.type !== Scalar.QUOTE_SINGLE) return;
+      const r = node.range;
+      if (r && r[0] < offset && r[1] >= offset - 1 && (found === undefined || r[0] > found)) found = r[0];
+    },
+  });
+  return found;
+}
+
+/** Start of the innermost flow collection (`[` or `{`) that contains `offset`. */
+function openFlowOffset(doc: Document.Parsed, offset: number): number | undefined {
+  let found: number | undefined;
+  const check = (node: { flow?: boolean; range?: [number, number, number] | null }) => {
+    const r = node.range;
+    if (node.flow && r && r[0] < offset && r[1] >= offset && (found === undefined || r[0] > found)) found = r[0];
+  };
+  visit(doc, { Map: (_, n) => check(n), Seq: (_, n) => check(n) });
+  return found;
+}
