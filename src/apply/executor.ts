@@ -55,12 +55,17 @@ export interface ExecuteOptions {
   audit: AuditSink;
   actor: string;
   commit: string | null;
-  /** Actions in flight at once; default 6. */
+  /** Actions in flight at once; default DEFAULT_CONCURRENCY. */
   concurrency?: number;
   onProgress?: (event: ApplyEvent) => void;
 }
 
-export const DEFAULT_CONCURRENCY = 6;
+/**
+ * Tuned with `npm run bench` (emulator at 25 ms latency, 1,000 templates: 6 → 49 s, 16 → 22 s,
+ * 32 → 16 s, CPU-bound on 2 cores). 16 keeps most of the gain while staying gentle on a real
+ * org, where the rate limit, not concurrency, sets the pace. Matches the client's default.
+ */
+export const DEFAULT_CONCURRENCY = 16;
 
 export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOptions): Promise<ApplyResult> {
   const todo = plan.actions.filter((a) => a.action !== 'noop');

@@ -17,6 +17,7 @@ interface Flags {
   latencyMs: string;
   faultRate: string;
   rateLimit: string;
+  rateWindowMs: string;
   seed?: string;
   publishDelayMs: string;
 }
@@ -32,7 +33,8 @@ export function registerEmulator(program: Command): void {
     .option('--client-secret <secret>', 'OAuth client secret to accept', 'local-secret')
     .option('--latency-ms <n>', 'delay added to every API request', '0')
     .option('--fault-rate <p>', 'share (0..1) of API calls that fail: 500, 502, 503, dropped before or after the work', '0')
-    .option('--rate-limit <n>', 'requests per minute per token before 429', '300')
+    .option('--rate-limit <n>', 'requests per window (a minute) per token before 429', '300')
+    .option('--rate-window-ms <n>', 'length of the rate-limit window (shorter for tests)', '60000')
     .option('--seed <n>', 'seed for the fault sequence (deterministic runs)')
     .option('--publish-delay-ms <n>', 'how long a publish job stays Running', '30')
     .action(async (flags: Flags) => {
@@ -52,6 +54,7 @@ function toOptions(f: Flags): EmulatorOptions {
     latencyMs: intFlag('--latency-ms', f.latencyMs, 0, 600_000),
     faultRate: numFlag('--fault-rate', f.faultRate, 0, 1),
     rateLimit: intFlag('--rate-limit', f.rateLimit, 1, 1_000_000_000),
+    rateWindowMs: intFlag('--rate-window-ms', f.rateWindowMs, 1, 86_400_000),
     ...(f.seed !== undefined ? { seed: intFlag('--seed', f.seed, 0, 2 ** 32 - 1) } : {}),
     publishDelayMs: intFlag('--publish-delay-ms', f.publishDelayMs, 0, 3_600_000),
   };
@@ -73,7 +76,7 @@ async function runEmulator(opts: EmulatorOptions): Promise<void> {
   const extras = [
     opts.latencyMs ? `latency ${opts.latencyMs} ms` : '',
     opts.faultRate ? `fault rate ${opts.faultRate}${opts.seed !== undefined ? ` (seed ${opts.seed})` : ''}` : '',
-    `rate limit ${opts.rateLimit}/min per token`,
+    opts.rateWindowMs === 60_000 ? `rate limit ${opts.rateLimit}/min per token` : `rate limit ${opts.rateLimit} per ${opts.rateWindowMs} ms per token`,
   ].filter(Boolean);
   info(`emulator: ${extras.join(', ')}`);
   if (!isLoopback(opts.host ?? '')) info(`warning: ${opts.host} is not a loopback address; anyone who can reach it can use the emulator`);
@@ -89,6 +92,8 @@ async function runEmulator(opts: EmulatorOptions): Promise<void> {
     process.on('SIGTERM', stop);
   });
   await em.close();
+  // For benchmarks and tests: what this emulator served, refused (429) and broke on purpose.
+  if (process.env.PROMPTCTL_STATS && process.env.PROMPTCTL_STATS !== '0') info(`emulator-stats ${JSON.stringify(em.stats())}`);
   info('emulator: stopped');
 }
 

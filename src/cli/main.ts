@@ -1,9 +1,12 @@
 // promptctl entry point: builds the command tree and turns errors into exit codes.
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../genesys/api.js';
+import { processTransportStats } from '../genesys/transport.js';
 import { UserError, EXIT } from '../util/errors.js';
+import { loadTokenCache, saveTokenCache } from '../tokens/cache-file.js';
 import { setColor } from './output.js';
 import { registerValidate } from './validate.js';
 import { registerTokens } from './tokens.js';
@@ -24,8 +27,9 @@ export function buildProgram(): Command {
     .version(pkg.version, '-V, --version')
     .option('--no-color', 'disable colour (also NO_COLOR=1)')
     .showHelpAfterError('(run with --help for usage)')
-    .hook('preAction', (cmd) => {
+    .hook('preAction', async (cmd, action) => {
       if (cmd.opts().color === false) setColor(false);
+      if (TOKEN_CACHE_COMMANDS.has(action.name())) await openTokenCache();
     });
   registerValidate(program);
   registerTokens(program);
@@ -39,6 +43,18 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Commands that count tokens (validate, and the budget checks of plan, apply and drift) share
+ * the content-addressed counts in .promptctl/cache/ across runs (`tokens` manages its own).
+ */
+const TOKEN_CACHE_COMMANDS = new Set(['validate', 'plan', 'apply', 'drift']);
+let tokenCacheDir: string | undefined;
+
+async function openTokenCache(): Promise<void> {
+  tokenCacheDir = join(process.cwd(), '.promptctl', 'cache');
+  await loadTokenCache(tokenCacheDir);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -46,6 +62,9 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (err) {
     return reportError(err);
+  } finally {
+    // Best effort, also after a failed command: counts made are worth keeping; a write error only costs speed.
+    if (tokenCacheDir) await saveTokenCache(tokenCacheDir);
   }
 }
 
@@ -72,8 +91,25 @@ function reportError(err: unknown): number {
   return EXIT.error;
 }
 
+/**
+ * PROMPTCTL_STATS=1: one last stderr line `promptctl-stats {json}` with the HTTP requests made,
+ * retries, 429s, peak memory and CPU time, for benchmarks and reliability tests.
+ */
+function printStats(): void {
+  if (!process.env.PROMPTCTL_STATS || process.env.PROMPTCTL_STATS === '0') return;
+  const usage = process.resourceUsage();
+  const stats = {
+    ...processTransportStats(),
+    maxRssKb: usage.maxRSS,
+    cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000),
+    wallMs: Math.round(performance.now()),
+  };
+  process.stderr.write(`promptctl-stats ${JSON.stringify(stats)}\n`);
+}
+
 main(process.argv).then(
   (code) => {
+    printStats();
     process.exitCode = code;
   },
   (err: unknown) => {

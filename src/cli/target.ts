@@ -6,6 +6,8 @@ import { noteCorrelation } from '../apply/correlation.js';
 import { createGatewayClient, type RetryInfo } from '../genesys/client.js';
 import { resolveTarget, type Target } from '../genesys/target.js';
 import { startEmulator } from '../emulator/server.js';
+import { StateLockedError } from '../emulator/store.js';
+import { UserError } from '../util/errors.js';
 
 /** Where the embedded emulator keeps its state, relative to the working directory. */
 export const EMBEDDED_STATE_FILE = '.promptctl/local-state.json';
@@ -71,6 +73,14 @@ export async function openTarget(cwd: string, env: NodeJS.ProcessEnv, opts: Open
     stateFile: join(cwd, EMBEDDED_STATE_FILE),
     clientId: EMBEDDED_CLIENT_ID,
     clientSecret: EMBEDDED_CLIENT_SECRET,
+  }).catch((err: unknown) => {
+    if (err instanceof StateLockedError) {
+      // Two commands on one embedded org: the second waits its turn rather than racing the first.
+      throw new UserError(
+        `the embedded emulator's state ${EMBEDDED_STATE_FILE} is in use by another promptctl process (pid ${err.pid}); nothing was done. Run again once it has finished (if no promptctl is running, delete ${EMBEDDED_STATE_FILE}.lock).`,
+      );
+    }
+    throw err;
   });
   const api = createGatewayClient({
     apiUrl: emulator.url,

@@ -6,7 +6,14 @@ import { ApiFailure, notFound } from './errors.js';
 import type { State, TemplateRec } from './store.js';
 
 export interface Ctx {
+  /** The state; every change goes through this (it is tracked, journaled and rolled back). */
   state: State;
+  /**
+   * The same state untracked: for scans and rendering only (a listing reads every entity, and
+   * reading through the tracker costs several times more). Never write through it: such a write
+   * would not be journaled.
+   */
+  reading: State;
   /** Path parameters, already URI-decoded. */
   params: Record<string, string>;
   query: URLSearchParams;

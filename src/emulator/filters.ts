@@ -16,7 +16,7 @@ export function renderFilter(f: FilterRec): WireFilter {
 export function listFilters(ctx: Ctx): Reply {
   const paging = parsePaging(ctx.query);
   const name = ctx.query.get('name');
-  const all = Object.values(ctx.state.filters)
+  const all = Object.values(ctx.reading.filters)
     .filter((f) => name === null || f.name === name)
     .sort(byName);
   const page = paginate(all, paging, ctx.path, ctx.query);
@@ -39,7 +39,7 @@ export function createFilter(ctx: Ctx): Reply {
     createdBy: ctx.user,
     modifiedBy: ctx.user,
   };
-  checkRules(ctx.state, f);
+  checkRules(ctx.reading, f);
   ctx.state.filters[f.id] = f;
   return { status: 201, body: renderFilter(f), changed: true };
 }
@@ -58,7 +58,7 @@ export function updateFilter(ctx: Ctx): Reply {
     createdBy: cur.createdBy,
     modifiedBy: ctx.user,
   };
-  checkRules(ctx.state, next);
+  checkRules(ctx.reading, next);
   ctx.state.filters[cur.id] = next;
   return { status: 200, body: renderFilter(next), changed: true };
 }

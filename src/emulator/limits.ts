@@ -1,4 +1,4 @@
-// Rate limiting (per token, rolling minute) and seeded fault injection.
+// Rate limiting (per token, rolling window: a minute unless configured) and seeded fault injection.
 
 export interface RateStatus {
   allowed: boolean;
@@ -14,7 +14,7 @@ export class RateLimiter {
 
   constructor(
     readonly limit: number,
-    private readonly windowMs = 60_000,
+    readonly windowMs = 60_000,
   ) {}
 
   /** Counts a request for key if it fits the budget. */

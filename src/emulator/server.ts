@@ -27,8 +27,10 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Share (0..1) of API calls (not /oauth/token) that fail, evenly among FAULT_KINDS. */
   faultRate?: number;
-  /** Requests per rolling minute per token (default 300). */
+  /** Requests per rolling window per token (default 300). */
   rateLimit?: number;
+  /** Length of the rate-limit window (default 60,000 ms, as Genesys); shorter ones make tests fast. */
+  rateWindowMs?: number;
   seed?: number;
   tokenTtlSeconds?: number;
   /** How long a publish job stays Running (default 30 ms). */
@@ -52,7 +54,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const ttl = opts.tokenTtlSeconds ?? 86_400;
   const latencyMs = opts.latencyMs ?? 0;
   const publishDelayMs = opts.publishDelayMs ?? 30;
-  const limiter = new RateLimiter(opts.rateLimit ?? 300);
+  const limiter = new RateLimiter(opts.rateLimit ?? 300, opts.rateWindowMs ?? 60_000);
   const faults = new FaultInjector(opts.faultRate ?? 0, opts.seed ?? randomInt(2 ** 31));
   const counters = { requests: 0, rateLimited: 0 };
   let closing = false;
@@ -92,6 +94,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (err: unknown) => {
+    await store.close(); // releases the state file for the next try
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   const running = await store.transact((s) => ({ value: Object.values(s.jobs).filter((j) => j.status === 'Running'), changed: false }));
@@ -126,6 +131,7 @@ function checkOptions(o: EmulatorOptions): void {
   int(o.port, 'port', 0, 65_535);
   int(o.latencyMs, 'latencyMs', 0);
   int(o.rateLimit, 'rateLimit', 1);
+  int(o.rateWindowMs, 'rateWindowMs', 1);
   int(o.seed, 'seed', 0, 2 ** 32 - 1);
   int(o.tokenTtlSeconds, 'tokenTtlSeconds', 0);
   int(o.publishDelayMs, 'publishDelayMs', 0);
@@ -177,7 +183,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
   const rate = p.limiter.hit(auth.hash, now);
   if (!rate.allowed) {
     p.counters.rateLimited++;
-    const f = new ApiFailure(429, 'too.many.requests', `Rate limit exceeded: at most ${rate.limit} requests per minute per token`, [], undefined, {
+    const f = new ApiFailure(429, 'too.many.requests', `Rate limit exceeded: at most ${rate.limit} requests per ${describeWindow(p.limiter.windowMs)} per token`, [], undefined, {
       'Retry-After': String(rate.resetSeconds),
     });
     return fail(f, rate);
@@ -199,9 +205,10 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
 
     const body = BODY_METHODS.has(method) ? await readJson(req) : undefined;
     const user = userFor(auth.rec.clientId);
-    const reply = await p.store.transact((state): { value: Reply; changed: boolean } => {
+    const reply = await p.store.transact((state, reading): { value: Reply; changed: boolean } => {
       const ctx: Ctx = {
         state,
+        reading,
         params: match.params,
         query: url.searchParams,
         body,
@@ -280,6 +287,10 @@ async function login(p: Pipeline, req: IncomingMessage, res: ServerResponse): Pr
   }
   res.setHeader('Cache-Control', 'no-store');
   sendJson(res, out.status, out.body);
+}
+
+function describeWindow(ms: number): string {
+  return ms === 60_000 ? 'minute' : `${ms / 1000} s`;
 }
 
 function methodNotAllowed(allowed: string[], res: ServerResponse): ApiFailure {

@@ -1,10 +1,13 @@
-// The emulator's durable store: the whole state as one JSON file, replaced atomically after
-// every mutation (temp file in the same directory, fsync, rename, fsync the directory), and
-// only then is the request answered, so an acknowledged write survives a kill -9 at any instant.
-// Every transaction (reads included) runs through one queue, so the state is linearizable.
-import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+// The emulator's durable store. A committed batch of transactions is one fsynced journal line
+// (journal.ts) before any of them is answered, so an acknowledged write survives a kill -9 at
+// any instant; the journal is folded into an atomically replaced snapshot when it grows, at
+// startup and on close. Every transaction (reads included) runs through one queue, so the state
+// is linearizable; transactions see it through a change tracker (tracker.ts) that yields the
+// batch's journal operations and rolls the batch back when it cannot be made durable.
+import { resolve } from 'node:path';
 import { ApiFailure } from './errors.js';
+import { Journal, StateLockedError, applyOps, readDurable } from './journal.js';
+import { ChangeTracker } from './tracker.js';
 import type {
   FilterCreate,
   JobStatus,
@@ -89,64 +92,92 @@ export function emptyState(): State {
   return { formatVersion: 1, templates: {}, versions: {}, traffic: {}, filters: {}, jobs: {}, tokens: {} };
 }
 
-/** What a transaction returns: its value, and whether it changed the state (then it is persisted first). */
+/**
+ * What a transaction returns: its value, and whether it meant to change the state. What is
+ * persisted is what the change tracker saw it change, so a forgotten `changed` loses nothing.
+ */
 export interface TxResult<T> {
   value: T;
   changed: boolean;
 }
 
 const FINISHED_JOB_RETENTION_MS = 24 * 3600 * 1000;
+/** Expired tokens and old jobs are swept at most this often (a sweep walks every token and job). */
+const PRUNE_INTERVAL_MS = 60_000;
 
 interface Pending {
-  fn: (s: State) => TxResult<unknown>;
+  fn: (s: State, reading: State) => TxResult<unknown>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
 
+export { StateLockedError } from './journal.js';
+
 export class Store {
-  private state: State;
-  /** The last durable state, as written; a failed batch rolls back to it. */
-  private snapshot: string;
+  private readonly state: State;
+  private readonly tracker: ChangeTracker;
   private pending: Pending[] = [];
   /** A drain loop is running; flipped synchronously when it finds the queue empty. */
   private busy = false;
   private idle: Promise<void> = Promise.resolve();
   private closed = false;
-  private tmpCounter = 0;
+  private lastPrune = 0;
 
   private constructor(
     readonly file: string | undefined,
     state: State,
+    private readonly journal: Journal | undefined,
   ) {
     this.state = state;
-    this.snapshot = JSON.stringify(state);
+    this.tracker = new ChangeTracker(state as unknown as Record<string, Record<string, unknown>>);
   }
 
-  /** Opens (or creates, on first write) the state file; undefined keeps the state in memory only. */
+  /**
+   * Opens (or creates, on first write) the state file; undefined keeps the state in memory only.
+   * Fails with StateLockedError while another live process has the same file open.
+   */
   static async open(file?: string): Promise<Store> {
-    if (!file) return new Store(undefined, emptyState());
+    if (!file) return new Store(undefined, emptyState(), undefined);
     const path = resolve(file);
-    let text: string;
+    let journal: Journal;
     try {
-      await mkdir(dirname(path), { recursive: true });
-      await removeStaleTemps(path);
-      text = await readFile(path, 'utf8');
+      journal = await Journal.open(path);
     } catch (err) {
+      if (err instanceof StateLockedError) throw err;
       const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ENOENT') return new Store(path, emptyState());
       throw new Error(`cannot open emulator state file ${path}: ${e.code ?? e.message}`);
     }
-    return new Store(path, parseState(text, path));
+    try {
+      let loaded;
+      try {
+        loaded = await readDurable(path);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        throw new Error(e.code ? `cannot open emulator state file ${path}: ${e.code}` : e.message);
+      }
+      const state = loaded.snapshot === undefined ? emptyState() : parseState(loaded.snapshot, path);
+      for (const ops of loaded.batches) applyOps(state as unknown as Record<string, unknown>, ops);
+      const store = new Store(path, state, journal);
+      // Fold what the last run journaled into a fresh snapshot (this also drops a torn tail);
+      // with nothing journaled, keep the snapshot and append to an empty journal.
+      if (loaded.batches.length > 0 || loaded.tornTail) await journal.snapshot(JSON.stringify(state));
+      else if (loaded.snapshot !== undefined) await journal.resume(Buffer.byteLength(loaded.snapshot));
+      return store;
+    } catch (err) {
+      await journal.close();
+      throw err;
+    }
   }
 
   /**
    * Runs fn alone against the state, in arrival order. The promise settles only once every
    * change fn (or an earlier transaction) made is durable: acknowledged implies on disk.
    * fn must leave the state untouched when it throws an ApiFailure (handlers validate first);
-   * any other error, or a failed write, rolls the state back to the last durable one and fails
-   * every transaction that saw the lost changes.
+   * any other error, or a failed write, rolls the batch back and fails every transaction in it.
+   * `reading` is the same state untracked, for scans that must not pay for tracking; never write
+   * through it.
    */
-  transact<T>(fn: (s: State) => TxResult<T>): Promise<T> {
+  transact<T>(fn: (s: State, reading: State) => TxResult<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (this.closed) return reject(new Error('store is closed'));
       this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
@@ -159,7 +190,7 @@ export class Store {
 
   /**
    * Group commit: transactions that queued up while the previous write was in flight run one
-   * after another, then a single write makes them all durable before any of them is answered.
+   * after another, then a single journal line makes them all durable before any is answered.
    */
   private async drain(): Promise<void> {
     // busy is cleared in the same tick the loop finds the queue empty, so no transaction is stranded.
@@ -167,16 +198,16 @@ export class Store {
       while (this.pending.length) {
         const batch = this.pending.splice(0);
         const settled: Array<() => void> = [];
-        let changed = false;
         let failed: unknown;
+        const view = this.tracker.state as unknown as State;
+        this.tracker.begin();
         for (const tx of batch) {
           if (failed !== undefined) {
             tx.reject(failed);
             continue;
           }
           try {
-            const r = tx.fn(this.state);
-            changed ||= r.changed;
+            const r = tx.fn(view, this.state);
             settled.push(() => tx.resolve(r.value));
           } catch (err) {
             if (err instanceof ApiFailure) {
@@ -187,16 +218,24 @@ export class Store {
             tx.reject(err);
           }
         }
-        if (failed === undefined && changed) {
+        let ops = this.tracker.end();
+        if (failed === undefined && ops.length > 0) {
           try {
-            await this.persist();
+            const now = Date.now();
+            if (now - this.lastPrune >= PRUNE_INTERVAL_MS) {
+              this.lastPrune = now;
+              this.tracker.begin(true);
+              pruneExpired(view, now);
+              ops = this.tracker.end();
+            }
+            await this.persist(ops);
           } catch (err) {
             failed = err;
           }
         }
         if (failed !== undefined) {
           // Nothing since the last durable state may be acknowledged: roll back and fail the batch.
-          this.state = JSON.parse(this.snapshot) as State;
+          this.tracker.rollback();
           for (const tx of batch) tx.reject(failed); // no-op for those already rejected
           continue;
         }
@@ -207,17 +246,29 @@ export class Store {
     }
   }
 
-  /** Waits for queued transactions, then refuses new ones. */
+  /** Waits for queued transactions, folds the journal into the snapshot, then refuses new ones. */
   async close(): Promise<void> {
     this.closed = true;
     await this.idle;
+    if (!this.journal) return;
+    try {
+      if (this.journal.hasEntries()) await this.journal.snapshot(JSON.stringify(this.state));
+    } catch {
+      // The journal still holds every acknowledged write; the next start folds it in.
+    }
+    await this.journal.close();
   }
 
-  private async persist(): Promise<void> {
-    pruneExpired(this.state, Date.now());
-    const text = JSON.stringify(this.state);
-    if (this.file) await writeAtomic(this.file, text + '\n', `${process.pid}.${++this.tmpCounter}`);
-    this.snapshot = text;
+  private async persist(ops: Parameters<Journal['append']>[0]): Promise<void> {
+    const j = this.journal;
+    if (!j) return;
+    if (!j.needsSnapshot()) return j.append(ops);
+    try {
+      await j.snapshot(JSON.stringify(this.state));
+    } catch (err) {
+      j.markBroken();
+      throw err;
+    }
   }
 
   /**
@@ -227,6 +278,15 @@ export class Store {
   peek<T>(fn: (s: State) => T): T {
     return fn(this.state);
   }
+}
+
+/** The state as the files on disk hold it right now (snapshot plus journal), without opening a store. */
+export async function readStoredState(file: string): Promise<State> {
+  const path = resolve(file);
+  const loaded = await readDurable(path);
+  const state = loaded.snapshot === undefined ? emptyState() : parseState(loaded.snapshot, path);
+  for (const ops of loaded.batches) applyOps(state as unknown as Record<string, unknown>, ops);
+  return state;
 }
 
 function parseState(text: string, path: string): State {
@@ -248,58 +308,5 @@ function pruneExpired(s: State, now: number): void {
   for (const [k, t] of Object.entries(s.tokens)) if (t.expiresAt <= now) delete s.tokens[k];
   for (const [k, j] of Object.entries(s.jobs)) {
     if (j.status !== 'Running' && j.finishAt + FINISHED_JOB_RETENTION_MS < now) delete s.jobs[k];
-  }
-}
-
-/** Temp file in the same directory, fsync, rename over the target, fsync the directory. */
-async function writeAtomic(path: string, text: string, suffix: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${suffix}.tmp`);
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(text, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  await syncDir(dirname(path));
-}
-
-async function syncDir(dir: string): Promise<void> {
-  let fh;
-  try {
-    fh = await open(dir, 'r');
-    await fh.sync();
-  } catch {
-    // Some platforms (Windows) cannot open or fsync a directory; the rename is still atomic there.
-  } finally {
-    await fh?.close();
-  }
-}
-
-/** Temp files left by a process killed between write and rename hold nothing acknowledged. */
-async function removeStaleTemps(path: string): Promise<void> {
-  const prefix = `.${basename(path)}.`;
-  const names = await readdir(dirname(path)).catch(() => [] as string[]);
-  const stale = names.filter((n) => {
-    if (!n.startsWith(prefix) || !n.endsWith('.tmp')) return false;
-    const pid = Number(n.slice(prefix.length).split('.')[0]);
-    return !Number.isInteger(pid) || !processAlive(pid);
-  });
-  await Promise.all(stale.map((n) => unlink(join(dirname(path), n)).catch(() => undefined)));
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

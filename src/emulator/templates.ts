@@ -25,13 +25,14 @@ export function listTemplates(ctx: Ctx): Reply {
   const paging = parsePaging(ctx.query);
   const expand = parseExpand(ctx.query, EXPANDS);
   const name = ctx.query.get('name');
-  const all = Object.values(ctx.state.templates)
+  // A pure read over every template: untracked.
+  const all = Object.values(ctx.reading.templates)
     .filter((t) => name === null || t.name === name)
     .sort(byName);
   const page = paginate(all, paging, ctx.path, ctx.query);
   return {
     status: 200,
-    body: { ...page, entities: page.entities.map((t) => renderTemplate(ctx.state, t, expand)) },
+    body: { ...page, entities: page.entities.map((t) => renderTemplate(ctx.reading, t, expand)) },
     changed: false,
   };
 }
@@ -44,7 +45,7 @@ export function getTemplate(ctx: Ctx): Reply {
 export function createTemplate(ctx: Ctx): Reply {
   validateBody('TemplateCreate', ctx.body);
   const body = ctx.body as TemplateCreate;
-  assertNameFree(ctx.state, body.name);
+  assertNameFree(ctx.reading, body.name);
   const t: TemplateRec = {
     id: randomUUID(),
     name: body.name,
@@ -66,7 +67,7 @@ export function updateTemplate(ctx: Ctx): Reply {
   const body = ctx.body as TemplateUpdate;
   const t = requireTemplate(ctx);
   checkVersion(body.version, t.version, `prompt template ${t.name}`, t.id);
-  if (body.name !== t.name) assertNameFree(ctx.state, body.name);
+  if (body.name !== t.name) assertNameFree(ctx.reading, body.name);
   const next: TemplateRec = {
     id: t.id,
     name: body.name,

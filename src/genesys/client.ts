@@ -42,7 +42,7 @@ export interface ClientOptions {
   retryBudgetMs?: number;
   /** Retries per call (default 10). */
   maxRetries?: number;
-  /** Requests in flight at once (default 8). */
+  /** Requests in flight at once (default 16, as the apply executor's actions). */
   concurrency?: number;
   onRetry?: (info: RetryInfo) => void;
   /** Every API response (any status; not token requests), in the async context of the call that caused it. */
@@ -78,7 +78,7 @@ class GatewayClient implements GatewayApi {
       basicCredential: basic,
       timeoutMs: opts.timeoutMs ?? 30_000,
       retryBudgetMs: opts.retryBudgetMs ?? 120_000,
-      concurrency: opts.concurrency ?? 8,
+      concurrency: opts.concurrency ?? 16,
       policy: {
         ...DEFAULT_RETRY_POLICY,
         ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),

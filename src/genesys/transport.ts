@@ -108,6 +108,13 @@ export type Attempt =
 
 const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
 
+/** Totals over every transport in this process (PROMPTCTL_STATS=1 prints them at exit). */
+const processTotals: TransportStats = { requests: 0, retries: 0, rateLimited: 0 };
+
+export function processTransportStats(): TransportStats {
+  return { ...processTotals };
+}
+
 export class Transport {
   readonly stats: TransportStats = { requests: 0, retries: 0, rateLimited: 0 };
   private readonly http: Got;
@@ -135,11 +142,15 @@ export class Transport {
         beforeRequest: [
           () => {
             this.stats.requests++;
+            processTotals.requests++;
           },
         ],
         afterResponse: [
           (response) => {
-            if (response.statusCode === 429) this.stats.rateLimited++;
+            if (response.statusCode === 429) {
+              this.stats.rateLimited++;
+              processTotals.rateLimited++;
+            }
             if (response.request.options.context['paced'] === true) this.pacer.observe(response.headers);
             return response;
           },
@@ -317,6 +328,7 @@ export class Transport {
     info: Omit<RetryInfo, 'method' | 'path' | 'correlationId'>,
   ): void {
     this.stats.retries++;
+    processTotals.retries++;
     this.opts.onRetry?.({ method: spec.method, path: spec.path, correlationId, ...info });
   }
 

@@ -5,8 +5,6 @@ import { countTokensUncached, type EncodingName } from './encoder.js';
 
 export type { EncodingName } from './encoder.js';
 
-/** Texts shorter than this are counted directly: that is cheaper than hashing and storing them. */
-const MEMO_MIN_LENGTH = 64;
 /** Most entries kept; beyond it the least recently used go first. */
 export const MEMO_LIMIT = 200_000;
 
@@ -22,7 +20,8 @@ export function memoKey(text: string, encoding: EncodingName): string {
 
 /** Exact tiktoken count (`encode_ordinary`) of `text` in `encoding`. */
 export function countTokens(text: string, encoding: EncodingName): number {
-  if (text.length < MEMO_MIN_LENGTH) return countTokensUncached(text, encoding);
+  // Short texts are memoised too: with every count known, a run never loads the rank tables (≈0.15 s).
+  if (text.length === 0) return 0;
   const key = memoKey(text, encoding);
   const known = memo.get(key);
   if (known !== undefined) {

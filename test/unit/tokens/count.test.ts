@@ -141,9 +141,11 @@ describe('countTokens memo', () => {
     expect(memoEntries().map(([k]) => k)).toEqual(['A'.repeat(22), memoKey(long, 'o200k_base')]);
   });
 
-  it('does not memoise short texts (counting them is cheaper than hashing)', () => {
+  it('memoises short texts too (a warm cache then never loads the rank tables), but not the empty text', () => {
     expect(countTokens('hello world', 'o200k_base')).toBe(2);
-    expect(memoStats().size).toBe(0);
+    expect(memoStats().size).toBe(1);
+    expect(countTokens('', 'o200k_base')).toBe(0);
+    expect(memoStats().size).toBe(1);
   });
 
   it('is bounded: beyond MEMO_LIMIT the least recently used entries go', () => {

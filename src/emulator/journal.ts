@@ -1,0 +1,265 @@
+// The store's files: a snapshot (the whole state as JSON, replaced atomically: temp file, fsync,
+// rename, fsync the directory) and a journal next to it (`<state>.journal`, one JSON line per
+// committed batch of transactions, fsynced before any of them is acknowledged). Loading replays
+// the journal over the snapshot; a torn last line was never acknowledged and is dropped.
+// Compaction folds the journal into a new snapshot when it grows large, at startup and on close.
+// A lock file (`<state>.lock`, holding the owner's pid) keeps a second process off the same state.
+import { mkdir, open, readFile, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Op } from './tracker.js';
+
+/** Compact once the journal is this large and larger than the snapshot (amortised O(1) per write). */
+const COMPACT_MIN_BYTES = 8 * 1024 * 1024;
+
+export class StateLockedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly pid: number,
+  ) {
+    super(`emulator state file ${file} is in use by another process (pid ${pid}); if that process is not a promptctl emulator, delete ${lockPath(file)}`);
+  }
+}
+
+export interface Loaded {
+  /** The snapshot's JSON text, or undefined if there is none yet. */
+  snapshot: string | undefined;
+  /** Journal operations, batch by batch, in commit order. */
+  batches: Op[][];
+  /** The journal ended in a line that was cut short (never acknowledged). */
+  tornTail: boolean;
+}
+
+export function journalPath(stateFile: string): string {
+  return `${stateFile}.journal`;
+}
+
+export function lockPath(stateFile: string): string {
+  return `${stateFile}.lock`;
+}
+
+/** Reads the snapshot and the journal as they are on disk (no lock, no repair). */
+export async function readDurable(stateFile: string): Promise<Loaded> {
+  const snapshot = await readFile(stateFile, 'utf8').catch(ifMissing(undefined));
+  const text = await readFile(journalPath(stateFile), 'utf8').catch(ifMissing(''));
+  const { batches, tornTail } = parseJournal(text, journalPath(stateFile));
+  return { snapshot, batches, tornTail };
+}
+
+export function parseJournal(text: string, file: string): { batches: Op[][]; tornTail: boolean } {
+  const batches: Op[][] = [];
+  let start = 0;
+  let line = 0;
+  while (start < text.length) {
+    const nl = text.indexOf('\n', start);
+    line++;
+    if (nl === -1) return { batches, tornTail: true }; // cut short by a crash mid-append
+    const raw = text.slice(start, nl);
+    start = nl + 1;
+    let ops: unknown;
+    try {
+      ops = (JSON.parse(raw) as { ops?: unknown }).ops;
+    } catch {
+      ops = undefined;
+    }
+    if (!Array.isArray(ops)) {
+      // Only the last line can be torn; a bad line with more after it is damage, not a crash.
+      if (start >= text.length) return { batches, tornTail: true };
+      throw new Error(`emulator journal ${file} is damaged at line ${line}`);
+    }
+    batches.push(ops as Op[]);
+  }
+  return { batches, tornTail: false };
+}
+
+/** Applies journal operations to a state object (absolute values, so replaying twice is harmless). */
+export function applyOps(state: Record<string, unknown>, ops: readonly Op[]): void {
+  for (const [collection, key, value] of ops) {
+    if (key === null) {
+      if (value === null) delete state[collection];
+      else state[collection] = value;
+      continue;
+    }
+    const coll = ((state[collection] as Record<string, unknown> | undefined) ??= {});
+    if (value === null) delete coll[key];
+    else coll[key] = value;
+  }
+}
+
+/** The open files of one store: the journal (append-only) and the lock. */
+export class Journal {
+  private fh: FileHandle | undefined;
+  private bytes = 0;
+  private snapshotBytes = 0;
+  private tmpCounter = 0;
+  /** Set when the journal can no longer be trusted to hold the latest batches: the next write is a snapshot. */
+  private broken = false;
+
+  private constructor(readonly stateFile: string) {}
+
+  /** Takes the lock (or fails naming its live owner) and prepares the directory. */
+  static async open(stateFile: string): Promise<Journal> {
+    await mkdir(dirname(stateFile), { recursive: true });
+    await takeLock(stateFile);
+    await removeStaleTemps(stateFile);
+    return new Journal(stateFile);
+  }
+
+  /**
+   * Writes `text` (the whole state) as the new snapshot, then empties the journal. A crash in
+   * between leaves the new snapshot and the old journal, whose replay changes nothing.
+   */
+  async snapshot(text: string): Promise<void> {
+    await writeAtomic(this.stateFile, text + '\n', `${process.pid}.${++this.tmpCounter}`);
+    this.snapshotBytes = Buffer.byteLength(text) + 1;
+    if (this.broken && this.fh) {
+      // The old handle may point at a removed file: start a fresh journal.
+      await this.fh.close().catch(() => undefined);
+      this.fh = undefined;
+    }
+    const fh = (this.fh ??= await open(journalPath(this.stateFile), 'a', 0o600));
+    await fh.truncate(0);
+    await fh.sync();
+    this.bytes = 0;
+    this.broken = false;
+  }
+
+  /** Starts appending after a snapshot of `snapshotBytes` whose journal is empty. */
+  async resume(snapshotBytes: number): Promise<void> {
+    this.snapshotBytes = snapshotBytes;
+    this.fh = await open(journalPath(this.stateFile), 'a', 0o600);
+    this.bytes = 0;
+  }
+
+  /** Whether the next commit must be a snapshot (first write, after a failure, or a large journal). */
+  needsSnapshot(): boolean {
+    return this.broken || !this.fh || (this.bytes > COMPACT_MIN_BYTES && this.bytes > this.snapshotBytes);
+  }
+
+  /** Appends one batch and fsyncs; resolves only once it is durable. */
+  async append(ops: readonly Op[]): Promise<void> {
+    const fh = this.fh;
+    if (!fh) throw new Error('journal is not open');
+    const line = JSON.stringify({ ops }) + '\n';
+    try {
+      await fh.appendFile(line, 'utf8');
+      await fh.sync();
+      // A journal removed or replaced under us would swallow writes: refuse rather than lose them.
+      if ((await fh.stat()).nlink === 0) throw new Error(`emulator journal ${journalPath(this.stateFile)} was removed`);
+    } catch (err) {
+      this.broken = true;
+      throw err;
+    }
+    this.bytes += Buffer.byteLength(line);
+  }
+
+  /** Marks the journal untrustworthy (a failed snapshot); the next commit tries a snapshot again. */
+  markBroken(): void {
+    this.broken = true;
+  }
+
+  hasEntries(): boolean {
+    return this.bytes > 0 || this.broken;
+  }
+
+  /** Closes the journal (removing it when empty) and releases the lock. */
+  async close(): Promise<void> {
+    const fh = this.fh;
+    this.fh = undefined;
+    if (fh) {
+      await fh.close().catch(() => undefined);
+      if (this.bytes === 0 && !this.broken) await unlink(journalPath(this.stateFile)).catch(() => undefined);
+    }
+    await releaseLock(this.stateFile);
+  }
+}
+
+async function takeLock(stateFile: string): Promise<void> {
+  const lock = lockPath(stateFile);
+  for (let tries = 0; tries < 5; tries++) {
+    try {
+      const fh = await open(lock, 'wx', 0o600);
+      try {
+        await fh.writeFile(`${process.pid}\n`);
+      } finally {
+        await fh.close();
+      }
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(owner) && owner > 0 && (owner === process.pid || processAlive(owner))) {
+      throw new StateLockedError(stateFile, owner);
+    }
+    // Left by a process that died (kill -9): take it over.
+    await unlink(lock).catch(() => undefined);
+  }
+  throw new Error(`cannot lock emulator state file ${stateFile}`);
+}
+
+async function releaseLock(stateFile: string): Promise<void> {
+  const lock = lockPath(stateFile);
+  const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+  if (owner === process.pid) await unlink(lock).catch(() => undefined);
+}
+
+/** Temp file in the same directory, fsync, rename over the target, fsync the directory. */
+async function writeAtomic(path: string, text: string, suffix: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${suffix}.tmp`);
+  const fh = await open(tmp, 'w', 0o600);
+  try {
+    await fh.writeFile(text, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await syncDir(dirname(path));
+}
+
+async function syncDir(dir: string): Promise<void> {
+  let fh;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // Some platforms (Windows) cannot open or fsync a directory; the rename is still atomic there.
+  } finally {
+    await fh?.close();
+  }
+}
+
+/** Temp files left by a process killed between write and rename hold nothing acknowledged. */
+async function removeStaleTemps(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  const stale = names.filter((n) => {
+    if (!n.startsWith(prefix) || !n.endsWith('.tmp')) return false;
+    const pid = Number(n.slice(prefix.length).split('.')[0]);
+    return !Number.isInteger(pid) || !processAlive(pid);
+  });
+  await Promise.all(stale.map((n) => unlink(join(dirname(path), n)).catch(() => undefined)));
+}
+
+/** Whether pid is a live process; our own pid counts as not alive (stale temps are from an earlier run). */
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function ifMissing<T>(value: T): (err: unknown) => T {
+  return (err) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return value;
+    throw err;
+  };
+}

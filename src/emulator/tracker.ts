@@ -1,0 +1,152 @@
+// Change tracking for the store's journal: transactions see the state through proxies that note
+// which entry of which collection they change (`templates/<id>`, `versions/<templateId>`, ...),
+// with the entry's value from before the batch, so that a batch is journaled as a few absolute
+// "entry = value" operations and a failed batch rolls back exactly those entries.
+// Handlers stay plain code over plain objects; nothing has to remember to report its writes.
+
+/** One journaled change: the entry `key` of `collection` now holds `value` (null: removed). */
+export type Op = [collection: string, key: string | null, value: unknown];
+
+type Root = Record<string, Record<string, unknown>>;
+
+const ABSENT = Symbol('absent');
+
+interface Tag {
+  collection: string;
+  /** null for the collection object itself. */
+  key: string | null;
+}
+
+interface Dirty extends Tag {
+  before: unknown;
+}
+
+export class ChangeTracker {
+  private dirty = new Map<string, Dirty>();
+  private active = false;
+  /** proxy → its target, so that no proxy is ever stored inside the raw state. */
+  private readonly targets = new WeakMap<object, object>();
+  private readonly cache = new WeakMap<object, { tag: Tag; proxy: object }>();
+  private readonly view: Root;
+
+  constructor(private readonly raw: Root) {
+    this.view = new Proxy(raw, {
+      get: (target, prop, receiver) => {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof prop === 'string' && isObject(v) ? this.wrap(v, { collection: prop, key: null }) : v;
+      },
+      set: (target, prop, value) => {
+        if (typeof prop === 'string') this.mark({ collection: prop, key: null });
+        return Reflect.set(target, prop, this.unwrap(value));
+      },
+      deleteProperty: (target, prop) => {
+        if (typeof prop === 'string') this.mark({ collection: prop, key: null });
+        return Reflect.deleteProperty(target, prop);
+      },
+    });
+  }
+
+  /** The state as transactions see it; changes are only allowed between begin() and end(). */
+  get state(): Root {
+    return this.view;
+  }
+
+  /** Starts a batch; `resume` continues the batch just ended (its changes stay recorded). */
+  begin(resume = false): void {
+    if (!resume) this.dirty.clear();
+    this.active = true;
+  }
+
+  /** Ends the batch; returns its changes as journal operations (current values, JSON-ready). */
+  end(): Op[] {
+    this.active = false;
+    const ops: Op[] = [];
+    for (const d of this.dirty.values()) {
+      const coll = this.raw[d.collection];
+      if (d.key === null) ops.push([d.collection, null, coll ?? null]);
+      else ops.push([d.collection, d.key, coll && Object.hasOwn(coll, d.key) ? coll[d.key] : null]);
+    }
+    // Whole-collection operations first: an entry change recorded after one must not be undone by it.
+    ops.sort((a, b) => (a[1] === null ? 0 : 1) - (b[1] === null ? 0 : 1));
+    return ops;
+  }
+
+  /** Puts every entry the batch changed back as it was before the batch. */
+  rollback(): void {
+    this.active = false;
+    for (const d of this.dirty.values()) {
+      if (d.key === null) {
+        if (d.before === ABSENT) delete this.raw[d.collection];
+        else this.raw[d.collection] = d.before as Record<string, unknown>;
+        continue;
+      }
+      const coll = (this.raw[d.collection] ??= {});
+      if (d.before === ABSENT) delete coll[d.key];
+      else coll[d.key] = d.before;
+    }
+    this.dirty.clear();
+  }
+
+  private mark(tag: Tag): void {
+    if (!this.active) throw new Error('emulator state changed outside a store transaction');
+    const id = tag.key === null ? tag.collection : `${tag.collection}\u0000${tag.key}`;
+    if (this.dirty.has(id)) return;
+    if (tag.key !== null && this.dirty.has(tag.collection)) return; // the whole collection is saved already
+    const coll = this.raw[tag.collection];
+    let before: unknown;
+    if (tag.key === null) before = coll === undefined ? ABSENT : structuredClone(coll);
+    else before = coll && Object.hasOwn(coll, tag.key) ? structuredClone(coll[tag.key]) : ABSENT;
+    this.dirty.set(id, { ...tag, before });
+  }
+
+  private wrap(target: object, tag: Tag): object {
+    // Hot path (a listing reads every entity): no allocation when the proxy exists.
+    const hit = this.cache.get(target);
+    if (hit && (hit.tag === tag || (hit.tag.collection === tag.collection && hit.tag.key === tag.key))) return hit.proxy;
+    const isCollection = tag.key === null;
+    const markFor = (prop: string | symbol): Tag =>
+      isCollection && typeof prop === 'string' ? { collection: tag.collection, key: prop } : tag;
+    const proxy = new Proxy(target, {
+      get: (t, prop, receiver) => {
+        const v = Reflect.get(t, prop, receiver) as unknown;
+        if (typeof v !== 'object' || v === null || typeof prop !== 'string') return v;
+        return this.wrap(v, isCollection ? { collection: tag.collection, key: prop } : tag);
+      },
+      set: (t, prop, value) => {
+        this.mark(markFor(prop));
+        return Reflect.set(t, prop, this.unwrap(value));
+      },
+      deleteProperty: (t, prop) => {
+        this.mark(markFor(prop));
+        return Reflect.deleteProperty(t, prop);
+      },
+      defineProperty: (t, prop, desc) => {
+        this.mark(markFor(prop));
+        return Reflect.defineProperty(t, prop, 'value' in desc ? { ...desc, value: this.unwrap(desc.value) } : desc);
+      },
+    });
+    this.targets.set(proxy, target);
+    this.cache.set(target, { tag, proxy });
+    return proxy;
+  }
+
+  /** The raw value to store: proxies (at any depth of a freshly built object) become their targets. */
+  private unwrap<T>(value: T): T {
+    if (!isObject(value)) return value;
+    const target = this.targets.get(value);
+    if (target) return target as T; // a target never holds proxies
+    const o = value as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      const v = o[k];
+      if (isObject(v)) {
+        const u = this.unwrap(v);
+        if (u !== v) o[k] = u;
+      }
+    }
+    return value;
+  }
+}
+
+function isObject(v: unknown): v is object {
+  return typeof v === 'object' && v !== null;
+}

@@ -1,0 +1,77 @@
+// Two applies at once on the same org. Against a remote org (an emulator subprocess) from one
+// working directory, as two CI jobs on one runner would: they share the audit file, whose lock
+// makes them take turns, so the chain stays whole. With the embedded emulator, the second process
+// finds the state in use and says so. Either way: each run succeeds or reports a clean conflict
+// (exit 1, a message, no stack trace), nothing is duplicated, and a further apply converges.
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CliResult } from '../helpers/cli.js';
+import type { TempDir } from '../helpers/tmp.js';
+import { auditLines, cli, expectGeneratedOrg, expectNoCrash, generatedProject, liveStateOf, spawnEmulator, type EmulatorProcess } from './support.js';
+
+let emu: EmulatorProcess | undefined;
+let dir: TempDir | undefined;
+afterEach(async () => {
+  await emu?.kill();
+  await dir?.remove();
+  emu = dir = undefined;
+});
+
+/** A run that lost the race: exit 1 with a message that says what to do, never an internal error. */
+function expectWonOrCleanConflict(r: CliResult, conflict: RegExp): void {
+  expectNoCrash(r);
+  if (r.code === 0) return;
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.stderr).toMatch(conflict);
+}
+
+describe('two applies at once', () => {
+  it('on a remote org from one working directory: no corruption, clean conflicts, then convergence', { timeout: 120_000 }, async () => {
+    const project = await generatedProject('race', { templates: 50, versions: 2, filters: 10 });
+    dir = project.dir;
+    const stateFile = join(dir.path, 'org-state.json');
+    emu = await spawnEmulator(stateFile, { latencyMs: 5 });
+
+    const both = await Promise.all([
+      cli(['apply', '--auto-approve'], dir.path, emu.env),
+      cli(['apply', '--auto-approve'], dir.path, emu.env),
+    ]);
+    for (const r of both) expectWonOrCleanConflict(r, /run (`promptctl )?plan`? again|changed on the target|already exists/);
+
+    const last = await cli(['apply', '--auto-approve'], dir.path, emu.env);
+    expect(last.code, last.stderr.slice(-3000)).toBe(0);
+    const plan = await cli(['plan', '--detailed-exitcode'], dir.path, emu.env);
+    expect(plan.code, plan.stdout).toBe(0);
+
+    // One chain for both runs: every record follows the one before it.
+    const records = await auditLines(dir.path);
+    expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
+    const verify = await cli(['audit', 'verify'], dir.path);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    // Every change succeeded exactly once, whichever run made it.
+    const successes = records.filter((r) => r.outcome === 'success').map((r) => r.address);
+    expect(new Set(successes).size).toBe(successes.length);
+    expect(successes).toHaveLength(project.resources);
+
+    expect((await emu.stop()).code).toBe(0);
+    expectGeneratedOrg(await liveStateOf(stateFile), 50, 2, 10);
+  });
+
+  it('on the embedded emulator in one directory: the second finds the state in use, nothing is corrupted', { timeout: 120_000 }, async () => {
+    // Small: the embedded emulator keeps Genesys's default budget of 300 requests a minute.
+    const project = await generatedProject('race-embedded', { templates: 12, versions: 1, filters: 3 });
+    dir = project.dir;
+
+    const both = await Promise.all([cli(['apply', '--auto-approve'], dir.path), cli(['apply', '--auto-approve'], dir.path)]);
+    for (const r of both) expectWonOrCleanConflict(r, /in use by another promptctl process \(pid \d+\); nothing was done/);
+    expect(both.some((r) => r.code === 0)).toBe(true);
+
+    const last = await cli(['apply', '--auto-approve'], dir.path);
+    expect(last.code, last.stderr.slice(-3000)).toBe(0);
+    const plan = await cli(['plan', '--detailed-exitcode'], dir.path);
+    expect(plan.code, plan.stdout).toBe(0);
+    const verify = await cli(['audit', 'verify'], dir.path);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    expectGeneratedOrg(await liveStateOf(join(dir.path, '.promptctl', 'local-state.json')), 12, 1, 3);
+  });
+});

@@ -1,0 +1,150 @@
+// The emulator store's journal: change tracking through proxies, journal parsing (a torn last
+// line was never acknowledged and is dropped; damage elsewhere is an error), replay, compaction,
+// and the lock that keeps a second process off the same state file.
+import { appendFile, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { types } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyOps, parseJournal } from '../../../src/emulator/journal.js';
+import { StateLockedError, Store, emptyState, readStoredState, type State, type TemplateRec } from '../../../src/emulator/store.js';
+import { ChangeTracker } from '../../../src/emulator/tracker.js';
+
+function template(id: string, name: string): TemplateRec {
+  const who = { id: 'u1' };
+  return { id, name, model: 'gpt-4o', labels: { team: 'a' }, version: 1, dateCreated: 'd', dateModified: 'd', createdBy: who, modifiedBy: who };
+}
+
+function hasProxy(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (types.isProxy(v)) return true;
+  return Object.values(v).some(hasProxy);
+}
+
+describe('ChangeTracker', () => {
+  it('turns writes at any depth into entry-level operations, and stores no proxies', () => {
+    const raw = emptyState() as unknown as Record<string, Record<string, unknown>>;
+    raw.templates!.a = template('a', 'alpha');
+    const t = new ChangeTracker(raw);
+    const s = t.state as unknown as State;
+
+    t.begin();
+    s.templates.b = template('b', 'beta');
+    const a = s.templates.a!;
+    s.templates.a = { ...a, version: 2 }; // a copy of a proxied entity (its nested objects are proxies)
+    (s.versions.a ??= {})['1.0.0'] = { version: '1.0.0' } as never;
+    (s.versions.a!['1.0.0'] as { state: string }).state = 'Published'; // in place, two levels down
+    const ops = t.end();
+
+    expect(ops.map(([c, k]) => `${c}/${k}`).sort()).toEqual(['templates/a', 'templates/b', 'versions/a']);
+    expect(ops.find(([c, k]) => c === 'versions' && k === 'a')?.[2]).toEqual({ '1.0.0': { version: '1.0.0', state: 'Published' } });
+    expect(hasProxy(raw)).toBe(false);
+  });
+
+  it('rolls a batch back to exactly what it was, deletions and additions included', () => {
+    const raw = emptyState() as unknown as Record<string, Record<string, unknown>>;
+    raw.templates!.a = template('a', 'alpha');
+    const before = structuredClone(raw);
+    const t = new ChangeTracker(raw);
+    const s = t.state as unknown as State;
+    t.begin();
+    s.templates.a!.labels.team = 'changed';
+    delete s.templates.a;
+    s.templates.c = template('c', 'gamma');
+    s.jobs = { x: {} as never };
+    t.end();
+    t.rollback();
+    expect(raw).toEqual(before);
+  });
+
+  it('refuses a change made outside a transaction', () => {
+    const t = new ChangeTracker(emptyState() as unknown as Record<string, Record<string, unknown>>);
+    expect(() => {
+      (t.state as unknown as State).templates.z = template('z', 'zeta');
+    }).toThrow(/outside a store transaction/);
+  });
+});
+
+describe('journal lines', () => {
+  it('drops a torn last line (never acknowledged) and refuses damage before the end', () => {
+    const good = `${JSON.stringify({ ops: [['templates', 'a', { id: 'a' }]] })}\n`;
+    expect(parseJournal(good + '{"ops":[["templ', 'j')).toEqual({ batches: [[['templates', 'a', { id: 'a' }]]], tornTail: true });
+    expect(parseJournal(good + 'garbage\n', 'j').tornTail).toBe(true);
+    expect(() => parseJournal(`garbage\n${good}`, 'j')).toThrow(/damaged at line 1/);
+  });
+
+  it('replays absolute values, so replaying a batch twice changes nothing more', () => {
+    const s: Record<string, unknown> = { templates: { a: { v: 1 } } };
+    const ops: Parameters<typeof applyOps>[1] = [
+      ['templates', 'a', null],
+      ['templates', 'b', { v: 2 }],
+    ];
+    applyOps(s, ops);
+    const once = structuredClone(s);
+    applyOps(s, ops);
+    expect(s).toEqual(once);
+    expect(s).toEqual({ templates: { b: { v: 2 } } });
+  });
+});
+
+describe('Store on disk', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'promptctl-journal-'));
+    file = join(dir, 'state.json');
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const put = (store: Store, t: TemplateRec) =>
+    store.transact((s) => {
+      s.templates[t.id] = t;
+      return { value: undefined, changed: true };
+    });
+
+  it('journals each commit after the first snapshot; a restart folds the journal in', async () => {
+    const store = await Store.open(file);
+    await put(store, template('a', 'alpha')); // the first write creates the snapshot
+    await put(store, template('b', 'beta'));
+    await put(store, template('c', 'gamma'));
+    const snapshot = JSON.parse(await readFile(file, 'utf8')) as State;
+    expect(Object.keys(snapshot.templates)).toEqual(['a']);
+    expect((await readFile(`${file}.journal`, 'utf8')).trim().split('\n')).toHaveLength(2);
+    expect(Object.keys((await readStoredState(file)).templates).sort()).toEqual(['a', 'b', 'c']);
+    await store.close();
+    // A clean close leaves the snapshot alone, complete.
+    expect(await readdir(dir)).toEqual(['state.json']);
+    expect(Object.keys((JSON.parse(await readFile(file, 'utf8')) as State).templates).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('ignores a torn journal tail on open, and keeps working after it', async () => {
+    const store = await Store.open(file);
+    await put(store, template('a', 'alpha'));
+    await put(store, template('b', 'beta'));
+    // Simulate a crash: the process dies (no close), mid-way through appending a batch.
+    await appendFile(`${file}.journal`, '{"ops":[["templates","x",{"id":"x","na');
+    // The dead process's lock (pid 2^22+1 is never live) does not stop the next one.
+    await writeFile(`${file}.lock`, '4194305\n');
+    const again = await Store.open(file);
+    try {
+      const names = await again.transact((s) => ({ value: Object.values(s.templates).map((t) => t.name).sort(), changed: false }));
+      expect(names).toEqual(['alpha', 'beta']);
+      await put(again, template('c', 'gamma'));
+      expect(Object.keys((await readStoredState(file)).templates).sort()).toEqual(['a', 'b', 'c']);
+      expect((await stat(`${file}.journal`)).size).toBeGreaterThan(0);
+    } finally {
+      await again.close();
+      await store.close(); // only to release its file handle; the test is over
+    }
+  });
+
+  it('lets one store at a time use a state file', async () => {
+    const store = await Store.open(file);
+    await expect(Store.open(file)).rejects.toBeInstanceOf(StateLockedError);
+    await store.close();
+    const next = await Store.open(file);
+    await next.close();
+  });
+});
