@@ -13,6 +13,7 @@ import { UserError } from '../util/errors.js';
 export const EMBEDDED_STATE_FILE = '.promptctl/local-state.json';
 const EMBEDDED_CLIENT_ID = 'local-client';
 const EMBEDDED_CLIENT_SECRET = 'local-secret';
+const EMBEDDED_RATE_LIMIT = 1_000_000;
 
 export interface OpenTarget {
   api: GatewayApi;
@@ -73,6 +74,8 @@ export async function openTarget(cwd: string, env: NodeJS.ProcessEnv, opts: Open
     stateFile: join(cwd, EMBEDDED_STATE_FILE),
     clientId: EMBEDDED_CLIENT_ID,
     clientSecret: EMBEDDED_CLIENT_SECRET,
+    // The embedded org is the user's own: Genesys's per-token budget would only slow a local apply.
+    rateLimit: EMBEDDED_RATE_LIMIT,
   }).catch((err: unknown) => {
     if (err instanceof StateLockedError) {
       // Two commands on one embedded org: the second waits its turn rather than racing the first.
