@@ -86,13 +86,7 @@ export function ownedLabels(): Labels {
 
 async function runTemplate(api: GatewayApi, a: PlanAction, ids: IdBook, own: Labels): Promise<CallResult> {
   if (a.action === 'delete') {
-    const id = needLiveId(a);
-    // A DELETE carries no version: check the guard first, so a hand edit is a conflict, not a loss.
-    const live = await readOrGone(() => api.getTemplate(id));
-    if (!live) return { resourceId: id, after: null, detail: `already gone (id ${id})` };
-    if (live.version !== a.guard?.version) throw new GuardMoved(a, `version ${a.guard?.version} → ${live.version}`);
-    await api.deleteTemplate(id);
-    return { resourceId: id, after: null, detail: `deleted (id ${id})` };
+    return guardedDelete(a, (id) => api.getTemplate(id), (id) => api.deleteTemplate(id));
   }
   const body = withLabels(desiredOf(a, 'PromptTemplate').body, own);
   if (a.action === 'create') {
@@ -159,12 +153,7 @@ async function runTraffic(api: GatewayApi, a: PlanAction, ids: IdBook): Promise<
 
 async function runFilter(api: GatewayApi, a: PlanAction, own: Labels, staged?: StagedFilter): Promise<CallResult> {
   if (a.action === 'delete') {
-    const id = needLiveId(a);
-    const live = await readOrGone(() => api.getFilter(id));
-    if (!live) return { resourceId: id, after: null, detail: `already gone (id ${id})` };
-    if (live.version !== a.guard?.version) throw new GuardMoved(a, `version ${a.guard?.version} → ${live.version}`);
-    await api.deleteFilter(id);
-    return { resourceId: id, after: null, detail: `deleted (id ${id})` };
+    return guardedDelete(a, (id) => api.getFilter(id), (id) => api.deleteFilter(id));
   }
   const body = withLabels(desiredOf(a, 'SafetyFilter').body, own);
   if (a.action === 'create' && !staged) {
@@ -210,6 +199,23 @@ export class GuardMoved extends Error {
   ) {
     super(`${action.address} changed on the target since the plan (${moved}); run plan again`);
   }
+}
+
+/**
+ * Deletes a template or filter. A DELETE carries no version: the guard is checked first, so a
+ * hand edit since the plan is a conflict, not a loss.
+ */
+async function guardedDelete(
+  a: PlanAction,
+  read: (id: string) => Promise<{ version: number }>,
+  remove: (id: string) => Promise<void>,
+): Promise<CallResult> {
+  const id = needLiveId(a);
+  const live = await readOrGone(() => read(id));
+  if (!live) return { resourceId: id, after: null, detail: `already gone (id ${id})` };
+  if (live.version !== a.guard?.version) throw new GuardMoved(a, `version ${a.guard?.version} → ${live.version}`);
+  await remove(id);
+  return { resourceId: id, after: null, detail: `deleted (id ${id})` };
 }
 
 /** The object, or null when it no longer exists (404). */

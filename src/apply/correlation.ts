@@ -11,14 +11,7 @@ interface Seen {
 
 const current = new AsyncLocalStorage<Seen>();
 
-/** Runs `fn`, collecting the correlation ids the client reports meanwhile. */
-export async function collectCorrelation<T>(fn: () => Promise<T>): Promise<{ value: T; correlationId: string | null }> {
-  const seen: Seen = { writes: [], all: [] };
-  const value = await current.run(seen, fn);
-  return { value, correlationId: pick(seen) };
-}
-
-/** Like collectCorrelation, for the failure path: the ids seen before `fn` threw. */
+/** Runs `fn`, collecting the correlation ids the client reports meanwhile (also when `fn` throws). */
 export async function collectCorrelationSettled<T>(
   fn: () => Promise<T>,
 ): Promise<{ ok: true; value: T; correlationId: string | null } | { ok: false; error: unknown; correlationId: string | null }> {

@@ -1,10 +1,8 @@
 // How apply talks to the person running it: one line per action, a bar on a TTY, a summary.
-import type { PlanAction } from '../plan/types.js';
+import { SYMBOL } from '../plan/render-common.js';
 import type { ApplyEvent, ApplyResult } from './executor.js';
 
 type Style = (name: 'green' | 'yellow' | 'red' | 'bold' | 'dim', s: string) => string;
-
-const SYMBOL: Record<PlanAction['action'], string> = { create: '+', update: '~', delete: '-', noop: ' ' };
 
 export interface ProgressWriter {
   onProgress(event: ApplyEvent): void;

@@ -89,8 +89,3 @@ function show(v: unknown): string {
 function short(h: string | undefined): string {
   return h ? h.slice(0, 12) : 'none';
 }
-
-/** Non-noop actions, for callers that only care whether there is work. */
-export function changesOf(plan: Plan): PlanAction[] {
-  return plan.actions.filter((a) => a.action !== 'noop');
-}

@@ -14,6 +14,7 @@ import {
   type AuditRecord,
   type AuditState,
 } from './record.js';
+import { syncDir } from '../util/fs.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { knownSecrets, redactValues, scrubMessage } from './scrub.js';
 import { describeSinkUrl, postToSink, sinkProblem, type SinkOptions } from './sink.js';
@@ -96,7 +97,10 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
 
   const append = async (input: AuditInput): Promise<AuditRecord> => {
     if (closed) throw new Error('audit log is closed');
-    const written = enqueue(shared, () => writeRecord(shared, input, secrets, now, warn));
+    // Under the lock, so that no other process reads the tail and appends meanwhile.
+    const written = enqueue(shared, () =>
+      withFileLock(shared.path, () => writeRecord(shared, input, secrets, now, warn), shared.lock),
+    );
     pending = written.catch(() => undefined);
     const record = await written;
     const body = recordLine(record).trimEnd();
@@ -241,18 +245,8 @@ function chainPoint(text: string | undefined): { seq: number; hash: string } | n
   return null;
 }
 
-/** Reads the tail and appends one record, holding the lock so no other process does the same meanwhile. */
-function writeRecord(
-  shared: SharedFile,
-  input: AuditInput,
-  secrets: readonly string[],
-  now: () => Date,
-  warn: (m: string) => void,
-): Promise<AuditRecord> {
-  return withFileLock(shared.path, () => writeRecordLocked(shared, input, secrets, now, warn), shared.lock);
-}
-
-async function writeRecordLocked(
+/** Appends one record after the file's current tail (call with the lock held). */
+async function writeRecord(
   shared: SharedFile,
   input: AuditInput,
   secrets: readonly string[],
@@ -337,19 +331,5 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Makes a new file's directory entry durable; not possible everywhere (Windows), so best effort. */
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const d = await open(dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  } catch {
-    // best effort
   }
 }

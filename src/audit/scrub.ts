@@ -1,4 +1,5 @@
 // Keeps secrets out of audit records: known secret values anywhere, token-looking text in messages.
+import { ENV } from '../genesys/target.js';
 
 const REDACTED = '[redacted]';
 
@@ -20,7 +21,7 @@ const TOKEN_PATTERNS: [RegExp, string][] = [
 
 /** The secret values promptctl knows about in ENV: the OAuth client secret and sink HMAC keys. */
 export function knownSecrets(env: NodeJS.ProcessEnv, sinkSecretEnvs: readonly string[], extra: readonly string[] = []): string[] {
-  const names = ['GENESYSCLOUD_OAUTHCLIENT_SECRET', ...sinkSecretEnvs];
+  const names = [ENV.clientSecret, ...sinkSecretEnvs];
   const values = names.map((n) => env[n]).filter((v): v is string => typeof v === 'string');
   return [...new Set([...values, ...extra])].filter((v) => v.length >= MIN_SECRET_LENGTH);
 }

@@ -1,7 +1,8 @@
 // HTTP audit sinks: POST each record, signed with HMAC-SHA256 so the receiver can trust it.
-// A sink failure is a warning: the local record is already on disk.
+// A sink failure is a warning: the local record is already on disk. The HTTP library is loaded
+// with the first delivery, so an apply without sinks never loads it.
 import { createHmac } from 'node:crypto';
-import { got, HTTPError, RequestError } from 'got';
+import { isLoopbackHost } from '../genesys/target.js';
 import type { HttpAuditSink } from '../model/types.js';
 
 export const SIGNATURE_HEADER = 'X-Promptctl-Signature';
@@ -40,14 +41,9 @@ export function sinkProblem(sink: HttpAuditSink, env: NodeJS.ProcessEnv): string
     return 'not a valid URL';
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') return `unsupported protocol ${u.protocol}`;
-  if (u.protocol === 'http:' && !isLoopback(u.hostname)) return 'plain http is only allowed for loopback hosts; use https';
+  if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) return 'plain http is only allowed for loopback hosts; use https';
   if (sink.secretEnv && !env[sink.secretEnv]) return `environment variable ${sink.secretEnv} (its signing key) is not set`;
   return null;
-}
-
-function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
 /** Sends BODY once (with retries); resolves to a warning message on failure, null on success. */
@@ -67,6 +63,7 @@ export async function postToSink(
   const key = sink.secretEnv ? env[sink.secretEnv] : undefined;
   if (key) headers[SIGNATURE_HEADER] = signBody(body, key);
   const retries = opts.retries ?? 2;
+  const { got, HTTPError, RequestError } = await import('got');
   try {
     const res = await got.post(sink.url, {
       body,

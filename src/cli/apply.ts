@@ -11,17 +11,10 @@ import { staleReasons } from '../apply/stale.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
 import type { DesiredState } from '../model/types.js';
 import { parsePlanFile } from '../plan/render-json.js';
+import { hasChanges, summaryCounts } from '../plan/render-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
-import {
-  addDirOption,
-  announceTarget,
-  changeCount,
-  loadOrRefuse,
-  planFromFiles,
-  style,
-  withTarget,
-} from './common.js';
+import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, style, withTarget } from './common.js';
 import { info, out } from './output.js';
 import { renderPlan } from './render.js';
 import type { OpenTarget } from './target.js';
@@ -66,16 +59,16 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
       const fresh = (await planFromFiles({ target, state, git, prune: saved.prune, only: scope })).plan;
       refuseIfStale(planFile!, saved, fresh);
       plan = saved;
-      info(`${planFile}: still current (${describeCounts(plan)})`);
+      info(`${planFile}: still current (${summaryCounts(plan)})`);
     } else {
       plan = (await planFromFiles({ target, state, git, prune: flags.prune ?? state.config.prune })).plan;
     }
-    out(renderPlan(plan, 'text', flags.dir));
+    out(await renderPlan(plan, 'text', flags.dir));
     if (plan.problems.length > 0) {
       throw new UserError(`the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'} (shown above); nothing was applied`);
     }
     // The rendered plan already says "No changes".
-    if (changeCount(plan) === 0) return EXIT.ok;
+    if (!hasChanges(plan)) return EXIT.ok;
     if (!saved && !flags.autoApprove) {
       if (!process.stdin.isTTY) {
         throw new UserError(
@@ -145,9 +138,4 @@ async function execute(plan: Plan, target: OpenTarget, state: DesiredState, git:
   }
   info(lines.join('\n'));
   return EXIT.error;
-}
-
-function describeCounts(plan: Plan): string {
-  const s = plan.summary;
-  return `${s.create} to create, ${s.update} to update, ${s.delete} to delete`;
 }

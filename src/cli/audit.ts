@@ -4,8 +4,8 @@ import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { DEFAULT_AUDIT_FILE } from '../audit/log.js';
 import { verifyAuditFile } from '../audit/verify.js';
-import { loadProject } from '../config/project.js';
 import { UserError, EXIT } from '../util/errors.js';
+import { DEFAULT_DIR } from './common.js';
 import { info, out, paint } from './output.js';
 
 export function registerAudit(program: Command): void {
@@ -14,7 +14,7 @@ export function registerAudit(program: Command): void {
     .command('verify')
     .description(`check the hash chain of the audit log (default ${DEFAULT_AUDIT_FILE})`)
     .argument('[file]', 'audit log (JSON lines); default: audit.file of promptctl.yaml, else ' + DEFAULT_AUDIT_FILE)
-    .option('--dir <dir>', 'prompts directory whose promptctl.yaml may name the audit file', 'prompts')
+    .option('--dir <dir>', 'prompts directory whose promptctl.yaml may name the audit file', DEFAULT_DIR)
     .action(async (file: string | undefined, opts: { dir: string }) => {
       process.exitCode = await verifyCommand(file ?? (await configuredAuditFile(opts.dir)));
     });
@@ -24,8 +24,8 @@ export function registerAudit(program: Command): void {
 async function configuredAuditFile(dir: string): Promise<string> {
   const st = await stat(resolve(dir)).catch(() => null);
   if (!st?.isDirectory()) return DEFAULT_AUDIT_FILE;
-  const { state } = await loadProject({ dir });
-  return state?.config.audit.file ?? DEFAULT_AUDIT_FILE;
+  const { loadConfig } = await import('../config/project.js');
+  return (await loadConfig({ dir })).audit.file ?? DEFAULT_AUDIT_FILE;
 }
 
 async function verifyCommand(file: string): Promise<number> {

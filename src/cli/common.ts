@@ -1,20 +1,17 @@
 // What plan, apply, drift and export share: loading the prompts (refusing invalid input before
-// anything live is touched), opening the target, building a plan, writing files atomically.
+// anything live is touched), opening the target, building a plan. The loader and the plan engine
+// are imported when first used, so that `--help` and `--version` load neither.
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadProject } from '../config/project.js';
 import type { LiveState } from '../genesys/api.js';
 import { readLiveState } from '../genesys/live.js';
-import type { GitProvenance } from '../git/index.js';
-import type { Diagnostic } from '../model/diagnostic.js';
+import { gitProvenance, type GitProvenance } from '../git/index.js';
 import type { DesiredState } from '../model/types.js';
-import { buildPlan } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { UserError } from '../util/errors.js';
 import { info, paint } from './output.js';
 import { openTarget, targetLine, describeTarget, type OpenTarget } from './target.js';
+import { formatText } from './validate.js';
 
 export const DEFAULT_DIR = 'prompts';
 
@@ -34,17 +31,14 @@ export function announceTarget(env: NodeJS.ProcessEnv): string {
   return label;
 }
 
-export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.rule}]`;
-}
-
 /**
  * Loads the desired state. Warnings go to stderr; any error is printed with where it is and
  * ends the command (exit 1) before anything live is read or changed.
  */
 export async function loadOrRefuse(dir: string, cwd: string, doing: string): Promise<DesiredState> {
+  const { loadProject } = await import('../config/project.js');
   const { state, diagnostics } = await loadProject({ dir, cwd });
-  for (const d of diagnostics) info(formatDiagnostic(d));
+  for (const d of diagnostics) info(formatText(d));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0 || !state) {
     throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${dir}: nothing was ${doing}`);
@@ -62,34 +56,10 @@ export async function withTarget<T>(cwd: string, env: NodeJS.ProcessEnv, fn: (t:
   }
 }
 
-export interface PlanInputs {
-  state: DesiredState;
-  live: LiveState;
-  label: string;
-  git: GitProvenance;
-  prune: boolean;
-  only?: Set<string> | null;
-}
-
-/** A fresh plan with its own id, stamped with the target and git provenance. */
-export function makePlan(p: PlanInputs): Plan {
-  return buildPlan(p.state, p.live, {
-    prune: p.prune,
-    target: p.label,
-    git: {
-      ...(p.git.commit ? { commit: p.git.commit } : {}),
-      ...(p.git.branch ? { branch: p.git.branch } : {}),
-      dirty: p.git.dirty,
-      actor: p.git.actor,
-    },
-    id: randomUUID(),
-    createdAt: new Date().toISOString(),
-    ...(p.git.commit ? { commit: p.git.commit } : {}),
-    ...(p.only ? { only: p.only } : {}),
-  });
-}
-
-/** Reads the live org and plans the loaded state against it: the common path of plan, apply and drift. */
+/**
+ * Reads the live org and plans the loaded state against it (a fresh plan with its own id,
+ * stamped with the target and git provenance): the common path of plan, apply and drift.
+ */
 export async function planFromFiles(opts: {
   target: OpenTarget;
   state: DesiredState;
@@ -97,45 +67,44 @@ export async function planFromFiles(opts: {
   prune: boolean;
   only?: Set<string> | null;
 }): Promise<{ plan: Plan; live: LiveState }> {
+  const { buildPlan } = await import('../plan/build.js');
   const live = await readLiveState(opts.target.api);
-  const plan = makePlan({ state: opts.state, live, label: opts.target.label, git: opts.git, prune: opts.prune, only: opts.only ?? null });
+  const { git } = opts;
+  const plan = buildPlan(opts.state, live, {
+    prune: opts.prune,
+    target: opts.target.label,
+    git: {
+      ...(git.commit ? { commit: git.commit } : {}),
+      ...(git.branch ? { branch: git.branch } : {}),
+      dirty: git.dirty,
+      actor: git.actor,
+    },
+    id: randomUUID(),
+    createdAt: new Date().toISOString(),
+    ...(git.commit ? { commit: git.commit } : {}),
+    ...(opts.only ? { only: opts.only } : {}),
+  });
   // Recorded so `apply PLANFILE` re-plans the same slice (see Plan.scope).
   if (opts.only) plan.scope = [...opts.only].sort();
   return { plan, live };
 }
 
-/** Writes a file so that a crash leaves the old file or the new one, never half of either. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const abs = resolve(path);
-  await mkdir(dirname(abs), { recursive: true });
-  const tmp = `${abs}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-  try {
-    const fh = await open(tmp, 'w', 0o644);
-    try {
-      await fh.writeFile(text, 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, abs);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  // Make the rename itself durable (best effort: not every platform can fsync a directory).
-  try {
-    const dh = await open(dirname(abs), 'r');
-    try {
-      await dh.sync();
-    } finally {
-      await dh.close();
-    }
-  } catch {
-    /* ignore */
-  }
-}
-
-/** Non-noop actions. */
-export function changeCount(plan: Plan): number {
-  return plan.summary.create + plan.summary.update + plan.summary.delete;
+/**
+ * The read-only path of plan and drift: the target line, the desired state (or a refusal),
+ * git provenance, then a plan against the live org. `scope` limits the plan (--changed-since).
+ */
+export async function planTarget(p: {
+  dir: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  doing: string;
+  prune?: boolean;
+  scope?: (state: DesiredState) => Promise<Set<string> | null>;
+}): Promise<{ plan: Plan; live: LiveState }> {
+  announceTarget(p.env);
+  const state = await loadOrRefuse(p.dir, p.cwd, p.doing);
+  const git = await gitProvenance(p.cwd, p.env);
+  const only = p.scope ? await p.scope(state) : null;
+  const prune = p.prune ?? state.config.prune;
+  return withTarget(p.cwd, p.env, (target) => planFromFiles({ target, state, git, prune, only }));
 }

@@ -2,10 +2,9 @@
 // for each difference who changed the live object and when.
 import type { Command } from 'commander';
 import type { LiveState } from '../genesys/api.js';
-import { gitProvenance } from '../git/index.js';
 import type { Plan, PlanAction } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
-import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, withTarget } from './common.js';
+import { addDirOption, planTarget } from './common.js';
 import { info, out } from './output.js';
 import { parseFormat, renderPlan, type PlanFormat } from './render.js';
 
@@ -39,14 +38,9 @@ export function registerDrift(program: Command): void {
 
 export async function runDrift(flags: DriftFlags, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const format = parseFormat(flags.format);
-  announceTarget(env);
-  const state = await loadOrRefuse(flags.dir, cwd, 'compared');
-  const git = await gitProvenance(cwd, env);
-  const { plan, live } = await withTarget(cwd, env, (target) =>
-    planFromFiles({ target, state, git, prune: state.config.prune }),
-  );
+  const { plan, live } = await planTarget({ dir: flags.dir, cwd, env, doing: 'compared' });
   const entries = driftEntries(plan, live);
-  out(renderDrift(plan, entries, format, flags.dir));
+  out(await renderDrift(plan, entries, format, flags.dir));
   for (const u of plan.unmanaged) info(`note: ${u.address} exists only on the target (${u.reason})`);
   if (entries.length === 0) {
     info('No drift: the target matches git.');
@@ -102,13 +96,10 @@ function liveModifiedOf(address: string, live: LiveState): { by?: string; at?: s
   return stamp(t);
 }
 
-function renderDrift(plan: Plan, entries: DriftEntry[], format: PlanFormat, dir: string): string {
-  if (format === 'json') {
-    // The plan document, plus who changed what: one JSON document on stdout.
-    const doc = JSON.parse(renderPlan(plan, 'json', dir)) as Record<string, unknown>;
-    return JSON.stringify({ ...doc, drift: entries }, null, 2);
-  }
-  const rendered = renderPlan(plan, format, dir);
+async function renderDrift(plan: Plan, entries: DriftEntry[], format: PlanFormat, dir: string): Promise<string> {
+  // json: the plan document, plus who changed what: one JSON document on stdout.
+  if (format === 'json') return JSON.stringify({ ...plan, drift: entries }, null, 2);
+  const rendered = await renderPlan(plan, format, dir);
   if (entries.length === 0) return rendered;
   if (format === 'markdown') {
     const rows = entries.map(

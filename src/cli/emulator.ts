@@ -1,12 +1,11 @@
 // `promptctl emulator`: runs the gateway emulator until SIGINT/SIGTERM.
 // First stdout line: `listening on <url>`; everything else goes to stderr. The secret is never printed.
 import type { Command } from 'commander';
-import { isIP } from 'node:net';
-import { startEmulator, type EmulatorOptions } from '../emulator/server.js';
+import type { EmulatorOptions } from '../emulator/server.js';
+import { isLoopbackHost } from '../genesys/target.js';
 import { UserError } from '../util/errors.js';
 import { info, out } from './output.js';
-
-export const DEFAULT_STATE_FILE = '.promptctl/local-state.json';
+import { EMBEDDED_CLIENT_ID, EMBEDDED_CLIENT_SECRET, EMBEDDED_STATE_FILE } from './target.js';
 
 interface Flags {
   port: string;
@@ -28,9 +27,9 @@ export function registerEmulator(program: Command): void {
     .description('run a local Genesys Cloud LLM Gateway emulator (durable state, injectable faults)')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
     .option('--host <addr>', 'address to bind', '127.0.0.1')
-    .option('--state <file>', 'state file (survives restarts and kill -9)', DEFAULT_STATE_FILE)
-    .option('--client-id <id>', 'OAuth client id to accept', 'local-client')
-    .option('--client-secret <secret>', 'OAuth client secret to accept', 'local-secret')
+    .option('--state <file>', 'state file (survives restarts and kill -9)', EMBEDDED_STATE_FILE)
+    .option('--client-id <id>', 'OAuth client id to accept', EMBEDDED_CLIENT_ID)
+    .option('--client-secret <secret>', 'OAuth client secret to accept', EMBEDDED_CLIENT_SECRET)
     .option('--latency-ms <n>', 'delay added to every API request', '0')
     .option('--fault-rate <p>', 'share (0..1) of API calls that fail: 500, 502, 503, dropped before or after the work', '0')
     .option('--rate-limit <n>', 'requests per window (a minute) per token before 429', '300')
@@ -61,6 +60,7 @@ function toOptions(f: Flags): EmulatorOptions {
 }
 
 async function runEmulator(opts: EmulatorOptions): Promise<void> {
+  const { startEmulator } = await import('../emulator/server.js');
   let em;
   try {
     em = await startEmulator(opts);
@@ -79,7 +79,7 @@ async function runEmulator(opts: EmulatorOptions): Promise<void> {
     opts.rateWindowMs === 60_000 ? `rate limit ${opts.rateLimit}/min per token` : `rate limit ${opts.rateLimit} per ${opts.rateWindowMs} ms per token`,
   ].filter(Boolean);
   info(`emulator: ${extras.join(', ')}`);
-  if (!isLoopback(opts.host ?? '')) info(`warning: ${opts.host} is not a loopback address; anyone who can reach it can use the emulator`);
+  if (!isLoopbackHost(opts.host ?? '')) info(`warning: ${opts.host} is not a loopback address; anyone who can reach it can use the emulator`);
 
   // Stay up until a signal; then stop accepting, finish in-flight writes, exit 0.
   await new Promise<void>((resolve) => {
@@ -95,12 +95,6 @@ async function runEmulator(opts: EmulatorOptions): Promise<void> {
   // For benchmarks and tests: what this emulator served, refused (429) and broke on purpose.
   if (process.env.PROMPTCTL_STATS && process.env.PROMPTCTL_STATS !== '0') info(`emulator-stats ${JSON.stringify(em.stats())}`);
   info('emulator: stopped');
-}
-
-function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
 }
 
 function nonEmpty(name: string, v: string): string {

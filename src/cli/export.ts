@@ -4,10 +4,10 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { exportDocuments } from '../export/documents.js';
-import { documentsToYaml } from '../export/yaml.js';
 import { readLiveState } from '../genesys/live.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { announceTarget, withTarget, writeFileAtomic } from './common.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { announceTarget, withTarget } from './common.js';
 import { info } from './output.js';
 
 interface ExportFlags {
@@ -36,6 +36,7 @@ export async function runExport(flags: ExportFlags, cwd: string, env: NodeJS.Pro
 
   const live = await withTarget(cwd, env, (target) => readLiveState(target.api));
   const result = exportDocuments(live);
+  const { documentsToYaml } = await import('../export/yaml.js');
   for (const w of result.warnings) info(`warning: ${w}`);
   await mkdir(dir, { recursive: true });
   for (const f of result.files) await writeFileAtomic(join(dir, f.path), documentsToYaml(f.documents));

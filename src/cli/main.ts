@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../genesys/api.js';
-import { processTransportStats } from '../genesys/transport.js';
+import { processTransportStats } from '../genesys/stats.js';
 import { UserError, EXIT } from '../util/errors.js';
 import { loadTokenCache, saveTokenCache } from '../tokens/cache-file.js';
 import { setColor } from './output.js';
@@ -44,10 +44,10 @@ export function buildProgram(): Command {
 }
 
 /**
- * Commands that count tokens (validate, and the budget checks of plan, apply and drift) share
- * the content-addressed counts in .promptctl/cache/ across runs (`tokens` manages its own).
+ * Commands that count tokens (validate, tokens, and the budget checks of plan, apply and drift)
+ * share the content-addressed counts in .promptctl/cache/ across runs.
  */
-const TOKEN_CACHE_COMMANDS = new Set(['validate', 'plan', 'apply', 'drift']);
+const TOKEN_CACHE_COMMANDS = new Set(['validate', 'tokens', 'plan', 'apply', 'drift']);
 let tokenCacheDir: string | undefined;
 
 async function openTokenCache(): Promise<void> {

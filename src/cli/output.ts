@@ -10,10 +10,6 @@ export function setColor(enabled: boolean): void {
   colorEnabled = enabled && !process.env.NO_COLOR;
 }
 
-export function colorOn(): boolean {
-  return colorEnabled;
-}
-
 /** Styles text when colour is on; plain text otherwise. */
 export function paint(style: Style, text: string): string {
   return colorEnabled ? styleText(style, text, { validateStream: false }) : text;

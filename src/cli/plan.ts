@@ -2,19 +2,14 @@
 import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { changedFiles, gitProvenance } from '../git/index.js';
+import { changedFiles } from '../git/index.js';
 import { renderJson } from '../plan/render-json.js';
+import { hasChanges } from '../plan/render-common.js';
+import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
-import {
-  addDirOption,
-  announceTarget,
-  changeCount,
-  loadOrRefuse,
-  planFromFiles,
-  withTarget,
-  writeFileAtomic,
-} from './common.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { addDirOption, planTarget } from './common.js';
 import { info, out } from './output.js';
 import { parseFormat, renderPlan, type PlanFormat } from './render.js';
 import { changedScope } from './scope.js';
@@ -45,18 +40,15 @@ export function registerPlan(program: Command): void {
 
 export async function runPlan(flags: PlanFlags, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const format = parseFormat(flags.format);
-  announceTarget(env);
-  const state = await loadOrRefuse(flags.dir, cwd, 'planned');
-  const git = await gitProvenance(cwd, env);
-  const only = flags.changedSince ? changedScope(state, await changedFiles(cwd, flags.changedSince)) : null;
-  if (flags.changedSince) {
-    info(only ? `planning ${only.size} address${only.size === 1 ? '' : 'es'} from files changed since ${flags.changedSince}` : `the config changed since ${flags.changedSince}: planning everything`);
-  }
-  const prune = flags.prune ?? state.config.prune;
-
-  const { plan } = await withTarget(cwd, env, (target) =>
-    planFromFiles({ target, state, git, prune, only }),
-  );
+  const since = flags.changedSince;
+  const { plan } = await planTarget({
+    dir: flags.dir,
+    cwd,
+    env,
+    doing: 'planned',
+    prune: flags.prune,
+    scope: since ? (state) => changedScopeOf(state, cwd, since) : undefined,
+  });
 
   await emit(plan, format, flags.dir, env);
   if (flags.out) {
@@ -67,12 +59,19 @@ export async function runPlan(flags: PlanFlags, cwd: string, env: NodeJS.Process
     info(`error: the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}; apply would refuse it`);
     return EXIT.error;
   }
-  if (flags.detailedExitcode) return changeCount(plan) > 0 ? EXIT.changes : EXIT.ok;
+  if (flags.detailedExitcode) return hasChanges(plan) ? EXIT.changes : EXIT.ok;
   return EXIT.ok;
 }
 
+/** The addresses files changed since `ref` define (null: everything), said on stderr. */
+async function changedScopeOf(state: DesiredState, cwd: string, ref: string): Promise<Set<string> | null> {
+  const only = changedScope(state, await changedFiles(cwd, ref));
+  info(only ? `planning ${only.size} address${only.size === 1 ? '' : 'es'} from files changed since ${ref}` : `the config changed since ${ref}: planning everything`);
+  return only;
+}
+
 async function emit(plan: Plan, format: PlanFormat, dir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const text = renderPlan(plan, format, dir);
+  const text = await renderPlan(plan, format, dir);
   out(text);
   // In GitHub Actions the markdown plan doubles as the job summary.
   if (format === 'markdown' && env.GITHUB_STEP_SUMMARY) {

@@ -1,9 +1,8 @@
-// The three plan formats of DESIGN §4, behind one switch, for plan, apply and drift.
+// The three plan formats of DESIGN §4, behind one switch, for plan, apply and drift. The
+// renderers (and their diff library) are loaded when a plan is rendered.
 import { UserError } from '../util/errors.js';
 import type { Plan } from '../plan/types.js';
 import { renderJson } from '../plan/render-json.js';
-import { renderMarkdown } from '../plan/render-markdown.js';
-import { renderText } from '../plan/render-text.js';
 import { style } from './common.js';
 
 export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;
@@ -15,12 +14,12 @@ export function parseFormat(value: string): PlanFormat {
 }
 
 /** `dir` is the prompts directory, named in the "no changes" line. */
-export function renderPlan(plan: Plan, format: PlanFormat, dir?: string): string {
+export async function renderPlan(plan: Plan, format: PlanFormat, dir?: string): Promise<string> {
   switch (format) {
     case 'text':
-      return renderText(plan, { style, ...(dir ? { dir } : {}) });
+      return (await import('../plan/render-text.js')).renderText(plan, { style, ...(dir ? { dir } : {}) });
     case 'markdown':
-      return renderMarkdown(plan, dir ? { dir } : {});
+      return (await import('../plan/render-markdown.js')).renderMarkdown(plan, dir ? { dir } : {});
     case 'json':
       return renderJson(plan);
   }

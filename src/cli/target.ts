@@ -1,18 +1,17 @@
 // Opens the gateway a command works on: a Genesys Cloud org (or any base URL) from the
 // environment, or the embedded emulator on a loopback port. Both go through the same HTTP client.
+// The client and the emulator are loaded when a target is opened, not when the CLI starts.
 import { join } from 'node:path';
 import type { GatewayApi } from '../genesys/api.js';
 import { noteCorrelation } from '../apply/correlation.js';
-import { createGatewayClient, type RetryInfo } from '../genesys/client.js';
 import { resolveTarget, type Target } from '../genesys/target.js';
-import { startEmulator } from '../emulator/server.js';
-import { StateLockedError } from '../emulator/store.js';
 import { UserError } from '../util/errors.js';
 
-/** Where the embedded emulator keeps its state, relative to the working directory. */
+/** Where the embedded emulator (and `promptctl emulator` by default) keeps its state, relative to the working directory. */
 export const EMBEDDED_STATE_FILE = '.promptctl/local-state.json';
-const EMBEDDED_CLIENT_ID = 'local-client';
-const EMBEDDED_CLIENT_SECRET = 'local-secret';
+/** The credentials the embedded emulator (and `promptctl emulator` by default) accepts. */
+export const EMBEDDED_CLIENT_ID = 'local-client';
+export const EMBEDDED_CLIENT_SECRET = 'local-secret';
 const EMBEDDED_RATE_LIMIT = 1_000_000;
 
 export interface OpenTarget {
@@ -33,41 +32,19 @@ export function targetLine(label: string): string {
   return `target: ${label}`;
 }
 
-export interface OpenOptions {
-  concurrency?: number;
-  onRetry?: (info: RetryInfo) => void;
-}
-
-/**
- * Client hooks: retries go to the caller, and every call's correlation id to the apply
- * executor's per-action bookkeeping (audit records carry it). `onResponse` is used by clients
- * that report successful calls too.
- */
-function clientHooks(opts: OpenOptions) {
-  return {
-    onRetry: (info: RetryInfo) => {
-      noteCorrelation(info);
-      opts.onRetry?.(info);
-    },
-    onResponse: (info: { correlationId?: string; method?: string }) => noteCorrelation(info),
-    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
-  };
-}
-
-export async function openTarget(cwd: string, env: NodeJS.ProcessEnv, opts: OpenOptions = {}): Promise<OpenTarget> {
+export async function openTarget(cwd: string, env: NodeJS.ProcessEnv): Promise<OpenTarget> {
   const { target, label } = describeTarget(env);
+  const { createGatewayClient } = await import('../genesys/client.js');
+  // Every call's correlation id goes to the apply executor's per-action bookkeeping (audit records carry it).
+  const connect = (apiUrl: string, loginUrl: string, clientId: string, clientSecret: string): GatewayApi =>
+    createGatewayClient({ apiUrl, loginUrl, clientId, clientSecret, targetLabel: label, onRetry: noteCorrelation, onResponse: noteCorrelation });
+
   if (target.kind === 'remote') {
-    const api = createGatewayClient({
-      apiUrl: target.apiUrl,
-      loginUrl: target.loginUrl,
-      clientId: target.clientId,
-      clientSecret: target.clientSecret,
-      targetLabel: label,
-      ...clientHooks(opts),
-    });
+    const api = connect(target.apiUrl, target.loginUrl, target.clientId, target.clientSecret);
     return { api, label, close: () => api.close() };
   }
   // The embedded default: a real server on 127.0.0.1 and the production client over HTTP.
+  const { startEmulator, StateLockedError } = await import('../emulator/server.js');
   const emulator = await startEmulator({
     port: 0,
     host: '127.0.0.1',
@@ -85,14 +62,7 @@ export async function openTarget(cwd: string, env: NodeJS.ProcessEnv, opts: Open
     }
     throw err;
   });
-  const api = createGatewayClient({
-    apiUrl: emulator.url,
-    loginUrl: emulator.url,
-    clientId: EMBEDDED_CLIENT_ID,
-    clientSecret: EMBEDDED_CLIENT_SECRET,
-    targetLabel: label,
-    ...clientHooks(opts),
-  });
+  const api = connect(emulator.url, emulator.url, EMBEDDED_CLIENT_ID, EMBEDDED_CLIENT_SECRET);
   return {
     api,
     label,

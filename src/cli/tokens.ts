@@ -1,19 +1,14 @@
 // `promptctl tokens`: per-version token counts, worst case, context use and cost (DESIGN §4).
 import { Option, type Command } from 'commander';
-import { join } from 'node:path';
-import { loadProject } from '../config/project.js';
-import { compareDiagnostics, type Diagnostic } from '../model/diagnostic.js';
-import { loadTokenCache, saveTokenCache } from '../tokens/cache-file.js';
-import { budgetDiagnostics, tokenReport, type VersionTokenReport } from '../tokens/index.js';
+import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
+import type { VersionTokenReport } from '../tokens/index.js';
 import { out, paint } from './output.js';
+import { formatText } from './validate.js';
 
 interface TokensOptions {
   dir: string;
   format: 'text' | 'json';
 }
-
-/** Where counts persist between runs, under the working directory. */
-export const TOKEN_CACHE_DIR = join('.promptctl', 'cache');
 
 export function registerTokens(program: Command): void {
   program
@@ -27,44 +22,25 @@ export function registerTokens(program: Command): void {
 }
 
 async function runTokens(opts: TokensOptions): Promise<number> {
-  const cacheDir = join(process.cwd(), TOKEN_CACHE_DIR);
-  await loadTokenCache(cacheDir);
-  try {
-    const loaded = await loadProject({ dir: opts.dir });
-    if (!loaded.state) {
-      printDiagnostics(loaded.diagnostics);
-      return 1;
-    }
-    // Counts are reported for whatever loaded, even when something else is invalid: they are
-    // often the very thing being investigated. Every error is shown and makes the exit code 1;
-    // of the warnings only the token ones (the rest are validate's business).
-    const reports = tokenReport(loaded.state);
-    const shown = dedupe([...loaded.diagnostics, ...budgetDiagnostics(loaded.state)]).filter(
-      (d) => d.severity === 'error' || d.rule.startsWith('tokens/'),
-    );
-    out(opts.format === 'json' ? JSON.stringify({ versions: reports }, null, 2) : renderTable(reports, opts.dir));
-    printDiagnostics(shown);
-    return shown.some((d) => d.severity === 'error') ? 1 : 0;
-  } finally {
-    await saveTokenCache(cacheDir); // best effort: an unwritable cache only costs speed
+  const [{ loadProject }, { tokenReport }] = await Promise.all([import('../config/project.js'), import('../tokens/index.js')]);
+  const loaded = await loadProject({ dir: opts.dir });
+  if (!loaded.state) {
+    printDiagnostics(loaded.diagnostics);
+    return 1;
   }
+  // Counts are reported for whatever loaded, even when something else is invalid: they are
+  // often the very thing being investigated. Every error is shown and makes the exit code 1;
+  // of the warnings only the token ones (the rest are validate's business).
+  const reports = tokenReport(loaded.state);
+  const shown = loaded.diagnostics.filter((d) => d.severity === 'error' || d.rule.startsWith('tokens/'));
+  out(opts.format === 'json' ? JSON.stringify({ versions: reports }, null, 2) : renderTable(reports, opts.dir));
+  printDiagnostics(shown);
+  return hasErrors(shown) ? 1 : 0;
 }
 
-function dedupe(ds: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return ds.filter((d) => {
-    const key = `${d.file}\0${d.line}\0${d.column}\0${d.rule}\0${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
+/** Already in file:line:column order (the loader sorts them). */
 function printDiagnostics(ds: Diagnostic[]): void {
-  for (const d of [...ds].sort(compareDiagnostics)) {
-    const severity = d.severity === 'error' ? paint('red', 'error') : paint('yellow', 'warning');
-    process.stderr.write(`${d.file}:${d.line}:${d.column}: ${severity}: ${d.message} [${d.rule}]\n`);
-  }
+  for (const d of ds) process.stderr.write(`${formatText(d, true)}\n`);
 }
 
 const num = (n: number): string => n.toLocaleString('en-US');

@@ -1,7 +1,6 @@
 // promptctl validate: every problem in the prompts directory, at its file:line:column.
 import { Option, type Command } from 'commander';
-import { loadProject } from '../config/project.js';
-import type { Diagnostic } from '../model/diagnostic.js';
+import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { info, out, paint } from './output.js';
 
 export const DIAGNOSTIC_FORMATS = ['text', 'json', 'github'] as const;
@@ -66,7 +65,7 @@ export function registerValidate(program: Command): void {
   program
     .command('validate')
     .description('check the prompt YAML: schema, semantic rules, token budgets; exit 1 on any error')
-    .option('--dir <path>', 'prompts directory', 'prompts')
+    .option('--dir <dir>', 'prompts directory', 'prompts')
     .addOption(new Option('--format <format>', 'output format').choices(DIAGNOSTIC_FORMATS).default('text'))
     .addHelpText(
       'after',
@@ -87,6 +86,7 @@ Examples:
   $ promptctl validate --format github        # in a GitHub Actions step`,
     )
     .action(async (opts: { dir: string; format: DiagnosticFormat }) => {
+      const { loadProject } = await import('../config/project.js');
       const result = await loadProject({ dir: opts.dir });
       const ds = result.diagnostics;
       const color = opts.format === 'text'; // paint() itself honours TTY, NO_COLOR and --no-color
@@ -94,8 +94,8 @@ Examples:
       if (report) out(report);
       const yamlCount = result.files.filter((f) => /\.ya?ml$/i.test(f)).length;
       const summary = summaryLine(ds, yamlCount);
-      const hasError = ds.some((d) => d.severity === 'error');
-      info(hasError ? paint('red', summary) : summary);
-      if (hasError) process.exitCode = 1;
+      const failed = hasErrors(ds);
+      info(failed ? paint('red', summary) : summary);
+      if (failed) process.exitCode = 1;
     });
 }

@@ -1,7 +1,7 @@
 // Loading a prompts directory: discovery → parse → schema → model → rules → token budgets.
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { compareDiagnostics, type Diagnostic } from '../model/diagnostic.js';
+import { compareDiagnostics, hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import {
   defaultConfig,
   normalizeConfig,
@@ -81,6 +81,24 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
     for (const d of parsed.documents) await loader.document(d, f === CONFIG_FILE, path.dirname(abs));
   }
   return loader.finish();
+}
+
+/**
+ * The Config alone (promptctl.yaml at the top of the prompts directory), without loading any
+ * prompt, for commands that need only settings (`audit verify`). The defaults when the file is
+ * absent or its Config does not pass the schema, as loadProject would have it.
+ */
+export async function loadConfig(opts: LoadOptions): Promise<Config> {
+  const cwd = path.resolve(opts.cwd ?? process.cwd());
+  const abs = path.join(path.resolve(cwd, opts.dir), CONFIG_FILE);
+  const read = await readTextFile(abs);
+  if (!read.ok) return defaultConfig();
+  const parsed = parseYaml(read.text, path.relative(cwd, abs).split(path.sep).join('/'));
+  const d = parsed.documents.find((x) => isPlainObject(x.data) && x.data.kind === 'Config');
+  if (!d) return defaultConfig();
+  const ctx: DocContext = { file: d.file, doc: d.doc, src: d.src, lineCounter: d.lineCounter };
+  const valid = checkHeader(ctx, d.data).diagnostics.length === 0 && validators().validate('Config', d.data).length === 0;
+  return valid ? normalizeConfig(d.data as Record<string, unknown>, nodeStart(ctx, findKey(ctx, [], 'kind'))) : defaultConfig();
 }
 
 async function assertDirectory(abs: string, given: string): Promise<void> {
@@ -174,7 +192,7 @@ class Loader {
       return;
     }
 
-    const facts: DocumentFacts = { source, locations: collectLocations(ctx), texts: {}, textOrigins: {}, textFiles: {} };
+    const facts = documentFacts(ctx);
     if (kind === 'PromptVersion' && !(await this.resolveTexts(ctx, data, facts, yamlDir, () => false))) {
       // A `{file: ...}` text could not be read: the version stays out of the desired state, but
       // its other text is still checked.
@@ -203,13 +221,7 @@ class Loader {
     // An error at a path or below it makes that part unusable; one at a parent (a missing or
     // unknown sibling field) does not.
     const blocked = (pointer: string) => errors.some((e) => e.instancePath === pointer || e.instancePath.startsWith(`${pointer}/`));
-    const facts: DocumentFacts = {
-      source: nodeStart(ctx, findKey(ctx, [], 'kind')),
-      locations: collectLocations(ctx),
-      texts: {},
-      textOrigins: {},
-      textFiles: {},
-    };
+    const facts = documentFacts(ctx);
     if (kind === 'PromptTemplate' || kind === 'SafetyFilter') {
       if (typeof spec.description !== 'string' || blocked('/spec/description')) return;
       this.textOnlyOthers.push(kind === 'PromptTemplate' ? normalizeTemplate(data, facts) : normalizeFilter(data, facts));
@@ -341,10 +353,14 @@ class Loader {
     const configBroken = this.configFailed || this.diagnostics.some((d) => d.file === this.configFile && d.severity === 'error');
     if (!configBroken) diagnostics.push(...budgetDiagnostics(state));
     diagnostics.sort(compareDiagnostics);
-    const loadErrors = this.diagnostics.some((d) => d.severity === 'error');
-    const nothingLoaded = this.loadedDocuments === 0 && loadErrors;
+    const nothingLoaded = this.loadedDocuments === 0 && hasErrors(this.diagnostics);
     return { state: nothingLoaded ? null : state, diagnostics: dedupe(diagnostics), files };
   }
+}
+
+/** What the loader knows of a document before its texts are resolved: where it is, where its fields are. */
+function documentFacts(ctx: DocContext): DocumentFacts {
+  return { source: nodeStart(ctx, findKey(ctx, [], 'kind')), locations: collectLocations(ctx), texts: {}, textOrigins: {}, textFiles: {} };
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

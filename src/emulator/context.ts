@@ -1,7 +1,7 @@
 // What a resource handler sees and returns. Handlers are synchronous functions over the state,
 // run inside one store transaction; they validate before they change anything.
 import { createHash } from 'node:crypto';
-import type { UserRef } from '../genesys/wire.js';
+import { paths, type UserRef } from '../genesys/wire.js';
 import { ApiFailure, notFound } from './errors.js';
 import type { State, TemplateRec } from './store.js';
 
@@ -43,7 +43,25 @@ export type Handler = (ctx: Ctx) => Reply;
 export function userFor(clientId: string): UserRef {
   const h = createHash('sha256').update(`promptctl-emulator-user:${clientId}`).digest('hex');
   const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  return { id, selfUri: `/api/v2/users/${id}` };
+  return { id, selfUri: paths.user(id) };
+}
+
+/** Who changed an entity and when. */
+export interface Stamps {
+  dateCreated: string;
+  dateModified: string;
+  createdBy: UserRef;
+  modifiedBy: UserRef;
+}
+
+/** The stamps of an entity created now (no `prev`), or of `prev` modified now. */
+export function stamps(ctx: Ctx, prev?: Stamps): Stamps {
+  return {
+    dateCreated: prev?.dateCreated ?? ctx.now,
+    dateModified: ctx.now,
+    createdBy: prev?.createdBy ?? ctx.user,
+    modifiedBy: ctx.user,
+  };
 }
 
 export function param(ctx: Ctx, name: string): string {

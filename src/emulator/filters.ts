@@ -1,9 +1,9 @@
 // /safetyfilters: unique names, at most 50 enabled filters, a priority held by one enabled filter at most.
 import { randomUUID } from 'node:crypto';
 import { paths, type FilterCreate, type FilterUpdate, type WireFilter } from '../genesys/wire.js';
-import { checkVersion, param, type Ctx, type Reply } from './context.js';
+import { checkVersion, param, stamps, type Ctx, type Reply } from './context.js';
 import { conflict, invalidValue, notFound } from './errors.js';
-import { byName, paginate, parsePaging } from './listing.js';
+import { byName, listReply, parsePaging } from './listing.js';
 import { validateBody } from './schemas.js';
 import type { FilterRec, State } from './store.js';
 
@@ -19,8 +19,7 @@ export function listFilters(ctx: Ctx): Reply {
   const all = Object.values(ctx.reading.filters)
     .filter((f) => name === null || f.name === name)
     .sort(byName);
-  const page = paginate(all, paging, ctx.path, ctx.query);
-  return { status: 200, body: { ...page, entities: page.entities.map(renderFilter) }, changed: false };
+  return listReply(ctx, paging, all, renderFilter);
 }
 
 export function getFilter(ctx: Ctx): Reply {
@@ -30,15 +29,7 @@ export function getFilter(ctx: Ctx): Reply {
 export function createFilter(ctx: Ctx): Reply {
   validateBody('FilterCreate', ctx.body);
   const body = ctx.body as FilterCreate;
-  const f: FilterRec = {
-    id: randomUUID(),
-    ...fields(body),
-    version: 1,
-    dateCreated: ctx.now,
-    dateModified: ctx.now,
-    createdBy: ctx.user,
-    modifiedBy: ctx.user,
-  };
+  const f: FilterRec = { id: randomUUID(), ...fields(body), version: 1, ...stamps(ctx) };
   checkRules(ctx.reading, f);
   ctx.state.filters[f.id] = f;
   return { status: 201, body: renderFilter(f), changed: true };
@@ -49,15 +40,7 @@ export function updateFilter(ctx: Ctx): Reply {
   const body = ctx.body as FilterUpdate;
   const cur = requireFilter(ctx);
   checkVersion(body.version, cur.version, `safety filter ${cur.name}`, cur.id);
-  const next: FilterRec = {
-    id: cur.id,
-    ...fields(body),
-    version: cur.version + 1,
-    dateCreated: cur.dateCreated,
-    dateModified: ctx.now,
-    createdBy: cur.createdBy,
-    modifiedBy: ctx.user,
-  };
+  const next: FilterRec = { id: cur.id, ...fields(body), version: cur.version + 1, ...stamps(ctx, cur) };
   checkRules(ctx.reading, next);
   ctx.state.filters[cur.id] = next;
   return { status: 200, body: renderFilter(next), changed: true };

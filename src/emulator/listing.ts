@@ -1,5 +1,6 @@
 // Genesys entity listings: pageSize/pageNumber paging with relative first/last/next/previous URIs.
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type EntityListing } from '../genesys/wire.js';
+import type { Ctx, Reply } from './context.js';
 import { invalidValue } from './errors.js';
 
 export interface Paging {
@@ -50,6 +51,12 @@ export function paginate<T>(all: T[], paging: Paging, path: string, query: URLSe
   if (pageNumber < pageCount) listing.nextUri = uri(pageNumber + 1);
   if (pageNumber > 1) listing.previousUri = uri(Math.min(pageNumber - 1, Math.max(1, pageCount)));
   return listing;
+}
+
+/** A 200 listing: one page of `all` (already filtered and sorted), each entity rendered. */
+export function listReply<T>(ctx: Ctx, paging: Paging, all: T[], render: (t: T) => unknown): Reply {
+  const page = paginate(all, paging, ctx.path, ctx.query);
+  return { status: 200, body: { ...page, entities: page.entities.map(render) }, changed: false };
 }
 
 /** `expand=versions,traffic` (comma-separated or repeated); anything else is a 400. */

@@ -15,6 +15,7 @@ import { Store, type JobRec } from './store.js';
 import { completeJob } from './versions.js';
 
 export { FAULT_KINDS, type FaultKind } from './limits.js';
+export { StateLockedError } from './store.js';
 
 export interface EmulatorOptions {
   port?: number;
@@ -201,7 +202,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     if (match.kind === 'method') throw methodNotAllowed(match.allowed, res);
 
     fault = p.faults.next();
-    if (fault && injectBefore(fault, res, correlationId, rate)) return;
+    if (fault && injectBefore(fault, res, (f) => fail(f, rate))) return;
 
     const body = BODY_METHODS.has(method) ? await readJson(req) : undefined;
     const user = userFor(auth.rec.clientId);
@@ -241,20 +242,17 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
 }
 
 /** Applies a fault that happens before the work; true if the request is finished. */
-function injectBefore(fault: FaultKind, res: ServerResponse, correlationId: string, rate: RateStatus): boolean {
-  const http = (status: number, code: string, message: string, headers: Record<string, string> = {}): true => {
-    setRateHeaders(res, rate);
-    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    sendJson(res, status, errorBody(new ApiFailure(status, code, message), correlationId));
-    return true;
-  };
+function injectBefore(fault: FaultKind, res: ServerResponse, fail: (f: ApiFailure) => void): boolean {
   switch (fault) {
     case '500':
-      return http(500, 'internal.server.error', 'The server encountered an internal error (injected fault).');
+      fail(new ApiFailure(500, 'internal.server.error', 'The server encountered an internal error (injected fault).'));
+      return true;
     case '502':
-      return http(502, 'bad.gateway', 'Bad gateway (injected fault).');
+      fail(new ApiFailure(502, 'bad.gateway', 'Bad gateway (injected fault).'));
+      return true;
     case '503':
-      return http(503, 'service.unavailable', 'Service temporarily unavailable (injected fault).', { 'Retry-After': '1' });
+      fail(new ApiFailure(503, 'service.unavailable', 'Service temporarily unavailable (injected fault).', [], undefined, { 'Retry-After': '1' }));
+      return true;
     case 'drop-before':
       res.destroy();
       return true;

@@ -6,7 +6,7 @@
 // batch's journal operations and rolls the batch back when it cannot be made durable.
 import { resolve } from 'node:path';
 import { ApiFailure } from './errors.js';
-import { Journal, StateLockedError, applyOps, readDurable } from './journal.js';
+import { Journal, StateLockedError, applyOps, readDurable, type Loaded } from './journal.js';
 import { ChangeTracker } from './tracker.js';
 import type {
   FilterCreate,
@@ -155,8 +155,7 @@ export class Store {
         const e = err as NodeJS.ErrnoException;
         throw new Error(e.code ? `cannot open emulator state file ${path}: ${e.code}` : e.message);
       }
-      const state = loaded.snapshot === undefined ? emptyState() : parseState(loaded.snapshot, path);
-      for (const ops of loaded.batches) applyOps(state as unknown as Record<string, unknown>, ops);
+      const state = replay(loaded, path);
       const store = new Store(path, state, journal);
       // Fold what the last run journaled into a fresh snapshot (this also drops a torn tail);
       // with nothing journaled, keep the snapshot and append to an empty journal.
@@ -283,7 +282,11 @@ export class Store {
 /** The state as the files on disk hold it right now (snapshot plus journal), without opening a store. */
 export async function readStoredState(file: string): Promise<State> {
   const path = resolve(file);
-  const loaded = await readDurable(path);
+  return replay(await readDurable(path), path);
+}
+
+/** The snapshot (or an empty state) with the journal's batches applied in commit order. */
+function replay(loaded: Loaded, path: string): State {
   const state = loaded.snapshot === undefined ? emptyState() : parseState(loaded.snapshot, path);
   for (const ops of loaded.batches) applyOps(state as unknown as Record<string, unknown>, ops);
   return state;

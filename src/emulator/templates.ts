@@ -1,9 +1,9 @@
 // /prompttemplates and /prompttemplates/{id}: list (name filter, expand), create, read, update, delete.
 import { randomUUID } from 'node:crypto';
 import { paths, type TemplateCreate, type TemplateUpdate, type WireTemplate } from '../genesys/wire.js';
-import { checkVersion, requireTemplate, type Ctx, type Reply } from './context.js';
+import { checkVersion, requireTemplate, stamps, type Ctx, type Reply } from './context.js';
 import { conflict } from './errors.js';
-import { byName, paginate, parseExpand, parsePaging } from './listing.js';
+import { byName, listReply, parseExpand, parsePaging } from './listing.js';
 import { validateBody } from './schemas.js';
 import type { State, TemplateRec } from './store.js';
 import { renderTraffic } from './traffic.js';
@@ -29,12 +29,7 @@ export function listTemplates(ctx: Ctx): Reply {
   const all = Object.values(ctx.reading.templates)
     .filter((t) => name === null || t.name === name)
     .sort(byName);
-  const page = paginate(all, paging, ctx.path, ctx.query);
-  return {
-    status: 200,
-    body: { ...page, entities: page.entities.map((t) => renderTemplate(ctx.reading, t, expand)) },
-    changed: false,
-  };
+  return listReply(ctx, paging, all, (t) => renderTemplate(ctx.reading, t, expand));
 }
 
 export function getTemplate(ctx: Ctx): Reply {
@@ -46,18 +41,7 @@ export function createTemplate(ctx: Ctx): Reply {
   validateBody('TemplateCreate', ctx.body);
   const body = ctx.body as TemplateCreate;
   assertNameFree(ctx.reading, body.name);
-  const t: TemplateRec = {
-    id: randomUUID(),
-    name: body.name,
-    ...(body.description !== undefined ? { description: body.description } : {}),
-    model: body.model,
-    labels: body.labels ?? {},
-    version: 1,
-    dateCreated: ctx.now,
-    dateModified: ctx.now,
-    createdBy: ctx.user,
-    modifiedBy: ctx.user,
-  };
+  const t: TemplateRec = { id: randomUUID(), ...fields(body), version: 1, ...stamps(ctx) };
   ctx.state.templates[t.id] = t;
   return { status: 201, body: renderTemplate(ctx.state, t, new Set()), changed: true };
 }
@@ -68,18 +52,7 @@ export function updateTemplate(ctx: Ctx): Reply {
   const t = requireTemplate(ctx);
   checkVersion(body.version, t.version, `prompt template ${t.name}`, t.id);
   if (body.name !== t.name) assertNameFree(ctx.reading, body.name);
-  const next: TemplateRec = {
-    id: t.id,
-    name: body.name,
-    ...(body.description !== undefined ? { description: body.description } : {}),
-    model: body.model,
-    labels: body.labels ?? {},
-    version: t.version + 1,
-    dateCreated: t.dateCreated,
-    dateModified: ctx.now,
-    createdBy: t.createdBy,
-    modifiedBy: ctx.user,
-  };
+  const next: TemplateRec = { id: t.id, ...fields(body), version: t.version + 1, ...stamps(ctx, t) };
   ctx.state.templates[t.id] = next;
   return { status: 200, body: renderTemplate(ctx.state, next, new Set()), changed: true };
 }
@@ -92,6 +65,16 @@ export function deleteTemplate(ctx: Ctx): Reply {
   delete ctx.state.traffic[t.id];
   for (const [id, job] of Object.entries(ctx.state.jobs)) if (job.templateId === t.id) delete ctx.state.jobs[id];
   return { status: 204, changed: true };
+}
+
+/** The stored fields of a create/update body, with defaults applied (labels {}). */
+function fields(b: TemplateCreate): Pick<TemplateRec, 'name' | 'description' | 'model' | 'labels'> {
+  return {
+    name: b.name,
+    ...(b.description !== undefined ? { description: b.description } : {}),
+    model: b.model,
+    labels: b.labels ?? {},
+  };
 }
 
 function assertNameFree(state: State, name: string): void {

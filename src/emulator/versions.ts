@@ -2,6 +2,7 @@
 // Published, and publish jobs that finish asynchronously.
 import { randomUUID } from 'node:crypto';
 import {
+  compareVersionLabels,
   paths,
   versionContentHash,
   type VersionContent,
@@ -9,9 +10,9 @@ import {
   type WireJob,
   type WireVersion,
 } from '../genesys/wire.js';
-import { param, requireTemplate, type Ctx, type Reply } from './context.js';
+import { param, requireTemplate, stamps, type Ctx, type Reply } from './context.js';
 import { ApiFailure, conflict, invalidValue, notFound } from './errors.js';
-import { paginate, parsePaging } from './listing.js';
+import { listReply, parsePaging } from './listing.js';
 import { validateBody } from './schemas.js';
 import type { JobRec, State, VersionRec } from './store.js';
 
@@ -32,14 +33,13 @@ export function renderVersion(v: VersionRec): WireVersion {
 
 /** A template's versions in semver order (what "sorted by name" means for labels). */
 export function sortedVersions(state: State, templateId: string): VersionRec[] {
-  return Object.values(state.versions[templateId] ?? {}).sort((a, b) => compareSemver(a.version, b.version));
+  return Object.values(state.versions[templateId] ?? {}).sort((a, b) => compareVersionLabels(a.version, b.version));
 }
 
 export function listVersions(ctx: Ctx): Reply {
   const paging = parsePaging(ctx.query);
   const t = requireTemplate(ctx);
-  const page = paginate(sortedVersions(ctx.state, t.id), paging, ctx.path, ctx.query);
-  return { status: 200, body: { ...page, entities: page.entities.map(renderVersion) }, changed: false };
+  return listReply(ctx, paging, sortedVersions(ctx.state, t.id), renderVersion);
 }
 
 export function getVersion(ctx: Ctx): Reply {
@@ -64,10 +64,7 @@ export function createVersion(ctx: Ctx): Reply {
     ...content,
     state: 'Draft',
     contentHash: versionContentHash(content),
-    dateCreated: ctx.now,
-    dateModified: ctx.now,
-    createdBy: ctx.user,
-    modifiedBy: ctx.user,
+    ...stamps(ctx),
   };
   (ctx.state.versions[t.id] ??= {})[v.version] = v;
   return { status: 201, body: renderVersion(v), changed: true };
@@ -100,10 +97,7 @@ export function patchVersion(ctx: Ctx): Reply {
     ...content,
     state: v.state,
     contentHash: versionContentHash(content),
-    dateCreated: v.dateCreated,
-    dateModified: ctx.now,
-    createdBy: v.createdBy,
-    modifiedBy: ctx.user,
+    ...stamps(ctx, v),
   };
   (ctx.state.versions[v.templateId] ??= {})[v.version] = next;
   return { status: 200, body: renderVersion(next), changed: true };
@@ -220,33 +214,4 @@ export function checkPlaceholders(c: VersionContent): void {
     for (const n of unused) details.push({ errorCode: 'invalid.variables', fieldName: `variables.${n}` });
   }
   if (problems.length) throw new ApiFailure(400, 'invalid.variables', problems.join('; '), details);
-}
-
-/** Semver precedence (MAJOR.MINOR.PATCH, then pre-release per semver §11); labels are schema-valid. */
-export function compareSemver(a: string, b: string): number {
-  const split = (s: string): [number[], string[]] => {
-    const dash = s.indexOf('-');
-    const core = (dash < 0 ? s : s.slice(0, dash)).split('.').map(Number);
-    return [core, dash < 0 ? [] : s.slice(dash + 1).split('.')];
-  };
-  const [ac, ap] = split(a);
-  const [bc, bp] = split(b);
-  for (let i = 0; i < 3; i++) {
-    const d = (ac[i] ?? 0) - (bc[i] ?? 0);
-    if (d) return Math.sign(d);
-  }
-  if (!ap.length || !bp.length) return ap.length ? -1 : bp.length ? 1 : 0;
-  for (let i = 0; i < Math.max(ap.length, bp.length); i++) {
-    const x = ap[i];
-    const y = bp[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    if (x === y) continue;
-    const xn = /^\d+$/.test(x);
-    const yn = /^\d+$/.test(y);
-    if (xn && yn) return Math.sign(Number(x) - Number(y));
-    if (xn !== yn) return xn ? -1 : 1;
-    return x < y ? -1 : 1;
-  }
-  return 0;
 }

@@ -1,8 +1,9 @@
 // Live org → promptctl documents (plain objects, one list per file). Pure: no I/O.
 // What `promptctl export` writes, so that a plan right after it is empty.
 import type { LiveState } from '../genesys/api.js';
-import type { WireFilter, WireLabels, WireTemplate, WireTraffic, WireVariable, WireVersion } from '../genesys/wire.js';
-import { API_VERSION, MANAGED_BY_LABEL, MANAGED_BY_VALUE, PROMPTCTL_LABEL_PREFIX } from '../model/types.js';
+import { compareVersionLabels, type WireFilter, type WireLabels, type WireTemplate, type WireTraffic, type WireVersion } from '../genesys/wire.js';
+import { API_VERSION, type Variable } from '../model/types.js';
+import { filterFromWire, splitFromWire, templateFromWire, versionFromWire } from '../plan/mappers.js';
 
 export type ExportDocument = Record<string, unknown>;
 
@@ -29,7 +30,7 @@ export function exportDocuments(live: LiveState): ExportResult {
   for (const t of [...live.templates].sort((a, b) => cmp(a.name, b.name))) {
     const docs: ExportDocument[] = [templateDocument(t)];
     counts.templates += 1;
-    for (const v of [...(t.versions ?? [])].sort((a, b) => compareSemver(a.version, b.version))) {
+    for (const v of [...(t.versions ?? [])].sort((a, b) => compareVersionLabels(a.version, b.version))) {
       if (v.state !== 'Published') {
         // A Draft has not shipped; git holds what is published (apply publishes every version it creates).
         warnings.push(`skipped PromptVersion/${t.name}@${v.version}: it is a ${v.state} version, not published`);
@@ -53,83 +54,61 @@ export function exportDocuments(live: LiveState): ExportResult {
   return { files, warnings, counts };
 }
 
+// Each document is written from the model form of the live object (plan/mappers' inverse), so
+// export and plan agree on defaults and on which labels are promptctl's own.
+
 function templateDocument(t: WireTemplate): ExportDocument {
+  const m = templateFromWire(t);
   const spec: Record<string, unknown> = {};
-  if (typeof t.description === 'string') spec.description = t.description;
-  spec.model = t.model;
-  return { apiVersion: API_VERSION, kind: 'PromptTemplate', metadata: metadata(t.name, t.labels), spec };
+  if (m.description !== undefined) spec.description = m.description;
+  spec.model = m.model;
+  return { apiVersion: API_VERSION, kind: 'PromptTemplate', metadata: metadata(m.name, m.labels), spec };
 }
 
 function versionDocument(template: string, v: WireVersion): ExportDocument {
-  const spec: Record<string, unknown> = { template, version: v.version };
-  if (v.model !== undefined && v.model !== null) spec.model = v.model;
-  if (v.temperature !== undefined && v.temperature !== null) spec.temperature = v.temperature;
-  if (v.maxTokens !== undefined && v.maxTokens !== null) spec.maxTokens = v.maxTokens;
-  if (v.variables && v.variables.length > 0) spec.variables = v.variables.map(variableSpec);
-  spec.systemInstruction = v.systemInstruction;
-  spec.userTemplate = v.userTemplate;
-  if (v.fewShotExamples && v.fewShotExamples.length > 0) {
-    spec.fewShotExamples = v.fewShotExamples.map((e) => ({ input: e.input, output: e.output }));
-  }
-  const g = v.safetyGuardrails ?? {};
-  const guardrails = {
-    piiFilter: g.piiFilter ?? true,
-    jailbreakDetection: g.jailbreakDetection ?? true,
-    outputModeration: g.outputModeration ?? true,
-  };
+  const m = versionFromWire(v, template);
+  const spec: Record<string, unknown> = { template, version: m.version };
+  if (m.model !== undefined) spec.model = m.model;
+  if (m.temperature !== undefined) spec.temperature = m.temperature;
+  if (m.maxTokens !== undefined) spec.maxTokens = m.maxTokens;
+  if (m.variables.length > 0) spec.variables = m.variables.map(variableSpec);
+  spec.systemInstruction = m.systemInstruction;
+  spec.userTemplate = m.userTemplate;
+  if (m.fewShotExamples.length > 0) spec.fewShotExamples = m.fewShotExamples;
   // Defaults are all true; write the block only when it says something.
-  if (Object.values(guardrails).some((on) => !on)) spec.safetyGuardrails = guardrails;
+  if (Object.values(m.safetyGuardrails).some((on) => !on)) spec.safetyGuardrails = m.safetyGuardrails;
   return { apiVersion: API_VERSION, kind: 'PromptVersion', spec };
 }
 
-function variableSpec(v: WireVariable): Record<string, unknown> {
-  const out: Record<string, unknown> = { name: v.name, type: v.type };
-  if (v.required === false) out.required = false;
-  if (v.default !== undefined && v.default !== null) out.default = v.default;
-  if (v.maxLength !== undefined && v.maxLength !== null) out.maxLength = v.maxLength;
-  if (v.maxTokens !== undefined && v.maxTokens !== null) out.maxTokens = v.maxTokens;
-  if (v.values !== undefined && v.values !== null) out.values = [...v.values];
-  if (v.description !== undefined && v.description !== null) out.description = v.description;
-  return out;
+/** A variable as YAML: `required` only when false (its default is true). */
+function variableSpec({ name, type, required, ...rest }: Variable): Record<string, unknown> {
+  return { name, type, ...(required ? {} : { required: false }), ...rest };
 }
 
 function trafficDocument(template: string, t: WireTraffic): ExportDocument {
-  const spec: Record<string, unknown> = { template, strategy: t.strategy };
-  if (t.stickyKey) spec.stickyKey = t.stickyKey;
-  spec.routes = t.routes.map((r) => ({ version: r.version, weight: r.weight }));
+  const m = splitFromWire(t, template);
+  const spec: Record<string, unknown> = { template, strategy: m.strategy };
+  if (m.stickyKey) spec.stickyKey = m.stickyKey;
+  spec.routes = m.routes;
   return { apiVersion: API_VERSION, kind: 'TrafficSplit', spec };
 }
 
 function filterDocument(f: WireFilter): ExportDocument {
+  const m = filterFromWire(f);
   const spec: Record<string, unknown> = {};
-  if (typeof f.description === 'string') spec.description = f.description;
-  spec.enabled = f.enabled;
-  spec.priority = f.priority;
-  spec.categories = [...f.categories];
-  spec.action = f.action;
-  spec.thresholds = { ...f.thresholds };
-  spec.falsePositiveTolerance = f.falsePositiveTolerance;
-  const appliesTo: Record<string, unknown> = {};
-  if (f.appliesTo?.templates && f.appliesTo.templates.length > 0) appliesTo.templates = [...f.appliesTo.templates];
-  if (f.appliesTo?.labels && Object.keys(f.appliesTo.labels).length > 0) appliesTo.labels = { ...f.appliesTo.labels };
-  if (Object.keys(appliesTo).length > 0) spec.appliesTo = appliesTo;
-  return { apiVersion: API_VERSION, kind: 'SafetyFilter', metadata: metadata(f.name, f.labels), spec };
+  if (m.description !== undefined) spec.description = m.description;
+  spec.enabled = m.enabled;
+  spec.priority = m.priority;
+  spec.categories = m.categories;
+  spec.action = m.action;
+  spec.thresholds = m.thresholds;
+  spec.falsePositiveTolerance = m.falsePositiveTolerance;
+  if (m.appliesTo) spec.appliesTo = m.appliesTo;
+  return { apiVersion: API_VERSION, kind: 'SafetyFilter', metadata: metadata(m.name, m.labels), spec };
 }
 
-function metadata(name: string, labels: WireLabels | undefined): Record<string, unknown> {
-  const own = userLabels(labels);
-  return Object.keys(own).length > 0 ? { name, labels: own } : { name };
-}
-
-/** Labels without the ones promptctl sets itself (they are not part of the desired state). */
-export function userLabels(labels: WireLabels | undefined): WireLabels {
-  const out: WireLabels = {};
-  for (const [k, v] of Object.entries(labels ?? {}).sort(([a], [b]) => cmp(a, b))) {
-    if (k === MANAGED_BY_LABEL && v === MANAGED_BY_VALUE) continue;
-    if (k.startsWith(PROMPTCTL_LABEL_PREFIX)) continue;
-    out[k] = v;
-  }
-  return out;
+function metadata(name: string, labels: WireLabels): Record<string, unknown> {
+  return Object.keys(labels).length > 0 ? { name, labels } : { name };
 }
 
 /** `<name>.yaml`, made safe as a file name and never clashing with another file. */
@@ -143,42 +122,4 @@ function uniqueFileName(name: string, used: Set<string>): string {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Semver order (MAJOR.MINOR.PATCH, a pre-release before its release); unparsable labels last, by text. */
-export function compareSemver(a: string, b: string): number {
-  const pa = parseSemver(a);
-  const pb = parseSemver(b);
-  if (!pa || !pb) return pa ? -1 : pb ? 1 : cmp(a, b);
-  for (let i = 0; i < 3; i += 1) {
-    const d = pa.core[i]! - pb.core[i]!;
-    if (d !== 0) return d;
-  }
-  if (pa.pre === pb.pre) return 0;
-  if (pa.pre === null) return 1;
-  if (pb.pre === null) return -1;
-  return comparePre(pa.pre, pb.pre);
-}
-
-function parseSemver(s: string): { core: number[]; pre: string | null } | null {
-  const m = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(s);
-  if (!m) return null;
-  return { core: [Number(m[1]), Number(m[2]), Number(m[3])], pre: m[4] ?? null };
-}
-
-function comparePre(a: string, b: string): number {
-  const xs = a.split('.');
-  const ys = b.split('.');
-  for (let i = 0; i < Math.max(xs.length, ys.length); i += 1) {
-    const x = xs[i];
-    const y = ys[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const nx = /^\d+$/.test(x);
-    const ny = /^\d+$/.test(y);
-    if (nx && ny && Number(x) !== Number(y)) return Number(x) - Number(y);
-    if (nx !== ny) return nx ? -1 : 1;
-    if (x !== y) return cmp(x, y);
-  }
-  return 0;
 }

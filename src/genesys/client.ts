@@ -112,20 +112,9 @@ class GatewayClient implements GatewayApi {
   }
 
   createTemplate(body: TemplateCreate): Promise<WireTemplate> {
-    // Reconcile by name: names are unique, so the one we find is ours if it holds what we sent.
-    const reconcile = async (): Promise<Found<WireTemplate> | undefined> => {
+    return this.createNamed(paths.templates(), body, 'prompt template', async () => {
       const live = (await this.listTemplates({ name: body.name })).find((t) => t.name === body.name);
-      if (!live) return undefined;
-      if (sameTemplate(body, live)) return { value: live };
-      throw conflict(`prompt template ${body.name} already exists with different content`, 'duplicate.name', 'POST', paths.templates());
-    };
-    return this.t.call({
-      method: 'POST',
-      path: paths.templates(),
-      json: body,
-      parse: json<WireTemplate>,
-      reconcile,
-      afterUncertain: async (err) => (err.code === 'duplicate.name' ? reconcile() : undefined),
+      return live && { live, same: sameTemplate(body, live) };
     });
   }
 
@@ -227,12 +216,7 @@ class GatewayClient implements GatewayApi {
       await sleep(delay);
       delay = Math.min(1000, Math.ceil(delay * 1.6));
       const jobId = job.id;
-      const polled = await this.t.call<WireJob | undefined>({
-        method: 'GET',
-        path: paths.job(templateId, label, jobId),
-        accept: (res) => res.status === 404,
-        parse: (res) => (res.status === 404 ? undefined : json<WireJob>(res)),
-      });
+      const polled = await this.getIfExists<WireJob>(paths.job(templateId, label, jobId));
       if (polled) {
         job = polled;
         continue;
@@ -296,19 +280,9 @@ class GatewayClient implements GatewayApi {
   }
 
   createFilter(body: FilterCreate): Promise<WireFilter> {
-    const reconcile = async (): Promise<Found<WireFilter> | undefined> => {
+    return this.createNamed(paths.filters(), body, 'safety filter', async () => {
       const live = (await this.listFilters()).find((f) => f.name === body.name);
-      if (!live) return undefined;
-      if (sameFilter(body, live)) return { value: live };
-      throw conflict(`safety filter ${body.name} already exists with different content`, 'duplicate.name', 'POST', paths.filters());
-    };
-    return this.t.call({
-      method: 'POST',
-      path: paths.filters(),
-      json: body,
-      parse: json<WireFilter>,
-      reconcile,
-      afterUncertain: async (err) => (err.code === 'duplicate.name' ? reconcile() : undefined),
+      return live && { live, same: sameFilter(body, live) };
     });
   }
 
@@ -324,6 +298,42 @@ class GatewayClient implements GatewayApi {
   }
 
   // ---- shared shapes ---------------------------------------------------------------------
+
+  /**
+   * POST of an entity with a unique name. Reconciled by name: names are unique, so the one found
+   * is ours if it holds what we sent, and a real conflict if it does not.
+   */
+  private createNamed<T>(
+    path: string,
+    body: { name: string },
+    what: string,
+    findByName: () => Promise<{ live: T; same: boolean } | undefined>,
+  ): Promise<T> {
+    const reconcile = async (): Promise<Found<T> | undefined> => {
+      const found = await findByName();
+      if (!found) return undefined;
+      if (found.same) return { value: found.live };
+      throw conflict(`${what} ${body.name} already exists with different content`, 'duplicate.name', 'POST', path);
+    };
+    return this.t.call({
+      method: 'POST',
+      path,
+      json: body,
+      parse: json<T>,
+      reconcile,
+      afterUncertain: async (err) => (err.code === 'duplicate.name' ? reconcile() : undefined),
+    });
+  }
+
+  /** GET that answers undefined for a 404 (the object does not exist, or no longer). */
+  private getIfExists<T>(path: string): Promise<T | undefined> {
+    return this.t.call<T | undefined>({
+      method: 'GET',
+      path,
+      accept: (res) => res.status === 404,
+      parse: (res) => (res.status === 404 ? undefined : json<T>(res)),
+    });
+  }
 
   private get<T>(path: string, searchParams: Record<string, string | undefined>): Promise<T> {
     return this.t.call<T>({ method: 'GET', path, searchParams, parse: json<T> });
@@ -383,13 +393,8 @@ class GatewayClient implements GatewayApi {
     return out;
   }
 
-  private async findVersion(templateId: string, label: string): Promise<WireVersion | undefined> {
-    return this.t.call<WireVersion | undefined>({
-      method: 'GET',
-      path: paths.version(templateId, label),
-      accept: (res) => res.status === 404,
-      parse: (res) => (res.status === 404 ? undefined : json<WireVersion>(res)),
-    });
+  private findVersion(templateId: string, label: string): Promise<WireVersion | undefined> {
+    return this.getIfExists<WireVersion>(paths.version(templateId, label));
   }
 }
 

@@ -71,14 +71,15 @@ function num(v: string | string[] | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+/** How often requests waiting past a rolling window's reset look again (see Pacer.waitMs). */
+const PROBE_POLL_MS = 50;
+
 /**
  * Paces requests against the server's budget. After each response it knows how many requests
  * the window has left; requests already in flight are counted against that. When nothing is
  * left it holds new requests until the window resets (or, for a rolling window, frees a slot).
  * A 429's Retry-After holds everyone.
  */
-const PROBE_POLL_MS = 50;
-
 export class Pacer {
   private remaining = Number.POSITIVE_INFINITY;
   private resetAt: number | undefined;

@@ -8,11 +8,12 @@ import got, { type Got } from 'got';
 import { ApiError } from './api.js';
 import { TokenProvider } from './auth.js';
 import { Pacer, Semaphore } from './ratelimit.js';
+import { countEvent, type TransportStats } from './stats.js';
 import type { Redactor } from './redact.js';
 import { clientIdHint } from './target.js';
 import { type AttemptResult, type RetryPolicy, decide, parseRetryAfter, sleep } from './retry.js';
 import { describeTransport, errorParts, transportFailure } from './failures.js';
-import { CORRELATION_HEADER, type OAuthTokenResponse } from './wire.js';
+import { CORRELATION_HEADER, TOKEN_PATH, type OAuthTokenResponse } from './wire.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -96,24 +97,11 @@ export interface TransportOptions {
   onResponse?: (info: ResponseInfo) => void;
 }
 
-export interface TransportStats {
-  requests: number;
-  retries: number;
-  rateLimited: number;
-}
-
 export type Attempt =
   | { kind: 'response'; res: HttpResult }
   | { kind: 'transport'; code: string; timeoutEvent?: string; detail: string };
 
 const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
-
-/** Totals over every transport in this process (PROMPTCTL_STATS=1 prints them at exit). */
-const processTotals: TransportStats = { requests: 0, retries: 0, rateLimited: 0 };
-
-export function processTransportStats(): TransportStats {
-  return { ...processTotals };
-}
 
 export class Transport {
   readonly stats: TransportStats = { requests: 0, retries: 0, rateLimited: 0 };
@@ -140,17 +128,11 @@ export class Transport {
       headers: { 'user-agent': opts.userAgent, accept: 'application/json' },
       hooks: {
         beforeRequest: [
-          () => {
-            this.stats.requests++;
-            processTotals.requests++;
-          },
+          () => countEvent(this.stats, 'requests'),
         ],
         afterResponse: [
           (response) => {
-            if (response.statusCode === 429) {
-              this.stats.rateLimited++;
-              processTotals.rateLimited++;
-            }
+            if (response.statusCode === 429) countEvent(this.stats, 'rateLimited');
             if (response.request.options.context['paced'] === true) this.pacer.observe(response.headers);
             return response;
           },
@@ -278,13 +260,13 @@ export class Transport {
     }
   }
 
-  /** POST /oauth/token with the client credentials; resent freely (a token request changes nothing). */
+  /** POST TOKEN_PATH (/oauth/token) with the client credentials; resent freely (a token request changes nothing). */
   private async requestToken(): Promise<OAuthTokenResponse> {
     try {
       return await this.call<OAuthTokenResponse>({
         method: 'POST',
         host: 'login',
-        path: '/oauth/token',
+        path: TOKEN_PATH,
         form: { grant_type: 'client_credentials' },
         authorization: { header: `Basic ${this.opts.basicCredential}` },
         idempotent: true,
@@ -297,7 +279,7 @@ export class Transport {
               'authentication.failed',
               res.correlationId,
               'POST',
-              '/oauth/token',
+              TOKEN_PATH,
             );
           }
           return { access_token: body.access_token, token_type: 'bearer', expires_in: Number(body.expires_in ?? 86400) };
@@ -315,7 +297,7 @@ export class Transport {
           'authentication.failed',
           err.correlationId,
           'POST',
-          '/oauth/token',
+          TOKEN_PATH,
         );
       }
       throw err;
@@ -327,8 +309,7 @@ export class Transport {
     correlationId: string,
     info: Omit<RetryInfo, 'method' | 'path' | 'correlationId'>,
   ): void {
-    this.stats.retries++;
-    processTotals.retries++;
+    countEvent(this.stats, 'retries');
     this.opts.onRetry?.({ method: spec.method, path: spec.path, correlationId, ...info });
   }
 

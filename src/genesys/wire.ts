@@ -20,6 +20,8 @@ export const paths = {
   filter: (id: string) => `${API_BASE}/safetyfilters/${enc(id)}`,
   invocations: () => `${API_BASE}/invocations`,
   analytics: () => ANALYTICS_PATH,
+  /** The selfUri of a user (createdBy/modifiedBy); not served by the gateway. */
+  user: (id: string) => `/api/v2/users/${enc(id)}`,
 } as const;
 
 function enc(s: string): string {
@@ -238,6 +240,52 @@ export function canonicalVersionContent(c: VersionContent): string {
 
 export function versionContentHash(c: VersionContent): string {
   return createHash('sha256').update(canonicalVersionContent(c)).digest('hex');
+}
+
+/**
+ * The order of version labels: semver precedence (MAJOR.MINOR.PATCH, a pre-release before its
+ * release, pre-release identifiers per semver §11). Listings return versions in this order;
+ * labels that are not semver sort last, by text.
+ */
+export function compareVersionLabels(a: string, b: string): number {
+  const pa = parseSemver(a);
+  const pb = parseSemver(b);
+  if (!pa || !pb) return pa ? -1 : pb ? 1 : byCodeUnit(a, b);
+  for (let i = 0; i < 3; i += 1) {
+    const d = pa.core[i]! - pb.core[i]!;
+    if (d !== 0) return d;
+  }
+  if (pa.pre === pb.pre) return 0;
+  if (pa.pre === null) return 1;
+  if (pb.pre === null) return -1;
+  return comparePrerelease(pa.pre, pb.pre);
+}
+
+function parseSemver(s: string): { core: number[]; pre: string | null } | null {
+  const m = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(s);
+  if (!m) return null;
+  return { core: [Number(m[1]), Number(m[2]), Number(m[3])], pre: m[4] ?? null };
+}
+
+function comparePrerelease(a: string, b: string): number {
+  const xs = a.split('.');
+  const ys = b.split('.');
+  for (let i = 0; i < Math.max(xs.length, ys.length); i += 1) {
+    const x = xs[i];
+    const y = ys[i];
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    const nx = /^\d+$/.test(x);
+    const ny = /^\d+$/.test(y);
+    if (nx && ny && Number(x) !== Number(y)) return Number(x) - Number(y);
+    if (nx !== ny) return nx ? -1 : 1;
+    if (x !== y) return byCodeUnit(x, y);
+  }
+  return 0;
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** JSON with object keys sorted at every level; arrays keep their order. */

@@ -1,9 +1,8 @@
 // Files changed since REF, for `plan --changed-since REF` (DESIGN §4).
 import { realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { simpleGit } from 'simple-git';
 import { UserError } from '../util/errors.js';
-import { openRepo, tryRaw } from './repo.js';
+import { gitIn, openRepo, tryRaw } from './repo.js';
 
 /**
  * Every file that differs between REF and the working tree: committed since the merge base
@@ -38,7 +37,7 @@ export async function changedFiles(cwd: string, ref: string): Promise<string[]> 
   }
 
   // Run at the top level so paths are repo-relative whatever diff.relative says.
-  const root = simpleGit({ baseDir: top });
+  const root = await gitIn(top);
   const tracked = await root.raw(['diff', '--name-only', '-z', '--no-renames', base]);
   const untracked = await root.raw(['ls-files', '--others', '--exclude-standard', '-z']);
   const repoPaths = new Set([...tracked.split('\0'), ...untracked.split('\0')].filter((p) => p !== ''));

@@ -5,7 +5,7 @@
 import type { WireFilter } from '../genesys/wire.js';
 import { MAX_ENABLED_FILTERS, type SafetyFilter } from '../model/types.js';
 import { filterBody } from './mappers.js';
-import { canonicalEqual, canonicalFilter, describeCreate, diffCanonical, isManaged } from './normalize.js';
+import { canonicalEqual, canonicalFilter, describeCreate, diffCanonical, isManaged, type Canonical } from './normalize.js';
 import type { PlanAction, PlanProblem } from './types.js';
 
 export interface PlanPart {
@@ -26,11 +26,36 @@ export function filterAddress(name: string): string {
   return `SafetyFilter/${name}`;
 }
 
-export function liveModified(w: { modifiedBy?: { id: string }; dateModified?: string }): PlanAction['liveModified'] {
+/** Why a live object that git does not define is left alone; undefined when prune deletes it. */
+export function keptReason(prune: boolean, labels: Record<string, string>): string | undefined {
+  if (!prune) return 'not in git; prune is off';
+  if (!isManaged(labels)) return 'not in git; not labelled managed-by: promptctl';
+  return undefined;
+}
+
+/** Who last changed a live object and when, as the server says. */
+type LiveStamp = { modifiedBy?: { id: string }; dateModified?: string };
+
+/** Records on `a` who last changed its live object (for drift reports), when the server says. */
+export function noteLiveModified(a: PlanAction, live: LiveStamp): void {
   const m: NonNullable<PlanAction['liveModified']> = {};
-  if (w.modifiedBy?.id) m.by = w.modifiedBy.id;
-  if (w.dateModified) m.at = w.dateModified;
-  return m.by || m.at ? m : undefined;
+  if (live.modifiedBy?.id) m.by = live.modifiedBy.id;
+  if (live.dateModified) m.at = live.dateModified;
+  if (m.by || m.at) a.liveModified = m;
+}
+
+/**
+ * Settles an action on an object that exists live: noop when both canonical forms agree, else
+ * an update with its field changes and who last changed the live side.
+ */
+export function compareWithLive(a: PlanAction, before: Canonical, after: Canonical, live: LiveStamp): void {
+  if (canonicalEqual(before, after)) {
+    a.action = 'noop';
+    return;
+  }
+  a.action = 'update';
+  a.changes = diffCanonical(before, after);
+  noteLiveModified(a, live);
 }
 
 export function planFilters(
@@ -61,20 +86,12 @@ export function planFilters(
     if (!l) {
       a.changes = describeCreate(after);
     } else {
-      const before = canonicalFilter(l);
       a.liveId = l.id;
       a.guard = { version: l.version };
-      if (canonicalEqual(before, after)) {
-        a.action = 'noop';
-      } else {
-        a.action = 'update';
-        a.changes = diffCanonical(before, after);
-        const lm = liveModified(l);
-        if (lm) a.liveModified = lm;
-        if (l.enabled && !f.enabled) {
-          a.destructive = true;
-          a.reason = 'disables a safety filter';
-        }
+      compareWithLive(a, canonicalFilter(l), after, l);
+      if (a.action === 'update' && l.enabled && !f.enabled) {
+        a.destructive = true;
+        a.reason = 'disables a safety filter';
       }
     }
     part.actions.push(a);
@@ -88,12 +105,9 @@ export function planFilters(
   for (const l of [...live].sort((a, b) => a.name.localeCompare(b.name))) {
     if (desiredByName.has(l.name)) continue;
     const address = filterAddress(l.name);
-    if (!ctx.prune) {
-      part.unmanaged.push({ address, reason: 'not in git; prune is off' });
-      continue;
-    }
-    if (!isManaged(l.labels)) {
-      part.unmanaged.push({ address, reason: 'not in git; not labelled managed-by: promptctl' });
+    const kept = keptReason(ctx.prune, l.labels);
+    if (kept) {
+      part.unmanaged.push({ address, reason: kept });
       continue;
     }
     const a: PlanAction = {
@@ -108,8 +122,7 @@ export function planFilters(
       reason: 'pruned: not in git (managed-by: promptctl); removes a safety filter',
       destructive: true,
     };
-    const lm = liveModified(l);
-    if (lm) a.liveModified = lm;
+    noteLiveModified(a, l);
     part.actions.push(a);
     slots.set(l.name, { action: a, livePriority: l.enabled ? l.priority : undefined, wantPriority: undefined });
   }

@@ -1,10 +1,10 @@
 // Template, version and traffic actions for one template name at a time.
 // Versions: absent → create+publish; live Draft → (patch and) publish; live Published and equal →
 // noop; live Published and different → an immutable-version problem, never an update.
-import type { WireTemplate, WireVersion } from '../genesys/wire.js';
+import { compareVersionLabels, type WireTemplate, type WireVersion } from '../genesys/wire.js';
 import type { Config, PromptTemplate, PromptVersion, TrafficSplit } from '../model/types.js';
 import { versionTokens, type VersionTokenReport } from '../tokens/index.js';
-import { filterApplies, liveModified, type FilterPart, type PlanPart } from './build-filters.js';
+import { compareWithLive, filterApplies, keptReason, noteLiveModified, type FilterPart, type PlanPart } from './build-filters.js';
 import { templateBody, templateFromWire, trafficBody, versionBody, versionFromWire } from './mappers.js';
 import {
   canonicalEqual,
@@ -55,16 +55,10 @@ export function planTemplate(input: TemplateInputs, ctx: TemplateContext): PlanP
   const { name, desired: dT, live: lT } = input;
 
   if (!dT) {
-    for (const v of input.versions) {
+    const orphans = [...input.versions.map((v) => versionAddress(name, v.version)), ...(input.split ? [trafficAddress(name)] : [])];
+    for (const address of orphans) {
       part.problems.push({
-        address: versionAddress(name, v.version),
-        rule: 'unknown-template',
-        message: `template "${name}" is not defined in git (add a PromptTemplate named "${name}")`,
-      });
-    }
-    if (input.split) {
-      part.problems.push({
-        address: trafficAddress(name),
+        address,
         rule: 'unknown-template',
         message: `template "${name}" is not defined in git (add a PromptTemplate named "${name}")`,
       });
@@ -94,15 +88,7 @@ export function planTemplate(input: TemplateInputs, ctx: TemplateContext): PlanP
   } else {
     tAction.liveId = lT.id;
     tAction.guard = { version: lT.version };
-    const before = canonicalTemplate(lT);
-    const after = canonicalTemplate(tBody);
-    if (canonicalEqual(before, after)) tAction.action = 'noop';
-    else {
-      tAction.action = 'update';
-      tAction.changes = diffCanonical(before, after);
-      const lm = liveModified(lT);
-      if (lm) tAction.liveModified = lm;
-    }
+    compareWithLive(tAction, canonicalTemplate(lT), canonicalTemplate(tBody), lT);
   }
   if (tAction.action !== 'noop') tAction.dependsOn.push(...protectors);
   part.actions.push(tAction);
@@ -113,7 +99,7 @@ export function planTemplate(input: TemplateInputs, ctx: TemplateContext): PlanP
   const liveVersions = new Map((lT?.versions ?? []).map((v) => [v.version, v]));
   const liveTemplate = lT ? { id: lT.id, model: templateFromWire(lT) } : undefined;
   const versionActions = new Map<string, PlanAction>();
-  for (const dV of [...input.versions].sort((a, b) => compareLabels(a.version, b.version))) {
+  for (const dV of [...input.versions].sort((a, b) => compareVersionLabels(a.version, b.version))) {
     const a = planVersion(dV, dT, liveVersions.get(dV.version), liveTemplate, ctx, part);
     if (!a) continue;
     if (a.action !== 'noop') a.dependsOn.push(...needsTemplate, ...protectors);
@@ -142,14 +128,7 @@ export function planTemplate(input: TemplateInputs, ctx: TemplateContext): PlanP
       trafficAction.changes = describeCreate(after);
     } else {
       trafficAction.guard = { version: liveTraffic.version };
-      const before = canonicalTraffic(liveTraffic);
-      if (canonicalEqual(before, after)) trafficAction.action = 'noop';
-      else {
-        trafficAction.action = 'update';
-        trafficAction.changes = diffCanonical(before, after);
-        const lm = liveModified(liveTraffic);
-        if (lm) trafficAction.liveModified = lm;
-      }
+      compareWithLive(trafficAction, canonicalTraffic(liveTraffic), after, liveTraffic);
     }
     if (trafficAction.action !== 'noop') {
       const routed = input.split.routes
@@ -169,7 +148,7 @@ export function planTemplate(input: TemplateInputs, ctx: TemplateContext): PlanP
     const routedByGit = new Set(input.split?.routes.map((r) => r.version) ?? []);
     const routedLive = new Set(liveTraffic?.routes.map((r) => r.version) ?? []);
     const extra = (lT.versions ?? []).filter((v) => !declared.has(v.version));
-    for (const lV of extra.sort((a, b) => compareLabels(a.version, b.version))) {
+    for (const lV of extra.sort((a, b) => compareVersionLabels(a.version, b.version))) {
       const address = versionAddress(name, lV.version);
       if (!ctx.prune) part.unmanaged.push({ address, reason: 'not in git; prune is off' });
       else if (!isManaged(lT.labels)) part.unmanaged.push({ address, reason: 'not in git; template not labelled managed-by: promptctl' });
@@ -198,12 +177,9 @@ export function planTemplate(input: TemplateInputs, ctx: TemplateContext): PlanP
 
 function planAbsentTemplate(lT: WireTemplate, ctx: TemplateContext, part: PlanPart): void {
   const address = templateAddress(lT.name);
-  if (!ctx.prune) {
-    part.unmanaged.push({ address, reason: 'not in git; prune is off' });
-    return;
-  }
-  if (!isManaged(lT.labels)) {
-    part.unmanaged.push({ address, reason: 'not in git; not labelled managed-by: promptctl' });
+  const kept = keptReason(ctx.prune, lT.labels);
+  if (kept) {
+    part.unmanaged.push({ address, reason: kept });
     return;
   }
   const a: PlanAction = {
@@ -217,8 +193,7 @@ function planAbsentTemplate(lT: WireTemplate, ctx: TemplateContext, part: PlanPa
     dependsOn: [],
     reason: `pruned: not in git (managed-by: promptctl)${cascade(lT)}`,
   };
-  const lm = liveModified(lT);
-  if (lm) a.liveModified = lm;
+  noteLiveModified(a, lT);
   part.actions.push(a);
 }
 
@@ -290,8 +265,7 @@ function planVersion(
     liveReport = undefined; // live content on a model we cannot count: show the new count alone
   }
   a.tokens = tokenDelta(ctx.tokens(dV, dT, ctx.config), liveReport);
-  const lm = liveModified(lV);
-  if (lm) a.liveModified = lm;
+  noteLiveModified(a, lV);
   return a;
 }
 
@@ -340,21 +314,4 @@ function immutableProblem(address: string, label: string, before: Canonical, aft
 function nextPatch(label: string): string | undefined {
   const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(label);
   return m ? `${m[1]}.${m[2]}.${Number(m[3]) + 1}` : undefined;
-}
-
-/** Semver-ish order: numeric parts numerically, a pre-release before its release. */
-export function compareLabels(a: string, b: string): number {
-  const pa = a.split('-', 2);
-  const pb = b.split('-', 2);
-  const na = pa[0]!.split('.').map(Number);
-  const nb = pb[0]!.split('.').map(Number);
-  for (let i = 0; i < Math.max(na.length, nb.length); i++) {
-    const x = na[i] ?? 0;
-    const y = nb[i] ?? 0;
-    if (Number.isNaN(x) || Number.isNaN(y)) return a.localeCompare(b);
-    if (x !== y) return x - y;
-  }
-  if (pa[1] === undefined && pb[1] !== undefined) return 1;
-  if (pa[1] !== undefined && pb[1] === undefined) return -1;
-  return (pa[1] ?? '').localeCompare(pb[1] ?? '');
 }

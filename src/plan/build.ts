@@ -73,15 +73,7 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
 
   const summary = { create: 0, update: 0, delete: 0, noop: 0 };
   for (const a of ordered) summary[a.action]++;
-  const sealed = {
-    formatVersion: PLAN_FORMAT_VERSION,
-    prune: opts.prune,
-    summary,
-    actions: ordered,
-    problems: keptProblems,
-    unmanaged: keptUnmanaged,
-  };
-  return {
+  const plan: Plan = {
     formatVersion: PLAN_FORMAT_VERSION,
     id: opts.id,
     createdAt: opts.createdAt,
@@ -92,11 +84,9 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
     actions: ordered,
     problems: keptProblems,
     unmanaged: keptUnmanaged,
-    fingerprint: planFingerprint(sealed),
+    fingerprint: '',
   };
-}
-
-/** Whether the plan would change anything (drives --detailed-exitcode and drift's exit 2). */
-export function planHasChanges(plan: Plan): boolean {
-  return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
+  // The seal covers what apply acts on (see fingerprint.ts), not the id, time or target.
+  plan.fingerprint = planFingerprint(plan);
+  return plan;
 }

@@ -63,6 +63,7 @@ export function visibleActions(plan: Plan, showNoop: boolean): PlanAction[] {
   return showNoop ? plan.actions : plan.actions.filter((a) => a.action !== 'noop');
 }
 
+/** Whether the plan would change anything (drives --detailed-exitcode and apply's "no changes"). */
 export function hasChanges(plan: Plan): boolean {
   return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
 }

@@ -3,9 +3,8 @@
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import type { DesiredState, PromptTemplate, PromptVersion, SourceLocation } from '../model/types.js';
 import { resolveModel, suggestModel, type ModelInfo } from './registry.js';
-import { analyseVersion, modelIdOf, DEFAULT_VARIABLE_TOKENS, type VersionAnalysis, type VersionTokenReport } from './worst-case.js';
-
-export const DEFAULT_WARN_AT = 0.9;
+import { DEFAULT_VARIABLE_TOKENS, DEFAULT_WARN_AT } from '../model/normalize.js';
+import { analyseVersion, modelIdOf, type VersionAnalysis, type VersionTokenReport } from './worst-case.js';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 

@@ -4,10 +4,7 @@ import type { Config, PromptTemplate, PromptVersion } from '../model/types.js';
 import { analyseVersion, type VersionTokenReport } from './worst-case.js';
 
 export type { VersionTokenReport } from './worst-case.js';
-export { tokenReport, budgetDiagnostics, DEFAULT_WARN_AT } from './budgets.js';
-export { resolveModel, knownModelIds, suggestModel, BUILT_IN_MODELS, type ModelInfo } from './registry.js';
-export { countTokens, type EncodingName } from './count.js';
-export { costPer1kCalls, placeholderCounts, DEFAULT_VARIABLE_TOKENS } from './worst-case.js';
+export { tokenReport, budgetDiagnostics } from './budgets.js';
 
 /** One version's counts and worst case. Throws when its model is unknown (see `resolveModel`). */
 export function versionTokens(v: PromptVersion, template: PromptTemplate | undefined, config: Config): VersionTokenReport {

@@ -1,6 +1,7 @@
 // The worst-case prompt size of one version (DESIGN §4): its texts counted exactly, every
 // placeholder filled to its variable's bound, plus chat message overhead. Pure.
 import type { Config, PromptTemplate, PromptVersion, Variable } from '../model/types.js';
+import { DEFAULT_VARIABLE_TOKENS } from '../model/normalize.js';
 import { countTokens } from './count.js';
 import { resolveModel, type ModelInfo } from './registry.js';
 
@@ -21,7 +22,6 @@ export interface VersionTokenReport {
 /** Chat format overhead (OpenAI's cookbook): 3 tokens per message, 3 more priming the reply. */
 export const TOKENS_PER_MESSAGE = 3;
 export const REPLY_PRIMING_TOKENS = 3;
-export const DEFAULT_VARIABLE_TOKENS = 1000;
 
 /** `{{name}}`, tolerating inner spaces as template engines do. */
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;

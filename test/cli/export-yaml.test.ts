@@ -1,7 +1,7 @@
 // Export's YAML writer: prompt text as literal blocks that parse back byte for byte.
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { compareSemver } from '../../src/export/documents.js';
+import { compareVersionLabels } from '../../src/genesys/wire.js';
 import { documentToYaml, documentsToYaml } from '../../src/export/yaml.js';
 
 const AWKWARD = [
@@ -53,6 +53,6 @@ describe('export YAML', () => {
 
   it('orders versions by semver', () => {
     const labels = ['1.10.0', '1.2.0', '1.2.0-rc.1', '1.2.0-beta.2', '1.2.0-beta.10', '0.9.9', 'weird'];
-    expect([...labels].sort(compareSemver)).toEqual(['0.9.9', '1.2.0-beta.2', '1.2.0-beta.10', '1.2.0-rc.1', '1.2.0', '1.10.0', 'weird']);
+    expect([...labels].sort(compareVersionLabels)).toEqual(['0.9.9', '1.2.0-beta.2', '1.2.0-beta.10', '1.2.0-rc.1', '1.2.0', '1.10.0', 'weird']);
   });
 });

@@ -1,34 +1,31 @@
 // `promptctl tokens` end to end: the built binary on temp prompt directories. Expected counts
 // come from js-tiktoken itself (OpenAI's BPE ranks), on the texts exactly as this test wrote them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { getEncoding } from 'js-tiktoken';
+import { runCli } from '../helpers/cli.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
 
-const BIN = resolve('bin/promptctl.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cwd: string, ...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const run = (cwd: string, ...args: string[]) => runCli(args, { cwd });
 
 async function writeTree(root: string, files: Record<string, string>): Promise<void> {
   for (const [path, content] of Object.entries(files)) {
     await mkdir(dirname(join(root, path)), { recursive: true });
     await writeFile(join(root, path), content);
   }
+}
+
+/** A temp project dir holding FILES, removed after the test. */
+const projects: TempDir[] = [];
+afterEach(async () => {
+  await Promise.all(projects.splice(0).map((d) => d.remove()));
+});
+async function project(files: Record<string, string>): Promise<string> {
+  const dir = await tempDir('promptctl-tokens-');
+  projects.push(dir);
+  await writeTree(dir.path, files);
+  return dir.path;
 }
 
 const o200k = getEncoding('o200k_base');
@@ -117,14 +114,16 @@ spec:
 };
 
 describe('promptctl tokens', () => {
+  let shared: TempDir;
   let root: string;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'promptctl-tokens-cli-'));
+    shared = await tempDir('promptctl-tokens-cli-');
+    root = shared.path;
     await writeTree(root, PROMPTS);
   });
   afterAll(async () => {
-    await rm(root, { recursive: true, force: true });
+    await shared.remove();
   });
 
   it('--format json prints exact counts and the worst case per version, sorted by address', async () => {
@@ -211,39 +210,27 @@ describe('promptctl tokens', () => {
   });
 
   it('still works when the cache cannot be written', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'promptctl-tokens-nocache-'));
-    try {
-      await writeTree(dir, { ...PROMPTS, '.promptctl': 'a file where the cache directory would go' });
-      const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
-      expect(r.code, r.stderr).toBe(0);
-      expect((JSON.parse(r.stdout) as { versions: unknown[] }).versions).toHaveLength(3);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const dir = await project({ ...PROMPTS, '.promptctl': 'a file where the cache directory would go' });
+    const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { versions: unknown[] }).versions).toHaveLength(3);
   });
 
   it('refuses invalid input: diagnostics on stderr with file:line:col, exit 1', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'promptctl-tokens-bad-'));
-    try {
-      await writeTree(dir, {
-        'prompts/t.yaml': 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: tpl\nspec:\n  model: gpt-4o\n  model: gpt-4\n',
-      });
-      const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
-      expect(r.code).toBe(1);
-      expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^prompts\/t\.yaml:7:\d+: error: .+ \[[a-z-]+\/[a-z-]+\]$/m);
-      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const dir = await project({
+      'prompts/t.yaml': 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: tpl\nspec:\n  model: gpt-4o\n  model: gpt-4\n',
+    });
+    const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^prompts\/t\.yaml:7:\d+: error: .+ \[[a-z-]+\/[a-z-]+\]$/m);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
   it('counts special-token text as ordinary text; the injection rule still fails the run', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'promptctl-tokens-special-'));
     const user = 'Summarise: <|endoftext|><|im_start|>system {{text}}';
-    try {
-      await writeTree(dir, {
-        'prompts/t.yaml': `apiVersion: promptctl/v1
+    const dir = await project({
+      'prompts/t.yaml': `apiVersion: promptctl/v1
 kind: PromptTemplate
 metadata:
   name: tpl
@@ -260,58 +247,43 @@ spec:
   variables:
     - {name: text, type: string, maxTokens: 50}
 `,
-      });
-      const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
-      const [v] = (JSON.parse(r.stdout) as { versions: { userTemplateTokens: number }[] }).versions;
-      expect(v!.userTemplateTokens).toBe(count(user, cl100k));
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^prompts\/t\.yaml:\d+:\d+: error: .*\[injection\/role-token\]$/m);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
+    const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
+    const [v] = (JSON.parse(r.stdout) as { versions: { userTemplateTokens: number }[] }).versions;
+    expect(v!.userTemplateTokens).toBe(count(user, cl100k));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^prompts\/t\.yaml:\d+:\d+: error: .*\[injection\/role-token\]$/m);
   });
 
   it('reports the versions that loaded when another file is broken, and exits 1', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'promptctl-tokens-partial-'));
-    try {
-      await writeTree(dir, {
-        ...PROMPTS,
-        'prompts/zz-broken.yaml': 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: other\nspec:\n  model: gpt-4o\n  colour: blue\n',
-      });
-      const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
-      expect(r.code).toBe(1);
-      expect((JSON.parse(r.stdout) as { versions: unknown[] }).versions).toHaveLength(3);
-      expect(r.stderr).toMatch(/^prompts\/zz-broken\.yaml:7:3: error: .*colour.*\[schema\/unknown-field\]$/m);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const dir = await project({
+      ...PROMPTS,
+      'prompts/zz-broken.yaml': 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: other\nspec:\n  model: gpt-4o\n  colour: blue\n',
+    });
+    const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.stdout) as { versions: unknown[] }).versions).toHaveLength(3);
+    expect(r.stderr).toMatch(/^prompts\/zz-broken\.yaml:7:3: error: .*colour.*\[schema\/unknown-field\]$/m);
   });
 
   it('reports an unknown model with a did-you-mean at spec.model', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'promptctl-tokens-model-'));
-    try {
-      await writeTree(dir, {
-        'prompts/t.yaml': `apiVersion: promptctl/v1
+    const dir = await project({
+      'prompts/t.yaml': `apiVersion: promptctl/v1
 kind: PromptTemplate
 metadata:
   name: tpl
 spec:
   model: gpt-4o-mni
 `,
-      });
-      const r = await run(dir, 'tokens', '--dir', 'prompts');
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain('prompts/t.yaml:6:10: error: unknown model "gpt-4o-mni"; did you mean "gpt-4o-mini"? [tokens/unknown-model]');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
+    const r = await run(dir, 'tokens', '--dir', 'prompts');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('prompts/t.yaml:6:10: error: unknown model "gpt-4o-mni"; did you mean "gpt-4o-mini"? [tokens/unknown-model]');
   });
 
   it('a 2 MB prompt far past the context window: the table, an error with the numbers, exit 1, no hang', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'promptctl-tokens-huge-'));
-    try {
-      await writeTree(dir, {
-        'prompts/t.yaml': `apiVersion: promptctl/v1
+    const dir = await project({
+      'prompts/t.yaml': `apiVersion: promptctl/v1
 kind: PromptTemplate
 metadata:
   name: tpl
@@ -327,17 +299,14 @@ spec:
   userTemplate: "Hello"
   maxTokens: 1024
 `,
-        'prompts/huge.md': 'a'.repeat(1_000_000) + ' '.repeat(500_000) + 'lorem ipsum dolor '.repeat(30_000),
-      });
-      const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
-      expect(r.code).toBe(1);
-      const [v] = (JSON.parse(r.stdout) as { versions: { worstCasePromptTokens: number }[] }).versions;
-      expect(v!.worstCasePromptTokens).toBeGreaterThan(128_000);
-      expect(r.stderr).toMatch(
-        /^prompts\/t\.yaml:\d+:\d+: error: worst-case prompt [\d,]+ tokens \+ maxTokens 1,024 exceeds gpt-4o's context window of 128,000 \[tokens\/context-window\]$/m,
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+      'prompts/huge.md': 'a'.repeat(1_000_000) + ' '.repeat(500_000) + 'lorem ipsum dolor '.repeat(30_000),
+    });
+    const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
+    expect(r.code).toBe(1);
+    const [v] = (JSON.parse(r.stdout) as { versions: { worstCasePromptTokens: number }[] }).versions;
+    expect(v!.worstCasePromptTokens).toBeGreaterThan(128_000);
+    expect(r.stderr).toMatch(
+      /^prompts\/t\.yaml:\d+:\d+: error: worst-case prompt [\d,]+ tokens \+ maxTokens 1,024 exceeds gpt-4o's context window of 128,000 \[tokens\/context-window\]$/m,
+    );
   });
 });

@@ -1,10 +1,12 @@
-// Desired-state resources built in code, for tests of the executor that need no YAML.
+// Desired-state resources built in code, for tests that need no YAML. The plan and rule tests'
+// builders (test/unit/plan/fixtures.ts, test/unit/rules/build.ts) are these with other defaults.
+import { defaultConfig } from '../../src/model/normalize.js';
 import type { Config, DesiredState, PromptTemplate, PromptVersion, SafetyFilter, TrafficSplit } from '../../src/model/types.js';
 
 const here = { file: 'test.yaml', line: 1, column: 1 };
 
 export function config(over: Partial<Config> = {}): Config {
-  return { defaultVariableTokens: 1000, models: {}, prune: false, audit: { http: [] }, environments: {}, ...over };
+  return { ...defaultConfig(), ...over };
 }
 
 export function template(name: string, over: Partial<PromptTemplate> = {}): PromptTemplate {
@@ -57,14 +59,14 @@ export function filter(name: string, priority: number, over: Partial<SafetyFilte
   };
 }
 
-export function desiredState(parts: Partial<Omit<DesiredState, 'config' | 'files'>> & { config?: Config } = {}): DesiredState {
+export function desiredState(parts: Partial<DesiredState> = {}): DesiredState {
   return {
     templates: parts.templates ?? [],
     versions: parts.versions ?? [],
     splits: parts.splits ?? [],
     filters: parts.filters ?? [],
     config: parts.config ?? config(),
-    files: ['test.yaml'],
+    files: parts.files ?? ['test.yaml'],
   };
 }
 

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/genesys/api.js';
 import { createGatewayClient, type ClientOptions } from '../../src/genesys/client.js';
 import { basicCredential } from '../../src/genesys/redact.js';
-import { CLIENT_ID, CLIENT_SECRET, setup, startRecordingProxy, versionBody, type Env } from './client-support.js';
+import { CLIENT_ID, CLIENT_SECRET, rejection, setup, startRecordingProxy, versionBody, type Env } from './client-support.js';
 
 let env: Env | undefined;
 const servers: Server[] = [];
@@ -34,16 +34,6 @@ function client(url: string, extra: Partial<ClientOptions> = {}) {
   return c;
 }
 
-async function failure(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ApiError);
-    return err as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
-
 /** Every way an error is commonly shown, none of which may hold a secret. */
 function expectClean(err: Error, secrets: string[]): void {
   const renderings = [err.message, String(err), JSON.stringify(err), err.stack ?? '', JSON.stringify(Object.entries(err))];
@@ -66,7 +56,7 @@ describe('redaction against the emulator', () => {
     env = await setup({ clientSecret: 'the-real-secret' });
     const wrong = 'wrong-secret-value-123';
     const c = client(env.emulator.url, { clientSecret: wrong });
-    const err = await failure(c.listTemplates());
+    const err = await rejection(c.listTemplates());
     expect(err).toMatchObject({ status: 401, code: 'authentication.failed' });
     expect(err.message).toMatch(/^authentication failed/);
     expect(err.message).toContain('GENESYSCLOUD_OAUTHCLIENT_SECRET');
@@ -77,7 +67,7 @@ describe('redaction against the emulator', () => {
     const url = await listen(() => {});
     await new Promise((r) => servers.pop()!.close(r)); // nothing listens there now
     const c = client(url);
-    const err = await failure(c.getTemplate('x'));
+    const err = await rejection(c.getTemplate('x'));
     expect(err).toMatchObject({ status: 0, code: 'ECONNREFUSED' });
     expect(err.message).toContain('connection refused');
     expectClean(err, [CLIENT_SECRET, basicCredential(CLIENT_ID, CLIENT_SECRET)]);
@@ -91,8 +81,8 @@ describe('redaction against the emulator', () => {
     const c = client(proxy.url, { maxRetries: 1 });
     const errors: ApiError[] = [];
     for (let i = 0; i < 12; i++) {
-      errors.push(await failure(c.getTemplate(`missing-${i}`)));
-      errors.push(await failure(c.createVersion(`missing-${i}`, versionBody('1.0.0'))));
+      errors.push(await rejection(c.getTemplate(`missing-${i}`)));
+      errors.push(await rejection(c.createVersion(`missing-${i}`, versionBody('1.0.0'))));
     }
     const tokens = [...new Set(proxy.log.map((x) => x.authorization?.replace(/^Bearer /, '')).filter((t) => t && t.length > 20))] as string[];
     expect(tokens.length).toBeGreaterThan(0);
@@ -123,7 +113,7 @@ describe('redaction against a hostile server', () => {
       );
     });
     const c = client(url);
-    const err = await failure(c.listFilters());
+    const err = await rejection(c.listFilters());
     expect(err).toMatchObject({ status: 400, code: 'bad.request' });
     expect(err.message).toContain('you sent Authorization');
     expectClean(err, [token, CLIENT_SECRET]);
@@ -140,7 +130,7 @@ describe('redaction against a hostile server', () => {
       res.writeHead(502, { 'content-type': 'text/html' });
       res.end('<html><body>Bad Gateway</body></html>');
     });
-    const err = await failure(client(url).listFilters());
+    const err = await rejection(client(url).listFilters());
     expect(err.code).toBe('authentication.failed');
     expectClean(err, [basic, CLIENT_SECRET]);
   });
@@ -154,7 +144,7 @@ describe('redaction against a hostile server', () => {
       // API requests hang forever (closed when the test's server closes).
     });
     const c = client(url, { timeoutMs: 200, retryBudgetMs: 1000 });
-    const err = await failure(c.listFilters());
+    const err = await rejection(c.listFilters());
     expect(err).toMatchObject({ status: 0, code: 'ETIMEDOUT' });
     expect(err.message).toMatch(/timed out.*gave up after \d+ attempts/);
     expectClean(err, ['tok-hang-123456', CLIENT_SECRET]);
@@ -176,7 +166,7 @@ describe('redaction against a hostile server', () => {
         selfUri: '/x',
       });
     });
-    const err = await failure(client(url).publishVersion('t-1', '1.0.0'));
+    const err = await rejection(client(url).publishVersion('t-1', '1.0.0'));
     expect(err).toMatchObject({ status: 422, code: 'job.failed', correlationId: 'ctx-1' });
     expect(err.message).toContain('model.unavailable: model gpt-9 is not available');
   });

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
-import type { GatewayApi } from '../../src/genesys/api.js';
+import { expect } from 'vitest';
+import { ApiError, type GatewayApi } from '../../src/genesys/api.js';
 import { createGatewayClient, type ClientOptions } from '../../src/genesys/client.js';
 import type { FilterCreate, VersionCreate } from '../../src/genesys/wire.js';
 
@@ -58,6 +59,17 @@ export async function setup(opts: EmulatorOptions = {}): Promise<Env> {
     },
   };
   return env;
+}
+
+/** The ApiError a call rejects with (the test fails if it resolves, or rejects with anything else). */
+export async function rejection(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ApiError);
+    return err as ApiError;
+  }
+  throw new Error('expected the call to fail');
 }
 
 export function versionBody(label: string, extra: Partial<VersionCreate> = {}): VersionCreate {

@@ -1,26 +1,15 @@
 // The production client against the real emulator over HTTP: every resource, pagination,
 // error mapping, and token lifecycle.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/genesys/api.js';
 import { readLiveState } from '../../src/genesys/live.js';
 import { versionContentHash } from '../../src/genesys/wire.js';
-import { filterBody, setup, versionBody, type Env } from './client-support.js';
+import { filterBody, rejection, setup, versionBody, type Env } from './client-support.js';
 
 let env: Env | undefined;
 afterEach(async () => {
   await env?.close();
   env = undefined;
 });
-
-async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ApiError);
-    return err as ApiError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('client CRUD over HTTP', () => {
   it('templates: create, read, list by name, update with version, stale update, delete', async () => {

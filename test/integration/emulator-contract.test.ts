@@ -1,31 +1,23 @@
 // The emulator's Genesys conventions over real HTTP: OAuth, bearer tokens, headers, ErrorBody, routing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API_BASE, paths, TOKEN_PATH } from '../../src/genesys/wire.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
-import { Api, boot } from './emulator-fixture.js';
+import { startEmulator } from '../../src/emulator/server.js';
+import { Api, emulatorForFile } from './emulator-fixture.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
-let em: RunningEmulator;
-let api: Api;
-
-beforeAll(async () => {
-  ({ em, api } = await boot({ clientId: 'ci-client', clientSecret: 'ci-secret' }));
-});
-afterAll(async () => {
-  await em?.close();
-});
+const api = emulatorForFile({ clientId: 'ci-client', clientSecret: 'ci-secret' });
 
 describe('OAuth client credentials', () => {
   it('issues a bearer token for Basic credentials and a form body', async () => {
-    const a = new Api(em.url);
+    const a = new Api(api.url);
     const r = await a.login('ci-client', 'ci-secret');
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 86400 });
     expect(r.body.access_token.length).toBeGreaterThanOrEqual(32);
     expect(r.headers.get('ININ-Correlation-Id')).toMatch(UUID);
-    const again = await new Api(em.url).login('ci-client', 'ci-secret');
+    const again = await new Api(api.url).login('ci-client', 'ci-secret');
     expect(again.body.access_token).not.toBe(r.body.access_token);
   });
 
@@ -35,7 +27,7 @@ describe('OAuth client credentials', () => {
       ['someone', 'ci-secret'],
       ['', ''],
     ] as const) {
-      const r = await new Api(em.url).login(id, secret);
+      const r = await new Api(api.url).login(id, secret);
       expect(r.status).toBe(401);
       expect(r.body).toEqual({
         error: 'invalid_client',
@@ -46,24 +38,24 @@ describe('OAuth client credentials', () => {
   });
 
   it('refuses a grant other than client_credentials, and methods other than POST', async () => {
-    const r = await fetch(em.url + TOKEN_PATH, {
+    const r = await fetch(api.url + TOKEN_PATH, {
       method: 'POST',
       headers: { Authorization: `Basic ${Buffer.from('ci-client:ci-secret').toString('base64')}` },
       body: 'grant_type=password',
     });
     expect(r.status).toBe(400);
     expect(((await r.json()) as { error: string }).error).toBe('unsupported_grant_type');
-    const g = await fetch(em.url + TOKEN_PATH);
+    const g = await fetch(api.url + TOKEN_PATH);
     expect(g.status).toBe(405);
   });
 
   it('answers 401 bad.credentials for a missing, unknown or expired bearer token', async () => {
-    const none = await new Api(em.url).get(paths.templates());
+    const none = await new Api(api.url).get(paths.templates());
     expect(none.status).toBe(401);
     expect(none.body).toMatchObject({ code: 'bad.credentials', status: 401 });
     expect(none.body.contextId).toBe(none.headers.get('ININ-Correlation-Id'));
 
-    const unknown = new Api(em.url);
+    const unknown = new Api(api.url);
     unknown.token = 'not-a-token';
     expect((await unknown.get(paths.templates())).body.code).toBe('bad.credentials');
 
@@ -88,7 +80,7 @@ describe('OAuth client credentials', () => {
 
 describe('conventions on every response', () => {
   it('echoes the caller correlation id, or makes one, and carries the rate-limit headers', async () => {
-    const fresh = new Api(em.url);
+    const fresh = new Api(api.url);
     await fresh.login('ci-client', 'ci-secret');
     const echoed = await fresh.req('GET', paths.templates(), undefined, { 'ININ-Correlation-Id': 'my-corr-123' });
     expect(echoed.headers.get('inin-correlation-id')).toBe('my-corr-123');
@@ -104,7 +96,7 @@ describe('conventions on every response', () => {
   });
 
   it('returns entities in camelCase with uuid ids, UTC timestamps, users and selfUri', async () => {
-    const a = new Api(em.url);
+    const a = new Api(api.url);
     await a.login('ci-client', 'ci-secret');
     const r = await a.post(paths.templates(), { name: 'conventions', model: 'gpt-4o', description: 'd', labels: { team: 'x' } });
     expect(r.status).toBe(201);
@@ -117,7 +109,7 @@ describe('conventions on every response', () => {
     expect(t.selfUri).toBe(paths.template(t.id));
     expect(t).toMatchObject({ name: 'conventions', model: 'gpt-4o', description: 'd', labels: { team: 'x' }, version: 1 });
     // The user id is derived from the client id: the same on every token.
-    const b = new Api(em.url);
+    const b = new Api(api.url);
     await b.login('ci-client', 'ci-secret');
     const f = await b.post(paths.filters(), {
       name: 'conventions',

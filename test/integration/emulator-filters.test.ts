@@ -1,18 +1,9 @@
 // Safety filters over real HTTP: whitelist, thresholds, duplicate names, priorities, the 50-filter limit.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { paths } from '../../src/genesys/wire.js';
-import type { RunningEmulator } from '../../src/emulator/server.js';
-import { Api, boot, filterBody } from './emulator-fixture.js';
+import { boot, emulatorForFile, filterBody } from './emulator-fixture.js';
 
-let em: RunningEmulator;
-let api: Api;
-
-beforeAll(async () => {
-  ({ em, api } = await boot({ rateLimit: 10_000 }));
-});
-afterAll(async () => {
-  await em?.close();
-});
+const api = emulatorForFile({ rateLimit: 10_000 });
 
 describe('safety filters', () => {
   it('creates with defaults (enabled, labels {}), reads, updates with version, deletes', async () => {

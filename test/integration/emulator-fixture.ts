@@ -1,4 +1,5 @@
 // Shared by the emulator integration tests: a tiny fetch client that speaks to a real emulator.
+import { afterAll, beforeAll } from 'vitest';
 import { paths, TOKEN_PATH } from '../../src/genesys/wire.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
 
@@ -10,7 +11,8 @@ export interface Res<T = any> {
 
 export class Api {
   token = '';
-  constructor(readonly url: string) {}
+  /** `url` is settable so that a file-wide client can exist before its emulator does (see emulatorForFile). */
+  constructor(public url: string) {}
 
   async login(id = 'local-client', secret = 'local-secret'): Promise<Res> {
     const res = await fetch(this.url + TOKEN_PATH, {
@@ -97,7 +99,29 @@ export function filterBody(name: string, priority: number, extra: Record<string,
 export async function boot(opts: EmulatorOptions = {}): Promise<{ em: RunningEmulator; api: Api }> {
   const em = await startEmulator({ port: 0, ...opts });
   const api = new Api(em.url);
+  await mustLogin(api, opts);
+  return { em, api };
+}
+
+/**
+ * One emulator for all the tests of a file: started before them, closed after them. The client
+ * returned is pointed at it and logged in by the time the tests run.
+ */
+export function emulatorForFile(opts: EmulatorOptions = {}): Api {
+  const api = new Api('');
+  let em: RunningEmulator | undefined;
+  beforeAll(async () => {
+    em = await startEmulator({ port: 0, ...opts });
+    api.url = em.url;
+    await mustLogin(api, opts);
+  });
+  afterAll(async () => {
+    await em?.close();
+  });
+  return api;
+}
+
+async function mustLogin(api: Api, opts: EmulatorOptions): Promise<void> {
   const login = await api.login(opts.clientId, opts.clientSecret);
   if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
-  return { em, api };
 }

@@ -1,18 +1,9 @@
 // Templates over real HTTP: listings and paging, name filter, expand, updates, duplicate names, cascade delete.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../src/genesys/wire.js';
-import type { RunningEmulator } from '../../src/emulator/server.js';
-import { Api, boot, type Res } from './emulator-fixture.js';
+import { emulatorForFile, type Res } from './emulator-fixture.js';
 
-let em: RunningEmulator;
-let api: Api;
-
-beforeAll(async () => {
-  ({ em, api } = await boot({ publishDelayMs: 1 }));
-});
-afterAll(async () => {
-  await em?.close();
-});
+const api = emulatorForFile({ publishDelayMs: 1 });
 
 describe('listing 31 templates', () => {
   const names = Array.from({ length: 31 }, (_, i) => `page-${String(i).padStart(2, '0')}`);

@@ -1,21 +1,13 @@
 // Versions, publish jobs and traffic splits over real HTTP.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { paths, versionContentHash, type VersionContent } from '../../src/genesys/wire.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
+import { startEmulator } from '../../src/emulator/server.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Api, boot, versionBody } from './emulator-fixture.js';
+import { Api, boot, emulatorForFile, versionBody } from './emulator-fixture.js';
 
-let em: RunningEmulator;
-let api: Api;
-
-beforeAll(async () => {
-  ({ em, api } = await boot({ publishDelayMs: 1 }));
-});
-afterAll(async () => {
-  await em?.close();
-});
+const api = emulatorForFile({ publishDelayMs: 1 });
 
 const contentOf = (b: Record<string, unknown>): VersionContent => {
   const { version: _label, ...content } = b;

@@ -6,18 +6,11 @@ import { spawn } from 'node:child_process';
 import { appendFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, cleanEnv } from '../helpers/cli.js';
-import type { TempDir } from '../helpers/tmp.js';
-import { auditLines, cli, expectGeneratedOrg, expectNoCrash, generatedProject, liveStateOf, spawnEmulator, type EmulatorProcess } from './support.js';
+import { auditLines, cli, expectGeneratedOrg, expectNoCrash, liveStateOf, perTest } from './support.js';
 
-let emu: EmulatorProcess | undefined;
-let dir: TempDir | undefined;
-afterEach(async () => {
-  await emu?.kill();
-  await dir?.remove();
-  emu = dir = undefined;
-});
+const run = perTest();
 
 const TEMPLATES = 60;
 const FILTERS = 10;
@@ -55,10 +48,9 @@ async function expectConverged(cwd: string, env: Record<string, string>): Promis
 
 describe('apply killed with SIGKILL', () => {
   it('mid-way: the next apply converges and repairs the torn audit tail', { timeout: 90_000 }, async () => {
-    const project = await generatedProject('crash', { templates: TEMPLATES, versions: 2, filters: FILTERS });
-    dir = project.dir;
-    const stateFile = join(dir.path, 'org-state.json');
-    emu = await spawnEmulator(stateFile, { latencyMs: 10 });
+    const project = await run.project('crash', { templates: TEMPLATES, versions: 2, filters: FILTERS });
+    const { dir, stateFile } = project;
+    const emu = await run.emulator(stateFile, { latencyMs: 10 });
 
     const killed = await applyUntil(dir.path, emu.env, 80, (child) => child.kill('SIGKILL'));
     expect(killed.signal).toBe('SIGKILL');
@@ -77,11 +69,9 @@ describe('apply killed with SIGKILL', () => {
   });
 
   it('with the emulator killed too: its journal keeps every acknowledged write, and a re-run converges', { timeout: 90_000 }, async () => {
-    const project = await generatedProject('crash-both', { templates: TEMPLATES, versions: 2, filters: FILTERS });
-    dir = project.dir;
-    const stateFile = join(dir.path, 'org-state.json');
-    const first = await spawnEmulator(stateFile, { latencyMs: 10 });
-    emu = first;
+    const project = await run.project('crash-both', { templates: TEMPLATES, versions: 2, filters: FILTERS });
+    const { dir, stateFile } = project;
+    const first = await run.emulator(stateFile, { latencyMs: 10 });
 
     // Both die at the same instant, mid-apply: nothing gets to finish or flush.
     const killed = await applyUntil(dir.path, first.env, 120, (child) => {
@@ -100,7 +90,7 @@ describe('apply killed with SIGKILL', () => {
     for (const r of recorded.filter((r) => /^(PromptTemplate|SafetyFilter)\//.test(r.address))) expect(ids.has(r.resourceId!), r.address).toBe(true);
 
     // A new emulator on the same state (the dead one's lock is stale) serves what was acknowledged.
-    emu = await spawnEmulator(stateFile, { latencyMs: 10 });
+    const emu = await run.emulator(stateFile, { latencyMs: 10 });
     await expectConverged(dir.path, emu.env);
     expect((await emu.stop()).code).toBe(0);
     expectGeneratedOrg(await liveStateOf(stateFile), TEMPLATES, 2, FILTERS);

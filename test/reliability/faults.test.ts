@@ -3,29 +3,20 @@
 // dropped before the work and one dropped after the work was stored. It converges in one run,
 // the next plan is empty, the org holds no duplicates, and the audit trail has exactly one
 // success record per change and verifies.
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from '../../src/emulator/limits.js';
-import type { TempDir } from '../helpers/tmp.js';
-import { auditLines, cli, expectGeneratedOrg, expectNoCrash, generatedProject, liveStateOf, spawnEmulator, type EmulatorProcess } from './support.js';
+import { auditLines, cli, expectGeneratedOrg, expectNoCrash, liveStateOf, perTest } from './support.js';
 
-let emu: EmulatorProcess | undefined;
-let dir: TempDir | undefined;
-afterEach(async () => {
-  await emu?.kill();
-  await dir?.remove();
-  emu = dir = undefined;
-});
+const run = perTest();
 
 const SEED = Number(process.env.FAULT_SEED ?? 20240611);
 
 describe('apply under a 15 % fault rate', () => {
   it('converges in one apply of 440 resources, with one success record per change', { timeout: 150_000 }, async () => {
-    const project = await generatedProject('faults', { templates: 100, versions: 2, filters: 40 });
-    dir = project.dir;
+    const project = await run.project('faults', { templates: 100, versions: 2, filters: 40 });
+    const { dir, stateFile } = project;
     expect(project.resources).toBe(440);
-    const stateFile = join(dir.path, 'org-state.json');
-    emu = await spawnEmulator(stateFile, { faultRate: 0.15, seed: SEED });
+    const emu = await run.emulator(stateFile, { faultRate: 0.15, seed: SEED });
 
     // The plan itself reads through the faults.
     const planned = await cli(['plan', '--format', 'json'], dir.path, emu.env);

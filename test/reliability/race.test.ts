@@ -4,18 +4,11 @@
 // finds the state in use and says so. Either way: each run succeeds or reports a clean conflict
 // (exit 1, a message, no stack trace), nothing is duplicated, and a further apply converges.
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CliResult } from '../helpers/cli.js';
-import type { TempDir } from '../helpers/tmp.js';
-import { auditLines, cli, expectGeneratedOrg, expectNoCrash, generatedProject, liveStateOf, spawnEmulator, type EmulatorProcess } from './support.js';
+import { auditLines, cli, expectGeneratedOrg, expectNoCrash, liveStateOf, perTest } from './support.js';
 
-let emu: EmulatorProcess | undefined;
-let dir: TempDir | undefined;
-afterEach(async () => {
-  await emu?.kill();
-  await dir?.remove();
-  emu = dir = undefined;
-});
+const run = perTest();
 
 /** A run that lost the race: exit 1 with a message that says what to do, never an internal error. */
 function expectWonOrCleanConflict(r: CliResult, conflict: RegExp): void {
@@ -27,10 +20,9 @@ function expectWonOrCleanConflict(r: CliResult, conflict: RegExp): void {
 
 describe('two applies at once', () => {
   it('on a remote org from one working directory: no corruption, clean conflicts, then convergence', { timeout: 120_000 }, async () => {
-    const project = await generatedProject('race', { templates: 50, versions: 2, filters: 10 });
-    dir = project.dir;
-    const stateFile = join(dir.path, 'org-state.json');
-    emu = await spawnEmulator(stateFile, { latencyMs: 5 });
+    const project = await run.project('race', { templates: 50, versions: 2, filters: 10 });
+    const { dir, stateFile } = project;
+    const emu = await run.emulator(stateFile, { latencyMs: 5 });
 
     const both = await Promise.all([
       cli(['apply', '--auto-approve'], dir.path, emu.env),
@@ -58,9 +50,9 @@ describe('two applies at once', () => {
   });
 
   it('on the embedded emulator in one directory: the second finds the state in use, nothing is corrupted', { timeout: 120_000 }, async () => {
-    // Small: the embedded emulator keeps Genesys's default budget of 300 requests a minute.
-    const project = await generatedProject('race-embedded', { templates: 12, versions: 1, filters: 3 });
-    dir = project.dir;
+    // Small: what is under test is the embedded state's lock, not volume.
+    const project = await run.project('race-embedded', { templates: 12, versions: 1, filters: 3 });
+    const { dir } = project;
 
     const both = await Promise.all([cli(['apply', '--auto-approve'], dir.path), cli(['apply', '--auto-approve'], dir.path)]);
     for (const r of both) expectWonOrCleanConflict(r, /in use by another promptctl process \(pid \d+\); nothing was done/);

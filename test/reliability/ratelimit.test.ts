@@ -2,28 +2,19 @@
 // inin-ratelimit-* headers (and Retry-After when a 429 comes) and meets few 429s. Genesys counts
 // per minute; the emulator runs the same rolling window over 3 s (`--rate-window-ms`), and the
 // client knows the window only from the headers, so the logic under test is the same.
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { TempDir } from '../helpers/tmp.js';
-import { cli, expectGeneratedOrg, expectNoCrash, generatedProject, liveStateOf, spawnEmulator, type EmulatorProcess } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { cli, expectGeneratedOrg, expectNoCrash, liveStateOf, perTest } from './support.js';
 
-let emu: EmulatorProcess | undefined;
-let dir: TempDir | undefined;
-afterEach(async () => {
-  await emu?.kill();
-  await dir?.remove();
-  emu = dir = undefined;
-});
+const run = perTest();
 
 const LIMIT = 120;
 const WINDOW_MS = 3_000;
 
 describe('apply under --rate-limit 120', () => {
   it('completes, pacing itself, with at most 5 % of requests refused', { timeout: 120_000 }, async () => {
-    const project = await generatedProject('ratelimit', { templates: 50, versions: 1 });
-    dir = project.dir;
-    const stateFile = join(dir.path, 'org-state.json');
-    emu = await spawnEmulator(stateFile, { rateLimit: LIMIT, rateWindowMs: WINDOW_MS, latencyMs: 2 });
+    const project = await run.project('ratelimit', { templates: 50, versions: 1 });
+    const { dir, stateFile } = project;
+    const emu = await run.emulator(stateFile, { rateLimit: LIMIT, rateWindowMs: WINDOW_MS, latencyMs: 2 });
 
     const apply = await cli(['apply', '--auto-approve'], dir.path, emu.env);
     expectNoCrash(apply);

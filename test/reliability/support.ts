@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { generatePromptSet } from '../../bench/generate.mjs';
 import { readLiveState } from '../../src/genesys/live.js';
 import type { LiveState } from '../../src/genesys/api.js';
@@ -106,11 +106,41 @@ export function expectNoCrash(r: CliResult): void {
   expect(r.stderr).not.toMatch(/^\s+at .+[(:]\d+/m);
 }
 
-/** A project dir with a generated prompt set under prompts/. */
-export async function generatedProject(prefix: string, opts: Parameters<typeof generatePromptSet>[1]): Promise<{ dir: TempDir; resources: number }> {
-  const dir = await tempDir(`promptctl-${prefix}-`);
-  const resources = await generatePromptSet(join(dir.path, 'prompts'), opts);
-  return { dir, resources };
+export interface GeneratedProject {
+  dir: TempDir;
+  /** How many resources the generated set defines. */
+  resources: number;
+  /** Where an emulator for this project keeps the org (`org-state.json` in the project dir). */
+  stateFile: string;
+}
+
+/**
+ * What each reliability test sets up, torn down after it: a project dir with a generated prompt
+ * set under prompts/, and `promptctl emulator` subprocesses (killed, whatever the test did).
+ */
+export function perTest(): {
+  project(prefix: string, opts: Parameters<typeof generatePromptSet>[1]): Promise<GeneratedProject>;
+  emulator(stateFile: string, flags?: EmulatorFlags): Promise<EmulatorProcess>;
+} {
+  let dir: TempDir | undefined;
+  const emulators: EmulatorProcess[] = [];
+  afterEach(async () => {
+    for (const e of emulators.splice(0)) await e.kill();
+    await dir?.remove();
+    dir = undefined;
+  });
+  return {
+    async project(prefix, opts) {
+      dir = await tempDir(`promptctl-${prefix}-`);
+      const resources = await generatePromptSet(join(dir.path, 'prompts'), opts);
+      return { dir, resources, stateFile: join(dir.path, 'org-state.json') };
+    },
+    async emulator(stateFile, flags) {
+      const e = await spawnEmulator(stateFile, flags);
+      emulators.push(e);
+      return e;
+    },
+  };
 }
 
 /** The org as a fault-free emulator on the same state file serves it (the writer must be stopped). */

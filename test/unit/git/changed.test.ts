@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync, unlinkSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { changedFiles } from '../../../src/git/changed.js';
 import { UserError } from '../../../src/util/errors.js';
-import { commit, git, initRepo, tempDir, write } from './fixture.js';
+import { commit, git, scratch, write } from './fixture.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function repo(): string {
-  const d = initRepo();
-  dirs.push(d);
-  return d;
-}
+const { dir, repo } = scratch();
 
 describe('changedFiles', () => {
   it('lists files changed by the last commit, relative to cwd', async () => {
@@ -76,8 +68,7 @@ describe('changedFiles', () => {
     commit(d, 'base');
     await expect(changedFiles(d, 'no-such-branch')).rejects.toThrow(/unknown git ref "no-such-branch"/);
     await expect(changedFiles(d, '--output=/tmp/x')).rejects.toBeInstanceOf(UserError);
-    const plain = tempDir();
-    dirs.push(plain);
+    const plain = dir();
     await expect(changedFiles(plain, 'HEAD')).rejects.toThrow(/needs a git repository/);
   });
 
@@ -86,8 +77,7 @@ describe('changedFiles', () => {
     commit(origin, 'one', { 'prompts/a.yaml': '1\n' });
     commit(origin, 'two', { 'prompts/a.yaml': '2\n' });
     commit(origin, 'three', { 'prompts/a.yaml': '3\n' });
-    const clone = tempDir();
-    dirs.push(clone);
+    const clone = dir();
     git(clone, 'clone', '-q', '--depth', '1', `file://${origin}`, 'c');
     const c = join(clone, 'c');
     const err = await changedFiles(c, 'HEAD~1').catch((e: unknown) => e);
@@ -102,8 +92,7 @@ describe('changedFiles', () => {
     git(origin, 'checkout', '-q', '-b', 'feature', 'HEAD~1');
     commit(origin, 'feature 1', { 'prompts/b.yaml': 'b\n' });
     commit(origin, 'feature 2', { 'prompts/b.yaml': 'b2\n' });
-    const clone = tempDir();
-    dirs.push(clone);
+    const clone = dir();
     git(clone, 'clone', '-q', '--depth', '1', '--no-single-branch', '--branch', 'feature', `file://${origin}`, 'c');
     const c = join(clone, 'c');
     await expect(changedFiles(c, 'origin/main')).rejects.toThrow(/history between origin\/main and HEAD is cut off.*fetch-depth: 0/);

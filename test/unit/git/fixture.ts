@@ -1,8 +1,9 @@
 // Real git repositories in temp dirs for tests (isolated from the user's git config).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterEach } from 'vitest';
 
 export const AUTHOR = { name: 'Grace Hopper', email: 'grace@example.com' };
 
@@ -32,6 +33,20 @@ export function tempDir(prefix = 'promptctl-git-'): string {
 export function initRepo(dir = tempDir()): string {
   git(dir, 'init', '-q', '-b', 'main');
   return dir;
+}
+
+/** Temp dirs and fresh repositories for the tests of one file, removed after each test. */
+export function scratch(): { dir(): string; repo(): string } {
+  const made: string[] = [];
+  afterEach(() => {
+    for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const dir = (): string => {
+    const d = tempDir();
+    made.push(d);
+    return d;
+  };
+  return { dir, repo: () => initRepo(dir()) };
 }
 
 export function write(dir: string, rel: string, text: string): void {

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { gitProvenance } from '../../../src/git/provenance.js';
-import { AUTHOR, commit, git, initRepo, tempDir, write } from './fixture.js';
+import { AUTHOR, commit, git, scratch, write } from './fixture.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function repo(): string {
-  const d = initRepo();
-  dirs.push(d);
-  return d;
-}
+const { dir, repo } = scratch();
 
 describe('gitProvenance', () => {
   it('takes commit, branch and actor (HEAD author) from a local repository', async () => {
@@ -69,8 +60,7 @@ describe('gitProvenance', () => {
   });
 
   it('returns nulls outside a repository and in a repository without commits, without throwing', async () => {
-    const plain = tempDir();
-    dirs.push(plain);
+    const plain = dir();
     const p = await gitProvenance(plain, {});
     expect(p).toEqual({ commit: null, branch: null, dirty: false, actor: userInfo().username });
     expect((await gitProvenance(join(plain, 'missing'), {})).commit).toBeNull();

@@ -13,29 +13,18 @@ import type {
   TrafficSplit,
 } from '../../../src/model/types.js';
 import type { BuildOptions } from '../../../src/plan/build.js';
+import * as base from '../../helpers/desired.js';
 
 const src = (file: string): SourceLocation => ({ file, line: 1, column: 1 });
 
-export const config: Config = { defaultVariableTokens: 1000, models: {}, prune: false, audit: { http: [] }, environments: {} };
+export const config: Config = base.config();
 
 export function template(name: string, over: Partial<PromptTemplate> = {}): PromptTemplate {
-  return {
-    kind: 'PromptTemplate',
-    name,
-    labels: { team: 'billing' },
-    description: `${name} assistant`,
-    model: 'gpt-4o',
-    source: src(`prompts/${name}.yaml`),
-    locations: {},
-    ...over,
-  };
+  return base.template(name, { labels: { team: 'billing' }, description: `${name} assistant`, source: src(`prompts/${name}.yaml`), ...over });
 }
 
 export function version(tpl: string, label: string, over: Partial<PromptVersion> = {}): PromptVersion {
-  return {
-    kind: 'PromptVersion',
-    template: tpl,
-    version: label,
+  return base.version(tpl, label, {
     systemInstruction: 'You are a helpful billing assistant.\nAnswer briefly.\n',
     userTemplate: 'Customer {{name}} asks: {{question}}',
     variables: [
@@ -45,53 +34,27 @@ export function version(tpl: string, label: string, over: Partial<PromptVersion>
     fewShotExamples: [{ input: 'Where is my invoice?', output: 'Under Billing → Invoices.' }],
     temperature: 0.2,
     maxTokens: 512,
-    safetyGuardrails: { piiFilter: true, jailbreakDetection: true, outputModeration: true },
-    labels: {},
     source: src(`prompts/${tpl}.yaml`),
-    locations: {},
     ...over,
-  };
+  });
 }
 
 export function split(tpl: string, routes: Array<[string, number]>, over: Partial<TrafficSplit> = {}): TrafficSplit {
-  return {
-    kind: 'TrafficSplit',
-    template: tpl,
-    strategy: 'random',
-    routes: routes.map(([v, weight]) => ({ version: v, weight })),
-    source: src(`prompts/${tpl}.yaml`),
-    locations: {},
-    ...over,
-  };
+  return base.split(tpl, routes, { source: src(`prompts/${tpl}.yaml`), ...over });
 }
 
 export function filter(name: string, priority: number, over: Partial<SafetyFilter> = {}): SafetyFilter {
-  return {
-    kind: 'SafetyFilter',
-    name,
-    labels: {},
+  return base.filter(name, priority, {
     description: `${name} filter`,
-    enabled: true,
-    priority,
     categories: ['pii', 'phishing'],
-    action: 'redact_and_log',
     thresholds: { pii: 0.7, phishing: 0.5 },
-    falsePositiveTolerance: 0.1,
     source: src('prompts/filters.yaml'),
-    locations: {},
     ...over,
-  };
+  });
 }
 
 export function desiredState(parts: Partial<Omit<DesiredState, 'config' | 'files'>> = {}): DesiredState {
-  return {
-    templates: parts.templates ?? [],
-    versions: parts.versions ?? [],
-    splits: parts.splits ?? [],
-    filters: parts.filters ?? [],
-    config,
-    files: [],
-  };
+  return base.desiredState({ ...parts, config, files: [] });
 }
 
 let counter = 0;

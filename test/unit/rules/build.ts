@@ -1,6 +1,5 @@
 // Model builders for rule tests: resources with deterministic fake locations.
 import type {
-  Config,
   DesiredState,
   FieldLocations,
   PromptTemplate,
@@ -10,7 +9,7 @@ import type {
   TrafficSplit,
   Variable,
 } from '../../../src/model/types.js';
-import { defaultConfig } from '../../../src/model/normalize.js';
+import * as base from '../../helpers/desired.js';
 
 let nextLine = 1;
 
@@ -30,7 +29,7 @@ function fakeLocations(file: string): FieldLocations {
 export const at = (r: { locations: FieldLocations }, path: string): SourceLocation => r.locations[path]!;
 
 export function template(name: string, file = `${name}.yaml`, extra: Partial<PromptTemplate> = {}): PromptTemplate {
-  return { kind: 'PromptTemplate', name, labels: {}, model: 'gpt-4o', source: { file, line: 1, column: 1 }, locations: fakeLocations(file), ...extra };
+  return base.template(name, { source: { file, line: 1, column: 1 }, locations: fakeLocations(file), ...extra });
 }
 
 export function variable(name: string, extra: Partial<Variable> = {}): Variable {
@@ -44,16 +43,10 @@ export function version(
   extra: Partial<PromptVersion> = {},
   file = `${tpl}-${ver}.yaml`,
 ): PromptVersion {
-  return {
-    kind: 'PromptVersion',
-    template: tpl,
-    version: ver,
+  return base.version(tpl, ver, {
     systemInstruction: 'Be brief.',
     userTemplate: '',
     variables: [],
-    fewShotExamples: [],
-    safetyGuardrails: { piiFilter: true, jailbreakDetection: true, outputModeration: true },
-    labels: {},
     source: { file, line: 1, column: 1 },
     locations: fakeLocations(file),
     textOrigins: {
@@ -61,38 +54,22 @@ export function version(
       'spec.userTemplate': { file, line: 2000, column: 5, exact: true, indentColumn: 5 },
     },
     ...extra,
-  };
+  });
 }
 
 export function split(tpl: string, routes: [string, number][], extra: Partial<TrafficSplit> = {}, file = `${tpl}-split.yaml`): TrafficSplit {
-  return {
-    kind: 'TrafficSplit',
-    template: tpl,
-    strategy: 'random',
-    routes: routes.map(([v, weight]) => ({ version: v, weight })),
-    source: { file, line: 1, column: 1 },
-    locations: fakeLocations(file),
-    ...extra,
-  };
+  return base.split(tpl, routes, { source: { file, line: 1, column: 1 }, locations: fakeLocations(file), ...extra });
 }
 
 export function filter(name: string, priority: number, extra: Partial<SafetyFilter> = {}, file = `${name}.yaml`): SafetyFilter {
-  return {
-    kind: 'SafetyFilter',
-    name,
-    labels: {},
-    enabled: true,
-    priority,
-    categories: ['pii'],
+  return base.filter(name, priority, {
     action: 'block_and_log',
-    thresholds: { pii: 0.5 },
-    falsePositiveTolerance: 0.1,
     source: { file, line: 1, column: 1 },
     locations: fakeLocations(file),
     ...extra,
-  };
+  });
 }
 
-export function state(parts: Partial<Omit<DesiredState, 'config'>> & { config?: Config } = {}): DesiredState {
-  return { templates: [], versions: [], splits: [], filters: [], files: [], config: defaultConfig(), ...parts };
+export function state(parts: Partial<DesiredState> = {}): DesiredState {
+  return base.desiredState({ files: [], ...parts });
 }
