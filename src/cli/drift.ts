@@ -103,7 +103,7 @@ async function renderDrift(plan: Plan, entries: DriftEntry[], format: PlanFormat
   if (entries.length === 0) return rendered;
   if (format === 'markdown') {
     const rows = entries.map(
-      (e) => `| \`${e.address}\` | ${e.action} | ${e.modifiedBy ? `\`${e.modifiedBy}\`` : 'unknown'} | ${e.dateModified ?? 'unknown'} | ${escapeCell(e.message)} |`,
+      (e) => `| \`${e.address}\` | ${e.action} | ${e.modifiedBy ? `\`${e.modifiedBy}\`` : '—'} | ${e.dateModified ?? '—'} | ${escapeCell(e.message)} |`,
     );
     return [
       `### Drift: ${entries.length} difference${entries.length === 1 ? '' : 's'} between the target and git`,
@@ -117,7 +117,9 @@ async function renderDrift(plan: Plan, entries: DriftEntry[], format: PlanFormat
   }
   const lines = entries.map((e) => {
     const what = e.action === 'problem' ? `${e.rule ?? 'problem'}: see Problems above` : e.message;
-    return `  ${e.address}: ${what}; last changed by ${e.modifiedBy ?? 'unknown'} at ${e.dateModified ?? 'unknown time'}`;
+    // Something missing on the target has no live stamp to name.
+    const who = e.modifiedBy || e.dateModified ? `; last changed by ${e.modifiedBy ?? 'unknown'} at ${e.dateModified ?? 'an unknown time'}` : '';
+    return `  ${e.address}: ${what}${who}`;
   });
   const n = entries.length;
   return [rendered.replace(/\n+$/, ''), '', `Drift (${n} difference${n === 1 ? '' : 's'}; who last changed each on the target, and when):`, ...lines].join('\n');
