@@ -6,7 +6,7 @@ import { verifyAuditFile } from '../../src/audit/verify.js';
 import { readLiveState } from '../../src/genesys/live.js';
 import { BIN, cleanEnv, runCli } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { writePromptSet } from '../helpers/generate.js';
+import { generatePromptSet } from '../../bench/generate.mjs';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 
 let emu: TestEmulator;
@@ -15,7 +15,7 @@ beforeEach(async () => {
   // Latency keeps the apply in flight long enough to be killed in the middle.
   emu = await startTestEmulator({ latencyMs: 20 });
   dir = await tempDir('promptctl-crash-');
-  await writePromptSet(dir.path, 15);
+  await generatePromptSet(join(dir.path, 'prompts'), { templates: 15, versions: 1 });
 });
 afterEach(async () => {
   await emu.close();

@@ -6,7 +6,7 @@ import { verifyAuditFile } from '../../src/audit/verify.js';
 import { readLiveState } from '../../src/genesys/live.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { writePromptSet } from '../helpers/generate.js';
+import { generatePromptSet } from '../../bench/generate.mjs';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 
 let emu: TestEmulator;
@@ -16,8 +16,8 @@ beforeEach(async () => {
   emu = await startTestEmulator({ latencyMs: 5 });
   dir = await tempDir('promptctl-race-');
   other = await tempDir('promptctl-race-');
-  await writePromptSet(dir.path, 10);
-  await writePromptSet(other.path, 10);
+  await generatePromptSet(join(dir.path, 'prompts'), { templates: 10, versions: 1 });
+  await generatePromptSet(join(other.path, 'prompts'), { templates: 10, versions: 1 });
 });
 afterEach(async () => {
   await emu.close();
