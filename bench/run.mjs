@@ -1,25 +1,55 @@
 #!/usr/bin/env node
-// `npm run bench`: validate, plan (all creates), apply and plan (no changes) of generated prompt
-// sets against a `promptctl emulator --latency-ms 25` subprocess, through the built CLI.
-// Prints a table (wall time, peak memory, HTTP requests, requests per resource, plan/validate).
+// `npm run bench`: promptctl's figures, each as a ratio to a floor measured in the same run, on
+// the same machine, under the same load:
 //
-//   node bench/run.mjs [--sizes 100,1000,5000] [--versions 2] [--latency-ms 25]
-//                      [--rate-limit N] [--repeat 3] [--json FILE] [--keep]
+//   start-up             `--version` and `validate` of the example prompts/ vs `node -e 0`
+//                        (and validate vs --version)
+//   validate             vs the YAML floor: a Node process that only reads the same files and
+//                        parses them with yaml's parseAllDocuments (bench/yaml-floor.mjs)
+//   plan (no changes)    vs validate of the same files, after an apply
+//   apply requests       vs the contract minimum (formula in contractMinimum below)
+//   rate-limited apply   wall time vs requests ÷ the allowed rate, and the 429s it met
 //
-// Each CLI run sets PROMPTCTL_STATS=1 and reports its own counters on a last stderr line
-// (`promptctl-stats {...}`): HTTP requests, retries, 429s, peak RSS, CPU time.
+// Prints the tables and writes them into bench/RESULTS.md between the `bench:begin` and
+// `bench:end` markers (the notes around them are kept).
+//
+//   node bench/run.mjs [--sizes 100,1000,5000] [--apply-sizes 100,1000] [--versions 2]
+//                      [--latency-ms 25] [--repeat 3] [--startup-runs 15]
+//                      [--rate-limit 300] [--rate-window-ms 6000] [--rate-templates 100]
+//                      [--results FILE | --no-write] [--json FILE] [--keep]
+//
+// CLI runs set PROMPTCTL_STATS=1 and report their own counters on a last stderr line
+// (`promptctl-stats {...}`: HTTP requests, retries, 429s, peak RSS, CPU time); the emulator
+// reports what it served when it stops (`emulator-stats {...}`).
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { generatePromptSet } from './generate.mjs';
 
 const REPO = resolve(import.meta.dirname, '..');
 const BIN = join(REPO, 'bin', 'promptctl.js');
+const YAML_FLOOR = join(REPO, 'bench', 'yaml-floor.mjs');
+const BEGIN = '<!-- bench:begin (written by npm run bench; edits inside are overwritten) -->';
+const END = '<!-- bench:end -->';
 
 function parseArgs(argv) {
-  const o = { sizes: [100, 1000, 5000], versions: 2, latencyMs: 25, rateLimit: 1_000_000, repeat: 3, json: undefined, keep: false };
+  const o = {
+    sizes: [100, 1000, 5000],
+    applySizes: [100, 1000],
+    versions: 2,
+    latencyMs: 25,
+    repeat: 3,
+    startupRuns: 15,
+    rateLimit: 300,
+    rateWindowMs: 6000,
+    rateTemplates: 100,
+    results: join(REPO, 'bench', 'RESULTS.md'),
+    json: undefined,
+    keep: false,
+  };
+  const list = (v) => v.split(',').filter(Boolean).map((s) => Number(s.trim()));
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -27,74 +57,110 @@ function parseArgs(argv) {
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
-    if (a === '--sizes') o.sizes = next().split(',').map((s) => Number(s.trim()));
+    if (a === '--sizes') o.sizes = list(next());
+    else if (a === '--apply-sizes') o.applySizes = list(next());
     else if (a === '--versions') o.versions = Number(next());
     else if (a === '--latency-ms') o.latencyMs = Number(next());
-    else if (a === '--rate-limit') o.rateLimit = Number(next());
     else if (a === '--repeat') o.repeat = Number(next());
+    else if (a === '--startup-runs') o.startupRuns = Number(next());
+    else if (a === '--rate-limit') o.rateLimit = Number(next());
+    else if (a === '--rate-window-ms') o.rateWindowMs = Number(next());
+    else if (a === '--rate-templates') o.rateTemplates = Number(next());
+    else if (a === '--results') o.results = resolve(next());
+    else if (a === '--no-write') o.results = undefined;
     else if (a === '--json') o.json = next();
     else if (a === '--keep') o.keep = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node bench/run.mjs [--sizes 100,1000,5000] [--versions 2] [--latency-ms 25] [--rate-limit N] [--repeat 3] [--json FILE] [--keep]');
+      console.log(
+        'usage: node bench/run.mjs [--sizes 100,1000,5000] [--apply-sizes 100,1000] [--versions 2] [--latency-ms 25] [--repeat 3]\n' +
+          '                          [--startup-runs 15] [--rate-limit 300] [--rate-window-ms 6000] [--rate-templates 100]\n' +
+          '                          [--results FILE | --no-write] [--json FILE] [--keep]',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
-  if (o.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes must be positive integers');
-  if (!Number.isInteger(o.repeat) || o.repeat < 1) throw new Error('--repeat must be a positive integer');
+  const positive = (name, v) => {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
+  };
+  for (const n of [...o.sizes, ...o.applySizes]) positive('sizes', n);
+  for (const k of ['versions', 'repeat', 'startupRuns', 'rateLimit', 'rateWindowMs', 'rateTemplates']) positive(`--${k}`, o[k]);
   return o;
 }
 
-/** Runs the CLI to completion; returns exit code, wall ms and the stats line. */
-function runCli(args, { cwd, env }) {
-  return new Promise((done, fail) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...cleanEnv(), ...env, PROMPTCTL_STATS: '1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stats;
-    const tail = [];
-    createInterface({ input: child.stderr }).on('line', (line) => {
-      if (line.startsWith('promptctl-stats ')) stats = JSON.parse(line.slice('promptctl-stats '.length));
-      else {
-        tail.push(line);
-        if (tail.length > 20) tail.shift();
-      }
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, wallMs: performance.now() - started, stats, tail }));
-  });
+/**
+ * The fewest requests an apply of `templates` new templates (each with `versions` versions and a
+ * split) can make against an empty org, by the API contract (DESIGN §3).
+ */
+export function contractMinimum(templates, versions) {
+  const login = 1; // POST /oauth/token
+  const liveRead = 1 + 1; // GET /safetyfilters, GET /prompttemplates?expand=versions,traffic (one page: the org is empty)
+  const perTemplate = 1 + versions + versions + 1; // POST template, POST each version, POST each publish job, PUT traffic
+  const confirmations = Math.ceil(templates / 100); // one expanded listing page shows the publish state of 100 templates' versions
+  return login + liveRead + templates * perTemplate + confirmations;
 }
+
+const CONTRACT_FORMULA =
+  'minimum(T, N) = 1 (OAuth token) + 2 (live read of an empty org: safety filters, templates with expand=versions,traffic) ' +
+  '+ T × (1 template POST + N version POSTs + N publish-job POSTs + 1 traffic PUT) ' +
+  '+ ⌈T ÷ 100⌉ (publish confirmations: one expanded listing page of 100 templates shows every version\'s state)';
+
+// ---------------------------------------------------------------------------------------------
+// Processes
 
 function cleanEnv() {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('GENESYSCLOUD_') || k.startsWith('GITHUB_') || k === 'CI') continue;
+    if (k.startsWith('GENESYSCLOUD_') || k.startsWith('GITHUB_') || k.startsWith('PROMPTCTL_') || k === 'CI') continue;
     env[k] = v;
   }
   env.NO_COLOR = '1';
   return env;
 }
 
+/** Runs `node ARGS` to completion: exit code, wall ms (spawn to exit), the promptctl-stats line. */
+function runNode(args, { cwd, env = {}, stats = true }) {
+  return new Promise((done, fail) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, {
+      cwd,
+      env: { ...cleanEnv(), ...env, ...(stats ? { PROMPTCTL_STATS: '1' } : {}) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let parsed;
+    const tail = [];
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      if (line.startsWith('promptctl-stats ')) parsed = JSON.parse(line.slice('promptctl-stats '.length));
+      else {
+        tail.push(line);
+        if (tail.length > 20) tail.shift();
+      }
+    });
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, wallMs: performance.now() - started, stats: parsed, tail }));
+  });
+}
+
 /** `promptctl emulator` on a free port; resolves once it prints its URL. */
-function startEmulator(stateFile, { latencyMs, rateLimit }) {
+function startEmulator(stateFile, { latencyMs, rateLimit, rateWindowMs }) {
   return new Promise((done, fail) => {
     const child = spawn(
       process.execPath,
-      [BIN, 'emulator', '--port', '0', '--state', stateFile, '--latency-ms', String(latencyMs), '--rate-limit', String(rateLimit)],
+      [BIN, 'emulator', '--port', '0', '--state', stateFile, '--latency-ms', String(latencyMs), '--rate-limit', String(rateLimit), '--rate-window-ms', String(rateWindowMs)],
       { env: { ...cleanEnv(), PROMPTCTL_STATS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let emuStats;
     createInterface({ input: child.stderr }).on('line', (line) => {
       if (line.startsWith('emulator-stats ')) emuStats = JSON.parse(line.slice('emulator-stats '.length));
     });
-    const rl = createInterface({ input: child.stdout });
-    rl.once('line', (line) => {
+    createInterface({ input: child.stdout }).once('line', (line) => {
       const m = /^listening on (\S+)/.exec(line);
       if (!m) return fail(new Error(`emulator said: ${line}`));
       done({
-        url: m[1],
+        env: {
+          GENESYSCLOUD_API_URL: m[1],
+          GENESYSCLOUD_OAUTHCLIENT_ID: 'local-client',
+          GENESYSCLOUD_OAUTHCLIENT_SECRET: 'local-secret',
+        },
         stop: () =>
           new Promise((ok) => {
             child.once('close', () => ok(emuStats));
@@ -107,105 +173,270 @@ function startEmulator(stateFile, { latencyMs, rateLimit }) {
   });
 }
 
-async function benchSize(n, o) {
-  const dir = await mkdtemp(join(tmpdir(), `promptctl-bench-${n}-`));
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+const rows = []; // every CLI run worth a line in the detail table
+const loads = [];
+
+function noteLoad() {
+  loads.push(loadavg()[0]);
+}
+
+async function cli(size, resources, step, args, want, { cwd, env, record = true }) {
+  const r = await runNode([BIN, ...args], { cwd, env });
+  if (r.code !== want) throw new Error(`${size} templates, ${step}: exit ${r.code} (wanted ${want})\n${r.tail.join('\n')}`);
+  noteLoad();
+  process.stderr.write(`  ${size} templates: ${step} ${(r.wallMs / 1000).toFixed(2)} s\n`);
+  const row = { size, resources, step, wallMs: r.wallMs, ...r.stats };
+  if (record) rows.push(row);
+  return row;
+}
+
+function median(list, key = 'wallMs') {
+  const sorted = [...list].sort((a, b) => a[key] - b[key]);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function medianRow(list) {
+  const m = median(list);
+  return { ...m, step: list.length > 1 ? `${m.step}, median of ${list.length}` : m.step };
+}
+
+async function benchStartup(o) {
+  const dir = await mkdtemp(join(tmpdir(), 'promptctl-bench-startup-'));
   try {
-    const resources = await generatePromptSet(join(dir, 'prompts'), { templates: n, versions: o.versions });
-    const emu = await startEmulator(join(dir, 'emulator-state.json'), o);
-    const env = {
-      GENESYSCLOUD_API_URL: emu.url,
-      GENESYSCLOUD_OAUTHCLIENT_ID: 'local-client',
-      GENESYSCLOUD_OAUTHCLIENT_SECRET: 'local-secret',
-    };
-    const rows = [];
-    const step = async (name, args, want) => {
-      const r = await runCli(args, { cwd: dir, env });
-      if (r.code !== want) throw new Error(`${n} templates, ${name}: exit ${r.code} (wanted ${want})\n${r.tail.join('\n')}`);
-      process.stderr.write(`  ${n} templates: ${name} ${(r.wallMs / 1000).toFixed(2)} s\n`);
-      return { size: n, resources, step: name, wallMs: r.wallMs, ...r.stats };
-    };
-    let emuStats;
-    try {
-      rows.push(await step('validate (cold cache)', ['validate'], 0));
-      rows.push(await step('plan (all creates)', ['plan', '--detailed-exitcode'], 2));
-      rows.push(await step('apply', ['apply', '--auto-approve'], 0));
-      // The ratio plan/validate is measured side by side: alternating runs, medians (a shared
-      // machine is noisy).
-      const warm = [];
-      const noChange = [];
-      for (let i = 0; i < o.repeat; i++) {
-        warm.push(await step('validate (warm cache)', ['validate'], 0));
-        noChange.push(await step('plan (no changes)', ['plan', '--detailed-exitcode'], 0));
-      }
-      rows.push(median(warm), median(noChange));
-    } finally {
-      emuStats = await emu.stop();
+    await cp(join(REPO, 'prompts'), join(dir, 'prompts'), { recursive: true });
+    await runNode([BIN, 'validate'], { cwd: dir, stats: false }); // warm the token cache, as on a second run
+    const t = { node: [], version: [], validate: [] };
+    for (let i = 0; i < o.startupRuns; i++) {
+      t.node.push(await runNode(['-e', '0'], { cwd: dir, stats: false }));
+      t.version.push(await runNode([BIN, '--version'], { cwd: dir, stats: false }));
+      const v = await runNode([BIN, 'validate'], { cwd: dir, stats: false });
+      if (v.code !== 0) throw new Error(`validate of the example: exit ${v.code}\n${v.tail.join('\n')}`);
+      t.validate.push(v);
     }
-    if (emuStats) process.stderr.write(`  ${n} templates: emulator served ${emuStats.requests} requests (${emuStats.rateLimited} refused with 429)\n`);
-    return rows;
+    noteLoad();
+    const m = { node: median(t.node).wallMs, version: median(t.version).wallMs, validate: median(t.validate).wallMs };
+    process.stderr.write(`  start-up: node -e 0 ${ms(m.node)}, --version ${ms(m.version)}, validate (example) ${ms(m.validate)} (medians of ${o.startupRuns})\n`);
+    return m;
   } finally {
     if (!o.keep) await rm(dir, { recursive: true, force: true });
   }
 }
 
-function median(rows) {
-  const sorted = [...rows].sort((a, b) => a.wallMs - b.wallMs);
-  const m = sorted[Math.floor(sorted.length / 2)];
-  return { ...m, step: rows.length > 1 ? `${m.step}, median of ${rows.length}` : m.step };
+async function benchSize(n, o) {
+  const dir = await mkdtemp(join(tmpdir(), `promptctl-bench-${n}-`));
+  try {
+    const prompts = join(dir, 'prompts');
+    const resources = await generatePromptSet(prompts, { templates: n, versions: o.versions });
+    const out = { size: n, resources };
+    out.validateCold = await cli(n, resources, 'validate (cold token cache)', ['validate'], 0, { cwd: dir });
+    // The floor and validate alternate (a shared machine's load drifts); medians.
+    const floors = [];
+    const warm = [];
+    for (let i = 0; i < o.repeat; i++) {
+      const f = await runNode([YAML_FLOOR, prompts], { cwd: dir, stats: false });
+      if (f.code !== 0) throw new Error(`yaml floor: exit ${f.code}\n${f.tail.join('\n')}`);
+      floors.push(f);
+      warm.push(await cli(n, resources, 'validate', ['validate'], 0, { cwd: dir, record: false }));
+    }
+    out.yamlFloor = median(floors).wallMs;
+    out.validate = medianRow(warm);
+    rows.push(out.validate);
+    process.stderr.write(`  ${n} templates: YAML floor ${(out.yamlFloor / 1000).toFixed(2)} s (median of ${o.repeat})\n`);
+
+    const emu = await startEmulator(join(dir, 'emulator-state.json'), { latencyMs: o.latencyMs, rateLimit: 1_000_000_000, rateWindowMs: 60_000 });
+    try {
+      out.planCreates = await cli(n, resources, 'plan (all creates)', ['plan', '--detailed-exitcode'], 2, { cwd: dir, env: emu.env });
+      if (o.applySizes.includes(n)) {
+        out.apply = await cli(n, resources, 'apply', ['apply', '--auto-approve'], 0, { cwd: dir, env: emu.env });
+        out.minimum = contractMinimum(n, o.versions);
+        // plan (no changes) and validate side by side, alternating; medians.
+        const validates = [];
+        const plans = [];
+        for (let i = 0; i < o.repeat; i++) {
+          validates.push(await cli(n, resources, 'validate', ['validate'], 0, { cwd: dir, record: false }));
+          plans.push(await cli(n, resources, 'plan (no changes)', ['plan', '--detailed-exitcode'], 0, { cwd: dir, env: emu.env, record: false }));
+        }
+        out.validatePaired = medianRow(validates);
+        out.planNoChange = medianRow(plans);
+        rows.push(out.planNoChange);
+      }
+    } finally {
+      out.emulator = await emu.stop();
+    }
+    return out;
+  } finally {
+    if (!o.keep) await rm(dir, { recursive: true, force: true });
+  }
 }
 
-function table(rows) {
-  const head = ['templates', 'resources', 'step', 'wall s', 'CPU s', 'peak RSS MB', 'HTTP requests', 'req/resource', 'retries', '429s'];
-  const body = rows.map((r) => [
-    String(r.size),
-    String(r.resources),
-    r.step,
-    (r.wallMs / 1000).toFixed(2),
-    (r.cpuMs / 1000).toFixed(2),
-    (r.maxRssKb / 1024).toFixed(0),
-    String(r.requests),
-    r.requests ? (r.requests / r.resources).toFixed(2) : '0',
-    String(r.retries),
-    String(r.rateLimited),
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells) => `| ${cells.map((c, i) => (i === 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return [line(head), `|${widths.map((w, i) => (i === 2 ? ':' : '') + '-'.repeat(w + 1) + (i === 2 ? '' : ':')).join('|')}|`, ...body.map(line)].join('\n');
+async function benchRateLimited(o) {
+  const n = o.rateTemplates;
+  const dir = await mkdtemp(join(tmpdir(), `promptctl-bench-rate-`));
+  try {
+    const resources = await generatePromptSet(join(dir, 'prompts'), { templates: n, versions: o.versions });
+    const emu = await startEmulator(join(dir, 'emulator-state.json'), { latencyMs: o.latencyMs, rateLimit: o.rateLimit, rateWindowMs: o.rateWindowMs });
+    let apply;
+    let served;
+    try {
+      apply = await cli(n, resources, `apply, rate limit ${o.rateLimit} per ${o.rateWindowMs / 1000} s`, ['apply', '--auto-approve'], 0, { cwd: dir, env: emu.env });
+    } finally {
+      served = await emu.stop();
+    }
+    const perSecond = o.rateLimit / (o.rateWindowMs / 1000);
+    const accepted = (served?.requests ?? apply.requests) - (served?.rateLimited ?? 0);
+    return { size: n, apply, served, perSecond, accepted, floorMs: (accepted / perSecond) * 1000 };
+  } finally {
+    if (!o.keep) await rm(dir, { recursive: true, force: true });
+  }
 }
 
-function ratios(rows) {
-  const out = [];
-  for (const size of [...new Set(rows.map((r) => r.size))]) {
-    const get = (step) => rows.find((r) => r.size === size && r.step.startsWith(step));
-    const cold = get('validate (cold cache)');
-    const warm = get('validate (warm cache)');
-    const plan = get('plan (no changes)');
-    const apply = get('apply');
-    if (!cold || !warm || !plan || !apply) continue;
-    out.push(
-      `- ${size} templates: plan (no changes) / validate = ${(plan.wallMs / warm.wallMs).toFixed(2)} (warm cache), ` +
-        `${(plan.wallMs / cold.wallMs).toFixed(2)} (cold cache); apply ${(apply.requests / (apply.wallMs / 1000)).toFixed(0)} requests/s`,
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const ms = (v) => `${Math.round(v)} ms`;
+const sec = (v) => `${(v / 1000).toFixed(2)} s`;
+const int = (v) => Math.round(v).toLocaleString('en-US');
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+const verdict = (ok) => (ok ? ' ✓' : ' ✗');
+
+function markdownTable(head, body, alignLeft = [0]) {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => (alignLeft.includes(i) ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (alignLeft.includes(i) ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(head), rule, ...body.map(line)].join('\n');
+}
+
+function ratioTable(o, startup, sizes, rate) {
+  const body = [];
+  const add = (figure, size, measured, floorName, floor, r, target) => body.push([figure, size, measured, floorName, floor, r, target]);
+  if (startup) {
+    add('`promptctl --version`', 'example', ms(startup.version), '`node -e 0`', ms(startup.node), ratio(startup.version, startup.node), '');
+    add('`promptctl validate`', 'example', ms(startup.validate), '`node -e 0`', ms(startup.node), ratio(startup.validate, startup.node), '');
+    const r = startup.validate / startup.version;
+    add('`promptctl validate`', 'example', ms(startup.validate), '`--version`', ms(startup.version), ratio(startup.validate, startup.version), `≤ 2×${verdict(r <= 2)}`);
+  }
+  for (const s of sizes) {
+    const size = int(s.size);
+    const atTarget = s.size === 5000;
+    const r = s.validate.wallMs / s.yamlFloor;
+    add('validate (warm token cache)', size, sec(s.validate.wallMs), 'YAML floor', sec(s.yamlFloor), ratio(s.validate.wallMs, s.yamlFloor), atTarget ? `≤ 1.25×${verdict(r <= 1.25)}` : '');
+    add('validate (cold token cache)', size, sec(s.validateCold.wallMs), 'YAML floor', sec(s.yamlFloor), ratio(s.validateCold.wallMs, s.yamlFloor), '');
+    if (s.planNoChange) {
+      const p = s.planNoChange.wallMs / s.validatePaired.wallMs;
+      add('plan (no changes)', size, sec(s.planNoChange.wallMs), 'validate', sec(s.validatePaired.wallMs), ratio(s.planNoChange.wallMs, s.validatePaired.wallMs), `≤ 1.10×${verdict(p <= 1.1)}`);
+    } else {
+      add('plan (all creates)', size, sec(s.planCreates.wallMs), 'validate', sec(s.validate.wallMs), ratio(s.planCreates.wallMs, s.validate.wallMs), '');
+    }
+    if (s.apply) {
+      const q = s.apply.requests / s.minimum;
+      const perResource = `${int(s.apply.requests)} (${(s.apply.requests / s.resources).toFixed(2)}/resource)`;
+      const floor = `${int(s.minimum)} (${(s.minimum / s.resources).toFixed(2)}/resource)`;
+      add('apply: HTTP requests', size, perResource, 'contract minimum', floor, ratio(s.apply.requests, s.minimum), s.size === 1000 ? `≤ 1.02×${verdict(q <= 1.02)}` : '');
+    }
+  }
+  if (rate) {
+    const r = rate.apply.wallMs / rate.floorMs;
+    const share = rate.floorMs / rate.apply.wallMs;
+    const refused = Math.max(rate.served?.rateLimited ?? 0, rate.apply.rateLimited ?? 0);
+    add(
+      `apply, rate limited (${o.rateLimit}/${o.rateWindowMs / 1000} s)`,
+      int(rate.size),
+      `${sec(rate.apply.wallMs)}, ${int(rate.accepted)} requests, ${refused} × 429`,
+      `requests ÷ ${rate.perSecond}/s`,
+      sec(rate.floorMs),
+      `${ratio(rate.apply.wallMs, rate.floorMs)} (${Math.round(share * 100)} % of the rate)`,
+      `≥ 97 %, 0 × 429${verdict(share >= 0.97 && refused === 0)}`,
     );
   }
-  return out.join('\n');
+  return markdownTable(['figure', 'templates', 'measured', 'floor', 'floor measured', 'ratio', 'target (not asserted)'], body, [0, 2, 3]);
 }
 
-function machine() {
-  return `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM ` +
-    `(${(freemem() / 2 ** 30).toFixed(1)} free), Node ${process.version}, ${process.platform}, ${new Date().toISOString().slice(0, 10)}`;
+function detailTable() {
+  const body = rows.map((r) => [
+    int(r.size),
+    int(r.resources),
+    r.step,
+    (r.wallMs / 1000).toFixed(2),
+    r.cpuMs === undefined ? '' : (r.cpuMs / 1000).toFixed(2),
+    r.maxRssKb === undefined ? '' : (r.maxRssKb / 1024).toFixed(0),
+    String(r.requests ?? ''),
+    r.requests ? (r.requests / r.resources).toFixed(2) : '0',
+    String(r.retries ?? ''),
+    String(r.rateLimited ?? ''),
+  ]);
+  return markdownTable(['templates', 'resources', 'step', 'wall s', 'CPU s', 'peak RSS MB', 'HTTP requests', 'req/resource', 'retries', '429s'], body, [2]);
 }
+
+function machine(startLoad) {
+  const c = cpus();
+  const endLoad = loadavg();
+  const fmt = (l) => l.map((x) => x.toFixed(2)).join(' / ');
+  return [
+    `- CPU: ${c[0]?.model?.trim() ?? 'unknown'}, ${c.length} cores`,
+    `- memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end)`,
+    `- Node ${process.version}, ${process.platform} ${release()}`,
+    `- load average (1 / 5 / 15 min): ${fmt(startLoad)} at the start, ${fmt(endLoad)} at the end; 1-minute average between steps ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}`,
+    `- date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  ].join('\n');
+}
+
+function report(o, startLoad, startup, sizes, rate, tookMs) {
+  return [
+    '## Machine',
+    '',
+    machine(startLoad),
+    '',
+    `## Ratios to floors (this run, ${Math.round(tookMs / 1000)} s)`,
+    '',
+    ratioTable(o, startup, sizes, rate),
+    '',
+    `Walls are medians of ${o.repeat} alternating runs (start-up: ${o.startupRuns}). Generated sets: N templates, ${o.versions} versions each, an A/B split (${2 + o.versions} resources per template, one file per template). Emulator: \`promptctl emulator --latency-ms ${o.latencyMs}\`, rate limit off except in the rate-limited apply.`,
+    '',
+    '- YAML floor: `node bench/yaml-floor.mjs DIR`, a Node process that reads every YAML file of the set and parses it with `yaml`\'s `parseAllDocuments`, nothing else.',
+    `- contract minimum: ${CONTRACT_FORMULA}; with N = ${o.versions}: ${2 + 2 * o.versions} requests per template + 3 + ⌈T ÷ 100⌉.`,
+    `- rate-limited apply: one apply of ${o.rateTemplates} templates against \`--rate-limit ${o.rateLimit} --rate-window-ms ${o.rateWindowMs}\`; floor = requests the emulator accepted ÷ (${o.rateLimit} ÷ ${o.rateWindowMs / 1000} s). The window is rolling, so a first burst of ${o.rateLimit} can finish faster than the floor (a ratio under 1).`,
+    '',
+    '## Every run',
+    '',
+    detailTable(),
+  ].join('\n');
+}
+
+async function writeResults(file, block) {
+  let text = '';
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    text = '# Benchmark results\n\n';
+  }
+  const start = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  const generated = `${BEGIN}\n\n${block}\n\n${END}`;
+  const next = start !== -1 && end > start ? text.slice(0, start) + generated + text.slice(end + END.length) : `${text.trimEnd()}\n\n${generated}\n`;
+  await writeFile(file, next);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 const opts = parseArgs(process.argv.slice(2));
-process.stderr.write(`promptctl bench: sizes ${opts.sizes.join(', ')}; ${opts.versions} versions each; emulator latency ${opts.latencyMs} ms\n`);
-const all = [];
-for (const n of opts.sizes) all.push(...(await benchSize(n, opts)));
-const report = [
-  `machine: ${machine()}`,
-  `emulator: latency ${opts.latencyMs} ms per request, rate limit ${opts.rateLimit}/min (high on purpose: the bench measures promptctl, not the budget)`,
-  '',
-  table(all),
-  '',
-  ratios(all),
-].join('\n');
-console.log(report);
-if (opts.json) await writeFile(opts.json, JSON.stringify({ machine: machine(), options: opts, rows: all }, null, 2));
+const started = performance.now();
+const startLoad = loadavg();
+noteLoad();
+process.stderr.write(
+  `promptctl bench: sizes ${opts.sizes.join(', ')} (apply at ${opts.applySizes.join(', ')}); ${opts.versions} versions each; ` +
+    `emulator latency ${opts.latencyMs} ms; load average ${startLoad.map((l) => l.toFixed(2)).join(' ')}\n`,
+);
+const startup = opts.startupRuns > 0 ? await benchStartup(opts) : undefined;
+const sizes = [];
+for (const n of opts.sizes) sizes.push(await benchSize(n, opts));
+const rate = await benchRateLimited(opts);
+const text = report(opts, startLoad, startup, sizes, rate, performance.now() - started);
+console.log(text);
+if (opts.results) {
+  await writeResults(opts.results, text);
+  process.stderr.write(`written to ${opts.results}\n`);
+}
+if (opts.json) await writeFile(opts.json, JSON.stringify({ options: opts, startLoad, loads, startup, sizes, rate, rows }, null, 2));

@@ -1,6 +1,6 @@
-// Which correlation ids belong to which plan action, when several actions run at once.
-// The executor runs each action inside its own async context; the client's hooks (called in
-// the context of the request that caused them) note ids here.
+// Which correlation ids belong to which plan action, when several actions run at once. A tracker
+// is made per target (no process-global state): the client's hooks call `note` in the async
+// context of the request that caused them, and the executor runs each action inside `collect`.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 interface Seen {
@@ -9,27 +9,36 @@ interface Seen {
   all: string[];
 }
 
-const current = new AsyncLocalStorage<Seen>();
+export type Settled<T> =
+  | { ok: true; value: T; correlationId: string | null }
+  | { ok: false; error: unknown; correlationId: string | null };
 
-/** Runs `fn`, collecting the correlation ids the client reports meanwhile (also when `fn` throws). */
-export async function collectCorrelationSettled<T>(
-  fn: () => Promise<T>,
-): Promise<{ ok: true; value: T; correlationId: string | null } | { ok: false; error: unknown; correlationId: string | null }> {
-  const seen: Seen = { writes: [], all: [] };
-  try {
-    const value = await current.run(seen, fn);
-    return { ok: true, value, correlationId: pick(seen) };
-  } catch (error) {
-    return { ok: false, error, correlationId: pick(seen) };
-  }
+export interface CorrelationTracker {
+  /** Runs `fn`, collecting the correlation ids noted meanwhile (also when `fn` throws). */
+  collect<T>(fn: () => Promise<T>): Promise<Settled<T>>;
+  /** For the client's hooks (onResponse, onRetry). A no-op outside `collect`. */
+  note(info: { correlationId?: string; method?: string }): void;
 }
 
-/** Called from the client's hooks (onResponse, onRetry). A no-op outside an action. */
-export function noteCorrelation(info: { correlationId?: string; method?: string }): void {
-  const seen = current.getStore();
-  if (!seen || !info.correlationId) return;
-  if (!seen.all.includes(info.correlationId)) seen.all.push(info.correlationId);
-  if (info.method && info.method !== 'GET' && !seen.writes.includes(info.correlationId)) seen.writes.push(info.correlationId);
+export function createCorrelationTracker(): CorrelationTracker {
+  const current = new AsyncLocalStorage<Seen>();
+  return {
+    async collect(fn) {
+      const seen: Seen = { writes: [], all: [] };
+      try {
+        const value = await current.run(seen, fn);
+        return { ok: true, value, correlationId: pick(seen) };
+      } catch (error) {
+        return { ok: false, error, correlationId: pick(seen) };
+      }
+    },
+    note(info) {
+      const seen = current.getStore();
+      if (!seen || !info.correlationId) return;
+      if (!seen.all.includes(info.correlationId)) seen.all.push(info.correlationId);
+      if (info.method && info.method !== 'GET' && !seen.writes.includes(info.correlationId)) seen.writes.push(info.correlationId);
+    },
+  };
 }
 
 /** The first write's id: the call that made the change (later ones publish or re-read). */

@@ -1,27 +1,26 @@
 // Executes a plan: independent actions run concurrently (bounded), each waits for what it
-// dependsOn; the first failure stops new work, in-flight actions finish, and every attempted
-// change gets exactly one audit record.
-import { ApiError, type GatewayApi } from '../genesys/api.js';
+// dependsOn; the first failure (or an interrupt) stops new work, in-flight actions finish, and
+// every attempted change is on record write-ahead: a durable intent before the call, its outcome
+// after, so a kill at any instant leaves no change without a record (the next run settles
+// intents left open: recovery.ts).
+import { guardOf, isApplied, liveIdOf } from '../kinds/action.js';
+import { createIdBook } from '../kinds/ids.js';
+import { kindOf } from '../kinds/index.js';
+import type { ApplyContext, Snapshot } from '../kinds/kind.js';
+import { ownLabels } from '../kinds/labels.js';
+import { stageFilter } from '../kinds/SafetyFilter/index.js';
+import { snapshot as versionSnapshot } from '../kinds/PromptVersion/index.js';
+import { canonicalHash } from '../kinds/canonical.js';
+import type { AuditLog, AuditOrg } from '../audit/log.js';
+import { GuardMoved, isApiError } from '../kinds/shared.js';
 import type { PlanAction, Plan } from '../plan/types.js';
-import { collectCorrelationSettled } from './correlation.js';
-import { GuardMoved, beforeSnapshot, createIdBook, ownedLabels, runAction, stageFilter, type Snapshot } from './calls.js';
+import type { AiStudioApi } from '../targets/aistudio/api.js';
+import type { LATEST_NOT_PRODUCTION_READY_CODE } from '../targets/aistudio/wire.js';
+import type { GatewayApi } from '../targets/llmgateway/api.js';
+import type { CorrelationTracker } from './correlation.js';
 
 /** The slice of the audit log apply writes to (src/audit/log.ts implements it). */
-export interface AuditSink {
-  append(input: {
-    actor: string;
-    commit: string | null;
-    planId: string;
-    address: string;
-    action: string;
-    resourceId: string | null;
-    before: Snapshot | null;
-    after: Snapshot | null;
-    outcome: 'success' | 'failure' | 'conflict';
-    correlationId: string | null;
-    error?: string;
-  }): Promise<unknown>;
-}
+export type AuditSink = Pick<AuditLog, 'intent' | 'outcome'>;
 
 export type Outcome = 'success' | 'failure' | 'conflict';
 
@@ -36,6 +35,8 @@ export interface ActionOutcome {
 
 export interface ApplyResult {
   ok: boolean;
+  /** The signal stopped it: what had started finished; the rest is in notStarted. */
+  interrupted: boolean;
   succeeded: ActionOutcome[];
   failed: ActionOutcome[];
   /** Not started because an earlier action failed (or one they depend on did). */
@@ -53,8 +54,18 @@ export type ApplyEvent =
 
 export interface ExecuteOptions {
   audit: AuditSink;
+  /** The tracker the target's client notes correlation ids in (audit records carry them). */
+  correlations: CorrelationTracker;
+  /** The target's AI Studio client, for Guide and SummarySetting actions. */
+  aistudio?: AiStudioApi;
   actor: string;
   commit: string | null;
+  /** The org the plan is bound to, the environment and a dirty tree: every record names them. */
+  org?: AuditOrg | null;
+  environment?: string | null;
+  dirty?: boolean;
+  /** Aborting stops new calls; calls in flight finish and are recorded (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
   /** Actions in flight at once; default DEFAULT_CONCURRENCY. */
   concurrency?: number;
   onProgress?: (event: ApplyEvent) => void;
@@ -68,13 +79,13 @@ export interface ExecuteOptions {
 export const DEFAULT_CONCURRENCY = 16;
 
 export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOptions): Promise<ApplyResult> {
-  const todo = plan.actions.filter((a) => a.action !== 'noop');
+  const todo = plan.actions.filter(isApplied);
   const inPlan = new Set(todo.map((a) => a.address));
   // Dependencies on noop actions (or on addresses outside the plan) are already satisfied.
   const deps = new Map(todo.map((a) => [a.address, a.dependsOn.filter((d) => inPlan.has(d) && d !== a.address)]));
   const limit = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY));
   const ids = createIdBook(api, plan.actions);
-  const labels = ownedLabels();
+  const own = ownLabels(opts.commit);
 
   const pending = [...todo];
   const succeededAt = new Set<string>();
@@ -82,27 +93,58 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const failed: ActionOutcome[] = [];
   let stopped = false;
   let completed = 0;
-  // Records are chained, so appends go one after another whatever order actions finish in.
-  let auditChain: Promise<unknown> = Promise.resolve();
+  const interrupted = (): boolean => opts.signal?.aborted === true;
+  const context = {
+    actor: opts.actor,
+    commit: opts.commit,
+    planId: plan.id,
+    org: opts.org ?? null,
+    ...(opts.environment ? { environment: opts.environment } : {}),
+    ...(opts.dirty ? { dirty: true } : {}),
+  };
 
   const running = new Map<string, Promise<void>>();
   const staged = new Map<string, { id: string; version: number; snapshot: Snapshot | null }>();
   const stagedResults: ActionOutcome[] = [];
 
-  /** Runs one step, writes its audit record, and says how it went. */
+  /** Runs one step between its intent and its outcome record, and says how it went. */
   const attempt = async (a: PlanAction, step: 'stage' | 'final'): Promise<ActionOutcome> => {
     opts.onProgress?.({ type: 'start', action: a });
     const stagedAs = staged.get(a.address);
-    let result: ActionOutcome;
+    // A staged filter's second step updates what the first step made.
+    const before = step === 'final' && stagedAs ? stagedAs.snapshot : beforeSnapshot(a);
+    let intent: Awaited<ReturnType<AuditSink['intent']>>;
+    try {
+      intent = await opts.audit.intent({
+        ...context,
+        address: a.address,
+        action: step === 'final' && stagedAs ? 'update' : auditAction(a),
+        resourceId: stagedAs?.id ?? liveIdOf(a) ?? null,
+        before,
+        after: intendedSnapshot(a),
+      });
+    } catch (err) {
+      // Not on record, so not attempted: no call is made.
+      const why = err instanceof Error ? err.message : String(err);
+      return { action: a, outcome: 'failure', resourceId: liveIdOf(a) ?? null, detail: `not attempted: writing the audit intent failed: ${why}`, correlationId: null };
+    }
     let after: Snapshot | null = null;
-    const run = await collectCorrelationSettled(async () => {
+    const run = await opts.correlations.collect(async () => {
+      const ctx: ApplyContext = {
+        api,
+        ids,
+        own,
+        ...(opts.aistudio ? { aistudio: opts.aistudio } : {}),
+        ...(stagedAs ? { staged: { id: stagedAs.id, version: stagedAs.version } } : {}),
+      };
       if (step === 'stage') {
-        const r = await stageFilter(api, a, labels);
+        const r = await stageFilter(a, ctx);
         staged.set(a.address, { ...r.staged, snapshot: r.after });
         return r;
       }
-      return runAction(api, a, ids, labels, stagedAs);
+      return kindOf(a.kind).apply(a, ctx);
     });
+    let result: ActionOutcome;
     if (run.ok) {
       after = run.value.after;
       result = { action: a, outcome: 'success', resourceId: run.value.resourceId, detail: run.value.detail, correlationId: run.correlationId };
@@ -111,28 +153,18 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       result = { ...result, correlationId: result.correlationId ?? run.correlationId };
       if (stagedAs) result = { ...result, resourceId: stagedAs.id };
     }
-    const record = {
-      actor: opts.actor,
-      commit: opts.commit,
-      planId: plan.id,
-      address: a.address,
-      // A staged filter's second step updates what the first step made.
-      action: step === 'final' && stagedAs ? 'update' : auditAction(a),
-      resourceId: result.resourceId ?? a.liveId ?? null,
-      before: step === 'final' && stagedAs ? stagedAs.snapshot : beforeSnapshot(a),
-      after: result.outcome === 'success' ? after : null,
-      outcome: result.outcome,
-      correlationId: result.correlationId,
-      ...(result.outcome === 'success' ? {} : { error: result.detail }),
-    };
-    const appended = auditChain.then(() => opts.audit.append(record));
-    auditChain = appended.catch(() => undefined);
     try {
-      await appended;
+      await opts.audit.outcome(intent, {
+        outcome: result.outcome,
+        resourceId: result.resourceId ?? liveIdOf(a) ?? null,
+        after: result.outcome === 'success' ? after : null,
+        correlationId: result.correlationId,
+        ...(result.outcome === 'success' ? {} : { error: result.detail }),
+      });
     } catch (err) {
-      // The change may have happened but is not on record: stop, and say so.
+      // The change may have happened; its intent is on record and the next run settles it.
       const why = err instanceof Error ? err.message : String(err);
-      result = { ...result, outcome: 'failure', detail: `${result.detail}; writing the audit record failed: ${why}` };
+      result = { ...result, outcome: 'failure', detail: `${result.detail}; writing the audit outcome failed: ${why} (the next apply settles it)` };
     }
     return result;
   };
@@ -154,7 +186,8 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   // one at a time in plan order. What depends on a staged filter only needed this step.
   const stagedFirst = new Set<string>();
   for (const a of todo) {
-    if (a.kind !== 'SafetyFilter' || a.stagePriority === undefined || a.action === 'delete') continue;
+    if (a.kind !== 'SafetyFilter' || (a.action !== 'create' && a.action !== 'update') || a.stagePriority === undefined) continue;
+    if (interrupted()) break;
     const result = await attempt(a, 'stage');
     if (result.outcome !== 'success') {
       completed += 1;
@@ -172,32 +205,42 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const ready = (a: PlanAction): boolean =>
     (deps.get(a.address) ?? []).every((d) => succeededAt.has(d) || stagedFirst.has(d));
 
+  // Depth first: an object family (a template with its versions and split) that has started is
+  // finished before another one is begun beyond what concurrency needs, so an interrupted or
+  // rate-limited apply leaves whole, usable templates rather than many half-made ones.
+  const started = new Set<string>();
+  const family = (a: PlanAction): string => `${a.kind === 'SafetyFilter' ? 'filter' : 'template'}:${a.name}`;
+  const launch = (a: PlanAction, i: number): void => {
+    pending.splice(i, 1);
+    started.add(family(a));
+    running.set(
+      a.address,
+      runOne(a).finally(() => running.delete(a.address)),
+    );
+  };
   for (;;) {
-    if (!stopped) {
-      // Plan order is a topological order, so scanning it front to back keeps apply order stable.
-      for (let i = 0; i < pending.length && running.size < limit; ) {
-        const a = pending[i]!;
-        if (ready(a)) {
-          pending.splice(i, 1);
-          running.set(
-            a.address,
-            runOne(a).finally(() => running.delete(a.address)),
-          );
-        } else i += 1;
+    if (!stopped && !interrupted()) {
+      // Plan order is a topological order, so scanning it front to back keeps apply order stable:
+      // first what is ready in families already begun, then new families.
+      for (const begun of [true, false]) {
+        for (let i = 0; i < pending.length && running.size < limit; ) {
+          const a = pending[i]!;
+          if (started.has(family(a)) === begun && ready(a)) launch(a, i);
+          else i += 1;
+        }
       }
     }
     if (running.size === 0) break;
     await Promise.race(running.values());
   }
-  await auditChain;
 
-  if (!stopped && pending.length > 0) {
+  if (!stopped && !interrupted() && pending.length > 0) {
     // Nothing runnable yet nothing failed: the plan's dependencies do not resolve.
     for (const a of pending) {
       failed.push({
         action: a,
         outcome: 'failure',
-        resourceId: a.liveId ?? null,
+        resourceId: liveIdOf(a) ?? null,
         detail: `depends on ${(deps.get(a.address) ?? []).filter((d) => !succeededAt.has(d)).join(', ')}, which never ran`,
         correlationId: null,
       });
@@ -212,28 +255,53 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     else if (s.action.action === 'delete') counts.deleted += 1;
   }
   const partial = stagedResults.filter((r) => !succeededAt.has(r.action.address) && !failed.some((f) => f.action === r.action));
-  return { ok: failed.length === 0, succeeded, failed, notStarted: pending, partial, counts };
+  const cut = interrupted() && pending.length > 0;
+  return { ok: failed.length === 0 && !cut, interrupted: cut, succeeded, failed, notStarted: pending, partial, counts };
+}
+
+/** What the action was planned against, as an audit `before`: version, hash and canonical form. */
+function beforeSnapshot(a: PlanAction): Snapshot | null {
+  const guard = guardOf(a);
+  if (!guard) return null;
+  // A prompt version's label, a guide's latest version's label, or the object's integer version.
+  const version = a.kind === 'PromptVersion' ? (a.version ?? null) : (guard.version ?? guard.label ?? null);
+  const content = a.action === 'update' || a.action === 'delete' ? (a.live ?? null) : null;
+  return { version, hash: guard.hash ?? null, content };
+}
+
+/** What the call means to produce (an intent's `after`): the desired canonical form; nothing for a delete. */
+function intendedSnapshot(a: PlanAction): Snapshot | null {
+  if (a.action !== 'create' && a.action !== 'update') return null;
+  if (a.desired.kind === 'PromptVersion') return versionSnapshot(a.desired.body.version, a.desired.body, a.desired.publish ? 'Published' : 'Draft');
+  const kind = kindOf(a.kind);
+  if (kind.intended) return kind.intended(a);
+  const content = kind.canonical(a.desired.body as never);
+  return { version: a.kind === 'PromptVersion' ? (a.version ?? null) : null, hash: canonicalHash(content), content };
 }
 
 /** The audit `action` of a plan action: versions are published and retired, not just created/deleted. */
 function auditAction(a: PlanAction): string {
   if (a.kind === 'PromptVersion') {
     if (a.action === 'delete') return 'retire';
-    if (a.action === 'update' && a.desired?.kind === 'PromptVersion' && !a.desired.patch && a.desired.publish) return 'publish';
+    if (a.action === 'update' && a.desired.kind === 'PromptVersion' && !a.desired.patch && a.desired.publish) return 'publish';
   }
+  // A guide whose latest version holds the content already only moves its state.
+  if (a.action === 'update' && a.desired.kind === 'Guide' && a.desired.write === 'none') return 'publish';
   return a.action;
 }
 
-const CONFLICT_CODES = new Set(['version.mismatch', 'duplicate.name', 'version.exists']);
+/** A guide got a Draft since the plan (no second one can be made): a conflict like the others. */
+const LATEST_NOT_READY: typeof LATEST_NOT_PRODUCTION_READY_CODE = 'latest.version.not.production.ready';
+const CONFLICT_CODES = new Set(['version.mismatch', 'duplicate.name', 'version.exists', LATEST_NOT_READY]);
 
 function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
-  const base = { action: a, resourceId: a.liveId ?? null };
+  const base = { action: a, resourceId: liveIdOf(a) ?? null };
   if (err instanceof GuardMoved) return { ...base, outcome: 'conflict', correlationId: null, detail: err.message };
-  if (err instanceof ApiError) {
+  if (isApiError(err)) {
     const correlationId = err.correlationId ?? null;
     if (err.status === 409 && CONFLICT_CODES.has(err.code)) {
       const what =
-        err.code === 'version.mismatch'
+        err.code === 'version.mismatch' || err.code === LATEST_NOT_READY
           ? 'changed on the target since the plan'
           : 'already exists on the target (created since the plan)';
       return { ...base, outcome: 'conflict', correlationId, detail: `${a.address} ${what} [${err.code}]; run plan again` };

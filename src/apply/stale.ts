@@ -1,9 +1,10 @@
 // The saved-plan check: before `apply PLANFILE` changes anything, a fresh plan (same files,
 // live state re-read) must agree with the saved one, guard for guard and body for body.
 // Pure: compares two plans.
-import { stableStringify } from '../genesys/wire.js';
-import { PROMPTCTL_LABEL_PREFIX } from '../model/types.js';
+import { guardOf, liveIdOf } from '../kinds/action.js';
+import { isOwnedLabel } from '../kinds/labels.js';
 import type { Guard, Plan, PlanAction } from '../plan/types.js';
+import { stableStringify } from '../util/json.js';
 
 /** One reason to refuse a saved plan, naming the address and what moved. */
 export interface StaleReason {
@@ -16,6 +17,11 @@ export function staleReasons(saved: Plan, fresh: Plan): StaleReason[] {
   if (saved.target !== fresh.target) {
     reasons.push({ address: '(target)', message: `the plan was made for ${saved.target}, but the target is ${fresh.target}` });
   }
+  const orgMoved = otherOrg(saved, fresh);
+  if (orgMoved) {
+    // Another org: nothing of the plan can be compared with it.
+    return [{ address: '(org)', message: orgMoved }];
+  }
   const freshBy = new Map(fresh.actions.map((a) => [a.address, a]));
   const savedBy = new Map(saved.actions.map((a) => [a.address, a]));
 
@@ -26,11 +32,11 @@ export function staleReasons(saved: Plan, fresh: Plan): StaleReason[] {
       continue;
     }
     if (!f || f.action === 'noop') {
-      const moved = f ? guardMoved(s.guard, f.guard) : null;
+      const moved = f ? idMoved(s, f) ?? guardMoved(guardOf(s), guardOf(f)) : null;
       reasons.push({ address: s.address, message: moved ?? `no longer needs ${s.action} (the target or the files changed)` });
       continue;
     }
-    const moved = guardMoved(s.guard, f.guard);
+    const moved = idMoved(s, f) ?? guardMoved(guardOf(s), guardOf(f));
     if (moved) {
       reasons.push({ address: s.address, message: moved });
       continue;
@@ -61,11 +67,36 @@ export function staleReasons(saved: Plan, fresh: Plan): StaleReason[] {
  * the commit that planned it, which differs between a PR's plan and the merge that applies it).
  */
 function comparable(a: PlanAction): unknown {
+  if (a.action !== 'create' && a.action !== 'update') return null;
   const d = a.desired;
-  if (!d) return null;
-  if (d.kind !== 'PromptTemplate' && d.kind !== 'SafetyFilter') return d;
-  const labels = Object.fromEntries(Object.entries(d.body.labels ?? {}).filter(([k]) => !k.startsWith(PROMPTCTL_LABEL_PREFIX)));
-  return { ...d, body: { ...d.body, labels } };
+  if (d.kind !== 'PromptTemplate' && d.kind !== 'SafetyFilter') return { ...d, stagePriority: a.stagePriority };
+  const labels = Object.fromEntries(Object.entries(d.body.labels ?? {}).filter(([k]) => k === 'managed-by' || !isOwnedLabel(k)));
+  return { ...d, body: { ...d.body, labels }, stagePriority: a.stagePriority };
+}
+
+/**
+ * The live object the plan acts on is another one now (deleted and re-created, perhaps with the
+ * same content): a write must never land on an object nobody reviewed.
+ */
+function idMoved(saved: PlanAction, fresh: PlanAction): string | null {
+  const before = liveIdOf(saved);
+  const now = liveIdOf(fresh);
+  if (before === now || before === undefined || now === undefined) return null;
+  return `the live object was replaced since the plan (id ${before} → ${now})`;
+}
+
+/** The plan is bound to one org (id, API host, OAuth client): a different one is refused, naming both. */
+export function otherOrg(saved: Pick<Plan, 'org'>, fresh: Pick<Plan, 'org'>): string | null {
+  const a = saved.org;
+  const b = fresh.org;
+  if (!a || !b) return null;
+  if (a.id === b.id && a.host === b.host && a.clientId === b.clientId) return null;
+  return `the plan was made for org ${describeOrg(a)}, but the target is org ${describeOrg(b)}`;
+}
+
+function describeOrg(o: NonNullable<Plan['org']>): string {
+  const name = o.name ? `"${o.name}" ` : '';
+  return `${name}${o.id ?? '(id unknown)'} at ${o.host} (client ${o.clientId})`;
 }
 
 /** What moved between the guard a plan recorded and the live state now; null when nothing did. */
@@ -79,6 +110,8 @@ export function guardMoved(before: Guard | null, now: Guard | null): string | nu
   if (b.version !== n.version) parts.push(`live version moved ${show(b.version)} → ${show(n.version)}`);
   if (b.hash !== n.hash) parts.push(`live content hash moved ${short(b.hash)} → ${short(n.hash)}`);
   if (b.state !== n.state) parts.push(`live state moved ${show(b.state)} → ${show(n.state)}`);
+  if (b.label !== n.label) parts.push(`latest version moved ${show(b.label)} → ${show(n.label)}`);
+  if (b.dateModified !== n.dateModified) parts.push(`live dateModified moved ${show(b.dateModified)} → ${show(n.dateModified)}`);
   return parts.length > 0 ? `${parts.join(', ')} since the plan` : null;
 }
 

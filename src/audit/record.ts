@@ -1,108 +1,383 @@
-// The audit record (DESIGN §5): its shape, its chained hash, and the per-line checks
-// shared by the writer (repairing a torn tail) and `audit verify`.
-import { createHash } from 'node:crypto';
-import { stableStringify } from '../genesys/wire.js';
+// The audit record (DESIGN §5): its shape, its chained hash, and the per-line checks shared by
+// the writer (open, catching up with other writers, repairing a torn tail) and `audit verify`.
+//
+// Format 2 (written now): `format: 2`, write-ahead `intent` records paired with `outcome`
+// records (an outcome names its intent's seq), `org`, `environment`, `dirty`, snapshots with
+// their canonical `content`, and `alg`: the chain hash is HMAC-SHA256 keyed with
+// PROMPTCTL_AUDIT_KEY when it is set, plain sha256 otherwise.
+// Format 1 (older trails, no `format` field): one outcome record per change, sha256 chain.
+// Both are read; a trail may hold format-1 records followed by format-2 records.
+import { createHash, createHmac } from 'node:crypto';
+import { stableStringify } from '../util/json.js';
+
+export const AUDIT_FORMAT = 2 as const;
+/** The environment variable holding the chain key (never written anywhere). */
+export const AUDIT_KEY_ENV = 'PROMPTCTL_AUDIT_KEY';
+/** Shorter keys are refused: they would be guessable and could not be scrubbed from text safely. */
+export const MIN_AUDIT_KEY_LENGTH = 16;
 
 export type AuditAction = 'create' | 'update' | 'delete' | 'publish' | 'retire';
-export type AuditOutcome = 'success' | 'failure' | 'conflict' | 'skipped';
+/** What happened to an attempted change. The last two are only written when recovering an intent. */
+export type AuditOutcome = 'success' | 'failure' | 'conflict' | 'skipped' | 'succeeded (recovered)' | 'not applied';
+/** Outcomes of a call this run made (AuditLog.outcome / append). */
+export type CallOutcome = 'success' | 'failure' | 'conflict' | 'skipped';
+/** Outcomes of an earlier run's intent, decided by reading live state (AuditLog.recover). */
+export type RecoveredOutcome = 'succeeded (recovered)' | 'not applied';
+export type AuditAlg = 'sha256' | 'hmac-sha256';
+export type AuditRecordType = 'intent' | 'outcome';
 
+/** Plain JSON: what `content` may hold (the kind's canonical form). */
+export type AuditJson = string | number | boolean | null | AuditJson[] | { [key: string]: AuditJson };
+
+/** A snapshot as the caller supplies it; absent fields are written as null. */
 export interface AuditState {
   version?: number | string | null;
+  /** sha256 of the canonical form (kinds/canonical.ts canonicalHash). */
   hash?: string | null;
+  /** The canonical form itself, so the change can be reconstructed from the trail alone. */
+  content?: unknown;
 }
 
-/** What apply supplies for each attempted change. */
-export interface AuditInput {
+/** A snapshot as records carry it. */
+export interface AuditSnapshot {
+  version: number | string | null;
+  hash: string | null;
+  content: AuditJson | null;
+}
+
+export interface AuditOrg {
+  id: string;
+  host: string;
+}
+
+/** Who writes the records of one apply, where to, and from what. The same for every record of a run. */
+export interface AuditContext {
   actor: string;
   commit: string | null;
   planId: string;
+  /** The org the change goes to (DESIGN §5: every record names it). Written as null when absent. */
+  org?: AuditOrg | null;
+  /** The environment name (DESIGN §6), when the target was chosen by one. */
+  environment?: string | null;
+  /** The working tree was dirty: written as `dirty: true`, left out otherwise. */
+  dirty?: boolean;
+}
+
+/** One change, as the plan describes it. */
+export interface AuditChange {
   address: string;
   /** Normally an AuditAction; any string is accepted so new actions need no change here. */
   action: AuditAction | (string & {});
   resourceId: string | null;
+  /** What the change was planned against. */
   before: AuditState | null;
+  /** On an intent: what the call means to produce (version may be null); on an outcome: what it produced. */
   after: AuditState | null;
-  outcome: AuditOutcome;
-  correlationId: string | null;
+  correlationId?: string | null;
+}
+
+/** `AuditLog.intent`: written (durably) before the call. */
+export type AuditIntentInput = AuditContext & AuditChange;
+
+/** `AuditLog.outcome`: what the call did. Everything else is copied from its intent. */
+export interface AuditResult {
+  outcome: CallOutcome;
+  /** Default: the intent's. */
+  resourceId?: string | null;
+  /** Default null. */
+  after?: AuditState | null;
+  /** Default: the intent's. */
+  correlationId?: string | null;
   /** Failure message; scrubbed of secrets before it is written. */
   error?: string;
 }
 
-export interface AuditRecord extends AuditInput {
+/** `AuditLog.recover`: how an earlier run's intent ended, decided by the caller from live state. */
+export interface AuditRecovery {
+  outcome: RecoveredOutcome;
+  /** Who recovered it (this run); the record's actor/commit/planId stay the intent's. */
+  by: { actor: string; commit: string | null; planId: string };
+  resourceId?: string | null;
+  /** The live state read (for `succeeded (recovered)`). Default null. */
+  after?: AuditState | null;
+  correlationId?: string | null;
+  /** A note, e.g. what was read; scrubbed of secrets. */
+  error?: string;
+}
+
+/** `AuditLog.append`: an outcome with no intent before it (a change that was never attempted, or a caller without intents). */
+export type AuditInput = AuditContext &
+  AuditChange & {
+    outcome: CallOutcome;
+    error?: string;
+  };
+
+/** The writer of an intent: a later run resolves it only once this run is gone. */
+export interface AuditRunId {
+  id: string;
+  host: string;
+  pid: number;
+}
+
+/** A format-2 record: one JSON line. */
+export interface AuditRecord {
+  format: 2;
   seq: number;
   timestamp: string;
+  type: AuditRecordType;
+  actor: string;
+  commit: string | null;
+  planId: string;
+  org: AuditOrg | null;
+  environment?: string;
+  dirty?: true;
+  address: string;
+  action: string;
+  resourceId: string | null;
+  before: AuditSnapshot | null;
+  after: AuditSnapshot | null;
+  /** null on an intent. */
+  outcome: AuditOutcome | null;
+  /** On an outcome: the seq of its intent (null when written without one, by `append`). */
+  intent?: number | null;
+  /** On an intent: the run making the call. */
+  run?: AuditRunId;
+  /** On a recovered outcome: the run that read live state and wrote it. */
+  recoveredBy?: { actor: string; commit: string | null; planId: string };
+  correlationId: string | null;
+  error?: string;
+  alg: AuditAlg;
   prevHash: string;
+  hash: string;
+}
+
+/** A format-1 record (no `format` field), as older trails hold them. */
+export interface AuditRecordV1 {
+  seq: number;
+  timestamp: string;
+  actor: string;
+  commit: string | null;
+  planId: string;
+  address: string;
+  action: string;
+  resourceId: string | null;
+  before: { version?: number | string | null; hash?: string | null } | null;
+  after: { version?: number | string | null; hash?: string | null } | null;
+  outcome: 'success' | 'failure' | 'conflict' | 'skipped';
+  correlationId: string | null;
+  error?: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** The last record of a trail, `SEQ:HASH` in text: printed after every apply, checked by `audit verify --head`. */
+export interface AuditAnchor {
+  seq: number;
   hash: string;
 }
 
 /** prevHash of the first record. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-const OUTCOMES: readonly string[] = ['success', 'failure', 'conflict', 'skipped'];
 const HEX64 = /^[0-9a-f]{64}$/;
 
-/** sha256 over the previous hash and the canonical record without its own hash. */
-export function chainHash(record: Omit<AuditRecord, 'hash'> & { hash?: unknown }): string {
+/** Format 1: sha256 over the previous hash and the canonical record without its own hash. */
+export function chainHash(record: { prevHash: string; hash?: unknown }): string {
   const { hash: _ignored, ...rest } = record;
   return createHash('sha256').update(record.prevHash + stableStringify(rest)).digest('hex');
 }
 
+/**
+ * Format 2: sha256, or HMAC-SHA256 with KEY, over the previous hash and the canonical record
+ * without its own hash (`alg` and `format` included, so neither can be changed unseen).
+ */
+export function chainHashV2(record: Omit<AuditRecord, 'hash'> & { hash?: unknown }, key: string | null): string {
+  const { hash: _ignored, ...rest } = record;
+  const text = record.prevHash + stableStringify(rest);
+  if (record.alg === 'hmac-sha256') {
+    if (key === null) throw new Error('audit: a keyed record needs the key');
+    return createHmac('sha256', key).update(text, 'utf8').digest('hex');
+  }
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
 /** One JSON line, fields in the order DESIGN §5 lists them (the hash does not depend on it). */
 export function recordLine(r: AuditRecord): string {
-  const ordered: Record<string, unknown> = {
+  const o: Record<string, unknown> = {
+    format: r.format,
     seq: r.seq,
     timestamp: r.timestamp,
+    type: r.type,
     actor: r.actor,
     commit: r.commit,
     planId: r.planId,
-    address: r.address,
-    action: r.action,
-    resourceId: r.resourceId,
-    before: r.before,
-    after: r.after,
-    outcome: r.outcome,
-    correlationId: r.correlationId,
+    org: r.org,
   };
-  if (r.error !== undefined) ordered.error = r.error;
-  ordered.prevHash = r.prevHash;
-  ordered.hash = r.hash;
-  return JSON.stringify(ordered) + '\n';
+  if (r.environment !== undefined) o.environment = r.environment;
+  if (r.dirty !== undefined) o.dirty = r.dirty;
+  o.address = r.address;
+  o.action = r.action;
+  o.resourceId = r.resourceId;
+  o.before = r.before;
+  o.after = r.after;
+  o.outcome = r.outcome;
+  if (r.intent !== undefined) o.intent = r.intent;
+  if (r.run !== undefined) o.run = r.run;
+  if (r.recoveredBy !== undefined) o.recoveredBy = r.recoveredBy;
+  o.correlationId = r.correlationId;
+  if (r.error !== undefined) o.error = r.error;
+  o.alg = r.alg;
+  o.prevHash = r.prevHash;
+  o.hash = r.hash;
+  return JSON.stringify(o) + '\n';
 }
 
-export type LineCheck = { ok: true; record: AuditRecord } | { ok: false; reason: string };
+export function formatAnchor(a: AuditAnchor): string {
+  return `${a.seq}:${a.hash}`;
+}
+
+/** Parses `SEQ:HASH` (the full 64-digit hash); null when TEXT is not one. */
+export function parseAnchor(text: string): AuditAnchor | null {
+  const m = /^\s*(\d{1,15}):([0-9a-fA-F]{64})\s*$/.exec(text);
+  if (!m) return null;
+  const seq = Number(m[1]);
+  return seq >= 1 ? { seq, hash: m[2]!.toLowerCase() } : null;
+}
+
+export type LineCheck =
+  | { ok: true; record: AuditRecord | AuditRecordV1; format: 1 | 2 }
+  | { ok: false; reason: string; missingKey?: true };
 
 /**
- * Checks one line against the record before it (null for the first line):
- * JSON, shape, seq continuity, prevHash link, own hash.
+ * The state of a chain walked line by line: where it ends, which intents are open, which
+ * formats and algorithms it holds. `check` judges one line and, when it is good, advances.
+ * The writer and `audit verify` use the same walker, so what is written is what verify accepts.
  */
-export function checkLine(text: string, prev: { seq: number; hash: string } | null): LineCheck {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: 'not valid JSON' };
+export class ChainWalker {
+  /** seq and hash of the last good record, null before the first. */
+  last: AuditAnchor | null = null;
+  /** Intents without an outcome so far, by seq. */
+  readonly open = new Map<number, AuditRecord>();
+  records = 0;
+  keyed = 0;
+  unkeyed = 0;
+  legacy = 0;
+  private sawFormat2 = false;
+  private sawKeyed = false;
+
+  constructor(private readonly key: string | null) {}
+
+  /** A copy to try a batch on (the writer keeps the original should the write fail). */
+  clone(): ChainWalker {
+    const c = new ChainWalker(this.key);
+    c.last = this.last;
+    for (const [k, v] of this.open) c.open.set(k, v);
+    c.records = this.records;
+    c.keyed = this.keyed;
+    c.unkeyed = this.unkeyed;
+    c.legacy = this.legacy;
+    c.sawFormat2 = this.sawFormat2;
+    c.sawKeyed = this.sawKeyed;
+    return c;
   }
-  const shape = shapeProblem(value);
-  if (shape) return { ok: false, reason: shape };
-  const r = value as AuditRecord;
-  const expectedSeq = prev ? prev.seq + 1 : 1;
-  if (r.seq !== expectedSeq) return { ok: false, reason: `seq ${r.seq} where ${expectedSeq} was expected` };
-  const expectedPrev = prev ? prev.hash : GENESIS_HASH;
-  if (r.prevHash !== expectedPrev) {
-    return {
-      ok: false,
-      reason: prev
-        ? `prevHash does not match the hash of record ${prev.seq}`
-        : 'prevHash of the first record is not the genesis hash (64 zeros)',
-    };
+
+  get hasKey(): boolean {
+    return this.key !== null;
   }
-  if (chainHash(r) !== r.hash) return { ok: false, reason: `hash does not match the content of record ${r.seq}` };
-  return { ok: true, record: r };
+
+  check(text: string): LineCheck {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return { ok: false, reason: 'not valid JSON' };
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
+    const format = (value as { format?: unknown }).format;
+    if (format === undefined) return this.checkV1(value as Record<string, unknown>);
+    if (format === 2) return this.checkV2(value as Record<string, unknown>);
+    return { ok: false, reason: `unknown record format ${JSON.stringify(format)} (this promptctl reads formats 1 and 2)` };
+  }
+
+  private link(r: { seq: number; prevHash: string }): string | null {
+    const expectedSeq = this.last ? this.last.seq + 1 : 1;
+    if (r.seq !== expectedSeq) return `seq ${r.seq} where ${expectedSeq} was expected`;
+    const expectedPrev = this.last ? this.last.hash : GENESIS_HASH;
+    if (r.prevHash !== expectedPrev) {
+      return this.last
+        ? `prevHash does not match the hash of record ${this.last.seq}`
+        : 'prevHash of the first record is not the genesis hash (64 zeros)';
+    }
+    return null;
+  }
+
+  private checkV1(v: Record<string, unknown>): LineCheck {
+    const shape = shapeProblemV1(v);
+    if (shape) return { ok: false, reason: shape };
+    const r = v as unknown as AuditRecordV1;
+    if (this.sawFormat2) return { ok: false, reason: `record ${r.seq} is format 1 but earlier records are format 2` };
+    const broken = this.link(r);
+    if (broken) return { ok: false, reason: broken };
+    if (chainHash(r) !== r.hash) return { ok: false, reason: `hash does not match the content of record ${r.seq}` };
+    this.last = { seq: r.seq, hash: r.hash };
+    this.records++;
+    this.legacy++;
+    this.unkeyed++;
+    return { ok: true, record: r, format: 1 };
+  }
+
+  private checkV2(v: Record<string, unknown>): LineCheck {
+    const shape = shapeProblemV2(v);
+    if (shape) return { ok: false, reason: shape };
+    const r = v as unknown as AuditRecord;
+    const broken = this.link(r);
+    if (broken) return { ok: false, reason: broken };
+    if (r.alg === 'hmac-sha256') {
+      if (this.key === null) {
+        return {
+          ok: false,
+          missingKey: true,
+          reason: `record ${r.seq} is keyed (hmac-sha256): set ${AUDIT_KEY_ENV} to the key it was written with to verify it`,
+        };
+      }
+      if (chainHashV2(r, this.key) !== r.hash) {
+        return {
+          ok: false,
+          reason: this.sawKeyed
+            ? `hash does not match the content of record ${r.seq}`
+            : `hash does not match the content of record ${r.seq} (or ${AUDIT_KEY_ENV} is not the key it was written with)`,
+        };
+      }
+    } else {
+      if (this.sawKeyed) {
+        return { ok: false, reason: `record ${r.seq} is not keyed (sha256) but earlier records are: a keyed trail never goes back to plain sha256` };
+      }
+      if (chainHashV2(r, null) !== r.hash) return { ok: false, reason: `hash does not match the content of record ${r.seq}` };
+    }
+    if (r.type === 'outcome' && r.intent != null) {
+      const intent = this.open.get(r.intent);
+      if (!intent) return { ok: false, reason: `record ${r.seq} is the outcome of intent ${r.intent}, which is not an earlier intent without an outcome` };
+      if (intent.address !== r.address || intent.action !== r.action || intent.planId !== r.planId) {
+        return { ok: false, reason: `record ${r.seq} is the outcome of intent ${r.intent}, which is for another change (${intent.action} ${intent.address})` };
+      }
+      this.open.delete(r.intent);
+    }
+    if (r.type === 'intent') this.open.set(r.seq, r);
+    this.last = { seq: r.seq, hash: r.hash };
+    this.records++;
+    this.sawFormat2 = true;
+    if (r.alg === 'hmac-sha256') {
+      this.keyed++;
+      this.sawKeyed = true;
+    } else this.unkeyed++;
+    return { ok: true, record: r, format: 2 };
+  }
 }
 
-function shapeProblem(v: unknown): string | null {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'not a JSON object';
-  const r = v as Record<string, unknown>;
+const OUTCOMES_V1: readonly string[] = ['success', 'failure', 'conflict', 'skipped'];
+const OUTCOMES_V2: readonly string[] = [...OUTCOMES_V1, 'succeeded (recovered)', 'not applied'];
+
+function commonProblem(r: Record<string, unknown>): string | null {
   if (!Number.isSafeInteger(r.seq) || (r.seq as number) < 1) return 'seq is missing or not a positive integer';
   for (const k of ['timestamp', 'actor', 'planId', 'address', 'action'] as const) {
     if (typeof r[k] !== 'string') return `${k} is missing or not a string`;
@@ -113,10 +388,53 @@ function shapeProblem(v: unknown): string | null {
   for (const k of ['before', 'after'] as const) {
     if (r[k] !== null && (typeof r[k] !== 'object' || Array.isArray(r[k]))) return `${k} is missing or not an object or null`;
   }
-  if (typeof r.outcome !== 'string' || !OUTCOMES.includes(r.outcome)) return 'outcome is missing or unknown';
   if (r.error !== undefined && typeof r.error !== 'string') return 'error is not a string';
   if (typeof r.prevHash !== 'string' || !HEX64.test(r.prevHash)) return 'prevHash is missing or not 64 hex digits';
   if (typeof r.hash !== 'string' || !HEX64.test(r.hash)) return 'hash is missing or not 64 hex digits';
+  return null;
+}
+
+function shapeProblemV1(r: Record<string, unknown>): string | null {
+  const common = commonProblem(r);
+  if (common) return common;
+  if (typeof r.outcome !== 'string' || !OUTCOMES_V1.includes(r.outcome)) return 'outcome is missing or unknown';
+  return null;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function shapeProblemV2(r: Record<string, unknown>): string | null {
+  const common = commonProblem(r);
+  if (common) return common;
+  if (r.type !== 'intent' && r.type !== 'outcome') return 'type is missing or not "intent" or "outcome"';
+  if (r.alg !== 'sha256' && r.alg !== 'hmac-sha256') return 'alg is missing or not "sha256" or "hmac-sha256"';
+  if (r.org !== null && !(isObject(r.org) && typeof r.org.id === 'string' && typeof r.org.host === 'string')) {
+    return 'org is missing or not {id, host} or null';
+  }
+  if (r.environment !== undefined && typeof r.environment !== 'string') return 'environment is not a string';
+  if (r.dirty !== undefined && r.dirty !== true) return 'dirty is not true';
+  for (const k of ['before', 'after'] as const) {
+    const s = r[k];
+    if (s === null) continue;
+    if (!isObject(s) || !('version' in s) || !('hash' in s) || !('content' in s)) return `${k} is not {version, hash, content} or null`;
+  }
+  if (r.type === 'intent') {
+    if (r.outcome !== null) return 'an intent has an outcome';
+    if (r.intent !== undefined) return 'an intent names an intent';
+    const run = r.run;
+    if (!isObject(run) || typeof run.id !== 'string' || typeof run.host !== 'string' || !Number.isSafeInteger(run.pid)) {
+      return 'run is missing or not {id, host, pid}';
+    }
+  } else {
+    if (typeof r.outcome !== 'string' || !OUTCOMES_V2.includes(r.outcome)) return 'outcome is missing or unknown';
+    if (r.intent !== null && !(Number.isSafeInteger(r.intent) && (r.intent as number) >= 1)) return 'intent is missing or not a seq or null';
+    if (r.run !== undefined) return 'an outcome has a run';
+    const recovered = r.outcome === 'succeeded (recovered)' || r.outcome === 'not applied';
+    if (recovered && (r.intent === null || !isObject(r.recoveredBy))) return `a "${r.outcome}" outcome names no intent or no recoveredBy`;
+    if (!recovered && r.recoveredBy !== undefined) return 'recoveredBy on an outcome that was not recovered';
+  }
   return null;
 }
 
@@ -127,16 +445,16 @@ export interface SplitLines {
   tail: { text: string; start: number } | null;
 }
 
-/** Splits by byte offsets, so a truncate can cut exactly at a line start. */
-export function splitLines(buf: Buffer): SplitLines {
+/** Splits by byte offsets (relative to BASE), so a truncate can cut exactly at a line start. */
+export function splitLines(buf: Buffer, base = 0): SplitLines {
   const lines: { text: string; start: number }[] = [];
   let start = 0;
   for (;;) {
     const nl = buf.indexOf(0x0a, start);
     if (nl === -1) break;
-    lines.push({ text: buf.toString('utf8', start, nl), start });
+    lines.push({ text: buf.toString('utf8', start, nl), start: base + start });
     start = nl + 1;
   }
-  const tail = start < buf.length ? { text: buf.toString('utf8', start), start } : null;
+  const tail = start < buf.length ? { text: buf.toString('utf8', start), start: base + start } : null;
   return { lines, tail };
 }

@@ -1,5 +1,4 @@
 // Keeps secrets out of audit records: known secret values anywhere, token-looking text in messages.
-import { ENV } from '../genesys/target.js';
 
 const REDACTED = '[redacted]';
 
@@ -19,9 +18,12 @@ const TOKEN_PATTERNS: [RegExp, string][] = [
   ],
 ];
 
-/** The secret values promptctl knows about in ENV: the OAuth client secret and sink HMAC keys. */
-export function knownSecrets(env: NodeJS.ProcessEnv, sinkSecretEnvs: readonly string[], extra: readonly string[] = []): string[] {
-  const names = [ENV.clientSecret, ...sinkSecretEnvs];
+/**
+ * The secret values promptctl knows about: those of the named environment variables (the OAuth
+ * client secret's, the sinks' HMAC keys) and any given directly.
+ */
+export function knownSecrets(env: NodeJS.ProcessEnv, secretEnvs: readonly string[], extra: readonly string[] = []): string[] {
+  const names = [...secretEnvs];
   const values = names.map((n) => env[n]).filter((v): v is string => typeof v === 'string');
   return [...new Set([...values, ...extra])].filter((v) => v.length >= MIN_SECRET_LENGTH);
 }
@@ -39,4 +41,29 @@ export function scrubMessage(text: string, secrets: readonly string[]): string {
   let out = redactValues(text, secrets);
   for (const [re, replacement] of TOKEN_PATTERNS) out = out.replace(re, replacement);
   return out;
+}
+
+/**
+ * A deep copy of VALUE as plain JSON (what a record's `content` may hold) with every known secret
+ * value replaced in its strings: undefined object members are left out, undefined array items and
+ * non-finite numbers become null, anything else that is not JSON (functions, symbols) is refused.
+ */
+export function redactJson(value: unknown, secrets: readonly string[]): unknown {
+  const walk = (v: unknown, depth: number): unknown => {
+    if (depth > 200) throw new Error('audit: content is nested too deeply');
+    if (v === null || typeof v === 'boolean') return v;
+    if (typeof v === 'string') return secrets.length > 0 ? redactValues(v, secrets) : v;
+    if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+    if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : walk(x, depth + 1)));
+    if (typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        if (x === undefined) continue;
+        out[secrets.length > 0 ? redactValues(k, secrets) : k] = walk(x, depth + 1);
+      }
+      return out;
+    }
+    throw new Error(`audit: content holds a ${typeof v}, which is not JSON`);
+  };
+  return walk(value, 0);
 }

@@ -2,8 +2,14 @@
 // A sink failure is a warning: the local record is already on disk. The HTTP library is loaded
 // with the first delivery, so an apply without sinks never loads it.
 import { createHmac } from 'node:crypto';
-import { isLoopbackHost } from '../genesys/target.js';
-import type { HttpAuditSink } from '../model/types.js';
+import { isLoopbackHost } from '../util/net.js';
+
+/** An HTTP sink as the config names it (Config.audit.http). */
+export interface HttpAuditSink {
+  url: string;
+  /** Name of the environment variable holding the HMAC key (never the key itself). */
+  secretEnv?: string;
+}
 
 export const SIGNATURE_HEADER = 'X-Promptctl-Signature';
 export const TIMESTAMP_HEADER = 'X-Promptctl-Timestamp';

@@ -1,35 +1,97 @@
-// `audit verify`: walks the chain and names the first broken line (1-based).
+// `audit verify`: walks the chain (formats 1 and 2, sha256 and keyed), names the first broken
+// line (1-based), and with a head anchor (`SEQ:HASH`, printed after every apply) also detects
+// what a chain alone cannot: a cut-off tail, an emptied file, a trail re-chained from scratch.
 import { readFile } from 'node:fs/promises';
-import { checkLine, splitLines } from './record.js';
+import { ChainWalker, formatAnchor, splitLines, type AuditAnchor } from './record.js';
 
-export type VerifyResult = { ok: true; records: number } | { ok: false; line: number; reason: string };
-
-/** Reads FILE (errors such as ENOENT propagate) and verifies the hash chain. */
-export async function verifyAuditFile(file: string): Promise<VerifyResult> {
-  return verifyAuditBuffer(await readFile(file));
+export interface VerifyOptions {
+  /** PROMPTCTL_AUDIT_KEY: needed to verify keyed (hmac-sha256) records. */
+  key?: string | null;
+  /** The trail must hold this record (seq and hash): an anchor kept outside the file. */
+  head?: AuditAnchor | null;
 }
 
-export function verifyAuditBuffer(buf: Buffer): VerifyResult {
+export type VerifyResult =
+  | {
+      ok: true;
+      records: number;
+      /** The last record, null for an empty trail. */
+      head: AuditAnchor | null;
+      /** Records chained with the key (hmac-sha256) and without (sha256, format 1 included). */
+      keyed: number;
+      unkeyed: number;
+      /** Format-1 records (older trails). */
+      legacy: number;
+      /** Seqs of intents without an outcome (a run in progress, or one the next apply recovers). */
+      pending: number[];
+      /** The anchor given was found. */
+      anchored: boolean;
+    }
+  | {
+      ok: false;
+      /** The first line that does not verify; null when the chain verifies but the anchor is not in it. */
+      line: number | null;
+      reason: string;
+      /** The trail is keyed and no key was given: nothing is wrong that is known yet. */
+      missingKey?: true;
+    };
+
+/** Reads FILE (errors such as ENOENT propagate) and verifies it. */
+export async function verifyAuditFile(file: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  return verifyAuditBuffer(await readFile(file), opts);
+}
+
+export function verifyAuditBuffer(buf: Buffer, opts: VerifyOptions = {}): VerifyResult {
   const { lines, tail } = splitLines(buf);
-  let prev: { seq: number; hash: string } | null = null;
-  let n = 0;
-  for (const line of lines) {
-    n++;
-    const res = checkLine(line.text, prev);
-    if (!res.ok) return { ok: false, line: n, reason: res.reason };
-    prev = { seq: res.record.seq, hash: res.record.hash };
-  }
-  if (tail) {
-    n++;
-    const res = checkLine(tail.text, prev);
-    // A complete record that only lacks its newline is intact; anything else is a torn write.
+  const walker = new ChainWalker(opts.key ? opts.key : null);
+  const anchor = opts.head ?? null;
+  let anchored = false;
+  const all = tail ? [...lines, tail] : lines;
+  for (let i = 0; i < all.length; i++) {
+    const line = all[i]!;
+    const res = walker.check(line.text);
     if (!res.ok) {
+      const torn = line === tail;
       return {
         ok: false,
-        line: n,
-        reason: `incomplete last line (${res.reason}): a write was interrupted; the next apply repairs it`,
+        line: i + 1,
+        reason: torn ? `incomplete last line (${res.reason}): a write was interrupted; the next apply repairs it` : res.reason,
+        ...(res.missingKey ? { missingKey: true as const } : {}),
       };
     }
+    if (anchor && res.record.seq === anchor.seq) {
+      if (res.record.hash !== anchor.hash) {
+        return {
+          ok: false,
+          line: i + 1,
+          reason: `record ${anchor.seq} does not match the head anchor ${short(anchor)}: the trail was rewritten from here or earlier`,
+        };
+      }
+      anchored = true;
+    }
   }
-  return { ok: true, records: n };
+  if (anchor && !anchored) {
+    const last = walker.last;
+    return {
+      ok: false,
+      line: null,
+      reason: last
+        ? `the trail ends at record ${last.seq} but the head anchor ${short(anchor)} names record ${anchor.seq}: records were removed from its end`
+        : `the trail is empty but the head anchor ${short(anchor)} names record ${anchor.seq}: its records were removed`,
+    };
+  }
+  return {
+    ok: true,
+    records: walker.records,
+    head: walker.last,
+    keyed: walker.keyed,
+    unkeyed: walker.unkeyed,
+    legacy: walker.legacy,
+    pending: [...walker.open.keys()].sort((a, b) => a - b),
+    anchored,
+  };
+}
+
+function short(a: AuditAnchor): string {
+  return formatAnchor(a).slice(0, String(a.seq).length + 1 + 12) + '…';
 }

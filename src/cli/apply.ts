@@ -1,23 +1,28 @@
 // promptctl apply [PLANFILE]: plan (or load a saved plan and prove it is still current), confirm,
 // then execute in order with one audit record per attempted change.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { DEFAULT_AUDIT_FILE, openAuditLog } from '../audit/log.js';
+import { existsSync } from 'node:fs';
+import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditLog } from '../audit/log.js';
+import { settleOpenIntents } from '../apply/recovery.js';
+import { liveSnapshots } from '../kinds/index.js';
+import type { LiveState } from '../kinds/kind.js';
 import { executePlan } from '../apply/executor.js';
-import { progressWriter, summaryLines } from '../apply/report.js';
+import { progressWriter, summaryLines } from '../views/apply.js';
 import { staleReasons } from '../apply/stale.js';
+import { ENV } from '../genesys/target.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
-import type { DesiredState } from '../model/types.js';
-import { parsePlanFile } from '../plan/render-json.js';
-import { hasChanges, summaryCounts } from '../plan/render-common.js';
+import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, style, withTarget } from './common.js';
-import { info, out } from './output.js';
+import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, withTarget } from './common.js';
+import type { CliContext, OutStream } from './context.js';
+import { readPlanFile } from './plan-file.js';
 import { renderPlan } from './render.js';
 import type { OpenTarget } from './target.js';
+import { promotionCheck, refuseUnsavedApply } from './environments.js';
 
 const CONFIRM_QUESTION = "Apply these changes? Only 'yes' is accepted: ";
 
@@ -25,88 +30,133 @@ interface ApplyFlags {
   dir: string;
   autoApprove?: boolean;
   prune?: boolean;
+  allowMassDelete?: boolean;
 }
 
-export function registerApply(program: Command): void {
+export function registerApply(program: Command, ctx: CliContext): void {
   addDirOption(
     program
       .command('apply')
       .description('apply the changes a plan shows (or a saved plan file) to the target')
       .argument('[planfile]', 'a plan saved with `plan --out`; refused if anything moved since')
       .option('--auto-approve', 'do not ask for confirmation')
-      .option('--prune', 'delete live objects labelled managed-by: promptctl that git no longer defines'),
+      .option('--prune', 'delete live objects labelled managed-by: promptctl that git no longer defines')
+      .option('--allow-mass-delete', 'allow deleting everything, or more than half of what promptctl manages'),
   ).action(async (planFile: string | undefined, flags: ApplyFlags) => {
-    process.exitCode = await runApply(planFile, flags, process.cwd(), process.env);
+    ctx.exitCode = await runApply(ctx, planFile, flags);
   });
 }
 
-export async function runApply(planFile: string | undefined, flags: ApplyFlags, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const label = announceTarget(env);
+export async function runApply(ctx: CliContext, planFile: string | undefined, flags: ApplyFlags): Promise<number> {
+  const { cwd, env } = ctx;
+  const label = announceTarget(ctx);
+  refuseUnsavedApply(ctx, planFile, flags.dir);
   const saved: Plan | null = planFile ? await readSavedPlan(resolve(cwd, planFile), planFile) : null;
   if (saved && saved.target !== label) {
     throw new UserError(`${planFile} was planned for ${saved.target}, but the target is ${label}; nothing was applied`);
   }
-  const state = await loadOrRefuse(flags.dir, cwd, 'applied');
-  const git = await gitProvenance(cwd, env);
+  const state = await loadOrRefuse(ctx, flags.dir, 'applied');
+  const git = await gitProvenance(cwd, env, flags.dir);
+  // --env: the environment's own trail, .promptctl/envs/NAME/audit.jsonl unless the config names one (DESIGN §6).
+  const auditFile = resolve(ctx.cwd, ctx.environment?.auditFile ?? state.config.audit.file ?? DEFAULT_AUDIT_FILE);
+  const openAudit = () =>
+    openAuditLog(auditFile, {
+      sinks: state.config.audit.http,
+      env: ctx.env,
+      secretEnvs: [ENV.clientSecret, ...(ctx.environment ? [ctx.environment.spec.vars.clientSecret] : [])],
+      onWarning: (m) => ctx.info(`warning: ${m}`),
+    });
+  // A trail that exists is opened first: a broken one stops the apply before any change, and
+  // what an interrupted run left open is settled even when there is nothing else to do.
+  let audit: AuditLog | undefined = existsSync(auditFile) ? await openAudit() : undefined;
 
-  return withTarget(cwd, env, async (target) => {
-    let plan: Plan;
-    if (saved) {
-      if (flags.prune !== undefined && flags.prune !== saved.prune) {
-        info(`note: --prune is ignored with a saved plan (it was planned with prune ${saved.prune ? 'on' : 'off'})`);
+  try {
+    return await withTarget(ctx, async (target) => {
+      let plan: Plan;
+      let live: LiveState;
+      if (saved) {
+        if (flags.prune !== undefined && flags.prune !== saved.prune) {
+          ctx.info(`note: --prune is ignored with a saved plan (it was planned with prune ${saved.prune ? 'on' : 'off'})`);
+        }
+        const scope = saved.scope ? new Set(saved.scope) : null;
+        const fresh = await planFromFiles(ctx, { target, state, git, prune: saved.prune, only: scope, allowMassDelete: true, dir: flags.dir });
+        live = fresh.live;
+        refuseIfStale(ctx, planFile!, saved, fresh.plan);
+        plan = saved;
+        ctx.info(`${planFile}: still current (${summaryCounts(plan)})`);
+      } else {
+        ({ plan, live } = await planFromFiles(ctx, {
+          target,
+          state,
+          git,
+          prune: flags.prune ?? state.config.prune,
+          allowMassDelete: flags.allowMassDelete === true,
+          dir: flags.dir,
+        }));
       }
-      const scope = saved.scope ? new Set(saved.scope) : null;
-      const fresh = (await planFromFiles({ target, state, git, prune: saved.prune, only: scope })).plan;
-      refuseIfStale(planFile!, saved, fresh);
-      plan = saved;
-      info(`${planFile}: still current (${summaryCounts(plan)})`);
-    } else {
-      plan = (await planFromFiles({ target, state, git, prune: flags.prune ?? state.config.prune })).plan;
-    }
-    out(await renderPlan(plan, 'text', flags.dir));
-    if (plan.problems.length > 0) {
-      throw new UserError(`the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'} (shown above); nothing was applied`);
-    }
-    // The rendered plan already says "No changes".
-    if (!hasChanges(plan)) return EXIT.ok;
-    if (!saved && !flags.autoApprove) {
-      if (!process.stdin.isTTY) {
-        throw new UserError(
-          'apply needs confirmation, and stdin is not a terminal: review the plan, then run `apply --auto-approve` (or apply a saved plan file); nothing was applied',
-        );
+      if (audit) await settleInterrupted(ctx, audit, live, git, plan);
+      ctx.out(await renderPlan(plan, 'text', ctx.style, flags.dir));
+      if (plan.problems.length > 0) {
+        throw new UserError(`the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'} (shown above); nothing was applied`);
       }
-      if (!(await confirm())) {
-        info('Apply cancelled; nothing was changed.');
-        return EXIT.error;
+      // Promotion (DESIGN §6): what this plan brings must have run in the environment before this one.
+      const promotion = await promotionCheck(ctx, plan);
+      if (promotion.length > 0) {
+        for (const p of promotion) ctx.info(`error: ${p.address}: ${p.message}`);
+        throw new UserError(`environment ${ctx.environment!.name} is protected and ${promotion.length} version${promotion.length === 1 ? ' has' : 's have'} not run in ${ctx.environment!.previous} yet (listed above); nothing was applied`);
       }
+      // The rendered plan already says "No changes" (or which deletes wait for prune).
+      if (!hasAppliedChanges(plan)) return EXIT.ok;
+      if (!saved && !flags.autoApprove) {
+        if (!ctx.io.stdin.isTTY) {
+          throw new UserError(
+            'apply needs confirmation, and stdin is not a terminal: review the plan, then run `apply --auto-approve` (or apply a saved plan file); nothing was applied',
+          );
+        }
+        if (!(await confirm(ctx))) {
+          ctx.info('Apply cancelled; nothing was changed.');
+          return EXIT.error;
+        }
+      }
+      audit ??= await openAudit();
+      return await execute(ctx, plan, target, audit, git);
+    });
+  } finally {
+    if (audit) {
+      await audit.close();
+      const head = audit.head();
+      // The anchor `audit verify --head` checks the trail against: a cut tail or an emptied file shows.
+      if (head) ctx.info(`audit head: ${formatAnchor(head)}`);
     }
-    return execute(plan, target, state, git, cwd, env);
+  }
+}
+
+/** Settles, from the live state just read, the changes an interrupted earlier run left open. */
+async function settleInterrupted(ctx: CliContext, audit: AuditLog, live: LiveState, git: GitProvenance, plan: Plan): Promise<void> {
+  if (audit.pendingIntents().length === 0) return;
+  const settled = await settleOpenIntents(audit, liveSnapshots(live), {
+    org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
+    by: { actor: git.actor, commit: git.commit, planId: plan.id },
   });
+  for (const s of settled) ctx.info(`audit: ${s.address} from an interrupted run: ${s.outcome}`);
 }
 
 async function readSavedPlan(path: string, file: string): Promise<Plan> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `plan file ${file} does not exist` : `cannot read plan file ${file}: ${(err as Error).message}`);
-  }
-  return parsePlanFile(text, file);
+  return readPlanFile(path, file);
 }
 
 /** Refuses the whole saved plan, before any change, if a fresh plan disagrees with it. */
-function refuseIfStale(file: string, saved: Plan, fresh: Plan): void {
+function refuseIfStale(ctx: CliContext, file: string, saved: Plan, fresh: Plan): void {
   const reasons = staleReasons(saved, fresh);
   if (reasons.length === 0) return;
-  for (const r of reasons) info(`  ${r.address}: ${r.message}`);
+  for (const r of reasons) ctx.info(`  ${r.address}: ${r.message}`);
   throw new UserError(
     `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied. Run \`promptctl plan\` again and review the new plan.`,
   );
 }
 
-async function confirm(): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+async function confirm(ctx: CliContext): Promise<boolean> {
+  const rl = createInterface({ input: ctx.io.stdin, output: readlineOutput(ctx.io.stderr) });
   try {
     const answer = await rl.question(CONFIRM_QUESTION);
     return answer.trim() === 'yes';
@@ -115,27 +165,55 @@ async function confirm(): Promise<boolean> {
   }
 }
 
-async function execute(plan: Plan, target: OpenTarget, state: DesiredState, git: GitProvenance, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const auditFile = resolve(cwd, state.config.audit.file ?? DEFAULT_AUDIT_FILE);
-  const audit = await openAuditLog(auditFile, { sinks: state.config.audit.http, env });
-  const progress = progressWriter((s) => process.stderr.write(s), { tty: Boolean(process.stderr.isTTY), style });
+/** readline wants a stream it can listen on: the process's stderr as it is, anything else wrapped. */
+function readlineOutput(s: OutStream): NodeJS.WritableStream {
+  if (typeof (s as Partial<NodeJS.WritableStream>).on === 'function') return s as NodeJS.WritableStream;
+  const w = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      s.write(String(chunk));
+      done();
+    },
+  });
+  return Object.assign(w, { isTTY: s.isTTY, columns: s.columns });
+}
+
+async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: AuditLog, git: GitProvenance): Promise<number> {
+  const { style } = ctx;
+  const progress = progressWriter((s) => ctx.io.stderr.write(ctx.mask(s)), { tty: Boolean(ctx.io.stderr.isTTY), style });
+  // First interrupt: start nothing new, let calls in flight finish and be recorded. Second: now.
+  const stop = new AbortController();
+  const off = ctx.io.onInterrupt?.(() => {
+    if (stop.signal.aborted) {
+      ctx.info('interrupted again: exiting now; the next apply settles what is still open');
+      ctx.io.exitNow?.(EXIT.interrupted);
+      return;
+    }
+    stop.abort();
+    ctx.info('\ninterrupted: finishing the calls in flight and recording them (interrupt again to stop at once)');
+  });
   let result;
   try {
     result = await executePlan(plan, target.api, {
+      correlations: target.correlations,
+      aistudio: target.aistudio,
       audit,
       actor: git.actor,
       commit: git.commit,
+      dirty: git.dirty,
+      org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
+      ...(ctx.environment ? { environment: ctx.environment.name } : {}),
+      signal: stop.signal,
       onProgress: (e) => progress.onProgress(e),
     });
   } finally {
+    off?.();
     progress.end();
-    await audit.close();
   }
   const lines = summaryLines(result, style);
   if (result.ok) {
-    out(lines.join('\n'));
+    ctx.out(lines.join('\n'));
     return EXIT.ok;
   }
-  info(lines.join('\n'));
-  return EXIT.error;
+  ctx.info(lines.join('\n'));
+  return result.interrupted ? EXIT.interrupted : EXIT.error;
 }

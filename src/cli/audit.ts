@@ -1,50 +1,66 @@
-// `promptctl audit verify [FILE]`: checks the hash chain and names the first broken line.
+// `promptctl audit verify [FILE] [--head SEQ:HASH]`: checks the hash chain (keyed with
+// PROMPTCTL_AUDIT_KEY when the trail is), names the first broken line, and with --head checks
+// that the trail still holds the anchor an apply printed.
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { DEFAULT_AUDIT_FILE } from '../audit/log.js';
+import { AUDIT_KEY_ENV, DEFAULT_AUDIT_FILE, auditKey, formatAnchor, parseAnchor, type AuditAnchor } from '../audit/log.js';
 import { verifyAuditFile } from '../audit/verify.js';
 import { UserError, EXIT } from '../util/errors.js';
 import { DEFAULT_DIR } from './common.js';
-import { info, out, paint } from './output.js';
+import type { CliContext } from './context.js';
 
-export function registerAudit(program: Command): void {
+export function registerAudit(program: Command, ctx: CliContext): void {
   const audit = program.command('audit').description('inspect the audit trail');
   audit
     .command('verify')
     .description(`check the hash chain of the audit log (default ${DEFAULT_AUDIT_FILE})`)
     .argument('[file]', 'audit log (JSON lines); default: audit.file of promptctl.yaml, else ' + DEFAULT_AUDIT_FILE)
     .option('--dir <dir>', 'prompts directory whose promptctl.yaml may name the audit file', DEFAULT_DIR)
-    .action(async (file: string | undefined, opts: { dir: string }) => {
-      process.exitCode = await verifyCommand(file ?? (await configuredAuditFile(opts.dir)));
+    .option('--head <seq:hash>', 'the anchor printed at the end of an apply: the trail must still hold that record (detects a cut-off tail or an emptied file)')
+    .action(async (file: string | undefined, opts: { dir: string; head?: string }) => {
+      const head = opts.head === undefined ? null : parseAnchor(opts.head);
+      if (opts.head !== undefined && !head) throw new UserError(`--head: expected SEQ:HASH (the anchor apply prints, e.g. 12:<64 hex digits>), got "${opts.head}"`);
+      ctx.exitCode = await verifyCommand(ctx, file ?? (await configuredAuditFile(ctx, opts.dir)), head);
     });
 }
 
 /** The same file apply writes: the config's audit.file when the prompts directory names one. */
-async function configuredAuditFile(dir: string): Promise<string> {
-  const st = await stat(resolve(dir)).catch(() => null);
+async function configuredAuditFile(ctx: CliContext, dir: string): Promise<string> {
+  const st = await stat(resolve(ctx.cwd, dir)).catch(() => null);
   if (!st?.isDirectory()) return DEFAULT_AUDIT_FILE;
-  const { loadConfig } = await import('../config/project.js');
-  return (await loadConfig({ dir })).audit.file ?? DEFAULT_AUDIT_FILE;
+  const { loadConfig } = await import('../load/index.js');
+  return (await loadConfig({ dir, cwd: ctx.cwd })).audit.file ?? DEFAULT_AUDIT_FILE;
 }
 
-async function verifyCommand(file: string): Promise<number> {
-  const path = resolve(file);
-  const shown = displayPath(path);
+async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | null): Promise<number> {
+  const path = resolve(ctx.cwd, file);
+  const shown = displayPath(ctx.cwd, path);
   const st = await stat(path).catch(() => null);
   if (!st) throw new UserError(`${shown}: no audit log here (it is written by promptctl apply)`);
   if (!st.isFile()) throw new UserError(`${shown}: not a file`);
-  const res = await verifyAuditFile(path);
+  const key = auditKey(ctx.env);
+  const res = await verifyAuditFile(path, { key, head });
   if (res.ok) {
-    out(`${paint('green', 'ok')}: ${res.records} record${res.records === 1 ? '' : 's'}, chain intact`);
+    let keyed = '';
+    if (res.keyed > 0) keyed = res.unkeyed === 0 ? ', keyed' : `, ${res.keyed} keyed and ${res.unkeyed} not (written without ${AUDIT_KEY_ENV})`;
+    else if (key && res.records > 0) keyed = `, not keyed (written without ${AUDIT_KEY_ENV})`;
+    const anchored = res.anchored && head ? `; head ${formatAnchor(head).slice(0, String(head.seq).length + 13)}… found` : '';
+    ctx.out(`${ctx.style('green', 'ok')}: ${res.records} record${res.records === 1 ? '' : 's'}, chain intact${keyed}${anchored}`);
+    if (res.pending.length > 0) {
+      const n = res.pending.length;
+      ctx.info(`note: ${n} intent${n === 1 ? '' : 's'} without an outcome (record${n === 1 ? '' : 's'} ${res.pending.join(', ')}): an apply in progress, or one the next apply resolves`);
+    }
     return EXIT.ok;
   }
-  info(`${shown}:${res.line}: ${paint('red', 'broken audit chain')}: ${res.reason}`);
+  if (res.missingKey) ctx.info(`${shown}:${res.line}: ${ctx.style('red', 'cannot verify')}: ${res.reason}`);
+  else if (res.line === null) ctx.info(`${shown}: ${ctx.style('red', 'audit trail does not match its head anchor')}: ${res.reason}`);
+  else ctx.info(`${shown}:${res.line}: ${ctx.style('red', 'broken audit chain')}: ${res.reason}`);
   return EXIT.error;
 }
 
 /** Relative to the working directory when inside it, as the user most likely typed it. */
-function displayPath(abs: string): string {
-  const rel = relative(process.cwd(), abs);
+function displayPath(cwd: string, abs: string): string {
+  const rel = relative(cwd, abs);
   return rel && !rel.startsWith('..') ? rel : abs;
 }

@@ -3,42 +3,47 @@
 // are imported when first used, so that `--help` and `--version` load neither.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import type { LiveState } from '../genesys/api.js';
-import { readLiveState } from '../genesys/live.js';
+import type { LiveState } from '../kinds/kind.js';
+import { readLiveState } from '../targets/live.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
 import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import { UserError } from '../util/errors.js';
-import { info, paint } from './output.js';
-import { openTarget, targetLine, describeTarget, type OpenTarget } from './target.js';
-import { formatText } from './validate.js';
+import type { CliContext } from './context.js';
+import { openTarget, targetLine, describeTarget, type OpenTarget, type OpenTargetOptions } from './target.js';
+import { formatText } from '../views/diagnostics.js';
 
 export const DEFAULT_DIR = 'prompts';
-
-/** The renderers' colour hook, on top of output.ts (plain text when colour is off). */
-export function style(name: string, s: string): string {
-  return paint(name as Parameters<typeof paint>[0], s);
-}
 
 export function addDirOption(cmd: Command): Command {
   return cmd.option('--dir <dir>', 'prompts directory', DEFAULT_DIR);
 }
 
 /** Prints the target line: the first thing every command says on stderr. */
-export function announceTarget(env: NodeJS.ProcessEnv): string {
-  const { label } = describeTarget(env);
-  info(targetLine(label));
+export function announceTarget(ctx: CliContext): string {
+  // With --env, the label ends in ", environment NAME" (DESIGN §6).
+  const { label } = describeTarget(ctx.env, ctx.environment);
+  ctx.info(targetLine(label));
   return label;
 }
 
 /**
  * Loads the desired state. Warnings go to stderr; any error is printed with where it is and
- * ends the command (exit 1) before anything live is read or changed.
+ * ends the command (exit 1) before anything live is read or changed. Budgets are counted with
+ * the run's token memo.
  */
-export async function loadOrRefuse(dir: string, cwd: string, doing: string): Promise<DesiredState> {
-  const { loadProject } = await import('../config/project.js');
-  const { state, diagnostics } = await loadProject({ dir, cwd });
-  for (const d of diagnostics) info(formatText(d));
+export async function loadOrRefuse(ctx: CliContext, dir: string, doing: string): Promise<DesiredState> {
+  const { loadProject } = await import('../load/index.js');
+  const environment = ctx.environment?.name;
+  const { state, diagnostics } = await loadProject({
+    dir,
+    cwd: ctx.cwd,
+    tokenMemo: ctx.tokenMemo,
+    knownSecrets: ctx.knownSecrets,
+    // --env: that environment's documents, checked as that environment (DESIGN §6).
+    ...(environment !== undefined ? { environment } : {}),
+  });
+  for (const d of diagnostics) ctx.info(formatText(d));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0 || !state) {
     throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${dir}: nothing was ${doing}`);
@@ -46,9 +51,9 @@ export async function loadOrRefuse(dir: string, cwd: string, doing: string): Pro
   return state;
 }
 
-/** Opens the target, runs `fn`, and always closes it (the embedded emulator included). */
-export async function withTarget<T>(cwd: string, env: NodeJS.ProcessEnv, fn: (t: OpenTarget) => Promise<T>): Promise<T> {
-  const t = await openTarget(cwd, env);
+/** Opens the target (with what `opts` asks of it), runs `fn`, and always closes it (the embedded emulator included). */
+export async function withTarget<T>(ctx: CliContext, fn: (t: OpenTarget) => Promise<T>, opts: OpenTargetOptions = {}): Promise<T> {
+  const t = await openTarget(ctx, opts);
   try {
     return await fn(t);
   } finally {
@@ -60,15 +65,24 @@ export async function withTarget<T>(cwd: string, env: NodeJS.ProcessEnv, fn: (t:
  * Reads the live org and plans the loaded state against it (a fresh plan with its own id,
  * stamped with the target and git provenance): the common path of plan, apply and drift.
  */
-export async function planFromFiles(opts: {
-  target: OpenTarget;
-  state: DesiredState;
-  git: GitProvenance;
-  prune: boolean;
-  only?: Set<string> | null;
-}): Promise<{ plan: Plan; live: LiveState }> {
+export async function planFromFiles(
+  ctx: CliContext,
+  opts: {
+    target: OpenTarget;
+    state: DesiredState;
+    git: GitProvenance;
+    prune: boolean;
+    only?: Set<string> | null;
+    allowMassDelete?: boolean;
+    /** The prompts directory (ownership of AI Studio objects comes from its git history). */
+    dir?: string;
+  },
+): Promise<{ plan: Plan; live: LiveState }> {
   const { buildPlan } = await import('../plan/build.js');
-  const live = await readLiveState(opts.target.api);
+  const { versionTokenCounter } = await import('../tokens/index.js');
+  const { textTokenCounter } = await import('../kinds/aistudio-tokens.js');
+  const [live, org] = await Promise.all([readLive(ctx, opts.target), opts.target.api.organization()]);
+  const owned = await ownership(ctx, opts.dir ?? DEFAULT_DIR, opts.state, live);
   const { git } = opts;
   const plan = buildPlan(opts.state, live, {
     prune: opts.prune,
@@ -81,30 +95,66 @@ export async function planFromFiles(opts: {
     },
     id: randomUUID(),
     createdAt: new Date().toISOString(),
-    ...(git.commit ? { commit: git.commit } : {}),
+    // No source commit in the plan's bodies: apply stamps it (promptctl.dev/commit), so the same
+    // content planned on a pull request and on its merge commit is the same plan (fingerprint).
     ...(opts.only ? { only: opts.only } : {}),
+    ...(opts.allowMassDelete ? { allowMassDelete: true } : {}),
+    org: { id: org?.id ?? null, ...(org?.name ? { name: org.name } : {}), ...opts.target.binding },
+    tokens: versionTokenCounter(ctx.tokenMemo),
+    textTokens: textTokenCounter(ctx.tokenMemo),
+    ...(owned ? { owned } : {}),
   });
-  // Recorded so `apply PLANFILE` re-plans the same slice (see Plan.scope).
-  if (opts.only) plan.scope = [...opts.only].sort();
   return { plan, live };
+}
+
+/**
+ * Reads every surface of the target. A surface it does not serve is said once on stderr, naming
+ * the kinds it cannot serve (the plan fails only if git uses them).
+ */
+export async function readLive(ctx: CliContext, target: Pick<OpenTarget, 'api' | 'aistudio'>): Promise<LiveState> {
+  const live = await readLiveState({ gateway: target.api, aistudio: target.aistudio });
+  if (live.unavailable?.length) {
+    const { SURFACE_NAMES, surfaceKinds } = await import('../kinds/index.js');
+    for (const s of live.unavailable) {
+      ctx.info(`note: the target does not serve the ${SURFACE_NAMES[s]} API (404): it cannot hold ${surfaceKinds(s).join(', ')} documents`);
+    }
+  }
+  return live;
+}
+
+/**
+ * Which live guides and summary settings are promptctl's: those whose name a document under the
+ * prompts directory ever had in git history. Read only when some live one is not in git.
+ */
+async function ownership(ctx: CliContext, dir: string, state: DesiredState, live: LiveState) {
+  const wanted = { Guide: new Set(state.guides.map((g) => g.name)), SummarySetting: new Set(state.summarySettings.map((s) => s.name)) };
+  const absent = (live.guides ?? []).some((g) => !wanted.Guide.has(g.name)) || (live.summarySettings ?? []).some((s) => !wanted.SummarySetting.has(s.name));
+  if (!absent) return undefined;
+  const { committedNames } = await import('../git/ownership.js');
+  const record = await committedNames(ctx.cwd, dir, ['Guide', 'SummarySetting']);
+  const source = `git history of ${dir.replace(/\/+$/, '')}/`;
+  return { names: record.names, complete: record.complete, source, ...(record.caveat ? { caveat: record.caveat } : {}) };
 }
 
 /**
  * The read-only path of plan and drift: the target line, the desired state (or a refusal),
  * git provenance, then a plan against the live org. `scope` limits the plan (--changed-since).
  */
-export async function planTarget(p: {
-  dir: string;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  doing: string;
-  prune?: boolean;
-  scope?: (state: DesiredState) => Promise<Set<string> | null>;
-}): Promise<{ plan: Plan; live: LiveState }> {
-  announceTarget(p.env);
-  const state = await loadOrRefuse(p.dir, p.cwd, p.doing);
-  const git = await gitProvenance(p.cwd, p.env);
+export async function planTarget(
+  ctx: CliContext,
+  p: {
+    dir: string;
+    doing: string;
+    prune?: boolean;
+    allowMassDelete?: boolean;
+    scope?: (state: DesiredState) => Promise<Set<string> | null>;
+  },
+): Promise<{ plan: Plan; live: LiveState }> {
+  announceTarget(ctx);
+  const state = await loadOrRefuse(ctx, p.dir, p.doing);
+  const git = await gitProvenance(ctx.cwd, ctx.env, p.dir);
   const only = p.scope ? await p.scope(state) : null;
   const prune = p.prune ?? state.config.prune;
-  return withTarget(p.cwd, p.env, (target) => planFromFiles({ target, state, git, prune, only }));
+  const allowMassDelete = p.allowMassDelete === true;
+  return withTarget(ctx, (target) => planFromFiles(ctx, { target, state, git, prune, only, allowMassDelete, dir: p.dir }));
 }

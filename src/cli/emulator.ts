@@ -1,10 +1,14 @@
-// `promptctl emulator`: runs the gateway emulator until SIGINT/SIGTERM.
+// `promptctl emulator`: runs the gateway emulator until interrupted (SIGINT/SIGTERM, which the
+// entry point turns into Io.onInterrupt).
 // First stdout line: `listening on <url>`; everything else goes to stderr. The secret is never printed.
+import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { ResponseFixture } from '../emulator/responses.js';
 import type { EmulatorOptions } from '../emulator/server.js';
-import { isLoopbackHost } from '../genesys/target.js';
+import { parseSurfaces, type Surfaces } from '../emulator/surfaces.js';
+import { isLoopbackHost } from '../util/net.js';
 import { UserError } from '../util/errors.js';
-import { info, out } from './output.js';
+import type { CliContext } from './context.js';
 import { EMBEDDED_CLIENT_ID, EMBEDDED_CLIENT_SECRET, EMBEDDED_STATE_FILE } from './target.js';
 
 interface Flags {
@@ -19,9 +23,11 @@ interface Flags {
   rateWindowMs: string;
   seed?: string;
   publishDelayMs: string;
+  surfaces?: string;
+  responses?: string;
 }
 
-export function registerEmulator(program: Command): void {
+export function registerEmulator(program: Command, ctx: CliContext): void {
   program
     .command('emulator')
     .description('run a local Genesys Cloud LLM Gateway emulator (durable state, injectable faults)')
@@ -36,8 +42,10 @@ export function registerEmulator(program: Command): void {
     .option('--rate-window-ms <n>', 'length of the rate-limit window (shorter for tests)', '60000')
     .option('--seed <n>', 'seed for the fault sequence (deterministic runs)')
     .option('--publish-delay-ms <n>', 'how long a publish job stays Running', '30')
+    .option('--surfaces <list>', 'API surfaces to serve, comma-separated: llmgateway,aistudio (default both; a real org today has only aistudio)')
+    .option('--responses <file>', 'canned model answers (YAML or JSON; format at the top of src/emulator/responses.ts): the first that matches answers a call')
     .action(async (flags: Flags) => {
-      await runEmulator(toOptions(flags));
+      ctx.exitCode = await runEmulator(ctx, toOptions(flags));
     });
 }
 
@@ -56,45 +64,78 @@ function toOptions(f: Flags): EmulatorOptions {
     rateWindowMs: intFlag('--rate-window-ms', f.rateWindowMs, 1, 86_400_000),
     ...(f.seed !== undefined ? { seed: intFlag('--seed', f.seed, 0, 2 ** 32 - 1) } : {}),
     publishDelayMs: intFlag('--publish-delay-ms', f.publishDelayMs, 0, 3_600_000),
+    ...(f.surfaces !== undefined ? { surfaces: surfacesFlag(f.surfaces) } : {}),
+    ...(f.responses !== undefined ? { responsesFile: nonEmpty('--responses', f.responses) } : {}),
   };
 }
 
-async function runEmulator(opts: EmulatorOptions): Promise<void> {
-  const { startEmulator } = await import('../emulator/server.js');
+async function runEmulator(ctx: CliContext, opts: EmulatorOptions): Promise<number> {
+  const [{ startEmulator }, { loadResponsesFile }] = await Promise.all([import('../emulator/server.js'), import('../emulator/responses.js')]);
+  // The state file is relative to the run's working directory; messages name it as given.
+  const given = opts.stateFile;
+  const stateFile = given !== undefined && !isAbsolute(given) ? resolve(ctx.cwd, given) : given;
+  // So is the responses file, read (and checked) before anything listens.
+  let responses: ResponseFixture[] | undefined;
+  if (opts.responsesFile !== undefined) {
+    const file = resolve(ctx.cwd, opts.responsesFile);
+    try {
+      responses = loadResponsesFile(file);
+    } catch (err) {
+      throw new UserError(`--responses: ${(err as Error).message.split(file).join(opts.responsesFile)}`);
+    }
+  }
+  const { responsesFile: _file, ...rest } = opts;
   let em;
   try {
-    em = await startEmulator(opts);
+    em = await startEmulator({ ...rest, ...(stateFile !== undefined ? { stateFile } : {}), ...(responses ? { responses } : {}) });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new UserError(`port ${opts.port} on ${opts.host} is already in use`);
     if (e.syscall === 'listen' || e.syscall === 'getaddrinfo') throw new UserError(`cannot listen on ${opts.host}:${opts.port} (${e.code ?? e.message})`);
-    if (/state file/.test(e.message)) throw new UserError(e.message);
+    if (/state file/.test(e.message)) throw new UserError(stateFile && given ? e.message.split(stateFile).join(given) : e.message);
     throw err;
   }
-  out(`listening on ${em.url}`);
-  info(`emulator: state in ${opts.stateFile}; client id ${opts.clientId} (secret not shown)`);
+  const onInterrupt = ctx.io.onInterrupt;
+  if (!onInterrupt) {
+    await em.close();
+    throw new Error('promptctl emulator runs until interrupted, and this run has no interrupt (Io.onInterrupt)');
+  }
+  ctx.out(`listening on ${em.url}`);
+  ctx.info(`emulator: state in ${opts.stateFile}; client id ${opts.clientId} (secret not shown)`);
   const extras = [
     opts.latencyMs ? `latency ${opts.latencyMs} ms` : '',
     opts.faultRate ? `fault rate ${opts.faultRate}${opts.seed !== undefined ? ` (seed ${opts.seed})` : ''}` : '',
     opts.rateWindowMs === 60_000 ? `rate limit ${opts.rateLimit}/min per token` : `rate limit ${opts.rateLimit} per ${opts.rateWindowMs} ms per token`,
+    opts.surfaces ? `serving ${Object.entries(opts.surfaces).filter(([, on]) => on).map(([k]) => k).join(', ')} only` : '',
+    responses ? `${responses.length} canned answer${responses.length === 1 ? '' : 's'} from ${opts.responsesFile}` : '',
   ].filter(Boolean);
-  info(`emulator: ${extras.join(', ')}`);
-  if (!isLoopbackHost(opts.host ?? '')) info(`warning: ${opts.host} is not a loopback address; anyone who can reach it can use the emulator`);
+  ctx.info(`emulator: ${extras.join(', ')}`);
+  if (!isLoopbackHost(opts.host ?? '')) ctx.info(`warning: ${opts.host} is not a loopback address; anyone who can reach it can use the emulator`);
 
-  // Stay up until a signal; then stop accepting, finish in-flight writes, exit 0.
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  // Stay up until interrupted; then stop accepting, finish in-flight writes, exit 0.
+  await new Promise<void>((done) => {
+    const off = onInterrupt(() => {
+      off();
+      done();
+    });
   });
   await em.close();
   // For benchmarks and tests: what this emulator served, refused (429) and broke on purpose.
-  if (process.env.PROMPTCTL_STATS && process.env.PROMPTCTL_STATS !== '0') info(`emulator-stats ${JSON.stringify(em.stats())}`);
-  info('emulator: stopped');
+  const stats = ctx.env.PROMPTCTL_STATS;
+  if (stats && stats !== '0') ctx.info(`emulator-stats ${JSON.stringify(em.stats())}`);
+  ctx.info('emulator: stopped');
+  return 0;
+}
+
+/** `--surfaces llmgateway,aistudio`: those named are served, the others answer 404 like an org without them. */
+function surfacesFlag(raw: string): Surfaces {
+  try {
+    const s = parseSurfaces(raw);
+    if (!Object.values(s).some(Boolean)) throw new RangeError('name at least one surface');
+    return s;
+  } catch (err) {
+    throw new UserError(`--surfaces: ${(err as Error).message}`);
+  }
 }
 
 function nonEmpty(name: string, v: string): string {

@@ -4,52 +4,53 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { exportDocuments } from '../export/documents.js';
-import { readLiveState } from '../genesys/live.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { writeFileAtomic } from '../util/fs.js';
-import { announceTarget, withTarget } from './common.js';
-import { info } from './output.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
+import { announceTarget, readLive, withTarget } from './common.js';
+import type { CliContext } from './context.js';
 
 interface ExportFlags {
   out: string;
   force?: boolean;
 }
 
-export function registerExport(program: Command): void {
+export function registerExport(program: Command, ctx: CliContext): void {
   program
     .command('export')
     .description('write the live org as promptctl YAML (one file per template, filters in safety-filters.yaml)')
     .requiredOption('--out <dir>', 'directory to write (must be empty or absent unless --force)')
     .option('--force', 'write into a non-empty directory, replacing files of the same name')
     .action(async (flags: ExportFlags) => {
-      process.exitCode = await runExport(flags, process.cwd(), process.env);
+      ctx.exitCode = await runExport(ctx, flags);
     });
 }
 
-export async function runExport(flags: ExportFlags, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
-  announceTarget(env);
-  const dir = resolve(cwd, flags.out);
+export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<number> {
+  announceTarget(ctx);
+  const dir = resolve(ctx.cwd, flags.out);
   const existing = await listDir(dir);
   if (existing.length > 0 && !flags.force) {
     throw new UserError(`${flags.out} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); choose an empty directory or pass --force`);
   }
 
-  const live = await withTarget(cwd, env, (target) => readLiveState(target.api));
+  const live = await withTarget(ctx, (target) => readLive(ctx, target));
   const result = exportDocuments(live);
   const { documentsToYaml } = await import('../export/yaml.js');
-  for (const w of result.warnings) info(`warning: ${w}`);
+  for (const w of result.warnings) ctx.info(`warning: ${w}`);
   await mkdir(dir, { recursive: true });
   for (const f of result.files) await writeFileAtomic(join(dir, f.path), documentsToYaml(f.documents));
+  for (const t of result.texts) await writeFileAtomic(join(dir, t.path), t.text);
 
   const written = new Set(result.files.map((f) => f.path));
   const leftovers = existing.filter((e) => /\.ya?ml$/i.test(e) && !written.has(e));
-  for (const l of leftovers) info(`warning: ${join(flags.out, l)} was there before and is not part of the export; plan --dir ${flags.out} will read it too`);
+  for (const l of leftovers) ctx.info(`warning: ${join(flags.out, l)} was there before and is not part of the export; plan --dir ${flags.out} will read it too`);
 
   const c = result.counts;
-  info(
+  ctx.info(
     `exported ${c.templates} template${c.templates === 1 ? '' : 's'}, ${c.versions} version${c.versions === 1 ? '' : 's'}, ` +
-      `${c.splits} traffic split${c.splits === 1 ? '' : 's'} and ${c.filters} safety filter${c.filters === 1 ? '' : 's'} ` +
-      `to ${flags.out} (${result.files.length} file${result.files.length === 1 ? '' : 's'})`,
+      `${c.splits} traffic split${c.splits === 1 ? '' : 's'} and ${c.filters} safety filter${c.filters === 1 ? '' : 's'}` +
+      (c.guides + c.summarySettings > 0 ? `, ${c.guides} guide${c.guides === 1 ? '' : 's'} and ${c.summarySettings} summary setting${c.summarySettings === 1 ? '' : 's'}` : '') +
+      ` to ${flags.out} (${result.files.length + result.texts.length} file${result.files.length + result.texts.length === 1 ? '' : 's'})`,
   );
   return EXIT.ok;
 }

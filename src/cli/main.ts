@@ -1,119 +1,182 @@
-// promptctl entry point: builds the command tree and turns errors into exit codes.
+// promptctl's command tree and its in-process runner: `run(argv, io)` builds the commands over
+// one run's context, turns errors into exit codes and returns the code. Importing this module
+// does nothing; bin.ts is the process behind the binary.
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiError } from '../genesys/api.js';
-import { processTransportStats } from '../genesys/stats.js';
+import { ApiError } from '../genesys/errors.js';
 import { UserError, EXIT } from '../util/errors.js';
-import { loadTokenCache, saveTokenCache } from '../tokens/cache-file.js';
-import { setColor } from './output.js';
-import { registerValidate } from './validate.js';
-import { registerTokens } from './tokens.js';
-import { registerPlan } from './plan.js';
-import { registerApply } from './apply.js';
-import { registerDrift } from './drift.js';
-import { registerExport } from './export.js';
-import { registerAudit } from './audit.js';
-import { registerEmulator } from './emulator.js';
+import { CliContext, type Io, type OutStream } from './context.js';
+import { addEnvOption, chooseEnvironment, ENV_COMMANDS } from './environments.js';
+
+export type { Io, OutStream, InStream } from './context.js';
 
 const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as {
   version: string;
 };
-
-export function buildProgram(): Command {
-  const program = new Command('promptctl')
-    .description('GitOps for Genesys Cloud LLM Gateway prompts: validate, plan, apply, audit.')
-    .version(pkg.version, '-V, --version')
-    .option('--no-color', 'disable colour (also NO_COLOR=1)')
-    .showHelpAfterError('(run with --help for usage)')
-    .hook('preAction', async (cmd, action) => {
-      if (cmd.opts().color === false) setColor(false);
-      if (TOKEN_CACHE_COMMANDS.has(action.name())) await openTokenCache();
-    });
-  registerValidate(program);
-  registerTokens(program);
-  registerPlan(program);
-  registerApply(program);
-  registerDrift(program);
-  registerExport(program);
-  registerAudit(program);
-  registerEmulator(program);
-  program.exitOverride();
-  return program;
-}
 
 /**
  * Commands that count tokens (validate, tokens, and the budget checks of plan, apply and drift)
  * share the content-addressed counts in .promptctl/cache/ across runs.
  */
 const TOKEN_CACHE_COMMANDS = new Set(['validate', 'tokens', 'plan', 'apply', 'drift']);
-let tokenCacheDir: string | undefined;
 
-async function openTokenCache(): Promise<void> {
-  tokenCacheDir = join(process.cwd(), '.promptctl', 'cache');
-  await loadTokenCache(tokenCacheDir);
+type Register = (program: Command, ctx: CliContext) => void;
+
+/**
+ * Every command, in --help order, with the module that defines it. A module is imported only
+ * when the command line needs it (`commandsFor`): `promptctl validate` never loads what plan
+ * and apply are made of, and `--version` loads no command at all.
+ */
+const COMMANDS: readonly (readonly [name: string, load: () => Promise<Register>])[] = [
+  ['validate', async () => (await import('./validate.js')).registerValidate],
+  ['tokens', async () => (await import('./tokens.js')).registerTokens],
+  ['plan', async () => (await import('./plan.js')).registerPlan],
+  ['apply', async () => (await import('./apply.js')).registerApply],
+  ['show', async () => (await import('./show.js')).registerShow],
+  ['drift', async () => (await import('./drift.js')).registerDrift],
+  ['export', async () => (await import('./export.js')).registerExport],
+  ['audit', async () => (await import('./audit.js')).registerAudit],
+  ['emulator', async () => (await import('./emulator.js')).registerEmulator],
+  ['run', async () => (await import('./run.js')).registerRun],
+  ['test', async () => (await import('./test.js')).registerTest],
+  ['status', async () => (await import('./status.js')).registerStatus],
+  ['promote', async () => (await import('./promote.js')).registerPromote],
+  ['rollback', async () => (await import('./promote.js')).registerRollback],
+];
+
+/**
+ * The commands `argv` can reach. The root options take no values, so the first operand is the
+ * command: when it names one, only that one; with no operand and --version, none; otherwise
+ * (help, no arguments, a misspelt command that deserves a suggestion) all of them.
+ */
+export function commandsFor(argv: readonly string[]): string[] {
+  const operand = argv.find((a) => !a.startsWith('-'));
+  if (operand !== undefined && COMMANDS.some(([name]) => name === operand)) return [operand];
+  if (operand === undefined && argv.some((a) => a === '-V' || a === '--version')) return [];
+  return COMMANDS.map(([name]) => name);
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+/**
+ * The command tree over one run's context, with the commands `argv` needs (all by default).
+ * `beforeAction` runs after the flags are parsed and before the command (main.ts opens the
+ * token cache there).
+ */
+export async function buildProgram(
+  ctx: CliContext,
+  beforeAction?: (command: string) => Promise<void>,
+  argv?: readonly string[],
+): Promise<Command> {
+  const wanted = new Set(argv ? commandsFor(argv) : COMMANDS.map(([name]) => name));
+  const registers = await Promise.all(COMMANDS.filter(([name]) => wanted.has(name)).map(([, load]) => load()));
+  const { io } = ctx;
+  const program = new Command('promptctl')
+    .description('GitOps for Genesys Cloud LLM Gateway prompts: validate, plan, apply, audit.')
+    .version(pkg.version, '-V, --version')
+    .option('--no-color', 'disable colour (also NO_COLOR=1)')
+    // Set before the subcommands are added: they inherit the output and the exit override.
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+      // undefined: commander's default width (its types say number; its code takes undefined).
+      getOutHelpWidth: () => (io.stdout.isTTY ? io.stdout.columns : undefined) as number,
+      getErrHelpWidth: () => (io.stderr.isTTY ? io.stderr.columns : undefined) as number,
+      getOutHasColors: () => helpHasColors(io.env, io.stdout),
+      getErrHasColors: () => helpHasColors(io.env, io.stderr),
+    })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .hook('preAction', async (cmd, action) => {
+      if (cmd.opts().color === false) ctx.disableColor();
+      // --env NAME (DESIGN §6): chosen once, before the command; an unknown name stops here.
+      await chooseEnvironment(ctx, action);
+      await beforeAction?.(action.name());
+    });
+  for (const register of registers) register(program, ctx);
+  for (const cmd of program.commands) if (ENV_COMMANDS.has(cmd.name()) && !cmd.options.some((o) => o.long === '--env')) addEnvOption(cmd);
+  return program;
+}
+
+/** Commander's own colour rule for --help, on the injected environment and stream. */
+function helpHasColors(env: NodeJS.ProcessEnv, stream: OutStream): boolean {
+  if (env.NO_COLOR || env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR || env.CLICOLOR_FORCE !== undefined) return true;
+  return Boolean(stream.isTTY && stream.hasColors?.());
+}
+
+/**
+ * Runs promptctl with `argv` (the arguments after the program name) on `io`, and returns the
+ * exit code: 0 ok, 1 error, 2 changes (plan --detailed-exitcode, drift). Never throws.
+ */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const ctx = new CliContext(io);
+  let tokenCacheDir: string | undefined;
+  let code: number;
   try {
-    await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+    const program = await buildProgram(
+      ctx,
+      async (command) => {
+        if (!TOKEN_CACHE_COMMANDS.has(command)) return;
+        tokenCacheDir = join(ctx.cwd, '.promptctl', 'cache');
+        await (await import('../tokens/cache-file.js')).loadTokenCache(tokenCacheDir, ctx.tokenMemo);
+      },
+      argv,
+    );
+    await program.parseAsync([...argv], { from: 'user' });
+    code = ctx.exitCode;
   } catch (err) {
-    return reportError(err);
+    code = reportError(ctx, err);
   } finally {
     // Best effort, also after a failed command: counts made are worth keeping; a write error only costs speed.
-    if (tokenCacheDir) await saveTokenCache(tokenCacheDir);
+    if (tokenCacheDir) await (await import('../tokens/cache-file.js')).saveTokenCache(tokenCacheDir, ctx.tokenMemo);
   }
+  try {
+    printStats(ctx);
+  } catch (err) {
+    ctx.info(`error: internal: ${String(err)}`);
+    return EXIT.error;
+  }
+  return code;
 }
 
-function reportError(err: unknown): number {
+function reportError(ctx: CliContext, err: unknown): number {
   if (err instanceof CommanderError) {
     // --help and --version land here with exit code 0; usage errors with 1.
     return err.exitCode === 0 ? EXIT.ok : EXIT.error;
   }
   if (err instanceof UserError) {
-    process.stderr.write(`error: ${err.message}\n`);
+    ctx.info(`error: ${err.message}`);
     return err.exitCode;
   }
   if (err instanceof ApiError) {
     const where = err.method && err.path ? ` (${err.method} ${err.path})` : '';
     const code = err.code ? ` [${err.code}]` : '';
     const corr = err.correlationId ? `, correlation id ${err.correlationId}` : '';
-    process.stderr.write(`error: gateway: ${err.message}${code}${where}${err.status ? `, HTTP ${err.status}` : ''}${corr}\n`);
+    ctx.info(`error: gateway: ${err.message}${code}${where}${err.status ? `, HTTP ${err.status}` : ''}${corr}`);
     return EXIT.error;
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  process.stderr.write(`error: internal: ${e.message}\n`);
-  if (process.env.PROMPTCTL_DEBUG) process.stderr.write(`${e.stack ?? ''}\n`);
-  else process.stderr.write('(set PROMPTCTL_DEBUG=1 for details)\n');
+  ctx.info(`error: internal: ${e.message}`);
+  if (ctx.env.PROMPTCTL_DEBUG) ctx.info(e.stack ?? '');
+  else ctx.info('(set PROMPTCTL_DEBUG=1 for details)');
   return EXIT.error;
 }
 
 /**
- * PROMPTCTL_STATS=1: one last stderr line `promptctl-stats {json}` with the HTTP requests made,
- * retries, 429s, peak memory and CPU time, for benchmarks and reliability tests.
+ * PROMPTCTL_STATS=1: one last stderr line `promptctl-stats {json}` with the HTTP requests made
+ * (summed over the clients this run opened), retries, 429s, peak memory and CPU time of the
+ * process, and the wall time since `io.startedAt`, for benchmarks and reliability tests.
  */
-function printStats(): void {
-  if (!process.env.PROMPTCTL_STATS || process.env.PROMPTCTL_STATS === '0') return;
+function printStats(ctx: CliContext): void {
+  const flag = ctx.env.PROMPTCTL_STATS;
+  if (!flag || flag === '0') return;
   const usage = process.resourceUsage();
   const stats = {
-    ...processTransportStats(),
+    ...ctx.transportStats(),
     maxRssKb: usage.maxRSS,
     cpuMs: Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000),
-    wallMs: Math.round(performance.now()),
+    wallMs: Math.round(performance.now() - (ctx.io.startedAt ?? 0)),
   };
-  process.stderr.write(`promptctl-stats ${JSON.stringify(stats)}\n`);
+  ctx.info(`promptctl-stats ${JSON.stringify(stats)}`);
 }
-
-main(process.argv).then(
-  (code) => {
-    printStats();
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`error: internal: ${String(err)}\n`);
-    process.exitCode = EXIT.error;
-  },
-);

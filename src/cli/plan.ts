@@ -3,16 +3,18 @@ import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { changedFiles } from '../git/index.js';
-import { renderJson } from '../plan/render-json.js';
-import { hasChanges } from '../plan/render-common.js';
+import { renderJson } from '../views/plan-json.js';
+import { hasChanges } from '../views/plan-common.js';
 import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
-import { EXIT } from '../util/errors.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { EXIT, UserError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import { addDirOption, planTarget } from './common.js';
-import { info, out } from './output.js';
+import type { CliContext } from './context.js';
 import { parseFormat, renderPlan, type PlanFormat } from './render.js';
-import { changedScope } from './scope.js';
+import { changedScope } from '../plan/scope.js';
+import { withProblems } from '../plan/promotion.js';
+import { promotionCheck } from './environments.js';
 
 interface PlanFlags {
   dir: string;
@@ -21,9 +23,10 @@ interface PlanFlags {
   detailedExitcode?: boolean;
   prune?: boolean;
   changedSince?: string;
+  allowMassDelete?: boolean;
 }
 
-export function registerPlan(program: Command): void {
+export function registerPlan(program: Command, ctx: CliContext): void {
   addDirOption(
     program
       .command('plan')
@@ -32,31 +35,38 @@ export function registerPlan(program: Command): void {
       .option('--format <format>', 'text | markdown | json', 'text')
       .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
       .option('--prune', 'delete live objects labelled managed-by: promptctl that git no longer defines')
-      .option('--changed-since <ref>', 'plan only resources defined in files changed since this git ref'),
+      .option('--changed-since <ref>', 'plan only resources defined in files changed since this git ref')
+      .option('--allow-mass-delete', 'allow deleting everything, or more than half of what promptctl manages'),
   ).action(async (flags: PlanFlags) => {
-    process.exitCode = await runPlan(flags, process.cwd(), process.env);
+    ctx.exitCode = await runPlan(ctx, flags);
   });
 }
 
-export async function runPlan(flags: PlanFlags, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
+export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number> {
   const format = parseFormat(flags.format);
   const since = flags.changedSince;
-  const { plan } = await planTarget({
+  const planned = await planTarget(ctx, {
     dir: flags.dir,
-    cwd,
-    env,
     doing: 'planned',
     prune: flags.prune,
-    scope: since ? (state) => changedScopeOf(state, cwd, since) : undefined,
+    allowMassDelete: flags.allowMassDelete === true,
+    scope: since ? (state) => changedScopeOf(ctx, state, since) : undefined,
   });
+  // Promotion (DESIGN §6): in a protected environment, a version the previous one never ran is a problem of the plan.
+  const plan = withProblems(planned.plan, await promotionCheck(ctx, planned.plan));
 
-  await emit(plan, format, flags.dir, env);
+  await emit(ctx, plan, format, flags.dir);
   if (flags.out) {
-    await writeFileAtomic(resolve(cwd, flags.out), renderJson(plan));
-    info(`plan saved to ${flags.out}: apply it with \`promptctl apply ${flags.out}\``);
+    try {
+      await writeFileAtomic(resolve(ctx.cwd, flags.out), ctx.mask(renderJson(plan)));
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new UserError(`cannot write the plan to ${flags.out}: ${e.code ? `${e.code} ` : ''}${describeFsError(e)}`);
+    }
+    ctx.info(`plan saved to ${flags.out}: apply it with \`promptctl apply ${flags.out}\``);
   }
   if (plan.problems.length > 0) {
-    info(`error: the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}; apply would refuse it`);
+    ctx.info(`error: the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}; apply would refuse it`);
     return EXIT.error;
   }
   if (flags.detailedExitcode) return hasChanges(plan) ? EXIT.changes : EXIT.ok;
@@ -64,17 +74,37 @@ export async function runPlan(flags: PlanFlags, cwd: string, env: NodeJS.Process
 }
 
 /** The addresses files changed since `ref` define (null: everything), said on stderr. */
-async function changedScopeOf(state: DesiredState, cwd: string, ref: string): Promise<Set<string> | null> {
-  const only = changedScope(state, await changedFiles(cwd, ref));
-  info(only ? `planning ${only.size} address${only.size === 1 ? '' : 'es'} from files changed since ${ref}` : `the config changed since ${ref}: planning everything`);
+async function changedScopeOf(ctx: CliContext, state: DesiredState, ref: string): Promise<Set<string> | null> {
+  const only = changedScope(state, await changedFiles(ctx.cwd, ref));
+  ctx.info(only ? `planning ${only.size} address${only.size === 1 ? '' : 'es'} from files changed since ${ref}` : `the config changed since ${ref}: planning everything`);
   return only;
 }
 
-async function emit(plan: Plan, format: PlanFormat, dir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const text = await renderPlan(plan, format, dir);
-  out(text);
+async function emit(ctx: CliContext, plan: Plan, format: PlanFormat, dir: string): Promise<void> {
+  const text = await renderPlan(plan, format, ctx.style, dir);
+  ctx.out(text);
   // In GitHub Actions the markdown plan doubles as the job summary.
-  if (format === 'markdown' && env.GITHUB_STEP_SUMMARY) {
-    await appendFile(env.GITHUB_STEP_SUMMARY, text.endsWith('\n') ? text : `${text}\n`);
+  const summary = ctx.env.GITHUB_STEP_SUMMARY;
+  if (format === 'markdown' && summary) {
+    await appendFile(resolve(ctx.cwd, summary), ctx.mask(text.endsWith('\n') ? text : `${text}\n`));
+  }
+}
+
+/** An fs error in words, without the stack or the temp file name. */
+function describeFsError(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ENOENT':
+      return '(a directory on the way does not exist and cannot be made)';
+    case 'EACCES':
+    case 'EPERM':
+      return '(permission denied)';
+    case 'ENOTDIR':
+      return '(a file is in the way of a directory)';
+    case 'EROFS':
+      return '(read-only file system)';
+    case 'EISDIR':
+      return '(it is a directory)';
+    default:
+      return `(${e.message.replace(/, open '.*'$/, '')})`;
   }
 }

@@ -2,8 +2,8 @@
 // renderers (and their diff library) are loaded when a plan is rendered.
 import { UserError } from '../util/errors.js';
 import type { Plan } from '../plan/types.js';
-import { renderJson } from '../plan/render-json.js';
-import { style } from './common.js';
+import { renderJson } from '../views/plan-json.js';
+import type { Style } from '../views/style.js';
 
 export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
@@ -13,13 +13,13 @@ export function parseFormat(value: string): PlanFormat {
   throw new UserError(`--format must be one of ${PLAN_FORMATS.join(', ')}, not "${value}"`);
 }
 
-/** `dir` is the prompts directory, named in the "no changes" line. */
-export async function renderPlan(plan: Plan, format: PlanFormat, dir?: string): Promise<string> {
+/** `dir` is the prompts directory, named in the "no changes" line; `style` colours text. */
+export async function renderPlan(plan: Plan, format: PlanFormat, style: Style, dir?: string): Promise<string> {
   switch (format) {
     case 'text':
-      return (await import('../plan/render-text.js')).renderText(plan, { style, ...(dir ? { dir } : {}) });
+      return (await import('../views/plan-text.js')).renderText(plan, { style, ...(dir ? { dir } : {}) });
     case 'markdown':
-      return (await import('../plan/render-markdown.js')).renderMarkdown(plan, dir ? { dir } : {});
+      return (await import('../views/plan-markdown.js')).renderMarkdown(plan, dir ? { dir } : {});
     case 'json':
       return renderJson(plan);
   }

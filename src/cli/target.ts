@@ -1,11 +1,21 @@
-// Opens the gateway a command works on: a Genesys Cloud org (or any base URL) from the
-// environment, or the embedded emulator on a loopback port. Both go through the same HTTP client.
-// The client and the emulator are loaded when a target is opened, not when the CLI starts.
+// Opens the org a command works on: a Genesys Cloud org (or any base URL) from the environment,
+// or the embedded emulator on a loopback port, with a client per API surface (LLM Gateway, AI
+// Studio) on the same credentials. Both go through the same HTTP client code. The clients and
+// the emulator are loaded when a target is opened, not when the CLI starts.
 import { join } from 'node:path';
-import type { GatewayApi } from '../genesys/api.js';
-import { noteCorrelation } from '../apply/correlation.js';
+import type { ResponseFixture } from '../emulator/responses.js';
+import type { RetryInfo } from '../genesys/rest.js';
+import type { AiStudioApi } from '../targets/aistudio/api.js';
+import type { GatewayApi } from '../targets/llmgateway/api.js';
+import { createCorrelationTracker, type CorrelationTracker } from '../apply/correlation.js';
+import { aiStudioWriteChecks, gatewayWriteChecks } from '../kinds/index.js';
 import { resolveTarget, type Target } from '../genesys/target.js';
 import { UserError } from '../util/errors.js';
+import type { CliContext } from './context.js';
+import type { SelectedEnvironment } from './environments.js';
+
+/** What opening a target needs of the run. */
+export type TargetContext = Pick<CliContext, 'cwd' | 'env' | 'track'> & Partial<Pick<CliContext, 'info' | 'environment'>>;
 
 /** Where the embedded emulator (and `promptctl emulator` by default) keeps its state, relative to the working directory. */
 export const EMBEDDED_STATE_FILE = '.promptctl/local-state.json';
@@ -15,16 +25,36 @@ export const EMBEDDED_CLIENT_SECRET = 'local-secret';
 const EMBEDDED_RATE_LIMIT = 1_000_000;
 
 export interface OpenTarget {
+  /** The LLM Gateway. */
   api: GatewayApi;
+  /** AI Studio (guides, summary settings), same host and credentials. */
+  aistudio: AiStudioApi;
+  /** Where the client notes each call's correlation id, for the apply executor's audit records. */
+  correlations: CorrelationTracker;
   /** Safe to print (never a secret). */
   label: string;
+  /** What a plan is bound to besides the org id: the API host (stable for the embedded one) and the OAuth client. */
+  binding: { host: string; clientId: string };
   close(): Promise<void>;
 }
 
 /** The target the environment names and its printable label, without connecting to anything. */
-export function describeTarget(env: NodeJS.ProcessEnv): { target: Target; label: string } {
-  const target = resolveTarget(env);
-  return { target, label: target.kind === 'embedded' ? `embedded emulator (state ${EMBEDDED_STATE_FILE})` : target.label };
+export function describeTarget(env: NodeJS.ProcessEnv, environment?: SelectedEnvironment): { target: Target; label: string; stateFile: string } {
+  // An environment (--env, DESIGN §6) reads its own <prefix>_* variables and keeps its own embedded state.
+  const target = resolveTarget(env, environment?.spec);
+  const stateFile = environment?.stateFile ?? EMBEDDED_STATE_FILE;
+  const label = target.kind === 'embedded' ? `embedded emulator (state ${stateFile})` : target.label;
+  return { target, label: environment ? `${label}, environment ${environment.name}` : label, stateFile };
+}
+
+/** Retries waiting at least this long are announced on stderr. */
+const NOTICE_DELAY_MS = 1000;
+
+/** `retry 2: GET /api/v2/llmgateway/prompttemplates answered 429; waiting 12.0 s (Retry-After)`. */
+export function retryNotice(info: RetryInfo): string {
+  const what = info.status ? `answered ${info.status}` : `failed (${info.code ?? 'connection'})`;
+  const why = info.retryAfterMs !== undefined ? ' (Retry-After)' : '';
+  return `retry ${info.attempt}: ${info.method} ${info.path} ${what}; waiting ${(info.delayMs / 1000).toFixed(1)} s${why}`;
 }
 
 /** The line every command prints first on stderr. */
@@ -32,42 +62,74 @@ export function targetLine(label: string): string {
   return `target: ${label}`;
 }
 
-export async function openTarget(cwd: string, env: NodeJS.ProcessEnv): Promise<OpenTarget> {
-  const { target, label } = describeTarget(env);
-  const { createGatewayClient } = await import('../genesys/client.js');
+/** What a command may ask of the target it opens. */
+export interface OpenTargetOptions {
+  /** Canned model answers for the embedded emulator (a test's `responses:`); never sent to a remote org. */
+  responses?: ResponseFixture[];
+}
+
+/**
+ * Connects to the target `ctx.env` names (the embedded emulator keeps its state under `ctx.cwd`).
+ * The client is tracked on `ctx`, so that its requests count in the PROMPTCTL_STATS line.
+ */
+export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {}): Promise<OpenTarget> {
+  const { cwd, env } = ctx;
+  const { target, label, stateFile } = describeTarget(env, ctx.environment);
+  const [{ createGatewayClient }, { createAiStudioClient }] = await Promise.all([
+    import('../targets/llmgateway/client.js'),
+    import('../targets/aistudio/client.js'),
+  ]);
   // Every call's correlation id goes to the apply executor's per-action bookkeeping (audit records carry it).
-  const connect = (apiUrl: string, loginUrl: string, clientId: string, clientSecret: string): GatewayApi =>
-    createGatewayClient({ apiUrl, loginUrl, clientId, clientSecret, targetLabel: label, onRetry: noteCorrelation, onResponse: noteCorrelation });
+  const correlations = createCorrelationTracker();
+  const note = (info: { correlationId?: string; method?: string }): void => correlations.note(info);
+  // A long wait (a 429's Retry-After, backing off from 5xx) is said, so a CI log never goes silent.
+  const retried = (info: RetryInfo): void => {
+    note(info);
+    if (info.delayMs >= NOTICE_DELAY_MS) ctx.info?.(retryNotice(info));
+  };
+  const connect = (apiUrl: string, loginUrl: string, clientId: string, clientSecret: string) => {
+    const common = { apiUrl, loginUrl, clientId, clientSecret, targetLabel: label, onRetry: retried, onResponse: note };
+    const api = createGatewayClient({ ...common, landed: gatewayWriteChecks });
+    const aistudio = createAiStudioClient({ ...common, landed: aiStudioWriteChecks });
+    ctx.track(api);
+    ctx.track(aistudio);
+    return { api, aistudio, close: () => Promise.all([api.close(), aistudio.close()]).then(() => undefined) };
+  };
 
   if (target.kind === 'remote') {
-    const api = connect(target.apiUrl, target.loginUrl, target.clientId, target.clientSecret);
-    return { api, label, close: () => api.close() };
+    const c = connect(target.apiUrl, target.loginUrl, target.clientId, target.clientSecret);
+    return { ...c, correlations, label, binding: { host: new URL(target.apiUrl).host, clientId: target.clientId } };
   }
   // The embedded default: a real server on 127.0.0.1 and the production client over HTTP.
   const { startEmulator, StateLockedError } = await import('../emulator/server.js');
   const emulator = await startEmulator({
     port: 0,
     host: '127.0.0.1',
-    stateFile: join(cwd, EMBEDDED_STATE_FILE),
+    stateFile: join(cwd, stateFile),
     clientId: EMBEDDED_CLIENT_ID,
     clientSecret: EMBEDDED_CLIENT_SECRET,
     // The embedded org is the user's own: Genesys's per-token budget would only slow a local apply.
     rateLimit: EMBEDDED_RATE_LIMIT,
+    ...(opts.responses?.length ? { responses: opts.responses } : {}),
   }).catch((err: unknown) => {
     if (err instanceof StateLockedError) {
       // Two commands on one embedded org: the second waits its turn rather than racing the first.
       throw new UserError(
-        `the embedded emulator's state ${EMBEDDED_STATE_FILE} is in use by another promptctl process (pid ${err.pid}); nothing was done. Run again once it has finished (if no promptctl is running, delete ${EMBEDDED_STATE_FILE}.lock).`,
+        `the embedded emulator's state ${stateFile} is in use by another promptctl process (pid ${err.pid}); nothing was done. Run again once it has finished (if no promptctl is running, delete ${stateFile}.lock).`,
       );
     }
     throw err;
   });
-  const api = connect(emulator.url, emulator.url, EMBEDDED_CLIENT_ID, EMBEDDED_CLIENT_SECRET);
+  const c = connect(emulator.url, emulator.url, EMBEDDED_CLIENT_ID, EMBEDDED_CLIENT_SECRET);
   return {
-    api,
+    api: c.api,
+    aistudio: c.aistudio,
+    correlations,
     label,
+    // Its port changes every run; the state file is what makes it the same org.
+    binding: { host: `embedded (${stateFile})`, clientId: EMBEDDED_CLIENT_ID },
     async close() {
-      await api.close();
+      await c.close();
       await emulator.close();
     },
   };

@@ -1,24 +1,116 @@
-// Discovery: the YAML files of a prompts directory, in a deterministic order.
-import fg from 'fast-glob';
+// Discovery: the YAML files of a prompts directory, in a deterministic order, and reading each
+// one without following a link out of the directory.
+import { realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isInside } from './file-refs.js';
+import { readTextFile, type ReadResult } from './read.js';
 
 export const CONFIG_FILE = 'promptctl.yaml';
 
+const YAML = /\.ya?ml$/;
+
+export interface Discovery {
+  /** Paths relative to the prompts directory, forward slashes, sorted by code unit. */
+  files: string[];
+  /** Linked directories that were not entered, and why (a link out of the directory, a loop). */
+  skipped: { path: string; reason: string }[];
+}
+
 /**
- * Paths (relative to `dir`, with forward slashes, sorted by code unit) of every `*.yaml`/`*.yml`
- * entry under `dir`, skipping node_modules and dot-directories. Linked directories are not entered
- * (no loops, no escaping through a linked directory).
+ * Every `*.yaml`/`*.yml` file under `dir`, skipping node_modules and dot-directories. A linked
+ * directory is entered when it leads to a directory inside the prompts directory that is not
+ * already being read (its files are listed under the link's path); a link out of the directory,
+ * or one that loops, is reported in `skipped` — never passed over silently, since prune would
+ * then plan the deletion of whatever it defines.
  */
-export async function discoverYamlFiles(dir: string): Promise<string[]> {
-  const found = await fg(['**/*.yaml', '**/*.yml'], {
-    cwd: dir,
+export async function discoverYamlFiles(dir: string): Promise<Discovery> {
+  const rootReal = await realpath(dir);
+  const out: Discovery = { files: [], skipped: [] };
+  const visited = new Set<string>([rootReal]);
+  const walk = async (base: string, prefix: string): Promise<void> => {
+    // Links are listed, not followed by listTree: they are judged here one by one.
+    const entries = await listTree(base);
+    // Every directory this walk reads is known before any link is judged: a link to one of them
+    // would read the same files twice.
+    for (const e of entries) if (!e.dirent.isSymbolicLink() && e.path.endsWith('/')) visited.add(join(base, e.path.slice(0, -1)));
+    for (const e of entries) {
+      const rel = prefix + e.path.replace(/\/$/, '');
+      if (!e.dirent.isSymbolicLink()) {
+        if (!e.path.endsWith('/') && YAML.test(rel)) out.files.push(rel);
+        continue;
+      }
+      let real: string;
+      let isDir: boolean;
+      try {
+        real = await realpath(join(base, e.path));
+        isDir = (await stat(real)).isDirectory();
+      } catch {
+        // A dangling link: the loader names it when it is a YAML file; otherwise nothing to read.
+        if (YAML.test(rel)) out.files.push(rel);
+        continue;
+      }
+      if (!isDir) {
+        if (YAML.test(rel)) out.files.push(rel);
+        continue;
+      }
+      if (!isInside(rootReal, real)) {
+        out.skipped.push({ path: rel, reason: 'symbolic link to a directory outside the prompts directory: not read' });
+      } else if (visited.has(real)) {
+        out.skipped.push({ path: rel, reason: 'symbolic link to a directory that is already read (a loop or a second path to it): not read again' });
+      } else {
+        visited.add(real);
+        await walk(real, `${rel}/`);
+      }
+    }
+  };
+  await walk(rootReal, '');
+  out.files = [...new Set(out.files)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return out;
+}
+
+interface TreeEntry {
+  /** Relative to the walk's base, forward slashes; a directory's ends with "/". */
+  path: string;
+  dirent: { isSymbolicLink(): boolean };
+}
+
+/**
+ * Everything under `base` but dot-files, dot-directories and node_modules, without following
+ * links, sorted by path. A directory that cannot be read is passed over (its contents unlisted).
+ */
+/**
+ * Every entry under `base` (directories marked with a trailing slash), links listed but not
+ * followed, dot-entries and node_modules left out, sorted. fast-glob is loaded on first use, so
+ * commands that read no prompts (and `--version`) do not pay for it.
+ */
+async function listTree(base: string): Promise<TreeEntry[]> {
+  const { default: fg } = await import('fast-glob');
+  const entries = await fg(['**'], {
+    cwd: base,
     dot: false,
-    // Symbolic links are listed but not followed; the loader resolves each one and refuses
-    // those that lead outside the directory.
     onlyFiles: false,
     followSymbolicLinks: false,
+    markDirectories: true,
+    objectMode: true,
     ignore: ['**/node_modules/**'],
     unique: true,
     suppressErrors: true,
   });
-  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.map((e) => ({ path: e.path, dirent: e.dirent })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * Reads one discovered YAML file (see read.ts for the checks), refusing a symbolic link that
+ * leads outside the prompts directory (`rootReal`, its realpath) or nowhere.
+ */
+export async function readYamlFile(abs: string, rootReal: string): Promise<ReadResult> {
+  try {
+    const real = await realpath(abs);
+    if (!isInside(rootReal, real)) {
+      return { ok: false, rule: 'file/outside-dir', message: 'symbolic link to a file outside the prompts directory', line: 1, column: 1 };
+    }
+  } catch {
+    return { ok: false, rule: 'file/unreadable', message: 'cannot resolve file (broken symbolic link?)', line: 1, column: 1 };
+  }
+  return readTextFile(abs);
 }

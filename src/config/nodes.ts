@@ -114,6 +114,37 @@ export function collectLocations(ctx: DocContext): FieldLocations {
   return out;
 }
 
+/**
+ * Dotted path → location of the key node, for every mapping entry under `prefix` (a PromptTest's
+ * cases: a var's name is its key). Iterative, like collectLocations.
+ */
+export function collectKeyLocations(ctx: DocContext, prefix: readonly string[]): FieldLocations {
+  const out: FieldLocations = {};
+  const start = findNode(ctx, prefix).node;
+  if (start === undefined) return out;
+  const stack: [unknown, string][] = [[start, prefix.join('.')]];
+  while (stack.length) {
+    const [raw, path] = stack.pop()!;
+    const node = resolve(ctx, raw);
+    if (isMap(node)) {
+      for (const p of node.items) {
+        const k = keyString(ctx, p.key);
+        if (k === undefined) continue;
+        const childPath = path ? `${path}.${k}` : k;
+        out[childPath] = nodeStart(ctx, p.key);
+        const value = resolve(ctx, p.value);
+        if (isMap(value) || isSeq(value)) stack.push([value, childPath]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const value = resolve(ctx, item);
+        if (isMap(value) || isSeq(value)) stack.push([value, `${path}.${i}`]);
+      });
+    }
+  }
+  return out;
+}
+
 /** Where the text of a string scalar starts, and whether its lines map 1:1 onto the source. */
 export function scalarTextOrigin(ctx: DocContext, raw: unknown): TextOrigin {
   const node = resolve(ctx, raw) as Node | null;

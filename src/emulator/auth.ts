@@ -2,7 +2,7 @@
 // Tokens are random; only their sha256 is stored (with owner and expiry), so they survive a
 // restart without the state file ever holding a usable secret.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { OAuthTokenResponse } from '../genesys/wire.js';
+import type { OAuthTokenResponse } from '../targets/llmgateway/wire.js';
 import type { State, TokenRec } from './store.js';
 
 export interface Credentials {

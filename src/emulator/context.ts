@@ -1,7 +1,9 @@
 // What a resource handler sees and returns. Handlers are synchronous functions over the state,
 // run inside one store transaction; they validate before they change anything.
 import { createHash } from 'node:crypto';
-import { paths, type UserRef } from '../genesys/wire.js';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { paths } from '../targets/llmgateway/paths.js';
+import { type UserRef } from '../targets/llmgateway/wire.js';
 import { ApiFailure, notFound } from './errors.js';
 import type { State, TemplateRec } from './store.js';
 
@@ -26,6 +28,10 @@ export interface Ctx {
   now: string;
   /** How long a publish job stays Running. */
   publishDelayMs: number;
+  /** The request's ININ-Correlation-Id (the contextId of an ErrorBody a handler answers with itself). */
+  correlationId?: string;
+  /** The request's headers (e.g. Accept). */
+  headers?: IncomingHttpHeaders;
 }
 
 export interface Reply {
@@ -35,6 +41,11 @@ export interface Reply {
   changed: boolean;
   /** Runs once the change is durable (e.g. to arm a job timer). */
   afterCommit?: () => void;
+  /**
+   * Writes the response itself once the change is durable (a delayed answer, an event stream),
+   * instead of `status` and `body` being sent as JSON. Settles when the response is finished.
+   */
+  send?: (res: ServerResponse) => Promise<void>;
 }
 
 export type Handler = (ctx: Ctx) => Reply;
@@ -70,8 +81,16 @@ export function param(ctx: Ctx, name: string): string {
   return v;
 }
 
+/**
+ * The record stored under `key`, never an inherited property: ids and labels are data, so
+ * `__proto__`, `constructor` or `toString` is an unknown id like any other.
+ */
+export function own<T>(records: Record<string, T> | undefined, key: string): T | undefined {
+  return records !== undefined && Object.hasOwn(records, key) ? records[key] : undefined;
+}
+
 export function requireTemplate(ctx: Ctx): TemplateRec {
-  const t = ctx.state.templates[param(ctx, 'templateId')];
+  const t = own(ctx.state.templates, param(ctx, 'templateId'));
   if (!t) throw notFound(`prompt template ${param(ctx, 'templateId')}`);
   return t;
 }

@@ -1,5 +1,5 @@
 // Failures the emulator answers with: an HTTP status plus a Genesys ErrorBody (dotted code).
-import type { ErrorBody } from '../genesys/wire.js';
+import type { ErrorBody } from '../targets/llmgateway/wire.js';
 
 export type ErrorDetail = NonNullable<ErrorBody['details']>[number];
 

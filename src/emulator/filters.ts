@@ -1,7 +1,8 @@
 // /safetyfilters: unique names, at most 50 enabled filters, a priority held by one enabled filter at most.
 import { randomUUID } from 'node:crypto';
-import { paths, type FilterCreate, type FilterUpdate, type WireFilter } from '../genesys/wire.js';
-import { checkVersion, param, stamps, type Ctx, type Reply } from './context.js';
+import { paths } from '../targets/llmgateway/paths.js';
+import { type FilterCreate, type FilterUpdate, type WireFilter } from '../targets/llmgateway/wire.js';
+import { checkVersion, own, param, stamps, type Ctx, type Reply } from './context.js';
 import { conflict, invalidValue, notFound } from './errors.js';
 import { byName, listReply, parsePaging } from './listing.js';
 import { validateBody } from './schemas.js';
@@ -53,7 +54,7 @@ export function deleteFilter(ctx: Ctx): Reply {
 }
 
 function requireFilter(ctx: Ctx): FilterRec {
-  const f = ctx.state.filters[param(ctx, 'filterId')];
+  const f = own(ctx.state.filters, param(ctx, 'filterId'));
   if (!f) throw notFound(`safety filter ${param(ctx, 'filterId')}`);
   return f;
 }

@@ -1,7 +1,7 @@
 // Small HTTP plumbing for the emulator: bodies, JSON replies, correlation and rate-limit headers.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CORRELATION_HEADER, RATELIMIT_HEADERS } from '../genesys/wire.js';
+import { CORRELATION_HEADER, RATELIMIT_HEADERS } from '../targets/llmgateway/wire.js';
 import { ApiFailure, badRequest } from './errors.js';
 import type { RateStatus } from './limits.js';
 

@@ -1,5 +1,5 @@
 // Genesys entity listings: pageSize/pageNumber paging with relative first/last/next/previous URIs.
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type EntityListing } from '../genesys/wire.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type EntityListing } from '../targets/llmgateway/wire.js';
 import type { Ctx, Reply } from './context.js';
 import { invalidValue } from './errors.js';
 

@@ -1,12 +1,17 @@
 // The route table of DESIGN §3, built from the shared `paths` so emulator and client cannot drift apart.
-import { paths } from '../genesys/wire.js';
+import { paths } from '../targets/llmgateway/paths.js';
 import type { Handler, Reply } from './context.js';
 import { ApiFailure, badRequest } from './errors.js';
+import { queryAggregates } from './analytics.js';
+import { aiStudioRoutes, type AiStudioRuntime } from './aistudio.js';
 import { createFilter, deleteFilter, getFilter, listFilters, updateFilter } from './filters.js';
+import { createGatewayRuntime, invoke, type GatewayRuntime } from './invocations.js';
 import type { JobRec } from './store.js';
 import { createTemplate, deleteTemplate, getTemplate, listTemplates, updateTemplate } from './templates.js';
 import { getTraffic, putTraffic } from './traffic.js';
 import { createVersion, deleteVersion, getJob, getVersion, listVersions, patchVersion, startPublish } from './versions.js';
+import { randomUUID } from 'node:crypto';
+import { ORGANIZATION_PATH, type WireOrganization } from '../targets/llmgateway/wire.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -26,7 +31,13 @@ const notImplemented = (what: string): Handler => (): Reply => {
 };
 
 /** Builds the table; ':x' markers go through `paths` and come back as parameters. */
-export function buildRoutes(schedulePublish: (job: JobRec) => void): Route[] {
+export function buildRoutes(
+  schedulePublish: (job: JobRec) => void,
+  runtime: GatewayRuntime = createGatewayRuntime(),
+  /** The AI Studio surface (DESIGN §3b), when served. */
+  aiStudio?: AiStudioRuntime,
+  org: WireOrganization = { id: randomUUID(), name: 'Emulated organization' },
+): Route[] {
   const seg = (p: string): string[] => p.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
   const T = ':templateId';
   const L = ':label';
@@ -40,8 +51,11 @@ export function buildRoutes(schedulePublish: (job: JobRec) => void): Route[] {
     [paths.traffic(T), { GET: getTraffic, PUT: putTraffic }],
     [paths.filters(), { GET: listFilters, POST: createFilter }],
     [paths.filter(':filterId'), { GET: getFilter, PUT: updateFilter, DELETE: deleteFilter }],
-    [paths.invocations(), { POST: notImplemented('invoking a prompt template') }],
-    [paths.analytics(), { POST: notImplemented('the analytics aggregates query') }],
+    [paths.invocations(), { POST: invoke(runtime) }],
+    [paths.analytics(), { POST: queryAggregates }],
+    // Platform, not a surface: the org a token belongs to.
+    [ORGANIZATION_PATH, { GET: () => ({ status: 200, body: org, changed: false }) }],
+    ...(aiStudio ? aiStudioRoutes(aiStudio) : []),
   ];
   return table.map(([p, handlers]) => ({ segments: seg(p), handlers }));
 }

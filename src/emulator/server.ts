@@ -1,15 +1,20 @@
 // The emulator's HTTP server: login and API paths on one loopback port, with Genesys conventions
 // (correlation ids, rate-limit headers, ErrorBody) and injectable latency, rate limits and faults.
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { resolve as resolvePath } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CORRELATION_HEADER, TOKEN_PATH } from '../genesys/wire.js';
+import { CORRELATION_HEADER, TOKEN_PATH } from '../targets/llmgateway/wire.js';
 import { bearer, issueToken, type Credentials } from './auth.js';
 import { userFor, type Ctx, type Reply } from './context.js';
 import { ApiFailure, errorBody } from './errors.js';
 import { correlationOf, readBody, readJson, sendJson, setRateHeaders } from './http.js';
 import { FaultInjector, RateLimiter, type FaultKind, type RateStatus } from './limits.js';
+import { createGatewayRuntime } from './invocations.js';
+import type { ResponseFixture } from './responses.js';
 import { buildRoutes, matchRoute } from './routes.js';
+import { AiStudioRuntime, type AiStudioOptions } from './aistudio.js';
+import { servedRoutes, type Surfaces } from './surfaces.js';
 import { loadWireSchemas } from './schemas.js';
 import { Store, type JobRec } from './store.js';
 import { completeJob } from './versions.js';
@@ -34,8 +39,34 @@ export interface EmulatorOptions {
   rateWindowMs?: number;
   seed?: number;
   tokenTtlSeconds?: number;
+  /** The org id `GET /api/v2/organizations/me` answers (default: derived from the state file). */
+  orgId?: string;
+  orgName?: string;
   /** How long a publish job stays Running (default 30 ms). */
   publishDelayMs?: number;
+  /** Canned model answers for /invocations (format: responses.ts); tried before `responsesFile`'s. */
+  responses?: ResponseFixture[];
+  /** A YAML or JSON file of canned model answers (format: responses.ts), read at start. */
+  responsesFile?: string;
+  /** Pause between two streamed invocation deltas (default 10 ms). */
+  streamDelayMs?: number;
+  /** An idle event stream gets a `: ping` comment this often (default 15,000 ms). */
+  pingIntervalMs?: number;
+  /** API surfaces served (default all): a switched-off one answers 404 for all its paths, like an org without it. */
+  surfaces?: Surfaces;
+  /** AI Studio behaviours where the real platform varies (src/targets/aistudio/assumptions.ts E1, E6). */
+  aiStudio?: AiStudioOptions;
+}
+
+/**
+ * The org this emulator stands for: `orgId`, else one derived from the state file's path (the same
+ * org across restarts on the same state; another state file is another org), else a fresh one.
+ */
+function emulatedOrg(opts: EmulatorOptions): { id: string; name: string } {
+  const seed = opts.orgId ?? (opts.stateFile ? `state:${resolvePath(opts.stateFile)}` : randomUUID());
+  const h = createHash('sha256').update(`promptctl-emulator-org:${seed}`).digest('hex');
+  const id = opts.orgId ?? `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return { id, name: opts.orgName ?? 'Emulated organization' };
 }
 
 export interface RunningEmulator {
@@ -50,6 +81,16 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   checkOptions(opts);
   loadWireSchemas();
+  // Read before the store opens, so a bad responses file leaves no lock behind.
+  const runtime = createGatewayRuntime({
+    ...(opts.responses ? { responses: opts.responses } : {}),
+    ...(opts.responsesFile ? { responsesFile: opts.responsesFile } : {}),
+    latencyMs: opts.latencyMs ?? 0,
+    ...(opts.streamDelayMs !== undefined ? { streamDelayMs: opts.streamDelayMs } : {}),
+    ...(opts.pingIntervalMs !== undefined ? { pingIntervalMs: opts.pingIntervalMs } : {}),
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    isClosing: () => closing,
+  });
   const store = await Store.open(opts.stateFile);
   const creds: Credentials = { clientId: opts.clientId ?? 'local-client', clientSecret: opts.clientSecret ?? 'local-secret' };
   const ttl = opts.tokenTtlSeconds ?? 86_400;
@@ -76,7 +117,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     t.unref();
     timers.set(job.id, t);
   };
-  const routes = buildRoutes(schedule);
+  const aiStudio = new AiStudioRuntime(store, opts.aiStudio, runtime.fixtures);
+  const routes = servedRoutes(buildRoutes(schedule, runtime, aiStudio, emulatedOrg(opts)), opts.surfaces);
 
   const pipeline: Pipeline = { store, creds, ttl, latencyMs, publishDelayMs, limiter, faults, counters, routes, isClosing: () => closing };
   const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
@@ -102,6 +144,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const port = (server.address() as AddressInfo).port;
   const running = await store.transact((s) => ({ value: Object.values(s.jobs).filter((j) => j.status === 'Running'), changed: false }));
   running.forEach(schedule);
+  await aiStudio.resume();
 
   let closed: Promise<void> | undefined;
   return {
@@ -113,6 +156,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         closing = true;
         for (const t of timers.values()) clearTimeout(t);
         timers.clear();
+        aiStudio.stop();
         const serverClosed = closeServer(server);
         server.closeIdleConnections();
         await store.close(); // every acknowledged write is already on disk; this waits for in-flight ones
@@ -136,6 +180,8 @@ function checkOptions(o: EmulatorOptions): void {
   int(o.seed, 'seed', 0, 2 ** 32 - 1);
   int(o.tokenTtlSeconds, 'tokenTtlSeconds', 0);
   int(o.publishDelayMs, 'publishDelayMs', 0);
+  int(o.streamDelayMs, 'streamDelayMs', 0, 60_000);
+  int(o.pingIntervalMs, 'pingIntervalMs', 1);
   if (o.faultRate !== undefined && !(o.faultRate >= 0 && o.faultRate <= 1)) bad('faultRate', 'a number from 0 to 1');
   if (o.clientId === '' || o.clientSecret === '') bad('clientId/clientSecret', 'non-empty');
 }
@@ -217,6 +263,8 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
         user,
         now: new Date().toISOString(),
         publishDelayMs: p.publishDelayMs,
+        correlationId,
+        headers: req.headers,
       };
       const r = match.handler(ctx);
       return { value: r, changed: r.changed };
@@ -225,6 +273,10 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     if (fault === 'drop-after') {
       // The work is done and durable; the client never hears so.
       res.destroy();
+      return;
+    }
+    if (reply.send) {
+      await reply.send(res);
       return;
     }
     if (reply.body === undefined) {

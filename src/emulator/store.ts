@@ -8,16 +8,9 @@ import { resolve } from 'node:path';
 import { ApiFailure } from './errors.js';
 import { Journal, StateLockedError, applyOps, readDurable, type Loaded } from './journal.js';
 import { ChangeTracker } from './tracker.js';
-import type {
-  FilterCreate,
-  JobStatus,
-  ErrorBody,
-  UserRef,
-  VersionContent,
-  VersionState,
-  WireLabels,
-  WireRoute,
-} from '../genesys/wire.js';
+import { emptyAiStudioState, pruneAiStudioJobs, type AiStudioState } from './aistudio-records.js';
+import type { FilterCreate, JobStatus, VersionContent, VersionState, WireLabels, WireRoute } from '../targets/llmgateway/wire.js';
+import type { ErrorBody, UserRef } from '../targets/llmgateway/wire.js';
 
 interface Stamped {
   id: string;
@@ -75,7 +68,7 @@ export interface TokenRec {
   expiresAt: number; // epoch ms
 }
 
-export interface State {
+export interface State extends AiStudioState {
   formatVersion: 1;
   templates: Record<string, TemplateRec>;
   /** templateId → label → version */
@@ -86,10 +79,35 @@ export interface State {
   jobs: Record<string, JobRec>;
   /** sha256(access token) → owner and expiry; the token itself is never stored. */
   tokens: Record<string, TokenRec>;
+  /** Every invocation the gateway answered (results, refusals and blocks), for analytics. */
+  invocations: Record<string, InvocationRec>;
+}
+
+/** One answered POST /invocations, as the analytics query counts it. */
+export interface InvocationRec {
+  id: string;
+  /** When it was answered, ISO-8601 UTC. */
+  at: string;
+  /** The HTTP status of the answer (400 for a block, also when it ended a stream). */
+  status: number;
+  outcome: 'ok' | 'error' | 'blocked';
+  /** The ErrorBody code of a refusal or block. */
+  code?: string;
+  /** Known once the template was found, and the version once it was chosen. */
+  templateId?: string;
+  version?: string;
+  /** The filters that acted (blocked, masked or flagged), sorted. */
+  filters: string[];
+  /** Present when the model ran. */
+  promptTokens?: number;
+  completionTokens?: number;
+  /** Millionths of a US dollar. */
+  costMicros?: number;
+  latencyMs?: number;
 }
 
 export function emptyState(): State {
-  return { formatVersion: 1, templates: {}, versions: {}, traffic: {}, filters: {}, jobs: {}, tokens: {} };
+  return { ...emptyAiStudioState(), formatVersion: 1, templates: {}, versions: {}, traffic: {}, filters: {}, jobs: {}, tokens: {}, invocations: {} };
 }
 
 /**
@@ -102,6 +120,8 @@ export interface TxResult<T> {
 }
 
 const FINISHED_JOB_RETENTION_MS = 24 * 3600 * 1000;
+/** Invocations are kept this long for analytics. */
+const INVOCATION_RETENTION_MS = 35 * 24 * 3600 * 1000;
 /** Expired tokens and old jobs are swept at most this often (a sweep walks every token and job). */
 const PRUNE_INTERVAL_MS = 60_000;
 
@@ -309,7 +329,10 @@ function parseState(text: string, path: string): State {
 
 function pruneExpired(s: State, now: number): void {
   for (const [k, t] of Object.entries(s.tokens)) if (t.expiresAt <= now) delete s.tokens[k];
+  const oldest = now - INVOCATION_RETENTION_MS;
+  for (const [k, r] of Object.entries(s.invocations)) if (Date.parse(r.at) < oldest) delete s.invocations[k];
   for (const [k, j] of Object.entries(s.jobs)) {
     if (j.status !== 'Running' && j.finishAt + FINISHED_JOB_RETENTION_MS < now) delete s.jobs[k];
   }
+  pruneAiStudioJobs(s, now, FINISHED_JOB_RETENTION_MS);
 }

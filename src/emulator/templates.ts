@@ -1,6 +1,7 @@
 // /prompttemplates and /prompttemplates/{id}: list (name filter, expand), create, read, update, delete.
 import { randomUUID } from 'node:crypto';
-import { paths, type TemplateCreate, type TemplateUpdate, type WireTemplate } from '../genesys/wire.js';
+import { paths } from '../targets/llmgateway/paths.js';
+import { type TemplateCreate, type TemplateUpdate, type WireTemplate } from '../targets/llmgateway/wire.js';
 import { checkVersion, requireTemplate, stamps, type Ctx, type Reply } from './context.js';
 import { conflict } from './errors.js';
 import { byName, listReply, parseExpand, parsePaging } from './listing.js';

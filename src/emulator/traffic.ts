@@ -1,6 +1,7 @@
 // /prompttemplates/{id}/traffic: the A/B split, versioned from 0 (none) and routed only to Published versions.
-import { paths, type TrafficPut, type WireTraffic } from '../genesys/wire.js';
-import { checkVersion, requireTemplate, type Ctx, type Reply } from './context.js';
+import { paths } from '../targets/llmgateway/paths.js';
+import { type TrafficPut, type WireTraffic } from '../targets/llmgateway/wire.js';
+import { checkVersion, own, requireTemplate, type Ctx, type Reply } from './context.js';
 import { ApiFailure, notFound } from './errors.js';
 import { validateBody } from './schemas.js';
 import type { TrafficRec } from './store.js';
@@ -40,7 +41,7 @@ export function putTraffic(ctx: Ctx): Reply {
     const field = `routes[${i}].version`;
     if (seen.has(r.version)) throw invalid(field, `version ${r.version} is routed twice`);
     seen.add(r.version);
-    const v = versions[r.version];
+    const v = own(versions, r.version);
     if (!v) throw invalid(field, `version ${r.version} does not exist in prompt template ${t.name}`);
     if (v.state !== 'Published') throw invalid(field, `version ${r.version} is ${v.state}; only Published versions can take traffic`);
   });

@@ -1,16 +1,10 @@
 // /prompttemplates/{id}/versions[/{version}[/jobs[/{jobId}]]]: Draft versions, immutability once
 // Published, and publish jobs that finish asynchronously.
 import { randomUUID } from 'node:crypto';
-import {
-  compareVersionLabels,
-  paths,
-  versionContentHash,
-  type VersionContent,
-  type VersionCreate,
-  type WireJob,
-  type WireVersion,
-} from '../genesys/wire.js';
-import { param, requireTemplate, stamps, type Ctx, type Reply } from './context.js';
+import { compareVersionLabels } from '../util/semver.js';
+import { paths } from '../targets/llmgateway/paths.js';
+import { versionContentHash, type VersionContent, type VersionCreate, type WireJob, type WireVersion } from '../targets/llmgateway/wire.js';
+import { own, param, requireTemplate, stamps, type Ctx, type Reply } from './context.js';
 import { ApiFailure, conflict, invalidValue, notFound } from './errors.js';
 import { listReply, parsePaging } from './listing.js';
 import { validateBody } from './schemas.js';
@@ -50,7 +44,7 @@ export function createVersion(ctx: Ctx): Reply {
   validateBody('VersionCreate', ctx.body);
   const body = ctx.body as VersionCreate;
   const t = requireTemplate(ctx);
-  const existing = ctx.state.versions[t.id]?.[body.version];
+  const existing = own(ctx.state.versions[t.id], body.version);
   if (existing) {
     throw conflict('version.exists', `prompt template ${t.name} already has version ${body.version}`, existing.id, existing.version);
   }
@@ -142,7 +136,7 @@ export function startPublish(schedule: (job: JobRec) => void) {
 /** GET .../jobs/{jobId}; a job past its finish time is completed here, so a read never sees it stale. */
 export function getJob(ctx: Ctx): Reply {
   const v = requireVersion(ctx);
-  const job = ctx.state.jobs[param(ctx, 'jobId')];
+  const job = own(ctx.state.jobs, param(ctx, 'jobId'));
   if (!job || job.templateId !== v.templateId || job.label !== v.version) throw notFound(`job ${param(ctx, 'jobId')}`);
   const changed = job.status === 'Running' && job.finishAt <= Date.now() && completeJob(ctx.state, job.id, ctx.now);
   return { status: 200, body: renderJob(ctx.state.jobs[job.id] ?? job), changed };
@@ -150,9 +144,9 @@ export function getJob(ctx: Ctx): Reply {
 
 /** Finishes a Running job: the version becomes Published (or the job fails if the version is gone). */
 export function completeJob(state: State, jobId: string, now: string): boolean {
-  const job = state.jobs[jobId];
+  const job = own(state.jobs, jobId);
   if (!job || job.status !== 'Running') return false;
-  const v = state.versions[job.templateId]?.[job.label];
+  const v = own(state.versions[job.templateId], job.label);
   if (!v) {
     job.status = 'Failed';
     job.errors = [
@@ -176,7 +170,7 @@ export function renderJob(job: JobRec): WireJob {
 function requireVersion(ctx: Ctx): VersionRec {
   const t = requireTemplate(ctx);
   const label = param(ctx, 'label');
-  const v = ctx.state.versions[t.id]?.[label];
+  const v = own(ctx.state.versions[t.id], label);
   if (!v) throw notFound(`version ${label} of prompt template ${t.name}`);
   return v;
 }

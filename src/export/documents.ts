@@ -1,9 +1,20 @@
 // Live org → promptctl documents (plain objects, one list per file). Pure: no I/O.
 // What `promptctl export` writes, so that a plan right after it is empty.
-import type { LiveState } from '../genesys/api.js';
-import { compareVersionLabels, type WireFilter, type WireLabels, type WireTemplate, type WireTraffic, type WireVersion } from '../genesys/wire.js';
-import { API_VERSION, type Variable } from '../model/types.js';
-import { filterFromWire, splitFromWire, templateFromWire, versionFromWire } from '../plan/mappers.js';
+import { fromWire as guideFromWire, unexpressed } from '../kinds/Guide/index.js';
+import type { LiveGuide, LiveState } from '../kinds/kind.js';
+import { fromWire as templateFromWire } from '../kinds/PromptTemplate/index.js';
+import { fromWire as versionFromWire } from '../kinds/PromptVersion/index.js';
+import { fromWire as filterFromWire } from '../kinds/SafetyFilter/index.js';
+import { fromWire as summaryFromWire } from '../kinds/SummarySetting/index.js';
+import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
+import { guideAddress, versionAddress } from '../model/address.js';
+import { API_VERSION, type Labels, type Variable } from '../model/types.js';
+import { compareVersionLabels } from '../util/semver.js';
+
+type WireTemplate = LiveState['templates'][number];
+type WireVersion = NonNullable<WireTemplate['versions']>[number];
+type WireTraffic = NonNullable<WireTemplate['traffic']>;
+type WireFilter = LiveState['filters'][number];
 
 export type ExportDocument = Record<string, unknown>;
 
@@ -13,19 +24,32 @@ export interface ExportFile {
   documents: ExportDocument[];
 }
 
+/** A file written as it is (a guide's instruction, referenced from its YAML with `{file:}`). */
+export interface ExportText {
+  path: string;
+  text: string;
+}
+
 export interface ExportResult {
   files: ExportFile[];
+  /** Text files the documents reference. */
+  texts: ExportText[];
   warnings: string[];
-  counts: { templates: number; versions: number; splits: number; filters: number };
+  counts: { templates: number; versions: number; splits: number; filters: number; guides: number; summarySettings: number };
 }
 
 export const FILTERS_FILE = 'safety-filters.yaml';
+/** Where guides (a YAML and its instruction's .md each) and summary settings go. */
+export const GUIDES_DIR = 'guides';
+export const SUMMARIES_DIR = 'summaries';
+type WireSummarySetting = NonNullable<LiveState['summarySettings']>[number];
 
 export function exportDocuments(live: LiveState): ExportResult {
   const warnings: string[] = [];
   const files: ExportFile[] = [];
-  const counts = { templates: 0, versions: 0, splits: 0, filters: 0 };
+  const counts = { templates: 0, versions: 0, splits: 0, filters: 0, guides: 0, summarySettings: 0 };
   const used = new Set<string>([FILTERS_FILE]);
+  const texts: ExportText[] = [];
 
   for (const t of [...live.templates].sort((a, b) => cmp(a.name, b.name))) {
     const docs: ExportDocument[] = [templateDocument(t)];
@@ -33,7 +57,7 @@ export function exportDocuments(live: LiveState): ExportResult {
     for (const v of [...(t.versions ?? [])].sort((a, b) => compareVersionLabels(a.version, b.version))) {
       if (v.state !== 'Published') {
         // A Draft has not shipped; git holds what is published (apply publishes every version it creates).
-        warnings.push(`skipped PromptVersion/${t.name}@${v.version}: it is a ${v.state} version, not published`);
+        warnings.push(`skipped ${versionAddress(t.name, v.version)}: it is a ${v.state} version, not published`);
         continue;
       }
       docs.push(versionDocument(t.name, v));
@@ -51,10 +75,84 @@ export function exportDocuments(live: LiveState): ExportResult {
     files.push({ path: FILTERS_FILE, documents: filters.map(filterDocument) });
     counts.filters = filters.length;
   }
-  return { files, warnings, counts };
+
+  // AI Studio: a guide as its YAML and its instruction, one file each; a summary setting per file.
+  const usedGuides = new Set<string>();
+  for (const g of [...(live.guides ?? [])].sort((a, b) => cmp(a.name, b.name))) {
+    const out = guideDocument(g, usedGuides, warnings);
+    if (!out) continue;
+    files.push(out.file);
+    texts.push(out.text);
+    counts.guides += 1;
+  }
+  const usedSummaries = new Set<string>();
+  for (const s of [...(live.summarySettings ?? [])].sort((a, b) => cmp(a.name, b.name))) {
+    files.push({ path: `${SUMMARIES_DIR}/${uniqueFileName(slug(s.name) || 'summary-setting', usedSummaries)}`, documents: [summaryDocument(s)] });
+    counts.summarySettings += 1;
+  }
+  return { files, texts, warnings, counts };
 }
 
-// Each document is written from the model form of the live object (plan/mappers' inverse), so
+/**
+ * A guide as the content of its latest version, `publish` its state (so that a plan right after
+ * is empty); the instruction goes to a .md file next to the YAML, referenced with `{file:}`.
+ */
+function guideDocument(g: LiveGuide, used: Set<string>, warnings: string[]): { file: ExportFile; text: ExportText } | undefined {
+  const address = guideAddress(g.name);
+  const v = g.latest;
+  if (!v) {
+    warnings.push(`skipped ${address}: it has no version yet`);
+    return undefined;
+  }
+  if (v.instruction === '') {
+    warnings.push(`skipped ${address}: its latest version ${v.version} (${v.state}) has no instruction yet`);
+    return undefined;
+  }
+  const m = guideFromWire(g.name, v);
+  if (m.publish !== 'ProductionReady') {
+    const prod = g.latestProductionReadyVersion?.version;
+    warnings.push(
+      `${address}: its latest version ${v.version} is ${v.state}; exported it with publish: ${v.state}` +
+        (prod ? ` (production version ${prod} differs)` : ' (nothing is in production yet)') +
+        '; set publish: ProductionReady to ship it',
+    );
+  }
+  const lost = unexpressed(v);
+  if (lost.length > 0) warnings.push(`${address}: promptctl YAML cannot hold ${lost.join(', ')}; a plan of the export shows removing them`);
+  if (/\r/.test(v.instruction) || v.instruction.startsWith('\ufeff')) {
+    warnings.push(`${address}: its instruction has carriage returns or a byte-order mark, which loading normalises; a plan of the export shows that change`);
+  }
+  const base = uniqueFileName(slug(g.name) || 'guide', used).replace(/\.yaml$/, '');
+  const mdPath = `${GUIDES_DIR}/${base}.md`;
+  const spec: Record<string, unknown> = { instruction: { file: mdPath } };
+  if (m.variables.length > 0) spec.variables = m.variables;
+  if (m.dataActions.length > 0) spec.dataActions = m.dataActions;
+  if (m.knowledge) spec.knowledge = m.knowledge;
+  if (m.publish !== 'ProductionReady') spec.publish = m.publish;
+  return {
+    file: { path: `${GUIDES_DIR}/${base}.yaml`, documents: [{ apiVersion: API_VERSION, kind: 'Guide', metadata: { name: g.name }, spec }] },
+    text: { path: mdPath, text: v.instruction },
+  };
+}
+
+function summaryDocument(w: WireSummarySetting): ExportDocument {
+  const m = summaryFromWire(w);
+  const spec: Record<string, unknown> = { language: m.language };
+  if (m.interactionType !== undefined) spec.interactionType = m.interactionType;
+  if (m.summaryType !== undefined) spec.summaryType = m.summaryType;
+  if (m.format !== undefined) spec.format = m.format;
+  if (m.maskPII !== undefined) spec.maskPII = m.maskPII;
+  if (m.participantLabels !== undefined) spec.participantLabels = m.participantLabels;
+  if (m.predefinedInsights !== undefined) spec.predefinedInsights = m.predefinedInsights;
+  if (m.customEntities !== undefined) spec.customEntities = m.customEntities;
+  if (m.prompt !== undefined) spec.prompt = m.prompt;
+  if (m.serviceType !== undefined) spec.serviceType = m.serviceType;
+  if (m.integrationId !== undefined) spec.integrationId = m.integrationId;
+  if (m.timeoutDuration !== undefined) spec.timeoutDuration = m.timeoutDuration;
+  return { apiVersion: API_VERSION, kind: 'SummarySetting', metadata: { name: m.name }, spec };
+}
+
+// Each document is written from the model form of the live object (each kind's fromWire), so
 // export and plan agree on defaults and on which labels are promptctl's own.
 
 function templateDocument(t: WireTemplate): ExportDocument {
@@ -107,7 +205,7 @@ function filterDocument(f: WireFilter): ExportDocument {
   return { apiVersion: API_VERSION, kind: 'SafetyFilter', metadata: metadata(m.name, m.labels), spec };
 }
 
-function metadata(name: string, labels: WireLabels): Record<string, unknown> {
+function metadata(name: string, labels: Labels): Record<string, unknown> {
   return Object.keys(labels).length > 0 ? { name, labels } : { name };
 }
 
@@ -118,6 +216,14 @@ function uniqueFileName(name: string, used: Set<string>): string {
   for (let n = 2; used.has(candidate.toLowerCase()); n += 1) candidate = `${base}-${n}.yaml`;
   used.add(candidate.toLowerCase());
   return candidate;
+}
+
+/** A free-text Genesys name as a file name: "Voice wrap-up (en-US)" → "voice-wrap-up-en-us". */
+function slug(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 function cmp(a: string, b: string): number {

@@ -1,6 +1,6 @@
 // OAuth client-credentials tokens: fetched lazily, cached, renewed shortly before they expire,
 // and fetched once for all concurrent callers (single flight).
-import type { OAuthTokenResponse } from './wire.js';
+import type { OAuthTokenResponse } from './conventions.js';
 
 export interface CachedToken {
   accessToken: string;

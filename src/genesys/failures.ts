@@ -3,7 +3,7 @@
 import http from 'node:http';
 import { RequestError, TimeoutError } from 'got';
 import type { Attempt, HttpResult } from './transport.js';
-import type { ErrorBody } from './wire.js';
+import type { ErrorBody } from './conventions.js';
 
 export function transportFailure(err: unknown): Attempt {
   if (err instanceof TimeoutError) {

@@ -1,7 +1,7 @@
 // Flow control: a bound on requests in flight, and pacing from the server's rate-limit headers
 // so that a run near the limit waits for the window to reset instead of collecting 429s.
 import type { IncomingHttpHeaders } from 'node:http';
-import { RATELIMIT_HEADERS } from './wire.js';
+import { RATELIMIT_HEADERS } from './conventions.js';
 
 /** A counting semaphore: at most `limit` holders at a time, served in arrival order. */
 export class Semaphore {

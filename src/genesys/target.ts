@@ -1,7 +1,7 @@
 // Which gateway promptctl talks to, from the environment (DESIGN §4): a Genesys Cloud region,
 // an explicit base URL (e.g. a running emulator), or — with nothing set — the embedded emulator.
-import { isIP } from 'node:net';
 import { UserError } from '../util/errors.js';
+import { isLoopbackHost } from '../util/net.js';
 
 export type Target =
   | { kind: 'embedded' }
@@ -69,21 +69,64 @@ export const AWS_REGION_DOMAINS: Readonly<Record<string, string>> = {
 
 const EMBEDDED_HINT = `unset all GENESYSCLOUD_* variables to use the embedded emulator`;
 
-export function resolveTarget(env: NodeJS.ProcessEnv): Target {
-  const region = read(env, ENV.region);
-  const apiUrl = read(env, ENV.apiUrl);
-  const loginUrl = read(env, ENV.loginUrl);
-  const clientId = read(env, ENV.clientId);
-  const clientSecret = read(env, ENV.clientSecret);
+/** The names of the variables a target is read from: ENV, or an environment's `<prefix>_*` (DESIGN §6). */
+export interface TargetVariables {
+  region: string;
+  apiUrl: string;
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** `<prefix>_REGION`, `_API_URL`, `_LOGIN_URL`, `_OAUTHCLIENT_ID`, `_OAUTHCLIENT_SECRET`. */
+export function targetVariables(prefix: string): TargetVariables {
+  return {
+    region: `${prefix}_REGION`,
+    apiUrl: `${prefix}_API_URL`,
+    loginUrl: `${prefix}_LOGIN_URL`,
+    clientId: `${prefix}_OAUTHCLIENT_ID`,
+    clientSecret: `${prefix}_OAUTHCLIENT_SECRET`,
+  };
+}
+
+/** A named environment's target: its variables, and the host its config gives (the variables win). */
+export interface EnvironmentTargetSpec {
+  /** The environment's name, for messages. */
+  name: string;
+  vars: TargetVariables;
+  /** From the config; used when neither the region nor the API URL variable is set. */
+  region?: string;
+  apiUrl?: string;
+  loginUrl?: string;
+}
+
+export function resolveTarget(env: NodeJS.ProcessEnv, named?: EnvironmentTargetSpec): Target {
+  const vars = named?.vars ?? ENV;
+  let region = read(env, vars.region);
+  let apiUrl = read(env, vars.apiUrl);
+  let loginUrl = read(env, vars.loginUrl);
+  const clientId = read(env, vars.clientId);
+  const clientSecret = read(env, vars.clientSecret);
 
   if (!region && !apiUrl && !loginUrl && !clientId && !clientSecret) return { kind: 'embedded' };
 
+  // Names for messages: a variable, or where in promptctl.yaml a value came from.
+  const names = { ...vars };
+  if (named && !region && !apiUrl) {
+    const at = (field: string) => `environments.${named.name}.${field} in promptctl.yaml`;
+    if (named.apiUrl) [apiUrl, names.apiUrl] = [named.apiUrl, at('apiUrl')];
+    if (named.region) [region, names.region] = [named.region, at('region')];
+  }
+  if (named && !loginUrl && named.loginUrl) [loginUrl, names.loginUrl] = [named.loginUrl, `environments.${named.name}.loginUrl in promptctl.yaml`];
+
   const missing: string[] = [];
-  if (!region && !apiUrl) missing.push(`${ENV.region} (or ${ENV.apiUrl})`);
-  if (!clientId) missing.push(ENV.clientId);
-  if (!clientSecret) missing.push(ENV.clientSecret);
+  if (!region && !apiUrl) missing.push(`${vars.region} (or ${vars.apiUrl}${named ? `, or region in environment ${named.name} of promptctl.yaml` : ''})`);
+  if (!clientId) missing.push(vars.clientId);
+  if (!clientSecret) missing.push(vars.clientSecret);
   if (missing.length > 0) {
-    throw new UserError(`incomplete Genesys Cloud target: ${missing.join(', ')} not set (${EMBEDDED_HINT})`);
+    const prefix = vars.clientId.replace(/_OAUTHCLIENT_ID$/, '');
+    const hint = named ? `set ${missing.length === 1 ? 'it' : 'them'}, or unset every ${prefix}_* variable to use environment ${named.name}'s embedded emulator` : EMBEDDED_HINT;
+    throw new UserError(`incomplete Genesys Cloud target${named ? ` for environment ${named.name}` : ''}: ${missing.join(', ')} not set (${hint})`);
   }
 
   let api: URL;
@@ -91,13 +134,13 @@ export function resolveTarget(env: NodeJS.ProcessEnv): Target {
   let where: string;
   if (apiUrl) {
     // An explicit URL wins over the region: it is the more specific instruction.
-    api = parseBaseUrl(ENV.apiUrl, apiUrl);
-    login = loginUrl ? parseBaseUrl(ENV.loginUrl, loginUrl) : api;
+    api = parseBaseUrl(names.apiUrl, apiUrl, names);
+    login = loginUrl ? parseBaseUrl(names.loginUrl, loginUrl, names) : api;
     where = displayUrl(api);
   } else {
-    const domain = regionDomain(region!);
+    const domain = regionDomain(region!, names.region);
     api = new URL(`https://api.${domain}/`);
-    login = loginUrl ? parseBaseUrl(ENV.loginUrl, loginUrl) : new URL(`https://login.${domain}/`);
+    login = loginUrl ? parseBaseUrl(names.loginUrl, loginUrl, names) : new URL(`https://login.${domain}/`);
     where = `Genesys Cloud ${domain}`;
   }
   return {
@@ -111,24 +154,15 @@ export function resolveTarget(env: NodeJS.ProcessEnv): Target {
 }
 
 /** A region given as a Genesys domain or an AWS region name → the domain. */
-export function regionDomain(region: string): string {
+export function regionDomain(region: string, name: string = ENV.region): string {
   const r = region.trim().toLowerCase();
   if ((GENESYS_DOMAINS as readonly string[]).includes(r)) return r;
   const aws = AWS_REGION_DOMAINS[r];
   if (aws) return aws;
   throw new UserError(
-    `unknown ${ENV.region} "${region}": use a Genesys Cloud domain (${GENESYS_DOMAINS.join(', ')}) ` +
+    `unknown ${name} "${region}": use a Genesys Cloud domain (${GENESYS_DOMAINS.join(', ')}) ` +
       `or an AWS region name (${Object.keys(AWS_REGION_DOMAINS).join(', ')})`,
   );
-}
-
-/** True for 127.0.0.0/8, ::1 and localhost: the only hosts plain http is allowed to. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  if (isIP(h) === 6) return h === '::1' || /^::ffff:127\./.test(h) || h === '0:0:0:0:0:0:0:1';
-  return false;
 }
 
 /** Enough of the client id to tell clients apart; the id is not a secret, but keep labels short. */
@@ -141,7 +175,7 @@ function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return v ? v : undefined;
 }
 
-function parseBaseUrl(name: string, value: string): URL {
+function parseBaseUrl(name: string, value: string, vars: Pick<TargetVariables, 'clientId' | 'clientSecret'> = ENV): URL {
   let url: URL;
   try {
     url = new URL(value);
@@ -153,7 +187,7 @@ function parseBaseUrl(name: string, value: string): URL {
   }
   // Credentials in a URL would end up in labels and logs; the client id and secret have their own variables.
   if (url.username || url.password) {
-    throw new UserError(`${name} must not contain credentials; use ${ENV.clientId} and ${ENV.clientSecret}`);
+    throw new UserError(`${name} must not contain credentials; use ${vars.clientId} and ${vars.clientSecret}`);
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new UserError(

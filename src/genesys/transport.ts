@@ -4,8 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import got, { type Got } from 'got';
-import { ApiError } from './api.js';
+import { ApiError } from './errors.js';
 import { TokenProvider } from './auth.js';
 import { Pacer, Semaphore } from './ratelimit.js';
 import { countEvent, type TransportStats } from './stats.js';
@@ -13,7 +14,7 @@ import type { Redactor } from './redact.js';
 import { clientIdHint } from './target.js';
 import { type AttemptResult, type RetryPolicy, decide, parseRetryAfter, sleep } from './retry.js';
 import { describeTransport, errorParts, transportFailure } from './failures.js';
-import { CORRELATION_HEADER, TOKEN_PATH, type OAuthTokenResponse } from './wire.js';
+import { CORRELATION_HEADER, TOKEN_PATH, type ErrorBody, type OAuthTokenResponse } from './conventions.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -23,6 +24,38 @@ export interface HttpResult {
   /** Parsed JSON, the raw text if it was not JSON, or undefined when empty. */
   body: unknown;
   correlationId: string;
+  /** A 2xx answer to a streaming call (CallSpec.stream): its body, unread but for the first bytes. */
+  stream?: ResponseStream;
+}
+
+/** How a streaming call reads its answer. */
+export interface StreamOptions {
+  /** The Accept header, e.g. text/event-stream. */
+  acceptHeader: string;
+  /** Longest silence on the connection, while waiting for the answer and while it streams (default: the attempt timeout). */
+  idleTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A request whose 2xx body is read as it arrives. */
+export interface StreamSpec extends StreamOptions {
+  method: Method;
+  path: string;
+  searchParams?: Record<string, string | number | undefined>;
+  json?: unknown;
+  /** May be resent when an attempt's outcome is unknown (only ever before the body's first byte). */
+  idempotent?: boolean;
+}
+
+/** An answer being streamed: retries are over once it exists (its first byte has arrived). */
+export interface ResponseStream {
+  status: number;
+  headers: IncomingHttpHeaders;
+  correlationId: string;
+  /** The body from its first byte on; throws if the connection drops. */
+  body: AsyncIterable<Buffer>;
+  /** Stops reading and drops the connection (safe to call twice). */
+  close(): void;
 }
 
 /** "It happened; here is the result." */
@@ -55,6 +88,11 @@ export interface CallSpec<T> {
    * own earlier success (409 version.mismatch after an applied PUT, 404 after an applied DELETE).
    */
   afterUncertain?: (err: ApiError) => Promise<Found<T> | undefined>;
+  /**
+   * Read a 2xx body as a stream (HttpResult.stream) instead of as a whole. Attempts are retried as
+   * usual until the body's first byte has arrived, and never after.
+   */
+  stream?: StreamOptions;
 }
 
 export interface RetryInfo {
@@ -163,7 +201,9 @@ export class Transport {
         if (found) return found.value;
       }
       const token = bearer ? await this.tokens.get() : undefined;
-      const attempt = await this.attempt(spec, correlationId, token);
+      const attempt = spec.stream
+        ? await this.attemptStream(spec, spec.stream, correlationId, token)
+        : await this.attempt(spec, correlationId, token);
       if (attempt.kind === 'response') {
         const { res } = attempt;
         // API responses only: a token request is not part of any change worth attributing.
@@ -220,6 +260,19 @@ export class Transport {
     }
   }
 
+  /** Sends a request whose 2xx body is read as it arrives (see CallSpec.stream). */
+  stream(spec: StreamSpec): Promise<ResponseStream> {
+    const { acceptHeader, idleTimeoutMs, signal, ...request } = spec;
+    return this.call<ResponseStream>({
+      ...request,
+      stream: { acceptHeader, ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}), ...(signal ? { signal } : {}) },
+      parse: (res) => {
+        if (!res.stream) throw new Error(`${spec.method} ${spec.path}: a streamed answer without a stream`);
+        return res.stream;
+      },
+    });
+  }
+
   async close(): Promise<void> {
     this.agents.http.destroy();
     this.agents.https.destroy();
@@ -254,6 +307,64 @@ export class Transport {
         return transportFailure(err);
       } finally {
         if (paced) this.pacer.done();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * One attempt of a streaming call. An error answer is read whole (it is small), as in `attempt`;
+   * a 2xx answer is held until its first byte, so that a connection dropped before any of the body
+   * is an attempt to retry like any other, and one dropped later is the caller's to report.
+   * got does not run afterResponse hooks for streams: the rate-limit bookkeeping is done here.
+   */
+  private async attemptStream<T>(spec: CallSpec<T>, so: StreamOptions, correlationId: string, token: string | undefined): Promise<Attempt> {
+    const headers: Record<string, string> = { [CORRELATION_HEADER]: correlationId, accept: so.acceptHeader };
+    if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
+    const release = await this.slots.acquire();
+    try {
+      so.signal?.throwIfAborted();
+      await this.pacer.acquire(sleep);
+      let req: ReturnType<Got['stream']> | undefined;
+      try {
+        const idle = so.idleTimeoutMs ?? this.opts.timeoutMs;
+        req = this.http.stream(spec.path.replace(/^\/+/, ''), {
+          prefixUrl: this.opts.apiUrl,
+          method: spec.method,
+          searchParams: definedParams(spec.searchParams),
+          json: spec.json,
+          headers,
+          context: { paced: true },
+          // No limit on the whole exchange (a stream lasts as long as it lasts): on the wait for the head, and on silence.
+          timeout: { request: undefined, response: this.opts.timeoutMs, socket: idle },
+          ...(so.signal ? { signal: so.signal } : {}),
+        });
+        const response = await new Promise<{ statusCode: number; headers: IncomingHttpHeaders }>((resolve, reject) => {
+          req!.once('response', resolve);
+          req!.once('error', reject);
+        });
+        if (response.statusCode === 429) countEvent(this.stats, 'rateLimited');
+        this.pacer.observe(response.headers);
+        const cid = headerValue(response.headers[CORRELATION_HEADER.toLowerCase()]) ?? correlationId;
+        const base = { status: response.statusCode, headers: response.headers, correlationId: cid };
+        if (response.statusCode < 200 || response.statusCode >= 300) {
+          const chunks: Buffer[] = [];
+          for await (const c of req) chunks.push(c as Buffer);
+          return { kind: 'response', res: { ...base, body: parseBody(Buffer.concat(chunks).toString('utf8')) } };
+        }
+        const first = await firstChunk(req);
+        if (first === null) {
+          req.destroy();
+          return { kind: 'transport', code: 'ERR_STREAM_PREMATURE_CLOSE', detail: 'the answer ended before its first byte' };
+        }
+        return { kind: 'response', res: { ...base, body: undefined, stream: responseStream(base, first, req) } };
+      } catch (err) {
+        req?.destroy();
+        if (so.signal?.aborted) throw so.signal.reason;
+        return transportFailure(err);
+      } finally {
+        this.pacer.done();
       }
     } finally {
       release();
@@ -331,7 +442,7 @@ export class Transport {
     const { res } = attempt;
     const { code, message } = errorParts(res);
     const cid = res.correlationId;
-    return new ApiError(
+    const error = new ApiError(
       scrub(`${where} failed: ${res.status} ${code}: ${message} (correlation id ${cid})`),
       res.status,
       code,
@@ -339,10 +450,21 @@ export class Transport {
       spec.method,
       spec.path,
     );
+    const body = res.body as Partial<ErrorBody> | undefined;
+    if (body && typeof body === 'object' && typeof body.code === 'string' && typeof body.message === 'string') {
+      try {
+        error.body = JSON.parse(scrub(JSON.stringify(body))) as ErrorBody;
+      } catch {
+        // scrubbing broke the JSON: leave the body out rather than risk showing a secret
+      }
+    }
+    return error;
   }
 
   private withNote(err: ApiError, note: string): ApiError {
-    return new ApiError(`${err.message}; ${note}`, err.status, err.code, err.correlationId, err.method, err.path);
+    const noted = new ApiError(`${err.message}; ${note}`, err.status, err.code, err.correlationId, err.method, err.path);
+    if (err.body) noted.body = err.body;
+    return noted;
   }
 }
 
@@ -356,6 +478,54 @@ function toAttemptResult(a: Attempt): AttemptResult {
   return retryAfterMs === undefined
     ? { kind: 'response', status: a.res.status }
     : { kind: 'response', status: a.res.status, retryAfterMs };
+}
+
+/** The first chunk of a readable (null if it ends first; rejects if it fails first), leaving the rest unread. */
+function firstChunk(s: Readable): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const cleanup = (): void => {
+      s.off('readable', onReadable);
+      s.off('end', onEnd);
+      s.off('error', onError);
+    };
+    const onReadable = (): void => {
+      const c = s.read() as Buffer | null;
+      if (c === null) return;
+      cleanup();
+      resolve(c);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(null);
+    };
+    const onError = (err: unknown): void => {
+      cleanup();
+      reject(err);
+    };
+    s.on('readable', onReadable);
+    s.once('end', onEnd);
+    s.once('error', onError);
+  });
+}
+
+function responseStream(
+  head: { status: number; headers: IncomingHttpHeaders; correlationId: string },
+  first: Buffer,
+  req: Readable,
+): ResponseStream {
+  let closed = false;
+  return {
+    ...head,
+    body: (async function* () {
+      yield first;
+      for await (const c of req) yield c as Buffer;
+    })(),
+    close() {
+      if (closed) return;
+      closed = true;
+      req.destroy();
+    },
+  };
 }
 
 function parseBody(text: string): unknown {

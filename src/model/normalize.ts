@@ -1,22 +1,51 @@
 // Schema-valid document data → the canonical model: defaults applied, text resolved, locations
 // attached. Pure: the loader does the I/O and hands over what it found.
 import type {
+  Assertion,
+  AssertionType,
   Config,
+  EnvironmentConfig,
   FieldLocations,
   FilterAction,
   FilterCategory,
+  Guide,
+  GuideVariable,
+  JsonValue,
   Labels,
   PromptTemplate,
+  PromptTest,
   PromptVersion,
   SafetyFilter,
   SourceLocation,
+  SummarySetting,
+  TestCase,
+  TestFinishReason,
+  TestMessageRole,
+  TestResponse,
+  TestTarget,
+  TestVarValue,
   TextOrigin,
+  TokenBudget,
   TrafficSplit,
+  TrafficSplitOverride,
   Variable,
 } from './types.js';
+import { ASSERTION_TYPES } from './types.js';
 
 export const DEFAULT_WARN_AT = 0.9;
 export const DEFAULT_VARIABLE_TOKENS = 1000;
+export const DEFAULT_GUIDE_PUBLISH = 'ProductionReady';
+export const DEFAULT_TEST_REPEAT = 1;
+export const DEFAULT_TEST_THRESHOLD = 1;
+
+/**
+ * Prompt text as every hash, diff and token count sees it (DESIGN §2): CRLF and lone CR become
+ * LF, a leading byte-order mark is dropped. Applied once, when the text is loaded.
+ */
+export function normalizeText(text: string): string {
+  const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return t.includes('\r') ? t.replace(/\r\n?/g, '\n') : t;
+}
 
 /** What the loader knows about one document besides its data. */
 export interface DocumentFacts {
@@ -27,6 +56,8 @@ export interface DocumentFacts {
   textOrigins: Record<string, TextOrigin>;
   /** For `{file: ...}` text: the referenced file, relative to cwd. */
   textFiles: Record<string, string>;
+  /** Where mapping keys are (PromptTest: a var's name), keyed like `locations`. */
+  keyLocations?: FieldLocations;
 }
 
 type Obj = Record<string, unknown>;
@@ -44,12 +75,163 @@ export function normalizeTemplate(doc: Obj, facts: DocumentFacts): PromptTemplat
     locations: facts.locations,
   };
   if (typeof spec.description === 'string') t.description = spec.description;
-  if (spec.budget !== undefined) {
-    const b = obj(spec.budget);
-    t.budget = { warnAt: typeof b.warnAt === 'number' ? b.warnAt : DEFAULT_WARN_AT };
-    if (typeof b.maxPromptTokens === 'number') t.budget.maxPromptTokens = b.maxPromptTokens;
-  }
+  if (spec.budget !== undefined) t.budget = normalizeBudget(spec.budget);
   return t;
+}
+
+function normalizeBudget(raw: unknown): TokenBudget {
+  const b = obj(raw);
+  const budget: TokenBudget = { warnAt: typeof b.warnAt === 'number' ? b.warnAt : DEFAULT_WARN_AT };
+  if (typeof b.maxPromptTokens === 'number') budget.maxPromptTokens = b.maxPromptTokens;
+  return budget;
+}
+
+/** Text origins and files for the text fields a document has. */
+function textFacts(facts: DocumentFacts): { textOrigins?: Record<string, TextOrigin>; textFiles?: Record<string, string> } {
+  const out: { textOrigins?: Record<string, TextOrigin>; textFiles?: Record<string, string> } = {};
+  if (Object.keys(facts.textOrigins).length > 0) out.textOrigins = facts.textOrigins;
+  if (Object.keys(facts.textFiles).length > 0) out.textFiles = facts.textFiles;
+  return out;
+}
+
+const optionalString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export function normalizeGuide(doc: Obj, facts: DocumentFacts): Guide {
+  const spec = obj(doc.spec);
+  const g: Guide = {
+    kind: 'Guide',
+    name: String(obj(doc.metadata).name),
+    labels: labelsOf(doc),
+    instruction: facts.texts['spec.instruction'] ?? '',
+    variables: ((spec.variables as unknown[] | undefined) ?? []).map((raw) => {
+      const x = obj(raw);
+      const v: GuideVariable = { name: String(x.name), type: x.type as GuideVariable['type'], scope: x.scope as GuideVariable['scope'] };
+      if (typeof x.description === 'string') v.description = x.description;
+      return v;
+    }),
+    dataActions: ((spec.dataActions as unknown[] | undefined) ?? []).map((raw) => {
+      const x = obj(raw);
+      const a: Guide['dataActions'][number] = { id: String(x.id), label: String(x.label) };
+      if (typeof x.description === 'string') a.description = x.description;
+      return a;
+    }),
+    publish: (spec.publish as Guide['publish'] | undefined) ?? DEFAULT_GUIDE_PUBLISH,
+    source: facts.source,
+    locations: facts.locations,
+    ...textFacts(facts),
+  };
+  if (spec.knowledge !== undefined) {
+    const k = obj(spec.knowledge);
+    g.knowledge = { knowledgeId: String(k.knowledgeId) };
+    if (typeof k.description === 'string') g.knowledge.description = k.description;
+    if (typeof k.knowledgeType === 'string') g.knowledge.knowledgeType = k.knowledgeType as NonNullable<Guide['knowledge']>['knowledgeType'];
+  }
+  if (typeof spec.model === 'string') g.model = spec.model;
+  if (spec.budget !== undefined) g.budget = normalizeBudget(spec.budget);
+  return g;
+}
+
+export function normalizeSummarySetting(doc: Obj, facts: DocumentFacts): SummarySetting {
+  const spec = obj(doc.spec);
+  const s: SummarySetting = {
+    kind: 'SummarySetting',
+    name: String(obj(doc.metadata).name),
+    labels: labelsOf(doc),
+    language: String(spec.language),
+    source: facts.source,
+    locations: facts.locations,
+    ...textFacts(facts),
+  };
+  const set = <K extends keyof SummarySetting>(key: K, value: SummarySetting[K] | undefined) => {
+    if (value !== undefined) s[key] = value;
+  };
+  set('interactionType', optionalString(spec.interactionType) as SummarySetting['interactionType']);
+  set('summaryType', optionalString(spec.summaryType) as SummarySetting['summaryType']);
+  set('format', optionalString(spec.format) as SummarySetting['format']);
+  if (typeof spec.maskPII === 'boolean') s.maskPII = spec.maskPII;
+  if (spec.participantLabels !== undefined) {
+    const l = obj(spec.participantLabels);
+    s.participantLabels = {};
+    if (typeof l.internal === 'string') s.participantLabels.internal = l.internal;
+    if (typeof l.external === 'string') s.participantLabels.external = l.external;
+  }
+  if (Array.isArray(spec.predefinedInsights)) s.predefinedInsights = spec.predefinedInsights.map(String) as SummarySetting['predefinedInsights'];
+  if (Array.isArray(spec.customEntities)) {
+    s.customEntities = spec.customEntities.map((raw) => ({ label: String(obj(raw).label), description: String(obj(raw).description) }));
+  }
+  if (facts.texts['spec.prompt'] !== undefined) s.prompt = facts.texts['spec.prompt'];
+  set('serviceType', optionalString(spec.serviceType) as SummarySetting['serviceType']);
+  set('integrationId', optionalString(spec.integrationId));
+  if (typeof spec.timeoutDuration === 'number') s.timeoutDuration = spec.timeoutDuration;
+  return s;
+}
+
+export function normalizeTest(doc: Obj, facts: DocumentFacts): PromptTest {
+  const spec = obj(doc.spec);
+  const t = obj(spec.target);
+  let target: TestTarget;
+  if (typeof t.guide === 'string') target = { guide: t.guide };
+  else {
+    target = { template: String(t.template) };
+    if (typeof t.version === 'string') target.version = t.version;
+  }
+  return {
+    kind: 'PromptTest',
+    name: String(obj(doc.metadata).name),
+    labels: labelsOf(doc),
+    target,
+    repeat: typeof spec.repeat === 'number' ? spec.repeat : DEFAULT_TEST_REPEAT,
+    threshold: typeof spec.threshold === 'number' ? spec.threshold : DEFAULT_TEST_THRESHOLD,
+    cases: ((spec.cases as unknown[] | undefined) ?? []).map((raw, i) => normalizeCase(obj(raw), `spec.cases.${i}`)),
+    responses: ((spec.responses as unknown[] | undefined) ?? []).map((raw) => normalizeResponse(obj(raw))),
+    source: facts.source,
+    locations: facts.locations,
+    keyLocations: facts.keyLocations ?? {},
+  };
+}
+
+function normalizeResponse(r: Obj): TestResponse {
+  const m = obj(r.match);
+  const match: TestResponse['match'] = {};
+  for (const k of ['version', 'contains', 'regex'] as const) {
+    const v = m[k];
+    if (typeof v === 'string') match[k] = k === 'contains' ? normalizeText(v) : v;
+  }
+  const out: TestResponse = { match, output: normalizeText(String(r.output ?? '')) };
+  if (typeof r.finishReason === 'string') out.finishReason = r.finishReason as TestFinishReason;
+  return out;
+}
+
+function normalizeCase(c: Obj, path: string): TestCase {
+  const vars: Record<string, TestVarValue> = {};
+  for (const [k, v] of Object.entries(obj(c.vars))) {
+    vars[k] = Array.isArray(v) ? v.map((x) => normalizeText(String(x))) : typeof v === 'string' ? normalizeText(v) : (v as TestVarValue);
+  }
+  const expect: Assertion[] = [];
+  ((c.expect as unknown[] | undefined) ?? []).forEach((raw, j) => {
+    const a = obj(raw);
+    const not = a.not === true;
+    // The schema allows one type per item; were there more, each would stand on its own.
+    for (const type of ASSERTION_TYPES) {
+      if (!Object.hasOwn(a, type)) continue;
+      expect.push({ type, value: assertionValue(type, a[type]), not, path: `${path}.expect.${j}.${type}` } as Assertion);
+    }
+  });
+  return {
+    name: String(c.name),
+    vars,
+    messages: ((c.messages as unknown[] | undefined) ?? []).map((raw) => ({
+      role: obj(raw).role as TestMessageRole,
+      content: normalizeText(String(obj(raw).content)),
+    })),
+    expect,
+  };
+}
+
+function assertionValue(type: AssertionType, v: unknown): unknown {
+  if (typeof v === 'string' && (type === 'contains' || type === 'notContains' || type === 'equals')) return normalizeText(v);
+  if (type === 'equals' || type === 'jsonSchema') return structuredClone(v) as JsonValue;
+  return v;
 }
 
 export function normalizeVersion(doc: Obj, facts: DocumentFacts): PromptVersion {
@@ -111,6 +293,17 @@ export function normalizeSplit(doc: Obj, facts: DocumentFacts): TrafficSplit {
     locations: facts.locations,
   };
   if (typeof spec.stickyKey === 'string') s.stickyKey = spec.stickyKey;
+  if (spec.environments !== undefined) {
+    s.overrides = {};
+    for (const [name, raw] of Object.entries(obj(spec.environments))) {
+      const o = obj(raw);
+      const override: TrafficSplitOverride = {};
+      if (o.strategy === 'random' || o.strategy === 'sticky') override.strategy = o.strategy;
+      if (typeof o.stickyKey === 'string') override.stickyKey = o.stickyKey;
+      if (Array.isArray(o.routes)) override.routes = o.routes.map((r) => ({ version: String(obj(r).version), weight: Number(obj(r).weight) }));
+      s.overrides[name] = override;
+    }
+  }
   return s;
 }
 
@@ -153,6 +346,22 @@ export function normalizeConfig(doc: Obj, source: SourceLocation): Config {
   const audit = obj(spec.audit);
   if (typeof audit.file === 'string') c.audit.file = audit.file;
   if (Array.isArray(audit.http)) c.audit.http = structuredClone(audit.http) as Config['audit']['http'];
-  if (spec.environments !== undefined) c.environments = structuredClone(obj(spec.environments));
+  for (const [name, raw] of Object.entries(obj(spec.environments))) {
+    const e = obj(raw);
+    const env: EnvironmentConfig = { credentials: String(e.credentials), protected: e.protected === true };
+    for (const k of ['region', 'apiUrl', 'loginUrl'] as const) if (typeof e[k] === 'string') env[k] = e[k];
+    if (typeof e.guidePublish === 'string') env.guidePublish = e.guidePublish as EnvironmentConfig['guidePublish'];
+    c.environments[name] = env;
+  }
+  if (Array.isArray(spec.promotion)) c.promotion = spec.promotion.map(String);
   return c;
+}
+
+/**
+ * `metadata.environments` of a document: the environments it belongs to, or undefined (all of
+ * them). The loader sets it on every resource it normalises.
+ */
+export function documentEnvironments(doc: Obj): string[] | undefined {
+  const list = obj(doc.metadata).environments;
+  return Array.isArray(list) ? list.map(String) : undefined;
 }

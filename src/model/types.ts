@@ -2,10 +2,9 @@
 // Produced by src/config (loading) and consumed by rules, tokens and plan.
 // Plain data only; no I/O and no behaviour here.
 
+import { filterAddress, guideAddress, splitAddress, summarySettingAddress, templateAddress, testAddress, versionAddress } from './address.js';
+
 export const API_VERSION = 'promptctl/v1';
-export const RESOURCE_KINDS = ['PromptTemplate', 'PromptVersion', 'TrafficSplit', 'SafetyFilter'] as const;
-export type ResourceKind = (typeof RESOURCE_KINDS)[number];
-export type DocumentKind = ResourceKind | 'Config';
 
 /** Where a document (or a node inside it) sits in the source tree. Paths are relative to cwd. */
 export interface SourceLocation {
@@ -61,7 +60,9 @@ export interface PromptTemplate {
   labels: Labels;
   description?: string;
   model: string;
-  budget?: { maxPromptTokens?: number; warnAt: number };
+  budget?: TokenBudget;
+  /** metadata.environments: the environments this document belongs to (absent: all). */
+  environments?: string[];
   source: SourceLocation;
   locations: FieldLocations;
 }
@@ -104,6 +105,8 @@ export interface PromptVersion {
   maxTokens?: number;
   safetyGuardrails: SafetyGuardrails;
   labels: Labels;
+  /** metadata.environments: the environments this document belongs to (absent: all). */
+  environments?: string[];
   source: SourceLocation;
   locations: FieldLocations;
   /**
@@ -126,8 +129,22 @@ export interface TrafficSplit {
   strategy: 'random' | 'sticky';
   stickyKey?: string;
   routes: TrafficRoute[];
+  /**
+   * Per-environment replacements (`spec.environments.<name>`), resolved by environmentState
+   * (model/environments.ts): in that environment the split is these fields over the ones above.
+   */
+  overrides?: Record<string, TrafficSplitOverride>;
+  /** metadata.environments: the environments this document belongs to (absent: all). */
+  environments?: string[];
   source: SourceLocation;
   locations: FieldLocations;
+}
+
+/** What `spec.environments.<name>` of a TrafficSplit replaces in that environment. */
+export interface TrafficSplitOverride {
+  strategy?: 'random' | 'sticky';
+  stickyKey?: string;
+  routes?: TrafficRoute[];
 }
 
 export const FILTER_CATEGORIES = ['hate_speech', 'violence', 'self_harm', 'sexual', 'political', 'pii', 'phishing'] as const;
@@ -148,6 +165,8 @@ export interface SafetyFilter {
   thresholds: Partial<Record<FilterCategory, number>>;
   falsePositiveTolerance: number;
   appliesTo?: { templates?: string[]; labels?: Labels };
+  /** metadata.environments: the environments this document belongs to (absent: all). */
+  environments?: string[];
   source: SourceLocation;
   locations: FieldLocations;
 }
@@ -166,22 +185,264 @@ export interface HttpAuditSink {
   secretEnv?: string;
 }
 
+/** One org of Config.spec.environments (DESIGN §6). */
+export interface EnvironmentConfig {
+  /** Prefix of the variables holding its credentials: <prefix>_OAUTHCLIENT_ID, _SECRET, _REGION, _API_URL, _LOGIN_URL. */
+  credentials: string;
+  region?: string;
+  apiUrl?: string;
+  loginUrl?: string;
+  /** The state guides reach here when their document does not set `publish`. */
+  guidePublish?: GuidePublishState;
+  /** apply only a saved plan file; a version the previous environment has not published is an error. */
+  protected: boolean; // default false
+}
+
 export interface Config {
   defaultVariableTokens: number; // default 1000
   models: Record<string, ModelOverride>;
   prune: boolean; // default false
   audit: { file?: string; http: HttpAuditSink[] };
-  environments: Record<string, unknown>;
+  /** By name, in the file's order (DESIGN §6). Empty: no environments, everything as before. */
+  environments: Record<string, EnvironmentConfig>;
+  /** The order changes travel (dev → staging → prod); absent: none. */
+  promotion?: string[];
   source?: SourceLocation;
+  /** Where the Config's fields are ("spec.promotion.0"), when it was loaded from a file. */
+  locations?: FieldLocations;
 }
 
+/** A token budget (PromptTemplate, Guide): worst-case prompt tokens allowed, and when to warn. */
+export interface TokenBudget {
+  maxPromptTokens?: number;
+  warnAt: number; // default 0.9
+}
+
+// ---- AI Studio (DESIGN §3b) -------------------------------------------------------------------
+// Enum spellings are the Genesys Platform API's (checked against the official SDKs' models).
+
+export const GUIDE_VARIABLE_TYPES = ['String', 'Integer', 'Number', 'Boolean', 'Date', 'List'] as const;
+export type GuideVariableType = (typeof GUIDE_VARIABLE_TYPES)[number];
+export const GUIDE_VARIABLE_SCOPES = ['Input', 'Output', 'InputAndOutput', 'GuideOnly'] as const;
+export type GuideVariableScope = (typeof GUIDE_VARIABLE_SCOPES)[number];
+export const GUIDE_PUBLISH_STATES = ['ProductionReady', 'TestReady', 'Draft'] as const;
+export type GuidePublishState = (typeof GUIDE_PUBLISH_STATES)[number];
+export const GUIDE_KNOWLEDGE_TYPES = ['Standard', 'Enhanced'] as const;
+export type GuideKnowledgeType = (typeof GUIDE_KNOWLEDGE_TYPES)[number];
+
+export interface GuideVariable {
+  name: string;
+  type: GuideVariableType;
+  scope: GuideVariableScope;
+  description?: string;
+}
+
+export interface GuideDataAction {
+  id: string;
+  label: string;
+  description?: string;
+}
+
+export interface GuideKnowledge {
+  knowledgeId: string;
+  description?: string;
+  knowledgeType?: GuideKnowledgeType;
+}
+
+/**
+ * An AI Studio guide: the desired content of its production version. Identity is the Genesys
+ * name as it is (free text). Version labels are Genesys's, never written in YAML.
+ */
+export interface Guide {
+  kind: 'Guide';
+  name: string;
+  labels: Labels;
+  /** Resolved text (inline, or the contents of `{file: ...}`), normalised to LF. */
+  instruction: string;
+  variables: GuideVariable[];
+  dataActions: GuideDataAction[];
+  knowledge?: GuideKnowledge;
+  publish: GuidePublishState; // default ProductionReady
+  /** For token counting only; without it, an approximate o200k_base count. */
+  model?: string;
+  budget?: TokenBudget;
+  /** metadata.environments: the environments this document belongs to (absent: all). */
+  environments?: string[];
+  source: SourceLocation;
+  locations: FieldLocations;
+  /** Where the instruction starts ("spec.instruction"). Filled by the loader. */
+  textOrigins?: Record<string, TextOrigin>;
+  /** The `{file: ...}` path (relative to cwd) of the instruction, keyed "spec.instruction". */
+  textFiles?: Record<string, string>;
+}
+
+export const SUMMARY_INTERACTION_TYPES = ['Live', 'Email'] as const;
+export type SummaryInteractionType = (typeof SUMMARY_INTERACTION_TYPES)[number];
+export const SUMMARY_TYPES = ['Concise', 'Detailed'] as const;
+export type SummaryType = (typeof SUMMARY_TYPES)[number];
+export const SUMMARY_FORMATS = ['TextBlock', 'BulletPoints', 'GroupedTextBlocks', 'GroupedBulletPoints'] as const;
+export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
+export const SUMMARY_INSIGHTS = ['ReasonForCall', 'Resolution', 'ActionItems'] as const;
+export type SummaryInsight = (typeof SUMMARY_INSIGHTS)[number];
+export const SUMMARY_SERVICE_TYPES = ['Native', 'External'] as const;
+export type SummaryServiceType = (typeof SUMMARY_SERVICE_TYPES)[number];
+
+export interface SummaryCustomEntity {
+  label: string;
+  description: string;
+}
+
+/**
+ * A conversation summary setting. Identity is the Genesys name as it is. With a `prompt` it is
+ * of setting type Prompt, else Basic. `maskPII` is the wire's `{all: boolean}`.
+ */
+export interface SummarySetting {
+  kind: 'SummarySetting';
+  name: string;
+  labels: Labels;
+  language: string; // BCP-47, e.g. en-US
+  interactionType?: SummaryInteractionType;
+  summaryType?: SummaryType;
+  format?: SummaryFormat;
+  maskPII?: boolean;
+  participantLabels?: { internal?: string; external?: string };
+  predefinedInsights?: SummaryInsight[];
+  customEntities?: SummaryCustomEntity[];
+  /** Resolved text, normalised to LF; present → setting type Prompt. */
+  prompt?: string;
+  serviceType?: SummaryServiceType;
+  integrationId?: string;
+  timeoutDuration?: number; // seconds
+  /** metadata.environments: the environments this document belongs to (absent: all). */
+  environments?: string[];
+  source: SourceLocation;
+  locations: FieldLocations;
+  /** Where the prompt starts ("spec.prompt"). Filled by the loader. */
+  textOrigins?: Record<string, TextOrigin>;
+  /** The `{file: ...}` path (relative to cwd) of the prompt, keyed "spec.prompt". */
+  textFiles?: Record<string, string>;
+}
+
+// ---- PromptTest (DESIGN §7): never applied, run by `promptctl test` ---------------------------
+
+/** A template (pinned to a version, or through its split's routing), or a guide. */
+export type TestTarget = { template: string; version?: string } | { guide: string };
+
+export const TEST_MESSAGE_ROLES = ['system', 'user', 'assistant'] as const;
+export type TestMessageRole = (typeof TEST_MESSAGE_ROLES)[number];
+
+export interface TestMessage {
+  role: TestMessageRole;
+  content: string;
+}
+
+/** A test input value: a template variable's string/number/boolean, or a guide List's items. */
+export type TestVarValue = string | number | boolean | string[];
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export const ASSERTION_TYPES = [
+  'contains',
+  'notContains',
+  'regex',
+  'equals',
+  'isJson',
+  'jsonSchema',
+  'maxOutputTokens',
+  'maxLatencyMs',
+  'maxCostUsd',
+  'blockedBy',
+  'redacts',
+  'routedTo',
+] as const;
+export type AssertionType = (typeof ASSERTION_TYPES)[number];
+
+/**
+ * One expectation on a case's result; `not` inverts it. Semantics (for the runner):
+ * contains/notContains: substring of the output text; regex: a JavaScript RegExp (no flags) that
+ * must match somewhere in the output; equals: a string equals the output text, any other JSON
+ * value equals the output parsed as JSON; isJson: the output parses as JSON; jsonSchema: the
+ * output parsed as JSON validates against the schema (draft 2020-12); maxOutputTokens,
+ * maxLatencyMs, maxCostUsd: upper bounds (inclusive); blockedBy: the named SafetyFilter blocked
+ * the call; redacts: a filter redacted content of that category; routedTo: the split routed the
+ * call to that version of the target template.
+ */
+export type Assertion = {
+  not: boolean; // default false
+  /** Dotted location key of the assertion's value ("spec.cases.0.expect.1.regex"). */
+  path: string;
+} & (
+  | { type: 'contains' | 'notContains' | 'regex'; value: string }
+  | { type: 'equals'; value: JsonValue }
+  | { type: 'isJson'; value: true }
+  | { type: 'jsonSchema'; value: { [key: string]: JsonValue } }
+  | { type: 'maxOutputTokens' | 'maxLatencyMs' | 'maxCostUsd'; value: number }
+  | { type: 'blockedBy'; value: string }
+  | { type: 'redacts'; value: FilterCategory }
+  | { type: 'routedTo'; value: string }
+);
+
+export interface TestCase {
+  name: string;
+  /** Variable name → value (template variables, or a guide's Input variables). Default {}. */
+  vars: Record<string, TestVarValue>;
+  /** Conversation before the call: history for a template, the turns sent to a guide. Default []. */
+  messages: TestMessage[];
+  expect: Assertion[];
+}
+
+export const TEST_FINISH_REASONS = ['stop', 'length', 'content_filter'] as const;
+export type TestFinishReason = (typeof TEST_FINISH_REASONS)[number];
+
+/**
+ * A canned model answer for the embedded emulator (the emulator's fixture format, its `template`
+ * implied by the test's target): the first whose `match` holds answers a call instead of the
+ * simulator's neutral text. Never sent to a real org. `regex` is read as the emulator reads it:
+ * `/pattern/flags`, a leading `(?i)`, or a plain pattern, matched against the rendered prompt.
+ */
+export interface TestResponse {
+  /** Every given condition must hold; none: every call to the target. */
+  match: { version?: string; contains?: string; regex?: string };
+  output: string;
+  finishReason?: TestFinishReason;
+}
+
+export interface PromptTest {
+  kind: 'PromptTest';
+  name: string;
+  labels: Labels;
+  target: TestTarget;
+  repeat: number; // default 1, at least 1
+  threshold: number; // pass rate 0..1, default 1
+  cases: TestCase[];
+  /** Canned answers for the embedded emulator (default []). */
+  responses: TestResponse[];
+  /** metadata.environments: the environments this document belongs to (absent: all). */
+  environments?: string[];
+  source: SourceLocation;
+  locations: FieldLocations;
+  /** Where mapping keys are, keyed like `locations` (a var's name: "spec.cases.0.vars.plan"). */
+  keyLocations: FieldLocations;
+}
+
+/** The LLM Gateway resources. */
 export type Resource = PromptTemplate | PromptVersion | TrafficSplit | SafetyFilter;
+/** The AI Studio resources. */
+export type AiStudioResource = Guide | SummarySetting;
+/** Everything plan and apply manage. */
+export type AnyResource = Resource | AiStudioResource;
+/** Everything with an address. */
+export type Addressable = AnyResource | PromptTest;
 
 export interface DesiredState {
   templates: PromptTemplate[];
   versions: PromptVersion[];
   splits: TrafficSplit[];
   filters: SafetyFilter[];
+  guides: Guide[];
+  summarySettings: SummarySetting[];
+  /** Never applied: `promptctl test` runs them. */
+  tests: PromptTest[];
   config: Config;
   /** Every file that was read, relative to cwd, sorted. */
   files: string[];
@@ -192,15 +453,21 @@ export const MANAGED_BY_VALUE = 'promptctl';
 /** Labels promptctl owns on live objects; never diffed against the YAML. */
 export const PROMPTCTL_LABEL_PREFIX = 'promptctl.dev/';
 
-export function addressOf(r: Resource): string {
+export function addressOf(r: Addressable): string {
   switch (r.kind) {
     case 'PromptTemplate':
-      return `PromptTemplate/${r.name}`;
+      return templateAddress(r.name);
     case 'PromptVersion':
-      return `PromptVersion/${r.template}@${r.version}`;
+      return versionAddress(r.template, r.version);
     case 'TrafficSplit':
-      return `TrafficSplit/${r.template}`;
+      return splitAddress(r.template);
     case 'SafetyFilter':
-      return `SafetyFilter/${r.name}`;
+      return filterAddress(r.name);
+    case 'Guide':
+      return guideAddress(r.name);
+    case 'SummarySetting':
+      return summarySettingAddress(r.name);
+    case 'PromptTest':
+      return testAddress(r.name);
   }
 }

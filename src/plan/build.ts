@@ -1,12 +1,14 @@
-// The plan engine: desired state vs live state → ordered, guarded actions. Pure: no I/O.
-import type { LiveState } from '../genesys/api.js';
-import type { WireTemplate } from '../genesys/wire.js';
-import type { DesiredState, PromptVersion } from '../model/types.js';
-import { planFilters } from './build-filters.js';
-import { defaultTokenCounter, planTemplate, type TokenCounter } from './build-templates.js';
+// The plan engine: desired state vs live state → ordered, guarded actions, through the kinds
+// registry (each kind plans its family; this file knows no kind). Pure: no I/O.
+import type { PlanAction, PlanPart, PlanProblem } from '../kinds/action.js';
+import type { TextTokenCounter } from '../kinds/aistudio-tokens.js';
+import { PLANNING_ORDER, SURFACE_NAMES } from '../kinds/index.js';
+import type { LiveState, Surface, TokenCounter } from '../kinds/kind.js';
+import type { Ownership } from '../kinds/ownership.js';
+import { addressOf, type AnyResource, type DesiredState } from '../model/types.js';
 import { planFingerprint } from './fingerprint.js';
 import { dependencyClosure, orderActions } from './order.js';
-import { PLAN_FORMAT_VERSION, type Plan, type PlanAction, type PlanGit, type PlanProblem } from './types.js';
+import { PLAN_FORMAT_VERSION, type Plan, type PlanGit, type PlanOrg } from './types.js';
 
 export interface BuildOptions {
   prune: boolean;
@@ -17,76 +19,136 @@ export interface BuildOptions {
   createdAt: string;
   /** Source commit, recorded on what promptctl creates or updates as `promptctl.dev/commit`. */
   commit?: string;
-  /** Addresses to keep (--changed-since); their dependencies are kept too. */
-  only?: Set<string>;
-  /** Token counting; defaults to src/tokens' versionTokens. */
-  tokens?: TokenCounter;
+  /** Addresses to keep (--changed-since); their dependencies are kept too. Sets the plan's scope. */
+  only?: ReadonlySet<string>;
+  /** Token counting (src/tokens' versionTokens with the caller's memo). */
+  tokens: TokenCounter;
+  /** The org the live state was read from: the plan is bound to it. */
+  org?: PlanOrg;
+  /** Lets a plan delete everything, or more than half of what promptctl manages (--allow-mass-delete). */
+  allowMassDelete?: boolean;
+  /** Which AI Studio objects are promptctl's (from git history: src/git/ownership.ts). */
+  owned?: Ownership;
+  /** Counts guide instructions and summary prompts (with the caller's memo). */
+  textTokens?: TextTokenCounter;
+}
+
+/** Points each problem at its resource in git (the field at fault when known), for annotations. */
+function locateProblems(problems: PlanProblem[], desired: DesiredState): PlanProblem[] {
+  if (problems.length === 0) return problems;
+  const byAddress = new Map<string, AnyResource>();
+  for (const kind of PLANNING_ORDER) for (const r of kind.documents(desired)) byAddress.set(addressOf(r), r);
+  return problems.map((p) => {
+    const r = byAddress.get(p.address);
+    if (!r || r.source.line === 0) return p;
+    const at = (p.field ? r.locations[`spec.${p.field}`] : undefined) ?? r.source;
+    return { ...p, file: at.file, line: at.line, column: at.column };
+  });
+}
+
+/**
+ * A wrong --dir must never prune an org: deleting while the desired state is empty, or deleting
+ * more than half of the managed objects, is refused unless the user says it is meant.
+ */
+function massDeleteProblem(
+  desired: DesiredState,
+  live: LiveState,
+  actions: readonly PlanAction[],
+  ctx: { owned?: Ownership | undefined },
+): PlanProblem | undefined {
+  const deletes = actions.filter((a) => a.action === 'delete' && !a.pending && a.kind !== 'PromptVersion');
+  if (deletes.length === 0) return undefined;
+  const empty = PLANNING_ORDER.every((k) => k.documents(desired).length === 0);
+  const managed = PLANNING_ORDER.reduce((n, k) => n + (k.managed?.(live, ctx) ?? 0), 0);
+  // One deletion is never a mass delete (the empty-state rule still catches a wrong --dir).
+  if (!empty && (deletes.length < 2 || deletes.length * 2 <= managed)) return undefined;
+  const what = empty ? 'the desired state is empty' : `it deletes ${deletes.length} of the ${managed} objects promptctl manages`;
+  return {
+    address: '(plan)',
+    rule: 'mass-delete',
+    message: `refusing a plan that deletes this much: ${what} (a wrong --dir?). If this is meant, run again with --allow-mass-delete.`,
+  };
+}
+
+/**
+ * A surface the target does not serve (its listings answer 404) cannot be planned: its kinds are
+ * skipped, and the plan fails if git defines any of them (one problem per surface, naming them).
+ */
+function surfaceProblems(desired: DesiredState, unavailable: ReadonlySet<Surface>): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  for (const surface of [...unavailable].sort()) {
+    const used = PLANNING_ORDER.filter((k) => k.surface === surface)
+      .map((k) => ({ kind: k.kind, n: k.documents(desired).length }))
+      .filter((u) => u.n > 0);
+    if (used.length === 0) continue;
+    const name = SURFACE_NAMES[surface];
+    const list = used.map((u) => `${u.n} ${u.kind}`).join(', ');
+    problems.push({
+      address: '(plan)',
+      rule: 'surface-unavailable',
+      message:
+        `the target does not serve the ${name} API (it answers 404), but git defines ${list}: ` +
+        `${used.map((u) => u.kind).join(', ')} cannot be planned or applied there. Use a target that serves the ${name} API, ` +
+        `or keep those documents out of this target (metadata.environments).`,
+    });
+  }
+  return problems;
 }
 
 export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOptions): Plan {
-  const ctx = { prune: opts.prune, ...(opts.commit !== undefined ? { commit: opts.commit } : {}) };
-  const filters = planFilters(desired.filters, live.filters, ctx);
-  const actions: PlanAction[] = [...filters.actions];
-  const problems: PlanProblem[] = [...filters.problems];
-  const unmanaged = [...filters.unmanaged];
-
-  const templateCtx = {
-    ...ctx,
-    config: desired.config,
-    tokens: opts.tokens ?? defaultTokenCounter,
-    protectors: filters.protectors,
-  };
-  const desiredTemplates = new Map(desired.templates.map((t) => [t.name, t]));
-  const liveTemplates = new Map<string, WireTemplate>(live.templates.map((t) => [t.name, t]));
-  const versionsOf = new Map<string, PromptVersion[]>();
-  for (const v of desired.versions) {
-    const list = versionsOf.get(v.template) ?? [];
-    list.push(v);
-    versionsOf.set(v.template, list);
-  }
-  const splits = new Map(desired.splits.map((s) => [s.template, s]));
-  const names = new Set([...desiredTemplates.keys(), ...liveTemplates.keys(), ...versionsOf.keys(), ...splits.keys()]);
-  for (const name of [...names].sort()) {
-    const input = {
-      name,
-      desired: desiredTemplates.get(name),
-      versions: versionsOf.get(name) ?? [],
-      split: splits.get(name),
-      live: liveTemplates.get(name),
-    };
-    const part = planTemplate(input, templateCtx);
-    actions.push(...part.actions);
-    problems.push(...part.problems);
-    unmanaged.push(...part.unmanaged);
+  const all: PlanPart = { actions: [], problems: [], unmanaged: [] };
+  const unavailable = new Set(live.unavailable ?? []);
+  for (const kind of PLANNING_ORDER) {
+    if (!kind.plan || unavailable.has(kind.surface)) continue;
+    const part = kind.plan(desired, live, {
+      prune: opts.prune,
+      ...(opts.commit !== undefined ? { commit: opts.commit } : {}),
+      config: desired.config,
+      tokens: opts.tokens,
+      planned: all.actions,
+      ...(opts.owned ? { owned: opts.owned } : {}),
+      ...(opts.textTokens ? { textTokens: opts.textTokens } : {}),
+    });
+    all.actions.push(...part.actions);
+    all.problems.push(...part.problems);
+    all.unmanaged.push(...part.unmanaged);
   }
 
-  let ordered = orderActions(actions);
-  let keptProblems = problems;
-  let keptUnmanaged = unmanaged;
+  let actions: PlanAction[] = orderActions(all.actions);
+  let { problems, unmanaged } = all;
   if (opts.only) {
-    const keep = dependencyClosure(ordered, opts.only);
+    const keep = dependencyClosure(actions, opts.only);
     const wanted = new Set([...keep, ...opts.only]);
-    ordered = ordered.filter((a) => keep.has(a.address));
-    keptProblems = problems.filter((p) => wanted.has(p.address));
-    keptUnmanaged = unmanaged.filter((u) => wanted.has(u.address));
+    actions = actions.filter((a) => keep.has(a.address));
+    problems = problems.filter((p) => wanted.has(p.address));
+    unmanaged = unmanaged.filter((u) => wanted.has(u.address));
   }
 
-  const summary = { create: 0, update: 0, delete: 0, noop: 0 };
-  for (const a of ordered) summary[a.action]++;
+  const summary: Plan['summary'] = { create: 0, update: 0, delete: 0, noop: 0 };
+  for (const a of actions) {
+    if (a.action === 'delete' && a.pending) summary.pending = (summary.pending ?? 0) + 1;
+    else summary[a.action]++;
+  }
+  problems = [...surfaceProblems(desired, unavailable), ...problems];
+  const massDelete = opts.allowMassDelete ? undefined : massDeleteProblem(desired, live, actions, { owned: opts.owned });
+  if (massDelete) problems = [...problems, massDelete];
+  problems = locateProblems(problems, desired);
   const plan: Plan = {
     formatVersion: PLAN_FORMAT_VERSION,
     id: opts.id,
     createdAt: opts.createdAt,
     target: opts.target,
+    ...(opts.org ? { org: opts.org } : {}),
     git: opts.git,
     prune: opts.prune,
     summary,
-    actions: ordered,
-    problems: keptProblems,
-    unmanaged: keptUnmanaged,
+    actions,
+    problems,
+    unmanaged,
     fingerprint: '',
+    // Recorded so `apply PLANFILE` re-plans the same slice.
+    ...(opts.only ? { scope: [...opts.only].sort() } : {}),
   };
-  // The seal covers what apply acts on (see fingerprint.ts), not the id, time or target.
   plan.fingerprint = planFingerprint(plan);
   return plan;
 }

@@ -1,10 +1,11 @@
 // The plan's integrity seal: sha256 over everything apply acts on (actions with guards and bodies,
-// problems, unmanaged, summary, prune), not over when, where or by whom it was made.
+// problems, unmanaged, summary, prune, scope) and the org it is bound to, not over when it was
+// made, by whom, or the target's display label.
 import { createHash } from 'node:crypto';
-import { stableStringify } from '../genesys/wire.js';
+import { stableStringify } from '../util/json.js';
 import type { Plan } from './types.js';
 
-export type FingerprintInput = Pick<Plan, 'formatVersion' | 'prune' | 'summary' | 'actions' | 'problems' | 'unmanaged'>;
+export type FingerprintInput = Pick<Plan, 'formatVersion' | 'prune' | 'summary' | 'actions' | 'problems' | 'unmanaged' | 'scope' | 'org'>;
 
 export function planFingerprint(plan: FingerprintInput): string {
   const sealed = {
@@ -14,6 +15,8 @@ export function planFingerprint(plan: FingerprintInput): string {
     actions: plan.actions,
     problems: plan.problems,
     unmanaged: plan.unmanaged,
+    scope: plan.scope,
+    org: plan.org,
   };
   return createHash('sha256').update(stableStringify(sealed)).digest('hex');
 }

@@ -1,20 +1,13 @@
 // Apply order: a topological order of dependsOn that, among the actions ready at each step,
 // follows the phases of DESIGN §5 (filters → templates → versions → traffic → retired versions →
-// deleted templates → deleted filters) and then the address, so the order is deterministic.
+// deleted templates → deleted filters, as each kind's phase says) and then the address, so the
+// order is deterministic.
+import { kindOf } from '../kinds/index.js';
 import type { PlanAction } from './types.js';
 
 export function phaseOf(a: PlanAction): number {
-  const removing = a.action === 'delete';
-  switch (a.kind) {
-    case 'SafetyFilter':
-      return removing ? 6 : 0;
-    case 'PromptTemplate':
-      return removing ? 5 : 1;
-    case 'PromptVersion':
-      return removing ? 4 : 2;
-    case 'TrafficSplit':
-      return 3;
-  }
+  const { phase } = kindOf(a.kind);
+  return a.action === 'delete' ? phase.remove : phase.write;
 }
 
 function before(a: PlanAction, b: PlanAction): boolean {
@@ -62,7 +55,7 @@ export function orderActions(actions: PlanAction[]): PlanAction[] {
 }
 
 /** The addresses in `only` that have actions, plus everything they depend on, transitively. */
-export function dependencyClosure(actions: PlanAction[], only: Set<string>): Set<string> {
+export function dependencyClosure(actions: PlanAction[], only: ReadonlySet<string>): Set<string> {
   const byAddress = new Map(actions.map((a) => [a.address, a]));
   const keep = new Set<string>();
   const stack = [...only].filter((x) => byAddress.has(x));

@@ -1,17 +1,20 @@
 // All semantic rules over the desired state. Pure: the same state gives the same diagnostics.
 import type { Diagnostic } from '../model/diagnostic.js';
 import { defaultConfig } from '../model/normalize.js';
-import type { DesiredState, PromptTemplate, PromptVersion, SafetyFilter } from '../model/types.js';
+import type { DesiredState, Guide, PromptTemplate, PromptVersion, SafetyFilter, SummarySetting } from '../model/types.js';
 import { checkFilters } from './filters.js';
+import { checkGuides } from './guides.js';
 import { checkInjection } from './injection.js';
 import { checkNames } from './names.js';
 import { checkPii } from './pii.js';
-import { checkPlaceholders, checkVersionPlaceholders } from './placeholders.js';
+import { checkGuidePlaceholders, checkPlaceholders, checkVersionPlaceholders } from './placeholders.js';
 import { checkReferences } from './references.js';
 import { checkSecrets } from './secrets.js';
+import { checkSummarySettings } from './summaries.js';
+import { checkTests } from './tests.js';
 import { checkTraffic } from './traffic.js';
 import { checkVariables } from './variables.js';
-import type { RuleContext } from './util.js';
+import type { KnownSecret, RuleContext } from './util.js';
 
 export type { RuleContext } from './util.js';
 
@@ -23,8 +26,11 @@ export function runRules(state: DesiredState, ctx: RuleContext = {}): Diagnostic
     ...checkPlaceholders(state),
     ...checkTraffic(state, ctx),
     ...checkFilters(state),
+    ...checkGuides(state),
+    ...checkSummarySettings(state),
+    ...checkTests(state, ctx),
     ...checkInjection(state),
-    ...checkSecrets(state),
+    ...checkSecrets(state, ctx.knownSecrets),
     ...checkPii(state),
   ];
 }
@@ -43,17 +49,36 @@ export interface TextOnlyVersion {
   allTextKnown: boolean;
 }
 
+/** A guide outside the desired state (as TextOnlyVersion): its instruction is still checked. */
+export interface TextOnlyGuide {
+  guide: Guide;
+  /** spec.variables is schema-valid (or absent): references can be checked against it. */
+  variablesKnown: boolean;
+  /** The instruction is usable: "declared but unused" can be judged. */
+  allTextKnown: boolean;
+}
+
 /**
  * The rules that look only inside one document's own text (injection, secrets, PII, placeholders
  * and variable declarations), for documents that could not join the desired state. `others` are
- * templates and filters whose description is usable (scanned for secrets).
+ * templates and filters whose description is usable (scanned for secrets); `aiStudio` guides and
+ * summary settings whose instruction or prompt is usable.
  */
-export function runTextRules(versions: readonly TextOnlyVersion[], others: readonly (PromptTemplate | SafetyFilter)[] = []): Diagnostic[] {
+export function runTextRules(
+  versions: readonly TextOnlyVersion[],
+  others: readonly (PromptTemplate | SafetyFilter)[] = [],
+  aiStudio: { guides?: readonly TextOnlyGuide[]; summarySettings?: readonly SummarySetting[] } = {},
+  knownSecrets: readonly KnownSecret[] = [],
+): Diagnostic[] {
+  const guides = aiStudio.guides ?? [];
   const state: DesiredState = {
     templates: others.filter((r): r is PromptTemplate => r.kind === 'PromptTemplate'),
     versions: versions.map((t) => t.version),
     splits: [],
     filters: others.filter((r): r is SafetyFilter => r.kind === 'SafetyFilter'),
+    guides: guides.map((g) => g.guide),
+    summarySettings: [...(aiStudio.summarySettings ?? [])],
+    tests: [],
     config: defaultConfig(),
     files: [],
   };
@@ -61,8 +86,9 @@ export function runTextRules(versions: readonly TextOnlyVersion[], others: reado
   return [
     ...checkVariables(known),
     ...versions.flatMap((t) => checkVersionPlaceholders(t.version, { unused: t.allTextKnown, variables: t.variablesKnown })),
+    ...guides.flatMap((g) => checkGuidePlaceholders(g.guide, { unused: g.allTextKnown, variables: g.variablesKnown })),
     ...checkInjection(state),
-    ...checkSecrets(state),
+    ...checkSecrets(state, knownSecrets),
     ...checkPii(state),
   ];
 }

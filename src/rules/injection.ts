@@ -2,7 +2,7 @@
 // carries them can override its own system instruction; they are errors.
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
-import { findingDiagnostics, promptFields, scan } from './util.js';
+import { allPromptFields, findingDiagnostics, scan } from './util.js';
 
 const S = '\\s{1,5}'; // bounded whitespace keeps the patterns linear on hostile text
 /** Not after a negation: "never reveal the system prompt" is a defence, not an attack. */
@@ -43,27 +43,25 @@ export const ROLE_TOKENS: readonly { name: string; re: RegExp }[] = [
 
 export function checkInjection(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const v of state.versions) {
-    for (const f of promptFields(v)) {
-      if (f.text.length === 0) continue;
-      const phrases = scan(f.text, INJECTION_PHRASES);
-      out.push(
-        ...findingDiagnostics(f, phrases, 'error', 'injection/phrase', (x) => {
-          const phrase = f.text.slice(x.index, x.index + x.length).replace(/\s+/g, ' ');
-          return `prompt-injection phrase "${phrase}" in ${f.label} (${x.name}); a prompt must not contain instructions to abandon its own rules`;
-        }),
-      );
-      const tokens = scan(f.text, ROLE_TOKENS);
-      out.push(
-        ...findingDiagnostics(
-          f,
-          tokens,
-          'error',
-          'injection/role-token',
-          (x) => `role-override token "${f.text.slice(x.index, x.index + x.length)}" in ${f.label} (${x.name}); chat-format control tokens can forge a system or user turn`,
-        ),
-      );
-    }
+  for (const f of allPromptFields(state)) {
+    if (f.text.length === 0) continue;
+    const phrases = scan(f.text, INJECTION_PHRASES);
+    out.push(
+      ...findingDiagnostics(f, phrases, 'error', 'injection/phrase', (x) => {
+        const phrase = f.text.slice(x.index, x.index + x.length).replace(/\s+/g, ' ');
+        return `prompt-injection phrase "${phrase}" in ${f.label} (${x.name}); a prompt must not contain instructions to abandon its own rules`;
+      }),
+    );
+    const tokens = scan(f.text, ROLE_TOKENS);
+    out.push(
+      ...findingDiagnostics(
+        f,
+        tokens,
+        'error',
+        'injection/role-token',
+        (x) => `role-override token "${f.text.slice(x.index, x.index + x.length)}" in ${f.label} (${x.name}); chat-format control tokens can forge a system or user turn`,
+      ),
+    );
   }
   return out;
 }

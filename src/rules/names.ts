@@ -1,13 +1,16 @@
 // Identities are unique across all files: the later occurrence is reported, naming the earlier.
 import type { Diagnostic } from '../model/diagnostic.js';
-import { addressOf, type DesiredState, type Resource, type SourceLocation } from '../model/types.js';
+import { addressOf, type Addressable, type DesiredState, type SourceLocation } from '../model/types.js';
 import { diagnostic, locate, where } from './util.js';
 
 /** The field that carries a resource's identity (where a duplicate is reported). */
-function identityPath(r: Resource): string {
+function identityPath(r: Addressable): string {
   switch (r.kind) {
     case 'PromptTemplate':
     case 'SafetyFilter':
+    case 'Guide':
+    case 'SummarySetting':
+    case 'PromptTest':
       return 'metadata.name';
     case 'PromptVersion':
       return 'spec.version';
@@ -19,7 +22,15 @@ function identityPath(r: Resource): string {
 export function checkNames(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Map<string, SourceLocation>();
-  const all: Resource[] = [...state.templates, ...state.versions, ...state.splits, ...state.filters];
+  const all: Addressable[] = [
+    ...state.templates,
+    ...state.versions,
+    ...state.splits,
+    ...state.filters,
+    ...state.guides,
+    ...state.summarySettings,
+    ...state.tests,
+  ];
   // Report against file order, so "later" means later in the sorted file list.
   all.sort((a, b) => compareLocations(a.source, b.source));
   for (const r of all) {

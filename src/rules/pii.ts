@@ -2,7 +2,7 @@
 // (Luhn-checked). Warnings: it may be deliberate sample data, but it is sent and logged.
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
-import { contentFields, findingDiagnostics, scan } from './util.js';
+import { allContentFields, findingDiagnostics, scan } from './util.js';
 
 /** The Luhn checksum used by payment card numbers. */
 export function luhnValid(digits: string): boolean {
@@ -60,20 +60,18 @@ export const PII_PATTERNS: readonly { name: string; re: RegExp; accept?: (m: Reg
 
 export function checkPii(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const v of state.versions) {
-    for (const f of contentFields(v)) {
-      if (f.text.length < 6) continue;
-      const found = scan(f.text, PII_PATTERNS);
-      out.push(
-        ...findingDiagnostics(
-          f,
-          found,
-          'warning',
-          'pii/detected',
-          (x) => `${f.label} contains what looks like ${x.name}; keep personal data out of prompts (use a placeholder or an obviously fake value)`,
-        ),
-      );
-    }
+  for (const f of allContentFields(state)) {
+    if (f.text.length < 6) continue;
+    const found = scan(f.text, PII_PATTERNS);
+    out.push(
+      ...findingDiagnostics(
+        f,
+        found,
+        'warning',
+        'pii/detected',
+        (x) => `${f.label} contains what looks like ${x.name}; keep personal data out of prompts (use a placeholder or an obviously fake value)`,
+      ),
+    );
   }
   return out;
 }

@@ -1,48 +1,111 @@
-// {{placeholders}} in the prompt ↔ declared variables, both ways.
+// {{placeholders}} in prompt text ↔ declared variables, both ways. One engine for every syntax:
+// a PromptVersion writes `{{name}}`, a Guide's instruction `{{Variable.name}}`; the rule ids are
+// the same family for both.
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { DesiredState, PromptVersion, SourceLocation } from '../model/types.js';
-import { didYouMean } from '../schema/suggest.js';
-import { diagnostic, locate, promptFields, MAX_FINDINGS_PER_FIELD } from './util.js';
+import type { DesiredState, Guide, PromptVersion, SourceLocation } from '../model/types.js';
+import { closest, didYouMean } from '../util/suggest.js';
+import { diagnostic, guideFields, locate, promptFields, MAX_FINDINGS_PER_FIELD, type TextField } from './util.js';
 
 /** `{{ ... }}` with no braces inside; bounded so a hostile text stays linear. */
 const PLACEHOLDER = /\{\{([^{}]{0,200})\}\}/g;
 export const PLACEHOLDER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** What the text between `{{` and `}}` (trimmed) is, in one syntax. */
+export type PlaceholderReading =
+  | { name: string }
+  /** Not a placeholder of this syntax; `meant` when it plainly names a variable in the wrong form. */
+  | { malformed: true; meant?: string };
+
+/** How a family of prompts writes placeholders. */
+export interface PlaceholderSyntax {
+  /** The placeholder for `name`, as written (for messages). */
+  show(name: string): string;
+  read(inner: string): PlaceholderReading;
+  /** Said of a malformed placeholder: what a placeholder looks like in this syntax. */
+  form: string;
+  /** Who sends a malformed placeholder on as text. */
+  sender: string;
+}
+
+/** PromptVersion text: `{{name}}` (inner spaces tolerated, as template engines do). */
+export const PLAIN_PLACEHOLDERS: PlaceholderSyntax = {
+  show: (name) => `{{${name}}}`,
+  read: (inner) => (PLACEHOLDER_NAME.test(inner) ? { name: inner } : { malformed: true }),
+  form: 'names are letters, digits and _',
+  sender: 'the gateway',
+};
+
+const GUIDE_REFERENCE = /^Variable\.([A-Za-z_][A-Za-z0-9_]*)$/;
+/** `{{orderId}}`, `{{variable.orderId}}`, `{{Variables.orderId}}`: a variable, in the wrong form. */
+const GUIDE_NEAR_MISS = /^(?:[A-Za-z]{1,12}\s*\.\s*)?([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** Guide instructions: `{{Variable.name}}`, as Genesys AI Studio writes variable references. */
+export const GUIDE_PLACEHOLDERS: PlaceholderSyntax = {
+  show: (name) => `{{Variable.${name}}}`,
+  read: (inner) => {
+    const m = GUIDE_REFERENCE.exec(inner);
+    if (m) return { name: m[1]! };
+    const near = GUIDE_NEAR_MISS.exec(inner);
+    return near ? { malformed: true, meant: near[1]! } : { malformed: true };
+  },
+  form: 'a guide references a variable as {{Variable.<name>}}',
+  sender: 'Genesys',
+};
+
 export interface Placeholder {
   name: string;
-  field: string; // "systemInstruction" | "userTemplate"
+  field: string; // "systemInstruction" | "userTemplate" | "instruction"
   at: SourceLocation;
 }
 
-/** Every placeholder of a version's prompt, in order; malformed ones separately. */
-export function findPlaceholders(v: PromptVersion): { valid: Placeholder[]; malformed: Placeholder[] } {
+export interface MalformedPlaceholder extends Placeholder {
+  /** For a near miss of the syntax: the variable name it seems to mean. */
+  meant?: string;
+}
+
+/** Every placeholder of some texts, in order; malformed ones separately. */
+export function findPlaceholdersIn(fields: readonly TextField[], syntax: PlaceholderSyntax): { valid: Placeholder[]; malformed: MalformedPlaceholder[] } {
   const valid: Placeholder[] = [];
-  const malformed: Placeholder[] = [];
-  for (const f of promptFields(v)) {
+  const malformed: MalformedPlaceholder[] = [];
+  for (const f of fields) {
     const re = new RegExp(PLACEHOLDER.source, 'g');
     for (let m = re.exec(f.text); m !== null; m = re.exec(f.text)) {
-      const name = m[1]!.trim();
-      const p = { name, field: f.label, at: f.at(m.index) };
-      (PLACEHOLDER_NAME.test(name) ? valid : malformed).push(p);
+      const inner = m[1]!.trim();
+      const reading = syntax.read(inner);
+      const at = f.at(m.index);
+      if ('name' in reading) valid.push({ name: reading.name, field: f.label, at });
+      else malformed.push({ name: inner, field: f.label, at, ...(reading.meant !== undefined ? { meant: reading.meant } : {}) });
     }
   }
   return { valid, malformed };
 }
 
-export function checkPlaceholders(state: DesiredState): Diagnostic[] {
-  return state.versions.flatMap((v) => checkVersionPlaceholders(v, { unused: true }));
+/** Every placeholder of a version's prompt, in order; malformed ones separately. */
+export function findPlaceholders(v: PromptVersion): { valid: Placeholder[]; malformed: Placeholder[] } {
+  return findPlaceholdersIn(promptFields(v), PLAIN_PLACEHOLDERS);
 }
 
-/**
- * One version's placeholders against its variables. `variables: false` checks only the form of
- * placeholders (the declarations are broken); `unused: false` skips "declared but unused" (for a
- * version whose text is only partly known: the use may be in the text that is missing).
- */
-export function checkVersionPlaceholders(v: PromptVersion, opts: { unused: boolean; variables?: boolean }): Diagnostic[] {
+/** One document's texts against its declared variables. */
+export interface PlaceholderCheck {
+  fields: readonly TextField[];
+  syntax: PlaceholderSyntax;
+  variables: readonly { name: string }[];
+  /** Where variable `i` is declared (its name). */
+  variableAt: (i: number) => SourceLocation;
+  /** Said of an unused variable's placeholder: "appears in neither systemInstruction nor userTemplate". */
+  notUsed: string;
+  /** Report declared-but-unused variables (false when part of the text is unknown). */
+  unused: boolean;
+  /** The declarations are usable (false: check only the form of placeholders). */
+  variablesKnown: boolean;
+}
+
+/** Undeclared and malformed placeholders, and (optionally) variables never used. */
+export function checkPlaceholderUse(c: PlaceholderCheck): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const { valid: all, malformed } = findPlaceholders(v);
-  const valid = opts.variables === false ? [] : all;
-  const declared = new Set(v.variables.map((x) => x.name));
+  const { valid: all, malformed } = findPlaceholdersIn(c.fields, c.syntax);
+  const valid = c.variablesKnown ? all : [];
+  const declared = new Set(c.variables.map((x) => x.name));
   const used = new Set(valid.map((p) => p.name));
 
   // Each undeclared name once per field, at its first occurrence.
@@ -57,32 +120,89 @@ export function checkVersionPlaceholders(v: PromptVersion, opts: { unused: boole
         p.at,
         'error',
         'placeholders/undeclared',
-        `placeholder {{${p.name}}} in ${p.field} is not a declared variable${didYouMean(p.name, declared)}; declare it under spec.variables`,
+        `placeholder ${c.syntax.show(p.name)} in ${p.field} is not a declared variable${didYouMean(p.name, declared)}; declare it under spec.variables`,
       ),
     );
   }
-  for (const p of malformed.slice(0, MAX_FINDINGS_PER_FIELD)) {
-    const shown = p.name.length > 40 ? `${p.name.slice(0, 40)}…` : p.name;
+  let shownMalformed = 0;
+  for (const p of malformed) {
+    // A near miss that names a declared variable: an error (the reference would not work), and
+    // the variable counts as used, so it is not also reported unused.
+    const meant = c.variablesKnown && p.meant !== undefined ? (declared.has(p.meant) ? p.meant : closest(p.meant, declared)) : undefined;
+    if (meant !== undefined) {
+      used.add(meant);
+      out.push(
+        diagnostic(
+          p.at,
+          'error',
+          'placeholders/form',
+          `"{{${clip(p.name)}}}" in ${p.field} is not a variable reference (${c.syntax.form}): write ${c.syntax.show(meant)}`,
+        ),
+      );
+      continue;
+    }
+    if (++shownMalformed > MAX_FINDINGS_PER_FIELD) continue;
     out.push(
       diagnostic(
         p.at,
         'warning',
         'placeholders/malformed',
-        `"{{${shown}}}" in ${p.field} is not a placeholder (names are letters, digits and _); the gateway will send it as written`,
+        `"{{${clip(p.name)}}}" in ${p.field} is not a placeholder (${c.syntax.form}); ${c.syntax.sender} will send it as written`,
       ),
     );
   }
-  if (!opts.unused || opts.variables === false) return out;
-  v.variables.forEach((x, i) => {
+  if (!c.unused || !c.variablesKnown) return out;
+  c.variables.forEach((x, i) => {
     if (used.has(x.name)) return;
     out.push(
       diagnostic(
-        locate(v, `spec.variables.${i}.name`),
+        c.variableAt(i),
         'error',
         'placeholders/unused',
-        `variable "${x.name}" is declared but {{${x.name}}} appears in neither systemInstruction nor userTemplate${didYouMean(x.name, used)}`,
+        `variable "${x.name}" is declared but ${c.syntax.show(x.name)} ${c.notUsed}${didYouMean(x.name, used)}`,
       ),
     );
   });
   return out;
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+export function checkPlaceholders(state: DesiredState): Diagnostic[] {
+  return [
+    ...state.versions.flatMap((v) => checkVersionPlaceholders(v, { unused: true })),
+    ...state.guides.flatMap((g) => checkGuidePlaceholders(g, { unused: true })),
+  ];
+}
+
+/**
+ * One version's placeholders against its variables. `variables: false` checks only the form of
+ * placeholders (the declarations are broken); `unused: false` skips "declared but unused" (for a
+ * version whose text is only partly known: the use may be in the text that is missing).
+ */
+export function checkVersionPlaceholders(v: PromptVersion, opts: { unused: boolean; variables?: boolean }): Diagnostic[] {
+  return checkPlaceholderUse({
+    fields: promptFields(v),
+    syntax: PLAIN_PLACEHOLDERS,
+    variables: v.variables,
+    variableAt: (i) => locate(v, `spec.variables.${i}.name`),
+    notUsed: 'appears in neither systemInstruction nor userTemplate',
+    unused: opts.unused,
+    variablesKnown: opts.variables !== false,
+  });
+}
+
+/** A guide's `{{Variable.name}}` references against its variables, both ways (as for versions). */
+export function checkGuidePlaceholders(g: Guide, opts: { unused: boolean; variables?: boolean }): Diagnostic[] {
+  return checkPlaceholderUse({
+    fields: guideFields(g),
+    syntax: GUIDE_PLACEHOLDERS,
+    variables: g.variables,
+    variableAt: (i) => locate(g, `spec.variables.${i}.name`),
+    notUsed: 'does not appear in the instruction',
+    unused: opts.unused,
+    variablesKnown: opts.variables !== false,
+  });
 }

@@ -2,7 +2,7 @@
 // appliesTo names templates (a warning: the template may live only in the gateway).
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
-import { didYouMean } from '../schema/suggest.js';
+import { didYouMean } from '../util/suggest.js';
 import { diagnostic, locate, type RuleContext } from './util.js';
 
 export function checkReferences(state: DesiredState, ctx: RuleContext = {}): Diagnostic[] {

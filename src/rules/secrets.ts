@@ -1,8 +1,8 @@
 // Credentials in prompt text: API keys, private keys, bearer tokens. Errors; the message never
 // repeats the secret (diagnostics end up in CI logs).
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { DesiredState, Resource } from '../model/types.js';
-import { contentFields, findingDiagnostics, locate, scan, type TextField } from './util.js';
+import type { AnyResource, DesiredState } from '../model/types.js';
+import { contentFields, findingDiagnostics, guideFields, locate, scan, summaryFields, type KnownSecret, type TextField } from './util.js';
 import { textLocator } from '../model/text-origin.js';
 
 const hasDigit = (s: string) => /\d/.test(s);
@@ -34,15 +34,28 @@ export const SECRET_PATTERNS: readonly { name: string; re: RegExp; accept?: (m: 
 ];
 
 /** Other places credentials get pasted into: descriptions and variable defaults. */
-function metadataFields(r: Resource): TextField[] {
+function metadataFields(r: AnyResource): TextField[] {
   const fields: { path: string; label: string; text: string }[] = [];
   if ((r.kind === 'PromptTemplate' || r.kind === 'SafetyFilter') && r.description) {
     fields.push({ path: 'spec.description', label: 'description', text: r.description });
   }
-  if (r.kind === 'PromptVersion') {
+  if (r.kind === 'PromptVersion' || r.kind === 'Guide') {
     r.variables.forEach((x, i) => {
-      if (typeof x.default === 'string') fields.push({ path: `spec.variables.${i}.default`, label: `variable "${x.name}" default`, text: x.default });
+      if ('default' in x && typeof x.default === 'string') {
+        fields.push({ path: `spec.variables.${i}.default`, label: `variable "${x.name}" default`, text: x.default });
+      }
       if (x.description) fields.push({ path: `spec.variables.${i}.description`, label: `variable "${x.name}" description`, text: x.description });
+    });
+  }
+  if (r.kind === 'Guide') {
+    r.dataActions.forEach((a, i) => {
+      if (a.description) fields.push({ path: `spec.dataActions.${i}.description`, label: `data action "${a.label}" description`, text: a.description });
+    });
+    if (r.knowledge?.description) fields.push({ path: 'spec.knowledge.description', label: 'knowledge description', text: r.knowledge.description });
+  }
+  if (r.kind === 'SummarySetting') {
+    r.customEntities?.forEach((e, i) => {
+      fields.push({ path: `spec.customEntities.${i}.description`, label: `custom entity "${e.label}" description`, text: e.description });
     });
   }
   return fields.map((f) => ({
@@ -51,21 +64,36 @@ function metadataFields(r: Resource): TextField[] {
   }));
 }
 
-export function checkSecrets(state: DesiredState): Diagnostic[] {
+/** Known values shorter than this are not looked for (they would match ordinary words). */
+const MIN_KNOWN_SECRET = 8;
+
+/** A literal search for each known secret value, named by its variable. */
+function knownSecretPatterns(known: readonly KnownSecret[]): typeof SECRET_PATTERNS {
+  return known
+    .filter((k) => k.value.length >= MIN_KNOWN_SECRET)
+    .map((k) => ({ name: `the value of ${k.name}`, re: new RegExp(k.value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')) }));
+}
+
+export function checkSecrets(state: DesiredState, known: readonly KnownSecret[] = []): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const resources: Resource[] = [...state.templates, ...state.versions, ...state.filters];
+  const patterns = [...knownSecretPatterns(known), ...SECRET_PATTERNS];
+  const resources: AnyResource[] = [...state.templates, ...state.versions, ...state.filters, ...state.guides, ...state.summarySettings];
   for (const r of resources) {
-    const fields = r.kind === 'PromptVersion' ? [...contentFields(r), ...metadataFields(r)] : metadataFields(r);
+    const content = r.kind === 'PromptVersion' ? contentFields(r) : r.kind === 'Guide' ? guideFields(r) : r.kind === 'SummarySetting' ? summaryFields(r) : [];
+    const fields = [...content, ...metadataFields(r)];
     for (const f of fields) {
       if (f.text.length < 8) continue;
-      const found = scan(f.text, SECRET_PATTERNS);
+      const found = scan(f.text, patterns);
       out.push(
         ...findingDiagnostics(
           f,
           found,
           'error',
           'secrets/detected',
-          (x) => `${f.label} contains what looks like ${x.name}; keep credentials out of prompts (rotate it if it was real)`,
+          (x) =>
+            x.name.startsWith('the value of ')
+              ? `${f.label} contains ${x.name}; remove it, and rotate that credential: it may have been shared`
+              : `${f.label} contains what looks like ${x.name}; keep credentials out of prompts (rotate it if it was real)`,
         ),
       );
     }

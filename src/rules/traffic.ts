@@ -1,7 +1,7 @@
 // Traffic splits: weights sum to exactly 100; routes name declared versions, each once.
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
-import { didYouMean } from '../schema/suggest.js';
+import { didYouMean } from '../util/suggest.js';
 import { diagnostic, locate, type RuleContext } from './util.js';
 
 export function checkTraffic(state: DesiredState, ctx: RuleContext = {}): Diagnostic[] {

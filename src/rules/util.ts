@@ -1,6 +1,6 @@
 // Shared helpers for rules: building diagnostics at model locations, and the texts to scan.
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
-import type { PromptVersion, Resource, SourceLocation, TextOrigin } from '../model/types.js';
+import type { FieldLocations, Guide, PromptVersion, SourceLocation, SummarySetting, TextOrigin } from '../model/types.js';
 import { textLocator } from '../model/text-origin.js';
 
 /** Names of documents that failed to load, so references to them are not reported again. */
@@ -10,14 +10,40 @@ export interface RuleContext {
   unloadedVersions?: ReadonlySet<string>;
   /** Templates with a version whose label is not a semver string (which label was meant is unknown). */
   templatesWithBadVersion?: ReadonlySet<string>;
+  /** Names of Guides and SafetyFilters that failed to load. */
+  unloadedGuides?: ReadonlySet<string>;
+  unloadedFilters?: ReadonlySet<string>;
+  /**
+   * Why a user's JSON Schema (a `jsonSchema` assertion) is unusable, or undefined when it is fine
+   * (src/schema's check, passed in: rules do no schema compiling of their own). Without it, such
+   * schemas are not checked.
+   */
+  jsonSchemaProblem?: (schema: unknown) => { segments: string[]; message: string } | undefined;
+  /**
+   * Secret values this run knows (the client secret, the audit key…, by the name of the variable
+   * that holds them): pasted into a prompt, each is an error that names the variable, never the value.
+   */
+  knownSecrets?: readonly KnownSecret[];
+}
+
+export interface KnownSecret {
+  /** Where it comes from, e.g. GENESYSCLOUD_OAUTHCLIENT_SECRET. */
+  name: string;
+  value: string;
 }
 
 export function diagnostic(at: SourceLocation, severity: Severity, rule: string, message: string): Diagnostic {
   return { file: at.file, line: at.line, column: at.column, severity, rule, message };
 }
 
+/** Anything located: a model object with its field locations. */
+export interface Located {
+  source: SourceLocation;
+  locations: FieldLocations;
+}
+
 /** The location of a field (dotted path), falling back to the document. */
-export function locate(r: Resource, path: string): SourceLocation {
+export function locate(r: Located, path: string): SourceLocation {
   return r.locations[path] ?? r.source;
 }
 
@@ -33,7 +59,7 @@ export interface TextField {
   at: (offset: number) => SourceLocation;
 }
 
-function field(v: PromptVersion, path: string, label: string, text: string): TextField {
+function field(v: Located & { textOrigins?: Record<string, TextOrigin> }, path: string, label: string, text: string): TextField {
   const origin: TextOrigin = v.textOrigins?.[path] ?? { ...locate(v, path), exact: false, indentColumn: 1 };
   return { path, label, text, at: textLocator(origin, text) };
 }
@@ -54,6 +80,26 @@ export function contentFields(v: PromptVersion): TextField[] {
     out.push(field(v, `spec.fewShotExamples.${i}.output`, `fewShotExamples[${i}].output`, e.output));
   });
   return out;
+}
+
+/** A guide's instruction. */
+export function guideFields(g: Guide): TextField[] {
+  return [field(g, 'spec.instruction', 'instruction', g.instruction)];
+}
+
+/** A summary setting's prompt, when it has one. */
+export function summaryFields(s: SummarySetting): TextField[] {
+  return s.prompt === undefined ? [] : [field(s, 'spec.prompt', 'prompt', s.prompt)];
+}
+
+/** Every text sent to a model as written: versions' content, guides' instructions, summary prompts. */
+export function allContentFields(state: { versions: readonly PromptVersion[]; guides: readonly Guide[]; summarySettings: readonly SummarySetting[] }): TextField[] {
+  return [...state.versions.flatMap(contentFields), ...state.guides.flatMap(guideFields), ...state.summarySettings.flatMap(summaryFields)];
+}
+
+/** The prompt proper of every version, guide and summary setting (what injection rules scan). */
+export function allPromptFields(state: { versions: readonly PromptVersion[]; guides: readonly Guide[]; summarySettings: readonly SummarySetting[] }): TextField[] {
+  return [...state.versions.flatMap(promptFields), ...state.guides.flatMap(guideFields), ...state.summarySettings.flatMap(summaryFields)];
 }
 
 /** Findings reported per field and rule; a hostile 2 MB prompt must not print 50,000 lines. */

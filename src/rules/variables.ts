@@ -1,7 +1,7 @@
 // Variable declarations: unique names; type, default, values and maxLength agree.
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState, Variable } from '../model/types.js';
-import { didYouMean } from '../schema/suggest.js';
+import { didYouMean } from '../util/suggest.js';
 import { diagnostic, locate } from './util.js';
 
 const typeOfValue = (v: unknown): string => (typeof v === 'string' ? 'a string' : typeof v === 'number' ? 'a number' : 'a boolean');

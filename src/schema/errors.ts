@@ -2,16 +2,20 @@
 import type { ErrorObject } from 'ajv';
 import { isMap, isScalar } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { SourceLocation } from '../model/types.js';
+import { ASSERTION_TYPES, type SourceLocation } from '../model/types.js';
 import { findKey, findNode, nodeStart, type DocContext } from '../config/nodes.js';
-import { checkVersionLabel } from '../rules/versions.js';
-import { closest } from './suggest.js';
+import { checkVersionLabel } from '../util/semver.js';
+import { closest, didYouMean } from '../util/suggest.js';
 
 /** Schema problems reported per document; past this the rest is usually one mistake's echo. */
 const MAX_SCHEMA_ERRORS = 50;
 
 const HEADER_FIELDS = new Set(['apiVersion', 'kind']);
-const VERSION_PATH = /^\/spec\/(version|routes\/\d+\/version)$/;
+const VERSION_PATH = /^\/spec\/(version|routes\/\d+\/version|target\/version|cases\/\d+\/expect\/\d+\/routedTo|responses\/\d+\/match\/version)$/;
+/** A PromptTest response's match: `{version?, contains?, regex?}`. */
+const RESPONSE_MATCH_PATH = /^\/spec\/responses\/\d+\/match$/;
+/** A PromptTest assertion item: `{<type>: value, not?: true}`. */
+const ASSERTION_PATH = /^\/spec\/cases\/\d+\/expect\/\d+$/;
 
 /** "/spec/variables/0/name" → ["spec", "variables", "0", "name"] (JSON Pointer unescaped). */
 export function pointerSegments(pointer: string): string[] {
@@ -75,13 +79,22 @@ export function mapSchemaErrors(ctx: DocContext, errors: readonly ErrorObject[])
       versionPathsDone.add(e.instancePath);
       const { node } = findNode(ctx, segs);
       const raw = isScalar(node) && node.range ? ctx.src.slice(node.range[0], node.range[1]) : undefined;
-      const problem = checkVersionLabel(e.data, raw, segs.at(-1) === 'version' && segs.length > 2 ? `routes[${segs[2]}].version` : 'version');
+      const problem = checkVersionLabel(e.data, raw, versionField(segs));
       if (problem) mapped.push({ rule: problem.rule, message: problem.message, at: nodeStart(ctx, node) });
       continue;
     }
     if (e.keyword === 'additionalProperties') {
       const prop = String((e.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object);
+      if (ASSERTION_PATH.test(e.instancePath)) {
+        const types = allowed.filter((t) => t !== 'not');
+        mapped.push({
+          rule: 'tests/unknown-assertion',
+          message: `unknown assertion type "${clip(prop)}"${didYouMean(prop, types)}; one of ${types.join(', ')}`,
+          at: nodeStart(ctx, findKey(ctx, segs, prop) ?? findNode(ctx, segs).nearest),
+        });
+        continue;
+      }
       const suggestion = closest(prop, allowed);
       if (suggestion !== undefined) suggestedRequired.add(`${e.instancePath}\u0000${suggestion}`);
       mapped.push({
@@ -132,7 +145,7 @@ function unknownFieldMessage(prop: string, segs: string[], allowed: string[], su
 }
 
 /** Missing properties whose requirement comes from an if/then, with a message that says why. */
-const CONDITIONAL_REQUIRED: Record<string, { rule: string; because: string; message: (ctx: DocContext, segs: string[]) => string }> = {
+const CONDITIONAL_REQUIRED: Record<string, { rule: string; because?: string; message: (ctx: DocContext, segs: string[]) => string }> = {
   stickyKey: {
     rule: 'traffic/sticky-key',
     because: 'strategy', // reported at `strategy: sticky`, the line that asks for it
@@ -146,6 +159,15 @@ const CONDITIONAL_REQUIRED: Record<string, { rule: string; because: string; mess
       const label = isScalar(name) ? ` "${clip(String(name.value))}"` : '';
       return `variable${label} has type enum but no values: list the allowed values under values:`;
     },
+  },
+  integrationId: {
+    rule: 'summaries/integration-required',
+    because: 'serviceType',
+    message: () => 'serviceType External needs an integrationId (the integration of the external summarisation service)',
+  },
+  template: {
+    rule: 'tests/target',
+    message: () => 'target names what the cases call: {template: name} (with an optional version) or {guide: name}',
   },
 };
 
@@ -175,15 +197,38 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
     return { rule: 'schema/key', message: `key "${clip(key)}" in ${p} is not valid${why}`, at };
   }
 
+  if (ASSERTION_PATH.test(e.instancePath) && (e.keyword === 'minProperties' || e.keyword === 'maxProperties')) {
+    return assertionShape(ctx, e, segs);
+  }
+
+  if (RESPONSE_MATCH_PATH.test(e.instancePath) && e.keyword === 'not') {
+    return {
+      rule: 'tests/response-match',
+      message: `${p} takes contains or regex, not both: a response matches the prompt by a substring or by a regular expression`,
+      at: nodeStart(ctx, findKey(ctx, segs, 'regex') ?? found().nearest),
+    };
+  }
+
   switch (e.keyword) {
+    case 'false schema': {
+      const field = segs.at(-1) ?? '';
+      if (segs.length === 3 && segs[0] === 'spec' && segs[1] === 'target') {
+        return {
+          rule: 'tests/target',
+          message: `spec.target.${field} cannot go with guide: a test targets a template (with an optional version) or a guide, not both`,
+          at: nodeStart(ctx, findKey(ctx, segs.slice(0, -1), field) ?? found().nearest),
+        };
+      }
+      return { rule: 'schema/invalid', message: `${p} is not allowed here`, at: valueAt() };
+    }
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
-      const conditional = /\/then\/required$/.test(e.schemaPath) ? CONDITIONAL_REQUIRED[missing] : undefined;
+      const conditional = /\/(then|else)\/required$/.test(e.schemaPath) ? CONDITIONAL_REQUIRED[missing] : undefined;
       // The mapping that lacks the property: where its first entry starts.
       const f = found();
       const at = nodeStart(ctx, f.node ?? f.nearest);
       if (conditional) {
-        const cause = findNode(ctx, [...segs, conditional.because]).node;
+        const cause = conditional.because === undefined ? undefined : findNode(ctx, [...segs, conditional.because]).node;
         return { rule: conditional.rule, message: conditional.message(ctx, segs), at: cause ? nodeStart(ctx, cause) : at };
       }
       return {
@@ -285,6 +330,35 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
   }
 }
 
+/** An assertion item with no type, or with more than one. */
+function assertionShape(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped {
+  const data = (e.data && typeof e.data === 'object' ? e.data : {}) as Record<string, unknown>;
+  const known: readonly string[] = ASSERTION_TYPES;
+  const types = Object.keys(data).filter((k) => known.includes(k));
+  const item = findNode(ctx, segs);
+  if (types.length >= 2) {
+    return {
+      rule: 'tests/assertion-shape',
+      message: `one assertion per list item: this one has ${types.length} types (${types.join(', ')}); move "${types[1]}" to an item of its own ("- ${types[1]}: …")`,
+      at: nodeStart(ctx, findKey(ctx, segs, types[1]!) ?? item.node ?? item.nearest),
+    };
+  }
+  return {
+    rule: 'tests/assertion-shape',
+    message: `an assertion needs a type: write {<type>: value}, one of ${known.join(', ')}`,
+    at: nodeStart(ctx, item.node ?? item.nearest),
+  };
+}
+
+/** The field a version label is in, as the message names it. */
+function versionField(segs: readonly string[]): string {
+  if (segs[1] === 'routes') return `routes[${segs[2]}].version`;
+  if (segs[1] === 'target') return 'target.version';
+  if (segs[1] === 'cases') return 'routedTo';
+  if (segs[1] === 'responses') return `responses[${segs[2]}].match.version`;
+  return 'version';
+}
+
 const TYPE_WORDS: Record<string, string> = {
   string: 'a string',
   number: 'a number',
@@ -315,17 +389,28 @@ function typeMessage(p: string, expected: string | string[], data: unknown): str
 
 /** A valid spelling close to `value` (a resource name in lower case, with hyphens), if any. */
 function patternFix(value: string, pattern: string): string | undefined {
+  if (value.length > 300) return undefined;
+  // A free-text name (Guide, SummarySetting) with stray spaces: the same name, trimmed.
+  const trimmed = value.trim();
+  if (trimmed !== value && trimmed !== '' && matches(pattern, trimmed)) return trimmed;
   if (value.length > 200) return undefined;
+  // Case kept ("en_US" → "en-US"), then lowered ("Billing Assistant" → "billing-assistant").
+  const hyphenated = trimmed.replace(/[\s_]+/g, '-');
+  if (hyphenated !== value && matches(pattern, hyphenated)) return hyphenated;
   const candidate = value
     .trim()
     .toLowerCase()
     .replace(/[\s_.]+/g, '-')
     .replace(/^-+|-+$/g, '');
   if (candidate === value) return undefined;
+  return matches(pattern, candidate) ? candidate : undefined;
+}
+
+function matches(pattern: string, value: string): boolean {
   try {
-    return new RegExp(pattern, 'u').test(candidate) ? candidate : undefined;
+    return new RegExp(pattern, 'u').test(value);
   } catch {
-    return undefined;
+    return false;
   }
 }
 

@@ -1,10 +1,11 @@
 // apiVersion and kind, checked before a document is dispatched to its kind's schema.
 import type { Diagnostic } from '../model/diagnostic.js';
-import { API_VERSION, type DocumentKind } from '../model/types.js';
+import { API_VERSION } from '../model/types.js';
+import { type DocumentKind } from '../model/address.js';
 import { findNode, nodeStart, type DocContext } from '../config/nodes.js';
 import { describeValue } from './errors.js';
-import { closest } from './suggest.js';
-import { DOCUMENT_KINDS } from './validator.js';
+import { closest } from '../util/suggest.js';
+import { DOCUMENT_KINDS } from '../model/address.js';
 
 export interface HeaderResult {
   /** The document's kind when it is a known one (validation can go on), else undefined. */

@@ -1,12 +1,16 @@
 // Token diagnostics for a whole desired state: unknown models, unbounded variables, context
-// windows, template budgets (DESIGN §4). Pure.
+// windows, template budgets (DESIGN §4). Pure but for the caller's token memo.
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import type { DesiredState, PromptTemplate, PromptVersion, SourceLocation } from '../model/types.js';
 import { resolveModel, suggestModel, type ModelInfo } from './registry.js';
 import { DEFAULT_VARIABLE_TOKENS, DEFAULT_WARN_AT } from '../model/normalize.js';
+import type { TokenMemo } from './count.js';
 import { analyseVersion, modelIdOf, type VersionAnalysis, type VersionTokenReport } from './worst-case.js';
+import { templateAddress } from '../model/address.js';
+import { textBudgetDiagnostics } from './texts.js';
+import { groupThousands } from '../util/numbers.js';
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
+const fmt = groupThousands;
 
 function diag(at: SourceLocation, severity: Severity, rule: string, message: string): Diagnostic {
   return { file: at.file, line: at.line, column: at.column, severity, rule, message };
@@ -23,21 +27,21 @@ const compareAddress = (a: VersionTokenReport, b: VersionTokenReport): number =>
   a.address < b.address ? -1 : a.address > b.address ? 1 : 0;
 
 /** Analyses every version whose model is known, sorted by address. */
-export function analyseAll(state: DesiredState): { version: PromptVersion; analysis: VersionAnalysis }[] {
+export function analyseAll(state: DesiredState, memo: TokenMemo): { version: PromptVersion; analysis: VersionAnalysis }[] {
   const templates = templatesByName(state);
   const out: { version: PromptVersion; analysis: VersionAnalysis }[] = [];
   for (const v of state.versions) {
     const template = templates.get(v.template);
     const id = modelIdOf(v, template);
     if (id === undefined || !resolveModel(id, state.config)) continue;
-    out.push({ version: v, analysis: analyseVersion(v, template, state.config) });
+    out.push({ version: v, analysis: analyseVersion(v, template, state.config, memo) });
   }
   return out.sort((a, b) => compareAddress(a.analysis.report, b.analysis.report));
 }
 
 /** Every version's token report (versions with an unknown model are left out), sorted by address. */
-export function tokenReport(state: DesiredState): VersionTokenReport[] {
-  return analyseAll(state).map((x) => x.analysis.report);
+export function tokenReport(state: DesiredState, memo: TokenMemo): VersionTokenReport[] {
+  return analyseAll(state, memo).map((x) => x.analysis.report);
 }
 
 function unknownModel(id: string, at: SourceLocation, state: DesiredState): Diagnostic {
@@ -46,7 +50,7 @@ function unknownModel(id: string, at: SourceLocation, state: DesiredState): Diag
   return diag(at, 'error', 'tokens/unknown-model', `unknown model "${id}"${hint}`);
 }
 
-export function budgetDiagnostics(state: DesiredState): Diagnostic[] {
+export function budgetDiagnostics(state: DesiredState, memo: TokenMemo): Diagnostic[] {
   const out: Diagnostic[] = [];
   const templates = templatesByName(state);
 
@@ -61,7 +65,7 @@ export function budgetDiagnostics(state: DesiredState): Diagnostic[] {
   }
 
   const defaultTokens = state.config.defaultVariableTokens ?? DEFAULT_VARIABLE_TOKENS;
-  for (const { version: v, analysis } of analyseAll(state)) {
+  for (const { version: v, analysis } of analyseAll(state, memo)) {
     const { report, model } = analysis;
     for (const index of analysis.unboundedVariables) {
       const variable = v.variables[index]!;
@@ -77,6 +81,7 @@ export function budgetDiagnostics(state: DesiredState): Diagnostic[] {
     }
     out.push(...limitDiagnostics(v, templates.get(v.template), report, model));
   }
+  out.push(...textBudgetDiagnostics(state, memo));
   return out;
 }
 
@@ -105,7 +110,7 @@ function limitDiagnostics(
 
   const budget = template?.budget?.maxPromptTokens;
   if (budget !== undefined) {
-    const budgetName = `the budget of ${fmt(budget)} (PromptTemplate/${v.template} budget.maxPromptTokens)`;
+    const budgetName = `the budget of ${fmt(budget)} (${templateAddress(v.template)} budget.maxPromptTokens)`;
     const prompt = `worst-case prompt ${fmt(worst)} tokens${approx}`;
     if (worst > budget) {
       out.push(diag(at, 'error', 'tokens/budget', `${prompt} exceeds ${budgetName}`));

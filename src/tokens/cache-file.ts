@@ -1,9 +1,10 @@
 // The token-count memo on disk (`.promptctl/cache/token-counts.json`), so that re-validating
 // thousands of unchanged versions counts nothing. Keys are content hashes (count.ts `memoKey`);
 // the file is only ever an optimisation: a missing, corrupt or unwritable cache is ignored.
+// The caller (the CLI, once per command run) owns the memo it seeds and saves.
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { markMemoSaved, memoChanged, memoEntries, seedMemo } from './count.js';
+import type { TokenMemo } from './count.js';
 
 export const TOKEN_CACHE_FILE = 'token-counts.json';
 /** Bump when counting changes, so that counts from an older promptctl are not reused. */
@@ -19,8 +20,8 @@ interface CacheFile {
   counts: Record<string, number>;
 }
 
-/** Seeds the in-memory memo from `dir`; returns how many entries it read (0 when none usable). */
-export async function loadTokenCache(dir: string): Promise<number> {
+/** Seeds `memo` from `dir`; returns how many entries it read (0 when none usable). */
+export async function loadTokenCache(dir: string, memo: TokenMemo): Promise<number> {
   const file = join(dir, TOKEN_CACHE_FILE);
   try {
     if ((await stat(file)).size > MAX_FILE_BYTES) return 0;
@@ -30,7 +31,7 @@ export async function loadTokenCache(dir: string): Promise<number> {
     for (const [key, n] of Object.entries(data.counts)) {
       if (KEY.test(key) && Number.isSafeInteger(n) && n >= 0) entries.push([key, n]);
     }
-    seedMemo(entries);
+    memo.seed(entries);
     return entries.length;
   } catch {
     return 0; // absent or unreadable: count afresh
@@ -38,19 +39,19 @@ export async function loadTokenCache(dir: string): Promise<number> {
 }
 
 /**
- * Writes the memo to `dir` atomically (temp file, then rename) when anything new was counted.
+ * Writes `memo` to `dir` atomically (temp file, then rename) when anything new was counted.
  * Returns false when it could not write; never throws.
  */
-export async function saveTokenCache(dir: string): Promise<boolean> {
-  if (!memoChanged()) return true;
+export async function saveTokenCache(dir: string, memo: TokenMemo): Promise<boolean> {
+  if (!memo.changed()) return true;
   const file = join(dir, TOKEN_CACHE_FILE);
   const tmp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  const data: CacheFile = { format: FORMAT, counter: COUNTER, counts: Object.fromEntries(memoEntries()) };
+  const data: CacheFile = { format: FORMAT, counter: COUNTER, counts: Object.fromEntries(memo.entries()) };
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(tmp, JSON.stringify(data));
     await rename(tmp, file);
-    markMemoSaved();
+    memo.markSaved();
     return true;
   } catch {
     await rm(tmp, { force: true }).catch(() => undefined);

@@ -1,9 +1,11 @@
 // The worst-case prompt size of one version (DESIGN §4): its texts counted exactly, every
-// placeholder filled to its variable's bound, plus chat message overhead. Pure.
+// placeholder filled to its variable's bound, plus chat message overhead. Pure but for the
+// caller's token memo, which only remembers counts.
 import type { Config, PromptTemplate, PromptVersion, Variable } from '../model/types.js';
 import { DEFAULT_VARIABLE_TOKENS } from '../model/normalize.js';
-import { countTokens } from './count.js';
+import type { TokenMemo } from './count.js';
 import { resolveModel, type ModelInfo } from './registry.js';
+import { versionAddress } from '../model/address.js';
 
 export interface VersionTokenReport {
   address: string;
@@ -55,30 +57,36 @@ export function variableBound(
   variable: Variable,
   model: ModelInfo,
   defaultTokens: number,
+  memo: TokenMemo,
 ): { tokens: number; unbounded: boolean } {
   if (variable.maxTokens !== undefined) return { tokens: variable.maxTokens, unbounded: false };
   if (variable.maxLength !== undefined) return { tokens: variable.maxLength, unbounded: false };
   if (variable.type === 'enum' && variable.values && variable.values.length > 0) {
-    return { tokens: Math.max(...variable.values.map((s) => countTokens(s, model.encoding))), unbounded: false };
+    return { tokens: Math.max(...variable.values.map((s) => memo.count(s, model.encoding))), unbounded: false };
   }
   if (variable.type === 'boolean') {
-    return { tokens: Math.max(countTokens('true', model.encoding), countTokens('false', model.encoding)), unbounded: false };
+    return { tokens: Math.max(memo.count('true', model.encoding), memo.count('false', model.encoding)), unbounded: false };
   }
   return { tokens: defaultTokens, unbounded: true };
 }
 
 /** Counts and bounds one version. Throws when its model is unknown: check `resolveModel` first. */
-export function analyseVersion(v: PromptVersion, template: PromptTemplate | undefined, config: Config): VersionAnalysis {
+export function analyseVersion(
+  v: PromptVersion,
+  template: PromptTemplate | undefined,
+  config: Config,
+  memo: TokenMemo,
+): VersionAnalysis {
   const modelId = modelIdOf(v, template);
   const model = modelId === undefined ? undefined : resolveModel(modelId, config);
   if (!model) {
-    throw new Error(`PromptVersion/${v.template}@${v.version}: unknown model ${JSON.stringify(modelId ?? null)}`);
+    throw new Error(`${versionAddress(v.template, v.version)}: unknown model ${JSON.stringify(modelId ?? null)}`);
   }
   const enc = model.encoding;
-  const systemTokens = countTokens(v.systemInstruction, enc);
-  const userTemplateTokens = countTokens(v.userTemplate, enc);
+  const systemTokens = memo.count(v.systemInstruction, enc);
+  const userTemplateTokens = memo.count(v.userTemplate, enc);
   let fewShotTokens = 0;
-  for (const ex of v.fewShotExamples) fewShotTokens += countTokens(ex.input, enc) + countTokens(ex.output, enc);
+  for (const ex of v.fewShotExamples) fewShotTokens += memo.count(ex.input, enc) + memo.count(ex.output, enc);
 
   const defaultTokens = config.defaultVariableTokens ?? DEFAULT_VARIABLE_TOKENS;
   const occurrences = placeholderCounts(v);
@@ -88,7 +96,7 @@ export function analyseVersion(v: PromptVersion, template: PromptTemplate | unde
     const index = v.variables.findIndex((x) => x.name === name);
     const variable = v.variables[index];
     // An undeclared placeholder is the placeholder rule's error; here it still takes the default.
-    const bound = variable ? variableBound(variable, model, defaultTokens) : { tokens: defaultTokens, unbounded: false };
+    const bound = variable ? variableBound(variable, model, defaultTokens, memo) : { tokens: defaultTokens, unbounded: false };
     if (bound.unbounded) unboundedVariables.push(index);
     variableTokens += times * bound.tokens;
   }
@@ -100,7 +108,7 @@ export function analyseVersion(v: PromptVersion, template: PromptTemplate | unde
   const maxTokens = v.maxTokens ?? null;
 
   const report: VersionTokenReport = {
-    address: `PromptVersion/${v.template}@${v.version}`,
+    address: versionAddress(v.template, v.version),
     model: model.id,
     encoding: enc,
     approximate: model.approximate,

@@ -10,4 +10,4 @@ export class UserError extends Error {
   }
 }
 
-export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
+export const EXIT = { ok: 0, error: 1, changes: 2, interrupted: 130 } as const;

@@ -1,10 +1,12 @@
-// kill -9 in the middle of an apply: the next apply converges and the audit chain verifies.
+// kill -9 in the middle of an apply: the next apply converges and the audit chain verifies. The
+// killed apply is the built binary in a child process (a kill -9 needs one); the runs after it are
+// in-process.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditFile } from '../../src/audit/verify.js';
-import { readLiveState } from '../../src/genesys/live.js';
-import { BIN, cleanEnv, runCli } from '../helpers/cli.js';
+import { readLiveState } from '../../src/targets/live.js';
+import { BIN, cleanEnv, runCliInProcess } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { generatePromptSet } from '../../bench/generate.mjs';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
@@ -45,16 +47,16 @@ describe('apply killed mid-way', () => {
   it('converges on the next apply, and the audit chain still verifies', async () => {
     const killed = await applyAndKill(8);
     expect(killed.signal).toBe('SIGKILL');
-    const partial = await readLiveState(emu.api);
+    const partial = await readLiveState({ gateway: emu.api });
     expect(partial.templates.length).toBeGreaterThan(0);
 
-    const rerun = await runCli(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
+    const rerun = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stdout).toMatch(/Apply complete: \d+ created, \d+ updated, 0 deleted\./);
 
-    const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir.path, env: emu.env });
+    const plan = await runCliInProcess(['plan', '--detailed-exitcode'], { cwd: dir.path, env: emu.env });
     expect(plan.code, plan.stdout).toBe(0);
-    const live = await readLiveState(emu.api);
+    const live = await readLiveState({ gateway: emu.api });
     expect(live.templates).toHaveLength(15);
     expect(live.templates.every((t) => t.versions?.[0]?.state === 'Published' && t.traffic?.routes[0]?.weight === 100)).toBe(true);
 

@@ -1,10 +1,10 @@
-// `promptctl apply` through the built binary, against a real emulator.
+// `promptctl apply` in-process (test/helpers/cli.ts), against a real emulator.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditFile } from '../../src/audit/verify.js';
-import { readLiveState } from '../../src/genesys/live.js';
-import { runCli } from '../helpers/cli.js';
+import { readLiveState } from '../../src/targets/live.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { editFilterByHand, scenario, type Scenario } from '../helpers/scenario.js';
 import { fixtureCopy, type TempDir } from '../helpers/tmp.js';
 
@@ -17,7 +17,12 @@ afterEach(async () => {
   extra = undefined;
 });
 
+/** The outcome records of the trail (each follows the intent written before its call). */
 async function auditLines(dir: string, file = '.promptctl/audit.jsonl'): Promise<Record<string, any>[]> {
+  return (await allAuditLines(dir, file)).filter((r) => r.type === 'outcome');
+}
+
+async function allAuditLines(dir: string, file = '.promptctl/audit.jsonl'): Promise<Record<string, any>[]> {
   const text = await readFile(join(dir, file), 'utf8');
   return text
     .split('\n')
@@ -35,7 +40,7 @@ describe('promptctl apply', () => {
     expect(r.stderr).toMatch(/^\+ PromptTemplate\/billing-assistant created \(id [0-9a-f-]{36}\)$/m);
     expect(r.stderr).toMatch(/^\+ PromptVersion\/billing-assistant@1\.1\.0 created and published/m);
 
-    const live = await readLiveState(s.emu.api);
+    const live = await readLiveState({ gateway: s.emu.api });
     const billing = live.templates.find((t) => t.name === 'billing-assistant')!;
     expect(billing.labels).toMatchObject({ team: 'billing', 'managed-by': 'promptctl' });
     expect(billing.versions!.map((v) => `${v.version}:${v.state}`).sort()).toEqual(['1.0.0:Published', '1.1.0:Published']);
@@ -54,7 +59,9 @@ describe('promptctl apply', () => {
     expect(records).toHaveLength(10);
     expect(new Set(records.map((x) => x.address)).size).toBe(10);
     expect(records.every((x) => x.outcome === 'success')).toBe(true);
-    expect(await verifyAuditFile(join(s.dir.path, '.promptctl/audit.jsonl'))).toEqual({ ok: true, records: 10 });
+    expect(await verifyAuditFile(join(s.dir.path, '.promptctl/audit.jsonl'))).toMatchObject({ ok: true, records: 20, pending: [] });
+    // The head anchor is printed, for `audit verify --head`.
+    expect(r.stderr).toMatch(/^audit head: 20:[0-9a-f]{64}$/m);
     const verified = await s.cli(['audit', 'verify']);
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
 
@@ -66,11 +73,12 @@ describe('promptctl apply', () => {
     // Tampering with a record breaks the chain at that line.
     const file = join(s.dir.path, '.promptctl/audit.jsonl');
     const lines = (await readFile(file, 'utf8')).split('\n');
-    lines[2] = lines[2]!.replace('"outcome":"success"', '"outcome":"failure"');
+    const at = lines.findIndex((l) => l.includes('"outcome":"success"'));
+    lines[at] = lines[at]!.replace('"outcome":"success"', '"outcome":"failure"');
     await writeFile(file, lines.join('\n'));
     const tampered = await s.cli(['audit', 'verify']);
     expect(tampered.code).toBe(1);
-    expect(tampered.stdout + tampered.stderr).toMatch(/audit\.jsonl:3\b/);
+    expect(tampered.stdout + tampered.stderr).toMatch(new RegExp(`audit\\.jsonl:${at + 1}\\b`));
   });
 
   it('refuses without a terminal or --auto-approve, and changes nothing', async () => {
@@ -78,7 +86,7 @@ describe('promptctl apply', () => {
     const r = await s.cli(['apply']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/stdin is not a terminal.*--auto-approve/);
-    expect((await readLiveState(s.emu.api)).templates).toEqual([]);
+    expect((await readLiveState({ gateway: s.emu.api })).templates).toEqual([]);
   });
 
   it('applies a saved plan that is still current', async () => {
@@ -100,13 +108,13 @@ describe('promptctl apply', () => {
     expect((await s.cli(['plan', '--out', 'plan.json', '--detailed-exitcode'])).code).toBe(2);
 
     const hand = await editFilterByHand(s.emu.api, 'org-hate-speech', { description: 'tightened by the safety team' });
-    const before = await readLiveState(s.emu.api);
+    const before = await readLiveState({ gateway: s.emu.api });
     const r = await s.cli(['apply', 'plan.json']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/SafetyFilter\/org-hate-speech: live version moved 1 → 2 since the plan/);
+    expect(r.stderr).toMatch(/SafetyFilter\/org-hate-speech: live version moved 1 → 2, live content hash moved [0-9a-f]{12} → [0-9a-f]{12} since the plan/);
     expect(r.stderr).toMatch(/plan\.json is stale.*nothing was applied.*promptctl plan/s);
     // Nothing changed: not the filter, not the unrelated template update.
-    const after = await readLiveState(s.emu.api);
+    const after = await readLiveState({ gateway: s.emu.api });
     expect(after).toEqual(before);
     expect((await s.emu.api.getFilter(hand.id)).priority).toBe(20);
     expect(await auditLines(s.dir.path)).toHaveLength(10);
@@ -122,20 +130,20 @@ describe('promptctl apply', () => {
     const r = await s.cli(['apply', 'plan.json']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/fingerprint/);
-    expect((await readLiveState(s.emu.api)).filters).toEqual([]);
+    expect((await readLiveState({ gateway: s.emu.api })).filters).toEqual([]);
   });
 
   it('refuses invalid input with exit 1 and changes nothing', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
-    const before = await readLiveState(s.emu.api);
+    const before = await readLiveState({ gateway: s.emu.api });
     await s.edit('prompts/billing/billing-assistant.yaml', '      weight: 20', '      weight: 25');
     await s.edit('prompts/safety-filters.yaml', 'priority: 20', 'priority: 25');
     const r = await s.cli(['apply', '--auto-approve']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^prompts\/billing\/billing-assistant\.yaml:\d+:\d+: error: /m);
     expect(r.stderr).toMatch(/nothing was applied/);
-    expect(await readLiveState(s.emu.api)).toEqual(before);
+    expect(await readLiveState({ gateway: s.emu.api })).toEqual(before);
   });
 
   it('with --prune deletes only the managed filter removed from git', async () => {
@@ -153,9 +161,15 @@ describe('promptctl apply', () => {
     const text = await readFile(file, 'utf8');
     await writeFile(file, text.split('\n---\n').filter((d) => !d.includes('name: org-hate-speech')).join('\n---\n'));
 
-    // Without prune: nothing is deleted, and the removal is not planned.
+    // Without prune: nothing is deleted, but the removal shows as a pending delete (a change).
     const plain = await s.cli(['plan', '--detailed-exitcode']);
-    expect(plain.code, plain.stdout).toBe(0);
+    expect(plain.code, plain.stdout).toBe(2);
+    expect(plain.stdout).toMatch(/- delete \(pending: prune is off\) SafetyFilter\/org-hate-speech/);
+    expect(plain.stdout).not.toMatch(/delete.*SafetyFilter\/hand-made-filter/);
+    expect(plain.stdout).toMatch(/SafetyFilter\/hand-made-filter — not in git; not labelled managed-by: promptctl/);
+    const noop = await s.cli(['apply', '--auto-approve']);
+    expect(noop.code, noop.stderr).toBe(0);
+    expect((await s.emu.api.listFilters()).map((f) => f.name)).toContain('org-hate-speech');
 
     const planned = await s.cli(['plan', '--prune', '--detailed-exitcode']);
     expect(planned.code).toBe(2);
@@ -173,7 +187,7 @@ describe('promptctl apply', () => {
 
   it('uses the embedded emulator when no GENESYSCLOUD_* variable is set', async () => {
     extra = await fixtureCopy('basic');
-    const run = (args: string[]) => runCli(args, { cwd: extra!.path });
+    const run = (args: string[]) => runCliInProcess(args, { cwd: extra!.path });
     const first = await run(['plan', '--detailed-exitcode']);
     expect(first.stderr.split('\n')[0]).toBe('target: embedded emulator (state .promptctl/local-state.json)');
     expect(first.code, first.stderr).toBe(2);
@@ -182,7 +196,7 @@ describe('promptctl apply', () => {
     expect(applied.stdout).toContain('Apply complete: 10 created');
     const state = JSON.parse(await readFile(join(extra.path, '.promptctl/local-state.json'), 'utf8'));
     expect(state).toBeTypeOf('object');
-    // The state survived the process: a new one sees no changes.
+    // The state survived the run (and its embedded emulator): a new one sees no changes.
     const second = await run(['plan', '--detailed-exitcode']);
     expect(second.code, second.stdout).toBe(0);
   });

@@ -1,19 +1,15 @@
-// `promptctl audit verify` through the built binary (npm test builds first).
+// `promptctl audit verify`, in-process (test/helpers/cli.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { openAuditLog } from '../../src/audit/log.js';
+import { join } from 'node:path';
+import { AUDIT_KEY_ENV, formatAnchor, openAuditLog, type AuditAnchor } from '../../src/audit/log.js';
+import { runCliInProcess } from '../helpers/cli.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/promptctl.js');
+const KEY = 'cli-test-key-0123456789';
 
-function run(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
-      done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+function run(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCliInProcess(args, { cwd, env });
 }
 
 let dir: string;
@@ -24,16 +20,17 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function writeLog(file: string, n: number): Promise<void> {
-  const log = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+async function writeLog(file: string, n: number, env: NodeJS.ProcessEnv = {}): Promise<AuditAnchor | null> {
+  const log = await openAuditLog(file, { env, onWarning: () => undefined });
   for (let i = 1; i <= n; i++) {
     await log.append({
-      actor: 'Grace Hopper <grace@example.com>', commit: 'c'.repeat(40), planId: 'plan', address: `PromptTemplate/t${i}`,
-      action: 'create', resourceId: `id-${i}`, before: null, after: { version: 1, hash: 'h' }, outcome: 'success',
-      correlationId: null,
+      actor: 'Grace Hopper <grace@example.com>', commit: 'c'.repeat(40), planId: 'plan', org: { id: 'org', host: 'localhost' },
+      address: `PromptTemplate/t${i}`, action: 'create', resourceId: `id-${i}`, before: null,
+      after: { version: 1, hash: 'h', content: { name: `t${i}` } }, outcome: 'success', correlationId: null,
     });
   }
   await log.close();
+  return log.head();
 }
 
 describe('promptctl audit verify', () => {
@@ -44,14 +41,14 @@ describe('promptctl audit verify', () => {
       'apiVersion: promptctl/v1\nkind: Config\nspec:\n  audit: {file: logs/trail.jsonl}\n',
     );
     await writeLog(join(dir, 'logs', 'trail.jsonl'), 2);
-    const r = await run(dir, 'audit', 'verify');
+    const r = await run(dir, ['audit', 'verify']);
     expect(r.stdout).toContain('ok: 2 records, chain intact');
     expect(r.code).toBe(0);
   });
 
   it('verifies .promptctl/audit.jsonl in the working directory by default', async () => {
     await writeLog(join(dir, '.promptctl', 'audit.jsonl'), 4);
-    const r = await run(dir, 'audit', 'verify');
+    const r = await run(dir, ['audit', 'verify']);
     expect(r).toMatchObject({ code: 0, stdout: 'ok: 4 records, chain intact\n' });
   });
 
@@ -62,14 +59,65 @@ describe('promptctl audit verify', () => {
     lines[2] = lines[2]!.replace('"outcome":"success"', '"outcome":"failure"');
     lines[3] = lines[3]!.replace('PromptTemplate/t4', 'PromptTemplate/zz');
     await writeFile(file, lines.join('\n'));
-    const r = await run(dir, 'audit', 'verify', 'trail.jsonl');
+    const r = await run(dir, ['audit', 'verify', 'trail.jsonl']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('trail.jsonl:3: broken audit chain: hash does not match the content of record 3\n');
   });
 
+  it('with --head, finds the anchor, and detects a deleted last record and an emptied file', async () => {
+    const file = join(dir, 'trail.jsonl');
+    const head = formatAnchor((await writeLog(file, 3))!);
+    const ok = await run(dir, ['audit', 'verify', 'trail.jsonl', '--head', head]);
+    expect(ok).toMatchObject({ code: 0, stdout: `ok: 3 records, chain intact; head ${head.slice(0, 14)}… found\n` });
+
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.split('\n').slice(0, 2).join('\n') + '\n');
+    const cut = await run(dir, ['audit', 'verify', 'trail.jsonl', '--head', head]);
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toBe(
+      `trail.jsonl: audit trail does not match its head anchor: the trail ends at record 2 but the head anchor ${head.slice(0, 14)}… names record 3: records were removed from its end\n`,
+    );
+
+    await writeFile(file, '');
+    expect(await run(dir, ['audit', 'verify', 'trail.jsonl'])).toMatchObject({ code: 0, stdout: 'ok: 0 records, chain intact\n' });
+    const emptied = await run(dir, ['audit', 'verify', 'trail.jsonl', '--head', head]);
+    expect(emptied.code).toBe(1);
+    expect(emptied.stderr).toMatch(/the trail is empty but the head anchor 3:.* names record 3/);
+  });
+
+  it('refuses a malformed --head', async () => {
+    await writeLog(join(dir, '.promptctl', 'audit.jsonl'), 1);
+    const r = await run(dir, ['audit', 'verify', '--head', '3:abc']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--head: expected SEQ:HASH/);
+  });
+
+  it('verifies a keyed trail with PROMPTCTL_AUDIT_KEY, and says clearly that it needs it', async () => {
+    await writeLog(join(dir, '.promptctl', 'audit.jsonl'), 2, { [AUDIT_KEY_ENV]: KEY });
+    const withKey = await run(dir, ['audit', 'verify'], { [AUDIT_KEY_ENV]: KEY });
+    expect(withKey).toMatchObject({ code: 0, stdout: 'ok: 2 records, chain intact, keyed\n' });
+    const without = await run(dir, ['audit', 'verify']);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toBe(
+      '.promptctl/audit.jsonl:1: cannot verify: record 1 is keyed (hmac-sha256): set PROMPTCTL_AUDIT_KEY to the key it was written with to verify it\n',
+    );
+    const output = withKey.stdout + withKey.stderr + without.stdout + without.stderr + (await readFile(join(dir, '.promptctl', 'audit.jsonl'), 'utf8'));
+    expect(output).not.toContain(KEY);
+  });
+
+  it('notes intents without an outcome', async () => {
+    const file = join(dir, '.promptctl', 'audit.jsonl');
+    const log = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+    await log.intent({ actor: 'a', commit: null, planId: 'p', org: null, address: 'PromptTemplate/x', action: 'create', resourceId: null, before: null, after: null });
+    await log.close();
+    const r = await run(dir, ['audit', 'verify']);
+    expect(r).toMatchObject({ code: 0, stdout: 'ok: 1 record, chain intact\n' });
+    expect(r.stderr).toMatch(/note: 1 intent without an outcome \(record 1\)/);
+  });
+
   it('fails clearly on a missing file, without a stack trace', async () => {
-    const r = await run(dir, 'audit', 'verify');
+    const r = await run(dir, ['audit', 'verify']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: \.promptctl\/audit\.jsonl: no audit log here/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -77,7 +125,7 @@ describe('promptctl audit verify', () => {
 
   it('fails clearly on a directory', async () => {
     await mkdir(join(dir, 'logs'));
-    const r = await run(dir, 'audit', 'verify', 'logs');
+    const r = await run(dir, ['audit', 'verify', 'logs']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/logs: not a file/);
   });

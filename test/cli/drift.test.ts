@@ -1,4 +1,4 @@
-// `promptctl drift` through the built binary, against a real emulator.
+// `promptctl drift` in-process (test/helpers/cli.ts), against a real emulator.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { editFilterByHand, scenario, type Scenario } from '../helpers/scenario.js';
 

@@ -1,15 +1,17 @@
-// `promptctl emulator` as a user runs it: the built binary, its first stdout line, signals,
-// flag errors, and every acknowledged write surviving a kill -9.
+// `promptctl emulator` as a user runs it: the built binary, its first stdout line, signals, and
+// every acknowledged write surviving a kill -9 (these need a real process); flag and state errors,
+// which end the command before it listens, run in-process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { paths } from '../../src/genesys/wire.js';
+import { paths } from '../../src/targets/llmgateway/paths.js';
 import { Api } from '../integration/emulator-fixture.js';
+import { runCliInProcess } from '../helpers/cli.js';
 
 const BIN = resolve('bin/promptctl.js');
 
@@ -42,16 +44,9 @@ function launch(args: string[], cwd: string): Promise<Launched> {
   });
 }
 
-/** Runs the binary to completion. */
+/** Runs a command that ends on its own (here: refusals before listening), in-process. */
 function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('exit', (code) => res({ code, stdout, stderr }));
-  });
+  return runCliInProcess(args, { cwd });
 }
 
 let dir: string;
@@ -160,6 +155,39 @@ describe('promptctl emulator', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('--responses FILE (relative to the working directory) answers matching invocations with canned text', async () => {
+    await writeFile(join(dir, 'answers.yaml'), 'responses:\n  - match: {template: canned-bot, regex: "(?i)REFUND"}\n    output: Refunds take 5 working days.\n');
+    const em = await launch(['--port', '0', '--state', 'state.json', '--responses', 'answers.yaml'], dir);
+    const api = new Api(em.url);
+    await api.login();
+    const tid = await api.template('canned-bot');
+    expect((await api.version(tid, '1.0.0')).status).toBe(201);
+    await api.publish(tid, '1.0.0');
+    const ask = (question: string) => api.post(paths.invocations(), { template: 'canned-bot', variables: { customer: 'Sam', question } });
+    const canned = await ask('how long does a refund take?');
+    expect(canned.status).toBe(200);
+    expect(canned.body.output.text).toBe('Refunds take 5 working days.');
+    const simulated = await ask('where is my parcel?');
+    expect(simulated.status).toBe(200);
+    expect(simulated.body.output.text).not.toBe('Refunds take 5 working days.');
+    em.child.kill('SIGTERM');
+    expect((await em.exited).code).toBe(0);
+    expect(em.stderr()).toContain('1 canned answer from answers.yaml');
+  });
+
+  it('refuses a missing or invalid --responses file before listening, naming it', async () => {
+    const missing = await run(['emulator', '--state', 's.json', '--responses', 'nowhere.yaml'], dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^error: --responses: cannot read emulator responses file nowhere\.yaml: ENOENT$/m);
+    await writeFile(join(dir, 'bad.yaml'), '- match: {regex: "(open"}\n  output: x\n');
+    const bad = await run(['emulator', '--state', 's.json', '--responses', 'bad.yaml'], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error: --responses: bad\.yaml: responses\[0\]: match\.regex is not a valid regular expression: .*Unterminated group$/m);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    expect(bad.stdout).toBe('');
+    expect(existsSync(join(dir, 's.json.lock'))).toBe(false);
   });
 
   it('refuses a corrupt state file with a message naming it', async () => {

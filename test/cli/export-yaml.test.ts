@@ -1,7 +1,7 @@
 // Export's YAML writer: prompt text as literal blocks that parse back byte for byte.
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { compareVersionLabels } from '../../src/genesys/wire.js';
+import { compareVersionLabels } from '../../src/util/semver.js';
 import { documentToYaml, documentsToYaml } from '../../src/export/yaml.js';
 
 const AWKWARD = [

@@ -1,4 +1,4 @@
-// `promptctl export` through the built binary: the live org as YAML that plans empty.
+// `promptctl export` in-process (test/helpers/cli.ts): the live org as YAML that plans empty.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';

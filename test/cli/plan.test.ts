@@ -1,4 +1,4 @@
-// `promptctl plan` through the built binary, against a real emulator.
+// `promptctl plan` in-process (test/helpers/cli.ts), against a real emulator.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,7 +41,7 @@ describe('promptctl plan', () => {
     const r = await s.cli(['plan', '--format', 'json', '--out', 'out/plan.json']);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc.formatVersion).toBe(1);
+    expect(doc.formatVersion).toBe(2);
     expect(doc.summary).toEqual({ create: 10, update: 0, delete: 0, noop: 0 });
     expect(doc.actions.map((a: { address: string }) => a.address).sort()).toEqual(ALL_ADDRESSES);
     expect(doc.target).toContain(s.emu.url);

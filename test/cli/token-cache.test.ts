@@ -1,12 +1,13 @@
 // validate and plan share the token counts cached by content hash in .promptctl/cache/ (not
 // only `tokens`): they write the counts they make, and they read what is there (shown here with
-// a planted count, which only a cache lookup can produce).
+// a planted count, which only a cache lookup can produce). Each run is in-process with a fresh
+// context: the counts carried between runs are only those on disk.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TOKEN_CACHE_FILE } from '../../src/tokens/cache-file.js';
 import { memoKey } from '../../src/tokens/count.js';
-import { runCli } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 
 let dir: TempDir | undefined;
@@ -29,7 +30,7 @@ describe('token count cache', () => {
     dir = await tempDir('promptctl-token-cache-');
     await mkdir(join(dir.path, 'prompts'));
     await writeFile(join(dir.path, 'prompts', 'p.yaml'), PROMPTS);
-    const r = await runCli(['validate'], { cwd: dir.path });
+    const r = await runCliInProcess(['validate'], { cwd: dir.path });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const cache = JSON.parse(await readFile(cacheFile(dir.path), 'utf8')) as { counts: Record<string, number> };
     expect(cache.counts[memoKey(SYSTEM, 'o200k_base')]).toBeGreaterThan(5);
@@ -43,10 +44,10 @@ describe('token count cache', () => {
     const planted = { format: 1, counter: 'tiktoken-encode-ordinary/1', counts: { [memoKey(SYSTEM, 'o200k_base')]: 500_000 } };
     await writeFile(cacheFile(dir.path), JSON.stringify(planted));
 
-    const validate = await runCli(['validate'], { cwd: dir.path });
+    const validate = await runCliInProcess(['validate'], { cwd: dir.path });
     expect(validate.code).toBe(1);
     expect(validate.stdout).toMatch(/worst-case prompt 50\d,\d{3} tokens exceeds gpt-4o's context window/);
-    const plan = await runCli(['plan'], { cwd: dir.path });
+    const plan = await runCliInProcess(['plan'], { cwd: dir.path });
     expect(plan.code).toBe(1);
     expect(plan.stderr).toMatch(/worst-case prompt 50\d,\d{3} tokens exceeds gpt-4o's context window/);
   });

@@ -1,13 +1,13 @@
-// `promptctl tokens` end to end: the built binary on temp prompt directories. Expected counts
+// `promptctl tokens` end to end: in-process (test/helpers/cli.ts) on temp prompt directories. Expected counts
 // come from js-tiktoken itself (OpenAI's BPE ranks), on the texts exactly as this test wrote them.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { getEncoding } from 'js-tiktoken';
-import { runCli } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 
-const run = (cwd: string, ...args: string[]) => runCli(args, { cwd });
+const run = (cwd: string, ...args: string[]) => runCliInProcess(args, { cwd });
 
 async function writeTree(root: string, files: Record<string, string>): Promise<void> {
   for (const [path, content] of Object.entries(files)) {
@@ -194,6 +194,8 @@ describe('promptctl tokens', () => {
     expect(lines[2]).toMatch(/^billing-assistant@1\.1\.0\s+claude-sonnet-4\s+≈\d/);
     expect(lines[3]).toMatch(/^support-bot@2\.0\.0\s+acme-llm\s/);
     expect(lines[4]).toMatch(/^TOTAL \(3 versions\)\s/);
+    // Cost per 1,000 calls is per version: the total row does not add it up.
+    expect(lines[4]).not.toMatch(/\$|\d\.\d{4}$/);
     expect(lines[5]).toContain('claude-sonnet-4 with cl100k_base');
     // Right-aligned numeric columns end at the same place on every row.
     const worstEnd = lines[0]!.indexOf('WORST CASE') + 'WORST CASE'.length;
@@ -279,6 +281,57 @@ spec:
     const r = await run(dir, 'tokens', '--dir', 'prompts');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('prompts/t.yaml:6:10: error: unknown model "gpt-4o-mni"; did you mean "gpt-4o-mini"? [tokens/unknown-model]');
+  });
+
+  it('AI Studio texts: guides and summary prompts after the versions, approximate and marked so', async () => {
+    const instruction = 'Greet {{Variable.name}}.\nHelp with the return.\n';
+    const prompt = 'Summarise the call.\n';
+    const dir = await project({
+      ...PROMPTS,
+      'prompts/guides/returns.md': instruction,
+      'prompts/guides/returns.yaml': `apiVersion: promptctl/v1
+kind: Guide
+metadata:
+  name: Returns / exchanges
+spec:
+  instruction: {file: guides/returns.md}
+  variables:
+    - {name: name, type: String, scope: Input}
+  budget: {maxPromptTokens: 5}
+---
+apiVersion: promptctl/v1
+kind: SummarySetting
+metadata:
+  name: Voice wrap-up
+spec:
+  language: en-US
+  prompt: |
+    Summarise the call.
+`,
+    });
+    const json = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
+    const doc = JSON.parse(json.stdout) as { versions: unknown[]; guides: unknown[]; summarySettings: unknown[] };
+    expect(doc.versions).toHaveLength(3);
+    expect(doc.guides).toEqual([
+      { address: 'Guide/Returns / exchanges', model: null, encoding: 'o200k_base', approximate: true, textTokens: count(instruction), maxPromptTokens: 5, contextWindow: null },
+    ]);
+    expect(doc.summarySettings).toEqual([
+      { address: 'SummarySetting/Voice wrap-up', model: null, encoding: 'o200k_base', approximate: true, textTokens: count(prompt), maxPromptTokens: null, contextWindow: null },
+    ]);
+    // Over its budget: an error on stderr that says the count is approximate.
+    expect(json.code).toBe(1);
+    expect(json.stderr).toMatch(
+      /^prompts\/guides\/returns\.yaml:6:16: error: instruction of \d+ tokens \(approximate: counted with o200k_base, as Genesys does not publish its tokenizer\) exceeds the budget of 5 \(budget\.maxPromptTokens\) \[tokens\/budget\]$/m,
+    );
+
+    const text = await run(dir, 'tokens', '--dir', 'prompts');
+    const lines = text.stdout.trimEnd().split('\n');
+    const at = lines.findIndex((l) => l.startsWith('AI STUDIO'));
+    expect(at).toBeGreaterThan(5);
+    expect(lines[at]).toMatch(/^AI STUDIO\s+MODEL\s+TEXT\s+LIMIT\s+USE$/);
+    expect(lines[at + 1]).toMatch(new RegExp(`^Guide/Returns / exchanges\\s+\\(o200k_base\\)\\s+≈${count(instruction)}\\s+5\\s+\\d+\\.\\d%$`));
+    expect(lines[at + 2]).toMatch(new RegExp(`^SummarySetting/Voice wrap-up\\s+\\(o200k_base\\)\\s+≈${count(prompt)}\\s+-\\s+-$`));
+    expect(lines[at + 3]).toContain('≈ approximate: Genesys does not publish the tokenizers of AI Studio models; counted with o200k_base');
   });
 
   it('a 2 MB prompt far past the context window: the table, an error with the numbers, exit 1, no hang', async () => {

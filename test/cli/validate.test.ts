@@ -1,17 +1,14 @@
-// `promptctl validate` end to end: the built binary against a hostile corpus (static fixtures in
-// test/fixtures/validate plus generated binary, huge, deep and symlinked inputs). Build first:
-// `npx tsc -p tsconfig.build.json` (npm test does).
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// `promptctl validate` end to end, in-process (test/helpers/cli.ts), against a hostile corpus
+// (static fixtures in test/fixtures/validate plus generated binary, huge, deep and symlinked inputs).
 import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escapeData, escapeProperty, formatGithub, formatText, summaryLine } from '../../src/cli/validate.js';
+import { escapeData, escapeProperty, formatGithub, formatText, summaryLine } from '../../src/views/diagnostics.js';
+import { runCliInProcess } from '../helpers/cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'promptctl.js');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'validate');
 
 interface Run {
@@ -21,17 +18,7 @@ interface Run {
 }
 
 function run(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd, env: { ...process.env, NO_COLOR: '1', PROMPTCTL_DEBUG: '' }, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runCliInProcess(args, { cwd, env: { PROMPTCTL_DEBUG: '' } });
 }
 
 const TEXT_LINE = /^(.+):(\d+):(\d+): (error|warning): (.+) \[([a-z-]+\/[a-z0-9-]+)\]$/;
@@ -314,6 +301,82 @@ const CASES: Record<string, Case> = {
   // A template whose own file has a YAML error is not reported missing by its versions and split.
   'broken-yaml-no-cascade': { exit: 1, expect: [['a.yaml:7:16', 'yaml/syntax', 'never closed']], count: 1 },
   'version-build-metadata': { exit: 1, expect: [['t.yaml:12:12', 'version/not-semver', 'build metadata "+build.5"']], count: 1 },
+  // Guides: {{Variable.name}} references ↔ declared variables, at their place inside the instruction
+  // (an instruction file, or a YAML block), with a did-you-mean.
+  'guide-placeholder': {
+    exit: 1,
+    expect: [
+      ['texts/returns.md:4:48', 'placeholders/undeclared', '{{Variable.reson}} in instruction is not a declared variable (did you mean "reason"?)'],
+      ['g.yaml:12:13', 'placeholders/unused', 'variable "reason" is declared but {{Variable.reason}} does not appear in the instruction'],
+      ['g.yaml:23:38', 'placeholders/undeclared', '{{Variable.delivery_dat}} in instruction is not a declared variable (did you mean "delivery_date"?)'],
+      ['g.yaml:24:14', 'placeholders/form', 'write {{Variable.delivery_date}}'],
+    ],
+    count: 4,
+  },
+  // PromptTest vars: a wrong name at the name with a did-you-mean, a wrong type or value at the value.
+  'test-vars': {
+    exit: 1,
+    expect: [
+      ['test.yaml:12:9', 'tests/unknown-var', 'var "acount" is not a variable of billing@1.0.0 (did you mean "account"?)'],
+      ['test.yaml:13:15', 'tests/var-value', 'var "plan" is "gold", not one of the values of variable "plan": basic, plus'],
+      ['test.yaml:14:19', 'tests/var-type', 'var "question" is a number (42), but variable "question" is of type string'],
+      ['test.yaml:15:16', 'tests/var-type', 'remove the quotes'],
+      ['test.yaml:11:7', 'tests/missing-var', 'does not set variable "account"'],
+    ],
+    count: 5,
+  },
+  'test-assertion': {
+    exit: 1,
+    expect: [
+      ['t.yaml:28:11', 'tests/unknown-assertion', 'unknown assertion type "contians" (did you mean "contains"?)'],
+      ['t.yaml:30:11', 'tests/assertion-shape', 'one assertion per list item'],
+      ['t.yaml:31:11', 'tests/assertion-shape', 'an assertion needs a type'],
+    ],
+    count: 3,
+  },
+  'test-assertion-values': {
+    exit: 1,
+    expect: [
+      ['t.yaml:39:18', 'tests/invalid-regex', 'Unterminated group'],
+      ['t.yaml:43:29', 'tests/invalid-json-schema', 'at properties.queue.type'],
+      ['t.yaml:44:22', 'tests/unknown-filter', 'did you mean "pii-guard"?'],
+      ['t.yaml:45:22', 'tests/filter-cannot-block', 'not block_and_log'],
+      ['t.yaml:46:20', 'tests/no-redacting-filter', 'covers phishing'],
+      ['t.yaml:47:21', 'tests/unknown-version', 'version 1.1.0'],
+      ['t.yaml:48:13', 'tests/duplicate-case', 'first on line 36'],
+      ['t.yaml:51:21', 'tests/unrouted-version', 'no TrafficSplit'],
+      ['t.yaml:53:22', 'tests/invalid-regex', 'responses[0].match.regex does not compile: /(unclosed/i: Unterminated group'],
+      ['t.yaml:55:24', 'tests/response-version', 'responses[1] answers only calls on version 2.0.0, which this test never runs on (it runs on billing@1.0.0)'],
+    ],
+    count: 10,
+  },
+  'test-target': {
+    exit: 1,
+    expect: [
+      ['t.yaml:18:13', 'tests/guide-input'],
+      ['t.yaml:19:21', 'tests/var-type', 'of type Integer'],
+      ['t.yaml:19:27', 'tests/var-scope', 'scope Output'],
+      ['t.yaml:19:39', 'tests/unknown-var', 'its input variables: order'],
+      ['t.yaml:22:20', 'tests/assertion-target', 'redacts'],
+      ['t.yaml:29:12', 'tests/target', 'not both'],
+      ['t.yaml:39:19', 'tests/unknown-target', 'guide "Retruns" is not defined by any Guide (did you mean "Returns"?)'],
+    ],
+    count: 7,
+  },
+  'summary-setting': {
+    exit: 1,
+    expect: [
+      ['s.yaml:4:9', 'schema/pattern', 'did you mean "Voice wrap-up"?'],
+      ['s.yaml:6:13', 'schema/pattern', 'did you mean "en-US"?'],
+      ['s.yaml:7:11', 'schema/enum', 'GroupedBulletPoints'],
+      ['s.yaml:8:16', 'summaries/integration-required'],
+      ['s.yaml:11:5', 'injection/phrase', 'in prompt'],
+      ['s.yaml:11:42', 'injection/phrase'],
+      ['s.yaml:19:20', 'summaries/external-only'],
+      ['s.yaml:22:15', 'summaries/duplicate-entity'],
+    ],
+    count: 8,
+  },
   'misplaced-version': {
     exit: 1,
     expect: [
@@ -475,9 +538,6 @@ async function runAll(names: string[], limit: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
-    throw new Error('dist/ is missing: run `npx tsc -p tsconfig.build.json` first');
-  }
   work = await mkdtemp(path.join(tmpdir(), 'promptctl-validate-'));
   outside = await mkdtemp(path.join(tmpdir(), 'promptctl-outside-'));
   await cp(FIXTURES, work, { recursive: true });

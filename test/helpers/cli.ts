@@ -1,6 +1,9 @@
-// Runs the built promptctl binary (bin/promptctl.js → dist/) as a user would.
+// Runs promptctl in a test: in-process through `run` (src/cli/main.ts) with injected streams,
+// environment and working directory (the default, and fast), or as the built binary
+// (bin/promptctl.js → dist/) in a child process, for what only a real process shows.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const BIN = resolve(REPO, 'bin/promptctl.js');
@@ -19,6 +22,16 @@ export interface CliOptions {
   input?: string;
 }
 
+export interface InProcessOptions extends CliOptions {
+  /**
+   * In-process only: stdin, stdout and stderr say they are terminals (isTTY), as on a pty, so
+   * that apply asks for confirmation and draws its progress bar. Colour stays off.
+   */
+  tty?: boolean;
+  /** In-process only: aborting it is the interrupt (SIGINT/SIGTERM) of the binary. */
+  signal?: AbortSignal;
+}
+
 /** The environment a test command sees: the machine's, minus anything that picks a target or CI. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -34,6 +47,7 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
+/** Runs the built binary in a child process (build first: `npm run build`). */
 export function runCli(args: readonly string[], opts: CliOptions): Promise<CliResult> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: cleanEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
@@ -45,4 +59,47 @@ export function runCli(args: readonly string[], opts: CliOptions): Promise<CliRe
     child.on('close', (code, signal) => done({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** A stream that keeps what is written to it, flagged as a terminal or not. */
+function collector(tty: boolean): Writable & { text: string; isTTY: boolean; columns?: number } {
+  const w = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      out.text += String(chunk);
+      done();
+    },
+  });
+  const out = Object.assign(w, { text: '', isTTY: tty, ...(tty ? { columns: 80 } : {}) });
+  return out;
+}
+
+/**
+ * Runs promptctl in this process, with the same environment and result as `runCli`: the
+ * sources (no build needed), a fresh context per run, output captured as strings.
+ */
+export async function runCliInProcess(args: readonly string[], opts: InProcessOptions): Promise<CliResult> {
+  const { run } = await import('../../src/cli/main.js');
+  const tty = opts.tty ?? false;
+  const stdout = collector(tty);
+  const stderr = collector(tty);
+  const stdin = Object.assign(Readable.from(opts.input !== undefined && opts.input !== '' ? [opts.input] : []), { isTTY: tty });
+  const signal = opts.signal;
+  const code = await run([...args], {
+    stdout,
+    stderr,
+    stdin,
+    env: cleanEnv(opts.env),
+    cwd: opts.cwd,
+    color: false,
+    startedAt: performance.now(),
+    ...(signal
+      ? {
+          onInterrupt(listener: () => void) {
+            signal.addEventListener('abort', listener, { once: true });
+            return () => signal.removeEventListener('abort', listener);
+          },
+        }
+      : {}),
+  });
+  return { code, stdout: stdout.text, stderr: stderr.text };
 }

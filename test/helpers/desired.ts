@@ -65,6 +65,9 @@ export function desiredState(parts: Partial<DesiredState> = {}): DesiredState {
     versions: parts.versions ?? [],
     splits: parts.splits ?? [],
     filters: parts.filters ?? [],
+    guides: parts.guides ?? [],
+    summarySettings: parts.summarySettings ?? [],
+    tests: parts.tests ?? [],
     config: parts.config ?? config(),
     files: parts.files ?? ['test.yaml'],
   };

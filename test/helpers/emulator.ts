@@ -1,7 +1,8 @@
 // A real emulator on a loopback port, and the environment that points promptctl at it.
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
-import { createGatewayClient } from '../../src/genesys/client.js';
-import type { GatewayApi } from '../../src/genesys/api.js';
+import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
+import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
+import { gatewayWriteChecks } from '../../src/kinds/index.js';
 
 export const CLIENT_ID = 'local-client';
 export const CLIENT_SECRET = 'local-secret';
@@ -20,7 +21,7 @@ export async function startTestEmulator(opts: EmulatorOptions = {}): Promise<Tes
   const clientId = opts.clientId ?? CLIENT_ID;
   const clientSecret = opts.clientSecret ?? CLIENT_SECRET;
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1', publishDelayMs: 5, ...opts, clientId, clientSecret });
-  const api = createGatewayClient({
+  const api = createGatewayClient({ landed: gatewayWriteChecks,
     apiUrl: emulator.url,
     loginUrl: emulator.url,
     clientId,

@@ -2,16 +2,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
-import type { GatewayApi } from '../../src/genesys/api.js';
-import type { FilterCreate, WireFilter } from '../../src/genesys/wire.js';
-import { runCli, type CliResult } from './cli.js';
+import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
+import type { FilterCreate, WireFilter } from '../../src/targets/llmgateway/wire.js';
+import { runCliInProcess, type CliResult } from './cli.js';
 import { startTestEmulator, type TestEmulator } from './emulator.js';
 import { fixtureCopy, type TempDir } from './tmp.js';
 
 export interface Scenario {
   dir: TempDir;
   emu: TestEmulator;
-  /** Runs promptctl in the project against the emulator. */
+  /** Runs promptctl (in-process) in the project against the emulator. */
   cli(args: readonly string[], extraEnv?: Record<string, string | undefined>, input?: string): Promise<CliResult>;
   /** Replaces text in a file of the project (path relative to the project root). */
   edit(file: string, from: string | RegExp, to: string): Promise<void>;
@@ -24,7 +24,7 @@ export async function scenario(fixture = 'basic', opts: EmulatorOptions = {}): P
   return {
     dir,
     emu,
-    cli: (args, extraEnv = {}, input) => runCli(args, { cwd: dir.path, env: { ...emu.env, ...extraEnv }, ...(input !== undefined ? { input } : {}) }),
+    cli: (args, extraEnv = {}, input) => runCliInProcess(args, { cwd: dir.path, env: { ...emu.env, ...extraEnv }, ...(input !== undefined ? { input } : {}) }),
     async edit(file, from, to) {
       const path = join(dir.path, file);
       const text = await readFile(path, 'utf8');

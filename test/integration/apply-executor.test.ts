@@ -6,14 +6,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { executePlan, type ApplyEvent } from '../../src/apply/executor.js';
 import { openAuditLog, type AuditLog } from '../../src/audit/log.js';
 import { verifyAuditFile } from '../../src/audit/verify.js';
-import type { GatewayApi } from '../../src/genesys/api.js';
-import { readLiveState } from '../../src/genesys/live.js';
+import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
+import { readLiveState } from '../../src/targets/live.js';
 import type { DesiredState } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/build.js';
 import type { Plan } from '../../src/plan/types.js';
 import { desiredState, filter, manyTemplates, split, template, version } from '../helpers/desired.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { versionTokens } from '../../src/tokens/index.js';
+import { createCorrelationTracker } from '../../src/apply/correlation.js';
 
 let emu: TestEmulator;
 let dir: TempDir;
@@ -34,7 +36,7 @@ afterEach(async () => {
 
 let planSeq = 0;
 async function plan(desired: DesiredState, prune = false): Promise<Plan> {
-  const live = await readLiveState(emu.api);
+  const live = await readLiveState({ gateway: emu.api });
   planSeq += 1;
   return buildPlan(desired, live, {
     prune,
@@ -42,20 +44,26 @@ async function plan(desired: DesiredState, prune = false): Promise<Plan> {
     git: {},
     id: `plan-${planSeq}`,
     createdAt: new Date().toISOString(),
+    tokens: versionTokens,
   });
 }
 
 function run(p: Plan, api: GatewayApi = emu.api, events?: ApplyEvent[], concurrency?: number) {
   return executePlan(p, api, {
     audit,
-    actor: 'Test Actor <test@example.com>',
+    correlations: createCorrelationTracker(), actor: 'Test Actor <test@example.com>',
     commit: 'c0ffee',
     ...(concurrency ? { concurrency } : {}),
     onProgress: (e) => events?.push(e),
   });
 }
 
+/** The outcome records (each follows its intent, written before the call). */
 async function auditRecords(): Promise<Record<string, any>[]> {
+  return (await allAuditRecords()).filter((r) => r.type === 'outcome');
+}
+
+async function allAuditRecords(): Promise<Record<string, any>[]> {
   const text = await readFile(auditFile, 'utf8');
   return text
     .split('\n')
@@ -115,7 +123,7 @@ describe('executePlan', () => {
       for (const d of e.action.dependsOn) expect(finishedAt.get(d)! < i, `${e.action.address} after ${d}`).toBe(true);
     });
 
-    const live = await readLiveState(emu.api);
+    const live = await readLiveState({ gateway: emu.api });
     const billing = live.templates.find((t) => t.name === 'billing')!;
     expect(billing.labels).toMatchObject({ team: 'billing', 'managed-by': 'promptctl' });
     expect(billing.versions!.map((v) => [v.version, v.state]).sort()).toEqual([
@@ -138,9 +146,16 @@ describe('executePlan', () => {
     expect(v.after.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(v.after.version).toBe('1.1.0');
     expect(v.resourceId).toBe(billing.id);
+    // Content, so the change can be reconstructed from the trail alone.
+    expect(v.after.content).toMatchObject({ systemInstruction: expect.any(String), variables: expect.any(Object) });
     const t = records.find((r) => r.address === 'TrafficSplit/billing')!;
     expect(t.after.version).toBe(billing.traffic!.version);
-    expect(await verifyAuditFile(auditFile)).toEqual({ ok: true, records: 9 });
+    expect(t.after.content).toEqual({ strategy: expect.any(String), stickyKey: null, routes: expect.any(Object) });
+    // Write-ahead: each outcome names the intent written before its call.
+    const all = await allAuditRecords();
+    expect(all).toHaveLength(18);
+    for (const o of records) expect(all.find((r) => r.seq === o.intent)).toMatchObject({ type: 'intent', address: o.address });
+    expect(await verifyAuditFile(auditFile)).toMatchObject({ ok: true, records: 18, pending: [] });
   });
 
   it('runs independent actions concurrently, within the bound', async () => {
@@ -191,6 +206,45 @@ describe('executePlan', () => {
     expect((await plan(changed)).summary).toMatchObject({ create: 0, update: 0, delete: 0 });
   });
 
+  it('on an interrupt starts nothing new, lets in-flight calls finish, and leaves no intent open', async () => {
+    const p = await plan(manyTemplates(6));
+    const stop = new AbortController();
+    let finished = 0;
+    const result = await executePlan(p, emu.api, {
+      audit,
+      correlations: createCorrelationTracker(),
+      actor: 'a',
+      commit: null,
+      concurrency: 2,
+      signal: stop.signal,
+      onProgress: (e) => {
+        if (e.type === 'finish' && ++finished === 3) stop.abort();
+      },
+    });
+    expect(result.interrupted).toBe(true);
+    expect(result.ok).toBe(false);
+    expect(result.failed).toEqual([]);
+    // At most the calls already in flight when the signal came finished after it.
+    expect(result.succeeded.length).toBeGreaterThanOrEqual(3);
+    expect(result.succeeded.length).toBeLessThanOrEqual(4);
+    expect(result.succeeded.length + result.notStarted.length).toBe(18);
+    const outcomes = await auditRecords();
+    expect(outcomes).toHaveLength(result.succeeded.length);
+    expect(await verifyAuditFile(auditFile)).toMatchObject({ ok: true, pending: [] });
+    // A re-run converges.
+    expect((await run(await plan(manyTemplates(6)))).ok).toBe(true);
+  });
+
+  it('goes depth first: each template is made, published and routed before the next is begun', async () => {
+    const events: ApplyEvent[] = [];
+    const result = await run(await plan(manyTemplates(4)), emu.api, events, 1);
+    expect(result.ok).toBe(true);
+    const order = events.filter((e) => e.type === 'finish').map((e) => (e.type === 'finish' ? e.result.action.address : ''));
+    expect(order).toEqual(
+      ['t-000', 't-001', 't-002', 't-003'].flatMap((t) => [`PromptTemplate/${t}`, `PromptVersion/${t}@1.0.0`, `TrafficSplit/${t}`]),
+    );
+  });
+
   it('lets in-flight actions finish after a failure, and starts nothing new', async () => {
     const desired = manyTemplates(6);
     const p = await plan(desired);
@@ -214,7 +268,7 @@ describe('executePlan', () => {
     expect(first.ok, JSON.stringify(first.failed.map((f) => f.detail))).toBe(true);
     const after = desiredState({ filters: [filter('alpha', 20), filter('beta', 10)] });
     const p = await plan(after);
-    expect(p.actions.some((a) => a.stagePriority !== undefined), JSON.stringify(p, null, 1)).toBe(true);
+    expect(p.actions.some((a) => 'stagePriority' in a && a.stagePriority !== undefined), JSON.stringify(p, null, 1)).toBe(true);
     const result = await run(p);
     expect(result.ok, JSON.stringify(result.failed)).toBe(true);
     const live = await emu.api.listFilters();

@@ -3,12 +3,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { staleReasons } from '../../src/apply/stale.js';
 import { executePlan } from '../../src/apply/executor.js';
-import { readLiveState } from '../../src/genesys/live.js';
+import { readLiveState } from '../../src/targets/live.js';
 import type { DesiredState } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/build.js';
 import type { Plan } from '../../src/plan/types.js';
 import { desiredState, filter, split, template, version } from '../helpers/desired.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { versionTokens } from '../../src/tokens/index.js';
+import { createCorrelationTracker } from '../../src/apply/correlation.js';
 
 let emu: TestEmulator;
 beforeEach(async () => {
@@ -19,17 +21,19 @@ afterEach(async () => {
 });
 
 async function plan(desired: DesiredState, opts: { target?: string; commit?: string } = {}): Promise<Plan> {
-  return buildPlan(desired, await readLiveState(emu.api), {
+  return buildPlan(desired, await readLiveState({ gateway: emu.api }), {
     prune: false,
     target: opts.target ?? 'emulator',
     git: {},
     id: 'p',
     createdAt: '',
+    tokens: versionTokens,
     ...(opts.commit ? { commit: opts.commit } : {}),
   });
 }
 
-const noAudit = { append: async () => undefined };
+// These tests are about plans, not the trail: a sink that records nothing.
+const noAudit = { intent: async () => ({}) as never, outcome: async () => ({}) as never };
 const base = (): DesiredState =>
   desiredState({
     templates: [template('alpha')],
@@ -40,7 +44,7 @@ const base = (): DesiredState =>
 
 describe('staleReasons', () => {
   it('finds nothing when nothing moved, even if the commit label differs', async () => {
-    await executePlan(await plan(base()), emu.api, { audit: noAudit, actor: 'a', commit: null });
+    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
     const changed = base();
     changed.templates[0] = template('alpha', { description: 'new' });
     const saved = await plan(changed, { commit: 'aaaa' });
@@ -54,19 +58,37 @@ describe('staleReasons', () => {
     const reasons = staleReasons(saved, await plan(base()));
     expect(reasons).toContainEqual({ address: 'SafetyFilter/guard', message: 'was created on the target since the plan (version 1)' });
 
-    await executePlan(await plan(base()), emu.api, { audit: noAudit, actor: 'a', commit: null });
+    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
     const update = base();
     update.templates[0] = template('alpha', { description: 'planned' });
     const saved2 = await plan(update);
     const t = (await emu.api.listTemplates({ name: 'alpha' }))[0]!;
     await emu.api.updateTemplate(t.id, { name: 'alpha', model: 'gpt-4o', description: 'by hand', labels: t.labels, version: t.version });
     expect(staleReasons(saved2, await plan(update))).toEqual([
-      { address: 'PromptTemplate/alpha', message: `live version moved ${t.version} → ${t.version + 1} since the plan` },
+      {
+        address: 'PromptTemplate/alpha',
+        message: expect.stringMatching(new RegExp(`^live version moved ${t.version} → ${t.version + 1}, live content hash moved [0-9a-f]{12} → [0-9a-f]{12} since the plan$`)),
+      },
     ]);
 
     await emu.api.deleteTemplate(t.id);
     const gone = staleReasons(saved2, await plan(update));
     expect(gone).toContainEqual({ address: 'PromptTemplate/alpha', message: 'was deleted on the target since the plan' });
+  });
+
+  it('refuses a plan whose object was deleted and re-created identically since (another id)', async () => {
+    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    const update = base();
+    update.filters[0] = filter('guard', 10, { thresholds: { pii: 0.3 } });
+    const saved = await plan(update);
+    const live = (await emu.api.listFilters()).find((f) => f.name === 'guard')!;
+    await emu.api.deleteFilter(live.id);
+    const { id: _id, version: _v, dateCreated: _c, dateModified: _m, createdBy: _b, modifiedBy: _mb, selfUri: _s, ...body } = live;
+    const again = await emu.api.createFilter(body);
+    expect(again.id).not.toBe(live.id);
+    expect(staleReasons(saved, await plan(update))).toEqual([
+      { address: 'SafetyFilter/guard', message: `the live object was replaced since the plan (id ${live.id} → ${again.id})` },
+    ]);
   });
 
   it('names changes in the files and a different target', async () => {

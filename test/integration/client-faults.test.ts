@@ -2,9 +2,9 @@
 // work, connection dropped after the work was stored): every write lands exactly once, and a
 // retried PUT never reports its own earlier success as a conflict.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RetryInfo } from '../../src/genesys/client.js';
-import { readLiveState } from '../../src/genesys/live.js';
-import type { WireTemplate } from '../../src/genesys/wire.js';
+import type { RetryInfo } from '../../src/targets/llmgateway/client.js';
+import { readLiveState } from '../../src/targets/live.js';
+import type { WireTemplate } from '../../src/targets/llmgateway/wire.js';
 import { filterBody, setup, startRecordingProxy, versionBody, type Env } from './client-support.js';
 
 let env: Env | undefined;
@@ -92,7 +92,7 @@ describe('client under faultRate 0.3', () => {
 
     // Read the outcome from the same state through a fault-free server.
     await env.restart({ faultRate: 0 });
-    const live = await readLiveState(env.client());
+    const live = await readLiveState({ gateway: env.client() });
     expect(live.templates.map((t) => t.name).sort()).toEqual(names);
     for (const t of live.templates) {
       expect(t.version, t.name).toBe(4);

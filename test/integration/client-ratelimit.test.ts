@@ -4,7 +4,7 @@
 // so the test costs one rate-limit window: 3 s here instead of Genesys's minute. The client
 // learns the window only from `inin-ratelimit-reset` and `Retry-After`, so the logic is the same.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RetryInfo } from '../../src/genesys/client.js';
+import type { RetryInfo } from '../../src/targets/llmgateway/client.js';
 import { setup, type Env } from './client-support.js';
 
 let env: Env | undefined;

@@ -4,10 +4,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/genesys/api.js';
-import { createGatewayClient, type ClientOptions } from '../../src/genesys/client.js';
+import { ApiError } from '../../src/genesys/errors.js';
+import { createGatewayClient, type ClientOptions } from '../../src/targets/llmgateway/client.js';
 import { basicCredential } from '../../src/genesys/redact.js';
 import { CLIENT_ID, CLIENT_SECRET, rejection, setup, startRecordingProxy, versionBody, type Env } from './client-support.js';
+import { gatewayWriteChecks } from '../../src/kinds/index.js';
 
 let env: Env | undefined;
 const servers: Server[] = [];
@@ -20,7 +21,7 @@ afterEach(async () => {
 });
 
 function client(url: string, extra: Partial<ClientOptions> = {}) {
-  const c = createGatewayClient({
+  const c = createGatewayClient({ landed: gatewayWriteChecks,
     apiUrl: url,
     loginUrl: url,
     clientId: CLIENT_ID,

@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
 import { expect } from 'vitest';
-import { ApiError, type GatewayApi } from '../../src/genesys/api.js';
-import { createGatewayClient, type ClientOptions } from '../../src/genesys/client.js';
-import type { FilterCreate, VersionCreate } from '../../src/genesys/wire.js';
+import { ApiError } from '../../src/genesys/errors.js';
+import { type GatewayApi } from '../../src/targets/llmgateway/api.js';
+import { createGatewayClient, type ClientOptions } from '../../src/targets/llmgateway/client.js';
+import type { FilterCreate, VersionCreate } from '../../src/targets/llmgateway/wire.js';
+import { gatewayWriteChecks } from '../../src/kinds/index.js';
 
 export const CLIENT_ID = 'local-client';
 export const CLIENT_SECRET = 'local-secret';
@@ -34,7 +36,7 @@ export async function setup(opts: EmulatorOptions = {}): Promise<Env> {
     emulator: await startEmulator({ port: 0, stateFile, ...opts }),
     clients: [],
     client(extra = {}) {
-      const c = createGatewayClient({
+      const c = createGatewayClient({ landed: gatewayWriteChecks,
         apiUrl: env.emulator.url,
         loginUrl: env.emulator.url,
         clientId: CLIENT_ID,

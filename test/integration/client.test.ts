@@ -1,8 +1,8 @@
 // The production client against the real emulator over HTTP: every resource, pagination,
 // error mapping, and token lifecycle.
 import { afterEach, describe, expect, it } from 'vitest';
-import { readLiveState } from '../../src/genesys/live.js';
-import { versionContentHash } from '../../src/genesys/wire.js';
+import { readLiveState } from '../../src/targets/live.js';
+import { versionContentHash } from '../../src/targets/llmgateway/wire.js';
 import { filterBody, rejection, setup, versionBody, type Env } from './client-support.js';
 
 let env: Env | undefined;
@@ -174,7 +174,7 @@ describe('listings', () => {
     }
     await c.createFilter(filterBody('guard', 1));
     const before = c.stats.requests;
-    const live = await readLiveState(c);
+    const live = await readLiveState({ gateway: c });
     expect(c.stats.requests - before).toBe(2);
     expect(live.templates).toHaveLength(30);
     expect(live.filters.map((f) => f.name)).toEqual(['guard']);

@@ -1,6 +1,7 @@
 // The emulator's Genesys conventions over real HTTP: OAuth, bearer tokens, headers, ErrorBody, routing.
 import { describe, expect, it } from 'vitest';
-import { API_BASE, paths, TOKEN_PATH } from '../../src/genesys/wire.js';
+import { API_BASE, paths } from '../../src/targets/llmgateway/paths.js';
+import { TOKEN_PATH } from '../../src/genesys/conventions.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { Api, emulatorForFile } from './emulator-fixture.js';
 
@@ -166,13 +167,13 @@ describe('errors', () => {
     }
   });
 
-  it('501 not.implemented for invocations and analytics', async () => {
+  it('invocations and analytics refuse bad bodies with 400 and an ErrorBody naming the field', async () => {
     const inv = await api.post(paths.invocations(), { templateId: 'x' });
-    expect(inv.status).toBe(501);
-    expect(inv.body.code).toBe('not.implemented');
+    expect(inv.status).toBe(400);
+    expect(inv.body).toMatchObject({ code: 'invalid.value', status: 400, details: [{ fieldName: 'template' }] });
     const an = await api.post(paths.analytics(), { interval: 'x' });
-    expect(an.status).toBe(501);
-    expect(an.body.code).toBe('not.implemented');
+    expect(an.status).toBe(400);
+    expect(an.body).toMatchObject({ code: 'invalid.value', status: 400, details: [{ fieldName: 'metrics' }] });
   });
 
   it('stale PUT → 409 version.mismatch with the versions in messageParams, and nothing changes', async () => {
@@ -186,5 +187,25 @@ describe('errors', () => {
     expect(stale.body.messageWithParams).toContain('{current}');
     const now = await api.get(paths.template(id));
     expect(now.body).toMatchObject({ model: 'gpt-4o-mini', version: 2 });
+  });
+});
+
+describe('ids and labels are data', () => {
+  it('answers 404 for __proto__, constructor and toString as for any unknown id, and stores nothing under them', async () => {
+    const a = new Api(api.url);
+    await a.login('ci-client', 'ci-secret');
+    const t = await a.req('POST', paths.templates(), { name: 'ids-as-data', model: 'gpt-4o' });
+    expect(t.status).toBe(201);
+    const count = async () => (await a.req('GET', `${paths.templates()}?pageSize=100`)).body.total as number;
+    const before = await count();
+    for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      expect((await a.req('GET', paths.template(id))).status, id).toBe(404);
+      expect((await a.req('PUT', paths.template(id), { name: 'x', model: 'gpt-4o', version: 1 })).status, id).toBe(404);
+      expect((await a.req('DELETE', paths.filter(id))).status, id).toBe(404);
+      expect((await a.req('GET', paths.version(t.body.id, id))).status, id).toBe(404);
+      expect((await a.req('GET', paths.job(t.body.id, '1.0.0', id))).status, id).toBe(404);
+    }
+    expect(await count()).toBe(before);
+    expect((await a.req('GET', paths.template(t.body.id))).status).toBe(200);
   });
 });

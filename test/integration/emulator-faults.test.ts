@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { paths } from '../../src/genesys/wire.js';
+import { paths } from '../../src/targets/llmgateway/paths.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { FAULT_KINDS, FaultInjector } from '../../src/emulator/limits.js';
 import { Api, boot } from './emulator-fixture.js';

@@ -1,6 +1,6 @@
 // Safety filters over real HTTP: whitelist, thresholds, duplicate names, priorities, the 50-filter limit.
 import { describe, expect, it } from 'vitest';
-import { paths } from '../../src/genesys/wire.js';
+import { paths } from '../../src/targets/llmgateway/paths.js';
 import { boot, emulatorForFile, filterBody } from './emulator-fixture.js';
 
 const api = emulatorForFile({ rateLimit: 10_000 });

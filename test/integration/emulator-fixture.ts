@@ -1,6 +1,7 @@
 // Shared by the emulator integration tests: a tiny fetch client that speaks to a real emulator.
 import { afterAll, beforeAll } from 'vitest';
-import { paths, TOKEN_PATH } from '../../src/genesys/wire.js';
+import { paths } from '../../src/targets/llmgateway/paths.js';
+import { TOKEN_PATH } from '../../src/genesys/conventions.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
 
 export interface Res<T = any> {

@@ -2,7 +2,7 @@
 // setting, logs in with client credentials and reads and writes LLM Gateway resources.
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paths } from '../../src/genesys/wire.js';
+import { paths } from '../../src/targets/llmgateway/paths.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
 
 const require = createRequire(import.meta.url);

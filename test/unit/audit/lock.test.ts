@@ -1,17 +1,23 @@
 // The audit log's inter-process lock: two promptctl processes appending to one file keep one chain.
-// The writers are separate Node processes running the built module (dist/, made by `npm test`).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// The writers are separate Node processes running the audit module transpiled from src/ (support.ts).
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { openAuditLog, type AuditInput } from '../../../src/audit/log.js';
+import { join } from 'node:path';
+import { AUDIT_KEY_ENV, openAuditLog, type AuditInput } from '../../../src/audit/log.js';
 import { verifyAuditFile } from '../../../src/audit/verify.js';
 import { UserError } from '../../../src/util/errors.js';
+import { KEY, buildAuditModule } from './support.js';
 
-const BUILT_LOG = resolve(import.meta.dirname, '../../../dist/audit/log.js');
+let built: Awaited<ReturnType<typeof buildAuditModule>>;
+beforeAll(async () => {
+  built = await buildAuditModule();
+});
+afterAll(async () => {
+  await rm(built.dir, { recursive: true, force: true });
+});
 
 let dir: string;
 beforeEach(async () => {
@@ -26,6 +32,7 @@ function input(n: number, who = 'test'): AuditInput {
     actor: who,
     commit: null,
     planId: `plan-${who}`,
+    org: { id: 'org', host: 'localhost' },
     address: `PromptTemplate/${who}-${n}`,
     action: 'create',
     resourceId: null,
@@ -38,18 +45,22 @@ function input(n: number, who = 'test'): AuditInput {
 
 const quiet = { onWarning: () => undefined, env: {} };
 
-// A writer process: opens the log, says "ready", waits for "go" on stdin, appends N records, exits.
-const WRITER = `
-import { openAuditLog } from ${JSON.stringify(pathToFileURL(BUILT_LOG).href)};
+// A writer process: opens the log, says "ready", waits for "go" on stdin, then makes N changes,
+// each an intent and its outcome, all in flight at once, and exits.
+const WRITER = (logUrl: string): string => `
+import { openAuditLog } from ${JSON.stringify(logUrl)};
 const [file, who, n] = process.argv.slice(1);
-const log = await openAuditLog(file, { env: {}, onWarning: () => {} });
+const log = await openAuditLog(file, { env: process.env, onWarning: () => {} });
 process.stdout.write('ready\\n');
 process.stdin.once('data', async () => {
   const pending = [];
   for (let i = 1; i <= Number(n); i++) {
-    pending.push(log.append({ actor: who, commit: null, planId: 'p-' + who, address: 'PromptTemplate/' + who + '-' + i,
-      action: 'create', resourceId: null, before: null, after: { version: 1, hash: 'h' }, outcome: 'success',
-      correlationId: null }));
+    pending.push((async () => {
+      const intent = await log.intent({ actor: who, commit: null, planId: 'p-' + who, org: { id: 'org', host: 'localhost' },
+        address: 'PromptTemplate/' + who + '-' + i, action: 'create', resourceId: null, before: null,
+        after: { version: null, hash: 'h', content: { name: who + i } } });
+      await log.outcome(intent, { outcome: 'success', resourceId: 'id-' + who + i, after: { version: 1, hash: 'h', content: { name: who + i } } });
+    })());
   }
   await Promise.all(pending);
   await log.close();
@@ -63,8 +74,11 @@ interface Writer {
   go(): void;
 }
 
-function startWriter(file: string, who: string, n: number): Writer {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', WRITER, file, who, String(n)], { stdio: ['pipe', 'pipe', 'pipe'] });
+function startWriter(file: string, who: string, n: number, env: NodeJS.ProcessEnv = {}): Writer {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', WRITER(built.log), file, who, String(n)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH, ...env },
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const ready = new Promise<void>((ok, fail) => {
@@ -83,26 +97,29 @@ async function deadPid(): Promise<number> {
 }
 
 describe('audit log lock across processes', () => {
-  it('two processes appending at once to one file keep one unbroken chain', async () => {
-    expect(existsSync(BUILT_LOG), 'build first: npx tsc -p tsconfig.build.json').toBe(true);
+  it.each([
+    ['sha256', {}],
+    ['a keyed chain', { [AUDIT_KEY_ENV]: KEY }],
+  ])('two processes writing intents and outcomes at once to one file keep one unbroken chain (%s)', async (_what, env) => {
     const file = join(dir, '.promptctl', 'audit.jsonl');
     // Some history first, so both writers start from the same non-empty tail.
-    const seed = await openAuditLog(file, quiet);
+    const seed = await openAuditLog(file, { ...quiet, env });
     await seed.append(input(1));
     await seed.close();
 
     const perWriter = 150;
-    const writers = [startWriter(file, 'a', perWriter), startWriter(file, 'b', perWriter)];
+    const writers = [startWriter(file, 'a', perWriter, env), startWriter(file, 'b', perWriter, env)];
     await Promise.all(writers.map((w) => w.ready));
     for (const w of writers) w.go();
     const results = await Promise.all(writers.map((w) => w.done));
     for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
 
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 1 + 2 * perWriter });
-    const records = (await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as { seq: number; actor: string });
+    const key = (env as NodeJS.ProcessEnv)[AUDIT_KEY_ENV] ?? null;
+    expect(await verifyAuditFile(file, { key })).toMatchObject({ ok: true, records: 1 + 4 * perWriter, pending: [] });
+    const records = (await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as { seq: number; actor: string; type: string });
     expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
-    expect(records.filter((r) => r.actor === 'a')).toHaveLength(perWriter);
-    expect(records.filter((r) => r.actor === 'b')).toHaveLength(perWriter);
+    expect(records.filter((r) => r.actor === 'a' && r.type === 'intent')).toHaveLength(perWriter);
+    expect(records.filter((r) => r.actor === 'b' && r.type === 'outcome')).toHaveLength(perWriter);
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
 
@@ -113,7 +130,7 @@ describe('audit log lock across processes', () => {
     const log = await openAuditLog(file, { ...quiet, lock: { timeoutMs: 10_000 } });
     await log.append(input(1));
     await log.close();
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 1 });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 1 });
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
 
@@ -125,7 +142,7 @@ describe('audit log lock across processes', () => {
     const log = await openAuditLog(file, { ...quiet, lock: { staleMs: 60_000, timeoutMs: 10_000 } });
     await log.append(input(1));
     await log.close();
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 1 });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 1 });
   });
 
   it('waits for a live holder and then names it when it never lets go', async () => {

@@ -1,165 +1,111 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile, appendFile, truncate, stat } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdtemp, open, readFile, rm, writeFile, appendFile, truncate, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
-import { openAuditLog, type AuditInput } from '../../../src/audit/log.js';
+import { createHash, createHmac } from 'node:crypto';
+import { AUDIT_KEY_ENV, openAuditLog, type AuditRecord } from '../../../src/audit/log.js';
 import { verifyAuditFile } from '../../../src/audit/verify.js';
-import { GENESIS_HASH } from '../../../src/audit/record.js';
-import { stableStringify } from '../../../src/genesys/wire.js';
+import { GENESIS_HASH, chainHash } from '../../../src/audit/record.js';
+import { UserError } from '../../../src/util/errors.js';
+import { stableStringify } from '../../../src/util/json.js';
+import { KEY, appendInput as input, intentInput, quiet } from './support.js';
 
 let dir: string;
+let file: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'promptctl-audit-'));
+  file = join(dir, 'audit.jsonl');
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function input(n: number, extra: Partial<AuditInput> = {}): AuditInput {
-  return {
-    actor: 'Ada Lovelace <ada@example.com>',
-    commit: 'a'.repeat(40),
-    planId: 'plan-1',
-    address: `PromptTemplate/t${n}`,
-    action: 'create',
-    resourceId: null,
-    before: null,
-    after: { version: 1, hash: 'h' + n },
-    outcome: 'success',
-    correlationId: `corr-${n}`,
-    ...extra,
-  };
-}
-
-const quiet = { onWarning: () => undefined, env: {} };
-
-async function lines(file: string): Promise<Record<string, unknown>[]> {
-  const text = await readFile(file, 'utf8');
+async function lines(f = file): Promise<Record<string, unknown>[]> {
+  const text = await readFile(f, 'utf8');
   expect(text.endsWith('\n')).toBe(true);
   return text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-describe('openAuditLog / append', () => {
-  it('creates parent directories and writes chained records with the DESIGN fields', async () => {
-    const file = join(dir, 'deep', '.promptctl', 'audit.jsonl');
+async function writeRecords(n: number, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<void> {
+  const log = await openAuditLog(file, { ...quiet, ...opts });
+  for (let i = 1; i <= n; i++) await log.append(input(i));
+  await log.close();
+}
+
+function warningsSink(): { warnings: string[]; onWarning: (m: string) => void } {
+  const warnings: string[] = [];
+  return { warnings, onWarning: (m) => warnings.push(m) };
+}
+
+describe('records', () => {
+  it('creates parent directories and writes chained format-2 records with the DESIGN fields', async () => {
+    const deep = join(dir, 'deep', '.promptctl', 'audit.jsonl');
     let t = 0;
-    const log = await openAuditLog(file, { ...quiet, now: () => new Date(Date.UTC(2025, 0, 1, 0, 0, t++)) });
-    const r1 = await log.append(input(1));
-    const r2 = await log.append(input(2, { action: 'update', before: { version: 1, hash: 'x' }, outcome: 'conflict' }));
+    const log = await openAuditLog(deep, { ...quiet, now: () => new Date(Date.UTC(2025, 0, 1, 0, 0, t++)) });
+    const r1 = await log.append(input(1, { environment: 'prod', dirty: true }));
+    const r2 = await log.append(
+      input(2, {
+        action: 'update',
+        before: { version: 1, hash: 'x', content: { weights: { v1: 100 } } },
+        after: { version: 2, hash: 'y', content: { weights: { v1: 50, v2: 50 } } },
+        outcome: 'conflict',
+      }),
+    );
     await log.close();
 
-    expect(r1.seq).toBe(1);
-    expect(r1.prevHash).toBe(GENESIS_HASH);
-    expect(r1.timestamp).toBe('2025-01-01T00:00:00.000Z');
+    expect(r1).toMatchObject({ format: 2, seq: 1, prevHash: GENESIS_HASH, timestamp: '2025-01-01T00:00:00.000Z', alg: 'sha256' });
     expect(r2.seq).toBe(2);
     expect(r2.prevHash).toBe(r1.hash);
     // hash = sha256(prevHash + canonical record without hash)
     const { hash, ...rest } = r2;
     expect(hash).toBe(createHash('sha256').update(r2.prevHash + stableStringify(rest)).digest('hex'));
 
-    const written = await lines(file);
+    const written = await lines(deep);
     expect(written).toHaveLength(2);
     expect(Object.keys(written[0]!)).toEqual([
-      'seq', 'timestamp', 'actor', 'commit', 'planId', 'address', 'action', 'resourceId',
-      'before', 'after', 'outcome', 'correlationId', 'prevHash', 'hash',
+      'format', 'seq', 'timestamp', 'type', 'actor', 'commit', 'planId', 'org', 'environment', 'dirty',
+      'address', 'action', 'resourceId', 'before', 'after', 'outcome', 'intent', 'correlationId', 'alg', 'prevHash', 'hash',
     ]);
-    expect(written[1]).toMatchObject({ seq: 2, outcome: 'conflict', before: { version: 1, hash: 'x' } });
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 2 });
+    expect(written[0]).toMatchObject({ org: { id: 'org-1', host: 'api.mypurecloud.com' }, environment: 'prod', dirty: true, type: 'outcome', intent: null });
+    // Not dirty, no environment: the fields are left out.
+    expect(Object.keys(written[1]!)).not.toContain('dirty');
+    expect(Object.keys(written[1]!)).not.toContain('environment');
+    // The content is there, so a split change can be reconstructed from the trail alone.
+    expect(written[1]).toMatchObject({
+      outcome: 'conflict',
+      before: { version: 1, hash: 'x', content: { weights: { v1: 100 } } },
+      after: { version: 2, hash: 'y', content: { weights: { v1: 50, v2: 50 } } },
+    });
+    expect(await verifyAuditFile(deep)).toMatchObject({ ok: true, records: 2, head: { seq: 2, hash: r2.hash } });
+  });
+
+  it('writes an absent org and content as null', async () => {
+    const log = await openAuditLog(file, quiet);
+    const r = await log.append({ ...input(1), org: undefined, after: { version: 1, hash: 'h' } });
+    await log.close();
+    expect(r.org).toBeNull();
+    expect(r.after).toEqual({ version: 1, hash: 'h', content: null });
   });
 
   it('continues seq and chain across re-opens', async () => {
-    const file = join(dir, 'audit.jsonl');
-    const a = await openAuditLog(file, quiet);
-    await a.append(input(1));
-    await a.close();
+    await writeRecords(1);
     const b = await openAuditLog(file, quiet);
     const r = await b.append(input(2));
     await b.close();
     expect(r.seq).toBe(2);
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 2 });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 2 });
   });
 
   it('serialises concurrent appends into one unbroken chain, also across two handles on one file', async () => {
-    const file = join(dir, 'audit.jsonl');
     const a = await openAuditLog(file, quiet);
     const b = await openAuditLog(file, quiet);
-    const records = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).append(input(i))),
-    );
+    const records = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).append(input(i))));
     await Promise.all([a.close(), b.close()]);
     expect(records.map((r) => r.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 40 });
-  });
-
-  it('repairs a torn tail (half a line, no newline) and chains on from the valid prefix', async () => {
-    const file = join(dir, 'audit.jsonl');
-    const a = await openAuditLog(file, quiet);
-    await a.append(input(1));
-    await a.append(input(2));
-    await a.close();
-    const good = (await stat(file)).size;
-    await appendFile(file, '{"seq":3,"timestamp":"2025-01-01T00:00:00.000Z","actor":"A');
-    expect((await verifyAuditFile(file)).ok).toBe(false);
-
-    const warnings: string[] = [];
-    const b = await openAuditLog(file, { env: {}, onWarning: (m) => warnings.push(m) });
-    expect((await stat(file)).size).toBe(good);
-    expect(warnings.join('\n')).toMatch(/removed an incomplete last line/);
-    expect(b.warnings).toEqual(warnings);
-    const r = await b.append(input(3));
-    await b.close();
-    expect(r.seq).toBe(3);
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 3 });
-  });
-
-  it('repairs a zero-filled tail such as a crash can leave after the file grew', async () => {
-    const file = join(dir, 'audit.jsonl');
-    const a = await openAuditLog(file, quiet);
-    await a.append(input(1));
-    await a.close();
-    const good = (await stat(file)).size;
-    await truncate(file, good + 300); // sparse zeros, no newline
-    const b = await openAuditLog(file, quiet);
-    await b.append(input(2));
-    await b.close();
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 2 });
-  });
-
-  it('keeps a whole record that only lost its newline', async () => {
-    const file = join(dir, 'audit.jsonl');
-    const a = await openAuditLog(file, quiet);
-    await a.append(input(1));
-    await a.append(input(2));
-    await a.close();
-    const text = await readFile(file, 'utf8');
-    await writeFile(file, text.slice(0, -1));
-    const warnings: string[] = [];
-    const b = await openAuditLog(file, { env: {}, onWarning: (m) => warnings.push(m) });
-    const r = await b.append(input(3));
-    await b.close();
-    expect(warnings.join('\n')).toMatch(/had no newline/);
-    expect(r.seq).toBe(3);
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 3 });
-  });
-
-  it('warns when the existing chain is broken mid-file and does not rewrite history', async () => {
-    const file = join(dir, 'audit.jsonl');
-    const a = await openAuditLog(file, quiet);
-    for (let i = 1; i <= 3; i++) await a.append(input(i));
-    await a.close();
-    const text = await readFile(file, 'utf8');
-    await writeFile(file, text.replace('PromptTemplate/t2', 'PromptTemplate/evil'));
-    const warnings: string[] = [];
-    const b = await openAuditLog(file, { env: {}, onWarning: (m) => warnings.push(m) });
-    await b.append(input(4));
-    await b.close();
-    expect(warnings.join('\n')).toMatch(/:2: the audit chain is already broken/);
-    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 2 });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 40 });
   });
 
   it('picks up records another writer appended meanwhile', async () => {
-    const file = join(dir, 'audit.jsonl');
     const a = await openAuditLog(file, quiet);
     await a.append(input(1));
     // Stand-in for another process: record 2 is written through a log on a copy, then copied back.
@@ -172,18 +118,28 @@ describe('openAuditLog / append', () => {
     const r = await a.append(input(3));
     await a.close();
     expect(r.seq).toBe(3);
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 3 });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 3 });
   });
 
-  it('keeps secrets out of records: client secret anywhere, bearer tokens and JWTs in error text', async () => {
-    const file = join(dir, 'audit.jsonl');
+  it('refuses to go on when the file shrank under it (records removed while it was open)', async () => {
+    const a = await openAuditLog(file, quiet);
+    await a.append(input(1));
+    await a.append(input(2));
+    await writeFile(file, '');
+    await expect(a.append(input(3))).rejects.toThrow(/shrank .* records were removed/);
+    await a.close();
+    expect(await readFile(file, 'utf8')).toBe('');
+  });
+
+  it('keeps secrets out of records: client secret anywhere (content too), bearer tokens and JWTs in error text', async () => {
     const secret = 'sup3r-s3cret-value';
-    const log = await openAuditLog(file, { onWarning: () => undefined, env: { GENESYSCLOUD_OAUTHCLIENT_SECRET: secret } });
+    const log = await openAuditLog(file, { onWarning: () => undefined, env: { GENESYSCLOUD_OAUTHCLIENT_SECRET: secret }, secretEnvs: ['GENESYSCLOUD_OAUTHCLIENT_SECRET'] });
     const r = await log.append(
       input(1, {
         outcome: 'failure',
         error: `POST failed: Authorization: Bearer abc.DEF-123_xyz; body client_secret=${secret}; token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-nat_ure`,
         correlationId: `x-${secret}`,
+        after: { version: 1, hash: 'h', content: { text: `use ${secret} here`, nested: [{ [secret]: secret }] } },
       }),
     );
     await log.close();
@@ -193,22 +149,321 @@ describe('openAuditLog / append', () => {
     expect(text).not.toContain('eyJhbGciOiJIUzI1NiJ9');
     expect(r.error).toContain('Bearer [redacted]');
     expect(r.correlationId).toBe('x-[redacted]');
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 1 });
+    expect(r.after?.content).toEqual({ text: 'use [redacted] here', nested: [{ '[redacted]': '[redacted]' }] });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 1 });
   });
 
   it('refuses a record verify would reject and leaves the file untouched', async () => {
-    const file = join(dir, 'audit.jsonl');
     const log = await openAuditLog(file, quiet);
     await expect(log.append(input(1, { outcome: 'maybe' as never }))).rejects.toThrow(/outcome/);
+    await expect(log.append(input(1, { after: { content: { f: () => 1 } } }))).rejects.toThrow(/not JSON/);
     const r = await log.append(input(2));
     await log.close();
     expect(r.seq).toBe(1);
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 1 });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 1 });
   });
 
   it('rejects appends after close', async () => {
-    const log = await openAuditLog(join(dir, 'a.jsonl'), quiet);
+    const log = await openAuditLog(file, quiet);
     await log.close();
     await expect(log.append(input(1))).rejects.toThrow(/closed/);
+  });
+
+  it('reads a format-1 trail and chains format-2 records after it', async () => {
+    // Two records as an older promptctl wrote them.
+    const v1: Record<string, unknown>[] = [];
+    let prev = GENESIS_HASH;
+    for (let seq = 1; seq <= 2; seq++) {
+      const r: Record<string, unknown> = {
+        seq, timestamp: '2025-01-01T00:00:00.000Z', actor: 'ci', commit: null, planId: 'p', address: `PromptTemplate/old${seq}`,
+        action: 'create', resourceId: null, before: { version: 1, hash: null }, after: null, outcome: 'success', correlationId: null, prevHash: prev,
+      };
+      r.hash = chainHash(r as { prevHash: string });
+      prev = r.hash as string;
+      v1.push(r);
+    }
+    await writeFile(file, v1.map((r) => JSON.stringify(r) + '\n').join(''));
+    const log = await openAuditLog(file, quiet);
+    const r = await log.append(input(3));
+    await log.close();
+    expect(r).toMatchObject({ seq: 3, prevHash: prev, format: 2 });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 3, legacy: 2 });
+  });
+});
+
+describe('torn lines and defaced lines', () => {
+  it('repairs a torn tail (half a line, no newline) and chains on from the valid prefix', async () => {
+    await writeRecords(2);
+    const good = (await stat(file)).size;
+    await appendFile(file, '{"format":2,"seq":3,"timestamp":"2025-01-01T00:00:00.000Z","actor":"A');
+    expect((await verifyAuditFile(file)).ok).toBe(false);
+
+    const { warnings, onWarning } = warningsSink();
+    const b = await openAuditLog(file, { env: {}, onWarning });
+    expect((await stat(file)).size).toBe(good);
+    expect(warnings.join('\n')).toMatch(/removed an incomplete last line/);
+    expect(b.warnings).toEqual(warnings);
+    const r = await b.append(input(3));
+    await b.close();
+    expect(r.seq).toBe(3);
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 3 });
+  });
+
+  it('repairs a zero-filled tail such as a crash can leave after the file grew', async () => {
+    await writeRecords(1);
+    const good = (await stat(file)).size;
+    await truncate(file, good + 300); // sparse zeros, no newline
+    const b = await openAuditLog(file, quiet);
+    await b.append(input(2));
+    await b.close();
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 2 });
+  });
+
+  it('keeps a whole record that only lost its newline', async () => {
+    await writeRecords(2);
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.slice(0, -1));
+    const { warnings, onWarning } = warningsSink();
+    const b = await openAuditLog(file, { env: {}, onWarning });
+    const r = await b.append(input(3));
+    await b.close();
+    expect(warnings.join('\n')).toMatch(/had no newline/);
+    expect(r.seq).toBe(3);
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 3 });
+  });
+
+  // The finding: a complete but defaced last line was deleted as if a crash had torn it.
+  it.each([
+    ['not JSON any more', (l: string) => l.slice(0, 40) + 'XXXX' + l.slice(44, -20)],
+    ['JSON whose content was changed', (l: string) => l.replace('PromptTemplate/t3', 'PromptTemplate/evil')],
+  ])('keeps a complete last line that is %s, and refuses to append, naming the line', async (_what, deface) => {
+    await writeRecords(3);
+    const ls = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    ls[2] = deface(ls[2]!);
+    const defaced = ls.join('\n') + '\n';
+    await writeFile(file, defaced);
+    const opening = openAuditLog(file, quiet);
+    await expect(opening).rejects.toBeInstanceOf(UserError);
+    await expect(opening).rejects.toThrow(new RegExp(`audit\\.jsonl:3: the audit chain is broken \\(.+\\); promptctl will not append after it`));
+    expect(await readFile(file, 'utf8')).toBe(defaced);
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 3 });
+  });
+
+  it('keeps a whole JSON last line without its newline that does not verify (defaced, not torn)', async () => {
+    await writeRecords(2);
+    const text = await readFile(file, 'utf8');
+    const defaced = text.slice(0, -1).replace('PromptTemplate/t2', 'PromptTemplate/zz');
+    await writeFile(file, defaced);
+    await expect(openAuditLog(file, quiet)).rejects.toThrow(/audit\.jsonl:2: the audit chain is broken \(hash does not match the content of record 2\)/);
+    expect(await readFile(file, 'utf8')).toBe(defaced);
+  });
+
+  it('refuses to append after a chain broken mid-file, and rewrites nothing', async () => {
+    await writeRecords(3);
+    const text = (await readFile(file, 'utf8')).replace('PromptTemplate/t2', 'PromptTemplate/evil');
+    await writeFile(file, text);
+    await expect(openAuditLog(file, quiet)).rejects.toThrow(/audit\.jsonl:2: the audit chain is broken \(hash does not match the content of record 2\)/);
+    expect(await readFile(file, 'utf8')).toBe(text);
+  });
+});
+
+describe('keyed chain (PROMPTCTL_AUDIT_KEY)', () => {
+  it('chains with HMAC-SHA256 when the key is set, and never writes the key', async () => {
+    const env = { [AUDIT_KEY_ENV]: KEY };
+    const log = await openAuditLog(file, { onWarning: () => undefined, env });
+    expect(log.keyed).toBe(true);
+    const r = await log.append(input(1, { error: `signing with ${KEY}`, outcome: 'failure' }));
+    await log.close();
+    expect(r.alg).toBe('hmac-sha256');
+    const { hash, ...rest } = r;
+    expect(hash).toBe(createHmac('sha256', KEY).update(r.prevHash + stableStringify(rest)).digest('hex'));
+    expect(await readFile(file, 'utf8')).not.toContain(KEY);
+    expect(await verifyAuditFile(file, { key: KEY })).toMatchObject({ ok: true, records: 1, keyed: 1, unkeyed: 0 });
+  });
+
+  it('will not append to a keyed trail without the key, or with another key', async () => {
+    await writeRecords(2, { env: { [AUDIT_KEY_ENV]: KEY } });
+    await expect(openAuditLog(file, quiet)).rejects.toThrow(
+      /audit\.jsonl:1: record 1 is keyed \(hmac-sha256\): set PROMPTCTL_AUDIT_KEY to the key it was written with to verify it; promptctl will not append to a keyed trail without its key/,
+    );
+    await expect(openAuditLog(file, { ...quiet, env: { [AUDIT_KEY_ENV]: 'another-key-0123456789' } })).rejects.toThrow(
+      /audit\.jsonl:1: .*hash does not match the content of record 1 \(or PROMPTCTL_AUDIT_KEY is not the key it was written with\)/,
+    );
+  });
+
+  it('keys new records after an unkeyed history', async () => {
+    await writeRecords(2);
+    await writeRecords(0); // open and close: nothing changes
+    const log = await openAuditLog(file, { ...quiet, env: { [AUDIT_KEY_ENV]: KEY } });
+    await log.append(input(3));
+    await log.close();
+    expect(await verifyAuditFile(file, { key: KEY })).toMatchObject({ ok: true, records: 3, keyed: 1, unkeyed: 2 });
+  });
+
+  it('refuses a key too short to be safe', async () => {
+    await expect(openAuditLog(file, { ...quiet, env: { [AUDIT_KEY_ENV]: 'short' } })).rejects.toThrow(/PROMPTCTL_AUDIT_KEY is too short/);
+  });
+});
+
+describe('write-ahead intents', () => {
+  it('writes an intent before the call and its outcome after, naming the intent', async () => {
+    const log = await openAuditLog(file, quiet);
+    expect(log.pendingIntents()).toEqual([]);
+    const intent = await log.intent(intentInput(1, { environment: 'dev', dirty: true, correlationId: 'c-1' }));
+    expect(intent).toMatchObject({ seq: 1, type: 'intent', outcome: null, run: { pid: process.pid } });
+    expect(intent).not.toHaveProperty('intent');
+    const done = await log.outcome(intent, { outcome: 'success', resourceId: 'id-1', after: { version: 1, hash: 'h1', content: { name: 't1' } } });
+    await log.close();
+    expect(done).toMatchObject({
+      seq: 2, type: 'outcome', outcome: 'success', intent: 1, address: 'PromptTemplate/t1', action: 'create', planId: 'plan-1',
+      org: { id: 'org-1', host: 'api.mypurecloud.com' }, environment: 'dev', dirty: true, resourceId: 'id-1', correlationId: 'c-1',
+      after: { version: 1, hash: 'h1', content: { name: 't1' } },
+    });
+    expect(done).not.toHaveProperty('run');
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 2, pending: [] });
+    await expect(log.outcome(intent, { outcome: 'success' })).rejects.toThrow(/closed/);
+  });
+
+  it('writes one outcome per intent', async () => {
+    const log = await openAuditLog(file, quiet);
+    const intent = await log.intent(intentInput(1));
+    await log.outcome(intent, { outcome: 'failure', error: 'HTTP 500' });
+    await expect(log.outcome(intent, { outcome: 'success' })).rejects.toThrow(/intent 1 .* already has an outcome/);
+    await log.close();
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 2 });
+  });
+
+  it('never lists the intents of a run still open, in this process or another', async () => {
+    const a = await openAuditLog(file, quiet);
+    await a.intent(intentInput(1));
+    const b = await openAuditLog(file, quiet);
+    expect(b.pendingIntents()).toEqual([]);
+    await b.close();
+    await a.close();
+  });
+
+  it('lists intents left without an outcome by an earlier run, and records their recovery', async () => {
+    // The earlier run: intents 1 and 3 never got their outcome (a crash; see crash.test.ts for a real SIGKILL).
+    const a = await openAuditLog(file, quiet);
+    const i1 = await a.intent(intentInput(1));
+    const i2 = await a.intent(intentInput(2));
+    await a.outcome(i2, { outcome: 'success', resourceId: 'id-2' });
+    await a.intent(intentInput(3, { action: 'update', resourceId: 'id-3', before: { version: 4, hash: 'b3', content: { text: 'old' } } }));
+    await a.close();
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 4, pending: [1, 4] });
+
+    const b = await openAuditLog(file, quiet);
+    const pending = b.pendingIntents();
+    expect(pending.map((p) => [p.seq, p.address])).toEqual([[1, 'PromptTemplate/t1'], [4, 'PromptTemplate/t3']]);
+    expect(pending[0]).toEqual(i1);
+    const by = { actor: 'Grace <grace@example.com>', commit: 'b'.repeat(40), planId: 'plan-2' };
+    const r1 = await b.recover(pending[0]!, { outcome: 'succeeded (recovered)', by, resourceId: 'id-1', after: { version: 1, hash: 'h1', content: { name: 't1' } } });
+    const r3 = await b.recover(pending[1]!, { outcome: 'not applied', by });
+    await b.close();
+    expect(r1).toMatchObject({ seq: 5, intent: 1, outcome: 'succeeded (recovered)', actor: 'Ada Lovelace <ada@example.com>', planId: 'plan-1', recoveredBy: by, resourceId: 'id-1' });
+    expect(r3).toMatchObject({ seq: 6, intent: 4, outcome: 'not applied', before: { version: 4, hash: 'b3', content: { text: 'old' } }, after: null, resourceId: 'id-3' });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 6, pending: [] });
+
+    const c = await openAuditLog(file, quiet);
+    expect(c.pendingIntents()).toEqual([]);
+    await c.close();
+  });
+
+  it('a recovery another process already wrote is not written twice', async () => {
+    const a = await openAuditLog(file, quiet);
+    await a.intent(intentInput(1));
+    await a.close();
+    const by = { actor: 'x', commit: null, planId: 'p2' };
+    const b = await openAuditLog(file, quiet);
+    const c = await openAuditLog(join(dir, '.', 'audit.jsonl'), quiet); // same file, same process: shares the queue
+    const [p] = b.pendingIntents();
+    expect(c.pendingIntents()).toHaveLength(1);
+    const [rb, rc] = await Promise.all([b.recover(p!, { outcome: 'not applied', by }), c.recover(c.pendingIntents()[0]!, { outcome: 'not applied', by })]);
+    await Promise.all([b.close(), c.close()]);
+    expect([rb?.seq ?? null, rc]).toEqual([2, null]);
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 2, pending: [] });
+  });
+
+  it('counts an intent from another host as abandoned only after abandonAfterMs', async () => {
+    const a = await openAuditLog(file, quiet);
+    const i = await a.intent(intentInput(1));
+    await a.close();
+    // Rewrite the run as another host's (a forged record would not verify, so re-chain it the honest way).
+    const { hash: _h, ...rest } = { ...i, run: { ...i.run!, host: 'elsewhere.example' } } as AuditRecord;
+    const moved = { ...rest, hash: createHash('sha256').update(rest.prevHash + stableStringify(rest)).digest('hex') };
+    await writeFile(file, JSON.stringify(moved) + '\n');
+    const soon = await openAuditLog(file, { ...quiet, now: () => new Date(Date.parse(i.timestamp) + 60_000) });
+    expect(soon.pendingIntents()).toEqual([]);
+    await soon.close();
+    const later = await openAuditLog(file, { ...quiet, now: () => new Date(Date.parse(i.timestamp) + 2 * 3600_000) });
+    expect(later.pendingIntents().map((p) => p.seq)).toEqual([1]);
+    await later.close();
+  });
+});
+
+describe('group commit', () => {
+  it('commits records queued together in one batch: one write and one fdatasync, resolving only after it', async () => {
+    const log = await openAuditLog(file, quiet);
+    // Watch fdatasync on the FileHandle class the log uses.
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+    await probe.close();
+    const events: string[] = [];
+    const original = proto.datasync;
+    const spy = vi.spyOn(proto, 'datasync').mockImplementation(async function (this: unknown) {
+      events.push('sync-start');
+      await new Promise((r) => setTimeout(r, 20));
+      await original.call(this);
+      events.push('sync-end');
+    });
+    try {
+      const n = 64;
+      const intents = await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          log.intent(intentInput(i)).then((r) => {
+            events.push(`resolved ${r.seq}`);
+            return r;
+          }),
+        ),
+      );
+      // Every promise resolved after a completed fdatasync, and fewer syncs than records were needed.
+      const firstResolved = events.findIndex((e) => e.startsWith('resolved'));
+      expect(events.slice(0, firstResolved)).toContain('sync-end');
+      expect(log.stats.records).toBe(n);
+      expect(log.stats.batches).toBeLessThanOrEqual(2);
+      expect(spy.mock.calls.length).toBe(log.stats.batches);
+      // Everything a resolved promise announced is in the file.
+      const onDisk = await lines();
+      expect(onDisk.map((r) => r.seq)).toEqual(intents.map((r) => r.seq).sort((a, b) => a - b));
+      await Promise.all(intents.map((i) => log.outcome(i, { outcome: 'success' })));
+      expect(log.stats.records).toBe(2 * n);
+      expect(log.stats.batches).toBeLessThanOrEqual(4);
+    } finally {
+      spy.mockRestore();
+      await log.close();
+    }
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 128, pending: [] });
+  });
+
+  it('a failed write rejects its whole batch and leaves the file as it was', async () => {
+    const log = await openAuditLog(file, quiet);
+    await log.append(input(1));
+    const before = await readFile(file);
+    const probe = await open(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+    await probe.close();
+    const spy = vi.spyOn(proto, 'datasync').mockRejectedValueOnce(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
+    try {
+      const results = await Promise.allSettled([log.append(input(2)), log.append(input(3))]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await readFile(file)).toEqual(before);
+    const r = await log.append(input(4));
+    await log.close();
+    expect(r.seq).toBe(2);
+    expect(log.head()).toEqual({ seq: 2, hash: r.hash });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 2 });
   });
 });

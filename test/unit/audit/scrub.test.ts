@@ -4,7 +4,7 @@ import { knownSecrets, redactValues, scrubMessage } from '../../../src/audit/scr
 describe('scrub', () => {
   it('collects the client secret and sink keys from env, ignoring unset and too-short values', () => {
     const env = { GENESYSCLOUD_OAUTHCLIENT_SECRET: 'client-secret-1', SINK_KEY: 'sink-key-2', SHORT: 'ab' };
-    expect(knownSecrets(env, ['SINK_KEY', 'SHORT', 'UNSET']).sort()).toEqual(['client-secret-1', 'sink-key-2']);
+    expect(knownSecrets(env, ['GENESYSCLOUD_OAUTHCLIENT_SECRET', 'SINK_KEY', 'SHORT', 'UNSET']).sort()).toEqual(['client-secret-1', 'sink-key-2']);
   });
 
   it('replaces every occurrence of a secret value, longest first', () => {

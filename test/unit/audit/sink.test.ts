@@ -22,11 +22,14 @@ let url: string;
 let received: Received[];
 /** Status to answer with, per request, in order; then 204. */
 let script: number[];
+/** How long the receiver takes to answer. */
+let delayMs: number;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'promptctl-sink-'));
   received = [];
   script = [];
+  delayMs = 0;
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -37,7 +40,7 @@ beforeEach(async () => {
       const signatureOk = sig.length === expected.length && timingSafeEqual(Buffer.from(sig), expected);
       received.push({ body: body.toString('utf8'), signatureOk, headers: req.headers });
       res.statusCode = script.shift() ?? 204;
-      res.end();
+      setTimeout(() => res.end(), delayMs);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -82,6 +85,22 @@ describe('HTTP audit sinks', () => {
     expect(received[0]!.headers['content-type']).toBe('application/json');
   });
 
+  it('a record is durable without waiting for the sink; close waits for the delivery', async () => {
+    delayMs = 400;
+    const log = await openAuditLog(join(dir, 'a.jsonl'), {
+      sinks: [{ url, secretEnv: 'AUDIT_KEY' }],
+      env: { AUDIT_KEY: KEY },
+      onWarning: () => undefined,
+      sinkOptions: fast,
+    });
+    const started = Date.now();
+    await log.append(input(1));
+    expect(Date.now() - started).toBeLessThan(delayMs);
+    await log.close();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(delayMs - 50);
+    expect(received).toHaveLength(1);
+  });
+
   it('a wrong key gives a signature the receiver rejects', async () => {
     const log = await openAuditLog(join(dir, 'a.jsonl'), {
       sinks: [{ url, secretEnv: 'AUDIT_KEY' }],
@@ -96,7 +115,8 @@ describe('HTTP audit sinks', () => {
   });
 
   it('retries a failing sink, and a sink that keeps failing is a warning while the local record stays', async () => {
-    script = [503, 500, 502, 503, 500, 502];
+    // Deliveries run in the background, one sink's in seq order: the script is consumed in that order.
+    script = [503, 500, 502, 503, 500, 502, 503];
     const file = join(dir, 'audit.jsonl');
     const warnings: string[] = [];
     const log = await openAuditLog(file, {
@@ -107,7 +127,6 @@ describe('HTTP audit sinks', () => {
     });
     const r1 = await log.append(input(1)); // 503, 500, 502: gives up
     const r2 = await log.append(input(2)); // 503, 500, then 502... gives up again
-    script = [503];
     const r3 = await log.append(input(3)); // 503 then 204: delivered by a retry
     await log.close();
     expect([r1.seq, r2.seq, r3.seq]).toEqual([1, 2, 3]);
@@ -115,7 +134,7 @@ describe('HTTP audit sinks', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/audit sink http:\/\/127\.0\.0\.1:\d+\/audit: HTTP 502 after 3 attempts; record 1 is kept/);
     expect(warnings.join('\n')).not.toContain(KEY);
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 3 });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 3 });
   });
 
   it('an unreachable sink is a warning, not an error', async () => {

@@ -1,26 +1,35 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openAuditLog, type AuditInput } from '../../../src/audit/log.js';
+import { AUDIT_KEY_ENV, openAuditLog, type AuditAnchor, type AuditRecord } from '../../../src/audit/log.js';
 import { verifyAuditFile } from '../../../src/audit/verify.js';
-import { chainHash, type AuditRecord } from '../../../src/audit/record.js';
+import { chainHashV2, formatAnchor, parseAnchor } from '../../../src/audit/record.js';
+import { stableStringify } from '../../../src/util/json.js';
+import { KEY, appendInput, intentInput } from './support.js';
 
 let dir: string;
 let file: string;
+let head: AuditAnchor;
+
+async function writeTrail(env: NodeJS.ProcessEnv = {}): Promise<void> {
+  const log = await openAuditLog(file, { env, onWarning: () => undefined });
+  for (let i = 1; i <= 5; i++) {
+    await log.append(
+      appendInput(i, {
+        address: `SafetyFilter/f${i}`, action: 'update', resourceId: `id-${i}`,
+        before: { version: i, hash: null }, after: { version: i + 1, hash: null },
+      }),
+    );
+  }
+  await log.close();
+  head = log.head()!;
+}
+
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'promptctl-verify-'));
   file = join(dir, 'audit.jsonl');
-  const log = await openAuditLog(file, { env: {}, onWarning: () => undefined });
-  for (let i = 1; i <= 5; i++) {
-    const inp: AuditInput = {
-      actor: 'ci', commit: null, planId: 'p', address: `SafetyFilter/f${i}`, action: 'update',
-      resourceId: `id-${i}`, before: { version: i, hash: null }, after: { version: i + 1, hash: null },
-      outcome: 'success', correlationId: null,
-    };
-    await log.append(inp);
-  }
-  await log.close();
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -29,35 +38,49 @@ afterEach(async () => {
 async function edit(fn: (records: AuditRecord[], lines: string[]) => string[]): Promise<void> {
   const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
   const records = lines.map((l) => JSON.parse(l) as AuditRecord);
-  await writeFile(file, fn(records, lines).join('\n') + '\n');
+  const out = fn(records, lines);
+  await writeFile(file, out.length ? out.join('\n') + '\n' : '');
 }
 
-describe('verifyAuditFile', () => {
+/** What a forger without the key can do: change record I and re-compute every hash from there with plain sha256. */
+function rechain(records: AuditRecord[], from: number, change: (r: AuditRecord) => AuditRecord, alg?: AuditRecord['alg']): string[] {
+  const out: AuditRecord[] = [];
+  for (let i = 0; i < records.length; i++) {
+    let r = records[i]!;
+    if (i >= from) {
+      if (i === from) r = change(r);
+      r = { ...r, ...(alg ? { alg } : {}), prevHash: out[i - 1]?.hash ?? r.prevHash };
+      const { hash: _h, ...rest } = r;
+      r = { ...r, hash: createHash('sha256').update(r.prevHash + stableStringify(rest)).digest('hex') };
+    }
+    out.push(r);
+  }
+  return out.map((r) => JSON.stringify(r));
+}
+
+describe('verifyAuditFile: the chain', () => {
+  beforeEach(() => writeTrail());
+
   it('accepts an intact chain and an empty file', async () => {
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 5 });
+    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 5, head, keyed: 0, unkeyed: 5, legacy: 0, pending: [], anchored: false });
     await writeFile(file, '');
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 0 });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 0, head: null });
   });
 
   it('names a tampered line 3 (content changed, hash left alone)', async () => {
     await edit((rs, ls) => ls.map((l, i) => (i === 2 ? JSON.stringify({ ...rs[2], outcome: 'failure' }) : l)));
-    const res = await verifyAuditFile(file);
-    expect(res).toEqual({ ok: false, line: 3, reason: 'hash does not match the content of record 3' });
+    expect(await verifyAuditFile(file)).toEqual({ ok: false, line: 3, reason: 'hash does not match the content of record 3' });
   });
 
-  it('names the next line when a tamperer also recomputes the edited record hash', async () => {
+  it('names the next line when a tamperer recomputes only the edited record hash', async () => {
     await edit((rs, ls) =>
       ls.map((l, i) => {
         if (i !== 2) return l;
         const changed = { ...rs[2]!, address: 'SafetyFilter/other' };
-        return JSON.stringify({ ...changed, hash: chainHash(changed) });
+        return JSON.stringify({ ...changed, hash: chainHashV2(changed, null) });
       }),
     );
-    expect(await verifyAuditFile(file)).toEqual({
-      ok: false,
-      line: 4,
-      reason: 'prevHash does not match the hash of record 3',
-    });
+    expect(await verifyAuditFile(file)).toEqual({ ok: false, line: 4, reason: 'prevHash does not match the hash of record 3' });
   });
 
   it('names a deleted record as a seq gap', async () => {
@@ -75,17 +98,139 @@ describe('verifyAuditFile', () => {
     expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 1, reason: expect.stringMatching(/actor/) });
   });
 
+  it('names a record of an unknown format', async () => {
+    await edit((rs, ls) => ls.map((l, i) => (i === 4 ? JSON.stringify({ ...rs[4], format: 3 }) : l)));
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 5, reason: expect.stringMatching(/unknown record format 3/) });
+  });
+
   it('rejects a first record that does not start from the genesis hash', async () => {
     await edit((rs, ls) => {
       const first = { ...rs[0]!, prevHash: 'f'.repeat(64) };
-      return [JSON.stringify({ ...first, hash: chainHash(first) }), ...ls.slice(1)];
+      return [JSON.stringify({ ...first, hash: chainHashV2(first, null) }), ...ls.slice(1)];
     });
     expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 1, reason: expect.stringMatching(/genesis/) });
   });
 
   it('reports an unrepaired torn tail on the last line', async () => {
     const text = await readFile(file, 'utf8');
-    await writeFile(file, text + '{"seq":6,"time');
+    await writeFile(file, text + '{"format":2,"seq":6,"time');
     expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 6, reason: expect.stringMatching(/interrupted/) });
+  });
+});
+
+describe('verifyAuditFile: head anchors', () => {
+  beforeEach(() => writeTrail());
+
+  it('finds the anchor in an intact trail, and in one that grew since', async () => {
+    expect(await verifyAuditFile(file, { head })).toMatchObject({ ok: true, records: 5, anchored: true });
+    expect(await verifyAuditFile(file, { head: { seq: 3, hash: (JSON.parse((await readFile(file, 'utf8')).split('\n')[2]!) as AuditRecord).hash } })).toMatchObject({
+      ok: true,
+      anchored: true,
+    });
+  });
+
+  it('detects a deleted last record', async () => {
+    await edit((_rs, ls) => ls.slice(0, 4));
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 4 }); // the chain alone cannot tell
+    expect(await verifyAuditFile(file, { head })).toEqual({
+      ok: false,
+      line: null,
+      reason: expect.stringMatching(/^the trail ends at record 4 but the head anchor 5:[0-9a-f]{12}… names record 5: records were removed from its end$/),
+    });
+  });
+
+  it('detects an emptied file', async () => {
+    await writeFile(file, '');
+    expect(await verifyAuditFile(file, { head })).toEqual({
+      ok: false,
+      line: null,
+      reason: expect.stringMatching(/^the trail is empty but the head anchor 5:.* names record 5: its records were removed$/),
+    });
+  });
+
+  it('detects a trail re-chained with sha256 (no key): the chain verifies, the anchor does not', async () => {
+    await edit((rs) => rechain(rs, 2, (r) => ({ ...r, outcome: 'failure' })));
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 5 });
+    expect(await verifyAuditFile(file, { head })).toEqual({
+      ok: false,
+      line: 5,
+      reason: expect.stringMatching(/^record 5 does not match the head anchor 5:.*: the trail was rewritten/),
+    });
+  });
+
+  it('parses and formats anchors', () => {
+    expect(parseAnchor(formatAnchor(head))).toEqual(head);
+    expect(parseAnchor(` 12:${'A'.repeat(64)} `)).toEqual({ seq: 12, hash: 'a'.repeat(64) });
+    for (const bad of ['', '12', `0:${'a'.repeat(64)}`, `12:${'a'.repeat(63)}`, `x:${'a'.repeat(64)}`, `12:${'g'.repeat(64)}`]) {
+      expect(parseAnchor(bad)).toBeNull();
+    }
+  });
+});
+
+describe('verifyAuditFile: keyed trails', () => {
+  beforeEach(() => writeTrail({ [AUDIT_KEY_ENV]: KEY }));
+
+  it('verifies with the key, and says it needs the key without it', async () => {
+    expect(await verifyAuditFile(file, { key: KEY, head })).toMatchObject({ ok: true, records: 5, keyed: 5, anchored: true });
+    expect(await verifyAuditFile(file)).toEqual({
+      ok: false,
+      line: 1,
+      missingKey: true,
+      reason: 'record 1 is keyed (hmac-sha256): set PROMPTCTL_AUDIT_KEY to the key it was written with to verify it',
+    });
+    expect(await verifyAuditFile(file, { key: 'not-the-key-0123456789' })).toMatchObject({ ok: false, line: 1, reason: expect.stringMatching(/is not the key it was written with/) });
+  });
+
+  it('detects a forger who re-chains without the key, whether the records keep claiming a key or not', async () => {
+    const original = await readFile(file, 'utf8');
+    // Records still say hmac-sha256, but the forger could only compute sha256.
+    await edit((rs) => rechain(rs, 2, (r) => ({ ...r, outcome: 'failure' })));
+    expect(await verifyAuditFile(file, { key: KEY })).toEqual({ ok: false, line: 3, reason: 'hash does not match the content of record 3' });
+    // Downgraded to sha256 from the edited record on.
+    await writeFile(file, original);
+    await edit((rs) => rechain(rs, 2, (r) => ({ ...r, outcome: 'failure' }), 'sha256'));
+    expect(await verifyAuditFile(file, { key: KEY })).toEqual({
+      ok: false,
+      line: 3,
+      reason: 'record 3 is not keyed (sha256) but earlier records are: a keyed trail never goes back to plain sha256',
+    });
+    // The whole trail rewritten as sha256: the chain verifies and says it holds no keyed record; the anchor catches it.
+    await writeFile(file, original);
+    await edit((rs) => rechain(rs, 0, (r) => ({ ...r, outcome: 'failure' }), 'sha256'));
+    expect(await verifyAuditFile(file, { key: KEY })).toMatchObject({ ok: true, keyed: 0, unkeyed: 5 });
+    expect(await verifyAuditFile(file, { key: KEY, head })).toMatchObject({ ok: false, line: 5 });
+  });
+
+  it('detects a forger who has the records but not the key (an HMAC with a guessed key)', async () => {
+    await edit((rs) =>
+      rs.map((r, i) => {
+        if (i !== 4) return JSON.stringify(r);
+        const changed = { ...r, outcome: 'failure' as const };
+        const { hash: _h, ...rest } = changed;
+        return JSON.stringify({ ...changed, hash: createHmac('sha256', 'guess-0123456789abc').update(r.prevHash + stableStringify(rest)).digest('hex') });
+      }),
+    );
+    expect(await verifyAuditFile(file, { key: KEY })).toEqual({ ok: false, line: 5, reason: 'hash does not match the content of record 5' });
+  });
+});
+
+describe('verifyAuditFile: intents and outcomes', () => {
+  it('lists intents without an outcome, and rejects an outcome that names no open intent', async () => {
+    const log = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+    const i1 = await log.intent(intentInput(1));
+    const i2 = await log.intent(intentInput(2));
+    await log.outcome(i1, { outcome: 'success' });
+    await log.close();
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 3, pending: [2] });
+
+    // An outcome forged to point at the other intent, re-chained honestly: the pairing is wrong.
+    await edit((rs) => rechain(rs, 2, (r) => ({ ...r, intent: i2.seq })));
+    expect(await verifyAuditFile(file)).toEqual({
+      ok: false,
+      line: 3,
+      reason: 'record 3 is the outcome of intent 2, which is for another change (create PromptTemplate/t2)',
+    });
+    await edit((rs) => rechain(rs, 2, (r) => ({ ...r, intent: 3 })));
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 3, reason: expect.stringMatching(/intent 3, which is not an earlier intent without an outcome/) });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectLocations, findKey, findNode, nodeStart, scalarTextOrigin, type DocContext } from '../../../src/config/nodes.js';
+import { collectKeyLocations, collectLocations, findKey, findNode, nodeStart, scalarTextOrigin, type DocContext } from '../../../src/config/nodes.js';
 import { parseYaml } from '../../../src/config/parse.js';
 import { locateInText, textLocator } from '../../../src/model/text-origin.js';
 
@@ -160,5 +160,19 @@ describe('scalarTextOrigin + textLocator: placeholders at their exact source pos
     expect(locate('escaped', '{{g}}')).toBe('16:7');
     expect(locate('escaped', '{{h}}')).toBe('17:9');
     expect(locate('single', '{{i}}')).toBe('19:11');
+  });
+});
+
+describe('collectKeyLocations', () => {
+  it('locates every mapping key under a prefix (a var is reported at its name), through lists', () => {
+    const ctx = ctxOf('spec:\n  cases:\n    - name: a\n      vars:\n        plan: gold\n        "q": {x: 1}\n  other: {k: v}\n');
+    expect(collectKeyLocations(ctx, ['spec', 'cases'])).toEqual({
+      'spec.cases.0.name': { file: 'p.yaml', line: 3, column: 7 },
+      'spec.cases.0.vars': { file: 'p.yaml', line: 4, column: 7 },
+      'spec.cases.0.vars.plan': { file: 'p.yaml', line: 5, column: 9 },
+      'spec.cases.0.vars.q': { file: 'p.yaml', line: 6, column: 9 },
+      'spec.cases.0.vars.q.x': { file: 'p.yaml', line: 6, column: 15 },
+    });
+    expect(collectKeyLocations(ctx, ['spec', 'missing'])).toEqual({});
   });
 });

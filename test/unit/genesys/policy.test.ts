@@ -3,8 +3,10 @@ import { TokenProvider, renewAfterMs } from '../../../src/genesys/auth.js';
 import { Pacer, Semaphore, readRateWindow } from '../../../src/genesys/ratelimit.js';
 import { Redactor, basicCredential, redactText } from '../../../src/genesys/redact.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, decide, parseRetryAfter } from '../../../src/genesys/retry.js';
-import { sameFilter, sameTemplate, sameTraffic } from '../../../src/genesys/same.js';
-import type { FilterCreate, WireFilter, WireTemplate, WireTraffic } from '../../../src/genesys/wire.js';
+import { landed as sameFilter } from '../../../src/kinds/SafetyFilter/index.js';
+import { landed as sameTemplate } from '../../../src/kinds/PromptTemplate/index.js';
+import { landed as sameTraffic } from '../../../src/kinds/TrafficSplit/index.js';
+import type { FilterCreate, WireFilter, WireTemplate, WireTraffic } from '../../../src/targets/llmgateway/wire.js';
 
 const ctx = { retries: 0, refused: 0, canReauth: true };
 const P = DEFAULT_RETRY_POLICY;
@@ -279,7 +281,7 @@ describe('sameness after server defaults', () => {
       { version: '1.1.0', weight: 40 },
       { version: '1.0.0', weight: 60 },
     ];
-    expect(sameTraffic({ strategy: 'random', routes, version: 1 }, live)).toBe(true);
-    expect(sameTraffic({ strategy: 'random', routes: [{ version: '1.0.0', weight: 100 }], version: 1 }, live)).toBe(false);
+    expect(sameTraffic({ strategy: 'random', routes }, live)).toBe(true);
+    expect(sameTraffic({ strategy: 'random', routes: [{ version: '1.0.0', weight: 100 }] }, live)).toBe(false);
   });
 });

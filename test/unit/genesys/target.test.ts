@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AWS_REGION_DOMAINS, GENESYS_DOMAINS, isLoopbackHost, resolveTarget } from '../../../src/genesys/target.js';
+import { AWS_REGION_DOMAINS, GENESYS_DOMAINS, resolveTarget } from '../../../src/genesys/target.js';
+import { isLoopbackHost } from '../../../src/util/net.js';
 import { UserError } from '../../../src/util/errors.js';
 
 const creds = { GENESYSCLOUD_OAUTHCLIENT_ID: '1a2b3c4d-client', GENESYSCLOUD_OAUTHCLIENT_SECRET: 's3cr3t-value-xyz' };

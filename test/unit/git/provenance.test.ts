@@ -24,6 +24,19 @@ describe('gitProvenance', () => {
     expect((await gitProvenance(d, {})).dirty).toBe(true);
   });
 
+  it('is dirty when the prompts directory holds a file git does not track: the commit lacks it', async () => {
+    const d = repo();
+    commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n', '.gitignore': 'prompts/*.tmp\n' });
+    write(d, '.promptctl/audit.jsonl', '{}\n');
+    write(d, 'notes.txt', 'elsewhere\n');
+    write(d, 'prompts/scratch.tmp', 'ignored\n');
+    expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(false);
+    write(d, 'prompts/new/b.yaml', 'b: 1\n');
+    expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(true);
+    // From a subdirectory, the prompts directory is found relative to it.
+    expect((await gitProvenance(join(d, 'prompts'), {}, '.')).dirty).toBe(true);
+  });
+
   it('reports a detached HEAD as branch null', async () => {
     const d = repo();
     const first = commit(d, 'one');

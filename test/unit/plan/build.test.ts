@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../../src/plan/build.js';
+import { contentHash } from '../../../src/kinds/PromptVersion/index.js';
+import { problemPatch } from '../../../src/views/plan-common.js';
+import { renderText } from '../../../src/views/plan-text.js';
 import { isValidOrder } from '../../../src/plan/order.js';
 import type { Plan, PlanAction } from '../../../src/plan/types.js';
 import {
+  anyAction,
   desiredState,
+  type AnyAction,
   filter,
   liveAfterApply,
   liveVersion,
@@ -14,7 +19,7 @@ import {
   version,
 } from './fixtures.js';
 
-const act = (plan: Plan, address: string): PlanAction | undefined => plan.actions.find((a) => a.address === address);
+const act = (plan: Plan, address: string): AnyAction | undefined => anyAction(plan.actions.find((a) => a.address === address));
 const changed = (plan: Plan) => plan.actions.filter((a) => a.action !== 'noop').map((a) => `${a.action} ${a.address}`);
 
 describe('buildPlan: nothing to do', () => {
@@ -27,8 +32,8 @@ describe('buildPlan: nothing to do', () => {
     expect(plan.unmanaged).toEqual([]);
     const v = act(plan, 'PromptVersion/billing-assistant@1.0.0')!;
     expect(v.guard).toEqual({ hash: expect.stringMatching(/^[0-9a-f]{64}$/), state: 'Published' });
-    expect(act(plan, 'TrafficSplit/billing-assistant')!.guard).toEqual({ version: 3 });
-    expect(act(plan, 'SafetyFilter/billing-pii-guard')!.guard).toEqual({ version: 5 });
+    expect(act(plan, 'TrafficSplit/billing-assistant')!.guard).toEqual({ version: 3, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(act(plan, 'SafetyFilter/billing-pii-guard')!.guard).toEqual({ version: 5, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
   it('treats an absent description like an empty one and variables in any order alike', () => {
@@ -57,7 +62,7 @@ describe('buildPlan: creates', () => {
     ]);
     expect(isValidOrder(plan.actions)).toBe(true);
     const t = act(plan, 'PromptTemplate/billing-assistant')!;
-    expect(t.guard).toBeNull();
+    expect(t.guard).toBeUndefined();
     expect(t.desired).toEqual({
       kind: 'PromptTemplate',
       body: {
@@ -80,13 +85,56 @@ describe('buildPlan: creates', () => {
     expect(v.tokens!.after).toBeGreaterThan(2000); // the question may be 2,000 characters
     expect(v.tokens!.before).toBeUndefined();
     const traffic = act(plan, 'TrafficSplit/billing-assistant')!;
-    expect(traffic.guard).toEqual({ version: 0 });
+    expect(traffic.action).toBe('create');
+    expect(traffic.guard).toBeUndefined();
     expect(traffic.dependsOn).toEqual(
       expect.arrayContaining(['PromptTemplate/billing-assistant', 'PromptVersion/billing-assistant@1.0.0', 'PromptVersion/billing-assistant@1.1.0']),
     );
     const f = act(plan, 'SafetyFilter/billing-pii-guard')!;
     expect(f.desired).toMatchObject({ kind: 'SafetyFilter', body: { labels: { 'managed-by': 'promptctl' }, enabled: true } });
     expect(plan.summary).toEqual({ create: 6, update: 0, delete: 0, noop: 0 });
+  });
+
+  it('shows a new version against the published version it supersedes, not as all-new text', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.versions.push(
+      version('billing-assistant', '1.2.0', {
+        systemInstruction: 'You are a concise billing assistant.\nAnswer in one sentence.\n',
+        temperature: 0.3,
+      }),
+    );
+    const plan = buildPlan(d, live, opts());
+    const v = act(plan, 'PromptVersion/billing-assistant@1.2.0')!;
+    expect(v.supersedes).toBe('1.1.0');
+    expect(v.text).toEqual([
+      {
+        field: 'systemInstruction',
+        before: 'You are a concise billing assistant.\nAnswer briefly.\n',
+        after: 'You are a concise billing assistant.\nAnswer in one sentence.\n',
+      },
+    ]);
+    expect(v.changes).toEqual([{ path: 'systemInstruction' }, { path: 'temperature', before: 0.2, after: 0.3 }]);
+    expect(v.tokens!.before).toBeGreaterThan(0);
+    const text = renderText(plan);
+    expect(text).toContain('+ create PromptVersion/billing-assistant@1.2.0 (changes from 1.1.0)');
+    expect(text).toContain('-Answer briefly.');
+    expect(text).toContain('+Answer in one sentence.');
+  });
+
+  it('a template model switch shows each version it moves, with its new count and cost', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.templates[0] = template('billing-assistant', { model: 'gpt-4' });
+    const plan = buildPlan(d, live, opts());
+    const t = act(plan, 'PromptTemplate/billing-assistant')!;
+    expect(t.changes).toEqual([{ path: 'model', before: 'gpt-4o', after: 'gpt-4' }]);
+    expect(t.affects!.map((x) => [x.address, x.tokens.model])).toEqual([
+      ['PromptVersion/billing-assistant@1.0.0', 'gpt-4'],
+      ['PromptVersion/billing-assistant@1.1.0', 'gpt-4'],
+    ]);
+    expect(t.affects![0]!.tokens.costPer1kCallsAfter).toBeGreaterThan(t.affects![0]!.tokens.costPer1kCallsBefore!);
+    expect(renderText(plan)).toMatch(/PromptVersion\/billing-assistant@1\.0\.0: tokens: .* → .*cost\/1k calls \$.* → \$.* \(gpt-4\)/);
   });
 
   it('a new version and a traffic shift plan exactly a create and an update', () => {
@@ -97,7 +145,7 @@ describe('buildPlan: creates', () => {
     const plan = buildPlan(d, live, opts());
     expect(changed(plan)).toEqual(['create PromptVersion/billing-assistant@1.2.0', 'update TrafficSplit/billing-assistant']);
     const t = act(plan, 'TrafficSplit/billing-assistant')!;
-    expect(t.guard).toEqual({ version: 3 });
+    expect(t.guard).toEqual({ version: 3, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(t.changes).toEqual([
       { path: 'routes[1.0.0]', before: 80 },
       { path: 'routes[1.1.0]', before: 20, after: 50 },
@@ -106,7 +154,7 @@ describe('buildPlan: creates', () => {
     expect(t.dependsOn).toEqual(['PromptVersion/billing-assistant@1.2.0']);
     expect(t.liveId).toBe(live.templates[0]!.id);
     const v = act(plan, 'PromptVersion/billing-assistant@1.2.0')!;
-    expect(v.liveId).toBe(live.templates[0]!.id);
+    expect(v.parentId).toBe(live.templates[0]!.id);
     expect(v.dependsOn).toEqual([]); // template exists; filters unchanged
   });
 
@@ -132,7 +180,7 @@ describe('buildPlan: updates', () => {
     const plan = buildPlan(d, live, opts({ commit: 'fff' }));
     const t = act(plan, 'PromptTemplate/billing-assistant')!;
     expect(t.action).toBe('update');
-    expect(t.guard).toEqual({ version: 2 });
+    expect(t.guard).toEqual({ version: 2, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(t.liveId).toBe(live.templates[0]!.id);
     expect(t.changes).toEqual([
       { path: 'description', before: 'billing-assistant assistant', after: 'Answers billing questions' },
@@ -160,7 +208,7 @@ describe('buildPlan: updates', () => {
     const v = act(plan, 'PromptVersion/billing-assistant@1.1.0')!;
     expect(v.desired).toMatchObject({ publish: true, patch: false });
     expect(v.changes).toEqual([{ path: 'state', before: 'Draft', after: 'Published' }]);
-    expect(v.guard).toEqual({ hash: tpl.versions![1]!.contentHash, state: 'Draft' });
+    expect(v.guard).toEqual({ hash: contentHash(tpl.versions![1]!), state: 'Draft' });
     expect(v.text).toBeUndefined();
   });
 
@@ -229,11 +277,15 @@ describe('buildPlan: a published version is immutable', () => {
     expect(p.message).toContain('published and immutable');
     expect(p.message).toContain('Add a new version (e.g. 1.0.1)');
     expect(p.message).toContain('maxTokens, systemInstruction');
-    expect(p.diff).toContain('--- live/PromptVersion/billing-assistant@1.0.0');
-    expect(p.diff).toContain('-Answer briefly.');
-    expect(p.diff).toContain('+Answer at length.');
-    expect(p.diff).toContain('-512');
-    expect(p.diff).toContain('+1024');
+    expect(p.diff!.map((c) => c.field)).toEqual(['maxTokens', 'systemInstruction']);
+    // Located in git, so CI can annotate the version's file:line.
+    expect(p).toMatchObject({ field: 'maxTokens', file: 'prompts/billing-assistant.yaml', line: expect.any(Number) });
+    const patch = problemPatch(p);
+    expect(patch).toContain('--- live/PromptVersion/billing-assistant@1.0.0');
+    expect(patch).toContain('-Answer briefly.');
+    expect(patch).toContain('+Answer at length.');
+    expect(patch).toContain('-512');
+    expect(patch).toContain('+1024');
   });
 
   it('a trailing newline is a change (text compared exactly)', () => {
@@ -263,16 +315,38 @@ describe('buildPlan: prune and unmanaged objects', () => {
     return { d, live };
   }
 
-  it('without prune lists what is not in git and touches nothing', () => {
+  it('without prune shows what promptctl manages and git dropped as pending deletes, applying none', () => {
     const { d, live } = withExtras();
     const plan = buildPlan(d, live, opts());
-    expect(changed(plan)).toEqual([]);
+    // A removed file is a change a reviewer must see (and --detailed-exitcode reports), not "No changes".
+    expect(changed(plan)).toEqual(['delete PromptTemplate/old-managed', 'delete SafetyFilter/old-guard']);
+    expect(plan.actions.filter((a) => a.action === 'delete').every((a) => a.action === 'delete' && a.pending)).toBe(true);
+    expect(plan.summary).toMatchObject({ create: 0, update: 0, delete: 0, pending: 2 });
+    expect(act(plan, 'SafetyFilter/old-guard')!.reason).toMatch(/^pending: prune is off/);
     expect(plan.unmanaged).toEqual([
-      { address: 'SafetyFilter/manual-guard', reason: 'not in git; prune is off' },
-      { address: 'SafetyFilter/old-guard', reason: 'not in git; prune is off' },
-      { address: 'PromptTemplate/hand-made', reason: 'not in git; prune is off' },
-      { address: 'PromptTemplate/old-managed', reason: 'not in git; prune is off' },
+      { address: 'SafetyFilter/manual-guard', reason: 'not in git; not labelled managed-by: promptctl' },
+      { address: 'PromptTemplate/hand-made', reason: 'not in git; not labelled managed-by: promptctl' },
     ]);
+    expect(renderText(plan)).toContain('- delete (pending: prune is off) SafetyFilter/old-guard');
+    expect(renderText(plan)).toContain('Plan: 0 to create, 0 to update, 0 to delete, 2 pending deletes (prune is off).');
+  });
+
+  it('refuses a mass delete (an empty desired state, or more than half of the managed objects) unless allowed', () => {
+    const { d, live } = withExtras();
+    const empty = desiredState({});
+    const plan = buildPlan(empty, live, opts({ prune: true }));
+    expect(plan.problems.map((p) => [p.address, p.rule])).toEqual([['(plan)', 'mass-delete']]);
+    expect(plan.problems[0]!.message).toContain('the desired state is empty');
+    expect(plan.problems[0]!.message).toContain('--allow-mass-delete');
+    expect(buildPlan(empty, live, opts({ prune: true, allowMassDelete: true })).problems).toEqual([]);
+    // Without prune nothing is deleted, so nothing is refused.
+    expect(buildPlan(empty, live, opts()).problems).toEqual([]);
+    // Dropping 2 of the 5 managed objects is ordinary; dropping 4 of them is not.
+    expect(buildPlan(d, live, opts({ prune: true })).problems).toEqual([]);
+    const few = { ...d, templates: [], versions: [], splits: [], filters: d.filters.slice(0, 1) };
+    const most = buildPlan(few, live, opts({ prune: true }));
+    expect(most.problems.map((p) => p.rule)).toEqual(['mass-delete']);
+    expect(most.problems[0]!.message).toMatch(/deletes 4 of the 5 objects promptctl manages/);
   });
 
   it('with prune deletes only what promptctl manages; a deleted filter is destructive', () => {
@@ -281,7 +355,7 @@ describe('buildPlan: prune and unmanaged objects', () => {
     expect(changed(plan)).toEqual(['delete PromptTemplate/old-managed', 'delete SafetyFilter/old-guard']);
     const f = act(plan, 'SafetyFilter/old-guard')!;
     expect(f.destructive).toBe(true);
-    expect(f.guard).toEqual({ version: 5 });
+    expect(f.guard).toEqual({ version: 5, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(f.reason).toContain('removes a safety filter');
     expect(act(plan, 'PromptTemplate/old-managed')!.destructive).toBeUndefined();
     expect(plan.unmanaged).toEqual([
@@ -303,8 +377,10 @@ describe('buildPlan: prune and unmanaged objects', () => {
     expect(isValidOrder(plan.actions)).toBe(true);
 
     const noPrune = buildPlan(d, live, opts());
-    expect(changed(noPrune)).toEqual(['update TrafficSplit/billing-assistant']);
-    expect(noPrune.unmanaged).toEqual([{ address: 'PromptVersion/billing-assistant@1.0.0', reason: 'not in git; prune is off' }]);
+    expect(changed(noPrune)).toEqual(['update TrafficSplit/billing-assistant', 'delete PromptVersion/billing-assistant@1.0.0']);
+    const pending = act(noPrune, 'PromptVersion/billing-assistant@1.0.0')!;
+    expect(pending).toMatchObject({ action: 'delete', pending: true, dependsOn: [] });
+    expect(noPrune.summary).toMatchObject({ update: 1, delete: 0, pending: 1 });
   });
 
   it('keeps a version the live split still routes when git has no split', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { WireFilter } from '../../../src/genesys/wire.js';
+import type { WireFilter } from '../../../src/targets/llmgateway/wire.js';
 import type { SafetyFilter } from '../../../src/model/types.js';
 import { buildPlan } from '../../../src/plan/build.js';
 import { isValidOrder } from '../../../src/plan/order.js';
 import type { Plan } from '../../../src/plan/types.js';
-import { desiredState, filter, liveFilter, opts } from './fixtures.js';
+import { desiredState, filter, liveFilter, loosePlan, opts, type AnyAction } from './fixtures.js';
 
 /**
  * Runs a plan's filter actions the way the executor contract on PlanAction.stagePriority says,
@@ -24,7 +24,7 @@ function execute(plan: Plan, live: WireFilter[], createBeforeDestroy = true): Ma
     state.set(name, { enabled, priority });
     if ([...state.values()].filter((x) => x.enabled).length > 50) throw new Error(`409 filter.limit.exceeded at ${step}`);
   };
-  const filters = plan.actions.filter((a) => a.kind === 'SafetyFilter');
+  const filters = plan.actions.filter((a) => a.kind === 'SafetyFilter') as AnyAction[];
   for (const a of filters) {
     if (a.stagePriority === undefined) continue;
     const body = a.desired!.kind === 'SafetyFilter' ? a.desired!.body : undefined;
@@ -58,7 +58,7 @@ describe('filter priorities', () => {
   it('swaps two priorities through a free staging priority', () => {
     const desired = [filter('a', 2), filter('b', 1)];
     const live = [liveFilter(filter('a', 1)), liveFilter(filter('b', 2))];
-    const plan = buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts());
+    const plan = loosePlan(buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts()));
     const a = plan.actions.find((x) => x.name === 'a')!;
     const b = plan.actions.find((x) => x.name === 'b')!;
     expect(a.stagePriority).toBe(100);
@@ -76,7 +76,7 @@ describe('filter priorities', () => {
   it('rotates a three-filter cycle with one staged filter', () => {
     const desired = [filter('a', 2), filter('b', 3), filter('c', 1)];
     const live = [liveFilter(filter('a', 1)), liveFilter(filter('b', 2)), liveFilter(filter('c', 3))];
-    const plan = buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts());
+    const plan = loosePlan(buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts()));
     expect(plan.actions.filter((x) => x.stagePriority !== undefined).map((x) => x.name)).toEqual(['a']);
     expectReaches(plan, live, desired);
   });
@@ -84,7 +84,7 @@ describe('filter priorities', () => {
   it('orders a chain onto a free priority without staging', () => {
     const desired = [filter('a', 2), filter('b', 3)];
     const live = [liveFilter(filter('a', 1)), liveFilter(filter('b', 2))];
-    const plan = buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts());
+    const plan = loosePlan(buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts()));
     expect(plan.actions.map((x) => x.name)).toEqual(['b', 'a']);
     expect(plan.actions.every((x) => x.stagePriority === undefined)).toBe(true);
     expectReaches(plan, live, desired);
@@ -93,7 +93,7 @@ describe('filter priorities', () => {
   it('re-enables a filter onto the priority another one leaves', () => {
     const desired = [filter('a', 6), filter('b', 5)];
     const live = [liveFilter(filter('a', 5)), liveFilter(filter('b', 9, { enabled: false }))];
-    const plan = buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts());
+    const plan = loosePlan(buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts()));
     const b = plan.actions.find((x) => x.name === 'b')!;
     expect(b.dependsOn).toEqual(['SafetyFilter/a']);
     expect(b.changes).toEqual([
@@ -106,7 +106,7 @@ describe('filter priorities', () => {
   it('a replacement at the same priority protects before the old filter goes', () => {
     const desired = [filter('new-guard', 10)];
     const live = [liveFilter(filter('old-guard', 10))];
-    const plan = buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts({ prune: true }));
+    const plan = loosePlan(buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts({ prune: true })));
     expect(plan.actions.map((x) => `${x.action} ${x.address}`)).toEqual(['delete SafetyFilter/old-guard', 'create SafetyFilter/new-guard']);
     const created = plan.actions[1]!;
     expect(created.stagePriority).toBe(100);
@@ -121,7 +121,7 @@ describe('filter priorities', () => {
       ...Array.from({ length: 49 }, (_, i) => filter(`f${String(i + 1).padStart(2, '0')}`, i + 1)),
       filter('replacement', 50),
     ];
-    const plan = buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts({ prune: true }));
+    const plan = loosePlan(buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts({ prune: true })));
     const changes = plan.actions.filter((a) => a.action !== 'noop');
     expect(changes.map((a) => `${a.action} ${a.address}`)).toEqual(['delete SafetyFilter/f50', 'create SafetyFilter/replacement']);
     expect(changes[1]!.stagePriority).toBeUndefined();
@@ -131,11 +131,15 @@ describe('filter priorities', () => {
 
   it('a priority held by an unmanaged live filter is a problem, not a 409 at apply', () => {
     const live = [liveFilter(filter('manual', 10), { labels: {} })];
-    const plan = buildPlan(desiredState({ filters: [filter('new-guard', 10)] }), { templates: [], filters: live }, opts({ prune: true }));
+    const plan = loosePlan(buildPlan(desiredState({ filters: [filter('new-guard', 10)] }), { templates: [], filters: live }, opts({ prune: true })));
     expect(plan.problems).toEqual([
       {
         address: 'SafetyFilter/new-guard',
         rule: 'priority-conflict',
+        field: 'priority',
+        file: 'prompts/filters.yaml',
+        line: 1,
+        column: 1,
         message: expect.stringContaining('priority 10 is held by the enabled live filter "manual"'),
       },
     ]);
@@ -143,7 +147,7 @@ describe('filter priorities', () => {
 
   it('disabling a filter is called out as destructive', () => {
     const live = [liveFilter(filter('a', 1))];
-    const plan = buildPlan(desiredState({ filters: [filter('a', 1, { enabled: false })] }), { templates: [], filters: live }, opts());
+    const plan = loosePlan(buildPlan(desiredState({ filters: [filter('a', 1, { enabled: false })] }), { templates: [], filters: live }, opts()));
     expect(plan.actions[0]).toMatchObject({ action: 'update', destructive: true, reason: 'disables a safety filter' });
   });
 
@@ -173,7 +177,7 @@ describe('filter priorities', () => {
     for (let i = 0; i < 300; i++) {
       const live = config().map((f) => liveFilter(f));
       const desired = config();
-      const plan = buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts({ prune: true }));
+      const plan = loosePlan(buildPlan(desiredState({ filters: desired }), { templates: [], filters: live }, opts({ prune: true, allowMassDelete: true })));
       staged += plan.actions.filter((a) => a.stagePriority !== undefined).length;
       deleted += plan.summary.delete;
       try {

@@ -1,18 +1,12 @@
 // Hand-built desired state and live state for the plan tests. Live entities are written the way
 // the gateway returns them after an apply: server fields, filled-in defaults, promptctl's labels,
 // other key order. Plain data, no mocks.
-import { versionContentHash, type WireFilter, type WireTemplate, type WireTraffic, type WireVersion } from '../../../src/genesys/wire.js';
-import type { LiveState } from '../../../src/genesys/api.js';
-import type {
-  Config,
-  DesiredState,
-  PromptTemplate,
-  PromptVersion,
-  SafetyFilter,
-  SourceLocation,
-  TrafficSplit,
-} from '../../../src/model/types.js';
+import { versionContentHash, type WireFilter, type WireTemplate, type WireTraffic, type WireVersion } from '../../../src/targets/llmgateway/wire.js';
+import type { LiveState } from '../../../src/targets/llmgateway/api.js';
+import type { Config, DesiredState, PromptTemplate, PromptVersion, SafetyFilter, SourceLocation, TrafficSplit } from '../../../src/model/types.js';
 import type { BuildOptions } from '../../../src/plan/build.js';
+import type { DesiredBody, Guard, Plan, PlanAction } from '../../../src/plan/types.js';
+import { versionTokens } from '../../../src/tokens/index.js';
 import * as base from '../../helpers/desired.js';
 
 const src = (file: string): SourceLocation => ({ file, line: 1, column: 1 });
@@ -170,6 +164,7 @@ export function opts(over: Partial<BuildOptions> = {}): BuildOptions {
     git: { commit: 'abc1234def5678', branch: 'main', dirty: false, actor: 'dev' },
     id: 'plan-0001',
     createdAt: '2025-06-02T09:00:00.000Z',
+    tokens: versionTokens,
     ...over,
   };
 }
@@ -185,4 +180,24 @@ export function sampleDesired(): DesiredState {
     splits: [split('billing-assistant', [['1.0.0', 80], ['1.1.0', 20]])],
     filters: [filter('billing-pii-guard', 10), filter('phishing-guard', 20, { enabled: false, categories: ['phishing'], thresholds: { phishing: 0.4 } })],
   });
+}
+
+/** Any action with every optional field visible, for assertions on whichever a case has. */
+export type AnyAction = PlanAction & {
+  guard?: Guard;
+  desired?: DesiredBody;
+  liveId?: string;
+  parentId?: string;
+  stagePriority?: number;
+  supersedes?: string;
+  pending?: true;
+};
+
+export function anyAction(a: PlanAction | undefined): AnyAction | undefined {
+  return a as AnyAction | undefined;
+}
+
+/** A plan whose actions show every optional field (see AnyAction). */
+export function loosePlan(p: Plan): Omit<Plan, 'actions'> & { actions: AnyAction[] } {
+  return p as Omit<Plan, 'actions'> & { actions: AnyAction[] };
 }

@@ -1,11 +1,18 @@
 // Model builders for rule tests: resources with deterministic fake locations.
 import type {
+  Assertion,
   DesiredState,
   FieldLocations,
+  Guide,
+  GuideVariable,
   PromptTemplate,
+  PromptTest,
   PromptVersion,
   SafetyFilter,
   SourceLocation,
+  SummarySetting,
+  TestCase,
+  TestTarget,
   TrafficSplit,
   Variable,
 } from '../../../src/model/types.js';
@@ -72,4 +79,62 @@ export function filter(name: string, priority: number, extra: Partial<SafetyFilt
 
 export function state(parts: Partial<DesiredState> = {}): DesiredState {
   return base.desiredState({ files: [], ...parts });
+}
+
+/** A guide; its instruction starts at line 500, column 5 of its file (a literal block). */
+export function guide(name: string, extra: Partial<Guide> = {}, file = 'guide.yaml'): Guide {
+  return {
+    kind: 'Guide',
+    name,
+    labels: {},
+    instruction: 'Help the customer.',
+    variables: [],
+    dataActions: [],
+    publish: 'ProductionReady',
+    source: { file, line: 1, column: 1 },
+    locations: fakeLocations(file),
+    textOrigins: { 'spec.instruction': { file, line: 500, column: 5, exact: true, indentColumn: 5 } },
+    ...extra,
+  };
+}
+
+export function guideVariable(name: string, extra: Partial<GuideVariable> = {}): GuideVariable {
+  return { name, type: 'String', scope: 'Input', ...extra };
+}
+
+/** A summary setting; its prompt starts at line 700, column 5 of its file. */
+export function summary(name: string, extra: Partial<SummarySetting> = {}, file = 'summary.yaml'): SummarySetting {
+  return {
+    kind: 'SummarySetting',
+    name,
+    labels: {},
+    language: 'en-US',
+    source: { file, line: 1, column: 1 },
+    locations: fakeLocations(file),
+    textOrigins: { 'spec.prompt': { file, line: 700, column: 5, exact: true, indentColumn: 5 } },
+    ...extra,
+  };
+}
+
+/** A test case; each assertion's path is filled in by promptTest(). */
+export function testCase(name: string, vars: TestCase['vars'] = {}, expect: Omit<Assertion, 'path'>[] = [{ type: 'contains', value: 'x', not: false }], extra: Partial<TestCase> = {}): TestCase {
+  return { name, vars, messages: [], expect: expect as Assertion[], ...extra };
+}
+
+export function promptTest(name: string, target: TestTarget, cases: TestCase[], extra: Partial<PromptTest> = {}, file = `${name}.test.yaml`): PromptTest {
+  const located = cases.map((c, i) => ({ ...c, expect: c.expect.map((a, j) => ({ ...a, path: `spec.cases.${i}.expect.${j}.${a.type}` }) as Assertion) }));
+  return {
+    kind: 'PromptTest',
+    name,
+    labels: {},
+    target,
+    repeat: 1,
+    threshold: 1,
+    cases: located,
+    responses: [],
+    source: { file, line: 1, column: 1 },
+    locations: fakeLocations(file),
+    keyLocations: fakeLocations(file),
+    ...extra,
+  };
 }

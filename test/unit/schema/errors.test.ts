@@ -3,7 +3,8 @@ import { parseYaml } from '../../../src/config/parse.js';
 import type { DocContext } from '../../../src/config/nodes.js';
 import { mapSchemaErrors, pointerSegments, displayPath } from '../../../src/schema/errors.js';
 import { checkHeader } from '../../../src/schema/header.js';
-import { validators, DOCUMENT_KINDS, SCHEMAS_DIR } from '../../../src/schema/validator.js';
+import { validators, SCHEMAS_DIR } from '../../../src/schema/validator.js';
+import { DOCUMENT_KINDS } from '../../../src/model/address.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -67,6 +68,14 @@ describe('validators', () => {
         metadata: { name: 'abc' },
         spec: { priority: 1, categories: ['pii'], action: 'flag_and_pass', thresholds: { pii: 0.5 }, falsePositiveTolerance: 0 },
       },
+      Guide: { apiVersion: 'promptctl/v1', kind: 'Guide', metadata: { name: 'Returns / exchanges' }, spec: { instruction: { file: 'g.md' } } },
+      SummarySetting: { apiVersion: 'promptctl/v1', kind: 'SummarySetting', metadata: { name: 'Voice wrap-up' }, spec: { language: 'en-US' } },
+      PromptTest: {
+        apiVersion: 'promptctl/v1',
+        kind: 'PromptTest',
+        metadata: { name: 'abc' },
+        spec: { target: { guide: 'Returns / exchanges' }, cases: [{ name: 'c', expect: [{ contains: 'x' }] }] },
+      },
       Config: { apiVersion: 'promptctl/v1', kind: 'Config', spec: {} },
     } as const;
     for (const kind of DOCUMENT_KINDS) expect(validators().validate(kind, ok[kind])).toEqual([]);
@@ -86,13 +95,13 @@ describe('checkHeader', () => {
   it('reports missing apiVersion and kind once each, at the document', () => {
     expect(short(check('# c\nmetadata: {name: abc}\n'))).toEqual([
       '2:1 schema/api-version missing apiVersion: add "apiVersion: promptctl/v1"',
-      '2:1 schema/kind missing kind: one of PromptTemplate, PromptVersion, TrafficSplit, SafetyFilter, Config',
+      '2:1 schema/kind missing kind: one of PromptTemplate, PromptVersion, TrafficSplit, SafetyFilter, Guide, SummarySetting, PromptTest, Config',
     ]);
   });
   it('suggests the closest kind', () => {
     expect(short(check('apiVersion: promptctl/v1\nkind: trafficsplit\n'))[0]).toContain('did you mean "TrafficSplit"?');
     expect(short(check('apiVersion: promptctl/v1\nkind: 42\n'))[0]).toBe(
-      '2:7 schema/unknown-kind unknown kind 42; expected one of PromptTemplate, PromptVersion, TrafficSplit, SafetyFilter, Config',
+      '2:7 schema/unknown-kind unknown kind 42; expected one of PromptTemplate, PromptVersion, TrafficSplit, SafetyFilter, Guide, SummarySetting, PromptTest, Config',
     );
   });
 });
@@ -216,5 +225,111 @@ describe('paths', () => {
     expect(pointerSegments('/spec/a~1b/0/c~0d')).toEqual(['spec', 'a/b', '0', 'c~d']);
     expect(displayPath(['spec', 'variables', '0', 'name'])).toBe('spec.variables[0].name');
     expect(displayPath([])).toBe('the document');
+  });
+});
+
+describe('AI Studio kinds and PromptTest', () => {
+  const GUIDE = (name: string, spec: string) => `apiVersion: promptctl/v1\nkind: Guide\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
+  const SUMMARY = (spec: string) => `apiVersion: promptctl/v1\nkind: SummarySetting\nmetadata:\n  name: Voice wrap-up\nspec:\n${spec}`;
+  const TEST = (spec: string) => `apiVersion: promptctl/v1\nkind: PromptTest\nmetadata:\n  name: smoke\nspec:\n${spec}`;
+
+  it('a Guide or SummarySetting name is free text, but one line without stray spaces', () => {
+    expect(check(GUIDE('"Returns / exchanges: EU"', '  instruction: Hi.\n'))).toEqual([]);
+    expect(short(check(GUIDE('"Returns "', '  instruction: Hi.\n')))).toEqual([
+      expect.stringMatching(/^4:9 schema\/pattern metadata.name "Returns " is not valid: 1 to 255 characters on one line, .* \(did you mean "Returns"\?\)$/),
+    ]);
+    expect(short(check(GUIDE('""', '  instruction: Hi.\n')))).toEqual(['4:9 schema/length metadata.name must not be empty']);
+  });
+
+  it('Guide enums are the Genesys spellings, with a did-you-mean', () => {
+    const ds = short(check(GUIDE('G', '  instruction: Hi.\n  variables:\n    - {name: a, type: string, scope: Input}\n    - {name: b, type: String, scope: InputOutput}\n')));
+    expect(ds).toEqual([
+      '8:23 schema/enum spec.variables[0].type must be one of String, Integer, Number, Boolean, Date, List, not "string" (did you mean "String"?)',
+      '9:38 schema/enum spec.variables[1].scope must be one of Input, Output, InputAndOutput, GuideOnly, not "InputOutput" (did you mean "InputAndOutput"?)',
+    ]);
+  });
+
+  it('a SummarySetting: BCP-47 language with a fix, and External needs an integrationId (at serviceType)', () => {
+    expect(short(check(SUMMARY('  language: en_US\n  serviceType: External\n')))).toEqual([
+      '7:16 summaries/integration-required serviceType External needs an integrationId (the integration of the external summarisation service)',
+      '6:13 schema/pattern spec.language "en_US" is not valid: A BCP-47 language tag such as en-US or it-IT (did you mean "en-US"?)',
+    ]);
+    expect(check(SUMMARY('  language: zh-Hans-CN\n  serviceType: External\n  integrationId: abc\n  timeoutDuration: 30\n'))).toEqual([]);
+  });
+
+  it('an unknown assertion type has its own rule and a did-you-mean, at the key', () => {
+    expect(short(check(TEST('  target: {template: billing}\n  cases:\n    - name: a\n      expect:\n        - contians: x\n        - {isjson: true, not: true}\n')))).toEqual([
+      '10:11 tests/unknown-assertion unknown assertion type "contians" (did you mean "contains"?); one of contains, notContains, regex, equals, isJson, jsonSchema, maxOutputTokens, maxLatencyMs, maxCostUsd, blockedBy, redacts, routedTo',
+      '11:12 tests/unknown-assertion unknown assertion type "isjson" (did you mean "isJson"?); one of contains, notContains, regex, equals, isJson, jsonSchema, maxOutputTokens, maxLatencyMs, maxCostUsd, blockedBy, redacts, routedTo',
+    ]);
+  });
+
+  it('one type per assertion item, and at least one', () => {
+    const ds = short(check(TEST('  target: {template: billing}\n  cases:\n    - name: a\n      expect:\n        - {contains: a, regex: b, not: true}\n        - not: true\n        - {}\n')));
+    expect(ds).toEqual([
+      '10:25 tests/assertion-shape one assertion per list item: this one has 2 types (contains, regex); move "regex" to an item of its own ("- regex: …")',
+      expect.stringMatching(/^11:11 tests\/assertion-shape an assertion needs a type: write \{<type>: value\}, one of contains, /),
+      expect.stringMatching(/^12:11 tests\/assertion-shape an assertion needs a type/),
+    ]);
+  });
+
+  it('assertion values: types, categories, semver; a target is a template or a guide, not both', () => {
+    const ds = short(
+      check(
+        TEST(
+          '  target: {template: billing, guide: Returns}\n  cases:\n    - name: a\n      vars: {q: {nested: 1}}\n      expect:\n        - redacts: email\n        - routedTo: 1.1\n        - maxOutputTokens: "50"\n        - isJson: false\n',
+        ),
+      ),
+    );
+    expect(ds).toEqual([
+      '6:12 tests/target spec.target.template cannot go with guide: a test targets a template (with an optional version) or a guide, not both',
+      '9:17 schema/type spec.cases[0].vars.q must be a string or a number or true or false or a list, not a mapping',
+      '11:20 schema/enum spec.cases[0].expect[0].redacts must be one of hate_speech, violence, self_harm, sexual, political, pii, phishing, not "email"',
+      '12:21 version/not-string routedTo must be a quoted string: YAML reads the unquoted 1.1 as a number. Quote it: routedTo: "1.1" (and give all three parts, e.g. "1.1.0")',
+      '13:28 schema/type spec.cases[0].expect[2].maxOutputTokens must be a whole number, not "50"; remove the quotes',
+      '14:19 schema/enum spec.cases[0].expect[3].isJson must be true, not false',
+    ]);
+    expect(short(check(TEST('  target: {version: "1.0.0"}\n  cases: [{name: a, expect: [{contains: x}]}]\n')))).toEqual([
+      '6:11 tests/target target names what the cases call: {template: name} (with an optional version) or {guide: name}',
+    ]);
+  });
+
+  it('responses: the emulator fixture format without template; contains or regex, a quoted version, a known finishReason', () => {
+    const CASES = '  cases: [{name: a, expect: [{contains: x}]}]\n';
+    const good = [
+      '  target: {template: billing}',
+      '  responses:',
+      '    - match: {version: "1.1.0", contains: refund}',
+      '      output: Refunds take 5 days.',
+      '      finishReason: stop',
+      '    - match: {regex: "(?i)card"}',
+      '      output: No cards here.',
+      '    - output: Anything else.',
+      '',
+    ].join('\n');
+    expect(check(TEST(good + CASES))).toEqual([]);
+    const bad = [
+      '  target: {template: billing}',
+      '  responses:',
+      '    - match: {contains: a, regex: b}',
+      '      output: x',
+      '    - match: {template: billing, version: 1.1}',
+      '      output: x',
+      '    - match: {contain: a}',
+      '      output: 42',
+      '      finishReason: done',
+      '    - match: {contains: ""}',
+      '',
+    ].join('\n');
+    expect(short(check(TEST(bad + CASES)))).toEqual([
+      '8:28 tests/response-match spec.responses[0].match takes contains or regex, not both: a response matches the prompt by a substring or by a regular expression',
+      '10:15 schema/unknown-field unknown field "template" in spec.responses[1].match; allowed: version, contains, regex',
+      expect.stringMatching(/^10:43 version\/not-string responses\[1\]\.match\.version must be a quoted string: YAML reads the unquoted 1\.1 as a number/),
+      '12:15 schema/unknown-field unknown field "contain" in spec.responses[2].match (did you mean "contains"?)',
+      '13:15 schema/type spec.responses[2].output must be a string, not 42; quote it',
+      '14:21 schema/enum spec.responses[2].finishReason must be one of stop, length, content_filter, not "done"',
+      '15:7 schema/required missing required field "output" in spec.responses[3]',
+      '15:25 schema/length spec.responses[3].match.contains must not be empty',
+    ]);
   });
 });

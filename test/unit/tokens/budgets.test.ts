@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { budgetDiagnostics, versionTokens } from '../../../src/tokens/index.js';
+import { createTokenMemo } from '../../../src/tokens/count.js';
 import type { PromptTemplate, PromptVersion } from '../../../src/model/types.js';
 import { at, config, state, template, version } from './fixtures.js';
+
+const memo = createTokenMemo();
 
 const rules = (ds: { rule: string }[]): string[] => ds.map((d) => d.rule);
 
 describe('budgetDiagnostics', () => {
   it('is silent for a comfortable version', () => {
-    expect(budgetDiagnostics(state([template('t')], [version('t', '1.0.0', { maxTokens: 512 })]))).toEqual([]);
+    expect(budgetDiagnostics(state([template('t')], [version('t', '1.0.0', { maxTokens: 512 })]), memo)).toEqual([]);
   });
 
   it('reports an unknown template model once, at its spec.model, with a did-you-mean', () => {
-    const ds = budgetDiagnostics(state([template('t', { model: 'gpt-4o-mni' })], [version('t', '1.0.0'), version('t', '1.1.0')]));
+    const ds = budgetDiagnostics(state([template('t', { model: 'gpt-4o-mni' })], [version('t', '1.0.0'), version('t', '1.1.0')]), memo);
     expect(ds).toEqual([
       {
         ...at('prompts/t.yaml', 6, 10),
@@ -23,7 +26,7 @@ describe('budgetDiagnostics', () => {
   });
 
   it("reports a version's own unknown model at the version's spec.model", () => {
-    const ds = budgetDiagnostics(state([template('t')], [version('t', '1.0.0', { model: 'acme-xl' })]));
+    const ds = budgetDiagnostics(state([template('t')], [version('t', '1.0.0', { model: 'acme-xl' })]), memo);
     expect(ds).toHaveLength(1);
     expect(ds[0]).toMatchObject({ ...at('prompts/t-1.0.0.yaml', 12, 10), severity: 'error', rule: 'tokens/unknown-model' });
     expect(ds[0]!.message).toMatch(/^unknown model "acme-xl"; declare it under `models:`/);
@@ -38,7 +41,7 @@ describe('budgetDiagnostics', () => {
         { name: 'c', type: 'number', required: true },
       ],
     });
-    const ds = budgetDiagnostics(state([template('t')], [v], config({ defaultVariableTokens: 1500 })));
+    const ds = budgetDiagnostics(state([template('t')], [v], config({ defaultVariableTokens: 1500 })), memo);
     expect(ds.map((d) => [d.line, d.column, d.severity, d.rule])).toEqual([
       [11, 15, 'warning', 'tokens/unbounded-variable'],
       [12, 15, 'warning', 'tokens/unbounded-variable'],
@@ -50,8 +53,8 @@ describe('budgetDiagnostics', () => {
     // gpt-4: 8,192 tokens of context.
     const v = version('t', '1.0.0', { maxTokens: 1024, variables: [{ name: 'question', type: 'string', required: true, maxTokens: 7200 }] });
     const t = template('t', { model: 'gpt-4' });
-    const worst = versionTokens(v, t, config()).worstCasePromptTokens;
-    const ds = budgetDiagnostics(state([t], [v]));
+    const worst = versionTokens(v, t, config(), memo).worstCasePromptTokens;
+    const ds = budgetDiagnostics(state([t], [v]), memo);
     expect(ds).toEqual([
       {
         ...at('prompts/t-1.0.0.yaml', 8, 17),
@@ -64,7 +67,7 @@ describe('budgetDiagnostics', () => {
 
   it('warns near the context window and says when the count is approximate', () => {
     const v = version('t', '1.0.0', { model: 'claude-3-5-haiku', variables: [{ name: 'question', type: 'string', required: true, maxTokens: 185_000 }] });
-    const ds = budgetDiagnostics(state([template('t')], [v]));
+    const ds = budgetDiagnostics(state([template('t')], [v]), memo);
     expect(rules(ds)).toEqual(['tokens/near-limit']);
     expect(ds[0]!.severity).toBe('warning');
     expect(ds[0]!.message).toMatch(/^worst-case prompt 185,\d{3} tokens \(approximate\) is 92% of claude-3-5-haiku's context window of 200,000 \(warnAt 0\.9\)$/);
@@ -72,11 +75,11 @@ describe('budgetDiagnostics', () => {
 
   describe('template budget', () => {
     const v = version('t', '1.0.0');
-    const worst = versionTokens(v, template('t'), config()).worstCasePromptTokens;
+    const worst = versionTokens(v, template('t'), config(), memo).worstCasePromptTokens;
     const withBudget = (budget: PromptTemplate['budget']): PromptTemplate => template('t', { budget });
 
     it('is an error above maxPromptTokens', () => {
-      const ds = budgetDiagnostics(state([withBudget({ maxPromptTokens: worst - 1, warnAt: 0.9 })], [v]));
+      const ds = budgetDiagnostics(state([withBudget({ maxPromptTokens: worst - 1, warnAt: 0.9 })], [v]), memo);
       expect(ds).toHaveLength(1);
       expect(ds[0]).toMatchObject({ severity: 'error', rule: 'tokens/budget', line: 8, column: 17 });
       expect(ds[0]!.message).toBe(
@@ -85,16 +88,16 @@ describe('budgetDiagnostics', () => {
     });
 
     it('is fine at exactly maxPromptTokens when warnAt allows it', () => {
-      expect(budgetDiagnostics(state([withBudget({ maxPromptTokens: worst, warnAt: 1 })], [v]))).toEqual([]);
+      expect(budgetDiagnostics(state([withBudget({ maxPromptTokens: worst, warnAt: 1 })], [v]), memo)).toEqual([]);
     });
 
     it('warns above warnAt of the budget (default 0.9, or the template own)', () => {
-      const near = budgetDiagnostics(state([withBudget({ maxPromptTokens: worst + 1, warnAt: 0.9 })], [v]));
+      const near = budgetDiagnostics(state([withBudget({ maxPromptTokens: worst + 1, warnAt: 0.9 })], [v]), memo);
       expect(near.map((d) => [d.severity, d.rule])).toEqual([['warning', 'tokens/near-limit']]);
       expect(near[0]!.message).toContain(`of the budget of ${worst + 1}`);
-      const strict = budgetDiagnostics(state([withBudget({ maxPromptTokens: worst * 4, warnAt: 0.2 })], [v]));
+      const strict = budgetDiagnostics(state([withBudget({ maxPromptTokens: worst * 4, warnAt: 0.2 })], [v]), memo);
       expect(rules(strict)).toEqual(['tokens/near-limit']);
-      const relaxed = budgetDiagnostics(state([withBudget({ maxPromptTokens: worst * 4, warnAt: 0.9 })], [v]));
+      const relaxed = budgetDiagnostics(state([withBudget({ maxPromptTokens: worst * 4, warnAt: 0.9 })], [v]), memo);
       expect(relaxed).toEqual([]);
     });
   });
@@ -102,14 +105,14 @@ describe('budgetDiagnostics', () => {
   it('uses Config.models for windows: an added model is checked too', () => {
     const v: PromptVersion = version('t', '1.0.0', { model: 'tiny-llm' });
     const cfg = config({ models: { 'tiny-llm': { encoding: 'cl100k_base', contextWindow: 20 } } });
-    const ds = budgetDiagnostics(state([template('t')], [v], cfg));
+    const ds = budgetDiagnostics(state([template('t')], [v], cfg), memo);
     expect(rules(ds)).toEqual(['tokens/context-window']);
     expect(ds[0]!.message).toContain("exceeds tiny-llm's context window of 20");
     expect(ds[0]!.message).not.toContain('approximate');
   });
 
   it("warns when maxTokens is above the model's output limit", () => {
-    const ds = budgetDiagnostics(state([template('t', { model: 'gpt-4-turbo' })], [version('t', '1.0.0', { maxTokens: 8000 })]));
+    const ds = budgetDiagnostics(state([template('t', { model: 'gpt-4-turbo' })], [version('t', '1.0.0', { maxTokens: 8000 })]), memo);
     expect(ds).toEqual([
       {
         ...at('prompts/t-1.0.0.yaml', 13, 14),
@@ -122,7 +125,7 @@ describe('budgetDiagnostics', () => {
 
   it('handles a 2 MB prompt far past the context window without hanging', () => {
     const v = version('t', '1.0.0', { systemInstruction: 'a'.repeat(1_000_000) + ' lorem ipsum '.repeat(80_000) });
-    const ds = budgetDiagnostics(state([template('t')], [v]));
+    const ds = budgetDiagnostics(state([template('t')], [v]), memo);
     expect(rules(ds)).toEqual(['tokens/context-window']);
     expect(ds[0]!.message).toMatch(/^worst-case prompt [\d,]+ tokens exceeds gpt-4o's context window of 128,000$/);
   });

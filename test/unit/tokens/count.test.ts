@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getEncoding } from 'js-tiktoken';
 import { countTokensUncached, ENCODINGS } from '../../../src/tokens/encoder.js';
-import { clearMemo, countTokens, memoEntries, memoStats, seedMemo, memoKey, MEMO_LIMIT } from '../../../src/tokens/count.js';
+import { createTokenMemo, memoKey, MEMO_LIMIT, type TokenMemo } from '../../../src/tokens/count.js';
 
 // Reference counts from OpenAI's tiktoken (token ids as published in OpenAI's cookbook where noted).
 const REFERENCE: [string, 'o200k_base' | 'cl100k_base', number][] = [
@@ -115,45 +115,61 @@ describe('countTokensUncached (exact tiktoken counts)', () => {
   });
 });
 
-describe('countTokens memo', () => {
-  beforeEach(() => clearMemo());
+describe('TokenMemo', () => {
+  let memo: TokenMemo;
+  beforeEach(() => {
+    memo = createTokenMemo();
+  });
   const long = 'You are a careful assistant. '.repeat(10);
 
   it('counts a text once and answers repeats from the memo', () => {
-    const first = countTokens(long, 'o200k_base');
+    const first = memo.count(long, 'o200k_base');
     expect(first).toBe(countTokensUncached(long, 'o200k_base'));
-    expect(countTokens(long, 'o200k_base')).toBe(first);
-    expect(memoStats()).toMatchObject({ size: 1, hits: 1, misses: 1 });
+    expect(memo.count(long, 'o200k_base')).toBe(first);
+    expect(memo.stats()).toMatchObject({ size: 1, hits: 1, misses: 1 });
     // The encoding is part of the key.
-    countTokens(long, 'cl100k_base');
-    expect(memoStats()).toMatchObject({ size: 2, misses: 2 });
+    memo.count(long, 'cl100k_base');
+    expect(memo.stats()).toMatchObject({ size: 2, misses: 2 });
   });
 
   it('uses a seeded count (that is what the disk cache relies on)', () => {
-    seedMemo([[memoKey(long, 'o200k_base'), 12345]]);
-    expect(countTokens(long, 'o200k_base')).toBe(12345);
-    expect(memoStats().hits).toBe(1);
+    memo.seed([[memoKey(long, 'o200k_base'), 12345]]);
+    expect(memo.count(long, 'o200k_base')).toBe(12345);
+    expect(memo.stats().hits).toBe(1);
   });
 
   it('keeps seeded entries behind ones counted in this process', () => {
-    countTokens(long, 'o200k_base');
-    seedMemo([['A'.repeat(22), 1]]);
-    expect(memoEntries().map(([k]) => k)).toEqual(['A'.repeat(22), memoKey(long, 'o200k_base')]);
+    memo.count(long, 'o200k_base');
+    memo.seed([['A'.repeat(22), 1]]);
+    expect(memo.entries().map(([k]) => k)).toEqual(['A'.repeat(22), memoKey(long, 'o200k_base')]);
   });
 
   it('memoises short texts too (a warm cache then never loads the rank tables), but not the empty text', () => {
-    expect(countTokens('hello world', 'o200k_base')).toBe(2);
-    expect(memoStats().size).toBe(1);
-    expect(countTokens('', 'o200k_base')).toBe(0);
-    expect(memoStats().size).toBe(1);
+    expect(memo.count('hello world', 'o200k_base')).toBe(2);
+    expect(memo.stats().size).toBe(1);
+    expect(memo.count('', 'o200k_base')).toBe(0);
+    expect(memo.stats().size).toBe(1);
   });
 
   it('is bounded: beyond MEMO_LIMIT the least recently used entries go', () => {
     const key = (i: number): string => i.toString(36).padStart(22, '0');
-    seedMemo(Array.from({ length: MEMO_LIMIT + 5 }, (_, i): [string, number] => [key(i), i]));
-    const entries = memoEntries();
+    memo.seed(Array.from({ length: MEMO_LIMIT + 5 }, (_, i): [string, number] => [key(i), i]));
+    const entries = memo.entries();
     expect(entries).toHaveLength(MEMO_LIMIT);
     expect(entries[0]).toEqual([key(5), 5]);
     expect(entries.at(-1)).toEqual([key(MEMO_LIMIT + 4), MEMO_LIMIT + 4]);
+  });
+
+  it('is per memo: two memos share nothing, and markSaved resets only its own change flag', () => {
+    const other = createTokenMemo();
+    memo.count(long, 'o200k_base');
+    expect(memo.changed()).toBe(true);
+    expect(other.stats()).toEqual({ size: 0, hits: 0, misses: 0 });
+    expect(other.changed()).toBe(false);
+    other.count(long, 'o200k_base');
+    expect(other.stats()).toMatchObject({ hits: 0, misses: 1 });
+    memo.markSaved();
+    expect(memo.changed()).toBe(false);
+    expect(other.changed()).toBe(true);
   });
 });

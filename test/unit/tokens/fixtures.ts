@@ -45,5 +45,5 @@ export function version(templateName: string, v: string, over: Partial<PromptVer
 }
 
 export function state(templates: PromptTemplate[], versions: PromptVersion[], cfg: Config = config()): DesiredState {
-  return { templates, versions, splits: [], filters: [], config: cfg, files: [] };
+  return { templates, versions, splits: [], filters: [], guides: [], summarySettings: [], tests: [], config: cfg, files: [] };
 }

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { countTokensUncached } from '../../../src/tokens/encoder.js';
-import { tokenReport, versionTokens } from '../../../src/tokens/index.js';
+import { tokenReport, versionTokenCounter, versionTokens } from '../../../src/tokens/index.js';
+import { createTokenMemo } from '../../../src/tokens/count.js';
 import { config, state, template, version } from './fixtures.js';
+
+const memo = createTokenMemo();
 
 const count = (s: string, enc: 'o200k_base' | 'cl100k_base' = 'o200k_base'): number => countTokensUncached(s, enc);
 
 describe('versionTokens worst case', () => {
   it('adds texts and 3 tokens per message plus 3 priming the reply (hand-checked)', () => {
     const v = version('t', '1.0.0', { systemInstruction: 'hello world', userTemplate: 'tiktoken is great!', variables: [], maxTokens: 100 });
-    const r = versionTokens(v, template('t'), config());
+    const r = versionTokens(v, template('t'), config(), memo);
     // 2 + 6 + 2 messages × 3 + 3 = 17
     expect(r).toEqual({
       address: 'PromptVersion/t@1.0.0',
@@ -45,7 +48,7 @@ describe('versionTokens worst case', () => {
         { name: 'note', type: 'string', required: false },
       ],
     });
-    const r = versionTokens(v, template('t'), config({ defaultVariableTokens: 500 }));
+    const r = versionTokens(v, template('t'), config({ defaultVariableTokens: 500 }), memo);
     const fewShot = fewShotExamples.reduce((s, e) => s + count(e.input) + count(e.output), 0);
     expect(r.systemTokens).toBe(count(system));
     expect(r.userTemplateTokens).toBe(count(user));
@@ -59,25 +62,25 @@ describe('versionTokens worst case', () => {
 
   it("uses the version's model over the template's, and marks approximate models", () => {
     const v = version('t', '1.0.0', { model: 'claude-sonnet-4' });
-    const r = versionTokens(v, template('t', { model: 'gpt-4' }), config());
+    const r = versionTokens(v, template('t', { model: 'gpt-4' }), config(), memo);
     expect(r).toMatchObject({ model: 'claude-sonnet-4', encoding: 'cl100k_base', approximate: true, contextWindow: 200_000 });
     expect(r.systemTokens).toBe(count(v.systemInstruction, 'cl100k_base'));
   });
 
   it('omits the cost when the model has no list price', () => {
-    const r = versionTokens(version('t', '1.0.0', { model: 'llama-3.1-8b' }), undefined, config());
+    const r = versionTokens(version('t', '1.0.0', { model: 'llama-3.1-8b' }), undefined, config(), memo);
     expect(r).not.toHaveProperty('costPer1kCalls');
     expect(r.approximate).toBe(true);
   });
 
   it('throws for an unknown model (callers check resolveModel; budgetDiagnostics reports it)', () => {
-    expect(() => versionTokens(version('t', '1.0.0'), template('t', { model: 'gpt-9' }), config())).toThrow(/unknown model "gpt-9"/);
-    expect(() => versionTokens(version('t', '1.0.0'), undefined, config())).toThrow(/unknown model/);
+    expect(() => versionTokens(version('t', '1.0.0'), template('t', { model: 'gpt-9' }), config(), memo)).toThrow(/unknown model "gpt-9"/);
+    expect(() => versionTokens(version('t', '1.0.0'), undefined, config(), memo)).toThrow(/unknown model/);
   });
 
   it('counts a block scalar exactly as resolved, final newline included', () => {
-    const a = versionTokens(version('t', '1.0.0', { systemInstruction: 'Be brief' }), template('t'), config());
-    const b = versionTokens(version('t', '1.0.0', { systemInstruction: 'Be brief\n' }), template('t'), config());
+    const a = versionTokens(version('t', '1.0.0', { systemInstruction: 'Be brief' }), template('t'), config(), memo);
+    const b = versionTokens(version('t', '1.0.0', { systemInstruction: 'Be brief\n' }), template('t'), config(), memo);
     expect(b.systemTokens).toBe(count('Be brief\n'));
     expect(b.systemTokens).toBe(a.systemTokens + 1);
   });
@@ -89,10 +92,23 @@ describe('tokenReport', () => {
       [template('zeta'), template('alpha'), template('broken', { model: 'gpt-5o' })],
       [version('zeta', '1.0.0'), version('alpha', '1.1.0'), version('alpha', '1.0.0'), version('broken', '1.0.0'), version('orphan', '1.0.0')],
     );
-    expect(tokenReport(s).map((r) => r.address)).toEqual([
+    expect(tokenReport(s, memo).map((r) => r.address)).toEqual([
       'PromptVersion/alpha@1.0.0',
       'PromptVersion/alpha@1.1.0',
       'PromptVersion/zeta@1.0.0',
     ]);
+  });
+});
+
+describe('versionTokenCounter', () => {
+  it('is versionTokens bound to one memo (what the CLI hands the plan engine)', () => {
+    const own = createTokenMemo();
+    const counter = versionTokenCounter(own);
+    const v = version('t', '1.0.0');
+    expect(counter(v, template('t'), config())).toEqual(versionTokens(v, template('t'), config()));
+    const misses = own.stats().misses;
+    expect(misses).toBeGreaterThan(0);
+    counter(v, template('t'), config());
+    expect(own.stats().misses).toBe(misses); // the same texts again: hashes only
   });
 });

@@ -1,0 +1,62 @@
+// Settling what an interrupted run left open: an intent on record with no outcome (a kill -9, a
+// lost machine) is decided by the live state the next apply reads anyway, so no change ever
+// stays without a record. The decision is pure; the records go through the audit log.
+import type { AuditLog, AuditOrg, AuditRecord } from '../audit/log.js';
+import type { Snapshot } from '../kinds/kind.js';
+
+export type AuditRecoverySink = Pick<AuditLog, 'pendingIntents' | 'recover'>;
+
+export interface Settlement {
+  outcome: 'succeeded (recovered)' | 'not applied';
+  /** What was read, for the record. */
+  after: Snapshot | null;
+  note?: string;
+}
+
+/**
+ * How an open intent ended, from the live object now at its address (undefined: none). A delete
+ * happened when the object is gone; a write happened when the object holds what was intended.
+ */
+export function settle(intent: Pick<AuditRecord, 'action' | 'before' | 'after'>, live: Snapshot | undefined): Settlement {
+  const removal = intent.after === null && intent.before !== null;
+  if (removal) {
+    return live ? { outcome: 'not applied', after: live } : { outcome: 'succeeded (recovered)', after: null };
+  }
+  if (live && intent.after?.hash && live.hash === intent.after.hash) return { outcome: 'succeeded (recovered)', after: live };
+  const unchanged = live && intent.before?.hash && live.hash === intent.before.hash;
+  const absentAsBefore = !live && intent.before === null;
+  if (unchanged || absentAsBefore) return { outcome: 'not applied', after: live ?? null };
+  return {
+    outcome: 'not applied',
+    after: live ?? null,
+    note: live
+      ? 'the live object holds neither what was planned against nor what was intended: changed by someone else since'
+      : 'the live object is gone: deleted by someone else since',
+  };
+}
+
+/**
+ * Writes an outcome for every open intent of this org, decided from `live` (the snapshots of
+ * kinds/index.ts liveSnapshots). Intents of another org stay open for a run against it.
+ * Returns what was settled, for the apply report.
+ */
+export async function settleOpenIntents(
+  audit: AuditRecoverySink,
+  live: ReadonlyMap<string, Snapshot>,
+  opts: { org: AuditOrg | null; by: { actor: string; commit: string | null; planId: string } },
+): Promise<{ address: string; outcome: Settlement['outcome'] }[]> {
+  const settled: { address: string; outcome: Settlement['outcome'] }[] = [];
+  for (const intent of audit.pendingIntents()) {
+    if (opts.org && intent.org && intent.org.id !== opts.org.id) continue;
+    const s = settle(intent, live.get(intent.address));
+    const written = await audit.recover(intent, {
+      outcome: s.outcome,
+      by: opts.by,
+      resourceId: intent.resourceId,
+      after: s.after,
+      ...(s.note ? { error: s.note } : {}),
+    });
+    if (written) settled.push({ address: intent.address, outcome: s.outcome });
+  }
+  return settled;
+}

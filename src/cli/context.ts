@@ -1,0 +1,139 @@
+// What a command may touch of the outside world, injected (DESIGN §1: "commands write to injected
+// streams, so CLI tests can run in-process"). The binary (bin.ts) passes the process's streams,
+// environment and working directory; tests pass strings and a temp dir. Nothing here is
+// module-level: colour, the token memo and the clients opened all belong to one run.
+import { styleText } from 'node:util';
+import { sumTransportStats, type TransportStats } from '../genesys/stats.js';
+import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
+import { plain, type Style } from '../views/style.js';
+import type { KnownSecret } from '../rules/util.js';
+import type { SelectedEnvironment } from './environments.js';
+
+/** Where a command writes: anything with `write(string)`; the TTY flags say what it is. */
+export interface OutStream {
+  write(chunk: string): unknown;
+  readonly isTTY?: boolean;
+  /** Terminal width, for --help. */
+  readonly columns?: number;
+  /** Whether the terminal shows colour (a tty.WriteStream has it), for --help. */
+  hasColors?(): boolean;
+}
+
+/** Where apply reads its confirmation from. */
+export type InStream = NodeJS.ReadableStream & { readonly isTTY?: boolean };
+
+export interface Io {
+  stdout: OutStream;
+  stderr: OutStream;
+  stdin: InStream;
+  env: NodeJS.ProcessEnv;
+  /** The working directory every relative path (--dir, --out, plan files, state) is resolved against. */
+  cwd: string;
+  /** Colour on or off before `--no-color`; default from `env` and `stdout.isTTY` (colorFromEnv). */
+  color?: boolean;
+  /**
+   * Subscribes to the user's interrupt (SIGINT and SIGTERM in the binary); returns the
+   * unsubscribe. Only a command that runs until interrupted (`promptctl emulator`) listens; the
+   * others install nothing, so an interrupt ends them as it always has.
+   */
+  onInterrupt?: (listener: () => void) => () => void;
+  /** Ends the process at once (a second interrupt during apply); absent in-process. */
+  exitNow?: (code: number) => void;
+  /** `performance.now()` when the run began, for the stats line's wallMs (default 0: process start). */
+  startedAt?: number;
+}
+
+/**
+ * Colour on a TTY without NO_COLOR; FORCE_COLOR (other than "0") forces it on, FORCE_COLOR=0 off.
+ * `--no-color` then turns it off (see CliContext.disableColor).
+ */
+export function colorFromEnv(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): boolean {
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+  return !env.NO_COLOR && env.FORCE_COLOR !== '0' && stdoutIsTTY;
+}
+
+/** Anything whose requests count towards the PROMPTCTL_STATS line (a gateway client). */
+export interface Counted {
+  readonly stats: TransportStats;
+}
+
+/** One run of one command: the injected Io, plus what the run accumulates. */
+export class CliContext {
+  readonly io: Io;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** Every count this run makes; seeded from and saved to .promptctl/cache/ by main.ts. */
+  readonly tokenMemo: TokenMemo = createTokenMemo();
+  /**
+   * Secret values in this run's environment (the OAuth client secret, the audit key, tokens), by
+   * the variable that holds them: masked in everything the run prints, and looked for in prompts.
+   */
+  readonly knownSecrets: KnownSecret[];
+  /** What the command returned (commander's action handlers cannot return it). */
+  exitCode = 0;
+  /** The environment `--env` chose (DESIGN §6), set before the command runs; absent: none. */
+  environment?: SelectedEnvironment;
+  private colorOn: boolean;
+  private readonly counted: Counted[] = [];
+
+  constructor(io: Io) {
+    this.io = io;
+    this.env = io.env;
+    this.cwd = io.cwd;
+    this.colorOn = io.color ?? colorFromEnv(io.env, Boolean(io.stdout.isTTY));
+    this.knownSecrets = secretsIn(io.env);
+  }
+
+  /** `text` with every known secret value replaced: nothing the run prints or saves carries one. */
+  mask(text: string): string {
+    let out = text;
+    for (const s of this.knownSecrets) if (out.includes(s.value)) out = out.split(s.value).join(`[redacted: ${s.name}]`);
+    return out;
+  }
+
+  get color(): boolean {
+    return this.colorOn;
+  }
+
+  /** `--no-color`. */
+  disableColor(): void {
+    this.colorOn = false;
+  }
+
+  /** The views' colour hook: styled text when colour is on, plain text otherwise. */
+  readonly style: Style = (name, s) => (this.colorOn ? styleText(name, s, { validateStream: false }) : plain(name, s));
+
+  /** A document (plan, report) on stdout, newline-terminated. */
+  out(text: string): void {
+    const masked = this.mask(text);
+    this.io.stdout.write(masked.endsWith('\n') ? masked : masked + '\n');
+  }
+
+  /** Progress, target lines and warnings: stderr, so stdout stays a clean document. */
+  info(line: string): void {
+    this.io.stderr.write(this.mask(line) + '\n');
+  }
+
+  /** Notes a client opened by this run, so that its requests count in the stats line. */
+  track(client: Counted): void {
+    this.counted.push(client);
+  }
+
+  /** Requests, retries and 429s over every client this run opened. */
+  transportStats(): TransportStats {
+    return sumTransportStats(this.counted.map((c) => c.stats));
+  }
+}
+
+/** Variables whose names say they hold a credential; values this short would mask ordinary words. */
+const SECRET_NAME = /(?:SECRET|PASSWORD|TOKEN|_KEY)$/;
+const MIN_SECRET_LENGTH = 8;
+
+/** The credentials in an environment, longest first (so one containing another is masked whole). */
+export function secretsIn(env: NodeJS.ProcessEnv): KnownSecret[] {
+  const found: KnownSecret[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (value && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name)) found.push({ name, value });
+  }
+  return found.sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
+}

@@ -1,0 +1,163 @@
+// `--env NAME` (DESIGN §6): which environment of promptctl.yaml a command works on. The choice is
+// made once, before the command runs (main.ts's preAction hook), and kept on the run's context:
+// the target, the embedded emulator's state, the audit trail and the documents all follow it.
+// Also the promotion check of plan and apply: what the plan brings to its environment must have
+// been published by the environment before it in `promotion`.
+import type { Command } from 'commander';
+import { targetVariables, type EnvironmentTargetSpec } from '../genesys/target.js';
+import type { Config, EnvironmentConfig } from '../model/types.js';
+import type { Plan } from '../plan/types.js';
+import type { PlanProblem } from '../kinds/action.js';
+import type { PromotedVersion } from '../plan/promotion.js';
+import { UserError } from '../util/errors.js';
+import { didYouMean } from '../util/suggest.js';
+import type { CliContext } from './context.js';
+
+/** Where each environment keeps what is its own (embedded state, audit trail), relative to the working directory. */
+export const ENVIRONMENTS_DIR = '.promptctl/envs';
+/** The variable that chooses an environment when `--env` is not given. */
+export const ENV_VARIABLE = 'PROMPTCTL_ENV';
+
+/** The commands that take `--env` (those that talk to a target, and validate and tokens). */
+export const ENV_COMMANDS: ReadonlySet<string> = new Set(['validate', 'tokens', 'plan', 'apply', 'drift', 'export', 'run', 'test', 'status', 'promote', 'rollback']);
+
+/** One environment, resolved: what every command needs to work on it. */
+export interface SelectedEnvironment {
+  name: string;
+  settings: EnvironmentConfig;
+  /** The variables and config host its target is read from. */
+  spec: EnvironmentTargetSpec;
+  /** Its embedded emulator's state file, relative to the working directory. */
+  stateFile: string;
+  /** Its audit trail, relative to the working directory (the config's audit.file when set). */
+  auditFile: string;
+  /** The environment before it in `promotion`. */
+  previous?: string;
+  /** The config it was read from (for the previous environment). */
+  config: Config;
+}
+
+/** Adds `--env NAME` to a command (and `--dir`, where the config is read from, when it has none). */
+export function addEnvOption(cmd: Command): Command {
+  cmd.option('--env <name>', `an environment of promptctl.yaml (dev, staging, prod…): its org, documents, state and audit trail (default $${ENV_VARIABLE})`);
+  if (!cmd.options.some((o) => o.long === '--dir')) cmd.option('--dir <dir>', 'prompts directory whose promptctl.yaml names the environments', 'prompts');
+  return cmd;
+}
+
+/** The environment named `name` in `config` (which must configure it). */
+export function environmentByName(config: Config, name: string): SelectedEnvironment {
+  const settings = config.environments[name];
+  if (!settings) throw new UserError(`unknown environment "${name}"`);
+  const spec: EnvironmentTargetSpec = {
+    name,
+    vars: targetVariables(settings.credentials),
+    ...(settings.region ? { region: settings.region } : {}),
+    ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
+    ...(settings.loginUrl ? { loginUrl: settings.loginUrl } : {}),
+  };
+  const order = config.promotion ?? [];
+  const i = order.indexOf(name);
+  return {
+    name,
+    settings,
+    spec,
+    stateFile: `${ENVIRONMENTS_DIR}/${name}/local-state.json`,
+    auditFile: config.audit.file ?? `${ENVIRONMENTS_DIR}/${name}/audit.jsonl`,
+    ...(i > 0 ? { previous: order[i - 1]! } : {}),
+    config,
+  };
+}
+
+/**
+ * The environment `name` of the promptctl.yaml in `dir`: an unknown name (with a did-you-mean
+ * and the list) or a config without environments is a clear error.
+ */
+export async function selectEnvironment(cwd: string, dir: string, name: string, from: string): Promise<SelectedEnvironment> {
+  const { loadConfigFile } = await import('../load/index.js');
+  const { config, status, file } = await loadConfigFile({ dir, cwd });
+  if (config.environments[name]) return environmentByName(config, name);
+  if (status === 'invalid') {
+    throw new UserError(`${from} names environment "${name}", but ${file} is not valid (run \`promptctl validate --dir ${dir}\`); nothing was done`);
+  }
+  const names = Object.keys(config.environments);
+  if (names.length === 0) {
+    const where = status === 'absent' ? `there is no ${file}` : `${file} configures no environments`;
+    throw new UserError(`${from} names environment "${name}", but ${where}: add it under spec.environments (with the prefix of its credentials); nothing was done`);
+  }
+  throw new UserError(`unknown environment "${name}" (${from})${didYouMean(name, names)}: ${file} configures ${names.join(', ')}; nothing was done`);
+}
+
+/**
+ * Before a command runs: the environment its `--env` (or PROMPTCTL_ENV) names, kept on the
+ * context. Commands without the option, and runs without either, are left as they were.
+ */
+export async function chooseEnvironment(ctx: CliContext, action: Command): Promise<void> {
+  if (!action.options.some((o) => o.long === '--env')) return;
+  const opts = action.opts<{ env?: string; dir?: string }>();
+  const fromEnv = ctx.env[ENV_VARIABLE]?.trim();
+  const name = opts.env ?? (fromEnv ? fromEnv : undefined);
+  if (name === undefined) return;
+  ctx.environment = await selectEnvironment(ctx.cwd, opts.dir ?? 'prompts', name, opts.env !== undefined ? '--env' : ENV_VARIABLE);
+}
+
+/** A protected environment applies only a saved plan file (DESIGN §6). */
+export function refuseUnsavedApply(ctx: CliContext, planFile: string | undefined, dir: string): void {
+  const env = ctx.environment;
+  if (!env?.settings.protected || planFile !== undefined) return;
+  throw new UserError(
+    `environment ${env.name} is protected: apply takes only a saved, reviewed plan file. ` +
+      `Run \`promptctl plan --env ${env.name}${dir === 'prompts' ? '' : ` --dir ${dir}`} --out plan.json\`, review it, then \`promptctl apply --env ${env.name} plan.json\`; nothing was applied`,
+  );
+}
+
+/**
+ * The promotion check (DESIGN §6): the versions `plan` publishes or sends more traffic to must be
+ * published in the environment before this one in `promotion`, read from that environment's live
+ * org. Each gap is a warning on stderr, or, when this environment is protected, a problem
+ * (returned, for the plan to carry). Nothing to check without an environment or a previous one.
+ */
+export async function promotionCheck(ctx: CliContext, plan: Pick<Plan, 'actions'>): Promise<PlanProblem[]> {
+  if (!ctx.environment?.previous) return [];
+  const { promotedVersions } = await import('../plan/promotion.js');
+  return checkPrevious(ctx, promotedVersions(plan));
+}
+
+/** `wanted` against the previous environment's live org: warnings, or (protected) problems. */
+export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVersion[]): Promise<PlanProblem[]> {
+  const env = ctx.environment;
+  if (!env?.previous || wanted.length === 0) return [];
+  const { promotionGaps, promotionProblems, promotionMessage } = await import('../plan/promotion.js');
+  const previous = environmentByName(env.config, env.previous);
+  const { describeTarget, openTarget } = await import('./target.js');
+  let templates;
+  let where: string;
+  try {
+    const there = describeTarget(ctx.env, previous);
+    where = there.label;
+    // A real org checked against an empty local one proves nothing: say what is missing instead.
+    if (there.target.kind === 'embedded' && describeTarget(ctx.env, env).target.kind === 'remote') {
+      const v = previous.spec.vars;
+      throw new Error(`${previous.name}'s credentials (${v.clientId}, ${v.clientSecret}) are not set here, so its org cannot be read: give this run a read-only client of ${previous.name}`);
+    }
+    const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), info: (l) => ctx.info(l), environment: previous });
+    try {
+      templates = await target.api.listTemplates({ expand: ['versions'] });
+    } finally {
+      await target.close();
+    }
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    if (env.settings.protected) throw new UserError(`cannot check promotion from ${previous.name} to ${env.name} (${env.name} is protected): ${why}; nothing was done`);
+    ctx.info(`warning: cannot check promotion from ${previous.name} to ${env.name}: ${why}`);
+    return [];
+  }
+  const gaps = promotionGaps(wanted, { templates });
+  const n = wanted.length;
+  ctx.info(`promotion: ${n - gaps.length} of ${n} version${n === 1 ? '' : 's'} brought to ${env.name} ${n === 1 ? 'is' : 'are'} published in ${previous.name} (${where})`);
+  if (gaps.length === 0) return [];
+  if (!env.settings.protected) {
+    for (const g of gaps) ctx.info(`warning: ${g.address}: ${promotionMessage(g, env.name, previous.name)}`);
+    return [];
+  }
+  return promotionProblems(gaps, env.name, previous.name);
+}

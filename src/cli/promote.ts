@@ -1,0 +1,170 @@
+// promptctl promote TEMPLATE VERSION [--weight N] [--env NAME] and promptctl rollback TEMPLATE
+// [--env NAME] (DESIGN §4, §6): rewrite one TrafficSplit in git, with the smallest edit (only the
+// weights that change), print the diff, and leave the commit and the pull request to the user.
+// promote routes N % (default 100) to VERSION and scales the others to share the rest; rollback
+// routes everything back to the last version that held 100 %, found in the file's git history.
+// With --env, the routes of that environment: its own override, or the document's when no other
+// environment shares them, or a new override (spec.environments.<name>.routes) when some do.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { environmentNames, environmentState } from '../model/environments.js';
+import type { DesiredState, TrafficSplit } from '../model/types.js';
+import { EXIT, UserError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
+import { didYouMean } from '../util/suggest.js';
+import { formatText } from '../views/diagnostics.js';
+import { describeWeights, renderFileEdit } from '../views/file-edit.js';
+import type { CliContext } from './context.js';
+import { checkPrevious } from './environments.js';
+import { DEFAULT_DIR } from './common.js';
+
+interface EditFlags {
+  dir: string;
+  weight?: string;
+  dryRun?: boolean;
+}
+
+export function registerPromote(program: Command, ctx: CliContext): void {
+  program
+    .command('promote')
+    .description('route N% (default 100) of a template to VERSION in its TrafficSplit, scaling the other weights; edits the YAML, prints the diff, applies nothing')
+    .argument('<template>', 'the template whose split to change')
+    .argument('<version>', 'the version to promote (declared by a PromptVersion)')
+    .option('--weight <n>', 'the share of traffic VERSION gets, 0 to 100', '100')
+    .option('--dir <dir>', 'prompts directory', DEFAULT_DIR)
+    .option('--dry-run', 'print the diff without writing the file')
+    .action(async (template: string, version: string, flags: EditFlags) => {
+      ctx.exitCode = await runPromote(ctx, template, version, flags);
+    });
+}
+
+export function registerRollback(program: Command, ctx: CliContext): void {
+  program
+    .command('rollback')
+    .description('route all traffic of a template back to the last version that held 100%, found in git history; edits the YAML, prints the diff, applies nothing')
+    .argument('<template>', 'the template whose split to roll back')
+    .option('--dir <dir>', 'prompts directory', DEFAULT_DIR)
+    .option('--dry-run', 'print the diff without writing the file')
+    .action(async (template: string, flags: EditFlags) => {
+      ctx.exitCode = await runRollback(ctx, template, flags);
+    });
+}
+
+/** The weight flag: a whole number 0..100. */
+export function parseWeight(value: string | undefined): number {
+  const v = (value ?? '100').trim().replace(/%$/, '');
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 100) throw new UserError(`--weight must be a whole number from 0 to 100, not "${value}"`);
+  return n;
+}
+
+/** What both commands start from: the split (as the environment has it) and where its routes live. */
+interface SplitContext {
+  union: DesiredState;
+  state: DesiredState;
+  split: TrafficSplit;
+  file: string;
+  text: string;
+  /** The routes to edit, and whether they must be created as an override. */
+  target: { kind: 'document' } | { kind: 'override'; env: string };
+  create: boolean;
+}
+
+async function splitContext(ctx: CliContext, template: string, dir: string, doing: string): Promise<SplitContext> {
+  const env = ctx.environment?.name;
+  // What is edited is git: say so first, with the environment.
+  ctx.info(`target: git working tree (${dir.replace(/\/+$/, '')}/)${env ? `, environment ${env}` : ''}`);
+  const { loadProject } = await import('../load/index.js');
+  const loaded = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets });
+  for (const d of loaded.diagnostics) if (d.severity === 'error') ctx.info(formatText(d));
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
+  if (errors > 0 || !loaded.state) throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${dir}: nothing was ${doing} (run \`promptctl validate\`)`);
+  const union = loaded.state;
+  const state = env ? environmentState(union, env) : union;
+  const split = state.splits.find((s) => s.template === template);
+  if (!split) {
+    const names = state.splits.map((s) => s.template);
+    const where = env ? ` in environment ${env}` : '';
+    throw new UserError(`no TrafficSplit of template "${template}"${where}${didYouMean(template, names)}${names.length ? `; splits${where}: ${names.join(', ')}` : ''}; nothing was ${doing}`);
+  }
+  const own = union.splits.find((s) => s.template === template)!;
+  const { routesTarget } = await import('../export/promote.js');
+  const { target, create, sharing } = routesTarget(own, env, environmentNames(union.config));
+  if (create) {
+    ctx.info(`note: ${sharing.join(', ')} share${sharing.length === 1 ? 's' : ''} the split's routes with ${env}: adding spec.environments.${env}.routes, so only ${env} changes`);
+  } else if (!env) {
+    const kept = Object.keys(own.overrides ?? {}).filter((e) => own.overrides![e]!.routes);
+    if (kept.length > 0) ctx.info(`note: without --env the split's own routes change; ${kept.join(', ')} keep${kept.length === 1 ? 's' : ''} its override`);
+  }
+  const text = await readFile(resolve(ctx.cwd, split.source.file), 'utf8');
+  return { union, state, split, file: split.source.file, text, target, create };
+}
+
+/** Writes (unless --dry-run) and shows the edit. */
+async function finishEdit(ctx: CliContext, s: SplitContext, routes: { version: string; weight: number }[], flags: EditFlags, what: string): Promise<number> {
+  const { editSplit } = await import('../export/promote.js');
+  const after = editSplit(s.text, s.file, s.split.template, s.target, routes, s.create);
+  if (!flags.dryRun) await writeFileAtomic(resolve(ctx.cwd, s.file), after);
+  ctx.out(renderFileEdit(s.file, s.text, after, ctx.style));
+  const env = ctx.environment ? ` in ${ctx.environment.name}` : '';
+  ctx.info(`${what}: TrafficSplit/${s.split.template}${env}: ${describeWeights(s.split.routes, routes)}`);
+  ctx.info(
+    flags.dryRun
+      ? `--dry-run: ${s.file} was not written`
+      : `${s.file} updated; nothing was applied. Review the diff, commit it and open a pull request (its plan shows what merge will apply).`,
+  );
+  return EXIT.ok;
+}
+
+export async function runPromote(ctx: CliContext, template: string, version: string, flags: EditFlags): Promise<number> {
+  const weight = parseWeight(flags.weight);
+  const s = await splitContext(ctx, template, flags.dir, 'changed');
+  const declared = s.state.versions.filter((v) => v.template === template).map((v) => v.version);
+  if (!declared.includes(version)) {
+    const where = ctx.environment ? ` in environment ${ctx.environment.name}` : '';
+    throw new UserError(`template "${template}" has no version ${version}${where}${didYouMean(version, declared)}${declared.length ? `; declared: ${declared.join(', ')}` : ''}; nothing was changed`);
+  }
+  const { scaleWeights } = await import('../export/promote.js');
+  const routes = scaleWeights(s.split.routes, version, weight);
+  if (JSON.stringify(routes) === JSON.stringify(s.split.routes.map((r) => ({ version: r.version, weight: r.weight })))) {
+    ctx.info(`TrafficSplit/${template} already routes ${weight}% to ${version}: nothing to change`);
+    return EXIT.ok;
+  }
+  // Promotion (DESIGN §6): more traffic for a version the previous environment never ran.
+  const before = s.split.routes.find((r) => r.version === version)?.weight ?? 0;
+  if (weight > before) {
+    const { versionAddress } = await import('../model/address.js');
+    const problems = await checkPrevious(ctx, [{ template, version, address: versionAddress(template, version), why: 'routed' }]);
+    if (problems.length > 0) {
+      for (const p of problems) ctx.info(`error: ${p.address}: ${p.message}`);
+      throw new UserError(`environment ${ctx.environment!.name} is protected: ${version} cannot be promoted there before ${ctx.environment!.previous} has run it; nothing was changed`);
+    }
+  }
+  return finishEdit(ctx, s, routes, flags, `promote ${version} to ${weight}%`);
+}
+
+export async function runRollback(ctx: CliContext, template: string, flags: EditFlags): Promise<number> {
+  const s = await splitContext(ctx, template, flags.dir, 'rolled back');
+  const [{ fileHistory }, { lastSoleVersion, scaleWeights, soleVersion }] = await Promise.all([import('../git/history.js'), import('../export/promote.js')]);
+  let history;
+  try {
+    history = await fileHistory(ctx.cwd, s.file);
+  } catch (err) {
+    throw new UserError(`rollback reads ${s.file}'s git history, and there is none: ${(err as Error).message}; nothing was rolled back`);
+  }
+  const env = ctx.environment?.name;
+  const current = soleVersion(s.split.routes);
+  const declared = new Set(s.state.versions.filter((v) => v.template === template).map((v) => v.version));
+  const { found, skipped } = lastSoleVersion(history, template, env, current, declared);
+  if (!found) {
+    const where = env ? ` in environment ${env}` : '';
+    throw new UserError(
+      `no earlier commit of ${s.file} routes 100% of template "${template}"${where} to one version other than the current routes` +
+        `${skipped.length ? ` (passed over: ${skipped.join(', ')})` : ''} (${history.length} commit${history.length === 1 ? '' : 's'} read); nothing was rolled back`,
+    );
+  }
+  ctx.info(`rolling back to ${found.version}: it held 100% at ${found.commit.slice(0, 7)} (${found.date.slice(0, 10)}, "${found.subject}")`);
+  const routes = scaleWeights(s.split.routes, found.version, 100);
+  return finishEdit(ctx, s, routes, flags, `rollback to ${found.version}`);
+}

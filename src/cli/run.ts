@@ -1,0 +1,172 @@
+// promptctl run TEMPLATE[@VERSION]: one invocation of a template on the target. The answer is
+// streamed to stdout as it arrives (Server-Sent Events); usage, cost, latency and the safety
+// filters' verdicts follow on stderr. `--format json`: the whole result as one JSON document.
+import { Option, type Command } from 'commander';
+import type { GatewayApi, InvocationStreamEvent } from '../targets/llmgateway/api.js';
+import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate, WireVariable } from '../targets/llmgateway/wire.js';
+import { ApiError } from '../genesys/errors.js';
+import { EXIT, UserError } from '../util/errors.js';
+import { compareVersionLabels } from '../util/semver.js';
+import { didYouMean } from '../util/suggest.js';
+import { announceTarget, withTarget } from './common.js';
+import type { CliContext } from './context.js';
+
+interface RunFlags {
+  var: string[];
+  routingKey?: string;
+  format: 'text' | 'json';
+}
+
+export function registerRun(program: Command, ctx: CliContext): void {
+  program
+    .command('run')
+    .description('invoke a template once on the target: the answer streams to stdout, usage, cost, latency and filters follow on stderr')
+    .argument('<template>', 'TEMPLATE, or TEMPLATE@VERSION to bypass the traffic split')
+    .option('--var <name=value>', 'a variable of the template (repeat for more)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--routing-key <key>', 'the key a sticky split hashes to pick a version')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (spec: string, flags: RunFlags) => {
+      ctx.exitCode = await runRun(ctx, spec, flags);
+    });
+}
+
+/** "billing-assistant@1.1.0" → name and version. */
+export function parseTemplateSpec(spec: string): { template: string; version?: string } {
+  const at = spec.lastIndexOf('@');
+  const template = at === -1 ? spec : spec.slice(0, at);
+  const version = at === -1 ? undefined : spec.slice(at + 1);
+  if (!/^[a-z0-9][a-z0-9-]{1,126}[a-z0-9]$/.test(template)) {
+    throw new UserError(`"${template}" is not a template name (lowercase letters, digits and hyphens, 3 to 128 characters); give TEMPLATE or TEMPLATE@VERSION`);
+  }
+  if (version !== undefined && !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
+    throw new UserError(`"${version}" is not a version label such as 1.1.0; give TEMPLATE or TEMPLATE@VERSION`);
+  }
+  return version === undefined ? { template } : { template, version };
+}
+
+/** `--var name=value` pairs, in order; a name given twice is refused. */
+export function parseVars(pairs: readonly string[]): Map<string, string> {
+  const vars = new Map<string, string>();
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    const name = eq === -1 ? '' : p.slice(0, eq).trim();
+    if (eq === -1 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UserError(`--var ${JSON.stringify(p)}: write it as name=value`);
+    if (vars.has(name)) throw new UserError(`--var ${name} is given twice`);
+    vars.set(name, p.slice(eq + 1));
+  }
+  return vars;
+}
+
+/** A --var's text as the declared type wants it (numbers and booleans are not strings on the wire). */
+export function typedValue(name: string, raw: string, declared: WireVariable | undefined): VariableValue {
+  if (!declared) return raw;
+  if (declared.type === 'number') {
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n)) throw new UserError(`--var ${name}=${raw}: variable ${name} is a number`);
+    return n;
+  }
+  if (declared.type === 'boolean') {
+    if (!/^(true|false)$/i.test(raw)) throw new UserError(`--var ${name}=${raw}: variable ${name} is true or false`);
+    return raw.toLowerCase() === 'true';
+  }
+  return raw;
+}
+
+export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Promise<number> {
+  const target = parseTemplateSpec(spec);
+  const raw = parseVars(flags.var);
+  announceTarget(ctx);
+  return withTarget(ctx, async ({ api }) => {
+    const template = await findTemplate(api, target.template);
+    const declared = declarations(template, target.version);
+    const variables: Record<string, VariableValue> = {};
+    for (const [name, value] of raw) variables[name] = typedValue(name, value, declared.get(name));
+    const request: InvocationRequest = {
+      template: template.name,
+      ...(target.version !== undefined ? { version: target.version } : {}),
+      ...(flags.routingKey !== undefined ? { routingKey: flags.routingKey } : {}),
+      variables,
+    };
+    const t0 = performance.now();
+    if (flags.format === 'json') {
+      const result = await blockedAsUserError(() => api.invoke(request));
+      ctx.out(JSON.stringify(result, null, 2));
+      for (const l of summaryLines(result, performance.now() - t0)) ctx.info(l);
+      return EXIT.ok;
+    }
+    let printed = '';
+    let done: InvocationSummary | undefined;
+    await blockedAsUserError(
+      async () => {
+        for await (const ev of api.invokeStream(request) as AsyncIterable<InvocationStreamEvent>) {
+          if (ev.type === 'delta') {
+            ctx.io.stdout.write(ev.text);
+            printed += ev.text;
+          } else done = ev.result;
+        }
+      },
+      () => {
+        // What arrived before a failure stays on screen, on a line of its own.
+        if (printed && !printed.endsWith('\n')) ctx.io.stdout.write('\n');
+        printed = '';
+      },
+    );
+    if (!printed.endsWith('\n')) ctx.io.stdout.write('\n');
+    if (done) for (const l of summaryLines(done, performance.now() - t0)) ctx.info(l);
+    return EXIT.ok;
+  });
+}
+
+async function findTemplate(api: GatewayApi, name: string): Promise<WireTemplate> {
+  const found = (await api.listTemplates({ name, expand: ['versions'] })).find((t) => t.name === name);
+  if (found) return found;
+  const all = (await api.listTemplates()).map((t) => t.name);
+  throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}${all.length ? '' : ' (it has none: apply first)'}`);
+}
+
+/** The variables the call may take: the pinned version's, else those of every Published version. */
+function declarations(t: WireTemplate, version: string | undefined): Map<string, WireVariable> {
+  const published = (t.versions ?? []).filter((v) => v.state === 'Published').sort((a, b) => compareVersionLabels(a.version, b.version));
+  if (version !== undefined) {
+    const v = (t.versions ?? []).find((x) => x.version === version);
+    if (!v) {
+      const labels = published.map((x) => x.version);
+      throw new UserError(`template "${t.name}" has no version ${version} on the target${labels.length ? `; published: ${labels.join(', ')}` : ''}`);
+    }
+    return new Map((v.variables ?? []).map((x) => [x.name, x]));
+  }
+  const out = new Map<string, WireVariable>();
+  for (const v of published) for (const x of v.variables ?? []) out.set(x.name, x);
+  return out;
+}
+
+/** A block by a safety filter is the answer to this request, not a failure of promptctl: said plainly. */
+async function blockedAsUserError<T>(fn: () => Promise<T>, onError?: () => void): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    onError?.();
+    if (err instanceof ApiError && err.code === 'content.blocked') {
+      const filter = err.body?.messageParams?.['filter'];
+      const why = err.body?.message ?? err.message;
+      throw new UserError(`blocked${typeof filter === 'string' ? ` by safety filter ${filter}` : ''}: ${why}`);
+    }
+    if (err instanceof ApiError && err.code === 'invalid.variables') {
+      throw new UserError(`the template refused the variables: ${err.body?.message ?? err.message} (give them with --var name=value)`);
+    }
+    throw err;
+  }
+}
+
+function summaryLines(r: InvocationSummary, wallMs: number): string[] {
+  const u = r.usage;
+  const cost = r.costUsd === 0 ? '$0' : `$${r.costUsd.toFixed(6).replace(/0+$/, '').replace(/\.$/, '')}`;
+  const filters = r.filters.length
+    ? r.filters.map((f) => `${f.name} ${f.applied ? { block_and_log: 'blocked', redact_and_log: 'redacted', flag_and_pass: 'flagged' }[f.action] : 'scored'} ${f.category} (score ${f.score})`).join('; ')
+    : 'none acted';
+  return [
+    `version ${r.version} · model ${r.model} · finish ${r.finishReason}`,
+    `tokens ${u.totalTokens} (${u.promptTokens} prompt + ${u.completionTokens} completion) · cost ${cost} · latency ${r.latencyMs} ms (model), ${Math.round(wallMs)} ms (total)`,
+    `filters: ${filters}`,
+  ];
+}

@@ -1,0 +1,31 @@
+// promptctl show PLANFILE: re-renders a saved plan (text, markdown or json) after checking it
+// against schemas/plan.schema.json and its fingerprint, without touching any target.
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { EXIT } from '../util/errors.js';
+import type { CliContext } from './context.js';
+import { readPlanFile } from './plan-file.js';
+import { parseFormat, renderPlan } from './render.js';
+
+interface ShowFlags {
+  format: string;
+}
+
+export function registerShow(program: Command, ctx: CliContext): void {
+  program
+    .command('show')
+    .description('render a saved plan (from `plan --out`) again, without contacting the target')
+    .argument('<planfile>', 'a plan saved with `plan --out`')
+    .option('--format <format>', 'text | markdown | json', 'text')
+    .action(async (planFile: string, flags: ShowFlags) => {
+      ctx.exitCode = await runShow(ctx, planFile, flags);
+    });
+}
+
+export async function runShow(ctx: CliContext, planFile: string, flags: ShowFlags): Promise<number> {
+  const format = parseFormat(flags.format);
+  const plan = await readPlanFile(resolve(ctx.cwd, planFile), planFile);
+  ctx.info(`${planFile}: plan ${plan.id} for ${plan.target}, made ${plan.createdAt}`);
+  ctx.out(await renderPlan(plan, format, ctx.style));
+  return plan.problems.length > 0 ? EXIT.error : EXIT.ok;
+}

@@ -1,0 +1,57 @@
+// promptctl status [TEMPLATE]: what the gateway served since --since, per template and version
+// (from the analytics aggregates query), and for a two-way split the difference between its
+// versions with a 95 % interval and a verdict (src/evals/stats.ts says how they are computed).
+import { Option, type Command } from 'commander';
+import { EXIT, UserError } from '../util/errors.js';
+import { didYouMean } from '../util/suggest.js';
+import { announceTarget, withTarget } from './common.js';
+import type { CliContext } from './context.js';
+
+interface StatusFlags {
+  since: string;
+  format: 'text' | 'markdown' | 'json';
+}
+
+export function registerStatus(program: Command, ctx: CliContext): void {
+  program
+    .command('status')
+    .description('per version since --since: calls, share vs weight, errors, blocked, latency, tokens, cost; for a two-way split, the difference and a verdict')
+    .argument('[template]', 'one template (default: all)')
+    .option('--since <when>', 'a duration back from now (30m, 24h, 7d, 2w) or an ISO-8601 date', '7d')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .action(async (template: string | undefined, flags: StatusFlags) => {
+      ctx.exitCode = await runStatus(ctx, template, flags);
+    });
+}
+
+export async function runStatus(ctx: CliContext, name: string | undefined, flags: StatusFlags): Promise<number> {
+  const { parseSince, statusQuery, buildStatus } = await import('../evals/stats.js');
+  let interval: ReturnType<typeof parseSince>;
+  try {
+    interval = parseSince(flags.since, Date.now());
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+  const label = announceTarget(ctx);
+  const report = await withTarget(ctx, async ({ api }) => {
+    const templates = await api.listTemplates({ expand: ['traffic'], ...(name ? { name } : {}) });
+    const only = name ? templates.filter((t) => t.name === name) : templates;
+    if (name && only.length === 0) {
+      const all = (await api.listTemplates()).map((t) => t.name);
+      throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}`);
+    }
+    const result = await api.queryAnalytics(statusQuery(interval, name ? only[0]!.id : undefined));
+    return buildStatus(
+      result,
+      only.map((t) => ({
+        id: t.id,
+        name: t.name,
+        ...(t.traffic ? { split: { strategy: t.traffic.strategy, routes: t.traffic.routes.map((r) => ({ version: r.version, weight: r.weight })) } } : {}),
+      })),
+      { target: label, interval: statusQuery(interval).interval, since: flags.since },
+    );
+  });
+  const { renderStatus } = await import('../views/status.js');
+  ctx.out(renderStatus(report, flags.format, ctx.style));
+  return EXIT.ok;
+}

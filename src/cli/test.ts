@@ -1,0 +1,153 @@
+// promptctl test: runs the PromptTests (DESIGN §7) against the target and reports per case and
+// version, with a pass rate per test against its threshold. Exit 0 when every threshold is met,
+// 1 otherwise. Progress goes to stderr (a bar on a TTY, a line per finished case otherwise).
+import { appendFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import type { DesiredState } from '../model/types.js';
+import { EXIT, UserError } from '../util/errors.js';
+import { didYouMean } from '../util/suggest.js';
+import { bar } from '../views/apply.js';
+import type { TestFormat } from '../views/test-results.js';
+import { addDirOption, announceTarget, loadOrRefuse, withTarget } from './common.js';
+import type { CliContext } from './context.js';
+import { describeTarget } from './target.js';
+
+export const TEST_FORMATS = ['text', 'markdown', 'json', 'junit'] as const;
+
+interface TestFlags {
+  dir: string;
+  format: TestFormat;
+  repeat?: string;
+  threshold?: string;
+  compare?: string;
+  cache: boolean;
+}
+
+export function registerTest(program: Command, ctx: CliContext): void {
+  addDirOption(
+    program
+      .command('test')
+      .description('run the PromptTests: call each case on its target, check its assertions, and hold each pass rate to its threshold (exit 1 when one is missed)')
+      .argument('[names...]', 'PromptTest names (metadata.name) to run; default: all'),
+  )
+    .addOption(new Option('--format <format>', 'output format').choices([...TEST_FORMATS]).default('text'))
+    .option('--repeat <n>', 'run every case N times (overrides each test\'s repeat)')
+    .option('--threshold <p>', 'pass rate every test must reach, 0..1 or a percentage such as 90% (overrides each test\'s threshold)')
+    .option('--compare <a,b>', 'run every case of the template tests on both versions, side by side')
+    .option('--no-cache', 'call the target for every case, even when an unchanged result is cached')
+    .action(async (names: string[], flags: TestFlags) => {
+      ctx.exitCode = await runTest(ctx, names, flags);
+    });
+}
+
+export function parseRepeat(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > 1000) {
+    throw new UserError(`--repeat must be a whole number from 1 to 1000, not "${value}"`);
+  }
+  return n;
+}
+
+export function parseThreshold(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(v);
+  const n = pct ? Number(pct[1]) / 100 : /^\d*\.?\d+$/.test(v) ? Number(v) : Number.NaN;
+  if (!(n >= 0 && n <= 1)) throw new UserError(`--threshold must be a pass rate from 0 to 1 (or 0% to 100%), not "${value}"`);
+  return n;
+}
+
+export function parseCompare(value: string | undefined): [string, string] | undefined {
+  if (value === undefined) return undefined;
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UserError(`--compare takes two versions separated by a comma (e.g. 1.0.0,1.1.0), not "${value}"`);
+  if (parts[0] === parts[1]) throw new UserError(`--compare needs two different versions, not ${parts[0]} twice`);
+  return [parts[0], parts[1]];
+}
+
+export async function runTest(ctx: CliContext, names: readonly string[], flags: TestFlags): Promise<number> {
+  // Flags first: bad input is refused before anything is loaded or called.
+  const repeat = parseRepeat(flags.repeat);
+  const threshold = parseThreshold(flags.threshold);
+  const compare = parseCompare(flags.compare);
+  const label = announceTarget(ctx);
+  const state = await loadOrRefuse(ctx, flags.dir, 'tested');
+  const [{ selectTests, planTests, emulatorResponses }, { runTests }, { fileResultCache, TEST_CACHE_DIR }, views] = await Promise.all([
+    import('../evals/render.js'),
+    import('../evals/runner.js'),
+    import('../evals/cache.js'),
+    import('../views/test-results.js'),
+  ]);
+
+  const { tests, unknown } = selectTests(state, names);
+  if (unknown.length > 0) {
+    const known = state.tests.map((t) => t.name);
+    throw new UserError(
+      `no PromptTest named ${unknown.map((n) => `"${n}"${didYouMean(n, known)}`).join(', ')} in ${flags.dir}${known.length ? `; its tests: ${known.join(', ')}` : ' (it has no PromptTest)'}`,
+    );
+  }
+  // A test's `responses:` answer on the embedded emulator only: a real org's model answers for itself.
+  const embedded = describeTarget(ctx.env, ctx.environment).target.kind === 'embedded';
+  const responses = embedded ? emulatorResponses(state.tests) : [];
+  const planned = planTests(state, tests, {
+    targetLabel: label,
+    ...(responses.length ? { responses } : {}),
+    ...(repeat !== undefined ? { repeat } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
+    ...(compare ? { compare } : {}),
+  });
+  for (const p of planned) if (p.skip) ctx.info(`note: PromptTest/${p.test.name} is not compared: ${p.skip}`);
+  const running = planned.filter((p) => !p.skip);
+  if (compare && running.length === 0) {
+    throw new UserError(`--compare ${compare.join(',')}: no ${names.length ? 'named ' : ''}PromptTest targets a template that declares both versions${templatesWith(state, compare)}`);
+  }
+  if (state.tests.length === 0) ctx.info(`no PromptTest in ${flags.dir}: nothing to run`);
+
+  const calls = running.reduce((n, p) => n + p.calls.length, 0);
+  const cacheDir = join(ctx.cwd, TEST_CACHE_DIR);
+  const tty = Boolean(ctx.io.stderr.isTTY);
+  let barShown = false;
+  const fixtures = responses.map(({ target, response: r }) => ({
+    match: { template: target, ...r.match },
+    output: r.output,
+    ...(r.finishReason ? { finishReason: r.finishReason } : {}),
+  }));
+  const report = await withTarget(ctx, async (target) => {
+    if (calls > 0) ctx.info(`running ${calls} call${calls === 1 ? '' : 's'} of ${running.length} test${running.length === 1 ? '' : 's'}${flags.cache ? '' : ' (--no-cache: every call is made)'}`);
+    return runTests(
+      running,
+      {
+        gateway: target.api,
+        guides: target.aistudio,
+        cache: fileResultCache(cacheDir, { read: flags.cache }),
+        countTokens: (text) => ctx.tokenMemo.count(text, 'o200k_base'),
+        onCaseDone(e) {
+          if (tty) {
+            ctx.io.stderr.write(`\r\x1b[K${bar(e.done, e.of, 30)} cases${e.done === e.of ? '\r\x1b[K' : ''}`);
+            barShown = e.done < e.of;
+          } else ctx.info(views.testProgressLine(e, ctx.style));
+        },
+      },
+      { target: label, ...(compare ? { compare } : {}) },
+    ).finally(() => {
+      if (barShown) ctx.io.stderr.write('\r\x1b[K');
+    });
+  }, fixtures.length ? { responses: fixtures } : {});
+
+  const text = views.renderTestReport(report, flags.format, ctx.style);
+  ctx.out(text);
+  const summary = ctx.env.GITHUB_STEP_SUMMARY;
+  if (flags.format === 'markdown' && summary) await appendFile(resolve(ctx.cwd, summary), text.endsWith('\n') ? text : `${text}\n`);
+  if (flags.format !== 'text') {
+    const met = report.tests.filter((t) => t.met).length;
+    ctx.info(`${met} of ${report.tests.length} test${report.tests.length === 1 ? '' : 's'} met ${report.tests.length === 1 ? 'its' : 'their'} threshold; ${report.invocations} call${report.invocations === 1 ? '' : 's'} made, ${report.cached} from the cache`);
+  }
+  return report.ok ? EXIT.ok : EXIT.error;
+}
+
+function templatesWith(state: DesiredState, [a, b]: [string, string]): string {
+  const both = state.templates.filter((t) => [a, b].every((v) => state.versions.some((x) => x.template === t.name && x.version === v))).map((t) => t.name);
+  return both.length ? ` (templates that do: ${both.join(', ')}; add a PromptTest for one)` : ` (no template here declares both ${a} and ${b})`;
+}

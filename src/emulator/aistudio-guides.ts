@@ -1,0 +1,395 @@
+// /guides, /guides/{id}, /guides/{id}/jobs[/{jobId}], /guides/{id}/versions/{version}[/jobs[/{jobId}]]:
+// guides with server-assigned versions ("1.0", "2.0", ...) in the states Draft, TestReady and
+// ProductionReady, a new version only once the latest is ProductionReady, ProductionReady versions
+// immutable, and asynchronous jobs for publishing a version and deleting a guide. The choices
+// where the real platform is undocumented are E1–E7 and E11 of src/targets/aistudio/assumptions.ts.
+import { randomUUID } from 'node:crypto';
+import { paths } from '../targets/aistudio/paths.js';
+import {
+  GUIDE_SORT_FIELDS,
+  GUIDE_STATUSES,
+  LATEST_NOT_PRODUCTION_READY,
+  LATEST_NOT_PRODUCTION_READY_CODE,
+  SORT_ORDERS,
+  type GuideCreate,
+  type GuidePublishState,
+  type GuideUpdate,
+  type GuideVersionContent,
+  type GuideVersionPublishJobRequest,
+  type WireGuide,
+  type WireGuideJob,
+  type WireGuideVersion,
+  type WireGuideVersionPublishJob,
+} from '../targets/aistudio/wire.js';
+import { stableStringify } from '../util/json.js';
+import { own, type GuideJobRec, type GuideRec, type GuideVersionRec } from './aistudio-records.js';
+import { validateAiStudio } from './aistudio-validate.js';
+import { param, type Ctx, type Reply } from './context.js';
+import { conflict, invalidValue, notFound } from './errors.js';
+import { listReply, parsePaging } from './listing.js';
+import type { State } from './store.js';
+
+/** What the guide routes need from the server: job timers and the options of E1 and E6. */
+export interface GuideRuntime {
+  schedule(job: GuideJobRec): void;
+  /** E1: a new guide starts with an empty Draft "1.0". */
+  readonly newGuideDraft: boolean;
+  /** E6: publish jobs are answered 202 with no body. */
+  readonly emptyPublishBody: boolean;
+}
+
+const CONTENT_KEYS = ['instruction', 'variables', 'resources', 'knowledgeSettings'] as const satisfies ReadonlyArray<keyof GuideVersionContent>;
+
+// ---- rendering ---------------------------------------------------------------------------
+
+/** A guide's versions, oldest first ("2.0" before "10.0"). */
+export function sortedGuideVersions(state: State, guideId: string): GuideVersionRec[] {
+  return Object.values(own(state.guideVersions, guideId) ?? {}).sort((a, b) => compareLabels(a.version, b.version));
+}
+
+export function renderGuide(state: State, g: GuideRec): WireGuide {
+  const versions = sortedGuideVersions(state, g.id);
+  const saved = versions.at(-1);
+  const production = versions.filter((v) => v.state === 'ProductionReady').at(-1);
+  const out: WireGuide = {
+    id: g.id,
+    name: g.name,
+    status: production ? 'Published' : 'Draft',
+    source: g.source,
+    dateCreated: g.dateCreated,
+    dateModified: g.dateModified,
+    selfUri: paths.guide(g.id),
+  };
+  if (saved) out.latestSavedVersion = { version: saved.version, selfUri: paths.guideVersion(g.id, saved.version) };
+  if (production) out.latestProductionReadyVersion = { version: production.version, selfUri: paths.guideVersion(g.id, production.version) };
+  return out;
+}
+
+export function renderGuideVersion(v: GuideVersionRec): WireGuideVersion {
+  const out: WireGuideVersion = {
+    selfUri: paths.guideVersion(v.guideId, v.version),
+    guide: { id: v.guideId, selfUri: paths.guide(v.guideId) },
+    version: v.version,
+    instruction: v.instruction,
+    state: v.state,
+    dateCreated: v.dateCreated,
+    dateModified: v.dateModified,
+    variables: v.variables ?? [],
+    resources: { dataActions: v.resources?.dataActions ?? [] },
+  };
+  if (v.knowledgeSettings !== undefined) out.knowledgeSettings = v.knowledgeSettings;
+  return out;
+}
+
+function renderPublishJob(state: State, job: GuideJobRec): WireGuideVersionPublishJob {
+  const out: WireGuideVersionPublishJob = {
+    id: job.id,
+    status: job.status,
+    errors: job.errors,
+    guide: { id: job.guideId, selfUri: paths.guide(job.guideId) },
+    selfUri: paths.guideVersionJob(job.guideId, job.version ?? '', job.id),
+  };
+  const v = own(own(state.guideVersions, job.guideId), job.version ?? '');
+  if (v) out.guideVersion = renderGuideVersion(v);
+  return out;
+}
+
+function renderGuideJob(job: GuideJobRec): WireGuideJob {
+  return {
+    id: job.id,
+    status: job.status,
+    errors: job.errors,
+    guide: { id: job.guideId, selfUri: paths.guide(job.guideId) },
+    selfUri: paths.guideJob(job.guideId, job.id),
+  };
+}
+
+// ---- guides ------------------------------------------------------------------------------
+
+/** GET /guides: name (exact, case-insensitive), nameContains, status, sortBy, sortOrder, paging. */
+export function listGuides(ctx: Ctx): Reply {
+  const paging = parsePaging(ctx.query);
+  const name = ctx.query.get('name');
+  const contains = ctx.query.get('nameContains');
+  const status = enumParam(ctx.query, 'status', GUIDE_STATUSES);
+  const sortBy = enumParam(ctx.query, 'sortBy', GUIDE_SORT_FIELDS) ?? 'dateModified';
+  const order = enumParam(ctx.query, 'sortOrder', SORT_ORDERS) ?? 'desc';
+  // A pure read over every guide: untracked.
+  const all = Object.values(ctx.reading.guides)
+    .map((g) => renderGuide(ctx.reading, g))
+    .filter((g) => name === null || fold(g.name) === fold(name))
+    .filter((g) => contains === null || fold(g.name).includes(fold(contains)))
+    .filter((g) => status === undefined || g.status === status)
+    .sort((a, b) => {
+      const c = compare(a[sortBy], b[sortBy]) || compare(a.name, b.name) || compare(a.id, b.id);
+      return order === 'asc' ? c : -c;
+    });
+  return listReply(ctx, paging, all, (g) => g);
+}
+
+export function getGuide(ctx: Ctx): Reply {
+  return { status: 200, body: renderGuide(ctx.state, requireGuide(ctx)), changed: false };
+}
+
+export function createGuide(rt: GuideRuntime) {
+  return (ctx: Ctx): Reply => {
+    validateAiStudio('GuideCreate', ctx.body);
+    const body = ctx.body as GuideCreate;
+    assertGuideNameFree(ctx.reading, body.name);
+    const g: GuideRec = { id: randomUUID(), name: body.name, source: body.source, dateCreated: ctx.now, dateModified: ctx.now };
+    ctx.state.guides[g.id] = g;
+    if (rt.newGuideDraft) {
+      ctx.state.guideVersions[g.id] = {
+        '1.0': { guideId: g.id, version: '1.0', instruction: '', state: 'Draft', dateCreated: ctx.now, dateModified: ctx.now },
+      };
+    }
+    return { status: 200, body: renderGuide(ctx.state, g), changed: true };
+  };
+}
+
+/** PATCH /guides/{id}: renames (UpdateGuide has nothing else). */
+export function patchGuide(ctx: Ctx): Reply {
+  validateAiStudio('GuideUpdate', ctx.body);
+  const body = ctx.body as GuideUpdate;
+  const g = requireGuide(ctx);
+  const renamed = typeof body.name === 'string' && body.name !== g.name;
+  if (renamed) {
+    assertGuideNameFree(ctx.reading, body.name!, g.id);
+    g.name = body.name!;
+    g.dateModified = ctx.now;
+  }
+  return { status: 200, body: renderGuide(ctx.state, g), changed: renamed };
+}
+
+/** DELETE /guides/{id}/jobs: 202 with a delete job; while one runs, the same job again (E7). */
+export function deleteGuide(rt: GuideRuntime) {
+  return (ctx: Ctx): Reply => {
+    const g = requireGuide(ctx);
+    const running = Object.values(ctx.reading.guideJobs).find((j) => j.kind === 'delete' && j.guideId === g.id && j.status === 'InProgress');
+    if (running) return { status: 202, body: renderGuideJob(running), changed: false };
+    const job: GuideJobRec = {
+      id: randomUUID(),
+      kind: 'delete',
+      guideId: g.id,
+      status: 'InProgress',
+      errors: [],
+      dateCreated: ctx.now,
+      finishAt: Date.parse(ctx.now) + ctx.publishDelayMs,
+    };
+    ctx.state.guideJobs[job.id] = job;
+    return { status: 202, body: renderGuideJob(job), changed: true, afterCommit: () => rt.schedule(job) };
+  };
+}
+
+/** GET /guides/{id}/jobs/{jobId}: readable after the guide is gone; a due job completes here. */
+export function getGuideJob(ctx: Ctx): Reply {
+  const job = requireJob(ctx, 'delete');
+  const changed = completeIfDue(ctx, job);
+  return { status: 200, body: renderGuideJob(own(ctx.state.guideJobs, job.id) ?? job), changed };
+}
+
+// ---- versions ----------------------------------------------------------------------------
+
+/** POST /guides/{id}/versions: the next version ("N+1.0"), Draft; refused while the latest is not ProductionReady (E2). */
+export function createGuideVersion(ctx: Ctx): Reply {
+  validateAiStudio('GuideVersionCreate', ctx.body);
+  const body = ctx.body as GuideVersionContent;
+  const g = requireGuide(ctx);
+  const versions = sortedGuideVersions(ctx.state, g.id);
+  const latest = versions.at(-1);
+  if (latest && latest.state !== 'ProductionReady') {
+    throw conflict(LATEST_NOT_PRODUCTION_READY_CODE, LATEST_NOT_PRODUCTION_READY, g.id, latest.version);
+  }
+  const major = latest ? Number.parseInt(latest.version, 10) + 1 : 1;
+  const v: GuideVersionRec = {
+    guideId: g.id,
+    version: `${Number.isFinite(major) ? major : versions.length + 1}.0`,
+    ...pickContent(body),
+    state: 'Draft',
+    dateCreated: ctx.now,
+    dateModified: ctx.now,
+  };
+  (ctx.state.guideVersions[g.id] ??= {})[v.version] = v;
+  g.dateModified = ctx.now;
+  return { status: 200, body: renderGuideVersion(v), changed: true };
+}
+
+export function getGuideVersion(ctx: Ctx): Reply {
+  return { status: 200, body: renderGuideVersion(requireVersion(ctx).v), changed: false };
+}
+
+/**
+ * PATCH /guides/{id}/versions/{version}: replaces the fields it names (null clears an optional
+ * one); a ProductionReady version is immutable, a TestReady one whose content changes goes back
+ * to Draft (E5).
+ */
+export function patchGuideVersion(ctx: Ctx): Reply {
+  validateAiStudio('GuideVersionPatch', ctx.body);
+  const body = ctx.body as Record<string, unknown>;
+  const { g, v } = requireVersion(ctx);
+  if (v.state === 'ProductionReady') {
+    throw conflict('version.immutable', `version ${v.version} of guide ${g.name} is ProductionReady and cannot change; create a new version`, g.id, v.version);
+  }
+  if (Object.hasOwn(body, 'instruction') && body['instruction'] === null) throw invalidValue('instruction', 'instruction cannot be cleared');
+  const merged: Record<string, unknown> = { ...pickContent(v) };
+  for (const k of CONTENT_KEYS) {
+    if (!Object.hasOwn(body, k) || body[k] === undefined) continue;
+    if (body[k] === null) delete merged[k];
+    else merged[k] = body[k];
+  }
+  // A PATCH that changes nothing leaves the version (and its state) as it is.
+  if (stableStringify(merged) === stableStringify(pickContent(v))) return { status: 200, body: renderGuideVersion(v), changed: false };
+  const next: GuideVersionRec = {
+    guideId: v.guideId,
+    version: v.version,
+    ...(merged as unknown as GuideVersionContent),
+    state: 'Draft',
+    dateCreated: v.dateCreated,
+    dateModified: ctx.now,
+  };
+  (ctx.state.guideVersions[g.id] ??= {})[v.version] = next;
+  g.dateModified = ctx.now;
+  return { status: 200, body: renderGuideVersion(next), changed: true };
+}
+
+/** POST .../versions/{version}/jobs {guideVersion: {state}}: 202 with an InProgress job (E6). */
+export function startPublish(rt: GuideRuntime) {
+  return (ctx: Ctx): Reply => {
+    validateAiStudio('GuideVersionPublishJobRequest', ctx.body);
+    const target = (ctx.body as GuideVersionPublishJobRequest).guideVersion.state;
+    const { g, v } = requireVersion(ctx);
+    refuseDemotion(v, target, g);
+    const job: GuideJobRec = {
+      id: randomUUID(),
+      kind: 'publish',
+      guideId: g.id,
+      version: v.version,
+      target,
+      status: 'InProgress',
+      errors: [],
+      dateCreated: ctx.now,
+      finishAt: Date.parse(ctx.now) + ctx.publishDelayMs,
+    };
+    ctx.state.guideJobs[job.id] = job;
+    const reply: Reply = { status: 202, changed: true, afterCommit: () => rt.schedule(job) };
+    if (!rt.emptyPublishBody) reply.body = renderPublishJob(ctx.state, job);
+    return reply;
+  };
+}
+
+/** GET .../versions/{version}/jobs/{jobId}; a due job completes here, so a read never sees it stale. */
+export function getPublishJob(ctx: Ctx): Reply {
+  const job = requireJob(ctx, 'publish');
+  if (job.version !== param(ctx, 'version')) throw notFound(`job ${param(ctx, 'jobId')}`);
+  const changed = completeIfDue(ctx, job);
+  return { status: 200, body: renderPublishJob(ctx.state, own(ctx.state.guideJobs, job.id) ?? job), changed };
+}
+
+// ---- jobs --------------------------------------------------------------------------------
+
+/**
+ * Finishes an InProgress guide job: a publish moves its version to the target state (or fails if
+ * the version is gone, or is ProductionReady and the target TestReady); a delete removes the
+ * guide, its versions and their publish jobs. Returns whether anything changed.
+ */
+export function completeGuideJob(state: State, jobId: string, now: string): boolean {
+  const job = own(state.guideJobs, jobId);
+  if (!job || job.status !== 'InProgress') return false;
+  if (job.kind === 'delete') {
+    delete state.guides[job.guideId];
+    delete state.guideVersions[job.guideId];
+    for (const [id, j] of Object.entries(state.guideJobs)) if (j.kind === 'publish' && j.guideId === job.guideId) delete state.guideJobs[id];
+    job.status = 'Succeeded';
+    return true;
+  }
+  const g = own(state.guides, job.guideId);
+  const v = own(own(state.guideVersions, job.guideId), job.version ?? '');
+  const target = job.target ?? 'ProductionReady';
+  if (!g || !v) return fail(job, 404, 'not.found', `version ${job.version ?? ''} of guide ${job.guideId} no longer exists`);
+  if (v.state === 'ProductionReady' && target === 'TestReady') {
+    return fail(job, 409, 'invalid.state', `version ${v.version} is ProductionReady and cannot go back to TestReady`);
+  }
+  if (v.state !== target) {
+    v.state = target;
+    v.dateModified = now;
+    g.dateModified = now;
+  }
+  job.status = 'Succeeded';
+  return true;
+}
+
+function fail(job: GuideJobRec, status: number, code: string, message: string): true {
+  job.status = 'Failed';
+  job.errors = [{ message, code, status, contextId: job.id, details: [], errors: [] }];
+  return true;
+}
+
+function completeIfDue(ctx: Ctx, job: GuideJobRec): boolean {
+  return job.status === 'InProgress' && job.finishAt <= Date.now() && completeGuideJob(ctx.state, job.id, ctx.now);
+}
+
+// ---- helpers -----------------------------------------------------------------------------
+
+function requireGuide(ctx: Ctx): GuideRec {
+  const id = param(ctx, 'guideId');
+  const g = own(ctx.state.guides, id);
+  if (!g) throw notFound(`guide ${id}`);
+  return g;
+}
+
+function requireVersion(ctx: Ctx): { g: GuideRec; v: GuideVersionRec } {
+  const g = requireGuide(ctx);
+  const label = param(ctx, 'version');
+  const v = own(own(ctx.state.guideVersions, g.id), label);
+  if (!v) throw notFound(`version ${label} of guide ${g.name}`);
+  return { g, v };
+}
+
+function requireJob(ctx: Ctx, kind: GuideJobRec['kind']): GuideJobRec {
+  const id = param(ctx, 'jobId');
+  const job = own(ctx.state.guideJobs, id);
+  if (!job || job.kind !== kind || job.guideId !== param(ctx, 'guideId')) throw notFound(`job ${id}`);
+  return job;
+}
+
+function refuseDemotion(v: GuideVersionRec, target: GuidePublishState, g: GuideRec): void {
+  if (v.state === 'ProductionReady' && target === 'TestReady') {
+    throw conflict('invalid.state', `version ${v.version} of guide ${g.name} is ProductionReady and cannot go back to TestReady`, g.id, v.version);
+  }
+}
+
+/** E4: names are unique, compared case-insensitively. */
+function assertGuideNameFree(state: State, name: string, self?: string): void {
+  const other = Object.values(state.guides).find((g) => g.id !== self && fold(g.name) === fold(name));
+  if (other) throw conflict('duplicate.name', `a guide named ${other.name} already exists`, other.id, other.name);
+}
+
+function pickContent(src: GuideVersionContent): GuideVersionContent {
+  const out: Record<string, unknown> = {};
+  for (const k of CONTENT_KEYS) if (src[k] !== undefined && src[k] !== null) out[k] = src[k];
+  return out as unknown as GuideVersionContent;
+}
+
+/** "N.M" labels in numeric order. */
+function compareLabels(a: string, b: string): number {
+  const [am = 0, an = 0] = a.split('.').map(Number);
+  const [bm = 0, bn = 0] = b.split('.').map(Number);
+  return am - bm || an - bn || compare(a, b);
+}
+
+export function enumParam<T extends string>(query: URLSearchParams, name: string, allowed: readonly T[]): T | undefined {
+  const raw = query.get(name);
+  if (raw === null || raw === '') return undefined;
+  if (!(allowed as readonly string[]).includes(raw)) throw invalidValue(name, `${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+export function fold(s: string): string {
+  return s.toLocaleLowerCase('en-US');
+}
+
+export function compare(a: string | undefined, b: string | undefined): number {
+  const x = a ?? '';
+  const y = b ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}

@@ -1,0 +1,112 @@
+// The AI Studio surface of the emulator (DESIGN §3b): its route table, built from the shared
+// `paths` (registered in routes.ts), and its runtime: the timers that finish guide jobs once their
+// start is durable (InProgress jobs from a previous run resume), the options of E1 and E6, and
+// what session turns need from the model simulator. Where the real platform is undocumented the
+// emulator's choices are E1–E11 of src/targets/aistudio/assumptions.ts.
+import { paths } from '../targets/aistudio/paths.js';
+import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
+import {
+  completeGuideJob,
+  createGuide,
+  createGuideVersion,
+  deleteGuide,
+  getGuide,
+  getGuideJob,
+  getGuideVersion,
+  getPublishJob,
+  listGuides,
+  patchGuide,
+  patchGuideVersion,
+  startPublish,
+  type GuideRuntime,
+} from './aistudio-guides.js';
+import type { GuideJobRec } from './aistudio-records.js';
+import { sessionTurn, type SessionRuntime } from './aistudio-sessions.js';
+import {
+  createSummarySetting,
+  deleteSummarySetting,
+  getSummarySetting,
+  listSummarySettings,
+  putSummarySetting,
+} from './aistudio-summaries.js';
+import type { Handler } from './context.js';
+import type { CompiledFixture } from './responses.js';
+import type { Method } from './routes.js';
+import type { Store } from './store.js';
+
+export interface AiStudioOptions {
+  /** A new guide starts with an empty Draft "1.0" (default true; assumptions.ts E1). */
+  newGuideDraft?: boolean;
+  /** Answer publish jobs 202 with no body, as the real platform sometimes does (default false; E6). */
+  emptyPublishBody?: boolean;
+}
+
+export class AiStudioRuntime implements GuideRuntime, SessionRuntime {
+  readonly newGuideDraft: boolean;
+  readonly emptyPublishBody: boolean;
+  readonly memo: TokenMemo = createTokenMemo(20_000);
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    options: AiStudioOptions = {},
+    /** The emulator's response fixtures, if it has any. */
+    readonly fixtures: readonly CompiledFixture[] = [],
+  ) {
+    this.newGuideDraft = options.newGuideDraft ?? true;
+    this.emptyPublishBody = options.emptyPublishBody ?? false;
+  }
+
+  /** Arms the timer that finishes an InProgress job (its start is durable by now). */
+  readonly schedule = (job: GuideJobRec): void => {
+    if (this.stopped || this.timers.has(job.id)) return;
+    const t = setTimeout(
+      () => {
+        this.timers.delete(job.id);
+        if (this.stopped) return;
+        const now = new Date().toISOString();
+        this.store.transact((s) => ({ value: undefined, changed: completeGuideJob(s, job.id, now) })).catch(() => undefined);
+      },
+      Math.max(0, job.finishAt - Date.now()),
+    );
+    t.unref();
+    this.timers.set(job.id, t);
+  };
+
+  /** Re-arms the jobs a previous run left InProgress. */
+  async resume(): Promise<void> {
+    const running = await this.store.transact((s) => ({
+      value: Object.values(s.guideJobs ?? {}).filter((j) => j.status === 'InProgress'),
+      changed: false,
+    }));
+    running.forEach(this.schedule);
+  }
+
+  /** Stops every timer (the emulator is closing). */
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+}
+
+/** The AI Studio routes; ':x' markers go through `paths` and come back as parameters. */
+export function aiStudioRoutes(rt: AiStudioRuntime): Array<[string, Partial<Record<Method, Handler>>]> {
+  const G = ':guideId';
+  const V = ':version';
+  const J = ':jobId';
+  return [
+    [paths.guides(), { GET: listGuides, POST: createGuide(rt) }],
+    [paths.guide(G), { GET: getGuide, PATCH: patchGuide }],
+    [paths.guideJobs(G), { DELETE: deleteGuide(rt) }],
+    [paths.guideJob(G, J), { GET: getGuideJob }],
+    [paths.guideVersions(G), { POST: createGuideVersion }],
+    [paths.guideVersion(G, V), { GET: getGuideVersion, PATCH: patchGuideVersion }],
+    [paths.guideVersionJobs(G, V), { POST: startPublish(rt) }],
+    [paths.guideVersionJob(G, V, J), { GET: getPublishJob }],
+    [paths.sessionTurns(G, ':sessionId'), { POST: sessionTurn(rt) }],
+    [paths.summarySettings(), { GET: listSummarySettings, POST: createSummarySetting }],
+    [paths.summarySetting(':summarySettingId'), { GET: getSummarySetting, PUT: putSummarySetting, DELETE: deleteSummarySetting }],
+  ];
+}

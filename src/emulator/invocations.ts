@@ -1,0 +1,422 @@
+// POST /api/v2/llmgateway/invocations: run a prompt template on the simulated model.
+//   1. the template (name or id) and the version: the one asked for (Published only), else the
+//      template's split (random by weight; a sticky split hashes `routingKey`, or the variable the
+//      split names as its stickyKey, so a key always lands on the same version), else, with no
+//      split, the newest Published version;
+//   2. the variables against the version (unknown, missing required, wrong type, enum value,
+//      maxLength, maxTokens → 400 invalid.variables naming each);
+//   3. the safety filters on the input (variable values and messages), in priority order;
+//   4. the prompt rendered (system instruction, few-shot examples as user/assistant turns, the
+//      user template, then the call's messages), the simulated model's answer (simulator.ts);
+//   5. the safety filters on the output; a block there ends the call like one on the input
+//      (400 content.blocked; in a stream, the text before the offending words, then `error`).
+// JSON answers, or with `Accept: text/event-stream` (or `stream: true`) Server-Sent Events:
+// `delta` events of a few words each, then `done` with everything but the text. Every answered
+// invocation, refusals and blocks included, is recorded in the store (durably, before the answer
+// is sent) for the analytics query.
+import { createHash, randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import {
+  EVENT_STREAM,
+  INVOCATION_EVENTS,
+  type ErrorBody,
+  type InvocationMessage,
+  type InvocationRequest,
+  type InvocationResult,
+  type InvocationSummary,
+  type WireVariable,
+} from '../targets/llmgateway/wire.js';
+import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
+import type { Ctx, Handler, Reply } from './context.js';
+import { ApiFailure, errorBody, notFound } from './errors.js';
+import { EventStream } from './events.js';
+import { sendJson } from './http.js';
+import { prng } from './limits.js';
+import { compileFixtures, loadResponsesFile, checkResponses, type CompiledFixture, type ResponseFixture } from './responses.js';
+import { applicableFilters, FilterReport, runStage, type Block } from './safety.js';
+import { chunkText, costUsd, modelFor, promptTokens, simulate } from './simulator.js';
+import { validateBody } from './schemas.js';
+import type { InvocationRec, State, TemplateRec, TrafficRec, VersionRec } from './store.js';
+import { sortedVersions } from './versions.js';
+
+export interface RuntimeOptions {
+  /** Canned answers (responses.ts); tried before those of `responsesFile`. */
+  responses?: ResponseFixture[];
+  /** A YAML or JSON responses file, read once at start. */
+  responsesFile?: string;
+  /** The emulator's latency option: every API request already waits this long. */
+  latencyMs?: number;
+  /** Pause between two streamed deltas (default 10 ms). */
+  streamDelayMs?: number;
+  /** A `: ping` comment after this long without an event (default 15 s). */
+  pingIntervalMs?: number;
+  /** Seeds the random traffic splits (default: unseeded). */
+  seed?: number;
+  isClosing?: () => boolean;
+}
+
+/** What the invocation handler needs beyond the request: fixtures, the token memo, timing, randomness. */
+export interface GatewayRuntime {
+  fixtures: CompiledFixture[];
+  memo: TokenMemo;
+  latencyMs: number;
+  streamDelayMs: number;
+  pingIntervalMs: number;
+  random: () => number;
+  isClosing: () => boolean;
+}
+
+export function createGatewayRuntime(o: RuntimeOptions = {}): GatewayRuntime {
+  const fromOptions = checkResponses(o.responses ?? [], 'emulator option responses');
+  const fromFile = o.responsesFile ? loadResponsesFile(o.responsesFile) : [];
+  return {
+    fixtures: compileFixtures([...fromOptions, ...fromFile]),
+    memo: createTokenMemo(20_000),
+    latencyMs: o.latencyMs ?? 0,
+    streamDelayMs: o.streamDelayMs ?? 10,
+    pingIntervalMs: o.pingIntervalMs ?? 15_000,
+    random: o.seed === undefined ? Math.random : prng((o.seed ^ 0x5f3759df) >>> 0),
+    isClosing: o.isClosing ?? (() => false),
+  };
+}
+
+const BLOCKED = 'content.blocked';
+const INVALID_VARIABLES = 'invalid.variables';
+
+/** What a successful run hands to the reply: the result, and for a stream its chunks (and a late block). */
+interface Answer {
+  result: InvocationResult;
+  /** A block on the output: JSON answers 400; a stream sends the text before it, then `error`. */
+  outputBlock?: { failure: ApiFailure };
+  random: () => number;
+}
+
+export function invoke(rt: GatewayRuntime): Handler {
+  return (ctx: Ctx): Reply => {
+    const rec: InvocationRec = { id: randomUUID(), at: ctx.now, status: 200, outcome: 'ok', filters: [] };
+    const streaming = wantsStream(ctx);
+    let reply: Reply;
+    try {
+      const answer = run(rt, ctx, rec);
+      if (answer.outputBlock) {
+        note(rec, answer.outputBlock.failure);
+        reply = streaming
+          ? { status: 200, changed: true, send: (res) => streamAnswer(rt, res, answer, errorBody(answer.outputBlock!.failure, ctx.correlationId ?? '')) }
+          : failureReply(ctx, answer.outputBlock.failure);
+      } else if (streaming) {
+        reply = { status: 200, changed: true, send: (res) => streamAnswer(rt, res, answer) };
+      } else {
+        const wait = remainingLatency(rt, answer.result.latencyMs);
+        reply =
+          wait > 0
+            ? { status: 200, body: answer.result, changed: true, send: (res) => delayed(res, wait, answer.result) }
+            : { status: 200, body: answer.result, changed: true };
+      }
+    } catch (err) {
+      if (!(err instanceof ApiFailure)) throw err;
+      note(rec, err);
+      reply = failureReply(ctx, err);
+    }
+    ctx.state.invocations[rec.id] = rec;
+    return reply;
+  };
+}
+
+function wantsStream(ctx: Ctx): boolean {
+  const accept = ctx.headers?.accept;
+  const a = Array.isArray(accept) ? accept.join(',') : (accept ?? '');
+  const body = ctx.body as { stream?: unknown } | null | undefined;
+  return a.toLowerCase().includes(EVENT_STREAM) || (typeof body === 'object' && body !== null && body.stream === true);
+}
+
+function note(rec: InvocationRec, f: ApiFailure): void {
+  rec.status = f.status;
+  rec.code = f.code;
+  rec.outcome = f.code === BLOCKED ? 'blocked' : 'error';
+}
+
+function failureReply(ctx: Ctx, f: ApiFailure): Reply {
+  return { status: f.status, body: errorBody(f, ctx.correlationId ?? ''), changed: true };
+}
+
+function run(rt: GatewayRuntime, ctx: Ctx, rec: InvocationRec): Answer {
+  validateBody('Invocation', ctx.body);
+  const body = ctx.body as InvocationRequest;
+  const state = ctx.reading;
+  const template = findTemplate(state, body.template);
+  rec.templateId = template.id;
+  const given = (body.variables ?? {}) as Record<string, unknown>;
+  const version = chooseVersion(rt, state, template, body, given);
+  rec.version = version.version;
+  const model = modelFor(version.model ?? template.model);
+  const values = checkVariables(version, given, (text) => rt.memo.count(text, model.encoding));
+
+  // The input: variable values (in declaration order) and the call's messages.
+  const filters = applicableFilters(Object.values(state.filters), template);
+  const report = new FilterReport();
+  const names = [...values.keys()];
+  const extra = body.messages ?? [];
+  const input = runStage(filters, [...values.values(), ...extra.map((m) => m.content)], 'input', report);
+  if (input.block) {
+    rec.filters = report.appliedNames();
+    throw blocked(input.block);
+  }
+  names.forEach((n, i) => values.set(n, input.texts[i] ?? ''));
+  const messages = render(version, values, extra.map((m, i) => ({ role: m.role, content: input.texts[names.length + i] ?? '' })));
+
+  const sim = simulate({
+    templateId: template.id,
+    templateName: template.name,
+    version: version.version,
+    model,
+    messages,
+    ...(version.maxTokens !== undefined ? { maxTokens: version.maxTokens } : {}),
+    ...(version.temperature !== undefined ? { temperature: version.temperature } : {}),
+    fixtures: rt.fixtures,
+    latencyMs: rt.latencyMs,
+    memo: rt.memo,
+  });
+  const prompt = promptTokens(messages, model, rt.memo);
+  const cost = costUsd(prompt, sim.completionTokens, model);
+  Object.assign(rec, {
+    promptTokens: prompt,
+    completionTokens: sim.completionTokens,
+    costMicros: Math.round(cost * 1e6 * 1000) / 1000,
+    latencyMs: sim.latencyMs,
+  });
+
+  const output = runStage(filters, [sim.text], 'output', report);
+  rec.filters = report.appliedNames();
+  const result: InvocationResult = {
+    id: rec.id,
+    template: { id: template.id, name: template.name },
+    version: version.version,
+    model: model.id,
+    output: { text: output.block ? '' : (output.texts[0] ?? '') },
+    finishReason: output.redacted ? 'content_filter' : sim.finishReason,
+    usage: { promptTokens: prompt, completionTokens: sim.completionTokens, totalTokens: prompt + sim.completionTokens },
+    costUsd: cost,
+    latencyMs: sim.latencyMs,
+    filters: report.results(filters),
+  };
+  const answer: Answer = { result, random: sim.random };
+  if (output.block) {
+    // What a stream may still show: the (already masked) text before the first offending match.
+    result.output.text = (output.texts[0] ?? '').slice(0, output.block.firstMatch[0] ?? 0);
+    answer.outputBlock = { failure: blocked(output.block) };
+  }
+  return answer;
+}
+
+function findTemplate(state: State, ref: string): TemplateRec {
+  // Ids and names are data: `__proto__` is just an unknown template.
+  const byId = Object.hasOwn(state.templates, ref) ? state.templates[ref] : undefined;
+  const t = byId ?? Object.values(state.templates).find((x) => x.name === ref);
+  if (!t) throw notFound(`prompt template ${ref}`);
+  return t;
+}
+
+function chooseVersion(rt: GatewayRuntime, state: State, t: TemplateRec, body: InvocationRequest, given: Record<string, unknown>): VersionRec {
+  const own = Object.hasOwn(state.versions, t.id) ? state.versions[t.id] : undefined;
+  if (body.version !== undefined) {
+    const v = own && Object.hasOwn(own, body.version) ? own[body.version] : undefined;
+    if (!v) throw notFound(`version ${body.version} of prompt template ${t.name}`);
+    if (v.state !== 'Published') {
+      throw new ApiFailure(409, 'version.not.published', `version ${v.version} of prompt template ${t.name} is ${v.state}; only Published versions can be invoked`, [
+        { errorCode: 'version.not.published', entityId: v.id, entityName: v.version },
+      ]);
+    }
+    return v;
+  }
+  const split = Object.hasOwn(state.traffic, t.id) ? state.traffic[t.id] : undefined;
+  if (split) {
+    const label = route(rt, t, split, body, given);
+    const v = own && Object.hasOwn(own, label) ? own[label] : undefined;
+    if (v) return v;
+  }
+  const newest = sortedVersions(state, t.id)
+    .filter((v) => v.state === 'Published')
+    .pop();
+  if (!newest) throw new ApiFailure(409, 'no.published.version', `prompt template ${t.name} has no Published version to invoke`);
+  return newest;
+}
+
+/** A point in [0, 100) for a routing key, the same for the same template and key on every run. */
+export function stickyPoint(templateId: string, key: string): number {
+  const h = createHash('sha256').update(`${templateId}\u0000${key}`).digest();
+  return (h.readUInt32BE(0) / 2 ** 32) * 100;
+}
+
+/** Picks a route by weight: sticky splits by the routing key's point, random ones by a draw. */
+export function route(rt: Pick<GatewayRuntime, 'random'>, t: TemplateRec, split: TrafficRec, body: InvocationRequest, given: Record<string, unknown>): string {
+  let key: string | undefined = body.routingKey;
+  if (key === undefined && split.stickyKey !== undefined && Object.hasOwn(given, split.stickyKey)) {
+    const v = given[split.stickyKey];
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') key = String(v);
+  }
+  const point = split.strategy === 'sticky' && key !== undefined ? stickyPoint(t.id, key) : rt.random() * 100;
+  let acc = 0;
+  const routes = split.routes.filter((r) => r.weight > 0);
+  for (const r of routes) {
+    acc += r.weight;
+    if (point < acc) return r.version;
+  }
+  return routes[routes.length - 1]?.version ?? split.routes[0]?.version ?? '';
+}
+
+/**
+ * The values to render, by variable in declaration order (defaults applied, optional ones left
+ * out rendered empty), or a 400 invalid.variables naming every variable at fault.
+ */
+export function checkVariables(v: VersionRec, given: Record<string, unknown>, countTokens: (text: string) => number): Map<string, string> {
+  const declared = v.variables ?? [];
+  const problems: string[] = [];
+  const fields: string[] = [];
+  const fail = (name: string, msg: string): void => {
+    problems.push(msg);
+    fields.push(name);
+  };
+  const known = new Set(declared.map((d) => d.name));
+  for (const name of Object.keys(given)) {
+    if (!known.has(name)) {
+      fail(name, `variable ${name} is not declared by version ${v.version}${known.size ? ` (it declares ${[...known].join(', ')})` : ' (it declares none)'}`);
+    }
+  }
+  const values = new Map<string, string>();
+  for (const d of declared) {
+    const raw = Object.hasOwn(given, d.name) ? given[d.name] : undefined;
+    if (raw === undefined || raw === null) {
+      if (d.default !== undefined) values.set(d.name, String(d.default));
+      else if (d.required ?? true) fail(d.name, `variable ${d.name} is required`);
+      else values.set(d.name, '');
+      continue;
+    }
+    const problem = typeProblem(d, raw);
+    if (problem) {
+      fail(d.name, `variable ${d.name} ${problem}`);
+      continue;
+    }
+    const text = String(raw);
+    if (d.maxLength !== undefined && (d.type === 'string' || d.type === 'enum')) {
+      const length = [...text].length;
+      if (length > d.maxLength) {
+        fail(d.name, `variable ${d.name} is ${length} characters long, more than its maxLength ${d.maxLength}`);
+        continue;
+      }
+    }
+    if (d.maxTokens !== undefined) {
+      const n = countTokens(text);
+      if (n > d.maxTokens) {
+        fail(d.name, `variable ${d.name} is ${n} tokens long, more than its maxTokens ${d.maxTokens}`);
+        continue;
+      }
+    }
+    values.set(d.name, text);
+  }
+  if (problems.length) {
+    throw new ApiFailure(
+      400,
+      INVALID_VARIABLES,
+      problems.join('; '),
+      fields.map((n) => ({ errorCode: INVALID_VARIABLES, fieldName: `variables.${n}` })),
+    );
+  }
+  return values;
+}
+
+function typeProblem(d: WireVariable, raw: unknown): string | undefined {
+  const got = Array.isArray(raw) ? 'an array' : typeof raw === 'object' ? 'an object' : `a ${typeof raw}`;
+  switch (d.type) {
+    case 'string':
+      return typeof raw === 'string' ? undefined : `must be a string, got ${got}`;
+    case 'number':
+      return typeof raw === 'number' && Number.isFinite(raw) ? undefined : `must be a number, got ${got}`;
+    case 'boolean':
+      return typeof raw === 'boolean' ? undefined : `must be a boolean, got ${got}`;
+    case 'enum': {
+      const allowed = d.values ?? [];
+      if (typeof raw !== 'string') return `must be one of ${allowed.join(', ')}, got ${got}`;
+      return allowed.includes(raw) ? undefined : `must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** `{{name}}` → its value, in one pass (a value that looks like a placeholder stays as it is). */
+export function fill(text: string, values: ReadonlyMap<string, string>): string {
+  return text.replace(PLACEHOLDER, (m, name: string) => values.get(name) ?? m);
+}
+
+/** The chat the model sees: system, few-shot user/assistant pairs, the user template, then the call's messages. */
+export function render(v: VersionRec, values: ReadonlyMap<string, string>, extra: InvocationMessage[]): InvocationMessage[] {
+  const out: InvocationMessage[] = [{ role: 'system', content: fill(v.systemInstruction, values) }];
+  for (const ex of v.fewShotExamples ?? []) {
+    out.push({ role: 'user', content: ex.input }, { role: 'assistant', content: ex.output });
+  }
+  out.push({ role: 'user', content: fill(v.userTemplate, values) });
+  out.push(...extra);
+  return out;
+}
+
+function blocked(b: Block): ApiFailure {
+  const params = {
+    filter: b.filter.name,
+    category: b.category,
+    score: String(b.score),
+    threshold: String(b.threshold),
+    stage: b.stage,
+  };
+  return ApiFailure.withParams(
+    400,
+    BLOCKED,
+    `The ${b.stage === 'input' ? 'request' : 'response'} was blocked by safety filter {filter}: {category} scored {score} on the {stage}, at or above its threshold {threshold}`,
+    params,
+    [{ errorCode: BLOCKED, entityId: b.filter.id, entityName: b.filter.name, fieldName: b.stage }],
+  );
+}
+
+/** What is left of the drawn latency after the delay every API request already had. */
+function remainingLatency(rt: GatewayRuntime, drawn: number): number {
+  return Math.max(0, drawn - rt.latencyMs);
+}
+
+async function delayed(res: ServerResponse, ms: number, body: InvocationResult): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(t);
+      res.off('close', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    res.once('close', done);
+  });
+  if (!res.destroyed && !res.writableEnded) sendJson(res, 200, body);
+}
+
+/** The answer as SSE: the time to the first token, deltas a few words each, then done (or error). */
+async function streamAnswer(rt: GatewayRuntime, res: ServerResponse, answer: Answer, error?: ErrorBody): Promise<void> {
+  const es = new EventStream(res, rt.pingIntervalMs);
+  es.open();
+  const text = answer.result.output.text;
+  await es.wait(remainingLatency(rt, answer.result.latencyMs));
+  const chunks = chunkText(text, answer.random);
+  for (let i = 0; i < chunks.length; i++) {
+    if (rt.isClosing()) {
+      res.destroy();
+      return;
+    }
+    if (!es.live) return;
+    if (i > 0) await es.wait(rt.streamDelayMs);
+    es.send(INVOCATION_EVENTS.delta, { text: chunks[i] });
+  }
+  if (error) {
+    es.send(INVOCATION_EVENTS.error, error);
+  } else {
+    const { output: _text, ...summary } = answer.result;
+    es.send(INVOCATION_EVENTS.done, summary satisfies InvocationSummary);
+  }
+  es.end();
+}

@@ -1,0 +1,143 @@
+// Canned model answers for the emulator (`promptctl emulator --responses FILE`, the
+// `responses` / `responsesFile` emulator options, and a PromptTest's own `responses:` block, which
+// `promptctl test` hands to the embedded emulator with `template` set to the test's target). The
+// first fixture whose `match` holds answers an invocation; without one the simulator writes its
+// own stable text.
+//
+// The file is YAML or JSON (YAML 1.2 reads both): either a list of fixtures or an object with a
+// `responses:` list.
+//
+//   responses:
+//     - match:                     # every given condition must hold; {} matches every call
+//         template: billing-assistant   # the template's name or id
+//         version: 1.1.0                 # the version label the call ran on
+//         contains: refund               # a substring of the rendered prompt (case-sensitive)
+//       output: "Refunds reach your card within 5 working days."
+//       finishReason: stop         # optional: stop (default) | length | content_filter
+//     - match: {regex: "(?i)card number"}   # instead of contains: a regular expression; a
+//       output: "I cannot take card numbers here."   # leading (?i) makes it case-insensitive,
+//                                                     # or write it as /pattern/flags
+//
+// The rendered prompt is every message of the call as `role: content` lines (system, few-shot
+// examples as user/assistant, the user template, then the call's own messages), after the input
+// redactions of the safety filters. An output longer than the version's maxTokens is cut to fit
+// (finishReason length) unless the fixture gives its own finishReason. Output text passes through
+// the output safety filters like any model answer.
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { FinishReason } from '../targets/llmgateway/wire.js';
+import { compileFixtureRegex } from '../util/regex.js';
+
+export interface ResponseFixture {
+  match: {
+    template?: string;
+    version?: string;
+    contains?: string;
+    regex?: string;
+  };
+  output: string;
+  finishReason?: FinishReason;
+}
+
+/** A fixture ready to match (its regex compiled once). */
+export interface CompiledFixture {
+  fixture: ResponseFixture;
+  index: number;
+  regex?: RegExp;
+}
+
+const FINISH = new Set<FinishReason>(['stop', 'length', 'content_filter']);
+const MATCH_KEYS = new Set(['template', 'version', 'contains', 'regex']);
+const FIXTURE_KEYS = new Set(['match', 'output', 'finishReason']);
+
+/** Reads a responses file (YAML or JSON); throws an Error naming the file and the entry at fault. */
+export function loadResponsesFile(file: string): ResponseFixture[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read emulator responses file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const at = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
+    throw new Error(`emulator responses file ${file}${at}: ${e.message.split('\n')[0]}`);
+  }
+  return checkResponses(doc.toJS({ maxAliasCount: 100 }) as unknown, file);
+}
+
+/** Checks fixtures given as data (a list, or `{responses: [...]}`); `source` names them in errors. */
+export function checkResponses(data: unknown, source = 'responses'): ResponseFixture[] {
+  if (data === null || data === undefined) return [];
+  const list = Array.isArray(data) ? data : isRecord(data) && Array.isArray(data['responses']) ? data['responses'] : undefined;
+  if (!list) throw new Error(`${source}: expected a list of responses, or an object with a responses: list`);
+  return list.map((raw, i) => checkFixture(raw, `${source}: responses[${i}]`));
+}
+
+function checkFixture(raw: unknown, where: string): ResponseFixture {
+  const bad = (msg: string): never => {
+    throw new Error(`${where}: ${msg}`);
+  };
+  if (!isRecord(raw)) return bad('must be an object with match and output');
+  for (const k of Object.keys(raw)) if (!FIXTURE_KEYS.has(k)) bad(`unknown field ${k} (expected match, output, finishReason)`);
+  const match = raw['match'] ?? {};
+  if (!isRecord(match)) return bad('match must be an object');
+  for (const k of Object.keys(match)) if (!MATCH_KEYS.has(k)) bad(`unknown match field ${k} (expected template, version, contains, regex)`);
+  const out: ResponseFixture = { match: {}, output: '' };
+  for (const k of ['template', 'version', 'contains', 'regex'] as const) {
+    const v = match[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || v === '') bad(`match.${k} must be a non-empty string`);
+    out.match[k] = v as string;
+  }
+  if (out.match.contains !== undefined && out.match.regex !== undefined) bad('match takes contains or regex, not both');
+  if (out.match.regex !== undefined) {
+    try {
+      compileRegex(out.match.regex);
+    } catch (err) {
+      bad(`match.regex is not a valid regular expression: ${(err as Error).message}`);
+    }
+  }
+  const output = raw['output'];
+  if (typeof output !== 'string') bad('output must be a string');
+  out.output = output as string;
+  const fr = raw['finishReason'];
+  if (fr !== undefined) {
+    if (typeof fr !== 'string' || !FINISH.has(fr as FinishReason)) bad('finishReason must be stop, length or content_filter');
+    out.finishReason = fr as FinishReason;
+  }
+  return out;
+}
+
+/** `/pattern/flags`, a leading `(?i)`, or a plain pattern (util/regex.ts). */
+export const compileRegex = compileFixtureRegex;
+
+export function compileFixtures(list: readonly ResponseFixture[]): CompiledFixture[] {
+  return list.map((fixture, index) =>
+    fixture.match.regex !== undefined ? { fixture, index, regex: compileRegex(fixture.match.regex) } : { fixture, index },
+  );
+}
+
+export interface FixtureQuery {
+  templateId: string;
+  templateName: string;
+  version: string;
+  /** The rendered prompt as `role: content` lines. */
+  prompt: string;
+}
+
+/** The first fixture whose every condition holds, if any. */
+export function findFixture(fixtures: readonly CompiledFixture[], q: FixtureQuery): CompiledFixture | undefined {
+  return fixtures.find(({ fixture: { match: m }, regex }) => {
+    if (m.template !== undefined && m.template !== q.templateName && m.template !== q.templateId) return false;
+    if (m.version !== undefined && m.version !== q.version) return false;
+    if (m.contains !== undefined && !q.prompt.includes(m.contains)) return false;
+    if (regex && !regex.test(q.prompt)) return false;
+    return true;
+  });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

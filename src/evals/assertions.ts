@@ -1,0 +1,188 @@
+// The PromptTest assertions (DESIGN §2), each a pure function of one call's observation. A call
+// that got no answer (blocked, or refused with an error) fails every assertion about its answer
+// whatever `not` says: "not contains X" must not pass because there was nothing to search.
+// `blockedBy` is the exception (being blocked is its subject), and `routedTo` needs only the
+// version, when it is known.
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { Assertion, JsonValue } from '../model/types.js';
+import { stableStringify } from '../util/json.js';
+import type { AssertionOutcome, Observation } from './types.js';
+
+/** Compiled JSON Schemas, made once per run and shared by its assertions. */
+export interface SchemaCache {
+  validator(schema: object): ValidateFunction;
+}
+
+export function createSchemaCache(): SchemaCache {
+  // Not strict: unknown keywords are allowed by the specification (validate checked the schema).
+  const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
+  (addFormats as unknown as { default: (a: Ajv2020) => void }).default(ajv);
+  const compiled = new Map<string, ValidateFunction>();
+  return {
+    validator(schema) {
+      const key = stableStringify(schema);
+      let v = compiled.get(key);
+      if (!v) compiled.set(key, (v = ajv.compile(schema)));
+      return v;
+    },
+  };
+}
+
+export interface AssertionContext {
+  /** The texts the case sent (var values, messages): `redacts: pii` checks none of their personal data came back. */
+  inputs: readonly string[];
+  schemas: SchemaCache;
+}
+
+/** Checks one assertion against one call. */
+export function evaluate(a: Assertion, obs: Observation, ctx: AssertionContext): AssertionOutcome {
+  const done = (passed: boolean, detail: string): AssertionOutcome => ({ type: a.type, not: a.not, value: a.value as JsonValue, passed, detail });
+  /** `raw` is whether the plain (un-negated) assertion holds; `seen` says what was observed. */
+  const judge = (raw: boolean, seen: string): AssertionOutcome => done(a.not ? !raw : raw, seen);
+
+  if (a.type === 'blockedBy') {
+    if (obs.outcome === 'error') return done(false, `no answer: ${describeError(obs)}`);
+    const by = obs.outcome === 'blocked' ? obs.blocked?.filter : undefined;
+    return judge(by === a.value, by ? `blocked by ${by}` : 'not blocked');
+  }
+  if (a.type === 'routedTo') {
+    if (obs.version === undefined) return done(false, `the version that would have answered is unknown (${noAnswer(obs)})`);
+    return judge(obs.version === a.value, `answered by ${obs.version}`);
+  }
+  if (obs.outcome !== 'answered') return done(false, `no answer: ${noAnswer(obs)}`);
+
+  const out = obs.output;
+  switch (a.type) {
+    case 'contains':
+      return judge(out.includes(a.value), out.includes(a.value) ? `found in the output` : `not found in ${preview(out)}`);
+    case 'notContains': {
+      const found = out.includes(a.value);
+      return judge(!found, found ? `found in ${preview(out, out.indexOf(a.value))}` : 'not in the output');
+    }
+    case 'regex': {
+      const m = new RegExp(a.value).exec(out);
+      return judge(m !== null, m ? `matched ${JSON.stringify(clip(m[0], 60))}` : `no match in ${preview(out)}`);
+    }
+    case 'equals': {
+      if (typeof a.value === 'string') {
+        const same = out.trim() === a.value.trim();
+        return judge(same, same ? 'equal' : `the output is ${preview(out)}`);
+      }
+      const parsed = parseJson(out);
+      if (!parsed.ok) return done(false, `the output is not JSON (${parsed.error}): ${preview(out)}`);
+      const same = stableStringify(parsed.value) === stableStringify(a.value);
+      return judge(same, same ? 'equal' : `the output is ${clip(JSON.stringify(parsed.value), 120)}`);
+    }
+    case 'isJson': {
+      const parsed = parseJson(out);
+      return judge(parsed.ok, parsed.ok ? 'the output is JSON' : `not JSON (${parsed.error}): ${preview(out)}`);
+    }
+    case 'jsonSchema': {
+      const parsed = parseJson(out);
+      if (!parsed.ok) return done(false, `the output is not JSON (${parsed.error}): ${preview(out)}`);
+      const validate = ctx.schemas.validator(a.value);
+      const valid = validate(parsed.value) === true;
+      const why = (validate.errors ?? [])
+        .slice(0, 3)
+        .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`)
+        .join('; ');
+      return judge(valid, valid ? 'matches the schema' : `does not match the schema: ${why}`);
+    }
+    case 'maxOutputTokens': {
+      if (!obs.usage) return done(false, 'the target reported no token usage');
+      const n = obs.usage.completionTokens;
+      return judge(n <= a.value, `${n} output tokens${obs.usageApproximate ? ' (approximate)' : ''}`);
+    }
+    case 'maxLatencyMs': {
+      const ms = obs.latencyMs ?? obs.wallMs;
+      return judge(ms <= a.value, `${Math.round(ms)} ms${obs.latencyMs === undefined ? ' (measured here)' : ''}`);
+    }
+    case 'maxCostUsd': {
+      if (obs.costUsd === undefined) return done(false, 'the target reported no cost');
+      return judge(obs.costUsd <= a.value, `$${formatUsd(obs.costUsd)}`);
+    }
+    case 'redacts': {
+      const by = obs.filters.filter((f) => f.category === a.value && f.action === 'redact_and_log' && f.applied);
+      const leaked = by.length > 0 && a.value === 'pii' ? leakedPii(ctx.inputs, out) : undefined;
+      const raw = by.length > 0 && leaked === undefined;
+      const seen =
+        by.length === 0
+          ? `no filter redacted ${a.value}${obs.filters.length ? ` (filters: ${obs.filters.map(describeFilter).join(', ')})` : ''}`
+          : leaked !== undefined
+            ? `${by.map((f) => f.name).join(', ')} reported a redaction, but the output still holds ${JSON.stringify(mask(leaked))}`
+            : `redacted by ${by.map((f) => f.name).join(', ')}`;
+      return judge(raw, seen);
+    }
+  }
+}
+
+function noAnswer(obs: Observation): string {
+  if (obs.outcome === 'blocked') return `blocked by ${obs.blocked?.filter ?? 'a safety filter'}`;
+  return describeError(obs);
+}
+
+function describeError(obs: Observation): string {
+  if (obs.outcome === 'blocked') return `blocked by ${obs.blocked?.filter ?? 'a safety filter'}`;
+  const e = obs.error;
+  return e ? `${e.code}${e.status ? ` (HTTP ${e.status})` : ''}: ${e.message}` : 'the call failed';
+}
+
+function describeFilter(f: Observation['filters'][number]): string {
+  return `${f.name} ${f.applied ? f.action.replace(/_and_(log|pass)$/, '') : 'scored'} ${f.category} ${f.score}`;
+}
+
+type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
+
+function parseJson(text: string): Parsed {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message.replace(/^(Unexpected|Expected)/, (m) => m.toLowerCase()) : 'invalid' };
+  }
+}
+
+function clip(s: string, n: number): string {
+  const chars = [...s];
+  return chars.length > n ? `${chars.slice(0, n - 1).join('')}…` : s;
+}
+
+/** The output, quoted and cut short (around `at` when given). */
+function preview(out: string, at?: number): string {
+  if (out === '') return 'an empty output';
+  const flat = out.replace(/\s+/g, ' ');
+  if (at === undefined || at < 40) return JSON.stringify(clip(flat, 80));
+  const start = Math.max(0, at - 30);
+  return JSON.stringify(`…${clip(out.slice(start).replace(/\s+/g, ' '), 80)}`);
+}
+
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '0';
+  if (usd >= 1) return usd.toFixed(2);
+  const digits = Math.min(10, Math.max(4, 2 - Math.floor(Math.log10(usd)) + 1));
+  return usd.toFixed(digits).replace(/0+$/, '').replace(/\.$/, '');
+}
+
+// ---- the leak check of `redacts: pii` --------------------------------------------------------
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+/** Digit runs with single separators: card, account and phone numbers. */
+const NUMBER = /\+?\d(?:[ .-]?\d){6,}/g;
+
+/**
+ * Personal data the case sent (e-mail addresses, numbers of 7 digits or more) that appears as it
+ * was in the output, or undefined. A redaction the gateway reports must not have let it through.
+ */
+export function leakedPii(inputs: readonly string[], output: string): string | undefined {
+  for (const text of inputs) {
+    for (const re of [EMAIL, NUMBER]) {
+      for (const m of text.matchAll(re)) if (output.includes(m[0])) return m[0];
+    }
+  }
+  return undefined;
+}
+
+/** Shows the shape of leaked data without printing all of it. */
+function mask(s: string): string {
+  return s.length <= 4 ? '****' : `${s.slice(0, 2)}${'*'.repeat(Math.max(0, s.length - 4))}${s.slice(-2)}`;
+}

@@ -1,0 +1,53 @@
+// The results cache of `promptctl test`: one small JSON file per call, named by the call's key
+// (render.ts), under `.promptctl/cache/tests/`. Only calls the target answered are kept (an
+// answer, or a block by a safety filter): errors (a version not yet applied, a 503) are never
+// cached, so they are retried next time. A file that cannot be read or parsed is a miss.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-file.js';
+import { CACHE_FORMAT } from './render.js';
+import type { Observation } from './types.js';
+
+export const TEST_CACHE_DIR = join('.promptctl', 'cache', 'tests');
+
+export interface ResultCache {
+  get(key: string): Promise<Observation | undefined>;
+  set(key: string, obs: Observation): Promise<void>;
+}
+
+interface Entry {
+  format: number;
+  key: string;
+  savedAt: string;
+  observation: Observation;
+}
+
+/** A cache in `dir` (absolute). `read: false` (--no-cache) ignores what is there but still records fresh results. */
+export function fileResultCache(dir: string, opts: { read: boolean } = { read: true }): ResultCache {
+  const file = (key: string): string => join(dir, `${key}.json`);
+  return {
+    async get(key) {
+      if (!opts.read || !/^[0-9a-f]{64}$/.test(key)) return undefined;
+      try {
+        const e = JSON.parse(await readFile(file(key), 'utf8')) as Entry;
+        return e.format === CACHE_FORMAT && e.key === key && e.observation && typeof e.observation.outcome === 'string' ? e.observation : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async set(key, observation) {
+      if (observation.outcome === 'error' || !/^[0-9a-f]{64}$/.test(key)) return;
+      const entry: Entry = { format: CACHE_FORMAT, key, savedAt: new Date().toISOString(), observation };
+      try {
+        await writeFileAtomic(file(key), `${JSON.stringify(entry, null, 2)}\n`);
+      } catch {
+        // A cache that cannot be written only costs calls next time.
+      }
+    },
+  };
+}
+
+/** No cache at all (kept in memory for one run, so that nothing is read or written). */
+export function noCache(): ResultCache {
+  return { get: async () => undefined, set: async () => undefined };
+}

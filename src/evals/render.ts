@@ -1,0 +1,285 @@
+// From PromptTests to the calls `promptctl test` makes (pure): which tests run, on which versions,
+// each case's request, and the key its result is cached under. The key is a hash of everything
+// that decides the answer: the target, the version asked for (or the split's routes), the prompt
+// as rendered from the YAML of every version that may answer (system instruction, few-shot
+// examples, user template with the case's vars, the case's messages) with its model parameters
+// (model, temperature, maxTokens), the safety filters that cover the template, the canned
+// answers the embedded emulator may give for the target (a test's `responses:`), and the
+// repetition. Change any of them and the case runs again; change nothing and it does not.
+import { createHash } from 'node:crypto';
+import { filterCovers } from '../model/filters.js';
+import type { DesiredState, Guide, PromptTemplate, PromptTest, PromptVersion, TestCase, TestResponse, TestVarValue, Variable } from '../model/types.js';
+import { stableStringify } from '../util/json.js';
+import { compareVersionLabels } from '../util/semver.js';
+import type { InvocationMessage, InvocationRequest, VariableValue } from '../targets/llmgateway/wire.js';
+
+/** Bump when the meaning of a cached result changes: old entries are then simply not found. */
+export const CACHE_FORMAT = 1;
+
+export type PlannedRequest =
+  | { kind: 'template'; request: InvocationRequest }
+  | { kind: 'guide'; guide: string; inputVariables: Array<{ name: string; value: string }>; turns: string[] };
+
+/** One call to make: a case, on a version (or through the split), one repetition. */
+export interface PlannedCall {
+  caseIndex: number;
+  case: TestCase;
+  /** The version asked for; undefined: the split (or the newest version) decides. */
+  requested?: string;
+  /** 1-based. */
+  repetition: number;
+  call: PlannedRequest;
+  /** Why the call cannot be made as written (checked here, before spending a call). */
+  notRun?: string;
+  /** sha256 hex of the rendered request (see the top of this file). */
+  key: string;
+  /** The texts the case sends (var values, messages). */
+  inputs: string[];
+}
+
+export interface PlannedTest {
+  test: PromptTest;
+  kind: 'template' | 'guide';
+  /** For people: "billing-assistant@1.1.0", "billing-assistant (traffic split: 1.0.0 80%, 1.1.0 20%)", "guide Returns assistant". */
+  target: string;
+  threshold: number;
+  repeat: number;
+  /** Under --compare: the two versions, in order. */
+  versions?: [string, string];
+  calls: PlannedCall[];
+  notes: string[];
+  /** Under --compare: why the test is left out (a guide, or a template without both versions). */
+  skip?: string;
+}
+
+export interface PlanOptions {
+  /** The target's label: results from one org never answer for another. */
+  targetLabel: string;
+  /** --repeat: overrides every test's repeat. */
+  repeat?: number;
+  /** --threshold: overrides every test's threshold. */
+  threshold?: number;
+  /** --compare A,B: every case of a template test on both versions. */
+  compare?: [string, string];
+  /**
+   * The canned answers the target was started with (the embedded emulator only: `emulatorResponses`):
+   * those for a call's template (or guide) are part of its key, so a changed answer runs again.
+   */
+  responses?: readonly TargetResponse[];
+}
+
+/** A test's canned answer, for the template or guide its test targets. */
+export interface TargetResponse {
+  /** The template's or the guide's name. */
+  target: string;
+  response: TestResponse;
+}
+
+/**
+ * The canned answers of every test's `responses:` block, in file order, each for its test's
+ * target: what `promptctl test` starts the embedded emulator with. Every test's, not only those
+ * run, so that which tests are named changes no answer (and no cache key).
+ */
+export function emulatorResponses(tests: readonly PromptTest[]): TargetResponse[] {
+  return tests.flatMap((t) => {
+    const target = 'guide' in t.target ? t.target.guide : t.target.template;
+    return t.responses.map((response) => ({ target, response }));
+  });
+}
+
+/** The canned answers that may answer a call to `target`, in the order the emulator tries them (empty: none, and no key material). */
+function responsesFor(opts: PlanOptions, target: string): { responses?: TestResponse[] } {
+  const list = (opts.responses ?? []).filter((r) => r.target === target).map((r) => r.response);
+  return list.length ? { responses: list } : {};
+}
+
+/** The tests named (by metadata.name or address), all when none; names that match nothing are returned. */
+export function selectTests(state: DesiredState, names: readonly string[]): { tests: PromptTest[]; unknown: string[] } {
+  if (names.length === 0) return { tests: [...state.tests], unknown: [] };
+  const wanted = names.map((n) => n.replace(/^PromptTest\//, ''));
+  const unknown = wanted.filter((n) => !state.tests.some((t) => t.name === n));
+  return { tests: state.tests.filter((t) => wanted.includes(t.name)), unknown };
+}
+
+export function planTests(state: DesiredState, tests: readonly PromptTest[], opts: PlanOptions): PlannedTest[] {
+  return tests.map((t) => planTest(state, t, opts));
+}
+
+function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): PlannedTest {
+  const repeat = opts.repeat ?? t.repeat;
+  const threshold = opts.threshold ?? t.threshold;
+  const notes: string[] = [];
+  const base = { test: t, threshold, repeat, notes };
+  if ('guide' in t.target) {
+    const guide = state.guides.find((g) => g.name === (t.target as { guide: string }).guide);
+    if (opts.compare) return { ...base, kind: 'guide', target: `guide ${JSON.stringify(t.target.guide)}`, calls: [], skip: 'a guide has no versions to compare (Genesys numbers them)' };
+    const calls = t.cases.flatMap((c, i) => repetitions(repeat, (r) => guideCall(opts, t.target as { guide: string }, guide, c, i, r)));
+    if (t.cases.some((c) => c.messages.some((m) => m.role !== 'user'))) notes.push('a guide is sent the user messages only, one turn each; the guide writes its own replies');
+    return { ...base, kind: 'guide', target: `guide ${JSON.stringify((t.target as { guide: string }).guide)}`, calls };
+  }
+  const spec = t.target;
+  const template = state.templates.find((x) => x.name === spec.template);
+  const declared = state.versions.filter((v) => v.template === spec.template).sort((a, b) => compareVersionLabels(a.version, b.version));
+  const split = state.splits.find((s) => s.template === spec.template);
+  const filters = state.filters
+    .filter((f) => f.enabled && filterCovers(f.appliesTo, spec.template, template?.labels ?? {}))
+    .sort((a, b) => a.priority - b.priority)
+    .map((f) => ({ name: f.name, priority: f.priority, categories: f.categories, action: f.action, thresholds: f.thresholds, appliesTo: f.appliesTo ?? null }));
+
+  if (opts.compare) {
+    const [a, b] = opts.compare;
+    const missing = [a, b].filter((v) => !declared.some((d) => d.version === v));
+    if (missing.length === 0) {
+      if (t.cases.some((c) => c.expect.some((e) => e.type === 'routedTo'))) notes.push('routedTo is not checked under --compare: each call names its version');
+      const calls = [a, b].flatMap((label) => {
+        const v = declared.find((d) => d.version === label)!;
+        return t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, [v], label, null, filters, c, i, r, true)));
+      });
+      return { ...base, kind: 'template', target: `${spec.template}@${a} vs ${b}`, versions: [a, b], calls };
+    }
+    const skip = `template "${spec.template}" declares no version ${missing.join(' or ')}${declared.length ? ` (it declares ${declared.map((d) => d.version).join(', ')})` : ''}`;
+    return { ...base, kind: 'template', target: spec.template, calls: [], skip };
+  }
+
+  let candidates: PromptVersion[];
+  let routes: Array<{ version: string; weight: number }> | null = null;
+  let target: string;
+  if (spec.version !== undefined) {
+    candidates = declared.filter((v) => v.version === spec.version);
+    target = `${spec.template}@${spec.version}`;
+  } else if (split) {
+    routes = split.routes.filter((r) => r.weight > 0).map((r) => ({ version: r.version, weight: r.weight }));
+    candidates = declared.filter((v) => routes!.some((r) => r.version === v.version));
+    target = `${spec.template} (traffic split: ${routes.map((r) => `${r.version} ${r.weight} %`).join(', ')})`;
+  } else {
+    candidates = declared.slice(-1);
+    target = `${spec.template} (no split: its newest published version answers)`;
+  }
+  const calls = t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, candidates, spec.version, routes, filters, c, i, r, false)));
+  return { ...base, kind: 'template', target, calls };
+}
+
+function repetitions<T>(n: number, make: (r: number) => T): T[] {
+  return Array.from({ length: n }, (_, i) => make(i + 1));
+}
+
+function hash(material: unknown): string {
+  return createHash('sha256').update(stableStringify({ format: CACHE_FORMAT, ...(material as object) })).digest('hex');
+}
+
+function templateCall(
+  opts: PlanOptions,
+  templateName: string,
+  template: PromptTemplate | undefined,
+  candidates: readonly PromptVersion[],
+  requested: string | undefined,
+  routes: Array<{ version: string; weight: number }> | null,
+  filters: unknown[],
+  c: TestCase,
+  caseIndex: number,
+  repetition: number,
+  comparing: boolean,
+): PlannedCall {
+  const variables: Record<string, VariableValue> = {};
+  let notRun: string | undefined;
+  for (const [name, value] of Object.entries(c.vars)) {
+    if (Array.isArray(value)) notRun ??= `var "${name}" is a list; template variables take a string, number or boolean`;
+    else variables[name] = value;
+  }
+  for (const v of candidates) notRun ??= varProblem(v, c.vars, comparing);
+  const messages: InvocationMessage[] = c.messages.map((m) => ({ role: m.role, content: m.content }));
+  const request: InvocationRequest = {
+    template: templateName,
+    ...(requested !== undefined ? { version: requested } : {}),
+    variables,
+    ...(messages.length ? { messages } : {}),
+  };
+  const rendered = candidates.map((v) => ({
+    version: v.version,
+    model: v.model ?? template?.model ?? null,
+    temperature: v.temperature ?? null,
+    maxTokens: v.maxTokens ?? null,
+    messages: renderPrompt(v, c.vars, messages),
+  }));
+  const key = hash({ target: opts.targetLabel, template: templateName, requested: requested ?? null, routes, rendered, filters, request, repetition, ...responsesFor(opts, templateName) });
+  return {
+    caseIndex,
+    case: c,
+    ...(requested !== undefined ? { requested } : {}),
+    repetition,
+    call: { kind: 'template', request },
+    ...(notRun ? { notRun } : {}),
+    key,
+    inputs: inputsOf(c),
+  };
+}
+
+function guideCall(opts: PlanOptions, target: { guide: string }, guide: Guide | undefined, c: TestCase, caseIndex: number, repetition: number): PlannedCall {
+  const inputVariables = Object.entries(c.vars).map(([name, value]) => ({ name, value: guideValue(value) }));
+  const users = c.messages.filter((m) => m.role === 'user').map((m) => m.content);
+  const turns = users.length > 0 ? users : [''];
+  const content = guide ? { instruction: guide.instruction, variables: guide.variables, dataActions: guide.dataActions, knowledge: guide.knowledge ?? null } : null;
+  const key = hash({ target: opts.targetLabel, guide: target.guide, content, inputVariables, turns, repetition, ...responsesFor(opts, target.guide) });
+  return { caseIndex, case: c, repetition, call: { kind: 'guide', guide: target.guide, inputVariables, turns }, key, inputs: inputsOf(c) };
+}
+
+function guideValue(v: TestVarValue): string {
+  return Array.isArray(v) ? JSON.stringify(v) : String(v);
+}
+
+function inputsOf(c: TestCase): string[] {
+  return [...Object.values(c.vars).flatMap((v) => (Array.isArray(v) ? v : [String(v)])), ...c.messages.map((m) => m.content)];
+}
+
+/** What keeps the case's vars from being sent to version `v` (validate checked the test's own target; --compare may pick others). */
+function varProblem(v: PromptVersion, vars: Record<string, TestVarValue>, comparing: boolean): string | undefined {
+  const where = `version ${v.version}`;
+  for (const [name, value] of Object.entries(vars)) {
+    const d = v.variables.find((x) => x.name === name);
+    if (!d) return `var "${name}" is not a variable of ${where}${comparing ? ' (compared versions must declare the case\'s vars)' : ''}`;
+    const p = typeProblem(d, value);
+    if (p) return `var "${name}" ${p} for ${where}`;
+  }
+  for (const d of v.variables) {
+    if (d.required && d.default === undefined && !Object.hasOwn(vars, d.name)) return `the case does not set "${d.name}", which ${where} requires`;
+  }
+  return undefined;
+}
+
+function typeProblem(d: Variable, value: TestVarValue): string | undefined {
+  switch (d.type) {
+    case 'number':
+      return typeof value === 'number' ? undefined : 'must be a number';
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'enum':
+      return typeof value === 'string' && (d.values ?? []).includes(value) ? undefined : `must be one of ${(d.values ?? []).join(', ')}`;
+    case 'string':
+      return typeof value === 'string' ? undefined : 'must be a string';
+  }
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/**
+ * The chat a version renders for the case, as the gateway renders it: the system instruction,
+ * few-shot examples as user/assistant turns, the user template, then the case's messages. Values
+ * are the case's vars, else the variable's default, else empty.
+ */
+export function renderPrompt(v: PromptVersion, vars: Record<string, TestVarValue>, messages: readonly InvocationMessage[]): InvocationMessage[] {
+  const values = new Map<string, string>();
+  for (const d of v.variables) {
+    const given = Object.hasOwn(vars, d.name) ? vars[d.name] : undefined;
+    values.set(d.name, given !== undefined ? (Array.isArray(given) ? given.join(', ') : String(given)) : d.default !== undefined ? String(d.default) : '');
+  }
+  const fill = (text: string): string => text.replace(PLACEHOLDER, (m, name: string) => values.get(name) ?? m);
+  return [
+    { role: 'system', content: fill(v.systemInstruction) },
+    ...v.fewShotExamples.flatMap((e): InvocationMessage[] => [
+      { role: 'user', content: e.input },
+      { role: 'assistant', content: e.output },
+    ]),
+    { role: 'user', content: fill(v.userTemplate) },
+    ...messages,
+  ];
+}

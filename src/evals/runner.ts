@@ -1,0 +1,270 @@
+// The PromptTest runner (DESIGN §7): makes the planned calls (render.ts) concurrently through a
+// bounded pool, answers what it can from the results cache, checks each call's assertions
+// (assertions.ts) and sums the pass rates against the thresholds. The target's clients are
+// passed in (types only here): the gateway's `invoke` for templates, AI Studio's session turns
+// for guides. A refusal is a result (blocked, or an error the report shows); only a failure of
+// the target itself (unreachable, bad credentials) stops the run.
+import { randomUUID } from 'node:crypto';
+import type { AiStudioApi } from '../targets/aistudio/api.js';
+import type { GatewayRuntimeApi } from '../targets/llmgateway/api.js';
+import type { InvocationResult } from '../targets/llmgateway/wire.js';
+import { createSchemaCache, evaluate, type SchemaCache } from './assertions.js';
+import type { ResultCache } from './cache.js';
+import { pool } from './pool.js';
+import type { PlannedCall, PlannedTest } from './render.js';
+import type { CaseDone, Observation, PassRate, TestOutcome, TestReport, TestRun } from './types.js';
+
+export type { CaseDone } from './types.js';
+
+/** Calls in flight at once, by default. */
+export const DEFAULT_CONCURRENCY = 8;
+
+export interface RunnerDeps {
+  gateway: Pick<GatewayRuntimeApi, 'invoke'>;
+  /** Needed only when a test targets a guide. */
+  guides?: Pick<AiStudioApi, 'listGuides' | 'sessionTurn'>;
+  cache: ResultCache;
+  concurrency?: number;
+  /** Output tokens of a guide's answer (a guide turn reports no usage): approximate. */
+  countTokens(text: string): number;
+  /** Milliseconds, for wall time (default performance.now). */
+  clock?: () => number;
+  /** The language guide turns are sent in (default en-US). */
+  languageCode?: string;
+  onCaseDone?(e: CaseDone): void;
+}
+
+export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps, meta: { target: string; compare?: [string, string] }): Promise<TestReport> {
+  const clock = deps.clock ?? (() => performance.now());
+  const started = clock();
+  const schemas = createSchemaCache();
+  const guides = new Map<string, Promise<{ id: string; version: string } | string>>();
+
+  const jobs = planned.filter((p) => !p.skip).flatMap((p) => p.calls.map((call) => ({ p, call })));
+  // Progress is per case (per version asked for): when its last repetition finishes.
+  const groupKey = (p: PlannedTest, c: PlannedCall): string => `${p.test.name}\u0000${c.caseIndex}\u0000${c.requested ?? ''}`;
+  const remaining = new Map<string, TestRun[]>();
+  const sizes = new Map<string, number>();
+  for (const { p, call } of jobs) sizes.set(groupKey(p, call), (sizes.get(groupKey(p, call)) ?? 0) + 1);
+  let casesDone = 0;
+  let invocations = 0;
+  let cachedRuns = 0;
+
+  const runs = await pool(jobs, deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ p, call }) => {
+    let cached = false;
+    let obs: Observation | undefined;
+    if (call.notRun === undefined) {
+      obs = await deps.cache.get(call.key);
+      if (obs) {
+        cached = true;
+        cachedRuns++;
+      } else {
+        invocations++;
+        obs = call.call.kind === 'template' ? await invokeTemplate(deps, call, clock) : await turnGuide(deps, call, clock, guides);
+        await deps.cache.set(call.key, obs);
+      }
+    } else {
+      obs = { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 0, code: 'not.run', message: call.notRun } };
+    }
+    const run = judge(call, obs, cached, schemas, meta.compare !== undefined);
+    const k = groupKey(p, call);
+    const list = remaining.get(k) ?? [];
+    list.push(run);
+    remaining.set(k, list);
+    if (list.length === sizes.get(k)) {
+      casesDone++;
+      deps.onCaseDone?.({
+        test: p.test.name,
+        case: call.case.name,
+        ...(call.requested !== undefined ? { version: call.requested } : {}),
+        passed: list.filter((r) => r.passed).length,
+        total: list.length,
+        cached: list.filter((r) => r.cached).length,
+        done: casesDone,
+        of: sizes.size,
+      });
+    }
+    return { test: p.test.name, run };
+  });
+
+  const tests = planned
+    .filter((p) => !p.skip)
+    .map((p) => outcome(p, runs.filter((r) => r.test === p.test.name).map((r) => r.run)));
+  return {
+    target: meta.target,
+    tests,
+    ...(meta.compare ? { compare: meta.compare } : {}),
+    invocations,
+    cached: cachedRuns,
+    ok: tests.every((t) => t.met),
+    durationMs: Math.round(clock() - started),
+  };
+}
+
+function judge(call: PlannedCall, obs: Observation, cached: boolean, schemas: SchemaCache, comparing: boolean): TestRun {
+  const expect = comparing ? call.case.expect.filter((a) => a.type !== 'routedTo') : call.case.expect;
+  const assertions = call.notRun === undefined ? expect.map((a) => evaluate(a, obs, { inputs: call.inputs, schemas })) : [];
+  const version = obs.version ?? call.requested;
+  return {
+    case: call.case.name,
+    caseIndex: call.caseIndex,
+    ...(call.requested !== undefined ? { requested: call.requested } : {}),
+    ...(version !== undefined ? { version } : {}),
+    repetition: call.repetition,
+    cached,
+    ...(call.notRun !== undefined ? { notRun: call.notRun } : {}),
+    observation: obs,
+    assertions,
+    passed: obs.outcome !== 'error' && assertions.every((a) => a.passed),
+  };
+}
+
+function rate(runs: readonly TestRun[], threshold: number, version?: string): PassRate {
+  const passed = runs.filter((r) => r.passed).length;
+  const total = runs.length;
+  const r = total === 0 ? 0 : passed / total;
+  // Exact, up to floating-point noise: 2 of 3 meets 0.66, not 0.67.
+  return { ...(version !== undefined ? { version } : {}), passed, total, rate: r, met: total === 0 || r >= threshold - 1e-9 };
+}
+
+function outcome(p: PlannedTest, runs: TestRun[]): TestOutcome {
+  runs.sort((a, b) => a.caseIndex - b.caseIndex || (a.requested ?? '').localeCompare(b.requested ?? '') || a.repetition - b.repetition);
+  if (p.versions) runs.sort((a, b) => p.versions!.indexOf(a.requested ?? '') - p.versions!.indexOf(b.requested ?? '') || a.caseIndex - b.caseIndex || a.repetition - b.repetition);
+  const whole = rate(runs, p.threshold);
+  const byVersion = p.versions ? p.versions.map((v) => rate(runs.filter((r) => r.requested === v), p.threshold, v)) : [];
+  const t = p.test;
+  return {
+    name: t.name,
+    address: `PromptTest/${t.name}`,
+    target: p.target,
+    kind: p.kind,
+    threshold: p.threshold,
+    repeat: p.repeat,
+    runs,
+    rate: whole,
+    byVersion,
+    met: p.versions ? byVersion.every((b) => b.met) : whole.met,
+    notes: p.notes,
+    source: `${t.source.file}:${t.source.line}`,
+  };
+}
+
+// ---- calling the target --------------------------------------------------------------------
+
+/** What an ApiError (genesys/errors.ts) carries, read structurally: evals imports no client code. */
+interface ErrorLike {
+  status?: unknown;
+  code?: unknown;
+  message?: unknown;
+  body?: { message?: unknown; messageParams?: Record<string, unknown> };
+}
+
+/** A failure of the target itself, not of this call: every other call would fail the same way. */
+function fatal(e: ErrorLike): boolean {
+  return e.status === 0 || e.status === 401 || e.status === 403;
+}
+
+async function invokeTemplate(deps: RunnerDeps, call: PlannedCall, clock: () => number): Promise<Observation> {
+  if (call.call.kind !== 'template') throw new Error('not a template call');
+  const t0 = clock();
+  try {
+    const r = await deps.gateway.invoke(call.call.request);
+    return fromResult(r, clock() - t0);
+  } catch (err) {
+    return fromError(err, clock() - t0, call);
+  }
+}
+
+function fromResult(r: InvocationResult, wallMs: number): Observation {
+  return {
+    outcome: 'answered',
+    version: r.version,
+    model: r.model,
+    output: r.output?.text ?? '',
+    finishReason: r.finishReason,
+    usage: { promptTokens: r.usage.promptTokens, completionTokens: r.usage.completionTokens, totalTokens: r.usage.totalTokens },
+    costUsd: r.costUsd,
+    latencyMs: r.latencyMs,
+    wallMs: Math.round(wallMs),
+    filters: (r.filters ?? []).map((f) => ({ name: f.name, category: f.category, score: f.score, action: f.action, applied: f.applied })),
+  };
+}
+
+function fromError(err: unknown, wallMs: number, call: PlannedCall): Observation {
+  const e = (err ?? {}) as ErrorLike;
+  if (typeof e.status !== 'number' || typeof e.code !== 'string' || fatal(e)) throw err;
+  const message = typeof e.body?.message === 'string' ? e.body.message : String(e.message ?? e.code);
+  const base = { output: '', wallMs: Math.round(wallMs), filters: [], error: { status: e.status, code: e.code, message } };
+  if (call.requested !== undefined) Object.assign(base, { version: call.requested });
+  const params = e.body?.messageParams ?? {};
+  if (e.code === 'content.blocked') {
+    const str = (k: string): string | undefined => (typeof params[k] === 'string' ? (params[k] as string) : undefined);
+    const filter = str('filter') ?? 'a safety filter';
+    const category = str('category');
+    const stage = str('stage');
+    return {
+      ...base,
+      outcome: 'blocked',
+      blocked: { filter, ...(category ? { category } : {}), ...(stage ? { stage } : {}), message },
+    };
+  }
+  const hint =
+    e.code === 'not.found' || e.code === 'version.not.published' || e.code === 'no.published.version'
+      ? ' (is it applied to this target? run `promptctl apply`)'
+      : '';
+  return { ...base, outcome: 'error', error: { ...base.error, message: message + hint } };
+}
+
+async function turnGuide(
+  deps: RunnerDeps,
+  call: PlannedCall,
+  clock: () => number,
+  guides: Map<string, Promise<{ id: string; version: string } | string>>,
+): Promise<Observation> {
+  if (call.call.kind !== 'guide') throw new Error('not a guide call');
+  const { guide: name, inputVariables, turns } = call.call;
+  const t0 = clock();
+  const api = deps.guides;
+  if (!api) return { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 0, code: 'not.run', message: 'this target offers no AI Studio client for guide tests' } };
+  let found = guides.get(name);
+  if (!found) {
+    found = api.listGuides({ name }).then((list) => {
+      const g = list.find((x) => x.name === name);
+      if (!g) return `guide "${name}" does not exist on the target (is it applied? run \`promptctl apply\`)`;
+      const version = g.latestSavedVersion?.version;
+      return version ? { id: g.id, version } : `guide "${name}" has no version on the target`;
+    });
+    guides.set(name, found);
+  }
+  const g = await found;
+  if (typeof g === 'string') return { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 404, code: 'not.found', message: g } };
+  const sessionId = randomUUID();
+  let text = '';
+  try {
+    for (const turn of turns) {
+      const res = await api.sessionTurn(g.id, sessionId, {
+        inputEvent: { type: 'UserInput', text: turn, mode: 'Text' },
+        languageCode: deps.languageCode ?? 'en-US',
+        version: g.version,
+        ...(inputVariables.length ? { inputVariables } : {}),
+      });
+      if (res.status === 'ERROR') {
+        return { outcome: 'error', version: g.version, output: res.response?.text ?? '', wallMs: Math.round(clock() - t0), filters: [], error: { status: 200, code: 'turn.error', message: `the guide's turn ended in ERROR${res.result ? ` (${res.result})` : ''}` } };
+      }
+      text = res.response?.text ?? '';
+    }
+  } catch (err) {
+    const obs = fromError(err, clock() - t0, call);
+    return { ...obs, version: g.version };
+  }
+  const n = deps.countTokens(text);
+  return {
+    outcome: 'answered',
+    version: g.version,
+    output: text,
+    usage: { completionTokens: n },
+    usageApproximate: true,
+    wallMs: Math.round(clock() - t0),
+    filters: [],
+  };
+}

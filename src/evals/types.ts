@@ -1,0 +1,188 @@
+// What `promptctl test` finds (DESIGN §7) and what `promptctl status` reports: plain data the
+// views render. The runner (runner.ts) fills the test results; stats.ts the status report.
+import type { AssertionType, JsonValue } from '../model/types.js';
+
+/** One safety filter's verdict on a call, as the gateway reports it. */
+export interface ObservedFilter {
+  name: string;
+  category: string;
+  score: number;
+  action: string;
+  applied: boolean;
+}
+
+/**
+ * What one call did: answered (an output), blocked (refused by a block_and_log filter) or error
+ * (any other refusal, or a call that never got an answer). Cached as it is.
+ */
+export interface Observation {
+  outcome: 'answered' | 'blocked' | 'error';
+  /** The version that answered (a guide: the guide version's label); unknown when refused before routing. */
+  version?: string;
+  model?: string;
+  /** The answer's text ('' when there is none). */
+  output: string;
+  finishReason?: string;
+  /** promptTokens and totalTokens are absent when the target does not say (a guide turn). */
+  usage?: { promptTokens?: number; completionTokens: number; totalTokens?: number };
+  /** The token counts were made here (a guide turn reports none): approximate. */
+  usageApproximate?: boolean;
+  costUsd?: number;
+  /** As the target reports it (the gateway's model latency); absent for guide turns. */
+  latencyMs?: number;
+  /** Measured by promptctl around the call. */
+  wallMs: number;
+  filters: ObservedFilter[];
+  /** For outcome blocked: the filter that refused the call. */
+  blocked?: { filter: string; category?: string; stage?: string; message: string };
+  /** For outcome error (and blocked): what the target answered. */
+  error?: { status: number; code: string; message: string };
+}
+
+/** One assertion checked against one call. */
+export interface AssertionOutcome {
+  type: AssertionType;
+  not: boolean;
+  value: JsonValue;
+  passed: boolean;
+  /** What was seen: why it failed, or a short confirmation. */
+  detail: string;
+}
+
+/** One call of one case (one repetition, on one requested version). */
+export interface TestRun {
+  case: string;
+  caseIndex: number;
+  /** The version the call asked for (pinned, or one side of --compare); undefined: the split routed it. */
+  requested?: string;
+  /** The version that answered, when known. */
+  version?: string;
+  /** 1-based. */
+  repetition: number;
+  /** The result came from .promptctl/cache/ (no call was made). */
+  cached: boolean;
+  /** The case could not be sent (e.g. a var the version does not declare): why. No call was made. */
+  notRun?: string;
+  observation: Observation;
+  assertions: AssertionOutcome[];
+  passed: boolean;
+}
+
+/** Pass rate of a test, or of one version's column under --compare. */
+export interface PassRate {
+  /** The requested version (--compare), undefined for the whole test. */
+  version?: string;
+  passed: number;
+  total: number;
+  /** passed / total; 0 when there was nothing to run. */
+  rate: number;
+  met: boolean;
+}
+
+export interface TestOutcome {
+  /** metadata.name of the PromptTest. */
+  name: string;
+  address: string;
+  /** Where the calls went, for people: "billing-assistant@1.1.0", "billing-assistant (traffic split)", "guide Returns assistant". */
+  target: string;
+  kind: 'template' | 'guide';
+  threshold: number;
+  repeat: number;
+  runs: TestRun[];
+  /** The whole test (every run). */
+  rate: PassRate;
+  /** Under --compare: one per version, in the order given. */
+  byVersion: PassRate[];
+  /** The test meets its threshold (under --compare: on every version). */
+  met: boolean;
+  notes: string[];
+  /** Where the test is defined (file:line). */
+  source: string;
+}
+
+/** Progress: one case (on one version asked for) has finished all its repetitions. */
+export interface CaseDone {
+  test: string;
+  case: string;
+  /** The version asked for (pinned or compared); undefined: routed. */
+  version?: string;
+  passed: number;
+  total: number;
+  cached: number;
+  /** Cases (per version) finished so far, and in all. */
+  done: number;
+  of: number;
+}
+
+export interface TestReport {
+  /** The target's label (never a secret). */
+  target: string;
+  tests: TestOutcome[];
+  compare?: [string, string];
+  /** Calls made (cache misses). */
+  invocations: number;
+  /** Runs answered from the cache. */
+  cached: number;
+  ok: boolean;
+  durationMs: number;
+}
+
+// ---- status (DESIGN §4: per version, and the A/B comparison of a two-way split) -------------
+
+export interface Interval95 {
+  estimate: number;
+  low: number;
+  high: number;
+}
+
+export interface VersionStatus {
+  /** null: calls refused before a version was chosen (unknown template, no published version). */
+  version: string | null;
+  invocations: number;
+  /** Of the template's invocations. */
+  share: number;
+  /** The live split's weight for this version (percent), when it has one. */
+  weight?: number;
+  errors: number;
+  errorRate: number;
+  blocked: number;
+  blockedRate: number;
+  /** Invocations that reached the model (the measures are over these). */
+  answered: number;
+  /** Milliseconds; the analytics shape has count, sum, min and max only: a mean, not percentiles. */
+  latencyMs: { mean: number; min: number; max: number } | null;
+  tokens: { meanPrompt: number; meanCompletion: number; meanTotal: number; total: number } | null;
+  costUsd: { total: number; mean: number } | null;
+}
+
+export interface SplitComparison {
+  /** The incumbent: the version with the larger weight. */
+  baseline: string;
+  candidate: string;
+  /** Mean tokens per answered call, candidate minus baseline; null when a side has no answered call. */
+  tokens: (Interval95 & { relative: Interval95; method: string; significant: boolean }) | null;
+  /** Error rate, candidate minus baseline (Newcombe's hybrid score interval). */
+  errors: (Interval95 & { baselineRate: number; candidateRate: number; significant: boolean }) | null;
+  verdict: string;
+}
+
+export interface TemplateStatus {
+  template: string;
+  templateId: string;
+  /** The live split, when the template has one. */
+  split?: { strategy: string; routes: Array<{ version: string; weight: number }> };
+  invocations: number;
+  versions: VersionStatus[];
+  comparison?: SplitComparison;
+  notes: string[];
+}
+
+export interface StatusReport {
+  target: string;
+  /** start/end, ISO-8601. */
+  interval: string;
+  since: string;
+  templates: TemplateStatus[];
+  /** How the numbers were computed, said once. */
+  method: string[];
+}

@@ -1,0 +1,303 @@
+// promote and rollback (DESIGN §4, §6): the weights of one TrafficSplit, rewritten in its YAML file
+// with the smallest edit that says it. Only the weight scalars that change are touched (the yaml
+// CST: parsed with its source tokens kept, each changed scalar set with CST.setScalarValue, the
+// file printed back from the tokens), so comments, quoting, key order and layout stay as they are.
+// A version not routed yet gets one route, copied from the last one's layout; an environment that
+// shares the document's routes with others gets its own `spec.environments.<name>.routes` block.
+// Pure: text in, text out.
+import { Composer, CST, Parser, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { UserError } from '../util/errors.js';
+
+export interface Route {
+  version: string;
+  weight: number;
+}
+
+/**
+ * The routes with `version` at `weight` percent and every other weight scaled to share the rest
+ * in proportion to what it had (largest remainders; ties to the larger weight, then the earlier
+ * route), so the weights sum to exactly 100 and the same input always gives the same output. A
+ * version not routed yet is added last. When the others had nothing, they share the rest equally.
+ */
+export function scaleWeights(routes: readonly Route[], version: string, weight: number): Route[] {
+  if (!Number.isInteger(weight) || weight < 0 || weight > 100) throw new UserError(`the weight must be a whole number from 0 to 100, not ${weight}`);
+  const out = routes.map((r) => ({ ...r }));
+  if (!out.some((r) => r.version === version)) out.push({ version, weight: 0 });
+  const others = out.map((r, i) => ({ r, i })).filter((x) => x.r.version !== version);
+  const rest = 100 - weight;
+  if (others.length === 0 && rest > 0) {
+    throw new UserError(`version ${version} is the only route: it cannot take ${weight}%, nothing would take the other ${rest}%`);
+  }
+  const sum = others.reduce((n, x) => n + x.r.weight, 0);
+  const basis = (x: { r: Route }) => (sum > 0 ? x.r.weight : 1);
+  const total = sum > 0 ? sum : others.length;
+  const shares = others.map((x) => {
+    const exact = (rest * basis(x)) / total;
+    return { x, floor: Math.floor(exact), frac: exact - Math.floor(exact) };
+  });
+  let left = rest - shares.reduce((n, s) => n + s.floor, 0);
+  const order = [...shares].sort((a, b) => b.frac - a.frac || b.x.r.weight - a.x.r.weight || a.x.i - b.x.i);
+  for (const s of order) {
+    if (left <= 0) break;
+    s.floor++;
+    left--;
+  }
+  for (const s of shares) out[s.x.i]!.weight = s.floor;
+  out.find((r) => r.version === version)!.weight = weight;
+  return out;
+}
+
+/** The one version holding 100 % of `routes`, if any. */
+export function soleVersion(routes: readonly Route[]): string | undefined {
+  const full = routes.filter((r) => r.weight === 100);
+  return full.length === 1 && routes.every((r) => r.weight === 0 || r.weight === 100) ? full[0]!.version : undefined;
+}
+
+/** Which routes of a split an edit changes: the document's own, or one environment's override. */
+export type RoutesTarget = { kind: 'document' } | { kind: 'override'; env: string };
+
+/** The split as promote and rollback need to know it: its overrides and the environments it belongs to. */
+export interface SplitScope {
+  overrides?: Record<string, { routes?: unknown }>;
+  /** metadata.environments (absent: all). */
+  environments?: string[];
+}
+
+/**
+ * Which routes an edit for `env` changes (DESIGN §6): the environment's own override when it has
+ * one; the document's when no other environment uses them; otherwise a new override (`create`),
+ * so that only `env` changes. `sharing` names the environments that use the document's routes.
+ * Without an environment, the document's routes.
+ */
+export function routesTarget(split: SplitScope, env: string | undefined, environments: readonly string[]): { target: RoutesTarget; create: boolean; sharing: string[] } {
+  if (env === undefined) return { target: { kind: 'document' }, create: false, sharing: [] };
+  if (split.overrides?.[env]?.routes) return { target: { kind: 'override', env }, create: false, sharing: [] };
+  const sharing = environments.filter(
+    (e) => e !== env && (split.environments === undefined || split.environments.includes(e)) && !split.overrides?.[e]?.routes,
+  );
+  return sharing.length > 0 ? { target: { kind: 'override', env }, create: true, sharing } : { target: { kind: 'document' }, create: false, sharing };
+}
+
+/** One commit of the split's file (newest first), as git history gives it. */
+export interface Revision {
+  commit: string;
+  date: string;
+  subject: string;
+  /** The file's text then; null where it was deleted. */
+  text: string | null;
+}
+
+/**
+ * rollback's answer: the newest revision whose routes (for `env`) held 100 % on one version that
+ * is not the one holding them now (`current`) and is still `declared`. `skipped` names the
+ * versions passed over because they are no longer declared.
+ */
+export function lastSoleVersion(
+  history: readonly Revision[],
+  template: string,
+  env: string | undefined,
+  current: string | undefined,
+  declared: ReadonlySet<string>,
+): { found?: { version: string } & Omit<Revision, 'text'>; skipped: string[] } {
+  const skipped: string[] = [];
+  for (const rev of history) {
+    if (rev.text === null) continue;
+    const then = routesIn(rev.text, template, env);
+    const sole = then && soleVersion(then.routes);
+    if (!sole || sole === current) continue;
+    if (!declared.has(sole)) {
+      skipped.push(`${sole} (${rev.commit.slice(0, 7)}: no longer declared)`);
+      continue;
+    }
+    return { found: { version: sole, commit: rev.commit, date: rev.date, subject: rev.subject }, skipped };
+  }
+  return { skipped };
+}
+
+/** The routes `env` gets from the TrafficSplit of `template` in a file's text (its override, else the document's). */
+export function routesIn(text: string, template: string, env?: string): { routes: Route[]; from: RoutesTarget } | undefined {
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text) as Document.Parsed[];
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(docs)) return undefined;
+  for (const d of docs) {
+    if (d.errors.length > 0) continue;
+    const data = d.toJS({ maxAliasCount: 100 }) as unknown;
+    if (!isObj(data) || data.kind !== 'TrafficSplit' || !isObj(data.spec) || data.spec.template !== template) continue;
+    const override = env !== undefined && isObj(data.spec.environments) ? data.spec.environments[env] : undefined;
+    if (isObj(override) && Array.isArray(override.routes)) return { routes: toRoutes(override.routes), from: { kind: 'override', env: env! } };
+    if (Array.isArray(data.spec.routes)) return { routes: toRoutes(data.spec.routes), from: { kind: 'document' } };
+  }
+  return undefined;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const toRoutes = (list: unknown[]): Route[] => list.filter(isObj).map((r) => ({ version: String(r.version), weight: Number(r.weight) }));
+
+interface Parsed {
+  tokens: CST.Token[];
+  docs: Document.Parsed[];
+}
+
+function parse(src: string): Parsed {
+  const tokens = [...new Parser().parse(src)];
+  const docs = [...new Composer({ keepSourceTokens: true }).compose(tokens)] as Document.Parsed[];
+  return { tokens, docs };
+}
+
+function splitDocument(docs: readonly Document.Parsed[], template: string, file: string): Document.Parsed {
+  const doc = docs.find((d) => d.get('kind') === 'TrafficSplit' && d.getIn(['spec', 'template']) === template && d.errors.length === 0);
+  if (!doc) throw new UserError(`${file} has no TrafficSplit of template "${template}" that can be edited`);
+  return doc;
+}
+
+function routesPath(target: RoutesTarget): string[] {
+  return target.kind === 'document' ? ['spec', 'routes'] : ['spec', 'environments', target.env, 'routes'];
+}
+
+/**
+ * The file's text with the split of `template` routing `routes` (the same versions as now, in the
+ * same order, plus at most new ones at the end) in `target`. `create`: the override does not
+ * exist yet and is added, after `spec.environments`' last entry or at the end of `spec`.
+ */
+export function editSplit(src: string, file: string, template: string, target: RoutesTarget, routes: readonly Route[], create = false): string {
+  let text = src;
+  if (create) {
+    if (target.kind !== 'override') throw new Error('only an override can be created');
+    text = insertOverride(text, file, template, target.env, routes);
+  } else {
+    text = addMissingRoutes(text, file, template, target, routes);
+  }
+  // The weights, scalar by scalar, through the CST.
+  const { tokens, docs } = parse(text);
+  const seq = seqAt(splitDocument(docs, template, file), routesPath(target), file);
+  for (const r of routes) {
+    const item = seq.items.find((i) => isMap(i) && String((i as YAMLMap).get('version')) === r.version) as YAMLMap | undefined;
+    const w = item?.get('weight', true) as Scalar | undefined;
+    if (!item || !w || !isScalar(w)) throw new UserError(`${file}: the route of version ${r.version} has no weight to set`);
+    if (Number(w.value) === r.weight) continue;
+    if (!w.srcToken || !CST.isScalar(w.srcToken)) throw new UserError(`${file}: the weight of version ${r.version} is not a plain scalar; edit it by hand`);
+    CST.setScalarValue(w.srcToken, String(r.weight));
+  }
+  const out = tokens.map((t) => CST.stringify(t)).join('');
+  // Proof, before anyone writes it: the file still parses and routes exactly what was asked.
+  const check = routesIn(out, template, target.kind === 'override' ? target.env : undefined);
+  if (!check || JSON.stringify(check.routes) !== JSON.stringify(routes.map((r) => ({ version: r.version, weight: r.weight })))) {
+    throw new Error(`internal: the edit of ${file} did not give the routes asked for`);
+  }
+  return out;
+}
+
+function seqAt(doc: Document.Parsed, path: readonly string[], file: string): YAMLSeq {
+  const node = doc.getIn(path, true);
+  if (!isSeq(node)) throw new UserError(`${file}: ${path.join('.')} of the split is not a list of routes`);
+  return node;
+}
+
+/** Start of the line holding `offset`. */
+const lineStart = (src: string, offset: number): number => src.lastIndexOf('\n', offset - 1) + 1;
+/** Just after the end of the line holding `offset` (its newline included), or the end of the text. */
+function afterLine(src: string, offset: number): number {
+  const nl = src.indexOf('\n', offset);
+  return nl === -1 ? src.length : nl + 1;
+}
+const column = (src: string, offset: number): number => offset - lineStart(src, offset);
+
+/**
+ * Where a node's own text ends: a scalar's or a flow collection's range, a block collection's last
+ * entry (its range runs on over the newlines, comments and indentation that follow).
+ */
+function nodeEnd(node: Node | null | undefined): number {
+  if (!node?.range) return -1;
+  if ((isMap(node) || isSeq(node)) && !node.flow && node.items.length > 0) {
+    const last = node.items[node.items.length - 1] as unknown;
+    if (isMap(node)) {
+      const p = last as { key: Node | null; value: Node | null };
+      return Math.max(nodeEnd(p.value), nodeEnd(p.key));
+    }
+    return nodeEnd(last as Node);
+  }
+  return node.range[1];
+}
+const itemEnd = (item: YAMLMap): number => nodeEnd(item);
+
+/** The source of one route item with its version and weight replaced (same quoting, same layout). */
+function routeLike(src: string, item: YAMLMap, version: string, weight: number): string {
+  const v = item.get('version', true) as Node | undefined;
+  const w = item.get('weight', true) as Node | undefined;
+  const [start, end] = [item.range![0], itemEnd(item)];
+  if (!v?.range || !w?.range) throw new UserError('a route without version or weight cannot be copied');
+  const quote = src[v.range[0]] === '"' || src[v.range[0]] === "'" ? src[v.range[0]]! : '';
+  const edits = [
+    { at: v.range[0], to: v.range[1], text: `${quote}${version}${quote}` },
+    { at: w.range[0], to: w.range[1], text: String(weight) },
+  ].sort((a, b) => b.at - a.at);
+  let out = src.slice(start, end);
+  for (const e of edits) out = out.slice(0, e.at - start) + e.text + out.slice(e.to - start);
+  return out;
+}
+
+/** Adds a route (weight as given) for each version of `routes` the list does not have, after the last one. */
+function addMissingRoutes(src: string, file: string, template: string, target: RoutesTarget, routes: readonly Route[]): string {
+  const { docs } = parse(src);
+  const seq = seqAt(splitDocument(docs, template, file), routesPath(target), file);
+  const have = new Set(seq.items.filter(isMap).map((i) => String(i.get('version'))));
+  const missing = routes.filter((r) => !have.has(r.version));
+  if (missing.length === 0) return src;
+  const last = seq.items[seq.items.length - 1];
+  if (!isMap(last) || !last.range) throw new UserError(`${file}: the routes of the split cannot be extended automatically; add the route by hand`);
+  const at = itemEnd(last);
+  if (seq.flow) {
+    const text = missing.map((r) => `, ${routeLike(src, last, r.version, r.weight)}`).join('');
+    return src.slice(0, at) + text + src.slice(at);
+  }
+  const dash = ' '.repeat(column(src, seq.range![0]));
+  const insertAt = afterLine(src, at);
+  const lead = insertAt === src.length && !src.endsWith('\n') ? '\n' : '';
+  const text = missing.map((r) => `${dash}- ${routeLike(src, last, r.version, r.weight)}\n`).join('');
+  return src.slice(0, insertAt) + lead + text + src.slice(insertAt);
+}
+
+/** Adds `spec.environments.<env>.routes` (a block in the layout of the document's own routes). */
+function insertOverride(src: string, file: string, template: string, env: string, routes: readonly Route[]): string {
+  const { docs } = parse(src);
+  const doc = splitDocument(docs, template, file);
+  const spec = doc.get('spec', true);
+  const base = doc.getIn(['spec', 'routes'], true);
+  if (!isMap(spec) || spec.flow || !isSeq(base) || base.flow) {
+    throw new UserError(`${file}: the split is written in flow style; add spec.environments.${env}.routes by hand`);
+  }
+  const first = spec.items[0]?.key as Node | undefined;
+  const unit = first?.range ? column(src, first.range[0]) - column(src, lineStart(src, first.range[0])) : 2;
+  const specIndent = first?.range ? column(src, first.range[0]) : 2;
+  const routesKey = spec.items.find((p) => isScalar(p.key) && p.key.value === 'routes')?.key as Node | undefined;
+  const dashOffset = column(src, base.range![0]) - (routesKey?.range ? column(src, routesKey.range[0]) : specIndent);
+  const sample = base.items[0];
+  if (!isMap(sample)) throw new UserError(`${file}: the routes of the split cannot be copied; add spec.environments.${env}.routes by hand`);
+  const block = (envIndent: number): string => {
+    const routesIndent = envIndent + unit;
+    const dash = ' '.repeat(routesIndent + dashOffset);
+    const lines = routes.map((r) => {
+      // Items copied from the document's first route, re-indented for their new depth.
+      const item = routeLike(src, sample, r.version, r.weight).replace(/\n( *)/g, (_m, sp: string) => `\n${' '.repeat(Math.max(0, sp.length - column(src, base.range![0]) + routesIndent + dashOffset))}`);
+      return `${dash}- ${item}\n`;
+    });
+    return `${' '.repeat(envIndent)}${env}:\n${' '.repeat(routesIndent)}routes:\n${lines.join('')}`;
+  };
+  const envs = doc.getIn(['spec', 'environments'], true);
+  let insertAt: number;
+  let text: string;
+  if (envs !== undefined) {
+    if (!isMap(envs) || envs.flow || envs.items.length === 0) throw new UserError(`${file}: spec.environments of the split is in flow style; add ${env} by hand`);
+    insertAt = afterLine(src, nodeEnd(envs));
+    text = block(column(src, (envs.items[0]!.key as Node).range![0]));
+  } else {
+    insertAt = afterLine(src, nodeEnd(spec));
+    text = `${' '.repeat(specIndent)}environments:\n${block(specIndent + unit)}`;
+  }
+  const lead = insertAt === src.length && !src.endsWith('\n') ? '\n' : '';
+  return src.slice(0, insertAt) + lead + text + src.slice(insertAt);
+}

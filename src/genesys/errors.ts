@@ -1,0 +1,19 @@
+// The one error type of every target's client: an HTTP error with its ErrorBody code, or a
+// transport failure (status 0). The CLI prints it with the call and correlation id.
+import type { ErrorBody } from './conventions.js';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  /** The server's ErrorBody, when the failure came with one (its details and messageParams name what failed). */
+  body?: ErrorBody;
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly correlationId: string | undefined,
+    readonly method?: string,
+    readonly path?: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,206 @@
+// The Platform API's REST shapes over the transport, shared by every target's client: opening a
+// connection (credentials only over https or to loopback), reads, listings fetched page 1 first
+// then concurrently, and writes that reconcile an unknown outcome by reading before resending,
+// so a retry never creates a duplicate and a retried PUT never reports its own success as a
+// conflict. What counts as "my write landed" is the caller's (each kind's canonical form).
+import { MAX_PAGE_SIZE, type EntityListing } from './conventions.js';
+import { ApiError } from './errors.js';
+import { basicCredential, Redactor } from './redact.js';
+import { DEFAULT_RETRY_POLICY } from './retry.js';
+import { isLoopbackHost } from '../util/net.js';
+import { type Found, type HttpResult, type Method, type ResponseInfo, type RetryInfo, Transport } from './transport.js';
+import type { TransportStats } from './stats.js';
+import { UserError } from '../util/errors.js';
+
+export type { ResponseInfo, RetryInfo } from './transport.js';
+
+export interface ConnectionOptions {
+  /** Base URLs, e.g. https://api.mypurecloud.com/ and https://login.mypurecloud.com/. */
+  apiUrl: string;
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+  targetLabel: string;
+  /** One attempt's limit (default 30 s). */
+  timeoutMs?: number;
+  /** Overall limit per call, retries included (default 120 s). */
+  retryBudgetMs?: number;
+  /** Retries per call (default 10). */
+  maxRetries?: number;
+  /** Requests in flight at once (default 16, as the apply executor's actions). */
+  concurrency?: number;
+  onRetry?: (info: RetryInfo) => void;
+  /** Every API response (any status; not token requests), in the async context of the call that caused it. */
+  onResponse?: (info: ResponseInfo) => void;
+  userAgent?: string;
+  /** Backoff base and cap for 5xx and dropped connections (defaults 200 ms, 10 s). */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** Longest single Retry-After wait honoured (default 60 s). */
+  maxRetryAfterMs?: number;
+}
+
+/** "Does the live object hold what I sent?" — answered by the kind's canonical form. */
+export type Landed<Sent, Live> = (sent: Sent, live: Live) => boolean;
+
+export class RestClient {
+  readonly t: Transport;
+
+  constructor(opts: ConnectionOptions) {
+    for (const url of [opts.apiUrl, opts.loginUrl]) assertSafeUrl(url);
+    const basic = basicCredential(opts.clientId, opts.clientSecret);
+    this.t = new Transport({
+      apiUrl: withSlash(opts.apiUrl),
+      loginUrl: withSlash(opts.loginUrl),
+      clientId: opts.clientId,
+      basicCredential: basic,
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      retryBudgetMs: opts.retryBudgetMs ?? 120_000,
+      concurrency: opts.concurrency ?? 16,
+      policy: {
+        ...DEFAULT_RETRY_POLICY,
+        ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
+        ...(opts.backoffBaseMs !== undefined ? { backoffBaseMs: opts.backoffBaseMs } : {}),
+        ...(opts.backoffCapMs !== undefined ? { backoffCapMs: opts.backoffCapMs } : {}),
+        ...(opts.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: opts.maxRetryAfterMs } : {}),
+      },
+      userAgent: opts.userAgent ?? 'promptctl',
+      redactor: new Redactor([opts.clientSecret, basic]),
+      ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
+      ...(opts.onResponse ? { onResponse: opts.onResponse } : {}),
+    });
+  }
+
+  get stats(): TransportStats {
+    return this.t.stats;
+  }
+
+  close(): Promise<void> {
+    return this.t.close();
+  }
+
+  get<T>(path: string, searchParams: Record<string, string | undefined> = {}): Promise<T> {
+    return this.t.call<T>({ method: 'GET', path, searchParams, parse: json<T> });
+  }
+
+  /** GET that answers undefined for a 404 (the object does not exist, or no longer). */
+  getIfExists<T>(path: string): Promise<T | undefined> {
+    return this.t.call<T | undefined>({
+      method: 'GET',
+      path,
+      accept: (res) => res.status === 404,
+      parse: (res) => (res.status === 404 ? undefined : json<T>(res)),
+    });
+  }
+
+  /**
+   * POST of an entity with a unique name. Reconciled by name: names are unique, so the one found
+   * is ours if it holds what we sent, and a real conflict if it does not.
+   */
+  createNamed<T>(
+    path: string,
+    body: { name: string },
+    what: string,
+    findByName: () => Promise<{ live: T; same: boolean } | undefined>,
+    /** Whether a final error says the name is taken (its code differs between APIs). */
+    isDuplicate: (err: ApiError) => boolean = (err) => err.code === 'duplicate.name',
+  ): Promise<T> {
+    const reconcile = async (): Promise<Found<T> | undefined> => {
+      const found = await findByName();
+      if (!found) return undefined;
+      if (found.same) return { value: found.live };
+      throw conflict(`${what} ${body.name} already exists with different content`, 'duplicate.name', 'POST', path);
+    };
+    return this.t.call({
+      method: 'POST',
+      path,
+      json: body,
+      parse: json<T>,
+      reconcile,
+      afterUncertain: async (err) => (isDuplicate(err) ? reconcile() : undefined),
+    });
+  }
+
+  /**
+   * PUT with the version guard. A 409 version.mismatch after a lost response may be our own
+   * write: `applied` re-reads and returns the live object if it holds what we sent at version+1.
+   */
+  put<T>(path: string, body: unknown, applied: () => Promise<T | undefined>): Promise<T> {
+    return this.t.call<T>({
+      method: 'PUT',
+      path,
+      json: body,
+      parse: json<T>,
+      afterUncertain: async (err) => {
+        if (err.status !== 409 || err.code !== 'version.mismatch') return undefined;
+        const live = await applied();
+        return live === undefined ? undefined : { value: live };
+      },
+    });
+  }
+
+  /** DELETE; a 404 after a lost response means our earlier attempt did it. */
+  delete(path: string): Promise<void> {
+    return this.t.call<void>({
+      method: 'DELETE',
+      path,
+      parse: () => undefined,
+      afterUncertain: async (err) => (err.status === 404 ? { value: undefined } : undefined),
+    });
+  }
+
+  /** Every entity of a listing: page 1 first, then the remaining pages concurrently. */
+  async listAll<T>(path: string, params: Record<string, string | undefined>): Promise<T[]> {
+    const page = (pageNumber: number) =>
+      this.t.call<EntityListing<T>>({
+        method: 'GET',
+        path,
+        searchParams: { ...params, pageSize: MAX_PAGE_SIZE, pageNumber },
+        parse: json<EntityListing<T>>,
+      });
+    const first = await page(1);
+    const pageCount = first.pageCount ?? Math.ceil(first.total / Math.max(1, first.pageSize));
+    const rest = await Promise.all(Array.from({ length: Math.max(0, pageCount - 1) }, (_, i) => page(i + 2)));
+    // An entity can shift pages if something is created or deleted meanwhile: keep each once.
+    const seen = new Set<string>();
+    const out: T[] = [];
+    for (const listing of [first, ...rest]) {
+      for (const e of listing.entities ?? []) {
+        const key = entityKey(e);
+        if (key !== undefined && seen.has(key)) continue;
+        if (key !== undefined) seen.add(key);
+        out.push(e);
+      }
+    }
+    return out;
+  }
+}
+
+export function json<T>(res: HttpResult): T {
+  return res.body as T;
+}
+
+export function errorCode(res: HttpResult): string | undefined {
+  const b = res.body as { code?: unknown } | undefined;
+  return b && typeof b.code === 'string' ? b.code : undefined;
+}
+
+export function conflict(message: string, code: string, method: Method | string, path: string): ApiError {
+  return new ApiError(message, 409, code, undefined, method, path);
+}
+
+function entityKey(e: unknown): string | undefined {
+  const o = e as { id?: unknown; version?: unknown };
+  return typeof o.id === 'string' ? o.id : typeof o.version === 'string' ? o.version : undefined;
+}
+
+/** Credentials travel in headers: plain http only to this machine (resolveTarget says so to users first). */
+function assertSafeUrl(url: string): void {
+  const u = new URL(url);
+  if (u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname))) return;
+  throw new UserError(`refusing to send credentials to ${u.origin}: use https (plain http only for loopback hosts)`);
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

@@ -1,0 +1,138 @@
+// Which AI Studio objects are promptctl's, from git history: Guides and SummarySettings carry no
+// labels, so an object counts as promptctl's when a document of its kind and name was ever
+// committed under the prompts directory (on the history of HEAD). Deleting the document from git
+// then makes the live object a pending delete (or, with prune, a delete); an object made by hand
+// in Genesys, which no commit ever named, is left alone. The record survives anything but a
+// rewrite of history, and a shallow clone cannot see it all (said in `caveat`).
+//
+// Every version of every YAML file under the directory is read once: `git log --raw` lists the
+// blobs, `git cat-file --batch` reads them in one process, and only blobs that mention one of the
+// kinds are parsed.
+import { spawn } from 'node:child_process';
+import { parseAllDocuments } from 'yaml';
+import { openRepo, tryRaw } from './repo.js';
+
+export interface CommittedNames {
+  /** Per kind, every name a committed document of that kind had, sorted. */
+  names: Record<string, string[]>;
+  /** False when history could not be read in full (no repository, a shallow clone). */
+  complete: boolean;
+  /** Why it is incomplete. */
+  caveat?: string;
+}
+
+/** Blobs larger than this are not documents promptctl wrote (the loader refuses them too). */
+const MAX_BLOB = 4 * 1024 * 1024;
+
+/**
+ * The names of the `kinds` documents ever committed under `dir` (relative to `cwd`). Never throws
+ * for a missing repository or history: the answer is then incomplete.
+ */
+export async function committedNames(cwd: string, dir: string, kinds: readonly string[]): Promise<CommittedNames> {
+  const names: Record<string, Set<string>> = Object.fromEntries(kinds.map((k) => [k, new Set<string>()]));
+  const done = (complete: boolean, caveat?: string): CommittedNames => ({
+    names: Object.fromEntries(Object.entries(names).map(([k, v]) => [k, [...v].sort()])),
+    complete,
+    ...(caveat ? { caveat } : {}),
+  });
+  const git = await openRepo(cwd);
+  if (!git) return done(false, `${cwd} is not in a git repository`);
+  const head = await tryRaw(git, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+  if (!head) return done(true); // nothing committed yet: nothing is promptctl's
+  const shallow = (await tryRaw(git, ['rev-parse', '--is-shallow-repository'])) === 'true';
+
+  let log: string;
+  try {
+    // -m: merges too (a file first written while resolving one); -z: paths as they are.
+    log = await git.raw(['log', '-m', '--format=', '--raw', '--no-abbrev', '--no-renames', '-z', 'HEAD', '--', dir]);
+  } catch (err) {
+    return done(false, `git log failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+  const blobs = yamlBlobs(log);
+  const pattern = new RegExp(`kind:\\s*["']?(${kinds.map(escapeRegExp).join('|')})\\b`);
+  for (const text of await readBlobs(cwd, [...blobs])) {
+    if (!pattern.test(text)) continue;
+    for (const [kind, name] of documentNames(text)) names[kind]?.add(name);
+  }
+  return shallow ? done(false, 'a shallow clone: earlier history is not here (fetch it with `git fetch --unshallow`, or `fetch-depth: 0` on actions/checkout)') : done(true);
+}
+
+/** The blob ids of YAML files that `git log --raw -z` shows being written (not deleted). */
+export function yamlBlobs(log: string): Set<string> {
+  const out = new Set<string>();
+  const fields = log.split('\0');
+  for (let i = 0; i < fields.length; i++) {
+    const meta = fields[i]!.replace(/^\n+/, '');
+    if (!meta.startsWith(':')) continue;
+    const path = fields[i + 1] ?? '';
+    i += 1;
+    // ":100644 100644 <old> <new> M"
+    const parts = meta.slice(1).split(' ');
+    const sha = parts[3];
+    const status = parts[4] ?? '';
+    if (!sha || /^0+$/.test(sha) || status.startsWith('D')) continue;
+    if (/\.ya?ml$/i.test(path)) out.add(sha);
+  }
+  return out;
+}
+
+/** (kind, name) of every document in a YAML text that has both; broken documents are skipped. */
+export function documentNames(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { uniqueKeys: false });
+  } catch {
+    return out;
+  }
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    try {
+      const data = doc.toJS({ maxAliasCount: 100 }) as { kind?: unknown; metadata?: { name?: unknown } } | null;
+      if (data && typeof data === 'object' && typeof data.kind === 'string' && typeof data.metadata?.name === 'string') {
+        out.push([data.kind, data.metadata.name]);
+      }
+    } catch {
+      // An unreadable old version: it defined nothing.
+    }
+  }
+  return out;
+}
+
+/** The contents of `shas` (as UTF-8), read by one `git cat-file --batch`. */
+function readBlobs(cwd: string, shas: string[]): Promise<string[]> {
+  if (shas.length === 0) return Promise.resolve([]);
+  return new Promise((resolveAll, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`git cat-file --batch exited with ${code}`));
+      resolveAll(parseBatch(Buffer.concat(chunks)));
+    });
+    child.stdin.on('error', () => undefined); // a child that died early is reported by 'close'
+    child.stdin.end(shas.join('\n') + '\n');
+  });
+}
+
+/** `<sha> blob <size>\n<content>\n` records (and `<sha> missing\n`). */
+function parseBatch(buf: Buffer): string[] {
+  const out: string[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const nl = buf.indexOf(0x0a, pos);
+    if (nl < 0) break;
+    const header = buf.subarray(pos, nl).toString('utf8').split(' ');
+    pos = nl + 1;
+    if (header.length < 3) continue; // "<sha> missing"
+    const size = Number(header[2]);
+    if (!Number.isFinite(size)) break;
+    if (header[1] === 'blob' && size <= MAX_BLOB) out.push(buf.subarray(pos, pos + size).toString('utf8'));
+    pos += size + 1;
+  }
+  return out;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,301 @@
+// Guide: an AI Studio guide, as the content its production version must have (DESIGN §2, §3b).
+// Its canonical form (a version's content and state), model ⇄ wire, and the calls apply makes:
+// create the guide, create or fill a version (Genesys assigns the labels), edit a Draft in place,
+// publish (the client waits for the job) and delete (an asynchronous job the client waits for).
+// Planning is in plan.ts.
+import { guideAddress } from '../../model/address.js';
+import type { Guide, GuidePublishState } from '../../model/types.js';
+import type { AiStudioApi } from '../../targets/aistudio/api.js';
+import type {
+  LATEST_NOT_PRODUCTION_READY_CODE,
+  GuideCreate,
+  GuideVariable as WireGuideVariable,
+  GuideVersionContent,
+  GuideVersionPatch,
+  GuideVersionState,
+  WireGuide,
+  WireGuideVersion,
+} from '../../targets/aistudio/wire.js';
+import type { LiveGuide } from '../../targets/live.js';
+import type { PlanAction, WriteAction } from '../action.js';
+import { canonicalEqual, canonicalHash, optionalText, type Canonical } from '../canonical.js';
+import type { ApplyContext, CallResult, Kind, Snapshot } from '../kind.js';
+import { LIVE_SOURCE } from '../live-source.js';
+import { countOwned } from '../ownership.js';
+import { aiStudioOf, assertWrite, desiredOf, GuardMoved, isApiError, readOrGone } from '../shared.js';
+import { planGuides } from './plan.js';
+
+/** A guide version as plan and audit see it: its content and its state (null: no version yet). */
+export interface GuideForm {
+  content: GuideVersionContent;
+  state: GuideVersionState | null;
+}
+
+/** Draft < TestReady < ProductionReady: a state "reaches" every state up to its own. */
+export const STATE_RANK: Readonly<Record<GuideVersionState, number>> = { Draft: 0, TestReady: 1, ProductionReady: 2 };
+
+export function reaches(have: GuideVersionState, want: GuidePublishState): boolean {
+  return STATE_RANK[have] >= STATE_RANK[want];
+}
+
+/**
+ * The content of a version: variables keyed by name and data actions by id (their order is not a
+ * change), absent optionals as null, the instruction exactly as written. Fields the YAML cannot
+ * express (a variable's validation, list settings, conversation attributes; knowledge inherited
+ * from an external source) are kept when present, so that a plan shows that applying drops them.
+ */
+export function contentCanonical(c: GuideVersionContent): Canonical {
+  const variables: Canonical = {};
+  for (const v of c.variables ?? []) variables[v.name] = variableCanonical(v);
+  const dataActions: Canonical = {};
+  for (const d of c.resources?.dataActions ?? []) dataActions[d.id] = { label: d.label, description: optionalText(d.description) };
+  const k = c.knowledgeSettings;
+  const knowledge: Canonical | null =
+    k && (k.knowledgeId || k.description || k.knowledgeType || k.inheritFromExternal)
+      ? {
+          knowledgeId: optionalText(k.knowledgeId),
+          description: optionalText(k.description),
+          knowledgeType: k.knowledgeType ?? null,
+          ...(k.inheritFromExternal ? { inheritFromExternal: true } : {}),
+        }
+      : null;
+  return { instruction: c.instruction, variables, dataActions, knowledge };
+}
+
+/** A variable's fields the YAML cannot express. */
+const WIRE_ONLY_VARIABLE_FIELDS = ['validation', 'listValues', 'listVariables', 'customConversationAttributes'] as const;
+
+function variableCanonical(v: WireGuideVariable): Canonical {
+  const out: Canonical = { type: v.type, scope: v.scope, description: optionalText(v.description) };
+  for (const key of WIRE_ONLY_VARIABLE_FIELDS) {
+    const x = v[key];
+    const empty = x === undefined || x === null || (typeof x === 'object' && Object.keys(x).length === 0);
+    if (!empty) out[key] = JSON.parse(JSON.stringify(x)) as Canonical;
+  }
+  return out;
+}
+
+/** The ONE canonical form of a guide: its (latest, or desired) version's content and state. */
+export function canonical(g: GuideForm): Canonical {
+  return { ...contentCanonical(g.content), state: g.state };
+}
+
+/** The content of a live version, as a body. */
+export function versionContent(v: WireGuideVersion): GuideVersionContent {
+  const out: GuideVersionContent = { instruction: v.instruction };
+  if (v.variables !== undefined) out.variables = v.variables;
+  if (v.resources !== undefined) out.resources = v.resources;
+  if (v.knowledgeSettings !== undefined) out.knowledgeSettings = v.knowledgeSettings;
+  return out;
+}
+
+/** The canonical form of a live version (content and state). */
+export function liveCanonical(v: WireGuideVersion): Canonical {
+  return canonical({ content: versionContent(v), state: v.state });
+}
+
+/** "Did my write land?": the live version holds the content that was sent (its state aside). */
+export function landed(sent: GuideVersionContent, live: GuideVersionContent): boolean {
+  return canonicalEqual(contentCanonical(sent), contentCanonical(live));
+}
+
+/** "Did my create land?": a guide of that name and source. */
+export function guideLanded(sent: GuideCreate, live: WireGuide): boolean {
+  return sent.name === live.name && sent.source === live.source;
+}
+
+export function toWire(g: Guide): GuideVersionContent {
+  const body: GuideVersionContent = {
+    instruction: g.instruction,
+    variables: g.variables.map((v) => ({ name: v.name, type: v.type, scope: v.scope, ...(v.description !== undefined ? { description: v.description } : {}) })),
+    resources: {
+      dataActions: g.dataActions.map((d) => ({ id: d.id, label: d.label, ...(d.description !== undefined ? { description: d.description } : {}) })),
+    },
+  };
+  if (g.knowledge) {
+    body.knowledgeSettings = { knowledgeId: g.knowledge.knowledgeId };
+    if (g.knowledge.description !== undefined) body.knowledgeSettings.description = g.knowledge.description;
+    if (g.knowledge.knowledgeType !== undefined) body.knowledgeSettings.knowledgeType = g.knowledge.knowledgeType;
+  }
+  return body;
+}
+
+/**
+ * A live version as the model (what export writes): its content, and `publish` its state. What the
+ * YAML cannot express is left out; `unexpressed` names it.
+ */
+export function fromWire(name: string, v: WireGuideVersion): Guide {
+  const g: Guide = {
+    kind: 'Guide',
+    name,
+    labels: {},
+    instruction: v.instruction,
+    variables: (v.variables ?? []).map((x) => ({ name: x.name, type: x.type, scope: x.scope, ...(x.description ? { description: x.description } : {}) })),
+    dataActions: (v.resources?.dataActions ?? []).map((d) => ({ id: d.id, label: d.label, ...(d.description ? { description: d.description } : {}) })),
+    publish: v.state,
+    source: LIVE_SOURCE,
+    locations: {},
+  };
+  const k = v.knowledgeSettings;
+  if (k?.knowledgeId) {
+    g.knowledge = { knowledgeId: k.knowledgeId };
+    if (k.description) g.knowledge.description = k.description;
+    if (k.knowledgeType) g.knowledge.knowledgeType = k.knowledgeType;
+  }
+  return g;
+}
+
+/** What of a live version the YAML cannot hold (export warns; a plan would drop it). */
+export function unexpressed(v: WireGuideVersion): string[] {
+  const out: string[] = [];
+  for (const x of v.variables ?? []) {
+    const c = variableCanonical(x);
+    for (const key of WIRE_ONLY_VARIABLE_FIELDS) if (key in c) out.push(`variables.${x.name}.${key}`);
+  }
+  if (v.knowledgeSettings?.inheritFromExternal) out.push('knowledgeSettings.inheritFromExternal');
+  if (v.knowledgeSettings && !v.knowledgeSettings.knowledgeId && (v.knowledgeSettings.description || v.knowledgeSettings.knowledgeType)) {
+    out.push('knowledgeSettings (without a knowledgeId)');
+  }
+  return out;
+}
+
+export function snapshot(v: WireGuideVersion | undefined): Snapshot {
+  if (!v) return { version: null, hash: null, content: null };
+  const content = liveCanonical(v);
+  return { version: v.version, hash: canonicalHash(content), content };
+}
+
+// ---- apply -------------------------------------------------------------------------------
+
+/**
+ * The guard of an update or delete against the guide as it is now: same guide, same latest
+ * version, in the same state, with the same content. Returns that version (undefined: none).
+ */
+async function checkGuard(a: Extract<PlanAction, { action: 'update' | 'delete' }>, api: AiStudioApi, g: WireGuide): Promise<WireGuideVersion | undefined> {
+  const label = g.latestSavedVersion?.version;
+  if (label !== a.guard.label) {
+    throw new GuardMoved(a, `latest version ${a.guard.label ?? 'none'} → ${label ?? 'none'}`);
+  }
+  if (!label) return undefined;
+  const v = await readOrGone(() => api.getGuideVersion(g.id, label));
+  if (!v) throw new GuardMoved(a, `version ${label} is gone`);
+  if (a.guard.state !== undefined && v.state !== a.guard.state) throw new GuardMoved(a, `version ${label} ${a.guard.state} → ${v.state}`);
+  const hash = canonicalHash(liveCanonical(v));
+  if (a.guard.hash !== undefined && hash !== a.guard.hash) {
+    throw new GuardMoved(a, `content hash of version ${label} ${a.guard.hash.slice(0, 12)} → ${hash.slice(0, 12)}`);
+  }
+  return v;
+}
+
+/** The client's code for "the latest version is not ProductionReady" (kinds see targets' types only). */
+const LATEST_NOT_READY: typeof LATEST_NOT_PRODUCTION_READY_CODE = 'latest.version.not.production.ready';
+
+function isLatestNotProductionReady(err: unknown): boolean {
+  return isApiError(err) && err.code === LATEST_NOT_READY;
+}
+
+/** A PATCH that makes the version hold `body` exactly: a knowledge setting git dropped is cleared. */
+function fullPatch(body: GuideVersionContent, live: WireGuideVersion | undefined): GuideVersionPatch {
+  const patch: GuideVersionPatch = { ...body };
+  // null clears a field on PATCH; only sent when there is something to clear.
+  if (body.knowledgeSettings === undefined && live?.knowledgeSettings !== undefined) {
+    (patch as Record<string, unknown>).knowledgeSettings = null;
+  }
+  return patch;
+}
+
+/** Writes `body` into the latest version when it is not ProductionReady, else into a new one. */
+async function writeContent(api: AiStudioApi, guideId: string, body: GuideVersionContent): Promise<{ v: WireGuideVersion; verb: string }> {
+  const g = await api.getGuide(guideId);
+  const label = g.latestSavedVersion?.version;
+  if (label) {
+    const latest = await api.getGuideVersion(guideId, label);
+    if (landed(body, latest)) return { v: latest, verb: `version ${label} already holds it` };
+    if (latest.state !== 'ProductionReady') {
+      return { v: await api.patchGuideVersion(guideId, label, fullPatch(body, latest)), verb: `wrote version ${label}` };
+    }
+  }
+  try {
+    const v = await api.createGuideVersion(guideId, body);
+    return { v, verb: `created version ${v.version}` };
+  } catch (err) {
+    // A Draft appeared since we read the guide (a new guide's empty first version, shown late).
+    if (!isLatestNotProductionReady(err)) throw err;
+    const again = (await api.getGuide(guideId)).latestSavedVersion?.version;
+    if (!again) throw err;
+    const latest = await api.getGuideVersion(guideId, again);
+    return { v: await api.patchGuideVersion(guideId, again, fullPatch(body, latest)), verb: `wrote version ${again}` };
+  }
+}
+
+async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
+  assertWrite(a);
+  const api = aiStudioOf(ctx, a);
+  if (a.action === 'delete') {
+    const g = await readOrGone(() => api.getGuide(a.liveId));
+    if (!g) return { resourceId: a.liveId, after: null, detail: `already gone (id ${a.liveId})` };
+    await checkGuard(a, api, g);
+    await api.deleteGuide(a.liveId);
+    return { resourceId: a.liveId, after: null, detail: `deleted (id ${a.liveId})` };
+  }
+  const d = desiredOf(a, 'Guide');
+  const done: string[] = [];
+  let guideId: string;
+  let v: WireGuideVersion;
+  if (a.action === 'create') {
+    // The client reconciles a lost answer by name, so a retry never makes a second guide.
+    const g = await api.createGuide({ name: a.name, source: 'Manual' });
+    guideId = g.id;
+    done.push(`created guide (id ${g.id})`);
+    const w = await writeContent(api, guideId, d.body);
+    v = w.v;
+    done.push(w.verb);
+  } else {
+    guideId = a.liveId;
+    const g = await readOrGone(() => api.getGuide(guideId));
+    if (!g) throw new GuardMoved(a, 'the guide was deleted');
+    const latest = await checkGuard(a, api, g);
+    if (d.write === 'patch') {
+      if (!latest) throw new Error(`${a.address}: the plan edits a version the guide does not have`);
+      v = await api.patchGuideVersion(guideId, latest.version, fullPatch(d.body, latest));
+      done.push(`edited ${latest.state} ${latest.version} in place`);
+    } else if (d.write === 'version') {
+      // Reconciled by content after a lost answer: a retry never makes a second version.
+      v = await api.createGuideVersion(guideId, d.body);
+      done.push(`created version ${v.version}`);
+    } else {
+      if (!latest) throw new Error(`${a.address}: the plan publishes a version the guide does not have`);
+      v = latest;
+    }
+  }
+  if (!reaches(v.state, d.state)) {
+    // Draft never needs publishing; the client waits for the job (or, without one, for the state).
+    v = await api.publishGuideVersion(guideId, v.version, d.state as Exclude<GuidePublishState, 'Draft'>);
+    done.push(`published ${v.version} to ${v.state}`);
+  }
+  const after = snapshot(v);
+  return { resourceId: guideId, after, detail: `${done.join(', ')} (hash ${after.hash!.slice(0, 12)})` };
+}
+
+/** An intent's `after`: the desired content in the desired state, at the label it will have when known. */
+function intended(a: WriteAction): Snapshot {
+  const d = desiredOf(a, 'Guide');
+  const content = canonical({ content: d.body, state: d.state });
+  const label = a.action === 'update' && (d.write === 'patch' || d.write === 'none') ? (a.guard.label ?? null) : null;
+  return { version: label, hash: canonicalHash(content), content };
+}
+
+export const GuideKind: Kind<GuideForm> = {
+  kind: 'Guide',
+  surface: 'aistudio',
+  phase: { write: 7, remove: 8 },
+  canonical,
+  documents: (desired) => desired.guides,
+  managed: (live, ctx) => countOwned(ctx.owned, 'Guide', (live.guides ?? []).map((g) => g.name)),
+  plan: planGuides,
+  apply,
+  intended,
+  *snapshots(live) {
+    for (const g of live.guides ?? []) yield [guideAddress(g.name), snapshot((g as LiveGuide).latest)];
+  },
+};

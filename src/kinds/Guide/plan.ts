@@ -1,0 +1,160 @@
+// Guides in git against the live guides (DESIGN §2, §3b). The YAML is the content the guide's
+// production version must have and `publish` the state that content must reach. Genesys numbers
+// the versions, so the plan says in words what will happen to which version:
+//   no live guide                    → create it, write its first version, publish it;
+//   latest ProductionReady, same     → nothing;
+//   latest ProductionReady, differs  → a new version (Genesys assigns its label), published;
+//   latest Draft/TestReady, differs  → edit that version in place, then publish it;
+//   latest Draft/TestReady, same     → publish it, if its state is short of the one wanted.
+// Each action is guarded by the guide's id, its latest version's label, state and content hash.
+// A live guide git does not name is deleted (prune) or a pending delete when git once defined it
+// (ownership.ts), and left alone otherwise. Identity is the name: a rename is a delete and a create.
+import { guideAddress } from '../../model/address.js';
+import type { DesiredState, Guide, GuidePublishState } from '../../model/types.js';
+import type { WireGuideVersion } from '../../targets/aistudio/wire.js';
+import type { LiveGuide } from '../../targets/live.js';
+import type { DeleteAction, FieldChange, GuideWrite, PlanAction, PlanPart, TextChange, UpdateAction } from '../action.js';
+import { textTokenCounter, textTokenDelta } from '../aistudio-tokens.js';
+import { canonicalHash, describeCreate, diffCanonical } from '../canonical.js';
+import type { LiveState, PlanContext } from '../kind.js';
+import { aiStudioAbsentFromGit } from '../ownership.js';
+import { canonical, contentCanonical, landed, liveCanonical, reaches, toWire, versionContent } from './index.js';
+
+export function planGuides(desired: DesiredState, live: LiveState, ctx: PlanContext): PlanPart {
+  const part: PlanPart = { actions: [], problems: [], unmanaged: [] };
+  const guides = live.guides ?? [];
+  const liveByName = new Map(guides.map((g) => [g.name, g]));
+  const wanted = new Set(desired.guides.map((g) => g.name));
+  for (const d of [...desired.guides].sort((a, b) => cmp(a.name, b.name))) part.actions.push(planGuide(d, liveByName.get(d.name), ctx));
+  for (const l of [...guides].sort((a, b) => cmp(a.name, b.name))) {
+    if (wanted.has(l.name)) continue;
+    const address = guideAddress(l.name);
+    const fate = aiStudioAbsentFromGit(ctx.prune, ctx.owned, 'Guide', l.name);
+    if (fate.fate === 'kept') {
+      part.unmanaged.push({ address, reason: fate.reason });
+      continue;
+    }
+    const latest = l.latest;
+    const a: DeleteAction = {
+      address,
+      action: 'delete',
+      kind: 'Guide',
+      name: l.name,
+      liveId: l.id,
+      guard: guardOf(latest),
+      changes: [],
+      dependsOn: [],
+      reason: `${fate.reason}; deletes the guide with all its versions${l.latestProductionReadyVersion ? ` (production version ${l.latestProductionReadyVersion.version} included)` : ''}`,
+      liveModified: { at: l.dateModified },
+    };
+    if (latest) a.live = liveCanonical(latest);
+    if (fate.fate === 'pending') a.pending = true;
+    part.actions.push(a);
+  }
+  return part;
+}
+
+/** The guard of an action on a live guide: its latest version's label, state and content hash. */
+function guardOf(latest: WireGuideVersion | undefined): UpdateAction['guard'] {
+  if (!latest) return {};
+  return { label: latest.version, state: latest.state, hash: canonicalHash(liveCanonical(latest)) };
+}
+
+/** "publishes it to ProductionReady", or nothing more for a Draft. */
+function publishing(want: GuidePublishState, it = 'it'): string {
+  return want === 'Draft' ? `leaves ${it} a Draft` : `publishes ${it} to ${want}`;
+}
+
+export function planGuide(d: Guide, l: LiveGuide | undefined, ctx: PlanContext): PlanAction {
+  const body = toWire(d);
+  const want = d.publish;
+  const address = guideAddress(d.name);
+  const common = { address, kind: 'Guide' as const, name: d.name, dependsOn: [] as string[] };
+  const count = ctx.textTokens ?? textTokenCounter();
+  const tokens = (before?: string) => textTokenDelta(count, ctx.config, d.model, body.instruction, before);
+  const desiredBody = (write: GuideWrite) => ({ kind: 'Guide' as const, body, state: want, write });
+
+  if (!l) {
+    const t = tokens();
+    return {
+      ...common,
+      action: 'create',
+      desired: desiredBody('guide'),
+      changes: withoutInstruction(describeCreate(canonical({ content: body, state: want }))),
+      text: [{ field: 'instruction', before: '', after: body.instruction }],
+      ...(t ? { tokens: t } : {}),
+      reason: `creates the guide (source Manual), writes this content into its first version (Genesys assigns the label) and ${publishing(want)}`,
+    };
+  }
+
+  const latest = l.latest;
+  const base = { ...common, liveId: l.id, guard: guardOf(latest) };
+  const production = l.production ?? (latest?.state === 'ProductionReady' ? latest : undefined);
+  const stamp = { at: l.dateModified };
+
+  if (!latest) {
+    const t = tokens();
+    return {
+      ...base,
+      action: 'update',
+      desired: desiredBody('version'),
+      changes: withoutInstruction(describeCreate(canonical({ content: body, state: want }))),
+      text: [{ field: 'instruction', before: '', after: body.instruction }],
+      ...(t ? { tokens: t } : {}),
+      reason: `the guide has no version yet: creates its first version with this content (Genesys assigns the label) and ${publishing(want)}`,
+      liveModified: stamp,
+    };
+  }
+
+  const same = landed(body, latest);
+  if (same && reaches(latest.state, want)) return { ...base, action: 'noop', changes: [] };
+
+  const update = (write: GuideWrite, changes: FieldChange[], reason: string): UpdateAction => {
+    const a: UpdateAction = { ...base, action: 'update', desired: desiredBody(write), changes, reason, live: liveCanonical(latest), liveModified: stamp };
+    if (!same) {
+      const text = instructionChange(latest, body.instruction);
+      if (text) a.text = [text];
+      const t = tokens(latest.instruction);
+      if (t) a.tokens = t;
+    }
+    return a;
+  };
+  const contentChanges = withoutInstruction(diffCanonical(contentCanonical(versionContent(latest)), contentCanonical(body)));
+
+  if (latest.state === 'ProductionReady') {
+    // Immutable: the content goes into a new version.
+    const v = latest.version;
+    const reason =
+      want === 'ProductionReady'
+        ? `a new version replaces production version ${v}; Genesys assigns its label`
+        : want === 'TestReady'
+          ? `a new version after production version ${v}, published to TestReady; production stays ${v}; Genesys assigns its label`
+          : `a new Draft version after production version ${v}; production stays ${v}; Genesys assigns its label`;
+    return update('version', contentChanges, reason);
+  }
+
+  // The latest version is a Draft or TestReady: it is edited in place (a second one cannot exist).
+  const what = `${latest.state} ${latest.version}`;
+  const replaces =
+    want === 'ProductionReady' && production && production.version !== latest.version ? `, replacing production version ${production.version}` : '';
+  const stateChange: FieldChange[] = reaches(latest.state, want) ? [] : [{ path: 'state', before: latest.state, after: want }];
+  if (same) {
+    return update('none', stateChange, `publishes ${what} (it holds this content already) to ${want}${replaces}`);
+  }
+  const then = want === 'Draft' ? '' : `, then ${publishing(want)}`;
+  return update('patch', [...contentChanges, ...stateChange], `edits ${what} in place${then}${replaces}`);
+}
+
+/** The instruction as a text change, when it changes. */
+function instructionChange(latest: WireGuideVersion, after: string): TextChange | undefined {
+  return latest.instruction === after ? undefined : { field: 'instruction', before: latest.instruction, after };
+}
+
+/** The instruction is shown as a text diff; its change names the field only. */
+function withoutInstruction(changes: FieldChange[]): FieldChange[] {
+  return changes.map((c) => (c.path === 'instruction' ? { path: c.path } : c));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

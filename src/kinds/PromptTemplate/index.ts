@@ -1,0 +1,78 @@
+// PromptTemplate: the named prompt callers invoke. Its canonical form, model ⇄ wire, and the
+// calls apply makes. It also plans its family (plan.ts): its versions and its traffic split.
+import { templateAddress } from '../../model/address.js';
+import type { PromptTemplate } from '../../model/types.js';
+import type { TemplateCreate, WireTemplate } from '../../targets/llmgateway/wire.js';
+import type { PlanAction } from '../action.js';
+import { canonicalEqual, canonicalHash, optionalText, type Canonical } from '../canonical.js';
+import type { ApplyContext, CallResult, Kind, Snapshot } from '../kind.js';
+import { isManaged, labelsFor, sameOwnership, userLabels, type LabelOptions } from '../labels.js';
+import { LIVE_SOURCE } from '../live-source.js';
+import { assertWrite, desiredOf, guardedDelete, guardVersion, withLabels } from '../shared.js';
+import { planTemplates } from './plan.js';
+
+export function canonical(t: TemplateCreate): Canonical {
+  return {
+    description: optionalText(t.description),
+    model: t.model,
+    labels: userLabels(t.labels),
+  };
+}
+
+export function toWire(t: PromptTemplate, opts: LabelOptions = {}): TemplateCreate {
+  const body: TemplateCreate = { name: t.name, model: t.model, labels: labelsFor(t.labels, opts) };
+  if (t.description !== undefined) body.description = t.description;
+  return body;
+}
+
+export function fromWire(w: TemplateCreate | WireTemplate): PromptTemplate {
+  const t: PromptTemplate = {
+    kind: 'PromptTemplate',
+    name: w.name,
+    labels: userLabels(w.labels),
+    model: w.model,
+    source: LIVE_SOURCE,
+    locations: {},
+  };
+  if (w.description !== undefined && w.description !== null && w.description !== '') t.description = w.description;
+  return t;
+}
+
+/** "Did my write land?": the live template holds what was sent. */
+export function landed(sent: TemplateCreate, live: WireTemplate): boolean {
+  return sent.name === live.name && canonicalEqual(canonical(sent), canonical(live)) && sameOwnership(sent.labels, live.labels);
+}
+
+export function snapshot(t: WireTemplate): Snapshot {
+  const content = canonical(t);
+  return { version: t.version, hash: canonicalHash(content), content };
+}
+
+async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
+  assertWrite(a);
+  const { api } = ctx;
+  if (a.action === 'delete') return guardedDelete(a, (id) => api.getTemplate(id), (id) => api.deleteTemplate(id));
+  const body = withLabels(desiredOf(a, 'PromptTemplate').body, ctx.own);
+  if (a.action === 'create') {
+    const t = await api.createTemplate(body);
+    ctx.ids.setTemplateId(t.name, t.id);
+    return { resourceId: t.id, after: snapshot(t), detail: `created (id ${t.id})` };
+  }
+  // The client tells its own retried, already-applied PUT apart from someone else's change.
+  const t = await api.updateTemplate(a.liveId, { ...body, version: guardVersion(a) });
+  return { resourceId: a.liveId, after: snapshot(t), detail: `updated (version ${t.version})` };
+}
+
+export const PromptTemplateKind: Kind<TemplateCreate> = {
+  kind: 'PromptTemplate',
+  surface: 'llmgateway',
+  phase: { write: 1, remove: 5 },
+  canonical,
+  documents: (desired) => desired.templates,
+  managed: (live) => live.templates.filter((t) => isManaged(t.labels)).length,
+  plan: planTemplates,
+  apply,
+  *snapshots(live) {
+    for (const t of live.templates) yield [templateAddress(t.name), snapshot(t)];
+  },
+};

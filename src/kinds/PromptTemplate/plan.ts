@@ -1,0 +1,207 @@
+// Templates with their family, one template name at a time: the template, its versions in git
+// (PromptVersion's planVersion), its traffic split (TrafficSplit's planSplit) and the live
+// versions git no longer declares. Changes wait for the safety filters that will guard them.
+import { splitAddress, templateAddress, versionAddress } from '../../model/address.js';
+import type { DesiredState, PromptTemplate, PromptVersion, TrafficSplit } from '../../model/types.js';
+import type { WireTemplate } from '../../targets/llmgateway/wire.js';
+import { compareVersionLabels } from '../../util/semver.js';
+import type { DeleteAction, PlanAction, PlanPart } from '../action.js';
+import { canonicalHash, describeCreate } from '../canonical.js';
+import type { LiveState, PlanContext } from '../kind.js';
+import { absentFromGit, isManaged, PENDING_REASON } from '../labels.js';
+import { canonical as versionCanonical, contentHash, planVersion, tokenDelta } from '../PromptVersion/index.js';
+import { guardedBy, protectorsOf, type Protector } from '../SafetyFilter/applies.js';
+import { liveModified, settleAgainstLive } from '../shared.js';
+import { planSplit } from '../TrafficSplit/index.js';
+import { canonical, fromWire, toWire } from './index.js';
+
+interface TemplateInputs {
+  name: string;
+  desired?: PromptTemplate;
+  versions: PromptVersion[];
+  split?: TrafficSplit;
+  live?: WireTemplate;
+}
+
+export function planTemplates(desired: DesiredState, live: LiveState, ctx: PlanContext): PlanPart {
+  const part: PlanPart = { actions: [], problems: [], unmanaged: [] };
+  const protectors = protectorsOf(ctx.planned, desired.filters);
+  const desiredTemplates = new Map(desired.templates.map((t) => [t.name, t]));
+  const liveTemplates = new Map<string, WireTemplate>(live.templates.map((t) => [t.name, t]));
+  const versionsOf = new Map<string, PromptVersion[]>();
+  for (const v of desired.versions) {
+    const list = versionsOf.get(v.template) ?? [];
+    list.push(v);
+    versionsOf.set(v.template, list);
+  }
+  const splits = new Map(desired.splits.map((s) => [s.template, s]));
+  const names = new Set([...desiredTemplates.keys(), ...liveTemplates.keys(), ...versionsOf.keys(), ...splits.keys()]);
+  for (const name of [...names].sort()) {
+    const input: TemplateInputs = {
+      name,
+      versions: versionsOf.get(name) ?? [],
+    };
+    const d = desiredTemplates.get(name);
+    const s = splits.get(name);
+    const l = liveTemplates.get(name);
+    if (d) input.desired = d;
+    if (s) input.split = s;
+    if (l) input.live = l;
+    planTemplate(input, ctx, protectors, part);
+  }
+  return part;
+}
+
+function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: readonly Protector[], part: PlanPart): void {
+  const { name, desired: dT, live: lT } = input;
+
+  if (!dT) {
+    const orphans = [...input.versions.map((v) => versionAddress(name, v.version)), ...(input.split ? [splitAddress(name)] : [])];
+    for (const address of orphans) {
+      part.problems.push({
+        address,
+        rule: 'unknown-template',
+        message: `template "${name}" is not defined in git (add a PromptTemplate named "${name}")`,
+      });
+    }
+    if (lT) planAbsentTemplate(lT, ctx, part);
+    return;
+  }
+
+  const guards = guardedBy(protectors, name, dT.labels);
+
+  // The template itself.
+  const body = toWire(dT, ctx.commit !== undefined ? { commit: ctx.commit, liveLabels: lT?.labels } : { liveLabels: lT?.labels });
+  const after = canonical(body);
+  const common = { address: templateAddress(name), kind: 'PromptTemplate' as const, name, dependsOn: [], desired: { kind: 'PromptTemplate' as const, body } };
+  let tAction: PlanAction;
+  if (!lT) {
+    tAction = { ...common, action: 'create', changes: describeCreate(after) };
+  } else {
+    const before = canonical(lT);
+    tAction = settleAgainstLive({ ...common, liveId: lT.id, guard: { version: lT.version, hash: canonicalHash(before) } }, before, after, lT);
+  }
+  if (tAction.action !== 'noop') tAction.dependsOn.push(...guards);
+  if (tAction.action === 'update' && lT && lT.model !== dT.model) {
+    const affects = modelSwitch(dT, lT, input.versions, ctx);
+    if (affects.length > 0) tAction.affects = affects;
+  }
+  part.actions.push(tAction);
+  // Versions and the split need the template to exist; its updates they do not wait for.
+  const needsTemplate = tAction.action === 'create' ? [tAction.address] : [];
+
+  // Versions in git.
+  const liveVersions = new Map((lT?.versions ?? []).map((v) => [v.version, v]));
+  const liveTemplate = lT ? { id: lT.id, model: fromWire(lT), versions: lT.versions ?? [] } : undefined;
+  const versionActions = new Map<string, PlanAction>();
+  for (const dV of [...input.versions].sort((a, b) => compareVersionLabels(a.version, b.version))) {
+    const a = planVersion(dV, dT, liveVersions.get(dV.version), liveTemplate, ctx, part.problems);
+    if (!a) continue;
+    if (a.action !== 'noop') a.dependsOn.push(...needsTemplate, ...guards);
+    versionActions.set(dV.version, a);
+    part.actions.push(a);
+  }
+
+  // The traffic split.
+  const liveTraffic = lT?.traffic ?? null;
+  let trafficAction: PlanAction | undefined;
+  if (input.split) {
+    trafficAction = planSplit(input.split, liveTraffic, lT?.id);
+    if (trafficAction.action !== 'noop') {
+      const routed = input.split.routes
+        .map((r) => versionActions.get(r.version))
+        .filter((a): a is PlanAction => a !== undefined && a.action !== 'noop')
+        .map((a) => a.address);
+      trafficAction.dependsOn.push(...needsTemplate, ...routed, ...guards);
+    }
+    part.actions.push(trafficAction);
+  } else if (liveTraffic) {
+    part.unmanaged.push({ address: splitAddress(name), reason: 'live traffic split not in git; left as is' });
+  }
+
+  // Live versions that git no longer declares.
+  if (lT) {
+    const declared = new Set(input.versions.map((v) => v.version));
+    const routedByGit = new Set(input.split?.routes.map((r) => r.version) ?? []);
+    const routedLive = new Set(liveTraffic?.routes.map((r) => r.version) ?? []);
+    const extra = (lT.versions ?? []).filter((v) => !declared.has(v.version));
+    for (const lV of extra.sort((a, b) => compareVersionLabels(a.version, b.version))) {
+      const address = versionAddress(name, lV.version);
+      if (!isManaged(lT.labels)) part.unmanaged.push({ address, reason: 'not in git; template not labelled managed-by: promptctl' });
+      else if (routedByGit.has(lV.version)) part.unmanaged.push({ address, reason: 'not in git but routed by the traffic split' });
+      else if (!input.split && routedLive.has(lV.version))
+        part.unmanaged.push({ address, reason: 'not in git; still routed by the live traffic split, which is not in git' });
+      else {
+        const a: DeleteAction = {
+          address,
+          action: 'delete',
+          kind: 'PromptVersion',
+          name,
+          version: lV.version,
+          liveId: lT.id,
+          guard: { hash: contentHash(lV), state: lV.state },
+          live: versionCanonical(lV),
+          changes: [],
+          dependsOn: trafficAction && trafficAction.action !== 'noop' ? [trafficAction.address] : [],
+          reason: ctx.prune ? 'pruned: not in git and not routed' : PENDING_REASON,
+        };
+        if (!ctx.prune) {
+          a.pending = true;
+          a.dependsOn = [];
+        }
+        part.actions.push(a);
+      }
+    }
+  }
+}
+
+/** The versions that follow the template's model (no model of their own), counted on both. */
+function modelSwitch(dT: PromptTemplate, lT: WireTemplate, versions: readonly PromptVersion[], ctx: PlanContext) {
+  const before = fromWire(lT);
+  const out: { address: string; tokens: ReturnType<typeof tokenDelta> }[] = [];
+  for (const v of [...versions].sort((a, b) => compareVersionLabels(a.version, b.version))) {
+    if (v.model !== undefined) continue;
+    let old: ReturnType<PlanContext['tokens']> | undefined;
+    try {
+      old = ctx.tokens(v, before, ctx.config);
+    } catch {
+      old = undefined; // the old model is unknown here: show the new count alone
+    }
+    out.push({ address: versionAddress(dT.name, v.version), tokens: tokenDelta(ctx.tokens(v, dT, ctx.config), old) });
+  }
+  return out;
+}
+
+function planAbsentTemplate(lT: WireTemplate, ctx: PlanContext, part: PlanPart): void {
+  const address = templateAddress(lT.name);
+  const fate = absentFromGit(ctx.prune, lT.labels);
+  if (fate.fate === 'kept') {
+    part.unmanaged.push({ address, reason: fate.reason });
+    return;
+  }
+  const a: DeleteAction = {
+    address,
+    action: 'delete',
+    kind: 'PromptTemplate',
+    name: lT.name,
+    liveId: lT.id,
+    guard: { version: lT.version, hash: canonicalHash(canonical(lT)) },
+    live: canonical(lT),
+    changes: [],
+    dependsOn: [],
+    reason: `${fate.fate === 'pending' ? PENDING_REASON : 'pruned: not in git (managed-by: promptctl)'}${cascade(lT)}`,
+  };
+  if (fate.fate === 'pending') a.pending = true;
+  const m = liveModified(lT);
+  if (m) a.liveModified = m;
+  part.actions.push(a);
+}
+
+/** What deleting a template takes with it (the server cascades). */
+function cascade(lT: WireTemplate): string {
+  const n = (lT.versions ?? []).length;
+  const parts: string[] = [];
+  if (n > 0) parts.push(`${n} version${n === 1 ? '' : 's'}`);
+  if (lT.traffic) parts.push('its traffic split');
+  return parts.length > 0 ? `; also deletes ${parts.join(' and ')}` : '';
+}

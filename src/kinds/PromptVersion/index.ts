@@ -1,0 +1,316 @@
+// PromptVersion: an immutable prompt text once published. Its canonical form (the content-hash
+// fields, variables keyed by name), model ⇄ wire, planning one version against its live
+// counterpart, and the calls apply makes (create or patch a Draft, publish, retire).
+import { versionAddress } from '../../model/address.js';
+import type { PromptTemplate, PromptVersion, Variable } from '../../model/types.js';
+import type { VersionContent, VersionCreate, VersionState, WireVariable, WireVersion } from '../../targets/llmgateway/wire.js';
+import { compareVersionLabels, nextPatch } from '../../util/semver.js';
+import type { CreateAction, FieldChange, PlanAction, PlanProblem, TextChange, TokenDelta, UpdateAction } from '../action.js';
+import { canonicalEqual, canonicalHash, describeCreate, diffCanonical, type Canonical } from '../canonical.js';
+import type { ApplyContext, CallResult, Kind, PlanContext, Snapshot, TokenCounter } from '../kind.js';
+import { LIVE_SOURCE } from '../live-source.js';
+import { assertWrite, desiredOf, GuardMoved, liveModified, readOrGone } from '../shared.js';
+
+const TEXT_FIELDS = ['systemInstruction', 'userTemplate'] as const;
+
+/**
+ * Every content field with its default applied and absent optionals as null; variables keyed by
+ * name (their order is not a change); few-shot examples and enum values keep their order. Prompt
+ * text is compared exactly: a trailing newline is a change.
+ */
+export function canonical(c: VersionContent): Canonical {
+  const g = c.safetyGuardrails ?? {};
+  const variables: Canonical = {};
+  for (const v of c.variables ?? []) {
+    variables[v.name] = {
+      type: v.type,
+      required: v.required ?? true,
+      default: v.default ?? null,
+      maxLength: v.maxLength ?? null,
+      maxTokens: v.maxTokens ?? null,
+      values: v.values ? [...v.values] : null,
+      description: v.description ?? null,
+    };
+  }
+  return {
+    systemInstruction: c.systemInstruction,
+    userTemplate: c.userTemplate,
+    variables,
+    fewShotExamples: (c.fewShotExamples ?? []).map((e) => ({ input: e.input, output: e.output })),
+    model: c.model ?? null,
+    temperature: c.temperature ?? null,
+    maxTokens: c.maxTokens ?? null,
+    safetyGuardrails: {
+      piiFilter: g.piiFilter ?? true,
+      jailbreakDetection: g.jailbreakDetection ?? true,
+      outputModeration: g.outputModeration ?? true,
+    },
+  };
+}
+
+/** "Did my write land?": the live version holds the content that was sent. */
+export function landed(sent: VersionContent, live: VersionContent): boolean {
+  return canonicalEqual(canonical(sent), canonical(live));
+}
+
+function variableToWire(v: Variable): WireVariable {
+  const w: WireVariable = { name: v.name, type: v.type, required: v.required };
+  if (v.default !== undefined) w.default = v.default;
+  if (v.maxLength !== undefined) w.maxLength = v.maxLength;
+  if (v.maxTokens !== undefined) w.maxTokens = v.maxTokens;
+  if (v.values !== undefined) w.values = [...v.values];
+  if (v.description !== undefined) w.description = v.description;
+  return w;
+}
+
+export function toWire(v: PromptVersion): VersionCreate {
+  const body: VersionCreate = {
+    version: v.version,
+    systemInstruction: v.systemInstruction,
+    userTemplate: v.userTemplate,
+    variables: v.variables.map(variableToWire),
+    fewShotExamples: v.fewShotExamples.map((e) => ({ input: e.input, output: e.output })),
+    safetyGuardrails: { ...v.safetyGuardrails },
+  };
+  if (v.model !== undefined) body.model = v.model;
+  if (v.temperature !== undefined) body.temperature = v.temperature;
+  if (v.maxTokens !== undefined) body.maxTokens = v.maxTokens;
+  return body;
+}
+
+export function fromWire(w: VersionContent & { version: string }, template: string): PromptVersion {
+  const g = w.safetyGuardrails ?? {};
+  const v: PromptVersion = {
+    kind: 'PromptVersion',
+    template,
+    version: w.version,
+    systemInstruction: w.systemInstruction,
+    userTemplate: w.userTemplate,
+    variables: (w.variables ?? []).map((x) => {
+      const variable: Variable = { name: x.name, type: x.type, required: x.required ?? true };
+      if (x.default !== undefined && x.default !== null) variable.default = x.default;
+      if (x.maxLength !== undefined && x.maxLength !== null) variable.maxLength = x.maxLength;
+      if (x.maxTokens !== undefined && x.maxTokens !== null) variable.maxTokens = x.maxTokens;
+      if (x.values !== undefined && x.values !== null) variable.values = [...x.values];
+      if (x.description !== undefined && x.description !== null) variable.description = x.description;
+      return variable;
+    }),
+    fewShotExamples: (w.fewShotExamples ?? []).map((e) => ({ input: e.input, output: e.output })),
+    safetyGuardrails: {
+      piiFilter: g.piiFilter ?? true,
+      jailbreakDetection: g.jailbreakDetection ?? true,
+      outputModeration: g.outputModeration ?? true,
+    },
+    labels: {},
+    source: LIVE_SOURCE,
+    locations: {},
+  };
+  if (w.model !== undefined && w.model !== null) v.model = w.model;
+  if (w.temperature !== undefined && w.temperature !== null) v.temperature = w.temperature;
+  if (w.maxTokens !== undefined && w.maxTokens !== null) v.maxTokens = w.maxTokens;
+  return v;
+}
+
+export function contentHash(c: VersionContent): string {
+  return canonicalHash(canonical(c));
+}
+
+/**
+ * A version as audit records carry it: its canonical content plus its state, so that a version
+ * created but not yet published is not mistaken for the intended (published) one.
+ */
+export function snapshot(label: string, c: VersionContent, state: VersionState): Snapshot {
+  const content = { ...canonical(c), state };
+  return { version: label, hash: canonicalHash(content), content };
+}
+
+export interface LiveTemplateRef {
+  id: string;
+  model: PromptTemplate;
+}
+
+/**
+ * One version in git against its live counterpart: absent → create and publish; a live Draft →
+ * (patch and) publish; Published and equal → noop; Published and different → an
+ * immutable-version problem (never an update). Returns no action for a problem.
+ */
+export function planVersion(
+  dV: PromptVersion,
+  dT: PromptTemplate,
+  lV: WireVersion | undefined,
+  liveTemplate: (LiveTemplateRef & { versions: readonly WireVersion[] }) | undefined,
+  ctx: Pick<PlanContext, 'tokens' | 'config'>,
+  problems: PlanProblem[],
+): PlanAction | undefined {
+  const address = versionAddress(dT.name, dV.version);
+  const body = toWire(dV);
+  const after = canonical(body);
+  const common = { address, kind: 'PromptVersion' as const, name: dT.name, version: dV.version, dependsOn: [] };
+  if (!lV) {
+    // A reviewer reads a new version against the one it supersedes, not as all-new text.
+    const prev = liveTemplate ? supersededBy(dV.version, liveTemplate.versions) : undefined;
+    const a: CreateAction = {
+      ...common,
+      action: 'create',
+      changes: withoutTextValues(prev ? diffCanonical(canonical(prev), after) : describeCreate(after)),
+      desired: { kind: 'PromptVersion', body, publish: true, patch: false },
+      text: TEXT_FIELDS.filter((f) => !prev || prev[f] !== body[f]).map((field) => ({ field, before: prev?.[field] ?? '', after: body[field] })),
+      tokens: tokenDelta(ctx.tokens(dV, dT, ctx.config), prev ? liveTokens(prev, dT.name, liveTemplate, ctx) : undefined),
+    };
+    if (prev) a.supersedes = prev.version;
+    if (liveTemplate) a.parentId = liveTemplate.id;
+    return a;
+  }
+
+  const before = canonical(lV);
+  const guard = { hash: canonicalHash(before), state: lV.state };
+  const liveId = liveTemplate!.id;
+  const equal = canonicalEqual(before, after);
+  if (lV.state === 'Published') {
+    if (equal) return { ...common, action: 'noop', liveId, guard, changes: [] };
+    const problem = immutableProblem(address, dV.version, before, after);
+    const m = liveModified(lV);
+    if (m) problem.liveModified = m;
+    problems.push(problem);
+    return undefined;
+  }
+
+  // A Draft: publish it, patching its content first when git differs.
+  const state: FieldChange = { path: 'state', before: 'Draft', after: 'Published' };
+  const a: UpdateAction = {
+    ...common,
+    action: 'update',
+    liveId,
+    guard,
+    changes: [state],
+    desired: { kind: 'PromptVersion', body, publish: true, patch: false },
+    live: before,
+  };
+  if (equal) return a;
+  a.desired = { kind: 'PromptVersion', body, publish: true, patch: true };
+  a.changes = [...withoutTextValues(diffCanonical(before, after)), state];
+  a.text = TEXT_FIELDS.filter((f) => lV[f] !== body[f]).map((field) => ({ field, before: lV[field], after: body[field] }));
+  a.tokens = tokenDelta(ctx.tokens(dV, dT, ctx.config), liveTokens(lV, dT.name, liveTemplate, ctx));
+  const m = liveModified(lV);
+  if (m) a.liveModified = m;
+  return a;
+}
+
+/** The highest published live version below `label`: what a new version supersedes. */
+export function supersededBy(label: string, live: readonly WireVersion[]): WireVersion | undefined {
+  let best: WireVersion | undefined;
+  for (const v of live) {
+    if (v.state !== 'Published' || compareVersionLabels(v.version, label) >= 0) continue;
+    if (!best || compareVersionLabels(v.version, best.version) > 0) best = v;
+  }
+  return best;
+}
+
+/** A live version's worst case, or undefined for live content on a model we cannot count. */
+export function liveTokens(
+  lV: WireVersion,
+  template: string,
+  liveTemplate: LiveTemplateRef | undefined,
+  ctx: Pick<PlanContext, 'tokens' | 'config'>,
+): ReturnType<TokenCounter> | undefined {
+  try {
+    return ctx.tokens(fromWire(lV, template), liveTemplate?.model, ctx.config);
+  } catch {
+    return undefined; // show the new count alone
+  }
+}
+
+export function tokenDelta(after: ReturnType<TokenCounter>, before: ReturnType<TokenCounter> | undefined): TokenDelta {
+  const d: TokenDelta = {
+    model: after.model,
+    approximate: after.approximate || (before?.approximate ?? false),
+    after: after.worstCasePromptTokens,
+  };
+  if (after.costPer1kCalls !== undefined) d.costPer1kCallsAfter = after.costPer1kCalls;
+  if (before) {
+    d.before = before.worstCasePromptTokens;
+    if (before.costPer1kCalls !== undefined) d.costPer1kCallsBefore = before.costPer1kCalls;
+  }
+  return d;
+}
+
+/** Prompt text lives in `text` (diffed by the views); the change names the field only. */
+function withoutTextValues(changes: FieldChange[]): FieldChange[] {
+  return changes.map((c) => ((TEXT_FIELDS as readonly string[]).includes(c.path) ? { path: c.path } : c));
+}
+
+/** Each changed field as text: prompt text as it is, anything else as indented JSON. */
+function asText(v: Canonical[string] | undefined): string {
+  if (typeof v === 'string') return v;
+  return `${JSON.stringify(v ?? null, null, 2)}\n`;
+}
+
+function immutableProblem(address: string, label: string, before: Canonical, after: Canonical): PlanProblem {
+  const fields = Object.keys(after)
+    .sort()
+    .filter((k) => !canonicalEqual(before[k], after[k]));
+  const diff: TextChange[] = fields.map((field) => ({ field, before: asText(before[field]), after: asText(after[field]) }));
+  const next = nextPatch(label);
+  return {
+    address,
+    field: fields[0]!,
+    rule: 'immutable-version',
+    message:
+      `${address} is published and immutable, but git changes its ${fields.join(', ')}. ` +
+      `Add a new version${next ? ` (e.g. ${next})` : ''} with this content and route traffic to it, ` +
+      `and restore ${label} in git to its published content.`,
+    diff,
+  };
+}
+
+async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
+  assertWrite(a);
+  const { api } = ctx;
+  const label = a.version;
+  if (!label) throw new Error(`${a.address}: the plan names no version label`);
+  if (a.action === 'delete') {
+    const live = await readOrGone(() => api.getVersion(a.liveId, label));
+    if (!live) return { resourceId: a.liveId, after: null, detail: 'already gone' };
+    const hash = contentHash(live);
+    if (a.guard.hash && hash !== a.guard.hash) {
+      throw new GuardMoved(a, `content hash ${a.guard.hash.slice(0, 12)} → ${hash.slice(0, 12)}`);
+    }
+    await api.deleteVersion(a.liveId, label);
+    return { resourceId: a.liveId, after: null, detail: 'retired' };
+  }
+  const templateId = a.action === 'create' ? (a.parentId ?? (await ctx.ids.templateId(a.name))) : a.liveId;
+  const d = desiredOf(a, 'PromptVersion');
+  const done: string[] = [];
+  if (a.action === 'create') {
+    await api.createVersion(templateId, d.body);
+    done.push('created');
+  } else if (d.patch) {
+    const { version: _label, ...content } = d.body;
+    void _label;
+    await api.patchVersion(templateId, label, content);
+    done.push('updated');
+  }
+  if (d.publish) {
+    await api.publishVersion(templateId, label);
+    done.push('published');
+  }
+  // The client has checked that what the server holds is what was sent.
+  const after = snapshot(label, d.body, d.publish ? 'Published' : 'Draft');
+  return {
+    resourceId: templateId,
+    after,
+    detail: `${done.join(' and ') || 'unchanged'} (hash ${after.hash!.slice(0, 12)})`,
+  };
+}
+
+export const PromptVersionKind: Kind<VersionContent> = {
+  kind: 'PromptVersion',
+  surface: 'llmgateway',
+  phase: { write: 2, remove: 4 },
+  canonical,
+  documents: (desired) => desired.versions,
+  apply,
+  *snapshots(live) {
+    for (const t of live.templates) for (const v of t.versions ?? []) yield [versionAddress(t.name, v.version), snapshot(v.version, v, v.state)];
+  },
+};

@@ -1,0 +1,222 @@
+// Safety filter actions, and the order that keeps every step acceptable to the server:
+// a priority may only be taken once no other ENABLED filter holds it (else 409 priority.conflict),
+// a replacement filter exists before the old one goes (create-before-destroy), and swaps/cycles
+// are broken with a free staging priority (see stagePriority in action.ts for the executor's part).
+import { filterAddress } from '../../model/address.js';
+import { MAX_ENABLED_FILTERS, type SafetyFilter } from '../../model/types.js';
+import type { WireFilter } from '../../targets/llmgateway/wire.js';
+import type { DeleteAction, PlanAction, PlanPart, PlanProblem, WriteAction } from '../action.js';
+import { canonicalHash, describeCreate } from '../canonical.js';
+import type { PlanContext } from '../kind.js';
+import { absentFromGit, PENDING_REASON } from '../labels.js';
+import { liveModified, settleAgainstLive } from '../shared.js';
+import { canonical, toWire } from './index.js';
+
+const MIN_PRIORITY = 1;
+const MAX_PRIORITY = 100;
+
+export function planFilters(
+  desired: SafetyFilter[],
+  live: WireFilter[],
+  ctx: Pick<PlanContext, 'prune' | 'commit'>,
+): PlanPart {
+  const part: PlanPart = { actions: [], problems: [], unmanaged: [] };
+  const liveByName = new Map(live.map((f) => [f.name, f]));
+  const desiredByName = new Map(desired.map((f) => [f.name, f]));
+  const slots = new Map<string, Slot>();
+
+  for (const f of [...desired].sort((a, b) => a.name.localeCompare(b.name))) {
+    const l = liveByName.get(f.name);
+    const labelOpts = ctx.commit !== undefined ? { commit: ctx.commit, liveLabels: l?.labels } : { liveLabels: l?.labels };
+    const body = toWire(f, labelOpts);
+    const after = canonical(body);
+    const common = { address: filterAddress(f.name), kind: 'SafetyFilter' as const, name: f.name, dependsOn: [], desired: { kind: 'SafetyFilter' as const, body } };
+    let a: PlanAction;
+    if (!l) {
+      a = { ...common, action: 'create', changes: describeCreate(after) };
+    } else {
+      const before = canonical(l);
+      a = settleAgainstLive({ ...common, liveId: l.id, guard: { version: l.version, hash: canonicalHash(before) } }, before, after, l);
+      if (a.action === 'update' && l.enabled && !f.enabled) {
+        a.destructive = true;
+        a.reason = 'disables a safety filter';
+      }
+    }
+    part.actions.push(a);
+    slots.set(f.name, {
+      action: a,
+      livePriority: l?.enabled ? l.priority : undefined,
+      wantPriority: f.enabled ? f.priority : undefined,
+    });
+  }
+
+  for (const l of [...live].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (desiredByName.has(l.name)) continue;
+    const address = filterAddress(l.name);
+    const fate = absentFromGit(ctx.prune, l.labels);
+    if (fate.fate === 'kept') {
+      part.unmanaged.push({ address, reason: fate.reason });
+      continue;
+    }
+    const a: DeleteAction = {
+      address,
+      action: 'delete',
+      kind: 'SafetyFilter',
+      name: l.name,
+      liveId: l.id,
+      guard: { version: l.version, hash: canonicalHash(canonical(l)) },
+      live: canonical(l),
+      changes: [],
+      dependsOn: [],
+      reason: fate.fate === 'pending' ? `${PENDING_REASON}; would remove a safety filter` : 'pruned: not in git (managed-by: promptctl); removes a safety filter',
+      destructive: true,
+    };
+    const m = liveModified(l);
+    if (m) a.liveModified = m;
+    part.actions.push(a);
+    // A pending delete changes nothing live: its priority stays held, as by any filter not in git.
+    if (fate.fate === 'pending') {
+      a.pending = true;
+      continue;
+    }
+    slots.set(l.name, { action: a, livePriority: l.enabled ? l.priority : undefined, wantPriority: undefined });
+  }
+
+  // Create-before-destroy: a pruned filter goes only once every new protection exists; unless
+  // adding first would pass the server's limit of enabled filters: then the leaving go first.
+  const isArriving = (s: Slot) => s.wantPriority !== undefined && s.livePriority === undefined && s.action.action !== 'noop';
+  const isLeaving = (s: Slot) => s.livePriority !== undefined && (s.action.action === 'delete' || s.wantPriority === undefined);
+  const leaving = [...slots.values()].filter(isLeaving);
+  const liveEnabled = live.filter((l) => l.enabled).length;
+  const destroyFirst =
+    leaving.length > 0 && liveEnabled + [...slots.values()].filter(isArriving).length > MAX_ENABLED_FILTERS;
+
+  const staged = sequencePriorities(slots, live, desired, part.problems, destroyFirst);
+
+  const arriving = [...slots.values()].filter((s) => isArriving(s) && !staged.has(s.action.name));
+  if (destroyFirst) {
+    for (const c of arriving) c.action.dependsOn.push(...leaving.map((l) => l.action.address));
+  } else {
+    for (const d of slots.values()) {
+      if (d.action.action !== 'delete') continue;
+      for (const c of arriving) d.action.dependsOn.push(c.action.address);
+    }
+  }
+
+  return part;
+}
+
+interface Slot {
+  action: PlanAction;
+  /** Priority held now, when the live filter is enabled. */
+  livePriority: number | undefined;
+  /** Priority wanted, when the filter ends enabled. */
+  wantPriority: number | undefined;
+}
+
+/**
+ * Adds the dependsOn edges that make every priority change land on a free priority, stages what
+ * must be staged (returns their names) and records unsolvable conflicts as problems.
+ * Each filter takes at most one priority and holds at most one, so the "must wait for" graph
+ * among updates is made of chains and simple cycles: one staged member per cycle suffices.
+ */
+function sequencePriorities(
+  slots: Map<string, Slot>,
+  live: WireFilter[],
+  desired: SafetyFilter[],
+  problems: PlanProblem[],
+  destroyFirst: boolean,
+): Set<string> {
+  const holderAt = new Map<number, string>();
+  for (const l of live) if (l.enabled) holderAt.set(l.priority, l.name);
+
+  const staged = new Set<string>();
+  const waitsFor = new Map<string, string>(); // taker → holder that moves away by an update
+  const names = [...slots.keys()].sort();
+  for (const name of names) {
+    const s = slots.get(name)!;
+    const p = s.wantPriority;
+    if (p === undefined || p === s.livePriority || s.action.action === 'delete') continue;
+    const holder = holderAt.get(p);
+    if (holder === undefined || holder === name) continue;
+    const h = slots.get(holder);
+    if (!h) {
+      problems.push({
+        address: s.action.address,
+        field: 'priority',
+        rule: 'priority-conflict',
+        message: `priority ${p} is held by the enabled live filter "${holder}", which is not in git and will not be changed; choose another priority or bring "${holder}" into git`,
+      });
+      continue;
+    }
+    if (h.action.action === 'delete') {
+      // The holder is pruned; the newcomer is staged so that it protects before the old one goes
+      // (at the enabled-filter limit, it simply waits for the delete instead).
+      if (!destroyFirst) staged.add(name);
+      s.action.dependsOn.push(h.action.address);
+    } else if (h.wantPriority !== p) {
+      waitsFor.set(name, holder);
+    } else {
+      problems.push({
+        address: s.action.address,
+        field: 'priority',
+        rule: 'priority-conflict',
+        message: `priority ${p} is also wanted by the enabled filter "${holder}"; priorities must be unique among enabled filters`,
+      });
+    }
+  }
+
+  // Break each cycle of waits by staging its first member (by name).
+  const done = new Set<string>();
+  for (const start of [...waitsFor.keys()].sort()) {
+    if (done.has(start)) continue;
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    let cur: string | undefined = start;
+    while (cur !== undefined && !done.has(cur) && !onPath.has(cur)) {
+      path.push(cur);
+      onPath.add(cur);
+      cur = waitsFor.get(cur);
+    }
+    if (cur !== undefined && onPath.has(cur)) {
+      const cycle = path.slice(path.indexOf(cur));
+      staged.add([...cycle].sort()[0]!);
+    }
+    for (const n of path) done.add(n);
+  }
+
+  // A staged filter leaves its live priority in the staging pass: nobody waits for it.
+  for (const [taker, holder] of waitsFor) {
+    if (staged.has(holder)) continue;
+    slots.get(taker)!.action.dependsOn.push(slots.get(holder)!.action.address);
+  }
+
+  const used = new Set<number>();
+  for (const l of live) if (l.enabled) used.add(l.priority);
+  for (const f of desired) if (f.enabled) used.add(f.priority);
+  for (const name of [...staged].sort()) {
+    const s = slots.get(name)!;
+    let free: number | undefined;
+    for (let p = MAX_PRIORITY; p >= MIN_PRIORITY; p--) {
+      if (!used.has(p)) {
+        free = p;
+        break;
+      }
+    }
+    if (free === undefined) {
+      problems.push({
+        address: s.action.address,
+        rule: 'no-free-priority',
+        message: 'this priority change needs a free staging priority (1..100) and none is free',
+      });
+      continue;
+    }
+    used.add(free);
+    const staging = s.action as WriteAction; // only creates and updates are ever staged
+    staging.stagePriority = free;
+    staging.reason = staging.reason
+      ? `${staging.reason}; staged at priority ${free} first`
+      : `staged at priority ${free} first, then takes priority ${s.wantPriority}`;
+  }
+  return staged;
+}

@@ -1,0 +1,229 @@
+// SummarySetting: a conversation summary setting (DESIGN §2, §3b). Its canonical form (the whole
+// setting: a PUT replaces it), model ⇄ wire (`maskPII: boolean` ⇄ `{all}`, a prompt ⇒ settingType
+// Prompt), planning against the live settings, and the calls apply makes. There is no integer
+// version: an update is guarded by the content hash and the dateModified read at plan time.
+import { summarySettingAddress } from '../../model/address.js';
+import type { DesiredState, SummaryCustomEntity, SummarySetting } from '../../model/types.js';
+import type { SummarySettingBody, WireSummarySetting } from '../../targets/aistudio/wire.js';
+import type { DeleteAction, FieldChange, PlanAction, PlanPart } from '../action.js';
+import { textTokenCounter, textTokenDelta } from '../aistudio-tokens.js';
+import { canonicalEqual, canonicalHash, describeCreate, optionalText, type Canonical } from '../canonical.js';
+import type { ApplyContext, CallResult, Kind, LiveState, PlanContext, Snapshot } from '../kind.js';
+import { LIVE_SOURCE } from '../live-source.js';
+import { aiStudioAbsentFromGit, countOwned } from '../ownership.js';
+import { aiStudioOf, assertWrite, desiredOf, GuardMoved, readOrGone, settleAgainstLive } from '../shared.js';
+
+/** A setting's type: Prompt when a prompt drives it (what the emulator and, we assume, Genesys default to). */
+function settingTypeOf(s: SummarySettingBody): 'Basic' | 'Prompt' {
+  return s.settingType ?? (typeof s.prompt === 'string' && s.prompt.trim() !== '' ? 'Prompt' : 'Basic');
+}
+
+/**
+ * The whole setting but its name (the identity) with defaults applied: interactionType Live,
+ * serviceType Native, settingType from the prompt; the language in BCP-47's conventional casing
+ * (tags are case-insensitive); insights as a set; absent lists empty, absent labels null. A Basic setting's prompt
+ * does nothing and is left out.
+ */
+export function canonical(s: SummarySettingBody): Canonical {
+  const type = settingTypeOf(s);
+  return {
+    language: bcp47(s.language),
+    interactionType: s.interactionType ?? 'Live',
+    summaryType: s.summaryType ?? null,
+    format: s.format ?? null,
+    maskPII: s.maskPII ? s.maskPII.all : null,
+    participantLabels: { internal: optionalText(s.participantLabels?.internal), external: optionalText(s.participantLabels?.external) },
+    predefinedInsights: [...new Set(s.predefinedInsights ?? [])].sort(),
+    customEntities: (s.customEntities ?? []).map((e) => ({ label: optionalText(e.label), description: optionalText(e.description) })),
+    settingType: type,
+    prompt: type === 'Prompt' ? (s.prompt ?? null) : null,
+    serviceType: s.serviceType ?? 'Native',
+    integrationId: optionalText(s.integrationId),
+    timeoutDuration: s.timeoutDuration ?? null,
+  };
+}
+
+/** "Did my write land?": a setting of that name holding what was sent. */
+export function landed(sent: SummarySettingBody, live: SummarySettingBody): boolean {
+  return sent.name === live.name && canonicalEqual(canonical(sent), canonical(live));
+}
+
+export function toWire(s: SummarySetting): SummarySettingBody {
+  const body: SummarySettingBody = { name: s.name, language: s.language };
+  if (s.interactionType !== undefined) body.interactionType = s.interactionType;
+  if (s.summaryType !== undefined) body.summaryType = s.summaryType;
+  if (s.format !== undefined) body.format = s.format;
+  if (s.maskPII !== undefined) body.maskPII = { all: s.maskPII };
+  if (s.participantLabels !== undefined) body.participantLabels = { ...s.participantLabels };
+  if (s.predefinedInsights !== undefined) body.predefinedInsights = [...s.predefinedInsights];
+  if (s.customEntities !== undefined) body.customEntities = s.customEntities.map((e) => ({ label: e.label, description: e.description }));
+  // A PUT replaces the whole setting: the type is always said, so dropping the prompt makes it Basic.
+  body.settingType = s.prompt !== undefined ? 'Prompt' : 'Basic';
+  if (s.prompt !== undefined) body.prompt = s.prompt;
+  if (s.serviceType !== undefined) body.serviceType = s.serviceType;
+  if (s.integrationId !== undefined) body.integrationId = s.integrationId;
+  if (s.timeoutDuration !== undefined) body.timeoutDuration = s.timeoutDuration;
+  return body;
+}
+
+export function fromWire(w: SummarySettingBody): SummarySetting {
+  const s: SummarySetting = { kind: 'SummarySetting', name: w.name, labels: {}, language: w.language, source: LIVE_SOURCE, locations: {} };
+  if (w.interactionType !== undefined) s.interactionType = w.interactionType;
+  if (w.summaryType !== undefined) s.summaryType = w.summaryType;
+  if (w.format !== undefined) s.format = w.format;
+  if (w.maskPII !== undefined && w.maskPII !== null) s.maskPII = w.maskPII.all;
+  const labels = w.participantLabels;
+  if (labels && (labels.internal || labels.external)) {
+    s.participantLabels = {};
+    if (labels.internal) s.participantLabels.internal = labels.internal;
+    if (labels.external) s.participantLabels.external = labels.external;
+  }
+  if (w.predefinedInsights && w.predefinedInsights.length > 0) s.predefinedInsights = [...w.predefinedInsights];
+  if (w.customEntities && w.customEntities.length > 0) {
+    s.customEntities = w.customEntities.map((e): SummaryCustomEntity => ({ label: e.label ?? '', description: e.description ?? '' }));
+  }
+  if (settingTypeOf(w) === 'Prompt' && w.prompt !== undefined) s.prompt = w.prompt;
+  if (w.serviceType !== undefined) s.serviceType = w.serviceType;
+  if (w.integrationId) s.integrationId = w.integrationId;
+  if (w.timeoutDuration !== undefined && w.timeoutDuration !== null) s.timeoutDuration = w.timeoutDuration;
+  return s;
+}
+
+export function snapshot(s: WireSummarySetting): Snapshot {
+  const content = canonical(s);
+  return { version: null, hash: canonicalHash(content), content };
+}
+
+/** A BCP-47 tag in its conventional casing ("en-us" → "en-US", "zh-hant-tw" → "zh-Hant-TW"): tags are case-insensitive. */
+export function bcp47(tag: string): string {
+  return tag
+    .split('-')
+    .map((part, i) => (i === 0 ? part.toLowerCase() : part.length === 2 ? part.toUpperCase() : part.length === 4 ? part[0]!.toUpperCase() + part.slice(1).toLowerCase() : part.toLowerCase()))
+    .join('-');
+}
+
+// ---- plan --------------------------------------------------------------------------------
+
+export function planSummarySettings(desired: DesiredState, live: LiveState, ctx: PlanContext): PlanPart {
+  const part: PlanPart = { actions: [], problems: [], unmanaged: [] };
+  const settings = live.summarySettings ?? [];
+  const liveByName = new Map(settings.map((s) => [s.name, s]));
+  const wanted = new Set(desired.summarySettings.map((s) => s.name));
+  const count = ctx.textTokens ?? textTokenCounter();
+  for (const d of [...desired.summarySettings].sort((a, b) => cmp(a.name, b.name))) {
+    const body = toWire(d);
+    const after = canonical(body);
+    const l = liveByName.get(d.name);
+    const common = {
+      address: summarySettingAddress(d.name),
+      kind: 'SummarySetting' as const,
+      name: d.name,
+      dependsOn: [],
+      desired: { kind: 'SummarySetting' as const, body },
+    };
+    let a: PlanAction;
+    if (!l) {
+      a = { ...common, action: 'create', changes: withoutPrompt(describeCreate(after)) };
+    } else {
+      const before = canonical(l);
+      a = settleAgainstLive({ ...common, liveId: l.id, guard: { hash: canonicalHash(before), dateModified: l.dateModified } }, before, after, l);
+      if (a.action === 'update') a.changes = withoutPrompt(a.changes);
+    }
+    if (a.action !== 'noop') {
+      const was = l && canonical(l).prompt;
+      const now = after.prompt;
+      if (typeof now === 'string' && now !== was) {
+        a.text = [{ field: 'prompt', before: typeof was === 'string' ? was : '', after: now }];
+        const t = textTokenDelta(count, ctx.config, undefined, now, typeof was === 'string' ? was : undefined);
+        if (t) a.tokens = t;
+      } else if (typeof was === 'string' && now === null) {
+        a.text = [{ field: 'prompt', before: was, after: '' }];
+      }
+    }
+    part.actions.push(a);
+  }
+  for (const l of [...settings].sort((a, b) => cmp(a.name, b.name))) {
+    if (wanted.has(l.name)) continue;
+    const address = summarySettingAddress(l.name);
+    const fate = aiStudioAbsentFromGit(ctx.prune, ctx.owned, 'SummarySetting', l.name);
+    if (fate.fate === 'kept') {
+      part.unmanaged.push({ address, reason: fate.reason });
+      continue;
+    }
+    const before = canonical(l);
+    const a: DeleteAction = {
+      address,
+      action: 'delete',
+      kind: 'SummarySetting',
+      name: l.name,
+      liveId: l.id,
+      guard: { hash: canonicalHash(before), dateModified: l.dateModified },
+      live: before,
+      changes: [],
+      dependsOn: [],
+      reason: fate.reason,
+      liveModified: { at: l.dateModified },
+    };
+    if (fate.fate === 'pending') a.pending = true;
+    part.actions.push(a);
+  }
+  return part;
+}
+
+/** The prompt is shown as a text diff; its change names the field only. */
+function withoutPrompt(changes: FieldChange[]): FieldChange[] {
+  return changes.map((c) => (c.path === 'prompt' ? { path: c.path } : c));
+}
+
+// ---- apply -------------------------------------------------------------------------------
+
+async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
+  assertWrite(a);
+  const api = aiStudioOf(ctx, a);
+  if (a.action === 'create') {
+    // Reconciled by name after a lost answer: never created twice.
+    const s = await api.createSummarySetting(desiredOf(a, 'SummarySetting').body);
+    return { resourceId: s.id, after: snapshot(s), detail: `created (id ${s.id})` };
+  }
+  const id = a.liveId;
+  const live = await readOrGone(() => api.getSummarySetting(id));
+  if (a.action === 'delete') {
+    if (!live) return { resourceId: id, after: null, detail: `already gone (id ${id})` };
+    guard(a, live);
+    await readOrGone(() => api.deleteSummarySetting(id));
+    return { resourceId: id, after: null, detail: `deleted (id ${id})` };
+  }
+  if (!live) throw new GuardMoved(a, 'the setting was deleted');
+  const body = desiredOf(a, 'SummarySetting').body;
+  if (landed(body, live)) return { resourceId: id, after: snapshot(live), detail: 'already up to date' };
+  guard(a, live);
+  // The client reads once more right before the PUT: a change since the plan's dateModified is a 409.
+  const s = await api.putSummarySetting(id, body, a.guard.dateModified !== undefined ? { ifDateModified: a.guard.dateModified } : {});
+  return { resourceId: id, after: snapshot(s), detail: `updated (dateModified ${s.dateModified})` };
+}
+
+/** The content hash the plan read must still be the live one. */
+function guard(a: Extract<PlanAction, { action: 'update' | 'delete' }>, live: WireSummarySetting): void {
+  const hash = canonicalHash(canonical(live));
+  if (a.guard.hash !== undefined && hash !== a.guard.hash) {
+    throw new GuardMoved(a, `content hash ${a.guard.hash.slice(0, 12)} → ${hash.slice(0, 12)} (dateModified ${live.dateModified})`);
+  }
+}
+
+export const SummarySettingKind: Kind<SummarySettingBody> = {
+  kind: 'SummarySetting',
+  surface: 'aistudio',
+  phase: { write: 7, remove: 8 },
+  canonical,
+  documents: (desired) => desired.summarySettings,
+  managed: (live, ctx) => countOwned(ctx.owned, 'SummarySetting', (live.summarySettings ?? []).map((s) => s.name)),
+  plan: planSummarySettings,
+  apply,
+  *snapshots(live) {
+    for (const s of live.summarySettings ?? []) yield [summarySettingAddress(s.name), snapshot(s)];
+  },
+};
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

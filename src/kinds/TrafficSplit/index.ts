@@ -1,0 +1,97 @@
+// TrafficSplit: a template's A/B routing. Its canonical form (routes keyed by version), model ⇄
+// wire, planning against the live split, and the one call apply makes (a guarded PUT).
+import { splitAddress } from '../../model/address.js';
+import type { TrafficSplit } from '../../model/types.js';
+import type { TrafficPut, WireTraffic } from '../../targets/llmgateway/wire.js';
+import type { PlanAction } from '../action.js';
+import { canonicalEqual, canonicalHash, describeCreate, type Canonical } from '../canonical.js';
+import type { ApplyContext, CallResult, Kind, Snapshot } from '../kind.js';
+import { LIVE_SOURCE } from '../live-source.js';
+import { assertWrite, desiredOf, pastTense, settleAgainstLive } from '../shared.js';
+
+export type TrafficBody = Omit<TrafficPut, 'version'>;
+
+export function canonical(t: TrafficBody): Canonical {
+  const routes: Canonical = {};
+  for (const r of t.routes) routes[r.version] = r.weight;
+  return {
+    strategy: t.strategy ?? 'random',
+    stickyKey: t.stickyKey ?? null,
+    routes,
+  };
+}
+
+export function toWire(s: TrafficSplit): TrafficBody {
+  const body: TrafficBody = {
+    strategy: s.strategy,
+    routes: s.routes.map((r) => ({ version: r.version, weight: r.weight })),
+  };
+  if (s.stickyKey !== undefined) body.stickyKey = s.stickyKey;
+  return body;
+}
+
+export function fromWire(w: TrafficBody, template: string): TrafficSplit {
+  const s: TrafficSplit = {
+    kind: 'TrafficSplit',
+    template,
+    strategy: w.strategy ?? 'random',
+    routes: w.routes.map((r) => ({ version: r.version, weight: r.weight })),
+    source: LIVE_SOURCE,
+    locations: {},
+  };
+  if (w.stickyKey !== undefined && w.stickyKey !== null) s.stickyKey = w.stickyKey;
+  return s;
+}
+
+export function landed(sent: TrafficBody, live: WireTraffic): boolean {
+  return canonicalEqual(canonical(sent), canonical(live));
+}
+
+export function snapshot(t: WireTraffic): Snapshot {
+  const content = canonical(t);
+  return { version: t.version, hash: canonicalHash(content), content };
+}
+
+/** The split in git against the live one; `templateId` is the live template's, when it exists. */
+export function planSplit(split: TrafficSplit, live: WireTraffic | null, templateId: string | undefined): PlanAction {
+  const body = toWire(split);
+  const after = canonical(body);
+  const common = {
+    address: splitAddress(split.template),
+    kind: 'TrafficSplit' as const,
+    name: split.template,
+    dependsOn: [],
+    desired: { kind: 'TrafficSplit' as const, body },
+  };
+  if (!live || templateId === undefined) {
+    return { ...common, action: 'create', changes: describeCreate(after), ...(templateId !== undefined ? { parentId: templateId } : {}) };
+  }
+  const before = canonical(live);
+  return settleAgainstLive({ ...common, liveId: templateId, guard: { version: live.version, hash: canonicalHash(before) } }, before, after, live);
+}
+
+async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
+  assertWrite(a);
+  if (a.action === 'delete') {
+    // The gateway has no way to remove a split on its own; deleting the template removes it.
+    throw new Error(`${a.address}: a traffic split cannot be deleted on its own; delete its template or route it`);
+  }
+  const templateId = a.action === 'create' ? (a.parentId ?? (await ctx.ids.templateId(a.name))) : a.liveId;
+  const body = desiredOf(a, 'TrafficSplit').body;
+  // Version 0 when the template has no split yet.
+  const version = a.action === 'update' ? (a.guard.version ?? 0) : 0;
+  const t = await ctx.api.putTraffic(templateId, { ...body, version });
+  return { resourceId: templateId, after: snapshot(t), detail: `${pastTense(a)} (version ${t.version})` };
+}
+
+export const TrafficSplitKind: Kind<TrafficBody> = {
+  kind: 'TrafficSplit',
+  surface: 'llmgateway',
+  phase: { write: 3, remove: 3 },
+  canonical,
+  documents: (desired) => desired.splits,
+  apply,
+  *snapshots(live) {
+    for (const t of live.templates) if (t.traffic) yield [splitAddress(t.name), snapshot(t.traffic)];
+  },
+};

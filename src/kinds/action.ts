@@ -1,0 +1,192 @@
+// What planning a kind produces: actions, typed by what each must carry (a create its body; an
+// update its live id, guard and body; a delete its live id and guard), and problems. The plan
+// engine (plan/) orders and seals them; the executor (apply/) runs them through each kind.
+import type { AnyResourceKind } from '../model/address.js';
+import type { GuidePublishState } from '../model/types.js';
+import type { GuideVersionContent, SummarySettingBody } from '../targets/aistudio/wire.js';
+import type {
+  FilterCreate,
+  TemplateCreate,
+  TrafficPut,
+  VersionCreate,
+} from '../targets/llmgateway/wire.js';
+import type { Canonical } from './canonical.js';
+
+export type ActionType = 'create' | 'update' | 'delete' | 'noop';
+
+/** The live state an action was planned against; apply refuses the plan if it moved. */
+export interface Guard {
+  /** Live integer version (templates, filters, traffic; 0 = no split yet). */
+  version?: number;
+  /**
+   * Live content hash: the canonical form's (a prompt version's matches the server's contentHash;
+   * a guide's is its latest version's content and state).
+   */
+  hash?: string;
+  /** Live state of a prompt version (Draft, Published) or of a guide's latest version. */
+  state?: 'Draft' | 'Published' | 'TestReady' | 'ProductionReady';
+  /** Guides: the label Genesys gave the latest version ("2.0"); absent while the guide has none. */
+  label?: string;
+  /** Summary settings: the dateModified read at plan time (they carry no integer version). */
+  dateModified?: string;
+}
+
+export interface FieldChange {
+  path: string; // e.g. "description", "routes", "thresholds.pii"
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface TokenDelta {
+  model: string;
+  approximate: boolean;
+  before?: number; // worst-case prompt tokens of the live content (updates)
+  after?: number;
+  costPer1kCallsBefore?: number;
+  costPer1kCallsAfter?: number;
+}
+
+/** Prompt text before and after, for the diff views (an empty `before` for new text). */
+export interface TextChange {
+  field: string;
+  before: string;
+  after: string;
+}
+
+/**
+ * How a guide's content gets written: `guide` creates the guide and fills its first version;
+ * `version` creates a new version (the latest is ProductionReady, or there is none); `patch` edits
+ * the latest Draft or TestReady version in place; `none`: the latest version holds the content
+ * already (only its state moves).
+ */
+export type GuideWrite = 'guide' | 'version' | 'patch' | 'none';
+
+/** What apply must send; the wire body without the guard version (apply adds it). */
+export type DesiredBody =
+  | { kind: 'PromptTemplate'; body: TemplateCreate }
+  | { kind: 'PromptVersion'; body: VersionCreate; publish: boolean; patch: boolean }
+  | { kind: 'TrafficSplit'; body: Omit<TrafficPut, 'version'> }
+  | { kind: 'SafetyFilter'; body: FilterCreate }
+  /** The content of the guide's version, the state it must reach, and how it is written. */
+  | { kind: 'Guide'; body: GuideVersionContent; state: GuidePublishState; write: GuideWrite }
+  /** The whole setting (a PUT replaces it). */
+  | { kind: 'SummarySetting'; body: SummarySettingBody };
+
+interface ActionCommon {
+  address: string; // "PromptVersion/billing-assistant@1.1.0"
+  kind: AnyResourceKind;
+  /** Template, filter, guide or setting name (for versions and splits: the template's name). */
+  name: string;
+  /** Version label, for PromptVersion. */
+  version?: string;
+  changes: FieldChange[];
+  tokens?: TokenDelta;
+  /** Addresses that must be applied before this one. */
+  dependsOn: string[];
+  /** Why, when not obvious: "pruned (managed-by: promptctl)", "no longer routed", … */
+  reason?: string;
+  /** Calls for a reviewer's attention (deleting or disabling a safety filter). */
+  destructive?: boolean;
+  /** The prompt text before and after (creates and updates). */
+  text?: TextChange[];
+  /** Who last changed the live object and when (for drift reports), when the server says. */
+  liveModified?: { by?: string; at?: string };
+  /** A template's model switch: each version it moves to the new model, with its new count and cost. */
+  affects?: { address: string; tokens: TokenDelta }[];
+}
+
+/**
+ * SafetyFilter only, on a create or update: a free priority this filter holds while a priority
+ * swap or chain settles, because the server refuses (409 priority.conflict) a priority held by
+ * another ENABLED filter. The executor first sends the body at this priority (before any other
+ * action), then, at the action's own place, the body at its final priority with the id and
+ * version the staging call returned. `dependsOn` already encodes that the final priority is free.
+ */
+interface Staging {
+  stagePriority?: number;
+}
+
+export interface CreateAction extends ActionCommon, Staging {
+  action: 'create';
+  desired: DesiredBody;
+  /** The parent's live id, when it exists (a version's or a split's template). */
+  parentId?: string;
+  /**
+   * A new prompt version: the published version its changes, text and tokens are shown
+   * against (the highest below it), when there is one.
+   */
+  supersedes?: string;
+}
+
+export interface UpdateAction extends ActionCommon, Staging {
+  action: 'update';
+  /** The live object's id; for versions and splits, their template's id. */
+  liveId: string;
+  guard: Guard;
+  desired: DesiredBody;
+  /** The live object's canonical form as planned against (audit records carry it as `before`). */
+  live?: Canonical;
+}
+
+export interface DeleteAction extends ActionCommon {
+  action: 'delete';
+  liveId: string;
+  guard: Guard;
+  /** The live object's canonical form as planned against. */
+  live?: Canonical;
+  /** Removed from git while prune is off: shown, counted as a change, never applied. */
+  pending?: true;
+}
+
+export interface NoopAction extends ActionCommon {
+  action: 'noop';
+  liveId: string;
+  guard: Guard;
+}
+
+export type PlanAction = CreateAction | UpdateAction | DeleteAction | NoopAction;
+export type WriteAction = CreateAction | UpdateAction;
+
+/** A problem that makes the plan unappliable (e.g. a published version edited in git). */
+export interface PlanProblem {
+  address: string;
+  rule: string; // "immutable-version" | "priority-conflict" | "unknown-template" | "no-free-priority" | "surface-unavailable"
+  message: string;
+  /** The offending text, live against git, field by field; the views render the diff. */
+  diff?: TextChange[];
+  /** The field at fault (`spec.<field>`), when one is: where the engine points the problem. */
+  field?: string;
+  /** Who last changed the live object and when, when the problem is about one (drift names them). */
+  liveModified?: { by?: string; at?: string };
+  /** Where in git (set by the plan engine from the desired resource): annotations and editors use it. */
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface Unmanaged {
+  address: string;
+  reason: string;
+}
+
+/** What planning one kind family yields. */
+export interface PlanPart {
+  actions: PlanAction[];
+  problems: PlanProblem[];
+  unmanaged: Unmanaged[];
+}
+
+/** Whether apply would act on it: not a noop, not a pending delete. */
+export function isApplied(a: PlanAction): boolean {
+  return a.action !== 'noop' && !(a.action === 'delete' && a.pending);
+}
+
+/** The live id an action acts on: its own, or (a create) its parent's, when known. */
+export function liveIdOf(a: PlanAction): string | undefined {
+  return a.action === 'create' ? a.parentId : a.liveId;
+}
+
+/** The guard of an action; a create has none. */
+export function guardOf(a: PlanAction): Guard | null {
+  return a.action === 'create' ? null : a.guard;
+}

@@ -1,0 +1,60 @@
+// The registry of resource kinds: one line per kind. The plan engine plans through it (in this
+// order: filters before the templates they guard; the AI Studio kinds after the gateway's), the
+// executor applies through it, and the clients' "did my write land?" checks come from the same
+// canonical forms.
+import type { AnyResourceKind } from '../model/address.js';
+import type { AiStudioWriteChecks } from '../targets/aistudio/client.js';
+import type { GatewayWriteChecks } from '../targets/llmgateway/client.js';
+import { GuideKind, guideLanded, landed as guideVersionLanded } from './Guide/index.js';
+import type { Kind, LiveState, Snapshot, Surface } from './kind.js';
+import { landed as templateLanded, PromptTemplateKind } from './PromptTemplate/index.js';
+import { landed as versionLanded, PromptVersionKind } from './PromptVersion/index.js';
+import { landed as filterLanded, SafetyFilterKind } from './SafetyFilter/index.js';
+import { landed as summaryLanded, SummarySettingKind } from './SummarySetting/index.js';
+import { landed as trafficLanded, TrafficSplitKind } from './TrafficSplit/index.js';
+
+export const KINDS: Readonly<Record<AnyResourceKind, Kind<never>>> = {
+  SafetyFilter: SafetyFilterKind as Kind<never>,
+  PromptTemplate: PromptTemplateKind as Kind<never>,
+  PromptVersion: PromptVersionKind as Kind<never>,
+  TrafficSplit: TrafficSplitKind as Kind<never>,
+  Guide: GuideKind as Kind<never>,
+  SummarySetting: SummarySettingKind as Kind<never>,
+};
+
+/** The kinds in planning order: each may depend on what those before it planned. */
+export const PLANNING_ORDER: readonly Kind<never>[] = Object.values(KINDS);
+
+export function kindOf(kind: AnyResourceKind): Kind<never> {
+  return KINDS[kind];
+}
+
+/** How a surface is called in messages. */
+export const SURFACE_NAMES: Readonly<Record<Surface, string>> = { llmgateway: 'LLM Gateway', aistudio: 'AI Studio' };
+
+/** The kinds a surface serves, in registry order. */
+export function surfaceKinds(surface: Surface): AnyResourceKind[] {
+  return PLANNING_ORDER.filter((k) => k.surface === surface).map((k) => k.kind);
+}
+
+/** The gateway client's reconciliation checks, from the kinds' canonical forms. */
+export const gatewayWriteChecks: GatewayWriteChecks = {
+  template: templateLanded,
+  filter: filterLanded,
+  traffic: trafficLanded,
+  version: versionLanded,
+};
+
+/** The AI Studio client's reconciliation checks, from the kinds' canonical forms. */
+export const aiStudioWriteChecks: AiStudioWriteChecks = {
+  guide: guideLanded,
+  guideVersion: guideVersionLanded,
+  summarySetting: summaryLanded,
+};
+
+/** Every live object by address, as audit records describe it (to settle interrupted runs). */
+export function liveSnapshots(live: LiveState): Map<string, Snapshot> {
+  const out = new Map<string, Snapshot>();
+  for (const kind of PLANNING_ORDER) for (const [address, snap] of kind.snapshots(live)) out.set(address, snap);
+  return out;
+}

@@ -1,0 +1,103 @@
+// The one interface every resource kind implements (DESIGN §1), so that adding a kind is one
+// folder and one registry line: its canonical form, model ⇄ wire conversion, how it is planned
+// (desired vs live → actions with their dependencies) and how an action is applied.
+import type { AnyResourceKind } from '../model/address.js';
+import type { AnyResource, Config, DesiredState, Labels, PromptTemplate, PromptVersion } from '../model/types.js';
+import type { AiStudioApi } from '../targets/aistudio/api.js';
+import type { LiveState, Surface } from '../targets/live.js';
+import type { GatewayApi } from '../targets/llmgateway/api.js';
+import type { VersionTokenReport } from '../tokens/index.js';
+import type { PlanAction, PlanPart, WriteAction } from './action.js';
+import type { TextTokenCounter } from './aistudio-tokens.js';
+import type { Canonical } from './canonical.js';
+import type { IdBook } from './ids.js';
+import type { Ownership } from './ownership.js';
+
+export type { LiveGuide, LiveState, Surface } from '../targets/live.js';
+
+/** Counts a version's worst case (src/tokens' versionTokens, with the caller's memo). */
+export type TokenCounter = (
+  v: PromptVersion,
+  template: PromptTemplate | undefined,
+  config: Config,
+) => Pick<VersionTokenReport, 'model' | 'approximate' | 'worstCasePromptTokens' | 'costPer1kCalls'>;
+
+export interface PlanContext {
+  prune: boolean;
+  /** Source commit, recorded on what promptctl creates or updates as `promptctl.dev/commit`. */
+  commit?: string;
+  config: Config;
+  tokens: TokenCounter;
+  /** What the kinds planned before this one, in registry order (templates wait for filters). */
+  planned: readonly PlanAction[];
+  /**
+   * Which AI Studio objects are promptctl's (they carry no labels): the names git history has
+   * defined (ownership.ts). Absent: none is known to be, so none is ever deleted.
+   */
+  owned?: Ownership;
+  /** Counts a guide instruction or a summary prompt (default: a fresh memo per plan). */
+  textTokens?: TextTokenCounter;
+}
+
+/** An object as audit records carry it: its version, and its canonical form with that form's hash. */
+export interface Snapshot {
+  version: number | string | null;
+  hash: string | null;
+  content?: Canonical | null;
+}
+
+export interface CallResult {
+  resourceId: string | null;
+  after: Snapshot | null;
+  /** Past-tense summary for the progress line: "created (id 1234…)". */
+  detail: string;
+}
+
+/** A filter moved to its stage priority before the plan's other actions run. */
+export interface StagedFilter {
+  id: string;
+  version: number;
+}
+
+export interface ApplyContext {
+  /** The LLM Gateway. */
+  api: GatewayApi;
+  /** AI Studio, when the target has it. */
+  aistudio?: AiStudioApi;
+  ids: IdBook;
+  /** Labels the executor guarantees on what it creates or updates (`managed-by: promptctl`). */
+  own: Labels;
+  /** Set on the second step of a staged filter: it exists now with this id and version. */
+  staged?: StagedFilter;
+}
+
+export interface Kind<Wire = never> {
+  readonly kind: AnyResourceKind;
+  /** The API surface that serves it: a target without that surface cannot plan it. */
+  readonly surface: Surface;
+  /** Apply order (DESIGN §5): creates and updates by `write`, deletes by `remove`, lower first. */
+  readonly phase: { write: number; remove: number };
+  /** The ONE canonical form of a wire body or live entity of this kind. */
+  canonical(w: Wire): Canonical;
+  /** The documents of this kind in the desired state. */
+  documents(desired: DesiredState): readonly AnyResource[];
+  /**
+   * How many live objects of this kind promptctl manages (and so may delete), for the plan's
+   * mass-delete guard. Kinds deleted only with their parent leave it out.
+   */
+  managed?(live: LiveState, ctx: Pick<PlanContext, 'owned'>): number;
+  /**
+   * What a write means to produce, as an audit intent's `after`, when the desired body alone does
+   * not say it (a guide's content and the state it must reach). Default: canonical(body).
+   */
+  intended?(a: WriteAction): Snapshot;
+  /**
+   * Plans this kind's family against the live state. Kinds planned by their parent (a template
+   * plans its versions and split) leave it out.
+   */
+  plan?(desired: DesiredState, live: LiveState, ctx: PlanContext): PlanPart;
+  /** Runs one non-noop action. Throws ApiError, GuardMoved or Error on failure. */
+  apply(action: PlanAction, ctx: ApplyContext): Promise<CallResult>;
+  /** Every live object of this kind, by address (to settle an interrupted run's intents). */
+  snapshots(live: LiveState): Iterable<[string, Snapshot]>;
+}

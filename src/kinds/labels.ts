@@ -1,0 +1,68 @@
+// Labels promptctl owns on live objects: `managed-by: promptctl` (prune only ever deletes what
+// carries it) and `promptctl.dev/*` (the source commit). They are never diffed against the YAML.
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PROMPTCTL_LABEL_PREFIX } from '../model/types.js';
+import type { WireLabels } from '../targets/llmgateway/wire.js';
+
+export const COMMIT_LABEL = `${PROMPTCTL_LABEL_PREFIX}commit`;
+
+export function isOwnedLabel(key: string): boolean {
+  return key === MANAGED_BY_LABEL || key.startsWith(PROMPTCTL_LABEL_PREFIX);
+}
+
+export function isManaged(labels: WireLabels | undefined): boolean {
+  return labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
+}
+
+/** The labels a user wrote (or may write): everything but promptctl's own, sorted. */
+export function userLabels(labels: WireLabels | undefined): WireLabels {
+  const out: WireLabels = {};
+  for (const key of Object.keys(labels ?? {}).sort()) {
+    if (!isOwnedLabel(key)) out[key] = labels![key]!;
+  }
+  return out;
+}
+
+export interface LabelOptions {
+  /** Source commit, recorded as `promptctl.dev/commit`. */
+  commit?: string;
+  /** Labels of the live object being updated: its `promptctl.dev/*` labels are kept unless replaced. */
+  liveLabels?: WireLabels;
+}
+
+/** The user's labels plus promptctl's: `managed-by: promptctl` and, when known, the source commit. */
+export function labelsFor(desired: WireLabels, opts: LabelOptions): WireLabels {
+  const out: WireLabels = { ...userLabels(desired) };
+  for (const [k, v] of Object.entries(opts.liveLabels ?? {})) {
+    if (k.startsWith(PROMPTCTL_LABEL_PREFIX)) out[k] = v;
+  }
+  out[MANAGED_BY_LABEL] = MANAGED_BY_VALUE;
+  if (opts.commit) out[COMMIT_LABEL] = opts.commit;
+  return out;
+}
+
+/** Whether the live object carries the `managed-by` label that was sent (ownership landed too). */
+export function sameOwnership(sent: WireLabels | undefined, live: WireLabels | undefined): boolean {
+  return isManaged(sent) === isManaged(live);
+}
+
+/**
+ * The labels the executor stamps on what it creates or updates: `managed-by: promptctl` (the
+ * plan's bodies carry it already) and the commit being applied, `promptctl.dev/commit`, which is
+ * added at apply time so that it is not part of the plan (a PR's plan and its merge's are equal).
+ */
+export function ownLabels(commit?: string | null): WireLabels {
+  return { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, ...(commit ? { [COMMIT_LABEL]: commit } : {}) };
+}
+
+/**
+ * What becomes of a live object git does not define: promptctl's own objects are deleted when
+ * prune is on and shown as pending deletes when it is off (a file removed from git is a change,
+ * even when nothing is deleted yet); anything else is left alone, with the reason.
+ */
+export function absentFromGit(prune: boolean, labels: WireLabels): { fate: 'delete' | 'pending' } | { fate: 'kept'; reason: string } {
+  if (!isManaged(labels)) return { fate: 'kept', reason: 'not in git; not labelled managed-by: promptctl' };
+  return { fate: prune ? 'delete' : 'pending' };
+}
+
+/** The reason a pending delete gives. */
+export const PENDING_REASON = 'pending: prune is off (run with --prune, or set prune: true in promptctl.yaml, to delete)';

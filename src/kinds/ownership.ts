@@ -1,0 +1,53 @@
+// Which AI Studio objects are promptctl's. Guides and summary settings carry no labels, so the
+// `managed-by: promptctl` label the gateway kinds use cannot mark them. The record is git itself:
+// an object is promptctl's when a document of its kind and name was ever committed under the
+// prompts directory (src/git/ownership.ts reads that from history; the CLI passes it in here as
+// data). Deleting a document from git therefore makes the object a pending delete (or, with prune,
+// a delete), while an object made by hand in Genesys, which git never named, is left alone.
+// Pure: no I/O.
+import type { AiStudioKind } from '../model/address.js';
+import { PENDING_REASON } from './labels.js';
+
+export interface Ownership {
+  /** Per kind, the names of every document ever committed under the prompts directory. */
+  names: Partial<Record<AiStudioKind, readonly string[]>>;
+  /**
+   * False when the history read was partial or impossible (a shallow clone, no repository): an
+   * object not found may still be promptctl's, and the reason it is left alone says so.
+   */
+  complete: boolean;
+  /** Where the record comes from, for reasons: "git history of prompts/". */
+  source: string;
+  /** Why the record is incomplete, when it is ("a shallow clone: fetch full history"). */
+  caveat?: string;
+}
+
+export function isOwned(owned: Ownership | undefined, kind: AiStudioKind, name: string): boolean {
+  return owned?.names[kind]?.includes(name) ?? false;
+}
+
+/** How many of `names` are promptctl's. */
+export function countOwned(owned: Ownership | undefined, kind: AiStudioKind, names: Iterable<string>): number {
+  let n = 0;
+  for (const name of names) if (isOwned(owned, kind, name)) n += 1;
+  return n;
+}
+
+/**
+ * What becomes of a live AI Studio object git does not define: promptctl's (git once defined it)
+ * is deleted with prune and a pending delete without; anything else is left alone, with why.
+ */
+export function aiStudioAbsentFromGit(
+  prune: boolean,
+  owned: Ownership | undefined,
+  kind: AiStudioKind,
+  name: string,
+): { fate: 'delete' | 'pending'; reason: string } | { fate: 'kept'; reason: string } {
+  if (isOwned(owned, kind, name)) {
+    const was = `removed from git (${owned!.source} defined it)`;
+    return prune ? { fate: 'delete', reason: `pruned: ${was}` } : { fate: 'pending', reason: `${PENDING_REASON}; ${was}` };
+  }
+  if (!owned) return { fate: 'kept', reason: 'not in git; promptctl cannot tell whether it made it (no git history was read), so it is left alone' };
+  const partial = owned.complete ? '' : ` (${owned.caveat ?? 'the history read was incomplete'})`;
+  return { fate: 'kept', reason: `not in git, and ${owned.source} never defined it: not promptctl's, left alone${partial}` };
+}

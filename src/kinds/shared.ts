@@ -1,0 +1,120 @@
+// Pieces the kinds share when planning (settling an action against its live object) and when
+// applying (guarded deletes, reading what may be gone, the guard that moved).
+import type { AiStudioApi } from '../targets/aistudio/api.js';
+import type { ApiError } from '../targets/llmgateway/api.js';
+import type { Labels } from '../model/types.js';
+import type { DesiredBody, PlanAction, UpdateAction, WriteAction } from './action.js';
+import { canonicalEqual, diffCanonical, type Canonical } from './canonical.js';
+import type { ApplyContext, CallResult } from './kind.js';
+
+/** Who last changed a live object and when, as the server says. */
+export interface LiveStamp {
+  modifiedBy?: { id: string };
+  dateModified?: string;
+}
+
+/** Who last changed the live object, for drift reports; undefined when the server does not say. */
+export function liveModified(live: LiveStamp): PlanAction['liveModified'] {
+  const m: NonNullable<PlanAction['liveModified']> = {};
+  if (live.modifiedBy?.id) m.by = live.modifiedBy.id;
+  if (live.dateModified) m.at = live.dateModified;
+  return m.by || m.at ? m : undefined;
+}
+
+/**
+ * An action on an object that exists live: noop when both canonical forms agree, else an update
+ * with its field changes and who last changed the live side.
+ */
+export function settleAgainstLive(
+  base: Omit<UpdateAction, 'action' | 'changes'>,
+  before: Canonical,
+  after: Canonical,
+  live: LiveStamp,
+): PlanAction {
+  if (canonicalEqual(before, after)) {
+    const { desired: _desired, stagePriority: _stage, ...rest } = base;
+    return { ...rest, action: 'noop', changes: [] };
+  }
+  const a: UpdateAction = { ...base, action: 'update', changes: diffCanonical(before, after), live: before };
+  const m = liveModified(live);
+  if (m) a.liveModified = m;
+  return a;
+}
+
+/** The live object changed since the plan: what apply would change is not what was reviewed. */
+export class GuardMoved extends Error {
+  override readonly name = 'GuardMoved';
+  constructor(
+    readonly action: PlanAction,
+    readonly moved: string,
+  ) {
+    super(`${action.address} changed on the target since the plan (${moved}); run plan again`);
+  }
+}
+
+/**
+ * A target's HTTP error (an ApiError from genesys/). Recognised by shape, because the core may
+ * know the targets' types but not their code.
+ */
+export function isApiError(err: unknown): err is ApiError {
+  return err instanceof Error && err.name === 'ApiError' && typeof (err as { status?: unknown }).status === 'number';
+}
+
+/** The object, or null when it no longer exists (404). */
+export async function readOrGone<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (err) {
+    if (isApiError(err) && err.status === 404) return null;
+    throw err;
+  }
+}
+
+/**
+ * Deletes an object with an integer version. A DELETE carries no version: the guard is checked
+ * first, so a hand edit since the plan is a conflict, not a loss.
+ */
+export async function guardedDelete(
+  a: Extract<PlanAction, { action: 'delete' }>,
+  read: (id: string) => Promise<{ version: number }>,
+  remove: (id: string) => Promise<void>,
+): Promise<CallResult> {
+  const id = a.liveId;
+  const live = await readOrGone(() => read(id));
+  if (!live) return { resourceId: id, after: null, detail: `already gone (id ${id})` };
+  if (live.version !== a.guard.version) throw new GuardMoved(a, `version ${a.guard.version} → ${live.version}`);
+  await remove(id);
+  return { resourceId: id, after: null, detail: `deleted (id ${id})` };
+}
+
+/** The body an action carries, checked to be of the kind that runs it. */
+export function desiredOf<K extends DesiredBody['kind']>(a: WriteAction, kind: K): Extract<DesiredBody, { kind: K }> {
+  if (a.desired.kind !== kind) throw new Error(`${a.address}: the plan carries no ${kind} body to send`);
+  return a.desired as Extract<DesiredBody, { kind: K }>;
+}
+
+/** An update's guard version: every PUT carries it, so a change made since the plan is a clean 409. */
+export function guardVersion(a: UpdateAction): number {
+  const v = a.guard.version;
+  if (typeof v !== 'number') throw new Error(`${a.address}: the plan carries no guard version to update with`);
+  return v;
+}
+
+export function withLabels<T extends { labels?: Labels }>(body: T, own: Labels): T {
+  return { ...body, labels: { ...(body.labels ?? {}), ...own } };
+}
+
+export function pastTense(a: PlanAction): string {
+  return a.action === 'create' ? 'created' : a.action === 'delete' ? 'deleted' : 'updated';
+}
+
+/** The target's AI Studio client, which Guide and SummarySetting actions need. */
+export function aiStudioOf(ctx: Pick<ApplyContext, 'aistudio'>, a: PlanAction): AiStudioApi {
+  if (!ctx.aistudio) throw new Error(`${a.address}: the target has no AI Studio client to apply it with`);
+  return ctx.aistudio;
+}
+
+/** Narrows an action the executor passed to a kind: never a noop. */
+export function assertWrite(a: PlanAction): asserts a is Exclude<PlanAction, { action: 'noop' }> {
+  if (a.action === 'noop') throw new Error(`${a.address}: nothing to apply for an unchanged resource`);
+}

@@ -1,0 +1,45 @@
+// The Config alone (promptctl.yaml at the top of the prompts directory), without loading any
+// prompt, for commands that need only settings (`audit verify`): the same header and schema
+// checks as the full load, and the defaults whenever those would not accept it.
+import path from 'node:path';
+import { defaultConfig, normalizeConfig } from '../model/normalize.js';
+import type { Config } from '../model/types.js';
+import { CONFIG_FILE } from '../config/discover.js';
+import { findKey, nodeStart, type DocContext } from '../config/nodes.js';
+import { parseYaml } from '../config/parse.js';
+import { readTextFile } from '../config/read.js';
+import { checkHeader } from '../schema/header.js';
+import { validators } from '../schema/validator.js';
+import { isPlainObject } from './loader.js';
+
+/** The Config and whether promptctl.yaml was there and valid (`--env` says which it was when a name is not found). */
+export interface ConfigResult {
+  config: Config;
+  status: 'absent' | 'invalid' | 'ok';
+  /** promptctl.yaml, relative to cwd. */
+  file: string;
+}
+
+/**
+ * The defaults when the file is absent or its Config does not pass the schema, as loadProject
+ * would have it.
+ */
+export async function loadConfig(opts: { dir: string; cwd?: string }): Promise<Config> {
+  return (await loadConfigFile(opts)).config;
+}
+
+/** loadConfig, saying whether the file was absent or invalid. */
+export async function loadConfigFile(opts: { dir: string; cwd?: string }): Promise<ConfigResult> {
+  const cwd = path.resolve(opts.cwd ?? process.cwd());
+  const abs = path.join(path.resolve(cwd, opts.dir), CONFIG_FILE);
+  const file = path.relative(cwd, abs).split(path.sep).join('/');
+  const read = await readTextFile(abs);
+  if (!read.ok) return { config: defaultConfig(), status: 'absent', file };
+  const parsed = parseYaml(read.text, file);
+  const d = parsed.documents.find((x) => isPlainObject(x.data) && x.data.kind === 'Config');
+  if (!d) return { config: defaultConfig(), status: parsed.diagnostics.length > 0 ? 'invalid' : 'absent', file };
+  const ctx: DocContext = { file: d.file, doc: d.doc, src: d.src, lineCounter: d.lineCounter };
+  const valid = checkHeader(ctx, d.data).diagnostics.length === 0 && validators().validate('Config', d.data).length === 0;
+  if (!valid) return { config: defaultConfig(), status: 'invalid', file };
+  return { config: normalizeConfig(d.data as Record<string, unknown>, nodeStart(ctx, findKey(ctx, [], 'kind'))), status: 'ok', file };
+}

@@ -1,0 +1,389 @@
+// One prompts directory, document by document: each YAML document's header and schema checks
+// (schema/), then its model (model/normalize, with {file: ...} texts resolved through config/);
+// at the end the semantic rules (rules/) over the whole state, then the token budgets (tokens/).
+// Documents that fail stay out of the desired state, but what they meant to define is
+// remembered (so references to them are not errors too) and their own text is still checked.
+import type { ErrorObject } from 'ajv';
+import { compareDiagnostics, hasErrors, type Diagnostic } from '../model/diagnostic.js';
+import {
+  defaultConfig,
+  documentEnvironments,
+  normalizeConfig,
+  normalizeFilter,
+  normalizeGuide,
+  normalizeSplit,
+  normalizeSummarySetting,
+  normalizeTemplate,
+  normalizeTest,
+  normalizeText,
+  normalizeVersion,
+  type DocumentFacts,
+} from '../model/normalize.js';
+import type { Config, DesiredState, PromptTemplate, SafetyFilter, SummarySetting, TextOrigin } from '../model/types.js';
+import type { DocumentKind } from '../model/address.js';
+import { CONFIG_FILE } from '../config/discover.js';
+import { resolveFileRef, type FileRefResult } from '../config/file-refs.js';
+import { collectKeyLocations, collectLocations, findKey, findNode, nodeStart, scalarTextOrigin, type DocContext } from '../config/nodes.js';
+import type { ParsedDocument } from '../config/parse.js';
+import { checkHeader } from '../schema/header.js';
+import { mapSchemaErrors } from '../schema/errors.js';
+import { userSchemaProblem } from '../schema/user-schemas.js';
+import { validators } from '../schema/validator.js';
+import { runRules, runTextRules, type TextOnlyGuide, type TextOnlyVersion } from '../rules/index.js';
+import { checkEnvironmentConfig, checkEnvironmentNames, environmentDiagnostics, singleEnvironmentDiagnostics } from '../rules/environments.js';
+import { hasEnvironments } from '../model/environments.js';
+import type { KnownSecret } from '../rules/util.js';
+import { budgetDiagnostics, type TokenMemo } from '../tokens/index.js';
+import { SEMVER } from '../util/semver.js';
+
+/** The prompt-text fields of each kind (`string | {file: path}`), resolved and located on load. */
+const TEXT_FIELDS: Partial<Record<DocumentKind, readonly { field: string; optional?: boolean }[]>> = {
+  PromptVersion: [{ field: 'systemInstruction' }, { field: 'userTemplate' }],
+  Guide: [{ field: 'instruction' }],
+  SummarySetting: [{ field: 'prompt', optional: true }],
+};
+
+export interface LoadResult {
+  /**
+   * The desired state. Partial when some documents failed to load (their diagnostics say which);
+   * null only when nothing could be loaded at all. Callers that change anything must refuse on
+   * any error diagnostic.
+   */
+  state: DesiredState | null;
+  /** Every problem, sorted by file, line and column. */
+  diagnostics: Diagnostic[];
+  /** Every file read (YAML and `{file: ...}` texts), relative to cwd, sorted. */
+  files: string[];
+}
+
+/** Accumulates the model and diagnostics document by document. */
+export class Loader {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly files = new Set<string>();
+  private readonly state: Omit<DesiredState, 'config' | 'files'> = {
+    templates: [],
+    versions: [],
+    splits: [],
+    filters: [],
+    guides: [],
+    summarySettings: [],
+    tests: [],
+  };
+  private config: Config | undefined;
+  private configFailed = false;
+  private configAt: string | undefined;
+  private loadedDocuments = 0;
+  private readonly unloadedTemplates = new Set<string>();
+  private readonly unloadedVersions = new Set<string>();
+  private readonly templatesWithBadVersion = new Set<string>();
+  private readonly unloadedGuides = new Set<string>();
+  private readonly unloadedFilters = new Set<string>();
+  private readonly refCache = new Map<string, Promise<FileRefResult>>();
+  /** Documents outside the desired state whose own text is still checked (see textOnly). */
+  private readonly textOnlyVersions: TextOnlyVersion[] = [];
+  private readonly textOnlyOthers: (PromptTemplate | SafetyFilter)[] = [];
+  private readonly textOnlyGuides: TextOnlyGuide[] = [];
+  private readonly textOnlySummaries: SummarySetting[] = [];
+
+  constructor(
+    private readonly rootReal: string,
+    private readonly rel: (abs: string) => string,
+    private readonly configFile: string,
+    /** Where the budget checks count tokens (the caller's, so counts are shared and cached). */
+    private readonly tokenMemo: TokenMemo,
+    /** Secret values the run knows, looked for in prompt text (rules/secrets.ts). */
+    private readonly knownSecrets: readonly KnownSecret[] = [],
+    /** One environment (`--env`): the state and the checks are that environment's (DESIGN §6). */
+    private readonly environment?: string,
+  ) {}
+
+  error(at: { file: string; line: number; column: number }, rule: string, message: string): void {
+    this.diagnostics.push({ file: at.file, line: at.line, column: at.column, severity: 'error', rule, message });
+  }
+
+  async document(d: ParsedDocument, inConfigFile: boolean, yamlDir: string): Promise<void> {
+    const ctx: DocContext = { file: d.file, doc: d.doc, src: d.src, lineCounter: d.lineCounter };
+    const header = checkHeader(ctx, d.data);
+    this.diagnostics.push(...header.diagnostics);
+    const data = d.data as Record<string, unknown>;
+    const kind = header.kind;
+    if (!kind) return this.rememberUnloaded(data);
+
+    // In the wrong file: reported, kept out of the desired state, but still checked in full.
+    const misplaced = kind === 'Config' ? !inConfigFile : inConfigFile;
+    if (misplaced) {
+      const kindNode = findNode(ctx, ['kind']).node;
+      this.error(
+        nodeStart(ctx, kindNode),
+        'config/misplaced',
+        kind === 'Config'
+          ? `the Config document belongs in ${CONFIG_FILE} at the top of the prompts directory (elsewhere it would be ignored)`
+          : `${CONFIG_FILE} holds only the Config document; move this ${kind} to its own file`,
+      );
+    }
+
+    const schemaErrors = validators().validate(kind, d.data);
+    if (misplaced || schemaErrors.length > 0 || header.diagnostics.length > 0) {
+      const mapped = mapSchemaErrors(ctx, schemaErrors);
+      this.diagnostics.push(...mapped);
+      // Models declared in a Config that did not load would otherwise all be "unknown".
+      if (kind === 'Config') this.configFailed = true;
+      this.rememberUnloaded(data);
+      return this.textOnly(kind, ctx, data, schemaErrors, yamlDir);
+    }
+
+    const source = nodeStart(ctx, findKey(ctx, [], 'kind'));
+    if (kind === 'Config') {
+      if (this.config) {
+        return this.error(source, 'config/duplicate', `a second Config document; the first is at ${this.configAt}`);
+      }
+      this.config = normalizeConfig(data, source);
+      this.config.locations = collectLocations(ctx);
+      this.configAt = `${source.file}:${source.line}:${source.column}`;
+      this.loadedDocuments++;
+      return;
+    }
+
+    const facts = documentFacts(ctx);
+    if (kind === 'PromptTest') facts.keyLocations = collectKeyLocations(ctx, ['spec', 'cases']);
+    if (TEXT_FIELDS[kind] && !(await this.resolveTexts(kind, ctx, data, facts, yamlDir, () => false))) {
+      // A `{file: ...}` text could not be read: the document stays out of the desired state, but
+      // its other text is still checked.
+      this.rememberUnloaded(data);
+      if (kind === 'PromptVersion') {
+        this.textOnlyVersions.push({ version: normalizeVersion(data, facts), variablesKnown: true, allTextKnown: false });
+      } else if (kind === 'Guide') {
+        this.textOnlyGuides.push({ guide: normalizeGuide(data, facts), variablesKnown: true, allTextKnown: false });
+      }
+      return;
+    }
+    this.add(kind, data, facts);
+    this.loadedDocuments++;
+  }
+
+  /**
+   * A document that failed the schema: its own text is still checked where the schema found
+   * nothing wrong with it (a secret next to `temperature: 3` must not wait for the next run).
+   * Nothing here joins the desired state, so no reference, duplicate or budget rule sees it.
+   */
+  private async textOnly(
+    kind: DocumentKind,
+    ctx: DocContext,
+    data: Record<string, unknown>,
+    errors: readonly ErrorObject[],
+    yamlDir: string,
+  ): Promise<void> {
+    const spec = data.spec;
+    if (!isPlainObject(spec)) return;
+    // An error at a path or below it makes that part unusable; one at a parent (a missing or
+    // unknown sibling field) does not.
+    const blocked = (pointer: string) => errors.some((e) => e.instancePath === pointer || e.instancePath.startsWith(`${pointer}/`));
+    const facts = documentFacts(ctx);
+    if (kind === 'PromptTemplate' || kind === 'SafetyFilter') {
+      if (typeof spec.description !== 'string' || blocked('/spec/description')) return;
+      this.textOnlyOthers.push(kind === 'PromptTemplate' ? normalizeTemplate(data, facts) : normalizeFilter(data, facts));
+      return;
+    }
+    if (kind === 'Guide') {
+      const allTextKnown = await this.resolveTexts(kind, ctx, data, facts, yamlDir, blocked);
+      const variablesKnown = !blocked('/spec/variables') && (spec.variables === undefined || Array.isArray(spec.variables));
+      const usable = { instruction: '', variables: variablesKnown ? spec.variables : [] };
+      this.textOnlyGuides.push({ guide: normalizeGuide({ ...data, spec: usable }, facts), variablesKnown, allTextKnown });
+      return;
+    }
+    if (kind === 'SummarySetting') {
+      await this.resolveTexts(kind, ctx, data, facts, yamlDir, blocked);
+      if (facts.texts['spec.prompt'] !== undefined) this.textOnlySummaries.push(normalizeSummarySetting({ ...data, spec: {} }, facts));
+      return;
+    }
+    if (kind !== 'PromptVersion') return;
+    const allTextKnown = await this.resolveTexts(kind, ctx, data, facts, yamlDir, blocked);
+    const variablesKnown = !blocked('/spec/variables') && (spec.variables === undefined || Array.isArray(spec.variables));
+    const examples = Array.isArray(spec.fewShotExamples) && !blocked('/spec/fewShotExamples')
+      ? spec.fewShotExamples.map((e: unknown, i) => {
+          const part = (name: string) => {
+            const value = isPlainObject(e) ? e[name] : undefined;
+            return typeof value === 'string' && !blocked(`/spec/fewShotExamples/${i}/${name}`) ? value : '';
+          };
+          return { input: part('input'), output: part('output') };
+        })
+      : [];
+    const usable = { ...spec, variables: variablesKnown ? spec.variables : [], fewShotExamples: examples };
+    const version = normalizeVersion({ ...data, spec: usable }, facts);
+    this.textOnlyVersions.push({ version, variablesKnown, allTextKnown });
+  }
+
+  private add(kind: Exclude<DocumentKind, 'Config'>, data: Record<string, unknown>, facts: DocumentFacts): void {
+    // metadata.environments (DESIGN §6): which environments the document belongs to.
+    const environments = documentEnvironments(data);
+    const scoped = <T extends { environments?: string[] }>(r: T): T => (environments ? Object.assign(r, { environments }) : r);
+    switch (kind) {
+      case 'PromptTemplate':
+        this.state.templates.push(scoped(normalizeTemplate(data, facts)));
+        break;
+      case 'PromptVersion':
+        this.state.versions.push(scoped(normalizeVersion(data, facts)));
+        break;
+      case 'TrafficSplit':
+        this.state.splits.push(scoped(normalizeSplit(data, facts)));
+        break;
+      case 'SafetyFilter':
+        this.state.filters.push(scoped(normalizeFilter(data, facts)));
+        break;
+      case 'Guide':
+        this.state.guides.push(scoped(normalizeGuide(data, facts)));
+        break;
+      case 'SummarySetting':
+        this.state.summarySettings.push(scoped(normalizeSummarySetting(data, facts)));
+        break;
+      case 'PromptTest':
+        this.state.tests.push(scoped(normalizeTest(data, facts)));
+        break;
+    }
+  }
+
+  /**
+   * Resolves inline and `{file: ...}` prompt text (normalised: LF line ends, no byte-order mark),
+   * recording where each text starts. Fields under a `blocked` path (a schema error there) are
+   * skipped. True when every text field is usable (an absent optional one is).
+   */
+  private async resolveTexts(
+    kind: DocumentKind,
+    ctx: DocContext,
+    data: Record<string, unknown>,
+    facts: DocumentFacts,
+    yamlDir: string,
+    blocked: (pointer: string) => boolean,
+  ): Promise<boolean> {
+    const spec = data.spec as Record<string, unknown>;
+    let ok = true;
+    for (const { field, optional } of TEXT_FIELDS[kind] ?? []) {
+      const key = `spec.${field}`;
+      const value = spec[field];
+      if (value === undefined && optional) continue;
+      if (blocked(`/spec/${field}`)) {
+        ok = false;
+        continue;
+      }
+      if (typeof value === 'string') {
+        facts.texts[key] = normalizeText(value);
+        facts.textOrigins[key] = scalarTextOrigin(ctx, findNode(ctx, ['spec', field]).node);
+        continue;
+      }
+      const ref = isPlainObject(value) ? value.file : undefined;
+      if (typeof ref !== 'string') {
+        ok = false;
+        continue;
+      }
+      const refNode = findNode(ctx, ['spec', field, 'file']).node;
+      const result = await resolveFileRef(ref, this.rootReal, yamlDir, this.refCache);
+      if (!result.ok) {
+        this.error(nodeStart(ctx, refNode), result.rule, result.message);
+        ok = false;
+        continue;
+      }
+      const file = this.rel(result.absPath);
+      this.files.add(file);
+      facts.texts[key] = normalizeText(result.text);
+      facts.textFiles[key] = file;
+      const origin: TextOrigin = { file, line: 1, column: 1, exact: true, indentColumn: 1 };
+      facts.textOrigins[key] = origin;
+    }
+    const examples = kind === 'PromptVersion' && Array.isArray(spec.fewShotExamples) ? spec.fewShotExamples : [];
+    examples.forEach((_, i) => {
+      for (const part of ['input', 'output']) {
+        facts.textOrigins[`spec.fewShotExamples.${i}.${part}`] = scalarTextOrigin(
+          ctx,
+          findNode(ctx, ['spec', 'fewShotExamples', String(i), part]).node,
+        );
+      }
+    });
+    return ok;
+  }
+
+  /** A document with YAML errors: what it seems to define is not reported as missing elsewhere. */
+  rememberBroken(data: unknown): void {
+    if (isPlainObject(data)) this.rememberUnloaded(data);
+  }
+
+  /** A document that failed: remember its identity so references to it are not errors too. */
+  private rememberUnloaded(data: Record<string, unknown>): void {
+    if (!data || typeof data !== 'object') return;
+    const metadata = data.metadata as Record<string, unknown> | undefined;
+    const spec = data.spec as Record<string, unknown> | undefined;
+    if (data.kind === 'PromptTemplate' && typeof metadata?.name === 'string') this.unloadedTemplates.add(metadata.name);
+    if (data.kind === 'Guide' && typeof metadata?.name === 'string') this.unloadedGuides.add(metadata.name);
+    if (data.kind === 'SafetyFilter' && typeof metadata?.name === 'string') this.unloadedFilters.add(metadata.name);
+    if (data.kind === 'PromptVersion' && typeof spec?.template === 'string' && spec.version !== undefined) {
+      this.unloadedVersions.add(`${spec.template}@${String(spec.version)}`);
+      // An unquoted 1.10 or a "v1.2": which label was meant is a guess, so routes of this
+      // template to undeclared versions are not reported until the label is fixed.
+      if (typeof spec.version !== 'string' || !SEMVER.test(spec.version)) this.templatesWithBadVersion.add(spec.template);
+    }
+  }
+
+  finish(): LoadResult {
+    const files = [...this.files].sort(byCodeUnit);
+    const union: DesiredState = { ...this.state, config: this.config ?? defaultConfig(), files };
+    let state = union;
+    const diagnostics = [...this.diagnostics];
+    const ruleContext = {
+      unloadedTemplates: this.unloadedTemplates,
+      unloadedVersions: this.unloadedVersions,
+      templatesWithBadVersion: this.templatesWithBadVersion,
+      unloadedGuides: this.unloadedGuides,
+      unloadedFilters: this.unloadedFilters,
+      jsonSchemaProblem: userSchemaProblem,
+      knownSecrets: this.knownSecrets,
+    };
+    // Environments (DESIGN §6): with one chosen, its state and its checks; otherwise the union and
+    // every environment's own state.
+    const run = (s: DesiredState) => runRules(s, ruleContext);
+    diagnostics.push(...checkEnvironmentNames(union), ...checkEnvironmentConfig(union.config));
+    if (this.environment !== undefined) {
+      const one = singleEnvironmentDiagnostics(union, this.environment, run);
+      state = one.state;
+      diagnostics.push(...one.diagnostics);
+    } else {
+      const base = run(union);
+      diagnostics.push(...base);
+      if (hasEnvironments(union.config)) diagnostics.push(...environmentDiagnostics(union, base, run));
+    }
+    diagnostics.push(
+      ...runTextRules(
+        this.textOnlyVersions,
+        this.textOnlyOthers,
+        { guides: this.textOnlyGuides, summarySettings: this.textOnlySummaries },
+        this.knownSecrets,
+      ),
+    );
+    // Budgets are per version, so they run on every version that loaded (one broken file must
+    // not hide another's budget error), unless promptctl.yaml itself is broken: without its
+    // models every custom model would be reported as unknown.
+    const configBroken = this.configFailed || this.diagnostics.some((d) => d.file === this.configFile && d.severity === 'error');
+    if (!configBroken) diagnostics.push(...budgetDiagnostics(state, this.tokenMemo));
+    diagnostics.sort(compareDiagnostics);
+    const nothingLoaded = this.loadedDocuments === 0 && hasErrors(this.diagnostics);
+    return { state: nothingLoaded ? null : state, diagnostics: dedupe(diagnostics), files };
+  }
+}
+
+/** What the loader knows of a document before its texts are resolved: where it is, where its fields are. */
+function documentFacts(ctx: DocContext): DocumentFacts {
+  return { source: nodeStart(ctx, findKey(ctx, [], 'kind')), locations: collectLocations(ctx), texts: {}, textOrigins: {}, textFiles: {} };
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function dedupe(sorted: Diagnostic[]): Diagnostic[] {
+  return sorted.filter((d, i) => {
+    const p = sorted[i - 1];
+    return !p || p.file !== d.file || p.line !== d.line || p.column !== d.column || p.rule !== d.rule || p.message !== d.message;
+  });
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,97 @@
+// The validate pipeline's entry point (DESIGN §1, load/): a prompts directory in, the desired
+// state and every diagnostic out. It walks the files (discovery and reading are config/'s) and
+// feeds each YAML document to the Loader (loader.ts), which knows the order of the checks:
+// config → schema → model → rules → tokens.
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { CONFIG_FILE, discoverYamlFiles, readYamlFile } from '../config/discover.js';
+import { findDepthProblem, parseYaml } from '../config/parse.js';
+import { createTokenMemo, type TokenMemo } from '../tokens/index.js';
+import { UserError } from '../util/errors.js';
+import { Loader, type LoadResult } from './loader.js';
+import type { KnownSecret } from '../rules/util.js';
+
+export type { LoadResult } from './loader.js';
+
+export interface LoadOptions {
+  dir: string;
+  cwd?: string;
+  /**
+   * Where the budget checks count tokens: the caller's memo (the CLI's, seeded from the disk
+   * cache), or a fresh one for this load alone.
+   */
+  tokenMemo?: TokenMemo;
+  /** Secret values the run knows (the client secret…), which prompt text must not contain. */
+  knownSecrets?: readonly KnownSecret[];
+  /**
+   * One environment of the config (`--env`, DESIGN §6): the state returned is that environment's
+   * (its documents, its splits' overrides) and the rules and budgets check it. Without it, the
+   * union of every document, checked as a whole and environment by environment.
+   */
+  environment?: string;
+}
+
+const READ_CONCURRENCY = 16;
+
+export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
+  const cwd = path.resolve(opts.cwd ?? process.cwd());
+  const dirAbs = path.resolve(cwd, opts.dir);
+  await assertDirectory(dirAbs, opts.dir);
+  const rootReal = await realpath(dirAbs);
+  const rel = (abs: string) => path.relative(cwd, abs).split(path.sep).join('/') || '.';
+
+  const discovery = await discoverYamlFiles(dirAbs);
+  const yamlFiles = discovery.files;
+  const reads = await mapLimit(yamlFiles, READ_CONCURRENCY, (f) => readYamlFile(path.join(dirAbs, f), rootReal));
+
+  const loader = new Loader(rootReal, rel, rel(path.join(dirAbs, CONFIG_FILE)), opts.tokenMemo ?? createTokenMemo(), opts.knownSecrets, opts.environment);
+  for (const s of discovery.skipped) {
+    loader.diagnostics.push({ file: rel(path.join(dirAbs, s.path)), line: 1, column: 1, severity: 'error', rule: 'file/linked-directory', message: s.reason });
+  }
+  for (let i = 0; i < yamlFiles.length; i++) {
+    const f = yamlFiles[i]!;
+    const abs = path.join(dirAbs, f);
+    const file = rel(abs);
+    loader.files.add(file);
+    const read = reads[i]!;
+    if (!read.ok) {
+      // A huge file that is also nested too deep: the depth is the problem to name, at its line.
+      const deep = read.head === undefined ? undefined : findDepthProblem(read.head, file);
+      if (deep) loader.diagnostics.push(deep);
+      else loader.error({ file, line: read.line, column: read.column }, read.rule, read.message);
+      continue;
+    }
+    const parsed = parseYaml(read.text, file);
+    loader.diagnostics.push(...parsed.diagnostics);
+    for (const data of parsed.broken ?? []) loader.rememberBroken(data);
+    if (parsed.documents.length === 0 && parsed.diagnostics.length === 0) {
+      // Harmless, but usually a mistake (a file emptied by a bad merge, content commented out).
+      loader.diagnostics.push({ file, line: 1, column: 1, severity: 'warning', rule: 'file/empty', message: 'no YAML documents in this file: nothing here is checked or applied' });
+    }
+    for (const d of parsed.documents) await loader.document(d, f === CONFIG_FILE, path.dirname(abs));
+  }
+  return loader.finish();
+}
+
+async function assertDirectory(abs: string, given: string): Promise<void> {
+  let isDir = false;
+  try {
+    isDir = (await stat(abs)).isDirectory();
+  } catch {
+    throw new UserError(`prompts directory "${given}" not found (pass --dir with the directory that holds your prompt YAML)`);
+  }
+  if (!isDir) throw new UserError(`"${given}" is not a directory (pass --dir with the directory that holds your prompt YAML)`);
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,94 @@
+// Environments (DESIGN §6): one repository, one org per stage. What an environment's desired state
+// is: the documents that belong to it (`metadata.environments`, absent = all), its TrafficSplits
+// with their `spec.environments.<name>` overrides applied, and its guides' default publish state.
+// Pure: config and state in, state out.
+import type { Config, DesiredState, FieldLocations, Guide, TrafficSplit } from './types.js';
+
+/** The environments the config names, in the file's order. */
+export function environmentNames(config: Config): string[] {
+  return Object.keys(config.environments);
+}
+
+/** True when the config names at least one environment. */
+export function hasEnvironments(config: Config): boolean {
+  return environmentNames(config).length > 0;
+}
+
+/** Whether a document belongs to `env` (no `metadata.environments`: every environment). */
+export function belongsTo(r: { environments?: string[] }, env: string): boolean {
+  return r.environments === undefined || r.environments.includes(env);
+}
+
+/** The environment before `env` in `promotion`, if any. */
+export function previousEnvironment(config: Config, env: string): string | undefined {
+  const order = config.promotion ?? [];
+  const i = order.indexOf(env);
+  return i > 0 ? order[i - 1] : undefined;
+}
+
+/** Where `spec.environments.<env>` of a split is, in its locations ("spec.environments.prod"). */
+export function overridePath(env: string): string {
+  return `spec.environments.${env}`;
+}
+
+/**
+ * The split as it is in `env`: the override's fields over the document's, with the locations of
+ * the overridden fields pointing into the override (so a finding on a route in prod points at
+ * prod's route line). The result carries no overrides.
+ */
+export function resolveSplit(split: TrafficSplit, env: string): TrafficSplit {
+  const { overrides, ...base } = split;
+  const o = overrides?.[env];
+  if (!o) return base;
+  const out: TrafficSplit = { ...base, locations: { ...split.locations } };
+  const prefix = `${overridePath(env)}.`;
+  for (const field of ['strategy', 'stickyKey', 'routes'] as const) {
+    if (o[field] === undefined) continue;
+    dropField(out.locations, `spec.${field}`);
+    for (const [k, at] of Object.entries(split.locations)) {
+      if (k === `${prefix}${field}` || k.startsWith(`${prefix}${field}.`)) out.locations[`spec.${k.slice(prefix.length)}`] = at;
+    }
+  }
+  if (o.strategy !== undefined) out.strategy = o.strategy;
+  if (o.stickyKey !== undefined) out.stickyKey = o.stickyKey;
+  if (o.routes !== undefined) out.routes = o.routes.map((r) => ({ ...r }));
+  return out;
+}
+
+function dropField(locations: FieldLocations, path: string): void {
+  for (const k of Object.keys(locations)) if (k === path || k.startsWith(`${path}.`)) delete locations[k];
+}
+
+/** A guide as it is in `env`: the environment's guidePublish when the document sets no publish. */
+function resolveGuide(g: Guide, config: Config, env: string): Guide {
+  const publish = config.environments[env]?.guidePublish;
+  if (!publish || g.locations['spec.publish'] !== undefined || g.publish === publish) return g;
+  return { ...g, publish };
+}
+
+/** The desired state of one environment (DESIGN §6). */
+export function environmentState(state: DesiredState, env: string): DesiredState {
+  const keep = <T extends { environments?: string[] }>(list: readonly T[]): T[] => list.filter((r) => belongsTo(r, env));
+  return {
+    ...state,
+    templates: keep(state.templates),
+    versions: keep(state.versions),
+    splits: keep(state.splits).map((s) => resolveSplit(s, env)),
+    filters: keep(state.filters),
+    guides: keep(state.guides).map((g) => resolveGuide(g, state.config, env)),
+    summarySettings: keep(state.summarySettings),
+    tests: keep(state.tests),
+  };
+}
+
+/**
+ * Whether `env`'s state differs from the union (a document left out, an override applied, a
+ * guide's publish state changed): only then is it worth checking on its own.
+ */
+export function environmentDiffers(state: DesiredState, env: string): boolean {
+  const all = [state.templates, state.versions, state.splits, state.filters, state.guides, state.summarySettings, state.tests];
+  if (all.some((list) => list.some((r: { environments?: string[] }) => !belongsTo(r, env)))) return true;
+  if (state.splits.some((s) => s.overrides?.[env] !== undefined)) return true;
+  const publish = state.config.environments[env]?.guidePublish;
+  return publish !== undefined && state.guides.some((g) => g.locations['spec.publish'] === undefined && g.publish !== publish);
+}

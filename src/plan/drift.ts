@@ -1,0 +1,36 @@
+// Drift as data: every difference between the live org and git that a plan found, with who last
+// changed the live side and when (as the target says). The views render it; `drift` exits on it.
+import type { Plan, PlanAction } from './types.js';
+
+export interface DriftEntry {
+  address: string;
+  /** What apply would do to bring live back in line with git. */
+  action: PlanAction['action'] | 'problem';
+  /** Who last changed the live object (its modifiedBy id), when the target says. */
+  modifiedBy: string | null;
+  dateModified: string | null;
+  message: string;
+  /** For problems: the rule, e.g. "immutable-version". */
+  rule?: string;
+}
+
+export function driftEntries(plan: Plan): DriftEntry[] {
+  const entries: DriftEntry[] = [];
+  for (const a of plan.actions) {
+    if (a.action === 'noop') continue;
+    const who = a.liveModified;
+    entries.push({ address: a.address, action: a.action, modifiedBy: who?.by ?? null, dateModified: who?.at ?? null, message: describe(a) });
+  }
+  for (const p of plan.problems) {
+    const who = p.liveModified;
+    entries.push({ address: p.address, action: 'problem', rule: p.rule, modifiedBy: who?.by ?? null, dateModified: who?.at ?? null, message: p.message });
+  }
+  return entries;
+}
+
+function describe(a: PlanAction): string {
+  if (a.action === 'create') return 'defined in git, missing on the target';
+  if (a.action === 'delete') return `on the target, no longer in git${a.reason ? ` (${a.reason})` : ''}`;
+  const fields = a.changes.map((c) => c.path);
+  return fields.length > 0 ? `differs from git: ${fields.join(', ')}` : `differs from git${a.reason ? ` (${a.reason})` : ''}`;
+}

@@ -1,0 +1,79 @@
+// Promotion (DESIGN §6): a version reaches an environment only after the one before it in
+// `promotion` ran it. Which versions a plan brings to its environment (it publishes them, or sends
+// them more traffic than they have now), and which of them the previous environment's live org
+// has not published. Pure: the caller reads the previous org.
+import type { PlanAction, PlanProblem } from '../kinds/action.js';
+import type { LiveState } from '../kinds/kind.js';
+import { versionAddress } from '../model/address.js';
+import { planFingerprint } from './fingerprint.js';
+import type { Plan } from './types.js';
+
+export const PROMOTION_RULE = 'promotion/not-in-previous';
+
+/** A version a plan brings to its environment, and why. */
+export interface PromotedVersion {
+  template: string;
+  version: string;
+  /** "PromptVersion/billing-assistant@1.1.0" */
+  address: string;
+  why: 'published' | 'routed';
+}
+
+/** Every version the plan publishes, or routes more traffic to than the live split does, once each, sorted. */
+export function promotedVersions(plan: Pick<Plan, 'actions'>): PromotedVersion[] {
+  const found = new Map<string, PromotedVersion>();
+  const add = (template: string, version: string, why: PromotedVersion['why']) => {
+    const address = versionAddress(template, version);
+    if (!found.has(address)) found.set(address, { template, version, address, why });
+  };
+  for (const a of plan.actions) {
+    if (a.action !== 'create' && a.action !== 'update') continue;
+    if (a.desired.kind === 'PromptVersion' && a.version !== undefined && (a.action === 'create' || a.desired.publish)) add(a.name, a.version, 'published');
+    if (a.desired.kind === 'TrafficSplit') {
+      const before = liveWeights(a);
+      for (const r of a.desired.body.routes) if (r.weight > (before[r.version] ?? 0)) add(a.name, r.version, 'routed');
+    }
+  }
+  return [...found.values()].sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0));
+}
+
+/** The live split's weights an update was planned against (a create has none). */
+function liveWeights(a: PlanAction): Record<string, number> {
+  if (a.action !== 'update' || !a.live || typeof a.live !== 'object' || Array.isArray(a.live)) return {};
+  const routes = (a.live as Record<string, unknown>).routes;
+  if (!routes || typeof routes !== 'object' || Array.isArray(routes)) return {};
+  const out: Record<string, number> = {};
+  for (const [v, w] of Object.entries(routes)) if (typeof w === 'number') out[v] = w;
+  return out;
+}
+
+/** The versions of `wanted` that the previous environment's live org has not published. */
+export function promotionGaps(wanted: readonly PromotedVersion[], previous: Pick<LiveState, 'templates'>): PromotedVersion[] {
+  const published = new Set<string>();
+  for (const t of previous.templates) {
+    for (const v of t.versions ?? []) if (v.state === 'Published') published.add(versionAddress(t.name, v.version));
+  }
+  return wanted.filter((w) => !published.has(w.address));
+}
+
+/** One problem per gap, naming the version, the environment and the one before it. */
+export function promotionProblems(gaps: readonly PromotedVersion[], env: string, previous: string): PlanProblem[] {
+  return gaps.map((g) => ({
+    address: g.address,
+    rule: PROMOTION_RULE,
+    message: promotionMessage(g, env, previous),
+  }));
+}
+
+export function promotionMessage(g: PromotedVersion, env: string, previous: string): string {
+  const does = g.why === 'published' ? 'published' : 'given more traffic';
+  return `version ${g.version} of template "${g.template}" would be ${does} in ${env}, but ${previous} (before ${env} in promotion) has never published it: apply it to ${previous} first`;
+}
+
+/** The plan with `problems` added, its fingerprint sealed again (the fingerprint covers problems). */
+export function withProblems(plan: Plan, problems: readonly PlanProblem[]): Plan {
+  if (problems.length === 0) return plan;
+  const next: Plan = { ...plan, problems: [...plan.problems, ...problems] };
+  next.fingerprint = planFingerprint(next);
+  return next;
+}

@@ -1,0 +1,174 @@
+// Environments (DESIGN §6): the names documents and splits use exist in the config, the promotion
+// order names configured environments, and each environment's own state holds together (a route
+// in prod to a version limited to staging is an error at that route, naming prod). The generic
+// rules run on every environment's state too (environmentDiagnostics): what they find only in
+// some environments is reported once, naming them.
+import type { Diagnostic } from '../model/diagnostic.js';
+import { belongsTo, environmentDiffers, environmentNames, environmentState, overridePath } from '../model/environments.js';
+import type { Config, DesiredState, PromptVersion, SourceLocation } from '../model/types.js';
+import { didYouMean } from '../util/suggest.js';
+import { diagnostic, locate, where } from './util.js';
+
+/** Every document that can carry metadata.environments. */
+function documents(state: DesiredState) {
+  return [...state.templates, ...state.versions, ...state.splits, ...state.filters, ...state.guides, ...state.summarySettings, ...state.tests];
+}
+
+function unknownEnvironment(name: string, config: Config, what: string): string {
+  const names = environmentNames(config);
+  if (names.length === 0) return `${what} names environment "${name}", but promptctl.yaml configures no environments (add it under spec.environments there)`;
+  return `${what} names environment "${name}", which promptctl.yaml does not configure${didYouMean(name, names)}; its environments: ${names.join(', ')}`;
+}
+
+/** Names that must exist, on the union of the documents (independent of any one environment). */
+export function checkEnvironmentNames(state: DesiredState): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { config } = state;
+  const known = new Set(environmentNames(config));
+  for (const r of documents(state)) {
+    r.environments?.forEach((name, i) => {
+      if (known.has(name)) return;
+      out.push(diagnostic(locate(r, `metadata.environments.${i}`), 'error', 'environments/unknown', unknownEnvironment(name, config, 'metadata.environments')));
+    });
+  }
+  for (const s of state.splits) {
+    for (const name of Object.keys(s.overrides ?? {})) {
+      const at = locate(s, overridePath(name));
+      if (!known.has(name)) {
+        out.push(diagnostic(at, 'error', 'environments/unknown', unknownEnvironment(name, config, `the split of template "${s.template}"`)));
+      } else if (!belongsTo(s, name)) {
+        out.push(
+          diagnostic(
+            at,
+            'warning',
+            'environments/override-unused',
+            `the split of template "${s.template}" overrides environment "${name}", but its metadata.environments (${s.environments!.join(', ')}) leaves ${name} out: the override is never used`,
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** The config's own environment settings: promotion names configured environments; prefixes are not shared. */
+export function checkEnvironmentConfig(config: Config): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const src = config.source;
+  if (!src) return out;
+  const at = (path: string): SourceLocation => config.locations?.[path] ?? src;
+  const names = environmentNames(config);
+  config.promotion?.forEach((name, i) => {
+    if (names.includes(name)) return;
+    out.push(diagnostic(at(`spec.promotion.${i}`), 'error', 'environments/unknown', unknownEnvironment(name, config, 'spec.promotion')));
+  });
+  const byPrefix = new Map<string, string>();
+  for (const [name, env] of Object.entries(config.environments)) {
+    const first = byPrefix.get(env.credentials);
+    if (first === undefined) {
+      byPrefix.set(env.credentials, name);
+      continue;
+    }
+    out.push(
+      diagnostic(
+        at(`spec.environments.${name}.credentials`),
+        'warning',
+        'environments/shared-credentials',
+        `environments ${first} and ${name} both take their credentials from ${env.credentials}_*: they are the same org, so promotion between them proves nothing`,
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * One environment's state on its own terms: what its splits route to, its versions' and splits'
+ * templates, all present in that environment. `union` is every document; `env` the environment's.
+ */
+export function checkEnvironmentState(union: DesiredState, envState: DesiredState, env: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const versionsHere = new Set(envState.versions.map((v) => `${v.template}@${v.version}`));
+  const templatesHere = new Set(envState.templates.map((t) => t.name));
+  const versionDocs = new Map<string, PromptVersion>(union.versions.map((v) => [`${v.template}@${v.version}`, v]));
+  const limit = (r: { environments?: string[]; locations: Record<string, SourceLocation>; source: SourceLocation }) =>
+    `limited to ${r.environments!.join(', ')} by its metadata.environments at ${where(locate(r, 'metadata.environments'))}`;
+  const unionTemplates = new Map(union.templates.map((t) => [t.name, t]));
+
+  for (const s of envState.splits) {
+    s.routes.forEach((r, i) => {
+      const key = `${s.template}@${r.version}`;
+      const doc = versionDocs.get(key);
+      if (versionsHere.has(key) || !doc) return; // undeclared anywhere: the traffic rule says so
+      out.push(
+        diagnostic(
+          locate(s, `spec.routes.${i}.version`),
+          'error',
+          'environments/route-not-in-environment',
+          `in environment ${env}, the split of template "${s.template}" routes to version ${r.version}, which is not in ${env}: PromptVersion ${key} is ${limit(doc)}`,
+        ),
+      );
+    });
+  }
+  const missingTemplate = (r: { template: string; locations: Record<string, SourceLocation>; source: SourceLocation }, what: string) => {
+    const t = unionTemplates.get(r.template);
+    if (templatesHere.has(r.template) || !t) return;
+    out.push(
+      diagnostic(
+        locate(r, 'spec.template'),
+        'error',
+        'environments/template-not-in-environment',
+        `in environment ${env}, ${what} belongs to template "${r.template}", which is not in ${env}: PromptTemplate ${r.template} is ${limit(t)}`,
+      ),
+    );
+  };
+  for (const v of envState.versions) missingTemplate(v, `version ${v.version}`);
+  for (const s of envState.splits) missingTemplate(s, 'this split');
+  for (const s of envState.splits) {
+    if (s.strategy === 'sticky' && s.stickyKey === undefined) {
+      out.push(diagnostic(locate(s, 'spec.strategy'), 'error', 'environments/sticky-without-key', `in environment ${env}, the split of template "${s.template}" is sticky without a stickyKey`));
+    }
+  }
+  return out;
+}
+
+const key = (d: Diagnostic): string => `${d.file}\0${d.line}\0${d.column}\0${d.rule}\0${d.message}`;
+const place = (d: { file: string; line: number; column: number }): string => `${d.file}\0${d.line}\0${d.column}`;
+
+/**
+ * Every environment's resulting state checked, beyond the union (`base` is what the rules found
+ * on the union): the environment rules above, and `run` (every generic rule) on each environment
+ * whose state differs from the union. A generic finding the union does not have is reported once,
+ * naming the environments where it holds ("(in environment prod)"); one at a place an
+ * environment rule already explained is left out.
+ */
+export function environmentDiagnostics(state: DesiredState, base: readonly Diagnostic[], run: (s: DesiredState) => Diagnostic[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set(base.map(key));
+  const extra = new Map<string, { d: Diagnostic; envs: string[] }>();
+  for (const env of environmentNames(state.config)) {
+    if (!environmentDiffers(state, env)) continue;
+    const envState = environmentState(state, env);
+    const own = checkEnvironmentState(state, envState, env);
+    out.push(...own);
+    const explained = new Set(own.map(place));
+    for (const d of run(envState)) {
+      const k = key(d);
+      if (seen.has(k) || explained.has(place(d))) continue;
+      const e = extra.get(k);
+      if (e) e.envs.push(env);
+      else extra.set(k, { d, envs: [env] });
+    }
+  }
+  for (const { d, envs } of extra.values()) {
+    out.push({ ...d, message: `${d.message} (in environment${envs.length === 1 ? '' : 's'} ${envs.join(', ')})` });
+  }
+  return out;
+}
+
+/** The diagnostics of one environment's state: its own rules, and `run` (every generic rule) on it. */
+export function singleEnvironmentDiagnostics(union: DesiredState, env: string, run: (s: DesiredState) => Diagnostic[]): { state: DesiredState; diagnostics: Diagnostic[] } {
+  const envState = environmentState(union, env);
+  const own = checkEnvironmentState(union, envState, env);
+  const explained = new Set(own.map(place));
+  return { state: envState, diagnostics: [...own, ...run(envState).filter((d) => !explained.has(place(d)))] };
+}

@@ -1,0 +1,40 @@
+// Summary settings: custom entities named once each; the external-service fields only with the
+// external service. (An External service without integrationId is the schema's error; the text
+// rules cover the prompt.)
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { DesiredState } from '../model/types.js';
+import { diagnostic, locate } from './util.js';
+
+export function checkSummarySettings(state: DesiredState): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const s of state.summarySettings) {
+    const labels = new Map<string, number>();
+    s.customEntities?.forEach((e, i) => {
+      const key = e.label.trim().toLowerCase();
+      const earlier = labels.get(key);
+      if (earlier === undefined) return void labels.set(key, i);
+      out.push(
+        diagnostic(
+          locate(s, `spec.customEntities.${i}.label`),
+          'error',
+          'summaries/duplicate-entity',
+          `custom entity "${e.label}" is defined twice (first on line ${locate(s, `spec.customEntities.${earlier}.label`).line})`,
+        ),
+      );
+    });
+    if (s.serviceType !== 'External') {
+      for (const field of ['integrationId', 'timeoutDuration'] as const) {
+        if (s[field] === undefined) continue;
+        out.push(
+          diagnostic(
+            locate(s, `spec.${field}`),
+            'warning',
+            'summaries/external-only',
+            `${field} is used only with serviceType External (this setting uses ${s.serviceType ?? 'the default'}, Native); remove it or set serviceType: External`,
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,463 @@
+// PromptTests (DESIGN §7), checked before anything runs: the target exists; every var is a
+// declared variable of the target with a value of its type; assertions can work (a regex
+// compiles, a JSON Schema is one, a filter exists and can do what is asserted of it); the canned
+// answers of its `responses:` block can match (a regex compiles, a version is one it runs on).
+//
+// Which versions a test without `target.version` is checked against: every version its
+// template's TrafficSplit routes (weight above 0), since any of them may answer a call; when the
+// template has no split here, its latest version (semver precedence). Messages name the version.
+import type { Diagnostic, Severity } from '../model/diagnostic.js';
+import { filterCovers } from '../model/filters.js';
+import type {
+  Assertion,
+  DesiredState,
+  Guide,
+  GuideVariable,
+  PromptTemplate,
+  PromptTest,
+  PromptVersion,
+  SafetyFilter,
+  SourceLocation,
+  TestCase,
+  TestVarValue,
+  TrafficSplit,
+  Variable,
+} from '../model/types.js';
+import { compileFixtureRegex } from '../util/regex.js';
+import { compareVersionLabels } from '../util/semver.js';
+import { didYouMean } from '../util/suggest.js';
+import { diagnostic, locate, type RuleContext } from './util.js';
+
+/** The versions a template test runs on, and how they were chosen (for messages). */
+interface VersionTarget {
+  template: PromptTemplate | undefined;
+  name: string;
+  versions: PromptVersion[];
+  /** Route weight per version label, when chosen through the split. */
+  weights?: Map<string, number>;
+  how: 'pinned' | 'routed' | 'latest';
+  /** Some versions could not be checked (they failed to load): stay quiet about what they declare. */
+  partial: boolean;
+}
+
+interface Indexes {
+  templates: Map<string, PromptTemplate>;
+  versions: Map<string, PromptVersion[]>;
+  splits: Map<string, TrafficSplit>;
+  guides: Map<string, Guide>;
+  filters: Map<string, SafetyFilter>;
+}
+
+function indexes(state: DesiredState): Indexes {
+  const first = <T>(items: readonly T[], key: (t: T) => string): Map<string, T> => {
+    const m = new Map<string, T>();
+    for (const x of items) if (!m.has(key(x))) m.set(key(x), x);
+    return m;
+  };
+  const versions = new Map<string, PromptVersion[]>();
+  for (const v of state.versions) {
+    const list = versions.get(v.template) ?? [];
+    if (!list.some((x) => x.version === v.version)) list.push(v);
+    versions.set(v.template, list);
+  }
+  return {
+    templates: first(state.templates, (t) => t.name),
+    versions,
+    splits: first(state.splits, (s) => s.template),
+    guides: first(state.guides, (g) => g.name),
+    filters: first(state.filters, (f) => f.name),
+  };
+}
+
+export function checkTests(state: DesiredState, ctx: RuleContext = {}): Diagnostic[] {
+  const ix = indexes(state);
+  return state.tests.flatMap((t) => checkTest(t, ix, ctx));
+}
+
+function checkTest(t: PromptTest, ix: Indexes, ctx: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const err = (at: SourceLocation, rule: string, message: string, severity: Severity = 'error') => out.push(diagnostic(at, severity, rule, message));
+
+  // Case names are how reports and --compare refer to a case.
+  const names = new Map<string, number>();
+  t.cases.forEach((c, i) => {
+    const earlier = names.get(c.name);
+    if (earlier === undefined) return void names.set(c.name, i);
+    err(locate(t, `spec.cases.${i}.name`), 'tests/duplicate-case', `case "${c.name}" is defined twice in this test (first on line ${locate(t, `spec.cases.${earlier}.name`).line}); give each case its own name`);
+  });
+
+  for (const c of t.cases) {
+    for (const a of c.expect) checkAssertionValue(t, a, err, ctx);
+  }
+
+  if ('guide' in t.target) {
+    const guide = ix.guides.get(t.target.guide);
+    if (!guide) {
+      if (!ctx.unloadedGuides?.has(t.target.guide)) {
+        err(
+          locate(t, 'spec.target.guide'),
+          'tests/unknown-target',
+          `guide "${t.target.guide}" is not defined by any Guide${didYouMean(t.target.guide, ix.guides.keys())}`,
+        );
+      }
+    }
+    t.cases.forEach((c, i) => {
+      if (guide) checkGuideVars(t, c, i, guide, err);
+      if (!c.messages.some((m) => m.role === 'user')) {
+        err(
+          t.locations[`spec.cases.${i}.messages`] ?? locate(t, `spec.cases.${i}.name`),
+          'tests/guide-input',
+          `case "${c.name}" sends the guide nothing: a guide is tested by sending it text, so add messages: [{role: user, content: …}]`,
+        );
+      }
+      c.expect.forEach((a) => {
+        if (a.type !== 'blockedBy' && a.type !== 'redacts' && a.type !== 'routedTo') return;
+        err(
+          locate(t, a.path),
+          'tests/assertion-target',
+          `${a.type} is about the LLM Gateway (safety filters, traffic splits) and cannot hold for a guide; test it on a template target`,
+        );
+      });
+    });
+    checkResponses(t, 'guide', err);
+    return out;
+  }
+
+  const target = versionTarget(t, ix, ctx, err);
+  t.cases.forEach((c, i) => {
+    if (target) checkTemplateVars(t, c, i, target, err);
+    for (const a of c.expect) checkGatewayAssertion(t, a, target, t.target as { template: string; version?: string }, ix, ctx, err);
+  });
+  checkResponses(t, target, err);
+  return out;
+}
+
+/**
+ * The canned answers for the embedded emulator: a regex compiles as the emulator reads it, and a
+ * version condition names a version the test runs on (else the response never answers).
+ */
+function checkResponses(t: PromptTest, target: VersionTarget | 'guide' | undefined, err: Err): void {
+  t.responses.forEach((r, i) => {
+    const path = `spec.responses.${i}.match`;
+    if (r.match.regex !== undefined) {
+      try {
+        compileFixtureRegex(r.match.regex);
+      } catch (e) {
+        const reason = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e);
+        err(locate(t, `${path}.regex`), 'tests/invalid-regex', `responses[${i}].match.regex does not compile: ${reason}`);
+      }
+    }
+    const version = r.match.version;
+    if (version === undefined) return;
+    if (target === 'guide') {
+      err(
+        locate(t, `${path}.version`),
+        'tests/response-version',
+        `responses[${i}].match.version can never hold: a guide is tested on its latest saved version; leave version out`,
+        'warning',
+      );
+      return;
+    }
+    if (!target || target.partial || target.versions.some((v) => v.version === version)) return;
+    err(
+      locate(t, `${path}.version`),
+      'tests/response-version',
+      `responses[${i}] answers only calls on version ${version}, which this test never runs on (it runs on ${versionsLabel(target.name, target.versions)}), so it never answers`,
+      'warning',
+    );
+  });
+}
+
+type Err = (at: SourceLocation, rule: string, message: string, severity?: Severity) => void;
+
+/** The versions a template test is checked against; undefined when there is nothing to check. */
+function versionTarget(t: PromptTest, ix: Indexes, ctx: RuleContext, err: Err): VersionTarget | undefined {
+  const { template: name, version } = t.target as { template: string; version?: string };
+  const template = ix.templates.get(name);
+  const declared = ix.versions.get(name) ?? [];
+  if (!template && declared.length === 0) {
+    if (!ctx.unloadedTemplates?.has(name)) {
+      err(locate(t, 'spec.target.template'), 'tests/unknown-target', `template "${name}" is not defined by any PromptTemplate${didYouMean(name, ix.templates.keys())}`);
+    }
+    return undefined;
+  }
+  const labels = declared.map((v) => v.version).sort(compareVersionLabels);
+  if (version !== undefined) {
+    const v = declared.find((x) => x.version === version);
+    if (v) return { template, name, versions: [v], how: 'pinned', partial: false };
+    if (!ctx.unloadedVersions?.has(`${name}@${version}`) && !ctx.templatesWithBadVersion?.has(name)) {
+      err(
+        locate(t, 'spec.target.version'),
+        'tests/unknown-version',
+        `version ${version} of template "${name}" is not declared by any PromptVersion${didYouMean(version, labels)}${labels.length ? `; declared: ${labels.join(', ')}` : ''}`,
+      );
+    }
+    return undefined;
+  }
+  const split = ix.splits.get(name);
+  if (split) {
+    const weights = new Map<string, number>();
+    const versions: PromptVersion[] = [];
+    let partial = false;
+    for (const r of split.routes) {
+      if (r.weight <= 0 || weights.has(r.version)) continue;
+      const v = declared.find((x) => x.version === r.version);
+      // An undeclared route is the traffic rule's error; a version that failed to load is unknown.
+      if (!v) {
+        partial = true;
+        continue;
+      }
+      weights.set(r.version, r.weight);
+      versions.push(v);
+    }
+    return versions.length ? { template, name, versions, weights, how: 'routed', partial } : undefined;
+  }
+  const latest = labels.at(-1);
+  const v = declared.find((x) => x.version === latest);
+  if (!v) {
+    if (!ctx.templatesWithBadVersion?.has(name) && ![...(ctx.unloadedVersions ?? [])].some((x) => x.startsWith(`${name}@`))) {
+      err(locate(t, 'spec.target.template'), 'tests/no-version', `template "${name}" has no PromptVersion here to test`);
+    }
+    return undefined;
+  }
+  return { template, name, versions: [v], how: 'latest', partial: false };
+}
+
+/** "billing-assistant@1.1.0", "billing-assistant@1.0.0 or 1.1.0". */
+function versionsLabel(name: string, versions: readonly PromptVersion[]): string {
+  return `${name}@${versions.map((v) => v.version).join(versions.length === 2 ? ' or ' : ', ')}`;
+}
+
+function why(target: VersionTarget, versions: readonly PromptVersion[]): string {
+  if (target.how === 'latest') return ` (its latest version: "${target.name}" has no TrafficSplit here, so a test without target.version runs on it)`;
+  if (target.how !== 'routed') return '';
+  const pct = versions.map((v) => `${target.weights?.get(v.version) ?? 0}%`).join(' and ');
+  return `, which its split routes ${pct} of calls to`;
+}
+
+function checkTemplateVars(t: PromptTest, c: TestCase, i: number, target: VersionTarget, err: Err): void {
+  const caseAt = t.keyLocations[`spec.cases.${i}.vars`] ?? locate(t, `spec.cases.${i}.name`);
+  for (const [name, value] of Object.entries(c.vars)) {
+    const path = `spec.cases.${i}.vars.${name}`;
+    const keyAt = t.keyLocations[path] ?? locate(t, path);
+    const valueAt = locate(t, path);
+    const missingIn = target.versions.filter((v) => !v.variables.some((x) => x.name === name));
+    if (missingIn.length > 0) {
+      const known = [...new Set(target.versions.flatMap((v) => v.variables.map((x) => x.name)))];
+      const all = missingIn.length === target.versions.length;
+      const fix = target.how === 'routed' && !all ? ': pin target.version, or declare it in every routed version' : '';
+      const list = all && known.length ? `; its variables: ${known.join(', ')}` : '';
+      err(
+        keyAt,
+        'tests/unknown-var',
+        `var "${name}" is not a variable of ${versionsLabel(target.name, missingIn)}${why(target, missingIn)}${all ? didYouMean(name, known) : ''}${fix}${list}`,
+      );
+    }
+    // Type and value, per version that declares it; versions that agree share one message.
+    const problems = new Map<string, { rule: string; versions: PromptVersion[] }>();
+    for (const v of target.versions) {
+      const variable = v.variables.find((x) => x.name === name);
+      if (!variable) continue;
+      const p = templateVarProblem(name, value, variable);
+      if (!p) continue;
+      const entry = problems.get(p.message) ?? { rule: p.rule, versions: [] };
+      entry.versions.push(v);
+      problems.set(p.message, entry);
+    }
+    for (const [message, p] of problems) err(valueAt, p.rule, `${message} (${versionsLabel(target.name, p.versions)})`);
+  }
+  // Required variables the case leaves out: the render would fail before any call.
+  if (target.partial) return;
+  const missing = new Map<string, PromptVersion[]>();
+  for (const v of target.versions) {
+    for (const x of v.variables) {
+      if (!x.required || x.default !== undefined || Object.hasOwn(c.vars, x.name)) continue;
+      missing.set(x.name, [...(missing.get(x.name) ?? []), v]);
+    }
+  }
+  for (const [name, versions] of missing) {
+    err(caseAt, 'tests/missing-var', `case "${c.name}" does not set variable "${name}", which ${versionsLabel(target.name, versions)} requires`);
+  }
+}
+
+const describe = (v: TestVarValue): string =>
+  Array.isArray(v) ? 'a list' : typeof v === 'string' ? `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"` : String(v);
+const kindOf = (v: TestVarValue): string => (Array.isArray(v) ? 'a list' : typeof v === 'string' ? 'a string' : typeof v === 'number' ? 'a number' : 'true or false');
+
+function templateVarProblem(name: string, value: TestVarValue, x: Variable): { rule: string; message: string } | undefined {
+  const type = (expected: string, hint = '') => ({
+    rule: 'tests/var-type',
+    message: `var "${name}" is ${kindOf(value)} (${describe(value)}), but variable "${name}" is of type ${x.type}: give ${expected}${hint}`,
+  });
+  switch (x.type) {
+    case 'number':
+      if (typeof value === 'number') return undefined;
+      return type('a number', typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? ' (remove the quotes)' : '');
+    case 'boolean':
+      if (typeof value === 'boolean') return undefined;
+      return type('true or false', typeof value === 'string' && /^(true|false)$/i.test(value) ? ' (remove the quotes)' : '');
+    case 'string':
+    case 'enum': {
+      if (typeof value !== 'string') return type(x.type === 'enum' ? `one of ${(x.values ?? []).join(', ')}` : 'a string', Array.isArray(value) ? '' : ' (quote it)');
+      if (x.type === 'enum' && x.values && !x.values.includes(value)) {
+        return { rule: 'tests/var-value', message: `var "${name}" is ${describe(value)}, not one of the values of variable "${name}": ${x.values.join(', ')}${didYouMean(value, x.values)}` };
+      }
+      const length = [...value].length;
+      if (x.maxLength !== undefined && length > x.maxLength) {
+        return { rule: 'tests/var-value', message: `var "${name}" is ${length} characters long, more than the maxLength ${x.maxLength} of variable "${name}"` };
+      }
+      return undefined;
+    }
+  }
+}
+
+const INPUT_SCOPES: readonly GuideVariable['scope'][] = ['Input', 'InputAndOutput'];
+
+function checkGuideVars(t: PromptTest, c: TestCase, i: number, guide: Guide, err: Err): void {
+  const inputs = guide.variables.filter((x) => INPUT_SCOPES.includes(x.scope)).map((x) => x.name);
+  for (const [name, value] of Object.entries(c.vars)) {
+    const path = `spec.cases.${i}.vars.${name}`;
+    const keyAt = t.keyLocations[path] ?? locate(t, path);
+    const x = guide.variables.find((v) => v.name === name);
+    if (!x) {
+      err(
+        keyAt,
+        'tests/unknown-var',
+        `var "${name}" is not a variable of guide "${guide.name}"${didYouMean(name, guide.variables.map((v) => v.name))}${inputs.length ? `; its input variables: ${inputs.join(', ')}` : '; it has no input variables'}`,
+      );
+      continue;
+    }
+    if (!INPUT_SCOPES.includes(x.scope)) {
+      err(keyAt, 'tests/var-scope', `variable "${name}" of guide "${guide.name}" has scope ${x.scope}: a test sets only Input or InputAndOutput variables`);
+      continue;
+    }
+    const problem = guideVarProblem(value, x.type);
+    if (problem) {
+      const numeric = (x.type === 'Integer' || x.type === 'Number') && typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value);
+      const boolean = x.type === 'Boolean' && typeof value === 'string' && /^(true|false)$/i.test(value);
+      err(
+        locate(t, path),
+        'tests/var-type',
+        `var "${name}" is ${kindOf(value)} (${describe(value)}), but variable "${name}" of guide "${guide.name}" is of type ${x.type}: give ${problem}${numeric || boolean ? ' (remove the quotes)' : ''}`,
+      );
+    }
+  }
+}
+
+/** What a value of a guide variable type must be, when `value` is not one. */
+function guideVarProblem(value: TestVarValue, type: GuideVariable['type']): string | undefined {
+  switch (type) {
+    case 'String':
+      return typeof value === 'string' ? undefined : 'a string (quote it)';
+    case 'Date':
+      return typeof value === 'string' ? undefined : 'a date as a quoted string, e.g. "2025-06-30"';
+    case 'Number':
+      return typeof value === 'number' ? undefined : 'a number';
+    case 'Integer':
+      return typeof value === 'number' && Number.isInteger(value) ? undefined : 'a whole number';
+    case 'Boolean':
+      return typeof value === 'boolean' ? undefined : 'true or false';
+    case 'List':
+      return typeof value === 'string' || Array.isArray(value) ? undefined : 'a list of strings';
+  }
+}
+
+/** Checks that need nothing but the assertion itself. */
+function checkAssertionValue(t: PromptTest, a: Assertion, err: Err, ctx: RuleContext): void {
+  if (a.type === 'regex') {
+    try {
+      new RegExp(a.value);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e);
+      err(locate(t, a.path), 'tests/invalid-regex', `regex does not compile: ${reason}`);
+    }
+  }
+  if (a.type === 'jsonSchema' && ctx.jsonSchemaProblem) {
+    const p = ctx.jsonSchemaProblem(a.value);
+    if (p) {
+      let at = locate(t, a.path);
+      for (let n = p.segments.length; n > 0; n--) {
+        const inner = t.locations[[a.path, ...p.segments.slice(0, n)].join('.')];
+        if (inner) {
+          at = inner;
+          break;
+        }
+      }
+      err(at, 'tests/invalid-json-schema', `jsonSchema is ${p.message}`);
+    }
+  }
+}
+
+/** Gateway assertions (filters, routing) against the template target. */
+function checkGatewayAssertion(
+  t: PromptTest,
+  a: Assertion,
+  target: VersionTarget | undefined,
+  spec: { template: string; version?: string },
+  ix: Indexes,
+  ctx: RuleContext,
+  err: Err,
+): void {
+  const at = locate(t, a.path);
+  const labels = target?.template?.labels ?? {};
+  if (a.type === 'blockedBy') {
+    const f = ix.filters.get(a.value);
+    if (!f) {
+      if (!ctx.unloadedFilters?.has(a.value)) {
+        err(at, 'tests/unknown-filter', `safety filter "${a.value}" is not defined by any SafetyFilter${didYouMean(a.value, ix.filters.keys())}`);
+      }
+      return;
+    }
+    if (a.not) return; // "not blocked by" holds for any filter that cannot block
+    const reason = !f.enabled
+      ? 'it is disabled (enabled: false)'
+      : f.action !== 'block_and_log'
+        ? `its action is ${f.action}, not block_and_log`
+        : !filterCovers(f.appliesTo, spec.template, labels)
+          ? `its appliesTo does not cover template "${spec.template}"`
+          : undefined;
+    if (reason) err(at, 'tests/filter-cannot-block', `safety filter "${f.name}" cannot block this call: ${reason}, so the assertion can only fail`, 'warning');
+    return;
+  }
+  if (a.type === 'redacts') {
+    if (a.not) return;
+    const redacting = [...ix.filters.values()].some(
+      (f) => f.enabled && f.action === 'redact_and_log' && f.categories.includes(a.value) && filterCovers(f.appliesTo, spec.template, labels),
+    );
+    if (!redacting) {
+      err(
+        at,
+        'tests/no-redacting-filter',
+        `no enabled SafetyFilter with action redact_and_log covers ${a.value} for template "${spec.template}", so nothing redacts it and the assertion can only fail`,
+        'warning',
+      );
+    }
+    return;
+  }
+  if (a.type !== 'routedTo') return;
+  const declared = ix.versions.get(spec.template) ?? [];
+  if (!declared.some((v) => v.version === a.value)) {
+    if (declared.length > 0 && !ctx.unloadedVersions?.has(`${spec.template}@${a.value}`) && !ctx.templatesWithBadVersion?.has(spec.template)) {
+      const list = declared.map((v) => v.version).sort(compareVersionLabels);
+      err(at, 'tests/unknown-version', `version ${a.value} of template "${spec.template}" is not declared by any PromptVersion${didYouMean(a.value, list)}; declared: ${list.join(', ')}`);
+    }
+    return;
+  }
+  if (a.not) return;
+  if (spec.version !== undefined) {
+    err(at, 'tests/routed-pinned', `target.version pins ${spec.version}, so the split is bypassed: routedTo tests the split, drop target.version`, 'warning');
+    return;
+  }
+  const split = ix.splits.get(spec.template);
+  const weight = split?.routes.filter((r) => r.version === a.value).reduce((s, r) => s + r.weight, 0) ?? 0;
+  if (weight === 0) {
+    err(
+      at,
+      'tests/unrouted-version',
+      split
+        ? `the split of template "${spec.template}" routes no calls to ${a.value}, so the assertion can only fail`
+        : `template "${spec.template}" has no TrafficSplit here, so nothing routes calls to ${a.value}`,
+      'warning',
+    );
+  }
+}

@@ -1,0 +1,93 @@
+// What the AI Studio API does where its documentation (the SDKs' typings and docs, the Genesys
+// Terraform provider) is silent: the ONE place that names every assumption the client makes
+// (A…) and every choice the emulator makes (E…). The client accepts every plausible answer; the
+// emulator picks one. The emulator may not import this module (ARCHITECTURE.md: it sees targets/
+// through wire and paths only), so its choices are implemented in src/emulator/aistudio*.ts and
+// described here.
+//
+// Client assumptions
+// A1  Creates (POST /guides, /guides/{id}/versions, /conversations/summaries/settings) answer any
+//     2xx with the created entity (200 or 201: undocumented).
+// A2  The code of a duplicate-name refusal is undocumented: after an attempt whose outcome was
+//     unknown, any 409, or a 400 whose message says the name exists, sends the client looking for
+//     the object by name (DUPLICATE_NAME) before it reports a conflict.
+// A3  The refusal of a new version while the latest one is not ProductionReady has no documented
+//     status or code, only its message (wire.ts LATEST_NOT_PRODUCTION_READY, which the Terraform
+//     provider matches): 400 or 409 with that message is recognised (isLatestNotProductionReady)
+//     and reported as 409 LATEST_NOT_PRODUCTION_READY_CODE. After an unknown outcome it is taken
+//     as the echo of our own first attempt and reconciled by content.
+// A4  There is no listing of a guide's versions: a version created by an attempt whose outcome was
+//     unknown is found as the guide's latestSavedVersion, not ProductionReady (a new version is not),
+//     holding what was sent (by the kinds' canonical form, `landed`). The same content already
+//     there is adopted, never created twice.
+// A5  `name=` on GET /guides matches case-insensitively (documented) and on GET
+//     /conversations/summaries/settings partially (documented): the client narrows both to the
+//     exact name. Listings are read with sortBy=name&sortOrder=asc so pages stay stable.
+// A6  POST .../versions/{v}/jobs answers 202 with a GuideVersionPublishJob, or with an empty body
+//     (observed; the Terraform provider crashes there). Without a job the client re-reads the
+//     version until its state is the one asked for. A job's status other than Succeeded or
+//     Failed (compared case-insensitively) counts as still running; a job that disappears (404)
+//     leaves the version's state to decide; after Succeeded the version's state may lag, so it is
+//     re-read until it shows the new state.
+// A7  Publishing a version already in the state asked for may succeed again or be refused (400 or
+//     409): either way the version's state decides, so a re-run converges.
+// A8  DELETE /guides/{id}/jobs answers 202 with a GuideJob, or with no body, or 204; repeating it
+//     during the deletion may answer the same job, another, 404 or 409. The guide is gone when GET
+//     /guides/{id} answers 404 (the Terraform provider's criterion); the job may 404 by then.
+// A9  PATCH of a guide or a version has no integer version guard: an unknown outcome is settled
+//     by re-reading and comparing. PUT of a summary setting replaces it whole and is resent
+//     blindly; its guard is the dateModified read before (`ifDateModified`).
+// A10 A session turn creates nothing promptctl manages: after an unknown outcome it is resent.
+// A11 interactionType of a summary setting is read-only in the .NET SDK: a server may ignore it on
+//     write and set its own (the emulator keeps what is sent, default Live: E9).
+// A12 An org without AI Studio (or without one of its parts) answers 404 for its paths (probe()).
+//
+// Emulator choices
+// E1  A new guide starts with an empty Draft "1.0" (instruction ""), which the Terraform provider's
+//     fallback ("Latest version is not in Production Ready state" → edit the latest version)
+//     suggests; EmulatorOptions.aiStudio.newGuideDraft=false starts guides without any version.
+// E2  POST /guides/{id}/versions while the latest version is Draft or TestReady: 409, code
+//     LATEST_NOT_PRODUCTION_READY_CODE, message LATEST_NOT_PRODUCTION_READY.
+// E3  Creates answer 200 with the entity; jobs 202; DELETE of a summary setting 204.
+// E4  Guide and summary-setting names are unique, compared case-insensitively: 409 duplicate.name.
+// E5  PATCH of a ProductionReady version: 409 version.immutable. PATCH of a TestReady version
+//     that changes its content puts it back to Draft (its tested content changed).
+// E6  Publish jobs answer 202 InProgress and finish after publishDelayMs; Draft → ProductionReady
+//     directly is allowed; publishing to the state a version has succeeds again; ProductionReady →
+//     TestReady is refused (409 invalid.state). EmulatorOptions.aiStudio.emptyPublishBody=true
+//     answers the 202 with no body.
+// E7  DELETE /guides/{id}/jobs answers 202 with an InProgress GuideJob that finishes after
+//     publishDelayMs, removing the guide with its versions; the job stays readable afterwards; a
+//     second DELETE while one runs answers the same job.
+// E8  A session turn may run any existing version (any state); an unknown version is 400
+//     invalid.value. The answer is deterministic: a text derived from the instruction (variables
+//     filled in) and the input, status COMPLETED, result SUCCESSFUL_COLLECTION, Output and
+//     InputAndOutput variables echoed from the input variables.
+// E9  Summary settings: interactionType defaults to Live; settingType defaults to Prompt when a
+//     prompt is sent and Basic otherwise; Prompt without a prompt, and External without an
+//     integrationId, are 400 invalid.value.
+// E10 Request bodies are validated as the SDK's models type them: a wrong type, a value outside
+//     an enum, a missing required field or an unknown field is 400 invalid.value naming the field;
+//     read-only fields sent back from a GET (id, selfUri, dateCreated, dateModified, state, ...)
+//     are accepted and ignored. POST .../versions needs a body (the SDK marks it optional).
+// E11 A guide's dateModified moves when it is renamed and when any of its versions changes.
+import { LATEST_NOT_PRODUCTION_READY, LATEST_NOT_PRODUCTION_READY_CODE } from './wire.js';
+import type { ApiError } from '../../genesys/errors.js';
+
+/** A2: a refusal that may mean "an object with this name exists". */
+export function isDuplicateName(err: ApiError): boolean {
+  return err.status === 409 || (err.status === 400 && DUPLICATE_NAME.test(err.message));
+}
+const DUPLICATE_NAME = /duplicate|already exists|already in use|name.*(taken|exists|unique)/i;
+
+/** A3: the refusal of a new version while the latest is not ProductionReady. */
+export function isLatestNotProductionReady(err: ApiError): boolean {
+  return err.code === LATEST_NOT_PRODUCTION_READY_CODE || ((err.status === 400 || err.status === 409) && LATEST_MESSAGE.test(err.message));
+}
+const LATEST_MESSAGE = new RegExp(LATEST_NOT_PRODUCTION_READY.replace(/\s+/g, '\\s+'), 'i');
+
+/** A6: a job status that means the job is over. */
+export function jobOutcome(status: unknown): 'Succeeded' | 'Failed' | undefined {
+  const s = typeof status === 'string' ? status.toLowerCase() : '';
+  return s === 'succeeded' ? 'Succeeded' : s === 'failed' ? 'Failed' : undefined;
+}

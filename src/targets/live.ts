@@ -1,0 +1,100 @@
+// The live org as plan needs it, from every API surface, read in a handful of calls whatever
+// its size: LLM Gateway templates (versions and traffic expanded) and filters; AI Studio guides
+// with their latest and production versions (two reads a guide at most: there is no listing of
+// versions) and summary settings. A surface the org does not serve at all (its listing answers
+// 404) is reported as unavailable rather than failing the read: plan decides whether that matters.
+import type { AiStudioApi } from './aistudio/api.js';
+import type { WireGuide, WireGuideVersion, WireSummarySetting } from './aistudio/wire.js';
+import type { GatewayApi } from './llmgateway/api.js';
+import type { WireFilter, WireTemplate } from './llmgateway/wire.js';
+
+export type Surface = 'llmgateway' | 'aistudio';
+
+/** A guide with the versions plan compares against. */
+export interface LiveGuide extends WireGuide {
+  /** The newest version, whatever its state (latestSavedVersion). */
+  latest?: WireGuideVersion;
+  /** The newest ProductionReady version, when it is not the latest. */
+  production?: WireGuideVersion;
+}
+
+export interface LiveState {
+  /** LLM Gateway: every template, with `versions` and `traffic` expanded. */
+  templates: WireTemplate[];
+  filters: WireFilter[];
+  /** AI Studio (absent: not read). */
+  guides?: LiveGuide[];
+  summarySettings?: WireSummarySetting[];
+  /** Surfaces the target does not serve (their listings answer 404). */
+  unavailable?: Surface[];
+}
+
+export interface Targets {
+  gateway: GatewayApi;
+  aistudio?: AiStudioApi;
+}
+
+/** Reads what `need` names (default: every surface the targets have). */
+export async function readLiveState(t: Targets, need: Partial<Record<Surface, boolean>> = {}): Promise<LiveState> {
+  const wantGateway = need.llmgateway ?? true;
+  const wantStudio = (need.aistudio ?? true) && t.aistudio !== undefined;
+  const unavailable: Surface[] = [];
+  const [gateway, studio] = await Promise.all([
+    wantGateway ? surface(() => readGateway(t.gateway), () => unavailable.push('llmgateway')) : undefined,
+    wantStudio ? surface(() => readAiStudio(t.aistudio!), () => unavailable.push('aistudio')) : undefined,
+  ]);
+  const live: LiveState = { templates: gateway?.templates ?? [], filters: gateway?.filters ?? [] };
+  if (studio) {
+    live.guides = studio.guides;
+    live.summarySettings = studio.summarySettings;
+  }
+  if (unavailable.length > 0) live.unavailable = unavailable.sort();
+  return live;
+}
+
+async function readGateway(api: GatewayApi): Promise<{ templates: WireTemplate[]; filters: WireFilter[] }> {
+  const [templates, filters] = await Promise.all([api.listTemplates({ expand: ['versions', 'traffic'] }), api.listFilters()]);
+  return { templates, filters };
+}
+
+async function readAiStudio(api: AiStudioApi): Promise<{ guides: LiveGuide[]; summarySettings: WireSummarySetting[] }> {
+  const [guides, summarySettings] = await Promise.all([api.listGuides(), api.listSummarySettings()]);
+  // A version that answers 404 belongs to a guide deleted while it was read: that guide is left
+  // out (a 404 here must not read as "the org has no AI Studio").
+  const version = (id: string, label: string) =>
+    api.getGuideVersion(id, label).catch((err: unknown) => (isNotFound(err) ? null : Promise.reject(err)));
+  const withVersions = await Promise.all(
+    guides.map(async (g): Promise<LiveGuide | undefined> => {
+      const latestLabel = g.latestSavedVersion?.version;
+      const prodLabel = g.latestProductionReadyVersion?.version;
+      const [latest, production] = await Promise.all([
+        latestLabel ? version(g.id, latestLabel) : undefined,
+        prodLabel && prodLabel !== latestLabel ? version(g.id, prodLabel) : undefined,
+      ]);
+      if (latest === null || production === null) return undefined;
+      const out: LiveGuide = { ...g };
+      if (latest) out.latest = latest;
+      if (production) out.production = production;
+      return out;
+    }),
+  );
+  return { guides: withVersions.filter((g): g is LiveGuide => g !== undefined), summarySettings };
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { name?: string; status?: number };
+  return e?.name === 'ApiError' && e.status === 404;
+}
+
+/** Runs a surface's read; a 404 on its listing means the org does not serve that surface. */
+async function surface<T>(read: () => Promise<T>, onMissing: () => void): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (isNotFound(err)) {
+      onMissing();
+      return undefined;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,396 @@
+// GatewayApi over HTTP: the LLM Gateway's typed resources on the shared REST client (genesys/).
+// Every write whose outcome can be unknown carries a reconciliation read; whether a live object
+// holds what was sent is decided by the kinds' canonical forms, passed in as `landed`.
+import { ApiError } from '../../genesys/errors.js';
+import { describeTransport, transportFailure } from '../../genesys/failures.js';
+import { conflict, errorCode, json, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
+import { sleep } from '../../genesys/retry.js';
+import { sseEvents, type SseEvent } from '../../genesys/sse.js';
+import type { Found } from '../../genesys/transport.js';
+import type { Expand, GatewayApi, InvocationStreamEvent, InvokeStreamOptions } from './api.js';
+import { paths } from './paths.js';
+import { ORGANIZATION_PATH, type WireOrganization } from '../../genesys/conventions.js';
+import {
+  EVENT_STREAM,
+  INVOCATION_EVENTS,
+  type AnalyticsQuery,
+  type AnalyticsResult,
+  type ErrorBody,
+  type InvocationRequest,
+  type InvocationResult,
+  type InvocationSummary,
+  type FilterCreate,
+  type FilterUpdate,
+  type TemplateCreate,
+  type TemplateUpdate,
+  type TrafficPut,
+  type VersionContent,
+  type VersionCreate,
+  type WireFilter,
+  type WireJob,
+  type WireTemplate,
+  type WireTraffic,
+  type WireVersion,
+} from './wire.js';
+
+export type { ResponseInfo, RetryInfo } from '../../genesys/rest.js';
+
+/** Whether a live object holds what was sent: one check per kind with a mutable body. */
+export interface GatewayWriteChecks {
+  template: Landed<TemplateCreate, WireTemplate>;
+  filter: Landed<FilterCreate, WireFilter>;
+  traffic: Landed<Omit<TrafficPut, 'version'>, WireTraffic>;
+  version: Landed<VersionContent, WireVersion>;
+}
+
+export interface ClientOptions extends ConnectionOptions {
+  /** Decides "did my write land?" on a reconciliation read (kinds/ supplies it). */
+  landed: GatewayWriteChecks;
+  /** How long publishVersion waits for its job by default (default 120 s). */
+  publishTimeoutMs?: number;
+}
+
+export function createGatewayClient(opts: ClientOptions): GatewayApi {
+  return new GatewayClient(opts);
+}
+
+class GatewayClient implements GatewayApi {
+  readonly targetLabel: string;
+  private readonly r: RestClient;
+  private readonly t: RestClient['t'];
+  private readonly landed: GatewayWriteChecks;
+  private readonly publishTimeoutMs: number;
+
+  constructor(opts: ClientOptions) {
+    this.r = new RestClient(opts);
+    this.t = this.r.t;
+    this.targetLabel = opts.targetLabel;
+    this.landed = opts.landed;
+    this.publishTimeoutMs = opts.publishTimeoutMs ?? 120_000;
+  }
+
+  get stats() {
+    return this.r.stats;
+  }
+
+  async organization(): Promise<WireOrganization | null> {
+    return (await this.r.getIfExists<WireOrganization>(ORGANIZATION_PATH)) ?? null;
+  }
+
+  close(): Promise<void> {
+    return this.r.close();
+  }
+
+  // ---- templates -------------------------------------------------------------------------
+
+  listTemplates(opts: { expand?: Expand[]; name?: string } = {}): Promise<WireTemplate[]> {
+    return this.r.listAll<WireTemplate>(paths.templates(), { expand: expandParam(opts.expand), name: opts.name });
+  }
+
+  getTemplate(id: string, opts: { expand?: Expand[] } = {}): Promise<WireTemplate> {
+    return this.r.get<WireTemplate>(paths.template(id), { expand: expandParam(opts.expand) });
+  }
+
+  createTemplate(body: TemplateCreate): Promise<WireTemplate> {
+    return this.r.createNamed(paths.templates(), body, 'prompt template', async () => {
+      const live = (await this.listTemplates({ name: body.name })).find((t) => t.name === body.name);
+      return live && { live, same: this.landed.template(body, live) };
+    });
+  }
+
+  updateTemplate(id: string, body: TemplateUpdate): Promise<WireTemplate> {
+    return this.r.put(paths.template(id), body, async () => {
+      const live = await this.getTemplate(id);
+      return live.version === body.version + 1 && this.landed.template(body, live) ? live : undefined;
+    });
+  }
+
+  deleteTemplate(id: string): Promise<void> {
+    return this.r.delete(paths.template(id));
+  }
+
+  // ---- versions --------------------------------------------------------------------------
+
+  listVersions(templateId: string): Promise<WireVersion[]> {
+    return this.r.listAll<WireVersion>(paths.versions(templateId), {});
+  }
+
+  getVersion(templateId: string, label: string): Promise<WireVersion> {
+    return this.r.get<WireVersion>(paths.version(templateId, label), {});
+  }
+
+  createVersion(templateId: string, body: VersionCreate): Promise<WireVersion> {
+    // Reconcile by label: the same content → it is ours; different content → a real conflict.
+    const reconcile = async (): Promise<Found<WireVersion> | undefined> => {
+      const live = await this.findVersion(templateId, body.version);
+      if (!live) return undefined;
+      if (this.landed.version(body, live)) return { value: live };
+      throw conflict(
+        `version ${body.version} of prompt template ${templateId} already exists with different content`,
+        'version.exists',
+        'POST',
+        paths.versions(templateId),
+      );
+    };
+    return this.t.call({
+      method: 'POST',
+      path: paths.versions(templateId),
+      json: body,
+      parse: json<WireVersion>,
+      reconcile,
+      afterUncertain: async (err) => (err.code === 'version.exists' ? reconcile() : undefined),
+    });
+  }
+
+  patchVersion(templateId: string, label: string, body: Partial<VersionContent>): Promise<WireVersion> {
+    const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as Partial<VersionContent>;
+    // Already applied when patching the live content with our fields changes nothing.
+    const reconcile = async (): Promise<Found<WireVersion> | undefined> => {
+      const live = await this.getVersion(templateId, label);
+      return this.landed.version({ ...live, ...patch }, live) ? { value: live } : undefined;
+    };
+    return this.t.call({
+      method: 'PATCH',
+      path: paths.version(templateId, label),
+      json: patch,
+      parse: json<WireVersion>,
+      reconcile,
+    });
+  }
+
+  deleteVersion(templateId: string, label: string): Promise<void> {
+    return this.r.delete(paths.version(templateId, label));
+  }
+
+  async publishVersion(templateId: string, label: string, opts: { timeoutMs?: number } = {}): Promise<WireJob> {
+    const deadline = Date.now() + (opts.timeoutMs ?? this.publishTimeoutMs);
+    const done: WireJob = { id: '', status: 'Succeeded', errors: [], selfUri: paths.version(templateId, label) };
+    // A publish is settled by the version's state; re-posting the job for a Published version is harmless.
+    const ifPublished = async (): Promise<Found<WireJob> | undefined> =>
+      (await this.getVersion(templateId, label)).state === 'Published' ? { value: done } : undefined;
+
+    let job = await this.t.call<WireJob>({
+      method: 'POST',
+      path: paths.jobs(templateId, label),
+      json: { state: 'Published' },
+      parse: json<WireJob>,
+      reconcile: ifPublished,
+      afterUncertain: async (err) => (err.status === 409 ? ifPublished() : undefined),
+    });
+
+    // Poll the job: quick at first (publishing is usually fast), backing off to 1 s.
+    let delay = 25;
+    while (job.status === 'Running') {
+      if (Date.now() + delay > deadline) {
+        throw new ApiError(
+          `publishing version ${label} of prompt template ${templateId} did not finish in time (job ${job.id} still Running)`,
+          0,
+          'job.timeout',
+          undefined,
+          'GET',
+          paths.job(templateId, label, job.id),
+        );
+      }
+      await sleep(delay);
+      delay = Math.min(1000, Math.ceil(delay * 1.6));
+      const jobId = job.id;
+      const polled = await this.r.getIfExists<WireJob>(paths.job(templateId, label, jobId));
+      if (polled) {
+        job = polled;
+        continue;
+      }
+      // The job is gone (the server forgot it, or the version was deleted): the version tells the outcome.
+      const version = await this.findVersion(templateId, label);
+      if (version?.state === 'Published') return done;
+      throw new ApiError(
+        version
+          ? `publish job ${jobId} for version ${label} of prompt template ${templateId} disappeared before finishing`
+          : `version ${label} of prompt template ${templateId} was deleted while it was being published`,
+        404,
+        'not.found',
+        undefined,
+        'GET',
+        paths.job(templateId, label, jobId),
+      );
+    }
+    if (job.status === 'Failed') {
+      const why = job.errors.map((e) => `${e.code}: ${e.message}`).join('; ') || 'no reason given';
+      const first = job.errors[0];
+      throw new ApiError(
+        `publishing version ${label} of prompt template ${templateId} failed: ${why}`,
+        first?.status ?? 500,
+        'job.failed',
+        first?.contextId,
+        'POST',
+        paths.jobs(templateId, label),
+      );
+    }
+    return job;
+  }
+
+  // ---- traffic ---------------------------------------------------------------------------
+
+  getTraffic(templateId: string): Promise<WireTraffic | null> {
+    return this.t.call<WireTraffic | null>({
+      method: 'GET',
+      path: paths.traffic(templateId),
+      // 404 not.found: no split (the ErrorBody cannot tell it from a missing template; callers know the template exists).
+      accept: (res) => res.status === 404 && errorCode(res) === 'not.found',
+      parse: (res) => (res.status === 404 ? null : json<WireTraffic>(res)),
+    });
+  }
+
+  putTraffic(templateId: string, body: TrafficPut): Promise<WireTraffic> {
+    return this.r.put(paths.traffic(templateId), body, async () => {
+      const live = await this.getTraffic(templateId);
+      return live && live.version === body.version + 1 && this.landed.traffic(body, live) ? live : undefined;
+    });
+  }
+
+  // ---- safety filters --------------------------------------------------------------------
+
+  listFilters(): Promise<WireFilter[]> {
+    return this.r.listAll<WireFilter>(paths.filters(), {});
+  }
+
+  getFilter(id: string): Promise<WireFilter> {
+    return this.r.get<WireFilter>(paths.filter(id), {});
+  }
+
+  createFilter(body: FilterCreate): Promise<WireFilter> {
+    return this.r.createNamed(paths.filters(), body, 'safety filter', async () => {
+      const live = (await this.listFilters()).find((f) => f.name === body.name);
+      return live && { live, same: this.landed.filter(body, live) };
+    });
+  }
+
+  updateFilter(id: string, body: FilterUpdate): Promise<WireFilter> {
+    return this.r.put(paths.filter(id), body, async () => {
+      const live = await this.getFilter(id);
+      return live.version === body.version + 1 && this.landed.filter(body, live) ? live : undefined;
+    });
+  }
+
+  deleteFilter(id: string): Promise<void> {
+    return this.r.delete(paths.filter(id));
+  }
+
+  // ---- runtime: invocations and analytics -------------------------------------------------
+
+  // An invocation changes nothing but the analytics, so one whose outcome is unknown is resent
+  // (and may then be counted twice); the analytics query is a read.
+
+  invoke(body: InvocationRequest): Promise<InvocationResult> {
+    const { stream: _stream, ...request } = body;
+    return this.t.call<InvocationResult>({
+      method: 'POST',
+      path: paths.invocations(),
+      json: request,
+      idempotent: true,
+      parse: json<InvocationResult>,
+    });
+  }
+
+  async *invokeStream(body: InvocationRequest, opts: InvokeStreamOptions = {}): AsyncGenerator<InvocationStreamEvent> {
+    const path = paths.invocations();
+    const { stream: _stream, ...request } = body;
+    const res = await this.t.stream({
+      method: 'POST',
+      path,
+      json: { ...request, stream: true },
+      acceptHeader: EVENT_STREAM,
+      idempotent: true,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+    });
+    let chars = 0;
+    const where = `POST ${path}`;
+    const broken = (why: string, code = 'stream.interrupted'): ApiError =>
+      new ApiError(
+        `${where}: the event stream was cut after ${chars} characters of output (${why}); the answer is incomplete (correlation id ${res.correlationId})`,
+        0,
+        code,
+        res.correlationId,
+        'POST',
+        path,
+      );
+    const data = <T>(ev: SseEvent): T => {
+      try {
+        return JSON.parse(ev.data) as T;
+      } catch {
+        throw broken(`its ${ev.event} event does not hold JSON`, 'stream.invalid');
+      }
+    };
+    try {
+      if (!String(res.headers['content-type'] ?? '').toLowerCase().includes(EVENT_STREAM)) {
+        // The server answered JSON after all: the whole result at once.
+        const parts: Buffer[] = [];
+        for await (const c of res.body) parts.push(c);
+        const result = data<InvocationResult>({ event: 'JSON', data: Buffer.concat(parts).toString('utf8') });
+        const { output, ...summary } = result;
+        if (output?.text) yield { type: 'delta', text: output.text };
+        yield { type: 'done', result: summary };
+        return;
+      }
+      let midEvent = false;
+      for await (const ev of sseEvents(res.body, (end) => (midEvent = end.incomplete))) {
+        if (ev.event === INVOCATION_EVENTS.delta) {
+          const d = data<{ text?: unknown }>(ev);
+          if (typeof d.text !== 'string') throw broken('a delta event without text', 'stream.invalid');
+          chars += d.text.length;
+          yield { type: 'delta', text: d.text };
+        } else if (ev.event === INVOCATION_EVENTS.done) {
+          yield { type: 'done', result: data<InvocationSummary>(ev) };
+          return;
+        } else if (ev.event === INVOCATION_EVENTS.error) {
+          throw streamError(data<ErrorBody>(ev), path, res.correlationId, chars);
+        }
+        // Other events are ignored (a newer server may send more).
+      }
+      throw broken(midEvent ? 'the server closed it in the middle of an event' : 'the server closed it before the done event');
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      const t = transportFailure(err);
+      throw broken(t.kind === 'transport' ? describeTransport(t) : String(err));
+    } finally {
+      res.close();
+    }
+  }
+
+  queryAnalytics(body: AnalyticsQuery): Promise<AnalyticsResult> {
+    return this.t.call<AnalyticsResult>({
+      method: 'POST',
+      path: paths.analytics(),
+      json: body,
+      idempotent: true,
+      parse: json<AnalyticsResult>,
+    });
+  }
+
+  private findVersion(templateId: string, label: string): Promise<WireVersion | undefined> {
+    return this.r.getIfExists<WireVersion>(paths.version(templateId, label));
+  }
+}
+
+/** An `event: error` as the ApiError a failed call would have been. */
+function streamError(body: Partial<ErrorBody>, path: string, correlationId: string, chars: number): ApiError {
+  const status = typeof body.status === 'number' ? body.status : 500;
+  const code = typeof body.code === 'string' ? body.code : 'stream.error';
+  const cid = typeof body.contextId === 'string' && body.contextId ? body.contextId : correlationId;
+  const after = chars > 0 ? ` after ${chars} characters of output` : '';
+  const err = new ApiError(
+    `POST ${path} failed${after}: ${status} ${code}: ${typeof body.message === 'string' ? body.message : code} (correlation id ${cid})`,
+    status,
+    code,
+    cid,
+    'POST',
+    path,
+  );
+  if (typeof body.message === 'string' && typeof body.code === 'string') err.body = body as ErrorBody;
+  return err;
+}
+
+function expandParam(expand: Expand[] | undefined): string | undefined {
+  return expand && expand.length > 0 ? expand.join(',') : undefined;
+}

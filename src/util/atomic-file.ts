@@ -1,0 +1,65 @@
+// Durable file writes shared by the CLI (plan files, export) and the audit log.
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+
+/** Writes a file so that a crash leaves the old file or the new one, never half of either. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const abs = resolve(path);
+  await makeDirectories(dirname(abs));
+  const tmp = `${abs}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  try {
+    const fh = await open(tmp, 'w', 0o644);
+    try {
+      await fh.writeFile(text, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, abs);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await syncDir(dirname(abs));
+}
+
+/**
+ * `mkdir -p`, one level at a time. Node's recursive mkdir spins forever on some paths (under
+ * /proc, for one), so it is never used: each missing level is made, and the first real error
+ * (ENOENT, EACCES, ENOTDIR, EROFS…) is thrown as it is.
+ */
+export async function makeDirectories(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      if ((await stat(d)).isDirectory()) break;
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', path: d });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      await mkdir(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/** Makes a rename or a new file's directory entry durable; not possible everywhere (Windows), so best effort. */
+export async function syncDir(dir: string): Promise<void> {
+  try {
+    const d = await open(dir, 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+    // best effort
+  }
+}

@@ -1,0 +1,89 @@
+// How apply talks to the person running it: one line per action, a bar on a TTY, a summary.
+import { SYMBOL } from './plan-common.js';
+import type { ApplyEvent, ApplyResult } from '../apply/executor.js';
+import type { Style } from './style.js';
+
+export interface ProgressWriter {
+  onProgress(event: ApplyEvent): void;
+  /** Removes the bar, if one is drawn. */
+  end(): void;
+}
+
+/**
+ * Writes one line per finished action to `write` (stderr). With `tty`, keeps a progress bar
+ * on the last line, redrawn after each line and erased at the end.
+ */
+export function progressWriter(write: (s: string) => void, opts: { tty: boolean; style: Style; width?: number }): ProgressWriter {
+  let barShown = false;
+  const clear = (): void => {
+    if (barShown) write('\r\x1b[K');
+    barShown = false;
+  };
+  return {
+    onProgress(event) {
+      if (event.type === 'staged') {
+        clear();
+        write(`${opts.style('yellow', '~')} ${event.result.action.address} ${event.result.detail}\n`);
+        return;
+      }
+      if (event.type !== 'finish') return;
+      const { result, completed, total } = event;
+      const a = result.action;
+      clear();
+      if (result.outcome === 'success') {
+        const colour = a.action === 'create' ? 'green' : a.action === 'delete' ? 'red' : 'yellow';
+        write(`${opts.style(colour, SYMBOL[a.action])} ${a.address} ${result.detail}\n`);
+      } else {
+        const label = result.outcome === 'conflict' ? 'conflict' : 'failed';
+        write(`${opts.style('red', '!')} ${a.address} ${opts.style('red', label)}: ${result.detail}\n`);
+      }
+      if (opts.tty && completed < total) {
+        write(bar(completed, total, opts.width ?? 30));
+        barShown = true;
+      }
+    },
+    end: clear,
+  };
+}
+
+export function bar(done: number, total: number, width: number): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+}
+
+/** The closing lines of an apply; the first says whether it worked. */
+export function summaryLines(result: ApplyResult, style: Style): string[] {
+  const { created, updated, deleted } = result.counts;
+  const tally = `${created} created, ${updated} updated, ${deleted} deleted`;
+  if (result.ok) return [style('green', `Apply complete: ${tally}.`)];
+  const conflict = result.failed.some((f) => f.outcome === 'conflict');
+  const head = result.interrupted
+    ? `Apply interrupted: ${tally}; ${result.failed.length} failed, ${result.notStarted.length} not started.`
+    : `Apply failed: ${tally}; ${result.failed.length} failed, ${result.notStarted.length} not started.`;
+  const lines = [style(result.interrupted ? 'yellow' : 'red', head)];
+  if (result.succeeded.length > 0) {
+    lines.push('Done:');
+    for (const s of result.succeeded) lines.push(`  ${SYMBOL[s.action.action]} ${s.action.address} ${s.detail}`);
+  }
+  if (result.failed.length > 0) lines.push('Failed:');
+  for (const f of result.failed) {
+    const corr = f.correlationId ? ` (correlation id ${f.correlationId})` : '';
+    lines.push(`  ! ${f.action.address}: ${f.detail}${corr}`);
+  }
+  if (result.notStarted.length > 0) {
+    const interim = new Set(result.partial.map((p) => p.action.address));
+    lines.push('Not started:');
+    for (const a of result.notStarted) {
+      const note = interim.has(a.address) ? ' (left at its interim priority; a re-run finishes it)' : '';
+      lines.push(`  ${SYMBOL[a.action]} ${a.address}${note}`);
+    }
+  }
+  lines.push(
+    conflict
+      ? 'The target changed since the plan was made: run `promptctl plan` again, review, then apply.'
+      : result.interrupted
+        ? 'Every change made is on record. Run apply again to finish: it picks up where this one stopped.'
+        : 'Nothing was rolled back. Fix the cause and run apply again: it picks up where this one stopped.',
+  );
+  return lines;
+}

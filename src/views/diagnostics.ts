@@ -1,0 +1,64 @@
+// Diagnostics as validate (and every command that loads prompts) prints them: text
+// `file:line:col: error|warning: message [rule]` (DESIGN §2), JSON, and GitHub Actions workflow
+// commands for pull-request annotations; plus validate's one-line summary. Pure: data in,
+// string out; colour through the injected Style.
+import type { Diagnostic } from '../model/diagnostic.js';
+import { plain, type Style } from './style.js';
+
+export const DIAGNOSTIC_FORMATS = ['text', 'json', 'github'] as const;
+export type DiagnosticFormat = (typeof DIAGNOSTIC_FORMATS)[number];
+
+/** `path:line:col: error|warning: message [rule]` (DESIGN §2). */
+export function formatText(d: Diagnostic, style: Style = plain): string {
+  const sev = style(d.severity === 'error' ? 'red' : 'yellow', d.severity);
+  const rule = style('dim', `[${d.rule}]`);
+  return `${d.file}:${d.line}:${d.column}: ${sev}: ${oneLine(d.message)} ${rule}`;
+}
+
+/** GitHub Actions workflow command; escaping as in @actions/core (data vs property values). */
+export function formatGithub(d: Diagnostic): string {
+  const props = `file=${escapeProperty(d.file)},line=${d.line},col=${d.column},title=${escapeProperty(d.rule)}`;
+  return `::${d.severity} ${props}::${escapeData(d.message)}`;
+}
+
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function formatJson(ds: readonly Diagnostic[]): string {
+  const diagnostics = ds.map((d) => ({
+    file: d.file,
+    line: d.line,
+    column: d.column,
+    severity: d.severity,
+    rule: d.rule,
+    message: d.message,
+  }));
+  return JSON.stringify({ diagnostics }, null, 2);
+}
+
+/** The whole report for a format ("" for text/github with no diagnostics); `style` colours text only. */
+export function renderDiagnostics(ds: readonly Diagnostic[], format: DiagnosticFormat, style: Style = plain): string {
+  if (format === 'json') return formatJson(ds) + '\n';
+  const lines = ds.map((d) => (format === 'github' ? formatGithub(d) : formatText(d, style)));
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+export function summaryLine(ds: readonly Diagnostic[], fileCount: number): string {
+  const errors = ds.filter((d) => d.severity === 'error').length;
+  const warnings = ds.length - errors;
+  const files = `${fileCount} ${fileCount === 1 ? 'file' : 'files'}`;
+  if (fileCount === 0) return 'no *.yaml or *.yml files found: nothing to validate';
+  if (ds.length === 0) return `${files} checked: no problems found`;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  return `${files} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+}
+
+/** Messages are one line in text output (a stray newline would break `file:line:` parsing). */
+function oneLine(s: string): string {
+  return s.replace(/\r?\n/g, ' ');
+}

@@ -1,0 +1,32 @@
+// The drift report: the plan as text or markdown followed by who last changed each difference on
+// the target and when; JSON is the plan document with a `drift` list. Pure: data in, string out.
+import type { DriftEntry } from '../plan/drift.js';
+import type { Plan } from '../plan/types.js';
+
+/** Adds the drift section to an already rendered plan (`rendered`, in the same format). */
+export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 'text' | 'markdown' | 'json', rendered: string): string {
+  if (format === 'json') return JSON.stringify({ ...plan, drift: entries }, null, 2);
+  if (entries.length === 0) return rendered;
+  const n = entries.length;
+  const heading = `${n} difference${n === 1 ? '' : 's'}`;
+  if (format === 'markdown') {
+    const rows = entries.map(
+      (e) => `| \`${e.address}\` | ${e.action} | ${e.modifiedBy ? `\`${e.modifiedBy}\`` : '—'} | ${e.dateModified ?? '—'} | ${escapeCell(e.message)} |`,
+    );
+    return [`### Drift: ${heading} between the target and git`, '', '| Address | Fix | Last changed by | When | What |', '|---|---|---|---|---|', ...rows, '', rendered].join('\n');
+  }
+  const lines = entries.map((e) => {
+    const what = e.action === 'problem' ? `${e.rule ?? 'problem'}: see Problems above` : e.message;
+    // Something missing on the target has no live stamp to name.
+    // Some targets say when but not who (AI Studio guides and summary settings): say what is known.
+    const by = e.modifiedBy ? ` by ${e.modifiedBy}` : '';
+    const unsaid = e.modifiedBy ? '' : ' (the target does not say by whom)';
+    const who = e.modifiedBy || e.dateModified ? `; last changed${by} at ${e.dateModified ?? 'an unknown time'}${unsaid}` : '';
+    return `  ${e.address}: ${what}${who}`;
+  });
+  return [rendered.replace(/\n+$/, ''), '', `Drift (${heading}; who last changed each on the target, and when):`, ...lines].join('\n');
+}
+
+function escapeCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}

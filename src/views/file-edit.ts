@@ -1,0 +1,37 @@
+// What promote and rollback changed in a YAML file: a unified diff (a/ and b/ as git prints them),
+// coloured when colour is on, and the routes before and after in one line each. Pure.
+import type { Style } from './style.js';
+import { unifiedDiff } from './textdiff.js';
+
+export interface RouteWeight {
+  version: string;
+  weight: number;
+}
+
+/** `git diff`-style patch of one file, +/- lines coloured. */
+export function renderFileEdit(file: string, before: string, after: string, style: Style): string {
+  const patch = unifiedDiff(`a/${file}`, `b/${file}`, before, after);
+  return patch
+    .split('\n')
+    .filter((l) => !l.startsWith('====='))
+    .map((l) => {
+      if (l.startsWith('+++') || l.startsWith('---')) return style('bold', l);
+      if (l.startsWith('@@')) return style('cyan', l);
+      if (l.startsWith('+')) return style('green', l);
+      if (l.startsWith('-')) return style('red', l);
+      return l;
+    })
+    .join('\n')
+    .replace(/\n+$/, '\n');
+}
+
+/** "1.0.0 80 → 0, 1.1.0 20 → 100" (every route, changed or not). */
+export function describeWeights(before: readonly RouteWeight[], after: readonly RouteWeight[]): string {
+  const was = new Map(before.map((r) => [r.version, r.weight]));
+  return after
+    .map((r) => {
+      const old = was.get(r.version);
+      return old === undefined ? `${r.version} new → ${r.weight}%` : old === r.weight ? `${r.version} ${r.weight}%` : `${r.version} ${old}% → ${r.weight}%`;
+    })
+    .join(', ');
+}

@@ -1,0 +1,121 @@
+// Shared by the text and markdown plan views: symbols, number/cost formats, token lines, values,
+// and a problem's text changes as one unified diff.
+import { ALL_RESOURCE_KINDS, type AnyResourceKind } from '../model/address.js';
+import { unifiedDiff } from './textdiff.js';
+import type { ActionType, Plan, PlanAction, PlanProblem, TokenDelta } from '../plan/types.js';
+import type { StyleName } from './style.js';
+import { stringify } from 'yaml';
+import { groupThousands } from '../util/numbers.js';
+
+
+export const SYMBOL: Record<ActionType, string> = { create: '+', update: '~', delete: '-', noop: ' ' };
+export const ACTION_STYLE: Record<ActionType, StyleName> = { create: 'green', update: 'yellow', delete: 'red', noop: 'dim' };
+
+export function formatInt(n: number): string {
+  return groupThousands(n);
+}
+
+export function formatCost(usd: number): string {
+  if (usd === 0) return '$0';
+  if (usd >= 0.1) return `$${usd.toFixed(2)}`;
+  return `$${usd.toPrecision(2)}`;
+}
+
+/** `tokens: 1,204 → 1,388 (+184), cost/1k calls $0.41 → $0.47`, "≈" when approximate. */
+export function tokenLine(t: TokenDelta): string {
+  const approx = t.approximate ? '≈' : '';
+  const parts: string[] = [];
+  if (t.after !== undefined && t.before !== undefined) {
+    const delta = t.after - t.before;
+    const sign = delta > 0 ? '+' : delta < 0 ? '-' : '±';
+    parts.push(`tokens: ${approx}${formatInt(t.before)} → ${approx}${formatInt(t.after)} (${sign}${formatInt(Math.abs(delta))})`);
+  } else if (t.after !== undefined) {
+    parts.push(`tokens: ${approx}${formatInt(t.after)}`);
+  } else if (t.before !== undefined) {
+    parts.push(`tokens: ${approx}${formatInt(t.before)}`);
+  }
+  const cb = t.costPer1kCallsBefore;
+  const ca = t.costPer1kCallsAfter;
+  if (cb !== undefined && ca !== undefined) parts.push(`cost/1k calls ${formatCost(cb)} → ${formatCost(ca)}`);
+  else if (ca !== undefined) parts.push(`cost/1k calls ${formatCost(ca)}`);
+  return `${parts.join(', ')} (${t.model})`;
+}
+
+/** A field value on one line: strings quoted, structures as compact JSON, absent as (none). */
+export function formatValue(v: unknown): string {
+  if (v === undefined || v === null) return '(none)';
+  return JSON.stringify(v);
+}
+
+/** Whether a value reads better as a block (a map or list with something in it) than on one line. */
+export function isStructured(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && Object.keys(v).length > 0;
+}
+
+/** A structured value as YAML lines, the way the user wrote it. */
+export function formatBlock(v: unknown): string[] {
+  return stringify(v, { lineWidth: 0 }).replace(/\n$/, '').split('\n');
+}
+
+/** The verb a reviewer reads: a pending delete is not a delete that happens. */
+export function actionVerb(a: PlanAction): string {
+  if (a.action === 'noop') return 'unchanged';
+  if (a.action === 'delete' && a.pending) return 'delete (pending: prune is off)';
+  return a.action;
+}
+
+/** What a new version is compared with, when anything: " (changes from 1.0.0)". */
+export function supersedesNote(a: PlanAction): string {
+  return a.action === 'create' && a.supersedes ? ` (changes from ${a.supersedes})` : '';
+}
+
+export function countsByKind(plan: Plan): Record<AnyResourceKind, Record<ActionType, number>> {
+  const out = {} as Record<AnyResourceKind, Record<ActionType, number>>;
+  for (const k of ALL_RESOURCE_KINDS) out[k] = { create: 0, update: 0, delete: 0, noop: 0 };
+  for (const a of plan.actions) out[a.kind][a.action]++;
+  return out;
+}
+
+
+export function visibleActions(plan: Plan, showNoop: boolean): PlanAction[] {
+  return showNoop ? plan.actions : plan.actions.filter((a) => a.action !== 'noop');
+}
+
+
+export function gitLabel(plan: Plan): string {
+  const g = plan.git;
+  const parts: string[] = [];
+  if (g.commit) parts.push(`commit ${g.commit.slice(0, 12)}`);
+  if (g.branch) parts.push(`on ${g.branch}`);
+  if (g.dirty) parts.push('(uncommitted changes)');
+  return parts.join(' ');
+}
+
+/** A problem's text changes as one unified diff (live → git), fields headed `# field`. */
+export function problemPatch(p: PlanProblem): string | undefined {
+  if (!p.diff || p.diff.length === 0) return undefined;
+  const render = (side: 'before' | 'after'): string =>
+    p.diff!.map((c) => `# ${c.field}\n${c[side]}${c[side].endsWith('\n') ? '' : '\n'}`).join('');
+  return unifiedDiff(`live/${p.address}`, `git/${p.address}`, render('before'), render('after'));
+}
+
+export function summaryCounts(plan: Plan): string {
+  const s = plan.summary;
+  const pending = s.pending ? `, ${s.pending} pending delete${s.pending === 1 ? '' : 's'} (prune is off)` : '';
+  return `${s.create} to create, ${s.update} to update, ${s.delete} to delete${pending}`;
+}
+
+/**
+ * Whether git and the target differ (drives --detailed-exitcode, drift's exit code and apply's
+ * "no changes"): a pending delete is a difference even though apply leaves it.
+ */
+export function hasChanges(plan: Plan): boolean {
+  const s = plan.summary;
+  return s.create + s.update + s.delete + (s.pending ?? 0) > 0;
+}
+
+/** Whether apply would change anything. */
+export function hasAppliedChanges(plan: Plan): boolean {
+  const s = plan.summary;
+  return s.create + s.update + s.delete > 0;
+}

@@ -1,0 +1,7 @@
+// The versioned plan JSON of DESIGN §4 (`plan --format json`, `plan --out FILE`): the plan as it
+// is, schemas/plan.schema.json its published shape.
+import type { Plan } from '../plan/types.js';
+
+export function renderJson(plan: Plan): string {
+  return JSON.stringify(plan, null, 2) + '\n';
+}

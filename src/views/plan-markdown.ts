@@ -1,0 +1,237 @@
+// The plan as ONE pull-request comment: the summary on the first line, per-kind counts,
+// destructive actions and problems near the top, then one <details> block per resource with a
+// ```diff of its prompt text and its token/cost delta. Never longer than 65,536 characters (the
+// GitHub comment limit): what does not fit is cut with a pointer to the JSON plan artifact.
+// Content is fenced with a fence longer than any backtick run inside it and everything outside
+// fences is HTML-escaped, so a prompt containing ``` or </details> cannot break the comment.
+import { AISTUDIO_KINDS, RESOURCE_KINDS } from '../model/address.js';
+import {
+  actionVerb,
+  formatBlock,
+  isStructured,
+  supersedesNote,
+  problemPatch,
+  SYMBOL,
+  countsByKind,
+  formatInt,
+  formatValue,
+  gitLabel,
+  tokenLine,
+  visibleActions,
+  hasChanges,
+  summaryCounts,
+} from './plan-common.js';
+import { formatDiffLine, textDiff } from './textdiff.js';
+import type { Plan, PlanAction } from '../plan/types.js';
+
+export const MARKDOWN_CAP = 65_536;
+/** One resource's block may take at most this much, so one huge prompt cannot crowd out the rest. */
+const BLOCK_CAP = 12_000;
+const PROBLEMS_CAP = 16_000;
+const DESTRUCTIVE_CAP = 6_000;
+const UNMANAGED_CAP = 4_000;
+const NOTE_RESERVE = 300;
+
+export interface MarkdownRenderOptions {
+  showNoop?: boolean;
+  /** The prompts directory, for the "no changes" line. */
+  dir?: string;
+  /** Total character cap; GitHub's comment limit by default (tests may lower it). */
+  cap?: number;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Markdown inline text (outside HTML tags): HTML-escaped and with markdown punctuation neutralised. */
+function escapeInline(s: string): string {
+  return escapeHtml(s).replace(/([\\`*_[\]|#~$])/g, '\\$1').replace(/\r?\n/g, ' ');
+}
+
+/** A fenced block whose fence is longer than any run of backticks in the content. */
+export function fenced(content: string, info = ''): string {
+  let longest = 0;
+  for (const m of content.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${content.replace(/\n$/, '')}\n${fence}`;
+}
+
+export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): string {
+  const cap = opts.cap ?? MARKDOWN_CAP;
+  const head: string[] = [];
+  const s = plan.summary;
+  let first = `**Plan:** ${summaryCounts(plan)}`;
+  const extras: string[] = [];
+  if (s.noop > 0) extras.push(`${formatInt(s.noop)} unchanged`);
+  if (plan.unmanaged.length > 0) extras.push(`${formatInt(plan.unmanaged.length)} unmanaged`);
+  if (plan.problems.length > 0) extras.push(`❌ ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}`);
+  if (extras.length > 0) first += ` (${extras.join(', ')})`;
+  head.push(first, '');
+  if (!hasChanges(plan) && plan.problems.length === 0) {
+    const dir = opts.dir ?? 'prompts/';
+    head.push(`No changes. Live state matches \`${dir.endsWith('/') ? dir : dir + '/'}\`.`, '');
+  }
+  const git = gitLabel(plan);
+  head.push(`Target: ${escapeInline(plan.target)}${git ? ` · ${escapeInline(git)}` : ''}`, '');
+
+  head.push('| Kind | Create | Update | Delete | Unchanged |', '|---|--:|--:|--:|--:|');
+  const counts = countsByKind(plan);
+  // The AI Studio kinds get a row when the plan has any of them.
+  const present = new Set(plan.actions.map((a) => a.kind));
+  for (const k of [...RESOURCE_KINDS, ...AISTUDIO_KINDS.filter((x) => present.has(x))]) {
+    const c = counts[k];
+    head.push(`| ${k} | ${c.create} | ${c.update} | ${c.delete} | ${c.noop} |`);
+  }
+  head.push('');
+
+  const destructive = plan.actions.filter((a) => a.destructive);
+  if (destructive.length > 0) {
+    const lines = [`### ⚠️ Destructive changes (${destructive.length})`, ''];
+    lines.push(...capList(destructive.map((a) => `- ⚠️ \`${SYMBOL[a.action]} ${actionVerb(a)}\` **${escapeInline(a.address)}**${a.reason ? ` — ${escapeInline(a.reason)}` : ''}`), DESTRUCTIVE_CAP, 'destructive changes'));
+    head.push(...lines, '');
+  }
+
+  if (plan.problems.length > 0) {
+    const blocks = plan.problems.map((p) => {
+      const where = p.file ? ` (${escapeInline(`${p.file}:${p.line}`)})` : '';
+      let b = `- ❌ **${escapeInline(p.address)}**${where} \`${escapeInline(p.rule)}\`: ${escapeInline(p.message)}`;
+      const patch = problemPatch(p);
+      if (patch) b += '\n\n' + indent(fenced(truncateLines(patch, BLOCK_CAP), 'diff'), '  ');
+      return b;
+    });
+    head.push(`### ❌ Problems (${plan.problems.length}) — this plan cannot be applied`, '');
+    head.push(...capList(blocks, PROBLEMS_CAP, 'problems'), '');
+  }
+
+  const tail: string[] = [];
+  if (plan.unmanaged.length > 0) {
+    tail.push(`<details><summary>Left alone: ${plan.unmanaged.length} live object${plan.unmanaged.length === 1 ? '' : 's'} not managed by this plan</summary>`, '');
+    tail.push(...capList(plan.unmanaged.map((u) => `- ${escapeInline(u.address)} — ${escapeInline(u.reason)}`), UNMANAGED_CAP, 'objects'));
+    tail.push('', '</details>', '');
+  }
+  tail.push(`<sub>plan ${escapeInline(plan.id)} · fingerprint ${plan.fingerprint.slice(0, 16)}</sub>`);
+
+  const headText = head.join('\n') + '\n';
+  const tailText = '\n' + tail.join('\n') + '\n';
+  let budget = cap - headText.length - tailText.length - NOTE_RESERVE;
+
+  const actions = reviewOrder(visibleActions(plan, opts.showNoop ?? false));
+  const changesHeading = actions.length > 0 ? '### Changes\n\n' : '';
+  budget -= changesHeading.length;
+  const blocks: string[] = [];
+  for (const a of actions) {
+    const block = renderDetails(a) + '\n\n';
+    if (block.length > budget) break;
+    blocks.push(block);
+    budget -= block.length;
+  }
+  const hidden = actions.length - blocks.length;
+  let body = blocks.join('');
+  if (hidden > 0) {
+    body += `> … ${formatInt(hidden)} more resource${hidden === 1 ? '' : 's'} not shown; see the JSON plan artifact.\n`;
+  }
+  const out = headText + changesHeading + body + tailText;
+  // The budget above keeps us below the cap; this only guards the contract should a section misbehave.
+  return out.length <= cap ? out : out.slice(0, cap - 80) + '\n\n… comment cut at the size limit; see the JSON plan artifact.\n';
+}
+
+/** For reviewers: filters first, then each template with its versions and split together. */
+function reviewOrder(actions: PlanAction[]): PlanAction[] {
+  const rank = { SafetyFilter: 0, PromptTemplate: 1, PromptVersion: 2, TrafficSplit: 3, Guide: 4, SummarySetting: 5 } as const;
+  // Filters, then the templates' families, then AI Studio guides and summary settings.
+  const group = (a: PlanAction): number => (a.kind === 'SafetyFilter' ? 0 : a.kind === 'Guide' || a.kind === 'SummarySetting' ? 2 + rank[a.kind] : 1);
+  const key = (a: PlanAction): string => `${group(a)}\u0000${a.name}\u0000${rank[a.kind]}`;
+  return actions
+    .map((a, i) => ({ a, i, k: key(a) }))
+    .sort((x, y) => (x.k < y.k ? -1 : x.k > y.k ? 1 : x.i - y.i))
+    .map((x) => x.a);
+}
+
+function renderDetails(a: PlanAction): string {
+  const summary = [`<code>${SYMBOL[a.action]} ${actionVerb(a)}</code> <b>${escapeHtml(a.address)}</b>${escapeHtml(supersedesNote(a))}`];
+  if (a.destructive) summary.push('⚠️');
+  if (a.tokens?.after !== undefined) summary.push(`· ${escapeHtml(tokenLine(a.tokens))}`);
+  const parts: string[] = [`<details><summary>${summary.join(' ')}</summary>`, ''];
+  if (a.reason) parts.push(`_${escapeInline(a.reason)}_`, '');
+  if (a.tokens) parts.push(`${tokenLabel(a)} ${escapeInline(tokenLine(a.tokens))}`, '');
+  if (a.affects?.length) {
+    parts.push('Versions on the template model:', '', ...a.affects.map((x) => `- ${escapeInline(x.address)}: ${escapeInline(tokenLine(x.tokens))}`), '');
+  }
+
+  const fieldLines: string[] = [];
+  for (const c of a.changes) {
+    if (a.text?.some((t) => t.field === c.path)) continue;
+    if (isStructured(c.before) || isStructured(c.after)) {
+      fieldLines.push(`  ${c.path}:`);
+      if (c.before !== undefined) fieldLines.push(...formatBlock(c.before).map((l) => `-   ${l}`));
+      if (c.after !== undefined) fieldLines.push(...formatBlock(c.after).map((l) => `+   ${l}`));
+      continue;
+    }
+    if (c.before !== undefined) fieldLines.push(`- ${c.path}: ${formatValue(c.before)}`);
+    if (c.after !== undefined) fieldLines.push(`+ ${c.path}: ${formatValue(c.after)}`);
+  }
+  if (fieldLines.length > 0) parts.push(fenced(fieldLines.join('\n'), 'diff'), '');
+
+  for (const t of a.text ?? []) {
+    const d = textDiff(t.before, t.after);
+    parts.push(`**${t.field}**${d.replaced ? ' (too different to diff: shown replaced)' : ''}`, '');
+    parts.push(fenced(d.lines.map(formatDiffLine).join('\n'), 'diff'), '');
+  }
+  parts.push('</details>');
+  const block = parts.join('\n');
+  return block.length <= BLOCK_CAP ? block : capBlock(a, parts);
+}
+
+/** A block too big for the comment: keep its head and as much diff as fits, fences closed. */
+function capBlock(a: PlanAction, parts: string[]): string {
+  const head = parts.slice(0, 2).join('\n');
+  const room = BLOCK_CAP - head.length - 400;
+  const diffs: string[] = [];
+  for (const t of a.text ?? []) {
+    const d = textDiff(t.before, t.after);
+    diffs.push(`# ${t.field}`, ...d.lines.map(formatDiffLine));
+  }
+  const text = truncateLines(diffs.join('\n'), room);
+  return [head, a.tokens ? `${tokenLabel(a)} ${escapeInline(tokenLine(a.tokens))}\n` : '', fenced(text, 'diff'), '', '</details>'].join('\n');
+}
+
+/** Prompt versions count their worst case; AI Studio texts are counted as written. */
+function tokenLabel(a: PlanAction): string {
+  return a.kind === 'Guide' || a.kind === 'SummarySetting' ? 'Text as written:' : 'Worst case';
+}
+
+function truncateLines(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const lines = text.split('\n');
+  const kept: string[] = [];
+  let used = 0;
+  for (const l of lines) {
+    if (used + l.length + 1 > max - 120) break;
+    kept.push(l);
+    used += l.length + 1;
+  }
+  kept.push(`… ${formatInt(lines.length - kept.length)} more lines; see the JSON plan artifact`);
+  return kept.join('\n');
+}
+
+function capList(items: string[], max: number, what: string): string[] {
+  const out: string[] = [];
+  let used = 0;
+  for (const item of items) {
+    if (used + item.length + 1 > max) {
+      out.push(`- … ${formatInt(items.length - out.length)} more ${what}; see the JSON plan artifact`);
+      break;
+    }
+    out.push(item);
+    used += item.length + 1;
+  }
+  return out;
+}
+
+function indent(text: string, by: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l ? by + l : l))
+    .join('\n');
+}

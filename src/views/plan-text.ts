@@ -1,0 +1,137 @@
+// The terminal plan, Terraform-like: `+ create`, `~ update`, `- delete`, field changes, coloured
+// unified diffs of prompt text, token deltas, problems, unmanaged objects and a summary line.
+import {
+  ACTION_STYLE,
+  SYMBOL,
+  actionVerb,
+  formatBlock,
+  formatValue,
+  isStructured,
+  supersedesNote,
+  gitLabel,
+  problemPatch,
+  tokenLine,
+  visibleActions,
+  hasChanges,
+  summaryCounts,
+} from './plan-common.js';
+import { plain, type Style } from './style.js';
+import { textDiff, type DiffLine } from './textdiff.js';
+import type { Plan, PlanAction } from '../plan/types.js';
+
+export interface TextRenderOptions {
+  style?: Style;
+  /** Show unchanged resources too (hidden by default). */
+  showNoop?: boolean;
+  /** The prompts directory, for the "no changes" line. */
+  dir?: string;
+}
+
+const INDENT = '    ';
+
+export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
+  const style = opts.style ?? plain;
+  const lines: string[] = [];
+  const git = gitLabel(plan);
+  lines.push(style('bold', `Plan for ${plan.target}`) + (git ? style('dim', ` · ${git}`) : ''));
+  lines.push('');
+
+  const actions = visibleActions(plan, opts.showNoop ?? false);
+  for (const a of actions) {
+    lines.push(...renderAction(a, style));
+  }
+  if (actions.length > 0) lines.push('');
+
+  if (plan.problems.length > 0) {
+    lines.push(style('red', style('bold', `Problems (${plan.problems.length}) — this plan cannot be applied:`)));
+    for (const p of plan.problems) {
+      const where = p.file ? ` ${style('dim', `(${p.file}:${p.line}:${p.column})`)}` : '';
+      lines.push(`  ${style('red', '✗')} ${style('bold', p.address)}${where} ${style('dim', `[${p.rule}]`)}`);
+      lines.push(`${INDENT}${p.message}`);
+      const patch = problemPatch(p);
+      if (patch) {
+        for (const l of patch.replace(/\n$/, '').split('\n')) lines.push(INDENT + colourPatchLine(l, style));
+      }
+    }
+    lines.push('');
+  }
+
+  if (plan.unmanaged.length > 0) {
+    lines.push(style('bold', `Left alone (${plan.unmanaged.length}):`));
+    for (const u of plan.unmanaged) lines.push(`  ${style('dim', '·')} ${u.address} ${style('dim', `— ${u.reason}`)}`);
+    lines.push('');
+  }
+
+  lines.push(summaryLine(plan, opts.dir ?? 'prompts/', style));
+  return lines.join('\n') + '\n';
+}
+
+export function summaryLine(plan: Plan, dir: string, style: Style = plain): string {
+  const problems = plan.problems.length;
+  if (!hasChanges(plan) && problems === 0) {
+    return style('green', `No changes. Live state matches ${dir.endsWith('/') ? dir : dir + '/'}.`);
+  }
+  let line = style('bold', `Plan: ${summaryCounts(plan)}.`);
+  if (problems > 0) line += ' ' + style('red', `${problems} problem${problems === 1 ? '' : 's'} must be fixed before apply.`);
+  return line;
+}
+
+function renderAction(a: PlanAction, style: Style): string[] {
+  const out: string[] = [];
+  const color = ACTION_STYLE[a.action];
+  const verb = actionVerb(a);
+  let head = `  ${style(color, `${SYMBOL[a.action]} ${verb}`)} ${style('bold', a.address)}${style('dim', supersedesNote(a))}`;
+  if (a.destructive) head += ' ' + style('red', '⚠ destructive');
+  out.push(head);
+  if (a.reason) out.push(INDENT + style('dim', a.reason));
+  if (a.action === 'noop') return out;
+
+  for (const c of a.changes) {
+    if (a.text?.some((t) => t.field === c.path)) continue; // shown as a text diff below
+    if (c.before === undefined && c.after === undefined) continue;
+    if (isStructured(c.before) || isStructured(c.after)) {
+      out.push(`${INDENT}${style('yellow', '~')} ${c.path}:`);
+      if (c.before !== undefined) for (const l of formatBlock(c.before)) out.push(`${INDENT}    ${style('red', `- ${l}`)}`);
+      if (c.after !== undefined) for (const l of formatBlock(c.after)) out.push(`${INDENT}    ${style('green', `+ ${l}`)}`);
+      continue;
+    }
+    if ((a.action === 'create' && !a.supersedes) || c.before === undefined) {
+      out.push(`${INDENT}${style('green', '+')} ${c.path}: ${formatValue(c.after)}`);
+    } else if (c.after === undefined) {
+      out.push(`${INDENT}${style('red', '-')} ${c.path}: ${formatValue(c.before)}`);
+    } else {
+      out.push(`${INDENT}${style('yellow', '~')} ${c.path}: ${formatValue(c.before)} → ${formatValue(c.after)}`);
+    }
+  }
+  if (a.tokens) out.push(INDENT + style('cyan', tokenLine(a.tokens)));
+  for (const x of a.affects ?? []) out.push(`${INDENT}${style('cyan', `${x.address}: ${tokenLine(x.tokens)}`)}`);
+  for (const t of a.text ?? []) {
+    const d = textDiff(t.before, t.after);
+    out.push(`${INDENT}${style('bold', t.field)}:${d.replaced ? style('dim', ' (too different to diff: shown replaced)') : ''}`);
+    for (const l of d.lines) out.push(INDENT + '  ' + colourDiffLine(l, style));
+  }
+  return out;
+}
+
+function colourDiffLine(l: DiffLine, style: Style): string {
+  switch (l.kind) {
+    case 'add':
+      return style('green', '+' + l.text);
+    case 'del':
+      return style('red', '-' + l.text);
+    case 'hunk':
+      return style('cyan', l.text);
+    case 'note':
+      return style('dim', l.text);
+    case 'ctx':
+      return style('dim', ' ' + l.text);
+  }
+}
+
+function colourPatchLine(l: string, style: Style): string {
+  if (l.startsWith('+++') || l.startsWith('---') || l.startsWith('===')) return style('bold', l);
+  if (l.startsWith('+')) return style('green', l);
+  if (l.startsWith('-')) return style('red', l);
+  if (l.startsWith('@@')) return style('cyan', l);
+  return l;
+}

@@ -1,0 +1,96 @@
+// `promptctl status` (DESIGN §4) as text, markdown and JSON: per template and version what the
+// gateway served, and for a two-way split the difference between its versions with a 95 %
+// interval and a verdict. Pure.
+import type { SplitComparison, StatusReport, TemplateStatus, VersionStatus } from '../evals/types.js';
+import { plain, type Style } from './style.js';
+import { alignColumns, int, ms, percent, signed, usd } from './table.js';
+
+export type StatusFormat = 'text' | 'markdown' | 'json';
+
+export function renderStatus(report: StatusReport, format: StatusFormat, style: Style = plain): string {
+  if (format === 'json') return JSON.stringify({ formatVersion: 1, ...report }, null, 2);
+  if (format === 'markdown') return renderStatusMarkdown(report);
+  return renderStatusText(report, style);
+}
+
+const HEADER = ['version', 'calls', 'share (weight)', 'errors', 'blocked', 'latency mean (min–max)', 'tokens/call', 'cost'];
+
+function row(v: VersionStatus): string[] {
+  return [
+    v.version ?? '(none)',
+    int(v.invocations),
+    `${percent(v.share)}${v.weight !== undefined ? ` (${v.weight} %)` : ''}`,
+    v.invocations ? `${int(v.errors)} (${percent(v.errorRate)})` : '—',
+    v.invocations ? `${int(v.blocked)} (${percent(v.blockedRate)})` : '—',
+    v.latencyMs ? `${ms(v.latencyMs.mean)} (${ms(v.latencyMs.min)}–${ms(v.latencyMs.max)})` : '—',
+    v.tokens ? `${int(v.tokens.meanTotal)} (${int(v.tokens.meanPrompt)} + ${int(v.tokens.meanCompletion)})` : '—',
+    v.costUsd ? usd(v.costUsd.total) : '—',
+  ];
+}
+
+function splitLabel(t: TemplateStatus): string {
+  if (!t.split) return 'no traffic split';
+  return `split ${t.split.strategy}: ${t.split.routes.map((r) => `${r.version} ${r.weight} %`).join(', ')}`;
+}
+
+/** "tokens per call −18 % (95 % interval −24 % to −12 %); error rate +1.0 points (−0.8 to +2.9)". */
+function differenceLines(c: SplitComparison): string[] {
+  const lines: string[] = [];
+  if (c.tokens) {
+    const r = c.tokens.relative;
+    lines.push(
+      `tokens per call: ${signed(c.tokens.estimate, 1)} (${signed(r.estimate * 100, 1)} %), 95 % interval ${signed(c.tokens.low, 1)} to ${signed(c.tokens.high, 1)} (${signed(r.low * 100, 1)} % to ${signed(r.high * 100, 1)} %); spread: ${c.tokens.method}`,
+    );
+  } else lines.push('tokens per call: too few answered calls for an interval (see the verdict)');
+  if (c.errors) {
+    const e = c.errors;
+    lines.push(
+      `error rate: ${percent(e.candidateRate)} vs ${percent(e.baselineRate)}, difference ${signed(e.estimate * 100, 1)} points, 95 % interval ${signed(e.low * 100, 1)} to ${signed(e.high * 100, 1)}`,
+    );
+  }
+  return lines;
+}
+
+export function renderStatusText(report: StatusReport, style: Style = plain): string {
+  const lines: string[] = [`Calls since ${report.since} (${report.interval.replace('/', ' to ')})`, ''];
+  if (report.templates.length === 0) lines.push('No template on the target.', '');
+  for (const t of report.templates) {
+    lines.push(`${style('bold', t.template)} (${splitLabel(t)}): ${int(t.invocations)} call${t.invocations === 1 ? '' : 's'}`);
+    if (t.versions.length) lines.push(...alignColumns(HEADER, t.versions.map(row), new Set([1, 6, 7])).map((l) => `  ${l}`));
+    const c = t.comparison;
+    if (c) {
+      lines.push(`  ${c.candidate} (candidate) vs ${c.baseline} (baseline):`);
+      for (const l of differenceLines(c)) lines.push(`    ${l}`);
+      lines.push(`  ${style('bold', 'verdict:')} ${c.verdict}`);
+    }
+    for (const n of t.notes) lines.push(`  ${style('dim', `note: ${n}`)}`);
+    lines.push('');
+  }
+  for (const m of report.method) lines.push(style('dim', `· ${m}`));
+  return lines.join('\n');
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\`*_[\]|#~$])/g, '\\$1');
+}
+
+export function renderStatusMarkdown(report: StatusReport): string {
+  const lines: string[] = [`### promptctl status: calls since ${escapeMd(report.since)}`, '', `<sub>target: ${escapeMd(report.target)} · ${escapeMd(report.interval)}</sub>`, ''];
+  for (const t of report.templates) {
+    lines.push(`#### \`${t.template}\` (${escapeMd(splitLabel(t))}): ${int(t.invocations)} calls`, '');
+    if (t.versions.length) {
+      lines.push(`| ${HEADER.map((h) => escapeMd(h)).join(' | ')} |`, `|${HEADER.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+      for (const v of t.versions) lines.push(`| ${row(v).map(escapeMd).join(' | ')} |`);
+      lines.push('');
+    }
+    const c = t.comparison;
+    if (c) {
+      lines.push(`**Verdict:** ${escapeMd(c.verdict)}`, '');
+      for (const l of differenceLines(c)) lines.push(`- ${escapeMd(l)}`);
+      lines.push('');
+    }
+    for (const n of t.notes) lines.push(`_note: ${escapeMd(n)}_`, '');
+  }
+  lines.push(...report.method.map((m) => `<sub>${escapeMd(m)}</sub><br>`));
+  return lines.join('\n');
+}

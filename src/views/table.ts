@@ -1,0 +1,47 @@
+// Small text-layout helpers shared by the test and status views: aligned columns, numbers and
+// money as people read them. Pure.
+
+/** Header and rows as aligned lines: the columns in `right` right-aligned, the rest left-aligned. */
+export function alignColumns(header: readonly string[], rows: readonly string[][], right: ReadonlySet<number> = new Set()): string[] {
+  const all = [header, ...rows];
+  const width = (s: string): number => [...s.replace(/\x1b\[[0-9;]*m/g, '')].length;
+  const widths = header.map((_, i) => Math.max(...all.map((row) => width(row[i] ?? ''))));
+  return all.map((row) =>
+    row
+      .map((cell, i) => {
+        const pad = ' '.repeat(widths[i]! - width(cell));
+        return right.has(i) ? pad + cell : cell + pad;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** 1,234 */
+export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** "80 %", "2.5 %", "0 %". */
+export function percent(x: number, digits?: number): string {
+  const v = x * 100;
+  const d = digits ?? (v === 0 || v === 100 || Math.abs(v) >= 10 ? 0 : 1);
+  return `${v.toFixed(d)} %`;
+}
+
+/** US dollars with enough digits to be more than zero: $0.00042, $1.25. */
+export function usd(x: number): string {
+  if (x === 0) return '$0';
+  if (Math.abs(x) >= 1) return `$${x.toFixed(2)}`;
+  const digits = Math.min(10, Math.max(4, 2 - Math.floor(Math.log10(Math.abs(x))) + 1));
+  return `$${x.toFixed(digits).replace(/0+$/, '').replace(/\.$/, '')}`;
+}
+
+/** "850 ms", "1.2 s". */
+export function ms(x: number): string {
+  return x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`;
+}
+
+/** A signed number: "+12", "−3.5". */
+export function signed(x: number, digits = 0): string {
+  const s = Math.abs(x).toFixed(digits);
+  return x > 0 ? `+${s}` : x < 0 && Number(s) !== 0 ? `−${s}` : s;
+}

@@ -1,0 +1,398 @@
+// `promptctl test` results (DESIGN §7) as text, markdown (one pull-request comment section), JSON
+// and JUnit XML. Pure: the report in, a string out.
+import type { AssertionOutcome, CaseDone, TestOutcome, TestReport, TestRun } from '../evals/types.js';
+import { plain, type Style } from './style.js';
+import { alignColumns, int, ms, percent, usd } from './table.js';
+
+export type TestFormat = 'text' | 'markdown' | 'json' | 'junit';
+
+export function renderTestReport(report: TestReport, format: TestFormat, style: Style = plain): string {
+  switch (format) {
+    case 'text':
+      return renderTestText(report, style);
+    case 'markdown':
+      return renderTestMarkdown(report);
+    case 'json':
+      return renderTestJson(report);
+    case 'junit':
+      return renderJunit(report);
+  }
+}
+
+// ---- shared ----------------------------------------------------------------------------------
+
+/** The runs of one test, grouped into table cells: one per case and version. */
+interface Cell {
+  case: string;
+  caseIndex: number;
+  version: string;
+  runs: TestRun[];
+}
+
+/**
+ * Columns of a test's table: the versions asked for under --compare; otherwise the versions that
+ * answered (a routed test may spread over several), "?" for a call that got no version.
+ */
+function cells(t: TestOutcome): Cell[] {
+  const out = new Map<string, Cell>();
+  for (const r of t.runs) {
+    const version = r.requested ?? r.version ?? '?';
+    const k = `${r.caseIndex}\u0000${version}`;
+    let c = out.get(k);
+    if (!c) out.set(k, (c = { case: r.case, caseIndex: r.caseIndex, version, runs: [] }));
+    c.runs.push(r);
+  }
+  return [...out.values()];
+}
+
+function mean(xs: number[]): number | undefined {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
+}
+
+interface CellStats {
+  passed: number;
+  total: number;
+  latency?: number;
+  tokens?: number;
+  tokensApprox: boolean;
+  cost?: number;
+  cached: number;
+  outcome: string;
+}
+
+function cellStats(c: Cell): CellStats {
+  const answered = c.runs.filter((r) => r.observation.outcome === 'answered');
+  const lat = mean(answered.map((r) => r.observation.latencyMs ?? r.observation.wallMs));
+  const tok = mean(answered.filter((r) => r.observation.usage).map((r) => r.observation.usage!.totalTokens ?? r.observation.usage!.completionTokens));
+  const cost = mean(answered.filter((r) => r.observation.costUsd !== undefined).map((r) => r.observation.costUsd!));
+  const outcomes = [...new Set(c.runs.map((r) => (r.notRun ? 'not run' : r.observation.outcome)))];
+  return {
+    passed: c.runs.filter((r) => r.passed).length,
+    total: c.runs.length,
+    ...(lat !== undefined ? { latency: lat } : {}),
+    ...(tok !== undefined ? { tokens: tok } : {}),
+    tokensApprox: answered.some((r) => r.observation.usageApproximate),
+    ...(cost !== undefined ? { cost } : {}),
+    cached: c.runs.filter((r) => r.cached).length,
+    outcome: outcomes.filter((o) => o !== 'answered').join(', '),
+  };
+}
+
+/** `contains "refund"`, `not blockedBy support-phishing-block`, `jsonSchema`. */
+export function describeAssertion(a: Pick<AssertionOutcome, 'type' | 'not' | 'value'>): string {
+  const v = a.value;
+  let s: string;
+  switch (a.type) {
+    case 'contains':
+    case 'notContains':
+    case 'equals':
+      s = `${a.type} ${JSON.stringify(v)}`;
+      break;
+    case 'regex':
+      s = `regex /${String(v)}/`;
+      break;
+    case 'isJson':
+    case 'jsonSchema':
+      s = a.type;
+      break;
+    case 'maxCostUsd':
+      s = `${a.type} ${usd(Number(v))}`;
+      break;
+    default:
+      s = `${a.type} ${String(v)}`;
+  }
+  return a.not ? `not ${s}` : s;
+}
+
+/** What went wrong in failed runs, one entry per distinct problem with the runs it hit. */
+interface Failure {
+  case: string;
+  version: string;
+  runs: number[];
+  total: number;
+  kind: 'failure' | 'error';
+  message: string;
+}
+
+function failures(t: TestOutcome): Failure[] {
+  const out = new Map<string, Failure>();
+  for (const c of cells(t)) {
+    for (const r of c.runs) {
+      if (r.passed) continue;
+      const problems: Array<{ kind: Failure['kind']; message: string }> =
+        r.notRun !== undefined
+          ? [{ kind: 'error', message: `not run: ${r.notRun}` }]
+          : r.observation.outcome === 'error'
+            ? [{ kind: 'error', message: `${r.observation.error?.code ?? 'error'}: ${r.observation.error?.message ?? 'the call failed'}` }]
+            : r.assertions.filter((a) => !a.passed).map((a) => ({ kind: 'failure' as const, message: `${describeAssertion(a)}: ${a.detail}` }));
+      for (const p of problems) {
+        const k = `${c.caseIndex}\u0000${c.version}\u0000${p.message}`;
+        const f = out.get(k) ?? { case: c.case, version: c.version, runs: [], total: c.runs.length, kind: p.kind, message: p.message };
+        f.runs.push(r.repetition);
+        out.set(k, f);
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+function runsLabel(f: Failure): string {
+  if (f.total === 1) return '';
+  if (f.runs.length === f.total) return ` (all ${f.total} runs)`;
+  return ` (run${f.runs.length === 1 ? '' : 's'} ${f.runs.sort((a, b) => a - b).join(', ')} of ${f.total})`;
+}
+
+function rateLine(t: TestOutcome): string {
+  const parts = t.byVersion.length
+    ? t.byVersion.map((b) => `${b.version}: ${percent(b.rate)} (${b.passed}/${b.total})`).join(', ')
+    : `${percent(t.rate.rate)} (${t.rate.passed}/${t.rate.total})`;
+  return `pass rate ${parts}, threshold ${percent(t.threshold)}`;
+}
+
+function tally(report: TestReport): string {
+  const met = report.tests.filter((t) => t.met).length;
+  return `${met} of ${report.tests.length} test${report.tests.length === 1 ? '' : 's'} met ${report.tests.length === 1 ? 'its' : 'their'} threshold`;
+}
+
+function callsLine(report: TestReport): string {
+  const made = `${int(report.invocations)} call${report.invocations === 1 ? '' : 's'} made`;
+  return report.cached > 0 ? `${made}, ${int(report.cached)} answered from the cache` : made;
+}
+
+// ---- progress (stderr) -----------------------------------------------------------------------
+
+/** One line per finished case: "✓ billing-smoke · refund timing @1.1.0: 3/3 passed (2 cached) [4/9]". */
+export function testProgressLine(e: CaseDone, style: Style = plain): string {
+  const ok = e.passed === e.total;
+  const mark = ok ? style('green', '✓') : style('red', '✗');
+  const cached = e.cached === 0 ? '' : e.cached === e.total ? ' (cached)' : ` (${e.cached} cached)`;
+  return `${mark} ${e.test} · ${e.case}${e.version !== undefined ? ` @${e.version}` : ''}: ${e.passed}/${e.total} passed${cached} [${e.done}/${e.of}]`;
+}
+
+// ---- text ------------------------------------------------------------------------------------
+
+function resultCell(s: CellStats, style: Style): string {
+  const ok = s.passed === s.total;
+  const mark = ok ? style('green', '✓') : style('red', '✗');
+  const count = s.total > 1 || !ok ? ` ${s.passed}/${s.total}` : '';
+  const word = ok ? 'pass' : 'fail';
+  return `${mark} ${word}${count}${s.outcome ? ` (${s.outcome})` : ''}`;
+}
+
+function statCells(s: CellStats): string[] {
+  return [
+    s.latency !== undefined ? ms(s.latency) : '—',
+    s.tokens !== undefined ? `${s.tokensApprox ? '≈' : ''}${int(s.tokens)}` : '—',
+    s.cost !== undefined ? usd(s.cost) : '—',
+  ];
+}
+
+export function renderTestText(report: TestReport, style: Style = plain): string {
+  const lines: string[] = [];
+  for (const t of report.tests) {
+    const verdict = t.met ? style('green', 'met') : style('red', 'NOT met');
+    lines.push(`${style('bold', t.address)} → ${t.target}`);
+    const cs = cells(t);
+    if (t.byVersion.length === 2) {
+      const [a, b] = t.byVersion.map((x) => x.version!) as [string, string];
+      const cases = [...new Map(cs.map((c) => [c.caseIndex, c.case])).entries()].sort(([x], [y]) => x - y);
+      const cellText = (c: Cell | undefined): string => {
+        if (!c) return '—';
+        const s = cellStats(c);
+        return [resultCell(s, style), ...statCells(s)].join(' · ');
+      };
+      const rows = cases.map(([i, name]) => [name, cellText(cs.find((c) => c.caseIndex === i && c.version === a)), cellText(cs.find((c) => c.caseIndex === i && c.version === b))]);
+      lines.push(...alignColumns(['case', a, b], rows).map((l) => `  ${l}`));
+      lines.push(`  ${style('dim', '(each version: result · latency · tokens · cost)')}`);
+    } else {
+      const rows = cs.map((c) => {
+        const s = cellStats(c);
+        return [c.case, c.version, resultCell(s, style), ...statCells(s)];
+      });
+      lines.push(...alignColumns(['case', 'version', 'result', 'latency', 'tokens', 'cost'], rows, new Set([3, 4, 5])).map((l) => `  ${l}`));
+    }
+    lines.push(`  ${rateLine(t)}: ${verdict}`);
+    for (const f of failures(t)) {
+      const mark = f.kind === 'error' ? style('red', '!') : style('red', '✗');
+      lines.push(`  ${mark} ${f.case} @${f.version}${runsLabel(f)}: ${f.message}`);
+    }
+    for (const n of t.notes) lines.push(`  ${style('dim', `note: ${n}`)}`);
+    lines.push('');
+  }
+  const summary = `${tally(report)}; ${callsLine(report)}.`;
+  lines.push(report.ok ? style('green', summary) : style('red', summary));
+  return lines.join('\n');
+}
+
+// ---- markdown --------------------------------------------------------------------------------
+
+/** A pull-request comment shares its 65,536 characters with the plan: the test section takes at most this. */
+export const TEST_MARKDOWN_CAP = 20_000;
+
+function escapeMd(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#~$])/g, '\\$1')
+    .replace(/\r?\n/g, ' ');
+}
+
+function code(s: string): string {
+  const clean = s.replace(/\r?\n/g, ' ').replace(/\|/g, '¦');
+  const ticks = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length)) + 1;
+  const fence = '`'.repeat(ticks);
+  return `${fence}${ticks > 1 ? ' ' : ''}${clean}${ticks > 1 ? ' ' : ''}${fence}`;
+}
+
+export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = {}): string {
+  const cap = opts.cap ?? TEST_MARKDOWN_CAP;
+  const head = [
+    `### ${report.ok ? '✅' : '❌'} promptctl test: ${tally(report)}`,
+    '',
+    `<sub>target: ${escapeMd(report.target)} · ${callsLine(report)}${report.compare ? ` · comparing ${escapeMd(report.compare.join(' and '))}` : ''}</sub>`,
+    '',
+    '| | Test | Target | Pass rate | Threshold |',
+    '|---|---|---|---|---|',
+    ...report.tests.map((t) => {
+      const rate = t.byVersion.length ? t.byVersion.map((b) => `${escapeMd(b.version!)}: ${percent(b.rate)} (${b.passed}/${b.total})`).join('<br>') : `${percent(t.rate.rate)} (${t.rate.passed}/${t.rate.total})`;
+      return `| ${t.met ? '✅' : '❌'} | ${code(t.name)} | ${escapeMd(t.target)} | ${rate} | ${percent(t.threshold)} |`;
+    }),
+    '',
+    '',
+  ].join('\n');
+  const blocks = report.tests.map((t) => markdownBlock(t));
+  const note = '\n_More results did not fit: run `promptctl test --format json` for all of them._\n';
+  let out = head;
+  for (const [i, b] of blocks.entries()) {
+    if (out.length + b.length + note.length > cap) {
+      const left = blocks.length - i;
+      return `${out}${note.replace('More results', `${left} more test${left === 1 ? '' : 's'}`)}`;
+    }
+    out += b;
+  }
+  return out;
+}
+
+function markdownBlock(t: TestOutcome): string {
+  const lines: string[] = [];
+  lines.push(`<details${t.met ? '' : ' open'}><summary>${t.met ? '✅' : '❌'} <code>${escapeMd(t.name)}</code>: ${escapeMd(rateLine(t))}</summary>`, '');
+  lines.push('| Case | Version | Result | Latency | Tokens | Cost |', '|---|---|---|---:|---:|---:|');
+  for (const c of cells(t)) {
+    const s = cellStats(c);
+    const ok = s.passed === s.total;
+    const result = `${ok ? '✅' : '❌'} ${s.passed}/${s.total}${s.outcome ? ` (${escapeMd(s.outcome)})` : ''}${s.cached === s.total ? ' · cached' : ''}`;
+    lines.push(`| ${escapeMd(c.case)} | ${escapeMd(c.version)} | ${result} | ${statCells(s).join(' | ')} |`);
+  }
+  const fs = failures(t);
+  if (fs.length) {
+    lines.push('');
+    for (const f of fs.slice(0, 30)) lines.push(`- ${f.kind === 'error' ? '⚠️' : '❌'} **${escapeMd(f.case)}** @${escapeMd(f.version)}${escapeMd(runsLabel(f))}: ${escapeMd(f.message)}`);
+    if (fs.length > 30) lines.push(`- … and ${fs.length - 30} more`);
+  }
+  for (const n of t.notes) lines.push('', `_note: ${escapeMd(n)}_`);
+  lines.push('', '</details>', '');
+  return lines.join('\n') + '\n';
+}
+
+// ---- json ------------------------------------------------------------------------------------
+
+export function renderTestJson(report: TestReport): string {
+  return JSON.stringify({ formatVersion: 1, ...report }, null, 2);
+}
+
+// ---- JUnit XML -------------------------------------------------------------------------------
+
+/** XML 1.0 text: the five entities escaped, characters XML cannot hold at all replaced. */
+export function xmlEscape(s: string): string {
+  return s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** An attribute value: escaped, and line breaks kept as character references. */
+function attr(s: string): string {
+  return xmlEscape(s).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}
+
+const seconds = (msValue: number): string => (msValue / 1000).toFixed(3);
+
+/**
+ * One <testsuite> per PromptTest, one <testcase> per call (case, version, repetition), plus one
+ * <testcase> for the pass rate against the threshold (the verdict that decides the exit code).
+ * A failed assertion is a <failure>; a call that got no answer at all (not run, or an error
+ * other than a block) is an <error>.
+ */
+export function renderJunit(report: TestReport): string {
+  let tests = 0;
+  let fails = 0;
+  let errors = 0;
+  let time = 0;
+  const suites: string[] = [];
+  for (const t of report.tests) {
+    const cases: string[] = [];
+    let sFails = 0;
+    let sErrors = 0;
+    let sTime = 0;
+    for (const r of t.runs) {
+      const version = r.requested ?? r.version ?? '?';
+      const reps = t.repeat > 1 ? ` #${r.repetition}` : '';
+      const name = `${r.case} @${version}${reps}`;
+      const took = r.cached || r.notRun ? 0 : r.observation.wallMs;
+      sTime += took;
+      const open = `    <testcase classname="${attr(t.address)}" name="${attr(name)}" time="${seconds(took)}" file="${attr(t.source.replace(/:\d+$/, ''))}">`;
+      if (r.passed) {
+        cases.push(`${open.slice(0, -1)}/>`);
+        continue;
+      }
+      if (r.notRun !== undefined || r.observation.outcome === 'error') {
+        sErrors++;
+        const e = r.observation.error;
+        const message = r.notRun !== undefined ? `not run: ${r.notRun}` : `${e?.code ?? 'error'}: ${e?.message ?? 'the call failed'}`;
+        cases.push(`${open}\n      <error message="${attr(message)}" type="${attr(r.notRun !== undefined ? 'not.run' : (e?.code ?? 'error'))}">${xmlEscape(message)}</error>\n    </testcase>`);
+        continue;
+      }
+      sFails++;
+      const failed = r.assertions.filter((a) => !a.passed);
+      const message = failed.map((a) => describeAssertion(a)).join('; ');
+      const body = failed.map((a) => `${describeAssertion(a)}: ${a.detail}`).join('\n');
+      const output = r.observation.output ? `\n      <system-out>${xmlEscape(r.observation.output)}</system-out>` : '';
+      cases.push(`${open}\n      <failure message="${attr(message)}" type="assertion">${xmlEscape(body)}</failure>${output}\n    </testcase>`);
+    }
+    const rateName = `pass rate ${t.byVersion.length ? t.byVersion.map((b) => `${b.version} ${percent(b.rate)} (${b.passed}/${b.total})`).join(', ') : `${percent(t.rate.rate)} (${t.rate.passed}/${t.rate.total})`} vs threshold ${percent(t.threshold)}`;
+    const rateOpen = `    <testcase classname="${attr(t.address)}" name="${attr(rateName)}" time="0.000">`;
+    if (t.met) cases.push(`${rateOpen.slice(0, -1)}/>`);
+    else {
+      sFails++;
+      cases.push(`${rateOpen}\n      <failure message="${attr('below the threshold')}" type="threshold">${xmlEscape(rateLine(t))}</failure>\n    </testcase>`);
+    }
+    const n = t.runs.length + 1;
+    tests += n;
+    fails += sFails;
+    errors += sErrors;
+    time += sTime;
+    const props = [
+      ['target', t.target],
+      ['threshold', String(t.threshold)],
+      ['passRate', String(t.rate.rate)],
+      ['repeat', String(t.repeat)],
+      ...t.notes.map((note) => ['note', note] as [string, string]),
+    ]
+      .map(([k, v]) => `      <property name="${attr(k!)}" value="${attr(v!)}"/>`)
+      .join('\n');
+    suites.push(
+      `  <testsuite name="${attr(t.address)}" tests="${n}" failures="${sFails}" errors="${sErrors}" skipped="0" time="${seconds(sTime)}">\n    <properties>\n${props}\n    </properties>\n${cases.join('\n')}\n  </testsuite>`,
+    );
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="promptctl test" tests="${tests}" failures="${fails}" errors="${errors}" skipped="0" time="${seconds(time)}">`,
+    ...suites,
+    '</testsuites>',
+  ].join('\n');
+}

@@ -1,0 +1,133 @@
+// `promptctl tokens` output (DESIGN §4): per-version counts, worst case, context use and cost,
+// as an aligned table with totals or as JSON; then AI Studio texts (guide instructions, summary
+// prompts), whose counts are approximate unless a guide declares its model. Pure: data in, string
+// out; colour through the injected Style.
+import type { AiStudioTokenReport, TextTokenReport, VersionTokenReport } from '../tokens/index.js';
+import { plain, type Style } from './style.js';
+import { groupThousands } from '../util/numbers.js';
+
+export const TOKENS_FORMATS = ['text', 'json'] as const;
+export type TokensFormat = (typeof TOKENS_FORMATS)[number];
+
+/**
+ * The report in `format`; `dir` (the prompts directory) is named when there is nothing to show.
+ * `texts` adds the AI Studio texts (JSON keys `guides` and `summarySettings`, present when any).
+ */
+export function renderTokens(
+  reports: readonly VersionTokenReport[],
+  format: TokensFormat,
+  dir: string,
+  style: Style = plain,
+  texts?: AiStudioTokenReport,
+): string {
+  if (format === 'json') return renderTokensJson(reports, texts);
+  const hasTexts = texts !== undefined && texts.guides.length + texts.summarySettings.length > 0;
+  if (!hasTexts) return renderTable(reports, dir, style);
+  const textTable = renderTextTable(texts, style);
+  return reports.length === 0 ? textTable : `${renderTable(reports, dir, style)}\n\n${textTable}`;
+}
+
+export function renderTokensJson(reports: readonly VersionTokenReport[], texts?: AiStudioTokenReport): string {
+  const doc: { versions: readonly VersionTokenReport[]; guides?: readonly TextTokenReport[]; summarySettings?: readonly TextTokenReport[] } = {
+    versions: reports,
+  };
+  if (texts?.guides.length) doc.guides = texts.guides;
+  if (texts?.summarySettings.length) doc.summarySettings = texts.summarySettings;
+  return JSON.stringify(doc, null, 2);
+}
+
+/**
+ * Guides and summary settings: one row each, their text counted as written, against the budget or
+ * context window when there is one. "≈" marks approximate counts.
+ */
+export function renderTextTable(texts: AiStudioTokenReport, style: Style = plain): string {
+  const header = ['AI STUDIO', 'MODEL', 'TEXT', 'LIMIT', 'USE'];
+  const rows = [...texts.guides, ...texts.summarySettings].map((r) => {
+    const limit = r.maxPromptTokens ?? r.contextWindow;
+    return [
+      r.address,
+      r.model ?? `(${r.encoding})`,
+      (r.approximate ? '≈' : '') + num(r.textTokens),
+      limit === null ? '-' : num(limit),
+      limit === null ? '-' : `${((r.textTokens / limit) * 100).toFixed(1)}%`,
+    ];
+  });
+  const lines = [style('bold', alignRows(header, rows, 2)[0]!), ...alignRows(header, rows, 2).slice(1)];
+  const standIns = [...new Set([...texts.guides, ...texts.summarySettings].filter((r) => r.approximate).map((r) => (r.model ? `${r.model} with ${r.encoding}` : r.encoding)))];
+  if (standIns.length > 0) {
+    lines.push(`≈ approximate: Genesys does not publish the tokenizers of AI Studio models; counted with ${standIns.join(', ')}`);
+  }
+  lines.push('TEXT is the instruction or prompt as written (variable values are filled in at run time); LIMIT is the budget, else the model\'s context window');
+  return lines.join('\n');
+}
+
+/** Header and rows as aligned lines: the first `left` columns left-aligned, the rest right-aligned. */
+function alignRows(header: readonly string[], rows: readonly string[][], left: number): string[] {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => [...(row[i] ?? '')].length)));
+  return all.map((row) =>
+    row
+      .map((cell, i) => {
+        const pad = ' '.repeat(widths[i]! - [...cell].length);
+        return i < left ? cell + pad : pad + cell;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+const num = groupThousands;
+
+/** The aligned table: one row per version, then totals. "≈" marks approximate counts. */
+export function renderTable(reports: readonly VersionTokenReport[], dir: string, style: Style = plain): string {
+  if (reports.length === 0) return `no prompt versions under ${dir}`;
+  const header = ['VERSION', 'MODEL', 'SYSTEM', 'USER', 'FEW-SHOT', 'WORST CASE', 'MAX OUT', 'CONTEXT', 'USE', '$/1K CALLS'];
+  const rows = reports.map((r) => {
+    const a = r.approximate ? '≈' : '';
+    const needed = r.worstCasePromptTokens + (r.maxTokens ?? 0);
+    return [
+      r.address.replace(/^PromptVersion\//, ''),
+      r.model,
+      a + num(r.systemTokens),
+      a + num(r.userTemplateTokens),
+      a + num(r.fewShotTokens),
+      a + num(r.worstCasePromptTokens),
+      r.maxTokens === null ? '-' : num(r.maxTokens),
+      num(r.contextWindow),
+      `${((needed / r.contextWindow) * 100).toFixed(1)}%`,
+      r.costPer1kCalls === undefined ? '-' : `${a}${r.costPer1kCalls.toFixed(4)}`,
+    ];
+  });
+  const t = reports.some((r) => r.approximate) ? '≈' : '';
+  const sum = (f: (r: VersionTokenReport) => number): number => reports.reduce((s, r) => s + f(r), 0);
+  const totals = [
+    `TOTAL (${reports.length} version${reports.length === 1 ? '' : 's'})`,
+    '',
+    t + num(sum((r) => r.systemTokens)),
+    t + num(sum((r) => r.userTemplateTokens)),
+    t + num(sum((r) => r.fewShotTokens)),
+    t + num(sum((r) => r.worstCasePromptTokens)),
+    '',
+    '',
+    '',
+    // Cost per 1,000 calls is per version: a sum over versions means nothing.
+    '',
+  ];
+  const all = [header, ...rows, totals];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => [...(row[i] ?? '')].length)));
+  const leftAligned = 2; // VERSION and MODEL; numbers align right
+  const line = (row: string[]): string =>
+    row
+      .map((cell, i) => {
+        const pad = ' '.repeat(widths[i]! - [...cell].length);
+        return i < leftAligned ? cell + pad : pad + cell;
+      })
+      .join('  ')
+      .trimEnd();
+  const lines = [style('bold', line(header)), ...rows.map(line), line(totals)];
+  const standIns = [...new Set(reports.filter((r) => r.approximate).map((r) => `${r.model} with ${r.encoding}`))];
+  if (standIns.length > 0) {
+    lines.push(`≈ approximate: these models' tokenizers are not public; counted ${standIns.join(', ')}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,221 @@
+// Guides and summary settings through the CLI, on the repository's own example (prompts/): plan
+// and apply on the embedded emulator, a published guide edited in git, hand edits seen by drift,
+// export → plan, an org without the LLM Gateway, prune limited to what git history defined, and
+// `promptctl emulator --surfaces`.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EmulatorOptions } from '../../src/emulator/server.js';
+import { aiStudioWriteChecks, gatewayWriteChecks } from '../../src/kinds/index.js';
+import type { AiStudioApi } from '../../src/targets/aistudio/api.js';
+import { createAiStudioClient } from '../../src/targets/aistudio/client.js';
+import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
+import { REPO, runCliInProcess, type CliResult } from '../helpers/cli.js';
+import { CLIENT_ID, CLIENT_SECRET, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+
+/** The addresses a text plan lists as changes (names may have spaces). */
+function plannedChanges(planText: string): string[] {
+  return [...planText.matchAll(/^ {2}[+~-] (create|update|delete) (.+)$/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
+}
+
+const GUIDE = 'Guide/Returns assistant';
+const SETTING = 'SummarySetting/Voice wrap-up (en-US)';
+
+interface Example {
+  dir: TempDir;
+  emu?: TestEmulator;
+  studio?: AiStudioApi;
+  cli(args: readonly string[]): Promise<CliResult>;
+  edit(file: string, from: string, to: string): Promise<void>;
+  git(...args: string[]): string;
+}
+
+const open: Example[] = [];
+afterEach(async () => {
+  for (const x of open.splice(0)) {
+    await x.studio?.close();
+    await x.emu?.close();
+    await x.dir.remove();
+  }
+});
+
+/** A copy of the repository's example prompts; against the embedded emulator unless `emulator` is given. */
+async function example(emulator?: EmulatorOptions): Promise<Example> {
+  const dir = await tempDir('promptctl-example-');
+  await cp(join(REPO, 'prompts'), join(dir.path, 'prompts'), { recursive: true });
+  const emu = emulator ? await startTestEmulator(emulator) : undefined;
+  const studio = emu
+    ? createAiStudioClient({ landed: aiStudioWriteChecks, apiUrl: emu.url, loginUrl: emu.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, targetLabel: 'test' })
+    : undefined;
+  const gitEnv = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
+  const x: Example = {
+    dir,
+    ...(emu ? { emu } : {}),
+    ...(studio ? { studio } : {}),
+    cli: (args) => runCliInProcess(args, { cwd: dir.path, env: emu?.env ?? {} }),
+    async edit(file, from, to) {
+      const path = join(dir.path, file);
+      const text = await readFile(path, 'utf8');
+      if (!text.includes(from)) throw new Error(`edit: ${from} not in ${file}`);
+      await writeFile(path, text.replace(from, to));
+    },
+    git: (...args) => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: dir.path, env: gitEnv, encoding: 'utf8' }).trim(),
+  };
+  open.push(x);
+  return x;
+}
+
+describe('the example guide and summary setting', () => {
+  it('plans and applies on the embedded emulator; a second plan is empty', { timeout: 60_000 }, async () => {
+    const x = await example();
+    const plan = await x.cli(['plan']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plannedChanges(plan.stdout)).toEqual(expect.arrayContaining([`create ${GUIDE}`, `create ${SETTING}`]));
+    expect(plan.stdout).toContain(
+      'creates the guide (source Manual), writes this content into its first version (Genesys assigns the label) and publishes it to ProductionReady',
+    );
+    expect(plan.stdout).toMatch(/\+## Step 1: Greet/);
+    expect(plan.stderr).not.toContain('does not serve');
+
+    const applied = await x.cli(['apply', '--auto-approve']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stderr + applied.stdout).toMatch(/Guide\/Returns assistant created guide \(id [^)]+\), wrote version 1\.0, published 1\.0 to ProductionReady/);
+    const again = await x.cli(['plan', '--detailed-exitcode']);
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.stdout).toContain('No changes.');
+  });
+
+  it('plans a new version for an edited instruction, with its diff, and applies it', { timeout: 60_000 }, async () => {
+    const x = await example({});
+    expect((await x.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await x.edit('prompts/guides/returns-assistant.md', 'Never promise a refund amount or date', 'Never promise a refund amount or a date');
+    const plan = await x.cli(['plan', '--detailed-exitcode']);
+    expect(plan.code).toBe(2);
+    expect(plannedChanges(plan.stdout)).toEqual([`update ${GUIDE}`]);
+    expect(plan.stdout).toContain('a new version replaces production version 1.0; Genesys assigns its label');
+    expect(plan.stdout).toContain('+Ask whether there is anything else you can help with. Never promise a refund amount or a date:');
+    expect(plan.stdout).toMatch(/tokens: ≈[\d,]+ → ≈[\d,]+/);
+    expect((await x.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const [g] = await x.studio!.listGuides({ name: 'Returns assistant' });
+    expect(g!.latestProductionReadyVersion?.version).toBe('2.0');
+    expect((await x.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('reports a guide and a setting edited by hand as drift, saying when', { timeout: 60_000 }, async () => {
+    const x = await example({});
+    expect((await x.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const [g] = await x.studio!.listGuides({ name: 'Returns assistant' });
+    const v = await x.studio!.createGuideVersion(g!.id, { instruction: 'Be nice.\n' });
+    await x.studio!.publishGuideVersion(g!.id, v.version, 'ProductionReady');
+    const [s] = await x.studio!.listSummarySettings({ name: 'Voice wrap-up (en-US)' });
+    const put = await x.studio!.putSummarySetting(s!.id, { ...s!, format: 'TextBlock' });
+    const when = (await x.studio!.getGuide(g!.id)).dateModified;
+
+    const r = await x.cli(['drift']);
+    expect(r.code).toBe(2);
+    const line = (address: string) => r.stdout.split('\n').find((l) => l.startsWith(`  ${address}:`))!;
+    expect(line(GUIDE)).toContain(`last changed at ${when} (the target does not say by whom)`);
+    expect(line(SETTING)).toContain(`differs from git: format; last changed at ${put.dateModified}`);
+    expect(r.stderr).toContain('Drift: 2 differences');
+  });
+
+  it('exports guides (instruction in a .md) and settings so that a plan of the export is empty', { timeout: 60_000 }, async () => {
+    const x = await example({});
+    expect((await x.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const r = await x.cli(['export', '--out', 'exported']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('1 guide and 1 summary setting');
+    expect((await readdir(join(x.dir.path, 'exported/guides'))).sort()).toEqual(['returns-assistant.md', 'returns-assistant.yaml']);
+    const yaml = await readFile(join(x.dir.path, 'exported/guides/returns-assistant.yaml'), 'utf8');
+    expect(yaml).toContain('file: guides/returns-assistant.md');
+    expect(await readFile(join(x.dir.path, 'exported/guides/returns-assistant.md'), 'utf8')).toBe(
+      await readFile(join(x.dir.path, 'prompts/guides/returns-assistant.md'), 'utf8'),
+    );
+    const plan = await x.cli(['plan', '--dir', 'exported', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  });
+});
+
+describe('an org without the LLM Gateway', () => {
+  it('plans a guide-only repository, noting once what the org cannot hold; gateway documents fail the plan', { timeout: 60_000 }, async () => {
+    const x = await example({ surfaces: { llmgateway: false } });
+    const full = await x.cli(['plan']);
+    expect(full.code).toBe(1);
+    expect(full.stdout).toContain('[surface-unavailable]');
+    expect(full.stdout).toMatch(/does not serve the LLM Gateway API \(it answers 404\), but git defines 3 SafetyFilter, 2 PromptTemplate, 5 PromptVersion, 2 TrafficSplit/);
+
+    for (const d of ['billing-assistant', 'support-triage', 'filters', 'tests']) await rm(join(x.dir.path, 'prompts', d), { recursive: true });
+    const plan = await x.cli(['plan']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    expect(plannedChanges(plan.stdout)).toEqual([`create ${GUIDE}`, `create ${SETTING}`].sort());
+    const notes = plan.stderr.split('\n').filter((l) => l.includes('does not serve'));
+    expect(notes).toEqual(['note: the target does not serve the LLM Gateway API (404): it cannot hold SafetyFilter, PromptTemplate, PromptVersion, TrafficSplit documents']);
+    expect((await x.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await x.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+});
+
+describe('prune', () => {
+  it('deletes only guides and settings git history defined; one made by hand is left alone', { timeout: 60_000 }, async () => {
+    const x = await example({});
+    x.git('init', '-q', '-b', 'main');
+    x.git('add', '-A');
+    x.git('commit', '-qm', 'prompts');
+    expect((await x.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await x.studio!.createGuide({ name: 'Made by hand', source: 'Manual' });
+    x.git('rm', '-q', 'prompts/guides/returns-assistant.yaml', 'prompts/summaries/voice-wrapup.yaml');
+    x.git('commit', '-qm', 'retire');
+
+    const pending = await x.cli(['plan', '--detailed-exitcode']);
+    expect(pending.code).toBe(2);
+    expect(pending.stdout).toContain(`- delete (pending: prune is off) ${GUIDE}`);
+    expect(pending.stdout).toContain(`- delete (pending: prune is off) ${SETTING}`);
+    expect(pending.stdout).toMatch(/Guide\/Made by hand — not in git, and git history of prompts\/ never defined it/);
+
+    const pruned = await x.cli(['apply', '--prune', '--auto-approve']);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect((await x.studio!.listGuides()).map((g) => g.name)).toEqual(['Made by hand']);
+    expect(await x.studio!.listSummarySettings()).toEqual([]);
+    expect((await x.cli(['plan', '--prune', '--detailed-exitcode'])).code).toBe(0);
+  });
+});
+
+describe('promptctl emulator --surfaces', () => {
+  it('serves only the surfaces named, and refuses an unknown one', { timeout: 30_000 }, async () => {
+    const bin = resolve(REPO, 'bin/promptctl.js');
+    if (!existsSync(resolve(REPO, 'dist/cli/bin.js'))) throw new Error('build first: npm run build');
+    const x = await example();
+    const bad = await x.cli(['emulator', '--surfaces', 'llmgateway,studio']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--surfaces: unknown surface studio: the surfaces are llmgateway, aistudio');
+
+    const child = spawn(process.execPath, [bin, 'emulator', '--surfaces', 'aistudio', '--state', join(x.dir.path, 'state.json')], { cwd: x.dir.path, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        createInterface({ input: child.stdout }).once('line', (l) => ok(l.replace('listening on ', '')));
+        child.once('exit', (code) => fail(new Error(`exited ${code}`)));
+      });
+      const conn = { apiUrl: url, loginUrl: url, clientId: 'local-client', clientSecret: 'local-secret', targetLabel: url };
+      const studio = createAiStudioClient({ ...conn, landed: aiStudioWriteChecks });
+      const gateway = createGatewayClient({ ...conn, landed: gatewayWriteChecks });
+      try {
+        expect(await studio.listGuides()).toEqual([]);
+        await expect(gateway.listTemplates()).rejects.toMatchObject({ status: 404 });
+      } finally {
+        await studio.close();
+        await gateway.close();
+      }
+    } finally {
+      // It writes its state as it stops: wait, so that the directory can be removed.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((done) => child.once('exit', done));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
+  });
+});

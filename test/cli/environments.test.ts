@@ -1,0 +1,458 @@
+// Environments (DESIGN §6): three emulators with different credentials stand in for dev, staging
+// and prod; `--env` picks one by the <prefix>_* variables of promptctl.yaml. Each plan and apply
+// touches only its own org, documents and splits land where they belong, prod (protected) applies
+// only a saved plan, and a version reaches prod only after staging published it.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readLiveState } from '../../src/targets/live.js';
+import { runCliInProcess, type CliResult } from '../helpers/cli.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+
+const ENVS = ['dev', 'staging', 'prod'] as const;
+type Env = (typeof ENVS)[number];
+const PREFIX: Record<Env, string> = { dev: 'PCTL_T_DEV', staging: 'PCTL_T_STAGING', prod: 'PCTL_T_PROD' };
+
+const CONFIG = `apiVersion: promptctl/v1
+kind: Config
+spec:
+  environments:
+    dev: {credentials: PCTL_T_DEV}
+    staging: {credentials: PCTL_T_STAGING, guidePublish: TestReady}
+    prod: {credentials: PCTL_T_PROD, protected: true}
+  promotion: [dev, staging, prod]
+`;
+
+const BILLING = `apiVersion: promptctl/v1
+kind: PromptTemplate
+metadata:
+  name: billing
+spec:
+  model: gpt-4o
+---
+apiVersion: promptctl/v1
+kind: PromptVersion
+spec:
+  template: billing
+  version: 1.0.0
+  systemInstruction: You answer billing questions.
+  userTemplate: "{{question}}"
+  variables:
+    - {name: question, type: string, maxLength: 200}
+---
+apiVersion: promptctl/v1
+kind: PromptVersion
+spec:
+  template: billing
+  version: 1.1.0
+  systemInstruction: You answer billing questions briefly.
+  userTemplate: "{{question}}"
+  variables:
+    - {name: question, type: string, maxLength: 200}
+`;
+
+const SPLIT = `apiVersion: promptctl/v1
+kind: TrafficSplit
+spec:
+  template: billing
+  # every environment without its own routes
+  routes:
+    - version: 1.0.0
+      weight: 50
+    - version: 1.1.0
+      weight: 50
+  environments:
+    prod:
+      routes:
+        - version: 1.0.0   # the safe one
+          weight: 90
+        - version: 1.1.0
+          weight: 10
+`;
+
+const STAGING_FILTER = `apiVersion: promptctl/v1
+kind: SafetyFilter
+metadata:
+  name: staging-only-guard
+  environments: [staging]
+spec:
+  priority: 7
+  categories: [pii]
+  action: flag_and_pass
+  thresholds: {pii: 0.5}
+  falsePositiveTolerance: 0.1
+`;
+
+let dir: TempDir;
+const emus = {} as Record<Env, TestEmulator>;
+
+beforeAll(async () => {
+  for (const e of ENVS) emus[e] = await startTestEmulator({ clientId: `${e}-client`, clientSecret: `${e}-secret-value` });
+});
+afterAll(async () => {
+  for (const e of ENVS) await emus[e]?.close();
+});
+
+beforeEach(async () => {
+  dir = await tempDir('promptctl-envs-');
+  await mkdir(join(dir.path, 'prompts'), { recursive: true });
+  await writeFile(join(dir.path, 'prompts/promptctl.yaml'), CONFIG);
+  await writeFile(join(dir.path, 'prompts/billing.yaml'), BILLING);
+  await writeFile(join(dir.path, 'prompts/billing-split.yaml'), SPLIT);
+  await writeFile(join(dir.path, 'prompts/filters.yaml'), STAGING_FILTER);
+});
+afterEach(async () => {
+  // Each test starts from empty orgs.
+  for (const e of ENVS) {
+    const live = await readLiveState({ gateway: emus[e].api });
+    for (const t of live.templates) await emus[e].api.deleteTemplate(t.id);
+    for (const f of live.filters) await emus[e].api.deleteFilter(f.id);
+  }
+  await dir.remove();
+});
+
+/** The variables of every environment (or of the ones given), as CI would set them. */
+function credentials(only: readonly Env[] = ENVS): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of only) {
+    out[`${PREFIX[e]}_API_URL`] = emus[e].url;
+    out[`${PREFIX[e]}_OAUTHCLIENT_ID`] = `${e}-client`;
+    out[`${PREFIX[e]}_OAUTHCLIENT_SECRET`] = `${e}-secret-value`;
+  }
+  return out;
+}
+
+function cli(args: readonly string[], env: Record<string, string | undefined> = credentials()): Promise<CliResult> {
+  return runCliInProcess(args, { cwd: dir.path, env });
+}
+
+async function live(e: Env) {
+  return readLiveState({ gateway: emus[e].api });
+}
+
+async function routes(e: Env, template = 'billing') {
+  return (await live(e)).templates.find((t) => t.name === template)?.traffic?.routes;
+}
+
+async function auditRecords(file: string): Promise<Record<string, unknown>[]> {
+  return (await readFile(join(dir.path, file), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('--env', () => {
+  it('plans and applies each environment on its own org only, naming target and environment first', async () => {
+    const plan = await cli(['plan', '--env', 'dev', '--detailed-exitcode']);
+    expect(plan.code, plan.stderr).toBe(2);
+    expect(plan.stderr.split('\n')[0]).toBe(`target: ${emus.dev.url} (client dev-…), environment dev`);
+    expect(plan.stdout).toContain('create TrafficSplit/billing');
+    expect(plan.stdout).not.toContain('staging-only-guard');
+
+    const dev = await cli(['apply', '--env', 'dev', '--auto-approve']);
+    expect(dev.code, dev.stderr).toBe(0);
+    expect((await live('dev')).templates.map((t) => t.name)).toEqual(['billing']);
+    expect((await live('staging')).templates).toEqual([]);
+    expect((await live('prod')).templates).toEqual([]);
+    expect(await routes('dev')).toEqual([
+      { version: '1.0.0', weight: 50 },
+      { version: '1.1.0', weight: 50 },
+    ]);
+    expect((await live('dev')).filters).toEqual([]);
+
+    // The environment's own audit trail, every record naming it.
+    const records = await auditRecords('.promptctl/envs/dev/audit.jsonl');
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.every((r) => r.environment === 'dev')).toBe(true);
+    expect(existsSync(join(dir.path, '.promptctl/audit.jsonl'))).toBe(false);
+
+    // staging: the limited filter lands there only, and the shared routes.
+    const staging = await cli(['apply', '--env', 'staging', '--auto-approve']);
+    expect(staging.code, staging.stderr).toBe(0);
+    expect(staging.stderr.split('\n')[0]).toBe(`target: ${emus.staging.url} (client stag…), environment staging`);
+    expect((await live('staging')).filters.map((f) => f.name)).toEqual(['staging-only-guard']);
+    expect(await routes('staging')).toEqual([
+      { version: '1.0.0', weight: 50 },
+      { version: '1.1.0', weight: 50 },
+    ]);
+    expect((await live('prod')).templates).toEqual([]);
+
+    // A second plan of dev: nothing to do there, whatever happened elsewhere.
+    const again = await cli(['plan', '--env', 'dev', '--detailed-exitcode']);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+  });
+
+  it('applies to protected prod only a saved plan, with its own 90/10 split', async () => {
+    expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
+    expect((await cli(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
+
+    const refused = await cli(['apply', '--env', 'prod', '--auto-approve']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.split('\n')[0]).toBe(`target: ${emus.prod.url} (client prod…), environment prod`);
+    expect(refused.stderr).toMatch(/error: environment prod is protected: apply takes only a saved, reviewed plan file/);
+    expect(refused.stderr).toContain('promptctl plan --env prod --out plan.json');
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    expect((await live('prod')).templates).toEqual([]);
+
+    const plan = await cli(['plan', '--env', 'prod', '--out', 'prod.json']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stderr).toMatch(/promotion: 2 of 2 versions brought to prod are published in staging/);
+    // A plan for prod cannot be applied to staging.
+    const elsewhere = await cli(['apply', '--env', 'staging', 'prod.json']);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toMatch(/prod\.json was planned for .*environment prod, but the target is .*environment staging/);
+
+    const applied = await cli(['apply', '--env', 'prod', 'prod.json']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(await routes('prod')).toEqual([
+      { version: '1.0.0', weight: 90 },
+      { version: '1.1.0', weight: 10 },
+    ]);
+    expect((await live('prod')).filters).toEqual([]);
+    const records = await auditRecords('.promptctl/envs/prod/audit.jsonl');
+    expect(records.every((r) => r.environment === 'prod')).toBe(true);
+  });
+
+  it('refuses for prod a version staging never published: in plan, apply and promote', async () => {
+    expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
+    expect((await cli(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
+    expect((await cli(['plan', '--env', 'prod', '--out', 'prod.json'])).code).toBe(0);
+    expect((await cli(['apply', '--env', 'prod', 'prod.json'])).code).toBe(0);
+
+    // 1.2.0: a new version, routed in prod at 5 %.
+    const v120 = BILLING.split('---').at(-1)!.replace('1.1.0', '1.2.0').replace('briefly', 'very briefly');
+    await writeFile(join(dir.path, 'prompts/billing.yaml'), `${BILLING}---${v120}`);
+    await writeFile(
+      join(dir.path, 'prompts/billing-split.yaml'),
+      SPLIT.replace('          weight: 90', '          weight: 85').replace(/(- version: 1\.1\.0\n {10}weight: 10\n)/, '$1        - version: 1.2.0\n          weight: 5\n'),
+    );
+
+    // staging is not protected: dev never ran 1.2.0 is a warning there.
+    const stagingPlan = await cli(['plan', '--env', 'staging']);
+    expect(stagingPlan.code, stagingPlan.stderr).toBe(0);
+    expect(stagingPlan.stderr).toMatch(/warning: PromptVersion\/billing@1\.2\.0: version 1\.2\.0 of template "billing" would be published in staging, but dev \(before staging in promotion\) has never published it/);
+
+    // prod is protected: an error of the plan, naming the version and staging.
+    const prodPlan = await cli(['plan', '--env', 'prod', '--out', 'prod2.json', '--format', 'json']);
+    expect(prodPlan.code).toBe(1);
+    const doc = JSON.parse(prodPlan.stdout);
+    expect(doc.problems).toEqual([
+      expect.objectContaining({ address: 'PromptVersion/billing@1.2.0', rule: 'promotion/not-in-previous', message: expect.stringMatching(/staging \(before prod in promotion\) has never published it/) }),
+    ]);
+    const saved = await cli(['apply', '--env', 'prod', 'prod2.json']);
+    expect(saved.code).toBe(1);
+    expect((await live('prod')).templates[0]!.versions!.map((v) => v.version).sort()).toEqual(['1.0.0', '1.1.0']);
+
+    // Once staging has it, prod may.
+    expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
+    expect((await cli(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
+    const ok = await cli(['plan', '--env', 'prod', '--out', 'prod3.json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((await cli(['apply', '--env', 'prod', 'prod3.json'])).code).toBe(0);
+    expect(await routes('prod')).toEqual([
+      { version: '1.0.0', weight: 85 },
+      { version: '1.1.0', weight: 10 },
+      { version: '1.2.0', weight: 5 },
+    ]);
+  });
+
+  it('refuses to promote in prod a version staging has not published, and leaves the file alone', async () => {
+    expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
+    const v120 = BILLING.split('---').at(-1)!.replace('1.1.0', '1.2.0').replace('briefly', 'very briefly');
+    await writeFile(join(dir.path, 'prompts/billing.yaml'), `${BILLING}---${v120}`);
+    const before = await readFile(join(dir.path, 'prompts/billing-split.yaml'), 'utf8');
+    const r = await cli(['promote', 'billing', '1.2.0', '--weight', '10', '--env', 'prod']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe('target: git working tree (prompts/), environment prod');
+    expect(r.stderr).toMatch(/error: PromptVersion\/billing@1\.2\.0: version 1\.2\.0 of template "billing" would be given more traffic in prod, but staging/);
+    expect(r.stderr).toMatch(/environment prod is protected: 1\.2\.0 cannot be promoted there before staging has run it/);
+    expect(await readFile(join(dir.path, 'prompts/billing-split.yaml'), 'utf8')).toBe(before);
+  });
+
+  it("refuses to check prod's promotion against an empty local staging when only prod's credentials are set", async () => {
+    const r = await cli(['plan', '--env', 'prod'], credentials(['prod']));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /error: cannot check promotion from staging to prod \(prod is protected\): staging's credentials \(PCTL_T_STAGING_OAUTHCLIENT_ID, PCTL_T_STAGING_OAUTHCLIENT_SECRET\) are not set here, so its org cannot be read/,
+    );
+    // staging is not protected: a warning, and the plan goes on
+    const staging = await cli(['plan', '--env', 'staging'], credentials(['staging']));
+    expect(staging.code, staging.stderr).toBe(0);
+    expect(staging.stderr).toMatch(/warning: cannot check promotion from dev to staging: dev's credentials/);
+  });
+
+  it('keeps each environment in its own embedded emulator when its credentials are not set', async () => {
+    const r = await cli(['apply', '--env', 'staging', '--auto-approve'], {});
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split('\n')[0]).toBe('target: embedded emulator (state .promptctl/envs/staging/local-state.json), environment staging');
+    expect(existsSync(join(dir.path, '.promptctl/envs/staging/local-state.json'))).toBe(true);
+    expect(existsSync(join(dir.path, '.promptctl/local-state.json'))).toBe(false);
+    const dev = await cli(['plan', '--env', 'dev', '--detailed-exitcode'], {});
+    expect(dev.code).toBe(2); // dev's embedded org is still empty
+    const again = await cli(['plan', '--env', 'staging', '--detailed-exitcode'], {});
+    expect(again.code, again.stdout).toBe(0);
+    // PROMPTCTL_ENV chooses when --env is not given.
+    const byVariable = await cli(['plan', '--detailed-exitcode'], { PROMPTCTL_ENV: 'staging' });
+    expect(byVariable.code).toBe(0);
+    expect(byVariable.stderr.split('\n')[0]).toMatch(/environment staging$/);
+  });
+
+  it('names an unknown environment with a did-you-mean and the list, without a stack', async () => {
+    for (const cmd of [['plan'], ['apply', '--auto-approve'], ['drift'], ['validate'], ['status'], ['run', 'billing'], ['export', '--out', 'x'], ['test']]) {
+      const r = await cli([...cmd, '--env', 'prdo']);
+      expect(r.code, cmd.join(' ')).toBe(1);
+      expect(r.stderr.trim(), cmd.join(' ')).toBe('error: unknown environment "prdo" (--env) (did you mean "prod"?): prompts/promptctl.yaml configures dev, staging, prod; nothing was done');
+    }
+  });
+
+  it('names the variables to set when an environment has part of its credentials', async () => {
+    const r = await cli(['plan', '--env', 'prod'], { PCTL_T_PROD_OAUTHCLIENT_ID: 'prod-client' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: incomplete Genesys Cloud target for environment prod: PCTL_T_PROD_REGION \(or PCTL_T_PROD_API_URL, or region in environment prod of promptctl\.yaml\), PCTL_T_PROD_OAUTHCLIENT_SECRET not set/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    // The GENESYSCLOUD_* variables are not what an environment reads.
+    const other = await cli(['plan', '--env', 'prod'], { GENESYSCLOUD_API_URL: emus.prod.url, PCTL_T_PROD_OAUTHCLIENT_SECRET: 'prod-secret-value' });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/PCTL_T_PROD_OAUTHCLIENT_ID/);
+  });
+
+  it('says there are no environments to choose from when the config names none', async () => {
+    await writeFile(join(dir.path, 'prompts/promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec: {}\n');
+    await writeFile(join(dir.path, 'prompts/filters.yaml'), STAGING_FILTER.replace('  environments: [staging]\n', ''));
+    await writeFile(join(dir.path, 'prompts/billing-split.yaml'), SPLIT.split('  environments:')[0]!);
+    const r = await cli(['plan', '--env', 'prod']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: --env names environment "prod", but prompts\/promptctl\.yaml configures no environments/);
+    // Without --env, as always: the GENESYSCLOUD_* target.
+    const plain = await cli(['plan', '--detailed-exitcode'], { GENESYSCLOUD_API_URL: emus.dev.url, GENESYSCLOUD_OAUTHCLIENT_ID: 'dev-client', GENESYSCLOUD_OAUTHCLIENT_SECRET: 'dev-secret-value' });
+    expect(plain.code, plain.stderr).toBe(2);
+    expect(plain.stderr.split('\n')[0]).toBe(`target: ${emus.dev.url} (client dev-…)`);
+  });
+});
+
+describe('validate across environments', () => {
+  it("checks every environment's state: a route in prod to a version limited to staging is an error at its line", async () => {
+    const limited = BILLING.replace('  template: billing\n  version: 1.1.0', '  template: billing\n  version: 1.1.0').replace(
+      'kind: PromptVersion\nspec:\n  template: billing\n  version: 1.1.0',
+      'kind: PromptVersion\nmetadata:\n  environments: [dev, staging]\nspec:\n  template: billing\n  version: 1.1.0',
+    );
+    await writeFile(join(dir.path, 'prompts/billing.yaml'), limited);
+    const r = await cli(['validate']);
+    expect(r.code).toBe(1);
+    const line = SPLIT.split('\n').findIndex((l) => l.includes('        - version: 1.1.0')) + 1;
+    expect(r.stdout).toContain(
+      `prompts/billing-split.yaml:${line}:20: error: in environment prod, the split of template "billing" routes to version 1.1.0, which is not in prod: PromptVersion billing@1.1.0 is limited to dev, staging by its metadata.environments at prompts/billing.yaml:`,
+    );
+    expect(r.stdout.match(/error:/g)).toHaveLength(1);
+    // staging alone is fine; prod alone has the error.
+    expect((await cli(['validate', '--env', 'staging'])).code).toBe(0);
+    expect((await cli(['validate', '--env', 'prod'])).code).toBe(1);
+    // So plan of prod refuses before reading anything.
+    const plan = await cli(['plan', '--env', 'prod']);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toMatch(/routes to version 1\.1\.0, which is not in prod/);
+  });
+
+  it('names an unknown environment in metadata.environments and in a split override, with a did-you-mean', async () => {
+    await writeFile(join(dir.path, 'prompts/filters.yaml'), STAGING_FILTER.replace('[staging]', '[stagign]'));
+    await writeFile(join(dir.path, 'prompts/billing-split.yaml'), SPLIT.replace('    prod:\n', '    prd:\n'));
+    const r = await cli(['validate']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/prompts\/filters\.yaml:5:18: error: metadata\.environments names environment "stagign", which promptctl\.yaml does not configure \(did you mean "staging"\?\); its environments: dev, staging, prod \[environments\/unknown\]/);
+    expect(r.stdout).toMatch(/prompts\/billing-split\.yaml:\d+:\d+: error: the split of template "billing" names environment "prd", which promptctl\.yaml does not configure \(did you mean "prod"\?\)/);
+  });
+});
+
+describe('promote and rollback', () => {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir.path, encoding: 'utf8' });
+  beforeEach(async () => {
+    // No promotion order here: promote and rollback only edit git (the check has its own test).
+    await writeFile(join(dir.path, 'prompts/promptctl.yaml'), CONFIG.replace('  promotion: [dev, staging, prod]\n', ''));
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 'dev@example.com');
+    git('config', 'user.name', 'Dev');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'prompts');
+  });
+
+  /** The changed lines of `git diff` (without headers). */
+  const changedLines = () =>
+    git('diff', '-U0')
+      .split('\n')
+      .filter((l) => /^[+-]/.test(l) && !/^(\+\+\+|---) /.test(l));
+
+  it('promote changes only the weight lines that must change, and prints the diff', async () => {
+    const r = await cli(['promote', 'billing', '1.1.0', '--weight', '30', '--env', 'prod']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(changedLines()).toEqual(['-          weight: 90', '+          weight: 70', '-          weight: 10', '+          weight: 30']);
+    expect(r.stdout).toMatch(/^--- a\/prompts\/billing-split\.yaml\n\+\+\+ b\/prompts\/billing-split\.yaml\n/);
+    expect(r.stdout).toContain('+          weight: 70');
+    expect(r.stderr).toContain('TrafficSplit/billing in prod: 1.0.0 90% → 70%, 1.1.0 10% → 30%');
+    expect(r.stderr).toMatch(/nothing was applied/);
+    // comments kept
+    expect(await readFile(join(dir.path, 'prompts/billing-split.yaml'), 'utf8')).toContain('- version: 1.0.0   # the safe one');
+
+    // Without --env: the document's routes (dev and staging), not prod's override.
+    git('commit', '-qam', 'prod 70/30');
+    const all = await cli(['promote', 'billing', '1.1.0']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(changedLines()).toEqual(['-      weight: 50', '+      weight: 0', '-      weight: 50', '+      weight: 100']);
+    expect(all.stderr).toMatch(/note: without --env the split's own routes change; prod keeps its override/);
+  });
+
+  it('rollback routes everything back to the last version that held 100%, from git history', async () => {
+    // history: prod at 100 % on 1.0.0, then a 10 % canary of 1.1.0, then 40 %.
+    await cli(['promote', 'billing', '1.0.0', '--env', 'prod']);
+    git('commit', '-qam', 'prod: all on 1.0.0');
+    await cli(['promote', 'billing', '1.1.0', '--weight', '10', '--env', 'prod']);
+    git('commit', '-qam', 'prod: canary 1.1.0');
+    await cli(['promote', 'billing', '1.1.0', '--weight', '40', '--env', 'prod']);
+    git('commit', '-qam', 'prod: 1.1.0 at 40');
+
+    const r = await cli(['rollback', 'billing', '--env', 'prod']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/rolling back to 1\.0\.0: it held 100% at [0-9a-f]{7} \(\d{4}-\d{2}-\d{2}, "prod: all on 1\.0\.0"\)/);
+    expect(changedLines()).toEqual(['-          weight: 60', '+          weight: 100', '-          weight: 40', '+          weight: 0']);
+
+    // Nothing earlier held 100 % of dev's routes (50/50 since the first commit).
+    git('checkout', '-q', '--', '.');
+    const none = await cli(['rollback', 'billing', '--env', 'dev']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/no earlier commit of prompts\/billing-split\.yaml routes 100% of template "billing" in environment dev to one version/);
+  });
+
+  it('gives an environment its own routes when others share the document\'s, leaving every other line alone', async () => {
+    const r = await cli(['promote', 'billing', '1.1.0', '--weight', '80', '--env', 'staging']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/note: dev shares the split's routes with staging: adding spec.environments.staging.routes/);
+    const lines = changedLines();
+    expect(lines.every((l) => l.startsWith('+'))).toBe(true);
+    expect(lines).toEqual([
+      '+    staging:',
+      '+      routes:',
+      '+        - version: 1.0.0',
+      '+          weight: 20',
+      '+        - version: 1.1.0',
+      '+          weight: 80',
+    ]);
+    expect((await cli(['validate'])).code).toBe(0);
+    const plan = await cli(['plan', '--env', 'staging', '--format', 'json'], {});
+    expect(JSON.parse(plan.stdout).actions.find((a: { address: string }) => a.address === 'TrafficSplit/billing').desired.body.routes).toEqual([
+      { version: '1.0.0', weight: 20 },
+      { version: '1.1.0', weight: 80 },
+    ]);
+  });
+
+  it('refuses an undeclared version with a did-you-mean, and a weight out of range', async () => {
+    const r = await cli(['promote', 'billing', '1.1.1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: template "billing" has no version 1\.1\.1 \(did you mean "1\.1\.0"\?\); declared: 1\.0\.0, 1\.1\.0; nothing was changed/);
+    const w = await cli(['promote', 'billing', '1.1.0', '--weight', '120']);
+    expect(w.code).toBe(1);
+    expect(w.stderr).toMatch(/--weight must be a whole number from 0 to 100/);
+    expect(changedLines()).toEqual([]);
+  });
+});

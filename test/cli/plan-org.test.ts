@@ -1,0 +1,54 @@
+// A plan is bound to its org: made for org A, it is refused by org B even at the same URL and
+// with identical objects (a copy of A's state), naming both orgs, before any change.
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../helpers/cli.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { fixtureCopy, tempDir, type TempDir } from '../helpers/tmp.js';
+
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const o of open.splice(0).reverse()) await o.close();
+});
+
+async function emulatorOn(port: number, stateFile: string): Promise<TestEmulator> {
+  const e = await startTestEmulator({ port, stateFile });
+  open.push(e);
+  return e;
+}
+
+describe('a plan bound to its org', () => {
+  it('records the org and refuses to apply to another org at the same URL', async () => {
+    const project: TempDir = await fixtureCopy('basic');
+    const states: TempDir = await tempDir('promptctl-orgs-');
+    open.push({ close: () => project.remove() }, { close: () => states.remove() });
+    const a = await emulatorOn(0, join(states.path, 'a.json'));
+    const port = Number(new URL(a.url).port);
+    const cli = (args: string[], e: TestEmulator) => runCliInProcess(args, { cwd: project.path, env: e.env });
+
+    expect((await cli(['apply', '--auto-approve'], a)).code).toBe(0);
+    const filters = join(project.path, 'prompts/safety-filters.yaml');
+    await writeFile(filters, (await readFile(filters, 'utf8')).replace('priority: 20', 'priority: 25'));
+    const planned = await cli(['plan', '--out', 'plan.json', '--detailed-exitcode'], a);
+    expect(planned.code, planned.stderr).toBe(2);
+    const saved = JSON.parse(await readFile(join(project.path, 'plan.json'), 'utf8'));
+    expect(saved.org).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'Emulated organization', host: `127.0.0.1:${port}`, clientId: 'local-client' });
+    await a.close();
+    open.splice(open.indexOf(a), 1);
+
+    // Org B: the same objects (a copy of A's state), the same URL, another org.
+    for (const ext of ['', '.journal']) {
+      if (existsSync(join(states.path, `a.json${ext}`))) await copyFile(join(states.path, `a.json${ext}`), join(states.path, `b.json${ext}`));
+    }
+    const b = await emulatorOn(port, join(states.path, 'b.json'));
+    const before = await b.api.listFilters();
+    const r = await cli(['apply', 'plan.json'], b);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`the plan was made for org "Emulated organization" ${saved.org.id} at 127.0.0.1:${port}`);
+    expect(r.stderr).toMatch(/but the target is org "Emulated organization" [0-9a-f-]{36} at 127\.0\.0\.1/);
+    expect(r.stderr).toMatch(/nothing was applied/);
+    expect(await b.api.listFilters()).toEqual(before);
+  });
+});

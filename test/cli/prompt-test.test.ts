@@ -1,0 +1,233 @@
+// `promptctl test` end to end, in-process, against a real emulator on port 0: exit codes and
+// thresholds, JUnit counts, the results cache (counted by the emulator's analytics), real safety
+// filters behind blockedBy and redacts, --compare, progress on a TTY and off it, bad input.
+import { cp, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPO, runCliInProcess } from '../helpers/cli.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { ANSWERS_TEST, evalsProject, SAFETY_TEST, SAFETY_WRONG_TEST, xmlAttributes, type EvalsProject } from './evals-support.js';
+
+let p: EvalsProject | undefined;
+let example: TempDir | undefined;
+afterEach(async () => {
+  await p?.close();
+  p = undefined;
+  await example?.remove();
+  example = undefined;
+});
+
+/** No GENESYSCLOUD_* variable: the embedded emulator, with its state under the run's directory. */
+const EMBEDDED = { GENESYSCLOUD_API_URL: undefined, GENESYSCLOUD_OAUTHCLIENT_ID: undefined, GENESYSCLOUD_OAUTHCLIENT_SECRET: undefined };
+
+/** ANSWERS_TEST with a canned answer of its own for both its cases (which then both pass). */
+const FIXTURE_ANSWER = 'Canned: your parcel left the warehouse; refunds take 5 working days.';
+const RESPONSES_TEST = ANSWERS_TEST.replace(
+  '  cases:\n',
+  `  responses:\n    - match: {version: "1.1.0", regex: "(?i)question: (where is my PARCEL|how long does a refund take)"}\n      output: ${JSON.stringify(FIXTURE_ANSWER)}\n  cases:\n`,
+);
+
+describe('promptctl test', () => {
+  it('exits 1 when a threshold is missed, with correct JUnit counts, and 0 with a threshold that allows the failure', async () => {
+    p = await evalsProject({ 'answers.yaml': ANSWERS_TEST });
+    const r = await p.cli(['test', '--format', 'junit']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.split('\n')[0]).toMatch(/^target: http:\/\/127\.0\.0\.1:\d+\S* \(client /);
+    expect(r.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true);
+    // Two calls plus the pass-rate verdict; the parcel case and the verdict fail.
+    expect(xmlAttributes(r.stdout, 'testsuites')).toMatchObject({ tests: '3', failures: '2', errors: '0', skipped: '0' });
+    expect(xmlAttributes(r.stdout, 'testsuite')).toMatchObject({ name: 'PromptTest/faq-answers', tests: '3', failures: '2', errors: '0' });
+    expect(r.stdout.match(/<testcase /g)).toHaveLength(3);
+    expect(r.stdout.match(/<failure /g)).toHaveLength(2);
+    expect(r.stdout).toContain('<testcase classname="PromptTest/faq-answers" name="refund @1.1.0"');
+    expect(r.stdout).toContain('<failure message="contains &quot;5 working days&quot;" type="assertion">contains &quot;5 working days&quot;: not found in &quot;Your parcel ships tomorrow');
+    expect(r.stdout).toContain('name="pass rate 50 % (1/2) vs threshold 100 %"');
+    expect(r.stderr).toContain('0 of 1 test met its threshold');
+
+    const allowed = await p.cli(['test', '--format', 'junit', '--threshold', '0.5']);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(xmlAttributes(allowed.stdout, 'testsuites')).toMatchObject({ tests: '3', failures: '1', errors: '0' });
+    expect((await p.cli(['test', '--threshold', '50%'])).code).toBe(0);
+    expect((await p.cli(['test', '--threshold', '51%'])).code).toBe(1);
+  });
+
+  it('the text report: a table of case × version with pass/fail, latency, tokens and cost, the pass rate, and what failed', async () => {
+    p = await evalsProject({ 'answers.yaml': ANSWERS_TEST });
+    const r = await p.cli(['test']);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('PromptTest/faq-answers → faq-bot@1.1.0');
+    expect(lines[1]).toMatch(/^ {2}case\s+version\s+result\s+latency\s+tokens\s+cost$/);
+    expect(lines[2]).toMatch(/^ {2}refund\s+1\.1\.0\s+✓ pass\s+\d+ ms\s+\d+\s+\$0\.\d+$/);
+    expect(lines[3]).toMatch(/^ {2}parcel\s+1\.1\.0\s+✗ fail 0\/1\s+\d+ ms\s+\d+\s+\$0\.\d+$/);
+    expect(lines[4]).toBe('  pass rate 50 % (1/2), threshold 100 %: NOT met');
+    expect(lines[5]).toBe('  ✗ parcel @1.1.0: contains "5 working days": not found in "Your parcel ships tomorrow and arrives in two days."');
+    expect(r.stdout).toContain('0 of 1 test met its threshold; 2 calls made.');
+    // Not a TTY: one progress line per finished case.
+    expect(r.stderr).toMatch(/^✓ faq-answers · refund @1\.1\.0: 1\/1 passed \[\d\/2\]$/m);
+    expect(r.stderr).toMatch(/^✗ faq-answers · parcel @1\.1\.0: 0\/1 passed \[\d\/2\]$/m);
+  });
+
+  it('a second run of unchanged cases makes no call; --no-cache forces them; a changed case runs again', async () => {
+    p = await evalsProject({ 'answers.yaml': ANSWERS_TEST });
+    expect(await p.invocations()).toBe(0);
+    const first = await p.cli(['test', '--format', 'json']);
+    expect(await p.invocations()).toBe(2);
+    const second = await p.cli(['test', '--format', 'json']);
+    expect(await p.invocations()).toBe(2);
+    const a = JSON.parse(first.stdout);
+    const b = JSON.parse(second.stdout);
+    expect([a.invocations, a.cached, b.invocations, b.cached]).toEqual([2, 0, 0, 2]);
+    expect(b.tests[0].runs.map((r: { cached: boolean }) => r.cached)).toEqual([true, true]);
+    // The same verdicts from the cache.
+    expect(b.tests[0].runs.map((r: { passed: boolean }) => r.passed)).toEqual(a.tests[0].runs.map((r: { passed: boolean }) => r.passed));
+    expect(second.stderr).toMatch(/✓ faq-answers · refund @1\.1\.0: 1\/1 passed \(cached\)/);
+    expect((await readdir(join(p.dir.path, '.promptctl', 'cache', 'tests'))).filter((f) => /^[0-9a-f]{64}\.json$/.test(f))).toHaveLength(2);
+
+    await p.cli(['test', '--no-cache']);
+    expect(await p.invocations()).toBe(4);
+    // One case's var changes: that case alone is called.
+    await p.write('prompts/tests/answers.yaml', ANSWERS_TEST.replace('Where is my parcel?', 'Where is my parcel now?'));
+    const changed = JSON.parse((await p.cli(['test', '--format', 'json'])).stdout);
+    expect([changed.invocations, changed.cached]).toEqual([1, 1]);
+    expect(await p.invocations()).toBe(5);
+    // --repeat 3: two more repetitions of each case (the first is cached).
+    const repeated = JSON.parse((await p.cli(['test', '--format', 'json', '--repeat', '3'])).stdout);
+    expect([repeated.invocations, repeated.cached]).toEqual([4, 2]);
+    expect(await p.invocations()).toBe(9);
+  });
+
+  it('blockedBy and redacts hold against the real filters, and fail when the expectation is wrong', async () => {
+    p = await evalsProject({ 'safety.yaml': SAFETY_TEST, 'wrong.yaml': SAFETY_WRONG_TEST });
+    const ok = await p.cli(['test', 'faq-safety', '--format', 'json']);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    const runs = JSON.parse(ok.stdout).tests[0].runs;
+    expect(runs.map((r: { case: string; observation: { outcome: string } }) => [r.case, r.observation.outcome])).toEqual([
+      ['phishing is blocked', 'blocked'],
+      ['card number is redacted', 'answered'],
+      ['plain question', 'answered'],
+    ]);
+    expect(runs[0].assertions[0]).toMatchObject({ type: 'blockedBy', passed: true, detail: 'blocked by faq-phishing-block' });
+    expect(runs[1].assertions[0]).toMatchObject({ type: 'redacts', passed: true, detail: 'redacted by faq-pii-redact' });
+    expect(runs[1].observation.filters).toContainEqual(expect.objectContaining({ name: 'faq-pii-redact', category: 'pii', action: 'redact_and_log', applied: true }));
+
+    const wrong = await p.cli(['test', 'faq-safety-wrong', '--format', 'json']);
+    expect(wrong.code).toBe(1);
+    const w = JSON.parse(wrong.stdout).tests[0];
+    expect(w.rate).toMatchObject({ passed: 0, total: 2, met: false });
+    expect(w.runs[0].assertions[0]).toMatchObject({ type: 'blockedBy', not: true, passed: false, detail: 'blocked by faq-phishing-block' });
+    expect(w.runs[1].assertions.map((a: { passed: boolean; detail: string }) => [a.passed, a.detail])).toEqual([
+      [false, 'no filter redacted pii'],
+      [false, 'not blocked'],
+    ]);
+  });
+
+  it('--compare runs the same cases on two versions side by side', async () => {
+    p = await evalsProject({ 'answers.yaml': ANSWERS_TEST, 'safety.yaml': SAFETY_TEST });
+    const r = await p.cli(['test', 'faq-answers', '--compare', '1.0.0,1.1.0']);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n').slice(0, 5).join('\n')).toMatch(
+      /^PromptTest\/faq-answers → faq-bot@1\.0\.0 vs 1\.1\.0\n {2}case\s+1\.0\.0\s+1\.1\.0\n {2}refund\s+✓ pass · \d+ ms · \d+ · \$[\d.]+\s+✓ pass · \d+ ms · \d+ · \$[\d.]+\n {2}parcel\s+✗ fail 0\/1 · .*✗ fail 0\/1 · .*\n {2}\(each version: result · latency · tokens · cost\)$/,
+    );
+    expect(r.stdout).toContain('pass rate 1.0.0: 50 % (1/2), 1.1.0: 50 % (1/2), threshold 100 %: NOT met');
+    expect(r.stdout).toContain('note: routedTo is not checked under --compare: each call names its version');
+    expect(await p.invocations()).toBe(4);
+    const md = await p.cli(['test', 'faq-answers', '--compare', '1.0.0,1.1.0', '--format', 'markdown']);
+    expect(md.stdout).toMatch(/^### ❌ promptctl test: 0 of 1 test met its threshold/);
+    expect(md.stdout).toContain('| ❌ | `faq-answers` | faq-bot@1.0.0 vs 1.1.0 | 1.0.0: 50 % (1/2)<br>1.1.0: 50 % (1/2) | 100 % |');
+    expect(await p.invocations()).toBe(4);
+
+    const bad = await p.cli(['test', '--compare', '1.0.0,9.9.9']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('error: --compare 1.0.0,9.9.9: no PromptTest targets a template that declares both versions');
+  });
+
+  it('draws a progress bar on a TTY', async () => {
+    p = await evalsProject({ 'answers.yaml': ANSWERS_TEST });
+    const r = await p.cli(['test', '--threshold', '0'], { tty: true });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('\r\x1b[K[###############...............] 1/2 cases');
+    expect(r.stderr).not.toMatch(/^✓ faq-answers/m);
+  });
+
+  it('refuses bad input with a clear error and exit 1, before any call', async () => {
+    p = await evalsProject({ 'answers.yaml': ANSWERS_TEST });
+    const cases: Array<[string[], RegExp]> = [
+      [['test', 'faq-answer'], /^error: no PromptTest named "faq-answer" \(did you mean "faq-answers"\?\) in prompts; its tests: faq-answers$/m],
+      [['test', '--repeat', '0'], /^error: --repeat must be a whole number from 1 to 1000, not "0"$/m],
+      [['test', '--threshold', '1.5'], /^error: --threshold must be a pass rate from 0 to 1 \(or 0% to 100%\), not "1.5"$/m],
+      [['test', '--compare', '1.0.0'], /^error: --compare takes two versions separated by a comma/m],
+      [['test', '--format', 'xml'], /error: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, markdown, json, junit\./],
+      [['test', '--dir', 'nowhere'], /^error: /m],
+    ];
+    for (const [args, message] of cases) {
+      const r = await p.cli(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(await p.invocations()).toBe(0);
+  });
+});
+
+describe("a test's own responses: block", () => {
+  it('the example prompts/ pass on the embedded emulator: validate, apply, then test exits 0', { timeout: 60_000 }, async () => {
+    example = await tempDir('promptctl-example-');
+    await cp(join(REPO, 'prompts'), join(example.path, 'prompts'), { recursive: true });
+    const run = (args: string[]) => runCliInProcess(args, { cwd: example!.path });
+    const validate = await run(['validate']);
+    expect(validate.code, validate.stdout + validate.stderr).toBe(0);
+    const apply = await run(['apply', '--auto-approve']);
+    expect(apply.code, apply.stderr).toBe(0);
+    const r = await run(['test', '--format', 'json']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr.split('\n')[0]).toBe('target: embedded emulator (state .promptctl/local-state.json)');
+    const tests = JSON.parse(r.stdout).tests as Array<{ name: string; met: boolean; runs: Array<{ case: string; passed: boolean; observation: { outcome: string; output: string; filters: unknown[] } }> }>;
+    expect(tests.map((t) => [t.name, t.met])).toEqual([
+      ['billing-pii-redaction', true],
+      ['billing-smoke', true],
+      ['support-phishing-blocked', true],
+    ]);
+    const runs = Object.fromEntries(tests.flatMap((t) => t.runs.map((x) => [x.case, x])));
+    // Real filter behaviour, no canned answer involved: the phishing message is blocked before any
+    // model, and the card number is redacted by billing-pii-guard.
+    expect(runs['credential phishing']!.observation.outcome).toBe('blocked');
+    expect(runs['card number in the question']!.observation.filters).toContainEqual(expect.objectContaining({ name: 'billing-pii-guard', category: 'pii', applied: true }));
+    // The canned answers stand in only where the simulator cannot know the answer.
+    expect(runs['refund timing']!.observation.output).toMatch(/^Hi Sam, a refund reaches/);
+    expect(JSON.parse(runs['ordinary question']!.observation.output)).toEqual({ queue: 'technical', urgent: true });
+  });
+
+  it('answers on the embedded emulator, is part of the cache key, and is never used against a remote target', { timeout: 60_000 }, async () => {
+    // The remote target: an emulator started without any canned answer.
+    p = await evalsProject({ 'answers.yaml': RESPONSES_TEST }, { responses: [] });
+    const parcel = (stdout: string) => (JSON.parse(stdout).tests[0].runs as Array<{ case: string; observation: { outcome: string; output: string } }>).find((x) => x.case === 'parcel')!;
+
+    const remote = await p.cli(['test', '--format', 'json']);
+    expect(remote.stderr.split('\n')[0]).toMatch(/^target: http:\/\/127\.0\.0\.1:\d+/);
+    expect(parcel(remote.stdout).observation).toMatchObject({ outcome: 'answered', output: expect.stringMatching(/\w/) });
+    expect(parcel(remote.stdout).observation.output).not.toContain('Canned');
+    expect(remote.stdout).not.toContain(FIXTURE_ANSWER);
+
+    // The same test on the embedded emulator (applied first): the fixture answers the parcel case.
+    expect((await p.cli(['apply', '--auto-approve'], { env: EMBEDDED })).code).toBe(0);
+    const embedded = await p.cli(['test', '--format', 'json'], { env: EMBEDDED });
+    expect(embedded.stderr.split('\n')[0]).toBe('target: embedded emulator (state .promptctl/local-state.json)');
+    expect(embedded.code, embedded.stdout + embedded.stderr).toBe(0);
+    expect(parcel(embedded.stdout).observation.output).toBe(FIXTURE_ANSWER);
+    expect(JSON.parse(embedded.stdout).invocations).toBe(2);
+
+    const cached = JSON.parse((await p.cli(['test', '--format', 'json'], { env: EMBEDDED })).stdout);
+    expect([cached.invocations, cached.cached]).toEqual([0, 2]);
+
+    // A changed canned answer changes the key of every call to its template: they run again.
+    await p.write('prompts/tests/answers.yaml', RESPONSES_TEST.replace('take 5 working days', 'take 6 working days'));
+    const changed = await p.cli(['test', '--format', 'json'], { env: EMBEDDED });
+    expect(changed.code).toBe(1);
+    expect([JSON.parse(changed.stdout).invocations, JSON.parse(changed.stdout).cached]).toEqual([2, 0]);
+    expect(parcel(changed.stdout).observation.output).toContain('6 working days');
+    // ...and the remote target's results were never keyed by it: all cached.
+    const remoteAgain = JSON.parse((await p.cli(['test', '--format', 'json'])).stdout);
+    expect([remoteAgain.invocations, remoteAgain.cached]).toEqual([0, 2]);
+  });
+});

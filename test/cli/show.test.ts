@@ -1,0 +1,40 @@
+// `promptctl show PLANFILE`: a saved plan rendered again, checked first (schema and seal).
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { scenario, type Scenario } from '../helpers/scenario.js';
+
+let s: Scenario | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+describe('promptctl show', () => {
+  it('renders a saved plan in every format, as plan did, without a target', async () => {
+    s = await scenario();
+    const planned = await s.cli(['plan', '--out', 'plan.json']);
+    expect(planned.code, planned.stderr).toBe(0);
+    const text = await s.cli(['show', 'plan.json']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toBe(planned.stdout);
+    expect(text.stderr).toMatch(/^plan.json: plan [0-9a-f-]{36} for /);
+    const json = await s.cli(['show', 'plan.json', '--format', 'json']);
+    expect(JSON.parse(json.stdout)).toEqual(JSON.parse(await readFile(join(s.dir.path, 'plan.json'), 'utf8')));
+    const md = await s.cli(['show', 'plan.json', '--format', 'markdown']);
+    expect(md.stdout.split('\n')[0]).toMatch(/^\*\*Plan:\*\* 10 to create/);
+  });
+
+  it('refuses a file that does not match the plan schema, naming file:line:column', async () => {
+    s = await scenario();
+    expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const path = join(s.dir.path, 'plan.json');
+    const doc = JSON.parse(await readFile(path, 'utf8'));
+    doc.actions[0].action = 'upsert';
+    await writeFile(path, JSON.stringify(doc, null, 2));
+    const r = await s.cli(['show', 'plan.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/plan\.json:\d+:\d+: error: actions\[0\]\.action: must be equal to one of the allowed values \[plan\/schema\]/);
+    expect(r.stderr).not.toMatch(/internal|at .*\.js:\d+/);
+  });
+});

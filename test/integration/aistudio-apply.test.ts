@@ -1,0 +1,329 @@
+// Guides and summary settings end to end against a real emulator over HTTP: plan (through the
+// kinds registry), apply (the executor with the AI Studio client), and plan again; new versions,
+// Drafts edited in place, hand edits seen as drift, stale guards refused, prune limited to what
+// git once defined, surfaces switched off, and no duplicate under injected faults.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCorrelationTracker } from '../../src/apply/correlation.js';
+import { executePlan, type ApplyResult } from '../../src/apply/executor.js';
+import { openAuditLog, type AuditLog } from '../../src/audit/log.js';
+import type { EmulatorOptions } from '../../src/emulator/server.js';
+import { aiStudioWriteChecks, gatewayWriteChecks } from '../../src/kinds/index.js';
+import type { Ownership } from '../../src/kinds/ownership.js';
+import type { DesiredState, Guide, SummarySetting } from '../../src/model/types.js';
+import { buildPlan } from '../../src/plan/build.js';
+import { driftEntries } from '../../src/plan/drift.js';
+import type { Plan } from '../../src/plan/types.js';
+import type { AiStudioApi } from '../../src/targets/aistudio/api.js';
+import { readLiveState } from '../../src/targets/live.js';
+import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
+import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
+import { versionTokens } from '../../src/tokens/index.js';
+import { desiredState, template, version } from '../helpers/desired.js';
+import { CLIENT_ID, CLIENT_SECRET, setup, type Env } from './aistudio-support.js';
+
+interface World {
+  env: Env;
+  studio: AiStudioApi;
+  gateway: GatewayApi;
+  audit: AuditLog;
+  auditFile: string;
+}
+let w: World | undefined;
+
+afterEach(async () => {
+  if (!w) return;
+  await w.audit.close();
+  await w.gateway.close();
+  await w.env.close();
+  w = undefined;
+});
+
+async function world(opts: EmulatorOptions = {}): Promise<World> {
+  const env = await setup({ rateLimit: 100_000, ...opts });
+  const studio = env.client({ landed: aiStudioWriteChecks });
+  const gateway = createGatewayClient({
+    landed: gatewayWriteChecks,
+    apiUrl: env.emulator.url,
+    loginUrl: env.emulator.url,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    targetLabel: 'test emulator',
+    backoffBaseMs: 20,
+    backoffCapMs: 200,
+  });
+  const auditFile = join(env.dir, 'audit.jsonl');
+  const audit = await openAuditLog(auditFile, { env: {}, onWarning: () => undefined });
+  w = { env, studio, gateway, audit, auditFile };
+  return w;
+}
+
+let seq = 0;
+async function plan(desired: DesiredState, o: { prune?: boolean; owned?: Ownership } = {}): Promise<Plan> {
+  const live = await readLiveState({ gateway: w!.gateway, aistudio: w!.studio });
+  seq += 1;
+  return buildPlan(desired, live, {
+    prune: o.prune ?? false,
+    target: 'test emulator',
+    git: {},
+    id: `plan-${seq}`,
+    createdAt: new Date().toISOString(),
+    tokens: versionTokens,
+    ...(o.owned ? { owned: o.owned } : {}),
+  });
+}
+
+function apply(p: Plan): Promise<ApplyResult> {
+  return executePlan(p, w!.gateway, { audit: w!.audit, aistudio: w!.studio, correlations: createCorrelationTracker(), actor: 'Test <t@example.com>', commit: 'c0ffee' });
+}
+
+const changes = (p: Plan) => p.actions.filter((a) => a.action !== 'noop').map((a) => `${a.action} ${a.address}`);
+
+const here = { file: 'prompts/x.yaml', line: 1, column: 1 };
+function guide(name: string, over: Partial<Guide> = {}): Guide {
+  return {
+    kind: 'Guide',
+    name,
+    labels: {},
+    instruction: 'Say "Hello {{Variable.first_name}}".\nAsk for the order number and store it in {{Variable.order}}.\n',
+    variables: [
+      { name: 'first_name', type: 'String', scope: 'Input' },
+      { name: 'order', type: 'String', scope: 'Output', description: 'The order number' },
+    ],
+    dataActions: [{ id: 'custom_-_lookup', label: 'Look up order' }],
+    publish: 'ProductionReady',
+    source: here,
+    locations: {},
+    ...over,
+  };
+}
+function setting(name: string, over: Partial<SummarySetting> = {}): SummarySetting {
+  return {
+    kind: 'SummarySetting',
+    name,
+    labels: {},
+    language: 'en-US',
+    summaryType: 'Concise',
+    format: 'BulletPoints',
+    maskPII: true,
+    participantLabels: { internal: 'Agent', external: 'Customer' },
+    predefinedInsights: ['ReasonForCall', 'ActionItems'],
+    customEntities: [{ label: 'Order number', description: 'The order, if one was mentioned.' }],
+    prompt: 'Summarise the call in at most five bullet points.\n',
+    source: here,
+    locations: {},
+    ...over,
+  };
+}
+
+async function liveGuide(name: string) {
+  const found = await w!.studio.listGuides({ name });
+  expect(found).toHaveLength(1);
+  const g = found[0]!;
+  const latest = await w!.studio.getGuideVersion(g.id, g.latestSavedVersion!.version);
+  return { g, latest };
+}
+
+async function converge(desired: DesiredState, o: { prune?: boolean; owned?: Ownership } = {}): Promise<Plan> {
+  const first = await plan(desired, o);
+  expect(first.problems).toEqual([]);
+  const r = await apply(first);
+  expect(r.failed.map((f) => f.detail)).toEqual([]);
+  const again = await plan(desired, o);
+  expect(changes(again)).toEqual([]);
+  return first;
+}
+
+describe('Guide and SummarySetting: plan → apply → plan', () => {
+  it('creates both, fills the guide’s first version and publishes it; a second plan is empty', { timeout: 30_000 }, async () => {
+    await world();
+    const desired = desiredState({ guides: [guide('Returns assistant')], summarySettings: [setting('Voice wrap-up (en-US)')] });
+    const first = await converge(desired);
+    expect(changes(first).sort()).toEqual(['create Guide/Returns assistant', 'create SummarySetting/Voice wrap-up (en-US)']);
+
+    const { g, latest } = await liveGuide('Returns assistant');
+    expect(g.status).toBe('Published');
+    // The emulator starts a guide with an empty Draft "1.0": it was filled, not a second version made.
+    expect(latest).toMatchObject({ version: '1.0', state: 'ProductionReady', instruction: guide('x').instruction });
+    const [s] = await w!.studio.listSummarySettings({ name: 'Voice wrap-up (en-US)' });
+    expect(s).toMatchObject({ settingType: 'Prompt', maskPII: { all: true }, prompt: setting('x').prompt });
+
+    // Audit: one record each, with the canonical content and its hash.
+    const outcomes = (await readFile(w!.auditFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'outcome');
+    const gRec = outcomes.find((r) => r.address === 'Guide/Returns assistant');
+    expect(gRec).toMatchObject({ outcome: 'success', resourceId: g.id, after: { version: '1.0', content: { state: 'ProductionReady' } } });
+  });
+
+  it('creates the first version with a POST when a new guide starts without one', { timeout: 30_000 }, async () => {
+    await world({ aiStudio: { newGuideDraft: false } });
+    await converge(desiredState({ guides: [guide('Returns')] }));
+    expect((await liveGuide('Returns')).latest).toMatchObject({ version: '1.0', state: 'ProductionReady' });
+  });
+
+  it('plans one new version for an edited published guide, with a diff, and applies it', { timeout: 30_000 }, async () => {
+    await world();
+    await converge(desiredState({ guides: [guide('Returns')] }));
+    const edited = guide('Returns', { instruction: guide('x').instruction.replace('the order number', 'the order number (it starts with AC)') });
+    const p = await plan(desiredState({ guides: [edited] }));
+    expect(changes(p)).toEqual(['update Guide/Returns']);
+    const a = p.actions[0]!;
+    expect(a.reason).toBe('a new version replaces production version 1.0; Genesys assigns its label');
+    expect(a.text).toEqual([{ field: 'instruction', before: guide('x').instruction, after: edited.instruction }]);
+    expect(a.tokens).toMatchObject({ approximate: true });
+    expect((await apply(p)).ok).toBe(true);
+    const { g, latest } = await liveGuide('Returns');
+    expect(latest).toMatchObject({ version: '2.0', state: 'ProductionReady', instruction: edited.instruction });
+    expect(g.latestProductionReadyVersion?.version).toBe('2.0');
+    expect(changes(await plan(desiredState({ guides: [edited] })))).toEqual([]);
+  });
+
+  it('edits a Draft in place and publishes it; a Draft wanted stays a Draft', { timeout: 30_000 }, async () => {
+    await world();
+    await converge(desiredState({ guides: [guide('Returns')] }));
+    const { g } = await liveGuide('Returns');
+    // Someone starts a Draft 2.0 in the Genesys UI.
+    await w!.studio.createGuideVersion(g.id, { instruction: 'Half-written idea.\n' });
+    const next = guide('Returns', { instruction: 'Say "Hi {{Variable.first_name}}". Store the order in {{Variable.order}}.\n' });
+    const p = await plan(desiredState({ guides: [next] }));
+    expect(p.actions[0]!.reason).toBe('edits Draft 2.0 in place, then publishes it to ProductionReady, replacing production version 1.0');
+    expect(p.actions[0]!.text![0]!.before).toBe('Half-written idea.\n');
+    expect((await apply(p)).ok).toBe(true);
+    expect((await liveGuide('Returns')).latest).toMatchObject({ version: '2.0', state: 'ProductionReady', instruction: next.instruction });
+
+    // publish: Draft makes a new Draft 3.0 and leaves production at 2.0.
+    const draft = guide('Returns', { instruction: 'A draft for review.\n', variables: [], publish: 'Draft' });
+    await converge(desiredState({ guides: [draft] }));
+    const after = await liveGuide('Returns');
+    expect(after.latest).toMatchObject({ version: '3.0', state: 'Draft' });
+    expect(after.g.latestProductionReadyVersion?.version).toBe('2.0');
+  });
+
+  it('reports hand edits as drift, with when (the API does not say who)', { timeout: 30_000 }, async () => {
+    await world();
+    const desired = desiredState({ guides: [guide('Returns')], summarySettings: [setting('Voice')] });
+    await converge(desired);
+    const { g } = await liveGuide('Returns');
+    // A hand edit through AI Studio: a new published version, and a setting changed.
+    const v = await w!.studio.createGuideVersion(g.id, { instruction: 'Edited by hand.\n' });
+    await w!.studio.publishGuideVersion(g.id, v.version, 'ProductionReady');
+    const [s] = await w!.studio.listSummarySettings({ name: 'Voice' });
+    const put = await w!.studio.putSummarySetting(s!.id, { ...s!, maskPII: { all: false } });
+
+    const p = await plan(desired);
+    const drift = driftEntries(p);
+    const guideNow = (await w!.studio.getGuide(g.id)).dateModified;
+    expect([...drift].sort((a, b) => a.address.localeCompare(b.address))).toEqual([
+      expect.objectContaining({ address: 'Guide/Returns', action: 'update', modifiedBy: null, dateModified: guideNow, message: expect.stringContaining('instruction') }),
+      expect.objectContaining({ address: 'SummarySetting/Voice', action: 'update', modifiedBy: null, dateModified: put.dateModified, message: 'differs from git: maskPII' }),
+    ]);
+    // Apply puts git's content back: a new version 3.0 (2.0 is published and immutable).
+    expect((await apply(p)).ok).toBe(true);
+    expect((await liveGuide('Returns')).latest).toMatchObject({ version: '3.0', instruction: guide('x').instruction });
+    expect(changes(await plan(desired))).toEqual([]);
+  });
+
+  it('refuses, as a clean conflict, an action whose guard moved since the plan', { timeout: 30_000 }, async () => {
+    await world();
+    await converge(desiredState({ guides: [guide('Returns')], summarySettings: [setting('Voice')] }));
+    const desired = desiredState({ guides: [guide('Returns', { instruction: 'New.\n', variables: [] })], summarySettings: [setting('Voice', { format: 'TextBlock' })] });
+    const p = await plan(desired);
+    const { g } = await liveGuide('Returns');
+    await w!.studio.createGuideVersion(g.id, { instruction: 'Someone else was here.\n' });
+    const [s] = await w!.studio.listSummarySettings({ name: 'Voice' });
+    await w!.studio.putSummarySetting(s!.id, { ...s!, summaryType: 'Detailed' });
+    const r = await apply(p);
+    expect(r.ok).toBe(false);
+    // Both run at once (they do not depend on each other); each is refused on its own guard.
+    expect(r.failed.map((f) => [f.action.address, f.outcome]).sort()).toEqual([
+      ['Guide/Returns', 'conflict'],
+      ['SummarySetting/Voice', 'conflict'],
+    ]);
+    for (const f of r.failed) expect(f.detail).toMatch(/changed on the target since the plan/);
+    expect(r.failed.find((f) => f.action.kind === 'Guide')!.detail).toMatch(/latest version 1\.0 → 2\.0/);
+    // Nothing of the plan landed.
+    expect((await liveGuide('Returns')).latest).toMatchObject({ version: '2.0', instruction: 'Someone else was here.\n' });
+    expect((await w!.studio.getSummarySetting(s!.id)).format).toBe('BulletPoints');
+  });
+});
+
+describe('ownership and prune', () => {
+  it('deletes only what git once defined, and only with prune', { timeout: 30_000 }, async () => {
+    await world();
+    await converge(desiredState({ guides: [guide('Ours')], summarySettings: [setting('Ours too')] }));
+    const hand = await w!.studio.createGuide({ name: 'Made by hand', source: 'Manual' });
+    const owned: Ownership = { names: { Guide: ['Ours'], SummarySetting: ['Ours too'] }, complete: true, source: 'git history of prompts/' };
+    const keepOne = desiredState({ guides: [guide('Other')] });
+
+    const pending = await plan(keepOne, { owned });
+    expect(pending.summary).toMatchObject({ create: 1, delete: 0, pending: 2 });
+    expect(pending.unmanaged.map((u) => u.address)).toEqual(['Guide/Made by hand']);
+
+    const pruned = await plan(keepOne, { owned, prune: true });
+    expect(changes(pruned).sort()).toEqual(['create Guide/Other', 'delete Guide/Ours', 'delete SummarySetting/Ours too']);
+    expect((await apply(pruned)).ok).toBe(true);
+    expect((await w!.studio.listGuides()).map((x) => x.name).sort()).toEqual(['Made by hand', 'Other']);
+    expect(await w!.studio.listSummarySettings()).toEqual([]);
+    expect((await w!.studio.getGuide(hand.id)).name).toBe('Made by hand');
+  });
+});
+
+describe('surfaces', () => {
+  it('plans a guide-only repository against an org without the LLM Gateway, and refuses gateway kinds there', { timeout: 30_000 }, async () => {
+    await world({ surfaces: { llmgateway: false } });
+    const guidesOnly = desiredState({ guides: [guide('Returns')] });
+    const live = await readLiveState({ gateway: w!.gateway, aistudio: w!.studio });
+    expect(live.unavailable).toEqual(['llmgateway']);
+    await converge(guidesOnly);
+
+    const mixed = await plan(desiredState({ guides: [guide('Returns')], templates: [template('billing')], versions: [version('billing', '1.0.0')] }));
+    expect(mixed.problems).toEqual([
+      expect.objectContaining({
+        address: '(plan)',
+        rule: 'surface-unavailable',
+        message: expect.stringContaining('does not serve the LLM Gateway API (it answers 404), but git defines 1 PromptTemplate, 1 PromptVersion'),
+      }),
+    ]);
+  });
+
+  it('plans gateway kinds against an org without AI Studio while git has no guide', { timeout: 30_000 }, async () => {
+    await world({ surfaces: { aistudio: false } });
+    const p = await plan(desiredState({ templates: [template('billing')], versions: [version('billing', '1.0.0')] }));
+    expect(p.problems).toEqual([]);
+    expect(changes(p)).toEqual(['create PromptTemplate/billing', 'create PromptVersion/billing@1.0.0']);
+    const withGuide = await plan(desiredState({ guides: [guide('Returns')] }));
+    expect(withGuide.problems.map((x) => x.rule)).toEqual(['surface-unavailable']);
+  });
+});
+
+describe('under faultRate 0.3', () => {
+  it('never creates a guide, version or setting twice', { timeout: 180_000 }, async () => {
+    await world({ faultRate: 0.3, seed: 4242, publishDelayMs: 5 });
+    const names = Array.from({ length: 6 }, (_, i) => `Guide ${i}`);
+    const first = desiredState({ guides: names.map((n) => guide(n)), summarySettings: names.map((n) => setting(`${n} summary`)) });
+    const second = desiredState({
+      guides: names.map((n) => guide(n, { instruction: `${guide(n).instruction}Thank them.\n` })),
+      summarySettings: names.map((n) => setting(`${n} summary`, { summaryType: 'Detailed' })),
+    });
+    for (const desired of [first, second]) {
+      // A failed call stops an apply; a re-run converges.
+      let left = 5;
+      for (;;) {
+        const p = await plan(desired);
+        if (changes(p).length === 0) break;
+        await apply(p);
+        left -= 1;
+        expect(left, 'converges within a few applies').toBeGreaterThan(0);
+      }
+    }
+    expect(w!.env.emulator.stats().faults['drop-after']).toBeGreaterThan(0);
+    const guides = await w!.studio.listGuides();
+    expect(guides.map((g) => g.name).sort()).toEqual(names);
+    for (const g of guides) {
+      // Version 1.0 (the first content) then 2.0 (the edit): no third.
+      expect(g.latestSavedVersion?.version, g.name).toBe('2.0');
+      expect(g.latestProductionReadyVersion?.version, g.name).toBe('2.0');
+    }
+    expect((await w!.studio.listSummarySettings()).length).toBe(names.length);
+  });
+});

@@ -1,0 +1,220 @@
+// The AI Studio client against a real emulator over HTTP: guides, their versions and publish
+// jobs (with and without a job in the 202), guide deletion, session turns, summary settings with
+// the dateModified guard, a switched-off surface, and durability across a restart.
+import { afterEach, describe, expect, it } from 'vitest';
+import { paths } from '../../src/targets/aistudio/paths.js';
+import { LATEST_NOT_PRODUCTION_READY_CODE } from '../../src/targets/aistudio/wire.js';
+import { paths as gatewayPaths } from '../../src/targets/llmgateway/paths.js';
+import { content, recordingProxy, rejection, setup, type Env } from './aistudio-support.js';
+
+let env: Env | undefined;
+afterEach(async () => {
+  await env?.close();
+  env = undefined;
+});
+
+describe('AI Studio client: guides', () => {
+  it('creates a guide, edits its first Draft, publishes it, takes a new version, renames and deletes it', async () => {
+    env = await setup();
+    const c = env.client();
+
+    const g = await c.createGuide({ name: 'Returns', source: 'Manual' });
+    expect(g).toMatchObject({ name: 'Returns', status: 'Draft', latestSavedVersion: { version: '1.0' } });
+    expect((await c.listGuides({ name: 'Returns' })).map((x) => x.id)).toEqual([g.id]);
+    // The API matches names case-insensitively; the client keeps exact matches only.
+    expect(await c.listGuides({ name: 'returns' })).toEqual([]);
+
+    // The latest version is a Draft: a new one is refused, with the code promptctl uses for it.
+    const refused = await rejection(c.createGuideVersion(g.id, content(1)));
+    expect(refused).toMatchObject({ status: 409, code: LATEST_NOT_PRODUCTION_READY_CODE });
+    expect(refused.message).toMatch(/edit the guide's latest version/);
+
+    const draft = await c.patchGuideVersion(g.id, '1.0', content(1));
+    expect(draft).toMatchObject({ version: '1.0', state: 'Draft', instruction: content(1).instruction });
+    expect((await c.publishGuideVersion(g.id, '1.0', 'TestReady')).state).toBe('TestReady');
+    const published = await c.publishGuideVersion(g.id, '1.0', 'ProductionReady');
+    expect(published).toMatchObject({ version: '1.0', state: 'ProductionReady' });
+    // Publishing again to the state it has converges.
+    expect((await c.publishGuideVersion(g.id, '1.0', 'ProductionReady')).state).toBe('ProductionReady');
+    // Going back is refused by the server and reported as such.
+    expect(await rejection(c.publishGuideVersion(g.id, '1.0', 'TestReady'))).toMatchObject({ status: 409, code: 'invalid.state' });
+    expect(await rejection(c.patchGuideVersion(g.id, '1.0', { instruction: 'x' }))).toMatchObject({ status: 409, code: 'version.immutable' });
+
+    const v2 = await c.createGuideVersion(g.id, content(2));
+    expect(v2).toMatchObject({ version: '2.0', state: 'Draft' });
+    expect(await c.getGuideVersion(g.id, '2.0')).toEqual(v2);
+    expect(await c.getGuide(g.id)).toMatchObject({
+      status: 'Published',
+      latestSavedVersion: { version: '2.0' },
+      latestProductionReadyVersion: { version: '1.0' },
+    });
+
+    const renamed = await c.patchGuide(g.id, { name: 'Returns assistant' });
+    expect(renamed.name).toBe('Returns assistant');
+    await c.createGuide({ name: 'Billing', source: 'Manual' });
+    expect(await rejection(c.createGuide({ name: 'billing', source: 'Manual' }))).toMatchObject({ status: 409, code: 'duplicate.name' });
+    expect((await c.listGuides()).map((x) => x.name)).toEqual(['Billing', 'Returns assistant']);
+    expect((await c.listGuides({ status: 'Published' })).map((x) => x.name)).toEqual(['Returns assistant']);
+
+    const turn = await c.sessionTurn(g.id, 'test-session', {
+      inputEvent: { type: 'UserInput', text: 'I want to return a lamp', mode: 'Text' },
+      languageCode: 'en-US',
+      version: '1.0',
+    });
+    expect(turn).toMatchObject({ status: 'COMPLETED', outputVariables: [{ name: 'orderId' }] });
+    expect(turn.response?.text?.length).toBeGreaterThan(0);
+
+    await c.deleteGuide(g.id);
+    expect(await rejection(c.getGuide(g.id))).toMatchObject({ status: 404, code: 'not.found' });
+    expect(await rejection(c.deleteGuide(g.id))).toMatchObject({ status: 404 });
+    expect(await rejection(c.getGuide('__proto__'))).toMatchObject({ status: 404 });
+  });
+
+  it('publishes when the 202 carries no job, by re-reading the version until its state moves', async () => {
+    env = await setup({ aiStudio: { emptyPublishBody: true }, publishDelayMs: 60 });
+    const wire = await recordingProxy(() => env!.emulator.url);
+    try {
+      const c = env.client({ apiUrl: wire.url, loginUrl: wire.url });
+      const g = await c.createGuide({ name: 'Empty 202', source: 'Manual' });
+      await c.patchGuideVersion(g.id, '1.0', content(1));
+      const v = await c.publishGuideVersion(g.id, '1.0', 'ProductionReady');
+      expect(v.state).toBe('ProductionReady');
+
+      const start = wire.log.find((e) => e.method === 'POST' && e.path === paths.guideVersionJobs(g.id, '1.0'));
+      expect(start).toMatchObject({ status: 202, bytes: 0 });
+      // No job to poll: the client read the version (more than once, since the job took 60 ms).
+      const reads = wire.log.filter((e) => e.method === 'GET' && e.path === paths.guideVersion(g.id, '1.0'));
+      expect(reads.length).toBeGreaterThan(1);
+      expect(wire.log.some((e) => e.path.includes('/jobs/'))).toBe(false);
+    } finally {
+      await wire.close();
+    }
+  });
+
+  it('times out naming the job-less start when the version never moves', async () => {
+    env = await setup({ aiStudio: { emptyPublishBody: true }, publishDelayMs: 5_000 });
+    const c = env.client();
+    const g = await c.createGuide({ name: 'Slow', source: 'Manual' });
+    const err = await rejection(c.publishGuideVersion(g.id, '1.0', 'ProductionReady', { timeoutMs: 300 }));
+    expect(err).toMatchObject({ code: 'job.timeout' });
+    expect(err.message).toMatch(/without returning a job, but the version is still Draft/);
+  });
+
+  it('works as well when a new guide starts without any version', async () => {
+    env = await setup({ aiStudio: { newGuideDraft: false } });
+    const c = env.client();
+    const g = await c.createGuide({ name: 'Blank', source: 'Prompt' });
+    expect(g.latestSavedVersion).toBeUndefined();
+    const v1 = await c.createGuideVersion(g.id, content(1));
+    expect(v1).toMatchObject({ version: '1.0', state: 'Draft' });
+    expect((await c.getGuide(g.id)).latestSavedVersion?.version).toBe('1.0');
+  });
+
+  it('answers a session turn from a response fixture that names the guide', async () => {
+    env = await setup({ responses: [{ match: { template: 'Canned guide', version: '1.0', contains: 'refund' }, output: 'Refunds take five days.' }] });
+    const c = env.client();
+    const g = await c.createGuide({ name: 'Canned guide', source: 'Manual' });
+    await c.patchGuideVersion(g.id, '1.0', content(1));
+    const turn = (text: string) =>
+      c.sessionTurn(g.id, 'fixture-session', { inputEvent: { type: 'UserInput', text, mode: 'Text' }, languageCode: 'en-US', version: '1.0' });
+    expect((await turn('When do I get my refund?')).response?.text).toBe('Refunds take five days.');
+    expect((await turn('Hello')).response?.text).not.toBe('Refunds take five days.');
+  });
+
+  it('keeps guides, versions, settings and unfinished jobs across a restart', async () => {
+    env = await setup({ publishDelayMs: 400 });
+    const c = env.client();
+    const g = await c.createGuide({ name: 'Durable', source: 'Manual' });
+    await c.patchGuideVersion(g.id, '1.0', content(1));
+    const s = await c.createSummarySetting({ name: 'Wrap-up', language: 'en-US', summaryType: 'Detailed' });
+    // Start a publish and restart while its job is still InProgress: the job resumes and finishes.
+    const res = await fetch(`${env.emulator.url}/oauth/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('local-client:local-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    const token = ((await res.json()) as { access_token: string }).access_token;
+    const started = await fetch(`${env.emulator.url}${paths.guideVersionJobs(g.id, '1.0')}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ guideVersion: { state: 'ProductionReady' } }),
+    });
+    expect(started.status).toBe(202);
+    await env.restart({ publishDelayMs: 400 });
+
+    const after = env.client();
+    expect(await after.getGuideVersion(g.id, '1.0')).toMatchObject({ instruction: content(1).instruction });
+    expect(await after.getSummarySetting(s.id)).toEqual(s);
+    let guide = await after.getGuide(g.id);
+    for (let i = 0; i < 100 && guide.status !== 'Published'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      guide = await after.getGuide(g.id);
+    }
+    expect(guide).toMatchObject({ status: 'Published', latestProductionReadyVersion: { version: '1.0' } });
+  });
+});
+
+describe('AI Studio client: summary settings', () => {
+  it('creates, lists, replaces under the dateModified guard, and deletes', async () => {
+    env = await setup();
+    const c = env.client();
+    const body = { name: 'Voice wrap-up', language: 'en-US', format: 'BulletPoints' as const, prompt: 'Summarise briefly.' };
+    const s = await c.createSummarySetting(body);
+    expect(s).toMatchObject({ ...body, settingType: 'Prompt', interactionType: 'Live' });
+    await c.createSummarySetting({ name: 'Voice wrap-up (long)', language: 'en-US' });
+    expect((await c.listSummarySettings({ name: 'Voice wrap-up' })).map((x) => x.id)).toEqual([s.id]);
+    expect(await c.listSummarySettings()).toHaveLength(2);
+    expect(await rejection(c.createSummarySetting({ ...body, name: 'VOICE WRAP-UP' }))).toMatchObject({ status: 409, code: 'duplicate.name' });
+
+    const changed = { ...body, summaryType: 'Detailed' as const };
+    const put = await c.putSummarySetting(s.id, changed, { ifDateModified: s.dateModified });
+    expect(put).toMatchObject({ summaryType: 'Detailed' });
+    // A stale guard is refused, unless the setting already holds what is sent.
+    expect(await rejection(c.putSummarySetting(s.id, { ...body, summaryType: 'Concise' }, { ifDateModified: s.dateModified }))).toMatchObject({
+      status: 409,
+      code: 'version.mismatch',
+    });
+    expect(await c.putSummarySetting(s.id, changed, { ifDateModified: s.dateModified })).toEqual(put);
+    // The same instant written another way is the same guard.
+    const iso = new Date(Date.parse(put.dateModified)).toISOString().replace('.000Z', 'Z');
+    expect((await c.putSummarySetting(s.id, body, { ifDateModified: iso })).summaryType).toBeUndefined();
+
+    await c.deleteSummarySetting(s.id);
+    expect(await rejection(c.getSummarySetting(s.id))).toMatchObject({ status: 404 });
+  });
+});
+
+describe('AI Studio surface switched off', () => {
+  it('answers 404 for all of AI Studio, like an org without it, and still serves the gateway', async () => {
+    env = await setup({ surfaces: { aistudio: false } });
+    const c = env.client();
+    expect(await c.probe()).toEqual({ guides: false, summarySettings: false });
+    expect(await rejection(c.listGuides())).toMatchObject({ status: 404, code: 'not.found' });
+    expect(await rejection(c.createGuide({ name: 'x', source: 'Manual' }))).toMatchObject({ status: 404, code: 'not.found' });
+    expect(await rejection(c.deleteSummarySetting('any'))).toMatchObject({ status: 404 });
+    const token = await login(env.emulator.url);
+    const gw = await fetch(`${env.emulator.url}${gatewayPaths.templates()}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(gw.status).toBe(200);
+  });
+
+  it('serves AI Studio when only the gateway is off', async () => {
+    env = await setup({ surfaces: { llmgateway: false } });
+    const c = env.client();
+    expect(await c.probe()).toEqual({ guides: true, summarySettings: true });
+    const token = await login(env.emulator.url);
+    for (const path of [gatewayPaths.templates(), gatewayPaths.analytics()]) {
+      const res = await fetch(`${env.emulator.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+      expect(res.status, path).toBe(404);
+      expect(((await res.json()) as { code: string }).code).toBe('not.found');
+    }
+  });
+});
+
+async function login(url: string): Promise<string> {
+  const res = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from('local-client:local-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}

@@ -1,0 +1,379 @@
+// The client's runtime calls: invoke (JSON), invokeStream (SSE, events as they arrive) and
+// queryAnalytics, against a real emulator; and, against small hand-written servers, the stream
+// failures the emulator does not produce on demand: retries only before the first byte, a stream
+// cut mid-way (reported, never silently truncated), an error event, a JSON answer to a stream call.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { gatewayWriteChecks } from '../../src/kinds/index.js';
+import type { GatewayApi, InvocationStreamEvent } from '../../src/targets/llmgateway/api.js';
+import { createGatewayClient, type RetryInfo } from '../../src/targets/llmgateway/client.js';
+import type { InvocationRequest } from '../../src/targets/llmgateway/wire.js';
+import { rejection, setup, versionBody, type Env } from './client-support.js';
+
+const FIXTURES = [{ match: { template: 'story-bot' }, output: 'Once upon a time a calm knight rode out, and then he wanted to stab the dragon, the end.' }];
+
+let env: Env;
+let c: GatewayApi;
+
+beforeAll(async () => {
+  env = await setup({ rateLimit: 1_000_000, streamDelayMs: 20, responses: FIXTURES, publishDelayMs: 1 });
+  c = env.client();
+  for (const name of ['chat-bot', 'story-bot']) {
+    const t = await c.createTemplate({ name, model: 'gpt-4o-mini' });
+    await c.createVersion(t.id, versionBody('1.0.0', { maxTokens: 80 }));
+    await c.publishVersion(t.id, '1.0.0');
+  }
+  await c.createFilter({
+    name: 'chat-pii',
+    priority: 1,
+    categories: ['pii'],
+    action: 'block_and_log',
+    thresholds: { pii: 0.5 },
+    falsePositiveTolerance: 0,
+    appliesTo: { templates: ['chat-bot'] },
+  });
+  await c.createFilter({
+    name: 'story-violence',
+    priority: 2,
+    categories: ['violence'],
+    action: 'block_and_log',
+    thresholds: { violence: 0.5 },
+    falsePositiveTolerance: 0,
+    appliesTo: { templates: ['story-bot'] },
+  });
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+async function collect(stream: AsyncIterable<InvocationStreamEvent>): Promise<{ events: InvocationStreamEvent[]; at: number[] }> {
+  const events: InvocationStreamEvent[] = [];
+  const at: number[] = [];
+  for await (const e of stream) {
+    events.push(e);
+    at.push(performance.now());
+  }
+  return { events, at };
+}
+
+const ask = (question: string, extra: Partial<InvocationRequest> = {}): InvocationRequest => ({ template: 'chat-bot', variables: { question }, ...extra });
+
+describe('invoke and invokeStream against the emulator', () => {
+  it('invoke returns the result; invokeStream yields the same text in deltas as they arrive, then done', async () => {
+    const body = ask('How do refunds work for annual plans?');
+    const result = await c.invoke(body);
+    expect(result).toMatchObject({ template: { name: 'chat-bot' }, version: '1.0.0', model: 'gpt-4o-mini', filters: [] });
+    expect(result.usage.totalTokens).toBe(result.usage.promptTokens + result.usage.completionTokens);
+
+    const { events, at } = await collect(c.invokeStream(body));
+    const deltas = events.filter((e): e is Extract<InvocationStreamEvent, { type: 'delta' }> => e.type === 'delta');
+    expect(deltas.length).toBeGreaterThan(3);
+    expect(deltas.map((d) => d.text).join('')).toBe(result.output.text);
+    expect(events.slice(-1)[0]!.type).toBe('done');
+    const done = events.slice(-1)[0] as Extract<InvocationStreamEvent, { type: 'done' }>;
+    const { output: _o, id: _i, ...rest } = result;
+    expect(done.result).toMatchObject(rest);
+    expect(done.result.id).not.toBe(result.id);
+    // The deltas reached the caller as they came (20 ms apart on the server), not all at the end.
+    expect(at[at.length - 1]! - at[0]!).toBeGreaterThanOrEqual(20);
+  });
+
+  it('a refusal before the stream rejects with its ApiError and yields nothing', async () => {
+    const events: InvocationStreamEvent[] = [];
+    const err = await rejection(
+      (async () => {
+        for await (const e of c.invokeStream(ask('mail me: ada@example.org'))) events.push(e);
+      })(),
+    );
+    expect(events).toEqual([]);
+    expect(err).toMatchObject({ status: 400, code: 'content.blocked' });
+    expect(err.body?.messageParams?.['filter']).toBe('chat-pii');
+    const vars = await rejection(c.invoke({ template: 'chat-bot', variables: {} }));
+    expect(vars).toMatchObject({ status: 400, code: 'invalid.variables' });
+    expect(vars.body?.details?.[0]?.fieldName).toBe('variables.question');
+    expect(vars.message).toMatch(/variable question is required/);
+  });
+
+  it('an error event after the stream started rejects with that ApiError after the text before it', async () => {
+    const events: InvocationStreamEvent[] = [];
+    const err = await rejection(
+      (async () => {
+        for await (const e of c.invokeStream({ template: 'story-bot', variables: { question: 'a story' } })) events.push(e);
+      })(),
+    );
+    const text = events.map((e) => (e.type === 'delta' ? e.text : '')).join('');
+    expect(text).toBe('Once upon a time a calm knight rode out, and then he wanted to ');
+    expect(events.every((e) => e.type === 'delta')).toBe(true);
+    expect(err).toMatchObject({ status: 400, code: 'content.blocked' });
+    expect(err.message).toMatch(new RegExp(`failed after ${text.length} characters of output: 400 content.blocked: .*story-violence`));
+    expect(err.body?.messageParams?.['stage']).toBe('output');
+    expect((await rejection(c.invoke({ template: 'story-bot', variables: { question: 'a story' } }))).code).toBe('content.blocked');
+  });
+
+  it('an aborted stream rejects with the abort reason', async () => {
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const p = (async () => {
+      for await (const e of c.invokeStream(ask('Tell me about plans'), { signal: ac.signal })) {
+        if (e.type === 'delta') seen.push(e.text);
+        if (seen.length === 2) ac.abort();
+      }
+    })();
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(seen).toHaveLength(2);
+    const early = new AbortController();
+    early.abort();
+    await expect(collect(c.invokeStream(ask('x'), { signal: early.signal }))).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('a caller that stops early drops the stream, and the client carries on', async () => {
+    for (let i = 0; i < 20; i++) {
+      for await (const e of c.invokeStream(ask(`Question ${i} about plans`))) {
+        expect(e.type).toBe('delta');
+        break;
+      }
+    }
+    expect((await c.invoke(ask('still there?'))).version).toBe('1.0.0');
+  });
+
+  it('queryAnalytics counts what was invoked', async () => {
+    const start = new Date(Date.now() - 60_000).toISOString();
+    const tmpl = (await c.listTemplates({ name: 'chat-bot' }))[0]!;
+    const before = await c.queryAnalytics({
+      interval: `${start}/${new Date(Date.now() + 1000).toISOString()}`,
+      groupBy: ['templateId'],
+      metrics: ['nInvocations', 'nBlocked', 'nErrors'],
+      filter: { type: 'and', predicates: [{ dimension: 'templateId', value: tmpl.id }] },
+    });
+    expect(before.results).toHaveLength(1);
+    const counts = Object.fromEntries(before.results[0]!.data[0]!.metrics.map((m) => [m.metric, m.stats.count]));
+    // 2 in the first test, 2 refused in the second (1 blocked, 1 bad variables), 2 aborted or refused-by-abort streams at most.
+    expect(counts['nBlocked']).toBe(1);
+    expect(counts['nErrors']).toBe(1);
+    expect(counts['nInvocations']).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('invokeStream under injected faults', () => {
+  it('retries 5xx and dropped connections before the first byte, so every stream completes', { timeout: 60_000 }, async () => {
+    const faulty = await setup({ rateLimit: 1_000_000, faultRate: 0.4, seed: 99, streamDelayMs: 0, publishDelayMs: 1 });
+    try {
+      const retries: RetryInfo[] = [];
+      const fc = faulty.client({ onRetry: (i) => retries.push(i) });
+      const t = await fc.createTemplate({ name: 'faulty-bot', model: 'gpt-4o' });
+      await fc.createVersion(t.id, versionBody('1.0.0', { maxTokens: 30 }));
+      await fc.publishVersion(t.id, '1.0.0');
+      const expected = await fc.invoke({ template: 'faulty-bot', variables: { question: 'q' } });
+      for (let i = 0; i < 15; i++) {
+        const { events } = await collect(fc.invokeStream({ template: 'faulty-bot', variables: { question: 'q' } }));
+        expect(events.map((e) => (e.type === 'delta' ? e.text : '')).join('')).toBe(expected.output.text);
+        expect(events.slice(-1)[0]!.type).toBe('done');
+      }
+      const onInvocations = retries.filter((r) => r.path.endsWith('/invocations'));
+      expect(onInvocations.length).toBeGreaterThan(0);
+      expect(new Set(onInvocations.map((r) => r.status ?? r.code)).size).toBeGreaterThan(1);
+    } finally {
+      await faulty.close();
+    }
+  });
+});
+
+// ---- hand-written servers ---------------------------------------------------------------------
+
+interface HandServer {
+  url: string;
+  attempts(): number;
+  close(): Promise<void>;
+}
+
+async function handServer(onInvoke: (attempt: number, req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<HandServer> {
+  let attempts = 0;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      if (req.url === '/oauth/token') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ access_token: 'hand-token-1234', token_type: 'bearer', expires_in: 3600 }));
+        return;
+      }
+      onInvoke(++attempts, req, res, body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    attempts: () => attempts,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+const SSE_HEAD = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+const delta = (text: string) => `event: delta\ndata: ${JSON.stringify({ text })}\n\n`;
+const DONE = `event: done\ndata: ${JSON.stringify({ id: 'i-1', template: { id: 't', name: 'x' }, version: '1.0.0', model: 'gpt-4o', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 }, costUsd: 0, latencyMs: 0, filters: [] })}\n\n`;
+
+let hand: HandServer | undefined;
+const handClients: GatewayApi[] = [];
+afterEach(async () => {
+  await Promise.all(handClients.splice(0).map((x) => x.close()));
+  await hand?.close();
+  hand = undefined;
+});
+
+function handClient(retries?: RetryInfo[]): GatewayApi {
+  const x = createGatewayClient({
+    landed: gatewayWriteChecks,
+    apiUrl: hand!.url,
+    loginUrl: hand!.url,
+    clientId: 'hand',
+    clientSecret: 'hand-secret',
+    targetLabel: 'hand server',
+    backoffBaseMs: 5,
+    backoffCapMs: 20,
+    ...(retries ? { onRetry: (i: RetryInfo) => retries.push(i) } : {}),
+  });
+  handClients.push(x);
+  return x;
+}
+
+const later = (ms: number, fn: () => void) => setTimeout(fn, ms);
+
+describe('invokeStream against hand-written servers', () => {
+  it('retries 503, 429, a dropped connection and a head without a body (cut or empty): only before the first byte', async () => {
+    hand = await handServer((attempt, _req, res) => {
+      if (attempt === 1) {
+        res.writeHead(503, { 'retry-after': '0', 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'busy', code: 'service.unavailable', status: 503, contextId: 'x' }));
+      } else if (attempt === 2) {
+        res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'slow down', code: 'too.many.requests', status: 429, contextId: 'x' }));
+      } else if (attempt === 3) {
+        res.socket?.destroy();
+      } else if (attempt === 4) {
+        res.writeHead(200, SSE_HEAD);
+        res.flushHeaders();
+        later(20, () => res.socket?.destroy());
+      } else if (attempt === 5) {
+        res.writeHead(200, SSE_HEAD);
+        res.end(); // a clean but empty answer
+      } else {
+        res.writeHead(200, SSE_HEAD);
+        res.write(delta('Hello '));
+        later(10, () => res.end(delta('world') + DONE));
+      }
+    });
+    const retries: RetryInfo[] = [];
+    const { events } = await collect(handClient(retries).invokeStream(ask('q')));
+    expect(events.map((e) => e.type)).toEqual(['delta', 'delta', 'done']);
+    expect(hand.attempts()).toBe(6);
+    // The head-only answer fails as the socket does (a reset), or as a premature end where it closes cleanly.
+    expect(retries.map((r) => r.status ?? r.code)).toEqual([503, 429, 'ECONNRESET', expect.stringMatching(/^(ECONNRESET|ERR_STREAM_PREMATURE_CLOSE)$/), 'ERR_STREAM_PREMATURE_CLOSE']);
+  });
+
+  it('a stream cut after its first bytes is an error naming how much arrived, and is not retried', async () => {
+    hand = await handServer((_attempt, _req, res) => {
+      res.writeHead(200, SSE_HEAD);
+      res.write(delta('Hello '));
+      later(10, () => res.write(delta('world')));
+      later(30, () => res.socket?.destroy());
+    });
+    const seen: string[] = [];
+    const err = await rejection(
+      (async () => {
+        for await (const e of handClient().invokeStream(ask('q'))) if (e.type === 'delta') seen.push(e.text);
+      })(),
+    );
+    expect(seen).toEqual(['Hello ', 'world']);
+    expect(err.code).toBe('stream.interrupted');
+    expect(err.status).toBe(0);
+    expect(err.message).toMatch(/event stream was cut after 11 characters of output \(.+\); the answer is incomplete/);
+    expect(hand.attempts()).toBe(1);
+  });
+
+  it('a stream gone silent past idleTimeoutMs is dropped and reported', async () => {
+    hand = await handServer((_attempt, _req, res) => {
+      res.writeHead(200, SSE_HEAD);
+      res.write(delta('Hello'));
+      later(30, () => res.write(': ping\n\n')); // a ping is not silence
+      // ... then nothing
+    });
+    const started = Date.now();
+    const err = await rejection(collect(handClient().invokeStream(ask('q'), { idleTimeoutMs: 150 })));
+    expect(err.code).toBe('stream.interrupted');
+    expect(err.message).toMatch(/cut after 5 characters of output \(timed out/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(hand.attempts()).toBe(1);
+  });
+
+  it('a stream that ends without done, or in the middle of an event, is an error too', async () => {
+    for (const [tail, why] of [
+      ['', /before the done event/],
+      ['event: delta\ndata: {"text":"par', /in the middle of an event/],
+    ] as const) {
+      hand = await handServer((_attempt, _req, res) => {
+        res.writeHead(200, SSE_HEAD);
+        res.end(delta('Partial answer') + tail);
+      });
+      const err = await rejection(collect(handClient().invokeStream(ask('q'))));
+      expect(err.code).toBe('stream.interrupted');
+      expect(err.message).toMatch(/cut after 14 characters/);
+      expect(err.message).toMatch(why);
+      await Promise.all(handClients.splice(0).map((x) => x.close()));
+      await hand.close();
+      hand = undefined;
+    }
+  });
+
+  it('turns an error event into its ApiError, ignores unknown events and comments, and accepts a JSON answer', async () => {
+    hand = await handServer((attempt, _req, res) => {
+      if (attempt === 1) {
+        res.writeHead(200, SSE_HEAD);
+        res.end(
+          ': ping\n\nevent: progress\ndata: {}\n\n' +
+            delta('Hi') +
+            `event: error\ndata: ${JSON.stringify({ message: 'model overloaded', code: 'model.unavailable', status: 503, contextId: 'ctx-9' })}\n\n`,
+        );
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ...JSON.parse(DONE.split('data: ')[1]!), output: { text: 'whole answer' } }));
+      }
+    });
+    const x = handClient();
+    const err = await rejection(collect(x.invokeStream(ask('q'))));
+    expect(err).toMatchObject({ status: 503, code: 'model.unavailable', correlationId: 'ctx-9' });
+    expect(err.message).toMatch(/failed after 2 characters of output: 503 model.unavailable: model overloaded/);
+    expect(hand.attempts()).toBe(1); // an error event is an answer: never retried
+    const { events } = await collect(x.invokeStream(ask('q')));
+    expect(events).toEqual([
+      { type: 'delta', text: 'whole answer' },
+      { type: 'done', result: expect.objectContaining({ id: 'i-1', version: '1.0.0' }) },
+    ]);
+  });
+
+  it('sends the body with stream: true and Accept: text/event-stream; invoke sends neither', async () => {
+    const seen: Array<{ accept: string | undefined; body: string }> = [];
+    hand = await handServer((_attempt, req, res, body) => {
+      seen.push({ accept: req.headers.accept, body });
+      if (req.headers.accept?.includes('text/event-stream')) {
+        res.writeHead(200, SSE_HEAD);
+        res.end(DONE);
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ output: { text: '' } }));
+      }
+    });
+    const x = handClient();
+    await collect(x.invokeStream(ask('q', { stream: false })));
+    await x.invoke(ask('q', { stream: true }));
+    expect(seen[0]!.accept).toBe('text/event-stream');
+    expect(JSON.parse(seen[0]!.body)).toEqual({ template: 'chat-bot', variables: { question: 'q' }, stream: true });
+    expect(seen[1]!.accept).toBe('application/json');
+    expect(JSON.parse(seen[1]!.body)).toEqual({ template: 'chat-bot', variables: { question: 'q' } });
+  });
+});

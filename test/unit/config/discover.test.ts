@@ -1,0 +1,52 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { discoverYamlFiles } from '../../../src/config/discover.js';
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'promptctl-discover-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function file(path: string, text = 'a: 1\n'): Promise<void> {
+  await mkdir(join(root, path, '..'), { recursive: true });
+  await writeFile(join(root, path), text);
+}
+
+describe('discoverYamlFiles', () => {
+  it('enters a linked directory inside the prompts directory, under the link path', async () => {
+    await file('prompts/shared/real/a.yaml');
+    await file('prompts/top.yml');
+    await symlink(join(root, 'prompts/shared/real'), join(root, 'prompts/team'));
+    const d = await discoverYamlFiles(join(root, 'prompts'));
+    // The real directory is read once, through whichever path comes first; the other is named.
+    expect(d.files).toEqual(['shared/real/a.yaml', 'top.yml']);
+    expect(d.skipped).toEqual([{ path: 'team', reason: expect.stringMatching(/already read/) }]);
+  });
+
+  it('reads a linked directory whose only path is the link, and names links out of the directory and loops', async () => {
+    await file('elsewhere/b.yaml');
+    await file('library/c.yaml');
+    await file('prompts/x/d.yaml');
+    await symlink(join(root, 'elsewhere'), join(root, 'prompts/out'));
+    await symlink(join(root, 'prompts'), join(root, 'prompts/x/loop'));
+    await mkdir(join(root, 'prompts/node_modules/m'), { recursive: true });
+    await writeFile(join(root, 'prompts/node_modules/m/n.yaml'), 'n: 1\n');
+    const d = await discoverYamlFiles(join(root, 'prompts'));
+    expect(d.files).toEqual(['x/d.yaml']);
+    expect(d.skipped).toEqual([
+      { path: 'out', reason: expect.stringMatching(/outside the prompts directory/) },
+      { path: 'x/loop', reason: expect.stringMatching(/already read/) },
+    ]);
+  });
+
+  it('follows a link to a directory inside, reached only through it', async () => {
+    await file('prompts/.hidden-store/e.yaml');
+    await symlink(join(root, 'prompts/.hidden-store'), join(root, 'prompts/store'));
+    expect((await discoverYamlFiles(join(root, 'prompts'))).files).toEqual(['store/e.yaml']);
+  });
+});

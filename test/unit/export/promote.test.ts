@@ -1,0 +1,79 @@
+// promote and rollback's edits (src/export/promote.ts): deterministic weights, and YAML edits
+// that change only what must change.
+import { describe, expect, it } from 'vitest';
+import { editSplit, routesIn, scaleWeights, soleVersion } from '../../../src/export/promote.js';
+
+const r = (...pairs: [string, number][]) => pairs.map(([version, weight]) => ({ version, weight }));
+
+describe('scaleWeights', () => {
+  it('gives VERSION its share and scales the others to the rest, summing to 100', () => {
+    expect(scaleWeights(r(['1.0.0', 80], ['1.1.0', 20]), '1.1.0', 100)).toEqual(r(['1.0.0', 0], ['1.1.0', 100]));
+    expect(scaleWeights(r(['1.0.0', 80], ['1.1.0', 20]), '1.1.0', 50)).toEqual(r(['1.0.0', 50], ['1.1.0', 50]));
+    expect(scaleWeights(r(['1.0.0', 100]), '1.1.0', 10)).toEqual(r(['1.0.0', 90], ['1.1.0', 10]));
+    // three ways: 70 between 50/30/20 in proportion, remainders to the largest fractions
+    const out = scaleWeights(r(['a', 50], ['b', 30], ['c', 20]), 'd', 30);
+    expect(out).toEqual(r(['a', 35], ['b', 21], ['c', 14], ['d', 30]));
+    expect(out.reduce((n, x) => n + x.weight, 0)).toBe(100);
+  });
+
+  it('is deterministic on ties, and shares equally when the others had nothing', () => {
+    expect(scaleWeights(r(['a', 1], ['b', 1], ['c', 98]), 'c', 1)).toEqual(r(['a', 50], ['b', 49], ['c', 1]));
+    expect(scaleWeights(r(['a', 0], ['b', 0], ['c', 100]), 'c', 1)).toEqual(r(['a', 50], ['b', 49], ['c', 1]));
+    expect(() => scaleWeights(r(['a', 100]), 'a', 50)).toThrow(/only route/);
+    expect(() => scaleWeights(r(['a', 100]), 'b', 101)).toThrow(/0 to 100/);
+  });
+
+  it('finds the one version holding 100%', () => {
+    expect(soleVersion(r(['a', 0], ['b', 100]))).toBe('b');
+    expect(soleVersion(r(['a', 10], ['b', 90]))).toBeUndefined();
+  });
+});
+
+const FILE = `# the billing split
+apiVersion: promptctl/v1
+kind: TrafficSplit
+spec:
+  template: billing   # keep me
+  routes:
+    - version: "1.0.0"
+      weight: 80 # the old one
+    - version: "1.1.0"
+      weight: 20
+---
+apiVersion: promptctl/v1
+kind: TrafficSplit
+spec: {template: other, routes: [{version: 1.0.0, weight: 100}]}
+`;
+
+describe('editSplit', () => {
+  it('changes only the weight scalars that change, keeping comments and quoting', () => {
+    const out = editSplit(FILE, 'f.yaml', 'billing', { kind: 'document' }, r(['1.0.0', 60], ['1.1.0', 40]));
+    expect(out).toBe(FILE.replace('weight: 80 #', 'weight: 60 #').replace('weight: 20\n', 'weight: 40\n'));
+    expect(editSplit(FILE, 'f.yaml', 'billing', { kind: 'document' }, r(['1.0.0', 80], ['1.1.0', 20]))).toBe(FILE);
+  });
+
+  it('adds a route for a new version in the layout of the last one, block and flow alike', () => {
+    const out = editSplit(FILE, 'f.yaml', 'billing', { kind: 'document' }, r(['1.0.0', 72], ['1.1.0', 18], ['1.2.0', 10]));
+    expect(out).toBe(FILE.replace('weight: 80', 'weight: 72').replace('      weight: 20\n', '      weight: 18\n    - version: "1.2.0"\n      weight: 10\n'));
+    const flow = editSplit(FILE, 'f.yaml', 'other', { kind: 'document' }, r(['1.0.0', 90], ['1.1.0', 10]));
+    expect(flow).toContain('spec: {template: other, routes: [{version: 1.0.0, weight: 90}, {version: 1.1.0, weight: 10}]}');
+    expect(routesIn(flow, 'other')?.routes).toEqual(r(['1.0.0', 90], ['1.1.0', 10]));
+  });
+
+  it("adds an environment's own routes after the document's last field", () => {
+    const out = editSplit(FILE, 'f.yaml', 'billing', { kind: 'override', env: 'prod' }, r(['1.0.0', 90], ['1.1.0', 10]), true);
+    expect(out).toBe(
+      FILE.replace(
+        '      weight: 20\n',
+        '      weight: 20\n  environments:\n    prod:\n      routes:\n        - version: "1.0.0"\n          weight: 90\n        - version: "1.1.0"\n          weight: 10\n',
+      ),
+    );
+    expect(routesIn(out, 'billing', 'prod')?.routes).toEqual(r(['1.0.0', 90], ['1.1.0', 10]));
+    expect(routesIn(out, 'billing', 'staging')?.routes).toEqual(r(['1.0.0', 80], ['1.1.0', 20]));
+    // and a second one after the first
+    const two = editSplit(out, 'f.yaml', 'billing', { kind: 'override', env: 'staging' }, r(['1.0.0', 50], ['1.1.0', 50]), true);
+    expect(two).toBe(out.replace('          weight: 10\n---', '          weight: 10\n    staging:\n      routes:\n        - version: "1.0.0"\n          weight: 50\n        - version: "1.1.0"\n          weight: 50\n---'));
+    expect(routesIn(two, 'billing', 'staging')?.routes).toEqual(r(['1.0.0', 50], ['1.1.0', 50]));
+    expect(routesIn(two, 'billing', 'prod')?.routes).toEqual(r(['1.0.0', 90], ['1.1.0', 10]));
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { committedNames, documentNames, yamlBlobs } from '../../../src/git/ownership.js';
+import { commit, git, scratch } from './fixture.js';
+
+const { dir, repo } = scratch();
+const KINDS = ['Guide', 'SummarySetting'];
+
+const guideDoc = (name: string) => `apiVersion: promptctl/v1\nkind: Guide\nmetadata:\n  name: ${name}\nspec:\n  instruction: Hi\n`;
+const settingDoc = (name: string) => `apiVersion: promptctl/v1\nkind: "SummarySetting"\nmetadata: {name: '${name}'}\nspec: {language: en-US}\n`;
+
+describe('committedNames', () => {
+  it('names every Guide and SummarySetting ever committed under the directory, renamed, removed or not', async () => {
+    const d = repo();
+    commit(d, 'one', {
+      'prompts/guides/a.yaml': guideDoc('Returns assistant'),
+      'prompts/all.yml': `${settingDoc('Voice wrap-up (en-US)')}---\n${guideDoc('Billing / invoices')}`,
+      'elsewhere/x.yaml': guideDoc('Not under prompts'),
+      'prompts/notes.md': guideDoc('Not YAML'),
+    });
+    commit(d, 'rename', { 'prompts/guides/a.yaml': guideDoc('Returns and exchanges') });
+    git(d, 'rm', '-q', 'prompts/all.yml');
+    commit(d, 'remove');
+    const r = await committedNames(d, 'prompts', KINDS);
+    expect(r).toEqual({
+      names: { Guide: ['Billing / invoices', 'Returns and exchanges', 'Returns assistant'], SummarySetting: ['Voice wrap-up (en-US)'] },
+      complete: true,
+    });
+    // The directory is relative to cwd.
+    expect((await committedNames(join(d, 'prompts'), '.', KINDS)).names.Guide).toHaveLength(3);
+  });
+
+  it('counts merged branches, skips broken old versions, and answers for a repository without commits', async () => {
+    const d = repo();
+    commit(d, 'base', { 'prompts/broken.yaml': 'kind: Guide\nmetadata: {name: [unclosed\n' });
+    git(d, 'checkout', '-q', '-b', 'side');
+    commit(d, 'side', { 'prompts/side.yaml': guideDoc('From a branch') });
+    git(d, 'checkout', '-q', 'main');
+    git(d, '-c', 'user.name=x', '-c', 'user.email=x@x', 'merge', '-q', '--no-ff', '-m', 'merge', 'side');
+    expect((await committedNames(d, 'prompts', KINDS)).names.Guide).toEqual(['From a branch']);
+    expect(await committedNames(repo(), 'prompts', KINDS)).toEqual({ names: { Guide: [], SummarySetting: [] }, complete: true });
+  });
+
+  it('is incomplete outside a repository and in a shallow clone, saying why', async () => {
+    const outside = await committedNames(dir(), 'prompts', KINDS);
+    expect(outside.complete).toBe(false);
+    expect(outside.caveat).toMatch(/not in a git repository/);
+
+    const origin = repo();
+    commit(origin, 'one', { 'prompts/a.yaml': guideDoc('Old') });
+    git(origin, 'rm', '-q', 'prompts/a.yaml');
+    commit(origin, 'two', { 'prompts/b.yaml': guideDoc('New') });
+    const clone = dir();
+    git(clone, 'clone', '-q', '--depth', '1', `file://${origin}`, '.');
+    const shallow = await committedNames(clone, 'prompts', KINDS);
+    expect(shallow.names.Guide).toEqual(['New']);
+    expect(shallow.complete).toBe(false);
+    expect(shallow.caveat).toMatch(/shallow clone/);
+  });
+});
+
+describe('the parts', () => {
+  it('reads written YAML blobs from `git log --raw -z`, not deleted ones', () => {
+    const sha = (c: string) => c.repeat(40);
+    const log = `\n:000000 100644 ${sha('0')} ${sha('a')} A\0p/a.yaml\0:100644 000000 ${sha('b')} ${sha('0')} D\0p/b.yaml\0\n:100644 100644 ${sha('c')} ${sha('d')} M\0p/c.md\0`;
+    expect([...yamlBlobs(log)]).toEqual([sha('a')]);
+  });
+
+  it('names the documents of a multi-document text', () => {
+    expect(documentNames(`${guideDoc('A')}---\nkind: Guide\n---\n${settingDoc('B')}`)).toEqual([
+      ['Guide', 'A'],
+      ['SummarySetting', 'B'],
+    ]);
+  });
+});

@@ -1,0 +1,342 @@
+// The Guide and SummarySetting kinds, pure: canonical forms, model ⇄ wire, and planning against
+// hand-built live state (guides with their latest and production versions, settings), through the
+// plan engine as the CLI runs it.
+import { describe, expect, it } from 'vitest';
+import { canonical as guideCanonical, contentCanonical, fromWire as guideFromWire, landed, toWire as guideToWire } from '../../../src/kinds/Guide/index.js';
+import { canonicalHash } from '../../../src/kinds/canonical.js';
+import type { Ownership } from '../../../src/kinds/ownership.js';
+import { bcp47, canonical as summaryCanonical, fromWire as summaryFromWire, toWire as summaryToWire } from '../../../src/kinds/SummarySetting/index.js';
+import type { Guide, SummarySetting } from '../../../src/model/types.js';
+import { settle } from '../../../src/apply/recovery.js';
+import { kindOf, liveSnapshots } from '../../../src/kinds/index.js';
+import { buildPlan } from '../../../src/plan/build.js';
+import { changedScope } from '../../../src/plan/scope.js';
+import { checkPlanFile } from '../../../src/schema/plan-file.js';
+import type { Plan } from '../../../src/plan/types.js';
+import type { GuideVersionState, WireGuideVersion, WireSummarySetting } from '../../../src/targets/aistudio/wire.js';
+import type { LiveGuide, LiveState } from '../../../src/targets/live.js';
+import { renderText } from '../../../src/views/plan-text.js';
+import { anyAction, desiredState, opts } from '../plan/fixtures.js';
+
+const here = { file: 'prompts/guides/returns.yaml', line: 1, column: 1 };
+const when = '2025-06-01T10:00:00.000Z';
+
+function guide(name: string, over: Partial<Guide> = {}): Guide {
+  return {
+    kind: 'Guide',
+    name,
+    labels: {},
+    instruction: 'Say "Hello {{Variable.first_name}}".\nAsk for the order number.\n',
+    variables: [
+      { name: 'first_name', type: 'String', scope: 'Input', description: 'The first name' },
+      { name: 'order', type: 'String', scope: 'Output' },
+    ],
+    dataActions: [{ id: 'da-1', label: 'Get order' }],
+    publish: 'ProductionReady',
+    source: here,
+    locations: {},
+    ...over,
+  };
+}
+
+function version(guideId: string, label: string, state: GuideVersionState, g: Guide): WireGuideVersion {
+  const body = guideToWire(g);
+  return {
+    selfUri: `/api/v2/guides/${guideId}/versions/${label}`,
+    guide: { id: guideId },
+    version: label,
+    state,
+    dateCreated: when,
+    dateModified: when,
+    // The server lists variables in another order and spells absent lists as empty.
+    instruction: body.instruction,
+    variables: [...(body.variables ?? [])].reverse(),
+    resources: { dataActions: body.resources?.dataActions ?? [] },
+  };
+}
+
+function liveGuide(name: string, versions: { latest?: WireGuideVersion; production?: WireGuideVersion } = {}, id = `g-${name}`): LiveGuide {
+  const out: LiveGuide = { id, name, status: 'Published', source: 'Manual', dateCreated: when, dateModified: '2025-06-03T08:00:00.000Z', selfUri: `/api/v2/guides/${id}` };
+  if (versions.latest) {
+    out.latestSavedVersion = { version: versions.latest.version };
+    out.latest = versions.latest;
+  }
+  const prod = versions.production ?? (versions.latest?.state === 'ProductionReady' ? versions.latest : undefined);
+  if (prod) out.latestProductionReadyVersion = { version: prod.version };
+  if (versions.production) out.production = versions.production;
+  return out;
+}
+
+function live(guides: LiveGuide[] = [], summarySettings: WireSummarySetting[] = [], unavailable?: LiveState['unavailable']): LiveState {
+  return { templates: [], filters: [], guides, summarySettings, ...(unavailable ? { unavailable } : {}) };
+}
+
+function setting(name: string, over: Partial<SummarySetting> = {}): SummarySetting {
+  return {
+    kind: 'SummarySetting',
+    name,
+    labels: {},
+    language: 'en-US',
+    summaryType: 'Concise',
+    format: 'BulletPoints',
+    maskPII: true,
+    predefinedInsights: ['ReasonForCall', 'Resolution'],
+    prompt: 'Summarise the call in three bullet points.\n',
+    source: { file: 'prompts/summaries/voice.yaml', line: 1, column: 1 },
+    locations: {},
+    ...over,
+  };
+}
+
+function liveSetting(s: SummarySetting, over: Partial<WireSummarySetting> = {}): WireSummarySetting {
+  const body = summaryToWire(s);
+  return {
+    id: `s-${s.name}`,
+    // What the server fills in, in its own order.
+    interactionType: 'Live',
+    ...body,
+    language: body.language.toLowerCase(),
+    predefinedInsights: [...(body.predefinedInsights ?? [])].reverse(),
+    dateCreated: when,
+    dateModified: '2025-06-04T09:30:00.000Z',
+    selfUri: `/api/v2/conversations/summaries/settings/s-${s.name}`,
+    ...over,
+  };
+}
+
+const owned = (names: Partial<Ownership['names']>, complete = true): Ownership => ({ names, complete, source: 'git history of prompts/' });
+const one = (plan: Plan, address: string) => anyAction(plan.actions.find((a) => a.address === address))!;
+
+describe('Guide: canonical form and model ⇄ wire', () => {
+  it('ignores variable and data action order and treats absent lists, descriptions and knowledge as empty', () => {
+    const g = guide('Returns');
+    const body = guideToWire(g);
+    const shuffled = { ...body, variables: [...(body.variables ?? [])].reverse(), resources: { dataActions: [{ id: 'da-1', label: 'Get order', description: '' }] } };
+    expect(landed(body, shuffled)).toBe(true);
+    expect(contentCanonical({ instruction: 'x' })).toEqual(contentCanonical({ instruction: 'x', variables: [], resources: { dataActions: [] }, knowledgeSettings: {} }));
+    // A trailing newline is a change; the state is part of the form.
+    expect(landed(body, { ...body, instruction: body.instruction.trimEnd() })).toBe(false);
+    expect(guideCanonical({ content: body, state: 'Draft' })).not.toEqual(guideCanonical({ content: body, state: 'ProductionReady' }));
+  });
+
+  it('round-trips through the wire, with the live state as publish', () => {
+    const g = guide('Returns', { knowledge: { knowledgeId: 'kb-1', knowledgeType: 'Standard' } });
+    const back = guideFromWire('Returns', { ...version('g1', '2.0', 'TestReady', g), knowledgeSettings: guideToWire(g).knowledgeSettings! });
+    expect(back.publish).toBe('TestReady');
+    expect(landed(guideToWire(back), guideToWire(g))).toBe(true);
+    expect(guideToWire(back).knowledgeSettings).toEqual({ knowledgeId: 'kb-1', knowledgeType: 'Standard' });
+  });
+});
+
+describe('Guide planning', () => {
+  it('creates a missing guide in one action that says what happens, with the text and an approximate count', () => {
+    const plan = buildPlan(desiredState({ guides: [guide('Returns assistant')] }), live(), opts());
+    const a = one(plan, 'Guide/Returns assistant');
+    expect(a.action).toBe('create');
+    expect(a.desired).toMatchObject({ kind: 'Guide', state: 'ProductionReady', write: 'guide' });
+    expect(a.reason).toBe(
+      'creates the guide (source Manual), writes this content into its first version (Genesys assigns the label) and publishes it to ProductionReady',
+    );
+    expect(a.text).toEqual([{ field: 'instruction', before: '', after: guide('x').instruction }]);
+    expect(a.tokens).toMatchObject({ model: 'o200k_base', approximate: true, after: expect.any(Number) });
+    expect(a.tokens!.before).toBeUndefined();
+    expect(renderText(plan)).toContain('tokens: ≈');
+  });
+
+  it('is a noop when the latest version is ProductionReady with the content, and when a lower state is wanted', () => {
+    const g = guide('Returns');
+    const l = liveGuide('Returns', { latest: version('g1', '3.0', 'ProductionReady', g) });
+    expect(buildPlan(desiredState({ guides: [g] }), live([l]), opts()).summary).toEqual({ create: 0, update: 0, delete: 0, noop: 1 });
+    const test = guide('Returns', { publish: 'TestReady' });
+    expect(buildPlan(desiredState({ guides: [test] }), live([l]), opts()).summary.noop).toBe(1);
+    const a = one(buildPlan(desiredState({ guides: [g] }), live([l]), opts()), 'Guide/Returns');
+    expect(a.guard).toEqual({ label: '3.0', state: 'ProductionReady', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+
+  it('plans a new version against the production one when published content differs, with a diff and a token delta', () => {
+    const live1 = guide('Returns');
+    const next = guide('Returns', { instruction: live1.instruction.replace('the order number', 'the order number (it starts with AC)') });
+    const plan = buildPlan(desiredState({ guides: [next] }), live([liveGuide('Returns', { latest: version('g1', '1.0', 'ProductionReady', live1) })]), opts());
+    const a = one(plan, 'Guide/Returns');
+    expect(a.action).toBe('update');
+    expect(a.liveId).toBe('g-Returns');
+    expect(a.desired).toMatchObject({ write: 'version', state: 'ProductionReady' });
+    expect(a.reason).toBe('a new version replaces production version 1.0; Genesys assigns its label');
+    expect(a.changes).toEqual([{ path: 'instruction' }]);
+    expect(a.text).toEqual([{ field: 'instruction', before: live1.instruction, after: next.instruction }]);
+    expect(a.tokens!.before).toBeLessThan(a.tokens!.after!);
+    expect(a.liveModified).toEqual({ at: '2025-06-03T08:00:00.000Z' });
+    const text = renderText(plan);
+    expect(text).toContain('+Ask for the order number (it starts with AC).');
+    expect(text).toContain('-Ask for the order number.');
+  });
+
+  it('says production stays when the new version is only to be TestReady', () => {
+    const g = guide('Returns', { instruction: 'New text.\n', variables: [], publish: 'TestReady' });
+    const a = one(buildPlan(desiredState({ guides: [g] }), live([liveGuide('Returns', { latest: version('g1', '1.0', 'ProductionReady', guide('Returns')) })]), opts()), 'Guide/Returns');
+    expect(a.reason).toBe('a new version after production version 1.0, published to TestReady; production stays 1.0; Genesys assigns its label');
+    // The variables git drops are named.
+    expect(a.changes.map((c) => c.path)).toEqual(['instruction', 'variables.first_name', 'variables.order']);
+  });
+
+  it('edits the latest Draft in place, then publishes it, naming the production version it replaces', () => {
+    const prod = version('g1', '1.0', 'ProductionReady', guide('Returns'));
+    const draft = version('g1', '2.0', 'Draft', guide('Returns', { instruction: 'Work in progress.\n', variables: [] }));
+    const g = guide('Returns', { instruction: 'Say "Hi {{Variable.first_name}}".\n' });
+    const a = one(buildPlan(desiredState({ guides: [g] }), live([liveGuide('Returns', { latest: draft, production: prod })]), opts()), 'Guide/Returns');
+    expect(a.desired).toMatchObject({ write: 'patch', state: 'ProductionReady' });
+    expect(a.reason).toBe('edits Draft 2.0 in place, then publishes it to ProductionReady, replacing production version 1.0');
+    expect(a.changes).toContainEqual({ path: 'state', before: 'Draft', after: 'ProductionReady' });
+    expect(a.text).toEqual([{ field: 'instruction', before: 'Work in progress.\n', after: g.instruction }]);
+    expect(a.guard).toMatchObject({ label: '2.0', state: 'Draft' });
+  });
+
+  it('only publishes a Draft that holds the content already; a Draft wanted as Draft is a noop', () => {
+    const g = guide('Returns');
+    const l = liveGuide('Returns', { latest: version('g1', '1.0', 'Draft', g) });
+    const a = one(buildPlan(desiredState({ guides: [g] }), live([l]), opts()), 'Guide/Returns');
+    expect(a.desired).toMatchObject({ write: 'none' });
+    expect(a.reason).toBe('publishes Draft 1.0 (it holds this content already) to ProductionReady');
+    expect(a.changes).toEqual([{ path: 'state', before: 'Draft', after: 'ProductionReady' }]);
+    expect(a.text).toBeUndefined();
+    expect(buildPlan(desiredState({ guides: [guide('Returns', { publish: 'Draft' })] }), live([l]), opts()).summary.noop).toBe(1);
+  });
+
+  it('fills a guide that has no version yet', () => {
+    const a = one(buildPlan(desiredState({ guides: [guide('Returns')] }), live([liveGuide('Returns')]), opts()), 'Guide/Returns');
+    expect(a.action).toBe('update');
+    expect(a.desired).toMatchObject({ write: 'version' });
+    expect(a.guard).toEqual({});
+    expect(a.reason).toMatch(/^the guide has no version yet: creates its first version/);
+  });
+
+  it('deletes only guides git once defined: pending without prune, deleted with it; others are left alone', () => {
+    const prod = version('g1', '4.0', 'ProductionReady', guide('Old'));
+    const l = [liveGuide('Old', { latest: prod }), liveGuide('Hand made', { latest: version('g2', '1.0', 'ProductionReady', guide('Hand made')) })];
+    const own = owned({ Guide: ['Old'] });
+    const pending = buildPlan(desiredState({}), live(l), opts({ owned: own, allowMassDelete: true }));
+    const a = one(pending, 'Guide/Old');
+    expect(a).toMatchObject({ action: 'delete', pending: true, liveId: 'g-Old', guard: { label: '4.0', state: 'ProductionReady' } });
+    expect(a.reason).toContain('removed from git (git history of prompts/ defined it)');
+    expect(pending.unmanaged).toEqual([{ address: 'Guide/Hand made', reason: "not in git, and git history of prompts/ never defined it: not promptctl's, left alone" }]);
+    const pruned = buildPlan(desiredState({}), live(l), opts({ prune: true, owned: own, allowMassDelete: true }));
+    expect(one(pruned, 'Guide/Old').pending).toBeUndefined();
+    expect(pruned.summary.delete).toBe(1);
+    // Without any ownership record nothing is deleted, and an incomplete record says why.
+    expect(buildPlan(desiredState({}), live(l), opts({ prune: true })).summary.delete).toBe(0);
+    const shallow = buildPlan(desiredState({}), live(l), opts({ prune: true, owned: { ...owned({}, false), caveat: 'a shallow clone' } }));
+    expect(shallow.unmanaged[0]!.reason).toContain('(a shallow clone)');
+  });
+
+  it('plans a rename as a create and, for the old name, a delete', () => {
+    const l = [liveGuide('Returns', { latest: version('g1', '1.0', 'ProductionReady', guide('Returns')) })];
+    const plan = buildPlan(desiredState({ guides: [guide('Returns and exchanges')] }), live(l), opts({ owned: owned({ Guide: ['Returns'] }) }));
+    expect(plan.actions.map((x) => `${x.action} ${x.address}`).sort()).toEqual(['create Guide/Returns and exchanges', 'delete Guide/Returns']);
+  });
+});
+
+describe('SummarySetting', () => {
+  it('maps maskPII and the prompt to the wire and back, and canonicalises defaults, case and insight order', () => {
+    const s = setting('Voice wrap-up');
+    const body = summaryToWire(s);
+    expect(body).toMatchObject({ maskPII: { all: true }, settingType: 'Prompt', prompt: s.prompt });
+    expect(summaryToWire(setting('Basic', { prompt: undefined })).settingType).toBe('Basic');
+    expect(summaryCanonical(liveSetting(s))).toEqual(summaryCanonical(body));
+    expect(summaryToWire(summaryFromWire(liveSetting(s)))).toEqual({ ...body, interactionType: 'Live', language: 'en-us', predefinedInsights: ['Resolution', 'ReasonForCall'] });
+    expect(bcp47('zh-hant-tw')).toBe('zh-Hant-TW');
+  });
+
+  it('plans create, noop and a guarded update of the whole setting', () => {
+    const s = setting('Voice wrap-up');
+    expect(one(buildPlan(desiredState({ summarySettings: [s] }), live(), opts()), 'SummarySetting/Voice wrap-up').action).toBe('create');
+    const l = liveSetting(s);
+    expect(buildPlan(desiredState({ summarySettings: [s] }), live([], [l]), opts()).summary.noop).toBe(1);
+    const edited = setting('Voice wrap-up', { prompt: 'Summarise the call in five bullet points.\n', maskPII: false });
+    const a = one(buildPlan(desiredState({ summarySettings: [edited] }), live([], [l]), opts()), 'SummarySetting/Voice wrap-up');
+    expect(a.action).toBe('update');
+    expect(a.guard).toEqual({ hash: canonicalHash(summaryCanonical(l)), dateModified: '2025-06-04T09:30:00.000Z' });
+    expect(a.changes).toEqual([{ path: 'maskPII', before: true, after: false }, { path: 'prompt' }]);
+    expect(a.text).toEqual([{ field: 'prompt', before: s.prompt, after: edited.prompt }]);
+    expect(a.tokens).toMatchObject({ approximate: true });
+    expect(a.liveModified).toEqual({ at: '2025-06-04T09:30:00.000Z' });
+  });
+
+  it('leaves alone settings git never defined and deletes owned ones with prune', () => {
+    const l = [liveSetting(setting('Ours')), liveSetting(setting('Theirs'))];
+    const plan = buildPlan(desiredState({}), live([], l), opts({ prune: true, owned: owned({ SummarySetting: ['Ours'] }), allowMassDelete: true }));
+    expect(plan.actions.map((x) => `${x.action} ${x.address}`)).toEqual(['delete SummarySetting/Ours']);
+    expect(plan.unmanaged.map((u) => u.address)).toEqual(['SummarySetting/Theirs']);
+  });
+});
+
+describe('surfaces the target does not serve', () => {
+  it('fails only when git uses the kinds of a missing surface, naming them once', () => {
+    const guidesOnly = desiredState({ guides: [guide('Returns')] });
+    const ok = buildPlan(guidesOnly, live([], [], ['llmgateway']), opts());
+    expect(ok.problems).toEqual([]);
+    expect(ok.summary.create).toBe(1);
+
+    const plan = buildPlan(desiredState({ guides: [guide('Returns')], summarySettings: [setting('S')] }), live([], [], ['aistudio']), opts());
+    expect(plan.problems).toEqual([
+      {
+        address: '(plan)',
+        rule: 'surface-unavailable',
+        message: expect.stringMatching(/^the target does not serve the AI Studio API \(it answers 404\), but git defines 1 Guide, 1 SummarySetting: Guide, SummarySetting cannot be planned/),
+      },
+    ]);
+    // Nothing of that surface is planned.
+    expect(plan.actions).toEqual([]);
+  });
+});
+
+describe('the plan file', () => {
+  it('holds AI Studio actions of every shape, as schemas/plan.schema.json describes them', () => {
+    const prod = version('g1', '1.0', 'ProductionReady', guide('Kept'));
+    const desired = desiredState({
+      guides: [guide('New guide'), guide('Kept', { instruction: 'Changed.\n', variables: [] })],
+      summarySettings: [setting('New setting'), setting('Edited', { maskPII: false })],
+    });
+    const l = live([liveGuide('Kept', { latest: prod }), liveGuide('Old', { latest: version('g2', '2.0', 'Draft', guide('Old')) })], [liveSetting(setting('Edited')), liveSetting(setting('Gone'))]);
+    const plan = buildPlan(desired, l, opts({ prune: true, owned: owned({ Guide: ['Old'], SummarySetting: ['Gone'] }), allowMassDelete: true }));
+    expect(plan.actions.map((a) => `${a.action} ${a.address}`).sort()).toEqual([
+      'create Guide/New guide',
+      'create SummarySetting/New setting',
+      'delete Guide/Old',
+      'delete SummarySetting/Gone',
+      'update Guide/Kept',
+      'update SummarySetting/Edited',
+    ]);
+    const check = checkPlanFile(JSON.stringify(plan, null, 2), 'plan.json');
+    expect(check.ok ? [] : check.diagnostics).toEqual([]);
+  });
+});
+
+describe('settling an interrupted apply', () => {
+  it('recognises a guide and a setting that hold what an open intent meant to write', () => {
+    const g = guide('Returns');
+    const s = setting('Voice');
+    const plan = buildPlan(desiredState({ guides: [g], summarySettings: [s] }), live(), opts());
+    const after = (address: string) => {
+      const a = plan.actions.find((x) => x.address === address)!;
+      if (a.action !== 'create') throw new Error('expected a create');
+      const k = kindOf(a.kind);
+      const hash = k.intended ? k.intended(a).hash : canonicalHash(k.canonical(a.desired.body as never));
+      return { version: null, hash, content: null };
+    };
+    const done = liveSnapshots(live([liveGuide('Returns', { latest: version('g1', '1.0', 'ProductionReady', g) })], [liveSetting(s)]));
+    expect(settle({ action: 'create', before: null, after: after('Guide/Returns') }, done.get('Guide/Returns')).outcome).toBe('succeeded (recovered)');
+    expect(settle({ action: 'create', before: null, after: after('SummarySetting/Voice') }, done.get('SummarySetting/Voice')).outcome).toBe('succeeded (recovered)');
+    // Created but not yet published: not what was meant.
+    const half = liveSnapshots(live([liveGuide('Returns', { latest: version('g1', '1.0', 'Draft', g) })]));
+    expect(settle({ action: 'create', before: null, after: after('Guide/Returns') }, half.get('Guide/Returns')).outcome).toBe('not applied');
+  });
+});
+
+describe('plan --changed-since', () => {
+  it('scopes a guide by its YAML or its instruction file, and a setting by its YAML', () => {
+    const g = guide('Returns', { textFiles: { 'spec.instruction': 'prompts/guides/returns.md' } });
+    const state = desiredState({ guides: [g], summarySettings: [setting('Voice')] });
+    expect(changedScope(state, ['prompts/guides/returns.md'])).toEqual(new Set(['Guide/Returns']));
+    expect(changedScope(state, ['prompts/summaries/voice.yaml'])).toEqual(new Set(['SummarySetting/Voice']));
+  });
+});

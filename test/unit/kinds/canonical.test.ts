@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { versionContentHash } from '../../../src/targets/llmgateway/wire.js';
+import { canonicalEqual, diffCanonical } from '../../../src/kinds/canonical.js';
+import { isManaged, labelsFor, userLabels } from '../../../src/kinds/labels.js';
+import {
+  canonical as canonicalTemplate,
+  fromWire as templateFromWire,
+  toWire as templateBody,
+} from '../../../src/kinds/PromptTemplate/index.js';
+import {
+  canonical as canonicalVersion,
+  fromWire as versionFromWire,
+  toWire as versionBody,
+} from '../../../src/kinds/PromptVersion/index.js';
+import {
+  canonical as canonicalFilter,
+  fromWire as filterFromWire,
+  toWire as filterBody,
+} from '../../../src/kinds/SafetyFilter/index.js';
+import {
+  canonical as canonicalTraffic,
+  fromWire as splitFromWire,
+  toWire as trafficBody,
+} from '../../../src/kinds/TrafficSplit/index.js';
+import { filter, liveAfterApply, sampleDesired, split, template, version } from '../plan/fixtures.js';
+
+describe('labels', () => {
+  it('promptctl owns managed-by and promptctl.dev/*; the rest is the user’s', () => {
+    expect(userLabels({ team: 'a', 'managed-by': 'promptctl', 'promptctl.dev/commit': 'x', 'example.com/k': 'v' })).toEqual({
+      'example.com/k': 'v',
+      team: 'a',
+    });
+    expect(isManaged({ 'managed-by': 'promptctl' })).toBe(true);
+    expect(isManaged({ 'managed-by': 'terraform' })).toBe(false);
+    expect(isManaged(undefined)).toBe(false);
+  });
+
+  it('labelsFor adds managed-by and the commit, and keeps live promptctl labels otherwise', () => {
+    expect(labelsFor({ team: 'a', 'managed-by': 'me' }, { commit: 'c1' })).toEqual({
+      team: 'a',
+      'managed-by': 'promptctl',
+      'promptctl.dev/commit': 'c1',
+    });
+    expect(labelsFor({}, { liveLabels: { 'promptctl.dev/commit': 'old', other: 'x' } })).toEqual({
+      'managed-by': 'promptctl',
+      'promptctl.dev/commit': 'old',
+    });
+  });
+});
+
+describe('canonical forms', () => {
+  it('versions: defaults applied, variables keyed by name, text exact', () => {
+    const bare = { systemInstruction: 'S', userTemplate: 'U {{x}}', variables: [{ name: 'x', type: 'string' as const }] };
+    const full = {
+      userTemplate: 'U {{x}}',
+      systemInstruction: 'S',
+      variables: [{ type: 'string' as const, name: 'x', required: true }],
+      fewShotExamples: [],
+      safetyGuardrails: { piiFilter: true, jailbreakDetection: true, outputModeration: true },
+    };
+    expect(canonicalEqual(canonicalVersion(bare), canonicalVersion(full))).toBe(true);
+    expect(canonicalEqual(canonicalVersion(bare), canonicalVersion({ ...full, systemInstruction: 'S ' }))).toBe(false);
+    expect(canonicalEqual(canonicalVersion(bare), canonicalVersion({ ...full, safetyGuardrails: { piiFilter: false } }))).toBe(false);
+    const two = [
+      { name: 'a', type: 'string' as const },
+      { name: 'b', type: 'number' as const },
+    ];
+    expect(
+      canonicalEqual(
+        canonicalVersion({ ...bare, variables: two }),
+        canonicalVersion({ ...bare, variables: [...two].reverse() }),
+      ),
+    ).toBe(true);
+    // Few-shot order is part of the prompt.
+    const ex = [
+      { input: '1', output: 'one' },
+      { input: '2', output: 'two' },
+    ];
+    expect(
+      canonicalEqual(canonicalVersion({ ...bare, fewShotExamples: ex }), canonicalVersion({ ...bare, fewShotExamples: [...ex].reverse() })),
+    ).toBe(false);
+  });
+
+  it('filters: absent selector = empty selector, categories are a set, enabled defaults to true', () => {
+    const body = filterBody(filter('f', 3));
+    const server = { ...body, enabled: undefined, categories: [...body.categories].reverse(), appliesTo: { templates: undefined, labels: {} } };
+    expect(canonicalEqual(canonicalFilter(body), canonicalFilter(server))).toBe(true);
+    expect(canonicalEqual(canonicalFilter(body), canonicalFilter({ ...body, appliesTo: { templates: [] } }))).toBe(false);
+    expect(diffCanonical(canonicalFilter(body), canonicalFilter({ ...body, thresholds: { pii: 0.9, phishing: 0.5 } }))).toEqual([
+      { path: 'thresholds.pii', before: 0.7, after: 0.9 },
+    ]);
+  });
+
+  it('traffic: routes are a set keyed by version; strategy defaults to random', () => {
+    const a = canonicalTraffic({ strategy: 'random', routes: [{ version: '1.0.0', weight: 60 }, { version: '2.0.0', weight: 40 }] });
+    const b = canonicalTraffic({ routes: [{ weight: 40, version: '2.0.0' }, { weight: 60, version: '1.0.0' }] } as never);
+    expect(canonicalEqual(a, b)).toBe(true);
+  });
+
+  it('templates: owned labels and empty descriptions never show as changes', () => {
+    const body = templateBody(template('t', { description: undefined }), { commit: 'c' });
+    expect(diffCanonical(canonicalTemplate(body), canonicalTemplate({ name: 't', model: 'gpt-4o', description: '', labels: { team: 'billing' } }))).toEqual([]);
+  });
+});
+
+describe('inverse mappers (live → model), as export uses them', () => {
+  it('round-trips the applied sample back to the same bodies', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    const t = live.templates[0]!;
+    expect(canonicalTemplate(templateBody(templateFromWire(t)))).toEqual(canonicalTemplate(templateBody(d.templates[0]!)));
+    for (const lv of t.versions!) {
+      const back = versionBody(versionFromWire(lv, t.name));
+      expect(versionContentHash(back)).toBe(lv.contentHash);
+    }
+    expect(canonicalTraffic(trafficBody(splitFromWire(t.traffic!, t.name)))).toEqual(canonicalTraffic(trafficBody(d.splits[0]!)));
+    for (const lf of live.filters) {
+      const want = d.filters.find((f) => f.name === lf.name)!;
+      const back = filterFromWire(lf);
+      expect(back.appliesTo).toBeUndefined(); // the server's empty selector is "every template"
+      expect(canonicalFilter(filterBody(back))).toEqual(canonicalFilter(filterBody(want)));
+    }
+  });
+
+  it('keeps desired bodies free of absent optionals', () => {
+    const v = versionBody(version('t', '1.0.0', { temperature: undefined, maxTokens: undefined }));
+    expect('temperature' in v).toBe(false);
+    expect('maxTokens' in v).toBe(false);
+    expect(trafficBody(split('t', [['1.0.0', 100]]))).toEqual({ strategy: 'random', routes: [{ version: '1.0.0', weight: 100 }] });
+  });
+});

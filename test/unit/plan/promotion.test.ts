@@ -1,0 +1,57 @@
+// Promotion (DESIGN §6): which versions a plan brings to its environment, and which of them the
+// previous environment has not published.
+import { describe, expect, it } from 'vitest';
+import { promotedVersions, promotionGaps, promotionProblems, withProblems } from '../../../src/plan/promotion.js';
+import { planFingerprint } from '../../../src/plan/fingerprint.js';
+import type { Plan, PlanAction } from '../../../src/plan/types.js';
+
+const versionCreate = (template: string, version: string): PlanAction => ({
+  action: 'create',
+  address: `PromptVersion/${template}@${version}`,
+  kind: 'PromptVersion',
+  name: template,
+  version,
+  changes: [],
+  dependsOn: [],
+  desired: { kind: 'PromptVersion', body: {} as never, publish: true, patch: false },
+});
+const splitUpdate = (template: string, before: Record<string, number>, after: [string, number][]): PlanAction => ({
+  action: 'update',
+  address: `TrafficSplit/${template}`,
+  kind: 'TrafficSplit',
+  name: template,
+  liveId: 't1',
+  guard: { version: 1 },
+  changes: [],
+  dependsOn: [],
+  live: { strategy: 'random', stickyKey: null, routes: before },
+  desired: { kind: 'TrafficSplit', body: { strategy: 'random', routes: after.map(([version, weight]) => ({ version, weight })) } },
+});
+
+describe('promotion', () => {
+  it('counts versions the plan publishes, and those it gives more traffic (not less)', () => {
+    const plan = { actions: [versionCreate('a', '1.2.0'), splitUpdate('a', { '1.0.0': 90, '1.1.0': 10 }, [['1.0.0', 70], ['1.1.0', 20], ['1.2.0', 10]])] };
+    expect(promotedVersions(plan).map((v) => `${v.address}:${v.why}`)).toEqual(['PromptVersion/a@1.1.0:routed', 'PromptVersion/a@1.2.0:published']);
+  });
+
+  it("finds what the previous org has not published, and makes problems that name both environments", () => {
+    const wanted = promotedVersions({ actions: [versionCreate('a', '1.2.0'), versionCreate('a', '1.1.0')] });
+    const previous = {
+      templates: [{ name: 'a', versions: [{ version: '1.1.0', state: 'Published' }, { version: '1.2.0', state: 'Draft' }] }],
+    } as never;
+    const gaps = promotionGaps(wanted, previous);
+    expect(gaps.map((g) => g.version)).toEqual(['1.2.0']);
+    const [p] = promotionProblems(gaps, 'prod', 'staging');
+    expect(p).toMatchObject({ address: 'PromptVersion/a@1.2.0', rule: 'promotion/not-in-previous' });
+    expect(p!.message).toMatch(/version 1\.2\.0 of template "a" would be published in prod, but staging \(before prod in promotion\) has never published it/);
+  });
+
+  it('re-seals the fingerprint when problems are added', () => {
+    const base = { formatVersion: 2, prune: false, summary: { create: 0, update: 0, delete: 0, noop: 0 }, actions: [], problems: [], unmanaged: [] } as unknown as Plan;
+    const plan = { ...base, fingerprint: planFingerprint(base) } as Plan;
+    const next = withProblems(plan, [{ address: 'PromptVersion/a@1.0.0', rule: 'promotion/not-in-previous', message: 'm' }]);
+    expect(next.fingerprint).not.toBe(plan.fingerprint);
+    expect(next.fingerprint).toBe(planFingerprint(next));
+    expect(withProblems(plan, [])).toBe(plan);
+  });
+});

@@ -1,0 +1,51 @@
+// rules/environments.ts: names that must exist, and every environment's own state.
+import { describe, expect, it } from 'vitest';
+import { runRules } from '../../../src/rules/index.js';
+import { checkEnvironmentConfig, checkEnvironmentNames, environmentDiagnostics } from '../../../src/rules/environments.js';
+import type { Config } from '../../../src/model/types.js';
+import * as d from '../../helpers/desired.js';
+
+const at = (line: number, column = 5) => ({ file: 'p.yaml', line, column });
+const config = d.config({
+  environments: { dev: { credentials: 'GC_DEV', protected: false }, staging: { credentials: 'GC_STAGING', protected: false }, prod: { credentials: 'GC_PROD', protected: true } },
+  promotion: ['dev', 'staging', 'prod'],
+});
+
+describe('environment rules', () => {
+  it('reports unknown names in metadata.environments, overrides and promotion, with a did-you-mean', () => {
+    const state = d.desiredState({
+      config: { ...config, promotion: ['dev', 'stagng'], source: at(1), locations: { 'spec.promotion.1': at(9, 20) } } as Config,
+      filters: [d.filter('f', 1, { environments: ['prdo'], locations: { 'metadata.environments.0': at(4, 18) } })],
+      splits: [d.split('a', [['1.0.0', 100]], { environments: ['dev'], overrides: { prod: { routes: [] } }, locations: { 'spec.environments.prod': at(12, 7) } })],
+    });
+    const ds = [...checkEnvironmentNames(state), ...checkEnvironmentConfig(state.config)].map((x) => `${x.line}:${x.column} ${x.severity} ${x.rule}: ${x.message}`);
+    expect(ds).toEqual([
+      '4:18 error environments/unknown: metadata.environments names environment "prdo", which promptctl.yaml does not configure (did you mean "prod"?); its environments: dev, staging, prod',
+      '12:7 warning environments/override-unused: the split of template "a" overrides environment "prod", but its metadata.environments (dev) leaves prod out: the override is never used',
+      '9:20 error environments/unknown: spec.promotion names environment "stagng", which promptctl.yaml does not configure (did you mean "staging"?); its environments: dev, staging, prod',
+    ]);
+  });
+
+  it('names the environments where a finding holds when the union does not have it, once', () => {
+    const state = d.desiredState({
+      config,
+      templates: [d.template('a')],
+      versions: [d.version('a', '1.0.0'), d.version('a', '1.1.0', { environments: ['dev'] })],
+      // staging and prod route 1.1.0 (the document's routes), which only dev has
+      splits: [
+        d.split('a', [['1.0.0', 50], ['1.1.0', 50]], {
+          overrides: { dev: { routes: [{ version: '1.0.0', weight: 40 }, { version: '1.1.0', weight: 50 }] } },
+          locations: { 'spec.routes.1.version': at(7, 16), 'spec.environments.dev.routes': at(10, 9) },
+        }),
+      ],
+    });
+    const base = runRules(state);
+    expect(base.filter((x) => x.severity === 'error')).toEqual([]);
+    const ds = environmentDiagnostics(state, base, (s) => runRules(s)).map((x) => `${x.line}:${x.column} ${x.rule}: ${x.message}`);
+    expect(ds).toEqual([
+      '7:16 environments/route-not-in-environment: in environment staging, the split of template "a" routes to version 1.1.0, which is not in staging: PromptVersion a@1.1.0 is limited to dev by its metadata.environments at test.yaml:1:1',
+      '7:16 environments/route-not-in-environment: in environment prod, the split of template "a" routes to version 1.1.0, which is not in prod: PromptVersion a@1.1.0 is limited to dev by its metadata.environments at test.yaml:1:1',
+      '10:9 traffic/weights-sum: route weights of template "a" sum to 90; they must sum to exactly 100 (in environment dev)',
+    ]);
+  });
+});

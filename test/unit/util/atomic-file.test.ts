@@ -1,0 +1,33 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeDirectories, writeFileAtomic } from '../../../src/util/atomic-file.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'promptctl-atomic-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('writeFileAtomic', () => {
+  it('creates missing directories and writes the whole file', async () => {
+    const file = join(dir, 'a', 'b', 'plan.json');
+    await writeFileAtomic(file, '{"x":1}\n');
+    expect(readFileSync(file, 'utf8')).toBe('{"x":1}\n');
+  });
+
+  it('answers a path it cannot make with the real error instead of spinning (Node\'s recursive mkdir loops under /proc)', async () => {
+    await expect(writeFileAtomic('/proc/no/such/plan.json', 'x')).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(writeFileAtomic('/proc/x.json', 'x')).rejects.toMatchObject({ code: expect.stringMatching(/^E/) });
+  });
+
+  it('refuses a file where a directory should be', async () => {
+    await writeFile(join(dir, 'f'), 'x');
+    await expect(makeDirectories(join(dir, 'f', 'g'))).rejects.toMatchObject({ code: 'ENOTDIR' });
+    expect(existsSync(join(dir, 'f', 'g'))).toBe(false);
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { closest, didYouMean, editDistance } from '../../../src/util/suggest.js';
+
+describe('editDistance', () => {
+  it.each([
+    ['', 'abc', 3],
+    ['kitten', 'sitting', 3],
+    ['maxLenght', 'maxLength', 1], // a transposition counts once
+    ['same', 'same', 0],
+  ])('%s → %s = %i', (a, b, d) => expect(editDistance(a, b)).toBe(d));
+});
+
+describe('closest', () => {
+  const fields = ['template', 'version', 'systemInstruction', 'userTemplate', 'maxTokens', 'temperature'];
+  it('suggests a near miss, case-insensitively', () => {
+    expect(closest('maxTokns', fields)).toBe('maxTokens');
+    expect(closest('MaxTokens', fields)).toBe('maxTokens');
+    expect(closest('tempalte', fields)).toBe('template');
+    expect(closest('systemInstructions', fields)).toBe('systemInstruction');
+  });
+  it('says nothing when nothing is close', () => {
+    expect(closest('colour', fields)).toBeUndefined();
+    expect(closest('x', fields)).toBeUndefined();
+    expect(didYouMean('colour', fields)).toBe('');
+    expect(didYouMean('versoin', fields)).toBe(' (did you mean "version"?)');
+  });
+  it('completes a unique prefix of three or more characters', () => {
+    expect(closest('block', ['block_and_log', 'redact_and_log', 'flag_and_pass'])).toBe('block_and_log');
+    expect(closest('tempe', fields)).toBe('temperature');
+    expect(closest('temp', fields)).toBeUndefined(); // template or temperature
+    expect(closest('te', fields)).toBeUndefined(); // too short
+    expect(closest('sys', [...fields, 'systemPrompt'])).toBeUndefined(); // not unique
+  });
+});

@@ -1,0 +1,102 @@
+// The test-result views on a hand-made report: JUnit counts and escaping, the markdown cap, text.
+import { describe, expect, it } from 'vitest';
+import type { Observation, TestOutcome, TestReport, TestRun } from '../../../src/evals/types.js';
+import { renderJunit, renderTestMarkdown, renderTestText, xmlEscape } from '../../../src/views/test-results.js';
+
+const answer = (output: string): Observation => ({
+  outcome: 'answered',
+  version: '1.1.0',
+  output,
+  usage: { promptTokens: 90, completionTokens: 10, totalTokens: 100 },
+  costUsd: 0.0002,
+  latencyMs: 120,
+  wallMs: 150,
+  filters: [],
+});
+
+function runOf(c: string, i: number, repetition: number, passed: boolean, extra: Partial<TestRun> = {}): TestRun {
+  return {
+    case: c,
+    caseIndex: i,
+    requested: '1.1.0',
+    version: '1.1.0',
+    repetition,
+    cached: false,
+    observation: answer('Say "hi" & <bye>\u0001'),
+    assertions: [{ type: 'contains', not: false, value: 'a<b & "c"', passed, detail: passed ? 'found in the output' : 'not found in "Say…"' }],
+    passed,
+    ...extra,
+  };
+}
+
+function outcome(name: string, runs: TestRun[], threshold: number): TestOutcome {
+  const passed = runs.filter((r) => r.passed).length;
+  const rate = { passed, total: runs.length, rate: passed / runs.length, met: passed / runs.length >= threshold };
+  return { name, address: `PromptTest/${name}`, target: 'bot@1.1.0', kind: 'template', threshold, repeat: 2, runs, rate, byVersion: [], met: rate.met, notes: [], source: 'prompts/tests/t.yaml:3' };
+}
+
+const notRun = runOf('needs plan', 1, 1, false, {
+  notRun: 'var "plan" is not a variable of version 1.1.0',
+  observation: { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 0, code: 'not.run', message: 'x' } },
+  assertions: [],
+});
+
+const report: TestReport = {
+  target: 'http://127.0.0.1:1 (client local-client)',
+  tests: [
+    outcome('quotes & co', [runOf('a "case"', 0, 1, true), runOf('a "case"', 0, 2, false), notRun], 0.3),
+    outcome('strict', [runOf('only', 0, 1, false), runOf('only', 0, 2, false)], 1),
+  ],
+  invocations: 4,
+  cached: 1,
+  ok: false,
+  durationMs: 10,
+};
+
+describe('JUnit XML', () => {
+  const xml = renderJunit(report);
+
+  it('counts tests, failures and errors per suite and in total (each call a testcase, plus the threshold verdict)', () => {
+    expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="promptctl test" tests="7" failures="4" errors="1" skipped="0" time="0\.600">/);
+    expect(xml).toContain('<testsuite name="PromptTest/quotes &amp; co" tests="4" failures="1" errors="1" skipped="0"');
+    expect(xml).toContain('<testsuite name="PromptTest/strict" tests="3" failures="3" errors="0" skipped="0"');
+    expect(xml.match(/<testcase /g)).toHaveLength(7);
+    expect(xml.match(/<failure /g)).toHaveLength(4);
+    expect(xml.match(/<error /g)).toHaveLength(1);
+    expect(xml).toContain('name="pass rate 33 % (1/3) vs threshold 30 %" time="0.000"/>');
+    expect(xml).toContain('<error message="not run: var &quot;plan&quot; is not a variable of version 1.1.0" type="not.run">');
+    expect(xml).toContain('name="a &quot;case&quot; @1.1.0 #2" time="0.150" file="prompts/tests/t.yaml">');
+  });
+
+  it('escapes markup and drops characters XML cannot hold', () => {
+    expect(xml).toContain('<failure message="contains &quot;a&lt;b &amp; \\&quot;c\\&quot;&quot;" type="assertion">');
+    expect(xml).toContain('<system-out>Say &quot;hi&quot; &amp; &lt;bye&gt;\uFFFD</system-out>');
+    expect(xml).not.toMatch(/[\u0000-\u0008]/);
+    expect(xmlEscape("a'b\u0000\uD800")).toBe('a&apos;b\uFFFD\uFFFD');
+    // Well-formed enough for a strict reader: every tag closes.
+    expect(xml.match(/<testsuite /g)).toHaveLength(2);
+    expect(xml.match(/<\/testsuite>/g)).toHaveLength(2);
+    expect(xml.trimEnd().endsWith('</testsuites>')).toBe(true);
+  });
+});
+
+describe('markdown and text', () => {
+  it('markdown: a summary table first, a block per test, cut with a note past the cap', () => {
+    const md = renderTestMarkdown(report);
+    expect(md.split('\n')[0]).toBe('### ❌ promptctl test: 1 of 2 tests met their threshold');
+    expect(md).toContain('| ✅ | `quotes & co` | bot@1.1.0 | 33 % (1/3) | 30 % |');
+    expect(md).toContain('<details open><summary>❌ <code>strict</code>');
+    expect(md).toContain('- ⚠️ **needs plan** @1.1.0: not run: var "plan" is not a variable of version 1.1.0');
+    const small = renderTestMarkdown(report, { cap: 1200 });
+    expect(small.length).toBeLessThanOrEqual(1200);
+    expect(small).toMatch(/_1 more test did not fit: run `promptctl test --format json` for all of them\._/);
+  });
+
+  it('text: repeated failures are said once with the runs they hit', () => {
+    const text = renderTestText(report);
+    expect(text).toContain('  ✗ only @1.1.0 (all 2 runs): contains "a<b & \\"c\\"": not found in "Say…"');
+    expect(text).toContain('  ✗ a "case" @1.1.0 (run 2 of 2): contains');
+    expect(text).toContain('  ! needs plan @1.1.0: not run: var "plan" is not a variable of version 1.1.0');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('1 of 2 tests met their threshold; 4 calls made, 1 answered from the cache.');
+  });
+});
