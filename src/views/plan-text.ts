@@ -90,7 +90,8 @@ function renderAction(a: PlanAction, style: Style): string[] {
     if (a.text?.some((t) => t.field === c.path)) continue; // shown as a text diff below
     if (c.before === undefined && c.after === undefined) continue;
     if (isStructured(c.before) || isStructured(c.after)) {
-      out.push(`${INDENT}${style('yellow', '~')} ${c.path}:`);
+      const sign = c.before === undefined ? style('green', '+') : c.after === undefined ? style('red', '-') : style('yellow', '~');
+      out.push(`${INDENT}${sign} ${c.path}:`);
       if (c.before !== undefined) for (const l of formatBlock(c.before)) out.push(`${INDENT}    ${style('red', `- ${l}`)}`);
       if (c.after !== undefined) for (const l of formatBlock(c.after)) out.push(`${INDENT}    ${style('green', `+ ${l}`)}`);
       continue;

@@ -76,7 +76,8 @@ describe('text renderer', () => {
       variables: [...v.variables, { name: 'tone', type: 'enum', required: false, values: ['formal', 'casual'] }],
     };
     const lines = renderText(buildPlan(d, live, opts())).split('\n');
-    const at = lines.indexOf('    ~ variables.tone:');
+    // A new variable: added (+), its fields as YAML lines.
+    const at = lines.indexOf('    + variables.tone:');
     expect(at).toBeGreaterThan(0);
     expect(lines.slice(at + 1, at + 6)).toEqual([
       '        + type: enum',
