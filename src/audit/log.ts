@@ -239,15 +239,20 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     });
   };
 
+  /** The change a record describes, scrubbed of secrets. */
+  const change = (input: AuditIntentInput | AuditInput) => ({
+    address: r(input.address),
+    action: r(input.action),
+    resourceId: rn(input.resourceId),
+    before: snapshot(input.before),
+    after: snapshot(input.after),
+  });
+
   const intent = async (input: AuditIntentInput): Promise<AuditRecord> => {
     const rec = await submit((seq, prevHash) => ({
       ...head(seq, 'intent'),
       ...context(input),
-      address: r(input.address),
-      action: r(input.action),
-      resourceId: rn(input.resourceId),
-      before: snapshot(input.before),
-      after: snapshot(input.after),
+      ...change(input),
       outcome: null,
       run,
       correlationId: rn(input.correlationId),
@@ -318,11 +323,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     const rec = await submit((seq, prevHash) => ({
       ...head(seq, 'outcome'),
       ...context(input),
-      address: r(input.address),
-      action: r(input.action),
-      resourceId: rn(input.resourceId),
-      before: snapshot(input.before),
-      after: snapshot(input.after),
+      ...change(input),
       outcome: input.outcome,
       intent: null,
       correlationId: rn(input.correlationId),
