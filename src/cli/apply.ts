@@ -22,7 +22,7 @@ import type { CliContext, OutStream } from './context.js';
 import { readPlanFile } from './plan-file.js';
 import { renderPlan } from './render.js';
 import type { OpenTarget } from './target.js';
-import { promotionCheck, refuseUnsavedApply } from './environments.js';
+import { promotionCheck, refuseUnnamedApply, refuseUnsavedApply } from './environments.js';
 
 const CONFIRM_QUESTION = "Apply these changes? Only 'yes' is accepted: ";
 
@@ -56,6 +56,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
     throw new UserError(`${planFile} was planned for ${saved.target}, but the target is ${label}; nothing was applied`);
   }
   const state = await loadOrRefuse(ctx, flags.dir, 'applied');
+  refuseUnnamedApply(ctx, state.config);
   const git = await gitProvenance(cwd, env, flags.dir);
   // --env: the environment's own trail, .promptctl/envs/NAME/audit.jsonl unless the config names one (DESIGN §6).
   const auditFile = resolve(ctx.cwd, ctx.environment?.auditFile ?? state.config.audit.file ?? DEFAULT_AUDIT_FILE);

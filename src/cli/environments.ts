@@ -4,7 +4,7 @@
 // Also the promotion check of plan and apply: what the plan brings to its environment must have
 // been published by the environment before it in `promotion`.
 import type { Command } from 'commander';
-import { targetVariables, type EnvironmentTargetSpec } from '../genesys/target.js';
+import { resolveTarget, targetVariables, type EnvironmentTargetSpec } from '../genesys/target.js';
 import type { Config, EnvironmentConfig } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import type { PlanProblem } from '../kinds/action.js';
@@ -98,6 +98,35 @@ export async function chooseEnvironment(ctx: CliContext, action: Command): Promi
   const name = opts.env ?? (fromEnv ? fromEnv : undefined);
   if (name === undefined) return;
   ctx.environment = await selectEnvironment(ctx.cwd, opts.dir ?? 'prompts', name, opts.env !== undefined ? '--env' : ENV_VARIABLE);
+}
+
+/**
+ * Without --env, a protected environment's rules would not apply: an apply whose plain
+ * GENESYSCLOUD_* target is a protected environment's org (the same API host and OAuth client as
+ * its <PREFIX>_* variables name) is refused until the environment is named.
+ */
+export function refuseUnnamedApply(ctx: CliContext, config: Config): void {
+  if (ctx.environment) return;
+  const bare = resolveTarget(ctx.env);
+  if (bare.kind !== 'remote') return;
+  for (const [name, settings] of Object.entries(config.environments)) {
+    if (!settings.protected) continue;
+    let theirs;
+    try {
+      theirs = resolveTarget(ctx.env, environmentByName(config, name).spec);
+    } catch {
+      continue; // its variables are not set here: this run cannot be its org
+    }
+    if (theirs.kind === 'remote' && sameOrg(theirs, bare)) {
+      throw new UserError(
+        `the target is environment ${name}'s org, which is protected: run apply with --env ${name} so that its rules apply; nothing was applied`,
+      );
+    }
+  }
+}
+
+function sameOrg(a: { apiUrl: string; clientId: string }, b: { apiUrl: string; clientId: string }): boolean {
+  return new URL(a.apiUrl).host === new URL(b.apiUrl).host && a.clientId === b.clientId;
 }
 
 /** A protected environment applies only a saved plan file (DESIGN §6). */

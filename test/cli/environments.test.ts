@@ -197,6 +197,17 @@ describe('--env', () => {
     expect(refused.stderr).not.toMatch(/\n\s+at /);
     expect((await live('prod')).templates).toEqual([]);
 
+    // Without --env, prod's own credentials as the plain GENESYSCLOUD_* target: still refused.
+    const unnamed = await cli(['apply', '--auto-approve'], {
+      ...credentials(),
+      GENESYSCLOUD_API_URL: emus.prod.url,
+      GENESYSCLOUD_OAUTHCLIENT_ID: 'prod-client',
+      GENESYSCLOUD_OAUTHCLIENT_SECRET: 'prod-secret-value',
+    });
+    expect(unnamed.code).toBe(1);
+    expect(unnamed.stderr).toMatch(/the target is environment prod's org, which is protected: run apply with --env prod/);
+    expect((await live('prod')).templates).toEqual([]);
+
     const plan = await cli(['plan', '--env', 'prod', '--out', 'prod.json']);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stderr).toMatch(/promotion: 2 of 2 versions brought to prod are published in staging/);
