@@ -13,6 +13,7 @@
 // `falsePositiveTolerance` is stored and returned but does not change a score.
 import type { FilterAction, InvocationFilterResult, WireLabels } from '../targets/llmgateway/wire.js';
 import type { FilterRec } from './store.js';
+import { luhnValid } from '../util/luhn.js';
 
 export const CATEGORIES = ['hate_speech', 'violence', 'self_harm', 'sexual', 'political', 'pii', 'phishing'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -43,22 +44,6 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A
  * for a shorter one.
  */
 const DIGIT_RUN = /(?<![\w.+-])(?:\+ ?)?(?:\(\d{1,4}\) ?|\d)(?:[ .-]?(?:\(\d{1,4}\) ?|\d))*(?![\w])/g;
-
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return false;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return digits.length > 0 && sum % 10 === 0;
-}
 
 function scorePii(text: string): Match[] {
   const out: Match[] = [];

@@ -3,23 +3,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
 import { allContentFields, findingDiagnostics, scan } from './util.js';
-
-/** The Luhn checksum used by payment card numbers. */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return false;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
+import { luhnValid } from '../util/luhn.js';
 
 const digitCount = (s: string) => s.replace(/\D/g, '').length;
 

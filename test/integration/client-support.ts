@@ -106,6 +106,8 @@ export interface Exchange {
   authorization: string | undefined;
   /** The upstream error body's code, when there was one. */
   code?: string;
+  /** The upstream body's length in bytes. */
+  bytes: number;
 }
 
 export interface RecordingProxy {
@@ -130,6 +132,7 @@ export async function startRecordingProxy(upstream: () => string): Promise<Recor
         path: (req.url ?? '/').split('?')[0] ?? '/',
         status: 'dropped',
         authorization: req.headers.authorization,
+        bytes: 0,
       };
       log.push(entry);
       const headers = Object.entries(req.headers).filter((e): e is [string, string] => !hop.has(e[0]) && typeof e[1] === 'string');
@@ -141,6 +144,7 @@ export async function startRecordingProxy(upstream: () => string): Promise<Recor
         async (r) => {
           const body = Buffer.from(await r.arrayBuffer());
           entry.status = r.status;
+          entry.bytes = body.length;
           if (r.status >= 400) {
             try {
               entry.code = (JSON.parse(body.toString('utf8')) as { code?: string }).code;

@@ -1,7 +1,8 @@
 // The emulator's runtime parts, pure: safety scorers, the model simulator, the responses format.
 import { describe, expect, it } from 'vitest';
 import { checkResponses, compileFixtures, compileRegex, findFixture } from '../../../src/emulator/responses.js';
-import { CATEGORIES, luhnValid, mask, scoreText } from '../../../src/emulator/safety.js';
+import { CATEGORIES, mask, scoreText } from '../../../src/emulator/safety.js';
+import { luhnValid } from '../../../src/util/luhn.js';
 import { chunkText, modelFor, simulate, truncateToTokens } from '../../../src/emulator/simulator.js';
 import { countTokensUncached } from '../../../src/tokens/encoder.js';
 import { createTokenMemo } from '../../../src/tokens/count.js';
