@@ -15,7 +15,7 @@
 //
 //   node bench/run.mjs [--sizes 100,1000,5000] [--apply-sizes 100,1000] [--versions 2]
 //                      [--latency-ms 25] [--repeat 3] [--startup-runs 15]
-//                      [--rate-limit 300] [--rate-window-ms 6000] [--rate-templates 100]
+//                      [--rate-limit 300] [--rate-window-ms 60000] [--rate-templates 100]
 //                      [--results FILE | --no-write] [--json FILE] [--keep]
 //
 // CLI runs set PROMPTCTL_STATS=1 and report their own counters on a last stderr line
@@ -43,7 +43,8 @@ function parseArgs(argv) {
     repeat: 3,
     startupRuns: 15,
     rateLimit: 300,
-    rateWindowMs: 6000,
+    // Genesys's own budget: 300 requests a minute (about two minutes for 100 templates).
+    rateWindowMs: 60_000,
     rateTemplates: 100,
     results: join(REPO, 'bench', 'RESULTS.md'),
     json: undefined,
@@ -73,7 +74,7 @@ function parseArgs(argv) {
     else if (a === '--help' || a === '-h') {
       console.log(
         'usage: node bench/run.mjs [--sizes 100,1000,5000] [--apply-sizes 100,1000] [--versions 2] [--latency-ms 25] [--repeat 3]\n' +
-          '                          [--startup-runs 15] [--rate-limit 300] [--rate-window-ms 6000] [--rate-templates 100]\n' +
+          '                          [--startup-runs 15] [--rate-limit 300] [--rate-window-ms 60000] [--rate-templates 100]\n' +
           '                          [--results FILE | --no-write] [--json FILE] [--keep]',
       );
       process.exit(0);
@@ -287,7 +288,9 @@ async function benchRateLimited(o) {
     }
     const perSecond = o.rateLimit / (o.rateWindowMs / 1000);
     const accepted = (served?.requests ?? apply.requests) - (served?.rateLimited ?? 0);
-    return { size: n, apply, served, perSecond, accepted, floorMs: (accepted / perSecond) * 1000 };
+    // A rolling window lets the first `rateLimit` go at once; request k·limit + 1 waits k windows.
+    const earliestMs = Math.floor((accepted - 1) / o.rateLimit) * o.rateWindowMs;
+    return { size: n, apply, served, perSecond, accepted, floorMs: (accepted / perSecond) * 1000, earliestMs };
   } finally {
     if (!o.keep) await rm(dir, { recursive: true, force: true });
   }
@@ -350,6 +353,15 @@ function ratioTable(o, startup, sizes, rate) {
       `${ratio(rate.apply.wallMs, rate.floorMs)} (${Math.round(share * 100)} % of the rate)`,
       `≥ 97 %, 0 × 429${verdict(share >= 0.97 && refused === 0)}`,
     );
+    add(
+      `apply, rate limited (${o.rateLimit}/${o.rateWindowMs / 1000} s)`,
+      int(rate.size),
+      sec(rate.apply.wallMs),
+      'earliest the rolling window allows',
+      sec(rate.earliestMs),
+      ratio(rate.apply.wallMs, rate.earliestMs),
+      '',
+    );
   }
   return markdownTable(['figure', 'templates', 'measured', 'floor', 'floor measured', 'ratio', 'target (not asserted)'], body, [0, 2, 3]);
 }
@@ -397,7 +409,7 @@ function report(o, startLoad, startup, sizes, rate, tookMs) {
     '',
     '- YAML floor: `node bench/yaml-floor.mjs DIR`, a Node process that reads every YAML file of the set and parses it with `yaml`\'s `parseAllDocuments`, nothing else.',
     `- contract minimum: ${CONTRACT_FORMULA}; with N = ${o.versions}: ${2 + 2 * o.versions} requests per template + 3 + ⌈T ÷ 100⌉.`,
-    `- rate-limited apply: one apply of ${o.rateTemplates} templates against \`--rate-limit ${o.rateLimit} --rate-window-ms ${o.rateWindowMs}\`; floor = requests the emulator accepted ÷ (${o.rateLimit} ÷ ${o.rateWindowMs / 1000} s). The window is rolling, so a first burst of ${o.rateLimit} can finish faster than the floor (a ratio under 1).`,
+    `- rate-limited apply: one apply of ${o.rateTemplates} templates against \`--rate-limit ${o.rateLimit} --rate-window-ms ${o.rateWindowMs}\`; floor = requests the emulator accepted ÷ (${o.rateLimit} ÷ ${o.rateWindowMs / 1000} s). The window is rolling, so a first burst of ${o.rateLimit} can finish faster than the floor (a ratio under 1); the stricter floor is the earliest the window lets the last request go, ⌊(requests − 1) ÷ ${o.rateLimit}⌋ windows after the first (the wall adds process start, the plan's reads and the last response).`,
     '',
     '## Every run',
     '',

@@ -88,6 +88,15 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const own = ownLabels(opts.commit);
 
   const pending = [...todo];
+  // Actions not yet finished per family, and how many begun families are still open.
+  const remaining = new Map<string, number>();
+  for (const a of todo) remaining.set(family(a), (remaining.get(family(a)) ?? 0) + 1);
+  let openFamilies = 0;
+  const finishedIn = (a: PlanAction): void => {
+    const left = (remaining.get(family(a)) ?? 1) - 1;
+    remaining.set(family(a), left);
+    if (left === 0 && started.has(family(a))) openFamilies -= 1;
+  };
   const succeededAt = new Set<string>();
   const succeeded: ActionOutcome[] = [];
   const failed: ActionOutcome[] = [];
@@ -104,6 +113,20 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   };
 
   const running = new Map<string, Promise<void>>();
+  // Actions in flight that only wait (ctx.idle): they hold no slot. Each change wakes the loop.
+  let idling = 0;
+  let wake: () => void = () => undefined;
+  const woken = (): Promise<void> => new Promise<void>((resolve) => (wake = resolve));
+  const idle = async <T>(waiting: Promise<T>): Promise<T> => {
+    idling += 1;
+    wake();
+    try {
+      return await waiting;
+    } finally {
+      idling -= 1;
+      wake();
+    }
+  };
   const staged = new Map<string, { id: string; version: number; snapshot: Snapshot | null }>();
   const stagedResults: ActionOutcome[] = [];
 
@@ -134,6 +157,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
         api,
         ids,
         own,
+        idle,
         ...(opts.aistudio ? { aistudio: opts.aistudio } : {}),
         ...(stagedAs ? { staged: { id: stagedAs.id, version: stagedAs.version } } : {}),
       };
@@ -171,6 +195,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
 
   const runOne = async (a: PlanAction): Promise<void> => {
     const result = await attempt(a, 'final');
+    finishedIn(a);
     completed += 1;
     if (result.outcome === 'success') {
       succeeded.push(result);
@@ -190,6 +215,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     if (interrupted()) break;
     const result = await attempt(a, 'stage');
     if (result.outcome !== 'success') {
+      finishedIn(a);
       completed += 1;
       failed.push(result);
       pending.splice(pending.indexOf(a), 1);
@@ -206,10 +232,10 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     (deps.get(a.address) ?? []).every((d) => succeededAt.has(d) || stagedFirst.has(d));
 
   // Depth first: an object family (a template with its versions and split) that has started is
-  // finished before another one is begun beyond what concurrency needs, so an interrupted or
-  // rate-limited apply leaves whole, usable templates rather than many half-made ones.
+  // finished before another one is begun beyond what concurrency needs (no more than `limit`
+  // families open at once), so an interrupted or rate-limited apply leaves whole, usable
+  // templates rather than many half-made ones.
   const started = new Set<string>();
-  const family = (a: PlanAction): string => `${a.kind === 'SafetyFilter' ? 'filter' : 'template'}:${a.name}`;
   const launch = (a: PlanAction, i: number): void => {
     pending.splice(i, 1);
     started.add(family(a));
@@ -218,20 +244,26 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       runOne(a).finally(() => running.delete(a.address)),
     );
   };
+  const working = (): number => running.size - idling;
+  const mayBegin = (): boolean => openFamilies < limit || running.size === 0;
   for (;;) {
     if (!stopped && !interrupted()) {
       // Plan order is a topological order, so scanning it front to back keeps apply order stable:
       // first what is ready in families already begun, then new families.
       for (const begun of [true, false]) {
-        for (let i = 0; i < pending.length && running.size < limit; ) {
+        for (let i = 0; i < pending.length && working() < limit; ) {
           const a = pending[i]!;
-          if (started.has(family(a)) === begun && ready(a)) launch(a, i);
-          else i += 1;
+          if (started.has(family(a)) === begun && ready(a) && (begun || mayBegin())) {
+            if (!begun) openFamilies += 1;
+            launch(a, i);
+          } else i += 1;
         }
       }
     }
     if (running.size === 0) break;
-    await Promise.race(running.values());
+    // Everything in flight only waits for publications: confirm them together now.
+    if (working() === 0) api.flushPublications();
+    await Promise.race([...running.values(), woken()]);
   }
 
   if (!stopped && !interrupted() && pending.length > 0) {
@@ -257,6 +289,12 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const partial = stagedResults.filter((r) => !succeededAt.has(r.action.address) && !failed.some((f) => f.action === r.action));
   const cut = interrupted() && pending.length > 0;
   return { ok: failed.length === 0 && !cut, interrupted: cut, succeeded, failed, notStarted: pending, partial, counts };
+}
+
+/** The object family an action belongs to: a template with its versions and split, or a filter. */
+function family(a: PlanAction): string {
+  const head = a.kind === 'PromptVersion' || a.kind === 'TrafficSplit' ? 'PromptTemplate' : a.kind;
+  return `${head}:${a.name}`;
 }
 
 /** What the action was planned against, as an audit `before`: version, hash and canonical form. */

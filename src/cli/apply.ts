@@ -10,7 +10,8 @@ import { settleOpenIntents } from '../apply/recovery.js';
 import { liveSnapshots } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
 import { executePlan } from '../apply/executor.js';
-import { progressWriter, summaryLines } from '../views/apply.js';
+import { expectedDurationLine, progressWriter, summaryLines } from '../views/apply.js';
+import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
 import { staleReasons } from '../apply/stale.js';
 import { ENV } from '../genesys/target.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
@@ -108,6 +109,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       }
       // The rendered plan already says "No changes" (or which deletes wait for prune).
       if (!hasAppliedChanges(plan)) return EXIT.ok;
+      sayExpectedDuration(ctx, plan, target);
       if (!saved && !flags.autoApprove) {
         if (!ctx.io.stdin.isTTY) {
           throw new UserError(
@@ -176,6 +178,15 @@ function readlineOutput(s: OutStream): NodeJS.WritableStream {
     },
   });
   return Object.assign(w, { isTTY: s.isTTY, columns: s.columns });
+}
+
+/** Before a long apply: about how many requests, and how long at the rate the target announced. */
+function sayExpectedDuration(ctx: CliContext, plan: Plan, target: OpenTarget): void {
+  const budget = target.api.rateBudget();
+  if (!budget) return;
+  const requests = expectedRequests(plan);
+  const line = expectedDurationLine(requests, expectedDurationMs(requests, budget), budget);
+  if (line) ctx.info(line);
 }
 
 async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: AuditLog, git: GitProvenance): Promise<number> {

@@ -80,8 +80,16 @@ const PROBE_POLL_MS = 50;
  * left it holds new requests until the window resets (or, for a rolling window, frees a slot).
  * A 429's Retry-After holds everyone.
  */
+/** The budget the server announces: `allowed` requests per window of about `windowMs`. */
+export interface RateBudget {
+  allowed: number;
+  /** The longest reset the server has announced (a window's full length once a window has just begun). */
+  windowMs: number;
+}
+
 export class Pacer {
   private remaining = Number.POSITIVE_INFINITY;
+  private announced: RateBudget | undefined;
   private resetAt: number | undefined;
   private blockedUntil = 0;
   private inFlight = 0;
@@ -124,6 +132,8 @@ export class Pacer {
   observe(headers: IncomingHttpHeaders): void {
     const w = readRateWindow(headers, this.now());
     if (!w) return;
+    const windowMs = w.resetAt === undefined ? 0 : Math.max(0, w.resetAt - this.now());
+    this.announced = { allowed: w.allowed, windowMs: Math.max(this.announced?.windowMs ?? 0, windowMs) };
     const othersInFlight = Math.max(0, this.inFlight - 1);
     const left = w.allowed - w.count - othersInFlight;
     // Responses can arrive out of order: within one window, an older (lower) count must not
@@ -132,6 +142,11 @@ export class Pacer {
       this.resetAt === undefined || w.resetAt === undefined || w.resetAt > this.resetAt + 1000;
     this.remaining = newWindow ? left : Math.min(this.remaining, left);
     this.resetAt = w.resetAt;
+  }
+
+  /** What the server has said of its budget so far; undefined until a response carried the headers. */
+  budget(): RateBudget | undefined {
+    return this.announced && this.announced.windowMs > 0 ? { ...this.announced } : undefined;
   }
 
   /** A 429 with Retry-After: nobody sends until then. */

@@ -10,6 +10,7 @@ import { DEFAULT_RETRY_POLICY } from './retry.js';
 import { isLoopbackHost } from '../util/net.js';
 import { type Found, type HttpResult, type Method, type ResponseInfo, type RetryInfo, Transport } from './transport.js';
 import type { TransportStats } from './stats.js';
+import type { RateBudget } from './ratelimit.js';
 import { UserError } from '../util/errors.js';
 
 export type { ResponseInfo, RetryInfo } from './transport.js';
@@ -73,6 +74,10 @@ export class RestClient {
 
   get stats(): TransportStats {
     return this.t.stats;
+  }
+
+  rateBudget(): RateBudget | undefined {
+    return this.t.rateBudget();
   }
 
   close(): Promise<void> {
@@ -149,15 +154,19 @@ export class RestClient {
     });
   }
 
+  /** One page of a listing, at the largest page size. */
+  page<T>(path: string, params: Record<string, string | undefined>, pageNumber: number): Promise<EntityListing<T>> {
+    return this.t.call<EntityListing<T>>({
+      method: 'GET',
+      path,
+      searchParams: { ...params, pageSize: MAX_PAGE_SIZE, pageNumber },
+      parse: json<EntityListing<T>>,
+    });
+  }
+
   /** Every entity of a listing: page 1 first, then the remaining pages concurrently. */
   async listAll<T>(path: string, params: Record<string, string | undefined>): Promise<T[]> {
-    const page = (pageNumber: number) =>
-      this.t.call<EntityListing<T>>({
-        method: 'GET',
-        path,
-        searchParams: { ...params, pageSize: MAX_PAGE_SIZE, pageNumber },
-        parse: json<EntityListing<T>>,
-      });
+    const page = (pageNumber: number) => this.page<T>(path, params, pageNumber);
     const first = await page(1);
     const pageCount = first.pageCount ?? Math.ceil(first.total / Math.max(1, first.pageSize));
     const rest = await Promise.all(Array.from({ length: Math.max(0, pageCount - 1) }, (_, i) => page(i + 2)));

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import got, { type Got } from 'got';
 import { ApiError } from './errors.js';
 import { TokenProvider } from './auth.js';
-import { Pacer, Semaphore } from './ratelimit.js';
+import { Pacer, Semaphore, type RateBudget } from './ratelimit.js';
 import { countEvent, type TransportStats } from './stats.js';
 import type { Redactor } from './redact.js';
 import { clientIdHint } from './target.js';
@@ -148,6 +148,11 @@ export class Transport {
   private readonly slots: Semaphore;
   private readonly pacer = new Pacer();
   private readonly tokens: TokenProvider;
+
+  /** The rate budget the server has announced (inin-ratelimit-*), if any. */
+  rateBudget(): RateBudget | undefined {
+    return this.pacer.budget();
+  }
 
   constructor(private readonly opts: TransportOptions) {
     this.slots = new Semaphore(opts.concurrency);

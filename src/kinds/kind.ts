@@ -69,6 +69,12 @@ export interface ApplyContext {
   own: Labels;
   /** Set on the second step of a staged filter: it exists now with this id and version. */
   staged?: StagedFilter;
+  /**
+   * Waits for `waiting` without working (a publication being confirmed): the action's slot is
+   * free meanwhile, and once every action in flight only waits, the executor asks the client to
+   * confirm what is pending in one go.
+   */
+  idle<T>(waiting: Promise<T>): Promise<T>;
 }
 
 export interface Kind<Wire = never> {
@@ -96,6 +102,11 @@ export interface Kind<Wire = never> {
    * plans its versions and split) leave it out.
    */
   plan?(desired: DesiredState, live: LiveState, ctx: PlanContext): PlanPart;
+  /**
+   * The requests `apply` makes for a non-noop action when nothing goes wrong (a fraction for
+   * calls shared with others): plans the expected duration of an apply at the target's rate.
+   */
+  expectedRequests(action: PlanAction): number;
   /** Runs one non-noop action. Throws ApiError, GuardMoved or Error on failure. */
   apply(action: PlanAction, ctx: ApplyContext): Promise<CallResult>;
   /** Every live object of this kind, by address (to settle an interrupted run's intents). */

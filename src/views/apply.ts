@@ -2,6 +2,7 @@
 import { SYMBOL } from './plan-common.js';
 import type { ApplyEvent, ApplyResult } from '../apply/executor.js';
 import type { Style } from './style.js';
+import { groupThousands } from '../util/numbers.js';
 
 export interface ProgressWriter {
   onProgress(event: ApplyEvent): void;
@@ -86,4 +87,26 @@ export function summaryLines(result: ApplyResult, style: Style): string[] {
         : 'Nothing was rolled back. Fix the cause and run apply again: it picks up where this one stopped.',
   );
   return lines;
+}
+
+/** An apply expected to take at least this long says so before it starts. */
+export const LONG_APPLY_MS = 10_000;
+
+/**
+ * "This apply makes about 6,080 requests: about 20 min at the target's rate (300 requests per
+ * 60 s)." Undefined for a short apply.
+ */
+export function expectedDurationLine(requests: number, durationMs: number, budget: { allowed: number; windowMs: number }): string | undefined {
+  if (!(durationMs >= LONG_APPLY_MS)) return undefined;
+  const window = `${groupThousands(budget.allowed)} requests per ${roughly(budget.windowMs)}`;
+  return `This apply makes about ${groupThousands(requests)} requests: about ${roughly(durationMs)} at the target's rate (${window}).`;
+}
+
+/** 45 s, 3 min, 1 h 20 min: as exact as a guess deserves. */
+export function roughly(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 90) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 90) return `${min} min`;
+  return `${Math.floor(min / 60)} h ${min % 60} min`;
 }

@@ -36,3 +36,21 @@ describe('apply on a terminal', () => {
     expect((await readLiveState({ gateway: s.emu.api })).templates).toHaveLength(2);
   });
 });
+
+describe('the expected duration of a long apply', () => {
+  it('is said before the question, at the rate the target announces; a short apply says nothing', async () => {
+    const r = await applyOnTty('no');
+    expect(r.output).not.toContain('This apply makes about');
+    // Twelve requests a minute: the plan's reads fit, its changes would take about a minute.
+    const slow = await scenario('basic', { rateLimit: 12, rateWindowMs: 60_000 });
+    try {
+      const out = await runCliInProcess(['apply'], { cwd: slow.dir.path, env: slow.emu.env, input: 'no\n', tty: true });
+      const text = out.stderr + out.stdout;
+      expect(text).toMatch(/^This apply makes about 1\d requests: about \d+ s at the target's rate \(12 requests per 60 s\)\.$/m);
+      expect(text.indexOf('This apply makes about')).toBeLessThan(text.indexOf('Apply these changes?'));
+      expect(out.code).toBe(1);
+    } finally {
+      await slow.close();
+    }
+  });
+});

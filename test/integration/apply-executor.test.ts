@@ -245,6 +245,35 @@ describe('executePlan', () => {
     );
   });
 
+  it('an interrupted apply leaves whole templates: no more half-made ones than actions in flight', async () => {
+    const names = Array.from({ length: 30 }, (_, i) => `t-${String(i).padStart(3, '0')}`);
+    const desired = desiredState({
+      templates: names.map((n) => template(n)),
+      versions: names.flatMap((n) => [version(n, '1.0.0'), version(n, '1.1.0')]),
+      splits: names.map((n) => split(n, [['1.0.0', 50], ['1.1.0', 50]])),
+    });
+    const stop = new AbortController();
+    let finished = 0;
+    const result = await executePlan(await plan(desired), emu.api, {
+      audit,
+      correlations: createCorrelationTracker(),
+      actor: 'a',
+      commit: null,
+      concurrency: 4,
+      signal: stop.signal,
+      onProgress: (e) => {
+        if (e.type === 'finish' && ++finished === 40) stop.abort();
+      },
+    });
+    expect(result.interrupted).toBe(true);
+    const live = await readLiveState({ gateway: emu.api });
+    const whole = live.templates.filter((t) => t.traffic?.routes.length === 2 && (t.versions ?? []).every((v) => v.state === 'Published'));
+    expect(whole.length).toBeGreaterThanOrEqual(8);
+    // Only the families open when the interrupt came (at most `concurrency`) are unfinished.
+    expect(live.templates.length - whole.length).toBeLessThanOrEqual(4);
+    expect((await run(await plan(desired))).ok).toBe(true);
+  });
+
   it('lets in-flight actions finish after a failure, and starts nothing new', async () => {
     const desired = manyTemplates(6);
     const p = await plan(desired);

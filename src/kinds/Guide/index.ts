@@ -294,6 +294,8 @@ export const GuideKind: Kind<GuideForm> = {
   managed: (live, ctx) => countOwned(ctx.owned, 'Guide', (live.guides ?? []).map((g) => g.name)),
   plan: planGuides,
   apply,
+  // Roughly: the guide, its guard reads, the version write, a publish job and a poll or two.
+  expectedRequests: (a) => (a.action === 'delete' ? 4 : 5),
   intended,
   *snapshots(live) {
     for (const g of live.guides ?? []) yield [guideAddress(g.name), snapshot((g as LiveGuide).latest)];

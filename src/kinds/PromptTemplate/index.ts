@@ -72,6 +72,8 @@ export const PromptTemplateKind: Kind<TemplateCreate> = {
   managed: (live) => live.templates.filter((t) => isManaged(t.labels)).length,
   plan: planTemplates,
   apply,
+  // A delete reads the template first (its guard).
+  expectedRequests: (a) => (a.action === 'delete' ? 2 : 1),
   *snapshots(live) {
     for (const t of live.templates) yield [templateAddress(t.name), snapshot(t)];
   },

@@ -291,7 +291,8 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     done.push('updated');
   }
   if (d.publish) {
-    await api.publishVersion(templateId, label);
+    const { published } = await api.startPublish(templateId, label);
+    await ctx.idle(published);
     done.push('published');
   }
   // The client has checked that what the server holds is what was sent.
@@ -303,6 +304,20 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   };
 }
 
+/**
+ * A publication's share of the listing page that confirms it with others: measured at about one
+ * page per 25–30 publications in a 1,000-template apply (bench/RESULTS.md).
+ */
+const CONFIRMATION_SHARE = 1 / 25;
+
+function expectedRequests(a: PlanAction): number {
+  if (a.action === 'delete') return 2; // read (the guard), then delete
+  if (a.action === 'noop' || a.desired.kind !== 'PromptVersion') return 0;
+  const d = a.desired;
+  const write = a.action === 'create' || d.patch ? 1 : 0;
+  return write + (d.publish ? 1 + CONFIRMATION_SHARE : 0);
+}
+
 export const PromptVersionKind: Kind<VersionContent> = {
   kind: 'PromptVersion',
   surface: 'llmgateway',
@@ -310,6 +325,7 @@ export const PromptVersionKind: Kind<VersionContent> = {
   canonical,
   documents: (desired) => desired.versions,
   apply,
+  expectedRequests,
   *snapshots(live) {
     for (const t of live.templates) for (const v of t.versions ?? []) yield [versionAddress(t.name, v.version), snapshot(v.version, v, v.state)];
   },

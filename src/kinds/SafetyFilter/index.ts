@@ -143,6 +143,8 @@ export const SafetyFilterKind: Kind<FilterCreate> = {
   managed: (live) => live.filters.filter((f) => isManaged(f.labels)).length,
   plan: (desired, live, ctx) => planFilters(desired.filters, live.filters, ctx),
   apply,
+  // A delete reads the filter first (its guard); a priority swap moves the filter aside first.
+  expectedRequests: (a) => (a.action === 'delete' ? 2 : a.action !== 'noop' && a.stagePriority !== undefined ? 2 : 1),
   *snapshots(live) {
     for (const f of live.filters) yield [filterAddress(f.name), snapshot(f)];
   },

@@ -219,6 +219,8 @@ export const SummarySettingKind: Kind<SummarySettingBody> = {
   managed: (live, ctx) => countOwned(ctx.owned, 'SummarySetting', (live.summarySettings ?? []).map((s) => s.name)),
   plan: planSummarySettings,
   apply,
+  // Updates and deletes read the setting first (the dateModified and hash guard).
+  expectedRequests: (a) => (a.action === 'create' ? 1 : 2),
   *snapshots(live) {
     for (const s of live.summarySettings ?? []) yield [summarySettingAddress(s.name), snapshot(s)];
   },

@@ -91,6 +91,7 @@ export const TrafficSplitKind: Kind<TrafficBody> = {
   canonical,
   documents: (desired) => desired.splits,
   apply,
+  expectedRequests: () => 1,
   *snapshots(live) {
     for (const t of live.templates) if (t.traffic) yield [splitAddress(t.name), snapshot(t.traffic)];
   },

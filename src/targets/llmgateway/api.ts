@@ -22,6 +22,7 @@ import type {
 
 export type { ApiError } from '../../genesys/errors.js';
 import type { WireOrganization } from '../../genesys/conventions.js';
+import type { RateBudget } from '../../genesys/ratelimit.js';
 
 export type Expand = 'versions' | 'traffic';
 
@@ -71,6 +72,14 @@ export interface GatewayApi extends GatewayRuntimeApi {
   deleteVersion(templateId: string, label: string): Promise<void>;
   /** Starts the publish job and waits for it; rejects with ApiError if the job fails. */
   publishVersion(templateId: string, label: string, opts?: { timeoutMs?: number }): Promise<WireJob>;
+  /**
+   * Starts the publish job and resolves once the server has accepted it; `published` settles when
+   * the version is confirmed Published (rejects with ApiError if the job fails). Confirmations are
+   * held until flushPublications() (or a couple of seconds) so that one listing page confirms many.
+   */
+  startPublish(templateId: string, label: string, opts?: { timeoutMs?: number }): Promise<{ published: Promise<WireJob> }>;
+  /** The caller has nothing else to do: confirm the publications started so far. */
+  flushPublications(): void;
 
   /** null when the template has no split. */
   getTraffic(templateId: string): Promise<WireTraffic | null>;
@@ -82,6 +91,8 @@ export interface GatewayApi extends GatewayRuntimeApi {
   updateFilter(id: string, body: FilterUpdate): Promise<WireFilter>;
   deleteFilter(id: string): Promise<void>;
 
+  /** The rate budget the server has announced so far (inin-ratelimit-*); undefined when it has not. */
+  rateBudget(): RateBudget | undefined;
   /** Requests sent so far (every attempt, including retries); for progress and benchmarks. */
   readonly stats: { requests: number; retries: number; rateLimited: number };
   /** The org the credentials belong to (GET /api/v2/organizations/me); null when the server does not say. */

@@ -4,11 +4,12 @@
 import { ApiError } from '../../genesys/errors.js';
 import { describeTransport, transportFailure } from '../../genesys/failures.js';
 import { conflict, errorCode, json, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
-import { sleep } from '../../genesys/retry.js';
 import { sseEvents, type SseEvent } from '../../genesys/sse.js';
 import type { Found } from '../../genesys/transport.js';
 import type { Expand, GatewayApi, InvocationStreamEvent, InvokeStreamOptions } from './api.js';
 import { paths } from './paths.js';
+import { TemplateDirectory } from './directory.js';
+import { jobFailed, PublishConfirmations } from './publications.js';
 import { ORGANIZATION_PATH, type WireOrganization } from '../../genesys/conventions.js';
 import {
   EVENT_STREAM,
@@ -60,6 +61,9 @@ class GatewayClient implements GatewayApi {
   private readonly t: RestClient['t'];
   private readonly landed: GatewayWriteChecks;
   private readonly publishTimeoutMs: number;
+  /** Where each template sits in the name-sorted listing: lets one page confirm many publications. */
+  private readonly directory = new TemplateDirectory();
+  private readonly publications: PublishConfirmations;
 
   constructor(opts: ClientOptions) {
     this.r = new RestClient(opts);
@@ -67,10 +71,26 @@ class GatewayClient implements GatewayApi {
     this.targetLabel = opts.targetLabel;
     this.landed = opts.landed;
     this.publishTimeoutMs = opts.publishTimeoutMs ?? 120_000;
+    this.publications = new PublishConfirmations(
+      {
+        listPage: async (pageNumber) => {
+          const page = await this.r.page<WireTemplate>(paths.templates(), { expand: 'versions' }, pageNumber);
+          for (const t of page.entities ?? []) this.directory.set(t.id, t.name);
+          return page;
+        },
+        getJob: (templateId, label, jobId) => this.r.getIfExists<WireJob>(paths.job(templateId, label, jobId)),
+        findVersion: (templateId, label) => this.findVersion(templateId, label),
+      },
+      this.directory,
+    );
   }
 
   get stats() {
     return this.r.stats;
+  }
+
+  rateBudget() {
+    return this.r.rateBudget();
   }
 
   async organization(): Promise<WireOrganization | null> {
@@ -78,35 +98,46 @@ class GatewayClient implements GatewayApi {
   }
 
   close(): Promise<void> {
+    this.publications.cancel(new Error('the gateway client was closed while publications were pending'));
     return this.r.close();
   }
 
   // ---- templates -------------------------------------------------------------------------
 
-  listTemplates(opts: { expand?: Expand[]; name?: string } = {}): Promise<WireTemplate[]> {
-    return this.r.listAll<WireTemplate>(paths.templates(), { expand: expandParam(opts.expand), name: opts.name });
+  async listTemplates(opts: { expand?: Expand[]; name?: string } = {}): Promise<WireTemplate[]> {
+    const all = await this.r.listAll<WireTemplate>(paths.templates(), { expand: expandParam(opts.expand), name: opts.name });
+    if (opts.name === undefined) this.directory.replaceAll(all);
+    return all;
   }
 
-  getTemplate(id: string, opts: { expand?: Expand[] } = {}): Promise<WireTemplate> {
-    return this.r.get<WireTemplate>(paths.template(id), { expand: expandParam(opts.expand) });
+  async getTemplate(id: string, opts: { expand?: Expand[] } = {}): Promise<WireTemplate> {
+    return this.known(await this.r.get<WireTemplate>(paths.template(id), { expand: expandParam(opts.expand) }));
   }
 
-  createTemplate(body: TemplateCreate): Promise<WireTemplate> {
-    return this.r.createNamed(paths.templates(), body, 'prompt template', async () => {
+  async createTemplate(body: TemplateCreate): Promise<WireTemplate> {
+    const created = await this.r.createNamed(paths.templates(), body, 'prompt template', async () => {
       const live = (await this.listTemplates({ name: body.name })).find((t) => t.name === body.name);
       return live && { live, same: this.landed.template(body, live) };
     });
+    return this.known(created);
   }
 
-  updateTemplate(id: string, body: TemplateUpdate): Promise<WireTemplate> {
-    return this.r.put(paths.template(id), body, async () => {
+  async updateTemplate(id: string, body: TemplateUpdate): Promise<WireTemplate> {
+    const updated = await this.r.put(paths.template(id), body, async () => {
       const live = await this.getTemplate(id);
       return live.version === body.version + 1 && this.landed.template(body, live) ? live : undefined;
     });
+    return this.known(updated);
   }
 
-  deleteTemplate(id: string): Promise<void> {
-    return this.r.delete(paths.template(id));
+  async deleteTemplate(id: string): Promise<void> {
+    await this.r.delete(paths.template(id));
+    this.directory.remove(id);
+  }
+
+  private known(t: WireTemplate): WireTemplate {
+    this.directory.set(t.id, t.name);
+    return t;
   }
 
   // ---- versions --------------------------------------------------------------------------
@@ -163,13 +194,30 @@ class GatewayClient implements GatewayApi {
   }
 
   async publishVersion(templateId: string, label: string, opts: { timeoutMs?: number } = {}): Promise<WireJob> {
+    return (await this.publish(templateId, label, { ...opts, batched: false })).published;
+  }
+
+  startPublish(templateId: string, label: string, opts: { timeoutMs?: number } = {}): Promise<{ published: Promise<WireJob> }> {
+    return this.publish(templateId, label, { ...opts, batched: true });
+  }
+
+  flushPublications(): void {
+    this.publications.flush();
+  }
+
+  /** POSTs the job; a Running one is confirmed by publications.ts (with others when batched). */
+  private async publish(
+    templateId: string,
+    label: string,
+    opts: { timeoutMs?: number; batched: boolean },
+  ): Promise<{ published: Promise<WireJob> }> {
     const deadline = Date.now() + (opts.timeoutMs ?? this.publishTimeoutMs);
     const done: WireJob = { id: '', status: 'Succeeded', errors: [], selfUri: paths.version(templateId, label) };
     // A publish is settled by the version's state; re-posting the job for a Published version is harmless.
     const ifPublished = async (): Promise<Found<WireJob> | undefined> =>
       (await this.getVersion(templateId, label)).state === 'Published' ? { value: done } : undefined;
 
-    let job = await this.t.call<WireJob>({
+    const job = await this.t.call<WireJob>({
       method: 'POST',
       path: paths.jobs(templateId, label),
       json: { state: 'Published' },
@@ -177,55 +225,13 @@ class GatewayClient implements GatewayApi {
       reconcile: ifPublished,
       afterUncertain: async (err) => (err.status === 409 ? ifPublished() : undefined),
     });
-
-    // Poll the job: quick at first (publishing is usually fast), backing off to 1 s.
-    let delay = 25;
-    while (job.status === 'Running') {
-      if (Date.now() + delay > deadline) {
-        throw new ApiError(
-          `publishing version ${label} of prompt template ${templateId} did not finish in time (job ${job.id} still Running)`,
-          0,
-          'job.timeout',
-          undefined,
-          'GET',
-          paths.job(templateId, label, job.id),
-        );
-      }
-      await sleep(delay);
-      delay = Math.min(1000, Math.ceil(delay * 1.6));
-      const jobId = job.id;
-      const polled = await this.r.getIfExists<WireJob>(paths.job(templateId, label, jobId));
-      if (polled) {
-        job = polled;
-        continue;
-      }
-      // The job is gone (the server forgot it, or the version was deleted): the version tells the outcome.
-      const version = await this.findVersion(templateId, label);
-      if (version?.state === 'Published') return done;
-      throw new ApiError(
-        version
-          ? `publish job ${jobId} for version ${label} of prompt template ${templateId} disappeared before finishing`
-          : `version ${label} of prompt template ${templateId} was deleted while it was being published`,
-        404,
-        'not.found',
-        undefined,
-        'GET',
-        paths.job(templateId, label, jobId),
-      );
+    if (job.status !== 'Running') {
+      return { published: job.status === 'Failed' ? Promise.reject(jobFailed(templateId, label, job)) : Promise.resolve(job) };
     }
-    if (job.status === 'Failed') {
-      const why = job.errors.map((e) => `${e.code}: ${e.message}`).join('; ') || 'no reason given';
-      const first = job.errors[0];
-      throw new ApiError(
-        `publishing version ${label} of prompt template ${templateId} failed: ${why}`,
-        first?.status ?? 500,
-        'job.failed',
-        first?.contextId,
-        'POST',
-        paths.jobs(templateId, label),
-      );
-    }
-    return job;
+    const published = this.publications.wait(templateId, label, job, { deadline, batched: opts.batched });
+    // The caller awaits it later; until then a failure must not count as unhandled.
+    published.catch(() => undefined);
+    return { published };
   }
 
   // ---- traffic ---------------------------------------------------------------------------

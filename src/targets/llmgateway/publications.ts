@@ -1,0 +1,234 @@
+// Waits for publish jobs with as few requests as the contract allows: pending jobs are confirmed
+// together, in rounds that read one expanded listing page for many templates (or poll a lone
+// job), as confirm-round.ts decides. A job started for a batch is held until the caller has
+// nothing else to do (flush) so one round confirms many; an unbatched one gets its round as
+// soon as it has had time to settle. A version is settled by its state: a listing showing it
+// Published confirms it whatever became of its job.
+import { ApiError } from '../../genesys/errors.js';
+import {
+  MAX_HOLD_MS,
+  SETTLE_INITIAL_MS,
+  nextSettleMs,
+  markOvertaken,
+  noteSighting,
+  planRound,
+  readPage,
+  retryDelayMs,
+  type PendingPublish,
+} from './confirm-round.js';
+import type { TemplateDirectory } from './directory.js';
+import { paths } from './paths.js';
+import type { EntityListing, WireJob, WireTemplate, WireVersion } from './wire.js';
+
+/** The reads a round makes (the client's REST calls). */
+export interface ConfirmationReads {
+  /** One page of `GET /prompttemplates?expand=versions&pageSize=100`. */
+  listPage(pageNumber: number): Promise<EntityListing<WireTemplate>>;
+  /** The job; undefined on 404. */
+  getJob(templateId: string, label: string, jobId: string): Promise<WireJob | undefined>;
+  /** The version; undefined on 404. */
+  findVersion(templateId: string, label: string): Promise<WireVersion | undefined>;
+}
+
+interface Waiter extends PendingPublish {
+  resolve(job: WireJob): void;
+  reject(err: unknown): void;
+}
+
+export class PublishConfirmations {
+  private readonly pending = new Set<Waiter>();
+  private settleMs = SETTLE_INITIAL_MS;
+  private roundsWithoutClearing = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private round: Promise<void> | undefined;
+  /** Rounds run so far, and the requests they made (for tests and the bench). */
+  readonly stats = { rounds: 0, pages: 0, polls: 0 };
+
+  constructor(
+    private readonly reads: ConfirmationReads,
+    private readonly directory: TemplateDirectory,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Resolves when the version is Published; rejects with ApiError if its job fails or times out. */
+  wait(templateId: string, label: string, job: WireJob, opts: { deadline: number; batched: boolean }): Promise<WireJob> {
+    return new Promise<WireJob>((resolve, reject) => {
+      const postedAt = this.now();
+      const w: Waiter = { templateId, label, jobId: job.id, postedAt, deadline: opts.deadline, due: !opts.batched, sightings: 0, pollNext: false, resolve, reject };
+      this.pending.add(w);
+      this.schedule(Math.min(w.due ? postedAt + this.settleMs : postedAt + MAX_HOLD_MS, w.deadline));
+    });
+  }
+
+  /** The caller waits on nothing else: every held job is owed a look, once the youngest has settled. */
+  flush(): void {
+    let youngest = 0;
+    let held = false;
+    for (const w of this.pending) {
+      if (!w.due) held = true;
+      w.due = true;
+      youngest = Math.max(youngest, w.postedAt);
+    }
+    if (held) this.schedule(youngest + this.settleMs);
+  }
+
+  /** Fails every waiter (the client is closing). */
+  cancel(reason: Error): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    for (const w of this.pending) w.reject(reason);
+    this.pending.clear();
+  }
+
+  private schedule(at: number): void {
+    if (this.round || at >= this.timerAt) return; // a running round reschedules when it ends
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.startRound(), Math.max(0, at - this.now()));
+  }
+
+  private startRound(): void {
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    const now = this.now();
+    // Held jobs waiting longer than MAX_HOLD_MS are owed a look even without a flush.
+    for (const w of this.pending) if (!w.due && (now - w.postedAt >= MAX_HOLD_MS || now >= w.deadline)) w.due = true;
+    this.round = this.runRound(now).finally(() => {
+      this.round = undefined;
+      this.afterRound();
+    });
+  }
+
+  /** The next round: soon for jobs owed a look (letting the youngest settle), else when a hold or deadline runs out. */
+  private afterRound(): void {
+    if (this.pending.size === 0) return;
+    const now = this.now();
+    let at = Number.POSITIVE_INFINITY;
+    for (const w of this.pending) {
+      const owed = w.due ? Math.max(now + retryDelayMs(this.roundsWithoutClearing), w.postedAt + this.settleMs) : w.postedAt + MAX_HOLD_MS;
+      at = Math.min(at, owed, w.deadline);
+    }
+    this.schedule(at);
+  }
+
+  private async runRound(now: number): Promise<void> {
+    for (const w of this.pending) {
+      if (w.due && now >= w.deadline) this.settle(w, undefined, timeout(w));
+    }
+    const plan = planRound([...this.pending] as Waiter[], (id) => this.directory.pageOf(id));
+    if (plan.pages.length === 0 && plan.polls.length === 0) return;
+    this.stats.rounds += 1;
+    let looked = 0;
+    let confirmed = 0;
+    let settledButUnpublished = false;
+    let newestPublished = Number.NEGATIVE_INFINITY;
+    const seen = (w: Waiter, published: boolean): void => {
+      looked += 1;
+      if (published) {
+        confirmed += 1;
+        newestPublished = Math.max(newestPublished, w.postedAt);
+      } else if (now - w.postedAt >= this.settleMs) settledButUnpublished = true;
+    };
+    await Promise.all([
+      ...plan.pages.map(async ({ page, pending }) => {
+        this.stats.pages += 1;
+        let listing: EntityListing<WireTemplate>;
+        try {
+          listing = await this.reads.listPage(page);
+        } catch (err) {
+          for (const p of pending) if (p.due) this.settle(p as Waiter, undefined, err);
+          return;
+        }
+        for (const [p, sighting] of readPage(pending, listing.entities ?? [])) {
+          const w = p as Waiter;
+          if (!this.pending.has(w)) continue;
+          if (sighting === 'published') this.settle(w, done(w));
+          else noteSighting(w, sighting);
+          if (sighting !== 'absent') seen(w, sighting === 'published');
+        }
+      }),
+      ...plan.polls.map(async (p) => {
+        const w = p as Waiter;
+        this.stats.polls += 1;
+        try {
+          const job = await this.poll(w);
+          if (job === undefined) {
+            w.pollNext = false;
+            w.sightings = 0;
+            seen(w, false);
+          } else {
+            seen(w, true);
+            this.settle(w, job);
+          }
+        } catch (err) {
+          this.settle(w, undefined, err);
+        }
+      }),
+    ]);
+    markOvertaken(this.pending, newestPublished);
+    this.settleMs = nextSettleMs(this.settleMs, { allConfirmed: looked > 0 && confirmed === looked, settledButUnpublished });
+    this.roundsWithoutClearing = [...this.pending].some((w) => w.due) ? this.roundsWithoutClearing + 1 : 0;
+  }
+
+  /** One job read: the finished job, undefined while it runs; throws when it failed or is gone. */
+  private async poll(w: Waiter): Promise<WireJob | undefined> {
+    const job = await this.reads.getJob(w.templateId, w.label, w.jobId);
+    if (job) {
+      if (job.status === 'Succeeded') return job;
+      if (job.status === 'Failed') throw jobFailed(w.templateId, w.label, job);
+      if (this.now() >= w.deadline) throw timeout(w);
+      return undefined;
+    }
+    // The job is gone (the server forgot it, or the version was deleted): the version tells the outcome.
+    const version = await this.reads.findVersion(w.templateId, w.label);
+    if (version?.state === 'Published') return done(w);
+    throw new ApiError(
+      version
+        ? `publish job ${w.jobId} for version ${w.label} of prompt template ${w.templateId} disappeared before finishing`
+        : `version ${w.label} of prompt template ${w.templateId} was deleted while it was being published`,
+      404,
+      'not.found',
+      undefined,
+      'GET',
+      paths.job(w.templateId, w.label, w.jobId),
+    );
+  }
+
+  private settle(w: Waiter, job: WireJob | undefined, err?: unknown): void {
+    if (!this.pending.delete(w)) return;
+    if (job) w.resolve(job);
+    else w.reject(err);
+  }
+}
+
+/** What a confirmed publication resolves to when no job read said so. */
+function done(w: PendingPublish): WireJob {
+  return { id: w.jobId, status: 'Succeeded', errors: [], selfUri: paths.job(w.templateId, w.label, w.jobId) };
+}
+
+/** A Failed publish job as an error naming its reasons. */
+export function jobFailed(templateId: string, label: string, job: WireJob): ApiError {
+  const why = job.errors.map((e) => `${e.code}: ${e.message}`).join('; ') || 'no reason given';
+  const first = job.errors[0];
+  return new ApiError(
+    `publishing version ${label} of prompt template ${templateId} failed: ${why}`,
+    first?.status ?? 500,
+    'job.failed',
+    first?.contextId,
+    'POST',
+    paths.jobs(templateId, label),
+  );
+}
+
+function timeout(w: PendingPublish): ApiError {
+  return new ApiError(
+    `publishing version ${w.label} of prompt template ${w.templateId} did not finish in time (job ${w.jobId} still Running)`,
+    0,
+    'job.timeout',
+    undefined,
+    'GET',
+    paths.job(w.templateId, w.label, w.jobId),
+  );
+}

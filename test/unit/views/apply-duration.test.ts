@@ -1,0 +1,34 @@
+// The line a long apply prints before it starts, and the request count behind it.
+import { describe, expect, it } from 'vitest';
+import { expectedDurationLine, roughly } from '../../../src/views/apply.js';
+import { expectedDurationMs, expectedRequests } from '../../../src/plan/cost.js';
+import { buildPlan } from '../../../src/plan/build.js';
+import { liveAfterApply, opts, sampleDesired } from '../plan/fixtures.js';
+
+describe('expected duration', () => {
+  it('is requests ÷ the announced rate', () => {
+    expect(expectedDurationMs(6_000, { allowed: 300, windowMs: 60_000 })).toBe(1_200_000);
+    expect(expectedDurationMs(10, { allowed: 0, windowMs: 60_000 })).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('is said only for a long apply, roughly', () => {
+    const budget = { allowed: 300, windowMs: 60_000 };
+    expect(expectedDurationLine(6_077, 1_215_400, budget)).toBe(
+      "This apply makes about 6,077 requests: about 20 min at the target's rate (300 requests per 60 s).",
+    );
+    expect(expectedDurationLine(40, 8_000, budget)).toBeUndefined();
+    expect([roughly(12_400), roughly(89_000), roughly(95_000), roughly(80 * 60_000), roughly(95 * 60_000)]).toEqual(['12 s', '89 s', '2 min', '80 min', '1 h 35 min']);
+  });
+});
+
+describe('expectedRequests', () => {
+  it('counts what each kind calls: nothing for a plan with no change', () => {
+    const d = sampleDesired();
+    const fresh = buildPlan(d, { templates: [], filters: [] }, opts());
+    const kinds = fresh.actions.filter((a) => a.action === 'create').map((a) => a.kind).sort();
+    // One POST per template, split and filter; per version a POST, a publish job and a share of a listing page.
+    const versions = kinds.filter((k) => k === 'PromptVersion').length;
+    expect(expectedRequests(fresh)).toBe(Math.ceil(kinds.length - versions + versions * (2 + 1 / 25)));
+    expect(expectedRequests(buildPlan(d, liveAfterApply(d), opts()))).toBe(0);
+  });
+});
