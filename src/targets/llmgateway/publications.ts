@@ -42,8 +42,6 @@ export class PublishConfirmations {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private round: Promise<void> | undefined;
-  /** Rounds run so far, and the requests they made (for tests and the bench). */
-  readonly stats = { rounds: 0, pages: 0, polls: 0 };
 
   constructor(
     private readonly reads: ConfirmationReads,
@@ -119,7 +117,6 @@ export class PublishConfirmations {
     }
     const plan = planRound([...this.pending] as Waiter[], (id) => this.directory.pageOf(id));
     if (plan.pages.length === 0 && plan.polls.length === 0) return;
-    this.stats.rounds += 1;
     let looked = 0;
     let confirmed = 0;
     let settledButUnpublished = false;
@@ -133,7 +130,6 @@ export class PublishConfirmations {
     };
     await Promise.all([
       ...plan.pages.map(async ({ page, pending }) => {
-        this.stats.pages += 1;
         let listing: EntityListing<WireTemplate>;
         try {
           listing = await this.reads.listPage(page);
@@ -151,7 +147,6 @@ export class PublishConfirmations {
       }),
       ...plan.polls.map(async (p) => {
         const w = p as Waiter;
-        this.stats.polls += 1;
         try {
           const job = await this.poll(w);
           if (job === undefined) {
