@@ -1,7 +1,7 @@
 // The canonical form every kind reduces its desired and live sides to, and what derives from it:
 // equality, field-level differences and a content hash. Defaults applied, server-only fields and
 // promptctl-owned labels left out, key order irrelevant (stable JSON); keyed lists become maps.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { stableStringify } from '../util/json.js';
 import type { FieldChange } from './action.js';
 
@@ -10,14 +10,92 @@ export interface Canonical {
   [key: string]: CanonicalValue;
 }
 
+/**
+ * Whether two values are one canonical value: exactly when their stable JSON is the same text
+ * (key order, undefined members, -0 and 0 make no difference), found by walking both instead of
+ * writing them out. A value JSON has no way to write (a function, a symbol, a BigInt, a `toJSON`
+ * method or a `__proto__` key) is compared as text.
+ */
 export function canonicalEqual(a: CanonicalValue | undefined, b: CanonicalValue | undefined): boolean {
   if (a === b) return true;
-  return stableStringify(a ?? null) === stableStringify(b ?? null);
+  try {
+    return sameJson(a ?? null, b ?? null);
+  } catch (err) {
+    if (err !== AS_TEXT) throw err;
+    return stableStringify(a ?? null) === stableStringify(b ?? null);
+  }
+}
+
+/** Thrown by sameJson on a value only the text comparison handles exactly. */
+const AS_TEXT: unique symbol = Symbol('compare as text');
+
+/** A JSON leaf as it is written: numbers JSON cannot write (NaN, ±Infinity) are null. */
+function leaf(v: unknown): unknown {
+  switch (typeof v) {
+    case 'number':
+      return Number.isFinite(v) ? v : null;
+    case 'function':
+    case 'symbol':
+    case 'bigint':
+      throw AS_TEXT;
+    default:
+      return v;
+  }
+}
+
+/** stableStringify(a) === stableStringify(b), for values other than undefined. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const objects = (typeof a === 'object' && a !== null ? 1 : 0) + (typeof b === 'object' && b !== null ? 1 : 0);
+  if (objects === 0) return leaf(a) === leaf(b);
+  if (a === b) return true;
+  const arrays = Array.isArray(a);
+  if (objects === 1 || arrays !== Array.isArray(b)) {
+    // Written apart, unless an object's own toJSON method writes it as something else.
+    if (ownToJson(a) || ownToJson(b)) throw AS_TEXT;
+    return false;
+  }
+  if (arrays) {
+    const x = a as readonly unknown[];
+    const y = b as readonly unknown[];
+    if (x.length !== y.length) return false;
+    // In an array, an undefined item is written as null.
+    for (let i = 0; i < x.length; i++) if (!sameJson(x[i] ?? null, y[i] ?? null)) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const inX = definedKeys(x);
+  if (inX !== definedKeys(y)) return false;
+  for (const k of Object.keys(x)) {
+    const v = x[k];
+    if (v === undefined) continue;
+    const w = Object.prototype.propertyIsEnumerable.call(y, k) ? y[k] : undefined;
+    if (w === undefined || !sameJson(v, w)) return false;
+  }
+  return true;
+}
+
+function ownToJson(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.prototype.propertyIsEnumerable.call(v, 'toJSON');
+}
+
+/** How many members stable JSON writes for the object (undefined ones are left out). */
+function definedKeys(o: Record<string, unknown>): number {
+  let n = 0;
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v === undefined) continue;
+    // JSON leaves functions and symbols out; the sorted copy stable JSON writes would call a
+    // toJSON method, and assigning __proto__ sets its prototype. The text says what they come to.
+    if (k === '__proto__' || typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') throw AS_TEXT;
+    n++;
+  }
+  return n;
 }
 
 /** sha256 of the canonical form: what audit snapshots record and compare. */
 export function canonicalHash(c: Canonical): string {
-  return createHash('sha256').update(stableStringify(c)).digest('hex');
+  return hash('sha256', stableStringify(c));
 }
 
 /** Absent, null and "" are one value for optional free-text fields such as descriptions. */

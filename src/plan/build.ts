@@ -109,9 +109,10 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
       ...(opts.owned ? { owned: opts.owned } : {}),
       ...(opts.textTokens ? { textTokens: opts.textTokens } : {}),
     });
-    all.actions.push(...part.actions);
-    all.problems.push(...part.problems);
-    all.unmanaged.push(...part.unmanaged);
+    // One by one: spreading a large org's actions into push() would outgrow the call stack.
+    for (const a of part.actions) all.actions.push(a);
+    for (const p of part.problems) all.problems.push(p);
+    for (const u of part.unmanaged) all.unmanaged.push(u);
   }
 
   let actions: PlanAction[] = orderActions(all.actions);

@@ -1,8 +1,7 @@
 // The plan's integrity seal: sha256 over everything apply acts on (actions with guards and bodies,
 // problems, unmanaged, summary, prune, scope) and the org it is bound to, not over when it was
 // made, by whom, or the target's display label.
-import { createHash } from 'node:crypto';
-import { stableStringify } from '../util/json.js';
+import { stableHash } from '../util/json.js';
 import type { Plan } from './types.js';
 
 export type FingerprintInput = Pick<Plan, 'formatVersion' | 'prune' | 'summary' | 'actions' | 'problems' | 'unmanaged' | 'scope' | 'org'>;
@@ -18,5 +17,5 @@ export function planFingerprint(plan: FingerprintInput): string {
     scope: plan.scope,
     org: plan.org,
   };
-  return createHash('sha256').update(stableStringify(sealed)).digest('hex');
+  return stableHash(sealed);
 }

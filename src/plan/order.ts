@@ -10,45 +10,57 @@ export function phaseOf(a: PlanAction): number {
   return a.action === 'delete' ? phase.remove : phase.write;
 }
 
-function before(a: PlanAction, b: PlanAction): boolean {
-  const pa = phaseOf(a);
-  const pb = phaseOf(b);
-  if (pa !== pb) return pa < pb;
-  return a.address < b.address;
+/**
+ * Where an action goes among those ready at once, as one string that sorts the same way: its
+ * phase as one character (phases are small whole numbers), then its address.
+ */
+function readyKey(a: PlanAction): string {
+  const phase = phaseOf(a);
+  if (!Number.isInteger(phase) || phase < 0 || phase > 0xd000) throw new Error(`internal: ${a.kind} has phase ${phase}`);
+  return String.fromCharCode(phase) + a.address;
 }
 
 /** Orders actions; dependsOn must name actions of the same list (else a programming error). */
 export function orderActions(actions: PlanAction[]): PlanAction[] {
-  const byAddress = new Map<string, PlanAction>();
-  for (const a of actions) {
-    if (byAddress.has(a.address)) throw new Error(`internal: two plan actions for ${a.address}`);
-    byAddress.set(a.address, a);
+  const n = actions.length;
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const address = actions[i]!.address;
+    if (index.has(address)) throw new Error(`internal: two plan actions for ${address}`);
+    index.set(address, i);
   }
-  const waiting = new Map<string, number>();
-  const dependents = new Map<string, PlanAction[]>();
-  for (const a of actions) {
-    a.dependsOn = [...new Set(a.dependsOn)].sort();
+  const keys = actions.map(readyKey);
+  const waiting = new Array<number>(n).fill(0);
+  const dependents = new Array<number[] | undefined>(n);
+  const start: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = actions[i]!;
+    const deps = a.dependsOn;
+    a.dependsOn = deps.length === 0 ? [] : deps.length === 1 ? [deps[0]!] : [...new Set(deps)].sort();
     for (const d of a.dependsOn) {
-      if (!byAddress.has(d)) throw new Error(`internal: ${a.address} depends on ${d}, which has no action`);
-      const list = dependents.get(d) ?? [];
-      list.push(a);
-      dependents.set(d, list);
+      const at = index.get(d);
+      if (at === undefined) throw new Error(`internal: ${a.address} depends on ${d}, which has no action`);
+      (dependents[at] ??= []).push(i);
     }
-    waiting.set(a.address, a.dependsOn.length);
+    waiting[i] = a.dependsOn.length;
+    if (waiting[i] === 0) start.push(keys[i]!);
   }
-  const ready = new Heap<PlanAction>(before);
-  for (const a of actions) if (a.dependsOn.length === 0) ready.push(a);
+  // The actions ready from the start, in order; those that become ready later wait in a heap.
+  start.sort();
+  const later = new Heap<number>((i, j) => keys[i]! < keys[j]!);
   const out: PlanAction[] = [];
-  for (let a = ready.pop(); a !== undefined; a = ready.pop()) {
-    out.push(a);
-    for (const d of dependents.get(a.address) ?? []) {
-      const left = waiting.get(d.address)! - 1;
-      waiting.set(d.address, left);
-      if (left === 0) ready.push(d);
-    }
+  let next = 0;
+  for (;;) {
+    const top = later.peek();
+    let i: number | undefined;
+    if (next < start.length && (top === undefined || start[next]! < keys[top]!)) i = index.get(start[next++]!.slice(1));
+    else i = later.pop();
+    if (i === undefined) break;
+    out.push(actions[i]!);
+    for (const d of dependents[i] ?? []) if (--waiting[d]! === 0) later.push(d);
   }
-  if (out.length !== actions.length) {
-    const stuck = actions.filter((a) => waiting.get(a.address)! > 0).map((a) => a.address);
+  if (out.length !== n) {
+    const stuck = actions.filter((_, i) => waiting[i]! > 0).map((a) => a.address);
     throw new Error(`internal: dependency cycle among ${stuck.join(', ')}`);
   }
   return out;
@@ -81,6 +93,9 @@ export function isValidOrder(actions: PlanAction[]): boolean {
 class Heap<T> {
   private items: T[] = [];
   constructor(private readonly less: (a: T, b: T) => boolean) {}
+  peek(): T | undefined {
+    return this.items[0];
+  }
   push(x: T): void {
     const items = this.items;
     items.push(x);

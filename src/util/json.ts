@@ -1,6 +1,7 @@
 // Stable JSON: object keys sorted at every level, arrays in order, undefined left out. The plan
 // fingerprint, canonical comparisons and the audit chain hash all depend on this exact output,
 // so a test pins it byte for byte.
+import { createHash, hash } from 'node:crypto';
 
 /** JSON with object keys sorted at every level; arrays keep their order. */
 export function stableStringify(value: unknown): string {
@@ -18,4 +19,70 @@ function sortKeys(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/** How much text stableHash gathers before handing it to the hash. */
+const HASH_CHUNK = 1 << 16;
+
+/**
+ * sha256 (hex) of stableStringify(value), without holding its whole text or its whole sorted copy
+ * at once: the array members of a plain top-level object (a plan's actions) are written and hashed
+ * item by item, which gives the digest of the whole text. A value of any other shape is hashed in
+ * one piece.
+ */
+export function stableHash(value: unknown): string {
+  const keys = streamableKeys(value);
+  if (!keys) return hash('sha256', stableStringify(value));
+  const o = value as Record<string, unknown>;
+  const h = createHash('sha256');
+  let text = '{';
+  let members = 0;
+  // Pieces are whole JSON texts and punctuation, so a chunk never ends inside a character.
+  const put = (piece: string): void => {
+    text += piece;
+    if (text.length >= HASH_CHUNK) {
+      h.update(text);
+      text = '';
+    }
+  };
+  for (const k of keys) {
+    const v = o[k];
+    if (v === undefined) continue;
+    const name = `${members > 0 ? ',' : ''}${JSON.stringify(k)}:`;
+    if (Array.isArray(v)) {
+      put(`${name}[`);
+      for (let i = 0; i < v.length; i++) put(`${i > 0 ? ',' : ''}${stableStringify(v[i]) ?? 'null'}`);
+      put(']');
+    } else {
+      const s = stableStringify(v);
+      if (s === undefined) continue; // a function or a symbol: JSON leaves the member out
+      put(`${name}${s}`);
+    }
+    members++;
+  }
+  h.update(`${text}}`);
+  return h.digest('hex');
+}
+
+/**
+ * The keys of a plain object whose stable JSON stableHash may write member by member (sorted, no
+ * array-index keys, nothing that calls toJSON or sets a prototype), or undefined.
+ */
+function streamableKeys(value: unknown): string[] | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const keys = Object.keys(value).sort();
+  for (const k of keys) {
+    if (k === '__proto__' || /^[0-9]/.test(k)) return undefined;
+    const v = (value as Record<string, unknown>)[k];
+    if (v === null || typeof v !== 'object') continue;
+    // A member or an item with its own toJSON is called with its key: only the one-piece text says which.
+    if (Object.hasOwn(v, 'toJSON')) return undefined;
+    if (Array.isArray(v)) {
+      if (Object.getPrototypeOf(v) !== Array.prototype) return undefined;
+      for (const x of v) if (x !== null && typeof x === 'object' && Object.hasOwn(x, 'toJSON')) return undefined;
+    }
+  }
+  return keys;
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { versionContentHash } from '../../../src/targets/llmgateway/wire.js';
-import { canonicalEqual, diffCanonical } from '../../../src/kinds/canonical.js';
+import { canonicalEqual, diffCanonical, type CanonicalValue } from '../../../src/kinds/canonical.js';
+import { stableStringify } from '../../../src/util/json.js';
+import { mutated, randomValue, seeded, shuffled } from '../../helpers/json-values.js';
 import { isManaged, labelsFor, userLabels } from '../../../src/kinds/labels.js';
 import {
   canonical as canonicalTemplate,
@@ -127,5 +129,61 @@ describe('inverse mappers (live → model), as export uses them', () => {
     expect('temperature' in v).toBe(false);
     expect('maxTokens' in v).toBe(false);
     expect(trafficBody(split('t', [['1.0.0', 100]]))).toEqual({ strategy: 'random', routes: [{ version: '1.0.0', weight: 100 }] });
+  });
+});
+
+describe('canonicalEqual', () => {
+  // The one definition of "same canonical value": the same stable JSON text. canonicalEqual finds
+  // it by walking both values; it must never disagree with the text.
+  const sameText = (a: unknown, b: unknown): boolean => stableStringify(a ?? null) === stableStringify(b ?? null);
+
+  it('agrees with comparing stable JSON texts, on random values, reordered copies and edits', () => {
+    const r = seeded(7);
+    let equal = 0;
+    let different = 0;
+    for (let i = 0; i < 5000; i++) {
+      const a = randomValue(r, 4) as CanonicalValue;
+      const b = (r() < 0.5 ? shuffled(r, a) : mutated(r, a)) as CanonicalValue;
+      const same = sameText(a, b);
+      expect(canonicalEqual(a, b), `${stableStringify(a)} vs ${stableStringify(b)}`).toBe(same);
+      expect(canonicalEqual(b, a)).toBe(same);
+      if (same) equal++;
+      else different++;
+    }
+    expect(equal).toBeGreaterThan(1000);
+    expect(different).toBeGreaterThan(1000);
+  });
+
+  it('treats what JSON writes alike as equal, and what it writes apart as different', () => {
+    const cases: [unknown, unknown, boolean][] = [
+      [{ a: 1, b: undefined }, { a: 1 }, true],
+      [[undefined], [null], true],
+      [[Number.NaN], [null], true],
+      [{ x: Number.POSITIVE_INFINITY }, { x: null }, true],
+      [-0, 0, true],
+      [undefined, null, true],
+      [{}, [], false],
+      [{ 0: 'a' }, ['a'], false],
+      ['1', 1, false],
+      [{ a: null }, {}, false],
+      [{ a: [1, 2] }, { a: [2, 1] }, false],
+      [{ f: () => 1, a: 1 }, { a: 1 }, true],
+      [[() => 1], [null], true],
+      [{ toJSON: () => 'x' }, 'x', true],
+      [{ toJSON: () => [1] }, [1], true],
+      [{ a: { toJSON: () => 'x' } }, { a: 'x' }, true],
+      [{ a: { toJSON: () => 'x' } }, { a: 'y' }, false],
+      [JSON.parse('{"__proto__": {"a": 1}}'), {}, true],
+      [JSON.parse('{"__proto__": {"a": 1}, "b": 1}'), JSON.parse('{"__proto__": {"a": 2}, "b": 1}'), true],
+      [Object.assign(Object.create({ inherited: 1 }) as object, { a: 1 }), { a: 1 }, true],
+      [{ constructor: 1 }, {}, false],
+      [{}, { constructor: 1 }, false],
+    ];
+    for (const [a, b, want] of cases) {
+      expect(sameText(a, b), `${String(stableStringify(a))} vs ${String(stableStringify(b))}`).toBe(want);
+      expect(canonicalEqual(a as CanonicalValue, b as CanonicalValue), `${String(stableStringify(a))} vs ${String(stableStringify(b))}`).toBe(want);
+      expect(canonicalEqual(b as CanonicalValue, a as CanonicalValue)).toBe(want);
+    }
+    expect(() => canonicalEqual({ n: 1n } as never, { n: 1n } as never)).toThrow(TypeError);
   });
 });

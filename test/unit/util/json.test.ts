@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { stableStringify } from '../../../src/util/json.js';
+import { stableHash, stableStringify } from '../../../src/util/json.js';
+import { randomValue, seeded } from '../../helpers/json-values.js';
 
 // The plan fingerprint and the audit chain hash are computed over this output: a change to it
 // would break every saved plan and every audit trail, so the exact bytes are pinned here.
@@ -27,5 +29,58 @@ describe('stableStringify', () => {
 
   it('keeps an undefined array item as null, as JSON does', () => {
     expect(stableStringify([1, undefined, 2])).toBe('[1,null,2]');
+  });
+});
+
+/** The definition stableStringify must keep: a sorted copy (undefined members left out), then JSON.stringify. */
+function reference(value: unknown): string {
+  const sortKeys = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortKeys);
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x !== undefined) out[k] = sortKeys(x);
+      }
+      return out;
+    }
+    return v;
+  };
+  return JSON.stringify(sortKeys(value));
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+describe('stableHash', () => {
+  it('is the sha256 of the stable JSON, for random values and plan-like objects', () => {
+    const r = seeded(14);
+    for (let i = 0; i < 3000; i++) {
+      const v = randomValue(r, 4);
+      expect(stableStringify(v)).toBe(reference(v));
+      if (stableStringify(v) !== undefined) expect(stableHash(v)).toBe(sha256(stableStringify(v)));
+      const plan = { formatVersion: 2, actions: [v, randomValue(r), undefined], problems: [], summary: v, scope: undefined, org: r() < 0.5 ? v : undefined };
+      expect(stableHash(plan)).toBe(sha256(reference(plan)));
+    }
+  });
+
+  it('hands the text over in chunks without splitting a character, whatever the size', () => {
+    const actions = Array.from({ length: 5000 }, (_, i) => ({ address: `A/${i}`, text: '😀'.repeat(i % 7), n: i, gone: undefined }));
+    const plan = { actions, prune: false, summary: { noop: actions.length } };
+    expect(stableHash(plan)).toBe(sha256(reference(plan)));
+  });
+
+  it('agrees with the one-piece text on what it does not stream: members with toJSON, __proto__ and index keys, functions', () => {
+    const cases: unknown[] = [
+      { actions: [{ toJSON: (k: string) => `item ${k}` }] },
+      { summary: { toJSON: (k: string) => `member ${k}` }, actions: [] },
+      JSON.parse('{"__proto__": {"x": 1}, "actions": [1]}'),
+      { 10: 'ten', 9: 'nine', actions: [1, 2] },
+      { f: () => 1, actions: [() => 1, Symbol('s'), undefined, 2] },
+      Object.assign(Object.create({ inherited: 1 }) as object, { actions: [1] }),
+      [1, { b: 1, a: 2 }],
+      'text',
+      null,
+    ];
+    for (const v of cases) expect(stableHash(v)).toBe(sha256(reference(v)));
   });
 });
