@@ -18,7 +18,7 @@ import { gitProvenance, type GitProvenance } from '../git/index.js';
 import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, withTarget } from './common.js';
+import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, withTargetWhileLoading } from './common.js';
 import type { CliContext, OutStream } from './context.js';
 import { readPlanFile } from './plan-file.js';
 import { renderPlan } from './render.js';
@@ -56,24 +56,30 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   if (saved && saved.target !== label) {
     throw new UserError(`${planFile} was planned for ${saved.target}, but the target is ${label}; nothing was applied`);
   }
-  const state = await loadOrRefuse(ctx, flags.dir, 'applied');
-  refuseUnnamedApply(ctx, state.config);
-  const git = await gitProvenance(cwd, env, flags.dir);
-  // --env: the environment's own trail, .promptctl/envs/NAME/audit.jsonl unless the config names one (DESIGN §6).
-  const auditFile = resolve(ctx.cwd, ctx.environment?.auditFile ?? state.config.audit.file ?? DEFAULT_AUDIT_FILE);
-  const openAudit = () =>
-    openAuditLog(auditFile, {
-      sinks: state.config.audit.http,
-      env: ctx.env,
-      secretEnvs: [ENV.clientSecret, ...(ctx.environment ? [ctx.environment.spec.vars.clientSecret] : [])],
-      onWarning: (m) => ctx.info(`warning: ${m}`),
-    });
-  // A trail that exists is opened first: a broken one stops the apply before any change, and
-  // what an interrupted run left open is settled even when there is nothing else to do.
-  let audit: AuditLog | undefined = existsSync(auditFile) ? await openAudit() : undefined;
+  let audit: AuditLog | undefined;
+  // The files load while the target is opened and read (reading changes nothing; invalid files
+  // still stop the apply first).
+  const load = async () => {
+    const state = await loadOrRefuse(ctx, flags.dir, 'applied');
+    refuseUnnamedApply(ctx, state.config);
+    const git = await gitProvenance(cwd, env, flags.dir);
+    // --env: the environment's own trail, .promptctl/envs/NAME/audit.jsonl unless the config names one (DESIGN §6).
+    const auditFile = resolve(ctx.cwd, ctx.environment?.auditFile ?? state.config.audit.file ?? DEFAULT_AUDIT_FILE);
+    const openAudit = () =>
+      openAuditLog(auditFile, {
+        sinks: state.config.audit.http,
+        env: ctx.env,
+        secretEnvs: [ENV.clientSecret, ...(ctx.environment ? [ctx.environment.spec.vars.clientSecret] : [])],
+        onWarning: (m) => ctx.info(`warning: ${m}`),
+      });
+    // A trail that exists is opened first: a broken one stops the apply before any change, and
+    // what an interrupted run left open is settled even when there is nothing else to do.
+    if (existsSync(auditFile)) audit = await openAudit();
+    return { state, git, openAudit };
+  };
 
   try {
-    return await withTarget(ctx, async (target) => {
+    return await withTargetWhileLoading(ctx, load, async (target, { state, git, openAudit }, read) => {
       let plan: Plan;
       let live: LiveState;
       if (saved) {
@@ -81,7 +87,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
           ctx.info(`note: --prune is ignored with a saved plan (it was planned with prune ${saved.prune ? 'on' : 'off'})`);
         }
         const scope = saved.scope ? new Set(saved.scope) : null;
-        const fresh = await planFromFiles(ctx, { target, state, git, prune: saved.prune, only: scope, allowMassDelete: true, dir: flags.dir });
+        const fresh = await planFromFiles(ctx, { target, state, git, prune: saved.prune, only: scope, allowMassDelete: true, dir: flags.dir, read });
         live = fresh.live;
         refuseIfStale(ctx, planFile!, saved, fresh.plan);
         plan = saved;
@@ -94,6 +100,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
           prune: flags.prune ?? state.config.prune,
           allowMassDelete: flags.allowMassDelete === true,
           dir: flags.dir,
+          read,
         }));
       }
       if (audit) await settleInterrupted(ctx, audit, live, git, plan);

@@ -1,5 +1,5 @@
 // What plan, apply, drift and export share: loading the prompts (refusing invalid input before
-// anything live is touched), opening the target, building a plan. The loader and the plan engine
+// anything live is changed), opening the target and reading it meanwhile, building a plan. The loader and the plan engine
 // are imported when first used, so that `--help` and `--version` load neither.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
@@ -8,6 +8,7 @@ import { readLiveState } from '../targets/live.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
 import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
+import type { WireOrganization } from '../genesys/conventions.js';
 import { UserError } from '../util/errors.js';
 import type { CliContext } from './context.js';
 import { openTarget, targetLine, describeTarget, type OpenTarget, type OpenTargetOptions } from './target.js';
@@ -29,7 +30,7 @@ export function announceTarget(ctx: CliContext): string {
 
 /**
  * Loads the desired state. Warnings go to stderr; any error is printed with where it is and
- * ends the command (exit 1) before anything live is read or changed. Budgets are counted with
+ * ends the command (exit 1) before anything live is changed (or any plan is made). Budgets are counted with
  * the run's token memo.
  */
 export async function loadOrRefuse(ctx: CliContext, dir: string, doing: string): Promise<DesiredState> {
@@ -49,6 +50,54 @@ export async function loadOrRefuse(ctx: CliContext, dir: string, doing: string):
     throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${dir}: nothing was ${doing}`);
   }
   return state;
+}
+
+/** What the target holds, and whose org it is: read once per plan. */
+export interface LiveRead {
+  live: LiveState;
+  org: WireOrganization | null;
+}
+
+/** Starts reading the target; a failure waits for whoever awaits the read (never unhandled). */
+export function startLiveRead(target: Pick<OpenTarget, 'api' | 'aistudio'>): Promise<LiveRead> {
+  const read = Promise.all([readLiveState({ gateway: target.api, aistudio: target.aistudio }), target.api.organization()]).then(
+    ([live, org]) => ({ live, org }),
+  );
+  read.catch(() => undefined);
+  return read;
+}
+
+/**
+ * Opens the target and reads it while `load` reads the files (the network and the emulator work
+ * while the YAML is parsed), then runs `fn` and always closes the target. The read only reads:
+ * when `load` refuses the files, the read is dropped and the files' error is what the command
+ * says (before any error of the target's).
+ */
+export async function withTargetWhileLoading<S, T>(
+  ctx: CliContext,
+  load: () => Promise<S>,
+  fn: (t: OpenTarget, loaded: S, read: Promise<LiveRead>) => Promise<T>,
+): Promise<T> {
+  // Opened first, on its own: its modules load in a few tens of milliseconds when nothing else
+  // runs, but the whole load long when they must interleave with the files' reads.
+  const opened = await openTarget(ctx).then(
+    (t) => ({ t, err: undefined }),
+    (err: unknown) => ({ t: undefined, err }),
+  );
+  const reading = opened.t ? startLiveRead(opened.t) : undefined;
+  let loaded: S;
+  try {
+    loaded = await load();
+  } catch (err) {
+    await opened.t?.close();
+    throw err;
+  }
+  if (!opened.t || !reading) throw opened.err;
+  try {
+    return await fn(opened.t, loaded, reading);
+  } finally {
+    await opened.t.close();
+  }
 }
 
 /** Opens the target (with what `opts` asks of it), runs `fn`, and always closes it (the embedded emulator included). */
@@ -76,12 +125,15 @@ export async function planFromFiles(
     allowMassDelete?: boolean;
     /** The prompts directory (ownership of AI Studio objects comes from its git history). */
     dir?: string;
+    /** A read of the target already under way (withTargetWhileLoading); otherwise one is made. */
+    read?: Promise<LiveRead>;
   },
 ): Promise<{ plan: Plan; live: LiveState }> {
   const { buildPlan } = await import('../plan/build.js');
   const { versionTokenCounter } = await import('../tokens/index.js');
   const { textTokenCounter } = await import('../kinds/aistudio-tokens.js');
-  const [live, org] = await Promise.all([readLive(ctx, opts.target), opts.target.api.organization()]);
+  const { live, org } = await (opts.read ?? startLiveRead(opts.target));
+  await noteUnavailable(ctx, live);
   const owned = await ownership(ctx, opts.dir ?? DEFAULT_DIR, opts.state, live);
   const { git } = opts;
   const plan = buildPlan(opts.state, live, {
@@ -113,13 +165,17 @@ export async function planFromFiles(
  */
 export async function readLive(ctx: CliContext, target: Pick<OpenTarget, 'api' | 'aistudio'>): Promise<LiveState> {
   const live = await readLiveState({ gateway: target.api, aistudio: target.aistudio });
+  await noteUnavailable(ctx, live);
+  return live;
+}
+
+async function noteUnavailable(ctx: CliContext, live: LiveState): Promise<void> {
   if (live.unavailable?.length) {
     const { SURFACE_NAMES, surfaceKinds } = await import('../kinds/index.js');
     for (const s of live.unavailable) {
       ctx.info(`note: the target does not serve the ${SURFACE_NAMES[s]} API (404): it cannot hold ${surfaceKinds(s).join(', ')} documents`);
     }
   }
-  return live;
 }
 
 /**
@@ -151,10 +207,16 @@ export async function planTarget(
   },
 ): Promise<{ plan: Plan; live: LiveState }> {
   announceTarget(ctx);
-  const state = await loadOrRefuse(ctx, p.dir, p.doing);
-  const git = await gitProvenance(ctx.cwd, ctx.env, p.dir);
-  const only = p.scope ? await p.scope(state) : null;
-  const prune = p.prune ?? state.config.prune;
   const allowMassDelete = p.allowMassDelete === true;
-  return withTarget(ctx, (target) => planFromFiles(ctx, { target, state, git, prune, only, allowMassDelete, dir: p.dir }));
+  return withTargetWhileLoading(
+    ctx,
+    async () => {
+      const state = await loadOrRefuse(ctx, p.dir, p.doing);
+      const git = await gitProvenance(ctx.cwd, ctx.env, p.dir);
+      const only = p.scope ? await p.scope(state) : null;
+      return { state, git, only };
+    },
+    (target, { state, git, only }, read) =>
+      planFromFiles(ctx, { target, state, git, prune: p.prune ?? state.config.prune, only, allowMassDelete, dir: p.dir, read }),
+  );
 }

@@ -103,6 +103,22 @@ describe('promptctl plan', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('reads the target while the files load, yet invalid files are all it reports (the read is dropped)', async () => {
+    await s.edit('prompts/safety-filters.yaml', 'falsePositiveTolerance: 0.05', 'falsePositiveTolerance: 0.05\n  colour: red');
+    // Wrong credentials: the early read fails with 401, but the files' errors come first and alone.
+    for (const command of [['plan'], ['apply', '--auto-approve'], ['drift']]) {
+      const r = await s.cli(command, { GENESYSCLOUD_OAUTHCLIENT_SECRET: 'wrong-secret' });
+      expect(r.code, command.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(/^prompts\/safety-filters\.yaml:\d+:\d+: error: /m);
+      expect(r.stderr).not.toMatch(/401|authentication|invalid_client|credentials/i);
+    }
+    // With valid files the same wrong credentials are what the command says.
+    await s.edit('prompts/safety-filters.yaml', '\n  colour: red', '');
+    const r = await s.cli(['plan'], { GENESYSCLOUD_OAUTHCLIENT_SECRET: 'wrong-secret' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/401|authentication failed/i);
+  });
+
   it('rejects an unknown --format', async () => {
     const r = await s.cli(['plan', '--format', 'yaml']);
     expect(r.code).toBe(1);
