@@ -60,9 +60,12 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   // The files load while the target is opened and read (reading changes nothing; invalid files
   // still stop the apply first).
   const load = async () => {
+    // git runs in its own processes: it answers while the files are parsed.
+    const provenance = gitProvenance(cwd, env, flags.dir);
+    provenance.catch(() => undefined);
     const state = await loadOrRefuse(ctx, flags.dir, 'applied');
     refuseUnnamedApply(ctx, state.config);
-    const git = await gitProvenance(cwd, env, flags.dir);
+    const git = await provenance;
     // --env: the environment's own trail, .promptctl/envs/NAME/audit.jsonl unless the config names one (DESIGN §6).
     const auditFile = resolve(ctx.cwd, ctx.environment?.auditFile ?? state.config.audit.file ?? DEFAULT_AUDIT_FILE);
     const openAudit = () =>

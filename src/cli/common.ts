@@ -211,8 +211,11 @@ export async function planTarget(
   return withTargetWhileLoading(
     ctx,
     async () => {
+      // git runs in its own processes: it answers while the files are parsed.
+      const provenance = gitProvenance(ctx.cwd, ctx.env, p.dir);
+      provenance.catch(() => undefined);
       const state = await loadOrRefuse(ctx, p.dir, p.doing);
-      const git = await gitProvenance(ctx.cwd, ctx.env, p.dir);
+      const git = await provenance;
       const only = p.scope ? await p.scope(state) : null;
       return { state, git, only };
     },
