@@ -1,9 +1,10 @@
 // Discovery: the YAML files of a prompts directory, in a deterministic order, and reading each
 // one without following a link out of the directory.
+import { realpathSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isInside } from './file-refs.js';
-import { readTextFile, type ReadResult } from './read.js';
+import { readListedFile, readTextFileSync, type ReadResult } from './read.js';
 
 export const CONFIG_FILE = 'promptctl.yaml';
 
@@ -14,6 +15,11 @@ export interface Discovery {
   files: string[];
   /** Linked directories that were not entered, and why (a link out of the directory, a loop). */
   skipped: { path: string; reason: string }[];
+  /**
+   * The files listed as regular files, not links: inside the prompts directory by construction
+   * (every directory walked is), so reading them needs no realpath (readYamlFileSync).
+   */
+  listedFiles: Set<string>;
 }
 
 /**
@@ -25,7 +31,7 @@ export interface Discovery {
  */
 export async function discoverYamlFiles(dir: string): Promise<Discovery> {
   const rootReal = await realpath(dir);
-  const out: Discovery = { files: [], skipped: [] };
+  const out: Discovery = { files: [], skipped: [], listedFiles: new Set() };
   const visited = new Set<string>([rootReal]);
   const walk = async (base: string, prefix: string): Promise<void> => {
     // Links are listed, not followed by listTree: they are judged here one by one.
@@ -36,7 +42,10 @@ export async function discoverYamlFiles(dir: string): Promise<Discovery> {
     for (const e of entries) {
       const rel = prefix + e.path.replace(/\/$/, '');
       if (!e.dirent.isSymbolicLink()) {
-        if (!e.path.endsWith('/') && YAML.test(rel)) out.files.push(rel);
+        if (!e.path.endsWith('/') && YAML.test(rel)) {
+          out.files.push(rel);
+          if (e.dirent.isFile()) out.listedFiles.add(rel);
+        }
         continue;
       }
       let real: string;
@@ -71,17 +80,14 @@ export async function discoverYamlFiles(dir: string): Promise<Discovery> {
 interface TreeEntry {
   /** Relative to the walk's base, forward slashes; a directory's ends with "/". */
   path: string;
-  dirent: { isSymbolicLink(): boolean };
+  dirent: { isSymbolicLink(): boolean; isFile(): boolean };
 }
 
 /**
- * Everything under `base` but dot-files, dot-directories and node_modules, without following
- * links, sorted by path. A directory that cannot be read is passed over (its contents unlisted).
- */
-/**
  * Every entry under `base` (directories marked with a trailing slash), links listed but not
- * followed, dot-entries and node_modules left out, sorted. fast-glob is loaded on first use, so
- * commands that read no prompts (and `--version`) do not pay for it.
+ * followed, dot-entries and node_modules left out, sorted. A directory that cannot be read is
+ * passed over (its contents unlisted). fast-glob is loaded on first use, so commands that read
+ * no prompts (and `--version`) do not pay for it.
  */
 async function listTree(base: string): Promise<TreeEntry[]> {
   const { default: fg } = await import('fast-glob');
@@ -101,16 +107,21 @@ async function listTree(base: string): Promise<TreeEntry[]> {
 
 /**
  * Reads one discovered YAML file (see read.ts for the checks), refusing a symbolic link that
- * leads outside the prompts directory (`rootReal`, its realpath) or nowhere.
+ * leads outside the prompts directory (`rootReal`, its realpath) or nowhere. Blocking, as
+ * read.ts explains. `listed`: discovery saw a regular file there (Discovery.listedFiles), so
+ * only a file that has changed since needs the realpath check.
  */
-export async function readYamlFile(abs: string, rootReal: string): Promise<ReadResult> {
+export function readYamlFileSync(abs: string, rootReal: string, listed = false): ReadResult {
+  const read = listed ? readListedFile(abs) : undefined;
+  if (read) return read;
   try {
-    const real = await realpath(abs);
+    // The native realpath, as fs/promises' realpath is: one call, not an lstat per path segment.
+    const real = realpathSync.native(abs);
     if (!isInside(rootReal, real)) {
       return { ok: false, rule: 'file/outside-dir', message: 'symbolic link to a file outside the prompts directory', line: 1, column: 1 };
     }
   } catch {
     return { ok: false, rule: 'file/unreadable', message: 'cannot resolve file (broken symbolic link?)', line: 1, column: 1 };
   }
-  return readTextFile(abs);
+  return readTextFileSync(abs);
 }

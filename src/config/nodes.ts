@@ -88,28 +88,113 @@ function keyString(ctx: DocContext, key: unknown): string | undefined {
  * ("spec.variables.0.name"). Iterative; documents have been depth-checked already.
  */
 export function collectLocations(ctx: DocContext): FieldLocations {
-  const out: FieldLocations = {};
-  const stack: [unknown, string][] = [[ctx.doc.contents, '']];
-  while (stack.length) {
-    const [raw, path] = stack.pop()!;
-    const node = resolve(ctx, raw);
+  return expandLocations(indexLocations(ctx));
+}
+
+/**
+ * A document's field locations kept compactly: each path and its offset, in collectLocations'
+ * order, with what turns an offset into a line and column. The loader keeps this and expands it
+ * only when a location is asked for (to report a problem): locating every field of every document
+ * (335,000 entries for 5,000 prompt files) took ≈ 0.15 s, indexing them takes about half that.
+ */
+export interface LocationIndex {
+  file: string;
+  /** The file's line starts (its LineCounter's, shared by the file's documents). */
+  lineStarts: readonly number[];
+  /** Where a node without a range is placed: the document's start. */
+  docStart: number;
+  paths: string[];
+  offsets: number[];
+}
+
+/**
+ * The dotted paths of a load, each made once and shared by every document that has it
+ * ("spec" and "model" → "spec.model"), so that thousands of indexes keep one copy of each.
+ */
+export class PathNames {
+  private readonly keyed = new Map<string, Map<string, string>>();
+  private readonly indexed = new Map<string, string[]>();
+
+  /** The path of mapping key `key` under `parent` (at the root, the key itself). */
+  key(parent: string, key: string): string {
+    let children = this.keyed.get(parent);
+    if (!children) this.keyed.set(parent, (children = new Map()));
+    let path = children.get(key);
+    if (path === undefined) children.set(key, (path = parent ? `${parent}.${key}` : key));
+    return path;
+  }
+
+  /** The path of sequence item `i` under `parent` (".0" at the root, as it always was). */
+  item(parent: string, i: number): string {
+    let children = this.indexed.get(parent);
+    if (!children) this.indexed.set(parent, (children = []));
+    return (children[i] ??= `${parent}.${i}`);
+  }
+}
+
+/** The LocationIndex of a document: every node's path and start offset, nothing located yet. */
+export function indexLocations(ctx: DocContext, names: PathNames = new PathNames()): LocationIndex {
+  const docStart = ctx.doc.range[0];
+  const index: LocationIndex = { file: ctx.file, lineStarts: ctx.lineCounter.lineStarts, docStart, paths: [], offsets: [] };
+  const add = (path: string, node: unknown) => {
+    index.paths.push(path);
+    index.offsets.push((node as { range?: [number, number, number] } | null | undefined)?.range?.[0] ?? docStart);
+  };
+  // Two parallel stacks (node, path): this runs on every node of every document.
+  const nodes: unknown[] = [ctx.doc.contents];
+  const paths: string[] = [''];
+  while (nodes.length) {
+    const node = resolve(ctx, nodes.pop());
+    const path = paths.pop()!;
     if (isMap(node)) {
       for (const p of node.items) {
         const k = keyString(ctx, p.key);
         if (k === undefined) continue;
-        const childPath = path ? `${path}.${k}` : k;
+        const childPath = names.key(path, k);
         const value = resolve(ctx, p.value);
-        out[childPath] = nodeStart(ctx, value === null || value === undefined || isEmptyScalar(value) ? p.key : value);
-        if (isMap(value) || isSeq(value)) stack.push([value, childPath]);
+        // `key:` with no value: the key is where it is.
+        add(childPath, value === null || value === undefined || isEmptyScalar(value) ? resolve(ctx, p.key) : value);
+        if (isMap(value) || isSeq(value)) {
+          nodes.push(value);
+          paths.push(childPath);
+        }
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => {
-        const childPath = `${path}.${i}`;
-        const value = resolve(ctx, item);
-        out[childPath] = nodeStart(ctx, value);
-        if (isMap(value) || isSeq(value)) stack.push([value, childPath]);
-      });
+      const items = node.items;
+      for (let i = 0; i < items.length; i++) {
+        const childPath = names.item(path, i);
+        const value = resolve(ctx, items[i]);
+        add(childPath, value);
+        if (isMap(value) || isSeq(value)) {
+          nodes.push(value);
+          paths.push(childPath);
+        }
+      }
     }
+  }
+  return index;
+}
+
+/** The FieldLocations of an index: each path at its offset's line and column, as nodeStart gives them. */
+export function expandLocations(index: LocationIndex): FieldLocations {
+  const out: FieldLocations = {};
+  const { file, lineStarts: starts, paths, offsets } = index;
+  for (let i = 0; i < paths.length; i++) {
+    const offset = offsets[i]!;
+    // yaml's LineCounter.linePos (what positionOf calls), inlined: the last line start before the offset.
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid]! < offset) low = mid + 1;
+      else high = mid;
+    }
+    out[paths[i]!] =
+      starts[low] === offset
+        ? { file, line: low + 1, column: 1 }
+        : low === 0
+          ? { file, line: 0, column: offset }
+          : { file, line: low, column: offset - starts[low - 1]! + 1 };
   }
   return out;
 }

@@ -3,6 +3,8 @@
 // (deep nesting, alias bombs) is stopped here, before anything recursive touches it.
 import { Composer, Lexer, LineCounter, Parser, isScalar, visit, type Document, type CST } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { plainData } from './plain-data.js';
+import { withYamlEnv } from './yaml-env.js';
 import { findDuplicateKeys, sortedProblems, yamlProblem } from './yaml-problems.js';
 
 /** Deeper collections are refused before composing (real documents are 5 or 6 levels deep). */
@@ -45,6 +47,10 @@ const DOCUMENT_OPTIONS = {
 } as const;
 
 export function parseYaml(src: string, file: string): ParseResult {
+  return withYamlEnv(() => parseDocuments(src, file));
+}
+
+function parseDocuments(src: string, file: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const lineCounter = new LineCounter();
   const at = (offset: number) => lineCounter.linePos(Math.max(0, Math.min(offset, src.length)));
@@ -112,7 +118,8 @@ export function parseYaml(src: string, file: string): ParseResult {
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
     let data: unknown;
     try {
-      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      const plain = plainData(doc.contents);
+      data = plain ? plain.data : doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
       const start = doc.contents.range?.[0] ?? 0;
       const unresolved = err instanceof ReferenceError ? /^Unresolved alias.*:\s*(.+)$/.exec(err.message) : null;
@@ -143,7 +150,7 @@ export function parseYaml(src: string, file: string): ParseResult {
  */
 export function findDepthProblem(src: string, file: string): Diagnostic | undefined {
   const lineCounter = new LineCounter();
-  const lexed = lexAndParse(src, lineCounter);
+  const lexed = withYamlEnv(() => lexAndParse(src, lineCounter));
   if (!lexed.ok) return undefined;
   const offset = findTooDeep(lexed.tokens, MAX_DEPTH) ?? lexed.stoppedAt;
   if (offset === undefined) return undefined;
@@ -199,29 +206,37 @@ function lexAndParse(
   }
 }
 
-/** Offset of the first collection nested deeper than `max`, or undefined. Iterative. */
+/**
+ * Offset of the first collection nested deeper than `max`, or undefined. Iterative, on two
+ * parallel stacks (node, depth) rather than a pair and a closure per node: it visits every CST
+ * token of every file.
+ */
 export function findTooDeep(tokens: readonly CST.Token[], max: number): number | undefined {
   type Node = { type?: string; offset?: number; key?: unknown; value?: unknown; items?: unknown[] };
-  const stack: [Node, number][] = [];
-  for (const t of tokens) stack.push([t as Node, 0]);
-  while (stack.length) {
-    const [t, depth] = stack.pop()!;
-    let d = depth;
+  const nodes: Node[] = [];
+  const depths: number[] = [];
+  const push = (x: unknown, d: number) => {
+    if (x && typeof x === 'object') {
+      nodes.push(x as Node);
+      depths.push(d);
+    }
+  };
+  for (const t of tokens) push(t, 0);
+  while (nodes.length) {
+    const t = nodes.pop()!;
+    let d = depths.pop()!;
     if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') {
-      d = depth + 1;
+      d++;
       if (d > max) return t.offset ?? 0;
     }
-    const push = (x: unknown) => {
-      if (x && typeof x === 'object') stack.push([x as Node, d]);
-    };
-    push(t.value);
-    push(t.key);
+    push(t.value, d);
+    push(t.key, d);
     if (Array.isArray(t.items)) {
       for (const it of t.items as Node[]) {
-        if (it.type) push(it);
+        if (it.type) push(it, d);
         else {
-          push(it.key);
-          push(it.value);
+          push(it.key, d);
+          push(it.value, d);
         }
       }
     }

@@ -108,9 +108,14 @@ function keyTextAt(src: string, offset: number): string {
   return m ? m[1]!.trim() : '';
 }
 
+/** Mappings up to this size are checked pair by pair; larger ones with a hash set. */
+const SMALL_MAP = 12;
+
 /**
  * Duplicate keys (YAML 1.2 forbids them), each at its later occurrence with the first one's
- * offset. Linear: one hash set per mapping. Keys compare by scalar value, as yaml's own check.
+ * offset. Linear: a hash set per large mapping; a small one (nearly all of them) is compared key
+ * with key, which costs less than building its set and a string per key. Keys compare by scalar
+ * value, as yaml's own check: the same type and the same text.
  */
 export function findDuplicateKeys(doc: Document.Parsed, limit: number): YamlProblem[] {
   const out: YamlProblem[] = [];
@@ -118,22 +123,42 @@ export function findDuplicateKeys(doc: Document.Parsed, limit: number): YamlProb
   while (stack.length && out.length < limit) {
     const node = stack.pop();
     if (!isCollection(node)) continue;
-    const seen = isMap(node) ? new Map<string, number>() : undefined;
-    for (const item of node.items as unknown[]) {
+    const items = node.items as unknown[];
+    const map = isMap(node);
+    const seen = map && items.length > SMALL_MAP ? new Map<string, number>() : undefined;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
       if (!isPair(item)) {
         stack.push(item);
         continue;
       }
       stack.push(item.key, item.value);
-      if (!seen || !isScalar(item.key) || !item.key.range) continue;
-      const v = item.key.value;
-      const id = `${typeof v}:${String(v)}`;
-      const first = seen.get(id);
-      if (first === undefined) seen.set(id, item.key.range[0]);
-      else out.push({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', pos: [item.key.range[0], item.key.range[1]], firstAt: first });
+      const key = item.key;
+      if (!map || !isScalar(key) || !key.range) continue;
+      const v = key.value;
+      let first: number | undefined;
+      if (seen) {
+        const id = `${typeof v}:${String(v)}`;
+        first = seen.get(id);
+        if (first === undefined) seen.set(id, key.range[0]);
+      } else {
+        first = firstEqualKey(items, i, typeof v, String(v));
+      }
+      if (first !== undefined) out.push({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', pos: [key.range[0], key.range[1]], firstAt: first });
     }
   }
   return out;
+}
+
+/** Offset of the first of `items[0..before)` whose key is a located scalar of this type and text. */
+function firstEqualKey(items: readonly unknown[], before: number, type: string, text: string): number | undefined {
+  for (let j = 0; j < before; j++) {
+    const other = items[j];
+    if (!isPair(other)) continue;
+    const key = other.key;
+    if (isScalar(key) && key.range && typeof key.value === type && String(key.value) === text) return key.range[0];
+  }
+  return undefined;
 }
 
 /** Start of the quoted scalar that runs, unclosed, up to `offset`. */

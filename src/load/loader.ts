@@ -23,7 +23,7 @@ import type { Config, DesiredState, PromptTemplate, SafetyFilter, SummarySetting
 import type { DocumentKind } from '../model/address.js';
 import { CONFIG_FILE } from '../config/discover.js';
 import { resolveFileRef, type FileRefResult } from '../config/file-refs.js';
-import { collectKeyLocations, collectLocations, findKey, findNode, nodeStart, scalarTextOrigin, type DocContext } from '../config/nodes.js';
+import { collectKeyLocations, collectLocations, findKey, findNode, indexLocations, nodeStart, PathNames, scalarTextOrigin, type DocContext } from '../config/nodes.js';
 import type { ParsedDocument } from '../config/parse.js';
 import { checkHeader } from '../schema/header.js';
 import { mapSchemaErrors } from '../schema/errors.js';
@@ -33,6 +33,7 @@ import { runRules, runTextRules, type TextOnlyGuide, type TextOnlyVersion } from
 import { checkEnvironmentConfig, checkEnvironmentNames, environmentDiagnostics, singleEnvironmentDiagnostics } from '../rules/environments.js';
 import { hasEnvironments } from '../model/environments.js';
 import type { KnownSecret } from '../rules/util.js';
+import { withLazyLocations } from './lazy-locations.js';
 import { budgetDiagnostics, type TokenMemo } from '../tokens/index.js';
 import { SEMVER } from '../util/semver.js';
 
@@ -79,6 +80,8 @@ export class Loader {
   private readonly unloadedGuides = new Set<string>();
   private readonly unloadedFilters = new Set<string>();
   private readonly refCache = new Map<string, Promise<FileRefResult>>();
+  /** The field paths of this load, shared by the documents' location indexes. */
+  private readonly paths = new PathNames();
   /** Documents outside the desired state whose own text is still checked (see textOnly). */
   private readonly textOnlyVersions: TextOnlyVersion[] = [];
   private readonly textOnlyOthers: (PromptTemplate | SafetyFilter)[] = [];
@@ -144,7 +147,7 @@ export class Loader {
       return;
     }
 
-    const facts = documentFacts(ctx);
+    const facts = documentFacts(ctx, this.paths);
     if (kind === 'PromptTest') facts.keyLocations = collectKeyLocations(ctx, ['spec', 'cases']);
     if (TEXT_FIELDS[kind] && !(await this.resolveTexts(kind, ctx, data, facts, yamlDir, () => false))) {
       // A `{file: ...}` text could not be read: the document stays out of the desired state, but
@@ -178,7 +181,7 @@ export class Loader {
     // An error at a path or below it makes that part unusable; one at a parent (a missing or
     // unknown sibling field) does not.
     const blocked = (pointer: string) => errors.some((e) => e.instancePath === pointer || e.instancePath.startsWith(`${pointer}/`));
-    const facts = documentFacts(ctx);
+    const facts = documentFacts(ctx, this.paths);
     if (kind === 'PromptTemplate' || kind === 'SafetyFilter') {
       if (typeof spec.description !== 'string' || blocked('/spec/description')) return;
       this.textOnlyOthers.push(kind === 'PromptTemplate' ? normalizeTemplate(data, facts) : normalizeFilter(data, facts));
@@ -368,9 +371,13 @@ export class Loader {
   }
 }
 
-/** What the loader knows of a document before its texts are resolved: where it is, where its fields are. */
-function documentFacts(ctx: DocContext): DocumentFacts {
-  return { source: nodeStart(ctx, findKey(ctx, [], 'kind')), locations: collectLocations(ctx), texts: {}, textOrigins: {}, textFiles: {} };
+/**
+ * What the loader knows of a document before its texts are resolved: where it is, where its fields
+ * are (indexed now, located when first asked: lazy-locations.ts).
+ */
+function documentFacts(ctx: DocContext, paths: PathNames): DocumentFacts {
+  const facts = { source: nodeStart(ctx, findKey(ctx, [], 'kind')), texts: {}, textOrigins: {}, textFiles: {} };
+  return withLazyLocations(facts, indexLocations(ctx, paths));
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

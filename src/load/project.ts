@@ -4,7 +4,7 @@
 // config → schema → model → rules → tokens.
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CONFIG_FILE, discoverYamlFiles, readYamlFile } from '../config/discover.js';
+import { CONFIG_FILE, discoverYamlFiles, readYamlFileSync } from '../config/discover.js';
 import { findDepthProblem, parseYaml } from '../config/parse.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/index.js';
 import { UserError } from '../util/errors.js';
@@ -31,7 +31,12 @@ export interface LoadOptions {
   environment?: string;
 }
 
-const READ_CONCURRENCY = 16;
+/**
+ * How long the load runs before it lets the event loop turn (ms). Reading and parsing are
+ * synchronous (config/read.ts), and a command may read the target meanwhile (plan, apply and
+ * drift: cli/common.ts withTargetWhileLoading): its requests progress only when the loop turns.
+ */
+const TURN_EVERY_MS = 10;
 
 export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
@@ -42,18 +47,23 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
 
   const discovery = await discoverYamlFiles(dirAbs);
   const yamlFiles = discovery.files;
-  const reads = await mapLimit(yamlFiles, READ_CONCURRENCY, (f) => readYamlFile(path.join(dirAbs, f), rootReal));
 
   const loader = new Loader(rootReal, rel, rel(path.join(dirAbs, CONFIG_FILE)), opts.tokenMemo ?? createTokenMemo(), opts.knownSecrets, opts.environment);
   for (const s of discovery.skipped) {
     loader.diagnostics.push({ file: rel(path.join(dirAbs, s.path)), line: 1, column: 1, severity: 'error', rule: 'file/linked-directory', message: s.reason });
   }
+  let turned = performance.now();
   for (let i = 0; i < yamlFiles.length; i++) {
+    if (performance.now() - turned > TURN_EVERY_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      turned = performance.now();
+    }
     const f = yamlFiles[i]!;
     const abs = path.join(dirAbs, f);
     const file = rel(abs);
     loader.files.add(file);
-    const read = reads[i]!;
+    // Read just before it is parsed (blocking: see config/read.ts), so one file's text at a time is held.
+    const read = readYamlFileSync(abs, rootReal, discovery.listedFiles.has(f));
     if (!read.ok) {
       // A huge file that is also nested too deep: the depth is the problem to name, at its line.
       const deep = read.head === undefined ? undefined : findDepthProblem(read.head, file);
@@ -81,17 +91,4 @@ async function assertDirectory(abs: string, given: string): Promise<void> {
     throw new UserError(`prompts directory "${given}" not found (pass --dir with the directory that holds your prompt YAML)`);
   }
   if (!isDir) throw new UserError(`"${given}" is not a directory (pass --dir with the directory that holds your prompt YAML)`);
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

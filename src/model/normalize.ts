@@ -50,6 +50,10 @@ export function normalizeText(text: string): string {
 /** What the loader knows about one document besides its data. */
 export interface DocumentFacts {
   source: SourceLocation;
+  /**
+   * A value, or (from the loader) an accessor that works the locations out when first read: a
+   * clean run reads none (load/lazy-locations.ts). The models share it (`located`).
+   */
   locations: FieldLocations;
   /** Resolved text per text field ("spec.systemInstruction", "spec.userTemplate"). */
   texts: Record<string, string>;
@@ -60,23 +64,36 @@ export interface DocumentFacts {
   keyLocations?: FieldLocations;
 }
 
+/** A model object before `located` gives it its locations. */
+type Unlocated<T> = Omit<T, 'locations'>;
+
+/**
+ * `model` with the document's field locations as `facts` holds them, a value or the loader's
+ * accessor, which is carried over unread (so the locations of every document are not worked out
+ * here). Added as a new property, as the last key: redefining an existing one would turn the
+ * model into a slow (dictionary) object.
+ */
+function located<T extends { locations: FieldLocations }>(model: Unlocated<T>, facts: DocumentFacts): T {
+  const held = Object.getOwnPropertyDescriptor(facts, 'locations')!;
+  return Object.defineProperty(model, 'locations', { ...held, enumerable: true, configurable: true }) as T;
+}
+
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 const labelsOf = (doc: Obj): Labels => ({ ...(obj(obj(doc.metadata).labels) as Labels) });
 
 export function normalizeTemplate(doc: Obj, facts: DocumentFacts): PromptTemplate {
   const spec = obj(doc.spec);
-  const t: PromptTemplate = {
+  const t: Unlocated<PromptTemplate> = {
     kind: 'PromptTemplate',
     name: String(obj(doc.metadata).name),
     labels: labelsOf(doc),
     model: String(spec.model),
     source: facts.source,
-    locations: facts.locations,
   };
   if (typeof spec.description === 'string') t.description = spec.description;
   if (spec.budget !== undefined) t.budget = normalizeBudget(spec.budget);
-  return t;
+  return located<PromptTemplate>(t, facts);
 }
 
 function normalizeBudget(raw: unknown): TokenBudget {
@@ -98,7 +115,7 @@ const optionalString = (v: unknown): string | undefined => (typeof v === 'string
 
 export function normalizeGuide(doc: Obj, facts: DocumentFacts): Guide {
   const spec = obj(doc.spec);
-  const g: Guide = {
+  const g: Unlocated<Guide> = {
     kind: 'Guide',
     name: String(obj(doc.metadata).name),
     labels: labelsOf(doc),
@@ -117,7 +134,6 @@ export function normalizeGuide(doc: Obj, facts: DocumentFacts): Guide {
     }),
     publish: (spec.publish as Guide['publish'] | undefined) ?? DEFAULT_GUIDE_PUBLISH,
     source: facts.source,
-    locations: facts.locations,
     ...textFacts(facts),
   };
   if (spec.knowledge !== undefined) {
@@ -128,21 +144,20 @@ export function normalizeGuide(doc: Obj, facts: DocumentFacts): Guide {
   }
   if (typeof spec.model === 'string') g.model = spec.model;
   if (spec.budget !== undefined) g.budget = normalizeBudget(spec.budget);
-  return g;
+  return located<Guide>(g, facts);
 }
 
 export function normalizeSummarySetting(doc: Obj, facts: DocumentFacts): SummarySetting {
   const spec = obj(doc.spec);
-  const s: SummarySetting = {
+  const s: Unlocated<SummarySetting> = {
     kind: 'SummarySetting',
     name: String(obj(doc.metadata).name),
     labels: labelsOf(doc),
     language: String(spec.language),
     source: facts.source,
-    locations: facts.locations,
     ...textFacts(facts),
   };
-  const set = <K extends keyof SummarySetting>(key: K, value: SummarySetting[K] | undefined) => {
+  const set = <K extends keyof Unlocated<SummarySetting>>(key: K, value: SummarySetting[K] | undefined) => {
     if (value !== undefined) s[key] = value;
   };
   set('interactionType', optionalString(spec.interactionType) as SummarySetting['interactionType']);
@@ -163,7 +178,7 @@ export function normalizeSummarySetting(doc: Obj, facts: DocumentFacts): Summary
   set('serviceType', optionalString(spec.serviceType) as SummarySetting['serviceType']);
   set('integrationId', optionalString(spec.integrationId));
   if (typeof spec.timeoutDuration === 'number') s.timeoutDuration = spec.timeoutDuration;
-  return s;
+  return located<SummarySetting>(s, facts);
 }
 
 export function normalizeTest(doc: Obj, facts: DocumentFacts): PromptTest {
@@ -175,7 +190,7 @@ export function normalizeTest(doc: Obj, facts: DocumentFacts): PromptTest {
     target = { template: String(t.template) };
     if (typeof t.version === 'string') target.version = t.version;
   }
-  return {
+  return located<PromptTest>({
     kind: 'PromptTest',
     name: String(obj(doc.metadata).name),
     labels: labelsOf(doc),
@@ -185,9 +200,8 @@ export function normalizeTest(doc: Obj, facts: DocumentFacts): PromptTest {
     cases: ((spec.cases as unknown[] | undefined) ?? []).map((raw, i) => normalizeCase(obj(raw), `spec.cases.${i}`)),
     responses: ((spec.responses as unknown[] | undefined) ?? []).map((raw) => normalizeResponse(obj(raw))),
     source: facts.source,
-    locations: facts.locations,
     keyLocations: facts.keyLocations ?? {},
-  };
+  }, facts);
 }
 
 function normalizeResponse(r: Obj): TestResponse {
@@ -237,7 +251,7 @@ function assertionValue(type: AssertionType, v: unknown): unknown {
 export function normalizeVersion(doc: Obj, facts: DocumentFacts): PromptVersion {
   const spec = obj(doc.spec);
   const guard = obj(spec.safetyGuardrails);
-  const v: PromptVersion = {
+  const v: Unlocated<PromptVersion> = {
     kind: 'PromptVersion',
     template: String(spec.template),
     version: String(spec.version),
@@ -255,14 +269,13 @@ export function normalizeVersion(doc: Obj, facts: DocumentFacts): PromptVersion 
     },
     labels: labelsOf(doc),
     source: facts.source,
-    locations: facts.locations,
     textOrigins: facts.textOrigins,
   };
   if (Object.keys(facts.textFiles).length > 0) v.textFiles = facts.textFiles;
   if (typeof spec.model === 'string') v.model = spec.model;
   if (typeof spec.temperature === 'number') v.temperature = spec.temperature;
   if (typeof spec.maxTokens === 'number') v.maxTokens = spec.maxTokens;
-  return v;
+  return located<PromptVersion>(v, facts);
 }
 
 function normalizeVariable(x: Obj): Variable {
@@ -281,7 +294,7 @@ function normalizeVariable(x: Obj): Variable {
 
 export function normalizeSplit(doc: Obj, facts: DocumentFacts): TrafficSplit {
   const spec = obj(doc.spec);
-  const s: TrafficSplit = {
+  const s: Unlocated<TrafficSplit> = {
     kind: 'TrafficSplit',
     template: String(spec.template),
     strategy: spec.strategy === 'sticky' ? 'sticky' : 'random',
@@ -290,7 +303,6 @@ export function normalizeSplit(doc: Obj, facts: DocumentFacts): TrafficSplit {
       weight: Number(obj(r).weight),
     })),
     source: facts.source,
-    locations: facts.locations,
   };
   if (typeof spec.stickyKey === 'string') s.stickyKey = spec.stickyKey;
   if (spec.environments !== undefined) {
@@ -304,12 +316,12 @@ export function normalizeSplit(doc: Obj, facts: DocumentFacts): TrafficSplit {
       s.overrides[name] = override;
     }
   }
-  return s;
+  return located<TrafficSplit>(s, facts);
 }
 
 export function normalizeFilter(doc: Obj, facts: DocumentFacts): SafetyFilter {
   const spec = obj(doc.spec);
-  const f: SafetyFilter = {
+  const f: Unlocated<SafetyFilter> = {
     kind: 'SafetyFilter',
     name: String(obj(doc.metadata).name),
     labels: labelsOf(doc),
@@ -320,7 +332,6 @@ export function normalizeFilter(doc: Obj, facts: DocumentFacts): SafetyFilter {
     thresholds: { ...(obj(spec.thresholds) as Partial<Record<FilterCategory, number>>) },
     falsePositiveTolerance: Number(spec.falsePositiveTolerance),
     source: facts.source,
-    locations: facts.locations,
   };
   if (typeof spec.description === 'string') f.description = spec.description;
   if (spec.appliesTo !== undefined) {
@@ -329,7 +340,7 @@ export function normalizeFilter(doc: Obj, facts: DocumentFacts): SafetyFilter {
     if (Array.isArray(a.templates)) f.appliesTo.templates = a.templates.map(String);
     if (a.labels !== undefined) f.appliesTo.labels = { ...(obj(a.labels) as Labels) };
   }
-  return f;
+  return located<SafetyFilter>(f, facts);
 }
 
 export function defaultConfig(): Config {

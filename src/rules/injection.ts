@@ -2,7 +2,7 @@
 // carries them can override its own system instruction; they are errors.
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
-import { allPromptFields, findingDiagnostics, scan } from './util.js';
+import { allPromptFields, findingDiagnostics, scanner, type NamedPattern } from './util.js';
 
 const S = '\\s{1,5}'; // bounded whitespace keeps the patterns linear on hostile text
 /** Not after a negation: "never reveal the system prompt" is a defence, not an attack. */
@@ -34,25 +34,30 @@ export const INJECTION_PHRASES: readonly { name: string; re: RegExp }[] = [
 ];
 
 /** Control tokens of chat formats (ChatML, Llama, Gemma, Phi…) that can forge a role turn. */
-export const ROLE_TOKENS: readonly { name: string; re: RegExp }[] = [
-  { name: 'ChatML/special token', re: /<\|[A-Za-z][A-Za-z0-9_]{0,39}\|>/ },
-  { name: 'Llama [INST] token', re: /\[\/?INST\]/ },
-  { name: 'Llama <<SYS>> token', re: /<<\/?SYS>>/ },
-  { name: 'Gemma turn token', re: /<\/?(?:start|end)_of_turn>/ },
+export const ROLE_TOKENS: readonly NamedPattern[] = [
+  { name: 'ChatML/special token', re: /<\|[A-Za-z][A-Za-z0-9_]{0,39}\|>/, literal: '<|' },
+  { name: 'Llama [INST] token', re: /\[\/?INST\]/, literal: 'INST]' },
+  { name: 'Llama <<SYS>> token', re: /<<\/?SYS>>/, literal: 'SYS>>' },
+  { name: 'Gemma turn token', re: /<\/?(?:start|end)_of_turn>/, literal: '_of_turn>' },
 ];
 
 export function checkInjection(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const scanPhrases = scanner(INJECTION_PHRASES);
+  const scanTokens = scanner(ROLE_TOKENS);
   for (const f of allPromptFields(state)) {
     if (f.text.length === 0) continue;
-    const phrases = scan(f.text, INJECTION_PHRASES);
-    out.push(
-      ...findingDiagnostics(f, phrases, 'error', 'injection/phrase', (x) => {
-        const phrase = f.text.slice(x.index, x.index + x.length).replace(/\s+/g, ' ');
-        return `prompt-injection phrase "${phrase}" in ${f.label} (${x.name}); a prompt must not contain instructions to abandon its own rules`;
-      }),
-    );
-    const tokens = scan(f.text, ROLE_TOKENS);
+    const phrases = scanPhrases(f.text);
+    if (phrases.length > 0) {
+      out.push(
+        ...findingDiagnostics(f, phrases, 'error', 'injection/phrase', (x) => {
+          const phrase = f.text.slice(x.index, x.index + x.length).replace(/\s+/g, ' ');
+          return `prompt-injection phrase "${phrase}" in ${f.label} (${x.name}); a prompt must not contain instructions to abandon its own rules`;
+        }),
+      );
+    }
+    const tokens = scanTokens(f.text);
+    if (tokens.length === 0) continue;
     out.push(
       ...findingDiagnostics(
         f,

@@ -21,7 +21,9 @@ function identityPath(r: Addressable): string {
 
 export function checkNames(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const seen = new Map<string, SourceLocation>();
+  // The first of each address; where it is is looked up only for a duplicate (reading a
+  // resource's locations works them out: load/lazy-locations.ts).
+  const seen = new Map<string, Addressable>();
   const all: Addressable[] = [
     ...state.templates,
     ...state.versions,
@@ -35,12 +37,13 @@ export function checkNames(state: DesiredState): Diagnostic[] {
   all.sort((a, b) => compareLocations(a.source, b.source));
   for (const r of all) {
     const address = addressOf(r);
-    const at = locate(r, identityPath(r));
-    const earlier = seen.get(address);
-    if (!earlier) {
-      seen.set(address, at);
+    const first = seen.get(address);
+    if (!first) {
+      seen.set(address, r);
       continue;
     }
+    const at = locate(r, identityPath(r));
+    const earlier = locate(first, identityPath(first));
     const what =
       r.kind === 'TrafficSplit'
         ? `template "${r.template}" already has a TrafficSplit at ${where(earlier)} (one split per template)`

@@ -2,13 +2,13 @@
 // (Luhn-checked). Warnings: it may be deliberate sample data, but it is sent and logged.
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
-import { allContentFields, findingDiagnostics, scan } from './util.js';
+import { allContentFields, findingDiagnostics, scanner, type NamedPattern } from './util.js';
 import { luhnValid } from '../util/luhn.js';
 
 const digitCount = (s: string) => s.replace(/\D/g, '').length;
 
 /** Card numbers first: a card must not also be reported as a phone number. */
-export const PII_PATTERNS: readonly { name: string; re: RegExp; accept?: (m: RegExpExecArray) => boolean }[] = [
+export const PII_PATTERNS: readonly NamedPattern[] = [
   {
     name: 'a payment card number',
     re: /(?<![\d.-])(?:\d[ -]?){12,18}\d(?![\d])/,
@@ -20,6 +20,7 @@ export const PII_PATTERNS: readonly { name: string; re: RegExp; accept?: (m: Reg
   {
     name: 'an email address',
     re: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/,
+    literal: '@',
   },
   {
     // +CC …, (555) 123-4567, 555-123-4567, 555.123.4567: separators required, so plain
@@ -44,9 +45,11 @@ export const PII_PATTERNS: readonly { name: string; re: RegExp; accept?: (m: Reg
 
 export function checkPii(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const scan = scanner(PII_PATTERNS);
   for (const f of allContentFields(state)) {
     if (f.text.length < 6) continue;
-    const found = scan(f.text, PII_PATTERNS);
+    const found = scan(f.text);
+    if (found.length === 0) continue;
     out.push(
       ...findingDiagnostics(
         f,

@@ -2,7 +2,7 @@
 // repeats the secret (diagnostics end up in CI logs).
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { AnyResource, DesiredState } from '../model/types.js';
-import { contentFields, findingDiagnostics, guideFields, locate, scan, summaryFields, type KnownSecret, type TextField } from './util.js';
+import { contentFields, findingDiagnostics, guideFields, locate, scanner, summaryFields, type KnownSecret, type NamedPattern, type TextField } from './util.js';
 import { textLocator } from '../model/text-origin.js';
 
 const hasDigit = (s: string) => /\d/.test(s);
@@ -12,25 +12,25 @@ const hasLetter = (s: string) => /[A-Za-z]/.test(s);
  * Each pattern starts with a literal or a boundary lookbehind, and repeats only bounded or after
  * a literal, so a 2 MB hostile text is scanned in linear time.
  */
-export const SECRET_PATTERNS: readonly { name: string; re: RegExp; accept?: (m: RegExpExecArray) => boolean }[] = [
-  { name: 'an API key (sk-…)', re: /(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}/, accept: (m) => hasDigit(m[0]) },
+export const SECRET_PATTERNS: readonly NamedPattern[] = [
+  { name: 'an API key (sk-…)', re: /(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}/, literal: 'sk-', accept: (m) => hasDigit(m[0]) },
   { name: 'an AWS access key id', re: /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Za-z0-9])/ },
   { name: 'an AWS secret access key', re: /aws_?secret_?access_?key["']?\s{0,3}[:=]\s{0,3}["']?[A-Za-z0-9/+]{40}/i },
-  { name: 'a private key', re: /-----BEGIN (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY(?: BLOCK)?-----/ },
-  { name: 'a bearer token', re: /\bBearer\s{1,5}[A-Za-z0-9\-._~+/]{16,}=*/ },
-  { name: 'a GitHub token', re: /(?<![A-Za-z0-9_])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/ },
-  { name: 'a GitHub token', re: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{20,}/ },
-  { name: 'a Slack token', re: /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/ },
-  { name: 'a Slack webhook URL', re: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,}/ },
-  { name: 'a Google API key', re: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}/ },
-  { name: 'a Stripe key', re: /(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/ },
-  { name: 'a JSON Web Token', re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
+  { name: 'a private key', re: /-----BEGIN (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY(?: BLOCK)?-----/, literal: '-----BEGIN ' },
+  { name: 'a bearer token', re: /\bBearer\s{1,5}[A-Za-z0-9\-._~+/]{16,}=*/, literal: 'Bearer' },
+  { name: 'a GitHub token', re: /(?<![A-Za-z0-9_])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, literal: 'gh' },
+  { name: 'a GitHub token', re: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{20,}/, literal: 'github_pat_' },
+  { name: 'a Slack token', re: /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/, literal: 'xox' },
+  { name: 'a Slack webhook URL', re: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,}/, literal: 'https://hooks.slack.com/services/' },
+  { name: 'a Google API key', re: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}/, literal: 'AIza' },
+  { name: 'a Stripe key', re: /(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/, literal: 'k_' },
+  { name: 'a JSON Web Token', re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, literal: 'eyJ' },
   {
     name: 'a password or key assignment',
     re: /\b(?:password|passwd|pwd|api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token)["']?\s{0,3}[:=]\s{0,3}["']?([^\s"'{}<>]{8,200})/i,
     accept: (m) => hasDigit(m[1]!) && hasLetter(m[1]!),
   },
-  { name: 'a URL with a password', re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,64}:[^\s@/{}]{3,64}@[A-Za-z0-9.-]{1,253}/i },
+  { name: 'a URL with a password', re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,64}:[^\s@/{}]{3,64}@[A-Za-z0-9.-]{1,253}/i, literal: '://' },
 ];
 
 /** Other places credentials get pasted into: descriptions and variable defaults. */
@@ -58,32 +58,34 @@ function metadataFields(r: AnyResource): TextField[] {
       fields.push({ path: `spec.customEntities.${i}.description`, label: `custom entity "${e.label}" description`, text: e.description });
     });
   }
-  return fields.map((f) => ({
-    ...f,
-    at: textLocator({ ...locate(r, f.path), exact: false, indentColumn: 1 }, f.text),
-  }));
+  // The locator is built on the first finding: nearly every field has none.
+  return fields.map((f) => {
+    let at: TextField['at'] | undefined;
+    return { ...f, at: (offset: number) => (at ??= textLocator({ ...locate(r, f.path), exact: false, indentColumn: 1 }, f.text))(offset) };
+  });
 }
 
 /** Known values shorter than this are not looked for (they would match ordinary words). */
 const MIN_KNOWN_SECRET = 8;
 
 /** A literal search for each known secret value, named by its variable. */
-function knownSecretPatterns(known: readonly KnownSecret[]): typeof SECRET_PATTERNS {
+function knownSecretPatterns(known: readonly KnownSecret[]): NamedPattern[] {
   return known
     .filter((k) => k.value.length >= MIN_KNOWN_SECRET)
-    .map((k) => ({ name: `the value of ${k.name}`, re: new RegExp(k.value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')) }));
+    .map((k) => ({ name: `the value of ${k.name}`, re: new RegExp(k.value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')), literal: k.value }));
 }
 
 export function checkSecrets(state: DesiredState, known: readonly KnownSecret[] = []): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const patterns = [...knownSecretPatterns(known), ...SECRET_PATTERNS];
+  const scan = scanner([...knownSecretPatterns(known), ...SECRET_PATTERNS]);
   const resources: AnyResource[] = [...state.templates, ...state.versions, ...state.filters, ...state.guides, ...state.summarySettings];
   for (const r of resources) {
     const content = r.kind === 'PromptVersion' ? contentFields(r) : r.kind === 'Guide' ? guideFields(r) : r.kind === 'SummarySetting' ? summaryFields(r) : [];
     const fields = [...content, ...metadataFields(r)];
     for (const f of fields) {
       if (f.text.length < 8) continue;
-      const found = scan(f.text, patterns);
+      const found = scan(f.text);
+      if (found.length === 0) continue;
       out.push(
         ...findingDiagnostics(
           f,

@@ -32,12 +32,13 @@ export function checkTraffic(state: DesiredState, ctx: RuleContext = {}): Diagno
     const checkVersions = (templates.has(s.template) || declared.size > 0) && !ctx.templatesWithBadVersion?.has(s.template);
     const firstRoute = new Map<string, number>();
     s.routes.forEach((r, i) => {
-      const at = locate(s, `spec.routes.${i}.version`);
+      // Looked up only to report (reading locations works them out: load/lazy-locations.ts).
+      const at = () => locate(s, `spec.routes.${i}.version`);
       const earlier = firstRoute.get(r.version);
       if (earlier !== undefined) {
         out.push(
           diagnostic(
-            at,
+            at(),
             'error',
             'traffic/duplicate-version',
             `version ${r.version} is routed twice (routes ${earlier + 1} and ${i + 1}); give it one route with the combined weight`,
@@ -50,7 +51,7 @@ export function checkTraffic(state: DesiredState, ctx: RuleContext = {}): Diagno
       const list = [...declared].sort();
       out.push(
         diagnostic(
-          at,
+          at(),
           'error',
           'traffic/unknown-version',
           `version ${r.version} of template "${s.template}" is not declared by any PromptVersion${didYouMean(r.version, list)}${list.length ? `; declared: ${list.join(', ')}` : ''}`,

@@ -111,31 +111,48 @@ export interface PatternFinding {
   name: string;
 }
 
+export interface NamedPattern {
+  name: string;
+  re: RegExp;
+  accept?: (m: RegExpExecArray) => boolean;
+  /**
+   * A substring every match contains (same case): a text without it is not run through the
+   * pattern. Most prompts contain none of these, and a substring search costs far less than
+   * trying the pattern at every position.
+   */
+  literal?: string;
+}
+
 /**
- * Runs named global regexes over a text; overlapping findings keep the first. Every pattern must
- * be linear (bounded quantifiers, a boundary lookbehind before a repeated class).
+ * A scan of texts for named regexes; overlapping findings keep the first. Every pattern must be
+ * linear (bounded quantifiers, a boundary lookbehind before a repeated class). The global copies
+ * of the patterns are made once per scanner, not per text: a rule runs every pattern over every
+ * text of every document (5,000 templates: the rules took 0.24 s with a RegExp built per text and
+ * pattern, 0.17 s without). Each exec loop runs to its end before the next begins.
  */
-export function scan(
-  text: string,
-  patterns: readonly { name: string; re: RegExp; accept?: (m: RegExpExecArray) => boolean }[],
-): PatternFinding[] {
-  const found: PatternFinding[] = [];
-  for (const p of patterns) {
-    const re = new RegExp(p.re.source, p.re.flags.includes('g') ? p.re.flags : p.re.flags + 'g');
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (m[0].length === 0) re.lastIndex++;
-      else if (!p.accept || p.accept(m)) found.push({ index: m.index, length: m[0].length, name: p.name });
+export function scanner(patterns: readonly NamedPattern[]): (text: string) => PatternFinding[] {
+  const compiled = patterns.map((p) => ({ ...p, re: new RegExp(p.re.source, p.re.flags.includes('g') ? p.re.flags : p.re.flags + 'g') }));
+  return (text) => {
+    const found: PatternFinding[] = [];
+    for (const p of compiled) {
+      if (p.literal !== undefined && !text.includes(p.literal)) continue;
+      const re = p.re;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        if (m[0].length === 0) re.lastIndex++;
+        else if (!p.accept || p.accept(m)) found.push({ index: m.index, length: m[0].length, name: p.name });
+      }
     }
-  }
-  found.sort((a, b) => a.index - b.index || b.length - a.length);
-  const kept: PatternFinding[] = [];
-  let end = -1;
-  for (const f of found) {
-    if (f.index < end) continue;
-    kept.push(f);
-    end = f.index + f.length;
-  }
-  return kept;
+    found.sort((a, b) => a.index - b.index || b.length - a.length);
+    const kept: PatternFinding[] = [];
+    let end = -1;
+    for (const f of found) {
+      if (f.index < end) continue;
+      kept.push(f);
+      end = f.index + f.length;
+    }
+    return kept;
+  };
 }
 
 /** Diagnostics for findings in one field, capped, with a closing note when capped. */

@@ -92,7 +92,8 @@ function limitDiagnostics(
   model: ModelInfo,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const at = largestPartLocation(v, report);
+  // Where and how to say it are worked out only for a version that has something to report.
+  const at = () => largestPartLocation(v, report);
   const approx = model.approximate ? ' (approximate)' : '';
   const worst = report.worstCasePromptTokens;
   const warnAt = template?.budget?.warnAt ?? DEFAULT_WARN_AT;
@@ -100,22 +101,22 @@ function limitDiagnostics(
 
   // Context window: the prompt and the reply it may ask for must both fit.
   const needed = worst + (v.maxTokens ?? 0);
-  const what = `worst-case prompt ${fmt(worst)} tokens${approx}` + (v.maxTokens ? ` + maxTokens ${fmt(v.maxTokens)}` : '');
-  const windowName = `${model.id}'s context window of ${fmt(model.contextWindow)}`;
+  const what = () => `worst-case prompt ${fmt(worst)} tokens${approx}` + (v.maxTokens ? ` + maxTokens ${fmt(v.maxTokens)}` : '');
+  const windowName = () => `${model.id}'s context window of ${fmt(model.contextWindow)}`;
   if (needed > model.contextWindow) {
-    out.push(diag(at, 'error', 'tokens/context-window', `${what} exceeds ${windowName}`));
+    out.push(diag(at(), 'error', 'tokens/context-window', `${what()} exceeds ${windowName()}`));
   } else if (needed > warnAt * model.contextWindow) {
-    out.push(diag(at, 'warning', 'tokens/near-limit', `${what} is ${pct(needed, model.contextWindow)} of ${windowName} (warnAt ${warnAt})`));
+    out.push(diag(at(), 'warning', 'tokens/near-limit', `${what()} is ${pct(needed, model.contextWindow)} of ${windowName()} (warnAt ${warnAt})`));
   }
 
   const budget = template?.budget?.maxPromptTokens;
   if (budget !== undefined) {
-    const budgetName = `the budget of ${fmt(budget)} (${templateAddress(v.template)} budget.maxPromptTokens)`;
-    const prompt = `worst-case prompt ${fmt(worst)} tokens${approx}`;
+    const budgetName = () => `the budget of ${fmt(budget)} (${templateAddress(v.template)} budget.maxPromptTokens)`;
+    const prompt = () => `worst-case prompt ${fmt(worst)} tokens${approx}`;
     if (worst > budget) {
-      out.push(diag(at, 'error', 'tokens/budget', `${prompt} exceeds ${budgetName}`));
+      out.push(diag(at(), 'error', 'tokens/budget', `${prompt()} exceeds ${budgetName()}`));
     } else if (worst > warnAt * budget) {
-      out.push(diag(at, 'warning', 'tokens/near-limit', `${prompt} is ${pct(worst, budget)} of ${budgetName} (warnAt ${warnAt})`));
+      out.push(diag(at(), 'warning', 'tokens/near-limit', `${prompt()} is ${pct(worst, budget)} of ${budgetName()} (warnAt ${warnAt})`));
     }
   }
 

@@ -2,7 +2,8 @@
 // thousands of unchanged versions counts nothing. Keys are content hashes (count.ts `memoKey`);
 // the file is only ever an optimisation: a missing, corrupt or unwritable cache is ignored.
 // The caller (the CLI, once per command run) owns the memo it seeds and saves.
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TokenMemo } from './count.js';
 
@@ -24,8 +25,9 @@ interface CacheFile {
 export async function loadTokenCache(dir: string, memo: TokenMemo): Promise<number> {
   const file = join(dir, TOKEN_CACHE_FILE);
   try {
-    if ((await stat(file)).size > MAX_FILE_BYTES) return 0;
-    const data = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile> | null;
+    // Read blocking: the command waits for it anyway, and a CLI run has nothing to overlap it with.
+    if (statSync(file).size > MAX_FILE_BYTES) return 0;
+    const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
     if (!data || data.format !== FORMAT || data.counter !== COUNTER || typeof data.counts !== 'object' || !data.counts) return 0;
     const entries: [string, number][] = [];
     for (const [key, n] of Object.entries(data.counts)) {

@@ -1,17 +1,22 @@
 // Token counts with a content-addressed memo: counting the same text twice costs one hash.
 // The memo is an explicit object (no module state): whoever runs a command creates one and hands
 // it to everything that counts; cache-file.ts seeds it from and dumps it to disk.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { countTokensUncached, type EncodingName } from './encoder.js';
+import { LruCounts } from './lru.js';
 
 export type { EncodingName } from './encoder.js';
 
 /** Most entries kept; beyond it the least recently used go first. */
 export const MEMO_LIMIT = 200_000;
 
-/** 128 bits of sha256 over encoding and text: collision-free in practice, short on disk. */
+/**
+ * 128 bits of sha256 over encoding, NUL and text: collision-free in practice, short on disk.
+ * One-shot `hash` (a third of createHash's cost per call; a warm validate hashes every text),
+ * over the same bytes as the streamed digest the cache files were written with.
+ */
 export function memoKey(text: string, encoding: EncodingName): string {
-  return createHash('sha256').update(encoding).update('\0').update(text).digest('base64url').slice(0, 22);
+  return hash('sha256', `${encoding}\0${text}`, 'base64url').slice(0, 22);
 }
 
 export interface TokenMemoStats {
@@ -36,45 +41,34 @@ export interface TokenMemo {
 
 /** A new, empty memo holding at most `limit` entries (MEMO_LIMIT unless a test says otherwise). */
 export function createTokenMemo(limit: number = MEMO_LIMIT): TokenMemo {
-  // key → count, in least-recently-used-first order (a Map iterates in insertion order).
-  const memo = new Map<string, number>();
+  // key → count, in least-recently-used-first order.
+  const memo = new LruCounts(limit);
   let changed = false;
   const stats = { hits: 0, misses: 0 };
-
-  const remember = (key: string, n: number): void => {
-    memo.delete(key);
-    memo.set(key, n);
-    while (memo.size > limit) {
-      const oldest = memo.keys().next().value as string;
-      memo.delete(oldest);
-    }
-  };
 
   return {
     count(text, encoding) {
       // Short texts are memoised too: with every count known, a run never loads the rank tables (≈0.15 s).
       if (text.length === 0) return 0;
       const key = memoKey(text, encoding);
-      const known = memo.get(key);
+      const known = memo.use(key); // refreshes its recency
       if (known !== undefined) {
         stats.hits++;
-        memo.delete(key); // refresh its recency
-        memo.set(key, known);
         return known;
       }
       stats.misses++;
       const n = countTokensUncached(text, encoding);
-      remember(key, n);
+      memo.set(key, n);
       changed = true;
       return n;
     },
     seed(entries) {
-      const fresh = [...memo];
+      const fresh = memo.entries();
       memo.clear();
-      for (const [k, n] of entries) remember(k, n);
-      for (const [k, n] of fresh) remember(k, n);
+      for (const [k, n] of entries) memo.set(k, n);
+      for (const [k, n] of fresh) memo.set(k, n);
     },
-    entries: () => [...memo],
+    entries: () => memo.entries(),
     changed: () => changed,
     markSaved() {
       changed = false;
