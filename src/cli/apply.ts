@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditLog } from '../audit/log.js';
 import { settleOpenIntents } from '../apply/recovery.js';
 import { liveSnapshots } from '../kinds/index.js';
-import type { LiveState } from '../kinds/kind.js';
 import { executePlan } from '../apply/executor.js';
 import { expectedDurationLine, progressWriter, summaryLines } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
@@ -18,7 +17,7 @@ import { gitProvenance, type GitProvenance } from '../git/index.js';
 import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, withTargetWhileLoading } from './common.js';
+import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, readLive, withTargetWhileLoading } from './common.js';
 import type { CliContext, OutStream } from './context.js';
 import { readPlanFile } from './plan-file.js';
 import { renderPlan } from './render.js';
@@ -84,19 +83,17 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   try {
     return await withTargetWhileLoading(ctx, load, async (target, { state, git, openAudit }, read) => {
       let plan: Plan;
-      let live: LiveState;
       if (saved) {
         if (flags.prune !== undefined && flags.prune !== saved.prune) {
           ctx.info(`note: --prune is ignored with a saved plan (it was planned with prune ${saved.prune ? 'on' : 'off'})`);
         }
         const scope = saved.scope ? new Set(saved.scope) : null;
         const fresh = await planFromFiles(ctx, { target, state, git, prune: saved.prune, only: scope, allowMassDelete: true, dir: flags.dir, read });
-        live = fresh.live;
         refuseIfStale(ctx, planFile!, saved, fresh.plan);
         plan = saved;
         ctx.info(`${planFile}: still current (${summaryCounts(plan)})`);
       } else {
-        ({ plan, live } = await planFromFiles(ctx, {
+        ({ plan } = await planFromFiles(ctx, {
           target,
           state,
           git,
@@ -106,7 +103,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
           read,
         }));
       }
-      if (audit) await settleInterrupted(ctx, audit, live, git, plan);
+      if (audit) await settleInterrupted(ctx, audit, target, git, plan);
       ctx.out(await renderPlan(plan, 'text', ctx.style, flags.dir));
       if (plan.problems.length > 0) {
         throw new UserError(`the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'} (shown above); nothing was applied`);
@@ -145,8 +142,11 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
 }
 
 /** Settles, from the live state just read, the changes an interrupted earlier run left open. */
-async function settleInterrupted(ctx: CliContext, audit: AuditLog, live: LiveState, git: GitProvenance, plan: Plan): Promise<void> {
+async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenTarget, git: GitProvenance, plan: Plan): Promise<void> {
   if (audit.pendingIntents().length === 0) return;
+  // Read again: the plan's read may have begun before the trail was opened (files and target
+  // load together), and an intent is settled only by what the org holds after it was written.
+  const live = await readLive(ctx, target);
   const settled = await settleOpenIntents(audit, liveSnapshots(live), {
     org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
     by: { actor: git.actor, commit: git.commit, planId: plan.id },

@@ -68,19 +68,31 @@ export function startLiveRead(target: Pick<OpenTarget, 'api' | 'aistudio'>): Pro
 }
 
 /**
- * Opens the target and reads it while `load` reads the files (the network and the emulator work
- * while the YAML is parsed), then runs `fn` and always closes the target. The read only reads:
- * when `load` refuses the files, the read is dropped and the files' error is what the command
- * says (before any error of the target's).
+ * Loads the files and, for a remote target, reads it meanwhile (the network works while the YAML
+ * is parsed), then runs `fn` and always closes the target. The read only reads, and until the
+ * files have loaded it says nothing (retry notices wait): when `load` refuses the files, closing
+ * the target ends the read and the files' error is all the command says. The embedded emulator
+ * shares this process's CPU, so it gains nothing from the overlap: it is opened after the files
+ * load, as before (invalid files never create its state).
  */
 export async function withTargetWhileLoading<S, T>(
   ctx: CliContext,
   load: () => Promise<S>,
   fn: (t: OpenTarget, loaded: S, read: Promise<LiveRead>) => Promise<T>,
 ): Promise<T> {
+  if (describeTarget(ctx.env, ctx.environment).target.kind !== 'remote') {
+    const loaded = await load();
+    return withTarget(ctx, (t) => fn(t, loaded, startLiveRead(t)));
+  }
+  const held: string[] = [];
+  let holding = true;
+  const info = (message: string): void => {
+    if (holding) held.push(message);
+    else ctx.info(message);
+  };
   // Opened first, on its own: its modules load in a few tens of milliseconds when nothing else
-  // runs, but the whole load long when they must interleave with the files' reads.
-  const opened = await openTarget(ctx).then(
+  // runs, but take the whole load when they must interleave with the files' reads.
+  const opened = await openTarget({ cwd: ctx.cwd, env: ctx.env, environment: ctx.environment, track: (c) => ctx.track(c), info }).then(
     (t) => ({ t, err: undefined }),
     (err: unknown) => ({ t: undefined, err }),
   );
@@ -92,11 +104,15 @@ export async function withTargetWhileLoading<S, T>(
     await opened.t?.close();
     throw err;
   }
+  // The files' problems come first; then the target's own.
   if (!opened.t || !reading) throw opened.err;
+  const t = opened.t;
+  holding = false;
+  for (const message of held) ctx.info(message);
   try {
-    return await fn(opened.t, loaded, reading);
+    return await fn(t, loaded, reading);
   } finally {
-    await opened.t.close();
+    await t.close();
   }
 }
 

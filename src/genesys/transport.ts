@@ -147,6 +147,12 @@ export class Transport {
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly slots: Semaphore;
   private readonly pacer = new Pacer();
+  /** Aborted by close(): calls in flight end, waits end early, and nothing more is sent. */
+  private readonly closing = new AbortController();
+  private readonly pause = async (ms: number): Promise<void> => {
+    await sleep(ms, this.closing.signal);
+    if (this.closing.signal.aborted) throw this.closed({ method: 'GET', path: '(waiting)' });
+  };
   private readonly tokens: TokenProvider;
 
   /** The rate budget the server has announced (inin-ratelimit-*), if any. */
@@ -201,6 +207,7 @@ export class Transport {
     let uncertain = false;
 
     for (;;) {
+      if (this.closing.signal.aborted) throw this.closed(spec);
       if (uncertain && spec.reconcile) {
         const found = await spec.reconcile();
         if (found) return found.value;
@@ -253,7 +260,7 @@ export class Transport {
           ...(result.kind === 'response' ? { status: result.status } : { code: result.code }),
           ...(result.kind === 'response' && result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
         });
-        await sleep(decision.delayMs);
+        await this.pause(decision.delayMs);
         continue;
       }
 
@@ -279,8 +286,14 @@ export class Transport {
   }
 
   async close(): Promise<void> {
+    this.closing.abort();
     this.agents.http.destroy();
     this.agents.https.destroy();
+  }
+
+  /** What a call says once the client is closed (the command is ending: nobody reports it). */
+  private closed(spec: { method: Method; path: string }): ApiError {
+    return new ApiError(`${spec.method} ${spec.path}: the client was closed`, 0, 'client.closed', undefined, spec.method, spec.path);
   }
 
   private async attempt<T>(spec: CallSpec<T>, correlationId: string, token: string | undefined): Promise<Attempt> {
@@ -292,7 +305,8 @@ export class Transport {
 
     const release = await this.slots.acquire();
     try {
-      if (paced) await this.pacer.acquire(sleep);
+      if (this.closing.signal.aborted) throw this.closed(spec);
+      if (paced) await this.pacer.acquire(this.pause);
       try {
         const response = await this.http(spec.path.replace(/^\/+/, ''), {
           prefixUrl: host === 'api' ? this.opts.apiUrl : this.opts.loginUrl,
@@ -330,7 +344,7 @@ export class Transport {
     const release = await this.slots.acquire();
     try {
       so.signal?.throwIfAborted();
-      await this.pacer.acquire(sleep);
+      await this.pacer.acquire(this.pause);
       let req: ReturnType<Got['stream']> | undefined;
       try {
         const idle = so.idleTimeoutMs ?? this.opts.timeoutMs;

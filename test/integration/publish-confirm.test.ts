@@ -106,6 +106,15 @@ describe('publish confirmations', () => {
     }
   });
 
+  it('a batched publication nobody flushes is looked at by its deadline, not failed unseen', async () => {
+    emu = await startTestEmulator({ publishDelayMs: 50 });
+    const api = emu.api;
+    const t = await api.createTemplate({ name: 'unflushed', model: 'gpt-4o' });
+    await api.createVersion(t.id, versionWire('1.0.0'));
+    const { published } = await api.startPublish(t.id, '1.0.0', { timeoutMs: 1000 });
+    expect(await published).toMatchObject({ status: 'Succeeded' });
+  });
+
   it('a publication that outlasts its timeout fails with job.timeout, batched or not', async () => {
     emu = await startTestEmulator({ publishDelayMs: 60_000 });
     const api = emu.api;

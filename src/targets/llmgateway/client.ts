@@ -107,6 +107,7 @@ class GatewayClient implements GatewayApi {
   async listTemplates(opts: { expand?: Expand[]; name?: string } = {}): Promise<WireTemplate[]> {
     const all = await this.r.listAll<WireTemplate>(paths.templates(), { expand: expandParam(opts.expand), name: opts.name });
     if (opts.name === undefined) this.directory.replaceAll(all);
+    else for (const t of all) this.directory.set(t.id, t.name);
     return all;
   }
 
@@ -225,10 +226,12 @@ class GatewayClient implements GatewayApi {
       reconcile: ifPublished,
       afterUncertain: async (err) => (err.status === 409 ? ifPublished() : undefined),
     });
-    if (job.status !== 'Running') {
-      return { published: job.status === 'Failed' ? Promise.reject(jobFailed(templateId, label, job)) : Promise.resolve(job) };
-    }
-    const published = this.publications.wait(templateId, label, job, { deadline, batched: opts.batched });
+    const published =
+      job.status === 'Running'
+        ? this.publications.wait(templateId, label, job, { deadline, batched: opts.batched })
+        : job.status === 'Failed'
+          ? Promise.reject(jobFailed(templateId, label, job))
+          : Promise.resolve(job);
     // The caller awaits it later; until then a failure must not count as unhandled.
     published.catch(() => undefined);
     return { published };

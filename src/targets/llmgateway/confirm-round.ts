@@ -71,7 +71,7 @@ export function readPage(pending: readonly PendingPublish[], entities: readonly 
   return out;
 }
 
-/** Updates a still-pending job after a listing saw it; returns whether it stays pending as is. */
+/** Notes what a listing saw of a job still pending: absent or unpublished jobs may earn a poll. */
 export function noteSighting(p: PendingPublish, sighting: Exclude<Sighting, 'published'>): void {
   if (sighting === 'absent') {
     p.pollNext = true;

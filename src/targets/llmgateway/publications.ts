@@ -42,6 +42,7 @@ export class PublishConfirmations {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private round: Promise<void> | undefined;
+  private closed: Error | undefined;
 
   constructor(
     private readonly reads: ConfirmationReads,
@@ -52,6 +53,7 @@ export class PublishConfirmations {
   /** Resolves when the version is Published; rejects with ApiError if its job fails or times out. */
   wait(templateId: string, label: string, job: WireJob, opts: { deadline: number; batched: boolean }): Promise<WireJob> {
     return new Promise<WireJob>((resolve, reject) => {
+      if (this.closed) return reject(this.closed);
       const postedAt = this.now();
       const w: Waiter = { templateId, label, jobId: job.id, postedAt, deadline: opts.deadline, due: !opts.batched, sightings: 0, pollNext: false, resolve, reject };
       this.pending.add(w);
@@ -73,6 +75,7 @@ export class PublishConfirmations {
 
   /** Fails every waiter (the client is closing). */
   cancel(reason: Error): void {
+    this.closed = reason;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
@@ -112,9 +115,6 @@ export class PublishConfirmations {
   }
 
   private async runRound(now: number): Promise<void> {
-    for (const w of this.pending) {
-      if (w.due && now >= w.deadline) this.settle(w, undefined, timeout(w));
-    }
     const plan = planRound([...this.pending] as Waiter[], (id) => this.directory.pageOf(id));
     if (plan.pages.length === 0 && plan.polls.length === 0) return;
     let looked = 0;
@@ -162,6 +162,8 @@ export class PublishConfirmations {
         }
       }),
     ]);
+    // A job is timed out only after a look at or past its deadline found it still unpublished.
+    for (const w of this.pending) if (w.due && now >= w.deadline) this.settle(w, undefined, timeout(w));
     markOvertaken(this.pending, newestPublished);
     this.settleMs = nextSettleMs(this.settleMs, { allConfirmed: looked > 0 && confirmed === looked, settledButUnpublished });
     this.roundsWithoutClearing = [...this.pending].some((w) => w.due) ? this.roundsWithoutClearing + 1 : 0;
