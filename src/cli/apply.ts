@@ -192,7 +192,8 @@ function readlineOutput(s: OutStream): NodeJS.WritableStream {
 
 /** Before a long apply: about how many requests, and how long at the rate the target announced. */
 function sayExpectedDuration(ctx: CliContext, plan: Plan, target: OpenTarget): void {
-  const budget = target.api.rateBudget();
+  // The gateway's budget, or AI Studio's on an org without the gateway (each client has its token).
+  const budget = target.api.rateBudget() ?? target.aistudio.rateBudget();
   if (!budget) return;
   const requests = expectedRequests(plan);
   const line = expectedDurationLine(requests, expectedDurationMs(requests, budget), budget);

@@ -1,6 +1,7 @@
 // The typed AI Studio API the rest of promptctl programs against (the Guide and SummarySetting
 // kinds, drift, export, test). Implemented by AiStudioClient (client.ts) over the shared REST
 // client; never by a fake.
+import type { RateBudget } from '../../genesys/ratelimit.js';
 import type {
   GuideCreate,
   GuidePublishState,
@@ -84,5 +85,7 @@ export interface AiStudioApi {
 
   /** Requests sent so far (every attempt, including retries). */
   readonly stats: { requests: number; retries: number; rateLimited: number };
+  /** The rate budget the server has announced so far (inin-ratelimit-*); undefined when it has not. */
+  rateBudget(): RateBudget | undefined;
   close(): Promise<void>;
 }

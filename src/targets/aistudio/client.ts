@@ -70,6 +70,10 @@ class AiStudioClient implements AiStudioApi {
     return this.r.stats;
   }
 
+  rateBudget() {
+    return this.r.rateBudget();
+  }
+
   close(): Promise<void> {
     return this.r.close();
   }
