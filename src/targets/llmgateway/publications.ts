@@ -96,10 +96,15 @@ export class PublishConfirmations {
     const now = this.now();
     // Held jobs waiting longer than MAX_HOLD_MS are owed a look even without a flush.
     for (const w of this.pending) if (!w.due && (now - w.postedAt >= MAX_HOLD_MS || now >= w.deadline)) w.due = true;
-    this.round = this.runRound(now).finally(() => {
-      this.round = undefined;
-      this.afterRound();
-    });
+    this.round = this.runRound(now)
+      .catch((err: unknown) => {
+        // Reads fail into their jobs; anything else must not leave a waiter hanging.
+        for (const w of this.pending) if (w.due) this.settle(w, undefined, err);
+      })
+      .finally(() => {
+        this.round = undefined;
+        this.afterRound();
+      });
   }
 
   /** The next round: soon for jobs owed a look (letting the youngest settle), else when a hold or deadline runs out. */
