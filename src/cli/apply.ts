@@ -17,7 +17,8 @@ import { gitProvenance, type GitProvenance } from '../git/index.js';
 import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, readLive, withTargetWhileLoading } from './common.js';
+import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, withTargetWhileLoading } from './common.js';
+import { readLiveState } from '../targets/live.js';
 import type { CliContext, OutStream } from './context.js';
 import { readPlanFile } from './plan-file.js';
 import { renderPlan } from './render.js';
@@ -146,7 +147,8 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
   if (audit.pendingIntents().length === 0) return;
   // Read again: the plan's read may have begun before the trail was opened (files and target
   // load together), and an intent is settled only by what the org holds after it was written.
-  const live = await readLive(ctx, target);
+  // (The plan already said which surfaces the target does not serve.)
+  const live = await readLiveState({ gateway: target.api, aistudio: target.aistudio });
   const settled = await settleOpenIntents(audit, liveSnapshots(live), {
     org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
     by: { actor: git.actor, commit: git.commit, planId: plan.id },

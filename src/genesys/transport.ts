@@ -151,7 +151,7 @@ export class Transport {
   private readonly closing = new AbortController();
   private readonly pause = async (ms: number): Promise<void> => {
     await sleep(ms, this.closing.signal);
-    if (this.closing.signal.aborted) throw this.closed({ method: 'GET', path: '(waiting)' });
+    if (this.closing.signal.aborted) throw this.closed();
   };
   private readonly tokens: TokenProvider;
 
@@ -260,7 +260,8 @@ export class Transport {
           ...(result.kind === 'response' ? { status: result.status } : { code: result.code }),
           ...(result.kind === 'response' && result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
         });
-        await this.pause(decision.delayMs);
+        // Ends early on close(); the loop's first check then says so, naming this call.
+        await sleep(decision.delayMs, this.closing.signal);
         continue;
       }
 
@@ -292,7 +293,8 @@ export class Transport {
   }
 
   /** What a call says once the client is closed (the command is ending: nobody reports it). */
-  private closed(spec: { method: Method; path: string }): ApiError {
+  private closed(spec?: { method: Method; path: string }): ApiError {
+    if (!spec) return new ApiError('the client was closed', 0, 'client.closed', undefined);
     return new ApiError(`${spec.method} ${spec.path}: the client was closed`, 0, 'client.closed', undefined, spec.method, spec.path);
   }
 
