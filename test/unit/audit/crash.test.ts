@@ -3,29 +3,14 @@
 // dies at, every change it reported as started has a durable intent, every record it was told is
 // durable is in the file, the file verifies (after the next open repairs a torn tail), and the
 // intents without an outcome are exactly what the next run's pendingIntents() lists.
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openAuditLog, type AuditRecord } from '../../../src/audit/log.js';
 import { verifyAuditFile } from '../../../src/audit/verify.js';
-import { buildAuditModule, startChild } from './support.js';
+import { childProcessSuite, startChild } from './support.js';
 
-let built: Awaited<ReturnType<typeof buildAuditModule>>;
-beforeAll(async () => {
-  built = await buildAuditModule();
-});
-afterAll(async () => {
-  await rm(built.dir, { recursive: true, force: true });
-});
-
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'promptctl-audit-crash-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const suite = childProcessSuite('crash');
 
 // Prints "called <address> <intent seq>" once an intent is durable (the moment a real apply makes
 // its call) and "done <address> <outcome seq>" once the outcome is durable. Runs until killed.
@@ -51,8 +36,8 @@ for (let i = 0; i < Number(inFlight); i++) void worker();
 
 describe('audit trail under kill -9', () => {
   it.each([5, 40, 120])('leaves no change without a record when killed after %i changes started', async (after) => {
-    const file = join(dir, 'audit.jsonl');
-    const child = startChild(APPLIER(built.log), [file, '8']);
+    const file = join(suite.dir, 'audit.jsonl');
+    const child = startChild(APPLIER(suite.built.log), [file, '8']);
     await child.waitFor((l) => l === 'ready');
     await child.waitFor(() => child.lines.filter((l) => l.startsWith('called ')).length >= after);
     child.proc.kill('SIGKILL');
@@ -95,9 +80,9 @@ describe('audit trail under kill -9', () => {
   });
 
   it('does not list the intents of a writer that is still running', async () => {
-    const file = join(dir, 'audit.jsonl');
+    const file = join(suite.dir, 'audit.jsonl');
     // One in flight, with a pause between intent and outcome long enough to look.
-    const slow = APPLIER(built.log).replace('20 + Math.random() * 10', '60_000');
+    const slow = APPLIER(suite.built.log).replace('20 + Math.random() * 10', '60_000');
     const child = startChild(slow, [file, '1']);
     try {
       await child.waitFor((l) => l.startsWith('called '));

@@ -1,31 +1,17 @@
 // The audit log's inter-process lock: two promptctl processes appending to one file keep one chain.
 // The writers are separate Node processes running the audit module transpiled from src/ (support.ts).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AUDIT_KEY_ENV, openAuditLog, type AuditInput } from '../../../src/audit/log.js';
 import { verifyAuditFile } from '../../../src/audit/verify.js';
 import { UserError } from '../../../src/util/errors.js';
-import { KEY, buildAuditModule } from './support.js';
+import { KEY, childProcessSuite } from './support.js';
 
-let built: Awaited<ReturnType<typeof buildAuditModule>>;
-beforeAll(async () => {
-  built = await buildAuditModule();
-});
-afterAll(async () => {
-  await rm(built.dir, { recursive: true, force: true });
-});
-
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'promptctl-audit-lock-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const suite = childProcessSuite('lock');
 
 function input(n: number, who = 'test'): AuditInput {
   return {
@@ -75,7 +61,7 @@ interface Writer {
 }
 
 function startWriter(file: string, who: string, n: number, env: NodeJS.ProcessEnv = {}): Writer {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', WRITER(built.log), file, who, String(n)], {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', WRITER(suite.built.log), file, who, String(n)], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH, ...env },
   });
@@ -101,7 +87,7 @@ describe('audit log lock across processes', () => {
     ['sha256', {}],
     ['a keyed chain', { [AUDIT_KEY_ENV]: KEY }],
   ])('two processes writing intents and outcomes at once to one file keep one unbroken chain (%s)', async (_what, env) => {
-    const file = join(dir, '.promptctl', 'audit.jsonl');
+    const file = join(suite.dir, '.promptctl', 'audit.jsonl');
     // Some history first, so both writers start from the same non-empty tail.
     const seed = await openAuditLog(file, { ...quiet, env });
     await seed.append(input(1));
@@ -124,7 +110,7 @@ describe('audit log lock across processes', () => {
   });
 
   it('breaks a lock left by a process that died on this host', async () => {
-    const file = join(dir, 'audit.jsonl');
+    const file = join(suite.dir, 'audit.jsonl');
     const pid = await deadPid();
     await writeFile(`${file}.lock`, JSON.stringify({ pid, hostname: hostname(), createdAt: new Date().toISOString(), token: 'x' }));
     const log = await openAuditLog(file, { ...quiet, lock: { timeoutMs: 10_000 } });
@@ -135,7 +121,7 @@ describe('audit log lock across processes', () => {
   });
 
   it('breaks a lock from another host once it is older than the bound', async () => {
-    const file = join(dir, 'audit.jsonl');
+    const file = join(suite.dir, 'audit.jsonl');
     const old = new Date(Date.now() - 10 * 60_000);
     await writeFile(`${file}.lock`, JSON.stringify({ pid: 1, hostname: 'elsewhere.example', createdAt: old.toISOString(), token: 'x' }));
     await utimes(`${file}.lock`, old, old);
@@ -146,7 +132,7 @@ describe('audit log lock across processes', () => {
   });
 
   it('waits for a live holder and then names it when it never lets go', async () => {
-    const file = join(dir, 'audit.jsonl');
+    const file = join(suite.dir, 'audit.jsonl');
     // Held by this very process under another token: alive, and on this host.
     const held = JSON.stringify({ pid: process.pid, hostname: hostname(), createdAt: new Date().toISOString(), token: 'other' });
     await writeFile(`${file}.lock`, held);

@@ -2,7 +2,8 @@
 // processes (two writers at once, a writer killed with SIGKILL). The module is transpiled from
 // src/ on the fly (src/audit and src/util, nothing else), so the tests never run a stale dist/.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,6 +30,37 @@ export async function buildAuditModule(): Promise<{ dir: string; log: string; ve
     dir: out,
     log: pathToFileURL(join(out, 'audit', 'log.js')).href,
     verify: pathToFileURL(join(out, 'audit', 'verify.js')).href,
+  };
+}
+
+export type BuiltAudit = Awaited<ReturnType<typeof buildAuditModule>>;
+
+/**
+ * The hooks of a suite that runs the audit module in child processes: the module transpiled once
+ * (`built`), a fresh temp directory per test (`dir`). Read both inside tests.
+ */
+export function childProcessSuite(label: string): { readonly built: BuiltAudit; readonly dir: string } {
+  let built: BuiltAudit | undefined;
+  let dir: string | undefined;
+  beforeAll(async () => {
+    built = await buildAuditModule();
+  });
+  afterAll(async () => {
+    if (built) await rm(built.dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), `promptctl-audit-${label}-`));
+  });
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    get built() {
+      return built!;
+    },
+    get dir() {
+      return dir!;
+    },
   };
 }
 
