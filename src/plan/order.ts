@@ -10,14 +10,11 @@ export function phaseOf(a: PlanAction): number {
   return a.action === 'delete' ? phase.remove : phase.write;
 }
 
-/**
- * Where an action goes among those ready at once, as one string that sorts the same way: its
- * phase as one character (phases are small whole numbers), then its address.
- */
-function readyKey(a: PlanAction): string {
+/** An action's phase, checked: phases are small whole numbers (a kind's mistake otherwise). */
+function checkedPhase(a: PlanAction): number {
   const phase = phaseOf(a);
-  if (!Number.isInteger(phase) || phase < 0 || phase > 0xd000) throw new Error(`internal: ${a.kind} has phase ${phase}`);
-  return String.fromCharCode(phase) + a.address;
+  if (!Number.isInteger(phase) || phase < 0) throw new Error(`internal: ${a.kind} has phase ${phase}`);
+  return phase;
 }
 
 /** Orders actions; dependsOn must name actions of the same list (else a programming error). */
@@ -29,10 +26,15 @@ export function orderActions(actions: PlanAction[]): PlanAction[] {
     if (index.has(address)) throw new Error(`internal: two plan actions for ${address}`);
     index.set(address, i);
   }
-  const keys = actions.map(readyKey);
+  // Among the actions ready at once: by phase, then by address (code-unit order, as sort() has it).
+  const phase = actions.map(checkedPhase);
+  const before = (i: number, j: number): boolean => {
+    if (phase[i] !== phase[j]) return phase[i]! < phase[j]!;
+    return actions[i]!.address < actions[j]!.address;
+  };
   const waiting = new Array<number>(n).fill(0);
   const dependents = new Array<number[] | undefined>(n);
-  const start: string[] = [];
+  const start: number[] = [];
   for (let i = 0; i < n; i++) {
     const a = actions[i]!;
     const deps = a.dependsOn;
@@ -43,17 +45,17 @@ export function orderActions(actions: PlanAction[]): PlanAction[] {
       (dependents[at] ??= []).push(i);
     }
     waiting[i] = a.dependsOn.length;
-    if (waiting[i] === 0) start.push(keys[i]!);
+    if (waiting[i] === 0) start.push(i);
   }
   // The actions ready from the start, in order; those that become ready later wait in a heap.
-  start.sort();
-  const later = new Heap<number>((i, j) => keys[i]! < keys[j]!);
+  start.sort((i, j) => (before(i, j) ? -1 : before(j, i) ? 1 : 0));
+  const later = new Heap<number>(before);
   const out: PlanAction[] = [];
   let next = 0;
   for (;;) {
     const top = later.peek();
     let i: number | undefined;
-    if (next < start.length && (top === undefined || start[next]! < keys[top]!)) i = index.get(start[next++]!.slice(1));
+    if (next < start.length && (top === undefined || before(start[next]!, top))) i = start[next++];
     else i = later.pop();
     if (i === undefined) break;
     out.push(actions[i]!);

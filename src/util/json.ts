@@ -3,9 +3,76 @@
 // so a test pins it byte for byte.
 import { createHash, hash } from 'node:crypto';
 
-/** JSON with object keys sorted at every level; arrays keep their order. */
+/**
+ * JSON with object keys sorted at every level; arrays keep their order. Exactly
+ * JSON.stringify(sortKeys(value)), written in one walk without the sorted copy (the plan hashes
+ * and compares thousands of objects); a value whose text depends on more than its own plain data
+ * (a toJSON member, a __proto__ or array-index key, a BigInt, an array subclass) takes the copy.
+ */
 export function stableStringify(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  try {
+    return writeStable(value) as string;
+  } catch (err) {
+    if (err !== EXOTIC) throw err;
+    return JSON.stringify(sortKeys(value));
+  }
+}
+
+/** Thrown by writeStable for a value only JSON.stringify over the sorted copy writes exactly. */
+const EXOTIC: unique symbol = Symbol('not plain data');
+
+/** Object keys as JSON writes them, for the keys seen so far (a schema's few dozen, mostly). */
+const quotedKeys = new Map<string, string>();
+
+function quoted(key: string): string {
+  let q = quotedKeys.get(key);
+  if (q === undefined) {
+    q = JSON.stringify(key);
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, q);
+  }
+  return q;
+}
+
+/** The stable text of `v`, or undefined where JSON writes nothing (undefined, a function, a symbol). */
+function writeStable(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object':
+      break;
+    case 'bigint':
+      throw EXOTIC;
+    default:
+      return undefined;
+  }
+  if (v === null) return 'null';
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) throw EXOTIC;
+    let out = '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) out += ',';
+      out += writeStable(v[i]) ?? 'null';
+    }
+    return `${out}]`;
+  }
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    // sortKeys' copy would enumerate index keys first, set a prototype, or have JSON call toJSON.
+    const c = k.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || k === '__proto__' || k === 'toJSON') throw EXOTIC;
+    const text = writeStable(o[k]);
+    if (text === undefined) continue;
+    out += first ? `${quoted(k)}:${text}` : `,${quoted(k)}:${text}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 function sortKeys(value: unknown): unknown {

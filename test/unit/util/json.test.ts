@@ -30,6 +30,36 @@ describe('stableStringify', () => {
   it('keeps an undefined array item as null, as JSON does', () => {
     expect(stableStringify([1, undefined, 2])).toBe('[1,null,2]');
   });
+
+  it('writes what the sorted copy writes for values that are not plain data', () => {
+    class Tagged extends Array<number> {}
+    const sparse: unknown[] = [1];
+    sparse[3] = 2;
+    const cases: unknown[] = [
+      { a: { toJSON: (k: string) => `member ${k}` }, b: 1 },
+      [{ toJSON: () => 'item' }],
+      { toJSON: 5, a: 1 },
+      JSON.parse('{"__proto__": {"x": 1}, "a": [1]}'),
+      { 10: 'ten', 9: 'nine', b: 1, a: [{ 2: 'x', 1: 'y' }] },
+      { f: () => 1, s: Symbol('s'), list: [() => 1, Symbol('s'), undefined, 2] },
+      Object.assign(Object.create({ inherited: 1 }) as object, { own: 1 }),
+      new Date(0),
+      new Map([['k', 1]]),
+      [new Number(1), new String('ab'), new Boolean(false)],
+      Object.defineProperty({ b: 1 }, 'a', { enumerable: true, get: () => ({ d: 1, c: 2 }) }),
+      Object.defineProperty({ b: 1 }, 'hidden', { enumerable: false, value: 1 }),
+      sparse,
+      Tagged.from([3, 1]),
+      { nested: { deeper: [Number.NaN, -0, Number.NEGATIVE_INFINITY, 1e21, 1e-7] } },
+      undefined,
+      () => 1,
+      'text',
+      null,
+    ];
+    for (const v of cases) expect(stableStringify(v)).toBe(reference(v));
+    expect(() => stableStringify({ a: 1n })).toThrow(TypeError);
+    expect(() => reference({ a: 1n })).toThrow(TypeError);
+  });
 });
 
 /** The definition stableStringify must keep: a sorted copy (undefined members left out), then JSON.stringify. */
