@@ -62,7 +62,7 @@ export const WIRE_SCHEMAS: SchemaSet<WireSchema> = {
     return ajv;
   },
   exports: Object.fromEntries(WIRE_NAMES.map((n) => [n, `${WIRE_ID}${n}.schema.json`])) as Record<WireSchema, string>,
-  module: new URL('./wire.compiled.cjs', import.meta.url),
+  module: new URL('../emulator/wire.compiled.cjs', import.meta.url),
 };
 
 let validators: Map<WireSchema, CompiledValidator> | undefined;

@@ -22,7 +22,7 @@ export const PLAN_SCHEMA: SchemaSet<'plan'> = {
     return ajv;
   },
   exports: { plan: `${SCHEMA_BASE}plan.schema.json` },
-  module: new URL('./plan.compiled.cjs', import.meta.url),
+  module: new URL('../schema/plan.compiled.cjs', import.meta.url),
 };
 
 let compiled: CompiledValidator | undefined;

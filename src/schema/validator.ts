@@ -51,7 +51,7 @@ export const DOCUMENT_SCHEMAS: SchemaSet<DocumentKind> = {
     return ajv;
   },
   exports: Object.fromEntries(DOCUMENT_KINDS.map((k) => [k, `${SCHEMA_BASE}${k}.schema.json`])) as Record<DocumentKind, string>,
-  module: new URL('./documents.compiled.cjs', import.meta.url),
+  module: new URL('../schema/documents.compiled.cjs', import.meta.url),
 };
 
 export interface Validators {

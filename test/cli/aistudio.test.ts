@@ -187,7 +187,7 @@ describe('prune', () => {
 describe('promptctl emulator --surfaces', () => {
   it('serves only the surfaces named, and refuses an unknown one', { timeout: 30_000 }, async () => {
     const bin = resolve(REPO, 'bin/promptctl.js');
-    if (!existsSync(resolve(REPO, 'dist/cli/bin.js'))) throw new Error('build first: npm run build');
+    if (!existsSync(resolve(REPO, 'dist/bundle/promptctl.cjs'))) throw new Error('build first: npm run build');
     const x = await example();
     const bad = await x.cli(['emulator', '--surfaces', 'llmgateway,studio']);
     expect(bad.code).toBe(1);

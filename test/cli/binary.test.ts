@@ -1,4 +1,4 @@
-// The built binary itself (bin/promptctl.js → dist/cli/bin.js), for what only a real process
+// The built binary itself (bin/promptctl.js → the one-file build in dist/bundle), for what only a real process
 // shows: --version and --help straight from a cold start, the exit codes the shell sees, and the
 // PROMPTCTL_STATS line summing the requests of the clients the run opened. Build first
 // (`npm run build`); every other CLI test runs in-process.

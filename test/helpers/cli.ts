@@ -1,6 +1,6 @@
 // Runs promptctl in a test: in-process through `run` (src/cli/main.ts) with injected streams,
 // environment and working directory (the default, and fast), or as the built binary
-// (bin/promptctl.js → dist/) in a child process, for what only a real process shows.
+// (bin/promptctl.js → dist/bundle) in a child process, for what only a real process shows.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Readable, Writable } from 'node:stream';

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Warms the one-file build the way people use promptctl, in this one process, then saves V8's
+// code cache for it (dist/bundle/promptctl.cjs.cache): everything compiled by then is in it.
+// Run by scripts/bundle.mjs in a process of its own, with no V8 flags (a cache made under other
+// flags is rejected). Every command must succeed: this is also the bundle's smoke test.
+//
+// The runs: --help, --version, validate and plan of the example prompts/ (embedded emulator),
+// then plan, apply and plan again against an emulator on a loopback port (got, OAuth, the
+// executor). All in a temporary directory with its own HOME; nothing outside it is written.
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { BUNDLE, loadBundle } from '../dist/cli/cached-bundle.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const bundle = loadBundle(BUNDLE, 'ignore');
+const { run } = bundle.exports;
+
+const dir = mkdtempSync(join(tmpdir(), 'promptctl-code-cache-'));
+try {
+  cpSync(join(ROOT, 'prompts'), join(dir, 'prompts'), { recursive: true });
+  const env = { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1' };
+
+  const local = [['--help'], ['--version'], ['validate'], ['plan']];
+  for (const args of local) await must(args, { env });
+
+  let stop = () => {};
+  let listening;
+  const url = new Promise((found) => (listening = found));
+  const emulator = runCapturing(['emulator', '--port', '0', '--state', join(dir, 'remote-state.json')], {
+    env,
+    onLine: (line) => {
+      const m = /^listening on (\S+)/.exec(line);
+      if (m) listening(m[1]);
+    },
+    onInterrupt: (listener) => {
+      stop = listener;
+      return () => {};
+    },
+  });
+  const remote = {
+    ...env,
+    GENESYSCLOUD_API_URL: await Promise.race([url, emulator.then(() => Promise.reject(new Error('the emulator ended before listening')))]),
+    GENESYSCLOUD_OAUTHCLIENT_ID: 'local-client',
+    GENESYSCLOUD_OAUTHCLIENT_SECRET: 'local-secret',
+  };
+  for (const args of [['plan'], ['apply', '--auto-approve'], ['plan']]) await must(args, { env: remote });
+  stop();
+  const ended = await emulator;
+  if (ended.code !== 0) throw new Error(`promptctl emulator ended with ${ended.code}:\n${ended.stderr}`);
+
+  const cache = bundle.cacheFile();
+  writeFileSync(`${BUNDLE}.cache`, cache);
+  process.stdout.write(`code cache: ${(cache.length / 1024).toFixed(0)} KiB for ${local.length + 4} warm-up commands\n`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function must(args, opts) {
+  const r = await runCapturing(args, opts);
+  if (r.code !== 0) throw new Error(`promptctl ${args.join(' ')} (warming the code cache) exited ${r.code}:\n${r.stderr}${r.stdout}`);
+}
+
+async function runCapturing(args, { env, onLine, onInterrupt }) {
+  let stdout = '';
+  let stderr = '';
+  let pending = '';
+  const out = new Writable({
+    write(chunk, _enc, done) {
+      stdout += chunk;
+      pending += chunk;
+      let nl;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        onLine?.(pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+      }
+      done();
+    },
+  });
+  const err = new Writable({
+    write(chunk, _enc, done) {
+      stderr += chunk;
+      done();
+    },
+  });
+  const code = await run(args, { stdout: out, stderr: err, stdin: Readable.from([]), env, cwd: dir, color: false, onInterrupt });
+  return { code, stdout, stderr };
+}

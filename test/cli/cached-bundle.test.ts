@@ -1,0 +1,78 @@
+// The one-file build and its code cache (src/cli/cached-bundle.ts, scripts/bundle.mjs): the cache
+// the build saved is used; a cache made for another build of the same length, or none, is not,
+// and the bundle still runs; a cache saved from a warmed bundle is taken by the next process.
+// Each load runs in a fresh Node process with no extra V8 flags, as the binary does.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanEnv, REPO } from '../helpers/cli.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+
+const BUNDLE = join(REPO, 'dist/bundle/promptctl.cjs');
+const LOADER = join(REPO, 'dist/cli/cached-bundle.js');
+
+/** Loads `file` in a new process; what it reports, and `--version` run through the loaded bundle. */
+function load(file: string, save?: string): { cacheUsed: boolean; version: string } {
+  const script = `
+    import { loadBundle } from ${JSON.stringify(LOADER)};
+    import { writeFileSync } from 'node:fs';
+    import { Writable, Readable } from 'node:stream';
+    const b = loadBundle(${JSON.stringify(file)});
+    let out = '';
+    const stdout = new Writable({ write(c, _e, done) { out += c; done(); } });
+    const code = await b.exports.run(['--version'], { stdout, stderr: stdout, stdin: Readable.from([]), env: {}, cwd: process.cwd() });
+    ${save ? `writeFileSync(${JSON.stringify(save)}, b.cacheFile());` : ''}
+    process.stdout.write(JSON.stringify({ cacheUsed: b.cacheUsed, version: code === 0 ? out.trim() : 'exit ' + code }));
+  `;
+  const text = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: cleanEnv(), encoding: 'utf8' });
+  return JSON.parse(text) as { cacheUsed: boolean; version: string };
+}
+
+const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+
+let dir: TempDir | undefined;
+afterEach(async () => {
+  await dir?.remove();
+  dir = undefined;
+});
+
+/** A copy of the build laid out as the package is (the bundle finds package.json at ../../). */
+function copyOfBuild(into: string, edit: (source: string) => string = (s) => s): string {
+  mkdirSync(join(into, 'dist/bundle'), { recursive: true });
+  copyFileSync(join(REPO, 'package.json'), join(into, 'package.json'));
+  const file = join(into, 'dist/bundle/promptctl.cjs');
+  writeFileSync(file, edit(readFileSync(BUNDLE, 'utf8')));
+  return file;
+}
+
+describe('the one-file build and its code cache', () => {
+  it('uses the cache the build saved', () => {
+    expect(load(BUNDLE)).toEqual({ cacheUsed: true, version });
+  });
+
+  it('runs without a cache, and never takes one made for another build (same length, other build id)', async () => {
+    dir = await tempDir();
+    const none = copyOfBuild(join(dir.path, 'none'));
+    expect(load(none)).toEqual({ cacheUsed: false, version });
+
+    // V8 itself would take it: it compares the source's length, not its text.
+    const other = copyOfBuild(join(dir.path, 'other'), (s) => s.replace(/(\/\/# promptctl-build [0-9a-f-]+)[0-9a-f]/, (_m, head: string) => `${head}x`));
+    expect(readFileSync(other, 'utf8').length).toBe(readFileSync(BUNDLE, 'utf8').length);
+    copyFileSync(`${BUNDLE}.cache`, `${other}.cache`);
+    expect(load(other)).toEqual({ cacheUsed: false, version });
+  });
+
+  it('saves a cache that the next process takes', async () => {
+    dir = await tempDir();
+    const file = copyOfBuild(dir.path);
+    expect(load(file, `${file}.cache`)).toEqual({ cacheUsed: false, version });
+    expect(readFileSync(`${file}.cache`).subarray(0, 21).toString()).toBe('promptctl-code-cache ');
+    expect(load(file)).toEqual({ cacheUsed: true, version });
+  });
+
+  it('says how to build when the bundle is missing', async () => {
+    dir = await tempDir();
+    expect(() => load(join(dir!.path, 'dist/bundle/promptctl.cjs'))).toThrow(/promptctl is not built: .*promptctl\.cjs is missing \(run npm run build\)/);
+  });
+});
