@@ -7,7 +7,7 @@
 // The runs: --help, --version, validate and plan of the example prompts/ (embedded emulator),
 // then plan, apply and plan again against an emulator on a loopback port (got, OAuth, the
 // executor). All in a temporary directory with its own HOME; nothing outside it is written.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -51,7 +51,9 @@ try {
   if (ended.code !== 0) throw new Error(`promptctl emulator ended with ${ended.code}:\n${ended.stderr}`);
 
   const cache = bundle.cacheFile();
-  writeFileSync(`${BUNDLE}.cache`, cache);
+  // Whole or not at all: a process starting meanwhile reads the old cache or this one.
+  writeFileSync(`${BUNDLE}.cache.tmp`, cache);
+  renameSync(`${BUNDLE}.cache.tmp`, `${BUNDLE}.cache`);
   process.stdout.write(`code cache: ${(cache.length / 1024).toFixed(0)} KiB for ${local.length + 4} warm-up commands\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
