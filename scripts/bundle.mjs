@@ -5,14 +5,16 @@
 // of a small command's time. Then scripts/code-cache.mjs warms the bundle and saves the cache.
 //
 // What stays outside: the precompiled schema validators (dist/schema, dist/emulator *.cjs, read
-// by path), js-tiktoken's rank tables and ajv's compiler (required at run time, when needed).
+// by path), js-tiktoken's rank tables, and the ajv that compiles schemas when the precompiled
+// ones do not match schemas/ (required at run time, when needed). The PromptTest assertions'
+// own ajv is bundled: evals/assertions.ts imports it.
 // `import.meta.url` is the bundle's own URL: dist/bundle sits one level below dist/ as every
 // source folder does, so the paths the sources resolve from it (../../schemas/, ../../package.json,
 // ../schema/…) hold from both.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -27,7 +29,8 @@ await build({
   format: 'cjs',
   target: 'node20',
   define: { 'import.meta.url': '__import_meta_url' },
-  banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  // The directive first: after any other statement it is not one, and the bundle would run sloppy.
+  banner: { js: "'use strict';\nconst __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   // Which build a saved code cache belongs to (V8 itself compares only the source's length).
   footer: { js: `//# promptctl-build ${randomUUID()}` },
   sourcemap: 'linked',
@@ -36,4 +39,13 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-execFileSync(process.execPath, [join(ROOT, 'scripts', 'code-cache.mjs')], { stdio: 'inherit', timeout: 120_000 });
+// A script that V8 takes from a code cache has no dynamic import() (Node gives it no loader then),
+// so one left in the bundle would fail only in the installed binary: refuse it here.
+const dynamicImport = /\bimport\(/.exec(readFileSync(OUT, 'utf8'));
+if (dynamicImport) throw new Error(`${OUT}: a dynamic import() is left in the bundle (at ${dynamicImport.index}); bundle or require what it loads`);
+
+// No V8 flags from NODE_OPTIONS: V8 rejects a cache made under flags other than the run's, and
+// promptctl runs as plain `node`.
+const env = { ...process.env };
+delete env.NODE_OPTIONS;
+execFileSync(process.execPath, [join(ROOT, 'scripts', 'code-cache.mjs')], { stdio: 'inherit', timeout: 120_000, env });

@@ -1,6 +1,7 @@
 // The one-file build and its code cache (src/cli/cached-bundle.ts, scripts/bundle.mjs): the cache
-// the build saved is used; a cache made for another build of the same length, or none, is not,
-// and the bundle still runs; a cache saved from a warmed bundle is taken by the next process.
+// the build saved is used; none, a cache made for another build of the same length, for another
+// Node, or a damaged one is not, and the bundle still runs; a cache saved from a warmed bundle is
+// taken by the next process.
 // Each load runs in a fresh Node process with no extra V8 flags, as the binary does.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,7 +26,8 @@ function load(file: string, save?: string): { cacheUsed: boolean; version: strin
     ${save ? `writeFileSync(${JSON.stringify(save)}, b.cacheFile());` : ''}
     process.stdout.write(JSON.stringify({ cacheUsed: b.cacheUsed, version: code === 0 ? out.trim() : 'exit ' + code }));
   `;
-  const text = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: cleanEnv(), encoding: 'utf8' });
+  // No NODE_OPTIONS: V8 flags from there would make V8 reject any cache, as in the binary.
+  const text = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: cleanEnv({ NODE_OPTIONS: undefined }), encoding: 'utf8' });
   return JSON.parse(text) as { cacheUsed: boolean; version: string };
 }
 
@@ -61,6 +63,22 @@ describe('the one-file build and its code cache', () => {
     expect(readFileSync(other, 'utf8').length).toBe(readFileSync(BUNDLE, 'utf8').length);
     copyFileSync(`${BUNDLE}.cache`, `${other}.cache`);
     expect(load(other)).toEqual({ cacheUsed: false, version });
+  });
+
+  it('never takes a damaged cache (V8 itself does not checksum one), nor one made on another Node', async () => {
+    dir = await tempDir();
+    const damaged = copyOfBuild(join(dir.path, 'damaged'));
+    const bytes = readFileSync(`${BUNDLE}.cache`);
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 1000]! ^= 0x55;
+    writeFileSync(`${damaged}.cache`, flipped);
+    expect(load(damaged)).toEqual({ cacheUsed: false, version });
+
+    const otherNode = copyOfBuild(join(dir.path, 'other-node'));
+    const header = bytes.subarray(0, bytes.indexOf(10)).toString('latin1');
+    expect(header).toContain(` ${process.version} ${process.arch} `);
+    writeFileSync(`${otherNode}.cache`, Buffer.concat([Buffer.from(header.replace(process.version, 'v0.0.0')), bytes.subarray(bytes.indexOf(10))]));
+    expect(load(otherNode)).toEqual({ cacheUsed: false, version });
   });
 
   it('saves a cache that the next process takes', async () => {
