@@ -7,15 +7,23 @@ import { createHash, hash } from 'node:crypto';
  * JSON with object keys sorted at every level; arrays keep their order. Exactly
  * JSON.stringify(sortKeys(value)), written in one walk without the sorted copy (the plan hashes
  * and compares thousands of objects); a value whose text depends on more than its own plain data
- * (a toJSON member, a __proto__ or array-index key, a BigInt, an array subclass) takes the copy.
+ * (a toJSON method anywhere, a __proto__ or array-index key, a BigInt, an array that is a subclass
+ * or has its own constructor) takes the copy. (Getters with side effects and proxies are outside
+ * "plain data": their text may differ, and a getter may be read twice.)
  */
 export function stableStringify(value: unknown): string {
+  // A toJSON on a prototype reaches every sorted copy JSON.stringify would write.
+  if (toJsonInherited()) return JSON.stringify(sortKeys(value));
   try {
     return writeStable(value) as string;
   } catch (err) {
     if (err !== EXOTIC) throw err;
     return JSON.stringify(sortKeys(value));
   }
+}
+
+function toJsonInherited(): boolean {
+  return 'toJSON' in Array.prototype || 'toJSON' in Function.prototype;
 }
 
 /** Thrown by writeStable for a value only JSON.stringify over the sorted copy writes exactly. */
@@ -46,14 +54,20 @@ function writeStable(v: unknown): string | undefined {
       break;
     case 'bigint':
       throw EXOTIC;
+    case 'function':
+      // JSON calls a function's own toJSON; without one it writes nothing.
+      if ((v as { toJSON?: unknown }).toJSON !== undefined) throw EXOTIC;
+      return undefined;
     default:
       return undefined;
   }
   if (v === null) return 'null';
   if (Array.isArray(v)) {
-    if (Object.getPrototypeOf(v) !== Array.prototype) throw EXOTIC;
+    // The copy is v.map(…): a subclass or an own constructor would make it something else.
+    if (Object.getPrototypeOf(v) !== Array.prototype || Object.hasOwn(v, 'constructor')) throw EXOTIC;
+    const n = v.length; // as map reads it, once
     let out = '[';
-    for (let i = 0; i < v.length; i++) {
+    for (let i = 0; i < n; i++) {
       if (i > 0) out += ',';
       out += writeStable(v[i]) ?? 'null';
     }
@@ -136,20 +150,25 @@ export function stableHash(value: unknown): string {
  * array-index keys, nothing that calls toJSON or sets a prototype), or undefined.
  */
 function streamableKeys(value: unknown): string[] | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || toJsonInherited()) return undefined;
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return undefined;
   const keys = Object.keys(value).sort();
   for (const k of keys) {
-    if (k === '__proto__' || /^[0-9]/.test(k)) return undefined;
+    if (k === '__proto__' || k === 'toJSON' || /^[0-9]/.test(k)) return undefined;
     const v = (value as Record<string, unknown>)[k];
-    if (v === null || typeof v !== 'object') continue;
-    // A member or an item with its own toJSON is called with its key: only the one-piece text says which.
-    if (Object.hasOwn(v, 'toJSON')) return undefined;
+    // A member or an item whose toJSON JSON calls is called with its key: only the one-piece text says which.
+    if (callsToJson(v)) return undefined;
     if (Array.isArray(v)) {
       if (Object.getPrototypeOf(v) !== Array.prototype) return undefined;
-      for (const x of v) if (x !== null && typeof x === 'object' && Object.hasOwn(x, 'toJSON')) return undefined;
+      for (const x of v) if (callsToJson(x)) return undefined;
     }
   }
   return keys;
+}
+
+/** Whether JSON.stringify over the sorted copy would call a toJSON of this value itself. */
+function callsToJson(v: unknown): boolean {
+  if (typeof v === 'function') return (v as { toJSON?: unknown }).toJSON !== undefined;
+  return v !== null && typeof v === 'object' && Object.hasOwn(v, 'toJSON');
 }

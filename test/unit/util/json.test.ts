@@ -58,7 +58,42 @@ describe('stableStringify', () => {
     ];
     for (const v of cases) expect(stableStringify(v)).toBe(reference(v));
     expect(() => stableStringify({ a: 1n })).toThrow(TypeError);
-    expect(() => reference({ a: 1n })).toThrow(TypeError);
+  });
+
+  it('follows JSON wherever it would call a toJSON: on a function, or one a prototype gained', () => {
+    const fn = Object.assign(() => 1, { toJSON: (k: string) => `fn at ${k}` });
+    for (const v of [{ f: fn }, [fn], fn, { a: { f: fn } }]) {
+      expect(stableStringify(v)).toBe(reference(v));
+      expect(stableHash(v)).toBe(sha256(reference(v)));
+    }
+    const grow: unknown[] = [1, 2];
+    Object.defineProperty(grow, 0, { enumerable: true, get: () => (grow.push(9), 1) });
+    const shrink: unknown[] = [1, 2, 3];
+    Object.defineProperty(shrink, 0, { enumerable: true, get: () => ((shrink.length = 1), 1) });
+    const ownConstructor = Object.assign([1, 2], { constructor: { [Symbol.species]: Object } });
+    expect(stableStringify(grow)).toBe('[1,2]');
+    expect(stableStringify(shrink)).toBe('[1,null,null]');
+    expect(stableStringify(ownConstructor)).toBe(reference(Object.assign([1, 2], { constructor: { [Symbol.species]: Object } })));
+
+    const protos = [Object.prototype, Array.prototype, Function.prototype] as unknown as Record<string, unknown>[];
+    for (const proto of protos) {
+      proto.toJSON = function (this: unknown, k: string) {
+        return `polluted ${typeof this} at ${k}`;
+      };
+      try {
+        for (const v of [{ a: 1, b: [1, { c: () => 1 }] }, [1, [2]], { f: () => 1 }]) {
+          expect(stableStringify(v)).toBe(reference(v));
+          expect(stableHash(v)).toBe(sha256(reference(v)));
+        }
+      } finally {
+        delete proto.toJSON;
+      }
+    }
+  });
+
+  it('hashes a top-level object with its own toJSON as JSON writes it', () => {
+    const v = { '\ud800': null, toJSON: () => 1 };
+    expect(stableHash(v)).toBe(sha256(reference(v)));
   });
 });
 
