@@ -10,4 +10,4 @@ try {
   process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 }
-bundle.exports.runProcess();
+bundle.exports.runProcess({ codeCache: bundle.cacheUsed });

@@ -41,6 +41,8 @@ export interface Io {
   exitNow?: (code: number) => void;
   /** `performance.now()` when the run began, for the stats line's wallMs (default 0: process start). */
   startedAt?: number;
+  /** The binary only: whether it started from the build's code cache (the stats line says so). */
+  codeCache?: boolean;
 }
 
 /**

@@ -6,9 +6,13 @@ import { run } from './main.js';
 
 const signals = ['SIGINT', 'SIGTERM'] as const;
 
-/** Runs the command the process's arguments name and sets its exit code. */
-export function runProcess(): void {
+/**
+ * Runs the command the process's arguments name and sets its exit code. `codeCache`: whether
+ * the one-file build started from its code cache (bin/promptctl.js), for PROMPTCTL_STATS.
+ */
+export function runProcess(startup: { codeCache?: boolean } = {}): void {
   run(process.argv.slice(2), {
+    ...startup,
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,

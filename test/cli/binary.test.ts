@@ -33,13 +33,20 @@ describe('the promptctl binary', () => {
     expect(usage.stderr).toContain("error: unknown option '--no-such-flag'");
 
     // Against the embedded emulator: exit 2 (changes), and the stats line last, counting its requests.
-    const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir.path, env: { PROMPTCTL_STATS: '1' } });
+    // No NODE_OPTIONS: V8 flags there would make V8 refuse the build's code cache.
+    const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir.path, env: { PROMPTCTL_STATS: '1', NODE_OPTIONS: undefined } });
     expect(plan.code, plan.stderr).toBe(2);
     const last = plan.stderr.trimEnd().split('\n').at(-1)!;
     expect(last).toMatch(/^promptctl-stats \{/);
-    const stats = JSON.parse(last.slice('promptctl-stats '.length)) as Record<string, number>;
-    expect(Object.keys(stats)).toEqual(['requests', 'retries', 'rateLimited', 'maxRssKb', 'cpuMs', 'wallMs']);
+    const stats = JSON.parse(last.slice('promptctl-stats '.length)) as Record<string, number | boolean>;
+    expect(Object.keys(stats)).toEqual(['requests', 'retries', 'rateLimited', 'maxRssKb', 'cpuMs', 'wallMs', 'codeCache']);
+    expect(stats.codeCache).toBe(true);
     expect(stats.requests).toBeGreaterThan(1);
     expect(stats.retries).toBe(0);
+
+    // A V8 flag in NODE_OPTIONS makes V8 refuse the cache: the run still works, and says so.
+    const flagged = await runCli(['validate'], { cwd: dir.path, env: { PROMPTCTL_STATS: '1', NODE_OPTIONS: '--max-old-space-size=2048' } });
+    expect(flagged.code, flagged.stderr).toBe(0);
+    expect(flagged.stderr.trimEnd().split('\n').at(-1)).toMatch(/^promptctl-stats \{.*"codeCache":false\}$/);
   });
 });

@@ -27,7 +27,7 @@ function load(file: string, save?: string): { cacheUsed: boolean; version: strin
     process.stdout.write(JSON.stringify({ cacheUsed: b.cacheUsed, version: code === 0 ? out.trim() : 'exit ' + code }));
   `;
   // No NODE_OPTIONS: V8 flags from there would make V8 reject any cache, as in the binary.
-  const text = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: cleanEnv({ NODE_OPTIONS: undefined }), encoding: 'utf8' });
+  const text = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: cleanEnv({ NODE_OPTIONS: undefined }), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return JSON.parse(text) as { cacheUsed: boolean; version: string };
 }
 
