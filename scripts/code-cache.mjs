@@ -20,7 +20,12 @@ const { run } = bundle.exports;
 const dir = mkdtempSync(join(tmpdir(), 'promptctl-code-cache-'));
 try {
   cpSync(join(ROOT, 'prompts'), join(dir, 'prompts'), { recursive: true });
-  const env = { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1' };
+  // The machine's environment (what child processes such as git need on every OS), without
+  // anything that picks a target, an environment or CI behaviour, and with a home of its own.
+  const env = { ...process.env, HOME: dir, USERPROFILE: dir, NO_COLOR: '1' };
+  for (const k of Object.keys(env)) {
+    if (/^(GENESYSCLOUD_|PROMPTCTL_|GITHUB_)/.test(k) || k === 'CI' || k === 'FORCE_COLOR' || k === 'NODE_OPTIONS') delete env[k];
+  }
 
   const local = [['--help'], ['--version'], ['validate'], ['plan']];
   for (const args of local) await must(args, { env });
