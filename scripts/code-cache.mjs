@@ -28,6 +28,7 @@ try {
   }
 
   const local = [['--help'], ['--version'], ['validate'], ['plan']];
+  const remoteRuns = [['plan'], ['apply', '--auto-approve'], ['plan']];
   for (const args of local) await must(args, { env });
 
   let stop = () => {};
@@ -50,7 +51,7 @@ try {
     GENESYSCLOUD_OAUTHCLIENT_ID: 'local-client',
     GENESYSCLOUD_OAUTHCLIENT_SECRET: 'local-secret',
   };
-  for (const args of [['plan'], ['apply', '--auto-approve'], ['plan']]) await must(args, { env: remote });
+  for (const args of remoteRuns) await must(args, { env: remote });
   stop();
   const ended = await emulator;
   if (ended.code !== 0) throw new Error(`promptctl emulator ended with ${ended.code}:\n${ended.stderr}`);
@@ -59,7 +60,7 @@ try {
   // Whole or not at all: a process starting meanwhile reads the old cache or this one.
   writeFileSync(`${BUNDLE}.cache.tmp`, cache);
   renameSync(`${BUNDLE}.cache.tmp`, `${BUNDLE}.cache`);
-  process.stdout.write(`code cache: ${(cache.length / 1024).toFixed(0)} KiB for ${local.length + 4} warm-up commands\n`);
+  process.stdout.write(`code cache: ${(cache.length / 1024).toFixed(0)} KiB for ${local.length + remoteRuns.length + 1} warm-up commands (the emulator included)\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
