@@ -20,8 +20,30 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'dist', 'bundle', 'promptctl.cjs');
 
+/**
+ * got's type checks (@sindresorhus/is) make two Intl.ListFormat at load, for assertion messages
+ * only; the first Intl object loads ICU's data, about 10 ms of every plan and apply. They are made
+ * when first used instead. The build stops if the library no longer has exactly those two, so an
+ * upgrade is looked at rather than silently patched.
+ */
+const lazyListFormat = {
+  name: 'lazy-list-format',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@sindresorhus[\\/]is[\\/]distribution[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const eager = /= new Intl\.ListFormat\(/g;
+      const found = source.match(eager)?.length ?? 0;
+      if (found !== 2) throw new Error(`${args.path}: expected 2 eager Intl.ListFormat, found ${found}; look at the lazy-list-format plugin`);
+      const helper =
+        'function __lazyListFormat(locale, options) { let f; return { format: (list) => (f ??= new Intl.ListFormat(locale, options)).format(list) }; }\n';
+      return { contents: helper + source.replace(eager, '= __lazyListFormat('), loader: 'js' };
+    });
+  },
+};
+
 rmSync(`${OUT}.cache`, { force: true });
 await build({
+  plugins: [lazyListFormat],
   entryPoints: [join(ROOT, 'dist', 'cli', 'bundle.js')],
   outfile: OUT,
   bundle: true,
