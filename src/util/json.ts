@@ -80,13 +80,27 @@ function writeStable(v: unknown): string | undefined {
   for (const k of keys) {
     // sortKeys' copy would enumerate index keys first, set a prototype, or have JSON call toJSON.
     const c = k.charCodeAt(0);
-    if ((c >= 48 && c <= 57) || k === '__proto__' || k === 'toJSON') throw EXOTIC;
+    if ((c >= 48 && c <= 57 && isArrayIndex(k)) || k === '__proto__' || k === 'toJSON') throw EXOTIC;
     const text = writeStable(o[k]);
     if (text === undefined) continue;
     out += first ? `${quoted(k)}:${text}` : `,${quoted(k)}:${text}`;
     first = false;
   }
   return `${out}}`;
+}
+
+/**
+ * Whether objects enumerate `key` ahead of the others, in numeric order: an array index, the
+ * canonical text of an integer below 2³² − 1. Version labels ("1.2.0") and "01" are not.
+ */
+function isArrayIndex(key: string): boolean {
+  const n = key.length;
+  if (n > 10 || (n > 1 && key.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < n; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return n > 0 && Number(key) <= 4294967294;
 }
 
 function sortKeys(value: unknown): unknown {

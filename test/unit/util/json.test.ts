@@ -27,6 +27,14 @@ describe('stableStringify', () => {
     expect(stableStringify({ b: { d: 1, c: 2 }, a: 1 })).toBe(stableStringify({ a: 1, b: { c: 2, d: 1 } }));
   });
 
+  it('sorts keys that start with a digit but are no array index (version labels) like any other', () => {
+    const routes = { '2.0.0': 10, '1.10.0': 20, '1.9.0': 70 };
+    expect(stableStringify({ routes })).toBe('{"routes":{"1.10.0":20,"1.9.0":70,"2.0.0":10}}');
+    // Array indices enumerate first, in numeric order; the largest is 2³² − 2.
+    const mixed = { b: 1, '4294967295': 2, '01': 3, '4294967294': 4, '10': 5, '9': 6, '1.5': 7, '-1': 8, '0': 9 };
+    expect(stableStringify(mixed)).toBe(reference(mixed));
+  });
+
   it('keeps an undefined array item as null, as JSON does', () => {
     expect(stableStringify([1, undefined, 2])).toBe('[1,null,2]');
   });
