@@ -48,7 +48,7 @@ export function orderActions(actions: PlanAction[]): PlanAction[] {
     if (waiting[i] === 0) start.push(i);
   }
   // The actions ready from the start, in order; those that become ready later wait in a heap.
-  start.sort((i, j) => (before(i, j) ? -1 : before(j, i) ? 1 : 0));
+  sortReady(start, phase, actions);
   const later = new Heap<number>(before);
   const out: PlanAction[] = [];
   let next = 0;
@@ -66,6 +66,24 @@ export function orderActions(actions: PlanAction[]): PlanAction[] {
     throw new Error(`internal: dependency cycle among ${stuck.join(', ')}`);
   }
   return out;
+}
+
+/**
+ * Sorts `ready` (indices into `actions`) by phase, then address. Phases are few and kinds plan in
+ * address order, so each phase's run is usually sorted already: it is only checked, which keeps a
+ * large plan with nothing to do (thousands of noops, all ready at once) linear.
+ */
+function sortReady(ready: number[], phase: readonly number[], actions: readonly PlanAction[]): void {
+  const byPhase: number[][] = [];
+  for (const i of ready) (byPhase[phase[i]!] ??= []).push(i);
+  let k = 0;
+  for (const run of byPhase) {
+    if (!run) continue;
+    let sorted = true;
+    for (let j = 1; j < run.length && sorted; j++) sorted = actions[run[j - 1]!]!.address < actions[run[j]!]!.address;
+    if (!sorted) run.sort((i, j) => (actions[i]!.address < actions[j]!.address ? -1 : 1));
+    for (const i of run) ready[k++] = i;
+  }
 }
 
 /** The addresses in `only` that have actions, plus everything they depend on, transitively. */
