@@ -10,6 +10,7 @@ import type { Plan } from '../../src/plan/types.js';
 import { desiredState, filter, split, template, version } from '../helpers/desired.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { versionTokens } from '../../src/tokens/index.js';
+import { toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
 import { createCorrelationTracker } from '../../src/apply/correlation.js';
 
 let emu: TestEmulator;
@@ -20,9 +21,9 @@ afterEach(async () => {
   await emu.close();
 });
 
-async function plan(desired: DesiredState, opts: { target?: string; commit?: string } = {}): Promise<Plan> {
+async function plan(desired: DesiredState, opts: { target?: string; commit?: string; prune?: boolean } = {}): Promise<Plan> {
   return buildPlan(desired, await readLiveState({ gateway: emu.api }), {
-    prune: false,
+    prune: opts.prune ?? false,
     target: opts.target ?? 'emulator',
     git: {},
     id: 'p',
@@ -34,6 +35,7 @@ async function plan(desired: DesiredState, opts: { target?: string; commit?: str
 
 // These tests are about plans, not the trail: a sink that records nothing.
 const noAudit = { intent: async () => ({}) as never, outcome: async () => ({}) as never };
+const versionBody = (label: string) => versionWire(version('alpha', label));
 const base = (): DesiredState =>
   desiredState({
     templates: [template('alpha')],
@@ -89,6 +91,32 @@ describe('staleReasons', () => {
     expect(staleReasons(saved, await plan(update))).toEqual([
       { address: 'SafetyFilter/guard', message: `the live object was replaced since the plan (id ${live.id} → ${again.id})` },
     ]);
+  });
+
+  it('guards a version by the content hash the gateway states: a Draft patched by hand since the plan is named, and not retired', async () => {
+    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    const t = (await emu.api.listTemplates({ name: 'alpha' }))[0]!;
+    const draft = await emu.api.createVersion(t.id, versionBody('1.1.0'));
+    // In git: publish the Draft as it is; with prune, retire it once git no longer has it.
+    const publish = base();
+    publish.versions.push(version('alpha', '1.1.0'));
+    const saved = await plan(publish);
+    expect(saved.actions.find((a) => a.address === 'PromptVersion/alpha@1.1.0')).toMatchObject({ action: 'update', guard: { hash: draft.contentHash, state: 'Draft' } });
+    const retire = await plan(base(), { prune: true });
+    expect(retire.actions.find((a) => a.address === 'PromptVersion/alpha@1.1.0')).toMatchObject({ action: 'delete', guard: { hash: draft.contentHash } });
+
+    const patched = await emu.api.patchVersion(t.id, '1.1.0', { temperature: 0.9 });
+    expect(patched.contentHash).not.toBe(draft.contentHash);
+    const reasons = staleReasons(saved, await plan(publish));
+    expect(reasons).toContainEqual({
+      address: 'PromptVersion/alpha@1.1.0',
+      message: `live content hash moved ${draft.contentHash.slice(0, 12)} → ${patched.contentHash.slice(0, 12)} since the plan`,
+    });
+    const result = await executePlan(retire, emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    expect(result.failed.map((f) => [f.action.address, f.detail])).toEqual([
+      ['PromptVersion/alpha@1.1.0', expect.stringContaining(`content hash ${draft.contentHash.slice(0, 12)} → ${patched.contentHash.slice(0, 12)}`)],
+    ]);
+    expect((await emu.api.getVersion(t.id, '1.1.0')).contentHash).toBe(patched.contentHash);
   });
 
   it('names changes in the files and a different target', async () => {
