@@ -32,8 +32,13 @@ export function settleAgainstLive(
   live: LiveStamp,
 ): PlanAction {
   if (canonicalEqual(before, after)) {
-    const { desired: _desired, stagePriority: _stage, ...rest } = base;
-    return { ...rest, action: 'noop', changes: [] };
+    // Everything but what only a write carries, copied key by key: V8 runs a rest pattern
+    // ({ desired, ...rest }) through a slow generic path, and a large plan makes thousands of noops.
+    const noop: Record<string, unknown> = {};
+    for (const k of Object.keys(base)) if (k !== 'desired' && k !== 'stagePriority') noop[k] = base[k as keyof typeof base];
+    noop.action = 'noop';
+    noop.changes = [];
+    return noop as unknown as PlanAction;
   }
   const a: UpdateAction = { ...base, action: 'update', changes: diffCanonical(before, after), live: before };
   const m = liveModified(live);

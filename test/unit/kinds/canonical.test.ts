@@ -4,6 +4,7 @@ import { canonicalEqual, diffCanonical, type CanonicalValue } from '../../../src
 import { stableStringify } from '../../../src/util/json.js';
 import { mutated, randomValue, seeded, shuffled } from '../../helpers/json-values.js';
 import { isManaged, labelsFor, userLabels } from '../../../src/kinds/labels.js';
+import { settleAgainstLive } from '../../../src/kinds/shared.js';
 import {
   canonical as canonicalTemplate,
   fromWire as templateFromWire,
@@ -197,5 +198,29 @@ describe('canonicalEqual', () => {
       expect(canonicalEqual(b as CanonicalValue, a as CanonicalValue)).toBe(want);
     }
     expect(() => canonicalEqual({ n: 1n } as never, { n: 1n } as never)).toThrow(TypeError);
+  });
+});
+
+describe('settleAgainstLive', () => {
+  const base = {
+    address: 'SafetyFilter/f',
+    kind: 'SafetyFilter' as const,
+    name: 'f',
+    dependsOn: [],
+    desired: { kind: 'SafetyFilter' as const, body: filterBody(filter('f', 3)) },
+    stagePriority: 100,
+    liveId: 'id-1',
+    guard: { version: 2, hash: 'h' },
+  };
+
+  it('a noop keeps what names and guards the object, in order, and none of what only a write carries', () => {
+    const a = settleAgainstLive(base, { x: 1 }, { x: 1 }, {});
+    expect(a).toEqual({ address: 'SafetyFilter/f', kind: 'SafetyFilter', name: 'f', dependsOn: [], liveId: 'id-1', guard: { version: 2, hash: 'h' }, action: 'noop', changes: [] });
+    expect(Object.keys(a)).toEqual(['address', 'kind', 'name', 'dependsOn', 'liveId', 'guard', 'action', 'changes']);
+  });
+
+  it('an update keeps the body, the changes and who changed the live side', () => {
+    const a = settleAgainstLive(base, { x: 1 }, { x: 2 }, { modifiedBy: { id: 'u' }, dateModified: 'd' });
+    expect(a).toMatchObject({ action: 'update', desired: base.desired, stagePriority: 100, changes: [{ path: 'x', before: 1, after: 2 }], live: { x: 1 }, liveModified: { by: 'u', at: 'd' } });
   });
 });
