@@ -14,7 +14,7 @@
 // `bench:end` markers (the notes around them are kept).
 //
 //   node bench/run.mjs [--sizes 100,1000,5000] [--apply-sizes 100,1000] [--versions 2]
-//                      [--latency-ms 25] [--repeat 3] [--startup-runs 15]
+//                      [--latency-ms 25] [--repeat 5] [--startup-runs 15]
 //                      [--rate-limit 300] [--rate-window-ms 60000] [--rate-templates 100]
 //                      [--results FILE | --no-write] [--json FILE] [--keep]
 //
@@ -40,7 +40,7 @@ function parseArgs(argv) {
     applySizes: [100, 1000],
     versions: 2,
     latencyMs: 25,
-    repeat: 3,
+    repeat: 5,
     startupRuns: 15,
     rateLimit: 300,
     // Genesys's own budget: 300 requests a minute (about two minutes for 100 templates).
@@ -73,7 +73,7 @@ function parseArgs(argv) {
     else if (a === '--keep') o.keep = true;
     else if (a === '--help' || a === '-h') {
       console.log(
-        'usage: node bench/run.mjs [--sizes 100,1000,5000] [--apply-sizes 100,1000] [--versions 2] [--latency-ms 25] [--repeat 3]\n' +
+        'usage: node bench/run.mjs [--sizes 100,1000,5000] [--apply-sizes 100,1000] [--versions 2] [--latency-ms 25] [--repeat 5]\n' +
           '                          [--startup-runs 15] [--rate-limit 300] [--rate-window-ms 60000] [--rate-templates 100]\n' +
           '                          [--results FILE | --no-write] [--json FILE] [--keep]',
       );
