@@ -155,10 +155,12 @@ export function planVersion(
   problems: PlanProblem[],
 ): PlanAction | undefined {
   const address = versionAddress(dT.name, dV.version);
-  const body = toWire(dV);
-  const after = canonical(body);
+  // The model has the wire's content fields, so its canonical form is its body's; the body itself
+  // is made only for a write (most versions of a large org are unchanged noops).
+  const after = canonical(dV);
   const common = { address, kind: 'PromptVersion' as const, name: dT.name, version: dV.version, dependsOn: [] };
   if (!lV) {
+    const body = toWire(dV);
     // A reviewer reads a new version against the one it supersedes, not as all-new text.
     const prev = liveTemplate ? supersededBy(dV.version, liveTemplate.versions) : undefined;
     const a: CreateAction = {
@@ -188,6 +190,7 @@ export function planVersion(
   }
 
   // A Draft: publish it, patching its content first when git differs.
+  const body = toWire(dV);
   const state: FieldChange = { path: 'state', before: 'Draft', after: 'Published' };
   const a: UpdateAction = {
     ...common,

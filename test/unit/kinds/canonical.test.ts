@@ -86,6 +86,22 @@ describe('canonical forms', () => {
     ).toBe(false);
   });
 
+  it('versions: the model has the same canonical form as the body made from it (plan compares the model)', () => {
+    const variants = [
+      version('t', '1.0.0'),
+      version('t', '1.1.0', { model: 'gpt-4o-mini', temperature: 0.2, maxTokens: 300 }),
+      version('t', '2.0.0', {
+        variables: [
+          { name: 'tone', type: 'enum', required: false, default: 'calm', values: ['calm', 'brisk'], description: 'how to sound' },
+          { name: 'question', type: 'string', required: true, maxLength: 80, maxTokens: 40 },
+        ],
+        fewShotExamples: [{ input: 'a', output: 'b' }],
+        safetyGuardrails: { piiFilter: false, jailbreakDetection: true, outputModeration: false },
+      }),
+    ];
+    for (const v of variants) expect(canonicalVersion(v)).toEqual(canonicalVersion(versionBody(v)));
+  });
+
   it('a live version is guarded by the content hash the gateway states, and by ours when it states none', () => {
     const content = { systemInstruction: 'S', userTemplate: 'U {{x}}', variables: [{ name: 'x', type: 'string' as const }] };
     const stated = versionContentHash(content);
