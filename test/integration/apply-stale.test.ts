@@ -10,7 +10,7 @@ import type { Plan } from '../../src/plan/types.js';
 import { desiredState, filter, split, template, version } from '../helpers/desired.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { versionTokens } from '../../src/tokens/index.js';
-import { toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
+import { contentHash, toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
 import { createCorrelationTracker } from '../../src/apply/correlation.js';
 
 let emu: TestEmulator;
@@ -93,7 +93,7 @@ describe('staleReasons', () => {
     ]);
   });
 
-  it('guards a version by the content hash the gateway states: a Draft patched by hand since the plan is named, and not retired', async () => {
+  it('guards a version by the hash of its content: a Draft patched by hand since the plan is named, and not retired', async () => {
     await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
     const t = (await emu.api.listTemplates({ name: 'alpha' }))[0]!;
     const draft = await emu.api.createVersion(t.id, versionBody('1.1.0'));
@@ -101,22 +101,22 @@ describe('staleReasons', () => {
     const publish = base();
     publish.versions.push(version('alpha', '1.1.0'));
     const saved = await plan(publish);
-    expect(saved.actions.find((a) => a.address === 'PromptVersion/alpha@1.1.0')).toMatchObject({ action: 'update', guard: { hash: draft.contentHash, state: 'Draft' } });
+    expect(saved.actions.find((a) => a.address === 'PromptVersion/alpha@1.1.0')).toMatchObject({ action: 'update', guard: { hash: contentHash(draft), state: 'Draft' } });
     const retire = await plan(base(), { prune: true });
-    expect(retire.actions.find((a) => a.address === 'PromptVersion/alpha@1.1.0')).toMatchObject({ action: 'delete', guard: { hash: draft.contentHash } });
+    expect(retire.actions.find((a) => a.address === 'PromptVersion/alpha@1.1.0')).toMatchObject({ action: 'delete', guard: { hash: contentHash(draft) } });
 
     const patched = await emu.api.patchVersion(t.id, '1.1.0', { temperature: 0.9 });
-    expect(patched.contentHash).not.toBe(draft.contentHash);
+    expect(contentHash(patched)).not.toBe(contentHash(draft));
     const reasons = staleReasons(saved, await plan(publish));
     expect(reasons).toContainEqual({
       address: 'PromptVersion/alpha@1.1.0',
-      message: `live content hash moved ${draft.contentHash.slice(0, 12)} → ${patched.contentHash.slice(0, 12)} since the plan`,
+      message: `live content hash moved ${contentHash(draft).slice(0, 12)} → ${contentHash(patched).slice(0, 12)} since the plan`,
     });
     const result = await executePlan(retire, emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
     expect(result.failed.map((f) => [f.action.address, f.detail])).toEqual([
-      ['PromptVersion/alpha@1.1.0', expect.stringContaining(`content hash ${draft.contentHash.slice(0, 12)} → ${patched.contentHash.slice(0, 12)}`)],
+      ['PromptVersion/alpha@1.1.0', expect.stringContaining(`content hash ${contentHash(draft).slice(0, 12)} → ${contentHash(patched).slice(0, 12)}`)],
     ]);
-    expect((await emu.api.getVersion(t.id, '1.1.0')).contentHash).toBe(patched.contentHash);
+    expect(contentHash(await emu.api.getVersion(t.id, '1.1.0'))).toBe(contentHash(patched));
   });
 
   it('names changes in the files and a different target', async () => {

@@ -9,7 +9,7 @@ import type { DeleteAction, PlanAction, PlanPart } from '../action.js';
 import { canonicalHash, describeCreate } from '../canonical.js';
 import type { LiveState, PlanContext } from '../kind.js';
 import { absentFromGit, isManaged, PENDING_REASON } from '../labels.js';
-import { canonical as versionCanonical, liveContentHash, planVersion, tokenDelta } from '../PromptVersion/index.js';
+import { canonical as versionCanonical, contentHash, planVersion, tokenDelta } from '../PromptVersion/index.js';
 import { guardedBy, protectorsOf, type Protector } from '../SafetyFilter/applies.js';
 import { liveModified, settleAgainstLive } from '../shared.js';
 import { planSplit } from '../TrafficSplit/index.js';
@@ -139,7 +139,7 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
           name,
           version: lV.version,
           liveId: lT.id,
-          guard: { hash: liveContentHash(lV), state: lV.state },
+          guard: { hash: contentHash(lV), state: lV.state },
           live: versionCanonical(lV),
           changes: [],
           dependsOn: trafficAction && trafficAction.action !== 'noop' ? [trafficAction.address] : [],

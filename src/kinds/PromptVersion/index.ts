@@ -115,18 +115,6 @@ export function contentHash(c: VersionContent): string {
   return canonicalHash(canonical(c));
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-
-/**
- * A live version's guard: the content hash the gateway states for it (DESIGN §3: every version
- * carries `contentHash`, and a PATCH of a Draft changes it), or ours when a server leaves it out.
- * Plan and apply both take it from here, so a guard compares like with like; taking the stated one
- * spares hashing every live version's text on every plan.
- */
-export function liveContentHash(v: VersionContent & { contentHash?: unknown }): string {
-  return typeof v.contentHash === 'string' && SHA256_HEX.test(v.contentHash) ? v.contentHash : contentHash(v);
-}
-
 /**
  * A version as audit records carry it: its canonical content plus its state, so that a version
  * created but not yet published is not mistaken for the intended (published) one.
@@ -177,7 +165,7 @@ export function planVersion(
   }
 
   const before = canonical(lV);
-  const guard = { hash: liveContentHash(lV), state: lV.state };
+  const guard = { hash: canonicalHash(before), state: lV.state };
   const liveId = liveTemplate!.id;
   const equal = canonicalEqual(before, after);
   if (lV.state === 'Published') {
@@ -286,7 +274,7 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   if (a.action === 'delete') {
     const live = await readOrGone(() => api.getVersion(a.liveId, label));
     if (!live) return { resourceId: a.liveId, after: null, detail: 'already gone' };
-    const hash = liveContentHash(live);
+    const hash = contentHash(live);
     if (a.guard.hash && hash !== a.guard.hash) {
       throw new GuardMoved(a, `content hash ${a.guard.hash.slice(0, 12)} → ${hash.slice(0, 12)}`);
     }

@@ -12,8 +12,6 @@ import {
 } from '../../../src/kinds/PromptTemplate/index.js';
 import {
   canonical as canonicalVersion,
-  contentHash,
-  liveContentHash,
   fromWire as versionFromWire,
   toWire as versionBody,
 } from '../../../src/kinds/PromptVersion/index.js';
@@ -100,16 +98,6 @@ describe('canonical forms', () => {
       }),
     ];
     for (const v of variants) expect(canonicalVersion(v)).toEqual(canonicalVersion(versionBody(v)));
-  });
-
-  it('a live version is guarded by the content hash the gateway states, and by ours when it states none', () => {
-    const content = { systemInstruction: 'S', userTemplate: 'U {{x}}', variables: [{ name: 'x', type: 'string' as const }] };
-    const stated = versionContentHash(content);
-    expect(stated).not.toBe(contentHash(content)); // two formulas: the server's keeps variable order
-    expect(liveContentHash({ ...content, contentHash: stated })).toBe(stated);
-    for (const odd of [undefined, null, '', 'ABC', stated.toUpperCase(), `${stated}0`, 42]) {
-      expect(liveContentHash({ ...content, contentHash: odd })).toBe(contentHash(content));
-    }
   });
 
   it('filters: absent selector = empty selector, categories are a set, enabled defaults to true', () => {

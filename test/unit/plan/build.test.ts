@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../../src/plan/build.js';
+import { contentHash } from '../../../src/kinds/PromptVersion/index.js';
 import { problemPatch } from '../../../src/views/plan-common.js';
 import { renderText } from '../../../src/views/plan-text.js';
 import { isValidOrder } from '../../../src/plan/order.js';
@@ -207,8 +208,7 @@ describe('buildPlan: updates', () => {
     const v = act(plan, 'PromptVersion/billing-assistant@1.1.0')!;
     expect(v.desired).toMatchObject({ publish: true, patch: false });
     expect(v.changes).toEqual([{ path: 'state', before: 'Draft', after: 'Published' }]);
-    // The guard is the content hash the gateway states for the version.
-    expect(v.guard).toEqual({ hash: tpl.versions![1]!.contentHash, state: 'Draft' });
+    expect(v.guard).toEqual({ hash: contentHash(tpl.versions![1]!), state: 'Draft' });
     expect(v.text).toBeUndefined();
   });
 
