@@ -169,7 +169,7 @@ function streamableKeys(value: unknown): string[] | undefined {
   if (proto !== Object.prototype && proto !== null) return undefined;
   const keys = Object.keys(value).sort();
   for (const k of keys) {
-    if (k === '__proto__' || k === 'toJSON' || /^[0-9]/.test(k)) return undefined;
+    if (k === '__proto__' || k === 'toJSON' || isArrayIndex(k)) return undefined;
     const v = (value as Record<string, unknown>)[k];
     // A member or an item whose toJSON JSON calls is called with its key: only the one-piece text says which.
     if (callsToJson(v)) return undefined;
