@@ -13,6 +13,7 @@ import type { ResultCache } from './cache.js';
 import { pool } from './pool.js';
 import type { PlannedCall, PlannedTest } from './render.js';
 import type { CaseDone, Observation, PassRate, TestOutcome, TestReport, TestRun } from './types.js';
+import { byCodeUnits } from '../util/compare.js';
 
 export type { CaseDone } from './types.js';
 
@@ -128,7 +129,7 @@ function rate(runs: readonly TestRun[], threshold: number, version?: string): Pa
 }
 
 function outcome(p: PlannedTest, runs: TestRun[]): TestOutcome {
-  runs.sort((a, b) => a.caseIndex - b.caseIndex || (a.requested ?? '').localeCompare(b.requested ?? '') || a.repetition - b.repetition);
+  runs.sort((a, b) => a.caseIndex - b.caseIndex || byCodeUnits(a.requested ?? '', b.requested ?? '') || a.repetition - b.repetition);
   if (p.versions) runs.sort((a, b) => p.versions!.indexOf(a.requested ?? '') - p.versions!.indexOf(b.requested ?? '') || a.caseIndex - b.caseIndex || a.repetition - b.repetition);
   const whole = rate(runs, p.threshold);
   const byVersion = p.versions ? p.versions.map((v) => rate(runs.filter((r) => r.requested === v), p.threshold, v)) : [];

@@ -17,6 +17,7 @@
 import type { AnalyticsMetric, AnalyticsQuery, AnalyticsResult, AnalyticsStats } from '../targets/llmgateway/wire.js';
 import { compareVersionLabels } from '../util/semver.js';
 import type { Interval95, SplitComparison, StatusReport, TemplateStatus, VersionStatus } from './types.js';
+import { byCodeUnits } from '../util/compare.js';
 
 export const Z95 = 1.959963984540054;
 /** Buckets per version before batch means are trusted for the spread of tokens per call. */
@@ -118,7 +119,7 @@ export function buildStatus(result: AnalyticsResult, templates: readonly Templat
   const ids = [...new Set([...templates.map((t) => t.id), ...byTemplate.keys()])];
   const out: TemplateStatus[] = ids
     .map((id) => templateStatus(known.get(id) ?? { id, name: id }, byTemplate.get(id) ?? [], !known.has(id)))
-    .sort((a, b) => a.template.localeCompare(b.template));
+    .sort((a, b) => byCodeUnits(a.template, b.template));
   const method = [
     'latency: the mean per call (the analytics give count, sum, min and max, no percentiles)',
     'share: of every call the template received, pinned calls (with a version) included',

@@ -10,6 +10,7 @@ import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
 import { guideAddress, versionAddress } from '../model/address.js';
 import { API_VERSION, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
+import { byCodeUnits } from '../util/compare.js';
 
 type WireTemplate = LiveState['templates'][number];
 type WireVersion = NonNullable<WireTemplate['versions']>[number];
@@ -51,7 +52,7 @@ export function exportDocuments(live: LiveState): ExportResult {
   const used = new Set<string>([FILTERS_FILE]);
   const texts: ExportText[] = [];
 
-  for (const t of [...live.templates].sort((a, b) => cmp(a.name, b.name))) {
+  for (const t of [...live.templates].sort((a, b) => byCodeUnits(a.name, b.name))) {
     const docs: ExportDocument[] = [templateDocument(t)];
     counts.templates += 1;
     for (const v of [...(t.versions ?? [])].sort((a, b) => compareVersionLabels(a.version, b.version))) {
@@ -70,7 +71,7 @@ export function exportDocuments(live: LiveState): ExportResult {
     files.push({ path: uniqueFileName(t.name, used), documents: docs });
   }
 
-  const filters = [...live.filters].sort((a, b) => a.priority - b.priority || cmp(a.name, b.name));
+  const filters = [...live.filters].sort((a, b) => a.priority - b.priority || byCodeUnits(a.name, b.name));
   if (filters.length > 0) {
     files.push({ path: FILTERS_FILE, documents: filters.map(filterDocument) });
     counts.filters = filters.length;
@@ -78,7 +79,7 @@ export function exportDocuments(live: LiveState): ExportResult {
 
   // AI Studio: a guide as its YAML and its instruction, one file each; a summary setting per file.
   const usedGuides = new Set<string>();
-  for (const g of [...(live.guides ?? [])].sort((a, b) => cmp(a.name, b.name))) {
+  for (const g of [...(live.guides ?? [])].sort((a, b) => byCodeUnits(a.name, b.name))) {
     const out = guideDocument(g, usedGuides, warnings);
     if (!out) continue;
     files.push(out.file);
@@ -86,7 +87,7 @@ export function exportDocuments(live: LiveState): ExportResult {
     counts.guides += 1;
   }
   const usedSummaries = new Set<string>();
-  for (const s of [...(live.summarySettings ?? [])].sort((a, b) => cmp(a.name, b.name))) {
+  for (const s of [...(live.summarySettings ?? [])].sort((a, b) => byCodeUnits(a.name, b.name))) {
     files.push({ path: `${SUMMARIES_DIR}/${uniqueFileName(slug(s.name) || 'summary-setting', usedSummaries)}`, documents: [summaryDocument(s)] });
     counts.summarySettings += 1;
   }
@@ -224,8 +225,4 @@ function slug(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

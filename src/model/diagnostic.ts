@@ -1,4 +1,5 @@
 // One problem found in the desired state, anchored at file:line:column.
+import { byCodeUnits } from '../util/compare.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -13,7 +14,7 @@ export interface Diagnostic {
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message);
+  return a.line - b.line || a.column - b.column || byCodeUnits(a.rule, b.rule) || byCodeUnits(a.message, b.message);
 }
 
 export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === 'error');

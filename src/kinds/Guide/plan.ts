@@ -19,14 +19,15 @@ import { canonicalHash, describeCreate, diffCanonical } from '../canonical.js';
 import type { LiveState, PlanContext } from '../kind.js';
 import { aiStudioAbsentFromGit } from '../ownership.js';
 import { canonical, contentCanonical, landed, liveCanonical, reaches, toWire, versionContent } from './index.js';
+import { byCodeUnits } from '../../util/compare.js';
 
 export function planGuides(desired: DesiredState, live: LiveState, ctx: PlanContext): PlanPart {
   const part: PlanPart = { actions: [], problems: [], unmanaged: [] };
   const guides = live.guides ?? [];
   const liveByName = new Map(guides.map((g) => [g.name, g]));
   const wanted = new Set(desired.guides.map((g) => g.name));
-  for (const d of [...desired.guides].sort((a, b) => cmp(a.name, b.name))) part.actions.push(planGuide(d, liveByName.get(d.name), ctx));
-  for (const l of [...guides].sort((a, b) => cmp(a.name, b.name))) {
+  for (const d of [...desired.guides].sort((a, b) => byCodeUnits(a.name, b.name))) part.actions.push(planGuide(d, liveByName.get(d.name), ctx));
+  for (const l of [...guides].sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (wanted.has(l.name)) continue;
     const address = guideAddress(l.name);
     const fate = aiStudioAbsentFromGit(ctx.prune, ctx.owned, 'Guide', l.name);
@@ -153,8 +154,4 @@ function instructionChange(latest: WireGuideVersion, after: string): TextChange 
 /** The instruction is shown as a text diff; its change names the field only. */
 function withoutInstruction(changes: FieldChange[]): FieldChange[] {
   return changes.map((c) => (c.path === 'instruction' ? { path: c.path } : c));
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -11,6 +11,7 @@ import type { PlanContext } from '../kind.js';
 import { absentFromGit, PENDING_REASON } from '../labels.js';
 import { liveModified, settleAgainstLive } from '../shared.js';
 import { canonical, toWire } from './index.js';
+import { byCodeUnits } from '../../util/compare.js';
 
 const MIN_PRIORITY = 1;
 const MAX_PRIORITY = 100;
@@ -25,7 +26,7 @@ export function planFilters(
   const desiredByName = new Map(desired.map((f) => [f.name, f]));
   const slots = new Map<string, Slot>();
 
-  for (const f of [...desired].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const f of [...desired].sort((a, b) => byCodeUnits(a.name, b.name))) {
     const l = liveByName.get(f.name);
     const labelOpts = ctx.commit !== undefined ? { commit: ctx.commit, liveLabels: l?.labels } : { liveLabels: l?.labels };
     const body = toWire(f, labelOpts);
@@ -50,7 +51,7 @@ export function planFilters(
     });
   }
 
-  for (const l of [...live].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const l of [...live].sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (desiredByName.has(l.name)) continue;
     const address = filterAddress(l.name);
     const fate = absentFromGit(ctx.prune, l.labels);

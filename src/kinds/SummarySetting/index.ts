@@ -12,6 +12,7 @@ import type { ApplyContext, CallResult, Kind, LiveState, PlanContext, Snapshot }
 import { LIVE_SOURCE } from '../live-source.js';
 import { aiStudioAbsentFromGit, countOwned } from '../ownership.js';
 import { aiStudioOf, assertWrite, desiredOf, GuardMoved, readOrGone, settleAgainstLive } from '../shared.js';
+import { byCodeUnits } from '../../util/compare.js';
 
 /** A setting's type: Prompt when a prompt drives it (what the emulator and, we assume, Genesys default to). */
 function settingTypeOf(s: SummarySettingBody): 'Basic' | 'Prompt' {
@@ -110,7 +111,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
   const liveByName = new Map(settings.map((s) => [s.name, s]));
   const wanted = new Set(desired.summarySettings.map((s) => s.name));
   const count = ctx.textTokens ?? textTokenCounter();
-  for (const d of [...desired.summarySettings].sort((a, b) => cmp(a.name, b.name))) {
+  for (const d of [...desired.summarySettings].sort((a, b) => byCodeUnits(a.name, b.name))) {
     const body = toWire(d);
     const after = canonical(body);
     const l = liveByName.get(d.name);
@@ -142,7 +143,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
     }
     part.actions.push(a);
   }
-  for (const l of [...settings].sort((a, b) => cmp(a.name, b.name))) {
+  for (const l of [...settings].sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (wanted.has(l.name)) continue;
     const address = summarySettingAddress(l.name);
     const fate = aiStudioAbsentFromGit(ctx.prune, ctx.owned, 'SummarySetting', l.name);
@@ -225,7 +226,3 @@ export const SummarySettingKind: Kind<SummarySettingBody> = {
     for (const s of live.summarySettings ?? []) yield [summarySettingAddress(s.name), snapshot(s)];
   },
 };
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

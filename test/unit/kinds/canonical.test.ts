@@ -97,7 +97,7 @@ describe('canonical forms', () => {
         safetyGuardrails: { piiFilter: false, jailbreakDetection: true, outputModeration: false },
       }),
     ];
-    for (const v of variants) expect(canonicalVersion(v)).toEqual(canonicalVersion(versionBody(v)));
+    for (const v of variants) expect(canonicalVersion(v)).toStrictEqual(canonicalVersion(versionBody(v)));
   });
 
   it('filters: absent selector = empty selector, categories are a set, enabled defaults to true', () => {

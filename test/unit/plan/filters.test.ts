@@ -195,3 +195,12 @@ describe('filter priorities', () => {
     expect(deleted).toBeGreaterThan(20);
   });
 });
+
+describe('filter order', () => {
+  it('lists live filters git does not define in code-unit order, whatever the machine’s locale', () => {
+    // localeCompare puts "alpha" before "Zeta" (and follows LANG); sort() puts "Zeta" first, everywhere.
+    const live = ['alpha', 'Zeta', 'beta'].map((name, i) => liveFilter(filter(name, 10 + i), { labels: {} }));
+    const plan = buildPlan(desiredState(), { templates: [], filters: live }, opts());
+    expect(plan.unmanaged.map((u) => u.address)).toEqual(['SafetyFilter/Zeta', 'SafetyFilter/alpha', 'SafetyFilter/beta']);
+  });
+});
