@@ -301,6 +301,8 @@ function family(a: PlanAction): string {
 function beforeSnapshot(a: PlanAction): Snapshot | null {
   const guard = guardOf(a);
   if (!guard) return null;
+  const planned = a.action === 'update' || a.action === 'delete' ? kindOf(a.kind).plannedAgainst?.(a) : undefined;
+  if (planned) return planned;
   // A prompt version's label, a guide's latest version's label, or the object's integer version.
   const version = a.kind === 'PromptVersion' ? (a.version ?? null) : (guard.version ?? guard.label ?? null);
   const content = a.action === 'update' || a.action === 'delete' ? (a.live ?? null) : null;

@@ -98,6 +98,13 @@ export interface Kind<Wire = never> {
    */
   intended?(a: WriteAction): Snapshot;
   /**
+   * What an update or delete was planned against, as an audit intent's `before`, when the guard
+   * alone does not describe it the way `snapshots` does (a prompt version's snapshot includes its
+   * state). Settling an interrupted run compares the two. Default: the guard's version and hash
+   * with the live canonical form.
+   */
+  plannedAgainst?(a: Extract<PlanAction, { action: 'update' | 'delete' }>): Snapshot | null;
+  /**
    * Plans this kind's family against the live state. Kinds planned by their parent (a template
    * plans its versions and split) leave it out.
    */

@@ -124,6 +124,17 @@ export function snapshot(label: string, c: VersionContent, state: VersionState):
   return { version: label, hash: canonicalHash(content), content };
 }
 
+/**
+ * An update's or a retirement's `before` as `snapshots` describes the live version: its canonical
+ * content and its state, so that settling an interrupted publish can tell "still the Draft it was"
+ * from "changed by someone else" (the guard's hash covers the content alone).
+ */
+function plannedAgainst(a: Extract<PlanAction, { action: 'update' | 'delete' }>): Snapshot | null {
+  if (!a.live || !a.guard.state) return null;
+  const content = { ...a.live, state: a.guard.state };
+  return { version: a.version ?? null, hash: canonicalHash(content), content };
+}
+
 export interface LiveTemplateRef {
   id: string;
   model: PromptTemplate;
@@ -329,6 +340,7 @@ export const PromptVersionKind: Kind<VersionContent> = {
   documents: (desired) => desired.versions,
   apply,
   expectedRequests,
+  plannedAgainst,
   *snapshots(live) {
     for (const t of live.templates) for (const v of t.versions ?? []) yield [versionAddress(t.name, v.version), snapshot(v.version, v, v.state)];
   },
