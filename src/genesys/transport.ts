@@ -2,6 +2,7 @@
 // auth, correlation ids, pacing, and a retry loop that never resends a request whose outcome is
 // unknown without first asking the caller to find out (reconcile) what happened.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
@@ -161,6 +162,10 @@ export class Transport {
   }
 
   constructor(private readonly opts: TransportOptions) {
+    // Every wait (pacing, a retry's delay) listens on `closing` until it ends (sleep removes its
+    // listener), and a paced apply has one per call in flight: more than Node's default of 10,
+    // which would print a "possible memory leak" warning to the user.
+    setMaxListeners(0, this.closing.signal);
     this.slots = new Semaphore(opts.concurrency);
     // One socket per concurrent request, kept alive between them.
     this.agents = {

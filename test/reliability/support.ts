@@ -100,10 +100,11 @@ export async function cli(args: readonly string[], cwd: string, env: Record<stri
   return { ...r, stats: line ? (JSON.parse(line.slice('promptctl-stats '.length)) as CliStats) : undefined };
 }
 
-/** A user-facing failure: no internal error, no stack frame. */
+/** A user-facing failure: no internal error, no stack frame, no warning of Node's own. */
 export function expectNoCrash(r: CliResult): void {
   expect(r.stderr).not.toMatch(/error: internal/);
   expect(r.stderr).not.toMatch(/^\s+at .+[(:]\d+/m);
+  expect(r.stderr).not.toMatch(/\(node:\d+\) \w*Warning/);
 }
 
 export interface GeneratedProject {
