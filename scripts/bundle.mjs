@@ -34,8 +34,9 @@ const lazyListFormat = {
       const eager = /= new Intl\.ListFormat\(/g;
       const found = source.match(eager)?.length ?? 0;
       if (found !== 2) throw new Error(`${args.path}: expected 2 eager Intl.ListFormat, found ${found}; look at the lazy-list-format plugin`);
+      // On the file's first line, so that every other line keeps its number (stack traces).
       const helper =
-        'function __lazyListFormat(locale, options) { let f; return { format: (list) => (f ??= new Intl.ListFormat(locale, options)).format(list) }; }\n';
+        'function __lazyListFormat(locale, options) { let f; return { format: (list) => (f ??= new Intl.ListFormat(locale, options)).format(list) }; } ';
       return { contents: helper + source.replace(eager, '= __lazyListFormat('), loader: 'js' };
     });
   },
