@@ -23,24 +23,20 @@ export function liveModified(live: LiveStamp): PlanAction['liveModified'] {
 
 /**
  * An action on an object that exists live: noop when both canonical forms agree, else an update
- * with its field changes and who last changed the live side.
+ * with its field changes, its body and who last changed the live side. The body is asked for only
+ * then: most objects of a large org are unchanged.
  */
 export function settleAgainstLive(
-  base: Omit<UpdateAction, 'action' | 'changes'>,
+  base: Omit<UpdateAction, 'action' | 'changes' | 'desired' | 'stagePriority'>,
+  desired: () => DesiredBody,
   before: Canonical,
   after: Canonical,
   live: LiveStamp,
 ): PlanAction {
-  if (canonicalEqual(before, after)) {
-    // Everything but what only a write carries, copied key by key: V8 runs a rest pattern
-    // ({ desired, ...rest }) through a slow generic path, and a large plan makes thousands of noops.
-    const noop: Record<string, unknown> = {};
-    for (const k of Object.keys(base)) if (k !== 'desired' && k !== 'stagePriority') noop[k] = base[k as keyof typeof base];
-    noop.action = 'noop';
-    noop.changes = [];
-    return noop as unknown as PlanAction;
-  }
-  const a: UpdateAction = { ...base, action: 'update', changes: diffCanonical(before, after), live: before };
+  if (canonicalEqual(before, after)) return { ...base, action: 'noop', changes: [] };
+  // The body where it always stood: before the live id and the guard.
+  const { liveId, guard, ...head } = base;
+  const a: UpdateAction = { ...head, desired: desired(), liveId, guard, action: 'update', changes: diffCanonical(before, after), live: before };
   const m = liveModified(live);
   if (m) a.liveModified = m;
   return a;

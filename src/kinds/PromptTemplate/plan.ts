@@ -71,15 +71,20 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
   const guards = guardedBy(protectors, name, dT.labels);
 
   // The template itself.
-  const body = toWire(dT, ctx.commit !== undefined ? { commit: ctx.commit, liveLabels: lT?.labels } : { liveLabels: lT?.labels });
-  const after = canonical(body);
-  const common = { address: templateAddress(name), kind: 'PromptTemplate' as const, name, dependsOn: [], desired: { kind: 'PromptTemplate' as const, body } };
+  // The model has the wire's content fields (its canonical form is its body's); the body, with
+  // promptctl's labels, is made only for a write.
+  const after = canonical(dT);
+  const desired = () => ({
+    kind: 'PromptTemplate' as const,
+    body: toWire(dT, ctx.commit !== undefined ? { commit: ctx.commit, liveLabels: lT?.labels } : { liveLabels: lT?.labels }),
+  });
+  const common = { address: templateAddress(name), kind: 'PromptTemplate' as const, name, dependsOn: [] };
   let tAction: PlanAction;
   if (!lT) {
-    tAction = { ...common, action: 'create', changes: describeCreate(after) };
+    tAction = { ...common, desired: desired(), action: 'create', changes: describeCreate(after) };
   } else {
     const before = canonical(lT);
-    tAction = settleAgainstLive({ ...common, liveId: lT.id, guard: { version: lT.version, hash: canonicalHash(before) } }, before, after, lT);
+    tAction = settleAgainstLive({ ...common, liveId: lT.id, guard: { version: lT.version, hash: canonicalHash(before) } }, desired, before, after, lT);
   }
   if (tAction.action !== 'noop') tAction.dependsOn.push(...guards);
   if (tAction.action === 'update' && lT && lT.model !== dT.model) {
@@ -92,7 +97,17 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
 
   // Versions in git.
   const liveVersions = new Map((lT?.versions ?? []).map((v) => [v.version, v]));
-  const liveTemplate = lT ? { id: lT.id, model: fromWire(lT), versions: lT.versions ?? [] } : undefined;
+  // The live template as a model, made only if a version's live token count is asked for.
+  let liveModel: PromptTemplate | undefined;
+  const liveTemplate = lT
+    ? {
+        id: lT.id,
+        get model(): PromptTemplate {
+          return (liveModel ??= fromWire(lT));
+        },
+        versions: lT.versions ?? [],
+      }
+    : undefined;
   const versionActions = new Map<string, PlanAction>();
   for (const dV of [...input.versions].sort((a, b) => compareVersionLabels(a.version, b.version))) {
     const a = planVersion(dV, dT, liveVersions.get(dV.version), liveTemplate, ctx, part.problems);
@@ -120,11 +135,11 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
   }
 
   // Live versions that git no longer declares.
-  if (lT) {
-    const declared = new Set(input.versions.map((v) => v.version));
+  const declared = new Set(input.versions.map((v) => v.version));
+  const extra = (lT?.versions ?? []).filter((v) => !declared.has(v.version));
+  if (lT && extra.length > 0) {
     const routedByGit = new Set(input.split?.routes.map((r) => r.version) ?? []);
     const routedLive = new Set(liveTraffic?.routes.map((r) => r.version) ?? []);
-    const extra = (lT.versions ?? []).filter((v) => !declared.has(v.version));
     for (const lV of extra.sort((a, b) => compareVersionLabels(a.version, b.version))) {
       const address = versionAddress(name, lV.version);
       if (!isManaged(lT.labels)) part.unmanaged.push({ address, reason: 'not in git; template not labelled managed-by: promptctl' });

@@ -115,19 +115,14 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
     const body = toWire(d);
     const after = canonical(body);
     const l = liveByName.get(d.name);
-    const common = {
-      address: summarySettingAddress(d.name),
-      kind: 'SummarySetting' as const,
-      name: d.name,
-      dependsOn: [],
-      desired: { kind: 'SummarySetting' as const, body },
-    };
+    const desired = { kind: 'SummarySetting' as const, body };
+    const common = { address: summarySettingAddress(d.name), kind: 'SummarySetting' as const, name: d.name, dependsOn: [] };
     let a: PlanAction;
     if (!l) {
-      a = { ...common, action: 'create', changes: withoutPrompt(describeCreate(after)) };
+      a = { ...common, desired, action: 'create', changes: withoutPrompt(describeCreate(after)) };
     } else {
       const before = canonical(l);
-      a = settleAgainstLive({ ...common, liveId: l.id, guard: { hash: canonicalHash(before), dateModified: l.dateModified } }, before, after, l);
+      a = settleAgainstLive({ ...common, liveId: l.id, guard: { hash: canonicalHash(before), dateModified: l.dateModified } }, () => desired, before, after, l);
       if (a.action === 'update') a.changes = withoutPrompt(a.changes);
     }
     if (a.action !== 'noop') {

@@ -54,20 +54,15 @@ export function snapshot(t: WireTraffic): Snapshot {
 
 /** The split in git against the live one; `templateId` is the live template's, when it exists. */
 export function planSplit(split: TrafficSplit, live: WireTraffic | null, templateId: string | undefined): PlanAction {
-  const body = toWire(split);
-  const after = canonical(body);
-  const common = {
-    address: splitAddress(split.template),
-    kind: 'TrafficSplit' as const,
-    name: split.template,
-    dependsOn: [],
-    desired: { kind: 'TrafficSplit' as const, body },
-  };
+  // The model has the wire's fields (its canonical form is its body's); the body is made for a write.
+  const after = canonical(split);
+  const desired = () => ({ kind: 'TrafficSplit' as const, body: toWire(split) });
+  const common = { address: splitAddress(split.template), kind: 'TrafficSplit' as const, name: split.template, dependsOn: [] };
   if (!live || templateId === undefined) {
-    return { ...common, action: 'create', changes: describeCreate(after), ...(templateId !== undefined ? { parentId: templateId } : {}) };
+    return { ...common, desired: desired(), action: 'create', changes: describeCreate(after), ...(templateId !== undefined ? { parentId: templateId } : {}) };
   }
   const before = canonical(live);
-  return settleAgainstLive({ ...common, liveId: templateId, guard: { version: live.version, hash: canonicalHash(before) } }, before, after, live);
+  return settleAgainstLive({ ...common, liveId: templateId, guard: { version: live.version, hash: canonicalHash(before) } }, desired, before, after, live);
 }
 
 async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {

@@ -100,6 +100,21 @@ describe('canonical forms', () => {
     for (const v of variants) expect(canonicalVersion(v)).toStrictEqual(canonicalVersion(versionBody(v)));
   });
 
+  it('templates and splits: the model has the canonical form of the body made from it, whatever labels promptctl adds', () => {
+    const templates = [
+      template('t'),
+      template('t', { description: undefined, labels: {} }),
+      template('t', { description: '', labels: { team: 'b', 'managed-by': 'someone', 'promptctl.dev/x': 'y', area: 'a' } }),
+    ];
+    for (const t of templates) {
+      for (const opts of [{}, { commit: 'c' }, { liveLabels: { 'promptctl.dev/commit': 'old', team: 'z' } }]) {
+        expect(canonicalTemplate(t)).toStrictEqual(canonicalTemplate(templateBody(t, opts)));
+      }
+    }
+    const splits = [split('t', [['1.0.0', 60], ['1.1.0', 40]]), split('t', [['2.0.0', 100]], { strategy: 'sticky', stickyKey: 'customer' })];
+    for (const s of splits) expect(canonicalTraffic(s)).toStrictEqual(canonicalTraffic(trafficBody(s)));
+  });
+
   it('filters: absent selector = empty selector, categories are a set, enabled defaults to true', () => {
     const body = filterBody(filter('f', 3));
     const server = { ...body, enabled: undefined, categories: [...body.categories].reverse(), appliesTo: { templates: undefined, labels: {} } };
@@ -211,20 +226,22 @@ describe('settleAgainstLive', () => {
     kind: 'SafetyFilter' as const,
     name: 'f',
     dependsOn: [],
-    desired: { kind: 'SafetyFilter' as const, body: filterBody(filter('f', 3)) },
-    stagePriority: 100,
     liveId: 'id-1',
     guard: { version: 2, hash: 'h' },
   };
+  const desired = { kind: 'SafetyFilter' as const, body: filterBody(filter('f', 3)) };
 
-  it('a noop keeps what names and guards the object, in order, and none of what only a write carries', () => {
-    const a = settleAgainstLive(base, { x: 1 }, { x: 1 }, {});
+  it('a noop keeps what names and guards the object, in order, and never makes the body', () => {
+    let made = 0;
+    const a = settleAgainstLive(base, () => (made++, desired), { x: 1 }, { x: 1 }, {});
     expect(a).toEqual({ address: 'SafetyFilter/f', kind: 'SafetyFilter', name: 'f', dependsOn: [], liveId: 'id-1', guard: { version: 2, hash: 'h' }, action: 'noop', changes: [] });
     expect(Object.keys(a)).toEqual(['address', 'kind', 'name', 'dependsOn', 'liveId', 'guard', 'action', 'changes']);
+    expect(made).toBe(0);
   });
 
-  it('an update keeps the body, the changes and who changed the live side', () => {
-    const a = settleAgainstLive(base, { x: 1 }, { x: 2 }, { modifiedBy: { id: 'u' }, dateModified: 'd' });
-    expect(a).toMatchObject({ action: 'update', desired: base.desired, stagePriority: 100, changes: [{ path: 'x', before: 1, after: 2 }], live: { x: 1 }, liveModified: { by: 'u', at: 'd' } });
+  it('an update carries the body (where it always stood), the changes and who changed the live side', () => {
+    const a = settleAgainstLive(base, () => desired, { x: 1 }, { x: 2 }, { modifiedBy: { id: 'u' }, dateModified: 'd' });
+    expect(a).toEqual({ ...base, desired, action: 'update', changes: [{ path: 'x', before: 1, after: 2 }], live: { x: 1 }, liveModified: { by: 'u', at: 'd' } });
+    expect(Object.keys(a)).toEqual(['address', 'kind', 'name', 'dependsOn', 'desired', 'liveId', 'guard', 'action', 'changes', 'live', 'liveModified']);
   });
 });
