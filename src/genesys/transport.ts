@@ -142,6 +142,9 @@ export type Attempt =
 
 const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
 
+/** Calls that may wait at once (far more than any command has in flight). */
+const MAX_WAITING_CALLS = 1000;
+
 export class Transport {
   readonly stats: TransportStats = { requests: 0, retries: 0, rateLimited: 0 };
   private readonly http: Got;
@@ -163,9 +166,10 @@ export class Transport {
 
   constructor(private readonly opts: TransportOptions) {
     // Every wait (pacing, a retry's delay) listens on `closing` until it ends (sleep removes its
-    // listener), and a paced apply has one per call in flight: more than Node's default of 10,
-    // which would print a "possible memory leak" warning to the user.
-    setMaxListeners(0, this.closing.signal);
+    // listener), one per call in flight: a paced apply passes Node's default of 10, which printed
+    // a "possible memory leak" warning to the user. A wait that forgot its listener would still
+    // be caught, within a thousand calls.
+    setMaxListeners(MAX_WAITING_CALLS, this.closing.signal);
     this.slots = new Semaphore(opts.concurrency);
     // One socket per concurrent request, kept alive between them.
     this.agents = {

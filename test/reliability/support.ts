@@ -104,7 +104,7 @@ export async function cli(args: readonly string[], cwd: string, env: Record<stri
 export function expectNoCrash(r: CliResult): void {
   expect(r.stderr).not.toMatch(/error: internal/);
   expect(r.stderr).not.toMatch(/^\s+at .+[(:]\d+/m);
-  expect(r.stderr).not.toMatch(/\(node:\d+\) \w*Warning/);
+  expect(r.stderr).not.toMatch(/\(node:\d+\) (\[[^\]]+\] )?\w*Warning/);
 }
 
 export interface GeneratedProject {

@@ -31,14 +31,14 @@ export function planFilters(
     const labelOpts = ctx.commit !== undefined ? { commit: ctx.commit, liveLabels: l?.labels } : { liveLabels: l?.labels };
     const body = toWire(f, labelOpts);
     const after = canonical(body);
-    const desired = { kind: 'SafetyFilter' as const, body };
+    const desiredBody = { kind: 'SafetyFilter' as const, body };
     const common = { address: filterAddress(f.name), kind: 'SafetyFilter' as const, name: f.name, dependsOn: [] };
     let a: PlanAction;
     if (!l) {
-      a = { ...common, desired, action: 'create', changes: describeCreate(after) };
+      a = { ...common, desired: desiredBody, action: 'create', changes: describeCreate(after) };
     } else {
       const before = canonical(l);
-      a = settleAgainstLive({ ...common, liveId: l.id, guard: { version: l.version, hash: canonicalHash(before) } }, () => desired, before, after, l);
+      a = settleAgainstLive({ ...common, liveId: l.id, guard: { version: l.version, hash: canonicalHash(before) } }, () => desiredBody, before, after, l);
       if (a.action === 'update' && l.enabled && !f.enabled) {
         a.destructive = true;
         a.reason = 'disables a safety filter';

@@ -115,14 +115,14 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
     const body = toWire(d);
     const after = canonical(body);
     const l = liveByName.get(d.name);
-    const desired = { kind: 'SummarySetting' as const, body };
+    const desiredBody = { kind: 'SummarySetting' as const, body };
     const common = { address: summarySettingAddress(d.name), kind: 'SummarySetting' as const, name: d.name, dependsOn: [] };
     let a: PlanAction;
     if (!l) {
-      a = { ...common, desired, action: 'create', changes: withoutPrompt(describeCreate(after)) };
+      a = { ...common, desired: desiredBody, action: 'create', changes: withoutPrompt(describeCreate(after)) };
     } else {
       const before = canonical(l);
-      a = settleAgainstLive({ ...common, liveId: l.id, guard: { hash: canonicalHash(before), dateModified: l.dateModified } }, () => desired, before, after, l);
+      a = settleAgainstLive({ ...common, liveId: l.id, guard: { hash: canonicalHash(before), dateModified: l.dateModified } }, () => desiredBody, before, after, l);
       if (a.action === 'update') a.changes = withoutPrompt(a.changes);
     }
     if (a.action !== 'noop') {

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { TokenProvider, renewAfterMs } from '../../../src/genesys/auth.js';
 import { Pacer, Semaphore, readRateWindow } from '../../../src/genesys/ratelimit.js';
 import { Redactor, basicCredential, redactText } from '../../../src/genesys/redact.js';
-import { DEFAULT_RETRY_POLICY, backoffDelay, decide, parseRetryAfter } from '../../../src/genesys/retry.js';
+import { DEFAULT_RETRY_POLICY, backoffDelay, decide, parseRetryAfter, sleep } from '../../../src/genesys/retry.js';
 import { landed as sameFilter } from '../../../src/kinds/SafetyFilter/index.js';
 import { landed as sameTemplate } from '../../../src/kinds/PromptTemplate/index.js';
 import { landed as sameTraffic } from '../../../src/kinds/TrafficSplit/index.js';
 import type { FilterCreate, WireFilter, WireTemplate, WireTraffic } from '../../../src/targets/llmgateway/wire.js';
+import { getEventListeners } from 'node:events';
 
 const ctx = { retries: 0, refused: 0, canReauth: true };
 const P = DEFAULT_RETRY_POLICY;
@@ -283,5 +284,18 @@ describe('sameness after server defaults', () => {
     ];
     expect(sameTraffic({ strategy: 'random', routes }, live)).toBe(true);
     expect(sameTraffic({ strategy: 'random', routes: [{ version: '1.0.0', weight: 100 }] }, live)).toBe(false);
+  });
+});
+
+describe('sleep', () => {
+  it('leaves no listener on the signal, whether it ends by its timer or by the abort', async () => {
+    const closing = new AbortController();
+    await Promise.all(Array.from({ length: 20 }, () => sleep(1, closing.signal)));
+    expect(getEventListeners(closing.signal, 'abort')).toHaveLength(0);
+    const waits = Array.from({ length: 20 }, () => sleep(60_000, closing.signal));
+    expect(getEventListeners(closing.signal, 'abort')).toHaveLength(20);
+    closing.abort();
+    await Promise.all(waits);
+    expect(getEventListeners(closing.signal, 'abort')).toHaveLength(0);
   });
 });
