@@ -7,7 +7,7 @@ import { landed as sameFilter } from '../../../src/kinds/SafetyFilter/index.js';
 import { landed as sameTemplate } from '../../../src/kinds/PromptTemplate/index.js';
 import { landed as sameTraffic } from '../../../src/kinds/TrafficSplit/index.js';
 import type { FilterCreate, WireFilter, WireTemplate, WireTraffic } from '../../../src/targets/llmgateway/wire.js';
-import { getEventListeners } from 'node:events';
+import { getEventListeners, setMaxListeners } from 'node:events';
 
 const ctx = { retries: 0, refused: 0, canReauth: true };
 const P = DEFAULT_RETRY_POLICY;
@@ -290,6 +290,7 @@ describe('sameness after server defaults', () => {
 describe('sleep', () => {
   it('leaves no listener on the signal, whether it ends by its timer or by the abort', async () => {
     const closing = new AbortController();
+    setMaxListeners(100, closing.signal); // as the transport allows more than Node's 10 waiting at once
     await Promise.all(Array.from({ length: 20 }, () => sleep(1, closing.signal)));
     expect(getEventListeners(closing.signal, 'abort')).toHaveLength(0);
     const waits = Array.from({ length: 20 }, () => sleep(60_000, closing.signal));
