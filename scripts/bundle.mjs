@@ -42,9 +42,36 @@ const lazyListFormat = {
   },
 };
 
+/**
+ * got imports http2-wrapper (with node:http2) at load, for its `http2` option only, which promptctl
+ * never sets: about 6 ms of every plan and apply. It is required when first used instead. The
+ * build stops if got no longer imports and uses it exactly as patched here.
+ */
+const lazyHttp2 = {
+  name: 'lazy-http2-wrapper',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const importLine = "import http2wrapper from 'http2-wrapper';";
+      const used = /\bhttp2wrapper\.(globalAgent|auto)\b/g;
+      const uses = source.match(used)?.length ?? 0;
+      // Every other mention is in a doc comment ([`http2wrapper.Agent`]): no code reads it but these.
+      const code = source.replace(/\/\*[\s\S]*?\*\//g, '');
+      const mentions = code.match(/\bhttp2wrapper\b/g)?.length ?? 0;
+      if (source.split(importLine).length !== 2 || uses !== 2 || mentions !== 3) {
+        throw new Error(`${args.path}: expected one import of http2-wrapper and two uses (globalAgent, auto), found ${uses} uses and ${mentions} mentions in code; look at the lazy-http2-wrapper plugin`);
+      }
+      // In the import's place, so that every other line keeps its number (stack traces).
+      const lazy = "let __http2wrapper; const __lazyHttp2wrapper = () => (__http2wrapper ??= require('http2-wrapper'));";
+      const contents = source.replace(importLine, lazy).replace(used, '__lazyHttp2wrapper().$1');
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 rmSync(`${OUT}.cache`, { force: true });
 await build({
-  plugins: [lazyListFormat],
+  plugins: [lazyListFormat, lazyHttp2],
   entryPoints: [join(ROOT, 'dist', 'cli', 'bundle.js')],
   outfile: OUT,
   bundle: true,

@@ -93,6 +93,15 @@ function definedKeys(o: Record<string, unknown>): number {
   return n;
 }
 
+/**
+ * A live object's canonical hash (its guard) and whether the desired form equals it, from one
+ * stable text each: the same answer as canonicalHash and canonicalEqual, without a second walk.
+ */
+export function hashAndCompare(live: Canonical, desired: Canonical): { hash: string; equal: boolean } {
+  const text = stableStringify(live);
+  return { hash: hash('sha256', text), equal: text === stableStringify(desired) };
+}
+
 /** sha256 of the canonical form: what audit snapshots record and compare. */
 export function canonicalHash(c: Canonical): string {
   return hash('sha256', stableStringify(c));

@@ -3,8 +3,8 @@
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { ApiError } from '../targets/llmgateway/api.js';
 import type { Labels } from '../model/types.js';
-import type { DesiredBody, PlanAction, UpdateAction, WriteAction } from './action.js';
-import { canonicalEqual, diffCanonical, type Canonical } from './canonical.js';
+import type { DesiredBody, Guard, NoopAction, PlanAction, UpdateAction, WriteAction } from './action.js';
+import { diffCanonical, hashAndCompare, type Canonical } from './canonical.js';
 import type { ApplyContext, CallResult } from './kind.js';
 
 /** Who last changed a live object and when, as the server says. */
@@ -21,21 +21,46 @@ export function liveModified(live: LiveStamp): PlanAction['liveModified'] {
   return m.by || m.at ? m : undefined;
 }
 
+/** What every action on a live object carries, whatever it comes to. */
+export type LiveActionBase = Pick<UpdateAction, 'address' | 'kind' | 'name' | 'version' | 'dependsOn' | 'liveId' | 'guard'>;
+
+/**
+ * An unchanged object's action, its keys in sorted order: stable JSON then writes it natively
+ * (the fingerprint hashes every action, and a large org's are mostly noops).
+ */
+export function noopAction(base: LiveActionBase): NoopAction {
+  const a: NoopAction = {
+    action: 'noop',
+    address: base.address,
+    changes: [],
+    dependsOn: base.dependsOn,
+    guard: base.guard,
+    kind: base.kind,
+    liveId: base.liveId,
+    name: base.name,
+  };
+  if (base.version !== undefined) a.version = base.version;
+  return a;
+}
+
 /**
  * An action on an object that exists live: noop when both canonical forms agree, else an update
- * with its field changes, its body and who last changed the live side. The body is asked for only
- * then: most objects of a large org are unchanged.
+ * with its field changes, its body and who last changed the live side. The guard is `guard` with
+ * the live form's hash. The body is asked for only for an update: most objects of a large org are
+ * unchanged.
  */
 export function settleAgainstLive(
-  base: Omit<UpdateAction, 'action' | 'changes' | 'desired' | 'stagePriority'>,
+  base: Omit<LiveActionBase, 'guard'> & { guard: Omit<Guard, 'hash'> },
   desired: () => DesiredBody,
   before: Canonical,
   after: Canonical,
   live: LiveStamp,
 ): PlanAction {
-  if (canonicalEqual(before, after)) return { ...base, action: 'noop', changes: [] };
+  const { hash, equal } = hashAndCompare(before, after);
+  const guard = { hash, ...base.guard };
+  if (equal) return noopAction({ ...base, guard });
   // The body where it always stood: before the live id and the guard.
-  const { liveId, guard, ...head } = base;
+  const { liveId, guard: _, ...head } = base;
   const a: UpdateAction = { ...head, desired: desired(), liveId, guard, action: 'update', changes: diffCanonical(before, after), live: before };
   const m = liveModified(live);
   if (m) a.liveModified = m;

@@ -5,3 +5,14 @@
 export function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * The list ordered by `key` in code units (stable: equal keys keep their order); a list already in
+ * strictly increasing order is returned as it is, uncopied.
+ */
+export function inKeyOrder<T>(list: readonly T[], key: (item: T) => string): readonly T[] {
+  for (let i = 1; i < list.length; i++) {
+    if (!(key(list[i - 1]!) < key(list[i]!))) return [...list].sort((a, b) => byCodeUnits(key(a), key(b)));
+  }
+  return list;
+}

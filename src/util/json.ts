@@ -14,6 +14,9 @@ import { createHash, hash } from 'node:crypto';
 export function stableStringify(value: unknown): string {
   // A toJSON on a prototype reaches every sorted copy JSON.stringify would write.
   if (toJsonInherited()) return JSON.stringify(sortKeys(value));
+  // Built in key order already (the kinds' canonical forms and noop actions are): JSON writes it
+  // natively, many times faster than the walk below, and cold code costs nothing.
+  if (typeof value === 'object' && value !== null && inStableOrder(value)) return JSON.stringify(value);
   try {
     return writeStable(value) as string;
   } catch (err) {
@@ -24,6 +27,46 @@ export function stableStringify(value: unknown): string {
 
 function toJsonInherited(): boolean {
   return 'toJSON' in Array.prototype || 'toJSON' in Function.prototype;
+}
+
+/**
+ * Whether JSON.stringify(v) is already v's stable text: plain objects whose keys enumerate in
+ * sorted order with none JSON or the sorted copy would treat apart (array index, __proto__,
+ * toJSON), plain arrays, and leaves JSON writes as themselves (no function, symbol or BigInt, so
+ * no member is left out either). A false answer only means the slower walk writes it. (It reads
+ * every value, and JSON reads them again: the getters of plain data have no side effects.)
+ */
+function inStableOrder(v: object): boolean {
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype || Object.hasOwn(v, 'constructor')) return false;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'object' ? x !== null && !inStableOrder(x) : !writtenAsItself(x)) return false;
+    }
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  // The keys first: an object out of order is left to the walk before any value is read.
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (i > 0 && !(keys[i - 1]! < k)) return false;
+    const c = k.charCodeAt(0);
+    if ((c >= 48 && c <= 57 && isArrayIndex(k)) || k === '__proto__' || k === 'toJSON') return false;
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const x = o[keys[i]!];
+    if (typeof x === 'object' ? x !== null && !inStableOrder(x) : !writtenAsItself(x)) return false;
+  }
+  return true;
+}
+
+/** A leaf JSON writes (or, undefined, leaves out) the same way in both texts. */
+function writtenAsItself(x: unknown): boolean {
+  const t = typeof x;
+  return t === 'string' || t === 'number' || t === 'boolean' || t === 'undefined';
 }
 
 /** Thrown by writeStable for a value only JSON.stringify over the sorted copy writes exactly. */

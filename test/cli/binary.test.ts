@@ -2,7 +2,7 @@
 // shows: --version and --help straight from a cold start, the exit codes the shell sees, and the
 // PROMPTCTL_STATS line summing the requests of the clients the run opened. Build first
 // (`npm run build`); every other CLI test runs in-process.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO, runCli } from '../helpers/cli.js';
@@ -43,6 +43,17 @@ describe('the promptctl binary', () => {
     expect(stats.codeCache).toBe(true);
     expect(stats.requests).toBeGreaterThan(1);
     expect(stats.retries).toBe(0);
+
+    // got's http2 support (http2-wrapper with node:http2) is never loaded: promptctl does not use it
+    // (scripts/bundle.mjs makes it lazy). The preload records the modules the run loaded.
+    const preload = join(dir.path, 'modules.cjs');
+    const loaded = join(dir.path, 'modules.txt');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, process.moduleLoadList.join('\\n')));\n`);
+    const recorded = await runCli(['plan'], { cwd: dir.path, env: { NODE_OPTIONS: `--require ${preload}` } });
+    expect(recorded.code, recorded.stderr).toBe(0);
+    const modules = readFileSync(loaded, 'utf8').split('\n');
+    expect(modules).toContain('NativeModule http');
+    expect(modules.filter((m) => /\bhttp2\b/.test(m))).toEqual([]);
 
     // A V8 flag in NODE_OPTIONS makes V8 refuse the cache: the run still works, and says so.
     const flagged = await runCli(['validate'], { cwd: dir.path, env: { PROMPTCTL_STATS: '1', NODE_OPTIONS: '--max-old-space-size=2048' } });

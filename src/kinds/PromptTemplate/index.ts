@@ -12,10 +12,11 @@ import { assertWrite, desiredOf, guardedDelete, guardVersion, withLabels } from 
 import { planTemplates } from './plan.js';
 
 export function canonical(t: TemplateCreate): Canonical {
+  // Keys in sorted order (labels come sorted): stable JSON then writes it natively (util/json).
   return {
     description: optionalText(t.description),
-    model: t.model,
     labels: userLabels(t.labels),
+    model: t.model,
   };
 }
 

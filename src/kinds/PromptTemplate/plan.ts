@@ -84,7 +84,7 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
     tAction = { ...common, desired: desired(), action: 'create', changes: describeCreate(after) };
   } else {
     const before = canonical(lT);
-    tAction = settleAgainstLive({ ...common, liveId: lT.id, guard: { version: lT.version, hash: canonicalHash(before) } }, desired, before, after, lT);
+    tAction = settleAgainstLive({ ...common, liveId: lT.id, guard: { version: lT.version } }, desired, before, after, lT);
   }
   if (tAction.action !== 'noop') tAction.dependsOn.push(...guards);
   if (tAction.action === 'update' && lT && lT.model !== dT.model) {

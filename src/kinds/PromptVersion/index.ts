@@ -4,12 +4,13 @@
 import { versionAddress } from '../../model/address.js';
 import type { PromptTemplate, PromptVersion, Variable } from '../../model/types.js';
 import type { VersionContent, VersionCreate, VersionState, WireVariable, WireVersion } from '../../targets/llmgateway/wire.js';
+import { inKeyOrder } from '../../util/compare.js';
 import { compareVersionLabels, nextPatch } from '../../util/semver.js';
 import type { CreateAction, FieldChange, PlanAction, PlanProblem, TextChange, TokenDelta, UpdateAction } from '../action.js';
-import { canonicalEqual, canonicalHash, describeCreate, diffCanonical, type Canonical } from '../canonical.js';
+import { canonicalEqual, canonicalHash, describeCreate, diffCanonical, hashAndCompare, type Canonical } from '../canonical.js';
 import type { ApplyContext, CallResult, Kind, PlanContext, Snapshot, TokenCounter } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
-import { assertWrite, desiredOf, GuardMoved, liveModified, readOrGone } from '../shared.js';
+import { assertWrite, desiredOf, GuardMoved, liveModified, noopAction, readOrGone } from '../shared.js';
 
 const TEXT_FIELDS = ['systemInstruction', 'userTemplate'] as const;
 
@@ -21,30 +22,31 @@ const TEXT_FIELDS = ['systemInstruction', 'userTemplate'] as const;
 export function canonical(c: VersionContent): Canonical {
   const g = c.safetyGuardrails ?? {};
   const variables: Canonical = {};
-  for (const v of c.variables ?? []) {
+  for (const v of inKeyOrder(c.variables ?? [], (v) => v.name)) {
     variables[v.name] = {
-      type: v.type,
-      required: v.required ?? true,
       default: v.default ?? null,
+      description: v.description ?? null,
       maxLength: v.maxLength ?? null,
       maxTokens: v.maxTokens ?? null,
+      required: v.required ?? true,
+      type: v.type,
       values: v.values ? [...v.values] : null,
-      description: v.description ?? null,
     };
   }
+  // Keys in sorted order at every level: stable JSON then writes it natively (util/json).
   return {
-    systemInstruction: c.systemInstruction,
-    userTemplate: c.userTemplate,
-    variables,
     fewShotExamples: (c.fewShotExamples ?? []).map((e) => ({ input: e.input, output: e.output })),
-    model: c.model ?? null,
-    temperature: c.temperature ?? null,
     maxTokens: c.maxTokens ?? null,
+    model: c.model ?? null,
     safetyGuardrails: {
-      piiFilter: g.piiFilter ?? true,
       jailbreakDetection: g.jailbreakDetection ?? true,
       outputModeration: g.outputModeration ?? true,
+      piiFilter: g.piiFilter ?? true,
     },
+    systemInstruction: c.systemInstruction,
+    temperature: c.temperature ?? null,
+    userTemplate: c.userTemplate,
+    variables,
   };
 }
 
@@ -176,11 +178,11 @@ export function planVersion(
   }
 
   const before = canonical(lV);
-  const guard = { hash: canonicalHash(before), state: lV.state };
+  const { hash, equal } = hashAndCompare(before, after);
+  const guard = { hash, state: lV.state };
   const liveId = liveTemplate!.id;
-  const equal = canonicalEqual(before, after);
   if (lV.state === 'Published') {
-    if (equal) return { ...common, action: 'noop', liveId, guard, changes: [] };
+    if (equal) return noopAction({ ...common, liveId, guard });
     const problem = immutableProblem(address, dV.version, before, after);
     const m = liveModified(lV);
     if (m) problem.liveModified = m;

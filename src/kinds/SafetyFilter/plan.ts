@@ -38,7 +38,7 @@ export function planFilters(
       a = { ...common, desired: desiredBody, action: 'create', changes: describeCreate(after) };
     } else {
       const before = canonical(l);
-      a = settleAgainstLive({ ...common, liveId: l.id, guard: { version: l.version, hash: canonicalHash(before) } }, () => desiredBody, before, after, l);
+      a = settleAgainstLive({ ...common, liveId: l.id, guard: { version: l.version } }, () => desiredBody, before, after, l);
       if (a.action === 'update' && l.enabled && !f.enabled) {
         a.destructive = true;
         a.reason = 'disables a safety filter';

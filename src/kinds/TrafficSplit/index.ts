@@ -7,17 +7,19 @@ import type { PlanAction } from '../action.js';
 import { canonicalEqual, canonicalHash, describeCreate, type Canonical } from '../canonical.js';
 import type { ApplyContext, CallResult, Kind, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
+import { inKeyOrder } from '../../util/compare.js';
 import { assertWrite, desiredOf, pastTense, settleAgainstLive } from '../shared.js';
 
 export type TrafficBody = Omit<TrafficPut, 'version'>;
 
 export function canonical(t: TrafficBody): Canonical {
   const routes: Canonical = {};
-  for (const r of t.routes) routes[r.version] = r.weight;
+  for (const r of inKeyOrder(t.routes, (r) => r.version)) routes[r.version] = r.weight;
+  // Keys in sorted order at every level: stable JSON then writes it natively (util/json).
   return {
-    strategy: t.strategy ?? 'random',
-    stickyKey: t.stickyKey ?? null,
     routes,
+    stickyKey: t.stickyKey ?? null,
+    strategy: t.strategy ?? 'random',
   };
 }
 
@@ -62,7 +64,7 @@ export function planSplit(split: TrafficSplit, live: WireTraffic | null, templat
     return { ...common, desired: desired(), action: 'create', changes: describeCreate(after), ...(templateId !== undefined ? { parentId: templateId } : {}) };
   }
   const before = canonical(live);
-  return settleAgainstLive({ ...common, liveId: templateId, guard: { version: live.version, hash: canonicalHash(before) } }, desired, before, after, live);
+  return settleAgainstLive({ ...common, liveId: templateId, guard: { version: live.version } }, desired, before, after, live);
 }
 
 async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { versionContentHash } from '../../../src/targets/llmgateway/wire.js';
 import { canonicalEqual, diffCanonical, type CanonicalValue } from '../../../src/kinds/canonical.js';
@@ -131,6 +132,28 @@ describe('canonical forms', () => {
     expect(canonicalEqual(a, b)).toBe(true);
   });
 
+  it('are built in sorted key order at every level, so stable JSON writes them natively', () => {
+    const inOrder = (c: object) => expect(JSON.stringify(c)).toBe(stableStringify(c));
+    const v = version('t', '2.0.0', {
+      model: 'gpt-4o-mini',
+      temperature: 0.2,
+      variables: [
+        { name: 'zeta', type: 'enum', required: false, default: 'calm', values: ['calm', 'brisk'], description: 'how to sound' },
+        { name: 'alpha', type: 'string', required: true, maxLength: 80, maxTokens: 40 },
+        { name: 'Beta', type: 'number', required: true },
+      ],
+      fewShotExamples: [{ input: 'a', output: 'b' }],
+    });
+    inOrder(canonicalVersion(v));
+    inOrder(canonicalVersion(versionBody(v)));
+    inOrder(canonicalTemplate(template('t', { description: 'd', labels: { team: 'b', area: 'a' } })));
+    inOrder(canonicalTraffic(split('t', [['2.0.0', 10], ['1.10.0', 20], ['1.9.0', 70]])));
+    // A name JSON would enumerate first (an array index) still gets the stable text, by the walk.
+    const odd = canonicalVersion(version('t', '1.0.0', { variables: [{ name: 'b', type: 'string', required: true }, { name: '7', type: 'string', required: true }] }));
+    expect(Object.keys(odd.variables as object)).toEqual(['7', 'b']);
+    expect(stableStringify(odd)).toContain('"variables":{"7":');
+  });
+
   it('templates: owned labels and empty descriptions never show as changes', () => {
     const body = templateBody(template('t', { description: undefined }), { commit: 'c' });
     expect(diffCanonical(canonicalTemplate(body), canonicalTemplate({ name: 't', model: 'gpt-4o', description: '', labels: { team: 'billing' } }))).toEqual([]);
@@ -227,21 +250,31 @@ describe('settleAgainstLive', () => {
     name: 'f',
     dependsOn: [],
     liveId: 'id-1',
-    guard: { version: 2, hash: 'h' },
+    guard: { version: 2 },
   };
   const desired = { kind: 'SafetyFilter' as const, body: filterBody(filter('f', 3)) };
+  const liveHash = createHash('sha256').update('{"x":1}').digest('hex');
 
-  it('a noop keeps what names and guards the object, in order, and never makes the body', () => {
+  it('a noop keeps what names and guards the object (the live form’s hash added), in key order, and never makes the body', () => {
     let made = 0;
     const a = settleAgainstLive(base, () => (made++, desired), { x: 1 }, { x: 1 }, {});
-    expect(a).toEqual({ address: 'SafetyFilter/f', kind: 'SafetyFilter', name: 'f', dependsOn: [], liveId: 'id-1', guard: { version: 2, hash: 'h' }, action: 'noop', changes: [] });
-    expect(Object.keys(a)).toEqual(['address', 'kind', 'name', 'dependsOn', 'liveId', 'guard', 'action', 'changes']);
+    expect(a).toEqual({ address: 'SafetyFilter/f', kind: 'SafetyFilter', name: 'f', dependsOn: [], liveId: 'id-1', guard: { hash: liveHash, version: 2 }, action: 'noop', changes: [] });
+    // Sorted at every level, so stable JSON (the fingerprint) writes it natively.
+    expect(Object.keys(a)).toEqual(['action', 'address', 'changes', 'dependsOn', 'guard', 'kind', 'liveId', 'name']);
+    expect(JSON.stringify(a)).toBe(stableStringify(a));
     expect(made).toBe(0);
   });
 
   it('an update carries the body (where it always stood), the changes and who changed the live side', () => {
     const a = settleAgainstLive(base, () => desired, { x: 1 }, { x: 2 }, { modifiedBy: { id: 'u' }, dateModified: 'd' });
-    expect(a).toEqual({ ...base, desired, action: 'update', changes: [{ path: 'x', before: 1, after: 2 }], live: { x: 1 }, liveModified: { by: 'u', at: 'd' } });
+    const guard = { hash: liveHash, version: 2 };
+    expect(a).toEqual({ ...base, guard, desired, action: 'update', changes: [{ path: 'x', before: 1, after: 2 }], live: { x: 1 }, liveModified: { by: 'u', at: 'd' } });
     expect(Object.keys(a)).toEqual(['address', 'kind', 'name', 'dependsOn', 'desired', 'liveId', 'guard', 'action', 'changes', 'live', 'liveModified']);
+  });
+
+  it('compares the two forms as stable JSON does: key order and undefined members make no difference', () => {
+    const a = settleAgainstLive(base, () => desired, { y: [1, { q: 2, p: undefined } as never], x: 1 }, { x: 1, y: [1, { q: 2 }] }, {});
+    expect(a.action).toBe('noop');
+    expect(a.action === 'noop' && a.guard.hash).toBe(createHash('sha256').update('{"x":1,"y":[1,{"q":2}]}').digest('hex'));
   });
 });

@@ -76,15 +76,17 @@ describe('text renderer', () => {
       variables: [...v.variables, { name: 'tone', type: 'enum', required: false, values: ['formal', 'casual'] }],
     };
     const lines = renderText(buildPlan(d, live, opts())).split('\n');
-    // A new variable: added (+), its fields as YAML lines.
+    // A new variable: added (+), its fields as YAML lines, in name order as the changes' paths are
+    // (and as Terraform lists attributes).
     const at = lines.indexOf('    + variables.tone:');
     expect(at).toBeGreaterThan(0);
-    expect(lines.slice(at + 1, at + 6)).toEqual([
-      '        + type: enum',
+    expect(lines.slice(at + 1, at + 7)).toEqual([
       '        + required: false',
+      '        + type: enum',
       '        + values:',
       '        +   - formal',
       '        +   - casual',
+      '    ~ state: "Draft" → "Published"',
     ]);
   });
 
