@@ -11,8 +11,12 @@ export function byCodeUnits(a: string, b: string): number {
  * strictly increasing order is returned as it is, uncopied.
  */
 export function inKeyOrder<T>(list: readonly T[], key: (item: T) => string): readonly T[] {
+  if (list.length < 2) return list;
+  let prev = key(list[0]!);
   for (let i = 1; i < list.length; i++) {
-    if (!(key(list[i - 1]!) < key(list[i]!))) return [...list].sort((a, b) => byCodeUnits(key(a), key(b)));
+    const k = key(list[i]!);
+    if (!(prev < k)) return [...list].sort((a, b) => byCodeUnits(key(a), key(b)));
+    prev = k;
   }
   return list;
 }

@@ -37,6 +37,8 @@ function toJsonInherited(): boolean {
  * every value, and JSON reads them again: the getters of plain data have no side effects.)
  */
 function inStableOrder(v: object): boolean {
+  // JSON calls an own toJSON, enumerable or not, which the sorted copy leaves behind.
+  if (Object.hasOwn(v, 'toJSON')) return false;
   if (Array.isArray(v)) {
     if (Object.getPrototypeOf(v) !== Array.prototype || Object.hasOwn(v, 'constructor')) return false;
     for (let i = 0; i < v.length; i++) {

@@ -127,6 +127,11 @@ describe('stableStringify', () => {
       { a: Object.assign(Object.create({ inherited: 1 }) as object, { own: 1 }) },
       Object.assign(Object.create(null) as object, { a: { c: 1, d: [undefined, Number.NaN, -0] }, b: 'x' }),
       { a: 1, 'a b': 2, b: { '1.0.0': 1, '1.10.0': 2, '4294967295': 3 } },
+      // An own toJSON JSON would call but the sorted copy leaves behind: not enumerable, or on an array.
+      Object.defineProperty({ a: 1 }, 'toJSON', { value: () => 'hidden' }),
+      { a: 1, b: Object.defineProperty({ c: 1 }, 'toJSON', { value: () => 'hidden' }) },
+      { a: Object.assign([1, 2], { toJSON: () => 'on an array' }) },
+      { a: Object.defineProperty([1, 2], 'toJSON', { value: () => 'hidden on an array' }) },
     ];
     for (const v of cases) expect(stableStringify(v)).toBe(reference(v));
     expect(() => stableStringify({ a: 1n })).toThrow(TypeError);
