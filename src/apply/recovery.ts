@@ -2,7 +2,7 @@
 // lost machine) is decided by the live state the next apply reads anyway, so no change ever
 // stays without a record. The decision is pure; the records go through the audit log.
 import type { AuditLog, AuditOrg, AuditRecord } from '../audit/log.js';
-import type { Snapshot } from '../kinds/kind.js';
+import type { Midway, Snapshot } from '../kinds/kind.js';
 
 export type AuditRecoverySink = Pick<AuditLog, 'pendingIntents' | 'recover'>;
 
@@ -15,9 +15,10 @@ export interface Settlement {
 
 /**
  * How an open intent ended, from the live object now at its address (undefined: none). A delete
- * happened when the object is gone; a write happened when the object holds what was intended.
+ * happened when the object is gone; a write happened when the object holds what was intended; a
+ * write of several calls stopped between them when it holds one of `midway` (the kind's).
  */
-export function settle(intent: Pick<AuditRecord, 'action' | 'before' | 'after'>, live: Snapshot | undefined): Settlement {
+export function settle(intent: Pick<AuditRecord, 'action' | 'before' | 'after'>, live: Snapshot | undefined, midway: readonly Midway[] = []): Settlement {
   const removal = intent.after === null && intent.before !== null;
   if (removal) {
     return live ? { outcome: 'not applied', after: live } : { outcome: 'succeeded (recovered)', after: null };
@@ -26,6 +27,8 @@ export function settle(intent: Pick<AuditRecord, 'action' | 'before' | 'after'>,
   const unchanged = live && intent.before?.hash && live.hash === intent.before.hash;
   const absentAsBefore = !live && intent.before === null;
   if (unchanged || absentAsBefore) return { outcome: 'not applied', after: live ?? null };
+  const partly = live ? midway.find((m) => m.hash === live.hash) : undefined;
+  if (live && partly) return { outcome: 'not applied', after: live, note: partly.note };
   return {
     outcome: 'not applied',
     after: live ?? null,
@@ -43,12 +46,17 @@ export function settle(intent: Pick<AuditRecord, 'action' | 'before' | 'after'>,
 export async function settleOpenIntents(
   audit: AuditRecoverySink,
   live: ReadonlyMap<string, Snapshot>,
-  opts: { org: AuditOrg | null; by: { actor: string; commit: string | null; planId: string } },
+  opts: {
+    org: AuditOrg | null;
+    by: { actor: string; commit: string | null; planId: string };
+    /** The half-done states of each intent's write (kinds/index.ts midwayOf). */
+    midway?: (intent: AuditRecord) => readonly Midway[];
+  },
 ): Promise<{ address: string; outcome: Settlement['outcome'] }[]> {
   const settled: { address: string; outcome: Settlement['outcome'] }[] = [];
   for (const intent of audit.pendingIntents()) {
     if (opts.org && intent.org && intent.org.id !== opts.org.id) continue;
-    const s = settle(intent, live.get(intent.address));
+    const s = settle(intent, live.get(intent.address), opts.midway?.(intent));
     const written = await audit.recover(intent, {
       outcome: s.outcome,
       by: opts.by,

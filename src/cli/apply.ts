@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditLog } from '../audit/log.js';
 import { settleOpenIntents } from '../apply/recovery.js';
-import { liveSnapshots } from '../kinds/index.js';
+import { liveSnapshots, midwayOf } from '../kinds/index.js';
 import { executePlan } from '../apply/executor.js';
 import { expectedDurationLine, progressWriter, summaryLines } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
@@ -152,6 +152,7 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
   const settled = await settleOpenIntents(audit, liveSnapshots(live), {
     org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
     by: { actor: git.actor, commit: git.commit, planId: plan.id },
+    midway: midwayOf,
   });
   for (const s of settled) ctx.info(`audit: ${s.address} from an interrupted run: ${s.outcome}`);
 }

@@ -2,11 +2,11 @@
 // order: filters before the templates they guard; the AI Studio kinds after the gateway's), the
 // executor applies through it, and the clients' "did my write land?" checks come from the same
 // canonical forms.
-import type { AnyResourceKind } from '../model/address.js';
+import { parseAddress, type AnyResourceKind } from '../model/address.js';
 import type { AiStudioWriteChecks } from '../targets/aistudio/client.js';
 import type { GatewayWriteChecks } from '../targets/llmgateway/client.js';
 import { GuideKind, guideLanded, landed as guideVersionLanded } from './Guide/index.js';
-import type { Kind, LiveState, Snapshot, Surface } from './kind.js';
+import type { Kind, LiveState, Midway, Snapshot, Surface } from './kind.js';
 import { landed as templateLanded, PromptTemplateKind } from './PromptTemplate/index.js';
 import { landed as versionLanded, PromptVersionKind } from './PromptVersion/index.js';
 import { landed as filterLanded, SafetyFilterKind } from './SafetyFilter/index.js';
@@ -51,6 +51,17 @@ export const aiStudioWriteChecks: AiStudioWriteChecks = {
   guideVersion: guideVersionLanded,
   summarySetting: summaryLanded,
 };
+
+/** The half-done states an intent's write can leave (kinds' `midway`), to settle interrupted runs. */
+export function midwayOf(intent: { address: string; after: { content?: unknown } | null }): Midway[] {
+  const address = parseAddress(intent.address);
+  if (!address || !intent.after || !isKind(address.kind)) return [];
+  return KINDS[address.kind].midway?.(intent.after) ?? [];
+}
+
+function isKind(kind: string): kind is AnyResourceKind {
+  return Object.hasOwn(KINDS, kind);
+}
 
 /** Every live object by address, as audit records describe it (to settle interrupted runs). */
 export function liveSnapshots(live: LiveState): Map<string, Snapshot> {

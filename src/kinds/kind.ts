@@ -46,6 +46,16 @@ export interface Snapshot {
   content?: Canonical | null;
 }
 
+/**
+ * What a write of a kind can leave live when the run dies between its calls (a version created or
+ * patched as a Draft, not yet published): the live object's snapshot hash then, and what settling
+ * says of it.
+ */
+export interface Midway {
+  hash: string;
+  note: string;
+}
+
 export interface CallResult {
   resourceId: string | null;
   after: Snapshot | null;
@@ -104,6 +114,12 @@ export interface Kind<Wire = never> {
    * with the live canonical form.
    */
   plannedAgainst?(a: Extract<PlanAction, { action: 'update' | 'delete' }>): Snapshot | null;
+  /**
+   * The half-done states of a write that takes more than one call, from what its intent meant to
+   * produce: settling an interrupted run reads such a live object as promptctl's own unfinished
+   * write ("not applied", saying what landed), not as someone else's change. Default: none.
+   */
+  midway?(after: { content?: unknown }): Midway[];
   /**
    * Plans this kind's family against the live state. Kinds planned by their parent (a template
    * plans its versions and split) leave it out.

@@ -2,6 +2,7 @@
 // killed apply is the built binary in a child process (a kill -9 needs one); the runs after it are
 // in-process.
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditFile } from '../../src/audit/verify.js';
@@ -62,5 +63,10 @@ describe('apply killed mid-way', () => {
 
     const verified = await verifyAuditFile(join(dir.path, '.promptctl/audit.jsonl'));
     expect(verified.ok, JSON.stringify(verified)).toBe(true);
+    // Nobody else touched the org: whatever the killed run left half done (a version created as a
+    // Draft, not yet published) is settled as promptctl's own, never as someone else's change.
+    const records = (await readFile(join(dir.path, '.promptctl/audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { outcome?: string; error?: string });
+    const recovered = records.filter((r) => r.outcome === 'not applied' || r.outcome === 'succeeded (recovered)');
+    expect(recovered.filter((r) => /someone else/.test(r.error ?? '')), JSON.stringify(recovered)).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { createCorrelationTracker } from '../../src/apply/correlation.js';
 import { executePlan } from '../../src/apply/executor.js';
 import { settle } from '../../src/apply/recovery.js';
 import type { AuditIntentInput, AuditRecord, AuditSnapshot, AuditState } from '../../src/audit/log.js';
-import { liveSnapshots } from '../../src/kinds/index.js';
+import { liveSnapshots, midwayOf } from '../../src/kinds/index.js';
 import { toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
 import { buildPlan } from '../../src/plan/build.js';
 import type { Plan } from '../../src/plan/types.js';
@@ -66,5 +66,40 @@ describe('settling an interrupted Draft publish', () => {
     const edited = settle(intent!, await liveNow());
     expect(edited.outcome).toBe('not applied');
     expect(edited.note).toMatch(/changed by someone else/);
+  });
+
+  it('reads a version created or patched as a Draft but never published as partly applied, not as someone else’s change', async () => {
+    await executePlan(await plan(base()), emu.api, { audit: { intent: async () => ({}) as never, outcome: async () => ({}) as never }, correlations, actor: 'a', commit: null });
+    const t = (await emu.api.listTemplates({ name: 'alpha' }))[0]!;
+    const liveNow = async (label: string) => liveSnapshots(await readLiveState({ gateway: emu.api })).get(`PromptVersion/alpha@${label}`);
+
+    // A new version: the run dies after the POST that creates it as a Draft, before the publish.
+    const next = base();
+    next.versions.push(version('alpha', '1.1.0'));
+    const [created] = await intentsOfAKilledRun(await plan(next));
+    expect(created).toMatchObject({ address: 'PromptVersion/alpha@1.1.0', action: 'create', before: null });
+    await emu.api.createVersion(t.id, versionWire(version('alpha', '1.1.0')));
+    const draft = await liveNow('1.1.0');
+    expect(settle(created!, draft).note).toMatch(/changed by someone else/); // what a kind without midway states gets
+    expect(settle(created!, draft, midwayOf(created!))).toEqual({
+      outcome: 'not applied',
+      after: draft,
+      note: 'partly applied: the version holds the intended content as a Draft, not yet published (the next apply publishes it)',
+    });
+
+    // A Draft that git edits: the run dies after the PATCH, before the publish. (1.1.0 is finished first.)
+    await executePlan(await plan(next), emu.api, { audit: { intent: async () => ({}) as never, outcome: async () => ({}) as never }, correlations, actor: 'a', commit: null });
+    await emu.api.createVersion(t.id, { ...versionWire(version('alpha', '1.2.0')), temperature: 0.5 });
+    const edit = base();
+    edit.versions.push(version('alpha', '1.1.0'), version('alpha', '1.2.0'));
+    const [patched] = await intentsOfAKilledRun(await plan(edit));
+    expect(patched).toMatchObject({ address: 'PromptVersion/alpha@1.2.0', action: 'update' });
+    expect(settle(patched!, await liveNow('1.2.0'), midwayOf(patched!))).toEqual({ outcome: 'not applied', after: await liveNow('1.2.0') });
+    await emu.api.patchVersion(t.id, '1.2.0', { temperature: null });
+    expect(settle(patched!, await liveNow('1.2.0'), midwayOf(patched!)).note).toMatch(/^partly applied/);
+
+    // Content that is neither what was planned against nor what git holds is still someone else's.
+    await emu.api.patchVersion(t.id, '1.2.0', { temperature: 0.9 });
+    expect(settle(patched!, await liveNow('1.2.0'), midwayOf(patched!)).note).toMatch(/changed by someone else/);
   });
 });

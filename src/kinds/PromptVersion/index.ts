@@ -3,12 +3,12 @@
 // counterpart, and the calls apply makes (create or patch a Draft, publish, retire).
 import { versionAddress } from '../../model/address.js';
 import type { PromptTemplate, PromptVersion, Variable } from '../../model/types.js';
-import type { VersionContent, VersionCreate, VersionState, WireVariable, WireVersion } from '../../targets/llmgateway/wire.js';
+import type { VersionContent, VersionCreate, VersionOptionalField, VersionPatch, VersionState, WireVariable, WireVersion } from '../../targets/llmgateway/wire.js';
 import { inKeyOrder } from '../../util/compare.js';
 import { compareVersionLabels, nextPatch } from '../../util/semver.js';
 import type { CreateAction, FieldChange, PlanAction, PlanProblem, TextChange, TokenDelta, UpdateAction } from '../action.js';
 import { canonicalEqual, canonicalHash, describeCreate, diffCanonical, hashAndCompare, type Canonical } from '../canonical.js';
-import type { ApplyContext, CallResult, Kind, PlanContext, Snapshot, TokenCounter } from '../kind.js';
+import type { ApplyContext, CallResult, Kind, Midway, PlanContext, Snapshot, TokenCounter } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { assertWrite, desiredOf, GuardMoved, liveModified, noopAction, readOrGone } from '../shared.js';
 
@@ -135,6 +135,34 @@ function plannedAgainst(a: Extract<PlanAction, { action: 'update' | 'delete' }>)
   if (!a.live || !a.guard.state) return null;
   const content = { ...a.live, state: a.guard.state };
   return { version: a.version ?? null, hash: canonicalHash(content), content };
+}
+
+/**
+ * A version is created (or patched) as a Draft and then published, in separate calls: a run that
+ * died between them leaves the intended content as a Draft, which the next apply publishes.
+ */
+function midway(after: { content?: unknown }): Midway[] {
+  const content = after.content;
+  if (typeof content !== 'object' || content === null || (content as { state?: unknown }).state !== 'Published') return [];
+  return [
+    {
+      hash: canonicalHash({ ...content, state: 'Draft' }),
+      note: 'partly applied: the version holds the intended content as a Draft, not yet published (the next apply publishes it)',
+    },
+  ];
+}
+
+/** The optional content fields, which a PATCH keeps unless told to clear them. */
+const OPTIONAL_FIELDS: readonly VersionOptionalField[] = ['variables', 'fewShotExamples', 'model', 'temperature', 'maxTokens', 'safetyGuardrails'];
+
+/**
+ * A PATCH that makes the Draft hold `content` exactly: an optional field git leaves out is cleared
+ * (null), not kept (a PATCH replaces only the fields it names).
+ */
+export function fullPatch(content: VersionContent): VersionPatch {
+  const patch: VersionPatch = { ...content };
+  for (const k of OPTIONAL_FIELDS) if (content[k] === undefined) patch[k] = null;
+  return patch;
 }
 
 export interface LiveTemplateRef {
@@ -303,7 +331,7 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   } else if (d.patch) {
     const { version: _label, ...content } = d.body;
     void _label;
-    await api.patchVersion(templateId, label, content);
+    await api.patchVersion(templateId, label, fullPatch(content));
     done.push('updated');
   }
   if (d.publish) {
@@ -343,6 +371,7 @@ export const PromptVersionKind: Kind<VersionContent> = {
   apply,
   expectedRequests,
   plannedAgainst,
+  midway,
   *snapshots(live) {
     for (const t of live.templates) for (const v of t.versions ?? []) yield [versionAddress(t.name, v.version), snapshot(v.version, v, v.state)];
   },

@@ -11,8 +11,8 @@ import type {
   TemplateCreate,
   TemplateUpdate,
   TrafficPut,
-  VersionContent,
   VersionCreate,
+  VersionPatch,
   WireFilter,
   WireJob,
   WireTemplate,
@@ -68,7 +68,7 @@ export interface GatewayApi extends GatewayRuntimeApi {
   listVersions(templateId: string): Promise<WireVersion[]>;
   getVersion(templateId: string, label: string): Promise<WireVersion>;
   createVersion(templateId: string, body: VersionCreate): Promise<WireVersion>;
-  patchVersion(templateId: string, label: string, body: Partial<VersionContent>): Promise<WireVersion>;
+  patchVersion(templateId: string, label: string, body: VersionPatch): Promise<WireVersion>;
   deleteVersion(templateId: string, label: string): Promise<void>;
   /** Starts the publish job and waits for it; rejects with ApiError if the job fails. */
   publishVersion(templateId: string, label: string, opts?: { timeoutMs?: number }): Promise<WireJob>;

@@ -27,6 +27,7 @@ import {
   type TrafficPut,
   type VersionContent,
   type VersionCreate,
+  type VersionPatch,
   type WireFilter,
   type WireJob,
   type WireTemplate,
@@ -174,12 +175,12 @@ class GatewayClient implements GatewayApi {
     });
   }
 
-  patchVersion(templateId: string, label: string, body: Partial<VersionContent>): Promise<WireVersion> {
-    const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as Partial<VersionContent>;
+  patchVersion(templateId: string, label: string, body: VersionPatch): Promise<WireVersion> {
+    const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as VersionPatch;
     // Already applied when patching the live content with our fields changes nothing.
     const reconcile = async (): Promise<Found<WireVersion> | undefined> => {
       const live = await this.getVersion(templateId, label);
-      return this.landed.version({ ...live, ...patch }, live) ? { value: live } : undefined;
+      return this.landed.version(patchedContent(live, patch), live) ? { value: live } : undefined;
     };
     return this.t.call({
       method: 'PATCH',
@@ -402,4 +403,14 @@ function streamError(body: Partial<ErrorBody>, path: string, correlationId: stri
 
 function expandParam(expand: Expand[] | undefined): string | undefined {
   return expand && expand.length > 0 ? expand.join(',') : undefined;
+}
+
+/** The content a Draft holds once `patch` is applied: its fields replaced, those set to null cleared. */
+function patchedContent(live: VersionContent, patch: VersionPatch): VersionContent {
+  const out: Record<string, unknown> = { ...live };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out as unknown as VersionContent;
 }

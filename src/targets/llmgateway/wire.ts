@@ -51,6 +51,14 @@ export interface VersionContent {
   safetyGuardrails?: WireSafetyGuardrails;
 }
 
+/** The optional content fields: absent means the default (the template's model, the guardrails on). */
+export type VersionOptionalField = Exclude<keyof VersionContent, 'systemInstruction' | 'userTemplate'>;
+
+/** Body of PATCH .../versions/{version} while Draft: the fields to replace; null clears an optional one. */
+export type VersionPatch = Partial<Pick<VersionContent, 'systemInstruction' | 'userTemplate'>> & {
+  [K in VersionOptionalField]?: VersionContent[K] | null;
+};
+
 export interface VersionCreate extends VersionContent {
   version: string; // semver label
 }

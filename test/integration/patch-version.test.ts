@@ -1,0 +1,59 @@
+// Publishing a Draft that git edits: apply PATCHes it and publishes it, and the version it publishes
+// must hold git's content exactly. A PATCH replaces only the fields it names, so an optional field
+// git dropped (a temperature, a model) is cleared by naming it with null, never silently kept.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCorrelationTracker } from '../../src/apply/correlation.js';
+import { executePlan } from '../../src/apply/executor.js';
+import { canonical, toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
+import { canonicalEqual } from '../../src/kinds/canonical.js';
+import { buildPlan } from '../../src/plan/build.js';
+import { readLiveState } from '../../src/targets/live.js';
+import { versionTokens } from '../../src/tokens/index.js';
+import type { DesiredState } from '../../src/model/types.js';
+import { desiredState, split, template, version } from '../helpers/desired.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+
+let emu: TestEmulator;
+beforeEach(async () => {
+  emu = await startTestEmulator();
+});
+afterEach(async () => {
+  await emu.close();
+});
+
+const noAudit = { intent: async () => ({}) as never, outcome: async () => ({}) as never };
+const apply = async (desired: DesiredState) => {
+  const plan = buildPlan(desired, await readLiveState({ gateway: emu.api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
+  return { plan, result: await executePlan(plan, emu.api, { audit: noAudit as never, correlations: createCorrelationTracker(), actor: 'a', commit: null }) };
+};
+
+describe('publishing a Draft that git edits', () => {
+  it('clears the optional fields git does not set, so the published version holds exactly what git says', async () => {
+    const desired = desiredState({ templates: [template('alpha')], versions: [version('alpha', '1.0.0')], splits: [split('alpha', [['1.0.0', 100]])] });
+    await apply(desired);
+    const t = (await emu.api.listTemplates({ name: 'alpha' }))[0]!;
+    // A Draft made by hand, with settings git's version of it does not have.
+    const git = version('alpha', '1.1.0');
+    await emu.api.createVersion(t.id, { ...versionWire(git), model: 'gpt-4o-mini', temperature: 0.5, maxTokens: 77, fewShotExamples: [{ input: 'a', output: 'b' }] });
+    desired.versions.push(git);
+
+    const { plan, result } = await apply(desired);
+    const action = plan.actions.find((a) => a.address === 'PromptVersion/alpha@1.1.0')!;
+    expect(action.changes.map((c) => c.path)).toEqual(['fewShotExamples', 'maxTokens', 'model', 'temperature', 'state']);
+    expect(result.ok).toBe(true);
+
+    const live = (await emu.api.listTemplates({ name: 'alpha', expand: ['versions'] }))[0]!.versions!.find((v) => v.version === '1.1.0')!;
+    expect(live.state).toBe('Published');
+    expect({ model: live.model, temperature: live.temperature, maxTokens: live.maxTokens, fewShotExamples: live.fewShotExamples }).toEqual({
+      model: undefined,
+      temperature: undefined,
+      maxTokens: undefined,
+      fewShotExamples: [],
+    });
+    expect(canonicalEqual(canonical(live), canonical(git))).toBe(true);
+    // And the next plan has nothing to do (no immutable-version problem).
+    const again = buildPlan(desired, await readLiveState({ gateway: emu.api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
+    expect(again.problems).toEqual([]);
+    expect(again.summary).toMatchObject({ create: 0, update: 0, delete: 0 });
+  });
+});
