@@ -52,7 +52,8 @@ export interface Snapshot {
  * says of it.
  */
 export interface Midway {
-  hash: string;
+  /** null: the object exists with nothing in it yet (a guide without a version). */
+  hash: string | null;
   note: string;
 }
 

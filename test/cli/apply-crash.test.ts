@@ -2,10 +2,17 @@
 // killed apply is the built binary in a child process (a kill -9 needs one); the runs after it are
 // in-process.
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCorrelationTracker } from '../../src/apply/correlation.js';
+import { executePlan } from '../../src/apply/executor.js';
+import { openAuditLog, type AuditIntentInput } from '../../src/audit/log.js';
 import { verifyAuditFile } from '../../src/audit/verify.js';
+import { toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
+import { loadProject } from '../../src/load/index.js';
+import { buildPlan } from '../../src/plan/build.js';
+import { versionTokens } from '../../src/tokens/index.js';
 import { readLiveState } from '../../src/targets/live.js';
 import { BIN, cleanEnv, runCliInProcess } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -68,5 +75,33 @@ describe('apply killed mid-way', () => {
     const records = (await readFile(join(dir.path, '.promptctl/audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { outcome?: string; error?: string });
     const recovered = records.filter((r) => r.outcome === 'not applied' || r.outcome === 'succeeded (recovered)');
     expect(recovered.filter((r) => /someone else/.test(r.error ?? '')), JSON.stringify(recovered)).toEqual([]);
+  });
+
+  it('settles a version the killed run created as a Draft (before its publish) as partly applied, then publishes it', async () => {
+    const first = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
+    expect(first.code, first.stderr).toBe(0);
+    // Git gains a version; the run that creates it writes its intent, POSTs it, and dies before the publish.
+    const file = join(dir.path, 'prompts', 'templates', 'tpl-00003.yaml');
+    await appendFile(file, '---\napiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: tpl-00003\n  version: "1.1.0"\n  systemInstruction: "Newer."\n  userTemplate: "Q: {{question}}"\n  variables:\n    - {name: question, type: string, maxLength: 80}\n');
+    const { state } = await loadProject({ dir: 'prompts', cwd: dir.path });
+    const plan = buildPlan(state!, await readLiveState({ gateway: emu.api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
+    const log = await openAuditLog(join(dir.path, '.promptctl', 'audit.jsonl'), { onWarning: () => undefined });
+    const dying = { intent: async (i: AuditIntentInput) => (await log.intent(i), Promise.reject(new Error('killed'))), outcome: log.outcome };
+    await executePlan(plan, emu.api, { audit: dying as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    await log.close();
+    const t = (await emu.api.listTemplates({ name: 'tpl-00003' }))[0]!;
+    await emu.api.createVersion(t.id, versionWire(state!.versions.find((v) => v.template === 'tpl-00003' && v.version === '1.1.0')!));
+
+    const rerun = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain('audit: PromptVersion/tpl-00003@1.1.0 from an interrupted run: not applied');
+    const records = (await readFile(join(dir.path, '.promptctl/audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { address: string; type: string; outcome?: string; error?: string });
+    const settled = records.filter((r) => r.address === 'PromptVersion/tpl-00003@1.1.0' && r.outcome === 'not applied');
+    expect(settled.map((r) => r.error)).toEqual(['partly applied: the version holds the intended content as a Draft, not yet published (the next apply publishes it)']);
+    const live = await readLiveState({ gateway: emu.api });
+    expect(live.templates.find((x) => x.name === 'tpl-00003')!.versions!.map((v) => [v.version, v.state])).toEqual([
+      ['1.0.0', 'Published'],
+      ['1.1.0', 'Published'],
+    ]);
   });
 });

@@ -19,7 +19,7 @@ import type {
 import type { LiveGuide } from '../../targets/live.js';
 import type { PlanAction, WriteAction } from '../action.js';
 import { canonicalEqual, canonicalHash, optionalText, type Canonical } from '../canonical.js';
-import type { ApplyContext, CallResult, Kind, Snapshot } from '../kind.js';
+import type { ApplyContext, CallResult, Kind, Midway, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { countOwned } from '../ownership.js';
 import { aiStudioOf, assertWrite, desiredOf, GuardMoved, isApiError, readOrGone } from '../shared.js';
@@ -285,6 +285,25 @@ function intended(a: WriteAction): Snapshot {
   return { version: label, hash: canonicalHash(content), content };
 }
 
+/**
+ * A guide is written in steps: the guide, its version's content, then the publish to the state git
+ * asks for. A run that died between them leaves the guide without a version, or the intended
+ * content in a lower state; the next apply finishes either.
+ */
+function midway(after: { content?: unknown }): Midway[] {
+  const content = after.content as Canonical | null | undefined;
+  const want = typeof content === 'object' && content !== null ? content['state'] : undefined;
+  if (typeof want !== 'string' || !(want in STATE_RANK)) return [];
+  const lower = (Object.keys(STATE_RANK) as GuideVersionState[]).filter((s) => STATE_RANK[s] < STATE_RANK[want as GuideVersionState]);
+  return [
+    { hash: null, note: 'partly applied: the guide exists but holds no version yet (the next apply writes its content)' },
+    ...lower.map((state) => ({
+      hash: canonicalHash({ ...content, state }),
+      note: `partly applied: the guide’s latest version holds the intended content in ${state}, not yet ${want} (the next apply publishes it)`,
+    })),
+  ];
+}
+
 export const GuideKind: Kind<GuideForm> = {
   kind: 'Guide',
   surface: 'aistudio',
@@ -297,6 +316,7 @@ export const GuideKind: Kind<GuideForm> = {
   // Roughly: the guide, its guard reads, the version write, a publish job and a poll or two.
   expectedRequests: (a) => (a.action === 'delete' ? 4 : 5),
   intended,
+  midway,
   *snapshots(live) {
     for (const g of live.guides ?? []) yield [guideAddress(g.name), snapshot((g as LiveGuide).latest)];
   },

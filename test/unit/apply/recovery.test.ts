@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { settle, settleOpenIntents } from '../../../src/apply/recovery.js';
+import { canonicalHash } from '../../../src/kinds/canonical.js';
+import { canonical as guideCanonical, snapshot as guideSnapshot } from '../../../src/kinds/Guide/index.js';
+import { midwayOf } from '../../../src/kinds/index.js';
 
 const snap = (hash: string) => ({ version: 1, hash, content: { h: hash } });
 
@@ -23,6 +26,34 @@ describe('settling an interrupted run', () => {
     const s = settle({ action: 'update', before: snap('old'), after: snap('new') }, snap('theirs'));
     expect(s.outcome).toBe('not applied');
     expect(s.note).toMatch(/changed by someone else/);
+  });
+
+  it('reads a write cut short between its calls (the kind’s midway states) as not applied, saying what landed', () => {
+    const midway = [{ hash: 'half', note: 'partly applied: half of it' }];
+    const intent = { action: 'create', before: null, after: snap('new') };
+    expect(settle(intent, snap('half'), midway)).toEqual({ outcome: 'not applied', after: snap('half'), note: 'partly applied: half of it' });
+    // What was intended, or what was planned against, is said as before whatever the midway states.
+    expect(settle(intent, snap('new'), [{ hash: 'new', note: 'x' }]).outcome).toBe('succeeded (recovered)');
+    expect(settle({ action: 'update', before: snap('old'), after: snap('new') }, snap('old'), [{ hash: 'old', note: 'x' }])).toEqual({ outcome: 'not applied', after: snap('old') });
+    expect(settle(intent, snap('other'), midway).note).toMatch(/changed by someone else/);
+  });
+
+  it('guides: a guide left without a version, or with the intended content below the state git asks for, is promptctl’s own', () => {
+    const version = (instruction: string, state: 'Draft' | 'TestReady' | 'ProductionReady') =>
+      ({ selfUri: '', guide: { id: 'g' }, version: '2.0', instruction, state, dateCreated: '', dateModified: '' }) as never;
+    const content = guideCanonical({ content: { instruction: 'new text' }, state: 'ProductionReady' });
+    const intent = { address: 'Guide/g', action: 'update' as const, before: guideSnapshot(version('old text', 'ProductionReady')), after: { version: null, hash: canonicalHash(content), content } };
+    const settled = (live: ReturnType<typeof guideSnapshot>) => settle(intent as never, live, midwayOf(intent));
+    expect(settled(guideSnapshot(version('new text', 'Draft'))).note).toBe(
+      'partly applied: the guide’s latest version holds the intended content in Draft, not yet ProductionReady (the next apply publishes it)',
+    );
+    expect(settled(guideSnapshot(version('new text', 'TestReady'))).note).toMatch(/^partly applied: .* in TestReady, not yet ProductionReady/);
+    expect(settled(guideSnapshot(version('new text', 'ProductionReady'))).outcome).toBe('succeeded (recovered)');
+    expect(settled(guideSnapshot(version('other text', 'Draft'))).note).toMatch(/changed by someone else/);
+    const created = { ...intent, action: 'create' as const, before: null };
+    expect(settle(created as never, guideSnapshot(undefined), midwayOf(created)).note).toBe('partly applied: the guide exists but holds no version yet (the next apply writes its content)');
+    // A version intent's midway is its content as a Draft; an address of no kind has none.
+    expect(midwayOf({ address: 'Nothing/x', after: intent.after })).toEqual([]);
   });
 
   it('records a settlement for each open intent of this org, leaving other orgs alone', async () => {
