@@ -27,8 +27,8 @@ export function settle(intent: Pick<AuditRecord, 'action' | 'before' | 'after'>,
   const unchanged = live && intent.before?.hash && live.hash === intent.before.hash;
   const absentAsBefore = !live && intent.before === null;
   if (unchanged || absentAsBefore) return { outcome: 'not applied', after: live ?? null };
-  const partly = live ? midway.find((m) => m.hash === live.hash) : undefined;
-  if (live && partly) return { outcome: 'not applied', after: live, note: partly.note };
+  const partly = live && midway.find((m) => m.hash === live.hash);
+  if (partly) return { outcome: 'not applied', after: live, note: partly.note };
   return {
     outcome: 'not applied',
     after: live ?? null,
