@@ -27,6 +27,10 @@ afterEach(async () => {
 const plan = async (desired: DesiredState): Promise<Plan> =>
   buildPlan(desired, await readLiveState({ gateway: emu.api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
 const correlations = createCorrelationTracker();
+/** Applies the whole plan, keeping no audit trail. */
+const applyAll = async (desired: DesiredState): Promise<void> => {
+  await executePlan(await plan(desired), emu.api, { audit: { intent: async () => ({}) as never, outcome: async () => ({}) as never }, correlations, actor: 'a', commit: null });
+};
 const base = (): DesiredState => desiredState({ templates: [template('alpha')], versions: [version('alpha', '1.0.0')], splits: [split('alpha', [['1.0.0', 100]])] });
 
 type Recorded = Pick<AuditRecord, 'address' | 'action' | 'before' | 'after'>;
@@ -51,7 +55,7 @@ async function intentsOfAKilledRun(p: Plan): Promise<Recorded[]> {
 
 describe('settling an interrupted Draft publish', () => {
   it('reads "not applied" while the Draft is as planned, and "changed by someone else" once it is edited', async () => {
-    await executePlan(await plan(base()), emu.api, { audit: { intent: async () => ({}) as never, outcome: async () => ({}) as never }, correlations, actor: 'a', commit: null });
+    await applyAll(base());
     const t = (await emu.api.listTemplates({ name: 'alpha' }))[0]!;
     await emu.api.createVersion(t.id, versionWire(version('alpha', '1.1.0')));
     const publish = base();
@@ -69,7 +73,7 @@ describe('settling an interrupted Draft publish', () => {
   });
 
   it('reads a version created or patched as a Draft but never published as partly applied, not as someone else’s change', async () => {
-    await executePlan(await plan(base()), emu.api, { audit: { intent: async () => ({}) as never, outcome: async () => ({}) as never }, correlations, actor: 'a', commit: null });
+    await applyAll(base());
     const t = (await emu.api.listTemplates({ name: 'alpha' }))[0]!;
     const liveNow = async (label: string) => liveSnapshots(await readLiveState({ gateway: emu.api })).get(`PromptVersion/alpha@${label}`);
 
@@ -88,7 +92,7 @@ describe('settling an interrupted Draft publish', () => {
     });
 
     // A Draft that git edits: the run dies after the PATCH, before the publish. (1.1.0 is finished first.)
-    await executePlan(await plan(next), emu.api, { audit: { intent: async () => ({}) as never, outcome: async () => ({}) as never }, correlations, actor: 'a', commit: null });
+    await applyAll(next);
     await emu.api.createVersion(t.id, { ...versionWire(version('alpha', '1.2.0')), temperature: 0.5 });
     const edit = base();
     edit.versions.push(version('alpha', '1.1.0'), version('alpha', '1.2.0'));

@@ -52,7 +52,7 @@ describe('settling an interrupted run', () => {
     expect(settled(guideSnapshot(version('other text', 'Draft'))).note).toMatch(/changed by someone else/);
     const created = { ...intent, action: 'create' as const, before: null };
     expect(settle(created as never, guideSnapshot(undefined), midwayOf(created)).note).toBe('partly applied: the guide exists but holds no version yet (the next apply writes its content)');
-    // A version intent's midway is its content as a Draft; an address of no kind has none.
+    // An address of no kind has no midway states.
     expect(midwayOf({ address: 'Nothing/x', after: intent.after })).toEqual([]);
   });
 
