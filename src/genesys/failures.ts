@@ -1,8 +1,10 @@
 // Turning what one attempt produced into words: got's transport errors (whose objects carry the
-// request headers, so only their code and short message are kept) and error response bodies.
+// request headers, so only their code and short message are kept), error response bodies, and
+// the ApiError a call ends with. Our own words only, scrubbed of anything secret.
 import http from 'node:http';
 import { RequestError, TimeoutError } from 'got';
-import type { Attempt, HttpResult } from './transport.js';
+import { ApiError } from './errors.js';
+import type { Attempt, HttpResult, Method } from './exchange.js';
 import type { ErrorBody } from './conventions.js';
 
 export function transportFailure(err: unknown): Attempt {
@@ -46,4 +48,74 @@ export function errorParts(res: HttpResult): { code: string; message: string } {
   }
   const text = typeof b === 'string' ? b.replace(/\s+/g, ' ').trim().slice(0, 200) : '';
   return { code: `http.${res.status}`, message: text || (http.STATUS_CODES[res.status] ?? 'error') };
+}
+
+/** Where a failed call went, and how its words are cleaned before anyone sees them. */
+export interface FailureContext {
+  apiUrl: string;
+  loginUrl: string;
+  scrub: (text: string) => string;
+}
+
+/** The error a failed attempt ends its call with: nothing from got's error object (which holds the request headers) is copied whole. */
+export function apiErrorOf(
+  spec: { method: Method; path: string; host?: 'api' | 'login' },
+  correlationId: string,
+  attempt: Attempt,
+  ctx: FailureContext,
+): ApiError {
+  const where = `${spec.method} ${spec.path}`;
+  if (attempt.kind === 'transport') {
+    const base = spec.host === 'login' ? ctx.loginUrl : ctx.apiUrl;
+    return new ApiError(
+      ctx.scrub(`${where} failed: ${describeTransport(attempt)} (${origin(base)})`),
+      0,
+      attempt.code,
+      correlationId,
+      spec.method,
+      spec.path,
+    );
+  }
+  const { res } = attempt;
+  const { code, message } = errorParts(res);
+  const cid = res.correlationId;
+  const error = new ApiError(
+    ctx.scrub(`${where} failed: ${res.status} ${code}: ${message} (correlation id ${cid})`),
+    res.status,
+    code,
+    cid,
+    spec.method,
+    spec.path,
+  );
+  const body = res.body as Partial<ErrorBody> | undefined;
+  if (body && typeof body === 'object' && typeof body.code === 'string' && typeof body.message === 'string') {
+    try {
+      error.body = JSON.parse(ctx.scrub(JSON.stringify(body))) as ErrorBody;
+    } catch {
+      // scrubbing broke the JSON: leave the body out rather than risk showing a secret
+    }
+  }
+  return error;
+}
+
+/** The same error with why the call stopped there. */
+export function withNote(err: ApiError, note: string): ApiError {
+  const noted = new ApiError(`${err.message}; ${note}`, err.status, err.code, err.correlationId, err.method, err.path);
+  if (err.body) noted.body = err.body;
+  return noted;
+}
+
+/** What a call says once the client is closed (the command is ending: nobody reports it). */
+export function closedError(spec?: { method: Method; path: string }): ApiError {
+  if (!spec) return new ApiError('the client was closed', 0, 'client.closed', undefined);
+  return new ApiError(`${spec.method} ${spec.path}: the client was closed`, 0, 'client.closed', undefined, spec.method, spec.path);
+}
+
+/** The scheme, host and port of a URL: what messages name (never a path or credentials). */
+export function origin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }

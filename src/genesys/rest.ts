@@ -8,12 +8,13 @@ import { ApiError } from './errors.js';
 import { basicCredential, Redactor } from './redact.js';
 import { DEFAULT_RETRY_POLICY } from './retry.js';
 import { isLoopbackHost } from '../util/net.js';
-import { type Found, type HttpResult, type Method, type ResponseInfo, type RetryInfo, Transport } from './transport.js';
+import { Transport } from './transport.js';
+import type { Found, HttpResult, Method, ResponseInfo, RetryInfo } from './exchange.js';
 import type { TransportStats } from './stats.js';
 import type { RateBudget } from './ratelimit.js';
 import { UserError } from '../util/errors.js';
 
-export type { ResponseInfo, RetryInfo } from './transport.js';
+export type { ResponseInfo, RetryInfo } from './exchange.js';
 
 export interface ConnectionOptions {
   /** Base URLs, e.g. https://api.mypurecloud.com/ and https://login.mypurecloud.com/. */

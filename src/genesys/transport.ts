@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
 import got, { type Got } from 'got';
 import { ApiError } from './errors.js';
 import { TokenProvider } from './auth.js';
@@ -14,111 +13,10 @@ import { countEvent, type TransportStats } from './stats.js';
 import type { Redactor } from './redact.js';
 import { clientIdHint } from './target.js';
 import { type AttemptResult, type RetryPolicy, decide, parseRetryAfter, sleep } from './retry.js';
-import { describeTransport, errorParts, transportFailure } from './failures.js';
-import { CORRELATION_HEADER, TOKEN_PATH, type ErrorBody, type OAuthTokenResponse } from './conventions.js';
-
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export interface HttpResult {
-  status: number;
-  headers: IncomingHttpHeaders;
-  /** Parsed JSON, the raw text if it was not JSON, or undefined when empty. */
-  body: unknown;
-  correlationId: string;
-  /** A 2xx answer to a streaming call (CallSpec.stream): its body, unread but for the first bytes. */
-  stream?: ResponseStream;
-}
-
-/** How a streaming call reads its answer. */
-export interface StreamOptions {
-  /** The Accept header, e.g. text/event-stream. */
-  acceptHeader: string;
-  /** Longest silence on the connection, while waiting for the answer and while it streams (default: the attempt timeout). */
-  idleTimeoutMs?: number;
-  signal?: AbortSignal;
-}
-
-/** A request whose 2xx body is read as it arrives. */
-export interface StreamSpec extends StreamOptions {
-  method: Method;
-  path: string;
-  searchParams?: Record<string, string | number | undefined>;
-  json?: unknown;
-  /** May be resent when an attempt's outcome is unknown (only ever before the body's first byte). */
-  idempotent?: boolean;
-}
-
-/** An answer being streamed: retries are over once it exists (its first byte has arrived). */
-export interface ResponseStream {
-  status: number;
-  headers: IncomingHttpHeaders;
-  correlationId: string;
-  /** The body from its first byte on; throws if the connection drops. */
-  body: AsyncIterable<Buffer>;
-  /** Stops reading and drops the connection (safe to call twice). */
-  close(): void;
-}
-
-/** "It happened; here is the result." */
-export interface Found<T> {
-  value: T;
-}
-
-export interface CallSpec<T> {
-  method: Method;
-  /** Absolute path on the host, e.g. `/api/v2/llmgateway/prompttemplates`. */
-  path: string;
-  host?: 'api' | 'login';
-  searchParams?: Record<string, string | number | undefined>;
-  json?: unknown;
-  form?: Record<string, string>;
-  /** 'bearer' (default for the API host) or a literal Authorization header value. */
-  authorization?: 'bearer' | { header: string };
-  /** A POST/PATCH that may be resent blindly (e.g. a token request). */
-  idempotent?: boolean;
-  /** Responses (beyond 2xx) that are answers rather than errors, e.g. a 404 meaning "none". */
-  accept?: (res: HttpResult) => boolean;
-  parse: (res: HttpResult) => T;
-  /**
-   * An earlier attempt's outcome is unknown (5xx, dropped connection, timeout): read the server
-   * to find out whether it happened. `Found` ends the call with that value; undefined resends.
-   */
-  reconcile?: () => Promise<Found<T> | undefined>;
-  /**
-   * A final error arrived after an attempt whose outcome was unknown: it may be the echo of our
-   * own earlier success (409 version.mismatch after an applied PUT, 404 after an applied DELETE).
-   */
-  afterUncertain?: (err: ApiError) => Promise<Found<T> | undefined>;
-  /**
-   * Read a 2xx body as a stream (HttpResult.stream) instead of as a whole. Attempts are retried as
-   * usual until the body's first byte has arrived, and never after.
-   */
-  stream?: StreamOptions;
-}
-
-export interface RetryInfo {
-  method: Method;
-  path: string;
-  /** The retry about to be made, 1-based. */
-  attempt: number;
-  reason: string;
-  delayMs: number;
-  correlationId: string;
-  /** The failed attempt's HTTP status, or its transport error code. */
-  status?: number;
-  code?: string;
-  /** The server's Retry-After, when it sent one. */
-  retryAfterMs?: number;
-}
-
-/** One API response, whatever its status (reported in the async context of the call that caused it). */
-export interface ResponseInfo {
-  method: Method;
-  path: string;
-  status: number;
-  /** The server's ININ-Correlation-Id (ours echoed, or its own). */
-  correlationId: string;
-}
+import { apiErrorOf, closedError, origin, transportFailure, withNote, type FailureContext } from './failures.js';
+import { firstChunk, responseStream } from './stream.js';
+import { CORRELATION_HEADER, TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
+import type { Attempt, CallSpec, Method, ResponseInfo, ResponseStream, RetryInfo, StreamOptions, StreamSpec } from './exchange.js';
 
 export interface TransportOptions {
   apiUrl: string;
@@ -136,10 +34,6 @@ export interface TransportOptions {
   onResponse?: (info: ResponseInfo) => void;
 }
 
-export type Attempt =
-  | { kind: 'response'; res: HttpResult }
-  | { kind: 'transport'; code: string; timeoutEvent?: string; detail: string };
-
 const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
 
 /** Calls that may wait at once (far more than any command has in flight). */
@@ -155,9 +49,10 @@ export class Transport {
   private readonly closing = new AbortController();
   private readonly pause = async (ms: number): Promise<void> => {
     await sleep(ms, this.closing.signal);
-    if (this.closing.signal.aborted) throw this.closed();
+    if (this.closing.signal.aborted) throw closedError();
   };
   private readonly tokens: TokenProvider;
+  private readonly failures: FailureContext;
 
   /** The rate budget the server has announced (inin-ratelimit-*), if any. */
   rateBudget(): RateBudget | undefined {
@@ -171,6 +66,7 @@ export class Transport {
     // be caught, within a thousand calls.
     setMaxListeners(MAX_WAITING_CALLS, this.closing.signal);
     this.slots = new Semaphore(opts.concurrency);
+    this.failures = { apiUrl: opts.apiUrl, loginUrl: opts.loginUrl, scrub: (text) => opts.redactor.scrub(text) };
     // One socket per concurrent request, kept alive between them.
     this.agents = {
       http: new http.Agent({ keepAlive: true, maxSockets: opts.concurrency + 1 }),
@@ -216,7 +112,7 @@ export class Transport {
     let uncertain = false;
 
     for (;;) {
-      if (this.closing.signal.aborted) throw this.closed(spec);
+      if (this.closing.signal.aborted) throw closedError(spec);
       if (uncertain && spec.reconcile) {
         const found = await spec.reconcile();
         if (found) return found.value;
@@ -232,7 +128,7 @@ export class Transport {
         if ((res.status >= 200 && res.status < 300) || spec.accept?.(res)) return spec.parse(res);
       }
 
-      const error = this.toApiError(spec, correlationId, attempt);
+      const error = apiErrorOf(spec, correlationId, attempt, this.failures);
       const result = toAttemptResult(attempt);
       const decision = decide(
         result,
@@ -252,11 +148,11 @@ export class Transport {
         const resendable =
           IDEMPOTENT.has(spec.method) || spec.idempotent === true || !decision.outcomeUnknown || !!spec.reconcile;
         if (!resendable) {
-          throw this.withNote(error, 'the server may or may not have applied it; not retried');
+          throw withNote(error, 'the server may or may not have applied it; not retried');
         }
         const elapsed = Date.now() - started;
         if (retries >= policy.maxRetries || Date.now() + decision.delayMs > deadline) {
-          throw this.withNote(error, `gave up after ${retries + 1} attempts in ${(elapsed / 1000).toFixed(1)} s`);
+          throw withNote(error, `gave up after ${retries + 1} attempts in ${(elapsed / 1000).toFixed(1)} s`);
         }
         retries++;
         if (result.kind === 'transport' && result.code === 'ECONNREFUSED') refused++;
@@ -301,12 +197,6 @@ export class Transport {
     this.agents.https.destroy();
   }
 
-  /** What a call says once the client is closed (the command is ending: nobody reports it). */
-  private closed(spec?: { method: Method; path: string }): ApiError {
-    if (!spec) return new ApiError('the client was closed', 0, 'client.closed', undefined);
-    return new ApiError(`${spec.method} ${spec.path}: the client was closed`, 0, 'client.closed', undefined, spec.method, spec.path);
-  }
-
   private async attempt<T>(spec: CallSpec<T>, correlationId: string, token: string | undefined): Promise<Attempt> {
     const host = spec.host ?? 'api';
     const paced = host === 'api';
@@ -316,7 +206,7 @@ export class Transport {
 
     const release = await this.slots.acquire();
     try {
-      if (this.closing.signal.aborted) throw this.closed(spec);
+      if (this.closing.signal.aborted) throw closedError(spec);
       if (paced) await this.pacer.acquire(this.pause);
       try {
         const response = await this.http(spec.path.replace(/^\/+/, ''), {
@@ -454,48 +344,6 @@ export class Transport {
     this.opts.onRetry?.({ method: spec.method, path: spec.path, correlationId, ...info });
   }
 
-  /** Our own words only: nothing from got's error object (which holds the request headers) is copied whole. */
-  private toApiError<T>(spec: CallSpec<T>, correlationId: string, attempt: Attempt): ApiError {
-    const where = `${spec.method} ${spec.path}`;
-    const scrub = (s: string) => this.opts.redactor.scrub(s);
-    if (attempt.kind === 'transport') {
-      const base = spec.host === 'login' ? this.opts.loginUrl : this.opts.apiUrl;
-      return new ApiError(
-        scrub(`${where} failed: ${describeTransport(attempt)} (${origin(base)})`),
-        0,
-        attempt.code,
-        correlationId,
-        spec.method,
-        spec.path,
-      );
-    }
-    const { res } = attempt;
-    const { code, message } = errorParts(res);
-    const cid = res.correlationId;
-    const error = new ApiError(
-      scrub(`${where} failed: ${res.status} ${code}: ${message} (correlation id ${cid})`),
-      res.status,
-      code,
-      cid,
-      spec.method,
-      spec.path,
-    );
-    const body = res.body as Partial<ErrorBody> | undefined;
-    if (body && typeof body === 'object' && typeof body.code === 'string' && typeof body.message === 'string') {
-      try {
-        error.body = JSON.parse(scrub(JSON.stringify(body))) as ErrorBody;
-      } catch {
-        // scrubbing broke the JSON: leave the body out rather than risk showing a secret
-      }
-    }
-    return error;
-  }
-
-  private withNote(err: ApiError, note: string): ApiError {
-    const noted = new ApiError(`${err.message}; ${note}`, err.status, err.code, err.correlationId, err.method, err.path);
-    if (err.body) noted.body = err.body;
-    return noted;
-  }
 }
 
 function toAttemptResult(a: Attempt): AttemptResult {
@@ -508,54 +356,6 @@ function toAttemptResult(a: Attempt): AttemptResult {
   return retryAfterMs === undefined
     ? { kind: 'response', status: a.res.status }
     : { kind: 'response', status: a.res.status, retryAfterMs };
-}
-
-/** The first chunk of a readable (null if it ends first; rejects if it fails first), leaving the rest unread. */
-function firstChunk(s: Readable): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const cleanup = (): void => {
-      s.off('readable', onReadable);
-      s.off('end', onEnd);
-      s.off('error', onError);
-    };
-    const onReadable = (): void => {
-      const c = s.read() as Buffer | null;
-      if (c === null) return;
-      cleanup();
-      resolve(c);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      resolve(null);
-    };
-    const onError = (err: unknown): void => {
-      cleanup();
-      reject(err);
-    };
-    s.on('readable', onReadable);
-    s.once('end', onEnd);
-    s.once('error', onError);
-  });
-}
-
-function responseStream(
-  head: { status: number; headers: IncomingHttpHeaders; correlationId: string },
-  first: Buffer,
-  req: Readable,
-): ResponseStream {
-  let closed = false;
-  return {
-    ...head,
-    body: (async function* () {
-      yield first;
-      for await (const c of req) yield c as Buffer;
-    })(),
-    close() {
-      if (closed) return;
-      closed = true;
-      req.destroy();
-    },
-  };
 }
 
 function parseBody(text: string): unknown {
@@ -576,12 +376,4 @@ function definedParams(p: Record<string, string | number | undefined> | undefine
 
 function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
-}
-
-function origin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
 }

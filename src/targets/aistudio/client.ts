@@ -6,7 +6,7 @@
 import { ApiError } from '../../genesys/errors.js';
 import { conflict, json, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
 import { sleep } from '../../genesys/retry.js';
-import type { Found, Method } from '../../genesys/transport.js';
+import type { Found, Method } from '../../genesys/exchange.js';
 import type { AiStudioApi, AiStudioSurface } from './api.js';
 import { isDuplicateName, isLatestNotProductionReady, jobOutcome } from './assumptions.js';
 import { paths } from './paths.js';

@@ -5,7 +5,7 @@ import { ApiError } from '../../genesys/errors.js';
 import { describeTransport, transportFailure } from '../../genesys/failures.js';
 import { conflict, errorCode, json, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
 import { sseEvents, type SseEvent } from '../../genesys/sse.js';
-import type { Found } from '../../genesys/transport.js';
+import type { Found } from '../../genesys/exchange.js';
 import type { Expand, GatewayApi, InvocationStreamEvent, InvokeStreamOptions } from './api.js';
 import { paths } from './paths.js';
 import { TemplateDirectory } from './directory.js';

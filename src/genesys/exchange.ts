@@ -1,0 +1,112 @@
+// The vocabulary of one logical call to Genesys, shared by the transport that runs it, the REST
+// layer that shapes it and the target clients that reconcile it: what is asked (CallSpec), what
+// one attempt produced (Attempt), and what is reported along the way (RetryInfo, ResponseInfo).
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ApiError } from './errors.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpResult {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON, the raw text if it was not JSON, or undefined when empty. */
+  body: unknown;
+  correlationId: string;
+  /** A 2xx answer to a streaming call (CallSpec.stream): its body, unread but for the first bytes. */
+  stream?: ResponseStream;
+}
+
+/** How a streaming call reads its answer. */
+export interface StreamOptions {
+  /** The Accept header, e.g. text/event-stream. */
+  acceptHeader: string;
+  /** Longest silence on the connection, while waiting for the answer and while it streams (default: the attempt timeout). */
+  idleTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A request whose 2xx body is read as it arrives. */
+export interface StreamSpec extends StreamOptions {
+  method: Method;
+  path: string;
+  searchParams?: Record<string, string | number | undefined>;
+  json?: unknown;
+  /** May be resent when an attempt's outcome is unknown (only ever before the body's first byte). */
+  idempotent?: boolean;
+}
+
+/** An answer being streamed: retries are over once it exists (its first byte has arrived). */
+export interface ResponseStream {
+  status: number;
+  headers: IncomingHttpHeaders;
+  correlationId: string;
+  /** The body from its first byte on; throws if the connection drops. */
+  body: AsyncIterable<Buffer>;
+  /** Stops reading and drops the connection (safe to call twice). */
+  close(): void;
+}
+
+/** "It happened; here is the result." */
+export interface Found<T> {
+  value: T;
+}
+
+export interface CallSpec<T> {
+  method: Method;
+  /** Absolute path on the host, e.g. `/api/v2/llmgateway/prompttemplates`. */
+  path: string;
+  host?: 'api' | 'login';
+  searchParams?: Record<string, string | number | undefined>;
+  json?: unknown;
+  form?: Record<string, string>;
+  /** 'bearer' (default for the API host) or a literal Authorization header value. */
+  authorization?: 'bearer' | { header: string };
+  /** A POST/PATCH that may be resent blindly (e.g. a token request). */
+  idempotent?: boolean;
+  /** Responses (beyond 2xx) that are answers rather than errors, e.g. a 404 meaning "none". */
+  accept?: (res: HttpResult) => boolean;
+  parse: (res: HttpResult) => T;
+  /**
+   * An earlier attempt's outcome is unknown (5xx, dropped connection, timeout): read the server
+   * to find out whether it happened. `Found` ends the call with that value; undefined resends.
+   */
+  reconcile?: () => Promise<Found<T> | undefined>;
+  /**
+   * A final error arrived after an attempt whose outcome was unknown: it may be the echo of our
+   * own earlier success (409 version.mismatch after an applied PUT, 404 after an applied DELETE).
+   */
+  afterUncertain?: (err: ApiError) => Promise<Found<T> | undefined>;
+  /**
+   * Read a 2xx body as a stream (HttpResult.stream) instead of as a whole. Attempts are retried as
+   * usual until the body's first byte has arrived, and never after.
+   */
+  stream?: StreamOptions;
+}
+
+export interface RetryInfo {
+  method: Method;
+  path: string;
+  /** The retry about to be made, 1-based. */
+  attempt: number;
+  reason: string;
+  delayMs: number;
+  correlationId: string;
+  /** The failed attempt's HTTP status, or its transport error code. */
+  status?: number;
+  code?: string;
+  /** The server's Retry-After, when it sent one. */
+  retryAfterMs?: number;
+}
+
+/** One API response, whatever its status (reported in the async context of the call that caused it). */
+export interface ResponseInfo {
+  method: Method;
+  path: string;
+  status: number;
+  /** The server's ININ-Correlation-Id (ours echoed, or its own). */
+  correlationId: string;
+}
+
+export type Attempt =
+  | { kind: 'response'; res: HttpResult }
+  | { kind: 'transport'; code: string; timeoutEvent?: string; detail: string };
