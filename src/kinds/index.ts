@@ -53,10 +53,10 @@ export const aiStudioWriteChecks: AiStudioWriteChecks = {
 };
 
 /** The half-done states an intent's write can leave (kinds' `midway`), to settle interrupted runs. */
-export function midwayOf(intent: { address: string; after: { content?: unknown } | null }): Midway[] {
+export function midwayOf(intent: { address: string; before: { content?: unknown } | null; after: { content?: unknown } | null }): Midway[] {
   const address = parseAddress(intent.address);
   if (!address || !intent.after || !isKind(address.kind)) return [];
-  return KINDS[address.kind].midway?.(intent.after) ?? [];
+  return KINDS[address.kind].midway?.({ before: intent.before, after: intent.after }) ?? [];
 }
 
 function isKind(kind: string): kind is AnyResourceKind {

@@ -51,6 +51,12 @@ export interface Snapshot {
  * patched as a Draft, not yet published): the live object's snapshot hash then, and what settling
  * says of it.
  */
+/** What `midway` reads of an open intent. */
+export interface MidwayIntent {
+  before: { content?: unknown } | null;
+  after: { content?: unknown };
+}
+
 export interface Midway {
   /** null: the object exists with nothing in it yet (a guide without a version). */
   hash: string | null;
@@ -116,11 +122,13 @@ export interface Kind<Wire = never> {
    */
   plannedAgainst?(a: Extract<PlanAction, { action: 'update' | 'delete' }>): Snapshot | null;
   /**
-   * The half-done states of a write that takes more than one call, from what its intent meant to
-   * produce: settling an interrupted run reads such a live object as promptctl's own unfinished
-   * write ("not applied", saying what landed), not as someone else's change. Default: none.
+   * The half-done states of a write that takes more than one call, from what its intent was
+   * planned against (`before`, null for a create) and meant to produce (`after`): settling an
+   * interrupted run reads such a live object as promptctl's own unfinished write ("not
+   * applied", saying what landed), not as someone else's change. Only states this write's calls
+   * can leave: any other is someone else's. Default: none.
    */
-  midway?(after: { content?: unknown }): Midway[];
+  midway?(intent: MidwayIntent): Midway[];
   /**
    * Plans this kind's family against the live state. Kinds planned by their parent (a template
    * plans its versions and split) leave it out.

@@ -19,7 +19,7 @@ import type {
 import type { LiveGuide } from '../../targets/live.js';
 import type { PlanAction, WriteAction } from '../action.js';
 import { canonicalEqual, canonicalHash, optionalText, type Canonical } from '../canonical.js';
-import type { ApplyContext, CallResult, Kind, Midway, Snapshot } from '../kind.js';
+import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { countOwned } from '../ownership.js';
 import { aiStudioOf, assertWrite, desiredOf, GuardMoved, isApiError, readOrGone } from '../shared.js';
@@ -287,21 +287,46 @@ function intended(a: WriteAction): Snapshot {
 
 /**
  * A guide is written in steps: the guide, its version's content, then the publish to the state git
- * asks for. A run that died between them leaves the guide without a version, or the intended
- * content in a lower state; the next apply finishes either.
+ * asks for. A run that died between them leaves what only these calls make: a new guide without
+ * a version or with the empty first one a new guide starts with (emulator E1, as the Terraform
+ * provider's fallback suggests), or the intended content below the state git asks for. A publish
+ * alone is one call and leaves nothing halfway; a guide that lost its versions since it was
+ * planned was deleted and made again by someone else (versions are never deleted one by one).
  */
-function midway(after: { content?: unknown }): Midway[] {
-  const content = after.content as Canonical | null | undefined;
-  const want = typeof content === 'object' && content !== null ? content['state'] : undefined;
-  if (typeof want !== 'string' || !(want in STATE_RANK)) return [];
+function midway({ before, after }: MidwayIntent): Midway[] {
+  const content = canonicalOf(after.content);
+  const want = content?.['state'];
+  if (!content || typeof want !== 'string' || !(want in STATE_RANK)) return [];
+  const was = canonicalOf(before?.content);
+  if (was && canonicalEqual({ ...was, state: null }, { ...content, state: null })) return [];
   const lower = (Object.keys(STATE_RANK) as GuideVersionState[]).filter((s) => STATE_RANK[s] < STATE_RANK[want as GuideVersionState]);
-  return [
-    { hash: null, note: 'partly applied: the guide exists but holds no version yet (the next apply writes its content)' },
-    ...lower.map((state) => ({
+  const steps: Midway[] = [];
+  if (before === null) {
+    const note = 'partly applied: the guide exists but holds none of its content yet (the next apply writes it)';
+    steps.push({ hash: null, note }, { hash: canonicalHash(liveCanonical(EMPTY_FIRST_VERSION)), note });
+  }
+  for (const state of lower) {
+    steps.push({
       hash: canonicalHash({ ...content, state }),
       note: `partly applied: the guide’s latest version holds the intended content in ${state}, not yet ${want} (the next apply publishes it)`,
-    })),
-  ];
+    });
+  }
+  return steps;
+}
+
+/** The version a new guide may start with (its label and dates do not count in its hash). */
+const EMPTY_FIRST_VERSION: WireGuideVersion = {
+  selfUri: '',
+  guide: { id: '' },
+  version: '1.0',
+  instruction: '',
+  state: 'Draft',
+  dateCreated: '',
+  dateModified: '',
+};
+
+function canonicalOf(v: unknown): Canonical | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Canonical) : undefined;
 }
 
 export const GuideKind: Kind<GuideForm> = {

@@ -8,7 +8,7 @@ import { inKeyOrder } from '../../util/compare.js';
 import { compareVersionLabels, nextPatch } from '../../util/semver.js';
 import type { CreateAction, FieldChange, PlanAction, PlanProblem, TextChange, TokenDelta, UpdateAction } from '../action.js';
 import { canonicalEqual, canonicalHash, describeCreate, diffCanonical, hashAndCompare, type Canonical } from '../canonical.js';
-import type { ApplyContext, CallResult, Kind, Midway, PlanContext, Snapshot, TokenCounter } from '../kind.js';
+import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, PlanContext, Snapshot, TokenCounter } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { assertWrite, desiredOf, GuardMoved, liveModified, noopAction, readOrGone } from '../shared.js';
 
@@ -141,7 +141,7 @@ function plannedAgainst(a: Extract<PlanAction, { action: 'update' | 'delete' }>)
  * A version is created (or patched) as a Draft and then published, in separate calls: a run that
  * died between them leaves the intended content as a Draft, which the next apply publishes.
  */
-function midway(after: { content?: unknown }): Midway[] {
+function midway({ after }: MidwayIntent): Midway[] {
   const content = after.content;
   if (typeof content !== 'object' || content === null || (content as { state?: unknown }).state !== 'Published') return [];
   return [

@@ -50,10 +50,26 @@ describe('settling an interrupted run', () => {
     expect(settled(guideSnapshot(version('new text', 'TestReady'))).note).toMatch(/^partly applied: .* in TestReady, not yet ProductionReady/);
     expect(settled(guideSnapshot(version('new text', 'ProductionReady'))).outcome).toBe('succeeded (recovered)');
     expect(settled(guideSnapshot(version('other text', 'Draft'))).note).toMatch(/changed by someone else/);
+    // An update's guide with no version at all was deleted and made again by someone else.
+    expect(settled(guideSnapshot(undefined)).note).toMatch(/changed by someone else/);
     const created = { ...intent, action: 'create' as const, before: null };
-    expect(settle(created as never, guideSnapshot(undefined), midwayOf(created)).note).toBe('partly applied: the guide exists but holds no version yet (the next apply writes its content)');
+    const fresh = 'partly applied: the guide exists but holds none of its content yet (the next apply writes it)';
+    expect(settle(created as never, guideSnapshot(undefined), midwayOf(created)).note).toBe(fresh);
+    expect(settle(created as never, guideSnapshot(version('', 'Draft')), midwayOf(created)).note).toBe(fresh);
+    expect(settle(created as never, guideSnapshot(version('', 'TestReady')), midwayOf(created)).note).toMatch(/changed by someone else/);
+    expect(settle(created as never, guideSnapshot(version('new text', 'Draft')), midwayOf(created)).note).toMatch(/^partly applied: .* in Draft/);
     // An address of no kind has no midway states.
-    expect(midwayOf({ address: 'Nothing/x', after: intent.after })).toEqual([]);
+    expect(midwayOf({ address: 'Nothing/x', before: null, after: intent.after })).toEqual([]);
+  });
+
+  it('guides: a publish alone is one call, so git’s content below the state it was planned in is someone else’s', () => {
+    const version = (state: 'Draft' | 'TestReady') =>
+      ({ selfUri: '', guide: { id: 'g' }, version: '2.0', instruction: 'new text', state, dateCreated: '', dateModified: '' }) as never;
+    const content = guideCanonical({ content: { instruction: 'new text' }, state: 'ProductionReady' });
+    const intent = { address: 'Guide/g', action: 'update' as const, before: guideSnapshot(version('TestReady')), after: { version: '2.0', hash: canonicalHash(content), content } };
+    expect(midwayOf(intent)).toEqual([]);
+    expect(settle(intent as never, guideSnapshot(version('TestReady')), midwayOf(intent))).toEqual({ outcome: 'not applied', after: guideSnapshot(version('TestReady')) });
+    expect(settle(intent as never, guideSnapshot(version('Draft')), midwayOf(intent)).note).toMatch(/changed by someone else/);
   });
 
   it('records a settlement for each open intent of this org, leaving other orgs alone', async () => {
