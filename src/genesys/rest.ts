@@ -190,6 +190,39 @@ export function json<T>(res: HttpResult): T {
   return res.body as T;
 }
 
+/**
+ * The object a write made, checked to hold what was sent: its 2xx answer, or (an answer without a
+ * body) the object read back. A server that answers success but kept a field we cleared, or
+ * dropped one we set, must not let the next call build on it (a publish cannot be undone).
+ */
+export async function heldAsSent<T extends object>(
+  answer: T | undefined,
+  holds: (live: T) => boolean,
+  readBack: () => Promise<T>,
+  where: { method: Method; path: string; what: string; correlationId?: string },
+): Promise<T> {
+  const live = typeof answer === 'object' && answer !== null ? answer : await readBack();
+  if (holds(live)) return live;
+  throw new ApiError(
+    `${where.method} ${where.path} succeeded, but the ${where.what} does not hold what was sent (the server kept or dropped a field); nothing more was done with it`,
+    0,
+    'write.not.held',
+    where.correlationId,
+    where.method,
+    where.path,
+  );
+}
+
+/** What an object holds once a PATCH is applied (the platform's reading): the fields it names replaced, those named with null cleared. */
+export function patched<T extends object>(live: T, patch: object): T {
+  const out: Record<string, unknown> = { ...(live as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else if (v !== undefined) out[k] = v;
+  }
+  return out as unknown as T;
+}
+
 export function errorCode(res: HttpResult): string | undefined {
   const b = res.body as { code?: unknown } | undefined;
   return b && typeof b.code === 'string' ? b.code : undefined;

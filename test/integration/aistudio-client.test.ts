@@ -218,3 +218,26 @@ async function login(url: string): Promise<string> {
   });
   return ((await res.json()) as { access_token: string }).access_token;
 }
+
+describe('a write answered with success that does not hold what was sent', () => {
+  it('is an error naming the call, so nothing is published on top of it', async () => {
+    env = await setup();
+    // A server that reads null as "not sent": it answers 200 and keeps the knowledge setting.
+    const withoutNulls = (method: string, _path: string, body: Buffer): Buffer =>
+      method === 'PATCH' ? Buffer.from(JSON.stringify(JSON.parse(body.toString('utf8')), (_k, v: unknown) => (v === null ? undefined : v))) : body;
+    const proxy = await recordingProxy(() => env!.emulator.url, withoutNulls);
+    try {
+      const c = env.client({ apiUrl: proxy.url, loginUrl: proxy.url });
+      const g = await c.createGuide({ name: 'Knowledge', source: 'Manual' });
+      await c.patchGuideVersion(g.id, '1.0', content(1, { knowledgeSettings: { knowledgeId: 'kb-1', knowledgeType: 'Standard' } }));
+      const err = await rejection(c.patchGuideVersion(g.id, '1.0', { ...content(1), knowledgeSettings: null }));
+      expect(err.code).toBe('write.not.held');
+      expect(err.message).toBe(`PATCH ${paths.guideVersion(g.id, '1.0')} succeeded, but the guide version does not hold what was sent (the server kept or dropped a field); nothing more was done with it`);
+      // Without the null, the same server is fine.
+      await expect(c.patchGuideVersion(g.id, '1.0', content(2, { knowledgeSettings: { knowledgeId: 'kb-1', knowledgeType: 'Standard' } }))).resolves.toMatchObject({ state: 'Draft' });
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+

@@ -120,7 +120,11 @@ export interface RecordingProxy {
  * A pass-through HTTP proxy that records every exchange, to see on the wire what the client sends
  * and what the server answers. A failed upstream connection is passed on as a dropped connection.
  */
-export async function startRecordingProxy(upstream: () => string): Promise<RecordingProxy> {
+export async function startRecordingProxy(
+  upstream: () => string,
+  /** Changes a request body on its way (a server that reads requests its own way). */
+  rewrite?: (method: string, path: string, body: Buffer) => Buffer,
+): Promise<RecordingProxy> {
   const log: Exchange[] = [];
   const hop = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
   const server = createServer((req, res) => {
@@ -139,7 +143,7 @@ export async function startRecordingProxy(upstream: () => string): Promise<Recor
       fetch(new URL(req.url ?? '/', upstream()), {
         method: entry.method,
         headers,
-        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+        ...(chunks.length ? { body: rewrite ? rewrite(entry.method, entry.path, Buffer.concat(chunks)) : Buffer.concat(chunks) } : {}),
       }).then(
         async (r) => {
           const body = Buffer.from(await r.arrayBuffer());

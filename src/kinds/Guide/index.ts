@@ -199,7 +199,7 @@ function fullPatch(body: GuideVersionContent, live: WireGuideVersion | undefined
   const patch: GuideVersionPatch = { ...body };
   // null clears a field on PATCH; only sent when there is something to clear.
   if (body.knowledgeSettings === undefined && live?.knowledgeSettings !== undefined) {
-    (patch as Record<string, unknown>).knowledgeSettings = null;
+    patch.knowledgeSettings = null;
   }
   return patch;
 }

@@ -339,7 +339,8 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     await ctx.idle(published);
     done.push('published');
   }
-  // The client has checked that what the server holds is what was sent.
+  // The client has checked that what the server holds is what was sent (each write's answer, or
+  // what reconciling a lost one read), so the publish above never froze anything else.
   const after = snapshot(label, d.body, d.publish ? 'Published' : 'Draft');
   return {
     resourceId: templateId,

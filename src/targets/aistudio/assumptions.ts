@@ -41,6 +41,10 @@
 // A11 interactionType of a summary setting is read-only in the .NET SDK: a server may ignore it on
 //     write and set its own (the emulator keeps what is sent, default Live: E9).
 // A12 An org without AI Studio (or without one of its parts) answers 404 for its paths (probe()).
+// A13 PATCH of a guide version clears a knowledgeSettings named with null (UpdateGuideVersion's model
+//     says nothing of null). A server that kept it instead is caught, not trusted: a write's answer
+//     must hold what was sent (genesys/rest.ts heldAsSent, code write.not.held), and nothing is
+//     published on top of a version that does not.
 //
 // Emulator choices
 // E1  A new guide starts with an empty Draft "1.0" (instruction ""), which the Terraform provider's

@@ -4,7 +4,7 @@
 // live object holds what was sent is decided by the kinds' canonical forms, passed in as `landed`.
 // What the platform does where it is undocumented, and how this client copes, is in assumptions.ts.
 import { ApiError } from '../../genesys/errors.js';
-import { conflict, json, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
+import { conflict, heldAsSent, json, patched, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
 import { sleep } from '../../genesys/retry.js';
 import type { Found, Method } from '../../genesys/exchange.js';
 import type { AiStudioApi, AiStudioSurface } from './api.js';
@@ -168,23 +168,33 @@ class AiStudioClient implements AiStudioApi {
   async createGuideVersion(guideId: string, body: GuideVersionContent): Promise<WireGuideVersion> {
     const path = paths.guideVersions(guideId);
     // A4: no listing of versions: ours, if it landed, is the guide's latest saved version, not yet published.
-    const reconcile = async (): Promise<Found<WireGuideVersion> | undefined> => {
+    const latest = async (): Promise<WireGuideVersion | undefined> => {
       const guide = await this.r.getIfExists<WireGuide>(paths.guide(guideId));
       const label = guide?.latestSavedVersion?.version;
-      if (!label) return undefined;
-      const live = await this.r.getIfExists<WireGuideVersion>(paths.guideVersion(guideId, label));
-      return live && live.state !== 'ProductionReady' && this.landed.guideVersion(body, live) ? { value: live } : undefined;
+      return label ? this.r.getIfExists<WireGuideVersion>(paths.guideVersion(guideId, label)) : undefined;
     };
+    const holds = (live: WireGuideVersion): boolean => this.landed.guideVersion(body, live);
+    const reconcile = async (): Promise<Found<WireGuideVersion> | undefined> => {
+      const live = await latest();
+      return live && live.state !== 'ProductionReady' && holds(live) ? { value: live } : undefined;
+    };
+    let correlationId: string | undefined;
     try {
-      return await this.t.call({
+      const answer = await this.t.call<WireGuideVersion | undefined>({
         method: 'POST',
         path,
         json: body,
-        parse: json<WireGuideVersion>,
+        parse: (res) => ((correlationId = res.correlationId), json<WireGuideVersion | undefined>(res)),
         reconcile,
         // A3: refused as a second draft after a lost answer: the draft may be our first attempt's.
         afterUncertain: async (err) => (isLatestNotProductionReady(err) ? reconcile() : undefined),
       });
+      const readBack = async (): Promise<WireGuideVersion> => {
+        const live = await latest();
+        if (!live) throw new ApiError(`POST ${path} succeeded, but the guide has no version to read back`, 0, 'write.not.held', correlationId, 'POST', path);
+        return live;
+      };
+      return await heldAsSent(answer, holds, readBack, { method: 'POST', path, what: 'guide version', correlationId });
     } catch (err) {
       if (err instanceof ApiError && isLatestNotProductionReady(err)) {
         throw new ApiError(
@@ -204,20 +214,24 @@ class AiStudioClient implements AiStudioApi {
     return this.r.get<WireGuideVersion>(paths.guideVersion(guideId, version));
   }
 
-  patchGuideVersion(guideId: string, version: string, body: GuideVersionPatch): Promise<WireGuideVersion> {
+  async patchGuideVersion(guideId: string, version: string, body: GuideVersionPatch): Promise<WireGuideVersion> {
+    const path = paths.guideVersion(guideId, version);
     const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as GuideVersionPatch;
-    // Already applied when the live content with our fields laid over it is the live content.
+    // Applied when the live content with our fields laid over it is the live content (a field sent as null is gone).
+    const holds = (live: WireGuideVersion): boolean => this.landed.guideVersion(patched(versionContent(live), patch), live);
     const reconcile = async (): Promise<Found<WireGuideVersion> | undefined> => {
       const live = await this.getGuideVersion(guideId, version);
-      return this.landed.guideVersion({ ...versionContent(live), ...patch }, live) ? { value: live } : undefined;
+      return holds(live) ? { value: live } : undefined;
     };
-    return this.t.call({
+    let correlationId: string | undefined;
+    const answer = await this.t.call<WireGuideVersion | undefined>({
       method: 'PATCH',
-      path: paths.guideVersion(guideId, version),
+      path,
       json: patch,
-      parse: json<WireGuideVersion>,
+      parse: (res) => ((correlationId = res.correlationId), json<WireGuideVersion | undefined>(res)),
       reconcile,
     });
+    return heldAsSent(answer, holds, () => this.getGuideVersion(guideId, version), { method: 'PATCH', path, what: 'guide version', correlationId });
   }
 
   async publishGuideVersion(
@@ -407,3 +421,4 @@ function sameInstant(a: string, b: string): boolean {
   const y = Date.parse(b);
   return Number.isFinite(x) && x === y;
 }
+

@@ -141,8 +141,11 @@ export interface GuideVersionContent {
   knowledgeSettings?: GuideKnowledgeSettings;
 }
 
-/** PATCH /guides/{id}/versions/{version} (UpdateGuideVersion): the fields it names are replaced. */
-export type GuideVersionPatch = Partial<GuideVersionContent>;
+/**
+ * PATCH /guides/{id}/versions/{version} (UpdateGuideVersion): the fields it names are replaced; a
+ * knowledge setting named with null is cleared (assumed: the SDK's model has no word on null).
+ */
+export type GuideVersionPatch = Partial<Omit<GuideVersionContent, 'knowledgeSettings'>> & { knowledgeSettings?: GuideKnowledgeSettings | null };
 
 /** A guide version as the server returns it; identified by its label within the guide. */
 export interface WireGuideVersion {

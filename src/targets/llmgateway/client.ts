@@ -3,7 +3,7 @@
 // holds what was sent is decided by the kinds' canonical forms, passed in as `landed`.
 import { ApiError } from '../../genesys/errors.js';
 import { describeTransport, transportFailure } from '../../genesys/failures.js';
-import { conflict, errorCode, json, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
+import { conflict, errorCode, heldAsSent, json, patched, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
 import { sseEvents, type SseEvent } from '../../genesys/sse.js';
 import type { Found } from '../../genesys/exchange.js';
 import type { Expand, GatewayApi, InvocationStreamEvent, InvokeStreamOptions } from './api.js';
@@ -152,43 +152,46 @@ class GatewayClient implements GatewayApi {
     return this.r.get<WireVersion>(paths.version(templateId, label), {});
   }
 
-  createVersion(templateId: string, body: VersionCreate): Promise<WireVersion> {
+  async createVersion(templateId: string, body: VersionCreate): Promise<WireVersion> {
+    const path = paths.versions(templateId);
+    const holds = (live: WireVersion): boolean => this.landed.version(body, live);
     // Reconcile by label: the same content → it is ours; different content → a real conflict.
     const reconcile = async (): Promise<Found<WireVersion> | undefined> => {
       const live = await this.findVersion(templateId, body.version);
       if (!live) return undefined;
-      if (this.landed.version(body, live)) return { value: live };
-      throw conflict(
-        `version ${body.version} of prompt template ${templateId} already exists with different content`,
-        'version.exists',
-        'POST',
-        paths.versions(templateId),
-      );
+      if (holds(live)) return { value: live };
+      throw conflict(`version ${body.version} of prompt template ${templateId} already exists with different content`, 'version.exists', 'POST', path);
     };
-    return this.t.call({
+    let correlationId: string | undefined;
+    const answer = await this.t.call<WireVersion | undefined>({
       method: 'POST',
-      path: paths.versions(templateId),
+      path,
       json: body,
-      parse: json<WireVersion>,
+      parse: (res) => ((correlationId = res.correlationId), json<WireVersion | undefined>(res)),
       reconcile,
       afterUncertain: async (err) => (err.code === 'version.exists' ? reconcile() : undefined),
     });
+    return heldAsSent(answer, holds, () => this.getVersion(templateId, body.version), { method: 'POST', path, what: 'version', correlationId });
   }
 
-  patchVersion(templateId: string, label: string, body: VersionPatch): Promise<WireVersion> {
+  async patchVersion(templateId: string, label: string, body: VersionPatch): Promise<WireVersion> {
+    const path = paths.version(templateId, label);
     const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as VersionPatch;
-    // Already applied when patching the live content with our fields changes nothing.
+    // Applied when patching the live content with our fields changes nothing (a field sent as null is gone).
+    const holds = (live: WireVersion): boolean => this.landed.version(patched<VersionContent>(live, patch), live);
     const reconcile = async (): Promise<Found<WireVersion> | undefined> => {
       const live = await this.getVersion(templateId, label);
-      return this.landed.version(patchedContent(live, patch), live) ? { value: live } : undefined;
+      return holds(live) ? { value: live } : undefined;
     };
-    return this.t.call({
+    let correlationId: string | undefined;
+    const answer = await this.t.call<WireVersion | undefined>({
       method: 'PATCH',
-      path: paths.version(templateId, label),
+      path,
       json: patch,
-      parse: json<WireVersion>,
+      parse: (res) => ((correlationId = res.correlationId), json<WireVersion | undefined>(res)),
       reconcile,
     });
+    return heldAsSent(answer, holds, () => this.getVersion(templateId, label), { method: 'PATCH', path, what: 'version', correlationId });
   }
 
   deleteVersion(templateId: string, label: string): Promise<void> {
@@ -403,14 +406,4 @@ function streamError(body: Partial<ErrorBody>, path: string, correlationId: stri
 
 function expandParam(expand: Expand[] | undefined): string | undefined {
   return expand && expand.length > 0 ? expand.join(',') : undefined;
-}
-
-/** The content a Draft holds once `patch` is applied: its fields replaced, those set to null cleared. */
-function patchedContent(live: VersionContent, patch: VersionPatch): VersionContent {
-  const out: Record<string, unknown> = { ...live };
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = v;
-  }
-  return out as unknown as VersionContent;
 }
