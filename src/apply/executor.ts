@@ -8,7 +8,7 @@ import { createIdBook } from '../kinds/ids.js';
 import { kindOf } from '../kinds/index.js';
 import type { ApplyContext, Snapshot } from '../kinds/kind.js';
 import { ownLabels } from '../kinds/labels.js';
-import { stageFilter } from '../kinds/SafetyFilter/index.js';
+import { stagedIntended, stageFilter } from '../kinds/SafetyFilter/index.js';
 import { snapshot as versionSnapshot } from '../kinds/PromptVersion/index.js';
 import { canonicalHash } from '../kinds/canonical.js';
 import type { AuditLog, AuditOrg } from '../audit/log.js';
@@ -144,7 +144,8 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
         action: step === 'final' && stagedAs ? 'update' : auditAction(a),
         resourceId: stagedAs?.id ?? liveIdOf(a) ?? null,
         before,
-        after: intendedSnapshot(a),
+        // Each step's own product: a staged filter's first step makes the interim priority.
+        after: step === 'stage' ? stagedIntended(a) : intendedSnapshot(a),
       });
     } catch (err) {
       // Not on record, so not attempted: no call is made.

@@ -2,6 +2,7 @@
 // kinds registry), apply (the executor with the AI Studio client), and plan again; new versions,
 // Drafts edited in place, hand edits seen as drift, stale guards refused, prune limited to what
 // git once defined, surfaces switched off, and no duplicate under injected faults.
+import { expectEachIntentSaysWhatItsCallMade } from '../helpers/intents.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -130,6 +131,7 @@ async function converge(desired: DesiredState, o: { prune?: boolean; owned?: Own
   expect(first.problems).toEqual([]);
   const r = await apply(first);
   expect(r.failed.map((f) => f.detail)).toEqual([]);
+  await expectEachIntentSaysWhatItsCallMade(w!.auditFile);
   const again = await plan(desired, o);
   expect(changes(again)).toEqual([]);
   return first;

@@ -16,6 +16,7 @@ import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { createCorrelationTracker } from '../../src/apply/correlation.js';
+import { expectEachIntentSaysWhatItsCallMade } from '../helpers/intents.js';
 
 let emu: TestEmulator;
 let dir: TempDir;
@@ -142,6 +143,7 @@ describe('executePlan', () => {
     const records = await auditRecords();
     expect(records).toHaveLength(9);
     expect(records.every((r) => r.outcome === 'success' && r.planId === p.id && r.commit === 'c0ffee')).toBe(true);
+    await expectEachIntentSaysWhatItsCallMade(auditFile);
     const v = records.find((r) => r.address === 'PromptVersion/billing@1.1.0')!;
     expect(v.after.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(v.after.version).toBe('1.1.0');
@@ -305,6 +307,8 @@ describe('executePlan', () => {
     expect(Object.fromEntries(live.map((f) => [f.name, f.priority]))).toEqual({ alpha: 20, beta: 10 });
     expect((await plan(after)).summary).toMatchObject({ create: 0, update: 0, delete: 0 });
     expect((await verifyAuditFile(auditFile)).ok).toBe(true);
+    // The interim priority included: a run killed between the two steps is settled as promptctl's own.
+    await expectEachIntentSaysWhatItsCallMade(auditFile);
   });
 
   it('prunes only managed objects', async () => {

@@ -106,6 +106,13 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   return { resourceId: id, after: snapshot(f), detail: `${verb} (version ${f.version})` };
 }
 
+/** What step 1 of a priority swap makes (its audit intent's `after`): the desired content at the interim priority. */
+export function stagedIntended(a: PlanAction): Snapshot {
+  if ((a.action !== 'create' && a.action !== 'update') || a.stagePriority === undefined) throw new Error(`${a.address}: not a staged filter`);
+  const content = canonical({ ...desiredOf(a, 'SafetyFilter').body, priority: a.stagePriority });
+  return { version: null, hash: canonicalHash(content), content };
+}
+
 /**
  * Step 1 of a priority swap (see stagePriority in action.ts): the filter gets its desired content
  * at a free interim priority, so that no final priority is ever held twice.

@@ -1,0 +1,21 @@
+// The promise every audit intent makes: it says what its call produces, so that a run killed
+// right after the call is settled as having happened, never as someone else's change.
+import { readFile } from 'node:fs/promises';
+import { expect } from 'vitest';
+import { settle } from '../../src/apply/recovery.js';
+import { midwayOf } from '../../src/kinds/index.js';
+
+/** Checks every successful outcome in the trail against its intent, as the next apply would settle it. */
+export async function expectEachIntentSaysWhatItsCallMade(auditFile: string): Promise<void> {
+  const records = (await readFile(auditFile, 'utf8'))
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, any>);
+  const intents = new Map(records.filter((r) => r.type === 'intent').map((r) => [r.seq as number, r]));
+  const outcomes = records.filter((r) => r.type === 'outcome' && r.outcome === 'success');
+  expect(outcomes.length).toBeGreaterThan(0);
+  for (const o of outcomes) {
+    const intent = intents.get(o.intent as number)!;
+    expect(settle(intent as never, o.after, midwayOf(intent as never)).outcome, `${intent.address} ${intent.action}`).toBe('succeeded (recovered)');
+  }
+}
