@@ -57,7 +57,8 @@ export function settleAgainstLive(
   live: LiveStamp,
 ): PlanAction {
   const { hash, equal } = hashAndCompare(before, after);
-  const guard = { hash, ...base.guard };
+  // In key order (only a summary setting's dateModified sorts before hash), for stable JSON's native path.
+  const guard = base.guard.dateModified === undefined ? { hash, ...base.guard } : { dateModified: base.guard.dateModified, hash, ...base.guard };
   if (equal) return noopAction({ ...base, guard });
   // The body where it always stood: before the live id and the guard.
   const { liveId, guard: _, ...head } = base;

@@ -153,7 +153,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
       kind: 'SummarySetting',
       name: l.name,
       liveId: l.id,
-      guard: { hash: canonicalHash(before), dateModified: l.dateModified },
+      guard: { dateModified: l.dateModified, hash: canonicalHash(before) },
       live: before,
       changes: [],
       dependsOn: [],
