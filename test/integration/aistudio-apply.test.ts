@@ -10,7 +10,7 @@ import { createCorrelationTracker } from '../../src/apply/correlation.js';
 import { executePlan, type ApplyResult } from '../../src/apply/executor.js';
 import { openAuditLog, type AuditLog } from '../../src/audit/log.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
-import { aiStudioWriteChecks, gatewayWriteChecks } from '../../src/kinds/index.js';
+import { aiStudioWriteChecks } from '../../src/kinds/index.js';
 import type { Ownership } from '../../src/kinds/ownership.js';
 import type { DesiredState, Guide, SummarySetting } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/build.js';
@@ -19,10 +19,9 @@ import type { Plan } from '../../src/plan/types.js';
 import type { AiStudioApi } from '../../src/targets/aistudio/api.js';
 import { readLiveState } from '../../src/targets/live.js';
 import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
-import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { desiredState, template, version } from '../helpers/desired.js';
-import { CLIENT_ID, CLIENT_SECRET, setup, type Env } from './aistudio-support.js';
+import { setup, type Env } from './aistudio-support.js';
 
 interface World {
   env: Env;
@@ -36,7 +35,6 @@ let w: World | undefined;
 afterEach(async () => {
   if (!w) return;
   await w.audit.close();
-  await w.gateway.close();
   await w.env.close();
   w = undefined;
 });
@@ -44,16 +42,7 @@ afterEach(async () => {
 async function world(opts: EmulatorOptions = {}): Promise<World> {
   const env = await setup({ rateLimit: 100_000, ...opts });
   const studio = env.client({ landed: aiStudioWriteChecks });
-  const gateway = createGatewayClient({
-    landed: gatewayWriteChecks,
-    apiUrl: env.emulator.url,
-    loginUrl: env.emulator.url,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    targetLabel: 'test emulator',
-    backoffBaseMs: 20,
-    backoffCapMs: 200,
-  });
+  const gateway = env.gateway();
   const auditFile = join(env.dir, 'audit.jsonl');
   const audit = await openAuditLog(auditFile, { env: {}, onWarning: () => undefined });
   w = { env, studio, gateway, audit, auditFile };

@@ -8,7 +8,9 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 import type { AiStudioApi } from '../../src/targets/aistudio/api.js';
 import { createAiStudioClient, type AiStudioClientOptions, type AiStudioWriteChecks } from '../../src/targets/aistudio/client.js';
 import type { GuideVersionContent } from '../../src/targets/aistudio/wire.js';
-import { aiStudioWriteChecks } from '../../src/kinds/index.js';
+import { aiStudioWriteChecks, gatewayWriteChecks } from '../../src/kinds/index.js';
+import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
+import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
 
 export const CLIENT_ID = 'local-client';
 export const CLIENT_SECRET = 'local-secret';
@@ -21,6 +23,8 @@ export interface Env {
   stateFile: string;
   emulator: RunningEmulator;
   client(extra?: Partial<AiStudioClientOptions>): AiStudioApi;
+  /** An LLM Gateway client on the same emulator (a plan reads both surfaces). */
+  gateway(): GatewayApi;
   /** Stops the emulator and starts it again on the same port and state (optionally other options). */
   restart(opts?: EmulatorOptions): Promise<void>;
   close(): Promise<void>;
@@ -29,7 +33,7 @@ export interface Env {
 export async function setup(opts: EmulatorOptions = {}): Promise<Env> {
   const dir = await mkdtemp(join(tmpdir(), 'promptctl-aistudio-'));
   const stateFile = join(dir, 'state.json');
-  const clients: AiStudioApi[] = [];
+  const clients: { close(): Promise<void> }[] = [];
   const env: Env = {
     dir,
     stateFile,
@@ -46,6 +50,20 @@ export async function setup(opts: EmulatorOptions = {}): Promise<Env> {
         backoffCapMs: 200,
         jobTimeoutMs: 20_000,
         ...extra,
+      });
+      clients.push(c);
+      return c;
+    },
+    gateway() {
+      const c = createGatewayClient({
+        landed: gatewayWriteChecks,
+        apiUrl: env.emulator.url,
+        loginUrl: env.emulator.url,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        targetLabel: 'test emulator',
+        backoffBaseMs: 20,
+        backoffCapMs: 200,
       });
       clients.push(c);
       return c;

@@ -4,16 +4,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { settle } from '../../src/apply/recovery.js';
 import { GuideKind } from '../../src/kinds/Guide/index.js';
-import { aiStudioWriteChecks, gatewayWriteChecks, liveSnapshots, midwayOf } from '../../src/kinds/index.js';
+import { aiStudioWriteChecks, liveSnapshots, midwayOf } from '../../src/kinds/index.js';
 import type { Guide } from '../../src/model/types.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { buildPlan } from '../../src/plan/build.js';
 import { readLiveState } from '../../src/targets/live.js';
-import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
 import type { WriteAction } from '../../src/kinds/action.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { desiredState } from '../helpers/desired.js';
-import { CLIENT_ID, CLIENT_SECRET, setup, type Env } from './aistudio-support.js';
+import { setup, type Env } from './aistudio-support.js';
 
 const guide: Guide = {
   kind: 'Guide',
@@ -37,14 +36,7 @@ afterEach(async () => {
 async function interruptedCreate(opts: EmulatorOptions) {
   env = await setup({ rateLimit: 100_000, ...opts });
   const studio = env.client({ landed: aiStudioWriteChecks });
-  const gateway = createGatewayClient({
-    landed: gatewayWriteChecks,
-    apiUrl: env.emulator.url,
-    loginUrl: env.emulator.url,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    targetLabel: 't',
-  });
+  const gateway = env.gateway();
   const read = () => readLiveState({ gateway, aistudio: studio });
   const plan = buildPlan(desiredState({ guides: [guide] }), await read(), { prune: false, target: 't', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
   const action = plan.actions.find((a) => a.address === 'Guide/Returns');
@@ -54,7 +46,6 @@ async function interruptedCreate(opts: EmulatorOptions) {
     studio,
     async settled() {
       const live = liveSnapshots(await read()).get('Guide/Returns');
-      await gateway.close();
       return settle(intent as never, live, midwayOf(intent));
     },
   };

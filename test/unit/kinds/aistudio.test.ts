@@ -253,7 +253,7 @@ describe('SummarySetting', () => {
     const noop = one(buildPlan(desiredState({ summarySettings: [s] }), live([], [l]), opts()), 'SummarySetting/Voice wrap-up');
     expect(noop.action).toBe('noop');
     // Its keys in sorted order, the guard's too: stable JSON writes it natively (util/json.ts).
-    expect(Object.keys(noop.guard)).toEqual(['dateModified', 'hash']);
+    expect(Object.keys(noop.guard ?? {})).toEqual(['dateModified', 'hash']);
     expect(Object.keys(noop)).toEqual(Object.keys(noop).sort());
     const edited = setting('Voice wrap-up', { prompt: 'Summarise the call in five bullet points.\n', maskPII: false });
     const a = one(buildPlan(desiredState({ summarySettings: [edited] }), live([], [l]), opts()), 'SummarySetting/Voice wrap-up');
