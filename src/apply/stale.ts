@@ -47,6 +47,11 @@ export function staleReasons(saved: Plan, fresh: Plan): StaleReason[] {
     }
     if (stableStringify(comparable(s)) !== stableStringify(comparable(f))) {
       reasons.push({ address: s.address, message: 'the desired content differs from the plan (the files changed)' });
+      continue;
+    }
+    const edited = editedFields(s, f);
+    if (edited.length > 0) {
+      reasons.push({ address: s.address, message: `the plan file says otherwise than a fresh plan in ${edited.join(', ')} (was the file edited?)` });
     }
   }
   for (const f of fresh.actions) {
@@ -75,6 +80,25 @@ function comparable(a: PlanAction): unknown {
 }
 
 /**
+ * The fields of a saved action that a fresh plan has otherwise, by name: everything apply reads
+ * (the label a publish names, the template a create goes under, whether a delete waits for
+ * prune, what runs first), not only its id, guard and body. Who last changed the live object is
+ * only shown, never acted on.
+ */
+function editedFields(saved: PlanAction, fresh: PlanAction): string[] {
+  const s = actedOn(saved);
+  const f = actedOn(fresh);
+  return [...new Set([...Object.keys(s), ...Object.keys(f)])]
+    .sort()
+    .filter((k) => stableStringify(s[k] ?? null) !== stableStringify(f[k] ?? null));
+}
+
+function actedOn(a: PlanAction): Record<string, unknown> {
+  const { liveModified: _shown, ...rest } = a as PlanAction & { liveModified?: unknown };
+  return { ...rest, desired: comparable(a) };
+}
+
+/**
  * The live object the plan acts on is another one now (deleted and re-created, perhaps with the
  * same content): a write must never land on an object nobody reviewed.
  */
@@ -89,6 +113,8 @@ function idMoved(saved: PlanAction, fresh: PlanAction): string | null {
 export function otherOrg(saved: Pick<Plan, 'org'>, fresh: Pick<Plan, 'org'>): string | null {
   const a = saved.org;
   const b = fresh.org;
+  // Every plan names its org: one that does not was made elsewhere, or edited.
+  if (!a && b) return `the plan names no org, but the target is org ${describeOrg(b)}`;
   if (!a || !b) return null;
   if (a.id === b.id && a.host === b.host && a.clientId === b.clientId) return null;
   return `the plan was made for org ${describeOrg(a)}, but the target is org ${describeOrg(b)}`;

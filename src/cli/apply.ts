@@ -91,7 +91,9 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         const scope = saved.scope ? new Set(saved.scope) : null;
         const fresh = await planFromFiles(ctx, { target, state, git, prune: saved.prune, only: scope, allowMassDelete: true, dir: flags.dir, read });
         refuseIfStale(ctx, planFile!, saved, fresh.plan);
-        plan = saved;
+        // What runs is the fresh plan, now proved the same as the reviewed one: the file names
+        // the run (its id) and keeps its refusals (a mass delete, say), but steers no write.
+        plan = { ...fresh.plan, id: saved.id, problems: saved.problems };
         ctx.info(`${planFile}: still current (${summaryCounts(plan)})`);
       } else {
         ({ plan } = await planFromFiles(ctx, {

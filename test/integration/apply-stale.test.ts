@@ -54,6 +54,24 @@ describe('staleReasons', () => {
     expect(staleReasons(saved, fresh)).toEqual([]);
   });
 
+  it('names every field a hand edit of the file changed, but not who last changed the live object (only shown)', async () => {
+    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    const changed = base();
+    changed.templates[0] = template('alpha', { description: 'new' });
+    changed.versions.push(version('alpha', '1.1.0'));
+    const fresh = await plan(changed);
+    const saved = structuredClone(fresh);
+    const byAddress = (p: Plan, address: string) => p.actions.find((a) => a.address === address)!;
+    byAddress(saved, 'PromptTemplate/alpha').liveModified = { by: 'someone', at: '2020-01-01T00:00:00.000Z' };
+    expect(staleReasons(saved, fresh)).toEqual([]);
+    byAddress(saved, 'PromptVersion/alpha@1.1.0').dependsOn = ['SafetyFilter/guard'];
+    byAddress(saved, 'PromptTemplate/alpha').name = 'beta';
+    expect(staleReasons(saved, fresh)).toEqual([
+      { address: 'PromptTemplate/alpha', message: 'the plan file says otherwise than a fresh plan in name (was the file edited?)' },
+      { address: 'PromptVersion/alpha@1.1.0', message: 'the plan file says otherwise than a fresh plan in dependsOn (was the file edited?)' },
+    ]);
+  });
+
   it('names objects created, edited or deleted by hand since the plan', async () => {
     const saved = await plan(base());
     await emu.api.createFilter({ name: 'guard', priority: 10, categories: ['pii'], action: 'redact_and_log', thresholds: { pii: 0.9 }, falsePositiveTolerance: 0.1 });

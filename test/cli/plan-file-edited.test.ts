@@ -1,0 +1,158 @@
+// A saved plan edited by hand and resealed (its fingerprint recomputed, which anyone can do) is
+// refused before any change, whatever field was edited: DESIGN §5, the plan file can never steer
+// a write the fresh plan would not make. Each case here was applied before the fix.
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { planFingerprint } from '../../src/plan/fingerprint.js';
+import type { Plan, PlanAction } from '../../src/plan/types.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { scenario, type Scenario } from '../helpers/scenario.js';
+
+let s: Scenario | undefined;
+let other: TestEmulator | undefined;
+afterEach(async () => {
+  await s?.close();
+  await other?.close();
+  s = undefined;
+  other = undefined;
+});
+
+/** Edits the saved plan, reseals it, and applies it. */
+async function applyEdited(edit: (plan: Plan) => void, env: Record<string, string> = {}) {
+  const path = join(s!.dir.path, 'plan.json');
+  const plan = JSON.parse(await readFile(path, 'utf8')) as Plan;
+  edit(plan);
+  plan.fingerprint = planFingerprint(plan);
+  await writeFile(path, JSON.stringify(plan, null, 2));
+  return s!.cli(['apply', 'plan.json'], env);
+}
+
+const action = (plan: Plan, address: string): PlanAction => {
+  const a = plan.actions.find((x) => x.address === address);
+  if (!a) throw new Error(`no action ${address}`);
+  return a;
+};
+
+const VERSION = (template: string, label: string, text: string) => `
+---
+apiVersion: promptctl/v1
+kind: PromptVersion
+spec:
+  template: ${template}
+  version: ${label}
+  systemInstruction: |
+    ${text}
+  userTemplate: |
+    Customer {{customer_name}} asks:
+    {{question}}
+  variables:
+    - name: customer_name
+      type: string
+      maxLength: 80
+    - name: question
+      type: string
+      maxLength: 2000
+`;
+
+const NEW_TEMPLATE = `apiVersion: promptctl/v1
+kind: PromptTemplate
+metadata:
+  name: new-template
+spec:
+  model: gpt-4o-mini
+---
+apiVersion: promptctl/v1
+kind: PromptVersion
+spec:
+  template: new-template
+  version: 3.0.0
+  systemInstruction: "Reviewed for new-template only."
+  userTemplate: "Q: {{q}}"
+  variables:
+    - name: q
+      type: string
+      maxLength: 100
+---
+apiVersion: promptctl/v1
+kind: TrafficSplit
+spec:
+  template: new-template
+  strategy: random
+  routes:
+    - version: 3.0.0
+      weight: 100
+`;
+
+describe('a saved plan edited by hand and resealed', () => {
+  it('cannot aim a new template’s version at another template (parentId)', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const billing = (await s.emu.api.listTemplates()).find((t) => t.name === 'billing-assistant')!;
+    await writeFile(join(s.dir.path, 'prompts/new-template.yaml'), NEW_TEMPLATE);
+    expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const r = await applyEdited((p) => {
+      (action(p, 'PromptVersion/new-template@3.0.0') as { parentId?: string }).parentId = billing.id;
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('PromptVersion/new-template@3.0.0: the plan file says otherwise than a fresh plan in parentId (was the file edited?)');
+    expect(r.stderr).toMatch(/nothing was applied/);
+    expect((await s.emu.api.listVersions(billing.id)).map((v) => v.version)).not.toContain('3.0.0');
+    expect((await s.emu.api.listTemplates()).map((t) => t.name)).not.toContain('new-template');
+  });
+
+  it('cannot make a publish name another Draft (version)', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const billing = (await s.emu.api.listTemplates()).find((t) => t.name === 'billing-assistant')!;
+    const base = {
+      userTemplate: 'Customer {{customer_name}} asks:\n{{question}}\n',
+      variables: [
+        { name: 'customer_name', type: 'string' as const, maxLength: 80 },
+        { name: 'question', type: 'string' as const, maxLength: 2000 },
+      ],
+    };
+    await s.emu.api.createVersion(billing.id, { ...base, version: '9.9.9', systemInstruction: 'an experiment nobody reviewed\n' });
+    await s.emu.api.createVersion(billing.id, { ...base, version: '1.2.0', systemInstruction: 'reviewed 1.2.0\n' });
+    await appendFile(join(s.dir.path, 'prompts/billing/billing-assistant.yaml'), VERSION('billing-assistant', '1.2.0', 'reviewed 1.2.0'));
+    expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const r = await applyEdited((p) => {
+      action(p, 'PromptVersion/billing-assistant@1.2.0').version = '9.9.9';
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('PromptVersion/billing-assistant@1.2.0: the plan file says otherwise than a fresh plan in version (was the file edited?)');
+    const states = Object.fromEntries((await s.emu.api.listVersions(billing.id)).map((v) => [v.version, v.state]));
+    expect(states).toMatchObject({ '9.9.9': 'Draft', '1.2.0': 'Draft' });
+  });
+
+  it('cannot turn a delete that waits for prune into one that runs', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const file = join(s.dir.path, 'prompts/safety-filters.yaml');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.slice(0, text.lastIndexOf('---')));
+    expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const before = (await s.emu.api.listFilters()).map((f) => f.name).sort();
+    const r = await applyEdited((p) => {
+      const pending = p.actions.filter((a) => a.action === 'delete' && a.pending) as { pending?: unknown }[];
+      expect(pending.length).toBe(1);
+      for (const a of pending) delete a.pending;
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the plan file says otherwise than a fresh plan in pending \(was the file edited\?\)/);
+    expect((await s.emu.api.listFilters()).map((f) => f.name).sort()).toEqual(before);
+  });
+
+  it('cannot drop its org to be applied to another org', async () => {
+    s = await scenario();
+    other = await startTestEmulator({ orgId: '22222222-2222-4222-8222-222222222222' });
+    expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const r = await applyEdited((p) => {
+      p.target = p.target.replace(/127\.0\.0\.1:\d+/, new URL(other!.url).host);
+      delete p.org;
+    }, other.env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\(org\): the plan names no org, but the target is org .*22222222-2222-4222-8222-222222222222/);
+    expect(await other.api.listTemplates()).toEqual([]);
+  });
+});
