@@ -61,6 +61,8 @@ export interface JobRec {
   dateCreated: string;
   /** Epoch ms at which a Running job completes (survives restarts). */
   finishAt: number;
+  /** The version's contentHash when the job started: what it publishes, or it fails. */
+  contentHash?: string;
 }
 
 export interface TokenRec {

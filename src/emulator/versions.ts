@@ -112,13 +112,25 @@ export function deleteVersion(ctx: Ctx): Reply {
 }
 
 /**
- * POST .../jobs {state: Published}: 202 with a Running job; `schedule` arms the timer that
- * completes it once the job is durable. Publishing a Published version succeeds again.
+ * POST .../jobs {state: Published, contentHash?}: 202 with a Running job; `schedule` arms the
+ * timer that completes it once the job is durable. Publishing a Published version succeeds
+ * again. A contentHash the version does not have is refused (409 version.mismatch): a publish
+ * cannot be undone, so the client may say which content it means to freeze.
  */
 export function startPublish(schedule: (job: JobRec) => void) {
   return (ctx: Ctx): Reply => {
     validateBody('JobCreate', ctx.body);
     const v = requireVersion(ctx);
+    const expected = (ctx.body as { contentHash?: string }).contentHash;
+    if (expected !== undefined && expected !== v.contentHash) {
+      throw ApiFailure.withParams(
+        409,
+        'version.mismatch',
+        `version {label} holds content {current}, the request expected {sent}; re-read it and retry`,
+        { label: v.version, current: v.contentHash, sent: expected },
+        [{ errorCode: 'version.mismatch', entityId: v.version }],
+      );
+    }
     const job: JobRec = {
       id: randomUUID(),
       templateId: v.templateId,
@@ -127,6 +139,7 @@ export function startPublish(schedule: (job: JobRec) => void) {
       errors: [],
       dateCreated: ctx.now,
       finishAt: Date.parse(ctx.now) + ctx.publishDelayMs,
+      contentHash: v.contentHash,
     };
     ctx.state.jobs[job.id] = job;
     return { status: 202, body: renderJob(job), changed: true, afterCommit: () => schedule(job) };
@@ -151,6 +164,21 @@ export function completeJob(state: State, jobId: string, now: string): boolean {
     job.status = 'Failed';
     job.errors = [
       { message: `version ${job.label} no longer exists`, code: 'not.found', status: 404, contextId: job.id, details: [], errors: [] },
+    ];
+    return true;
+  }
+  if (v.state !== 'Published' && job.contentHash !== undefined && v.contentHash !== job.contentHash) {
+    // Edited while the job ran: what was asked to be published is not what the version holds.
+    job.status = 'Failed';
+    job.errors = [
+      {
+        message: `version ${job.label} changed while it was being published; it stays a Draft`,
+        code: 'version.mismatch',
+        status: 409,
+        contextId: job.id,
+        details: [],
+        errors: [],
+      },
     ];
     return true;
   }

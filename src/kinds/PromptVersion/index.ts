@@ -325,17 +325,21 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   const templateId = a.action === 'create' ? (a.parentId ?? (await ctx.ids.templateId(a.name))) : a.liveId;
   const d = desiredOf(a, 'PromptVersion');
   const done: string[] = [];
+  // The content the publish freezes, as the server names it: the one just written, or the Draft as planned.
+  let written: WireVersion | undefined;
   if (a.action === 'create') {
-    await api.createVersion(templateId, d.body);
+    written = await api.createVersion(templateId, d.body);
     done.push('created');
   } else if (d.patch) {
     const { version: _label, ...content } = d.body;
     void _label;
-    await api.patchVersion(templateId, label, fullPatch(content));
+    written = await api.patchVersion(templateId, label, fullPatch(content));
     done.push('updated');
+  } else if (d.publish) {
+    written = await draftAsPlanned(a, () => api.getVersion(templateId, label));
   }
   if (d.publish) {
-    const { published } = await api.startPublish(templateId, label);
+    const { published } = await api.startPublish(templateId, label, written?.contentHash ? { contentHash: written.contentHash } : {});
     await ctx.idle(published);
     done.push('published');
   }
@@ -350,6 +354,18 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
 }
 
 /**
+ * A Draft someone else made, read just before it is published: it must still hold what the plan
+ * was reviewed against (the jobs call carries no version to guard it, and cannot be undone).
+ */
+async function draftAsPlanned(a: Extract<PlanAction, { action: 'update' }>, read: () => Promise<WireVersion>): Promise<WireVersion> {
+  const live = await readOrGone(read);
+  if (!live) throw new GuardMoved(a, `version ${a.version} is gone`);
+  const hash = contentHash(live);
+  if (a.guard.hash && hash !== a.guard.hash) throw new GuardMoved(a, `content hash ${a.guard.hash.slice(0, 12)} → ${hash.slice(0, 12)}`);
+  return live;
+}
+
+/**
  * A publication's share of the listing page that confirms it with others: measured at about one
  * page per 25–30 publications in a 1,000-template apply (bench/RESULTS.md).
  */
@@ -359,7 +375,8 @@ function expectedRequests(a: PlanAction): number {
   if (a.action === 'delete') return 2; // read (the guard), then delete
   if (a.action === 'noop' || a.desired.kind !== 'PromptVersion') return 0;
   const d = a.desired;
-  const write = a.action === 'create' || d.patch ? 1 : 0;
+  // A write, or else (a Draft published as it is) the read that checks it first.
+  const write = a.action === 'create' || d.patch || d.publish ? 1 : 0;
   return write + (d.publish ? 1 + CONFIRMATION_SHARE : 0);
 }
 

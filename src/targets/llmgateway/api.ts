@@ -55,6 +55,16 @@ export interface GatewayRuntimeApi {
   queryAnalytics(body: AnalyticsQuery): Promise<AnalyticsResult>;
 }
 
+export interface PublishOptions {
+  timeoutMs?: number;
+  /**
+   * The version's contentHash as last read or written: the server publishes that content or
+   * nothing (409 version.mismatch; a job whose version changed while it ran fails). A publish
+   * cannot be undone, and the jobs call carries no integer version to guard it.
+   */
+  contentHash?: string;
+}
+
 export interface GatewayApi extends GatewayRuntimeApi {
   /** A human-readable description of the target, e.g. "embedded emulator (.promptctl/local-state.json)". */
   readonly targetLabel: string;
@@ -71,13 +81,13 @@ export interface GatewayApi extends GatewayRuntimeApi {
   patchVersion(templateId: string, label: string, body: VersionPatch): Promise<WireVersion>;
   deleteVersion(templateId: string, label: string): Promise<void>;
   /** Starts the publish job and waits for it; rejects with ApiError if the job fails. */
-  publishVersion(templateId: string, label: string, opts?: { timeoutMs?: number }): Promise<WireJob>;
+  publishVersion(templateId: string, label: string, opts?: PublishOptions): Promise<WireJob>;
   /**
    * Starts the publish job and resolves once the server has accepted it; `published` settles when
    * the version is confirmed Published (rejects with ApiError if the job fails). Confirmations are
    * held until flushPublications() (or a couple of seconds) so that one listing page confirms many.
    */
-  startPublish(templateId: string, label: string, opts?: { timeoutMs?: number }): Promise<{ published: Promise<WireJob> }>;
+  startPublish(templateId: string, label: string, opts?: PublishOptions): Promise<{ published: Promise<WireJob> }>;
   /** The caller has nothing else to do: confirm the publications started so far. */
   flushPublications(): void;
 

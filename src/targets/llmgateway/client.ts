@@ -6,7 +6,7 @@ import { describeTransport, transportFailure } from '../../genesys/failures.js';
 import { conflict, errorCode, heldAsSent, json, patched, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
 import { sseEvents, type SseEvent } from '../../genesys/sse.js';
 import type { Found } from '../../genesys/exchange.js';
-import type { Expand, GatewayApi, InvocationStreamEvent, InvokeStreamOptions } from './api.js';
+import type { Expand, GatewayApi, InvocationStreamEvent, InvokeStreamOptions, PublishOptions } from './api.js';
 import { paths } from './paths.js';
 import { TemplateDirectory } from './directory.js';
 import { jobFailed, PublishConfirmations } from './publications.js';
@@ -198,11 +198,11 @@ class GatewayClient implements GatewayApi {
     return this.r.delete(paths.version(templateId, label));
   }
 
-  async publishVersion(templateId: string, label: string, opts: { timeoutMs?: number } = {}): Promise<WireJob> {
+  async publishVersion(templateId: string, label: string, opts: PublishOptions = {}): Promise<WireJob> {
     return (await this.publish(templateId, label, { ...opts, batched: false })).published;
   }
 
-  startPublish(templateId: string, label: string, opts: { timeoutMs?: number } = {}): Promise<{ published: Promise<WireJob> }> {
+  startPublish(templateId: string, label: string, opts: PublishOptions = {}): Promise<{ published: Promise<WireJob> }> {
     return this.publish(templateId, label, { ...opts, batched: true });
   }
 
@@ -214,18 +214,21 @@ class GatewayClient implements GatewayApi {
   private async publish(
     templateId: string,
     label: string,
-    opts: { timeoutMs?: number; batched: boolean },
+    opts: PublishOptions & { batched: boolean },
   ): Promise<{ published: Promise<WireJob> }> {
     const deadline = Date.now() + (opts.timeoutMs ?? this.publishTimeoutMs);
     const done: WireJob = { id: '', status: 'Succeeded', errors: [], selfUri: paths.version(templateId, label) };
-    // A publish is settled by the version's state; re-posting the job for a Published version is harmless.
-    const ifPublished = async (): Promise<Found<WireJob> | undefined> =>
-      (await this.getVersion(templateId, label)).state === 'Published' ? { value: done } : undefined;
+    // A publish is settled by the version's state (and content, when we said which); re-posting
+    // the job for a Published version is harmless.
+    const ifPublished = async (): Promise<Found<WireJob> | undefined> => {
+      const v = await this.getVersion(templateId, label);
+      return v.state === 'Published' && (opts.contentHash === undefined || v.contentHash === opts.contentHash) ? { value: done } : undefined;
+    };
 
     const job = await this.t.call<WireJob>({
       method: 'POST',
       path: paths.jobs(templateId, label),
-      json: { state: 'Published' },
+      json: { state: 'Published', ...(opts.contentHash !== undefined ? { contentHash: opts.contentHash } : {}) },
       parse: json<WireJob>,
       reconcile: ifPublished,
       afterUncertain: async (err) => (err.status === 409 ? ifPublished() : undefined),

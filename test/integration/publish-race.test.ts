@@ -1,0 +1,101 @@
+// A publish freezes a version for good, and the jobs call carries no integer version: apply says
+// which content it means to publish (the contentHash it wrote or read), and the gateway publishes
+// that or nothing. A Draft edited by someone else just before, or while, it is published is a
+// conflict, never a success that froze content nobody reviewed.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCorrelationTracker } from '../../src/apply/correlation.js';
+import { executePlan } from '../../src/apply/executor.js';
+import { toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
+import type { DesiredState } from '../../src/model/types.js';
+import { buildPlan } from '../../src/plan/build.js';
+import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
+import { readLiveState } from '../../src/targets/live.js';
+import { versionTokens } from '../../src/tokens/index.js';
+import { desiredState, split, template, version } from '../helpers/desired.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { rejection } from './client-support.js';
+
+let emu: TestEmulator;
+beforeEach(async () => {
+  emu = await startTestEmulator();
+});
+afterEach(async () => {
+  await emu.close();
+});
+
+const noAudit = { intent: async () => ({}) as never, outcome: async () => ({}) as never };
+const plan = async (desired: DesiredState, api: GatewayApi = emu.api) =>
+  buildPlan(desired, await readLiveState({ gateway: api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
+const execute = async (desired: DesiredState, api: GatewayApi = emu.api) =>
+  executePlan(await plan(desired, emu.api), api, { audit: noAudit as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+
+/** alpha applied with 1.0.0, and a Draft 1.1.0 made by hand with git's content: the plan publishes it as it is. */
+async function handMadeDraft(): Promise<{ desired: DesiredState; templateId: string }> {
+  const desired = desiredState({ templates: [template('alpha')], versions: [version('alpha', '1.0.0')], splits: [split('alpha', [['1.0.0', 100]])] });
+  expect((await execute(desired)).ok).toBe(true);
+  const t = (await emu.api.listTemplates({ name: 'alpha' }))[0]!;
+  const git = version('alpha', '1.1.0');
+  await emu.api.createVersion(t.id, versionWire(git));
+  desired.versions.push(git);
+  return { desired, templateId: t.id };
+}
+
+const liveDraft = async (templateId: string) => (await emu.api.listVersions(templateId)).find((v) => v.version === '1.1.0')!;
+
+describe('publishing what was reviewed, or nothing', () => {
+  it('refuses a hand-made Draft edited between the plan and its publish, before the publish', async () => {
+    const { desired, templateId } = await handMadeDraft();
+    const p = await plan(desired);
+    expect(p.actions.find((a) => a.address === 'PromptVersion/alpha@1.1.0')).toMatchObject({ action: 'update' });
+    await emu.api.patchVersion(templateId, '1.1.0', { systemInstruction: 'Someone else’s text.' });
+    const result = await executePlan(p, emu.api, { audit: noAudit as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    expect(result.ok).toBe(false);
+    expect(result.failed.map((f) => [f.action.address, f.outcome, f.detail])).toEqual([
+      ['PromptVersion/alpha@1.1.0', 'conflict', expect.stringMatching(/^PromptVersion\/alpha@1\.1\.0 changed on the target since the plan \(content hash \w+ → \w+\); run plan again$/)],
+    ]);
+    expect(await liveDraft(templateId)).toMatchObject({ state: 'Draft', systemInstruction: 'Someone else’s text.' });
+  });
+
+  it('publishes nothing when the Draft is edited between apply’s read and the publish', async () => {
+    const { desired, templateId } = await handMadeDraft();
+    // Someone edits the Draft just as the job is asked for (after apply read and checked it).
+    const racing: GatewayApi = Object.create(emu.api);
+    racing.startPublish = async (t, l, opts) => {
+      await emu.api.patchVersion(t, l, { systemInstruction: 'Someone else’s text.' });
+      return emu.api.startPublish(t, l, opts);
+    };
+    const result = await execute(desired, racing);
+    expect(result.ok).toBe(false);
+    expect(result.failed.map((f) => [f.action.address, f.outcome])).toEqual([['PromptVersion/alpha@1.1.0', 'conflict']]);
+    expect(result.failed[0]!.detail).toContain('[version.mismatch]');
+    expect(await liveDraft(templateId)).toMatchObject({ state: 'Draft', systemInstruction: 'Someone else’s text.' });
+  });
+
+  it('fails the job when the Draft is edited while it runs', async () => {
+    await emu.close();
+    emu = await startTestEmulator({ publishDelayMs: 300 });
+    const { templateId } = await handMadeDraft();
+    const draft = await liveDraft(templateId);
+    const { published } = await emu.api.startPublish(templateId, '1.1.0', { contentHash: draft.contentHash });
+    await emu.api.patchVersion(templateId, '1.1.0', { systemInstruction: 'Someone else’s text.' });
+    emu.api.flushPublications();
+    const err = await rejection(published);
+    expect(err.code).toBe('job.failed');
+    expect(err.message).toMatch(/version\.mismatch: version 1\.1\.0 changed while it was being published; it stays a Draft/);
+    expect(await liveDraft(templateId)).toMatchObject({ state: 'Draft', systemInstruction: 'Someone else’s text.' });
+  });
+
+  it('says which content it publishes, whatever the write before it', async () => {
+    const { desired } = await handMadeDraft();
+    const asked: Array<string | undefined> = [];
+    const watching: GatewayApi = Object.create(emu.api);
+    watching.startPublish = async (t, l, opts) => {
+      asked.push(opts?.contentHash);
+      return emu.api.startPublish(t, l, opts);
+    };
+    desired.versions.push(version('alpha', '1.2.0'));
+    expect((await execute(desired, watching)).ok).toBe(true);
+    expect(asked).toHaveLength(2);
+    for (const h of asked) expect(h).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
