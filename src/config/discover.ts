@@ -1,7 +1,7 @@
 // Discovery: the YAML files of a prompts directory, in a deterministic order, and reading each
 // one without following a link out of the directory.
-import { realpathSync } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { constants, realpathSync } from 'node:fs';
+import { access, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isInside } from './file-refs.js';
 import { readListedFile, readTextFileSync, type ReadResult } from './read.js';
@@ -13,8 +13,11 @@ const YAML = /\.ya?ml$/;
 export interface Discovery {
   /** Paths relative to the prompts directory, forward slashes, sorted by code unit. */
   files: string[];
-  /** Linked directories that were not entered, and why (a link out of the directory, a loop). */
-  skipped: { path: string; reason: string }[];
+  /**
+   * Directories whose files are unknown, and why: a linked directory not entered (a link out of
+   * the directory, a loop; rule file/linked-directory), or one that cannot be read (file/unreadable).
+   */
+  skipped: { path: string; rule: 'file/linked-directory' | 'file/unreadable'; reason: string }[];
   /**
    * The files listed as regular files, not links: inside the prompts directory by construction
    * (every directory walked is), so reading them needs no realpath (readYamlFileSync).
@@ -29,16 +32,34 @@ export interface Discovery {
  * or one that loops, is reported in `skipped` — never passed over silently, since prune would
  * then plan the deletion of whatever it defines.
  */
-export async function discoverYamlFiles(dir: string): Promise<Discovery> {
+export async function discoverYamlFiles(dir: string, canList: (abs: string) => Promise<void> = listable): Promise<Discovery> {
   const rootReal = await realpath(dir);
   const out: Discovery = { files: [], skipped: [], listedFiles: new Set() };
   const visited = new Set<string>([rootReal]);
+  // listTree passes over a directory it cannot read: each is checked here instead, since prune
+  // would plan the deletion of whatever the unread files define.
+  const unreadable = async (abs: string, rel: string): Promise<boolean> => {
+    try {
+      await canList(abs);
+      return false;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      out.skipped.push({ path: rel, rule: 'file/unreadable', reason: `directory cannot be read (${code}): its files are unknown, so nothing can be planned from this directory` });
+      return true;
+    }
+  };
   const walk = async (base: string, prefix: string): Promise<void> => {
+    if (await unreadable(base, prefix.replace(/\/$/, '') || '.')) return;
     // Links are listed, not followed by listTree: they are judged here one by one.
     const entries = await listTree(base);
     // Every directory this walk reads is known before any link is judged: a link to one of them
     // would read the same files twice.
-    for (const e of entries) if (!e.dirent.isSymbolicLink() && e.path.endsWith('/')) visited.add(join(base, e.path.slice(0, -1)));
+    for (const e of entries) {
+      if (e.dirent.isSymbolicLink() || !e.path.endsWith('/')) continue;
+      const abs = join(base, e.path.slice(0, -1));
+      visited.add(abs);
+      await unreadable(abs, prefix + e.path.slice(0, -1));
+    }
     for (const e of entries) {
       const rel = prefix + e.path.replace(/\/$/, '');
       if (!e.dirent.isSymbolicLink()) {
@@ -63,9 +84,9 @@ export async function discoverYamlFiles(dir: string): Promise<Discovery> {
         continue;
       }
       if (!isInside(rootReal, real)) {
-        out.skipped.push({ path: rel, reason: 'symbolic link to a directory outside the prompts directory: not read' });
+        out.skipped.push({ path: rel, rule: 'file/linked-directory', reason: 'symbolic link to a directory outside the prompts directory: not read' });
       } else if (visited.has(real)) {
-        out.skipped.push({ path: rel, reason: 'symbolic link to a directory that is already read (a loop or a second path to it): not read again' });
+        out.skipped.push({ path: rel, rule: 'file/linked-directory', reason: 'symbolic link to a directory that is already read (a loop or a second path to it): not read again' });
       } else {
         visited.add(real);
         await walk(real, `${rel}/`);
@@ -75,6 +96,11 @@ export async function discoverYamlFiles(dir: string): Promise<Discovery> {
   await walk(rootReal, '');
   out.files = [...new Set(out.files)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return out;
+}
+
+/** Throws unless the directory's entries can be listed and entered. */
+async function listable(abs: string): Promise<void> {
+  await access(abs, constants.R_OK | constants.X_OK);
 }
 
 interface TreeEntry {

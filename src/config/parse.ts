@@ -47,7 +47,15 @@ const DOCUMENT_OPTIONS = {
 } as const;
 
 export function parseYaml(src: string, file: string): ParseResult {
-  return withYamlEnv(() => parseDocuments(src, file));
+  return withYamlEnv(() => parseDocuments(withoutLoneCr(src), file));
+}
+
+/**
+ * YAML reads a lone CR (old Mac line ends) as a line break; `yaml` does not, so a file saved that
+ * way would be one comment or scalar line, its documents silently gone. CRLF stays (yaml reads it).
+ */
+function withoutLoneCr(src: string): string {
+  return src.includes('\r') ? src.replace(/\r(?!\n)/g, '\n') : src;
 }
 
 function parseDocuments(src: string, file: string): ParseResult {

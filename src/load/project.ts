@@ -50,7 +50,7 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
 
   const loader = new Loader(rootReal, rel, rel(path.join(dirAbs, CONFIG_FILE)), opts.tokenMemo ?? createTokenMemo(), opts.knownSecrets, opts.environment);
   for (const s of discovery.skipped) {
-    loader.diagnostics.push({ file: rel(path.join(dirAbs, s.path)), line: 1, column: 1, severity: 'error', rule: 'file/linked-directory', message: s.reason });
+    loader.diagnostics.push({ file: rel(path.join(dirAbs, s.path)), line: 1, column: 1, severity: 'error', rule: s.rule, message: s.reason });
   }
   let turned = performance.now();
   for (let i = 0; i < yamlFiles.length; i++) {

@@ -25,7 +25,7 @@ describe('discoverYamlFiles', () => {
     const d = await discoverYamlFiles(join(root, 'prompts'));
     // The real directory is read once, through whichever path comes first; the other is named.
     expect(d.files).toEqual(['shared/real/a.yaml', 'top.yml']);
-    expect(d.skipped).toEqual([{ path: 'team', reason: expect.stringMatching(/already read/) }]);
+    expect(d.skipped).toEqual([{ path: 'team', rule: 'file/linked-directory', reason: expect.stringMatching(/already read/) }]);
   });
 
   it('reads a linked directory whose only path is the link, and names links out of the directory and loops', async () => {
@@ -39,8 +39,8 @@ describe('discoverYamlFiles', () => {
     const d = await discoverYamlFiles(join(root, 'prompts'));
     expect(d.files).toEqual(['x/d.yaml']);
     expect(d.skipped).toEqual([
-      { path: 'out', reason: expect.stringMatching(/outside the prompts directory/) },
-      { path: 'x/loop', reason: expect.stringMatching(/already read/) },
+      { path: 'out', rule: 'file/linked-directory', reason: expect.stringMatching(/outside the prompts directory/) },
+      { path: 'x/loop', rule: 'file/linked-directory', reason: expect.stringMatching(/already read/) },
     ]);
   });
 
@@ -48,5 +48,20 @@ describe('discoverYamlFiles', () => {
     await file('prompts/.hidden-store/e.yaml');
     await symlink(join(root, 'prompts/.hidden-store'), join(root, 'prompts/store'));
     expect((await discoverYamlFiles(join(root, 'prompts'))).files).toEqual(['store/e.yaml']);
+  });
+
+  it('names a directory it cannot read instead of passing over it (prune would delete what it defines)', async () => {
+    await file('prompts/filters/a.yaml');
+    await file('prompts/filters/sub/b.yaml');
+    // As for a user without permission (root reads any directory, so the refusal is the file system's answer, injected).
+    const denied = async (abs: string): Promise<void> => {
+      if (abs.endsWith('/sub')) throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
+    };
+    const d = await discoverYamlFiles(join(root, 'prompts'), denied);
+    expect(d.skipped).toEqual([
+      { path: 'filters/sub', rule: 'file/unreadable', reason: 'directory cannot be read (EACCES): its files are unknown, so nothing can be planned from this directory' },
+    ]);
+    const all = await discoverYamlFiles(join(root, 'prompts'));
+    expect(all).toMatchObject({ files: ['filters/a.yaml', 'filters/sub/b.yaml'], skipped: [] });
   });
 });

@@ -14,6 +14,14 @@ describe('parseYaml', () => {
     ]);
   });
 
+  it('reads lone CR line ends (old Mac files) as YAML does, as line breaks: no document is lost', () => {
+    const lf = '# a comment first\na: 1\n---\nb:\n  - x\n';
+    const cr = parseYaml(lf.replace(/\n/g, '\r'), 'f.yaml');
+    expect(cr.diagnostics).toEqual([]);
+    expect(cr.documents.map((d) => d.data)).toEqual([{ a: 1 }, { b: ['x'] }]);
+    expect(parseYaml(lf.replace(/\n/g, '\r\n'), 'f.yaml').documents.map((d) => d.data)).toEqual([{ a: 1 }, { b: ['x'] }]);
+  });
+
   it('uses YAML 1.2 core: yes/on stay strings, 1.10 is a number, << is a plain key', () => {
     const r = parseYaml('a: yes\nb: on\nc: 1.10\nd: 0o17\ne: 017\nbase: &b {x: 1}\nm:\n  <<: *b\n', 'f.yaml');
     expect(r.diagnostics).toEqual([]);
