@@ -26,7 +26,8 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { FinishReason } from '../targets/llmgateway/wire.js';
-import { compileFixtureRegex } from '../util/regex.js';
+import { compileFixtureRegex, execBounded, RegexTimeout } from '../util/regex.js';
+import { ApiFailure } from './errors.js';
 
 export interface ResponseFixture {
   match: {
@@ -133,9 +134,19 @@ export function findFixture(fixtures: readonly CompiledFixture[], q: FixtureQuer
     if (m.template !== undefined && m.template !== q.templateName && m.template !== q.templateId) return false;
     if (m.version !== undefined && m.version !== q.version) return false;
     if (m.contains !== undefined && !q.prompt.includes(m.contains)) return false;
-    if (regex && !regex.test(q.prompt)) return false;
+    if (regex && !matches(regex, q.prompt)) return false;
     return true;
   });
+}
+
+/** A fixture's regex on a prompt; one that does not finish is the caller's error, not a hung emulator. */
+function matches(regex: RegExp, prompt: string): boolean {
+  try {
+    return execBounded(regex, prompt) !== null;
+  } catch (err) {
+    if (err instanceof RegexTimeout) throw new ApiFailure(400, 'invalid.value', `response fixture: ${err.message}`);
+    throw err;
+  }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

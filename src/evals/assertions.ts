@@ -7,6 +7,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Assertion, JsonValue } from '../model/types.js';
 import { stableStringify } from '../util/json.js';
+import { execBounded, RegexTimeout } from '../util/regex.js';
 import type { AssertionOutcome, Observation } from './types.js';
 
 /** Compiled JSON Schemas, made once per run and shared by its assertions. */
@@ -61,7 +62,13 @@ export function evaluate(a: Assertion, obs: Observation, ctx: AssertionContext):
       return judge(!found, found ? `found in ${preview(out, out.indexOf(a.value))}` : 'not in the output');
     }
     case 'regex': {
-      const m = new RegExp(a.value).exec(out);
+      let m: RegExpExecArray | null;
+      try {
+        m = execBounded(new RegExp(a.value), out);
+      } catch (err) {
+        if (err instanceof RegexTimeout) return done(false, err.message);
+        throw err;
+      }
       return judge(m !== null, m ? `matched ${JSON.stringify(clip(m[0], 60))}` : `no match in ${preview(out)}`);
     }
     case 'equals': {

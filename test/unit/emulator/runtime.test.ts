@@ -167,4 +167,12 @@ describe('responses format', () => {
     expect(findFixture(fixtures, { ...q, templateId: 't-9' })?.fixture.output).toBe('by id');
     expect(findFixture(fixtures, { ...q, prompt: 'hello' })?.fixture.output).toBe('any');
   });
+
+  it('answers a fixture regex that backtracks without end with a 400 naming it, instead of hanging', () => {
+    const fixtures = compileFixtures([{ match: { regex: '^(a+)+$' }, output: 'never' }]);
+    const q = { templateId: 't-1', templateName: 'bot', version: '1.0.0', prompt: 'a'.repeat(40) + '!' };
+    expect(() => findFixture(fixtures, q)).toThrow(
+      expect.objectContaining({ status: 400, code: 'invalid.value', message: expect.stringMatching(/^response fixture: the regex \/\^\(a\+\)\+\$\/ did not finish within 1 s/) }),
+    );
+  });
 });

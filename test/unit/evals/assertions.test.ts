@@ -44,6 +44,14 @@ describe('assertions on an answer', () => {
     expect(check({ type: 'regex', value: '^\\d+$', not: true }, obs).passed).toBe(true);
   });
 
+  it('a regex that backtracks without end fails its assertion within the time limit instead of hanging the run (with or without not)', () => {
+    // Matched without a limit, this takes hours: the test's own timeout would fail it.
+    const obs = answered('a'.repeat(40) + '!');
+    const expected = { passed: false, detail: 'the regex /^(a+)+$/ did not finish within 1 s (catastrophic backtracking: rewrite it without nested repetition)' };
+    expect(check({ type: 'regex', value: '^(a+)+$' }, obs)).toMatchObject(expected);
+    expect(check({ type: 'regex', value: '^(a+)+$', not: true }, obs)).toMatchObject(expected);
+  });
+
   it('equals: a string against the trimmed output, any other value against the output parsed as JSON', () => {
     expect(check({ type: 'equals', value: 'yes' }, answered('yes\n')).passed).toBe(true);
     expect(check({ type: 'equals', value: 'yes' }, answered('Yes')).passed).toBe(false);
