@@ -1,7 +1,7 @@
-// Credentials in prompt text: API keys, private keys, bearer tokens. Errors; the message never
-// repeats the secret (diagnostics end up in CI logs).
+// Credentials in prompt text, labels and tests: API keys, private keys, bearer tokens. Errors;
+// the message never repeats the secret (diagnostics end up in CI logs).
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { AnyResource, DesiredState } from '../model/types.js';
+import type { AnyResource, DesiredState, PromptTest } from '../model/types.js';
 import { contentFields, findingDiagnostics, guideFields, locate, scanner, summaryFields, type KnownSecret, type NamedPattern, type TextField } from './util.js';
 import { textLocator } from '../model/text-origin.js';
 
@@ -33,9 +33,18 @@ export const SECRET_PATTERNS: readonly NamedPattern[] = [
   { name: 'a URL with a password', re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,64}:[^\s@/{}]{3,64}@[A-Za-z0-9.-]{1,253}/i, literal: '://' },
 ];
 
-/** Other places credentials get pasted into: descriptions and variable defaults. */
-function metadataFields(r: AnyResource): TextField[] {
+/**
+ * Other places credentials get pasted into: descriptions, variable defaults, label values, and a
+ * test's names, inputs, canned answers and expectations (printed by `test`, written to JUnit, and
+ * labels reach the live org and the audit trail). Labels name where a finding is by position or
+ * key, never by a value that may be the secret.
+ */
+function metadataFields(r: AnyResource | PromptTest): TextField[] {
   const fields: { path: string; label: string; text: string }[] = [];
+  for (const [key, value] of Object.entries('labels' in r ? r.labels : {})) {
+    if (typeof value === 'string') fields.push({ path: `metadata.labels.${key}`, label: `label "${key}"`, text: value });
+  }
+  if (r.kind === 'PromptTest') fields.push(...testFields(r));
   if ((r.kind === 'PromptTemplate' || r.kind === 'SafetyFilter') && r.description) {
     fields.push({ path: 'spec.description', label: 'description', text: r.description });
   }
@@ -65,6 +74,28 @@ function metadataFields(r: AnyResource): TextField[] {
   });
 }
 
+function testFields(t: PromptTest): { path: string; label: string; text: string }[] {
+  const fields = [{ path: 'metadata.name', label: 'the test name', text: t.name }];
+  t.cases.forEach((c, i) => {
+    const which = `case ${i + 1}`;
+    fields.push({ path: `spec.cases.${i}.name`, label: `the name of ${which}`, text: c.name });
+    for (const [name, value] of Object.entries(c.vars)) {
+      for (const text of Array.isArray(value) ? value : [value]) {
+        if (typeof text === 'string') fields.push({ path: `spec.cases.${i}.vars.${name}`, label: `variable "${name}" of ${which}`, text });
+      }
+    }
+    c.messages.forEach((m, j) => fields.push({ path: `spec.cases.${i}.messages.${j}.content`, label: `message ${j + 1} of ${which}`, text: m.content }));
+    c.expect.forEach((a, j) => {
+      if (typeof a.value === 'string') fields.push({ path: a.path, label: `expectation ${j + 1} of ${which}`, text: a.value });
+    });
+  });
+  t.responses.forEach((r, i) => {
+    fields.push({ path: `spec.responses.${i}.output`, label: `canned answer ${i + 1}`, text: r.output });
+    if (r.match.contains) fields.push({ path: `spec.responses.${i}.match.contains`, label: `canned answer ${i + 1}'s match`, text: r.match.contains });
+  });
+  return fields;
+}
+
 /** Known values shorter than this are not looked for (they would match ordinary words). */
 const MIN_KNOWN_SECRET = 8;
 
@@ -78,7 +109,7 @@ function knownSecretPatterns(known: readonly KnownSecret[]): NamedPattern[] {
 export function checkSecrets(state: DesiredState, known: readonly KnownSecret[] = []): Diagnostic[] {
   const out: Diagnostic[] = [];
   const scan = scanner([...knownSecretPatterns(known), ...SECRET_PATTERNS]);
-  const resources: AnyResource[] = [...state.templates, ...state.versions, ...state.filters, ...state.guides, ...state.summarySettings];
+  const resources: (AnyResource | PromptTest)[] = [...state.templates, ...state.versions, ...state.filters, ...state.guides, ...state.summarySettings, ...state.tests];
   for (const r of resources) {
     const content = r.kind === 'PromptVersion' ? contentFields(r) : r.kind === 'Guide' ? guideFields(r) : r.kind === 'SummarySetting' ? summaryFields(r) : [];
     const fields = [...content, ...metadataFields(r)];

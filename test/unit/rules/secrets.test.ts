@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSecrets } from '../../../src/rules/secrets.js';
-import { at, filter, state, template, variable, version } from './build.js';
+import { at, filter, promptTest, state, template, testCase, variable, version } from './build.js';
 
 const run = (text: string) => checkSecrets(state({ versions: [version('t', '1.0.0', { userTemplate: text })] }));
 
@@ -50,6 +50,32 @@ describe('secrets', () => {
       ['t-1.0.0.yaml', at(v, 'spec.variables.0.default').line],
       ['f.yaml', at(f, 'spec.description').line],
     ]);
+  });
+
+  it('checks label values and a test’s names, inputs, canned answers and expectations, never naming them by the secret', () => {
+    const key = 'sk-proj-4fGh7Jk2Lm9Nq3Rs8Tv1Wx6Yz0Ab5Cd';
+    const gh = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
+    const t = template('t', 't.yaml', { labels: { owner: gh } });
+    const test = promptTest(`smoke ${key}`, { template: 't' }, [
+      testCase(`case ${key}`, { q: key, list: ['fine', key] }, [{ type: 'contains', value: key, not: false }], { messages: [{ role: 'user', content: `hi ${key}` }] }),
+    ], { responses: [{ match: { contains: key }, output: `answer ${key}` }] }, 'smoke.test.yaml');
+    const ds = checkSecrets(state({ templates: [t], tests: [test] }));
+    expect(ds.map((d) => d.message.split(' contains ')[0])).toEqual([
+      'label "owner"',
+      'the test name',
+      'the name of case 1',
+      'variable "q" of case 1',
+      'variable "list" of case 1',
+      'message 1 of case 1',
+      'expectation 1 of case 1',
+      'canned answer 1',
+      "canned answer 1's match",
+    ]);
+    for (const d of ds) {
+      expect(d.rule).toBe('secrets/detected');
+      expect(d.message).not.toContain(key.slice(-8));
+      expect(d.message).not.toContain(gh.slice(-8));
+    }
   });
 
   it('stays fast on hostile text', () => {
