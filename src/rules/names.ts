@@ -36,7 +36,7 @@ export function checkNames(state: DesiredState): Diagnostic[] {
   // Report against file order, so "later" means later in the sorted file list.
   all.sort((a, b) => compareLocations(a.source, b.source));
   for (const r of all) {
-    const address = addressOf(r);
+    const address = identityKey(r);
     const first = seen.get(address);
     if (!first) {
       seen.set(address, r);
@@ -49,10 +49,21 @@ export function checkNames(state: DesiredState): Diagnostic[] {
         ? `template "${r.template}" already has a TrafficSplit at ${where(earlier)} (one split per template)`
         : r.kind === 'PromptVersion'
           ? `version ${r.version} of template "${r.template}" is already defined at ${where(earlier)}; add a new version instead`
-          : `${r.kind} "${r.name}" is already defined at ${where(earlier)}`;
+          : 'name' in first && first.name !== r.name
+            ? `${r.kind} "${r.name}" differs only in case from "${first.name}" at ${where(earlier)}; rename one (AI Studio is taken to compare these names without case)`
+            : `${r.kind} "${r.name}" is already defined at ${where(earlier)}`;
     out.push(diagnostic(at, 'error', 'names/duplicate', what));
   }
   return out;
+}
+
+/**
+ * What makes two documents one object: the address, with AI Studio names compared without case
+ * (as the emulator does, E4 in targets/aistudio/assumptions.ts: the second create of "Returns" and
+ * "returns" is refused as a duplicate halfway through an apply).
+ */
+function identityKey(r: Addressable): string {
+  return r.kind === 'Guide' || r.kind === 'SummarySetting' ? `${r.kind}/${r.name.toLowerCase()}` : addressOf(r);
 }
 
 function compareLocations(a: SourceLocation, b: SourceLocation): number {

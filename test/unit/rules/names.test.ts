@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkNames } from '../../../src/rules/names.js';
-import { at, filter, split, state, template, version } from './build.js';
+import { at, filter, guide, split, state, summary, template, version } from './build.js';
 
 describe('names/duplicate', () => {
   it('reports the later of two templates, naming the earlier file:line:column', () => {
@@ -30,6 +30,20 @@ describe('names/duplicate', () => {
       ['b.yaml', 'version 1.0.0 of template "t" is already'],
       ['c.yaml', 'template "t" already has a TrafficSplit '],
       ['z.yaml', 'SafetyFilter "f" is already defined at a'],
+    ]);
+  });
+
+  it('takes guide and summary-setting names that differ only in case for one name (emulator E4); templates stay exact', () => {
+    const ds = checkNames(
+      state({
+        guides: [guide('Returns assistant', {}, 'a.yaml'), guide('returns assistant', {}, 'b.yaml')],
+        summarySettings: [summary('Voice wrap-up', {}, 'a.yaml'), summary('voice wrap-up', {}, 'c.yaml')],
+        templates: [template('Billing'), template('billing')],
+      }),
+    );
+    expect(ds.map((d) => [d.file, d.rule, d.message.replace(/ at a\.yaml:\d+:\d+/, ' at a.yaml')])).toEqual([
+      ['b.yaml', 'names/duplicate', 'Guide "returns assistant" differs only in case from "Returns assistant" at a.yaml; rename one (AI Studio is taken to compare these names without case)'],
+      ['c.yaml', 'names/duplicate', 'SummarySetting "voice wrap-up" differs only in case from "Voice wrap-up" at a.yaml; rename one (AI Studio is taken to compare these names without case)'],
     ]);
   });
 
