@@ -137,12 +137,13 @@ export function findDuplicateKeys(doc: Document.Parsed, limit: number): YamlProb
       if (!map || !isScalar(key) || !key.range) continue;
       const v = key.value;
       let first: number | undefined;
+      // Keys are compared as the property names they become: 1 and "1", true and "true" are one.
+      const id = String(v);
       if (seen) {
-        const id = `${typeof v}:${String(v)}`;
         first = seen.get(id);
         if (first === undefined) seen.set(id, key.range[0]);
       } else {
-        first = firstEqualKey(items, i, typeof v, String(v));
+        first = firstEqualKey(items, i, id);
       }
       if (first !== undefined) out.push({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', pos: [key.range[0], key.range[1]], firstAt: first });
     }
@@ -150,13 +151,13 @@ export function findDuplicateKeys(doc: Document.Parsed, limit: number): YamlProb
   return out;
 }
 
-/** Offset of the first of `items[0..before)` whose key is a located scalar of this type and text. */
-function firstEqualKey(items: readonly unknown[], before: number, type: string, text: string): number | undefined {
+/** Offset of the first of `items[0..before)` whose key is a located scalar written as this property name. */
+function firstEqualKey(items: readonly unknown[], before: number, text: string): number | undefined {
   for (let j = 0; j < before; j++) {
     const other = items[j];
     if (!isPair(other)) continue;
     const key = other.key;
-    if (isScalar(key) && key.range && typeof key.value === type && String(key.value) === text) return key.range[0];
+    if (isScalar(key) && key.range && String(key.value) === text) return key.range[0];
   }
   return undefined;
 }

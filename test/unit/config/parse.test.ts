@@ -36,6 +36,16 @@ describe('parseYaml', () => {
     ]);
   });
 
+  it('takes keys for the property names they become: 1 and "1", true and "true" are one key (small and large maps)', () => {
+    for (const [first, second] of [['1', '"1"'], ['true', "'true'"], ['1.10', '1.1'], ['null', '"null"']]) {
+      const r = parseYaml(`labels:\n  ${first}: a\n  ${second}: b\n`, 'f.yaml');
+      expect(r.diagnostics.map((d) => [d.line, d.rule]), `${first} / ${second}`).toEqual([[3, 'yaml/duplicate-key']]);
+    }
+    const many = Array.from({ length: 20 }, (_, i) => `  k${i}: ${i}`).join('\n');
+    const big = parseYaml(`labels:\n  7: a\n${many}\n  "7": b\n`, 'f.yaml');
+    expect(big.diagnostics.map((d) => [d.line, d.rule])).toEqual([[23, 'yaml/duplicate-key']]);
+  });
+
   it('reports a syntax error with its line and column, and keeps the other documents', () => {
     const r = parseYaml('ok: 1\n---\na: [1, 2\nb: 3\n', 'f.yaml');
     expect(r.documents.map((d) => d.data)).toEqual([{ ok: 1 }]);
@@ -180,8 +190,8 @@ describe('findDuplicateKeys', () => {
     expect(dups('a: 1\nb: {x: 1, x: 2}\na: 3\n')).toEqual(expect.arrayContaining([[21, 0], [15, 9]]));
   });
 
-  it('compares keys by value and type, like YAML: 1 and "1" differ, two nulls do not', () => {
-    expect(dups('1: a\n"1": b\n')).toEqual([]);
+  it('compares keys as the property names they become (YAML would keep 1 and "1" apart; the document would not), two nulls too', () => {
+    expect(dups('1: a\n"1": b\n')).toEqual([[5, 0]]);
     expect(dups('~: a\nnull: b\n')).toEqual([[5, 0]]);
   });
 
