@@ -36,6 +36,11 @@ export function checkNames(state: DesiredState): Diagnostic[] {
   // Report against file order, so "later" means later in the sorted file list.
   all.sort((a, b) => compareLocations(a.source, b.source));
   for (const r of all) {
+    const control = 'name' in r ? CONTROL.exec(r.name) : null;
+    if (control) {
+      const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+      out.push(diagnostic(locate(r, identityPath(r)), 'error', 'names/control-character', `${r.kind} name contains a control character (U+${code}): names are printed in plans, logs and terminals`));
+    }
     const address = identityKey(r);
     const first = seen.get(address);
     if (!first) {
@@ -56,6 +61,9 @@ export function checkNames(state: DesiredState): Diagnostic[] {
   }
   return out;
 }
+
+/** C0 and C1 control characters and DEL (tab included: a name is one visible line). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * What makes two documents one object: the address, with AI Studio names compared without case

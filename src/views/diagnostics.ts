@@ -18,7 +18,7 @@ export function formatText(d: Diagnostic, style: Style = plain): string {
 /** GitHub Actions workflow command; escaping as in @actions/core (data vs property values). */
 export function formatGithub(d: Diagnostic): string {
   const props = `file=${escapeProperty(d.file)},line=${d.line},col=${d.column},title=${escapeProperty(d.rule)}`;
-  return `::${d.severity} ${props}::${escapeData(d.message)}`;
+  return `::${d.severity} ${props}::${escapeData(visible(d.message))}`;
 }
 
 export function escapeData(s: string): string {
@@ -60,5 +60,13 @@ export function summaryLine(ds: readonly Diagnostic[], fileCount: number): strin
 
 /** Messages are one line in text output (a stray newline would break `file:line:` parsing). */
 function oneLine(s: string): string {
-  return s.replace(/\r?\n/g, ' ');
+  return visible(s.replace(/\r?\n/g, ' '));
+}
+
+/**
+ * Control characters a message quotes from a file (an ESC in a kind or a name) written as escapes:
+ * printed raw, they would drive the reader's terminal (colours, clearing the screen, moving the cursor).
+ */
+export function visible(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -47,6 +47,14 @@ describe('names/duplicate', () => {
     ]);
   });
 
+  it('refuses a control character in a name (it would drive the terminal a plan is read in)', () => {
+    const ds = checkNames(state({ guides: [guide('Returns\u001b[2J')], templates: [template('ok')], filters: [filter('nul\u0000', 1)] }));
+    expect(ds.map((d) => [d.rule, d.message])).toEqual([
+      ['names/control-character', 'Guide name contains a control character (U+001B): names are printed in plans, logs and terminals'],
+      ['names/control-character', 'SafetyFilter name contains a control character (U+0000): names are printed in plans, logs and terminals'],
+    ]);
+  });
+
   it('allows a template and a filter to share a name', () => {
     expect(checkNames(state({ templates: [template('x')], filters: [filter('x', 1)] }))).toEqual([]);
   });
