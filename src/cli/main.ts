@@ -3,10 +3,10 @@
 // does nothing; bin.ts is the process behind the binary.
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../genesys/errors.js';
-import { UserError, EXIT } from '../util/errors.js';
+import { describeFsError, EXIT, isFsError, UserError } from '../util/errors.js';
 import { CliContext, type Io, type OutStream } from './context.js';
 import { addEnvOption, chooseEnvironment, ENV_COMMANDS } from './environments.js';
 
@@ -89,6 +89,7 @@ export async function buildProgram(
     .showHelpAfterError('(run with --help for usage)')
     .hook('preAction', async (cmd, action) => {
       if (cmd.opts().color === false) ctx.disableColor();
+      refuseEmptyPaths(action);
       // --env NAME (DESIGN §6): chosen once, before the command; an unknown name stops here.
       await chooseEnvironment(ctx, action);
       await beforeAction?.(action.name());
@@ -96,6 +97,13 @@ export async function buildProgram(
   for (const register of registers) register(program, ctx);
   for (const cmd of program.commands) if (ENV_COMMANDS.has(cmd.name()) && !cmd.options.some((o) => o.long === '--env')) addEnvOption(cmd);
   return program;
+}
+
+/** An empty --dir or --out names no path: taken as the current directory, it would read or write the wrong one. */
+function refuseEmptyPaths(action: Command): void {
+  for (const option of action.options) {
+    if (action.getOptionValue(option.attributeName()) === '' && (option.long === '--dir' || option.long === '--out')) throw new UserError(`${option.long} needs a path, not an empty string`);
+  }
 }
 
 /** Commander's own colour rule for --help, on the injected environment and stream. */
@@ -154,6 +162,13 @@ function reportError(ctx: CliContext, err: unknown): number {
     const code = err.code ? ` [${err.code}]` : '';
     const corr = err.correlationId ? `, correlation id ${err.correlationId}` : '';
     ctx.info(`error: gateway: ${err.message}${code}${where}${err.status ? `, HTTP ${err.status}` : ''}${corr}`);
+    return EXIT.error;
+  }
+  if (isFsError(err)) {
+    // The machine's answer, not a bug of ours: where and why, as the user can act on it.
+    const where = relative(ctx.cwd, err.path) || '.';
+    ctx.info(`error: cannot ${err.syscall} ${where}: ${err.code} ${err.code === 'ENOENT' ? '(no such file or directory)' : describeFsError(err)}`);
+    if (ctx.env.PROMPTCTL_DEBUG) ctx.info(err.stack ?? '');
     return EXIT.error;
   }
   const e = err instanceof Error ? err : new Error(String(err));

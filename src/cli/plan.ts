@@ -7,7 +7,7 @@ import { renderJson } from '../views/plan-json.js';
 import { hasChanges } from '../views/plan-common.js';
 import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
-import { EXIT, UserError } from '../util/errors.js';
+import { describeFsError, EXIT, UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { addDirOption, planTarget } from './common.js';
 import type { CliContext } from './context.js';
@@ -87,24 +87,5 @@ async function emit(ctx: CliContext, plan: Plan, format: PlanFormat, dir: string
   const summary = ctx.env.GITHUB_STEP_SUMMARY;
   if (format === 'markdown' && summary) {
     await appendFile(resolve(ctx.cwd, summary), ctx.mask(text.endsWith('\n') ? text : `${text}\n`));
-  }
-}
-
-/** An fs error in words, without the stack or the temp file name. */
-function describeFsError(e: NodeJS.ErrnoException): string {
-  switch (e.code) {
-    case 'ENOENT':
-      return '(a directory on the way does not exist and cannot be made)';
-    case 'EACCES':
-    case 'EPERM':
-      return '(permission denied)';
-    case 'ENOTDIR':
-      return '(a file is in the way of a directory)';
-    case 'EROFS':
-      return '(read-only file system)';
-    case 'EISDIR':
-      return '(it is a directory)';
-    default:
-      return `(${e.message.replace(/, open '.*'$/, '')})`;
   }
 }

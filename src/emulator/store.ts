@@ -6,6 +6,7 @@
 // batch's journal operations and rolls the batch back when it cannot be made durable.
 import { resolve } from 'node:path';
 import { ApiFailure } from './errors.js';
+import { describeFsError, UserError } from '../util/errors.js';
 import { Journal, StateLockedError, applyOps, readDurable, type Loaded } from './journal.js';
 import { ChangeTracker } from './tracker.js';
 import { emptyAiStudioState, pruneAiStudioJobs, type AiStudioState } from './aistudio-records.js';
@@ -166,16 +167,14 @@ export class Store {
       journal = await Journal.open(path);
     } catch (err) {
       if (err instanceof StateLockedError) throw err;
-      const e = err as NodeJS.ErrnoException;
-      throw new Error(`cannot open emulator state file ${path}: ${e.code ?? e.message}`);
+      throw stateFileError(path, err);
     }
     try {
       let loaded;
       try {
         loaded = await readDurable(path);
       } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        throw new Error(e.code ? `cannot open emulator state file ${path}: ${e.code}` : e.message);
+        throw stateFileError(path, err);
       }
       const state = replay(loaded, path);
       const store = new Store(path, state, journal);
@@ -337,4 +336,11 @@ function pruneExpired(s: State, now: number): void {
     if (j.status !== 'Running' && j.finishAt + FINISHED_JOB_RETENTION_MS < now) delete s.jobs[k];
   }
   pruneAiStudioJobs(s, now, FINISHED_JOB_RETENTION_MS);
+}
+
+/** A state file the machine will not let the emulator open (a file in the way, no permission): the user's to fix. */
+function stateFileError(path: string, err: unknown): Error {
+  const e = err as NodeJS.ErrnoException;
+  if (!e.code) return err instanceof Error ? err : new Error(String(err));
+  return new UserError(`cannot open emulator state file ${path}: ${e.code} ${describeFsError(e)}`);
 }

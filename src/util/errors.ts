@@ -11,3 +11,28 @@ export class UserError extends Error {
 }
 
 export const EXIT = { ok: 0, error: 1, changes: 2, interrupted: 130 } as const;
+
+/** An fs error in words, without the stack or the temp file name. */
+export function describeFsError(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ENOENT':
+      return '(a directory on the way does not exist and cannot be made)';
+    case 'EACCES':
+    case 'EPERM':
+      return '(permission denied)';
+    case 'ENOTDIR':
+      return '(a file is in the way of a directory)';
+    case 'EROFS':
+      return '(read-only file system)';
+    case 'EISDIR':
+      return '(it is a directory)';
+    default:
+      return `(${e.message.replace(/, open '.*'$/, '')})`;
+  }
+}
+
+/** A file-system error no command expected (a directory without write permission, a full disk): what and where, in words. */
+export function isFsError(err: unknown): err is NodeJS.ErrnoException & { path: string } {
+  const e = err as NodeJS.ErrnoException | undefined;
+  return e instanceof Error && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code) && typeof e.path === 'string' && typeof e.syscall === 'string';
+}

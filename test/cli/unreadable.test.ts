@@ -1,6 +1,6 @@
 // Files promptctl cannot see must stop it, not vanish: a directory it cannot read, or a file whose
 // line ends it misreads, would otherwise plan the deletion (with prune) of what they define.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, chown, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,20 @@ afterEach(async () => {
   await s?.close();
   s = undefined;
 });
+
+/**
+ * Runs the built binary in `cwd`, as nobody when the tests run as root (root reads and writes any
+ * file). Asynchronously: the emulator it talks to answers from this process.
+ */
+function runAsUser(args: string[], cwd: string, env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const asRoot = process.getuid?.() === 0;
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cleanEnv(env), ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((done) => child.on('close', (status) => done({ status, stdout, stderr })));
+}
 
 /** Every path under `dir` (the directory included), for handing the tree to another user. */
 async function tree(dir: string): Promise<string[]> {
@@ -32,12 +46,7 @@ describe('files promptctl cannot read or would misread', () => {
     const asRoot = process.getuid?.() === 0;
     if (asRoot) for (const p of await tree(s.dir.path)) await chown(p, 65534, 65534);
     await chmod(join(prompts, 'unread'), 0o000);
-    const r = spawnSync(process.execPath, [BIN, 'plan', '--prune'], {
-      cwd: s.dir.path,
-      env: cleanEnv(s.emu.env),
-      encoding: 'utf8',
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-    });
+    const r = await runAsUser(['plan', '--prune'], s.dir.path, s.emu.env);
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toContain(
       'prompts/unread:1:1: error: directory cannot be read (EACCES): its files are unknown, so nothing can be planned from this directory [file/unreadable]',
@@ -55,5 +64,39 @@ describe('files promptctl cannot read or would misread', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('No changes.');
     expect(r.stderr).not.toMatch(/file\/empty/);
+  });
+
+  it('a state directory it may not write is named with the reason, not reported as an internal error', async () => {
+    s = await scenario();
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) for (const p of await tree(s.dir.path)) await chown(p, 65534, 65534);
+    // .promptctl/ exists and belongs to someone else (or is read-only): the audit trail cannot be written.
+    await mkdir(join(s.dir.path, '.promptctl'));
+    if (asRoot) await chown(join(s.dir.path, '.promptctl'), 0, 0);
+    await chmod(join(s.dir.path, '.promptctl'), 0o555);
+    const r = await runAsUser(['apply', '--auto-approve'], s.dir.path, s.emu.env);
+    await chmod(join(s.dir.path, '.promptctl'), 0o755);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^error: cannot \w+ \.promptctl\/audit\.jsonl\S*: EACCES \(permission denied\)$/m);
+    expect(r.stderr).not.toMatch(/internal/);
+    expect(await s.emu.api.listTemplates()).toEqual([]);
+  });
+
+  it('an empty --dir or --out names no path and is refused', async () => {
+    s = await scenario();
+    for (const args of [['validate', '--dir', ''], ['plan', '--out', ''], ['export', '--out', '']]) {
+      const r = await s.cli(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain(`error: ${args[1]} needs a path, not an empty string`);
+    }
+  });
+
+  it('a file where the state directory should be is named, not reported as an internal error', async () => {
+    s = await scenario();
+    await writeFile(join(s.dir.path, '.promptctl'), '');
+    const r = await s.cli(['plan'], { GENESYSCLOUD_API_URL: undefined, GENESYSCLOUD_OAUTHCLIENT_ID: undefined, GENESYSCLOUD_OAUTHCLIENT_SECRET: undefined });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: cannot open emulator state file .*\.promptctl\/local-state\.json: E[A-Z]+ \(/);
+    expect(r.stderr).not.toMatch(/internal/);
   });
 });
