@@ -82,20 +82,25 @@ function comparable(a: PlanAction): unknown {
 /**
  * The fields of a saved action that a fresh plan has otherwise, by name: everything apply reads
  * (the label a publish names, the template a create goes under, whether a delete waits for
- * prune, what runs first), not only its id, guard and body. Who last changed the live object is
- * only shown, never acted on.
+ * prune, what runs first), not only its id, guard and body. What is only shown to the reviewer
+ * (why, the field diff, token counts, who last changed it) is left out: it can change with
+ * nothing apply does (another version published meanwhile, --dir spelled ./prompts), and what
+ * runs is the fresh plan anyway.
  */
 function editedFields(saved: PlanAction, fresh: PlanAction): string[] {
   const s = actedOn(saved);
   const f = actedOn(fresh);
   return [...new Set([...Object.keys(s), ...Object.keys(f)])]
+    .filter((k) => !SHOWN_ONLY.has(k))
     .sort()
     .filter((k) => stableStringify(s[k] ?? null) !== stableStringify(f[k] ?? null));
 }
 
+/** Fields of an action only a reader uses (kinds/action.ts); a field not named here is compared. */
+const SHOWN_ONLY: ReadonlySet<string> = new Set(['reason', 'changes', 'text', 'tokens', 'affects', 'supersedes', 'destructive', 'live', 'liveModified']);
+
 function actedOn(a: PlanAction): Record<string, unknown> {
-  const { liveModified: _shown, ...rest } = a as PlanAction & { liveModified?: unknown };
-  return { ...rest, desired: comparable(a) };
+  return { ...a, desired: comparable(a) };
 }
 
 /**

@@ -60,13 +60,14 @@ export function summaryLine(ds: readonly Diagnostic[], fileCount: number): strin
 
 /** Messages are one line in text output (a stray newline would break `file:line:` parsing). */
 function oneLine(s: string): string {
-  return visible(s.replace(/\r?\n/g, ' '));
+  return visible(s.replace(/\r\n|\r|\n/g, ' '));
 }
 
 /**
  * Control characters a message quotes from a file (an ESC in a kind or a name) written as escapes:
- * printed raw, they would drive the reader's terminal (colours, clearing the screen, moving the cursor).
+ * printed raw, they would drive the reader's terminal (colours, clearing the screen, moving the
+ * cursor). Line breaks are each format's own business (a space in text, %0A in annotations).
  */
 export function visible(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -62,7 +62,9 @@ describe('staleReasons', () => {
     const fresh = await plan(changed);
     const saved = structuredClone(fresh);
     const byAddress = (p: Plan, address: string) => p.actions.find((a) => a.address === address)!;
+    // What is only shown can change with nothing apply does (another version published meanwhile, --dir spelled otherwise).
     byAddress(saved, 'PromptTemplate/alpha').liveModified = { by: 'someone', at: '2020-01-01T00:00:00.000Z' };
+    Object.assign(byAddress(saved, 'PromptVersion/alpha@1.1.0'), { reason: 'other words', changes: [], text: [], supersedes: '0.9.0' });
     expect(staleReasons(saved, fresh)).toEqual([]);
     byAddress(saved, 'PromptVersion/alpha@1.1.0').dependsOn = ['SafetyFilter/guard'];
     byAddress(saved, 'PromptTemplate/alpha').name = 'beta';
