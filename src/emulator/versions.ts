@@ -112,25 +112,14 @@ export function deleteVersion(ctx: Ctx): Reply {
 }
 
 /**
- * POST .../jobs {state: Published, contentHash?}: 202 with a Running job; `schedule` arms the
- * timer that completes it once the job is durable. Publishing a Published version succeeds
- * again. A contentHash the version does not have is refused (409 version.mismatch): a publish
- * cannot be undone, so the client may say which content it means to freeze.
+ * POST .../jobs {state: Published}: 202 with a Running job; `schedule` arms the timer that
+ * completes it once the job is durable. Publishing a Published version succeeds again. The job
+ * publishes the content the version held when it was asked for: edited meanwhile, the job fails.
  */
 export function startPublish(schedule: (job: JobRec) => void) {
   return (ctx: Ctx): Reply => {
     validateBody('JobCreate', ctx.body);
     const v = requireVersion(ctx);
-    const expected = (ctx.body as { contentHash?: string }).contentHash;
-    if (expected !== undefined && expected !== v.contentHash) {
-      throw ApiFailure.withParams(
-        409,
-        'version.mismatch',
-        `version {label} holds content {current}, the request expected {sent}; re-read it and retry`,
-        { label: v.version, current: v.contentHash, sent: expected },
-        [{ errorCode: 'version.mismatch', entityId: v.version }],
-      );
-    }
     const job: JobRec = {
       id: randomUUID(),
       templateId: v.templateId,

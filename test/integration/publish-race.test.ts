@@ -1,7 +1,8 @@
-// A publish freezes a version for good, and the jobs call carries no integer version: apply says
-// which content it means to publish (the contentHash it wrote or read), and the gateway publishes
-// that or nothing. A Draft edited by someone else just before, or while, it is published is a
-// conflict, never a success that froze content nobody reviewed.
+// A publish freezes a version for good, and the jobs call carries no integer version (DESIGN §3's
+// body is {state} alone). Apply reads a Draft it publishes as it is against its guard first, and
+// checks that what was published is the content it wrote or read; the emulator fails a job whose
+// version changed while it ran. A Draft edited by someone else around its publish is a conflict,
+// never a success that froze content nobody reviewed.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCorrelationTracker } from '../../src/apply/correlation.js';
 import { executePlan } from '../../src/apply/executor.js';
@@ -13,7 +14,9 @@ import { readLiveState } from '../../src/targets/live.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { desiredState, split, template, version } from '../helpers/desired.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { rejection } from './client-support.js';
+import { gatewayWriteChecks } from '../../src/kinds/index.js';
+import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
+import { CLIENT_ID, CLIENT_SECRET, rejection, startRecordingProxy } from './client-support.js';
 
 let emu: TestEmulator;
 beforeEach(async () => {
@@ -27,7 +30,7 @@ const noAudit = { intent: async () => ({}) as never, outcome: async () => ({}) a
 const plan = async (desired: DesiredState, api: GatewayApi = emu.api) =>
   buildPlan(desired, await readLiveState({ gateway: api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
 const execute = async (desired: DesiredState, api: GatewayApi = emu.api) =>
-  executePlan(await plan(desired, emu.api), api, { audit: noAudit as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+  executePlan(await plan(desired, api), api, { audit: noAudit as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
 
 /** alpha applied with 1.0.0, and a Draft 1.1.0 made by hand with git's content: the plan publishes it as it is. */
 async function handMadeDraft(): Promise<{ desired: DesiredState; templateId: string }> {
@@ -56,7 +59,7 @@ describe('publishing what was reviewed, or nothing', () => {
     expect(await liveDraft(templateId)).toMatchObject({ state: 'Draft', systemInstruction: 'Someone else’s text.' });
   });
 
-  it('publishes nothing when the Draft is edited between apply’s read and the publish', async () => {
+  it('reports a Draft edited between apply’s read and the publish as a conflict, not as published, and sends DESIGN’s body', async () => {
     const { desired, templateId } = await handMadeDraft();
     // Someone edits the Draft just as the job is asked for (after apply read and checked it).
     const racing: GatewayApi = Object.create(emu.api);
@@ -68,7 +71,33 @@ describe('publishing what was reviewed, or nothing', () => {
     expect(result.ok).toBe(false);
     expect(result.failed.map((f) => [f.action.address, f.outcome])).toEqual([['PromptVersion/alpha@1.1.0', 'conflict']]);
     expect(result.failed[0]!.detail).toContain('[version.mismatch]');
-    expect(await liveDraft(templateId)).toMatchObject({ state: 'Draft', systemInstruction: 'Someone else’s text.' });
+    // Published it is (nothing undoes a publish); the next plan shows it as an immutable-version problem.
+    expect(await liveDraft(templateId)).toMatchObject({ state: 'Published', systemInstruction: 'Someone else’s text.' });
+    expect((await plan(desired)).problems.map((p) => [p.address, p.rule])).toEqual([['PromptVersion/alpha@1.1.0', 'immutable-version']]);
+  });
+
+  it('checks the published content whether a listing page or the job confirms it', async () => {
+    const { desired, templateId } = await handMadeDraft();
+    desired.versions.push(version('alpha', '1.2.0'));
+    // Two publications at once: one listing page confirms both (seen on the wire: no job is read).
+    const proxy = await startRecordingProxy(() => emu.url);
+    const client = createGatewayClient({ landed: gatewayWriteChecks, apiUrl: proxy.url, loginUrl: proxy.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, targetLabel: 'proxy' });
+    const racing: GatewayApi = Object.create(client);
+    racing.startPublish = async (t, l, opts) => {
+      if (l === '1.2.0') await emu.api.patchVersion(t, l, { systemInstruction: 'Someone else’s text.' });
+      return client.startPublish(t, l, opts);
+    };
+    try {
+      const result = await execute(desired, racing);
+      expect(result.failed.map((f) => [f.action.address, f.outcome])).toEqual([['PromptVersion/alpha@1.2.0', 'conflict']]);
+      expect(result.succeeded.map((f) => f.action.address)).toContain('PromptVersion/alpha@1.1.0');
+      expect(proxy.log.filter((e) => e.method === 'GET' && /\/jobs\//.test(e.path))).toEqual([]);
+      expect(proxy.log.some((e) => e.method === 'GET' && e.path === '/api/v2/llmgateway/prompttemplates')).toBe(true);
+      expect((await liveDraft(templateId)).state).toBe('Published');
+    } finally {
+      await client.close();
+      await proxy.close();
+    }
   });
 
   it('fails the job when the Draft is edited while it runs', async () => {

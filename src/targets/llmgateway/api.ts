@@ -58,9 +58,10 @@ export interface GatewayRuntimeApi {
 export interface PublishOptions {
   timeoutMs?: number;
   /**
-   * The version's contentHash as last read or written: the server publishes that content or
-   * nothing (409 version.mismatch; a job whose version changed while it ran fails). A publish
-   * cannot be undone, and the jobs call carries no integer version to guard it.
+   * The version's contentHash as last read or written: the content the publish is meant to freeze.
+   * The jobs call carries no version to guard it (DESIGN §3's body is `{state}` alone), so the
+   * confirmation checks it instead: a version published with other content (edited in between)
+   * rejects with 409 version.mismatch. A publish cannot be undone; it is reported, not passed.
    */
   contentHash?: string;
 }

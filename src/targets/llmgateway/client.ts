@@ -228,14 +228,14 @@ class GatewayClient implements GatewayApi {
     const job = await this.t.call<WireJob>({
       method: 'POST',
       path: paths.jobs(templateId, label),
-      json: { state: 'Published', ...(opts.contentHash !== undefined ? { contentHash: opts.contentHash } : {}) },
+      json: { state: 'Published' },
       parse: json<WireJob>,
       reconcile: ifPublished,
       afterUncertain: async (err) => (err.status === 409 ? ifPublished() : undefined),
     });
     const published =
       job.status === 'Running'
-        ? this.publications.wait(templateId, label, job, { deadline, batched: opts.batched })
+        ? this.publications.wait(templateId, label, job, { deadline, batched: opts.batched, ...(opts.contentHash ? { contentHash: opts.contentHash } : {}) })
         : job.status === 'Failed'
           ? Promise.reject(jobFailed(templateId, label, job))
           : Promise.resolve(job);

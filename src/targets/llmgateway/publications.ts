@@ -31,6 +31,8 @@ export interface ConfirmationReads {
 }
 
 interface Waiter extends PendingPublish {
+  /** The content the publish is meant to freeze (PublishOptions.contentHash). */
+  contentHash?: string;
   resolve(job: WireJob): void;
   reject(err: unknown): void;
 }
@@ -51,11 +53,12 @@ export class PublishConfirmations {
   ) {}
 
   /** Resolves when the version is Published; rejects with ApiError if its job fails or times out. */
-  wait(templateId: string, label: string, job: WireJob, opts: { deadline: number; batched: boolean }): Promise<WireJob> {
+  wait(templateId: string, label: string, job: WireJob, opts: { deadline: number; batched: boolean; contentHash?: string }): Promise<WireJob> {
     return new Promise<WireJob>((resolve, reject) => {
       if (this.closed) return reject(this.closed);
       const postedAt = this.now();
       const w: Waiter = { templateId, label, jobId: job.id, postedAt, deadline: opts.deadline, due: !opts.batched, sightings: 0, pollNext: false, resolve, reject };
+      if (opts.contentHash) w.contentHash = opts.contentHash;
       this.pending.add(w);
       this.schedule(Math.min(w.due ? postedAt + this.settleMs : postedAt + MAX_HOLD_MS, w.deadline));
     });
@@ -145,8 +148,11 @@ export class PublishConfirmations {
         for (const [p, sighting] of readPage(pending, listing.entities ?? [])) {
           const w = p as Waiter;
           if (!this.pending.has(w)) continue;
-          if (sighting === 'published') this.settle(w, done(w));
-          else noteSighting(w, sighting);
+          if (sighting === 'published') {
+            const other = publishedOther(w, (listing.entities ?? []).find((t) => t.id === w.templateId)?.versions?.find((v) => v.version === w.label));
+            if (other) this.settle(w, undefined, other);
+            else this.settle(w, done(w));
+          } else noteSighting(w, sighting);
           if (sighting !== 'absent') seen(w, sighting === 'published');
         }
       }),
@@ -178,7 +184,13 @@ export class PublishConfirmations {
   private async poll(w: Waiter): Promise<WireJob | undefined> {
     const job = await this.reads.getJob(w.templateId, w.label, w.jobId);
     if (job) {
-      if (job.status === 'Succeeded') return job;
+      if (job.status === 'Succeeded') {
+        // The job says published, not with what: the version says that (only when it was asked).
+        if (!w.contentHash) return job;
+        const other = publishedOther(w, await this.reads.findVersion(w.templateId, w.label));
+        if (other) throw other;
+        return job;
+      }
       if (job.status === 'Failed') throw jobFailed(w.templateId, w.label, job);
       if (this.now() >= w.deadline) throw timeout(w);
       return undefined;
@@ -203,6 +215,22 @@ export class PublishConfirmations {
     if (job) w.resolve(job);
     else w.reject(err);
   }
+}
+
+/**
+ * A version the listing shows Published with other content than the publish meant to freeze
+ * (edited between our write and the job): the error to report, or undefined.
+ */
+function publishedOther(w: Waiter, listed: Pick<WireVersion, 'contentHash'> | undefined): ApiError | undefined {
+  if (!w.contentHash || !listed?.contentHash || listed.contentHash === w.contentHash) return undefined;
+  return new ApiError(
+    `version ${w.label} of prompt template ${w.templateId} was published holding other content than was written (content hash ${w.contentHash.slice(0, 12)} → ${listed.contentHash.slice(0, 12)}): it was edited between the write and the publish`,
+    409,
+    'version.mismatch',
+    undefined,
+    'POST',
+    paths.jobs(w.templateId, w.label),
+  );
 }
 
 /** What a confirmed publication resolves to when no job read said so. */
