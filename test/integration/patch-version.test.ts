@@ -2,16 +2,12 @@
 // must hold git's content exactly. A PATCH replaces only the fields it names, so an optional field
 // git dropped (a temperature, a model) is cleared by naming it with null, never silently kept.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCorrelationTracker } from '../../src/apply/correlation.js';
-import { executePlan } from '../../src/apply/executor.js';
 import { canonical, toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
 import { canonicalEqual } from '../../src/kinds/canonical.js';
-import { buildPlan } from '../../src/plan/build.js';
-import { readLiveState } from '../../src/targets/live.js';
-import { versionTokens } from '../../src/tokens/index.js';
 import type { DesiredState } from '../../src/model/types.js';
 import { desiredState, split, template, version } from '../helpers/desired.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { applyPlan, planAgainst } from '../helpers/engine.js';
 import { gatewayWriteChecks } from '../../src/kinds/index.js';
 import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
 import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
@@ -25,10 +21,9 @@ afterEach(async () => {
   await emu.close();
 });
 
-const noAudit = { intent: async () => ({}) as never, outcome: async () => ({}) as never };
 const apply = async (desired: DesiredState, api: GatewayApi = emu.api) => {
-  const plan = buildPlan(desired, await readLiveState({ gateway: api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
-  return { plan, result: await executePlan(plan, api, { audit: noAudit as never, correlations: createCorrelationTracker(), actor: 'a', commit: null }) };
+  const plan = await planAgainst(desired, api);
+  return { plan, result: await applyPlan(plan, api) };
 };
 
 /** A hand-made Draft of alpha 1.1.0 with a temperature git's 1.1.0 does not set; git's state with it. */
@@ -67,7 +62,7 @@ describe('publishing a Draft that git edits', () => {
     });
     expect(canonicalEqual(canonical(live), canonical(git))).toBe(true);
     // And the next plan has nothing to do (no immutable-version problem).
-    const again = buildPlan(desired, await readLiveState({ gateway: emu.api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
+    const again = await planAgainst(desired, emu.api);
     expect(again.problems).toEqual([]);
     expect(again.summary).toMatchObject({ create: 0, update: 0, delete: 0 });
   });

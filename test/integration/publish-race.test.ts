@@ -4,16 +4,12 @@
 // version changed while it ran. A Draft edited by someone else around its publish is a conflict,
 // never a success that froze content nobody reviewed.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCorrelationTracker } from '../../src/apply/correlation.js';
-import { executePlan } from '../../src/apply/executor.js';
 import { toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
 import type { DesiredState } from '../../src/model/types.js';
-import { buildPlan } from '../../src/plan/build.js';
 import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
-import { readLiveState } from '../../src/targets/live.js';
-import { versionTokens } from '../../src/tokens/index.js';
 import { desiredState, split, template, version } from '../helpers/desired.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { applyPlan, planAgainst } from '../helpers/engine.js';
 import { gatewayWriteChecks } from '../../src/kinds/index.js';
 import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
 import { CLIENT_ID, CLIENT_SECRET, rejection, startRecordingProxy } from './client-support.js';
@@ -26,11 +22,8 @@ afterEach(async () => {
   await emu.close();
 });
 
-const noAudit = { intent: async () => ({}) as never, outcome: async () => ({}) as never };
-const plan = async (desired: DesiredState, api: GatewayApi = emu.api) =>
-  buildPlan(desired, await readLiveState({ gateway: api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
-const execute = async (desired: DesiredState, api: GatewayApi = emu.api) =>
-  executePlan(await plan(desired, api), api, { audit: noAudit as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+const plan = (desired: DesiredState, api: GatewayApi = emu.api) => planAgainst(desired, api);
+const execute = async (desired: DesiredState, api: GatewayApi = emu.api) => applyPlan(await plan(desired, api), api);
 
 /** alpha applied with 1.0.0, and a Draft 1.1.0 made by hand with git's content: the plan publishes it as it is. */
 async function handMadeDraft(): Promise<{ desired: DesiredState; templateId: string }> {
@@ -51,7 +44,7 @@ describe('publishing what was reviewed, or nothing', () => {
     const p = await plan(desired);
     expect(p.actions.find((a) => a.address === 'PromptVersion/alpha@1.1.0')).toMatchObject({ action: 'update' });
     await emu.api.patchVersion(templateId, '1.1.0', { systemInstruction: 'Someone else’s text.' });
-    const result = await executePlan(p, emu.api, { audit: noAudit as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    const result = await applyPlan(p, emu.api);
     expect(result.ok).toBe(false);
     expect(result.failed.map((f) => [f.action.address, f.outcome, f.detail])).toEqual([
       ['PromptVersion/alpha@1.1.0', 'conflict', expect.stringMatching(/^PromptVersion\/alpha@1\.1\.0 changed on the target since the plan \(content hash \w+ → \w+\); run plan again$/)],

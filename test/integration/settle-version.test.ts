@@ -8,13 +8,12 @@ import { settle } from '../../src/apply/recovery.js';
 import type { AuditIntentInput, AuditRecord, AuditSnapshot, AuditState } from '../../src/audit/log.js';
 import { liveSnapshots, midwayOf } from '../../src/kinds/index.js';
 import { toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
-import { buildPlan } from '../../src/plan/build.js';
 import type { Plan } from '../../src/plan/types.js';
 import { readLiveState } from '../../src/targets/live.js';
-import { versionTokens } from '../../src/tokens/index.js';
 import type { DesiredState } from '../../src/model/types.js';
 import { desiredState, split, template, version } from '../helpers/desired.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { applyPlan, planAgainst } from '../helpers/engine.js';
 
 let emu: TestEmulator;
 beforeEach(async () => {
@@ -24,12 +23,10 @@ afterEach(async () => {
   await emu.close();
 });
 
-const plan = async (desired: DesiredState): Promise<Plan> =>
-  buildPlan(desired, await readLiveState({ gateway: emu.api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
-const correlations = createCorrelationTracker();
+const plan = (desired: DesiredState): Promise<Plan> => planAgainst(desired, emu.api);
 /** Applies the whole plan, keeping no audit trail. */
 const applyAll = async (desired: DesiredState): Promise<void> => {
-  await executePlan(await plan(desired), emu.api, { audit: { intent: async () => ({}) as never, outcome: async () => ({}) as never }, correlations, actor: 'a', commit: null });
+  await applyPlan(await plan(desired), emu.api);
 };
 const base = (): DesiredState => desiredState({ templates: [template('alpha')], versions: [version('alpha', '1.0.0')], splits: [split('alpha', [['1.0.0', 100]])] });
 
@@ -49,7 +46,7 @@ async function intentsOfAKilledRun(p: Plan): Promise<Recorded[]> {
     },
     outcome: async () => ({}) as never,
   };
-  await executePlan(p, emu.api, { audit: audit as never, correlations, actor: 'a', commit: null });
+  await executePlan(p, emu.api, { audit: audit as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
   return intents;
 }
 
