@@ -3,7 +3,7 @@
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { ApiError } from '../targets/llmgateway/api.js';
 import type { Labels } from '../model/types.js';
-import type { DesiredBody, Guard, NoopAction, PlanAction, UpdateAction, WriteAction } from './action.js';
+import type { DesiredBody, Guard, NoopAction, PlanAction, PlanProblem, UpdateAction, WriteAction } from './action.js';
 import { diffCanonical, hashAndCompare, type Canonical } from './canonical.js';
 import type { ApplyContext, CallResult } from './kind.js';
 
@@ -66,6 +66,22 @@ export function settleAgainstLive(
   const m = liveModified(live);
   if (m) a.liveModified = m;
   return a;
+}
+
+/**
+ * A live AI Studio object whose name differs from git's only in case. AI Studio is taken to
+ * compare these names without case (emulator E4): creating git's would be refused as a duplicate
+ * halfway through an apply, so the plan refuses it first, saying how to settle it.
+ */
+export function caseTwin(kind: 'Guide' | 'SummarySetting', address: string, name: string, live: readonly { name: string }[]): PlanProblem | undefined {
+  const folded = name.toLowerCase();
+  const twin = live.find((l) => l.name !== name && l.name.toLowerCase() === folded);
+  if (!twin) return undefined;
+  return {
+    address,
+    rule: 'name-differs-in-case',
+    message: `git names a ${kind} "${name}" and the org has "${twin.name}", which AI Studio takes for the same name (it compares names without case), so creating it would be refused; spell it "${twin.name}" in git, or rename the live one`,
+  };
 }
 
 /** The live object changed since the plan: what apply would change is not what was reviewed. */

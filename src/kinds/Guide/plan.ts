@@ -20,13 +20,19 @@ import type { LiveState, PlanContext } from '../kind.js';
 import { aiStudioAbsentFromGit } from '../ownership.js';
 import { canonical, contentCanonical, landed, liveCanonical, reaches, toWire, versionContent } from './index.js';
 import { byCodeUnits } from '../../util/compare.js';
+import { caseTwin } from '../shared.js';
 
 export function planGuides(desired: DesiredState, live: LiveState, ctx: PlanContext): PlanPart {
   const part: PlanPart = { actions: [], problems: [], unmanaged: [] };
   const guides = live.guides ?? [];
   const liveByName = new Map(guides.map((g) => [g.name, g]));
   const wanted = new Set(desired.guides.map((g) => g.name));
-  for (const d of [...desired.guides].sort((a, b) => byCodeUnits(a.name, b.name))) part.actions.push(planGuide(d, liveByName.get(d.name), ctx));
+  for (const d of [...desired.guides].sort((a, b) => byCodeUnits(a.name, b.name))) {
+    const l = liveByName.get(d.name);
+    const twin = l ? undefined : caseTwin('Guide', guideAddress(d.name), d.name, guides);
+    if (twin) part.problems.push(twin);
+    else part.actions.push(planGuide(d, l, ctx));
+  }
   for (const l of [...guides].sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (wanted.has(l.name)) continue;
     const address = guideAddress(l.name);

@@ -11,7 +11,7 @@ import { canonicalEqual, canonicalHash, describeCreate, optionalText, type Canon
 import type { ApplyContext, CallResult, Kind, LiveState, PlanContext, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { aiStudioAbsentFromGit, countOwned } from '../ownership.js';
-import { aiStudioOf, assertWrite, desiredOf, GuardMoved, readOrGone, settleAgainstLive } from '../shared.js';
+import { aiStudioOf, assertWrite, caseTwin, desiredOf, GuardMoved, readOrGone, settleAgainstLive } from '../shared.js';
 import { byCodeUnits } from '../../util/compare.js';
 
 /** A setting's type: Prompt when a prompt drives it (what the emulator and, we assume, Genesys default to). */
@@ -115,6 +115,11 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
     const body = toWire(d);
     const after = canonical(body);
     const l = liveByName.get(d.name);
+    const twin = l ? undefined : caseTwin('SummarySetting', summarySettingAddress(d.name), d.name, settings);
+    if (twin) {
+      part.problems.push(twin);
+      continue;
+    }
     const desiredBody = { kind: 'SummarySetting' as const, body };
     const common = { address: summarySettingAddress(d.name), kind: 'SummarySetting' as const, name: d.name, dependsOn: [] };
     let a: PlanAction;

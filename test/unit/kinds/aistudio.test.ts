@@ -246,6 +246,21 @@ describe('SummarySetting', () => {
     expect(bcp47('zh-hant-tw')).toBe('zh-Hant-TW');
   });
 
+  it('refuses to create a guide or setting whose name the org already has in another case (AI Studio takes it for the same)', () => {
+    const plan = buildPlan(
+      desiredState({ guides: [guide('returns assistant')], summarySettings: [setting('voice wrap-up')] }),
+      live([liveGuide('Returns Assistant')], [liveSetting(setting('Voice Wrap-up'))]),
+      opts(),
+    );
+    expect(plan.actions.filter((a) => a.action === 'create')).toEqual([]);
+    expect(plan.problems.map((p) => [p.address, p.rule, p.message])).toEqual([
+      ['Guide/returns assistant', 'name-differs-in-case', 'git names a Guide "returns assistant" and the org has "Returns Assistant", which AI Studio takes for the same name (it compares names without case), so creating it would be refused; spell it "Returns Assistant" in git, or rename the live one'],
+      ['SummarySetting/voice wrap-up', 'name-differs-in-case', expect.stringContaining('the org has "Voice Wrap-up"')],
+    ]);
+    // The same name in the same case is the same object, as always.
+    expect(buildPlan(desiredState({ guides: [guide('Returns Assistant')] }), live([liveGuide('Returns Assistant')]), opts()).problems).toEqual([]);
+  });
+
   it('plans create, noop and a guarded update of the whole setting', () => {
     const s = setting('Voice wrap-up');
     expect(one(buildPlan(desiredState({ summarySettings: [s] }), live(), opts()), 'SummarySetting/Voice wrap-up').action).toBe('create');
