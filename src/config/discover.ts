@@ -26,7 +26,7 @@ export interface Discovery {
 }
 
 /**
- * Every `*.yaml`/`*.yml` file under `dir`, skipping node_modules and dot-directories. A linked
+ * Every `*.yaml`/`*.yml` file under `dir`, skipping node_modules, lost+found and dot-directories. A linked
  * directory is entered when it leads to a directory inside the prompts directory that is not
  * already being read (its files are listed under the link's path); a link out of the directory,
  * or one that loops, is reported in `skipped` — never passed over silently, since prune would
@@ -111,7 +111,7 @@ interface TreeEntry {
 
 /**
  * Every entry under `base` (directories marked with a trailing slash), links listed but not
- * followed, dot-entries and node_modules left out, sorted. A directory that cannot be read is
+ * followed, dot-entries, node_modules and lost+found left out, sorted. A directory that cannot be read is
  * passed over (its contents unlisted). fast-glob is loaded on first use, so commands that read
  * no prompts (and `--version`) do not pay for it.
  */
@@ -124,7 +124,8 @@ async function listTree(base: string): Promise<TreeEntry[]> {
     followSymbolicLinks: false,
     markDirectories: true,
     objectMode: true,
-    ignore: ['**/node_modules/**'],
+    // lost+found: a mounted volume's own (root's, unreadable); never prompts.
+    ignore: ['**/node_modules/**', '**/lost+found', '**/lost+found/**'],
     unique: true,
     suppressErrors: true,
   });

@@ -64,4 +64,13 @@ describe('discoverYamlFiles', () => {
     const all = await discoverYamlFiles(join(root, 'prompts'));
     expect(all).toMatchObject({ files: ['filters/a.yaml', 'filters/sub/b.yaml'], skipped: [] });
   });
+
+  it('leaves out a volume’s lost+found (root’s own, never prompts)', async () => {
+    await file('prompts/a.yaml');
+    await file('prompts/lost+found/#1234.yaml');
+    const denied = async (abs: string): Promise<void> => {
+      if (abs.endsWith('/lost+found')) throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
+    };
+    expect(await discoverYamlFiles(join(root, 'prompts'), denied)).toMatchObject({ files: ['a.yaml'], skipped: [] });
+  });
 });
