@@ -3,6 +3,8 @@
 // checks that what was published is the content it wrote or read; the emulator fails a job whose
 // version changed while it ran. A Draft edited by someone else around its publish is a conflict,
 // never a success that froze content nobody reviewed.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
 import type { DesiredState } from '../../src/model/types.js';
@@ -90,6 +92,53 @@ describe('publishing what was reviewed, or nothing', () => {
     } finally {
       await client.close();
       await proxy.close();
+    }
+  });
+
+  it('checks a job that answers Succeeded at once, too', async () => {
+    // Jobs that finish as soon as they are read: the server below finishes each inside its POST.
+    await emu.close();
+    emu = await startTestEmulator({ publishDelayMs: 0 });
+    const { desired, templateId } = await handMadeDraft();
+    // A server that finishes the publish inside the POST: 200 with the Succeeded job.
+    const answers: string[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const url = new URL(req.url ?? '/', emu.url);
+        const headers = Object.fromEntries(Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === 'string' && !['host', 'connection', 'content-length'].includes(e[0])));
+        const r = await fetch(url, { method: req.method ?? 'GET', headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) });
+        let body = Buffer.from(await r.arrayBuffer());
+        let status = r.status;
+        if (req.method === 'POST' && url.pathname.endsWith('/jobs') && status === 202) {
+          const { id } = JSON.parse(body.toString('utf8')) as { id: string };
+          body = Buffer.from(await (await fetch(new URL(`${url.pathname}/${id}`, emu.url), { headers })).arrayBuffer());
+          answers.push((JSON.parse(body.toString('utf8')) as { status: string }).status);
+          status = 200;
+        }
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(body);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = createGatewayClient({ landed: gatewayWriteChecks, apiUrl: url, loginUrl: url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, targetLabel: 'at once' });
+    const racing: GatewayApi = Object.create(client);
+    racing.startPublish = async (t, l, opts) => {
+      await emu.api.patchVersion(t, l, { systemInstruction: 'Someone else’s text.' });
+      return client.startPublish(t, l, opts);
+    };
+    try {
+      const result = await execute(desired, racing);
+      expect(answers.every((a) => a === 'Succeeded')).toBe(true);
+      expect(answers.length).toBeGreaterThan(0);
+      expect(result.failed.map((f) => [f.action.address, f.outcome])).toEqual([['PromptVersion/alpha@1.1.0', 'conflict']]);
+      expect(await liveDraft(templateId)).toMatchObject({ state: 'Published', systemInstruction: 'Someone else’s text.' });
+    } finally {
+      await client.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
     }
   });
 

@@ -9,7 +9,7 @@ import type { Found } from '../../genesys/exchange.js';
 import type { Expand, GatewayApi, InvocationStreamEvent, InvokeStreamOptions, PublishOptions } from './api.js';
 import { paths } from './paths.js';
 import { TemplateDirectory } from './directory.js';
-import { jobFailed, PublishConfirmations } from './publications.js';
+import { jobFailed, publishedOther, PublishConfirmations } from './publications.js';
 import { ORGANIZATION_PATH, type WireOrganization } from '../../genesys/conventions.js';
 import {
   EVENT_STREAM,
@@ -238,10 +238,21 @@ class GatewayClient implements GatewayApi {
         ? this.publications.wait(templateId, label, job, { deadline, batched: opts.batched, ...(opts.contentHash ? { contentHash: opts.contentHash } : {}) })
         : job.status === 'Failed'
           ? Promise.reject(jobFailed(templateId, label, job))
-          : Promise.resolve(job);
+          : this.publishedAsMeant(templateId, label, job, opts.contentHash);
     // The caller awaits it later; until then a failure must not count as unhandled.
     published.catch(() => undefined);
     return { published };
+  }
+
+  /**
+   * A job that answered Succeeded at once: the version says with what content (only when the
+   * caller said which it meant; a job id of '' came from reconcile, which checked it already).
+   */
+  private async publishedAsMeant(templateId: string, label: string, job: WireJob, contentHash: string | undefined): Promise<WireJob> {
+    if (!contentHash || job.id === '') return job;
+    const other = publishedOther({ templateId, label, contentHash }, await this.findVersion(templateId, label));
+    if (other) throw other;
+    return job;
   }
 
   // ---- traffic ---------------------------------------------------------------------------

@@ -197,7 +197,11 @@ export class PublishConfirmations {
     }
     // The job is gone (the server forgot it, or the version was deleted): the version tells the outcome.
     const version = await this.reads.findVersion(w.templateId, w.label);
-    if (version?.state === 'Published') return done(w);
+    if (version?.state === 'Published') {
+      const other = publishedOther(w, version);
+      if (other) throw other;
+      return done(w);
+    }
     throw new ApiError(
       version
         ? `publish job ${w.jobId} for version ${w.label} of prompt template ${w.templateId} disappeared before finishing`
@@ -221,7 +225,7 @@ export class PublishConfirmations {
  * A version the listing shows Published with other content than the publish meant to freeze
  * (edited between our write and the job): the error to report, or undefined.
  */
-function publishedOther(w: Waiter, listed: Pick<WireVersion, 'contentHash'> | undefined): ApiError | undefined {
+export function publishedOther(w: Pick<PendingPublish, 'templateId' | 'label'> & { contentHash?: string }, listed: Pick<WireVersion, 'contentHash'> | undefined): ApiError | undefined {
   if (!w.contentHash || !listed?.contentHash || listed.contentHash === w.contentHash) return undefined;
   return new ApiError(
     `version ${w.label} of prompt template ${w.templateId} was published holding other content than was written (content hash ${w.contentHash.slice(0, 12)} → ${listed.contentHash.slice(0, 12)}): it was edited between the write and the publish`,
