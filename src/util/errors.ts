@@ -32,7 +32,7 @@ export function describeFsError(e: NodeJS.ErrnoException): string {
 }
 
 /** A file-system error no command expected (a directory without write permission, a full disk): what and where, in words. */
-export function isFsError(err: unknown): err is NodeJS.ErrnoException & { path: string } {
+export function isFsError(err: unknown): err is NodeJS.ErrnoException & { path: string; syscall: string } {
   const e = err as NodeJS.ErrnoException | undefined;
   return e instanceof Error && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code) && typeof e.path === 'string' && typeof e.syscall === 'string';
 }
