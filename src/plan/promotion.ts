@@ -2,9 +2,10 @@
 // `promotion` ran it. Which versions a plan brings to its environment (it publishes them, or sends
 // them more traffic than they have now), and which of them the previous environment's live org
 // has not published. Pure: the caller reads the previous org.
-import type { PlanAction, PlanProblem } from '../kinds/action.js';
+import { guardOf, type PlanAction, type PlanProblem } from '../kinds/action.js';
 import type { LiveState } from '../kinds/kind.js';
 import { versionAddress } from '../model/address.js';
+import { contentHash } from '../kinds/PromptVersion/index.js';
 import { planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
 
@@ -17,14 +18,31 @@ export interface PromotedVersion {
   /** "PromptVersion/billing-assistant@1.1.0" */
   address: string;
   why: 'published' | 'routed';
+  /** The content this environment runs under that label (its canonical hash), when the plan says. */
+  hash?: string;
+}
+
+/** A gap: never published in the previous environment, or published there with other content. */
+export interface PromotionGap extends PromotedVersion {
+  /** The previous environment published the label with other content (these hashes). */
+  otherContent?: string[];
 }
 
 /** Every version the plan publishes, or routes more traffic to than the live split does, once each, sorted. */
 export function promotedVersions(plan: Pick<Plan, 'actions'>): PromotedVersion[] {
+  // What each version's content is here: the body a write sends, or what the live one holds (its guard).
+  const content = new Map<string, string>();
+  for (const a of plan.actions) {
+    if (a.kind !== 'PromptVersion') continue;
+    const hash = (a.action === 'create' || a.action === 'update') && a.desired.kind === 'PromptVersion' ? contentHash(a.desired.body) : guardOf(a)?.hash;
+    if (hash) content.set(a.address, hash);
+  }
   const found = new Map<string, PromotedVersion>();
   const add = (template: string, version: string, why: PromotedVersion['why']) => {
     const address = versionAddress(template, version);
-    if (!found.has(address)) found.set(address, { template, version, address, why });
+    if (found.has(address)) return;
+    const hash = content.get(address);
+    found.set(address, { template, version, address, why, ...(hash ? { hash } : {}) });
   };
   for (const a of plan.actions) {
     if (a.action !== 'create' && a.action !== 'update') continue;
@@ -47,17 +65,26 @@ function liveWeights(a: PlanAction): Record<string, number> {
   return out;
 }
 
-/** The versions of `wanted` that the previous environment's live org has not published. */
-export function promotionGaps(wanted: readonly PromotedVersion[], previous: Pick<LiveState, 'templates'>): PromotedVersion[] {
-  const published = new Set<string>();
+/**
+ * The versions of `wanted` that the previous environment's live org has not published, or has
+ * published with other content under the same label (it ran something else).
+ */
+export function promotionGaps(wanted: readonly PromotedVersion[], previous: Pick<LiveState, 'templates'>): PromotionGap[] {
+  const published = new Map<string, string>();
   for (const t of previous.templates) {
-    for (const v of t.versions ?? []) if (v.state === 'Published') published.add(versionAddress(t.name, v.version));
+    for (const v of t.versions ?? []) if (v.state === 'Published') published.set(versionAddress(t.name, v.version), contentHash(v));
   }
-  return wanted.filter((w) => !published.has(w.address));
+  const gaps: PromotionGap[] = [];
+  for (const w of wanted) {
+    const there = published.get(w.address);
+    if (there === undefined) gaps.push(w);
+    else if (w.hash !== undefined && there !== w.hash) gaps.push({ ...w, otherContent: [there] });
+  }
+  return gaps;
 }
 
 /** One problem per gap, naming the version, the environment and the one before it. */
-export function promotionProblems(gaps: readonly PromotedVersion[], env: string, previous: string): PlanProblem[] {
+export function promotionProblems(gaps: readonly PromotionGap[], env: string, previous: string): PlanProblem[] {
   return gaps.map((g) => ({
     address: g.address,
     rule: PROMOTION_RULE,
@@ -65,8 +92,11 @@ export function promotionProblems(gaps: readonly PromotedVersion[], env: string,
   }));
 }
 
-export function promotionMessage(g: PromotedVersion, env: string, previous: string): string {
+export function promotionMessage(g: PromotionGap, env: string, previous: string): string {
   const does = g.why === 'published' ? 'published' : 'given more traffic';
+  if (g.otherContent) {
+    return `version ${g.version} of template "${g.template}" would be ${does} in ${env} with content ${g.hash!.slice(0, 12)}, but ${previous} (before ${env} in promotion) published other content under that label (${g.otherContent.map((h) => h.slice(0, 12)).join(', ')}): what ${env} would run, ${previous} never ran`;
+  }
   return `version ${g.version} of template "${g.template}" would be ${does} in ${env}, but ${previous} (before ${env} in promotion) has never published it: apply it to ${previous} first`;
 }
 

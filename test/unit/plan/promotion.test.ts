@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { promotedVersions, promotionGaps, promotionProblems, withProblems } from '../../../src/plan/promotion.js';
 import { planFingerprint } from '../../../src/plan/fingerprint.js';
 import type { Plan, PlanAction } from '../../../src/plan/types.js';
+import { contentHash, toWire as versionWire } from '../../../src/kinds/PromptVersion/index.js';
+import { version } from '../../helpers/desired.js';
 
 const versionCreate = (template: string, version: string): PlanAction => ({
   action: 'create',
@@ -44,6 +46,21 @@ describe('promotion', () => {
     const [p] = promotionProblems(gaps, 'prod', 'staging');
     expect(p).toMatchObject({ address: 'PromptVersion/a@1.2.0', rule: 'promotion/not-in-previous' });
     expect(p!.message).toMatch(/version 1\.2\.0 of template "a" would be published in prod, but staging \(before prod in promotion\) has never published it/);
+  });
+
+  it('takes a label the previous org published with other content for a gap: what runs here never ran there', () => {
+    const body = { ...versionWire(version('a', '1.2.0')), systemInstruction: 'Text B.' };
+    const create = { ...versionCreate('a', '1.2.0'), desired: { kind: 'PromptVersion', body, publish: true, patch: false } } as PlanAction;
+    const wanted = promotedVersions({ actions: [create] });
+    expect(wanted[0]!.hash).toBe(contentHash(body));
+    const published = (systemInstruction: string) =>
+      ({ templates: [{ name: 'a', versions: [{ ...versionWire(version('a', '1.2.0')), systemInstruction, state: 'Published' }] }] }) as never;
+    expect(promotionGaps(wanted, published('Text B.'))).toEqual([]);
+    const gaps = promotionGaps(wanted, published('Text A.'));
+    expect(gaps.map((g) => [g.version, g.otherContent?.length])).toEqual([['1.2.0', 1]]);
+    expect(promotionProblems(gaps, 'prod', 'staging')[0]!.message).toMatch(
+      /^version 1\.2\.0 of template "a" would be published in prod with content \w{12}, but staging \(before prod in promotion\) published other content under that label \(\w{12}\): what prod would run, staging never ran$/,
+    );
   });
 
   it('re-seals the fingerprint when problems are added', () => {
