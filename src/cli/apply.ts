@@ -23,7 +23,7 @@ import type { CliContext, OutStream } from './context.js';
 import { readPlanFile } from './plan-file.js';
 import { renderPlan } from './render.js';
 import type { OpenTarget } from './target.js';
-import { promotionCheck, refuseUnnamedApply, refuseUnsavedApply } from './environments.js';
+import { promotionCheck, refuseUnnamedApply, refuseUnnamedApplyToOrg, refuseUnsavedApply } from './environments.js';
 
 const CONFIRM_QUESTION = "Apply these changes? Only 'yes' is accepted: ";
 
@@ -106,6 +106,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
           read,
         }));
       }
+      await refuseUnnamedApplyToOrg(ctx, state.config, plan.org?.id);
       if (audit) await settleInterrupted(ctx, audit, target, git, plan);
       ctx.out(await renderPlan(plan, 'text', ctx.style, flags.dir));
       if (plan.problems.length > 0) {

@@ -125,6 +125,38 @@ export function refuseUnnamedApply(ctx: CliContext, config: Config): void {
   }
 }
 
+/**
+ * The same refusal by org id, once the plan has read the target's: another spelling of the host
+ * (localhost for 127.0.0.1, a second DNS name) or another OAuth client of the same org is still
+ * that protected environment's org. Each protected environment whose variables are set here is
+ * asked who it is (one request); one that cannot be read is left to the host check above.
+ */
+export async function refuseUnnamedApplyToOrg(ctx: CliContext, config: Config, orgId: string | null | undefined): Promise<void> {
+  if (ctx.environment || !orgId) return;
+  const { openTarget } = await import('./target.js');
+  for (const [name, settings] of Object.entries(config.environments)) {
+    if (!settings.protected) continue;
+    const environment = environmentByName(config, name);
+    let theirs;
+    try {
+      if (resolveTarget(ctx.env, environment.spec).kind !== 'remote') continue;
+      const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), environment });
+      try {
+        theirs = await target.api.organization();
+      } finally {
+        await target.close();
+      }
+    } catch {
+      continue; // its variables are not set here, or its org does not answer: this run cannot check it
+    }
+    if (theirs?.id === orgId) {
+      throw new UserError(
+        `the target is environment ${name}'s org (id ${orgId}), which is protected: run apply with --env ${name} so that its rules apply; nothing was applied`,
+      );
+    }
+  }
+}
+
 function sameOrg(a: { apiUrl: string; clientId: string }, b: { apiUrl: string; clientId: string }): boolean {
   return new URL(a.apiUrl).host === new URL(b.apiUrl).host && a.clientId === b.clientId;
 }

@@ -207,6 +207,16 @@ describe('--env', () => {
     expect(unnamed.code).toBe(1);
     expect(unnamed.stderr).toMatch(/the target is environment prod's org, which is protected: run apply with --env prod/);
     expect((await live('prod')).templates).toEqual([]);
+    // The same org by another spelling of its host: refused by its org id, before any change.
+    const respelled = await cli(['apply', '--auto-approve'], {
+      ...credentials(),
+      GENESYSCLOUD_API_URL: emus.prod.url.replace('127.0.0.1', 'localhost'),
+      GENESYSCLOUD_OAUTHCLIENT_ID: 'prod-client',
+      GENESYSCLOUD_OAUTHCLIENT_SECRET: 'prod-secret-value',
+    });
+    expect(respelled.code, respelled.stderr).toBe(1);
+    expect(respelled.stderr).toMatch(/the target is environment prod's org \(id [^)]+\), which is protected: run apply with --env prod/);
+    expect((await live('prod')).templates).toEqual([]);
 
     const plan = await cli(['plan', '--env', 'prod', '--out', 'prod.json']);
     expect(plan.code, plan.stderr).toBe(0);
