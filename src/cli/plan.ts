@@ -63,7 +63,8 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
       const e = err as NodeJS.ErrnoException;
       throw new UserError(`cannot write the plan to ${flags.out}: ${e.code ? `${e.code} ` : ''}${describeFsError(e)}`);
     }
-    ctx.info(`plan saved to ${flags.out}: apply it with \`promptctl apply ${flags.out}\``);
+    const env = ctx.environment ? ` --env ${ctx.environment.name}` : '';
+    ctx.info(`plan saved to ${flags.out}: apply it with \`promptctl apply${env} ${flags.out}\``);
   }
   if (plan.problems.length > 0) {
     ctx.info(`error: the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}; apply would refuse it`);

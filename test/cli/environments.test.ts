@@ -220,6 +220,7 @@ describe('--env', () => {
 
     const plan = await cli(['plan', '--env', 'prod', '--out', 'prod.json']);
     expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stderr).toContain('plan saved to prod.json: apply it with `promptctl apply --env prod prod.json`');
     expect(plan.stderr).toMatch(/promotion: 2 of 2 versions brought to prod are published in staging/);
     // A plan for prod cannot be applied to staging.
     const elsewhere = await cli(['apply', '--env', 'staging', 'prod.json']);
