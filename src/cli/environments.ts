@@ -9,6 +9,8 @@ import type { Config, EnvironmentConfig } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import type { PlanProblem } from '../kinds/action.js';
 import type { PromotedVersion } from '../plan/promotion.js';
+import type { LiveState } from '../kinds/kind.js';
+import { readLiveState } from '../targets/live.js';
 import { UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import type { CliContext } from './context.js';
@@ -190,7 +192,7 @@ export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVe
   const { promotionGaps, promotionProblems, promotionMessage } = await import('../plan/promotion.js');
   const previous = environmentByName(env.config, env.previous);
   const { describeTarget, openTarget } = await import('./target.js');
-  let templates;
+  let previousLive: Pick<LiveState, 'templates' | 'guides'>;
   let where: string;
   try {
     const there = describeTarget(ctx.env, previous);
@@ -202,7 +204,10 @@ export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVe
     }
     const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), info: (l) => ctx.info(l), environment: previous });
     try {
-      templates = await target.api.listTemplates({ expand: ['versions'] });
+      // Guides need their versions read (two calls a guide at most); templates alone are one listing.
+      previousLive = wanted.some((w) => w.kind === 'Guide')
+        ? await readLiveState({ gateway: target.api, aistudio: target.aistudio })
+        : { templates: await target.api.listTemplates({ expand: ['versions'] }) };
     } finally {
       await target.close();
     }
@@ -212,7 +217,7 @@ export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVe
     ctx.info(`warning: cannot check promotion from ${previous.name} to ${env.name}: ${why}`);
     return [];
   }
-  const gaps = promotionGaps(wanted, { templates });
+  const gaps = promotionGaps(wanted, previousLive);
   const n = wanted.length;
   ctx.info(`promotion: ${n - gaps.length} of ${n} version${n === 1 ? '' : 's'} brought to ${env.name} ${n === 1 ? 'is' : 'are'} published in ${previous.name} (${where})`);
   if (gaps.length === 0) return [];

@@ -6,6 +6,9 @@ import { guardOf, type PlanAction, type PlanProblem } from '../kinds/action.js';
 import type { LiveState } from '../kinds/kind.js';
 import { versionAddress } from '../model/address.js';
 import { contentHash } from '../kinds/PromptVersion/index.js';
+import { contentCanonical, versionContent } from '../kinds/Guide/index.js';
+import { canonicalHash } from '../kinds/canonical.js';
+import type { GuideVersionContent } from '../targets/aistudio/wire.js';
 import { planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
 
@@ -20,6 +23,8 @@ export interface PromotedVersion {
   why: 'published' | 'routed';
   /** The content this environment runs under that label (its canonical hash), when the plan says. */
   hash?: string;
+  /** A guide's content (AI Studio numbers its versions: `version` is empty, `template` its name). */
+  kind?: 'Guide';
 }
 
 /** A gap: never published in the previous environment, or published there with other content. */
@@ -47,6 +52,9 @@ export function promotedVersions(plan: Pick<Plan, 'actions'>): PromotedVersion[]
   for (const a of plan.actions) {
     if (a.action !== 'create' && a.action !== 'update') continue;
     if (a.desired.kind === 'PromptVersion' && a.version !== undefined && (a.action === 'create' || a.desired.publish)) add(a.name, a.version, 'published');
+    if (a.desired.kind === 'Guide' && !found.has(a.address)) {
+      found.set(a.address, { template: a.name, version: '', address: a.address, why: 'published', hash: guideContentHash(a.desired.body), kind: 'Guide' });
+    }
     if (a.desired.kind === 'TrafficSplit') {
       const before = liveWeights(a);
       for (const r of a.desired.body.routes) if (r.weight > (before[r.version] ?? 0)) add(a.name, r.version, 'routed');
@@ -69,13 +77,22 @@ function liveWeights(a: PlanAction): Record<string, number> {
  * The versions of `wanted` that the previous environment's live org has not published, or has
  * published with other content under the same label (it ran something else).
  */
-export function promotionGaps(wanted: readonly PromotedVersion[], previous: Pick<LiveState, 'templates'>): PromotionGap[] {
+export function promotionGaps(wanted: readonly PromotedVersion[], previous: Pick<LiveState, 'templates' | 'guides'>): PromotionGap[] {
   const published = new Map<string, string>();
   for (const t of previous.templates) {
     for (const v of t.versions ?? []) if (v.state === 'Published') published.set(versionAddress(t.name, v.version), contentHash(v));
   }
+  // A guide ran there when its latest or production version holds the content.
+  const guideContent = new Map<string, Set<string>>();
+  for (const g of previous.guides ?? []) {
+    guideContent.set(g.name, new Set([g.latest, g.production].filter((v) => v !== undefined).map((v) => guideContentHash(versionContent(v)))));
+  }
   const gaps: PromotionGap[] = [];
   for (const w of wanted) {
+    if (w.kind === 'Guide') {
+      if (!w.hash || !guideContent.get(w.template)?.has(w.hash)) gaps.push(w);
+      continue;
+    }
     const there = published.get(w.address);
     if (there === undefined) gaps.push(w);
     else if (w.hash !== undefined && there !== w.hash) gaps.push({ ...w, otherContent: [there] });
@@ -93,11 +110,19 @@ export function promotionProblems(gaps: readonly PromotionGap[], env: string, pr
 }
 
 export function promotionMessage(g: PromotionGap, env: string, previous: string): string {
+  if (g.kind === 'Guide') {
+    return `guide "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${previous} (before ${env} in promotion) has no version of it with that content: apply it to ${previous} first`;
+  }
   const does = g.why === 'published' ? 'published' : 'given more traffic';
   if (g.otherContent) {
     return `version ${g.version} of template "${g.template}" would be ${does} in ${env} with content ${g.hash!.slice(0, 12)}, but ${previous} (before ${env} in promotion) published other content under that label (${g.otherContent.map((h) => h.slice(0, 12)).join(', ')}): what ${env} would run, ${previous} never ran`;
   }
   return `version ${g.version} of template "${g.template}" would be ${does} in ${env}, but ${previous} (before ${env} in promotion) has never published it: apply it to ${previous} first`;
+}
+
+/** A guide version's content alone (not its state): what must have run before. */
+function guideContentHash(body: GuideVersionContent): string {
+  return canonicalHash(contentCanonical(body));
 }
 
 /** The plan with `problems` added, its fingerprint sealed again (the fingerprint covers problems). */

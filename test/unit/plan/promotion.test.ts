@@ -63,6 +63,31 @@ describe('promotion', () => {
     );
   });
 
+  it('holds a guide’s content to the same rule: it must be the latest or production content of the previous org’s guide', () => {
+    const body = { instruction: 'Say hello, then ask for the order number.\n' };
+    const update = {
+      action: 'update',
+      address: 'Guide/Returns',
+      kind: 'Guide',
+      name: 'Returns',
+      liveId: 'g1',
+      guard: {},
+      changes: [],
+      dependsOn: [],
+      desired: { kind: 'Guide', body, state: 'ProductionReady', write: 'version' },
+    } as PlanAction;
+    const wanted = promotedVersions({ actions: [update] });
+    expect(wanted.map((w) => [w.address, w.kind])).toEqual([['Guide/Returns', 'Guide']]);
+    const guideWith = (instruction: string, state: string) =>
+      ({ templates: [], guides: [{ name: 'Returns', latest: { version: '2.0', instruction, state } }] }) as never;
+    expect(promotionGaps(wanted, guideWith(body.instruction, 'TestReady'))).toEqual([]);
+    const gaps = promotionGaps(wanted, guideWith('Older text.\n', 'ProductionReady'));
+    expect(promotionProblems(gaps, 'prod', 'staging').map((p) => [p.address, p.message])).toEqual([
+      ['Guide/Returns', expect.stringMatching(/^guide "Returns" would get content \w{12} in prod, but staging \(before prod in promotion\) has no version of it with that content: apply it to staging first$/)],
+    ]);
+    expect(promotionGaps(wanted, { templates: [] } as never).map((g) => g.address)).toEqual(['Guide/Returns']);
+  });
+
   it('re-seals the fingerprint when problems are added', () => {
     const base = { formatVersion: 2, prune: false, summary: { create: 0, update: 0, delete: 0, noop: 0 }, actions: [], problems: [], unmanaged: [] } as unknown as Plan;
     const plan = { ...base, fingerprint: planFingerprint(base) } as Plan;
