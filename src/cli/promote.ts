@@ -105,6 +105,7 @@ async function splitContext(ctx: CliContext, template: string, dir: string, doin
 async function finishEdit(ctx: CliContext, s: SplitContext, routes: { version: string; weight: number }[], flags: EditFlags, what: string): Promise<number> {
   const { editSplit } = await import('../export/promote.js');
   const after = editSplit(s.text, s.file, s.split.template, s.target, routes, s.create);
+  await refuseInvalidEdit(ctx, flags.dir, resolve(ctx.cwd, s.file), after, what);
   if (!flags.dryRun) await writeFileAtomic(resolve(ctx.cwd, s.file), after);
   ctx.out(renderFileEdit(s.file, s.text, after, ctx.style));
   const env = ctx.environment ? ` in ${ctx.environment.name}` : '';
@@ -115,6 +116,20 @@ async function finishEdit(ctx: CliContext, s: SplitContext, routes: { version: s
       : `${s.file} updated; nothing was applied. Review the diff, commit it and open a pull request (its plan shows what merge will apply).`,
   );
   return EXIT.ok;
+}
+
+/**
+ * The files as they would be after the edit must still be valid, in every environment (a test
+ * may exercise the split, a budget may count its versions): otherwise nothing is written, and a
+ * later rollback is not left refusing to run on files this command broke.
+ */
+async function refuseInvalidEdit(ctx: CliContext, dir: string, file: string, text: string, what: string): Promise<void> {
+  const { loadProject } = await import('../load/index.js');
+  const loaded = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets, texts: new Map([[file, text]]) });
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length === 0 && loaded.state) return;
+  for (const d of errors) ctx.info(formatText(d));
+  throw new UserError(`${what} would leave ${errors.length || 'invalid'} error${errors.length === 1 ? '' : 's'} in ${dir} (listed above): nothing was changed`);
 }
 
 export async function runPromote(ctx: CliContext, template: string, version: string, flags: EditFlags): Promise<number> {

@@ -29,6 +29,8 @@ export interface LoadOptions {
    * union of every document, checked as a whole and environment by environment.
    */
   environment?: string;
+  /** Files to read as this text instead of from disk (absolute paths): a command checks its edit before writing it. */
+  texts?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -63,7 +65,8 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
     const file = rel(abs);
     loader.files.add(file);
     // Read just before it is parsed (blocking: see config/read.ts), so one file's text at a time is held.
-    const read = readYamlFileSync(abs, rootReal, discovery.listedFiles.has(f));
+    const edited = opts.texts?.get(abs);
+    const read = edited !== undefined ? { ok: true as const, text: edited } : readYamlFileSync(abs, rootReal, discovery.listedFiles.has(f));
     if (!read.ok) {
       // A huge file that is also nested too deep: the depth is the problem to name, at its line.
       const deep = read.head === undefined ? undefined : findDepthProblem(read.head, file);
