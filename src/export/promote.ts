@@ -5,7 +5,7 @@
 // A version not routed yet gets one route, copied from the last one's layout; an environment that
 // shares the document's routes with others gets its own `spec.environments.<name>.routes` block.
 // Pure: text in, text out.
-import { Composer, CST, Parser, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Composer, CST, Parser, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { UserError } from '../util/errors.js';
 
 export interface Route {
@@ -164,7 +164,9 @@ function routesPath(target: RoutesTarget): string[] {
  * exist yet and is added, after `spec.environments`' last entry or at the end of `spec`.
  */
 export function editSplit(src: string, file: string, template: string, target: RoutesTarget, routes: readonly Route[], create = false): string {
-  let text = src;
+  // A CRLF file stays CRLF: lines this edit adds end like the others.
+  const crlf = src.includes('\r\n');
+  let text = crlf ? src.replace(/\r\n/g, '\n') : src;
   if (create) {
     if (target.kind !== 'override') throw new Error('only an override can be created');
     text = insertOverride(text, file, template, target.env, routes);
@@ -177,6 +179,7 @@ export function editSplit(src: string, file: string, template: string, target: R
   for (const r of routes) {
     const item = seq.items.find((i) => isMap(i) && String((i as YAMLMap).get('version')) === r.version) as YAMLMap | undefined;
     const w = item?.get('weight', true) as Scalar | undefined;
+    if (w && isAlias(w)) throw new UserError(`${file}:${lineColumn(text, w.range?.[0] ?? 0)}: the weight of version ${r.version} is an alias (*${w.source}); edit it by hand`);
     if (!item || !w || !isScalar(w)) throw new UserError(`${file}: the route of version ${r.version} has no weight to set`);
     if (Number(w.value) === r.weight) continue;
     if (!w.srcToken || !CST.isScalar(w.srcToken)) throw new UserError(`${file}: the weight of version ${r.version} is not a plain scalar; edit it by hand`);
@@ -188,7 +191,14 @@ export function editSplit(src: string, file: string, template: string, target: R
   if (!check || JSON.stringify(check.routes) !== JSON.stringify(routes.map((r) => ({ version: r.version, weight: r.weight })))) {
     throw new Error(`internal: the edit of ${file} did not give the routes asked for`);
   }
-  return out;
+  return crlf ? out.replace(/\n/g, '\r\n') : out;
+}
+
+/** "line:column" (1-based) of an offset in text. */
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `${line}:${offset - before.lastIndexOf('\n')}`;
 }
 
 function seqAt(doc: Document.Parsed, path: readonly string[], file: string): YAMLSeq {

@@ -76,4 +76,19 @@ describe('editSplit', () => {
     expect(routesIn(two, 'billing', 'staging')?.routes).toEqual(r(['1.0.0', 50], ['1.1.0', 50]));
     expect(routesIn(two, 'billing', 'prod')?.routes).toEqual(r(['1.0.0', 90], ['1.1.0', 10]));
   });
+
+  it('keeps a CRLF file CRLF, the lines it adds included', () => {
+    const crlf = FILE.replace(/\n/g, '\r\n');
+    const out = editSplit(crlf, 'f.yaml', 'billing', { kind: 'override', env: 'prod' }, r(['1.0.0', 90], ['1.1.0', 10]), true);
+    expect(out.replace(/\r\n/g, '')).not.toContain('\n');
+    expect(out.replace(/\r\n/g, '\n')).toBe(editSplit(FILE, 'f.yaml', 'billing', { kind: 'override', env: 'prod' }, r(['1.0.0', 90], ['1.1.0', 10]), true));
+  });
+
+  it('names where a weight written as an alias is, instead of saying it has none', () => {
+    const aliased = FILE.replace('weight: 80 # the old one', 'weight: &w 80 # the old one').replace('      weight: 20\n', '      weight: *w\n');
+    expect(() => editSplit(aliased, 'f.yaml', 'billing', { kind: 'document' }, r(['1.0.0', 60], ['1.1.0', 40]))).toThrow(
+      'f.yaml:10:15: the weight of version 1.1.0 is an alias (*w); edit it by hand',
+    );
+  });
 });
+
