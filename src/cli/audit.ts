@@ -8,11 +8,12 @@ import { AUDIT_KEY_ENV, DEFAULT_AUDIT_FILE, auditKey, formatAnchor, parseAnchor,
 import { verifyAuditFile } from '../audit/verify.js';
 import { UserError, EXIT } from '../util/errors.js';
 import { DEFAULT_DIR } from './common.js';
+import { addEnvOption } from './environments.js';
 import type { CliContext } from './context.js';
 
 export function registerAudit(program: Command, ctx: CliContext): void {
   const audit = program.command('audit').description('inspect the audit trail');
-  audit
+  const verify = audit
     .command('verify')
     .description(`check the hash chain of the audit log (default ${DEFAULT_AUDIT_FILE})`)
     .argument('[file]', 'audit log (JSON lines); default: audit.file of promptctl.yaml, else ' + DEFAULT_AUDIT_FILE)
@@ -21,8 +22,10 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     .action(async (file: string | undefined, opts: { dir: string; head?: string }) => {
       const head = opts.head === undefined ? null : parseAnchor(opts.head);
       if (opts.head !== undefined && !head) throw new UserError(`--head: expected SEQ:HASH (the anchor apply prints, e.g. 12:<64 hex digits>), got "${opts.head}"`);
-      ctx.exitCode = await verifyCommand(ctx, file ?? (await configuredAuditFile(ctx, opts.dir)), head);
+      // --env NAME: that environment's own trail, as apply --env wrote it (DESIGN §6).
+      ctx.exitCode = await verifyCommand(ctx, file ?? ctx.environment?.auditFile ?? (await configuredAuditFile(ctx, opts.dir)), head);
     });
+  addEnvOption(verify);
 }
 
 /** The same file apply writes: the config's audit.file when the prompts directory names one. */

@@ -168,6 +168,12 @@ describe('--env', () => {
     expect(records.length).toBeGreaterThan(0);
     expect(records.every((r) => r.environment === 'dev')).toBe(true);
     expect(existsSync(join(dir.path, '.promptctl/audit.jsonl'))).toBe(false);
+    // audit verify finds that trail by the environment's name, as apply wrote it.
+    for (const args of [['audit', 'verify', '--env', 'dev'], ['audit', 'verify']]) {
+      const verified = await cli(args, { ...credentials(), ...(args.length === 2 ? { PROMPTCTL_ENV: 'dev' } : {}) });
+      expect(verified.code, verified.stderr).toBe(0);
+      expect(verified.stdout).toMatch(new RegExp(`^ok: ${records.length} records, chain intact`));
+    }
 
     // staging: the limited filter lands there only, and the shared routes.
     const staging = await cli(['apply', '--env', 'staging', '--auto-approve']);
