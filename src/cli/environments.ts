@@ -142,7 +142,7 @@ export async function refuseUnnamedApplyToOrg(ctx: CliContext, config: Config, o
     let theirs;
     try {
       if (resolveTarget(ctx.env, environment.spec).kind !== 'remote') continue;
-      const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), environment });
+      const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), environment }, { quick: true });
       try {
         theirs = await target.api.organization();
       } finally {

@@ -66,7 +66,12 @@ export function targetLine(label: string): string {
 export interface OpenTargetOptions {
   /** Canned model answers for the embedded emulator (a test's `responses:`); never sent to a remote org. */
   responses?: ResponseFixture[];
+  /** A probe that must not hold the command up (an unreachable org gives up within seconds, not minutes). */
+  quick?: boolean;
 }
+
+/** A probe's limits: one short attempt or two. */
+const QUICK = { timeoutMs: 5_000, retryBudgetMs: 5_000 };
 
 /**
  * Connects to the target `ctx.env` names (the embedded emulator keeps its state under `ctx.cwd`).
@@ -88,7 +93,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
     if (info.delayMs >= NOTICE_DELAY_MS) ctx.info?.(retryNotice(info));
   };
   const connect = (apiUrl: string, loginUrl: string, clientId: string, clientSecret: string) => {
-    const common = { apiUrl, loginUrl, clientId, clientSecret, targetLabel: label, onRetry: retried, onResponse: note };
+    const common = { apiUrl, loginUrl, clientId, clientSecret, targetLabel: label, onRetry: retried, onResponse: note, ...(opts.quick ? QUICK : {}) };
     const api = createGatewayClient({ ...common, landed: gatewayWriteChecks });
     const aistudio = createAiStudioClient({ ...common, landed: aiStudioWriteChecks });
     ctx.track(api);

@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readLiveState } from '../../src/targets/live.js';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
@@ -298,6 +300,26 @@ describe('--env', () => {
     expect(r.stderr).toMatch(/error: PromptVersion\/billing@1\.2\.0: version 1\.2\.0 of template "billing" would be given more traffic in prod, but staging/);
     expect(r.stderr).toMatch(/environment prod is protected: 1\.2\.0 cannot be promoted there before staging has run it/);
     expect(await readFile(join(dir.path, 'prompts/billing-split.yaml'), 'utf8')).toBe(before);
+  });
+
+  it('is not held up, applying without --env, by a protected org that does not answer (its id is a quick probe)', async () => {
+    // prod's variables name a server that accepts connections and never answers (a VPN down, a firewall).
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const r = await cli(['apply', '--auto-approve'], {
+        ...credentials(),
+        [`${PREFIX.prod}_API_URL`]: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        GENESYSCLOUD_API_URL: emus.dev.url,
+        GENESYSCLOUD_OAUTHCLIENT_ID: 'dev-client',
+        GENESYSCLOUD_OAUTHCLIENT_SECRET: 'dev-secret-value',
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect((await live('dev')).templates.length).toBeGreaterThan(0);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
   });
 
   it("refuses to check prod's promotion against an empty local staging when only prod's credentials are set", async () => {
