@@ -8,7 +8,6 @@ import { versionAddress } from '../model/address.js';
 import { contentHash } from '../kinds/PromptVersion/index.js';
 import { contentCanonical, versionContent } from '../kinds/Guide/index.js';
 import { canonicalHash } from '../kinds/canonical.js';
-import type { GuideVersionContent } from '../targets/aistudio/wire.js';
 import { planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
 
@@ -121,7 +120,7 @@ export function promotionMessage(g: PromotionGap, env: string, previous: string)
 }
 
 /** A guide version's content alone (not its state): what must have run before. */
-function guideContentHash(body: GuideVersionContent): string {
+function guideContentHash(body: Parameters<typeof contentCanonical>[0]): string {
   return canonicalHash(contentCanonical(body));
 }
 
