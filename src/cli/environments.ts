@@ -10,7 +10,8 @@ import type { Plan } from '../plan/types.js';
 import type { PlanProblem } from '../kinds/action.js';
 import type { PromotedVersion } from '../plan/promotion.js';
 import type { LiveState } from '../kinds/kind.js';
-import { readLiveState } from '../targets/live.js';
+import type { LiveGuide } from '../targets/live.js';
+import type { AiStudioApi } from '../targets/aistudio/api.js';
 import { UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import type { CliContext } from './context.js';
@@ -96,6 +97,8 @@ export async function selectEnvironment(cwd: string, dir: string, name: string, 
 export async function chooseEnvironment(ctx: CliContext, action: Command): Promise<void> {
   if (!action.options.some((o) => o.long === '--env')) return;
   const opts = action.opts<{ env?: string; dir?: string }>();
+  // `audit verify FILE`: the file is named, so an exported PROMPTCTL_ENV has nothing to choose.
+  if (opts.env === undefined && action.name() === 'verify' && action.args.length > 0) return;
   const fromEnv = ctx.env[ENV_VARIABLE]?.trim();
   const name = opts.env ?? (fromEnv ? fromEnv : undefined);
   if (name === undefined) return;
@@ -134,28 +137,30 @@ export function refuseUnnamedApply(ctx: CliContext, config: Config): void {
  * asked who it is (one request); one that cannot be read is left to the host check above.
  */
 export async function refuseUnnamedApplyToOrg(ctx: CliContext, config: Config, orgId: string | null | undefined): Promise<void> {
-  if (ctx.environment || !orgId) return;
+  // The embedded emulator is nobody's org.
+  if (ctx.environment || !orgId || resolveTarget(ctx.env).kind !== 'remote') return;
   const { openTarget } = await import('./target.js');
-  for (const [name, settings] of Object.entries(config.environments)) {
-    if (!settings.protected) continue;
+  const whose = async (name: string): Promise<string | undefined> => {
     const environment = environmentByName(config, name);
-    let theirs;
     try {
-      if (resolveTarget(ctx.env, environment.spec).kind !== 'remote') continue;
+      if (resolveTarget(ctx.env, environment.spec).kind !== 'remote') return undefined;
       const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), environment }, { quick: true });
       try {
-        theirs = await target.api.organization();
+        return (await target.api.organization())?.id;
       } finally {
         await target.close();
       }
     } catch {
-      continue; // its variables are not set here, or its org does not answer: this run cannot check it
+      return undefined; // its variables are not set here, or its org does not answer: this run cannot check it
     }
-    if (theirs?.id === orgId) {
-      throw new UserError(
-        `the target is environment ${name}'s org (id ${orgId}), which is protected: run apply with --env ${name} so that its rules apply; nothing was applied`,
-      );
-    }
+  };
+  const protectedNames = Object.entries(config.environments).filter(([, settings]) => settings.protected).map(([name]) => name);
+  const ids = await Promise.all(protectedNames.map(whose));
+  const name = protectedNames.find((_, i) => ids[i] === orgId);
+  if (name) {
+    throw new UserError(
+      `the target is environment ${name}'s org (id ${orgId}), which is protected: run apply with --env ${name} so that its rules apply; nothing was applied`,
+    );
   }
 }
 
@@ -185,6 +190,30 @@ export async function promotionCheck(ctx: CliContext, plan: Pick<Plan, 'actions'
   return checkPrevious(ctx, promotedVersions(plan));
 }
 
+/**
+ * The previous org's guides of these names, with their latest and production versions: only what
+ * the check needs, so a read-only client of that org needs no rights beyond them. An org that does
+ * not serve AI Studio (404) says so.
+ */
+async function guidesThere(api: AiStudioApi, names: readonly string[]): Promise<Pick<LiveState, 'guides' | 'unavailable'>> {
+  const isNotFound = (err: unknown) => (err as { name?: string; status?: number })?.name === 'ApiError' && (err as { status?: number }).status === 404;
+  try {
+    const guides = await Promise.all(
+      names.map(async (name): Promise<LiveGuide | undefined> => {
+        const g = (await api.listGuides({ name })).find((x) => x.name === name);
+        if (!g) return undefined;
+        const version = (label: string | undefined) => (label ? api.getGuideVersion(g.id, label).catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err))) : undefined);
+        const [latest, production] = await Promise.all([version(g.latestSavedVersion?.version), version(g.latestProductionReadyVersion?.version)]);
+        return { ...g, ...(latest ? { latest } : {}), ...(production ? { production } : {}) };
+      }),
+    );
+    return { guides: guides.filter((g): g is LiveGuide => g !== undefined) };
+  } catch (err) {
+    if (isNotFound(err)) return { unavailable: ['aistudio'] };
+    throw err;
+  }
+}
+
 /** `wanted` against the previous environment's live org: warnings, or (protected) problems. */
 export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVersion[]): Promise<PlanProblem[]> {
   const env = ctx.environment;
@@ -192,7 +221,7 @@ export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVe
   const { promotionGaps, promotionProblems, promotionMessage } = await import('../plan/promotion.js');
   const previous = environmentByName(env.config, env.previous);
   const { describeTarget, openTarget } = await import('./target.js');
-  let previousLive: Pick<LiveState, 'templates' | 'guides'>;
+  let previousLive: Pick<LiveState, 'templates' | 'guides' | 'unavailable'>;
   let where: string;
   try {
     const there = describeTarget(ctx.env, previous);
@@ -204,10 +233,12 @@ export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVe
     }
     const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), info: (l) => ctx.info(l), environment: previous });
     try {
-      // Guides need their versions read (two calls a guide at most); templates alone are one listing.
-      previousLive = wanted.some((w) => w.kind === 'Guide')
-        ? await readLiveState({ gateway: target.api, aistudio: target.aistudio })
-        : { templates: await target.api.listTemplates({ expand: ['versions'] }) };
+      const guides = wanted.filter((w) => w.kind === 'Guide').map((w) => w.template);
+      const [templates, brought] = await Promise.all([
+        wanted.some((w) => w.kind !== 'Guide') ? target.api.listTemplates({ expand: ['versions'] }) : [],
+        guides.length > 0 ? guidesThere(target.aistudio, guides) : undefined,
+      ]);
+      previousLive = { templates, ...(brought ? brought : {}) };
     } finally {
       await target.close();
     }

@@ -164,8 +164,8 @@ function routesPath(target: RoutesTarget): string[] {
  * exist yet and is added, after `spec.environments`' last entry or at the end of `spec`.
  */
 export function editSplit(src: string, file: string, template: string, target: RoutesTarget, routes: readonly Route[], create = false): string {
-  // A CRLF file stays CRLF: lines this edit adds end like the others.
-  const crlf = src.includes('\r\n');
+  // A CRLF file stays CRLF: lines this edit adds end like the others (a file of mixed endings is left as it is).
+  const crlf = src.includes('\r\n') && !/(^|[^\r])\n/.test(src);
   let text = crlf ? src.replace(/\r\n/g, '\n') : src;
   if (create) {
     if (target.kind !== 'override') throw new Error('only an override can be created');

@@ -30,6 +30,8 @@ export interface PromotedVersion {
 export interface PromotionGap extends PromotedVersion {
   /** The previous environment published the label with other content (these hashes). */
   otherContent?: string[];
+  /** A guide the previous environment cannot have run: it does not serve AI Studio, or has no guide of that name. */
+  noGuide?: 'no-surface' | 'absent';
 }
 
 /** Every version the plan publishes, or routes more traffic to than the live split does, once each, sorted. */
@@ -76,7 +78,7 @@ function liveWeights(a: PlanAction): Record<string, number> {
  * The versions of `wanted` that the previous environment's live org has not published, or has
  * published with other content under the same label (it ran something else).
  */
-export function promotionGaps(wanted: readonly PromotedVersion[], previous: Pick<LiveState, 'templates' | 'guides'>): PromotionGap[] {
+export function promotionGaps(wanted: readonly PromotedVersion[], previous: Pick<LiveState, 'templates' | 'guides' | 'unavailable'>): PromotionGap[] {
   const published = new Map<string, string>();
   for (const t of previous.templates) {
     for (const v of t.versions ?? []) if (v.state === 'Published') published.set(versionAddress(t.name, v.version), contentHash(v));
@@ -89,7 +91,10 @@ export function promotionGaps(wanted: readonly PromotedVersion[], previous: Pick
   const gaps: PromotionGap[] = [];
   for (const w of wanted) {
     if (w.kind === 'Guide') {
-      if (!w.hash || !guideContent.get(w.template)?.has(w.hash)) gaps.push(w);
+      const held = guideContent.get(w.template);
+      if (previous.unavailable?.includes('aistudio')) gaps.push({ ...w, noGuide: 'no-surface' });
+      else if (!held) gaps.push({ ...w, noGuide: 'absent' });
+      else if (!w.hash || !held.has(w.hash)) gaps.push(w);
       continue;
     }
     const there = published.get(w.address);
@@ -110,6 +115,12 @@ export function promotionProblems(gaps: readonly PromotionGap[], env: string, pr
 
 export function promotionMessage(g: PromotionGap, env: string, previous: string): string {
   if (g.kind === 'Guide') {
+    if (g.noGuide === 'no-surface') {
+      return `guide "${g.template}" would be written in ${env}, but ${previous} (before ${env} in promotion) does not serve AI Studio, so no guide can run there first: leave guides out of ${env} (metadata.environments) or promote them through an environment that serves AI Studio`;
+    }
+    if (g.noGuide === 'absent') {
+      return `guide "${g.template}" would be written in ${env}, but ${previous} (before ${env} in promotion) has no guide of that name: apply it to ${previous} first (its documents must include ${previous}: metadata.environments)`;
+    }
     return `guide "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${previous} (before ${env} in promotion) has no version of it with that content: apply it to ${previous} first`;
   }
   const does = g.why === 'published' ? 'published' : 'given more traffic';

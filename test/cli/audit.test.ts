@@ -65,6 +65,12 @@ describe('promptctl audit verify', () => {
     expect(r.stderr).toBe('trail.jsonl:3: broken audit chain: hash does not match the content of record 3\n');
   });
 
+  it('checks a named file whatever PROMPTCTL_ENV is exported for other commands (there is no project here)', async () => {
+    await writeLog(join(dir, 'trail.jsonl'), 2);
+    const r = await runCliInProcess(['audit', 'verify', 'trail.jsonl'], { cwd: dir, env: { PROMPTCTL_ENV: 'prod' } });
+    expect(r).toMatchObject({ code: 0, stdout: 'ok: 2 records, chain intact\n' });
+  });
+
   it('with --head, finds the anchor, and detects a deleted last record and an emptied file', async () => {
     const file = join(dir, 'trail.jsonl');
     const head = formatAnchor((await writeLog(file, 3))!);

@@ -322,6 +322,22 @@ describe('--env', () => {
     }
   });
 
+  it('does not probe protected orgs for an apply to the embedded emulator, which is nobody’s org', async () => {
+    let connections = 0;
+    const silent = createServer(() => undefined);
+    silent.on('connection', () => (connections += 1));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const r = await cli(['apply', '--auto-approve'], { [`${PREFIX.prod}_API_URL`]: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, [`${PREFIX.prod}_OAUTHCLIENT_ID`]: 'prod-client', [`${PREFIX.prod}_OAUTHCLIENT_SECRET`]: 'prod-secret-value' });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr.split('\n')[0]).toMatch(/^target: embedded emulator/);
+      expect(connections).toBe(0);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
+  });
+
   it("refuses to check prod's promotion against an empty local staging when only prod's credentials are set", async () => {
     const r = await cli(['plan', '--env', 'prod'], credentials(['prod']));
     expect(r.code).toBe(1);

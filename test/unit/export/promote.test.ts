@@ -82,6 +82,10 @@ describe('editSplit', () => {
     const out = editSplit(crlf, 'f.yaml', 'billing', { kind: 'override', env: 'prod' }, r(['1.0.0', 90], ['1.1.0', 10]), true);
     expect(out.replace(/\r\n/g, '')).not.toContain('\n');
     expect(out.replace(/\r\n/g, '\n')).toBe(editSplit(FILE, 'f.yaml', 'billing', { kind: 'override', env: 'prod' }, r(['1.0.0', 90], ['1.1.0', 10]), true));
+    // Mixed line ends are left as they are: only the lines the edit touches change.
+    const mixed = FILE.replace('# the billing split\n', '# the billing split\r\n');
+    const edited = editSplit(mixed, 'f.yaml', 'billing', { kind: 'document' }, r(['1.0.0', 60], ['1.1.0', 40]));
+    expect(edited).toBe(mixed.replace('weight: 80 #', 'weight: 60 #').replace('weight: 20\n', 'weight: 40\n'));
   });
 
   it('names where a weight written as an alias is, instead of saying it has none', () => {

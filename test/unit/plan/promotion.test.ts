@@ -86,6 +86,11 @@ describe('promotion', () => {
       ['Guide/Returns', expect.stringMatching(/^guide "Returns" would get content \w{12} in prod, but staging \(before prod in promotion\) has no version of it with that content: apply it to staging first$/)],
     ]);
     expect(promotionGaps(wanted, { templates: [] } as never).map((g) => g.address)).toEqual(['Guide/Returns']);
+    // Said as what it is: no such guide there, or no AI Studio there at all.
+    const absent = promotionProblems(promotionGaps(wanted, { templates: [], guides: [] } as never), 'prod', 'staging');
+    expect(absent[0]!.message).toMatch(/^guide "Returns" would be written in prod, but staging \(before prod in promotion\) has no guide of that name: apply it to staging first/);
+    const noSurface = promotionProblems(promotionGaps(wanted, { templates: [], unavailable: ['aistudio'] } as never), 'prod', 'staging');
+    expect(noSurface[0]!.message).toMatch(/staging \(before prod in promotion\) does not serve AI Studio, so no guide can run there first/);
   });
 
   it('re-seals the fingerprint when problems are added', () => {
