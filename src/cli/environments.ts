@@ -10,8 +10,7 @@ import type { Plan } from '../plan/types.js';
 import type { PlanProblem } from '../kinds/action.js';
 import type { PromotedVersion } from '../plan/promotion.js';
 import type { LiveState } from '../kinds/kind.js';
-import type { LiveGuide } from '../targets/live.js';
-import type { AiStudioApi } from '../targets/aistudio/api.js';
+import { readNamedGuides } from '../targets/live.js';
 import { UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import type { CliContext } from './context.js';
@@ -190,30 +189,6 @@ export async function promotionCheck(ctx: CliContext, plan: Pick<Plan, 'actions'
   return checkPrevious(ctx, promotedVersions(plan));
 }
 
-/**
- * The previous org's guides of these names, with their latest and production versions: only what
- * the check needs, so a read-only client of that org needs no rights beyond them. An org that does
- * not serve AI Studio (404) says so.
- */
-async function guidesThere(api: AiStudioApi, names: readonly string[]): Promise<Pick<LiveState, 'guides' | 'unavailable'>> {
-  const isNotFound = (err: unknown) => (err as { name?: string; status?: number })?.name === 'ApiError' && (err as { status?: number }).status === 404;
-  try {
-    const guides = await Promise.all(
-      names.map(async (name): Promise<LiveGuide | undefined> => {
-        const g = (await api.listGuides({ name })).find((x) => x.name === name);
-        if (!g) return undefined;
-        const version = (label: string | undefined) => (label ? api.getGuideVersion(g.id, label).catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err))) : undefined);
-        const [latest, production] = await Promise.all([version(g.latestSavedVersion?.version), version(g.latestProductionReadyVersion?.version)]);
-        return { ...g, ...(latest ? { latest } : {}), ...(production ? { production } : {}) };
-      }),
-    );
-    return { guides: guides.filter((g): g is LiveGuide => g !== undefined) };
-  } catch (err) {
-    if (isNotFound(err)) return { unavailable: ['aistudio'] };
-    throw err;
-  }
-}
-
 /** `wanted` against the previous environment's live org: warnings, or (protected) problems. */
 export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVersion[]): Promise<PlanProblem[]> {
   const env = ctx.environment;
@@ -236,7 +211,7 @@ export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVe
       const guides = wanted.filter((w) => w.kind === 'Guide').map((w) => w.template);
       const [templates, brought] = await Promise.all([
         wanted.some((w) => w.kind !== 'Guide') ? target.api.listTemplates({ expand: ['versions'] }) : [],
-        guides.length > 0 ? guidesThere(target.aistudio, guides) : undefined,
+        guides.length > 0 ? readNamedGuides(target.aistudio, guides) : undefined,
       ]);
       previousLive = { templates, ...(brought ? brought : {}) };
     } finally {

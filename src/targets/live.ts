@@ -59,28 +59,51 @@ async function readGateway(api: GatewayApi): Promise<{ templates: WireTemplate[]
 
 async function readAiStudio(api: AiStudioApi): Promise<{ guides: LiveGuide[]; summarySettings: WireSummarySetting[] }> {
   const [guides, summarySettings] = await Promise.all([api.listGuides(), api.listSummarySettings()]);
-  // A version that answers 404 belongs to a guide deleted while it was read: that guide is left
-  // out (a 404 here must not read as "the org has no AI Studio").
-  const version = (id: string, label: string) =>
-    api.getGuideVersion(id, label).catch((err: unknown) => (isNotFound(err) ? null : Promise.reject(err)));
-  const withVersions = await Promise.all(
-    guides.map(async (g): Promise<LiveGuide | undefined> => {
-      const latestLabel = g.latestSavedVersion?.version;
-      const prodLabel = g.latestProductionReadyVersion?.version;
-      const [latest, production] = await Promise.all([
-        latestLabel ? version(g.id, latestLabel) : undefined,
-        prodLabel && prodLabel !== latestLabel ? version(g.id, prodLabel) : undefined,
-      ]);
-      if (latest === null || production === null) return undefined;
-      const out: LiveGuide = { ...g };
-      if (latest) out.latest = latest;
-      if (production) out.production = production;
-      return out;
-    }),
-  );
+  const withVersions = await Promise.all(guides.map((g) => guideWithVersions(api, g)));
   return { guides: withVersions.filter((g): g is LiveGuide => g !== undefined), summarySettings };
 }
 
+/**
+ * The guides of these names alone, with their versions (what a promotion check needs of the
+ * previous org: no listing of everything, no other surface). `unavailable` when the org does not
+ * serve AI Studio.
+ */
+export async function readNamedGuides(api: AiStudioApi, names: readonly string[]): Promise<Pick<LiveState, 'guides' | 'unavailable'>> {
+  try {
+    const found = await Promise.all(
+      names.map(async (name) => {
+        const g = (await api.listGuides({ name })).find((x) => x.name === name);
+        return g && guideWithVersions(api, g);
+      }),
+    );
+    return { guides: found.filter((g): g is LiveGuide => g !== undefined) };
+  } catch (err) {
+    if (isNotFound(err)) return { unavailable: ['aistudio'] };
+    throw err;
+  }
+}
+
+/**
+ * A guide with its latest and production versions. A version that answers 404 belongs to a guide
+ * deleted while it was read: that guide is left out (a 404 here must not read as "the org has no
+ * AI Studio").
+ */
+async function guideWithVersions(api: AiStudioApi, g: WireGuide): Promise<LiveGuide | undefined> {
+  const version = (label: string) => api.getGuideVersion(g.id, label).catch((err: unknown) => (isNotFound(err) ? null : Promise.reject(err)));
+  const latestLabel = g.latestSavedVersion?.version;
+  const prodLabel = g.latestProductionReadyVersion?.version;
+  const [latest, production] = await Promise.all([
+    latestLabel ? version(latestLabel) : undefined,
+    prodLabel && prodLabel !== latestLabel ? version(prodLabel) : undefined,
+  ]);
+  if (latest === null || production === null) return undefined;
+  const out: LiveGuide = { ...g };
+  if (latest) out.latest = latest;
+  if (production) out.production = production;
+  return out;
+}
+
+/** A target's 404 (an ApiError, known by shape: the core may know targets' types, not their code). */
 function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; status?: number };
   return e?.name === 'ApiError' && e.status === 404;

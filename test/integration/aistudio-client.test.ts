@@ -3,6 +3,7 @@
 // the dateModified guard, a switched-off surface, and durability across a restart.
 import { afterEach, describe, expect, it } from 'vitest';
 import { paths } from '../../src/targets/aistudio/paths.js';
+import { readNamedGuides } from '../../src/targets/live.js';
 import { LATEST_NOT_PRODUCTION_READY_CODE } from '../../src/targets/aistudio/wire.js';
 import { paths as gatewayPaths } from '../../src/targets/llmgateway/paths.js';
 import { content, recordingProxy, rejection, setup, type Env } from './aistudio-support.js';
@@ -241,3 +242,17 @@ describe('a write answered with success that does not hold what was sent', () =>
   });
 });
 
+
+describe('reading named guides (what a promotion check needs of the previous org)', () => {
+  it('reads only the guides named, with their versions, and says when the org serves no AI Studio', async () => {
+    env = await setup();
+    const c = env.client();
+    const g = await c.createGuide({ name: 'Returns', source: 'Manual' });
+    await c.patchGuideVersion(g.id, '1.0', content(1));
+    await c.createGuide({ name: 'Other', source: 'Manual' });
+    const read = await readNamedGuides(c, ['Returns', 'Missing']);
+    expect(read.guides?.map((x) => [x.name, x.latest?.version, x.latest?.instruction])).toEqual([['Returns', '1.0', content(1).instruction]]);
+    await env.restart({ surfaces: { aistudio: false } });
+    expect(await readNamedGuides(env.client(), ['Returns'])).toEqual({ unavailable: ['aistudio'] });
+  });
+});
