@@ -166,13 +166,11 @@ function reportError(ctx: CliContext, err: unknown): number {
   }
   if (isFsError(err)) {
     // The machine's answer, not a bug of ours: where and why, as the user can act on it.
-    if (err.syscall.startsWith('spawn ')) {
-      ctx.info(`error: cannot run ${err.path}: ${err.code} ${err.code === 'ENOENT' ? '(not installed, or not on PATH)' : describeFsError(err)}`);
-    } else {
-      // A rename names its temp file as `path`: the file being written is `dest`.
-      const where = relative(ctx.cwd, (err as { dest?: string }).dest ?? err.path) || '.';
-      ctx.info(`error: cannot ${err.syscall} ${where}: ${err.code} ${err.code === 'ENOENT' ? '(no such file or directory)' : describeFsError(err)}`);
-    }
+    const spawn = err.syscall.startsWith('spawn ');
+    const why = err.code !== 'ENOENT' ? describeFsError(err) : spawn ? '(not installed, or not on PATH)' : '(no such file or directory)';
+    // A rename names its temp file as `path`: the file being written is `dest`.
+    const what = spawn ? `run ${err.path}` : `${err.syscall} ${relative(ctx.cwd, (err as { dest?: string }).dest ?? err.path) || '.'}`;
+    ctx.info(`error: cannot ${what}: ${err.code} ${why}`);
     if (ctx.env.PROMPTCTL_DEBUG) ctx.info(err.stack ?? '');
     return EXIT.error;
   }

@@ -127,6 +127,22 @@ function credentials(only: readonly Env[] = ENVS): Record<string, string> {
   return out;
 }
 
+/** A server on loopback that accepts connections and never answers (an org behind a VPN that is down). */
+async function silentServer(): Promise<{ url: string; connections(): number; close(): Promise<void> }> {
+  let connections = 0;
+  const server = createServer(() => undefined);
+  server.on('connection', () => (connections += 1));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => connections,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
 function cli(args: readonly string[], env: Record<string, string | undefined> = credentials()): Promise<CliResult> {
   return runCliInProcess(args, { cwd: dir.path, env });
 }
@@ -304,12 +320,11 @@ describe('--env', () => {
 
   it('is not held up, applying without --env, by a protected org that does not answer (its id is a quick probe)', async () => {
     // prod's variables name a server that accepts connections and never answers (a VPN down, a firewall).
-    const silent = createServer(() => undefined);
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const silent = await silentServer();
     try {
       const r = await cli(['apply', '--auto-approve'], {
         ...credentials(),
-        [`${PREFIX.prod}_API_URL`]: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        [`${PREFIX.prod}_API_URL`]: silent.url,
         GENESYSCLOUD_API_URL: emus.dev.url,
         GENESYSCLOUD_OAUTHCLIENT_ID: 'dev-client',
         GENESYSCLOUD_OAUTHCLIENT_SECRET: 'dev-secret-value',
@@ -317,24 +332,19 @@ describe('--env', () => {
       expect(r.code, r.stderr).toBe(0);
       expect((await live('dev')).templates.length).toBeGreaterThan(0);
     } finally {
-      silent.closeAllConnections();
-      await new Promise<void>((r) => silent.close(() => r()));
+      await silent.close();
     }
   });
 
   it('does not probe protected orgs for an apply to the embedded emulator, which is nobody’s org', async () => {
-    let connections = 0;
-    const silent = createServer(() => undefined);
-    silent.on('connection', () => (connections += 1));
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const silent = await silentServer();
     try {
-      const r = await cli(['apply', '--auto-approve'], { [`${PREFIX.prod}_API_URL`]: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, [`${PREFIX.prod}_OAUTHCLIENT_ID`]: 'prod-client', [`${PREFIX.prod}_OAUTHCLIENT_SECRET`]: 'prod-secret-value' });
+      const r = await cli(['apply', '--auto-approve'], { [`${PREFIX.prod}_API_URL`]: silent.url, [`${PREFIX.prod}_OAUTHCLIENT_ID`]: 'prod-client', [`${PREFIX.prod}_OAUTHCLIENT_SECRET`]: 'prod-secret-value' });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr.split('\n')[0]).toMatch(/^target: embedded emulator/);
-      expect(connections).toBe(0);
+      expect(silent.connections()).toBe(0);
     } finally {
-      silent.closeAllConnections();
-      await new Promise<void>((r) => silent.close(() => r()));
+      await silent.close();
     }
   });
 

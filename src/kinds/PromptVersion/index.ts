@@ -315,10 +315,7 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   if (a.action === 'delete') {
     const live = await readOrGone(() => api.getVersion(a.liveId, label));
     if (!live) return { resourceId: a.liveId, after: null, detail: 'already gone' };
-    const hash = contentHash(live);
-    if (a.guard.hash && hash !== a.guard.hash) {
-      throw new GuardMoved(a, `content hash ${a.guard.hash.slice(0, 12)} → ${hash.slice(0, 12)}`);
-    }
+    checkContentGuard(a, live);
     await api.deleteVersion(a.liveId, label);
     return { resourceId: a.liveId, after: null, detail: 'retired' };
   }
@@ -360,9 +357,14 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
 async function draftAsPlanned(a: Extract<PlanAction, { action: 'update' }>, read: () => Promise<WireVersion>): Promise<WireVersion> {
   const live = await readOrGone(read);
   if (!live) throw new GuardMoved(a, `version ${a.version} is gone`);
+  checkContentGuard(a, live);
+  return live;
+}
+
+/** A version read just before a call must still hold the content it was planned against (its guard's hash). */
+function checkContentGuard(a: Extract<PlanAction, { action: 'update' | 'delete' }>, live: WireVersion): void {
   const hash = contentHash(live);
   if (a.guard.hash && hash !== a.guard.hash) throw new GuardMoved(a, `content hash ${a.guard.hash.slice(0, 12)} → ${hash.slice(0, 12)}`);
-  return live;
 }
 
 /**

@@ -4,7 +4,7 @@
 import { filterAddress } from '../../model/address.js';
 import type { FilterAction, FilterCategory, SafetyFilter } from '../../model/types.js';
 import type { FilterCreate, WireFilter } from '../../targets/llmgateway/wire.js';
-import type { PlanAction } from '../action.js';
+import type { PlanAction, WriteAction } from '../action.js';
 import { canonicalEqual, canonicalHash, optionalText, type Canonical } from '../canonical.js';
 import type { ApplyContext, CallResult, Kind, Snapshot, StagedFilter } from '../kind.js';
 import { isManaged, labelsFor, sameOwnership, userLabels, type LabelOptions } from '../labels.js';
@@ -108,9 +108,18 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
 
 /** What step 1 of a priority swap makes (its audit intent's `after`): the desired content at the interim priority. */
 export function stagedIntended(a: PlanAction): Snapshot {
-  if ((a.action !== 'create' && a.action !== 'update') || a.stagePriority === undefined) throw new Error(`${a.address}: not a staged filter`);
-  const content = canonical({ ...desiredOf(a, 'SafetyFilter').body, priority: a.stagePriority });
+  const content = canonical(stagedBody(a));
   return { version: null, hash: canonicalHash(content), content };
+}
+
+/** A staged filter's desired body at its interim priority (without promptctl's labels). */
+function stagedBody(a: PlanAction): FilterCreate {
+  assertStaged(a);
+  return { ...desiredOf(a, 'SafetyFilter').body, priority: a.stagePriority };
+}
+
+function assertStaged(a: PlanAction): asserts a is WriteAction & { stagePriority: number } {
+  if ((a.action !== 'create' && a.action !== 'update') || a.stagePriority === undefined) throw new Error(`${a.address}: not a staged filter`);
 }
 
 /**
@@ -118,11 +127,9 @@ export function stagedIntended(a: PlanAction): Snapshot {
  * at a free interim priority, so that no final priority is ever held twice.
  */
 export async function stageFilter(a: PlanAction, ctx: ApplyContext): Promise<CallResult & { staged: StagedFilter }> {
-  if ((a.action !== 'create' && a.action !== 'update') || a.stagePriority === undefined) {
-    throw new Error(`${a.address}: not a staged filter`);
-  }
+  assertStaged(a);
+  const body = withLabels(stagedBody(a), ctx.own);
   const { api } = ctx;
-  const body = { ...withLabels(desiredOf(a, 'SafetyFilter').body, ctx.own), priority: a.stagePriority };
   if (a.action === 'create') {
     const f = await api.createFilter(body);
     return {
