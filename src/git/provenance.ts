@@ -1,7 +1,9 @@
 // Who applies what from which commit (DESIGN §5): the CI environment first, then git, then the OS.
 import { userInfo } from 'node:os';
 import { relative, resolve, sep } from 'node:path';
-import { openRepo, tryRaw } from './repo.js';
+import { existsSync } from 'node:fs';
+import { gitIn, tryRaw } from './repo.js';
+import { parseStatus, STATUS_ARGS } from './status.js';
 
 export interface GitProvenance {
   /** GITHUB_SHA, else HEAD; null outside a repository or before the first commit. */
@@ -22,31 +24,32 @@ export interface GitProvenance {
 
 /** Never throws: outside a repository the git fields are null/false. `dir` is the prompts directory. */
 export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: string): Promise<GitProvenance> {
-  const git = await openRepo(cwd);
-  const head = git ? await tryRaw(git, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']) : null;
-  const author = git && head ? await tryRaw(git, ['log', '-1', '--format=%an <%ae>', head]) : null;
-  // -q: no error when detached; prints nothing then.
-  const branch = git ? await tryRaw(git, ['symbolic-ref', '--short', '-q', 'HEAD']) : null;
+  const git = existsSync(cwd) ? await gitIn(cwd).catch(() => null) : null;
+  // Three git processes at once (each spawn also costs this process a few milliseconds): the
+  // repository's root, which doubles as the check that cwd is inside a work tree, its status and
+  // HEAD's author.
+  const [top, out, author] = git
+    ? await Promise.all([
+        tryRaw(git, ['rev-parse', '--show-toplevel']),
+        git.raw([...STATUS_ARGS]).catch(() => null),
+        tryRaw(git, ['log', '-1', '--format=%an <%ae>', 'HEAD']),
+      ])
+    : [null, null, null];
+  const status = top !== null && out !== null ? parseStatus(out) : undefined;
+  const head = status?.commit ?? null;
   let dirty = false;
-  if (git && head) {
-    try {
-      const status = await git.status(['--untracked-files=all']);
-      // Paths are relative to the repository root; the prompts directory is relative to cwd.
-      const top = (await tryRaw(git, ['rev-parse', '--show-toplevel'])) ?? cwd;
-      const prompts = dir === undefined ? undefined : relative(top, resolve(cwd, dir)).split(sep).join('/');
-      const inPrompts = (f: string): boolean => prompts !== undefined && (prompts === '' || f === prompts || f.startsWith(`${prompts}/`));
-      const tracked = status.files.filter((f) => f.index !== '?' || f.working_dir !== '?');
-      dirty = tracked.length > 0 || status.not_added.some(inPrompts);
-    } catch {
-      dirty = false;
-    }
+  if (status && head) {
+    // Paths are relative to the repository root; the prompts directory is relative to cwd.
+    const prompts = dir === undefined ? undefined : relative(top!, resolve(cwd, dir)).split(sep).join('/');
+    const inPrompts = (f: string): boolean => prompts !== undefined && (prompts === '' || f === prompts || f.startsWith(`${prompts}/`));
+    dirty = status.trackedChanged || status.untracked.some(inPrompts);
   }
   const result: GitProvenance = {
     // `||`: Actions sets some of these to "" when they do not apply (GITHUB_HEAD_REF on push).
     commit: env.GITHUB_SHA || head,
-    branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || branch,
+    branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || (status?.branch ?? null),
     dirty,
-    actor: env.GITHUB_ACTOR || author || osUser(env),
+    actor: env.GITHUB_ACTOR || (head ? author : null) || osUser(env),
   };
   if (env.GITHUB_RUN_ID) result.runId = env.GITHUB_RUN_ID;
   if (env.GITHUB_REPOSITORY) result.repository = env.GITHUB_REPOSITORY;

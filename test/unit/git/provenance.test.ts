@@ -84,3 +84,22 @@ describe('gitProvenance', () => {
     expect(e.branch).toBe('main');
   });
 });
+
+describe('gitProvenance, from one status', () => {
+  it('is dirty after a staged rename, and sees an untracked prompts file whose name git would quote', async () => {
+    const d = repo();
+    commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n' });
+    write(d, 'prompts/new "quoted" b.yaml', 'b: 1\n');
+    expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(true);
+    const clean = repo();
+    commit(clean, 'one', { 'prompts/a.yaml': 'a: 1\n', 'other.txt': 'x\n' });
+    git(clean, 'mv', 'other.txt', 'moved.txt');
+    expect((await gitProvenance(clean, {}, 'prompts')).dirty).toBe(true);
+  });
+
+  it('is no repository inside .git, where git log would still answer', async () => {
+    const d = repo();
+    commit(d, 'one');
+    expect(await gitProvenance(join(d, '.git'), {})).toEqual({ commit: null, branch: null, dirty: false, actor: userInfo().username });
+  });
+});

@@ -1,0 +1,41 @@
+// `git status --porcelain=v2 --branch -z` read as data: HEAD's commit and branch, whether any
+// tracked file differs from HEAD, and the untracked paths (relative to the repository root). One
+// git process answers what took four (rev-parse, symbolic-ref, status and the repository check).
+
+export interface RepoStatus {
+  /** HEAD's commit; null before the first commit. */
+  commit: string | null;
+  /** The checked-out branch; null when HEAD is detached. */
+  branch: string | null;
+  /** A tracked file differs from HEAD (staged, unstaged, renamed or unmerged). */
+  trackedChanged: boolean;
+  /** Files git neither tracks nor ignores, as paths from the repository root. */
+  untracked: string[];
+}
+
+export const STATUS_ARGS: readonly string[] = ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'];
+
+/** Parses the output of STATUS_ARGS (NUL-terminated records: headers, then one entry a path). */
+export function parseStatus(out: string): RepoStatus {
+  const status: RepoStatus = { commit: null, branch: null, trackedChanged: false, untracked: [] };
+  const records = out.split('\0');
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    if (r.startsWith('# branch.oid ')) {
+      const oid = r.slice('# branch.oid '.length);
+      status.commit = oid === '(initial)' ? null : oid;
+    } else if (r.startsWith('# branch.head ')) {
+      const head = r.slice('# branch.head '.length);
+      status.branch = head === '(detached)' ? null : head;
+    } else if (r.startsWith('? ')) {
+      status.untracked.push(r.slice(2));
+    } else if (r.startsWith('1 ') || r.startsWith('u ')) {
+      status.trackedChanged = true;
+    } else if (r.startsWith('2 ')) {
+      // A rename or copy: the record after it is the original path.
+      status.trackedChanged = true;
+      i++;
+    }
+  }
+  return status;
+}
