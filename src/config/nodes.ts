@@ -15,10 +15,12 @@ export function positionOf(ctx: DocContext, offset: number): SourceLocation {
   return { file: ctx.file, line, column: col };
 }
 
-/** Start of a node (aliases resolved to their anchor); the document start if there is none. */
+/**
+ * Start of a node as written (an alias is where `*name` stands, not its anchor: a value used in
+ * two places is wrong where it is used); the document start if there is none.
+ */
 export function nodeStart(ctx: DocContext, node: unknown): SourceLocation {
-  const n = resolve(ctx, node);
-  const offset = (n as { range?: [number, number, number] } | null)?.range?.[0];
+  const offset = (node as { range?: [number, number, number] } | null)?.range?.[0];
   return positionOf(ctx, offset ?? ctx.doc.range[0]);
 }
 
@@ -30,38 +32,52 @@ function resolve(ctx: DocContext, node: unknown): unknown {
 }
 
 export interface Found {
-  /** The value node at the path (undefined when the path does not exist). */
+  /** The value node at the path, aliases resolved (undefined when the path does not exist). */
   node: unknown;
+  /** Where that value is written: the alias itself when it is one, else `node`. For positions. */
+  at: unknown;
   /** The key node whose value is `node` (undefined at the root and for sequence items). */
   key: unknown;
   /** The deepest node that exists on the way, and its key, for paths that do not resolve. */
   nearest: unknown;
+  /** Where `nearest` is written (an alias, or `nearest`). */
+  nearestAt: unknown;
   nearestKey: unknown;
+}
+
+/** Where the path's value is written, else the deepest node on the way: the place to report. */
+export function foundAt(f: Found): unknown {
+  return f.at ?? f.nearestAt;
 }
 
 /** Walks `segments` (map keys and sequence indexes) from the document root. */
 export function findNode(ctx: DocContext, segments: readonly string[]): Found {
-  let node: unknown = resolve(ctx, ctx.doc.contents);
+  let at: unknown = ctx.doc.contents;
+  let node: unknown = resolve(ctx, at);
   let key: unknown;
   for (const seg of segments) {
     let next: unknown;
+    let nextAt: unknown;
     let nextKey: unknown;
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && keyString(ctx, p.key) === seg);
       if (pair) {
-        next = resolve(ctx, pair.value);
+        nextAt = pair.value;
+        next = resolve(ctx, nextAt);
         nextKey = pair.key;
         // `key:` with no value: point at the key.
-        if (next === null || next === undefined || isEmptyScalar(next)) next = pair.key;
+        if (next === null || next === undefined || isEmptyScalar(next)) nextAt = next = pair.key;
       }
     } else if (isSeq(node) && /^\d+$/.test(seg)) {
-      next = resolve(ctx, node.items[Number(seg)]);
+      nextAt = node.items[Number(seg)];
+      next = resolve(ctx, nextAt);
     }
-    if (next === undefined) return { node: undefined, key: undefined, nearest: node, nearestKey: key };
+    if (next === undefined) return { node: undefined, at: undefined, key: undefined, nearest: node, nearestAt: at, nearestKey: key };
     node = next;
+    at = isAlias(nextAt) ? nextAt : next;
     key = nextKey;
   }
-  return { node, key, nearest: node, nearestKey: key };
+  return { node, at, key, nearest: node, nearestAt: at, nearestKey: key };
 }
 
 /** The key node named `name` in the mapping at `segments` (for unknown-field errors). */
@@ -152,8 +168,8 @@ export function indexLocations(ctx: DocContext, names: PathNames = new PathNames
         if (k === undefined) continue;
         const childPath = names.key(path, k);
         const value = resolve(ctx, p.value);
-        // `key:` with no value: the key is where it is.
-        add(childPath, value === null || value === undefined || isEmptyScalar(value) ? resolve(ctx, p.key) : value);
+        // `key:` with no value: the key is where it is; an alias is where it is used.
+        add(childPath, value === null || value === undefined || isEmptyScalar(value) ? resolve(ctx, p.key) : isAlias(p.value) ? p.value : value);
         if (isMap(value) || isSeq(value)) {
           nodes.push(value);
           paths.push(childPath);
@@ -164,7 +180,7 @@ export function indexLocations(ctx: DocContext, names: PathNames = new PathNames
       for (let i = 0; i < items.length; i++) {
         const childPath = names.item(path, i);
         const value = resolve(ctx, items[i]);
-        add(childPath, value);
+        add(childPath, isAlias(items[i]) ? items[i] : value);
         if (isMap(value) || isSeq(value)) {
           nodes.push(value);
           paths.push(childPath);

@@ -115,7 +115,7 @@ export class Loader {
     // In the wrong file: reported, kept out of the desired state, but still checked in full.
     const misplaced = kind === 'Config' ? !inConfigFile : inConfigFile;
     if (misplaced) {
-      const kindNode = findNode(ctx, ['kind']).node;
+      const kindNode = findNode(ctx, ['kind']).at;
       this.error(
         nodeStart(ctx, kindNode),
         'config/misplaced',
@@ -278,7 +278,7 @@ export class Loader {
         ok = false;
         continue;
       }
-      const refNode = findNode(ctx, ['spec', field, 'file']).node;
+      const refNode = findNode(ctx, ['spec', field, 'file']).at;
       const result = await resolveFileRef(ref, this.rootReal, yamlDir, this.refCache);
       if (!result.ok) {
         this.error(nodeStart(ctx, refNode), result.rule, result.message);

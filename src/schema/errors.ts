@@ -3,7 +3,7 @@ import type { ErrorObject } from 'ajv';
 import { isMap, isScalar } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { ASSERTION_TYPES, type SourceLocation } from '../model/types.js';
-import { findKey, findNode, nodeStart, type DocContext } from '../config/nodes.js';
+import { findKey, findNode, foundAt, nodeStart, type DocContext } from '../config/nodes.js';
 import { checkVersionLabel } from '../util/semver.js';
 import { closest, didYouMean } from '../util/suggest.js';
 
@@ -70,17 +70,17 @@ export function mapSchemaErrors(ctx: DocContext, errors: readonly ErrorObject[])
       mapped.push({
         rule: 'schema/type',
         message: `${displayPath(braced)} starts with "{{", which YAML reads as a mapping, not text: put the whole text in quotes or in a | block`,
-        at: nodeStart(ctx, findNode(ctx, braced).node),
+        at: nodeStart(ctx, findNode(ctx, braced).at),
       });
       continue;
     }
     if (VERSION_PATH.test(e.instancePath) && e.propertyName === undefined) {
       if (versionPathsDone.has(e.instancePath)) continue;
       versionPathsDone.add(e.instancePath);
-      const { node } = findNode(ctx, segs);
+      const { node, at } = findNode(ctx, segs);
       const raw = isScalar(node) && node.range ? ctx.src.slice(node.range[0], node.range[1]) : undefined;
       const problem = checkVersionLabel(e.data, raw, versionField(segs));
-      if (problem) mapped.push({ rule: problem.rule, message: problem.message, at: nodeStart(ctx, node) });
+      if (problem) mapped.push({ rule: problem.rule, message: problem.message, at: nodeStart(ctx, at) });
       continue;
     }
     if (e.keyword === 'additionalProperties') {
@@ -91,7 +91,7 @@ export function mapSchemaErrors(ctx: DocContext, errors: readonly ErrorObject[])
         mapped.push({
           rule: 'tests/unknown-assertion',
           message: `unknown assertion type "${clip(prop)}"${didYouMean(prop, types)}; one of ${types.join(', ')}`,
-          at: nodeStart(ctx, findKey(ctx, segs, prop) ?? findNode(ctx, segs).nearest),
+          at: nodeStart(ctx, findKey(ctx, segs, prop) ?? findNode(ctx, segs).nearestAt),
         });
         continue;
       }
@@ -100,7 +100,7 @@ export function mapSchemaErrors(ctx: DocContext, errors: readonly ErrorObject[])
       mapped.push({
         rule: 'schema/unknown-field',
         message: unknownFieldMessage(prop, segs, allowed, suggestion),
-        at: nodeStart(ctx, findKey(ctx, segs, prop) ?? findNode(ctx, segs).nearest),
+        at: nodeStart(ctx, findKey(ctx, segs, prop) ?? findNode(ctx, segs).nearestAt),
       });
       continue;
     }
@@ -177,13 +177,13 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
   const found = () => findNode(ctx, segs);
   const valueAt = () => {
     const f = found();
-    return nodeStart(ctx, f.node ?? f.nearest);
+    return nodeStart(ctx, foundAt(f));
   };
 
   // Errors about a key of a mapping (propertyNames: threshold categories, label keys, model ids).
   if (e.propertyName !== undefined) {
     const key = e.propertyName;
-    const at = nodeStart(ctx, findKey(ctx, segs, key) ?? found().nearest);
+    const at = nodeStart(ctx, findKey(ctx, segs, key) ?? found().nearestAt);
     if (e.keyword === 'enum') {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String);
       const s = closest(key, allowed);
@@ -205,7 +205,7 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
     return {
       rule: 'tests/response-match',
       message: `${p} takes contains or regex, not both: a response matches the prompt by a substring or by a regular expression`,
-      at: nodeStart(ctx, findKey(ctx, segs, 'regex') ?? found().nearest),
+      at: nodeStart(ctx, findKey(ctx, segs, 'regex') ?? found().nearestAt),
     };
   }
 
@@ -216,7 +216,7 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
         return {
           rule: 'tests/target',
           message: `spec.target.${field} cannot go with guide: a test targets a template (with an optional version) or a guide, not both`,
-          at: nodeStart(ctx, findKey(ctx, segs.slice(0, -1), field) ?? found().nearest),
+          at: nodeStart(ctx, findKey(ctx, segs.slice(0, -1), field) ?? found().nearestAt),
         };
       }
       return { rule: 'schema/invalid', message: `${p} is not allowed here`, at: valueAt() };
@@ -226,9 +226,9 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
       const conditional = /\/(then|else)\/required$/.test(e.schemaPath) ? CONDITIONAL_REQUIRED[missing] : undefined;
       // The mapping that lacks the property: where its first entry starts.
       const f = found();
-      const at = nodeStart(ctx, f.node ?? f.nearest);
+      const at = nodeStart(ctx, foundAt(f));
       if (conditional) {
-        const cause = conditional.because === undefined ? undefined : findNode(ctx, [...segs, conditional.because]).node;
+        const cause = conditional.because === undefined ? undefined : findNode(ctx, [...segs, conditional.because]).at;
         return { rule: conditional.rule, message: conditional.message(ctx, segs), at: cause ? nodeStart(ctx, cause) : at };
       }
       return {
@@ -313,7 +313,7 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
       return {
         rule: 'schema/duplicate-item',
         message: `${p} lists ${describeValue(item)} twice (items ${earlier + 1} and ${later + 1})`,
-        at: nodeStart(ctx, f.node ?? f.nearest),
+        at: nodeStart(ctx, foundAt(f)),
       };
     }
     case 'format':
@@ -340,13 +340,13 @@ function assertionShape(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped
     return {
       rule: 'tests/assertion-shape',
       message: `one assertion per list item: this one has ${types.length} types (${types.join(', ')}); move "${types[1]}" to an item of its own ("- ${types[1]}: …")`,
-      at: nodeStart(ctx, findKey(ctx, segs, types[1]!) ?? item.node ?? item.nearest),
+      at: nodeStart(ctx, findKey(ctx, segs, types[1]!) ?? foundAt(item)),
     };
   }
   return {
     rule: 'tests/assertion-shape',
     message: `an assertion needs a type: write {<type>: value}, one of ${known.join(', ')}`,
-    at: nodeStart(ctx, item.node ?? item.nearest),
+    at: nodeStart(ctx, foundAt(item)),
   };
 }
 

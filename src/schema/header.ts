@@ -19,7 +19,7 @@ export function checkHeader(ctx: DocContext, data: unknown): HeaderResult {
     const at = nodeStart(ctx, node);
     diagnostics.push({ file: at.file, line: at.line, column: at.column, severity: 'error', rule, message });
   };
-  const root = findNode(ctx, []).node;
+  const root = findNode(ctx, []).at;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     err(
       root,
@@ -34,7 +34,7 @@ export function checkHeader(ctx: DocContext, data: unknown): HeaderResult {
     err(root, 'schema/api-version', `missing apiVersion: add "apiVersion: ${API_VERSION}"`);
   } else if (doc.apiVersion !== API_VERSION) {
     err(
-      findNode(ctx, ['apiVersion']).node,
+      findNode(ctx, ['apiVersion']).at,
       'schema/api-version',
       `apiVersion ${describeValue(doc.apiVersion)} is not supported; use "${API_VERSION}"`,
     );
@@ -50,7 +50,7 @@ export function checkHeader(ctx: DocContext, data: unknown): HeaderResult {
   }
   const suggestion = typeof kind === 'string' ? closest(kind, DOCUMENT_KINDS) : undefined;
   err(
-    findNode(ctx, ['kind']).node,
+    findNode(ctx, ['kind']).at,
     'schema/unknown-kind',
     `unknown kind ${describeValue(kind)}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; expected one of ${DOCUMENT_KINDS.join(', ')}`,
   );

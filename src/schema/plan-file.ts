@@ -3,7 +3,7 @@
 // and every problem named at its file:line:column.
 import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
-import { findNode, nodeStart, type DocContext } from '../config/nodes.js';
+import { findNode, foundAt, nodeStart, type DocContext } from '../config/nodes.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { loadSchemaSet, type CompiledValidator, type SchemaSet } from '../util/precompiled.js';
 import { newAjv, SCHEMA_BASE, SCHEMAS_DIR } from './validator.js';
@@ -133,7 +133,7 @@ function locate(text: string, file: string, segments: readonly string[]): Where 
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   const ctx: DocContext = { file, doc, src: text, lineCounter };
   const found = findNode(ctx, segments);
-  return nodeStart(ctx, found.node ?? found.nearest);
+  return nodeStart(ctx, foundAt(found));
 }
 
 /** V8 says "… at position N" (Node 20) or "(line L column C)" (newer): either becomes line:column. */

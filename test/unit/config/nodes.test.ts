@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectKeyLocations, collectLocations, findKey, findNode, nodeStart, scalarTextOrigin, type DocContext } from '../../../src/config/nodes.js';
+import { collectKeyLocations, collectLocations, findKey, findNode, foundAt, nodeStart, scalarTextOrigin, type DocContext } from '../../../src/config/nodes.js';
 import { parseYaml } from '../../../src/config/parse.js';
 import { locateInText, textLocator } from '../../../src/model/text-origin.js';
 
@@ -8,6 +8,11 @@ function ctxOf(src: string, file = 'p.yaml'): DocContext {
   expect(r.diagnostics).toEqual([]);
   const d = r.documents[0]!;
   return { file, doc: d.doc, src: d.src, lineCounter: d.lineCounter };
+}
+
+function at2(ctx: DocContext, node: unknown): string {
+  const l = nodeStart(ctx, node);
+  return `${l.line}:${l.column}`;
 }
 
 const SRC = `# comment
@@ -58,6 +63,18 @@ describe('findNode / findKey / collectLocations', () => {
     expect(at(findNode(ctx, ['spec', 'empty']).node)).toBe('20:3');
     expect(collectLocations(ctx)['spec.empty']).toEqual({ file: 'p.yaml', line: 20, column: 3 });
     expect(at(findNode(ctx, ['spec', 'again']).node)).toBe('21:18');
+  });
+
+  it('places a value written as an alias where the alias is used, not at its anchor', () => {
+    const f = findNode(ctx, ['spec', 'again']);
+    expect(at(f.at)).toBe('22:10');
+    expect(at(foundAt(f))).toBe('22:10');
+    expect(collectLocations(ctx)['spec.again']).toEqual({ file: 'p.yaml', line: 22, column: 10 });
+    // Not aliased: written where it is.
+    expect(at(findNode(ctx, ['spec', 'alias']).at)).toBe('21:18');
+    // A path that does not resolve under an alias: the alias is the nearest place written.
+    const aliased = ctxOf('a: &m {x: 1}\nb: *m\n');
+    expect(at2(aliased, foundAt(findNode(aliased, ['b', 'missing'])))).toBe('2:4');
   });
 
   it('finds key nodes by name', () => {

@@ -333,3 +333,23 @@ describe('AI Studio kinds and PromptTest', () => {
     ]);
   });
 });
+
+describe('positions of values written as aliases', () => {
+  it('names the line where the alias is used, not the anchor’s', () => {
+    const ds = check(`apiVersion: promptctl/v1
+kind: PromptTemplate
+metadata:
+  name: alias-test
+  labels:
+    team: &num 5
+spec:
+  description: *num
+  model: gpt-4o-mini
+`);
+    expect(short(ds)).toEqual([
+      '6:16 schema/type metadata.labels.team must be a string, not 5; quote it',
+      '8:16 schema/type spec.description must be a string, not 5; quote it',
+    ]);
+  });
+});
+
