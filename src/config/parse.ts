@@ -133,9 +133,13 @@ function parseDocuments(src: string, file: string): ParseResult {
       const unresolved = err instanceof ReferenceError ? /^Unresolved alias.*:\s*(.+)$/.exec(err.message) : null;
       if (unresolved) {
         const name = unresolved[1]!.trim();
-        diagnostics.push(
-          diag(firstAliasOffset(doc, name) ?? start, 'yaml/alias', `alias *${name} names no anchor: define &${name} before using it (YAML aliases refer back, never forward)`),
-        );
+        // Anchors belong to their document: one defined above a `---` is out of reach.
+        const earlier = docs.slice(0, index).findIndex((d) => anchorOffset(d, name) !== undefined);
+        const why =
+          earlier >= 0
+            ? `&${name} is defined in document ${earlier + 1} of this file, and an anchor does not reach past \`---\`: define it again in this document, or repeat the value`
+            : `define &${name} before using it (YAML aliases refer back, never forward)`;
+        diagnostics.push(diag(firstAliasOffset(doc, name) ?? start, 'yaml/alias', `alias *${name} names no anchor: ${why}`));
       } else if (err instanceof ReferenceError && /alias/i.test(err.message)) {
         diagnostics.push(
           diag(firstAliasOffset(doc) ?? start, 'yaml/aliases', `too many alias expansions (limit ${MAX_ALIAS_COUNT} per document): refusing a possible alias bomb`),
@@ -169,6 +173,19 @@ export function findDepthProblem(src: string, file: string): Diagnostic | undefi
 const TOO_DEEP = `nesting is deeper than ${MAX_DEPTH} levels; promptctl documents need only a few`;
 
 /** Offset of the first alias (`*name`, or any alias) in a document, for pointing at it. */
+/** Where `doc` defines anchor &name, if it does. */
+function anchorOffset(doc: Document.Parsed, name: string): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Node(_, node) {
+      if (node.anchor !== name) return undefined;
+      found = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
 function firstAliasOffset(doc: Document.Parsed, name?: string): number | undefined {
   let first: number | undefined;
   visit(doc, {

@@ -156,6 +156,13 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(one('a: 1\nb: *nope\n')).toBe('2:4 yaml/alias alias *nope names no anchor: define &nope before using it (YAML aliases refer back, never forward)');
   });
 
+  it('an alias to an anchor of an earlier document says that anchors stop at ---', () => {
+    const r = parseYaml('a: &lab {team: x}\n---\nb: 1\n---\nc: *lab\n', 'f.yaml');
+    expect(r.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([
+      '5:4 alias *lab names no anchor: &lab is defined in document 1 of this file, and an anchor does not reach past `---`: define it again in this document, or repeat the value',
+    ]);
+  });
+
   it('prints no process warning for a collection used as a key', () => {
     const warn = vi.spyOn(process, 'emitWarning');
     try {
