@@ -275,6 +275,13 @@ async function benchSize(n, o) {
         out.planPairRatios = plans.map((p, i) => p.wallMs / validates[i].wallMs).sort((a, b) => a - b);
         out.planPairRatio = medianOf(out.planPairRatios);
         if (plans.every((p, i) => p.cpuMs && validates[i].cpuMs)) out.planPairCpuRatio = medianOf(plans.map((p, i) => p.cpuMs / validates[i].cpuMs));
+        // Linux: the main thread's own CPU (what the user waits on, without the machine's other
+        // load), and how long it waited for a core (the emulator shares this machine's cores).
+        if (plans.every((p, i) => p.mainCpuMs && validates[i].mainCpuMs)) {
+          out.planPairMainRatio = medianOf(plans.map((p, i) => p.mainCpuMs / validates[i].mainCpuMs));
+          out.planMainWaitMs = medianOf(plans.map((p) => p.mainWaitMs));
+          out.validateMainWaitMs = medianOf(validates.map((v) => v.mainWaitMs));
+        }
         rows.push(out.planNoChange);
       }
     } finally {
@@ -342,7 +349,9 @@ function ratioTable(o, startup, sizes, rate) {
     add('validate (cold token cache)', size, sec(s.validateCold.wallMs), 'YAML floor', sec(s.yamlFloor), ratio(s.validateCold.wallMs, s.yamlFloor), '');
     if (s.planNoChange) {
       const p = s.planPairRatio;
-      const cpu = s.planPairCpuRatio === undefined ? '' : `CPU ${s.planPairCpuRatio.toFixed(2)}×; `;
+      const cpu =
+        (s.planPairCpuRatio === undefined ? '' : `CPU ${s.planPairCpuRatio.toFixed(2)}×; `) +
+        (s.planPairMainRatio === undefined ? '' : `main thread ${s.planPairMainRatio.toFixed(2)}×, waited ${int(s.planMainWaitMs)} vs ${int(s.validateMainWaitMs)} ms; `);
       const spread = `pairs ${s.planPairRatios[0].toFixed(2)}–${s.planPairRatios.at(-1).toFixed(2)}×`;
       add('plan (no changes)', size, sec(s.planNoChange.wallMs), 'validate', sec(s.validatePaired.wallMs), `${p.toFixed(2)}× (${cpu}${spread})`, `≤ 1.10×${verdict(p <= 1.1)}`);
     } else {
@@ -423,7 +432,7 @@ function report(o, startLoad, startup, sizes, rate, tookMs) {
     `Walls are medians of ${o.repeat} alternating runs (start-up: ${o.startupRuns}). Generated sets: N templates, ${o.versions} versions each, an A/B split (${2 + o.versions} resources per template, one file per template). Emulator: \`promptctl emulator --latency-ms ${o.latencyMs}\`, rate limit off except in the rate-limited apply.`,
     '',
     '- YAML floor: `node bench/yaml-floor.mjs DIR`, a Node process that reads every YAML file of the set and parses it with `yaml`\'s `parseAllDocuments`, nothing else.',
-    `- plan (no changes): the ratio is the median of the ${o.planPairs} pairs' own ratios, each plan against the validate run just before it (a machine that slows for a while slows both); in brackets the same for CPU time (\`PROMPTCTL_STATS\` cpuMs, GC and compiler threads included), and the lowest and highest pair, which say how far this machine's speed moved between two runs. The walls shown are the medians of each.`,
+    `- plan (no changes): the ratio is the median of the ${o.planPairs} pairs' own ratios, each plan against the validate run just before it (a machine that slows for a while slows both); in brackets the same for CPU time (\`PROMPTCTL_STATS\` cpuMs, GC and compiler threads included), on Linux for the main thread's own CPU time (mainCpuMs) with the median time it waited for a core (mainWaitMs: the emulator, standing in for a remote org, runs on the same cores), and the lowest and highest pair, which say how far this machine's speed moved between two runs. The walls shown are the medians of each.`,
     `- contract minimum: ${CONTRACT_FORMULA}; with N = ${o.versions}: ${2 + 2 * o.versions} requests per template + 3 + ⌈T ÷ 100⌉.`,
     `- rate-limited apply: one apply of ${o.rateTemplates} templates against \`--rate-limit ${o.rateLimit} --rate-window-ms ${o.rateWindowMs}\`; floor = requests the emulator accepted ÷ (${o.rateLimit} ÷ ${o.rateWindowMs / 1000} s). The window is rolling, so a first burst of ${o.rateLimit} can finish faster than the floor (a ratio under 1); the stricter floor is the earliest the window lets the last request go, ⌊(requests − 1) ÷ ${o.rateLimit}⌋ windows after the first (the wall adds process start, the plan's reads and the last response).`,
     '',

@@ -198,6 +198,23 @@ function printStats(ctx: CliContext): void {
     wallMs: Math.round(performance.now() - (ctx.io.startedAt ?? 0)),
     // A start without it is slower: no cache built, or one V8 refused (V8 flags in NODE_OPTIONS).
     ...(ctx.io.codeCache !== undefined ? { codeCache: ctx.io.codeCache } : {}),
+    ...mainThreadTimes(),
   };
   ctx.info(`promptctl-stats ${JSON.stringify(stats)}`);
 }
+
+/**
+ * Linux only: the main thread's own CPU time and its time ready but waiting for a core
+ * (/proc/self/task/<pid>/schedstat, nanoseconds), which tell a benchmark on a shared machine its
+ * own work from the wait other processes caused. Empty where /proc does not say.
+ */
+function mainThreadTimes(): { mainCpuMs?: number; mainWaitMs?: number } {
+  try {
+    const [run, wait] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
+    if (!Number.isFinite(run) || !Number.isFinite(wait)) return {};
+    return { mainCpuMs: Math.round(run! / 1e6), mainWaitMs: Math.round(wait! / 1e6) };
+  } catch {
+    return {};
+  }
+}
+
