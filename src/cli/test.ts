@@ -11,7 +11,8 @@ import { bar } from '../views/apply.js';
 import type { TestFormat } from '../views/test-results.js';
 import { addDirOption, announceTarget, loadOrRefuse, withTarget } from './common.js';
 import type { CliContext } from './context.js';
-import { describeTarget } from './target.js';
+import { describeTarget, type OpenTarget } from './target.js';
+import type { LiveFacts } from '../evals/live-facts.js';
 
 export const TEST_FORMATS = ['text', 'markdown', 'json', 'junit'] as const;
 
@@ -74,7 +75,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const compare = parseCompare(flags.compare);
   const label = announceTarget(ctx);
   const state = await loadOrRefuse(ctx, flags.dir, 'tested');
-  const [{ selectTests, planTests, emulatorResponses }, { runTests }, { fileResultCache, TEST_CACHE_DIR }, views] = await Promise.all([
+  const [{ selectTests, planTests, emulatorResponses }, { runTests }, { fileResultCache, noCache, TEST_CACHE_DIR }, views] = await Promise.all([
     import('../evals/render.js'),
     import('../evals/runner.js'),
     import('../evals/cache.js'),
@@ -91,13 +92,14 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   // A test's `responses:` answer on the embedded emulator only: a real org's model answers for itself.
   const embedded = describeTarget(ctx.env, ctx.environment).target.kind === 'embedded';
   const responses = embedded ? emulatorResponses(state.tests) : [];
-  const planned = planTests(state, tests, {
+  const planOptions = {
     targetLabel: label,
     ...(responses.length ? { responses } : {}),
     ...(repeat !== undefined ? { repeat } : {}),
     ...(threshold !== undefined ? { threshold } : {}),
     ...(compare ? { compare } : {}),
-  });
+  };
+  const planned = planTests(state, tests, planOptions);
   for (const p of planned) if (p.skip) ctx.info(`note: PromptTest/${p.test.name} is not compared: ${p.skip}`);
   const running = planned.filter((p) => !p.skip);
   if (compare && running.length === 0) {
@@ -116,12 +118,15 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   }));
   const report = await withTarget(ctx, async (target) => {
     if (calls > 0) ctx.info(`running ${calls} call${calls === 1 ? '' : 's'} of ${running.length} test${running.length === 1 ? '' : 's'}${flags.cache ? '' : ' (--no-cache: every call is made)'}`);
+    // The target answers from what it holds, not from git: results are keyed by that too.
+    const live = calls > 0 ? await readLiveFacts(ctx, target) : undefined;
+    const keyed = live ? planTests(state, running.map((p) => p.test), { ...planOptions, live }) : running;
     return runTests(
-      running,
+      keyed,
       {
         gateway: target.api,
         guides: target.aistudio,
-        cache: fileResultCache(cacheDir, { read: flags.cache }),
+        cache: live ? fileResultCache(cacheDir, { read: flags.cache }) : noCache(),
         countTokens: (text) => ctx.tokenMemo.count(text, 'o200k_base'),
         onCaseDone(e) {
           if (tty) {
@@ -145,6 +150,20 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
     ctx.info(`${met} of ${report.tests.length} test${report.tests.length === 1 ? '' : 's'} met ${report.tests.length === 1 ? 'its' : 'their'} threshold; ${report.invocations} call${report.invocations === 1 ? '' : 's'} made, ${report.cached} from the cache`);
   }
   return report.ok ? EXIT.ok : EXIT.error;
+}
+
+/**
+ * What the target serves, for the results cache's keys; undefined (a warning, and no cache this
+ * run) when it cannot be read: a result keyed by git alone could stand for what is no longer live.
+ */
+async function readLiveFacts(ctx: CliContext, target: OpenTarget): Promise<LiveFacts | undefined> {
+  const [{ readLiveState }, { liveFacts }] = await Promise.all([import('../targets/live.js'), import('../evals/live-facts.js')]);
+  try {
+    return liveFacts(await readLiveState({ gateway: target.api, aistudio: target.aistudio }));
+  } catch (err) {
+    ctx.info(`warning: cannot read what the target serves (${err instanceof Error ? err.message : String(err)}): no cached result is used or kept this run`);
+    return undefined;
+  }
 }
 
 function templatesWith(state: DesiredState, [a, b]: [string, string]): string {

@@ -4,7 +4,8 @@
 // as rendered from the YAML of every version that may answer (system instruction, few-shot
 // examples, user template with the case's vars, the case's messages) with its model parameters
 // (model, temperature, maxTokens), the safety filters that cover the template, the canned
-// answers the embedded emulator may give for the target (a test's `responses:`), and the
+// answers the embedded emulator may give for the target (a test's `responses:`), what the target
+// serves for it (live-facts.ts: its live template or guide and the live filters), and the
 // repetition. Change any of them and the case runs again; change nothing and it does not.
 import { createHash } from 'node:crypto';
 import { filterCovers } from '../model/filters.js';
@@ -12,9 +13,10 @@ import type { DesiredState, Guide, PromptTemplate, PromptTest, PromptVersion, Te
 import { stableStringify } from '../util/json.js';
 import { compareVersionLabels } from '../util/semver.js';
 import type { InvocationMessage, InvocationRequest, VariableValue } from '../targets/llmgateway/wire.js';
+import type { LiveFacts } from './live-facts.js';
 
 /** Bump when the meaning of a cached result changes: old entries are then simply not found. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 export type PlannedRequest =
   | { kind: 'template'; request: InvocationRequest }
@@ -66,6 +68,8 @@ export interface PlanOptions {
    * those for a call's template (or guide) are part of its key, so a changed answer runs again.
    */
   responses?: readonly TargetResponse[];
+  /** What the target serves (read before the calls): part of every key, so a result never outlives it. */
+  live?: LiveFacts;
 }
 
 /** A test's canned answer, for the template or guide its test targets. */
@@ -201,7 +205,8 @@ function templateCall(
     maxTokens: v.maxTokens ?? null,
     messages: renderPrompt(v, c.vars, messages),
   }));
-  const key = hash({ target: opts.targetLabel, template: templateName, requested: requested ?? null, routes, rendered, filters, request, repetition, ...responsesFor(opts, templateName) });
+  const live = opts.live ? { live: { template: opts.live.templates.get(templateName) ?? null, filters: opts.live.filters } } : {};
+  const key = hash({ target: opts.targetLabel, template: templateName, requested: requested ?? null, routes, rendered, filters, request, repetition, ...responsesFor(opts, templateName), ...live });
   return {
     caseIndex,
     case: c,
@@ -219,7 +224,8 @@ function guideCall(opts: PlanOptions, target: { guide: string }, guide: Guide | 
   const users = c.messages.filter((m) => m.role === 'user').map((m) => m.content);
   const turns = users.length > 0 ? users : [''];
   const content = guide ? { instruction: guide.instruction, variables: guide.variables, dataActions: guide.dataActions, knowledge: guide.knowledge ?? null } : null;
-  const key = hash({ target: opts.targetLabel, guide: target.guide, content, inputVariables, turns, repetition, ...responsesFor(opts, target.guide) });
+  const live = opts.live ? { live: { guide: opts.live.guides.get(target.guide) ?? null } } : {};
+  const key = hash({ target: opts.targetLabel, guide: target.guide, content, inputVariables, turns, repetition, ...responsesFor(opts, target.guide), ...live });
   return { caseIndex, case: c, repetition, call: { kind: 'guide', guide: target.guide, inputVariables, turns }, key, inputs: inputsOf(c) };
 }
 

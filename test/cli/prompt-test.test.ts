@@ -97,6 +97,25 @@ describe('promptctl test', () => {
     expect(await p.invocations()).toBe(9);
   });
 
+  it('a cached result stands only while the target serves the same: a filter changed outside git runs the calls again', async () => {
+    p = await evalsProject({ 'safety.yaml': SAFETY_TEST });
+    const first = JSON.parse((await p.cli(['test', '--format', 'json'])).stdout);
+    expect([first.invocations, first.ok]).toEqual([3, true]);
+    expect(JSON.parse((await p.cli(['test', '--format', 'json'])).stdout).cached).toBe(3);
+    // Someone turns the live phishing filter into one that only flags: git did not change.
+    const filters = await p.emu.api.listFilters();
+    const block = filters.find((f) => f.name === 'faq-phishing-block')!;
+    const { id, version, dateCreated, dateModified, createdBy, modifiedBy, selfUri, ...body } = block as typeof block & Record<string, unknown>;
+    void [dateCreated, dateModified, createdBy, modifiedBy, selfUri];
+    await p.emu.api.updateFilter(id, { ...(body as object), action: 'flag_and_pass', version } as never);
+    const after = await p.cli(['test', '--format', 'json']);
+    const report = JSON.parse(after.stdout);
+    // Every call is made again, and the phishing case now fails: the target no longer blocks it.
+    expect([report.invocations, report.cached]).toEqual([3, 0]);
+    expect(report.ok).toBe(false);
+    expect(after.code).toBe(1);
+  });
+
   it('blockedBy and redacts hold against the real filters, and fail when the expectation is wrong', async () => {
     p = await evalsProject({ 'safety.yaml': SAFETY_TEST, 'wrong.yaml': SAFETY_WRONG_TEST });
     const ok = await p.cli(['test', 'faq-safety', '--format', 'json']);
