@@ -43,6 +43,8 @@ export function parseSince(text: string, now: number): { start: number; end: num
     if (n <= 0) throw new Error(`--since ${text}: give a duration above zero`);
     start = now - n * UNITS[m[2]!.toLowerCase()]!;
   } else if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(t) && !Number.isNaN(Date.parse(t))) {
+    // Date.parse rolls a day the month lacks into the next month (2026-02-30 is 2 March).
+    if (!isCalendarDay(t.slice(0, 10))) throw new Error(`--since ${text}: ${t.slice(0, 10)} is not a day of the calendar`);
     start = Date.parse(t);
   } else {
     throw new Error(`--since ${JSON.stringify(text)} is not a duration (30m, 24h, 7d, 2w) or an ISO-8601 date (2025-06-01)`);
@@ -53,6 +55,13 @@ export function parseSince(text: string, now: number): { start: number; end: num
   const hours = (end - start) / 3_600_000;
   if (hours / 24 > MAX_HOURLY_BUCKETS) throw new Error(`--since ${text} reaches back more than ${MAX_HOURLY_BUCKETS} days`);
   return { start, end, granularity: hours <= MAX_HOURLY_BUCKETS ? 'PT1H' : 'P1D' };
+}
+
+/** Whether YYYY-MM-DD names a day that exists (no 30 February, no 31 April). */
+function isCalendarDay(ymd: string): boolean {
+  const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
 }
 
 /** The one analytics query status makes. */

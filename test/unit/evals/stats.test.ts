@@ -46,6 +46,10 @@ describe('--since', () => {
     expect(() => parseSince('3x', now)).toThrow(/not a duration \(30m, 24h, 7d, 2w\) or an ISO-8601 date/);
     expect(() => parseSince('0d', now)).toThrow(/above zero/);
     expect(() => parseSince('2030-01-01', now)).toThrow(/in the future/);
+    // Not rolled into March: a day the month lacks is refused.
+    expect(() => parseSince('2025-02-30', now)).toThrow(/2025-02-30 is not a day of the calendar/);
+    expect(() => parseSince('2025-04-31T10:00:00Z', now)).toThrow(/not a day of the calendar/);
+    expect(parseSince('2024-02-29', now).start).toBe(Date.parse('2024-02-29'));
   });
 
   it('the query groups by template and version, in buckets, and filters on one template when asked', () => {
