@@ -2,6 +2,9 @@
 // (from the analytics aggregates query), and for a two-way split the difference between its
 // versions with a 95 % interval and a verdict (src/evals/stats.ts says how they are computed).
 import { Option, type Command } from 'commander';
+import { ApiError } from '../genesys/errors.js';
+import type { GatewayApi } from '../targets/llmgateway/api.js';
+import type { AnalyticsQuery } from '../targets/llmgateway/wire.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { announceTarget, withTarget } from './common.js';
@@ -25,7 +28,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
 }
 
 export async function runStatus(ctx: CliContext, name: string | undefined, flags: StatusFlags): Promise<number> {
-  const { parseSince, statusQuery, buildStatus } = await import('../evals/stats.js');
+  const { parseSince, statusQuery, percentileQuery, buildStatus } = await import('../evals/stats.js');
   let interval: ReturnType<typeof parseSince>;
   try {
     interval = parseSince(flags.since, Date.now());
@@ -40,7 +43,8 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
       const all = (await api.listTemplates()).map((t) => t.name);
       throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}`);
     }
-    const result = await api.queryAnalytics(statusQuery(interval, name ? only[0]!.id : undefined));
+    const templateId = name ? only[0]!.id : undefined;
+    const [result, percentiles] = await Promise.all([api.queryAnalytics(statusQuery(interval, templateId)), latencyOf(api, percentileQuery(interval, templateId))]);
     return buildStatus(
       result,
       only.map((t) => ({
@@ -49,9 +53,25 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
         ...(t.traffic ? { split: { strategy: t.traffic.strategy, routes: t.traffic.routes.map((r) => ({ version: r.version, weight: r.weight })) } } : {}),
       })),
       { target: label, interval: statusQuery(interval).interval, since: flags.since },
+      percentiles,
     );
   });
   const { renderStatus } = await import('../views/status.js');
   ctx.out(renderStatus(report, flags.format, ctx.style));
   return EXIT.ok;
 }
+
+/**
+ * Latency percentiles, when the target answers promptctl's optional `percentiles` (the emulator
+ * does); a server that refuses the field (400) leaves status with the mean.
+ */
+async function latencyOf(api: GatewayApi, query: AnalyticsQuery): Promise<Map<string, { p50: number; p95: number }>> {
+  const { latencyPercentiles } = await import('../evals/stats.js');
+  try {
+    return latencyPercentiles(await api.queryAnalytics(query));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 400) return new Map();
+    throw err;
+  }
+}
+

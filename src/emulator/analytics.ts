@@ -4,7 +4,8 @@
 // interval's start; groups and buckets without invocations are left out; every requested metric
 // appears in each bucket (measures of invocations that never reached the model are not
 // observations: their count is 0). `filterName` is many-valued: an invocation counts in the group
-// of each filter that acted on it, and in the group without a filterName when none did.
+// of each filter that acted on it, and in the group without a filterName when none did. With
+// `percentiles` (promptctl's extension) every measured metric also carries those percentiles.
 import {
   ANALYTICS_DIMENSIONS,
   type AnalyticsDimension,
@@ -34,6 +35,7 @@ export function queryAggregates(ctx: Ctx): Reply {
   const groupBy = ANALYTICS_DIMENSIONS.filter((d) => q.groupBy?.includes(d));
   const predicates = q.filter?.predicates ?? [];
   const any = q.filter?.type === 'or';
+  const ps = q.percentiles ?? [];
 
   const groups = new Map<string, { group: Partial<Record<AnalyticsDimension, string>>; buckets: Map<number, Acc> }>();
   for (const rec of Object.values(ctx.reading.invocations ?? {})) {
@@ -49,7 +51,7 @@ export function queryAggregates(ctx: Ctx): Reply {
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { group, buckets: new Map() }));
       let acc = g.buckets.get(bucket);
-      if (!acc) g.buckets.set(bucket, (acc = newAcc()));
+      if (!acc) g.buckets.set(bucket, (acc = newAcc(ps.length > 0)));
       add(acc, rec);
     }
   }
@@ -63,7 +65,7 @@ export function queryAggregates(ctx: Ctx): Reply {
         .sort(([a], [b]) => a - b)
         .map(([i, acc]) => ({
           interval: `${iso(start + i * step)}/${iso(Math.min(end, start + (i + 1) * step))}`,
-          metrics: q.metrics.map((metric) => ({ metric, stats: statsOf(acc, metric) })),
+          metrics: q.metrics.map((metric) => ({ metric, stats: statsOf(acc, metric, ps) })),
         })),
     }));
   const body: AnalyticsResult = { results };
@@ -123,6 +125,8 @@ interface Measure {
   sum: number;
   min: number;
   max: number;
+  /** Every observation, kept only when the query asks for percentiles. */
+  values?: number[];
 }
 
 interface Acc {
@@ -135,10 +139,10 @@ interface Acc {
   costMicros: Measure;
 }
 
-const measure = (): Measure => ({ count: 0, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY });
+const measure = (keep: boolean): Measure => ({ count: 0, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY, ...(keep ? { values: [] } : {}) });
 
-function newAcc(): Acc {
-  return { invocations: 0, errors: 0, blocked: 0, latency: measure(), promptTokens: measure(), completionTokens: measure(), costMicros: measure() };
+function newAcc(keep: boolean): Acc {
+  return { invocations: 0, errors: 0, blocked: 0, latency: measure(keep), promptTokens: measure(keep), completionTokens: measure(keep), costMicros: measure(keep) };
 }
 
 function observe(m: Measure, v: number | undefined): void {
@@ -147,6 +151,15 @@ function observe(m: Measure, v: number | undefined): void {
   m.sum += v;
   m.min = Math.min(m.min, v);
   m.max = Math.max(m.max, v);
+  m.values?.push(v);
+}
+
+/** Nearest-rank percentiles (the smallest observation with at least p % at or below it). */
+export function percentilesOf(values: readonly number[], ps: readonly number[]): Record<string, number> {
+  const sorted = [...values].sort((a, b) => a - b);
+  const out: Record<string, number> = {};
+  for (const p of ps) out[String(p)] = sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return out;
 }
 
 function add(acc: Acc, rec: InvocationRec): void {
@@ -159,10 +172,12 @@ function add(acc: Acc, rec: InvocationRec): void {
   observe(acc.costMicros, rec.costMicros);
 }
 
-function statsOf(acc: Acc, metric: AnalyticsMetric): AnalyticsStats {
+function statsOf(acc: Acc, metric: AnalyticsMetric, ps: readonly number[]): AnalyticsStats {
   const events = (n: number): AnalyticsStats => ({ count: n, sum: n });
   const of = (m: Measure): AnalyticsStats =>
-    m.count === 0 ? { count: 0, sum: 0 } : { count: m.count, sum: Math.round(m.sum * 1000) / 1000, min: m.min, max: m.max };
+    m.count === 0
+      ? { count: 0, sum: 0 }
+      : { count: m.count, sum: Math.round(m.sum * 1000) / 1000, min: m.min, max: m.max, ...(m.values && ps.length ? { percentiles: percentilesOf(m.values, ps) } : {}) };
   switch (metric) {
     case 'nInvocations':
       return events(acc.invocations);

@@ -3,8 +3,10 @@
 // and for a two-way split the difference between its versions with a 95 % interval and a verdict.
 //
 // What the analytics shape allows. Each measure comes as {count, sum, min, max} per bucket: no
-// percentiles, no sum of squares. So:
-// - latency is reported as its mean (with min and max), never as p50/p95;
+// sum of squares, and percentiles only through promptctl's optional `percentiles` extension,
+// which do not add up across buckets. So:
+// - latency's p50 and p95 come from a second query, one bucket over the whole interval, when the
+//   server answers it (the emulator does); otherwise latency is its mean (with min and max);
 // - the spread of tokens per call, which the interval on the difference of means needs, is
 //   estimated by batch means when the calls spread over at least MIN_BATCHES buckets per version
 //   (the variance of per-bucket means, scaled by bucket size, estimates the per-call variance),
@@ -75,6 +77,28 @@ export function statusQuery(interval: { start: number; end: number; granularity:
   };
 }
 
+/** The latency percentiles status shows, from one bucket over the whole interval (promptctl's extension). */
+export const LATENCY_PERCENTILES = [50, 95];
+
+/** The second query: latency percentiles per template and version over the whole interval. */
+export function percentileQuery(interval: { start: number; end: number }, templateId?: string): AnalyticsQuery {
+  const q = statusQuery({ ...interval, granularity: 'PT1H' }, templateId);
+  delete q.granularity;
+  return { ...q, metrics: ['tLatency'], percentiles: LATENCY_PERCENTILES };
+}
+
+/** "templateId version" → {p50, p95}, from percentileQuery's answer (versions without them are left out). */
+export function latencyPercentiles(result: AnalyticsResult): Map<string, { p50: number; p95: number }> {
+  const out = new Map<string, { p50: number; p95: number }>();
+  for (const r of result.results) {
+    const stats = r.data[0]?.metrics.find((m) => m.metric === 'tLatency')?.stats;
+    const p50 = stats?.percentiles?.['50'];
+    const p95 = stats?.percentiles?.['95'];
+    if (r.group.templateId !== undefined && p50 !== undefined && p95 !== undefined) out.set(`${r.group.templateId} ${r.group.version ?? ''}`, { p50, p95 });
+  }
+  return out;
+}
+
 export interface TemplateInfo {
   id: string;
   name: string;
@@ -110,7 +134,12 @@ function totals(data: AnalyticsResult['results'][number]['data']): Totals {
   return { metrics, batches };
 }
 
-export function buildStatus(result: AnalyticsResult, templates: readonly TemplateInfo[], meta: { target: string; interval: string; since: string }): StatusReport {
+export function buildStatus(
+  result: AnalyticsResult,
+  templates: readonly TemplateInfo[],
+  meta: { target: string; interval: string; since: string },
+  percentiles: ReadonlyMap<string, { p50: number; p95: number }> = new Map(),
+): StatusReport {
   const byTemplate = new Map<string, Array<{ version: string | null; totals: Totals }>>();
   let unattributed = 0;
   for (const r of result.results) {
@@ -127,10 +156,12 @@ export function buildStatus(result: AnalyticsResult, templates: readonly Templat
   const known = new Map(templates.map((t) => [t.id, t]));
   const ids = [...new Set([...templates.map((t) => t.id), ...byTemplate.keys()])];
   const out: TemplateStatus[] = ids
-    .map((id) => templateStatus(known.get(id) ?? { id, name: id }, byTemplate.get(id) ?? [], !known.has(id)))
+    .map((id) => templateStatus(known.get(id) ?? { id, name: id }, byTemplate.get(id) ?? [], !known.has(id), percentiles))
     .sort((a, b) => byCodeUnits(a.template, b.template));
   const method = [
-    'latency: the mean per call (the analytics give count, sum, min and max, no percentiles)',
+    percentiles.size > 0
+      ? 'latency: p50 and p95 per call over the whole interval (nearest rank), the mean beside them'
+      : 'latency: the mean per call (the target gave no percentiles: the analytics give count, sum, min and max)',
     'share: of every call the template received, pinned calls (with a version) included',
     'differences: candidate minus baseline, 95 % intervals; error rates by Newcombe\'s hybrid score interval; mean tokens per answered call by a normal interval whose spread comes from batch means over buckets when there are enough, else from the observed range (conservative)',
   ];
@@ -138,11 +169,18 @@ export function buildStatus(result: AnalyticsResult, templates: readonly Templat
   return { target: meta.target, interval: meta.interval, since: meta.since, templates: out, method };
 }
 
-function templateStatus(t: TemplateInfo, groups: Array<{ version: string | null; totals: Totals }>, deleted: boolean): TemplateStatus {
+function templateStatus(
+  t: TemplateInfo,
+  groups: Array<{ version: string | null; totals: Totals }>,
+  deleted: boolean,
+  percentiles: ReadonlyMap<string, { p50: number; p95: number }>,
+): TemplateStatus {
   const sumOf = (g: Totals, m: AnalyticsMetric): number => g.metrics.get(m)?.sum ?? 0;
   const all = groups.reduce((s, g) => s + sumOf(g.totals, 'nInvocations'), 0);
   const weights = new Map((t.split?.routes ?? []).map((r) => [r.version, r.weight]));
-  const versions: VersionStatus[] = groups.map(({ version, totals: g }) => versionStatus(version, g, all, version !== null ? weights.get(version) : undefined));
+  const versions: VersionStatus[] = groups.map(({ version, totals: g }) =>
+    versionStatus(version, g, all, version !== null ? weights.get(version) : undefined, percentiles.get(`${t.id} ${version ?? ''}`)),
+  );
   // Routed versions that had no calls still show, with their weight.
   for (const [v, w] of weights) if (w > 0 && !versions.some((x) => x.version === v)) versions.push(versionStatus(v, { metrics: new Map(), batches: [] }, all, w));
   versions.sort((a, b) => (a.version === null ? 1 : b.version === null ? -1 : compareVersionLabels(a.version, b.version)));
@@ -170,7 +208,7 @@ function templateStatus(t: TemplateInfo, groups: Array<{ version: string | null;
   };
 }
 
-function versionStatus(version: string | null, g: Totals, all: number, weight: number | undefined): VersionStatus {
+function versionStatus(version: string | null, g: Totals, all: number, weight: number | undefined, latency?: { p50: number; p95: number }): VersionStatus {
   const m = (k: AnalyticsMetric): AnalyticsStats | undefined => g.metrics.get(k);
   const n = m('nInvocations')?.sum ?? 0;
   const errors = m('nErrors')?.sum ?? 0;
@@ -190,7 +228,7 @@ function versionStatus(version: string | null, g: Totals, all: number, weight: n
     blocked,
     blockedRate: n > 0 ? blocked / n : 0,
     answered,
-    latencyMs: lat && lat.count > 0 ? { mean: lat.sum / lat.count, min: lat.min ?? 0, max: lat.max ?? 0 } : null,
+    latencyMs: lat && lat.count > 0 ? { mean: lat.sum / lat.count, min: lat.min ?? 0, max: lat.max ?? 0, ...(latency ?? {}) } : null,
     tokens:
       pt && pt.count > 0
         ? { meanPrompt: pt.sum / pt.count, meanCompletion: (ct?.sum ?? 0) / pt.count, meanTotal: (pt.sum + (ct?.sum ?? 0)) / pt.count, total: pt.sum + (ct?.sum ?? 0) }

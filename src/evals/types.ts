@@ -149,8 +149,8 @@ export interface VersionStatus {
   blockedRate: number;
   /** Invocations that reached the model (the measures are over these). */
   answered: number;
-  /** Milliseconds; the analytics shape has count, sum, min and max only: a mean, not percentiles. */
-  latencyMs: { mean: number; min: number; max: number } | null;
+  /** Milliseconds; p50 and p95 when the target answers the percentile query (promptctl's extension). */
+  latencyMs: { mean: number; min: number; max: number; p50?: number; p95?: number } | null;
   tokens: { meanPrompt: number; meanCompletion: number; meanTotal: number; total: number } | null;
   costUsd: { total: number; mean: number } | null;
 }

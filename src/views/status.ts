@@ -13,16 +13,30 @@ export function renderStatus(report: StatusReport, format: StatusFormat, style: 
   return renderStatusText(report, style);
 }
 
-const HEADER = ['version', 'calls', 'share (weight)', 'errors', 'blocked', 'latency mean (min–max)', 'tokens/call', 'cost'];
+/** The header, with the latency column the report can fill: percentiles when the target gave them. */
+function header(percentiles: boolean): string[] {
+  return ['version', 'calls', 'share (weight)', 'errors', 'blocked', percentiles ? 'latency p50 / p95 (mean)' : 'latency mean (min–max)', 'tokens/call', 'cost'];
+}
 
-function row(v: VersionStatus): string[] {
+function latencyCell(v: VersionStatus, percentiles: boolean): string {
+  const l = v.latencyMs;
+  if (!l) return '—';
+  if (percentiles) return l.p50 !== undefined && l.p95 !== undefined ? `${ms(l.p50)} / ${ms(l.p95)} (${ms(l.mean)})` : `— (${ms(l.mean)})`;
+  return `${ms(l.mean)} (${ms(l.min)}–${ms(l.max)})`;
+}
+
+function hasPercentiles(report: StatusReport): boolean {
+  return report.templates.some((t) => t.versions.some((v) => v.latencyMs?.p50 !== undefined));
+}
+
+function row(v: VersionStatus, percentiles: boolean): string[] {
   return [
     v.version ?? '(none)',
     int(v.invocations),
     `${percent(v.share)}${v.weight !== undefined ? ` (${v.weight} %)` : ''}`,
     v.invocations ? `${int(v.errors)} (${percent(v.errorRate)})` : '—',
     v.invocations ? `${int(v.blocked)} (${percent(v.blockedRate)})` : '—',
-    v.latencyMs ? `${ms(v.latencyMs.mean)} (${ms(v.latencyMs.min)}–${ms(v.latencyMs.max)})` : '—',
+    latencyCell(v, percentiles),
     v.tokens ? `${int(v.tokens.meanTotal)} (${int(v.tokens.meanPrompt)} + ${int(v.tokens.meanCompletion)})` : '—',
     v.costUsd ? usd(v.costUsd.total) : '—',
   ];
@@ -54,9 +68,10 @@ function differenceLines(c: SplitComparison): string[] {
 export function renderStatusText(report: StatusReport, style: Style = plain): string {
   const lines: string[] = [`Calls since ${report.since} (${report.interval.replace('/', ' to ')})`, ''];
   if (report.templates.length === 0) lines.push('No template on the target.', '');
+  const p = hasPercentiles(report);
   for (const t of report.templates) {
     lines.push(`${style('bold', t.template)} (${splitLabel(t)}): ${int(t.invocations)} call${t.invocations === 1 ? '' : 's'}`);
-    if (t.versions.length) lines.push(...alignColumns(HEADER, t.versions.map(row), new Set([1, 6, 7])).map((l) => `  ${l}`));
+    if (t.versions.length) lines.push(...alignColumns(header(p), t.versions.map((v) => row(v, p)), new Set([1, 6, 7])).map((l) => `  ${l}`));
     const c = t.comparison;
     if (c) {
       lines.push(`  ${c.candidate} (candidate) vs ${c.baseline} (baseline):`);
@@ -76,11 +91,13 @@ function escapeMd(s: string): string {
 
 export function renderStatusMarkdown(report: StatusReport): string {
   const lines: string[] = [`### promptctl status: calls since ${escapeMd(report.since)}`, '', `<sub>target: ${escapeMd(report.target)} · ${escapeMd(report.interval)}</sub>`, ''];
+  const p = hasPercentiles(report);
+  const head = header(p);
   for (const t of report.templates) {
     lines.push(`#### \`${t.template}\` (${escapeMd(splitLabel(t))}): ${int(t.invocations)} calls`, '');
     if (t.versions.length) {
-      lines.push(`| ${HEADER.map((h) => escapeMd(h)).join(' | ')} |`, `|${HEADER.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
-      for (const v of t.versions) lines.push(`| ${row(v).map(escapeMd).join(' | ')} |`);
+      lines.push(`| ${head.map((h) => escapeMd(h)).join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+      for (const v of t.versions) lines.push(`| ${row(v, p).map(escapeMd).join(' | ')} |`);
       lines.push('');
     }
     const c = t.comparison;

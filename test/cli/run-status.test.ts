@@ -117,7 +117,9 @@ describe('promptctl status', () => {
     expect(byVersion['1.1.0']).toMatchObject({ invocations: b + 1, blocked: 0, errors: 1, answered: b, weight: 50 });
     expect(byVersion['1.0.0'].share + byVersion['1.1.0'].share).toBeCloseTo(1, 10);
     expect(byVersion['1.0.0'].tokens.meanTotal).toBeGreaterThan(0);
-    expect(byVersion['1.0.0'].latencyMs).toMatchObject({ mean: expect.any(Number) });
+    // p50 and p95 from the second, whole-interval query (the emulator answers promptctl's percentiles).
+    expect(byVersion['1.0.0'].latencyMs).toMatchObject({ mean: expect.any(Number), p50: expect.any(Number), p95: expect.any(Number) });
+    expect(byVersion['1.0.0'].latencyMs.p95).toBeGreaterThanOrEqual(byVersion['1.0.0'].latencyMs.p50);
     expect(t.comparison).toMatchObject({ baseline: '1.0.0', candidate: '1.1.0' });
     expect(t.comparison.verdict).toMatch(/keep collecting$/);
 
@@ -126,7 +128,8 @@ describe('promptctl status', () => {
     expect(text.stdout).toMatch(/^faq-bot \(split random: 1\.0\.0 50 %, 1\.1\.0 50 %\): 17 calls$/m);
     expect(text.stdout).toMatch(new RegExp(`^ {2}1\\.0\\.0\\s+${a + 1}\\s+\\d+ % \\(50 %\\)\\s+0 \\(0 %\\)\\s+1 \\(`, 'm'));
     expect(text.stdout).toMatch(/^ {2}verdict: /m);
-    expect(text.stdout).toContain('latency: the mean per call (the analytics give count, sum, min and max, no percentiles)');
+    expect(text.stdout).toMatch(/^ {2}version\s+calls\s+share \(weight\)\s+errors\s+blocked\s+latency p50 \/ p95 \(mean\)\s+tokens\/call\s+cost$/m);
+    expect(text.stdout).toContain('latency: p50 and p95 per call over the whole interval (nearest rank), the mean beside them');
     const md = await p.cli(['status', 'faq-bot', '--format', 'markdown']);
     expect(md.stdout).toMatch(/^### promptctl status: calls since 7d/);
     expect(md.stdout).toContain('**Verdict:** ');

@@ -143,6 +143,22 @@ describe('POST /api/v2/analytics/llmgateway/aggregates/query', () => {
     }
   });
 
+  it('answers promptctl’s percentiles of every measure, nearest rank over the bucket, and only when asked', async () => {
+    const body = { interval: `${iso(start - 1000)}/${iso(end)}`, groupBy: ['templateId', 'version'], metrics: ['tLatency', 'nPromptTokens', 'nInvocations'] };
+    const r = await query({ ...body, percentiles: [50, 95] });
+    expect(r.status).toBe(200);
+    const a10 = { templateId: ids['alpha-bot']!, version: '1.0.0' };
+    const prompts = usage['alpha-bot@1.0.0']!.map((x) => x.prompt).sort((a, b) => a - b);
+    const latencies = usage['alpha-bot@1.0.0']!.map((x) => x.latency).sort((a, b) => a - b);
+    // 7 answered calls: p50 is the 4th smallest, p95 the 7th.
+    expect(stats(r.body, a10, 'nPromptTokens')!.percentiles).toEqual({ '50': prompts[3], '95': prompts[6] });
+    expect(stats(r.body, a10, 'tLatency')!.percentiles).toEqual({ '50': latencies[3], '95': latencies[6] });
+    // Counts of events have no percentiles; without the field nothing changes.
+    expect(stats(r.body, a10, 'nInvocations')).toEqual({ count: 10, sum: 10 });
+    expect(stats((await query(body)).body, a10, 'tLatency')!.percentiles).toBeUndefined();
+    for (const bad of [[0], [100], [50.5], []]) expect((await query({ ...body, percentiles: bad })).status, JSON.stringify(bad)).toBe(400);
+  });
+
   it('groups by filter name (an invocation counts under each filter that acted on it) and filters by dimension', async () => {
     const interval = `${iso(start - 1000)}/${iso(end)}`;
     const byFilter = (await query({ interval, groupBy: ['filterName'], metrics: ['nInvocations', 'nBlocked'] })).body;

@@ -304,6 +304,11 @@ export interface AnalyticsQuery {
   filter?: { type: 'and' | 'or'; predicates: AnalyticsPredicate[] };
   /** Buckets aligned to the interval's start; without it, one bucket for the whole interval. */
   granularity?: 'PT1H' | 'P1D';
+  /**
+   * promptctl's extension (optional; a server without it ignores or refuses the field): these
+   * percentiles (1–99) of every measured metric in each bucket, in `stats.percentiles`.
+   */
+  percentiles?: number[];
 }
 
 export interface AnalyticsStats {
@@ -311,6 +316,8 @@ export interface AnalyticsStats {
   sum: number;
   min?: number;
   max?: number;
+  /** The percentiles the query asked for, by number ("50", "95"): nearest rank over the bucket's observations. */
+  percentiles?: Record<string, number>;
 }
 
 export interface AnalyticsResult {
