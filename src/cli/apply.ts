@@ -23,7 +23,7 @@ import type { CliContext, OutStream } from './context.js';
 import { readPlanFile } from './plan-file.js';
 import { renderPlan } from './render.js';
 import type { OpenTarget } from './target.js';
-import { promotionCheck, refuseUnnamedApply, refuseUnnamedApplyToOrg, refuseUnsavedApply } from './environments.js';
+import { promotionCheck, refuseProtectedOrgApply, refuseProtectedOrgApplyById, refuseUnsavedApply } from './environments.js';
 
 const CONFIRM_QUESTION = "Apply these changes? Only 'yes' is accepted: ";
 
@@ -64,7 +64,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
     const provenance = gitProvenance(cwd, env, flags.dir);
     provenance.catch(() => undefined);
     const state = await loadOrRefuse(ctx, flags.dir, 'applied');
-    refuseUnnamedApply(ctx, state.config);
+    refuseProtectedOrgApply(ctx, state.config);
     const git = await provenance;
     // --env: the environment's own trail, .promptctl/envs/NAME/audit.jsonl unless the config names one (DESIGN §6).
     const auditFile = resolve(ctx.cwd, ctx.environment?.auditFile ?? state.config.audit.file ?? DEFAULT_AUDIT_FILE);
@@ -106,7 +106,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
           read,
         }));
       }
-      await refuseUnnamedApplyToOrg(ctx, state.config, plan.org?.id);
+      await refuseProtectedOrgApplyById(ctx, state.config, plan.org?.id);
       if (audit) await settleInterrupted(ctx, audit, target, git, plan);
       ctx.out(await renderPlan(plan, 'text', ctx.style, flags.dir));
       if (plan.problems.length > 0) {

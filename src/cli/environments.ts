@@ -105,39 +105,35 @@ export async function chooseEnvironment(ctx: CliContext, action: Command): Promi
 }
 
 /**
- * Without --env, a protected environment's rules would not apply: an apply whose plain
- * GENESYSCLOUD_* target is a protected environment's org (the same API host and OAuth client as
- * its <PREFIX>_* variables name) is refused until the environment is named.
+ * A protected environment's rules must not be side-stepped: an apply whose target is a protected
+ * environment's org (the same API host and OAuth client as its <PREFIX>_* variables name) is
+ * refused unless it is that environment's own apply. Without --env the plain GENESYSCLOUD_*
+ * target is compared; with --env NAME, NAME's target against every OTHER protected environment
+ * (dev's variables pointing at prod's org make no dev apply).
  */
-export function refuseUnnamedApply(ctx: CliContext, config: Config): void {
-  if (ctx.environment) return;
-  const bare = resolveTarget(ctx.env);
-  if (bare.kind !== 'remote') return;
-  for (const [name, settings] of Object.entries(config.environments)) {
-    if (!settings.protected) continue;
+export function refuseProtectedOrgApply(ctx: CliContext, config: Config): void {
+  const ours = resolveTarget(ctx.env, ctx.environment?.spec);
+  if (ours.kind !== 'remote') return;
+  for (const name of otherProtected(ctx, config)) {
     let theirs;
     try {
       theirs = resolveTarget(ctx.env, environmentByName(config, name).spec);
     } catch {
       continue; // its variables are not set here: this run cannot be its org
     }
-    if (theirs.kind === 'remote' && sameOrg(theirs, bare)) {
-      throw new UserError(
-        `the target is environment ${name}'s org, which is protected: run apply with --env ${name} so that its rules apply; nothing was applied`,
-      );
-    }
+    if (theirs.kind === 'remote' && sameOrg(theirs, ours)) throw new UserError(protectedOrgRefusal(name, ctx.environment));
   }
 }
 
 /**
  * The same refusal by org id, once the plan has read the target's: another spelling of the host
  * (localhost for 127.0.0.1, a second DNS name) or another OAuth client of the same org is still
- * that protected environment's org. Each protected environment whose variables are set here is
- * asked who it is (one request); one that cannot be read is left to the host check above.
+ * that protected environment's org. Each other protected environment whose variables are set here
+ * is asked who it is (one quick request); one that cannot be read is left to the host check above.
  */
-export async function refuseUnnamedApplyToOrg(ctx: CliContext, config: Config, orgId: string | null | undefined): Promise<void> {
+export async function refuseProtectedOrgApplyById(ctx: CliContext, config: Config, orgId: string | null | undefined): Promise<void> {
   // The embedded emulator is nobody's org.
-  if (ctx.environment || !orgId || resolveTarget(ctx.env).kind !== 'remote') return;
+  if (!orgId || resolveTarget(ctx.env, ctx.environment?.spec).kind !== 'remote') return;
   const { openTarget } = await import('./target.js');
   const whose = async (name: string): Promise<string | undefined> => {
     const environment = environmentByName(config, name);
@@ -153,14 +149,27 @@ export async function refuseUnnamedApplyToOrg(ctx: CliContext, config: Config, o
       return undefined; // its variables are not set here, or its org does not answer: this run cannot check it
     }
   };
-  const protectedNames = Object.entries(config.environments).filter(([, settings]) => settings.protected).map(([name]) => name);
-  const ids = await Promise.all(protectedNames.map(whose));
-  const name = protectedNames.find((_, i) => ids[i] === orgId);
-  if (name) {
-    throw new UserError(
-      `the target is environment ${name}'s org (id ${orgId}), which is protected: run apply with --env ${name} so that its rules apply; nothing was applied`,
-    );
-  }
+  const names = otherProtected(ctx, config);
+  const ids = await Promise.all(names.map(whose));
+  const name = names.find((_, i) => ids[i] === orgId);
+  if (name) throw new UserError(protectedOrgRefusal(name, ctx.environment, orgId));
+}
+
+/** The protected environments this apply must not reach: all of them, but its own. */
+function otherProtected(ctx: CliContext, config: Config): string[] {
+  return Object.entries(config.environments)
+    .filter(([name, settings]) => settings.protected && name !== ctx.environment?.name)
+    .map(([name]) => name);
+}
+
+/** What the user must do when this apply's target is protected environment `name`'s org. */
+export function protectedOrgRefusal(name: string, run: Pick<SelectedEnvironment, 'name' | 'settings'> | undefined, orgId?: string): string {
+  const org = `the target is environment ${name}'s org${orgId ? ` (id ${orgId})` : ''}, which is protected`;
+  if (!run) return `${org}: run apply with --env ${name} so that its rules apply; nothing was applied`;
+  return (
+    `${org}, but this is an apply to environment ${run.name}: point ${run.name}'s variables (${run.settings.credentials}_*) at ${run.name}'s own org, ` +
+    `or run apply with --env ${name} so that its rules apply; nothing was applied`
+  );
 }
 
 function sameOrg(a: { apiUrl: string; clientId: string }, b: { apiUrl: string; clientId: string }): boolean {

@@ -262,6 +262,31 @@ describe('--env', () => {
     expect(records.every((r) => r.environment === 'prod')).toBe(true);
   });
 
+  it("refuses apply --env dev when dev's variables name protected prod's org (its host and client, or its org id)", async () => {
+    const prodAsDev = (url: string) => ({
+      ...credentials(),
+      [`${PREFIX.dev}_API_URL`]: url,
+      [`${PREFIX.dev}_OAUTHCLIENT_ID`]: 'prod-client',
+      [`${PREFIX.dev}_OAUTHCLIENT_SECRET`]: 'prod-secret-value',
+    });
+    const same = await cli(['apply', '--env', 'dev', '--auto-approve'], prodAsDev(emus.prod.url));
+    expect(same.code, same.stderr).toBe(1);
+    expect(same.stderr).toMatch(
+      /error: the target is environment prod's org, which is protected, but this is an apply to environment dev: point dev's variables \(PCTL_T_DEV_\*\) at dev's own org, or run apply with --env prod so that its rules apply; nothing was applied/,
+    );
+    // Another spelling of prod's host: the same org by its id, refused before any change.
+    const respelled = await cli(['apply', '--env', 'dev', '--auto-approve'], prodAsDev(emus.prod.url.replace('127.0.0.1', 'localhost')));
+    expect(respelled.code, respelled.stderr).toBe(1);
+    expect(respelled.stderr).toMatch(/error: the target is environment prod's org \(id [^)]+\), which is protected, but this is an apply to environment dev/);
+    expect(respelled.stderr).not.toMatch(/\n\s+at /);
+    expect((await live('prod')).templates).toEqual([]);
+    expect(existsSync(join(dir.path, '.promptctl/envs/dev/audit.jsonl'))).toBe(false);
+    // prod's own apply is never refused as "prod's org"; dev's own org applies as before.
+    const own = await cli(['apply', '--env', 'prod', '--auto-approve']);
+    expect(own.stderr).not.toMatch(/the target is environment prod's org/);
+    expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
+  });
+
   it('refuses for prod a version staging never published: in plan, apply and promote', async () => {
     expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
     expect((await cli(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
@@ -318,19 +343,17 @@ describe('--env', () => {
     expect(await readFile(join(dir.path, 'prompts/billing-split.yaml'), 'utf8')).toBe(before);
   });
 
-  it('is not held up, applying without --env, by a protected org that does not answer (its id is a quick probe)', async () => {
+  it('is not held up, applying with or without --env, by a protected org that does not answer (its id is a quick probe)', async () => {
     // prod's variables name a server that accepts connections and never answers (a VPN down, a firewall).
     const silent = await silentServer();
     try {
-      const r = await cli(['apply', '--auto-approve'], {
-        ...credentials(),
-        [`${PREFIX.prod}_API_URL`]: silent.url,
-        GENESYSCLOUD_API_URL: emus.dev.url,
-        GENESYSCLOUD_OAUTHCLIENT_ID: 'dev-client',
-        GENESYSCLOUD_OAUTHCLIENT_SECRET: 'dev-secret-value',
-      });
-      expect(r.code, r.stderr).toBe(0);
-      expect((await live('dev')).templates.length).toBeGreaterThan(0);
+      const bare = { GENESYSCLOUD_API_URL: emus.dev.url, GENESYSCLOUD_OAUTHCLIENT_ID: 'dev-client', GENESYSCLOUD_OAUTHCLIENT_SECRET: 'dev-secret-value' };
+      for (const [args, extra] of [[[], bare], [['--env', 'dev'], {}]] as const) {
+        const r = await cli(['apply', ...args, '--auto-approve'], { ...credentials(), [`${PREFIX.prod}_API_URL`]: silent.url, ...extra });
+        expect(r.code, r.stderr).toBe(0);
+        expect((await live('dev')).templates.length).toBeGreaterThan(0);
+      }
+      expect(silent.connections()).toBeGreaterThan(0);
     } finally {
       await silent.close();
     }
