@@ -202,7 +202,7 @@ export async function promotionCheck(ctx: CliContext, plan: Pick<Plan, 'actions'
 export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVersion[]): Promise<PlanProblem[]> {
   const env = ctx.environment;
   if (!env?.previous || wanted.length === 0) return [];
-  const { promotionGaps, promotionProblems, promotionMessage } = await import('../plan/promotion.js');
+  const { promotionGaps, promotionProblems, promotionMessage, promotionSummary } = await import('../plan/promotion.js');
   const previous = environmentByName(env.config, env.previous);
   const { describeTarget, openTarget } = await import('./target.js');
   let previousLive: Pick<LiveState, 'templates' | 'guides' | 'unavailable'>;
@@ -233,8 +233,7 @@ export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVe
     return [];
   }
   const gaps = promotionGaps(wanted, previousLive);
-  const n = wanted.length;
-  ctx.info(`promotion: ${n - gaps.length} of ${n} version${n === 1 ? '' : 's'} brought to ${env.name} ${n === 1 ? 'is' : 'are'} published in ${previous.name} (${where})`);
+  ctx.info(`promotion: ${promotionSummary(wanted, gaps, env.name, previous.name)} (${where})`);
   if (gaps.length === 0) return [];
   if (!env.settings.protected) {
     for (const g of gaps) ctx.info(`warning: ${g.address}: ${promotionMessage(g, env.name, previous.name)}`);

@@ -6,7 +6,7 @@ import { guardOf, type PlanAction, type PlanProblem } from '../kinds/action.js';
 import type { LiveState } from '../kinds/kind.js';
 import { versionAddress } from '../model/address.js';
 import { contentHash } from '../kinds/PromptVersion/index.js';
-import { contentCanonical, versionContent } from '../kinds/Guide/index.js';
+import { contentCanonical, reaches, versionContent } from '../kinds/Guide/index.js';
 import { canonicalHash } from '../kinds/canonical.js';
 import { planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
@@ -32,6 +32,8 @@ export interface PromotionGap extends PromotedVersion {
   otherContent?: string[];
   /** A guide the previous environment cannot have run: it does not serve AI Studio, or has no guide of that name. */
   noGuide?: 'no-surface' | 'absent';
+  /** A guide whose content the previous environment holds only in a Draft version: saved there, never run. */
+  draftOnly?: true;
 }
 
 /** Every version the plan publishes, or routes more traffic to than the live split does, once each, sorted. */
@@ -83,18 +85,14 @@ export function promotionGaps(wanted: readonly PromotedVersion[], previous: Pick
   for (const t of previous.templates) {
     for (const v of t.versions ?? []) if (v.state === 'Published') published.set(versionAddress(t.name, v.version), contentHash(v));
   }
-  // A guide ran there when its latest or production version holds the content.
-  const guideContent = new Map<string, Set<string>>();
-  for (const g of previous.guides ?? []) {
-    guideContent.set(g.name, new Set([g.latest, g.production].filter((v) => v !== undefined).map((v) => guideContentHash(versionContent(v)))));
-  }
+  const guideContent = new Map((previous.guides ?? []).map((g) => [g.name, guideVersionsHeld(g)]));
   const gaps: PromotionGap[] = [];
   for (const w of wanted) {
     if (w.kind === 'Guide') {
       const held = guideContent.get(w.template);
       if (previous.unavailable?.includes('aistudio')) gaps.push({ ...w, noGuide: 'no-surface' });
       else if (!held) gaps.push({ ...w, noGuide: 'absent' });
-      else if (!w.hash || !held.has(w.hash)) gaps.push(w);
+      else if (!w.hash || !held.ran.has(w.hash)) gaps.push(w.hash !== undefined && held.draft.has(w.hash) ? { ...w, draftOnly: true } : w);
       continue;
     }
     const there = published.get(w.address);
@@ -102,6 +100,20 @@ export function promotionGaps(wanted: readonly PromotedVersion[], previous: Pick
     else if (w.hash !== undefined && there !== w.hash) gaps.push({ ...w, otherContent: [there] });
   }
   return gaps;
+}
+
+/**
+ * The content a guide's latest and production versions hold there, by whether it ran: a version
+ * published to TestReady (what a staging org tests guides in) or ProductionReady ran; a Draft is
+ * only saved, and may still be edited in place.
+ */
+function guideVersionsHeld(g: NonNullable<LiveState['guides']>[number]): { ran: Set<string>; draft: Set<string> } {
+  const ran = new Set<string>();
+  const draft = new Set<string>();
+  for (const v of [g.latest, g.production]) {
+    if (v) (reaches(v.state, 'TestReady') ? ran : draft).add(guideContentHash(versionContent(v)));
+  }
+  return { ran, draft };
 }
 
 /** One problem per gap, naming the version, the environment and the one before it. */
@@ -121,6 +133,9 @@ export function promotionMessage(g: PromotionGap, env: string, previous: string)
     if (g.noGuide === 'absent') {
       return `guide "${g.template}" would be written in ${env}, but ${previous} (before ${env} in promotion) has no guide of that name: apply it to ${previous} first (its documents must include ${previous}: metadata.environments)`;
     }
+    if (g.draftOnly) {
+      return `guide "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${previous} (before ${env} in promotion) holds that content only in a Draft version, which has not run there: publish it in ${previous} first (TestReady or ProductionReady: the guide's spec.publish, or guidePublish of environment ${previous} in promptctl.yaml), then apply to ${previous}`;
+    }
     return `guide "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${previous} (before ${env} in promotion) has no version of it with that content: apply it to ${previous} first`;
   }
   const does = g.why === 'published' ? 'published' : 'given more traffic';
@@ -128,6 +143,23 @@ export function promotionMessage(g: PromotionGap, env: string, previous: string)
     return `version ${g.version} of template "${g.template}" would be ${does} in ${env} with content ${g.hash!.slice(0, 12)}, but ${previous} (before ${env} in promotion) published other content under that label (${g.otherContent.map((h) => h.slice(0, 12)).join(', ')}): what ${env} would run, ${previous} never ran`;
   }
   return `version ${g.version} of template "${g.template}" would be ${does} in ${env}, but ${previous} (before ${env} in promotion) has never published it: apply it to ${previous} first`;
+}
+
+/**
+ * The promotion line's count: "2 of 2 versions and 1 of 1 guide brought to prod are published in
+ * staging". A guide counts as published when a TestReady or ProductionReady version holds its content.
+ */
+export function promotionSummary(wanted: readonly PromotedVersion[], gaps: readonly PromotionGap[], env: string, previous: string): string {
+  const kinds = [
+    { noun: 'version', of: (w: PromotedVersion) => w.kind === undefined },
+    { noun: 'guide', of: (w: PromotedVersion) => w.kind === 'Guide' },
+  ];
+  const parts: string[] = [];
+  for (const k of kinds) {
+    const n = wanted.filter(k.of).length;
+    if (n > 0) parts.push(`${n - gaps.filter(k.of).length} of ${n} ${k.noun}${n === 1 ? '' : 's'}`);
+  }
+  return `${parts.join(' and ')} brought to ${env} ${wanted.length === 1 ? 'is' : 'are'} published in ${previous}`;
 }
 
 /** A guide version's content alone (not its state): what must have run before. */

@@ -4,13 +4,14 @@
 // only a saved plan, and a version reaches prod only after staging published it.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readLiveState } from '../../src/targets/live.js';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
+import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 
@@ -462,6 +463,65 @@ describe('validate across environments', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/prompts\/filters\.yaml:5:18: error: metadata\.environments names environment "stagign", which promptctl\.yaml does not configure \(did you mean "staging"\?\); its environments: dev, staging, prod \[environments\/unknown\]/);
     expect(r.stdout).toMatch(/prompts\/billing-split\.yaml:\d+:\d+: error: the split of template "billing" names environment "prd", which promptctl\.yaml does not configure \(did you mean "prod"\?\)/);
+  });
+});
+
+const GUIDE = `apiVersion: promptctl/v1
+kind: Guide
+metadata:
+  name: Returns
+spec:
+  instruction: "Help {{Variable.first_name}} with a return."
+  variables:
+    - {name: first_name, type: String, scope: Input}
+`;
+
+/**
+ * Three orgs of this test's own (AI Studio objects are not cleaned up between tests, and a
+ * surface may be switched off), and the prompts directory holding only `files` besides the config.
+ */
+async function ownOrgs(files: Record<string, string>, options: Partial<Record<Env, EmulatorOptions>> = {}) {
+  const orgs = {} as Record<Env, TestEmulator>;
+  const env: Record<string, string> = {};
+  for (const e of ENVS) {
+    orgs[e] = await startTestEmulator({ clientId: `${e}-client`, clientSecret: `${e}-secret-value`, ...options[e] });
+    Object.assign(env, { [`${PREFIX[e]}_API_URL`]: orgs[e].url, [`${PREFIX[e]}_OAUTHCLIENT_ID`]: `${e}-client`, [`${PREFIX[e]}_OAUTHCLIENT_SECRET`]: `${e}-secret-value` });
+  }
+  for (const f of ['billing.yaml', 'billing-split.yaml', 'filters.yaml']) await rm(join(dir.path, 'prompts', f));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir.path, 'prompts', name), text);
+  return {
+    run: (args: readonly string[]) => cli(args, env),
+    close: async () => {
+      for (const e of ENVS) await orgs[e].close();
+    },
+  };
+}
+
+describe('promotion of AI Studio objects', () => {
+  it('refuses for prod a guide staging holds only as a Draft (it never ran there), and never calls it published', async () => {
+    await writeFile(join(dir.path, 'prompts/promptctl.yaml'), CONFIG.replace('guidePublish: TestReady', 'guidePublish: Draft'));
+    const orgs = await ownOrgs({ 'guide.yaml': GUIDE });
+    try {
+      for (const e of ['dev', 'staging']) expect((await orgs.run(['apply', '--env', e, '--auto-approve'])).code).toBe(0);
+      const plan = await orgs.run(['plan', '--env', 'prod', '--out', 'prod.json', '--format', 'json']);
+      expect(plan.code, plan.stderr).toBe(1);
+      expect(JSON.parse(plan.stdout).problems).toEqual([
+        expect.objectContaining({
+          address: 'Guide/Returns',
+          rule: 'promotion/not-in-previous',
+          message: expect.stringMatching(/staging \(before prod in promotion\) holds that content only in a Draft version, which has not run there: publish it in staging first/),
+        }),
+      ]);
+      expect(plan.stderr).toMatch(/promotion: 0 of 1 guide brought to prod is published in staging/);
+      // Published to TestReady in staging, it ran there: prod may have it.
+      await writeFile(join(dir.path, 'prompts/promptctl.yaml'), CONFIG);
+      expect((await orgs.run(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
+      const ok = await orgs.run(['plan', '--env', 'prod', '--out', 'prod.json']);
+      expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+      expect(ok.stderr).toMatch(/promotion: 1 of 1 guide brought to prod is published in staging/);
+    } finally {
+      await orgs.close();
+    }
   });
 });
 

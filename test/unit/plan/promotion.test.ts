@@ -1,7 +1,7 @@
 // Promotion (DESIGN §6): which versions a plan brings to its environment, and which of them the
 // previous environment has not published.
 import { describe, expect, it } from 'vitest';
-import { promotedVersions, promotionGaps, promotionProblems, withProblems } from '../../../src/plan/promotion.js';
+import { promotedVersions, promotionGaps, promotionProblems, promotionSummary, withProblems } from '../../../src/plan/promotion.js';
 import { planFingerprint } from '../../../src/plan/fingerprint.js';
 import type { Plan, PlanAction } from '../../../src/plan/types.js';
 import { contentHash, toWire as versionWire } from '../../../src/kinds/PromptVersion/index.js';
@@ -91,6 +91,39 @@ describe('promotion', () => {
     expect(absent[0]!.message).toMatch(/^guide "Returns" would be written in prod, but staging \(before prod in promotion\) has no guide of that name: apply it to staging first/);
     const noSurface = promotionProblems(promotionGaps(wanted, { templates: [], unavailable: ['aistudio'] } as never), 'prod', 'staging');
     expect(noSurface[0]!.message).toMatch(/staging \(before prod in promotion\) does not serve AI Studio, so no guide can run there first/);
+  });
+
+  it('does not count a guide content the previous org holds only in a Draft as run there, and says so', () => {
+    const body = { instruction: 'Say hello, then ask for the order number.\n' };
+    const update = {
+      action: 'update',
+      address: 'Guide/Returns',
+      kind: 'Guide',
+      name: 'Returns',
+      liveId: 'g1',
+      guard: {},
+      changes: [],
+      dependsOn: [],
+      desired: { kind: 'Guide', body, state: 'ProductionReady', write: 'version' },
+    } as PlanAction;
+    const wanted = promotedVersions({ actions: [update, versionCreate('a', '1.0.0')] });
+    const previous = (latest: { instruction: string; state: string }, production?: { instruction: string; state: string }) =>
+      ({
+        templates: [{ name: 'a', versions: [{ version: '1.0.0', state: 'Published' }] }],
+        guides: [{ name: 'Returns', latest: { version: '2.0', ...latest }, ...(production ? { production: { version: '1.0', ...production } } : {}) }],
+      }) as never;
+    const draft = promotionGaps(wanted, previous({ instruction: body.instruction, state: 'Draft' }, { instruction: 'Older text.\n', state: 'ProductionReady' }));
+    expect(draft.map((g) => [g.address, g.draftOnly])).toEqual([['Guide/Returns', true]]);
+    expect(promotionProblems(draft, 'prod', 'staging')[0]!.message).toMatch(
+      /^guide "Returns" would get content \w{12} in prod, but staging \(before prod in promotion\) holds that content only in a Draft version, which has not run there: publish it in staging first \(TestReady or ProductionReady: the guide's spec\.publish, or guidePublish of environment staging in promptctl\.yaml\), then apply to staging$/,
+    );
+    expect(promotionSummary(wanted, draft, 'prod', 'staging')).toBe('1 of 1 version and 0 of 1 guide brought to prod are published in staging');
+    // TestReady or ProductionReady, latest or production: it ran there.
+    for (const state of ['TestReady', 'ProductionReady']) expect(promotionGaps(wanted, previous({ instruction: body.instruction, state }))).toEqual([]);
+    const published = promotionGaps(wanted, previous({ instruction: 'Newer draft.\n', state: 'Draft' }, { instruction: body.instruction, state: 'ProductionReady' }));
+    expect(published).toEqual([]);
+    expect(promotionSummary(wanted, published, 'prod', 'staging')).toBe('1 of 1 version and 1 of 1 guide brought to prod are published in staging');
+    expect(promotionSummary(wanted.slice(0, 1), [], 'prod', 'staging')).toBe('1 of 1 guide brought to prod is published in staging');
   });
 
   it('re-seals the fingerprint when problems are added', () => {
