@@ -116,7 +116,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       const promotion = await promotionCheck(ctx, plan);
       if (promotion.length > 0) {
         for (const p of promotion) ctx.info(`error: ${p.address}: ${p.message}`);
-        throw new UserError(`environment ${ctx.environment!.name} is protected and ${promotion.length} version${promotion.length === 1 ? ' has' : 's have'} not run in ${ctx.environment!.previous} yet (listed above); nothing was applied`);
+        throw new UserError(`environment ${ctx.environment!.name} is protected and ${promotion.length} change${promotion.length === 1 ? ' this plan brings has' : 's this plan brings have'} not run in ${ctx.environment!.previous} yet (listed above); nothing was applied`);
       }
       // The rendered plan already says "No changes" (or which deletes wait for prune).
       if (!hasAppliedChanges(plan)) return EXIT.ok;

@@ -1,16 +1,15 @@
 // `--env NAME` (DESIGN §6): which environment of promptctl.yaml a command works on. The choice is
 // made once, before the command runs (main.ts's preAction hook), and kept on the run's context:
 // the target, the embedded emulator's state, the audit trail and the documents all follow it.
-// Also the promotion check of plan and apply: what the plan brings to its environment must have
-// been published by the environment before it in `promotion`.
+// Also the promotion check of plan and apply: what the plan brings to its environment (versions,
+// guide content, summary settings) must have run in the environment before it in `promotion`.
 import type { Command } from 'commander';
 import { resolveTarget, targetVariables, type EnvironmentTargetSpec } from '../genesys/target.js';
 import type { Config, EnvironmentConfig } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import type { PlanProblem } from '../kinds/action.js';
-import type { PromotedVersion } from '../plan/promotion.js';
-import type { LiveState } from '../kinds/kind.js';
-import { readNamedGuides } from '../targets/live.js';
+import type { PreviousOrg, PromotedVersion } from '../plan/promotion.js';
+import { readPromotionSource } from '../targets/live.js';
 import { UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import type { CliContext } from './context.js';
@@ -188,8 +187,8 @@ export function refuseUnsavedApply(ctx: CliContext, planFile: string | undefined
 
 /**
  * The promotion check (DESIGN §6): the versions `plan` publishes or sends more traffic to must be
- * published in the environment before this one in `promotion`, read from that environment's live
- * org. Each gap is a warning on stderr, or, when this environment is protected, a problem
+ * published in the environment before this one in `promotion`, and the guide content and summary
+ * settings it writes held there, read from that environment's live org. Each gap is a warning on stderr, or, when this environment is protected, a problem
  * (returned, for the plan to carry). Nothing to check without an environment or a previous one.
  */
 export async function promotionCheck(ctx: CliContext, plan: Pick<Plan, 'actions'>): Promise<PlanProblem[]> {
@@ -202,10 +201,10 @@ export async function promotionCheck(ctx: CliContext, plan: Pick<Plan, 'actions'
 export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVersion[]): Promise<PlanProblem[]> {
   const env = ctx.environment;
   if (!env?.previous || wanted.length === 0) return [];
-  const { promotionGaps, promotionProblems, promotionMessage, promotionSummary } = await import('../plan/promotion.js');
+  const { promotionGaps, promotionProblems, promotionMessage, promotionReads, promotionSummary } = await import('../plan/promotion.js');
   const previous = environmentByName(env.config, env.previous);
   const { describeTarget, openTarget } = await import('./target.js');
-  let previousLive: Pick<LiveState, 'templates' | 'guides' | 'unavailable'>;
+  let previousLive: PreviousOrg;
   let where: string;
   try {
     const there = describeTarget(ctx.env, previous);
@@ -217,12 +216,7 @@ export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVe
     }
     const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), info: (l) => ctx.info(l), environment: previous });
     try {
-      const guides = wanted.filter((w) => w.kind === 'Guide').map((w) => w.template);
-      const [templates, brought] = await Promise.all([
-        wanted.some((w) => w.kind !== 'Guide') ? target.api.listTemplates({ expand: ['versions'] }) : [],
-        guides.length > 0 ? readNamedGuides(target.aistudio, guides) : undefined,
-      ]);
-      previousLive = { templates, ...(brought ? brought : {}) };
+      previousLive = await readPromotionSource({ gateway: target.api, aistudio: target.aistudio }, promotionReads(wanted));
     } finally {
       await target.close();
     }

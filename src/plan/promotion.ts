@@ -1,12 +1,14 @@
 // Promotion (DESIGN §6): a version reaches an environment only after the one before it in
 // `promotion` ran it. Which versions a plan brings to its environment (it publishes them, or sends
-// them more traffic than they have now), and which of them the previous environment's live org
-// has not published. Pure: the caller reads the previous org.
+// them more traffic than they have now; the guide content and summary settings it writes), and
+// which of them the previous environment's live org has not published (or holds with other
+// content). Pure: the caller reads the previous org (what to read: promotionReads).
 import { guardOf, type PlanAction, type PlanProblem } from '../kinds/action.js';
 import type { LiveState } from '../kinds/kind.js';
 import { versionAddress } from '../model/address.js';
 import { contentHash } from '../kinds/PromptVersion/index.js';
 import { contentCanonical, reaches, versionContent } from '../kinds/Guide/index.js';
+import { canonical as summaryCanonical } from '../kinds/SummarySetting/index.js';
 import { canonicalHash } from '../kinds/canonical.js';
 import { planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
@@ -19,19 +21,22 @@ export interface PromotedVersion {
   version: string;
   /** "PromptVersion/billing-assistant@1.1.0" */
   address: string;
-  why: 'published' | 'routed';
+  why: 'published' | 'routed' | 'written';
   /** The content this environment runs under that label (its canonical hash), when the plan says. */
   hash?: string;
-  /** A guide's content (AI Studio numbers its versions: `version` is empty, `template` its name). */
-  kind?: 'Guide';
+  /**
+   * A guide's content, or a summary setting (AI Studio numbers guide versions, and settings have
+   * none: `version` is empty, `template` its name).
+   */
+  kind?: 'Guide' | 'SummarySetting';
 }
 
 /** A gap: never published in the previous environment, or published there with other content. */
 export interface PromotionGap extends PromotedVersion {
   /** The previous environment published the label with other content (these hashes). */
   otherContent?: string[];
-  /** A guide the previous environment cannot have run: it does not serve AI Studio, or has no guide of that name. */
-  noGuide?: 'no-surface' | 'absent';
+  /** What the previous environment cannot have run: it does not serve the kind's surface, or has no object of that name. */
+  missing?: 'no-surface' | 'absent';
   /** A guide whose content the previous environment holds only in a Draft version: saved there, never run. */
   draftOnly?: true;
 }
@@ -58,6 +63,9 @@ export function promotedVersions(plan: Pick<Plan, 'actions'>): PromotedVersion[]
     if (a.desired.kind === 'Guide' && !found.has(a.address)) {
       found.set(a.address, { template: a.name, version: '', address: a.address, why: 'published', hash: guideContentHash(a.desired.body), kind: 'Guide' });
     }
+    if (a.desired.kind === 'SummarySetting') {
+      found.set(a.address, { template: a.name, version: '', address: a.address, why: 'written', hash: canonicalHash(summaryCanonical(a.desired.body)), kind: 'SummarySetting' });
+    }
     if (a.desired.kind === 'TrafficSplit') {
       const before = liveWeights(a);
       for (const r of a.desired.body.routes) if (r.weight > (before[r.version] ?? 0)) add(a.name, r.version, 'routed');
@@ -76,30 +84,64 @@ function liveWeights(a: PlanAction): Record<string, number> {
   return out;
 }
 
+/** What the promotion check must read of the previous org for `wanted`: no more. */
+export interface PromotionReads {
+  /** Templates with their versions. */
+  templates: boolean;
+  /** These guides, with their latest and production versions. */
+  guides: string[];
+  /** These summary settings. */
+  summarySettings: string[];
+}
+
+export function promotionReads(wanted: readonly PromotedVersion[]): PromotionReads {
+  const named = (kind: PromotedVersion['kind']) => wanted.filter((w) => w.kind === kind).map((w) => w.template);
+  return { templates: wanted.some((w) => w.kind === undefined), guides: named('Guide'), summarySettings: named('SummarySetting') };
+}
+
+/** The previous org as the promotion check reads it. */
+export type PreviousOrg = Pick<LiveState, 'templates' | 'guides' | 'summarySettings' | 'unavailable'>;
+
 /**
  * The versions of `wanted` that the previous environment's live org has not published, or has
- * published with other content under the same label (it ran something else).
+ * published with other content under the same label (it ran something else); the guide content
+ * and summary settings it does not hold.
  */
-export function promotionGaps(wanted: readonly PromotedVersion[], previous: Pick<LiveState, 'templates' | 'guides' | 'unavailable'>): PromotionGap[] {
+export function promotionGaps(wanted: readonly PromotedVersion[], previous: PreviousOrg): PromotionGap[] {
   const published = new Map<string, string>();
   for (const t of previous.templates) {
     for (const v of t.versions ?? []) if (v.state === 'Published') published.set(versionAddress(t.name, v.version), contentHash(v));
   }
   const guideContent = new Map((previous.guides ?? []).map((g) => [g.name, guideVersionsHeld(g)]));
+  const settingContent = new Map((previous.summarySettings ?? []).map((s) => [s.name, canonicalHash(summaryCanonical(s))]));
+  const noStudio = previous.unavailable?.includes('aistudio') === true;
   const gaps: PromotionGap[] = [];
   for (const w of wanted) {
-    if (w.kind === 'Guide') {
-      const held = guideContent.get(w.template);
-      if (previous.unavailable?.includes('aistudio')) gaps.push({ ...w, noGuide: 'no-surface' });
-      else if (!held) gaps.push({ ...w, noGuide: 'absent' });
-      else if (!w.hash || !held.ran.has(w.hash)) gaps.push(w.hash !== undefined && held.draft.has(w.hash) ? { ...w, draftOnly: true } : w);
-      continue;
-    }
-    const there = published.get(w.address);
-    if (there === undefined) gaps.push(w);
-    else if (w.hash !== undefined && there !== w.hash) gaps.push({ ...w, otherContent: [there] });
+    const gap = w.kind === 'Guide' ? guideGap(w, noStudio, guideContent.get(w.template)) : w.kind === 'SummarySetting' ? settingGap(w, noStudio, settingContent.get(w.template)) : versionGap(w, published.get(w.address));
+    if (gap) gaps.push(gap);
   }
   return gaps;
+}
+
+/** A version is a gap unless the previous org published that label with this content. */
+function versionGap(w: PromotedVersion, there: string | undefined): PromotionGap | undefined {
+  if (there === undefined) return w;
+  return w.hash !== undefined && there !== w.hash ? { ...w, otherContent: [there] } : undefined;
+}
+
+/** A guide's content is a gap unless a published (TestReady or ProductionReady) version holds it there. */
+function guideGap(w: PromotedVersion, noStudio: boolean, held: { ran: Set<string>; draft: Set<string> } | undefined): PromotionGap | undefined {
+  if (noStudio) return { ...w, missing: 'no-surface' };
+  if (!held) return { ...w, missing: 'absent' };
+  if (w.hash !== undefined && held.ran.has(w.hash)) return undefined;
+  return w.hash !== undefined && held.draft.has(w.hash) ? { ...w, draftOnly: true } : w;
+}
+
+/** A summary setting is a gap unless the previous org's setting of that name holds the same content. */
+function settingGap(w: PromotedVersion, noStudio: boolean, there: string | undefined): PromotionGap | undefined {
+  if (noStudio) return { ...w, missing: 'no-surface' };
+  if (there === undefined) return { ...w, missing: 'absent' };
+  return w.hash !== undefined && there !== w.hash ? { ...w, otherContent: [there] } : undefined;
 }
 
 /**
@@ -126,11 +168,12 @@ export function promotionProblems(gaps: readonly PromotionGap[], env: string, pr
 }
 
 export function promotionMessage(g: PromotionGap, env: string, previous: string): string {
+  if (g.kind === 'SummarySetting') return settingMessage(g, env, previous);
   if (g.kind === 'Guide') {
-    if (g.noGuide === 'no-surface') {
+    if (g.missing === 'no-surface') {
       return `guide "${g.template}" would be written in ${env}, but ${previous} (before ${env} in promotion) does not serve AI Studio, so no guide can run there first: leave guides out of ${env} (metadata.environments) or promote them through an environment that serves AI Studio`;
     }
-    if (g.noGuide === 'absent') {
+    if (g.missing === 'absent') {
       return `guide "${g.template}" would be written in ${env}, but ${previous} (before ${env} in promotion) has no guide of that name: apply it to ${previous} first (its documents must include ${previous}: metadata.environments)`;
     }
     if (g.draftOnly) {
@@ -147,19 +190,36 @@ export function promotionMessage(g: PromotionGap, env: string, previous: string)
 
 /**
  * The promotion line's count: "2 of 2 versions and 1 of 1 guide brought to prod are published in
- * staging". A guide counts as published when a TestReady or ProductionReady version holds its content.
+ * staging; 1 of 1 summary setting brought to prod has the same content in staging". A guide counts
+ * as published when a TestReady or ProductionReady version holds its content; a summary setting
+ * is never published, only held.
  */
 export function promotionSummary(wanted: readonly PromotedVersion[], gaps: readonly PromotionGap[], env: string, previous: string): string {
-  const kinds = [
-    { noun: 'version', of: (w: PromotedVersion) => w.kind === undefined },
-    { noun: 'guide', of: (w: PromotedVersion) => w.kind === 'Guide' },
-  ];
-  const parts: string[] = [];
-  for (const k of kinds) {
-    const n = wanted.filter(k.of).length;
-    if (n > 0) parts.push(`${n - gaps.filter(k.of).length} of ${n} ${k.noun}${n === 1 ? '' : 's'}`);
+  const count = (noun: string, kind: PromotedVersion['kind']): { part: string; n: number } | undefined => {
+    const n = wanted.filter((w) => w.kind === kind).length;
+    return n === 0 ? undefined : { part: `${n - gaps.filter((g) => g.kind === kind).length} of ${n} ${noun}${n === 1 ? '' : 's'}`, n };
+  };
+  const lines: string[] = [];
+  const published = [count('version', undefined), count('guide', 'Guide')].filter((c) => c !== undefined);
+  if (published.length > 0) {
+    const n = published.reduce((sum, c) => sum + c.n, 0);
+    lines.push(`${published.map((c) => c.part).join(' and ')} brought to ${env} ${n === 1 ? 'is' : 'are'} published in ${previous}`);
   }
-  return `${parts.join(' and ')} brought to ${env} ${wanted.length === 1 ? 'is' : 'are'} published in ${previous}`;
+  const settings = count('summary setting', 'SummarySetting');
+  if (settings) lines.push(`${settings.part} brought to ${env} ${settings.n === 1 ? 'has' : 'have'} the same content in ${previous}`);
+  return lines.join('; ');
+}
+
+function settingMessage(g: PromotionGap, env: string, previous: string): string {
+  const before = `${previous} (before ${env} in promotion)`;
+  if (g.missing === 'no-surface') {
+    return `summary setting "${g.template}" would be written in ${env}, but ${before} does not serve AI Studio, so no summary setting can run there first: leave summary settings out of ${env} (metadata.environments) or promote them through an environment that serves AI Studio`;
+  }
+  if (g.missing === 'absent') {
+    return `summary setting "${g.template}" would be written in ${env}, but ${before} has no summary setting of that name: apply it to ${previous} first (its documents must include ${previous}: metadata.environments)`;
+  }
+  const other = (g.otherContent ?? []).map((h) => h.slice(0, 12)).join(', ');
+  return `summary setting "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${before} holds other content in its summary setting of that name (${other}): apply this content to ${previous} first`;
 }
 
 /** A guide version's content alone (not its state): what must have run before. */

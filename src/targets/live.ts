@@ -3,6 +3,7 @@
 // with their latest and production versions (two reads a guide at most: there is no listing of
 // versions) and summary settings. A surface the org does not serve at all (its listing answers
 // 404) is reported as unavailable rather than failing the read: plan decides whether that matters.
+// For a promotion check, only what it names of the previous org (readPromotionSource).
 import type { AiStudioApi } from './aistudio/api.js';
 import type { WireGuide, WireGuideVersion, WireSummarySetting } from './aistudio/wire.js';
 import type { GatewayApi } from './llmgateway/api.js';
@@ -63,6 +64,35 @@ async function readAiStudio(api: AiStudioApi): Promise<{ guides: LiveGuide[]; su
   return { guides: withVersions.filter((g): g is LiveGuide => g !== undefined), summarySettings };
 }
 
+/** What a promotion check reads of the previous org (plan/promotion.ts promotionReads says what). */
+export interface PromotionSourceReads {
+  templates: boolean;
+  guides: readonly string[];
+  summarySettings: readonly string[];
+}
+
+/**
+ * The previous org as a promotion check needs it, and no more: templates with their versions
+ * when versions are brought, and the named guides and summary settings. A read-only client
+ * without rights to filters, or to other objects, is enough.
+ */
+export async function readPromotionSource(
+  t: Required<Targets>,
+  need: PromotionSourceReads,
+): Promise<Pick<LiveState, 'templates' | 'guides' | 'summarySettings' | 'unavailable'>> {
+  const [templates, guides, settings] = await Promise.all([
+    need.templates ? t.gateway.listTemplates({ expand: ['versions'] }) : [],
+    need.guides.length > 0 ? readNamedGuides(t.aistudio, need.guides) : undefined,
+    need.summarySettings.length > 0 ? readNamedSummarySettings(t.aistudio, need.summarySettings) : undefined,
+  ]);
+  const out: Pick<LiveState, 'templates' | 'guides' | 'summarySettings' | 'unavailable'> = { templates };
+  if (guides?.guides) out.guides = guides.guides;
+  if (settings?.summarySettings) out.summarySettings = settings.summarySettings;
+  const unavailable = [...new Set([...(guides?.unavailable ?? []), ...(settings?.unavailable ?? [])])].sort();
+  if (unavailable.length > 0) out.unavailable = unavailable;
+  return out;
+}
+
 /**
  * The guides of these names alone, with their versions (what a promotion check needs of the
  * previous org: no listing of everything, no other surface). `unavailable` when the org does not
@@ -77,6 +107,17 @@ export async function readNamedGuides(api: AiStudioApi, names: readonly string[]
       }),
     );
     return { guides: found.filter((g): g is LiveGuide => g !== undefined) };
+  } catch (err) {
+    if (isNotFound(err)) return { unavailable: ['aistudio'] };
+    throw err;
+  }
+}
+
+/** The summary settings of these names alone. `unavailable` when the org does not serve AI Studio. */
+export async function readNamedSummarySettings(api: AiStudioApi, names: readonly string[]): Promise<Pick<LiveState, 'summarySettings' | 'unavailable'>> {
+  try {
+    const found = await Promise.all(names.map(async (name) => (await api.listSummarySettings({ name })).find((s) => s.name === name)));
+    return { summarySettings: found.filter((s): s is WireSummarySetting => s !== undefined) };
   } catch (err) {
     if (isNotFound(err)) return { unavailable: ['aistudio'] };
     throw err;

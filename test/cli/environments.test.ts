@@ -476,6 +476,16 @@ spec:
     - {name: first_name, type: String, scope: Input}
 `;
 
+const SUMMARY = `apiVersion: promptctl/v1
+kind: SummarySetting
+metadata:
+  name: Voice wrap-up
+spec:
+  language: en-US
+  prompt: |
+    Summarise the call in three sentences.
+`;
+
 /**
  * Three orgs of this test's own (AI Studio objects are not cleaned up between tests, and a
  * surface may be switched off), and the prompts directory holding only `files` besides the config.
@@ -519,6 +529,46 @@ describe('promotion of AI Studio objects', () => {
       const ok = await orgs.run(['plan', '--env', 'prod', '--out', 'prod.json']);
       expect(ok.code, ok.stdout + ok.stderr).toBe(0);
       expect(ok.stderr).toMatch(/promotion: 1 of 1 guide brought to prod is published in staging/);
+    } finally {
+      await orgs.close();
+    }
+  });
+
+  it('refuses for prod a summary setting staging does not hold with the same content', async () => {
+    const orgs = await ownOrgs({ 'summary.yaml': SUMMARY });
+    try {
+      const never = await orgs.run(['plan', '--env', 'prod', '--format', 'json']);
+      expect(never.code, never.stderr).toBe(1);
+      expect(JSON.parse(never.stdout).problems).toEqual([
+        expect.objectContaining({
+          address: 'SummarySetting/Voice wrap-up',
+          rule: 'promotion/not-in-previous',
+          message: expect.stringMatching(/^summary setting "Voice wrap-up" would be written in prod, but staging \(before prod in promotion\) has no summary setting of that name: apply it to staging first/),
+        }),
+      ]);
+      for (const e of ['dev', 'staging']) expect((await orgs.run(['apply', '--env', e, '--auto-approve'])).code).toBe(0);
+      const ok = await orgs.run(['plan', '--env', 'prod', '--out', 'prod.json']);
+      expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+      expect(ok.stderr).toMatch(/promotion: 1 of 1 summary setting brought to prod has the same content in staging/);
+      expect((await orgs.run(['apply', '--env', 'prod', 'prod.json'])).code).toBe(0);
+      // A new prompt, applied to dev only: prod may not have it before staging does.
+      await writeFile(join(dir.path, 'prompts/summary.yaml'), SUMMARY.replace('three sentences', 'three sentences, with the card number'));
+      expect((await orgs.run(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
+      const newer = await orgs.run(['plan', '--env', 'prod', '--out', 'prod2.json', '--format', 'json']);
+      expect(newer.code).toBe(1);
+      expect(JSON.parse(newer.stdout).problems).toEqual([
+        expect.objectContaining({
+          address: 'SummarySetting/Voice wrap-up',
+          message: expect.stringMatching(/staging \(before prod in promotion\) holds other content in its summary setting of that name \(\w{12}\): apply this content to staging first$/),
+        }),
+      ]);
+      const refused = await orgs.run(['apply', '--env', 'prod', 'prod2.json']);
+      expect(refused.code).toBe(1);
+      // staging is not protected: the same gap from dev is a warning there.
+      await writeFile(join(dir.path, 'prompts/summary.yaml'), SUMMARY.replace('three sentences', 'two sentences'));
+      const staging = await orgs.run(['plan', '--env', 'staging']);
+      expect(staging.code, staging.stderr).toBe(0);
+      expect(staging.stderr).toMatch(/warning: SummarySetting\/Voice wrap-up: summary setting "Voice wrap-up" would get content \w{12} in staging, but dev \(before staging in promotion\) holds other content/);
     } finally {
       await orgs.close();
     }

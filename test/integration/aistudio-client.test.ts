@@ -3,7 +3,7 @@
 // the dateModified guard, a switched-off surface, and durability across a restart.
 import { afterEach, describe, expect, it } from 'vitest';
 import { paths } from '../../src/targets/aistudio/paths.js';
-import { readNamedGuides } from '../../src/targets/live.js';
+import { readNamedGuides, readPromotionSource } from '../../src/targets/live.js';
 import { LATEST_NOT_PRODUCTION_READY_CODE } from '../../src/targets/aistudio/wire.js';
 import { paths as gatewayPaths } from '../../src/targets/llmgateway/paths.js';
 import { content, recordingProxy, rejection, setup, type Env } from './aistudio-support.js';
@@ -254,5 +254,21 @@ describe('reading named guides (what a promotion check needs of the previous org
     expect(read.guides?.map((x) => [x.name, x.latest?.version, x.latest?.instruction])).toEqual([['Returns', '1.0', content(1).instruction]]);
     await env.restart({ surfaces: { aistudio: false } });
     expect(await readNamedGuides(env.client(), ['Returns'])).toEqual({ unavailable: ['aistudio'] });
+  });
+});
+
+describe('reading the previous org for a promotion check', () => {
+  it('reads only the summary settings named, beside the named guides, and says when the org serves no AI Studio', async () => {
+    env = await setup();
+    const c = env.client();
+    await c.createSummarySetting({ name: 'Voice wrap-up', language: 'en-US', settingType: 'Prompt', prompt: 'Summarise the call.' });
+    await c.createSummarySetting({ name: 'Email wrap-up', language: 'en-US' });
+    const need = { templates: false, guides: [], summarySettings: ['Voice wrap-up', 'Missing'] };
+    const read = await readPromotionSource({ gateway: env.gateway(), aistudio: c }, need);
+    expect(read.templates).toEqual([]);
+    expect(read.guides).toBeUndefined();
+    expect(read.summarySettings?.map((s) => [s.name, s.prompt])).toEqual([['Voice wrap-up', 'Summarise the call.']]);
+    await env.restart({ surfaces: { aistudio: false } });
+    expect(await readPromotionSource({ gateway: env.gateway(), aistudio: env.client() }, { ...need, guides: ['Returns'] })).toEqual({ templates: [], unavailable: ['aistudio'] });
   });
 });

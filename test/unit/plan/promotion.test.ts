@@ -1,7 +1,7 @@
 // Promotion (DESIGN §6): which versions a plan brings to its environment, and which of them the
 // previous environment has not published.
 import { describe, expect, it } from 'vitest';
-import { promotedVersions, promotionGaps, promotionProblems, promotionSummary, withProblems } from '../../../src/plan/promotion.js';
+import { promotedVersions, promotionGaps, promotionProblems, promotionReads, promotionSummary, withProblems } from '../../../src/plan/promotion.js';
 import { planFingerprint } from '../../../src/plan/fingerprint.js';
 import type { Plan, PlanAction } from '../../../src/plan/types.js';
 import { contentHash, toWire as versionWire } from '../../../src/kinds/PromptVersion/index.js';
@@ -124,6 +124,47 @@ describe('promotion', () => {
     expect(published).toEqual([]);
     expect(promotionSummary(wanted, published, 'prod', 'staging')).toBe('1 of 1 version and 1 of 1 guide brought to prod are published in staging');
     expect(promotionSummary(wanted.slice(0, 1), [], 'prod', 'staging')).toBe('1 of 1 guide brought to prod is published in staging');
+  });
+
+  it('holds a summary setting to the same rule: the previous org’s setting of that name must hold its content', () => {
+    const body = { name: 'Voice wrap-up', language: 'en-US', settingType: 'Prompt', prompt: 'Summarise the call.\n' };
+    const create = {
+      action: 'create',
+      address: 'SummarySetting/Voice wrap-up',
+      kind: 'SummarySetting',
+      name: 'Voice wrap-up',
+      changes: [],
+      dependsOn: [],
+      desired: { kind: 'SummarySetting', body },
+    } as PlanAction;
+    const wanted = promotedVersions({ actions: [create, versionCreate('a', '1.0.0')] });
+    expect(wanted.map((w) => [w.address, w.kind, w.why])).toEqual([
+      ['PromptVersion/a@1.0.0', undefined, 'published'],
+      ['SummarySetting/Voice wrap-up', 'SummarySetting', 'written'],
+    ]);
+    expect(promotionReads(wanted)).toEqual({ templates: true, guides: [], summarySettings: ['Voice wrap-up'] });
+    const templates = [{ name: 'a', versions: [{ version: '1.0.0', state: 'Published' }] }];
+    const withSetting = (prompt: string) => ({ templates, summarySettings: [{ ...body, id: 's1', dateModified: 'd', language: 'en-us', prompt }] }) as never;
+    // The same content, however the server spells the language: it ran there.
+    const same = promotionGaps(wanted, withSetting(body.prompt));
+    expect(same).toEqual([]);
+    expect(promotionSummary(wanted, same, 'prod', 'staging')).toBe('1 of 1 version brought to prod is published in staging; 1 of 1 summary setting brought to prod has the same content in staging');
+    const other = promotionGaps(wanted, withSetting('Summarise the call, and the card number.\n'));
+    expect(promotionSummary(wanted, other, 'prod', 'staging')).toMatch(/; 0 of 1 summary setting brought to prod has the same content in staging$/);
+    const messages = (previous: unknown) => promotionProblems(promotionGaps(wanted, previous as never), 'prod', 'staging').map((p) => [p.address, p.rule, p.message]);
+    expect(messages(withSetting('Summarise the call, and the card number.\n'))).toEqual([
+      [
+        'SummarySetting/Voice wrap-up',
+        'promotion/not-in-previous',
+        expect.stringMatching(/^summary setting "Voice wrap-up" would get content \w{12} in prod, but staging \(before prod in promotion\) holds other content in its summary setting of that name \(\w{12}\): apply this content to staging first$/),
+      ],
+    ]);
+    expect(messages({ templates, summarySettings: [] })).toEqual([
+      ['SummarySetting/Voice wrap-up', 'promotion/not-in-previous', expect.stringMatching(/but staging \(before prod in promotion\) has no summary setting of that name: apply it to staging first/)],
+    ]);
+    expect(messages({ templates, unavailable: ['aistudio'] })).toEqual([
+      ['SummarySetting/Voice wrap-up', 'promotion/not-in-previous', expect.stringMatching(/but staging \(before prod in promotion\) does not serve AI Studio, so no summary setting can run there first/)],
+    ]);
   });
 
   it('re-seals the fingerprint when problems are added', () => {
