@@ -214,7 +214,10 @@ export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVe
       const v = previous.spec.vars;
       throw new Error(`${previous.name}'s credentials (${v.clientId}, ${v.clientSecret}) are not set here, so its org cannot be read: give this run a read-only client of ${previous.name}`);
     }
-    const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), info: (l) => ctx.info(l), environment: previous });
+    // Where a failure only warns, an org that does not answer must not hold the plan up for minutes:
+    // the probe's limits. Where it refuses (protected), the normal ones, so a slow org is still read.
+    const limits = env.settings.protected ? {} : { quick: true };
+    const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), info: (l) => ctx.info(l), environment: previous }, limits);
     try {
       previousLive = await readPromotionSource({ gateway: target.api, aistudio: target.aistudio }, promotionReads(wanted));
     } finally {

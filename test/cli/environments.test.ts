@@ -360,6 +360,19 @@ describe('--env', () => {
     }
   });
 
+  it('is not held up planning staging by a dev org that does not answer: its promotion check only warns, so it is quick', async () => {
+    const silent = await silentServer();
+    try {
+      const started = Date.now();
+      const r = await cli(['plan', '--env', 'staging'], { ...credentials(['staging']), [`${PREFIX.dev}_API_URL`]: silent.url, [`${PREFIX.dev}_OAUTHCLIENT_ID`]: 'dev-client', [`${PREFIX.dev}_OAUTHCLIENT_SECRET`]: 'dev-secret-value' });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/warning: cannot check promotion from dev to staging: /);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('does not probe protected orgs for an apply to the embedded emulator, which is nobody’s org', async () => {
     const silent = await silentServer();
     try {
