@@ -115,16 +115,18 @@ export function promotionGaps(wanted: readonly PromotedVersion[], previous: Prev
   const guideContent = new Map((previous.guides ?? []).map((g) => [g.name, guideVersionsHeld(g)]));
   const settingContent = new Map((previous.summarySettings ?? []).map((s) => [s.name, canonicalHash(summaryCanonical(s))]));
   const noStudio = previous.unavailable?.includes('aistudio') === true;
+  const noGateway = previous.unavailable?.includes('llmgateway') === true;
   const gaps: PromotionGap[] = [];
   for (const w of wanted) {
-    const gap = w.kind === 'Guide' ? guideGap(w, noStudio, guideContent.get(w.template)) : w.kind === 'SummarySetting' ? settingGap(w, noStudio, settingContent.get(w.template)) : versionGap(w, published.get(w.address));
+    const gap = w.kind === 'Guide' ? guideGap(w, noStudio, guideContent.get(w.template)) : w.kind === 'SummarySetting' ? settingGap(w, noStudio, settingContent.get(w.template)) : versionGap(w, noGateway, published.get(w.address));
     if (gap) gaps.push(gap);
   }
   return gaps;
 }
 
 /** A version is a gap unless the previous org published that label with this content. */
-function versionGap(w: PromotedVersion, there: string | undefined): PromotionGap | undefined {
+function versionGap(w: PromotedVersion, noGateway: boolean, there: string | undefined): PromotionGap | undefined {
+  if (noGateway) return { ...w, missing: 'no-surface' };
   if (there === undefined) return w;
   return w.hash !== undefined && there !== w.hash ? { ...w, otherContent: [there] } : undefined;
 }
@@ -182,6 +184,9 @@ export function promotionMessage(g: PromotionGap, env: string, previous: string)
     return `guide "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${previous} (before ${env} in promotion) has no version of it with that content: apply it to ${previous} first`;
   }
   const does = g.why === 'published' ? 'published' : 'given more traffic';
+  if (g.missing === 'no-surface') {
+    return `version ${g.version} of template "${g.template}" would be ${does} in ${env}, but ${previous} (before ${env} in promotion) does not serve the LLM Gateway, so no version can run there first: leave templates out of ${env} (metadata.environments) or promote them through an environment that serves the LLM Gateway`;
+  }
   if (g.otherContent) {
     return `version ${g.version} of template "${g.template}" would be ${does} in ${env} with content ${g.hash!.slice(0, 12)}, but ${previous} (before ${env} in promotion) published other content under that label (${g.otherContent.map((h) => h.slice(0, 12)).join(', ')}): what ${env} would run, ${previous} never ran`;
   }

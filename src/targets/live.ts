@@ -74,21 +74,22 @@ export interface PromotionSourceReads {
 /**
  * The previous org as a promotion check needs it, and no more: templates with their versions
  * when versions are brought, and the named guides and summary settings. A read-only client
- * without rights to filters, or to other objects, is enough.
+ * without rights to filters, or to other objects, is enough. A surface the org does not serve
+ * (its listing answers 404) is `unavailable`, for the gateway as for AI Studio.
  */
 export async function readPromotionSource(
   t: Required<Targets>,
   need: PromotionSourceReads,
 ): Promise<Pick<LiveState, 'templates' | 'guides' | 'summarySettings' | 'unavailable'>> {
   const [templates, guides, settings] = await Promise.all([
-    need.templates ? t.gateway.listTemplates({ expand: ['versions'] }) : [],
+    need.templates ? readTemplates(t.gateway) : undefined,
     need.guides.length > 0 ? readNamedGuides(t.aistudio, need.guides) : undefined,
     need.summarySettings.length > 0 ? readNamedSummarySettings(t.aistudio, need.summarySettings) : undefined,
   ]);
-  const out: Pick<LiveState, 'templates' | 'guides' | 'summarySettings' | 'unavailable'> = { templates };
+  const out: Pick<LiveState, 'templates' | 'guides' | 'summarySettings' | 'unavailable'> = { templates: templates?.templates ?? [] };
   if (guides?.guides) out.guides = guides.guides;
   if (settings?.summarySettings) out.summarySettings = settings.summarySettings;
-  const unavailable = [...new Set([...(guides?.unavailable ?? []), ...(settings?.unavailable ?? [])])].sort();
+  const unavailable = [...new Set([templates, guides, settings].flatMap((r) => r?.unavailable ?? []))].sort();
   if (unavailable.length > 0) out.unavailable = unavailable;
   return out;
 }
@@ -109,6 +110,16 @@ export async function readNamedGuides(api: AiStudioApi, names: readonly string[]
     return { guides: found.filter((g): g is LiveGuide => g !== undefined) };
   } catch (err) {
     if (isNotFound(err)) return { unavailable: ['aistudio'] };
+    throw err;
+  }
+}
+
+/** Every template with its versions. `unavailable` when the org does not serve the LLM Gateway. */
+async function readTemplates(api: GatewayApi): Promise<Pick<LiveState, 'templates' | 'unavailable'>> {
+  try {
+    return { templates: await api.listTemplates({ expand: ['versions'] }) };
+  } catch (err) {
+    if (isNotFound(err)) return { templates: [], unavailable: ['llmgateway'] };
     throw err;
   }
 }

@@ -520,6 +520,28 @@ async function ownOrgs(files: Record<string, string>, options: Partial<Record<En
   };
 }
 
+describe('promotion from an org without a surface', () => {
+  it('makes each version a problem for prod when staging does not serve the LLM Gateway, and plans on', async () => {
+    const orgs = await ownOrgs({ 'billing.yaml': BILLING }, { staging: { surfaces: { llmgateway: false } } });
+    try {
+      const plan = await orgs.run(['plan', '--env', 'prod', '--format', 'json']);
+      expect(plan.code, plan.stderr).toBe(1);
+      expect(plan.stderr).not.toMatch(/error: cannot check promotion/);
+      expect(JSON.parse(plan.stdout).problems).toEqual(
+        ['1.0.0', '1.1.0'].map((v) =>
+          expect.objectContaining({
+            address: `PromptVersion/billing@${v}`,
+            rule: 'promotion/not-in-previous',
+            message: expect.stringMatching(/but staging \(before prod in promotion\) does not serve the LLM Gateway, so no version can run there first/),
+          }),
+        ),
+      );
+    } finally {
+      await orgs.close();
+    }
+  });
+});
+
 describe('promotion of AI Studio objects', () => {
   it('refuses for prod a guide staging holds only as a Draft (it never ran there), and never calls it published', async () => {
     await writeFile(join(dir.path, 'prompts/promptctl.yaml'), CONFIG.replace('guidePublish: TestReady', 'guidePublish: Draft'));

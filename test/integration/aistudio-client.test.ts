@@ -271,4 +271,10 @@ describe('reading the previous org for a promotion check', () => {
     await env.restart({ surfaces: { aistudio: false } });
     expect(await readPromotionSource({ gateway: env.gateway(), aistudio: env.client() }, { ...need, guides: ['Returns'] })).toEqual({ templates: [], unavailable: ['aistudio'] });
   });
+
+  it('says when the org serves no LLM Gateway (its listing answers 404), as for AI Studio', async () => {
+    env = await setup({ surfaces: { llmgateway: false } });
+    const need = { templates: true, guides: [], summarySettings: ['Voice wrap-up'] };
+    expect(await readPromotionSource({ gateway: env.gateway(), aistudio: env.client() }, need)).toEqual({ templates: [], summarySettings: [], unavailable: ['llmgateway'] });
+  });
 });

@@ -167,6 +167,17 @@ describe('promotion', () => {
     ]);
   });
 
+  it('says a version is missing because the previous org does not serve the LLM Gateway, one problem each', () => {
+    const wanted = promotedVersions({ actions: [versionCreate('a', '1.0.0'), versionCreate('a', '1.1.0')] });
+    const gaps = promotionGaps(wanted, { templates: [], unavailable: ['llmgateway'] } as never);
+    expect(promotionProblems(gaps, 'prod', 'staging').map((p) => [p.address, p.message])).toEqual(
+      ['1.0.0', '1.1.0'].map((v) => [
+        `PromptVersion/a@${v}`,
+        `version ${v} of template "a" would be published in prod, but staging (before prod in promotion) does not serve the LLM Gateway, so no version can run there first: leave templates out of prod (metadata.environments) or promote them through an environment that serves the LLM Gateway`,
+      ]),
+    );
+  });
+
   it('re-seals the fingerprint when problems are added', () => {
     const base = { formatVersion: 2, prune: false, summary: { create: 0, update: 0, delete: 0, noop: 0 }, actions: [], problems: [], unmanaged: [] } as unknown as Plan;
     const plan = { ...base, fingerprint: planFingerprint(base) } as Plan;
