@@ -64,18 +64,7 @@ describe('promotion', () => {
   });
 
   it('holds a guide’s content to the same rule: it must be the latest or production content of the previous org’s guide', () => {
-    const body = { instruction: 'Say hello, then ask for the order number.\n' };
-    const update = {
-      action: 'update',
-      address: 'Guide/Returns',
-      kind: 'Guide',
-      name: 'Returns',
-      liveId: 'g1',
-      guard: {},
-      changes: [],
-      dependsOn: [],
-      desired: { kind: 'Guide', body, state: 'ProductionReady', write: 'version' },
-    } as PlanAction;
+    const { body, update } = guideUpdate();
     const wanted = promotedVersions({ actions: [update] });
     expect(wanted.map((w) => [w.address, w.kind])).toEqual([['Guide/Returns', 'Guide']]);
     const guideWith = (instruction: string, state: string) =>
@@ -94,18 +83,7 @@ describe('promotion', () => {
   });
 
   it('does not count a guide content the previous org holds only in a Draft as run there, and says so', () => {
-    const body = { instruction: 'Say hello, then ask for the order number.\n' };
-    const update = {
-      action: 'update',
-      address: 'Guide/Returns',
-      kind: 'Guide',
-      name: 'Returns',
-      liveId: 'g1',
-      guard: {},
-      changes: [],
-      dependsOn: [],
-      desired: { kind: 'Guide', body, state: 'ProductionReady', write: 'version' },
-    } as PlanAction;
+    const { body, update } = guideUpdate();
     const wanted = promotedVersions({ actions: [update, versionCreate('a', '1.0.0')] });
     const previous = (latest: { instruction: string; state: string }, production?: { instruction: string; state: string }) =>
       ({
@@ -187,3 +165,21 @@ describe('promotion', () => {
     expect(withProblems(plan, [])).toBe(plan);
   });
 });
+
+/** An update of guide Returns bringing one instruction (what a promotion check looks at). */
+function guideUpdate(): { body: { instruction: string }; update: PlanAction } {
+  const body = { instruction: 'Say hello, then ask for the order number.\n' };
+  const update = {
+    action: 'update',
+    address: 'Guide/Returns',
+    kind: 'Guide',
+    name: 'Returns',
+    liveId: 'g1',
+    guard: {},
+    changes: [],
+    dependsOn: [],
+    desired: { kind: 'Guide', body, state: 'ProductionReady', write: 'version' },
+  } as PlanAction;
+  return { body, update };
+}
+
