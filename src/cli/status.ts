@@ -63,14 +63,15 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
 
 /**
  * Latency percentiles, when the target answers promptctl's optional `percentiles` (the emulator
- * does); a server that refuses the field (400) leaves status with the mean.
+ * does); a server that refuses the field (400, 422) leaves status with the mean.
  */
 async function latencyOf(api: GatewayApi, query: AnalyticsQuery): Promise<Map<string, { p50: number; p95: number }>> {
   const { latencyPercentiles } = await import('../evals/stats.js');
   try {
     return latencyPercentiles(await api.queryAnalytics(query));
   } catch (err) {
-    if (err instanceof ApiError && err.status === 400) return new Map();
+    // 400 or 422: the field is not understood; anything else (a 5xx, a 401) is the target's failure.
+    if (err instanceof ApiError && (err.status === 400 || err.status === 422)) return new Map();
     throw err;
   }
 }

@@ -13,6 +13,7 @@ import { addDirOption, announceTarget, loadOrRefuse, withTarget } from './common
 import type { CliContext } from './context.js';
 import { describeTarget, type OpenTarget } from './target.js';
 import type { LiveFacts } from '../evals/live-facts.js';
+import type { PlannedTest } from '../evals/render.js';
 
 export const TEST_FORMATS = ['text', 'markdown', 'json', 'junit'] as const;
 
@@ -75,7 +76,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const compare = parseCompare(flags.compare);
   const label = announceTarget(ctx);
   const state = await loadOrRefuse(ctx, flags.dir, 'tested');
-  const [{ selectTests, planTests, emulatorResponses }, { runTests }, { fileResultCache, noCache, TEST_CACHE_DIR }, views] = await Promise.all([
+  const [{ selectTests, planTests, emulatorResponses }, { runTests }, { fileResultCache, TEST_CACHE_DIR }, views] = await Promise.all([
     import('../evals/render.js'),
     import('../evals/runner.js'),
     import('../evals/cache.js'),
@@ -119,14 +120,14 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const report = await withTarget(ctx, async (target) => {
     if (calls > 0) ctx.info(`running ${calls} call${calls === 1 ? '' : 's'} of ${running.length} test${running.length === 1 ? '' : 's'}${flags.cache ? '' : ' (--no-cache: every call is made)'}`);
     // The target answers from what it holds, not from git: results are keyed by that too.
-    const live = calls > 0 ? await readLiveFacts(ctx, target) : undefined;
-    const keyed = live ? planTests(state, running.map((p) => p.test), { ...planOptions, live }) : running;
+    const live = calls > 0 ? await readLiveFacts(ctx, target, running) : {};
+    const keyed = planTests(state, running.map((p) => p.test), { ...planOptions, live });
     return runTests(
       keyed,
       {
         gateway: target.api,
         guides: target.aistudio,
-        cache: live ? fileResultCache(cacheDir, { read: flags.cache }) : noCache(),
+        cache: fileResultCache(cacheDir, { read: flags.cache }),
         countTokens: (text) => ctx.tokenMemo.count(text, 'o200k_base'),
         onCaseDone(e) {
           if (tty) {
@@ -153,17 +154,26 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
 }
 
 /**
- * What the target serves, for the results cache's keys; undefined (a warning, and no cache this
- * run) when it cannot be read: a result keyed by git alone could stand for what is no longer live.
+ * What the target serves, for the results cache's keys: the gateway's templates and filters when
+ * a template test runs, the named guides when a guide test does (nothing else, so no right
+ * beyond the tests' own is needed). A part that cannot be read is said once; its calls are made
+ * and not cached (a result keyed by git alone could stand for what is no longer live).
  */
-async function readLiveFacts(ctx: CliContext, target: OpenTarget): Promise<LiveFacts | undefined> {
-  const [{ readLiveState }, { liveFacts }] = await Promise.all([import('../targets/live.js'), import('../evals/live-facts.js')]);
-  try {
-    return liveFacts(await readLiveState({ gateway: target.api, aistudio: target.aistudio }));
-  } catch (err) {
-    ctx.info(`warning: cannot read what the target serves (${err instanceof Error ? err.message : String(err)}): no cached result is used or kept this run`);
+export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: readonly PlannedTest[]): Promise<LiveFacts> {
+  const [{ readLiveState, readNamedGuides }, { liveFacts }] = await Promise.all([import('../targets/live.js'), import('../evals/live-facts.js')]);
+  const guides = [...new Set(tests.filter((t) => t.kind === 'guide').flatMap((t) => ('guide' in t.test.target ? [t.test.target.guide] : [])))];
+  const unread = (what: string) => (err: unknown) => {
+    ctx.info(`warning: cannot read the target's ${what} (${err instanceof Error ? err.message : String(err)}): their tests make every call and keep no cached result this run`);
     return undefined;
-  }
+  };
+  const [gateway, named] = await Promise.all([
+    tests.some((t) => t.kind === 'template') ? readLiveState({ gateway: target.api }, { aistudio: false }).catch(unread('templates and filters')) : undefined,
+    guides.length > 0 ? readNamedGuides(target.aistudio, guides).catch(unread('guides')) : undefined,
+  ]);
+  return liveFacts({
+    ...(gateway && !gateway.unavailable?.includes('llmgateway') ? { templates: gateway.templates, filters: gateway.filters } : {}),
+    ...(named && !named.unavailable?.includes('aistudio') ? { guides: named.guides ?? [] } : {}),
+  });
 }
 
 function templatesWith(state: DesiredState, [a, b]: [string, string]): string {

@@ -2,23 +2,26 @@
 // stands for a call only while the same objects are live. The YAML alone does not decide an
 // answer: the target answers from its own versions, split and filters, which differ from git
 // before an apply and after a change made outside it. Each digest is the whole live object, so
-// any change to it (a new version, a moved split, an edited filter) runs the call again.
-import type { LiveState } from '../targets/live.js';
+// any change to it (a new version, a moved split, an edited filter) runs the call again. A part
+// the target did not let us read is undefined: its calls are made, and not cached.
+import type { WireGuide } from '../targets/aistudio/wire.js';
+import type { WireFilter, WireTemplate } from '../targets/llmgateway/wire.js';
 import { stableHash } from '../util/json.js';
 
 export interface LiveFacts {
-  /** Per template name: its live object with versions and traffic. Absent: not live. */
-  templates: ReadonlyMap<string, string>;
-  /** Per guide name: the guide with its latest and production versions. Absent: not live. */
-  guides: ReadonlyMap<string, string>;
+  /** Per template name: its live object with versions and traffic (absent name: not live). */
+  templates?: ReadonlyMap<string, string>;
   /** Every live safety filter (a filter may cover a template by its labels). */
-  filters: string;
+  filters?: string;
+  /** Per guide name: the guide with its latest and production versions (absent name: not live). */
+  guides?: ReadonlyMap<string, string>;
 }
 
-export function liveFacts(live: LiveState): LiveFacts {
-  return {
-    templates: new Map(live.templates.map((t) => [t.name, stableHash(t)])),
-    guides: new Map((live.guides ?? []).map((g) => [g.name, stableHash(g)])),
-    filters: stableHash([...live.filters].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))),
-  };
+/** What was read: the gateway's templates and filters, the named guides; undefined where the read failed. */
+export function liveFacts(read: { templates?: readonly WireTemplate[]; filters?: readonly WireFilter[]; guides?: readonly WireGuide[] }): LiveFacts {
+  const facts: LiveFacts = {};
+  if (read.templates) facts.templates = new Map(read.templates.map((t) => [t.name, stableHash(t)]));
+  if (read.filters) facts.filters = stableHash([...read.filters].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  if (read.guides) facts.guides = new Map(read.guides.map((g) => [g.name, stableHash(g)]));
+  return facts;
 }

@@ -35,6 +35,8 @@ export interface PlannedCall {
   notRun?: string;
   /** sha256 hex of the rendered request (see the top of this file). */
   key: string;
+  /** What the target serves for it could not be read: no cached result stands for it, none is kept. */
+  uncached?: boolean;
   /** The texts the case sends (var values, messages). */
   inputs: string[];
 }
@@ -205,7 +207,8 @@ function templateCall(
     maxTokens: v.maxTokens ?? null,
     messages: renderPrompt(v, c.vars, messages),
   }));
-  const live = opts.live ? { live: { template: opts.live.templates.get(templateName) ?? null, filters: opts.live.filters } } : {};
+  const live = opts.live?.templates && opts.live.filters !== undefined ? { live: { template: opts.live.templates.get(templateName) ?? null, filters: opts.live.filters } } : {};
+  const uncached = opts.live !== undefined && live.live === undefined;
   const key = hash({ target: opts.targetLabel, template: templateName, requested: requested ?? null, routes, rendered, filters, request, repetition, ...responsesFor(opts, templateName), ...live });
   return {
     caseIndex,
@@ -215,6 +218,7 @@ function templateCall(
     call: { kind: 'template', request },
     ...(notRun ? { notRun } : {}),
     key,
+    ...(uncached ? { uncached } : {}),
     inputs: inputsOf(c),
   };
 }
@@ -224,9 +228,10 @@ function guideCall(opts: PlanOptions, target: { guide: string }, guide: Guide | 
   const users = c.messages.filter((m) => m.role === 'user').map((m) => m.content);
   const turns = users.length > 0 ? users : [''];
   const content = guide ? { instruction: guide.instruction, variables: guide.variables, dataActions: guide.dataActions, knowledge: guide.knowledge ?? null } : null;
-  const live = opts.live ? { live: { guide: opts.live.guides.get(target.guide) ?? null } } : {};
+  const live = opts.live?.guides ? { live: { guide: opts.live.guides.get(target.guide) ?? null } } : {};
+  const uncached = opts.live !== undefined && live.live === undefined;
   const key = hash({ target: opts.targetLabel, guide: target.guide, content, inputVariables, turns, repetition, ...responsesFor(opts, target.guide), ...live });
-  return { caseIndex, case: c, repetition, call: { kind: 'guide', guide: target.guide, inputVariables, turns }, key, inputs: inputsOf(c) };
+  return { caseIndex, case: c, repetition, call: { kind: 'guide', guide: target.guide, inputVariables, turns }, key, ...(uncached ? { uncached } : {}), inputs: inputsOf(c) };
 }
 
 function guideValue(v: TestVarValue): string {

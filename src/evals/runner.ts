@@ -55,14 +55,14 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
     let cached = false;
     let obs: Observation | undefined;
     if (call.notRun === undefined) {
-      obs = await deps.cache.get(call.key);
+      obs = call.uncached ? undefined : await deps.cache.get(call.key);
       if (obs) {
         cached = true;
         cachedRuns++;
       } else {
         invocations++;
         obs = call.call.kind === 'template' ? await invokeTemplate(deps, call, clock) : await turnGuide(deps, call, clock, guides);
-        await deps.cache.set(call.key, obs);
+        if (!call.uncached) await deps.cache.set(call.key, obs);
       }
     } else {
       obs = { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 0, code: 'not.run', message: call.notRun } };

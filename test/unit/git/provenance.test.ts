@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { gitProvenance } from '../../../src/git/provenance.js';
@@ -101,5 +102,23 @@ describe('gitProvenance, from one status', () => {
     const d = repo();
     commit(d, 'one');
     expect(await gitProvenance(join(d, '.git'), {})).toEqual({ commit: null, branch: null, dirty: false, actor: userInfo().username });
+  });
+});
+
+describe('gitProvenance when git status cannot answer', () => {
+  it('keeps HEAD, its author and the branch when the index is damaged (only the dirty check is lost)', async () => {
+    const d = repo();
+    const sha = commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n' });
+    writeFileSync(join(d, '.git', 'index'), 'not an index');
+    expect(await gitProvenance(d, {}, 'prompts')).toEqual({ commit: sha, branch: 'main', dirty: false, actor: `${AUTHOR.name} <${AUTHOR.email}>` });
+  });
+
+  it('finds an untracked prompts file when cwd is reached through a symbolic link', async () => {
+    const d = repo();
+    commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n' });
+    write(d, 'prompts/new.yaml', 'b: 1\n');
+    const link = join(dir(), 'link');
+    symlinkSync(d, link);
+    expect((await gitProvenance(link, {}, 'prompts')).dirty).toBe(true);
   });
 });

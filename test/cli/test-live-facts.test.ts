@@ -1,0 +1,56 @@
+// What `promptctl test` reads of the target to key its results cache: only what the keys use, and
+// a part it cannot read turns caching off for that part's tests alone.
+import { describe, expect, it } from 'vitest';
+import { readLiveFacts } from '../../src/cli/test.js';
+import { CliContext } from '../../src/cli/context.js';
+import { planTests } from '../../src/evals/render.js';
+import { ApiError } from '../../src/genesys/errors.js';
+import type { PlannedTest } from '../../src/evals/render.js';
+
+function ctx(): { ctx: CliContext; err: () => string } {
+  let err = '';
+  const c = new CliContext({ stdout: { write: () => true }, stderr: { write: (s: string) => ((err += s), true) }, stdin: process.stdin, env: {}, cwd: '/' });
+  return { ctx: c, err: () => err };
+}
+
+const templateTest = { kind: 'template', test: { target: { template: 'faq-bot' } } } as unknown as PlannedTest;
+const guideTest = { kind: 'guide', test: { target: { guide: 'Returns' } } } as unknown as PlannedTest;
+const forbidden = () => Promise.reject(new ApiError('GET /api/v2/guides answered 403: missing permission', 403, 'missing.permission', undefined));
+
+describe('readLiveFacts', () => {
+  it('reads the gateway alone for template tests: an AI Studio the client may not read costs them nothing', async () => {
+    const asked: string[] = [];
+    const target = {
+      api: {
+        listTemplates: async () => (asked.push('templates'), [{ id: 't1', name: 'faq-bot', versions: [], version: 1 }]),
+        listFilters: async () => (asked.push('filters'), []),
+      },
+      aistudio: { listGuides: () => (asked.push('guides'), forbidden()), listSummarySettings: () => (asked.push('summaries'), forbidden()) },
+    };
+    const { ctx: c, err } = ctx();
+    const facts = await readLiveFacts(c, target as never, [templateTest]);
+    expect(asked.sort()).toEqual(['filters', 'templates']);
+    expect([...facts.templates!.keys()]).toEqual(['faq-bot']);
+    expect(facts.filters).toMatch(/^[0-9a-f]{64}$/);
+    expect(facts.guides).toBeUndefined();
+    expect(err()).toBe('');
+  });
+
+  it('a guide read that fails leaves the template tests cached and makes the guide tests’ calls uncached', async () => {
+    const target = {
+      api: { listTemplates: async () => [], listFilters: async () => [] },
+      aistudio: { listGuides: forbidden },
+    };
+    const { ctx: c, err } = ctx();
+    const facts = await readLiveFacts(c, target as never, [templateTest, guideTest]);
+    expect(facts.templates).toBeDefined();
+    expect(facts.guides).toBeUndefined();
+    expect(err()).toMatch(/^warning: cannot read the target's guides \(GET \/api\/v2\/guides answered 403: missing permission\): their tests make every call and keep no cached result this run$/m);
+    // The keys: a template call is keyed (cached), a guide call is made uncached.
+    const state = { templates: [], versions: [], splits: [], filters: [], guides: [], tests: [] } as never;
+    const guide = { kind: 'PromptTest', name: 'g', target: { guide: 'Returns' }, cases: [{ vars: {}, messages: [], expect: [] }], repeat: 1, threshold: 1, responses: [] };
+    const template = { ...guide, name: 't', target: { template: 'faq-bot', version: '1.0.0' } };
+    const planned = planTests(state, [guide, template] as never, { targetLabel: 'x', live: facts });
+    expect(planned.map((p) => p.calls.map((call) => call.uncached === true))).toEqual([[true], [false]]);
+  });
+});
