@@ -7,6 +7,7 @@ import { sumTransportStats, type TransportStats } from '../genesys/stats.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
 import { plain, type Style } from '../views/style.js';
 import type { KnownSecret } from '../rules/util.js';
+import { createStreamMasker, maskSecrets, type StreamMasker } from '../util/secrets.js';
 import type { SelectedEnvironment } from './environments.js';
 
 /** Where a command writes: anything with `write(string)`; the TTY flags say what it is. */
@@ -88,9 +89,12 @@ export class CliContext {
 
   /** `text` with every known secret value replaced: nothing the run prints or saves carries one. */
   mask(text: string): string {
-    let out = text;
-    for (const s of this.knownSecrets) if (out.includes(s.value)) out = out.split(s.value).join(`[redacted: ${s.name}]`);
-    return out;
+    return maskSecrets(text, this.knownSecrets);
+  }
+
+  /** `mask` for text written as it arrives (a streamed answer): a secret split across pieces is masked too. */
+  streamMasker(): StreamMasker {
+    return createStreamMasker(this.knownSecrets);
   }
 
   get color(): boolean {

@@ -90,27 +90,35 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
     const t0 = performance.now();
     if (flags.format === 'json') {
       const result = await blockedAsUserError(() => api.invoke(request));
-      ctx.out(JSON.stringify(result, null, 2));
+      // Masked before it is encoded: a secret's JSON escape would not match its value.
+      ctx.out(JSON.stringify({ ...result, output: { ...result.output, text: ctx.mask(result.output.text) } }, null, 2));
       for (const l of summaryLines(result, performance.now() - t0)) ctx.info(l);
       return EXIT.ok;
     }
+    // Secrets are masked as the text streams: the masker holds back what may be the start of one.
+    const masker = ctx.streamMasker();
     let printed = '';
+    const print = (text: string): void => {
+      if (text === '') return;
+      ctx.io.stdout.write(text);
+      printed += text;
+    };
     let done: InvocationSummary | undefined;
     await blockedAsUserError(
       async () => {
         for await (const ev of api.invokeStream(request) as AsyncIterable<InvocationStreamEvent>) {
-          if (ev.type === 'delta') {
-            ctx.io.stdout.write(ev.text);
-            printed += ev.text;
-          } else done = ev.result;
+          if (ev.type === 'delta') print(masker.push(ev.text));
+          else done = ev.result;
         }
       },
       () => {
         // What arrived before a failure stays on screen, on a line of its own.
+        print(masker.end());
         if (printed && !printed.endsWith('\n')) ctx.io.stdout.write('\n');
         printed = '';
       },
     );
+    print(masker.end());
     if (!printed.endsWith('\n')) ctx.io.stdout.write('\n');
     if (done) for (const l of summaryLines(done, performance.now() - t0)) ctx.info(l);
     return EXIT.ok;

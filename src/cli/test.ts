@@ -129,6 +129,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
         guides: target.aistudio,
         cache: fileResultCache(cacheDir, { read: flags.cache }),
         countTokens: (text) => ctx.tokenMemo.count(text, 'o200k_base'),
+        mask: (text) => ctx.mask(text),
         onCaseDone(e) {
           if (tty) {
             ctx.io.stderr.write(`\r\x1b[K${bar(e.done, e.of, 30)} cases${e.done === e.of ? '\r\x1b[K' : ''}`);
@@ -145,7 +146,10 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const text = views.renderTestReport(report, flags.format, ctx.style);
   ctx.out(text);
   const summary = ctx.env.GITHUB_STEP_SUMMARY;
-  if (flags.format === 'markdown' && summary) await appendFile(resolve(ctx.cwd, summary), text.endsWith('\n') ? text : `${text}\n`);
+  if (flags.format === 'markdown' && summary) {
+    const masked = ctx.mask(text);
+    await appendFile(resolve(ctx.cwd, summary), masked.endsWith('\n') ? masked : `${masked}\n`);
+  }
   if (flags.format !== 'text') {
     const met = report.tests.filter((t) => t.met).length;
     ctx.info(`${met} of ${report.tests.length} test${report.tests.length === 1 ? '' : 's'} met ${report.tests.length === 1 ? 'its' : 'their'} threshold; ${report.invocations} call${report.invocations === 1 ? '' : 's'} made, ${report.cached} from the cache`);

@@ -1,7 +1,8 @@
 // The results cache of `promptctl test`: one small JSON file per call, named by the call's key
 // (render.ts), under `.promptctl/cache/tests/`. Only calls the target answered are kept (an
 // answer, or a block by a safety filter): errors (a version not yet applied, a 503) are never
-// cached, so they are retried next time. A file that cannot be read or parsed is a miss.
+// cached, so they are retried next time. A file that cannot be read or parsed is a miss. What
+// is kept has had the run's secrets masked (runner.ts `mask`): no credential is saved here.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file.js';

@@ -33,6 +33,11 @@ export interface RunnerDeps {
   /** The language guide turns are sent in (default en-US). */
   languageCode?: string;
   onCaseDone?(e: CaseDone): void;
+  /**
+   * Masks secret values (the run's credentials) in a text. Applied to every observation before it
+   * is cached, judged or reported, so no answer that repeats a credential is saved or printed.
+   */
+  mask?(text: string): string;
 }
 
 export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps, meta: { target: string; compare?: [string, string] }): Promise<TestReport> {
@@ -59,9 +64,12 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
       if (obs) {
         cached = true;
         cachedRuns++;
+        if (deps.mask) obs = maskObservation(obs, deps.mask); // a cache written before masking
       } else {
         invocations++;
         obs = call.call.kind === 'template' ? await invokeTemplate(deps, call, clock) : await turnGuide(deps, call, clock, guides);
+        // Masked before anything keeps or judges it: the cache, the assertions and the report see the same text.
+        if (deps.mask) obs = maskObservation(obs, deps.mask);
         if (!call.uncached) await deps.cache.set(call.key, obs);
       }
     } else {
@@ -100,6 +108,14 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
     ok: tests.every((t) => t.met),
     durationMs: Math.round(clock() - started),
   };
+}
+
+/** `obs` with `mask` applied to every text the target sent back (the answer, a block's or an error's message). */
+export function maskObservation(obs: Observation, mask: (text: string) => string): Observation {
+  const out: Observation = { ...obs, output: mask(obs.output) };
+  if (obs.blocked) out.blocked = { ...obs.blocked, message: mask(obs.blocked.message) };
+  if (obs.error) out.error = { ...obs.error, message: mask(obs.error.message) };
+  return out;
 }
 
 function judge(call: PlannedCall, obs: Observation, cached: boolean, schemas: SchemaCache, comparing: boolean): TestRun {

@@ -1,0 +1,73 @@
+// Masking known secret values (the run's credentials, by the variable that holds them) in text
+// that is printed or saved: whole texts, and text that arrives in pieces (a streamed answer), where
+// a value split across two pieces must be masked too. Pure: the values are passed in.
+
+/** A secret value and the name it is masked as (`[redacted: NAME]`). */
+export interface NamedSecret {
+  name: string;
+  value: string;
+}
+
+/** What a masked value becomes. */
+export function maskFor(name: string): string {
+  return `[redacted: ${name}]`;
+}
+
+/**
+ * `text` with every occurrence of a secret replaced, scanning left to right and trying the
+ * longest value first at each position (so one containing another is masked whole). `secrets`
+ * longest first, as CliContext keeps them.
+ */
+export function maskSecrets(text: string, secrets: readonly NamedSecret[]): string {
+  if (!secrets.some((s) => text.includes(s.value))) return text;
+  return scan(text, secrets, text.length).out;
+}
+
+/**
+ * Masks `text` up to `safeEnd`: a secret that starts before it is masked whole (it must end
+ * within `text`); the scan stops at the first position at or after `safeEnd` where no secret
+ * starts. Returns the masked part and where the unread rest begins.
+ */
+function scan(text: string, secrets: readonly NamedSecret[], safeEnd: number): { out: string; rest: number } {
+  let out = '';
+  let plainFrom = 0;
+  let i = 0;
+  while (i < safeEnd) {
+    const hit = secrets.find((s) => s.value !== '' && text.startsWith(s.value, i));
+    if (hit) {
+      out += text.slice(plainFrom, i) + maskFor(hit.name);
+      i += hit.value.length;
+      plainFrom = i;
+    } else i++;
+  }
+  return { out: out + text.slice(plainFrom, i), rest: i };
+}
+
+/** Masks text that arrives in pieces: `push` returns what may be shown now, `end` the rest. */
+export interface StreamMasker {
+  push(piece: string): string;
+  end(): string;
+}
+
+/**
+ * A StreamMasker over `secrets` (longest first). It holds back the last (longest value − 1)
+ * characters of what it has seen, the most that can be the start of a value still arriving, so
+ * a value split across pieces is masked like one that arrives whole.
+ */
+export function createStreamMasker(secrets: readonly NamedSecret[]): StreamMasker {
+  const hold = Math.max(0, ...secrets.map((s) => s.value.length - 1));
+  let pending = '';
+  return {
+    push(piece) {
+      pending += piece;
+      const { out, rest } = scan(pending, secrets, pending.length - hold);
+      pending = pending.slice(rest);
+      return out;
+    },
+    end() {
+      const out = maskSecrets(pending, secrets);
+      pending = '';
+      return out;
+    },
+  };
+}

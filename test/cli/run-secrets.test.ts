@@ -1,0 +1,91 @@
+// A model answer that carries a credential of the run's environment (here the OAuth client
+// secret): `promptctl run` masks it while it streams, also when the stream splits it across
+// deltas, and `promptctl test` masks it before it caches, judges or reports an answer.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { InvocationStreamEvent } from '../../src/targets/llmgateway/api.js';
+import { evalsProject, RESPONSES, type EvalsProject } from './evals-support.js';
+
+let p: EvalsProject | undefined;
+afterEach(async () => {
+  await p?.close();
+  p = undefined;
+});
+
+/** Several words: the emulator streams a few words a delta, so the value arrives in pieces. */
+const SECRET = `open sesame quietly ${Math.random().toString(36).slice(2, 8)}x now please`;
+const ANSWER = `Sign in with the client secret ${SECRET} and you are done.`;
+const MASKED = '[redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET]';
+/** As markdown escapes it. */
+const MASKED_MD = /\\\[redacted: GENESYSCLOUD\\_OAUTHCLIENT\\_SECRET\\\]/;
+const QUESTION = 'Which credentials do I sign in with?';
+
+const SECRET_TEST = `apiVersion: promptctl/v1
+kind: PromptTest
+metadata:
+  name: faq-credentials
+spec:
+  target:
+    template: faq-bot
+    version: "1.1.0"
+  cases:
+    - name: credentials
+      vars:
+        question: ${JSON.stringify(QUESTION)}
+      expect:
+        - contains: "client secret"
+        - notContains: "client secret" # fails: the report quotes the answer
+        - notContains: "sesame" # passes: the answer is judged as it is shown, masked
+`;
+
+async function secretProject(): Promise<EvalsProject> {
+  return evalsProject(
+    { 'credentials.yaml': SECRET_TEST },
+    { clientSecret: SECRET, streamDelayMs: 1, responses: [{ match: { template: 'faq-bot', contains: 'credentials' }, output: ANSWER }, ...RESPONSES] },
+  );
+}
+
+describe('a credential in a model answer', () => {
+  it('promptctl run masks it while streaming, even when the deltas split it', async () => {
+    p = await secretProject();
+    // The stream really splits the value: no delta holds it whole.
+    const deltas: string[] = [];
+    for await (const ev of p.emu.api.invokeStream({ template: 'faq-bot', version: '1.0.0', variables: { question: QUESTION } }) as AsyncIterable<InvocationStreamEvent>) {
+      if (ev.type === 'delta') deltas.push(ev.text);
+    }
+    expect(deltas.join('')).toBe(ANSWER);
+    expect(deltas.some((d) => d.includes(SECRET))).toBe(false);
+
+    const r = await p.cli(['run', 'faq-bot@1.0.0', '--var', `question=${QUESTION}`]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${ANSWER.replace(SECRET, MASKED)}\n`);
+    expect(r.stdout + r.stderr).not.toContain('quietly');
+
+    const json = await p.cli(['run', 'faq-bot@1.0.0', '--var', `question=${QUESTION}`, '--format', 'json']);
+    expect(JSON.parse(json.stdout).output.text).toBe(ANSWER.replace(SECRET, MASKED));
+  });
+
+  it('promptctl test masks it in the results cache, the report and the step summary', async () => {
+    p = await secretProject();
+    const summary = join(p.dir.path, 'summary.md');
+    const r = await p.cli(['test', 'faq-credentials', '--format', 'markdown'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(MASKED_MD);
+    expect(r.stdout + r.stderr).not.toContain('quietly');
+    expect(await readFile(summary, 'utf8')).toMatch(MASKED_MD);
+    expect(await readFile(summary, 'utf8')).not.toContain('quietly');
+    const dir = join(p.dir.path, '.promptctl', 'cache', 'tests');
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(1);
+    const entry = await readFile(join(dir, files[0]!), 'utf8');
+    expect(entry).toContain(MASKED);
+    expect(entry).not.toContain('quietly');
+    // Kept masked, and judged the same way from the cache.
+    const again = await p.cli(['test', 'faq-credentials', '--format', 'json']);
+    expect(again.code, again.stderr).toBe(1);
+    const report = JSON.parse(again.stdout);
+    expect(report).toMatchObject({ invocations: 0, cached: 1 });
+    expect(report.tests[0].runs[0].assertions.map((a: { passed: boolean }) => a.passed)).toEqual([true, false, true]);
+  });
+});

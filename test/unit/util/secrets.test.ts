@@ -1,0 +1,56 @@
+// Masking known secrets in whole texts and in text that arrives in pieces: however a text is cut,
+// the pieces come out as the whole text masks.
+import { describe, expect, it } from 'vitest';
+import { createStreamMasker, maskSecrets, type NamedSecret } from '../../../src/util/secrets.js';
+
+const SECRETS: NamedSecret[] = [
+  { name: 'LONG_SECRET', value: 'hunter2-hunter2-xyz' },
+  { name: 'API_TOKEN', value: 'tok-12345678' },
+];
+
+function streamed(pieces: readonly string[], secrets: readonly NamedSecret[]): string {
+  const m = createStreamMasker(secrets);
+  return pieces.map((p) => m.push(p)).join('') + m.end();
+}
+
+describe('maskSecrets', () => {
+  it('replaces every value, the longest first', () => {
+    expect(maskSecrets('a tok-12345678 b hunter2-hunter2-xyz c tok-12345678', SECRETS)).toBe(
+      'a [redacted: API_TOKEN] b [redacted: LONG_SECRET] c [redacted: API_TOKEN]',
+    );
+    const nested = [{ name: 'OUTER_KEY', value: 'abc-tok-12345678-def' }, SECRETS[1]!];
+    expect(maskSecrets('x abc-tok-12345678-def y', nested)).toBe('x [redacted: OUTER_KEY] y');
+    expect(maskSecrets('nothing here', SECRETS)).toBe('nothing here');
+  });
+});
+
+describe('createStreamMasker', () => {
+  const text = 'start hunter2-hunter2-xyz middle tok-12345678tok-12345678 hunter2-hunter end tok-1234567';
+
+  it('masks a value split across pieces at every cut, as the whole text masks', () => {
+    const whole = maskSecrets(text, SECRETS);
+    for (let i = 0; i <= text.length; i++) {
+      for (const j of [i, i + 1, i + 7, text.length]) {
+        const pieces = [text.slice(0, i), text.slice(i, j), text.slice(j)];
+        expect(streamed(pieces, SECRETS), `cut at ${i}, ${j}`).toBe(whole);
+      }
+    }
+    expect(streamed([...text], SECRETS)).toBe(whole);
+  });
+
+  it('shows nothing of a value before it is complete, and the held-back text at the end', () => {
+    const m = createStreamMasker(SECRETS);
+    const shown = [m.push('token: hunter2-hun'), m.push('ter2-x')];
+    expect(shown.join('')).not.toContain('hunter2');
+    expect(shown.join('') + m.push('yz done') + m.end()).toBe('token: [redacted: LONG_SECRET] done');
+    // A prefix that never completes is shown as it is at the end.
+    const n = createStreamMasker(SECRETS);
+    expect(n.push('tok-1234') + n.end()).toBe('tok-1234');
+  });
+
+  it('holds nothing back without secrets', () => {
+    const m = createStreamMasker([]);
+    expect(m.push('abc')).toBe('abc');
+    expect(m.end()).toBe('');
+  });
+});
