@@ -11,6 +11,7 @@ const signals = ['SIGINT', 'SIGTERM'] as const;
  * the one-file build started from its code cache (bin/promptctl.js), for PROMPTCTL_STATS.
  */
 export function runProcess(startup: { codeCache?: boolean } = {}): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', (err: NodeJS.ErrnoException) => endOnWriteError(stream, err));
   run(process.argv.slice(2), {
     ...startup,
     stdout: process.stdout,
@@ -36,4 +37,16 @@ export function runProcess(startup: { codeCache?: boolean } = {}): void {
       process.exitCode = EXIT.error;
     },
   );
+}
+
+/**
+ * A standard stream that cannot be written. Its reader has gone (`promptctl run … | head -c 20`):
+ * the run ends at once and says nothing, as a Unix tool stopped by SIGPIPE does (Node ignores
+ * the signal, so the write fails with EPIPE instead). Any other failure (a full disk behind `>`)
+ * is said in one line on stderr, if stderr is not the stream that failed.
+ */
+function endOnWriteError(stream: NodeJS.WriteStream, err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE') process.exit(EXIT.closedPipe);
+  if (stream !== process.stderr) process.stderr.write(`error: cannot write to stdout: ${err.code ?? err.message}\n`);
+  process.exit(EXIT.error);
 }

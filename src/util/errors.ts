@@ -10,7 +10,8 @@ export class UserError extends Error {
   }
 }
 
-export const EXIT = { ok: 0, error: 1, changes: 2, interrupted: 130 } as const;
+/** `closedPipe`: 128 + SIGPIPE, how a Unix tool ends when the reader of its output has gone (`yes | head`). */
+export const EXIT = { ok: 0, error: 1, changes: 2, interrupted: 130, closedPipe: 141 } as const;
 
 /** An fs error in words, without the stack or the temp file name. */
 export function describeFsError(e: NodeJS.ErrnoException): string {
