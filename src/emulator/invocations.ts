@@ -9,7 +9,8 @@
 //   4. the prompt rendered (system instruction, few-shot examples as user/assistant turns, the
 //      user template, then the call's messages), the simulated model's answer (simulator.ts);
 //   5. the safety filters on the output; a block there ends the call like one on the input
-//      (400 content.blocked; in a stream, the text before the offending words, then `error`).
+//      (400 content.blocked; in a stream, the text before the offending words, then `error`;
+//      every redacting filter masks that text, whatever its priority against the block's).
 // JSON answers, or with `Accept: text/event-stream` (or `stream: true`) Server-Sent Events:
 // `delta` events of a few words each, then `done` with everything but the text. Every answered
 // invocation, refusals and blocks included, is recorded in the store (durably, before the answer
@@ -201,8 +202,9 @@ function run(rt: GatewayRuntime, ctx: Ctx, rec: InvocationRec): Answer {
   };
   const answer: Answer = { result, random: sim.random };
   if (output.block) {
-    // What a stream may still show: the (already masked) text before the first offending match.
-    result.output.text = (output.texts[0] ?? '').slice(0, output.block.firstMatch[0] ?? 0);
+    // What a stream may still show: the text before the first offending match, with every
+    // redaction applied (also those of filters the block came before).
+    result.output.text = output.block.shown[0] ?? '';
     answer.outputBlock = { failure: blocked(output.block) };
   }
   return answer;

@@ -4,7 +4,9 @@
 // (1 first). A filter acts on each of its categories whose score reaches its threshold (the
 // filter's `thresholds[category]`, DEFAULT_THRESHOLD when not given): block_and_log stops the
 // invocation, redact_and_log masks the matches (so later filters see the masked text), and
-// flag_and_pass only reports. Scorers:
+// flag_and_pass only reports. What a stream still shows of a blocked output (the text before
+// the block's match) is masked by every redacting filter, also those ranked after the block,
+// which otherwise do not run. Scorers:
 //   pii         e-mail addresses, card numbers that pass the Luhn check, phone numbers
 //   phishing    credential lures ("verify your account", "confirm your password", ...) and
 //               look-alike links (digit-for-letter brand names, punycode, IP hosts, user@host
@@ -198,16 +200,30 @@ export function scoreText(category: string, text: string): Scored {
 
 /** Replaces every match with MASK (overlapping matches merge). */
 export function mask(text: string, matches: readonly Match[]): string {
-  if (matches.length === 0) return text;
+  return maskAt(text, matches, text.length).text;
+}
+
+/**
+ * `mask`, also saying where position `cut` of `text` lands in the masked text. A cut inside a
+ * masked span lands after its MASK (nothing of the match is before it).
+ */
+export function maskAt(text: string, matches: readonly Match[], cut: number): { text: string; cut: number } {
+  if (matches.length === 0) return { text, cut };
   const spans = [...matches].sort((a, b) => a.start - b.start);
   let out = '';
   let at = 0;
+  let mapped: number | undefined;
   for (const s of spans) {
     if (s.end <= at) continue; // inside what is masked already
-    if (s.start >= at) out += text.slice(at, s.start) + MASK; // a new span; an overlapping one just extends the last mask
+    if (s.start >= at) {
+      // a new span; an overlapping one just extends the last mask
+      if (mapped === undefined && cut <= s.start) mapped = out.length + (cut - at);
+      out += text.slice(at, s.start) + MASK;
+    }
     at = s.end;
+    if (mapped === undefined && cut < at) mapped = out.length;
   }
-  return out + text.slice(at);
+  return { text: out + text.slice(at), cut: mapped ?? out.length + (cut - at) };
 }
 
 function overlaps(ms: readonly Match[], start: number, end: number): boolean {
@@ -243,6 +259,12 @@ export interface Block {
   stage: Stage;
   /** Where the first blocking match starts in the (possibly already masked) text it was found in, per text. */
   firstMatch: Array<number | undefined>;
+  /**
+   * What may still be shown of each text (a stream sends it before the error): the text before
+   * the first blocking match, with every redacting filter applied, also those after the block in
+   * priority order, which did not otherwise run.
+   */
+  shown: string[];
 }
 
 export interface StageResult {
@@ -292,6 +314,33 @@ export class FilterReport {
   }
 }
 
+/** A filter's threshold for one of its categories. */
+function thresholdOf(f: FilterRec, category: string): number {
+  return Object.hasOwn(f.thresholds, category) ? (f.thresholds[category] ?? DEFAULT_THRESHOLD) : DEFAULT_THRESHOLD;
+}
+
+/** Whether a filter acts on a category with this score: above zero and at or above its threshold. */
+function reaches(f: FilterRec, category: string, score: number): boolean {
+  return score > 0 && score >= thresholdOf(f, category);
+}
+
+/**
+ * `text` up to `cut`, after the redactions of `filters` (scored on the whole text, as they would
+ * have run on it): the part of a blocked text that may still be shown. Only the redactions: a
+ * later block changes nothing that is shown, and nothing here is reported.
+ */
+export function redactedBefore(filters: readonly FilterRec[], text: string, cut: number): string {
+  let current = { text, cut };
+  for (const f of filters) {
+    if (f.action !== 'redact_and_log') continue;
+    for (const category of f.categories) {
+      const matches = matchesOf(category, current.text);
+      if (reaches(f, category, combine(matches))) current = maskAt(current.text, matches, current.cut);
+    }
+  }
+  return current.text.slice(0, current.cut);
+}
+
 /** Runs the filters over one stage's texts, in order. */
 export function runStage(filters: readonly FilterRec[], texts: readonly string[], stage: Stage, report: FilterReport): StageResult {
   let current = [...texts];
@@ -300,13 +349,15 @@ export function runStage(filters: readonly FilterRec[], texts: readonly string[]
     for (const category of f.categories) {
       const perText = current.map((t) => matchesOf(category, t));
       const score = combine(perText.flat());
-      const threshold = Object.hasOwn(f.thresholds, category) ? (f.thresholds[category] ?? DEFAULT_THRESHOLD) : DEFAULT_THRESHOLD;
-      const hit = score > 0 && score >= threshold;
+      const threshold = thresholdOf(f, category);
+      const hit = reaches(f, category, score);
       report.note(f, category, score, hit);
       if (!hit) continue;
       if (f.action === 'block_and_log') {
         const firstMatch = perText.map((ms) => (ms.length ? Math.min(...ms.map((m) => m.start)) : undefined));
-        return { texts: current, block: { filter: f, category, score, threshold, stage, firstMatch }, redacted };
+        const later = filters.slice(filters.indexOf(f) + 1);
+        const shown = current.map((t, i) => redactedBefore(later, t, firstMatch[i] ?? 0));
+        return { texts: current, block: { filter: f, category, score, threshold, stage, firstMatch, shown }, redacted };
       }
       if (f.action === 'redact_and_log') {
         current = current.map((t, i) => mask(t, perText[i] ?? []));

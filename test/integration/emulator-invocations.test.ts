@@ -16,6 +16,10 @@ const FIXTURES = [
   { match: { template: 'leaky-bot' }, output: 'Sure: write to jane.doe@example.com or call +1 (555) 123-4567 about card 4111 1111 1111 1111.' },
   { match: { template: 'grim-bot' }, output: 'The story goes on and on with many calm words until the villain plans to murder the hero with a gun, then it ends.' },
   { match: { contains: '[REDACTED]' }, output: 'The model saw a redacted input.' },
+  {
+    match: { template: 'lure-bot' },
+    output: 'Your card 4111 1111 1111 1111 is on file, write to jane.doe@example.com. Your account has been locked. Confirm your password at the link.',
+  },
 ];
 
 const api = emulatorForFile({ rateLimit: 1_000_000, seed: 11, streamDelayMs: 15, responses: FIXTURES });
@@ -361,6 +365,24 @@ describe('safety filters on invocations', () => {
     expect(last.event).toBe('error');
     expect(JSON.parse(last.data)).toMatchObject({ code: 'content.blocked', status: 400, contextId: s.correlationId });
     expect(events.some((e) => e.event === 'done')).toBe(false);
+  });
+
+  it('what streams before a block on the output is redacted by every redacting filter, whatever its priority', async () => {
+    await publishTemplate(api, 'lure-bot', { '1.0.0': {} });
+    // The block runs first (48), so the redaction (49) never ran before: the card and address streamed in clear.
+    expect((await filter('lure-phish-block', 48, 'lure-bot', { categories: ['phishing'], thresholds: { phishing: 0.5 } })).status).toBe(201);
+    expect((await filter('lure-pii-redact', 49, 'lure-bot', { action: 'redact_and_log' })).status).toBe(201);
+
+    const r = await invoke(api, { template: 'lure-bot', variables: VARS });
+    expect(r.status).toBe(400);
+    expect(r.body.messageParams).toMatchObject({ filter: 'lure-phish-block', category: 'phishing', stage: 'output' });
+
+    const s = await rawStream(api, { template: 'lure-bot', variables: VARS });
+    const events = parseRaw(s.text);
+    const shown = events.filter((e) => e.event === 'delta').map((e) => JSON.parse(e.data).text as string).join('');
+    expect(shown).toBe('Your card [REDACTED] is on file, write to [REDACTED]. ');
+    expect(events.at(-1)!.event).toBe('error');
+    expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ code: 'content.blocked', messageParams: { filter: 'lure-phish-block' } });
   });
 });
 

@@ -1,7 +1,8 @@
 // The emulator's runtime parts, pure: safety scorers, the model simulator, the responses format.
 import { describe, expect, it } from 'vitest';
 import { checkResponses, compileFixtures, compileRegex, findFixture } from '../../../src/emulator/responses.js';
-import { CATEGORIES, mask, scoreText } from '../../../src/emulator/safety.js';
+import { CATEGORIES, FilterReport, mask, maskAt, runStage, scoreText } from '../../../src/emulator/safety.js';
+import type { FilterRec } from '../../../src/emulator/store.js';
 import { luhnValid } from '../../../src/util/luhn.js';
 import { chunkText, modelFor, simulate, truncateToTokens } from '../../../src/emulator/simulator.js';
 import { countTokensUncached } from '../../../src/tokens/encoder.js';
@@ -55,6 +56,35 @@ describe('safety scorers', () => {
     expect(mask(text, scoreText('pii', text).matches)).toBe('mail [REDACTED] or call [REDACTED].');
     expect(mask('abcdef', [{ start: 1, end: 4, weight: 1 }, { start: 2, end: 5, weight: 1 }])).toBe('a[REDACTED]f');
     for (const c of CATEGORIES) expect(score(c, '[REDACTED]')).toBe(0);
+  });
+
+  it('maskAt says where a cut lands: shifted past masks before it, after a mask it falls inside', () => {
+    const spans = [{ start: 2, end: 4, weight: 1 }, { start: 8, end: 10, weight: 1 }];
+    const cases: Array<[number, number]> = [[0, 0], [2, 2], [3, 12], [4, 12], [6, 14], [8, 16], [9, 26], [10, 26], [12, 28]];
+    for (const [cut, at] of cases) expect(maskAt('abcdefghijkl', spans, cut), `cut ${cut}`).toEqual({ text: 'ab[REDACTED]efgh[REDACTED]kl', cut: at });
+  });
+});
+
+describe('safety filters over a stage', () => {
+  const filter = (name: string, priority: number, categories: string[], action: FilterRec['action']): FilterRec =>
+    ({ id: name, name, priority, categories, action, thresholds: {}, falsePositiveTolerance: 0, enabled: true, labels: {}, version: 1 }) as unknown as FilterRec;
+  const LURE = 'Card 4111 1111 1111 1111, mail jane.doe@example.com. Your account has been locked. Confirm your password now.';
+
+  it('a block leaves what may be shown before its match redacted by every redacting filter, ranked before it or after', () => {
+    const block = filter('phish-block', 1, ['phishing'], 'block_and_log');
+    const redact = filter('pii-redact', 5, ['pii'], 'redact_and_log');
+    for (const filters of [[block, redact], [redact, block]]) {
+      const r = runStage(filters, [LURE], 'output', new FilterReport());
+      expect(r.block?.filter.name).toBe('phish-block');
+      expect(r.block?.shown).toEqual(['Card [REDACTED], mail [REDACTED]. ']);
+    }
+    // A match that runs into the blocked part is masked whole, never cut in two.
+    // (the address reads as jane@example.confirm, and the lure starts at "confirm")
+    const straddling = runStage([block, redact], ['Mail jane@example.confirm your password now.'], 'output', new FilterReport());
+    expect(straddling.block?.firstMatch).toEqual([18]);
+    expect(straddling.block?.shown).toEqual(['Mail [REDACTED]']);
+    // Without a redacting filter the text before the match is shown as it is.
+    expect(runStage([block], [LURE], 'output', new FilterReport()).block?.shown).toEqual(['Card 4111 1111 1111 1111, mail jane.doe@example.com. ']);
   });
 });
 
