@@ -1,13 +1,16 @@
 // `promptctl emulator`: runs the gateway emulator until interrupted (SIGINT/SIGTERM, which the
-// entry point turns into Io.onInterrupt).
+// entry point turns into Io.onInterrupt). It counts and prices the models of the Config in --dir
+// (default prompts, under its working directory) as the embedded emulator does, read at start.
 // First stdout line: `listening on <url>`; everything else goes to stderr. The secret is never printed.
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ResponseFixture } from '../emulator/responses.js';
 import type { EmulatorOptions } from '../emulator/server.js';
+import type { ModelCatalog } from '../tokens/registry.js';
 import { parseSurfaces, type Surfaces } from '../emulator/surfaces.js';
 import { isLoopbackHost } from '../util/net.js';
 import { UserError } from '../util/errors.js';
+import { plural } from '../util/plural.js';
 import type { CliContext } from './context.js';
 import { EMBEDDED_CLIENT_ID, EMBEDDED_CLIENT_SECRET, EMBEDDED_STATE_FILE } from './target.js';
 
@@ -25,6 +28,7 @@ interface Flags {
   publishDelayMs: string;
   surfaces?: string;
   responses?: string;
+  dir: string;
 }
 
 export function registerEmulator(program: Command, ctx: CliContext): void {
@@ -44,8 +48,9 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
     .option('--publish-delay-ms <n>', 'how long a publish job stays Running', '30')
     .option('--surfaces <list>', 'API surfaces to serve, comma-separated: llmgateway,aistudio (default both; a real org today has only aistudio)')
     .option('--responses <file>', 'canned model answers (YAML or JSON; format at the top of src/emulator/responses.ts): the first that matches answers a call')
+    .option('--dir <dir>', 'prompts directory whose promptctl.yaml `models:` are counted and priced as it says (read at start)', 'prompts')
     .action(async (flags: Flags) => {
-      ctx.exitCode = await runEmulator(ctx, toOptions(flags));
+      ctx.exitCode = await runEmulator(ctx, toOptions(flags), flags.dir);
     });
 }
 
@@ -69,8 +74,18 @@ function toOptions(f: Flags): EmulatorOptions {
   };
 }
 
-async function runEmulator(ctx: CliContext, opts: EmulatorOptions): Promise<number> {
+/** The models of the Config in `dir` (none when it has no promptctl.yaml); an invalid one is refused. */
+async function configModels(ctx: CliContext, dir: string): Promise<{ models: ModelCatalog; file: string }> {
+  const { loadConfigFile } = await import('../load/index.js');
+  const { config, status, file } = await loadConfigFile({ dir, cwd: ctx.cwd });
+  if (status === 'invalid') throw new UserError(`${file} is not valid (run \`promptctl validate --dir ${dir}\`); the emulator takes the models it defines from it`);
+  return { models: config.models, file };
+}
+
+async function runEmulator(ctx: CliContext, opts: EmulatorOptions, dir: string): Promise<number> {
   const [{ startEmulator }, { loadResponsesFile }] = await Promise.all([import('../emulator/server.js'), import('../emulator/responses.js')]);
+  const { models, file: configFile } = await configModels(ctx, dir);
+  const modelCount = Object.keys(models).length;
   // The state file is relative to the run's working directory; messages name it as given.
   const given = opts.stateFile;
   const stateFile = given !== undefined && !isAbsolute(given) ? resolve(ctx.cwd, given) : given;
@@ -87,7 +102,7 @@ async function runEmulator(ctx: CliContext, opts: EmulatorOptions): Promise<numb
   const { responsesFile: _file, ...rest } = opts;
   let em;
   try {
-    em = await startEmulator({ ...rest, ...(stateFile !== undefined ? { stateFile } : {}), ...(responses ? { responses } : {}) });
+    em = await startEmulator({ ...rest, ...(stateFile !== undefined ? { stateFile } : {}), ...(responses ? { responses } : {}), ...(modelCount ? { models } : {}) });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new UserError(`port ${opts.port} on ${opts.host} is already in use`);
@@ -108,6 +123,7 @@ async function runEmulator(ctx: CliContext, opts: EmulatorOptions): Promise<numb
     opts.rateWindowMs === 60_000 ? `rate limit ${opts.rateLimit}/min per token` : `rate limit ${opts.rateLimit} per ${opts.rateWindowMs} ms per token`,
     opts.surfaces ? `serving ${Object.entries(opts.surfaces).filter(([, on]) => on).map(([k]) => k).join(', ')} only` : '',
     responses ? `${responses.length} canned answer${responses.length === 1 ? '' : 's'} from ${opts.responsesFile}` : '',
+    modelCount ? `${plural(modelCount, 'model')} from ${configFile}` : '',
   ].filter(Boolean);
   ctx.info(`emulator: ${extras.join(', ')}`);
   if (!isLoopbackHost(opts.host ?? '')) ctx.info(`warning: ${opts.host} is not a loopback address; anyone who can reach it can use the emulator`);

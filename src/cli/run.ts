@@ -8,10 +8,13 @@ import { ApiError } from '../genesys/errors.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
-import { announceTarget, withTarget } from './common.js';
+import { announceTarget, DEFAULT_DIR, withTarget } from './common.js';
 import type { CliContext } from './context.js';
+import { embeddedModels } from './target.js';
 
 interface RunFlags {
+  /** The prompts directory (added with --env): its Config's models, for the embedded emulator. */
+  dir?: string;
   var: string[];
   routingKey?: string;
   format: 'text' | 'json';
@@ -76,6 +79,7 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
   const target = parseTemplateSpec(spec);
   const raw = parseVars(flags.var);
   announceTarget(ctx);
+  const models = await embeddedModels(ctx, flags.dir ?? DEFAULT_DIR);
   return withTarget(ctx, async ({ api }) => {
     const template = await findTemplate(api, target.template);
     const declared = declarations(template, target.version);
@@ -122,7 +126,7 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
     if (!printed.endsWith('\n')) ctx.io.stdout.write('\n');
     if (done) for (const l of summaryLines(done, performance.now() - t0)) ctx.info(l);
     return EXIT.ok;
-  });
+  }, models ? { models } : {});
 }
 
 async function findTemplate(api: GatewayApi, name: string): Promise<WireTemplate> {

@@ -7,6 +7,7 @@ import type { ResponseFixture } from '../emulator/responses.js';
 import type { RetryInfo } from '../genesys/rest.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
+import type { ModelCatalog } from '../tokens/registry.js';
 import { createCorrelationTracker, type CorrelationTracker } from '../apply/correlation.js';
 import { aiStudioWriteChecks, gatewayWriteChecks } from '../kinds/index.js';
 import { resolveTarget, type Target } from '../genesys/target.js';
@@ -47,6 +48,23 @@ export function describeTarget(env: NodeJS.ProcessEnv, environment?: SelectedEnv
   return { target, label: environment ? `${label}, environment ${environment.name}` : label, stateFile };
 }
 
+/**
+ * The models of the Config in `dir` (promptctl.yaml), for a target that is the embedded emulator
+ * (undefined for a remote one, which prices its own models). A command that has loaded the
+ * project passes `state.config.models` instead. An invalid Config is refused: its models would
+ * otherwise be counted in the wrong encoding and cost nothing.
+ */
+export async function embeddedModels(ctx: Pick<CliContext, 'cwd' | 'env' | 'environment'>, dir: string): Promise<ModelCatalog | undefined> {
+  if (describeTarget(ctx.env, ctx.environment).target.kind !== 'embedded') return undefined;
+  if (ctx.environment) return ctx.environment.config.models;
+  const { loadConfigFile } = await import('../load/index.js');
+  const { config, status, file } = await loadConfigFile({ dir, cwd: ctx.cwd });
+  if (status === 'invalid') {
+    throw new UserError(`${file} is not valid (run \`promptctl validate --dir ${dir}\`); the embedded emulator takes the models it defines from it: nothing was done`);
+  }
+  return config.models;
+}
+
 /** Retries waiting at least this long are announced on stderr. */
 const NOTICE_DELAY_MS = 1000;
 
@@ -66,6 +84,8 @@ export function targetLine(label: string): string {
 export interface OpenTargetOptions {
   /** Canned model answers for the embedded emulator (a test's `responses:`); never sent to a remote org. */
   responses?: ResponseFixture[];
+  /** The project's Config `models:`, for the embedded emulator's counts and prices (a remote org knows its own). */
+  models?: ModelCatalog;
   /** A probe that must not hold the command up (an unreachable org gives up within seconds, not minutes). */
   quick?: boolean;
 }
@@ -116,6 +136,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
     // The embedded org is the user's own: Genesys's per-token budget would only slow a local apply.
     rateLimit: EMBEDDED_RATE_LIMIT,
     ...(opts.responses?.length ? { responses: opts.responses } : {}),
+    ...(opts.models ? { models: opts.models } : {}),
   }).catch((err: unknown) => {
     if (err instanceof StateLockedError) {
       // Two commands on one embedded org: the second waits its turn rather than racing the first.

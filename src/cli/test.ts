@@ -141,7 +141,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
     ).finally(() => {
       if (barShown) ctx.io.stderr.write('\r\x1b[K');
     });
-  }, fixtures.length ? { responses: fixtures } : {});
+  }, { ...(fixtures.length ? { responses: fixtures } : {}), ...(embedded ? { models: state.config.models } : {}) });
 
   const text = views.renderTestReport(report, flags.format, ctx.style);
   ctx.out(text);

@@ -7,7 +7,8 @@
 //      maxLength, maxTokens → 400 invalid.variables naming each);
 //   3. the safety filters on the input (variable values and messages), in priority order;
 //   4. the prompt rendered (system instruction, few-shot examples as user/assistant turns, the
-//      user template, then the call's messages), the simulated model's answer (simulator.ts);
+//      user template, then the call's messages), the simulated model's answer (simulator.ts),
+//      counted and priced as the model's registry entry says (the models given first);
 //   5. the safety filters on the output; a block there ends the call like one on the input
 //      (400 content.blocked; in a stream, the text before the offending words, then `error`;
 //      every redacting filter masks that text, whatever its priority against the block's).
@@ -28,6 +29,7 @@ import {
   type WireVariable,
 } from '../targets/llmgateway/wire.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
+import type { ModelCatalog } from '../tokens/registry.js';
 import type { Ctx, Handler, Reply } from './context.js';
 import { ApiFailure, errorBody, notFound } from './errors.js';
 import { EventStream } from './events.js';
@@ -53,12 +55,16 @@ export interface RuntimeOptions {
   pingIntervalMs?: number;
   /** Seeds the random traffic splits (default: unseeded). */
   seed?: number;
+  /** Models beside the built-in registry (a project's Config `models:`): their encodings and prices. */
+  models?: ModelCatalog;
   isClosing?: () => boolean;
 }
 
 /** What the invocation handler needs beyond the request: fixtures, the token memo, timing, randomness. */
 export interface GatewayRuntime {
   fixtures: CompiledFixture[];
+  /** Models beside the built-in registry, by id. */
+  models: ModelCatalog;
   memo: TokenMemo;
   latencyMs: number;
   streamDelayMs: number;
@@ -72,6 +78,7 @@ export function createGatewayRuntime(o: RuntimeOptions = {}): GatewayRuntime {
   const fromFile = o.responsesFile ? loadResponsesFile(o.responsesFile) : [];
   return {
     fixtures: compileFixtures([...fromOptions, ...fromFile]),
+    models: o.models ?? {},
     memo: createTokenMemo(20_000),
     latencyMs: o.latencyMs ?? 0,
     streamDelayMs: o.streamDelayMs ?? 10,
@@ -149,7 +156,7 @@ function run(rt: GatewayRuntime, ctx: Ctx, rec: InvocationRec): Answer {
   const given = (body.variables ?? {}) as Record<string, unknown>;
   const version = chooseVersion(rt, state, template, body, given);
   rec.version = version.version;
-  const model = modelFor(version.model ?? template.model);
+  const model = modelFor(version.model ?? template.model, rt.models);
   const values = checkVariables(version, given, (text) => rt.memo.count(text, model.encoding));
 
   // The input: variable values (in declaration order) and the call's messages.

@@ -5,6 +5,7 @@ import { resolve as resolvePath } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CORRELATION_HEADER, TOKEN_PATH } from '../targets/llmgateway/wire.js';
+import type { ModelCatalog } from '../tokens/registry.js';
 import { bearer, issueToken, type Credentials } from './auth.js';
 import { userFor, type Ctx, type Reply } from './context.js';
 import { ApiFailure, errorBody } from './errors.js';
@@ -48,6 +49,8 @@ export interface EmulatorOptions {
   responses?: ResponseFixture[];
   /** A YAML or JSON file of canned model answers (format: responses.ts), read at start. */
   responsesFile?: string;
+  /** Models beside the built-in registry (a project's Config `models:`): how invocations of them are counted and priced. */
+  models?: ModelCatalog;
   /** Pause between two streamed invocation deltas (default 10 ms). */
   streamDelayMs?: number;
   /** An idle event stream gets a `: ping` comment this often (default 15,000 ms). */
@@ -89,6 +92,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     ...(opts.streamDelayMs !== undefined ? { streamDelayMs: opts.streamDelayMs } : {}),
     ...(opts.pingIntervalMs !== undefined ? { pingIntervalMs: opts.pingIntervalMs } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    ...(opts.models ? { models: opts.models } : {}),
     isClosing: () => closing,
   });
   const store = await Store.open(opts.stateFile);

@@ -5,20 +5,24 @@
 // and the finish reason is `length`; without maxTokens 24 to 160 tokens). Usage is counted
 // exactly in the model's encoding (src/tokens), as OpenAI's chat format counts it: each message's
 // content plus TOKENS_PER_MESSAGE, plus REPLY_PRIMING_TOKENS. Cost uses the registry's list
-// prices (0 for a model without one); the reported latency is drawn from the emulator's latency
-// option (uniform in [½L, 1½L], 0 when L is 0).
+// prices, with the models the emulator was given (a project's Config `models:`) first (0 for a
+// model without one); the reported latency is drawn from the emulator's latency option (uniform
+// in [½L, 1½L], 0 when L is 0).
 import { createHash } from 'node:crypto';
 import type { FinishReason, InvocationMessage } from '../targets/llmgateway/wire.js';
 import type { TokenMemo } from '../tokens/count.js';
 import { countTokensUncached } from '../tokens/encoder.js';
-import { resolveModel, type ModelInfo } from '../tokens/registry.js';
+import { resolveModel, type ModelCatalog, type ModelInfo } from '../tokens/registry.js';
 import { REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from '../tokens/worst-case.js';
 import { prng } from './limits.js';
 import { findFixture, type CompiledFixture } from './responses.js';
 
-/** The registry entry of a model id; an unknown id is counted with o200k_base (approximate) and costs nothing. */
-export function modelFor(id: string): ModelInfo {
-  return resolveModel(id, { models: {} }) ?? { id, encoding: 'o200k_base', approximate: true, contextWindow: 128_000 };
+/**
+ * The registry entry of a model id, `models` (a Config's) before the built-ins; an unknown id is
+ * counted with o200k_base (approximate) and costs nothing.
+ */
+export function modelFor(id: string, models: ModelCatalog = {}): ModelInfo {
+  return resolveModel(id, { models }) ?? { id, encoding: 'o200k_base', approximate: true, contextWindow: 128_000 };
 }
 
 /** The messages as one text: `role: content` lines (what fixtures match and what seeds the model). */

@@ -20,6 +20,9 @@ export interface ModelInfo {
 
 type Entry = Omit<ModelInfo, 'id' | 'approximate'>;
 
+/** The models a Config adds or overrides (`models:` in promptctl.yaml), by id. */
+export type ModelCatalog = Config['models'];
+
 // List prices (USD per 1M tokens, standard tier, short-context rate) as published by each vendor.
 const OPENAI: Record<string, Entry> = {
   'gpt-4o': { encoding: 'o200k_base', contextWindow: 128_000, maxOutputTokens: 16_384, inputCostPer1M: 2.5, outputCostPer1M: 10 },
