@@ -72,6 +72,8 @@ export interface PlanOptions {
   responses?: readonly TargetResponse[];
   /** What the target serves (read before the calls): part of every key, so a result never outlives it. */
   live?: LiveFacts;
+  /** Set by planTests: the Config's `models:`, the definitions of a call's models go into its key. */
+  models?: Readonly<Record<string, unknown>>;
 }
 
 /** A test's canned answer, for the template or guide its test targets. */
@@ -108,7 +110,10 @@ export function selectTests(state: DesiredState, names: readonly string[]): { te
 }
 
 export function planTests(state: DesiredState, tests: readonly PromptTest[], opts: PlanOptions): PlannedTest[] {
-  return tests.map((t) => planTest(state, t, opts));
+  // The Config's model definitions price and count an answer (the embedded emulator's, and the
+  // cost assertions'): a changed price or encoding runs the calls again.
+  const models = state.config?.models ?? {};
+  return tests.map((t) => planTest(state, t, { ...opts, models }));
 }
 
 function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): PlannedTest {
@@ -207,9 +212,11 @@ function templateCall(
     maxTokens: v.maxTokens ?? null,
     messages: renderPrompt(v, c.vars, messages),
   }));
+  const defined = [...new Set(rendered.map((r) => r.model))].filter((m): m is string => m !== null && opts.models?.[m] !== undefined).sort();
+  const models = defined.length ? { models: Object.fromEntries(defined.map((m) => [m, opts.models![m]])) } : {};
   const live = opts.live?.templates && opts.live.filters !== undefined ? { live: { template: opts.live.templates.get(templateName) ?? null, filters: opts.live.filters } } : {};
   const uncached = opts.live !== undefined && live.live === undefined;
-  const key = hash({ target: opts.targetLabel, template: templateName, requested: requested ?? null, routes, rendered, filters, request, repetition, ...responsesFor(opts, templateName), ...live });
+  const key = hash({ target: opts.targetLabel, template: templateName, requested: requested ?? null, routes, rendered, filters, request, repetition, ...responsesFor(opts, templateName), ...live, ...models });
   return {
     caseIndex,
     case: c,

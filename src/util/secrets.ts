@@ -60,7 +60,10 @@ export function createStreamMasker(secrets: readonly NamedSecret[]): StreamMaske
   return {
     push(piece) {
       pending += piece;
-      const { out, rest } = scan(pending, secrets, pending.length - hold);
+      let cut = pending.length - hold;
+      // Never between the two halves of a character outside the BMP (an emoji): each half alone is written as U+FFFD.
+      if (cut > 0 && cut < pending.length && isLowSurrogate(pending.charCodeAt(cut))) cut--;
+      const { out, rest } = scan(pending, secrets, cut);
       pending = pending.slice(rest);
       return out;
     },
@@ -71,3 +74,8 @@ export function createStreamMasker(secrets: readonly NamedSecret[]): StreamMaske
     },
   };
 }
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+

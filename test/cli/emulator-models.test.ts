@@ -109,6 +109,21 @@ describe('models of the Config on the emulator', () => {
     expect(JSON.parse(s.stdout).templates[0].versions[0].costUsd.total).toBeGreaterThan(0.002);
   });
 
+  it('a cached test result does not outlive a change of its model’s price in the Config', async () => {
+    dir = await project();
+    const cli = (args: string[]) => runCliInProcess(args, { cwd: dir!.path, env: EMBEDDED });
+    expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
+    const first = JSON.parse((await cli(['test', '--format', 'json'])).stdout);
+    expect([first.invocations, first.tests[0].runs[0].assertions[0].passed]).toEqual([1, false]);
+    expect(JSON.parse((await cli(['test', '--format', 'json'])).stdout).cached).toBe(1);
+    // Cheaper by a thousand: the same call now passes maxCostUsd, and must be made again to say so.
+    await writeFile(join(dir.path, 'prompts', 'promptctl.yaml'), CONFIG.replace('inputCostPer1M: 1000, outputCostPer1M: 2000', 'inputCostPer1M: 1, outputCostPer1M: 2'));
+    const cheaper = await cli(['test', '--format', 'json']);
+    const report = JSON.parse(cheaper.stdout);
+    expect([report.invocations, report.cached, report.tests[0].runs[0].assertions[0].passed]).toEqual([1, 0, true]);
+    expect(cheaper.code).toBe(0);
+  });
+
   it('promptctl emulator reads them from the Config in its working directory', { timeout: 30_000 }, async () => {
     dir = await project();
     const stop = new AbortController();

@@ -54,3 +54,19 @@ describe('createStreamMasker', () => {
     expect(m.end()).toBe('');
   });
 });
+
+describe('createStreamMasker and characters outside the BMP', () => {
+  it('never cuts between the two halves of an emoji, whatever the pieces', () => {
+    const secrets = [{ name: 'SOME_API_TOKEN', value: 'x'.repeat(30) }];
+    const text = Array.from({ length: 40 }, (_, i) => `w${i} 😀 `).join('');
+    for (let size = 1; size <= 7; size++) {
+      const m = createStreamMasker(secrets);
+      const written: string[] = [];
+      for (let i = 0; i < text.length; i += size) written.push(m.push(text.slice(i, i + size)));
+      written.push(m.end());
+      // Each piece is written on its own (encoded alone): none may begin or end inside a character.
+      for (const w of written) expect(Buffer.from(w, 'utf8').toString('utf8')).not.toContain('\uFFFD');
+      expect(written.join('')).toBe(text);
+    }
+  });
+});
