@@ -6,13 +6,12 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ResponseFixture } from '../emulator/responses.js';
 import type { EmulatorOptions } from '../emulator/server.js';
-import type { ModelCatalog } from '../tokens/registry.js';
 import { parseSurfaces, type Surfaces } from '../emulator/surfaces.js';
 import { isLoopbackHost } from '../util/net.js';
 import { UserError } from '../util/errors.js';
 import { plural } from '../util/plural.js';
 import type { CliContext } from './context.js';
-import { EMBEDDED_CLIENT_ID, EMBEDDED_CLIENT_SECRET, EMBEDDED_STATE_FILE } from './target.js';
+import { configModels, EMBEDDED_CLIENT_ID, EMBEDDED_CLIENT_SECRET, EMBEDDED_STATE_FILE } from './target.js';
 
 interface Flags {
   port: string;
@@ -74,17 +73,9 @@ function toOptions(f: Flags): EmulatorOptions {
   };
 }
 
-/** The models of the Config in `dir` (none when it has no promptctl.yaml); an invalid one is refused. */
-async function configModels(ctx: CliContext, dir: string): Promise<{ models: ModelCatalog; file: string }> {
-  const { loadConfigFile } = await import('../load/index.js');
-  const { config, status, file } = await loadConfigFile({ dir, cwd: ctx.cwd });
-  if (status === 'invalid') throw new UserError(`${file} is not valid (run \`promptctl validate --dir ${dir}\`); the emulator takes the models it defines from it`);
-  return { models: config.models, file };
-}
-
 async function runEmulator(ctx: CliContext, opts: EmulatorOptions, dir: string): Promise<number> {
   const [{ startEmulator }, { loadResponsesFile }] = await Promise.all([import('../emulator/server.js'), import('../emulator/responses.js')]);
-  const { models, file: configFile } = await configModels(ctx, dir);
+  const { models, file: configFile } = await configModels(ctx.cwd, dir);
   const modelCount = Object.keys(models).length;
   // The state file is relative to the run's working directory; messages name it as given.
   const given = opts.stateFile;

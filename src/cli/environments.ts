@@ -188,7 +188,8 @@ export function refuseUnsavedApply(ctx: CliContext, planFile: string | undefined
 /**
  * The promotion check (DESIGN §6): the versions `plan` publishes or sends more traffic to must be
  * published in the environment before this one in `promotion`, and the guide content and summary
- * settings it writes held there, read from that environment's live org. Each gap is a warning on stderr, or, when this environment is protected, a problem
+ * settings it writes held there, read from that environment's live org. Each gap is a warning on
+ * stderr, or, when this environment is protected, a problem
  * (returned, for the plan to carry). Nothing to check without an environment or a previous one.
  */
 export async function promotionCheck(ctx: CliContext, plan: Pick<Plan, 'actions'>): Promise<PlanProblem[]> {

@@ -49,20 +49,28 @@ export function describeTarget(env: NodeJS.ProcessEnv, environment?: SelectedEnv
 }
 
 /**
- * The models of the Config in `dir` (promptctl.yaml), for a target that is the embedded emulator
- * (undefined for a remote one, which prices its own models). A command that has loaded the
- * project passes `state.config.models` instead. An invalid Config is refused: its models would
+ * The models of the Config in `dir` (promptctl.yaml; none when there is none), for an emulator to
+ * count and price them as the project does. An invalid Config is refused: its models would
  * otherwise be counted in the wrong encoding and cost nothing.
+ */
+export async function configModels(cwd: string, dir: string): Promise<{ models: ModelCatalog; file: string }> {
+  const { loadConfigFile } = await import('../load/index.js');
+  const { config, status, file } = await loadConfigFile({ dir, cwd });
+  if (status === 'invalid') {
+    throw new UserError(`${file} is not valid (run \`promptctl validate --dir ${dir}\`); the emulator takes the models it defines from it: nothing was done`);
+  }
+  return { models: config.models, file };
+}
+
+/**
+ * The Config's models for a target that is the embedded emulator (undefined for a remote one,
+ * which prices its own models). A command that has loaded the project passes
+ * `state.config.models` instead.
  */
 export async function embeddedModels(ctx: Pick<CliContext, 'cwd' | 'env' | 'environment'>, dir: string): Promise<ModelCatalog | undefined> {
   if (describeTarget(ctx.env, ctx.environment).target.kind !== 'embedded') return undefined;
   if (ctx.environment) return ctx.environment.config.models;
-  const { loadConfigFile } = await import('../load/index.js');
-  const { config, status, file } = await loadConfigFile({ dir, cwd: ctx.cwd });
-  if (status === 'invalid') {
-    throw new UserError(`${file} is not valid (run \`promptctl validate --dir ${dir}\`); the embedded emulator takes the models it defines from it: nothing was done`);
-  }
-  return config.models;
+  return (await configModels(ctx.cwd, dir)).models;
 }
 
 /** Retries waiting at least this long are announced on stderr. */

@@ -112,7 +112,7 @@ export function selectTests(state: DesiredState, names: readonly string[]): { te
 export function planTests(state: DesiredState, tests: readonly PromptTest[], opts: PlanOptions): PlannedTest[] {
   // The Config's model definitions price and count an answer (the embedded emulator's, and the
   // cost assertions'): a changed price or encoding runs the calls again.
-  const models = state.config?.models ?? {};
+  const models = state.config.models;
   return tests.map((t) => planTest(state, t, { ...opts, models }));
 }
 

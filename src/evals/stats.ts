@@ -67,12 +67,12 @@ function isCalendarDay(ymd: string): boolean {
 }
 
 /** The one analytics query status makes. */
-export function statusQuery(interval: { start: number; end: number; granularity: NonNullable<AnalyticsQuery['granularity']> }, templateId?: string): AnalyticsQuery {
+export function statusQuery(interval: { start: number; end: number; granularity?: AnalyticsQuery['granularity'] }, templateId?: string): AnalyticsQuery {
   return {
     interval: `${new Date(interval.start).toISOString()}/${new Date(interval.end).toISOString()}`,
     groupBy: ['templateId', 'version'],
     metrics: STATUS_METRICS,
-    granularity: interval.granularity,
+    ...(interval.granularity ? { granularity: interval.granularity } : {}),
     ...(templateId ? { filter: { type: 'and', predicates: [{ dimension: 'templateId', value: templateId }] } } : {}),
   };
 }
@@ -82,9 +82,8 @@ export const LATENCY_PERCENTILES = [50, 95];
 
 /** The second query: latency percentiles per template and version over the whole interval. */
 export function percentileQuery(interval: { start: number; end: number }, templateId?: string): AnalyticsQuery {
-  const q = statusQuery({ ...interval, granularity: 'PT1H' }, templateId);
-  delete q.granularity;
-  return { ...q, metrics: ['tLatency'], percentiles: LATENCY_PERCENTILES };
+  // No granularity: one bucket for the whole interval.
+  return { ...statusQuery({ start: interval.start, end: interval.end }, templateId), metrics: ['tLatency'], percentiles: LATENCY_PERCENTILES };
 }
 
 /** "templateId version" → {p50, p95}, from percentileQuery's answer (versions without them are left out). */

@@ -2,6 +2,7 @@
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import type { FieldLocations, Guide, PromptVersion, SourceLocation, SummarySetting, TextOrigin } from '../model/types.js';
 import { textLocator } from '../model/text-origin.js';
+import type { NamedSecret } from '../util/secrets.js';
 
 /** Names of documents that failed to load, so references to them are not reported again. */
 export interface RuleContext {
@@ -26,11 +27,8 @@ export interface RuleContext {
   knownSecrets?: readonly KnownSecret[];
 }
 
-export interface KnownSecret {
-  /** Where it comes from, e.g. GENESYSCLOUD_OAUTHCLIENT_SECRET. */
-  name: string;
-  value: string;
-}
+/** A credential of the run's environment, by the variable that holds it (e.g. GENESYSCLOUD_OAUTHCLIENT_SECRET). */
+export type KnownSecret = NamedSecret;
 
 export function diagnostic(at: SourceLocation, severity: Severity, rule: string, message: string): Diagnostic {
   return { file: at.file, line: at.line, column: at.column, severity, rule, message };

@@ -39,16 +39,14 @@ export interface Targets {
 export async function readLiveState(t: Targets, need: Partial<Record<Surface, boolean>> = {}): Promise<LiveState> {
   const wantGateway = need.llmgateway ?? true;
   const wantStudio = (need.aistudio ?? true) && t.aistudio !== undefined;
-  const unavailable: Surface[] = [];
   const [gateway, studio] = await Promise.all([
-    wantGateway ? surface(() => readGateway(t.gateway), () => unavailable.push('llmgateway')) : undefined,
-    wantStudio ? surface(() => readAiStudio(t.aistudio!), () => unavailable.push('aistudio')) : undefined,
+    wantGateway ? servedOr('llmgateway', () => readGateway(t.gateway)) : undefined,
+    wantStudio ? servedOr('aistudio', () => readAiStudio(t.aistudio!)) : undefined,
   ]);
-  const live: LiveState = { templates: gateway?.templates ?? [], filters: gateway?.filters ?? [] };
-  if (studio) {
-    live.guides = studio.guides;
-    live.summarySettings = studio.summarySettings;
-  }
+  const live: LiveState = { templates: [], filters: [] };
+  if (gateway && !('unavailable' in gateway)) Object.assign(live, gateway);
+  if (studio && !('unavailable' in studio)) Object.assign(live, studio);
+  const unavailable = [gateway, studio].flatMap((r) => (r && 'unavailable' in r ? r.unavailable : []));
   if (unavailable.length > 0) live.unavailable = unavailable.sort();
   return live;
 }
@@ -99,8 +97,8 @@ export async function readPromotionSource(
  * previous org: no listing of everything, no other surface). `unavailable` when the org does not
  * serve AI Studio.
  */
-export async function readNamedGuides(api: AiStudioApi, names: readonly string[]): Promise<Pick<LiveState, 'guides' | 'unavailable'>> {
-  try {
+export function readNamedGuides(api: AiStudioApi, names: readonly string[]): Promise<Pick<LiveState, 'guides' | 'unavailable'>> {
+  return servedOr('aistudio', async () => {
     const found = await Promise.all(
       names.map(async (name) => {
         const g = (await api.listGuides({ name })).find((x) => x.name === name);
@@ -108,31 +106,20 @@ export async function readNamedGuides(api: AiStudioApi, names: readonly string[]
       }),
     );
     return { guides: found.filter((g): g is LiveGuide => g !== undefined) };
-  } catch (err) {
-    if (isNotFound(err)) return { unavailable: ['aistudio'] };
-    throw err;
-  }
+  });
 }
 
 /** Every template with its versions. `unavailable` when the org does not serve the LLM Gateway. */
-async function readTemplates(api: GatewayApi): Promise<Pick<LiveState, 'templates' | 'unavailable'>> {
-  try {
-    return { templates: await api.listTemplates({ expand: ['versions'] }) };
-  } catch (err) {
-    if (isNotFound(err)) return { templates: [], unavailable: ['llmgateway'] };
-    throw err;
-  }
+function readTemplates(api: GatewayApi): Promise<Partial<Pick<LiveState, 'templates' | 'unavailable'>>> {
+  return servedOr('llmgateway', async () => ({ templates: await api.listTemplates({ expand: ['versions'] }) }));
 }
 
 /** The summary settings of these names alone. `unavailable` when the org does not serve AI Studio. */
-export async function readNamedSummarySettings(api: AiStudioApi, names: readonly string[]): Promise<Pick<LiveState, 'summarySettings' | 'unavailable'>> {
-  try {
+export function readNamedSummarySettings(api: AiStudioApi, names: readonly string[]): Promise<Pick<LiveState, 'summarySettings' | 'unavailable'>> {
+  return servedOr('aistudio', async () => {
     const found = await Promise.all(names.map(async (name) => (await api.listSummarySettings({ name })).find((s) => s.name === name)));
     return { summarySettings: found.filter((s): s is WireSummarySetting => s !== undefined) };
-  } catch (err) {
-    if (isNotFound(err)) return { unavailable: ['aistudio'] };
-    throw err;
-  }
+  });
 }
 
 /**
@@ -161,15 +148,12 @@ function isNotFound(err: unknown): boolean {
   return e?.name === 'ApiError' && e.status === 404;
 }
 
-/** Runs a surface's read; a 404 on its listing means the org does not serve that surface. */
-async function surface<T>(read: () => Promise<T>, onMissing: () => void): Promise<T | undefined> {
+/** `read`'s answer, or the surface as unavailable when the org does not serve it (its listing answers 404). */
+async function servedOr<T extends object>(s: Surface, read: () => Promise<T>): Promise<T | { unavailable: Surface[] }> {
   try {
     return await read();
   } catch (err) {
-    if (isNotFound(err)) {
-      onMissing();
-      return undefined;
-    }
+    if (isNotFound(err)) return { unavailable: [s] };
     throw err;
   }
 }

@@ -47,7 +47,7 @@ describe('readLiveFacts', () => {
     expect(facts.guides).toBeUndefined();
     expect(err()).toMatch(/^warning: cannot read the target's guides \(GET \/api\/v2\/guides answered 403: missing permission\): their tests make every call and keep no cached result this run$/m);
     // The keys: a template call is keyed (cached), a guide call is made uncached.
-    const state = { templates: [], versions: [], splits: [], filters: [], guides: [], tests: [] } as never;
+    const state = { templates: [], versions: [], splits: [], filters: [], guides: [], tests: [], config: { models: {} } } as never;
     const guide = { kind: 'PromptTest', name: 'g', target: { guide: 'Returns' }, cases: [{ vars: {}, messages: [], expect: [] }], repeat: 1, threshold: 1, responses: [] };
     const template = { ...guide, name: 't', target: { template: 'faq-bot', version: '1.0.0' } };
     const planned = planTests(state, [guide, template] as never, { targetLabel: 'x', live: facts });
