@@ -111,6 +111,15 @@ describe('AI Studio client: guides', () => {
     expect((await c.getGuide(g.id)).latestSavedVersion?.version).toBe('1.0');
   });
 
+  it('accepts every guide source the SDK knows, Transcripts included (a real org has such guides)', async () => {
+    env = await setup();
+    const c = env.client();
+    // CreateGuide.source and Guide.source: Manual, Prompt, Document, Transcripts (the SDK's models).
+    const g = await c.createGuide({ name: 'From transcripts', source: 'Transcripts' });
+    expect(g).toMatchObject({ name: 'From transcripts', source: 'Transcripts' });
+    expect((await c.listGuides({ name: 'From transcripts' })).map((x) => x.source)).toEqual(['Transcripts']);
+  });
+
   it('answers a session turn from a response fixture that names the guide', async () => {
     env = await setup({ responses: [{ match: { template: 'Canned guide', version: '1.0', contains: 'refund' }, output: 'Refunds take five days.' }] });
     const c = env.client();

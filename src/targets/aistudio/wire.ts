@@ -22,8 +22,12 @@ import type { EntityListing, ErrorBody } from '../../genesys/conventions.js';
 export const GUIDE_STATUSES = ['Draft', 'Published'] as const;
 export type GuideStatus = (typeof GUIDE_STATUSES)[number];
 
-/** How the guide's content was made (CreateGuide.source). */
-export const GUIDE_SOURCES = ['Manual', 'Prompt', 'Document'] as const;
+/**
+ * How the guide's content was made (CreateGuide.source, Guide.source). The JS SDK's typings give
+ * no enum; the Python SDK's models (create_guide.py, guide.py) list these four: a real org can
+ * hold guides made from transcripts, so reading or serving them must not refuse the value.
+ */
+export const GUIDE_SOURCES = ['Manual', 'Prompt', 'Document', 'Transcripts'] as const;
 export type GuideSource = (typeof GUIDE_SOURCES)[number];
 
 export const GUIDE_VERSION_STATES = ['Draft', 'TestReady', 'ProductionReady'] as const;
