@@ -41,6 +41,10 @@
 // A11 interactionType of a summary setting is read-only in the .NET SDK: a server may ignore it on
 //     write and set its own (the emulator keeps what is sent, default Live: E9).
 // A12 An org without AI Studio (or without one of its parts) answers 404 for its paths (probe()).
+//     Unconfirmed, and contradicted in part: the Terraform provider (guide/resource_genesyscloud_
+//     guide_utils.go GuideFtIsEnabled) takes a 5xx from GET /api/v2/guides to mean the guides
+//     feature is off. Such an org would see plan fail on the 5xx (after retries for 500/502/503/504)
+//     instead of the surface being reported unavailable; not changed, as a 5xx is also an outage.
 // A13 PATCH of a guide version clears a knowledgeSettings named with null (UpdateGuideVersion's model
 //     says nothing of null). A server that kept it instead is caught, not trusted: a write's answer
 //     must hold what was sent (genesys/rest.ts heldAsSent, code write.not.held), and nothing is
@@ -74,6 +78,9 @@
 //     an enum, a missing required field or an unknown field is 400 invalid.value naming the field;
 //     read-only fields sent back from a GET (id, selfUri, dateCreated, dateModified, state, ...)
 //     are accepted and ignored. POST .../versions needs a body (the SDK marks it optional).
+//     Stricter than the real platform on unknown fields: the Terraform provider sends guideId in
+//     version bodies and guideId/versionId in publish bodies (guide_version/..._utils.go), which
+//     the real API evidently ignores. promptctl's client sends model fields only.
 // E11 A guide's dateModified moves when it is renamed and when any of its versions changes.
 import { LATEST_NOT_PRODUCTION_READY, LATEST_NOT_PRODUCTION_READY_CODE } from './wire.js';
 import type { ApiError } from '../../genesys/errors.js';
