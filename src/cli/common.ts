@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { LiveState } from '../kinds/kind.js';
-import { readLiveState } from '../targets/live.js';
+import { readLiveParts, readLiveState, type SurfaceFailure } from '../targets/live.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
 import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
@@ -56,12 +56,14 @@ export async function loadOrRefuse(ctx: CliContext, dir: string, doing: string):
 export interface LiveRead {
   live: LiveState;
   org: WireOrganization | null;
+  /** Surfaces the server refused to list (a 403, a 5xx): they fail the plan only if git uses them. */
+  failed: SurfaceFailure[];
 }
 
 /** Starts reading the target; a failure waits for whoever awaits the read (never unhandled). */
 export function startLiveRead(target: Pick<OpenTarget, 'api' | 'aistudio'>): Promise<LiveRead> {
-  const read = Promise.all([readLiveState({ gateway: target.api, aistudio: target.aistudio }), target.api.organization()]).then(
-    ([live, org]) => ({ live, org }),
+  const read = Promise.all([readLiveParts({ gateway: target.api, aistudio: target.aistudio }), target.api.organization()]).then(
+    ([{ live, failed }, org]) => ({ live, org, failed }),
   );
   read.catch(() => undefined);
   return read;
@@ -148,8 +150,9 @@ export async function planFromFiles(
   const { buildPlan } = await import('../plan/build.js');
   const { versionTokenCounter } = await import('../tokens/index.js');
   const { textTokenCounter } = await import('../kinds/aistudio-tokens.js');
-  const { live, org } = await (opts.read ?? startLiveRead(opts.target));
+  const { live, org, failed } = await (opts.read ?? startLiveRead(opts.target));
   await noteUnavailable(ctx, live);
+  await setRefusedApart(ctx, opts.state, live, failed);
   const owned = await ownership(ctx, opts.dir ?? DEFAULT_DIR, opts.state, live);
   const { git } = opts;
   const plan = buildPlan(opts.state, live, {
@@ -183,6 +186,27 @@ export async function readLive(ctx: CliContext, target: Pick<OpenTarget, 'api' |
   const live = await readLiveState({ gateway: target.api, aistudio: target.aistudio });
   await noteUnavailable(ctx, live);
   return live;
+}
+
+/**
+ * A surface the server refused to list (a 403 to a client without its rights, a 5xx where the
+ * feature is off) fails the plan when git defines documents it serves; otherwise it is planned as
+ * unavailable, said once on stderr: a team that keeps no guides needs no AI Studio rights.
+ */
+async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveState, failed: readonly SurfaceFailure[]): Promise<void> {
+  if (failed.length === 0) return;
+  const { PLANNING_ORDER, SURFACE_NAMES, surfaceKinds } = await import('../kinds/index.js');
+  for (const f of failed) {
+    if (PLANNING_ORDER.some((k) => k.surface === f.surface && k.documents(state).length > 0)) throw f.error;
+  }
+  for (const f of failed) {
+    const e = f.error as { status?: number; code?: string };
+    ctx.info(
+      `note: the target refused to list its ${SURFACE_NAMES[f.surface]} objects (${e.status}${e.code ? ` ${e.code}` : ''}); ` +
+        `git defines no ${surfaceKinds(f.surface).join(' or ')} documents, so none are planned (and none are pruned)`,
+    );
+  }
+  live.unavailable = [...new Set([...(live.unavailable ?? []), ...failed.map((f) => f.surface)])].sort();
 }
 
 async function noteUnavailable(ctx: CliContext, live: LiveState): Promise<void> {

@@ -15,7 +15,7 @@ import { createGatewayRuntime } from './invocations.js';
 import type { ResponseFixture } from './responses.js';
 import { buildRoutes, matchRoute } from './routes.js';
 import { AiStudioRuntime, type AiStudioOptions } from './aistudio.js';
-import { servedRoutes, type Surfaces } from './surfaces.js';
+import { servedRoutes, surfaceOf, type Surface, type Surfaces } from './surfaces.js';
 import { loadWireSchemas } from './schemas.js';
 import { Store, type JobRec } from './store.js';
 import { completeJob } from './versions.js';
@@ -57,6 +57,12 @@ export interface EmulatorOptions {
   pingIntervalMs?: number;
   /** API surfaces served (default all): a switched-off one answers 404 for all its paths, like an org without it. */
   surfaces?: Surfaces;
+  /**
+   * Surfaces answered with this HTTP status on every path (403: a client without the surface's
+   * rights; a 5xx: an org where the feature is switched off, which the Terraform provider takes a
+   * 5xx from GET /api/v2/guides to mean).
+   */
+  refuse?: Partial<Record<Surface, number>>;
   /** AI Studio behaviours where the real platform varies (src/targets/aistudio/assumptions.ts E1, E6). */
   aiStudio?: AiStudioOptions;
 }
@@ -124,7 +130,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const aiStudio = new AiStudioRuntime(store, opts.aiStudio, runtime.fixtures);
   const routes = servedRoutes(buildRoutes(schedule, runtime, aiStudio, emulatedOrg(opts)), opts.surfaces);
 
-  const pipeline: Pipeline = { store, creds, ttl, latencyMs, publishDelayMs, limiter, faults, counters, routes, isClosing: () => closing };
+  const pipeline: Pipeline = { store, creds, ttl, latencyMs, publishDelayMs, limiter, faults, counters, routes, refuse: opts.refuse, isClosing: () => closing };
   const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
     counters.requests++;
     handle(pipeline, req, res).catch((err: unknown) => {
@@ -200,6 +206,7 @@ interface Pipeline {
   faults: FaultInjector;
   counters: { requests: number; rateLimited: number };
   routes: ReturnType<typeof buildRoutes>;
+  refuse?: Partial<Record<Surface, number>> | undefined;
   isClosing: () => boolean;
 }
 
@@ -247,6 +254,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
 
   let fault: FaultKind | undefined;
   try {
+    refuseSurface(p.refuse, url.pathname);
     const match = matchRoute(p.routes, method, url.pathname);
     if (match.kind === 'none') throw new ApiFailure(404, 'not.found', `no resource at ${url.pathname}`);
     if (match.kind === 'method') throw methodNotAllowed(match.allowed, res);
@@ -295,6 +303,15 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     if (err instanceof ApiFailure) return fail(err, rate);
     fail(new ApiFailure(500, 'internal.server.error', `internal error: ${(err as Error).message}`), rate);
   }
+}
+
+/** Throws the refusal EmulatorOptions.refuse sets for the path's surface, if any. */
+function refuseSurface(refuse: Partial<Record<Surface, number>> | undefined, pathname: string): void {
+  const s = surfaceOf(pathname);
+  const status = s ? refuse?.[s] : undefined;
+  if (status === undefined) return;
+  if (status === 403) throw new ApiFailure(403, 'missing.any.permissions', `this client lacks the permissions for ${pathname}`);
+  throw new ApiFailure(status, status >= 500 ? 'internal.server.error' : 'bad.request', `the ${s} feature is not enabled for this organization`);
 }
 
 /** Applies a fault that happens before the work; true if the request is finished. */

@@ -3,6 +3,8 @@
 // with their latest and production versions (two reads a guide at most: there is no listing of
 // versions) and summary settings. A surface the org does not serve at all (its listing answers
 // 404) is reported as unavailable rather than failing the read: plan decides whether that matters.
+// A surface that answers otherwise (403 to a client without its rights, a 5xx where the feature is
+// off) fails the read, unless the caller collects it (readLiveParts: plan fails only if git uses it).
 // For a promotion check, only what it names of the previous org (readPromotionSource).
 import type { AiStudioApi } from './aistudio/api.js';
 import type { WireGuide, WireGuideVersion, WireSummarySetting } from './aistudio/wire.js';
@@ -35,20 +37,51 @@ export interface Targets {
   aistudio?: AiStudioApi;
 }
 
-/** Reads what `need` names (default: every surface the targets have). */
+/** A surface whose listing the server refused with an HTTP answer other than 404. */
+export interface SurfaceFailure {
+  surface: Surface;
+  /** The target's ApiError. */
+  error: unknown;
+}
+
+/** Reads what `need` names (default: every surface the targets have); any refusal but a 404 fails it. */
 export async function readLiveState(t: Targets, need: Partial<Record<Surface, boolean>> = {}): Promise<LiveState> {
+  const { live, failed } = await readLiveParts(t, need);
+  if (failed[0]) throw failed[0].error;
+  return live;
+}
+
+/**
+ * readLiveState, with each surface the server refused (a 403 to a client without its rights, a
+ * 5xx where the feature is off) set apart instead of failing the read: whether that matters
+ * depends on what git defines. Anything else (the network, a 401) still fails it.
+ */
+export async function readLiveParts(t: Targets, need: Partial<Record<Surface, boolean>> = {}): Promise<{ live: LiveState; failed: SurfaceFailure[] }> {
   const wantGateway = need.llmgateway ?? true;
   const wantStudio = (need.aistudio ?? true) && t.aistudio !== undefined;
   const [gateway, studio] = await Promise.all([
-    wantGateway ? servedOr('llmgateway', () => readGateway(t.gateway)) : undefined,
-    wantStudio ? servedOr('aistudio', () => readAiStudio(t.aistudio!)) : undefined,
+    wantGateway ? refusedApart('llmgateway', () => servedOr('llmgateway', () => readGateway(t.gateway))) : undefined,
+    wantStudio ? refusedApart('aistudio', () => servedOr('aistudio', () => readAiStudio(t.aistudio!))) : undefined,
   ]);
   const live: LiveState = { templates: [], filters: [] };
-  if (gateway && !('unavailable' in gateway)) Object.assign(live, gateway);
-  if (studio && !('unavailable' in studio)) Object.assign(live, studio);
-  const unavailable = [gateway, studio].flatMap((r) => (r && 'unavailable' in r ? r.unavailable : []));
-  if (unavailable.length > 0) live.unavailable = unavailable.sort();
-  return live;
+  const failed: SurfaceFailure[] = [];
+  for (const r of [gateway, studio]) {
+    if (!r) continue;
+    if ('failed' in r) failed.push(r.failed);
+    else if ('unavailable' in r) live.unavailable = [...(live.unavailable ?? []), ...r.unavailable].sort();
+    else Object.assign(live, r);
+  }
+  return { live, failed };
+}
+
+/** `read`'s answer, or the refusal apart when the server answered the surface's read with an HTTP error. */
+async function refusedApart<T extends object>(surface: Surface, read: () => Promise<T>): Promise<T | { failed: SurfaceFailure }> {
+  try {
+    return await read();
+  } catch (err) {
+    if (isRefusal(err)) return { failed: { surface, error: err } };
+    throw err;
+  }
 }
 
 async function readGateway(api: GatewayApi): Promise<{ templates: WireTemplate[]; filters: WireFilter[] }> {
@@ -146,6 +179,12 @@ async function guideWithVersions(api: AiStudioApi, g: WireGuide): Promise<LiveGu
 function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; status?: number };
   return e?.name === 'ApiError' && e.status === 404;
+}
+
+/** A target's refusal of a read: an ApiError with an HTTP status, other than 401 (the credentials, not the surface). */
+function isRefusal(err: unknown): boolean {
+  const e = err as { name?: string; status?: number };
+  return e?.name === 'ApiError' && typeof e.status === 'number' && e.status >= 400 && e.status !== 401;
 }
 
 /** `read`'s answer, or the surface as unavailable when the org does not serve it (its listing answers 404). */

@@ -159,6 +159,31 @@ describe('an org without the LLM Gateway', () => {
   });
 });
 
+describe('an org that refuses AI Studio (a client without its rights, the feature switched off)', () => {
+  for (const status of [403, 501]) {
+    it(`answering ${status}: plans and applies a gateway-only repository, noting why; AI Studio documents fail the plan`, { timeout: 60_000 }, async () => {
+      const x = await example({ refuse: { aistudio: status } });
+      const full = await x.cli(['plan']);
+      expect(full.code).toBe(1);
+      expect(full.stderr).toContain(String(status));
+      expect(full.stdout).not.toContain('create');
+
+      for (const d of ['guides', 'summaries']) await rm(join(x.dir.path, 'prompts', d), { recursive: true });
+      await rm(join(x.dir.path, 'prompts', 'tests', 'returns-guide.yaml'), { force: true });
+      const plan = await x.cli(['plan']);
+      expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+      expect(plannedChanges(plan.stdout)).toContain('create PromptTemplate/billing-assistant');
+      const notes = plan.stderr.split('\n').filter((l) => l.includes('refused'));
+      expect(notes).toEqual([
+        `note: the target refused to list its AI Studio objects (${status} ${status === 403 ? 'missing.any.permissions' : 'internal.server.error'}); git defines no Guide or SummarySetting documents, so none are planned (and none are pruned)`,
+      ]);
+      const applied = await x.cli(['apply', '--auto-approve']);
+      expect(applied.code, applied.stderr).toBe(0);
+      expect((await x.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+    });
+  }
+});
+
 describe('prune', () => {
   it('deletes only guides and settings git history defined; one made by hand is left alone', { timeout: 60_000 }, async () => {
     const x = await example({});

@@ -43,8 +43,10 @@
 // A12 An org without AI Studio (or without one of its parts) answers 404 for its paths (probe()).
 //     Unconfirmed, and contradicted in part: the Terraform provider (guide/resource_genesyscloud_
 //     guide_utils.go GuideFtIsEnabled) takes a 5xx from GET /api/v2/guides to mean the guides
-//     feature is off. Such an org would see plan fail on the 5xx (after retries for 500/502/503/504)
-//     instead of the surface being reported unavailable; not changed, as a 5xx is also an outage.
+//     feature is off. A 5xx is also an outage, so it is not read as "unavailable"; but any refusal
+//     of the listing (a 5xx, after retries for 500/502/503/504; a 403 to a client without AI Studio
+//     rights) fails a plan only when git defines Guide or SummarySetting documents: otherwise the
+//     surface is planned as unavailable, with a note (targets/live.ts readLiveParts).
 // A13 PATCH of a guide version clears a knowledgeSettings named with null (UpdateGuideVersion's model
 //     says nothing of null). A server that kept it instead is caught, not trusted: a write's answer
 //     must hold what was sent (genesys/rest.ts heldAsSent, code write.not.held), and nothing is
