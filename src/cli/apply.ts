@@ -57,6 +57,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
     throw new UserError(`${planFile} was planned for ${saved.target}, but the target is ${label}; nothing was applied`);
   }
   let audit: AuditLog | undefined;
+  // Stops the run from starting calls: the first interrupt, or stdout/stderr losing its reader.
+  const stop = new Stop(ctx);
   // The files load while the target is opened and read (reading changes nothing; invalid files
   // still stop the apply first).
   const load = async () => {
@@ -132,16 +134,78 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
           return EXIT.error;
         }
       }
+      // The output closed while the plan was made or confirmed: nothing is started.
+      if (stop.outputClosed) return EXIT.closedPipe;
       audit ??= await openAudit();
-      return await execute(ctx, plan, target, audit, git);
+      return await execute(ctx, plan, target, audit, git, stop);
     });
   } finally {
-    if (audit) {
-      await audit.close();
-      const head = audit.head();
-      // The anchor `audit verify --head` checks the trail against: a cut tail or an emptied file shows.
-      if (head) ctx.info(`audit head: ${formatAnchor(head)}`);
+    try {
+      if (audit) {
+        await audit.close();
+        const head = audit.head();
+        // The anchor `audit verify --head` checks the trail against: a cut tail or an emptied file shows.
+        if (head) ctx.info(`audit head: ${formatAnchor(head)}`);
+      }
+    } finally {
+      // Heard until the trail and the target are closed: a closed pipe never cuts the run short.
+      stop.dispose();
     }
+  }
+}
+
+/**
+ * What stops an apply from starting new calls (DESIGN §5): the first SIGINT/SIGTERM, or stdout or
+ * stderr losing its reader (`apply | head -3`), which is taken as a first interrupt, since
+ * nobody can read what the apply does any more and SIGPIPE would end any other tool. Either
+ * way the calls in flight finish and are recorded, locks are released and the embedded
+ * emulator closes. A second signal ends the process at once. A closed output is heard for the
+ * whole command, a signal only while the plan executes (before that, it ends the run as always).
+ */
+class Stop {
+  readonly controller = new AbortController();
+  outputClosed = false;
+  private signalled = false;
+  private readonly offClosed: (() => void) | undefined;
+
+  constructor(private readonly ctx: CliContext) {
+    this.offClosed = ctx.io.onOutputClosed?.(() => {
+      this.outputClosed = true;
+      this.abort('output closed: finishing the calls in flight and recording them; nothing new is started');
+    });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Listens for SIGINT/SIGTERM while the plan executes; returns the unsubscribe. */
+  listenForInterrupts(): (() => void) | undefined {
+    return this.ctx.io.onInterrupt?.(() => {
+      if (this.signalled) {
+        this.ctx.info('interrupted again: exiting now; the next apply settles what is still open');
+        this.ctx.io.exitNow?.(EXIT.interrupted);
+        return;
+      }
+      this.signalled = true;
+      this.abort('\ninterrupted: finishing the calls in flight and recording them (interrupt again to stop at once)');
+    });
+  }
+
+  /** The run's exit code once the executor has stopped early. */
+  code(interrupted: boolean): number {
+    if (this.outputClosed) return EXIT.closedPipe;
+    return interrupted ? EXIT.interrupted : EXIT.error;
+  }
+
+  dispose(): void {
+    this.offClosed?.();
+  }
+
+  private abort(message: string): void {
+    if (this.controller.signal.aborted) return;
+    this.controller.abort();
+    this.ctx.info(message);
   }
 }
 
@@ -206,20 +270,11 @@ function sayExpectedDuration(ctx: CliContext, plan: Plan, target: OpenTarget): v
   if (line) ctx.info(line);
 }
 
-async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: AuditLog, git: GitProvenance): Promise<number> {
+async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: AuditLog, git: GitProvenance, stop: Stop): Promise<number> {
   const { style } = ctx;
   const progress = progressWriter((s) => ctx.io.stderr.write(ctx.mask(s)), { tty: Boolean(ctx.io.stderr.isTTY), style });
   // First interrupt: start nothing new, let calls in flight finish and be recorded. Second: now.
-  const stop = new AbortController();
-  const off = ctx.io.onInterrupt?.(() => {
-    if (stop.signal.aborted) {
-      ctx.info('interrupted again: exiting now; the next apply settles what is still open');
-      ctx.io.exitNow?.(EXIT.interrupted);
-      return;
-    }
-    stop.abort();
-    ctx.info('\ninterrupted: finishing the calls in flight and recording them (interrupt again to stop at once)');
-  });
+  const off = stop.listenForInterrupts();
   let result;
   try {
     result = await executePlan(plan, target.api, {
@@ -241,8 +296,9 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
   const lines = summaryLines(result, style);
   if (result.ok) {
     ctx.out(lines.join('\n'));
-    return EXIT.ok;
+    // Closed while the last calls were in flight: all is done, and the reader still went away.
+    return stop.outputClosed ? EXIT.closedPipe : EXIT.ok;
   }
   ctx.info(lines.join('\n'));
-  return result.interrupted ? EXIT.interrupted : EXIT.error;
+  return stop.code(result.interrupted);
 }

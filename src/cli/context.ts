@@ -38,6 +38,13 @@ export interface Io {
    * others install nothing, so an interrupt ends them as it always has.
    */
   onInterrupt?: (listener: () => void) => () => void;
+  /**
+   * Subscribes to stdout or stderr losing its reader (EPIPE: `promptctl apply | head -3`);
+   * returns the unsubscribe. A command that must not stop halfway (apply) listens and ends in
+   * its own time; while nobody listens, the process ends at once (EXIT.closedPipe), as a Unix
+   * tool stopped by SIGPIPE does. Either way the run's exit code is EXIT.closedPipe.
+   */
+  onOutputClosed?: (listener: () => void) => () => void;
   /** Ends the process at once (a second interrupt during apply); absent in-process. */
   exitNow?: (code: number) => void;
   /** `performance.now()` when the run began, for the stats line's wallMs (default 0: process start). */

@@ -6,6 +6,11 @@ import { run } from './main.js';
 
 const signals = ['SIGINT', 'SIGTERM'] as const;
 
+/** Who must hear of a closed stdout or stderr before the process may end (apply, mid-run). */
+const outputClosedListeners = new Set<() => void>();
+/** A standard stream's reader has gone: the exit code is EXIT.closedPipe whatever the command returns. */
+let outputClosed = false;
+
 /**
  * Runs the command the process's arguments name and sets its exit code. `codeCache`: whether
  * the one-file build started from its code cache (bin/promptctl.js), for PROMPTCTL_STATS.
@@ -22,6 +27,12 @@ export function runProcess(startup: { codeCache?: boolean } = {}): void {
     exitNow(code) {
       process.exit(code);
     },
+    onOutputClosed(listener) {
+      outputClosedListeners.add(listener);
+      return () => {
+        outputClosedListeners.delete(listener);
+      };
+    },
     onInterrupt(listener) {
       for (const s of signals) process.on(s, listener);
       return () => {
@@ -30,7 +41,7 @@ export function runProcess(startup: { codeCache?: boolean } = {}): void {
     },
   }).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = outputClosed ? EXIT.closedPipe : code;
     },
     (err: unknown) => {
       process.stderr.write(`error: internal: ${String(err)}\n`);
@@ -42,11 +53,21 @@ export function runProcess(startup: { codeCache?: boolean } = {}): void {
 /**
  * A standard stream that cannot be written. Its reader has gone (`promptctl run … | head -c 20`):
  * the run ends at once and says nothing, as a Unix tool stopped by SIGPIPE does (Node ignores
- * the signal, so the write fails with EPIPE instead). Any other failure (a full disk behind `>`)
- * is said in one line on stderr, if stderr is not the stream that failed.
+ * the signal, so the write fails with EPIPE instead), unless a command listens (an apply under
+ * way must not be cut in half: it stops as on a first interrupt and exits 141 itself). Writes
+ * after that fail too, and are dropped. Any other failure (a full disk behind `>`) is said in one
+ * line on stderr, if stderr is not the stream that failed.
  */
 function endOnWriteError(stream: NodeJS.WriteStream, err: NodeJS.ErrnoException): void {
-  if (err.code === 'EPIPE') process.exit(EXIT.closedPipe);
+  if (err.code === 'EPIPE' || outputClosed) return closedOutput();
   if (stream !== process.stderr) process.stderr.write(`error: cannot write to stdout: ${err.code ?? err.message}\n`);
   process.exit(EXIT.error);
+}
+
+/** The reader of stdout or stderr has gone: tell the listeners once, or end now if there are none. */
+function closedOutput(): void {
+  if (outputClosedListeners.size === 0) process.exit(EXIT.closedPipe);
+  if (outputClosed) return;
+  outputClosed = true;
+  for (const listener of [...outputClosedListeners]) listener();
 }

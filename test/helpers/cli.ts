@@ -30,6 +30,10 @@ export interface InProcessOptions extends CliOptions {
   tty?: boolean;
   /** In-process only: aborting it is the interrupt (SIGINT/SIGTERM) of the binary. */
   signal?: AbortSignal;
+  /** In-process only: called with everything on stderr so far after each write (a test acts on progress). */
+  watchStderr?: (soFar: string) => void;
+  /** In-process only: aborting it is stdout's reader going away (EPIPE in the binary). */
+  outputClosed?: AbortSignal;
 }
 
 /** The environment a test command sees: the machine's, minus anything that picks a target or CI. */
@@ -62,10 +66,11 @@ export function runCli(args: readonly string[], opts: CliOptions): Promise<CliRe
 }
 
 /** A stream that keeps what is written to it, flagged as a terminal or not. */
-function collector(tty: boolean): Writable & { text: string; isTTY: boolean; columns?: number } {
+function collector(tty: boolean, watch?: (soFar: string) => void): Writable & { text: string; isTTY: boolean; columns?: number } {
   const w = new Writable({
     write(chunk: Buffer | string, _enc, done) {
       out.text += String(chunk);
+      watch?.(out.text);
       done();
     },
   });
@@ -81,9 +86,9 @@ export async function runCliInProcess(args: readonly string[], opts: InProcessOp
   const { run } = await import('../../src/cli/main.js');
   const tty = opts.tty ?? false;
   const stdout = collector(tty);
-  const stderr = collector(tty);
+  const stderr = collector(tty, opts.watchStderr);
   const stdin = Object.assign(Readable.from(opts.input !== undefined && opts.input !== '' ? [opts.input] : []), { isTTY: tty });
-  const signal = opts.signal;
+  const { signal, outputClosed } = opts;
   const code = await run([...args], {
     stdout,
     stderr,
@@ -97,6 +102,16 @@ export async function runCliInProcess(args: readonly string[], opts: InProcessOp
           onInterrupt(listener: () => void) {
             signal.addEventListener('abort', listener, { once: true });
             return () => signal.removeEventListener('abort', listener);
+          },
+        }
+      : {}),
+    ...(outputClosed
+      ? {
+          onOutputClosed(listener: () => void) {
+            // A pipe closed before the command listened is closed still.
+            if (outputClosed.aborted) listener();
+            outputClosed.addEventListener('abort', listener, { once: true });
+            return () => outputClosed.removeEventListener('abort', listener);
           },
         }
       : {}),
