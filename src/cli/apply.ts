@@ -12,6 +12,7 @@ import { executePlan } from '../apply/executor.js';
 import { expectedDurationLine, progressWriter, summaryLines } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
 import { staleReasons } from '../apply/stale.js';
+import { MASS_DELETE_RULE } from '../plan/build.js';
 import { ENV } from '../genesys/target.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
 import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
@@ -42,7 +43,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
       .argument('[planfile]', 'a plan saved with `plan --out`; refused if anything moved since')
       .option('--auto-approve', 'do not ask for confirmation')
       .option('--prune', 'delete live objects labelled managed-by: promptctl that git no longer defines')
-      .option('--allow-mass-delete', 'allow deleting everything, or more than half of what promptctl manages'),
+      .option('--allow-mass-delete', 'allow deleting everything, or more than half of what promptctl manages (a saved plan too)'),
   ).action(async (planFile: string | undefined, flags: ApplyFlags) => {
     ctx.exitCode = await runApply(ctx, planFile, flags);
   });
@@ -91,7 +92,10 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
           ctx.info(`note: --prune is ignored with a saved plan (it was planned with prune ${saved.prune ? 'on' : 'off'})`);
         }
         const scope = saved.scope ? new Set(saved.scope) : null;
-        const fresh = await planFromFiles(ctx, { target, state, git, prune: saved.prune, only: scope, allowMassDelete: true, dir: flags.dir, read });
+        // A mass delete is allowed by this command's flag, never by the file: anyone can take the
+        // saved plan's refusal out and reseal it.
+        const fresh = await planFromFiles(ctx, { target, state, git, prune: saved.prune, only: scope, allowMassDelete: flags.allowMassDelete === true, dir: flags.dir, read });
+        refuseMassDelete(planFile!, saved, fresh.plan);
         refuseIfStale(ctx, planFile!, saved, fresh.plan);
         // What runs is the fresh plan, now proved the same as the reviewed one: the file names
         // the run (its id) and keeps its refusals (a mass delete, say), but steers no write.
@@ -226,6 +230,17 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
 
 async function readSavedPlan(path: string, file: string): Promise<Plan> {
   return readPlanFile(path, file);
+}
+
+/**
+ * A saved plan that deletes this much runs only with `apply --allow-mass-delete`. One saved with
+ * the refusal in it is refused as planned (its problems are kept); one saved without it was
+ * either planned with the flag or edited, and the file cannot tell which.
+ */
+function refuseMassDelete(file: string, saved: Plan, fresh: Plan): void {
+  const problem = fresh.problems.find((p) => p.rule === MASS_DELETE_RULE);
+  if (!problem || saved.problems.some((p) => p.rule === MASS_DELETE_RULE)) return;
+  throw new UserError(`${file}: ${problem.message.replace(/\.$/, '')} (a saved plan too: the file cannot allow it); nothing was applied`);
 }
 
 /** Refuses the whole saved plan, before any change, if a fresh plan disagrees with it. */

@@ -46,6 +46,9 @@ function locateProblems(problems: PlanProblem[], desired: DesiredState): PlanPro
   });
 }
 
+/** The rule id of a plan refused for deleting too much (massDeleteProblem). */
+export const MASS_DELETE_RULE = 'mass-delete';
+
 /**
  * A wrong --dir must never prune an org: deleting while the desired state is empty, or deleting
  * more than half of the managed objects, is refused unless the user says it is meant.
@@ -65,7 +68,7 @@ function massDeleteProblem(
   const what = empty ? 'the desired state is empty' : `it deletes ${deletes.length} of the ${managed} objects promptctl manages`;
   return {
     address: '(plan)',
-    rule: 'mass-delete',
+    rule: MASS_DELETE_RULE,
     message: `refusing a plan that deletes this much: ${what} (a wrong --dir?). If this is meant, run again with --allow-mass-delete.`,
   };
 }

@@ -1,7 +1,7 @@
 // A saved plan edited by hand and resealed (its fingerprint recomputed, which anyone can do) is
 // refused before any change, whatever field was edited: DESIGN §5, the plan file can never steer
 // a write the fresh plan would not make. Each case here was applied before the fix.
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planFingerprint } from '../../src/plan/fingerprint.js';
@@ -141,6 +141,35 @@ describe('a saved plan edited by hand and resealed', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/the plan file says otherwise than a fresh plan in pending \(was the file edited\?\)/);
     expect((await s.emu.api.listFilters()).map((f) => f.name).sort()).toEqual(before);
+  });
+
+  it('cannot take its mass-delete refusal out: a saved plan deletes this much only with apply --allow-mass-delete', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    // Both templates and two of the three filters removed from git: 4 of the 5 managed objects.
+    await rm(join(s.dir.path, 'prompts/billing'), { recursive: true });
+    await rm(join(s.dir.path, 'prompts/support'), { recursive: true });
+    const file = join(s.dir.path, 'prompts/safety-filters.yaml');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.slice(0, text.indexOf('---')));
+    expect((await s.cli(['plan', '--prune', '--out', 'plan.json'])).code).toBe(1);
+    const names = async () => [...(await s!.emu.api.listTemplates()), ...(await s!.emu.api.listFilters())].map((o) => o.name).sort();
+    const before = await names();
+    const r = await applyEdited((p) => {
+      expect(p.problems.map((q) => q.rule)).toEqual(['mass-delete']);
+      p.problems = [];
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/refusing a plan that deletes this much: it deletes 4 of the 5 objects/);
+    expect(r.stderr).toMatch(/nothing was applied/);
+    expect(await names()).toEqual(before);
+
+    // Meant: planned and applied with the flag, it runs.
+    expect((await s.cli(['plan', '--prune', '--allow-mass-delete', '--out', 'plan.json'])).code).toBe(0);
+    expect((await s.cli(['apply', 'plan.json'])).code).toBe(1);
+    const meant = await s.cli(['apply', '--allow-mass-delete', 'plan.json']);
+    expect(meant.code, meant.stderr).toBe(0);
+    expect(await names()).toEqual(['billing-pii-guard']);
   });
 
   it('cannot drop its org to be applied to another org', async () => {
