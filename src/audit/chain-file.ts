@@ -5,9 +5,9 @@
 // fdatasync, and each record's promise resolves only once its batch is durable. Within a process
 // one queue orders the records of every handle on the file; across processes `<file>.lock`
 // (util/lock.ts) does, and a batch first reads what other writers appended, so the chain stays one.
-import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { syncDir } from '../util/atomic-file.js';
+import { makeDirectories, syncDir } from '../util/atomic-file.js';
 import { UserError } from '../util/errors.js';
 import { withFileLock, type LockOptions } from '../util/lock.js';
 import { AUDIT_KEY_ENV, ChainWalker, GENESIS_HASH, chainHashV2, recordLine, splitLines, type AuditRecord, type LineCheck } from './record.js';
@@ -210,7 +210,8 @@ export async function acquire(path: string, key: string | null, warn: (m: string
     return s;
   }
   const opening = (async (): Promise<SharedFile> => {
-    await mkdir(dirname(path), { recursive: true });
+    // Not mkdir's recursive mode: it spins forever on some unmakeable paths (see makeDirectories).
+    await makeDirectories(dirname(path));
     // Under the lock: a tail that looks torn may be another process's write in progress.
     return withFileLock(
       path,

@@ -1,11 +1,11 @@
 // promptctl export --out DIR: the live org as promptctl YAML, so a team can adopt promptctl on an
 // existing org. `plan --dir DIR` right after shows no changes.
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { exportDocuments } from '../export/documents.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { writeFileAtomic } from '../util/atomic-file.js';
+import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { announceTarget, readLive, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 
@@ -37,7 +37,8 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const result = exportDocuments(live);
   const { documentsToYaml } = await import('../export/yaml.js');
   for (const w of result.warnings) ctx.info(`warning: ${w}`);
-  await mkdir(dir, { recursive: true });
+  // Not mkdir's recursive mode: it spins forever on some unmakeable paths (see makeDirectories).
+  await makeDirectories(dir);
   for (const f of result.files) await writeFileAtomic(join(dir, f.path), documentsToYaml(f.documents));
   for (const t of result.texts) await writeFileAtomic(join(dir, t.path), t.text);
 

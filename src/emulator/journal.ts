@@ -4,9 +4,10 @@
 // the journal over the snapshot; a torn last line was never acknowledged and is dropped.
 // Compaction folds the journal into a new snapshot when it grows large, at startup and on close.
 // A lock file (`<state>.lock`, holding the owner's pid) keeps a second process off the same state.
-import { mkdir, open, readFile, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readFile, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Op } from './tracker.js';
+import { makeDirectories } from '../util/atomic-file.js';
 
 /** Compact once the journal is this large and larger than the snapshot (amortised O(1) per write). */
 const COMPACT_MIN_BYTES = 8 * 1024 * 1024;
@@ -98,7 +99,8 @@ export class Journal {
 
   /** Takes the lock (or fails naming its live owner) and prepares the directory. */
   static async open(stateFile: string): Promise<Journal> {
-    await mkdir(dirname(stateFile), { recursive: true });
+    // Not mkdir's recursive mode: it spins forever on some unmakeable paths (see makeDirectories).
+    await makeDirectories(dirname(stateFile));
     await takeLock(stateFile);
     await removeStaleTemps(stateFile);
     return new Journal(stateFile);

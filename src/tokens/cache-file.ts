@@ -3,9 +3,10 @@
 // the file is only ever an optimisation: a missing, corrupt or unwritable cache is ignored.
 // The caller (the CLI, once per command run) owns the memo it seeds and saves.
 import { readFileSync, statSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TokenMemo } from './count.js';
+import { makeDirectories } from '../util/atomic-file.js';
 
 export const TOKEN_CACHE_FILE = 'token-counts.json';
 /** Bump when counting changes, so that counts from an older promptctl are not reused. */
@@ -50,7 +51,8 @@ export async function saveTokenCache(dir: string, memo: TokenMemo): Promise<bool
   const tmp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
   const data: CacheFile = { format: FORMAT, counter: COUNTER, counts: Object.fromEntries(memo.entries()) };
   try {
-    await mkdir(dir, { recursive: true });
+    // Not mkdir's recursive mode: it spins forever on some unmakeable paths (see makeDirectories).
+    await makeDirectories(dir);
     await writeFile(tmp, JSON.stringify(data));
     await rename(tmp, file);
     memo.markSaved();
