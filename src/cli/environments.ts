@@ -45,9 +45,17 @@ export function addEnvOption(cmd: Command): Command {
   return cmd;
 }
 
+/**
+ * The settings of environment `name`, if the config names it. An own key only: a name is data,
+ * and `--env toString` or `__proto__` must be unknown, not Object.prototype's members.
+ */
+function configuredEnvironment(config: Config, name: string): EnvironmentConfig | undefined {
+  return Object.hasOwn(config.environments, name) ? config.environments[name] : undefined;
+}
+
 /** The environment named `name` in `config` (which must configure it). */
 export function environmentByName(config: Config, name: string): SelectedEnvironment {
-  const settings = config.environments[name];
+  const settings = configuredEnvironment(config, name);
   if (!settings) throw new UserError(`unknown environment "${name}"`);
   const spec: EnvironmentTargetSpec = {
     name,
@@ -76,7 +84,7 @@ export function environmentByName(config: Config, name: string): SelectedEnviron
 export async function selectEnvironment(cwd: string, dir: string, name: string, from: string): Promise<SelectedEnvironment> {
   const { loadConfigFile } = await import('../load/index.js');
   const { config, status, file } = await loadConfigFile({ dir, cwd });
-  if (config.environments[name]) return environmentByName(config, name);
+  if (configuredEnvironment(config, name)) return environmentByName(config, name);
   if (status === 'invalid') {
     throw new UserError(`${from} names environment "${name}", but ${file} is not valid (run \`promptctl validate --dir ${dir}\`); nothing was done`);
   }

@@ -421,6 +421,18 @@ describe('--env', () => {
     }
   });
 
+  it('takes an environment name as data: Object.prototype\'s members are unknown environments, and nothing is made for them', async () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      for (const [args, env] of [[['plan', '--env', name], {}], [['plan'], { PROMPTCTL_ENV: name }]] as const) {
+        const r = await cli(args, env);
+        expect(r.code, `${args.join(' ')} ${JSON.stringify(env)}: ${r.stderr}`).toBe(1);
+        expect(r.stderr).toContain(`error: unknown environment "${name}"`);
+        expect(r.stderr).toContain('configures dev, staging, prod; nothing was done');
+      }
+      expect(existsSync(join(dir.path, '.promptctl/envs', name))).toBe(false);
+    }
+  });
+
   it('names the variables to set when an environment has part of its credentials', async () => {
     const r = await cli(['plan', '--env', 'prod'], { PCTL_T_PROD_OAUTHCLIENT_ID: 'prod-client' });
     expect(r.code).toBe(1);
