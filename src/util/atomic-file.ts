@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 /** Writes a file so that a crash leaves the old file or the new one, never half of either. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const abs = resolve(path);
+  await refuseSpecialFile(abs);
   await makeDirectories(dirname(abs));
   const tmp = `${abs}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
   try {
@@ -22,6 +23,17 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
     throw err;
   }
   await syncDir(dirname(abs));
+}
+
+/**
+ * A device, pipe or socket at `abs` (`--out /dev/stdout`, `/dev/null`) is no file to replace:
+ * the rename would put a plain file in its place (in /dev, when run as root). Refused with an
+ * errno-style error the callers already word; a missing path or a directory is left to them.
+ */
+async function refuseSpecialFile(abs: string): Promise<void> {
+  const st = await stat(abs).catch(() => undefined);
+  if (!st || st.isFile() || st.isDirectory()) return;
+  throw Object.assign(new Error(`not a regular file (a device, pipe or socket), open '${abs}'`), { code: 'ENOTREG', path: abs, syscall: 'open' });
 }
 
 /**

@@ -1,6 +1,9 @@
-// Paths whose directories cannot be made (under /proc, where mkdir answers ENOENT for ever): every
-// command that makes a directory must answer with the error and exit 1, never spin. Node's
-// recursive mkdir loops on such paths, so each of these ran until killed before the fix.
+// Output paths promptctl cannot or must not write. Directories that cannot be made (under /proc,
+// where mkdir answers ENOENT for ever): every command that makes one must answer with the error
+// and exit 1, never spin (Node's recursive mkdir loops on such paths). And a device or pipe named
+// as the output (`plan --out /dev/stdout`) is refused, not replaced by a plain file.
+import { execFileSync } from 'node:child_process';
+import { lstatSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,4 +52,16 @@ describe.skipIf(process.platform !== 'linux')('directories that cannot be made',
     expect(r.stderr).toContain(UNMAKEABLE);
     expect(r.stdout).not.toContain('listening');
   }, 15_000);
+});
+
+describe.skipIf(process.platform === 'win32')('outputs that are not files', () => {
+  it('plan --out naming a pipe: exit 1 saying why, and the pipe is still a pipe', async () => {
+    s = await scenario();
+    const fifo = join(s.dir.path, 'plan.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const r = await s.cli(['plan', '--out', 'plan.fifo']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('error: cannot write the plan to plan.fifo: ENOTREG (not a regular file (a device, pipe or socket))');
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+  });
 });

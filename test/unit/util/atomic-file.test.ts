@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,13 @@ describe('writeFileAtomic', () => {
   it('answers a path it cannot make with the real error instead of spinning (Node\'s recursive mkdir loops under /proc)', async () => {
     await expect(writeFileAtomic('/proc/no/such/plan.json', 'x')).rejects.toMatchObject({ code: 'ENOENT' });
     await expect(writeFileAtomic('/proc/x.json', 'x')).rejects.toMatchObject({ code: expect.stringMatching(/^E/) });
+  });
+
+  it.skipIf(process.platform === 'win32')('refuses to replace a pipe (or device) with a plain file', async () => {
+    const fifo = join(dir, 'out.fifo');
+    execFileSync('mkfifo', [fifo]);
+    await expect(writeFileAtomic(fifo, 'x')).rejects.toMatchObject({ code: 'ENOTREG', path: fifo });
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
 
   it('refuses a file where a directory should be', async () => {
