@@ -19,11 +19,13 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     .argument('[file]', 'audit log (JSON lines); default: audit.file of promptctl.yaml, else ' + DEFAULT_AUDIT_FILE)
     .option('--dir <dir>', 'prompts directory whose promptctl.yaml may name the audit file', DEFAULT_DIR)
     .option('--head <seq:hash>', 'the anchor printed at the end of an apply: the trail must still hold that record (detects a cut-off tail or an emptied file)')
-    .action(async (file: string | undefined, opts: { dir: string; head?: string }) => {
+    .option('--allow-unkeyed', `with ${AUDIT_KEY_ENV} set, accept a trail none of whose records is keyed (all written before the key was set)`)
+    .action(async (file: string | undefined, opts: { dir: string; head?: string; allowUnkeyed?: boolean }) => {
       const head = opts.head === undefined ? null : parseAnchor(opts.head);
       if (opts.head !== undefined && !head) throw new UserError(`--head: expected SEQ:HASH (the anchor apply prints, e.g. 12:<64 hex digits>), got "${opts.head}"`);
       // --env NAME: that environment's own trail, as apply --env wrote it (DESIGN §6).
-      ctx.exitCode = await verifyCommand(ctx, file ?? ctx.environment?.auditFile ?? (await configuredAuditFile(ctx, opts.dir)), head);
+      const path = file ?? ctx.environment?.auditFile ?? (await configuredAuditFile(ctx, opts.dir));
+      ctx.exitCode = await verifyCommand(ctx, path, head, opts.allowUnkeyed === true);
     });
   addEnvOption(verify);
 }
@@ -36,7 +38,7 @@ async function configuredAuditFile(ctx: CliContext, dir: string): Promise<string
   return (await loadConfig({ dir, cwd: ctx.cwd })).audit.file ?? DEFAULT_AUDIT_FILE;
 }
 
-async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | null): Promise<number> {
+async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | null, allowUnkeyed: boolean): Promise<number> {
   const path = resolve(ctx.cwd, file);
   const shown = displayPath(ctx.cwd, path);
   const st = await stat(path).catch(() => null);
@@ -44,6 +46,16 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
   if (!st.isFile()) throw new UserError(`${shown}: not a file`);
   const key = auditKey(ctx.env);
   const res = await verifyAuditFile(path, { key, head });
+  // A keyed trail never goes back to plain sha256 (the walk refuses that), so the one re-chaining
+  // left to someone without the key is every record plain: with the key in hand, that is no proof.
+  if (res.ok && key && res.records > 0 && res.keyed === 0 && !allowUnkeyed) {
+    ctx.info(
+      `${shown}: ${ctx.style('red', 'not keyed')}: none of its ${res.records} record${res.records === 1 ? ' is' : 's are'} keyed, so ${AUDIT_KEY_ENV} cannot vouch for ` +
+        `${res.records === 1 ? 'it' : 'them'}: written before the key was set, or re-chained by someone without it. ` +
+        `If the key was set after these records, run again with --allow-unkeyed (or verify with --head an anchor kept elsewhere).`,
+    );
+    return EXIT.error;
+  }
   if (res.ok) {
     let keyed = '';
     if (res.keyed > 0) keyed = res.unkeyed === 0 ? ', keyed' : `, ${res.keyed} keyed and ${res.unkeyed} not (written without ${AUDIT_KEY_ENV})`;

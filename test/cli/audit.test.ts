@@ -4,6 +4,8 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AUDIT_KEY_ENV, formatAnchor, openAuditLog, type AuditAnchor } from '../../src/audit/log.js';
+import { createHash } from 'node:crypto';
+import { stableStringify } from '../../src/util/json.js';
 import { runCliInProcess } from '../helpers/cli.js';
 
 const KEY = 'cli-test-key-0123456789';
@@ -110,6 +112,32 @@ describe('promptctl audit verify', () => {
     );
     const output = withKey.stdout + withKey.stderr + without.stdout + without.stderr + (await readFile(join(dir, '.promptctl', 'audit.jsonl'), 'utf8'));
     expect(output).not.toContain(KEY);
+  });
+
+  it('with PROMPTCTL_AUDIT_KEY, refuses a trail none of whose records is keyed (re-chained without the key), unless --allow-unkeyed', async () => {
+    const file = join(dir, '.promptctl', 'audit.jsonl');
+    await writeLog(file, 3, { [AUDIT_KEY_ENV]: KEY });
+    // A forger without the key: every record rewritten, re-chained with plain sha256.
+    const forged: string[] = [];
+    let prev = '';
+    for (const line of (await readFile(file, 'utf8')).trimEnd().split('\n')) {
+      const r = { ...JSON.parse(line), alg: 'sha256', outcome: 'failure' } as Record<string, unknown>;
+      r.prevHash = prev || r.prevHash;
+      const { hash: _h, ...rest } = r;
+      r.hash = createHash('sha256').update(String(r.prevHash) + stableStringify(rest)).digest('hex');
+      prev = r.hash as string;
+      forged.push(JSON.stringify(r));
+    }
+    await writeFile(file, forged.join('\n') + '\n');
+    expect(await run(dir, ['audit', 'verify'])).toMatchObject({ code: 0, stdout: 'ok: 3 records, chain intact\n' });
+    const keyed = await run(dir, ['audit', 'verify'], { [AUDIT_KEY_ENV]: KEY });
+    expect(keyed.code).toBe(1);
+    expect(keyed.stdout).toBe('');
+    expect(keyed.stderr).toContain('.promptctl/audit.jsonl: not keyed: none of its 3 records are keyed, so PROMPTCTL_AUDIT_KEY cannot vouch for them');
+    expect(keyed.stderr).toContain('--allow-unkeyed');
+    expect(keyed.stderr).not.toContain(KEY);
+    const allowed = await run(dir, ['audit', 'verify', '--allow-unkeyed'], { [AUDIT_KEY_ENV]: KEY });
+    expect(allowed).toMatchObject({ code: 0, stdout: 'ok: 3 records, chain intact, not keyed (written without PROMPTCTL_AUDIT_KEY)\n' });
   });
 
   it('notes intents without an outcome', async () => {
