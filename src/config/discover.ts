@@ -147,8 +147,9 @@ export function readYamlFileSync(abs: string, rootReal: string, listed = false):
     if (!isInside(rootReal, real)) {
       return { ok: false, rule: 'file/outside-dir', message: 'symbolic link to a file outside the prompts directory', line: 1, column: 1 };
     }
-  } catch {
-    return { ok: false, rule: 'file/unreadable', message: 'cannot resolve file (broken symbolic link?)', line: 1, column: 1 };
+  } catch (err) {
+    const loop = (err as NodeJS.ErrnoException).code === 'ELOOP';
+    return { ok: false, rule: 'file/unreadable', message: loop ? 'a loop of symbolic links' : 'cannot resolve file (broken symbolic link?)', line: 1, column: 1 };
   }
   return readTextFileSync(abs);
 }

@@ -43,11 +43,21 @@ export async function resolveFileRef(
   return cached;
 }
 
+/** A path that exists but does not resolve: a loop of symbolic links, or one that cannot be searched. */
+function unresolvedLink(ref: string, err: unknown): FileRefResult | undefined {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP') return { ok: false, rule: 'file/unreadable', message: `file "${ref}" is a loop of symbolic links` };
+  if (code === 'EACCES') return { ok: false, rule: 'file/unreadable', message: `file "${ref}" cannot be reached (permission denied)` };
+  return undefined;
+}
+
 async function load(ref: string, lexical: string, rootReal: string, yamlDirAbs: string): Promise<FileRefResult> {
   let real: string;
   try {
     real = await realpath(lexical);
-  } catch {
+  } catch (err) {
+    const unresolved = unresolvedLink(ref, err);
+    if (unresolved) return unresolved;
     // Paths are relative to the prompts directory; say so if the author wrote one relative to the YAML file.
     let hint = '';
     const besideYaml = path.resolve(yamlDirAbs, ref);

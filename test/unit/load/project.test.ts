@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -166,6 +166,24 @@ describe('loadProject', () => {
         message: 'file "text.md" not found in the prompts directory (paths are relative to the prompts directory: did you mean "billing/text.md"?)',
       }),
     ]);
+  });
+
+  it('names a {file:} that is a loop of symbolic links as such, not as missing', async () => {
+    await symlink(path.join(dir, 'b.md'), path.join(dir, 'a.md'));
+    await symlink(path.join(dir, 'a.md'), path.join(dir, 'b.md'));
+    await write('v.yaml', `${TEMPLATE()}---\n${VERSION('billing', '1.0.0').replace('"{{q}}"', '{file: a.md}')}`);
+    const r = await load();
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ file: 'p/v.yaml', line: 14, column: 24, rule: 'file/unreadable', message: 'file "a.md" is a loop of symbolic links' }),
+    ]);
+  });
+
+  it('names a YAML file that is a loop of symbolic links as such', async () => {
+    await write('v.yaml', TEMPLATE());
+    await symlink(path.join(dir, 'y.yaml'), path.join(dir, 'x.yaml'));
+    await symlink(path.join(dir, 'x.yaml'), path.join(dir, 'y.yaml'));
+    const r = await load();
+    expect(r.diagnostics.map((d) => `${d.file} ${d.rule} ${d.message}`)).toEqual(['p/x.yaml file/unreadable a loop of symbolic links', 'p/y.yaml file/unreadable a loop of symbolic links']);
   });
 
   it('refuses a binary referenced file', async () => {
