@@ -147,10 +147,12 @@ describe('POST /invocations (JSON)', () => {
   it('checks the body against the wire schema', async () => {
     const cases: Array<[unknown, string]> = [
       [{ variables: {} }, 'template'],
+      // DESIGN §3 marks every optional field with `?`; `variables: {..}` has none: it is required.
+      [{ template: 'x' }, 'variables'],
       [{ template: 'x', variables: [] }, 'variables'],
-      [{ template: 'x', version: '1.0' }, 'version'],
-      [{ template: 'x', messages: [{ role: 'robot', content: 'hi' }] }, 'messages[0].role'],
-      [{ template: 'x', tempo: 1 }, 'tempo'],
+      [{ template: 'x', variables: {}, version: '1.0' }, 'version'],
+      [{ template: 'x', variables: {}, messages: [{ role: 'robot', content: 'hi' }] }, 'messages[0].role'],
+      [{ template: 'x', variables: {}, tempo: 1 }, 'tempo'],
     ];
     for (const [body, field] of cases) {
       const r = await invoke(api, body as Record<string, unknown>);
