@@ -32,6 +32,12 @@ export interface Ctx {
   correlationId?: string;
   /** The request's headers (e.g. Accept). */
   headers?: IncomingHttpHeaders;
+  /**
+   * Why the body could not be read (not JSON, missing, too large), instead of `body`. Only a
+   * handler that records its refusals (`Handler.recordsRefusals`) sees it; for any other the
+   * server answers it without running the handler.
+   */
+  bodyFailure?: ApiFailure;
 }
 
 export interface Reply {
@@ -48,7 +54,12 @@ export interface Reply {
   send?: (res: ServerResponse) => Promise<void>;
 }
 
-export type Handler = (ctx: Ctx) => Reply;
+/**
+ * `recordsRefusals`: the handler keeps a record of every call it answers, a body it cannot read
+ * included (invocations: DESIGN §3's analytics count every invocation the server answered), so
+ * it is run with `Ctx.bodyFailure` and answers that refusal itself.
+ */
+export type Handler = ((ctx: Ctx) => Reply) & { recordsRefusals?: boolean };
 
 /** A stable user id (uuid-shaped) for an OAuth client, so createdBy/modifiedBy stay the same across restarts. */
 export function userFor(clientId: string): UserRef {

@@ -100,7 +100,7 @@ interface Answer {
 }
 
 export function invoke(rt: GatewayRuntime): Handler {
-  return (ctx: Ctx): Reply => {
+  const handler = (ctx: Ctx): Reply => {
     const rec: InvocationRec = { id: randomUUID(), at: ctx.now, status: 200, outcome: 'ok', filters: [] };
     const streaming = wantsStream(ctx);
     let reply: Reply;
@@ -128,6 +128,8 @@ export function invoke(rt: GatewayRuntime): Handler {
     ctx.state.invocations[rec.id] = rec;
     return reply;
   };
+  // A body that is not JSON is an invocation answered (400) like any other: it is recorded too.
+  return Object.assign(handler, { recordsRefusals: true });
 }
 
 function wantsStream(ctx: Ctx): boolean {
@@ -148,6 +150,7 @@ function failureReply(ctx: Ctx, f: ApiFailure): Reply {
 }
 
 function run(rt: GatewayRuntime, ctx: Ctx, rec: InvocationRec): Answer {
+  if (ctx.bodyFailure) throw ctx.bodyFailure;
   validateBody('Invocation', ctx.body);
   const body = ctx.body as InvocationRequest;
   const state = ctx.reading;

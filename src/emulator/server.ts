@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { CORRELATION_HEADER, TOKEN_PATH } from '../targets/llmgateway/wire.js';
 import type { ModelCatalog } from '../tokens/registry.js';
 import { bearer, issueToken, type Credentials } from './auth.js';
-import { userFor, type Ctx, type Reply } from './context.js';
+import { userFor, type Ctx, type Handler, type Reply } from './context.js';
 import { ApiFailure, errorBody } from './errors.js';
 import { correlationOf, readBody, readJson, sendJson, setRateHeaders } from './http.js';
 import { FaultInjector, RateLimiter, type FaultKind, type RateStatus } from './limits.js';
@@ -262,7 +262,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     fault = p.faults.next();
     if (fault && injectBefore(fault, res, (f) => fail(f, rate))) return;
 
-    const body = BODY_METHODS.has(method) ? await readJson(req) : undefined;
+    const { body, bodyFailure } = BODY_METHODS.has(method) ? await bodyFor(req, match.handler) : {};
     const user = userFor(auth.rec.clientId);
     const reply = await p.store.transact((state, reading): { value: Reply; changed: boolean } => {
       const ctx: Ctx = {
@@ -277,6 +277,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
         publishDelayMs: p.publishDelayMs,
         correlationId,
         headers: req.headers,
+        ...(bodyFailure ? { bodyFailure } : {}),
       };
       const r = match.handler(ctx);
       return { value: r, changed: r.changed };
@@ -302,6 +303,19 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     }
     if (err instanceof ApiFailure) return fail(err, rate);
     fail(new ApiFailure(500, 'internal.server.error', `internal error: ${(err as Error).message}`), rate);
+  }
+}
+
+/**
+ * The request's JSON body. A body that cannot be read is refused here, except for a handler that
+ * records its refusals: it gets the failure to record and answer (Handler.recordsRefusals).
+ */
+async function bodyFor(req: IncomingMessage, handler: Handler): Promise<{ body?: unknown; bodyFailure?: ApiFailure }> {
+  try {
+    return { body: await readJson(req) };
+  } catch (err) {
+    if (handler.recordsRefusals && err instanceof ApiFailure) return { bodyFailure: err };
+    throw err;
   }
 }
 

@@ -232,3 +232,30 @@ describe('POST /api/v2/analytics/llmgateway/aggregates/query', () => {
     expect((await query(body)).body).toEqual(before);
   });
 });
+
+describe('invocations refused for their body', () => {
+  it('are answered, so they are counted as errors like any other refusal', async () => {
+    const own = await startEmulator({ port: 0 });
+    try {
+      const a = new Api(own.url);
+      await a.login();
+      const from = Date.now() - 1000;
+      // Not JSON, no body at all, and a schema-valid call for a missing template: each answered 400 or 404.
+      const bad = await a.req('POST', paths.invocations(), '{"template":');
+      expect(bad.status).toBe(400);
+      expect(bad.body.code).toBe('bad.request');
+      const empty = await a.req('POST', paths.invocations(), '');
+      expect(empty.status).toBe(400);
+      const missing = await a.post(paths.invocations(), { template: 'missing-bot', variables: {} });
+      expect(missing.status).toBe(404);
+      const r = await a.post<AnalyticsResult>(paths.analytics(), { interval: `${iso(from)}/${iso(Date.now() + 1000)}`, metrics: ['nInvocations', 'nErrors'] });
+      expect(r.body.results).toHaveLength(1);
+      expect(r.body.results[0]!.data[0]!.metrics).toEqual([
+        { metric: 'nInvocations', stats: { count: 3, sum: 3 } },
+        { metric: 'nErrors', stats: { count: 3, sum: 3 } },
+      ]);
+    } finally {
+      await own.close();
+    }
+  });
+});
