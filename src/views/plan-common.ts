@@ -1,7 +1,7 @@
 // Shared by the text and markdown plan views: symbols, number/cost formats, token lines, values,
 // and a problem's text changes as one unified diff.
 import { ALL_RESOURCE_KINDS, type AnyResourceKind } from '../model/address.js';
-import { unifiedDiff } from './textdiff.js';
+import { formatDiffLine, textDiff } from './textdiff.js';
 import type { ActionType, Plan, PlanAction, PlanProblem, TokenDelta } from '../plan/types.js';
 import type { StyleName } from './style.js';
 import { stringify } from 'yaml';
@@ -91,12 +91,16 @@ export function gitLabel(plan: Plan): string {
   return parts.join(' ');
 }
 
-/** A problem's text changes as one unified diff (live → git), fields headed `# field`. */
+/**
+ * A problem's text changes as one unified diff (live → git), each field's hunks headed `# field`.
+ * Each field is diffed on its own, as it is: joining the fields into one text needs a newline
+ * after each, which would hide an edit that only adds or drops a field's final newline.
+ */
 export function problemPatch(p: PlanProblem): string | undefined {
   if (!p.diff || p.diff.length === 0) return undefined;
-  const render = (side: 'before' | 'after'): string =>
-    p.diff!.map((c) => `# ${c.field}\n${c[side]}${c[side].endsWith('\n') ? '' : '\n'}`).join('');
-  return unifiedDiff(`live/${p.address}`, `git/${p.address}`, render('before'), render('after'));
+  const lines = [`--- live/${p.address}`, `+++ git/${p.address}`];
+  for (const c of p.diff) lines.push(`# ${c.field}`, ...textDiff(c.before, c.after).lines.map(formatDiffLine));
+  return lines.join('\n') + '\n';
 }
 
 export function summaryCounts(plan: Plan): string {

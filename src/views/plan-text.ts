@@ -130,7 +130,7 @@ function colourDiffLine(l: DiffLine, style: Style): string {
 }
 
 function colourPatchLine(l: string, style: Style): string {
-  if (l.startsWith('+++') || l.startsWith('---') || l.startsWith('===')) return style('bold', l);
+  if (l.startsWith('+++') || l.startsWith('---') || l.startsWith('# ')) return style('bold', l);
   if (l.startsWith('+')) return style('green', l);
   if (l.startsWith('-')) return style('red', l);
   if (l.startsWith('@@')) return style('cyan', l);

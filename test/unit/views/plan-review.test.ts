@@ -1,0 +1,28 @@
+// What a reviewer reads in a plan must show every change as it is: the cases where the text and
+// markdown views hid or misstated one (a trailing newline, a CR or escape byte, a pending delete
+// counted as a delete, the fields of a version whose prompt is too long for one comment block).
+import { describe, expect, it } from 'vitest';
+import { buildPlan } from '../../../src/plan/build.js';
+import { problemPatch } from '../../../src/views/plan-common.js';
+import { renderMarkdown } from '../../../src/views/plan-markdown.js';
+import { renderText } from '../../../src/views/plan-text.js';
+import { desiredState, filter, liveAfterApply, opts, sampleDesired, template, version } from '../plan/fixtures.js';
+
+describe('a published version edited only at its end', () => {
+  it('shows the dropped trailing newline in the problem diff', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    const text = d.versions[0]!.systemInstruction;
+    expect(text.endsWith('\n')).toBe(true);
+    d.versions[0] = { ...d.versions[0]!, systemInstruction: text.replace(/\n$/, '') };
+    const plan = buildPlan(d, live, opts());
+    expect(plan.problems.map((p) => p.rule)).toEqual(['immutable-version']);
+    const patch = problemPatch(plan.problems[0]!)!;
+    const last = text.replace(/\n$/, '').split('\n').at(-1)!;
+    // Both sides of the changed line, and the marker that tells them apart.
+    expect(patch).toContain(`\n-${last}\n`);
+    expect(patch).toContain(`\n+${last}\n\\ No newline at end of file`);
+    expect(renderText(plan)).toContain('\\ No newline at end of file');
+    expect(renderMarkdown(plan)).toContain('\\ No newline at end of file');
+  });
+});
