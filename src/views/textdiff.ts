@@ -1,7 +1,9 @@
 // Line diffs of prompt text for the renderers and for immutable-version problems.
 // The diff library is unbounded by default (20k distinct lines take minutes): every call passes
 // maxEditLength (deterministic, unlike a timeout); when it gives up, the text is shown as replaced.
+// A diff line's text is shown with its control characters as escapes (`shown`).
 import { createTwoFilesPatch, structuredPatch } from 'diff';
+import { visible } from './diagnostics.js';
 
 /** Beyond this many edits a diff is not worth reading: show old text removed, new text added. */
 export const MAX_EDIT_LENGTH = 2000;
@@ -29,9 +31,18 @@ function replacedLines(before: string, after: string): DiffLine[] {
   const now = splitLines(after);
   return [
     { kind: 'hunk', text: `@@ -1,${old.length} +1,${now.length} @@` },
-    ...old.map((text): DiffLine => ({ kind: 'del', text })),
-    ...now.map((text): DiffLine => ({ kind: 'add', text })),
+    ...old.map((text): DiffLine => ({ kind: 'del', text: shown(text) })),
+    ...now.map((text): DiffLine => ({ kind: 'add', text: shown(text) })),
   ];
+}
+
+/**
+ * A line of prompt text as a reviewer must see it: a CR (a CRLF line end from the web UI) or an
+ * ESC would otherwise be invisible (two lines differing only in a CR read the same) or drive the
+ * terminal, colours included, whatever NO_COLOR says. Tabs stay as they are.
+ */
+export function shown(text: string): string {
+  return visible(text).replace(/\r/g, '\\u000d');
 }
 
 export function textDiff(before: string, after: string, context = 3): TextDiff {
@@ -45,7 +56,7 @@ export function textDiff(before: string, after: string, context = 3): TextDiff {
     lines.push({ kind: 'hunk', text: `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@` });
     for (const l of h.lines) {
       const prefix = l[0];
-      const text = l.slice(1);
+      const text = shown(l.slice(1));
       if (prefix === '+') lines.push({ kind: 'add', text });
       else if (prefix === '-') lines.push({ kind: 'del', text });
       else if (prefix === '\\') lines.push({ kind: 'note', text: l });

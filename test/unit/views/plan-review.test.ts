@@ -6,7 +6,7 @@ import { buildPlan } from '../../../src/plan/build.js';
 import { problemPatch } from '../../../src/views/plan-common.js';
 import { renderMarkdown } from '../../../src/views/plan-markdown.js';
 import { renderText } from '../../../src/views/plan-text.js';
-import { desiredState, filter, liveAfterApply, opts, sampleDesired, template, version } from '../plan/fixtures.js';
+import { desiredState, filter, liveAfterApply, liveVersion, opts, sampleDesired, template, version } from '../plan/fixtures.js';
 
 describe('a published version edited only at its end', () => {
   it('shows the dropped trailing newline in the problem diff', () => {
@@ -24,5 +24,25 @@ describe('a published version edited only at its end', () => {
     expect(patch).toContain(`\n+${last}\n\\ No newline at end of file`);
     expect(renderText(plan)).toContain('\\ No newline at end of file');
     expect(renderMarkdown(plan)).toContain('\\ No newline at end of file');
+  });
+});
+
+describe('control characters in prompt text', () => {
+  it('shows a CR and an escape byte as escapes, never raw', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    const tpl = live.templates[0]!;
+    // Live text saved with CRLF line ends (an edit in the web UI); git has LF and an ESC byte.
+    const crlf = { ...d.versions[1]!, systemInstruction: d.versions[1]!.systemInstruction.replace(/\n/g, '\r\n') };
+    tpl.versions![1] = liveVersion(tpl.id, crlf, 'Draft');
+    d.versions[1] = { ...d.versions[1]!, userTemplate: 'Say \u001b[31mred\u001b[0m to {{name}}: {{question}}' };
+    const plan = buildPlan(d, live, opts());
+    for (const out of [renderText(plan), renderMarkdown(plan)]) {
+      expect(out).not.toMatch(/[\r\u001b]/);
+      // The CR is what differs: the reviewer must see it, not two identical-looking lines.
+      expect(out).toContain('-You are a concise billing assistant.\\u000d\n');
+      expect(out).toContain('+You are a concise billing assistant.\n');
+      expect(out).toContain('+Say \\u001b[31mred\\u001b[0m to {{name}}: {{question}}');
+    }
   });
 });
