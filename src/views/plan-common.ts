@@ -69,10 +69,11 @@ export function supersedesNote(a: PlanAction): string {
   return a.action === 'create' && a.supersedes ? ` (changes from ${a.supersedes})` : '';
 }
 
-export function countsByKind(plan: Plan): Record<AnyResourceKind, Record<ActionType, number>> {
-  const out = {} as Record<AnyResourceKind, Record<ActionType, number>>;
-  for (const k of ALL_RESOURCE_KINDS) out[k] = { create: 0, update: 0, delete: 0, noop: 0 };
-  for (const a of plan.actions) out[a.kind][a.action]++;
+/** Per kind, counted as the summary counts: a pending delete (prune off) is not a delete. */
+export function countsByKind(plan: Plan): Record<AnyResourceKind, Record<ActionType | 'pending', number>> {
+  const out = {} as Record<AnyResourceKind, Record<ActionType | 'pending', number>>;
+  for (const k of ALL_RESOURCE_KINDS) out[k] = { create: 0, update: 0, delete: 0, pending: 0, noop: 0 };
+  for (const a of plan.actions) out[a.kind][a.action === 'delete' && a.pending ? 'pending' : a.action]++;
   return out;
 }
 

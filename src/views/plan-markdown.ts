@@ -75,13 +75,19 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
   const git = gitLabel(plan);
   head.push(`Target: ${escapeInline(plan.target)}${git ? ` · ${escapeInline(git)}` : ''}`, '');
 
-  head.push('| Kind | Create | Update | Delete | Unchanged |', '|---|--:|--:|--:|--:|');
+  // Pending deletes get their own column, when there are any, so the table adds up to the
+  // summary line above it (which does not count them as deletes).
+  const pending = (s.pending ?? 0) > 0;
+  head.push(
+    `| Kind | Create | Update | Delete |${pending ? ' Pending delete |' : ''} Unchanged |`,
+    `|---|--:|--:|--:|${pending ? '--:|' : ''}--:|`,
+  );
   const counts = countsByKind(plan);
   // The AI Studio kinds get a row when the plan has any of them.
   const present = new Set(plan.actions.map((a) => a.kind));
   for (const k of [...RESOURCE_KINDS, ...AISTUDIO_KINDS.filter((x) => present.has(x))]) {
     const c = counts[k];
-    head.push(`| ${k} | ${c.create} | ${c.update} | ${c.delete} | ${c.noop} |`);
+    head.push(`| ${k} | ${c.create} | ${c.update} | ${c.delete} |${pending ? ` ${c.pending} |` : ''} ${c.noop} |`);
   }
   head.push('');
 

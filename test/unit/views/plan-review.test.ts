@@ -46,3 +46,23 @@ describe('control characters in prompt text', () => {
     }
   });
 });
+
+describe('the markdown counts', () => {
+  it('do not count a pending delete (prune off) as a delete', () => {
+    const d = desiredState({ filters: [filter('kept', 10)] });
+    const live = liveAfterApply(desiredState({ filters: [filter('kept', 10), filter('removed', 20)] }));
+    const plan = buildPlan(d, live, opts({ prune: false }));
+    expect(plan.summary).toMatchObject({ delete: 0, pending: 1 });
+    const md = renderMarkdown(plan);
+    expect(md.split('\n')[0]).toContain('0 to delete, 1 pending delete');
+    // The table agrees with the summary line: the delete is pending, not done.
+    expect(md).toContain('| Kind | Create | Update | Delete | Pending delete | Unchanged |');
+    expect(md).toContain('| SafetyFilter | 0 | 0 | 0 | 1 | 1 |');
+  });
+
+  it('keep the table as it was when nothing is pending', () => {
+    const d = sampleDesired();
+    const md = renderMarkdown(buildPlan(d, liveAfterApply(d), opts()));
+    expect(md).toContain('| Kind | Create | Update | Delete | Unchanged |');
+  });
+});
