@@ -155,6 +155,22 @@ function reviewOrder(actions: PlanAction[]): PlanAction[] {
 }
 
 function renderDetails(a: PlanAction): string {
+  const head = detailsHead(a);
+  const fields = fieldLines(a);
+  const parts = [...head];
+  if (fields.length > 0) parts.push(fenced(fields.join('\n'), 'diff'), '');
+  for (const t of a.text ?? []) {
+    const d = textDiff(t.before, t.after);
+    parts.push(`**${t.field}**${d.replaced ? ' (too different to diff: shown replaced)' : ''}`, '');
+    parts.push(fenced(d.lines.map(formatDiffLine).join('\n'), 'diff'), '');
+  }
+  parts.push('</details>');
+  const block = parts.join('\n');
+  return block.length <= BLOCK_CAP ? block : capBlock(a, head, fields);
+}
+
+/** The block's summary, reason, token line and the versions a model switch moves. */
+function detailsHead(a: PlanAction): string[] {
   const summary = [`<code>${SYMBOL[a.action]} ${actionVerb(a)}</code> <b>${escapeHtml(a.address)}</b>${escapeHtml(supersedesNote(a))}`];
   if (a.destructive) summary.push('⚠️');
   if (a.tokens?.after !== undefined) summary.push(`· ${escapeHtml(tokenLine(a.tokens))}`);
@@ -164,42 +180,42 @@ function renderDetails(a: PlanAction): string {
   if (a.affects?.length) {
     parts.push('Versions on the template model:', '', ...a.affects.map((x) => `- ${escapeInline(x.address)}: ${escapeInline(tokenLine(x.tokens))}`), '');
   }
+  return parts;
+}
 
-  const fieldLines: string[] = [];
+/** The changes of fields other than prompt text, as diff lines. */
+function fieldLines(a: PlanAction): string[] {
+  const lines: string[] = [];
   for (const c of a.changes) {
     if (a.text?.some((t) => t.field === c.path)) continue;
     if (isStructured(c.before) || isStructured(c.after)) {
-      fieldLines.push(`  ${c.path}:`);
-      if (c.before !== undefined) fieldLines.push(...formatBlock(c.before).map((l) => `-   ${l}`));
-      if (c.after !== undefined) fieldLines.push(...formatBlock(c.after).map((l) => `+   ${l}`));
+      lines.push(`  ${c.path}:`);
+      if (c.before !== undefined) lines.push(...formatBlock(c.before).map((l) => `-   ${l}`));
+      if (c.after !== undefined) lines.push(...formatBlock(c.after).map((l) => `+   ${l}`));
       continue;
     }
-    if (c.before !== undefined) fieldLines.push(`- ${c.path}: ${formatValue(c.before)}`);
-    if (c.after !== undefined) fieldLines.push(`+ ${c.path}: ${formatValue(c.after)}`);
+    if (c.before !== undefined) lines.push(`- ${c.path}: ${formatValue(c.before)}`);
+    if (c.after !== undefined) lines.push(`+ ${c.path}: ${formatValue(c.after)}`);
   }
-  if (fieldLines.length > 0) parts.push(fenced(fieldLines.join('\n'), 'diff'), '');
-
-  for (const t of a.text ?? []) {
-    const d = textDiff(t.before, t.after);
-    parts.push(`**${t.field}**${d.replaced ? ' (too different to diff: shown replaced)' : ''}`, '');
-    parts.push(fenced(d.lines.map(formatDiffLine).join('\n'), 'diff'), '');
-  }
-  parts.push('</details>');
-  const block = parts.join('\n');
-  return block.length <= BLOCK_CAP ? block : capBlock(a, parts);
+  return lines;
 }
 
-/** A block too big for the comment: keep its head and as much diff as fits, fences closed. */
-function capBlock(a: PlanAction, parts: string[]): string {
-  const head = parts.slice(0, 2).join('\n');
-  const room = BLOCK_CAP - head.length - 400;
+/**
+ * A block too big for the comment. What changes beside the prompt text (a variable's default,
+ * the temperature, a model) is short and easy to miss, so the head and the field changes stay
+ * (cut to half the block at most); the prompt-text diff gets the room left, fences closed.
+ */
+function capBlock(a: PlanAction, head: string[], fields: string[]): string {
+  const top = head.join('\n');
+  const fieldBlock = fields.length > 0 ? fenced(truncateLines(fields.join('\n'), BLOCK_CAP / 2), 'diff') + '\n' : '';
+  const room = BLOCK_CAP - top.length - fieldBlock.length - 400;
   const diffs: string[] = [];
   for (const t of a.text ?? []) {
     const d = textDiff(t.before, t.after);
     diffs.push(`# ${t.field}`, ...d.lines.map(formatDiffLine));
   }
-  const text = truncateLines(diffs.join('\n'), room);
-  return [head, a.tokens ? `${tokenLabel(a)} ${escapeInline(tokenLine(a.tokens))}\n` : '', fenced(text, 'diff'), '', '</details>'].join('\n');
+  const text = diffs.length > 0 ? fenced(truncateLines(diffs.join('\n'), room), 'diff') + '\n' : '';
+  return [top, fieldBlock, text, '</details>'].join('\n');
 }
 
 /** Prompt versions count their worst case; AI Studio texts are counted as written. */

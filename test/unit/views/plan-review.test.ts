@@ -66,3 +66,18 @@ describe('the markdown counts', () => {
     expect(md).toContain('| Kind | Create | Update | Delete | Unchanged |');
   });
 });
+
+describe('a version whose prompt is too long for one markdown block', () => {
+  it('still shows its other field changes and why', () => {
+    const huge = Array.from({ length: 2_000 }, (_, i) => `line ${i} of a long prompt`).join('\n') + '\n';
+    const d = desiredState({ templates: [template('t')], versions: [version('t', '1.0.0')] });
+    const live = liveAfterApply(d);
+    d.versions.push(version('t', '1.1.0', { systemInstruction: huge, temperature: 0.9, maxTokens: 1024 }));
+    const plan = buildPlan(d, live, opts());
+    const md = renderMarkdown(plan);
+    const block = md.slice(md.indexOf('<b>PromptVersion/t@1.1.0</b>'));
+    expect(block).toMatch(/… [\d,]+ more lines; see the JSON plan artifact/);
+    expect(block).toContain('- temperature: 0.2\n+ temperature: 0.9');
+    expect(block).toContain('- maxTokens: 512\n+ maxTokens: 1024');
+  });
+});
