@@ -104,6 +104,22 @@ export function problemPatch(p: PlanProblem): string | undefined {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * What a plan limited by `--changed-since` says of itself: it covers only `scope`, so "no
+ * changes" there says nothing of the rest of the directory.
+ */
+export function scopeNote(plan: Plan): string | undefined {
+  if (!plan.scope) return undefined;
+  const n = plan.scope.length;
+  return `limited to ${formatInt(n)} address${n === 1 ? '' : 'es'} (--changed-since): not the full plan`;
+}
+
+/** The "no changes" line, naming the directory (or, for a limited plan, what was planned). */
+export function noChangesLine(plan: Plan, dir: string): string {
+  if (plan.scope) return `No changes in the ${formatInt(plan.scope.length)} address${plan.scope.length === 1 ? '' : 'es'} planned.`;
+  return `No changes. Live state matches ${dir.endsWith('/') ? dir : dir + '/'}.`;
+}
+
 export function summaryCounts(plan: Plan): string {
   const s = plan.summary;
   const pending = s.pending ? `, ${s.pending} pending delete${s.pending === 1 ? '' : 's'} (prune is off)` : '';

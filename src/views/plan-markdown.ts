@@ -20,6 +20,8 @@ import {
   visibleActions,
   hasChanges,
   summaryCounts,
+  scopeNote,
+  noChangesLine,
 } from './plan-common.js';
 import { formatDiffLine, textDiff } from './textdiff.js';
 import type { Plan, PlanAction } from '../plan/types.js';
@@ -70,10 +72,12 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
   head.push(first, '');
   if (!hasChanges(plan) && plan.problems.length === 0) {
     const dir = opts.dir ?? 'prompts/';
-    head.push(`No changes. Live state matches \`${dir.endsWith('/') ? dir : dir + '/'}\`.`, '');
+    head.push(plan.scope ? noChangesLine(plan, dir) : `No changes. Live state matches \`${dir.endsWith('/') ? dir : dir + '/'}\`.`, '');
   }
   const git = gitLabel(plan);
   head.push(`Target: ${escapeInline(plan.target)}${git ? ` · ${escapeInline(git)}` : ''}`, '');
+  const scope = scopeNote(plan);
+  if (scope) head.push(`> ⚠️ This plan is ${escapeInline(scope)}.`, '');
 
   // Pending deletes get their own column, when there are any, so the table adds up to the
   // summary line above it (which does not count them as deletes).

@@ -14,6 +14,8 @@ import {
   visibleActions,
   hasChanges,
   summaryCounts,
+  scopeNote,
+  noChangesLine,
 } from './plan-common.js';
 import { plain, type Style } from './style.js';
 import { textDiff, type DiffLine } from './textdiff.js';
@@ -34,6 +36,8 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
   const lines: string[] = [];
   const git = gitLabel(plan);
   lines.push(style('bold', `Plan for ${plan.target}`) + (git ? style('dim', ` · ${git}`) : ''));
+  const scope = scopeNote(plan);
+  if (scope) lines.push(style('yellow', scope));
   lines.push('');
 
   const actions = visibleActions(plan, opts.showNoop ?? false);
@@ -69,7 +73,7 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
 export function summaryLine(plan: Plan, dir: string, style: Style = plain): string {
   const problems = plan.problems.length;
   if (!hasChanges(plan) && problems === 0) {
-    return style('green', `No changes. Live state matches ${dir.endsWith('/') ? dir : dir + '/'}.`);
+    return style('green', noChangesLine(plan, dir));
   }
   let line = style('bold', `Plan: ${summaryCounts(plan)}.`);
   if (problems > 0) line += ' ' + style('red', `${problems} problem${problems === 1 ? '' : 's'} must be fixed before apply.`);

@@ -81,3 +81,16 @@ describe('a version whose prompt is too long for one markdown block', () => {
     expect(block).toContain('- maxTokens: 512\n+ maxTokens: 1024');
   });
 });
+
+describe('a plan limited by --changed-since', () => {
+  it('says it is partial, and never that live state matches the whole directory', () => {
+    const d = sampleDesired();
+    const plan = { ...buildPlan(d, liveAfterApply(d), opts()), scope: ['PromptTemplate/billing-assistant'] };
+    const text = renderText(plan);
+    expect(text).not.toContain('Live state matches');
+    expect(text).toContain('limited to 1 address (--changed-since): not the full plan');
+    const md = renderMarkdown(plan);
+    expect(md).not.toContain('Live state matches');
+    expect(md).toContain('limited to 1 address (--changed-since): not the full plan');
+  });
+});
