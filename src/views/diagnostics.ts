@@ -71,3 +71,15 @@ function oneLine(s: string): string {
 export function visible(s: string): string {
   return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** `value` with every string in it made visible (plain data: objects and arrays are copied). */
+export function visibleIn<T>(value: T): T {
+  if (typeof value === 'string') return visible(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => visibleIn(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = visibleIn(v);
+    return out as T;
+  }
+  return value;
+}

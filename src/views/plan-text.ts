@@ -17,6 +17,7 @@ import {
   scopeNote,
   noChangesLine,
 } from './plan-common.js';
+import { visibleIn } from './diagnostics.js';
 import { plain, type Style } from './style.js';
 import { textDiff, type DiffLine } from './textdiff.js';
 import type { Plan, PlanAction } from '../plan/types.js';
@@ -40,7 +41,9 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
   if (scope) lines.push(style('yellow', scope));
   lines.push('');
 
-  const actions = visibleActions(plan, opts.showNoop ?? false);
+  // Names, reasons and values can come from the live org (a guide named by hand): control
+  // characters in them are shown as escapes, never sent to the reader's terminal.
+  const actions = visibleActions(plan, opts.showNoop ?? false).map(visibleIn);
   for (const a of actions) {
     lines.push(...renderAction(a, style));
   }
@@ -48,7 +51,7 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
 
   if (plan.problems.length > 0) {
     lines.push(style('red', style('bold', `Problems (${plan.problems.length}) — this plan cannot be applied:`)));
-    for (const p of plan.problems) {
+    for (const p of plan.problems.map(visibleIn)) {
       const where = p.file ? ` ${style('dim', `(${p.file}:${p.line}:${p.column})`)}` : '';
       lines.push(`  ${style('red', '✗')} ${style('bold', p.address)}${where} ${style('dim', `[${p.rule}]`)}`);
       lines.push(`${INDENT}${p.message}`);
@@ -62,7 +65,7 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
 
   if (plan.unmanaged.length > 0) {
     lines.push(style('bold', `Left alone (${plan.unmanaged.length}):`));
-    for (const u of plan.unmanaged) lines.push(`  ${style('dim', '·')} ${u.address} ${style('dim', `— ${u.reason}`)}`);
+    for (const u of plan.unmanaged.map(visibleIn)) lines.push(`  ${style('dim', '·')} ${u.address} ${style('dim', `— ${u.reason}`)}`);
     lines.push('');
   }
 

@@ -47,6 +47,19 @@ describe('control characters in prompt text', () => {
   });
 });
 
+describe('control characters in what the live org named', () => {
+  it('shows them as escapes in the text plan: names, reasons and values of objects made by hand', () => {
+    const d = desiredState({ filters: [filter('kept', 10)] });
+    // A filter created by hand in the org, its name and description carrying terminal escapes.
+    const live = liveAfterApply(desiredState({ filters: [filter('kept', 10), filter('hand\u001b[2Jmade', 20)] }));
+    live.filters[1] = { ...live.filters[1]!, labels: {}, description: 'clears \u001b[2J the screen' };
+    const plan = buildPlan(d, live, opts({ prune: true }));
+    const text = renderText(plan);
+    expect(text).toContain('hand\\u001b[2Jmade');
+    expect(text).not.toMatch(/\u001b/);
+  });
+});
+
 describe('the markdown counts', () => {
   it('do not count a pending delete (prune off) as a delete', () => {
     const d = desiredState({ filters: [filter('kept', 10)] });
