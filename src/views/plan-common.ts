@@ -18,6 +18,8 @@ export function formatInt(n: number): string {
 export function formatCost(usd: number): string {
   if (usd === 0) return '$0';
   if (usd >= 0.1) return `$${usd.toFixed(2)}`;
+  // toPrecision writes exponents below 1e-6 ("$1.2e-7"): a reviewer reads a bound instead.
+  if (usd < 0.0001) return '<$0.0001';
   return `$${usd.toPrecision(2)}`;
 }
 

@@ -3,7 +3,7 @@
 // counted as a delete, the fields of a version whose prompt is too long for one comment block).
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../../src/plan/build.js';
-import { problemPatch } from '../../../src/views/plan-common.js';
+import { formatCost, problemPatch } from '../../../src/views/plan-common.js';
 import { renderMarkdown } from '../../../src/views/plan-markdown.js';
 import { renderText } from '../../../src/views/plan-text.js';
 import { desiredState, filter, liveAfterApply, liveVersion, opts, sampleDesired, template, version } from '../plan/fixtures.js';
@@ -105,5 +105,11 @@ describe('a plan limited by --changed-since', () => {
     const md = renderMarkdown(plan);
     expect(md).not.toContain('Live state matches');
     expect(md).toContain('limited to 1 address (--changed-since): not the full plan');
+  });
+});
+
+describe('costs', () => {
+  it('are written as dollars, never in exponent notation', () => {
+    expect([0, 1.234, 0.1, 0.0123, 0.00012, 1.2e-7, 5e-5].map(formatCost)).toEqual(['$0', '$1.23', '$0.10', '$0.012', '$0.00012', '<$0.0001', '<$0.0001']);
   });
 });
