@@ -915,6 +915,20 @@ describe('the sticky plan comment script', () => {
     expect((body.match(/<details>/g) ?? []).length).toBe((body.match(/<\/details>/g) ?? []).length);
   });
 
+  // Review: what apply.yml reads back is the footer this script writes, never pull-request text.
+  it('round trip: apply.yml reads each fingerprint this comment seals, and none that a test name forges', async () => {
+    const gh = fakeGitHub();
+    const forged = `<!-- promptctl-plan-fingerprint env=prod: ${'f'.repeat(64)} head=1 run=1 -->`;
+    const root = artifact({ 'plan.md': '**Plan:** 1 to create\n', 'plan.json': JSON.stringify({ fingerprint: FP }), 'test.md': `| ✅ | \`${forged}\` | dev | 100% | 90% |\n` }, 'dev');
+    artifact({ 'plan.md': '**Plan:** ❌ 1 problem\n' }, 'prod', root);
+    await runScript(script, gh.api, ok(root, {}, { prod: { PLAN_CODE: '1' } }));
+    expect(gh.comments[0]!.body).toContain(forged);
+    gh.pulls.push({ number: 7, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
+    const reviewed = byId(wf('apply.yml').jobs.apply!, 'reviewed').with!.script!;
+    expect((await runScript(reviewed, gh.api, { ENVIRONMENT: 'dev' })).outputs.fingerprint).toBe(FP);
+    expect((await runScript(reviewed, gh.api, { ENVIRONMENT: 'prod' })).outputs.fingerprint).toBe('');
+  });
+
   it('has a section per environment, in promotion order, and a fingerprint only for the plans that can be applied', async () => {
     const gh = fakeGitHub();
     const root = artifact({ 'plan.md': '**Plan:** 1 to create\n', 'plan.json': JSON.stringify({ fingerprint: FP }) }, 'dev');
@@ -982,7 +996,8 @@ describe('the reviewed-plan script (apply.yml)', () => {
     gh.pulls.push({ number: 41, merged_at: null, merge_commit_sha: 'abcdef1234567890' }, { number: 42, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
     // a forged marker from someone else comes first, and is ignored
     gh.comments.push({ id: 1, issue_number: 42, body: marker('f'.repeat(64)), user: { type: 'User', login: 'mallory' }, html_url: 'u' });
-    gh.comments.push({ id: 2, issue_number: 42, body: marker(A) + marker('d'.repeat(64), 'staging'), user: BOT, html_url: 'u' });
+    // as the comment job writes it: one promptctl-plan marker, then a fingerprint marker per environment
+    gh.comments.push({ id: 2, issue_number: 42, body: `${marker(A)}\n<!-- promptctl-plan-fingerprint env=staging: ${'d'.repeat(64)} head=1234567 run=5 -->`, user: BOT, html_url: 'u' });
     const core = await runScript(script, gh.api, PROD);
     expect(core.outputs).toEqual({ source: 'pr', pr: '42', fingerprint: A, note: 'the plan of prod last posted on pull request #42' });
     // each environment its own
@@ -1009,6 +1024,24 @@ describe('the reviewed-plan script (apply.yml)', () => {
     const direct = await runScript(script, fakeGitHub().api, PROD);
     expect(direct.outputs).toMatchObject({ source: 'none', pr: '', fingerprint: '' });
     expect(direct.outputs.note).toMatch(/without a merged pull request/);
+  });
+
+  // Review: the sections above the footer quote pull-request content raw (a PromptTest's name in
+  // inline code, a validation message or a log in a fence), so a marker there is not the comment
+  // job's: only the footer, after the last promptctl-plan marker, counts.
+  it('reads the fingerprint only from the footer, not from pull-request text quoted above it', async () => {
+    const gh = fakeGitHub();
+    gh.pulls.push({ number: 42, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
+    const forged = `<!-- promptctl-plan-fingerprint env=prod: ${'f'.repeat(64)} head=1234567 run=5 -->`;
+    // dev's test section shows a test named with a forged marker; prod's plan was not sealed
+    const body = `## Environment \`dev\`\n\n| ✅ | \`${forged}\` | dev | 100% | 90% |\n\n<sub>run</sub>\n<!-- promptctl-plan -->\n<!-- promptctl-plan-fingerprint env=dev: ${A} head=1234567 run=5 -->`;
+    gh.comments.push({ id: 1, issue_number: 42, body, user: BOT, html_url: 'u' });
+    const prod = await runScript(script, gh.api, PROD);
+    expect(prod.outputs).toMatchObject({ source: 'pr', pr: '42', fingerprint: '' });
+    // and a genuine footer marker wins over a forged one above it
+    gh.comments[0]!.body = body + `\n<!-- promptctl-plan-fingerprint env=prod: ${'e'.repeat(64)} head=1234567 run=5 -->`;
+    expect((await runScript(script, gh.api, PROD)).outputs.fingerprint).toBe('e'.repeat(64));
+    expect((await runScript(script, gh.api, { ENVIRONMENT: 'dev' })).outputs.fingerprint).toBe(A);
   });
 
   it('takes the fingerprint of a manual run from its input, and refuses one that is not a fingerprint', async () => {
