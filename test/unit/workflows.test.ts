@@ -1056,6 +1056,24 @@ describe('the reviewed-plan script (apply.yml)', () => {
   });
 });
 
+// Review: "Run workflow" can be started from any branch (GITHUB_REF is the branch picked in
+// "Use workflow from"); apply.yml then plans and applies THAT branch's prompts, something no
+// merge brought to main (and the run's apply.yml is that branch's too).
+describe('the reviewed-plan script (apply.yml), run by hand', () => {
+  const script = () => byId(wf('apply.yml').jobs.apply!, 'reviewed').with!.script!;
+  const A = 'a'.repeat(64);
+  it('refuses a manual run from a branch other than main, with or without a fingerprint', async () => {
+    for (const fp of [A, '']) {
+      const r = await runScript(script(), fakeGitHub().api, { ENVIRONMENT: 'prod', DISPATCH_FINGERPRINT: fp }, { context: { eventName: 'workflow_dispatch', ref: 'refs/heads/feature/new-prompt' } });
+      expect(r.failed.join('\n')).toMatch(/refs\/heads\/feature\/new-prompt.*main/);
+      expect(r.outputs).toEqual({});
+    }
+    const main = await runScript(script(), fakeGitHub().api, { ENVIRONMENT: 'prod', DISPATCH_FINGERPRINT: A }, { context: { eventName: 'workflow_dispatch', ref: 'refs/heads/main' } });
+    expect(main.failed).toEqual([]);
+    expect(main.outputs.fingerprint).toBe(A);
+  });
+});
+
 // Finding 1: a refused merge says so on its pull request; failures stay loud.
 describe('the apply report script', () => {
   const FP = 'd'.repeat(64);
