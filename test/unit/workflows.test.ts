@@ -302,7 +302,7 @@ describe('apply.yml', () => {
       expect(['plan', 'apply'], s.name).toContain(s.with?.command);
       expect(keys.sort()).toEqual(CREDENTIAL_ENV);
     }
-    expect(job.permissions).toEqual({ contents: 'read', 'pull-requests': 'read' });
+    expect(job.permissions).toEqual({ actions: 'read', contents: 'read', 'pull-requests': 'read' });
   });
   it('refuses to run without credentials (it would otherwise apply to the embedded emulator)', () => {
     const guard = stepIndex(job, (s) => s.name === 'Require credentials');
@@ -1071,6 +1071,42 @@ describe('the reviewed-plan script (apply.yml), run by hand', () => {
     const main = await runScript(script(), fakeGitHub().api, { ENVIRONMENT: 'prod', DISPATCH_FINGERPRINT: A }, { context: { eventName: 'workflow_dispatch', ref: 'refs/heads/main' } });
     expect(main.failed).toEqual([]);
     expect(main.outputs.fingerprint).toBe(A);
+  });
+});
+
+// Review: max-parallel 1 and fail-fast stop the later environments only when an earlier one
+// FAILS. A leg that is cancelled (its concurrency group's pending slot taken by a newer push's
+// job, a timeout) is not a failure: the next leg then starts and applies
+// staging or prod although the environment before it never passed in this run.
+describe('the promotion gate (apply.yml)', () => {
+  const job = () => wf('apply.yml').jobs.apply!;
+  const gate = () => job().steps.find((s) => s.name === 'Require the previous environment');
+  type J = { name: string; status: string; conclusion: string | null };
+  const api = (jobs: J[]) => ({
+    paginate: async (fn: (p: Record<string, unknown>) => Promise<{ data: unknown[] }>, params: Record<string, unknown>) => (await fn(params)).data,
+    rest: { actions: { listJobsForWorkflowRun: async (p: { run_id: number; filter?: string }) => ({ data: p.run_id === 99 && p.filter === 'latest' ? jobs : [] }) } },
+  });
+  const ENV = { PROMOTION: 'dev staging prod' };
+
+  it('runs before anything is planned or applied, with the promotion order of the matrix', () => {
+    const at = stepIndex(job(), (s) => s.name === 'Require the previous environment');
+    expect(at).toBeGreaterThan(-1);
+    expect(at).toBeLessThan(stepIndex(job(), (s) => s.with?.command === 'plan'));
+    expect(gate()!.env).toMatchObject({ ENVIRONMENT: '${{ matrix.env }}', PROMOTION: ENVIRONMENTS.join(' ') });
+    expect(job().permissions?.actions).toBe('read');
+  });
+  it('lets staging run only after dev succeeded in this run, and prod only after staging', async () => {
+    const script = gate()!.with!.script!;
+    const ok = await runScript(script, api([{ name: 'apply (dev)', status: 'completed', conclusion: 'success' }]), { ...ENV, ENVIRONMENT: 'staging' });
+    expect(ok.failed).toEqual([]);
+    const cancelled = await runScript(script, api([{ name: 'apply (dev)', status: 'completed', conclusion: 'success' }, { name: 'apply (staging)', status: 'completed', conclusion: 'cancelled' }]), { ...ENV, ENVIRONMENT: 'prod' });
+    expect(cancelled.failed.join('\n')).toMatch(/staging.*cancelled[\s\S]*prod/);
+    const missing = await runScript(script, api([]), { ...ENV, ENVIRONMENT: 'staging' });
+    expect(missing.failed).toHaveLength(1);
+    // the first environment, and a manual run of one chosen environment, need nothing before
+    expect((await runScript(script, api([]), { ...ENV, ENVIRONMENT: 'dev' })).failed).toEqual([]);
+    expect((await runScript(script, api([]), { ...ENV, ENVIRONMENT: 'prod' }, { context: { eventName: 'workflow_dispatch' } })).failed).toEqual([]);
+    expect((await runScript(script, api([]), { ...ENV, ENVIRONMENT: 'qa' })).failed).toHaveLength(1);
   });
 });
 
