@@ -705,12 +705,19 @@ function fakeGitHub() {
   const comments: Comment[] = [];
   const issues: Issue[] = [];
   const pulls: Pull[] = [];
+  // GitHub links a just-merged commit to its pull request a moment after the push: meanwhile
+  // the commit's pulls endpoint answers an empty list.
+  const association = { lagging: false };
   const api = {
     paginate: async (fn: (p: Record<string, unknown>) => Promise<{ data: unknown[] }>, params: Record<string, unknown>) => (await fn(params)).data,
     rest: {
       repos: {
         // every pull request touching the commit; the script picks the one merged as it
-        listPullRequestsAssociatedWithCommit: async () => ({ data: pulls }),
+        listPullRequestsAssociatedWithCommit: async () => ({ data: association.lagging ? [] : pulls }),
+      },
+      pulls: {
+        // the repository's pull requests (the fake ignores state/base/sort: all are closed here)
+        list: async () => ({ data: pulls }),
       },
       issues: {
         listComments: async (p: { issue_number: number }) => ({ data: comments.filter((c) => c.issue_number === p.issue_number) }),
@@ -742,7 +749,7 @@ function fakeGitHub() {
       },
     },
   };
-  return { api, comments, issues, pulls };
+  return { api, comments, issues, pulls, association };
 }
 
 const baseContext = {
@@ -1042,6 +1049,20 @@ describe('the reviewed-plan script (apply.yml)', () => {
     gh.comments[0]!.body = body + `\n<!-- promptctl-plan-fingerprint env=prod: ${'e'.repeat(64)} head=1234567 run=5 -->`;
     expect((await runScript(script, gh.api, PROD)).outputs.fingerprint).toBe('e'.repeat(64));
     expect((await runScript(script, gh.api, { ENVIRONMENT: 'dev' })).outputs.fingerprint).toBe(A);
+  });
+
+  // Review: right after a merge the commit's pulls endpoint can still answer [] (a known race,
+  // e.g. Azure/azure-rest-api-specs#33416); the push run then refused a reviewed merge as "no pull request".
+  it('finds the merged pull request among the recently closed ones when the commit is not linked to it yet', async () => {
+    const gh = fakeGitHub();
+    gh.association.lagging = true;
+    gh.pulls.push({ number: 41, merged_at: null, merge_commit_sha: 'abcdef1234567890' }, { number: 42, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
+    gh.comments.push({ id: 2, issue_number: 42, body: marker(A), user: BOT, html_url: 'u' });
+    const core = await runScript(script, gh.api, PROD);
+    expect(core.outputs).toMatchObject({ source: 'pr', pr: '42', fingerprint: A });
+    // still nothing for a commit no merged pull request made
+    gh.pulls.splice(1, 1);
+    expect((await runScript(script, gh.api, PROD)).outputs).toMatchObject({ source: 'none', fingerprint: '' });
   });
 
   it('takes the fingerprint of a manual run from its input, and refuses one that is not a fingerprint', async () => {
