@@ -52,8 +52,25 @@ export function placeholderCounts(v: PromptVersion): Map<string, number> {
   return counts;
 }
 
-/** Tokens a value of `variable` can take at most, and whether that is only the configured default. */
+/**
+ * Tokens a value of `variable` can take at most, and whether that is only the configured default.
+ * A declared default is part of the bound: the gateway sends it, unchecked against maxTokens (and
+ * against a maxLength that a `variables/default-too-long` error already reports), whenever a call
+ * leaves the variable out.
+ */
 export function variableBound(
+  variable: Variable,
+  model: ModelInfo,
+  defaultTokens: number,
+  memo: TokenMemo,
+): { tokens: number; unbounded: boolean } {
+  const declared = declaredBound(variable, model, defaultTokens, memo);
+  if (variable.default === undefined) return declared;
+  return { ...declared, tokens: Math.max(declared.tokens, memo.count(String(variable.default), model.encoding)) };
+}
+
+/** The bound the declaration states (maxTokens, maxLength, enum values, boolean), else the configured default. */
+function declaredBound(
   variable: Variable,
   model: ModelInfo,
   defaultTokens: number,

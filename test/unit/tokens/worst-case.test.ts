@@ -60,6 +60,20 @@ describe('versionTokens worst case', () => {
     expect(r.costPer1kCalls).toBe(Math.round(r.worstCasePromptTokens * 2.5 * 1e4 / 1000) / 1e4);
   });
 
+  it('bounds a variable by its default when the default is longer than maxTokens (the gateway sends it unchecked)', () => {
+    const long = "Write in the voice of a nineteenth-century sea captain recounting a long voyage, with digressions about the weather and the ship's cat.";
+    const v = version('t', '1.0.0', {
+      systemInstruction: 'Be brief.',
+      userTemplate: 'Style: {{style}}',
+      variables: [{ name: 'style', type: 'string', required: false, maxTokens: 5, default: long }],
+    });
+    const r = versionTokens(v, template('t'), config(), memo);
+    expect(count(long)).toBeGreaterThan(5);
+    // What a call without `style` sends: both messages filled with the default, plus the framing.
+    expect(r.worstCasePromptTokens).toBeGreaterThanOrEqual(count('Be brief.') + count(`Style: ${long}`) + 2 * 3 + 3);
+    expect(r.worstCasePromptTokens).toBe(count('Be brief.') + count('Style: {{style}}') + count(long) + 2 * 3 + 3);
+  });
+
   it("uses the version's model over the template's, and marks approximate models", () => {
     const v = version('t', '1.0.0', { model: 'claude-sonnet-4' });
     const r = versionTokens(v, template('t', { model: 'gpt-4' }), config(), memo);
