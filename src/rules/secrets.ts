@@ -27,7 +27,9 @@ export const SECRET_PATTERNS: readonly NamedPattern[] = [
   { name: 'a JSON Web Token', re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, literal: 'eyJ' },
   {
     name: 'a password or key assignment',
-    re: /\b(?:password|passwd|pwd|api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token)["']?\s{0,3}[:=]\s{0,3}["']?([^\s"'{}<>]{8,200})/i,
+    // Not `\b`: `_` is a word character, so `\b` missed the commonest form, an environment
+    // variable such as DB_PASSWORD=… or OPENAI_API_KEY=….
+    re: /(?<![A-Za-z0-9])(?:password|passwd|pwd|api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token)["']?\s{0,3}[:=]\s{0,3}["']?([^\s"'{}<>]{8,200})/i,
     accept: (m) => hasDigit(m[1]!) && hasLetter(m[1]!),
   },
   { name: 'a URL with a password', re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,64}:[^\s@/{}]{3,64}@[A-Za-z0-9.-]{1,253}/i, literal: '://' },

@@ -29,6 +29,18 @@ describe('secrets', () => {
     expect(ds[0]!.message).not.toContain(secret.slice(-8));
   });
 
+  // `\b` before the keyword missed these: `_` is a word character.
+  it.each(['DB_PASSWORD=correcthorse9', 'SMTP_PASSWORD: Tr0ub4dor3x', 'ACME_API_KEY=f3a9c2e1b7d44e0a9c1f'])(
+    'detects the environment-variable form %s, without repeating the value',
+    (secret) => {
+      const ds = run(`Connect with\n  ${secret} today`);
+      expect(ds).toHaveLength(1);
+      expect(ds[0]).toMatchObject({ severity: 'error', rule: 'secrets/detected', line: 2001 });
+      expect(ds[0]!.message).toContain('password or key assignment');
+      expect(ds[0]!.message).not.toContain(secret.slice(-8));
+    },
+  );
+
   it.each([
     'Use scikit-learn and sk-learn-compatible tools.',
     'Authorization: Bearer {{token}}',
