@@ -17,7 +17,8 @@ export const SECRET_PATTERNS: readonly NamedPattern[] = [
   { name: 'an AWS access key id', re: /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Za-z0-9])/ },
   { name: 'an AWS secret access key', re: /aws_?secret_?access_?key["']?\s{0,3}[:=]\s{0,3}["']?[A-Za-z0-9/+]{40}/i },
   { name: 'a private key', re: /-----BEGIN (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY(?: BLOCK)?-----/, literal: '-----BEGIN ' },
-  { name: 'a bearer token', re: /\bBearer\s{1,5}[A-Za-z0-9\-._~+/]{16,}=*/, literal: 'Bearer' },
+  // HTTP auth schemes are case-insensitive: `authorization: bearer …` is as common as `Bearer`.
+  { name: 'a bearer token', re: /\bbearer\s{1,5}[A-Za-z0-9\-._~+/]{16,}=*/i },
   { name: 'a GitHub token', re: /(?<![A-Za-z0-9_])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, literal: 'gh' },
   { name: 'a GitHub token', re: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{20,}/, literal: 'github_pat_' },
   { name: 'a Slack token', re: /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/, literal: 'xox' },

@@ -41,6 +41,16 @@ describe('secrets', () => {
     },
   );
 
+  it.each(['authorization: bearer abcdefghijklmnopqrstuvwxyz123456', 'AUTHORIZATION: BEARER ABCDEFGHIJKLMNOPQRSTUVWXYZ123456'])(
+    'detects a bearer token whatever the case of the scheme: %s',
+    (header) => {
+      const ds = run(`curl -H "${header}"`);
+      expect(ds).toHaveLength(1);
+      expect(ds[0]!.message).toContain('bearer token');
+      expect(ds[0]!.message).not.toContain(header.slice(-8));
+    },
+  );
+
   it.each([
     'Use scikit-learn and sk-learn-compatible tools.',
     'Authorization: Bearer {{token}}',
@@ -48,6 +58,7 @@ describe('secrets', () => {
     'password: {{password}}',
     'The task-management-system-for-customers module',
     'Bearer tokens must never be shared.',
+    'The bearer of this card may ask for a refund.',
   ])('does not flag %j', (text) => {
     expect(run(text)).toEqual([]);
   });
