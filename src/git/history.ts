@@ -1,5 +1,7 @@
-// One file's history (simple-git): `git log --follow` of the file, newest first, and its text at
-// each commit, for `promptctl rollback` (the last split that held 100 % on one version).
+// One file's history (simple-git): `git log --follow --first-parent` of the file, newest first, and
+// its text at each commit, for `promptctl rollback` (the last split that held 100 % on one version).
+// First parent only: what the branch itself held, a merge as the state it brought; a side branch's
+// commits are states the branch never had (a trial merged back at 50 % never held 100 % here).
 import { openRepo, tryRaw } from './repo.js';
 
 export interface FileRevision {
@@ -22,7 +24,7 @@ export async function fileHistory(cwd: string, file: string, max = 200): Promise
   if (!git) throw new Error(`${cwd} is not in a git repository`);
   if (!(await tryRaw(git, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']))) throw new Error('the repository has no commits yet');
   const SEP = '\u001f';
-  const log = await git.raw(['log', '--follow', `-n${max}`, `--format=%x1e%H${SEP}%cI${SEP}%s`, '--name-only', '--', file]);
+  const log = await git.raw(['log', '--follow', '--first-parent', `-n${max}`, `--format=%x1e%H${SEP}%cI${SEP}%s`, '--name-only', '--', file]);
   const out: FileRevision[] = [];
   for (const entry of log.split('\u001e')) {
     const [head, ...rest] = entry.split('\n');

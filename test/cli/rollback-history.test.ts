@@ -1,0 +1,75 @@
+// rollback reads git history: which earlier state of a split counts (what the branch held, not
+// what a merged side branch tried on the way), wherever in the prompts directory the split was.
+import { writeFileSync } from 'node:fs';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPO, runCliInProcess } from '../helpers/cli.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { execFileSync } from 'node:child_process';
+
+let dir: TempDir | undefined;
+afterEach(async () => {
+  await dir?.remove();
+  dir = undefined;
+});
+
+const SPLIT = 'prompts/billing-assistant/traffic.yaml';
+
+// Commits a minute apart, as a team makes them (git orders a log by commit date).
+let clock = 0;
+function git(cwd: string, ...args: string[]): string {
+  clock += 60;
+  const date = `${1_700_000_000 + clock} +0000`;
+  return execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+  }).trim();
+}
+function commit(cwd: string, message: string, files: Record<string, string> = {}): void {
+  for (const [rel, text] of Object.entries(files)) writeFileSync(join(cwd, rel), text);
+  git(cwd, 'add', '-A');
+  git(cwd, 'commit', '-q', '-m', message);
+}
+
+/** A repository holding the example prompts (no promotion order: rollback only edits git). */
+async function repo(): Promise<string> {
+  dir = await tempDir('promptctl-rollback-');
+  await cp(join(REPO, 'prompts'), join(dir.path, 'prompts'), { recursive: true });
+  const config = join(dir.path, 'prompts/promptctl.yaml');
+  await writeFile(config, (await readFile(config, 'utf8')).replace(/^ {2}promotion: .*\n/m, ''));
+  git(dir.path, 'init', '-q', '-b', 'main');
+  commit(dir.path, 'base');
+  return dir.path;
+}
+
+const cli = (cwd: string, args: string[]) => runCliInProcess(args, { cwd, env: {} });
+
+/** The document's routes of the billing split, as the file says now. */
+async function routes(cwd: string): Promise<string> {
+  const text = await readFile(join(cwd, SPLIT), 'utf8');
+  return [...text.split('environments:')[0]!.matchAll(/version: "([^"]+)"\s+weight: (\d+)/g)].map((m) => `${m[1]}=${m[2]}`).join(' ');
+}
+
+describe('rollback', () => {
+  it("goes back to what the branch held, not to a state a merged side branch only passed through", async () => {
+    const cwd = await repo();
+    expect((await cli(cwd, ['promote', 'billing-assistant', '1.0.0'])).code).toBe(0);
+    commit(cwd, 'main: all on 1.0.0');
+    git(cwd, 'checkout', '-q', '-b', 'feature');
+    expect((await cli(cwd, ['promote', 'billing-assistant', '1.1.0'])).code).toBe(0);
+    commit(cwd, 'feature: 1.1.0 at 100 (never merged as such)');
+    expect((await cli(cwd, ['promote', 'billing-assistant', '1.1.0', '--weight', '50'])).code).toBe(0);
+    commit(cwd, 'feature: 1.1.0 at 50');
+    git(cwd, 'checkout', '-q', 'main');
+    commit(cwd, 'main: unrelated', { 'README.md': 'r\n' });
+    git(cwd, 'merge', '-q', '--no-ff', '-m', 'merge feature', 'feature');
+    expect(await routes(cwd)).toBe('1.0.0=50 1.1.0=50');
+
+    const r = await cli(cwd, ['rollback', 'billing-assistant']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/rolling back to 1\.0\.0: it held 100% at [0-9a-f]{7} \(2023-11-\d{2}, "main: all on 1\.0\.0"\)/);
+    expect(await routes(cwd)).toBe('1.0.0=100 1.1.0=0');
+  });
+});
