@@ -2,7 +2,7 @@
 // [--env NAME] (DESIGN §4, §6): rewrite one TrafficSplit in git, with the smallest edit (only the
 // weights that change), print the diff, and leave the commit and the pull request to the user.
 // promote routes N % (default 100) to VERSION and scales the others to share the rest; rollback
-// routes everything back to the last version that held 100 %, found in the file's git history.
+// routes everything back to the last version that held 100 %, found in the prompts directory's git history.
 // With --env, the routes of that environment: its own override, or the document's when no other
 // environment shares them, or a new override (spec.environments.<name>.routes) when some do.
 import { readFile } from 'node:fs/promises';
@@ -162,24 +162,41 @@ export async function runPromote(ctx: CliContext, template: string, version: str
   return finishEdit(ctx, s, routes, flags, `promote ${version} to ${weight}%`);
 }
 
+/** How many commits of the prompts directory rollback reads at a time, and at most. */
+const HISTORY_PAGE = 50;
+const HISTORY_LIMIT = 2000;
+
 export async function runRollback(ctx: CliContext, template: string, flags: EditFlags): Promise<number> {
   const s = await splitContext(ctx, template, flags.dir, 'rolled back');
-  const [{ fileHistory }, { lastSoleVersion, scaleWeights, soleVersion }] = await Promise.all([import('../git/history.js'), import('../export/promote.js')]);
-  let history;
-  try {
-    history = await fileHistory(ctx.cwd, s.file);
-  } catch (err) {
-    throw new UserError(`rollback reads ${s.file}'s git history, and there is none: ${(err as Error).message}; nothing was rolled back`);
-  }
+  const [{ dirHistory }, { lastSoleVersion, scaleWeights, soleVersion }] = await Promise.all([import('../git/history.js'), import('../export/promote.js')]);
   const env = ctx.environment?.name;
   const current = soleVersion(s.split.routes);
   const declared = new Set(s.state.versions.filter((v) => v.template === template).map((v) => v.version));
-  const { found, skipped } = lastSoleVersion(history, template, env, current, declared);
+  // The whole prompts directory's history (the split may have lived in another file before), read
+  // a page at a time: commits touching any prompt outnumber the split's own, and the answer is
+  // usually near the top.
+  const skipped: string[] = [];
+  let read = 0;
+  let found: ReturnType<typeof lastSoleVersion>['found'];
+  while (!found && read < HISTORY_LIMIT) {
+    let page;
+    try {
+      page = await dirHistory(ctx.cwd, flags.dir, { skip: read, max: HISTORY_PAGE });
+    } catch (err) {
+      throw new UserError(`rollback reads ${flags.dir}'s git history, and there is none: ${(err as Error).message}; nothing was rolled back`);
+    }
+    read += page.length;
+    const history = page.map((r) => ({ commit: r.commit, date: r.date, subject: r.subject, texts: r.files.map((f) => f.text) }));
+    const answer = lastSoleVersion(history, template, env, current, declared);
+    skipped.push(...answer.skipped);
+    found = answer.found;
+    if (page.length < HISTORY_PAGE) break;
+  }
   if (!found) {
     const where = env ? ` in environment ${env}` : '';
     throw new UserError(
       `no earlier commit of ${s.file} routes 100% of template "${template}"${where} to one version other than the current routes` +
-        `${skipped.length ? ` (passed over: ${skipped.join(', ')})` : ''} (${history.length} commit${history.length === 1 ? '' : 's'} read); nothing was rolled back`,
+        `${skipped.length ? ` (passed over: ${skipped.join(', ')})` : ''} (${read} commit${read === 1 ? '' : 's'} read); nothing was rolled back`,
     );
   }
   ctx.info(`rolling back to ${found.version}: it held 100% at ${found.commit.slice(0, 7)} (${found.date.slice(0, 10)}, "${found.subject}")`);

@@ -78,19 +78,20 @@ export function routesTarget(split: SplitScope, env: string | undefined, environ
   return sharing.length > 0 ? { target: { kind: 'override', env }, create: true, sharing } : { target: { kind: 'document' }, create: false, sharing };
 }
 
-/** One commit of the split's file (newest first), as git history gives it. */
+/** One commit of the prompts directory (newest first), as git history gives it. */
 export interface Revision {
   commit: string;
   date: string;
   subject: string;
-  /** The file's text then; null where it was deleted. */
-  text: string | null;
+  /** The texts of the YAML files the commit wrote: the split's state then, if one holds it. */
+  texts: readonly string[];
 }
 
 /**
  * rollback's answer: the newest revision whose routes (for `env`) held 100 % on one version that
  * is not the one holding them now (`current`) and is still `declared`. `skipped` names the
- * versions passed over because they are no longer declared.
+ * versions passed over because they are no longer declared. A revision whose files hold no split
+ * of `template` left it as it was (or removed it): it says nothing.
  */
 export function lastSoleVersion(
   history: readonly Revision[],
@@ -98,11 +99,10 @@ export function lastSoleVersion(
   env: string | undefined,
   current: string | undefined,
   declared: ReadonlySet<string>,
-): { found?: { version: string } & Omit<Revision, 'text'>; skipped: string[] } {
+): { found?: { version: string } & Omit<Revision, 'texts'>; skipped: string[] } {
   const skipped: string[] = [];
   for (const rev of history) {
-    if (rev.text === null) continue;
-    const then = routesIn(rev.text, template, env);
+    const then = splitIn(rev.texts, template, env);
     const sole = then && soleVersion(then.routes);
     if (!sole || sole === current) continue;
     if (!declared.has(sole)) {
@@ -112,6 +112,15 @@ export function lastSoleVersion(
     return { found: { version: sole, commit: rev.commit, date: rev.date, subject: rev.subject }, skipped };
   }
   return { skipped };
+}
+
+/** The split of `template` in the first of `texts` that holds one. */
+function splitIn(texts: readonly string[], template: string, env: string | undefined): ReturnType<typeof routesIn> {
+  for (const text of texts) {
+    const found = routesIn(text, template, env);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** The routes `env` gets from the TrafficSplit of `template` in a file's text (its override, else the document's). */

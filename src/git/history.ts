@@ -1,44 +1,58 @@
-// One file's history (simple-git): `git log --follow --first-parent` of the file, newest first, and
-// its text at each commit, for `promptctl rollback` (the last split that held 100 % on one version).
+// The prompts directory's history (simple-git), for `promptctl rollback` (the last split that held
+// 100 % on one version): each commit that changed a YAML file under the directory, newest first,
+// with the text of every YAML file it changed. The whole directory, not one file followed through
+// renames: a split moved out of a file that stays (a file split in two) is no rename git can
+// follow, and its earlier states are in the other file. A commit that changed none of the files
+// holding the split left it as it was, so these texts are enough to see every state it had.
 // First parent only: what the branch itself held, a merge as the state it brought; a side branch's
 // commits are states the branch never had (a trial merged back at 50 % never held 100 % here).
 import { openRepo, tryRaw } from './repo.js';
 
-export interface FileRevision {
+export interface DirRevision {
   commit: string;
   /** Committer date, ISO 8601. */
   date: string;
   subject: string;
-  /** The file's path at that commit, relative to the repository root (renames followed). */
-  path: string;
-  /** Its text at that commit; null when it was deleted there. */
-  text: string | null;
+  /** The YAML files under the directory this commit wrote (not those it deleted), with their text then. */
+  files: { path: string; text: string }[];
 }
 
+const YAML = /\.ya?ml$/i;
+
 /**
- * The commits that changed `file` (relative to `cwd`), newest first, at most `max`, each with the
- * file's text as it was then. Throws a plain Error saying why when there is no history to read.
+ * The commits that changed YAML under `dir` (relative to `cwd`), newest first, `skip` of them
+ * passed over and at most `max` given, each with the texts it wrote. Throws a plain Error saying
+ * why when there is no history to read.
  */
-export async function fileHistory(cwd: string, file: string, max = 200): Promise<FileRevision[]> {
+export async function dirHistory(cwd: string, dir: string, { skip = 0, max = 200 }: { skip?: number; max?: number } = {}): Promise<DirRevision[]> {
   const git = await openRepo(cwd);
   if (!git) throw new Error(`${cwd} is not in a git repository`);
   if (!(await tryRaw(git, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']))) throw new Error('the repository has no commits yet');
   const SEP = '\u001f';
-  const log = await git.raw(['log', '--follow', '--first-parent', `-n${max}`, `--format=%x1e%H${SEP}%cI${SEP}%s`, '--name-only', '--', file]);
-  const out: FileRevision[] = [];
+  const log = await git.raw(['log', '--first-parent', '--no-renames', `--skip=${skip}`, `-n${max}`, `--format=%x1e%H${SEP}%cI${SEP}%s`, '--name-only', '-z', '--', dir]);
+  const out: DirRevision[] = [];
   for (const entry of log.split('\u001e')) {
-    const [head, ...rest] = entry.split('\n');
+    // -z: the header and every name end with NUL, so any name (spaces, quotes, non-ASCII) comes through as it is.
+    const [head, ...names] = entry.split('\0');
     if (!head?.trim()) continue;
     const [commit, date, subject] = head.split(SEP);
-    const path = rest.map((l) => l.trim()).find((l) => l !== '');
-    if (!commit || !path) continue;
-    let text: string | null;
-    try {
-      text = await git.show([`${commit}:${path}`]);
-    } catch {
-      text = null; // deleted (or renamed away) in that commit
+    if (!commit) continue;
+    const paths = names.map((p) => p.replace(/^\n+/, '')).filter((p) => YAML.test(p));
+    const files: DirRevision['files'] = [];
+    for (const path of paths) {
+      const text = await showFile(git, commit, path);
+      if (text !== null) files.push({ path, text });
     }
-    out.push({ commit, date: date ?? '', subject: subject ?? '', path, text });
+    out.push({ commit, date: date ?? '', subject: subject ?? '', files });
   }
   return out;
+}
+
+/** A file's text at a commit; null where that commit deleted it. */
+async function showFile(git: NonNullable<Awaited<ReturnType<typeof openRepo>>>, commit: string, path: string): Promise<string | null> {
+  try {
+    return await git.show([`${commit}:${path}`]);
+  } catch {
+    return null;
+  }
 }

@@ -1,12 +1,12 @@
 // rollback reads git history: which earlier state of a split counts (what the branch held, not
 // what a merged side branch tried on the way), wherever in the prompts directory the split was.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO, runCliInProcess } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
-import { execFileSync } from 'node:child_process';
 
 let dir: TempDir | undefined;
 afterEach(async () => {
@@ -24,7 +24,17 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+    env: {
+      ...process.env,
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 'Dev',
+      GIT_AUTHOR_EMAIL: 'dev@example.com',
+      GIT_COMMITTER_NAME: 'Dev',
+      GIT_COMMITTER_EMAIL: 'dev@example.com',
+      GIT_AUTHOR_DATE: date,
+      GIT_COMMITTER_DATE: date,
+    },
   }).trim();
 }
 function commit(cwd: string, message: string, files: Record<string, string> = {}): void {
@@ -70,6 +80,31 @@ describe('rollback', () => {
     const r = await cli(cwd, ['rollback', 'billing-assistant']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/rolling back to 1\.0\.0: it held 100% at [0-9a-f]{7} \(2023-11-\d{2}, "main: all on 1\.0\.0"\)/);
+    expect(await routes(cwd)).toBe('1.0.0=100 1.1.0=0');
+  });
+
+  it('finds earlier states of the split in the file it came from, when it was moved out of a file that stays', async () => {
+    const cwd = await repo();
+    // The template and its split in one file, the split's comments left out (git sees no copy).
+    const template = await readFile(join(cwd, 'prompts/billing-assistant/template.yaml'), 'utf8');
+    const split = (await readFile(join(cwd, SPLIT), 'utf8')).replace(/^#.*\n/gm, '');
+    await rm(join(cwd, 'prompts/billing-assistant/template.yaml'));
+    await rm(join(cwd, SPLIT));
+    commit(cwd, 'one file for billing', { 'prompts/billing-assistant/billing.yaml': `${template}---\n${split}` });
+    expect((await cli(cwd, ['promote', 'billing-assistant', '1.0.0'])).code).toBe(0);
+    commit(cwd, 'all on 1.0.0');
+    expect((await cli(cwd, ['promote', 'billing-assistant', '1.1.0', '--weight', '20'])).code).toBe(0);
+    commit(cwd, 'canary 1.1.0 at 20');
+    // The split moves to a file of its own; the template stays where it was.
+    const both = await readFile(join(cwd, 'prompts/billing-assistant/billing.yaml'), 'utf8');
+    const [own, moved] = both.split('---\n');
+    commit(cwd, 'split file in two', { 'prompts/billing-assistant/billing.yaml': own!, [SPLIT]: moved! });
+    expect((await cli(cwd, ['promote', 'billing-assistant', '1.1.0', '--weight', '40'])).code).toBe(0);
+    commit(cwd, 'canary 1.1.0 at 40');
+
+    const r = await cli(cwd, ['rollback', 'billing-assistant']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/rolling back to 1\.0\.0: it held 100% at [0-9a-f]{7} \(2023-11-\d{2}, "all on 1\.0\.0"\)/);
     expect(await routes(cwd)).toBe('1.0.0=100 1.1.0=0');
   });
 });
