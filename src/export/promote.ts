@@ -200,7 +200,38 @@ export function editSplit(src: string, file: string, template: string, target: R
   if (!check || JSON.stringify(check.routes) !== JSON.stringify(routes.map((r) => ({ version: r.version, weight: r.weight })))) {
     throw new Error(`internal: the edit of ${file} did not give the routes asked for`);
   }
+  // ...and nothing else: a weight or route anchored (&name) and repeated by an alias elsewhere
+  // (another environment's routes) would change there too, silently.
+  if (untouched(text, template, target) !== untouched(out, template, target)) {
+    throw new UserError(`${file}: the routes of the split share anchors (&name) with other values, which this edit would change too; edit the weights by hand`);
+  }
   return crlf ? out.replace(/\n/g, '\r\n') : out;
+}
+
+/** Every document of a text as data, the routes an edit sets left out: what the edit must not change. */
+function untouched(text: string, template: string, target: RoutesTarget): string {
+  const docs = parseAllDocuments(text) as Document.Parsed[];
+  return JSON.stringify(
+    docs.map((d) => {
+      const data = d.toJS({ maxAliasCount: 100 }) as unknown;
+      if (isObj(data) && data.kind === 'TrafficSplit' && isObj(data.spec) && data.spec.template === template) withoutRoutes(data.spec, target);
+      return data;
+    }),
+  );
+}
+
+/** Deletes the edited routes from a split's spec (and an override left empty, which the edit may have added). */
+function withoutRoutes(spec: Record<string, unknown>, target: RoutesTarget): void {
+  if (target.kind === 'document') {
+    delete spec.routes;
+    return;
+  }
+  const envs = spec.environments;
+  if (!isObj(envs) || !isObj(envs[target.env])) return;
+  const own = envs[target.env] as Record<string, unknown>;
+  delete own.routes;
+  if (Object.keys(own).length === 0) delete envs[target.env];
+  if (Object.keys(envs).length === 0) delete spec.environments;
 }
 
 /** "line:column" (1-based) of an offset in text. */

@@ -39,4 +39,22 @@ describe('promote', () => {
     expect(r.stderr).toMatch(/error: promote 1\.2\.0 to 30% would leave \d+ errors? in prompts \(listed above\): nothing was changed/);
     expect(await readFile(traffic, 'utf8')).toBe(before);
   });
+
+  it("refuses to change weights that another environment's routes repeat through aliases, writing nothing", async () => {
+    dir = await tempDir('promptctl-promote-');
+    await cp(join(REPO, 'prompts'), join(dir.path, 'prompts'), { recursive: true });
+    const traffic = join(dir.path, 'prompts/billing-assistant/traffic.yaml');
+    // prod's override repeats the document's weights by anchor: promote without --env must leave prod at 80/20.
+    const anchored = (await readFile(traffic, 'utf8'))
+      .replace('weight: 80', 'weight: &old 80')
+      .replace('weight: 20 #', 'weight: &new 20 #')
+      .replace('weight: 95', 'weight: *old')
+      .replace('weight: 5', 'weight: *new');
+    await writeFile(traffic, anchored);
+    expect((await runCliInProcess(['validate'], { cwd: dir.path, env: {} })).code).toBe(0);
+    const r = await runCliInProcess(['promote', 'billing-assistant', '1.1.0', '--weight', '50'], { cwd: dir.path, env: {} });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/traffic\.yaml: the routes of the split share anchors \(&name\) with other values, which this edit would change too; edit the weights by hand/);
+    expect(await readFile(traffic, 'utf8')).toBe(anchored);
+  });
 });
