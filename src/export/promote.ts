@@ -327,20 +327,27 @@ function insertOverride(src: string, file: string, template: string, env: string
   const dashOffset = column(src, base.range![0]) - (routesKey?.range ? column(src, routesKey.range[0]) : specIndent);
   const sample = base.items[0];
   if (!isMap(sample)) throw new UserError(`${file}: the routes of the split cannot be copied; add spec.environments.${env}.routes by hand`);
-  const block = (envIndent: number): string => {
-    const routesIndent = envIndent + unit;
+  /** `routes:` and its items, the key at `routesIndent`. */
+  const routesBlock = (routesIndent: number): string => {
     const dash = ' '.repeat(routesIndent + dashOffset);
     const lines = routes.map((r) => {
       // Items copied from the document's first route, re-indented for their new depth.
       const item = routeLike(src, sample, r.version, r.weight).replace(/\n( *)/g, (_m, sp: string) => `\n${' '.repeat(Math.max(0, sp.length - column(src, base.range![0]) + routesIndent + dashOffset))}`);
       return `${dash}- ${item}\n`;
     });
-    return `${' '.repeat(envIndent)}${env}:\n${' '.repeat(routesIndent)}routes:\n${lines.join('')}`;
+    return `${' '.repeat(routesIndent)}routes:\n${lines.join('')}`;
   };
+  const block = (envIndent: number): string => `${' '.repeat(envIndent)}${env}:\n${routesBlock(envIndent + unit)}`;
   const envs = doc.getIn(['spec', 'environments'], true);
+  // The environment may already override other fields (strategy, stickyKey): its routes go in there.
+  const own = isMap(envs) ? envs.get(env, true) : undefined;
   let insertAt: number;
   let text: string;
-  if (envs !== undefined) {
+  if (own !== undefined && own !== null) {
+    if (!isMap(own) || own.flow || own.items.length === 0) throw new UserError(`${file}: spec.environments.${env} of the split is in flow style; add its routes by hand`);
+    insertAt = afterLine(src, nodeEnd(own));
+    text = routesBlock(column(src, (own.items[0]!.key as Node).range![0]));
+  } else if (envs !== undefined) {
     if (!isMap(envs) || envs.flow || envs.items.length === 0) throw new UserError(`${file}: spec.environments of the split is in flow style; add ${env} by hand`);
     insertAt = afterLine(src, nodeEnd(envs));
     text = block(column(src, (envs.items[0]!.key as Node).range![0]));

@@ -77,6 +77,17 @@ describe('editSplit', () => {
     expect(routesIn(two, 'billing', 'prod')?.routes).toEqual(r(['1.0.0', 90], ['1.1.0', 10]));
   });
 
+  it("adds an environment's routes inside its override when it already overrides other fields", () => {
+    const sticky = FILE.replace('      weight: 20\n', '      weight: 20\n  environments:\n    prod:\n      strategy: sticky # pin callers\n      stickyKey: customerId\n');
+    const out = editSplit(sticky, 'f.yaml', 'billing', { kind: 'override', env: 'prod' }, r(['1.0.0', 90], ['1.1.0', 10]), true);
+    expect(out).toBe(
+      sticky.replace(
+        '      stickyKey: customerId\n',
+        '      stickyKey: customerId\n      routes:\n        - version: "1.0.0"\n          weight: 90\n        - version: "1.1.0"\n          weight: 10\n',
+      ),
+    );
+  });
+
   it('keeps a CRLF file CRLF, the lines it adds included', () => {
     const crlf = FILE.replace(/\n/g, '\r\n');
     const out = editSplit(crlf, 'f.yaml', 'billing', { kind: 'override', env: 'prod' }, r(['1.0.0', 90], ['1.1.0', 10]), true);
