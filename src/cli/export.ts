@@ -1,6 +1,6 @@
 // promptctl export --out DIR: the live org as promptctl YAML, so a team can adopt promptctl on an
-// existing org. `plan --dir DIR` right after shows no changes.
-import { readdir } from 'node:fs/promises';
+// existing org. `plan --dir DIR` right after shows no changes. It writes inside DIR only.
+import { lstat, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { exportDocuments } from '../export/documents.js';
@@ -37,6 +37,9 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const result = exportDocuments(live);
   const { documentsToYaml } = await import('../export/yaml.js');
   for (const w of result.warnings) ctx.info(`warning: ${w}`);
+  // Everything goes inside --out: a folder there that is a link (guides/ to elsewhere) is refused
+  // before anything is written (plan --dir would not follow it either).
+  for (const folder of foldersOf([...result.files, ...result.texts].map((f) => f.path))) await refuseLink(dir, folder, flags.out);
   // Not mkdir's recursive mode: it spins forever on some unmakeable paths (see makeDirectories).
   await makeDirectories(dir);
   for (const f of result.files) await writeFileAtomic(join(dir, f.path), documentsToYaml(f.documents));
@@ -64,5 +67,26 @@ async function listDir(dir: string): Promise<string[]> {
     if (code === 'ENOENT') return [];
     if (code === 'ENOTDIR') throw new UserError(`--out ${dir} is a file, not a directory`);
     throw err;
+  }
+}
+
+/** Every folder (relative, '/'-separated, parents first) the given file paths lie in. */
+function foldersOf(paths: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const p of paths) {
+    const parts = p.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i += 1) out.add(parts.slice(0, i).join('/'));
+  }
+  return [...out].sort();
+}
+
+/** Refuses a folder under --out that is a symbolic link (it leads out of --out); one not there yet is fine. */
+async function refuseLink(dir: string, folder: string, out: string): Promise<void> {
+  try {
+    if ((await lstat(join(dir, folder))).isSymbolicLink()) {
+      throw new UserError(`${join(out, folder)} is a symbolic link: export writes only inside ${out}; remove the link or choose another --out`);
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }

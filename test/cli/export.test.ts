@@ -1,9 +1,11 @@
 // `promptctl export` in-process (test/helpers/cli.ts): the live org as YAML that plans empty.
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
+import { REPO } from '../helpers/cli.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
+import { tempDir } from '../helpers/tmp.js';
 
 let s: Scenario;
 afterEach(async () => {
@@ -101,6 +103,24 @@ describe('promptctl export', () => {
       'safety-filters.yaml',
       'support-triage.yaml',
     ]);
+  });
+
+  it('refuses to write through a symbolic link in --out (a subdirectory it writes to leading elsewhere), writing nothing', async () => {
+    s = await scenario();
+    await cp(join(REPO, 'prompts/summaries'), join(s.dir.path, 'prompts/summaries'), { recursive: true });
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const elsewhere = await tempDir('promptctl-elsewhere-');
+    try {
+      await mkdir(join(s.dir.path, 'busy'));
+      await symlink(elsewhere.path, join(s.dir.path, 'busy/summaries'));
+      const r = await s.cli(['export', '--out', 'busy', '--force']);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/busy\/summaries is a symbolic link: export writes only inside busy/);
+      expect(await readdir(elsewhere.path)).toEqual([]);
+      expect(await readdir(join(s.dir.path, 'busy'))).toEqual(['summaries']);
+    } finally {
+      await elsewhere.remove();
+    }
   });
 
   it('requires --out', async () => {
