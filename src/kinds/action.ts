@@ -19,8 +19,9 @@ export interface Guard {
   /** Live integer version (templates, filters, traffic; 0 = no split yet). */
   version?: number;
   /**
-   * Live content hash: the canonical form's (a prompt version's matches the server's contentHash;
-   * a guide's is its latest version's content and state).
+   * Live content hash: sha256 of the kind's canonical form (a guide's is its latest version's
+   * content and state). A prompt version's is not the server's contentHash, which hashes the
+   * wire's canonical fields (targets/llmgateway/wire.ts versionContentHash) in another form.
    */
   hash?: string;
   /** Live state of a prompt version (Draft, Published) or of a guide's latest version. */
