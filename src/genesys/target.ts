@@ -135,7 +135,7 @@ export function resolveTarget(env: NodeJS.ProcessEnv, named?: EnvironmentTargetS
   if (apiUrl) {
     // An explicit URL wins over the region: it is the more specific instruction.
     api = parseBaseUrl(names.apiUrl, apiUrl, names);
-    login = loginUrl ? parseBaseUrl(names.loginUrl, loginUrl, names) : api;
+    login = loginUrl ? parseBaseUrl(names.loginUrl, loginUrl, names) : defaultLogin(api);
     where = displayUrl(api);
   } else {
     const domain = regionDomain(region!, names.region);
@@ -151,6 +151,21 @@ export function resolveTarget(env: NodeJS.ProcessEnv, named?: EnvironmentTargetS
     clientSecret: clientSecret!,
     label: `${where} (client ${clientIdHint(clientId!)})`,
   };
+}
+
+/**
+ * The login host for an API base URL given without one. A Genesys Cloud API host
+ * (`https://api.<domain>/`) logs in at `https://login.<domain>/`, as the official SDK derives it
+ * (configuration.js setEnvironment): the API host serves no /oauth/token. Any other base URL (an
+ * emulator, a gateway) serves both.
+ */
+export function defaultLogin(api: URL): URL {
+  const host = api.hostname.toLowerCase();
+  const domain = host.startsWith('api.') ? host.slice(4) : undefined;
+  if (api.protocol === 'https:' && !api.port && api.pathname === '/' && domain && (GENESYS_DOMAINS as readonly string[]).includes(domain)) {
+    return new URL(`https://login.${domain}/`);
+  }
+  return api;
 }
 
 /** A region given as a Genesys domain or an AWS region name → the domain. */

@@ -135,3 +135,20 @@ describe('isLoopbackHost', () => {
     expect(isLoopbackHost('127.example.com')).toBe(false);
   });
 });
+
+describe('resolveTarget with GENESYSCLOUD_API_URL naming a Genesys Cloud API host', () => {
+  // The official SDK (configuration.js setEnvironment) takes "https://api.<env>" and logs in at
+  // "https://login.<env>": the API host serves no /oauth/token.
+  it.each(GENESYS_DOMAINS.map((d) => [d]))('logs in at login.%s, not at the API host', (domain) => {
+    const t = remote({ ...creds, GENESYSCLOUD_API_URL: `https://api.${domain}` });
+    expect(t.apiUrl).toBe(`https://api.${domain}/`);
+    expect(t.loginUrl).toBe(`https://login.${domain}/`);
+  });
+
+  it('keeps an explicit login URL, and any other host for both', () => {
+    const t = remote({ ...creds, GENESYSCLOUD_API_URL: 'https://api.mypurecloud.ie/', GENESYSCLOUD_LOGIN_URL: 'https://sso.example.com' });
+    expect(t.loginUrl).toBe('https://sso.example.com/');
+    expect(remote({ ...creds, GENESYSCLOUD_API_URL: 'https://api.example.com' }).loginUrl).toBe('https://api.example.com/');
+    expect(remote({ ...creds, GENESYSCLOUD_API_URL: 'https://api.mypurecloud.com/proxy' }).loginUrl).toBe('https://api.mypurecloud.com/proxy/');
+  });
+});
