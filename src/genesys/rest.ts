@@ -165,12 +165,24 @@ export class RestClient {
     });
   }
 
-  /** Every entity of a listing: page 1 first, then the remaining pages concurrently. */
+  /**
+   * Every entity of a listing: page 1 first, then the remaining pages concurrently when page 1
+   * says how many there are, else one after another while each names a next page.
+   */
   async listAll<T>(path: string, params: Record<string, string | undefined>): Promise<T[]> {
     const page = (pageNumber: number) => this.page<T>(path, params, pageNumber);
     const first = await page(1);
-    const pageCount = first.pageCount ?? Math.ceil(first.total / Math.max(1, first.pageSize));
-    const rest = await Promise.all(Array.from({ length: Math.max(0, pageCount - 1) }, (_, i) => page(i + 2)));
+    const known = pageCountOf(first);
+    const rest: EntityListing<T>[] = [];
+    if (known !== undefined) {
+      rest.push(...(await Promise.all(Array.from({ length: Math.max(0, known - 1) }, (_, i) => page(i + 2)))));
+    } else {
+      // pageCount and total are optional in the Platform API's listings: nextUri alone says there is more.
+      for (let last = first, n = 2; hasNext(last) && n <= MAX_FOLLOWED_PAGES; n++) {
+        last = await page(n);
+        rest.push(last);
+      }
+    }
     // An entity can shift pages if something is created or deleted meanwhile: keep each once.
     const seen = new Set<string>();
     const out: T[] = [];
@@ -230,6 +242,25 @@ export function errorCode(res: HttpResult): string | undefined {
 
 export function conflict(message: string, code: string, method: Method | string, path: string): ApiError {
   return new ApiError(message, 409, code, undefined, method, path);
+}
+
+/** A bound on pages read by following nextUri (a server that always names one must not loop forever). */
+const MAX_FOLLOWED_PAGES = 10_000;
+
+/** How many pages a listing has, from its first page: pageCount, else total over pageSize; undefined if it does not say. */
+export function pageCountOf(first: Partial<EntityListing<unknown>>): number | undefined {
+  if (isCount(first.pageCount)) return first.pageCount;
+  if (isCount(first.total) && isCount(first.pageSize) && first.pageSize > 0) return Math.ceil(first.total / first.pageSize);
+  return undefined;
+}
+
+/** Whether a page read by following names a next one (and was not empty, so the walk moves on). */
+function hasNext(listing: Partial<EntityListing<unknown>>): boolean {
+  return typeof listing.nextUri === 'string' && listing.nextUri !== '' && (listing.entities?.length ?? 0) > 0;
+}
+
+function isCount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0;
 }
 
 function entityKey(e: unknown): string | undefined {

@@ -1,0 +1,73 @@
+// The shared Genesys client code (src/genesys) against a tiny local HTTP server that answers the
+// way a real org may: listings, token endpoint, rate-limit headers. Only loopback.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RestClient } from '../../src/genesys/rest.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
+
+let server: Server | undefined;
+const clients: RestClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await new Promise<void>((r) => {
+    if (!server) return r();
+    server.closeAllConnections();
+    server.close(() => r());
+  });
+  server = undefined;
+});
+
+/** A server that hands out a token at /oauth/token and passes every other request to `api`. */
+async function fakeOrg(api: Handler): Promise<string> {
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/oauth/token') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ access_token: 'tok-123456', token_type: 'bearer', expires_in: 86400 }));
+      return;
+    }
+    api(req, res, url);
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+}
+
+function client(url: string, extra: Partial<ConstructorParameters<typeof RestClient>[0]> = {}): RestClient {
+  const c = new RestClient({ apiUrl: url, loginUrl: url, clientId: 'client-1', clientSecret: 'secret-abcdef', targetLabel: url, backoffBaseMs: 5, backoffCapMs: 20, ...extra });
+  clients.push(c);
+  return c;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+describe('RestClient.listAll', () => {
+  // The Platform API's listings (GuideEntityListing, SummarySettingEntityListing, ... in the
+  // official SDK) make pageCount and total optional; nextUri says there is more.
+  it('follows nextUri when a listing gives no pageCount or total, instead of stopping at page 1', async () => {
+    const all = Array.from({ length: 7 }, (_, i) => ({ id: `id-${i}`, name: `n${i}` }));
+    const size = 3;
+    const url = await fakeOrg((_req, res, u) => {
+      const n = Number(u.searchParams.get('pageNumber') ?? '1');
+      const entities = all.slice((n - 1) * size, n * size);
+      const more = n * size < all.length;
+      sendJson(res, 200, { entities, pageSize: size, pageNumber: n, selfUri: u.pathname, ...(more ? { nextUri: `${u.pathname}?pageNumber=${n + 1}` } : {}) });
+    });
+    const got = await client(url).listAll<{ id: string }>('/api/v2/things', {});
+    expect(got.map((e) => e.id)).toEqual(all.map((e) => e.id));
+  });
+
+  it('reads total and pageSize when pageCount is absent', async () => {
+    const all = Array.from({ length: 5 }, (_, i) => ({ id: `id-${i}`, name: `n${i}` }));
+    const url = await fakeOrg((_req, res, u) => {
+      const n = Number(u.searchParams.get('pageNumber') ?? '1');
+      sendJson(res, 200, { entities: all.slice((n - 1) * 2, n * 2), pageSize: 2, pageNumber: n, total: all.length });
+    });
+    const got = await client(url).listAll<{ id: string }>('/api/v2/things', {});
+    expect(got.map((e) => e.id)).toEqual(all.map((e) => e.id));
+  });
+});
