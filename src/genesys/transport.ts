@@ -74,7 +74,7 @@ export class Transport {
     };
     this.http = got.extend({
       agent: this.agents,
-      timeout: { request: opts.timeoutMs },
+      timeout: attemptTimeouts(opts.timeoutMs, opts.retryBudgetMs),
       retry: { limit: 0 }, // retries are ours: got's would resend POSTs whose outcome is unknown
       throwHttpErrors: false,
       followRedirect: false,
@@ -344,6 +344,25 @@ export class Transport {
     this.opts.onRetry?.({ method: spec.method, path: spec.path, correlationId, ...info });
   }
 
+}
+
+/**
+ * got's limits for one attempt. Each phase (DNS, connect, TLS, upload, the wait for the answer's
+ * head) and every silence on the socket get `timeoutMs`; the whole exchange only the call's
+ * budget, since got's `request` timeout runs until the body's last byte (got docs, 6-timeout.md)
+ * and would cut off a large listing still arriving steadily. Per-phase events also tell retry.ts
+ * whether a timeout came before anything was sent.
+ */
+export function attemptTimeouts(timeoutMs: number, budgetMs: number): { lookup: number; connect: number; secureConnect: number; send: number; response: number; socket: number; request: number } {
+  return {
+    lookup: timeoutMs,
+    connect: timeoutMs,
+    secureConnect: timeoutMs,
+    send: timeoutMs,
+    response: timeoutMs,
+    socket: timeoutMs,
+    request: Math.max(timeoutMs, budgetMs),
+  };
 }
 
 function toAttemptResult(a: Attempt): AttemptResult {

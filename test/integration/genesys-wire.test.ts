@@ -71,3 +71,40 @@ describe('RestClient.listAll', () => {
     expect(got.map((e) => e.id)).toEqual(all.map((e) => e.id));
   });
 });
+
+describe('attempt timeouts', () => {
+  // got's `timeout.request` spans the whole exchange, body included (got docs, 6-timeout.md): as the
+  // only limit it cut off a listing that was still arriving, steadily, after timeoutMs.
+  it('lets a slow but steadily arriving listing finish past the attempt timeout', async () => {
+    const entities = Array.from({ length: 8 }, (_, i) => ({ id: `id-${i}`, name: `n${i}` }));
+    const retries: unknown[] = [];
+    const url = await fakeOrg((_req, res) => {
+      const text = JSON.stringify({ entities, pageSize: 100, pageNumber: 1, pageCount: 1, total: entities.length });
+      const parts = 8;
+      const size = Math.ceil(text.length / parts);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      let i = 0;
+      const timer = setInterval(() => {
+        res.write(text.slice(i * size, (i + 1) * size));
+        if (++i === parts) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 100);
+      res.on('close', () => clearInterval(timer));
+    });
+    const c = client(url, { timeoutMs: 300, maxRetries: 0, onRetry: (r) => retries.push(r) });
+    const got = await c.listAll<{ id: string }>('/api/v2/things', {});
+    expect(got).toHaveLength(8);
+    expect(retries).toEqual([]);
+  });
+
+  it('still gives up on an answer that stalls', async () => {
+    const url = await fakeOrg((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"entities": ['); // then nothing
+    });
+    const c = client(url, { timeoutMs: 200, maxRetries: 0 });
+    await expect(c.get('/api/v2/things')).rejects.toThrow(/timed out/);
+  });
+});
