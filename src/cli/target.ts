@@ -120,8 +120,18 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
     note(info);
     if (info.delayMs >= NOTICE_DELAY_MS) ctx.info?.(retryNotice(info));
   };
-  const connect = (apiUrl: string, loginUrl: string, clientId: string, clientSecret: string) => {
-    const common = { apiUrl, loginUrl, clientId, clientSecret, targetLabel: label, onRetry: retried, onResponse: note, ...(opts.quick ? QUICK : {}) };
+  const connect = (apiUrl: string, loginUrl: string, clientId: string, clientSecret: string, credentialVariables?: { clientId: string; clientSecret: string }) => {
+    const common = {
+      apiUrl,
+      loginUrl,
+      clientId,
+      clientSecret,
+      targetLabel: label,
+      onRetry: retried,
+      onResponse: note,
+      ...(credentialVariables ? { credentialVariables } : {}),
+      ...(opts.quick ? QUICK : {}),
+    };
     const api = createGatewayClient({ ...common, landed: gatewayWriteChecks });
     const aistudio = createAiStudioClient({ ...common, landed: aiStudioWriteChecks });
     ctx.track(api);
@@ -130,7 +140,8 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
   };
 
   if (target.kind === 'remote') {
-    const c = connect(target.apiUrl, target.loginUrl, target.clientId, target.clientSecret);
+    // An environment's own variables are what the user must check if the login server refuses them.
+    const c = connect(target.apiUrl, target.loginUrl, target.clientId, target.clientSecret, target.credentialVariables);
     return { ...c, correlations, label, binding: { host: new URL(target.apiUrl).host, clientId: target.clientId } };
   }
   // The embedded default: a real server on 127.0.0.1 and the production client over HTTP.

@@ -9,6 +9,7 @@ import { basicCredential, Redactor } from './redact.js';
 import { DEFAULT_RETRY_POLICY } from './retry.js';
 import { isLoopbackHost } from '../util/net.js';
 import { Transport } from './transport.js';
+import { ENV } from './target.js';
 import type { Found, HttpResult, Method, ResponseInfo, RetryInfo } from './exchange.js';
 import type { TransportStats } from './stats.js';
 import type { RateBudget } from './ratelimit.js';
@@ -23,6 +24,8 @@ export interface ConnectionOptions {
   clientId: string;
   clientSecret: string;
   targetLabel: string;
+  /** The variables the credentials came from, named when the login server rejects them (default GENESYSCLOUD_OAUTHCLIENT_*). */
+  credentialVariables?: { clientId: string; clientSecret: string };
   /** One attempt's limit (default 30 s). */
   timeoutMs?: number;
   /** Overall limit per call, retries included (default 120 s). */
@@ -55,6 +58,7 @@ export class RestClient {
       apiUrl: withSlash(opts.apiUrl),
       loginUrl: withSlash(opts.loginUrl),
       clientId: opts.clientId,
+      credentialVariables: opts.credentialVariables ?? { clientId: ENV.clientId, clientSecret: ENV.clientSecret },
       basicCredential: basic,
       timeoutMs: opts.timeoutMs ?? 30_000,
       retryBudgetMs: opts.retryBudgetMs ?? 120_000,

@@ -13,6 +13,8 @@ export type Target =
       clientSecret: string;
       /** Safe to print: never contains the secret. */
       label: string;
+      /** The variables the id and secret came from (an environment's own prefix), for an authentication failure to name. */
+      credentialVariables: { clientId: string; clientSecret: string };
     };
 
 export const ENV = {
@@ -150,6 +152,7 @@ export function resolveTarget(env: NodeJS.ProcessEnv, named?: EnvironmentTargetS
     clientId: clientId!,
     clientSecret: clientSecret!,
     label: `${where} (client ${clientIdHint(clientId!)})`,
+    credentialVariables: { clientId: vars.clientId, clientSecret: vars.clientSecret },
   };
 }
 

@@ -22,6 +22,8 @@ export interface TransportOptions {
   apiUrl: string;
   loginUrl: string;
   clientId: string;
+  /** The variables the credentials came from: what an authentication failure tells the user to check. */
+  credentialVariables: { clientId: string; clientSecret: string };
   /** Basic credential for the token request (base64 of id:secret). */
   basicCredential: string;
   timeoutMs: number;
@@ -322,7 +324,7 @@ export class Transport {
           this.opts.redactor.scrub(
             `authentication failed: ${origin(this.opts.loginUrl)} rejected the client credentials of client ` +
               `${clientIdHint(this.opts.clientId)} (${err.status} ${err.code}); ` +
-              'check GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET',
+              `check ${this.opts.credentialVariables.clientId} and ${this.opts.credentialVariables.clientSecret}`,
           ),
           err.status,
           'authentication.failed',

@@ -4,6 +4,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RestClient } from '../../src/genesys/rest.js';
+import { targetVariables } from '../../src/genesys/target.js';
+import { openTarget } from '../../src/cli/target.js';
+import type { SelectedEnvironment } from '../../src/cli/environments.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 
@@ -106,5 +109,27 @@ describe('attempt timeouts', () => {
     });
     const c = client(url, { timeoutMs: 200, maxRetries: 0 });
     await expect(c.get('/api/v2/things')).rejects.toThrow(/timed out/);
+  });
+});
+
+describe('a login server that refuses the credentials of an environment (DESIGN §6)', () => {
+  it('names the environment\'s own variables, not GENESYSCLOUD_*', async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_client', description: 'authentication failed', error_description: 'authentication failed' }));
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+    const environment = { name: 'prod', spec: { name: 'prod', vars: targetVariables('GC_PROD') }, stateFile: 'unused' } as unknown as SelectedEnvironment;
+    const env = { GC_PROD_API_URL: url, GC_PROD_OAUTHCLIENT_ID: 'prod-client', GC_PROD_OAUTHCLIENT_SECRET: 'prod-secret-value' };
+    const target = await openTarget({ cwd: '/nonexistent', env, track: () => {}, environment });
+    try {
+      const err = await target.api.listFilters().then(() => undefined, (e: unknown) => e as Error);
+      expect(err?.message).toContain('check GC_PROD_OAUTHCLIENT_ID and GC_PROD_OAUTHCLIENT_SECRET');
+      expect(err?.message).not.toContain('GENESYSCLOUD_');
+      expect(err?.message).not.toContain('prod-secret-value');
+    } finally {
+      await target.close();
+    }
   });
 });
