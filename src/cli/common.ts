@@ -227,8 +227,10 @@ async function ownership(ctx: CliContext, dir: string, state: DesiredState, live
   const absent = (live.guides ?? []).some((g) => !wanted.Guide.has(g.name)) || (live.summarySettings ?? []).some((s) => !wanted.SummarySetting.has(s.name));
   if (!absent) return undefined;
   const { committedNames } = await import('../git/ownership.js');
-  const record = await committedNames(ctx.cwd, dir, ['Guide', 'SummarySetting']);
-  const source = `git history of ${dir.replace(/\/+$/, '')}/`;
+  // With --env, only documents that belonged to that environment made its objects.
+  const environment = ctx.environment?.name;
+  const record = await committedNames(ctx.cwd, dir, ['Guide', 'SummarySetting'], environment);
+  const source = `git history of ${dir.replace(/\/+$/, '')}/${environment !== undefined ? ` for environment ${environment}` : ''}`;
   return { names: record.names, complete: record.complete, source, ...(record.caveat ? { caveat: record.caveat } : {}) };
 }
 

@@ -3,7 +3,10 @@
 // committed under the prompts directory (on the history of HEAD). Deleting the document from git
 // then makes the live object a pending delete (or, with prune, a delete); an object made by hand
 // in Genesys, which no commit ever named, is left alone. The record survives anything but a
-// rewrite of history, and a shallow clone cannot see it all (said in `caveat`).
+// rewrite of history, and a shallow clone cannot see it all (said in `caveat`). With an
+// environment (--env), only documents that belonged to it count (`metadata.environments` absent
+// or naming it): a document only ever meant for dev never put anything in prod's org, so a prod
+// object of that name is someone else's.
 //
 // Every version of every YAML file under the directory is read once: `git log --raw` lists the
 // blobs, `git cat-file --batch` reads them in one process, and only blobs that mention one of the
@@ -28,7 +31,7 @@ const MAX_BLOB = 4 * 1024 * 1024;
  * The names of the `kinds` documents ever committed under `dir` (relative to `cwd`). Never throws
  * for a missing repository or history: the answer is then incomplete.
  */
-export async function committedNames(cwd: string, dir: string, kinds: readonly string[]): Promise<CommittedNames> {
+export async function committedNames(cwd: string, dir: string, kinds: readonly string[], environment?: string): Promise<CommittedNames> {
   const names: Record<string, Set<string>> = Object.fromEntries(kinds.map((k) => [k, new Set<string>()]));
   const done = (complete: boolean, caveat?: string): CommittedNames => ({
     names: Object.fromEntries(Object.entries(names).map(([k, v]) => [k, [...v].sort()])),
@@ -52,7 +55,9 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
   const pattern = new RegExp(`kind:\\s*["']?(${kinds.map(escapeRegExp).join('|')})\\b`);
   for (const text of await readBlobs(cwd, [...blobs])) {
     if (!pattern.test(text)) continue;
-    for (const [kind, name] of documentNames(text)) names[kind]?.add(name);
+    for (const [kind, name, environments] of documentNames(text)) {
+      if (appliesTo(environments, environment)) names[kind]?.add(name);
+    }
   }
   return shallow ? done(false, 'a shallow clone: earlier history is not here (fetch it with `git fetch --unshallow`, or `fetch-depth: 0` on actions/checkout)') : done(true);
 }
@@ -76,9 +81,20 @@ export function yamlBlobs(log: string): Set<string> {
   return out;
 }
 
-/** (kind, name) of every document in a YAML text that has both; broken documents are skipped. */
-export function documentNames(text: string): [string, string][] {
-  const out: [string, string][] = [];
+/**
+ * Whether a document with these `metadata.environments` was applied to `environment` (undefined:
+ * no --env, every document counts). Absent means every environment, as the loader reads it.
+ */
+export function appliesTo(environments: readonly string[] | undefined, environment: string | undefined): boolean {
+  return environment === undefined || environments === undefined || environments.includes(environment);
+}
+
+/**
+ * (kind, name, environments) of every document in a YAML text that has a kind and a name;
+ * environments is undefined when the document names none. Broken documents are skipped.
+ */
+export function documentNames(text: string): [string, string, string[]?][] {
+  const out: [string, string, string[]?][] = [];
   let docs;
   try {
     docs = parseAllDocuments(text, { uniqueKeys: false });
@@ -87,9 +103,11 @@ export function documentNames(text: string): [string, string][] {
   }
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     try {
-      const data = doc.toJS({ maxAliasCount: 100 }) as { kind?: unknown; metadata?: { name?: unknown } } | null;
+      const data = doc.toJS({ maxAliasCount: 100 }) as { kind?: unknown; metadata?: { name?: unknown; environments?: unknown } } | null;
       if (data && typeof data === 'object' && typeof data.kind === 'string' && typeof data.metadata?.name === 'string') {
-        out.push([data.kind, data.metadata.name]);
+        const envs = data.metadata.environments;
+        // Only a list restricts; anything else was refused by the loader and never applied anywhere narrower.
+        out.push(Array.isArray(envs) ? [data.kind, data.metadata.name, envs.filter((e): e is string => typeof e === 'string')] : [data.kind, data.metadata.name]);
       }
     } catch {
       // An unreadable old version: it defined nothing.

@@ -209,6 +209,27 @@ describe('prune', () => {
   });
 });
 
+describe('prune with environments', () => {
+  it("leaves alone a prod guide whose name git only ever gave a dev-only document: promptctl never made it in prod", { timeout: 60_000 }, async () => {
+    const x = await example({});
+    await writeFile(
+      join(x.dir.path, 'prompts/promptctl.yaml'),
+      'apiVersion: promptctl/v1\nkind: Config\nspec:\n  environments:\n    dev: {credentials: PCTL_OWN_DEV}\n    prod: {credentials: PCTL_OWN_PROD}\n',
+    );
+    await x.edit('prompts/guides/returns-assistant.yaml', '  name: Returns assistant\n', '  name: Returns assistant\n  environments: [dev]\n');
+    x.git('init', '-q', '-b', 'main');
+    x.git('add', '-A');
+    x.git('commit', '-qm', 'prompts');
+    // prod's org (the test emulator) has a guide of that name, made there by hand.
+    await x.studio!.createGuide({ name: 'Returns assistant', source: 'Manual' });
+    const prod = { PCTL_OWN_PROD_API_URL: x.emu!.url, PCTL_OWN_PROD_OAUTHCLIENT_ID: CLIENT_ID, PCTL_OWN_PROD_OAUTHCLIENT_SECRET: CLIENT_SECRET };
+    const plan = await runCliInProcess(['plan', '--env', 'prod', '--prune'], { cwd: x.dir.path, env: prod });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plannedChanges(plan.stdout)).not.toContain(`delete ${GUIDE}`);
+    expect(plan.stdout).toMatch(/Guide\/Returns assistant — not in git, and git history of prompts\/ for environment prod never defined it/);
+  });
+});
+
 describe('promptctl emulator --surfaces', () => {
   it('serves only the surfaces named, and refuses an unknown one', { timeout: 30_000 }, async () => {
     const bin = resolve(REPO, 'bin/promptctl.js');

@@ -41,6 +41,16 @@ describe('committedNames', () => {
     expect(await committedNames(repo(), 'prompts', KINDS)).toEqual({ names: { Guide: [], SummarySetting: [] }, complete: true });
   });
 
+  it('with an environment, counts only the documents that belonged to it (no metadata.environments: all)', async () => {
+    const d = repo();
+    const only = (name: string, envs: string) => guideDoc(name).replace(`name: ${name}\n`, `name: ${name}\n  environments: [${envs}]\n`);
+    commit(d, 'one', { 'prompts/a.yaml': only('Dev only', 'dev'), 'prompts/b.yaml': guideDoc('Everywhere'), 'prompts/c.yaml': only('Was in prod', 'dev, prod') });
+    commit(d, 'narrow', { 'prompts/c.yaml': only('Was in prod', 'dev') });
+    expect((await committedNames(d, 'prompts', KINDS, 'prod')).names.Guide).toEqual(['Everywhere', 'Was in prod']);
+    expect((await committedNames(d, 'prompts', KINDS, 'dev')).names.Guide).toEqual(['Dev only', 'Everywhere', 'Was in prod']);
+    expect((await committedNames(d, 'prompts', KINDS)).names.Guide).toEqual(['Dev only', 'Everywhere', 'Was in prod']);
+  });
+
   it('is incomplete outside a repository and in a shallow clone, saying why', async () => {
     const outside = await committedNames(dir(), 'prompts', KINDS);
     expect(outside.complete).toBe(false);
