@@ -8,10 +8,11 @@
 // or naming it): a document only ever meant for dev never put anything in prod's org, so a prod
 // object of that name is someone else's.
 //
-// Every version of every YAML file under the directory is read once: `git log --raw` lists the
-// blobs, `git cat-file --batch` reads them in one process, and only blobs that mention one of the
-// kinds are parsed.
+// Every version of every YAML file the loader reads under the directory (not in dot-directories
+// or node_modules) is read once: `git log --raw` lists the blobs, `git cat-file --batch` reads
+// them in one process, and only blobs that mention one of the kinds are parsed.
 import { spawn } from 'node:child_process';
+import { posix, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { openRepo, tryRaw } from './repo.js';
 
@@ -44,6 +45,9 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
   if (!head) return done(true); // nothing committed yet: nothing is promptctl's
   const shallow = (await tryRaw(git, ['rev-parse', '--is-shallow-repository'])) === 'true';
 
+  // Paths in the log are relative to the repository's root; the directory is relative to cwd.
+  const prefix = (await tryRaw(git, ['rev-parse', '--show-prefix'])) ?? '';
+  const root = posix.normalize(posix.join(prefix, relative(resolve(cwd), resolve(cwd, dir)).split(sep).join('/') || '.'));
   let log: string;
   try {
     // -m: merges too (a file first written while resolving one); -z: paths as they are.
@@ -51,7 +55,7 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
   } catch (err) {
     return done(false, `git log failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
-  const blobs = yamlBlobs(log);
+  const blobs = yamlBlobs(log, root);
   const pattern = new RegExp(`kind:\\s*["']?(${kinds.map(escapeRegExp).join('|')})\\b`);
   for (const text of await readBlobs(cwd, [...blobs])) {
     if (!pattern.test(text)) continue;
@@ -62,8 +66,24 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
   return shallow ? done(false, 'a shallow clone: earlier history is not here (fetch it with `git fetch --unshallow`, or `fetch-depth: 0` on actions/checkout)') : done(true);
 }
 
-/** The blob ids of YAML files that `git log --raw -z` shows being written (not deleted). */
-export function yamlBlobs(log: string): Set<string> {
+/**
+ * Whether the loader reads the file at `path` (relative to the repository's root) when the prompts
+ * directory is `root`: a `*.yaml`/`*.yml` file (the case as discovery matches it) outside
+ * dot-directories, node_modules and lost+found (config/discover.ts). A document in a file it
+ * passes over was never applied, so it made nothing promptctl's.
+ */
+export function loadable(path: string, root: string): boolean {
+  if (!/\.ya?ml$/.test(path)) return false;
+  const rel = root === '.' || root === '' ? path : path.startsWith(`${root}/`) ? path.slice(root.length + 1) : undefined;
+  if (rel === undefined) return true; // outside the directory as spelled (a link in the path): not ours to judge
+  return rel.split('/').every((seg) => !seg.startsWith('.') && seg !== 'node_modules' && seg !== 'lost+found');
+}
+
+/**
+ * The blob ids of YAML files that `git log --raw -z` shows being written (not deleted), in files
+ * the loader reads under `root` (the prompts directory, relative to the repository's root).
+ */
+export function yamlBlobs(log: string, root = '.'): Set<string> {
   const out = new Set<string>();
   const fields = log.split('\0');
   for (let i = 0; i < fields.length; i++) {
@@ -76,7 +96,7 @@ export function yamlBlobs(log: string): Set<string> {
     const sha = parts[3];
     const status = parts[4] ?? '';
     if (!sha || /^0+$/.test(sha) || status.startsWith('D')) continue;
-    if (/\.ya?ml$/i.test(path)) out.add(sha);
+    if (loadable(path, root)) out.add(sha);
   }
   return out;
 }

@@ -51,6 +51,19 @@ describe('committedNames', () => {
     expect((await committedNames(d, 'prompts', KINDS)).names.Guide).toEqual(['Dev only', 'Everywhere', 'Was in prod']);
   });
 
+  it('passes over files the loader never reads (dot-directories, node_modules, other extensions): they applied nothing', async () => {
+    const d = repo();
+    commit(d, 'one', {
+      'prompts/.parked/a.yaml': guideDoc('Parked'),
+      'prompts/node_modules/pkg/b.yaml': guideDoc('Vendored'),
+      'prompts/c.YAML': guideDoc('Upper case'),
+      'prompts/guides/d.yml': guideDoc('Loaded'),
+    });
+    expect((await committedNames(d, 'prompts', KINDS)).names.Guide).toEqual(['Loaded']);
+    // From a subdirectory, with the prompts directory given relative to it.
+    expect((await committedNames(join(d, 'prompts/guides'), '..', KINDS)).names.Guide).toEqual(['Loaded']);
+  });
+
   it('is incomplete outside a repository and in a shallow clone, saying why', async () => {
     const outside = await committedNames(dir(), 'prompts', KINDS);
     expect(outside.complete).toBe(false);
