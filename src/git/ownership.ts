@@ -56,7 +56,8 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
     return done(false, `git log failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
   const blobs = yamlBlobs(log, root);
-  const pattern = new RegExp(`kind:\\s*["']?(${kinds.map(escapeRegExp).join('|')})\\b`);
+  // A cheap pre-filter, so most blobs are not parsed: `kind: Guide`, and the key quoted as JSON-style YAML writes it.
+  const pattern = new RegExp(`kind["']?\\s*:\\s*["']?(${kinds.map(escapeRegExp).join('|')})\\b`);
   for (const text of await readBlobs(cwd, [...blobs])) {
     if (!pattern.test(text)) continue;
     for (const [kind, name, environments] of documentNames(text)) {

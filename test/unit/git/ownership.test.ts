@@ -58,10 +58,12 @@ describe('committedNames', () => {
       'prompts/node_modules/pkg/b.yaml': guideDoc('Vendored'),
       'prompts/c.YAML': guideDoc('Upper case'),
       'prompts/guides/d.yml': guideDoc('Loaded'),
+      // JSON is YAML: the loader reads this document too.
+      'prompts/guides/e.yaml': '{"apiVersion": "promptctl/v1", "kind": "Guide", "metadata": {"name": "As JSON"}, "spec": {"instruction": "Hi"}}\n',
     });
-    expect((await committedNames(d, 'prompts', KINDS)).names.Guide).toEqual(['Loaded']);
+    expect((await committedNames(d, 'prompts', KINDS)).names.Guide).toEqual(['As JSON', 'Loaded']);
     // From a subdirectory, with the prompts directory given relative to it.
-    expect((await committedNames(join(d, 'prompts/guides'), '..', KINDS)).names.Guide).toEqual(['Loaded']);
+    expect((await committedNames(join(d, 'prompts/guides'), '..', KINDS)).names.Guide).toEqual(['As JSON', 'Loaded']);
   });
 
   it('is incomplete outside a repository and in a shallow clone, saying why', async () => {
