@@ -257,6 +257,26 @@ describe('ownership and prune', () => {
     expect(await w!.studio.listSummarySettings()).toEqual([]);
     expect((await w!.studio.getGuide(hand.id)).name).toBe('Made by hand');
   });
+
+  it('refuses a delete whose object was renamed by hand since the plan (to keep it): the guard holds the name too', { timeout: 30_000 }, async () => {
+    await world();
+    await converge(desiredState({ guides: [guide('Ours')], summarySettings: [setting('Ours too')] }));
+    const owned: Ownership = { names: { Guide: ['Ours'], SummarySetting: ['Ours too'] }, complete: true, source: 'git history of prompts/' };
+    const pruned = await plan(desiredState({ guides: [guide('Other')] }), { owned, prune: true });
+    expect(changes(pruned).sort()).toEqual(['create Guide/Other', 'delete Guide/Ours', 'delete SummarySetting/Ours too']);
+    // While the plan waits for its confirmation, someone renames both to keep them: no longer promptctl's.
+    const [g] = await w!.studio.listGuides({ name: 'Ours' });
+    await w!.studio.patchGuide(g!.id, { name: 'Kept by hand' });
+    const [s] = await w!.studio.listSummarySettings({ name: 'Ours too' });
+    await w!.studio.putSummarySetting(s!.id, { ...s!, name: 'Kept by hand too' });
+    const r = await apply(pruned);
+    expect(r.failed.map((f) => [f.action.address, f.outcome]).sort()).toEqual([
+      ['Guide/Ours', 'conflict'],
+      ['SummarySetting/Ours too', 'conflict'],
+    ]);
+    expect((await w!.studio.getGuide(g!.id)).name).toBe('Kept by hand');
+    expect((await w!.studio.getSummarySetting(s!.id)).name).toBe('Kept by hand too');
+  });
 });
 
 describe('surfaces', () => {

@@ -168,10 +168,13 @@ export function snapshot(v: WireGuideVersion | undefined): Snapshot {
 // ---- apply -------------------------------------------------------------------------------
 
 /**
- * The guard of an update or delete against the guide as it is now: same guide, same latest
- * version, in the same state, with the same content. Returns that version (undefined: none).
+ * The guard of an update or delete against the guide as it is now: same guide under the same
+ * name, same latest version, in the same state, with the same content. Returns that version
+ * (undefined: none). The name counts because it is the identity: a guide renamed by hand since
+ * the plan is no longer the one git names (nor, for a prune, promptctl's).
  */
 async function checkGuard(a: Extract<PlanAction, { action: 'update' | 'delete' }>, api: AiStudioApi, g: WireGuide): Promise<WireGuideVersion | undefined> {
+  if (g.name !== a.name) throw new GuardMoved(a, `renamed "${a.name}" → "${g.name}"`);
   const label = g.latestSavedVersion?.version;
   if (label !== a.guard.label) {
     throw new GuardMoved(a, `latest version ${a.guard.label ?? 'none'} → ${label ?? 'none'}`);

@@ -203,12 +203,27 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   return { resourceId: id, after: snapshot(s), detail: `updated (dateModified ${s.dateModified})` };
 }
 
-/** The content hash the plan read must still be the live one. */
+/**
+ * The setting must still be the one planned: the same name (the identity, outside the hash: a
+ * setting renamed by hand since the plan is no longer the one git names, nor promptctl's to
+ * prune) and the same content hash; a delete, which has no PUT to carry the dateModified guard,
+ * also checks that dateModified has not moved.
+ */
 function guard(a: Extract<PlanAction, { action: 'update' | 'delete' }>, live: WireSummarySetting): void {
+  if (live.name !== a.name) throw new GuardMoved(a, `renamed "${a.name}" → "${live.name}" (dateModified ${live.dateModified})`);
   const hash = canonicalHash(canonical(live));
   if (a.guard.hash !== undefined && hash !== a.guard.hash) {
     throw new GuardMoved(a, `content hash ${a.guard.hash.slice(0, 12)} → ${hash.slice(0, 12)} (dateModified ${live.dateModified})`);
   }
+  const at = a.guard.dateModified;
+  if (a.action === 'delete' && at !== undefined && !sameInstant(at, live.dateModified)) {
+    throw new GuardMoved(a, `dateModified ${at} → ${live.dateModified}`);
+  }
+}
+
+/** Two timestamps naming the same instant ("…00Z" and "…00.000Z" alike). */
+function sameInstant(a: string, b: string): boolean {
+  return a === b || (Number.isFinite(Date.parse(a)) && Date.parse(a) === Date.parse(b));
 }
 
 export const SummarySettingKind: Kind<SummarySettingBody> = {
