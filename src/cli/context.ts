@@ -4,6 +4,7 @@
 // module-level: colour, the token memo and the clients opened all belong to one run.
 import { styleText } from 'node:util';
 import { sumTransportStats, type TransportStats } from '../genesys/stats.js';
+import { proxyPasswords, proxySettingsFrom } from '../genesys/proxy.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
 import { plain, type Style } from '../views/style.js';
 import type { KnownSecret } from '../rules/util.js';
@@ -147,6 +148,10 @@ export function secretsIn(env: NodeJS.ProcessEnv): KnownSecret[] {
   const found: KnownSecret[] = [];
   for (const [name, value] of Object.entries(env)) {
     if (value && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name)) found.push({ name, value });
+  }
+  // A proxy URL's password (HTTPS_PROXY=http://user:password@host:port).
+  for (const value of proxyPasswords(proxySettingsFrom(env))) {
+    if (value.length >= MIN_SECRET_LENGTH) found.push({ name: 'the proxy password', value });
   }
   return found.sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
 }

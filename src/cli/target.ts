@@ -11,6 +11,7 @@ import type { ModelCatalog } from '../tokens/registry.js';
 import { createCorrelationTracker, type CorrelationTracker } from '../apply/correlation.js';
 import { aiStudioWriteChecks, gatewayWriteChecks } from '../kinds/index.js';
 import { resolveTarget, type Target } from '../genesys/target.js';
+import { checkedProxyUrl, proxySettingsFrom, type ProxySettings } from '../genesys/proxy.js';
 import { UserError } from '../util/errors.js';
 import type { CliContext } from './context.js';
 import type { SelectedEnvironment } from './environments.js';
@@ -98,6 +99,24 @@ export interface OpenTargetOptions {
   quick?: boolean;
 }
 
+/**
+ * HTTPS_PROXY, HTTP_PROXY and NO_PROXY, checked: a value that is not a proxy URL is refused by
+ * name (never echoed: it may hold a password). Undefined when none is set.
+ */
+function proxyOf(env: NodeJS.ProcessEnv): ProxySettings | undefined {
+  const s = proxySettingsFrom(env);
+  if (!s.http && !s.https) return undefined;
+  for (const [value, name] of [[s.http, 'HTTP_PROXY'], [s.https, 'HTTPS_PROXY']] as const) {
+    if (!value) continue;
+    try {
+      checkedProxyUrl(value, name);
+    } catch (err) {
+      throw new UserError(`${(err as Error).message} (http://[user:password@]host:port)`);
+    }
+  }
+  return s;
+}
+
 /** A probe's limits: one short attempt or two. */
 const QUICK = { timeoutMs: 5_000, retryBudgetMs: 5_000 };
 
@@ -108,6 +127,7 @@ const QUICK = { timeoutMs: 5_000, retryBudgetMs: 5_000 };
 export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {}): Promise<OpenTarget> {
   const { cwd, env } = ctx;
   const { target, label, stateFile } = describeTarget(env, ctx.environment);
+  const proxy = proxyOf(env);
   const [{ createGatewayClient }, { createAiStudioClient }] = await Promise.all([
     import('../targets/llmgateway/client.js'),
     import('../targets/aistudio/client.js'),
@@ -131,6 +151,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
       onResponse: note,
       ...(credentialVariables ? { credentialVariables } : {}),
       ...(opts.quick ? QUICK : {}),
+      ...(proxy ? { proxy } : {}),
     };
     const api = createGatewayClient({ ...common, landed: gatewayWriteChecks });
     const aistudio = createAiStudioClient({ ...common, landed: aiStudioWriteChecks });

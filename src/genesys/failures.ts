@@ -12,6 +12,9 @@ export function transportFailure(err: unknown): Attempt {
     return { kind: 'transport', code: 'ETIMEDOUT', timeoutEvent: err.event, detail: `timed out (${err.event})` };
   }
   if (err instanceof RequestError) {
+    // hpagent's words when the proxy refuses the tunnel (407: it wants credentials in the URL).
+    const refused = /^Bad response: (\d{3})$/.exec(err.message);
+    if (refused) return { kind: 'transport', code: 'EPROXY', detail: `the proxy refused the connection (HTTP ${refused[1]}${refused[1] === '407' ? ': proxy authentication required' : ''})` };
     const code = err.code || 'ERR_REQUEST';
     // got's message for socket errors is short and header-free ("socket hang up", "connect ECONNREFUSED 127.0.0.1:80").
     return { kind: 'transport', code, detail: err.message };
@@ -30,6 +33,8 @@ export function describeTransport(a: Extract<Attempt, { kind: 'transport' }>): s
       return `connection dropped (${a.code})`;
     case 'ETIMEDOUT':
       return `timed out${a.timeoutEvent ? ` (${a.timeoutEvent})` : ''}`;
+    case 'EPROXY':
+      return a.detail;
     default:
       return `${a.detail} (${a.code})`;
   }

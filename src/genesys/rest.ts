@@ -9,6 +9,7 @@ import { basicCredential, Redactor } from './redact.js';
 import { DEFAULT_RETRY_POLICY } from './retry.js';
 import { isLoopbackHost } from '../util/net.js';
 import { Transport } from './transport.js';
+import { proxyPasswords, type ProxySettings } from './proxy.js';
 import { ENV } from './target.js';
 import type { Found, HttpResult, Method, ResponseInfo, RetryInfo } from './exchange.js';
 import type { TransportStats } from './stats.js';
@@ -43,6 +44,8 @@ export interface ConnectionOptions {
   backoffCapMs?: number;
   /** Longest single Retry-After wait honoured (default 60 s). */
   maxRetryAfterMs?: number;
+  /** The command's HTTPS_PROXY, HTTP_PROXY and NO_PROXY (genesys/proxy.ts). */
+  proxy?: ProxySettings;
 }
 
 /** "Does the live object hold what I sent?" — answered by the kind's canonical form. */
@@ -71,7 +74,8 @@ export class RestClient {
         ...(opts.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: opts.maxRetryAfterMs } : {}),
       },
       userAgent: opts.userAgent ?? 'promptctl',
-      redactor: new Redactor([opts.clientSecret, basic]),
+      redactor: new Redactor([opts.clientSecret, basic, ...(opts.proxy ? proxyPasswords(opts.proxy) : [])]),
+      ...(opts.proxy ? { proxy: opts.proxy } : {}),
       ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
       ...(opts.onResponse ? { onResponse: opts.onResponse } : {}),
     });

@@ -6,6 +6,7 @@ import { setMaxListeners } from 'node:events';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import got, { type Got } from 'got';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import { ApiError } from './errors.js';
 import { TokenProvider } from './auth.js';
 import { Pacer, Semaphore, type RateBudget } from './ratelimit.js';
@@ -15,6 +16,7 @@ import { clientIdHint } from './target.js';
 import { type AttemptResult, type RetryPolicy, decide, parseRetryAfter, sleep } from './retry.js';
 import { apiErrorOf, closedError, origin, transportFailure, withNote, type FailureContext } from './failures.js';
 import { firstChunk, responseStream } from './stream.js';
+import { proxyFor, type ProxySettings } from './proxy.js';
 import { CORRELATION_HEADER, TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
 import type { Attempt, CallSpec, Method, ResponseInfo, ResponseStream, RetryInfo, StreamOptions, StreamSpec } from './exchange.js';
 
@@ -32,6 +34,8 @@ export interface TransportOptions {
   policy: RetryPolicy;
   userAgent: string;
   redactor: Redactor;
+  /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY of the command's environment (none: connect directly). */
+  proxy?: ProxySettings;
   onRetry?: (info: RetryInfo) => void;
   onResponse?: (info: ResponseInfo) => void;
 }
@@ -44,7 +48,8 @@ const MAX_WAITING_CALLS = 1000;
 export class Transport {
   readonly stats: TransportStats = { requests: 0, retries: 0, rateLimited: 0 };
   private readonly http: Got;
-  private readonly agents: { http: http.Agent; https: https.Agent };
+  /** The sockets to each host: kept alive, through a proxy where the environment names one for it. */
+  private readonly agents: Record<'api' | 'login', { http: http.Agent; https: https.Agent }>;
   private readonly slots: Semaphore;
   private readonly pacer = new Pacer();
   /** Aborted by close(): calls in flight end, waits end early, and nothing more is sent. */
@@ -70,12 +75,16 @@ export class Transport {
     this.slots = new Semaphore(opts.concurrency);
     this.failures = { apiUrl: opts.apiUrl, loginUrl: opts.loginUrl, scrub: (text) => opts.redactor.scrub(text) };
     // One socket per concurrent request, kept alive between them.
-    this.agents = {
-      http: new http.Agent({ keepAlive: true, maxSockets: opts.concurrency + 1 }),
-      https: new https.Agent({ keepAlive: true, maxSockets: opts.concurrency + 1 }),
+    const sockets = { keepAlive: true, maxSockets: opts.concurrency + 1 };
+    const direct = { http: new http.Agent(sockets), https: new https.Agent(sockets) };
+    const to = (base: string): { http: http.Agent; https: https.Agent } => {
+      const proxy = opts.proxy ? proxyFor(new URL(base), opts.proxy) : undefined;
+      // A tunnel (CONNECT) for either scheme: the request itself is never shown to the proxy.
+      return proxy ? { http: new HttpProxyAgent({ ...sockets, proxy }), https: new HttpsProxyAgent({ ...sockets, proxy }) } : direct;
     };
+    this.agents = { api: to(opts.apiUrl), login: to(opts.loginUrl) };
     this.http = got.extend({
-      agent: this.agents,
+      agent: direct,
       timeout: attemptTimeouts(opts.timeoutMs, opts.retryBudgetMs),
       retry: { limit: 0 }, // retries are ours: got's would resend POSTs whose outcome is unknown
       throwHttpErrors: false,
@@ -195,8 +204,7 @@ export class Transport {
 
   async close(): Promise<void> {
     this.closing.abort();
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    for (const a of new Set([this.agents.api.http, this.agents.api.https, this.agents.login.http, this.agents.login.https])) a.destroy();
   }
 
   private async attempt<T>(spec: CallSpec<T>, correlationId: string, token: string | undefined): Promise<Attempt> {
@@ -213,6 +221,7 @@ export class Transport {
       try {
         const response = await this.http(spec.path.replace(/^\/+/, ''), {
           prefixUrl: host === 'api' ? this.opts.apiUrl : this.opts.loginUrl,
+          agent: this.agents[host],
           method: spec.method,
           searchParams: definedParams(spec.searchParams),
           json: spec.json,
@@ -253,6 +262,7 @@ export class Transport {
         const idle = so.idleTimeoutMs ?? this.opts.timeoutMs;
         req = this.http.stream(spec.path.replace(/^\/+/, ''), {
           prefixUrl: this.opts.apiUrl,
+          agent: this.agents.api,
           method: spec.method,
           searchParams: definedParams(spec.searchParams),
           json: spec.json,

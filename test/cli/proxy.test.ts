@@ -1,0 +1,113 @@
+// promptctl behind a corporate proxy, end to end with the built binary (build first): HTTPS to
+// an org reached only through an HTTP CONNECT proxy that wants credentials. The org is the test
+// emulator behind a TLS front for the name gateway.promptctl.test, a name no resolver knows: only
+// the proxy can reach it. The certificate is trusted through NODE_EXTRA_CA_CERTS, as a company CA is.
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPO, runCli } from '../helpers/cli.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { fixtureCopy, type TempDir } from '../helpers/tmp.js';
+
+const TLS = join(REPO, 'test/fixtures/tls');
+const HOST = 'gateway.promptctl.test';
+const PASSWORD = 'proxy-pa55word-7Qz';
+
+let open: { close(): unknown }[] = [];
+let dir: TempDir | undefined;
+afterEach(async () => {
+  for (const o of open) await o.close();
+  open = [];
+  await dir?.remove();
+  dir = undefined;
+});
+
+/** TLS for gateway.promptctl.test in front of the emulator's plain HTTP. */
+async function tlsFront(emu: TestEmulator): Promise<number> {
+  const port = Number(new URL(emu.url).port);
+  const server: TlsServer = createTlsServer({ key: readFileSync(join(TLS, 'gateway.key')), cert: readFileSync(join(TLS, 'gateway.crt')) }, (s) => {
+    const up = connect(port, '127.0.0.1');
+    s.pipe(up).pipe(s);
+    s.on('error', () => up.destroy());
+    up.on('error', () => s.destroy());
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  open.push({ close: () => new Promise((r) => server.close(r)) });
+  return (server.address() as AddressInfo).port;
+}
+
+/** An HTTP CONNECT proxy that wants `user:PASSWORD` and reaches every host on 127.0.0.1. */
+async function proxy(): Promise<{ url: string; tunnels: { target: string; auth: string | undefined }[] }> {
+  const tunnels: { target: string; auth: string | undefined }[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((_req, res) => res.writeHead(405).end());
+  server.on('connect', (req, client: Socket) => {
+    sockets.add(client);
+    const auth = req.headers['proxy-authorization'];
+    tunnels.push({ target: req.url ?? '', auth });
+    if (auth !== `Basic ${Buffer.from(`user:${PASSWORD}`).toString('base64')}`) {
+      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\n\r\n');
+      return;
+    }
+    const port = Number((req.url ?? '').split(':').pop());
+    const up = connect(port, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      up.pipe(client).pipe(up);
+    });
+    up.on('error', () => client.destroy());
+    client.on('error', () => up.destroy());
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  open.push({
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((r) => server.close(r));
+    },
+  });
+  return { url: `http://user:${PASSWORD}@127.0.0.1:${(server.address() as AddressInfo).port}`, tunnels };
+}
+
+describe('behind an HTTPS proxy', () => {
+  it('plans through HTTPS_PROXY with its credentials, and never prints the password', { timeout: 60_000 }, async () => {
+    const emu = await startTestEmulator();
+    open.push(emu);
+    const [front, p] = await Promise.all([tlsFront(emu), proxy()]);
+    dir = await fixtureCopy('basic');
+    const env = {
+      ...emu.env,
+      GENESYSCLOUD_API_URL: `https://${HOST}:${front}`,
+      HTTPS_PROXY: p.url,
+      NODE_EXTRA_CA_CERTS: join(TLS, 'gateway.crt'),
+      NODE_OPTIONS: undefined,
+    };
+    const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir.path, env });
+    expect(plan.code, plan.stderr).toBe(2);
+    expect(plan.stdout).toContain('to create');
+    expect(p.tunnels.length).toBeGreaterThan(0);
+    expect(new Set(p.tunnels.map((t) => t.target))).toEqual(new Set([`${HOST}:${front}`]));
+    expect(plan.stdout + plan.stderr).not.toContain(PASSWORD);
+
+    // Wrong credentials: the proxy's refusal in our words, exit 1, the password nowhere.
+    const wrong = await runCli(['plan'], { cwd: dir.path, env: { ...env, HTTPS_PROXY: p.url.replace(PASSWORD, 'not-the-pa55word') } });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('the proxy refused the connection (HTTP 407: proxy authentication required)');
+    expect(wrong.stdout + wrong.stderr).not.toMatch(/not-the-pa55word|pa55word-7Qz/);
+
+    // (NO_PROXY is checked in test/unit/genesys/proxy.test.ts: a direct try here would ask a resolver.)
+  });
+
+  it('refuses a proxy variable that is not an http(s) URL, by name, without echoing it', async () => {
+    dir = await fixtureCopy('basic');
+    const bad = await runCli(['plan'], { cwd: dir.path, env: { GENESYSCLOUD_API_URL: `https://${HOST}`, GENESYSCLOUD_OAUTHCLIENT_ID: 'a', GENESYSCLOUD_OAUTHCLIENT_SECRET: 'b', HTTPS_PROXY: `socks5://user:${PASSWORD}@127.0.0.1:1080` } });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('HTTPS_PROXY must be an http:// or https:// proxy URL');
+    expect(bad.stderr).not.toContain(PASSWORD);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+});
