@@ -41,8 +41,7 @@ export function proxyFor(target: URL, s: ProxySettings): string | undefined {
 export function checkedProxyUrl(raw: string, variable: string): URL {
   let u: URL;
   try {
-    // A bare host:port is how many set it; curl reads it as http.
-    u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+    u = new URL(withScheme(raw));
   } catch {
     throw new RangeError(`${variable} is not a URL`);
   }
@@ -58,7 +57,7 @@ export function proxyPasswords(s: ProxySettings): string[] {
   for (const raw of [s.http, s.https]) {
     if (!raw) continue;
     try {
-      const { password } = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+      const { password } = new URL(withScheme(raw));
       if (!password) continue;
       out.add(password);
       out.add(decodeURIComponent(password));
@@ -67,6 +66,11 @@ export function proxyPasswords(s: ProxySettings): string[] {
     }
   }
   return [...out];
+}
+
+/** A bare host:port is how many set a proxy; curl reads it as http. */
+function withScheme(raw: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
 }
 
 function bareHost(hostname: string): string {
