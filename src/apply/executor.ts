@@ -18,6 +18,7 @@ import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { LATEST_NOT_PRODUCTION_READY_CODE } from '../targets/aistudio/wire.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
 import type { CorrelationTracker } from './correlation.js';
+import { removalGate } from './removals.js';
 
 /** The slice of the audit log apply writes to (src/audit/log.ts implements it). */
 export type AuditSink = Pick<AuditLog, 'intent' | 'outcome'>;
@@ -83,6 +84,8 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const inPlan = new Set(todo.map((a) => a.address));
   // Dependencies on noop actions (or on addresses outside the plan) are already satisfied.
   const deps = new Map(todo.map((a) => [a.address, a.dependsOn.filter((d) => inPlan.has(d) && d !== a.address)]));
+  // Deletes wait for the writes of earlier phases too, not only for what they name.
+  const gate = removalGate(todo, deps);
   const limit = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY));
   const ids = createIdBook(api, plan.actions);
   const own = ownLabels(opts.commit);
@@ -201,6 +204,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     if (result.outcome === 'success') {
       succeeded.push(result);
       succeededAt.add(a.address);
+      gate.done(a);
     } else {
       failed.push(result);
       stopped = true;
@@ -230,7 +234,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   }
 
   const ready = (a: PlanAction): boolean =>
-    (deps.get(a.address) ?? []).every((d) => succeededAt.has(d) || stagedFirst.has(d));
+    (deps.get(a.address) ?? []).every((d) => succeededAt.has(d) || stagedFirst.has(d)) && gate.open(a);
 
   // Depth first: an object family (a template with its versions and split) that has started is
   // finished before another one is begun beyond what concurrency needs (no more than `limit`

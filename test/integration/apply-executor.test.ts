@@ -328,6 +328,30 @@ describe('executePlan', () => {
     expect((await emu.api.listFilters()).map((f) => f.name).sort()).toEqual(['by-hand', 'keep']);
   });
 
+  it('deletes a renamed template only after its replacement is made, published and routed', async () => {
+    // Found with the binary: a rename with --prune deleted the old template first (its delete names
+    // no dependency, so it started at once), leaving a window where neither name served.
+    const named = (name: string): DesiredState =>
+      desiredState({ templates: [template(name)], versions: [version(name, '1.0.0')], splits: [split(name, [['1.0.0', 100]])] });
+    expect((await run(await plan(named('old-name')))).ok).toBe(true);
+    const p = await plan(named('new-name'), true);
+    const result = await run(p);
+    expect(result.ok, JSON.stringify(result.failed)).toBe(true);
+    // In the trail's order: the old template's delete is intended only once the new split is routed.
+    const records = (await allAuditRecords()).map((r) => `${r.type} ${r.address}`);
+    expect(records.indexOf('outcome TrafficSplit/new-name')).toBeGreaterThan(-1);
+    expect(records.lastIndexOf('intent PromptTemplate/old-name')).toBeGreaterThan(records.indexOf('outcome TrafficSplit/new-name'));
+  });
+
+  it('keeps the old template when its replacement fails', async () => {
+    expect((await run(await plan(desiredState({ templates: [template('old-name')] })))).ok).toBe(true);
+    const p = await plan(desiredState({ templates: [template('new-name')] }), true);
+    await emu.api.createTemplate({ name: 'new-name', model: 'gpt-4o' }); // the create will meet a duplicate
+    const result = await run(p);
+    expect(result.ok).toBe(false);
+    expect((await emu.api.listTemplates()).map((t) => t.name).sort()).toEqual(['new-name', 'old-name']);
+  });
+
   it('does not delete an object edited by hand since the plan', async () => {
     await run(await plan(desiredState({ filters: [filter('keep', 10), filter('gone', 20)] })));
     const p = await plan(desiredState({ filters: [filter('keep', 10)] }), true);
