@@ -86,18 +86,33 @@ function sortReady(ready: number[], phase: readonly number[], actions: readonly 
   }
 }
 
-/** The addresses in `only` that have actions, plus everything they depend on, transitively. */
+/**
+ * The addresses in `only` that have actions, plus everything they depend on, transitively, plus
+ * the staged actions (stagePriority) their kind's changes may rely on.
+ */
 export function dependencyClosure(actions: PlanAction[], only: ReadonlySet<string>): Set<string> {
   const byAddress = new Map(actions.map((a) => [a.address, a]));
   const keep = new Set<string>();
-  const stack = [...only].filter((x) => byAddress.has(x));
-  while (stack.length > 0) {
-    const address = stack.pop()!;
-    if (keep.has(address)) continue;
-    keep.add(address);
-    for (const d of byAddress.get(address)!.dependsOn) stack.push(d);
+  const visit = (from: Iterable<string>): void => {
+    const stack = [...from].filter((x) => byAddress.has(x));
+    while (stack.length > 0) {
+      const address = stack.pop()!;
+      if (keep.has(address)) continue;
+      keep.add(address);
+      for (const d of byAddress.get(address)!.dependsOn) stack.push(d);
+    }
+  };
+  visit(only);
+  // A staged action vacates its live priority in step 1, before anything else runs, so the one
+  // that takes that priority cannot name it in dependsOn (the pair would be a cycle). A slice that
+  // keeps a change of that kind keeps the staged actions too, or the taker meets a 409.
+  const staged = actions.filter((a) => (a.action === 'create' || a.action === 'update') && a.stagePriority !== undefined);
+  for (;;) {
+    const kinds = new Set(actions.filter((a) => keep.has(a.address) && a.action !== 'noop').map((a) => a.kind));
+    const more = staged.filter((a) => !keep.has(a.address) && kinds.has(a.kind));
+    if (more.length === 0) return keep;
+    visit(more.map((a) => a.address));
   }
-  return keep;
 }
 
 /** Checks that `actions` is a valid topological order of its dependsOn (used by tests and apply). */

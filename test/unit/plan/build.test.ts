@@ -408,6 +408,18 @@ describe('buildPlan: only (--changed-since)', () => {
     ]);
     expect(plan.summary).toEqual({ create: 3, update: 0, delete: 0, noop: 0 });
   });
+
+  it('keeps the staged filter whose priority a kept filter takes (a swap split across commits)', () => {
+    // Found with the binary: a swap whose halves were committed apart, planned --changed-since the
+    // second commit, kept only beta; applying it met 409 priority.conflict (alpha still held 10).
+    const live = liveAfterApply(desiredState({ filters: [filter('alpha', 10), filter('beta', 20)] }));
+    const d = desiredState({ filters: [filter('alpha', 20), filter('beta', 10)] });
+    const full = buildPlan(d, live, opts());
+    expect(act(full, 'SafetyFilter/alpha')?.stagePriority).toBeDefined();
+    const plan = buildPlan(d, live, opts({ only: new Set(['SafetyFilter/beta']) }));
+    expect(changed(plan).sort()).toEqual(['update SafetyFilter/alpha', 'update SafetyFilter/beta']);
+    expect(act(plan, 'SafetyFilter/alpha')?.stagePriority).toBe(act(full, 'SafetyFilter/alpha')?.stagePriority);
+  });
 });
 
 describe('buildPlan: ordering', () => {
