@@ -342,7 +342,12 @@ export class Loader {
     // Environments (DESIGN §6): with one chosen, its state and its checks; otherwise the union and
     // every environment's own state.
     const run = (s: DesiredState) => runRules(s, ruleContext);
-    diagnostics.push(...checkEnvironmentNames(union), ...checkEnvironmentConfig(union.config));
+    // Budgets need the Config's models, environment names its environments: when promptctl.yaml
+    // is broken, neither is known, and checking against the default config would report every
+    // model and every environment a document names as unknown (its own error says what is wrong).
+    const configBroken = this.configFailed || this.diagnostics.some((d) => d.file === this.configFile && d.severity === 'error');
+    if (this.config !== undefined || !configBroken) diagnostics.push(...checkEnvironmentNames(union));
+    diagnostics.push(...checkEnvironmentConfig(union.config));
     if (this.environment !== undefined) {
       const one = singleEnvironmentDiagnostics(union, this.environment, run);
       state = one.state;
@@ -361,9 +366,7 @@ export class Loader {
       ),
     );
     // Budgets are per version, so they run on every version that loaded (one broken file must
-    // not hide another's budget error), unless promptctl.yaml itself is broken: without its
-    // models every custom model would be reported as unknown.
-    const configBroken = this.configFailed || this.diagnostics.some((d) => d.file === this.configFile && d.severity === 'error');
+    // not hide another's budget error), unless promptctl.yaml itself is broken (above).
     if (!configBroken) diagnostics.push(...budgetDiagnostics(state, this.tokenMemo));
     diagnostics.sort(compareDiagnostics);
     const nothingLoaded = this.loadedDocuments === 0 && hasErrors(this.diagnostics);

@@ -210,6 +210,21 @@ describe('loadProject', () => {
     expect(r.state!.config.source).toEqual({ file: 'p/promptctl.yaml', line: 2, column: 1 });
   });
 
+  it('does not call the environments a document names unknown when promptctl.yaml is broken', async () => {
+    // Found by review: a typo in an unrelated Config field made every metadata.environments and
+    // split override an error saying promptctl.yaml "configures no environments".
+    await write('promptctl.yaml', 'apiVersion: promptctl/v1\nkind: Config\nspec:\n  prune: "no"\n  environments:\n    prod: {credentials: GENESYSCLOUD_PROD}\n');
+    await write('t.yaml', TEMPLATE().replace('metadata:\n', 'metadata:\n  environments: [prod]\n'));
+    const r = await load();
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule}`)).toEqual(['p/promptctl.yaml:4:10 schema/type']);
+  });
+
+  it('still reports an unknown environment when there is no promptctl.yaml', async () => {
+    await write('t.yaml', TEMPLATE().replace('metadata:\n', 'metadata:\n  environments: [prod]\n'));
+    const r = await load();
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule}`)).toEqual(['p/t.yaml:4:18 environments/unknown']);
+  });
+
   it('refuses other kinds inside promptctl.yaml', async () => {
     await write('promptctl.yaml', TEMPLATE());
     const r = await load();
