@@ -72,6 +72,8 @@ export class Loader {
   };
   private config: Config | undefined;
   private configFailed = false;
+  /** The models of schema-valid Config documents outside promptctl.yaml (not used, but not "unknown" either). */
+  private readonly strayModels: Config['models'][] = [];
   private configAt: string | undefined;
   private loadedDocuments = 0;
   private readonly unloadedTemplates = new Set<string>();
@@ -129,8 +131,13 @@ export class Loader {
     if (misplaced || schemaErrors.length > 0 || header.diagnostics.length > 0) {
       const mapped = mapSchemaErrors(ctx, schemaErrors);
       this.diagnostics.push(...mapped);
-      // Models declared in a Config that did not load would otherwise all be "unknown".
-      if (kind === 'Config') this.configFailed = true;
+      // Models declared in a Config that did not load would otherwise all be "unknown". A Config
+      // that is only misplaced is still read for its models, so budgets run everywhere else
+      // (stopping them would hide every budget error for a stray file).
+      if (kind === 'Config') {
+        if (inConfigFile || schemaErrors.length > 0 || header.diagnostics.length > 0) this.configFailed = true;
+        else this.strayModels.push(normalizeConfig(data, nodeStart(ctx, findKey(ctx, [], 'kind'))).models);
+      }
       this.rememberUnloaded(data);
       return this.textOnly(kind, ctx, data, schemaErrors, yamlDir);
     }
@@ -367,7 +374,7 @@ export class Loader {
     );
     // Budgets are per version, so they run on every version that loaded (one broken file must
     // not hide another's budget error), unless promptctl.yaml itself is broken (above).
-    if (!configBroken) diagnostics.push(...budgetDiagnostics(state, this.tokenMemo));
+    if (!configBroken) diagnostics.push(...budgetDiagnostics(withStrayModels(state, this.strayModels), this.tokenMemo));
     diagnostics.sort(compareDiagnostics);
     const nothingLoaded = this.loadedDocuments === 0 && hasErrors(this.diagnostics);
     return { state: nothingLoaded ? null : state, diagnostics: dedupe(diagnostics), files };
@@ -381,6 +388,16 @@ export class Loader {
 function documentFacts(ctx: DocContext, paths: PathNames): DocumentFacts {
   const facts = { source: nodeStart(ctx, findKey(ctx, [], 'kind')), texts: {}, textOrigins: {}, textFiles: {} };
   return withLazyLocations(facts, indexLocations(ctx, paths));
+}
+
+/**
+ * `state` with the models of misplaced Configs added under its own (which win): a model declared
+ * in the wrong file is reported as misplaced there, not as unknown at every use.
+ */
+function withStrayModels(state: DesiredState, stray: readonly Config['models'][]): DesiredState {
+  if (stray.length === 0) return state;
+  const models = Object.assign({}, ...stray, state.config.models) as Config['models'];
+  return { ...state, config: { ...state.config, models } };
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -245,6 +245,14 @@ describe('loadProject', () => {
     ]);
   });
 
+  it('still checks every budget when a Config is misplaced', async () => {
+    // Found by review: a stray Config (even one without models) stopped every budget check.
+    await write('config.yaml', 'apiVersion: promptctl/v1\nkind: Config\nspec:\n  models:\n    my-model: {encoding: cl100k_base, contextWindow: 8000}\n');
+    await write('t.yaml', `${TEMPLATE().replace('gpt-4o', 'my-model')}  budget: {maxPromptTokens: 10}\n---\n${VERSION('billing', '1.0.0')}`);
+    const r = await load();
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule}`)).toEqual(['p/config.yaml:2:7 config/misplaced', 'p/t.yaml:14:22 tokens/budget']);
+  });
+
   it('sorts diagnostics by file, line and column across the pipeline stages', async () => {
     await write('b.yaml', 'x: [\n');
     await write('a.yaml', `${TEMPLATE()}---\n${VERSION('billing', '1.0.0').replace('Be brief.', 'Be brief {{z}}.')}---\n${VERSION('nope', '2.0.0')}`);
