@@ -50,7 +50,7 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
   const discovery = await discoverYamlFiles(dirAbs);
   const yamlFiles = discovery.files;
 
-  const loader = new Loader(rootReal, rel, rel(path.join(dirAbs, CONFIG_FILE)), opts.tokenMemo ?? createTokenMemo(), opts.knownSecrets, opts.environment);
+  const loader = new Loader(rootReal, (abs) => rel(underDir(abs, rootReal, dirAbs)), rel(path.join(dirAbs, CONFIG_FILE)), opts.tokenMemo ?? createTokenMemo(), opts.knownSecrets, opts.environment);
   for (const s of discovery.skipped) {
     loader.diagnostics.push({ file: rel(path.join(dirAbs, s.path)), line: 1, column: 1, severity: 'error', rule: s.rule, message: s.reason });
   }
@@ -84,6 +84,16 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
     for (const d of parsed.documents) await loader.document(d, f === CONFIG_FILE, path.dirname(abs));
   }
   return loader.finish();
+}
+
+/**
+ * A resolved (real) path inside the prompts directory, written under the directory as given: when
+ * that is reached through a symbolic link (macOS's /tmp, a linked checkout), a {file: ...} text is
+ * reported where its YAML file is (prompts/x.md), not at its real path outside the cwd.
+ */
+function underDir(abs: string, rootReal: string, dirAbs: string): string {
+  const inside = path.relative(rootReal, abs);
+  return inside === '' || inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside) ? abs : path.join(dirAbs, inside);
 }
 
 async function assertDirectory(abs: string, given: string): Promise<void> {

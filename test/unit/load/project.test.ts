@@ -168,6 +168,17 @@ describe('loadProject', () => {
     ]);
   });
 
+  it('reports a {file:} text under the prompts directory as given, when that is a symbolic link', async () => {
+    // Found by review: with prompts/ a link (macOS /tmp, a linked checkout) the text was reported
+    // at its real path (../real/x.md), where no pull-request annotation can land.
+    await write('t.md', 'Hello {{z}}\n');
+    await write('v.yaml', `${TEMPLATE()}---\n${VERSION('billing', '1.0.0').replace('Be brief.', '{file: t.md}')}`);
+    await symlink(dir, path.join(path.dirname(dir), 'linked'));
+    const r = await loadProject({ dir: 'linked', cwd: path.dirname(dir) });
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule}`)).toEqual(['linked/t.md:1:7 placeholders/undeclared']);
+    expect(r.files).toEqual(['linked/t.md', 'linked/v.yaml']);
+  });
+
   it('names a {file:} that is a loop of symbolic links as such, not as missing', async () => {
     await symlink(path.join(dir, 'b.md'), path.join(dir, 'a.md'));
     await symlink(path.join(dir, 'a.md'), path.join(dir, 'b.md'));
