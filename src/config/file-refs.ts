@@ -10,7 +10,8 @@ export type FileRefResult =
 /** Whether `child` is `root` itself or lies under it (both absolute, normalised). */
 export function isInside(root: string, child: string): boolean {
   const rel = path.relative(root, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  // `..` as a whole segment climbs out; a name that merely starts with dots (`..notes.md`) does not.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /**

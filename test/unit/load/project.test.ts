@@ -179,6 +179,15 @@ describe('loadProject', () => {
     expect(r.files).toEqual(['linked/t.md', 'linked/v.yaml']);
   });
 
+  it('reads a {file:} whose name starts with two dots, and still refuses one that climbs out', async () => {
+    // Found by review: "..notes.md" was refused as outside the prompts directory.
+    await write('..notes.md', 'Be brief.\n');
+    await write('v.yaml', `${TEMPLATE()}---\n${VERSION('billing', '1.0.0').replace('Be brief.', '{file: ..notes.md}')}`);
+    await write('w.yaml', VERSION('billing', '1.0.1').replace('Be brief.', '{file: ../notes.md}'));
+    const r = await load();
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule}`)).toEqual(['p/w.yaml:6:29 file-ref/outside-dir']);
+  });
+
   it('names a {file:} that is a loop of symbolic links as such, not as missing', async () => {
     await symlink(path.join(dir, 'b.md'), path.join(dir, 'a.md'));
     await symlink(path.join(dir, 'a.md'), path.join(dir, 'b.md'));
