@@ -133,6 +133,7 @@ export function checkEnvironmentState(union: DesiredState, envState: DesiredStat
 
 const key = (d: Diagnostic): string => `${d.file}\0${d.line}\0${d.column}\0${d.rule}\0${d.message}`;
 const place = (d: { file: string; line: number; column: number }): string => `${d.file}\0${d.line}\0${d.column}`;
+const placeAndRule = (d: Diagnostic): string => `${place(d)}\0${d.rule}`;
 
 /**
  * Every environment's resulting state checked, beyond the union (`base` is what the rules found
@@ -143,7 +144,9 @@ const place = (d: { file: string; line: number; column: number }): string => `${
  */
 export function environmentDiagnostics(state: DesiredState, base: readonly Diagnostic[], run: (s: DesiredState) => Diagnostic[]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const seen = new Set(base.map(key));
+  // A finding the union already has at that place, by the same rule, is the same problem even when
+  // its details differ by environment (a "declared: …" list one version shorter): said once.
+  const seen = new Set(base.map(placeAndRule));
   const extra = new Map<string, { d: Diagnostic; envs: string[] }>();
   for (const env of environmentNames(state.config)) {
     if (!environmentDiffers(state, env)) continue;
@@ -153,7 +156,7 @@ export function environmentDiagnostics(state: DesiredState, base: readonly Diagn
     const explained = new Set(own.map(place));
     for (const d of run(envState)) {
       const k = key(d);
-      if (seen.has(k) || explained.has(place(d))) continue;
+      if (seen.has(placeAndRule(d)) || explained.has(place(d))) continue;
       const e = extra.get(k);
       if (e) e.envs.push(env);
       else extra.set(k, { d, envs: [env] });

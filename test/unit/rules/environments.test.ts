@@ -26,6 +26,25 @@ describe('environment rules', () => {
     ]);
   });
 
+  it('does not repeat a union finding whose details differ in an environment', () => {
+    // Found by review: a route to an undeclared version was reported twice at one place, once
+    // for the union ("declared: 1.0.0, 1.1.0") and once "(in environment staging)" ("declared: 1.0.0").
+    const state = d.desiredState({
+      config,
+      templates: [d.template('a')],
+      versions: [d.version('a', '1.0.0'), d.version('a', '1.1.0', { environments: ['dev'] })],
+      splits: [
+        d.split('a', [['1.0.0', 100], ['9.9.9', 0]], {
+          environments: ['dev', 'staging'],
+          locations: { 'spec.routes.1.version': at(7, 16), 'metadata.environments': at(3, 17) },
+        }),
+      ],
+    });
+    const base = runRules(state);
+    expect(base.map((x) => `${x.line}:${x.column} ${x.rule}`)).toEqual(['7:16 traffic/unknown-version']);
+    expect(environmentDiagnostics(state, base, (s) => runRules(s))).toEqual([]);
+  });
+
   it('names the environments where a finding holds when the union does not have it, once', () => {
     const state = d.desiredState({
       config,
