@@ -219,7 +219,10 @@ function normalizeResponse(r: Obj): TestResponse {
 function normalizeCase(c: Obj, path: string): TestCase {
   const vars: Record<string, TestVarValue> = {};
   for (const [k, v] of Object.entries(obj(c.vars))) {
-    vars[k] = Array.isArray(v) ? v.map((x) => normalizeText(String(x))) : typeof v === 'string' ? normalizeText(v) : (v as TestVarValue);
+    const value = Array.isArray(v) ? v.map((x) => normalizeText(String(x))) : typeof v === 'string' ? normalizeText(v) : (v as TestVarValue);
+    // Defined, not assigned: `vars.__proto__ = 1` would set the prototype, and the var would
+    // vanish instead of being reported as unknown.
+    Object.defineProperty(vars, k, { value, writable: true, enumerable: true, configurable: true });
   }
   const expect: Assertion[] = [];
   ((c.expect as unknown[] | undefined) ?? []).forEach((raw, j) => {

@@ -215,6 +215,15 @@ describe('loadProject', () => {
     ]);
   });
 
+  it('reports a PromptTest var named __proto__ as unknown instead of dropping it', async () => {
+    // Found by review: normalisation assigned vars by key, so `__proto__` set the prototype and
+    // the unknown var passed validate silently.
+    const test = 'apiVersion: promptctl/v1\nkind: PromptTest\nmetadata: {name: ttt}\nspec:\n  target: {template: billing}\n  cases:\n    - name: a\n      vars: {q: x, __proto__: 1}\n      expect: [{contains: x}]\n';
+    await write('v.yaml', `${TEMPLATE()}---\n${VERSION('billing', '1.0.0')}---\n${test}`);
+    const r = await load();
+    expect(r.diagnostics.map((d) => `${d.line}:${d.column} ${d.rule}`)).toEqual(['25:20 tests/unknown-var']);
+  });
+
   it('reads Config only from promptctl.yaml at the top, once', async () => {
     const config = 'apiVersion: promptctl/v1\nkind: Config\nspec:\n  defaultVariableTokens: 50\n  models:\n    my-model: {encoding: cl100k_base, contextWindow: 8000}\n';
     await write('promptctl.yaml', `${config}---\n${config}`);
