@@ -26,7 +26,11 @@ export function proxySettingsFrom(env: NodeJS.ProcessEnv): ProxySettings {
   return s;
 }
 
-/** The proxy URL a request to `target` goes through, or undefined to connect directly. */
+/**
+ * The proxy URL a request to `target` goes through, or undefined to connect directly. With its
+ * scheme: the agent parses it as a URL, and a bare `proxy.corp:3128` (accepted, as curl reads
+ * it) would otherwise parse as the scheme `proxy.corp:` with no host.
+ */
 export function proxyFor(target: URL, s: ProxySettings): string | undefined {
   const proxy = target.protocol === 'https:' ? s.https : target.protocol === 'http:' ? s.http : undefined;
   if (!proxy) return undefined;
@@ -34,7 +38,7 @@ export function proxyFor(target: URL, s: ProxySettings): string | undefined {
   if (isLoopbackHost(host)) return undefined;
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   if (s.noProxy && bypassed(host, port, s.noProxy)) return undefined;
-  return proxy;
+  return withScheme(proxy);
 }
 
 /** The proxy URL, checked: an http: or https: URL with a host, or a RangeError naming the variable. */

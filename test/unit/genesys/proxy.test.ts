@@ -18,6 +18,11 @@ describe('proxyFor', () => {
     expect(to('http://api.example.com/', { https: P })).toBeUndefined();
     expect(to('http://api.example.com/', { http: P })).toBe(P);
   });
+  it('gives a bare host:port (accepted by checkedProxyUrl) its http scheme, as the agent parses a URL', () => {
+    const bare = to('https://api.mypurecloud.com/', { https: 'proxy.corp:3128' });
+    expect(bare).toBe('http://proxy.corp:3128');
+    expect(new URL(bare!).hostname).toBe('proxy.corp');
+  });
   it('never proxies this machine', () => {
     for (const u of ['http://127.0.0.1:4010/', 'http://localhost:4010/', 'https://[::1]:4010/', 'http://127.0.0.2/']) expect(to(u, { http: P, https: P }), u).toBeUndefined();
   });
