@@ -13,6 +13,8 @@ export function transportFailure(err: unknown): Attempt {
   }
   if (err instanceof RequestError) {
     // hpagent's words when the proxy refuses the tunnel (407: it wants credentials in the URL).
+    // A tunnel never answered: nothing reached the server, so it is as safe to resend as a connect timeout.
+    if (err.message === 'Proxy timeout') return { kind: 'transport', code: 'ETIMEDOUT', timeoutEvent: 'connect', detail: 'timed out (the proxy did not answer the tunnel request)' };
     const refused = /^Bad response: (\d{3})$/.exec(err.message);
     if (refused) return { kind: 'transport', code: 'EPROXY', detail: `the proxy refused the connection (HTTP ${refused[1]}${refused[1] === '407' ? ': proxy authentication required' : ''})` };
     const code = err.code || 'ERR_REQUEST';

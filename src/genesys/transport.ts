@@ -80,7 +80,11 @@ export class Transport {
     const to = (base: string): { http: http.Agent; https: https.Agent } => {
       const proxy = opts.proxy ? proxyFor(new URL(base), opts.proxy) : undefined;
       // A tunnel (CONNECT) for either scheme: the request itself is never shown to the proxy.
-      return proxy ? { http: new HttpProxyAgent({ ...sockets, proxy }), https: new HttpsProxyAgent({ ...sockets, proxy }) } : direct;
+      // got's phase timeouts start only once the tunnel is up; `timeout` bounds the wait for the
+      // proxy's answer to CONNECT (hpagent's 'Proxy timeout'), else only the call's budget would.
+      if (!proxy) return direct;
+      const tunnel = { ...sockets, proxy, timeout: opts.timeoutMs };
+      return { http: new HttpProxyAgent(tunnel), https: new HttpsProxyAgent(tunnel) };
     };
     this.agents = { api: to(opts.apiUrl), login: to(opts.loginUrl) };
     this.http = got.extend({

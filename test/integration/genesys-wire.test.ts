@@ -133,3 +133,24 @@ describe('a login server that refuses the credentials of an environment (DESIGN 
     }
   });
 });
+
+describe('a proxy that never answers the tunnel request', () => {
+  // got's phase timeouts start once the agent hands over a socket; through a proxy that is only
+  // after CONNECT is answered, so a silent proxy was bounded by the whole call's budget alone.
+  it('fails the attempt within the attempt timeout, not the call budget', async () => {
+    const { createServer: createTcp } = await import('node:net');
+    const held: import('node:net').Socket[] = [];
+    const silent = createTcp((s) => held.push(s)); // accepts, reads nothing, answers nothing
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const c = client('https://api.example.invalid', { timeoutMs: 200, retryBudgetMs: 20_000, maxRetries: 0, proxy: { https: `http://127.0.0.1:${port}` } });
+      const started = Date.now();
+      await expect(c.get('/api/v2/things')).rejects.toThrow(/timed out/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
+  }, 30_000);
+});
