@@ -48,7 +48,8 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
   const res = await verifyAuditFile(path, { key, head });
   // A keyed trail never goes back to plain sha256 (the walk refuses that), so the one re-chaining
   // left to someone without the key is every record plain: with the key in hand, that is no proof.
-  if (res.ok && key && res.records > 0 && res.keyed === 0 && !allowUnkeyed) {
+  // A --head anchor found in it vouches for the records up to it as the key would have.
+  if (res.ok && key && res.records > 0 && res.keyed === 0 && !allowUnkeyed && !(head && res.anchored)) {
     ctx.info(
       `${shown}: ${ctx.style('red', 'not keyed')}: none of its ${res.records} record${res.records === 1 ? ' is' : 's are'} keyed, so ${AUDIT_KEY_ENV} cannot vouch for ` +
         `${res.records === 1 ? 'it' : 'them'}: written before the key was set, or re-chained by someone without it. ` +

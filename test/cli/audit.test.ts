@@ -136,6 +136,11 @@ describe('promptctl audit verify', () => {
     expect(keyed.stderr).toContain('.promptctl/audit.jsonl: not keyed: none of its 3 records are keyed, so PROMPTCTL_AUDIT_KEY cannot vouch for them');
     expect(keyed.stderr).toContain('--allow-unkeyed');
     expect(keyed.stderr).not.toContain(KEY);
+    // An anchor the trail holds vouches for it, as the message says (an apply's printed anchor is
+    // not in a re-chained trail: the --head test above).
+    const forgedHead = forged.at(-1)!;
+    const anchor = `${(JSON.parse(forgedHead) as { seq: number }).seq}:${(JSON.parse(forgedHead) as { hash: string }).hash}`;
+    expect(await run(dir, ['audit', 'verify', '--head', anchor], { [AUDIT_KEY_ENV]: KEY })).toMatchObject({ code: 0 });
     const allowed = await run(dir, ['audit', 'verify', '--allow-unkeyed'], { [AUDIT_KEY_ENV]: KEY });
     expect(allowed).toMatchObject({ code: 0, stdout: 'ok: 3 records, chain intact, not keyed (written without PROMPTCTL_AUDIT_KEY)\n' });
   });
