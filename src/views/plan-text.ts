@@ -17,7 +17,7 @@ import {
   scopeNote,
   noChangesLine,
 } from './plan-common.js';
-import { visibleIn } from './diagnostics.js';
+import { visible, visibleIn } from './diagnostics.js';
 import { plain, type Style } from './style.js';
 import { textDiff, type DiffLine } from './textdiff.js';
 import type { Plan, PlanAction } from '../plan/types.js';
@@ -41,9 +41,7 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
   if (scope) lines.push(style('yellow', scope));
   lines.push('');
 
-  // Names, reasons and values can come from the live org (a guide named by hand): control
-  // characters in them are shown as escapes, never sent to the reader's terminal.
-  const actions = visibleActions(plan, opts.showNoop ?? false).map(visibleIn);
+  const actions = visibleActions(plan, opts.showNoop ?? false).map(printable);
   for (const a of actions) {
     lines.push(...renderAction(a, style));
   }
@@ -71,6 +69,20 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
 
   lines.push(summaryLine(plan, opts.dir ?? 'prompts/', style));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The action with what this view prints of it made visible: names, reasons and values can come
+ * from the live org (a guide named by hand), and their control characters must not reach the
+ * reader's terminal. Bodies are not printed and prompt text is escaped by textDiff, so neither is
+ * copied (a large plan's bodies are most of its size).
+ */
+function printable(a: PlanAction): PlanAction {
+  const p = { ...a, address: visible(a.address), changes: visibleIn(a.changes) };
+  if (p.reason !== undefined) p.reason = visible(p.reason);
+  if (p.affects !== undefined) p.affects = visibleIn(p.affects);
+  if (p.action === 'create' && p.supersedes !== undefined) p.supersedes = visible(p.supersedes);
+  return p;
 }
 
 export function summaryLine(plan: Plan, dir: string, style: Style = plain): string {
