@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditLog } from '../audit/log.js';
 import { settleOpenIntents } from '../apply/recovery.js';
-import { liveSnapshots, midwayOf } from '../kinds/index.js';
+import { liveSnapshots, midwayOf, surfacesServing } from '../kinds/index.js';
 import { executePlan } from '../apply/executor.js';
 import { expectedDurationLine, progressWriter, summaryLines } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
@@ -218,8 +218,10 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
   if (audit.pendingIntents().length === 0) return;
   // Read again: the plan's read may have begun before the trail was opened (files and target
   // load together), and an intent is settled only by what the org holds after it was written.
-  // (The plan already said which surfaces the target does not serve.)
-  const live = await readLiveState({ gateway: target.api, aistudio: target.aistudio });
+  // (The plan already said which surfaces the target does not serve.) Only the surfaces the open
+  // intents are on: one the org refuses (AI Studio to a gateway-only client) holds none of them.
+  const ours = audit.pendingIntents().filter((i) => !plan.org?.id || !i.org || i.org.id === plan.org.id);
+  const live = await readLiveState({ gateway: target.api, aistudio: target.aistudio }, surfacesServing(ours.map((i) => i.address)));
   const settled = await settleOpenIntents(audit, liveSnapshots(live), {
     org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
     by: { actor: git.actor, commit: git.commit, planId: plan.id },

@@ -59,6 +59,20 @@ export function midwayOf(intent: { address: string; before: { content?: unknown 
   return KINDS[address.kind].midway?.({ before: intent.before, after: intent.after }) ?? [];
 }
 
+/**
+ * The surfaces that serve these addresses, as readLiveState's `need` (to settle interrupted runs
+ * without reading a surface the org may refuse). An address of no known kind asks for every one.
+ */
+export function surfacesServing(addresses: Iterable<string>): Record<Surface, boolean> {
+  const need: Record<Surface, boolean> = { llmgateway: false, aistudio: false };
+  for (const a of addresses) {
+    const kind = parseAddress(a)?.kind;
+    if (!kind || !isKind(kind)) return { llmgateway: true, aistudio: true };
+    need[KINDS[kind].surface] = true;
+  }
+  return need;
+}
+
 function isKind(kind: string): kind is AnyResourceKind {
   return Object.hasOwn(KINDS, kind);
 }

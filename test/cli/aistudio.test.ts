@@ -8,6 +8,7 @@ import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_AUDIT_FILE, openAuditLog } from '../../src/audit/log.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { aiStudioWriteChecks, gatewayWriteChecks } from '../../src/kinds/index.js';
 import type { AiStudioApi } from '../../src/targets/aistudio/api.js';
@@ -182,6 +183,20 @@ describe('an org that refuses AI Studio (a client without its rights, the featur
       expect((await x.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
     });
   }
+  it('settles what an interrupted apply left open on the gateway while AI Studio stays refused', { timeout: 60_000 }, async () => {
+    const x = await example({ refuse: { aistudio: 403 } });
+    for (const d of ['guides', 'summaries']) await rm(join(x.dir.path, 'prompts', d), { recursive: true });
+    await rm(join(x.dir.path, 'prompts', 'tests', 'returns-guide.yaml'), { force: true });
+    // A run killed after writing its intent for a template, before the call: the template is not live.
+    const log = await openAuditLog(join(x.dir.path, DEFAULT_AUDIT_FILE), { onWarning: () => undefined });
+    await log.intent({ actor: 'a', commit: null, planId: 'killed', address: 'PromptTemplate/billing-assistant', action: 'create', resourceId: null, before: null, after: { version: null, hash: 'h', content: null } });
+    await log.close();
+
+    const applied = await x.cli(['apply', '--auto-approve']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stderr).toContain('audit: PromptTemplate/billing-assistant from an interrupted run: not applied');
+    expect((await x.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
 });
 
 describe('prune', () => {
