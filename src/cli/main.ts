@@ -148,6 +148,21 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   return code;
 }
 
+/**
+ * A target's error in one line: its message, with the call, status, code and correlation id it
+ * does not already say (the transport's messages name most of them; said once is enough). The
+ * target may be the LLM Gateway or AI Studio: the path says which.
+ */
+export function apiErrorLine(err: ApiError): string {
+  const m = err.message;
+  const extra: string[] = [];
+  if (err.method && err.path && !m.includes(err.path)) extra.push(`${err.method} ${err.path}`);
+  if (err.status && !m.includes(String(err.status))) extra.push(`HTTP ${err.status}`);
+  if (err.code && !m.includes(err.code)) extra.push(err.code);
+  if (err.correlationId && !m.includes(err.correlationId)) extra.push(`correlation id ${err.correlationId}`);
+  return extra.length > 0 ? `${m} (${extra.join(', ')})` : m;
+}
+
 function reportError(ctx: CliContext, err: unknown): number {
   if (err instanceof CommanderError) {
     // --help and --version land here with exit code 0; usage errors with 1.
@@ -158,10 +173,7 @@ function reportError(ctx: CliContext, err: unknown): number {
     return err.exitCode;
   }
   if (err instanceof ApiError) {
-    const where = err.method && err.path ? ` (${err.method} ${err.path})` : '';
-    const code = err.code ? ` [${err.code}]` : '';
-    const corr = err.correlationId ? `, correlation id ${err.correlationId}` : '';
-    ctx.info(`error: gateway: ${err.message}${code}${where}${err.status ? `, HTTP ${err.status}` : ''}${corr}`);
+    ctx.info(`error: ${apiErrorLine(err)}`);
     return EXIT.error;
   }
   if (isFsError(err)) {
