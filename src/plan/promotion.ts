@@ -9,7 +9,8 @@ import { versionAddress } from '../model/address.js';
 import { contentHash } from '../kinds/PromptVersion/index.js';
 import { contentCanonical, reaches, versionContent } from '../kinds/Guide/index.js';
 import { canonical as summaryCanonical } from '../kinds/SummarySetting/index.js';
-import { canonicalHash } from '../kinds/canonical.js';
+import { canonicalHash, type Canonical } from '../kinds/canonical.js';
+import { stableStringify } from '../util/json.js';
 import { planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
 
@@ -64,7 +65,7 @@ export function promotedVersions(plan: Pick<Plan, 'actions'>): PromotedVersion[]
       found.set(a.address, { template: a.name, version: '', address: a.address, why: 'published', hash: guideContentHash(a.desired.body), kind: 'Guide' });
     }
     if (a.desired.kind === 'SummarySetting') {
-      found.set(a.address, { template: a.name, version: '', address: a.address, why: 'written', hash: canonicalHash(summaryCanonical(a.desired.body)), kind: 'SummarySetting' });
+      found.set(a.address, { template: a.name, version: '', address: a.address, why: 'written', hash: settingContentHash(a.desired.body), kind: 'SummarySetting' });
     }
     if (a.desired.kind === 'TrafficSplit') {
       const before = liveWeights(a);
@@ -113,7 +114,7 @@ export function promotionGaps(wanted: readonly PromotedVersion[], previous: Prev
     for (const v of t.versions ?? []) if (v.state === 'Published') published.set(versionAddress(t.name, v.version), contentHash(v));
   }
   const guideContent = new Map((previous.guides ?? []).map((g) => [g.name, guideVersionsHeld(g)]));
-  const settingContent = new Map((previous.summarySettings ?? []).map((s) => [s.name, canonicalHash(summaryCanonical(s))]));
+  const settingContent = new Map((previous.summarySettings ?? []).map((s) => [s.name, settingContentHash(s)]));
   const noStudio = previous.unavailable?.includes('aistudio') === true;
   const noGateway = previous.unavailable?.includes('llmgateway') === true;
   const gaps: PromotionGap[] = [];
@@ -227,9 +228,22 @@ function settingMessage(g: PromotionGap, env: string, previous: string): string 
   return `summary setting "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${before} holds other content in its summary setting of that name (${other}): apply this content to ${previous} first`;
 }
 
-/** A guide version's content alone (not its state): what must have run before. */
+/**
+ * A guide version's content alone (not its state), as it carries from one org to the next: what
+ * must have run before. Data actions and knowledge bases are objects of each org, with ids of
+ * their own, so the same guide names different ids in staging and prod: a data action counts by
+ * its label and description, a knowledge setting without its id.
+ */
 function guideContentHash(body: Parameters<typeof contentCanonical>[0]): string {
-  return canonicalHash(contentCanonical(body));
+  const c = contentCanonical(body);
+  const actions = Object.values(c.dataActions as Canonical).map((a) => stableStringify(a)).sort();
+  const knowledge = c.knowledge as Canonical | null;
+  return canonicalHash({ ...c, dataActions: actions, knowledge: knowledge && { ...knowledge, knowledgeId: null } });
+}
+
+/** A summary setting's content as it carries from one org to the next: an External service's integration is each org's own. */
+function settingContentHash(s: Parameters<typeof summaryCanonical>[0]): string {
+  return canonicalHash({ ...summaryCanonical(s), integrationId: null });
 }
 
 /** The plan with `problems` added, its fingerprint sealed again (the fingerprint covers problems). */

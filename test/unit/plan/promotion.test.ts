@@ -104,6 +104,28 @@ describe('promotion', () => {
     expect(promotionSummary(wanted.slice(0, 1), [], 'prod', 'staging')).toBe('1 of 1 guide brought to prod is published in staging');
   });
 
+  it('compares guides and settings without the ids each org gives its own data actions, knowledge bases and integrations', () => {
+    const content = (org: string, label = 'Look up order') => ({
+      instruction: 'Say hello, then ask for the order number.\n',
+      resources: { dataActions: [{ id: `da-${org}`, label, description: 'Finds the order' }] },
+      knowledgeSettings: { knowledgeId: `kb-${org}`, description: 'Returns policy' },
+    });
+    const { update } = guideUpdate();
+    const wanted = promotedVersions({ actions: [{ ...update, desired: { kind: 'Guide', body: content('prod'), state: 'ProductionReady', write: 'version' } } as PlanAction] });
+    const held = (body: object) => ({ templates: [], guides: [{ name: 'Returns', latest: { version: '2.0', state: 'ProductionReady', ...body } }] }) as never;
+    expect(promotionGaps(wanted, held(content('staging')))).toEqual([]);
+    // Another action, or none: it ran something else.
+    expect(promotionGaps(wanted, held(content('staging', 'Cancel order'))).map((g) => g.address)).toEqual(['Guide/Returns']);
+    expect(promotionGaps(wanted, held({ ...content('staging'), resources: { dataActions: [] } })).map((g) => g.address)).toEqual(['Guide/Returns']);
+
+    const setting = (org: string, prompt = 'Summarise the call.\n') => ({ name: 'Voice wrap-up', language: 'en-US', serviceType: 'External', integrationId: `int-${org}`, prompt });
+    const create = { action: 'create', address: 'SummarySetting/Voice wrap-up', kind: 'SummarySetting', name: 'Voice wrap-up', changes: [], dependsOn: [], desired: { kind: 'SummarySetting', body: setting('prod') } } as PlanAction;
+    const wantedSetting = promotedVersions({ actions: [create] });
+    const withSetting = (body: object) => ({ templates: [], summarySettings: [{ ...body, id: 's1', dateModified: 'd' }] }) as never;
+    expect(promotionGaps(wantedSetting, withSetting(setting('staging')))).toEqual([]);
+    expect(promotionGaps(wantedSetting, withSetting(setting('staging', 'Other.\n'))).map((g) => g.address)).toEqual(['SummarySetting/Voice wrap-up']);
+  });
+
   it('holds a summary setting to the same rule: the previous org’s setting of that name must hold its content', () => {
     const body = { name: 'Voice wrap-up', language: 'en-US', settingType: 'Prompt', prompt: 'Summarise the call.\n' };
     const create = {
