@@ -6,6 +6,9 @@
 // shares the document's routes with others gets its own `spec.environments.<name>.routes` block.
 // Pure: text in, text out.
 import { Composer, CST, Parser, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { belongsTo, resolveSplit } from '../model/environments.js';
+import { documentEnvironments, normalizeSplit } from '../model/normalize.js';
+import type { TrafficSplit } from '../model/types.js';
 import { UserError } from '../util/errors.js';
 
 export interface Route {
@@ -123,7 +126,12 @@ function splitIn(texts: readonly string[], template: string, env: string | undef
   return undefined;
 }
 
-/** The routes `env` gets from the TrafficSplit of `template` in a file's text (its override, else the document's). */
+/**
+ * The routes `env` gets from the TrafficSplit of `template` in a file's text: a document whose
+ * `metadata.environments` leaves `env` out held nothing there and is passed over; the routes are
+ * the environment's override, else the document's. Read as the loader reads a split (normalizeSplit,
+ * then model/environments.ts), so a past state means what the same text would mean today.
+ */
 export function routesIn(text: string, template: string, env?: string): { routes: Route[]; from: RoutesTarget } | undefined {
   let docs: Document.Parsed[];
   try {
@@ -135,16 +143,26 @@ export function routesIn(text: string, template: string, env?: string): { routes
   for (const d of docs) {
     if (d.errors.length > 0) continue;
     const data = d.toJS({ maxAliasCount: 100 }) as unknown;
-    if (!isObj(data) || data.kind !== 'TrafficSplit' || !isObj(data.spec) || data.spec.template !== template) continue;
-    const override = env !== undefined && isObj(data.spec.environments) ? data.spec.environments[env] : undefined;
-    if (isObj(override) && Array.isArray(override.routes)) return { routes: toRoutes(override.routes), from: { kind: 'override', env: env! } };
-    if (Array.isArray(data.spec.routes)) return { routes: toRoutes(data.spec.routes), from: { kind: 'document' } };
+    if (!isObj(data) || data.kind !== 'TrafficSplit' || !isObj(data.spec) || data.spec.template !== template || !Array.isArray(data.spec.routes)) continue;
+    const split = splitModel(data);
+    if (env === undefined) return { routes: split.routes, from: { kind: 'document' } };
+    if (!belongsTo(split, env)) continue;
+    const from: RoutesTarget = split.overrides?.[env]?.routes !== undefined ? { kind: 'override', env } : { kind: 'document' };
+    return { routes: resolveSplit(split, env).routes, from };
   }
   return undefined;
 }
 
+/** A TrafficSplit document's data as the model holds it, `metadata.environments` included (as the loader scopes it). */
+function splitModel(data: Record<string, unknown>): TrafficSplit {
+  // Text found in history, not a loaded file: no source or field locations to give.
+  const facts = { source: { file: '', line: 1, column: 1 }, locations: {}, texts: {}, textOrigins: {}, textFiles: {} };
+  const split = normalizeSplit(data, facts);
+  const environments = documentEnvironments(data);
+  return environments ? { ...split, environments } : split;
+}
+
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const toRoutes = (list: unknown[]): Route[] => list.filter(isObj).map((r) => ({ version: String(r.version), weight: Number(r.weight) }));
 
 interface Parsed {
   tokens: CST.Token[];

@@ -107,4 +107,38 @@ describe('rollback', () => {
     expect(r.stderr).toMatch(/rolling back to 1\.0\.0: it held 100% at [0-9a-f]{7} \(2023-11-\d{2}, "all on 1\.0\.0"\)/);
     expect(await routes(cwd)).toBe('1.0.0=100 1.1.0=0');
   });
+
+  // A split document limited to some environments (metadata.environments) held nothing in the
+  // others: rolling one of those back must not land on it, and each environment's own routes
+  // (spec.environments.<name>.routes) are what it held.
+  it('goes back, in an environment, only to states of the split that applied there, with its own routes', async () => {
+    const cwd = await repo();
+    // Block-style routes, as a team writes them (and as rollback can add an override to).
+    const block = (indent: string, weights: [string, number][]) => weights.map(([v, w]) => `${indent}- version: "${v}"\n${indent}  weight: ${w}\n`).join('');
+    const split = (opts: { only?: string; routes: [string, number][]; prod?: [string, number][] }): string =>
+      [
+        'apiVersion: promptctl/v1\nkind: TrafficSplit\n',
+        opts.only ? `metadata:\n  environments: [${opts.only}]\n` : '',
+        'spec:\n  template: billing-assistant\n  routes:\n',
+        block('    ', opts.routes),
+        opts.prod ? `  environments:\n    prod:\n      routes:\n${block('        ', opts.prod)}` : '',
+      ].join('');
+    const all = (v: string): [string, number][] => [
+      ['1.0.0', v === '1.0.0' ? 100 : 0],
+      ['1.1.0', v === '1.1.0' ? 100 : 0],
+    ];
+    commit(cwd, 'everywhere on 1.0.0', { [SPLIT]: split({ routes: all('1.0.0') }) });
+    commit(cwd, 'prod pinned to 1.1.0 by its own routes', { [SPLIT]: split({ routes: all('1.0.0'), prod: all('1.1.0') }) });
+    commit(cwd, 'trial of 1.0.0 in dev and staging only', { [SPLIT]: split({ only: 'dev, staging', routes: all('1.0.0') }) });
+    commit(cwd, 'canary everywhere', { [SPLIT]: split({ routes: [['1.0.0', 50], ['1.1.0', 50]] }) });
+
+    // prod: the trial never applied there; before it, prod held 1.1.0 through its override.
+    const prod = await cli(cwd, ['rollback', 'billing-assistant', '--env', 'prod', '--dry-run']);
+    expect(prod.code, prod.stderr).toBe(0);
+    expect(prod.stderr).toMatch(/rolling back to 1\.1\.0: it held 100% at [0-9a-f]{7} \(2023-11-\d{2}, "prod pinned to 1\.1\.0 by its own routes"\)/);
+    // dev: the trial applied there.
+    const dev = await cli(cwd, ['rollback', 'billing-assistant', '--env', 'dev', '--dry-run']);
+    expect(dev.code, dev.stderr).toBe(0);
+    expect(dev.stderr).toMatch(/rolling back to 1\.0\.0: it held 100% at [0-9a-f]{7} \(2023-11-\d{2}, "trial of 1\.0\.0 in dev and staging only"\)/);
+  });
 });

@@ -107,3 +107,36 @@ describe('editSplit', () => {
   });
 });
 
+
+describe('routesIn', () => {
+  // What rollback reads from a past state: a document limited to other environments held nothing
+  // in this one (the next document of the text may be the one that did).
+  const SCOPED = `kind: TrafficSplit
+metadata:
+  environments: [dev]
+spec:
+  template: billing
+  routes: [{version: "1.0.0", weight: 100}]
+  environments:
+    dev:
+      routes: [{version: "1.1.0", weight: 100}]
+---
+kind: TrafficSplit
+metadata: {environments: [prod, staging]}
+spec:
+  template: billing
+  routes: [{version: "1.2.0", weight: 100}]
+  environments:
+    staging:
+      strategy: random
+`;
+  it("gives an environment only a document that applies there, with that environment's routes", () => {
+    expect(routesIn(SCOPED, 'billing', 'dev')).toEqual({ routes: r(['1.1.0', 100]), from: { kind: 'override', env: 'dev' } });
+    expect(routesIn(SCOPED, 'billing', 'prod')).toEqual({ routes: r(['1.2.0', 100]), from: { kind: 'document' } });
+    // an override without routes keeps the document's
+    expect(routesIn(SCOPED, 'billing', 'staging')).toEqual({ routes: r(['1.2.0', 100]), from: { kind: 'document' } });
+    expect(routesIn(SCOPED.split('---\n')[0]!, 'billing', 'prod')).toBeUndefined();
+    // without an environment: the first document's own routes
+    expect(routesIn(SCOPED, 'billing')).toEqual({ routes: r(['1.0.0', 100]), from: { kind: 'document' } });
+  });
+});
