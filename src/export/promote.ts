@@ -308,6 +308,17 @@ function routeLike(src: string, item: YAMLMap, version: string, weight: number):
   return out;
 }
 
+/**
+ * `src` with whole `lines` (each ending in a newline) inserted at `at`, a line's start or the end
+ * of the text. At the end of a text whose last line has no newline, the newline goes before the
+ * lines rather than after them: a file that did not end in a newline still does not, so the diff
+ * shows no change of ending the user did not ask for.
+ */
+function insertLines(src: string, at: number, lines: string): string {
+  if (at === src.length && src !== '' && !src.endsWith('\n')) return `${src}\n${lines.replace(/\n$/, '')}`;
+  return src.slice(0, at) + lines + src.slice(at);
+}
+
 /** Adds a route (weight as given) for each version of `routes` the list does not have, after the last one. */
 function addMissingRoutes(src: string, file: string, template: string, target: RoutesTarget, routes: readonly Route[]): string {
   const { docs } = parse(src);
@@ -323,10 +334,8 @@ function addMissingRoutes(src: string, file: string, template: string, target: R
     return src.slice(0, at) + text + src.slice(at);
   }
   const dash = ' '.repeat(column(src, seq.range![0]));
-  const insertAt = afterLine(src, at);
-  const lead = insertAt === src.length && !src.endsWith('\n') ? '\n' : '';
   const text = missing.map((r) => `${dash}- ${routeLike(src, last, r.version, r.weight)}\n`).join('');
-  return src.slice(0, insertAt) + lead + text + src.slice(insertAt);
+  return insertLines(src, afterLine(src, at), text);
 }
 
 /** Adds `spec.environments.<env>.routes` (a block in the layout of the document's own routes). */
@@ -373,6 +382,5 @@ function insertOverride(src: string, file: string, template: string, env: string
     insertAt = afterLine(src, nodeEnd(spec));
     text = `${' '.repeat(specIndent)}environments:\n${block(specIndent + unit)}`;
   }
-  const lead = insertAt === src.length && !src.endsWith('\n') ? '\n' : '';
-  return src.slice(0, insertAt) + lead + text + src.slice(insertAt);
+  return insertLines(src, insertAt, text);
 }

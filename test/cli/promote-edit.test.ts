@@ -1,5 +1,6 @@
 // promote and rollback write git: what they write must leave the prompts valid in every
-// environment, or nothing is written (a later rollback must not find files it cannot load).
+// environment, or nothing is written (a later rollback must not find files it cannot load); and it
+// changes only what the edit says, down to the file's last newline and line ends.
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,5 +57,24 @@ describe('promote', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/traffic\.yaml: the routes of the split share anchors \(&name\) with other values, which this edit would change too; edit the weights by hand/);
     expect(await readFile(traffic, 'utf8')).toBe(anchored);
+  });
+
+  it('keeps the ending of a file that had no final newline, LF or CRLF, when it adds lines at its end', async () => {
+    dir = await tempDir('promptctl-promote-');
+    const traffic = (name: string) => join(dir!.path, name, 'prompts/billing-assistant/traffic.yaml');
+    const original = await readFile(join(REPO, 'prompts/billing-assistant/traffic.yaml'), 'utf8');
+    const endings = { lf: original, bare: original.replace(/\n$/, ''), crlf: original.replace(/\n$/, '').replace(/\n/g, '\r\n') };
+    const after: Record<string, string> = {};
+    for (const [name, text] of Object.entries(endings)) {
+      await cp(join(REPO, 'prompts'), join(dir.path, name, 'prompts'), { recursive: true });
+      await writeFile(traffic(name), text);
+      // staging shares the document's routes with dev: its own routes go after prod's, last in the file.
+      const r = await runCliInProcess(['promote', 'billing-assistant', '1.1.0', '--weight', '50', '--env', 'staging'], { cwd: join(dir.path, name), env: {} });
+      expect(r.code, r.stderr).toBe(0);
+      after[name] = await readFile(traffic(name), 'utf8');
+    }
+    expect(after.lf).toMatch(/ {4}staging:\n {6}routes:\n(.*\n){4}$/);
+    expect(after.bare).toBe(after.lf!.replace(/\n$/, ''));
+    expect(after.crlf).toBe(after.bare!.replace(/\n/g, '\r\n'));
   });
 });

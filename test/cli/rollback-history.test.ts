@@ -1,5 +1,6 @@
 // rollback reads git history: which earlier state of a split counts (what the branch held, not
-// what a merged side branch tried on the way), wherever in the prompts directory the split was.
+// what a merged side branch tried on the way, nor one that did not apply to the environment),
+// wherever in the prompts directory the split was; and what it writes keeps the file's ending.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -62,6 +63,21 @@ async function routes(cwd: string): Promise<string> {
   return [...text.split('environments:')[0]!.matchAll(/version: "([^"]+)"\s+weight: (\d+)/g)].map((m) => `${m[1]}=${m[2]}`).join(' ');
 }
 
+// Block-style routes, as a team writes them (and as rollback can add an override to).
+const block = (indent: string, weights: [string, number][]) => weights.map(([v, w]) => `${indent}- version: "${v}"\n${indent}  weight: ${w}\n`).join('');
+const split = (opts: { only?: string; routes: [string, number][]; prod?: [string, number][] }): string =>
+  [
+    'apiVersion: promptctl/v1\nkind: TrafficSplit\n',
+    opts.only ? `metadata:\n  environments: [${opts.only}]\n` : '',
+    'spec:\n  template: billing-assistant\n  routes:\n',
+    block('    ', opts.routes),
+    opts.prod ? `  environments:\n    prod:\n      routes:\n${block('        ', opts.prod)}` : '',
+  ].join('');
+const all = (v: string): [string, number][] => [
+  ['1.0.0', v === '1.0.0' ? 100 : 0],
+  ['1.1.0', v === '1.1.0' ? 100 : 0],
+];
+
 describe('rollback', () => {
   it("goes back to what the branch held, not to a state a merged side branch only passed through", async () => {
     const cwd = await repo();
@@ -113,20 +129,6 @@ describe('rollback', () => {
   // (spec.environments.<name>.routes) are what it held.
   it('goes back, in an environment, only to states of the split that applied there, with its own routes', async () => {
     const cwd = await repo();
-    // Block-style routes, as a team writes them (and as rollback can add an override to).
-    const block = (indent: string, weights: [string, number][]) => weights.map(([v, w]) => `${indent}- version: "${v}"\n${indent}  weight: ${w}\n`).join('');
-    const split = (opts: { only?: string; routes: [string, number][]; prod?: [string, number][] }): string =>
-      [
-        'apiVersion: promptctl/v1\nkind: TrafficSplit\n',
-        opts.only ? `metadata:\n  environments: [${opts.only}]\n` : '',
-        'spec:\n  template: billing-assistant\n  routes:\n',
-        block('    ', opts.routes),
-        opts.prod ? `  environments:\n    prod:\n      routes:\n${block('        ', opts.prod)}` : '',
-      ].join('');
-    const all = (v: string): [string, number][] => [
-      ['1.0.0', v === '1.0.0' ? 100 : 0],
-      ['1.1.0', v === '1.1.0' ? 100 : 0],
-    ];
     commit(cwd, 'everywhere on 1.0.0', { [SPLIT]: split({ routes: all('1.0.0') }) });
     commit(cwd, 'prod pinned to 1.1.0 by its own routes', { [SPLIT]: split({ routes: all('1.0.0'), prod: all('1.1.0') }) });
     commit(cwd, 'trial of 1.0.0 in dev and staging only', { [SPLIT]: split({ only: 'dev, staging', routes: all('1.0.0') }) });
@@ -140,5 +142,17 @@ describe('rollback', () => {
     const dev = await cli(cwd, ['rollback', 'billing-assistant', '--env', 'dev', '--dry-run']);
     expect(dev.code, dev.stderr).toBe(0);
     expect(dev.stderr).toMatch(/rolling back to 1\.0\.0: it held 100% at [0-9a-f]{7} \(2023-11-\d{2}, "trial of 1\.0\.0 in dev and staging only"\)/);
+  });
+
+  it('leaves a file that ended without a newline ending without one', async () => {
+    const cwd = await repo();
+    commit(cwd, 'everywhere on 1.0.0', { [SPLIT]: split({ routes: all('1.0.0') }) });
+    commit(cwd, 'canary everywhere', { [SPLIT]: split({ routes: [['1.0.0', 50], ['1.1.0', 50]] }).replace(/\n$/, '') });
+    // prod shares the document's routes: rollback adds its own routes, at the end of the file.
+    const r = await cli(cwd, ['rollback', 'billing-assistant', '--env', 'prod']);
+    expect(r.code, r.stderr).toBe(0);
+    const after = await readFile(join(cwd, SPLIT), 'utf8');
+    expect(after).toBe(split({ routes: [['1.0.0', 50], ['1.1.0', 50]], prod: all('1.0.0') }).replace(/\n$/, ''));
+    expect(r.stdout).toMatch(/\\ No newline at end of file\n?$/);
   });
 });

@@ -99,6 +99,22 @@ describe('editSplit', () => {
     expect(edited).toBe(mixed.replace('weight: 80 #', 'weight: 60 #').replace('weight: 20\n', 'weight: 40\n'));
   });
 
+  it('keeps a file without a final newline without one, whatever lines the edit adds at its end', () => {
+    const billing = FILE.split('---\n')[0]!;
+    const bare = billing.replace(/\n$/, '');
+    const cases = [
+      { target: { kind: 'document' } as const, routes: r(['1.0.0', 60], ['1.1.0', 40]), create: false },
+      { target: { kind: 'document' } as const, routes: r(['1.0.0', 72], ['1.1.0', 18], ['1.2.0', 10]), create: false },
+      { target: { kind: 'override', env: 'prod' } as const, routes: r(['1.0.0', 90], ['1.1.0', 10]), create: true },
+    ];
+    for (const c of cases) {
+      const withNewline = editSplit(billing, 'f.yaml', 'billing', c.target, c.routes, c.create);
+      // The same edit; only the file's last newline, absent before, stays absent.
+      expect(editSplit(bare, 'f.yaml', 'billing', c.target, c.routes, c.create)).toBe(withNewline.replace(/\n$/, ''));
+      expect(editSplit(bare.replace(/\n/g, '\r\n'), 'f.yaml', 'billing', c.target, c.routes, c.create)).toBe(withNewline.replace(/\n$/, '').replace(/\n/g, '\r\n'));
+    }
+  });
+
   it('names where a weight written as an alias is, instead of saying it has none', () => {
     const aliased = FILE.replace('weight: 80 # the old one', 'weight: &w 80 # the old one').replace('      weight: 20\n', '      weight: *w\n');
     expect(() => editSplit(aliased, 'f.yaml', 'billing', { kind: 'document' }, r(['1.0.0', 60], ['1.1.0', 40]))).toThrow(
@@ -106,7 +122,6 @@ describe('editSplit', () => {
     );
   });
 });
-
 
 describe('routesIn', () => {
   // What rollback reads from a past state: a document limited to other environments held nothing
