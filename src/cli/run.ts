@@ -10,6 +10,7 @@ import { compareVersionLabels } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
 import { announceTarget, DEFAULT_DIR, withTarget } from './common.js';
 import type { CliContext } from './context.js';
+import { Interrupt } from './interrupt.js';
 import { embeddedModels } from './target.js';
 
 interface RunFlags {
@@ -80,7 +81,9 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
   const raw = parseVars(flags.var);
   announceTarget(ctx);
   const models = await embeddedModels(ctx, flags.dir ?? DEFAULT_DIR);
-  return withTarget(ctx, async ({ api }) => {
+  // First interrupt: the call (or its stream) is cut off, what was printed stays, exit 130.
+  const interrupt = new Interrupt(ctx, { again: 'interrupted again: exiting now' });
+  return withTarget(ctx, ({ api }) => interrupt.during(async (signal) => {
     const template = await findTemplate(api, target.template);
     const declared = declarations(template, target.version);
     const variables: Record<string, VariableValue> = {};
@@ -93,7 +96,15 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
     };
     const t0 = performance.now();
     if (flags.format === 'json') {
-      const result = await blockedAsUserError(() => api.invoke(request));
+      let result;
+      try {
+        result = await blockedAsUserError(() => api.invoke(request, { signal }));
+      } catch (err) {
+        if (!interrupt.interrupted) throw err;
+        // The document is the whole result or nothing: nothing is written.
+        ctx.info('interrupted: the call was cut off; nothing was written');
+        return EXIT.interrupted;
+      }
       // Masked before it is encoded: a secret's JSON escape would not match its value.
       ctx.out(JSON.stringify({ ...result, output: { ...result.output, text: ctx.mask(result.output.text) } }, null, 2));
       for (const l of summaryLines(result, performance.now() - t0)) ctx.info(l);
@@ -102,31 +113,40 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
     // Secrets are masked as the text streams: the masker holds back what may be the start of one.
     const masker = ctx.streamMasker();
     let printed = '';
+    let arrived = 0;
     const print = (text: string): void => {
       if (text === '') return;
       ctx.io.stdout.write(text);
       printed += text;
     };
     let done: InvocationSummary | undefined;
-    await blockedAsUserError(
-      async () => {
-        for await (const ev of api.invokeStream(request) as AsyncIterable<InvocationStreamEvent>) {
-          if (ev.type === 'delta') print(masker.push(ev.text));
-          else done = ev.result;
-        }
-      },
-      () => {
-        // What arrived before a failure stays on screen, on a line of its own.
-        print(masker.end());
-        if (printed && !printed.endsWith('\n')) ctx.io.stdout.write('\n');
-        printed = '';
-      },
-    );
+    try {
+      await blockedAsUserError(
+        async () => {
+          for await (const ev of api.invokeStream(request, { signal }) as AsyncIterable<InvocationStreamEvent>) {
+            if (ev.type === 'delta') {
+              arrived += ev.text.length;
+              print(masker.push(ev.text));
+            } else done = ev.result;
+          }
+        },
+        () => {
+          // What arrived before a failure (or the interrupt) stays on screen, on a line of its own.
+          print(masker.end());
+          if (printed && !printed.endsWith('\n')) ctx.io.stdout.write('\n');
+          printed = '';
+        },
+      );
+    } catch (err) {
+      if (!interrupt.interrupted) throw err;
+      ctx.info(arrived > 0 ? `interrupted: the answer above is incomplete (${arrived} characters arrived)` : 'interrupted: the call was cut off before any of the answer arrived');
+      return EXIT.interrupted;
+    }
     print(masker.end());
     if (!printed.endsWith('\n')) ctx.io.stdout.write('\n');
     if (done) for (const l of summaryLines(done, performance.now() - t0)) ctx.info(l);
     return EXIT.ok;
-  }, models ? { models } : {});
+  }), models ? { models } : {});
 }
 
 async function findTemplate(api: GatewayApi, name: string): Promise<WireTemplate> {

@@ -11,6 +11,7 @@ import { bar } from '../views/apply.js';
 import type { TestFormat } from '../views/test-results.js';
 import { addDirOption, announceTarget, loadOrRefuse, withTarget } from './common.js';
 import type { CliContext } from './context.js';
+import { Interrupt } from './interrupt.js';
 import { describeTarget, type OpenTarget } from './target.js';
 import type { LiveFacts } from '../evals/live-facts.js';
 import type { PlannedTest } from '../evals/render.js';
@@ -117,7 +118,17 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
     output: r.output,
     ...(r.finishReason ? { finishReason: r.finishReason } : {}),
   }));
-  const report = await withTarget(ctx, async (target) => {
+  // First interrupt: no new call starts, the calls in flight are cut off, and the cases that
+  // finished are reported (exit 130); a second one exits at once. Heard from here to the report.
+  const interrupt = new Interrupt(ctx, {
+    first: () => {
+      const clear = barShown ? '\r\x1b[K' : '';
+      barShown = false;
+      return `${clear}interrupted: no new call is started and the calls in flight are cut off (interrupt again to stop at once)`;
+    },
+    again: 'interrupted again: exiting now (the results of the calls that completed are cached)',
+  });
+  const report = await withTarget(ctx, (target) => interrupt.during(async (signal) => {
     if (calls > 0) ctx.info(`running ${calls} call${calls === 1 ? '' : 's'} of ${running.length} test${running.length === 1 ? '' : 's'}${flags.cache ? '' : ' (--no-cache: every call is made)'}`);
     // The target answers from what it holds, not from git: results are keyed by that too.
     const live = calls > 0 ? await readLiveFacts(ctx, target, running) : {};
@@ -130,6 +141,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
         cache: fileResultCache(cacheDir, { read: flags.cache }),
         countTokens: (text) => ctx.tokenMemo.count(text, 'o200k_base'),
         mask: (text) => ctx.mask(text),
+        signal,
         onCaseDone(e) {
           if (tty) {
             ctx.io.stderr.write(`\r\x1b[K${bar(e.done, e.of, 30)} cases${e.done === e.of ? '\r\x1b[K' : ''}`);
@@ -141,7 +153,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
     ).finally(() => {
       if (barShown) ctx.io.stderr.write('\r\x1b[K');
     });
-  }, { ...(fixtures.length ? { responses: fixtures } : {}), ...(embedded ? { models: state.config.models } : {}) });
+  }), { ...(fixtures.length ? { responses: fixtures } : {}), ...(embedded ? { models: state.config.models } : {}) });
 
   const text = views.renderTestReport(report, flags.format, ctx.style);
   ctx.out(text);
@@ -149,6 +161,11 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   if (flags.format === 'markdown' && summary) {
     const masked = ctx.mask(text);
     await appendFile(resolve(ctx.cwd, summary), masked.endsWith('\n') ? masked : `${masked}\n`);
+  }
+  if (report.interrupted) {
+    // Text says it at the end of its report; the other formats are documents: said here too.
+    if (flags.format !== 'text') ctx.info(`interrupted: ${views.interruptedPhrase(report.interrupted)}`);
+    return EXIT.interrupted;
   }
   if (flags.format !== 'text') {
     const met = report.tests.filter((t) => t.met).length;

@@ -34,6 +34,11 @@ export interface RunnerDeps {
   languageCode?: string;
   onCaseDone?(e: CaseDone): void;
   /**
+   * The user's interrupt: once aborted, no call starts, the calls in flight are cut off (nothing
+   * of theirs is cached), and the report holds the cases that had finished (`interrupted`).
+   */
+  signal?: AbortSignal;
+  /**
    * Masks secret values (the run's credentials) in a text. Applied to every observation before it
    * is cached, judged or reported, so no answer that repeats a credential is saved or printed.
    */
@@ -55,8 +60,12 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
   let casesDone = 0;
   let invocations = 0;
   let cachedRuns = 0;
+  let cutOff = 0;
 
+  const { signal } = deps;
   const runs = await pool(jobs, deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ p, call }) => {
+    // Interrupted: what has not started does not start.
+    if (signal?.aborted) return undefined;
     let cached = false;
     let obs: Observation | undefined;
     if (call.notRun === undefined) {
@@ -66,8 +75,19 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
         cachedRuns++;
         if (deps.mask) obs = maskObservation(obs, deps.mask); // a cache written before masking
       } else {
+        if (signal?.aborted) return undefined;
         invocations++;
-        obs = call.call.kind === 'template' ? await invokeTemplate(deps, call, clock) : await turnGuide(deps, call, clock, guides);
+        try {
+          obs = call.call.kind === 'template' ? await invokeTemplate(deps, call, clock) : await turnGuide(deps, call, clock, guides);
+        } catch (err) {
+          // Cut off by the interrupt: no result, so nothing is cached or reported for it.
+          if (signal?.aborted) {
+            invocations--;
+            cutOff++;
+            return undefined;
+          }
+          throw err;
+        }
         // Masked before anything keeps or judges it: the cache, the assertions and the report see the same text.
         if (deps.mask) obs = maskObservation(obs, deps.mask);
         if (!call.uncached) await deps.cache.set(call.key, obs);
@@ -93,20 +113,32 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
         of: sizes.size,
       });
     }
-    return { test: p.test.name, run };
+    return { test: p.test.name, key: k, run };
   });
 
+  // A case is reported once all its repetitions have finished. After an interrupt, the runs of a
+  // case cut short are left out (those that completed are cached all the same).
+  const finished = (k: string): boolean => remaining.get(k)?.length === sizes.get(k);
+  const unfinished = new Map<string, number>();
+  for (const [k] of sizes) {
+    if (finished(k)) continue;
+    const test = k.slice(0, k.indexOf('\u0000'));
+    unfinished.set(test, (unfinished.get(test) ?? 0) + 1);
+  }
+  const done = runs.filter((r): r is NonNullable<typeof r> => r !== undefined && finished(r.key));
   const tests = planned
     .filter((p) => !p.skip)
-    .map((p) => outcome(p, runs.filter((r) => r.test === p.test.name).map((r) => r.run)));
+    .map((p) => outcome(p, done.filter((r) => r.test === p.test.name).map((r) => r.run), unfinished.get(p.test.name) ?? 0));
+  const notRun = sizes.size - casesDone;
   return {
     target: meta.target,
     tests,
     ...(meta.compare ? { compare: meta.compare } : {}),
     invocations,
     cached: cachedRuns,
-    ok: tests.every((t) => t.met),
+    ok: notRun === 0 && tests.every((t) => t.met),
     durationMs: Math.round(clock() - started),
+    ...(notRun > 0 ? { interrupted: { casesFinished: casesDone, casesNotRun: notRun, callsCutOff: cutOff } } : {}),
   };
 }
 
@@ -144,7 +176,7 @@ function rate(runs: readonly TestRun[], threshold: number, version?: string): Pa
   return { ...(version !== undefined ? { version } : {}), passed, total, rate: r, met: total === 0 || r >= threshold - 1e-9 };
 }
 
-function outcome(p: PlannedTest, runs: TestRun[]): TestOutcome {
+function outcome(p: PlannedTest, runs: TestRun[], unfinished: number): TestOutcome {
   runs.sort((a, b) => a.caseIndex - b.caseIndex || byCodeUnits(a.requested ?? '', b.requested ?? '') || a.repetition - b.repetition);
   if (p.versions) runs.sort((a, b) => p.versions!.indexOf(a.requested ?? '') - p.versions!.indexOf(b.requested ?? '') || a.caseIndex - b.caseIndex || a.repetition - b.repetition);
   const whole = rate(runs, p.threshold);
@@ -160,9 +192,11 @@ function outcome(p: PlannedTest, runs: TestRun[]): TestOutcome {
     runs,
     rate: whole,
     byVersion,
-    met: p.versions ? byVersion.every((b) => b.met) : whole.met,
+    // Cases that did not run (an interrupt) leave the threshold unchecked: never met.
+    met: unfinished === 0 && (p.versions ? byVersion.every((b) => b.met) : whole.met),
     notes: p.notes,
     source: `${t.source.file}:${t.source.line}`,
+    ...(unfinished > 0 ? { casesNotRun: unfinished } : {}),
   };
 }
 
@@ -185,7 +219,7 @@ async function invokeTemplate(deps: RunnerDeps, call: PlannedCall, clock: () => 
   if (call.call.kind !== 'template') throw new Error('not a template call');
   const t0 = clock();
   try {
-    const r = await deps.gateway.invoke(call.call.request);
+    const r = await deps.gateway.invoke(call.call.request, deps.signal ? { signal: deps.signal } : {});
     return fromResult(r, clock() - t0);
   } catch (err) {
     return fromError(err, clock() - t0, call);
@@ -264,7 +298,7 @@ async function turnGuide(
         languageCode: deps.languageCode ?? 'en-US',
         version: g.version,
         ...(inputVariables.length ? { inputVariables } : {}),
-      });
+      }, deps.signal ? { signal: deps.signal } : {});
       if (res.status === 'ERROR') {
         return { outcome: 'error', version: g.version, output: res.response?.text ?? '', wallMs: Math.round(clock() - t0), filters: [], error: { status: 200, code: 'turn.error', message: `the guide's turn ended in ERROR${res.result ? ` (${res.result})` : ''}` } };
       }

@@ -98,6 +98,8 @@ export interface TestOutcome {
   notes: string[];
   /** Where the test is defined (file:line). */
   source: string;
+  /** Interrupted: cases (per version) of this test that did not finish, left out of `runs`; `met` is then false. */
+  casesNotRun?: number;
 }
 
 /** Progress: one case (on one version asked for) has finished all its repetitions. */
@@ -119,12 +121,22 @@ export interface TestReport {
   target: string;
   tests: TestOutcome[];
   compare?: [string, string];
-  /** Calls made (cache misses). */
+  /** Calls made (cache misses) and answered. */
   invocations: number;
   /** Runs answered from the cache. */
   cached: number;
   ok: boolean;
   durationMs: number;
+  /**
+   * The run was interrupted before every case finished: the report holds the finished cases only,
+   * and `ok` is false (no threshold verdict is given for a test with cases missing).
+   */
+  interrupted?: {
+    casesFinished: number;
+    casesNotRun: number;
+    /** Calls in flight when the interrupt came, cut off (not counted in `invocations`, nothing cached). */
+    callsCutOff: number;
+  };
 }
 
 // ---- status (DESIGN §4: per version, and the A/B comparison of a two-way split) -------------

@@ -63,6 +63,11 @@ export interface CallSpec<T> {
   authorization?: 'bearer' | { header: string };
   /** A POST/PATCH that may be resent blindly (e.g. a token request). */
   idempotent?: boolean;
+  /**
+   * Aborts the call: an attempt in flight is cut off, a wait (pacing, a retry's delay) ends, and
+   * nothing more is sent; the call then rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
   /** Responses (beyond 2xx) that are answers rather than errors, e.g. a 404 meaning "none". */
   accept?: (res: HttpResult) => boolean;
   parse: (res: HttpResult) => T;

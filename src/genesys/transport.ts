@@ -58,6 +58,22 @@ export class Transport {
     await sleep(ms, this.closing.signal);
     if (this.closing.signal.aborted) throw closedError();
   };
+
+  /** What a call's waits listen on: close(), and the call's own signal when it has one. */
+  private waitSignal(signal: AbortSignal | undefined): AbortSignal {
+    return signal ? AbortSignal.any([this.closing.signal, signal]) : this.closing.signal;
+  }
+
+  /** The pacer's wait for one call: ends early on close() (closedError) or on the call's abort (its reason). */
+  private pauseFor(signal: AbortSignal | undefined): (ms: number) => Promise<void> {
+    if (!signal) return this.pause;
+    const both = this.waitSignal(signal);
+    return async (ms) => {
+      await sleep(ms, both);
+      if (this.closing.signal.aborted) throw closedError();
+      signal.throwIfAborted();
+    };
+  }
   private readonly tokens: TokenProvider;
   private readonly failures: FailureContext;
 
@@ -128,6 +144,7 @@ export class Transport {
 
     for (;;) {
       if (this.closing.signal.aborted) throw closedError(spec);
+      spec.signal?.throwIfAborted();
       if (uncertain && spec.reconcile) {
         const found = await spec.reconcile();
         if (found) return found.value;
@@ -180,8 +197,8 @@ export class Transport {
           ...(result.kind === 'response' ? { status: result.status } : { code: result.code }),
           ...(result.kind === 'response' && result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
         });
-        // Ends early on close(); the loop's first check then says so, naming this call.
-        await sleep(decision.delayMs, this.closing.signal);
+        // Ends early on close() or the call's abort; the loop's first checks then say so.
+        await sleep(decision.delayMs, this.waitSignal(spec.signal));
         continue;
       }
 
@@ -198,6 +215,7 @@ export class Transport {
     const { acceptHeader, idleTimeoutMs, signal, ...request } = spec;
     return this.call<ResponseStream>({
       ...request,
+      ...(signal ? { signal } : {}),
       stream: { acceptHeader, ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}), ...(signal ? { signal } : {}) },
       parse: (res) => {
         if (!res.stream) throw new Error(`${spec.method} ${spec.path}: a streamed answer without a stream`);
@@ -221,7 +239,8 @@ export class Transport {
     const release = await this.slots.acquire();
     try {
       if (this.closing.signal.aborted) throw closedError(spec);
-      if (paced) await this.pacer.acquire(this.pause);
+      spec.signal?.throwIfAborted();
+      if (paced) await this.pacer.acquire(this.pauseFor(spec.signal));
       try {
         const response = await this.http(spec.path.replace(/^\/+/, ''), {
           prefixUrl: host === 'api' ? this.opts.apiUrl : this.opts.loginUrl,
@@ -232,6 +251,7 @@ export class Transport {
           form: spec.form,
           headers,
           context: { paced },
+          ...(spec.signal ? { signal: spec.signal } : {}),
         });
         const cid = headerValue(response.headers[CORRELATION_HEADER.toLowerCase()]) ?? correlationId;
         return {
@@ -239,6 +259,8 @@ export class Transport {
           res: { status: response.statusCode, headers: response.headers, body: parseBody(response.body), correlationId: cid },
         };
       } catch (err) {
+        // Cut off by the caller: not a failure to retry or report, the end of the call.
+        if (spec.signal?.aborted) throw spec.signal.reason;
         return transportFailure(err);
       } finally {
         if (paced) this.pacer.done();
@@ -260,7 +282,7 @@ export class Transport {
     const release = await this.slots.acquire();
     try {
       so.signal?.throwIfAborted();
-      await this.pacer.acquire(this.pause);
+      await this.pacer.acquire(this.pauseFor(so.signal));
       let req: ReturnType<Got['stream']> | undefined;
       try {
         const idle = so.idleTimeoutMs ?? this.opts.timeoutMs;

@@ -146,12 +146,29 @@ function rateLine(t: TestOutcome): string {
   const parts = t.byVersion.length
     ? t.byVersion.map((b) => `${b.version}: ${percent(b.rate)} (${b.passed}/${b.total})`).join(', ')
     : `${percent(t.rate.rate)} (${t.rate.passed}/${t.rate.total})`;
-  return `pass rate ${parts}, threshold ${percent(t.threshold)}`;
+  return `pass rate ${parts}${t.casesNotRun ? ' of the cases that finished' : ''}, threshold ${percent(t.threshold)}`;
+}
+
+/** Interrupted: the cases of a test that did not run, in words ("3 cases did not run"). */
+function notRunPhrase(t: TestOutcome): string {
+  const n = t.casesNotRun ?? 0;
+  return `${n} case${n === 1 ? '' : 's'} did not run`;
+}
+
+/** Cases (per version asked for) of a test that finished: what its runs cover. */
+function casesFinished(t: TestOutcome): number {
+  return new Set(t.runs.map((r) => `${r.caseIndex}\u0000${r.requested ?? ''}`)).size;
 }
 
 function tally(report: TestReport): string {
   const met = report.tests.filter((t) => t.met).length;
   return `${met} of ${report.tests.length} test${report.tests.length === 1 ? '' : 's'} met ${report.tests.length === 1 ? 'its' : 'their'} threshold`;
+}
+
+/** "interrupted, 3 of 12 cases finished, 9 did not run" (the report is interrupted). */
+export function interruptedPhrase(i: NonNullable<TestReport['interrupted']>): string {
+  const all = i.casesFinished + i.casesNotRun;
+  return `${i.casesFinished} of ${all} case${all === 1 ? '' : 's'} finished, ${i.casesNotRun} did not run`;
 }
 
 function callsLine(report: TestReport): string {
@@ -190,8 +207,12 @@ function statCells(s: CellStats): string[] {
 export function renderTestText(report: TestReport, style: Style = plain): string {
   const lines: string[] = [];
   for (const t of report.tests) {
-    const verdict = t.met ? style('green', 'met') : style('red', 'NOT met');
+    const verdict = t.casesNotRun ? style('yellow', `not checked (${notRunPhrase(t)})`) : t.met ? style('green', 'met') : style('red', 'NOT met');
     lines.push(`${style('bold', t.address)} → ${t.target}`);
+    if (t.casesNotRun && t.runs.length === 0) {
+      lines.push(`  ${style('yellow', `not run: interrupted before any of its ${t.casesNotRun} case${t.casesNotRun === 1 ? '' : 's'} finished`)}`, '');
+      continue;
+    }
     const cs = cells(t);
     if (t.byVersion.length === 2) {
       const [a, b] = t.byVersion.map((x) => x.version!) as [string, string];
@@ -218,6 +239,11 @@ export function renderTestText(report: TestReport, style: Style = plain): string
     }
     for (const n of t.notes) lines.push(`  ${style('dim', `note: ${n}`)}`);
     lines.push('');
+  }
+  if (report.interrupted) {
+    const cut = report.interrupted.callsCutOff;
+    lines.push(style('yellow', `Interrupted: ${interruptedPhrase(report.interrupted)}; ${callsLine(report)}${cut > 0 ? `, ${int(cut)} cut off` : ''}.`));
+    return lines.join('\n');
   }
   const summary = `${tally(report)}; ${callsLine(report)}.`;
   lines.push(report.ok ? style('green', summary) : style('red', summary));
@@ -248,7 +274,7 @@ function code(s: string): string {
 export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = {}): string {
   const cap = opts.cap ?? TEST_MARKDOWN_CAP;
   const head = [
-    `### ${report.ok ? '✅' : '❌'} promptctl test: ${tally(report)}`,
+    report.interrupted ? `### ⏹️ promptctl test: interrupted, ${interruptedPhrase(report.interrupted)}` : `### ${report.ok ? '✅' : '❌'} promptctl test: ${tally(report)}`,
     '',
     `<sub>target: ${escapeMd(report.target)} · ${callsLine(report)}${report.compare ? ` · comparing ${escapeMd(report.compare.join(' and '))}` : ''}</sub>`,
     '',
@@ -256,7 +282,7 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
     '|---|---|---|---|---|',
     ...report.tests.map((t) => {
       const rate = t.byVersion.length ? t.byVersion.map((b) => `${escapeMd(b.version!)}: ${percent(b.rate)} (${b.passed}/${b.total})`).join('<br>') : `${percent(t.rate.rate)} (${t.rate.passed}/${t.rate.total})`;
-      return `| ${t.met ? '✅' : '❌'} | ${code(t.name)} | ${escapeMd(t.target)} | ${rate} | ${percent(t.threshold)} |`;
+      return `| ${mark(t)} | ${code(t.name)} | ${escapeMd(t.target)} | ${rate} | ${percent(t.threshold)} |`;
     }),
     '',
     '',
@@ -274,9 +300,15 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
   return out;
 }
 
+/** A test's mark: met, not met, or not checked (interrupted with cases missing). */
+function mark(t: TestOutcome): string {
+  return t.casesNotRun ? '⏹️' : t.met ? '✅' : '❌';
+}
+
 function markdownBlock(t: TestOutcome): string {
   const lines: string[] = [];
-  lines.push(`<details${t.met ? '' : ' open'}><summary>${t.met ? '✅' : '❌'} <code>${escapeMd(t.name)}</code>: ${escapeMd(rateLine(t))}</summary>`, '');
+  const verdict = t.casesNotRun ? `: not checked (${notRunPhrase(t)})` : '';
+  lines.push(`<details${t.met ? '' : ' open'}><summary>${mark(t)} <code>${escapeMd(t.name)}</code>: ${escapeMd(rateLine(t) + verdict)}</summary>`, '');
   lines.push('| Case | Version | Result | Latency | Tokens | Cost |', '|---|---|---|---:|---:|---:|');
   for (const c of cells(t)) {
     const s = cellStats(c);
@@ -366,7 +398,12 @@ export function renderJunit(report: TestReport): string {
     }
     const rateName = `pass rate ${t.byVersion.length ? t.byVersion.map((b) => `${b.version} ${percent(b.rate)} (${b.passed}/${b.total})`).join(', ') : `${percent(t.rate.rate)} (${t.rate.passed}/${t.rate.total})`} vs threshold ${percent(t.threshold)}`;
     const rateOpen = `    <testcase classname="${attr(t.address)}" name="${attr(rateName)}" time="0.000">`;
-    if (t.met) cases.push(`${rateOpen.slice(0, -1)}/>`);
+    if (t.casesNotRun) {
+      // Interrupted: the verdict could not be reached, an error (not a pass, not a failed threshold).
+      sErrors++;
+      const message = `interrupted: ${t.casesNotRun} of ${casesFinished(t) + t.casesNotRun} cases did not run; the threshold was not checked`;
+      cases.push(`${rateOpen}\n      <error message="${attr(message)}" type="interrupted">${xmlEscape(message)}</error>\n    </testcase>`);
+    } else if (t.met) cases.push(`${rateOpen.slice(0, -1)}/>`);
     else {
       sFails++;
       cases.push(`${rateOpen}\n      <failure message="${attr('below the threshold')}" type="threshold">${xmlEscape(rateLine(t))}</failure>\n    </testcase>`);

@@ -32,6 +32,8 @@ export interface InProcessOptions extends CliOptions {
   signal?: AbortSignal;
   /** In-process only: called with everything on stderr so far after each write (a test acts on progress). */
   watchStderr?: (soFar: string) => void;
+  /** In-process only: called with everything on stdout so far after each write. */
+  watchStdout?: (soFar: string) => void;
   /** In-process only: aborting it is stdout's reader going away (EPIPE in the binary). */
   outputClosed?: AbortSignal;
 }
@@ -85,7 +87,7 @@ function collector(tty: boolean, watch?: (soFar: string) => void): Writable & { 
 export async function runCliInProcess(args: readonly string[], opts: InProcessOptions): Promise<CliResult> {
   const { run } = await import('../../src/cli/main.js');
   const tty = opts.tty ?? false;
-  const stdout = collector(tty);
+  const stdout = collector(tty, opts.watchStdout);
   const stderr = collector(tty, opts.watchStderr);
   const stdin = Object.assign(Readable.from(opts.input !== undefined && opts.input !== '' ? [opts.input] : []), { isTTY: tty });
   const { signal, outputClosed } = opts;

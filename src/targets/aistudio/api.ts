@@ -68,7 +68,7 @@ export interface AiStudioApi {
   ): Promise<WireGuideVersion>;
 
   /** One turn of a guide test session (what `promptctl test` uses for guides). */
-  sessionTurn(guideId: string, sessionId: string, body: GuideSessionTurnRequest): Promise<GuideSessionTurnResponse>;
+  sessionTurn(guideId: string, sessionId: string, body: GuideSessionTurnRequest, opts?: { signal?: AbortSignal }): Promise<GuideSessionTurnResponse>;
 
   /** Every summary setting (all pages); `name` keeps only the setting of exactly that name. */
   listSummarySettings(opts?: { name?: string; language?: string }): Promise<WireSummarySetting[]>;

@@ -307,12 +307,13 @@ class AiStudioClient implements AiStudioApi {
 
   // ---- guide sessions --------------------------------------------------------------------
 
-  sessionTurn(guideId: string, sessionId: string, body: GuideSessionTurnRequest): Promise<GuideSessionTurnResponse> {
+  sessionTurn(guideId: string, sessionId: string, body: GuideSessionTurnRequest, opts: { signal?: AbortSignal } = {}): Promise<GuideSessionTurnResponse> {
     return this.t.call({
       method: 'POST',
       path: paths.sessionTurns(guideId, sessionId),
       json: body,
       idempotent: true, // A10
+      ...(opts.signal ? { signal: opts.signal } : {}),
       parse: json<GuideSessionTurnResponse>,
     });
   }

@@ -29,6 +29,11 @@ export type Expand = 'versions' | 'traffic';
 /** A streamed invocation as the client yields it: text deltas, then one `done`. An `error` event is thrown (ApiError), never yielded. */
 export type InvocationStreamEvent = Exclude<InvocationEvent, { type: 'error' }>;
 
+export interface InvokeOptions {
+  /** Aborts the call (waiting, or in flight): it then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 export interface InvokeStreamOptions {
   /** Aborts the call (before or during the stream); the iteration then rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -42,7 +47,7 @@ export interface GatewayRuntimeApi {
    * Runs a template and waits for the whole answer. Rejects with ApiError: 400 invalid.variables,
    * 400 content.blocked (err.body.messageParams.filter names the filter), 404 not.found, ...
    */
-  invoke(body: InvocationRequest): Promise<InvocationResult>;
+  invoke(body: InvocationRequest, opts?: InvokeOptions): Promise<InvocationResult>;
   /**
    * Runs a template and yields its answer as it arrives: `delta` events (text), then one `done`
    * (everything but the text). Retries (429, 5xx, dropped connections) happen only before the

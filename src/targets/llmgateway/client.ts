@@ -6,7 +6,7 @@ import { describeTransport, transportFailure } from '../../genesys/failures.js';
 import { conflict, errorCode, heldAsSent, json, patched, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
 import { sseEvents, type SseEvent } from '../../genesys/sse.js';
 import type { Found } from '../../genesys/exchange.js';
-import type { Expand, GatewayApi, InvocationStreamEvent, InvokeStreamOptions, PublishOptions } from './api.js';
+import type { Expand, GatewayApi, InvocationStreamEvent, InvokeOptions, InvokeStreamOptions, PublishOptions } from './api.js';
 import { paths } from './paths.js';
 import { TemplateDirectory } from './directory.js';
 import { jobFailed, publishedOther, PublishConfirmations } from './publications.js';
@@ -307,13 +307,14 @@ class GatewayClient implements GatewayApi {
   // An invocation changes nothing but the analytics, so one whose outcome is unknown is resent
   // (and may then be counted twice); the analytics query is a read.
 
-  invoke(body: InvocationRequest): Promise<InvocationResult> {
+  invoke(body: InvocationRequest, opts: InvokeOptions = {}): Promise<InvocationResult> {
     const { stream: _stream, ...request } = body;
     return this.t.call<InvocationResult>({
       method: 'POST',
       path: paths.invocations(),
       json: request,
       idempotent: true,
+      ...(opts.signal ? { signal: opts.signal } : {}),
       parse: json<InvocationResult>,
     });
   }

@@ -1,0 +1,143 @@
+// Ctrl-C during `promptctl test` and `promptctl run`, in-process (the interrupt is injected, as
+// for apply): the first one starts no new call and cuts off the calls in flight; `test` reports
+// the cases that finished in every format (still a well-formed document) and says how many did
+// not run, `run` keeps what it printed; both exit 130. Only results that completed are cached.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliInProcess, type CliResult } from '../helpers/cli.js';
+import { evalsProject, REFUND_ANSWER, xmlAttributes, type EvalsProject } from './evals-support.js';
+
+let p: EvalsProject | undefined;
+afterEach(async () => {
+  await p?.close();
+  p = undefined;
+});
+
+const CASES = 12;
+
+/** CASES passing cases on 1.1.0, each its own call (a question of its own). */
+const MANY_TEST = `apiVersion: promptctl/v1
+kind: PromptTest
+metadata:
+  name: faq-many
+spec:
+  target:
+    template: faq-bot
+    version: "1.1.0"
+  cases:
+${Array.from({ length: CASES }, (_, i) => `    - name: refund ${i + 1}
+      vars:
+        question: "How long does a refund take? (${i + 1})"
+      expect:
+        - contains: "5 working days"`).join('\n')}
+`;
+
+const PROGRESS = /^✓ faq-many · refund \d+ @1\.1\.0: 1\/1 passed \[\d+\/12\]$/m;
+
+/** `promptctl test ARGS`, interrupted as soon as the first case has finished (its progress line). */
+async function interruptedTest(args: string[]): Promise<CliResult & { interrupts: number }> {
+  const ac = new AbortController();
+  let interrupts = 0;
+  const r = await runCliInProcess(['test', ...args], {
+    cwd: p!.dir.path,
+    env: p!.emu.env,
+    signal: ac.signal,
+    watchStderr(soFar) {
+      if (interrupts === 0 && PROGRESS.test(soFar)) {
+        interrupts++;
+        ac.abort();
+      }
+    },
+  });
+  return { ...r, interrupts };
+}
+
+async function cachedResults(): Promise<number> {
+  const files = await readdir(join(p!.dir.path, '.promptctl', 'cache', 'tests')).catch(() => []);
+  return files.filter((f) => /^[0-9a-f]{64}\.json$/.test(f)).length;
+}
+
+describe('an interrupted promptctl test', () => {
+  it('text: the table of the finished cases, a line saying it was interrupted and how many did not run, exit 130; only completed calls are cached', async () => {
+    p = await evalsProject({ 'many.yaml': MANY_TEST }, { latencyMs: 60 });
+    const r = await interruptedTest([]);
+    expect(r.interrupts).toBe(1);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/^interrupted: no new call is started and the calls in flight are cut off \(interrupt again to stop at once\)$/m);
+    const finished = (r.stderr.match(new RegExp(PROGRESS.source, 'gm')) ?? []).length;
+    expect(finished).toBeGreaterThanOrEqual(1);
+    expect(finished).toBeLessThan(CASES);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('PromptTest/faq-many → faq-bot@1.1.0');
+    expect(lines.filter((l) => /^ {2}refund \d+\s+1\.1\.0\s+✓ pass/.test(l))).toHaveLength(finished);
+    expect(r.stdout).toContain(`  pass rate 100 % (${finished}/${finished}) of the cases that finished, threshold 100 %: not checked (${CASES - finished} case${CASES - finished === 1 ? '' : 's'} did not run)`);
+    expect(r.stdout).toMatch(new RegExp(`^Interrupted: ${finished} of ${CASES} cases finished, ${CASES - finished} did not run; ${finished} calls? made(, \\d+ cut off)?\\.$`, 'm'));
+    // Only what completed is cached: the next run makes exactly the calls that did not finish.
+    expect(await cachedResults()).toBe(finished);
+    const again = JSON.parse((await p.cli(['test', '--format', 'json'])).stdout);
+    expect([again.invocations, again.cached, again.ok]).toEqual([CASES - finished, finished, true]);
+  });
+
+  it('json: a whole document with the finished cases and the interruption; junit: well-formed XML whose verdict is an error', async () => {
+    p = await evalsProject({ 'many.yaml': MANY_TEST }, { latencyMs: 60 });
+    const j = await interruptedTest(['--format', 'json']);
+    expect(j.code, j.stderr).toBe(130);
+    const report = JSON.parse(j.stdout);
+    const { casesFinished, casesNotRun } = report.interrupted;
+    expect(casesFinished).toBeGreaterThanOrEqual(1);
+    expect(casesFinished + casesNotRun).toBe(CASES);
+    expect(report.ok).toBe(false);
+    expect(report.tests[0]).toMatchObject({ met: false, casesNotRun });
+    expect(report.tests[0].runs).toHaveLength(casesFinished);
+    expect(report.tests[0].runs.every((run: { passed: boolean; observation: { output: string } }) => run.passed && run.observation.output === REFUND_ANSWER)).toBe(true);
+    expect(j.stderr).toMatch(new RegExp(`^interrupted: ${casesFinished} of ${CASES} cases finished, ${casesNotRun} did not run$`, 'm'));
+
+    const x = await interruptedTest(['--format', 'junit', '--no-cache']);
+    expect(x.code, x.stderr).toBe(130);
+    expect(x.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true);
+    expect(x.stdout.trimEnd().endsWith('</testsuites>')).toBe(true);
+    const ran = (x.stdout.match(/<testcase /g) ?? []).length - 1; // less the verdict
+    expect(ran).toBeGreaterThanOrEqual(1);
+    expect(ran).toBeLessThan(CASES);
+    expect(xmlAttributes(x.stdout, 'testsuites')).toMatchObject({ tests: String(ran + 1), failures: '0', errors: '1' });
+    expect(x.stdout).toContain(`<error message="interrupted: ${CASES - ran} of ${CASES} cases did not run; the threshold was not checked" type="interrupted">`);
+    // Every element it opens is closed.
+    const opened = (x.stdout.match(/<testcase /g) ?? []).length;
+    const closed = (x.stdout.match(/<testcase [^>]*\/>/g) ?? []).length + (x.stdout.match(/<\/testcase>/g) ?? []).length;
+    expect(closed).toBe(opened);
+    expect((x.stdout.match(/<testsuite /g) ?? []).length).toBe((x.stdout.match(/<\/testsuite>/g) ?? []).length);
+  });
+
+  it('markdown: says it was interrupted in its heading and per test', async () => {
+    p = await evalsProject({ 'many.yaml': MANY_TEST }, { latencyMs: 60 });
+    const m = await interruptedTest(['--format', 'markdown']);
+    expect(m.code, m.stderr).toBe(130);
+    const { casesFinished } = { casesFinished: (m.stderr.match(new RegExp(PROGRESS.source, 'gm')) ?? []).length };
+    expect(m.stdout.split('\n')[0]).toBe(`### ⏹️ promptctl test: interrupted, ${casesFinished} of ${CASES} cases finished, ${CASES - casesFinished} did not run`);
+    expect(m.stdout).toMatch(/\| ⏹️ \| `faq-many` \| faq-bot@1\.1\.0 \| 100 % \(\d+\/\d+\) \| 100 % \|/);
+  });
+});
+
+describe('an interrupted promptctl run', () => {
+  it('keeps what it printed, ends it with a newline, says so on stderr and exits 130', async () => {
+    p = await evalsProject({}, { streamDelayMs: 40 });
+    const ac = new AbortController();
+    const r = await runCliInProcess(['run', 'faq-bot@1.1.0', '--var', 'question=How long does a refund take?'], {
+      cwd: p.dir.path,
+      env: p.emu.env,
+      signal: ac.signal,
+      watchStdout(soFar) {
+        if (soFar.length > 0 && !ac.signal.aborted) ac.abort();
+      },
+    });
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stdout.endsWith('\n')).toBe(true);
+    const text = r.stdout.slice(0, -1);
+    expect(text.length).toBeGreaterThan(0);
+    expect(text.length).toBeLessThan(REFUND_ANSWER.length);
+    expect(REFUND_ANSWER.startsWith(text)).toBe(true);
+    expect(r.stderr).toMatch(/^interrupted: the answer above is incomplete \(\d+ characters arrived\)$/m);
+    expect(r.stderr).not.toMatch(/^tokens /m);
+  });
+});
