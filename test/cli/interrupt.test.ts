@@ -4,8 +4,9 @@
 // not run, `run` keeps what it printed; both exit 130. Only results that completed are cached.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCliInProcess, type CliResult } from '../helpers/cli.js';
+import { cleanEnv, runCliInProcess, type CliResult } from '../helpers/cli.js';
 import { evalsProject, REFUND_ANSWER, xmlAttributes, type EvalsProject } from './evals-support.js';
 
 let p: EvalsProject | undefined;
@@ -139,5 +140,60 @@ describe('an interrupted promptctl run', () => {
     expect(REFUND_ANSWER.startsWith(text)).toBe(true);
     expect(r.stderr).toMatch(/^interrupted: the answer above is incomplete \(\d+ characters arrived\)$/m);
     expect(r.stderr).not.toMatch(/^tokens /m);
+  });
+
+  /**
+   * `promptctl ARGS` interrupted as soon as the command listens (here: while it looks up the
+   * template), `times` times in a row; `exited`: the codes it asked the process to exit with.
+   */
+  async function interruptedAtOnce(args: string[], times = 1): Promise<CliResult & { exited: number[] }> {
+    const exited: number[] = [];
+    const { run } = await import('../../src/cli/main.js');
+    const out = { text: '', write(c: string) { this.text += c; } };
+    const err = { text: '', write(c: string) { this.text += c; } };
+    const code = await run(args, {
+      stdout: out,
+      stderr: err,
+      stdin: Object.assign(Readable.from([]), { isTTY: false }),
+      env: cleanEnv(p!.emu.env),
+      cwd: p!.dir.path,
+      color: false,
+      onInterrupt(listener) {
+        queueMicrotask(() => {
+          for (let i = 0; i < times; i++) listener();
+        });
+        return () => undefined;
+      },
+      exitNow: (c) => exited.push(c),
+    });
+    return { code, stdout: out.text, stderr: err.text, exited };
+  }
+
+  it('--format json: nothing is written when the call is cut off; text: says no answer arrived', async () => {
+    p = await evalsProject({});
+    const j = await interruptedAtOnce(['run', 'faq-bot@1.1.0', '--format', 'json', '--var', 'question=How long does a refund take?']);
+    expect(j.code, j.stderr).toBe(130);
+    expect(j.stdout).toBe('');
+    expect(j.stderr).toMatch(/^interrupted: the call was cut off; nothing was written$/m);
+    const t = await interruptedAtOnce(['run', 'faq-bot@1.1.0', '--var', 'question=How long does a refund take?']);
+    expect(t.code, t.stderr).toBe(130);
+    expect(t.stdout).toBe('');
+    expect(t.stderr).toMatch(/^interrupted: the call was cut off before any of the answer arrived$/m);
+    expect(t.exited).toEqual([]);
+    // Nothing was answered: the emulator counted no invocation.
+    expect(await p.invocations()).toBe(0);
+  });
+
+  it('a second interrupt exits at once, with 130 (run and test alike)', async () => {
+    p = await evalsProject({ 'many.yaml': MANY_TEST });
+    const r = await interruptedAtOnce(['run', 'faq-bot@1.1.0', '--var', 'question=How long does a refund take?'], 2);
+    expect(r.exited).toEqual([130]);
+    expect(r.stderr).toMatch(/^interrupted again: exiting now$/m);
+    const t = await interruptedAtOnce(['test'], 2);
+    expect(t.exited).toEqual([130]);
+    expect(t.stderr).toMatch(/^interrupted: no new call is started and the calls in flight are cut off \(interrupt again to stop at once\)\ninterrupted again: exiting now \(the results of the calls that completed are cached\)$/m);
+    // In-process nothing ends the process: the run then ends as after one interrupt, nothing run.
+    expect(t.code).toBe(130);
+    expect(t.stdout).toMatch(/^Interrupted: 0 of 12 cases finished, 12 did not run; 0 calls made\.$/m);
   });
 });

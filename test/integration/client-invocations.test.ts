@@ -377,3 +377,65 @@ describe('invokeStream against hand-written servers', () => {
     expect(JSON.parse(seen[1]!.body)).toEqual({ template: 'chat-bot', variables: { question: 'q' } });
   });
 });
+
+describe('invoke with an AbortSignal (promptctl test and run on an interrupt)', () => {
+  /** The error a call rejects with (failing if it resolves). */
+  const caught = (p: Promise<unknown>): Promise<Error> =>
+    p.then(
+      () => {
+        throw new Error('the call resolved');
+      },
+      (e: unknown) => e as Error,
+    );
+
+  it('cuts off a call the server is still answering: rejects with the signal\'s reason, once, and the server sees the connection go', async () => {
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((r) => (arrived = r));
+    let gone!: () => void;
+    const closed = new Promise<void>((r) => (gone = r));
+    hand = await handServer((_attempt, _req, res) => {
+      res.on('close', () => gone());
+      arrived(); // ... and never answered
+    });
+    const ac = new AbortController();
+    const call = handClient().invoke(ask('q'), { signal: ac.signal });
+    const settled = caught(call);
+    await inFlight;
+    ac.abort();
+    const err = await settled;
+    expect(err.name).toBe('AbortError');
+    await closed;
+    expect(hand.attempts()).toBe(1);
+  });
+
+  // The server asks for 20 s: the call must end long before that.
+  it('ends a retry\'s wait at once, and sends nothing when already aborted', { timeout: 5_000 }, async () => {
+    hand = await handServer((attempt, _req, res) => {
+      if (attempt === 1) {
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '20' });
+        res.end(JSON.stringify({ message: 'busy', code: 'service.unavailable', status: 503 }));
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(DONE.split('data: ')[1]!.trim());
+      }
+    });
+    const ac = new AbortController();
+    const client = createGatewayClient({
+      landed: gatewayWriteChecks,
+      apiUrl: hand.url,
+      loginUrl: hand.url,
+      clientId: 'hand',
+      clientSecret: 'hand-secret',
+      targetLabel: 'hand server',
+      // The interrupt comes while the client waits out Retry-After.
+      onRetry: () => ac.abort(),
+    });
+    handClients.push(client);
+    const err = await caught(client.invoke(ask('q'), { signal: ac.signal }));
+    expect(err.name).toBe('AbortError');
+    expect(hand.attempts()).toBe(1);
+    const again = await caught(client.invoke(ask('q'), { signal: ac.signal }));
+    expect(again.name).toBe('AbortError');
+    expect(hand.attempts()).toBe(1);
+  });
+});
