@@ -35,8 +35,10 @@ export interface Io {
   color?: boolean;
   /**
    * Subscribes to the user's interrupt (SIGINT and SIGTERM in the binary); returns the
-   * unsubscribe. Only a command that runs until interrupted (`promptctl emulator`) listens; the
-   * others install nothing, so an interrupt ends them as it always has.
+   * unsubscribe. A command that runs until interrupted (`promptctl emulator`) listens, and so do
+   * those that make calls and must end in good order while they make them (apply executing its
+   * plan; test and run, through interrupt.ts): they stop, report and exit 130. The others
+   * install nothing, so an interrupt ends them as it always has.
    */
   onInterrupt?: (listener: () => void) => () => void;
   /**
@@ -46,7 +48,7 @@ export interface Io {
    * tool stopped by SIGPIPE does. Either way the run's exit code is EXIT.closedPipe.
    */
   onOutputClosed?: (listener: () => void) => () => void;
-  /** Ends the process at once (a second interrupt during apply); absent in-process. */
+  /** Ends the process at once (a second interrupt during apply, test or run); absent in-process. */
   exitNow?: (code: number) => void;
   /** `performance.now()` when the run began, for the stats line's wallMs (default 0: process start). */
   startedAt?: number;

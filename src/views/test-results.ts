@@ -307,6 +307,10 @@ function mark(t: TestOutcome): string {
 
 function markdownBlock(t: TestOutcome): string {
   const lines: string[] = [];
+  if (t.casesNotRun && t.runs.length === 0) {
+    const n = t.casesNotRun;
+    return `<details><summary>${mark(t)} <code>${escapeMd(t.name)}</code>: not run: interrupted before any of its ${n} case${n === 1 ? '' : 's'} finished</summary>\n\n</details>\n\n`;
+  }
   const verdict = t.casesNotRun ? `: not checked (${notRunPhrase(t)})` : '';
   lines.push(`<details${t.met ? '' : ' open'}><summary>${mark(t)} <code>${escapeMd(t.name)}</code>: ${escapeMd(rateLine(t) + verdict)}</summary>`, '');
   lines.push('| Case | Version | Result | Latency | Tokens | Cost |', '|---|---|---|---:|---:|---:|');

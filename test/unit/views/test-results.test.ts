@@ -100,3 +100,33 @@ describe('markdown and text', () => {
     expect(text.trimEnd().split('\n').at(-1)).toBe('1 of 2 tests met their threshold; 4 calls made, 1 answered from the cache.');
   });
 });
+
+describe('an interrupted report', () => {
+  // One test cut short (1 case of 3 finished), one that never ran.
+  const partial: TestOutcome = { ...outcome('smoke', [runOf('refund', 0, 1, true)], 1), met: false, casesNotRun: 2 };
+  const none: TestOutcome = { ...outcome('later', [], 1), rate: { passed: 0, total: 0, rate: 0, met: true }, met: false, casesNotRun: 4 };
+  const report: TestReport = { target: 'emulator', tests: [partial, none], invocations: 1, cached: 0, ok: false, durationMs: 10, interrupted: { casesFinished: 1, casesNotRun: 6, callsCutOff: 2 } };
+
+  it('text: the finished cases, no verdict for a test cut short, and the interruption in the last line', () => {
+    const text = renderTestText(report);
+    expect(text).toContain('  pass rate 100 % (1/1) of the cases that finished, threshold 100 %: not checked (2 cases did not run)');
+    expect(text).toContain('PromptTest/later → bot@1.1.0\n  not run: interrupted before any of its 4 cases finished\n');
+    expect(text.split('\n').at(-1)).toBe('Interrupted: 1 of 7 cases finished, 6 did not run; 1 call made, 2 cut off.');
+  });
+
+  it('junit: well-formed, the verdict of each test cut short an error', () => {
+    const xml = renderJunit(report);
+    expect(xml).toContain('<testsuites name="promptctl test" tests="3" failures="0" errors="2" skipped="0"');
+    expect(xml).toContain('<error message="interrupted: 2 of 3 cases did not run; the threshold was not checked" type="interrupted">');
+    expect(xml).toContain('<error message="interrupted: 4 of 4 cases did not run; the threshold was not checked" type="interrupted">');
+    expect(xml.match(/<testsuite /g)).toHaveLength(2);
+    expect(xml.match(/<\/testsuite>/g)).toHaveLength(2);
+  });
+
+  it('markdown: interrupted in the heading, ⏹️ for each test cut short', () => {
+    const md = renderTestMarkdown(report);
+    expect(md.split('\n')[0]).toBe('### ⏹️ promptctl test: interrupted, 1 of 7 cases finished, 6 did not run');
+    expect(md).toContain('<details open><summary>⏹️ <code>smoke</code>: pass rate 100 % (1/1) of the cases that finished, threshold 100 %: not checked (2 cases did not run)</summary>');
+    expect(md).toContain('<details><summary>⏹️ <code>later</code>: not run: interrupted before any of its 4 cases finished</summary>\n\n</details>');
+  });
+});
