@@ -15,7 +15,7 @@ import { BIN, cleanEnv } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 import { createLive, PROMPTS_YAML } from './evals-support.js';
 
-const CASES = 16;
+const CASES = 24;
 
 /** CASES cases that pass on any answer, each its own call. */
 const MANY_TEST = `apiVersion: promptctl/v1
@@ -34,7 +34,7 @@ ${Array.from({ length: CASES }, (_, i) => `    - name: case ${i + 1}
         - maxOutputTokens: 1000`).join('\n')}
 `;
 
-const PROGRESS = /^✓ faq-many · case \d+ @1\.1\.0: 1\/1 passed \[\d+\/16\]$/m;
+const PROGRESS = new RegExp(`^✓ faq-many · case \\d+ @1\\.1\\.0: 1\\/1 passed \\[\\d+\\/${CASES}\\]$`, 'm');
 
 let dir: TempDir | undefined;
 const children: ChildProcess[] = [];
