@@ -121,7 +121,7 @@ export interface TestReport {
   target: string;
   tests: TestOutcome[];
   compare?: [string, string];
-  /** Calls made (cache misses) and answered. */
+  /** Calls made (cache misses), less those an interrupt cut off (`interrupted.callsCutOff`). */
   invocations: number;
   /** Runs answered from the cache. */
   cached: number;
