@@ -1,6 +1,9 @@
 // promptctl test: runs the PromptTests (DESIGN §7) against the target and reports per case and
 // version, with a pass rate per test against its threshold. Exit 0 when every threshold is met,
-// 1 otherwise. Progress goes to stderr (a bar on a TTY, a line per finished case otherwise).
+// 1 otherwise. A case whose version (or guide) git defines and the target does not hold yet is
+// not run, and left out of the pass rate (a pull request's new version before its merge applies
+// it); --require-live makes it an error. Progress goes to stderr (a bar on a TTY, a line per
+// finished case otherwise).
 import { appendFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
@@ -25,6 +28,7 @@ interface TestFlags {
   threshold?: string;
   compare?: string;
   cache: boolean;
+  requireLive?: boolean;
 }
 
 export function registerTest(program: Command, ctx: CliContext): void {
@@ -39,6 +43,10 @@ export function registerTest(program: Command, ctx: CliContext): void {
     .option('--threshold <p>', 'pass rate every test must reach, 0..1 or a percentage such as 90% (overrides each test\'s threshold)')
     .option('--compare <a,b>', 'run every case of the template tests on both versions, side by side')
     .option('--no-cache', 'call the target for every case, even when an unchanged result is cached')
+    .option(
+      '--require-live',
+      'fail (exit 1) when a case cannot run because the version or guide it tests, which git defines, is not on the target yet; by default such a case is not run and left out of the pass rate (it runs once applied)',
+    )
     .action(async (names: string[], flags: TestFlags) => {
       ctx.exitCode = await runTest(ctx, names, flags);
     });
@@ -129,10 +137,12 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
     again: 'interrupted again: exiting now (the results of the calls that completed are cached)',
   });
   const report = await withTarget(ctx, (target) => interrupt.during(async (signal) => {
-    if (calls > 0) ctx.info(`running ${calls} call${calls === 1 ? '' : 's'} of ${running.length} test${running.length === 1 ? '' : 's'}${flags.cache ? '' : ' (--no-cache: every call is made)'}`);
-    // The target answers from what it holds, not from git: results are keyed by that too.
+    // The target answers from what it holds, not from git: results are keyed by that too, and a
+    // case on what it does not hold yet is not run.
     const live = calls > 0 ? await readLiveFacts(ctx, target, running) : {};
     const keyed = planTests(state, running.map((p) => p.test), { ...planOptions, live });
+    const sent = keyed.reduce((n, p) => n + p.calls.filter((c) => c.notLive === undefined).length, 0);
+    if (sent > 0) ctx.info(`running ${sent} call${sent === 1 ? '' : 's'} of ${running.length} test${running.length === 1 ? '' : 's'}${flags.cache ? '' : ' (--no-cache: every call is made)'}`);
     return runTests(
       keyed,
       {
@@ -149,7 +159,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
           } else ctx.info(views.testProgressLine(e, ctx.style));
         },
       },
-      { target: label, ...(compare ? { compare } : {}) },
+      { target: label, ...(compare ? { compare } : {}), ...(flags.requireLive ? { requireLive: true } : {}) },
     ).finally(() => {
       if (barShown) ctx.io.stderr.write('\r\x1b[K');
     });
@@ -170,6 +180,9 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   if (flags.format !== 'text') {
     const met = report.tests.filter((t) => t.met).length;
     ctx.info(`${met} of ${report.tests.length} test${report.tests.length === 1 ? '' : 's'} met ${report.tests.length === 1 ? 'its' : 'their'} threshold; ${report.invocations} call${report.invocations === 1 ? '' : 's'} made, ${report.cached} from the cache`);
+    // Said alone on its line: the PR workflow reads it (the comment shows these cases as waiting).
+    const waiting = views.notLiveLine(report);
+    if (waiting) ctx.info(waiting);
   }
   return report.ok ? EXIT.ok : EXIT.error;
 }

@@ -11,6 +11,11 @@ import { stableHash } from '../util/json.js';
 export interface LiveFacts {
   /** Per template name: its live object with versions and traffic (absent name: not live). */
   templates?: ReadonlyMap<string, string>;
+  /**
+   * Per live template name: the labels of its Published versions (read with the templates). What
+   * git defines beyond them is not on the target yet: its cases are not run (render.ts).
+   */
+  published?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Every live safety filter (a filter may cover a template by its labels). */
   filters?: string;
   /** Per guide name: the guide with its latest and production versions (absent name: not live). */
@@ -20,7 +25,10 @@ export interface LiveFacts {
 /** What was read: the gateway's templates and filters, the named guides; undefined where the read failed. */
 export function liveFacts(read: { templates?: readonly WireTemplate[]; filters?: readonly WireFilter[]; guides?: readonly WireGuide[] }): LiveFacts {
   const facts: LiveFacts = {};
-  if (read.templates) facts.templates = new Map(read.templates.map((t) => [t.name, stableHash(t)]));
+  if (read.templates) {
+    facts.templates = new Map(read.templates.map((t) => [t.name, stableHash(t)]));
+    facts.published = new Map(read.templates.map((t) => [t.name, new Set((t.versions ?? []).filter((v) => v.state === 'Published').map((v) => v.version))]));
+  }
   if (read.filters) facts.filters = stableHash([...read.filters].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   if (read.guides) facts.guides = new Map(read.guides.map((g) => [g.name, stableHash(g)]));
   return facts;

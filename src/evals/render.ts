@@ -33,6 +33,12 @@ export interface PlannedCall {
   call: PlannedRequest;
   /** Why the call cannot be made as written (checked here, before spending a call). */
   notRun?: string;
+  /**
+   * Why the call is not made yet: git defines what it asks for (a template version, a split's
+   * route, a guide) and the target does not hold it, Published, yet (known from `live`). Not a
+   * failure: the case is not run, no call is made and nothing is cached, until it is applied.
+   */
+  notLive?: string;
   /** sha256 hex of the rendered request (see the top of this file). */
   key: string;
   /** What the target serves for it could not be read: no cached result stands for it, none is kept. */
@@ -217,6 +223,7 @@ function templateCall(
   const live = opts.live?.templates && opts.live.filters !== undefined ? { live: { template: opts.live.templates.get(templateName) ?? null, filters: opts.live.filters } } : {};
   const uncached = opts.live !== undefined && live.live === undefined;
   const key = hash({ target: opts.targetLabel, template: templateName, requested: requested ?? null, routes, rendered, filters, request, repetition, ...responsesFor(opts, templateName), ...live, ...models });
+  const notLive = notRun ? undefined : versionsNotLive(opts.live, templateName, candidates);
   return {
     caseIndex,
     case: c,
@@ -224,6 +231,7 @@ function templateCall(
     repetition,
     call: { kind: 'template', request },
     ...(notRun ? { notRun } : {}),
+    ...(notLive ? { notLive } : {}),
     key,
     ...(uncached ? { uncached } : {}),
     inputs: inputsOf(c),
@@ -238,7 +246,34 @@ function guideCall(opts: PlanOptions, target: { guide: string }, guide: Guide | 
   const live = opts.live?.guides ? { live: { guide: opts.live.guides.get(target.guide) ?? null } } : {};
   const uncached = opts.live !== undefined && live.live === undefined;
   const key = hash({ target: opts.targetLabel, guide: target.guide, content, inputVariables, turns, repetition, ...responsesFor(opts, target.guide), ...live });
-  return { caseIndex, case: c, repetition, call: { kind: 'guide', guide: target.guide, inputVariables, turns }, key, ...(uncached ? { uncached } : {}), inputs: inputsOf(c) };
+  // A guide git defines (validate refuses any other) that the target's listing does not name.
+  const notLive = guide && opts.live?.guides && !opts.live.guides.has(target.guide) ? `guide ${JSON.stringify(target.guide)} ${NOT_LIVE_YET}` : undefined;
+  return {
+    caseIndex,
+    case: c,
+    repetition,
+    call: { kind: 'guide', guide: target.guide, inputVariables, turns },
+    ...(notLive ? { notLive } : {}),
+    key,
+    ...(uncached ? { uncached } : {}),
+    inputs: inputsOf(c),
+  };
+}
+
+/** The words every not-live reason ends with. */
+export const NOT_LIVE_YET = 'is not on this target yet (apply it, then test)';
+
+/**
+ * The versions of `candidates` (versions git defines: the one pinned, compared, routed, or the
+ * newest) the target does not hold Published, as a reason; undefined when it holds them all or
+ * when what it holds could not be read (the call is then made, as before).
+ */
+function versionsNotLive(live: LiveFacts | undefined, template: string, candidates: readonly PromptVersion[]): string | undefined {
+  if (!live?.templates || !live.published) return undefined;
+  const held = live.published.get(template);
+  const missing = candidates.filter((v) => !held?.has(v.version)).map((v) => `${template}@${v.version}`);
+  if (missing.length === 0) return undefined;
+  return missing.length === 1 ? `${missing[0]} ${NOT_LIVE_YET}` : `${missing.join(' and ')} are not on this target yet (apply them, then test)`;
 }
 
 function guideValue(v: TestVarValue): string {

@@ -45,7 +45,7 @@ export interface RunnerDeps {
   mask?(text: string): string;
 }
 
-export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps, meta: { target: string; compare?: [string, string] }): Promise<TestReport> {
+export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps, meta: { target: string; compare?: [string, string]; requireLive?: boolean }): Promise<TestReport> {
   const clock = deps.clock ?? (() => performance.now());
   const started = clock();
   const schemas = createSchemaCache();
@@ -68,7 +68,10 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
     if (signal?.aborted) return undefined;
     let cached = false;
     let obs: Observation | undefined;
-    if (call.notRun === undefined) {
+    if (call.notRun === undefined && call.notLive !== undefined) {
+      // Not on the target yet: no call, nothing cached (the case runs once it is applied).
+      obs = { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 0, code: 'not.live', message: call.notLive } };
+    } else if (call.notRun === undefined) {
       obs = call.uncached ? undefined : await deps.cache.get(call.key);
       if (obs) {
         cached = true;
@@ -109,6 +112,7 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
         passed: list.filter((r) => r.passed).length,
         total: list.length,
         cached: list.filter((r) => r.cached).length,
+        ...(list.some((r) => r.notLive !== undefined) ? { notLive: true } : {}),
         done: casesDone,
         of: sizes.size,
       });
@@ -128,14 +132,17 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
   const done = runs.filter((r): r is NonNullable<typeof r> => r !== undefined && finished(r.key));
   const tests = planned
     .filter((p) => !p.skip)
-    .map((p) => outcome(p, done.filter((r) => r.test === p.test.name).map((r) => r.run), unfinished.get(p.test.name) ?? 0));
+    .map((p) => outcome(p, done.filter((r) => r.test === p.test.name).map((r) => r.run), unfinished.get(p.test.name) ?? 0, meta.requireLive === true));
   const notRun = sizes.size - casesDone;
+  const notLive = tests.reduce((n, t) => n + (t.notLive ?? 0), 0);
   return {
     target: meta.target,
     tests,
     ...(meta.compare ? { compare: meta.compare } : {}),
     invocations,
     cached: cachedRuns,
+    ...(notLive > 0 ? { notLive } : {}),
+    ...(meta.requireLive ? { requireLive: true as const } : {}),
     ok: notRun === 0 && tests.every((t) => t.met),
     durationMs: Math.round(clock() - started),
     ...(notRun > 0 ? { interrupted: { casesFinished: casesDone, casesNotRun: notRun, callsCutOff: cutOff } } : {}),
@@ -152,7 +159,7 @@ export function maskObservation(obs: Observation, mask: (text: string) => string
 
 function judge(call: PlannedCall, obs: Observation, cached: boolean, schemas: SchemaCache, comparing: boolean): TestRun {
   const expect = comparing ? call.case.expect.filter((a) => a.type !== 'routedTo') : call.case.expect;
-  const assertions = call.notRun === undefined ? expect.map((a) => evaluate(a, obs, { inputs: call.inputs, schemas })) : [];
+  const assertions = call.notRun === undefined && call.notLive === undefined ? expect.map((a) => evaluate(a, obs, { inputs: call.inputs, schemas })) : [];
   const version = obs.version ?? call.requested;
   return {
     case: call.case.name,
@@ -161,14 +168,16 @@ function judge(call: PlannedCall, obs: Observation, cached: boolean, schemas: Sc
     ...(version !== undefined ? { version } : {}),
     repetition: call.repetition,
     cached,
-    ...(call.notRun !== undefined ? { notRun: call.notRun } : {}),
+    ...(call.notRun !== undefined ? { notRun: call.notRun } : call.notLive !== undefined ? { notLive: call.notLive } : {}),
     observation: obs,
     assertions,
     passed: obs.outcome !== 'error' && assertions.every((a) => a.passed),
   };
 }
 
-function rate(runs: readonly TestRun[], threshold: number, version?: string): PassRate {
+/** The pass rate of the runs that ran: a case not on the target yet is left out. */
+function rate(all: readonly TestRun[], threshold: number, version?: string): PassRate {
+  const runs = all.filter((r) => r.notLive === undefined);
   const passed = runs.filter((r) => r.passed).length;
   const total = runs.length;
   const r = total === 0 ? 0 : passed / total;
@@ -176,12 +185,15 @@ function rate(runs: readonly TestRun[], threshold: number, version?: string): Pa
   return { ...(version !== undefined ? { version } : {}), passed, total, rate: r, met: total === 0 || r >= threshold - 1e-9 };
 }
 
-function outcome(p: PlannedTest, runs: TestRun[], unfinished: number): TestOutcome {
+function outcome(p: PlannedTest, runs: TestRun[], unfinished: number, requireLive: boolean): TestOutcome {
   runs.sort((a, b) => a.caseIndex - b.caseIndex || byCodeUnits(a.requested ?? '', b.requested ?? '') || a.repetition - b.repetition);
   if (p.versions) runs.sort((a, b) => p.versions!.indexOf(a.requested ?? '') - p.versions!.indexOf(b.requested ?? '') || a.caseIndex - b.caseIndex || a.repetition - b.repetition);
   const whole = rate(runs, p.threshold);
   const byVersion = p.versions ? p.versions.map((v) => rate(runs.filter((r) => r.requested === v), p.threshold, v)) : [];
   const t = p.test;
+  // Counted per case and version asked for, as the report's cells are.
+  const notLive = new Set(runs.filter((r) => r.notLive !== undefined).map((r) => `${r.caseIndex}\u0000${r.requested ?? ''}`)).size;
+  const rated = p.versions ? byVersion.every((b) => b.met) : whole.met;
   return {
     name: t.name,
     address: `PromptTest/${t.name}`,
@@ -193,7 +205,8 @@ function outcome(p: PlannedTest, runs: TestRun[], unfinished: number): TestOutco
     rate: whole,
     byVersion,
     // Cases that did not run (an interrupt) leave the threshold unchecked: never met.
-    met: unfinished === 0 && (p.versions ? byVersion.every((b) => b.met) : whole.met),
+    met: unfinished === 0 && rated && !(requireLive && notLive > 0),
+    ...(notLive > 0 ? { notLive } : {}),
     notes: p.notes,
     source: `${t.source.file}:${t.source.line}`,
     ...(unfinished > 0 ? { casesNotRun: unfinished } : {}),

@@ -63,6 +63,12 @@ export interface TestRun {
   cached: boolean;
   /** The case could not be sent (e.g. a var the version does not declare): why. No call was made. */
   notRun?: string;
+  /**
+   * The case was not run: git defines what it targets and the target does not hold it yet (a
+   * version before its apply): why. No call was made; the pass rate leaves it out (under
+   * --require-live it fails the test instead).
+   */
+  notLive?: string;
   observation: Observation;
   assertions: AssertionOutcome[];
   passed: boolean;
@@ -93,8 +99,10 @@ export interface TestOutcome {
   rate: PassRate;
   /** Under --compare: one per version, in the order given. */
   byVersion: PassRate[];
-  /** The test meets its threshold (under --compare: on every version). */
+  /** The test meets its threshold (under --compare: on every version); under --require-live, and no case is not live. */
   met: boolean;
+  /** Cases (per version asked for) not run because their target is not live yet; absent when none. */
+  notLive?: number;
   notes: string[];
   /** Where the test is defined (file:line). */
   source: string;
@@ -111,6 +119,8 @@ export interface CaseDone {
   passed: number;
   total: number;
   cached: number;
+  /** The case was not run: its target is not on the target yet. */
+  notLive?: boolean;
   /** Cases (per version) finished so far, and in all. */
   done: number;
   of: number;
@@ -125,6 +135,10 @@ export interface TestReport {
   invocations: number;
   /** Runs answered from the cache. */
   cached: number;
+  /** Cases (per version asked for) not run because their target is not live yet; absent when none. */
+  notLive?: number;
+  /** --require-live: a case not run because its target is not live fails its test. */
+  requireLive?: true;
   ok: boolean;
   durationMs: number;
   /**

@@ -58,6 +58,8 @@ interface CellStats {
   cost?: number;
   cached: number;
   outcome: string;
+  /** Every run of the cell was not run: its target is not on the target yet. */
+  notLive: boolean;
 }
 
 function cellStats(c: Cell): CellStats {
@@ -65,7 +67,7 @@ function cellStats(c: Cell): CellStats {
   const lat = mean(answered.map((r) => r.observation.latencyMs ?? r.observation.wallMs));
   const tok = mean(answered.filter((r) => r.observation.usage).map((r) => r.observation.usage!.totalTokens ?? r.observation.usage!.completionTokens));
   const cost = mean(answered.filter((r) => r.observation.costUsd !== undefined).map((r) => r.observation.costUsd!));
-  const outcomes = [...new Set(c.runs.map((r) => (r.notRun ? 'not run' : r.observation.outcome)))];
+  const outcomes = [...new Set(c.runs.map((r) => (r.notRun ? 'not run' : r.notLive !== undefined ? 'not run (not on this target yet)' : r.observation.outcome)))];
   return {
     passed: c.runs.filter((r) => r.passed).length,
     total: c.runs.length,
@@ -75,6 +77,7 @@ function cellStats(c: Cell): CellStats {
     ...(cost !== undefined ? { cost } : {}),
     cached: c.runs.filter((r) => r.cached).length,
     outcome: outcomes.filter((o) => o !== 'answered').join(', '),
+    notLive: c.runs.length > 0 && c.runs.every((r) => r.notLive !== undefined),
   };
 }
 
@@ -110,11 +113,12 @@ interface Failure {
   version: string;
   runs: number[];
   total: number;
-  kind: 'failure' | 'error';
+  /** waiting: not run, its target is not on the target yet (an error under --require-live). */
+  kind: 'failure' | 'error' | 'waiting';
   message: string;
 }
 
-function failures(t: TestOutcome): Failure[] {
+function failures(t: TestOutcome, requireLive = false): Failure[] {
   const out = new Map<string, Failure>();
   for (const c of cells(t)) {
     for (const r of c.runs) {
@@ -122,6 +126,8 @@ function failures(t: TestOutcome): Failure[] {
       const problems: Array<{ kind: Failure['kind']; message: string }> =
         r.notRun !== undefined
           ? [{ kind: 'error', message: `not run: ${r.notRun}` }]
+          : r.notLive !== undefined
+            ? [{ kind: requireLive ? 'error' : 'waiting', message: `not run: ${r.notLive}` }]
           : r.observation.outcome === 'error'
             ? [{ kind: 'error', message: `${r.observation.error?.code ?? 'error'}: ${r.observation.error?.message ?? 'the call failed'}` }]
             : r.assertions.filter((a) => !a.passed).map((a) => ({ kind: 'failure' as const, message: `${describeAssertion(a)}: ${a.detail}` }));
@@ -142,7 +148,46 @@ function runsLabel(f: Failure): string {
   return ` (run${f.runs.length === 1 ? '' : 's'} ${f.runs.sort((a, b) => a - b).join(', ')} of ${f.total})`;
 }
 
+/** No case of the test ran: every one waits for its target to be applied. */
+export function waiting(t: TestOutcome): boolean {
+  return t.runs.length > 0 && t.runs.every((r) => r.notLive !== undefined);
+}
+
+function cases(n: number): string {
+  return `${int(n)} case${n === 1 ? '' : 's'}`;
+}
+
+/** What the pass rate left out: "2 cases not run", or under --require-live what failed the test. */
+function notLiveNote(t: TestOutcome, requireLive: boolean): string {
+  if (!t.notLive) return '';
+  if (requireLive) return ` (--require-live: ${cases(t.notLive)} not on this target)`;
+  return waiting(t) ? '' : ` (${cases(t.notLive)} not run: not on this target yet)`;
+}
+
+/** The verdict after a test's pass rate: met, NOT met, or not run (nothing could run yet). */
+function verdictWord(t: TestOutcome, requireLive: boolean): 'met' | 'NOT met' | 'not run' {
+  if (!t.met) return 'NOT met';
+  return waiting(t) && !requireLive ? 'not run' : 'met';
+}
+
+/**
+ * The count line for cases not run because their target is not on the target yet, or '' when
+ * there is none: "2 cases not run: their versions are not on this target yet (apply them, then test)".
+ */
+export function notLiveLine(report: TestReport): string {
+  const n = report.notLive ?? 0;
+  if (n === 0) return '';
+  const kinds = new Set(report.tests.filter((t) => t.notLive).map((t) => t.kind));
+  const what = kinds.size > 1 ? 'version or guide' : kinds.has('guide') ? 'guide' : 'version';
+  const line =
+    n === 1
+      ? `1 case not run: its ${what} is not on this target yet (apply it, then test)`
+      : `${cases(n)} not run: their ${what.replace(/(version|guide)/g, '$1s')} are not on this target yet (apply them, then test)`;
+  return report.requireLive ? `${line}; --require-live makes ${n === 1 ? 'it an error' : 'them errors'}` : line;
+}
+
 function rateLine(t: TestOutcome): string {
+  if (waiting(t)) return `pass rate — (no case ran), threshold ${percent(t.threshold)}`;
   const parts = t.byVersion.length
     ? t.byVersion.map((b) => `${b.version}: ${percent(b.rate)} (${b.passed}/${b.total})`).join(', ')
     : `${percent(t.rate.rate)} (${t.rate.passed}/${t.rate.total})`;
@@ -161,8 +206,13 @@ function casesFinished(t: TestOutcome): number {
 }
 
 function tally(report: TestReport): string {
-  const met = report.tests.filter((t) => t.met).length;
-  return `${met} of ${report.tests.length} test${report.tests.length === 1 ? '' : 's'} met ${report.tests.length === 1 ? 'its' : 'their'} threshold`;
+  // A test none of whose cases could run yet is counted apart (under --require-live it failed).
+  const later = report.requireLive ? [] : report.tests.filter(waiting);
+  const ran = report.tests.filter((t) => !later.includes(t));
+  if (ran.length === 0 && later.length > 0) return 'no test ran yet';
+  const met = ran.filter((t) => t.met).length;
+  const rest = later.length ? `; ${later.length} not run yet` : '';
+  return `${met} of ${ran.length} test${ran.length === 1 ? '' : 's'} met ${ran.length === 1 ? 'its' : 'their'} threshold${rest}`;
 }
 
 /** "interrupted, 3 of 12 cases finished, 9 did not run" (the report is interrupted). */
@@ -180,6 +230,7 @@ function callsLine(report: TestReport): string {
 
 /** One line per finished case: "✓ billing-smoke · refund timing @1.1.0: 3/3 passed (2 cached) [4/9]". */
 export function testProgressLine(e: CaseDone, style: Style = plain): string {
+  if (e.notLive) return `– ${e.test} · ${e.case}${e.version !== undefined ? ` @${e.version}` : ''}: not run (not on this target yet) [${e.done}/${e.of}]`;
   const ok = e.passed === e.total;
   const mark = ok ? style('green', '✓') : style('red', '✗');
   const cached = e.cached === 0 ? '' : e.cached === e.total ? ' (cached)' : ` (${e.cached} cached)`;
@@ -188,7 +239,8 @@ export function testProgressLine(e: CaseDone, style: Style = plain): string {
 
 // ---- text ------------------------------------------------------------------------------------
 
-function resultCell(s: CellStats, style: Style): string {
+function resultCell(s: CellStats, style: Style, requireLive = false): string {
+  if (s.notLive) return `${requireLive ? style('red', '✗') : '–'} not run (not on this target yet)`;
   const ok = s.passed === s.total;
   const mark = ok ? style('green', '✓') : style('red', '✗');
   const count = s.total > 1 || !ok ? ` ${s.passed}/${s.total}` : '';
@@ -206,8 +258,12 @@ function statCells(s: CellStats): string[] {
 
 export function renderTestText(report: TestReport, style: Style = plain): string {
   const lines: string[] = [];
+  const strict = report.requireLive === true;
   for (const t of report.tests) {
-    const verdict = t.casesNotRun ? style('yellow', `not checked (${notRunPhrase(t)})`) : t.met ? style('green', 'met') : style('red', 'NOT met');
+    const word = verdictWord(t, strict);
+    const verdict = t.casesNotRun
+      ? style('yellow', `not checked (${notRunPhrase(t)})`)
+      : (word === 'met' ? style('green', word) : word === 'not run' ? style('yellow', word) : style('red', word)) + notLiveNote(t, strict);
     lines.push(`${style('bold', t.address)} → ${t.target}`);
     if (t.casesNotRun && t.runs.length === 0) {
       lines.push(`  ${style('yellow', `not run: interrupted before any of its ${t.casesNotRun} case${t.casesNotRun === 1 ? '' : 's'} finished`)}`, '');
@@ -220,7 +276,7 @@ export function renderTestText(report: TestReport, style: Style = plain): string
       const cellText = (c: Cell | undefined): string => {
         if (!c) return '—';
         const s = cellStats(c);
-        return [resultCell(s, style), ...statCells(s)].join(' · ');
+        return [resultCell(s, style, strict), ...statCells(s)].join(' · ');
       };
       const rows = cases.map(([i, name]) => [name, cellText(cs.find((c) => c.caseIndex === i && c.version === a)), cellText(cs.find((c) => c.caseIndex === i && c.version === b))]);
       lines.push(...alignColumns(['case', a, b], rows).map((l) => `  ${l}`));
@@ -228,13 +284,13 @@ export function renderTestText(report: TestReport, style: Style = plain): string
     } else {
       const rows = cs.map((c) => {
         const s = cellStats(c);
-        return [c.case, c.version, resultCell(s, style), ...statCells(s)];
+        return [c.case, c.version, resultCell(s, style, strict), ...statCells(s)];
       });
       lines.push(...alignColumns(['case', 'version', 'result', 'latency', 'tokens', 'cost'], rows, new Set([3, 4, 5])).map((l) => `  ${l}`));
     }
     lines.push(`  ${rateLine(t)}: ${verdict}`);
-    for (const f of failures(t)) {
-      const mark = f.kind === 'error' ? style('red', '!') : style('red', '✗');
+    for (const f of failures(t, strict)) {
+      const mark = f.kind === 'waiting' ? '–' : f.kind === 'error' ? style('red', '!') : style('red', '✗');
       lines.push(`  ${mark} ${f.case} @${f.version}${runsLabel(f)}: ${f.message}`);
     }
     for (const n of t.notes) lines.push(`  ${style('dim', `note: ${n}`)}`);
@@ -245,7 +301,9 @@ export function renderTestText(report: TestReport, style: Style = plain): string
     lines.push(style('yellow', `Interrupted: ${interruptedPhrase(report.interrupted)}; ${callsLine(report)}${cut > 0 ? `, ${int(cut)} cut off` : ''}.`));
     return lines.join('\n');
   }
-  const summary = `${tally(report)}; ${callsLine(report)}.`;
+  const t = tally(report);
+  const later = notLiveLine(report);
+  const summary = `${t.charAt(0).toUpperCase()}${t.slice(1)}; ${callsLine(report)}.${later ? ` ${later}.` : ''}`;
   lines.push(report.ok ? style('green', summary) : style('red', summary));
   return lines.join('\n');
 }
@@ -278,16 +336,20 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
     '',
     `<sub>target: ${escapeMd(report.target)} · ${callsLine(report)}${report.compare ? ` · comparing ${escapeMd(report.compare.join(' and '))}` : ''}</sub>`,
     '',
+    ...(notLiveLine(report) ? [`${report.requireLive ? '❌' : '⏳'} ${escapeMd(notLiveLine(report))}.`, ''] : []),
     '| | Test | Target | Pass rate | Threshold |',
     '|---|---|---|---|---|',
     ...report.tests.map((t) => {
-      const rate = t.byVersion.length ? t.byVersion.map((b) => `${escapeMd(b.version!)}: ${percent(b.rate)} (${b.passed}/${b.total})`).join('<br>') : `${percent(t.rate.rate)} (${t.rate.passed}/${t.rate.total})`;
-      return `| ${mark(t)} | ${code(t.name)} | ${escapeMd(t.target)} | ${rate} | ${percent(t.threshold)} |`;
+      const rate = waiting(t)
+        ? 'not run'
+        : (t.byVersion.length ? t.byVersion.map((b) => `${escapeMd(b.version!)}: ${percent(b.rate)} (${b.passed}/${b.total})`).join('<br>') : `${percent(t.rate.rate)} (${t.rate.passed}/${t.rate.total})`) +
+          (t.notLive ? ` · ${cases(t.notLive)} not run` : '');
+      return `| ${mark(t, report.requireLive === true)} | ${code(t.name)} | ${escapeMd(t.target)} | ${rate} | ${percent(t.threshold)} |`;
     }),
     '',
     '',
   ].join('\n');
-  const blocks = report.tests.map((t) => markdownBlock(t));
+  const blocks = report.tests.map((t) => markdownBlock(t, report.requireLive === true));
   const note = '\n_More results did not fit: run `promptctl test --format json` for all of them._\n';
   let out = head;
   for (const [i, b] of blocks.entries()) {
@@ -300,30 +362,34 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
   return out;
 }
 
-/** A test's mark: met, not met, or not checked (interrupted with cases missing). */
-function mark(t: TestOutcome): string {
-  return t.casesNotRun ? '⏹️' : t.met ? '✅' : '❌';
+/** ✅ met, ❌ not met, ⏹️ not checked (interrupted with cases missing), ⏳ nothing could run yet (its target is not applied). */
+function mark(t: TestOutcome, requireLive: boolean): string {
+  if (t.casesNotRun) return '⏹️';
+  if (!t.met) return '❌';
+  return waiting(t) && !requireLive ? '⏳' : '✅';
 }
 
-function markdownBlock(t: TestOutcome): string {
+function markdownBlock(t: TestOutcome, requireLive: boolean): string {
   const lines: string[] = [];
   if (t.casesNotRun && t.runs.length === 0) {
     const n = t.casesNotRun;
-    return `<details><summary>${mark(t)} <code>${escapeMd(t.name)}</code>: not run: interrupted before any of its ${n} case${n === 1 ? '' : 's'} finished</summary>\n\n</details>\n\n`;
+    return `<details><summary>${mark(t, requireLive)} <code>${escapeMd(t.name)}</code>: not run: interrupted before any of its ${n} case${n === 1 ? '' : 's'} finished</summary>\n\n</details>\n\n`;
   }
-  const verdict = t.casesNotRun ? `: not checked (${notRunPhrase(t)})` : '';
-  lines.push(`<details${t.met ? '' : ' open'}><summary>${mark(t)} <code>${escapeMd(t.name)}</code>: ${escapeMd(rateLine(t) + verdict)}</summary>`, '');
+  const verdict = t.casesNotRun ? `: not checked (${notRunPhrase(t)})` : (waiting(t) && !requireLive ? ': not run' : '') + notLiveNote(t, requireLive);
+  lines.push(`<details${t.met ? '' : ' open'}><summary>${mark(t, requireLive)} <code>${escapeMd(t.name)}</code>: ${escapeMd(rateLine(t) + verdict)}</summary>`, '');
   lines.push('| Case | Version | Result | Latency | Tokens | Cost |', '|---|---|---|---:|---:|---:|');
   for (const c of cells(t)) {
     const s = cellStats(c);
     const ok = s.passed === s.total;
-    const result = `${ok ? '✅' : '❌'} ${s.passed}/${s.total}${s.outcome ? ` (${escapeMd(s.outcome)})` : ''}${s.cached === s.total ? ' · cached' : ''}`;
+    const result = s.notLive
+      ? `${requireLive ? '❌' : '⏳'} not run (not on this target yet)`
+      : `${ok ? '✅' : '❌'} ${s.passed}/${s.total}${s.outcome ? ` (${escapeMd(s.outcome)})` : ''}${s.cached === s.total ? ' · cached' : ''}`;
     lines.push(`| ${escapeMd(c.case)} | ${escapeMd(c.version)} | ${result} | ${statCells(s).join(' | ')} |`);
   }
-  const fs = failures(t);
+  const fs = failures(t, requireLive);
   if (fs.length) {
     lines.push('');
-    for (const f of fs.slice(0, 30)) lines.push(`- ${f.kind === 'error' ? '⚠️' : '❌'} **${escapeMd(f.case)}** @${escapeMd(f.version)}${escapeMd(runsLabel(f))}: ${escapeMd(f.message)}`);
+    for (const f of fs.slice(0, 30)) lines.push(`- ${f.kind === 'waiting' ? '⏳' : f.kind === 'error' ? '⚠️' : '❌'} **${escapeMd(f.case)}** @${escapeMd(f.version)}${escapeMd(runsLabel(f))}: ${escapeMd(f.message)}`);
     if (fs.length > 30) lines.push(`- … and ${fs.length - 30} more`);
   }
   for (const n of t.notes) lines.push('', `_note: ${escapeMd(n)}_`);
@@ -362,18 +428,21 @@ const seconds = (msValue: number): string => (msValue / 1000).toFixed(3);
  * One <testsuite> per PromptTest, one <testcase> per call (case, version, repetition), plus one
  * <testcase> for the pass rate against the threshold (the verdict that decides the exit code).
  * A failed assertion is a <failure>; a call that got no answer at all (not run, or an error
- * other than a block) is an <error>.
+ * other than a block) is an <error>; a case whose target is not on the target yet is <skipped>
+ * (an <error> under --require-live).
  */
 export function renderJunit(report: TestReport): string {
   let tests = 0;
   let fails = 0;
   let errors = 0;
+  let skipped = 0;
   let time = 0;
   const suites: string[] = [];
   for (const t of report.tests) {
     const cases: string[] = [];
     let sFails = 0;
     let sErrors = 0;
+    let sSkipped = 0;
     let sTime = 0;
     for (const r of t.runs) {
       const version = r.requested ?? r.version ?? '?';
@@ -384,6 +453,17 @@ export function renderJunit(report: TestReport): string {
       const open = `    <testcase classname="${attr(t.address)}" name="${attr(name)}" time="${seconds(took)}" file="${attr(t.source.replace(/:\d+$/, ''))}">`;
       if (r.passed) {
         cases.push(`${open.slice(0, -1)}/>`);
+        continue;
+      }
+      if (r.notLive !== undefined && !report.requireLive) {
+        sSkipped++;
+        cases.push(`${open}\n      <skipped message="${attr(`not run: ${r.notLive}`)}"/>\n    </testcase>`);
+        continue;
+      }
+      if (r.notLive !== undefined) {
+        sErrors++;
+        const message = `not run: ${r.notLive}`;
+        cases.push(`${open}\n      <error message="${attr(message)}" type="not.live">${xmlEscape(`${message}; --require-live makes it an error`)}</error>\n    </testcase>`);
         continue;
       }
       if (r.notRun !== undefined || r.observation.outcome === 'error') {
@@ -400,7 +480,7 @@ export function renderJunit(report: TestReport): string {
       const output = r.observation.output ? `\n      <system-out>${xmlEscape(r.observation.output)}</system-out>` : '';
       cases.push(`${open}\n      <failure message="${attr(message)}" type="assertion">${xmlEscape(body)}</failure>${output}\n    </testcase>`);
     }
-    const rateName = `pass rate ${t.byVersion.length ? t.byVersion.map((b) => `${b.version} ${percent(b.rate)} (${b.passed}/${b.total})`).join(', ') : `${percent(t.rate.rate)} (${t.rate.passed}/${t.rate.total})`} vs threshold ${percent(t.threshold)}`;
+    const rateName = waiting(t) ? `pass rate — (no case ran) vs threshold ${percent(t.threshold)}` : `pass rate ${t.byVersion.length ? t.byVersion.map((b) => `${b.version} ${percent(b.rate)} (${b.passed}/${b.total})`).join(', ') : `${percent(t.rate.rate)} (${t.rate.passed}/${t.rate.total})`} vs threshold ${percent(t.threshold)}`;
     const rateOpen = `    <testcase classname="${attr(t.address)}" name="${attr(rateName)}" time="0.000">`;
     if (t.casesNotRun) {
       // Interrupted: the verdict could not be reached, an error (not a pass, not a failed threshold).
@@ -416,6 +496,7 @@ export function renderJunit(report: TestReport): string {
     tests += n;
     fails += sFails;
     errors += sErrors;
+    skipped += sSkipped;
     time += sTime;
     const props = [
       ['target', t.target],
@@ -427,12 +508,12 @@ export function renderJunit(report: TestReport): string {
       .map(([k, v]) => `      <property name="${attr(k!)}" value="${attr(v!)}"/>`)
       .join('\n');
     suites.push(
-      `  <testsuite name="${attr(t.address)}" tests="${n}" failures="${sFails}" errors="${sErrors}" skipped="0" time="${seconds(sTime)}">\n    <properties>\n${props}\n    </properties>\n${cases.join('\n')}\n  </testsuite>`,
+      `  <testsuite name="${attr(t.address)}" tests="${n}" failures="${sFails}" errors="${sErrors}" skipped="${sSkipped}" time="${seconds(sTime)}">\n    <properties>\n${props}\n    </properties>\n${cases.join('\n')}\n  </testsuite>`,
     );
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="promptctl test" tests="${tests}" failures="${fails}" errors="${errors}" skipped="0" time="${seconds(time)}">`,
+    `<testsuites name="promptctl test" tests="${tests}" failures="${fails}" errors="${errors}" skipped="${skipped}" time="${seconds(time)}">`,
     ...suites,
     '</testsuites>',
   ].join('\n');
