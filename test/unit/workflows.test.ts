@@ -295,11 +295,11 @@ describe('apply.yml', () => {
     expect(byId(job, 'compare').env!.PLAN_JSON).toBe(out);
     expect(byId(job, 'reviewed').with!.script).toMatch(/listPullRequestsAssociatedWithCommit/);
   });
-  it('hands the credentials only to the plan and apply steps, with a read-only token', () => {
+  it('hands the credentials only to the plan, apply and test steps, with a read-only token', () => {
     for (const s of job.steps) {
       const keys = Object.keys(s.env ?? {}).filter((k) => CREDENTIAL_ENV.includes(k));
       if (keys.length === 0) continue;
-      expect(['plan', 'apply'], s.name).toContain(s.with?.command);
+      expect(['plan', 'apply', 'test'], s.name).toContain(s.with?.command);
       expect(keys.sort()).toEqual(CREDENTIAL_ENV);
     }
     expect(job.permissions).toEqual({ actions: 'read', contents: 'read', 'pull-requests': 'read' });
@@ -1246,5 +1246,137 @@ describe("the README's CI section", () => {
   it('no longer tells anyone the PR plan is limited to changed files', () => {
     expect(ciSection).not.toMatch(/--changed-since origin\/<base>/);
     expect(ciSection).toMatch(/merging to `main` applies \*\*that plan and nothing else\*\*/);
+  });
+});
+
+// A new version is tested where it is applied: after dev's apply, dev's PromptTests; a failed
+// threshold fails dev's job, so staging and prod are not applied. On the pull request, cases on
+// what the merge will bring wait (promptctl test does not run them) instead of failing the check.
+describe('apply.yml: tests after the apply', () => {
+  const job = () => wf('apply.yml').jobs.apply!;
+  it('runs promptctl test --require-live on the environment right after a successful apply, then requires it to pass', () => {
+    const j = job();
+    const apply = stepIndex(j, (s) => s.with?.command === 'apply');
+    const test = stepIndex(j, (s) => s.with?.command === 'test');
+    const gate = stepIndex(j, (s) => s.name === 'Require the tests to pass');
+    expect([apply < test, test < gate]).toEqual([true, true]);
+    expect(promptctlSteps(wf('apply.yml'), 'test')).toHaveLength(1);
+    const step = j.steps[test]!;
+    expect(step.id).toBe('test');
+    expect(step.if).toBe("steps.apply.outcome == 'success'");
+    expect(step.with).toMatchObject({ args: '--env ${{ matrix.env }} --format markdown --require-live', 'fail-on-error': 'false' });
+    expect(Object.keys(step.env ?? {}).sort()).toEqual(CREDENTIAL_ENV);
+    expect(j.steps[gate]!.if).toBe("steps.test.outcome == 'success'");
+    expect(j.steps[gate]!.env).toMatchObject({ TEST_CODE: '${{ steps.test.outputs.exit-code }}' });
+    // The job's permissions and concurrency are unchanged by it.
+    expect(j.permissions).toEqual({ actions: 'read', contents: 'read', 'pull-requests': 'read' });
+    expect(j.concurrency).toEqual({ group: 'promptctl-apply-${{ matrix.env }}', 'cancel-in-progress': false });
+  });
+  it('fails the job on a failed test (exit 1), saying the environments after it are not applied; passes on exit 0', async () => {
+    const script = job().steps.find((s) => s.name === 'Require the tests to pass')!.run!;
+    const passed = await runStep(script, { ENVIRONMENT: 'dev', TEST_CODE: '0' });
+    expect(passed.code).toBe(0);
+    const failed = await runStep(script, { ENVIRONMENT: 'dev', TEST_CODE: '1' });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/::error title=promptctl test \(dev\)::applied to dev, then its PromptTests failed[^\n]*the environments after dev are not applied/);
+  });
+  it('keeps the test report and its log with the plan artifact, and records the test exit code for the report job', () => {
+    const j = job();
+    const keep = j.steps.find((s) => s.name === 'Keep the test report')!;
+    expect(keep.if).toBe("always() && steps.test.outputs.output-file != ''");
+    expect(keep.run).toMatch(/promptctl-apply\/test\.md/);
+    expect(keep.run).toMatch(/promptctl-apply\/test\.log/);
+    expect(stepIndex(j, (s) => s.name === 'Keep the test report')).toBeLessThan(stepIndex(j, (s) => s.name === 'Upload the plan'));
+    expect(j.steps.find((s) => s.name === 'Record the result')!.env).toMatchObject({ TEST_CODE: '${{ steps.test.outputs.exit-code }}' });
+    const read = wf('apply.yml').jobs.report!.steps.find((s) => s.id === 'result')!;
+    expect(read.run).toMatch(/test: r\.test/);
+  });
+});
+
+describe('the apply report script: tests failed after the apply', () => {
+  const script = () => wf('apply.yml').jobs.report!.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script!;
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'promptctl-report-tests-'));
+    writeFileSync(join(dir, 'test.md'), '### ❌ promptctl test: 0 of 1 test met its threshold\n\n| ❌ | `billing-smoke` | billing-assistant@1.2.0 | 0 % (0/1) | 100 % |\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const base = { ENVIRONMENT: 'dev', RESULT: 'failure', DECISION: 'apply', REASON: 'The plan of abcdef1 is the plan of dev last posted on pull request #42 (fingerprint aaaa): applying it.', FINGERPRINT: 'a'.repeat(64), PR: '42', AUDIT_HEAD: '3:abc', TEST_CODE: '1', PROMOTION: 'dev staging prod' };
+
+  it('tells the pull request the merge was applied to dev, its tests failed, and staging and prod were not applied, with the report', async () => {
+    const gh = fakeGitHub();
+    const core = await runScript(script(), gh.api, { ...base, PLAN_DIR: dir });
+    const onPr = gh.comments.filter((c) => c.issue_number === 42);
+    expect(onPr).toHaveLength(1);
+    expect(onPr[0]!.body).toMatch(/promptctl applied this merge to dev, then its tests failed[\s\S]*The environments after it \(staging, prod\) were \*\*not applied\*\*[\s\S]*billing-smoke/);
+    expect(gh.issues).toHaveLength(1);
+    expect(gh.issues[0]!.body).toMatch(/applied to dev, then its PromptTests failed[\s\S]*\(said on #42\)[\s\S]*staging, prod[\s\S]*`3:abc`/);
+    expect(gh.issues[0]!.body).not.toMatch(/partly updated/);
+    expect(core.failed).toHaveLength(1);
+  });
+  it('names no later environment for prod, nor for a run by hand', async () => {
+    const prod = fakeGitHub();
+    await runScript(script(), prod.api, { ...base, ENVIRONMENT: 'prod', PLAN_DIR: dir });
+    expect(prod.comments[0]!.body).not.toMatch(/environments after it/);
+    const byHand = fakeGitHub();
+    await runScript(script(), byHand.api, { ...base, PR: '', PLAN_DIR: dir }, { context: { eventName: 'workflow_dispatch' } });
+    expect(byHand.comments).toHaveLength(0);
+    expect(byHand.issues[0]!.body).toMatch(/then its PromptTests failed/);
+    expect(byHand.issues[0]!.body).not.toMatch(/environments after it/);
+  });
+  it('says nothing of tests when the apply itself failed (no test ran)', async () => {
+    const gh = fakeGitHub();
+    await runScript(script(), gh.api, { ...base, TEST_CODE: '', PLAN_DIR: dir });
+    expect(gh.comments).toHaveLength(0);
+    expect(gh.issues[0]!.body).toMatch(/may be partly updated/);
+  });
+});
+
+describe('plan.yml: test cases waiting for the merge', () => {
+  let tmp: string;
+  beforeAll(() => (tmp = mkdtempSync(join(tmpdir(), 'promptctl-waiting-'))));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const stderr = (text: string) => {
+    const file = join(tmp, `test-${Math.random().toString(36).slice(2)}.stderr`);
+    writeFileSync(file, text);
+    return file;
+  };
+  const LOG = 'target: acme (dev)\n– faq-next · refund @1.2.0: not run (not on this target yet) [1/2]\n1 of 1 test met its threshold; 3 calls made, 0 from the cache\n2 cases not run: their versions are not on this target yet (apply them, then test)\n';
+
+  it('the result passes with a notice that the cases wait for the apply; a missed threshold still fails', async () => {
+    const script = wf('plan.yml').jobs.plan!.steps.find((s) => s.name === 'Result')!.run!;
+    expect(wf('plan.yml').jobs.plan!.steps.find((s) => s.name === 'Result')!.env).toMatchObject({ TEST_ERR: '${{ steps.test.outputs.stderr-file }}' });
+    const env = { HAS_CREDENTIALS: 'true', VALIDATE_CODE: '0', PLAN_CODE: '2', ENVIRONMENT: 'dev' };
+    const waiting = await runStep(script, { ...env, TEST_CODE: '0', TEST_ERR: stderr(LOG) });
+    expect(waiting.code).toBe(0);
+    expect(waiting.stdout).toMatch(/::notice title=promptctl test \(dev\)::waiting for apply: 2 test case\(s\)/);
+    const none = await runStep(script, { ...env, TEST_CODE: '0', TEST_ERR: stderr('1 of 1 test met its threshold\n') });
+    expect(none.stdout).not.toMatch(/waiting for apply/);
+    expect((await runStep(script, { ...env, TEST_CODE: '1', TEST_ERR: stderr(LOG) })).code).toBe(1);
+  });
+  it('records the count for the comment (status.json), and the comment shows the cases as waiting', async () => {
+    const collect = wf('plan.yml').jobs.plan!.steps.find((s) => s.name === 'Collect what the comment shows')!.run!;
+    const runner = mkdtempSync(join(tmp, 'runner-'));
+    const r = await runStep(collect, { RUNNER_TEMP: runner, ENVIRONMENT: 'dev', HAS_CREDENTIALS: 'true', VALIDATE_CODE: '0', PLAN_CODE: '2', TEST_CODE: '0', TEST_ERR: stderr(LOG), VALIDATE_OUT: '', PLAN_MD: '', PLAN_ERR: '', TEST_MD: '' });
+    expect(r.code, r.stderr).toBe(0);
+    const status = JSON.parse(readFileSync(join(runner, 'promptctl-plan', 'status.json'), 'utf8'));
+    expect(status).toMatchObject({ test: '0', testWaiting: '2' });
+
+    // The comment job reads it from the environment's artifact.
+    const root = mkdtempSync(join(tmp, 'artifacts-'));
+    const art = join(root, 'promptctl-plan-pr7-dev');
+    mkdirSync(art, { recursive: true });
+    writeFileSync(join(art, 'status.json'), JSON.stringify(status));
+    writeFileSync(join(art, 'plan.md'), '**Plan:** 1 to create\n');
+    writeFileSync(join(art, 'test.md'), '### ✅ promptctl test: 1 of 1 test met its threshold; 1 not run yet\n');
+    const gh = fakeGitHub();
+    await runScript(planScript('comment'), gh.api, { PLAN_DIR: root, ARTIFACT_PREFIX: 'promptctl-plan-pr7-', ENVIRONMENTS: 'dev' });
+    const body = gh.comments[0]!.body;
+    expect(body).toMatch(/---\n\n> :hourglass_flowing_sand: \*\*2 test cases wait for this merge\*\*[^\n]*not on dev yet[^\n]*do not fail the check[^\n]*\n\n### ✅ promptctl test: 1 of 1 test met its threshold; 1 not run yet/);
+    // Without waiting cases, no such note.
+    writeFileSync(join(art, 'status.json'), JSON.stringify({ ...status, testWaiting: '' }));
+    const again = fakeGitHub();
+    await runScript(planScript('comment'), again.api, { PLAN_DIR: root, ARTIFACT_PREFIX: 'promptctl-plan-pr7-', ENVIRONMENTS: 'dev' });
+    expect(again.comments[0]!.body).not.toMatch(/hourglass/);
   });
 });
