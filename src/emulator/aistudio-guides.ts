@@ -325,7 +325,7 @@ function fail(job: GuideJobRec, status: number, code: string, message: string): 
 }
 
 function completeIfDue(ctx: Ctx, job: GuideJobRec): boolean {
-  return job.status === 'InProgress' && job.finishAt <= Date.now() && completeGuideJob(ctx.state, job.id, ctx.now);
+  return job.status === 'InProgress' && job.finishAt <= Date.parse(ctx.now) && completeGuideJob(ctx.state, job.id, ctx.now);
 }
 
 // ---- helpers -----------------------------------------------------------------------------

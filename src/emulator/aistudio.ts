@@ -53,6 +53,7 @@ export class AiStudioRuntime implements GuideRuntime, SessionRuntime {
     options: AiStudioOptions = {},
     /** The emulator's response fixtures, if it has any. */
     readonly fixtures: readonly CompiledFixture[] = [],
+    private readonly now: () => number = Date.now,
   ) {
     this.newGuideDraft = options.newGuideDraft ?? true;
     this.emptyPublishBody = options.emptyPublishBody ?? false;
@@ -65,10 +66,10 @@ export class AiStudioRuntime implements GuideRuntime, SessionRuntime {
       () => {
         this.timers.delete(job.id);
         if (this.stopped) return;
-        const now = new Date().toISOString();
+        const now = new Date(this.now()).toISOString();
         this.store.transact((s) => ({ value: undefined, changed: completeGuideJob(s, job.id, now) })).catch(() => undefined);
       },
-      Math.max(0, job.finishAt - Date.now()),
+      Math.max(0, job.finishAt - this.now()),
     );
     t.unref();
     this.timers.set(job.id, t);

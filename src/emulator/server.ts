@@ -43,6 +43,11 @@ export interface EmulatorOptions {
   /** The org id `GET /api/v2/organizations/me` answers (default: derived from the state file). */
   orgId?: string;
   orgName?: string;
+  /**
+   * The emulator's clock (default Date.now): token expiry, rate windows, timestamps and when jobs
+   * are due. A test passes one it moves by hand, to let time pass without waiting for it.
+   */
+  now?: () => number;
   /** How long a publish job stays Running (default 30 ms). */
   publishDelayMs?: number;
   /** Canned model answers for /invocations (format: responses.ts); tried before `responsesFile`'s. */
@@ -101,7 +106,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     ...(opts.models ? { models: opts.models } : {}),
     isClosing: () => closing,
   });
-  const store = await Store.open(opts.stateFile);
+  const clock = opts.now ?? Date.now;
+  const store = await Store.open(opts.stateFile, clock);
   const creds: Credentials = { clientId: opts.clientId ?? 'local-client', clientSecret: opts.clientSecret ?? 'local-secret' };
   const ttl = opts.tokenTtlSeconds ?? 86_400;
   const latencyMs = opts.latencyMs ?? 0;
@@ -119,18 +125,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       () => {
         timers.delete(job.id);
         if (closing) return;
-        const now = new Date().toISOString();
+        const now = new Date(clock()).toISOString();
         store.transact((s) => ({ value: undefined, changed: completeJob(s, job.id, now) })).catch(() => undefined);
       },
-      Math.max(0, job.finishAt - Date.now()),
+      Math.max(0, job.finishAt - clock()),
     );
     t.unref();
     timers.set(job.id, t);
   };
-  const aiStudio = new AiStudioRuntime(store, opts.aiStudio, runtime.fixtures);
+  const aiStudio = new AiStudioRuntime(store, opts.aiStudio, runtime.fixtures, clock);
   const routes = servedRoutes(buildRoutes(schedule, runtime, aiStudio, emulatedOrg(opts)), opts.surfaces);
 
-  const pipeline: Pipeline = { store, creds, ttl, latencyMs, publishDelayMs, limiter, faults, counters, routes, refuse: opts.refuse, isClosing: () => closing };
+  const pipeline: Pipeline = { clock, store, creds, ttl, latencyMs, publishDelayMs, limiter, faults, counters, routes, refuse: opts.refuse, isClosing: () => closing };
   const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
     counters.requests++;
     handle(pipeline, req, res).catch((err: unknown) => {
@@ -197,6 +203,7 @@ function checkOptions(o: EmulatorOptions): void {
 }
 
 interface Pipeline {
+  clock: () => number;
   store: Store;
   creds: Credentials;
   ttl: number;
@@ -215,7 +222,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
   res.setHeader(CORRELATION_HEADER, correlationId);
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
   const method = req.method ?? 'GET';
-  const now = Date.now();
+  const now = p.clock();
   // Unauthenticated responses report the caller's budget without spending it.
   const anonRate = p.limiter.peek(`anon:${req.socket.remoteAddress ?? ''}`, now);
 
@@ -273,7 +280,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
         body,
         path: url.pathname.replace(/\/+$/, ''),
         user,
-        now: new Date().toISOString(),
+        now: new Date(p.clock()).toISOString(),
         publishDelayMs: p.publishDelayMs,
         correlationId,
         headers: req.headers,
@@ -362,7 +369,7 @@ async function login(p: Pipeline, req: IncomingMessage, res: ServerResponse): Pr
   }
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
   if (!form.has('grant_type') && url.searchParams.has('grant_type')) form.set('grant_type', url.searchParams.get('grant_type') ?? '');
-  const now = Date.now();
+  const now = p.clock();
   const out = issueToken(req.headers.authorization, form, p.creds, p.ttl, now);
   if (out.ok) {
     await p.store.transact((s) => {

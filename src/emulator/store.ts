@@ -150,6 +150,7 @@ export class Store {
     readonly file: string | undefined,
     state: State,
     private readonly journal: Journal | undefined,
+    private readonly now: () => number,
   ) {
     this.state = state;
     this.tracker = new ChangeTracker(state as unknown as Record<string, Record<string, unknown>>);
@@ -159,8 +160,8 @@ export class Store {
    * Opens (or creates, on first write) the state file; undefined keeps the state in memory only.
    * Fails with StateLockedError while another live process has the same file open.
    */
-  static async open(file?: string): Promise<Store> {
-    if (!file) return new Store(undefined, emptyState(), undefined);
+  static async open(file?: string, now: () => number = Date.now): Promise<Store> {
+    if (!file) return new Store(undefined, emptyState(), undefined, now);
     const path = resolve(file);
     let journal: Journal;
     try {
@@ -177,7 +178,7 @@ export class Store {
         throw stateFileError(path, err);
       }
       const state = replay(loaded, path);
-      const store = new Store(path, state, journal);
+      const store = new Store(path, state, journal, now);
       // Fold what the last run journaled into a fresh snapshot (this also drops a torn tail);
       // with nothing journaled, keep the snapshot and append to an empty journal.
       if (loaded.batches.length > 0 || loaded.tornTail) await journal.snapshot(JSON.stringify(state));
@@ -241,7 +242,7 @@ export class Store {
         let ops = this.tracker.end();
         if (failed === undefined && ops.length > 0) {
           try {
-            const now = Date.now();
+            const now = this.now();
             if (now - this.lastPrune >= PRUNE_INTERVAL_MS) {
               this.lastPrune = now;
               this.tracker.begin(true);

@@ -140,7 +140,7 @@ export function getJob(ctx: Ctx): Reply {
   const v = requireVersion(ctx);
   const job = own(ctx.state.jobs, param(ctx, 'jobId'));
   if (!job || job.templateId !== v.templateId || job.label !== v.version) throw notFound(`job ${param(ctx, 'jobId')}`);
-  const changed = job.status === 'Running' && job.finishAt <= Date.now() && completeJob(ctx.state, job.id, ctx.now);
+  const changed = job.status === 'Running' && job.finishAt <= Date.parse(ctx.now) && completeJob(ctx.state, job.id, ctx.now);
   return { status: 200, body: renderJob(ctx.state.jobs[job.id] ?? job), changed };
 }
 

@@ -46,6 +46,8 @@ export interface ConnectionOptions {
   maxRetryAfterMs?: number;
   /** The command's HTTPS_PROXY, HTTP_PROXY and NO_PROXY (genesys/proxy.ts). */
   proxy?: ProxySettings;
+  /** The clock token lifetimes are judged by (default Date.now); tests move one by hand. */
+  tokenClock?: () => number;
 }
 
 /** "Does the live object hold what I sent?" — answered by the kind's canonical form. */
@@ -78,6 +80,7 @@ export class RestClient {
       ...(opts.proxy ? { proxy: opts.proxy } : {}),
       ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
       ...(opts.onResponse ? { onResponse: opts.onResponse } : {}),
+      ...(opts.tokenClock ? { tokenClock: opts.tokenClock } : {}),
     });
   }
 

@@ -38,6 +38,8 @@ export interface TransportOptions {
   proxy?: ProxySettings;
   onRetry?: (info: RetryInfo) => void;
   onResponse?: (info: ResponseInfo) => void;
+  /** The clock token lifetimes are judged by (default Date.now). */
+  tokenClock?: () => number;
 }
 
 const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
@@ -127,6 +129,7 @@ export class Transport {
     this.tokens = new TokenProvider(
       () => this.requestToken(),
       (token) => opts.redactor.add(token),
+      opts.tokenClock,
     );
   }
 
