@@ -171,17 +171,23 @@ describe('TokenProvider', () => {
   it('fetches lazily, once for concurrent callers, and caches until shortly before expiry', async () => {
     let t = 0;
     let fetches = 0;
+    // The first token request stays in flight until released, so all three callers wait on it.
+    let release!: () => void;
+    const inFlight = new Promise<void>((r) => (release = r));
     const tp = new TokenProvider(
       async () => {
         fetches++;
-        await new Promise((r) => setTimeout(r, 5));
+        await inFlight;
         return { access_token: `tok-${fetches}`, token_type: 'bearer', expires_in: 100 };
       },
       () => {},
       () => t,
     );
     expect(fetches).toBe(0);
-    const got = await Promise.all([tp.get(), tp.get(), tp.get()]);
+    const waiting = Promise.all([tp.get(), tp.get(), tp.get()]);
+    expect(fetches).toBe(1);
+    release();
+    const got = await waiting;
     expect(got).toEqual(['tok-1', 'tok-1', 'tok-1']);
     expect(fetches).toBe(1);
     t = 89_000;
