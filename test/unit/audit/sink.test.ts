@@ -22,14 +22,17 @@ let url: string;
 let received: Received[];
 /** Status to answer with, per request, in order; then 204. */
 let script: number[];
-/** How long the receiver takes to answer. */
-let delayMs: number;
+/** The receiver answers once this settles (default at once); a test holds it to be a slow sink. */
+let answerWhen: () => Promise<void>;
+/** What happened, in order, where a test needs to see it (the receiver logs 'answered'). */
+let order: string[];
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'promptctl-sink-'));
   received = [];
   script = [];
-  delayMs = 0;
+  answerWhen = () => Promise.resolve();
+  order = [];
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -40,7 +43,10 @@ beforeEach(async () => {
       const signatureOk = sig.length === expected.length && timingSafeEqual(Buffer.from(sig), expected);
       received.push({ body: body.toString('utf8'), signatureOk, headers: req.headers });
       res.statusCode = script.shift() ?? 204;
-      setTimeout(() => res.end(), delayMs);
+      void answerWhen().then(() => {
+        order.push('answered');
+        res.end();
+      });
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -86,18 +92,23 @@ describe('HTTP audit sinks', () => {
   });
 
   it('a record is durable without waiting for the sink; close waits for the delivery', async () => {
-    delayMs = 400;
+    // The sink answers only when let: append must resolve while it has not (else this test hangs).
+    let letAnswer!: () => void;
+    const answerLet = new Promise<void>((r) => (letAnswer = r));
+    answerWhen = () => answerLet;
     const log = await openAuditLog(join(dir, 'a.jsonl'), {
       sinks: [{ url, secretEnv: 'AUDIT_KEY' }],
       env: { AUDIT_KEY: KEY },
       onWarning: () => undefined,
       sinkOptions: fast,
     });
-    const started = Date.now();
     await log.append(input(1));
-    expect(Date.now() - started).toBeLessThan(delayMs);
-    await log.close();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(delayMs - 50);
+    order.push('appended');
+    const closing = log.close().then(() => order.push('closed'));
+    // A late answer is the subject: a close that did not wait for it would be done long before.
+    setTimeout(letAnswer, 100);
+    await closing;
+    expect(order).toEqual(['appended', 'answered', 'closed']);
     expect(received).toHaveLength(1);
   });
 
