@@ -26,7 +26,7 @@ const worker = async () => {
     const intent = await log.intent({ actor: 'ci', commit: null, planId: 'p1', org: { id: 'o', host: 'h' }, address,
       action: 'create', resourceId: null, before: null, after: { version: null, hash: 'x', content: { name: address } } });
     process.stdout.write('called ' + address + ' ' + intent.seq + '\\n');
-    await new Promise((r) => setTimeout(r, 20 + Math.random() * 10));
+    await new Promise((r) => setTimeout(r, 20 + Math.random() * 10)); // the API call's latency (simulated): kills land with calls in flight
     const out = await log.outcome(intent, { outcome: 'success', resourceId: 'id-' + n, after: { version: 1, hash: 'x', content: { name: address } } });
     process.stdout.write('done ' + address + ' ' + out.seq + '\\n');
   }

@@ -412,7 +412,7 @@ describe('group commit', () => {
     const original = proto.datasync;
     const spy = vi.spyOn(proto, 'datasync').mockImplementation(async function (this: unknown) {
       events.push('sync-start');
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 20)); // a slow disk (the subject): records queue meanwhile, and one resolved before the sync ends would show
       await original.call(this);
       events.push('sync-end');
     });
