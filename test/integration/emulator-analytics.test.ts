@@ -21,6 +21,9 @@ const usage: Record<string, Array<{ prompt: number; completion: number; cost: nu
 let start: number;
 let middle: number;
 let end: number;
+/** How far the emulator's clock runs ahead of the real one (moved by hand to open a gap in time). */
+let skew = 0;
+const clock = (): number => Date.now() + skew;
 
 const VARS = { customer: 'Ada', question: 'Why was I charged twice?' };
 
@@ -35,7 +38,7 @@ async function call(body: Record<string, unknown>, expectStatus: number): Promis
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'promptctl-analytics-'));
-  em = await startEmulator({ port: 0, stateFile: join(dir, 'state.json'), publishDelayMs: 1, latencyMs: 2, rateLimit: 100_000 });
+  em = await startEmulator({ port: 0, stateFile: join(dir, 'state.json'), publishDelayMs: 1, latencyMs: 2, rateLimit: 100_000, now: clock });
   api.url = em.url;
   await api.login();
   for (const name of ['alpha-bot', 'beta-bot']) {
@@ -64,19 +67,19 @@ beforeAll(async () => {
     appliesTo: { templates: ['alpha-bot'] },
   });
 
-  start = Date.now();
+  start = clock();
   const q = (i: number) => ({ customer: `c${i}`, question: `question ${i}` });
   for (let i = 0; i < 7; i++) await call({ template: 'alpha-bot', version: '1.0.0', variables: q(i) }, 200);
   for (let i = 0; i < 3; i++) await call({ template: 'alpha-bot', version: '1.0.0', variables: { customer: 'x' } }, 400);
-  await new Promise((r) => setTimeout(r, 5));
-  middle = Date.now();
-  await new Promise((r) => setTimeout(r, 5));
+  // A gap in the emulator's clock: every call so far is before `middle`, every later one after it.
+  middle = clock() + 5;
+  skew += 10;
   for (let i = 0; i < 5; i++) await call({ template: 'alpha-bot', version: '1.1.0', variables: q(i) }, 200);
   for (let i = 0; i < 2; i++) await call({ template: 'alpha-bot', version: '1.1.0', variables: { customer: 'x', question: `mail x${i}@example.org` } }, 400);
   await call({ template: 'alpha-bot', version: '1.1.0', variables: { customer: 'x', question: 'who wins the election?' } }, 200);
   await call({ template: 'missing-bot', variables: VARS }, 404);
   for (let i = 0; i < 4; i++) await call({ template: 'beta-bot', version: '1.0.0', variables: q(i) }, 200);
-  end = Date.now() + 1;
+  end = clock() + 1;
 });
 
 afterAll(async () => {
@@ -227,7 +230,7 @@ describe('POST /api/v2/analytics/llmgateway/aggregates/query', () => {
     const before = (await query(body)).body;
     const port = em.port;
     await em.close();
-    em = await startEmulator({ port, stateFile: join(dir, 'state.json'), rateLimit: 100_000 });
+    em = await startEmulator({ port, stateFile: join(dir, 'state.json'), rateLimit: 100_000, now: clock });
     await api.login();
     expect((await query(body)).body).toEqual(before);
   });
