@@ -30,6 +30,7 @@ import {
   putSummarySetting,
 } from './aistudio-summaries.js';
 import type { Handler } from './context.js';
+import { JobTimers } from './job-timers.js';
 import type { CompiledFixture } from './responses.js';
 import type { Method } from './routes.js';
 import type { Store } from './store.js';
@@ -45,35 +46,26 @@ export class AiStudioRuntime implements GuideRuntime, SessionRuntime {
   readonly newGuideDraft: boolean;
   readonly emptyPublishBody: boolean;
   readonly memo: TokenMemo = createTokenMemo(20_000);
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private stopped = false;
+  /** The timers that finish guide jobs. */
+  readonly timers: JobTimers;
 
   constructor(
     private readonly store: Store,
     options: AiStudioOptions = {},
     /** The emulator's response fixtures, if it has any. */
     readonly fixtures: readonly CompiledFixture[] = [],
-    private readonly now: () => number = Date.now,
+    now: () => number = Date.now,
   ) {
     this.newGuideDraft = options.newGuideDraft ?? true;
     this.emptyPublishBody = options.emptyPublishBody ?? false;
+    this.timers = new JobTimers(now);
   }
 
   /** Arms the timer that finishes an InProgress job (its start is durable by now). */
-  readonly schedule = (job: GuideJobRec): void => {
-    if (this.stopped || this.timers.has(job.id)) return;
-    const t = setTimeout(
-      () => {
-        this.timers.delete(job.id);
-        if (this.stopped) return;
-        const now = new Date(this.now()).toISOString();
-        this.store.transact((s) => ({ value: undefined, changed: completeGuideJob(s, job.id, now) })).catch(() => undefined);
-      },
-      Math.max(0, job.finishAt - this.now()),
+  readonly schedule = (job: GuideJobRec): void =>
+    this.timers.arm(job.id, job.finishAt, (now) =>
+      this.store.transact((s) => ({ value: undefined, changed: completeGuideJob(s, job.id, now) })),
     );
-    t.unref();
-    this.timers.set(job.id, t);
-  };
 
   /** Re-arms the jobs a previous run left InProgress. */
   async resume(): Promise<void> {
@@ -86,9 +78,7 @@ export class AiStudioRuntime implements GuideRuntime, SessionRuntime {
 
   /** Stops every timer (the emulator is closing). */
   stop(): void {
-    this.stopped = true;
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.timers.stop();
   }
 }
 

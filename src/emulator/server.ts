@@ -17,6 +17,7 @@ import { buildRoutes, matchRoute } from './routes.js';
 import { AiStudioRuntime, type AiStudioOptions } from './aistudio.js';
 import { servedRoutes, surfaceOf, type Surface, type Surfaces } from './surfaces.js';
 import { loadWireSchemas } from './schemas.js';
+import { JobTimers } from './job-timers.js';
 import { Store, type JobRec } from './store.js';
 import { completeJob } from './versions.js';
 
@@ -87,6 +88,11 @@ export interface RunningEmulator {
   url: string;
   port: number;
   stats(): { requests: number; faults: Record<string, number>; rateLimited: number };
+  /**
+   * Resolves once every job timer armed so far (publish and guide jobs, resumed ones included)
+   * has finished its job, durably: what a test awaits instead of polling for a job to end.
+   */
+  jobsSettled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -118,21 +124,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   let closing = false;
 
   // Publish jobs complete on a timer once their start is durable; Running jobs from a previous run resume.
-  const timers = new Map<string, NodeJS.Timeout>();
-  const schedule = (job: JobRec): void => {
-    if (closing || timers.has(job.id)) return;
-    const t = setTimeout(
-      () => {
-        timers.delete(job.id);
-        if (closing) return;
-        const now = new Date(clock()).toISOString();
-        store.transact((s) => ({ value: undefined, changed: completeJob(s, job.id, now) })).catch(() => undefined);
-      },
-      Math.max(0, job.finishAt - clock()),
-    );
-    t.unref();
-    timers.set(job.id, t);
-  };
+  const timers = new JobTimers(clock);
+  const schedule = (job: JobRec): void =>
+    timers.arm(job.id, job.finishAt, (now) => store.transact((s) => ({ value: undefined, changed: completeJob(s, job.id, now) })));
   const aiStudio = new AiStudioRuntime(store, opts.aiStudio, runtime.fixtures, clock);
   const routes = servedRoutes(buildRoutes(schedule, runtime, aiStudio, emulatedOrg(opts)), opts.surfaces);
 
@@ -167,11 +161,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     stats: () => ({ requests: counters.requests, faults: { ...faults.counts }, rateLimited: counters.rateLimited }),
+    jobsSettled: async () => {
+      await Promise.all([timers.settled(), aiStudio.timers.settled()]);
+    },
     close: () =>
       (closed ??= (async () => {
         closing = true;
-        for (const t of timers.values()) clearTimeout(t);
-        timers.clear();
+        timers.stop();
         aiStudio.stop();
         const serverClosed = closeServer(server);
         server.closeIdleConnections();
