@@ -132,7 +132,8 @@ describe('AI Studio client: guides', () => {
   });
 
   it('keeps guides, versions, settings and unfinished jobs across a restart', async () => {
-    env = await setup({ publishDelayMs: 400 });
+    // The job takes ten minutes on the first run's clock, so it is surely unfinished at the restart.
+    env = await setup({ publishDelayMs: 600_000 });
     const c = env.client();
     const g = await c.createGuide({ name: 'Durable', source: 'Manual' });
     await c.patchGuideVersion(g.id, '1.0', content(1));
@@ -150,16 +151,14 @@ describe('AI Studio client: guides', () => {
       body: JSON.stringify({ guideVersion: { state: 'ProductionReady' } }),
     });
     expect(started.status).toBe(202);
-    await env.restart({ publishDelayMs: 400 });
+    // The second run's clock is past the job's finish time: the job it resumes is due at once.
+    await env.restart({ publishDelayMs: 600_000, now: () => Date.now() + 600_000 });
 
     const after = env.client();
     expect(await after.getGuideVersion(g.id, '1.0')).toMatchObject({ instruction: content(1).instruction });
     expect(await after.getSummarySetting(s.id)).toEqual(s);
-    let guide = await after.getGuide(g.id);
-    for (let i = 0; i < 100 && guide.status !== 'Published'; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      guide = await after.getGuide(g.id);
-    }
+    await env.emulator.jobsSettled(); // the resumed job's timer has run and its change is durable
+    const guide = await after.getGuide(g.id);
     expect(guide).toMatchObject({ status: 'Published', latestProductionReadyVersion: { version: '1.0' } });
   });
 });
