@@ -242,6 +242,8 @@ function handClient(retries?: RetryInfo[]): GatewayApi {
   return x;
 }
 
+// Paces a hand-written server's answer (a head, then a cut; a stream in pieces; a ping, then
+// silence): answers spread over time are what these tests are about; the tests await the client.
 const later = (ms: number, fn: () => void) => setTimeout(fn, ms);
 
 describe('invokeStream against hand-written servers', () => {
@@ -280,8 +282,8 @@ describe('invokeStream against hand-written servers', () => {
     hand = await handServer((_attempt, _req, res) => {
       res.writeHead(200, SSE_HEAD);
       res.write(delta('Hello '));
-      later(10, () => res.write(delta('world')));
-      later(30, () => res.socket?.destroy());
+      // The cut comes once 'world' has been written (not on a timer that could overtake the write).
+      later(10, () => res.write(delta('world'), () => res.socket?.destroy()));
     });
     const seen: string[] = [];
     const err = await rejection(
