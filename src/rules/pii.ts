@@ -7,6 +7,22 @@ import { luhnValid } from '../util/luhn.js';
 
 const digitCount = (s: string) => s.replace(/\D/g, '').length;
 
+/**
+ * A number right after these is an identifier, not a phone number: "order 123-456-7890",
+ * "Order ID 2024-123-4567", "invoice no. …", "section 123.456.7890", "#123-456-7890". Singular
+ * only: "Orders: 555-123-4567" names a department's phone line.
+ */
+const ID_BEFORE =
+  /(?:\b(?:order|invoice|sku|po|ref|reference|ticket|case|id|section|clause|article|chapter|serial|tracking|part|item|booking|reservation|confirmation|transaction|receipt|policy|isbn|issn|version|build|release)(?:[\s:.]{1,3}(?:id|no|nr|num|number|code))?\.?[\s:]{0,3}|[#№]\s{0,2})$/i;
+const ID_LOOK_BACK = 40;
+
+/** A number without a country code, after an identifier word, or made of round numbers only ("100 200 300", "1000-2000-3000"). */
+const notAPhoneNumber = (m: RegExpExecArray): boolean => {
+  if (m[0].startsWith('+')) return false;
+  if (ID_BEFORE.test(m.input.slice(Math.max(0, m.index - ID_LOOK_BACK), m.index))) return true;
+  return (m[0].match(/\d+/g) ?? []).every((g) => g.endsWith('00'));
+};
+
 /** Card numbers first: a card must not also be reported as a phone number. */
 export const PII_PATTERNS: readonly NamedPattern[] = [
   {
@@ -25,12 +41,13 @@ export const PII_PATTERNS: readonly NamedPattern[] = [
   {
     // +CC …, (555) 123-4567, 555-123-4567, 555.123.4567: separators required, so plain
     // numbers, dates, versions and IP addresses do not match, nor the tail of a longer
-    // digit group (a card number that failed its checksum).
+    // digit group (a card number that failed its checksum), nor what follows a time or a
+    // date (10:30-11:45 1200-1300), an identifier ("order 123-456-7890") or round numbers.
     name: 'a phone number',
-    re: /(?<![\w+.-])(?<!\d[ .-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{3,4}(?![ .-]?\d)(?!\w)/,
+    re: /(?<![\w+.-])(?<!\d[ .:/-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{3,4}(?![ .-]?\d)(?!\w)/,
     accept: (m) => {
       const n = digitCount(m[0]);
-      return n >= 9 && n <= 15;
+      return n >= 9 && n <= 15 && !notAPhoneNumber(m);
     },
   },
   {

@@ -45,3 +45,55 @@ describe('pii', () => {
     expect(run('a'.repeat(1_000_000) + '1 '.repeat(500_000) + '@'.repeat(100_000) + '.'.repeat(100_000))).toHaveLength(0);
   });
 });
+
+// Numbers shaped like phone numbers that are not: ranges and counts, section numbers, order ids,
+// times. The brief's own examples were never reported; their close variants were.
+describe('pii: numbers that are not phone numbers', () => {
+  const notPhones: [name: string, text: string][] = [
+    ['a range of word counts', 'Write 1000-2000 words.'],
+    ['a range with spaces', 'between 1000 - 2000 - 3000 words'],
+    ['a three-part range of round numbers', 'ranges 1000-2000-3000'],
+    ['a list of round counts', 'Write 500 1000 1500 words'],
+    ['round counts with spaces', 'counts 100 200 300'],
+    ['a section number', 'see section 4.2.1.3'],
+    ['a section number with long parts', 'section 123.456.7890'],
+    ['an order id with a prefix', 'order ORD-123-4567'],
+    ['an order id after "order"', 'order 123-456-7890'],
+    ['an order id after "Order ID"', 'Order ID 2024-123-4567'],
+    ['an order id after "order no."', 'order no. 123 456 7890'],
+    ['an order id after "#"', 'order #123-456-7890'],
+    ['a SKU', 'SKU 123-456-789'],
+    ['an invoice number', 'invoice 2024-0001-5678'],
+    ['a PO number', 'PO 4500-123-456'],
+    ['a reference', 'ref: 12-3456-7890'],
+    ['a ticket', 'ticket 2024-555-0100'],
+    ['a time range', 'times 10:30-11:45'],
+    ['a time range, then a range', 'open 10:30-11:45 1200-1300'],
+    ['a date and time', '2024-01-15 10:30:00'],
+  ];
+  it.each(notPhones)('does not warn about %s', (_name, text) => {
+    expect(run(text)).toEqual([]);
+  });
+
+  const phones: [name: string, text: string][] = [
+    ['+CC with spaces', 'call +1 555 123 4567'],
+    ['area code in parentheses', 'call (555) 123-4567'],
+    ['dashes', 'call 555-123-4567'],
+    ['dots', 'call 555.123.4567'],
+    ['after "phone:"', 'phone: 555 123 4567'],
+    ['after "tel:" with no space', 'tel:555-123-4567'],
+    ['a 555-01xx number', 'call 415-555-0100'],
+    ['+CC with dashes', '+1-555-123-4567'],
+    ['UK mobile', 'mobile +44 7700 900123'],
+    ['after the word "order" further back', 'About your order, call 555-123-4567.'],
+    ['a time, then a phone number', 'Open 09:00-17:00, call 555-123-4567.'],
+    ['a department line, "Orders:"', 'Orders: 555-123-4567'],
+    ['a department line, "Reservations:"', 'Reservations: 555-123-4567'],
+    ['non-round groups that end in 00', 'call 800-555-0100'],
+  ];
+  it.each(phones)('warns about a phone number: %s', (_name, text) => {
+    const ds = run(text);
+    expect(ds).toHaveLength(1);
+    expect(ds[0]!.message).toContain('phone number');
+  });
+});
