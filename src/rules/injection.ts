@@ -59,6 +59,8 @@ const LOOK_BACK = 240;
 const QUOTE_REACH = 100;
 /** Words allowed between a governing construction and the phrase ("tries to [make you] ignore"). */
 const MAX_GAP_WORDS = 3;
+/** How far before a phrase a governing construction or a negation is looked for (longer than any match of them). */
+const GOVERNOR_REACH = 160;
 
 /**
  * Where a sentence ends: . ! ? ; (and any closing quotes or brackets) before whitespace, except
@@ -98,7 +100,7 @@ const YOU = `(?:you|the${S}(?:assistant|model|AI|bot|agent))`;
  * Governing constructions. Group `ex` marks those that introduce examples (a comma-separated
  * list of phrases after them is all mentions); `like` is the loose "like", checked more strictly.
  */
-const GOVERNOR = String.raw`\b(?:(?<ex>such${S}as|e\.g\.|i\.e\.|for${S}example|for${S}instance|including|(?:${ATTACK_NOUN})\s{0,5}[:(])|(?<like>like)|(?:${ASK})${S}${YOU}${S}to|(?:${ASKED})${S}to|(?:${TRY})${S}to|(?:${MAKE})${S}${YOU}(?:${S}(?:to|into))?|(?:${REPORT}))(?![\p{L}\p{N}_])`;
+const GOVERNOR = String.raw`\b(?:(?<ex>such${S}as|e\.g\.|i\.e\.|for${S}example|for${S}instance|including|(?:${ATTACK_NOUN})\s{0,5}[:(])|(?<like>like)|(?:${ASK})${S}${YOU}${S}to|(?:${ASKED})${S}to|(?:${TRY})${S}to|(?:${MAKE})${S}${YOU}(?:${S}(?:to|into))?|(?:${REPORT}))(?![\w\u00c0-\u024f])`;
 
 /** The base form of a verb needs a subject before it: "Try to forget…" is an order, "users may try to" a report. */
 const BASE_FORMS: ReadonlySet<string> = new Set(
@@ -117,7 +119,7 @@ const CONDITIONAL = /\b(?:if|when|whenever|unless|should|in case)\b/i;
  * quotes ("says, “…", "e.g., …"), since words after a comma may be a new clause.
  */
 const GAP = new RegExp(
-  String.raw`^\s{0,3},[\s"'“‘«„\x60(]{1,10}$|^[\s:"'“‘«„\x60(]{0,10}(?:(?!(?:and|or|nor|then|so|but|now|please|instead|also|next|finally|therefore|thus|afterwards)(?![\p{L}]))[\p{L}\p{N}'’-]{1,30}[\s"'“‘«„\x60(]{1,8}){0,${MAX_GAP_WORDS}}$`,
+  String.raw`^\s{0,3},[\s"'“‘«„\x60(]{1,10}$|^[\s:"'“‘«„\x60(]{0,10}(?:(?!(?:and|or|nor|then|so|but|now|please|instead|also|next|finally|therefore|thus|afterwards)(?![\p{L}]))[\p{L}\p{N}'’-]{1,20}[\s"'“‘«„\x60(]{1,8}){0,${MAX_GAP_WORDS}}$`,
   'iu',
 );
 /** `like` introduces examples only after such nouns ("phrases like …", not "act like …"). */
@@ -132,22 +134,44 @@ const MAX_CHAIN_GAP = 24;
 
 type MentionKind = 'quote' | 'report' | 'example';
 
-/** The findings that are instructions: mentions of an attack (quoted, reported) are dropped. */
+const NEGATION = String.raw`(?:\b(?:not|never|no)|n['’]t)`;
+/**
+ * Negation further back than the word right before the phrase (NOT_NEGATED sees only that): a
+ * refusal ("refuse to reveal…", "you are not allowed to reveal…"), a list after the negation
+ * ("do not reveal or print…", "never reveal the system prompt or ignore…"), an aside ("do not,
+ * under any circumstances, reveal…"), "under no circumstances". NEGATED_AFTER is tried, sticky,
+ * only where NEGATION_START finds a negation in the sentence before the phrase, and must reach
+ * the phrase (anchored at the end): no other position is tried.
+ */
+const NEGATION_START = String.raw`\b(?:not|never|no|cannot|unable|refus|declin)|n['’]t\b`;
+const NEGATED_AFTER = new RegExp(
+  [
+    String.raw`(?:refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|unable)\s{1,5}to\s{1,5}$`,
+    String.raw`cannot\s{1,5}$`,
+    String.raw`${NEGATION}\s{1,5}(?:(?:allowed|permitted|supposed|able|authori[sz]ed|meant)\s{1,5})?to\s{1,5}$`,
+    String.raw`${NEGATION}\s{1,5}(?:[\p{L}'’-]{1,20},?\s{1,5}){1,5}(?:or|nor)\s{1,5}$`,
+    String.raw`${NEGATION}\s{0,3},[^,.;!?\n]{1,60},\s{1,5}$`,
+    String.raw`no\s{1,5}circumstances,?\s{1,5}(?:(?:should|must|will|may|can|shall)\s{1,5}you\s{1,5})?$`,
+  ].join('|'),
+  'iuy',
+);
+
+/** The findings that are instructions: mentions of an attack (quoted, reported) and negated phrases are dropped. */
 export function instructionFindings(text: string, findings: readonly PatternFinding[]): PatternFinding[] {
-  const sentenceEnd = new RegExp(SENTENCE_END, 'g');
-  const governor = new RegExp(GOVERNOR, 'giu');
+  const sentenceEnds = new RegExp(SENTENCE_END, 'g'); // over the whole text, once: findings come in order
+  const sentenceEndAfter = new RegExp(SENTENCE_END, 'g'); // in the few characters after a phrase
+  const governor = new RegExp(GOVERNOR, 'gi');
+  let nextEnd = sentenceEnds.exec(text);
+  let sentenceStart = 0;
 
   /** The sentence before `at`, at most LOOK_BACK characters; `whole` when it starts inside the window. */
   const sentenceBefore = (at: number): { tail: string; whole: boolean } => {
-    const from = Math.max(0, at - LOOK_BACK);
-    const window = text.slice(from, at);
-    let start = -1;
-    sentenceEnd.lastIndex = 0;
-    for (let m = sentenceEnd.exec(window); m !== null; m = sentenceEnd.exec(window)) {
-      start = m.index + m[0].length;
-      if (m[0].length === 0) sentenceEnd.lastIndex++;
+    while (nextEnd !== null && nextEnd.index + nextEnd[0].length <= at) {
+      sentenceStart = nextEnd.index + nextEnd[0].length;
+      nextEnd = sentenceEnds.exec(text);
     }
-    return start >= 0 ? { tail: window.slice(start), whole: true } : { tail: window, whole: from === 0 };
+    const from = Math.max(sentenceStart, at - LOOK_BACK);
+    return { tail: text.slice(from, at), whole: from === sentenceStart };
   };
 
   const quoted = (tail: string, whole: boolean, end: number): boolean => {
@@ -169,14 +193,26 @@ export function instructionFindings(text: string, findings: readonly PatternFind
     if (closer === undefined || tail.length - openedAt > QUOTE_REACH) return false;
     // The quote must close in the same sentence: up to its end (with the closing punctuation).
     const after = text.slice(end, end + QUOTE_REACH);
-    sentenceEnd.lastIndex = 0;
-    const stop = sentenceEnd.exec(after);
+    sentenceEndAfter.lastIndex = 0;
+    const stop = sentenceEndAfter.exec(after);
     const limit = stop === null ? after.length : stop.index + stop[0].length;
     for (let i = 0; i < limit; i++) if (closes(after, i, closer)) return true;
     return false;
   };
 
-  const governed = (tail: string): MentionKind | undefined => {
+  const negationStart = new RegExp(NEGATION_START, 'gi');
+  const negatedAfter = new RegExp(NEGATED_AFTER.source, NEGATED_AFTER.flags);
+  const negated = (near: string): boolean => {
+    negationStart.lastIndex = 0;
+    for (let m = negationStart.exec(near); m !== null; m = negationStart.exec(near)) {
+      negatedAfter.lastIndex = m.index;
+      if (negatedAfter.test(near)) return true;
+    }
+    return false;
+  };
+
+  const governed = (sentence: string): MentionKind | undefined => {
+    const tail = sentence.slice(-GOVERNOR_REACH);
     governor.lastIndex = 0;
     let kind: MentionKind | undefined;
     for (let m = governor.exec(tail); m !== null; m = governor.exec(tail)) {
@@ -207,6 +243,10 @@ export function instructionFindings(text: string, findings: readonly PatternFind
   for (const f of findings) {
     const end = f.index + f.length;
     const { tail, whole } = sentenceBefore(f.index);
+    if (negated(tail.slice(-GOVERNOR_REACH))) {
+      previous = { end, kind: undefined };
+      continue;
+    }
     let kind: MentionKind | undefined = quoted(tail, whole, end) ? 'quote' : governed(tail);
     if (kind === undefined && previous.end >= 0 && (previous.kind === 'report' || previous.kind === 'example') && f.index - previous.end <= MAX_CHAIN_GAP) {
       const between = text.slice(previous.end, f.index);
