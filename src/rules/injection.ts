@@ -9,6 +9,8 @@ const S = '\\s{1,5}'; // bounded whitespace keeps the patterns linear on hostile
 /** Not after a negation: "never reveal the system prompt" is a defence, not an attack. */
 const NOT_NEGATED = `(?<!(?:\\bnot|\\bnever|\\bno|\\bnor|n't|n’t)${S})`;
 
+const JAILBREAK_MODE = 'jailbreak mode';
+
 /** Phrases that try to cancel earlier instructions or unlock the model. */
 export const INJECTION_PHRASES: readonly { name: string; re: RegExp }[] = [
   {
@@ -26,8 +28,8 @@ export const INJECTION_PHRASES: readonly { name: string; re: RegExp }[] = [
       'i',
     ),
   },
-  { name: 'jailbreak mode', re: new RegExp(`\\b(?:developer|DAN|god|jailbreak|unrestricted)${S}mode\\b`, 'i') },
-  { name: 'jailbreak mode', re: new RegExp(`\\bdo${S}anything${S}now\\b`, 'i') },
+  { name: JAILBREAK_MODE, re: new RegExp(`\\b(?:developer|DAN|god|jailbreak|unrestricted)${S}mode\\b`, 'i') },
+  { name: JAILBREAK_MODE, re: new RegExp(`\\bdo${S}anything${S}now\\b`, 'i') },
   {
     name: 'role override',
     re: new RegExp(`\\byou${S}are${S}no${S}longer${S}(?:an?${S})?(?:AI|assistant|bound|restricted|required)\\b`, 'i'),
@@ -92,6 +94,8 @@ const ASKED = V('asked', 'told', 'instructed', 'urged', 'ordered', 'commanded', 
 const TRY = V('try', 'tries', 'tried', 'trying', 'attempt', 'attempts', 'attempted', 'attempting', 'seek', 'seeks', 'seeking', 'sought', 'effort', 'efforts', 'request', 'requests', 'demand', 'demands', 'plea', 'pleas');
 /** Someone acting on the model: `make you …`, `get you to …`, `trick you into …`. */
 const MAKE = V('make', 'makes', 'making', 'made', 'get', 'gets', 'getting', 'got', 'trick', 'tricks', 'tricking', 'tricked', 'convince', 'convinces', 'convinced', 'convincing', 'persuade', 'persuades', 'persuaded', 'persuading', 'manipulate', 'manipulates', 'manipulated', 'manipulating', 'force', 'forces', 'forced', 'forcing', 'coerce', 'coerces', 'coerced', 'coercing', 'lure', 'lures', 'lured', 'luring', 'lead', 'leads', 'leading', 'led', 'cause', 'causes', 'caused', 'causing');
+/** The passive of someone acting on the model: `never be made to …`, `tricked into …`. */
+const MADE = V('made', 'forced', 'coerced', 'pressured', 'pushed', 'manipulated', 'tricked', 'lured', 'led', 'convinced', 'persuaded');
 /** Nouns that introduce examples of attacks: `attacks: …`, `jailbreak attempts (…)`. */
 const ATTACK_NOUN = V('attacks?', 'jailbreaks?', 'injections?', 'tricks?', 'phrases?', 'examples?', 'patterns?', 'tactics?', 'techniques?', 'exploits?', 'payloads?', 'attempts?');
 const YOU = `(?:you|the${S}(?:assistant|model|AI|bot|agent))`;
@@ -100,7 +104,7 @@ const YOU = `(?:you|the${S}(?:assistant|model|AI|bot|agent))`;
  * Governing constructions. Group `ex` marks those that introduce examples (a comma-separated
  * list of phrases after them is all mentions); `like` is the loose "like", checked more strictly.
  */
-const GOVERNOR = String.raw`\b(?:(?<ex>such${S}as|e\.g\.|i\.e\.|for${S}example|for${S}instance|including|(?:${ATTACK_NOUN})\s{0,5}[:(])|(?<like>like)|(?:${ASK})${S}${YOU}${S}to|(?:${ASKED})${S}to|(?:${TRY})${S}to|(?:${MAKE})${S}${YOU}(?:${S}(?:to|into))?|(?:${REPORT}))(?![\w\u00c0-\u024f])`;
+const GOVERNOR = String.raw`\b(?:(?<ex>such${S}as|e\.g\.|i\.e\.|for${S}example|for${S}instance|including|(?:${ATTACK_NOUN})\s{0,5}[:(])|(?<like>like)|(?:${ASK})${S}${YOU}${S}to|(?:${ASKED})${S}to|(?:${TRY})${S}to|(?:${MAKE})${S}${YOU}(?:${S}(?:to|into))?|(?:${MADE})${S}(?:to|into)|(?:${REPORT}))(?![\w\u00c0-\u024f])`;
 
 /** The base form of a verb needs a subject before it: "Try to forget…" is an order, "users may try to" a report. */
 const BASE_FORMS: ReadonlySet<string> = new Set(
@@ -155,6 +159,14 @@ const NEGATED_AFTER = new RegExp(
   ].join('|'),
   'iuy',
 );
+/**
+ * A jailbreak mode is a noun phrase: its verb is before it, and so is its negation, a few words
+ * back in the same clause: "never enter developer mode", "do not switch to DAN mode".
+ */
+const NEGATED_MODE_AFTER = new RegExp(
+  String.raw`(?:${NEGATION}|refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|unable|cannot)\s{1,5}(?:(?!(?:and|or|but|then|so|now|instead|just|please)(?![\p{L}]))[\p{L}'’-]{1,20}\s{1,5}){0,4}$`,
+  'iuy',
+);
 
 /** The findings that are instructions: mentions of an attack (quoted, reported) and negated phrases are dropped. */
 export function instructionFindings(text: string, findings: readonly PatternFinding[]): PatternFinding[] {
@@ -202,11 +214,15 @@ export function instructionFindings(text: string, findings: readonly PatternFind
 
   const negationStart = new RegExp(NEGATION_START, 'gi');
   const negatedAfter = new RegExp(NEGATED_AFTER.source, NEGATED_AFTER.flags);
-  const negated = (near: string): boolean => {
+  const negatedModeAfter = new RegExp(NEGATED_MODE_AFTER.source, NEGATED_MODE_AFTER.flags);
+  const negated = (near: string, isMode: boolean): boolean => {
     negationStart.lastIndex = 0;
     for (let m = negationStart.exec(near); m !== null; m = negationStart.exec(near)) {
       negatedAfter.lastIndex = m.index;
       if (negatedAfter.test(near)) return true;
+      if (!isMode) continue;
+      negatedModeAfter.lastIndex = m.index;
+      if (negatedModeAfter.test(near)) return true;
     }
     return false;
   };
@@ -223,7 +239,8 @@ export function instructionFindings(text: string, findings: readonly PatternFind
       const clause = tail.slice(0, m.index);
       const clauseStart = Math.max(clause.lastIndexOf(','), clause.lastIndexOf(':'), clause.lastIndexOf('('));
       const lead = clause.slice(clauseStart + 1);
-      if (FIRST_PERSON.test(lead)) continue;
+      // "I want you to…" (the speaker is the attacker); "as the admin says, …" (an authority claimed).
+      if (FIRST_PERSON.test(lead) || /^\s*as\b/i.test(lead)) continue;
       const words = lead.slice(-60).split(/[^\p{L}\p{N}'’]+/u).filter((w) => w.length > 0);
       const prev = words.at(-1)?.toLowerCase();
       const prev2 = words.at(-2)?.toLowerCase();
@@ -243,7 +260,7 @@ export function instructionFindings(text: string, findings: readonly PatternFind
   for (const f of findings) {
     const end = f.index + f.length;
     const { tail, whole } = sentenceBefore(f.index);
-    if (negated(tail.slice(-GOVERNOR_REACH))) {
+    if (negated(tail.slice(-GOVERNOR_REACH), f.name === JAILBREAK_MODE)) {
       previous = { end, kind: undefined };
       continue;
     }
