@@ -130,11 +130,14 @@ const GAP = new RegExp(
 const LIKE_NOUNS: ReadonlySet<string> = new Set(['phrase', 'phrases', 'request', 'requests', 'thing', 'things', 'something', 'anything', 'attack', 'attacks', 'message', 'messages', 'input', 'inputs', 'prompt', 'prompts', 'text', 'texts', 'word', 'words', 'command', 'commands', 'instruction', 'instructions', 'trick', 'tricks', 'attempt', 'attempts', 'statement', 'statements', 'line', 'lines', 'string', 'strings', 'content', 'question', 'questions', 'sentence', 'sentences']);
 /** After `like`: the phrase itself, perhaps quoted (not "like to", "like you to"). */
 const LIKE_GAP = /^[\s:"'“‘«„`(]{1,10}$/u;
-/** Between two phrases of one governed request: "ignore … or to reveal …", "… and reveal …". */
-const CHAIN = /^[\s,]{0,5}(?:and|or|nor|and\/or)\s{1,5}(?:(?:to|even|also|then)\s{1,5})?$/i;
+/**
+ * Between two phrases of one governed request: "ignore … or to reveal …", "… or to act in
+ * developer mode"; not a new subject or a sequence ("… and you must reveal", "… and then reveal").
+ */
+const CHAIN = /^[\s,]{0,5}(?:and|or|nor|and\/or)\s{1,5}(?:(?!(?:you|i|we|they|he|she|it|then)\b)[a-z'’-]{1,20}\s{1,5}){0,3}$/i;
 /** Between two phrases of a list of examples: the same, or a comma. */
 const LIST_CHAIN = /^\s{0,5}(?:[,/]\s{0,5}(?:(?:and|or)\s{1,5})?|(?:and|or|nor)\s{1,5})$/i;
-const MAX_CHAIN_GAP = 24;
+const MAX_CHAIN_GAP = 80;
 
 type MentionKind = 'quote' | 'report' | 'example';
 
@@ -147,13 +150,21 @@ const NEGATION = String.raw`(?:\b(?:not|never|no)|n['’]t)`;
  * only where NEGATION_START finds a negation in the sentence before the phrase, and must reach
  * the phrase (anchored at the end): no other position is tried.
  */
-const NEGATION_START = String.raw`\b(?:not|never|no|cannot|unable|refus|declin)|n['’]t\b`;
+const NEGATION_START = String.raw`\b(?:not|never|no|cannot|unable|refus|declin|forbidden|prohibited)|n['’]t\b`;
+/**
+ * The middle of a list after a negation, "not print X, repeat Y, or reveal Z": a comma before
+ * the phrase (NEGATED_LIST_BEFORE, from a negation) and "or"/"nor" after it (LIST_GOES_ON).
+ */
+const NEGATED_LIST_BEFORE = new RegExp(String.raw`${NEGATION}\s{1,5}(?:[\p{L}'’-]{1,20},?\s{1,5}){1,10}$`, 'iuy');
+const LIST_GOES_ON = /^\s{0,3},?\s{1,5}(?:or|nor)\s{1,5}(?!else\b)[a-z]/i;
 const NEGATED_AFTER = new RegExp(
   [
-    String.raw`(?:refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|unable)\s{1,5}to\s{1,5}$`,
+    String.raw`(?:refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|unable|forbidden|prohibited)\s{1,5}to\s{1,5}$`,
     String.raw`cannot\s{1,5}$`,
+    String.raw`${NEGATION}\s{0,3},?\s{1,5}(?:ever|even|once|again|directly|indirectly|accidentally|intentionally|knowingly|explicitly)\s{1,5}$`,
+    String.raw`${NEGATION}\s{1,5}(?:under|in)\s{1,5}any\s{1,5}(?:circumstances?|case|way|form),?\s{1,5}$`,
     String.raw`${NEGATION}\s{1,5}(?:(?:allowed|permitted|supposed|able|authori[sz]ed|meant)\s{1,5})?to\s{1,5}$`,
-    String.raw`${NEGATION}\s{1,5}(?:[\p{L}'’-]{1,20},?\s{1,5}){1,5}(?:or|nor)\s{1,5}$`,
+    String.raw`${NEGATION}\s{1,5}(?:[\p{L}'’-]{1,20},?\s{1,5}){1,10}(?:or|nor)\s{1,5}$`,
     String.raw`${NEGATION}\s{0,3},[^,.;!?\n]{1,60},\s{1,5}$`,
     String.raw`no\s{1,5}circumstances,?\s{1,5}(?:(?:should|must|will|may|can|shall)\s{1,5}you\s{1,5})?$`,
   ].join('|'),
@@ -215,11 +226,19 @@ export function instructionFindings(text: string, findings: readonly PatternFind
   const negationStart = new RegExp(NEGATION_START, 'gi');
   const negatedAfter = new RegExp(NEGATED_AFTER.source, NEGATED_AFTER.flags);
   const negatedModeAfter = new RegExp(NEGATED_MODE_AFTER.source, NEGATED_MODE_AFTER.flags);
-  const negated = (near: string, isMode: boolean): boolean => {
+  const negatedListBefore = new RegExp(NEGATED_LIST_BEFORE.source, NEGATED_LIST_BEFORE.flags);
+  const negated = (near: string, isMode: boolean, end: number): boolean => {
     negationStart.lastIndex = 0;
+    let listGoesOn: boolean | undefined;
+    const afterComma = /,\s{0,5}$/.test(near.slice(-8));
     for (let m = negationStart.exec(near); m !== null; m = negationStart.exec(near)) {
       negatedAfter.lastIndex = m.index;
       if (negatedAfter.test(near)) return true;
+      if (afterComma) {
+        listGoesOn ??= LIST_GOES_ON.test(text.slice(end, end + 40));
+        negatedListBefore.lastIndex = m.index;
+        if (listGoesOn && negatedListBefore.test(near)) return true;
+      }
       if (!isMode) continue;
       negatedModeAfter.lastIndex = m.index;
       if (negatedModeAfter.test(near)) return true;
@@ -260,7 +279,7 @@ export function instructionFindings(text: string, findings: readonly PatternFind
   for (const f of findings) {
     const end = f.index + f.length;
     const { tail, whole } = sentenceBefore(f.index);
-    if (negated(tail.slice(-GOVERNOR_REACH), f.name === JAILBREAK_MODE)) {
+    if (negated(tail.slice(-GOVERNOR_REACH), f.name === JAILBREAK_MODE, end)) {
       previous = { end, kind: undefined };
       continue;
     }
