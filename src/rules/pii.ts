@@ -10,10 +10,11 @@ const digitCount = (s: string) => s.replace(/\D/g, '').length;
 /**
  * A number right after these is an identifier, not a phone number: "order 123-456-7890",
  * "Order ID 2024-123-4567", "invoice no. …", "section 123.456.7890", "#123-456-7890". Singular
- * only: "Orders: 555-123-4567" names a department's phone line.
+ * only: "Orders: 555-123-4567" names a department's phone line (as "Booking:" and "Caller ID:"
+ * name a phone number).
  */
 const ID_BEFORE =
-  /(?:\b(?:order|invoice|sku|po|ref|reference|ticket|case|id|section|clause|article|chapter|serial|tracking|part|item|booking|reservation|confirmation|transaction|receipt|policy|isbn|issn|version|build|release)(?:[\s:.]{1,3}(?:id|no|nr|num|number|code))?\.?[\s:]{0,3}|[#№]\s{0,2})$/i;
+  /(?:\b(?:order|invoice|sku|po|ref|reference|ticket|case|(?<!\bcaller[\s-]{0,3})id|section|clause|article|chapter|serial|tracking|part|item|confirmation|transaction|receipt|policy|isbn|issn|version|build|release)(?:[\s:.]{1,3}(?:id|no|nr|num|number|code))?\.?[\s:]{0,3}|[#№]\s{0,2})$/i;
 const ID_LOOK_BACK = 40;
 
 /** A number without a country code, after an identifier word, or made of round numbers only ("100 200 300", "1000-2000-3000"). */

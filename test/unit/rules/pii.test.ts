@@ -90,6 +90,8 @@ describe('pii: numbers that are not phone numbers', () => {
     ['a department line, "Orders:"', 'Orders: 555-123-4567'],
     ['a department line, "Reservations:"', 'Reservations: 555-123-4567'],
     ['non-round groups that end in 00', 'call 800-555-0100'],
+    ['a caller ID', 'Caller ID: 555-123-4567'],
+    ['a booking line', 'Booking: 555-123-4567'],
   ];
   it.each(phones)('warns about a phone number: %s', (_name, text) => {
     const ds = run(text);
