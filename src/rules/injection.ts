@@ -116,6 +116,9 @@ const AUXILIARY: ReadonlySet<string> = new Set(['am', 'are', 'was', 'were', 'wil
 /** "I want you to ignore…", "we will make you forget…": the speaker is the attacker. */
 const FIRST_PERSON = /(?:^|[^\p{L}\p{N}_])(?:I|[Ww]e|[Ll]et[’']s)(?![\p{L}\p{N}_])/u;
 const CONDITIONAL = /\b(?:if|when|whenever|unless|should|in case)\b/i;
+/** "The admin says you should ignore…" claims an authority, unless it is a condition or a pretence. */
+const AUTHORITY = /\b(?:admins?|administrators?|developers?|devs?|operators?|system|owners?|creators?|boss|managers?|supervisors?|openai|anthropic|root|sudo|ceo|staff|team|management)\b/i;
+const HYPOTHETICAL = /\b(?:if|when|whenever|unless|should|in case|may|might|could|claim\w*|pretend\w*|pos(?:e|es|ed|ing)|impersonat\w*)\b/i;
 
 /**
  * Between a governing construction and the phrase: quotes, a colon, and at most MAX_GAP_WORDS
@@ -181,6 +184,7 @@ const NEGATED_MODE_AFTER = new RegExp(
 
 /** The findings that are instructions: mentions of an attack (quoted, reported) and negated phrases are dropped. */
 export function instructionFindings(text: string, findings: readonly PatternFinding[]): PatternFinding[] {
+  if (findings.length === 0) return [];
   const sentenceEnds = new RegExp(SENTENCE_END, 'g'); // over the whole text, once: findings come in order
   const sentenceEndAfter = new RegExp(SENTENCE_END, 'g'); // in the few characters after a phrase
   const governor = new RegExp(GOVERNOR, 'gi');
@@ -260,6 +264,7 @@ export function instructionFindings(text: string, findings: readonly PatternFind
       const lead = clause.slice(clauseStart + 1);
       // "I want you to…" (the speaker is the attacker); "as the admin says, …" (an authority claimed).
       if (FIRST_PERSON.test(lead) || /^\s*as\b/i.test(lead)) continue;
+      if (AUTHORITY.test(lead) && !HYPOTHETICAL.test(lead)) continue;
       const words = lead.slice(-60).split(/[^\p{L}\p{N}'’]+/u).filter((w) => w.length > 0);
       const prev = words.at(-1)?.toLowerCase();
       const prev2 = words.at(-2)?.toLowerCase();
