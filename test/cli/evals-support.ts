@@ -238,3 +238,15 @@ export function xmlAttributes(xml: string, tag: string): Record<string, string> 
   if (!m) throw new Error(`no <${tag}> in ${xml.slice(0, 200)}`);
   return Object.fromEntries([...m[1]!.matchAll(/([\w:-]+)="([^"]*)"/g)].map((a) => [a[1]!, a[2]!]));
 }
+
+/**
+ * A PromptTest `faq-many` of `count` cases on faq-bot 1.1.0, each a call of its own (the case's
+ * number is in its question), named `<name> N` and asserting `expect` (a YAML assertion line).
+ */
+export function manyCasesTest(count: number, c: { name: string; question: string; expect: string }): string {
+  const cases = Array.from(
+    { length: count },
+    (_, i) => `    - name: ${c.name} ${i + 1}\n      vars:\n        question: "${c.question} (${i + 1})"\n      expect:\n        - ${c.expect}`,
+  );
+  return `apiVersion: promptctl/v1\nkind: PromptTest\nmetadata:\n  name: faq-many\nspec:\n  target:\n    template: faq-bot\n    version: "1.1.0"\n  cases:\n${cases.join('\n')}\n`;
+}

@@ -13,26 +13,12 @@ import { gatewayWriteChecks } from '../../src/kinds/index.js';
 import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
 import { BIN, cleanEnv } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
-import { createLive, PROMPTS_YAML } from './evals-support.js';
+import { createLive, manyCasesTest, PROMPTS_YAML } from './evals-support.js';
 
 const CASES = 24;
 
 /** CASES cases that pass on any answer, each its own call. */
-const MANY_TEST = `apiVersion: promptctl/v1
-kind: PromptTest
-metadata:
-  name: faq-many
-spec:
-  target:
-    template: faq-bot
-    version: "1.1.0"
-  cases:
-${Array.from({ length: CASES }, (_, i) => `    - name: case ${i + 1}
-      vars:
-        question: "Where is my parcel? (${i + 1})"
-      expect:
-        - maxOutputTokens: 1000`).join('\n')}
-`;
+const MANY_TEST = manyCasesTest(CASES, { name: 'case', question: 'Where is my parcel?', expect: 'maxOutputTokens: 1000' });
 
 const PROGRESS = new RegExp(`^✓ faq-many · case \\d+ @1\\.1\\.0: 1\\/1 passed \\[\\d+\\/${CASES}\\]$`, 'm');
 

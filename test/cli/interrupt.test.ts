@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanEnv, runCliInProcess, type CliResult } from '../helpers/cli.js';
-import { evalsProject, REFUND_ANSWER, xmlAttributes, type EvalsProject } from './evals-support.js';
+import { evalsProject, manyCasesTest, REFUND_ANSWER, xmlAttributes, type EvalsProject } from './evals-support.js';
 
 let p: EvalsProject | undefined;
 afterEach(async () => {
@@ -18,21 +18,7 @@ afterEach(async () => {
 const CASES = 12;
 
 /** CASES passing cases on 1.1.0, each its own call (a question of its own). */
-const MANY_TEST = `apiVersion: promptctl/v1
-kind: PromptTest
-metadata:
-  name: faq-many
-spec:
-  target:
-    template: faq-bot
-    version: "1.1.0"
-  cases:
-${Array.from({ length: CASES }, (_, i) => `    - name: refund ${i + 1}
-      vars:
-        question: "How long does a refund take? (${i + 1})"
-      expect:
-        - contains: "5 working days"`).join('\n')}
-`;
+const MANY_TEST = manyCasesTest(CASES, { name: 'refund', question: 'How long does a refund take?', expect: 'contains: "5 working days"' });
 
 const PROGRESS = /^✓ faq-many · refund \d+ @1\.1\.0: 1\/1 passed \[\d+\/12\]$/m;
 
