@@ -1263,7 +1263,7 @@ describe('apply.yml: tests after the apply', () => {
     expect(promptctlSteps(wf('apply.yml'), 'test')).toHaveLength(1);
     const step = j.steps[test]!;
     expect(step.id).toBe('test');
-    expect(step.if).toBe("steps.apply.outcome == 'success'");
+    expect(step.if).toBe("steps.apply.outcome == 'success' || (steps.compare.outcome == 'success' && steps.compare.outputs.decision == 'nothing')");
     expect(step.with).toMatchObject({ args: '--env ${{ matrix.env }} --format markdown --require-live', 'fail-on-error': 'false' });
     expect(Object.keys(step.env ?? {}).sort()).toEqual(CREDENTIAL_ENV);
     expect(j.steps[gate]!.if).toBe("steps.test.outcome == 'success'");
@@ -1279,6 +1279,23 @@ describe('apply.yml: tests after the apply', () => {
     const failed = await runStep(script, { ENVIRONMENT: 'dev', TEST_CODE: '1' });
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/::error title=promptctl test \(dev\)::applied to dev, then its PromptTests failed[^\n]*the environments after dev are not applied/);
+  });
+  it('tests too when there was nothing to apply (a re-run of a job whose tests failed, a merge of only a test): never after a refused or failed plan', () => {
+    const j = job();
+    const test = j.steps.find((s) => s.id === 'test')!;
+    // The apply step is skipped on "nothing": without this, a re-run passes the environment
+    // (and applies the next) without its tests, and the report job closes the failure issue.
+    expect(test.if).toMatch(/steps\.compare\.outputs\.decision == 'nothing'/);
+    expect(test.if).toMatch(/steps\.compare\.outcome == 'success'/);
+    expect(test.if).not.toMatch(/always\(\)|failure\(\)/);
+  });
+  it('on nothing to apply, a failed test says the environment already held the commit', async () => {
+    const script = job().steps.find((s) => s.name === 'Require the tests to pass')!.run!;
+    const failed = await runStep(script, { ENVIRONMENT: 'dev', DECISION: 'nothing', TEST_CODE: '1' });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/::error title=promptctl test \(dev\)::dev already held this commit \(nothing to apply\), and its PromptTests failed[^\n]*the environments after dev are not applied/);
+    expect((await runStep(script, { ENVIRONMENT: 'dev', DECISION: 'nothing', TEST_CODE: '0' })).code).toBe(0);
+    expect(job().steps.find((s) => s.name === 'Require the tests to pass')!.env).toMatchObject({ DECISION: '${{ steps.compare.outputs.decision }}' });
   });
   it('keeps the test report and its log with the plan artifact, and records the test exit code for the report job', () => {
     const j = job();
@@ -1323,6 +1340,17 @@ describe('the apply report script: tests failed after the apply', () => {
     expect(byHand.comments).toHaveLength(0);
     expect(byHand.issues[0]!.body).toMatch(/then its PromptTests failed/);
     expect(byHand.issues[0]!.body).not.toMatch(/environments after it/);
+  });
+  it('nothing to apply, then the tests failed: said on the pull request and in the issue, which stays open', async () => {
+    const gh = fakeGitHub();
+    const core = await runScript(script(), gh.api, { ...base, DECISION: 'nothing', PLAN_DIR: dir });
+    const onPr = gh.comments.filter((c) => c.issue_number === 42);
+    expect(onPr).toHaveLength(1);
+    expect(onPr[0]!.body).toMatch(/tested this merge in dev, and its tests failed[\s\S]*already held this merge[\s\S]*\(staging, prod\) were \*\*not applied\*\*[\s\S]*billing-smoke/);
+    expect(gh.issues).toHaveLength(1);
+    expect(gh.issues[0]!.body).toMatch(/dev already held this commit \(nothing to apply\), and its PromptTests failed/);
+    expect(gh.issues[0]!.body).not.toMatch(/may be partly updated|failed before applying anything/);
+    expect(core.failed).toHaveLength(1);
   });
   it('says nothing of tests when the apply itself failed (no test ran)', async () => {
     const gh = fakeGitHub();
