@@ -1,6 +1,6 @@
 // `promptctl test` results (DESIGN §7) as text, markdown (one pull-request comment section), JSON
 // and JUnit XML. Pure: the report in, a string out.
-import type { AssertionOutcome, CaseDone, TestOutcome, TestReport, TestRun } from '../evals/types.js';
+import type { AssertionOutcome, CaseDone, PassRate, TestOutcome, TestReport, TestRun } from '../evals/types.js';
 import { plain, type Style } from './style.js';
 import { alignColumns, int, ms, percent, usd } from './table.js';
 
@@ -186,11 +186,19 @@ export function notLiveLine(report: TestReport): string {
   return report.requireLive ? `${line}; --require-live makes ${n === 1 ? 'it an error' : 'them errors'}` : line;
 }
 
+/**
+ * A pass rate with its counts, "100 % (3/3)"; "— (no case ran)" when none counts (under
+ * --compare, a version whose cases are all not on the target yet, or were all cut short).
+ */
+function share(p: PassRate): string {
+  return p.total === 0 ? '— (no case ran)' : `${percent(p.rate)} (${p.passed}/${p.total})`;
+}
+
 function rateLine(t: TestOutcome): string {
   if (waiting(t)) return `pass rate — (no case ran), threshold ${percent(t.threshold)}`;
   const parts = t.byVersion.length
-    ? t.byVersion.map((b) => `${b.version}: ${percent(b.rate)} (${b.passed}/${b.total})`).join(', ')
-    : `${percent(t.rate.rate)} (${t.rate.passed}/${t.rate.total})`;
+    ? t.byVersion.map((b) => `${b.version}: ${share(b)}`).join(', ')
+    : share(t.rate);
   return `pass rate ${parts}${t.casesNotRun ? ' of the cases that finished' : ''}, threshold ${percent(t.threshold)}`;
 }
 
@@ -342,7 +350,7 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
     ...report.tests.map((t) => {
       const rate = waiting(t)
         ? 'not run'
-        : (t.byVersion.length ? t.byVersion.map((b) => `${escapeMd(b.version!)}: ${percent(b.rate)} (${b.passed}/${b.total})`).join('<br>') : `${percent(t.rate.rate)} (${t.rate.passed}/${t.rate.total})`) +
+        : (t.byVersion.length ? t.byVersion.map((b) => `${escapeMd(b.version!)}: ${share(b)}`).join('<br>') : share(t.rate)) +
           (t.notLive ? ` · ${cases(t.notLive)} not run` : '');
       return `| ${mark(t, report.requireLive === true)} | ${code(t.name)} | ${escapeMd(t.target)} | ${rate} | ${percent(t.threshold)} |`;
     }),
@@ -480,7 +488,7 @@ export function renderJunit(report: TestReport): string {
       const output = r.observation.output ? `\n      <system-out>${xmlEscape(r.observation.output)}</system-out>` : '';
       cases.push(`${open}\n      <failure message="${attr(message)}" type="assertion">${xmlEscape(body)}</failure>${output}\n    </testcase>`);
     }
-    const rateName = waiting(t) ? `pass rate — (no case ran) vs threshold ${percent(t.threshold)}` : `pass rate ${t.byVersion.length ? t.byVersion.map((b) => `${b.version} ${percent(b.rate)} (${b.passed}/${b.total})`).join(', ') : `${percent(t.rate.rate)} (${t.rate.passed}/${t.rate.total})`} vs threshold ${percent(t.threshold)}`;
+    const rateName = waiting(t) ? `pass rate — (no case ran) vs threshold ${percent(t.threshold)}` : `pass rate ${t.byVersion.length ? t.byVersion.map((b) => `${b.version} ${share(b)}`).join(', ') : share(t.rate)} vs threshold ${percent(t.threshold)}`;
     const rateOpen = `    <testcase classname="${attr(t.address)}" name="${attr(rateName)}" time="0.000">`;
     if (t.casesNotRun) {
       // Interrupted: the verdict could not be reached, an error (not a pass, not a failed threshold).

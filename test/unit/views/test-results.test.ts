@@ -130,3 +130,38 @@ describe('an interrupted report', () => {
     expect(md).toContain('<details><summary>⏹️ <code>later</code>: not run: interrupted before any of its 4 cases finished</summary>\n\n</details>');
   });
 });
+
+describe('--compare with one version not on the target yet', () => {
+  // 1.1.0 ran and passed; 1.2.0 is not live: its pass rate has no case, not 0 %.
+  const waitingRun = (): TestRun => ({
+    ...runOf('refund', 0, 1, false),
+    requested: '1.2.0',
+    version: '1.2.0',
+    notLive: 'bot@1.2.0 is not on this target yet (apply it, then test)',
+    observation: { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 0, code: 'not.live', message: 'x' } },
+    assertions: [],
+  });
+  const t: TestOutcome = {
+    ...outcome('cmp', [runOf('refund', 0, 1, true), waitingRun()], 1),
+    target: 'bot@1.1.0 vs 1.2.0',
+    repeat: 1,
+    rate: { passed: 1, total: 1, rate: 1, met: true },
+    byVersion: [
+      { version: '1.1.0', passed: 1, total: 1, rate: 1, met: true },
+      { version: '1.2.0', passed: 0, total: 0, rate: 0, met: true },
+    ],
+    met: true,
+    notLive: 1,
+  };
+  const report: TestReport = { target: 'emulator', tests: [t], compare: ['1.1.0', '1.2.0'], invocations: 1, cached: 0, notLive: 1, ok: true, durationMs: 1 };
+
+  it('says the version with no case run has no pass rate (text, markdown, junit), never "0 % (0/0)"', () => {
+    const text = renderTestText(report);
+    expect(text).toContain('  pass rate 1.1.0: 100 % (1/1), 1.2.0: — (no case ran), threshold 100 %: met (1 case not run: not on this target yet)');
+    const md = renderTestMarkdown(report);
+    expect(md).toMatch(/^\| ✅ \| `cmp` \| bot@1\.1\.0 vs 1\.2\.0 \| 1\.1\.0: 100 % \(1\/1\)<br>1\.2\.0: — \(no case ran\) · 1 case not run \| 100 % \|$/m);
+    const xml = renderJunit(report);
+    expect(xml).toContain('name="pass rate 1.1.0 100 % (1/1), 1.2.0 — (no case ran) vs threshold 100 %"');
+    for (const out of [text, md, xml]) expect(out).not.toContain('(0/0)');
+  });
+});
