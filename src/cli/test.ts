@@ -139,10 +139,12 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const report = await withTarget(ctx, (target) => interrupt.during(async (signal) => {
     // The target answers from what it holds, not from git: results are keyed by that too, and a
     // case on what it does not hold yet is not run.
-    const live = calls > 0 ? await readLiveFacts(ctx, target, running) : {};
+    // An interrupt during the read cuts it off like a call in flight: nothing then runs (the
+    // read ends when the target is closed, without a word).
+    const live = calls > 0 ? await untilAborted(readLiveFacts(ctx, target, running, signal), signal, {}) : {};
     const keyed = planTests(state, running.map((p) => p.test), { ...planOptions, live });
     const sent = keyed.reduce((n, p) => n + p.calls.filter((c) => c.notLive === undefined).length, 0);
-    if (sent > 0) ctx.info(`running ${sent} call${sent === 1 ? '' : 's'} of ${running.length} test${running.length === 1 ? '' : 's'}${flags.cache ? '' : ' (--no-cache: every call is made)'}`);
+    if (sent > 0 && !signal.aborted) ctx.info(`running ${sent} call${sent === 1 ? '' : 's'} of ${running.length} test${running.length === 1 ? '' : 's'}${flags.cache ? '' : ' (--no-cache: every call is made)'}`);
     return runTests(
       keyed,
       {
@@ -193,10 +195,12 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
  * beyond the tests' own is needed). A part that cannot be read is said once; its calls are made
  * and not cached (a result keyed by git alone could stand for what is no longer live).
  */
-export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: readonly PlannedTest[]): Promise<LiveFacts> {
+export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: readonly PlannedTest[], signal?: AbortSignal): Promise<LiveFacts> {
   const [{ readLiveState, readNamedGuides }, { liveFacts }] = await Promise.all([import('../targets/live.js'), import('../evals/live-facts.js')]);
   const guides = [...new Set(tests.filter((t) => t.kind === 'guide').flatMap((t) => ('guide' in t.test.target ? [t.test.target.guide] : [])))];
   const unread = (what: string) => (err: unknown) => {
+    // Interrupted: the read was given up (and then cut off by the target's close), not refused.
+    if (signal?.aborted) return undefined;
     ctx.info(`warning: cannot read the target's ${what} (${err instanceof Error ? err.message : String(err)}): their tests make every call and keep no cached result this run`);
     return undefined;
   };
@@ -207,6 +211,29 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
   return liveFacts({
     ...(gateway && !gateway.unavailable?.includes('llmgateway') ? { templates: gateway.templates, filters: gateway.filters } : {}),
     ...(named && !named.unavailable?.includes('aistudio') ? { guides: named.guides ?? [] } : {}),
+  });
+}
+
+/** `work`'s value, or `aborted` as soon as `signal` aborts (`work` then settles unheard). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal, aborted: T): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.resolve(aborted);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const stop = (): void => resolve(aborted);
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', stop);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', stop);
+        if (signal.aborted) resolve(aborted);
+        else reject(err);
+      },
+    );
   });
 }
 

@@ -3,6 +3,7 @@
 // the cases that finished in every format (still a well-formed document) and says how many did
 // not run, `run` keeps what it printed; both exit 130. Only results that completed are cached.
 import { readdir } from 'node:fs/promises';
+import http from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -94,6 +95,48 @@ describe('an interrupted promptctl test', () => {
     const closed = (x.stdout.match(/<testcase [^>]*\/>/g) ?? []).length + (x.stdout.match(/<\/testcase>/g) ?? []).length;
     expect(closed).toBe(opened);
     expect((x.stdout.match(/<testsuite /g) ?? []).length).toBe((x.stdout.match(/<\/testsuite>/g) ?? []).length);
+  });
+
+  it('during the read of what the target holds (before any call): ends at once, runs nothing, says nothing of calls to run', async () => {
+    p = await evalsProject({ 'many.yaml': MANY_TEST });
+    // A proxy to the emulator that holds the template listing (the live read) for 10 s and
+    // interrupts the command when it arrives: the read is in flight, no case call has started.
+    const ac = new AbortController();
+    let interruptedAt = 0;
+    const upstream = new URL(p.emu.url);
+    const proxy = http.createServer((req, res) => {
+      const forward = (): void => {
+        const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        });
+        up.on('error', () => res.destroy());
+        req.pipe(up);
+      };
+      if (req.method === 'GET' && /prompttemplates\?/.test(req.url ?? '')) {
+        interruptedAt = Date.now();
+        ac.abort();
+        const t = setTimeout(forward, 10_000);
+        res.once('close', () => clearTimeout(t));
+      } else forward();
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = proxy.address() as { port: number };
+      const r = await runCliInProcess(['test', '--format', 'json'], { cwd: p.dir.path, env: { ...p.emu.env, GENESYSCLOUD_API_URL: `http://127.0.0.1:${port}` }, signal: ac.signal });
+      const waited = Date.now() - interruptedAt;
+      expect(interruptedAt).toBeGreaterThan(0);
+      expect(r.code, r.stderr).toBe(130);
+      // Cut off like any call in flight: not held for the 10 s the listing takes.
+      expect(waited).toBeLessThan(5_000);
+      expect(JSON.parse(r.stdout).interrupted).toEqual({ casesFinished: 0, casesNotRun: CASES, callsCutOff: 0 });
+      expect(r.stderr).not.toMatch(/^running \d+ calls?/m);
+      expect(r.stderr).not.toMatch(/warning: cannot read/);
+      expect(await p.invocations()).toBe(0);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('markdown: says it was interrupted in its heading and per test', async () => {
