@@ -300,7 +300,8 @@ async function turnGuide(
     });
     guides.set(name, found);
   }
-  const g = await found;
+  // An interrupt does not wait for the lookup (shared by every case of the guide): the case is cut off.
+  const g = await (deps.signal ? unlessAborted(found, deps.signal) : found);
   if (typeof g === 'string') return { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 404, code: 'not.found', message: g } };
   const sessionId = randomUUID();
   let text = '';
@@ -331,4 +332,26 @@ async function turnGuide(
     wallMs: Math.round(clock() - t0),
     filters: [],
   };
+}
+
+/** `work`, or a rejection with the signal's reason as soon as `signal` aborts. */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined); // settles unheard
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const stop = (): void => reject(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', stop);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', stop);
+        reject(err);
+      },
+    );
+  });
 }

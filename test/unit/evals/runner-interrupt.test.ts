@@ -103,3 +103,39 @@ describe('runTests, interrupted', () => {
     expect([report.ok, report.tests[0]!.met, report.tests[0]!.runs.length]).toEqual([true, true, 2]);
   });
 });
+
+describe('runTests, interrupted while a guide is looked up', () => {
+  it('does not wait for the lookup: the guide cases waiting on it are cut off', async () => {
+    const ac = new AbortController();
+    const test = { kind: 'PromptTest', name: 'guide-smoke', labels: {}, target: { guide: 'Returns helper' }, repeat: 1, threshold: 1, cases: [testCase('a'), testCase('b')], responses: [], source: here, locations: {} } as unknown as PromptTest;
+    const calls: PlannedCall[] = test.cases.map((c, caseIndex) => ({
+      caseIndex,
+      case: c,
+      repetition: 1,
+      call: { kind: 'guide' as const, guide: 'Returns helper', inputVariables: [], turns: ['hello'] },
+      key: String(caseIndex).padEnd(64, '0'),
+      inputs: [],
+    }));
+    let turns = 0;
+    // The lookup answers only after 10 s (a slow org); the interrupt comes as it starts.
+    const guides = {
+      listGuides: () => {
+        queueMicrotask(() => ac.abort());
+        return new Promise<never[]>((resolve) => setTimeout(() => resolve([]), 10_000).unref());
+      },
+      sessionTurn: async () => {
+        turns++;
+        throw new Error('no turn is taken');
+      },
+    };
+    const started = Date.now();
+    const report = await runTests(
+      [{ test, kind: 'guide', target: 'guide Returns helper', threshold: 1, repeat: 1, calls, notes: [] }],
+      { gateway: { invoke: async () => answer('ok') }, guides: guides as never, cache: memoryCache(), countTokens: () => 1, signal: ac.signal },
+      { target: 'test' },
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(report.interrupted).toEqual({ casesFinished: 0, casesNotRun: 2, callsCutOff: 2 });
+    expect([report.invocations, turns]).toEqual([0, 0]);
+  });
+});
