@@ -5,6 +5,7 @@ import { Option, type Command } from 'commander';
 import type { GatewayApi, InvocationStreamEvent } from '../targets/llmgateway/api.js';
 import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate, WireVariable } from '../targets/llmgateway/wire.js';
 import { ApiError } from '../genesys/errors.js';
+import { unlessAborted } from '../util/abort.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
@@ -84,7 +85,15 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
   // First interrupt: the call (or its stream) is cut off, what was printed stays, exit 130.
   const interrupt = new Interrupt(ctx, { again: 'interrupted again: exiting now' });
   return withTarget(ctx, ({ api }) => interrupt.during(async (signal) => {
-    const template = await findTemplate(api, target.template);
+    // The lookup is not waited for after an interrupt: cut off like the call it comes before.
+    let template: WireTemplate;
+    try {
+      template = await unlessAborted(findTemplate(api, target.template), signal);
+    } catch (err) {
+      if (!interrupt.interrupted) throw err;
+      ctx.info(flags.format === 'json' ? 'interrupted: the call was cut off; nothing was written' : 'interrupted: the call was cut off before any of the answer arrived');
+      return EXIT.interrupted;
+    }
     const declared = declarations(template, target.version);
     const variables: Record<string, VariableValue> = {};
     for (const [name, value] of raw) variables[name] = typedValue(name, value, declared.get(name));

@@ -8,6 +8,7 @@ import { appendFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { DesiredState } from '../model/types.js';
+import { unlessAborted } from '../util/abort.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { bar } from '../views/apply.js';
@@ -141,7 +142,11 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
     // case on what it does not hold yet is not run.
     // An interrupt during the read cuts it off like a call in flight: nothing then runs (the
     // read ends when the target is closed, without a word).
-    const live = calls > 0 ? await untilAborted(readLiveFacts(ctx, target, running, signal), signal, {}) : {};
+    const reading = calls > 0 ? unlessAborted(readLiveFacts(ctx, target, running, signal), signal) : Promise.resolve({});
+    const live = await reading.catch((err: unknown) => {
+      if (signal.aborted) return {};
+      throw err;
+    });
     const keyed = planTests(state, running.map((p) => p.test), { ...planOptions, live });
     const sent = keyed.reduce((n, p) => n + p.calls.filter((c) => c.notLive === undefined).length, 0);
     if (sent > 0 && !signal.aborted) ctx.info(`running ${sent} call${sent === 1 ? '' : 's'} of ${running.length} test${running.length === 1 ? '' : 's'}${flags.cache ? '' : ' (--no-cache: every call is made)'}`);
@@ -211,29 +216,6 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
   return liveFacts({
     ...(gateway && !gateway.unavailable?.includes('llmgateway') ? { templates: gateway.templates, filters: gateway.filters } : {}),
     ...(named && !named.unavailable?.includes('aistudio') ? { guides: named.guides ?? [] } : {}),
-  });
-}
-
-/** `work`'s value, or `aborted` as soon as `signal` aborts (`work` then settles unheard). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal, aborted: T): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.resolve(aborted);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const stop = (): void => resolve(aborted);
-    signal.addEventListener('abort', stop, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener('abort', stop);
-        resolve(v);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', stop);
-        if (signal.aborted) resolve(aborted);
-        else reject(err);
-      },
-    );
   });
 }
 

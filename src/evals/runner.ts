@@ -13,6 +13,7 @@ import type { ResultCache } from './cache.js';
 import { pool } from './pool.js';
 import type { PlannedCall, PlannedTest } from './render.js';
 import type { CaseDone, Observation, PassRate, TestOutcome, TestReport, TestRun } from './types.js';
+import { unlessAborted } from '../util/abort.js';
 import { byCodeUnits } from '../util/compare.js';
 
 export type { CaseDone } from './types.js';
@@ -334,24 +335,3 @@ async function turnGuide(
   };
 }
 
-/** `work`, or a rejection with the signal's reason as soon as `signal` aborts. */
-function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => undefined); // settles unheard
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const stop = (): void => reject(signal.reason);
-    signal.addEventListener('abort', stop, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener('abort', stop);
-        resolve(v);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', stop);
-        reject(err);
-      },
-    );
-  });
-}

@@ -213,6 +213,49 @@ describe('an interrupted promptctl run', () => {
     expect(await p.invocations()).toBe(0);
   });
 
+  it('during the template lookup (before the call): ends at once, in both formats', async () => {
+    p = await evalsProject({});
+    // A proxy that holds the template lookup for 10 s and interrupts the command when it arrives.
+    const upstream = new URL(p.emu.url);
+    let ac = new AbortController();
+    let interruptedAt = 0;
+    const proxy = http.createServer((req, res) => {
+      const forward = (): void => {
+        const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        });
+        up.on('error', () => res.destroy());
+        req.pipe(up);
+      };
+      if (req.method === 'GET' && /prompttemplates\?/.test(req.url ?? '')) {
+        interruptedAt = Date.now();
+        ac.abort();
+        const t = setTimeout(forward, 10_000);
+        res.once('close', () => clearTimeout(t));
+      } else forward();
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = proxy.address() as { port: number };
+      const env = { ...p.emu.env, GENESYSCLOUD_API_URL: `http://127.0.0.1:${port}` };
+      for (const [format, said] of [['text', /^interrupted: the call was cut off before any of the answer arrived$/m], ['json', /^interrupted: the call was cut off; nothing was written$/m]] as const) {
+        ac = new AbortController();
+        interruptedAt = 0;
+        const r = await runCliInProcess(['run', 'faq-bot@1.1.0', '--format', format, '--var', 'question=How long does a refund take?'], { cwd: p.dir.path, env, signal: ac.signal });
+        expect(interruptedAt, format).toBeGreaterThan(0);
+        expect(Date.now() - interruptedAt, format).toBeLessThan(5_000);
+        expect(r.code, r.stderr).toBe(130);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(said);
+      }
+      expect(await p.invocations()).toBe(0);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
   it('a second interrupt exits at once, with 130 (run and test alike)', async () => {
     p = await evalsProject({ 'many.yaml': MANY_TEST });
     const r = await interruptedAtOnce(['run', 'faq-bot@1.1.0', '--var', 'question=How long does a refund take?'], 2);
