@@ -185,8 +185,9 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
     return EXIT.interrupted;
   }
   if (flags.format !== 'text') {
-    const met = report.tests.filter((t) => t.met).length;
-    ctx.info(`${met} of ${report.tests.length} test${report.tests.length === 1 ? '' : 's'} met ${report.tests.length === 1 ? 'its' : 'their'} threshold; ${report.invocations} call${report.invocations === 1 ? '' : 's'} made, ${report.cached} from the cache`);
+    // Counted as the report counts: a test none of whose cases ran yet did not meet its threshold.
+    const t = views.tally(report);
+    ctx.info(`${t.charAt(0).toUpperCase()}${t.slice(1)}; ${report.invocations} call${report.invocations === 1 ? '' : 's'} made, ${report.cached} from the cache`);
     // Said alone on its line: the PR workflow reads it (the comment shows these cases as waiting).
     const waiting = views.notLiveLine(report);
     if (waiting) ctx.info(waiting);

@@ -213,7 +213,8 @@ function casesFinished(t: TestOutcome): number {
   return new Set(t.runs.map((r) => `${r.caseIndex}\u0000${r.requested ?? ''}`)).size;
 }
 
-function tally(report: TestReport): string {
+/** "2 of 3 tests met their threshold; 1 not run yet" (or "no test ran yet"): what the report's summary line starts with. */
+export function tally(report: TestReport): string {
   // A test none of whose cases could run yet is counted apart (under --require-live it failed).
   const later = report.requireLive ? [] : report.tests.filter(waiting);
   const ran = report.tests.filter((t) => !later.includes(t));

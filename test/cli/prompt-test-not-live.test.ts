@@ -125,6 +125,10 @@ describe('promptctl test: a version git defines that the target does not hold ye
     const r = await p.cli(['test', '--format', 'markdown']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('### ✅ promptctl test: 1 of 1 test met its threshold; 1 not run yet');
+    // stderr counts the same way: a test none of whose cases ran did not meet its threshold.
+    expect(r.stderr).toMatch(/^1 of 1 test met its threshold; 1 not run yet; 3 calls made, 0 from the cache$/m);
+    const none = await p.cli(['test', 'faq-next', '--format', 'json']);
+    expect(none.stderr).toMatch(/^No test ran yet; 0 calls made, 0 from the cache$/m);
     expect(r.stdout).toContain('⏳ 2 cases not run: their versions are not on this target yet (apply them, then test).');
     expect(r.stdout).toMatch(/^\| ⏳ \| `faq-next` \| faq-bot@1\.2\.0 \| not run \| 100 % \|$/m);
     expect(r.stdout).toMatch(/^\| refund \| 1\.2\.0 \| ⏳ not run \(not on this target yet\) \| — \| — \| — \|$/m);
