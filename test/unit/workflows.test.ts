@@ -1381,6 +1381,9 @@ describe('plan.yml: test cases waiting for the merge', () => {
     const none = await runStep(script, { ...env, TEST_CODE: '0', TEST_ERR: stderr('1 of 1 test met its threshold\n') });
     expect(none.stdout).not.toMatch(/waiting for apply/);
     expect((await runStep(script, { ...env, TEST_CODE: '1', TEST_ERR: stderr(LOG) })).code).toBe(1);
+    // promptctl writes counts with a thousands separator.
+    const many = await runStep(script, { ...env, TEST_CODE: '0', TEST_ERR: stderr(LOG.replace('2 cases not run', '1,204 cases not run')) });
+    expect(many.stdout).toMatch(/::notice title=promptctl test \(dev\)::waiting for apply: 1204 test case\(s\)/);
   });
   it('records the count for the comment (status.json), and the comment shows the cases as waiting', async () => {
     const collect = wf('plan.yml').jobs.plan!.steps.find((s) => s.name === 'Collect what the comment shows')!.run!;
@@ -1389,6 +1392,10 @@ describe('plan.yml: test cases waiting for the merge', () => {
     expect(r.code, r.stderr).toBe(0);
     const status = JSON.parse(readFileSync(join(runner, 'promptctl-plan', 'status.json'), 'utf8'));
     expect(status).toMatchObject({ test: '0', testWaiting: '2' });
+    const many = await runStep(collect, { RUNNER_TEMP: runner, ENVIRONMENT: 'dev', HAS_CREDENTIALS: 'true', VALIDATE_CODE: '0', PLAN_CODE: '2', TEST_CODE: '0', TEST_ERR: stderr(LOG.replace('2 cases not run', '1,204 cases not run')), VALIDATE_OUT: '', PLAN_MD: '', PLAN_ERR: '', TEST_MD: '' });
+    expect(many.code, many.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(runner, 'promptctl-plan', 'status.json'), 'utf8'))).toMatchObject({ testWaiting: '1204' });
+    writeFileSync(join(runner, 'promptctl-plan', 'status.json'), JSON.stringify(status));
 
     // The comment job reads it from the environment's artifact.
     const root = mkdtempSync(join(tmp, 'artifacts-'));
