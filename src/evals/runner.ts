@@ -36,7 +36,8 @@ export interface RunnerDeps {
   onCaseDone?(e: CaseDone): void;
   /**
    * The user's interrupt: once aborted, no call starts, the calls in flight are cut off (nothing
-   * of theirs is cached), and the report holds the cases that had finished (`interrupted`).
+   * of theirs is cached), and the report holds the cases that had finished (`interrupted`), and
+   * those that make no call (not live, not run as written), which are reported all the same.
    */
   signal?: AbortSignal;
   /**
@@ -65,8 +66,9 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
 
   const { signal } = deps;
   const runs = await pool(jobs, deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ p, call }) => {
-    // Interrupted: what has not started does not start.
-    if (signal?.aborted) return undefined;
+    // Interrupted: no call that has not started starts. A case that makes none (not on the
+    // target yet, or not sendable as written) is known already: it is reported all the same.
+    if (signal?.aborted && call.notRun === undefined && call.notLive === undefined) return undefined;
     let cached = false;
     let obs: Observation | undefined;
     if (call.notRun === undefined && call.notLive !== undefined) {

@@ -139,3 +139,33 @@ describe('runTests, interrupted while a guide is looked up', () => {
     expect([report.invocations, turns]).toEqual([0, 0]);
   });
 });
+
+describe('runTests, interrupted with cases that need no call', () => {
+  it('still reports a case not on the target yet as such (it makes no call), not as cut short by the interrupt', async () => {
+    const ac = new AbortController();
+    const live = planned([['first', 1], ['second', 1]]);
+    const next = planned([['new', 1]]);
+    next.test = { ...next.test, name: 'next' } as PromptTest;
+    next.calls = next.calls.map((c) => ({ ...c, requested: '1.2.0', notLive: 'bot@1.2.0 is not on this target yet (apply it, then test)' }));
+    const report = await runTests(
+      [live, next],
+      {
+        gateway: { invoke: async () => answer('ok') },
+        cache: memoryCache(),
+        concurrency: 1,
+        countTokens: () => 1,
+        signal: ac.signal,
+        // Interrupted once the first case has finished: "second" does not start.
+        onCaseDone: () => ac.abort(),
+      },
+      { target: 'test' },
+    );
+    expect(report.interrupted).toEqual({ casesFinished: 2, casesNotRun: 1, callsCutOff: 0 });
+    const [smoke, waiting] = report.tests;
+    expect(smoke!.casesNotRun).toBe(1);
+    expect(waiting!.casesNotRun).toBeUndefined();
+    expect(waiting!.notLive).toBe(1);
+    expect(waiting!.runs.map((r) => r.notLive)).toEqual(['bot@1.2.0 is not on this target yet (apply it, then test)']);
+    expect(report.notLive).toBe(1);
+  });
+});
