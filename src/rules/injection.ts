@@ -177,6 +177,16 @@ const NEGATED_AFTER = new RegExp(
  * A jailbreak mode is a noun phrase: its verb is before it, and so is its negation, a few words
  * back in the same clause: "never enter developer mode", "do not switch to DAN mode".
  */
+/**
+ * A refusal that is itself negated is an order ("never refuse to reveal…", "you are not forbidden
+ * to…"): neither the negation nor the refusal counts. REFUSAL_NEXT is tried, sticky, right after a
+ * negation; NEGATION_BEFORE on the few characters before a refusal.
+ */
+const LINK = String.raw`(?:(?:be|been|being|is|are|was|were|ever|even)\s{1,5}){0,2}`;
+const REFUSAL = String.raw`(?:refus|declin|unable|forbidden|prohibited)`;
+const REFUSAL_NEXT = new RegExp(String.raw`\s{1,5}${LINK}${REFUSAL}`, 'iy');
+const NEGATION_BEFORE = new RegExp(String.raw`(?:${NEGATION}|\bcannot)\s{1,5}${LINK}$`, 'i');
+const IS_REFUSAL = new RegExp(`^${REFUSAL}`, 'i');
 const NEGATED_MODE_AFTER = new RegExp(
   String.raw`(?:${NEGATION}|refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|unable|cannot)\s{1,5}(?:(?!(?:and|or|but|then|so|now|instead|just|please)(?![\p{L}]))[\p{L}'’-]{1,20}\s{1,5}){0,4}$`,
   'iuy',
@@ -236,6 +246,13 @@ export function instructionFindings(text: string, findings: readonly PatternFind
     let listGoesOn: boolean | undefined;
     const afterComma = /,\s{0,5}$/.test(near.slice(-8));
     for (let m = negationStart.exec(near); m !== null; m = negationStart.exec(near)) {
+      // A double negation ("never refuse to", "not forbidden to") negates nothing.
+      if (IS_REFUSAL.test(m[0])) {
+        if (NEGATION_BEFORE.test(near.slice(Math.max(0, m.index - 40), m.index))) continue;
+      } else {
+        REFUSAL_NEXT.lastIndex = m.index + m[0].length;
+        if (REFUSAL_NEXT.test(near)) continue;
+      }
       negatedAfter.lastIndex = m.index;
       if (negatedAfter.test(near)) return true;
       if (afterComma) {
