@@ -148,6 +148,8 @@ const CHAIN = /^[\s,]{0,5}(?:and|or|nor|and\/or)\s{1,5}(?:(?!(?:you|i|we|they|he
 /** Between two phrases of a list of examples: the same, or a comma. */
 const LIST_CHAIN = /^\s{0,5}(?:[,/]\s{0,5}(?:(?:and|or)\s{1,5})?|(?:and|or|nor)\s{1,5})$/i;
 const MAX_CHAIN_GAP = 80;
+/** Between a negated phrase and the next: "or"/"nor" (not "or else", not a new subject), so the negation reaches it too. */
+const NEGATED_CHAIN = /^[\s,]{0,5}(?:or|nor)\s{1,5}(?:(?!(?:you|i|we|they|he|she|it|then|else)\b)[a-z'’-]{1,20}\s{1,5}){0,3}$/i;
 
 type MentionKind = 'quote' | 'report' | 'example';
 
@@ -305,21 +307,22 @@ export function instructionFindings(text: string, findings: readonly PatternFind
   };
 
   const out: PatternFinding[] = [];
-  let previous: { end: number; kind: MentionKind | undefined } = { end: -1, kind: undefined };
+  let previous: { end: number; kind: MentionKind | undefined; negated: boolean } = { end: -1, kind: undefined, negated: false };
   for (const f of findings) {
     const end = f.index + f.length;
     const { tail, whole } = sentenceBefore(f.index);
-    if (negated(tail.slice(-GOVERNOR_REACH), f.name === JAILBREAK_MODE, end)) {
-      previous = { end, kind: undefined };
+    const near = previous.end >= 0 && f.index - previous.end <= MAX_CHAIN_GAP;
+    if ((previous.negated && near && NEGATED_CHAIN.test(text.slice(previous.end, f.index))) || negated(tail.slice(-GOVERNOR_REACH), f.name === JAILBREAK_MODE, end)) {
+      previous = { end, kind: undefined, negated: true };
       continue;
     }
     let kind: MentionKind | undefined = quoted(tail, whole, end) ? 'quote' : governed(tail);
-    if (kind === undefined && previous.end >= 0 && (previous.kind === 'report' || previous.kind === 'example') && f.index - previous.end <= MAX_CHAIN_GAP) {
+    if (kind === undefined && near && (previous.kind === 'report' || previous.kind === 'example')) {
       const between = text.slice(previous.end, f.index);
       if (CHAIN.test(between) || (previous.kind === 'example' && LIST_CHAIN.test(between))) kind = previous.kind;
     }
     if (kind === undefined) out.push(f);
-    previous = { end, kind };
+    previous = { end, kind, negated: false };
   }
   return out;
 }
