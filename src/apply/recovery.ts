@@ -51,11 +51,18 @@ export async function settleOpenIntents(
     by: { actor: string; commit: string | null; planId: string };
     /** The half-done states of each intent's write (kinds/index.ts midwayOf). */
     midway?: (intent: AuditRecord) => readonly Midway[];
+    /**
+     * Whether `live` can say how the intent ended: its address is of a kind on a surface that was
+     * read. An intent it cannot (a surface refused or not served, a kind unknown) stays open, since
+     * absence from `live` would otherwise read as "deleted" or "never created". Default: all.
+     */
+    readable?: (intent: AuditRecord) => boolean;
   },
 ): Promise<{ address: string; outcome: Settlement['outcome'] }[]> {
   const settled: { address: string; outcome: Settlement['outcome'] }[] = [];
   for (const intent of audit.pendingIntents()) {
     if (opts.org && intent.org && intent.org.id !== opts.org.id) continue;
+    if (opts.readable && !opts.readable(intent)) continue;
     const s = settle(intent, live.get(intent.address), opts.midway?.(intent));
     const written = await audit.recover(intent, {
       outcome: s.outcome,

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditLog } from '../audit/log.js';
 import { settleOpenIntents } from '../apply/recovery.js';
-import { liveSnapshots, midwayOf, surfacesServing } from '../kinds/index.js';
+import { SURFACE_NAMES, liveSnapshots, midwayOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
 import { executePlan } from '../apply/executor.js';
 import { expectedDurationLine, progressWriter, summaryLines } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
@@ -19,7 +19,7 @@ import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, withTargetWhileLoading } from './common.js';
-import { readLiveState } from '../targets/live.js';
+import { readLiveParts, type Surface } from '../targets/live.js';
 import type { CliContext, OutStream } from './context.js';
 import { readPlanFile } from './plan-file.js';
 import { renderPlan } from './render.js';
@@ -218,15 +218,30 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
   if (audit.pendingIntents().length === 0) return;
   // Read again: the plan's read may have begun before the trail was opened (files and target
   // load together), and an intent is settled only by what the org holds after it was written.
-  // (The plan already said which surfaces the target does not serve.) Only the surfaces the open
-  // intents are on: one the org refuses (AI Studio to a gateway-only client) holds none of them.
+  // Only the surfaces the open intents are on: one the org refuses (AI Studio to a gateway-only
+  // client) holds none of them. An intent on a surface that is refused or not served, or of a kind
+  // this promptctl does not know, stays open: nothing read can say how it ended.
   const ours = audit.pendingIntents().filter((i) => !plan.org?.id || !i.org || i.org.id === plan.org.id);
-  const live = await readLiveState({ gateway: target.api, aistudio: target.aistudio }, surfacesServing(ours.map((i) => i.address)));
+  const need = surfacesServing(ours.map((i) => i.address));
+  const { live, failed } = await readLiveParts({ gateway: target.api, aistudio: target.aistudio }, need);
+  const unread = new Set<Surface>([...(live.unavailable ?? []), ...failed.map((f) => f.surface)]);
+  if (!target.aistudio) unread.add('aistudio');
+  const readable = (address: string): boolean => {
+    const surface = surfaceOfAddress(address);
+    return surface !== undefined && need[surface] && !unread.has(surface);
+  };
   const settled = await settleOpenIntents(audit, liveSnapshots(live), {
     org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
     by: { actor: git.actor, commit: git.commit, planId: plan.id },
     midway: midwayOf,
+    readable: (i) => readable(i.address),
   });
+  for (const i of ours) {
+    if (readable(i.address)) continue;
+    const surface = surfaceOfAddress(i.address);
+    const why = surface === undefined ? 'a kind this promptctl does not know' : `the target ${failed.some((f) => f.surface === surface) ? 'refused' : 'does not serve'} ${SURFACE_NAMES[surface]}`;
+    ctx.info(`audit: ${i.address} from an interrupted run: left open (${why}; a later apply that can read it settles it)`);
+  }
   for (const s of settled) ctx.info(`audit: ${s.address} from an interrupted run: ${s.outcome}`);
 }
 

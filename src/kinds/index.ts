@@ -59,16 +59,22 @@ export function midwayOf(intent: { address: string; before: { content?: unknown 
   return KINDS[address.kind].midway?.({ before: intent.before, after: intent.after }) ?? [];
 }
 
+/** The surface that serves an address's kind; undefined for an address of no kind this promptctl knows. */
+export function surfaceOfAddress(address: string): Surface | undefined {
+  const kind = parseAddress(address)?.kind;
+  return kind && isKind(kind) ? KINDS[kind].surface : undefined;
+}
+
 /**
  * The surfaces that serve these addresses, as readLiveState's `need` (to settle interrupted runs
- * without reading a surface the org may refuse). An address of no known kind asks for every one.
+ * without reading a surface the org may refuse). An address of no known kind asks for none: no
+ * read can show an object of it (liveSnapshots knows only the kinds here).
  */
 export function surfacesServing(addresses: Iterable<string>): Record<Surface, boolean> {
   const need: Record<Surface, boolean> = { llmgateway: false, aistudio: false };
   for (const a of addresses) {
-    const kind = parseAddress(a)?.kind;
-    if (!kind || !isKind(kind)) return { llmgateway: true, aistudio: true };
-    need[KINDS[kind].surface] = true;
+    const surface = surfaceOfAddress(a);
+    if (surface) need[surface] = true;
   }
   return need;
 }

@@ -197,6 +197,45 @@ describe('an org that refuses AI Studio (a client without its rights, the featur
     expect(applied.stderr).toContain('audit: PromptTemplate/billing-assistant from an interrupted run: not applied');
     expect((await x.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
   });
+
+  /** A gateway-only copy of the example whose audit trail holds an intent a killed run left open. */
+  async function withOpenIntent(emulator: EmulatorOptions, address: string, removal: boolean): Promise<Example> {
+    const x = await example(emulator);
+    for (const d of ['guides', 'summaries']) await rm(join(x.dir.path, 'prompts', d), { recursive: true });
+    await rm(join(x.dir.path, 'prompts', 'tests', 'returns-guide.yaml'), { force: true });
+    const log = await openAuditLog(join(x.dir.path, DEFAULT_AUDIT_FILE), { onWarning: () => undefined });
+    const held = { version: null, hash: 'h', content: null };
+    await log.intent({ actor: 'a', commit: null, planId: 'killed', address, action: removal ? 'delete' : 'create', resourceId: null, before: removal ? held : null, after: removal ? null : held });
+    await log.close();
+    return x;
+  }
+  const stillOpen = async (x: Example): Promise<string[]> => {
+    const log = await openAuditLog(join(x.dir.path, DEFAULT_AUDIT_FILE), { onWarning: () => undefined });
+    try {
+      return log.pendingIntents().map((i) => i.address);
+    } finally {
+      await log.close();
+    }
+  };
+
+  for (const [why, refuse] of [['refused (403)', 403], ['not served (404)', 404]] as const) {
+    it(`leaves open what an interrupted apply left on AI Studio while AI Studio is ${why}: nothing read, nothing settled`, { timeout: 60_000 }, async () => {
+      const x = await withOpenIntent({ refuse: { aistudio: refuse } }, GUIDE, true);
+      const applied = await x.cli(['apply', '--auto-approve']);
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(applied.stderr).not.toMatch(/audit: Guide\/Returns assistant from an interrupted run: (succeeded|not applied)/);
+      expect(applied.stderr).toContain(`audit: ${GUIDE} from an interrupted run: left open`);
+      expect(await stillOpen(x)).toEqual([GUIDE]);
+    });
+  }
+
+  it('leaves open an intent of a kind this promptctl does not know, without reading AI Studio for it', { timeout: 60_000 }, async () => {
+    const x = await withOpenIntent({ refuse: { aistudio: 403 } }, 'Widget/later-kind', true);
+    const applied = await x.cli(['apply', '--auto-approve']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stderr).not.toMatch(/Widget\/later-kind from an interrupted run: (succeeded|not applied)/);
+    expect(await stillOpen(x)).toEqual(['Widget/later-kind']);
+  });
 });
 
 describe('prune', () => {

@@ -92,4 +92,25 @@ describe('settling an interrupted run', () => {
     expect(out).toEqual([{ address: 'PromptTemplate/a', outcome: 'succeeded (recovered)' }]);
     expect(written).toHaveLength(1);
   });
+  it('leaves open an intent the live state cannot speak for (readable says no): its absence is no outcome', async () => {
+    const intents = [
+      { address: 'Guide/g', action: 'delete', before: snap('g1'), after: null, org: { id: 'o1', host: 'h' }, resourceId: null },
+      { address: 'PromptTemplate/a', action: 'create', before: null, after: snap('a1'), org: { id: 'o1', host: 'h' }, resourceId: null },
+    ];
+    const written: unknown[] = [];
+    const audit = {
+      pendingIntents: () => intents as never,
+      recover: async (i: unknown, r: unknown) => {
+        written.push([i, r]);
+        return {} as never;
+      },
+    };
+    const out = await settleOpenIntents(audit, new Map([['PromptTemplate/a', snap('a1')]]), {
+      org: { id: 'o1', host: 'h' },
+      by: { actor: 'x', commit: null, planId: 'p' },
+      readable: (i) => !i.address.startsWith('Guide/'),
+    });
+    expect(out).toEqual([{ address: 'PromptTemplate/a', outcome: 'succeeded (recovered)' }]);
+    expect(written).toHaveLength(1);
+  });
 });
