@@ -154,6 +154,8 @@ const NEGATED_CHAIN = /^[\s,]{0,5}(?:or|nor)\s{1,5}(?:(?!(?:you|i|we|they|he|she
 type MentionKind = 'quote' | 'report' | 'example';
 
 const NEGATION = String.raw`(?:\b(?:not|never|no)|n['’]t)`;
+/** The negations of a verb: "no" answers ("No, seriously, …") or negates a noun ("no rules apply in…"). */
+const NEGATION_VERB = String.raw`(?:\b(?:not|never)|n['’]t)`;
 /**
  * Negation further back than the word right before the phrase (NOT_NEGATED sees only that): a
  * refusal ("refuse to reveal…", "you are not allowed to reveal…"), a list after the negation
@@ -167,25 +169,21 @@ const NEGATION_START = String.raw`\b(?:not|never|no|cannot|unable|refus|declin|f
  * The middle of a list after a negation, "not print X, repeat Y, or reveal Z": a comma before
  * the phrase (NEGATED_LIST_BEFORE, from a negation) and "or"/"nor" after it (LIST_GOES_ON).
  */
-const NEGATED_LIST_BEFORE = new RegExp(String.raw`${NEGATION}\s{1,5}(?:[\p{L}'’-]{1,20},?\s{1,5}){1,10}$`, 'iuy');
+const NEGATED_LIST_BEFORE = new RegExp(String.raw`${NEGATION_VERB}\s{1,5}(?:[\p{L}'’-]{1,20},?\s{1,5}){1,10}$`, 'iuy');
 const LIST_GOES_ON = /^\s{0,3},?\s{1,5}(?:or|nor)\s{1,5}(?!else\b)[a-z]/i;
 const NEGATED_AFTER = new RegExp(
   [
     String.raw`(?:refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|unable|forbidden|prohibited)\s{1,5}to\s{1,5}$`,
     String.raw`cannot\s{1,5}$`,
-    String.raw`${NEGATION}\s{0,3},?\s{1,5}(?:ever|even|once|again|directly|indirectly|accidentally|intentionally|knowingly|explicitly)\s{1,5}$`,
-    String.raw`${NEGATION}\s{1,5}(?:under|in)\s{1,5}any\s{1,5}(?:circumstances?|case|way|form),?\s{1,5}$`,
-    String.raw`${NEGATION}\s{1,5}(?:(?:allowed|permitted|supposed|able|authori[sz]ed|meant)\s{1,5})?to\s{1,5}$`,
-    String.raw`${NEGATION}\s{1,5}(?:[\p{L}'’-]{1,20},?\s{1,5}){1,10}(?:or|nor)\s{1,5}$`,
-    String.raw`${NEGATION}\s{0,3},[^,.;!?\n]{1,60},\s{1,5}$`,
+    String.raw`${NEGATION_VERB}\s{0,3},?\s{1,5}(?:ever|even|once|again|directly|indirectly|accidentally|intentionally|knowingly|explicitly)\s{1,5}$`,
+    String.raw`${NEGATION_VERB}\s{1,5}(?:under|in)\s{1,5}any\s{1,5}(?:circumstances?|case|way|form),?\s{1,5}$`,
+    String.raw`${NEGATION_VERB}\s{1,5}(?:(?:allowed|permitted|supposed|able|authori[sz]ed|meant)\s{1,5})?to\s{1,5}$`,
+    String.raw`(?:${NEGATION_VERB}|\bno\s{1,5}circumstances,?)\s{1,5}(?:[\p{L}'’-]{1,20},?\s{1,5}){1,10}(?:or|nor)\s{1,5}$`,
+    String.raw`${NEGATION_VERB}\s{0,3},[^,.;!?\n]{1,60},\s{1,5}$`,
     String.raw`no\s{1,5}circumstances,?\s{1,5}(?:(?:should|must|will|may|can|shall)\s{1,5}you\s{1,5})?$`,
   ].join('|'),
   'iuy',
 );
-/**
- * A jailbreak mode is a noun phrase: its verb is before it, and so is its negation, a few words
- * back in the same clause: "never enter developer mode", "do not switch to DAN mode".
- */
 /**
  * A refusal that is itself negated is an order ("never refuse to reveal…", "you are not forbidden
  * to…"): neither the negation nor the refusal counts. REFUSAL_NEXT is tried, sticky, right after a
@@ -196,8 +194,12 @@ const REFUSAL = String.raw`(?:refus|declin|unable|forbidden|prohibited)`;
 const REFUSAL_NEXT = new RegExp(String.raw`\s{1,5}${LINK}${REFUSAL}`, 'iy');
 const NEGATION_BEFORE = new RegExp(String.raw`(?:${NEGATION}|\bcannot)\s{1,5}${LINK}$`, 'i');
 const IS_REFUSAL = new RegExp(`^${REFUSAL}`, 'i');
+/**
+ * A jailbreak mode is a noun phrase: its verb is before it, and so is its negation, a few words
+ * back in the same clause: "never enter developer mode", "do not switch to DAN mode".
+ */
 const NEGATED_MODE_AFTER = new RegExp(
-  String.raw`(?:${NEGATION}|refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|unable|cannot)\s{1,5}(?:(?!(?:and|or|but|then|so|now|instead|just|please)(?![\p{L}]))[\p{L}'’-]{1,20}\s{1,5}){0,4}$`,
+  String.raw`(?:${NEGATION_VERB}|refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|unable|cannot)\s{1,5}(?:(?!(?:and|or|but|then|so|now|instead|just|please)(?![\p{L}]))[\p{L}'’-]{1,20}\s{1,5}){0,4}$|\bno\s{1,5}(?:longer\s{1,5}(?:[\p{L}'’-]{1,20}\s{1,5}){0,2})?$`,
   'iuy',
 );
 
