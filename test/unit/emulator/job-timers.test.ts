@@ -37,4 +37,42 @@ describe('JobTimers', () => {
     await timers.settled();
     expect(finished).toEqual([]);
   });
+  it('does not finish a job beyond setTimeout\'s range at once (a delay over 2^31-1 ms)', async () => {
+    const now = Date.now();
+    const timers = new JobTimers(() => now);
+    const finished: string[] = [];
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      timers.arm('far', now + 2 ** 31 + 60_000, async () => void finished.push('far'));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(finished).toEqual([]);
+      expect(warnings).toEqual([]);
+    } finally {
+      timers.stop();
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('a timer that runs before its job is due on the clock (the clock was set back) waits for the rest', async () => {
+    let offset = 0;
+    const timers = new JobTimers(() => Date.now() + offset);
+    const finished: string[] = [];
+    timers.arm('job', Date.now() + 20, async () => void finished.push('job'));
+    offset = -600_000; // the clock steps back ten minutes: the job is due ten minutes later
+    await new Promise((r) => setTimeout(r, 100));
+    expect(finished).toEqual([]);
+    timers.stop();
+  });
+  it('a job that was not due when its timer ran finishes once it is', async () => {
+    let offset = 0;
+    const timers = new JobTimers(() => Date.now() + offset);
+    const finishAt = Date.now() + 20;
+    let at: string | undefined;
+    timers.arm('job', finishAt, async (now) => void (at = now));
+    offset = -30; // 30 ms behind: the timer runs 30 ms early by the clock
+    await timers.settled();
+    expect(Date.parse(at!)).toBeGreaterThanOrEqual(finishAt);
+  });
 });
