@@ -136,8 +136,11 @@ const GAP = new RegExp(
   String.raw`^\s{0,3},[\s"'“‘«„\x60(]{1,10}$|^[\s:"'“‘«„\x60(]{0,10}(?:(?!(?:and|or|nor|then|so|but|now|please|instead|also|next|finally|therefore|thus|afterwards)(?![\p{L}]))[\p{L}\p{N}'’-]{1,20}[\s"'“‘«„\x60(]{1,8}){0,${MAX_GAP_WORDS}}$`,
   'iu',
 );
-/** `like` introduces examples only after such nouns ("phrases like …", not "act like …"). */
-const LIKE_NOUNS: ReadonlySet<string> = new Set(['phrase', 'phrases', 'request', 'requests', 'thing', 'things', 'something', 'anything', 'attack', 'attacks', 'message', 'messages', 'input', 'inputs', 'prompt', 'prompts', 'text', 'texts', 'word', 'words', 'command', 'commands', 'instruction', 'instructions', 'trick', 'tricks', 'attempt', 'attempts', 'statement', 'statements', 'line', 'lines', 'string', 'strings', 'content', 'question', 'questions', 'sentence', 'sentences']);
+/**
+ * `like` introduces examples only after such nouns ("phrases like …", not "act like …"); not after
+ * "something", "anything", "things", which an order takes as its object ("do something like …").
+ */
+const LIKE_NOUNS: ReadonlySet<string> = new Set(['phrase', 'phrases', 'request', 'requests', 'attack', 'attacks', 'message', 'messages', 'input', 'inputs', 'prompt', 'prompts', 'text', 'texts', 'word', 'words', 'command', 'commands', 'instruction', 'instructions', 'trick', 'tricks', 'attempt', 'attempts', 'statement', 'statements', 'line', 'lines', 'string', 'strings', 'content', 'question', 'questions', 'sentence', 'sentences']);
 /** After `like`: the phrase itself, perhaps quoted (not "like to", "like you to"). */
 const LIKE_GAP = /^[\s:"'“‘«„`(]{1,10}$/u;
 /**
