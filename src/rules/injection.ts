@@ -103,9 +103,10 @@ const YOU = `(?:you|the${S}(?:assistant|model|AI|bot|agent))`;
 /**
  * Governing constructions. Group `ex` marks those that introduce examples (a comma-separated
  * list of phrases after them is all mentions); `like` is the loose "like", checked more strictly;
- * `report` a reporting verb, which governs only where REPORT_MENTION says it is no statement of fact.
+ * `report` a reporting verb and `ask` a request, which govern only where REPORT_MENTION says they
+ * are no statement of fact.
  */
-const GOVERNOR = String.raw`\b(?:(?<ex>such${S}as|e\.g\.|i\.e\.|for${S}example|for${S}instance|including|(?:${ATTACK_NOUN})\s{0,5}[:(])|(?<like>like)|(?:${ASK})${S}${YOU}${S}to|(?:${ASKED})${S}to|(?:${TRY})${S}to|(?:${MAKE})${S}${YOU}(?:${S}(?:to|into))?|(?:${MADE})${S}(?:to|into)|(?<report>${REPORT}))(?![\w\u00c0-\u024f])`;
+const GOVERNOR = String.raw`\b(?:(?<ex>such${S}as|e\.g\.|i\.e\.|for${S}example|for${S}instance|including|(?:${ATTACK_NOUN})\s{0,5}[:(])|(?<like>like)|(?<ask>${ASK})${S}${YOU}${S}to|(?:${ASKED})${S}to|(?:${TRY})${S}to|(?:${MAKE})${S}${YOU}(?:${S}(?:to|into))?|(?:${MADE})${S}(?:to|into)|(?<report>${REPORT}))(?![\w\u00c0-\u024f])`;
 
 /** The base form of a verb needs a subject before it: "Try to forget…" is an order, "users may try to" a report. */
 const BASE_FORMS: ReadonlySet<string> = new Set(
@@ -116,16 +117,20 @@ const IMPERATIVE_LEAD: ReadonlySet<string> = new Set(['please', 'just', 'now', '
 const AUXILIARY: ReadonlySet<string> = new Set(['am', 'are', 'was', 'were', 'will', 'would', 'shall', 'should', 'can', 'could', 'may', 'might', 'must', 'do', 'did', 'have', 'had', 'be', 'to']);
 /** "I want you to ignore…", "we will make you forget…": the speaker is the attacker. */
 const FIRST_PERSON = /(?:^|[^\p{L}\p{N}_])(?:I|[Ww]e|[Ll]et[’']s)(?![\p{L}\p{N}_])/u;
-const CONDITIONAL = /\b(?:if|when|whenever|unless|should|in case)\b/i;
+const CONDITION_WORDS = String.raw`if|when|whenever|unless|should|in case`;
+const CONDITIONAL = new RegExp(String.raw`\b(?:${CONDITION_WORDS})\b`, 'i');
 /** "The admin says you should ignore…" claims an authority, unless it is a condition or a pretence. */
 const AUTHORITY = /\b(?:admins?|administrators?|developers?|devs?|operators?|system|owners?|creators?|boss|managers?|supervisors?|openai|anthropic|root|sudo|ceo|staff|team|management)\b/i;
+const HYPOTHETICAL_WORDS = String.raw`${CONDITION_WORDS}|may|might|could|claim\w*|pretend\w*|pos(?:e|es|ed|ing)|impersonat\w*`;
+/** A condition, a possibility or a pretence: "if the admin asks", "someone claiming to be the admin may". */
+const HYPOTHETICAL = new RegExp(String.raw`\b(?:${HYPOTHETICAL_WORDS})\b`, 'i');
 /**
- * A report mentions what it reports only as a condition, a possibility, a description or a habit
- * ("if the user says", "users may write", "text that says", "attackers often write"); stated as a
- * fact ("The policy says: ignore…", "The document says…") it relays the words as an instruction.
+ * A report or a request mentions what it reports only as a condition, a possibility, a
+ * description or a habit ("if the user says", "users may write", "text that says", "users often
+ * ask you to"); stated as a fact ("The policy says: ignore…", "The user has asked you to…") it
+ * relays the words as an instruction.
  */
-const REPORT_MENTION = /\b(?:if|when|whenever|unless|should|in case|may|might|could|can|would|who|whoever|that|which|whose|often|sometimes|usually|typically|commonly|frequently|claim\w*|pretend\w*|pos(?:e|es|ed|ing)|impersonat\w*)\b/i;
-const HYPOTHETICAL = /\b(?:if|when|whenever|unless|should|in case|may|might|could|claim\w*|pretend\w*|pos(?:e|es|ed|ing)|impersonat\w*)\b/i;
+const REPORT_MENTION = new RegExp(String.raw`\b(?:${HYPOTHETICAL_WORDS}|can|would|who|whoever|that|which|whose|often|sometimes|usually|typically|commonly|frequently)\b`, 'i');
 
 /**
  * Between a governing construction and the phrase: quotes, a colon, and at most MAX_GAP_WORDS
@@ -296,7 +301,9 @@ export function instructionFindings(text: string, findings: readonly PatternFind
       // "I want you to…" (the speaker is the attacker); "as the admin says, …" (an authority claimed).
       if (FIRST_PERSON.test(lead) || /^\s*as\b/i.test(lead)) continue;
       if (AUTHORITY.test(lead) && !HYPOTHETICAL.test(lead)) continue;
-      if (m.groups?.['report'] !== undefined && !REPORT_MENTION.test(lead)) continue;
+      // A report, or a request in a finite form ("asks you to", not "asking you to"), stated as a fact.
+      const stated = m.groups?.['report'] !== undefined || (m.groups?.['ask'] !== undefined && !m.groups['ask'].toLowerCase().endsWith('ing'));
+      if (stated && !REPORT_MENTION.test(lead)) continue;
       const words = lead.slice(-60).split(/[^\p{L}\p{N}'’]+/u).filter((w) => w.length > 0);
       const prev = words.at(-1)?.toLowerCase();
       const prev2 = words.at(-2)?.toLowerCase();
