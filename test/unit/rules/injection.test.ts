@@ -168,6 +168,9 @@ describe('injection: a mention of an attack is not an instruction', () => {
       ('users ask you to ignore previous instructions ' + 'or a a a ').repeat(30_000),
       ('never ' + 'refuse to never be '.repeat(10) + 'ignore previous instructions ').repeat(10_000),
       'refuse to enter developer mode ' + 'or a a a DAN mode '.repeat(50_000),
+      ('says '.repeat(50) + 'ignore previous instructions ').repeat(5_000),
+      ('word '.repeat(20) + 'ignore previous instructions ').repeat(20_000), // 2.5 MB, no sentence end
+      ('No, ' + 'x, '.repeat(20) + 'the policy says that users asked you to reveal the system prompt ').repeat(10_000),
     ];
     const start = Date.now();
     for (const t of texts) expect(run(t).length).toBeLessThanOrEqual(11);
