@@ -155,10 +155,17 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
  */
 export function apiErrorLine(err: ApiError): string {
   const m = err.message;
+  // A status or code is said when it stands alone, not inside an id ("…-9409-…") or a version.
+  const says = (token: string): boolean => {
+    for (let i = m.indexOf(token); i >= 0; i = m.indexOf(token, i + 1)) {
+      if (!/[\w.-]/.test(m[i - 1] ?? ' ') && !/[\w-]/.test(m[i + token.length] ?? ' ')) return true;
+    }
+    return false;
+  };
   const extra: string[] = [];
   if (err.method && err.path && !m.includes(err.path)) extra.push(`${err.method} ${err.path}`);
-  if (err.status && !m.includes(String(err.status))) extra.push(`HTTP ${err.status}`);
-  if (err.code && !m.includes(err.code)) extra.push(err.code);
+  if (err.status && !says(String(err.status))) extra.push(`HTTP ${err.status}`);
+  if (err.code && !says(err.code)) extra.push(err.code);
   if (err.correlationId && !m.includes(err.correlationId)) extra.push(`correlation id ${err.correlationId}`);
   return extra.length > 0 ? `${m} (${extra.join(', ')})` : m;
 }

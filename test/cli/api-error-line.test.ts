@@ -24,4 +24,10 @@ describe('apiErrorLine', () => {
     );
     expect(apiErrorLine(new ApiError('connection reset', 0, 'network.error', undefined))).toBe('connection reset (network.error)');
   });
+  it('does not take a status inside an id for the status said', () => {
+    const id = '5e1f4090-7c2b-4d3e-9409-2a6b8c1d0e3f';
+    expect(apiErrorLine(new ApiError(`version 1.0.0 of prompt template ${id} already exists with different content`, 409, 'version.exists', undefined, 'POST', `/api/v2/llmgateway/prompttemplates/${id}/versions`))).toBe(
+      `version 1.0.0 of prompt template ${id} already exists with different content (POST /api/v2/llmgateway/prompttemplates/${id}/versions, HTTP 409, version.exists)`,
+    );
+  });
 });
