@@ -172,7 +172,7 @@ const NEGATION_VERB = String.raw`(?:\b(?:not|never)|n['’]t)`;
  * only where NEGATION_START finds a negation in the sentence before the phrase, and must reach
  * the phrase (anchored at the end): no other position is tried.
  */
-const NEGATION_START = String.raw`\b(?:not|never|no|cannot|unable|refus|declin|forbidden|prohibited)|n['’]t\b`;
+const NEGATION_START = String.raw`\b(?:not|never|no|cannot|unable|refus|declin|forbidden|prohibited|avoid|refrain)|n['’]t\b`;
 /**
  * The middle of a list after a negation, "not print X, repeat Y, or reveal Z": a comma before
  * the phrase (NEGATED_LIST_BEFORE, from a negation) and "or"/"nor" after it (LIST_GOES_ON).
@@ -198,16 +198,17 @@ const NEGATED_AFTER = new RegExp(
  * negation; NEGATION_BEFORE on the few characters before a refusal.
  */
 const LINK = String.raw`(?:(?:be|been|being|is|are|was|were|ever|even)\s{1,5}){0,2}`;
-const REFUSAL = String.raw`(?:refus|declin|unable|forbidden|prohibited)`;
+const REFUSAL = String.raw`(?:refus|declin|unable|forbidden|prohibited|avoid|refrain)`;
 const REFUSAL_NEXT = new RegExp(String.raw`\s{1,5}${LINK}${REFUSAL}`, 'iy');
 const NEGATION_BEFORE = new RegExp(String.raw`(?:${NEGATION}|\bcannot)\s{1,5}${LINK}$`, 'i');
 const IS_REFUSAL = new RegExp(`^${REFUSAL}`, 'i');
 /**
  * A jailbreak mode is a noun phrase: its verb is before it, and so is its negation, a few words
- * back in the same clause: "never enter developer mode", "do not switch to DAN mode".
+ * back in the same clause: "never enter developer mode", "do not switch to DAN mode", "avoid
+ * developer mode", "refrain from entering developer mode".
  */
 const NEGATED_MODE_AFTER = new RegExp(
-  String.raw`(?:${NEGATION_VERB}|refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|unable|cannot)\s{1,5}(?:(?!(?:and|or|but|then|so|now|instead|just|please)(?![\p{L}]))[\p{L}'’-]{1,20}\s{1,5}){0,4}$|\bno\s{1,5}(?:longer\s{1,5}(?:[\p{L}'’-]{1,20}\s{1,5}){0,2})?$`,
+  String.raw`(?:${NEGATION_VERB}|refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|unable|cannot|avoid(?:s|ed|ing)?|refrain(?:s|ed|ing)?\s{1,5}from)\s{1,5}(?:(?!(?:and|or|but|then|so|now|instead|just|please)(?![\p{L}]))[\p{L}'’-]{1,20}\s{1,5}){0,4}$|\bno\s{1,5}(?:longer\s{1,5}(?:[\p{L}'’-]{1,20}\s{1,5}){0,2})?$`,
   'iuy',
 );
 
