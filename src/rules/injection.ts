@@ -130,7 +130,9 @@ const HYPOTHETICAL = new RegExp(String.raw`\b(?:${HYPOTHETICAL_WORDS})\b`, 'i');
  * ask you to"); stated as a fact ("The policy says: ignore…", "The user has asked you to…") it
  * relays the words as an instruction.
  */
-const REPORT_MENTION = new RegExp(String.raw`\b(?:${HYPOTHETICAL_WORDS}|can|would|who|whoever|that|which|whose|often|sometimes|usually|typically|commonly|frequently)\b`, 'i');
+const REPORT_MENTION = new RegExp(String.raw`\b(?:${HYPOTHETICAL_WORDS}|can|would|often|sometimes|usually|typically|commonly|frequently)\b`, 'i');
+/** A relative pronoun right before the verb describes ("text that says…"); "note that the policy says…" does not. */
+const RELATIVE: ReadonlySet<string> = new Set(['who', 'whoever', 'that', 'which', 'whose']);
 
 /**
  * Between a governing construction and the phrase: quotes, a colon, and at most MAX_GAP_WORDS
@@ -302,12 +304,12 @@ export function instructionFindings(text: string, findings: readonly PatternFind
       // "I want you to…" (the speaker is the attacker); "as the admin says, …" (an authority claimed).
       if (FIRST_PERSON.test(lead) || /^\s*as\b/i.test(lead)) continue;
       if (AUTHORITY.test(lead) && !HYPOTHETICAL.test(lead)) continue;
-      // A report, or a request in a finite form ("asks you to", not "asking you to"), stated as a fact.
-      const stated = m.groups?.['report'] !== undefined || (m.groups?.['ask'] !== undefined && !m.groups['ask'].toLowerCase().endsWith('ing'));
-      if (stated && !REPORT_MENTION.test(lead)) continue;
       const words = lead.slice(-60).split(/[^\p{L}\p{N}'’]+/u).filter((w) => w.length > 0);
       const prev = words.at(-1)?.toLowerCase();
       const prev2 = words.at(-2)?.toLowerCase();
+      // A report, or a request in a finite form ("asks you to", not "asking you to"), stated as a fact.
+      const stated = m.groups?.['report'] !== undefined || (m.groups?.['ask'] !== undefined && !m.groups['ask'].toLowerCase().endsWith('ing'));
+      if (stated && !REPORT_MENTION.test(lead) && !(prev !== undefined && RELATIVE.has(prev))) continue;
       const first = m[0].split(/[^\p{L}.]+/u)[0]!.toLowerCase();
       if (isLike && (prev === undefined || !LIKE_NOUNS.has(prev))) continue;
       if (BASE_FORMS.has(first) && (prev === undefined || IMPERATIVE_LEAD.has(prev))) continue;
