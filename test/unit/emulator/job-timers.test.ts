@@ -63,7 +63,12 @@ describe('JobTimers', () => {
     offset = -600_000; // the clock steps back ten minutes: the job is due ten minutes later
     await new Promise((r) => setTimeout(r, 100));
     expect(finished).toEqual([]);
+    // stop() drops the timer armed again, too: nothing finishes after it, and settled() resolves.
     timers.stop();
+    offset = 0;
+    await timers.settled();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(finished).toEqual([]);
   });
   it('a job that was not due when its timer ran finishes once it is', async () => {
     let offset = 0;
