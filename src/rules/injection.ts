@@ -126,11 +126,11 @@ const HYPOTHETICAL_WORDS = String.raw`${CONDITION_WORDS}|may|might|could|claim\w
 const HYPOTHETICAL = new RegExp(String.raw`\b(?:${HYPOTHETICAL_WORDS})\b`, 'i');
 /**
  * A report or a request mentions what it reports only as a condition, a possibility, a
- * description or a habit ("if the user says", "users may write", "text that says", "users often
- * ask you to"); stated as a fact ("The policy says: ignore…", "The user has asked you to…") it
- * relays the words as an instruction.
+ * description, a habit or a future ("if the user says", "users may write", "text that says",
+ * "users often ask you to", "some users will say"); stated as a fact ("The policy says:
+ * ignore…", "The user has asked you to…") it relays the words as an instruction.
  */
-const REPORT_MENTION = new RegExp(String.raw`\b(?:${HYPOTHETICAL_WORDS}|can|would|often|sometimes|usually|typically|commonly|frequently)\b`, 'i');
+const REPORT_MENTION = new RegExp(String.raw`\b(?:${HYPOTHETICAL_WORDS}|can|would|will|often|sometimes|usually|typically|commonly|frequently)\b`, 'i');
 /** A relative pronoun right before the verb describes ("text that says…"); "note that the policy says…" does not. */
 const RELATIVE: ReadonlySet<string> = new Set(['who', 'whoever', 'that', 'which', 'whose']);
 
