@@ -312,7 +312,9 @@ export function instructionFindings(text: string, findings: readonly PatternFind
       if (stated && !REPORT_MENTION.test(lead) && !(prev !== undefined && RELATIVE.has(prev))) continue;
       const first = m[0].split(/[^\p{L}.]+/u)[0]!.toLowerCase();
       if (isLike && (prev === undefined || !LIKE_NOUNS.has(prev))) continue;
-      if (BASE_FORMS.has(first) && (prev === undefined || IMPERATIVE_LEAD.has(prev))) continue;
+      // After "and" the verb shares the subject before it: "users may pretend … and ask you to" reports.
+      const sharesSubject = prev === 'and' && REPORT_MENTION.test(lead);
+      if (BASE_FORMS.has(first) && (prev === undefined || (IMPERATIVE_LEAD.has(prev) && !sharesSubject))) continue;
       // "You will try to…", "you are told to…": an order to the model, unless it is a condition.
       const youSubject = prev === 'you' || (prev !== undefined && AUXILIARY.has(prev) && prev2 === 'you');
       if (youSubject && !CONDITIONAL.test(lead)) continue;
