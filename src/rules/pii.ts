@@ -9,12 +9,19 @@ const digitCount = (s: string) => s.replace(/\D/g, '').length;
 
 /**
  * A number right after these is an identifier, not a phone number: "order 123-456-7890",
- * "Order ID 2024-123-4567", "invoice no. …", "section 123.456.7890", "#123-456-7890". Singular
- * only: "Orders: 555-123-4567" names a department's phone line (as "Booking:" and "Caller ID:"
- * name a phone number).
+ * "Order ID 2024-123-4567", "invoice no. …", "ref: 12-3456-7890", "section 123.456.7890",
+ * "#123-456-7890". A plain word followed by a colon labels what follows, which may well be a
+ * phone line ("To place an order: 555-123-4567", "Refund policy: …"); only an id label (ref,
+ * SKU, "order number") keeps its colon. Singular only: "Orders: 555-123-4567" names a
+ * department's phone line (as "Booking:" and "Caller ID:" name a phone number).
  */
-const ID_BEFORE =
-  /(?:\b(?:order|invoice|sku|po|ref|reference|ticket|case|(?<!\bcaller[\s-]{0,3})id|section|clause|article|chapter|serial|tracking|part|item|confirmation|transaction|receipt|policy|isbn|issn|version|build|release)(?:[\s:.]{1,3}(?:id|no|nr|num|number|code))?\.?[\s:]{0,3}|[#№]\s{0,2})$/i;
+const ID_WORDS = String.raw`order|invoice|sku|po|ref|reference|ticket|case|section|clause|article|chapter|serial|tracking|part|item|confirmation|transaction|receipt|policy|isbn|issn|version|build|release`;
+/** Labels that are ids themselves, so "ref: …" and "SKU: …" name an id, colon and all. */
+const ID_LABELS = String.raw`invoice|sku|po|ref|reference|ticket|serial|tracking|confirmation|transaction|receipt|isbn|issn|(?<!\bcaller[\s-]{0,3})id`;
+const ID_BEFORE = new RegExp(
+  String.raw`(?:\b(?:${ID_WORDS})[\s:.]{1,3}(?:id|no|nr|num|number|code)\.?[\s:#]{0,3}|\b(?:${ID_LABELS})\.?[\s:#]{0,3}|\b(?:${ID_WORDS})\.?\s{1,3}#?\s{0,2}|[#№]\s{0,2})$`,
+  'i',
+);
 const ID_LOOK_BACK = 40;
 
 /** A number without a country code, after an identifier word, or made of round numbers only ("100 200 300", "1000-2000-3000"). */

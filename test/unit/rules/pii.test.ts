@@ -66,6 +66,8 @@ describe('pii: numbers that are not phone numbers', () => {
     ['an invoice number', 'invoice 2024-0001-5678'],
     ['a PO number', 'PO 4500-123-456'],
     ['a reference', 'ref: 12-3456-7890'],
+    ['an order number with a colon', 'Order number: 123-456-7890'],
+    ['a SKU with a colon', 'SKU: 123-456-789'],
     ['a ticket', 'ticket 2024-555-0100'],
     ['a time range', 'times 10:30-11:45'],
     ['a time range, then a range', 'open 10:30-11:45 1200-1300'],
@@ -92,6 +94,9 @@ describe('pii: numbers that are not phone numbers', () => {
     ['non-round groups that end in 00', 'call 800-555-0100'],
     ['a caller ID', 'Caller ID: 555-123-4567'],
     ['a booking line', 'Booking: 555-123-4567'],
+    ['a line labelled by a policy', 'Refund policy: 555-123-4567'],
+    ['a line labelled by an order', 'To place an order: 555-123-4567'],
+    ['an area code in parentheses, round exchange', 'call (212) 600-2000'],
   ];
   it.each(phones)('warns about a phone number: %s', (_name, text) => {
     const ds = run(text);
