@@ -140,8 +140,9 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
           }
         },
         () => {
-          // What arrived before a failure (or the interrupt) stays on screen, on a line of its own.
-          print(masker.end());
+          // What arrived before a failure (or the interrupt) stays on screen, on a line of its own,
+          // less a tail that may be the first characters of a secret that was still arriving.
+          print(masker.cut());
           if (printed && !printed.endsWith('\n')) ctx.io.stdout.write('\n');
           printed = '';
         },

@@ -43,10 +43,19 @@ function scan(text: string, secrets: readonly NamedSecret[], safeEnd: number): {
   return { out: out + text.slice(plainFrom, i), rest: i };
 }
 
-/** Masks text that arrives in pieces: `push` returns what may be shown now, `end` the rest. */
+/**
+ * Masks text that arrives in pieces: `push` returns what may be shown now, `end` the rest of a
+ * text that arrived whole, `cut` the rest of one cut off (an interrupt, a failed stream).
+ */
 export interface StreamMasker {
   push(piece: string): string;
   end(): string;
+  /**
+   * The rest of a text that ends here unfinished: masked as `end` does, less a tail that may be
+   * the start of a secret that was still arriving (it is withheld: shown, it would give away
+   * the first characters of the value).
+   */
+  cut(): string;
 }
 
 /**
@@ -72,7 +81,35 @@ export function createStreamMasker(secrets: readonly NamedSecret[]): StreamMaske
       pending = '';
       return out;
     },
+    cut() {
+      const out = maskUntilPartial(pending, secrets);
+      pending = '';
+      return out;
+    },
   };
+}
+
+/**
+ * `text` masked left to right (as `scan`) up to the first position where what is left is the
+ * start of a secret and not a whole one: that tail is left out.
+ */
+function maskUntilPartial(text: string, secrets: readonly NamedSecret[]): string {
+  let out = '';
+  let plainFrom = 0;
+  let i = 0;
+  while (i < text.length) {
+    const hit = secrets.find((s) => s.value !== '' && text.startsWith(s.value, i));
+    if (hit) {
+      out += text.slice(plainFrom, i) + maskFor(hit.name);
+      i += hit.value.length;
+      plainFrom = i;
+      continue;
+    }
+    const tail = text.slice(i);
+    if (secrets.some((s) => s.value.length > tail.length && s.value.startsWith(tail))) break;
+    i++;
+  }
+  return out + text.slice(plainFrom, i);
 }
 
 function isLowSurrogate(code: number): boolean {

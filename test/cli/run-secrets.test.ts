@@ -89,3 +89,29 @@ describe('a credential in a model answer', () => {
     expect(report.tests[0].runs[0].assertions.map((a: { passed: boolean }) => a.passed)).toEqual([true, false, true]);
   });
 });
+
+describe('a credential in a model answer cut off mid-value', () => {
+  it('promptctl run interrupted while the value streams shows none of the part that arrived', async () => {
+    // The first word alone is long: any delta that brings it makes the masker print, and no
+    // delta (at most four words) brings the whole value with it.
+    const first = `sesame${Math.random().toString(36).slice(2, 10)}zq`;
+    const secret = `${first} opens the door now please`;
+    const answer = `Sign in with the client secret ${secret} and you are done.`;
+    p = await evalsProject({}, { clientSecret: secret, streamDelayMs: 300, responses: [{ match: { template: 'faq-bot', contains: 'credentials' }, output: answer }, ...RESPONSES] });
+    const { runCliInProcess } = await import('../helpers/cli.js');
+    const ac = new AbortController();
+    const r = await runCliInProcess(['run', 'faq-bot@1.0.0', '--var', `question=${QUESTION}`], {
+      cwd: p.dir.path,
+      env: p.emu.env,
+      signal: ac.signal,
+      // Interrupted at the first write: the part of the value that arrived is held back then.
+      watchStdout(soFar) {
+        if (soFar.length > 0 && !ac.signal.aborted) ac.abort();
+      },
+    });
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/^interrupted: the answer above is incomplete \(\d+ characters arrived\)$/m);
+    expect(r.stdout + r.stderr).not.toContain(first.slice(0, 8));
+    expect(answer.startsWith(r.stdout.trimEnd())).toBe(true);
+  });
+});

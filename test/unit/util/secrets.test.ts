@@ -48,6 +48,24 @@ describe('createStreamMasker', () => {
     expect(n.push('tok-1234') + n.end()).toBe('tok-1234');
   });
 
+  it('cut: a text that ends unfinished shows no start of a value still arriving, and masks the whole ones', () => {
+    const m = createStreamMasker(SECRETS);
+    expect(m.push('key: tok-12345678 then hunter2-hun') + m.cut()).toBe('key: [redacted: API_TOKEN] then ');
+    // Every prefix of every value, at the end of a cut text, is left out; text that starts none is kept.
+    for (const s of SECRETS) {
+      for (let n = 1; n < s.value.length; n++) {
+        const c = createStreamMasker(SECRETS);
+        expect(c.push(`said ${s.value.slice(0, n)}`) + c.cut(), `${s.name} ${n}`).toBe('said ');
+      }
+    }
+    const k = createStreamMasker(SECRETS);
+    expect(k.push('nothing secret here.') + k.cut()).toBe('nothing secret here.');
+    // A whole value overlapping the start of another is masked whole, not cut in two.
+    const overlap = [{ name: 'A_TOKEN', value: 'abcab-1234' }];
+    const o = createStreamMasker(overlap);
+    expect(o.push('x abcab-1234') + o.cut()).toBe('x [redacted: A_TOKEN]');
+  });
+
   it('holds nothing back without secrets', () => {
     const m = createStreamMasker([]);
     expect(m.push('abc')).toBe('abc');
