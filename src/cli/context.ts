@@ -8,7 +8,7 @@ import { proxyPasswords, proxySettingsFrom } from '../genesys/proxy.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
 import { plain, type Style } from '../views/style.js';
 import type { KnownSecret } from '../rules/util.js';
-import { createStreamMasker, maskSecrets, type StreamMasker } from '../util/secrets.js';
+import { createStreamMasker, maskSecrets, withEscapedForms, type NamedSecret, type StreamMasker } from '../util/secrets.js';
 import type { SelectedEnvironment } from './environments.js';
 
 /** Where a command writes: anything with `write(string)`; the TTY flags say what it is. */
@@ -82,6 +82,8 @@ export class CliContext {
    * the variable that holds them: masked in everything the run prints, and looked for in prompts.
    */
   readonly knownSecrets: KnownSecret[];
+  /** The known secrets and the forms the documents' escapes give them (JSON, XML, markdown…): what output is masked for. */
+  private readonly maskedForms: NamedSecret[];
   /** What the command returned (commander's action handlers cannot return it). */
   exitCode = 0;
   /** The environment `--env` chose (DESIGN §6), set before the command runs; absent: none. */
@@ -95,16 +97,17 @@ export class CliContext {
     this.cwd = io.cwd;
     this.colorOn = io.color ?? colorFromEnv(io.env, Boolean(io.stdout.isTTY));
     this.knownSecrets = secretsIn(io.env);
+    this.maskedForms = withEscapedForms(this.knownSecrets);
   }
 
   /** `text` with every known secret value replaced: nothing the run prints or saves carries one. */
   mask(text: string): string {
-    return maskSecrets(text, this.knownSecrets);
+    return maskSecrets(text, this.maskedForms);
   }
 
   /** `mask` for text written as it arrives (a streamed answer): a secret split across pieces is masked too. */
   streamMasker(): StreamMasker {
-    return createStreamMasker(this.knownSecrets);
+    return createStreamMasker(this.maskedForms);
   }
 
   get color(): boolean {

@@ -8,6 +8,42 @@ export interface NamedSecret {
   value: string;
 }
 
+/**
+ * How the documents promptctl writes escape a text: JSON strings (and the quoted values of
+ * assertion messages), XML (JUnit), HTML and markdown (step summaries, PR comments), markdown
+ * table cells and inline code, GitHub workflow commands, URLs. Output is masked after it is
+ * rendered, so a value is looked for in each of these forms too.
+ */
+const OUTER_FORMS: readonly ((s: string) => string)[] = [
+  (s) => s,
+  (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'),
+  (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'),
+  (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\`*_[\]|#~$])/g, '\\$1'),
+  (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/([\\`*_[\]|#~$])/g, '\\$1'),
+  (s) => s.replace(/\|/g, '\\|'),
+  (s) => s.replace(/\|/g, '¦'),
+  (s) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'),
+  (s) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C'),
+  (s) => encodeURIComponent(s),
+];
+
+/**
+ * `secrets` with every form a value takes once a document escapes it (OUTER_FORMS, of the value
+ * and of its JSON string escape), each under the value's name, longest first.
+ */
+export function withEscapedForms(secrets: readonly NamedSecret[]): NamedSecret[] {
+  const out = new Map<string, string>();
+  for (const { name, value } of secrets) {
+    for (const inner of [value, JSON.stringify(value).slice(1, -1)]) {
+      for (const form of OUTER_FORMS) {
+        const v = form(inner);
+        if (v !== '' && !out.has(v)) out.set(v, name);
+      }
+    }
+  }
+  return [...out].map(([value, name]) => ({ name, value })).sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
+}
+
 /** What a masked value becomes. */
 export function maskFor(name: string): string {
   return `[redacted: ${name}]`;

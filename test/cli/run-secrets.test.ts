@@ -115,3 +115,37 @@ describe('a credential in a model answer cut off mid-value', () => {
     expect(answer.startsWith(r.stdout.trimEnd())).toBe(true);
   });
 });
+
+describe('a credential with characters a format escapes', () => {
+  it('promptctl test masks it in every format, also where the report quotes or escapes it', async () => {
+    // `"` and `\` are escaped in JSON and in quoted assertion values, `&`, `<`, `>` in XML and
+    // markdown, `_` and `*` in markdown.
+    const marker = `cd${Math.random().toString(36).slice(2, 8)}`;
+    const secret = `Zx_9"q&<ab>\\${marker}*x`;
+    const answer = `The client secret is ${secret} indeed.`;
+    const test = `apiVersion: promptctl/v1
+kind: PromptTest
+metadata:
+  name: faq-escaped
+spec:
+  target:
+    template: faq-bot
+    version: "1.1.0"
+  cases:
+    - name: credentials
+      vars:
+        question: ${JSON.stringify(`${QUESTION} ${secret}`)}
+      expect:
+        - contains: ${JSON.stringify(secret)}
+`;
+    p = await evalsProject({ 'escaped.yaml': test }, { clientSecret: secret, responses: [{ match: { template: 'faq-bot', contains: 'credentials' }, output: answer }, ...RESPONSES] });
+    const summary = join(p.dir.path, 'summary.md');
+    for (const format of ['text', 'json', 'junit', 'markdown']) {
+      const r = await p.cli(['test', 'faq-escaped', '--format', format, '--no-cache'], { env: { GITHUB_STEP_SUMMARY: summary } });
+      expect(r.code, `${format}: ${r.stderr}`).toBe(1);
+      expect(r.stdout + r.stderr, format).not.toContain(marker);
+      expect(r.stdout, format).toContain('redacted: GENESYSCLOUD');
+    }
+    expect(await readFile(summary, 'utf8')).not.toContain(marker);
+  });
+});

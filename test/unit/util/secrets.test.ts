@@ -1,7 +1,7 @@
 // Masking known secrets in whole texts and in text that arrives in pieces: however a text is cut,
 // the pieces come out as the whole text masks.
 import { describe, expect, it } from 'vitest';
-import { createStreamMasker, maskSecrets, type NamedSecret } from '../../../src/util/secrets.js';
+import { createStreamMasker, maskSecrets, withEscapedForms, type NamedSecret } from '../../../src/util/secrets.js';
 
 const SECRETS: NamedSecret[] = [
   { name: 'LONG_SECRET', value: 'hunter2-hunter2-xyz' },
@@ -86,5 +86,19 @@ describe('createStreamMasker and characters outside the BMP', () => {
       for (const w of written) expect(Buffer.from(w, 'utf8').toString('utf8')).not.toContain('\uFFFD');
       expect(written.join('')).toBe(text);
     }
+  });
+});
+
+describe('withEscapedForms', () => {
+  it('masks a value as JSON, XML, markdown and a quoted assertion value escape it', () => {
+    const value = 'Zx_9"q&<ab>\\cd12*x|y%z';
+    const forms = withEscapedForms([{ name: 'SOME_SECRET', value }]);
+    const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+    const md = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\`*_[\]|#~$])/g, '\\$1');
+    for (const text of [value, JSON.stringify({ v: value }), xml(value), xml(JSON.stringify(value)), md(value), md(JSON.stringify(value)), encodeURIComponent(value)]) {
+      expect(maskSecrets(`a ${text} b`, forms), text).not.toContain('cd12');
+    }
+    expect(forms.every((f) => f.name === 'SOME_SECRET')).toBe(true);
+    expect(withEscapedForms([{ name: 'PLAIN_TOKEN', value: 'abcdefgh1234' }])).toEqual([{ name: 'PLAIN_TOKEN', value: 'abcdefgh1234' }]);
   });
 });
