@@ -84,8 +84,12 @@ export function apiErrorOf(
     );
   }
   const { res } = attempt;
-  const { code, message } = errorParts(res);
-  const cid = res.correlationId;
+  // The server's words, its code and its correlation id header alike: each is printed, and a
+  // server (or a proxy before it) may echo the request's credentials in any of them.
+  const parts = errorParts(res);
+  const code = ctx.scrub(parts.code);
+  const message = parts.message;
+  const cid = ctx.scrub(res.correlationId);
   const error = new ApiError(
     ctx.scrub(`${where} failed: ${res.status} ${code}: ${message} (correlation id ${cid})`),
     res.status,

@@ -1,0 +1,75 @@
+// A target whose error answers echo the request's credentials (a proxy or gateway that quotes the
+// Authorization header back, in the error's code, its correlation id header and its message):
+// what promptctl prints names the call, status and code, never the bearer token or the secret.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../helpers/cli.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { PROMPTS_YAML } from './evals-support.js';
+
+const TOKEN = `tok${Math.random().toString(36).slice(2, 12)}ABCDEFGH12345`;
+const SECRET = `sec${Math.random().toString(36).slice(2, 12)}-xyz`;
+
+let server: Server | undefined;
+let dir: TempDir | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  server = undefined;
+  await dir?.remove();
+  dir = undefined;
+});
+
+async function echoingServer(): Promise<string> {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.url?.startsWith('/oauth/token')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ access_token: TOKEN, token_type: 'bearer', expires_in: 3600 }));
+        return;
+      }
+      const raw = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      res.writeHead(400, { 'content-type': 'application/json', 'inin-correlation-id': `cid-${raw}` });
+      res.end(JSON.stringify({ code: `bad.request.${raw}`, message: `you sent ${req.headers.authorization}`, status: 400 }));
+    });
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const TEST = `apiVersion: promptctl/v1
+kind: PromptTest
+metadata:
+  name: echo
+spec:
+  target:
+    template: faq-bot
+  cases:
+    - name: one
+      vars: {question: hi}
+      expect:
+        - contains: hi
+`;
+
+describe('an error answer that echoes the credentials', () => {
+  it('run, status and test print the error without the bearer token', async () => {
+    const url = await echoingServer();
+    dir = await tempDir('promptctl-echo-');
+    await mkdir(join(dir.path, 'prompts'), { recursive: true });
+    await writeFile(join(dir.path, 'prompts', 'test.yaml'), TEST);
+    await writeFile(join(dir.path, 'prompts', 'faq.yaml'), `${PROMPTS_YAML}\n`);
+    const env = { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_OAUTHCLIENT_ID: 'local-client', GENESYSCLOUD_OAUTHCLIENT_SECRET: SECRET };
+    for (const args of [['run', 'faq-bot', '--var', 'question=hi'], ['status'], ['test'], ['test', '--format', 'json']]) {
+      const r = await runCliInProcess(args, { cwd: dir.path, env });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).not.toBe(0);
+      const all = r.stdout + r.stderr;
+      expect(all, args.join(' ')).toMatch(/bad\.request|400/);
+      expect(all, args.join(' ')).not.toContain(TOKEN);
+      expect(all, args.join(' ')).not.toContain(SECRET);
+    }
+  });
+});
