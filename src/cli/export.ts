@@ -42,8 +42,22 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   for (const folder of foldersOf([...result.files, ...result.texts].map((f) => f.path))) await refuseLink(dir, folder, flags.out);
   // Not mkdir's recursive mode: it spins forever on some unmakeable paths (see makeDirectories).
   await makeDirectories(dir);
-  for (const f of result.files) await writeFileAtomic(join(dir, f.path), documentsToYaml(f.documents));
-  for (const t of result.texts) await writeFileAtomic(join(dir, t.path), t.text);
+  // A credential of this run held by the org (pasted into a prompt in the UI) is written masked,
+  // like every other output: these files are meant for git. Said per file, by variable.
+  const masked = (path: string, found: Set<string>): void => {
+    if (found.size > 0) ctx.info(`warning: ${join(flags.out, path)}: the live org holds the value of ${[...found].sort().join(', ')}; written as [redacted: …] (remove it from the org, and rotate that credential: it may have been shared)`);
+  };
+  for (const f of result.files) {
+    const found = new Set<string>();
+    const documents = f.documents.map((d) => maskStrings(ctx, d, found));
+    await writeFileAtomic(join(dir, f.path), documentsToYaml(documents));
+    masked(f.path, found);
+  }
+  for (const t of result.texts) {
+    const found = new Set<string>();
+    await writeFileAtomic(join(dir, t.path), maskStrings(ctx, t.text, found));
+    masked(t.path, found);
+  }
 
   const written = new Set(result.files.map((f) => f.path));
   const leftovers = existing.filter((e) => /\.ya?ml$/i.test(e) && !written.has(e));
@@ -57,6 +71,21 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
       ` to ${flags.out} (${result.files.length + result.texts.length} file${result.files.length + result.texts.length === 1 ? '' : 's'})`,
   );
   return EXIT.ok;
+}
+
+/** `value` with every string in it masked (ctx.mask); the names of the secrets found go into `found`. */
+function maskStrings<T>(ctx: CliContext, value: T, found: Set<string>): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const m = ctx.mask(v);
+      if (m !== v) for (const s of ctx.knownSecrets) if (v.includes(s.value)) found.add(s.name);
+      return m;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
 }
 
 async function listDir(dir: string): Promise<string[]> {
