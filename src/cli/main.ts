@@ -78,7 +78,8 @@ export async function buildProgram(
     // Set before the subcommands are added: they inherit the output and the exit override.
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
+      // A usage error echoes what was typed (`unknown option '--client-secret=…'`): masked like every other line.
+      writeErr: (s) => void io.stderr.write(ctx.mask(s)),
       // undefined: commander's default width (its types say number; its code takes undefined).
       getOutHelpWidth: () => (io.stdout.isTTY ? io.stdout.columns : undefined) as number,
       getErrHelpWidth: () => (io.stderr.isTTY ? io.stderr.columns : undefined) as number,

@@ -32,3 +32,23 @@ describe('a secret in prompt text', () => {
     expect((await s.emu.api.listTemplates()).length).toBe(0);
   });
 });
+
+describe('a secret on the command line', () => {
+  it('is masked in a usage error (an unknown option or a bad choice echoes what was typed)', async () => {
+    const { runCliInProcess } = await import('../helpers/cli.js');
+    const { tempDir } = await import('../helpers/tmp.js');
+    const dir = await tempDir('promptctl-usage-');
+    try {
+      const secret = `tr0ub4dor-${Math.random().toString(36).slice(2)}-xyz`;
+      const env = { GENESYSCLOUD_OAUTHCLIENT_SECRET: secret };
+      for (const args of [['plan', `--client-secret=${secret}`], ['test', '--format', secret], [`--token=${secret}`]]) {
+        const r = await runCliInProcess(args, { cwd: dir.path, env });
+        expect(r.code, args.join(' ')).toBe(1);
+        expect(r.stderr, args.join(' ')).toMatch(/^error: /m);
+        expect(r.stdout + r.stderr, args.join(' ')).not.toContain(secret);
+      }
+    } finally {
+      await dir.remove();
+    }
+  });
+});
