@@ -319,11 +319,12 @@ function parseState(text: string, path: string): State {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new Error(`emulator state file ${path} is not valid JSON (${(err as Error).message})`);
+    // The user's file to fix (a hand edit, a merge): said as their error, not as ours.
+    throw new UserError(`emulator state file ${path} is not valid JSON (${(err as Error).message}); restore it, or move it aside to start from an empty org`);
   }
   const s = data as Partial<State> | null;
   if (!s || typeof s !== 'object' || s.formatVersion !== 1) {
-    throw new Error(`emulator state file ${path} is not a promptctl emulator state (formatVersion 1)`);
+    throw new UserError(`emulator state file ${path} is not a promptctl emulator state (formatVersion 1); restore it, or move it aside to start from an empty org`);
   }
   // Fill collections added later so older files keep loading.
   return { ...emptyState(), ...s } as State;
