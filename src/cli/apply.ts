@@ -76,6 +76,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         sinks: state.config.audit.http,
         env: ctx.env,
         secretEnvs: [ENV.clientSecret, ...(ctx.environment ? [ctx.environment.spec.vars.clientSecret] : [])],
+        // Every credential output is masked for (any *_SECRET/_TOKEN/_PASSWORD/_KEY, the proxy password).
+        secrets: ctx.knownSecrets.map((s) => s.value),
         onWarning: (m) => ctx.info(`warning: ${m}`),
       });
     // A trail that exists is opened first: a broken one stops the apply before any change, and
