@@ -94,7 +94,7 @@ export async function withTargetWhileLoading<S, T>(
   };
   // Opened first, on its own: its modules load in a few tens of milliseconds when nothing else
   // runs, but take the whole load when they must interleave with the files' reads.
-  const opened = await openTarget({ cwd: ctx.cwd, env: ctx.env, environment: ctx.environment, track: (c) => ctx.track(c), info }).then(
+  const opened = await openTarget({ cwd: ctx.cwd, env: ctx.env, environment: ctx.environment, track: (c) => ctx.track(c), learnSecret: (n, v) => ctx.learnSecret(n, v), info }).then(
     (t) => ({ t, err: undefined }),
     (err: unknown) => ({ t: undefined, err }),
   );

@@ -83,7 +83,9 @@ export class CliContext {
    */
   readonly knownSecrets: KnownSecret[];
   /** The known secrets and the forms the documents' escapes give them (JSON, XML, markdown…): what output is masked for. */
-  private readonly maskedForms: NamedSecret[];
+  private maskedForms: NamedSecret[];
+  /** Secrets learnt during the run (each access token a client is issued): masked like the known ones. */
+  private readonly learnt: NamedSecret[] = [];
   /** What the command returned (commander's action handlers cannot return it). */
   exitCode = 0;
   /** The environment `--env` chose (DESIGN §6), set before the command runs; absent: none. */
@@ -103,6 +105,16 @@ export class CliContext {
   /** `text` with every known secret value replaced: nothing the run prints or saves carries one. */
   mask(text: string): string {
     return maskSecrets(text, this.maskedForms);
+  }
+
+  /**
+   * A secret the run learns (an access token): masked from now on in everything it prints. A
+   * stream masker made before keeps what it was made with.
+   */
+  learnSecret(name: string, value: string): void {
+    if (value.length < MIN_SECRET_LENGTH || this.learnt.some((s) => s.value === value)) return;
+    this.learnt.push({ name, value });
+    this.maskedForms = withEscapedForms([...this.knownSecrets, ...this.learnt]);
   }
 
   /** `mask` for text written as it arrives (a streamed answer): a secret split across pieces is masked too. */

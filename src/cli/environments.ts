@@ -146,7 +146,7 @@ export async function refuseProtectedOrgApplyById(ctx: CliContext, config: Confi
     const environment = environmentByName(config, name);
     try {
       if (resolveTarget(ctx.env, environment.spec).kind !== 'remote') return undefined;
-      const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), environment }, { quick: true });
+      const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), learnSecret: (n, v) => ctx.learnSecret(n, v), environment }, { quick: true });
       try {
         return (await target.api.organization())?.id;
       } finally {
@@ -226,7 +226,7 @@ export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVe
     // Where a failure only warns, an org that does not answer must not hold the plan up for minutes:
     // the probe's limits. Where it refuses (protected), the normal ones, so a slow org is still read.
     const limits = env.settings.protected ? {} : { quick: true };
-    const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), info: (l) => ctx.info(l), environment: previous }, limits);
+    const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), learnSecret: (n, v) => ctx.learnSecret(n, v), info: (l) => ctx.info(l), environment: previous }, limits);
     try {
       previousLive = await readPromotionSource({ gateway: target.api, aistudio: target.aistudio }, promotionReads(wanted));
     } finally {

@@ -17,7 +17,7 @@ import type { CliContext } from './context.js';
 import type { SelectedEnvironment } from './environments.js';
 
 /** What opening a target needs of the run. */
-export type TargetContext = Pick<CliContext, 'cwd' | 'env' | 'track'> & Partial<Pick<CliContext, 'info' | 'environment'>>;
+export type TargetContext = Pick<CliContext, 'cwd' | 'env' | 'track'> & Partial<Pick<CliContext, 'info' | 'environment' | 'learnSecret'>>;
 
 /** Where the embedded emulator (and `promptctl emulator` by default) keeps its state, relative to the working directory. */
 export const EMBEDDED_STATE_FILE = '.promptctl/local-state.json';
@@ -150,6 +150,8 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
       onRetry: retried,
       onResponse: note,
       ...(credentialVariables ? { credentialVariables } : {}),
+      // Each access token is masked in everything the run prints, like the credentials it came from.
+      ...(ctx.learnSecret ? { onSecret: (value: string) => ctx.learnSecret!('the access token', value) } : {}),
       ...(opts.quick ? QUICK : {}),
       ...(proxy ? { proxy } : {}),
     };

@@ -16,14 +16,19 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
 
 export class Redactor {
   private readonly secrets = new Set<string>();
+  private onLearn: ((secret: string) => void) | undefined;
 
-  constructor(secrets: Iterable<string> = []) {
+  /** `onLearn` hears each value added after these (an access token), so what prints the client's errors can mask it too. */
+  constructor(secrets: Iterable<string> = [], onLearn?: (secret: string) => void) {
     for (const s of secrets) this.add(s);
+    this.onLearn = onLearn;
   }
 
   /** Registers a value that must never be shown (ignores values too short to be secrets). */
   add(secret: string | undefined): void {
-    if (secret && secret.length >= 4) this.secrets.add(secret);
+    if (!secret || secret.length < 4 || this.secrets.has(secret)) return;
+    this.secrets.add(secret);
+    this.onLearn?.(secret);
   }
 
   scrub(text: string): string {

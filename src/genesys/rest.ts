@@ -48,6 +48,11 @@ export interface ConnectionOptions {
   proxy?: ProxySettings;
   /** The clock token lifetimes are judged by (default Date.now); tests move one by hand. */
   tokenClock?: () => number;
+  /**
+   * Hears each secret the client learns (every access token it is issued), so that output the
+   * client's own scrubbing never sees (a server's words in a report) is masked for it too.
+   */
+  onSecret?: (value: string) => void;
 }
 
 /** "Does the live object hold what I sent?" — answered by the kind's canonical form. */
@@ -76,7 +81,7 @@ export class RestClient {
         ...(opts.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: opts.maxRetryAfterMs } : {}),
       },
       userAgent: opts.userAgent ?? 'promptctl',
-      redactor: new Redactor([opts.clientSecret, basic, ...(opts.proxy ? proxyPasswords(opts.proxy) : [])]),
+      redactor: new Redactor([opts.clientSecret, basic, ...(opts.proxy ? proxyPasswords(opts.proxy) : [])], opts.onSecret),
       ...(opts.proxy ? { proxy: opts.proxy } : {}),
       ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
       ...(opts.onResponse ? { onResponse: opts.onResponse } : {}),

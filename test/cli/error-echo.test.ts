@@ -1,7 +1,7 @@
 // A target whose error answers echo the request's credentials (a proxy or gateway that quotes the
 // Authorization header back, in the error's code, its correlation id header and its message):
 // what promptctl prints names the call, status and code, never the bearer token or the secret.
-import { createServer, type Server } from 'node:http';
+import http, { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -70,6 +70,45 @@ describe('an error answer that echoes the credentials', () => {
       expect(all, args.join(' ')).toMatch(/bad\.request|400/);
       expect(all, args.join(' ')).not.toContain(TOKEN);
       expect(all, args.join(' ')).not.toContain(SECRET);
+    }
+  });
+});
+
+describe('a streamed answer whose error event echoes the credentials', () => {
+  it('run prints the error without the bearer token', async () => {
+    const { evalsProject } = await import('./evals-support.js');
+    const p = await evalsProject();
+    // A proxy to the emulator that answers the invocation itself: a delta, then an error event
+    // quoting the Authorization header it was sent (in its code, message and context id).
+    const upstream = new URL(p.emu.url);
+    let seen = '';
+    server = createServer((req, res) => {
+      if (req.method === 'POST' && (req.url ?? '').includes('/invocations')) {
+        req.resume();
+        const auth = req.headers.authorization ?? '';
+        seen = auth.replace(/^Bearer /, '');
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(`event: delta\ndata: ${JSON.stringify({ text: 'Hello ' })}\n\nevent: error\ndata: ${JSON.stringify({ status: 500, code: `model.failed.${seen}`, message: `upstream refused ${auth} (token ${seen})`, contextId: `ctx-${seen}` })}\n\n`);
+        return;
+      }
+      const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const r = await runCliInProcess(['run', 'faq-bot@1.1.0', '--var', 'question=hi'], { cwd: p.dir.path, env: { ...p.emu.env, GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
+      expect(seen.length).toBeGreaterThan(8);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toBe('Hello \n');
+      expect(r.stderr).toMatch(/^error: .*500/m);
+      expect(r.stdout + r.stderr).not.toContain(seen);
+    } finally {
+      await p.close();
     }
   });
 });
