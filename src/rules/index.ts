@@ -9,7 +9,7 @@ import { checkNames } from './names.js';
 import { checkPii } from './pii.js';
 import { checkGuidePlaceholders, checkPlaceholders, checkVersionPlaceholders } from './placeholders.js';
 import { checkReferences } from './references.js';
-import { checkSecrets } from './secrets.js';
+import { checkSecrets, withoutCredentials } from './secrets.js';
 import { checkSummarySettings } from './summaries.js';
 import { checkTests } from './tests.js';
 import { checkTraffic } from './traffic.js';
@@ -19,7 +19,7 @@ import type { KnownSecret, RuleContext } from './util.js';
 export type { RuleContext } from './util.js';
 
 export function runRules(state: DesiredState, ctx: RuleContext = {}): Diagnostic[] {
-  return [
+  return withoutCredentials([
     ...checkNames(state),
     ...checkReferences(state, ctx),
     ...checkVariables(state),
@@ -32,7 +32,7 @@ export function runRules(state: DesiredState, ctx: RuleContext = {}): Diagnostic
     ...checkInjection(state),
     ...checkSecrets(state, ctx.knownSecrets),
     ...checkPii(state),
-  ];
+  ], ctx.knownSecrets);
 }
 
 /**
@@ -83,12 +83,12 @@ export function runTextRules(
     files: [],
   };
   const known = { ...state, versions: versions.filter((t) => t.variablesKnown).map((t) => t.version) };
-  return [
+  return withoutCredentials([
     ...checkVariables(known),
     ...versions.flatMap((t) => checkVersionPlaceholders(t.version, { unused: t.allTextKnown, variables: t.variablesKnown })),
     ...guides.flatMap((g) => checkGuidePlaceholders(g.guide, { unused: g.allTextKnown, variables: g.variablesKnown })),
     ...checkInjection(state),
     ...checkSecrets(state, knownSecrets),
     ...checkPii(state),
-  ];
+  ], knownSecrets);
 }

@@ -139,3 +139,24 @@ export function checkSecrets(state: DesiredState, known: readonly KnownSecret[] 
   }
   return out;
 }
+
+/**
+ * `ds` with every credential another rule's message quotes masked (`{{ghp_…}}` is also an
+ * undeclared placeholder, and that rule quotes it): secrets/detected reports it by its kind,
+ * and no message repeats it (diagnostics end up in CI logs).
+ */
+export function withoutCredentials(ds: Diagnostic[], known: readonly KnownSecret[] = []): Diagnostic[] {
+  const patterns = [...knownSecretPatterns(known), ...SECRET_PATTERNS].map((p) => ({ ...p, global: new RegExp(p.re.source, p.re.flags.includes('g') ? p.re.flags : `${p.re.flags}g`) }));
+  return ds.map((d) => {
+    if (d.rule === 'secrets/detected') return d;
+    let message = d.message;
+    for (const p of patterns) {
+      if (p.literal !== undefined && !message.includes(p.literal)) continue;
+      message = message.replace(p.global, (...args: unknown[]) => {
+        const m = Object.assign([...args.slice(0, -2)] as string[], { index: args.at(-2), input: args.at(-1) }) as unknown as RegExpExecArray;
+        return p.accept && !p.accept(m) ? m[0] : `[redacted: ${p.name}]`;
+      });
+    }
+    return message === d.message ? d : { ...d, message };
+  });
+}

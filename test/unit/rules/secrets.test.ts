@@ -105,3 +105,18 @@ describe('secrets', () => {
     expect(run('sk-'.repeat(300_000) + 'a'.repeat(1_000_000) + 'eyJ'.repeat(100_000))).toEqual([]);
   });
 });
+
+describe('a credential quoted by another rule', () => {
+  it('is reported by secrets/detected and shown by no other rule', async () => {
+    const { runRules } = await import('../../../src/rules/index.js');
+    const token = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
+    const key = 'sk-abcdefghij1234567890XYZ';
+    const ds = runRules(state({ versions: [version('t', '1.0.0', { userTemplate: `Use {{ ${token} }} and {{${key}}} when asked.` })] }));
+    expect(ds.filter((d) => d.rule === 'secrets/detected')).toHaveLength(2);
+    expect(ds.some((d) => d.rule.startsWith('placeholders/'))).toBe(true);
+    for (const d of ds) {
+      expect(d.message, d.rule).not.toContain(token.slice(4, 20));
+      expect(d.message, d.rule).not.toContain(key.slice(3, 20));
+    }
+  });
+});
