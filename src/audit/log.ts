@@ -68,6 +68,11 @@ export interface OpenAuditLogOptions {
   onWarning?: (message: string) => void;
   /** More secret values that must never reach a record. */
   secrets?: string[];
+  /**
+   * More secret values, asked for at each record: those a run learns after the trail is open
+   * (each access token its clients are issued), scrubbed like the others.
+   */
+  learntSecrets?: () => readonly string[];
   sinkOptions?: SinkOptions;
   /** The inter-process lock's stale bound and wait limit (defaults suit every real use). */
   lock?: LockOptions;
@@ -127,11 +132,17 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     if (problem) warn(`audit sink ${describeSinkUrl(sink.url)} disabled: ${problem}`);
     else sinks.push(sink);
   }
-  const secrets = knownSecrets(
+  const fixedSecrets = knownSecrets(
     env,
     [...(opts.secretEnvs ?? []), ...(opts.sinks ?? []).flatMap((s) => (s.secretEnv ? [s.secretEnv] : []))],
     [...(opts.secrets ?? []), ...(key ? [key] : [])],
   );
+  // The fixed values, plus any learnt since (a token), when a record is built.
+  let secrets: string[] = fixedSecrets;
+  const learnt = opts.learntSecrets;
+  const refreshSecrets = (): void => {
+    if (learnt) secrets = [...new Set([...fixedSecrets, ...learnt().filter((v) => v.length >= 4)])];
+  };
 
   const shared = await acquire(resolve(file), key, warn, opts.lock ?? {});
   const run: AuditRunId = { id: randomUUID(), host: hostname(), pid: process.pid };
@@ -175,6 +186,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
 
   const submit = (build: Build): Promise<AuditRecord | null> => {
     if (closed) return Promise.reject(new Error('audit log is closed'));
+    refreshSecrets();
     const p = new Promise<AuditRecord | null>((ok, fail) => enqueue(shared, { build, resolve: ok, reject: fail }));
     const tracked = p.then((rec) => {
       if (rec) deliver(rec);

@@ -78,6 +78,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         secretEnvs: [ENV.clientSecret, ...(ctx.environment ? [ctx.environment.spec.vars.clientSecret] : [])],
         // Every credential output is masked for (any *_SECRET/_TOKEN/_PASSWORD/_KEY, the proxy password).
         secrets: ctx.knownSecrets.map((s) => s.value),
+        // And each access token, learnt once the target's client signs in.
+        learntSecrets: () => ctx.learntSecrets(),
         onWarning: (m) => ctx.info(`warning: ${m}`),
       });
     // A trail that exists is opened first: a broken one stops the apply before any change, and

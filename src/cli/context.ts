@@ -107,6 +107,11 @@ export class CliContext {
     return maskSecrets(text, this.maskedForms);
   }
 
+  /** The values of the secrets the run has learnt so far (access tokens). */
+  learntSecrets(): string[] {
+    return this.learnt.map((s) => s.value);
+  }
+
   /**
    * A secret the run learns (an access token): masked from now on in everything it prints. A
    * stream masker made before keeps what it was made with.
