@@ -1,10 +1,13 @@
 // A model answer that carries a credential of the run's environment (here the OAuth client
 // secret): `promptctl run` masks it while it streams, also when the stream splits it across
 // deltas, and `promptctl test` masks it before it caches, judges or reports an answer.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InvocationStreamEvent } from '../../src/targets/llmgateway/api.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { evalsProject, RESPONSES, type EvalsProject } from './evals-support.js';
 
 let p: EvalsProject | undefined;
@@ -92,27 +95,40 @@ describe('a credential in a model answer', () => {
 
 describe('a credential in a model answer cut off mid-value', () => {
   it('promptctl run interrupted while the value streams shows none of the part that arrived', async () => {
-    // The first word alone is long: any delta that brings it makes the masker print, and no
-    // delta (at most four words) brings the whole value with it.
     const first = `sesame${Math.random().toString(36).slice(2, 10)}zq`;
-    const secret = `${first} opens the door now please`;
-    const answer = `Sign in with the client secret ${secret} and you are done.`;
-    p = await evalsProject({}, { clientSecret: secret, streamDelayMs: 300, responses: [{ match: { template: 'faq-bot', contains: 'credentials' }, output: answer }, ...RESPONSES] });
-    const { runCliInProcess } = await import('../helpers/cli.js');
+    const secret = `${first}-opens-the-door-now-please`;
+    p = await evalsProject({}, { clientSecret: secret });
+    // A proxy to the emulator that answers the invocation itself: the start of the answer and
+    // the first part of the value, then nothing more until the run is interrupted.
+    const upstream = new URL(p.emu.url);
     const ac = new AbortController();
-    const r = await runCliInProcess(['run', 'faq-bot@1.0.0', '--var', `question=${QUESTION}`], {
-      cwd: p.dir.path,
-      env: p.emu.env,
-      signal: ac.signal,
-      // Interrupted at the first write: the part of the value that arrived is held back then.
-      watchStdout(soFar) {
-        if (soFar.length > 0 && !ac.signal.aborted) ac.abort();
-      },
+    const proxy = http.createServer((req, res) => {
+      if (req.method === 'POST' && (req.url ?? '').includes('/invocations')) {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(`event: delta\ndata: ${JSON.stringify({ text: `Sign in with the client secret ${first}` })}\n\n`);
+        setTimeout(() => ac.abort(), 300);
+        return;
+      }
+      const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
     });
-    expect(r.code, r.stderr).toBe(130);
-    expect(r.stderr).toMatch(/^interrupted: the answer above is incomplete \(\d+ characters arrived\)$/m);
-    expect(r.stdout + r.stderr).not.toContain(first.slice(0, 8));
-    expect(answer.startsWith(r.stdout.trimEnd())).toBe(true);
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const r = await runCliInProcess(['run', 'faq-bot@1.0.0', '--var', `question=${QUESTION}`], { cwd: p.dir.path, env: { ...p.emu.env, GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url }, signal: ac.signal });
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toMatch(/^interrupted: the answer above is incomplete \(\d+ characters arrived\)$/m);
+      expect(r.stdout + r.stderr).not.toContain(first.slice(0, 8));
+      expect(r.stdout).toBe('Sign in with the client secret \n');
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    }
   });
 });
 
