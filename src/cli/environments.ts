@@ -201,15 +201,30 @@ export function refuseUnsavedApply(ctx: CliContext, planFile: string | undefined
  * (returned, for the plan to carry). Nothing to check without an environment or a previous one.
  */
 export async function promotionCheck(ctx: CliContext, plan: Pick<Plan, 'actions'>): Promise<PlanProblem[]> {
-  if (!ctx.environment?.previous) return [];
+  return (await promotionFindings(ctx, plan)).problems;
+}
+
+/** The promotion check's findings: `problems` (protected) or `warnings` (said on stderr too). */
+export async function promotionFindings(ctx: CliContext, plan: Pick<Plan, 'actions'>): Promise<PromotionFindings> {
+  if (!ctx.environment?.previous) return { problems: [], warnings: [] };
   const { promotedVersions } = await import('../plan/promotion.js');
-  return checkPrevious(ctx, promotedVersions(plan));
+  return previousFindings(ctx, promotedVersions(plan));
+}
+
+export interface PromotionFindings {
+  problems: PlanProblem[];
+  warnings: PlanProblem[];
 }
 
 /** `wanted` against the previous environment's live org: warnings, or (protected) problems. */
 export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVersion[]): Promise<PlanProblem[]> {
+  return (await previousFindings(ctx, wanted)).problems;
+}
+
+async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersion[]): Promise<PromotionFindings> {
+  const none: PromotionFindings = { problems: [], warnings: [] };
   const env = ctx.environment;
-  if (!env?.previous || wanted.length === 0) return [];
+  if (!env?.previous || wanted.length === 0) return none;
   const { promotionGaps, promotionProblems, promotionMessage, promotionReads, promotionSummary } = await import('../plan/promotion.js');
   const previous = environmentByName(env.config, env.previous);
   const { describeTarget, openTarget } = await import('./target.js');
@@ -236,14 +251,14 @@ export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVe
     const why = err instanceof Error ? err.message : String(err);
     if (env.settings.protected) throw new UserError(`cannot check promotion from ${previous.name} to ${env.name} (${env.name} is protected): ${why}; nothing was done`);
     ctx.info(`warning: cannot check promotion from ${previous.name} to ${env.name}: ${why}`);
-    return [];
+    return none;
   }
   const gaps = promotionGaps(wanted, previousLive);
   ctx.info(`promotion: ${promotionSummary(wanted, gaps, env.name, previous.name)} (${where})`);
-  if (gaps.length === 0) return [];
+  if (gaps.length === 0) return none;
   if (!env.settings.protected) {
     for (const g of gaps) ctx.info(`warning: ${g.address}: ${promotionMessage(g, env.name, previous.name)}`);
-    return [];
+    return { problems: [], warnings: promotionProblems(gaps, env.name, previous.name) };
   }
-  return promotionProblems(gaps, env.name, previous.name);
+  return { problems: promotionProblems(gaps, env.name, previous.name), warnings: [] };
 }

@@ -14,7 +14,7 @@ import type { CliContext } from './context.js';
 import { parseFormat, renderPlan, type PlanFormat } from './render.js';
 import { changedScope } from '../plan/scope.js';
 import { withProblems } from '../plan/promotion.js';
-import { promotionCheck } from './environments.js';
+import { promotionFindings } from './environments.js';
 
 interface PlanFlags {
   dir: string;
@@ -53,7 +53,10 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
     scope: since ? (state) => changedScopeOf(ctx, state, since) : undefined,
   });
   // Promotion (DESIGN §6): in a protected environment, a version the previous one never ran is a problem of the plan.
-  const plan = withProblems(planned.plan, await promotionCheck(ctx, planned.plan));
+  // An unprotected environment's gaps are warnings: carried by the plan, so the PR comment and the JSON say them.
+  const findings = await promotionFindings(ctx, planned.plan);
+  const checked = withProblems(planned.plan, findings.problems);
+  const plan = findings.warnings.length > 0 ? { ...checked, warnings: [...(checked.warnings ?? []), ...findings.warnings] } : checked;
 
   await emit(ctx, plan, format, flags.dir);
   if (flags.out) {
@@ -64,7 +67,10 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
       throw new UserError(`cannot write the plan to ${flags.out}: ${e.code ? `${e.code} ` : ''}${describeFsError(e)}`);
     }
     const env = ctx.environment ? ` --env ${ctx.environment.name}` : '';
-    ctx.info(`plan saved to ${flags.out}: apply it with \`promptctl apply${env} ${flags.out}\``);
+    const n = plan.problems.length;
+    // A plan with problems is still saved (for review), but it is no invitation to apply: apply refuses it.
+    if (n > 0) ctx.info(`plan saved to ${flags.out} for review: it has ${n} problem${n === 1 ? '' : 's'}, so apply would refuse it`);
+    else ctx.info(`plan saved to ${flags.out}: apply it with \`promptctl apply${env} ${flags.out}\``);
   }
   if (plan.problems.length > 0) {
     ctx.info(`error: the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}; apply would refuse it`);

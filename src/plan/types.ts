@@ -54,6 +54,11 @@ export interface Plan {
   /** In apply order (a valid topological order of dependsOn). */
   actions: PlanAction[];
   problems: PlanProblem[];
+  /**
+   * Findings that do not block apply, such as a promotion gap in an unprotected environment
+   * (DESIGN §6): carried so that the PR comment and the JSON plan say them too. Absent when none.
+   */
+  warnings?: PlanProblem[];
   /** Live objects not in git and left alone (unmanaged, or prune off). */
   unmanaged: Unmanaged[];
   /** sha256 over the canonical actions and guards; apply checks it before doing anything. */

@@ -114,6 +114,13 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
     head.push(...capList(blocks, PROBLEMS_CAP, 'problems'), '');
   }
 
+  const warnings = plan.warnings ?? [];
+  if (warnings.length > 0) {
+    const blocks = warnings.map((p) => `- ⚠️ **${escapeInline(p.address)}** \`${escapeInline(p.rule)}\`: ${escapeInline(p.message)}`);
+    head.push(`### ⚠️ Warnings (${warnings.length})`, '');
+    head.push(...capList(blocks, PROBLEMS_CAP, 'warnings'), '');
+  }
+
   const tail: string[] = [];
   if (plan.unmanaged.length > 0) {
     tail.push(`<details><summary>Left alone: ${plan.unmanaged.length} live object${plan.unmanaged.length === 1 ? '' : 's'} not managed by this plan</summary>`, '');

@@ -331,6 +331,35 @@ describe('--env', () => {
     ]);
   });
 
+  it('puts the promotion warning of an unprotected environment in the plan document and PR comment, and does not say to apply a plan that has problems', async () => {
+    expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
+    expect((await cli(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
+    const v120 = BILLING.split('---').at(-1)!.replace('1.1.0', '1.2.0').replace('briefly', 'very briefly');
+    await writeFile(join(dir.path, 'prompts/billing.yaml'), `${BILLING}---${v120}`);
+    await writeFile(join(dir.path, 'prompts/billing-split.yaml'), SPLIT.replace(/(- version: 1\.1\.0\n {10}weight: 10\n)/, '$1        - version: 1.2.0\n          weight: 0\n').replace('      weight: 50\n    - version: 1.1.0\n      weight: 50', '      weight: 50\n    - version: 1.1.0\n      weight: 40\n    - version: 1.2.0\n      weight: 10'));
+
+    // staging (not protected): the warning reaches the PR comment and the JSON plan, not only stderr.
+    const md = await cli(['plan', '--env', 'staging', '--format', 'markdown']);
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stdout).toMatch(/Warnings \(1\)/);
+    expect(md.stdout).toMatch(/PromptVersion\/billing@1\.2\.0.*promotion\/not-in-previous.*dev \(before staging in promotion\) has never published it/);
+    const json = await cli(['plan', '--env', 'staging', '--format', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.problems).toEqual([]);
+    expect(doc.warnings).toEqual([expect.objectContaining({ address: 'PromptVersion/billing@1.2.0', rule: 'promotion/not-in-previous' })]);
+    // prod (protected): saved for review, but not with an invitation to apply what apply refuses.
+    const prod = await cli(['plan', '--env', 'prod', '--out', 'prod.json']);
+    expect(prod.code).toBe(1);
+    expect(prod.stderr).not.toMatch(/apply it with/);
+    expect(prod.stderr).toMatch(/plan saved to prod\.json for review: it has 1 problem, so apply would refuse it/);
+    // The saved plan with its warning is still a valid plan file that apply takes.
+    expect((await cli(['plan', '--env', 'staging', '--out', 'staging.json'])).code).toBe(0);
+    expect((await cli(['show', 'staging.json'])).code).toBe(0);
+    const applied = await cli(['apply', '--env', 'staging', 'staging.json']);
+    expect(applied.code, applied.stderr).toBe(0);
+  });
+
   it('refuses to promote in prod a version staging has not published, and leaves the file alone', async () => {
     expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
     const v120 = BILLING.split('---').at(-1)!.replace('1.1.0', '1.2.0').replace('briefly', 'very briefly');
