@@ -142,7 +142,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
     // case on what it does not hold yet is not run.
     // An interrupt during the read cuts it off like a call in flight: nothing then runs (the
     // read ends when the target is closed, without a word).
-    const reading = calls > 0 ? unlessAborted(readLiveFacts(ctx, target, running, signal), signal) : Promise.resolve({});
+    const reading = calls > 0 ? unlessAborted(readLiveFacts(ctx, target, running, signal, state), signal) : Promise.resolve({});
     const live = await reading.catch((err: unknown) => {
       if (signal.aborted) return {};
       throw err;
@@ -201,7 +201,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
  * beyond the tests' own is needed). A part that cannot be read is said once; its calls are made
  * and not cached (a result keyed by git alone could stand for what is no longer live).
  */
-export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: readonly PlannedTest[], signal?: AbortSignal): Promise<LiveFacts> {
+export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: readonly PlannedTest[], signal?: AbortSignal, state?: DesiredState): Promise<LiveFacts> {
   const [{ readLiveState, readNamedGuides }, { liveFacts }] = await Promise.all([import('../targets/live.js'), import('../evals/live-facts.js')]);
   const guides = [...new Set(tests.filter((t) => t.kind === 'guide').flatMap((t) => ('guide' in t.test.target ? [t.test.target.guide] : [])))];
   const unread = (what: string) => (err: unknown) => {
@@ -214,10 +214,23 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     tests.some((t) => t.kind === 'template') ? readLiveState({ gateway: target.api }, { aistudio: false }).catch(unread('templates and filters')) : undefined,
     guides.length > 0 ? readNamedGuides(target.aistudio, guides).catch(unread('guides')) : undefined,
   ]);
-  return liveFacts({
+  const facts = liveFacts({
     ...(gateway && !gateway.unavailable?.includes('llmgateway') ? { templates: gateway.templates, filters: gateway.filters } : {}),
     ...(named && !named.unavailable?.includes('aistudio') ? { guides: named.guides ?? [] } : {}),
   });
+  // A guide whose latest version (what a turn runs) is not git's content: its cases would test
+  // the org's text under git's name (an edit before its apply, or a change made by hand).
+  if (named?.guides && state) {
+    const { contentCanonical, toWire, versionContent } = await import('../kinds/Guide/index.js');
+    const { canonicalEqual } = await import('../kinds/canonical.js');
+    const other = new Map<string, string>();
+    for (const g of named.guides) {
+      const mine = state.guides.find((d) => d.name === g.name);
+      if (mine && g.latest && !canonicalEqual(contentCanonical(toWire(mine)), contentCanonical(versionContent(g.latest)))) other.set(g.name, g.latest.version);
+    }
+    if (other.size > 0) facts.guidesNotAsInGit = other;
+  }
+  return facts;
 }
 
 function templatesWith(state: DesiredState, [a, b]: [string, string]): string {

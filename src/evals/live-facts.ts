@@ -20,6 +20,12 @@ export interface LiveFacts {
   filters?: string;
   /** Per guide name: the guide with its latest and production versions (absent name: not live). */
   guides?: ReadonlyMap<string, string>;
+  /**
+   * Per guide name: the label of its latest version (the one a test's turns run) when that
+   * version's content is not the content git defines (an edit not applied yet, or one made by
+   * hand). Its cases are not run: they would test the org's text, not git's.
+   */
+  guidesNotAsInGit?: ReadonlyMap<string, string>;
 }
 
 /** What was read: the gateway's templates and filters, the named guides; undefined where the read failed. */

@@ -246,8 +246,15 @@ function guideCall(opts: PlanOptions, target: { guide: string }, guide: Guide | 
   const live = opts.live?.guides ? { live: { guide: opts.live.guides.get(target.guide) ?? null } } : {};
   const uncached = opts.live !== undefined && live.live === undefined;
   const key = hash({ target: opts.targetLabel, guide: target.guide, content, inputVariables, turns, repetition, ...responsesFor(opts, target.guide), ...live });
-  // A guide git defines (validate refuses any other) that the target's listing does not name.
-  const notLive = guide && opts.live?.guides && !opts.live.guides.has(target.guide) ? `guide ${JSON.stringify(target.guide)} ${NOT_LIVE_YET}` : undefined;
+  // A guide git defines (validate refuses any other) that the target's listing does not name, or
+  // whose latest version (what the turns run) holds other content than git's: not run yet.
+  const other = guide ? opts.live?.guidesNotAsInGit?.get(target.guide) : undefined;
+  const notLive =
+    guide && opts.live?.guides && !opts.live.guides.has(target.guide)
+      ? `guide ${JSON.stringify(target.guide)} ${NOT_LIVE_YET}`
+      : other !== undefined
+        ? `guide ${JSON.stringify(target.guide)} as git defines it ${NOT_LIVE_YET}: its version ${other} there holds other content`
+        : undefined;
   return {
     caseIndex,
     case: c,

@@ -224,3 +224,38 @@ describe('promptctl test: a guide git defines that the target does not hold yet'
     expect(strict.code).toBe(1);
   });
 });
+
+describe('promptctl test: a guide whose live content is not what git defines yet', () => {
+  it('does not run its cases on the org\'s other text: an edit before its apply is not run, then runs once applied', async () => {
+    emu = await startTestEmulator({});
+    dir = await tempDir('promptctl-guide-edit-not-live-');
+    await mkdir(join(dir.path, 'prompts', 'tests'), { recursive: true });
+    const guide = (text: string) =>
+      ['apiVersion: promptctl/v1', 'kind: Guide', 'metadata:', '  name: Returns helper', 'spec:', `  instruction: "${text}"`].join('\n') + '\n';
+    await writeFile(join(dir.path, 'prompts', 'guide.yaml'), guide('Help the customer return an order.'));
+    await writeFile(
+      join(dir.path, 'prompts', 'tests', 'guide.yaml'),
+      ['apiVersion: promptctl/v1', 'kind: PromptTest', 'metadata:', '  name: returns-helper', 'spec:', '  target:', '    guide: Returns helper', '  cases:', '    - name: asks', '      messages:', '        - role: user', '          content: I want to return my order.', '      expect:', '        - maxLatencyMs: 60000'].join('\n') + '\n',
+    );
+    expect((await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env })).code).toBe(0);
+    const applied = await runCliInProcess(['test', '--format', 'json'], { cwd: dir.path, env: emu.env });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(JSON.parse(applied.stdout)).toMatchObject({ ok: true, invocations: 1 });
+    expect(JSON.parse(applied.stdout).notLive).toBeUndefined();
+
+    // The pull request edits the instruction: the org still runs version 1.0's old text.
+    await writeFile(join(dir.path, 'prompts', 'guide.yaml'), guide('Help the customer return an order, and ask why.'));
+    const edited = await runCliInProcess(['test', '--format', 'json'], { cwd: dir.path, env: emu.env });
+    expect(edited.code, edited.stderr).toBe(0);
+    const report = JSON.parse(edited.stdout);
+    expect(report).toMatchObject({ ok: true, invocations: 0, cached: 0, notLive: 1 });
+    expect(report.tests[0].runs[0].notLive).toBe('guide "Returns helper" as git defines it is not on this target yet (apply it, then test): its version 1.0 there holds other content');
+    expect((await runCliInProcess(['test', '--require-live'], { cwd: dir.path, env: emu.env })).code).toBe(1);
+
+    expect((await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env })).code).toBe(0);
+    const after = await runCliInProcess(['test', '--format', 'json'], { cwd: dir.path, env: emu.env });
+    expect(after.code, after.stderr).toBe(0);
+    expect(JSON.parse(after.stdout)).toMatchObject({ ok: true, invocations: 1 });
+    expect(JSON.parse(after.stdout).notLive).toBeUndefined();
+  });
+});
