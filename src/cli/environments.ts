@@ -250,8 +250,9 @@ async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersio
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     if (env.settings.protected) throw new UserError(`cannot check promotion from ${previous.name} to ${env.name} (${env.name} is protected): ${why}; nothing was done`);
-    ctx.info(`warning: cannot check promotion from ${previous.name} to ${env.name}: ${why}`);
-    return none;
+    const message = `cannot check promotion from ${previous.name} to ${env.name}: ${why}`;
+    ctx.info(`warning: ${message}`);
+    return { problems: [], warnings: [{ address: '(plan)', rule: 'promotion/not-checked', message }] };
   }
   const gaps = promotionGaps(wanted, previousLive);
   ctx.info(`promotion: ${promotionSummary(wanted, gaps, env.name, previous.name)} (${where})`);

@@ -393,9 +393,11 @@ describe('--env', () => {
     const silent = await silentServer();
     try {
       const started = Date.now();
-      const r = await cli(['plan', '--env', 'staging'], { ...credentials(['staging']), [`${PREFIX.dev}_API_URL`]: silent.url, [`${PREFIX.dev}_OAUTHCLIENT_ID`]: 'dev-client', [`${PREFIX.dev}_OAUTHCLIENT_SECRET`]: 'dev-secret-value' });
+      const r = await cli(['plan', '--env', 'staging', '--format', 'json'], { ...credentials(['staging']), [`${PREFIX.dev}_API_URL`]: silent.url, [`${PREFIX.dev}_OAUTHCLIENT_ID`]: 'dev-client', [`${PREFIX.dev}_OAUTHCLIENT_SECRET`]: 'dev-secret-value' });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/warning: cannot check promotion from dev to staging: /);
+      // The plan (and so the PR comment) says the check did not happen, rather than nothing.
+      expect(JSON.parse(r.stdout).warnings).toEqual([expect.objectContaining({ address: '(plan)', rule: 'promotion/not-checked', message: expect.stringMatching(/^cannot check promotion from dev to staging: /) })]);
       expect(Date.now() - started).toBeLessThan(30_000);
     } finally {
       await silent.close();
