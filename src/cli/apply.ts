@@ -270,7 +270,7 @@ function refuseIfStale(ctx: CliContext, file: string, saved: Plan, fresh: Plan):
   if (reasons.length === 0) return;
   for (const r of reasons) ctx.info(`  ${r.address}: ${r.message}`);
   throw new UserError(
-    `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied. Run \`promptctl plan\` again and review the new plan.`,
+    `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied. Run \`promptctl plan${ctx.environment ? ` --env ${ctx.environment.name}` : ''} --out ${file}\` again and review the new plan.`,
   );
 }
 
@@ -329,7 +329,7 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
     off?.();
     progress.end();
   }
-  const lines = summaryLines(result, style);
+  const lines = summaryLines(result, style, `promptctl plan${ctx.environment ? ` --env ${ctx.environment.name}` : ''}`);
   if (result.ok) {
     ctx.out(lines.join('\n'));
     // Closed while the last calls were in flight: all is done, and the reader still went away.

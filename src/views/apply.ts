@@ -53,7 +53,8 @@ export function bar(done: number, total: number, width: number): string {
 }
 
 /** The closing lines of an apply; the first says whether it worked. */
-export function summaryLines(result: ApplyResult, style: Style): string[] {
+/** `planCommand`: how to plan this target again (`promptctl plan --env prod`), said after a conflict. */
+export function summaryLines(result: ApplyResult, style: Style, planCommand = 'promptctl plan'): string[] {
   const { created, updated, deleted } = result.counts;
   const tally = `${created} created, ${updated} updated, ${deleted} deleted`;
   if (result.ok) return [style('green', `Apply complete: ${tally}.`)];
@@ -81,7 +82,7 @@ export function summaryLines(result: ApplyResult, style: Style): string[] {
   }
   lines.push(
     conflict
-      ? 'The target changed since the plan was made: run `promptctl plan` again, review, then apply.'
+      ? `The target changed since the plan was made: run \`${planCommand}\` again, review, then apply.`
       : result.interrupted
         ? 'Every change made is on record. Run apply again to finish: it picks up where this one stopped.'
         : 'Nothing was rolled back. Fix the cause and run apply again: it picks up where this one stopped.',

@@ -360,6 +360,25 @@ describe('--env', () => {
     expect(applied.code, applied.stderr).toBe(0);
   });
 
+  it("says how to plan prod again when its saved plan is stale: with --env prod and the file, not the embedded emulator's plan", async () => {
+    expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
+    expect((await cli(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
+    expect((await cli(['plan', '--env', 'prod', '--out', 'prod.json'])).code).toBe(0);
+    // Someone else applies to prod in between (the org moved since the plan).
+    expect((await cli(['plan', '--env', 'prod', '--out', 'other.json'])).code).toBe(0);
+    expect((await cli(['apply', '--env', 'prod', 'other.json'])).code).toBe(0);
+    await writeFile(join(dir.path, 'prompts/billing-split.yaml'), SPLIT.replace('          weight: 90', '          weight: 80').replace('          weight: 10', '          weight: 20'));
+    expect((await cli(['plan', '--env', 'prod', '--out', 'prod.json'])).code).toBe(0);
+    await writeFile(join(dir.path, 'prompts/billing-split.yaml'), SPLIT.replace('          weight: 90', '          weight: 70').replace('          weight: 10', '          weight: 30'));
+    expect((await cli(['plan', '--env', 'prod', '--out', 'other.json'])).code).toBe(0);
+    expect((await cli(['apply', '--env', 'prod', 'other.json'])).code).toBe(0);
+    await writeFile(join(dir.path, 'prompts/billing-split.yaml'), SPLIT.replace('          weight: 90', '          weight: 80').replace('          weight: 10', '          weight: 20'));
+    const stale = await cli(['apply', '--env', 'prod', 'prod.json']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/prod\.json is stale/);
+    expect(stale.stderr).toContain('Run `promptctl plan --env prod --out prod.json` again and review the new plan.');
+  });
+
   it('refuses to promote in prod a version staging has not published, and leaves the file alone', async () => {
     expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
     const v120 = BILLING.split('---').at(-1)!.replace('1.1.0', '1.2.0').replace('briefly', 'very briefly');
