@@ -230,6 +230,21 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     }
     if (other.size > 0) facts.guidesNotAsInGit = other;
   }
+  // A version published there with other content than git's under the same label (plan's
+  // immutable-version error): its calls would run the org's text under git's label.
+  if (gateway?.templates && state) {
+    const { canonical } = await import('../kinds/PromptVersion/index.js');
+    const { canonicalEqual } = await import('../kinds/canonical.js');
+    const differs = new Set<string>();
+    for (const t of gateway.templates) {
+      for (const lV of t.versions ?? []) {
+        if (lV.state !== 'Published') continue;
+        const dV = state.versions.find((v) => v.template === t.name && v.version === lV.version);
+        if (dV && !canonicalEqual(canonical(dV), canonical(lV))) differs.add(`${t.name}@${lV.version}`);
+      }
+    }
+    if (differs.size > 0) facts.versionsNotAsInGit = differs;
+  }
   return facts;
 }
 

@@ -26,6 +26,11 @@ export interface LiveFacts {
    * hand). Its cases are not run: they would test the org's text, not git's.
    */
   guidesNotAsInGit?: ReadonlyMap<string, string>;
+  /**
+   * "template@version" of the versions the target holds Published with other content than git's
+   * (plan's immutable-version error): a call would run the org's text under git's label.
+   */
+  versionsNotAsInGit?: ReadonlySet<string>;
 }
 
 /** What was read: the gateway's templates and filters, the named guides; undefined where the read failed. */

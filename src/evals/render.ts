@@ -204,6 +204,11 @@ function templateCall(
     else variables[name] = value;
   }
   for (const v of candidates) notRun ??= varProblem(v, c.vars, comparing);
+  for (const v of candidates) {
+    if (opts.live?.versionsNotAsInGit?.has(`${templateName}@${v.version}`)) {
+      notRun ??= `${templateName}@${v.version} is published on this target with other content than git's, and a published version cannot change: \`promptctl plan\` shows the difference (add a new version)`;
+    }
+  }
   const messages: InvocationMessage[] = c.messages.map((m) => ({ role: m.role, content: m.content }));
   const request: InvocationRequest = {
     template: templateName,

@@ -11,7 +11,7 @@ import { runCliInProcess } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 import { writeChecks } from '../integration/aistudio-support.js';
-import { evalsProject, SAFETY_TEST, xmlAttributes, type EvalsProject } from './evals-support.js';
+import { evalsProject, PROMPTS_YAML, SAFETY_TEST, xmlAttributes, type EvalsProject } from './evals-support.js';
 
 let p: EvalsProject | undefined;
 let emu: TestEmulator | undefined;
@@ -257,5 +257,21 @@ describe('promptctl test: a guide whose live content is not what git defines yet
     expect(after.code, after.stderr).toBe(0);
     expect(JSON.parse(after.stdout)).toMatchObject({ ok: true, invocations: 1 });
     expect(JSON.parse(after.stdout).notLive).toBeUndefined();
+  });
+});
+
+describe('promptctl test: a version published on the target with other content than git\'s', () => {
+  it('is not run as if it were git\'s text: its cases fail, naming the version and how to see the difference, without a call', async () => {
+    const pinned = NEXT_TEST.replace('name: faq-next', 'name: faq-edited').replace('version: "1.2.0"', 'version: "1.1.0"');
+    p = await evalsProject({ 'edited.yaml': pinned });
+    // git edits published 1.1.0 in place (plan's immutable-version error); the org keeps its text.
+    await p.write('prompts/faq.yaml', PROMPTS_YAML.replace('Acme orders. Be brief.', 'Acme orders. Be brief and warm.') + '\n');
+    const r = await p.cli(['test', 'faq-edited', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.tests[0].runs[0].notRun).toBe(
+      'faq-bot@1.1.0 is published on this target with other content than git\'s, and a published version cannot change: `promptctl plan` shows the difference (add a new version)',
+    );
+    expect(await p.invocations()).toBe(0);
   });
 });
