@@ -6,7 +6,7 @@ import type { Plan } from '../plan/types.js';
 /** Adds the drift section to an already rendered plan (`rendered`, in the same format). */
 export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 'text' | 'markdown' | 'json', rendered: string): string {
   if (format === 'json') return JSON.stringify({ ...plan, drift: entries }, null, 2);
-  if (entries.length === 0) return rendered;
+  if (entries.length === 0) return format === 'markdown' ? ['### No drift: the target matches git', '', rendered].join('\n') : rendered;
   const n = entries.length;
   const heading = `${n} difference${n === 1 ? '' : 's'}`;
   if (format === 'markdown') {

@@ -18,6 +18,10 @@ describe('promptctl drift', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stderr.split('\n')[0]).toMatch(/^target: /);
     expect(r.stderr).toContain('No drift');
+    // A scheduled job posts the markdown: it says there is no drift, not only a plan summary.
+    const md = await s.cli(['drift', '--format', 'markdown']);
+    expect(md.code).toBe(0);
+    expect(md.stdout.split('\n')[0]).toBe('### No drift: the target matches git');
   });
 
   it('exits 2 naming what changed by hand, who changed it and when', async () => {
