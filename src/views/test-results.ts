@@ -338,10 +338,16 @@ function code(s: string): string {
   return `${fence}${ticks > 1 ? ' ' : ''}${clean}${ticks > 1 ? ' ' : ''}${fence}`;
 }
 
+/** ❌ not ok; ⏳ when no test could run yet (nothing passed: a green check would say it did); else ✅. */
+function headIcon(report: TestReport): string {
+  if (!report.ok) return '❌';
+  return !report.requireLive && report.tests.length > 0 && report.tests.every(waiting) ? '⏳' : '✅';
+}
+
 export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = {}): string {
   const cap = opts.cap ?? TEST_MARKDOWN_CAP;
   const head = [
-    report.interrupted ? `### ⏹️ promptctl test: interrupted, ${interruptedPhrase(report.interrupted)}` : `### ${report.ok ? '✅' : '❌'} promptctl test: ${tally(report)}`,
+    report.interrupted ? `### ⏹️ promptctl test: interrupted, ${interruptedPhrase(report.interrupted)}` : `### ${headIcon(report)} promptctl test: ${tally(report)}`,
     '',
     `<sub>target: ${escapeMd(report.target)} · ${callsLine(report)}${report.compare ? ` · comparing ${escapeMd(report.compare.join(' and '))}` : ''}</sub>`,
     '',

@@ -125,6 +125,10 @@ describe('promptctl test: a version git defines that the target does not hold ye
     const r = await p.cli(['test', '--format', 'markdown']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('### ✅ promptctl test: 1 of 1 test met its threshold; 1 not run yet');
+    // Nothing ran at all: the heading waits too, it does not show a green check.
+    const only = await p.cli(['test', 'faq-next', '--format', 'markdown']);
+    expect(only.code, only.stderr).toBe(0);
+    expect(only.stdout.split('\n')[0]).toBe('### ⏳ promptctl test: no test ran yet');
     // stderr counts the same way: a test none of whose cases ran did not meet its threshold.
     expect(r.stderr).toMatch(/^1 of 1 test met its threshold; 1 not run yet; 3 calls made, 0 from the cache$/m);
     const none = await p.cli(['test', 'faq-next', '--format', 'json']);
