@@ -148,7 +148,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
       throw err;
     });
     const keyed = planTests(state, running.map((p) => p.test), { ...planOptions, live });
-    const sent = keyed.reduce((n, p) => n + p.calls.filter((c) => c.notLive === undefined).length, 0);
+    const sent = keyed.reduce((n, p) => n + p.calls.filter((c) => c.notLive === undefined && c.notRun === undefined).length, 0);
     if (sent > 0 && !signal.aborted) ctx.info(`running ${sent} call${sent === 1 ? '' : 's'} of ${running.length} test${running.length === 1 ? '' : 's'}${flags.cache ? '' : ' (--no-cache: every call is made)'}`);
     return runTests(
       keyed,

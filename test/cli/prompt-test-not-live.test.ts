@@ -277,5 +277,7 @@ describe('promptctl test: a version published on the target with other content t
       'faq-bot@1.1.0 is published on this target with other content than git\'s, and a published version cannot change: `promptctl plan` shows the difference (add a new version)',
     );
     expect(await p.invocations()).toBe(0);
+    // Nothing is sent, so nothing is announced as running.
+    expect(r.stderr).not.toMatch(/^running \d+ calls?/m);
   });
 });
