@@ -68,6 +68,8 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
   if (s.noop > 0) extras.push(`${formatInt(s.noop)} unchanged`);
   if (plan.unmanaged.length > 0) extras.push(`${formatInt(plan.unmanaged.length)} unmanaged`);
   if (plan.problems.length > 0) extras.push(`❌ ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}`);
+  const nWarnings = plan.warnings?.length ?? 0;
+  if (nWarnings > 0) extras.push(`⚠️ ${nWarnings} warning${nWarnings === 1 ? '' : 's'}`);
   if (extras.length > 0) first += ` (${extras.join(', ')})`;
   head.push(first, '');
   if (!hasChanges(plan) && plan.problems.length === 0) {

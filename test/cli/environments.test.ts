@@ -342,6 +342,7 @@ describe('--env', () => {
     const md = await cli(['plan', '--env', 'staging', '--format', 'markdown']);
     expect(md.code, md.stderr).toBe(0);
     expect(md.stdout).toMatch(/Warnings \(1\)/);
+    expect(md.stdout.split('\n')[0]).toMatch(/^\*\*Plan:\*\* 1 to create, 1 to update, 0 to delete \(.*⚠️ 1 warning\)$/);
     expect(md.stdout).toMatch(/PromptVersion\/billing@1\.2\.0.*promotion\/not-in-previous.*dev \(before staging in promotion\) has never published it/);
     const json = await cli(['plan', '--env', 'staging', '--format', 'json']);
     expect(json.code, json.stderr).toBe(0);
