@@ -205,10 +205,10 @@ export async function promotionCheck(ctx: CliContext, plan: Pick<Plan, 'actions'
 }
 
 /** The promotion check's findings: `problems` (protected) or `warnings` (said on stderr too). */
-export async function promotionFindings(ctx: CliContext, plan: Pick<Plan, 'actions'>): Promise<PromotionFindings> {
+export async function promotionFindings(ctx: CliContext, plan: Pick<Plan, 'actions'>, opts: { sayWarnings?: boolean } = {}): Promise<PromotionFindings> {
   if (!ctx.environment?.previous) return { problems: [], warnings: [] };
   const { promotedVersions } = await import('../plan/promotion.js');
-  return previousFindings(ctx, promotedVersions(plan));
+  return previousFindings(ctx, promotedVersions(plan), opts.sayWarnings ?? true);
 }
 
 export interface PromotionFindings {
@@ -221,7 +221,8 @@ export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVe
   return (await previousFindings(ctx, wanted)).problems;
 }
 
-async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersion[]): Promise<PromotionFindings> {
+/** `sayWarnings` false: the caller shows the warnings itself (plan's text output lists them). */
+async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersion[], sayWarnings = true): Promise<PromotionFindings> {
   const none: PromotionFindings = { problems: [], warnings: [] };
   const env = ctx.environment;
   if (!env?.previous || wanted.length === 0) return none;
@@ -258,7 +259,7 @@ async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersio
   ctx.info(`promotion: ${promotionSummary(wanted, gaps, env.name, previous.name)} (${where})`);
   if (gaps.length === 0) return none;
   if (!env.settings.protected) {
-    for (const g of gaps) ctx.info(`warning: ${g.address}: ${promotionMessage(g, env.name, previous.name)}`);
+    if (sayWarnings) for (const g of gaps) ctx.info(`warning: ${g.address}: ${promotionMessage(g, env.name, previous.name)}`);
     return { problems: [], warnings: promotionProblems(gaps, env.name, previous.name) };
   }
   return { problems: promotionProblems(gaps, env.name, previous.name), warnings: [] };

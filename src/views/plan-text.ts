@@ -61,6 +61,16 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
     lines.push('');
   }
 
+  const warnings = plan.warnings ?? [];
+  if (warnings.length > 0) {
+    lines.push(style('yellow', style('bold', `Warnings (${warnings.length}):`)));
+    for (const w of warnings.map(visibleIn)) {
+      lines.push(`  ${style('yellow', '!')} ${style('bold', w.address)} ${style('dim', `[${w.rule}]`)}`);
+      lines.push(`${INDENT}${w.message}`);
+    }
+    lines.push('');
+  }
+
   if (plan.unmanaged.length > 0) {
     lines.push(style('bold', `Left alone (${plan.unmanaged.length}):`));
     for (const u of plan.unmanaged.map(visibleIn)) lines.push(`  ${style('dim', '·')} ${u.address} ${style('dim', `— ${u.reason}`)}`);

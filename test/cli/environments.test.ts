@@ -305,7 +305,9 @@ describe('--env', () => {
     // staging is not protected: dev never ran 1.2.0 is a warning there.
     const stagingPlan = await cli(['plan', '--env', 'staging']);
     expect(stagingPlan.code, stagingPlan.stderr).toBe(0);
-    expect(stagingPlan.stderr).toMatch(/warning: PromptVersion\/billing@1\.2\.0: version 1\.2\.0 of template "billing" would be published in staging, but dev \(before staging in promotion\) has never published it/);
+    // The text plan lists it under Warnings (once: not again on stderr).
+    expect(stagingPlan.stdout).toMatch(/Warnings \(1\):\n {2}! PromptVersion\/billing@1\.2\.0 \[promotion\/not-in-previous\]\n {4}version 1\.2\.0 of template "billing" would be published in staging, but dev \(before staging in promotion\) has never published it/);
+    expect(stagingPlan.stderr).not.toMatch(/warning: PromptVersion\/billing@1\.2\.0/);
 
     // prod is protected: an error of the plan, naming the version and staging.
     const prodPlan = await cli(['plan', '--env', 'prod', '--out', 'prod2.json', '--format', 'json']);
@@ -356,9 +358,13 @@ describe('--env', () => {
     expect(prod.stderr).toMatch(/plan saved to prod\.json for review: it has 1 problem, so apply would refuse it/);
     // The saved plan with its warning is still a valid plan file that apply takes.
     expect((await cli(['plan', '--env', 'staging', '--out', 'staging.json'])).code).toBe(0);
-    expect((await cli(['show', 'staging.json'])).code).toBe(0);
+    const shown = await cli(['show', 'staging.json']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/Warnings \(1\):\n {2}! PromptVersion\/billing@1\.2\.0 \[promotion\/not-in-previous\]/);
     const applied = await cli(['apply', '--env', 'staging', 'staging.json']);
     expect(applied.code, applied.stderr).toBe(0);
+    // apply says the warning on stderr (its plan output has no Warnings section of its own).
+    expect(applied.stderr).toMatch(/warning: PromptVersion\/billing@1\.2\.0: version 1\.2\.0 of template "billing" would be published in staging, but dev \(before staging in promotion\) has never published it/);
   });
 
   it("says how to plan prod again when its saved plan is stale: with --env prod and the file, not the embedded emulator's plan", async () => {
@@ -666,7 +672,8 @@ describe('promotion of AI Studio objects', () => {
       await writeFile(join(dir.path, 'prompts/summary.yaml'), SUMMARY.replace('three sentences', 'two sentences'));
       const staging = await orgs.run(['plan', '--env', 'staging']);
       expect(staging.code, staging.stderr).toBe(0);
-      expect(staging.stderr).toMatch(/warning: SummarySetting\/Voice wrap-up: summary setting "Voice wrap-up" would get content \w{12} in staging, but dev \(before staging in promotion\) holds other content/);
+      // Listed by the text plan under Warnings.
+      expect(staging.stdout).toMatch(/! SummarySetting\/Voice wrap-up \[promotion\/not-in-previous\]\n {4}summary setting "Voice wrap-up" would get content \w{12} in staging, but dev \(before staging in promotion\) holds other content/);
     } finally {
       await orgs.close();
     }
