@@ -24,25 +24,34 @@ export function registerAudit(program: Command, ctx: CliContext): void {
       const head = opts.head === undefined ? null : parseAnchor(opts.head);
       if (opts.head !== undefined && !head) throw new UserError(`--head: expected SEQ:HASH (the anchor apply prints, e.g. 12:<64 hex digits>), got "${opts.head}"`);
       // --env NAME: that environment's own trail, as apply --env wrote it (DESIGN §6).
-      const path = file ?? ctx.environment?.auditFile ?? (await configuredAuditFile(ctx, opts.dir));
-      ctx.exitCode = await verifyCommand(ctx, path, head, opts.allowUnkeyed === true);
+      const configured = file ?? ctx.environment?.auditFile ? undefined : await configuredAudit(ctx, opts.dir);
+      const path = file ?? ctx.environment?.auditFile ?? configured!.file;
+      ctx.exitCode = await verifyCommand(ctx, path, head, opts.allowUnkeyed === true, configured?.environments ?? []);
     });
   addEnvOption(verify);
 }
 
-/** The same file apply writes: the config's audit.file when the prompts directory names one. */
-async function configuredAuditFile(ctx: CliContext, dir: string): Promise<string> {
+/**
+ * The same file apply writes: the config's audit.file when the prompts directory names one; and
+ * the environments it configures (each keeps its own trail unless audit.file is set).
+ */
+async function configuredAudit(ctx: CliContext, dir: string): Promise<{ file: string; environments: string[] }> {
   const st = await stat(resolve(ctx.cwd, dir)).catch(() => null);
-  if (!st?.isDirectory()) return DEFAULT_AUDIT_FILE;
+  if (!st?.isDirectory()) return { file: DEFAULT_AUDIT_FILE, environments: [] };
   const { loadConfig } = await import('../load/index.js');
-  return (await loadConfig({ dir, cwd: ctx.cwd })).audit.file ?? DEFAULT_AUDIT_FILE;
+  const config = await loadConfig({ dir, cwd: ctx.cwd });
+  return config.audit.file !== undefined ? { file: config.audit.file, environments: [] } : { file: DEFAULT_AUDIT_FILE, environments: Object.keys(config.environments) };
 }
 
-async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | null, allowUnkeyed: boolean): Promise<number> {
+async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | null, allowUnkeyed: boolean, environments: readonly string[] = []): Promise<number> {
   const path = resolve(ctx.cwd, file);
   const shown = displayPath(ctx.cwd, path);
   const st = await stat(path).catch(() => null);
-  if (!st) throw new UserError(`${shown}: no audit log here (it is written by promptctl apply)`);
+  if (!st) {
+    // Each environment keeps its own trail: say where, rather than only that this one is absent.
+    const envs = environments.length > 0 ? `; each environment has its own trail: \`promptctl audit verify --env ${environments[0]}\` (configured: ${environments.join(', ')})` : '';
+    throw new UserError(`${shown}: no audit log here (it is written by promptctl apply${environments.length > 0 ? ' without --env' : ''})${envs}`);
+  }
   if (!st.isFile()) throw new UserError(`${shown}: not a file`);
   const key = auditKey(ctx.env);
   const res = await verifyAuditFile(path, { key, head });

@@ -386,6 +386,14 @@ describe('--env', () => {
     expect(stale.stderr).toContain('Run `promptctl plan --env prod --out prod.json` again and review the new plan.');
   });
 
+  it('audit verify without --env, when only environments applied, points at their own trails', async () => {
+    expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
+    const r = await cli(['audit', 'verify']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: .promptctl/audit.jsonl: no audit log here (it is written by promptctl apply without --env); each environment has its own trail: `promptctl audit verify --env dev` (configured: dev, staging, prod)');
+    expect((await cli(['audit', 'verify', '--env', 'dev'])).code).toBe(0);
+  });
+
   it('refuses to promote in prod a version staging has not published, and leaves the file alone', async () => {
     expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
     const v120 = BILLING.split('---').at(-1)!.replace('1.1.0', '1.2.0').replace('briefly', 'very briefly');
