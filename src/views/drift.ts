@@ -11,7 +11,7 @@ export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 
   const heading = `${n} difference${n === 1 ? '' : 's'}`;
   if (format === 'markdown') {
     const rows = entries.map(
-      (e) => `| \`${e.address}\` | ${e.action} | ${e.modifiedBy ? `\`${e.modifiedBy}\`` : '—'} | ${e.dateModified ?? '—'} | ${escapeCell(e.message)} |`,
+      (e) => `| ${codeCell(e.address)} | ${e.action} | ${e.modifiedBy ? codeCell(e.modifiedBy) : '—'} | ${e.dateModified ?? '—'} | ${escapeCell(e.message)} |`,
     );
     return [`### Drift: ${heading} between the target and git`, '', '| Address | Fix | Last changed by | When | What |', '|---|---|---|---|---|', ...rows, '', rendered].join('\n');
   }
@@ -25,6 +25,19 @@ export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 
     return `  ${e.address}: ${what}${who}`;
   });
   return [rendered.replace(/\n+$/, ''), '', `Drift (${heading}; who last changed each on the target, and when):`, ...lines].join('\n');
+}
+
+/**
+ * A code span that stays in its table cell: names are free text (a guide named in the Genesys UI
+ * may hold backticks or a pipe). The fence is longer than any run of backticks inside it, and a
+ * pipe is escaped (GitHub reads \| as a pipe inside a code span in a table).
+ */
+function codeCell(s: string): string {
+  const clean = s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  const ticks = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length)) + 1;
+  const fence = '`'.repeat(ticks);
+  const pad = ticks > 1 || clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${clean}${pad}${fence}`;
 }
 
 function escapeCell(s: string): string {
