@@ -7,7 +7,7 @@ import { fromWire as versionFromWire } from '../kinds/PromptVersion/index.js';
 import { fromWire as filterFromWire } from '../kinds/SafetyFilter/index.js';
 import { fromWire as summaryFromWire } from '../kinds/SummarySetting/index.js';
 import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
-import { guideAddress, versionAddress } from '../model/address.js';
+import { guideAddress, RESOURCE_NAME, RESOURCE_NAME_RULE, versionAddress } from '../model/address.js';
 import { API_VERSION, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { byCodeUnits } from '../util/compare.js';
@@ -53,6 +53,13 @@ export function exportDocuments(live: LiveState): ExportResult {
   const texts: ExportText[] = [];
 
   for (const t of [...live.templates].sort((a, b) => byCodeUnits(a.name, b.name))) {
+    // A name the YAML cannot hold: its document would fail validate, and with it the whole export.
+    if (!RESOURCE_NAME.test(t.name)) {
+      const n = (t.versions ?? []).filter((v) => v.state === 'Published').length;
+      const also = [n > 0 ? `its ${n} version${n === 1 ? '' : 's'}` : '', t.traffic ? 'traffic split' : ''].filter(Boolean).join(' and ');
+      warnings.push(`skipped PromptTemplate/${t.name}${also ? ` (${also} with it)` : ''}: ${RESOURCE_NAME_RULE}, so it cannot be managed under this name; it is left as it is`);
+      continue;
+    }
     const docs: ExportDocument[] = [templateDocument(t)];
     counts.templates += 1;
     for (const v of [...(t.versions ?? [])].sort((a, b) => compareVersionLabels(a.version, b.version))) {
@@ -71,7 +78,10 @@ export function exportDocuments(live: LiveState): ExportResult {
     files.push({ path: uniqueFileName(t.name, used), documents: docs });
   }
 
-  const filters = [...live.filters].sort((a, b) => a.priority - b.priority || byCodeUnits(a.name, b.name));
+  for (const f of live.filters) {
+    if (!RESOURCE_NAME.test(f.name)) warnings.push(`skipped SafetyFilter/${f.name}: ${RESOURCE_NAME_RULE}, so it cannot be managed under this name; it is left as it is`);
+  }
+  const filters = [...live.filters].filter((f) => RESOURCE_NAME.test(f.name)).sort((a, b) => a.priority - b.priority || byCodeUnits(a.name, b.name));
   if (filters.length > 0) {
     files.push({ path: FILTERS_FILE, documents: filters.map(filterDocument) });
     counts.filters = filters.length;

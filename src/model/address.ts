@@ -4,6 +4,13 @@
 // this way. The kind is everything before the first "/": the rest is the name as it is, so the
 // free-text names of Guides and SummarySettings (spaces, slashes) need no escaping.
 
+/**
+ * metadata.name of the gateway's kinds (PromptTemplate, SafetyFilter, PromptTest): schemas/
+ * common.schema.json's name pattern. A live object named otherwise cannot have a document.
+ */
+export const RESOURCE_NAME = /^[a-z0-9][a-z0-9-]{1,126}[a-z0-9]$/;
+export const RESOURCE_NAME_RULE = 'promptctl names are 3 to 128 lowercase letters, digits and hyphens';
+
 /** The LLM Gateway's resource kinds (DESIGN §3). */
 export const RESOURCE_KINDS = ['PromptTemplate', 'PromptVersion', 'TrafficSplit', 'SafetyFilter'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];

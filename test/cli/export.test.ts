@@ -85,6 +85,26 @@ describe('promptctl export', () => {
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
   });
 
+  it('leaves out, with a warning, a template or filter whose name promptctl cannot manage, so the export still validates and plans', async () => {
+    s = await scenario();
+    const api = s.emu.api;
+    // Made in the org by hand, with names the promptctl YAML does not allow.
+    const t = await api.createTemplate({ name: 'Billing_Assistant', model: 'gpt-4o' });
+    await api.createVersion(t.id, { version: '1.0.0', systemInstruction: 'Be brief.', userTemplate: 'Q: {{q}}', variables: [{ name: 'q', type: 'string', maxLength: 100 }] });
+    await api.publishVersion(t.id, '1.0.0');
+    await api.createFilter({ name: 'PII Guard', priority: 40, categories: ['pii'], action: 'flag_and_pass', thresholds: { pii: 0.5 }, falsePositiveTolerance: 0.1 });
+    const r = await s.cli(['export', '--out', 'adopted']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: skipped PromptTemplate/Billing_Assistant (its 1 version with it): promptctl names are 3 to 128 lowercase letters, digits and hyphens, so it cannot be managed under this name; it is left as it is');
+    expect(r.stderr).toContain('warning: skipped SafetyFilter/PII Guard: promptctl names are 3 to 128 lowercase letters, digits and hyphens');
+    expect(await readdir(join(s.dir.path, 'adopted'))).not.toContain('Billing_Assistant.yaml');
+    const v = await s.cli(['validate', '--dir', 'adopted']);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    const plan = await s.cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('PromptTemplate/Billing_Assistant');
+  });
+
   it('refuses a non-empty directory unless --force', async () => {
     s = await scenario();
     await mkdir(join(s.dir.path, 'busy'));
