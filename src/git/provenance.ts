@@ -11,9 +11,9 @@ export interface GitProvenance {
   /** PR source branch or pushed ref name in Actions, else the checked-out branch; null when detached. */
   branch: string | null;
   /**
-   * Tracked files differ from HEAD, or the prompts directory holds files git does not track (and
-   * does not ignore): what is planned is then not what the commit holds. Untracked files
-   * elsewhere, such as .promptctl/, do not count.
+   * Files under the prompts directory differ from HEAD, or it holds files git does not track (and
+   * does not ignore): what is planned is then not what the commit holds. Changes elsewhere (a
+   * README, .promptctl/) do not count. Without a prompts directory, any tracked change does.
    */
   dirty: boolean;
   /** GITHUB_ACTOR, else HEAD's author as "Name <email>", else the OS user. */
@@ -47,7 +47,9 @@ export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: s
     // cwd, which may be reached through a symbolic link.
     const prompts = dir === undefined ? undefined : relative(top, realPath(resolve(cwd, dir))).split(sep).join('/');
     const inPrompts = (f: string): boolean => prompts !== undefined && (prompts === '' || f === prompts || f.startsWith(`${prompts}/`));
-    dirty = status.trackedChanged || status.untracked.some(inPrompts);
+    // DESIGN §5: modified and untracked files under the prompts directory (what the plan reads);
+    // without a prompts directory, any tracked change.
+    dirty = prompts === undefined ? status.trackedChanged : status.changed.some(inPrompts) || status.untracked.some(inPrompts);
   }
   return withEnv(env, { commit: head, branch, dirty, author });
 }

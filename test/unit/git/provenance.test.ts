@@ -38,6 +38,15 @@ describe('gitProvenance', () => {
     expect((await gitProvenance(join(d, 'prompts'), {}, '.')).dirty).toBe(true);
   });
 
+  it('is not dirty for a tracked change outside the prompts directory (DESIGN §5: what the plan reads)', async () => {
+    const d = repo();
+    commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n', 'README.md': 'read me\n' });
+    write(d, 'README.md', 'read me, edited\n');
+    expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(false);
+    write(d, 'prompts/a.yaml', 'a: 2\n');
+    expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(true);
+  });
+
   it('reports a detached HEAD as branch null', async () => {
     const d = repo();
     const first = commit(d, 'one');
@@ -87,14 +96,17 @@ describe('gitProvenance', () => {
 });
 
 describe('gitProvenance, from one status', () => {
-  it('is dirty after a staged rename, and sees an untracked prompts file whose name git would quote', async () => {
+  it('is dirty after a staged rename out of the prompts directory, and sees an untracked prompts file whose name git would quote', async () => {
     const d = repo();
     commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n' });
     write(d, 'prompts/new "quoted" b.yaml', 'b: 1\n');
     expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(true);
     const clean = repo();
     commit(clean, 'one', { 'prompts/a.yaml': 'a: 1\n', 'other.txt': 'x\n' });
+    // A rename outside the prompts directory changes nothing the plan reads; one out of it does.
     git(clean, 'mv', 'other.txt', 'moved.txt');
+    expect((await gitProvenance(clean, {}, 'prompts')).dirty).toBe(false);
+    git(clean, 'mv', 'prompts/a.yaml', 'a.yaml');
     expect((await gitProvenance(clean, {}, 'prompts')).dirty).toBe(true);
   });
 

@@ -9,6 +9,7 @@ describe('parseStatus (git status --porcelain=v2 --branch -z)', () => {
       commit: 'a'.repeat(40),
       branch: 'main',
       trackedChanged: false,
+      changed: [],
       untracked: [],
     });
   });
@@ -25,7 +26,10 @@ describe('parseStatus (git status --porcelain=v2 --branch -z)', () => {
     expect(parseStatus(rec(oid, 'u UU N... 100644 100644 100644 100644 x y z w.yaml')).trackedChanged).toBe(true);
     // The original path of a rename looks like nothing else; were it read as a record, "? x" would be untracked.
     const renamed = parseStatus(rec(oid, `2 R. ${h} R100 new.yaml`, '? x'));
-    expect(renamed).toMatchObject({ trackedChanged: true, untracked: [] });
+    expect(renamed).toMatchObject({ trackedChanged: true, untracked: [], changed: ['new.yaml', '? x'] });
+    // Paths as they are, spaces included.
+    expect(parseStatus(rec(oid, `1 .M ${h} prompts/a b.yaml`)).changed).toEqual(['prompts/a b.yaml']);
+    expect(parseStatus(rec(oid, 'u UU N... 100644 100644 100644 100644 x y z prompts/w x.yaml')).changed).toEqual(['prompts/w x.yaml']);
   });
 
   it('lists untracked paths exactly, spaces and newlines included (-z: nothing quoted)', () => {
