@@ -984,9 +984,27 @@ describe('the plan problem annotations', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  it('runs after a plan that exits 1', () => {
+  it('runs after every plan that wrote a plan file: problems exit 1, but warnings come with plans that exit 0 or 2', async () => {
     const step = wf('plan.yml').jobs.plan!.steps.find((s) => s.name === 'Annotate plan problems')!;
-    expect(step.if).toBe("always() && steps.plan.outputs.exit-code == '1'");
+    // GitHub's expression: the step's `if`, with the plan's exit code substituted.
+    const runsAfter = (code: string) => {
+      const expr = step.if!.replace(/always\(\)/g, 'true').replace(/steps\.plan\.outputs\.exit-code/g, JSON.stringify(code)).replace(/'/g, '"');
+      return Boolean(new Function(`return (${expr})`)());
+    };
+    expect(runsAfter('1')).toBe(true);
+    expect(runsAfter('2')).toBe(true);
+    expect(runsAfter('0')).toBe(true);
+    // A staging plan with a promotion warning publishes a version: --detailed-exitcode says 2.
+    const dir = mkdtempSync(join(tmpdir(), 'promptctl-annotate-'));
+    try {
+      const file = join(dir, 'plan.json');
+      writeFileSync(file, JSON.stringify({ problems: [], warnings: [{ address: 'PromptVersion/billing@1.2.0', rule: 'promotion/not-in-previous', message: 'dev has never published it' }] }));
+      const core = await runScript(script, fakeGitHub().api, { PLAN_JSON: file });
+      expect(core.warnings).toEqual(['PromptVersion/billing@1.2.0: dev has never published it']);
+      expect(core.errors).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
