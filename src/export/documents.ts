@@ -7,7 +7,7 @@ import { fromWire as versionFromWire } from '../kinds/PromptVersion/index.js';
 import { fromWire as filterFromWire } from '../kinds/SafetyFilter/index.js';
 import { fromWire as summaryFromWire } from '../kinds/SummarySetting/index.js';
 import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
-import { guideAddress, RESOURCE_NAME, RESOURCE_NAME_RULE, versionAddress } from '../model/address.js';
+import { GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, versionAddress } from '../model/address.js';
 import { API_VERSION, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { byCodeUnits } from '../util/compare.js';
@@ -98,6 +98,11 @@ export function exportDocuments(live: LiveState): ExportResult {
   }
   const usedSummaries = new Set<string>();
   for (const s of [...(live.summarySettings ?? [])].sort((a, b) => byCodeUnits(a.name, b.name))) {
+    if (!isGenesysName(s.name)) {
+      // Quoted: what is wrong with it (a trailing space, a tab) does not show otherwise.
+      warnings.push(`skipped SummarySetting ${JSON.stringify(s.name)}: ${GENESYS_NAME_RULE}, so it cannot be managed under this name; it is left as it is`);
+      continue;
+    }
     files.push({ path: `${SUMMARIES_DIR}/${uniqueFileName(slug(s.name) || 'summary-setting', usedSummaries)}`, documents: [summaryDocument(s)] });
     counts.summarySettings += 1;
   }
@@ -110,6 +115,12 @@ export function exportDocuments(live: LiveState): ExportResult {
  */
 function guideDocument(g: LiveGuide, used: Set<string>, warnings: string[]): { file: ExportFile; text: ExportText } | undefined {
   const address = guideAddress(g.name);
+  // A name the YAML cannot hold: its document would fail validate, and with it the whole export.
+  if (!isGenesysName(g.name)) {
+    // Quoted: what is wrong with it (a trailing space, a tab) does not show otherwise.
+    warnings.push(`skipped Guide ${JSON.stringify(g.name)}: ${GENESYS_NAME_RULE}, so it cannot be managed under this name; it is left as it is`);
+    return undefined;
+  }
   const v = g.latest;
   if (!v) {
     warnings.push(`skipped ${address}: it has no version yet`);

@@ -11,6 +11,17 @@
 export const RESOURCE_NAME = /^[a-z0-9][a-z0-9-]{1,126}[a-z0-9]$/;
 export const RESOURCE_NAME_RULE = 'promptctl names are 3 to 128 lowercase letters, digits and hyphens';
 
+/**
+ * metadata.name of the AI Studio kinds (Guide, SummarySetting): schemas/common.schema.json's
+ * genesysName (1 to 255 characters on one line, no leading or trailing whitespace) and the
+ * names/control-character rule. AI Studio takes names these refuse (a trailing space, a tab).
+ */
+export function isGenesysName(name: string): boolean {
+  const length = [...name].length;
+  return length >= 1 && length <= 255 && /^(?:[^\s](?:[^\r\n]*[^\s])?)?$/.test(name) && !/[\u0000-\u001f\u007f-\u009f]/.test(name);
+}
+export const GENESYS_NAME_RULE = 'promptctl names of guides and summary settings are 1 to 255 characters on one line, without leading or trailing spaces or control characters';
+
 /** The LLM Gateway's resource kinds (DESIGN §3). */
 export const RESOURCE_KINDS = ['PromptTemplate', 'PromptVersion', 'TrafficSplit', 'SafetyFilter'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];

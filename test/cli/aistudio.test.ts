@@ -141,6 +141,31 @@ describe('the example guide and summary setting', () => {
   });
 });
 
+describe('export of guides made by hand', () => {
+  it('leaves out, with a warning, a guide whose name promptctl YAML cannot hold, so the export still validates and plans', { timeout: 60_000 }, async () => {
+    const x = await example({});
+    expect((await x.cli(['apply', '--auto-approve'])).code).toBe(0);
+    // Made in the org through the API: names AI Studio takes but a promptctl document cannot.
+    for (const name of ['FAQ bot ', 'Shift\tnotes']) {
+      const g = await x.studio!.createGuide({ name, source: 'Manual' });
+      const v = (await x.studio!.getGuide(g.id)).latestSavedVersion;
+      if (v) await x.studio!.patchGuideVersion(g.id, v.version, { instruction: 'Be nice.\n' });
+      else await x.studio!.createGuideVersion(g.id, { instruction: 'Be nice.\n' });
+    }
+    await x.studio!.createSummarySetting({ name: ' Chat wrap-up', language: 'en-US', summaryType: 'Detailed' });
+    const r = await x.cli(['export', '--out', 'exported']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: skipped SummarySetting " Chat wrap-up": promptctl names of guides and summary settings are');
+    expect(r.stderr).toContain('warning: skipped Guide "FAQ bot ": promptctl names of guides and summary settings are 1 to 255 characters on one line, without leading or trailing spaces or control characters, so it cannot be managed under this name; it is left as it is');
+    expect(r.stderr).toContain('warning: skipped Guide "Shift\\tnotes": ');
+    expect(r.stderr).toContain('1 guide and 1 summary setting');
+    const v = await x.cli(['validate', '--dir', 'exported']);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    const plan = await x.cli(['plan', '--dir', 'exported', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  });
+});
+
 describe('an org without the LLM Gateway', () => {
   it('plans a guide-only repository, noting once what the org cannot hold; gateway documents fail the plan', { timeout: 60_000 }, async () => {
     const x = await example({ surfaces: { llmgateway: false } });
