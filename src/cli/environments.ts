@@ -252,7 +252,7 @@ async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersio
     const why = err instanceof Error ? err.message : String(err);
     if (env.settings.protected) throw new UserError(`cannot check promotion from ${previous.name} to ${env.name} (${env.name} is protected): ${why}; nothing was done`);
     const message = `cannot check promotion from ${previous.name} to ${env.name}: ${why}`;
-    ctx.info(`warning: ${message}`);
+    if (sayWarnings) ctx.info(`warning: ${message}`);
     return { problems: [], warnings: [{ address: '(plan)', rule: 'promotion/not-checked', message }] };
   }
   const gaps = promotionGaps(wanted, previousLive);

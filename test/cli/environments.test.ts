@@ -433,6 +433,11 @@ describe('--env', () => {
       // The plan (and so the PR comment) says the check did not happen, rather than nothing.
       expect(JSON.parse(r.stdout).warnings).toEqual([expect.objectContaining({ address: '(plan)', rule: 'promotion/not-checked', message: expect.stringMatching(/^cannot check promotion from dev to staging: /) })]);
       expect(Date.now() - started).toBeLessThan(30_000);
+      // In text the plan lists it under Warnings, once: not again on stderr (as for a promotion gap).
+      const text = await cli(['plan', '--env', 'staging'], { ...credentials(['staging']), [`${PREFIX.dev}_API_URL`]: silent.url, [`${PREFIX.dev}_OAUTHCLIENT_ID`]: 'dev-client', [`${PREFIX.dev}_OAUTHCLIENT_SECRET`]: 'dev-secret-value' });
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toMatch(/Warnings \(1\):\n {2}! \(plan\) \[promotion\/not-checked\]\n {4}cannot check promotion from dev to staging: /);
+      expect(text.stderr).not.toMatch(/cannot check promotion/);
     } finally {
       await silent.close();
     }
@@ -459,7 +464,10 @@ describe('--env', () => {
     // staging is not protected: a warning, and the plan goes on
     const staging = await cli(['plan', '--env', 'staging'], credentials(['staging']));
     expect(staging.code, staging.stderr).toBe(0);
-    expect(staging.stderr).toMatch(/warning: cannot check promotion from dev to staging: dev's credentials/);
+    // (listed by the text plan under Warnings; JSON and markdown runs say it on stderr too)
+    expect(staging.stdout).toMatch(/! \(plan\) \[promotion\/not-checked\]\n {4}cannot check promotion from dev to staging: dev's credentials/);
+    const json = await cli(['plan', '--env', 'staging', '--format', 'json'], credentials(['staging']));
+    expect(json.stderr).toMatch(/warning: cannot check promotion from dev to staging: dev's credentials/);
   });
 
   it('keeps each environment in its own embedded emulator when its credentials are not set', async () => {
