@@ -18,7 +18,7 @@ import { gitProvenance, type GitProvenance } from '../git/index.js';
 import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, withTargetWhileLoading } from './common.js';
+import { addDirOption, announceTarget, DEFAULT_DIR, loadOrRefuse, planFromFiles, withTargetWhileLoading } from './common.js';
 import { readLiveParts, type Surface } from '../targets/live.js';
 import type { CliContext, OutStream } from './context.js';
 import { readPlanFile } from './plan-file.js';
@@ -100,7 +100,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         // saved plan's refusal out and reseal it.
         const fresh = await planFromFiles(ctx, { target, state, git, prune: saved.prune, only: scope, allowMassDelete: flags.allowMassDelete === true, dir: flags.dir, read });
         refuseMassDelete(planFile!, saved, fresh.plan);
-        refuseIfStale(ctx, planFile!, saved, fresh.plan);
+        refuseIfStale(ctx, planFile!, flags.dir, saved, fresh.plan);
         // What runs is the fresh plan, now proved the same as the reviewed one: the file names
         // the run (its id) and keeps its refusals (a mass delete, say), but steers no write.
         plan = { ...fresh.plan, id: saved.id, problems: saved.problems };
@@ -145,7 +145,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       // The output closed while the plan was made or confirmed: nothing is started.
       if (stop.outputClosed) return EXIT.closedPipe;
       audit ??= await openAudit();
-      return await execute(ctx, plan, target, audit, git, stop);
+      return await execute(ctx, plan, target, audit, git, stop, flags.dir);
     });
   } finally {
     try {
@@ -265,13 +265,27 @@ function refuseMassDelete(file: string, saved: Plan, fresh: Plan): void {
 }
 
 /** Refuses the whole saved plan, before any change, if a fresh plan disagrees with it. */
-function refuseIfStale(ctx: CliContext, file: string, saved: Plan, fresh: Plan): void {
+function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, fresh: Plan): void {
   const reasons = staleReasons(saved, fresh);
   if (reasons.length === 0) return;
   for (const r of reasons) ctx.info(`  ${r.address}: ${r.message}`);
   throw new UserError(
-    `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied. Run \`promptctl plan${ctx.environment ? ` --env ${ctx.environment.name}` : ''} --out ${file}\` again and review the new plan.`,
+    `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied. Run \`${planAgain(ctx, dir, saved.prune)} --out ${shellWord(file)}\` again and review the new plan.`,
   );
+}
+
+/**
+ * How to make this plan again: with the environment, the prompts directory and prune it was made
+ * with (run without them, it plans another target, reads another directory or leaves prune off).
+ */
+function planAgain(ctx: CliContext, dir: string, prune: boolean): string {
+  const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
+  return `promptctl plan${env}${dir !== DEFAULT_DIR ? ` --dir ${shellWord(dir)}` : ''}${prune ? ' --prune' : ''}`;
+}
+
+/** `s` as one shell word: quoted when it holds anything but plain path characters. */
+function shellWord(s: string): string {
+  return /^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 async function confirm(ctx: CliContext): Promise<boolean> {
@@ -306,7 +320,7 @@ function sayExpectedDuration(ctx: CliContext, plan: Plan, target: OpenTarget): v
   if (line) ctx.info(line);
 }
 
-async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: AuditLog, git: GitProvenance, stop: Stop): Promise<number> {
+async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: AuditLog, git: GitProvenance, stop: Stop, dir: string): Promise<number> {
   const { style } = ctx;
   const progress = progressWriter((s) => ctx.io.stderr.write(ctx.mask(s)), { tty: Boolean(ctx.io.stderr.isTTY), style });
   // First interrupt: start nothing new, let calls in flight finish and be recorded. Second: now.
@@ -329,7 +343,7 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
     off?.();
     progress.end();
   }
-  const lines = summaryLines(result, style, `promptctl plan${ctx.environment ? ` --env ${ctx.environment.name}` : ''}`);
+  const lines = summaryLines(result, style, planAgain(ctx, dir, plan.prune));
   if (result.ok) {
     ctx.out(lines.join('\n'));
     // Closed while the last calls were in flight: all is done, and the reader still went away.

@@ -1,5 +1,5 @@
 // `promptctl apply` in-process (test/helpers/cli.ts), against a real emulator.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditFile } from '../../src/audit/verify.js';
@@ -118,6 +118,18 @@ describe('promptctl apply', () => {
     expect(after).toEqual(before);
     expect((await s.emu.api.getFilter(hand.id)).priority).toBe(20);
     expect(await auditLines(s.dir.path)).toHaveLength(10);
+  });
+
+  it('says how to make the same plan again when a saved one is stale: its --dir and --prune too', async () => {
+    s = await scenario();
+    await rename(join(s.dir.path, 'prompts'), join(s.dir.path, 'config'));
+    expect((await s.cli(['apply', '--dir', 'config', '--auto-approve'])).code).toBe(0);
+    expect((await s.cli(['plan', '--dir', 'config', '--prune', '--out', 'plan.json'])).code).toBe(0);
+    await editFilterByHand(s.emu.api, 'org-hate-speech', { description: 'tightened by the safety team' });
+    const r = await s.cli(['apply', '--dir', 'config', 'plan.json']);
+    expect(r.code).toBe(1);
+    // Run as written, a plan without them reads prompts/ (not there) and leaves prune off.
+    expect(r.stderr).toContain('Run `promptctl plan --dir config --prune --out plan.json` again and review the new plan.');
   });
 
   it('refuses a saved plan that was tampered with', async () => {
