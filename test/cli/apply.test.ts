@@ -124,7 +124,10 @@ describe('promptctl apply', () => {
     s = await scenario();
     await rename(join(s.dir.path, 'prompts'), join(s.dir.path, 'config'));
     expect((await s.cli(['apply', '--dir', 'config', '--auto-approve'])).code).toBe(0);
-    expect((await s.cli(['plan', '--dir', 'config', '--prune', '--out', 'plan.json'])).code).toBe(0);
+    const planned = await s.cli(['plan', '--dir', 'config', '--prune', '--out', 'plan.json']);
+    expect(planned.code).toBe(0);
+    // apply reads the files again: without --dir it would read prompts/ (prune is in the file).
+    expect(planned.stderr).toContain('plan saved to plan.json: apply it with `promptctl apply --dir config plan.json`');
     await editFilterByHand(s.emu.api, 'org-hate-speech', { description: 'tightened by the safety team' });
     const r = await s.cli(['apply', '--dir', 'config', 'plan.json']);
     expect(r.code).toBe(1);
