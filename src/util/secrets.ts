@@ -127,13 +127,17 @@ export function createStreamMasker(secrets: readonly NamedSecret[]): StreamMaske
 
 /**
  * `text` masked left to right (as `scan`) up to the first position where what is left is the
- * start of a secret and not a whole one: that tail is left out.
+ * start of a longer secret than it (a whole shorter one may start it too): that tail is left out.
  */
 function maskUntilPartial(text: string, secrets: readonly NamedSecret[]): string {
   let out = '';
   let plainFrom = 0;
   let i = 0;
   while (i < text.length) {
+    // First: a tail that may be a longer value still arriving is withheld whole, even when a
+    // shorter value starts it (masking that one would show what follows it: the longer one's).
+    const tail = text.slice(i);
+    if (secrets.some((s) => s.value.length > tail.length && s.value.startsWith(tail))) break;
     const hit = secrets.find((s) => s.value !== '' && text.startsWith(s.value, i));
     if (hit) {
       out += text.slice(plainFrom, i) + maskFor(hit.name);
@@ -141,8 +145,6 @@ function maskUntilPartial(text: string, secrets: readonly NamedSecret[]): string
       plainFrom = i;
       continue;
     }
-    const tail = text.slice(i);
-    if (secrets.some((s) => s.value.length > tail.length && s.value.startsWith(tail))) break;
     i++;
   }
   return out + text.slice(plainFrom, i);

@@ -64,6 +64,17 @@ describe('createStreamMasker', () => {
     const overlap = [{ name: 'A_TOKEN', value: 'abcab-1234' }];
     const o = createStreamMasker(overlap);
     expect(o.push('x abcab-1234') + o.cut()).toBe('x [redacted: A_TOKEN]');
+    // A value that is the start of a longer one still arriving: neither it nor what follows it is shown.
+    const nested = [
+      { name: 'LONG_SECRET', value: 'password12345678' },
+      { name: 'SHORT_TOKEN', value: 'password12' },
+    ];
+    for (let n = 'password12'.length + 1; n < 'password12345678'.length; n++) {
+      const c = createStreamMasker(nested);
+      expect(c.push(`use ${'password12345678'.slice(0, n)}`) + c.cut(), String(n)).toBe('use ');
+    }
+    const whole = createStreamMasker(nested);
+    expect(whole.push('use password12 now') + whole.cut()).toBe('use [redacted: SHORT_TOKEN] now');
   });
 
   it('holds nothing back without secrets', () => {
