@@ -236,10 +236,14 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     const { canonical } = await import('../kinds/PromptVersion/index.js');
     const { canonicalEqual } = await import('../kinds/canonical.js');
     const differs = new Set<string>();
+    // Only the tested templates' versions, each looked up by key: the org may hold thousands.
+    const tested = new Set(tests.flatMap((t) => ('template' in t.test.target ? [t.test.target.template] : [])));
+    const mine = new Map(state.versions.filter((v) => tested.has(v.template)).map((v) => [`${v.template}@${v.version}`, v]));
     for (const t of gateway.templates) {
+      if (!tested.has(t.name)) continue;
       for (const lV of t.versions ?? []) {
         if (lV.state !== 'Published') continue;
-        const dV = state.versions.find((v) => v.template === t.name && v.version === lV.version);
+        const dV = mine.get(`${t.name}@${lV.version}`);
         if (dV && !canonicalEqual(canonical(dV), canonical(lV))) differs.add(`${t.name}@${lV.version}`);
       }
     }
