@@ -2,6 +2,7 @@
 // the target and when; JSON is the plan document with a `drift` list. Pure: data in, string out.
 import type { DriftEntry } from '../plan/drift.js';
 import type { Plan } from '../plan/types.js';
+import { escapeInline } from './plan-markdown.js';
 
 /** Adds the drift section to an already rendered plan (`rendered`, in the same format). */
 export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 'text' | 'markdown' | 'json', rendered: string): string {
@@ -40,6 +41,11 @@ function codeCell(s: string): string {
   return `${fence}${pad}${clean}${pad}${fence}`;
 }
 
+/**
+ * Text in a table cell: escaped as the plan's markdown escapes inline text (HTML, markdown
+ * punctuation, pipes, line breaks). A message may quote a free-text name: '<!--' or '<details>'
+ * in it would otherwise hide the rest of the comment or step summary.
+ */
 function escapeCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return escapeInline(s);
 }

@@ -47,7 +47,7 @@ export function escapeHtml(s: string): string {
 }
 
 /** Markdown inline text (outside HTML tags): HTML-escaped and with markdown punctuation neutralised. */
-function escapeInline(s: string): string {
+export function escapeInline(s: string): string {
   return escapeHtml(s).replace(/([\\`*_[\]|#~$])/g, '\\$1').replace(/\r?\n/g, ' ');
 }
 
