@@ -65,11 +65,13 @@ export function maskSecrets(text: string, secrets: readonly NamedSecret[]): stri
  * starts. Returns the masked part and where the unread rest begins.
  */
 function scan(text: string, secrets: readonly NamedSecret[], safeEnd: number): { out: string; rest: number } {
+  const starts = firstUnits(secrets);
   let out = '';
   let plainFrom = 0;
   let i = 0;
   while (i < safeEnd) {
-    const hit = secrets.find((s) => s.value !== '' && text.startsWith(s.value, i));
+    // Most positions start no value: one lookup instead of a comparison with each form.
+    const hit = starts.has(text.charCodeAt(i)) ? secrets.find((s) => s.value !== '' && text.startsWith(s.value, i)) : undefined;
     if (hit) {
       out += text.slice(plainFrom, i) + maskFor(hit.name);
       i += hit.value.length;
@@ -77,6 +79,17 @@ function scan(text: string, secrets: readonly NamedSecret[], safeEnd: number): {
     } else i++;
   }
   return { out: out + text.slice(plainFrom, i), rest: i };
+}
+
+/** The first code unit of each value in `secrets`, kept per list (CliContext and a stream masker reuse theirs; a list is never changed once made). */
+const firstUnitsOf = new WeakMap<readonly NamedSecret[], Set<number>>();
+function firstUnits(secrets: readonly NamedSecret[]): Set<number> {
+  let set = firstUnitsOf.get(secrets);
+  if (!set) {
+    set = new Set(secrets.filter((s) => s.value !== '').map((s) => s.value.charCodeAt(0)));
+    firstUnitsOf.set(secrets, set);
+  }
+  return set;
 }
 
 /**

@@ -113,3 +113,33 @@ describe('withEscapedForms', () => {
     expect(withEscapedForms([{ name: 'PLAIN_TOKEN', value: 'abcdefgh1234' }])).toEqual([{ name: 'PLAIN_TOKEN', value: 'abcdefgh1234' }]);
   });
 });
+
+describe('maskSecrets against a reference', () => {
+  it('masks as a plain left-to-right, longest-first scan does, on texts dense with near misses', () => {
+    const forms = withEscapedForms([
+      { name: 'A_SECRET', value: 'ab_"cd&<ef' },
+      { name: 'B_TOKEN', value: 'abab_cdcd' },
+      { name: 'C_KEY', value: 'ef|gh%ij,k' },
+    ]);
+    const reference = (text: string): string => {
+      let out = '';
+      for (let i = 0; i < text.length; ) {
+        const hit = forms.find((s) => text.startsWith(s.value, i));
+        if (hit) {
+          out += `[redacted: ${hit.name}]`;
+          i += hit.value.length;
+        } else out += text[i++];
+      }
+      return out;
+    };
+    // Deterministic pseudo-random texts over the secrets' own characters and their forms.
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const parts = ['a', 'b', '_', '"', 'c', 'd', '&', '<', 'e', 'f', '|', 'g', 'h', '%', 'i', 'j', ',', 'k', ' ', '\\', ...forms.map((f) => f.value)];
+    for (let n = 0; n < 300; n++) {
+      const text = Array.from({ length: 40 }, () => parts[rnd(parts.length)]).join('');
+      expect(maskSecrets(text, forms), text).toBe(reference(text));
+      expect(streamed(text.match(/.{1,3}/gs) ?? [], forms), text).toBe(reference(text));
+    }
+  });
+});
