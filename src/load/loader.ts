@@ -30,6 +30,7 @@ import { mapSchemaErrors } from '../schema/errors.js';
 import { userSchemaProblem } from '../schema/user-schemas.js';
 import { validators } from '../schema/validator.js';
 import { runRules, runTextRules, type TextOnlyGuide, type TextOnlyVersion } from '../rules/index.js';
+import { withoutCredentials } from '../rules/secrets.js';
 import { checkEnvironmentConfig, checkEnvironmentNames, environmentDiagnostics, singleEnvironmentDiagnostics } from '../rules/environments.js';
 import { hasEnvironments } from '../model/environments.js';
 import type { KnownSecret } from '../rules/util.js';
@@ -377,7 +378,9 @@ export class Loader {
     if (!configBroken) diagnostics.push(...budgetDiagnostics(withStrayModels(state, this.strayModels), this.tokenMemo));
     diagnostics.sort(compareDiagnostics);
     const nothingLoaded = this.loadedDocuments === 0 && hasErrors(this.diagnostics);
-    return { state: nothingLoaded ? null : state, diagnostics: dedupe(diagnostics), files };
+    // Schema and parse messages quote the values they refuse (`must be a number, not "sk-…"`):
+    // no message but secrets/detected's repeats a credential (runRules' own already pass through).
+    return { state: nothingLoaded ? null : state, diagnostics: dedupe(withoutCredentials(diagnostics, this.knownSecrets)), files };
   }
 }
 

@@ -157,6 +157,8 @@ export function withoutCredentials(ds: Diagnostic[], known: readonly KnownSecret
         return p.accept && !p.accept(m) ? m[0] : `[redacted: ${p.name}]`;
       });
     }
-    return message === d.message ? d : { ...d, message };
+    if (message === d.message) return d;
+    // A suggestion made from a value that held a credential repeats it, changed (lowercased).
+    return { ...d, message: message.replace(/ \(did you mean "[^"]*"\?\)/g, '') };
   });
 }

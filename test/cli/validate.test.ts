@@ -696,3 +696,32 @@ describe('formatters', () => {
     expect(summaryLine([], 0)).toBe('no *.yaml or *.yml files found: nothing to validate');
   });
 });
+
+describe('a credential in a field the schema refuses', () => {
+  it('is not repeated by the schema message that refuses it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'promptctl-schema-secret-'));
+    try {
+      await mkdir(path.join(dir, 'prompts'));
+      const key = 'sk-abcdefghij1234567890XYZ';
+      const known = 'Zq81rT0vMm2pW4x'; // the value of a credential variable of the run
+      await writeFile(
+        path.join(dir, 'prompts', 't.yaml'),
+        'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: billing\nspec:\n  model: gpt-4o\n---\n' +
+          'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: ghp_16C7e42F292c6912E7710c838347Ae178B4a\nspec:\n  model: gpt-4o\n---\n' +
+          `apiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: billing\n  version: "1.0.0"\n  systemInstruction: hi\n  userTemplate: "{{q}}"\n  temperature: ${key}\n  maxTokens: ${known}\n` +
+          '  variables:\n    - {name: q, type: string, maxLength: 10}\n',
+      );
+      for (const format of ['text', 'json', 'github']) {
+        const r = await runCliInProcess(['validate', '--format', format], { cwd: dir, env: { PROMPTCTL_DEBUG: '', SOME_SERVICE_TOKEN: known } });
+        expect(r.code).toBe(1);
+        expect(r.stdout + r.stderr, format).toMatch(/schema\/type/);
+        expect(r.stdout + r.stderr, format).not.toContain(key.slice(3, 20));
+        // nor the name's did-you-mean, which is the token lowercased
+        expect(r.stdout + r.stderr, format).toMatch(/schema\/pattern/);
+        expect((r.stdout + r.stderr).toLowerCase(), format).not.toContain('16c7e42f292c6912e7710c838347ae178b4a');
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
