@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { evalsProject, type EvalsProject } from './evals-support.js';
+import { forwardTo } from '../helpers/forward.js';
 
 let p: EvalsProject | undefined;
 let server: Server | undefined;
@@ -45,12 +46,7 @@ describe('a failed publish job that echoes the credentials', () => {
         res.end(JSON.stringify({ id: 'job-1', status: 'Failed', errors: [{ status: 500, code: `publish.failed.${seen}`, message: `refused for ${seen}`, contextId: `ctx-${seen}` }], selfUri: '/x' }));
         return;
       }
-      const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      up.on('error', () => res.destroy());
-      req.pipe(up);
+      forwardTo(upstream, req, res);
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 import { PROMPTS_YAML } from './evals-support.js';
+import { forwardTo } from '../helpers/forward.js';
 
 const TOKEN = `tok${Math.random().toString(36).slice(2, 12)}ABCDEFGH12345`;
 const SECRET = `sec${Math.random().toString(36).slice(2, 12)}-xyz`;
@@ -91,12 +92,7 @@ describe('a streamed answer whose error event echoes the credentials', () => {
         res.end(`event: delta\ndata: ${JSON.stringify({ text: 'Hello ' })}\n\nevent: error\ndata: ${JSON.stringify({ status: 500, code: `model.failed.${seen}`, message: `upstream refused ${auth} (token ${seen})`, contextId: `ctx-${seen}` })}\n\n`);
         return;
       }
-      const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      up.on('error', () => res.destroy());
-      req.pipe(up);
+      forwardTo(upstream, req, res);
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     try {

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanEnv, runCliInProcess, type CliResult } from '../helpers/cli.js';
 import { evalsProject, manyCasesTest, REFUND_ANSWER, xmlAttributes, type EvalsProject } from './evals-support.js';
+import { forwardTo } from '../helpers/forward.js';
 
 let p: EvalsProject | undefined;
 afterEach(async () => {
@@ -105,14 +106,7 @@ describe('an interrupted promptctl test', () => {
     let interruptedAt = 0;
     const upstream = new URL(p.emu.url);
     const proxy = http.createServer((req, res) => {
-      const forward = (): void => {
-        const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        });
-        up.on('error', () => res.destroy());
-        req.pipe(up);
-      };
+      const forward = (): void => forwardTo(upstream, req, res);
       if (req.method === 'GET' && /prompttemplates\?/.test(req.url ?? '')) {
         interruptedAt = Date.now();
         ac.abort();
@@ -220,14 +214,7 @@ describe('an interrupted promptctl run', () => {
     let ac = new AbortController();
     let interruptedAt = 0;
     const proxy = http.createServer((req, res) => {
-      const forward = (): void => {
-        const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        });
-        up.on('error', () => res.destroy());
-        req.pipe(up);
-      };
+      const forward = (): void => forwardTo(upstream, req, res);
       if (req.method === 'GET' && /prompttemplates\?/.test(req.url ?? '')) {
         interruptedAt = Date.now();
         ac.abort();

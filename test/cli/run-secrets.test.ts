@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { InvocationStreamEvent } from '../../src/targets/llmgateway/api.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { evalsProject, RESPONSES, type EvalsProject } from './evals-support.js';
+import { forwardTo } from '../helpers/forward.js';
 
 let p: EvalsProject | undefined;
 afterEach(async () => {
@@ -107,15 +108,11 @@ describe('a credential in a model answer cut off mid-value', () => {
         req.resume();
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write(`event: delta\ndata: ${JSON.stringify({ text: `Sign in with the client secret ${first}` })}\n\n`);
+        // Nothing says when the client has read the part: the interrupt comes well after it.
         setTimeout(() => ac.abort(), 300);
         return;
       }
-      const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      up.on('error', () => res.destroy());
-      req.pipe(up);
+      forwardTo(upstream, req, res);
     });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     try {
