@@ -5,6 +5,7 @@ import { Option, type Command } from 'commander';
 import type { GatewayApi, InvocationStreamEvent } from '../targets/llmgateway/api.js';
 import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate, WireVariable } from '../targets/llmgateway/wire.js';
 import { ApiError } from '../genesys/errors.js';
+import { RESOURCE_NAME } from '../model/address.js';
 import { unlessAborted } from '../util/abort.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { compareVersionLabels } from '../util/semver.js';
@@ -40,7 +41,7 @@ export function parseTemplateSpec(spec: string): { template: string; version?: s
   const at = spec.lastIndexOf('@');
   const template = at === -1 ? spec : spec.slice(0, at);
   const version = at === -1 ? undefined : spec.slice(at + 1);
-  if (!/^[a-z0-9][a-z0-9-]{1,126}[a-z0-9]$/.test(template)) {
+  if (!RESOURCE_NAME.test(template)) {
     throw new UserError(`"${template}" is not a template name (lowercase letters, digits and hyphens, 3 to 128 characters); give TEMPLATE or TEMPLATE@VERSION`);
   }
   if (version !== undefined && !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
