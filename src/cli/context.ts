@@ -82,8 +82,11 @@ export class CliContext {
    * the variable that holds them: masked in everything the run prints, and looked for in prompts.
    */
   readonly knownSecrets: KnownSecret[];
-  /** The known secrets and the forms the documents' escapes give them (JSON, XML, markdown…): what output is masked for. */
-  private maskedForms: NamedSecret[];
+  /**
+   * The known secrets and the forms the documents' escapes give them (JSON, XML, markdown…): what
+   * output is masked for. Made when first needed (`--version` masks nothing), again after a secret is learnt.
+   */
+  private maskedFormsMade: NamedSecret[] | undefined;
   /** Secrets learnt during the run (each access token a client is issued): masked like the known ones. */
   private readonly learnt: NamedSecret[] = [];
   /** What the command returned (commander's action handlers cannot return it). */
@@ -99,7 +102,10 @@ export class CliContext {
     this.cwd = io.cwd;
     this.colorOn = io.color ?? colorFromEnv(io.env, Boolean(io.stdout.isTTY));
     this.knownSecrets = secretsIn(io.env);
-    this.maskedForms = withEscapedForms(this.knownSecrets);
+  }
+
+  private get maskedForms(): NamedSecret[] {
+    return (this.maskedFormsMade ??= withEscapedForms([...this.knownSecrets, ...this.learnt]));
   }
 
   /** `text` with every known secret value replaced: nothing the run prints or saves carries one. */
@@ -119,7 +125,7 @@ export class CliContext {
   learnSecret(name: string, value: string): void {
     if (value.length < MIN_SECRET_LENGTH || this.learnt.some((s) => s.value === value)) return;
     this.learnt.push({ name, value });
-    this.maskedForms = withEscapedForms([...this.knownSecrets, ...this.learnt]);
+    this.maskedFormsMade = undefined;
   }
 
   /** `mask` for text written as it arrives (a streamed answer): a secret split across pieces is masked too. */
