@@ -1,6 +1,7 @@
 // `promptctl test` results (DESIGN §7) as text, markdown (one pull-request comment section), JSON
 // and JUnit XML. Pure: the report in, a string out.
 import type { AssertionOutcome, CaseDone, PassRate, TestOutcome, TestReport, TestRun } from '../evals/types.js';
+import { plural } from '../util/plural.js';
 import { plain, type Style } from './style.js';
 import { alignColumns, int, ms, percent, usd } from './table.js';
 
@@ -149,7 +150,7 @@ function runsLabel(f: Failure): string {
 }
 
 /** No case of the test ran: every one waits for its target to be applied. */
-export function waiting(t: TestOutcome): boolean {
+function waiting(t: TestOutcome): boolean {
   return t.runs.length > 0 && t.runs.every((r) => r.notLive !== undefined);
 }
 
@@ -205,7 +206,12 @@ function rateLine(t: TestOutcome): string {
 /** Interrupted: the cases of a test that did not run, in words ("3 cases did not run"). */
 function notRunPhrase(t: TestOutcome): string {
   const n = t.casesNotRun ?? 0;
-  return `${n} case${n === 1 ? '' : 's'} did not run`;
+  return `${plural(n, 'case')} did not run`;
+}
+
+/** Interrupted before any case of the test finished: what stands in for its results. */
+function interruptedBeforeAny(t: TestOutcome): string {
+  return `not run: interrupted before any of its ${plural(t.casesNotRun ?? 0, 'case')} finished`;
 }
 
 /** Cases (per version asked for) of a test that finished: what its runs cover. */
@@ -221,13 +227,13 @@ export function tally(report: TestReport): string {
   if (ran.length === 0 && later.length > 0) return 'no test ran yet';
   const met = ran.filter((t) => t.met).length;
   const rest = later.length ? `; ${later.length} not run yet` : '';
-  return `${met} of ${ran.length} test${ran.length === 1 ? '' : 's'} met ${ran.length === 1 ? 'its' : 'their'} threshold${rest}`;
+  return `${met} of ${plural(ran.length, 'test')} met ${ran.length === 1 ? 'its' : 'their'} threshold${rest}`;
 }
 
 /** "interrupted, 3 of 12 cases finished, 9 did not run" (the report is interrupted). */
 export function interruptedPhrase(i: NonNullable<TestReport['interrupted']>): string {
   const all = i.casesFinished + i.casesNotRun;
-  return `${i.casesFinished} of ${all} case${all === 1 ? '' : 's'} finished, ${i.casesNotRun} did not run`;
+  return `${i.casesFinished} of ${plural(all, 'case')} finished, ${i.casesNotRun} did not run`;
 }
 
 function callsLine(report: TestReport): string {
@@ -275,7 +281,7 @@ export function renderTestText(report: TestReport, style: Style = plain): string
       : (word === 'met' ? style('green', word) : word === 'not run' ? style('yellow', word) : style('red', word)) + notLiveNote(t, strict);
     lines.push(`${style('bold', t.address)} → ${t.target}`);
     if (t.casesNotRun && t.runs.length === 0) {
-      lines.push(`  ${style('yellow', `not run: interrupted before any of its ${t.casesNotRun} case${t.casesNotRun === 1 ? '' : 's'} finished`)}`, '');
+      lines.push(`  ${style('yellow', interruptedBeforeAny(t))}`, '');
       continue;
     }
     const cs = cells(t);
@@ -387,8 +393,7 @@ function mark(t: TestOutcome, requireLive: boolean): string {
 function markdownBlock(t: TestOutcome, requireLive: boolean): string {
   const lines: string[] = [];
   if (t.casesNotRun && t.runs.length === 0) {
-    const n = t.casesNotRun;
-    return `<details><summary>${mark(t, requireLive)} <code>${escapeMd(t.name)}</code>: not run: interrupted before any of its ${n} case${n === 1 ? '' : 's'} finished</summary>\n\n</details>\n\n`;
+    return `<details><summary>${mark(t, requireLive)} <code>${escapeMd(t.name)}</code>: ${interruptedBeforeAny(t)}</summary>\n\n</details>\n\n`;
   }
   const verdict = t.casesNotRun ? `: not checked (${notRunPhrase(t)})` : (waiting(t) && !requireLive ? ': not run' : '') + notLiveNote(t, requireLive);
   lines.push(`<details${t.met ? '' : ' open'}><summary>${mark(t, requireLive)} <code>${escapeMd(t.name)}</code>: ${escapeMd(rateLine(t) + verdict)}</summary>`, '');
