@@ -4,6 +4,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { AnyResource, DesiredState, PromptTest } from '../model/types.js';
 import { contentFields, findingDiagnostics, guideFields, locate, scanner, summaryFields, type KnownSecret, type NamedPattern, type TextField } from './util.js';
 import { textLocator } from '../model/text-origin.js';
+import { maskFor } from '../util/secrets.js';
 
 const hasDigit = (s: string) => /\d/.test(s);
 const hasLetter = (s: string) => /[A-Za-z]/.test(s);
@@ -154,7 +155,7 @@ export function withoutCredentials(ds: Diagnostic[], known: readonly KnownSecret
       if (p.literal !== undefined && !message.includes(p.literal)) continue;
       message = message.replace(p.global, (...args: unknown[]) => {
         const m = Object.assign([...args.slice(0, -2)] as string[], { index: args.at(-2), input: args.at(-1) }) as unknown as RegExpExecArray;
-        return p.accept && !p.accept(m) ? m[0] : `[redacted: ${p.name}]`;
+        return p.accept && !p.accept(m) ? m[0] : maskFor(p.name);
       });
     }
     if (message === d.message) return d;
