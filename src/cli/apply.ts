@@ -18,7 +18,7 @@ import { gitProvenance, type GitProvenance } from '../git/index.js';
 import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { addDirOption, announceTarget, DEFAULT_DIR, loadOrRefuse, planFromFiles, withTargetWhileLoading } from './common.js';
+import { addDirOption, announceTarget, DEFAULT_DIR, loadOrRefuse, planFromFiles, shellWord, withTargetWhileLoading } from './common.js';
 import { readLiveParts, type Surface } from '../targets/live.js';
 import type { CliContext, OutStream } from './context.js';
 import { readPlanFile } from './plan-file.js';
@@ -281,11 +281,6 @@ function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, 
 function planAgain(ctx: CliContext, dir: string, prune: boolean): string {
   const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
   return `promptctl plan${env}${dir !== DEFAULT_DIR ? ` --dir ${shellWord(dir)}` : ''}${prune ? ' --prune' : ''}`;
-}
-
-/** `s` as one shell word: quoted when it holds anything but plain path characters. */
-function shellWord(s: string): string {
-  return /^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 async function confirm(ctx: CliContext): Promise<boolean> {

@@ -16,6 +16,11 @@ import { formatText } from '../views/diagnostics.js';
 
 export const DEFAULT_DIR = 'prompts';
 
+/** `s` as one shell word, for a command we print to be run: quoted when it holds anything but plain path characters. */
+export function shellWord(s: string): string {
+  return /^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
 export function addDirOption(cmd: Command): Command {
   return cmd.option('--dir <dir>', 'prompts directory', DEFAULT_DIR);
 }

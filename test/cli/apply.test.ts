@@ -120,6 +120,14 @@ describe('promptctl apply', () => {
     expect(await auditLines(s.dir.path)).toHaveLength(10);
   });
 
+  it('quotes what the saved plan\'s apply command names when the shell would split it (a directory or file with a space)', async () => {
+    s = await scenario();
+    await rename(join(s.dir.path, 'prompts'), join(s.dir.path, 'my prompts'));
+    const planned = await s.cli(['plan', '--dir', 'my prompts', '--out', 'my plan.json']);
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stderr).toContain("apply it with `promptctl apply --dir 'my prompts' 'my plan.json'`");
+  });
+
   it('says how to make the same plan again when a saved one is stale: its --dir and --prune too', async () => {
     s = await scenario();
     await rename(join(s.dir.path, 'prompts'), join(s.dir.path, 'config'));
