@@ -1,6 +1,6 @@
 // promptctl test: runs the PromptTests (DESIGN §7) against the target and reports per case and
 // version, with a pass rate per test against its threshold. Exit 0 when every threshold is met,
-// 1 otherwise. A case whose version (or guide) git defines and the target does not hold yet is
+// 1 otherwise, 130 when interrupted (the cases that finished are reported). A case whose version (or guide) git defines and the target does not hold yet is
 // not run, and left out of the pass rate (a pull request's new version before its merge applies
 // it); --require-live makes it an error. Progress goes to stderr (a bar on a TTY, a line per
 // finished case otherwise).
@@ -196,10 +196,12 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
 }
 
 /**
- * What the target serves, for the results cache's keys: the gateway's templates and filters when
- * a template test runs, the named guides when a guide test does (nothing else, so no right
- * beyond the tests' own is needed). A part that cannot be read is said once; its calls are made
- * and not cached (a result keyed by git alone could stand for what is no longer live).
+ * What the target serves, for the results cache's keys and for which cases cannot run yet: the
+ * gateway's templates and filters when a template test runs, the named guides when a guide test
+ * does (nothing else, so no right beyond the tests' own is needed); with `state`, also the tested
+ * versions and guides the target holds with other content than git's. A part that cannot be read
+ * is said once (not after an interrupt); its calls are made and not cached (a result keyed by git
+ * alone could stand for what is no longer live).
  */
 export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: readonly PlannedTest[], signal?: AbortSignal, state?: DesiredState): Promise<LiveFacts> {
   const [{ readLiveState, readNamedGuides }, { liveFacts }] = await Promise.all([import('../targets/live.js'), import('../evals/live-facts.js')]);
