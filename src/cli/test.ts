@@ -12,7 +12,7 @@ import { unlessAborted } from '../util/abort.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { bar } from '../views/apply.js';
-import type { TestFormat } from '../views/test-results.js';
+import type { TestFormat } from '../views/test-report.js';
 import { addDirOption, announceTarget, loadOrRefuse, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { Interrupt } from './interrupt.js';
@@ -86,11 +86,12 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const compare = parseCompare(flags.compare);
   const label = announceTarget(ctx);
   const state = await loadOrRefuse(ctx, flags.dir, 'tested');
-  const [{ selectTests, planTests, emulatorResponses }, { runTests }, { fileResultCache, TEST_CACHE_DIR }, views] = await Promise.all([
+  const [{ selectTests, planTests, emulatorResponses }, { runTests }, { fileResultCache, TEST_CACHE_DIR }, views, { renderTestReport }] = await Promise.all([
     import('../evals/render.js'),
     import('../evals/runner.js'),
     import('../evals/cache.js'),
     import('../views/test-results.js'),
+    import('../views/test-report.js'),
   ]);
 
   const { tests, unknown } = selectTests(state, names);
@@ -172,7 +173,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
     });
   }), { ...(fixtures.length ? { responses: fixtures } : {}), ...(embedded ? { models: state.config.models } : {}) });
 
-  const text = views.renderTestReport(report, flags.format, ctx.style);
+  const text = renderTestReport(report, flags.format, ctx.style);
   ctx.out(text);
   const summary = ctx.env.GITHUB_STEP_SUMMARY;
   if (flags.format === 'markdown' && summary) {

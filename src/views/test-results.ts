@@ -1,24 +1,9 @@
-// `promptctl test` results (DESIGN §7) as text, markdown (one pull-request comment section), JSON
-// and JUnit XML. Pure: the report in, a string out.
+// `promptctl test` results (DESIGN §7) as text, markdown (one pull-request comment section) and
+// JSON, and the pieces JUnit XML shares (test-junit.ts). Pure: the report in, a string out.
 import type { AssertionOutcome, CaseDone, PassRate, TestOutcome, TestReport, TestRun } from '../evals/types.js';
 import { plural } from '../util/plural.js';
 import { plain, type Style } from './style.js';
 import { alignColumns, int, ms, percent, usd } from './table.js';
-
-export type TestFormat = 'text' | 'markdown' | 'json' | 'junit';
-
-export function renderTestReport(report: TestReport, format: TestFormat, style: Style = plain): string {
-  switch (format) {
-    case 'text':
-      return renderTestText(report, style);
-    case 'markdown':
-      return renderTestMarkdown(report);
-    case 'json':
-      return renderTestJson(report);
-    case 'junit':
-      return renderJunit(report);
-  }
-}
 
 // ---- shared ----------------------------------------------------------------------------------
 
@@ -150,7 +135,7 @@ function runsLabel(f: Failure): string {
 }
 
 /** No case of the test ran: every one waits for its target to be applied. */
-function waiting(t: TestOutcome): boolean {
+export function waiting(t: TestOutcome): boolean {
   return t.runs.length > 0 && t.runs.every((r) => r.notLive !== undefined);
 }
 
@@ -191,11 +176,11 @@ export function notLiveLine(report: TestReport): string {
  * A pass rate with its counts, "100 % (3/3)"; "— (no case ran)" when none counts (under
  * --compare, a version whose cases are all not on the target yet, or were all cut short).
  */
-function share(p: PassRate): string {
+export function share(p: PassRate): string {
   return p.total === 0 ? '— (no case ran)' : `${percent(p.rate)} (${p.passed}/${p.total})`;
 }
 
-function rateLine(t: TestOutcome): string {
+export function rateLine(t: TestOutcome): string {
   if (waiting(t)) return `pass rate — (no case ran), threshold ${percent(t.threshold)}`;
   const parts = t.byVersion.length
     ? t.byVersion.map((b) => `${b.version}: ${share(b)}`).join(', ')
@@ -215,7 +200,7 @@ function interruptedBeforeAny(t: TestOutcome): string {
 }
 
 /** Cases (per version asked for) of a test that finished: what its runs cover. */
-function casesFinished(t: TestOutcome): number {
+export function casesFinished(t: TestOutcome): number {
   return new Set(t.runs.map((r) => `${r.caseIndex}\u0000${r.requested ?? ''}`)).size;
 }
 
@@ -424,117 +409,3 @@ export function renderTestJson(report: TestReport): string {
 }
 
 // ---- JUnit XML -------------------------------------------------------------------------------
-
-/** XML 1.0 text: the five entities escaped, characters XML cannot hold at all replaced. */
-export function xmlEscape(s: string): string {
-  return s
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
-
-/** An attribute value: escaped, and line breaks kept as character references. */
-function attr(s: string): string {
-  return xmlEscape(s).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
-}
-
-const seconds = (msValue: number): string => (msValue / 1000).toFixed(3);
-
-/**
- * One <testsuite> per PromptTest, one <testcase> per call (case, version, repetition), plus one
- * <testcase> for the pass rate against the threshold (the verdict that decides the exit code).
- * A failed assertion is a <failure>; a call that got no answer at all (not run, or an error
- * other than a block) is an <error>; a case whose target is not on the target yet is <skipped>
- * (an <error> under --require-live).
- */
-export function renderJunit(report: TestReport): string {
-  let tests = 0;
-  let fails = 0;
-  let errors = 0;
-  let skipped = 0;
-  let time = 0;
-  const suites: string[] = [];
-  for (const t of report.tests) {
-    const cases: string[] = [];
-    let sFails = 0;
-    let sErrors = 0;
-    let sSkipped = 0;
-    let sTime = 0;
-    for (const r of t.runs) {
-      const version = r.requested ?? r.version ?? '?';
-      const reps = t.repeat > 1 ? ` #${r.repetition}` : '';
-      const name = `${r.case} @${version}${reps}`;
-      const took = r.cached || r.notRun ? 0 : r.observation.wallMs;
-      sTime += took;
-      const open = `    <testcase classname="${attr(t.address)}" name="${attr(name)}" time="${seconds(took)}" file="${attr(t.source.replace(/:\d+$/, ''))}">`;
-      if (r.passed) {
-        cases.push(`${open.slice(0, -1)}/>`);
-        continue;
-      }
-      if (r.notLive !== undefined && !report.requireLive) {
-        sSkipped++;
-        cases.push(`${open}\n      <skipped message="${attr(`not run: ${r.notLive}`)}"/>\n    </testcase>`);
-        continue;
-      }
-      if (r.notLive !== undefined) {
-        sErrors++;
-        const message = `not run: ${r.notLive}`;
-        cases.push(`${open}\n      <error message="${attr(message)}" type="not.live">${xmlEscape(`${message}; --require-live makes it an error`)}</error>\n    </testcase>`);
-        continue;
-      }
-      if (r.notRun !== undefined || r.observation.outcome === 'error') {
-        sErrors++;
-        const e = r.observation.error;
-        const message = r.notRun !== undefined ? `not run: ${r.notRun}` : `${e?.code ?? 'error'}: ${e?.message ?? 'the call failed'}`;
-        cases.push(`${open}\n      <error message="${attr(message)}" type="${attr(r.notRun !== undefined ? 'not.run' : (e?.code ?? 'error'))}">${xmlEscape(message)}</error>\n    </testcase>`);
-        continue;
-      }
-      sFails++;
-      const failed = r.assertions.filter((a) => !a.passed);
-      const message = failed.map((a) => describeAssertion(a)).join('; ');
-      const body = failed.map((a) => `${describeAssertion(a)}: ${a.detail}`).join('\n');
-      const output = r.observation.output ? `\n      <system-out>${xmlEscape(r.observation.output)}</system-out>` : '';
-      cases.push(`${open}\n      <failure message="${attr(message)}" type="assertion">${xmlEscape(body)}</failure>${output}\n    </testcase>`);
-    }
-    const rateName = waiting(t) ? `pass rate — (no case ran) vs threshold ${percent(t.threshold)}` : `pass rate ${t.byVersion.length ? t.byVersion.map((b) => `${b.version} ${share(b)}`).join(', ') : share(t.rate)} vs threshold ${percent(t.threshold)}`;
-    const rateOpen = `    <testcase classname="${attr(t.address)}" name="${attr(rateName)}" time="0.000">`;
-    if (t.casesNotRun) {
-      // Interrupted: the verdict could not be reached, an error (not a pass, not a failed threshold).
-      sErrors++;
-      const message = `interrupted: ${t.casesNotRun} of ${casesFinished(t) + t.casesNotRun} cases did not run; the threshold was not checked`;
-      cases.push(`${rateOpen}\n      <error message="${attr(message)}" type="interrupted">${xmlEscape(message)}</error>\n    </testcase>`);
-    } else if (t.met) cases.push(`${rateOpen.slice(0, -1)}/>`);
-    else {
-      sFails++;
-      cases.push(`${rateOpen}\n      <failure message="${attr('below the threshold')}" type="threshold">${xmlEscape(rateLine(t))}</failure>\n    </testcase>`);
-    }
-    const n = t.runs.length + 1;
-    tests += n;
-    fails += sFails;
-    errors += sErrors;
-    skipped += sSkipped;
-    time += sTime;
-    const props = [
-      ['target', t.target],
-      ['threshold', String(t.threshold)],
-      ['passRate', String(t.rate.rate)],
-      ['repeat', String(t.repeat)],
-      ...t.notes.map((note) => ['note', note] as [string, string]),
-    ]
-      .map(([k, v]) => `      <property name="${attr(k!)}" value="${attr(v!)}"/>`)
-      .join('\n');
-    suites.push(
-      `  <testsuite name="${attr(t.address)}" tests="${n}" failures="${sFails}" errors="${sErrors}" skipped="${sSkipped}" time="${seconds(sTime)}">\n    <properties>\n${props}\n    </properties>\n${cases.join('\n')}\n  </testsuite>`,
-    );
-  }
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="promptctl test" tests="${tests}" failures="${fails}" errors="${errors}" skipped="${skipped}" time="${seconds(time)}">`,
-    ...suites,
-    '</testsuites>',
-  ].join('\n');
-}

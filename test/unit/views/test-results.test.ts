@@ -1,7 +1,8 @@
 // The test-result views on a hand-made report: JUnit counts and escaping, the markdown cap, text.
 import { describe, expect, it } from 'vitest';
 import type { Observation, TestOutcome, TestReport, TestRun } from '../../../src/evals/types.js';
-import { renderJunit, renderTestMarkdown, renderTestText, xmlEscape } from '../../../src/views/test-results.js';
+import { renderJunit, xmlEscape } from '../../../src/views/test-junit.js';
+import { renderTestMarkdown, renderTestText } from '../../../src/views/test-results.js';
 
 const answer = (output: string): Observation => ({
   outcome: 'answered',

@@ -1,0 +1,119 @@
+// `promptctl test` results as JUnit XML, the file CI systems render: a testsuite per PromptTest,
+// a testcase per case and version plus one for the pass rate. Pure: the report in, a string out.
+import type { TestReport } from '../evals/types.js';
+import { percent } from './table.js';
+import { casesFinished, describeAssertion, rateLine, share, waiting } from './test-results.js';
+
+/** XML 1.0 text: the five entities escaped, characters XML cannot hold at all replaced. */
+export function xmlEscape(s: string): string {
+  return s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** An attribute value: escaped, and line breaks kept as character references. */
+function attr(s: string): string {
+  return xmlEscape(s).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}
+
+const seconds = (msValue: number): string => (msValue / 1000).toFixed(3);
+
+/**
+ * One <testsuite> per PromptTest, one <testcase> per call (case, version, repetition), plus one
+ * <testcase> for the pass rate against the threshold (the verdict that decides the exit code).
+ * A failed assertion is a <failure>; a call that got no answer at all (not run, or an error
+ * other than a block) is an <error>; a case whose target is not on the target yet is <skipped>
+ * (an <error> under --require-live).
+ */
+export function renderJunit(report: TestReport): string {
+  let tests = 0;
+  let fails = 0;
+  let errors = 0;
+  let skipped = 0;
+  let time = 0;
+  const suites: string[] = [];
+  for (const t of report.tests) {
+    const cases: string[] = [];
+    let sFails = 0;
+    let sErrors = 0;
+    let sSkipped = 0;
+    let sTime = 0;
+    for (const r of t.runs) {
+      const version = r.requested ?? r.version ?? '?';
+      const reps = t.repeat > 1 ? ` #${r.repetition}` : '';
+      const name = `${r.case} @${version}${reps}`;
+      const took = r.cached || r.notRun ? 0 : r.observation.wallMs;
+      sTime += took;
+      const open = `    <testcase classname="${attr(t.address)}" name="${attr(name)}" time="${seconds(took)}" file="${attr(t.source.replace(/:\d+$/, ''))}">`;
+      if (r.passed) {
+        cases.push(`${open.slice(0, -1)}/>`);
+        continue;
+      }
+      if (r.notLive !== undefined && !report.requireLive) {
+        sSkipped++;
+        cases.push(`${open}\n      <skipped message="${attr(`not run: ${r.notLive}`)}"/>\n    </testcase>`);
+        continue;
+      }
+      if (r.notLive !== undefined) {
+        sErrors++;
+        const message = `not run: ${r.notLive}`;
+        cases.push(`${open}\n      <error message="${attr(message)}" type="not.live">${xmlEscape(`${message}; --require-live makes it an error`)}</error>\n    </testcase>`);
+        continue;
+      }
+      if (r.notRun !== undefined || r.observation.outcome === 'error') {
+        sErrors++;
+        const e = r.observation.error;
+        const message = r.notRun !== undefined ? `not run: ${r.notRun}` : `${e?.code ?? 'error'}: ${e?.message ?? 'the call failed'}`;
+        cases.push(`${open}\n      <error message="${attr(message)}" type="${attr(r.notRun !== undefined ? 'not.run' : (e?.code ?? 'error'))}">${xmlEscape(message)}</error>\n    </testcase>`);
+        continue;
+      }
+      sFails++;
+      const failed = r.assertions.filter((a) => !a.passed);
+      const message = failed.map((a) => describeAssertion(a)).join('; ');
+      const body = failed.map((a) => `${describeAssertion(a)}: ${a.detail}`).join('\n');
+      const output = r.observation.output ? `\n      <system-out>${xmlEscape(r.observation.output)}</system-out>` : '';
+      cases.push(`${open}\n      <failure message="${attr(message)}" type="assertion">${xmlEscape(body)}</failure>${output}\n    </testcase>`);
+    }
+    const rateName = waiting(t) ? `pass rate — (no case ran) vs threshold ${percent(t.threshold)}` : `pass rate ${t.byVersion.length ? t.byVersion.map((b) => `${b.version} ${share(b)}`).join(', ') : share(t.rate)} vs threshold ${percent(t.threshold)}`;
+    const rateOpen = `    <testcase classname="${attr(t.address)}" name="${attr(rateName)}" time="0.000">`;
+    if (t.casesNotRun) {
+      // Interrupted: the verdict could not be reached, an error (not a pass, not a failed threshold).
+      sErrors++;
+      const message = `interrupted: ${t.casesNotRun} of ${casesFinished(t) + t.casesNotRun} cases did not run; the threshold was not checked`;
+      cases.push(`${rateOpen}\n      <error message="${attr(message)}" type="interrupted">${xmlEscape(message)}</error>\n    </testcase>`);
+    } else if (t.met) cases.push(`${rateOpen.slice(0, -1)}/>`);
+    else {
+      sFails++;
+      cases.push(`${rateOpen}\n      <failure message="${attr('below the threshold')}" type="threshold">${xmlEscape(rateLine(t))}</failure>\n    </testcase>`);
+    }
+    const n = t.runs.length + 1;
+    tests += n;
+    fails += sFails;
+    errors += sErrors;
+    skipped += sSkipped;
+    time += sTime;
+    const props = [
+      ['target', t.target],
+      ['threshold', String(t.threshold)],
+      ['passRate', String(t.rate.rate)],
+      ['repeat', String(t.repeat)],
+      ...t.notes.map((note) => ['note', note] as [string, string]),
+    ]
+      .map(([k, v]) => `      <property name="${attr(k!)}" value="${attr(v!)}"/>`)
+      .join('\n');
+    suites.push(
+      `  <testsuite name="${attr(t.address)}" tests="${n}" failures="${sFails}" errors="${sErrors}" skipped="${sSkipped}" time="${seconds(sTime)}">\n    <properties>\n${props}\n    </properties>\n${cases.join('\n')}\n  </testsuite>`,
+    );
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="promptctl test" tests="${tests}" failures="${fails}" errors="${errors}" skipped="${skipped}" time="${seconds(time)}">`,
+    ...suites,
+    '</testsuites>',
+  ].join('\n');
+}

@@ -1,0 +1,20 @@
+// `promptctl test --format`: which view writes the report.
+import type { TestReport } from '../evals/types.js';
+import { renderJunit } from './test-junit.js';
+import { renderTestJson, renderTestMarkdown, renderTestText } from './test-results.js';
+import { plain, type Style } from './style.js';
+
+export type TestFormat = 'text' | 'markdown' | 'json' | 'junit';
+
+export function renderTestReport(report: TestReport, format: TestFormat, style: Style = plain): string {
+  switch (format) {
+    case 'text':
+      return renderTestText(report, style);
+    case 'markdown':
+      return renderTestMarkdown(report);
+    case 'json':
+      return renderTestJson(report);
+    case 'junit':
+      return renderJunit(report);
+  }
+}
