@@ -92,7 +92,7 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
       template = await unlessAborted(findTemplate(api, target.template), signal);
     } catch (err) {
       if (!interrupt.interrupted) throw err;
-      ctx.info(flags.format === 'json' ? 'interrupted: the call was cut off; nothing was written' : 'interrupted: the call was cut off before any of the answer arrived');
+      ctx.info(`interrupted while looking up template ${JSON.stringify(target.template)}: no call was made${flags.format === 'json' ? '; nothing was written' : ''}`);
       return EXIT.interrupted;
     }
     const declared = declarations(template, target.version);

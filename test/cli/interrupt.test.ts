@@ -192,16 +192,16 @@ describe('an interrupted promptctl run', () => {
     return { code, stdout: out.text, stderr: err.text, exited };
   }
 
-  it('--format json: nothing is written when the call is cut off; text: says no answer arrived', async () => {
+  it('at once (during the template lookup): nothing is written, in either format, and no call is made', async () => {
     p = await evalsProject({});
     const j = await interruptedAtOnce(['run', 'faq-bot@1.1.0', '--format', 'json', '--var', 'question=How long does a refund take?']);
     expect(j.code, j.stderr).toBe(130);
     expect(j.stdout).toBe('');
-    expect(j.stderr).toMatch(/^interrupted: the call was cut off; nothing was written$/m);
+    expect(j.stderr).toMatch(/^interrupted while looking up template "faq-bot": no call was made; nothing was written$/m);
     const t = await interruptedAtOnce(['run', 'faq-bot@1.1.0', '--var', 'question=How long does a refund take?']);
     expect(t.code, t.stderr).toBe(130);
     expect(t.stdout).toBe('');
-    expect(t.stderr).toMatch(/^interrupted: the call was cut off before any of the answer arrived$/m);
+    expect(t.stderr).toMatch(/^interrupted while looking up template "faq-bot": no call was made$/m);
     expect(t.exited).toEqual([]);
     // Nothing was answered: the emulator counted no invocation.
     expect(await p.invocations()).toBe(0);
@@ -226,7 +226,7 @@ describe('an interrupted promptctl run', () => {
     try {
       const { port } = proxy.address() as { port: number };
       const env = { ...p.emu.env, GENESYSCLOUD_API_URL: `http://127.0.0.1:${port}` };
-      for (const [format, said] of [['text', /^interrupted: the call was cut off before any of the answer arrived$/m], ['json', /^interrupted: the call was cut off; nothing was written$/m]] as const) {
+      for (const [format, said] of [['text', /^interrupted while looking up template "faq-bot": no call was made$/m], ['json', /^interrupted while looking up template "faq-bot": no call was made; nothing was written$/m]] as const) {
         ac = new AbortController();
         interruptedAt = 0;
         const r = await runCliInProcess(['run', 'faq-bot@1.1.0', '--format', format, '--var', 'question=How long does a refund take?'], { cwd: p.dir.path, env, signal: ac.signal });
@@ -237,6 +237,36 @@ describe('an interrupted promptctl run', () => {
         expect(r.stderr).toMatch(said);
       }
       expect(await p.invocations()).toBe(0);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
+  it('during the call, before any answer: cut off, in both formats', async () => {
+    p = await evalsProject({});
+    // A proxy that holds the invocation (no answer) and interrupts the command when it arrives.
+    const upstream = new URL(p.emu.url);
+    let ac = new AbortController();
+    const proxy = http.createServer((req, res) => {
+      if (req.method === 'POST' && (req.url ?? '').includes('/invocations')) {
+        req.resume();
+        ac.abort();
+        return;
+      }
+      forwardTo(upstream, req, res);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = proxy.address() as { port: number };
+      const env = { ...p.emu.env, GENESYSCLOUD_API_URL: `http://127.0.0.1:${port}` };
+      for (const [format, said] of [['text', /^interrupted: the call was cut off before any of the answer arrived$/m], ['json', /^interrupted: the call was cut off; nothing was written$/m]] as const) {
+        ac = new AbortController();
+        const r = await runCliInProcess(['run', 'faq-bot@1.1.0', '--format', format, '--var', 'question=How long does a refund take?'], { cwd: p.dir.path, env, signal: ac.signal });
+        expect(r.code, r.stderr).toBe(130);
+        expect(r.stdout.trim()).toBe('');
+        expect(r.stderr).toMatch(said);
+      }
     } finally {
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));
