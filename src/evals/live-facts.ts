@@ -16,6 +16,8 @@ export interface LiveFacts {
    * git defines beyond them is not on the target yet: its cases are not run (render.ts).
    */
   published?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Per live template name: the labels of its versions still Draft (the next apply publishes them). */
+  drafts?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Every live safety filter (a filter may cover a template by its labels). */
   filters?: string;
   /** Per guide name: the guide with its latest and production versions (absent name: not live). */
@@ -38,7 +40,9 @@ export function liveFacts(read: { templates?: readonly WireTemplate[]; filters?:
   const facts: LiveFacts = {};
   if (read.templates) {
     facts.templates = new Map(read.templates.map((t) => [t.name, stableHash(t)]));
-    facts.published = new Map(read.templates.map((t) => [t.name, new Set((t.versions ?? []).filter((v) => v.state === 'Published').map((v) => v.version))]));
+    const labels = (t: WireTemplate, state: string) => new Set((t.versions ?? []).filter((v) => v.state === state).map((v) => v.version));
+    facts.published = new Map(read.templates.map((t) => [t.name, labels(t, 'Published')]));
+    facts.drafts = new Map(read.templates.map((t) => [t.name, labels(t, 'Draft')]));
   }
   if (read.filters) facts.filters = stableHash([...read.filters].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   if (read.guides) facts.guides = new Map(read.guides.map((g) => [g.name, stableHash(g)]));

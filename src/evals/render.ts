@@ -283,9 +283,13 @@ export const NOT_LIVE_YET = 'is not on this target yet (apply it, then test)';
 function versionsNotLive(live: LiveFacts | undefined, template: string, candidates: readonly PromptVersion[]): string | undefined {
   if (!live?.templates || !live.published) return undefined;
   const held = live.published.get(template);
-  const missing = candidates.filter((v) => !held?.has(v.version)).map((v) => `${template}@${v.version}`);
+  const missing = candidates.filter((v) => !held?.has(v.version));
   if (missing.length === 0) return undefined;
-  return missing.length === 1 ? `${missing[0]} ${NOT_LIVE_YET}` : `${missing.join(' and ')} are not on this target yet (apply them, then test)`;
+  const names = missing.map((v) => `${template}@${v.version}`);
+  // A Draft there is the version half applied: the next apply publishes it.
+  const drafts = live.drafts?.get(template);
+  if (missing.length === 1 && drafts?.has(missing[0]!.version)) return `${names[0]} is only a Draft on this target, not published yet (apply publishes it, then test)`;
+  return missing.length === 1 ? `${names[0]} ${NOT_LIVE_YET}` : `${names.join(' and ')} are not on this target yet (apply them, then test)`;
 }
 
 function guideValue(v: TestVarValue): string {

@@ -6,6 +6,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { toWire } from '../../src/kinds/PromptVersion/index.js';
+import { loadProject } from '../../src/load/index.js';
 import { createAiStudioClient } from '../../src/targets/aistudio/client.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -93,6 +95,18 @@ describe('promptctl test: a version git defines that the target does not hold ye
     // Nothing was cached for them: once applied, the same cases are called.
     const again = JSON.parse((await p.cli(['test', '--format', 'json'])).stdout);
     expect([again.invocations, again.cached, again.notLive]).toEqual([0, 3, 2]);
+  });
+
+  it('says when the target holds the version only as a Draft (the next apply publishes it)', async () => {
+    p = await project();
+    const { state } = await loadProject({ dir: 'prompts', cwd: p.dir.path });
+    const next = state!.versions.find((v) => v.template === 'faq-bot' && v.version === '1.2.0')!;
+    const t = (await p.emu.api.listTemplates({ name: 'faq-bot' }))[0]!;
+    await p.emu.api.createVersion(t.id, toWire(next));
+    const report = JSON.parse((await p.cli(['test', 'faq-next', '--format', 'json'])).stdout);
+    const runs = report.tests[0].runs as { notLive?: string }[];
+    expect(runs.map((r) => r.notLive)).toEqual(runs.map(() => 'faq-bot@1.2.0 is only a Draft on this target, not published yet (apply publishes it, then test)'));
+    expect(report.invocations).toBe(0);
   });
 
   it('text: the cases say "not run" and why, the test says it waits, and a count line ends the report', async () => {
