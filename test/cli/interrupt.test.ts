@@ -47,6 +47,39 @@ async function cachedResults(): Promise<number> {
   return files.filter((f) => /^[0-9a-f]{64}\.json$/.test(f)).length;
 }
 
+/**
+ * A proxy to the emulator that holds the template listing for 10 s and interrupts the command
+ * when the listing is asked for: `arm()` gives the signal of the next command run through it.
+ */
+async function listingHoldingProxy(emulatorUrl: string): Promise<{ url: string; arm(): AbortSignal; interruptedAt(): number; close(): Promise<void> }> {
+  const upstream = new URL(emulatorUrl);
+  let ac = new AbortController();
+  let at = 0;
+  const proxy = http.createServer((req, res) => {
+    const forward = (): void => forwardTo(upstream, req, res);
+    if (req.method === 'GET' && /prompttemplates\?/.test(req.url ?? '')) {
+      at = Date.now();
+      ac.abort();
+      const t = setTimeout(forward, 10_000);
+      res.once('close', () => clearTimeout(t));
+    } else forward();
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
+    arm() {
+      ac = new AbortController();
+      at = 0;
+      return ac.signal;
+    },
+    interruptedAt: () => at,
+    async close() {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}
+
 describe('an interrupted promptctl test', () => {
   it('text: the table of the finished cases, a line saying it was interrupted and how many did not run, exit 130; only completed calls are cached', async () => {
     p = await evalsProject({ 'many.yaml': MANY_TEST }, { latencyMs: 60 });
@@ -100,26 +133,13 @@ describe('an interrupted promptctl test', () => {
 
   it('during the read of what the target holds (before any call): ends at once, runs nothing, says nothing of calls to run', async () => {
     p = await evalsProject({ 'many.yaml': MANY_TEST });
-    // A proxy to the emulator that holds the template listing (the live read) for 10 s and
-    // interrupts the command when it arrives: the read is in flight, no case call has started.
-    const ac = new AbortController();
-    let interruptedAt = 0;
-    const upstream = new URL(p.emu.url);
-    const proxy = http.createServer((req, res) => {
-      const forward = (): void => forwardTo(upstream, req, res);
-      if (req.method === 'GET' && /prompttemplates\?/.test(req.url ?? '')) {
-        interruptedAt = Date.now();
-        ac.abort();
-        const t = setTimeout(forward, 10_000);
-        res.once('close', () => clearTimeout(t));
-      } else forward();
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    // The live read is held and the command interrupted: the read is in flight, no case call has started.
+    const proxy = await listingHoldingProxy(p.emu.url);
     try {
-      const { port } = proxy.address() as { port: number };
-      const r = await runCliInProcess(['test', '--format', 'json'], { cwd: p.dir.path, env: { ...p.emu.env, GENESYSCLOUD_API_URL: `http://127.0.0.1:${port}` }, signal: ac.signal });
-      const waited = Date.now() - interruptedAt;
-      expect(interruptedAt).toBeGreaterThan(0);
+      const signal = proxy.arm();
+      const r = await runCliInProcess(['test', '--format', 'json'], { cwd: p.dir.path, env: { ...p.emu.env, GENESYSCLOUD_API_URL: proxy.url }, signal });
+      const waited = Date.now() - proxy.interruptedAt();
+      expect(proxy.interruptedAt()).toBeGreaterThan(0);
       expect(r.code, r.stderr).toBe(130);
       // Cut off like any call in flight: not held for the 10 s the listing takes.
       expect(waited).toBeLessThan(5_000);
@@ -128,8 +148,7 @@ describe('an interrupted promptctl test', () => {
       expect(r.stderr).not.toMatch(/warning: cannot read/);
       expect(await p.invocations()).toBe(0);
     } finally {
-      proxy.closeAllConnections();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
     }
   });
 
@@ -209,37 +228,22 @@ describe('an interrupted promptctl run', () => {
 
   it('during the template lookup (before the call): ends at once, in both formats', async () => {
     p = await evalsProject({});
-    // A proxy that holds the template lookup for 10 s and interrupts the command when it arrives.
-    const upstream = new URL(p.emu.url);
-    let ac = new AbortController();
-    let interruptedAt = 0;
-    const proxy = http.createServer((req, res) => {
-      const forward = (): void => forwardTo(upstream, req, res);
-      if (req.method === 'GET' && /prompttemplates\?/.test(req.url ?? '')) {
-        interruptedAt = Date.now();
-        ac.abort();
-        const t = setTimeout(forward, 10_000);
-        res.once('close', () => clearTimeout(t));
-      } else forward();
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    // The template lookup is held and the command interrupted when it arrives.
+    const proxy = await listingHoldingProxy(p.emu.url);
     try {
-      const { port } = proxy.address() as { port: number };
-      const env = { ...p.emu.env, GENESYSCLOUD_API_URL: `http://127.0.0.1:${port}` };
+      const env = { ...p.emu.env, GENESYSCLOUD_API_URL: proxy.url };
       for (const [format, said] of [['text', /^interrupted while looking up template "faq-bot": no call was made$/m], ['json', /^interrupted while looking up template "faq-bot": no call was made; nothing was written$/m]] as const) {
-        ac = new AbortController();
-        interruptedAt = 0;
-        const r = await runCliInProcess(['run', 'faq-bot@1.1.0', '--format', format, '--var', 'question=How long does a refund take?'], { cwd: p.dir.path, env, signal: ac.signal });
-        expect(interruptedAt, format).toBeGreaterThan(0);
-        expect(Date.now() - interruptedAt, format).toBeLessThan(5_000);
+        const signal = proxy.arm();
+        const r = await runCliInProcess(['run', 'faq-bot@1.1.0', '--format', format, '--var', 'question=How long does a refund take?'], { cwd: p.dir.path, env, signal });
+        expect(proxy.interruptedAt(), format).toBeGreaterThan(0);
+        expect(Date.now() - proxy.interruptedAt(), format).toBeLessThan(5_000);
         expect(r.code, r.stderr).toBe(130);
         expect(r.stdout).toBe('');
         expect(r.stderr).toMatch(said);
       }
       expect(await p.invocations()).toBe(0);
     } finally {
-      proxy.closeAllConnections();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
     }
   });
 
