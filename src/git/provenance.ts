@@ -2,7 +2,7 @@
 import { userInfo } from 'node:os';
 import { relative, resolve, sep } from 'node:path';
 import { existsSync, realpathSync } from 'node:fs';
-import { gitIn, tryRaw } from './repo.js';
+import { gitIn, mayBeInRepository, tryRaw } from './repo.js';
 import { parseStatus, STATUS_ARGS } from './status.js';
 
 export interface GitProvenance {
@@ -24,7 +24,7 @@ export interface GitProvenance {
 
 /** Never throws: outside a repository the git fields are null/false. `dir` is the prompts directory. */
 export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: string): Promise<GitProvenance> {
-  const git = existsSync(cwd) ? await gitIn(cwd).catch(() => null) : null;
+  const git = existsSync(cwd) && mayBeInRepository(cwd) ? await gitIn(cwd).catch(() => null) : null;
   // Three git processes at once (each spawn also costs this process a few milliseconds): the
   // repository's root, which doubles as the check that cwd is inside a work tree, HEAD's commit
   // and author, and the status (branch and dirty).

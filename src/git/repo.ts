@@ -1,6 +1,7 @@
 // Thin helpers over simple-git shared by provenance and changed-files. simple-git is loaded on
 // first use, so commands that never ask git (and `--help`) do not pay for it.
 import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 
 /** A simple-git instance running in DIR. */
@@ -9,9 +10,24 @@ export async function gitIn(dir: string): Promise<SimpleGit> {
   return simpleGit({ baseDir: dir, trimmed: false });
 }
 
+/**
+ * False only where git could not find a repository either: no `.git` (a directory, or the file of
+ * a linked work tree or submodule) in CWD or any directory above it, and no GIT_DIR in the
+ * environment git inherits. Each git process costs this one a fork (several milliseconds once the
+ * files are loaded), so outside a repository none is started. True is no promise: git decides
+ * (a ceiling directory, a bare repository, an unsafe owner).
+ */
+export function mayBeInRepository(cwd: string): boolean {
+  if (process.env['GIT_DIR'] !== undefined) return true;
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return true;
+    if (dirname(dir) === dir) return false;
+  }
+}
+
 /** A simple-git instance for CWD, or null when CWD is missing or not inside a work tree. */
 export async function openRepo(cwd: string): Promise<SimpleGit | null> {
-  if (!existsSync(cwd)) return null;
+  if (!existsSync(cwd) || !mayBeInRepository(cwd)) return null;
   try {
     const git = await gitIn(cwd);
     return (await git.checkIsRepo()) ? git : null;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { gitProvenance } from '../../../src/git/provenance.js';
+import { mayBeInRepository } from '../../../src/git/repo.js';
 import { AUTHOR, commit, git, scratch, write } from './fixture.js';
 
 const { dir, repo } = scratch();
@@ -92,6 +93,46 @@ describe('gitProvenance', () => {
     const e = await gitProvenance(empty, {});
     expect(e.commit).toBeNull();
     expect(e.branch).toBe('main');
+  });
+});
+
+describe('outside a repository, no git process', () => {
+  it('knows a directory no git could call a repository: no .git in it or above it, no GIT_DIR', () => {
+    const plain = dir();
+    expect(mayBeInRepository(plain)).toBe(false);
+    const d = repo();
+    mkdirSync(join(d, 'prompts', 'deep'), { recursive: true });
+    expect(mayBeInRepository(join(d, 'prompts', 'deep'))).toBe(true);
+    // A linked work tree or a submodule has a .git file.
+    const linked = dir();
+    writeFileSync(join(linked, '.git'), 'gitdir: /elsewhere\n');
+    expect(mayBeInRepository(linked)).toBe(true);
+    const saved = process.env['GIT_DIR'];
+    process.env['GIT_DIR'] = join(d, '.git');
+    try {
+      expect(mayBeInRepository(plain)).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env['GIT_DIR'];
+      else process.env['GIT_DIR'] = saved;
+    }
+  });
+
+  it('gives provenance outside a repository without starting git (each start costs a fork of this process)', async () => {
+    const plain = dir();
+    const bin = join(dir(), 'bin');
+    mkdirSync(bin);
+    const marker = join(plain, 'git-was-started');
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\necho started > '${marker}'\nexit 128\n`);
+    chmodSync(join(bin, 'git'), 0o755);
+    const saved = process.env['PATH'];
+    process.env['PATH'] = `${bin}:${saved ?? ''}`;
+    try {
+      const p = await gitProvenance(plain, {}, 'prompts');
+      expect(p).toMatchObject({ commit: null, branch: null, dirty: false });
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      process.env['PATH'] = saved;
+    }
   });
 });
 
