@@ -70,6 +70,14 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
       (c.guides + c.summarySettings > 0 ? `, ${c.guides} guide${c.guides === 1 ? '' : 's'} and ${c.summarySettings} summary setting${c.summarySettings === 1 ? '' : 's'}` : '') +
       ` to ${flags.out} (${result.files.length + result.texts.length} file${result.files.length + result.texts.length === 1 ? '' : 's'})`,
   );
+  const n = result.unlabelled.length;
+  if (n > 0) {
+    const named = n <= 3 ? result.unlabelled.join(', ') : `${result.unlabelled.slice(0, 3).join(', ')} and ${n - 3} more`;
+    ctx.info(
+      `note: ${n} exported object${n === 1 ? ' is' : 's are'} not labelled managed-by: promptctl (${named}): ` +
+        `prune leaves ${n === 1 ? 'it' : 'them'} alone, even once ${n === 1 ? 'its document is' : 'their documents are'} removed, until an apply changes ${n === 1 ? 'it' : 'them'} (and labels ${n === 1 ? 'it' : 'them'})`,
+    );
+  }
   return EXIT.ok;
 }
 

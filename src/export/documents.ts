@@ -7,7 +7,8 @@ import { fromWire as versionFromWire } from '../kinds/PromptVersion/index.js';
 import { fromWire as filterFromWire } from '../kinds/SafetyFilter/index.js';
 import { fromWire as summaryFromWire } from '../kinds/SummarySetting/index.js';
 import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
-import { GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, versionAddress } from '../model/address.js';
+import { isManaged } from '../kinds/labels.js';
+import { filterAddress, GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, templateAddress, versionAddress } from '../model/address.js';
 import { API_VERSION, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { byCodeUnits } from '../util/compare.js';
@@ -37,6 +38,12 @@ export interface ExportResult {
   texts: ExportText[];
   warnings: string[];
   counts: { templates: number; versions: number; splits: number; filters: number; guides: number; summarySettings: number };
+  /**
+   * Exported templates and filters without the `managed-by: promptctl` label (made by hand): prune
+   * never deletes them until an apply changes them (and labels them). Guides and settings carry no
+   * labels; once their documents are committed, git history makes them promptctl's.
+   */
+  unlabelled: string[];
 }
 
 export const FILTERS_FILE = 'safety-filters.yaml';
@@ -51,6 +58,7 @@ export function exportDocuments(live: LiveState): ExportResult {
   const counts = { templates: 0, versions: 0, splits: 0, filters: 0, guides: 0, summarySettings: 0 };
   const used = new Set<string>([FILTERS_FILE]);
   const texts: ExportText[] = [];
+  const unlabelled: string[] = [];
 
   for (const t of [...live.templates].sort((a, b) => byCodeUnits(a.name, b.name))) {
     // A name the YAML cannot hold: its document would fail validate, and with it the whole export.
@@ -62,6 +70,7 @@ export function exportDocuments(live: LiveState): ExportResult {
     }
     const docs: ExportDocument[] = [templateDocument(t)];
     counts.templates += 1;
+    if (!isManaged(t.labels)) unlabelled.push(templateAddress(t.name));
     for (const v of [...(t.versions ?? [])].sort((a, b) => compareVersionLabels(a.version, b.version))) {
       if (v.state !== 'Published') {
         // A Draft has not shipped; git holds what is published (apply publishes every version it creates).
@@ -85,6 +94,7 @@ export function exportDocuments(live: LiveState): ExportResult {
   if (filters.length > 0) {
     files.push({ path: FILTERS_FILE, documents: filters.map(filterDocument) });
     counts.filters = filters.length;
+    for (const f of filters) if (!isManaged(f.labels)) unlabelled.push(filterAddress(f.name));
   }
 
   // AI Studio: a guide as its YAML and its instruction, one file each; a summary setting per file.
@@ -106,7 +116,7 @@ export function exportDocuments(live: LiveState): ExportResult {
     files.push({ path: `${SUMMARIES_DIR}/${uniqueFileName(slug(s.name) || 'summary-setting', usedSummaries)}`, documents: [summaryDocument(s)] });
     counts.summarySettings += 1;
   }
-  return { files, texts, warnings, counts };
+  return { files, texts, warnings, counts, unlabelled };
 }
 
 /**

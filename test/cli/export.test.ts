@@ -20,6 +20,7 @@ describe('promptctl export', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr.split('\n')[0]).toMatch(/^target: /);
     expect(r.stderr).toContain('exported 2 templates, 3 versions, 2 traffic splits and 3 safety filters');
+    expect(r.stderr).not.toContain('not labelled managed-by'); // promptctl made them all
     expect((await readdir(join(s.dir.path, 'exported'))).sort()).toEqual([
       'billing-assistant.yaml',
       'safety-filters.yaml',
@@ -73,6 +74,11 @@ describe('promptctl export', () => {
     const r = await s.cli(['export', '--out', 'adopted']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/skipped PromptVersion\/hand-made@0\.2\.0: it is a Draft version/);
+    // Made by hand: not promptctl's to prune until an apply changes (and labels) them; said, so adopting is no surprise.
+    expect(r.stderr).toContain(
+      'note: 2 exported objects are not labelled managed-by: promptctl (PromptTemplate/hand-made, SafetyFilter/hand-filter): ' +
+        'prune leaves them alone, even once their documents are removed, until an apply changes them (and labels them)',
+    );
     const text = await readFile(join(s.dir.path, 'adopted/hand-made.yaml'), 'utf8');
     const version = parseAllDocuments(text).map((d) => d.toJS()).find((d) => d.kind === 'PromptVersion');
     expect(version.spec.systemInstruction).toBe(texts.systemInstruction);
