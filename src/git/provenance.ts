@@ -1,7 +1,6 @@
 // Who applies what from which commit (DESIGN §5): the CI environment first, then git, then the OS.
 import { userInfo } from 'node:os';
-import { relative, resolve, sep } from 'node:path';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { gitIn, mayBeInRepository, tryRaw } from './repo.js';
 import { parseStatus, STATUS_ARGS } from './status.js';
 
@@ -24,34 +23,33 @@ export interface GitProvenance {
 
 /** Never throws: outside a repository the git fields are null/false. `dir` is the prompts directory. */
 export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: string): Promise<GitProvenance> {
+  const none = { commit: null, branch: null, dirty: false, author: null };
   const git = existsSync(cwd) && mayBeInRepository(cwd) ? await gitIn(cwd).catch(() => null) : null;
-  // Three git processes at once (each spawn also costs this process a few milliseconds): the
-  // repository's root, which doubles as the check that cwd is inside a work tree, HEAD's commit
-  // and author, and the status (branch and dirty).
-  const [top, last, out] = git
-    ? await Promise.all([
-        tryRaw(git, ['rev-parse', '--show-toplevel']),
-        tryRaw(git, ['log', '-1', '--format=%H%n%an <%ae>', 'HEAD']),
-        git.raw([...STATUS_ARGS]).catch(() => null),
-      ])
-    : [null, null, null];
-  if (!git || top === null) return withEnv(env, { commit: null, branch: null, dirty: false, author: null });
-  const [head = null, author = null] = last?.split('\n') ?? [];
-  const status = out !== null ? parseStatus(out) : undefined;
-  // A status git cannot give (a damaged index, a submodule's missing git dir) costs the dirty
-  // check and the branch from it, not HEAD, its author or the branch git still names.
-  const branch = status ? status.branch : await tryRaw(git, ['symbolic-ref', '--short', '-q', 'HEAD']);
-  let dirty = false;
-  if (status && head) {
-    // Paths are relative to the repository's real root; the prompts directory is relative to
-    // cwd, which may be reached through a symbolic link.
-    const prompts = dir === undefined ? undefined : relative(top, realPath(resolve(cwd, dir))).split(sep).join('/');
-    const inPrompts = (f: string): boolean => prompts !== undefined && (prompts === '' || f === prompts || f.startsWith(`${prompts}/`));
+  if (!git) return withEnv(env, none);
+  // Each git process costs this one a fork, so as few as the answer needs: the status (HEAD's
+  // commit, the branch, what changed under the prompts directory: a pathspec relative to cwd, so
+  // no repository root is needed) and, unless CI names the actor, HEAD's author, at once.
+  const needAuthor = !env.GITHUB_ACTOR;
+  const [out, last] = await Promise.all([
+    git.raw([...STATUS_ARGS, ...(dir === undefined ? [] : ['--', `:(literal)${dir || '.'}`])]).catch(() => null),
+    needAuthor ? tryRaw(git, ['log', '-1', '--format=%H%n%an <%ae>', 'HEAD']) : Promise.resolve(null),
+  ]);
+  if (out !== null) {
+    // Status answers only inside a work tree.
+    const status = parseStatus(out);
+    const author = status.commit !== null ? (last?.split('\n')[1] ?? null) : null;
     // DESIGN §5: modified and untracked files under the prompts directory (what the plan reads);
-    // without a prompts directory, any tracked change.
-    dirty = prompts === undefined ? status.trackedChanged : status.changed.some(inPrompts) || status.untracked.some(inPrompts);
+    // without a prompts directory, any tracked change. Before the first commit, nothing is dirty.
+    const dirty = status.commit !== null && (dir === undefined ? status.trackedChanged : status.changed.length > 0 || status.untracked.length > 0);
+    return withEnv(env, { commit: status.commit, branch: status.branch, dirty, author });
   }
-  return withEnv(env, { commit: head, branch, dirty, author });
+  // A status git cannot give (a damaged index, a submodule's missing git dir, a prompts directory
+  // outside the repository) costs the dirty check and the branch from it, not HEAD, its author or
+  // the branch git still names. Inside .git, or outside a repository, there is no work tree.
+  if ((await tryRaw(git, ['rev-parse', '--is-inside-work-tree'])) !== 'true') return withEnv(env, none);
+  const [head = null, author = null] = (last ?? (await tryRaw(git, ['log', '-1', '--format=%H%n%an <%ae>', 'HEAD'])))?.split('\n') ?? [];
+  const branch = await tryRaw(git, ['symbolic-ref', '--short', '-q', 'HEAD']);
+  return withEnv(env, { commit: head, branch, dirty: false, author });
 }
 
 /** The CI environment's values over git's (DESIGN §5). */
@@ -66,15 +64,6 @@ function withEnv(env: NodeJS.ProcessEnv, git: { commit: string | null; branch: s
   if (env.GITHUB_RUN_ID) result.runId = env.GITHUB_RUN_ID;
   if (env.GITHUB_REPOSITORY) result.repository = env.GITHUB_REPOSITORY;
   return result;
-}
-
-/** The path with symbolic links resolved, as git names its root; the path itself when it does not exist. */
-function realPath(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
 }
 
 function osUser(env: NodeJS.ProcessEnv): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { gitProvenance } from '../../../src/git/provenance.js';
@@ -133,6 +134,51 @@ describe('outside a repository, no git process', () => {
     } finally {
       process.env['PATH'] = saved;
     }
+  });
+});
+
+describe('gitProvenance, with as few git processes as the answer needs', () => {
+  /** Runs `fn` with a `git` first on PATH that logs its arguments and hands over to the real one. */
+  async function countingGit<T>(fn: () => Promise<T>): Promise<{ result: T; calls: string[] }> {
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const bin = join(dir(), 'bin');
+    mkdirSync(bin);
+    const log = join(bin, 'calls.log');
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`);
+    chmodSync(join(bin, 'git'), 0o755);
+    const saved = process.env['PATH'];
+    process.env['PATH'] = `${bin}:${saved ?? ''}`;
+    try {
+      const result = await fn();
+      return { result, calls: existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [] };
+    } finally {
+      process.env['PATH'] = saved;
+    }
+  }
+
+  it('starts two (status, and HEAD for its author) locally, and only the status when CI names the actor', async () => {
+    const d = repo();
+    const sha = commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n' });
+    write(d, 'prompts/a.yaml', 'a: 2\n');
+    const local = await countingGit(() => gitProvenance(d, {}, 'prompts'));
+    expect(local.result).toEqual({ commit: sha, branch: 'main', dirty: true, actor: `${AUTHOR.name} <${AUTHOR.email}>` });
+    expect(local.calls.map((c) => c.split(' ')[0])).toEqual(expect.arrayContaining(['status', 'log']));
+    expect(local.calls).toHaveLength(2);
+    const ci = await countingGit(() => gitProvenance(d, { GITHUB_ACTOR: 'octocat' }, 'prompts'));
+    expect(ci.result).toEqual({ commit: sha, branch: 'main', dirty: true, actor: 'octocat' });
+    expect(ci.calls).toHaveLength(1);
+    expect(ci.calls[0]).toMatch(/^status /);
+  });
+
+  it('reads the prompts directory literally (brackets are no glob) and one outside the repository as clean', async () => {
+    const d = repo();
+    const sha = commit(d, 'one', { 'prompts[1]/a.yaml': 'a: 1\n', 'prompts1/a.yaml': 'a: 1\n' });
+    write(d, 'prompts1/a.yaml', 'a: 2\n');
+    expect((await gitProvenance(d, {}, 'prompts[1]')).dirty).toBe(false);
+    write(d, 'prompts[1]/b.yaml', 'b: 1\n');
+    expect((await gitProvenance(d, {}, 'prompts[1]')).dirty).toBe(true);
+    const outside = dir();
+    expect(await gitProvenance(d, {}, outside)).toEqual({ commit: sha, branch: 'main', dirty: false, actor: `${AUTHOR.name} <${AUTHOR.email}>` });
   });
 });
 
