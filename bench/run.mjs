@@ -6,7 +6,8 @@
 //                        (and validate vs --version)
 //   validate             vs the YAML floor: a Node process that only reads the same files and
 //                        parses them with yaml's parseAllDocuments (bench/yaml-floor.mjs)
-//   plan (no changes)    vs validate of the same files, after an apply
+//   plan (no changes)    vs validate of the same files, after an apply (then again with the
+//                        files committed to a git repository)
 //   apply requests       vs the contract minimum (formula in contractMinimum below)
 //   rate-limited apply   wall time vs requests ÷ the allowed rate, and the 429s it met
 //
@@ -21,7 +22,8 @@
 // CLI runs set PROMPTCTL_STATS=1 and report their own counters on a last stderr line
 // (`promptctl-stats {...}`: HTTP requests, retries, 429s, peak RSS, CPU time); the emulator
 // reports what it served when it stops (`emulator-stats {...}`).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -143,6 +145,15 @@ function runNode(args, { cwd, env = {}, stats = true }) {
     child.on('error', fail);
     child.on('close', (code) => done({ code, wallMs: performance.now() - started, stats: parsed, tail }));
   });
+}
+
+/** Commits everything in DIR to a new git repository (the user's git config left out). */
+function commitSet(dir) {
+  const env = { ...cleanEnv(), GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+  writeFileSync(join(dir, '.gitignore'), '.promptctl/\nemulator-state.json\n');
+  for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'prompt set']]) {
+    execFileSync('git', args, { cwd: dir, env, stdio: 'ignore' });
+  }
 }
 
 /** `promptctl emulator` on a free port; resolves once it prints its URL. */
@@ -283,6 +294,19 @@ async function benchSize(n, o) {
           out.validateMainWaitMs = medianOf(validates.map((v) => v.mainWaitMs));
         }
         rows.push(out.planNoChange);
+        // The same, with the set committed to a git repository, as a team's checkout is: plan then
+        // also starts git for its provenance (three processes: root, HEAD, status).
+        commitSet(dir);
+        const inRepo = { validates: [], plans: [] };
+        for (let i = 0; i < o.planPairs; i++) {
+          inRepo.validates.push(await cli(n, resources, 'validate (in a git repository)', ['validate'], 0, { cwd: dir, record: false }));
+          inRepo.plans.push(await cli(n, resources, 'plan (no changes, in a git repository)', ['plan', '--detailed-exitcode'], 0, { cwd: dir, env: emu.env, record: false }));
+        }
+        out.planInRepo = medianRow(inRepo.plans);
+        out.validateInRepo = medianRow(inRepo.validates);
+        out.planInRepoRatios = inRepo.plans.map((p, i) => p.wallMs / inRepo.validates[i].wallMs).sort((a, b) => a - b);
+        out.planInRepoRatio = medianOf(out.planInRepoRatios);
+        rows.push(out.planInRepo);
       }
     } finally {
       out.emulator = await emu.stop();
@@ -354,6 +378,11 @@ function ratioTable(o, startup, sizes, rate) {
         (s.planPairMainRatio === undefined ? '' : `main thread ${s.planPairMainRatio.toFixed(2)}×, waited ${int(s.planMainWaitMs)} vs ${int(s.validateMainWaitMs)} ms; `);
       const spread = `pairs ${s.planPairRatios[0].toFixed(2)}–${s.planPairRatios.at(-1).toFixed(2)}×`;
       add('plan (no changes)', size, sec(s.planNoChange.wallMs), 'validate', sec(s.validatePaired.wallMs), `${p.toFixed(2)}× (${cpu}${spread})`, `≤ 1.10×${verdict(p <= 1.1)}`);
+      if (s.planInRepo) {
+        const q = s.planInRepoRatio;
+        const inRepoSpread = `pairs ${s.planInRepoRatios[0].toFixed(2)}–${s.planInRepoRatios.at(-1).toFixed(2)}×`;
+        add('plan (no changes), in a git repository', size, sec(s.planInRepo.wallMs), 'validate', sec(s.validateInRepo.wallMs), `${q.toFixed(2)}× (${inRepoSpread})`, `≤ 1.10×${verdict(q <= 1.1)}`);
+      }
     } else {
       add('plan (all creates)', size, sec(s.planCreates.wallMs), 'validate', sec(s.validate.wallMs), ratio(s.planCreates.wallMs, s.validate.wallMs), '');
     }
@@ -433,6 +462,7 @@ function report(o, startLoad, startup, sizes, rate, tookMs) {
     '',
     '- YAML floor: `node bench/yaml-floor.mjs DIR`, a Node process that reads every YAML file of the set and parses it with `yaml`\'s `parseAllDocuments`, nothing else.',
     `- plan (no changes): the ratio is the median of the ${o.planPairs} pairs' own ratios, each plan against the validate run just before it (a machine that slows for a while slows both); in brackets the same for CPU time (\`PROMPTCTL_STATS\` cpuMs, GC and compiler threads included), on Linux for the main thread's own CPU time (mainCpuMs) with the median time it waited for a core (mainWaitMs: the emulator, standing in for a remote org, runs on the same cores), and the lowest and highest pair, which say how far this machine's speed moved between two runs. The walls shown are the medians of each.`,
+    `- plan (no changes), in a git repository: the same pairs once the set is committed to a new git repository, as a team's checkout is (plan then starts three git processes for its provenance; outside a repository it starts none).`,
     `- contract minimum: ${CONTRACT_FORMULA}; with N = ${o.versions}: ${2 + 2 * o.versions} requests per template + 3 + ⌈T ÷ 100⌉.`,
     `- rate-limited apply: one apply of ${o.rateTemplates} templates against \`--rate-limit ${o.rateLimit} --rate-window-ms ${o.rateWindowMs}\`; floor = requests the emulator accepted ÷ (${o.rateLimit} ÷ ${o.rateWindowMs / 1000} s). The window is rolling, so a first burst of ${o.rateLimit} can finish faster than the floor (a ratio under 1); the stricter floor is the earliest the window lets the last request go, ⌊(requests − 1) ÷ ${o.rateLimit}⌋ windows after the first (the wall adds process start, the plan's reads and the last response).`,
     '',
