@@ -37,7 +37,7 @@ export interface RunnerDeps {
   /**
    * The user's interrupt: once aborted, no call starts, the calls in flight are cut off (nothing
    * of theirs is cached), and the report holds the cases that had finished (`interrupted`), and
-   * those that make no call (not live, not run as written), which are reported all the same.
+   * those that make no call (not live, not run as written, in the cache), which are reported all the same.
    */
   signal?: AbortSignal;
   /**
@@ -66,9 +66,9 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
 
   const { signal } = deps;
   const runs = await pool(jobs, deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ p, call }) => {
-    // Interrupted: no call that has not started starts. A case that makes none (not on the
-    // target yet, or not sendable as written) is known already: it is reported all the same.
-    if (signal?.aborted && call.notRun === undefined && call.notLive === undefined) return undefined;
+    // Interrupted: no call that has not started starts (below, after the cache). A case that makes
+    // none (not on the target yet, not sendable as written, answered by the cache) is known
+    // already: it is reported all the same.
     let cached = false;
     let obs: Observation | undefined;
     if (call.notRun === undefined && call.notLive !== undefined) {

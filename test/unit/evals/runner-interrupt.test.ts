@@ -92,6 +92,33 @@ describe('runTests, interrupted', () => {
     expect(cache.keys.map((k) => k.replace(/0+$/, '')).sort()).toEqual(['fast#1', 'slow#1']);
   });
 
+  it('still reports the cases the cache answers: they make no call', async () => {
+    const ac = new AbortController();
+    const asked: string[] = [];
+    const cache = memoryCache();
+    await cache.set('later#1'.padEnd(64, '0'), { outcome: 'ok', output: 'ok, from the cache', wallMs: 5, filters: [] } as unknown as Observation);
+    const gateway = {
+      invoke(req: InvocationRequest, opts?: { signal?: AbortSignal }): Promise<InvocationResult> {
+        const q = String(req.variables['question']);
+        asked.push(q);
+        if (q !== 'slow#1') return Promise.resolve(answer('ok'));
+        return new Promise((_, reject) => opts?.signal?.addEventListener('abort', () => reject(opts.signal!.reason), { once: true }));
+      },
+    };
+    const report = await runTests(
+      [planned([['slow', 1], ['fast', 1], ['later', 1], ['last', 1]])],
+      { gateway, cache, concurrency: 2, countTokens: () => 1, signal: ac.signal, onCaseDone: (e) => e.case === 'fast' && ac.abort() },
+      { target: 'test' },
+    );
+    expect(asked.sort()).toEqual(['fast#1', 'slow#1']);
+    expect(report.tests[0]!.runs.map((r) => [r.case, r.cached])).toEqual([
+      ['fast', false],
+      ['later', true],
+    ]);
+    expect(report.interrupted).toEqual({ casesFinished: 2, casesNotRun: 2, callsCutOff: 1 });
+    expect(report.cached).toBe(1);
+  });
+
   it('an interrupt after every case has finished changes nothing', async () => {
     const ac = new AbortController();
     const report = await runTests(
