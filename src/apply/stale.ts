@@ -1,18 +1,33 @@
 // The saved-plan check: before `apply PLANFILE` changes anything, a fresh plan (same files,
 // live state re-read) must agree with the saved one, guard for guard and body for body.
-// Pure: compares two plans.
+// A saved file holds the plan with the run's secrets masked (plan/file.ts): it is compared with
+// the fresh plan masked the same way, and refused where apply would act on what was masked.
+// Pure: compares plans.
 import { guardOf, liveIdOf } from '../kinds/action.js';
 import { isOwnedLabel } from '../kinds/labels.js';
 import type { Guard, Plan, PlanAction } from '../plan/types.js';
 import { stableStringify } from '../util/json.js';
+import { maskedNames } from '../util/secrets.js';
 
 /** One reason to refuse a saved plan, naming the address and what moved. */
 export interface StaleReason {
   address: string;
   message: string;
+  /** What apply would send holds one of the run's secrets, masked in any file: planning again cannot help. */
+  secret?: true;
 }
 
-export function staleReasons(saved: Plan, fresh: Plan): StaleReason[] {
+/**
+ * Why `saved` (as its file holds it) cannot be applied now, given a fresh plan and `asSaved`, the
+ * fresh plan as a file of this run would hold it (plan/file.ts maskedPlan: the run's secrets
+ * masked). The two files are compared; an action apply would run whose acted-on fields hold a
+ * secret (they differ between `fresh` and `asSaved`) is refused: the file cannot show what apply
+ * would send, and a masked body is never what was reviewed.
+ */
+export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): StaleReason[] {
+  // Each action as a file holds it → as apply would run it (masking keeps the order).
+  const unmasked = fresh === asSaved ? null : new Map(asSaved.actions.map((a, i) => [a, fresh.actions[i]!]));
+  fresh = asSaved;
   const reasons: StaleReason[] = [];
   if (saved.target !== fresh.target) {
     reasons.push({ address: '(target)', message: `the plan was made for ${saved.target}, but the target is ${fresh.target}` });
@@ -45,13 +60,18 @@ export function staleReasons(saved: Plan, fresh: Plan): StaleReason[] {
       reasons.push({ address: s.address, message: `planned as ${s.action}, a fresh plan says ${f.action}` });
       continue;
     }
+    const secret = maskedActedOn(f, unmasked?.get(f));
+    if (secret) {
+      reasons.push({ address: s.address, message: secret, secret: true });
+      continue;
+    }
     if (stableStringify(comparable(s)) !== stableStringify(comparable(f))) {
-      reasons.push({ address: s.address, message: 'the desired content differs from the plan (the files changed)' });
+      reasons.push({ address: s.address, message: `the desired content differs from the plan (the files changed)${maskedInFile(s, f)}` });
       continue;
     }
     const edited = editedFields(s, f);
     if (edited.length > 0) {
-      reasons.push({ address: s.address, message: `the plan file says otherwise than a fresh plan in ${edited.join(', ')} (was the file edited?)` });
+      reasons.push({ address: s.address, message: `the plan file says otherwise than a fresh plan in ${edited.join(', ')} (was the file edited?)${maskedInFile(s, f)}` });
     }
   }
   for (const f of fresh.actions) {
@@ -65,6 +85,32 @@ export function staleReasons(saved: Plan, fresh: Plan): StaleReason[] {
     }
   }
   return reasons;
+}
+
+/**
+ * Apply would act on one of the run's secrets here (it is in the body a write sends, or in an id
+ * or guard): `masked` is the action as a file holds it, `plain` as apply would run it.
+ */
+function maskedActedOn(masked: PlanAction, plain: PlanAction | undefined): string | null {
+  if (!plain || masked === plain) return null;
+  const m = stableStringify(actedOnOnly(masked));
+  const p = stableStringify(actedOnOnly(plain));
+  if (m === p) return null;
+  const names = maskedNames(m).filter((n) => !p.includes(`[redacted: ${n}]`));
+  const which = names.length > 0 ? names.map((n) => (n.startsWith('the ') ? n : `the value of ${n}`)).join(', ') : 'a secret of this run';
+  return `what apply would send holds ${which}, which a plan file masks: the file cannot show what apply would send`;
+}
+
+/**
+ * When the saved action masks a secret where the fresh one (masked as this run masks) shows
+ * other text: the plan was made with that secret set to a value this environment does not have.
+ */
+function maskedInFile(saved: PlanAction, fresh: PlanAction): string {
+  const s = stableStringify(actedOnOnly(saved));
+  const f = stableStringify(actedOnOnly(fresh));
+  const names = maskedNames(s).filter((n) => !f.includes(`[redacted: ${n}]`));
+  if (names.length === 0) return '';
+  return `; the plan file masks ${names.join(', ')} there, which this environment does not hold as a secret (or holds with another value): plan and apply with the same secrets in the environment`;
 }
 
 /**
@@ -101,6 +147,11 @@ const SHOWN_ONLY: ReadonlySet<string> = new Set(['reason', 'changes', 'text', 't
 
 function actedOn(a: PlanAction): Record<string, unknown> {
   return { ...a, desired: comparable(a) };
+}
+
+/** The fields of an action apply acts on (actedOn less SHOWN_ONLY), its body whole. */
+function actedOnOnly(a: PlanAction): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(a).filter(([k]) => !SHOWN_ONLY.has(k)));
 }
 
 /**

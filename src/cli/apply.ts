@@ -21,7 +21,7 @@ import { EXIT, UserError } from '../util/errors.js';
 import { addDirOption, announceTarget, DEFAULT_DIR, loadOrRefuse, planFromFiles, shellWord, withTargetWhileLoading } from './common.js';
 import { readLiveParts, type Surface } from '../targets/live.js';
 import type { CliContext, OutStream } from './context.js';
-import { readPlanFile } from './plan-file.js';
+import { asSaved, readPlanFile } from './plan-file.js';
 import { renderPlan } from './render.js';
 import type { OpenTarget } from './target.js';
 import { promotionCheck, refuseProtectedOrgApply, refuseProtectedOrgApplyById, refuseUnsavedApply } from './environments.js';
@@ -266,9 +266,19 @@ function refuseMassDelete(file: string, saved: Plan, fresh: Plan): void {
 
 /** Refuses the whole saved plan, before any change, if a fresh plan disagrees with it. */
 function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, fresh: Plan): void {
-  const reasons = staleReasons(saved, fresh);
+  // The file holds the plan with this run's secrets masked: it is compared with the fresh plan as a file would hold it.
+  const reasons = staleReasons(saved, fresh, asSaved(ctx, fresh).plan);
   if (reasons.length === 0) return;
   for (const r of reasons) ctx.info(`  ${r.address}: ${r.message}`);
+  if (reasons.some((r) => r.secret)) {
+    // Planning again masks it again: only the files, or an apply that plans afresh, can help.
+    const unsaved = ctx.environment?.settings.protected
+      ? ''
+      : `, or apply without a plan file (\`${planAgain(ctx, dir, saved.prune).replace('promptctl plan', 'promptctl apply')}\` plans afresh and asks before any change)`;
+    throw new UserError(
+      `${file} cannot be applied from a file: what it would send holds a secret of this run, which the file masks (listed above); nothing was applied. Take the value out of git (and rotate it)${unsaved}.`,
+    );
+  }
   throw new UserError(
     `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied. Run \`${planAgain(ctx, dir, saved.prune)} --out ${shellWord(file)}\` again and review the new plan.`,
   );

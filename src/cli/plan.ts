@@ -3,7 +3,6 @@ import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { changedFiles } from '../git/index.js';
-import { renderJson } from '../views/plan-json.js';
 import { hasChanges } from '../views/plan-common.js';
 import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
@@ -11,6 +10,7 @@ import { describeFsError, EXIT, UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { addDirOption, DEFAULT_DIR, planTarget, shellWord } from './common.js';
 import type { CliContext } from './context.js';
+import { asSaved } from './plan-file.js';
 import { parseFormat, renderPlan, type PlanFormat } from './render.js';
 import { changedScope } from '../plan/scope.js';
 import { withProblems } from '../plan/promotion.js';
@@ -59,10 +59,13 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
   const checked = withProblems(planned.plan, findings.problems);
   const plan = findings.warnings.length > 0 ? { ...checked, warnings: [...(checked.warnings ?? []), ...findings.warnings] } : checked;
 
-  await emit(ctx, plan, format, flags.dir);
+  // The plan a file holds and JSON or markdown show (their fingerprint): the run's secrets masked
+  // in it (live content an update shows may hold one), sealed as masked, so `apply FILE` takes it.
+  const saved = flags.out || format !== 'text' ? asSaved(ctx, plan) : null;
+  await emit(ctx, saved?.plan ?? plan, format, flags.dir, saved?.json);
   if (flags.out) {
     try {
-      await writeFileAtomic(resolve(ctx.cwd, flags.out), ctx.mask(renderJson(plan)));
+      await writeFileAtomic(resolve(ctx.cwd, flags.out), saved!.json);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       throw new UserError(`cannot write the plan to ${flags.out}: ${e.code ? `${e.code} ` : ''}${describeFsError(e)}`);
@@ -89,8 +92,9 @@ async function changedScopeOf(ctx: CliContext, state: DesiredState, ref: string)
   return only;
 }
 
-async function emit(ctx: CliContext, plan: Plan, format: PlanFormat, dir: string): Promise<void> {
-  const text = await renderPlan(plan, format, ctx.style, dir);
+/** `json`: the plan JSON, when already rendered. */
+async function emit(ctx: CliContext, plan: Plan, format: PlanFormat, dir: string, json?: string): Promise<void> {
+  const text = format === 'json' && json !== undefined ? json : await renderPlan(plan, format, ctx.style, dir);
   ctx.out(text);
   // In GitHub Actions the markdown plan doubles as the job summary.
   const summary = ctx.env.GITHUB_STEP_SUMMARY;

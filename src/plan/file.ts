@@ -1,7 +1,11 @@
-// A saved plan, once its file has passed schemas/plan.schema.json (schema/plan-file.ts): the seal
-// is checked before anything trusts it. A plan whose content no longer matches its fingerprint
-// was edited after it was made, and is refused.
+// A saved plan. Its file never holds a secret of the run: `maskedPlan` is the plan as the file
+// holds it (each secret value masked, `[redacted: NAME]`), sealed as it is written, so the seal
+// is over the file's own content. Once a file has passed schemas/plan.schema.json
+// (schema/plan-file.ts), the seal is checked before anything trusts it: a plan whose content no
+// longer matches its fingerprint was edited after it was made, and is refused. What was masked
+// is only ever shown: apply/stale.ts refuses a file whose masked parts apply would act on.
 import { UserError } from '../util/errors.js';
+import { maskStrings } from '../util/secrets.js';
 import { planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
 
@@ -12,4 +16,15 @@ export function sealedPlan(data: unknown, source = 'plan file'): Plan {
     throw new UserError(`${source}: the plan was modified after it was made (fingerprint mismatch); run plan again`);
   }
   return plan;
+}
+
+/**
+ * `plan` as its file holds it: `mask` applied to every string in it, and sealed again when that
+ * changed anything (the fingerprint covers live content an update shows). A plan without a
+ * secret is returned as it is, fingerprint and all.
+ */
+export function maskedPlan(plan: Plan, mask: (text: string) => string): Plan {
+  const masked = maskStrings(plan, mask);
+  if (masked === plan) return plan;
+  return { ...masked, fingerprint: planFingerprint(masked) };
 }

@@ -49,6 +49,43 @@ export function maskFor(name: string): string {
   return `[redacted: ${name}]`;
 }
 
+/** The names the masks in `text` give (`[redacted: NAME]`), sorted, each once. */
+export function maskedNames(text: string): string[] {
+  return [...new Set([...text.matchAll(/\[redacted: ([^\]\n]{1,80})\]/g)].map((m) => m[1]!))].sort();
+}
+
+/**
+ * A JSON value (a plan, say) with `mask` applied to every string in it, object keys included, so
+ * that it renders without a secret and stays the same shape. What holds no secret is returned as
+ * it is (the same object), so an unmasked value is kept whole.
+ */
+export function maskStrings<T>(value: T, mask: (text: string) => string): T {
+  return walk(value, mask) as T;
+}
+
+function walk(value: unknown, mask: (text: string) => string): unknown {
+  if (typeof value === 'string') return mask(value);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const m = walk(v, mask);
+      if (m !== v) (out ??= value.slice())[i] = m;
+    });
+    return out ?? value;
+  }
+  if (value !== null && typeof value === 'object') {
+    let changed = false;
+    const entries = Object.entries(value).map(([k, v]) => {
+      const mk = mask(k);
+      const mv = walk(v, mask);
+      if (mk !== k || mv !== v) changed = true;
+      return [mk, mv] as const;
+    });
+    return changed ? Object.fromEntries(entries) : value;
+  }
+  return value;
+}
+
 /**
  * `text` with every occurrence of a secret replaced, scanning left to right and trying the
  * longest value first at each position (so one containing another is masked whole). `secrets`

@@ -1,7 +1,7 @@
 // Masking known secrets in whole texts and in text that arrives in pieces: however a text is cut,
 // the pieces come out as the whole text masks.
 import { describe, expect, it } from 'vitest';
-import { createStreamMasker, maskSecrets, withEscapedForms, type NamedSecret } from '../../../src/util/secrets.js';
+import { createStreamMasker, maskedNames, maskSecrets, maskStrings, withEscapedForms, type NamedSecret } from '../../../src/util/secrets.js';
 
 const SECRETS: NamedSecret[] = [
   { name: 'LONG_SECRET', value: 'hunter2-hunter2-xyz' },
@@ -141,5 +141,24 @@ describe('maskSecrets against a reference', () => {
       expect(maskSecrets(text, forms), text).toBe(reference(text));
       expect(streamed(text.match(/.{1,3}/gs) ?? [], forms), text).toBe(reference(text));
     }
+  });
+});
+
+describe('maskStrings', () => {
+  const mask = (t: string) => maskSecrets(t, SECRETS);
+
+  it('masks every string of a JSON value, keys too, and keeps what holds none as it is', () => {
+    const clean = { a: ['x', { b: 1 }], c: null };
+    const value = { clean, list: ['tok-12345678', 2, true], nested: { 'key tok-12345678': 'hunter2-hunter2-xyz!' } };
+    const masked = maskStrings(value, mask);
+    expect(masked).toEqual({ clean, list: ['[redacted: API_TOKEN]', 2, true], nested: { 'key [redacted: API_TOKEN]': '[redacted: LONG_SECRET]!' } });
+    expect(masked.clean).toBe(clean);
+    expect(maskStrings(clean, mask)).toBe(clean);
+    expect(value.list[0]).toBe('tok-12345678');
+  });
+
+  it('names what a text masks', () => {
+    expect(maskedNames(mask('b tok-12345678 a hunter2-hunter2-xyz tok-12345678'))).toEqual(['API_TOKEN', 'LONG_SECRET']);
+    expect(maskedNames('[redacted: the proxy password] and [redacted:] no')).toEqual(['the proxy password']);
   });
 });
