@@ -10,6 +10,7 @@ import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import type { WireOrganization } from '../genesys/conventions.js';
 import { UserError } from '../util/errors.js';
+import { shellQuoted } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { openTarget, targetLine, describeTarget, type OpenTarget, type OpenTargetOptions } from './target.js';
 import { formatText } from '../views/diagnostics.js';
@@ -18,7 +19,7 @@ export const DEFAULT_DIR = 'prompts';
 
 /** `s` as one shell word, for a command we print to be run: quoted when it holds anything but plain path characters. */
 export function shellWord(s: string): string {
-  return /^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  return /^[\w./@%+=:,-]+$/.test(s) ? s : `'${shellQuoted(s)}'`;
 }
 
 export function addDirOption(cmd: Command): Command {

@@ -6,6 +6,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Assertion, JsonValue } from '../model/types.js';
+import { collapseWhitespace } from '../util/escapes.js';
 import { stableStringify } from '../util/json.js';
 import { execBounded, RegexTimeout } from '../util/regex.js';
 import type { AssertionOutcome, Observation } from './types.js';
@@ -157,10 +158,10 @@ function clip(s: string, n: number): string {
 /** The output, quoted and cut short (around `at` when given). */
 function preview(out: string, at?: number): string {
   if (out === '') return 'an empty output';
-  const flat = out.replace(/\s+/g, ' ');
+  const flat = collapseWhitespace(out);
   if (at === undefined || at < 40) return JSON.stringify(clip(flat, 80));
   const start = Math.max(0, at - 30);
-  return JSON.stringify(`…${clip(out.slice(start).replace(/\s+/g, ' '), 80)}`);
+  return JSON.stringify(`…${clip(collapseWhitespace(out.slice(start)), 80)}`);
 }
 
 export function formatUsd(usd: number): string {

@@ -3,6 +3,7 @@
 // the ApiError a call ends with. Our own words only, scrubbed of anything secret.
 import http from 'node:http';
 import { RequestError, TimeoutError } from 'got';
+import { collapseWhitespace } from '../util/escapes.js';
 import { ApiError } from './errors.js';
 import type { Attempt, HttpResult, Method } from './exchange.js';
 import type { ErrorBody } from './conventions.js';
@@ -53,7 +54,7 @@ export function errorParts(res: HttpResult): { code: string; message: string } {
       return { code: e.error, message: d };
     }
   }
-  const text = typeof b === 'string' ? b.replace(/\s+/g, ' ').trim().slice(0, 200) : '';
+  const text = typeof b === 'string' ? collapseWhitespace(b).trim().slice(0, 200) : '';
   return { code: `http.${res.status}`, message: text || (http.STATUS_CODES[res.status] ?? 'error') };
 }
 

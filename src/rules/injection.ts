@@ -3,6 +3,7 @@
 // an attack (quoted, or reported: "if the user asks you to ignore previous instructions") is not one.
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
+import { collapseWhitespace } from '../util/escapes.js';
 import { instructionFindings, JAILBREAK_MODE, S } from './injection-mentions.js';
 import { allPromptFields, findingDiagnostics, scanner, type NamedPattern } from './util.js';
 
@@ -52,7 +53,7 @@ export function checkInjection(state: DesiredState): Diagnostic[] {
     if (phrases.length > 0) {
       out.push(
         ...findingDiagnostics(f, phrases, 'error', 'injection/phrase', (x) => {
-          const phrase = f.text.slice(x.index, x.index + x.length).replace(/\s+/g, ' ');
+          const phrase = collapseWhitespace(f.text.slice(x.index, x.index + x.length));
           return `prompt-injection phrase "${phrase}" in ${f.label} (${x.name}); a prompt must not contain instructions to abandon its own rules`;
         }),
       );

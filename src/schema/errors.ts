@@ -4,6 +4,7 @@ import { isMap, isScalar } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { ASSERTION_TYPES, type SourceLocation } from '../model/types.js';
 import { findKey, findNode, foundAt, nodeStart, type DocContext } from '../config/nodes.js';
+import { collapseWhitespace } from '../util/escapes.js';
 import { checkVersionLabel } from '../util/semver.js';
 import { closest, didYouMean } from '../util/suggest.js';
 
@@ -424,6 +425,6 @@ export function describeValue(v: unknown): string {
 }
 
 function clip(s: string): string {
-  const one = s.slice(0, 200).replace(/\s+/g, ' ');
+  const one = collapseWhitespace(s.slice(0, 200));
   return one.length > 60 ? `${one.slice(0, 60)}…` : one;
 }

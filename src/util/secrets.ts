@@ -1,6 +1,7 @@
 // Masking known secret values (the run's credentials, by the variable that holds them) in text
 // that is printed or saved: whole texts, and text that arrives in pieces (a streamed answer), where
 // a value split across two pieces must be masked too. Pure: the values are passed in.
+import { ESCAPES, INNER_ESCAPES } from './escapes.js';
 
 /** A secret value and the name it is masked as (`[redacted: NAME]`). */
 export interface NamedSecret {
@@ -9,32 +10,24 @@ export interface NamedSecret {
 }
 
 /**
- * How the documents promptctl writes escape a text: JSON strings (and the quoted values of
- * assertion messages), XML (JUnit), HTML and markdown (step summaries, PR comments), markdown
- * table cells and inline code, GitHub workflow commands, URLs. Output is masked after it is
- * rendered, so a value is looked for in each of these forms too.
+ * The forms a value takes in a document: as it is, and through each escape the views and commands
+ * apply (util/escapes.ts: markdown, HTML, XML, workflow commands, JSON, terminal text, shell
+ * words, URLs). Output is masked after it is rendered, so a value is looked for in each of them:
+ * the list is the escapes' own, so a view cannot escape a value in a way masking does not know.
  */
-const OUTER_FORMS: readonly ((s: string) => string)[] = [
-  (s) => s,
-  (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'),
-  (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'),
-  (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\`*_[\]|#~$])/g, '\\$1'),
-  (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/([\\`*_[\]|#~$])/g, '\\$1'),
-  (s) => s.replace(/\|/g, '\\|'),
-  (s) => s.replace(/\|/g, '¦'),
-  (s) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'),
-  (s) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C'),
-  (s) => encodeURIComponent(s),
-];
+const OUTER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...ESCAPES];
+
+/** What a value may be escaped as before one of OUTER_FORMS escapes it again (JSON in markdown or XML). */
+const INNER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...INNER_ESCAPES];
 
 /**
- * `secrets` with every form a value takes once a document escapes it (OUTER_FORMS, of the value
- * and of its JSON string escape), each under the value's name, longest first.
+ * `secrets` with every form a value takes once a document escapes it (OUTER_FORMS of INNER_FORMS
+ * of the value), each under the value's name, longest first; a form met twice is kept once.
  */
 export function withEscapedForms(secrets: readonly NamedSecret[]): NamedSecret[] {
   const out = new Map<string, string>();
   for (const { name, value } of secrets) {
-    for (const inner of [value, JSON.stringify(value).slice(1, -1)]) {
+    for (const inner of new Set(INNER_FORMS.map((f) => f(value)))) {
       for (const form of OUTER_FORMS) {
         const v = form(inner);
         if (v !== '' && !out.has(v)) out.set(v, name);

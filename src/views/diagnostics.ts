@@ -3,6 +3,7 @@
 // commands for pull-request annotations; plus validate's one-line summary. Pure: data in,
 // string out; colour through the injected Style.
 import type { Diagnostic } from '../model/diagnostic.js';
+import { annotationMessage, escapeProperty, oneLine, visible } from '../util/escapes.js';
 import { plain, type Style } from './style.js';
 
 export const DIAGNOSTIC_FORMATS = ['text', 'json', 'github'] as const;
@@ -18,16 +19,11 @@ export function formatText(d: Diagnostic, style: Style = plain): string {
 /** GitHub Actions workflow command; escaping as in @actions/core (data vs property values). */
 export function formatGithub(d: Diagnostic): string {
   const props = `file=${escapeProperty(d.file)},line=${d.line},col=${d.column},title=${escapeProperty(d.rule)}`;
-  return `::${d.severity} ${props}::${escapeData(visible(d.message))}`;
+  return `::${d.severity} ${props}::${annotationMessage(d.message)}`;
 }
 
-export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-export function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
+// The workflow command escapes live where masking knows their forms (util/escapes.ts).
+export { escapeData, escapeProperty } from '../util/escapes.js';
 
 export function formatJson(ds: readonly Diagnostic[]): string {
   const diagnostics = ds.map((d) => ({
@@ -56,20 +52,6 @@ export function summaryLine(ds: readonly Diagnostic[], fileCount: number): strin
   if (ds.length === 0) return `${files} checked: no problems found`;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   return `${files} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
-}
-
-/** Messages are one line in text output (a stray newline would break `file:line:` parsing). */
-function oneLine(s: string): string {
-  return visible(s.replace(/\r\n|\r|\n/g, ' '));
-}
-
-/**
- * Control characters a message quotes from a file (an ESC in a kind or a name) written as escapes:
- * printed raw, they would drive the reader's terminal (colours, clearing the screen, moving the
- * cursor). Line breaks are each format's own business (a space in text, %0A in annotations).
- */
-export function visible(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** `value` with every string in it made visible (plain data: objects and arrays are copied). */

@@ -2,7 +2,7 @@
 // the target and when; JSON is the plan document with a `drift` list. Pure: data in, string out.
 import type { DriftEntry } from '../plan/drift.js';
 import type { Plan } from '../plan/types.js';
-import { escapeInline } from './plan-markdown.js';
+import { escapeCodeCell, escapeInline } from '../util/escapes.js';
 
 /** Adds the drift section to an already rendered plan (`rendered`, in the same format). */
 export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 'text' | 'markdown' | 'json', rendered: string): string {
@@ -34,7 +34,7 @@ export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 
  * pipe is escaped (GitHub reads \| as a pipe inside a code span in a table).
  */
 function codeCell(s: string): string {
-  const clean = s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  const clean = escapeCodeCell(s);
   const ticks = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length)) + 1;
   const fence = '`'.repeat(ticks);
   const pad = ticks > 1 || clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';

@@ -5,6 +5,7 @@
 // Content is fenced with a fence longer than any backtick run inside it and everything outside
 // fences is HTML-escaped, so a prompt containing ``` or </details> cannot break the comment.
 import { AISTUDIO_KINDS, RESOURCE_KINDS } from '../model/address.js';
+import { escapeHtml, escapeInline } from '../util/escapes.js';
 import {
   actionVerb,
   formatBlock,
@@ -40,15 +41,6 @@ export interface MarkdownRenderOptions {
   dir?: string;
   /** Total character cap; GitHub's comment limit by default (tests may lower it). */
   cap?: number;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** Markdown inline text (outside HTML tags): HTML-escaped and with markdown punctuation neutralised. */
-export function escapeInline(s: string): string {
-  return escapeHtml(s).replace(/([\\`*_[\]|#~$])/g, '\\$1').replace(/\r?\n/g, ' ');
 }
 
 /** A fenced block whose fence is longer than any run of backticks in the content. */

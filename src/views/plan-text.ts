@@ -17,7 +17,8 @@ import {
   scopeNote,
   noChangesLine,
 } from './plan-common.js';
-import { visible, visibleIn } from './diagnostics.js';
+import { visibleIn } from './diagnostics.js';
+import { visible } from '../util/escapes.js';
 import { plain, type Style } from './style.js';
 import { textDiff, type DiffLine } from './textdiff.js';
 import type { Plan, PlanAction } from '../plan/types.js';

@@ -2,6 +2,7 @@
 // gateway served, and for a two-way split the difference between its versions with a 95 %
 // interval and a verdict. Pure.
 import type { SplitComparison, StatusReport, TemplateStatus, VersionStatus } from '../evals/types.js';
+import { escapeStatusMarkdown as escapeMd } from '../util/escapes.js';
 import { plain, type Style } from './style.js';
 import { alignColumns, int, ms, percent, signed, usd } from './table.js';
 
@@ -83,10 +84,6 @@ export function renderStatusText(report: StatusReport, style: Style = plain): st
   }
   for (const m of report.method) lines.push(style('dim', `· ${m}`));
   return lines.join('\n');
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\`*_[\]|#~$])/g, '\\$1');
 }
 
 export function renderStatusMarkdown(report: StatusReport): string {

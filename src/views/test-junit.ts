@@ -1,25 +1,12 @@
 // `promptctl test` results as JUnit XML, the file CI systems render: a testsuite per PromptTest,
 // a testcase per case and version plus one for the pass rate. Pure: the report in, a string out.
 import type { TestReport } from '../evals/types.js';
+import { xmlAttr as attr, xmlEscape } from '../util/escapes.js';
 import { percent } from './table.js';
 import { casesFinished, describeAssertion, rateLine, share, waiting } from './test-results.js';
 
-/** XML 1.0 text: the five entities escaped, characters XML cannot hold at all replaced. */
-export function xmlEscape(s: string): string {
-  return s
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
-
-/** An attribute value: escaped, and line breaks kept as character references. */
-function attr(s: string): string {
-  return xmlEscape(s).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
-}
+// XML text and attribute values are escaped where masking knows their forms (util/escapes.ts).
+export { xmlEscape } from '../util/escapes.js';
 
 const seconds = (msValue: number): string => (msValue / 1000).toFixed(3);
 

@@ -1,6 +1,7 @@
 // `promptctl test` results (DESIGN §7) as text, markdown (one pull-request comment section) and
 // JSON, and the pieces JUnit XML shares (test-junit.ts). Pure: the report in, a string out.
 import type { AssertionOutcome, CaseDone, PassRate, TestOutcome, TestReport, TestRun } from '../evals/types.js';
+import { escapeTestCode, escapeTestMarkdown as escapeMd } from '../util/escapes.js';
 import { plural } from '../util/plural.js';
 import { plain, type Style } from './style.js';
 import { alignColumns, int, ms, percent, usd } from './table.js';
@@ -313,17 +314,8 @@ export function renderTestText(report: TestReport, style: Style = plain): string
 /** A pull-request comment shares its 65,536 characters with the plan: the test section takes at most this. */
 export const TEST_MARKDOWN_CAP = 20_000;
 
-function escapeMd(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|#~$])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
-}
-
 function code(s: string): string {
-  const clean = s.replace(/\r?\n/g, ' ').replace(/\|/g, '¦');
+  const clean = escapeTestCode(s);
   const ticks = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length)) + 1;
   const fence = '`'.repeat(ticks);
   return `${fence}${ticks > 1 ? ' ' : ''}${clean}${ticks > 1 ? ' ' : ''}${fence}`;

@@ -3,7 +3,7 @@
 // maxEditLength (deterministic, unlike a timeout); when it gives up, the text is shown as replaced.
 // A diff line's text is shown with its control characters as escapes (`shown`).
 import { createTwoFilesPatch, structuredPatch } from 'diff';
-import { visible } from './diagnostics.js';
+import { shown } from '../util/escapes.js';
 
 /** Beyond this many edits a diff is not worth reading: show old text removed, new text added. */
 export const MAX_EDIT_LENGTH = 2000;
@@ -34,15 +34,6 @@ function replacedLines(before: string, after: string): DiffLine[] {
     ...old.map((text): DiffLine => ({ kind: 'del', text: shown(text) })),
     ...now.map((text): DiffLine => ({ kind: 'add', text: shown(text) })),
   ];
-}
-
-/**
- * A line of prompt text as a reviewer must see it: a CR (a CRLF line end from the web UI) or an
- * ESC would otherwise be invisible (two lines differing only in a CR read the same) or drive the
- * terminal, colours included, whatever NO_COLOR says. Tabs stay as they are.
- */
-export function shown(text: string): string {
-  return visible(text).replace(/\r/g, '\\u000d');
 }
 
 export function textDiff(before: string, after: string, context = 3): TextDiff {

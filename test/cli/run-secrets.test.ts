@@ -162,3 +162,43 @@ spec:
     expect(await readFile(summary, 'utf8')).not.toContain(marker);
   });
 });
+
+describe('a multi-line credential with every character a view escapes', () => {
+  it('promptctl test masks it in every format, also where a table cell puts its lines on one', async () => {
+    // A view writes a line break in a table cell or a code span as a space, in an XML attribute
+    // as &#10;, in an annotation as %0A: each of those forms is masked, and every other escape.
+    const first = `k1${Math.random().toString(36).slice(2, 8)}`;
+    const second = `k2${Math.random().toString(36).slice(2, 8)}`;
+    const secret = `${first} | < > & " ' \\ \` * _ [ ] # % : ,\n${second} end`;
+    const answer = `The client secret is ${secret} indeed.`;
+    const test = `apiVersion: promptctl/v1
+kind: PromptTest
+metadata:
+  name: faq-multiline
+spec:
+  target:
+    template: faq-bot
+    version: "1.1.0"
+  cases:
+    - name: ${JSON.stringify(`credentials ${secret}`)}
+      vars:
+        question: ${JSON.stringify(`${QUESTION} ${secret}`)}
+      expect:
+        - contains: ${JSON.stringify(secret)}
+`;
+    p = await evalsProject({ 'multiline.yaml': test }, { clientSecret: secret, responses: [{ match: { template: 'faq-bot', contains: 'credentials' }, output: answer }, ...RESPONSES] });
+    const summary = join(p.dir.path, 'summary.md');
+    for (const format of ['text', 'json', 'junit', 'markdown']) {
+      const r = await p.cli(['test', 'faq-multiline', '--format', format, '--no-cache'], { env: { GITHUB_STEP_SUMMARY: summary } });
+      expect(r.code, `${format}: ${r.stderr}`).toBe(1);
+      const out = r.stdout + r.stderr;
+      expect(out, format).not.toContain(secret);
+      expect(out, format).not.toContain(first);
+      expect(out, format).not.toContain(second);
+      expect(r.stdout, format).toContain(MASKED);
+    }
+    const written = await readFile(summary, 'utf8');
+    expect(written).not.toContain(first);
+    expect(written).not.toContain(second);
+  });
+});

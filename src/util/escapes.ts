@@ -1,0 +1,141 @@
+// Every way promptctl escapes a text for a document it prints or writes (markdown, HTML, XML,
+// GitHub workflow commands, JSON, terminal text, shell words, URLs), in one place. The views and
+// the commands escape only through these functions, and masking (`secrets.ts`) looks for a secret
+// in every form they give it: output is masked after it is rendered, so an escape masking did not
+// know of would print the secret. A new escape is added here and to ESCAPES, never in a view.
+
+/** HTML text and attribute values (the plan's <details> summaries): the characters HTML reads. */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Markdown punctuation a renderer would read as emphasis, code, links, headings or a table's pipe. */
+function escapeMdPunctuation(s: string): string {
+  return s.replace(/([\\`*_[\]|#~$])/g, '\\$1');
+}
+
+/** Markdown inline text in the plan and drift (outside HTML tags, table cells too): HTML-escaped, markdown punctuation neutralised, one line. */
+export function escapeInline(s: string): string {
+  return escapeMdPunctuation(escapeHtml(s)).replace(/\r?\n/g, ' ');
+}
+
+/** Markdown text in the test report (cells, summaries, failures): as escapeInline, `"` left as it is. */
+export function escapeTestMarkdown(s: string): string {
+  return escapeMdPunctuation(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')).replace(/\r?\n/g, ' ');
+}
+
+/** Markdown text in the status report: `&`, `<`, `>` and markdown punctuation; line breaks kept. */
+export function escapeStatusMarkdown(s: string): string {
+  return escapeMdPunctuation(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+}
+
+/** The text of a code span in a drift table cell: one line, a pipe as `\|` (GitHub reads it as a pipe inside a code span in a table). */
+export function escapeCodeCell(s: string): string {
+  return s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+/** The text of a code span in the test report's table: one line, a pipe as `¦` (it cannot end the cell). */
+export function escapeTestCode(s: string): string {
+  return s.replace(/\r?\n/g, ' ').replace(/\|/g, '¦');
+}
+
+/** XML 1.0 text (JUnit): the five entities escaped, characters XML cannot hold at all replaced. */
+export function xmlEscape(s: string): string {
+  return s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** An XML attribute value (JUnit): escaped, and line breaks kept as character references (a parser would fold them to spaces). */
+export function xmlAttr(s: string): string {
+  return xmlEscape(s).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}
+
+/** A GitHub workflow command's data (an annotation's message), as @actions/core escapes it. */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** A GitHub workflow command's property value (file, title), as @actions/core escapes it. */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/**
+ * Control characters a message quotes from a file (an ESC in a kind or a name) written as escapes:
+ * printed raw, they would drive the reader's terminal (colours, clearing the screen, moving the
+ * cursor). Line breaks are each format's own business (a space in text, %0A in annotations).
+ */
+export function visible(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A diagnostic's message in text output: one line (a stray newline would break `file:line:` parsing), made visible. */
+export function oneLine(s: string): string {
+  return visible(s.replace(/\r\n|\r|\n/g, ' '));
+}
+
+/** A diagnostic's message in an annotation: made visible, then escaped as workflow command data. */
+export function annotationMessage(s: string): string {
+  return escapeData(visible(s));
+}
+
+/**
+ * A line of prompt text as a reviewer must see it in a diff: a CR (a CRLF line end from the web UI)
+ * or an ESC would otherwise be invisible or drive the terminal. Tabs stay as they are.
+ */
+export function shown(text: string): string {
+  return visible(text).replace(/\r/g, '\\u000d');
+}
+
+/** A text quoted inside a one-line message (a value in a schema error, an error body, an output preview, a phrase found): each run of whitespace one space. */
+export function collapseWhitespace(s: string): string {
+  return s.replace(/\s+/g, ' ');
+}
+
+/** The inside of a single-quoted shell word (a command we print to be run): each `'` closed, escaped and reopened. */
+export function shellQuoted(s: string): string {
+  return s.replace(/'/g, `'\\''`);
+}
+
+/** The inside of a JSON string (JSON documents, quoted assertion values): what JSON.stringify writes between the quotes. */
+export function jsonStringContent(s: string): string {
+  return JSON.stringify(s).slice(1, -1);
+}
+
+/**
+ * Every escape above, and a URL's component encoding (paths in API error messages): the forms a
+ * text can take in a document. Masking looks for a secret in each of them.
+ */
+export const ESCAPES: readonly ((s: string) => string)[] = [
+  escapeHtml,
+  escapeInline,
+  escapeTestMarkdown,
+  escapeStatusMarkdown,
+  escapeCodeCell,
+  escapeTestCode,
+  xmlEscape,
+  xmlAttr,
+  escapeData,
+  escapeProperty,
+  visible,
+  oneLine,
+  annotationMessage,
+  shown,
+  collapseWhitespace,
+  shellQuoted,
+  jsonStringContent,
+  encodeURIComponent,
+];
+
+/**
+ * Escapes applied to a text before a view escapes the result again: JSON inside markdown or XML
+ * (a quoted assertion value in a report), a visible text written as JSON (a plan's values), a
+ * value quoted in a message on one line (then escaped as the message is).
+ */
+export const INNER_ESCAPES: readonly ((s: string) => string)[] = [jsonStringContent, visible, collapseWhitespace];

@@ -1,0 +1,54 @@
+// The escapes are one list that masking reads: every escape the module exports is in it, and no
+// other code escapes a text for a document on its own (masking would not know the form it makes).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as escapes from '../../../src/util/escapes.js';
+import { maskSecrets, withEscapedForms } from '../../../src/util/secrets.js';
+
+const SRC = resolve(import.meta.dirname, '../../../src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sourceFiles(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
+}
+
+describe('util/escapes', () => {
+  it('lists every escape it exports, so masking looks for each form', () => {
+    const listed = new Set<unknown>([...escapes.ESCAPES, ...escapes.INNER_ESCAPES]);
+    const exported = Object.entries(escapes).filter(([, v]) => typeof v === 'function');
+    expect(exported.length).toBeGreaterThan(10);
+    expect(exported.filter(([, f]) => !listed.has(f)).map(([name]) => name)).toEqual([]);
+    // Each inner escape is an outer one too (a value escaped once is a form of its own).
+    expect(escapes.INNER_ESCAPES.filter((f) => !escapes.ESCAPES.includes(f))).toEqual([]);
+  });
+
+  it('is the only code that escapes text for a document (the emulator, which masks nothing, aside)', () => {
+    // The tell-tale pieces of an escape: entities, workflow command codes, markdown's backslash,
+    // the cell's broken bar, a CR made visible, line breaks or whitespace runs turned into a space.
+    const tells = [/&amp;|&lt;|&gt;|&quot;|&apos;|&#1[03];|&#9;/, /%0A|%0D|%25|%3A|%2C/, /'\\\\\$1'/, /¦/, /\\\\u000d/, /\\s\+\/g, ' '/, /\\r\?\\n\/g, ' '/];
+    const offenders = sourceFiles(SRC)
+      .filter((f) => !f.endsWith(join('util', 'escapes.ts')) && !relative(SRC, f).startsWith('emulator'))
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ line, where: `${relative(SRC, f)}:${i + 1}` }))
+          .filter(({ line }) => !/^\s*(\/\/|\*|\/\*)/.test(line) && tells.some((t) => t.test(line)))
+          .map(({ where, line }) => `${where}: ${line.trim()}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('a value with a line break and every escaped character is masked in each form, through each inner escape too', () => {
+    const value = `Ab1 | < > & " ' \\ \` * _ [ ] # ~ $ % : , \t\r\n\u001b zZ9`;
+    const forms = withEscapedForms([{ name: 'SOME_KEY', value }]);
+    for (const outer of escapes.ESCAPES) {
+      for (const inner of [(s: string) => s, ...escapes.INNER_ESCAPES]) {
+        const text = `before ${outer(inner(value))} after`;
+        expect(maskSecrets(text, forms), `${outer.name}(${inner.name})`).toBe('before [redacted: SOME_KEY] after');
+      }
+    }
+    // Forms met twice are kept once: a value no escape changes has one form.
+    expect(withEscapedForms([{ name: 'PLAIN_TOKEN', value: 'abcdefgh1234' }])).toHaveLength(1);
+    expect(new Set(forms.map((f) => f.value)).size).toBe(forms.length);
+  });
+});
