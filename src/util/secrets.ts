@@ -20,14 +20,28 @@ const OUTER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...ESCAPES];
 /** What a value may be escaped as before one of OUTER_FORMS escapes it again (JSON in markdown or XML). */
 const INNER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...INNER_ESCAPES];
 
+/** A line of a multi-line value shorter than this (spaces aside) is not masked on its own: too likely to be ordinary text. */
+const MIN_LINE_LENGTH = 8;
+
+/**
+ * The value, and each line of a multi-line one (a PEM key): views split text into lines with
+ * something between them (a diff's `-`, a YAML block's indentation), where no form of the whole
+ * value is found.
+ */
+function parts(value: string): string[] {
+  if (!/[\r\n]/.test(value)) return [value];
+  return [value, ...value.split(/\r\n|\r|\n/).filter((line) => line.trim().length >= MIN_LINE_LENGTH)];
+}
+
 /**
  * `secrets` with every form a value takes once a document escapes it (OUTER_FORMS of INNER_FORMS
- * of the value), each under the value's name, longest first; a form met twice is kept once.
+ * of the value, and of each of its lines), each under the value's name, longest first; a form met
+ * twice is kept once.
  */
 export function withEscapedForms(secrets: readonly NamedSecret[]): NamedSecret[] {
   const out = new Map<string, string>();
   for (const { name, value } of secrets) {
-    for (const inner of new Set(INNER_FORMS.map((f) => f(value)))) {
+    for (const inner of new Set(parts(value).flatMap((part) => INNER_FORMS.map((f) => f(part))))) {
       for (const form of OUTER_FORMS) {
         const v = form(inner);
         if (v !== '' && !out.has(v)) out.set(v, name);

@@ -114,6 +114,16 @@ describe('withEscapedForms', () => {
   });
 });
 
+describe('withEscapedForms and a multi-line value', () => {
+  it('masks each line long enough to be one on its own too (a diff or a YAML block puts text between them)', () => {
+    const forms = withEscapedForms([{ name: 'SIGNING_KEY', value: '-----BEGIN KEY-----\nMIIEvQIBADANBgkq\nab\n-----END KEY-----' }]);
+    expect(maskSecrets('-MIIEvQIBADANBgkq\n  -----END KEY-----', forms)).toBe('-[redacted: SIGNING_KEY]\n  [redacted: SIGNING_KEY]');
+    // A short line is ordinary text: not masked alone.
+    expect(forms.some((f) => f.value === 'ab')).toBe(false);
+    expect(maskSecrets('ab', forms)).toBe('ab');
+  });
+});
+
 describe('maskSecrets against a reference', () => {
   it('masks as a plain left-to-right, longest-first scan does, on texts dense with near misses', () => {
     const forms = withEscapedForms([

@@ -143,3 +143,26 @@ describe('diagnostics', () => {
     for (const format of ['text', 'json', 'github'] as const) expectMasked(renderDiagnostics([d], format), `diagnostics ${format}`);
   });
 });
+
+describe('a multi-line value the plan views split into lines', () => {
+  it('a structured value as YAML lines and prompt text as diff lines: each line of the value is masked', async () => {
+    const { buildPlan } = await import('../../../src/plan/build.js');
+    const { desiredState, filter, liveAfterApply, opts, template, version } = await import('../plan/fixtures.js');
+    const d = desiredState({ templates: [template('bot')], versions: [version('bot', '1.0.0', { systemInstruction: 'You answer questions.\nBe brief.\n' })], filters: [filter('guard', 10)] });
+    const live = liveAfterApply(d);
+    // Changed by hand on the target: a label holding the value, and the published version's text.
+    live.filters[0]!.appliesTo = { labels: { team: SECRET } };
+    live.templates[0]!.versions![0]!.systemInstruction = `You answer questions.\n${SECRET}\nBe brief.\n`;
+    const p = buildPlan(d, live, opts());
+    for (const [what, out] of [
+      ['plan text', renderText(p)],
+      ['plan markdown', renderMarkdown(p)],
+    ] as const) {
+      const masked = mask(out);
+      expect(out, `${what}: renders the value`).toContain(FIRST);
+      expect(masked, what).not.toContain(FIRST);
+      expect(masked, what).not.toContain(SECOND);
+      expect(masked, what).toContain(MASK);
+    }
+  });
+});
