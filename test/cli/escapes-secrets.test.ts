@@ -47,7 +47,9 @@ describe('a multi-line credential in a live object name', () => {
       expect(out, what).not.toContain(secret);
       expect(out, what).not.toContain(first);
       expect(out, what).not.toContain(second);
-      expect(r.stdout, what).toContain(MASKED);
+      // Markdown may show the mask itself escaped (a plan file's data is masked before it is rendered).
+      const shown = args.includes('markdown') ? r.stdout.replace(/\\([\\`*_[\]|#~$])/g, '$1') : r.stdout;
+      expect(shown, what).toContain(MASKED);
     }
   });
 });
