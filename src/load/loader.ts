@@ -29,7 +29,7 @@ import { checkHeader } from '../schema/header.js';
 import { mapSchemaErrors } from '../schema/errors.js';
 import { userSchemaProblem } from '../schema/user-schemas.js';
 import { validators } from '../schema/validator.js';
-import { runRules, runTextRules, type TextOnlyGuide, type TextOnlyVersion } from '../rules/index.js';
+import { ruleFindings, textRuleFindings, type TextOnlyGuide, type TextOnlyVersion } from '../rules/index.js';
 import { withoutCredentials } from '../rules/secrets.js';
 import { checkEnvironmentConfig, checkEnvironmentNames, environmentDiagnostics, singleEnvironmentDiagnostics } from '../rules/environments.js';
 import { hasEnvironments } from '../model/environments.js';
@@ -349,7 +349,7 @@ export class Loader {
     };
     // Environments (DESIGN §6): with one chosen, its state and its checks; otherwise the union and
     // every environment's own state.
-    const run = (s: DesiredState) => runRules(s, ruleContext);
+    const run = (s: DesiredState) => ruleFindings(s, ruleContext);
     // Budgets need the Config's models, environment names its environments: when promptctl.yaml
     // is broken, neither is known, and checking against the default config would report every
     // model and every environment a document names as unknown (its own error says what is wrong).
@@ -366,7 +366,7 @@ export class Loader {
       if (hasEnvironments(union.config)) diagnostics.push(...environmentDiagnostics(union, base, run));
     }
     diagnostics.push(
-      ...runTextRules(
+      ...textRuleFindings(
         this.textOnlyVersions,
         this.textOnlyOthers,
         { guides: this.textOnlyGuides, summarySettings: this.textOnlySummaries },
@@ -376,11 +376,13 @@ export class Loader {
     // Budgets are per version, so they run on every version that loaded (one broken file must
     // not hide another's budget error), unless promptctl.yaml itself is broken (above).
     if (!configBroken) diagnostics.push(...budgetDiagnostics(withStrayModels(state, this.strayModels), this.tokenMemo));
-    diagnostics.sort(compareDiagnostics);
+    // The one pass that masks credentials in messages, over every diagnostic of the run: schema
+    // and parse messages quote the values they refuse (`must be a number, not "sk-…"`), rules quote
+    // text (`{{ghp_…}}` is also an undeclared placeholder); only secrets/detected's name them, by
+    // kind. Before sorting, so the order and the duplicates are those of the messages printed.
+    const shown = withoutCredentials(diagnostics, this.knownSecrets).sort(compareDiagnostics);
     const nothingLoaded = this.loadedDocuments === 0 && hasErrors(this.diagnostics);
-    // Schema and parse messages quote the values they refuse (`must be a number, not "sk-…"`):
-    // no message but secrets/detected's repeats a credential (runRules' own already pass through).
-    return { state: nothingLoaded ? null : state, diagnostics: dedupe(withoutCredentials(diagnostics, this.knownSecrets)), files };
+    return { state: nothingLoaded ? null : state, diagnostics: dedupe(shown), files };
   }
 }
 

@@ -18,8 +18,14 @@ import type { KnownSecret, RuleContext } from './util.js';
 
 export type { RuleContext } from './util.js';
 
-export function runRules(state: DesiredState, ctx: RuleContext = {}): Diagnostic[] {
-  return withoutCredentials([
+/**
+ * Every rule's findings, their messages as the rules wrote them: another rule than
+ * secrets/detected may quote a credential (`{{ghp_…}}` is also an undeclared placeholder). The
+ * caller masks them once, with the rest of what it reports: the loader does, over every
+ * diagnostic of a run (load/loader.ts). A caller with nothing else to report uses `runRules`.
+ */
+export function ruleFindings(state: DesiredState, ctx: RuleContext = {}): Diagnostic[] {
+  return [
     ...checkNames(state),
     ...checkReferences(state, ctx),
     ...checkVariables(state),
@@ -32,7 +38,12 @@ export function runRules(state: DesiredState, ctx: RuleContext = {}): Diagnostic
     ...checkInjection(state),
     ...checkSecrets(state, ctx.knownSecrets),
     ...checkPii(state),
-  ], ctx.knownSecrets);
+  ];
+}
+
+/** `ruleFindings` with no message repeating a credential (withoutCredentials), for a caller that prints them as they are. */
+export function runRules(state: DesiredState, ctx: RuleContext = {}): Diagnostic[] {
+  return withoutCredentials(ruleFindings(state, ctx), ctx.knownSecrets);
 }
 
 /**
@@ -62,9 +73,9 @@ export interface TextOnlyGuide {
  * The rules that look only inside one document's own text (injection, secrets, PII, placeholders
  * and variable declarations), for documents that could not join the desired state. `others` are
  * templates and filters whose description is usable (scanned for secrets); `aiStudio` guides and
- * summary settings whose instruction or prompt is usable.
+ * summary settings whose instruction or prompt is usable. Messages as written, like `ruleFindings`.
  */
-export function runTextRules(
+export function textRuleFindings(
   versions: readonly TextOnlyVersion[],
   others: readonly (PromptTemplate | SafetyFilter)[] = [],
   aiStudio: { guides?: readonly TextOnlyGuide[]; summarySettings?: readonly SummarySetting[] } = {},
@@ -83,12 +94,22 @@ export function runTextRules(
     files: [],
   };
   const known = { ...state, versions: versions.filter((t) => t.variablesKnown).map((t) => t.version) };
-  return withoutCredentials([
+  return [
     ...checkVariables(known),
     ...versions.flatMap((t) => checkVersionPlaceholders(t.version, { unused: t.allTextKnown, variables: t.variablesKnown })),
     ...guides.flatMap((g) => checkGuidePlaceholders(g.guide, { unused: g.allTextKnown, variables: g.variablesKnown })),
     ...checkInjection(state),
     ...checkSecrets(state, knownSecrets),
     ...checkPii(state),
-  ], knownSecrets);
+  ];
+}
+
+/** `textRuleFindings` with no message repeating a credential (as `runRules`). */
+export function runTextRules(
+  versions: readonly TextOnlyVersion[],
+  others: readonly (PromptTemplate | SafetyFilter)[] = [],
+  aiStudio: { guides?: readonly TextOnlyGuide[]; summarySettings?: readonly SummarySetting[] } = {},
+  knownSecrets: readonly KnownSecret[] = [],
+): Diagnostic[] {
+  return withoutCredentials(textRuleFindings(versions, others, aiStudio, knownSecrets), knownSecrets);
 }
