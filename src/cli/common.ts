@@ -12,7 +12,7 @@ import type { WireOrganization } from '../genesys/conventions.js';
 import { UserError } from '../util/errors.js';
 import { shellQuoted } from '../util/escapes.js';
 import type { CliContext } from './context.js';
-import { openTarget, targetLine, describeTarget, type OpenTarget, type OpenTargetOptions } from './target.js';
+import { openTarget, targetContext, targetLine, describeTarget, type OpenTarget, type OpenTargetOptions } from './target.js';
 import { formatText } from '../views/diagnostics.js';
 
 export const DEFAULT_DIR = 'prompts';
@@ -100,7 +100,7 @@ export async function withTargetWhileLoading<S, T>(
   };
   // Opened first, on its own: its modules load in a few tens of milliseconds when nothing else
   // runs, but take the whole load when they must interleave with the files' reads.
-  const opened = await openTarget({ cwd: ctx.cwd, env: ctx.env, environment: ctx.environment, track: (c) => ctx.track(c), learnSecret: (n, v) => ctx.learnSecret(n, v), info }).then(
+  const opened = await openTarget(targetContext(ctx, { environment: ctx.environment, info })).then(
     (t) => ({ t, err: undefined }),
     (err: unknown) => ({ t: undefined, err }),
   );
@@ -126,7 +126,7 @@ export async function withTargetWhileLoading<S, T>(
 
 /** Opens the target (with what `opts` asks of it), runs `fn`, and always closes it (the embedded emulator included). */
 export async function withTarget<T>(ctx: CliContext, fn: (t: OpenTarget) => Promise<T>, opts: OpenTargetOptions = {}): Promise<T> {
-  const t = await openTarget(ctx, opts);
+  const t = await openTarget(targetContext(ctx, { environment: ctx.environment, info: (line) => ctx.info(line) }), opts);
   try {
     return await fn(t);
   } finally {

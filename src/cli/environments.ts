@@ -141,12 +141,12 @@ export function refuseProtectedOrgApply(ctx: CliContext, config: Config): void {
 export async function refuseProtectedOrgApplyById(ctx: CliContext, config: Config, orgId: string | null | undefined): Promise<void> {
   // The embedded emulator is nobody's org.
   if (!orgId || resolveTarget(ctx.env, ctx.environment?.spec).kind !== 'remote') return;
-  const { openTarget } = await import('./target.js');
+  const { openTarget, targetContext } = await import('./target.js');
   const whose = async (name: string): Promise<string | undefined> => {
     const environment = environmentByName(config, name);
     try {
       if (resolveTarget(ctx.env, environment.spec).kind !== 'remote') return undefined;
-      const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), learnSecret: (n, v) => ctx.learnSecret(n, v), environment }, { quick: true });
+      const target = await openTarget(targetContext(ctx, { environment }), { quick: true });
       try {
         return (await target.api.organization())?.id;
       } finally {
@@ -228,7 +228,7 @@ async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersio
   if (!env?.previous || wanted.length === 0) return none;
   const { promotionGaps, promotionProblems, promotionMessage, promotionReads, promotionSummary } = await import('../plan/promotion.js');
   const previous = environmentByName(env.config, env.previous);
-  const { describeTarget, openTarget } = await import('./target.js');
+  const { describeTarget, openTarget, targetContext } = await import('./target.js');
   let previousLive: PreviousOrg;
   let where: string;
   try {
@@ -242,7 +242,7 @@ async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersio
     // Where a failure only warns, an org that does not answer must not hold the plan up for minutes:
     // the probe's limits. Where it refuses (protected), the normal ones, so a slow org is still read.
     const limits = env.settings.protected ? {} : { quick: true };
-    const target = await openTarget({ cwd: ctx.cwd, env: ctx.env, track: (c) => ctx.track(c), learnSecret: (n, v) => ctx.learnSecret(n, v), info: (l) => ctx.info(l), environment: previous }, limits);
+    const target = await openTarget(targetContext(ctx, { environment: previous, info: (l) => ctx.info(l) }), limits);
     try {
       previousLive = await readPromotionSource({ gateway: target.api, aistudio: target.aistudio }, promotionReads(wanted));
     } finally {

@@ -16,8 +16,28 @@ import { UserError } from '../util/errors.js';
 import type { CliContext } from './context.js';
 import type { SelectedEnvironment } from './environments.js';
 
-/** What opening a target needs of the run. */
+/**
+ * What opening a target needs of the run. A command builds it with `targetContext`, so the access
+ * tokens every target it opens is issued are masked in what it prints (learnSecret is optional
+ * only for a caller outside a command: a test's own target).
+ */
 export type TargetContext = Pick<CliContext, 'cwd' | 'env' | 'track'> & Partial<Pick<CliContext, 'info' | 'environment' | 'learnSecret'>>;
+
+/**
+ * The run's context for opening a target in `environment` (another than the run's own, for a
+ * probe of a protected org or a promotion's source), its retry notices said through `info` (none:
+ * a quiet probe): the one place a command's target learns the run's `learnSecret`.
+ */
+export function targetContext(ctx: CliContext, use: { environment: SelectedEnvironment | undefined; info?: (line: string) => void }): TargetContext {
+  return {
+    cwd: ctx.cwd,
+    env: ctx.env,
+    track: (c) => ctx.track(c),
+    learnSecret: (name, value) => ctx.learnSecret(name, value),
+    environment: use.environment,
+    ...(use.info ? { info: use.info } : {}),
+  };
+}
 
 /** Where the embedded emulator (and `promptctl emulator` by default) keeps its state, relative to the working directory. */
 export const EMBEDDED_STATE_FILE = '.promptctl/local-state.json';
