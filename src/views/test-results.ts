@@ -1,10 +1,11 @@
 // `promptctl test` results (DESIGN §7) as text, markdown (one pull-request comment section) and
 // JSON, and the pieces JUnit XML shares (test-junit.ts). Pure: the report in, a string out.
-import type { AssertionOutcome, CaseDone, PassRate, TestOutcome, TestReport, TestRun } from '../evals/types.js';
+import type { AssertionOutcome, CaseDone, TestOutcome, TestReport, TestRun } from '../evals/types.js';
 import { escapeTestCode, escapeTestMarkdown as escapeMd } from '../util/escapes.js';
 import { plural } from '../util/plural.js';
 import { plain, type Style } from './style.js';
 import { alignColumns, int, ms, percent, usd } from './table.js';
+import { passRate, rateLine, waiting } from './test-rate.js';
 
 // ---- shared ----------------------------------------------------------------------------------
 
@@ -135,11 +136,6 @@ function runsLabel(f: Failure): string {
   return ` (run${f.runs.length === 1 ? '' : 's'} ${f.runs.sort((a, b) => a - b).join(', ')} of ${f.total})`;
 }
 
-/** No case of the test ran: every one waits for its target to be applied. */
-export function waiting(t: TestOutcome): boolean {
-  return t.runs.length > 0 && t.runs.every((r) => r.notLive !== undefined);
-}
-
 function cases(n: number): string {
   return `${int(n)} case${n === 1 ? '' : 's'}`;
 }
@@ -171,22 +167,6 @@ export function notLiveLine(report: TestReport): string {
       ? `1 case not run: its ${what} is not on this target yet (apply it, then test)`
       : `${cases(n)} not run: their ${what.replace(/(version|guide)/g, '$1s')} are not on this target yet (apply them, then test)`;
   return report.requireLive ? `${line}; --require-live makes ${n === 1 ? 'it an error' : 'them errors'}` : line;
-}
-
-/**
- * A pass rate with its counts, "100 % (3/3)"; "— (no case ran)" when none counts (under
- * --compare, a version whose cases are all not on the target yet, or were all cut short).
- */
-export function share(p: PassRate): string {
-  return p.total === 0 ? '— (no case ran)' : `${percent(p.rate)} (${p.passed}/${p.total})`;
-}
-
-export function rateLine(t: TestOutcome): string {
-  if (waiting(t)) return `pass rate — (no case ran), threshold ${percent(t.threshold)}`;
-  const parts = t.byVersion.length
-    ? t.byVersion.map((b) => `${b.version}: ${share(b)}`).join(', ')
-    : share(t.rate);
-  return `pass rate ${parts}${t.casesNotRun ? ' of the cases that finished' : ''}, threshold ${percent(t.threshold)}`;
 }
 
 /** Interrupted: the cases of a test that did not run, in words ("3 cases did not run"). */
@@ -340,7 +320,7 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
     ...report.tests.map((t) => {
       const rate = waiting(t)
         ? 'not run'
-        : (t.byVersion.length ? t.byVersion.map((b) => `${escapeMd(b.version!)}: ${share(b)}`).join('<br>') : share(t.rate)) +
+        : passRate(t, { between: '<br>', version: escapeMd }) +
           (t.notLive ? ` · ${cases(t.notLive)} not run` : '');
       return `| ${mark(t, report.requireLive === true)} | ${code(t.name)} | ${escapeMd(t.target)} | ${rate} | ${percent(t.threshold)} |`;
     }),

@@ -1,0 +1,40 @@
+// A test's pass rate as every test view writes it (text, markdown, JUnit XML): one function, so
+// the formats cannot drift apart in how a rate, its counts or a rate with no case reads. Pure.
+import type { PassRate, TestOutcome } from '../evals/types.js';
+import { percent } from './table.js';
+
+/** No case of the test ran: every one waits for its target to be applied. */
+export function waiting(t: TestOutcome): boolean {
+  return t.runs.length > 0 && t.runs.every((r) => r.notLive !== undefined);
+}
+
+/** How a format writes the versions of a --compare test's pass rate (passRate). */
+export interface RateForm {
+  /** Between a version and its rate: ": " (JUnit's test names keep " "). */
+  afterVersion?: string;
+  /** Between versions: ", " ("<br>" in a Markdown table cell). */
+  between?: string;
+  /** How a version is written (escaped for Markdown). */
+  version?: (v: string) => string;
+}
+
+/**
+ * A test's pass rate, the one way every format writes it: with its counts, "100 % (3/3)"; under
+ * --compare one per version, "1.0.0: 100 % (3/3), 1.1.0: 67 % (2/3)"; "— (no case ran)" when
+ * none counts (every case not on the target yet; under --compare, a version whose cases are all
+ * not on the target yet, or were all cut short).
+ */
+export function passRate(t: TestOutcome, form: RateForm = {}): string {
+  const none = '— (no case ran)';
+  const share = (p: PassRate): string => (p.total === 0 ? none : `${percent(p.rate)} (${p.passed}/${p.total})`);
+  if (waiting(t)) return none;
+  if (t.byVersion.length === 0) return share(t.rate);
+  const { afterVersion = ': ', between = ', ', version = (v: string) => v } = form;
+  return t.byVersion.map((b) => `${version(b.version!)}${afterVersion}${share(b)}`).join(between);
+}
+
+/** The pass rate against the threshold, as text and Markdown say it (and a JUnit threshold failure's body). */
+export function rateLine(t: TestOutcome): string {
+  const finished = t.casesNotRun && !waiting(t) ? ' of the cases that finished' : '';
+  return `pass rate ${passRate(t)}${finished}, threshold ${percent(t.threshold)}`;
+}
