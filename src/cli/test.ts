@@ -221,35 +221,14 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     ...(gateway && !gateway.unavailable?.includes('llmgateway') ? { templates: gateway.templates, filters: gateway.filters } : {}),
     ...(named && !named.unavailable?.includes('aistudio') ? { guides: named.guides ?? [] } : {}),
   });
-  // A guide whose latest version (what a turn runs) is not git's content: its cases would test
-  // the org's text under git's name (an edit before its apply, or a change made by hand).
-  if (named?.guides && state) {
-    const { contentCanonical, toWire, versionContent } = await import('../kinds/Guide/index.js');
-    const { canonicalEqual } = await import('../kinds/canonical.js');
-    const other = new Map<string, string>();
-    for (const g of named.guides) {
-      const mine = state.guides.find((d) => d.name === g.name);
-      if (mine && g.latest && !canonicalEqual(contentCanonical(toWire(mine)), contentCanonical(versionContent(g.latest)))) other.set(g.name, g.latest.version);
-    }
+  // A tested guide or version the target holds with other content than git's: its cases would
+  // test the org's text under git's name (not run, render.ts).
+  if (state && (named?.guides || gateway?.templates)) {
+    const { guidesNotAsInGit, versionsNotAsInGit } = await import('../kinds/as-in-git.js');
+    const other = named?.guides ? guidesNotAsInGit(state, named.guides) : new Map<string, string>();
     if (other.size > 0) facts.guidesNotAsInGit = other;
-  }
-  // A version published there with other content than git's under the same label (plan's
-  // immutable-version error): its calls would run the org's text under git's label.
-  if (gateway?.templates && state) {
-    const { canonical } = await import('../kinds/PromptVersion/index.js');
-    const { canonicalEqual } = await import('../kinds/canonical.js');
-    const differs = new Set<string>();
-    // Only the tested templates' versions, each looked up by key: the org may hold thousands.
     const tested = new Set(tests.flatMap((t) => ('template' in t.test.target ? [t.test.target.template] : [])));
-    const mine = new Map(state.versions.filter((v) => tested.has(v.template)).map((v) => [`${v.template}@${v.version}`, v]));
-    for (const t of gateway.templates) {
-      if (!tested.has(t.name)) continue;
-      for (const lV of t.versions ?? []) {
-        if (lV.state !== 'Published') continue;
-        const dV = mine.get(`${t.name}@${lV.version}`);
-        if (dV && !canonicalEqual(canonical(dV), canonical(lV))) differs.add(`${t.name}@${lV.version}`);
-      }
-    }
+    const differs = gateway?.templates ? versionsNotAsInGit(state, gateway.templates, tested) : new Set<string>();
     if (differs.size > 0) facts.versionsNotAsInGit = differs;
   }
   return facts;

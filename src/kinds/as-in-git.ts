@@ -1,0 +1,42 @@
+// Whether what the target holds under git's names is the content git defines, through each kind's
+// canonical form: a test's call on such an object would run the org's text under git's name. For
+// `test` (which cases not to run, evals/live-facts.ts); plan reports the same differences its own
+// way (an immutable version's error, a guide's update).
+import type { DesiredState } from '../model/types.js';
+import type { LiveGuide } from '../targets/live.js';
+import type { WireTemplate } from '../targets/llmgateway/wire.js';
+import { canonicalEqual } from './canonical.js';
+import { contentCanonical, toWire as guideToWire, versionContent } from './Guide/index.js';
+import { canonical as versionCanonical } from './PromptVersion/index.js';
+
+/**
+ * "template@version" of the versions of the `tested` templates the target holds Published with
+ * other content than git's under the same label (plan's immutable-version error).
+ */
+export function versionsNotAsInGit(state: DesiredState, templates: readonly WireTemplate[], tested: ReadonlySet<string>): Set<string> {
+  const differs = new Set<string>();
+  // Only the tested templates' versions, each looked up by key: the org may hold thousands.
+  const mine = new Map(state.versions.filter((v) => tested.has(v.template)).map((v) => [`${v.template}@${v.version}`, v]));
+  for (const t of templates) {
+    if (!tested.has(t.name)) continue;
+    for (const lV of t.versions ?? []) {
+      if (lV.state !== 'Published') continue;
+      const dV = mine.get(`${t.name}@${lV.version}`);
+      if (dV && !canonicalEqual(versionCanonical(dV), versionCanonical(lV))) differs.add(`${t.name}@${lV.version}`);
+    }
+  }
+  return differs;
+}
+
+/**
+ * Per guide git defines: the label of its latest live version (what a test's turns run) when that
+ * version's content is not git's (an edit before its apply, or a change made by hand).
+ */
+export function guidesNotAsInGit(state: DesiredState, guides: readonly LiveGuide[]): Map<string, string> {
+  const other = new Map<string, string>();
+  for (const g of guides) {
+    const mine = state.guides.find((d) => d.name === g.name);
+    if (mine && g.latest && !canonicalEqual(contentCanonical(guideToWire(mine)), contentCanonical(versionContent(g.latest)))) other.set(g.name, g.latest.version);
+  }
+  return other;
+}
