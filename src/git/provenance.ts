@@ -40,7 +40,7 @@ export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: s
     const author = status.commit !== null ? (last?.split('\n')[1] ?? null) : null;
     // DESIGN §5: modified and untracked files under the prompts directory (what the plan reads);
     // without a prompts directory, any tracked change. Before the first commit, nothing is dirty.
-    const dirty = status.commit !== null && (dir === undefined ? status.trackedChanged : status.changed.length > 0 || status.untracked.length > 0);
+    const dirty = status.commit !== null && (status.trackedChanged || (dir !== undefined && status.untracked.length > 0));
     return withEnv(env, { commit: status.commit, branch: status.branch, dirty, author });
   }
   // A status git cannot give (a damaged index, a submodule's missing git dir, a prompts directory

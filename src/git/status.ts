@@ -7,7 +7,7 @@ export interface RepoStatus {
   commit: string | null;
   /** The checked-out branch; null when HEAD is detached. */
   branch: string | null;
-  /** A tracked file differs from HEAD (staged, unstaged, renamed or unmerged). */
+  /** A tracked file differs from HEAD (staged, unstaged, renamed or unmerged): `changed` is not empty. */
   trackedChanged: boolean;
   /** Those files, as paths from the repository root (a rename: its new and its original path). */
   changed: string[];
@@ -19,7 +19,7 @@ export const STATUS_ARGS: readonly string[] = ['status', '--porcelain=v2', '--br
 
 /** Parses the output of STATUS_ARGS (NUL-terminated records: headers, then one entry a path). */
 export function parseStatus(out: string): RepoStatus {
-  const status: RepoStatus = { commit: null, branch: null, trackedChanged: false, changed: [], untracked: [] };
+  const status: Omit<RepoStatus, 'trackedChanged'> = { commit: null, branch: null, changed: [], untracked: [] };
   const records = out.split('\0');
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
@@ -33,17 +33,16 @@ export function parseStatus(out: string): RepoStatus {
       status.untracked.push(r.slice(2));
     } else if (r.startsWith('1 ') || r.startsWith('u ')) {
       // The path follows the entry's fixed fields: 8 of them for an ordinary change, 10 unmerged.
-      status.trackedChanged = true;
       status.changed.push(afterFields(r, r.startsWith('1 ') ? 8 : 10));
     } else if (r.startsWith('2 ')) {
       // A rename or copy (9 fields, the score among them): the record after it is the original path.
-      status.trackedChanged = true;
       status.changed.push(afterFields(r, 9));
       if (i + 1 < records.length) status.changed.push(records[i + 1]!);
       i++;
     }
   }
-  return status;
+  // Every tracked change is an entry of `changed`: that it has one is the whole answer.
+  return { ...status, trackedChanged: status.changed.length > 0 };
 }
 
 /** What follows the first `n` space-separated fields of a record: its path (which may hold spaces). */
