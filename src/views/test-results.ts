@@ -376,8 +376,22 @@ function markdownBlock(t: TestOutcome, requireLive: boolean): string {
 
 // ---- json ------------------------------------------------------------------------------------
 
+/**
+ * The whole report, each test with its `verdict` as the other formats say it: `met` alone is true
+ * for a test none of whose cases could run yet (the exit code's rule), which a reader of JSON
+ * should not have to work out from `notLive`.
+ */
 export function renderTestJson(report: TestReport): string {
-  return JSON.stringify({ formatVersion: 1, ...report }, null, 2);
+  const strict = report.requireLive === true;
+  const tests = report.tests.map((t) => ({ ...t, verdict: testVerdict(t, strict) }));
+  return JSON.stringify({ formatVersion: 1, ...report, tests }, null, 2);
+}
+
+/** A test's verdict in words: its threshold met or not, not run (nothing could run yet), or not checked (interrupted). */
+function testVerdict(t: TestOutcome, requireLive: boolean): 'met' | 'not met' | 'not run' | 'not checked' {
+  if (t.casesNotRun) return 'not checked';
+  const word = verdictWord(t, requireLive);
+  return word === 'NOT met' ? 'not met' : word;
 }
 
 // ---- JUnit XML -------------------------------------------------------------------------------

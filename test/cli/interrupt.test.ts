@@ -143,7 +143,9 @@ describe('an interrupted promptctl test', () => {
       expect(r.code, r.stderr).toBe(130);
       // Cut off like any call in flight: not held for the 10 s the listing takes.
       expect(waited).toBeLessThan(5_000);
-      expect(JSON.parse(r.stdout).interrupted).toEqual({ casesFinished: 0, casesNotRun: CASES, callsCutOff: 0 });
+      const report = JSON.parse(r.stdout);
+      expect(report.interrupted).toEqual({ casesFinished: 0, casesNotRun: CASES, callsCutOff: 0 });
+      expect(report.tests.map((t: { verdict: string }) => t.verdict)).toEqual(report.tests.map(() => 'not checked'));
       expect(r.stderr).not.toMatch(/^running \d+ calls?/m);
       expect(r.stderr).not.toMatch(/warning: cannot read/);
       expect(await p.invocations()).toBe(0);

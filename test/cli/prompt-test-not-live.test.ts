@@ -82,14 +82,15 @@ describe('promptctl test: a version git defines that the target does not hold ye
     expect(await p.invocations()).toBe(3);
     expect(report).toMatchObject({ ok: true, invocations: 3, notLive: 2 });
     const next = report.tests.find((t: { name: string }) => t.name === 'faq-next');
-    expect(next).toMatchObject({ met: true, notLive: 2, rate: { passed: 0, total: 0 } });
+    // `met` follows the exit code's rule; `verdict` says what the other formats say: not run yet.
+    expect(next).toMatchObject({ met: true, verdict: 'not run', notLive: 2, rate: { passed: 0, total: 0 } });
     expect(next.runs).toHaveLength(2);
     for (const run of next.runs) {
       expect(run).toMatchObject({ notLive: NOT_LIVE, passed: false, cached: false, assertions: [] });
       expect(run.notRun).toBeUndefined();
     }
     const safety = report.tests.find((t: { name: string }) => t.name === 'faq-safety');
-    expect(safety).toMatchObject({ met: true, rate: { passed: 3, total: 3 } });
+    expect(safety).toMatchObject({ met: true, verdict: 'met', rate: { passed: 3, total: 3 } });
     expect(safety.notLive).toBeUndefined();
     expect(r.stderr).toContain('2 cases not run: their versions are not on this target yet (apply them, then test)');
     // Nothing was cached for them: once applied, the same cases are called.
@@ -160,7 +161,7 @@ describe('promptctl test: a version git defines that the target does not hold ye
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ ok: false, requireLive: true, notLive: 2, invocations: 3 });
-    expect(report.tests.find((t: { name: string }) => t.name === 'faq-next')).toMatchObject({ met: false, notLive: 2 });
+    expect(report.tests.find((t: { name: string }) => t.name === 'faq-next')).toMatchObject({ met: false, verdict: 'not met', notLive: 2 });
     expect(report.tests.find((t: { name: string }) => t.name === 'faq-safety')).toMatchObject({ met: true });
     const text = await p.cli(['test', 'faq-next', '--require-live']);
     expect(text.code).toBe(1);
