@@ -1,6 +1,7 @@
 // Who applies what from which commit (DESIGN §5): the CI environment first, then git, then the OS.
 import { userInfo } from 'node:os';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
 import { gitIn, mayBeInRepository, tryRaw } from './repo.js';
 import { parseStatus, STATUS_ARGS } from './status.js';
 
@@ -31,7 +32,7 @@ export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: s
   // no repository root is needed) and, unless CI names the actor, HEAD's author, at once.
   const needAuthor = !env.GITHUB_ACTOR;
   const [out, last] = await Promise.all([
-    git.raw([...STATUS_ARGS, ...(dir === undefined ? [] : ['--', `:(literal)${dir || '.'}`])]).catch(() => null),
+    git.raw([...STATUS_ARGS, ...(dir === undefined ? [] : ['--', ...promptsPathspecs(cwd, dir)])]).catch(() => null),
     needAuthor ? tryRaw(git, ['log', '-1', '--format=%H%n%an <%ae>', 'HEAD']) : Promise.resolve(null),
   ]);
   if (out !== null) {
@@ -50,6 +51,26 @@ export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: s
   const [head = null, author = null] = (last ?? (await tryRaw(git, ['log', '-1', '--format=%H%n%an <%ae>', 'HEAD'])))?.split('\n') ?? [];
   const branch = await tryRaw(git, ['symbolic-ref', '--short', '-q', 'HEAD']);
   return withEnv(env, { commit: head, branch, dirty: false, author });
+}
+
+/**
+ * The prompts directory as git pathspecs relative to cwd, read literally: as spelled (a link itself,
+ * tracked or not, is part of what the plan reads) and, when links lead elsewhere, its real path too.
+ * git matches no path through a symbolic link, while the loader reads the files the link leads to
+ * (a `prompts` link to `src/prompts`): their changes make the plan dirty as well. A real path
+ * outside the repository fails the status, as any prompts directory outside it does (not dirty).
+ */
+function promptsPathspecs(cwd: string, dir: string): string[] {
+  const spelled = dir || '.';
+  let real: string;
+  try {
+    // git resolves cwd's links (its prefix is the real working directory), so the real path is relative to cwd's.
+    real = relative(realpathSync(cwd), realpathSync(resolve(cwd, spelled))).split(sep).join('/') || '.';
+  } catch {
+    return [`:(literal)${spelled}`]; // a directory that does not exist: nothing under it to be dirty
+  }
+  const same = relative(resolve(cwd), resolve(cwd, spelled)).split(sep).join('/') || '.';
+  return real === same ? [`:(literal)${spelled}`] : [`:(literal)${spelled}`, `:(literal)${real}`];
 }
 
 /** The CI environment's values over git's (DESIGN §5). */

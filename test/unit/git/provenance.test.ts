@@ -221,3 +221,23 @@ describe('gitProvenance when git status cannot answer', () => {
     expect((await gitProvenance(link, {}, 'prompts')).dirty).toBe(true);
   });
 });
+
+describe('gitProvenance, a prompts directory reached through a symbolic link', () => {
+  it('is dirty when a file the link leads to changes (git matches no path through a link; the loader reads through it)', async () => {
+    const d = repo();
+    commit(d, 'one', { 'src/prompts/a.yaml': 'a: 1\n', 'src/other/b.yaml': 'b: 1\n' });
+    symlinkSync('src', join(d, 'shared'));
+    symlinkSync(join('src', 'prompts'), join(d, 'prompts'));
+    commit(d, 'links');
+    write(d, 'src/other/b.yaml', 'b: 2\n');
+    expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(false);
+    write(d, 'src/prompts/a.yaml', 'a: 2\n');
+    expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(true);
+    // A link on the way to it, and an absolute path through it, too.
+    expect((await gitProvenance(d, {}, 'shared/prompts')).dirty).toBe(true);
+    expect((await gitProvenance(d, {}, join(d, 'prompts'))).dirty).toBe(true);
+    git(d, 'checkout', '--', 'src/prompts/a.yaml');
+    write(d, 'src/prompts/new.yaml', 'n: 1\n');
+    expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(true);
+  });
+});
