@@ -22,13 +22,13 @@
 // CLI runs set PROMPTCTL_STATS=1 and report their own counters on a last stderr line
 // (`promptctl-stats {...}`: HTTP requests, retries, 429s, peak RSS, CPU time); the emulator
 // reports what it served when it stops (`emulator-stats {...}`).
-import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { generatePromptSet } from './generate.mjs';
+import { cleanEnv, commitSet } from './env.mjs';
 
 const REPO = resolve(import.meta.dirname, '..');
 const BIN = join(REPO, 'bin', 'promptctl.js');
@@ -114,16 +114,6 @@ const CONTRACT_FORMULA =
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-function cleanEnv() {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('GENESYSCLOUD_') || k.startsWith('GITHUB_') || k.startsWith('PROMPTCTL_') || k === 'CI') continue;
-    env[k] = v;
-  }
-  env.NO_COLOR = '1';
-  return env;
-}
-
 /** Runs `node ARGS` to completion: exit code, wall ms (spawn to exit), the promptctl-stats line. */
 function runNode(args, { cwd, env = {}, stats = true }) {
   return new Promise((done, fail) => {
@@ -145,15 +135,6 @@ function runNode(args, { cwd, env = {}, stats = true }) {
     child.on('error', fail);
     child.on('close', (code) => done({ code, wallMs: performance.now() - started, stats: parsed, tail }));
   });
-}
-
-/** Commits everything in DIR to a new git repository (the user's git config left out). */
-function commitSet(dir) {
-  const env = { ...cleanEnv(), GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
-  writeFileSync(join(dir, '.gitignore'), '.promptctl/\nemulator-state.json\n');
-  for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'prompt set']]) {
-    execFileSync('git', args, { cwd: dir, env, stdio: 'ignore' });
-  }
 }
 
 /** `promptctl emulator` on a free port; resolves once it prints its URL. */
