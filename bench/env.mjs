@@ -29,7 +29,8 @@ export function cleanEnv() {
 /** Commits everything in DIR to a new git repository of its own (the user's git config left out). */
 export function commitSet(dir) {
   const env = { ...cleanEnv(), GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
-  writeFileSync(join(dir, '.gitignore'), '.promptctl/\nemulator-state.json\n');
+  // The run's own files: promptctl's, and the running emulator's state with its journal, lock and temporary files.
+  writeFileSync(join(dir, '.gitignore'), '.promptctl/\n/emulator-state.json*\n/.emulator-state.json.*\n');
   for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'prompt set']]) {
     execFileSync('git', args, { cwd: dir, env, stdio: 'ignore' });
   }

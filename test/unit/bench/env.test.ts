@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { cleanEnv, commitSet } from '../../../bench/env.mjs';
 import { commit, git, scratch } from '../git/fixture.js';
 
@@ -32,6 +32,17 @@ describe('the bench in a git repository of its own', () => {
     // The set's own repository holds it, committed by the bench.
     expect(git(set, 'log', '-1', '--format=%an <%ae>')).toBe('bench <bench@example.com>');
     expect(git(set, 'ls-files').split('\n').sort()).toEqual(['.gitignore', 'a.yaml']);
+  });
+
+  it('commits the prompt set, not the running emulator’s files (its state, journal, lock and temporary files)', () => {
+    const set = dir();
+    for (const f of ['a.yaml', 'emulator-state.json', 'emulator-state.json.journal', 'emulator-state.json.lock', '.emulator-state.json.123.1.tmp', '.promptctl/audit.jsonl']) {
+      mkdirSync(dirname(join(set, f)), { recursive: true });
+      writeFileSync(join(set, f), '{}\n');
+    }
+    commitSet(set);
+    expect(git(set, 'ls-files').split('\n').sort()).toEqual(['.gitignore', 'a.yaml']);
+    expect(git(set, 'status', '--porcelain')).toBe('');
   });
 
   it('runs promptctl without the caller’s git environment, which would point its provenance at another repository', () => {
