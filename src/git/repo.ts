@@ -1,6 +1,6 @@
 // Thin helpers over simple-git shared by provenance and changed-files. simple-git is loaded on
 // first use, so commands that never ask git (and `--help`) do not pay for it.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 
@@ -19,9 +19,20 @@ export async function gitIn(dir: string): Promise<SimpleGit> {
  */
 export function mayBeInRepository(cwd: string): boolean {
   if (process.env['GIT_DIR'] !== undefined) return true;
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+  // From the real directory, as git looks (its working directory has its links resolved): the
+  // directories above a link are not those above what it leads to.
+  for (let dir = realDir(cwd); ; dir = dirname(dir)) {
     if (existsSync(join(dir, '.git'))) return true;
     if (dirname(dir) === dir) return false;
+  }
+}
+
+/** DIR with its symbolic links resolved; as given (absolute) when it cannot be. */
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return resolve(dir);
   }
 }
 

@@ -118,6 +118,16 @@ describe('outside a repository, no git process', () => {
     }
   });
 
+  it('looks from the real directory, as git does: a link to a subdirectory of a repository is in it', async () => {
+    const d = repo();
+    const sha = commit(d, 'one', { 'sub/prompts/a.yaml': 'a: 1\n' });
+    write(d, 'sub/prompts/a.yaml', 'a: 2\n');
+    const link = join(dir(), 'link');
+    symlinkSync(join(d, 'sub'), link);
+    expect(mayBeInRepository(link)).toBe(true);
+    expect(await gitProvenance(link, {}, 'prompts')).toEqual({ commit: sha, branch: 'main', dirty: true, actor: `${AUTHOR.name} <${AUTHOR.email}>` });
+  });
+
   it('gives provenance outside a repository without starting git (each start costs a fork of this process)', async () => {
     const plain = dir();
     const bin = join(dir(), 'bin');
