@@ -40,8 +40,9 @@ export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: s
     const status = parseStatus(out);
     const author = status.commit !== null ? (last?.split('\n')[1] ?? null) : null;
     // DESIGN §5: modified and untracked files under the prompts directory (what the plan reads);
-    // without a prompts directory, any tracked change. Before the first commit, nothing is dirty.
-    const dirty = status.commit !== null && (status.trackedChanged || (dir !== undefined && status.untracked.length > 0));
+    // without a prompts directory, any tracked change. Before the first commit, whatever the prompts
+    // directory holds is uncommitted: no commit holds what is planned.
+    const dirty = status.trackedChanged || (dir !== undefined && status.untracked.length > 0);
     return withEnv(env, { commit: status.commit, branch: status.branch, dirty, author });
   }
   // A status git cannot give (a damaged index, a submodule's missing git dir, a prompts directory

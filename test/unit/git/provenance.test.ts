@@ -94,6 +94,12 @@ describe('gitProvenance', () => {
     const e = await gitProvenance(empty, {});
     expect(e.commit).toBeNull();
     expect(e.branch).toBe('main');
+    expect(e.dirty).toBe(false); // nothing in it
+    // Before the first commit, prompts files are uncommitted: no commit holds what is planned.
+    write(empty, 'prompts/a.yaml', 'a: 1\n');
+    expect(await gitProvenance(empty, {}, 'prompts')).toMatchObject({ commit: null, dirty: true });
+    git(empty, 'add', '-A');
+    expect(await gitProvenance(empty, {}, 'prompts')).toMatchObject({ commit: null, dirty: true });
   });
 });
 
