@@ -8,7 +8,7 @@ import { proxyPasswords, proxySettingsFrom } from '../genesys/proxy.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
 import { plain, type Style } from '../views/style.js';
 import type { KnownSecret } from '../rules/util.js';
-import { createStreamMasker, maskSecrets, withEscapedForms, type NamedSecret, type StreamMasker } from '../util/secrets.js';
+import { createStreamMasker, maskClipped, maskSecrets, withEscapedForms, type NamedSecret, type StreamMasker } from '../util/secrets.js';
 import type { SelectedEnvironment } from './environments.js';
 
 /** Where a command writes: anything with `write(string)`; the TTY flags say what it is. */
@@ -110,7 +110,8 @@ export class CliContext {
 
   /** `text` with every known secret value replaced: nothing the run prints or saves carries one. */
   mask(text: string): string {
-    return maskSecrets(text, this.maskedForms);
+    // A value a message or a preview cut short (`"sk-abc…"`) is not whole there: its start is masked too.
+    return maskClipped(maskSecrets(text, this.maskedForms), this.maskedForms);
   }
 
   /** The values of the secrets the run has learnt so far (access tokens). */

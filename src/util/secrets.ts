@@ -125,6 +125,42 @@ function scan(text: string, secrets: readonly NamedSecret[], safeEnd: number): {
   return { out: out + text.slice(plainFrom, i), rest: i };
 }
 
+/** What a text cut short ends with (a value a message quotes, clipped to 60 characters; an output preview). */
+const CLIP_MARK = '\u2026';
+/**
+ * The shortest start of a value masked before CLIP_MARK, as for a line (MIN_LINE_LENGTH): shorter, it is
+ * too likely to be ordinary text (the target line's `client loca…` and the emulator's `local-secret`).
+ */
+const MIN_CLIPPED = MIN_LINE_LENGTH;
+
+/**
+ * `text` with the start of a value masked where a view or a message cut the value short before
+ * CLIP_MARK (`not "sk-abc…"`): the whole value is not there for `maskSecrets` to find, but its
+ * start is. At each mark, the longest start of a value (in any form `secrets` holds, longest
+ * first) that ends right before it, of at least MIN_CLIPPED characters, is masked.
+ */
+export function maskClipped(text: string, secrets: readonly NamedSecret[]): string {
+  if (secrets.length === 0 || !text.includes(CLIP_MARK)) return text;
+  const starts = firstUnits(secrets);
+  const longest = Math.max(...secrets.map((s) => s.value.length));
+  let out = '';
+  let plainFrom = 0;
+  for (let j = text.indexOf(CLIP_MARK); j !== -1; j = text.indexOf(CLIP_MARK, j + 1)) {
+    // From the farthest position a start can begin at, so the longest start is the one masked.
+    for (let p = Math.max(plainFrom, j - longest + 1); p <= j - MIN_CLIPPED; p++) {
+      if (!starts.has(text.charCodeAt(p))) continue;
+      const head = text.slice(p, j);
+      const hit = secrets.find((s) => s.value.length > head.length && s.value.startsWith(head));
+      if (hit) {
+        out += text.slice(plainFrom, p) + maskFor(hit.name);
+        plainFrom = j;
+        break;
+      }
+    }
+  }
+  return plainFrom === 0 ? text : out + text.slice(plainFrom);
+}
+
 /** The first code unit of each value in `secrets`, kept per list (CliContext and a stream masker reuse theirs; a list is never changed once made). */
 const firstUnitsOf = new WeakMap<readonly NamedSecret[], Set<number>>();
 function firstUnits(secrets: readonly NamedSecret[]): Set<number> {

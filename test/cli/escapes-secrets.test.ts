@@ -76,3 +76,24 @@ describe('a multi-line credential quoted in a diagnostic', () => {
     }
   });
 });
+
+describe('a long credential a message quotes cut short', () => {
+  it('validate masks the start a schema error quotes before its "…" (60 characters of a longer value), in every format', async () => {
+    // 72 characters: the message quotes the first 60, so the whole value is nowhere in it.
+    const secret = `Zq${Array.from({ length: 70 }, (_, i) => 'abcdefghijkmnopqrstuvwxyz0123456789'[(i * 7 + Math.floor(Math.random() * 35)) % 35]).join('')}`;
+    const dir = await tempDir('promptctl-escapes-');
+    try {
+      await mkdir(join(dir.path, 'prompts'));
+      await writeFile(join(dir.path, 'prompts', 'a.yaml'), `apiVersion: promptctl/v1\nkind: ${secret}\nmetadata:\n  name: x\nspec: {}\n`);
+      for (const format of ['text', 'json', 'github']) {
+        const r = await runCliInProcess(['validate', '--format', format], { cwd: dir.path, env: { MY_API_TOKEN: secret } });
+        expect(r.code, `${format}: ${r.stderr}`).toBe(1);
+        expect(r.stdout, format).toContain('unknown kind');
+        expect(r.stdout + r.stderr, format).not.toContain(secret.slice(0, 12));
+        expect(r.stdout, format).toContain('[redacted: MY_API_TOKEN]…');
+      }
+    } finally {
+      await dir.remove();
+    }
+  });
+});

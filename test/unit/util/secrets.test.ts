@@ -1,7 +1,7 @@
 // Masking known secrets in whole texts and in text that arrives in pieces: however a text is cut,
 // the pieces come out as the whole text masks.
 import { describe, expect, it } from 'vitest';
-import { createStreamMasker, maskedNames, maskSecrets, maskStrings, withEscapedForms, type NamedSecret } from '../../../src/util/secrets.js';
+import { createStreamMasker, maskClipped, maskedNames, maskSecrets, maskStrings, withEscapedForms, type NamedSecret } from '../../../src/util/secrets.js';
 
 const SECRETS: NamedSecret[] = [
   { name: 'LONG_SECRET', value: 'hunter2-hunter2-xyz' },
@@ -170,5 +170,23 @@ describe('maskStrings', () => {
   it('names what a text masks', () => {
     expect(maskedNames(mask('b tok-12345678 a hunter2-hunter2-xyz tok-12345678'))).toEqual(['API_TOKEN', 'LONG_SECRET']);
     expect(maskedNames('[redacted: the proxy password] and [redacted:] no')).toEqual(['the proxy password']);
+  });
+});
+
+describe('maskClipped', () => {
+  const forms = withEscapedForms([{ name: 'API_TOKEN', value: 'tok_12345678abcdef' }]);
+  it('masks the start of a value a text cut short before "…", in any form, the longest start', () => {
+    expect(maskClipped('kind "tok_1234…"; expected', forms)).toBe('kind "[redacted: API_TOKEN]…"; expected');
+    // The markdown form (`_` escaped) cut short too.
+    expect(maskClipped('a tok\\_12345678a… b', forms)).toBe('a [redacted: API_TOKEN]… b');
+    expect(maskClipped('x tok_1234… y tok_1234567… z', forms)).toBe('x [redacted: API_TOKEN]… y [redacted: API_TOKEN]… z');
+  });
+  it('leaves a start shorter than 8 characters, text without "…", and a whole value (maskSecrets masks it) alone', () => {
+    expect(maskClipped('a tok_123… b', forms)).toBe('a tok_123… b');
+    expect(maskClipped('client loca…', withEscapedForms([{ name: 'S', value: 'local-secret' }]))).toBe('client loca…');
+    expect(maskClipped('a tok_1234 b', forms)).toBe('a tok_1234 b');
+    expect(maskClipped('a tok_12345678abcdef… b', forms)).toBe('a tok_12345678abcdef… b');
+    expect(maskClipped('other… text', forms)).toBe('other… text');
+    expect(maskClipped('tok_1234…', [])).toBe('tok_1234…');
   });
 });
