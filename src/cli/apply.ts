@@ -18,6 +18,7 @@ import { gitProvenance, type GitProvenance } from '../git/index.js';
 import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
+import { withEscapedForms } from '../util/secrets.js';
 import { addDirOption, announceTarget, DEFAULT_DIR, loadOrRefuse, planFromFiles, shellWord, withTargetWhileLoading } from './common.js';
 import { readLiveParts, type Surface } from '../targets/live.js';
 import type { CliContext, OutStream } from './context.js';
@@ -76,8 +77,10 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         sinks: state.config.audit.http,
         env: ctx.env,
         secretEnvs: [ENV.clientSecret, ...(ctx.environment ? [ctx.environment.spec.vars.clientSecret] : [])],
-        // Every credential output is masked for (any *_SECRET/_TOKEN/_PASSWORD/_KEY, the proxy password).
-        secrets: ctx.knownSecrets.map((s) => s.value),
+        // Every credential output is masked for (any *_SECRET/_TOKEN/_PASSWORD/_KEY, the proxy password),
+        // in every form output masks it in (a body git holds may hold its HTML-escaped form, which
+        // validate does not look for, or a line of a multi-line one): a record holds content as it is.
+        secrets: withEscapedForms(ctx.knownSecrets).map((s) => s.value),
         // And each access token, learnt once the target's client signs in.
         learntSecrets: () => ctx.learntSecrets(),
         onWarning: (m) => ctx.info(`warning: ${m}`),

@@ -157,4 +157,18 @@ describe('a saved plan over live content that holds a secret', () => {
     expect(billing.description).toBe('Answers billing questions for signed-in customers.');
     expect(existsSync(join(s.dir.path, 'plan.json'))).toBe(true);
   });
+
+  it('applied without a file, the audit trail holds no form of the secret either (a record holds the body as git has it)', async () => {
+    const secret = `p&ss-${Math.random().toString(36).slice(2)}-9`;
+    const escaped = secret.replace('&', '&amp;');
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await s.edit('prompts/billing/billing-assistant.yaml', 'description: Answers billing questions for signed-in customers.', `description: Answers billing questions (${escaped}).`);
+    const r = await s.cli(['apply', '--auto-approve'], { MY_API_TOKEN: secret });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(escaped);
+    const trail = await readFile(join(s.dir.path, '.promptctl/audit.jsonl'), 'utf8');
+    expect(trail).toContain('"address":"PromptTemplate/billing-assistant","action":"update"');
+    expect(trail).not.toContain(escaped);
+  });
 });
