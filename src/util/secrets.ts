@@ -134,19 +134,22 @@ const CLIP_MARK = '\u2026';
 const MIN_CLIPPED = MIN_LINE_LENGTH;
 
 /**
- * `text` with the start of a value masked where a view or a message cut the value short before
- * CLIP_MARK (`not "sk-abc…"`): the whole value is not there for `maskSecrets` to find, but its
- * start is. At each mark, the longest start of a value (in any form `secrets` holds, longest
- * first) that ends right before it, of at least MIN_CLIPPED characters, is masked.
+ * `text` with the part of a value masked where a view or a message cut the value short at
+ * CLIP_MARK: `not "sk-abc…"` (a quoted value clipped), `"…c-123 and more"` (an output preview
+ * around a position): the whole value is not there for `maskSecrets` to find, but its start or
+ * its end is. At each mark, the longest start of a value (in any form `secrets` holds) that ends
+ * right before it, and the longest end of one that begins right after it, of at least
+ * MIN_CLIPPED characters, are masked.
  */
 export function maskClipped(text: string, secrets: readonly NamedSecret[]): string {
   if (secrets.length === 0 || !text.includes(CLIP_MARK)) return text;
   const starts = firstUnits(secrets);
+  const ends = new Set(secrets.filter((s) => s.value !== '').map((s) => s.value.charCodeAt(s.value.length - 1)));
   const longest = Math.max(...secrets.map((s) => s.value.length));
   let out = '';
   let plainFrom = 0;
   for (let j = text.indexOf(CLIP_MARK); j !== -1; j = text.indexOf(CLIP_MARK, j + 1)) {
-    // From the farthest position a start can begin at, so the longest start is the one masked.
+    // A start: from the farthest position it can begin at, so the longest is the one masked.
     for (let p = Math.max(plainFrom, j - longest + 1); p <= j - MIN_CLIPPED; p++) {
       if (!starts.has(text.charCodeAt(p))) continue;
       const head = text.slice(p, j);
@@ -154,6 +157,19 @@ export function maskClipped(text: string, secrets: readonly NamedSecret[]): stri
       if (hit) {
         out += text.slice(plainFrom, p) + maskFor(hit.name);
         plainFrom = j;
+        break;
+      }
+    }
+    // An end: up to the farthest position it can reach (not past the next mark), the longest first.
+    const next = text.indexOf(CLIP_MARK, j + 1);
+    const from = j + CLIP_MARK.length;
+    for (let q = Math.min(next === -1 ? text.length : next, from + longest - 1); q >= from + MIN_CLIPPED; q--) {
+      if (!ends.has(text.charCodeAt(q - 1))) continue;
+      const tail = text.slice(from, q);
+      const hit = secrets.find((s) => s.value.length > tail.length && s.value.endsWith(tail));
+      if (hit) {
+        out += text.slice(plainFrom, from) + maskFor(hit.name);
+        plainFrom = q;
         break;
       }
     }

@@ -180,9 +180,13 @@ describe('maskClipped', () => {
     // The markdown form (`_` escaped) cut short too.
     expect(maskClipped('a tok\\_12345678a… b', forms)).toBe('a [redacted: API_TOKEN]… b');
     expect(maskClipped('x tok_1234… y tok_1234567… z', forms)).toBe('x [redacted: API_TOKEN]… y [redacted: API_TOKEN]… z');
+    // An output preview cut at both ends: the end of a value after the first mark, the start of one before the last.
+    expect(maskClipped('"…345678abcdef then tok_12345678a…"', forms)).toBe('"…[redacted: API_TOKEN] then [redacted: API_TOKEN]…"');
+    expect(maskClipped('…5678abcdef', forms)).toBe('…[redacted: API_TOKEN]');
   });
   it('leaves a start shorter than 8 characters, text without "…", and a whole value (maskSecrets masks it) alone', () => {
     expect(maskClipped('a tok_123… b', forms)).toBe('a tok_123… b');
+    expect(maskClipped('a …8abcdef b', forms)).toBe('a …8abcdef b');
     expect(maskClipped('client loca…', withEscapedForms([{ name: 'S', value: 'local-secret' }]))).toBe('client loca…');
     expect(maskClipped('a tok_1234 b', forms)).toBe('a tok_1234 b');
     expect(maskClipped('a tok_12345678abcdef… b', forms)).toBe('a tok_12345678abcdef… b');
