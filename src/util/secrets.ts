@@ -1,7 +1,7 @@
 // Masking known secret values (the run's credentials, by the variable that holds them) in text
 // that is printed or saved: whole texts, and text that arrives in pieces (a streamed answer), where
 // a value split across two pieces must be masked too. Pure: the values are passed in.
-import { ESCAPES, INNER_ESCAPES } from './escapes.js';
+import { ESCAPES, INNER_ESCAPES, jsonStringContent } from './escapes.js';
 
 /** A secret value and the name it is masked as (`[redacted: NAME]`). */
 export interface NamedSecret {
@@ -35,8 +35,8 @@ function parts(value: string): string[] {
 
 /**
  * `secrets` with every form a value takes once a document escapes it (OUTER_FORMS of INNER_FORMS
- * of the value, and of each of its lines), each under the value's name, longest first; a form met
- * twice is kept once.
+ * of the value, and of each of its lines, and each of those as JSON writes it), each under the
+ * value's name, longest first; a form met twice is kept once.
  */
 export function withEscapedForms(secrets: readonly NamedSecret[]): NamedSecret[] {
   const out = new Map<string, string>();
@@ -45,6 +45,10 @@ export function withEscapedForms(secrets: readonly NamedSecret[]): NamedSecret[]
       for (const form of OUTER_FORMS) {
         const v = form(inner);
         if (v !== '' && !out.has(v)) out.set(v, name);
+        // A form the data itself holds (text pasted as markdown or a shell word escapes it), written
+        // again as JSON: a plan file and `--format json` escape each string of the plan once more.
+        const asJson = jsonStringContent(v);
+        if (asJson !== v && !out.has(asJson)) out.set(asJson, name);
       }
     }
   }

@@ -171,4 +171,21 @@ describe('a saved plan over live content that holds a secret', () => {
     expect(trail).toContain('"address":"PromptTemplate/billing-assistant","action":"update"');
     expect(trail).not.toContain(escaped);
   });
+
+  it('masks a secret git holds in an escaped form that JSON escapes again (markdown escapes each _ with a backslash), in the file and --format json', async () => {
+    const random = Math.random().toString(36).slice(2, 12);
+    const secret = `tok_${random}_q7Zx`;
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await s.edit('prompts/billing/billing-assistant.yaml', 'description: Answers billing questions for signed-in customers.', `description: 'Answers billing questions (${secret.replace(/_/g, '\\_')}).'`);
+    const env = { MY_API_TOKEN: secret };
+    for (const args of [['plan', '--out', 'plan.json'], ['plan', '--format', 'json'], ['plan', '--format', 'markdown']]) {
+      const r = await s.cli(args, env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr, args.join(' ')).not.toContain(random);
+    }
+    const file = await readFile(join(s.dir.path, 'plan.json'), 'utf8');
+    expect(file).toContain('[redacted: MY_API_TOKEN]');
+    expect(file).not.toContain(random);
+  });
 });
