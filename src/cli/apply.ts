@@ -18,6 +18,7 @@ import { gitProvenance, type GitProvenance } from '../git/index.js';
 import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
+import { visible } from '../util/escapes.js';
 import { withEscapedForms } from '../util/secrets.js';
 import { addDirOption, announceTarget, DEFAULT_DIR, loadOrRefuse, planFromFiles, shellWord, withTargetWhileLoading } from './common.js';
 import { readLiveParts, type Surface } from '../targets/live.js';
@@ -56,7 +57,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   refuseUnsavedApply(ctx, planFile, flags.dir);
   const saved: Plan | null = planFile ? await readSavedPlan(resolve(cwd, planFile), planFile) : null;
   if (saved && saved.target !== label) {
-    throw new UserError(`${planFile} was planned for ${saved.target}, but the target is ${label}; nothing was applied`);
+    throw new UserError(`${planFile} was planned for ${visible(saved.target)}, but the target is ${label}; nothing was applied`);
   }
   let audit: AuditLog | undefined;
   // Stops the run from starting calls: the first interrupt, or stdout/stderr losing its reader.
@@ -272,7 +273,8 @@ function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, 
   // The file holds the plan with this run's secrets masked: it is compared with the fresh plan as a file would hold it.
   const reasons = staleReasons(saved, fresh, asSaved(ctx, fresh).plan);
   if (reasons.length === 0) return;
-  for (const r of reasons) ctx.info(`  ${r.address}: ${r.message}`);
+  // Addresses and mask names come from the file, which anyone can write: its control characters are printed as escapes.
+  for (const r of reasons) ctx.info(visible(`  ${r.address}: ${r.message}`));
   if (reasons.some((r) => r.secret)) {
     // Planning again masks it again: only the files, or an apply that plans afresh, can help.
     const unsaved = ctx.environment?.settings.protected

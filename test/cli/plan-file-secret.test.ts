@@ -188,4 +188,22 @@ describe('a saved plan over live content that holds a secret', () => {
     expect(file).toContain('[redacted: MY_API_TOKEN]');
     expect(file).not.toContain(random);
   });
+
+  it('prints what a hand-made file names (an address, the name in a mask) with its control characters as escapes: a file cannot drive the terminal', async () => {
+    s = await liveHoldsTheSecret();
+    expect((await s.cli(['plan', '--out', 'plan.json'], ENV)).code).toBe(0);
+    const path = join(s.dir.path, 'plan.json');
+    const plan = JSON.parse(await readFile(path, 'utf8')) as Plan;
+    const version = plan.actions.find((a) => a.address === 'PromptVersion/billing-assistant@1.2.0')!;
+    if (version.action !== 'update' || version.desired.kind !== 'PromptVersion') throw new Error('expected an update of the Draft');
+    version.desired.body.systemInstruction = 'x [redacted: \u001b[2J\u001b[31mMY_API_TOKEN] y\n';
+    plan.actions.push({ ...version, address: 'PromptVersion/made-up\u001b]0;pwned\u0007@1.0.0' });
+    plan.fingerprint = planFingerprint(plan);
+    await writeFile(path, JSON.stringify(plan, null, 2));
+    const r = await s.cli(['apply', 'plan.json'], ENV);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/nothing was applied/);
+    expect(r.stderr).toContain('\\u001b[31mMY_API_TOKEN');
+    expect(r.stdout + r.stderr).not.toMatch(/[\u001b\u0007]/);
+  });
 });
