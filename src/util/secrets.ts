@@ -30,8 +30,11 @@ const MIN_LINE_LENGTH = 8;
  */
 function parts(value: string): string[] {
   if (!/[\r\n]/.test(value)) return [value];
-  return [value, ...value.split(/\r\n|\r|\n/).filter((line) => line.trim().length >= MIN_LINE_LENGTH)];
+  return [value, ...value.split(/\r\n|\r|\n/).filter((line) => line.trim().length >= MIN_LINE_LENGTH && !PEM_ARMOR.test(line.trim()))];
 }
+
+/** A PEM key's first and last lines: the same in every key, public text (masking them would mask any prompt quoting one). */
+const PEM_ARMOR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
 
 /**
  * `secrets` with every form a value takes once a document escapes it (OUTER_FORMS of INNER_FORMS

@@ -117,7 +117,9 @@ describe('withEscapedForms', () => {
 describe('withEscapedForms and a multi-line value', () => {
   it('masks each line long enough to be one on its own too (a diff or a YAML block puts text between them)', () => {
     const forms = withEscapedForms([{ name: 'SIGNING_KEY', value: '-----BEGIN KEY-----\nMIIEvQIBADANBgkq\nab\n-----END KEY-----' }]);
-    expect(maskSecrets('-MIIEvQIBADANBgkq\n  -----END KEY-----', forms)).toBe('-[redacted: SIGNING_KEY]\n  [redacted: SIGNING_KEY]');
+    expect(maskSecrets('-MIIEvQIBADANBgkq\n  other text', forms)).toBe('-[redacted: SIGNING_KEY]\n  other text');
+    // A PEM key's armor lines are the same in every key: public text, not masked alone.
+    expect(maskSecrets('Never paste a line like -----END KEY----- here', forms)).toBe('Never paste a line like -----END KEY----- here');
     // A short line is ordinary text: not masked alone.
     expect(forms.some((f) => f.value === 'ab')).toBe(false);
     expect(maskSecrets('ab', forms)).toBe('ab');
