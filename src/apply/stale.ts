@@ -93,8 +93,11 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): S
  */
 function maskedActedOn(masked: PlanAction, plain: PlanAction | undefined): string | null {
   if (!plain || masked === plain) return null;
-  const m = stableStringify(actedOnOnly(masked));
-  const p = stableStringify(actedOnOnly(plain));
+  // A delete sends its id and guard only, and a noop nothing: a live name holding a secret is only
+  // shown there (it is how the action is matched, masked alike on both sides).
+  const sends = (a: PlanAction): Record<string, unknown> => (a.action === 'delete' || a.action === 'noop' ? withoutIdentity(actedOnOnly(a)) : actedOnOnly(a));
+  const m = stableStringify(sends(masked));
+  const p = stableStringify(sends(plain));
   if (m === p) return null;
   const names = maskedNames(m).filter((n) => !p.includes(`[redacted: ${n}]`));
   const which = names.length > 0 ? names.map((n) => (n.startsWith('the ') ? n : `the value of ${n}`)).join(', ') : 'a secret of this run';
@@ -147,6 +150,12 @@ const SHOWN_ONLY: ReadonlySet<string> = new Set(['reason', 'changes', 'text', 't
 
 function actedOn(a: PlanAction): Record<string, unknown> {
   return { ...a, desired: comparable(a) };
+}
+
+/** An action's fields without what names it (its address and name). */
+function withoutIdentity(fields: Record<string, unknown>): Record<string, unknown> {
+  const { address: _address, name: _name, ...rest } = fields;
+  return rest;
 }
 
 /** The fields of an action apply acts on (actedOn less SHOWN_ONLY), its body whole. */

@@ -276,12 +276,9 @@ function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, 
   // Addresses and mask names come from the file, which anyone can write: its control characters are printed as escapes.
   for (const r of reasons) ctx.info(visible(`  ${r.address}: ${r.message}`));
   if (reasons.some((r) => r.secret)) {
-    // Planning again masks it again: only the files, or an apply that plans afresh, can help.
-    const unsaved = ctx.environment?.settings.protected
-      ? ''
-      : `, or apply without a plan file (\`${planAgain(ctx, dir, saved.prune).replace('promptctl plan', 'promptctl apply')}\` plans afresh and asks before any change)`;
+    // Planning again masks it again, and an apply without a file would send the credential: only the value's source can change.
     throw new UserError(
-      `${file} cannot be applied from a file: what it would send holds a secret of this run, which the file masks (listed above); nothing was applied. Take the value out of git (and rotate it)${unsaved}.`,
+      `${file} cannot be applied from a file: what it would send holds a secret of this run, which the file masks (listed above); nothing was applied. Take the value out of git, or out of the org's object that carries it (and rotate it: it may have been shared), then plan again.`,
     );
   }
   throw new UserError(

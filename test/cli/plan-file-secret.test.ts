@@ -130,7 +130,7 @@ describe('a saved plan over live content that holds a secret', () => {
     expect(applied.stdout + applied.stderr).toContain('still current');
   });
 
-  it('is refused, before any change, when what apply would send holds a secret: apply without a file', async () => {
+  it('is refused, before any change, when what apply would send holds a secret', async () => {
     // A secret with `&` whose HTML-escaped form is in git: validate looks for the value itself,
     // output masks every escaped form, so the desired body is masked in the file.
     const secret = `p&ss-${Math.random().toString(36).slice(2)}-9`;
@@ -145,7 +145,9 @@ describe('a saved plan over live content that holds a secret', () => {
     const r = await s.cli(['apply', 'plan.json'], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/PromptTemplate\/billing-assistant: what apply would send holds the value of MY_API_TOKEN/);
-    expect(r.stderr).toMatch(/plan\.json cannot be applied from a file: what it would send holds a secret of this run, which the file masks \(listed above\); nothing was applied\. Take the value out of git \(and rotate it\), or apply without a plan file \(`promptctl apply` plans afresh/);
+    // No advice to apply without a file: that would send the credential to the org.
+    expect(r.stderr).toMatch(/plan\.json cannot be applied from a file: what it would send holds a secret of this run, which the file masks \(listed above\); nothing was applied\. Take the value out of git, or out of the org's object that carries it \(and rotate it: it may have been shared\), then plan again\./);
+    expect(r.stderr).not.toMatch(/apply without a plan file/);
     expect(r.stderr).toMatch(/nothing was applied/);
     expect(r.stdout + r.stderr).not.toContain(secret.replace('&', '&amp;'));
     // Applied where MY_API_TOKEN is not set (or has another value): the file masks what this run shows.
@@ -156,6 +158,20 @@ describe('a saved plan over live content that holds a secret', () => {
     const billing = (await s.emu.api.listTemplates()).find((t) => t.name === 'billing-assistant')!;
     expect(billing.description).toBe('Answers billing questions for signed-in customers.');
     expect(existsSync(join(s.dir.path, 'plan.json'))).toBe(true);
+  });
+
+  it('prunes a live object whose name holds a secret from a file: a delete sends only its id and guard', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await s.emu.api.createTemplate({ name: `old-${SECRET}`, model: 'gpt-4o-mini', labels: { 'managed-by': 'promptctl' } });
+    const planned = await s.cli(['plan', '--prune', '--out', 'plan.json'], ENV);
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('delete PromptTemplate/old-[redacted: MY_API_TOKEN]');
+    const r = await s.cli(['apply', 'plan.json'], ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+    expect((await s.emu.api.listTemplates()).map((t) => t.name)).not.toContain(`old-${SECRET}`);
+    expect(await filesOf(s.dir.path)).not.toContain(SECRET);
   });
 
   it('applied without a file, the audit trail holds no form of the secret either (a record holds the body as git has it)', async () => {
