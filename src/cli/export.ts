@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { exportDocuments } from '../export/documents.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
+import { maskStrings } from '../util/secrets.js';
 import { announceTarget, readLive, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 
@@ -49,13 +50,13 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   };
   for (const f of result.files) {
     const found = new Set<string>();
-    const documents = f.documents.map((d) => maskStrings(ctx, d, found));
+    const documents = f.documents.map((d) => maskedForExport(ctx, d, found));
     await writeFileAtomic(join(dir, f.path), documentsToYaml(documents));
     masked(f.path, found);
   }
   for (const t of result.texts) {
     const found = new Set<string>();
-    await writeFileAtomic(join(dir, t.path), maskStrings(ctx, t.text, found));
+    await writeFileAtomic(join(dir, t.path), maskedForExport(ctx, t.text, found));
     masked(t.path, found);
   }
 
@@ -81,19 +82,13 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   return EXIT.ok;
 }
 
-/** `value` with every string in it masked (ctx.mask); the names of the secrets found go into `found`. */
-function maskStrings<T>(ctx: CliContext, value: T, found: Set<string>): T {
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') {
-      const m = ctx.mask(v);
-      if (m !== v) for (const s of ctx.knownSecrets) if (v.includes(s.value)) found.add(s.name);
-      return m;
-    }
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return walk(value) as T;
+/** `value` with every string in it masked (ctx.mask), keys too; the names of the secrets found go into `found`. */
+function maskedForExport<T>(ctx: CliContext, value: T, found: Set<string>): T {
+  return maskStrings(value, (v) => {
+    const m = ctx.mask(v);
+    if (m !== v) for (const s of ctx.knownSecrets) if (v.includes(s.value)) found.add(s.name);
+    return m;
+  });
 }
 
 async function listDir(dir: string): Promise<string[]> {
