@@ -16,6 +16,7 @@ import { renderText } from '../../../src/views/plan-text.js';
 import { renderStatus } from '../../../src/views/status.js';
 import { renderJunit } from '../../../src/views/test-junit.js';
 import { renderTestJson, renderTestMarkdown, renderTestText } from '../../../src/views/test-results.js';
+import { answered } from '../../helpers/observations.js';
 
 const NAME = 'SOME_API_TOKEN';
 const MASK = `[redacted: ${NAME}]`;
@@ -67,16 +68,6 @@ describe('plan and drift views', () => {
   });
 });
 
-const answered = (output: string): Observation => ({
-  outcome: 'answered',
-  version: '1.1.0',
-  output,
-  usage: { promptTokens: 90, completionTokens: 10, totalTokens: 100 },
-  costUsd: 0.0002,
-  latencyMs: 120,
-  wallMs: 150,
-  filters: [],
-});
 
 function failedRun(caseName: string): TestRun {
   return {

@@ -3,17 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Observation, TestOutcome, TestReport, TestRun } from '../../../src/evals/types.js';
 import { renderJunit, xmlEscape } from '../../../src/views/test-junit.js';
 import { renderTestMarkdown, renderTestText } from '../../../src/views/test-results.js';
+import { answered } from '../../helpers/observations.js';
 
-const answer = (output: string): Observation => ({
-  outcome: 'answered',
-  version: '1.1.0',
-  output,
-  usage: { promptTokens: 90, completionTokens: 10, totalTokens: 100 },
-  costUsd: 0.0002,
-  latencyMs: 120,
-  wallMs: 150,
-  filters: [],
-});
 
 function runOf(c: string, i: number, repetition: number, passed: boolean, extra: Partial<TestRun> = {}): TestRun {
   return {
@@ -23,7 +14,7 @@ function runOf(c: string, i: number, repetition: number, passed: boolean, extra:
     version: '1.1.0',
     repetition,
     cached: false,
-    observation: answer('Say "hi" & <bye>\u0001'),
+    observation: answered('Say "hi" & <bye>\u0001'),
     assertions: [{ type: 'contains', not: false, value: 'a<b & "c"', passed, detail: passed ? 'found in the output' : 'not found in "Say…"' }],
     passed,
     ...extra,
