@@ -2,7 +2,7 @@
 // the view gives it. Each renderer gets a secret with a line break and every character some view
 // escapes, in each field it escapes; the masked output holds neither the value nor any form of it.
 import { describe, expect, it } from 'vitest';
-import type { Observation, StatusReport, TestOutcome, TestReport, TestRun } from '../../../src/evals/types.js';
+import type { StatusReport, TestOutcome, TestReport, TestRun } from '../../../src/evals/types.js';
 import type { Diagnostic } from '../../../src/model/diagnostic.js';
 import type { DriftEntry } from '../../../src/plan/drift.js';
 import type { Plan } from '../../../src/plan/types.js';

@@ -1,6 +1,6 @@
 // The test-result views on a hand-made report: JUnit counts and escaping, the markdown cap, text.
 import { describe, expect, it } from 'vitest';
-import type { Observation, TestOutcome, TestReport, TestRun } from '../../../src/evals/types.js';
+import type { TestOutcome, TestReport, TestRun } from '../../../src/evals/types.js';
 import { renderJunit, xmlEscape } from '../../../src/views/test-junit.js';
 import { renderTestMarkdown, renderTestText } from '../../../src/views/test-results.js';
 import { answered } from '../../helpers/observations.js';
