@@ -43,6 +43,9 @@ export function describeTransport(a: Extract<Attempt, { kind: 'transport' }>): s
   }
 }
 
+/** How much of an answer that is not an ErrorBody (an HTML page from a proxy, say) a message quotes. */
+const MESSAGE_CHARS = 200;
+
 /** The code and message of an error response: Genesys ErrorBody, OAuth error, or anything else. */
 export function errorParts(res: HttpResult): { code: string; message: string } {
   const b = res.body;
@@ -54,7 +57,9 @@ export function errorParts(res: HttpResult): { code: string; message: string } {
       return { code: e.error, message: d };
     }
   }
-  const text = typeof b === 'string' ? collapseWhitespace(b).trim().slice(0, 200) : '';
+  // Cut at 200 characters with a mark: output masking finds the start of a secret cut short at it.
+  const flat = typeof b === 'string' ? collapseWhitespace(b).trim() : '';
+  const text = flat.length > MESSAGE_CHARS ? `${flat.slice(0, MESSAGE_CHARS)}\u2026` : flat;
   return { code: `http.${res.status}`, message: text || (http.STATUS_CODES[res.status] ?? 'error') };
 }
 
