@@ -331,7 +331,7 @@ const ms = (v) => `${Math.round(v)} ms`;
 const sec = (v) => `${(v / 1000).toFixed(2)} s`;
 const int = (v) => Math.round(v).toLocaleString('en-US');
 // A floor of 0 (a rate-limited apply small enough to fit one window starts at once) makes no ratio.
-const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : "—");
+const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
 const verdict = (ok) => (ok ? ' ✓' : ' ✗');
 
 function markdownTable(head, body, alignLeft = [0]) {
