@@ -7,7 +7,7 @@ import { guardOf, liveIdOf } from '../kinds/action.js';
 import { isOwnedLabel } from '../kinds/labels.js';
 import type { Guard, Plan, PlanAction } from '../plan/types.js';
 import { stableStringify } from '../util/json.js';
-import { maskedNames } from '../util/secrets.js';
+import { maskedNames, maskFor } from '../util/secrets.js';
 
 /** One reason to refuse a saved plan, naming the address and what moved. */
 export interface StaleReason {
@@ -99,7 +99,7 @@ function maskedActedOn(masked: PlanAction, plain: PlanAction | undefined): strin
   const m = stableStringify(sends(masked));
   const p = stableStringify(sends(plain));
   if (m === p) return null;
-  const names = maskedNames(m).filter((n) => !p.includes(`[redacted: ${n}]`));
+  const names = maskedOnlyIn(m, p);
   const which = names.length > 0 ? names.map((n) => (n.startsWith('the ') ? n : `the value of ${n}`)).join(', ') : 'a secret of this run';
   return `what apply would send holds ${which}, which a plan file masks: the file cannot show what apply would send`;
 }
@@ -109,9 +109,7 @@ function maskedActedOn(masked: PlanAction, plain: PlanAction | undefined): strin
  * other text: the plan was made with that secret set to a value this environment does not have.
  */
 function maskedInFile(saved: PlanAction, fresh: PlanAction): string {
-  const s = stableStringify(actedOnOnly(saved));
-  const f = stableStringify(actedOnOnly(fresh));
-  const names = maskedNames(s).filter((n) => !f.includes(`[redacted: ${n}]`));
+  const names = maskedOnlyIn(stableStringify(actedOnOnly(saved)), stableStringify(actedOnOnly(fresh)));
   if (names.length === 0) return '';
   return `; the plan file masks ${names.join(', ')} there, which this environment does not hold as a secret (or holds with another value): plan and apply with the same secrets in the environment`;
 }
@@ -150,6 +148,11 @@ const SHOWN_ONLY: ReadonlySet<string> = new Set(['reason', 'changes', 'text', 't
 
 function actedOn(a: PlanAction): Record<string, unknown> {
   return { ...a, desired: comparable(a) };
+}
+
+/** The names `a` masks (`[redacted: NAME]`) where `b` does not mask them. */
+function maskedOnlyIn(a: string, b: string): string[] {
+  return maskedNames(a).filter((n) => !b.includes(maskFor(n)));
 }
 
 /** An action's fields without what names it (its address and name). */

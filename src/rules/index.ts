@@ -105,11 +105,6 @@ export function textRuleFindings(
 }
 
 /** `textRuleFindings` with no message repeating a credential (as `runRules`). */
-export function runTextRules(
-  versions: readonly TextOnlyVersion[],
-  others: readonly (PromptTemplate | SafetyFilter)[] = [],
-  aiStudio: { guides?: readonly TextOnlyGuide[]; summarySettings?: readonly SummarySetting[] } = {},
-  knownSecrets: readonly KnownSecret[] = [],
-): Diagnostic[] {
-  return withoutCredentials(textRuleFindings(versions, others, aiStudio, knownSecrets), knownSecrets);
+export function runTextRules(...args: Parameters<typeof textRuleFindings>): Diagnostic[] {
+  return withoutCredentials(textRuleFindings(...args), args[3]);
 }
