@@ -2,6 +2,8 @@
 // working directory, signals and exit code. Everything else runs through `run` (main.ts) with an
 // injected Io, as the in-process CLI tests do.
 import { EXIT } from '../util/errors.js';
+import { maskSecrets, withEscapedForms } from '../util/secrets.js';
+import { secretsIn } from './context.js';
 import { run } from './main.js';
 
 const signals = ['SIGINT', 'SIGTERM'] as const;
@@ -44,10 +46,23 @@ export function runProcess(startup: { codeCache?: boolean } = {}): void {
       process.exitCode = outputClosed ? EXIT.closedPipe : code;
     },
     (err: unknown) => {
-      process.stderr.write(`error: internal: ${String(err)}\n`);
+      process.stderr.write(`${lastResortLine(err, process.env)}\n`);
       process.exitCode = EXIT.error;
     },
   );
+}
+
+/**
+ * What is said when the command could not even be set up (its context failed): no masking context
+ * exists yet, so the environment's credentials are masked here. If that fails too, the error's
+ * text is withheld rather than printed unmasked.
+ */
+export function lastResortLine(err: unknown, env: NodeJS.ProcessEnv): string {
+  try {
+    return `error: internal: ${maskSecrets(String(err), withEscapedForms(secretsIn(env)))}`;
+  } catch {
+    return `error: internal (${err instanceof Error ? err.name : typeof err}; its text is withheld: it could not be checked for credentials)`;
+  }
 }
 
 /**

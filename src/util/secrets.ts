@@ -17,8 +17,13 @@ export interface NamedSecret {
  */
 const OUTER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...ESCAPES];
 
-/** What a value may be escaped as before one of OUTER_FORMS escapes it again (JSON in markdown or XML). */
-const INNER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...INNER_ESCAPES];
+/**
+ * What a value may be escaped as before one of OUTER_FORMS escapes it again: JSON in markdown or
+ * XML, and any form the data itself holds (a live object or a model's answer quoting the value
+ * HTML- or markdown-escaped, which the test and status reports escape once more). Only values
+ * with characters an escape changes get more forms: a plain token keeps one.
+ */
+const INNER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...new Set([...INNER_ESCAPES, ...ESCAPES])];
 
 /** A line of a multi-line value shorter than this (spaces aside) is not masked on its own: too likely to be ordinary text. */
 const MIN_LINE_LENGTH = 8;

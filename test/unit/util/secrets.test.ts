@@ -1,6 +1,7 @@
 // Masking known secrets in whole texts and in text that arrives in pieces: however a text is cut,
 // the pieces come out as the whole text masks.
 import { describe, expect, it } from 'vitest';
+import { ESCAPES } from '../../../src/util/escapes.js';
 import { createStreamMasker, maskClipped, maskedNames, maskSecrets, maskStrings, withEscapedForms, type NamedSecret } from '../../../src/util/secrets.js';
 
 const SECRETS: NamedSecret[] = [
@@ -111,6 +112,25 @@ describe('withEscapedForms', () => {
     }
     expect(forms.every((f) => f.name === 'SOME_SECRET')).toBe(true);
     expect(withEscapedForms([{ name: 'PLAIN_TOKEN', value: 'abcdefgh1234' }])).toEqual([{ name: 'PLAIN_TOKEN', value: 'abcdefgh1234' }]);
+  });
+});
+
+describe('withEscapedForms and data that already holds an escaped form', () => {
+  it('masks a value the data holds escaped once (HTML, markdown, XML, a URL) when a view escapes it again', () => {
+    // A live object or a model's answer may quote the secret already escaped (HTML in a web
+    // page's text, a markdown-escaped paste); the test and status reports escape it once more.
+    const value = 'Zx_9"q&<ab>\\cd12*x|y%z';
+    const forms = withEscapedForms([{ name: 'SOME_SECRET', value }]);
+    for (const inner of ESCAPES) {
+      for (const outer of ESCAPES) {
+        const text = outer(inner(value));
+        expect(maskSecrets(`a ${text} b`, forms), `${inner.name} then ${outer.name}`).not.toMatch(/cd12|cd\\?12/);
+      }
+    }
+  });
+
+  it('adds no form for a value no escape changes', () => {
+    expect(withEscapedForms([{ name: 'PLAIN_TOKEN', value: 'abcdefgh1234' }])).toHaveLength(1);
   });
 });
 
