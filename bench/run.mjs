@@ -276,7 +276,7 @@ async function benchSize(n, o) {
         }
         rows.push(out.planNoChange);
         // The same, with the set committed to a git repository, as a team's checkout is: plan then
-        // also starts git for its provenance (two processes: the status, HEAD's author).
+        // also starts git for its provenance (a text plan: one process, the status).
         commitSet(dir);
         const inRepo = { validates: [], plans: [] };
         for (let i = 0; i < o.planPairs; i++) {
@@ -448,7 +448,7 @@ function report(o, startLoad, startup, sizes, rate, tookMs) {
     '',
     '- YAML floor: `node bench/yaml-floor.mjs DIR`, a Node process that reads every YAML file of the set and parses it with `yaml`\'s `parseAllDocuments`, nothing else.',
     `- plan (no changes): the ratio is the median of the ${o.planPairs} pairs' own ratios, each plan against the validate run just before it (a machine that slows for a while slows both); in brackets the same for CPU time (\`PROMPTCTL_STATS\` cpuMs, GC and compiler threads included), on Linux for the main thread's own CPU time (mainCpuMs) with the median time it waited for a core (mainWaitMs: the emulator, standing in for a remote org, runs on the same cores), and the lowest and highest pair, which say how far this machine's speed moved between two runs. The walls shown are the medians of each.`,
-    `- plan (no changes), in a git repository: the same pairs once the set is committed to a new git repository, as a team's checkout is (plan then starts two git processes for its provenance, the status and HEAD's author; outside a repository it starts none).`,
+    `- plan (no changes), in a git repository: the same pairs once the set is committed to a new git repository, as a team's checkout is (a text plan then starts one git process for its provenance, the status; a JSON plan a second, for HEAD's author; outside a repository it starts none).`,
     `- contract minimum: ${CONTRACT_FORMULA}; with N = ${o.versions}: ${2 + 2 * o.versions} requests per template + 3 + ⌈T ÷ 100⌉.`,
     `- rate-limited apply: one apply of ${o.rateTemplates} templates against \`--rate-limit ${o.rateLimit} --rate-window-ms ${o.rateWindowMs}\`; floor = requests the emulator accepted ÷ (${o.rateLimit} ÷ ${o.rateWindowMs / 1000} s). The window is rolling, so a first burst of ${o.rateLimit} can finish faster than the floor (a ratio under 1); the stricter floor is the earliest the window lets the last request go, ⌊(requests − 1) ÷ ${o.rateLimit}⌋ windows after the first (the wall adds process start, the plan's reads and the last response).`,
     '',

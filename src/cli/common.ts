@@ -252,6 +252,8 @@ export async function planTarget(
     prune?: boolean;
     allowMassDelete?: boolean;
     scope?: (state: DesiredState) => Promise<Set<string> | null>;
+    /** false: the plan's actor is shown nowhere (a text plan), so git is not asked for HEAD's author. */
+    actor?: boolean;
   },
 ): Promise<{ plan: Plan; live: LiveState }> {
   announceTarget(ctx);
@@ -260,7 +262,7 @@ export async function planTarget(
     ctx,
     async () => {
       // git runs in its own processes: it answers while the files are parsed.
-      const provenance = gitProvenance(ctx.cwd, ctx.env, p.dir);
+      const provenance = gitProvenance(ctx.cwd, ctx.env, p.dir, { author: p.actor !== false });
       provenance.catch(() => undefined);
       const state = await loadOrRefuse(ctx, p.dir, p.doing);
       const git = await provenance;

@@ -51,6 +51,8 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
     prune: flags.prune,
     allowMassDelete: flags.allowMassDelete === true,
     scope: since ? (state) => changedScopeOf(ctx, state, since) : undefined,
+    // Only the plan JSON (a file, --format json) says who planned; text and markdown show no actor.
+    actor: flags.out !== undefined || format === 'json',
   });
   // Promotion (DESIGN §6): in a protected environment, a version the previous one never ran is a problem of the plan.
   // An unprotected environment's gaps are warnings: carried by the plan, so the PR comment and the JSON say them.

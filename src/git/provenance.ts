@@ -22,15 +22,19 @@ export interface GitProvenance {
   repository?: string;
 }
 
-/** Never throws: outside a repository the git fields are null/false. `dir` is the prompts directory. */
-export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: string): Promise<GitProvenance> {
+/**
+ * Never throws: outside a repository the git fields are null/false. `dir` is the prompts directory.
+ * `author: false`: HEAD's author is not asked of git (one process fewer) and the actor is CI's or
+ * the OS user's: for a caller that shows no actor (a text plan).
+ */
+export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: string, opts: { author?: boolean } = {}): Promise<GitProvenance> {
   const none = { commit: null, branch: null, dirty: false, author: null };
   const git = existsSync(cwd) && mayBeInRepository(cwd) ? await gitIn(cwd).catch(() => null) : null;
   if (!git) return withEnv(env, none);
   // Each git process costs this one a fork, so as few as the answer needs: the status (HEAD's
   // commit, the branch, what changed under the prompts directory: a pathspec relative to cwd, so
   // no repository root is needed) and, unless CI names the actor, HEAD's author, at once.
-  const needAuthor = !env.GITHUB_ACTOR;
+  const needAuthor = !env.GITHUB_ACTOR && opts.author !== false;
   const [out, last] = await Promise.all([
     git.raw([...STATUS_ARGS, ...(dir === undefined ? [] : ['--', ...promptsPathspecs(cwd, dir)])]).catch(() => null),
     needAuthor ? tryRaw(git, ['log', '-1', '--format=%H%n%an <%ae>', 'HEAD']) : Promise.resolve(null),

@@ -1,6 +1,8 @@
 // `plan --changed-since REF` in a real git repository: only what changed files define (plus what
 // it references), and a saved plan of that slice applies without tripping over the rest.
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scenario, plannedChanges, type Scenario } from '../helpers/scenario.js';
 
@@ -51,6 +53,15 @@ describe('plan --changed-since', () => {
     expect(applied.stdout).toContain(`Apply complete: 0 created, ${scoped.length} updated, 0 deleted.`);
     const rest = await s.cli(['plan']);
     expect(plannedChanges(rest.stdout)).toEqual(['update PromptTemplate/billing-assistant']);
+  });
+
+  it('names HEAD\'s author as the actor of a JSON plan (a text plan, which shows none, does not ask git for it)', async () => {
+    const json = await s.cli(['plan', '--format', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).git).toMatchObject({ actor: 'Ada Lovelace <ada@example.com>', dirty: false, branch: 'main' });
+    const saved = await s.cli(['plan', '--out', 'plan.json']);
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(JSON.parse(await readFile(join(s.dir.path, 'plan.json'), 'utf8')).git.actor).toBe('Ada Lovelace <ada@example.com>');
   });
 
   it('fails clearly on an unknown ref', async () => {

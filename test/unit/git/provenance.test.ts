@@ -184,6 +184,11 @@ describe('gitProvenance, with as few git processes as the answer needs', () => {
     expect(ci.result).toEqual({ commit: sha, branch: 'main', dirty: true, actor: 'octocat' });
     expect(ci.calls).toHaveLength(1);
     expect(ci.calls[0]).toMatch(/^status /);
+    // A caller that shows no actor (a text plan) asks only for the status.
+    const text = await countingGit(() => gitProvenance(d, {}, 'prompts', { author: false }));
+    expect(text.result).toEqual({ commit: sha, branch: 'main', dirty: true, actor: userInfo().username });
+    expect(text.calls).toHaveLength(1);
+    expect(text.calls[0]).toMatch(/^status /);
   });
 
   it('reads the prompts directory literally (brackets are no glob) and one outside the repository as clean', async () => {
