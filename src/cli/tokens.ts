@@ -13,7 +13,7 @@ interface TokensOptions {
 export function registerTokens(program: Command, ctx: CliContext): void {
   program
     .command('tokens')
-    .description('Count tokens per prompt version: texts, worst case with every variable at its bound, context use, cost per 1,000 calls')
+    .description('count tokens per prompt version: texts, worst case with every variable at its bound, context use, cost per 1,000 calls')
     .option('--dir <dir>', 'prompts directory', 'prompts')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (opts: TokensOptions) => {
