@@ -55,3 +55,8 @@ function convert(node: unknown): unknown {
   }
   return UNUSUAL;
 }
+
+/** A mapping of a document's plain data: an object that is not an array (nor null). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

@@ -7,10 +7,10 @@ import type { Config } from '../model/types.js';
 import { CONFIG_FILE } from '../config/discover.js';
 import { findKey, nodeStart, type DocContext } from '../config/nodes.js';
 import { parseYaml } from '../config/parse.js';
+import { isPlainObject } from '../config/plain-data.js';
 import { readTextFile } from '../config/read.js';
 import { checkHeader } from '../schema/header.js';
 import { validators } from '../schema/validator.js';
-import { isPlainObject } from './loader.js';
 
 /** The Config and whether promptctl.yaml was there and valid (`--env` says which it was when a name is not found). */
 export interface ConfigResult {

@@ -1,9 +1,8 @@
 // One prompts directory, document by document: each YAML document's header and schema checks
-// (schema/), then its model (model/normalize, with {file: ...} texts resolved through config/);
-// at the end the semantic rules (rules/) over the whole state, then the token budgets (tokens/).
-// Documents that fail stay out of the desired state, but what they meant to define is
+// (schema/), then its model (model/normalize, with {file: ...} texts resolved through config/:
+// texts.ts); at the end the semantic rules (rules/) over the whole state, then the token budgets
+// (tokens/). Documents that fail stay out of the desired state, but what they meant to define is
 // remembered (so references to them are not errors too) and their own text is still checked.
-import type { ErrorObject } from 'ajv';
 import { compareDiagnostics, hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import {
   defaultConfig,
@@ -15,35 +14,28 @@ import {
   normalizeSummarySetting,
   normalizeTemplate,
   normalizeTest,
-  normalizeText,
   normalizeVersion,
   type DocumentFacts,
 } from '../model/normalize.js';
-import type { Config, DesiredState, PromptTemplate, SafetyFilter, SummarySetting, TextOrigin } from '../model/types.js';
+import type { Config, DesiredState } from '../model/types.js';
 import type { DocumentKind } from '../model/address.js';
 import { CONFIG_FILE } from '../config/discover.js';
-import { resolveFileRef, type FileRefResult } from '../config/file-refs.js';
-import { collectKeyLocations, collectLocations, findKey, findNode, indexLocations, nodeStart, PathNames, scalarTextOrigin, type DocContext } from '../config/nodes.js';
+import { collectKeyLocations, collectLocations, findKey, findNode, indexLocations, nodeStart, PathNames, type DocContext } from '../config/nodes.js';
 import type { ParsedDocument } from '../config/parse.js';
+import { isPlainObject } from '../config/plain-data.js';
 import { checkHeader } from '../schema/header.js';
 import { mapSchemaErrors } from '../schema/errors.js';
 import { userSchemaProblem } from '../schema/user-schemas.js';
 import { validators } from '../schema/validator.js';
-import { ruleFindings, textRuleFindings, type TextOnlyGuide, type TextOnlyVersion } from '../rules/index.js';
+import { ruleFindings } from '../rules/index.js';
 import { withoutCredentials } from '../rules/secrets.js';
 import { checkEnvironmentConfig, checkEnvironmentNames, environmentDiagnostics, singleEnvironmentDiagnostics } from '../rules/environments.js';
 import { hasEnvironments } from '../model/environments.js';
 import type { KnownSecret } from '../rules/util.js';
 import { withLazyLocations } from './lazy-locations.js';
+import { hasTextFields, resolveTexts, TextOnlyDocuments, type TextSource } from './texts.js';
 import { budgetDiagnostics, type TokenMemo } from '../tokens/index.js';
 import { SEMVER } from '../util/semver.js';
-
-/** The prompt-text fields of each kind (`string | {file: path}`), resolved and located on load. */
-const TEXT_FIELDS: Partial<Record<DocumentKind, readonly { field: string; optional?: boolean }[]>> = {
-  PromptVersion: [{ field: 'systemInstruction' }, { field: 'userTemplate' }],
-  Guide: [{ field: 'instruction' }],
-  SummarySetting: [{ field: 'prompt', optional: true }],
-};
 
 export interface LoadResult {
   /**
@@ -82,18 +74,16 @@ export class Loader {
   private readonly templatesWithBadVersion = new Set<string>();
   private readonly unloadedGuides = new Set<string>();
   private readonly unloadedFilters = new Set<string>();
-  private readonly refCache = new Map<string, Promise<FileRefResult>>();
   /** The field paths of this load, shared by the documents' location indexes. */
   private readonly paths = new PathNames();
-  /** Documents outside the desired state whose own text is still checked (see textOnly). */
-  private readonly textOnlyVersions: TextOnlyVersion[] = [];
-  private readonly textOnlyOthers: (PromptTemplate | SafetyFilter)[] = [];
-  private readonly textOnlyGuides: TextOnlyGuide[] = [];
-  private readonly textOnlySummaries: SummarySetting[] = [];
+  /** How this load reads `{file: ...}` texts: the files read and their errors are the loader's. */
+  private readonly texts: TextSource;
+  /** Documents outside the desired state whose own text is still checked. */
+  private readonly textOnly: TextOnlyDocuments;
 
   constructor(
-    private readonly rootReal: string,
-    private readonly rel: (abs: string) => string,
+    rootReal: string,
+    rel: (abs: string) => string,
     private readonly configFile: string,
     /** Where the budget checks count tokens (the caller's, so counts are shared and cached). */
     private readonly tokenMemo: TokenMemo,
@@ -101,7 +91,11 @@ export class Loader {
     private readonly knownSecrets: readonly KnownSecret[] = [],
     /** One environment (`--env`): the state and the checks are that environment's (DESIGN §6). */
     private readonly environment?: string,
-  ) {}
+  ) {
+    const error = (at: { file: string; line: number; column: number }, rule: string, message: string) => this.error(at, rule, message);
+    this.texts = { rootReal, rel, refCache: new Map(), files: this.files, error };
+    this.textOnly = new TextOnlyDocuments(this.texts);
+  }
 
   error(at: { file: string; line: number; column: number }, rule: string, message: string): void {
     this.diagnostics.push({ file: at.file, line: at.line, column: at.column, severity: 'error', rule, message });
@@ -140,7 +134,7 @@ export class Loader {
         else this.strayModels.push(normalizeConfig(data, nodeStart(ctx, findKey(ctx, [], 'kind'))).models);
       }
       this.rememberUnloaded(data);
-      return this.textOnly(kind, ctx, data, schemaErrors, yamlDir);
+      return this.textOnly.schemaFailed(kind, ctx, data, schemaErrors, yamlDir, () => documentFacts(ctx, this.paths));
     }
 
     const source = nodeStart(ctx, findKey(ctx, [], 'kind'));
@@ -157,71 +151,14 @@ export class Loader {
 
     const facts = documentFacts(ctx, this.paths);
     if (kind === 'PromptTest') facts.keyLocations = collectKeyLocations(ctx, ['spec', 'cases']);
-    if (TEXT_FIELDS[kind] && !(await this.resolveTexts(kind, ctx, data, facts, yamlDir, () => false))) {
+    if (hasTextFields(kind) && !(await resolveTexts(this.texts, kind, ctx, data, facts, yamlDir, () => false))) {
       // A `{file: ...}` text could not be read: the document stays out of the desired state, but
       // its other text is still checked.
       this.rememberUnloaded(data);
-      if (kind === 'PromptVersion') {
-        this.textOnlyVersions.push({ version: normalizeVersion(data, facts), variablesKnown: true, allTextKnown: false });
-      } else if (kind === 'Guide') {
-        this.textOnlyGuides.push({ guide: normalizeGuide(data, facts), variablesKnown: true, allTextKnown: false });
-      }
-      return;
+      return this.textOnly.unreadText(kind, data, facts);
     }
     this.add(kind, data, facts);
     this.loadedDocuments++;
-  }
-
-  /**
-   * A document that failed the schema: its own text is still checked where the schema found
-   * nothing wrong with it (a secret next to `temperature: 3` must not wait for the next run).
-   * Nothing here joins the desired state, so no reference, duplicate or budget rule sees it.
-   */
-  private async textOnly(
-    kind: DocumentKind,
-    ctx: DocContext,
-    data: Record<string, unknown>,
-    errors: readonly ErrorObject[],
-    yamlDir: string,
-  ): Promise<void> {
-    const spec = data.spec;
-    if (!isPlainObject(spec)) return;
-    // An error at a path or below it makes that part unusable; one at a parent (a missing or
-    // unknown sibling field) does not.
-    const blocked = (pointer: string) => errors.some((e) => e.instancePath === pointer || e.instancePath.startsWith(`${pointer}/`));
-    const facts = documentFacts(ctx, this.paths);
-    if (kind === 'PromptTemplate' || kind === 'SafetyFilter') {
-      if (typeof spec.description !== 'string' || blocked('/spec/description')) return;
-      this.textOnlyOthers.push(kind === 'PromptTemplate' ? normalizeTemplate(data, facts) : normalizeFilter(data, facts));
-      return;
-    }
-    if (kind === 'Guide') {
-      const allTextKnown = await this.resolveTexts(kind, ctx, data, facts, yamlDir, blocked);
-      const variablesKnown = !blocked('/spec/variables') && (spec.variables === undefined || Array.isArray(spec.variables));
-      const usable = { instruction: '', variables: variablesKnown ? spec.variables : [] };
-      this.textOnlyGuides.push({ guide: normalizeGuide({ ...data, spec: usable }, facts), variablesKnown, allTextKnown });
-      return;
-    }
-    if (kind === 'SummarySetting') {
-      await this.resolveTexts(kind, ctx, data, facts, yamlDir, blocked);
-      if (facts.texts['spec.prompt'] !== undefined) this.textOnlySummaries.push(normalizeSummarySetting({ ...data, spec: {} }, facts));
-      return;
-    }
-    if (kind !== 'PromptVersion') return;
-    const allTextKnown = await this.resolveTexts(kind, ctx, data, facts, yamlDir, blocked);
-    const variablesKnown = !blocked('/spec/variables') && (spec.variables === undefined || Array.isArray(spec.variables));
-    const examples = Array.isArray(spec.fewShotExamples) && !blocked('/spec/fewShotExamples')
-      ? spec.fewShotExamples.map((e: unknown, i) => {
-          const part = (name: string) => {
-            const value = isPlainObject(e) ? e[name] : undefined;
-            return typeof value === 'string' && !blocked(`/spec/fewShotExamples/${i}/${name}`) ? value : '';
-          };
-          return { input: part('input'), output: part('output') };
-        })
-      : [];
-    const usable = { ...spec, variables: variablesKnown ? spec.variables : [], fewShotExamples: examples };
-    const version = normalizeVersion({ ...data, spec: usable }, facts);
-    this.textOnlyVersions.push({ version, variablesKnown, allTextKnown });
   }
 
   private add(kind: Exclude<DocumentKind, 'Config'>, data: Record<string, unknown>, facts: DocumentFacts): void {
@@ -251,65 +188,6 @@ export class Loader {
         this.state.tests.push(scoped(normalizeTest(data, facts)));
         break;
     }
-  }
-
-  /**
-   * Resolves inline and `{file: ...}` prompt text (normalised: LF line ends, no byte-order mark),
-   * recording where each text starts. Fields under a `blocked` path (a schema error there) are
-   * skipped. True when every text field is usable (an absent optional one is).
-   */
-  private async resolveTexts(
-    kind: DocumentKind,
-    ctx: DocContext,
-    data: Record<string, unknown>,
-    facts: DocumentFacts,
-    yamlDir: string,
-    blocked: (pointer: string) => boolean,
-  ): Promise<boolean> {
-    const spec = data.spec as Record<string, unknown>;
-    let ok = true;
-    for (const { field, optional } of TEXT_FIELDS[kind] ?? []) {
-      const key = `spec.${field}`;
-      const value = spec[field];
-      if (value === undefined && optional) continue;
-      if (blocked(`/spec/${field}`)) {
-        ok = false;
-        continue;
-      }
-      if (typeof value === 'string') {
-        facts.texts[key] = normalizeText(value);
-        facts.textOrigins[key] = scalarTextOrigin(ctx, findNode(ctx, ['spec', field]).node);
-        continue;
-      }
-      const ref = isPlainObject(value) ? value.file : undefined;
-      if (typeof ref !== 'string') {
-        ok = false;
-        continue;
-      }
-      const refNode = findNode(ctx, ['spec', field, 'file']).at;
-      const result = await resolveFileRef(ref, this.rootReal, yamlDir, this.refCache);
-      if (!result.ok) {
-        this.error(nodeStart(ctx, refNode), result.rule, result.message);
-        ok = false;
-        continue;
-      }
-      const file = this.rel(result.absPath);
-      this.files.add(file);
-      facts.texts[key] = normalizeText(result.text);
-      facts.textFiles[key] = file;
-      const origin: TextOrigin = { file, line: 1, column: 1, exact: true, indentColumn: 1 };
-      facts.textOrigins[key] = origin;
-    }
-    const examples = kind === 'PromptVersion' && Array.isArray(spec.fewShotExamples) ? spec.fewShotExamples : [];
-    examples.forEach((_, i) => {
-      for (const part of ['input', 'output']) {
-        facts.textOrigins[`spec.fewShotExamples.${i}.${part}`] = scalarTextOrigin(
-          ctx,
-          findNode(ctx, ['spec', 'fewShotExamples', String(i), part]).node,
-        );
-      }
-    });
-    return ok;
   }
 
   /** A document with YAML errors: what it seems to define is not reported as missing elsewhere. */
@@ -365,14 +243,7 @@ export class Loader {
       diagnostics.push(...base);
       if (hasEnvironments(union.config)) diagnostics.push(...environmentDiagnostics(union, base, run));
     }
-    diagnostics.push(
-      ...textRuleFindings(
-        this.textOnlyVersions,
-        this.textOnlyOthers,
-        { guides: this.textOnlyGuides, summarySettings: this.textOnlySummaries },
-        this.knownSecrets,
-      ),
-    );
+    diagnostics.push(...this.textOnly.findings(this.knownSecrets));
     // Budgets are per version, so they run on every version that loaded (one broken file must
     // not hide another's budget error), unless promptctl.yaml itself is broken (above).
     if (!configBroken) diagnostics.push(...budgetDiagnostics(withStrayModels(state, this.strayModels), this.tokenMemo));
@@ -403,10 +274,6 @@ function withStrayModels(state: DesiredState, stray: readonly Config['models'][]
   if (stray.length === 0) return state;
   const models = Object.assign({}, ...stray, state.config.models) as Config['models'];
   return { ...state, config: { ...state.config, models } };
-}
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function dedupe(sorted: Diagnostic[]): Diagnostic[] {

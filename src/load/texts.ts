@@ -1,0 +1,185 @@
+// A document's prompt texts (`string | {file: path}` fields), resolved and located as it loads
+// (loader.ts); and the documents kept out of the desired state (a schema error, a `{file: ...}`
+// text that could not be read) whose own text is still checked, by the text rules alone.
+import type { ErrorObject } from 'ajv';
+import type { Diagnostic } from '../model/diagnostic.js';
+import {
+  normalizeFilter,
+  normalizeGuide,
+  normalizeSummarySetting,
+  normalizeTemplate,
+  normalizeText,
+  normalizeVersion,
+  type DocumentFacts,
+} from '../model/normalize.js';
+import type { PromptTemplate, SafetyFilter, SummarySetting, TextOrigin } from '../model/types.js';
+import type { DocumentKind } from '../model/address.js';
+import { resolveFileRef, type FileRefResult } from '../config/file-refs.js';
+import { findNode, nodeStart, scalarTextOrigin, type DocContext } from '../config/nodes.js';
+import { isPlainObject } from '../config/plain-data.js';
+import { textRuleFindings, type TextOnlyGuide, type TextOnlyVersion } from '../rules/index.js';
+import type { KnownSecret } from '../rules/util.js';
+
+/** The prompt-text fields of each kind (`string | {file: path}`), resolved and located on load. */
+const TEXT_FIELDS: Partial<Record<DocumentKind, readonly { field: string; optional?: boolean }[]>> = {
+  PromptVersion: [{ field: 'systemInstruction' }, { field: 'userTemplate' }],
+  Guide: [{ field: 'instruction' }],
+  SummarySetting: [{ field: 'prompt', optional: true }],
+};
+
+/** Whether documents of `kind` hold prompt text (TEXT_FIELDS). */
+export function hasTextFields(kind: DocumentKind): boolean {
+  return TEXT_FIELDS[kind] !== undefined;
+}
+
+/** Where one load reads `{file: ...}` texts from, and where what reading them found goes. */
+export interface TextSource {
+  readonly rootReal: string;
+  /** An absolute path as reported (relative to cwd). */
+  readonly rel: (abs: string) => string;
+  /** Each reference's read, shared by the documents of the load. */
+  readonly refCache: Map<string, Promise<FileRefResult>>;
+  /** Every file read by the load; each text file read joins it. */
+  readonly files: Set<string>;
+  error(at: { file: string; line: number; column: number }, rule: string, message: string): void;
+}
+
+/**
+ * Resolves inline and `{file: ...}` prompt text (normalised: LF line ends, no byte-order mark),
+ * recording where each text starts. Fields under a `blocked` path (a schema error there) are
+ * skipped. True when every text field is usable (an absent optional one is).
+ */
+export async function resolveTexts(
+  source: TextSource,
+  kind: DocumentKind,
+  ctx: DocContext,
+  data: Record<string, unknown>,
+  facts: DocumentFacts,
+  yamlDir: string,
+  blocked: (pointer: string) => boolean,
+): Promise<boolean> {
+  const spec = data.spec as Record<string, unknown>;
+  let ok = true;
+  for (const { field, optional } of TEXT_FIELDS[kind] ?? []) {
+    const key = `spec.${field}`;
+    const value = spec[field];
+    if (value === undefined && optional) continue;
+    if (blocked(`/spec/${field}`)) {
+      ok = false;
+      continue;
+    }
+    if (typeof value === 'string') {
+      facts.texts[key] = normalizeText(value);
+      facts.textOrigins[key] = scalarTextOrigin(ctx, findNode(ctx, ['spec', field]).node);
+      continue;
+    }
+    const ref = isPlainObject(value) ? value.file : undefined;
+    if (typeof ref !== 'string') {
+      ok = false;
+      continue;
+    }
+    const refNode = findNode(ctx, ['spec', field, 'file']).at;
+    const result = await resolveFileRef(ref, source.rootReal, yamlDir, source.refCache);
+    if (!result.ok) {
+      source.error(nodeStart(ctx, refNode), result.rule, result.message);
+      ok = false;
+      continue;
+    }
+    const file = source.rel(result.absPath);
+    source.files.add(file);
+    facts.texts[key] = normalizeText(result.text);
+    facts.textFiles[key] = file;
+    const origin: TextOrigin = { file, line: 1, column: 1, exact: true, indentColumn: 1 };
+    facts.textOrigins[key] = origin;
+  }
+  const examples = kind === 'PromptVersion' && Array.isArray(spec.fewShotExamples) ? spec.fewShotExamples : [];
+  examples.forEach((_, i) => {
+    for (const part of ['input', 'output']) {
+      facts.textOrigins[`spec.fewShotExamples.${i}.${part}`] = scalarTextOrigin(
+        ctx,
+        findNode(ctx, ['spec', 'fewShotExamples', String(i), part]).node,
+      );
+    }
+  });
+  return ok;
+}
+
+/**
+ * The documents of one load that are outside the desired state but whose own text is still
+ * checked. Nothing here joins the desired state, so no reference, duplicate or budget rule sees it.
+ */
+export class TextOnlyDocuments {
+  private readonly versions: TextOnlyVersion[] = [];
+  private readonly others: (PromptTemplate | SafetyFilter)[] = [];
+  private readonly guides: TextOnlyGuide[] = [];
+  private readonly summaries: SummarySetting[] = [];
+
+  constructor(private readonly source: TextSource) {}
+
+  /** A schema-valid document one of whose `{file: ...}` texts could not be read: its other text is still checked. */
+  unreadText(kind: DocumentKind, data: Record<string, unknown>, facts: DocumentFacts): void {
+    if (kind === 'PromptVersion') {
+      this.versions.push({ version: normalizeVersion(data, facts), variablesKnown: true, allTextKnown: false });
+    } else if (kind === 'Guide') {
+      this.guides.push({ guide: normalizeGuide(data, facts), variablesKnown: true, allTextKnown: false });
+    }
+  }
+
+  /**
+   * A document that failed the schema: its own text is still checked where the schema found
+   * nothing wrong with it (a secret next to `temperature: 3` must not wait for the next run).
+   * `newFacts` makes its DocumentFacts (only when it has a spec to read).
+   */
+  async schemaFailed(
+    kind: DocumentKind,
+    ctx: DocContext,
+    data: Record<string, unknown>,
+    errors: readonly ErrorObject[],
+    yamlDir: string,
+    newFacts: () => DocumentFacts,
+  ): Promise<void> {
+    const spec = data.spec;
+    if (!isPlainObject(spec)) return;
+    // An error at a path or below it makes that part unusable; one at a parent (a missing or
+    // unknown sibling field) does not.
+    const blocked = (pointer: string) => errors.some((e) => e.instancePath === pointer || e.instancePath.startsWith(`${pointer}/`));
+    const facts = newFacts();
+    if (kind === 'PromptTemplate' || kind === 'SafetyFilter') {
+      if (typeof spec.description !== 'string' || blocked('/spec/description')) return;
+      this.others.push(kind === 'PromptTemplate' ? normalizeTemplate(data, facts) : normalizeFilter(data, facts));
+      return;
+    }
+    if (kind === 'Guide') {
+      const allTextKnown = await resolveTexts(this.source, kind, ctx, data, facts, yamlDir, blocked);
+      const variablesKnown = !blocked('/spec/variables') && (spec.variables === undefined || Array.isArray(spec.variables));
+      const usable = { instruction: '', variables: variablesKnown ? spec.variables : [] };
+      this.guides.push({ guide: normalizeGuide({ ...data, spec: usable }, facts), variablesKnown, allTextKnown });
+      return;
+    }
+    if (kind === 'SummarySetting') {
+      await resolveTexts(this.source, kind, ctx, data, facts, yamlDir, blocked);
+      if (facts.texts['spec.prompt'] !== undefined) this.summaries.push(normalizeSummarySetting({ ...data, spec: {} }, facts));
+      return;
+    }
+    if (kind !== 'PromptVersion') return;
+    const allTextKnown = await resolveTexts(this.source, kind, ctx, data, facts, yamlDir, blocked);
+    const variablesKnown = !blocked('/spec/variables') && (spec.variables === undefined || Array.isArray(spec.variables));
+    const examples = Array.isArray(spec.fewShotExamples) && !blocked('/spec/fewShotExamples')
+      ? spec.fewShotExamples.map((e: unknown, i) => {
+          const part = (name: string) => {
+            const value = isPlainObject(e) ? e[name] : undefined;
+            return typeof value === 'string' && !blocked(`/spec/fewShotExamples/${i}/${name}`) ? value : '';
+          };
+          return { input: part('input'), output: part('output') };
+        })
+      : [];
+    const usable = { ...spec, variables: variablesKnown ? spec.variables : [], fewShotExamples: examples };
+    const version = normalizeVersion({ ...data, spec: usable }, facts);
+    this.versions.push({ version, variablesKnown, allTextKnown });
+  }
+
+  /** What the text rules find in these documents. */
+  findings(knownSecrets: readonly KnownSecret[]): Diagnostic[] {
+    return textRuleFindings(this.versions, this.others, { guides: this.guides, summarySettings: this.summaries }, knownSecrets);
+  }
+}
