@@ -2,7 +2,7 @@
 // working directory, signals and exit code. Everything else runs through `run` (main.ts) with an
 // injected Io, as the in-process CLI tests do.
 import { EXIT } from '../util/errors.js';
-import { maskSecrets, withEscapedForms } from '../util/secrets.js';
+import { maskClipped, maskSecrets, withEscapedForms } from '../util/secrets.js';
 import { secretsIn } from './context.js';
 import { run } from './main.js';
 
@@ -59,7 +59,8 @@ export function runProcess(startup: { codeCache?: boolean } = {}): void {
  */
 export function lastResortLine(err: unknown, env: NodeJS.ProcessEnv): string {
   try {
-    return `error: internal: ${maskSecrets(String(err), withEscapedForms(secretsIn(env)))}`;
+    const forms = withEscapedForms(secretsIn(env));
+    return `error: internal: ${maskClipped(maskSecrets(String(err), forms), forms)}`;
   } catch {
     return `error: internal (${err instanceof Error ? err.name : typeof err}; its text is withheld: it could not be checked for credentials)`;
   }

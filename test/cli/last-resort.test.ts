@@ -10,6 +10,11 @@ describe('lastResortLine', () => {
     expect(line).toBe('error: internal: Error: cannot read [redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET] and [redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET]');
   });
 
+  it('masks the start of a credential the error cut short', () => {
+    const env = { GENESYSCLOUD_OAUTHCLIENT_SECRET: 's3cr3t-value-0123456789' };
+    expect(lastResortLine(new Error('bad value "s3cr3t-value-01\u2026"'), env)).toBe('error: internal: Error: bad value "[redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET]\u2026"');
+  });
+
   it('withholds the text when it cannot be checked', () => {
     const hostile = {
       toString(): string {
