@@ -55,13 +55,16 @@ describe('plan --changed-since', () => {
     expect(plannedChanges(rest.stdout)).toEqual(['update PromptTemplate/billing-assistant']);
   });
 
-  it('names HEAD\'s author as the actor of a JSON plan (a text plan, which shows none, does not ask git for it)', async () => {
+  it('names HEAD\'s author as the actor of a JSON plan and drift report (text and markdown, which show none, do not ask git for it)', async () => {
     const json = await s.cli(['plan', '--format', 'json']);
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout).git).toMatchObject({ actor: 'Ada Lovelace <ada@example.com>', dirty: false, branch: 'main' });
     const saved = await s.cli(['plan', '--out', 'plan.json']);
     expect(saved.code, saved.stderr).toBe(0);
     expect(JSON.parse(await readFile(join(s.dir.path, 'plan.json'), 'utf8')).git.actor).toBe('Ada Lovelace <ada@example.com>');
+    const drift = await s.cli(['drift', '--format', 'json']);
+    expect(drift.code, drift.stderr).toBe(0);
+    expect(JSON.parse(drift.stdout).git.actor).toBe('Ada Lovelace <ada@example.com>');
   });
 
   it('fails clearly on an unknown ref', async () => {
