@@ -216,9 +216,11 @@ export interface StreamMasker {
 }
 
 /**
- * A StreamMasker over `secrets` (longest first). It holds back the last (longest value − 1)
- * characters of what it has seen, the most that can be the start of a value still arriving, so
- * a value split across pieces is masked like one that arrives whole.
+ * A StreamMasker over `secrets` (longest first). It holds back what it has seen from the first
+ * position whose rest is the start of a longer value (at most the longest value − 1 characters),
+ * so a value split across pieces is masked like one that arrives whole, and text that can start
+ * no value is written at once (an escaped form of a secret can be long: holding back that many
+ * characters whatever they are would hold a short answer back until its end).
  */
 export function createStreamMasker(secrets: readonly NamedSecret[]): StreamMasker {
   const hold = Math.max(0, ...secrets.map((s) => s.value.length - 1));
@@ -226,9 +228,10 @@ export function createStreamMasker(secrets: readonly NamedSecret[]): StreamMaske
   return {
     push(piece) {
       pending += piece;
-      let cut = pending.length - hold;
+      let cut = stillArriving(pending, secrets, hold);
       // Never between the two halves of a character outside the BMP (an emoji): each half alone is written as U+FFFD.
-      if (cut > 0 && cut < pending.length && isLowSurrogate(pending.charCodeAt(cut))) cut--;
+      // (The last character may be the first half, the second still arriving.)
+      if (cut > 0 && isHighSurrogate(pending.charCodeAt(cut - 1))) cut--;
       const { out, rest } = scan(pending, secrets, cut);
       pending = pending.slice(rest);
       return out;
@@ -244,6 +247,17 @@ export function createStreamMasker(secrets: readonly NamedSecret[]): StreamMaske
       return out;
     },
   };
+}
+
+/** The first of the last `hold` positions of `text` whose rest is the start of a longer value (text.length: none). */
+function stillArriving(text: string, secrets: readonly NamedSecret[], hold: number): number {
+  const starts = firstUnits(secrets);
+  for (let i = Math.max(0, text.length - hold); i < text.length; i++) {
+    if (!starts.has(text.charCodeAt(i))) continue;
+    const n = text.length - i;
+    if (secrets.some((s) => s.value.length > n && s.value.startsWith(text.slice(i)))) return i;
+  }
+  return text.length;
 }
 
 /**
@@ -271,7 +285,8 @@ function maskUntilPartial(text: string, secrets: readonly NamedSecret[]): string
   return out + text.slice(plainFrom, i);
 }
 
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
+/** The first half of a character outside the BMP. */
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
