@@ -165,7 +165,7 @@ export function maskClipped(text: string, secrets: readonly NamedSecret[]): stri
     for (let p = Math.max(plainFrom, j - longest + 1); p <= j - MIN_CLIPPED; p++) {
       if (!starts.has(text.charCodeAt(p))) continue;
       const head = text.slice(p, j);
-      const hit = secrets.find((s) => s.value.length > head.length && s.value.startsWith(head));
+      const hit = longerStartingWith(secrets, head);
       if (hit) {
         out += text.slice(plainFrom, p) + maskFor(hit.name);
         plainFrom = j;
@@ -187,6 +187,11 @@ export function maskClipped(text: string, secrets: readonly NamedSecret[]): stri
     }
   }
   return plainFrom === 0 ? text : out + text.slice(plainFrom);
+}
+
+/** A value `text` is the start of, but not all of (what a clipped or still-arriving text may be the start of). */
+function longerStartingWith(secrets: readonly NamedSecret[], text: string): NamedSecret | undefined {
+  return secrets.find((s) => s.value.length > text.length && s.value.startsWith(text));
 }
 
 /** The first code unit of each value in `secrets`, kept per list (CliContext and a stream masker reuse theirs; a list is never changed once made). */
@@ -254,8 +259,7 @@ function stillArriving(text: string, secrets: readonly NamedSecret[], hold: numb
   const starts = firstUnits(secrets);
   for (let i = Math.max(0, text.length - hold); i < text.length; i++) {
     if (!starts.has(text.charCodeAt(i))) continue;
-    const n = text.length - i;
-    if (secrets.some((s) => s.value.length > n && s.value.startsWith(text.slice(i)))) return i;
+    if (longerStartingWith(secrets, text.slice(i))) return i;
   }
   return text.length;
 }
@@ -272,7 +276,7 @@ function maskUntilPartial(text: string, secrets: readonly NamedSecret[]): string
     // First: a tail that may be a longer value still arriving is withheld whole, even when a
     // shorter value starts it (masking that one would show what follows it: the longer one's).
     const tail = text.slice(i);
-    if (secrets.some((s) => s.value.length > tail.length && s.value.startsWith(tail))) break;
+    if (longerStartingWith(secrets, tail)) break;
     const hit = secrets.find((s) => s.value !== '' && text.startsWith(s.value, i));
     if (hit) {
       out += text.slice(plainFrom, i) + maskFor(hit.name);
