@@ -187,6 +187,11 @@ export class Transport {
         }
         const elapsed = Date.now() - started;
         if (retries >= policy.maxRetries || Date.now() + decision.delayMs > deadline) {
+          // The last attempt may have done the work: read before calling it a failure.
+          if (decision.outcomeUnknown && spec.reconcile) {
+            const found = await spec.reconcile().catch(() => undefined);
+            if (found) return found.value;
+          }
           throw withNote(error, `gave up after ${retries + 1} attempts in ${(elapsed / 1000).toFixed(1)} s`);
         }
         retries++;

@@ -1,0 +1,93 @@
+// Review: a POST whose last attempt was applied by the server but whose answer was lost (the
+// retries then run out) is recorded as a failure although the object exists: the call gives up
+// without the reconciling read, so the audit outcome contradicts the org.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { executePlan } from '../../src/apply/executor.js';
+import { openAuditLog } from '../../src/audit/log.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
+import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
+import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
+import { readLiveState } from '../../src/targets/live.js';
+import { buildPlan } from '../../src/plan/build.js';
+import { desiredState, filter } from '../helpers/desired.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { gatewayWriteChecks } from '../../src/kinds/index.js';
+import { versionTokens } from '../../src/tokens/index.js';
+import { createCorrelationTracker } from '../../src/apply/correlation.js';
+
+let emulator: RunningEmulator;
+let proxy: http.Server;
+let api: GatewayApi;
+let dir: TempDir;
+let posts = 0;
+
+beforeEach(async () => {
+  emulator = await startEmulator({ port: 0, host: '127.0.0.1', publishDelayMs: 5 });
+  const upstream = new URL(emulator.url);
+  posts = 0;
+  // Every POST of a filter: the first two answered 503 (nothing done), the third done by the
+  // emulator and its answer lost (the connection dropped after the work).
+  proxy = http.createServer((req, res) => {
+    const isCreate = req.method === 'POST' && /\/safetyfilters$/.test(req.url ?? '');
+    if (isCreate) posts += 1;
+    if (isCreate && posts <= 2) {
+      req.resume();
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'unavailable', code: 'service.unavailable', status: 503 }));
+      return;
+    }
+    const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+      if (isCreate) {
+        r.resume();
+        r.on('end', () => res.socket?.destroy());
+        return;
+      }
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  api = createGatewayClient({
+    landed: gatewayWriteChecks,
+    apiUrl: url,
+    loginUrl: url,
+    clientId: 'local-client',
+    clientSecret: 'local-secret',
+    targetLabel: 'proxy',
+    backoffBaseMs: 1,
+    backoffCapMs: 5,
+    maxRetries: 2,
+  });
+  dir = await tempDir('promptctl-review-');
+});
+afterEach(async () => {
+  await api.close();
+  await new Promise((ok) => proxy.close(ok));
+  await emulator.close();
+  await dir.remove();
+});
+
+it('records the outcome the org holds when the last attempt of a create landed but its answer was lost', async () => {
+  const desired = desiredState({ filters: [filter('guard-one', 10)] });
+  const plan = buildPlan(desired, await readLiveState({ gateway: api }), { prune: false, target: 'proxy', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
+  const file = join(dir.path, 'audit.jsonl');
+  const audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+  const result = await executePlan(plan, api, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null });
+  await audit.close();
+
+  const live = await readLiveState({ gateway: api });
+  expect(posts).toBe(3);
+  // The filter was created on the org.
+  expect(live.filters.map((f) => f.name)).toEqual(['guard-one']);
+  const records = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; outcome: string | null });
+  const outcome = records.find((r) => r.type === 'outcome');
+  // The trail and the report must say what the org holds: the create happened.
+  expect({ ok: result.ok, outcome: outcome?.outcome, detail: result.failed[0]?.detail ?? null }).toMatchObject({ outcome: 'success' });
+});
