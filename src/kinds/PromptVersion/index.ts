@@ -328,6 +328,8 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     written = await api.createVersion(templateId, d.body);
     done.push('created');
   } else if (d.patch) {
+    // The PATCH carries no version either: the Draft must still hold what the plan was reviewed against.
+    await draftAsPlanned(a, () => api.getVersion(templateId, label));
     const { version: _label, ...content } = d.body;
     void _label;
     written = await api.patchVersion(templateId, label, fullPatch(content));
@@ -379,7 +381,9 @@ function expectedRequests(a: PlanAction): number {
   const d = a.desired;
   // A write, or else (a Draft published as it is) the read that checks it first.
   const write = a.action === 'create' || d.patch || d.publish ? 1 : 0;
-  return write + (d.publish ? 1 + CONFIRMATION_SHARE : 0);
+  // A PATCH reads the Draft first (its guard).
+  const guardRead = a.action === 'update' && d.patch ? 1 : 0;
+  return write + guardRead + (d.publish ? 1 + CONFIRMATION_SHARE : 0);
 }
 
 export const PromptVersionKind: Kind<VersionContent> = {
