@@ -153,6 +153,11 @@ export class RestClient {
       path,
       json: body,
       parse: json<T>,
+      // An attempt whose outcome is unknown (the last one too) is read before it counts as failed.
+      reconcile: async () => {
+        const live = await applied();
+        return live === undefined ? undefined : { value: live };
+      },
       afterUncertain: async (err) => {
         if (err.status !== 409 || err.code !== 'version.mismatch') return undefined;
         const live = await applied();
@@ -167,6 +172,8 @@ export class RestClient {
       method: 'DELETE',
       path,
       parse: () => undefined,
+      // Gone after an attempt whose outcome is unknown: that attempt did it.
+      reconcile: async () => ((await this.getIfExists<unknown>(path)) === undefined ? { value: undefined } : undefined),
       afterUncertain: async (err) => (err.status === 404 ? { value: undefined } : undefined),
     });
   }

@@ -24,15 +24,18 @@ let proxy: http.Server;
 let api: GatewayApi;
 let dir: TempDir;
 let posts = 0;
+/** Which requests the proxy makes lossy: the first two answered 503, the third done and its answer lost. */
+let lossy: (method: string, url: string) => boolean = (m, u) => m === 'POST' && /\/safetyfilters$/.test(u);
 
 beforeEach(async () => {
   emulator = await startEmulator({ port: 0, host: '127.0.0.1', publishDelayMs: 5 });
   const upstream = new URL(emulator.url);
   posts = 0;
+  lossy = (m, u) => m === 'POST' && /\/safetyfilters$/.test(u);
   // Every POST of a filter: the first two answered 503 (nothing done), the third done by the
   // emulator and its answer lost (the connection dropped after the work).
   proxy = http.createServer((req, res) => {
-    const isCreate = req.method === 'POST' && /\/safetyfilters$/.test(req.url ?? '');
+    const isCreate = lossy(req.method ?? '', req.url ?? '');
     if (isCreate) posts += 1;
     if (isCreate && posts <= 2) {
       req.resume();
@@ -91,3 +94,32 @@ it('records the outcome the org holds when the last attempt of a create landed b
   // The trail and the report must say what the org holds: the create happened.
   expect({ ok: result.ok, outcome: outcome?.outcome, detail: result.failed[0]?.detail ?? null }).toMatchObject({ outcome: 'success' });
 });
+
+for (const [what, method, next] of [
+  ['an update (PUT)', 'PUT', [filter('guard-one', 10, { thresholds: { pii: 0.8 } })]],
+  ['a delete', 'DELETE', []],
+] as const) {
+  it(`records the outcome the org holds when the last attempt of ${what} landed but its answer was lost`, async () => {
+    const first = desiredState({ filters: [filter('guard-one', 10)] });
+    lossy = () => false;
+    const setup = buildPlan(first, await readLiveState({ gateway: api }), { prune: false, target: 'proxy', git: {}, id: 'p0', createdAt: '', tokens: versionTokens });
+    const file = join(dir.path, 'audit.jsonl');
+    let audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+    expect((await executePlan(setup, api, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null })).ok).toBe(true);
+    await audit.close();
+
+    lossy = (m, u) => m === method && /\/safetyfilters\/[^/]+$/.test(u);
+    const desired = desiredState({ filters: [...next] });
+    const plan = buildPlan(desired, await readLiveState({ gateway: api }), { prune: true, allowMassDelete: true, target: 'proxy', git: {}, id: 'p', createdAt: '', tokens: versionTokens } as never);
+    audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+    const result = await executePlan(plan, api, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null });
+    await audit.close();
+    expect(posts).toBe(3);
+    const live = await readLiveState({ gateway: api });
+    if (method === 'PUT') expect(live.filters[0]?.thresholds).toEqual({ pii: 0.8 });
+    else expect(live.filters).toEqual([]);
+    const records = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; outcome: string | null; planId: string });
+    const outcome = records.find((r) => r.type === 'outcome' && r.planId === 'p');
+    expect({ ok: result.ok, outcome: outcome?.outcome, detail: result.failed[0]?.detail ?? null }).toMatchObject({ ok: true, outcome: 'success' });
+  });
+}
