@@ -66,7 +66,7 @@ const VERSION_FIELDS: Record<string, Field> = {
   },
   knowledgeSettings: {
     t: 'object',
-    fields: { knowledgeId: str(), description: str(), knowledgeType: oneOf(KNOWLEDGE_TYPES), inheritFromExternal: { t: 'boolean' } },
+    fields: { knowledgeId: str(), description: str(0, 300), knowledgeType: oneOf(KNOWLEDGE_TYPES), inheritFromExternal: { t: 'boolean' } },
   },
 };
 const VERSION_READ_ONLY = ['version', 'state', 'guide', 'selfUri', 'dateCreated', 'dateModified'];
@@ -103,7 +103,7 @@ const SPECS = {
       languageCode: req(str(2, 35)),
       version: req(str(1)),
       inputVariables: { t: 'array', max: 500, of: { t: 'object', fields: { name: str(), value: str() } } },
-      knowledgeSettings: { t: 'object', fields: { knowledgeId: str(), description: str(), knowledgeType: oneOf(KNOWLEDGE_TYPES) } },
+      knowledgeSettings: { t: 'object', fields: { knowledgeId: str(), description: str(0, 300), knowledgeType: oneOf(KNOWLEDGE_TYPES) } },
     },
   },
   SummarySetting: {
@@ -117,7 +117,7 @@ const SPECS = {
       maskPII: { t: 'object', fields: { all: req({ t: 'boolean' }) } },
       participantLabels: { t: 'object', fields: { internal: str(0, 255), external: str(0, 255) } },
       predefinedInsights: { t: 'array', of: oneOf(SUMMARY_INSIGHTS), unique: true },
-      customEntities: { t: 'array', max: 100, of: { t: 'object', fields: { label: str(0, 255), description: str(0, 10_000) } } },
+      customEntities: { t: 'array', max: 10, of: { t: 'object', fields: { label: str(0, 255), description: str(0, 10_000) } } },
       settingType: oneOf(SUMMARY_SETTING_TYPES),
       prompt: str(0, 100_000),
       serviceType: oneOf(SUMMARY_SERVICE_TYPES),

@@ -77,9 +77,24 @@ describe('Guide', () => {
       }),
     ]);
   });
+  it("the Platform API's limits on knowledge settings are schema errors, not a half-applied guide (AuthoringKnowledgeSettings: knowledgeId a UUID, description at most 300)", async () => {
+    const ok = '3f1c2b7a-0d4e-4c59-9a51-8e2f6b1d0c77';
+    await write('a.yaml', GUIDE('A', `  instruction: Greet.\n  knowledge: {knowledgeId: ${ok}, description: "${'d'.repeat(300)}"}\n`));
+    await write('b.yaml', GUIDE('B', `  instruction: Greet.\n  knowledge: {knowledgeId: kb-1}\n`));
+    await write('c.yaml', GUIDE('C', `  instruction: Greet.\n  knowledge: {knowledgeId: ${ok}, description: "${'d'.repeat(301)}"}\n`));
+    const r = await load();
+    expect(r.diagnostics.map((d) => `${d.file} ${d.rule}`)).toEqual(['p/b.yaml schema/pattern', 'p/c.yaml schema/length']);
+  });
 });
 
 describe('SummarySetting', () => {
+  it('at most 10 custom entities (SummarySetting.customEntities maxItems in the Platform API)', async () => {
+    const entities = (n: number) => Array.from({ length: n }, (_, i) => `    - {label: L${i}, description: D${i}}`).join('\n');
+    await write('a.yaml', `apiVersion: promptctl/v1\nkind: SummarySetting\nmetadata:\n  name: Ten\nspec:\n  language: en-US\n  customEntities:\n${entities(10)}\n`);
+    await write('b.yaml', `apiVersion: promptctl/v1\nkind: SummarySetting\nmetadata:\n  name: Eleven\nspec:\n  language: en-US\n  customEntities:\n${entities(11)}\n`);
+    const r = await load();
+    expect(r.diagnostics.map((d) => `${d.file} ${d.rule}`)).toEqual(['p/b.yaml schema/length']);
+  });
   it('reads an optional prompt from a file; without one the setting is Basic', async () => {
     await write('s.md', 'Summarise the call.\r\n');
     await write('s.yaml', 'apiVersion: promptctl/v1\nkind: SummarySetting\nmetadata:\n  name: Voice\nspec:\n  language: en-US\n  prompt: {file: s.md}\n');
