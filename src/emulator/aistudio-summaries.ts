@@ -16,7 +16,6 @@ import type { State } from './store.js';
 const FIELDS = [
   'name',
   'language',
-  'interactionType',
   'summaryType',
   'format',
   'maskPII',
@@ -58,7 +57,8 @@ export function getSummarySetting(ctx: Ctx): Reply {
 export function createSummarySetting(ctx: Ctx): Reply {
   const body = settingBody(ctx);
   assertNameFree(ctx.reading, body.name);
-  const s: SummarySettingRec = { id: randomUUID(), ...body, dateCreated: ctx.now, dateModified: ctx.now };
+  // interactionType is read-only (E9): a new setting is Live whatever is sent.
+  const s: SummarySettingRec = { id: randomUUID(), ...body, interactionType: 'Live', dateCreated: ctx.now, dateModified: ctx.now };
   ctx.state.summarySettings[s.id] = s;
   return { status: 200, body: renderSummarySetting(s), changed: true };
 }
@@ -68,7 +68,14 @@ export function putSummarySetting(ctx: Ctx): Reply {
   const body = settingBody(ctx);
   const prev = requireSetting(ctx);
   if (body.name !== prev.name) assertNameFree(ctx.reading, body.name, prev.id);
-  const next: SummarySettingRec = { id: prev.id, ...body, dateCreated: prev.dateCreated, dateModified: after(prev.dateModified, ctx.now) };
+  // interactionType is read-only (E9): a PUT keeps the setting's.
+  const next: SummarySettingRec = {
+    id: prev.id,
+    ...body,
+    interactionType: prev.interactionType ?? 'Live',
+    dateCreated: prev.dateCreated,
+    dateModified: after(prev.dateModified, ctx.now),
+  };
   ctx.state.summarySettings[prev.id] = next;
   return { status: 200, body: renderSummarySetting(next), changed: true };
 }
@@ -86,7 +93,6 @@ function settingBody(ctx: Ctx): SummarySettingBody {
   const out: Record<string, unknown> = {};
   for (const k of FIELDS) if (raw[k] !== undefined && raw[k] !== null) out[k] = raw[k];
   const body = out as unknown as SummarySettingBody;
-  body.interactionType ??= 'Live';
   const hasPrompt = typeof body.prompt === 'string' && body.prompt.trim() !== '';
   body.settingType ??= hasPrompt ? 'Prompt' : 'Basic';
   if (body.settingType === 'Prompt' && !hasPrompt) throw invalidValue('prompt', 'a summary setting of type Prompt needs a prompt');

@@ -10,7 +10,6 @@ import {
   SESSION_INPUT_TYPES,
   SUMMARY_FORMATS,
   SUMMARY_INSIGHTS,
-  SUMMARY_INTERACTION_TYPES,
   SUMMARY_SERVICE_TYPES,
   SUMMARY_SETTING_TYPES,
   SUMMARY_TYPES,
@@ -111,7 +110,6 @@ const SPECS = {
     fields: {
       name: req(NAME),
       language: req(str(2, 35)),
-      interactionType: oneOf(SUMMARY_INTERACTION_TYPES),
       summaryType: oneOf(SUMMARY_TYPES),
       format: oneOf(SUMMARY_FORMATS),
       maskPII: { t: 'object', fields: { all: req({ t: 'boolean' }) } },
@@ -124,7 +122,8 @@ const SPECS = {
       integrationId: str(1),
       timeoutDuration: { t: 'integer', min: 1, max: 86_400 },
     },
-    readOnly: ['id', 'dateCreated', 'dateModified', 'selfUri'],
+    // interactionType is readOnly in the swagger: accepted and ignored, like the other read-only fields.
+    readOnly: ['id', 'dateCreated', 'dateModified', 'selfUri', 'interactionType'],
   },
 } satisfies Record<string, Spec>;
 

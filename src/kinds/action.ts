@@ -151,7 +151,7 @@ export type WriteAction = CreateAction | UpdateAction;
 /** A problem that makes the plan unappliable (e.g. a published version edited in git). */
 export interface PlanProblem {
   address: string;
-  rule: string; // "immutable-version" | "priority-conflict" | "unknown-template" | "no-free-priority" | "surface-unavailable" | "name-differs-in-case"
+  rule: string; // "immutable-version" | "priority-conflict" | "unknown-template" | "no-free-priority" | "surface-unavailable" | "name-differs-in-case" | "read-only-field"
   message: string;
   /** The offending text, live against git, field by field; the views render the diff. */
   diff?: TextChange[];

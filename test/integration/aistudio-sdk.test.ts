@@ -232,7 +232,8 @@ describe('official SDK AIStudioApi against the emulator: summary settings', () =
     });
     await expect(ai.postConversationsSummariesSettings!({ name: 'x' })).rejects.toMatchObject({ status: 400, details: [{ fieldName: 'language' }] });
     const email = await ai.postConversationsSummariesSettings!({ name: 'Email digest', language: 'de-DE', interactionType: 'Email' });
-    expect(email).toMatchObject({ settingType: 'Basic', interactionType: 'Email' });
+    // interactionType is readOnly in the swagger: ignored on write, a new setting is Live.
+    expect(email).toMatchObject({ settingType: 'Basic', interactionType: 'Live' });
 
     const listed = await ai.getConversationsSummariesSettings!({ name: 'wrap', pageSize: 25, pageNumber: 1 });
     expect(listed).toMatchObject({ total: 1, entities: [{ id: created.id }] });

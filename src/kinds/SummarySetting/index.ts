@@ -5,7 +5,7 @@
 import { summarySettingAddress } from '../../model/address.js';
 import type { DesiredState, SummaryCustomEntity, SummarySetting } from '../../model/types.js';
 import type { SummarySettingBody, WireSummarySetting } from '../../targets/aistudio/wire.js';
-import type { DeleteAction, FieldChange, PlanAction, PlanPart } from '../action.js';
+import type { DeleteAction, FieldChange, PlanAction, PlanPart, PlanProblem } from '../action.js';
 import { textTokenCounter, textTokenDelta } from '../aistudio-tokens.js';
 import { canonicalEqual, canonicalHash, describeCreate, optionalText, type Canonical } from '../canonical.js';
 import type { ApplyContext, CallResult, Kind, LiveState, PlanContext, Snapshot } from '../kind.js';
@@ -112,14 +112,21 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
   const wanted = new Set(desired.summarySettings.map((s) => s.name));
   const count = ctx.textTokens ?? textTokenCounter();
   for (const d of [...desired.summarySettings].sort((a, b) => byCodeUnits(a.name, b.name))) {
-    const body = toWire(d);
-    const after = canonical(body);
     const l = liveByName.get(d.name);
     const twin = l ? undefined : caseTwin('SummarySetting', summarySettingAddress(d.name), d.name, settings);
     if (twin) {
       part.problems.push(twin);
       continue;
     }
+    const readOnly = interactionTypeProblem(d, l);
+    if (readOnly) {
+      part.problems.push(readOnly);
+      continue;
+    }
+    const body = toWire(d);
+    // interactionType is read-only on the platform: left out of git, the setting keeps the org's.
+    if (body.interactionType === undefined && l?.interactionType !== undefined) body.interactionType = l.interactionType;
+    const after = canonical(body);
     const desiredBody = { kind: 'SummarySetting' as const, body };
     const common = { address: summarySettingAddress(d.name), kind: 'SummarySetting' as const, name: d.name, dependsOn: [] };
     let a: PlanAction;
@@ -169,6 +176,26 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
     part.actions.push(a);
   }
   return part;
+}
+
+/**
+ * SummarySetting.interactionType is read-only in the Platform API (its swagger marks it readOnly;
+ * the .NET SDK has no setter): a POST or PUT cannot set or change it. Git naming a value the org's
+ * setting does not have (a new setting is Live) would be planned as an update on every run and
+ * never land, so the plan refuses it, saying so.
+ */
+function interactionTypeProblem(d: SummarySetting, l: WireSummarySetting | undefined): PlanProblem | undefined {
+  const want = d.interactionType;
+  const have = l ? (l.interactionType ?? 'Live') : 'Live';
+  if (want === undefined || want === have) return undefined;
+  return {
+    address: summarySettingAddress(d.name),
+    rule: 'read-only-field',
+    field: 'spec.interactionType',
+    message: l
+      ? `git says interactionType ${want}, the org's setting is ${have}, and the Platform API cannot change it (read-only); write ${have} in git, or leave it out`
+      : `git says interactionType ${want}, but the Platform API cannot set it (read-only): a setting it creates is ${have}; leave it out, or create the setting in Genesys Cloud and export it`,
+  };
 }
 
 /** The prompt is shown as a text diff; its change names the field only. */

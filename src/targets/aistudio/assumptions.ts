@@ -38,8 +38,10 @@
 //     by re-reading and comparing. PUT of a summary setting replaces it whole and is resent
 //     blindly; its guard is the dateModified read before (`ifDateModified`).
 // A10 A session turn creates nothing promptctl manages: after an unknown outcome it is resent.
-// A11 interactionType of a summary setting is read-only in the .NET SDK: a server may ignore it on
-//     write and set its own (the emulator keeps what is sent, default Live: E9).
+// A11 interactionType of a summary setting is read-only (the swagger marks SummarySetting.
+//     interactionType readOnly; the .NET SDK has no setter): a write cannot set or change it. The
+//     plan refuses a value git names that the org's setting does not have (a new one is Live), and
+//     a setting git leaves it out of keeps the org's (kinds/SummarySetting interactionTypeProblem).
 // A12 An org without AI Studio (or without one of its parts) answers 404 for its paths (probe()).
 //     Unconfirmed, and contradicted in part: the Terraform provider (guide/resource_genesyscloud_
 //     guide_utils.go GuideFtIsEnabled) takes a 5xx from GET /api/v2/guides to mean the guides
@@ -73,7 +75,8 @@
 //     invalid.value. The answer is deterministic: a text derived from the instruction (variables
 //     filled in) and the input, status COMPLETED, result SUCCESSFUL_COLLECTION, Output and
 //     InputAndOutput variables echoed from the input variables.
-// E9  Summary settings: interactionType defaults to Live; settingType defaults to Prompt when a
+// E9  Summary settings: interactionType is read-only (ignored on write): Live when created, kept by
+//     a PUT; settingType defaults to Prompt when a
 //     prompt is sent and Basic otherwise; Prompt without a prompt, and External without an
 //     integrationId, are 400 invalid.value.
 // E10 Request bodies are validated as the SDK's models type them: a wrong type, a value outside

@@ -280,6 +280,28 @@ describe('SummarySetting', () => {
     expect(a.liveModified).toEqual({ at: '2025-06-04T09:30:00.000Z' });
   });
 
+  it('refuses an interactionType the Platform API cannot set (read-only), and keeps the org\'s when git leaves it out', () => {
+    const email = liveSetting(setting('Email digest'), { interactionType: 'Email' });
+    // Left out of git: the org's Email setting is not an update on every run (a PUT cannot change it).
+    const kept = one(buildPlan(desiredState({ summarySettings: [setting('Email digest')] }), live([], [email]), opts()), 'SummarySetting/Email digest');
+    expect(kept.action).toBe('noop');
+    const edited = one(
+      buildPlan(desiredState({ summarySettings: [setting('Email digest', { maskPII: false })] }), live([], [email]), opts()),
+      'SummarySetting/Email digest',
+    );
+    expect(edited.action).toBe('update');
+    expect(edited.changes).toEqual([{ path: 'maskPII', before: true, after: false }]);
+    // Named in git: the same as the org's is fine; another value can never land, so the plan says so.
+    expect(buildPlan(desiredState({ summarySettings: [setting('Email digest', { interactionType: 'Email' })] }), live([], [email]), opts()).problems).toEqual([]);
+    const wrong = buildPlan(desiredState({ summarySettings: [setting('Email digest', { interactionType: 'Live' }), setting('New', { interactionType: 'Email' })] }), live([], [email]), opts());
+    expect(wrong.actions.filter((a) => a.kind === 'SummarySetting')).toEqual([]);
+    expect(wrong.problems.map((p) => [p.address, p.rule, p.field])).toEqual([
+      ['SummarySetting/Email digest', 'read-only-field', 'spec.interactionType'],
+      ['SummarySetting/New', 'read-only-field', 'spec.interactionType'],
+    ]);
+    expect(wrong.problems[0]!.message).toContain("the org's setting is Email");
+  });
+
   it('leaves alone settings git never defined and deletes owned ones with prune', () => {
     const l = [liveSetting(setting('Ours')), liveSetting(setting('Theirs'))];
     const plan = buildPlan(desiredState({}), live([], l), opts({ prune: true, owned: owned({ SummarySetting: ['Ours'] }), allowMassDelete: true }));
