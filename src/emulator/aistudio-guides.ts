@@ -361,7 +361,8 @@ function refuseDemotion(v: GuideVersionRec, target: GuidePublishState, g: GuideR
 /** E4: names are unique, compared case-insensitively. */
 function assertGuideNameFree(state: State, name: string, self?: string): void {
   const other = Object.values(state.guides).find((g) => g.id !== self && fold(g.name) === fold(name));
-  if (other) throw conflict('duplicate.name', `a guide named ${other.name} already exists`, other.id, other.name);
+  // The swagger's code and words for it (PATCH /guides/{id}: 409 conflict).
+  if (other) throw conflict('conflict', 'Guide with that name already exists.', other.id, other.name);
 }
 
 function pickContent(src: GuideVersionContent): GuideVersionContent {

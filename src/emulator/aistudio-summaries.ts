@@ -9,7 +9,7 @@ import { compare, enumParam, fold } from './aistudio-guides.js';
 import { own, type SummarySettingRec } from './aistudio-records.js';
 import { validateAiStudio } from './aistudio-validate.js';
 import { param, type Ctx, type Reply } from './context.js';
-import { conflict, invalidValue, notFound } from './errors.js';
+import { ApiFailure, invalidValue, notFound } from './errors.js';
 import { listReply, parsePaging } from './listing.js';
 import type { State } from './store.js';
 
@@ -109,10 +109,11 @@ function requireSetting(ctx: Ctx): SummarySettingRec {
   return s;
 }
 
-/** E4: names are unique, compared case-insensitively. */
+/** E4: names are unique, compared case-insensitively; refused as the swagger says (400 summary.setting.name.not.unique). */
 function assertNameFree(state: State, name: string, self?: string): void {
   const other = Object.values(state.summarySettings).find((s) => s.id !== self && fold(s.name) === fold(name));
-  if (other) throw conflict('duplicate.name', `a summary setting named ${other.name} already exists`, other.id, other.name);
+  // The swagger's code for it (POST and PUT): a 400, not a 409.
+  if (other) throw new ApiFailure(400, 'summary.setting.name.not.unique', 'Summary setting name not unique.');
 }
 
 /** `now`, or a millisecond after `prev` if the clock has not moved past it. */

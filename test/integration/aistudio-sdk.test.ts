@@ -65,7 +65,7 @@ describe('official SDK AIStudioApi against the emulator: guides', () => {
     });
     expect(g.latestProductionReadyVersion).toBeUndefined();
 
-    await expect(ai.postGuides!({ name: 'sdk returns', source: 'Manual' })).rejects.toMatchObject({ status: 409, code: 'duplicate.name' });
+    await expect(ai.postGuides!({ name: 'sdk returns', source: 'Manual' })).rejects.toMatchObject({ status: 409, code: 'conflict' });
     await expect(ai.postGuides!({ name: 'Other', source: 'Handwritten' })).rejects.toMatchObject({
       status: 400,
       code: 'invalid.value',
@@ -91,7 +91,7 @@ describe('official SDK AIStudioApi against the emulator: guides', () => {
     expect(await ai.getGuide!(guideId)).toMatchObject({ id: guideId, name: 'SDK Returns' });
     const renamed = await ai.patchGuide!(guideId, { name: 'SDK Returns Assistant' });
     expect(renamed.name).toBe('SDK Returns Assistant');
-    await expect(ai.patchGuide!(guideId, { name: 'SDK BILLING' })).rejects.toMatchObject({ status: 409, code: 'duplicate.name' });
+    await expect(ai.patchGuide!(guideId, { name: 'SDK BILLING' })).rejects.toMatchObject({ status: 409, code: 'conflict' });
     await expect(ai.getGuide!('no-such-guide')).rejects.toMatchObject({ status: 404, code: 'not.found' });
   });
 
@@ -219,8 +219,8 @@ describe('official SDK AIStudioApi against the emulator: summary settings', () =
     expect(created.version).toBeUndefined();
 
     await expect(ai.postConversationsSummariesSettings!({ name: 'VOICE WRAP-UP', language: 'en-US' })).rejects.toMatchObject({
-      status: 409,
-      code: 'duplicate.name',
+      status: 400,
+      code: 'summary.setting.name.not.unique',
     });
     await expect(ai.postConversationsSummariesSettings!({ name: 'x', language: 'en-US', serviceType: 'External' })).rejects.toMatchObject({
       status: 400,
@@ -252,8 +252,8 @@ describe('official SDK AIStudioApi against the emulator: summary settings', () =
     expect(replaced.maskPII).toBeUndefined();
     expect(Date.parse(replaced.dateModified)).toBeGreaterThan(Date.parse(created.dateModified));
     await expect(ai.putConversationsSummariesSetting!(created.id, { name: 'Email digest', language: 'en-US' })).rejects.toMatchObject({
-      status: 409,
-      code: 'duplicate.name',
+      status: 400,
+      code: 'summary.setting.name.not.unique',
     });
 
     await ai.deleteConversationsSummariesSetting!(created.id);

@@ -61,7 +61,9 @@
 // E2  POST /guides/{id}/versions while the latest version is Draft or TestReady: 409, code
 //     LATEST_NOT_PRODUCTION_READY_CODE, message LATEST_NOT_PRODUCTION_READY.
 // E3  Creates answer 200 with the entity; jobs 202; DELETE of a summary setting 204.
-// E4  Guide and summary-setting names are unique, compared case-insensitively: 409 duplicate.name.
+// E4  Guide and summary-setting names are unique, compared case-insensitively, refused with the
+//     swagger's codes: guides 409 conflict ("Guide with that name already exists."), summary
+//     settings 400 summary.setting.name.not.unique. The client reports both as 409 duplicate.name.
 // E5  PATCH of a ProductionReady version: 409 version.immutable. PATCH of a TestReady version
 //     that changes its content puts it back to Draft (its tested content changed).
 // E6  Publish jobs answer 202 InProgress and finish after publishDelayMs; Draft → ProductionReady

@@ -108,10 +108,12 @@ class AiStudioClient implements AiStudioApi {
   }
 
   createGuide(body: GuideCreate): Promise<WireGuide> {
-    return this.r.createNamed(paths.guides(), body, 'guide', async () => {
-      const live = (await this.listGuides({ name: body.name }))[0];
-      return live && { live, same: this.landed.guide(body, live) };
-    }, isDuplicateName);
+    return asDuplicateName(
+      this.r.createNamed(paths.guides(), body, 'guide', async () => {
+        const live = (await this.listGuides({ name: body.name }))[0];
+        return live && { live, same: this.landed.guide(body, live) };
+      }, isDuplicateName),
+    );
   }
 
   patchGuide(guideId: string, body: GuideUpdate): Promise<WireGuide> {
@@ -119,14 +121,16 @@ class AiStudioClient implements AiStudioApi {
       const live = await this.getGuide(guideId);
       return body.name === undefined || live.name === body.name ? { value: live } : undefined;
     };
-    return this.t.call({
-      method: 'PATCH',
-      path: paths.guide(guideId),
-      json: body,
-      parse: json<WireGuide>,
-      reconcile,
-      afterUncertain: async (err) => (isDuplicateName(err) ? reconcile() : undefined),
-    });
+    return asDuplicateName(
+      this.t.call({
+        method: 'PATCH',
+        path: paths.guide(guideId),
+        json: body,
+        parse: json<WireGuide>,
+        reconcile,
+        afterUncertain: async (err) => (isDuplicateName(err) ? reconcile() : undefined),
+      }),
+    );
   }
 
   async deleteGuide(guideId: string, opts: { timeoutMs?: number } = {}): Promise<void> {
@@ -334,10 +338,12 @@ class AiStudioClient implements AiStudioApi {
   }
 
   createSummarySetting(body: SummarySettingBody): Promise<WireSummarySetting> {
-    return this.r.createNamed(paths.summarySettings(), body, 'summary setting', async () => {
-      const live = (await this.listSummarySettings({ name: body.name }))[0];
-      return live && { live, same: this.landed.summarySetting(body, live) };
-    }, isDuplicateName);
+    return asDuplicateName(
+      this.r.createNamed(paths.summarySettings(), body, 'summary setting', async () => {
+        const live = (await this.listSummarySettings({ name: body.name }))[0];
+        return live && { live, same: this.landed.summarySetting(body, live) };
+      }, isDuplicateName),
+    );
   }
 
   async putSummarySetting(id: string, body: SummarySettingBody, opts: { ifDateModified?: string } = {}): Promise<WireSummarySetting> {
@@ -391,6 +397,22 @@ class AiStudioClient implements AiStudioApi {
       const done = await step();
       if (done !== undefined) return done;
     }
+  }
+}
+
+/**
+ * A2: the platform refuses a taken name with codes of its own (summary settings: 400
+ * summary.setting.name.not.unique; guides: 409 conflict): reported as promptctl's 409
+ * duplicate.name, so apply calls it a conflict (created since the plan), not a failure.
+ */
+async function asDuplicateName<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof ApiError && err.code !== 'duplicate.name' && isDuplicateName(err)) {
+      throw new ApiError(err.message, 409, 'duplicate.name', err.correlationId, err.method, err.path);
+    }
+    throw err;
   }
 }
 
