@@ -5,6 +5,7 @@
 // for guides. A refusal is a result (blocked, or an error the report shows); only a failure of
 // the target itself (unreachable, bad credentials) stops the run.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as wait } from 'node:timers/promises';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { GatewayRuntimeApi } from '../targets/llmgateway/api.js';
 import type { InvocationResult } from '../targets/llmgateway/wire.js';
@@ -257,6 +258,22 @@ function fromResult(r: InvocationResult, wallMs: number): Observation {
   };
 }
 
+/** Sessions a guide case may take: the first, and a new one after each turn of unknown outcome. */
+const GUIDE_SESSIONS = 3;
+
+/** The first wait before a new session (doubled for the next), with up to as much again of jitter. */
+const SESSION_BACKOFF_MS = 500;
+
+/** Resolves after `ms`, or at once when `signal` aborts (the caller looks at the signal). */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return wait(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
+}
+
+/** A failed call that may have been applied (the client did not resend it): `outcomeUnknown` on its error. */
+function outcomeUnknown(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { outcomeUnknown?: unknown }).outcomeUnknown === true;
+}
+
 function fromError(err: unknown, wallMs: number, call: PlannedCall): Observation {
   const e = (err ?? {}) as ErrorLike;
   if (typeof e.status !== 'number' || typeof e.code !== 'string' || fatal(e)) throw err;
@@ -306,24 +323,34 @@ async function turnGuide(
   // An interrupt does not wait for the lookup (shared by every case of the guide): the case is cut off.
   const g = await (deps.signal ? unlessAborted(found, deps.signal) : found);
   if (typeof g === 'string') return { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 404, code: 'not.found', message: g } };
-  const sessionId = randomUUID();
   let text = '';
-  try {
-    for (const turn of turns) {
-      const res = await api.sessionTurn(g.id, sessionId, {
-        inputEvent: { type: 'UserInput', text: turn, mode: 'Text' },
-        languageCode: deps.languageCode ?? 'en-US',
-        version: g.version,
-        ...(inputVariables.length ? { inputVariables } : {}),
-      }, deps.signal ? { signal: deps.signal } : {});
-      if (res.status === 'ERROR') {
-        return { outcome: 'error', version: g.version, output: res.response?.text ?? '', wallMs: Math.round(clock() - t0), filters: [], error: { status: 200, code: 'turn.error', message: `the guide's turn ended in ERROR${res.result ? ` (${res.result})` : ''}` } };
+  for (let session = 1; ; session++) {
+    // Each session sees the case's turns once each: a turn that may have landed is never sent again
+    // into it (A10); the conversation starts over in a new session instead.
+    const sessionId = randomUUID();
+    try {
+      for (const turn of turns) {
+        const res = await api.sessionTurn(g.id, sessionId, {
+          inputEvent: { type: 'UserInput', text: turn, mode: 'Text' },
+          languageCode: deps.languageCode ?? 'en-US',
+          version: g.version,
+          ...(inputVariables.length ? { inputVariables } : {}),
+        }, deps.signal ? { signal: deps.signal } : {});
+        if (res.status === 'ERROR') {
+          return { outcome: 'error', version: g.version, output: res.response?.text ?? '', wallMs: Math.round(clock() - t0), filters: [], error: { status: 200, code: 'turn.error', message: `the guide's turn ended in ERROR${res.result ? ` (${res.result})` : ''}` } };
+        }
+        text = res.response?.text ?? '';
       }
-      text = res.response?.text ?? '';
+      break;
+    } catch (err) {
+      if (session < GUIDE_SESSIONS && outcomeUnknown(err) && !deps.signal?.aborted) {
+        // A server that failed mid-turn gets a moment before the conversation starts again.
+        await pause(SESSION_BACKOFF_MS * 2 ** (session - 1) * (1 + Math.random()), deps.signal);
+        if (!deps.signal?.aborted) continue;
+      }
+      const obs = fromError(err, clock() - t0, call);
+      return { ...obs, version: g.version };
     }
-  } catch (err) {
-    const obs = fromError(err, clock() - t0, call);
-    return { ...obs, version: g.version };
   }
   const n = deps.countTokens(text);
   return {

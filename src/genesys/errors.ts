@@ -6,6 +6,8 @@ export class ApiError extends Error {
   override readonly name = 'ApiError';
   /** The server's ErrorBody, when the failure came with one (its details and messageParams name what failed). */
   body?: ErrorBody;
+  /** The last attempt may have been applied (a 5xx, a dropped connection) and nothing read or resent settled it. */
+  outcomeUnknown?: true;
   constructor(
     message: string,
     readonly status: number,

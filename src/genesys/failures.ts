@@ -119,6 +119,7 @@ export function apiErrorOf(
 export function withNote(err: ApiError, note: string): ApiError {
   const noted = new ApiError(`${err.message}; ${note}`, err.status, err.code, err.correlationId, err.method, err.path);
   if (err.body) noted.body = err.body;
+  if (err.outcomeUnknown) noted.outcomeUnknown = true;
   return noted;
 }
 

@@ -183,7 +183,9 @@ export class Transport {
         const resendable =
           IDEMPOTENT.has(spec.method) || spec.idempotent === true || !decision.outcomeUnknown || !!spec.reconcile;
         if (!resendable) {
-          throw withNote(error, 'the server may or may not have applied it; not retried');
+          const unsettled = withNote(error, 'the server may or may not have applied it; not retried');
+          unsettled.outcomeUnknown = true;
+          throw unsettled;
         }
         const elapsed = Date.now() - started;
         if (retries >= policy.maxRetries || Date.now() + decision.delayMs > deadline) {
@@ -192,7 +194,9 @@ export class Transport {
             const found = await spec.reconcile().catch(() => undefined);
             if (found) return found.value;
           }
-          throw withNote(error, `gave up after ${retries + 1} attempts in ${(elapsed / 1000).toFixed(1)} s`);
+          const gaveUp = withNote(error, `gave up after ${retries + 1} attempts in ${(elapsed / 1000).toFixed(1)} s`);
+          if (decision.outcomeUnknown) gaveUp.outcomeUnknown = true;
+          throw gaveUp;
         }
         retries++;
         if (result.kind === 'transport' && result.code === 'ECONNREFUSED') refused++;

@@ -36,11 +36,17 @@ describe('AI Studio client under faultRate 0.3', () => {
           await c.patchGuideVersion(g.id, '2.0', { instruction: `${content(i + 100).instruction} Then thank them.` });
           await c.publishGuideVersion(g.id, '2.0', 'ProductionReady');
           await c.patchGuide(g.id, { name: `${g.name} (live)` });
-          const turn = await c.sessionTurn(g.id, `s-${i}`, {
-            inputEvent: { type: 'UserInput', text: 'hello', mode: 'Text' },
-            languageCode: 'en-US',
-            version: '2.0',
-          });
+          // A turn of unknown outcome is not resent into its session (A10): a new session is taken, as the runner does.
+          let turn;
+          for (let k = 0; !turn; k++) {
+            expect(k, 'sessions taken').toBeLessThan(8);
+            turn = await c
+              .sessionTurn(g.id, `s-${i}-${k}`, { inputEvent: { type: 'UserInput', text: 'hello', mode: 'Text' }, languageCode: 'en-US', version: '2.0' })
+              .catch((err: unknown) => {
+                expect((err as { outcomeUnknown?: boolean }).outcomeUnknown, String(err)).toBe(true);
+                return undefined;
+              });
+          }
           expect(turn.status).toBe('COMPLETED');
         }),
       );
@@ -60,6 +66,11 @@ describe('AI Studio client under faultRate 0.3', () => {
       expect(retries.some((r) => r.method === 'POST')).toBe(true);
       const dropped = wire.log.filter((e) => e.status === 'dropped' && e.method === 'POST');
       expect(dropped.length).toBeGreaterThan(0);
+      // No session was sent its turn twice.
+      const turnPosts = wire.log.filter((e) => e.method === 'POST' && e.path.endsWith('/turns') && e.status !== 429 && e.status !== 401);
+      const perSession = new Map<string, number>();
+      for (const e of turnPosts) perSession.set(e.path, (perSession.get(e.path) ?? 0) + 1);
+      expect([...perSession.values()].filter((n) => n > 1)).toEqual([]);
 
       // Read back without faults: exactly one of everything, with the content sent.
       await env.restart({ rateLimit: 100_000 });

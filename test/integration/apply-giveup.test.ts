@@ -1,6 +1,6 @@
-// Review: a POST whose last attempt was applied by the server but whose answer was lost (the
-// retries then run out) is recorded as a failure although the object exists: the call gives up
-// without the reconciling read, so the audit outcome contradicts the org.
+// A write whose last attempt the server applied but whose answer was lost (its retries then run
+// out) is read before it counts as failed: a POST, PUT or DELETE that landed is a success in the
+// audit trail and the apply's result, never a failure that contradicts the org (DESIGN §5).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
@@ -68,7 +68,7 @@ beforeEach(async () => {
     backoffCapMs: 5,
     maxRetries: 2,
   });
-  dir = await tempDir('promptctl-review-');
+  dir = await tempDir('promptctl-giveup-');
 });
 afterEach(async () => {
   await api.close();

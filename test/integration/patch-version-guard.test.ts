@@ -1,4 +1,4 @@
-// Review: a Draft that git edits is PATCHed and published. The plan recorded the Draft's content
+// A Draft that git edits is PATCHed and published. The plan recorded the Draft's content
 // hash as its guard; if someone edits the Draft after the plan, the PATCH must not silently
 // overwrite their edit (and publish): it is a clean conflict, as a publish-only or a retire is.
 import { afterEach, beforeEach, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Review: a run killed right after each call (before its outcome) is settled by the next run from
+// A run killed right after each call (before its outcome) is settled by the next run from
 // live state as `succeeded (recovered)`, for every kind of change an apply makes.
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createCorrelationTracker } from '../../src/apply/correlation.js';

@@ -37,7 +37,11 @@
 // A9  PATCH of a guide or a version has no integer version guard: an unknown outcome is settled
 //     by re-reading and comparing. PUT of a summary setting replaces it whole and is resent
 //     blindly; its guard is the dateModified read before (`ifDateModified`).
-// A10 A session turn creates nothing promptctl manages: after an unknown outcome it is resent.
+// A10 A session turn adds to its session ("Creates a new turn in the specified guide session"): after
+//     an attempt of unknown outcome (a 5xx, a dropped connection) it is not resent into the same
+//     session, where the guide could see the user's message twice. The test case starts over in a
+//     new session instead (evals/runner.ts, twice at most); a 429 or a connection never made is
+//     resent as any call is.
 // A11 interactionType of a summary setting is read-only (the swagger marks SummarySetting.
 //     interactionType readOnly; the .NET SDK has no setter): a write cannot set or change it. The
 //     plan refuses a value git names that the org's setting does not have (a new one is Live), and

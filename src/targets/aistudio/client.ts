@@ -316,7 +316,7 @@ class AiStudioClient implements AiStudioApi {
       method: 'POST',
       path: paths.sessionTurns(guideId, sessionId),
       json: body,
-      idempotent: true, // A10
+      // Not resent after an attempt of unknown outcome: it may have added the turn already (A10).
       ...(opts.signal ? { signal: opts.signal } : {}),
       parse: json<GuideSessionTurnResponse>,
     });
