@@ -8,18 +8,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { executePlan } from '../../src/apply/executor.js';
 import { openAuditLog } from '../../src/audit/log.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
 import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
-import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
 import { readLiveState } from '../../src/targets/live.js';
 import { buildPlan } from '../../src/plan/build.js';
 import { desiredState, filter } from '../helpers/desired.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
-import { gatewayWriteChecks } from '../../src/kinds/index.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { createCorrelationTracker } from '../../src/apply/correlation.js';
+import { setup, type Env } from './client-support.js';
 
-let emulator: RunningEmulator;
+let env: Env;
 let proxy: http.Server;
 let api: GatewayApi;
 let dir: TempDir;
@@ -28,8 +26,8 @@ let posts = 0;
 let lossy: (method: string, url: string) => boolean = (m, u) => m === 'POST' && /\/safetyfilters$/.test(u);
 
 beforeEach(async () => {
-  emulator = await startEmulator({ port: 0, host: '127.0.0.1', publishDelayMs: 5 });
-  const upstream = new URL(emulator.url);
+  env = await setup({ host: '127.0.0.1', publishDelayMs: 5 });
+  const upstream = new URL(env.emulator.url);
   posts = 0;
   lossy = (m, u) => m === 'POST' && /\/safetyfilters$/.test(u);
   // Every POST of a filter: the first two answered 503 (nothing done), the third done by the
@@ -57,23 +55,12 @@ beforeEach(async () => {
   });
   await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
   const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-  api = createGatewayClient({
-    landed: gatewayWriteChecks,
-    apiUrl: url,
-    loginUrl: url,
-    clientId: 'local-client',
-    clientSecret: 'local-secret',
-    targetLabel: 'proxy',
-    backoffBaseMs: 1,
-    backoffCapMs: 5,
-    maxRetries: 2,
-  });
+  api = env.client({ apiUrl: url, loginUrl: url, targetLabel: 'proxy', backoffBaseMs: 1, backoffCapMs: 5, maxRetries: 2 });
   dir = await tempDir('promptctl-giveup-');
 });
 afterEach(async () => {
-  await api.close();
   await new Promise((ok) => proxy.close(ok));
-  await emulator.close();
+  await env.close();
   await dir.remove();
 });
 
