@@ -410,7 +410,9 @@ async function asDuplicateName<T>(call: Promise<T>): Promise<T> {
     return await call;
   } catch (err) {
     if (err instanceof ApiError && err.code !== 'duplicate.name' && isDuplicateName(err)) {
-      throw new ApiError(err.message, 409, 'duplicate.name', err.correlationId, err.method, err.path);
+      const named = new ApiError(err.message, 409, 'duplicate.name', err.correlationId, err.method, err.path);
+      if (err.body) named.body = err.body;
+      throw named;
     }
     throw err;
   }
