@@ -8,7 +8,7 @@ import { fromWire as filterFromWire } from '../kinds/SafetyFilter/index.js';
 import { fromWire as summaryFromWire } from '../kinds/SummarySetting/index.js';
 import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
 import { isManaged } from '../kinds/labels.js';
-import { filterAddress, GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, templateAddress, versionAddress } from '../model/address.js';
+import { filterAddress, GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, summarySettingAddress, templateAddress, versionAddress } from '../model/address.js';
 import { API_VERSION, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { byCodeUnits } from '../util/compare.js';
@@ -113,7 +113,12 @@ export function exportDocuments(live: LiveState): ExportResult {
       warnings.push(`skipped SummarySetting ${JSON.stringify(s.name)}: ${GENESYS_NAME_RULE}, so it cannot be managed under this name; it is left as it is`);
       continue;
     }
-    files.push({ path: `${SUMMARIES_DIR}/${uniqueFileName(slug(s.name) || 'summary-setting', usedSummaries)}`, documents: [summaryDocument(s)] });
+    const doc = summaryDocument(s);
+    const prompt = (doc.spec as { prompt?: unknown }).prompt;
+    if (typeof prompt === 'string' && (/\r/.test(prompt) || prompt.startsWith('\ufeff'))) {
+      warnings.push(`${summarySettingAddress(s.name)}: its prompt has carriage returns or a byte-order mark, which loading normalises; a plan of the export shows that change`);
+    }
+    files.push({ path: `${SUMMARIES_DIR}/${uniqueFileName(slug(s.name) || 'summary-setting', usedSummaries)}`, documents: [doc] });
     counts.summarySettings += 1;
   }
   return { files, texts, warnings, counts, unlabelled };
@@ -250,10 +255,18 @@ function uniqueFileName(name: string, used: Set<string>): string {
   return candidate;
 }
 
+/**
+ * Longest slug a file name is made from: a Genesys name has up to 255 characters, a file name (its
+ * `.yaml`, a `-N` that keeps it unique and the atomic write's temporary suffix added) at most 255 bytes.
+ */
+const MAX_SLUG = 100;
+
 /** A free-text Genesys name as a file name: "Voice wrap-up (en-US)" → "voice-wrap-up-en-us". */
 function slug(name: string): string {
   return name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+    .replace(/^-+|-+$/g, '')
+    .slice(0, MAX_SLUG)
+    .replace(/-+$/, '');
 }

@@ -1,0 +1,89 @@
+// Review findings (fixed): export → validate → plan of objects a real org can hold that git did not create.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { aiStudioWriteChecks } from '../../src/kinds/index.js';
+import type { AiStudioApi } from '../../src/targets/aistudio/api.js';
+import { createAiStudioClient } from '../../src/targets/aistudio/client.js';
+import { runCliInProcess, type CliResult } from '../helpers/cli.js';
+import { CLIENT_ID, CLIENT_SECRET, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+
+interface Org {
+  dir: TempDir;
+  emu: TestEmulator;
+  studio: AiStudioApi;
+  cli(args: readonly string[]): Promise<CliResult>;
+}
+const open: Org[] = [];
+afterEach(async () => {
+  for (const o of open.splice(0)) {
+    await o.studio.close();
+    await o.emu.close();
+    await o.dir.remove();
+  }
+});
+
+async function org(): Promise<Org> {
+  const dir = await tempDir('promptctl-export-review-');
+  const emu = await startTestEmulator({});
+  const studio = createAiStudioClient({ landed: aiStudioWriteChecks, apiUrl: emu.url, loginUrl: emu.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, targetLabel: 'test' });
+  const o: Org = { dir, emu, studio, cli: (args) => runCliInProcess(args, { cwd: dir.path, env: emu.env }) };
+  open.push(o);
+  return o;
+}
+
+/** A guide made by hand in the org, its first version holding `instruction`, published to ProductionReady. */
+async function handMadeGuide(studio: AiStudioApi, name: string, instruction: string): Promise<string> {
+  const g = await studio.createGuide({ name, source: 'Manual' });
+  const first = (await studio.getGuide(g.id)).latestSavedVersion;
+  const v = first ? await studio.patchGuideVersion(g.id, first.version, { instruction }) : await studio.createGuideVersion(g.id, { instruction });
+  await studio.publishGuideVersion(g.id, v.version, 'ProductionReady');
+  return g.id;
+}
+
+async function expectEmptyRoundTrip(o: Org, out = 'adopted'): Promise<void> {
+  const v = await o.cli(['validate', '--dir', out]);
+  expect(v.code, v.stdout + v.stderr).toBe(0);
+  const plan = await o.cli(['plan', '--dir', out, '--detailed-exitcode']);
+  expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+}
+
+describe('export of objects made by hand (review)', () => {
+  it('exports a guide whose (valid, 255-character) name makes a file name too long for the file system', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await handMadeGuide(o.studio, `Returns assistant for the ${'northern '.repeat(26)}region`.slice(0, 255), 'Be nice.\n');
+    await o.studio.createSummarySetting({ name: `Voice wrap-up ${'s'.repeat(241)}`, language: 'en-US' });
+    const r = await o.cli(['export', '--out', 'adopted']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('1 guide and 1 summary setting');
+    await expectEmptyRoundTrip(o);
+  });
+
+
+  it('re-exporting with --force says which files under guides/ and summaries/ are left over from before', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const id = await handMadeGuide(o.studio, 'Old guide', 'Be nice.\n');
+    await handMadeGuide(o.studio, 'Kept guide', 'Be kind.\n');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    await o.studio.deleteGuide(id);
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readdir(join(o.dir.path, 'adopted/guides'))).toContain('old-guide.yaml');
+    // Top-level leftovers are named; nested ones must be too: plan --dir reads them.
+    expect(r.stderr).toContain('old-guide.yaml was there before and is not part of the export');
+  });
+
+  it('round-trips a summary setting whose prompt has Windows line ends (CRLF): the plan of the export is empty, or export says why not', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await o.studio.createSummarySetting({ name: 'Chat wrap-up', language: 'en-US', prompt: 'Summarise the chat.\r\nList the next steps.\r\n' });
+    const r = await o.cli(['export', '--out', 'adopted']);
+    expect(r.code, r.stderr).toBe(0);
+    // Guides get a warning for exactly this ("a plan of the export shows that change"); settings get none,
+    // and the plan (then apply) of the export rewrites the live prompt.
+    const warned = /Chat wrap-up.*carriage returns/.test(r.stderr);
+    const plan = await o.cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
+    expect(plan.code === 0 || warned, plan.stdout + r.stderr).toBe(true);
+  });
+
+});
