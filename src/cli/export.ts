@@ -3,6 +3,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { discoverYamlFiles } from '../config/discover.js';
 import { exportDocuments } from '../export/documents.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
@@ -61,7 +62,8 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   }
 
   const written = new Set(result.files.map((f) => f.path));
-  const leftovers = existing.filter((e) => /\.ya?ml$/i.test(e) && !written.has(e));
+  // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export).
+  const leftovers = existing.length > 0 ? (await discoverYamlFiles(dir)).files.filter((e) => !written.has(e)) : [];
   for (const l of leftovers) ctx.info(`warning: ${join(flags.out, l)} was there before and is not part of the export; plan --dir ${flags.out} will read it too`);
 
   const c = result.counts;
