@@ -8,7 +8,11 @@ import { exportDocuments } from '../export/documents.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskStrings } from '../util/secrets.js';
-import { announceTarget, readLive, withTarget } from './common.js';
+import { readLiveParts } from '../targets/live.js';
+import { SURFACE_NAMES, surfaceKinds } from '../kinds/index.js';
+import type { LiveState } from '../kinds/kind.js';
+import { announceTarget, withTarget } from './common.js';
+import type { OpenTarget } from './target.js';
 import type { CliContext } from './context.js';
 
 interface ExportFlags {
@@ -35,7 +39,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     throw new UserError(`${flags.out} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); choose an empty directory or pass --force`);
   }
 
-  const live = await withTarget(ctx, (target) => readLive(ctx, target));
+  const live = await withTarget(ctx, (target) => readExportable(ctx, target));
   const result = exportDocuments(live);
   const { documentsToYaml } = await import('../export/yaml.js');
   for (const w of result.warnings) ctx.info(`warning: ${w}`);
@@ -82,6 +86,29 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     );
   }
   return EXIT.ok;
+}
+
+/**
+ * The live state to export. A surface the org does not serve (404) is noted; one it refuses to list
+ * (a 403 to a client without its rights, a 5xx where the feature is off) is left out with a warning,
+ * as plan leaves it out when git does not use it: a gateway-only team needs no AI Studio rights to
+ * adopt promptctl. Only when no surface could be read does export fail.
+ */
+async function readExportable(ctx: CliContext, target: Pick<OpenTarget, 'api' | 'aistudio'>): Promise<LiveState> {
+  const { live, failed } = await readLiveParts({ gateway: target.api, aistudio: target.aistudio });
+  for (const s of live.unavailable ?? []) {
+    ctx.info(`note: the target does not serve the ${SURFACE_NAMES[s]} API (404): it cannot hold ${surfaceKinds(s).join(', ')} documents`);
+  }
+  const served = (target.aistudio ? 2 : 1) - (live.unavailable?.length ?? 0);
+  if (failed[0] && failed.length >= served) throw failed[0].error;
+  for (const f of failed) {
+    const e = f.error as { status?: number; code?: string };
+    ctx.info(
+      `warning: the target refused to list its ${SURFACE_NAMES[f.surface]} objects (${e.status}${e.code ? ` ${e.code}` : ''}): ` +
+        `no ${surfaceKinds(f.surface).join(' or ')} documents were exported; export again with a client that has the rights to include them`,
+    );
+  }
+  return live;
 }
 
 /** `value` with every string in it masked (ctx.mask), keys too; the names of the secrets found go into `found`. */

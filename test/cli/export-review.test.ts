@@ -86,4 +86,25 @@ describe('export of objects made by hand (review)', () => {
     expect(plan.code === 0 || warned, plan.stdout + r.stderr).toBe(true);
   });
 
+  it('exports the gateway of an org whose client may not list AI Studio (403), saying what was left out', { timeout: 60_000 }, async () => {
+    const dir = await tempDir('promptctl-export-review-');
+    const emu = await startTestEmulator({ refuse: { aistudio: 403 } });
+    try {
+      const t = await emu.api.createTemplate({ name: 'billing-assistant', model: 'gpt-4o' });
+      await emu.api.createVersion(t.id, { version: '1.0.0', systemInstruction: 'Be brief.', userTemplate: 'Hi' });
+      await emu.api.publishVersion(t.id, '1.0.0');
+      const cli = (args: string[]) => runCliInProcess(args, { cwd: dir.path, env: emu.env });
+      const r = await cli(['export', '--out', 'adopted']);
+      // Today: "error: GET /api/v2/guides failed: 403 missing.any.permissions", nothing written,
+      // though plan and apply work for this client (a refused surface matters only when git uses it).
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('warning: the target refused to list its AI Studio objects (403 missing.any.permissions): no Guide or SummarySetting documents were exported');
+      expect(r.stderr).toContain('exported 1 template, 1 version');
+      const plan = await cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
+      expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    } finally {
+      await emu.close();
+      await dir.remove();
+    }
+  });
 });
