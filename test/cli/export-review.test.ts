@@ -107,4 +107,17 @@ describe('export of objects made by hand (review)', () => {
       await dir.remove();
     }
   });
+  it('fails, writing nothing, when the client may list neither surface', { timeout: 60_000 }, async () => {
+    const dir = await tempDir('promptctl-export-review-');
+    const emu = await startTestEmulator({ refuse: { aistudio: 403, llmgateway: 403 } });
+    try {
+      const r = await runCliInProcess(['export', '--out', 'adopted'], { cwd: dir.path, env: emu.env });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/403/);
+      expect(await readdir(dir.path)).toEqual([]);
+    } finally {
+      await emu.close();
+      await dir.remove();
+    }
+  });
 });
