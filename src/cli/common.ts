@@ -215,7 +215,8 @@ async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveS
   live.unavailable = [...new Set([...(live.unavailable ?? []), ...failed.map((f) => f.surface)])].sort();
 }
 
-async function noteUnavailable(ctx: CliContext, live: LiveState): Promise<void> {
+/** Each surface the target does not serve (its listings answer 404), said once on stderr with the kinds it cannot hold. */
+export async function noteUnavailable(ctx: CliContext, live: LiveState): Promise<void> {
   if (live.unavailable?.length) {
     const { SURFACE_NAMES, surfaceKinds } = await import('../kinds/index.js');
     for (const s of live.unavailable) {

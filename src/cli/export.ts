@@ -11,7 +11,7 @@ import { maskStrings } from '../util/secrets.js';
 import { readLiveParts } from '../targets/live.js';
 import { SURFACE_NAMES, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
-import { announceTarget, withTarget } from './common.js';
+import { announceTarget, noteUnavailable, withTarget } from './common.js';
 import type { OpenTarget } from './target.js';
 import type { CliContext } from './context.js';
 
@@ -96,9 +96,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
  */
 async function readExportable(ctx: CliContext, target: Pick<OpenTarget, 'api' | 'aistudio'>): Promise<LiveState> {
   const { live, failed } = await readLiveParts({ gateway: target.api, aistudio: target.aistudio });
-  for (const s of live.unavailable ?? []) {
-    ctx.info(`note: the target does not serve the ${SURFACE_NAMES[s]} API (404): it cannot hold ${surfaceKinds(s).join(', ')} documents`);
-  }
+  await noteUnavailable(ctx, live);
   const served = (target.aistudio ? 2 : 1) - (live.unavailable?.length ?? 0);
   if (failed[0] && failed.length >= served) throw failed[0].error;
   for (const f of failed) {

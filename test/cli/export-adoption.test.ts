@@ -1,4 +1,5 @@
-// Review findings (fixed): export → validate → plan of objects a real org can hold that git did not create.
+// Adopting an existing org: export → validate → plan of objects a real org can hold that git did not
+// create (long names, prompts with CR, files left by an earlier export, a surface the client may not list).
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
