@@ -105,6 +105,11 @@ function refuseEmptyPaths(action: Command): void {
   for (const option of action.options) {
     if (action.getOptionValue(option.attributeName()) === '' && (option.long === '--dir' || option.long === '--out')) throw new UserError(`${option.long} needs a path, not an empty string`);
   }
+  // Likewise a plan file given as "" (`apply --env prod "$PLAN"` with PLAN unset): read as no file,
+  // apply would plan afresh and apply what nobody reviewed, also to a protected environment.
+  action.registeredArguments.forEach((arg, i) => {
+    if (arg.name() === 'planfile' && action.processedArgs[i] === '') throw new UserError('PLANFILE needs a path, not an empty string; nothing was done');
+  });
 }
 
 /** Commander's own colour rule for --help, on the injected environment and stream. */
