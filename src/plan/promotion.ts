@@ -22,9 +22,15 @@ export interface PromotedVersion {
   version: string;
   /** "PromptVersion/billing-assistant@1.1.0" */
   address: string;
-  why: 'published' | 'routed' | 'written';
+  why: 'published' | 'routed' | 'written' | 'model';
   /** The content this environment runs under that label (its canonical hash), when the plan says. */
   hash?: string;
+  /**
+   * The model the version answers on here once the plan is applied, when the plan changes it: a
+   * version that names no model runs on its template's, so a template's model switch changes what
+   * each such version runs (why 'model'), though its content hash stays the same.
+   */
+  model?: string;
   /**
    * A guide's content, or a summary setting (AI Studio numbers guide versions, and settings have
    * none: `version` is empty, `template` its name).
@@ -36,6 +42,8 @@ export interface PromotedVersion {
 export interface PromotionGap extends PromotedVersion {
   /** The previous environment published the label with other content (these hashes). */
   otherContent?: string[];
+  /** The previous environment runs the label (with this content) on another model: this one. */
+  otherModel?: string;
   /** What the previous environment cannot have run: it does not serve the kind's surface, or has no object of that name. */
   missing?: 'no-surface' | 'absent';
   /** A guide whose content the previous environment holds only in a Draft version: saved there, never run. */
@@ -46,10 +54,12 @@ export interface PromotionGap extends PromotedVersion {
 export function promotedVersions(plan: Pick<Plan, 'actions'>): PromotedVersion[] {
   // What each version's content is here: the body a write sends, or what the live one holds (its guard).
   const content = new Map<string, string>();
+  const labels = new Map<string, { template: string; version: string }>();
   for (const a of plan.actions) {
     if (a.kind !== 'PromptVersion') continue;
     const hash = (a.action === 'create' || a.action === 'update') && a.desired.kind === 'PromptVersion' ? contentHash(a.desired.body) : guardOf(a)?.hash;
     if (hash) content.set(a.address, hash);
+    if (a.version !== undefined) labels.set(a.address, { template: a.name, version: a.version });
   }
   const found = new Map<string, PromotedVersion>();
   const add = (template: string, version: string, why: PromotedVersion['why']) => {
@@ -70,6 +80,16 @@ export function promotedVersions(plan: Pick<Plan, 'actions'>): PromotedVersion[]
     if (a.desired.kind === 'TrafficSplit') {
       const before = liveWeights(a);
       for (const r of a.desired.body.routes) if (r.weight > (before[r.version] ?? 0)) add(a.name, r.version, 'routed');
+    }
+    // A template's model switch: every version that names no model of its own now runs on the new one.
+    if (a.action === 'update' && a.desired.kind === 'PromptTemplate' && a.affects) {
+      for (const { address } of a.affects) {
+        const label = labels.get(address);
+        if (!label) continue;
+        const hash = content.get(address);
+        const was = found.get(address);
+        found.set(address, { template: label.template, version: label.version, address, why: was?.why ?? 'model', ...(hash ? { hash } : {}), model: a.desired.body.model });
+      }
     }
   }
   return [...found.values()].sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0));
@@ -109,9 +129,9 @@ export type PreviousOrg = Pick<LiveState, 'templates' | 'guides' | 'summarySetti
  * and summary settings it does not hold.
  */
 export function promotionGaps(wanted: readonly PromotedVersion[], previous: PreviousOrg): PromotionGap[] {
-  const published = new Map<string, string>();
+  const published = new Map<string, { hash: string; model: string }>();
   for (const t of previous.templates) {
-    for (const v of t.versions ?? []) if (v.state === 'Published') published.set(versionAddress(t.name, v.version), contentHash(v));
+    for (const v of t.versions ?? []) if (v.state === 'Published') published.set(versionAddress(t.name, v.version), { hash: contentHash(v), model: v.model ?? t.model });
   }
   const guideContent = new Map((previous.guides ?? []).map((g) => [g.name, guideVersionsHeld(g)]));
   const settingContent = new Map((previous.summarySettings ?? []).map((s) => [s.name, settingContentHash(s)]));
@@ -126,10 +146,11 @@ export function promotionGaps(wanted: readonly PromotedVersion[], previous: Prev
 }
 
 /** A version is a gap unless the previous org published that label with this content. */
-function versionGap(w: PromotedVersion, noGateway: boolean, there: string | undefined): PromotionGap | undefined {
+function versionGap(w: PromotedVersion, noGateway: boolean, there: { hash: string; model: string } | undefined): PromotionGap | undefined {
   if (noGateway) return { ...w, missing: 'no-surface' };
   if (there === undefined) return w;
-  return w.hash !== undefined && there !== w.hash ? { ...w, otherContent: [there] } : undefined;
+  if (w.hash !== undefined && there.hash !== w.hash) return { ...w, otherContent: [there.hash] };
+  return w.model !== undefined && there.model !== w.model ? { ...w, otherModel: there.model } : undefined;
 }
 
 /** A guide's content is a gap unless a published (TestReady or ProductionReady) version holds it there. */
@@ -184,9 +205,12 @@ export function promotionMessage(g: PromotionGap, env: string, previous: string)
     }
     return `guide "${g.template}" would get content ${g.hash?.slice(0, 12) ?? ''} in ${env}, but ${previous} (before ${env} in promotion) has no version of it with that content: apply it to ${previous} first`;
   }
-  const does = g.why === 'published' ? 'published' : 'given more traffic';
+  const does = g.why === 'published' ? 'published' : g.why === 'model' ? `moved to model ${g.model}` : 'given more traffic';
   if (g.missing === 'no-surface') {
     return `version ${g.version} of template "${g.template}" would be ${does} in ${env}, but ${previous} (before ${env} in promotion) does not serve the LLM Gateway, so no version can run there first: leave templates out of ${env} (metadata.environments) or promote them through an environment that serves the LLM Gateway`;
+  }
+  if (g.otherModel !== undefined) {
+    return `version ${g.version} of template "${g.template}" would run on model ${g.model} in ${env}, but ${previous} (before ${env} in promotion) runs it on ${g.otherModel}: what ${env} would run, ${previous} never ran (apply the model to ${previous} first)`;
   }
   if (g.otherContent) {
     return `version ${g.version} of template "${g.template}" would be ${does} in ${env} with content ${g.hash!.slice(0, 12)}, but ${previous} (before ${env} in promotion) published other content under that label (${g.otherContent.map((h) => h.slice(0, 12)).join(', ')}): what ${env} would run, ${previous} never ran`;

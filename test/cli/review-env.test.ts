@@ -58,3 +58,40 @@ describe('a protected environment applies only a saved plan file', () => {
     expect(plan.code, plan.stderr).toBe(2);
   });
 });
+
+describe('promotion: what prod would run must have run in staging', () => {
+  const PROMOTED = `apiVersion: promptctl/v1
+kind: Config
+spec:
+  environments:
+    dev: {credentials: PCTL_R_DEV}
+    staging: {credentials: PCTL_R_STAGING}
+    prod: {credentials: PCTL_R_PROD, protected: true}
+  promotion: [dev, staging, prod]
+`;
+
+  it("refuses for prod a template model change staging has not run: version 1.0.0 would answer on another model than it ever did in staging", async () => {
+    await writeFile(join(dir.path, 'prompts/promptctl.yaml'), PROMOTED);
+    for (const env of ['dev', 'staging']) expect((await cli(['apply', '--env', env, '--auto-approve'])).code).toBe(0);
+    expect((await cli(['plan', '--env', 'prod', '--out', 'prod.json'])).code).toBe(0);
+    expect((await cli(['apply', '--env', 'prod', 'prod.json'])).code).toBe(0);
+
+    // The template's model changes; 1.0.0 names no model of its own, so it runs on the template's.
+    await writeFile(join(dir.path, 'prompts/billing.yaml'), BILLING.replace('model: gpt-4o', 'model: gpt-4o-mini'));
+    // Only dev has it so far: staging still runs 1.0.0 on gpt-4o.
+    expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
+
+    const plan = await cli(['plan', '--env', 'prod', '--out', 'prod2.json', '--format', 'json']);
+    // prod is protected: what it would run (1.0.0 on gpt-4o-mini) staging never ran.
+    expect(plan.code, plan.stderr).toBe(1);
+    expect(JSON.parse(plan.stdout).problems).toEqual([expect.objectContaining({ rule: 'promotion/not-in-previous' })]);
+    expect(JSON.parse(plan.stdout).problems[0].message).toMatch(/version 1\.0\.0 of template "billing" would run on model gpt-4o-mini in prod, but staging \(before prod in promotion\) runs it on gpt-4o/);
+    const applied = await cli(['apply', '--env', 'prod', 'prod2.json']);
+    expect(applied.code, applied.stderr).toBe(1);
+
+    // Once staging runs 1.0.0 on gpt-4o-mini, prod may.
+    expect((await cli(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
+    expect((await cli(['plan', '--env', 'prod', '--out', 'prod3.json'])).code).toBe(0);
+    expect((await cli(['apply', '--env', 'prod', 'prod3.json'])).code).toBe(0);
+  });
+});
