@@ -55,18 +55,25 @@ export function promotedVersions(plan: Pick<Plan, 'actions'>): PromotedVersion[]
   // What each version's content is here: the body a write sends, or what the live one holds (its guard).
   const content = new Map<string, string>();
   const labels = new Map<string, { template: string; version: string }>();
+  /** Versions whose written body names a model of their own. */
+  const ownModel = new Set<string>();
   for (const a of plan.actions) {
     if (a.kind !== 'PromptVersion') continue;
     const hash = (a.action === 'create' || a.action === 'update') && a.desired.kind === 'PromptVersion' ? contentHash(a.desired.body) : guardOf(a)?.hash;
     if (hash) content.set(a.address, hash);
     if (a.version !== undefined) labels.set(a.address, { template: a.name, version: a.version });
+    if ((a.action === 'create' || a.action === 'update') && a.desired.kind === 'PromptVersion' && a.desired.body.model !== undefined) ownModel.add(a.address);
   }
+  // Templates this plan creates, with their model: each of their versions that names none runs on it.
+  const created = new Map<string, string>();
+  for (const a of plan.actions) if (a.action === 'create' && a.desired.kind === 'PromptTemplate') created.set(a.name, a.desired.body.model);
   const found = new Map<string, PromotedVersion>();
   const add = (template: string, version: string, why: PromotedVersion['why']) => {
     const address = versionAddress(template, version);
     if (found.has(address)) return;
     const hash = content.get(address);
-    found.set(address, { template, version, address, why, ...(hash ? { hash } : {}) });
+    const model = ownModel.has(address) ? undefined : created.get(template);
+    found.set(address, { template, version, address, why, ...(hash ? { hash } : {}), ...(model !== undefined ? { model } : {}) });
   };
   for (const a of plan.actions) {
     if (a.action !== 'create' && a.action !== 'update') continue;

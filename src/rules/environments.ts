@@ -7,6 +7,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { belongsTo, environmentDiffers, environmentNames, environmentState, overridePath } from '../model/environments.js';
 import type { Config, DesiredState, PromptVersion, SourceLocation } from '../model/types.js';
 import { didYouMean } from '../util/suggest.js';
+import { checkNames } from './names.js';
 import { diagnostic, locate, where } from './util.js';
 
 /** Every document that can carry metadata.environments. */
@@ -173,5 +174,9 @@ export function singleEnvironmentDiagnostics(union: DesiredState, env: string, r
   const envState = environmentState(union, env);
   const own = checkEnvironmentState(union, envState, env);
   const explained = new Set(own.map(place));
-  return { state: envState, diagnostics: [...own, ...run(envState).filter((d) => !explained.has(place(d)))] };
+  // Identities are unique across all files, whatever environments the documents name (as
+  // validate without --env says): two PromptTemplates "billing" kept to staging and to prod would
+  // let prod run a version on another model than staging ran it, each --env check passing.
+  const names = checkNames(union);
+  return { state: envState, diagnostics: [...own, ...names, ...run(envState).filter((d) => !explained.has(place(d)))] };
 }

@@ -95,3 +95,54 @@ spec:
     expect((await cli(['apply', '--env', 'prod', 'prod3.json'])).code).toBe(0);
   });
 });
+
+describe('one identity per name across environments', () => {
+  const PROMOTED = `apiVersion: promptctl/v1
+kind: Config
+spec:
+  environments:
+    dev: {credentials: PCTL_R_DEV}
+    staging: {credentials: PCTL_R_STAGING}
+    prod: {credentials: PCTL_R_PROD, protected: true}
+  promotion: [dev, staging, prod]
+`;
+  const template = (envs: string, model: string) => `apiVersion: promptctl/v1
+kind: PromptTemplate
+metadata:
+  name: billing
+  environments: [${envs}]
+spec:
+  model: ${model}
+`;
+
+  it('validate --env refuses what validate refuses: a PromptTemplate defined twice, once for staging and once for prod (prod would run 1.0.0 on a model staging never ran it on)', async () => {
+    await writeFile(join(dir.path, 'prompts/promptctl.yaml'), PROMOTED);
+    await writeFile(join(dir.path, 'prompts/billing.yaml'), BILLING.split('---')[1]!);
+    await writeFile(join(dir.path, 'prompts/t-staging.yaml'), template('dev, staging', 'gpt-4o'));
+    await writeFile(join(dir.path, 'prompts/t-prod.yaml'), template('prod', 'gpt-4o-mini'));
+    const union = await cli(['validate']);
+    expect(union.code).toBe(1);
+    expect(union.stdout).toMatch(/names\/duplicate/);
+    // CI validates each environment with --env: each must refuse it too.
+    for (const env of ['dev', 'staging', 'prod']) {
+      const one = await cli(['validate', '--env', env]);
+      expect(one.code, `${env}: ${one.stdout}`).toBe(1);
+      expect(one.stdout).toMatch(/PromptTemplate "billing" is already defined at prompts\/t-prod\.yaml|PromptTemplate "billing" is already defined at prompts\/t-staging\.yaml/);
+    }
+    expect((await cli(['plan', '--env', 'prod'])).code).toBe(1);
+  });
+
+  it("refuses for prod a template it creates on another model than staging runs its versions on", async () => {
+    await writeFile(join(dir.path, 'prompts/promptctl.yaml'), PROMOTED);
+    // dev and staging have billing on gpt-4o; prod has nothing yet.
+    for (const env of ['dev', 'staging']) expect((await cli(['apply', '--env', env, '--auto-approve'])).code).toBe(0);
+    // The model switches in git and reaches dev only: prod would get billing for the first time, on gpt-4o-mini.
+    await writeFile(join(dir.path, 'prompts/billing.yaml'), BILLING.replace('model: gpt-4o', 'model: gpt-4o-mini'));
+    expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
+    const plan = await cli(['plan', '--env', 'prod', '--format', 'json']);
+    expect(plan.code, plan.stderr).toBe(1);
+    expect(JSON.parse(plan.stdout).problems).toEqual([
+      expect.objectContaining({ address: 'PromptVersion/billing@1.0.0', rule: 'promotion/not-in-previous', message: expect.stringMatching(/would run on model gpt-4o-mini in prod, but staging .* runs it on gpt-4o/) }),
+    ]);
+  });
+});
