@@ -304,6 +304,15 @@ describe('apply.yml', () => {
     }
     expect(job.permissions).toEqual({ actions: 'read', contents: 'read', 'pull-requests': 'read' });
   });
+  // review-env: the README's permanent trail (audit.http with secretEnv PROMPTCTL_SINK_KEY, signed)
+  // and a keyed chain (PROMPTCTL_AUDIT_KEY) need their keys in the apply step; without them the
+  // sink is disabled with a warning and the apply passes, so nothing reaches the permanent trail.
+  it('hands apply the keys of its audit trail (the chain key and the sink key the README configures), and verify the chain key', () => {
+    const apply = job.steps.find((s) => s.with?.command === 'apply')!;
+    expect(apply.env).toMatchObject({ PROMPTCTL_AUDIT_KEY: '${{ secrets.PROMPTCTL_AUDIT_KEY }}', PROMPTCTL_SINK_KEY: '${{ secrets.PROMPTCTL_SINK_KEY }}' });
+    const verify = job.steps.find((s) => s.with?.command === 'audit')!;
+    expect(verify.env).toMatchObject({ PROMPTCTL_AUDIT_KEY: '${{ secrets.PROMPTCTL_AUDIT_KEY }}' });
+  });
   it('refuses to run without credentials (it would otherwise apply to the embedded emulator)', () => {
     const guard = stepIndex(job, (s) => s.name === 'Require credentials');
     const plan = stepIndex(job, (s) => s.with?.command === 'plan');
