@@ -1,5 +1,6 @@
-// Review of environments, promotion and saved plans (review-env): each test here is a bug found
-// in review, failing before its fix.
+// The gates between environments that a protected one relies on: an empty PLANFILE is no plan file
+// to fall back from, a template's model switch (or a template created on another model) is promoted
+// like a version, and validate --env refuses what validate refuses (names defined twice).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
