@@ -15,6 +15,16 @@ spec:
     prod: {credentials: PCTL_R_PROD, protected: true}
 `;
 
+const PROMOTED = `apiVersion: promptctl/v1
+kind: Config
+spec:
+  environments:
+    dev: {credentials: PCTL_R_DEV}
+    staging: {credentials: PCTL_R_STAGING}
+    prod: {credentials: PCTL_R_PROD, protected: true}
+  promotion: [dev, staging, prod]
+`;
+
 const BILLING = `apiVersion: promptctl/v1
 kind: PromptTemplate
 metadata:
@@ -35,7 +45,7 @@ spec:
 
 let dir: TempDir;
 beforeEach(async () => {
-  dir = await tempDir('promptctl-review-env-');
+  dir = await tempDir('promptctl-env-gates-');
   await mkdir(join(dir.path, 'prompts'), { recursive: true });
   await writeFile(join(dir.path, 'prompts/promptctl.yaml'), CONFIG);
   await writeFile(join(dir.path, 'prompts/billing.yaml'), BILLING);
@@ -61,15 +71,6 @@ describe('a protected environment applies only a saved plan file', () => {
 });
 
 describe('promotion: what prod would run must have run in staging', () => {
-  const PROMOTED = `apiVersion: promptctl/v1
-kind: Config
-spec:
-  environments:
-    dev: {credentials: PCTL_R_DEV}
-    staging: {credentials: PCTL_R_STAGING}
-    prod: {credentials: PCTL_R_PROD, protected: true}
-  promotion: [dev, staging, prod]
-`;
 
   it("refuses for prod a template model change staging has not run: version 1.0.0 would answer on another model than it ever did in staging", async () => {
     await writeFile(join(dir.path, 'prompts/promptctl.yaml'), PROMOTED);
@@ -98,15 +99,6 @@ spec:
 });
 
 describe('one identity per name across environments', () => {
-  const PROMOTED = `apiVersion: promptctl/v1
-kind: Config
-spec:
-  environments:
-    dev: {credentials: PCTL_R_DEV}
-    staging: {credentials: PCTL_R_STAGING}
-    prod: {credentials: PCTL_R_PROD, protected: true}
-  promotion: [dev, staging, prod]
-`;
   const template = (envs: string, model: string) => `apiVersion: promptctl/v1
 kind: PromptTemplate
 metadata:
