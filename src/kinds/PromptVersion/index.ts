@@ -2,6 +2,7 @@
 // fields, variables keyed by name), model ⇄ wire, planning one version against its live
 // counterpart, and the calls apply makes (create or patch a Draft, publish, retire).
 import { versionAddress } from '../../model/address.js';
+import { normalizeText } from '../../model/normalize.js';
 import type { PromptTemplate, PromptVersion, Variable } from '../../model/types.js';
 import type { VersionContent, VersionCreate, VersionOptionalField, VersionPatch, VersionState, WireVariable, WireVersion } from '../../targets/llmgateway/wire.js';
 import { inKeyOrder } from '../../util/compare.js';
@@ -17,7 +18,10 @@ const TEXT_FIELDS = ['systemInstruction', 'userTemplate'] as const;
 /**
  * Every content field with its default applied and absent optionals as null; variables keyed by
  * name (their order is not a change); few-shot examples and enum values keep their order. Prompt
- * text is compared exactly: a trailing newline is a change.
+ * text is compared exactly (a trailing newline is a change), line ends aside: CRLF and CR are LF
+ * and a leading BOM is dropped, as git's text is when loaded (DESIGN §2). A version made elsewhere
+ * with Windows line ends is then the content git holds, not an immutable difference git cannot
+ * express.
  */
 export function canonical(c: VersionContent): Canonical {
   const g = c.safetyGuardrails ?? {};
@@ -43,11 +47,16 @@ export function canonical(c: VersionContent): Canonical {
       outputModeration: g.outputModeration ?? true,
       piiFilter: g.piiFilter ?? true,
     },
-    systemInstruction: c.systemInstruction,
+    systemInstruction: asLoaded(c.systemInstruction),
     temperature: c.temperature ?? null,
-    userTemplate: c.userTemplate,
+    userTemplate: asLoaded(c.userTemplate),
     variables,
   };
+}
+
+/** Prompt text as loading makes it (a server's answer may lack a field its type says it has). */
+function asLoaded(text: string): string {
+  return typeof text === 'string' ? normalizeText(text) : text;
 }
 
 /** "Did my write land?": the live version holds the content that was sent. */
