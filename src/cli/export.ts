@@ -70,6 +70,8 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const leftovers = existing.length > 0 ? (await discoverYamlFiles(dir)).files.filter((e) => !written.has(e)) : [];
   for (const l of leftovers) ctx.info(`warning: ${join(flags.out, l)} was there before and is not part of the export; plan --dir ${flags.out} will read it too`);
 
+  await checkExport(ctx, flags.out);
+
   const c = result.counts;
   ctx.info(
     `exported ${c.templates} template${c.templates === 1 ? '' : 's'}, ${c.versions} version${c.versions === 1 ? '' : 's'}, ` +
@@ -86,6 +88,26 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     );
   }
   return EXIT.ok;
+}
+
+/**
+ * The export checked as plan --dir will check it: what the org holds that git cannot take as it is
+ * (a limit the schema sets lower than the server, a variable the instruction never uses, a model
+ * the registry does not know) is named at its file, line and column now, not first by the plan.
+ * The files stay written: the user settles each one (edit it, or remove the document).
+ */
+async function checkExport(ctx: CliContext, out: string): Promise<void> {
+  const { loadProject } = await import('../load/index.js');
+  const { formatText } = await import('../views/diagnostics.js');
+  const { diagnostics } = await loadProject({ dir: out, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets });
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length === 0) return;
+  for (const d of errors) ctx.info(formatText(d));
+  ctx.info(
+    `warning: the export does not validate (${errors.length} error${errors.length === 1 ? '' : 's'} above): ` +
+      `the org holds ${errors.length === 1 ? 'something' : 'things'} git cannot take as ${errors.length === 1 ? 'it is' : 'they are'}; ` +
+      `edit or remove ${errors.length === 1 ? 'that document' : 'those documents'} before plan --dir ${out}`,
+  );
 }
 
 /**

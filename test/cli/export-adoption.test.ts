@@ -87,6 +87,27 @@ describe('export of objects made by hand', () => {
     await expectEmptyRoundTrip(o);
   });
 
+  it('names, at its file and line, what the org holds that git cannot take (a custom entity the API keeps without a description)', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await o.studio.createSummarySetting({ name: 'Chat wrap-up', language: 'en-US', customEntities: [{ label: 'Order number' }] });
+    const r = await o.cli(['export', '--out', 'adopted']);
+    // The files are written (the user settles the document), and export says what plan would refuse.
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^adopted\/summaries\/chat-wrap-up\.yaml:\d+:\d+: error: .*description/m);
+    expect(r.stderr).toMatch(/warning: the export does not validate \(1 error above\).*before plan --dir adopted/);
+    const v = await o.cli(['validate', '--dir', 'adopted']);
+    expect(v.code).toBe(1);
+  });
+
+  it('says nothing more of an export that validates', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await o.studio.createSummarySetting({ name: 'Chat wrap-up', language: 'en-US', customEntities: [{ label: 'Order number', description: 'The order the chat is about' }] });
+    const r = await o.cli(['export', '--out', 'adopted']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/error:|does not validate/);
+    await expectEmptyRoundTrip(o);
+  });
+
   it('round-trips a summary setting whose prompt has Windows line ends (CRLF): the plan of the export is empty, or export says why not', { timeout: 60_000 }, async () => {
     const o = await org();
     await o.studio.createSummarySetting({ name: 'Chat wrap-up', language: 'en-US', prompt: 'Summarise the chat.\r\nList the next steps.\r\n' });
