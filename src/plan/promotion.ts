@@ -272,9 +272,12 @@ function guideContentHash(body: Parameters<typeof contentCanonical>[0]): string 
   return canonicalHash({ ...c, dataActions: actions, knowledge: knowledge && { ...knowledge, knowledgeId: null } });
 }
 
-/** A summary setting's content as it carries from one org to the next: an External service's integration is each org's own. */
+/**
+ * A summary setting's content as it carries from one org to the next: an External service's
+ * integration is each org's own, and so is its interactionType (read-only, A11: no write sets it).
+ */
 function settingContentHash(s: Parameters<typeof summaryCanonical>[0]): string {
-  return canonicalHash({ ...summaryCanonical(s), integrationId: null });
+  return canonicalHash({ ...summaryCanonical(s), integrationId: null, interactionType: null });
 }
 
 /** The plan with `problems` added, its fingerprint sealed again (the fingerprint covers problems). */
