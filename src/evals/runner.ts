@@ -346,7 +346,9 @@ async function turnGuide(
       if (session < GUIDE_SESSIONS && outcomeUnknown(err) && !deps.signal?.aborted) {
         // A server that failed mid-turn gets a moment before the conversation starts again.
         await pause(SESSION_BACKOFF_MS * 2 ** (session - 1) * (1 + Math.random()), deps.signal);
-        if (!deps.signal?.aborted) continue;
+        // Interrupted meanwhile: cut off as any case in flight (runTests reports no result for it).
+        if (deps.signal?.aborted) throw err;
+        continue;
       }
       const obs = fromError(err, clock() - t0, call);
       return { ...obs, version: g.version };
