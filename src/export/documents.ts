@@ -175,7 +175,7 @@ function guideDocument(g: LiveGuide, used: Set<string>, warnings: string[]): { f
 function summaryDocument(w: WireSummarySetting): ExportDocument {
   const m = summaryFromWire(w);
   const spec: Record<string, unknown> = { language: m.language };
-  if (m.interactionType !== undefined) spec.interactionType = m.interactionType;
+  // interactionType is left out: read-only (A11), each org's own; named in git, every other org's plan refuses it.
   if (m.summaryType !== undefined) spec.summaryType = m.summaryType;
   if (m.format !== undefined) spec.format = m.format;
   if (m.maskPII !== undefined) spec.maskPII = m.maskPII;
