@@ -1,0 +1,154 @@
+// One PromptVersion in git against its live counterpart: create (shown against the version it
+// supersedes), publish a Draft (patched first when git differs), noop, or an immutable-version
+// problem with its diff; and the token deltas a reviewer reads beside each.
+import { versionAddress } from '../../model/address.js';
+import type { PromptTemplate, PromptVersion } from '../../model/types.js';
+import type { WireVersion } from '../../targets/llmgateway/wire.js';
+import { compareVersionLabels, nextPatch } from '../../util/semver.js';
+import type { CreateAction, FieldChange, PlanAction, PlanProblem, TextChange, TokenDelta, UpdateAction } from '../action.js';
+import { canonicalEqual, describeCreate, diffCanonical, hashAndCompare, type Canonical } from '../canonical.js';
+import type { PlanContext, TokenCounter } from '../kind.js';
+import { liveModified, noopAction } from '../shared.js';
+import { canonical, fromWire, TEXT_FIELDS, toWire } from './index.js';
+
+export interface LiveTemplateRef {
+  id: string;
+  model: PromptTemplate;
+}
+
+/**
+ * One version in git against its live counterpart: absent → create and publish; a live Draft →
+ * (patch and) publish; Published and equal → noop; Published and different → an
+ * immutable-version problem (never an update). Returns no action for a problem.
+ */
+export function planVersion(
+  dV: PromptVersion,
+  dT: PromptTemplate,
+  lV: WireVersion | undefined,
+  liveTemplate: (LiveTemplateRef & { versions: readonly WireVersion[] }) | undefined,
+  ctx: Pick<PlanContext, 'tokens' | 'config'>,
+  problems: PlanProblem[],
+): PlanAction | undefined {
+  const address = versionAddress(dT.name, dV.version);
+  // The model has the wire's content fields, so its canonical form is its body's; the body itself
+  // is made only for a write (most versions of a large org are unchanged noops).
+  const after = canonical(dV);
+  const common = { address, kind: 'PromptVersion' as const, name: dT.name, version: dV.version, dependsOn: [] };
+  if (!lV) {
+    const body = toWire(dV);
+    // A reviewer reads a new version against the one it supersedes, not as all-new text.
+    const prev = liveTemplate ? supersededBy(dV.version, liveTemplate.versions) : undefined;
+    const a: CreateAction = {
+      ...common,
+      action: 'create',
+      changes: withoutTextValues(prev ? diffCanonical(canonical(prev), after) : describeCreate(after)),
+      desired: { kind: 'PromptVersion', body, publish: true, patch: false },
+      text: TEXT_FIELDS.filter((f) => !prev || prev[f] !== body[f]).map((field) => ({ field, before: prev?.[field] ?? '', after: body[field] })),
+      tokens: tokenDelta(ctx.tokens(dV, dT, ctx.config), prev ? liveTokens(prev, dT.name, liveTemplate, ctx) : undefined),
+    };
+    if (prev) a.supersedes = prev.version;
+    if (liveTemplate) a.parentId = liveTemplate.id;
+    return a;
+  }
+
+  const before = canonical(lV);
+  const { hash, equal } = hashAndCompare(before, after);
+  const guard = { hash, state: lV.state };
+  const liveId = liveTemplate!.id;
+  if (lV.state === 'Published') {
+    if (equal) return noopAction({ ...common, liveId, guard });
+    const problem = immutableProblem(address, dV.version, before, after);
+    const m = liveModified(lV);
+    if (m) problem.liveModified = m;
+    problems.push(problem);
+    return undefined;
+  }
+
+  // A Draft: publish it, patching its content first when git differs.
+  const body = toWire(dV);
+  const state: FieldChange = { path: 'state', before: 'Draft', after: 'Published' };
+  const a: UpdateAction = {
+    ...common,
+    action: 'update',
+    liveId,
+    guard,
+    changes: [state],
+    desired: { kind: 'PromptVersion', body, publish: true, patch: false },
+    live: before,
+  };
+  if (equal) return a;
+  a.desired = { kind: 'PromptVersion', body, publish: true, patch: true };
+  a.changes = [...withoutTextValues(diffCanonical(before, after)), state];
+  a.text = TEXT_FIELDS.filter((f) => lV[f] !== body[f]).map((field) => ({ field, before: lV[field], after: body[field] }));
+  a.tokens = tokenDelta(ctx.tokens(dV, dT, ctx.config), liveTokens(lV, dT.name, liveTemplate, ctx));
+  const m = liveModified(lV);
+  if (m) a.liveModified = m;
+  return a;
+}
+
+/** The highest published live version below `label`: what a new version supersedes. */
+export function supersededBy(label: string, live: readonly WireVersion[]): WireVersion | undefined {
+  let best: WireVersion | undefined;
+  for (const v of live) {
+    if (v.state !== 'Published' || compareVersionLabels(v.version, label) >= 0) continue;
+    if (!best || compareVersionLabels(v.version, best.version) > 0) best = v;
+  }
+  return best;
+}
+
+/** A live version's worst case, or undefined for live content on a model we cannot count. */
+export function liveTokens(
+  lV: WireVersion,
+  template: string,
+  liveTemplate: LiveTemplateRef | undefined,
+  ctx: Pick<PlanContext, 'tokens' | 'config'>,
+): ReturnType<TokenCounter> | undefined {
+  try {
+    return ctx.tokens(fromWire(lV, template), liveTemplate?.model, ctx.config);
+  } catch {
+    return undefined; // show the new count alone
+  }
+}
+
+export function tokenDelta(after: ReturnType<TokenCounter>, before: ReturnType<TokenCounter> | undefined): TokenDelta {
+  const d: TokenDelta = {
+    model: after.model,
+    approximate: after.approximate || (before?.approximate ?? false),
+    after: after.worstCasePromptTokens,
+  };
+  if (after.costPer1kCalls !== undefined) d.costPer1kCallsAfter = after.costPer1kCalls;
+  if (before) {
+    d.before = before.worstCasePromptTokens;
+    if (before.costPer1kCalls !== undefined) d.costPer1kCallsBefore = before.costPer1kCalls;
+  }
+  return d;
+}
+
+/** Prompt text lives in `text` (diffed by the views); the change names the field only. */
+function withoutTextValues(changes: FieldChange[]): FieldChange[] {
+  return changes.map((c) => ((TEXT_FIELDS as readonly string[]).includes(c.path) ? { path: c.path } : c));
+}
+
+/** Each changed field as text: prompt text as it is, anything else as indented JSON. */
+function asText(v: Canonical[string] | undefined): string {
+  if (typeof v === 'string') return v;
+  return `${JSON.stringify(v ?? null, null, 2)}\n`;
+}
+
+function immutableProblem(address: string, label: string, before: Canonical, after: Canonical): PlanProblem {
+  const fields = Object.keys(after)
+    .sort()
+    .filter((k) => !canonicalEqual(before[k], after[k]));
+  const diff: TextChange[] = fields.map((field) => ({ field, before: asText(before[field]), after: asText(after[field]) }));
+  const next = nextPatch(label);
+  return {
+    address,
+    field: fields[0]!,
+    rule: 'immutable-version',
+    message:
+      `${address} is published and immutable, but git changes its ${fields.join(', ')}. ` +
+      `Add a new version${next ? ` (e.g. ${next})` : ''} with this content and route traffic to it, ` +
+      `and restore ${label} in git to its published content.`,
+    diff,
+  };
+}
