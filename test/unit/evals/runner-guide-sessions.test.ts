@@ -1,7 +1,7 @@
 // A guide case whose turn fails with an unknown outcome (the client did not resend it: it may have
 // been added to the session) starts over in a new session, so no session ever holds a turn twice
-// (A10); a case gives up after three sessions, and a failure known not to have landed is
-// reported at once.
+// (A10); a case gives up after three sessions, a failure known not to have landed is reported at
+// once, and an interrupt while the case waits for a new session cuts it off like any case in flight.
 import { describe, expect, it } from 'vitest';
 import type { PlannedCall } from '../../../src/evals/render.js';
 import type { ResultCache } from '../../../src/evals/cache.js';
@@ -25,8 +25,8 @@ function unknownOutcome(status = 0, code = 'ECONNRESET'): Error {
   });
 }
 
-/** Runs one guide case of two turns against `turn`, which sees every (session, text) sent. */
-async function runCase(turn: (sessionId: string, text: string) => Promise<unknown>) {
+/** Runs one guide case of two turns against `turn`, which sees every (session, text) sent: its report. */
+async function runGuideCase(turn: (sessionId: string, text: string) => Promise<unknown>, signal?: AbortSignal) {
   const c = { name: 'returns', vars: {}, messages: [], expect: [{ type: 'contains', value: 'ok', not: false }] } as unknown as TestCase;
   const test = { kind: 'PromptTest', name: 'guide', labels: {}, target: { guide: 'Returns helper' }, repeat: 1, threshold: 1, cases: [c], responses: [], source: here, locations: {} } as unknown as PromptTest;
   const call: PlannedCall = {
@@ -43,10 +43,15 @@ async function runCase(turn: (sessionId: string, text: string) => Promise<unknow
   };
   const report = await runTests(
     [{ test, kind: 'guide', target: 'guide Returns helper', threshold: 1, repeat: 1, calls: [call], notes: [] }],
-    { gateway: { invoke: async () => Promise.reject(new Error('no template calls here')) }, guides: guides as never, cache: memoryCache(), countTokens: () => 1 },
+    { gateway: { invoke: async () => Promise.reject(new Error('no template calls here')) }, guides: guides as never, cache: memoryCache(), countTokens: () => 1, ...(signal ? { signal } : {}) },
     { target: 'test' },
   );
-  return report.tests[0]!.runs[0]!.observation;
+  return report;
+}
+
+/** The one case's observation. */
+async function runCase(turn: (sessionId: string, text: string) => Promise<unknown>): Promise<Observation> {
+  return (await runGuideCase(turn)).tests[0]!.runs[0]!.observation;
 }
 
 describe('a guide case whose turn may have landed', () => {
@@ -98,5 +103,17 @@ describe('a guide case whose turn may have landed', () => {
     expect(sessions.size).toBe(1);
     expect(run.outcome).toBe('error');
     expect(run.error?.code).toBe('invalid.value');
+  });
+
+  it('is cut off, not reported as the error that made it start over, when the user interrupts while it waits for a new session', async () => {
+    const ac = new AbortController();
+    const report = await runGuideCase(async () => {
+      // The user interrupts during the backoff before the next session.
+      setTimeout(() => ac.abort(), 50);
+      throw unknownOutcome(503, 'service.unavailable');
+    }, ac.signal);
+    expect(report.tests[0]!.runs).toEqual([]);
+    expect(report.interrupted).toEqual({ casesFinished: 0, casesNotRun: 1, callsCutOff: 1 });
+    expect(report.invocations).toBe(0);
   });
 });
