@@ -190,12 +190,17 @@ export class Transport {
         const elapsed = Date.now() - started;
         if (retries >= policy.maxRetries || Date.now() + decision.delayMs > deadline) {
           // The last attempt may have done the work: read before calling it a failure.
+          let settled = false;
           if (decision.outcomeUnknown && spec.reconcile) {
-            const found = await spec.reconcile().catch(() => undefined);
+            const found = await spec.reconcile().then(
+              (f) => ((settled = true), f),
+              () => undefined,
+            );
             if (found) return found.value;
           }
           const gaveUp = withNote(error, `gave up after ${retries + 1} attempts in ${(elapsed / 1000).toFixed(1)} s`);
-          if (decision.outcomeUnknown) gaveUp.outcomeUnknown = true;
+          // Read and not found, it did not land; unread (or unreadable), nobody knows.
+          if (decision.outcomeUnknown && !settled) gaveUp.outcomeUnknown = true;
           throw gaveUp;
         }
         retries++;

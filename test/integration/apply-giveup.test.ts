@@ -15,13 +15,15 @@ import { desiredState, filter } from '../helpers/desired.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { createCorrelationTracker } from '../../src/apply/correlation.js';
-import { setup, type Env } from './client-support.js';
+import { filterBody, setup, type Env } from './client-support.js';
 
 let env: Env;
 let proxy: http.Server;
 let api: GatewayApi;
 let dir: TempDir;
 let posts = 0;
+/** The lossy attempt the emulator does (its answer lost); those before it are answered 503. */
+let landsOn = 3;
 /** Which requests the proxy makes lossy: the first two answered 503, the third done and its answer lost. */
 let lossy: (method: string, url: string) => boolean = (m, u) => m === 'POST' && /\/safetyfilters$/.test(u);
 
@@ -29,13 +31,14 @@ beforeEach(async () => {
   env = await setup({ host: '127.0.0.1', publishDelayMs: 5 });
   const upstream = new URL(env.emulator.url);
   posts = 0;
+  landsOn = 3;
   lossy = (m, u) => m === 'POST' && /\/safetyfilters$/.test(u);
   // Every POST of a filter: the first two answered 503 (nothing done), the third done by the
   // emulator and its answer lost (the connection dropped after the work).
   proxy = http.createServer((req, res) => {
     const isCreate = lossy(req.method ?? '', req.url ?? '');
     if (isCreate) posts += 1;
-    if (isCreate && posts <= 2) {
+    if (isCreate && posts < landsOn) {
       req.resume();
       res.writeHead(503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: 'unavailable', code: 'service.unavailable', status: 503 }));
@@ -110,3 +113,11 @@ for (const [what, method, next] of [
     expect({ ok: result.ok, outcome: outcome?.outcome, detail: result.failed[0]?.detail ?? null }).toMatchObject({ ok: true, outcome: 'success' });
   });
 }
+
+it('says a write that every attempt was refused, and that the read finds absent, did not land (not an unknown outcome)', async () => {
+  landsOn = Number.POSITIVE_INFINITY;
+  const err = (await api.createFilter(filterBody('guard-one', 10)).catch((e: unknown) => e)) as { message: string; outcomeUnknown?: boolean };
+  expect(err.message).toMatch(/gave up after 3 attempts/);
+  expect(err.outcomeUnknown).toBeUndefined();
+  expect((await readLiveState({ gateway: api })).filters).toEqual([]);
+});
