@@ -9,6 +9,7 @@ import { fromWire as summaryFromWire } from '../kinds/SummarySetting/index.js';
 import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
 import { isManaged } from '../kinds/labels.js';
 import { filterAddress, GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, summarySettingAddress, templateAddress, versionAddress } from '../model/address.js';
+import { normalizeText } from '../model/normalize.js';
 import { API_VERSION, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { byCodeUnits } from '../util/compare.js';
@@ -115,9 +116,7 @@ export function exportDocuments(live: LiveState): ExportResult {
     }
     const doc = summaryDocument(s);
     const prompt = (doc.spec as { prompt?: unknown }).prompt;
-    if (typeof prompt === 'string' && (/\r/.test(prompt) || prompt.startsWith('\ufeff'))) {
-      warnings.push(`${summarySettingAddress(s.name)}: its prompt has carriage returns or a byte-order mark, which loading normalises; a plan of the export shows that change`);
-    }
+    if (typeof prompt === 'string') warnIfLoadingChanges(summarySettingAddress(s.name), 'prompt', prompt, warnings);
     files.push({ path: `${SUMMARIES_DIR}/${uniqueFileName(slug(s.name) || 'summary-setting', usedSummaries)}`, documents: [doc] });
     counts.summarySettings += 1;
   }
@@ -156,9 +155,7 @@ function guideDocument(g: LiveGuide, used: Set<string>, warnings: string[]): { f
   }
   const lost = unexpressed(v);
   if (lost.length > 0) warnings.push(`${address}: promptctl YAML cannot hold ${lost.join(', ')}; a plan of the export shows removing them`);
-  if (/\r/.test(v.instruction) || v.instruction.startsWith('\ufeff')) {
-    warnings.push(`${address}: its instruction has carriage returns or a byte-order mark, which loading normalises; a plan of the export shows that change`);
-  }
+  warnIfLoadingChanges(address, 'instruction', v.instruction, warnings);
   const base = uniqueFileName(slug(g.name) || 'guide', used).replace(/\.yaml$/, '');
   const mdPath = `${GUIDES_DIR}/${base}.md`;
   const spec: Record<string, unknown> = { instruction: { file: mdPath } };
@@ -253,6 +250,13 @@ function uniqueFileName(name: string, used: Set<string>): string {
   for (let n = 2; used.has(candidate.toLowerCase()); n += 1) candidate = `${base}-${n}.yaml`;
   used.add(candidate.toLowerCase());
   return candidate;
+}
+
+/** Text that loading would change (carriage returns, a leading byte-order mark): the export's plan shows that change. */
+function warnIfLoadingChanges(address: string, field: string, text: string, warnings: string[]): void {
+  if (normalizeText(text) !== text) {
+    warnings.push(`${address}: its ${field} has carriage returns or a byte-order mark, which loading normalises; a plan of the export shows that change`);
+  }
 }
 
 /**

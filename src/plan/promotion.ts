@@ -94,8 +94,8 @@ export function promotedVersions(plan: Pick<Plan, 'actions'>): PromotedVersion[]
         const label = labels.get(address);
         if (!label) continue;
         const hash = content.get(address);
-        const was = found.get(address);
-        found.set(address, { template: label.template, version: label.version, address, why: was?.why ?? 'model', ...(hash ? { hash } : {}), model: a.desired.body.model });
+        const entry = found.get(address) ?? { ...label, address, why: 'model' as const, ...(hash ? { hash } : {}) };
+        found.set(address, { ...entry, model: a.desired.body.model });
       }
     }
   }
