@@ -7,7 +7,7 @@ import { discoverYamlFiles } from '../config/discover.js';
 import { exportDocuments } from '../export/documents.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
-import { maskStrings } from '../util/secrets.js';
+import { maskAnyCase, maskStrings } from '../util/secrets.js';
 import { readLiveParts } from '../targets/live.js';
 import { SURFACE_NAMES, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
@@ -40,7 +40,8 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   }
 
   const live = await withTarget(ctx, (target) => readExportable(ctx, target));
-  const result = exportDocuments(live);
+  // File names come from object names: a secret there is masked too, in any case (a slug lowercases).
+  const result = exportDocuments(live, (name) => maskAnyCase(ctx.mask(name), ctx.knownSecrets));
   const { documentsToYaml } = await import('../export/yaml.js');
   for (const w of result.warnings) ctx.info(`warning: ${w}`);
   // Everything goes inside --out: a folder there that is a link (guides/ to elsewhere) is refused

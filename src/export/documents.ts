@@ -53,7 +53,12 @@ export const GUIDES_DIR = 'guides';
 export const SUMMARIES_DIR = 'summaries';
 type WireSummarySetting = NonNullable<LiveState['summarySettings']>[number];
 
-export function exportDocuments(live: LiveState): ExportResult {
+/**
+ * `maskName`: a name as a file name may show it (the CLI masks the run's secrets in it, whatever
+ * their case: a slug lowercases). File names are made from the masked name, so two names the
+ * mask makes alike are told apart like any other two names that slug alike.
+ */
+export function exportDocuments(live: LiveState, maskName: (name: string) => string = (name) => name): ExportResult {
   const warnings: string[] = [];
   const files: ExportFile[] = [];
   const counts = { templates: 0, versions: 0, splits: 0, filters: 0, guides: 0, summarySettings: 0 };
@@ -85,7 +90,7 @@ export function exportDocuments(live: LiveState): ExportResult {
       docs.push(trafficDocument(t.name, t.traffic));
       counts.splits += 1;
     }
-    files.push({ path: uniqueFileName(t.name, used), documents: docs });
+    files.push({ path: uniqueFileName(maskName(t.name), used), documents: docs });
   }
 
   for (const f of live.filters) {
@@ -101,7 +106,7 @@ export function exportDocuments(live: LiveState): ExportResult {
   // AI Studio: a guide as its YAML and its instruction, one file each; a summary setting per file.
   const usedGuides = new Set<string>();
   for (const g of [...(live.guides ?? [])].sort((a, b) => byCodeUnits(a.name, b.name))) {
-    const out = guideDocument(g, usedGuides, warnings);
+    const out = guideDocument(g, uniqueIn(usedGuides, 'guide', maskName), warnings);
     if (!out) continue;
     files.push(out.file);
     texts.push(out.text);
@@ -117,7 +122,7 @@ export function exportDocuments(live: LiveState): ExportResult {
     const doc = summaryDocument(s);
     const prompt = (doc.spec as { prompt?: unknown }).prompt;
     if (typeof prompt === 'string') warnIfLoadingChanges(summarySettingAddress(s.name), 'prompt', prompt, warnings);
-    files.push({ path: `${SUMMARIES_DIR}/${uniqueFileName(slug(s.name) || 'summary-setting', usedSummaries)}`, documents: [doc] });
+    files.push({ path: `${SUMMARIES_DIR}/${uniqueIn(usedSummaries, 'summary-setting', maskName)(s.name)}`, documents: [doc] });
     counts.summarySettings += 1;
   }
   return { files, texts, warnings, counts, unlabelled };
@@ -127,7 +132,7 @@ export function exportDocuments(live: LiveState): ExportResult {
  * A guide as the content of its latest version, `publish` its state (so that a plan right after
  * is empty); the instruction goes to a .md file next to the YAML, referenced with `{file:}`.
  */
-function guideDocument(g: LiveGuide, used: Set<string>, warnings: string[]): { file: ExportFile; text: ExportText } | undefined {
+function guideDocument(g: LiveGuide, fileName: (name: string) => string, warnings: string[]): { file: ExportFile; text: ExportText } | undefined {
   const address = guideAddress(g.name);
   // A name the YAML cannot hold: its document would fail validate, and with it the whole export.
   if (!isGenesysName(g.name)) {
@@ -156,7 +161,7 @@ function guideDocument(g: LiveGuide, used: Set<string>, warnings: string[]): { f
   const lost = unexpressed(v);
   if (lost.length > 0) warnings.push(`${address}: promptctl YAML cannot hold ${lost.join(', ')}; a plan of the export shows removing them`);
   warnIfLoadingChanges(address, 'instruction', v.instruction, warnings);
-  const base = uniqueFileName(slug(g.name) || 'guide', used).replace(/\.yaml$/, '');
+  const base = fileName(g.name).replace(/\.yaml$/, '');
   const mdPath = `${GUIDES_DIR}/${base}.md`;
   const spec: Record<string, unknown> = { instruction: { file: mdPath } };
   if (m.variables.length > 0) spec.variables = m.variables;
@@ -250,6 +255,11 @@ function uniqueFileName(name: string, used: Set<string>): string {
   for (let n = 2; used.has(candidate.toLowerCase()); n += 1) candidate = `${base}-${n}.yaml`;
   used.add(candidate.toLowerCase());
   return candidate;
+}
+
+/** A free-text name's file name (`<slug>.yaml`, `fallback` when nothing is left of it), masked, unique among `used`. */
+function uniqueIn(used: Set<string>, fallback: string, maskName: (name: string) => string): (name: string) => string {
+  return (name) => uniqueFileName(slug(maskName(name)) || fallback, used);
 }
 
 /** Text that loading would change (carriage returns, a leading byte-order mark): the export's plan shows that change. */

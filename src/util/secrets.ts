@@ -106,6 +106,19 @@ function walk(value: unknown, mask: (text: string) => string): unknown {
 }
 
 /**
+ * `text` with every secret value masked whatever its letters' case: for text something is derived
+ * from by changing case (export's file names, lowercased slugs), where a value written in another
+ * case would come out as the value itself. The values as they are, not their escaped forms.
+ */
+export function maskAnyCase(text: string, secrets: readonly NamedSecret[]): string {
+  // Longest first, in one pass: a value containing another is masked whole.
+  const values = secrets.filter((s) => s.value !== '').sort((a, b) => b.value.length - a.value.length);
+  if (values.length === 0) return text;
+  const pattern = new RegExp(values.map((s) => s.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
+  return text.replace(pattern, (hit) => maskFor(values.find((s) => s.value.toLowerCase() === hit.toLowerCase())?.name ?? 'secret'));
+}
+
+/**
  * `text` with every occurrence of a secret replaced, scanning left to right and trying the
  * longest value first at each position (so one containing another is masked whole). `secrets`
  * longest first, as CliContext keeps them.

@@ -5,6 +5,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { aiStudioWriteChecks } from '../../src/kinds/index.js';
+import { createAiStudioClient } from '../../src/targets/aistudio/client.js';
+import { CLIENT_ID } from '../helpers/emulator.js';
 import { evalsProject, type EvalsProject } from './evals-support.js';
 
 let p: EvalsProject | undefined;
@@ -35,5 +38,39 @@ describe('a secret in what the org holds', () => {
     expect(files).toContain('[redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET]');
     expect(r.stderr).toMatch(/^warning: .*leaky.*GENESYSCLOUD_OAUTHCLIENT_SECRET/m);
     expect(r.stdout + r.stderr).not.toContain(secret);
+  });
+});
+
+describe('a secret in an object name', () => {
+  it('export never writes it into a file path, and names that collide once masked still get files of their own', async () => {
+    const secret = `s3cr3t-${Math.random().toString(36).slice(2, 10)}-value`;
+    p = await evalsProject({}, { clientSecret: secret });
+    const studio = createAiStudioClient({ landed: aiStudioWriteChecks, apiUrl: p.emu.url, loginUrl: p.emu.url, clientId: CLIENT_ID, clientSecret: secret, targetLabel: 'test' });
+    try {
+      await p.emu.api.createTemplate({ name: `t-${secret}`, model: 'gpt-4o-mini', labels: { 'managed-by': 'promptctl' } });
+      // Two guides whose names differ only where one holds the secret and the other what it is masked as.
+      for (const name of [`Key ${secret}`, 'Key redacted GENESYSCLOUD_OAUTHCLIENT_SECRET']) {
+        const g = await studio.createGuide({ name, source: 'Manual' });
+        const first = (await studio.getGuide(g.id)).latestSavedVersion;
+        const v = first ? await studio.patchGuideVersion(g.id, first.version, { instruction: 'Be nice.\n' }) : await studio.createGuideVersion(g.id, { instruction: 'Be nice.\n' });
+        await studio.publishGuideVersion(g.id, v.version, 'ProductionReady');
+      }
+      await studio.createSummarySetting({ name: `Wrap-up ${secret.toUpperCase()}`, language: 'en-US' });
+      await studio.createSummarySetting({ name: 'Wrap-up redacted GENESYSCLOUD_OAUTHCLIENT_SECRET', language: 'en-US' });
+    } finally {
+      await studio.close();
+    }
+    const r = await p.cli(['export', '--out', 'exported']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = join(p.dir.path, 'exported');
+    const paths = (await readdir(out, { recursive: true })).map(String);
+    // The slug lowercases a name: neither the value nor its lowercase may be in a path.
+    for (const path of paths) expect(path.toLowerCase()).not.toContain(secret.toLowerCase());
+    expect(paths.filter((f) => f.startsWith('guides/') && f.endsWith('.yaml'))).toHaveLength(2);
+    expect(paths.filter((f) => f.startsWith('guides/') && f.endsWith('.md'))).toHaveLength(2);
+    expect(paths.filter((f) => f.startsWith('summaries/') && f.endsWith('.yaml'))).toHaveLength(2);
+    expect(paths.filter((f) => !f.includes('/') && f.endsWith('.yaml'))).toHaveLength(3); // faq-bot, the template, the filters
+    expect(r.stdout + r.stderr).not.toContain(secret);
+    expect(await allText(out)).not.toContain(secret);
   });
 });

@@ -2,7 +2,7 @@
 // the pieces come out as the whole text masks.
 import { describe, expect, it } from 'vitest';
 import { ESCAPES } from '../../../src/util/escapes.js';
-import { createStreamMasker, maskClipped, maskedNames, maskSecrets, maskStrings, withEscapedForms, type NamedSecret } from '../../../src/util/secrets.js';
+import { createStreamMasker, maskAnyCase, maskClipped, maskedNames, maskSecrets, maskStrings, withEscapedForms, type NamedSecret } from '../../../src/util/secrets.js';
 
 const SECRETS: NamedSecret[] = [
   { name: 'LONG_SECRET', value: 'hunter2-hunter2-xyz' },
@@ -217,5 +217,14 @@ describe('maskClipped', () => {
     expect(maskClipped('a tok_12345678abcdef… b', forms)).toBe('a tok_12345678abcdef… b');
     expect(maskClipped('other… text', forms)).toBe('other… text');
     expect(maskClipped('tok_1234…', [])).toBe('tok_1234…');
+  });
+});
+
+describe('maskAnyCase (what a file name is made from)', () => {
+  it('masks a value in any case, the longest whole, and regex characters literally', () => {
+    expect(maskAnyCase('Key TOK-12345678 and hunter2-HUNTER2-xyz', SECRETS)).toBe('Key [redacted: API_TOKEN] and [redacted: LONG_SECRET]');
+    expect(maskAnyCase('a.b*c', [{ name: 'S', value: 'a.b*c' }])).toBe('[redacted: S]');
+    expect(maskAnyCase('axb*c', [{ name: 'S', value: 'a.b*c' }])).toBe('axb*c');
+    expect(maskAnyCase('plain', [])).toBe('plain');
   });
 });
