@@ -14,7 +14,7 @@ export interface Canonical {
  * Whether two values are one canonical value: exactly when their stable JSON is the same text
  * (key order, undefined members, -0 and 0 make no difference), found by walking both instead of
  * writing them out. A value JSON has no way to write (a function, a symbol, a BigInt, a `toJSON`
- * method or a `__proto__` key) is compared as text.
+ * method) is compared as text. An own `__proto__` key is a member like any other.
  */
 export function canonicalEqual(a: CanonicalValue | undefined, b: CanonicalValue | undefined): boolean {
   if (a === b) return true;
@@ -85,9 +85,9 @@ function definedKeys(o: Record<string, unknown>): number {
   for (const k of Object.keys(o)) {
     const v = o[k];
     if (v === undefined) continue;
-    // JSON leaves functions and symbols out; the sorted copy stable JSON writes would call a
-    // toJSON method, and assigning __proto__ sets its prototype. The text says what they come to.
-    if (k === '__proto__' || typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') throw AS_TEXT;
+    // JSON leaves functions and symbols out, and the sorted copy stable JSON writes would call a
+    // toJSON method: the text says what they come to. (An own __proto__ is a member like any other.)
+    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') throw AS_TEXT;
     n++;
   }
   return n;
@@ -112,6 +112,21 @@ export function optionalText(s: string | undefined | null): string | null {
   return s === undefined || s === null || s === '' ? null : s;
 }
 
+/**
+ * Sets `map[key]` as an own member whatever the key: assigning `__proto__` would set the map's
+ * prototype instead, and a prompt variable (or a label, a route a live object holds) may be named
+ * so. Keyed lists become maps through this, so no key is lost from a canonical form.
+ */
+export function setEntry<T>(map: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  else map[key] = value;
+}
+
+/** `map[key]` if the map holds it itself (`{}.__proto__` is Object.prototype, not a member). */
+function entry(map: Canonical, key: string): CanonicalValue | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
 function isMap(v: CanonicalValue | undefined): v is Canonical {
   return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
 }
@@ -125,7 +140,7 @@ function withoutNulls(v: CanonicalValue): CanonicalValue {
     if (x === null) continue;
     const y = withoutNulls(x);
     if (isMap(y) && Object.keys(y).length === 0) continue;
-    out[k] = y;
+    setEntry(out, k, y);
   }
   return out;
 }
@@ -146,8 +161,8 @@ export function diffCanonical(before: Canonical, after: Canonical, prefix = ''):
   const changes: FieldChange[] = [];
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   for (const key of keys) {
-    const b = before[key];
-    const a = after[key];
+    const b = entry(before, key);
+    const a = entry(after, key);
     if (canonicalEqual(b, a)) continue;
     const path = joinPath(prefix, key);
     if (isMap(b) && isMap(a)) {

@@ -2,6 +2,7 @@
 // carries it) and `promptctl.dev/*` (the source commit). They are never diffed against the YAML.
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PROMPTCTL_LABEL_PREFIX } from '../model/types.js';
 import type { WireLabels } from '../targets/llmgateway/wire.js';
+import { setEntry } from './canonical.js';
 
 export const COMMIT_LABEL = `${PROMPTCTL_LABEL_PREFIX}commit`;
 
@@ -17,7 +18,7 @@ export function isManaged(labels: WireLabels | undefined): boolean {
 export function userLabels(labels: WireLabels | undefined): WireLabels {
   const out: WireLabels = {};
   for (const key of Object.keys(labels ?? {}).sort()) {
-    if (!isOwnedLabel(key)) out[key] = labels![key]!;
+    if (!isOwnedLabel(key)) setEntry(out, key, labels![key]!);
   }
   return out;
 }

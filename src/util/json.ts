@@ -7,8 +7,9 @@ import { createHash, hash } from 'node:crypto';
  * JSON with object keys sorted at every level; arrays keep their order. Exactly
  * JSON.stringify(sortKeys(value)), written in one walk without the sorted copy (the plan hashes
  * and compares thousands of objects); a value whose text depends on more than its own plain data
- * (a toJSON method anywhere, a __proto__ or array-index key, a BigInt, an array that is a subclass
- * or has its own constructor) takes the copy. (Getters with side effects and proxies are outside
+ * (a toJSON method anywhere, an array-index key, a BigInt, an array that is a subclass or has its
+ * own constructor) takes the copy. An own `__proto__` key is data (a prompt variable may be named
+ * so): written like any other member, and the copy defines it rather than setting a prototype. (Getters with side effects and proxies are outside
  * "plain data": their text may differ, and a getter may be read twice.)
  */
 export function stableStringify(value: unknown): string {
@@ -31,8 +32,8 @@ function toJsonInherited(): boolean {
 
 /**
  * Whether JSON.stringify(v) is already v's stable text: plain objects whose keys enumerate in
- * sorted order with none JSON or the sorted copy would treat apart (array index, __proto__,
- * toJSON), plain arrays, and leaves JSON writes as themselves (no function, symbol or BigInt, so
+ * sorted order with none JSON or the sorted copy would treat apart (array index, toJSON), plain
+ * arrays, and leaves JSON writes as themselves (no function, symbol or BigInt, so
  * no member is left out either). A false answer only means the slower walk writes it. (It reads
  * every value, and JSON reads them again: the getters of plain data have no side effects.)
  */
@@ -56,7 +57,7 @@ function inStableOrder(v: object): boolean {
     const k = keys[i]!;
     if (i > 0 && !(keys[i - 1]! < k)) return false;
     const c = k.charCodeAt(0);
-    if ((c >= 48 && c <= 57 && isArrayIndex(k)) || k === '__proto__' || k === 'toJSON') return false;
+    if ((c >= 48 && c <= 57 && isArrayIndex(k)) || k === 'toJSON') return false;
   }
   for (let i = 0; i < keys.length; i++) {
     const x = o[keys[i]!];
@@ -123,9 +124,9 @@ function writeStable(v: unknown): string | undefined {
   let out = '{';
   let first = true;
   for (const k of keys) {
-    // sortKeys' copy would enumerate index keys first, set a prototype, or have JSON call toJSON.
+    // sortKeys' copy would enumerate index keys first, or have JSON call toJSON.
     const c = k.charCodeAt(0);
-    if ((c >= 48 && c <= 57 && isArrayIndex(k)) || k === '__proto__' || k === 'toJSON') throw EXOTIC;
+    if ((c >= 48 && c <= 57 && isArrayIndex(k)) || k === 'toJSON') throw EXOTIC;
     const text = writeStable(o[k]);
     if (text === undefined) continue;
     out += first ? `${quoted(k)}:${text}` : `,${quoted(k)}:${text}`;
@@ -154,7 +155,8 @@ function sortKeys(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value as Record<string, unknown>).sort()) {
       const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
+      // Defined, not assigned: an own `__proto__` key stays a key (assigning sets the prototype).
+      if (v !== undefined) Object.defineProperty(out, k, { value: sortKeys(v), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
@@ -206,7 +208,7 @@ export function stableHash(value: unknown): string {
 
 /**
  * The keys of a plain object whose stable JSON stableHash may write member by member (sorted, no
- * array-index keys, nothing that calls toJSON or sets a prototype), or undefined.
+ * array-index keys, nothing that calls toJSON), or undefined.
  */
 function streamableKeys(value: unknown): string[] | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || toJsonInherited()) return undefined;
@@ -214,7 +216,7 @@ function streamableKeys(value: unknown): string[] | undefined {
   if (proto !== Object.prototype && proto !== null) return undefined;
   const keys = Object.keys(value).sort();
   for (const k of keys) {
-    if (k === '__proto__' || k === 'toJSON' || isArrayIndex(k)) return undefined;
+    if (k === 'toJSON' || isArrayIndex(k)) return undefined;
     const v = (value as Record<string, unknown>)[k];
     // A member or an item whose toJSON JSON calls is called with its key: only the one-piece text says which.
     if (callsToJson(v)) return undefined;

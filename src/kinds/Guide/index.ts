@@ -18,7 +18,7 @@ import type {
 } from '../../targets/aistudio/wire.js';
 import type { LiveGuide } from '../../targets/live.js';
 import type { PlanAction, WriteAction } from '../action.js';
-import { canonicalEqual, canonicalHash, optionalText, type Canonical } from '../canonical.js';
+import { canonicalEqual, canonicalHash, optionalText, setEntry, type Canonical } from '../canonical.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { countOwned } from '../ownership.js';
@@ -46,9 +46,9 @@ export function reaches(have: GuideVersionState, want: GuidePublishState): boole
  */
 export function contentCanonical(c: GuideVersionContent): Canonical {
   const variables: Canonical = {};
-  for (const v of c.variables ?? []) variables[v.name] = variableCanonical(v);
+  for (const v of c.variables ?? []) setEntry(variables, v.name, variableCanonical(v));
   const dataActions: Canonical = {};
-  for (const d of c.resources?.dataActions ?? []) dataActions[d.id] = { label: d.label, description: optionalText(d.description) };
+  for (const d of c.resources?.dataActions ?? []) setEntry(dataActions, d.id, { label: d.label, description: optionalText(d.description) });
   const k = c.knowledgeSettings;
   const knowledge: Canonical | null =
     k && (k.knowledgeId || k.description || k.knowledgeType || k.inheritFromExternal)

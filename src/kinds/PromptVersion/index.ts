@@ -7,7 +7,7 @@ import type { PromptVersion, Variable } from '../../model/types.js';
 import type { VersionContent, VersionCreate, VersionOptionalField, VersionPatch, VersionState, WireVariable, WireVersion } from '../../targets/llmgateway/wire.js';
 import { inKeyOrder } from '../../util/compare.js';
 import type { PlanAction } from '../action.js';
-import { canonicalEqual, canonicalHash, type Canonical } from '../canonical.js';
+import { canonicalEqual, canonicalHash, setEntry, type Canonical } from '../canonical.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { assertWrite, desiredOf, GuardMoved, readOrGone } from '../shared.js';
@@ -26,7 +26,7 @@ export function canonical(c: VersionContent): Canonical {
   const g = c.safetyGuardrails ?? {};
   const variables: Canonical = {};
   for (const v of inKeyOrder(c.variables ?? [], (v) => v.name)) {
-    variables[v.name] = {
+    setEntry(variables, v.name, {
       default: v.default ?? null,
       description: v.description ?? null,
       maxLength: v.maxLength ?? null,
@@ -34,7 +34,7 @@ export function canonical(c: VersionContent): Canonical {
       required: v.required ?? true,
       type: v.type,
       values: v.values ? [...v.values] : null,
-    };
+    });
   }
   // Keys in sorted order at every level: stable JSON then writes it natively (util/json).
   return {

@@ -5,7 +5,7 @@ import { filterAddress } from '../../model/address.js';
 import type { FilterAction, FilterCategory, SafetyFilter } from '../../model/types.js';
 import type { FilterCreate, WireFilter } from '../../targets/llmgateway/wire.js';
 import type { PlanAction, WriteAction } from '../action.js';
-import { canonicalEqual, canonicalHash, optionalText, type Canonical } from '../canonical.js';
+import { canonicalEqual, canonicalHash, optionalText, setEntry, type Canonical } from '../canonical.js';
 import type { ApplyContext, CallResult, Kind, Snapshot, StagedFilter } from '../kind.js';
 import { isManaged, labelsFor, sameOwnership, userLabels, type LabelOptions } from '../labels.js';
 import { LIVE_SOURCE } from '../live-source.js';
@@ -14,7 +14,7 @@ import { planFilters } from './plan.js';
 
 export function canonical(f: FilterCreate): Canonical {
   const thresholds: Canonical = {};
-  for (const [k, v] of Object.entries(f.thresholds ?? {})) thresholds[k] = v;
+  for (const [k, v] of Object.entries(f.thresholds ?? {})) setEntry(thresholds, k, v);
   const selector = f.appliesTo ?? {};
   const selectorLabels = selector.labels && Object.keys(selector.labels).length > 0 ? { ...selector.labels } : null;
   return {

@@ -4,7 +4,7 @@ import { splitAddress } from '../../model/address.js';
 import type { TrafficSplit } from '../../model/types.js';
 import type { TrafficPut, WireTraffic } from '../../targets/llmgateway/wire.js';
 import type { PlanAction } from '../action.js';
-import { canonicalEqual, canonicalHash, describeCreate, type Canonical } from '../canonical.js';
+import { canonicalEqual, canonicalHash, describeCreate, setEntry, type Canonical } from '../canonical.js';
 import type { ApplyContext, CallResult, Kind, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { inKeyOrder } from '../../util/compare.js';
@@ -14,7 +14,7 @@ export type TrafficBody = Omit<TrafficPut, 'version'>;
 
 export function canonical(t: TrafficBody): Canonical {
   const routes: Canonical = {};
-  for (const r of inKeyOrder(t.routes, (r) => r.version)) routes[r.version] = r.weight;
+  for (const r of inKeyOrder(t.routes, (r) => r.version)) setEntry(routes, r.version, r.weight);
   // Keys in sorted order at every level: stable JSON then writes it natively (util/json).
   return {
     routes,

@@ -160,7 +160,8 @@ function reference(value: unknown): string {
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(v).sort()) {
         const x = (v as Record<string, unknown>)[k];
-        if (x !== undefined) out[k] = sortKeys(x);
+        // Defined: an own __proto__ key is data, written like any other (not a prototype to set).
+        if (x !== undefined) Object.defineProperty(out, k, { value: sortKeys(x), enumerable: true, writable: true, configurable: true });
       }
       return out;
     }
