@@ -13,6 +13,7 @@ import { didYouMean } from '../util/suggest.js';
 import { announceTarget, DEFAULT_DIR, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { Interrupt } from './interrupt.js';
+import { setEntry } from '../util/entries.js';
 import { embeddedModels } from './target.js';
 
 interface RunFlags {
@@ -97,7 +98,7 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
     }
     const declared = declarations(template, target.version);
     const variables: Record<string, VariableValue> = {};
-    for (const [name, value] of raw) variables[name] = typedValue(name, value, declared.get(name));
+    for (const [name, value] of raw) setEntry(variables, name, typedValue(name, value, declared.get(name)));
     const request: InvocationRequest = {
       template: template.name,
       ...(target.version !== undefined ? { version: target.version } : {}),

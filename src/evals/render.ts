@@ -12,6 +12,7 @@ import { filterCovers } from '../model/filters.js';
 import type { DesiredState, Guide, PromptTemplate, PromptTest, PromptVersion, TestCase, TestResponse, TestVarValue, Variable } from '../model/types.js';
 import { stableStringify } from '../util/json.js';
 import { compareVersionLabels } from '../util/semver.js';
+import { setEntry } from '../util/entries.js';
 import type { InvocationMessage, InvocationRequest, VariableValue } from '../targets/llmgateway/wire.js';
 import type { LiveFacts } from './live-facts.js';
 
@@ -201,7 +202,7 @@ function templateCall(
   let notRun: string | undefined;
   for (const [name, value] of Object.entries(c.vars)) {
     if (Array.isArray(value)) notRun ??= `var "${name}" is a list; template variables take a string, number or boolean`;
-    else variables[name] = value;
+    else setEntry(variables, name, value);
   }
   for (const v of candidates) notRun ??= varProblem(v, c.vars, comparing);
   for (const v of candidates) {

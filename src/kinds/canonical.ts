@@ -2,6 +2,7 @@
 // equality, field-level differences and a content hash. Defaults applied, server-only fields and
 // promptctl-owned labels left out, key order irrelevant (stable JSON); keyed lists become maps.
 import { hash } from 'node:crypto';
+import { setEntry } from '../util/entries.js';
 import { stableStringify } from '../util/json.js';
 import type { FieldChange } from './action.js';
 
@@ -110,16 +111,6 @@ export function canonicalHash(c: Canonical): string {
 /** Absent, null and "" are one value for optional free-text fields such as descriptions. */
 export function optionalText(s: string | undefined | null): string | null {
   return s === undefined || s === null || s === '' ? null : s;
-}
-
-/**
- * Sets `map[key]` as an own member whatever the key: assigning `__proto__` would set the map's
- * prototype instead, and a prompt variable (or a label, a route a live object holds) may be named
- * so. Keyed lists become maps through this, so no key is lost from a canonical form.
- */
-export function setEntry<T>(map: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
-  else map[key] = value;
 }
 
 /** `map[key]` if the map holds it itself (`{}.__proto__` is Object.prototype, not a member). */

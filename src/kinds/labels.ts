@@ -2,7 +2,7 @@
 // carries it) and `promptctl.dev/*` (the source commit). They are never diffed against the YAML.
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PROMPTCTL_LABEL_PREFIX } from '../model/types.js';
 import type { WireLabels } from '../targets/llmgateway/wire.js';
-import { setEntry } from './canonical.js';
+import { setEntry } from '../util/entries.js';
 
 export const COMMIT_LABEL = `${PROMPTCTL_LABEL_PREFIX}commit`;
 

@@ -56,3 +56,24 @@ describe('a prompt variable named __proto__', () => {
     expect(same.code, same.stdout + same.stderr).toBe(0);
   });
 });
+
+describe('a prompt variable named __proto__ at run time', () => {
+  it('run --var and a PromptTest case pass it to the call (not dropped by an assignment that sets a prototype)', async () => {
+    emu = await startTestEmulator({ responses: [{ match: { template: 'proto-bot', contains: 'pineapple' }, output: 'Yes, pineapple.' }] });
+    dir = await tempDir('promptctl-proto-');
+    await mkdir(join(dir.path, 'prompts'));
+    await writeFile(join(dir.path, 'prompts', 'proto.yaml'), yaml(20));
+    const test = 'apiVersion: promptctl/v1\nkind: PromptTest\nmetadata: {name: proto-test}\nspec:\n  target: {template: proto-bot, version: "1.0.0"}\n  cases:\n    - name: fruit\n      vars: {__proto__: pineapple}\n      expect: [{contains: pineapple}]\n';
+    await writeFile(join(dir.path, 'prompts', 'proto-test.yaml'), test);
+    const cli = (args: string[]) => runCliInProcess(args, { cwd: dir!.path, env: emu!.env });
+    const applied = await cli(['apply', '--dir', 'prompts', '--auto-approve']);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+
+    const run = await cli(['run', 'proto-bot@1.0.0', '--var', '__proto__=pineapple', '--dir', 'prompts']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('Yes, pineapple.');
+
+    const tested = await cli(['test', '--dir', 'prompts']);
+    expect(tested.code, tested.stdout + tested.stderr).toBe(0);
+  });
+});

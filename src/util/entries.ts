@@ -1,0 +1,12 @@
+// Plain objects keyed by data (variable names, labels, versions): a key is set as an own member
+// whatever it is, since assigning `__proto__` sets the object's prototype instead of a key.
+
+/**
+ * Sets `map[key]` as an own member whatever the key. A prompt variable may be named `__proto__`
+ * (the schema allows it), and a live object may hold such a label or route: assigned, it would
+ * vanish from the map (and from every comparison, hash and request made of it).
+ */
+export function setEntry<T>(map: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  else map[key] = value;
+}
