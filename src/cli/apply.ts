@@ -68,7 +68,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
     // git runs in its own processes: it answers while the files are parsed.
     const provenance = gitProvenance(cwd, env, flags.dir);
     provenance.catch(() => undefined);
-    const state = await loadOrRefuse(ctx, flags.dir, 'applied');
+    const { state, union } = await loadOrRefuse(ctx, flags.dir, 'applied');
     refuseProtectedOrgApply(ctx, state.config);
     const git = await provenance;
     // --env: the environment's own trail, .promptctl/envs/NAME/audit.jsonl unless the config names one (DESIGN §6).
@@ -89,11 +89,11 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
     // A trail that exists is opened first: a broken one stops the apply before any change, and
     // what an interrupted run left open is settled even when there is nothing else to do.
     if (existsSync(auditFile)) audit = await openAudit();
-    return { state, git, openAudit };
+    return { state, union, git, openAudit };
   };
 
   try {
-    return await withTargetWhileLoading(ctx, load, async (target, { state, git, openAudit }, read) => {
+    return await withTargetWhileLoading(ctx, load, async (target, { state, union, git, openAudit }, read) => {
       let plan: Plan;
       if (saved) {
         if (flags.prune !== undefined && flags.prune !== saved.prune) {
@@ -127,7 +127,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         throw new UserError(`the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'} (shown above); nothing was applied`);
       }
       // Promotion (DESIGN §6): what this plan brings must have run in the environment before this one.
-      const promotion = await promotionCheck(ctx, plan);
+      const promotion = await promotionCheck(ctx, plan, union);
       if (promotion.length > 0) {
         for (const p of promotion) ctx.info(`error: ${p.address}: ${p.message}`);
         throw new UserError(`environment ${ctx.environment!.name} is protected and ${promotion.length} change${promotion.length === 1 ? ' this plan brings has' : 's this plan brings have'} not run in ${ctx.environment!.previous} yet (listed above); nothing was applied`);

@@ -37,12 +37,13 @@ export function announceTarget(ctx: CliContext): string {
 /**
  * Loads the desired state. Warnings go to stderr; any error is printed with where it is and
  * ends the command (exit 1) before anything live is changed (or any plan is made). Budgets are counted with
- * the run's token memo.
+ * the run's token memo. `union`: every environment's documents (the promotion check's source for
+ * the previous environment's state); with --env, `state` is that environment's own.
  */
-export async function loadOrRefuse(ctx: CliContext, dir: string, doing: string): Promise<DesiredState> {
+export async function loadOrRefuse(ctx: CliContext, dir: string, doing: string): Promise<{ state: DesiredState; union: DesiredState }> {
   const { loadProject } = await import('../load/index.js');
   const environment = ctx.environment?.name;
-  const { state, diagnostics } = await loadProject({
+  const { state, union, diagnostics } = await loadProject({
     dir,
     cwd: ctx.cwd,
     tokenMemo: ctx.tokenMemo,
@@ -52,10 +53,10 @@ export async function loadOrRefuse(ctx: CliContext, dir: string, doing: string):
   });
   for (const d of diagnostics) ctx.info(formatText(d));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  if (errors > 0 || !state) {
+  if (errors > 0 || !state || !union) {
     throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${dir}: nothing was ${doing}`);
   }
-  return state;
+  return { state, union };
 }
 
 /** What the target holds, and whose org it is: read once per plan. */
@@ -256,7 +257,7 @@ export async function planTarget(
     /** false: the plan's actor is shown nowhere (a text plan), so git is not asked for HEAD's author. */
     actor?: boolean;
   },
-): Promise<{ plan: Plan; live: LiveState }> {
+): Promise<{ plan: Plan; live: LiveState; union: DesiredState }> {
   announceTarget(ctx);
   const allowMassDelete = p.allowMassDelete === true;
   return withTargetWhileLoading(
@@ -265,12 +266,14 @@ export async function planTarget(
       // git runs in its own processes: it answers while the files are parsed.
       const provenance = gitProvenance(ctx.cwd, ctx.env, p.dir, { author: p.actor !== false });
       provenance.catch(() => undefined);
-      const state = await loadOrRefuse(ctx, p.dir, p.doing);
+      const { state, union } = await loadOrRefuse(ctx, p.dir, p.doing);
       const git = await provenance;
       const only = p.scope ? await p.scope(state) : null;
-      return { state, git, only };
+      return { state, union, git, only };
     },
-    (target, { state, git, only }, read) =>
-      planFromFiles(ctx, { target, state, git, prune: p.prune ?? state.config.prune, only, allowMassDelete, dir: p.dir, read }),
+    async (target, { state, union, git, only }, read) => ({
+      ...(await planFromFiles(ctx, { target, state, git, prune: p.prune ?? state.config.prune, only, allowMassDelete, dir: p.dir, read })),
+      union,
+    }),
   );
 }

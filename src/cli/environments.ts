@@ -5,7 +5,8 @@
 // guide content, summary settings) must have run in the environment before it in `promotion`.
 import type { Command } from 'commander';
 import { resolveTarget, targetVariables, type EnvironmentTargetSpec } from '../genesys/target.js';
-import type { Config, EnvironmentConfig } from '../model/types.js';
+import type { Config, DesiredState, EnvironmentConfig } from '../model/types.js';
+import { environmentState } from '../model/environments.js';
 import type { Plan } from '../plan/types.js';
 import type { PlanProblem } from '../kinds/action.js';
 import type { PreviousOrg, PromotedVersion } from '../plan/promotion.js';
@@ -199,16 +200,18 @@ export function refuseUnsavedApply(ctx: CliContext, planFile: string | undefined
  * settings it writes held there, read from that environment's live org. Each gap is a warning on
  * stderr, or, when this environment is protected, a problem
  * (returned, for the plan to carry). Nothing to check without an environment or a previous one.
+ * `union`: every environment's documents, from which the previous environment's own state says
+ * whether applying this commit there closes each gap (it waits) or not (blocked).
  */
-export async function promotionCheck(ctx: CliContext, plan: Pick<Plan, 'actions'>): Promise<PlanProblem[]> {
-  return (await promotionFindings(ctx, plan)).problems;
+export async function promotionCheck(ctx: CliContext, plan: Pick<Plan, 'actions'>, union: DesiredState): Promise<PlanProblem[]> {
+  return (await promotionFindings(ctx, plan, union)).problems;
 }
 
 /** The promotion check's findings: `problems` (protected) or `warnings` (said on stderr too). */
-export async function promotionFindings(ctx: CliContext, plan: Pick<Plan, 'actions'>, opts: { sayWarnings?: boolean } = {}): Promise<PromotionFindings> {
+export async function promotionFindings(ctx: CliContext, plan: Pick<Plan, 'actions'>, union: DesiredState, opts: { sayWarnings?: boolean } = {}): Promise<PromotionFindings> {
   if (!ctx.environment?.previous) return { problems: [], warnings: [] };
   const { promotedVersions } = await import('../plan/promotion.js');
-  return previousFindings(ctx, promotedVersions(plan), opts.sayWarnings ?? true);
+  return previousFindings(ctx, promotedVersions(plan), union, opts.sayWarnings ?? true);
 }
 
 export interface PromotionFindings {
@@ -217,16 +220,16 @@ export interface PromotionFindings {
 }
 
 /** `wanted` against the previous environment's live org: warnings, or (protected) problems. */
-export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVersion[]): Promise<PlanProblem[]> {
-  return (await previousFindings(ctx, wanted)).problems;
+export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVersion[], union: DesiredState): Promise<PlanProblem[]> {
+  return (await previousFindings(ctx, wanted, union)).problems;
 }
 
 /** `sayWarnings` false: the caller shows the warnings itself (plan's text output lists them). */
-async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersion[], sayWarnings = true): Promise<PromotionFindings> {
+async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersion[], union: DesiredState, sayWarnings = true): Promise<PromotionFindings> {
   const none: PromotionFindings = { problems: [], warnings: [] };
   const env = ctx.environment;
   if (!env?.previous || wanted.length === 0) return none;
-  const { promotionGaps, promotionProblems, promotionMessage, promotionReads, promotionSummary } = await import('../plan/promotion.js');
+  const { judgeGaps, promotionGaps, promotionProblems, promotionMessage, promotionReads, promotionSummary } = await import('../plan/promotion.js');
   const previous = environmentByName(env.config, env.previous);
   const { describeTarget, openTarget, targetContext } = await import('./target.js');
   let previousLive: PreviousOrg;
@@ -255,7 +258,9 @@ async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersio
     if (sayWarnings) ctx.info(`warning: ${message}`);
     return { problems: [], warnings: [{ address: '(plan)', rule: 'promotion/not-checked', message }] };
   }
-  const gaps = promotionGaps(wanted, previousLive);
+  // Each gap judged by what the merge's apply of the previous environment (its own state, from
+  // the same files) would leave there: closed (the gap waits), or still open (blocked).
+  const gaps = judgeGaps(promotionGaps(wanted, previousLive), environmentState(union, previous.name));
   ctx.info(`promotion: ${promotionSummary(wanted, gaps, env.name, previous.name)} (${where})`);
   if (gaps.length === 0) return none;
   if (!env.settings.protected) {

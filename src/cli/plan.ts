@@ -57,7 +57,7 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
   // Promotion (DESIGN §6): in a protected environment, a version the previous one never ran is a problem of the plan.
   // An unprotected environment's gaps are warnings: carried by the plan, so the PR comment and the JSON say them.
   // In text the plan itself lists them (stdout); markdown and JSON go to a file, so stderr says them too.
-  const findings = await promotionFindings(ctx, planned.plan, { sayWarnings: format !== 'text' });
+  const findings = await promotionFindings(ctx, planned.plan, planned.union, { sayWarnings: format !== 'text' });
   const checked = withProblems(planned.plan, findings.problems);
   const plan = findings.warnings.length > 0 ? { ...checked, warnings: [...(checked.warnings ?? []), ...findings.warnings] } : checked;
 

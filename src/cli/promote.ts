@@ -153,7 +153,7 @@ export async function runPromote(ctx: CliContext, template: string, version: str
     const { contentHash } = await import('../kinds/PromptVersion/index.js');
     // The content git gives that label here: the previous environment must have run that, not only the label.
     const dV = s.state.versions.find((v) => v.template === template && v.version === version)!;
-    const problems = await checkPrevious(ctx, [{ template, version, address: versionAddress(template, version), why: 'routed', hash: contentHash(dV) }]);
+    const problems = await checkPrevious(ctx, [{ template, version, address: versionAddress(template, version), why: 'routed', hash: contentHash(dV) }], s.union);
     if (problems.length > 0) {
       for (const p of problems) ctx.info(`error: ${p.address}: ${p.message}`);
       throw new UserError(`environment ${ctx.environment!.name} is protected: ${version} cannot be promoted there before ${ctx.environment!.previous} has run it; nothing was changed`);

@@ -85,7 +85,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const threshold = parseThreshold(flags.threshold);
   const compare = parseCompare(flags.compare);
   const label = announceTarget(ctx);
-  const state = await loadOrRefuse(ctx, flags.dir, 'tested');
+  const { state } = await loadOrRefuse(ctx, flags.dir, 'tested');
   const [{ selectTests, planTests, emulatorResponses }, { runTests }, { fileResultCache, TEST_CACHE_DIR }, views, { renderTestReport }] = await Promise.all([
     import('../evals/render.js'),
     import('../evals/runner.js'),

@@ -44,6 +44,11 @@ export interface LoadResult {
    * any error diagnostic.
    */
   state: DesiredState | null;
+  /**
+   * Every document of every environment (with `environment`, `state` is that environment's own):
+   * the promotion check works out the previous environment's state from it. Null with `state`.
+   */
+  union: DesiredState | null;
   /** Every problem, sorted by file, line and column. */
   diagnostics: Diagnostic[];
   /** Every file read (YAML and `{file: ...}` texts), relative to cwd, sorted. */
@@ -253,7 +258,7 @@ export class Loader {
     // kind. Before sorting, so the order and the duplicates are those of the messages printed.
     const shown = withoutCredentials(diagnostics, this.knownSecrets).sort(compareDiagnostics);
     const nothingLoaded = this.loadedDocuments === 0 && hasErrors(this.diagnostics);
-    return { state: nothingLoaded ? null : state, diagnostics: dedupe(shown), files };
+    return { state: nothingLoaded ? null : state, union: nothingLoaded ? null : union, diagnostics: dedupe(shown), files };
   }
 }
 

@@ -2,19 +2,35 @@
 // `promotion` ran it. Which versions a plan brings to its environment (it publishes them, or sends
 // them more traffic than they have now; the guide content and summary settings it writes), and
 // which of them the previous environment's live org has not published (or holds with other
-// content). Pure: the caller reads the previous org (what to read: promotionReads).
+// content). Pure: the caller reads the previous org (what to read: promotionReads). And, per gap,
+// whether applying the same commit to the previous environment closes it (the gap waits for the
+// merge) or not (blocked: git must change), from that environment's own desired state.
 import { guardOf, type PlanAction, type PlanProblem } from '../kinds/action.js';
 import type { LiveState } from '../kinds/kind.js';
 import { versionAddress } from '../model/address.js';
 import { contentHash } from '../kinds/PromptVersion/index.js';
-import { contentCanonical, reaches, versionContent } from '../kinds/Guide/index.js';
-import { canonical as summaryCanonical } from '../kinds/SummarySetting/index.js';
+import { contentCanonical, reaches, toWire as guideToWire, versionContent } from '../kinds/Guide/index.js';
+import { canonical as summaryCanonical, toWire as settingToWire } from '../kinds/SummarySetting/index.js';
+import type { DesiredState } from '../model/types.js';
 import { canonicalHash, type Canonical } from '../kinds/canonical.js';
 import { stableStringify } from '../util/json.js';
 import { planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
 
 export const PROMOTION_RULE = 'promotion/not-in-previous';
+/**
+ * A gap that applying the same commit to the previous environment does not close: waiting for the
+ * merge never closes it (the PR workflow fails on it, where it only notes PROMOTION_RULE's).
+ */
+export const PROMOTION_BLOCKED_RULE = 'promotion/never-in-previous';
+
+/**
+ * Why applying the same commit to the previous environment leaves a gap open: that org does not
+ * serve the surface; it published the label with other content (versions are immutable); its own
+ * desired state leaves the object out, gives it other content, runs it on another model, or keeps
+ * a guide's content a Draft.
+ */
+export type PromotionBlock = 'no-surface' | 'immutable' | 'not-in-files' | 'other-content' | 'other-model' | 'not-published';
 
 /** A version a plan brings to its environment, and why. */
 export interface PromotedVersion {
@@ -48,6 +64,11 @@ export interface PromotionGap extends PromotedVersion {
   missing?: 'no-surface' | 'absent';
   /** A guide whose content the previous environment holds only in a Draft version: saved there, never run. */
   draftOnly?: true;
+  /**
+   * What applying the same commit to the previous environment does to the gap (judgeGaps): closes
+   * it ('waits'), or leaves it open, and why. Absent: not judged.
+   */
+  closure?: 'waits' | PromotionBlock;
 }
 
 /** Every version the plan publishes, or routes more traffic to than the live split does, once each, sorted. */
@@ -189,16 +210,90 @@ function guideVersionsHeld(g: NonNullable<LiveState['guides']>[number]): { ran: 
   return { ran, draft };
 }
 
-/** One problem per gap, naming the version, the environment and the one before it. */
-export function promotionProblems(gaps: readonly PromotionGap[], env: string, previous: string): PlanProblem[] {
-  return gaps.map((g) => ({
-    address: g.address,
-    rule: PROMOTION_RULE,
-    message: promotionMessage(g, env, previous),
-  }));
+/**
+ * The gaps, each judged by what applying the same commit to the previous environment would leave
+ * there: `previousState` is that environment's own desired state (model/environments.ts
+ * environmentState), which the merge applies to it before this one.
+ */
+export function judgeGaps(gaps: readonly PromotionGap[], previousState: DesiredState): PromotionGap[] {
+  return gaps.map((g) => ({ ...g, closure: blockOf(g, previousState) ?? 'waits' }));
 }
 
+/** What no desired state of the previous environment can change: its org's surfaces, its published versions. */
+function intrinsicBlock(g: PromotionGap): PromotionBlock | undefined {
+  if (g.missing === 'no-surface') return 'no-surface';
+  return g.kind === undefined && g.otherContent ? 'immutable' : undefined;
+}
+
+function blockOf(g: PromotionGap, s: DesiredState): PromotionBlock | undefined {
+  const intrinsic = intrinsicBlock(g);
+  if (intrinsic) return intrinsic;
+  if (g.kind === 'Guide') {
+    const d = s.guides.find((x) => x.name === g.template);
+    if (!d) return 'not-in-files';
+    if (g.hash !== undefined && guideContentHash(guideToWire(d)) !== g.hash) return 'other-content';
+    // What a guide must reach to have run there (guideVersionsHeld): TestReady or ProductionReady.
+    return reaches(d.publish, 'TestReady') ? undefined : 'not-published';
+  }
+  if (g.kind === 'SummarySetting') {
+    const d = s.summarySettings.find((x) => x.name === g.template);
+    if (!d) return 'not-in-files';
+    return g.hash !== undefined && settingContentHash(settingToWire(d)) !== g.hash ? 'other-content' : undefined;
+  }
+  const t = s.templates.find((x) => x.name === g.template);
+  const v = s.versions.find((x) => x.template === g.template && x.version === g.version);
+  if (!t || !v) return 'not-in-files';
+  // Applied there, every version in git is published, with git's content, on its model or its template's.
+  const after = versionGap(g, false, { hash: contentHash(v), model: v.model ?? t.model });
+  return after === undefined ? undefined : after.otherContent ? 'other-content' : 'other-model';
+}
+
+/**
+ * One problem per gap, naming the version, the environment and the one before it. A gap that
+ * applying the previous environment does not close (judged, or blocked whatever it applies) is a
+ * PROMOTION_BLOCKED_RULE problem.
+ */
+export function promotionProblems(gaps: readonly PromotionGap[], env: string, previous: string): PlanProblem[] {
+  return gaps.map((g) => {
+    const closure = g.closure ?? intrinsicBlock(g);
+    return {
+      address: g.address,
+      rule: closure !== undefined && closure !== 'waits' ? PROMOTION_BLOCKED_RULE : PROMOTION_RULE,
+      message: promotionMessage(g, env, previous),
+    };
+  });
+}
+
+/** A gap's message: what is missing, then whether applying the previous environment closes it. */
 export function promotionMessage(g: PromotionGap, env: string, previous: string): string {
+  const closure = g.closure ?? intrinsicBlock(g);
+  const base = gapMessage(g, env, previous);
+  if (closure === undefined) return base;
+  if (closure === 'waits') return `${base} (waiting: applying this commit to ${previous} closes it)`;
+  const reason = blockReason(g, closure, previous);
+  return `${base} (blocked: applying this commit to ${previous} does not close it${reason ? `: ${reason}` : ''}; fix git)`;
+}
+
+/** Why, when the gap's own message does not already say it (a surface the org does not serve). */
+function blockReason(g: PromotionGap, why: PromotionBlock, previous: string): string | undefined {
+  const what = g.kind === 'Guide' ? 'guide' : g.kind === 'SummarySetting' ? 'summary setting' : 'version';
+  switch (why) {
+    case 'no-surface':
+      return undefined;
+    case 'immutable':
+      return `published versions are immutable, so ${previous} keeps its content under ${g.version}: give this content a new version label`;
+    case 'not-in-files':
+      return `${previous}'s documents do not include it (metadata.environments)`;
+    case 'other-content':
+      return `${previous}'s documents give this ${what} other content`;
+    case 'other-model':
+      return `${previous}'s documents run this ${what} on another model`;
+    case 'not-published':
+      return `${previous} keeps this guide's content a Draft (the guide's spec.publish, or guidePublish of environment ${previous} in promptctl.yaml)`;
+  }
+}
+
+function gapMessage(g: PromotionGap, env: string, previous: string): string {
   if (g.kind === 'SummarySetting') return settingMessage(g, env, previous);
   if (g.kind === 'Guide') {
     if (g.missing === 'no-surface') {

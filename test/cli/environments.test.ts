@@ -616,8 +616,9 @@ describe('promotion from an org without a surface', () => {
         ['1.0.0', '1.1.0'].map((v) =>
           expect.objectContaining({
             address: `PromptVersion/billing@${v}`,
-            rule: 'promotion/not-in-previous',
-            message: expect.stringMatching(/but staging \(before prod in promotion\) does not serve the LLM Gateway, so no version can run there first/),
+            // Waiting never closes it: applying staging does not make its org serve the gateway.
+            rule: 'promotion/never-in-previous',
+            message: expect.stringMatching(/but staging \(before prod in promotion\) does not serve the LLM Gateway, so no version can run there first.*\(blocked: applying this commit to staging does not close it; fix git\)$/),
           }),
         ),
       );
@@ -638,8 +639,9 @@ describe('promotion of AI Studio objects', () => {
       expect(JSON.parse(plan.stdout).problems).toEqual([
         expect.objectContaining({
           address: 'Guide/Returns',
-          rule: 'promotion/not-in-previous',
-          message: expect.stringMatching(/staging \(before prod in promotion\) holds that content only in a Draft version, which has not run there: publish it in staging first/),
+          // staging's own state (guidePublish: Draft) keeps it a Draft: applying this commit there never closes the gap.
+          rule: 'promotion/never-in-previous',
+          message: expect.stringMatching(/staging \(before prod in promotion\) holds that content only in a Draft version, which has not run there: publish it in staging first.*\(blocked: .*staging keeps this guide's content a Draft/),
         }),
       ]);
       expect(plan.stderr).toMatch(/promotion: 0 of 1 guide brought to prod is published in staging/);
@@ -679,7 +681,7 @@ describe('promotion of AI Studio objects', () => {
       expect(JSON.parse(newer.stdout).problems).toEqual([
         expect.objectContaining({
           address: 'SummarySetting/Voice wrap-up',
-          message: expect.stringMatching(/staging \(before prod in promotion\) holds other content in its summary setting of that name \(\w{12}\): apply this content to staging first$/),
+          message: expect.stringMatching(/staging \(before prod in promotion\) holds other content in its summary setting of that name \(\w{12}\): apply this content to staging first \(waiting: applying this commit to staging closes it\)$/),
         }),
       ]);
       const refused = await orgs.run(['apply', '--env', 'prod', 'prod2.json']);

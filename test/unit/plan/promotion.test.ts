@@ -1,11 +1,12 @@
 // Promotion (DESIGN §6): which versions a plan brings to its environment, and which of them the
 // previous environment has not published.
 import { describe, expect, it } from 'vitest';
-import { promotedVersions, promotionGaps, promotionProblems, promotionReads, promotionSummary, withProblems } from '../../../src/plan/promotion.js';
+import { judgeGaps, promotedVersions, promotionGaps, promotionProblems, promotionReads, promotionSummary, withProblems } from '../../../src/plan/promotion.js';
 import { planFingerprint } from '../../../src/plan/fingerprint.js';
 import type { Plan, PlanAction } from '../../../src/plan/types.js';
 import { contentHash, toWire as versionWire } from '../../../src/kinds/PromptVersion/index.js';
-import { version } from '../../helpers/desired.js';
+import { desiredState, template, version } from '../../helpers/desired.js';
+import type { Guide } from '../../../src/model/types.js';
 
 const versionCreate = (template: string, version: string): PlanAction => ({
   action: 'create',
@@ -58,9 +59,13 @@ describe('promotion', () => {
     expect(promotionGaps(wanted, published('Text B.'))).toEqual([]);
     const gaps = promotionGaps(wanted, published('Text A.'));
     expect(gaps.map((g) => [g.version, g.otherContent?.length])).toEqual([['1.2.0', 1]]);
-    expect(promotionProblems(gaps, 'prod', 'staging')[0]!.message).toMatch(
-      /^version 1\.2\.0 of template "a" would be published in prod with content \w{12}, but staging \(before prod in promotion\) published other content under that label \(\w{12}\): what prod would run, staging never ran$/,
-    );
+    // Published versions are immutable: no apply of staging changes what 1.2.0 is there, so waiting never closes it.
+    expect(promotionProblems(gaps, 'prod', 'staging')[0]).toMatchObject({
+      rule: 'promotion/never-in-previous',
+      message: expect.stringMatching(
+        /^version 1\.2\.0 of template "a" would be published in prod with content \w{12}, but staging \(before prod in promotion\) published other content under that label \(\w{12}\): what prod would run, staging never ran \(blocked: applying this commit to staging does not close it: published versions are immutable, so staging keeps its content under 1\.2\.0: give this content a new version label; fix git\)$/,
+      ),
+    });
   });
 
   it('holds a guide’s content to the same rule: it must be the latest or production content of the previous org’s guide', () => {
@@ -163,7 +168,7 @@ describe('promotion', () => {
       ['SummarySetting/Voice wrap-up', 'promotion/not-in-previous', expect.stringMatching(/but staging \(before prod in promotion\) has no summary setting of that name: apply it to staging first/)],
     ]);
     expect(messages({ templates, unavailable: ['aistudio'] })).toEqual([
-      ['SummarySetting/Voice wrap-up', 'promotion/not-in-previous', expect.stringMatching(/but staging \(before prod in promotion\) does not serve AI Studio, so no summary setting can run there first/)],
+      ['SummarySetting/Voice wrap-up', 'promotion/never-in-previous', expect.stringMatching(/but staging \(before prod in promotion\) does not serve AI Studio, so no summary setting can run there first.*\(blocked: /)],
     ]);
   });
 
@@ -173,9 +178,40 @@ describe('promotion', () => {
     expect(promotionProblems(gaps, 'prod', 'staging').map((p) => [p.address, p.message])).toEqual(
       ['1.0.0', '1.1.0'].map((v) => [
         `PromptVersion/a@${v}`,
-        `version ${v} of template "a" would be published in prod, but staging (before prod in promotion) does not serve the LLM Gateway, so no version can run there first: leave templates out of prod (metadata.environments) or promote them through an environment that serves the LLM Gateway`,
+        `version ${v} of template "a" would be published in prod, but staging (before prod in promotion) does not serve the LLM Gateway, so no version can run there first: leave templates out of prod (metadata.environments) or promote them through an environment that serves the LLM Gateway (blocked: applying this commit to staging does not close it; fix git)`,
       ]),
     );
+  });
+
+  it("judges each gap by the previous environment's own state: applying it closes the gap (waits) or not (blocked, and why)", () => {
+    const body = versionWire(version('a', '1.2.0'));
+    const create = { ...versionCreate('a', '1.2.0'), desired: { kind: 'PromptVersion', body, publish: true, patch: false } } as PlanAction;
+    const gaps = promotionGaps(promotedVersions({ actions: [create] }), { templates: [] } as never);
+    const closure = (s: Parameters<typeof judgeGaps>[1]) => judgeGaps(gaps, s).map((g) => g.closure);
+    expect(closure(desiredState({ templates: [template('a')], versions: [version('a', '1.2.0')] }))).toEqual(['waits']);
+    expect(closure(desiredState({ templates: [template('a')] }))).toEqual(['not-in-files']);
+    expect(closure(desiredState({ templates: [template('a')], versions: [version('a', '1.2.0', { systemInstruction: 'Other.\n' })] }))).toEqual(['other-content']);
+    // A model switch (what prod's plan brings) that staging's template does not make: it would run 1.2.0 on another model.
+    const switched = gaps.map((g) => ({ ...g, model: 'gpt-4o-mini' }));
+    expect(judgeGaps(switched, desiredState({ templates: [template('a')], versions: [version('a', '1.2.0')] }))[0]!.closure).toBe('other-model');
+    expect(judgeGaps(switched, desiredState({ templates: [template('a', { model: 'gpt-4o-mini' })], versions: [version('a', '1.2.0')] }))[0]!.closure).toBe('waits');
+    const [waits, blocked] = promotionProblems(
+      [...judgeGaps(gaps, desiredState({ templates: [template('a')], versions: [version('a', '1.2.0')] })), ...judgeGaps(gaps, desiredState())],
+      'prod',
+      'staging',
+    );
+    expect(waits).toMatchObject({ rule: 'promotion/not-in-previous', message: expect.stringMatching(/ \(waiting: applying this commit to staging closes it\)$/) });
+    expect(blocked).toMatchObject({ rule: 'promotion/never-in-previous', message: expect.stringMatching(/ \(blocked: applying this commit to staging does not close it: staging's documents do not include it \(metadata\.environments\); fix git\)$/) });
+
+    // A guide: staging must hold the same content, published (TestReady or ProductionReady).
+    const { update, body: guideBody } = guideUpdate();
+    const guideGaps = promotionGaps(promotedVersions({ actions: [update] }), { templates: [], guides: [] } as never);
+    const guide = (over: Partial<Guide>): Guide => ({ kind: 'Guide', name: 'Returns', labels: {}, instruction: guideBody.instruction, variables: [], dataActions: [], publish: 'ProductionReady', source: { file: 'g.yaml', line: 1, column: 1 }, locations: {}, ...over });
+    const guideClosure = (g: Guide) => judgeGaps(guideGaps, desiredState({ guides: [g] }))[0]!.closure;
+    expect(guideClosure(guide({}))).toBe('waits');
+    expect(guideClosure(guide({ publish: 'TestReady' }))).toBe('waits');
+    expect(guideClosure(guide({ publish: 'Draft' }))).toBe('not-published');
+    expect(guideClosure(guide({ instruction: 'Other.\n' }))).toBe('other-content');
   });
 
   it('re-seals the fingerprint when problems are added', () => {

@@ -1,0 +1,131 @@
+// Promotion gaps that wait, and gaps that waiting never closes (DESIGN §6): a gap in protected
+// prod closes when the merge applies the same commit to staging first, unless staging published
+// the label with other content (versions are immutable) or staging's own state (its documents,
+// its guides' publish state) would not bring it there. The plan says which, per gap, so the PR
+// workflow fails only for the gaps that git must fix.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCliInProcess, type CliResult } from '../helpers/cli.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+
+const CONFIG = `apiVersion: promptctl/v1
+kind: Config
+spec:
+  environments:
+    staging: {credentials: PCTL_W_STAGING}
+    prod: {credentials: PCTL_W_PROD, protected: true}
+  promotion: [staging, prod]
+`;
+
+const BILLING = `apiVersion: promptctl/v1
+kind: PromptTemplate
+metadata:
+  name: billing
+spec:
+  model: gpt-4o
+---
+apiVersion: promptctl/v1
+kind: PromptVersion
+spec:
+  template: billing
+  version: 1.0.0
+  systemInstruction: You answer billing questions.
+  userTemplate: "{{question}}"
+  variables:
+    - {name: question, type: string, maxLength: 200}
+`;
+
+/** Version 1.1.0 of billing, with `text`, limited to `environments` when given. */
+function v110(text: string, environments?: string): string {
+  const meta = environments ? `metadata:\n  environments: [${environments}]\n` : '';
+  return `apiVersion: promptctl/v1
+kind: PromptVersion
+${meta}spec:
+  template: billing
+  version: 1.1.0
+  systemInstruction: ${text}
+  userTemplate: "{{question}}"
+  variables:
+    - {name: question, type: string, maxLength: 200}
+`;
+}
+
+let dir: TempDir;
+beforeEach(async () => {
+  dir = await tempDir('promptctl-promotion-waiting-');
+  await mkdir(join(dir.path, 'prompts'), { recursive: true });
+  await writeFile(join(dir.path, 'prompts/promptctl.yaml'), CONFIG);
+  await writeFile(join(dir.path, 'prompts/billing.yaml'), BILLING);
+  // Both environments hold 1.0.0.
+  expect((await cli(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
+  expect((await cli(['plan', '--env', 'prod', '--out', 'prod.json'])).code).toBe(0);
+  expect((await cli(['apply', '--env', 'prod', 'prod.json'])).code).toBe(0);
+});
+afterEach(async () => {
+  await dir.remove();
+});
+
+function cli(args: readonly string[]): Promise<CliResult> {
+  return runCliInProcess(args, { cwd: dir.path });
+}
+
+async function prodProblems(): Promise<{ rule: string; message: string; address: string }[]> {
+  const plan = await cli(['plan', '--env', 'prod', '--format', 'json']);
+  expect(plan.code, plan.stderr).toBe(1);
+  return JSON.parse(plan.stdout).problems;
+}
+
+describe('a promotion gap of protected prod: waiting for staging, or blocked', () => {
+  it('waits when applying the same commit to staging publishes the version there (and says so)', async () => {
+    await writeFile(join(dir.path, 'prompts/v110.yaml'), v110('You answer billing questions briefly.'));
+    expect(await prodProblems()).toEqual([
+      expect.objectContaining({
+        address: 'PromptVersion/billing@1.1.0',
+        rule: 'promotion/not-in-previous',
+        message: expect.stringMatching(/has never published it: apply it to staging first \(waiting: applying this commit to staging closes it\)$/),
+      }),
+    ]);
+    // The text plan says it too.
+    const text = await cli(['plan', '--env', 'prod']);
+    expect(text.stdout).toMatch(/\[promotion\/not-in-previous\]\n {4}.*waiting: applying this commit to staging closes it/);
+  });
+
+  it('is blocked when staging published that label with other content: it can never run this content there', async () => {
+    await writeFile(join(dir.path, 'prompts/v110.yaml'), v110('You answer billing questions briefly.'));
+    expect((await cli(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
+    // The published 1.1.0 is then edited in git: staging's plan refuses it, and prod must not wait for it.
+    await writeFile(join(dir.path, 'prompts/v110.yaml'), v110('You answer billing questions very briefly.'));
+    expect(await prodProblems()).toEqual([
+      expect.objectContaining({
+        address: 'PromptVersion/billing@1.1.0',
+        rule: 'promotion/never-in-previous',
+        message: expect.stringMatching(/published other content under that label .*blocked: .*published versions are immutable.*new version label/),
+      }),
+    ]);
+    const md = await cli(['plan', '--env', 'prod', '--format', 'markdown']);
+    expect(md.stdout).toMatch(/PromptVersion\/billing@1\.1\.0.*promotion\/never-in-previous.*blocked: /);
+  });
+
+  it('is blocked when the version is left out of staging (metadata.environments): applying staging never brings it there', async () => {
+    await writeFile(join(dir.path, 'prompts/v110.yaml'), v110('You answer billing questions briefly.', 'prod'));
+    expect(await prodProblems()).toEqual([
+      expect.objectContaining({
+        address: 'PromptVersion/billing@1.1.0',
+        rule: 'promotion/never-in-previous',
+        message: expect.stringMatching(/blocked: .*staging's documents do not include it \(metadata\.environments\)/),
+      }),
+    ]);
+  });
+
+  it('says per gap which waits and which is blocked', async () => {
+    await writeFile(join(dir.path, 'prompts/v110.yaml'), v110('You answer billing questions briefly.', 'prod'));
+    const v120 = v110('You answer billing questions in one line.').replace('1.1.0', '1.2.0');
+    await writeFile(join(dir.path, 'prompts/v120.yaml'), v120);
+    const problems = await prodProblems();
+    expect(problems.map((p) => [p.address, p.rule])).toEqual([
+      ['PromptVersion/billing@1.1.0', 'promotion/never-in-previous'],
+      ['PromptVersion/billing@1.2.0', 'promotion/not-in-previous'],
+    ]);
+  });
+});
