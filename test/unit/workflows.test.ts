@@ -646,6 +646,23 @@ describe('plan.yml result', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('fails on a promotion gap that waiting never closes (promotion/never-in-previous), even beside gaps that wait, and says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptctl-result-'));
+    try {
+      const file = join(dir, 'plan.json');
+      const waits = { address: 'PromptVersion/a@1.2.0', rule: 'promotion/not-in-previous', message: 'staging has never published it: apply it to staging first (waiting: applying this commit to staging closes it)' };
+      const never = { address: 'PromptVersion/a@1.1.0', rule: 'promotion/never-in-previous', message: 'staging published other content under that label (blocked: …; fix git)' };
+      for (const problems of [[never], [waits, never]]) {
+        writeFileSync(file, JSON.stringify({ problems }));
+        const r = await result({ PLAN_CODE: '1', PLAN_JSON: file, ENVIRONMENT: 'prod' });
+        expect(r.code, r.stdout).toBe(1);
+        expect(r.stdout).not.toMatch(/waiting for promotion/);
+        expect(r.stdout).toMatch(/::error title=promptctl plan \(prod\)::promotion blocked: 1 change of this pull request cannot reach the environment before prod as git has it, so merging and waiting would never let prod apply it \(promotion\/never-in-previous, see the comment\): fix git/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('passes without credentials (forks): validation only', async () => {
     expect((await result({ HAS_CREDENTIALS: 'false', PLAN_CODE: '', TEST_CODE: '' })).code).toBe(0);
   });
