@@ -6,7 +6,6 @@
 import type { Command } from 'commander';
 import { resolveTarget, targetVariables, type EnvironmentTargetSpec } from '../genesys/target.js';
 import type { Config, DesiredState, EnvironmentConfig } from '../model/types.js';
-import { environmentState } from '../model/environments.js';
 import type { Plan } from '../plan/types.js';
 import type { PlanProblem } from '../kinds/action.js';
 import type { PreviousOrg, PromotedVersion } from '../plan/promotion.js';
@@ -229,7 +228,10 @@ async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersio
   const none: PromotionFindings = { problems: [], warnings: [] };
   const env = ctx.environment;
   if (!env?.previous || wanted.length === 0) return none;
-  const { judgeGaps, promotionGaps, promotionProblems, promotionMessage, promotionReads, promotionSummary } = await import('../plan/promotion.js');
+  const [{ judgeGaps, promotionGaps, promotionProblems, promotionMessage, promotionReads, promotionSummary }, { environmentState }] = await Promise.all([
+    import('../plan/promotion.js'),
+    import('../model/environments.js'),
+  ]);
   const previous = environmentByName(env.config, env.previous);
   const { describeTarget, openTarget, targetContext } = await import('./target.js');
   let previousLive: PreviousOrg;
