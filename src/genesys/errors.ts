@@ -19,3 +19,11 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/**
+ * A 409: the server's (or a reconciling read's) verdict that someone else's object stands where
+ * ours would be. Unlike a 5xx it settles what happened, so it is reported as itself.
+ */
+export function isConflict(err: unknown): err is ApiError {
+  return err instanceof ApiError && err.status === 409;
+}

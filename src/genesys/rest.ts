@@ -144,25 +144,33 @@ export class RestClient {
   }
 
   /**
-   * PUT with the version guard. A 409 version.mismatch after a lost response may be our own
-   * write: `applied` re-reads and returns the live object if it holds what we sent at version+1.
+   * PUT with the version guard. An attempt whose outcome is unknown (the last one too) is settled
+   * by re-reading: at version+1 holding what we sent it is ours; still at the guard, it is resent;
+   * moved by someone else, it is the 409 version.mismatch the lost answer would have been.
    */
-  put<T>(path: string, body: unknown, applied: () => Promise<T | undefined>): Promise<T> {
+  put<T extends { version: number }>(
+    path: string,
+    body: { version: number },
+    what: string,
+    read: () => Promise<T | null>,
+    holds: (live: T) => boolean,
+  ): Promise<T> {
+    const ours = async (): Promise<Found<T> | undefined> => {
+      const live = await read();
+      if (!live) return undefined;
+      const verdict = guardedRead(body.version, live.version, holds(live));
+      if (verdict === 'ours') return { value: live };
+      if (verdict === 'untouched') return undefined;
+      throw conflict(`${what} changed since it was read (version ${body.version}, now ${live.version}); plan again`, 'version.mismatch', 'PUT', path);
+    };
     return this.t.call<T>({
       method: 'PUT',
       path,
       json: body,
       parse: json<T>,
-      // An attempt whose outcome is unknown (the last one too) is read before it counts as failed.
-      reconcile: async () => {
-        const live = await applied();
-        return live === undefined ? undefined : { value: live };
-      },
-      afterUncertain: async (err) => {
-        if (err.status !== 409 || err.code !== 'version.mismatch') return undefined;
-        const live = await applied();
-        return live === undefined ? undefined : { value: live };
-      },
+      reconcile: ours,
+      // A 409 version.mismatch after a lost response may be our own write.
+      afterUncertain: async (err) => (err.status === 409 && err.code === 'version.mismatch' ? ours().catch(() => undefined) : undefined),
     });
   }
 
@@ -261,6 +269,14 @@ export function patched<T extends object>(live: T, patch: object): T {
 export function errorCode(res: HttpResult): string | undefined {
   const b = res.body as { code?: unknown } | undefined;
   return b && typeof b.code === 'string' ? b.code : undefined;
+}
+
+/** What a re-read says of a guarded write: it landed, the object still waits at the guard, or someone else moved it. */
+export type GuardedRead = 'ours' | 'untouched' | 'moved';
+
+export function guardedRead(guard: number, liveVersion: number, holdsSent: boolean): GuardedRead {
+  if (liveVersion === guard + 1 && holdsSent) return 'ours';
+  return liveVersion === guard ? 'untouched' : 'moved';
 }
 
 export function conflict(message: string, code: string, method: Method | string, path: string): ApiError {

@@ -7,7 +7,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import got, { type Got } from 'got';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
-import { ApiError } from './errors.js';
+import { ApiError, isConflict } from './errors.js';
 import { TokenProvider } from './auth.js';
 import { Pacer, Semaphore, type RateBudget } from './ratelimit.js';
 import { countEvent, type TransportStats } from './stats.js';
@@ -194,7 +194,11 @@ export class Transport {
           if (decision.outcomeUnknown && spec.reconcile) {
             const found = await spec.reconcile().then(
               (f) => ((settled = true), f),
-              () => undefined,
+              (err: unknown) => {
+                // Someone else's object where ours would be: the lost answer would have been this 409.
+                if (isConflict(err)) throw withNote(err, `found by reading after ${retries + 1} attempts failed`);
+                return undefined;
+              },
             );
             if (found) return found.value;
           }

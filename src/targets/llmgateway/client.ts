@@ -125,10 +125,7 @@ class GatewayClient implements GatewayApi {
   }
 
   async updateTemplate(id: string, body: TemplateUpdate): Promise<WireTemplate> {
-    const updated = await this.r.put(paths.template(id), body, async () => {
-      const live = await this.getTemplate(id);
-      return live.version === body.version + 1 && this.landed.template(body, live) ? live : undefined;
-    });
+    const updated = await this.r.put(paths.template(id), body, `prompt template ${body.name} (${id})`, () => this.getTemplate(id), (live) => this.landed.template(body, live));
     return this.known(updated);
   }
 
@@ -268,10 +265,7 @@ class GatewayClient implements GatewayApi {
   }
 
   putTraffic(templateId: string, body: TrafficPut): Promise<WireTraffic> {
-    return this.r.put(paths.traffic(templateId), body, async () => {
-      const live = await this.getTraffic(templateId);
-      return live && live.version === body.version + 1 && this.landed.traffic(body, live) ? live : undefined;
-    });
+    return this.r.put(paths.traffic(templateId), body, `the traffic split of prompt template ${templateId}`, () => this.getTraffic(templateId), (live) => this.landed.traffic(body, live));
   }
 
   // ---- safety filters --------------------------------------------------------------------
@@ -292,10 +286,7 @@ class GatewayClient implements GatewayApi {
   }
 
   updateFilter(id: string, body: FilterUpdate): Promise<WireFilter> {
-    return this.r.put(paths.filter(id), body, async () => {
-      const live = await this.getFilter(id);
-      return live.version === body.version + 1 && this.landed.filter(body, live) ? live : undefined;
-    });
+    return this.r.put(paths.filter(id), body, `safety filter ${body.name} (${id})`, () => this.getFilter(id), (live) => this.landed.filter(body, live));
   }
 
   deleteFilter(id: string): Promise<void> {
