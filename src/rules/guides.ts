@@ -1,12 +1,26 @@
-// Guides: variables and data actions declared once each. (Their `{{Variable.name}}` references
+// Guides: variables and data actions declared once each; an instruction the server takes.
+// (The schema cannot bound an instruction that may come from a file.) (Their `{{Variable.name}}` references
 // are the placeholder family's, in placeholders.ts; their token budgets are tokens/'s.)
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
 import { diagnostic, locate } from './util.js';
 
+/** The longest instruction a guide version takes, in UTF-16 code units (the server's GuideVersion limit). */
+export const MAX_INSTRUCTION_CHARS = 100_000;
+
 export function checkGuides(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const g of state.guides) {
+    if (g.instruction.length > MAX_INSTRUCTION_CHARS) {
+      out.push(
+        diagnostic(
+          locate(g, 'spec.instruction'),
+          'error',
+          'guides/instruction-too-long',
+          `the instruction has ${g.instruction.length} characters; Genesys takes at most ${MAX_INSTRUCTION_CHARS}`,
+        ),
+      );
+    }
     const variables = new Map<string, number>();
     g.variables.forEach((x, i) => {
       const earlier = variables.get(x.name);

@@ -1,13 +1,26 @@
 // Summary settings: custom entities named once each; the external-service fields only with the
-// external service. (An External service without integrationId is the schema's error; the text
+// external service; a prompt the server takes (the schema cannot bound one from a file). (An External service without integrationId is the schema's error; the text
 // rules cover the prompt.)
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
 import { diagnostic, locate } from './util.js';
 
+/** The longest prompt a summary setting takes, in UTF-16 code units (the server's SummarySetting limit). */
+export const MAX_PROMPT_CHARS = 100_000;
+
 export function checkSummarySettings(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const s of state.summarySettings) {
+    if (s.prompt !== undefined && s.prompt.length > MAX_PROMPT_CHARS) {
+      out.push(
+        diagnostic(
+          locate(s, 'spec.prompt'),
+          'error',
+          'summaries/prompt-too-long',
+          `the prompt has ${s.prompt.length} characters; Genesys takes at most ${MAX_PROMPT_CHARS}`,
+        ),
+      );
+    }
     const labels = new Map<string, number>();
     s.customEntities?.forEach((e, i) => {
       const key = e.label.trim().toLowerCase();

@@ -87,16 +87,29 @@ describe('export of objects made by hand', () => {
     await expectEmptyRoundTrip(o);
   });
 
-  it('names, at its file and line, what the org holds that git cannot take (a custom entity the API keeps without a description)', { timeout: 60_000 }, async () => {
+  it('names, at its file and line, what the org holds that git cannot take (a knowledge id that is not a UUID)', { timeout: 60_000 }, async () => {
     const o = await org();
-    await o.studio.createSummarySetting({ name: 'Chat wrap-up', language: 'en-US', customEntities: [{ label: 'Order number' }] });
+    const g = await o.studio.createGuide({ name: 'Returns', source: 'Manual' });
+    const first = (await o.studio.getGuide(g.id)).latestSavedVersion;
+    const content = { instruction: 'Help with returns.', knowledgeSettings: { knowledgeId: 'kb-returns' } };
+    if (first) await o.studio.patchGuideVersion(g.id, first.version, content);
+    else await o.studio.createGuideVersion(g.id, content);
     const r = await o.cli(['export', '--out', 'adopted']);
     // The files are written (the user settles the document), and export says what plan would refuse.
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^adopted\/summaries\/chat-wrap-up\.yaml:\d+:\d+: error: .*description/m);
+    expect(r.stderr).toMatch(/^adopted\/guides\/returns\.yaml:\d+:\d+: error: .*knowledgeId/m);
     expect(r.stderr).toMatch(/warning: the export does not validate \(1 error above\).*before plan --dir adopted/);
     const v = await o.cli(['validate', '--dir', 'adopted']);
     expect(v.code).toBe(1);
+  });
+
+  it('exports a custom entity the API keeps without a description as a document that validates, and round-trips it', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await o.studio.createSummarySetting({ name: 'Chat wrap-up', language: 'en-US', customEntities: [{ label: 'Order number' }] });
+    const r = await o.cli(['export', '--out', 'adopted']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/error:|does not validate/);
+    await expectEmptyRoundTrip(o);
   });
 
   it('says nothing more of an export that validates', { timeout: 60_000 }, async () => {
