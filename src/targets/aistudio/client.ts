@@ -11,6 +11,7 @@ import type { AiStudioApi, AiStudioSurface } from './api.js';
 import { isDuplicateName, isLatestNotProductionReady, jobOutcome } from './assumptions.js';
 import { paths } from './paths.js';
 import {
+  LATEST_NOT_PRODUCTION_READY,
   LATEST_NOT_PRODUCTION_READY_CODE,
   type GuideCreate,
   type GuidePublishState,
@@ -178,9 +179,13 @@ class AiStudioClient implements AiStudioApi {
       return label ? this.r.getIfExists<WireGuideVersion>(paths.guideVersion(guideId, label)) : undefined;
     };
     const holds = (live: WireGuideVersion): boolean => this.landed.guideVersion(body, live);
+    // Ours if the latest is an unpublished version holding what we sent; someone else's unpublished
+    // version is the refusal a second Draft gets (A3), which the lost answer would have been.
     const reconcile = async (): Promise<Found<WireGuideVersion> | undefined> => {
       const live = await latest();
-      return live && live.state !== 'ProductionReady' && holds(live) ? { value: live } : undefined;
+      if (!live || live.state === 'ProductionReady') return undefined;
+      if (holds(live)) return { value: live };
+      throw conflict(`${LATEST_NOT_PRODUCTION_READY} (version ${live.version} is ${live.state})`, LATEST_NOT_PRODUCTION_READY_CODE, 'POST', path);
     };
     let correlationId: string | undefined;
     try {
@@ -191,7 +196,8 @@ class AiStudioClient implements AiStudioApi {
         parse: (res) => ((correlationId = res.correlationId), json<WireGuideVersion | undefined>(res)),
         reconcile,
         // A3: refused as a second draft after a lost answer: the draft may be our first attempt's.
-        afterUncertain: async (err) => (isLatestNotProductionReady(err) ? reconcile() : undefined),
+        // (Someone else's Draft: the server's own refusal stands.)
+        afterUncertain: async (err) => (isLatestNotProductionReady(err) ? reconcile().catch(() => undefined) : undefined),
       });
       const readBack = async (): Promise<WireGuideVersion> => {
         const live = await latest();
