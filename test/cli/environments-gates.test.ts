@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { BILLING_1_0 } from '../helpers/billing-yaml.js';
 
 const CONFIG = `apiVersion: promptctl/v1
 kind: Config
@@ -25,23 +26,7 @@ spec:
   promotion: [dev, staging, prod]
 `;
 
-const BILLING = `apiVersion: promptctl/v1
-kind: PromptTemplate
-metadata:
-  name: billing
-spec:
-  model: gpt-4o
----
-apiVersion: promptctl/v1
-kind: PromptVersion
-spec:
-  template: billing
-  version: 1.0.0
-  systemInstruction: You answer billing questions.
-  userTemplate: "{{question}}"
-  variables:
-    - {name: question, type: string, maxLength: 200}
-`;
+const BILLING = BILLING_1_0;
 
 let dir: TempDir;
 beforeEach(async () => {

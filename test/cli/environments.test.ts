@@ -14,6 +14,7 @@ import { runCliInProcess, type CliResult } from '../helpers/cli.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { BILLING_1_0, billingVersion } from '../helpers/billing-yaml.js';
 
 const ENVS = ['dev', 'staging', 'prod'] as const;
 type Env = (typeof ENVS)[number];
@@ -29,33 +30,7 @@ spec:
   promotion: [dev, staging, prod]
 `;
 
-const BILLING = `apiVersion: promptctl/v1
-kind: PromptTemplate
-metadata:
-  name: billing
-spec:
-  model: gpt-4o
----
-apiVersion: promptctl/v1
-kind: PromptVersion
-spec:
-  template: billing
-  version: 1.0.0
-  systemInstruction: You answer billing questions.
-  userTemplate: "{{question}}"
-  variables:
-    - {name: question, type: string, maxLength: 200}
----
-apiVersion: promptctl/v1
-kind: PromptVersion
-spec:
-  template: billing
-  version: 1.1.0
-  systemInstruction: You answer billing questions briefly.
-  userTemplate: "{{question}}"
-  variables:
-    - {name: question, type: string, maxLength: 200}
-`;
+const BILLING = `${BILLING_1_0}---\n${billingVersion('1.1.0', 'You answer billing questions briefly.')}`;
 
 const SPLIT = `apiVersion: promptctl/v1
 kind: TrafficSplit

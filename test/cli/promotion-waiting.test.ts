@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { BILLING_1_0, billingVersion } from '../helpers/billing-yaml.js';
 
 const CONFIG = `apiVersion: promptctl/v1
 kind: Config
@@ -18,37 +19,11 @@ spec:
   promotion: [staging, prod]
 `;
 
-const BILLING = `apiVersion: promptctl/v1
-kind: PromptTemplate
-metadata:
-  name: billing
-spec:
-  model: gpt-4o
----
-apiVersion: promptctl/v1
-kind: PromptVersion
-spec:
-  template: billing
-  version: 1.0.0
-  systemInstruction: You answer billing questions.
-  userTemplate: "{{question}}"
-  variables:
-    - {name: question, type: string, maxLength: 200}
-`;
+const BILLING = BILLING_1_0;
 
 /** Version 1.1.0 of billing, with `text`, limited to `environments` when given. */
 function v110(text: string, environments?: string): string {
-  const meta = environments ? `metadata:\n  environments: [${environments}]\n` : '';
-  return `apiVersion: promptctl/v1
-kind: PromptVersion
-${meta}spec:
-  template: billing
-  version: 1.1.0
-  systemInstruction: ${text}
-  userTemplate: "{{question}}"
-  variables:
-    - {name: question, type: string, maxLength: 200}
-`;
+  return billingVersion('1.1.0', text, environments);
 }
 
 let dir: TempDir;

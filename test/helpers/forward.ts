@@ -1,6 +1,7 @@
 // A request a test's stand-in server does not answer itself, passed on to the real one (an
 // emulator) as it came, and its answer passed back: what a proxy in front of the target does.
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export function forwardTo(upstream: URL, req: http.IncomingMessage, res: http.ServerResponse): void {
   const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
@@ -9,4 +10,39 @@ export function forwardTo(upstream: URL, req: http.IncomingMessage, res: http.Se
   });
   up.on('error', () => res.destroy());
   req.pipe(up);
+}
+
+/** A proxy in front of a target whose chosen writes are all answered 503, nothing done. */
+export interface UnavailableProxy {
+  url: string;
+  /** How many requests it answered 503 so far. */
+  answered(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * Answers every request `picked` chooses with a 503 (after `before(n)`, n counting them from 1:
+ * where a test makes another writer's move on the last attempt) and forwards the rest.
+ */
+export async function unavailableProxy(
+  upstream: URL,
+  picked: (method: string, url: string) => boolean,
+  before: (n: number) => Promise<void> = async () => undefined,
+): Promise<UnavailableProxy> {
+  let n = 0;
+  const server = http.createServer((req, res) => {
+    if (!picked(req.method ?? '', req.url ?? '')) return forwardTo(upstream, req, res);
+    n += 1;
+    req.resume();
+    void before(n).then(() => {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'unavailable', code: 'service.unavailable', status: 503 }));
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    answered: () => n,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
 }

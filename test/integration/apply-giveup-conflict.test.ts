@@ -2,8 +2,6 @@
 // failed. When that last read finds someone else's object (a name taken with other content, a
 // version guard moved), the answer that never arrived would have been a 409: the call must end
 // in that conflict, and apply must report and audit it as one, not as the 503 give-up (DESIGN §5).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -14,53 +12,33 @@ import { readLiveState } from '../../src/targets/live.js';
 import { buildPlan } from '../../src/plan/build.js';
 import { desiredState, filter } from '../helpers/desired.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { unavailableProxy, type UnavailableProxy } from '../helpers/forward.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { createCorrelationTracker } from '../../src/apply/correlation.js';
 import { filterBody, rejection, setup, type Env } from './client-support.js';
 
 let env: Env;
-let proxy: http.Server;
-/** Through the proxy: every write it picks is answered 503, nothing done. */
+/** Every write it picks is answered 503, nothing done; on the last attempt (the third), the other writer moves first. */
+let proxy: UnavailableProxy;
+/** Through the proxy. */
 let api: GatewayApi;
 /** Straight to the emulator: the other writer. */
 let other: GatewayApi;
 let dir: TempDir;
-let writes = 0;
 let picked: (method: string, url: string) => boolean = () => false;
-/** Run by the proxy on the last attempt (the third), before it answers 503: the other writer's move. */
 let onLast: () => Promise<void> = async () => undefined;
 
 beforeEach(async () => {
   env = await setup({ host: '127.0.0.1', publishDelayMs: 5 });
-  const upstream = new URL(env.emulator.url);
-  writes = 0;
   picked = () => false;
   onLast = async () => undefined;
-  proxy = http.createServer((req, res) => {
-    if (picked(req.method ?? '', req.url ?? '')) {
-      writes += 1;
-      req.resume();
-      void (writes === 3 ? onLast() : Promise.resolve()).then(() => {
-        res.writeHead(503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: 'unavailable', code: 'service.unavailable', status: 503 }));
-      });
-      return;
-    }
-    const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
-  });
-  await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
-  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-  api = env.client({ apiUrl: url, loginUrl: url, targetLabel: 'proxy', backoffBaseMs: 1, backoffCapMs: 5, maxRetries: 2 });
+  proxy = await unavailableProxy(new URL(env.emulator.url), (m, u) => picked(m, u), (n) => (n === 3 ? onLast() : Promise.resolve()));
+  api = env.client({ apiUrl: proxy.url, loginUrl: proxy.url, targetLabel: 'proxy', backoffBaseMs: 1, backoffCapMs: 5, maxRetries: 2 });
   other = env.client();
   dir = await tempDir('promptctl-giveup-conflict-');
 });
 afterEach(async () => {
-  await new Promise((ok) => proxy.close(ok));
+  await proxy.close();
   await env.close();
   await dir.remove();
 });
@@ -79,7 +57,7 @@ it('ends a create whose last read finds the name taken with other content in a 4
   picked = (m, u) => m === 'POST' && /\/safetyfilters$/.test(u);
   onLast = async () => void (await other.createFilter(filterBody('guard-one', 20, { thresholds: { pii: 0.9 } })));
   const err = await rejection(api.createFilter(filterBody('guard-one', 10)));
-  expect(writes).toBe(3);
+  expect(proxy.answered()).toBe(3);
   expect({ status: err.status, code: err.code, outcomeUnknown: err.outcomeUnknown }).toEqual({ status: 409, code: 'duplicate.name', outcomeUnknown: undefined });
 });
 
@@ -88,7 +66,7 @@ it('ends a guarded update whose last read finds the version moved by someone els
   picked = (m, u) => m === 'PUT' && /\/safetyfilters\/[^/]+$/.test(u);
   onLast = async () => void (await other.updateFilter(created.id, { ...filterBody('guard-one', 10, { thresholds: { pii: 0.9 } }), version: created.version }));
   const err = await rejection(api.updateFilter(created.id, { ...filterBody('guard-one', 10, { thresholds: { pii: 0.8 } }), version: created.version }));
-  expect(writes).toBe(3);
+  expect(proxy.answered()).toBe(3);
   expect({ status: err.status, code: err.code, outcomeUnknown: err.outcomeUnknown }).toEqual({ status: 409, code: 'version.mismatch', outcomeUnknown: undefined });
 });
 
