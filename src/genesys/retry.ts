@@ -1,5 +1,6 @@
 // Retry policy as pure decisions: given what one attempt produced, retry (after how long, and
 // whether the server may already have done the work), re-authenticate, or give up.
+import type { Attempt } from './exchange.js';
 
 export interface RetryPolicy {
   /** Retries per call, on top of the first attempt. */
@@ -99,6 +100,19 @@ export function decide(
     return retry(backoffDelay(ctx.retries, policy, random), true, `connection dropped (${code})`);
   }
   return { action: 'fail' };
+}
+
+/** What `decide` needs of an attempt: its status and Retry-After, or its transport error. */
+export function attemptResult(a: Attempt): AttemptResult {
+  if (a.kind === 'transport') {
+    return a.timeoutEvent === undefined
+      ? { kind: 'transport', code: a.code }
+      : { kind: 'transport', code: a.code, timeoutEvent: a.timeoutEvent };
+  }
+  const retryAfterMs = parseRetryAfter(a.res.headers['retry-after']);
+  return retryAfterMs === undefined
+    ? { kind: 'response', status: a.res.status }
+    : { kind: 'response', status: a.res.status, retryAfterMs };
 }
 
 export function backoffDelay(retries: number, policy: RetryPolicy, random: () => number = Math.random): number {

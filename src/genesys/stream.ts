@@ -1,8 +1,69 @@
-// A 2xx answer read as it arrives: held until its first byte (so that a connection dropped
-// before any of the body is an attempt to retry like any other), then handed over as a stream.
+// Streamed answers: one attempt of a streaming call, whose 2xx answer is held until its first
+// byte (so that a connection dropped before any of the body is an attempt to retry like any
+// other, and one dropped later is the caller's to report), then handed over as a stream.
 import type { Readable } from 'node:stream';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ResponseStream } from './exchange.js';
+import type { Got } from 'got';
+import { countEvent } from './stats.js';
+import { transportFailure } from './failures.js';
+import { answerCorrelationId, definedParams, parseBody, relativePath, requestHeaders, type Channel } from './attempt.js';
+import type { Attempt, CallSpec, ResponseStream, StreamOptions } from './exchange.js';
+
+/**
+ * One attempt of a streaming call. An error answer is read whole (it is small), as in `attempt`;
+ * a 2xx answer is held until its first byte. got does not run afterResponse hooks for streams:
+ * the rate-limit bookkeeping is done here.
+ */
+export async function attemptStream<T>(ch: Channel, spec: CallSpec<T>, so: StreamOptions, correlationId: string, token: string | undefined): Promise<Attempt> {
+  const headers = { ...requestHeaders(correlationId, token), accept: so.acceptHeader };
+  const release = await ch.slots.acquire();
+  try {
+    so.signal?.throwIfAborted();
+    await ch.pacer.acquire(ch.pauseFor(so.signal));
+    let req: ReturnType<Got['stream']> | undefined;
+    try {
+      const idle = so.idleTimeoutMs ?? ch.timeoutMs;
+      req = ch.http.stream(relativePath(spec.path), {
+        prefixUrl: ch.apiUrl,
+        agent: ch.agents.api,
+        method: spec.method,
+        searchParams: definedParams(spec.searchParams),
+        json: spec.json,
+        headers,
+        context: { paced: true },
+        // No limit on the whole exchange (a stream lasts as long as it lasts): on the wait for the head, and on silence.
+        timeout: { request: undefined, response: ch.timeoutMs, socket: idle },
+        ...(so.signal ? { signal: so.signal } : {}),
+      });
+      const response = await new Promise<{ statusCode: number; headers: IncomingHttpHeaders }>((resolve, reject) => {
+        req!.once('response', resolve);
+        req!.once('error', reject);
+      });
+      if (response.statusCode === 429) countEvent(ch.stats, 'rateLimited');
+      ch.pacer.observe(response.headers);
+      const base = { status: response.statusCode, headers: response.headers, correlationId: answerCorrelationId(response.headers, correlationId) };
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        return { kind: 'response', res: { ...base, body: parseBody(Buffer.concat(chunks).toString('utf8')) } };
+      }
+      const first = await firstChunk(req);
+      if (first === null) {
+        req.destroy();
+        return { kind: 'transport', code: 'ERR_STREAM_PREMATURE_CLOSE', detail: 'the answer ended before its first byte' };
+      }
+      return { kind: 'response', res: { ...base, body: undefined, stream: responseStream(base, first, req) } };
+    } catch (err) {
+      req?.destroy();
+      if (so.signal?.aborted) throw so.signal.reason;
+      return transportFailure(err);
+    } finally {
+      ch.pacer.done();
+    }
+  } finally {
+    release();
+  }
+}
 
 /** The first chunk of a readable (null if it ends first; rejects if it fails first), leaving the rest unread. */
 export function firstChunk(s: Readable): Promise<Buffer | null> {

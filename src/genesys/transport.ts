@@ -1,24 +1,27 @@
 // The one HTTP path to Genesys: a single got instance (keep-alive, timeouts, hooks), bearer
-// auth, correlation ids, pacing, and a retry loop that never resends a request whose outcome is
-// unknown without first asking the caller to find out (reconcile) what happened.
+// auth, correlation ids, and the attempt loop of each call: each attempt (attempt.ts, stream.ts)
+// judged by retry.ts, and a request whose outcome is unknown never resent without first asking
+// the caller to find out (reconcile) what happened (unknown-outcome.ts).
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import http, { type IncomingHttpHeaders } from 'node:http';
+import http from 'node:http';
 import https from 'node:https';
 import got, { type Got } from 'got';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
-import { ApiError, isConflict } from './errors.js';
+import { ApiError } from './errors.js';
 import { TokenProvider } from './auth.js';
 import { Pacer, Semaphore, type RateBudget } from './ratelimit.js';
 import { countEvent, type TransportStats } from './stats.js';
 import type { Redactor } from './redact.js';
 import { clientIdHint } from './target.js';
-import { type AttemptResult, type RetryPolicy, decide, parseRetryAfter, sleep } from './retry.js';
-import { apiErrorOf, closedError, origin, transportFailure, withNote, type FailureContext } from './failures.js';
-import { firstChunk, responseStream } from './stream.js';
+import { type RetryPolicy, attemptResult, decide, sleep } from './retry.js';
+import { apiErrorOf, closedError, origin, type FailureContext } from './failures.js';
+import { attempt, attemptTimeouts, type Channel, type HostAgents } from './attempt.js';
+import { attemptStream } from './stream.js';
+import { giveUp, unsettledError, verdict } from './unknown-outcome.js';
 import { proxyFor, type ProxySettings } from './proxy.js';
-import { CORRELATION_HEADER, TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
-import type { Attempt, CallSpec, Method, ResponseInfo, ResponseStream, RetryInfo, StreamOptions, StreamSpec } from './exchange.js';
+import { TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
+import type { CallSpec, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } from './exchange.js';
 
 export interface TransportOptions {
   apiUrl: string;
@@ -42,8 +45,6 @@ export interface TransportOptions {
   tokenClock?: () => number;
 }
 
-const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
-
 /** Calls that may wait at once (far more than any command has in flight). */
 const MAX_WAITING_CALLS = 1000;
 
@@ -51,8 +52,10 @@ export class Transport {
   readonly stats: TransportStats = { requests: 0, retries: 0, rateLimited: 0 };
   private readonly http: Got;
   /** The sockets to each host: kept alive, through a proxy where the environment names one for it. */
-  private readonly agents: Record<'api' | 'login', { http: http.Agent; https: https.Agent }>;
+  private readonly agents: Record<'api' | 'login', HostAgents>;
   private readonly slots: Semaphore;
+  /** What each attempt goes through (attempt.ts). */
+  private readonly channel: Channel;
   private readonly pacer = new Pacer();
   /** Aborted by close(): calls in flight end, waits end early, and nothing more is sent. */
   private readonly closing = new AbortController();
@@ -95,7 +98,7 @@ export class Transport {
     // One socket per concurrent request, kept alive between them.
     const sockets = { keepAlive: true, maxSockets: opts.concurrency + 1 };
     const direct = { http: new http.Agent(sockets), https: new https.Agent(sockets) };
-    const to = (base: string): { http: http.Agent; https: https.Agent } => {
+    const to = (base: string): HostAgents => {
       const proxy = opts.proxy ? proxyFor(new URL(base), opts.proxy) : undefined;
       // A tunnel (CONNECT) for either scheme: the request itself is never shown to the proxy.
       // got's phase timeouts start only once the tunnel is up; `timeout` bounds the wait for the
@@ -126,6 +129,18 @@ export class Transport {
         ],
       },
     });
+    this.channel = {
+      http: this.http,
+      agents: this.agents,
+      slots: this.slots,
+      pacer: this.pacer,
+      stats: this.stats,
+      apiUrl: opts.apiUrl,
+      loginUrl: opts.loginUrl,
+      timeoutMs: opts.timeoutMs,
+      closing: this.closing.signal,
+      pauseFor: (signal) => this.pauseFor(signal),
+    };
     this.tokens = new TokenProvider(
       () => this.requestToken(),
       (token) => opts.redactor.add(token),
@@ -153,18 +168,18 @@ export class Transport {
         if (found) return found.value;
       }
       const token = bearer ? await this.tokens.get() : undefined;
-      const attempt = spec.stream
-        ? await this.attemptStream(spec, spec.stream, correlationId, token)
-        : await this.attempt(spec, correlationId, token);
-      if (attempt.kind === 'response') {
-        const { res } = attempt;
+      const tried = spec.stream
+        ? await attemptStream(this.channel, spec, spec.stream, correlationId, token)
+        : await attempt(this.channel, spec, correlationId, token);
+      if (tried.kind === 'response') {
+        const { res } = tried;
         // API responses only: a token request is not part of any change worth attributing.
         if (bearer) this.opts.onResponse?.({ method: spec.method, path: spec.path, status: res.status, correlationId: res.correlationId });
         if ((res.status >= 200 && res.status < 300) || spec.accept?.(res)) return spec.parse(res);
       }
 
-      const error = apiErrorOf(spec, correlationId, attempt, this.failures);
-      const result = toAttemptResult(attempt);
+      const error = apiErrorOf(spec, correlationId, tried, this.failures);
+      const result = attemptResult(tried);
       const decision = decide(
         result,
         { retries, refused, canReauth: token !== undefined && !reauthenticated },
@@ -180,33 +195,19 @@ export class Transport {
       }
 
       if (decision.action === 'retry') {
-        const resendable =
-          IDEMPOTENT.has(spec.method) || spec.idempotent === true || !decision.outcomeUnknown || !!spec.reconcile;
-        if (!resendable) {
-          const unsettled = withNote(error, 'the server may or may not have applied it; not retried');
-          unsettled.outcomeUnknown = true;
-          throw unsettled;
-        }
-        const elapsed = Date.now() - started;
-        if (retries >= policy.maxRetries || Date.now() + decision.delayMs > deadline) {
-          // The last attempt may have done the work: read before calling it a failure.
-          let settled = false;
-          if (decision.outcomeUnknown && spec.reconcile) {
-            const found = await spec.reconcile().then(
-              (f) => ((settled = true), f),
-              (err: unknown) => {
-                // Someone else's object where ours would be: the lost answer would have been this 409.
-                if (isConflict(err)) throw withNote(err, `found by reading after ${retries + 1} attempts failed`);
-                return undefined;
-              },
-            );
-            if (found) return found.value;
-          }
-          const gaveUp = withNote(error, `gave up after ${retries + 1} attempts in ${(elapsed / 1000).toFixed(1)} s`);
-          // Read and not found, it did not land; unread (or unreadable), nobody knows.
-          if (decision.outcomeUnknown && !settled) gaveUp.outcomeUnknown = true;
-          throw gaveUp;
-        }
+        const now = Date.now();
+        const next = verdict(decision, {
+          method: spec.method,
+          idempotent: spec.idempotent === true,
+          reconciles: spec.reconcile !== undefined,
+          retries,
+          maxRetries: policy.maxRetries,
+          now,
+          deadline,
+        });
+        if (next === 'unsettled') throw unsettledError(error);
+        // The last attempt may have done the work: giveUp reads before calling it a failure.
+        if (next === 'give-up') return giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started);
         retries++;
         if (result.kind === 'transport' && result.code === 'ECONNREFUSED') refused++;
         if (decision.outcomeUnknown) uncertain = true;
@@ -248,106 +249,6 @@ export class Transport {
   async close(): Promise<void> {
     this.closing.abort();
     for (const a of new Set([this.agents.api.http, this.agents.api.https, this.agents.login.http, this.agents.login.https])) a.destroy();
-  }
-
-  private async attempt<T>(spec: CallSpec<T>, correlationId: string, token: string | undefined): Promise<Attempt> {
-    const host = spec.host ?? 'api';
-    const paced = host === 'api';
-    const headers: Record<string, string> = { [CORRELATION_HEADER]: correlationId };
-    if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
-    else if (typeof spec.authorization === 'object') headers['authorization'] = spec.authorization.header;
-
-    const release = await this.slots.acquire();
-    try {
-      if (this.closing.signal.aborted) throw closedError(spec);
-      spec.signal?.throwIfAborted();
-      if (paced) await this.pacer.acquire(this.pauseFor(spec.signal));
-      try {
-        const response = await this.http(spec.path.replace(/^\/+/, ''), {
-          prefixUrl: host === 'api' ? this.opts.apiUrl : this.opts.loginUrl,
-          agent: this.agents[host],
-          method: spec.method,
-          searchParams: definedParams(spec.searchParams),
-          json: spec.json,
-          form: spec.form,
-          headers,
-          context: { paced },
-          ...(spec.signal ? { signal: spec.signal } : {}),
-        });
-        const cid = headerValue(response.headers[CORRELATION_HEADER.toLowerCase()]) ?? correlationId;
-        return {
-          kind: 'response',
-          res: { status: response.statusCode, headers: response.headers, body: parseBody(response.body), correlationId: cid },
-        };
-      } catch (err) {
-        // Cut off by the caller: not a failure to retry or report, the end of the call.
-        if (spec.signal?.aborted) throw spec.signal.reason;
-        return transportFailure(err);
-      } finally {
-        if (paced) this.pacer.done();
-      }
-    } finally {
-      release();
-    }
-  }
-
-  /**
-   * One attempt of a streaming call. An error answer is read whole (it is small), as in `attempt`;
-   * a 2xx answer is held until its first byte, so that a connection dropped before any of the body
-   * is an attempt to retry like any other, and one dropped later is the caller's to report.
-   * got does not run afterResponse hooks for streams: the rate-limit bookkeeping is done here.
-   */
-  private async attemptStream<T>(spec: CallSpec<T>, so: StreamOptions, correlationId: string, token: string | undefined): Promise<Attempt> {
-    const headers: Record<string, string> = { [CORRELATION_HEADER]: correlationId, accept: so.acceptHeader };
-    if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
-    const release = await this.slots.acquire();
-    try {
-      so.signal?.throwIfAborted();
-      await this.pacer.acquire(this.pauseFor(so.signal));
-      let req: ReturnType<Got['stream']> | undefined;
-      try {
-        const idle = so.idleTimeoutMs ?? this.opts.timeoutMs;
-        req = this.http.stream(spec.path.replace(/^\/+/, ''), {
-          prefixUrl: this.opts.apiUrl,
-          agent: this.agents.api,
-          method: spec.method,
-          searchParams: definedParams(spec.searchParams),
-          json: spec.json,
-          headers,
-          context: { paced: true },
-          // No limit on the whole exchange (a stream lasts as long as it lasts): on the wait for the head, and on silence.
-          timeout: { request: undefined, response: this.opts.timeoutMs, socket: idle },
-          ...(so.signal ? { signal: so.signal } : {}),
-        });
-        const response = await new Promise<{ statusCode: number; headers: IncomingHttpHeaders }>((resolve, reject) => {
-          req!.once('response', resolve);
-          req!.once('error', reject);
-        });
-        if (response.statusCode === 429) countEvent(this.stats, 'rateLimited');
-        this.pacer.observe(response.headers);
-        const cid = headerValue(response.headers[CORRELATION_HEADER.toLowerCase()]) ?? correlationId;
-        const base = { status: response.statusCode, headers: response.headers, correlationId: cid };
-        if (response.statusCode < 200 || response.statusCode >= 300) {
-          const chunks: Buffer[] = [];
-          for await (const c of req) chunks.push(c as Buffer);
-          return { kind: 'response', res: { ...base, body: parseBody(Buffer.concat(chunks).toString('utf8')) } };
-        }
-        const first = await firstChunk(req);
-        if (first === null) {
-          req.destroy();
-          return { kind: 'transport', code: 'ERR_STREAM_PREMATURE_CLOSE', detail: 'the answer ended before its first byte' };
-        }
-        return { kind: 'response', res: { ...base, body: undefined, stream: responseStream(base, first, req) } };
-      } catch (err) {
-        req?.destroy();
-        if (so.signal?.aborted) throw so.signal.reason;
-        return transportFailure(err);
-      } finally {
-        this.pacer.done();
-      }
-    } finally {
-      release();
-    }
   }
 
   /** POST TOKEN_PATH (/oauth/token) with the client credentials; resent freely (a token request changes nothing). */
@@ -403,55 +304,4 @@ export class Transport {
     this.opts.onRetry?.({ method: spec.method, path: spec.path, correlationId, ...info });
   }
 
-}
-
-/**
- * got's limits for one attempt. Each phase (DNS, connect, TLS, upload, the wait for the answer's
- * head) and every silence on the socket get `timeoutMs`; the whole exchange only the call's
- * budget, since got's `request` timeout runs until the body's last byte (got docs, 6-timeout.md)
- * and would cut off a large listing still arriving steadily. Per-phase events also tell retry.ts
- * whether a timeout came before anything was sent.
- */
-export function attemptTimeouts(timeoutMs: number, budgetMs: number): { lookup: number; connect: number; secureConnect: number; send: number; response: number; socket: number; request: number } {
-  return {
-    lookup: timeoutMs,
-    connect: timeoutMs,
-    secureConnect: timeoutMs,
-    send: timeoutMs,
-    response: timeoutMs,
-    socket: timeoutMs,
-    request: Math.max(timeoutMs, budgetMs),
-  };
-}
-
-function toAttemptResult(a: Attempt): AttemptResult {
-  if (a.kind === 'transport') {
-    return a.timeoutEvent === undefined
-      ? { kind: 'transport', code: a.code }
-      : { kind: 'transport', code: a.code, timeoutEvent: a.timeoutEvent };
-  }
-  const retryAfterMs = parseRetryAfter(a.res.headers['retry-after']);
-  return retryAfterMs === undefined
-    ? { kind: 'response', status: a.res.status }
-    : { kind: 'response', status: a.res.status, retryAfterMs };
-}
-
-function parseBody(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function definedParams(p: Record<string, string | number | undefined> | undefined): Record<string, string | number> | undefined {
-  if (!p) return undefined;
-  const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(p)) if (v !== undefined) out[k] = v;
-  return out;
-}
-
-function headerValue(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }

@@ -1,0 +1,132 @@
+// One attempt of a call over got: a slot, the pacer's turn, one request, and what it produced
+// (an answer read whole, or a transport failure) as an Attempt. No decision to retry is made here
+// (retry.ts, unknown-outcome.ts); a streamed answer's attempt is in stream.ts.
+import type http from 'node:http';
+import type https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Got } from 'got';
+import type { Pacer, Semaphore } from './ratelimit.js';
+import type { TransportStats } from './stats.js';
+import { closedError, transportFailure } from './failures.js';
+import { CORRELATION_HEADER } from './conventions.js';
+import type { Attempt, CallSpec } from './exchange.js';
+
+/** The sockets to one host: kept alive, through a proxy where the environment names one for it. */
+export interface HostAgents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+/** What an attempt goes through: the transport's got instance, sockets, slots and pacing. */
+export interface Channel {
+  http: Got;
+  agents: Record<'api' | 'login', HostAgents>;
+  slots: Semaphore;
+  pacer: Pacer;
+  stats: TransportStats;
+  apiUrl: string;
+  loginUrl: string;
+  timeoutMs: number;
+  /** Aborted by the transport's close(): nothing more is sent. */
+  closing: AbortSignal;
+  /** The pacer's wait for one call: ends early on close() or on the call's abort. */
+  pauseFor(signal: AbortSignal | undefined): (ms: number) => Promise<void>;
+}
+
+/** One attempt of a call whose answer is read whole. */
+export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: string, token: string | undefined): Promise<Attempt> {
+  const host = spec.host ?? 'api';
+  const paced = host === 'api';
+  const headers = requestHeaders(correlationId, token);
+  if (token === undefined && typeof spec.authorization === 'object') headers['authorization'] = spec.authorization.header;
+
+  const release = await ch.slots.acquire();
+  try {
+    if (ch.closing.aborted) throw closedError(spec);
+    spec.signal?.throwIfAborted();
+    if (paced) await ch.pacer.acquire(ch.pauseFor(spec.signal));
+    try {
+      const response = await ch.http(relativePath(spec.path), {
+        prefixUrl: host === 'api' ? ch.apiUrl : ch.loginUrl,
+        agent: ch.agents[host],
+        method: spec.method,
+        searchParams: definedParams(spec.searchParams),
+        json: spec.json,
+        form: spec.form,
+        headers,
+        context: { paced },
+        ...(spec.signal ? { signal: spec.signal } : {}),
+      });
+      return {
+        kind: 'response',
+        res: {
+          status: response.statusCode,
+          headers: response.headers,
+          body: parseBody(response.body),
+          correlationId: answerCorrelationId(response.headers, correlationId),
+        },
+      };
+    } catch (err) {
+      // Cut off by the caller: not a failure to retry or report, the end of the call.
+      if (spec.signal?.aborted) throw spec.signal.reason;
+      return transportFailure(err);
+    } finally {
+      if (paced) ch.pacer.done();
+    }
+  } finally {
+    release();
+  }
+}
+
+/**
+ * got's limits for one attempt. Each phase (DNS, connect, TLS, upload, the wait for the answer's
+ * head) and every silence on the socket get `timeoutMs`; the whole exchange only the call's
+ * budget, since got's `request` timeout runs until the body's last byte (got docs, 6-timeout.md)
+ * and would cut off a large listing still arriving steadily. Per-phase events also tell retry.ts
+ * whether a timeout came before anything was sent.
+ */
+export function attemptTimeouts(timeoutMs: number, budgetMs: number): { lookup: number; connect: number; secureConnect: number; send: number; response: number; socket: number; request: number } {
+  return {
+    lookup: timeoutMs,
+    connect: timeoutMs,
+    secureConnect: timeoutMs,
+    send: timeoutMs,
+    response: timeoutMs,
+    socket: timeoutMs,
+    request: Math.max(timeoutMs, budgetMs),
+  };
+}
+
+/** Our correlation id on every request, and the bearer token when the call carries one. */
+export function requestHeaders(correlationId: string, token: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = { [CORRELATION_HEADER]: correlationId };
+  if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
+  return headers;
+}
+
+/** The server's correlation id (ours echoed, or its own), else ours. */
+export function answerCorrelationId(headers: IncomingHttpHeaders, ours: string): string {
+  const v = headers[CORRELATION_HEADER.toLowerCase()];
+  return (Array.isArray(v) ? v[0] : v) ?? ours;
+}
+
+/** got's prefixUrl wants a path without its leading slash. */
+export function relativePath(path: string): string {
+  return path.replace(/^\/+/, '');
+}
+
+export function parseBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+export function definedParams(p: Record<string, string | number | undefined> | undefined): Record<string, string | number> | undefined {
+  if (!p) return undefined;
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(p)) if (v !== undefined) out[k] = v;
+  return out;
+}

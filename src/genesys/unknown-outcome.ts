@@ -1,0 +1,74 @@
+// A request whose outcome is unknown (a 5xx, a dropped connection, a timeout) is never resent
+// blindly: only when resending is harmless (an idempotent method) or the caller can find out what
+// happened (reconcile). When the call's budget is spent, the last attempt is read for before the
+// call is called a failure. The verdict is pure data; `giveUp` runs the caller's read.
+import { withNote } from './failures.js';
+import { isConflict, type ApiError } from './errors.js';
+import type { CallSpec, Method } from './exchange.js';
+
+const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
+
+/** What a retryable attempt leads to: another attempt, an end saying nobody knows, or giving up. */
+export type Verdict = 'resend' | 'unsettled' | 'give-up';
+
+export interface ResendContext {
+  method: Method;
+  /** A POST/PATCH that may be resent blindly (CallSpec.idempotent). */
+  idempotent: boolean;
+  /** The caller can read whether an attempt landed (CallSpec.reconcile). */
+  reconciles: boolean;
+  /** Retries already made, and the policy's most. */
+  retries: number;
+  maxRetries: number;
+  /** The time now and the end of the call's budget (ms since the epoch). */
+  now: number;
+  deadline: number;
+}
+
+export function verdict(retry: { delayMs: number; outcomeUnknown: boolean }, ctx: ResendContext): Verdict {
+  const resendable = IDEMPOTENT.has(ctx.method) || ctx.idempotent || !retry.outcomeUnknown || ctx.reconciles;
+  if (!resendable) return 'unsettled';
+  if (ctx.retries >= ctx.maxRetries || ctx.now + retry.delayMs > ctx.deadline) return 'give-up';
+  return 'resend';
+}
+
+/** The error of a call not resent because the server may or may not have applied it. */
+export function unsettledError(error: ApiError): ApiError {
+  const unsettled = withNote(error, 'the server may or may not have applied it; not retried');
+  unsettled.outcomeUnknown = true;
+  return unsettled;
+}
+
+/** The note of a call that spent its budget. */
+export function gaveUpNote(attempts: number, elapsedMs: number): string {
+  return `gave up after ${attempts} attempts in ${(elapsedMs / 1000).toFixed(1)} s`;
+}
+
+/**
+ * Ends a call whose budget is spent: the last attempt may have done the work, so it is read for
+ * (reconcile) before the call fails. Read and not found, it did not land; unread (or unreadable),
+ * nobody knows, and the error says so (outcomeUnknown).
+ */
+export async function giveUp<T>(
+  spec: Pick<CallSpec<T>, 'reconcile'>,
+  error: ApiError,
+  outcomeUnknown: boolean,
+  attempts: number,
+  elapsedMs: number,
+): Promise<T> {
+  let settled = false;
+  if (outcomeUnknown && spec.reconcile) {
+    const found = await spec.reconcile().then(
+      (f) => ((settled = true), f),
+      (err: unknown) => {
+        // Someone else's object where ours would be: the lost answer would have been this 409.
+        if (isConflict(err)) throw withNote(err, `found by reading after ${attempts} attempts failed`);
+        return undefined;
+      },
+    );
+    if (found) return found.value;
+  }
+  const gaveUp = withNote(error, gaveUpNote(attempts, elapsedMs));
+  if (outcomeUnknown && !settled) gaveUp.outcomeUnknown = true;
+  throw gaveUp;
+}

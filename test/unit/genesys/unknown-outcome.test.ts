@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src/genesys/errors.js';
+import { attemptResult } from '../../../src/genesys/retry.js';
+import { giveUp, unsettledError, verdict, type ResendContext } from '../../../src/genesys/unknown-outcome.js';
+
+const post: ResendContext = { method: 'POST', idempotent: false, reconciles: false, retries: 0, maxRetries: 3, now: 1000, deadline: 5000 };
+const unknown = { delayMs: 100, outcomeUnknown: true };
+const known = { delayMs: 100, outcomeUnknown: false };
+/** The error a call ended with (it must end with one). */
+const rejection = (p: Promise<unknown>): Promise<ApiError> =>
+  p.then(
+    () => { throw new Error('resolved'); },
+    (e: ApiError) => e,
+  );
+const failed = () => new ApiError('POST /x failed: 503 http.503: down', 503, 'http.503', 'cid', 'POST', '/x');
+
+describe('verdict', () => {
+  it('never resends a POST of unknown outcome blindly', () => {
+    expect(verdict(unknown, post)).toBe('unsettled');
+  });
+
+  it('resends when resending is harmless or the caller can read what happened', () => {
+    expect(verdict(known, post)).toBe('resend');
+    expect(verdict(unknown, { ...post, method: 'PUT' })).toBe('resend');
+    expect(verdict(unknown, { ...post, idempotent: true })).toBe('resend');
+    expect(verdict(unknown, { ...post, reconciles: true })).toBe('resend');
+  });
+
+  it('gives up when the retries or the time budget are spent', () => {
+    expect(verdict(known, { ...post, retries: 3 })).toBe('give-up');
+    expect(verdict(known, { ...post, now: 4950 })).toBe('give-up');
+    expect(verdict(known, { ...post, now: 4900 })).toBe('resend');
+  });
+});
+
+describe('giveUp', () => {
+  it('returns what the read finds', async () => {
+    await expect(giveUp({ reconcile: async () => ({ value: 'landed' }) }, failed(), true, 4, 1234)).resolves.toBe('landed');
+  });
+
+  it('read and not found: it did not land', async () => {
+    const err = await rejection(giveUp({ reconcile: async () => undefined }, failed(), true, 4, 1234));
+    expect(err.message).toMatch(/gave up after 4 attempts in 1\.2 s$/);
+    expect(err.outcomeUnknown).toBeUndefined();
+  });
+
+  it('unread or unreadable: nobody knows', async () => {
+    const unread = await rejection(giveUp({}, failed(), true, 2, 0));
+    expect(unread.outcomeUnknown).toBe(true);
+    const unreadable = await rejection(giveUp({ reconcile: () => Promise.reject(new Error('down')) }, failed(), true, 2, 0));
+    expect(unreadable.outcomeUnknown).toBe(true);
+  });
+
+  it('does not read after an attempt whose outcome is known', async () => {
+    let read = false;
+    const reconcile = async () => ((read = true), { value: 'x' });
+    await expect(giveUp({ reconcile }, failed(), false, 2, 0)).rejects.toThrow(/gave up/);
+    expect(read).toBe(false);
+  });
+});
+
+describe('unsettledError', () => {
+  it('says the outcome is unknown', () => {
+    const err = unsettledError(failed());
+    expect(err.outcomeUnknown).toBe(true);
+    expect(err.message).toMatch(/may or may not have applied it; not retried$/);
+  });
+});
+
+describe('attemptResult', () => {
+  it('keeps the status and Retry-After of an answer, the code and timeout event of a transport failure', () => {
+    const res = { status: 429, headers: { 'retry-after': '2' }, body: undefined, correlationId: 'c' };
+    expect(attemptResult({ kind: 'response', res })).toEqual({ kind: 'response', status: 429, retryAfterMs: 2000 });
+    expect(attemptResult({ kind: 'response', res: { ...res, headers: {} } })).toEqual({ kind: 'response', status: 429 });
+    expect(attemptResult({ kind: 'transport', code: 'ETIMEDOUT', timeoutEvent: 'connect', detail: '' })).toEqual({ kind: 'transport', code: 'ETIMEDOUT', timeoutEvent: 'connect' });
+    expect(attemptResult({ kind: 'transport', code: 'ECONNRESET', detail: '' })).toEqual({ kind: 'transport', code: 'ECONNRESET' });
+  });
+});
