@@ -1,6 +1,6 @@
 // The typed AI Studio API the rest of promptctl programs against (the Guide and SummarySetting
-// kinds, drift, export, test). Implemented by AiStudioClient (client.ts) over the shared REST
-// client; never by a fake.
+// kinds, drift, export, test). Implemented by createAiStudioClient (client.ts) over the shared
+// REST client; never by a fake.
 import type { RateBudget } from '../../genesys/ratelimit.js';
 import type {
   GuideCreate,

@@ -94,13 +94,34 @@
 //     the real API evidently ignores. promptctl's client sends model fields only.
 // E11 A guide's dateModified moves when it is renamed and when any of its versions changes.
 import { LATEST_NOT_PRODUCTION_READY, LATEST_NOT_PRODUCTION_READY_CODE } from './wire.js';
-import type { ApiError } from '../../genesys/errors.js';
+import { ApiError } from '../../genesys/errors.js';
+
+/** A5: listings are read in name order, so that pages stay put while they are fetched. */
+export const BY_NAME = { sortBy: 'name', sortOrder: 'asc' } as const;
 
 /** A2: a refusal that may mean "an object with this name exists". */
 export function isDuplicateName(err: ApiError): boolean {
   return err.status === 409 || (err.status === 400 && DUPLICATE_NAME.test(err.message));
 }
 const DUPLICATE_NAME = /duplicate|already exists|already in use|name.*(taken|exists|unique)/i;
+
+/**
+ * A2: the platform refuses a taken name with codes of its own (summary settings: 400
+ * summary.setting.name.not.unique; guides: 409 conflict): reported as promptctl's 409
+ * duplicate.name, so apply calls it a conflict (created since the plan), not a failure.
+ */
+export async function asDuplicateName<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof ApiError && err.code !== 'duplicate.name' && isDuplicateName(err)) {
+      const named = new ApiError(err.message, 409, 'duplicate.name', err.correlationId, err.method, err.path);
+      if (err.body) named.body = err.body;
+      throw named;
+    }
+    throw err;
+  }
+}
 
 /** A3: the refusal of a new version while the latest is not ProductionReady. */
 export function isLatestNotProductionReady(err: ApiError): boolean {

@@ -1,0 +1,182 @@
+// Guide versions over HTTP: creating, reading, editing and publishing them (AI Studio). With no
+// listing of versions (A4), a create of unknown outcome is found as the guide's latest saved
+// version holding what was sent; a publish is settled by the version's state (A6, A7).
+import { ApiError } from '../../genesys/errors.js';
+import type { Found } from '../../genesys/exchange.js';
+import { conflict, heldAsSent, json, patched, type Landed, type RestClient } from '../../genesys/rest.js';
+import { isLatestNotProductionReady, jobOutcome } from './assumptions.js';
+import { asJob, jobFailed, poll } from './jobs.js';
+import { paths } from './paths.js';
+import {
+  LATEST_NOT_PRODUCTION_READY,
+  LATEST_NOT_PRODUCTION_READY_CODE,
+  type GuidePublishState,
+  type GuideVersionContent,
+  type GuideVersionPatch,
+  type WireGuide,
+  type WireGuideVersion,
+  type WireGuideVersionPublishJob,
+} from './wire.js';
+
+export class GuideVersions {
+  constructor(
+    private readonly r: RestClient,
+    /** Decides "does this version hold what was sent?" on a reconciliation read or a write's answer. */
+    private readonly landed: Landed<GuideVersionContent, WireGuideVersion>,
+    /** How long publishGuideVersion waits by default. */
+    private readonly jobTimeoutMs: number,
+  ) {}
+
+  async createGuideVersion(guideId: string, body: GuideVersionContent): Promise<WireGuideVersion> {
+    const path = paths.guideVersions(guideId);
+    // A4: no listing of versions: ours, if it landed, is the guide's latest saved version, not yet published.
+    const latest = async (): Promise<WireGuideVersion | undefined> => {
+      const guide = await this.r.getIfExists<WireGuide>(paths.guide(guideId));
+      const label = guide?.latestSavedVersion?.version;
+      return label ? this.r.getIfExists<WireGuideVersion>(paths.guideVersion(guideId, label)) : undefined;
+    };
+    const holds = (live: WireGuideVersion): boolean => this.landed(body, live);
+    // Ours if the latest is an unpublished version holding what we sent; someone else's unpublished
+    // version is the refusal a second Draft gets (A3), which the lost answer would have been.
+    const reconcile = async (): Promise<Found<WireGuideVersion> | undefined> => {
+      const live = await latest();
+      if (!live || live.state === 'ProductionReady') return undefined;
+      if (holds(live)) return { value: live };
+      throw conflict(`${LATEST_NOT_PRODUCTION_READY} (version ${live.version} is ${live.state})`, LATEST_NOT_PRODUCTION_READY_CODE, 'POST', path);
+    };
+    let correlationId: string | undefined;
+    try {
+      const answer = await this.r.t.call<WireGuideVersion | undefined>({
+        method: 'POST',
+        path,
+        json: body,
+        parse: (res) => ((correlationId = res.correlationId), json<WireGuideVersion | undefined>(res)),
+        reconcile,
+        // A3: refused as a second draft after a lost answer: the draft may be our first attempt's.
+        // (Someone else's Draft: the server's own refusal stands.)
+        afterUncertain: async (err) => (isLatestNotProductionReady(err) ? reconcile().catch(() => undefined) : undefined),
+      });
+      const readBack = async (): Promise<WireGuideVersion> => {
+        const live = await latest();
+        if (!live) throw new ApiError(`POST ${path} succeeded, but the guide has no version to read back`, 0, 'write.not.held', correlationId, 'POST', path);
+        return live;
+      };
+      return await heldAsSent(answer, holds, readBack, { method: 'POST', path, what: 'guide version', correlationId });
+    } catch (err) {
+      if (err instanceof ApiError && isLatestNotProductionReady(err)) {
+        throw new ApiError(
+          `${err.message}; edit the guide's latest version instead of creating one`,
+          409,
+          LATEST_NOT_PRODUCTION_READY_CODE,
+          err.correlationId,
+          'POST',
+          path,
+        );
+      }
+      throw err;
+    }
+  }
+
+  getGuideVersion(guideId: string, version: string): Promise<WireGuideVersion> {
+    return this.r.get<WireGuideVersion>(paths.guideVersion(guideId, version));
+  }
+
+  async patchGuideVersion(guideId: string, version: string, body: GuideVersionPatch): Promise<WireGuideVersion> {
+    const path = paths.guideVersion(guideId, version);
+    const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as GuideVersionPatch;
+    // Applied when the live content with our fields laid over it is the live content (a field sent as null is gone).
+    const holds = (live: WireGuideVersion): boolean => this.landed(patched(versionContent(live), patch), live);
+    const reconcile = async (): Promise<Found<WireGuideVersion> | undefined> => {
+      const live = await this.getGuideVersion(guideId, version);
+      return holds(live) ? { value: live } : undefined;
+    };
+    let correlationId: string | undefined;
+    const answer = await this.r.t.call<WireGuideVersion | undefined>({
+      method: 'PATCH',
+      path,
+      json: patch,
+      parse: (res) => ((correlationId = res.correlationId), json<WireGuideVersion | undefined>(res)),
+      reconcile,
+    });
+    return heldAsSent(answer, holds, () => this.getGuideVersion(guideId, version), { method: 'PATCH', path, what: 'guide version', correlationId });
+  }
+
+  async publishGuideVersion(
+    guideId: string,
+    version: string,
+    state: GuidePublishState,
+    opts: { timeoutMs?: number } = {},
+  ): Promise<WireGuideVersion> {
+    const deadline = Date.now() + (opts.timeoutMs ?? this.jobTimeoutMs);
+    const path = paths.guideVersionJobs(guideId, version);
+    const what = `publishing version ${version} of guide ${guideId} to ${state}`;
+    type Started = { job?: WireGuideVersionPublishJob; reached?: WireGuideVersion };
+    // A publish is settled by the version's state (A6, A7).
+    const reached = async (): Promise<Found<Started> | undefined> => {
+      const v = await this.r.getIfExists<WireGuideVersion>(paths.guideVersion(guideId, version));
+      return v?.state === state ? { value: { reached: v } } : undefined;
+    };
+
+    let started: Started;
+    try {
+      started = await this.r.t.call<Started>({
+        method: 'POST',
+        path,
+        json: { guideVersion: { state } },
+        parse: (res) => {
+          const job = asJob<WireGuideVersionPublishJob>(res.body);
+          return job ? { job } : {};
+        },
+        reconcile: reached,
+        afterUncertain: () => reached(),
+      });
+    } catch (err) {
+      // A7: refused because the version is there already.
+      if (err instanceof ApiError && (err.status === 400 || err.status === 409)) {
+        const there = await reached();
+        if (there?.value.reached) return there.value.reached;
+      }
+      throw err;
+    }
+    if (started.reached) return started.reached;
+
+    const job = started.job;
+    if (job) {
+      let last = job;
+      if (!jobOutcome(job.status)) {
+        const jobPath = paths.guideVersionJob(guideId, version, job.id);
+        const polled = await poll(what, deadline, 'GET', jobPath, false, async () => {
+          const j = await this.r.getIfExists<WireGuideVersionPublishJob>(jobPath);
+          if (!j) return 'gone' as const; // A6: the version's state decides
+          return jobOutcome(j.status) ? j : undefined;
+        });
+        if (polled !== 'gone') last = polled;
+      }
+      if (jobOutcome(last.status) === 'Failed') throw jobFailed(what, last, 'POST', path);
+    }
+    // Succeeded, vanished, or never given (a 202 with an empty body): wait for the version to show it.
+    const versionPath = paths.guideVersion(guideId, version);
+    let seen: string | undefined;
+    try {
+      return await poll(what, deadline, 'GET', versionPath, true, async () => {
+        const v = await this.getGuideVersion(guideId, version);
+        seen = v.state;
+        return v.state === state ? v : undefined;
+      });
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'job.timeout') {
+        const why = job ? `its job ${job.id} finished` : 'the server started it without returning a job';
+        throw new ApiError(`${what}: ${why}, but the version is still ${seen ?? 'unread'}`, 0, 'job.timeout', undefined, 'GET', versionPath);
+      }
+      throw err;
+    }
+  }
+}
+
+function versionContent(v: WireGuideVersion): GuideVersionContent {
+  const out: GuideVersionContent = { instruction: v.instruction };
+  if (v.variables !== undefined) out.variables = v.variables;
+  if (v.resources !== undefined) out.resources = v.resources;
+  if (v.knowledgeSettings !== undefined) out.knowledgeSettings = v.knowledgeSettings;
+  return out;
+}

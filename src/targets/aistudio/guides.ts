@@ -1,0 +1,93 @@
+// Guides over HTTP: listing, reading, creating, renaming and deleting them (AI Studio). A create
+// of unknown outcome is reconciled by name, a rename by reading the guide back; a delete waits
+// for its job and then for the guide to be gone (A8).
+import type { Found } from '../../genesys/exchange.js';
+import { json, type Landed, type RestClient } from '../../genesys/rest.js';
+import { asDuplicateName, BY_NAME, isDuplicateName, jobOutcome } from './assumptions.js';
+import { asJob, jobFailed, poll } from './jobs.js';
+import { paths } from './paths.js';
+import type { GuideCreate, GuideStatus, GuideUpdate, WireGuide, WireGuideJob } from './wire.js';
+
+export class Guides {
+  constructor(
+    private readonly r: RestClient,
+    /** Decides "did my create land?" on a reconciliation read. */
+    private readonly landed: Landed<GuideCreate, WireGuide>,
+    /** How long deleteGuide waits by default. */
+    private readonly jobTimeoutMs: number,
+  ) {}
+
+  async listGuides(opts: { name?: string; nameContains?: string; status?: GuideStatus } = {}): Promise<WireGuide[]> {
+    const all = await this.r.listAll<WireGuide>(paths.guides(), {
+      name: opts.name,
+      nameContains: opts.nameContains,
+      status: opts.status,
+      ...BY_NAME,
+    });
+    return opts.name === undefined ? all : all.filter((g) => g.name === opts.name);
+  }
+
+  getGuide(guideId: string): Promise<WireGuide> {
+    return this.r.get<WireGuide>(paths.guide(guideId));
+  }
+
+  createGuide(body: GuideCreate): Promise<WireGuide> {
+    return asDuplicateName(
+      this.r.createNamed(paths.guides(), body, 'guide', async () => {
+        const live = (await this.listGuides({ name: body.name }))[0];
+        return live && { live, same: this.landed(body, live) };
+      }, isDuplicateName),
+    );
+  }
+
+  patchGuide(guideId: string, body: GuideUpdate): Promise<WireGuide> {
+    const reconcile = async (): Promise<Found<WireGuide> | undefined> => {
+      const live = await this.getGuide(guideId);
+      return body.name === undefined || live.name === body.name ? { value: live } : undefined;
+    };
+    return asDuplicateName(
+      this.r.t.call({
+        method: 'PATCH',
+        path: paths.guide(guideId),
+        json: body,
+        parse: json<WireGuide>,
+        reconcile,
+        afterUncertain: async (err) => (isDuplicateName(err) ? reconcile() : undefined),
+      }),
+    );
+  }
+
+  async deleteGuide(guideId: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (opts.timeoutMs ?? this.jobTimeoutMs);
+    const path = paths.guideJobs(guideId);
+    const what = `deleting guide ${guideId}`;
+    // A8: a job, no body, or (after an unknown outcome) 404/409 because our first attempt is at work.
+    const job = await this.r.t.call<WireGuideJob | undefined>({
+      method: 'DELETE',
+      path,
+      parse: (res) => asJob<WireGuideJob>(res.body),
+      afterUncertain: async (err) => (err.status === 404 || err.status === 409 ? { value: undefined } : undefined),
+    });
+    if (job) {
+      let status = jobOutcome(job.status);
+      let last: WireGuideJob = job;
+      if (status === undefined) {
+        const jobPath = paths.guideJob(guideId, job.id);
+        const polled = await poll(what, deadline, 'GET', jobPath, false, async () => {
+          const j = await this.r.getIfExists<WireGuideJob>(jobPath);
+          if (!j) return 'gone' as const;
+          return jobOutcome(j.status) ? j : undefined;
+        });
+        if (polled !== 'gone') {
+          last = polled;
+          status = jobOutcome(polled.status);
+        }
+      }
+      if (status === 'Failed') throw jobFailed(`deleting guide ${guideId}`, last, 'DELETE', path);
+    }
+    // The guide is gone when reading it answers 404.
+    await poll(what, deadline, 'GET', paths.guide(guideId), true, async () =>
+      (await this.r.getIfExists<WireGuide>(paths.guide(guideId))) ? undefined : true,
+    );
+  }
+}

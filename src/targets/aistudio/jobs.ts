@@ -1,0 +1,46 @@
+// Waiting on AI Studio's jobs (a guide's delete, a version's publish): a job in an answer's body,
+// polling until a read shows the end, and the error of a job that failed (A6, A8).
+import { ApiError } from '../../genesys/errors.js';
+import { sleep } from '../../genesys/retry.js';
+import type { Method } from '../../genesys/exchange.js';
+
+/**
+ * Calls `step` until it returns something (quick at first, backing off to 1 s), or fails with
+ * job.timeout at the deadline. `now` runs the first step at once; otherwise it waits first.
+ */
+export async function poll<T>(
+  what: string,
+  deadline: number,
+  method: Method,
+  path: string,
+  now: boolean,
+  step: () => Promise<T | undefined>,
+): Promise<T> {
+  let delay = 25;
+  if (now) {
+    const first = await step();
+    if (first !== undefined) return first;
+  }
+  for (;;) {
+    if (Date.now() + delay > deadline) {
+      throw new ApiError(`${what} did not finish in time`, 0, 'job.timeout', undefined, method, path);
+    }
+    await sleep(delay);
+    delay = Math.min(1000, Math.ceil(delay * 1.6));
+    const done = await step();
+    if (done !== undefined) return done;
+  }
+}
+
+/** A job in a response body, or undefined for an empty (or job-less) body (A6, A8). */
+export function asJob<J extends { id: string }>(body: unknown): J | undefined {
+  const o = body as { id?: unknown } | undefined;
+  return o && typeof o === 'object' && typeof o.id === 'string' && o.id !== '' ? (body as J) : undefined;
+}
+
+export function jobFailed(what: string, job: { id: string; errors?: Array<{ code?: string; message?: string; status?: number; contextId?: string }> }, method: Method, path: string): ApiError {
+  const errors = job.errors ?? [];
+  const why = errors.map((e) => `${e.code ?? 'error'}: ${e.message ?? ''}`.trim()).join('; ') || 'no reason given';
+  const first = errors[0];
+  return new ApiError(`${what} failed (job ${job.id}): ${why}`, first?.status ?? 500, 'job.failed', first?.contextId, method, path);
+}
