@@ -72,19 +72,28 @@ describe('AI Studio client: guides', () => {
   });
 
   it('publishes when the 202 carries no job, by re-reading the version until its state moves', async () => {
-    env = await setup({ aiStudio: { emptyPublishBody: true }, publishDelayMs: 60 });
-    const wire = await recordingProxy(() => env!.emulator.url);
+    env = await setup({ aiStudio: { emptyPublishBody: true }, publishDelayMs: 0 });
+    let versionPath = '';
+    let first = true;
+    // The first read says Draft whenever the job finishes, as it does on a server whose job is slower.
+    const draftFirst = (method: string, path: string, body: Buffer): Buffer => {
+      if (method !== 'GET' || path !== versionPath || !first) return body;
+      first = false;
+      return Buffer.from(JSON.stringify({ ...(JSON.parse(body.toString('utf8')) as object), state: 'Draft' }));
+    };
+    const wire = await recordingProxy(() => env!.emulator.url, undefined, draftFirst);
     try {
       const c = env.client({ apiUrl: wire.url, loginUrl: wire.url });
       const g = await c.createGuide({ name: 'Empty 202', source: 'Manual' });
       await c.patchGuideVersion(g.id, '1.0', content(1));
+      versionPath = paths.guideVersion(g.id, '1.0');
       const v = await c.publishGuideVersion(g.id, '1.0', 'ProductionReady');
       expect(v.state).toBe('ProductionReady');
 
       const start = wire.log.find((e) => e.method === 'POST' && e.path === paths.guideVersionJobs(g.id, '1.0'));
       expect(start).toMatchObject({ status: 202, bytes: 0 });
-      // No job to poll: the client read the version (more than once, since the job took 60 ms).
-      const reads = wire.log.filter((e) => e.method === 'GET' && e.path === paths.guideVersion(g.id, '1.0'));
+      // No job to poll: the client read the version, and again after it still said Draft.
+      const reads = wire.log.filter((e) => e.method === 'GET' && e.path === versionPath);
       expect(reads.length).toBeGreaterThan(1);
       expect(wire.log.some((e) => e.path.includes('/jobs/'))).toBe(false);
     } finally {

@@ -124,6 +124,8 @@ export async function startRecordingProxy(
   upstream: () => string,
   /** Changes a request body on its way (a server that reads requests its own way). */
   rewrite?: (method: string, path: string, body: Buffer) => Buffer,
+  /** Changes an answer's body on its way back (what the server said at an earlier moment). */
+  answer?: (method: string, path: string, body: Buffer) => Buffer,
 ): Promise<RecordingProxy> {
   const log: Exchange[] = [];
   const hop = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
@@ -146,7 +148,8 @@ export async function startRecordingProxy(
         ...(chunks.length ? { body: rewrite ? rewrite(entry.method, entry.path, Buffer.concat(chunks)) : Buffer.concat(chunks) } : {}),
       }).then(
         async (r) => {
-          const body = Buffer.from(await r.arrayBuffer());
+          const received = Buffer.from(await r.arrayBuffer());
+          const body = answer ? answer(entry.method, entry.path, received) : received;
           entry.status = r.status;
           entry.bytes = body.length;
           if (r.status >= 400) {
