@@ -4,6 +4,14 @@
 // Pure: config and state in, state out.
 import type { Config, DesiredState, FieldLocations, Guide, TrafficSplit } from './types.js';
 
+/**
+ * The plan problems of promotion (plan/promotion.ts makes them; views tell them apart): a version
+ * the previous environment has not run yet, which applying the same commit there brings (it
+ * waits for the merge), and one that applying it there never brings (git must change).
+ */
+export const PROMOTION_RULE = 'promotion/not-in-previous';
+export const PROMOTION_BLOCKED_RULE = 'promotion/never-in-previous';
+
 /** The environments the config names, in the file's order. */
 export function environmentNames(config: Config): string[] {
   return Object.keys(config.environments);

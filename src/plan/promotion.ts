@@ -12,17 +12,13 @@ import { contentHash } from '../kinds/PromptVersion/index.js';
 import { contentCanonical, reaches, toWire as guideToWire, versionContent } from '../kinds/Guide/index.js';
 import { canonical as summaryCanonical, toWire as settingToWire } from '../kinds/SummarySetting/index.js';
 import type { DesiredState } from '../model/types.js';
+import { PROMOTION_BLOCKED_RULE, PROMOTION_RULE } from '../model/environments.js';
 import { canonicalHash, type Canonical } from '../kinds/canonical.js';
 import { stableStringify } from '../util/json.js';
 import { planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
 
-export const PROMOTION_RULE = 'promotion/not-in-previous';
-/**
- * A gap that applying the same commit to the previous environment does not close: waiting for the
- * merge never closes it (the PR workflow fails on it, where it only notes PROMOTION_RULE's).
- */
-export const PROMOTION_BLOCKED_RULE = 'promotion/never-in-previous';
+export { PROMOTION_BLOCKED_RULE, PROMOTION_RULE };
 
 /**
  * Why applying the same commit to the previous environment leaves a gap open: that org does not

@@ -5,6 +5,7 @@
 // Content is fenced with a fence longer than any backtick run inside it and everything outside
 // fences is HTML-escaped, so a prompt containing ``` or </details> cannot break the comment.
 import { AISTUDIO_KINDS, RESOURCE_KINDS } from '../model/address.js';
+import { PROMOTION_RULE } from '../model/environments.js';
 import { escapeHtml, escapeInline } from '../util/escapes.js';
 import {
   actionVerb,
@@ -25,7 +26,7 @@ import {
   noChangesLine,
 } from './plan-common.js';
 import { formatDiffLine, textDiff } from './textdiff.js';
-import type { Plan, PlanAction } from '../plan/types.js';
+import type { Plan, PlanAction, PlanProblem } from '../plan/types.js';
 
 export const MARKDOWN_CAP = 65_536;
 /** One resource's block may take at most this much, so one huge prompt cannot crowd out the rest. */
@@ -59,7 +60,10 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
   const extras: string[] = [];
   if (s.noop > 0) extras.push(`${formatInt(s.noop)} unchanged`);
   if (plan.unmanaged.length > 0) extras.push(`${formatInt(plan.unmanaged.length)} unmanaged`);
-  if (plan.problems.length > 0) extras.push(`❌ ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}`);
+  const waiting = plan.problems.filter(waitsForPromotion).length;
+  const blocking = plan.problems.length - waiting;
+  if (blocking > 0) extras.push(`❌ ${blocking} problem${blocking === 1 ? '' : 's'}`);
+  if (waiting > 0) extras.push(`⏳ ${waiting} waiting for promotion`);
   const nWarnings = plan.warnings?.length ?? 0;
   if (nWarnings > 0) extras.push(`⚠️ ${nWarnings} warning${nWarnings === 1 ? '' : 's'}`);
   if (extras.length > 0) first += ` (${extras.join(', ')})`;
@@ -99,12 +103,18 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
   if (plan.problems.length > 0) {
     const blocks = plan.problems.map((p) => {
       const where = p.file ? ` (${escapeInline(`${p.file}:${p.line}`)})` : '';
-      let b = `- ❌ **${escapeInline(p.address)}**${where} \`${escapeInline(p.rule)}\`: ${escapeInline(p.message)}`;
+      let b = `- ${waitsForPromotion(p) ? '⏳' : '❌'} **${escapeInline(p.address)}**${where} \`${escapeInline(p.rule)}\`: ${escapeInline(p.message)}`;
       const patch = problemPatch(p);
       if (patch) b += '\n\n' + indent(fenced(truncateLines(patch, BLOCK_CAP), 'diff'), '  ');
       return b;
     });
-    head.push(`### ❌ Problems (${plan.problems.length}) — this plan cannot be applied`, '');
+    // Only gaps the merge closes: the plan waits (the PR workflow passes it), it is not broken.
+    head.push(
+      blocking === 0
+        ? `### ⏳ Waiting for promotion (${waiting}) — this plan can be applied once the environment before this one has run ${waiting === 1 ? 'it' : 'them'}`
+        : `### ❌ Problems (${plan.problems.length}) — this plan cannot be applied`,
+      '',
+    );
     head.push(...capList(blocks, PROBLEMS_CAP, 'problems'), '');
   }
 
@@ -261,4 +271,9 @@ function indent(text: string, by: string): string {
     .split('\n')
     .map((l) => (l ? by + l : l))
     .join('\n');
+}
+
+/** A promotion gap that applying the same commit to the previous environment closes. */
+function waitsForPromotion(p: PlanProblem): boolean {
+  return p.rule === PROMOTION_RULE;
 }

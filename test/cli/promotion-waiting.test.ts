@@ -64,6 +64,12 @@ describe('a promotion gap of protected prod: waiting for staging, or blocked', (
     // The text plan says it too.
     const text = await cli(['plan', '--env', 'prod']);
     expect(text.stdout).toMatch(/\[promotion\/not-in-previous\]\n {4}.*waiting: applying this commit to staging closes it/);
+    // The pull request's comment shows a plan that waits, not a broken one.
+    const md = (await cli(['plan', '--env', 'prod', '--format', 'markdown'])).stdout;
+    expect(md).toContain('unchanged, ⏳ 1 waiting for promotion)');
+    expect(md).toContain('### ⏳ Waiting for promotion (1) — this plan can be applied once the environment before this one has run it');
+    expect(md).toMatch(/^- ⏳ \*\*PromptVersion\/billing@1\.1\.0\*\*/m);
+    expect(md).not.toContain('❌');
   });
 
   it('is blocked when staging published that label with other content: it can never run this content there', async () => {
@@ -102,5 +108,11 @@ describe('a promotion gap of protected prod: waiting for staging, or blocked', (
       ['PromptVersion/billing@1.1.0', 'promotion/never-in-previous'],
       ['PromptVersion/billing@1.2.0', 'promotion/not-in-previous'],
     ]);
+    // In the comment: the plan cannot be applied, and each gap says whether it waits.
+    const md = (await cli(['plan', '--env', 'prod', '--format', 'markdown'])).stdout;
+    expect(md).toContain('unchanged, ❌ 1 problem, ⏳ 1 waiting for promotion)');
+    expect(md).toContain('### ❌ Problems (2) — this plan cannot be applied');
+    expect(md).toMatch(/^- ❌ \*\*PromptVersion\/billing@1\.1\.0\*\*/m);
+    expect(md).toMatch(/^- ⏳ \*\*PromptVersion\/billing@1\.2\.0\*\*/m);
   });
 });
