@@ -1,5 +1,7 @@
 // Keeps secrets out of audit records: known secret values anywhere, token-looking text in messages.
 
+import { setEntry } from '../util/entries.js';
+
 const REDACTED = '[redacted]';
 
 /** Secret values must be at least this long to be replaced verbatim (shorter ones would mangle text). */
@@ -59,7 +61,8 @@ export function redactJson(value: unknown, secrets: readonly string[]): unknown 
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
         if (x === undefined) continue;
-        out[secrets.length > 0 ? redactValues(k, secrets) : k] = walk(x, depth + 1);
+        // Defined, not assigned: a key named __proto__ (a prompt variable's) stays a key.
+        setEntry(out, secrets.length > 0 ? redactValues(k, secrets) : k, walk(x, depth + 1));
       }
       return out;
     }

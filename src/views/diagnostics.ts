@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import { annotationMessage, escapeProperty, oneLine, visible } from '../util/escapes.js';
 import { plain, type Style } from './style.js';
+import { setEntry } from '../util/entries.js';
 
 export const DIAGNOSTIC_FORMATS = ['text', 'json', 'github'] as const;
 export type DiagnosticFormat = (typeof DIAGNOSTIC_FORMATS)[number];
@@ -60,7 +61,7 @@ export function visibleIn<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v: unknown) => visibleIn(v)) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = visibleIn(v);
+    for (const [k, v] of Object.entries(value)) setEntry(out, k, visibleIn(v));
     return out as T;
   }
   return value;
