@@ -56,6 +56,8 @@ export const WIRE_SCHEMAS: SchemaSet<WireSchema> = {
       strict: true,
       strictTypes: false,
       strictRequired: false,
+      // Lengths in UTF-16 code units, as a Java server counts them (and the documents' schemas do).
+      unicode: false,
       ...(source ? { code: { source: true } } : {}),
     });
     for (const schema of schemas) ajv.addSchema(schema);

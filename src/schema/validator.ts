@@ -43,6 +43,9 @@ export const DOCUMENT_SCHEMAS: SchemaSet<DocumentKind> = {
         allowUnionTypes: true,
         verbose: true, // errors carry parentSchema: property lists for did-you-mean, descriptions
         useDefaults: false, // defaults are applied by normalisation, not by mutating the data
+        // maxLength in UTF-16 code units, as the server counts (Java's String.length()): an emoji is
+        // two, so a text the schema passes is never refused as too long halfway through an apply.
+        unicode: false,
         ...(source ? { code: { source: true } } : {}),
       },
       true,
