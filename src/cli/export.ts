@@ -41,7 +41,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
 
   const live = await withTarget(ctx, (target) => readExportable(ctx, target));
   // File names come from object names: a secret there is masked too, in any case (a slug lowercases).
-  const result = exportDocuments(live, (name) => maskAnyCase(ctx.mask(name), ctx.knownSecrets));
+  const result = exportDocuments(live, { mask: (name) => maskAnyCase(ctx.mask(name), ctx.knownSecrets), secrets: ctx.knownSecrets.map((s) => s.value) });
   const { documentsToYaml } = await import('../export/yaml.js');
   for (const w of result.warnings) ctx.info(`warning: ${w}`);
   // Everything goes inside --out: a folder there that is a link (guides/ to elsewhere) is refused

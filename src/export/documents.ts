@@ -54,11 +54,16 @@ export const SUMMARIES_DIR = 'summaries';
 type WireSummarySetting = NonNullable<LiveState['summarySettings']>[number];
 
 /**
- * `maskName`: a name as a file name may show it (the CLI masks the run's secrets in it, whatever
- * their case: a slug lowercases). File names are made from the masked name, so two names the
- * mask makes alike are told apart like any other two names that slug alike.
+ * `names`: how an object's name may show in a file name. `mask` masks the run's secrets in it,
+ * whatever their case (the CLI's; a slug lowercases); file names are made from the masked name,
+ * so two names the mask makes alike are told apart like any other two names that slug alike. And
+ * since making a file name lowercases and drops characters, which can rebuild a secret the mask
+ * did not see (a Kelvin sign lowercases to k; a dashed secret written with spaces), a file name
+ * that still holds one of `secrets` (letters and digits compared) is `redacted` instead.
  */
-export function exportDocuments(live: LiveState, maskName: (name: string) => string = (name) => name): ExportResult {
+export function exportDocuments(live: LiveState, names: FileNaming = { mask: (name) => name, secrets: [] }): ExportResult {
+  const maskName = (name: string): string => names.mask(name);
+  const safe = (base: string): string => (revealsSecret(base, names.secrets) ? 'redacted' : base);
   const warnings: string[] = [];
   const files: ExportFile[] = [];
   const counts = { templates: 0, versions: 0, splits: 0, filters: 0, guides: 0, summarySettings: 0 };
@@ -90,7 +95,7 @@ export function exportDocuments(live: LiveState, maskName: (name: string) => str
       docs.push(trafficDocument(t.name, t.traffic));
       counts.splits += 1;
     }
-    files.push({ path: uniqueFileName(maskName(t.name), used), documents: docs });
+    files.push({ path: uniqueFileName(safe(maskName(t.name)), used), documents: docs });
   }
 
   for (const f of live.filters) {
@@ -106,7 +111,7 @@ export function exportDocuments(live: LiveState, maskName: (name: string) => str
   // AI Studio: a guide as its YAML and its instruction, one file each; a summary setting per file.
   const usedGuides = new Set<string>();
   for (const g of [...(live.guides ?? [])].sort((a, b) => byCodeUnits(a.name, b.name))) {
-    const out = guideDocument(g, uniqueIn(usedGuides, 'guide', maskName), warnings);
+    const out = guideDocument(g, uniqueIn(usedGuides, 'guide', (n) => safe(slug(maskName(n)))), warnings);
     if (!out) continue;
     files.push(out.file);
     texts.push(out.text);
@@ -122,7 +127,7 @@ export function exportDocuments(live: LiveState, maskName: (name: string) => str
     const doc = summaryDocument(s);
     const prompt = (doc.spec as { prompt?: unknown }).prompt;
     if (typeof prompt === 'string') warnIfLoadingChanges(summarySettingAddress(s.name), 'prompt', prompt, warnings);
-    files.push({ path: `${SUMMARIES_DIR}/${uniqueIn(usedSummaries, 'summary-setting', maskName)(s.name)}`, documents: [doc] });
+    files.push({ path: `${SUMMARIES_DIR}/${uniqueIn(usedSummaries, 'summary-setting', (n) => safe(slug(maskName(n))))(s.name)}`, documents: [doc] });
     counts.summarySettings += 1;
   }
   return { files, texts, warnings, counts, unlabelled };
@@ -257,9 +262,33 @@ function uniqueFileName(name: string, used: Set<string>): string {
   return candidate;
 }
 
-/** A free-text name's file name (`<slug>.yaml`, `fallback` when nothing is left of it), masked, unique among `used`. */
-function uniqueIn(used: Set<string>, fallback: string, maskName: (name: string) => string): (name: string) => string {
-  return (name) => uniqueFileName(slug(maskName(name)) || fallback, used);
+/** A free-text name's file name (`<slug>.yaml` from `base`, `fallback` when nothing is left of it), unique among `used`. */
+function uniqueIn(used: Set<string>, fallback: string, base: (name: string) => string): (name: string) => string {
+  return (name) => uniqueFileName(base(name) || fallback, used);
+}
+
+/** How export makes file names of object names (exportDocuments). */
+export interface FileNaming {
+  mask(name: string): string;
+  /** The run's secret values. */
+  secrets: readonly string[];
+}
+
+/** Letters and digits only, lowercased: what survives every way a file name is made from a name. */
+function skeleton(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/**
+ * Whether a file name still holds a secret after the mask: compared by their letters and digits,
+ * for a secret with at least 8 of them (fewer would match ordinary names); else as it is, any case.
+ */
+function revealsSecret(fileName: string, secrets: readonly string[]): boolean {
+  const name = skeleton(fileName);
+  return secrets.some((v) => {
+    const s = skeleton(v);
+    return s.length >= 8 ? name.includes(s) : v !== '' && fileName.toLowerCase().includes(v.toLowerCase());
+  });
 }
 
 /** Text that loading would change (carriage returns, a leading byte-order mark): the export's plan shows that change. */

@@ -114,7 +114,7 @@ export function maskAnyCase(text: string, secrets: readonly NamedSecret[]): stri
   // Longest first, in one pass: a value containing another is masked whole.
   const values = secrets.filter((s) => s.value !== '').sort((a, b) => b.value.length - a.value.length);
   if (values.length === 0) return text;
-  const pattern = new RegExp(values.map((s) => s.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
+  const pattern = new RegExp(values.map((s) => s.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
   return text.replace(pattern, (hit) => maskFor(values.find((s) => s.value.toLowerCase() === hit.toLowerCase())?.name ?? 'secret'));
 }
 

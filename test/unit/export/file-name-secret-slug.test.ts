@@ -12,7 +12,7 @@ const setting = (name: string) =>
   ({ id: 's1', name, language: 'en-US', settingType: 'Basic', dateCreated: '2025-06-01T10:00:00.000Z', dateModified: '2025-06-01T10:00:00.000Z' }) as WireSummarySetting;
 
 function paths(name: string, secrets: NamedSecret[]): string[] {
-  const out = exportDocuments({ templates: [], filters: [], guides: [], summarySettings: [setting(name)] }, (n) => maskAnyCase(n, secrets));
+  const out = exportDocuments({ templates: [], filters: [], guides: [], summarySettings: [setting(name)] }, { mask: (n) => maskAnyCase(n, secrets), secrets: secrets.map((s) => s.value) });
   return out.files.map((f) => f.path);
 }
 
