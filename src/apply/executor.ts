@@ -1,5 +1,6 @@
 // Executes a plan: independent actions run concurrently (bounded), each waits for what it
-// dependsOn; the first failure (or an interrupt) stops new work, in-flight actions finish, and
+// dependsOn; the first failure stops new work, in-flight actions finish; an interrupt stops new
+// calls too, within an action (it ends between its calls, saying what landed), and
 // every attempted change is on record write-ahead: a durable intent before the call, its outcome
 // after, so a kill at any instant leaves no change without a record (the next run settles
 // intents left open: recovery.ts).
@@ -12,7 +13,7 @@ import { stagedIntended, stageFilter } from '../kinds/SafetyFilter/index.js';
 import { snapshot as versionSnapshot } from '../kinds/PromptVersion/index.js';
 import { canonicalHash } from '../kinds/canonical.js';
 import type { AuditLog, AuditOrg } from '../audit/log.js';
-import { GuardMoved, isApiError } from '../kinds/shared.js';
+import { GuardMoved, Interrupted, isApiError } from '../kinds/shared.js';
 import type { PlanAction, Plan } from '../plan/types.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { LATEST_NOT_PRODUCTION_READY_CODE } from '../targets/aistudio/wire.js';
@@ -32,6 +33,11 @@ export interface ActionOutcome {
   /** Progress text on success ("created (id …)"), the reason on failure. */
   detail: string;
   correlationId: string | null;
+  /**
+   * An interrupt ended it before one of its calls: `midway` after some of them had changed the
+   * target (detail says what landed), `before` when none had (it is reported as not started).
+   */
+  interrupted?: 'midway' | 'before';
 }
 
 export interface ApplyResult {
@@ -42,7 +48,10 @@ export interface ApplyResult {
   failed: ActionOutcome[];
   /** Not started because an earlier action failed (or one they depend on did). */
   notStarted: PlanAction[];
-  /** Staged filters (step 1 of a priority swap done) whose own action never ran. */
+  /**
+   * Partly done: staged filters (step 1 of a priority swap done) whose own action never ran, and
+   * actions an interrupt stopped between their calls (`interrupted: 'midway'`).
+   */
   partial: ActionOutcome[];
   counts: { created: number; updated: number; deleted: number };
 }
@@ -103,6 +112,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const succeededAt = new Set<string>();
   const succeeded: ActionOutcome[] = [];
   const failed: ActionOutcome[] = [];
+  const cutMidway: ActionOutcome[] = [];
   let stopped = false;
   let completed = 0;
   const interrupted = (): boolean => opts.signal?.aborted === true;
@@ -157,11 +167,14 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     }
     let after: Snapshot | null = null;
     const run = await opts.correlations.collect(async () => {
+      // Interrupted while its intent was written: not even its first call starts.
+      if (interrupted()) throw new Interrupted(a, { done: [], after: null, resourceId: null }, 'its first call');
       const ctx: ApplyContext = {
         api,
         ids,
         own,
         idle,
+        stopped: interrupted,
         ...(opts.aistudio ? { aistudio: opts.aistudio } : {}),
         ...(stagedAs ? { staged: { id: stagedAs.id, version: stagedAs.version } } : {}),
       };
@@ -180,12 +193,15 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       result = describeFailure(a, run.error);
       result = { ...result, correlationId: result.correlationId ?? run.correlationId };
       if (stagedAs) result = { ...result, resourceId: stagedAs.id };
+      // Partly done: the record shows what landed (a version as a Draft, say) as its `after`.
+      if (run.error instanceof Interrupted && result.interrupted === 'midway') after = run.error.landed.after;
     }
     try {
       await opts.audit.outcome(intent, {
-        outcome: result.outcome,
+        // Stopped before any of its calls changed anything: skipped, not failed.
+        outcome: result.interrupted === 'before' ? 'skipped' : result.outcome,
         resourceId: result.resourceId ?? liveIdOf(a) ?? null,
-        after: result.outcome === 'success' ? after : null,
+        after: result.outcome === 'success' || result.interrupted === 'midway' ? after : null,
         correlationId: result.correlationId,
         ...(result.outcome === 'success' ? {} : { error: result.detail }),
       });
@@ -200,8 +216,15 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const runOne = async (a: PlanAction): Promise<void> => {
     const result = await attempt(a, 'final');
     finishedIn(a);
+    if (result.interrupted === 'before') {
+      // Nothing of it happened: it is as not started, and the next apply plans it again.
+      pending.push(a);
+      return;
+    }
     completed += 1;
-    if (result.outcome === 'success') {
+    if (result.interrupted === 'midway') {
+      cutMidway.push(result);
+    } else if (result.outcome === 'success') {
       succeeded.push(result);
       succeededAt.add(a.address);
       gate.done(a);
@@ -219,6 +242,8 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     if (a.kind !== 'SafetyFilter' || (a.action !== 'create' && a.action !== 'update') || a.stagePriority === undefined) continue;
     if (interrupted()) break;
     const result = await attempt(a, 'stage');
+    // One call, not started: the action stays among those not started.
+    if (result.interrupted) break;
     if (result.outcome !== 'success') {
       finishedIn(a);
       completed += 1;
@@ -291,8 +316,11 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     else if (s.action.action === 'update') counts.updated += 1;
     else if (s.action.action === 'delete') counts.deleted += 1;
   }
-  const partial = stagedResults.filter((r) => !succeededAt.has(r.action.address) && !failed.some((f) => f.action === r.action));
-  const cut = interrupted() && pending.length > 0;
+  const partial = [
+    ...stagedResults.filter((r) => !succeededAt.has(r.action.address) && !failed.some((f) => f.action === r.action) && !cutMidway.some((c) => c.action === r.action)),
+    ...cutMidway,
+  ];
+  const cut = interrupted() && (pending.length > 0 || cutMidway.length > 0);
   return { ok: failed.length === 0 && !cut, interrupted: cut, succeeded, failed, notStarted: pending, partial, counts };
 }
 
@@ -341,6 +369,10 @@ const CONFLICT_CODES = new Set(['version.mismatch', 'duplicate.name', 'version.e
 
 function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
   const base = { action: a, resourceId: liveIdOf(a) ?? null };
+  if (err instanceof Interrupted) {
+    const midway = err.landed.done.length > 0;
+    return { ...base, resourceId: err.landed.resourceId ?? base.resourceId, outcome: 'failure', correlationId: null, detail: err.message, interrupted: midway ? 'midway' : 'before' };
+  }
   if (err instanceof GuardMoved) return { ...base, outcome: 'conflict', correlationId: null, detail: err.message };
   if (isApiError(err)) {
     const correlationId = err.correlationId ?? null;

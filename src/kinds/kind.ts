@@ -92,6 +92,12 @@ export interface ApplyContext {
    * confirm what is pending in one go.
    */
   idle<T>(waiting: Promise<T>): Promise<T>;
+  /**
+   * The run was interrupted (DESIGN §5: no new call starts after the first SIGINT/SIGTERM). An
+   * action of several calls checks it before each write after its first call (`stopIfInterrupted`,
+   * shared.ts), so an interrupt never lets it go on to publish what it had only created.
+   */
+  stopped(): boolean;
 }
 
 export interface Kind<Wire = never> {

@@ -1,11 +1,12 @@
 // Pieces the kinds share when planning (settling an action against its live object) and when
-// applying (guarded deletes, reading what may be gone, the guard that moved).
+// applying (guarded deletes, reading what may be gone, the guard that moved, stopping between
+// calls on an interrupt).
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { ApiError } from '../targets/llmgateway/api.js';
 import type { Labels } from '../model/types.js';
 import type { DesiredBody, Guard, NoopAction, PlanAction, PlanProblem, UpdateAction, WriteAction } from './action.js';
 import { diffCanonical, hashAndCompare, type Canonical } from './canonical.js';
-import type { ApplyContext, CallResult } from './kind.js';
+import type { ApplyContext, CallResult, Snapshot } from './kind.js';
 
 /** Who last changed a live object and when, as the server says. */
 export interface LiveStamp {
@@ -95,6 +96,45 @@ export class GuardMoved extends Error {
   }
 }
 
+/** What an action's calls so far have done, when an interrupt stops it before its next write. */
+export interface Landed {
+  /** Past tense, for the report ("created version 1.1.0 as a Draft"); empty: nothing changed. */
+  done: readonly string[];
+  /** The object as those calls left it (its audit outcome's `after`); null: nothing to show. */
+  after: Snapshot | null;
+  /** The object's id, once a call made it. */
+  resourceId: string | null;
+}
+
+/**
+ * An interrupt came between an action's calls: the next write was not started (DESIGN §5). What
+ * the earlier calls did is kept, so the record and the report say it rather than "failed".
+ */
+export class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+  constructor(
+    readonly action: PlanAction,
+    readonly landed: Landed,
+    next: string,
+  ) {
+    super(
+      landed.done.length === 0
+        ? `interrupted before ${next}: nothing was changed`
+        : `interrupted before ${next}: ${landed.done.join(', ')}; the next apply finishes it`,
+    );
+  }
+}
+
+/**
+ * Called before a write that is not the action's first call: after the first interrupt no new
+ * write starts, so the action ends here, saying what `landed` (its earlier calls) left.
+ */
+export function stopIfInterrupted(ctx: Pick<ApplyContext, 'stopped'>, a: PlanAction, next: string, landed: Landed = NOTHING_LANDED): void {
+  if (ctx.stopped()) throw new Interrupted(a, landed, next);
+}
+
+const NOTHING_LANDED: Landed = { done: [], after: null, resourceId: null };
+
 /**
  * A target's HTTP error (an ApiError from genesys/). Recognised by shape, because the core may
  * know the targets' types but not their code.
@@ -121,11 +161,13 @@ export async function guardedDelete(
   a: Extract<PlanAction, { action: 'delete' }>,
   read: (id: string) => Promise<{ version: number }>,
   remove: (id: string) => Promise<void>,
+  ctx: Pick<ApplyContext, 'stopped'>,
 ): Promise<CallResult> {
   const id = a.liveId;
   const live = await readOrGone(() => read(id));
   if (!live) return { resourceId: id, after: null, detail: `already gone (id ${id})` };
   if (live.version !== a.guard.version) throw new GuardMoved(a, `version ${a.guard.version} → ${live.version}`);
+  stopIfInterrupted(ctx, a, 'the delete');
   await remove(id);
   return { resourceId: id, after: null, detail: `deleted (id ${id})` };
 }

@@ -35,8 +35,10 @@ export function progressWriter(write: (s: string) => void, opts: { tty: boolean;
         const colour = a.action === 'create' ? 'green' : a.action === 'delete' ? 'red' : 'yellow';
         write(`${opts.style(colour, SYMBOL[a.action])} ${a.address} ${result.detail}\n`);
       } else {
-        const label = result.outcome === 'conflict' ? 'conflict' : 'failed';
-        write(`${opts.style('red', '!')} ${a.address} ${opts.style('red', label)}: ${result.detail}\n`);
+        // Stopped between its calls by an interrupt: not a failure of the target.
+        const label = result.interrupted ? 'interrupted' : result.outcome === 'conflict' ? 'conflict' : 'failed';
+        const colour = result.interrupted ? 'yellow' : 'red';
+        write(`${opts.style(colour, result.interrupted ? '~' : '!')} ${a.address} ${opts.style(colour, label)}: ${result.detail}\n`);
       }
       if (opts.tty && completed < total) {
         write(bar(completed, total, opts.width ?? 30));
@@ -59,9 +61,12 @@ export function summaryLines(result: ApplyResult, style: Style, planCommand = 'p
   const tally = `${created} created, ${updated} updated, ${deleted} deleted`;
   if (result.ok) return [style('green', `Apply complete: ${tally}.`)];
   const conflict = result.failed.some((f) => f.outcome === 'conflict');
+  // Actions an interrupt stopped between their calls: part of each landed.
+  const cut = result.partial.filter((p) => p.interrupted === 'midway');
+  const partly = cut.length > 0 ? `${cut.length} partly done, ` : '';
   const head = result.interrupted
-    ? `Apply interrupted: ${tally}; ${result.failed.length} failed, ${result.notStarted.length} not started.`
-    : `Apply failed: ${tally}; ${result.failed.length} failed, ${result.notStarted.length} not started.`;
+    ? `Apply interrupted: ${tally}; ${result.failed.length} failed, ${partly}${result.notStarted.length} not started.`
+    : `Apply failed: ${tally}; ${result.failed.length} failed, ${partly}${result.notStarted.length} not started.`;
   const lines = [style(result.interrupted ? 'yellow' : 'red', head)];
   if (result.succeeded.length > 0) {
     lines.push('Done:');
@@ -72,6 +77,8 @@ export function summaryLines(result: ApplyResult, style: Style, planCommand = 'p
     const corr = f.correlationId ? ` (correlation id ${f.correlationId})` : '';
     lines.push(`  ! ${f.action.address}: ${f.detail}${corr}`);
   }
+  if (cut.length > 0) lines.push('Partly done:');
+  for (const c of cut) lines.push(`  ~ ${c.action.address}: ${c.detail}`);
   if (result.notStarted.length > 0) {
     const interim = new Set(result.partial.map((p) => p.action.address));
     lines.push('Not started:');

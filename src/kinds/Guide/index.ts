@@ -23,7 +23,7 @@ import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { countOwned } from '../ownership.js';
-import { aiStudioOf, assertWrite, desiredOf, GuardMoved, isApiError, readOrGone } from '../shared.js';
+import { aiStudioOf, assertWrite, desiredOf, GuardMoved, isApiError, readOrGone, stopIfInterrupted } from '../shared.js';
 import { planGuides } from './plan.js';
 
 /** A guide version as plan and audit see it: its content and its state (null: no version yet). */
@@ -208,18 +208,23 @@ function fullPatch(body: GuideVersionContent, live: WireGuideVersion | undefined
   return patch;
 }
 
-/** Writes `body` into the latest version when it is not ProductionReady, else into a new one. */
-async function writeContent(api: AiStudioApi, guideId: string, body: GuideVersionContent): Promise<{ v: WireGuideVersion; verb: string }> {
+/**
+ * Writes `body` into the latest version when it is not ProductionReady, else into a new one.
+ * `beforeWrite` is checked before each write (an interrupt ends the action there).
+ */
+async function writeContent(api: AiStudioApi, guideId: string, body: GuideVersionContent, beforeWrite: () => void): Promise<{ v: WireGuideVersion; verb: string }> {
   const g = await api.getGuide(guideId);
   const label = g.latestSavedVersion?.version;
   if (label) {
     const latest = await api.getGuideVersion(guideId, label);
     if (landed(body, latest)) return { v: latest, verb: `version ${label} already holds it` };
     if (latest.state !== 'ProductionReady') {
+      beforeWrite();
       return { v: await api.patchGuideVersion(guideId, label, fullPatch(body, latest)), verb: `wrote version ${label}` };
     }
   }
   try {
+    beforeWrite();
     const v = await api.createGuideVersion(guideId, body);
     return { v, verb: `created version ${v.version}` };
   } catch (err) {
@@ -228,6 +233,7 @@ async function writeContent(api: AiStudioApi, guideId: string, body: GuideVersio
     const again = (await api.getGuide(guideId)).latestSavedVersion?.version;
     if (!again) throw err;
     const latest = await api.getGuideVersion(guideId, again);
+    beforeWrite();
     return { v: await api.patchGuideVersion(guideId, again, fullPatch(body, latest)), verb: `wrote version ${again}` };
   }
 }
@@ -239,6 +245,7 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     const g = await readOrGone(() => api.getGuide(a.liveId));
     if (!g) return { resourceId: a.liveId, after: null, detail: `already gone (id ${a.liveId})` };
     await checkGuard(a, api, g);
+    stopIfInterrupted(ctx, a, 'the delete');
     await api.deleteGuide(a.liveId);
     return { resourceId: a.liveId, after: null, detail: `deleted (id ${a.liveId})` };
   }
@@ -251,7 +258,9 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     const g = await api.createGuide({ name: a.name, source: 'Manual' });
     guideId = g.id;
     done.push(`created guide (id ${g.id})`);
-    const w = await writeContent(api, guideId, d.body);
+    // Stopped here, the guide holds none of its content (its version, if any, is the empty first one).
+    const id = g.id;
+    const w = await writeContent(api, guideId, d.body, () => stopIfInterrupted(ctx, a, 'writing its content', { done: [`created guide (id ${id}) without its content`], after: null, resourceId: id }));
     v = w.v;
     done.push(w.verb);
   } else {
@@ -261,9 +270,11 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     const latest = await checkGuard(a, api, g);
     if (d.write === 'patch') {
       if (!latest) throw new Error(`${a.address}: the plan edits a version the guide does not have`);
+      stopIfInterrupted(ctx, a, 'writing its content');
       v = await api.patchGuideVersion(guideId, latest.version, fullPatch(d.body, latest));
       done.push(`edited ${latest.state} ${latest.version} in place`);
     } else if (d.write === 'version') {
+      stopIfInterrupted(ctx, a, 'writing its content');
       // Reconciled by content after a lost answer: a retry never makes a second version.
       v = await api.createGuideVersion(guideId, d.body);
       done.push(`created version ${v.version}`);
@@ -273,6 +284,9 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     }
   }
   if (!reaches(v.state, d.state)) {
+    // What this action wrote stays in its state below git's: the next plan publishes it.
+    const written = done.length > 0 ? { done: [...done, `version ${v.version} holds the content in ${v.state}, not yet ${d.state}`], after: snapshot(v), resourceId: guideId } : undefined;
+    stopIfInterrupted(ctx, a, `publishing it to ${d.state}`, written);
     // Draft never needs publishing; the client waits for the job (or, without one, for the state).
     v = await api.publishGuideVersion(guideId, v.version, d.state as Exclude<GuidePublishState, 'Draft'>);
     done.push(`published ${v.version} to ${v.state}`);

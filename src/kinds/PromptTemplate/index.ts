@@ -52,7 +52,7 @@ export function snapshot(t: WireTemplate): Snapshot {
 async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   assertWrite(a);
   const { api } = ctx;
-  if (a.action === 'delete') return guardedDelete(a, (id) => api.getTemplate(id), (id) => api.deleteTemplate(id));
+  if (a.action === 'delete') return guardedDelete(a, (id) => api.getTemplate(id), (id) => api.deleteTemplate(id), ctx);
   const body = withLabels(desiredOf(a, 'PromptTemplate').body, ctx.own);
   if (a.action === 'create') {
     const t = await api.createTemplate(body);

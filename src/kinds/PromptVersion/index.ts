@@ -11,7 +11,7 @@ import { canonicalEqual, canonicalHash, type Canonical } from '../canonical.js';
 import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
-import { assertWrite, desiredOf, GuardMoved, readOrGone } from '../shared.js';
+import { assertWrite, desiredOf, GuardMoved, readOrGone, stopIfInterrupted } from '../shared.js';
 
 export const TEXT_FIELDS = ['systemInstruction', 'userTemplate'] as const;
 
@@ -183,6 +183,7 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     const live = await readOrGone(() => api.getVersion(a.liveId, label));
     if (!live) return { resourceId: a.liveId, after: null, detail: 'already gone' };
     checkContentGuard(a, live);
+    stopIfInterrupted(ctx, a, 'retiring it');
     await api.deleteVersion(a.liveId, label);
     return { resourceId: a.liveId, after: null, detail: 'retired' };
   }
@@ -192,11 +193,14 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   // The content the publish freezes, as the server names it: the one just written, or the Draft as planned.
   let written: WireVersion | undefined;
   if (a.action === 'create') {
+    // Finding the template's id may have taken a read.
+    stopIfInterrupted(ctx, a, 'creating it');
     written = await api.createVersion(templateId, d.body);
     done.push('created');
   } else if (d.patch) {
     // The PATCH carries no version either: the Draft must still hold what the plan was reviewed against.
     await draftAsPlanned(a, () => api.getVersion(templateId, label));
+    stopIfInterrupted(ctx, a, 'updating the Draft');
     const { version: _label, ...content } = d.body;
     void _label;
     written = await api.patchVersion(templateId, label, fullPatch(content));
@@ -205,7 +209,13 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     written = await draftAsPlanned(a, () => api.getVersion(templateId, label));
   }
   if (d.publish) {
+    // A Draft written just now is left as it is: the next plan sees it and publishes it.
+    const landed = written && done.length > 0 ? { done: [`${done[0]} version ${label} as a Draft, not published`], after: snapshot(label, d.body, 'Draft'), resourceId: templateId } : undefined;
+    stopIfInterrupted(ctx, a, 'publishing it', landed);
     const { published } = await api.startPublish(templateId, label, written?.contentHash ? { contentHash: written.contentHash } : {});
+    // The publish job has started: its confirmation only reads, and is waited for even after an
+    // interrupt (DESIGN §5: calls in flight finish), so the record says whether the version was
+    // published, not merely that it was asked to be.
     await ctx.idle(published);
     done.push('published');
   }

@@ -92,7 +92,7 @@ export function snapshot(f: WireFilter): Snapshot {
 async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   assertWrite(a);
   const { api, staged } = ctx;
-  if (a.action === 'delete') return guardedDelete(a, (id) => api.getFilter(id), (id) => api.deleteFilter(id));
+  if (a.action === 'delete') return guardedDelete(a, (id) => api.getFilter(id), (id) => api.deleteFilter(id), ctx);
   const body = withLabels(desiredOf(a, 'SafetyFilter').body, ctx.own);
   if (a.action === 'create' && !staged) {
     const f = await api.createFilter(body);

@@ -11,7 +11,7 @@ import { canonicalEqual, canonicalHash, describeCreate, optionalText, type Canon
 import type { ApplyContext, CallResult, Kind, LiveState, PlanContext, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { aiStudioAbsentFromGit, countOwned } from '../ownership.js';
-import { aiStudioOf, assertWrite, caseTwin, desiredOf, GuardMoved, readOrGone, settleAgainstLive } from '../shared.js';
+import { aiStudioOf, assertWrite, caseTwin, desiredOf, GuardMoved, readOrGone, settleAgainstLive, stopIfInterrupted } from '../shared.js';
 import { byCodeUnits } from '../../util/compare.js';
 
 /** A setting's type: Prompt when a prompt drives it (what the emulator and, we assume, Genesys default to). */
@@ -218,6 +218,7 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   if (a.action === 'delete') {
     if (!live) return { resourceId: id, after: null, detail: `already gone (id ${id})` };
     guard(a, live);
+    stopIfInterrupted(ctx, a, 'the delete');
     await readOrGone(() => api.deleteSummarySetting(id));
     return { resourceId: id, after: null, detail: `deleted (id ${id})` };
   }
@@ -225,6 +226,7 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   const body = desiredOf(a, 'SummarySetting').body;
   if (landed(body, live)) return { resourceId: id, after: snapshot(live), detail: 'already up to date' };
   guard(a, live);
+  stopIfInterrupted(ctx, a, 'the update');
   // The client reads once more right before the PUT: a change since the plan's dateModified is a 409.
   const s = await api.putSummarySetting(id, body, a.guard.dateModified !== undefined ? { ifDateModified: a.guard.dateModified } : {});
   return { resourceId: id, after: snapshot(s), detail: `updated (dateModified ${s.dateModified})` };

@@ -9,7 +9,7 @@ import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { inKeyOrder } from '../../util/compare.js';
-import { assertWrite, desiredOf, pastTense, settleAgainstLive } from '../shared.js';
+import { assertWrite, desiredOf, pastTense, settleAgainstLive, stopIfInterrupted } from '../shared.js';
 
 export type TrafficBody = Omit<TrafficPut, 'version'>;
 
@@ -78,6 +78,8 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   const body = desiredOf(a, 'TrafficSplit').body;
   // Version 0 when the template has no split yet.
   const version = a.action === 'update' ? (a.guard.version ?? 0) : 0;
+  // Finding the template's id may have taken a read.
+  stopIfInterrupted(ctx, a, 'routing the traffic');
   const t = await ctx.api.putTraffic(templateId, { ...body, version });
   return { resourceId: templateId, after: snapshot(t), detail: `${pastTense(a)} (version ${t.version})` };
 }
