@@ -18,6 +18,8 @@ interface Case {
 }
 
 const s = (n: number, c = 'a'): string => c.repeat(n);
+/** One code point, two UTF-16 code units. */
+const EMOJI = '\u{1F600}';
 const list = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 
 const guide = (spec: Json) => ({ kind: 'Guide' as const, spec: { instruction: 'Help.', ...spec } });
@@ -53,6 +55,10 @@ const CASES: Case[] = [
   // DESIGN §2: the Genesys name, 1–255 characters.
   { what: 'Guide name (DESIGN §2)', doc: (v) => ({ ...guide({}), name: v as string }), wire: (v) => ({ body: 'GuideCreate', json: { name: v, source: 'Manual' } }), ok: s(255), refused: s(256) },
   { what: 'SummarySetting name (DESIGN §2)', doc: (v) => ({ ...setting({}), name: v as string }), wire: (v) => settingWire({ name: v }), ok: s(255), refused: s(256) },
+  // Lengths in UTF-16 code units on both sides, as a Java server counts them: an emoji is two.
+  { what: 'SummarySetting participantLabels.internal (emoji)', doc: (v) => setting({ participantLabels: { internal: v } }), wire: (v) => settingWire({ participantLabels: { internal: v } }), ok: s(127, EMOJI), refused: s(128, EMOJI) },
+  { what: 'SummarySetting customEntities label (emoji)', doc: (v) => setting({ customEntities: [{ label: v, description: 'd' }] }), wire: (v) => settingWire({ customEntities: [{ label: v, description: 'd' }] }), ok: s(127, EMOJI), refused: s(128, EMOJI) },
+  { what: 'Guide knowledge description (emoji)', doc: (v) => guide({ knowledge: { knowledgeId: '3f2a6a5e-8c1d-4a83-9d5c-2b7e4f0c1a90', description: v } }), wire: (v) => guideWire({ knowledgeSettings: { knowledgeId: '3f2a6a5e-8c1d-4a83-9d5c-2b7e4f0c1a90', description: v } }), ok: s(150, EMOJI), refused: s(151, EMOJI) },
 ];
 
 function docAccepts(c: Case, v: unknown): boolean {
