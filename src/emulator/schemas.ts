@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { loadSchemaSet, type CompiledValidator, type SchemaSet } from '../util/precompiled.js';
+import { loadSchemaSet, UTF16_LENGTHS, type CompiledValidator, type SchemaSet } from '../util/precompiled.js';
 import { ApiFailure } from './errors.js';
 
 export type WireSchema =
@@ -57,7 +57,7 @@ export const WIRE_SCHEMAS: SchemaSet<WireSchema> = {
       strictTypes: false,
       strictRequired: false,
       // Lengths in UTF-16 code units, as a Java server counts them (and the documents' schemas do).
-      unicode: false,
+      ...UTF16_LENGTHS,
       ...(source ? { code: { source: true } } : {}),
     });
     for (const schema of schemas) ajv.addSchema(schema);

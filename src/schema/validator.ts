@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { DOCUMENT_KINDS, type DocumentKind } from '../model/address.js';
-import { loadSchemaSet, type SchemaSet } from '../util/precompiled.js';
+import { loadSchemaSet, UTF16_LENGTHS, type SchemaSet } from '../util/precompiled.js';
 
 export const SCHEMA_BASE = 'https://promptctl.dev/schemas/';
 
@@ -45,7 +45,7 @@ export const DOCUMENT_SCHEMAS: SchemaSet<DocumentKind> = {
         useDefaults: false, // defaults are applied by normalisation, not by mutating the data
         // maxLength in UTF-16 code units, as the server counts (Java's String.length()): an emoji is
         // two, so a text the schema passes is never refused as too long halfway through an apply.
-        unicode: false,
+        ...UTF16_LENGTHS,
         ...(source ? { code: { source: true } } : {}),
       },
       true,
