@@ -226,9 +226,11 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   const body = desiredOf(a, 'SummarySetting').body;
   if (landed(body, live)) return { resourceId: id, after: snapshot(live), detail: 'already up to date' };
   guard(a, live);
-  stopIfInterrupted(ctx, a, 'the update');
-  // The client reads once more right before the PUT: a change since the plan's dateModified is a 409.
-  const s = await api.putSummarySetting(id, body, a.guard.dateModified !== undefined ? { ifDateModified: a.guard.dateModified } : {});
+  // The client reads once more right before the PUT: a change since the plan's dateModified is a
+  // 409. An interrupt during that read still stops the PUT (beforeWrite runs after it).
+  const beforeWrite = (): void => stopIfInterrupted(ctx, a, 'the update');
+  beforeWrite();
+  const s = await api.putSummarySetting(id, body, a.guard.dateModified !== undefined ? { ifDateModified: a.guard.dateModified, beforeWrite } : { beforeWrite });
   return { resourceId: id, after: snapshot(s), detail: `updated (dateModified ${s.dateModified})` };
 }
 

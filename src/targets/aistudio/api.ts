@@ -78,9 +78,10 @@ export interface AiStudioApi {
   /**
    * Replaces the whole setting. With `ifDateModified` (the dateModified the plan read), the setting
    * is read first and a change since then is refused with 409 version.mismatch, unless the setting
-   * already holds `body` (there is no integer version to guard with).
+   * already holds `body` (there is no integer version to guard with). `beforeWrite` is called right
+   * before the PUT (after that read): it may throw to stop the write (an interrupt).
    */
-  putSummarySetting(id: string, body: SummarySettingBody, opts?: { ifDateModified?: string }): Promise<WireSummarySetting>;
+  putSummarySetting(id: string, body: SummarySettingBody, opts?: { ifDateModified?: string; beforeWrite?: () => void }): Promise<WireSummarySetting>;
   deleteSummarySetting(id: string): Promise<void>;
 
   /** Requests sent so far (every attempt, including retries). */

@@ -35,7 +35,7 @@ export class SummarySettings {
     );
   }
 
-  async putSummarySetting(id: string, body: SummarySettingBody, opts: { ifDateModified?: string } = {}): Promise<WireSummarySetting> {
+  async putSummarySetting(id: string, body: SummarySettingBody, opts: { ifDateModified?: string; beforeWrite?: () => void } = {}): Promise<WireSummarySetting> {
     const path = paths.summarySetting(id);
     if (opts.ifDateModified !== undefined) {
       // A9: the guard is the dateModified the plan read; a setting already holding `body` is done.
@@ -50,6 +50,7 @@ export class SummarySettings {
         );
       }
     }
+    opts.beforeWrite?.();
     return this.r.t.call({ method: 'PUT', path, json: body, parse: json<WireSummarySetting> });
   }
 
