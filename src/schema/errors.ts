@@ -283,7 +283,8 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
     case 'minLength':
     case 'maxLength': {
       const { limit } = e.params as { limit: number };
-      const len = typeof e.data === 'string' ? [...e.data].length : 0;
+      // In UTF-16 code units, as the limit counts them (ajv unicode: false, validator.ts).
+      const len = typeof e.data === 'string' ? e.data.length : 0;
       const message =
         e.keyword === 'minLength'
           ? limit === 1
