@@ -17,7 +17,8 @@ export const RESOURCE_NAME_RULE = 'promptctl names are 3 to 128 lowercase letter
  * names/control-character rule. AI Studio takes names these refuse (a trailing space, a tab).
  */
 export function isGenesysName(name: string): boolean {
-  const length = [...name].length;
+  // In UTF-16 code units, as the schema (and the server) count: an emoji is two.
+  const length = name.length;
   return length >= 1 && length <= 255 && /^(?:[^\s](?:[^\r\n]*[^\s])?)?$/.test(name) && !/[\u0000-\u001f\u007f-\u009f]/.test(name);
 }
 export const GENESYS_NAME_RULE = 'promptctl names of guides and summary settings are 1 to 255 characters on one line, without leading or trailing spaces or control characters';

@@ -1,4 +1,4 @@
-// rev16: Ctrl-C while a SummarySetting update's guard read is in flight (DESIGN §5): the call in flight finishes
+// Ctrl-C while a SummarySetting update's guard read is in flight (DESIGN §5): the call in flight finishes
 // and is recorded, but the action starts no later write (a version created is not then
 // published; a guide created does not then get its content or its publish). Its audit outcome
 // says what landed, the report lists it as partly done, apply exits 130, and the next plan picks
@@ -103,7 +103,7 @@ spec:
     Summarise the call.
 `;
 
-describe('rev16: a SummarySetting update interrupted during the client\'s read before its PUT', () => {
+describe('a SummarySetting update interrupted during the client\'s read before its PUT', () => {
   it('starts no PUT after the interrupt (the client reads once more before the PUT; that read is a call of its own)', async () => {
     s = await scenario();
     await writeFile(join(s.dir.path, 'prompts/setting.yaml'), SETTING);
