@@ -658,7 +658,14 @@ describe('plan.yml result', () => {
         expect(r.code, r.stdout).toBe(1);
         expect(r.stdout).not.toMatch(/waiting for promotion/);
         expect(r.stdout).toMatch(/::error title=promptctl plan \(prod\)::promotion blocked: 1 change of this pull request cannot reach the environment before prod as git has it, so merging and waiting would never let prod apply it \(promotion\/never-in-previous, see the comment\): fix git/);
+        expect(r.stdout).not.toMatch(/plan failed/);
       }
+      // Another problem beside it: the plan itself failed too, and says so.
+      writeFileSync(file, JSON.stringify({ problems: [never, { address: 'y', rule: 'immutable-version', message: 'm' }] }));
+      const both = await result({ PLAN_CODE: '1', PLAN_JSON: file, ENVIRONMENT: 'prod' });
+      expect(both.code).toBe(1);
+      expect(both.stdout).toMatch(/promotion blocked: 1 change/);
+      expect(both.stdout).toMatch(/::error title=promptctl::plan failed \(exit 1\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
