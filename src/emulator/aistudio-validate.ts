@@ -1,6 +1,7 @@
 // Request-body checks for the AI Studio routes, as the SDK's models type the bodies (field names,
 // types, enums, required fields). A failure is a 400 invalid.value naming the field; unknown fields
 // are refused, read-only fields sent back from a GET are accepted and ignored (assumptions.ts E10).
+// A knowledgeId must be a UUID, as the Platform requires (assumptions.ts E12).
 // `null` counts as absent (the handlers decide what an explicit null clears).
 import {
   GUIDE_PUBLISH_STATES,
@@ -19,7 +20,7 @@ import {
 import { invalidValue } from './errors.js';
 
 type Spec =
-  | { t: 'string'; min?: number; max?: number; enum?: readonly string[] }
+  | { t: 'string'; min?: number; max?: number; enum?: readonly string[]; uuid?: boolean }
   | { t: 'boolean' }
   | { t: 'integer'; min?: number; max?: number }
   | { t: 'map' }
@@ -31,6 +32,9 @@ const str = (min = 0, max = 1_000_000): Spec => ({ t: 'string', min, max });
 const oneOf = (values: readonly string[]): Spec => ({ t: 'string', enum: values });
 const req = (s: Spec): Field => ({ ...s, required: true });
 const NAME = str(1, 255);
+/** The Guide schema's knowledge.knowledgeId pattern: hex digits of either case, dashed 8-4-4-4-12. */
+const UUID = /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$/;
+const uuid = (): Spec => ({ t: 'string', uuid: true });
 
 const VARIABLE: Spec = {
   t: 'object',
@@ -65,7 +69,7 @@ const VERSION_FIELDS: Record<string, Field> = {
   },
   knowledgeSettings: {
     t: 'object',
-    fields: { knowledgeId: str(), description: str(0, 300), knowledgeType: oneOf(KNOWLEDGE_TYPES), inheritFromExternal: { t: 'boolean' } },
+    fields: { knowledgeId: uuid(), description: str(0, 300), knowledgeType: oneOf(KNOWLEDGE_TYPES), inheritFromExternal: { t: 'boolean' } },
   },
 };
 const VERSION_READ_ONLY = ['version', 'state', 'guide', 'selfUri', 'dateCreated', 'dateModified'];
@@ -102,7 +106,7 @@ const SPECS = {
       languageCode: req(str(2, 35)),
       version: req(str(1)),
       inputVariables: { t: 'array', max: 500, of: { t: 'object', fields: { name: str(), value: str() } } },
-      knowledgeSettings: { t: 'object', fields: { knowledgeId: str(), description: str(0, 300), knowledgeType: oneOf(KNOWLEDGE_TYPES) } },
+      knowledgeSettings: { t: 'object', fields: { knowledgeId: uuid(), description: str(0, 300), knowledgeType: oneOf(KNOWLEDGE_TYPES) } },
     },
   },
   SummarySetting: {
@@ -143,6 +147,7 @@ function check(value: unknown, spec: Spec, path: string): void {
     case 'string': {
       if (typeof value !== 'string') return fail('must be a string');
       if (spec.enum && !spec.enum.includes(value)) return fail(`must be one of ${spec.enum.join(', ')}`);
+      if (spec.uuid && !UUID.test(value)) return fail('must be a UUID');
       if (spec.min !== undefined && value.trim().length < spec.min) return fail(spec.min === 1 ? 'must not be empty' : `must have at least ${spec.min} characters`);
       if (spec.max !== undefined && value.length > spec.max) return fail(`must have at most ${spec.max} characters`);
       return;

@@ -87,17 +87,19 @@ describe('export of objects made by hand', () => {
     await expectEmptyRoundTrip(o);
   });
 
-  it('names, at its file and line, what the org holds that git cannot take (a knowledge id that is not a UUID)', { timeout: 60_000 }, async () => {
+  it('names, at its file and line, what the org holds that git cannot take (a variable name with a space)', { timeout: 60_000 }, async () => {
+    // The API takes any variable name of 1-255 characters; a document's is letters, digits and _.
+    // (A knowledgeId that is not a UUID was this case until the emulator refused it, as the Platform does: E12.)
     const o = await org();
     const g = await o.studio.createGuide({ name: 'Returns', source: 'Manual' });
     const first = (await o.studio.getGuide(g.id)).latestSavedVersion;
-    const content = { instruction: 'Help with returns.', knowledgeSettings: { knowledgeId: 'kb-returns' } };
+    const content = { instruction: 'Help with returns.', variables: [{ name: 'order number', type: 'String' as const, scope: 'Input' as const }] };
     if (first) await o.studio.patchGuideVersion(g.id, first.version, content);
     else await o.studio.createGuideVersion(g.id, content);
     const r = await o.cli(['export', '--out', 'adopted']);
     // The files are written (the user settles the document), and export says what plan would refuse.
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^adopted\/guides\/returns\.yaml:\d+:\d+: error: .*knowledgeId/m);
+    expect(r.stderr).toMatch(/^adopted\/guides\/returns\.yaml:\d+:\d+: error: .*variables.*name/m);
     expect(r.stderr).toMatch(/warning: the export does not validate \(1 error above\).*before plan --dir adopted/);
     const v = await o.cli(['validate', '--dir', 'adopted']);
     expect(v.code).toBe(1);

@@ -247,12 +247,12 @@ describe('a write answered with success that does not hold what was sent', () =>
     try {
       const c = env.client({ apiUrl: proxy.url, loginUrl: proxy.url });
       const g = await c.createGuide({ name: 'Knowledge', source: 'Manual' });
-      await c.patchGuideVersion(g.id, '1.0', content(1, { knowledgeSettings: { knowledgeId: 'kb-1', knowledgeType: 'Standard' } }));
+      await c.patchGuideVersion(g.id, '1.0', content(1, { knowledgeSettings: { knowledgeId: '3f2a6a5e-8c1d-4a83-9d5c-2b7e4f0c1a90', knowledgeType: 'Standard' } }));
       const err = await rejection(c.patchGuideVersion(g.id, '1.0', { ...content(1), knowledgeSettings: null }));
       expect(err.code).toBe('write.not.held');
       expect(err.message).toBe(`PATCH ${paths.guideVersion(g.id, '1.0')} succeeded, but the guide version does not hold what was sent (the server kept or dropped a field); nothing more was done with it`);
       // Without the null, the same server is fine.
-      await expect(c.patchGuideVersion(g.id, '1.0', content(2, { knowledgeSettings: { knowledgeId: 'kb-1', knowledgeType: 'Standard' } }))).resolves.toMatchObject({ state: 'Draft' });
+      await expect(c.patchGuideVersion(g.id, '1.0', content(2, { knowledgeSettings: { knowledgeId: '3f2a6a5e-8c1d-4a83-9d5c-2b7e4f0c1a90', knowledgeType: 'Standard' } }))).resolves.toMatchObject({ state: 'Draft' });
     } finally {
       await proxy.close();
     }

@@ -116,8 +116,8 @@ describe('official SDK AIStudioApi against the emulator: guides', () => {
     expect((await ai.getGuideVersion!(guideId, '1.0')).state).toBe('TestReady');
 
     // Editing a TestReady version sends it back to Draft.
-    const again = await ai.patchGuideVersion!(guideId, '1.0', { knowledgeSettings: { knowledgeId: 'kb-1', knowledgeType: 'Standard' } });
-    expect(again).toMatchObject({ state: 'Draft', instruction, knowledgeSettings: { knowledgeId: 'kb-1' } });
+    const again = await ai.patchGuideVersion!(guideId, '1.0', { knowledgeSettings: { knowledgeId: '3f2a6a5e-8c1d-4a83-9d5c-2b7e4f0c1a90', knowledgeType: 'Standard' } });
+    expect(again).toMatchObject({ state: 'Draft', instruction, knowledgeSettings: { knowledgeId: '3f2a6a5e-8c1d-4a83-9d5c-2b7e4f0c1a90' } });
 
     const prodJob = await ai.postGuideVersionJobs!(guideId, '1.0', { guideVersion: { state: 'ProductionReady' } });
     expect(await settle(() => ai.getGuideVersionJob!(guideId, '1.0', prodJob.id))).toMatchObject({

@@ -93,6 +93,10 @@
 //     version bodies and guideId/versionId in publish bodies (guide_version/..._utils.go), which
 //     the real API evidently ignores. promptctl's client sends model fields only.
 // E11 A guide's dateModified moves when it is renamed and when any of its versions changes.
+// E12 A knowledgeSettings.knowledgeId that is not a UUID (8-4-4-4-12 hex digits, either case; the
+//     Guide schema's pattern) is 400 invalid.value naming knowledgeSettings.knowledgeId ("... must
+//     be a UUID"), in every body that carries knowledgeSettings: version create and patch, session
+//     turn. The Platform requires a UUID (AuthoringKnowledgeSettings); nothing is stored.
 import { LATEST_NOT_PRODUCTION_READY, LATEST_NOT_PRODUCTION_READY_CODE } from './wire.js';
 import { ApiError } from '../../genesys/errors.js';
 

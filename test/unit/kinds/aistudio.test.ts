@@ -120,11 +120,11 @@ describe('Guide: canonical form and model ⇄ wire', () => {
   });
 
   it('round-trips through the wire, with the live state as publish', () => {
-    const g = guide('Returns', { knowledge: { knowledgeId: 'kb-1', knowledgeType: 'Standard' } });
+    const g = guide('Returns', { knowledge: { knowledgeId: '3f2a6a5e-8c1d-4a83-9d5c-2b7e4f0c1a90', knowledgeType: 'Standard' } });
     const back = guideFromWire('Returns', { ...version('g1', '2.0', 'TestReady', g), knowledgeSettings: guideToWire(g).knowledgeSettings! });
     expect(back.publish).toBe('TestReady');
     expect(landed(guideToWire(back), guideToWire(g))).toBe(true);
-    expect(guideToWire(back).knowledgeSettings).toEqual({ knowledgeId: 'kb-1', knowledgeType: 'Standard' });
+    expect(guideToWire(back).knowledgeSettings).toEqual({ knowledgeId: '3f2a6a5e-8c1d-4a83-9d5c-2b7e4f0c1a90', knowledgeType: 'Standard' });
   });
 });
 

@@ -26,9 +26,9 @@ describe('AI Studio documents', () => {
     expect(g).toMatchObject({ kind: 'Guide', name: 'Returns / exchanges', instruction: 'Hi {{Variable.a}}', publish: 'ProductionReady', dataActions: [], labels: {} });
     expect(g.variables).toEqual([{ name: 'a', type: 'String', scope: 'Input' }]);
     expect(g.budget).toBeUndefined();
-    const b = normalizeGuide({ metadata: { name: 'x' }, spec: { budget: { maxPromptTokens: 10 }, knowledge: { knowledgeId: 'k' } } }, facts());
+    const b = normalizeGuide({ metadata: { name: 'x' }, spec: { budget: { maxPromptTokens: 10 }, knowledge: { knowledgeId: '3f2a6a5e-8c1d-4a83-9d5c-2b7e4f0c1a90' } } }, facts());
     expect(b.budget).toEqual({ maxPromptTokens: 10, warnAt: 0.9 });
-    expect(b.knowledge).toEqual({ knowledgeId: 'k' });
+    expect(b.knowledge).toEqual({ knowledgeId: '3f2a6a5e-8c1d-4a83-9d5c-2b7e4f0c1a90' });
   });
 
   it('a SummarySetting keeps only what is set; a prompt makes it of type Prompt', () => {

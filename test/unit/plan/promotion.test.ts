@@ -110,10 +110,12 @@ describe('promotion', () => {
   });
 
   it('compares guides and settings without the ids each org gives its own data actions, knowledge bases and integrations', () => {
-    const content = (org: string, label = 'Look up order') => ({
+    // Each org's knowledge base has its own id (a UUID, as the Platform requires).
+    const KNOWLEDGE_IDS = { prod: '5d0c9a1e-2b7f-4e38-8a61-0f3c4d5e6a7b', staging: 'a9e8d7c6-b5a4-4938-8271-6f5e4d3c2b1a' } as const;
+    const content = (org: keyof typeof KNOWLEDGE_IDS, label = 'Look up order') => ({
       instruction: 'Say hello, then ask for the order number.\n',
       resources: { dataActions: [{ id: `da-${org}`, label, description: 'Finds the order' }] },
-      knowledgeSettings: { knowledgeId: `kb-${org}`, description: 'Returns policy' },
+      knowledgeSettings: { knowledgeId: KNOWLEDGE_IDS[org], description: 'Returns policy' },
     });
     const { update } = guideUpdate();
     const wanted = promotedVersions({ actions: [{ ...update, desired: { kind: 'Guide', body: content('prod'), state: 'ProductionReady', write: 'version' } } as PlanAction] });

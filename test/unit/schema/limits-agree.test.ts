@@ -52,6 +52,9 @@ const CASES: Case[] = [
   { what: 'SummarySetting integrationId (blank)', doc: (v) => setting({ ...external, integrationId: v }), wire: (v) => settingWire({ ...external, integrationId: v }), ok: ' i ', refused: '  ' },
   { what: 'SummarySetting timeoutDuration (max)', doc: (v) => setting({ ...external, timeoutDuration: v }), wire: (v) => settingWire({ ...external, timeoutDuration: v }), ok: 86_400, refused: 86_401 },
   { what: 'SummarySetting timeoutDuration (min)', doc: (v) => setting({ ...external, timeoutDuration: v }), wire: (v) => settingWire({ ...external, timeoutDuration: v }), ok: 1, refused: 0 },
+  // The Platform's knowledgeId is a UUID (assumptions.ts E12): both sides refuse any other string.
+  { what: 'Guide knowledgeId (UUID)', doc: (v) => guide({ knowledge: { knowledgeId: v } }), wire: (v) => guideWire({ knowledgeSettings: { knowledgeId: v } }), ok: '3F2A6A5E-8C1D-4A83-9D5C-2B7E4F0C1A90', refused: 'kb-1' },
+  { what: 'Guide knowledgeId (UUID without dashes)', doc: (v) => guide({ knowledge: { knowledgeId: v } }), wire: (v) => guideWire({ knowledgeSettings: { knowledgeId: v } }), ok: '3f2a6a5e-8c1d-4a83-9d5c-2b7e4f0c1a90', refused: '3f2a6a5e8c1d4a839d5c2b7e4f0c1a90' },
   // DESIGN §2: the Genesys name, 1–255 characters.
   { what: 'Guide name (DESIGN §2)', doc: (v) => ({ ...guide({}), name: v as string }), wire: (v) => ({ body: 'GuideCreate', json: { name: v, source: 'Manual' } }), ok: s(255), refused: s(256) },
   { what: 'SummarySetting name (DESIGN §2)', doc: (v) => ({ ...setting({}), name: v as string }), wire: (v) => settingWire({ name: v }), ok: s(255), refused: s(256) },
