@@ -1,0 +1,129 @@
+// Shared set-up for the apply-interrupt scenario tests (DESIGN §5): a proxy in front of the
+// emulator that injects the interrupt the moment a chosen request reaches it, an apply run
+// through that proxy, the audit outcome of an address, and the check that the next runs converge.
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import { join } from 'node:path';
+import { afterEach, expect } from 'vitest';
+import { verifyAuditFile } from '../../src/audit/verify.js';
+import { runCliInProcess, type CliResult } from './cli.js';
+import { forwardTo } from './forward.js';
+import { plannedChanges, type Scenario } from './scenario.js';
+
+interface Seen {
+  method: string;
+  path: string;
+  /** Arrived after the interrupt. */
+  late: boolean;
+}
+
+/**
+ * A proxy to the emulator that interrupts the command when the first request `trigger` matches
+ * arrives, then passes it on; it notes every request and whether it came after the interrupt.
+ */
+export async function interruptingProxy(emulatorUrl: string, trigger: (method: string, path: string) => boolean) {
+  const upstream = new URL(emulatorUrl);
+  const ac = new AbortController();
+  const seen: Seen[] = [];
+  const proxy = http.createServer((req, res) => {
+    const method = req.method ?? '';
+    const path = (req.url ?? '').split('?')[0]!;
+    const late = ac.signal.aborted;
+    seen.push({ method, path, late });
+    // The interrupt arrives while this call is in flight: it has reached the target's side.
+    if (!late && trigger(method, path)) ac.abort();
+    forwardTo(upstream, req, res);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
+    signal: ac.signal,
+    /** Writes (anything but GET) that started after the interrupt. */
+    lateWrites: () => seen.filter((s) => s.late && s.method !== 'GET' && !s.path.includes('/oauth/')),
+    seen,
+    async close() {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}
+
+export type InterruptingProxy = Awaited<ReturnType<typeof interruptingProxy>>;
+
+/**
+ * Registers an afterEach that closes, last first, what each test handed to the function it returns
+ * (its scenario, then its proxy).
+ */
+export function closeAfterEach(): <T extends { close(): Promise<unknown> }>(x: T) => T {
+  let open: Array<{ close(): Promise<unknown> }> = [];
+  afterEach(async () => {
+    const all = open.reverse();
+    open = [];
+    for (const x of all) await x.close();
+  });
+  return (x) => (open.push(x), x);
+}
+
+/** Runs `promptctl apply --auto-approve` (plus `extra`) in the scenario, through the proxy, interruptible by it. */
+export function applyThrough(s: Scenario, p: InterruptingProxy, extra: readonly string[] = []): Promise<CliResult> {
+  return runCliInProcess(['apply', '--auto-approve', ...extra], { cwd: s.dir.path, env: { ...s.emu.env, GENESYSCLOUD_API_URL: p.url }, signal: p.signal });
+}
+
+/** An apply that the proxy interrupted: it exits 130 and no write started after the interrupt. */
+export async function interruptedApply(s: Scenario, p: InterruptingProxy, extra: readonly string[] = []): Promise<CliResult> {
+  const r = await applyThrough(s, p, extra);
+  expect(p.signal.aborted, JSON.stringify(p.seen)).toBe(true);
+  expect(r.code, r.stderr).toBe(130);
+  expect(p.lateWrites(), JSON.stringify(p.seen)).toEqual([]);
+  return r;
+}
+
+/** The latest audit outcome for `address`. */
+export async function outcomeOf(s: Scenario, address: string): Promise<Record<string, any>> {
+  const records = (await readFile(join(s.dir.path, '.promptctl', 'audit.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, any>);
+  // The latest: the apply before it may have created the object.
+  const outcome = records.filter((r) => r.type === 'outcome' && r.address === address).at(-1);
+  expect(outcome).toBeDefined();
+  return outcome!;
+}
+
+/** After the interrupted run: the next plan shows what is missing, an apply finishes it, and then nothing is left. */
+export async function expectConverges(s: Scenario, change: string, extra: readonly string[] = []): Promise<void> {
+  const plan = await s.cli(['plan', ...extra]);
+  expect(plan.code, plan.stderr).toBe(0);
+  expect(plannedChanges(plan.stdout)).toEqual([change]);
+  const again = await s.cli(['apply', '--auto-approve', ...extra]);
+  expect(again.code, again.stderr).toBe(0);
+  const after = await s.cli(['plan', '--detailed-exitcode', ...extra]);
+  expect(after.code, after.stdout).toBe(0);
+  // Every intent has its outcome, and the chain holds.
+  expect(await verifyAuditFile(join(s.dir.path, '.promptctl', 'audit.jsonl'))).toMatchObject({ ok: true, pending: [] });
+}
+
+/** Version 2.1.0 of the basic fixture's support-triage, to append to its file. */
+export const NEW_VERSION = `---
+apiVersion: promptctl/v1
+kind: PromptVersion
+spec:
+  template: support-triage
+  version: 2.1.0
+  systemInstruction: "Triage the ticket, briefly."
+  userTemplate: "Ticket: {{ticket}}"
+  variables:
+    - name: ticket
+      type: string
+      maxTokens: 1500
+`;
+
+/** A guide to add to the basic fixture (prompts/guide.yaml), ProductionReady. */
+export const GUIDE = `apiVersion: promptctl/v1
+kind: Guide
+metadata:
+  name: Interrupted-guide
+spec:
+  instruction: "Help the customer with their question."
+  publish: ProductionReady
+`;
