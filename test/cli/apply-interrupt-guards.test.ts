@@ -1,11 +1,11 @@
 // Ctrl-C (DESIGN §5) while the first call of a multi-call update is in flight: a Draft PromptVersion
-// that is PATCHed then published, and a Guide whose new content is written (a new version, or its
-// Draft edited in place) then published. Whether the interrupt arrives during the guard read
-// (nothing written: not started) or during the write itself (partly done: written, not published),
-// no later write starts, the audit outcome says what landed, apply exits 130, and the next plan
-// still has the rest to do.
-// Also: a TrafficSplit whose action had not started, and a template delete whose guard read was
-// in flight. The interrupt comes from the proxy in test/helpers/interrupt.ts.
+// that is PATCHed (or, holding git's content already, only read) then published, and a Guide whose
+// new content is written (a new version, or its Draft edited in place) then published. Whether the
+// interrupt arrives during the guard read (nothing written: not started) or during the write itself
+// (partly done: written, not published), no later write starts, the audit outcome says what landed,
+// apply exits 130, and the next plan still has the rest to do. Also: a TrafficSplit whose action
+// had not started, and a template delete whose guard read was in flight. The interrupt comes from
+// the proxy in test/helpers/interrupt.ts.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,14 +18,17 @@ const closing = closeAfterEach();
 const TRIAGE = 'prompts/support/support-triage.yaml';
 const V210 = '/prompttemplates/[^/]+/versions/2\\.1\\.0$';
 
-/** After a first apply: a hand-made Draft 2.1.0 of support-triage that git then holds with other content. */
-async function draftThatGitEdits(sc: Scenario): Promise<void> {
+/**
+ * After a first apply: a hand-made Draft 2.1.0 of support-triage holding `instruction`, which git
+ * then holds as "Triage the ticket, briefly." (other content: PATCH, then publish; the same: publish).
+ */
+async function draftThatGitEdits(sc: Scenario, instruction = 'Triage the ticket, at length.'): Promise<void> {
   const first = await sc.cli(['apply', '--auto-approve']);
   expect(first.code, first.stderr).toBe(0);
   const t = (await sc.emu.api.listTemplates({ name: 'support-triage' }))[0]!;
   await sc.emu.api.createVersion(t.id, {
     version: '2.1.0',
-    systemInstruction: 'Triage the ticket, at length.',
+    systemInstruction: instruction,
     userTemplate: 'Ticket: {{ticket}}',
     variables: [{ name: 'ticket', type: 'string', maxTokens: 1500 }],
   });
@@ -68,15 +71,18 @@ describe('a PromptVersion Draft that git edits (PATCH, then publish), interrupte
     await expectConverges(s, 'update PromptVersion/support-triage@2.1.0');
   });
 
-  it("during the Draft's guard read: no PATCH and no publish; not started, on record; the next plan still has it", async () => {
+  it.each([
+    ['a Draft git edits', 'Triage the ticket, at length.', 'updating the Draft'],
+    ['a Draft git holds as it is', 'Triage the ticket, briefly.', 'publishing it'],
+  ])("during the Draft's guard read (%s): no PATCH and no publish; not started, on record; the next plan still has it", async (_what, instruction, next) => {
     const s = closing(await scenario());
-    await draftThatGitEdits(s);
+    await draftThatGitEdits(s, instruction);
     const proxy = closing(await interruptingProxy(s.emu.url, (m, p) => m === 'GET' && new RegExp(V210).test(p)));
 
     const r = await interruptedApply(s, proxy);
     expect(r.stderr).toContain('Not started:\n  ~ PromptVersion/support-triage@2.1.0');
-    expect(await outcomeOf(s, 'PromptVersion/support-triage@2.1.0')).toMatchObject({ outcome: 'skipped', error: 'interrupted before updating the Draft: nothing was changed', after: null });
-    expect(await liveV210(s)).toMatchObject({ state: 'Draft', systemInstruction: 'Triage the ticket, at length.' });
+    expect(await outcomeOf(s, 'PromptVersion/support-triage@2.1.0')).toMatchObject({ outcome: 'skipped', error: `interrupted before ${next}: nothing was changed`, after: null });
+    expect(await liveV210(s)).toMatchObject({ state: 'Draft', systemInstruction: instruction });
     await expectConverges(s, 'update PromptVersion/support-triage@2.1.0');
   });
 });
