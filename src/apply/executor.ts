@@ -35,9 +35,10 @@ export interface ActionOutcome {
   correlationId: string | null;
   /**
    * An interrupt ended it before one of its calls: `midway` after some of them had changed the
-   * target (detail says what landed), `before` when none had (it is reported as not started).
+   * target (detail says what landed), `before` when none had (it is reported as not started);
+   * `unsent` when a call of it failed and was not resent (it failed: the run says interrupted).
    */
-  interrupted?: 'midway' | 'before';
+  interrupted?: 'midway' | 'before' | 'unsent';
 }
 
 export interface ApplyResult {
@@ -320,7 +321,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     ...stagedResults.filter((r) => !succeededAt.has(r.action.address) && !failed.some((f) => f.action === r.action) && !cutMidway.some((c) => c.action === r.action)),
     ...cutMidway,
   ];
-  const cut = interrupted() && (pending.length > 0 || cutMidway.length > 0);
+  const cut = interrupted() && (pending.length > 0 || cutMidway.length > 0 || failed.some((f) => f.interrupted === 'unsent'));
   return { ok: failed.length === 0 && !cut, interrupted: cut, succeeded, failed, notStarted: pending, partial, counts };
 }
 
@@ -385,7 +386,7 @@ function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
     }
     // The client's messages already name the call, status and correlation id.
     const detail = err.code && !err.message.includes(err.code) ? `${err.message} [${err.code}]` : err.message;
-    return { ...base, outcome: 'failure', correlationId, detail };
+    return { ...base, outcome: 'failure', correlationId, detail, ...(err.notResent ? { interrupted: 'unsent' as const } : {}) };
   }
   const msg = err instanceof Error ? err.message : String(err);
   return { ...base, outcome: 'failure', correlationId: null, detail: msg };

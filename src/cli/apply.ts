@@ -330,8 +330,12 @@ function sayExpectedDuration(ctx: CliContext, plan: Plan, target: OpenTarget): v
 async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: AuditLog, git: GitProvenance, stop: Stop, dir: string): Promise<number> {
   const { style } = ctx;
   const progress = progressWriter((s) => ctx.io.stderr.write(ctx.mask(s)), { tty: Boolean(ctx.io.stderr.isTTY), style });
-  // First interrupt: start nothing new, let calls in flight finish and be recorded. Second: now.
+  // First interrupt: start nothing new (no resent attempt either), let calls in flight finish and
+  // be recorded. Second: now.
   const off = stop.listenForInterrupts();
+  const stopResending = (): void => target.stopResending();
+  if (stop.signal.aborted) stopResending();
+  else stop.signal.addEventListener('abort', stopResending, { once: true });
   let result;
   try {
     result = await executePlan(plan, target.api, {

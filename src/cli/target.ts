@@ -57,6 +57,8 @@ export interface OpenTarget {
   label: string;
   /** What a plan is bound to besides the org id: the API host (stable for the embedded one) and the OAuth client. */
   binding: { host: string; clientId: string };
+  /** From now on no failed attempt is resent, by either client (an apply's first interrupt, DESIGN §5). */
+  stopResending(): void;
   close(): Promise<void>;
 }
 
@@ -156,6 +158,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
   const correlations = createCorrelationTracker();
   const note = (info: { correlationId?: string; method?: string }): void => correlations.note(info);
   // A long wait (a 429's Retry-After, backing off from 5xx) is said, so a CI log never goes silent.
+  let stopped = false;
   const retried = (info: RetryInfo): void => {
     note(info);
     if (info.delayMs >= NOTICE_DELAY_MS) ctx.info?.(retryNotice(info));
@@ -169,6 +172,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
       targetLabel: label,
       onRetry: retried,
       onResponse: note,
+      stopped: () => stopped,
       ...(credentialVariables ? { credentialVariables } : {}),
       // Each access token is masked in everything the run prints, like the credentials it came from.
       ...(ctx.learnSecret ? { onSecret: (value: string) => ctx.learnSecret!('the access token', value) } : {}),
@@ -185,7 +189,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
   if (target.kind === 'remote') {
     // An environment's own variables are what the user must check if the login server refuses them.
     const c = connect(target.apiUrl, target.loginUrl, target.clientId, target.clientSecret, target.credentialVariables);
-    return { ...c, correlations, label, binding: { host: new URL(target.apiUrl).host, clientId: target.clientId } };
+    return { ...c, correlations, label, binding: { host: new URL(target.apiUrl).host, clientId: target.clientId }, stopResending: () => void (stopped = true) };
   }
   // The embedded default: a real server on 127.0.0.1 and the production client over HTTP.
   const { startEmulator, StateLockedError } = await import('../emulator/server.js');
@@ -216,6 +220,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
     label,
     // Its port changes every run; the state file is what makes it the same org.
     binding: { host: `embedded (${stateFile})`, clientId: EMBEDDED_CLIENT_ID },
+    stopResending: () => void (stopped = true),
     async close() {
       await c.close();
       await emulator.close();

@@ -8,6 +8,8 @@ export class ApiError extends Error {
   body?: ErrorBody;
   /** The last attempt may have been applied (a 5xx, a dropped connection) and nothing read or resent settled it. */
   outcomeUnknown?: true;
+  /** Not resent because the run stopped starting new calls (an apply's interrupt): it ended there. */
+  notResent?: true;
   constructor(
     message: string,
     readonly status: number,

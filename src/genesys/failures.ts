@@ -120,6 +120,7 @@ export function withNote(err: ApiError, note: string): ApiError {
   const noted = new ApiError(`${err.message}; ${note}`, err.status, err.code, err.correlationId, err.method, err.path);
   if (err.body) noted.body = err.body;
   if (err.outcomeUnknown) noted.outcomeUnknown = true;
+  if (err.notResent) noted.notResent = true;
   return noted;
 }
 

@@ -53,6 +53,8 @@ export interface ConnectionOptions {
    * client's own scrubbing never sees (a server's words in a report) is masked for it too.
    */
   onSecret?: (value: string) => void;
+  /** Whether the run has stopped starting new calls (an apply's interrupt): nothing is resent. */
+  stopped?: () => boolean;
 }
 
 /** "Does the live object hold what I sent?" — answered by the kind's canonical form. */
@@ -86,6 +88,7 @@ export class RestClient {
       ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
       ...(opts.onResponse ? { onResponse: opts.onResponse } : {}),
       ...(opts.tokenClock ? { tokenClock: opts.tokenClock } : {}),
+      ...(opts.stopped ? { stopped: opts.stopped } : {}),
     });
   }
 

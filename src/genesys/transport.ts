@@ -18,7 +18,7 @@ import { type RetryPolicy, attemptResult, decide, sleep } from './retry.js';
 import { apiErrorOf, closedError, origin, type FailureContext } from './failures.js';
 import { attempt, attemptTimeouts, type Channel, type HostAgents } from './attempt.js';
 import { attemptStream } from './stream.js';
-import { giveUp, unsettledError, verdict } from './unknown-outcome.js';
+import { giveUp, stoppedNote, unsettledError, verdict } from './unknown-outcome.js';
 import { proxyFor, type ProxySettings } from './proxy.js';
 import { TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
 import type { CallSpec, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } from './exchange.js';
@@ -43,6 +43,11 @@ export interface TransportOptions {
   onResponse?: (info: ResponseInfo) => void;
   /** The clock token lifetimes are judged by (default Date.now). */
   tokenClock?: () => number;
+  /**
+   * Whether the run has stopped starting new calls (an apply's first interrupt, DESIGN §5): a
+   * failed attempt is then not resent (one of unknown outcome is still read for).
+   */
+  stopped?: () => boolean;
 }
 
 /** Calls that may wait at once (far more than any command has in flight). */
@@ -204,8 +209,10 @@ export class Transport {
           maxRetries: policy.maxRetries,
           now,
           deadline,
+          stopping: this.opts.stopped?.() === true,
         });
         if (next === 'unsettled') throw unsettledError(error);
+        if (next === 'stop') return giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started, stoppedNote(retries + 1), true);
         // The last attempt may have done the work: giveUp reads before calling it a failure.
         if (next === 'give-up') return giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started);
         retries++;

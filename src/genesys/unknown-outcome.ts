@@ -8,8 +8,11 @@ import type { CallSpec, Method } from './exchange.js';
 
 const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
 
-/** What a retryable attempt leads to: another attempt, an end saying nobody knows, or giving up. */
-export type Verdict = 'resend' | 'unsettled' | 'give-up';
+/**
+ * What a retryable attempt leads to: another attempt, an end saying nobody knows, giving up (the
+ * budget is spent), or stopping (the run starts no new calls: an apply's interrupt, DESIGN §5).
+ */
+export type Verdict = 'resend' | 'unsettled' | 'give-up' | 'stop';
 
 export interface ResendContext {
   method: Method;
@@ -23,11 +26,15 @@ export interface ResendContext {
   /** The time now and the end of the call's budget (ms since the epoch). */
   now: number;
   deadline: number;
+  /** The run starts no new calls (an apply's first interrupt): nothing is resent. */
+  stopping: boolean;
 }
 
 export function verdict(retry: { delayMs: number; outcomeUnknown: boolean }, ctx: ResendContext): Verdict {
   const resendable = IDEMPOTENT.has(ctx.method) || ctx.idempotent || !retry.outcomeUnknown || ctx.reconciles;
   if (!resendable) return 'unsettled';
+  // A resend is a new call; an attempt of unknown outcome is still read for (giveUp), which writes nothing.
+  if (ctx.stopping) return 'stop';
   if (ctx.retries >= ctx.maxRetries || ctx.now + retry.delayMs > ctx.deadline) return 'give-up';
   return 'resend';
 }
@@ -44,6 +51,11 @@ export function gaveUpNote(attempts: number, elapsedMs: number): string {
   return `gave up after ${attempts} attempts in ${(elapsedMs / 1000).toFixed(1)} s`;
 }
 
+/** The note of a call not resent because the run was interrupted. */
+export function stoppedNote(attempts: number): string {
+  return `not resent after ${attempts} attempt${attempts === 1 ? '' : 's'}: interrupted, no new call is started`;
+}
+
 /**
  * Ends a call whose budget is spent: the last attempt may have done the work, so it is read for
  * (reconcile) before the call fails. Read and not found, it did not land; unread (or unreadable),
@@ -55,6 +67,9 @@ export async function giveUp<T>(
   outcomeUnknown: boolean,
   attempts: number,
   elapsedMs: number,
+  note = gaveUpNote(attempts, elapsedMs),
+  /** The call ends because the run starts no new calls, not because its budget is spent. */
+  stopping = false,
 ): Promise<T> {
   let settled = false;
   if (outcomeUnknown && spec.reconcile) {
@@ -68,7 +83,8 @@ export async function giveUp<T>(
     );
     if (found) return found.value;
   }
-  const gaveUp = withNote(error, gaveUpNote(attempts, elapsedMs));
+  const gaveUp = withNote(error, note);
+  if (stopping) gaveUp.notResent = true;
   if (outcomeUnknown && !settled) gaveUp.outcomeUnknown = true;
   throw gaveUp;
 }

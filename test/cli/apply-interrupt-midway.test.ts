@@ -40,6 +40,22 @@ describe('an apply interrupted in the middle of an action', () => {
     await expectConverges(s, 'update PromptVersion/support-triage@2.1.0');
   });
 
+  it('a write that fails (503) as the interrupt arrives is read for, not resent: the next plan still creates it', async () => {
+    const s = closing(await scenario());
+    const first = await s.cli(['apply', '--auto-approve']);
+    expect(first.code, first.stderr).toBe(0);
+    await writeFile(join(s.dir.path, 'prompts/support/support-triage.yaml'), (await readFile(join(s.dir.path, 'prompts/support/support-triage.yaml'), 'utf8')) + NEW_VERSION);
+    const proxy = closing(await interruptingProxy(s.emu.url, (m, p) => m === 'POST' && /\/prompttemplates\/[^/]+\/versions$/.test(p), { fail: true }));
+
+    // No second POST (nor any other write) after the interrupt; the read that settles the first one is allowed.
+    const r = await interruptedApply(s, proxy);
+    expect(proxy.seen.filter((x) => x.late && x.method === 'GET').length).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/not resent after 1 attempt: interrupted, no new call is started/);
+    const o = await outcomeOf(s, 'PromptVersion/support-triage@2.1.0');
+    expect(o).toMatchObject({ outcome: 'failure', after: null });
+    await expectConverges(s, 'create PromptVersion/support-triage@2.1.0');
+  });
+
   it('PromptVersion: a publish already started is confirmed (reads only), so the record says it was published', async () => {
     const s = closing(await scenario());
     const first = await s.cli(['apply', '--auto-approve']);

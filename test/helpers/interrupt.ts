@@ -19,9 +19,10 @@ interface Seen {
 
 /**
  * A proxy to the emulator that interrupts the command when the first request `trigger` matches
- * arrives, then passes it on; it notes every request and whether it came after the interrupt.
+ * arrives, then passes it on (or, `fail`, answers it 503 itself: a server that failed it); it
+ * notes every request and whether it came after the interrupt.
  */
-export async function interruptingProxy(emulatorUrl: string, trigger: (method: string, path: string) => boolean) {
+export async function interruptingProxy(emulatorUrl: string, trigger: (method: string, path: string) => boolean, opts: { fail?: boolean } = {}) {
   const upstream = new URL(emulatorUrl);
   const ac = new AbortController();
   const seen: Seen[] = [];
@@ -31,7 +32,15 @@ export async function interruptingProxy(emulatorUrl: string, trigger: (method: s
     const late = ac.signal.aborted;
     seen.push({ method, path, late });
     // The interrupt arrives while this call is in flight: it has reached the target's side.
-    if (!late && trigger(method, path)) ac.abort();
+    if (!late && trigger(method, path)) {
+      ac.abort();
+      if (opts.fail) {
+        req.resume();
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'unavailable', code: 'service.unavailable', status: 503 }));
+        return;
+      }
+    }
     forwardTo(upstream, req, res);
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));

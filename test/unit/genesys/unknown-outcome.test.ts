@@ -3,7 +3,7 @@ import { ApiError } from '../../../src/genesys/errors.js';
 import { attemptResult } from '../../../src/genesys/retry.js';
 import { giveUp, unsettledError, verdict, type ResendContext } from '../../../src/genesys/unknown-outcome.js';
 
-const post: ResendContext = { method: 'POST', idempotent: false, reconciles: false, retries: 0, maxRetries: 3, now: 1000, deadline: 5000 };
+const post: ResendContext = { method: 'POST', idempotent: false, reconciles: false, retries: 0, maxRetries: 3, now: 1000, deadline: 5000, stopping: false };
 const unknown = { delayMs: 100, outcomeUnknown: true };
 const known = { delayMs: 100, outcomeUnknown: false };
 /** The error a call ended with (it must end with one). */
@@ -30,6 +30,12 @@ describe('verdict', () => {
     expect(verdict(known, { ...post, retries: 3 })).toBe('give-up');
     expect(verdict(known, { ...post, now: 4950 })).toBe('give-up');
     expect(verdict(known, { ...post, now: 4900 })).toBe('resend');
+  });
+
+  it('stops when the run starts no new calls (an interrupt), whatever the budget left; never resends blindly either', () => {
+    expect(verdict(known, { ...post, stopping: true })).toBe('stop');
+    expect(verdict(unknown, { ...post, reconciles: true, stopping: true })).toBe('stop');
+    expect(verdict(unknown, { ...post, stopping: true })).toBe('unsettled');
   });
 });
 
