@@ -45,7 +45,7 @@ export interface TransportOptions {
   tokenClock?: () => number;
   /**
    * Whether the run has stopped starting new calls (an apply's first interrupt, DESIGN §5): a
-   * failed attempt is then not resent (one of unknown outcome is still read for).
+   * failed write is then not resent (one of unknown outcome is still read for); reads still are.
    */
   stopped?: () => boolean;
 }

@@ -26,15 +26,16 @@ export interface ResendContext {
   /** The time now and the end of the call's budget (ms since the epoch). */
   now: number;
   deadline: number;
-  /** The run starts no new calls (an apply's first interrupt): nothing is resent. */
+  /** The run starts no new calls (an apply's first interrupt): no write is resent. */
   stopping: boolean;
 }
 
 export function verdict(retry: { delayMs: number; outcomeUnknown: boolean }, ctx: ResendContext): Verdict {
   const resendable = IDEMPOTENT.has(ctx.method) || ctx.idempotent || !retry.outcomeUnknown || ctx.reconciles;
   if (!resendable) return 'unsettled';
-  // A resend is a new call; an attempt of unknown outcome is still read for (giveUp), which writes nothing.
-  if (ctx.stopping) return 'stop';
+  // A resent write is a new change; an attempt of unknown outcome is still read for (giveUp). Reads
+  // go on being retried: they change nothing, and they are what confirms the calls in flight.
+  if (ctx.stopping && ctx.method !== 'GET') return 'stop';
   if (ctx.retries >= ctx.maxRetries || ctx.now + retry.delayMs > ctx.deadline) return 'give-up';
   return 'resend';
 }

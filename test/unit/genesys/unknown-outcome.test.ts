@@ -32,10 +32,12 @@ describe('verdict', () => {
     expect(verdict(known, { ...post, now: 4900 })).toBe('resend');
   });
 
-  it('stops when the run starts no new calls (an interrupt), whatever the budget left; never resends blindly either', () => {
+  it('stops resending a write when the run starts no new calls (an interrupt), whatever the budget left; never resends blindly either', () => {
     expect(verdict(known, { ...post, stopping: true })).toBe('stop');
     expect(verdict(unknown, { ...post, reconciles: true, stopping: true })).toBe('stop');
     expect(verdict(unknown, { ...post, stopping: true })).toBe('unsettled');
+    // A read is still retried: it changes nothing, and confirms what is in flight.
+    expect(verdict(known, { ...post, method: 'GET', stopping: true })).toBe('resend');
   });
 });
 
