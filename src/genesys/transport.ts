@@ -228,6 +228,10 @@ export class Transport {
         });
         // Ends early on close() or the call's abort; the loop's first checks then say so.
         await sleep(decision.delayMs, this.waitSignal(spec.signal));
+        // Interrupted while it waited: the resend would be a new call (a read is still read again).
+        if (spec.method !== 'GET' && this.opts.stopped?.() === true) {
+          return giveUp(spec, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true);
+        }
         continue;
       }
 
