@@ -1,0 +1,70 @@
+// rev17: a priority swap's first step (a staged filter's PUT) that fails and is not resent
+// because the apply was interrupted (ApiError notResent, f4a562e: interrupted 'unsent'). The
+// staging loop takes any `interrupted` as "one call, not started" and breaks, so the action is
+// listed among those not started although its call was sent and failed (its audit outcome is a
+// failure). 'unsent' is a failure: it belongs in `failed`, as in the main loop.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { executePlan } from '../../src/apply/executor.js';
+import { openAuditLog, type AuditLog } from '../../src/audit/log.js';
+import { ApiError } from '../../src/genesys/errors.js';
+import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
+import { readLiveState } from '../../src/targets/live.js';
+import type { DesiredState } from '../../src/model/types.js';
+import { buildPlan } from '../../src/plan/build.js';
+import { desiredState, filter } from '../helpers/desired.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { versionTokens } from '../../src/tokens/index.js';
+import { createCorrelationTracker } from '../../src/apply/correlation.js';
+
+let emu: TestEmulator;
+let dir: TempDir;
+let audit: AuditLog;
+
+beforeEach(async () => {
+  emu = await startTestEmulator();
+  dir = await tempDir('promptctl-rev17-');
+  audit = await openAuditLog(join(dir.path, 'audit.jsonl'), { env: {}, onWarning: () => undefined });
+});
+afterEach(async () => {
+  await audit.close();
+  await emu.close();
+  await dir.remove();
+});
+
+async function plan(desired: DesiredState) {
+  const live = await readLiveState({ gateway: emu.api });
+  return buildPlan(desired, live, { prune: false, target: 'test emulator', git: {}, id: `p-${Math.random()}`, createdAt: new Date().toISOString(), tokens: versionTokens });
+}
+
+describe('rev17: a staged filter whose PUT is not resent after the interrupt', () => {
+  it('is reported failed (its call was sent), not as not started', async () => {
+    const base = { audit, correlations: createCorrelationTracker(), actor: 'a', commit: null };
+    const first = await executePlan(await plan(desiredState({ filters: [filter('alpha', 10), filter('beta', 20)] })), emu.api, base);
+    expect(first.ok).toBe(true);
+    const p = await plan(desiredState({ filters: [filter('alpha', 20), filter('beta', 10)] }));
+    const stop = new AbortController();
+    // The first filter update: the interrupt comes while it is in flight, it is answered 503 and not resent.
+    let hit = false;
+    const api = new Proxy(emu.api, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (prop !== 'updateFilter') return typeof v === 'function' ? v.bind(target) : v;
+        return async (...args: unknown[]) => {
+          if (hit) return (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          hit = true;
+          stop.abort();
+          const err = new ApiError('PUT /api/v2/llmgateway/safetyfilters/x failed: 503 service.unavailable; not resent after 1 attempt: interrupted, no new call is started', 503, 'service.unavailable', 'c-1', 'PUT', '/x');
+          err.notResent = true;
+          throw err;
+        };
+      },
+    }) as GatewayApi;
+    const r = await executePlan(p, api, { ...base, signal: stop.signal });
+    expect(hit).toBe(true);
+    expect(r.interrupted).toBe(true);
+    expect(r.failed.map((f) => f.action.address), JSON.stringify({ failed: r.failed, notStarted: r.notStarted.map((a) => a.address) })).toHaveLength(1);
+    expect(r.notStarted.map((a) => a.address)).not.toContain(r.failed[0]!.action.address);
+  });
+});
