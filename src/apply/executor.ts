@@ -105,6 +105,8 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const remaining = new Map<string, number>();
   for (const a of todo) remaining.set(family(a), (remaining.get(family(a)) ?? 0) + 1);
   let openFamilies = 0;
+  // The families begun (declared before the staging loop, whose failures already count finishedIn).
+  const started = new Set<string>();
   const finishedIn = (a: PlanAction): void => {
     const left = (remaining.get(family(a)) ?? 1) - 1;
     remaining.set(family(a), left);
@@ -266,7 +268,6 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   // finished before another one is begun beyond what concurrency needs (no more than `limit`
   // families open at once), so an interrupted or rate-limited apply leaves whole, usable
   // templates rather than many half-made ones.
-  const started = new Set<string>();
   const launch = (a: PlanAction, i: number): void => {
     pending.splice(i, 1);
     started.add(family(a));
