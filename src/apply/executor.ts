@@ -245,8 +245,8 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     if (a.kind !== 'SafetyFilter' || (a.action !== 'create' && a.action !== 'update') || a.stagePriority === undefined) continue;
     if (interrupted()) break;
     const result = await attempt(a, 'stage');
-    // One call, not started: the action stays among those not started.
-    if (result.interrupted) break;
+    // One call, not started: the action stays among those not started ('unsent' was sent: it failed).
+    if (result.interrupted === 'before') break;
     if (result.outcome !== 'success') {
       finishedIn(a);
       completed += 1;
