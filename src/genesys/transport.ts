@@ -209,7 +209,7 @@ export class Transport {
           maxRetries: policy.maxRetries,
           now,
           deadline,
-          stopping: this.opts.stopped?.() === true,
+          stopping: this.stopsResending(spec),
         });
         if (next === 'unsettled') throw unsettledError(error);
         if (next === 'stop') return giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started, stoppedNote(retries + 1), true);
@@ -229,7 +229,7 @@ export class Transport {
         // Ends early on close() or the call's abort; the loop's first checks then say so.
         await sleep(decision.delayMs, this.waitSignal(spec.signal));
         // Interrupted while it waited: the resend would be a new call (a read is still read again).
-        if (spec.method !== 'GET' && this.opts.stopped?.() === true) {
+        if (this.stopsResending(spec)) {
           return giveUp(spec, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true);
         }
         continue;
@@ -260,6 +260,15 @@ export class Transport {
   async close(): Promise<void> {
     this.closing.abort();
     for (const a of new Set([this.agents.api.http, this.agents.api.https, this.agents.login.http, this.agents.login.https])) a.destroy();
+  }
+
+  /**
+   * Whether a failed attempt of `spec` is not resent now: the run has stopped starting new calls
+   * (an apply's interrupt), and the call may change something. Reads and token requests change
+   * nothing: they are resent (a publish's confirmation needs them, README Interrupts).
+   */
+  private stopsResending(spec: CallSpec<unknown>): boolean {
+    return this.opts.stopped?.() === true && spec.method !== 'GET' && spec.path !== TOKEN_PATH;
   }
 
   /** POST TOKEN_PATH (/oauth/token) with the client credentials; resent freely (a token request changes nothing). */
