@@ -136,6 +136,20 @@ export function stopIfInterrupted(ctx: Pick<ApplyContext, 'stopped'>, a: PlanAct
 const NOTHING_LANDED: Landed = { done: [], after: null, resourceId: null };
 
 /**
+ * A write that follows writes of the same action which landed (`landed`): when it fails only
+ * because the run stopped resending it (an interrupt), the action ends interrupted, saying what
+ * landed (the Draft it created), not as a plain failure that records nothing.
+ */
+export async function afterLanded<T>(a: PlanAction, next: string, landed: Landed | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (landed && landed.done.length > 0 && isApiError(err) && err.notResent) throw new Interrupted(a, landed, `${next} (its request failed and was not resent)`);
+    throw err;
+  }
+}
+
+/**
  * A target's HTTP error (an ApiError from genesys/). Recognised by shape, because the core may
  * know the targets' types but not their code.
  */

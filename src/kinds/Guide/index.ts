@@ -23,7 +23,7 @@ import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { countOwned } from '../ownership.js';
-import { aiStudioOf, assertWrite, desiredOf, GuardMoved, isApiError, readOrGone, stopIfInterrupted } from '../shared.js';
+import { afterLanded, aiStudioOf, assertWrite, desiredOf, GuardMoved, isApiError, readOrGone, stopIfInterrupted } from '../shared.js';
 import { planGuides } from './plan.js';
 
 /** A guide version as plan and audit see it: its content and its state (null: no version yet). */
@@ -288,7 +288,8 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     const written = done.length > 0 ? { done: [...done, `version ${v.version} holds the content in ${v.state}, not yet ${d.state}`], after: snapshot(v), resourceId: guideId } : undefined;
     stopIfInterrupted(ctx, a, `publishing it to ${d.state}`, written);
     // Draft never needs publishing; the client waits for the job (or, without one, for the state).
-    v = await api.publishGuideVersion(guideId, v.version, d.state as Exclude<GuidePublishState, 'Draft'>);
+    const version = v.version;
+    v = await afterLanded(a, `publishing it to ${d.state}`, written, () => api.publishGuideVersion(guideId, version, d.state as Exclude<GuidePublishState, 'Draft'>));
     done.push(`published ${v.version} to ${v.state}`);
   }
   const after = snapshot(v);

@@ -11,7 +11,7 @@ import { canonicalEqual, canonicalHash, type Canonical } from '../canonical.js';
 import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
-import { assertWrite, desiredOf, GuardMoved, readOrGone, stopIfInterrupted } from '../shared.js';
+import { afterLanded, assertWrite, desiredOf, GuardMoved, readOrGone, stopIfInterrupted } from '../shared.js';
 
 export const TEXT_FIELDS = ['systemInstruction', 'userTemplate'] as const;
 
@@ -212,7 +212,7 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     // A Draft written just now is left as it is: the next plan sees it and publishes it.
     const landed = written && done.length > 0 ? { done: [`${done[0]} version ${label} as a Draft, not published`], after: snapshot(label, d.body, 'Draft'), resourceId: templateId } : undefined;
     stopIfInterrupted(ctx, a, 'publishing it', landed);
-    const { published } = await api.startPublish(templateId, label, written?.contentHash ? { contentHash: written.contentHash } : {});
+    const { published } = await afterLanded(a, 'publishing it', landed, () => api.startPublish(templateId, label, written?.contentHash ? { contentHash: written.contentHash } : {}));
     // The publish job has started: its confirmation only reads, and is waited for even after an
     // interrupt (DESIGN §5: calls in flight finish), so the record says whether the version was
     // published, not merely that it was asked to be.

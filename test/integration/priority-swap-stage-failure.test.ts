@@ -1,4 +1,4 @@
-// rev17: a priority swap whose first step fails (the filter was edited since the plan: 409
+// a priority swap whose first step fails (the filter was edited since the plan: 409
 // version.mismatch). The staging loop calls finishedIn(a), which reads `started`, a const declared
 // after the loop: executePlan throws "Cannot access 'started' before initialization" instead of
 // reporting a conflict (apply crashes, no report, no "plan again").
@@ -23,7 +23,7 @@ let auditFile: string;
 
 beforeEach(async () => {
   emu = await startTestEmulator();
-  dir = await tempDir('promptctl-rev17-');
+  dir = await tempDir('promptctl-swap-');
   auditFile = join(dir.path, 'audit.jsonl');
   audit = await openAuditLog(auditFile, { env: {}, onWarning: () => undefined });
 });
@@ -38,7 +38,7 @@ async function plan(desired: DesiredState) {
   return buildPlan(desired, live, { prune: false, target: 'test emulator', git: {}, id: `p-${Math.random()}`, createdAt: new Date().toISOString(), tokens: versionTokens });
 }
 
-describe('rev17: a priority swap whose staging step fails', () => {
+describe('a priority swap whose staging step fails', () => {
   it('is reported as a conflict (no crash), and the trail holds', async () => {
     const base = { audit, correlations: createCorrelationTracker(), actor: 'a', commit: null };
     const first = await executePlan(await plan(desiredState({ filters: [filter('alpha', 10), filter('beta', 20)] })), emu.api, base);

@@ -1,4 +1,4 @@
-// rev17: after an apply's first interrupt no failed call is resent (f4a562e, DESIGN §5). The
+// after an apply's first interrupt no failed call is resent (f4a562e, DESIGN §5). The
 // transport asks `stopped` only when an attempt fails; an interrupt that arrives while the call
 // waits out a 429's Retry-After (or a 5xx backoff) is not heard, and the resend goes out after it.
 import http from 'node:http';
@@ -44,7 +44,7 @@ async function proxy(emulatorUrl: string) {
   };
 }
 
-describe('rev17: an interrupt that arrives while a failed call waits to be resent', () => {
+describe('an interrupt that arrives while a failed call waits to be resent', () => {
   it('stops the resend: no write starts after the interrupt, and the run exits 130', async () => {
     const s = closing(await scenario());
     const first = await s.cli(['apply', '--auto-approve']);

@@ -1,4 +1,4 @@
-// rev17: a priority swap's first step (a staged filter's PUT) that fails and is not resent
+// a priority swap's first step (a staged filter's PUT) that fails and is not resent
 // because the apply was interrupted (ApiError notResent, f4a562e: interrupted 'unsent'). The
 // staging loop takes any `interrupted` as "one call, not started" and breaks, so the action is
 // listed among those not started although its call was sent and failed (its audit outcome is a
@@ -24,7 +24,7 @@ let audit: AuditLog;
 
 beforeEach(async () => {
   emu = await startTestEmulator();
-  dir = await tempDir('promptctl-rev17-');
+  dir = await tempDir('promptctl-swap-');
   audit = await openAuditLog(join(dir.path, 'audit.jsonl'), { env: {}, onWarning: () => undefined });
 });
 afterEach(async () => {
@@ -38,7 +38,7 @@ async function plan(desired: DesiredState) {
   return buildPlan(desired, live, { prune: false, target: 'test emulator', git: {}, id: `p-${Math.random()}`, createdAt: new Date().toISOString(), tokens: versionTokens });
 }
 
-describe('rev17: a staged filter whose PUT is not resent after the interrupt', () => {
+describe('a staged filter whose PUT is not resent after the interrupt', () => {
   it('is reported failed (its call was sent), not as not started', async () => {
     const base = { audit, correlations: createCorrelationTracker(), actor: 'a', commit: null };
     const first = await executePlan(await plan(desiredState({ filters: [filter('alpha', 10), filter('beta', 20)] })), emu.api, base);

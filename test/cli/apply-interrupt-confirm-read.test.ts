@@ -1,8 +1,8 @@
-// rev17: after an apply's interrupt a publish already started is still confirmed (README
-// Interrupts). If the token is refused (401) during that confirmation, the client signs in
-// again; a token request "changes nothing" and is "resent freely" (transport.ts requestToken),
-// but after the interrupt a token POST answered 503 once is not resent, and the publish that
-// landed is reported failed.
+// after an apply's first interrupt a failed call is not resent (f4a562e). A publish job
+// already started is still confirmed (README Interrupts: "that only reads, and the record then
+// says whether the version was published"). A confirming GET that fails once (503) after the
+// interrupt is a read: it changes nothing, so not resending it only makes the apply misreport a
+// publish that landed.
 import http from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,17 +14,12 @@ import { scenario } from '../helpers/scenario.js';
 
 const closing = closeAfterEach();
 
-/** Interrupts at the publish POST (passed on); then the first GET is 401 and the first token request 503. */
-async function proxy(emulatorUrl: string) {
+/** Interrupts when the publish POST arrives (and passes it on); answers the first GET after it 503. */
+async function proxyFailingFirstLateRead(emulatorUrl: string) {
   const upstream = new URL(emulatorUrl);
   const ac = new AbortController();
-  const seen: Array<{ method: string; path: string; late: boolean; status?: number }> = [];
-  let refused = false;
-  let tokenFailed = false;
-  const answer = (res: http.ServerResponse, status: number, code: string) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ message: code, code, status }));
-  };
+  const seen: Array<{ method: string; path: string; late: boolean; answered503?: boolean }> = [];
+  let failedOne = false;
   const server = http.createServer((req, res) => {
     const method = req.method ?? '';
     const path = (req.url ?? '').split('?')[0]!;
@@ -32,17 +27,13 @@ async function proxy(emulatorUrl: string) {
     const entry: (typeof seen)[number] = { method, path, late };
     seen.push(entry);
     if (!late && method === 'POST' && path.endsWith('/jobs')) ac.abort();
-    if (late && method === 'GET' && !refused) {
-      refused = true;
-      entry.status = 401;
+    if (late && method === 'GET' && !path.includes('/oauth/') && !failedOne) {
+      failedOne = true;
+      entry.answered503 = true;
       req.resume();
-      return answer(res, 401, 'bad.credentials');
-    }
-    if (late && refused && path.includes('/oauth/token') && !tokenFailed) {
-      tokenFailed = true;
-      entry.status = 503;
-      req.resume();
-      return answer(res, 503, 'service.unavailable');
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'unavailable', code: 'service.unavailable', status: 503 }));
+      return;
     }
     forwardTo(upstream, req, res);
   });
@@ -58,20 +49,22 @@ async function proxy(emulatorUrl: string) {
   };
 }
 
-describe('rev17: signing in again during a publish confirmation after the interrupt', () => {
-  it('a token request answered 503 once is made again: the publish that landed is recorded as published', async () => {
+describe('a publish confirmation read that fails once after the interrupt', () => {
+  it('is read again (a GET changes nothing): the publish that landed is recorded as published, not failed "not resent"', async () => {
     const s = closing(await scenario());
     const first = await s.cli(['apply', '--auto-approve']);
     expect(first.code, first.stderr).toBe(0);
     const file = join(s.dir.path, 'prompts/support/support-triage.yaml');
     await writeFile(file, (await readFile(file, 'utf8')) + NEW_VERSION);
-    const p = closing(await proxy(s.emu.url));
+    const proxy = closing(await proxyFailingFirstLateRead(s.emu.url));
 
-    const r = await runCliInProcess(['apply', '--auto-approve'], { cwd: s.dir.path, env: { ...s.emu.env, GENESYSCLOUD_API_URL: p.url, GENESYSCLOUD_LOGIN_URL: p.url }, signal: p.signal });
-    expect(p.signal.aborted).toBe(true);
-    expect(p.seen.some((x) => x.status === 503), JSON.stringify(p.seen)).toBe(true);
+    const r = await runCliInProcess(['apply', '--auto-approve'], { cwd: s.dir.path, env: { ...s.emu.env, GENESYSCLOUD_API_URL: proxy.url }, signal: proxy.signal });
+    expect(proxy.signal.aborted).toBe(true);
+    expect(proxy.seen.some((x) => x.answered503), JSON.stringify(proxy.seen)).toBe(true);
+    // The publish job was started before the interrupt and the server ran it.
     const plan = await s.cli(['plan', '--detailed-exitcode']);
     expect(plan.code, plan.stdout).toBe(0);
+    // So the apply must not say it failed, and its record must say what landed.
     expect(r.stderr).not.toMatch(/not resent/);
     expect(await outcomeOf(s, 'PromptVersion/support-triage@2.1.0')).toMatchObject({ outcome: 'success', after: { content: { state: 'Published' } } });
     expect(r.code, r.stderr).toBe(0);

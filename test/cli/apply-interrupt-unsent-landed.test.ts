@@ -1,4 +1,4 @@
-// rev17: an apply interrupted while the publish POST of a version it has just created is in
+// an apply interrupted while the publish POST of a version it has just created is in
 // flight, and that POST answered 503 (not resent, f4a562e). The version was created: it is a
 // Draft on the target. README Interrupts: an action an interrupt ended partway is listed under
 // `Partly done:` saying what landed, and its audit outcome is `failure` with what landed as its
@@ -65,7 +65,7 @@ async function appliedWithNewVersion() {
   return s;
 }
 
-describe('rev17: a call not resent after the interrupt, in an action whose earlier write landed', () => {
+describe('a call not resent after the interrupt, in an action whose earlier write landed', () => {
   it('publish POST answered 503 (not sent on): the created Draft is on record as what landed and the action is partly done', async () => {
     const s = await appliedWithNewVersion();
     const p = closing(await proxy(s.emu.url, (m, path) => m === 'POST' && path.endsWith('/jobs'), 'fail'));
