@@ -8,30 +8,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditFile } from '../../src/audit/verify.js';
-import { applyThrough, closeAfterEach, expectConverges, GUIDE, interruptedApply, interruptingProxy, NEW_VERSION, outcomeOf } from '../helpers/interrupt.js';
-import { plannedChanges, scenario } from '../helpers/scenario.js';
+import { applied, appliedWithNewVersion, applyThrough, closeAfterEach, expectConverges, GUIDE, interruptedApply, interruptingProxy, outcomeOf } from '../helpers/interrupt.js';
+import { plannedChanges } from '../helpers/scenario.js';
 
 const closing = closeAfterEach();
 
-/** The basic fixture, applied. */
-async function applied() {
-  const s = closing(await scenario());
-  const first = await s.cli(['apply', '--auto-approve']);
-  expect(first.code, first.stderr).toBe(0);
-  return s;
-}
-
-/** The basic fixture, applied, with version 2.1.0 of support-triage then added to git. */
-async function appliedWithNewVersion() {
-  const s = await applied();
-  const file = join(s.dir.path, 'prompts/support/support-triage.yaml');
-  await writeFile(file, (await readFile(file, 'utf8')) + NEW_VERSION);
-  return s;
-}
-
 describe('an apply interrupted in the middle of an action', () => {
   it('PromptVersion: a version whose create was in flight is left a Draft, not published; the next plan publishes it', async () => {
-    const s = await appliedWithNewVersion();
+    const s = await appliedWithNewVersion(closing);
     const proxy = closing(await interruptingProxy(s.emu.url, (m, p) => m === 'POST' && /\/prompttemplates\/[^/]+\/versions$/.test(p)));
 
     // The create finished; no publish job (nor anything else that writes) started after the interrupt.
@@ -54,7 +38,7 @@ describe('an apply interrupted in the middle of an action', () => {
   });
 
   it('a write that fails (503) as the interrupt arrives is read for, not resent: the next plan still creates it', async () => {
-    const s = await appliedWithNewVersion();
+    const s = await appliedWithNewVersion(closing);
     const proxy = closing(await interruptingProxy(s.emu.url, (m, p) => m === 'POST' && /\/prompttemplates\/[^/]+\/versions$/.test(p), { fail: true }));
 
     // No second POST (nor any other write) after the interrupt; the read that settles the first one is allowed.
@@ -67,7 +51,7 @@ describe('an apply interrupted in the middle of an action', () => {
   });
 
   it('PromptVersion: a publish already started is confirmed (reads only), so the record says it was published', async () => {
-    const s = await appliedWithNewVersion();
+    const s = await appliedWithNewVersion(closing);
     const proxy = closing(await interruptingProxy(s.emu.url, (m, p) => m === 'POST' && p.endsWith('/jobs')));
 
     const r = await applyThrough(s, proxy);
@@ -82,7 +66,7 @@ describe('an apply interrupted in the middle of an action', () => {
   });
 
   it('a delete whose guard read was in flight is not sent: skipped on record, not started in the report, still planned', async () => {
-    const s = await applied();
+    const s = await applied(closing);
     const file = join(s.dir.path, 'prompts/safety-filters.yaml');
     const text = await readFile(file, 'utf8');
     await writeFile(file, text.slice(0, text.lastIndexOf('---')));
@@ -97,7 +81,7 @@ describe('an apply interrupted in the middle of an action', () => {
   });
 
   it('Guide: a guide whose create was in flight gets no content and no publish; the next plan writes and publishes it', async () => {
-    const s = await applied();
+    const s = await applied(closing);
     await writeFile(join(s.dir.path, 'prompts/guide.yaml'), GUIDE);
     const proxy = closing(await interruptingProxy(s.emu.url, (m, p) => m === 'POST' && p === '/api/v2/guides'));
 
@@ -111,7 +95,7 @@ describe('an apply interrupted in the middle of an action', () => {
   });
 
   it('Guide: a guide whose content write was in flight is not published; the next plan publishes it', async () => {
-    const s = await applied();
+    const s = await applied(closing);
     await writeFile(join(s.dir.path, 'prompts/guide.yaml'), GUIDE);
     // The content goes into the new guide's version: a PATCH of its empty first one, or a POST of one.
     const proxy = closing(await interruptingProxy(s.emu.url, (m, p) => (m === 'POST' || m === 'PATCH') && /^\/api\/v2\/guides\/[^/]+\/versions/.test(p) && !p.endsWith('/jobs')));

@@ -3,71 +3,33 @@
 // again; a token request "changes nothing" and is "resent freely" (transport.ts requestToken),
 // but after the interrupt a token POST answered 503 once is not resent, and the publish that
 // landed is reported failed.
-import http from 'node:http';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { applyThrough, appliedWithNewVersion, closeAfterEach, outcomeOf, scriptedProxy, UNAVAILABLE } from '../helpers/interrupt.js';
 import { describe, expect, it } from 'vitest';
-import { runCliInProcess } from '../helpers/cli.js';
-import { forwardTo } from '../helpers/forward.js';
-import { closeAfterEach, NEW_VERSION, outcomeOf } from '../helpers/interrupt.js';
-import { scenario } from '../helpers/scenario.js';
 
 const closing = closeAfterEach();
 
-/** Interrupts at the publish POST (passed on); then the first GET is 401 and the first token request 503. */
-async function proxy(emulatorUrl: string) {
-  const upstream = new URL(emulatorUrl);
-  const ac = new AbortController();
-  const seen: Array<{ method: string; path: string; late: boolean; status?: number }> = [];
-  let refused = false;
-  let tokenFailed = false;
-  const answer = (res: http.ServerResponse, status: number, code: string) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ message: code, code, status }));
-  };
-  const server = http.createServer((req, res) => {
-    const method = req.method ?? '';
-    const path = (req.url ?? '').split('?')[0]!;
-    const late = ac.signal.aborted;
-    const entry: (typeof seen)[number] = { method, path, late };
-    seen.push(entry);
-    if (!late && method === 'POST' && path.endsWith('/jobs')) ac.abort();
-    if (late && method === 'GET' && !refused) {
-      refused = true;
-      entry.status = 401;
-      req.resume();
-      return answer(res, 401, 'bad.credentials');
-    }
-    if (late && refused && path.includes('/oauth/token') && !tokenFailed) {
-      tokenFailed = true;
-      entry.status = 503;
-      req.resume();
-      return answer(res, 503, 'service.unavailable');
-    }
-    forwardTo(upstream, req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    signal: ac.signal,
-    seen,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
 describe('signing in again during a publish confirmation after the interrupt', () => {
   it('a token request answered 503 once is made again: the publish that landed is recorded as published', async () => {
-    const s = closing(await scenario());
-    const first = await s.cli(['apply', '--auto-approve']);
-    expect(first.code, first.stderr).toBe(0);
-    const file = join(s.dir.path, 'prompts/support/support-triage.yaml');
-    await writeFile(file, (await readFile(file, 'utf8')) + NEW_VERSION);
-    const p = closing(await proxy(s.emu.url));
+    const s = await appliedWithNewVersion(closing);
+    // Interrupts at the publish POST (passed on); then the first read is 401 and the first token request 503.
+    let refused = false;
+    let tokenFailed = false;
+    const p = closing(
+      await scriptedProxy(s.emu.url, (r, interrupt) => {
+        if (!r.late && r.method === 'POST' && r.path.endsWith('/jobs')) interrupt();
+        if (r.late && r.method === 'GET' && !refused) {
+          refused = true;
+          return { status: 401, code: 'bad.credentials' };
+        }
+        if (r.late && refused && r.path.includes('/oauth/token') && !tokenFailed) {
+          tokenFailed = true;
+          return UNAVAILABLE;
+        }
+        return 'forward';
+      }),
+    );
 
-    const r = await runCliInProcess(['apply', '--auto-approve'], { cwd: s.dir.path, env: { ...s.emu.env, GENESYSCLOUD_API_URL: p.url, GENESYSCLOUD_LOGIN_URL: p.url }, signal: p.signal });
+    const r = await applyThrough(s, p, [], { login: true });
     expect(p.signal.aborted).toBe(true);
     expect(p.seen.some((x) => x.status === 503), JSON.stringify(p.seen)).toBe(true);
     const plan = await s.cli(['plan', '--detailed-exitcode']);

@@ -1,47 +1,64 @@
 // Shared set-up for the apply-interrupt scenario tests (DESIGN §5): a proxy in front of the
-// emulator that injects the interrupt the moment a chosen request reaches it, an apply run
+// emulator that injects the interrupt the moment a chosen request reaches it (and answers what a
+// test scripts: a 503, a lost answer, a 401), an apply run
 // through that proxy, the audit outcome of an address, and the check that the next runs converge.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { verifyAuditFile } from '../../src/audit/verify.js';
 import { runCliInProcess, type CliResult } from './cli.js';
 import { forwardTo } from './forward.js';
-import { plannedChanges, type Scenario } from './scenario.js';
+import { plannedChanges, scenario, type Scenario } from './scenario.js';
 
-interface Seen {
+/** A request the proxy saw. */
+export interface Seen {
   method: string;
   path: string;
   /** Arrived after the interrupt. */
   late: boolean;
+  /** The status the proxy answered itself, when it did. */
+  status?: number;
 }
 
 /**
- * A proxy to the emulator that interrupts the command when the first request `trigger` matches
- * arrives, then passes it on (or, `fail`, answers it 503 itself: a server that failed it); it
- * notes every request and whether it came after the interrupt.
+ * How a scripted proxy answers one request: pass it on; pass it on and answer 503 once the target
+ * has answered (the answer lost); or answer it itself with this status and error code, the
+ * target never seeing it.
  */
-export async function interruptingProxy(emulatorUrl: string, trigger: (method: string, path: string) => boolean, opts: { fail?: boolean } = {}) {
+export type ProxyAnswer = 'forward' | 'lost' | { status: number; code: string; headers?: Record<string, string> };
+
+/** 503 service.unavailable, the target never seeing the request. */
+export const UNAVAILABLE: ProxyAnswer = { status: 503, code: 'service.unavailable' };
+
+/**
+ * A proxy to the emulator that answers each request as `script` says, given the request (and
+ * whether it came after the interrupt) and the interrupt to fire; it notes every request.
+ */
+export async function scriptedProxy(emulatorUrl: string, script: (r: Seen, interrupt: () => void) => ProxyAnswer) {
   const upstream = new URL(emulatorUrl);
   const ac = new AbortController();
   const seen: Seen[] = [];
   const proxy = http.createServer((req, res) => {
-    const method = req.method ?? '';
-    const path = (req.url ?? '').split('?')[0]!;
-    const late = ac.signal.aborted;
-    seen.push({ method, path, late });
-    // The interrupt arrives while this call is in flight: it has reached the target's side.
-    if (!late && trigger(method, path)) {
-      ac.abort();
-      if (opts.fail) {
-        req.resume();
-        res.writeHead(503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: 'unavailable', code: 'service.unavailable', status: 503 }));
-        return;
-      }
+    const entry: Seen = { method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, late: ac.signal.aborted };
+    seen.push(entry);
+    const answer = script(entry, () => ac.abort());
+    const own = (status: number, code: string, headers: Record<string, string> = {}): void => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify({ message: code, code, status }));
+    };
+    if (answer === 'forward') return forwardTo(upstream, req, res);
+    if (answer === 'lost') {
+      const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: entry.method, headers: req.headers }, (r) => {
+        r.resume();
+        r.on('end', () => own(503, 'service.unavailable'));
+      });
+      req.pipe(up);
+      return;
     }
-    forwardTo(upstream, req, res);
+    entry.status = answer.status;
+    req.resume();
+    own(answer.status, answer.code, answer.headers);
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   return {
@@ -57,7 +74,20 @@ export async function interruptingProxy(emulatorUrl: string, trigger: (method: s
   };
 }
 
-export type InterruptingProxy = Awaited<ReturnType<typeof interruptingProxy>>;
+/**
+ * A proxy to the emulator that interrupts the command when the first request `trigger` matches
+ * arrives, then passes it on (or, `fail`, answers it 503 itself: a server that failed it).
+ */
+export function interruptingProxy(emulatorUrl: string, trigger: (method: string, path: string) => boolean, opts: { fail?: boolean } = {}) {
+  return scriptedProxy(emulatorUrl, (r, interrupt) => {
+    if (r.late || !trigger(r.method, r.path)) return 'forward';
+    // The interrupt arrives while this call is in flight: it has reached the target's side.
+    interrupt();
+    return opts.fail ? UNAVAILABLE : 'forward';
+  });
+}
+
+export type InterruptingProxy = Awaited<ReturnType<typeof scriptedProxy>>;
 
 /**
  * Registers an afterEach that closes, last first, what each test handed to the function it returns
@@ -73,9 +103,29 @@ export function closeAfterEach(): <T extends { close(): Promise<unknown> }>(x: T
   return (x) => (open.push(x), x);
 }
 
-/** Runs `promptctl apply --auto-approve` (plus `extra`) in the scenario, through the proxy, interruptible by it. */
-export function applyThrough(s: Scenario, p: InterruptingProxy, extra: readonly string[] = []): Promise<CliResult> {
-  return runCliInProcess(['apply', '--auto-approve', ...extra], { cwd: s.dir.path, env: { ...s.emu.env, GENESYSCLOUD_API_URL: p.url }, signal: p.signal });
+/**
+ * Runs `promptctl apply --auto-approve` (plus `extra`) in the scenario, through the proxy (its
+ * API calls; its sign-ins too with `login`), interruptible by it.
+ */
+export function applyThrough(s: Scenario, p: InterruptingProxy, extra: readonly string[] = [], opts: { login?: boolean } = {}): Promise<CliResult> {
+  const env = { ...s.emu.env, GENESYSCLOUD_API_URL: p.url, ...(opts.login ? { GENESYSCLOUD_LOGIN_URL: p.url } : {}) };
+  return runCliInProcess(['apply', '--auto-approve', ...extra], { cwd: s.dir.path, env, signal: p.signal });
+}
+
+/** The basic fixture, applied (`closing` closes it after the test). */
+export async function applied(closing: <T extends { close(): Promise<unknown> }>(x: T) => T): Promise<Scenario> {
+  const s = closing(await scenario());
+  const first = await s.cli(['apply', '--auto-approve']);
+  expect(first.code, first.stderr).toBe(0);
+  return s;
+}
+
+/** The basic fixture, applied, with version 2.1.0 of support-triage then added to git. */
+export async function appliedWithNewVersion(closing: <T extends { close(): Promise<unknown> }>(x: T) => T): Promise<Scenario> {
+  const s = await applied(closing);
+  const file = join(s.dir.path, 'prompts/support/support-triage.yaml');
+  await writeFile(file, (await readFile(file, 'utf8')) + NEW_VERSION);
+  return s;
 }
 
 /** An apply that the proxy interrupted: it exits 130 and no write started after the interrupt. */
