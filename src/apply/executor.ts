@@ -35,8 +35,9 @@ export interface ActionOutcome {
   correlationId: string | null;
   /**
    * An interrupt ended it before one of its calls: `midway` after some of them had changed the
-   * target (detail says what landed), `before` when none had (it is reported as not started);
-   * `unsent` when a call of it failed and was not resent (it failed: the run says interrupted).
+   * target (detail says what landed), `before` when none had (it is reported as not started;
+   * also when its one write was refused after the interrupt and not resent); `unsent` when a call
+   * of it failed, was not resent and may have landed (it failed: the run says interrupted).
    */
   interrupted?: 'midway' | 'before' | 'unsent';
 }
@@ -387,6 +388,10 @@ function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
     }
     // The client's messages already name the call, status and correlation id.
     const detail = err.code && !err.message.includes(err.code) ? `${err.message} [${err.code}]` : err.message;
+    // Not resent after the interrupt, and known not to have landed (refused, or read for and not
+    // found): nothing of the action happened, since a kind ends one whose earlier write landed
+    // as Interrupted (afterLanded). It is as not started.
+    if (err.notResent && !err.outcomeUnknown) return { ...base, outcome: 'failure', correlationId, detail, interrupted: 'before' };
     return { ...base, outcome: 'failure', correlationId, detail, ...(err.notResent ? { interrupted: 'unsent' as const } : {}) };
   }
   const msg = err instanceof Error ? err.message : String(err);

@@ -37,16 +37,17 @@ describe('an apply interrupted in the middle of an action', () => {
     await expectConverges(s, 'update PromptVersion/support-triage@2.1.0');
   });
 
-  it('a write that fails (503) as the interrupt arrives is read for, not resent: the next plan still creates it', async () => {
+  it('a write that fails (503) as the interrupt arrives is read for, not resent: found not to have landed, it is not started; the next plan still creates it', async () => {
     const s = await appliedWithNewVersion(closing);
     const proxy = closing(await interruptingProxy(s.emu.url, (m, p) => m === 'POST' && /\/prompttemplates\/[^/]+\/versions$/.test(p), { fail: true }));
 
     // No second POST (nor any other write) after the interrupt; the read that settles the first one is allowed.
     const r = await interruptedApply(s, proxy);
     expect(proxy.seen.filter((x) => x.late && x.method === 'GET').length).toBeGreaterThan(0);
-    expect(r.stderr).toMatch(/not resent after 1 attempt: interrupted, no new call is started/);
+    expect(r.stderr).toMatch(/^Not started:\n {2}\+ PromptVersion\/support-triage@2\.1\.0$/m);
     const o = await outcomeOf(s, 'PromptVersion/support-triage@2.1.0');
-    expect(o).toMatchObject({ outcome: 'failure', after: null });
+    expect(o).toMatchObject({ outcome: 'skipped', after: null });
+    expect(o.error).toMatch(/not resent after 1 attempt: interrupted, no new call is started/);
     await expectConverges(s, 'create PromptVersion/support-triage@2.1.0');
   });
 

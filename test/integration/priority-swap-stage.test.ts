@@ -60,6 +60,8 @@ describe('a staged filter whose PUT is not resent after the interrupt', () => {
           stop.abort();
           const err = new ApiError('PUT /api/v2/llmgateway/safetyfilters/x failed: 503 service.unavailable; not resent after 1 attempt: interrupted, no new call is started', 503, 'service.unavailable', 'c-1', 'PUT', '/x');
           err.notResent = true;
+          // A PUT answered 503 and not read for: the server may have applied it (as the transport says).
+          err.outcomeUnknown = true;
           throw err;
         };
       },

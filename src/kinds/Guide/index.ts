@@ -23,7 +23,7 @@ import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { countOwned } from '../ownership.js';
-import { afterLanded, aiStudioOf, assertWrite, desiredOf, GuardMoved, isApiError, readOrGone, stopIfInterrupted } from '../shared.js';
+import { afterLanded, aiStudioOf, assertWrite, desiredOf, GuardMoved, isApiError, readOrGone, stopIfInterrupted, type Landed } from '../shared.js';
 import { planGuides } from './plan.js';
 
 /** A guide version as plan and audit see it: its content and its state (null: no version yet). */
@@ -259,8 +259,8 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     guideId = g.id;
     done.push(`created guide (id ${g.id})`);
     // Stopped here, the guide holds none of its content (its version, if any, is the empty first one).
-    const id = g.id;
-    const w = await writeContent(api, guideId, d.body, () => stopIfInterrupted(ctx, a, 'writing its content', { done: [`created guide (id ${id}) without its content`], after: null, resourceId: id }));
+    const created: Landed = { done: [`created guide (id ${g.id}) without its content`], after: null, resourceId: g.id };
+    const w = await afterLanded(a, 'writing its content', created, () => writeContent(api, guideId, d.body, () => stopIfInterrupted(ctx, a, 'writing its content', created)));
     v = w.v;
     done.push(w.verb);
   } else {
