@@ -105,11 +105,11 @@ export function closeAfterEach(): <T extends { close(): Promise<unknown> }>(x: T
 
 /**
  * Runs `promptctl apply --auto-approve` (plus `extra`) in the scenario, through the proxy (its
- * API calls; its sign-ins too with `login`), interruptible by it.
+ * API calls; its sign-ins too with `login`), interruptible by it; `watchStderr` sees its stderr as it grows.
  */
-export function applyThrough(s: Scenario, p: InterruptingProxy, extra: readonly string[] = [], opts: { login?: boolean } = {}): Promise<CliResult> {
+export function applyThrough(s: Scenario, p: InterruptingProxy, extra: readonly string[] = [], opts: { login?: boolean; watchStderr?: (soFar: string) => void } = {}): Promise<CliResult> {
   const env = { ...s.emu.env, GENESYSCLOUD_API_URL: p.url, ...(opts.login ? { GENESYSCLOUD_LOGIN_URL: p.url } : {}) };
-  return runCliInProcess(['apply', '--auto-approve', ...extra], { cwd: s.dir.path, env, signal: p.signal });
+  return runCliInProcess(['apply', '--auto-approve', ...extra], { cwd: s.dir.path, env, signal: p.signal, ...(opts.watchStderr ? { watchStderr: opts.watchStderr } : {}) });
 }
 
 /** The basic fixture, applied (`closing` closes it after the test). */
