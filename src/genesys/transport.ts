@@ -18,7 +18,7 @@ import { type RetryPolicy, attemptResult, decide, sleep } from './retry.js';
 import { apiErrorOf, closedError, origin, type FailureContext } from './failures.js';
 import { attempt, attemptTimeouts, type Channel, type HostAgents } from './attempt.js';
 import { attemptStream } from './stream.js';
-import { giveUp, stoppedNote, unsettledError, verdict } from './unknown-outcome.js';
+import { giveUp, stoppedNote, stopsResending, unsettledError, verdict } from './unknown-outcome.js';
 import { proxyFor, type ProxySettings } from './proxy.js';
 import { TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
 import type { CallSpec, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } from './exchange.js';
@@ -262,13 +262,9 @@ export class Transport {
     for (const a of new Set([this.agents.api.http, this.agents.api.https, this.agents.login.http, this.agents.login.https])) a.destroy();
   }
 
-  /**
-   * Whether a failed attempt of `spec` is not resent now: the run has stopped starting new calls
-   * (an apply's interrupt), and the call may change something. Reads and token requests change
-   * nothing: they are resent (a publish's confirmation needs them, README Interrupts).
-   */
+  /** Whether a failed attempt of `spec` is not resent now (unknown-outcome.ts `stopsResending`). */
   private stopsResending(spec: CallSpec<unknown>): boolean {
-    return this.opts.stopped?.() === true && spec.method !== 'GET' && spec.path !== TOKEN_PATH;
+    return stopsResending(this.opts.stopped?.() === true, spec.method, spec.path === TOKEN_PATH);
   }
 
   /** POST TOKEN_PATH (/oauth/token) with the client credentials; resent freely (a token request changes nothing). */

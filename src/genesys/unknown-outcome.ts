@@ -26,16 +26,25 @@ export interface ResendContext {
   /** The time now and the end of the call's budget (ms since the epoch). */
   now: number;
   deadline: number;
-  /** The run starts no new calls (an apply's first interrupt): no write is resent. */
+  /** The run starts no new calls (an apply's first interrupt) and this call may change something (`stopsResending`). */
   stopping: boolean;
+}
+
+/**
+ * Whether a failed attempt is not resent: the run has stopped starting new calls (an apply's
+ * interrupt) and the call may change something. Reads and token requests change nothing: they are
+ * resent, since they are what confirms the calls in flight (a publish's confirmation, README
+ * Interrupts); an attempt of unknown outcome is still read for (giveUp).
+ */
+export function stopsResending(stopped: boolean, method: Method, tokenRequest: boolean): boolean {
+  return stopped && method !== 'GET' && !tokenRequest;
 }
 
 export function verdict(retry: { delayMs: number; outcomeUnknown: boolean }, ctx: ResendContext): Verdict {
   const resendable = IDEMPOTENT.has(ctx.method) || ctx.idempotent || !retry.outcomeUnknown || ctx.reconciles;
   if (!resendable) return 'unsettled';
-  // A resent write is a new change; an attempt of unknown outcome is still read for (giveUp). Reads
-  // go on being retried: they change nothing, and they are what confirms the calls in flight.
-  if (ctx.stopping && ctx.method !== 'GET') return 'stop';
+  // A resent write is a new change.
+  if (ctx.stopping) return 'stop';
   if (ctx.retries >= ctx.maxRetries || ctx.now + retry.delayMs > ctx.deadline) return 'give-up';
   return 'resend';
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/genesys/errors.js';
 import { attemptResult } from '../../../src/genesys/retry.js';
-import { giveUp, unsettledError, verdict, type ResendContext } from '../../../src/genesys/unknown-outcome.js';
+import { giveUp, stopsResending, unsettledError, verdict, type ResendContext } from '../../../src/genesys/unknown-outcome.js';
 
 const post: ResendContext = { method: 'POST', idempotent: false, reconciles: false, retries: 0, maxRetries: 3, now: 1000, deadline: 5000, stopping: false };
 const unknown = { delayMs: 100, outcomeUnknown: true };
@@ -36,8 +36,16 @@ describe('verdict', () => {
     expect(verdict(known, { ...post, stopping: true })).toBe('stop');
     expect(verdict(unknown, { ...post, reconciles: true, stopping: true })).toBe('stop');
     expect(verdict(unknown, { ...post, stopping: true })).toBe('unsettled');
+  });
+
+  it('stops resending only what may change something: reads and token requests are resent after the interrupt', () => {
+    expect(stopsResending(true, 'POST', false)).toBe(true);
+    expect(stopsResending(true, 'PUT', false)).toBe(true);
+    expect(stopsResending(true, 'DELETE', false)).toBe(true);
     // A read is still retried: it changes nothing, and confirms what is in flight.
-    expect(verdict(known, { ...post, method: 'GET', stopping: true })).toBe('resend');
+    expect(stopsResending(true, 'GET', false)).toBe(false);
+    expect(stopsResending(true, 'POST', true)).toBe(false);
+    expect(stopsResending(false, 'POST', false)).toBe(false);
   });
 });
 
