@@ -138,3 +138,14 @@ export function origin(url: string): string {
     return url;
   }
 }
+
+/**
+ * A job (publishing a version, deleting a guide) that ended Failed, as the error of the call that
+ * started it: its errors' codes and messages, the first one's status and context id.
+ */
+export function jobFailed(what: string, job: { id: string; errors?: Array<{ code?: string; message?: string; status?: number; contextId?: string }> }, method: Method, path: string): ApiError {
+  const errors = job.errors ?? [];
+  const why = errors.map((e) => `${e.code ?? 'error'}: ${e.message ?? ''}`.trim()).join('; ') || 'no reason given';
+  const first = errors[0];
+  return new ApiError(`${what} failed (job ${job.id}): ${why}`, first?.status ?? 500, 'job.failed', first?.contextId, method, path);
+}

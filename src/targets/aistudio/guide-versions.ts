@@ -5,7 +5,8 @@ import { ApiError } from '../../genesys/errors.js';
 import type { Found } from '../../genesys/exchange.js';
 import { conflict, heldAsSent, json, patched, type Landed, type RestClient } from '../../genesys/rest.js';
 import { isLatestNotProductionReady, jobOutcome } from './assumptions.js';
-import { asJob, jobFailed, poll } from './jobs.js';
+import { jobFailed } from '../../genesys/failures.js';
+import { asJob, poll } from './jobs.js';
 import { paths } from './paths.js';
 import {
   LATEST_NOT_PRODUCTION_READY,

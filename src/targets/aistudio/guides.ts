@@ -4,7 +4,8 @@
 import type { Found } from '../../genesys/exchange.js';
 import { json, type Landed, type RestClient } from '../../genesys/rest.js';
 import { asDuplicateName, BY_NAME, isDuplicateName, jobOutcome } from './assumptions.js';
-import { asJob, jobFailed, poll } from './jobs.js';
+import { jobFailed } from '../../genesys/failures.js';
+import { asJob, poll } from './jobs.js';
 import { paths } from './paths.js';
 import type { GuideCreate, GuideStatus, GuideUpdate, WireGuide, WireGuideJob } from './wire.js';
 

@@ -1,5 +1,5 @@
 // Waiting on AI Studio's jobs (a guide's delete, a version's publish): a job in an answer's body,
-// polling until a read shows the end, and the error of a job that failed (A6, A8).
+// polling until a read shows the end (A6, A8). A failed job's error is genesys/failures.ts jobFailed, shared with the gateway.
 import { ApiError } from '../../genesys/errors.js';
 import { sleep } from '../../genesys/retry.js';
 import type { Method } from '../../genesys/exchange.js';
@@ -38,9 +38,3 @@ export function asJob<J extends { id: string }>(body: unknown): J | undefined {
   return o && typeof o === 'object' && typeof o.id === 'string' && o.id !== '' ? (body as J) : undefined;
 }
 
-export function jobFailed(what: string, job: { id: string; errors?: Array<{ code?: string; message?: string; status?: number; contextId?: string }> }, method: Method, path: string): ApiError {
-  const errors = job.errors ?? [];
-  const why = errors.map((e) => `${e.code ?? 'error'}: ${e.message ?? ''}`.trim()).join('; ') || 'no reason given';
-  const first = errors[0];
-  return new ApiError(`${what} failed (job ${job.id}): ${why}`, first?.status ?? 500, 'job.failed', first?.contextId, method, path);
-}

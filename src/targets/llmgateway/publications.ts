@@ -5,6 +5,7 @@
 // soon as it has had time to settle. A version is settled by its state: a listing showing it
 // Published confirms it whatever became of its job.
 import { ApiError } from '../../genesys/errors.js';
+import { jobFailed as failedJob } from '../../genesys/failures.js';
 import {
   MAX_HOLD_MS,
   SETTLE_INITIAL_MS,
@@ -244,16 +245,7 @@ function done(w: PendingPublish): WireJob {
 
 /** A Failed publish job as an error naming its reasons. */
 export function jobFailed(templateId: string, label: string, job: WireJob): ApiError {
-  const why = job.errors.map((e) => `${e.code}: ${e.message}`).join('; ') || 'no reason given';
-  const first = job.errors[0];
-  return new ApiError(
-    `publishing version ${label} of prompt template ${templateId} failed: ${why}`,
-    first?.status ?? 500,
-    'job.failed',
-    first?.contextId,
-    'POST',
-    paths.jobs(templateId, label),
-  );
+  return failedJob(`publishing version ${label} of prompt template ${templateId}`, job, 'POST', paths.jobs(templateId, label));
 }
 
 function timeout(w: PendingPublish): ApiError {
