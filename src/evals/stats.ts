@@ -12,6 +12,7 @@
 //   (the variance of per-bucket means, scaled by bucket size, estimates the per-call variance),
 //   capped by, and otherwise replaced with, the largest variance the observed range allows
 //   (Popoviciu: variance <= (max - min)^2 / 4), which makes the interval conservative (wider);
+//   a target that gives no min and max bounds nothing: then batch means alone, or no interval;
 // - a difference of mean tokens is given an interval only from MIN_CALLS answered calls per
 //   version on (the normal approximation needs them, and so does the range bound);
 // - the difference of error rates uses Newcombe's hybrid score interval (from two Wilson
@@ -259,7 +260,8 @@ export function tokenVariance(g: Totals | undefined, n: number): { variance: num
   if (!g || n < Math.max(2, MIN_CALLS)) return undefined;
   const p = g.metrics.get('nPromptTokens');
   const c = g.metrics.get('nCompletionTokens');
-  const range = (s: AnalyticsStats | undefined): number => (s && s.max !== undefined && s.min !== undefined ? s.max - s.min : 0);
+  // A measure without min and max (optional in the analytics shape) has no known range: it bounds nothing.
+  const range = (s: AnalyticsStats | undefined): number => (s && s.max !== undefined && s.min !== undefined ? s.max - s.min : s && s.count > 0 ? Number.POSITIVE_INFINITY : 0);
   // Popoviciu on prompt and completion tokens, summed as standard deviations (the worst case of their correlation).
   const sdBound = (range(p) + range(c)) / 2;
   const bound = sdBound * sdBound * (n / (n - 1));
@@ -269,6 +271,7 @@ export function tokenVariance(g: Totals | undefined, n: number): { variance: num
     const batch = ss / (g.batches.length - 1);
     return { variance: Math.min(batch, bound), method: `batch means over ${g.batches.length} buckets` };
   }
+  if (!Number.isFinite(bound)) return undefined;
   return { variance: bound, method: 'bounded by the observed range (conservative)' };
 }
 
@@ -329,7 +332,9 @@ function verdict(baseline: string, candidate: string, a: VersionStatus, b: Versi
     return `no calls to ${none.join(' or ')} yet: nothing to compare`;
   }
   let tokenPart: string;
-  if (!tokens) tokenPart = `too few answered calls to compare tokens (${a.answered} and ${b.answered}; ${MIN_CALLS} each needed)`;
+  if (!tokens && a.answered >= MIN_CALLS && b.answered >= MIN_CALLS) {
+    tokenPart = `tokens not comparable yet (the target gives no min and max of tokens per call, and fewer than ${MIN_BATCHES} buckets hold calls)`;
+  } else if (!tokens) tokenPart = `too few answered calls to compare tokens (${a.answered} and ${b.answered}; ${MIN_CALLS} each needed)`;
   else if (tokens.significant) tokenPart = `${candidate} uses ${pct(Math.abs(tokens.relative.estimate))} ${tokens.estimate < 0 ? 'fewer' : 'more'} tokens`;
   else tokenPart = 'tokens not different yet';
   let errorPart: string;

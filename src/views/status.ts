@@ -56,7 +56,7 @@ function differenceLines(c: SplitComparison): string[] {
     lines.push(
       `tokens per call: ${signed(c.tokens.estimate, 1)} (${signed(r.estimate * 100, 1)} %), 95 % interval ${signed(c.tokens.low, 1)} to ${signed(c.tokens.high, 1)} (${signed(r.low * 100, 1)} % to ${signed(r.high * 100, 1)} %); spread: ${c.tokens.method}`,
     );
-  } else lines.push('tokens per call: too few answered calls for an interval (see the verdict)');
+  } else lines.push('tokens per call: no interval (see the verdict)');
   if (c.errors) {
     const e = c.errors;
     lines.push(
