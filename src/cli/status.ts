@@ -20,7 +20,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .command('status')
     .description('per version since --since: calls, share vs weight, errors, blocked, latency, tokens, cost; for a two-way split, the difference and a verdict')
     .argument('[template]', 'one template (default: all)')
-    .option('--since <when>', 'a duration back from now (30m, 24h, 7d, 2w) or an ISO-8601 date', '7d')
+    .option('--since <when>', 'a duration back from now (30m, 24h, 7d, 2w) or an ISO-8601 date or date-time (UTC unless it names an offset)', '7d')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .action(async (template: string | undefined, flags: StatusFlags) => {
       ctx.exitCode = await runStatus(ctx, template, flags);

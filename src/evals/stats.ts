@@ -34,7 +34,7 @@ const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, 
 const MAX_HOURLY_BUCKETS = 366 * 24;
 
 /**
- * `--since`: a duration back from `now` (30m, 24h, 7d, 2w) or an ISO-8601 date or date-time.
+ * `--since`: a duration back from `now` (30m, 24h, 7d, 2w) or an ISO-8601 date or date-time (UTC unless it names an offset).
  * Returns the interval [start, end) and its granularity; throws an Error saying what is accepted.
  */
 export function parseSince(text: string, now: number): { start: number; end: number; granularity: NonNullable<AnalyticsQuery['granularity']> } {
@@ -48,7 +48,9 @@ export function parseSince(text: string, now: number): { start: number; end: num
   } else if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(t) && !Number.isNaN(Date.parse(t))) {
     // Date.parse rolls a day the month lacks into the next month (2026-02-30 is 2 March).
     if (!isCalendarDay(t.slice(0, 10))) throw new Error(`--since ${text}: ${t.slice(0, 10)} is not a day of the calendar`);
-    start = Date.parse(t);
+    // A date alone is UTC to Date.parse, a date-time without an offset local time: both are read
+    // as UTC (as the API's timestamps are), so the window does not depend on the machine's zone.
+    start = Date.parse(/T[\d:.]+$/.test(t) ? `${t}Z` : t);
   } else {
     throw new Error(`--since ${JSON.stringify(text)} is not a duration (30m, 24h, 7d, 2w) or an ISO-8601 date (2025-06-01)`);
   }
