@@ -230,7 +230,10 @@ function versionStatus(version: string | null, g: Totals, all: number, weight: n
     blocked,
     blockedRate: n > 0 ? blocked / n : 0,
     answered,
-    latencyMs: lat && lat.count > 0 ? { mean: lat.sum / lat.count, min: lat.min ?? 0, max: lat.max ?? 0, ...(latency ?? {}) } : null,
+    latencyMs:
+      lat && lat.count > 0
+        ? { mean: lat.sum / lat.count, ...(lat.min !== undefined ? { min: lat.min } : {}), ...(lat.max !== undefined ? { max: lat.max } : {}), ...(latency ?? {}) }
+        : null,
     tokens:
       pt && pt.count > 0
         ? { meanPrompt: pt.sum / pt.count, meanCompletion: (ct?.sum ?? 0) / pt.count, meanTotal: (pt.sum + (ct?.sum ?? 0)) / pt.count, total: pt.sum + (ct?.sum ?? 0) }

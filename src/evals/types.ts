@@ -175,8 +175,8 @@ export interface VersionStatus {
   blockedRate: number;
   /** Invocations that reached the model (the measures are over these). */
   answered: number;
-  /** Milliseconds; p50 and p95 when the target answers the percentile query (promptctl's extension). */
-  latencyMs: { mean: number; min: number; max: number; p50?: number; p95?: number } | null;
+  /** Milliseconds; min and max when the target gives them, p50 and p95 when it answers the percentile query (promptctl's extension). */
+  latencyMs: { mean: number; min?: number; max?: number; p50?: number; p95?: number } | null;
   tokens: { meanPrompt: number; meanCompletion: number; meanTotal: number; total: number } | null;
   costUsd: { total: number; mean: number } | null;
 }

@@ -23,7 +23,7 @@ function latencyCell(v: VersionStatus, percentiles: boolean): string {
   const l = v.latencyMs;
   if (!l) return '—';
   if (percentiles) return l.p50 !== undefined && l.p95 !== undefined ? `${ms(l.p50)} / ${ms(l.p95)} (${ms(l.mean)})` : `— (${ms(l.mean)})`;
-  return `${ms(l.mean)} (${ms(l.min)}–${ms(l.max)})`;
+  return l.min !== undefined && l.max !== undefined ? `${ms(l.mean)} (${ms(l.min)}–${ms(l.max)})` : ms(l.mean);
 }
 
 function hasPercentiles(report: StatusReport): boolean {
