@@ -93,9 +93,17 @@ function parseInterval(interval: string): { start: number; end: number } {
   if (!ISO_DATE_TIME.test(a) || !ISO_DATE_TIME.test(b)) bad('is not two ISO-8601 date-times with a time zone');
   const start = Date.parse(a);
   const end = Date.parse(b);
-  if (Number.isNaN(start) || Number.isNaN(end)) bad('holds an invalid date');
+  // Date.parse rolls a day the month lacks into the next month (2025-02-30 is 2 March): refused too.
+  if (Number.isNaN(start) || Number.isNaN(end) || !isCalendarDay(a) || !isCalendarDay(b)) bad('holds an invalid date');
   if (end <= start) bad('ends before it starts');
   return { start, end };
+}
+
+/** Whether the YYYY-MM-DD a date-time starts with names a day that exists. */
+function isCalendarDay(dateTime: string): boolean {
+  const [y, m, d] = dateTime.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
 }
 
 function valuesOf(rec: InvocationRec, d: AnalyticsDimension): string[] {
