@@ -15,6 +15,7 @@ import type { CliContext } from './context.js';
 import { Interrupt } from './interrupt.js';
 import { setEntry } from '../util/entries.js';
 import { embeddedModels } from './target.js';
+import { usd } from '../views/table.js';
 
 interface RunFlags {
   /** The prompts directory (added with --env): its Config's models, for the embedded emulator. */
@@ -204,7 +205,7 @@ async function blockedAsUserError<T>(fn: () => Promise<T>, onError?: () => void)
 
 function summaryLines(r: InvocationSummary, wallMs: number): string[] {
   const u = r.usage;
-  const cost = r.costUsd === 0 ? '$0' : `$${r.costUsd.toFixed(6).replace(/0+$/, '').replace(/\.$/, '')}`;
+  const cost = usd(r.costUsd);
   const filters = r.filters.length
     ? r.filters.map((f) => `${f.name} ${f.applied ? { block_and_log: 'blocked', redact_and_log: 'redacted', flag_and_pass: 'flagged' }[f.action] : 'scored'} ${f.category} (score ${f.score})`).join('; ')
     : 'none acted';
