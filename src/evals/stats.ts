@@ -160,10 +160,13 @@ export function buildStatus(
   const out: TemplateStatus[] = ids
     .map((id) => templateStatus(known.get(id) ?? { id, name: id }, byTemplate.get(id) ?? [], !known.has(id), percentiles))
     .sort((a, b) => byCodeUnits(a.template, b.template));
+  const measured = out.some((t) => t.versions.some((v) => v.latencyMs !== null));
   const method = [
     percentiles.size > 0
       ? 'latency: p50 and p95 per call over the whole interval (nearest rank), the mean beside them'
-      : 'latency: the mean per call (the target gave no percentiles: the analytics give count, sum, min and max)',
+      : measured
+        ? 'latency: the mean per call (the target gave no percentiles: the analytics give count, sum, min and max)'
+        : 'latency: no call in the interval measured one',
     'share: of every call the template received, pinned calls (with a version) included',
     'differences: candidate minus baseline, 95 % intervals; error rates by Newcombe\'s hybrid score interval; mean tokens per answered call by a normal interval whose spread comes from batch means over buckets when there are enough, else from the observed range (conservative)',
   ];
