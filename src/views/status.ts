@@ -91,7 +91,7 @@ export function renderStatusMarkdown(report: StatusReport): string {
   const p = hasPercentiles(report);
   const head = header(p);
   for (const t of report.templates) {
-    lines.push(`#### \`${t.template}\` (${escapeMd(splitLabel(t))}): ${int(t.invocations)} calls`, '');
+    lines.push(`#### \`${t.template}\` (${escapeMd(splitLabel(t))}): ${int(t.invocations)} call${t.invocations === 1 ? '' : 's'}`, '');
     if (t.versions.length) {
       lines.push(`| ${head.map((h) => escapeMd(h)).join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
       for (const v of t.versions) lines.push(`| ${row(v, p).map(escapeMd).join(' | ')} |`);
