@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { makeDirectories, syncDir } from '../util/atomic-file.js';
 import { UserError } from '../util/errors.js';
 import { withFileLock, type LockOptions } from '../util/lock.js';
-import { AUDIT_KEY_ENV, ChainWalker, GENESIS_HASH, chainHashV2, recordLine, splitLines, type AuditRecord, type LineCheck } from './record.js';
+import { AUDIT_KEY_ENV, ChainWalker, GENESIS_HASH, chainHashV2, isTornTail, recordLine, splitLines, type AuditRecord, type LineCheck } from './record.js';
 
 /** At most this many records go into one write. */
 const MAX_BATCH = 1024;
@@ -170,13 +170,7 @@ async function ingest(
   // A prefix of a JSON object is never valid JSON, and writes end with a newline: a tail that does
   // not parse is a write a crash cut short (or zeros a crash left), which is never evidence of a
   // change (its promise never resolved, so its call was never made).
-  let parses = true;
-  try {
-    JSON.parse(tail.text);
-  } catch {
-    parses = false;
-  }
-  if (!parses) {
+  if (isTornTail(tail.text)) {
     await fh.truncate(tail.start);
     await fh.datasync();
     warn(`${path}: removed an incomplete last line (${end - tail.start} bytes) left by an interrupted write`);

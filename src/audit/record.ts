@@ -445,6 +445,20 @@ export interface SplitLines {
   tail: { text: string; start: number } | null;
 }
 
+/**
+ * Whether a last line without its newline is a write a crash cut short: a prefix of a JSON object
+ * is never valid JSON (nor are the zeros a crash can leave). A whole JSON line that only lost its
+ * newline is a record, judged as any other: one that does not verify is evidence, never "torn".
+ */
+export function isTornTail(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** Splits by byte offsets (relative to BASE), so a truncate can cut exactly at a line start. */
 export function splitLines(buf: Buffer, base = 0): SplitLines {
   const lines: { text: string; start: number }[] = [];

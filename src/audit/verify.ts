@@ -2,7 +2,7 @@
 // line (1-based), and with a head anchor (`SEQ:HASH`, printed after every apply) also detects
 // what a chain alone cannot: a cut-off tail, an emptied file, a trail re-chained from scratch.
 import { readFile } from 'node:fs/promises';
-import { ChainWalker, formatAnchor, splitLines, type AuditAnchor } from './record.js';
+import { ChainWalker, formatAnchor, isTornTail, splitLines, type AuditAnchor } from './record.js';
 
 export interface VerifyOptions {
   /** PROMPTCTL_AUDIT_KEY: needed to verify keyed (hmac-sha256) records. */
@@ -51,7 +51,8 @@ export function verifyAuditBuffer(buf: Buffer, opts: VerifyOptions = {}): Verify
     const line = all[i]!;
     const res = walker.check(line.text);
     if (!res.ok) {
-      const torn = line === tail;
+      // Only a tail that is not JSON is a torn write (as the writer repairs it); a whole line is judged.
+      const torn = line === tail && isTornTail(line.text);
       return {
         ok: false,
         line: i + 1,
