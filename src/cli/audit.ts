@@ -57,11 +57,17 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
   const res = await verifyAuditFile(path, { key, head });
   // A keyed trail never goes back to plain sha256 (the walk refuses that), so the one re-chaining
   // left to someone without the key is every record plain: with the key in hand, that is no proof.
-  // A --head anchor found in it vouches for the records up to it as the key would have.
-  if (res.ok && key && res.records > 0 && res.keyed === 0 && !allowUnkeyed && !(head && res.anchored)) {
+  // A --head anchor found in it vouches for the records up to it as the key would have, not for
+  // those after it (a forger keeps the records up to an old anchor and re-chains the rest).
+  const vouchedTo = head && res.ok && res.anchored ? head.seq : 0;
+  if (res.ok && key && res.records > vouchedTo && res.keyed === 0 && !allowUnkeyed) {
+    const after = vouchedTo > 0 ? res.head!.seq - vouchedTo : 0;
+    const which =
+      vouchedTo > 0
+        ? `the head anchor vouches for records up to ${vouchedTo}, but ${after === 1 ? `record ${res.head!.seq} after it is` : `records ${vouchedTo + 1} to ${res.head!.seq} after it are`} not keyed, so ${AUDIT_KEY_ENV} cannot vouch for ${after === 1 ? 'it' : 'them'}`
+        : `none of its ${res.records} record${res.records === 1 ? ' is' : 's are'} keyed, so ${AUDIT_KEY_ENV} cannot vouch for ${res.records === 1 ? 'it' : 'them'}`;
     ctx.info(
-      `${shown}: ${ctx.style('red', 'not keyed')}: none of its ${res.records} record${res.records === 1 ? ' is' : 's are'} keyed, so ${AUDIT_KEY_ENV} cannot vouch for ` +
-        `${res.records === 1 ? 'it' : 'them'}: written before the key was set, or re-chained by someone without it. ` +
+      `${shown}: ${ctx.style('red', 'not keyed')}: ${which}: written before the key was set, or re-chained by someone without it. ` +
         `If the key was set after these records, run again with --allow-unkeyed (or verify with --head an anchor kept elsewhere).`,
     );
     return EXIT.error;
