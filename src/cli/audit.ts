@@ -7,7 +7,7 @@ import { relative, resolve } from 'node:path';
 import { AUDIT_KEY_ENV, DEFAULT_AUDIT_FILE, auditKey, formatAnchor, parseAnchor, type AuditAnchor } from '../audit/log.js';
 import { verifyAuditFile } from '../audit/verify.js';
 import { UserError, EXIT } from '../util/errors.js';
-import { DEFAULT_DIR } from './common.js';
+import { DEFAULT_DIR, shellWord } from './common.js';
 import { addEnvOption } from './environments.js';
 import type { CliContext } from './context.js';
 
@@ -38,8 +38,10 @@ export function registerAudit(program: Command, ctx: CliContext): void {
 async function configuredAudit(ctx: CliContext, dir: string): Promise<{ file: string; environments: string[] }> {
   const st = await stat(resolve(ctx.cwd, dir)).catch(() => null);
   if (!st?.isDirectory()) return { file: DEFAULT_AUDIT_FILE, environments: [] };
-  const { loadConfig } = await import('../load/index.js');
-  const config = await loadConfig({ dir, cwd: ctx.cwd });
+  const { loadConfigFile } = await import('../load/index.js');
+  const { config, status, file } = await loadConfigFile({ dir, cwd: ctx.cwd });
+  // Not "no config": the defaults would name another trail than the one the file means.
+  if (status === 'invalid') throw new UserError(`${file} is not valid (run \`promptctl validate --dir ${shellWord(dir)}\`), so the audit file it names is not known; nothing was verified (or name the file: promptctl audit verify FILE)`);
   return config.audit.file !== undefined ? { file: config.audit.file, environments: [] } : { file: DEFAULT_AUDIT_FILE, environments: Object.keys(config.environments) };
 }
 
