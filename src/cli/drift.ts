@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { driftEntries } from '../plan/drift.js';
 import { EXIT } from '../util/errors.js';
+import { visible } from '../util/escapes.js';
 import { renderDrift } from '../views/drift.js';
 import { addDirOption, planTarget } from './common.js';
 import type { CliContext } from './context.js';
@@ -31,7 +32,8 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
   const entries = driftEntries(plan);
   const rendered = format === 'json' ? '' : await renderPlan(plan, format, ctx.style, flags.dir);
   ctx.out(renderDrift(plan, entries, format, rendered));
-  for (const u of plan.unmanaged) ctx.info(`note: ${u.address} exists only on the target (${u.reason})`);
+  // A live name is free text (AI Studio takes an ESC): shown as the plan text shows it.
+  for (const u of plan.unmanaged) ctx.info(`note: ${visible(u.address)} exists only on the target (${visible(u.reason)})`);
   if (entries.length === 0) {
     ctx.info('No drift: the target matches git.');
     return EXIT.ok;

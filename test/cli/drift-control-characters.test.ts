@@ -1,0 +1,46 @@
+// `promptctl drift` quotes names and keys the target holds: AI Studio takes a guide name with an
+// ESC in it (set in the Genesys UI). Printed raw, it would drive the reader's terminal (colours,
+// clearing the screen); the plan text shows it as \u001b (util/escapes.ts visible), and so must
+// the drift report's own lines: the note on what exists only on the target, and each difference.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aiStudioWriteChecks } from '../../src/kinds/index.js';
+import type { Plan } from '../../src/plan/types.js';
+import { createAiStudioClient } from '../../src/targets/aistudio/client.js';
+import { renderDrift } from '../../src/views/drift.js';
+import { CLIENT_ID, CLIENT_SECRET } from '../helpers/emulator.js';
+import { scenario, type Scenario } from '../helpers/scenario.js';
+
+const ESC = '\u001b';
+
+let s: Scenario;
+beforeEach(async () => {
+  s = await scenario();
+  const r = await s.cli(['apply', '--auto-approve']);
+  expect(r.code, r.stderr).toBe(0);
+});
+afterEach(async () => {
+  await s.close();
+});
+
+describe('drift: control characters from the target', () => {
+  it('notes a guide only on the target with its name made visible', async () => {
+    const studio = createAiStudioClient({ landed: aiStudioWriteChecks, apiUrl: s.emu.url, loginUrl: s.emu.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, targetLabel: 'test' });
+    try {
+      await studio.createGuide({ name: `evil${ESC}[2J${ESC}[31mname`, source: 'Manual' });
+    } finally {
+      await studio.close();
+    }
+    const r = await s.cli(['drift']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(ESC);
+    expect(r.stderr).toContain('note: Guide/evil\\u001b[2J\\u001b[31mname exists only on the target');
+  });
+
+  it('makes each difference visible in the text report', () => {
+    const out = renderDrift({} as Plan, [
+      { address: `Guide/a${ESC}[2Jb`, action: 'update', modifiedBy: `u${ESC}[31m`, dateModified: `2026${ESC}[0m`, message: `differs from git: variables.x${ESC}[2Jy` },
+    ], 'text', 'plan\n');
+    expect(out).not.toContain(ESC);
+    expect(out).toContain('Guide/a\\u001b[2Jb: differs from git: variables.x\\u001b[2Jy; last changed by u\\u001b[31m at 2026\\u001b[0m');
+  });
+});
