@@ -7,6 +7,7 @@ import { relative, resolve } from 'node:path';
 import { AUDIT_KEY_ENV, DEFAULT_AUDIT_FILE, auditKey, formatAnchor, parseAnchor, type AuditAnchor } from '../audit/log.js';
 import { verifyAuditFile } from '../audit/verify.js';
 import { UserError, EXIT } from '../util/errors.js';
+import { oneLine } from '../util/escapes.js';
 import { DEFAULT_DIR, shellWord } from './common.js';
 import { addEnvOption } from './environments.js';
 import type { CliContext } from './context.js';
@@ -86,9 +87,11 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
     }
     return EXIT.ok;
   }
-  if (res.missingKey) ctx.info(`${shown}:${res.line}: ${ctx.style('red', 'cannot verify')}: ${res.reason}`);
-  else if (res.line === null) ctx.info(`${shown}: ${ctx.style('red', 'audit trail does not match its head anchor')}: ${res.reason}`);
-  else ctx.info(`${shown}:${res.line}: ${ctx.style('red', 'broken audit chain')}: ${res.reason}`);
+  // A reason may quote the file's own fields (anyone may have written them): one line, made visible.
+  const reason = oneLine(res.reason);
+  if (res.missingKey) ctx.info(`${shown}:${res.line}: ${ctx.style('red', 'cannot verify')}: ${reason}`);
+  else if (res.line === null) ctx.info(`${shown}: ${ctx.style('red', 'audit trail does not match its head anchor')}: ${reason}`);
+  else ctx.info(`${shown}:${res.line}: ${ctx.style('red', 'broken audit chain')}: ${reason}`);
   return EXIT.error;
 }
 
