@@ -1,7 +1,7 @@
 // promptctl drift: a read-only plan that exits 2 when the live org differs from git, saying
 // for each difference who changed the live object and when.
 import type { Command } from 'commander';
-import { driftEntries } from '../plan/drift.js';
+import { driftEntries, notCompared } from '../plan/drift.js';
 import { EXIT } from '../util/errors.js';
 import { visible } from '../util/escapes.js';
 import { renderDrift } from '../views/drift.js';
@@ -34,6 +34,13 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
   ctx.out(renderDrift(plan, entries, format, rendered));
   // A live name is free text (AI Studio takes an ESC): shown as the plan text shows it.
   for (const u of plan.unmanaged) ctx.info(`note: ${visible(u.address)} exists only on the target (${visible(u.reason)})`);
+  // Part of git could not be compared (a surface the target does not serve): no answer, an error.
+  const failed = notCompared(plan);
+  if (failed.length > 0) {
+    for (const p of failed) ctx.info(`error: ${visible(p.message)}`);
+    ctx.info(`Drift unknown: ${entries.length} difference${entries.length === 1 ? '' : 's'} in what could be compared, but not all of git could be (above).`);
+    return EXIT.error;
+  }
   if (entries.length === 0) {
     ctx.info('No drift: the target matches git.');
     return EXIT.ok;

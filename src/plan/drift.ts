@@ -14,6 +14,17 @@ export interface DriftEntry {
   rule?: string;
 }
 
+/**
+ * The rule of a problem that is no difference but a part of the org drift could not compare: a
+ * surface the target does not serve while git defines its kinds (plan/build.ts surfaceProblems).
+ */
+const NOT_COMPARED_RULES: ReadonlySet<string> = new Set(['surface-unavailable']);
+
+/** The plan's problems that say part of git could not be compared with the target (drift fails on them). */
+export function notCompared(plan: Plan): Plan['problems'] {
+  return plan.problems.filter((p) => NOT_COMPARED_RULES.has(p.rule));
+}
+
 export function driftEntries(plan: Plan): DriftEntry[] {
   const entries: DriftEntry[] = [];
   for (const a of plan.actions) {
@@ -22,6 +33,7 @@ export function driftEntries(plan: Plan): DriftEntry[] {
     entries.push({ address: a.address, action: a.action, modifiedBy: who?.by ?? null, dateModified: who?.at ?? null, message: describe(a) });
   }
   for (const p of plan.problems) {
+    if (NOT_COMPARED_RULES.has(p.rule)) continue;
     const who = p.liveModified;
     entries.push({ address: p.address, action: 'problem', rule: p.rule, modifiedBy: who?.by ?? null, dateModified: who?.at ?? null, message: p.message });
   }

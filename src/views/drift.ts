@@ -7,7 +7,11 @@ import { escapeCodeCell, escapeInline, visible } from '../util/escapes.js';
 /** Adds the drift section to an already rendered plan (`rendered`, in the same format). */
 export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 'text' | 'markdown' | 'json', rendered: string): string {
   if (format === 'json') return JSON.stringify({ ...plan, drift: entries }, null, 2);
-  if (entries.length === 0) return format === 'markdown' ? ['### No drift: the target matches git', '', rendered].join('\n') : rendered;
+  if (entries.length === 0) {
+    // Every problem left is one of what could not be compared (the others are entries): no verdict.
+    const heading = plan.problems.length > 0 ? '### Drift unknown: not all of git could be compared with the target' : '### No drift: the target matches git';
+    return format === 'markdown' ? [heading, '', rendered].join('\n') : rendered;
+  }
   const n = entries.length;
   const heading = `${n} difference${n === 1 ? '' : 's'}`;
   if (format === 'markdown') {
