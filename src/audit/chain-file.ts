@@ -9,6 +9,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { makeDirectories, syncDir } from '../util/atomic-file.js';
 import { UserError } from '../util/errors.js';
+import { oneLine } from '../util/escapes.js';
 import { withFileLock, type LockOptions } from '../util/lock.js';
 import { AUDIT_KEY_ENV, ChainWalker, GENESIS_HASH, chainHashV2, isTornTail, recordLine, splitLines, type AuditRecord, type LineCheck } from './record.js';
 
@@ -185,7 +186,9 @@ async function ingest(
   return end + 1;
 }
 
-function brokenChain(path: string, line: number, res: Extract<LineCheck, { ok: false }>): UserError {
+function brokenChain(path: string, line: number, check: Extract<LineCheck, { ok: false }>): UserError {
+  // A reason may quote the file's own fields (anyone may have written them): one line, made visible.
+  const res = { ...check, reason: oneLine(check.reason) };
   if (res.missingKey) return new UserError(`${path}:${line}: ${res.reason}; promptctl will not append to a keyed trail without its key`);
   return new UserError(
     `${path}:${line}: the audit chain is broken (${res.reason}); promptctl will not append after it. ` +
