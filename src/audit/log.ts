@@ -28,7 +28,7 @@ import {
   type AuditState,
 } from './record.js';
 import { knownSecrets, redactJson, redactValues, scrubMessage } from './scrub.js';
-import { describeSinkUrl, postToSink, sinkProblem, type HttpAuditSink, type SinkOptions } from './sink.js';
+import { describeSinkUrl, sinkProblem, sinkQueue, type HttpAuditSink, type SinkOptions } from './sink.js';
 import { isAlive } from '../util/process.js';
 
 export type {
@@ -155,7 +155,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
   let closed = false;
   let finalHead: AuditAnchor | null = null;
   const inFlight = new Set<Promise<unknown>>();
-  const deliveries = sinks.map(() => Promise.resolve() as Promise<unknown>);
+  const deliveries = sinks.map((sink) => sinkQueue(sink, env, opts.sinkOptions ?? {}, shared.path, warn));
   const alg = key ? 'hmac-sha256' : 'sha256';
 
   const r = (s: string): string => redactValues(s, secrets);
@@ -201,11 +201,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
   const deliver = (record: AuditRecord): void => {
     if (sinks.length === 0) return;
     const body = recordLine(record).trimEnd();
-    sinks.forEach((sink, i) => {
-      deliveries[i] = deliveries[i]!.then(() => postToSink(sink, body, record.hash, env, opts.sinkOptions)).then((w) => {
-        if (w) warn(`${w}; record ${record.seq} is kept in ${shared.path}`);
-      });
-    });
+    for (const d of deliveries) d.send(body, record);
   };
 
   /** The change a record describes, scrubbed of secrets. */
@@ -306,7 +302,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     if (closed) return;
     closed = true;
     await Promise.allSettled([...inFlight]);
-    await Promise.all(deliveries);
+    await Promise.all(deliveries.map((d) => d.drain()));
     finalHead = shared.walker.last;
     liveRuns.delete(run.id);
     await release(shared, warn);

@@ -1,6 +1,8 @@
 // HTTP audit sinks: POST each record, signed with HMAC-SHA256 so the receiver can trust it.
-// A sink failure is a warning: the local record is already on disk. The HTTP library is loaded
-// with the first delivery, so an apply without sinks never loads it.
+// A sink failure is a warning: the local record is already on disk. A sink that keeps failing
+// (one that never answers costs three timeouts a record) is given up for the rest of the run once
+// its failed deliveries have taken its budget, so it cannot hold an apply's end for minutes. The
+// HTTP library is loaded with the first delivery, so an apply without sinks never loads it.
 import { createHmac } from 'node:crypto';
 import { isLoopbackHost } from '../util/net.js';
 
@@ -21,6 +23,52 @@ export interface SinkOptions {
   retries?: number;
   /** Upper bound of one back-off pause; default 1000 ms. */
   backoffLimitMs?: number;
+  /**
+   * Failed delivery time one sink may take in a run; once spent, the run's later records are not
+   * sent to it (one warning names them). Default 20000 ms.
+   */
+  budgetMs?: number;
+}
+
+const DEFAULT_BUDGET_MS = 20_000;
+
+/** One sink's deliveries for a run: in seq order, never holding up a record, within its budget. */
+export interface SinkQueue {
+  send(body: string, record: { seq: number; hash: string }): void;
+  /** Waits for every delivery; then warns about the records the spent budget kept from the sink. */
+  drain(): Promise<void>;
+}
+
+export function sinkQueue(sink: HttpAuditSink, env: NodeJS.ProcessEnv, opts: SinkOptions, file: string, warn: (m: string) => void): SinkQueue {
+  const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
+  let failedMs = 0;
+  const notSent: number[] = [];
+  let queue: Promise<void> = Promise.resolve();
+  return {
+    send(body, record) {
+      queue = queue.then(async () => {
+        if (failedMs >= budgetMs) {
+          notSent.push(record.seq);
+          return;
+        }
+        const started = Date.now();
+        const w = await postToSink(sink, body, record.hash, env, opts);
+        if (!w) return;
+        failedMs += Date.now() - started;
+        warn(`${w}; record ${record.seq} is kept in ${file}`);
+      });
+    },
+    async drain() {
+      await queue;
+      if (notSent.length === 0) return;
+      const first = notSent[0]!;
+      const last = notSent.at(-1)!;
+      const which = last - first + 1 === notSent.length ? `${first}–${last}` : notSent.join(', ');
+      warn(
+        `audit sink ${describeSinkUrl(sink.url)}: ${notSent.length} record${notSent.length === 1 ? '' : 's'} (${which}) not sent in this run after ${(failedMs / 1000).toFixed(1)} s of failed deliveries; they are kept in ${file}`,
+      );
+    },
+  };
 }
 
 /** `sha256=<hex>`: HMAC-SHA256 of the exact body bytes. */

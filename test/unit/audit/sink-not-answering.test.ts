@@ -1,0 +1,63 @@
+// An HTTP audit sink that accepts connections and never answers held apply up after "Apply
+// complete": every record got its three timed-out attempts, one record after another (about 17 s
+// a record with the defaults: a 20-change apply waited some 6 minutes, saying nothing). A sink now
+// has a budget of failed delivery time per run (SinkOptions.budgetMs); once it is spent, the
+// run's later records are not sent to it, and one warning names them (they stay in the file).
+// Counted in requests, not timed: each failed delivery here takes three 40 ms timeouts.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { openAuditLog, type AuditInput } from '../../../src/audit/log.js';
+import { verifyAuditFile } from '../../../src/audit/verify.js';
+
+let dir: string;
+let server: Server;
+let url: string;
+let requests: number;
+const held: ServerResponse[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'promptctl-sink-silent-'));
+  requests = 0;
+  // Reads each request and never answers it.
+  server = createServer((req, res) => {
+    requests++;
+    req.resume();
+    held.push(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/audit`;
+});
+
+afterEach(async () => {
+  server.closeAllConnections();
+  held.length = 0;
+  await new Promise<void>((r) => server.close(() => r()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+const input = (n: number): AuditInput => ({ address: `PromptTemplate/t${n}`, action: 'create', outcome: 'success', actor: 'a', commit: null, planId: 'p', resourceId: null, before: null, after: null, correlationId: null });
+
+describe('an audit sink that never answers', () => {
+  it('is given up for the rest of the run once its budget is spent: later records are not sent, and one warning names them', async () => {
+    const file = join(dir, 'audit.jsonl');
+    const warnings: string[] = [];
+    const log = await openAuditLog(file, {
+      sinks: [{ url }],
+      env: {},
+      onWarning: (m) => warnings.push(m),
+      sinkOptions: { timeoutMs: 40, retries: 2, backoffLimitMs: 5, budgetMs: 100 },
+    });
+    for (let i = 1; i <= 20; i++) await log.append(input(i));
+    await log.close();
+    // The first record's three attempts spend the budget; before, all 20 records made 60 requests.
+    expect(requests).toBeLessThanOrEqual(6);
+    expect(warnings.filter((w) => /audit sink http:\/\/127\.0\.0\.1:\d+\/audit: .*record \d+ is kept/.test(w)).length).toBeGreaterThanOrEqual(1);
+    const skipped = warnings.find((w) => /not sent/.test(w));
+    expect(skipped, warnings.join('\n')).toMatch(/^audit sink http:\/\/127\.0\.0\.1:\d+\/audit: \d+ records \(\d+–20\) not sent in this run after [\d.]+ s of failed deliveries; they are kept in .*audit\.jsonl$/);
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 20 });
+  });
+});
