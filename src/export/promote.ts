@@ -142,7 +142,14 @@ export function routesIn(text: string, template: string, env?: string): { routes
   if (!Array.isArray(docs)) return undefined;
   for (const d of docs) {
     if (d.errors.length > 0) continue;
-    const data = d.toJS({ maxAliasCount: 100 }) as unknown;
+    // A text from history may have been committed broken (an alias naming no anchor, an alias
+    // bomb): toJS throws on it, and it held no split to go back to.
+    let data: unknown;
+    try {
+      data = d.toJS({ maxAliasCount: 100 });
+    } catch {
+      continue;
+    }
     if (!isObj(data) || data.kind !== 'TrafficSplit' || !isObj(data.spec) || data.spec.template !== template || !Array.isArray(data.spec.routes)) continue;
     const split = splitModel(data);
     if (env === undefined) return { routes: split.routes, from: { kind: 'document' } };
