@@ -135,7 +135,8 @@ function splitIn(texts: readonly string[], template: string, env: string | undef
 export function routesIn(text: string, template: string, env?: string): { routes: Route[]; from: RoutesTarget } | undefined {
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text) as Document.Parsed[];
+    // Lone CRs read as line breaks, as the loader reads them (config/parse.ts).
+    docs = parseAllDocuments(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text) as Document.Parsed[];
   } catch {
     return undefined;
   }
@@ -198,9 +199,10 @@ function routesPath(target: RoutesTarget): string[] {
  * exist yet and is added, after `spec.environments`' last entry or at the end of `spec`.
  */
 export function editSplit(src: string, file: string, template: string, target: RoutesTarget, routes: readonly Route[], create = false): string {
-  // A CRLF file stays CRLF: lines this edit adds end like the others (a file of mixed endings is left as it is).
-  const crlf = src.includes('\r\n') && !/(^|[^\r])\n/.test(src);
-  let text = crlf ? src.replace(/\r\n/g, '\n') : src;
+  // A CRLF file stays CRLF, and one of lone CRs (which YAML reads as line breaks, and yaml does
+  // not) stays so: lines this edit adds end like the others (a file of mixed endings is left as it is).
+  const ending = src.includes('\r\n') && !/(^|[^\r])\n/.test(src) ? '\r\n' : src.includes('\r') && !src.includes('\n') ? '\r' : '\n';
+  let text = ending === '\n' ? src : src.split(ending).join('\n');
   if (create) {
     if (target.kind !== 'override') throw new Error('only an override can be created');
     text = insertOverride(text, file, template, target.env, routes);
@@ -230,7 +232,7 @@ export function editSplit(src: string, file: string, template: string, target: R
   if (untouched(text, template, target) !== untouched(out, template, target)) {
     throw new UserError(`${file}: the routes of the split share anchors (&name) with other values, which this edit would change too; edit the weights by hand`);
   }
-  return crlf ? out.replace(/\n/g, '\r\n') : out;
+  return ending === '\n' ? out : out.replace(/\n/g, ending);
 }
 
 /** Every document of a text as data, the routes an edit sets left out: what the edit must not change. */
