@@ -146,17 +146,26 @@ export async function runPromote(ctx: CliContext, template: string, version: str
     ctx.info(`TrafficSplit/${template} already routes ${weight}% to ${version}: nothing to change`);
     return EXIT.ok;
   }
-  // Promotion (DESIGN §6): more traffic for a version the previous environment never ran.
-  const before = s.split.routes.find((r) => r.version === version)?.weight ?? 0;
-  if (weight > before) {
+  // Promotion (DESIGN §6): more traffic for a version the previous environment never ran: the one
+  // promoted, or another one scaled up when the promoted one's weight goes down (as plan checks it).
+  const was = new Map(s.split.routes.map((r) => [r.version, r.weight]));
+  const rising = routes.filter((r) => r.weight > (was.get(r.version) ?? 0));
+  if (rising.length > 0) {
     const { versionAddress } = await import('../model/address.js');
     const { contentHash } = await import('../kinds/PromptVersion/index.js');
     // The content git gives that label here: the previous environment must have run that, not only the label.
-    const dV = s.state.versions.find((v) => v.template === template && v.version === version)!;
-    const problems = await checkPrevious(ctx, [{ template, version, address: versionAddress(template, version), why: 'routed', hash: contentHash(dV) }], s.union);
+    const wanted = rising.map((r) => {
+      const dV = s.state.versions.find((v) => v.template === template && v.version === r.version)!;
+      return { template, version: r.version, address: versionAddress(template, r.version), why: 'routed' as const, hash: contentHash(dV) };
+    });
+    const problems = await checkPrevious(ctx, wanted, s.union);
     if (problems.length > 0) {
       for (const p of problems) ctx.info(`error: ${p.address}: ${p.message}`);
-      throw new UserError(`environment ${ctx.environment!.name} is protected: ${version} cannot be promoted there before ${ctx.environment!.previous} has run it; nothing was changed`);
+      const blocked = wanted.filter((w) => problems.some((p) => p.address === w.address)).map((w) => w.version);
+      const names = blocked.length > 0 ? blocked : [version];
+      throw new UserError(
+        `environment ${ctx.environment!.name} is protected: ${names.join(', ')} cannot be promoted there before ${ctx.environment!.previous} has run ${names.length === 1 ? 'it' : 'them'}; nothing was changed`,
+      );
     }
   }
   return finishEdit(ctx, s, routes, flags, `promote ${version} to ${weight}%`);
