@@ -301,7 +301,7 @@ function nodeEnd(node: Node | null | undefined): number {
 }
 const itemEnd = (item: YAMLMap): number => nodeEnd(item);
 
-/** The source of one route item with its version and weight replaced (same quoting, same layout). */
+/** The source of one route item with its version and weight replaced (same quoting, same layout, no comments). */
 function routeLike(src: string, item: YAMLMap, version: string, weight: number): string {
   const v = item.get('version', true) as Node | undefined;
   const w = item.get('weight', true) as Node | undefined;
@@ -314,7 +314,9 @@ function routeLike(src: string, item: YAMLMap, version: string, weight: number):
   ].sort((a, b) => b.at - a.at);
   let out = src.slice(start, end);
   for (const e of edits) out = out.slice(0, e.at - start) + e.text + out.slice(e.to - start);
-  return out;
+  // Without the item's comments: they were said of another version. A route holds only a version
+  // (semver) and a weight (a number), so a `#` after a space or at a line's start is a comment.
+  return out.replace(/^[ \t]*#.*\n/gm, '').replace(/[ \t]+#.*$/gm, '');
 }
 
 /**
