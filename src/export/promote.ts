@@ -301,7 +301,7 @@ function nodeEnd(node: Node | null | undefined): number {
 }
 const itemEnd = (item: YAMLMap): number => nodeEnd(item);
 
-/** The source of one route item with its version and weight replaced (same quoting, same layout, no comments). */
+/** The source of one route item with its version and weight replaced (same quoting, same layout, no comments or anchors). */
 function routeLike(src: string, item: YAMLMap, version: string, weight: number): string {
   const v = item.get('version', true) as Node | undefined;
   const w = item.get('weight', true) as Node | undefined;
@@ -314,9 +314,13 @@ function routeLike(src: string, item: YAMLMap, version: string, weight: number):
   ].sort((a, b) => b.at - a.at);
   let out = src.slice(start, end);
   for (const e of edits) out = out.slice(0, e.at - start) + e.text + out.slice(e.to - start);
-  // Without the item's comments: they were said of another version. A route holds only a version
-  // (semver) and a weight (a number), so a `#` after a space or at a line's start is a comment.
-  return out.replace(/^[ \t]*#.*\n/gm, '').replace(/[ \t]+#.*$/gm, '');
+  // Without the item's comments and anchors: they were said of another version (and an anchor
+  // defined twice would change what every later alias means). A route holds only a version (semver)
+  // and a weight (a number), so a `#` after a space or at a line's start is a comment, and a `&` an anchor.
+  return out
+    .replace(/^[ \t]*#.*\n/gm, '')
+    .replace(/[ \t]+#.*$/gm, '')
+    .replace(/(^|[\s,[{])&[^\s,[\]{}]+[ \t]*/gm, '$1');
 }
 
 /**
