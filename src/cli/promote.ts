@@ -177,29 +177,39 @@ const HISTORY_LIMIT = 2000;
 
 export async function runRollback(ctx: CliContext, template: string, flags: EditFlags): Promise<number> {
   const s = await splitContext(ctx, template, flags.dir, 'rolled back');
-  const [{ dirHistory }, { lastSoleVersion, scaleWeights, soleVersion }] = await Promise.all([import('../git/history.js'), import('../export/promote.js')]);
+  const [{ dirHistory, movedFrom }, { lastSoleVersion, scaleWeights, soleVersion }] = await Promise.all([import('../git/history.js'), import('../export/promote.js')]);
   const env = ctx.environment?.name;
   const current = soleVersion(s.split.routes);
   const declared = new Set(s.state.versions.filter((v) => v.template === template).map((v) => v.version));
   // The whole prompts directory's history (the split may have lived in another file before), read
   // a page at a time: commits touching any prompt outnumber the split's own, and the answer is
-  // usually near the top.
+  // usually near the top. Where it begins with the directory moved in, on in the one it came from.
   const skipped: string[] = [];
   let read = 0;
   let found: ReturnType<typeof lastSoleVersion>['found'];
+  let scope: { dirs: string | string[]; from?: string } = { dirs: flags.dir };
+  let skip = 0;
+  let oldest: string | undefined;
   while (!found && read < HISTORY_LIMIT) {
     let page;
     try {
-      page = await dirHistory(ctx.cwd, flags.dir, { skip: read, max: HISTORY_PAGE });
+      page = await dirHistory(ctx.cwd, scope.dirs, { skip, max: HISTORY_PAGE, ...(scope.from ? { from: scope.from } : {}) });
     } catch (err) {
       throw new UserError(`rollback reads ${flags.dir}'s git history, and there is none: ${(err as Error).message}; nothing was rolled back`);
     }
     read += page.length;
+    skip += page.length;
+    if (page.length > 0) oldest = page[page.length - 1]!.commit;
     const history = page.map((r) => ({ commit: r.commit, date: r.date, subject: r.subject, texts: r.files.map((f) => f.text) }));
     const answer = lastSoleVersion(history, template, env, current, declared);
     skipped.push(...answer.skipped);
     found = answer.found;
-    if (page.length < HISTORY_PAGE) break;
+    if (found || page.length === HISTORY_PAGE) continue;
+    const origin = oldest ? await movedFrom(ctx.cwd, oldest, scope.dirs) : undefined;
+    if (!origin) break;
+    scope = origin;
+    skip = 0;
+    oldest = undefined;
   }
   if (!found) {
     const where = env ? ` in environment ${env}` : '';

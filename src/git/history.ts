@@ -6,6 +6,9 @@
 // holding the split left it as it was, so these texts are enough to see every state it had.
 // First parent only: what the branch itself held, a merge as the state it brought; a side branch's
 // commits are states the branch never had (a trial merged back at 50 % never held 100 % here).
+// Where the directory's history begins with files moved in (the directory itself moved: prompts/
+// to config/prompts/), it goes on in the directories they came from (`movedFrom`).
+import { resolve } from 'node:path';
 import { openRepo, tryRaw } from './repo.js';
 
 export interface DirRevision {
@@ -24,12 +27,17 @@ const YAML = /\.ya?ml$/i;
  * passed over and at most `max` given, each with the texts it wrote. Throws a plain Error saying
  * why when there is no history to read.
  */
-export async function dirHistory(cwd: string, dir: string, { skip = 0, max = 200 }: { skip?: number; max?: number } = {}): Promise<DirRevision[]> {
+export async function dirHistory(
+  cwd: string,
+  dir: string | readonly string[],
+  { skip = 0, max = 200, from = 'HEAD' }: { skip?: number; max?: number; from?: string } = {},
+): Promise<DirRevision[]> {
   const git = await openRepo(cwd);
   if (!git) throw new Error(`${cwd} is not in a git repository`);
   if (!(await tryRaw(git, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']))) throw new Error('the repository has no commits yet');
   const SEP = '\u001f';
-  const log = await git.raw(['log', '--first-parent', '--no-renames', `--skip=${skip}`, `-n${max}`, `--format=%x1e%H${SEP}%cI${SEP}%s`, '--name-only', '-z', '--', dir]);
+  const dirs = typeof dir === 'string' ? [dir] : [...dir];
+  const log = await git.raw(['log', '--first-parent', '--no-renames', `--skip=${skip}`, `-n${max}`, `--format=%x1e%H${SEP}%cI${SEP}%s`, '--name-only', '-z', from, '--', ...dirs]);
   const out: DirRevision[] = [];
   for (const entry of log.split('\u001e')) {
     // -z: the header and every name end with NUL, so any name (spaces, quotes, non-ASCII) comes through as it is.
@@ -56,3 +64,45 @@ async function showFile(git: NonNullable<Awaited<ReturnType<typeof openRepo>>>, 
     return null;
   }
 }
+
+/**
+ * Where the directory's history goes on before `commit`, the oldest commit that changed `dir` (a
+ * path relative to `cwd`, or pathspecs `movedFrom` gave): the directories its files were moved
+ * from (renames against the first parent, the path below the directory the same), as pathspecs
+ * from the top of the work tree, and the parent to read them from. None when the commit has no
+ * parent or moved nothing in.
+ */
+export async function movedFrom(cwd: string, commit: string, dir: string | readonly string[]): Promise<{ dirs: string[]; from: string } | undefined> {
+  const git = await openRepo(cwd);
+  if (!git) return undefined;
+  const parent = await tryRaw(git, ['rev-parse', '--verify', '--quiet', `${commit}^1^{commit}`]);
+  if (!parent) return undefined;
+  const tops: string[] = [];
+  for (const d of typeof dir === 'string' ? [dir] : dir) {
+    if (d.startsWith(TOP)) {
+      tops.push(d.slice(TOP.length));
+      continue;
+    }
+    // The directory from the top of the work tree: git's prefix for it, as git resolves links.
+    const inside = await openRepo(resolve(cwd, d));
+    const prefix = inside ? await tryRaw(inside, ['rev-parse', '--show-prefix']) : null;
+    if (prefix) tops.push(prefix.replace(/\/+$/, ''));
+  }
+  const renames = (await tryRaw(git, ['diff', '-z', '--name-status', '-M', '--diff-filter=R', parent, commit])) ?? '';
+  const fields = renames.split('\0');
+  const found = new Set<string>();
+  for (let i = 0; i + 2 < fields.length; i += 3) {
+    const [old, now] = [fields[i + 1]!, fields[i + 2]!];
+    for (const top of tops) {
+      const base = top === '' || top === '.' ? '' : `${top}/`;
+      if (!now.startsWith(base)) continue;
+      const rest = now.slice(base.length);
+      if (old === rest) found.add('.');
+      else if (old.endsWith(`/${rest}`)) found.add(old.slice(0, -rest.length - 1));
+    }
+  }
+  return found.size > 0 ? { dirs: [...found].map((d) => `${TOP}${d}`), from: parent } : undefined;
+}
+
+/** The pathspec magic of a path from the top of the work tree. */
+const TOP = ':(top)';
