@@ -334,6 +334,16 @@ function insertLines(src: string, at: number, lines: string): string {
   return src.slice(0, at) + lines + src.slice(at);
 }
 
+/**
+ * The dash of a block sequence's item and the space after it, as the item has them ("- ", or
+ * "-   " where a formatter indents past the dash): a copied item's keys then line up.
+ */
+function dashGap(src: string, item: YAMLMap): string {
+  const start = item.range![0];
+  const before = /-[ \t]+$/.exec(src.slice(lineStart(src, start), start));
+  return before ? '-'.padEnd(before[0].length) : '- ';
+}
+
 /** Adds a route (weight as given) for each version of `routes` the list does not have, after the last one. */
 function addMissingRoutes(src: string, file: string, template: string, target: RoutesTarget, routes: readonly Route[]): string {
   const { docs } = parse(src);
@@ -349,7 +359,7 @@ function addMissingRoutes(src: string, file: string, template: string, target: R
     return src.slice(0, at) + text + src.slice(at);
   }
   const dash = ' '.repeat(column(src, seq.range![0]));
-  const text = missing.map((r) => `${dash}- ${routeLike(src, last, r.version, r.weight)}\n`).join('');
+  const text = missing.map((r) => `${dash}${dashGap(src, last)}${routeLike(src, last, r.version, r.weight)}\n`).join('');
   return insertLines(src, afterLine(src, at), text);
 }
 
@@ -375,7 +385,7 @@ function insertOverride(src: string, file: string, template: string, env: string
     const lines = routes.map((r) => {
       // Items copied from the document's first route, re-indented for their new depth.
       const item = routeLike(src, sample, r.version, r.weight).replace(/\n( *)/g, (_m, sp: string) => `\n${' '.repeat(Math.max(0, sp.length - column(src, base.range![0]) + routesIndent + dashOffset))}`);
-      return `${dash}- ${item}\n`;
+      return `${dash}${dashGap(src, sample)}${item}\n`;
     });
     return `${' '.repeat(routesIndent)}routes:\n${lines.join('')}`;
   };
