@@ -5,7 +5,7 @@
 // routes everything back to the last version that held 100 %, found in the prompts directory's git history.
 // With --env, the routes of that environment: its own override, or the document's when no other
 // environment shares them, or a new override (spec.environments.<name>.routes) when some do.
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { environmentNames, environmentState } from '../model/environments.js';
@@ -106,7 +106,9 @@ async function finishEdit(ctx: CliContext, s: SplitContext, routes: { version: s
   const { editSplit } = await import('../export/promote.js');
   const after = editSplit(s.text, s.file, s.split.template, s.target, routes, s.create);
   await refuseInvalidEdit(ctx, flags.dir, resolve(ctx.cwd, s.file), after, what);
-  if (!flags.dryRun) await writeFileAtomic(resolve(ctx.cwd, s.file), after);
+  // Through a symbolic link (to a file in the prompts directory, as the loader allows): the file
+  // it leads to, so the link stays a link.
+  if (!flags.dryRun) await writeFileAtomic(await realpath(resolve(ctx.cwd, s.file)), after);
   ctx.out(renderFileEdit(s.file, s.text, after, ctx.style));
   const env = ctx.environment ? ` in ${ctx.environment.name}` : '';
   ctx.info(`${what}: TrafficSplit/${s.split.template}${env}: ${describeWeights(s.split.routes, routes)}`);
