@@ -3,7 +3,8 @@
 // CST: parsed with its source tokens kept, each changed scalar set with CST.setScalarValue, the
 // file printed back from the tokens), so comments, quoting, key order and layout stay as they are.
 // A version not routed yet gets one route, copied from the last one's layout; an environment that
-// shares the document's routes with others gets its own `spec.environments.<name>.routes` block.
+// shares the document's routes with others gets its own `spec.environments.<name>.routes` (a block,
+// or one more entry of a flow map where the split is written in flow style).
 // Pure: text in, text out.
 import { Composer, CST, Parser, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { belongsTo, resolveSplit } from '../model/environments.js';
@@ -363,24 +364,47 @@ function addMissingRoutes(src: string, file: string, template: string, target: R
   return insertLines(src, afterLine(src, at), text);
 }
 
-/** Adds `spec.environments.<env>.routes` (a block in the layout of the document's own routes). */
+/**
+ * Adds `spec.environments.<env>.routes`, in the style of where it goes: in a block map, a block in
+ * the layout of the document's own routes (or their flow list, when they are one); in a flow map,
+ * one more entry, its routes a flow list.
+ */
 function insertOverride(src: string, file: string, template: string, env: string, routes: readonly Route[]): string {
   const { docs } = parse(src);
   const doc = splitDocument(docs, template, file);
   const spec = doc.get('spec', true);
   const base = doc.getIn(['spec', 'routes'], true);
-  if (!isMap(spec) || spec.flow || !isSeq(base) || base.flow) {
-    throw new UserError(`${file}: the split is written in flow style; add spec.environments.${env}.routes by hand`);
+  const sample = isSeq(base) ? base.items[0] : undefined;
+  if (!isMap(spec) || !isSeq(base) || !isMap(sample) || !sample.range) {
+    throw new UserError(`${file}: the routes of the split cannot be copied; add spec.environments.${env}.routes by hand`);
+  }
+  /** The routes as a flow list, each item in the document's first route's style when it is a flow map. */
+  const flowRoutes = (): string => {
+    const v = sample.get('version', true) as Node | undefined;
+    const quote = v?.range && (src[v.range[0]] === '"' || src[v.range[0]] === "'") ? src[v.range[0]]! : '';
+    const item = (r: Route): string =>
+      sample.flow ? routeLike(src, sample, r.version, r.weight).replace(/\s*\n\s*/g, ' ') : `{version: ${quote}${r.version}${quote}, weight: ${r.weight}}`;
+    return `[${routes.map(item).join(', ')}]`;
+  };
+  const envs = doc.getIn(['spec', 'environments'], true);
+  // The environment may already override other fields (strategy, stickyKey): its routes go in there.
+  const own = isMap(envs) ? (envs.get(env, true) as unknown) : undefined;
+  const where = own !== undefined && own !== null ? 'own' : envs !== undefined ? 'envs' : 'spec';
+  const into = where === 'own' ? own : where === 'envs' ? envs : spec;
+  const path = where === 'own' ? `spec.environments.${env}` : where === 'envs' ? 'spec.environments' : 'spec';
+  if (!isMap(into)) throw new UserError(`${file}: ${path} of the split is not a map; add ${env}'s routes by hand`);
+  if (into.flow) {
+    const entry = where === 'own' ? `routes: ${flowRoutes()}` : where === 'envs' ? `${env}: {routes: ${flowRoutes()}}` : `environments: {${env}: {routes: ${flowRoutes()}}}`;
+    return insertFlowEntry(src, into, entry);
   }
   const first = spec.items[0]?.key as Node | undefined;
   const unit = first?.range ? column(src, first.range[0]) - column(src, lineStart(src, first.range[0])) : 2;
   const specIndent = first?.range ? column(src, first.range[0]) : 2;
   const routesKey = spec.items.find((p) => isScalar(p.key) && p.key.value === 'routes')?.key as Node | undefined;
   const dashOffset = column(src, base.range![0]) - (routesKey?.range ? column(src, routesKey.range[0]) : specIndent);
-  const sample = base.items[0];
-  if (!isMap(sample)) throw new UserError(`${file}: the routes of the split cannot be copied; add spec.environments.${env}.routes by hand`);
   /** `routes:` and its items, the key at `routesIndent`. */
   const routesBlock = (routesIndent: number): string => {
+    if (base.flow) return `${' '.repeat(routesIndent)}routes: ${flowRoutes()}\n`;
     const dash = ' '.repeat(routesIndent + dashOffset);
     const lines = routes.map((r) => {
       // Items copied from the document's first route, re-indented for their new depth.
@@ -390,22 +414,20 @@ function insertOverride(src: string, file: string, template: string, env: string
     return `${' '.repeat(routesIndent)}routes:\n${lines.join('')}`;
   };
   const block = (envIndent: number): string => `${' '.repeat(envIndent)}${env}:\n${routesBlock(envIndent + unit)}`;
-  const envs = doc.getIn(['spec', 'environments'], true);
-  // The environment may already override other fields (strategy, stickyKey): its routes go in there.
-  const own = isMap(envs) ? envs.get(env, true) : undefined;
-  let insertAt: number;
-  let text: string;
-  if (own !== undefined && own !== null) {
-    if (!isMap(own) || own.flow || own.items.length === 0) throw new UserError(`${file}: spec.environments.${env} of the split is in flow style; add its routes by hand`);
-    insertAt = afterLine(src, nodeEnd(own));
-    text = routesBlock(column(src, (own.items[0]!.key as Node).range![0]));
-  } else if (envs !== undefined) {
-    if (!isMap(envs) || envs.flow || envs.items.length === 0) throw new UserError(`${file}: spec.environments of the split is in flow style; add ${env} by hand`);
-    insertAt = afterLine(src, nodeEnd(envs));
-    text = block(column(src, (envs.items[0]!.key as Node).range![0]));
-  } else {
-    insertAt = afterLine(src, nodeEnd(spec));
-    text = `${' '.repeat(specIndent)}environments:\n${block(specIndent + unit)}`;
-  }
+  if (into.items.length === 0) throw new UserError(`${file}: ${path} of the split is empty; add ${env}'s routes by hand`);
+  const insertAt = afterLine(src, nodeEnd(into));
+  const at = column(src, (into.items[0]!.key as Node).range![0]);
+  const text = where === 'own' ? routesBlock(at) : where === 'envs' ? block(at) : `${' '.repeat(specIndent)}environments:\n${block(specIndent + unit)}`;
   return insertLines(src, insertAt, text);
+}
+
+/** `src` with `entry` added to a flow map, after its last entry (before its `}` when it has none). */
+function insertFlowEntry(src: string, map: YAMLMap, entry: string): string {
+  const last = map.items[map.items.length - 1];
+  if (!last) {
+    const open = src.indexOf('{', map.range![0]);
+    return `${src.slice(0, open + 1)}${entry}${src.slice(open + 1)}`;
+  }
+  const at = Math.max(nodeEnd(last.value as Node | null), nodeEnd(last.key as Node | null));
+  return `${src.slice(0, at)}, ${entry}${src.slice(at)}`;
 }
