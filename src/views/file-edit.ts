@@ -8,9 +8,14 @@ export interface RouteWeight {
   weight: number;
 }
 
-/** `git diff`-style patch of one file, +/- lines coloured. */
+/**
+ * `git diff`-style patch of one file, +/- lines coloured. Lines are compared as the loader reads
+ * them (CRLF and lone CR are line ends): a lone-CR file is more than one line, and no CR reaches
+ * the terminal to overwrite what it shows.
+ */
 export function renderFileEdit(file: string, before: string, after: string, style: Style): string {
-  const patch = unifiedDiff(`a/${file}`, `b/${file}`, before, after);
+  const lines = (text: string) => text.replace(/\r\n?/g, '\n');
+  const patch = unifiedDiff(`a/${file}`, `b/${file}`, lines(before), lines(after));
   return patch
     .split('\n')
     .filter((l) => !l.startsWith('====='))

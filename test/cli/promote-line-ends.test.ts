@@ -38,6 +38,22 @@ describe('promote and rollback on a file with lone CR line ends', () => {
     expect(results.cr).toBe(cr(results.lf!));
   });
 
+  it('prints the diff line by line, whatever the line ends', async () => {
+    for (const ending of [cr, (t: string) => t.replace(/\n/g, '\r\n')]) {
+      const cwd = dir();
+      project(cwd, ending);
+      const r = await runCliInProcess(['promote', 'billing-assistant', '1.1.0', '--weight', '40'], { cwd, env: {} });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).not.toContain('\r');
+      expect(r.stdout.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l))).toEqual([
+        '-      weight: 80',
+        '+      weight: 60',
+        '-      weight: 20 # the candidate gets a fifth of the traffic',
+        '+      weight: 40 # the candidate gets a fifth of the traffic',
+      ]);
+    }
+  });
+
   it('rollback finds the state a lone-CR file held in history', async () => {
     const cwd = repo();
     const original = project(cwd, (t) => t);
