@@ -179,7 +179,7 @@ const HISTORY_LIMIT = 2000;
 
 export async function runRollback(ctx: CliContext, template: string, flags: EditFlags): Promise<number> {
   const s = await splitContext(ctx, template, flags.dir, 'rolled back');
-  const [{ dirHistory, movedFrom }, { lastSoleVersion, scaleWeights, soleVersion }] = await Promise.all([import('../git/history.js'), import('../export/promote.js')]);
+  const [{ dirHistory, isShallow, movedFrom }, { lastSoleVersion, scaleWeights, soleVersion }] = await Promise.all([import('../git/history.js'), import('../export/promote.js')]);
   const env = ctx.environment?.name;
   const current = soleVersion(s.split.routes);
   const declared = new Set(s.state.versions.filter((v) => v.template === template).map((v) => v.version));
@@ -215,9 +215,11 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
   }
   if (!found) {
     const where = env ? ` in environment ${env}` : '';
+    // A shallow clone (a CI checkout) holds only the newest commits: say so, not that none held 100 %.
+    const shallow = read < HISTORY_LIMIT && (await isShallow(ctx.cwd)) ? '; the repository is a shallow clone, its history cut short: run `git fetch --unshallow` and rollback again' : '';
     throw new UserError(
       `no earlier commit of ${s.file} routes 100% of template "${template}"${where} to one version other than the current routes` +
-        `${skipped.length ? ` (passed over: ${skipped.join(', ')})` : ''} (${read} commit${read === 1 ? '' : 's'} read); nothing was rolled back`,
+        `${skipped.length ? ` (passed over: ${skipped.join(', ')})` : ''} (${read} commit${read === 1 ? '' : 's'} read${shallow}); nothing was rolled back`,
     );
   }
   ctx.info(`rolling back to ${found.version}: it held 100% at ${found.commit.slice(0, 7)} (${found.date.slice(0, 10)}, "${found.subject}")`);

@@ -7,7 +7,8 @@
 // First parent only: what the branch itself held, a merge as the state it brought; a side branch's
 // commits are states the branch never had (a trial merged back at 50 % never held 100 % here).
 // Where the directory's history begins with files moved in (the directory itself moved: prompts/
-// to config/prompts/), it goes on in the directories they came from (`movedFrom`).
+// to config/prompts/), it goes on in the directories they came from (`movedFrom`). A shallow
+// clone holds only part of it (`isShallow`), which rollback says when it finds nothing.
 import { resolve } from 'node:path';
 import { openRepo, tryRaw } from './repo.js';
 
@@ -106,3 +107,9 @@ export async function movedFrom(cwd: string, commit: string, dir: string | reado
 
 /** The pathspec magic of a path from the top of the work tree. */
 const TOP = ':(top)';
+
+/** Whether the repository at `cwd` is a shallow clone (its history cut short, as CI checkouts fetch it). */
+export async function isShallow(cwd: string): Promise<boolean> {
+  const git = await openRepo(cwd);
+  return git !== null && (await tryRaw(git, ['rev-parse', '--is-shallow-repository'])) === 'true';
+}
