@@ -1,18 +1,21 @@
 // Durable file writes shared by the CLI (plan files, export) and the audit log.
 import { randomUUID } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 /** Writes a file so that a crash leaves the old file or the new one, never half of either. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const abs = resolve(path);
-  await refuseSpecialFile(abs);
+  const existing = await refuseSpecialFile(abs);
   await makeDirectories(dirname(abs));
   const tmp = `${abs}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
   try {
     const fh = await open(tmp, 'w', 0o644);
     try {
       await fh.writeFile(text, 'utf8');
+      // A file replaced keeps its mode (an executable YAML file edited by promote stays so).
+      if (existing?.isFile()) await fh.chmod(existing.mode & 0o7777);
       await fh.sync();
     } finally {
       await fh.close();
@@ -29,10 +32,11 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
  * A device, pipe or socket at `abs` (`--out /dev/stdout`, `/dev/null`) is no file to replace:
  * the rename would put a plain file in its place (in /dev, when run as root). Refused with an
  * errno-style error the callers already word; a missing path or a directory is left to them.
+ * What is there (a file to replace, whose mode the new one keeps), if anything.
  */
-async function refuseSpecialFile(abs: string): Promise<void> {
+async function refuseSpecialFile(abs: string): Promise<Stats | undefined> {
   const st = await stat(abs).catch(() => undefined);
-  if (!st || st.isFile() || st.isDirectory()) return;
+  if (!st || st.isFile() || st.isDirectory()) return st;
   throw Object.assign(new Error(`not a regular file (a device, pipe or socket), open '${abs}'`), { code: 'ENOTREG', path: abs, syscall: 'open' });
 }
 
