@@ -212,7 +212,7 @@ export function editSplit(src: string, file: string, template: string, target: R
   }
   // The weights, scalar by scalar, through the CST.
   const { tokens, docs } = parse(text);
-  const seq = seqAt(splitDocument(docs, template, file), routesPath(target), file);
+  const seq = seqAt(splitDocument(docs, template, file), routesPath(target), file, text);
   for (const r of routes) {
     const item = seq.items.find((i) => isMap(i) && String((i as YAMLMap).get('version')) === r.version) as YAMLMap | undefined;
     const w = item?.get('weight', true) as Scalar | undefined;
@@ -269,8 +269,13 @@ function lineColumn(text: string, offset: number): string {
   return `${line}:${offset - before.lastIndexOf('\n')}`;
 }
 
-function seqAt(doc: Document.Parsed, path: readonly string[], file: string): YAMLSeq {
+function seqAt(doc: Document.Parsed, path: readonly string[], file: string, src: string): YAMLSeq {
   const node = doc.getIn(path, true);
+  if (isAlias(node)) {
+    throw new UserError(
+      `${file}:${lineColumn(src, node.range?.[0] ?? 0)}: ${path.join('.')} of the split is an alias (*${node.source}): this edit would change every place that repeats it; write its routes out by hand`,
+    );
+  }
   if (!isSeq(node)) throw new UserError(`${file}: ${path.join('.')} of the split is not a list of routes`);
   return node;
 }
@@ -348,7 +353,7 @@ function dashGap(src: string, item: YAMLMap): string {
 /** Adds a route (weight as given) for each version of `routes` the list does not have, after the last one. */
 function addMissingRoutes(src: string, file: string, template: string, target: RoutesTarget, routes: readonly Route[]): string {
   const { docs } = parse(src);
-  const seq = seqAt(splitDocument(docs, template, file), routesPath(target), file);
+  const seq = seqAt(splitDocument(docs, template, file), routesPath(target), file, src);
   const have = new Set(seq.items.filter(isMap).map((i) => String(i.get('version'))));
   const missing = routes.filter((r) => !have.has(r.version));
   if (missing.length === 0) return src;

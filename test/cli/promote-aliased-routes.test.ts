@@ -1,0 +1,42 @@
+// An environment's routes may repeat the document's through an alias (routes: *shared). promote
+// cannot change them there without changing them everywhere: it says so, at the alias's
+// file:line:column, rather than that they are no list of routes, and writes nothing.
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, runCliInProcess } from '../helpers/cli.js';
+import { scratch } from '../unit/git/fixture.js';
+
+const { dir } = scratch();
+const SPLIT = 'prompts/billing-assistant/traffic.yaml';
+
+const ALIASED = `apiVersion: promptctl/v1
+kind: TrafficSplit
+spec:
+  template: billing-assistant
+  routes: &shared
+    - version: "1.0.0"
+      weight: 80
+    - version: "1.1.0"
+      weight: 20
+  environments:
+    prod:
+      routes: *shared
+`;
+
+describe("promote on an environment's routes that are an alias", () => {
+  it('refuses at the alias, naming it, and writes nothing', async () => {
+    const cwd = dir();
+    cpSync(join(REPO, 'prompts'), join(cwd, 'prompts'), { recursive: true });
+    const config = join(cwd, 'prompts/promptctl.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/^ {2}promotion: .*\n/m, ''));
+    writeFileSync(join(cwd, SPLIT), ALIASED);
+    expect((await runCliInProcess(['validate'], { cwd, env: {} })).code).toBe(0);
+    const r = await runCliInProcess(['promote', 'billing-assistant', '1.1.0', '--weight', '50', '--env', 'prod'], { cwd, env: {} });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `error: ${SPLIT}:12:15: spec.environments.prod.routes of the split is an alias (*shared): this edit would change every place that repeats it; write its routes out by hand`,
+    );
+    expect(readFileSync(join(cwd, SPLIT), 'utf8')).toBe(ALIASED);
+  });
+});
