@@ -189,13 +189,15 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
   const skipped: string[] = [];
   let read = 0;
   let found: ReturnType<typeof lastSoleVersion>['found'];
-  let scope: { dirs: string | string[]; from?: string } = { dirs: flags.dir };
+  // Git runs in the prompts directory: its repository, wherever the command runs from.
+  const prompts = resolve(ctx.cwd, flags.dir);
+  let scope: { dirs: string | string[]; from?: string } = { dirs: '.' };
   let skip = 0;
   let oldest: string | undefined;
   while (!found && read < HISTORY_LIMIT) {
     let page;
     try {
-      page = await dirHistory(ctx.cwd, scope.dirs, { skip, max: HISTORY_PAGE, ...(scope.from ? { from: scope.from } : {}) });
+      page = await dirHistory(prompts, scope.dirs, { skip, max: HISTORY_PAGE, ...(scope.from ? { from: scope.from } : {}) });
     } catch (err) {
       throw new UserError(`rollback reads ${flags.dir}'s git history, and there is none: ${(err as Error).message}; nothing was rolled back`);
     }
@@ -207,7 +209,7 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
     skipped.push(...answer.skipped);
     found = answer.found;
     if (found || page.length === HISTORY_PAGE) continue;
-    const origin = oldest ? await movedFrom(ctx.cwd, oldest, scope.dirs) : undefined;
+    const origin = oldest ? await movedFrom(prompts, oldest, scope.dirs) : undefined;
     if (!origin) break;
     scope = origin;
     skip = 0;
@@ -216,7 +218,7 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
   if (!found) {
     const where = env ? ` in environment ${env}` : '';
     // A shallow clone (a CI checkout) holds only the newest commits: say so, not that none held 100 %.
-    const shallow = read < HISTORY_LIMIT && (await isShallow(ctx.cwd)) ? '; the repository is a shallow clone, its history cut short: run `git fetch --unshallow` and rollback again' : '';
+    const shallow = read < HISTORY_LIMIT && (await isShallow(prompts)) ? '; the repository is a shallow clone, its history cut short: run `git fetch --unshallow` and rollback again' : '';
     throw new UserError(
       `no earlier commit of ${s.file} routes 100% of template "${template}"${where} to one version other than the current routes` +
         `${skipped.length ? ` (passed over: ${skipped.join(', ')})` : ''} (${read} commit${read === 1 ? '' : 's'} read${shallow}); nothing was rolled back`,
