@@ -44,6 +44,12 @@ export function parseSince(text: string, now: number): { start: number; end: num
   if (m) {
     const n = Number(m[1]);
     if (n <= 0) throw new Error(`--since ${text}: give a duration above zero`);
+    // Units are read without case, but 1M is as likely to mean a month as a minute.
+    if (m[2] === 'M') {
+      const back = new Date(now);
+      back.setUTCMonth(back.getUTCMonth() - n);
+      throw new Error(`--since ${t}: M is ambiguous: write ${n}m for minutes; for months give days (${n * 30}d) or a date (${back.toISOString().slice(0, 10)})`);
+    }
     start = now - n * UNITS[m[2]!.toLowerCase()]!;
   } else if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(t) && !Number.isNaN(Date.parse(t))) {
     // Date.parse rolls a day the month lacks into the next month (2026-02-30 is 2 March).
