@@ -68,6 +68,11 @@ export function parseSince(text: string, now: number): { start: number; end: num
   return { start, end, granularity: hours <= MAX_HOURLY_BUCKETS ? 'PT1H' : 'P1D' };
 }
 
+/** Micro-dollars in dollars, to the picodollar: no binary noise (0.00010845, not 0.00010845000000000001). */
+function usdOfMicros(micros: number): number {
+  return Math.round(micros * 1e6) / 1e12;
+}
+
 /** Whether YYYY-MM-DD names a day that exists (no 30 February, no 31 April). */
 function isCalendarDay(ymd: string): boolean {
   const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
@@ -247,7 +252,7 @@ function versionStatus(version: string | null, g: Totals, all: number, weight: n
       pt && pt.count > 0
         ? { meanPrompt: pt.sum / pt.count, meanCompletion: (ct?.sum ?? 0) / pt.count, meanTotal: (pt.sum + (ct?.sum ?? 0)) / pt.count, total: pt.sum + (ct?.sum ?? 0) }
         : null,
-    costUsd: cost && cost.count > 0 ? { total: cost.sum / 1e6, mean: cost.sum / 1e6 / cost.count } : null,
+    costUsd: cost && cost.count > 0 ? { total: usdOfMicros(cost.sum), mean: usdOfMicros(cost.sum / cost.count) } : null,
   };
 }
 
