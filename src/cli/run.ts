@@ -83,6 +83,7 @@ export function typedValue(name: string, raw: string, declared: WireVariable | u
 export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Promise<number> {
   const target = parseTemplateSpec(spec);
   const raw = parseVars(flags.var);
+  if (flags.routingKey === '') throw new UserError('--routing-key is empty: give the key a sticky split hashes (a customer or conversation id)');
   announceTarget(ctx);
   const models = await embeddedModels(ctx, flags.dir ?? DEFAULT_DIR);
   // First interrupt: the call (or its stream) is cut off, what was printed stays, exit 130.
@@ -177,6 +178,10 @@ function declarations(t: WireTemplate, version: string | undefined): Map<string,
     if (!v) {
       const labels = published.map((x) => x.version);
       throw new UserError(`template "${t.name}" has no version ${version} on the target${labels.length ? `; published: ${labels.join(', ')}` : ''}`);
+    }
+    if (v.state !== 'Published') {
+      const labels = published.map((x) => x.version);
+      throw new UserError(`version ${version} of template "${t.name}" is a ${v.state} on the target: only a published version can be run${labels.length ? ` (published: ${labels.join(', ')})` : ''}`);
     }
     return new Map((v.variables ?? []).map((x) => [x.name, x]));
   }

@@ -1,0 +1,34 @@
+// `promptctl run` refuses what the gateway would only refuse after the call was sent, in its own
+// words: a pinned version that exists but is a Draft (before: the raw "409 version.not.published"
+// of the call) and an empty --routing-key (before: the server's "400 invalid.value: routingKey
+// must NOT have fewer than 1 characters"). Either way exit 1, and no call is made.
+import { afterEach, describe, expect, it } from 'vitest';
+import { evalsProject, type EvalsProject } from './evals-support.js';
+
+let p: EvalsProject | undefined;
+afterEach(async () => {
+  await p?.close();
+  p = undefined;
+});
+
+describe('promptctl run refuses before calling', () => {
+  it('a pinned version that is a Draft on the target', async () => {
+    p = await evalsProject();
+    const t = (await p.emu.api.listTemplates({ name: 'faq-bot' }))[0]!;
+    await p.emu.api.createVersion(t.id, { version: '1.2.0', systemInstruction: 'Draft.', userTemplate: 'Question: {{question}}', variables: [{ name: 'question', type: 'string', maxLength: 500 }] });
+    const r = await p.cli(['run', 'faq-bot@1.2.0', '--var', 'question=hi']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^error: version 1\.2\.0 of template "faq-bot" is a Draft on the target: only a published version can be run \(published: 1\.0\.0, 1\.1\.0\)$/m);
+    expect(r.stderr).not.toMatch(/409|version\.not\.published|\n\s+at /);
+    expect(await p.invocations()).toBe(0);
+  });
+
+  it('an empty --routing-key', async () => {
+    p = await evalsProject();
+    const r = await p.cli(['run', 'faq-bot', '--var', 'question=hi', '--routing-key', '']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^error: --routing-key is empty: give the key a sticky split hashes \(a customer or conversation id\)$/m);
+    expect(r.stderr).not.toMatch(/400|invalid\.value/);
+    expect(await p.invocations()).toBe(0);
+  });
+});
