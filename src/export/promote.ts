@@ -204,6 +204,11 @@ export function editSplit(src: string, file: string, template: string, target: R
   // not) stays so: lines this edit adds end like the others (a file of mixed endings is left as it is).
   const ending = src.includes('\r\n') && !/(^|[^\r])\n/.test(src) ? '\r\n' : src.includes('\r') && !src.includes('\n') ? '\r' : '\n';
   let text = ending === '\n' ? src : src.split(ending).join('\n');
+  // yaml reads a lone CR as no line break at all (the loader turns it into one): beside other line
+  // ends it can be neither kept nor read here.
+  if (/\r(?!\n)/.test(text)) {
+    throw new UserError(`${file} mixes line ends (a CR alone among ${ending === '\r\n' ? 'CRLF' : 'LF'} line ends), which promote cannot keep as they are: save it with one kind of line end and run it again`);
+  }
   if (create) {
     if (target.kind !== 'override') throw new Error('only an override can be created');
     text = insertOverride(text, file, template, target.env, routes);
