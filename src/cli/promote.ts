@@ -103,7 +103,7 @@ async function splitContext(ctx: CliContext, template: string, dir: string, doin
 
 /** Writes (unless --dry-run) and shows the edit. */
 async function finishEdit(ctx: CliContext, s: SplitContext, routes: { version: string; weight: number }[], flags: EditFlags, what: string): Promise<number> {
-  const { editSplit } = await import('../export/promote.js');
+  const { editSplit } = await import('../export/split-edit.js');
   const after = editSplit(s.text, s.file, s.split.template, s.target, routes, s.create);
   await refuseInvalidEdit(ctx, flags.dir, resolve(ctx.cwd, s.file), after, what);
   // Through a symbolic link (to a file in the prompts directory, as the loader allows): the file

@@ -1,7 +1,8 @@
-// promote and rollback's edits (src/export/promote.ts): deterministic weights, and YAML edits
+// promote and rollback's edits (src/export/promote.ts, split-edit.ts): deterministic weights, and YAML edits
 // that change only what must change.
 import { describe, expect, it } from 'vitest';
-import { editSplit, routesIn, scaleWeights, soleVersion } from '../../../src/export/promote.js';
+import { routesIn, scaleWeights, soleVersion } from '../../../src/export/promote.js';
+import { editSplit } from '../../../src/export/split-edit.js';
 
 const r = (...pairs: [string, number][]) => pairs.map(([version, weight]) => ({ version, weight }));
 
