@@ -1,11 +1,12 @@
 // An environment's routes may repeat the document's through an alias (routes: *shared). promote
 // cannot change them there without changing them everywhere: it says so, at the alias's
 // file:line:column, rather than that they are no list of routes, and writes nothing.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCliInProcess } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { scratch } from '../unit/git/fixture.js';
+import { copyExamplePrompts } from '../helpers/example-prompts.js';
 
 const { dir } = scratch();
 const SPLIT = 'prompts/billing-assistant/traffic.yaml';
@@ -27,9 +28,7 @@ spec:
 describe("promote on an environment's routes that are an alias", () => {
   it('refuses at the alias, naming it, and writes nothing', async () => {
     const cwd = dir();
-    cpSync(join(REPO, 'prompts'), join(cwd, 'prompts'), { recursive: true });
-    const config = join(cwd, 'prompts/promptctl.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace(/^ {2}promotion: .*\n/m, ''));
+    copyExamplePrompts(cwd);
     writeFileSync(join(cwd, SPLIT), ALIASED);
     expect((await runCliInProcess(['validate'], { cwd, env: {} })).code).toBe(0);
     const r = await runCliInProcess(['promote', 'billing-assistant', '1.1.0', '--weight', '50', '--env', 'prod'], { cwd, env: {} });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, runCliInProcess } from '../helpers/cli.js';
 import { scratch } from '../unit/git/fixture.js';
+import { copyExamplePrompts } from '../helpers/example-prompts.js';
 
 const { dir } = scratch();
 const SPLIT = 'prompts/billing-assistant/traffic.yaml';
@@ -31,9 +32,7 @@ spec:
 describe('promote writes new routes without the anchors of the route it copies', () => {
   it("an environment's own routes", async () => {
     const cwd = dir();
-    cpSync(join(REPO, 'prompts'), join(cwd, 'prompts'), { recursive: true });
-    const config = join(cwd, 'prompts/promptctl.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace(/^ {2}promotion: .*\n/m, ''));
+    copyExamplePrompts(cwd);
     writeFileSync(join(cwd, SPLIT), ANCHORED);
     const r = await runCliInProcess(['promote', 'billing-assistant', '1.1.0', '--weight', '50', '--env', 'staging'], { cwd, env: {} });
     expect(r.code, r.stderr).toBe(0);

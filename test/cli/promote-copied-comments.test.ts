@@ -1,11 +1,12 @@
 // A route promote adds (a version not routed yet, or an environment's own routes) is written in
 // the layout of an existing one, but without that route's comments: they were said about another
 // version ("# the safe one"), and copied they would say it of the wrong one.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCliInProcess } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { scratch } from '../unit/git/fixture.js';
+import { copyExamplePrompts } from '../helpers/example-prompts.js';
 
 const { dir } = scratch();
 
@@ -36,9 +37,7 @@ spec:
 /** The example prompts with both splits in one file, promptctl.yaml without a promotion order. */
 function project(): string {
   const cwd = dir();
-  cpSync(join(REPO, 'prompts'), join(cwd, 'prompts'), { recursive: true });
-  const config = join(cwd, 'prompts/promptctl.yaml');
-  writeFileSync(config, readFileSync(config, 'utf8').replace(/^ {2}promotion: .*\n/m, ''));
+  copyExamplePrompts(cwd);
   writeFileSync(join(cwd, 'prompts/billing-assistant/traffic.yaml'), SPLITS);
   writeFileSync(join(cwd, 'prompts/support-triage/traffic.yaml'), '');
   return cwd;

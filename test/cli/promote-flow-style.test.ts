@@ -1,11 +1,12 @@
 // A split written in flow style ({...}, [...]) is as valid as a block one: promote gives an
 // environment its own routes there too, in the style of the place they go (a flow map gets one
 // more entry, a block map a block), instead of asking for the edit by hand.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCliInProcess } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { scratch } from '../unit/git/fixture.js';
+import { copyExamplePrompts } from '../helpers/example-prompts.js';
 
 const { dir } = scratch();
 const SPLIT = 'prompts/billing-assistant/traffic.yaml';
@@ -16,9 +17,7 @@ const STAGING_ROUTES = '[{version: "1.0.0", weight: 50}, {version: "1.1.0", weig
 /** promote 1.1.0 to 50 % in staging (which shares the document's routes) on this split; the file after. */
 async function promoteStaging(split: string): Promise<string> {
   const cwd = dir();
-  cpSync(join(REPO, 'prompts'), join(cwd, 'prompts'), { recursive: true });
-  const config = join(cwd, 'prompts/promptctl.yaml');
-  writeFileSync(config, readFileSync(config, 'utf8').replace(/^ {2}promotion: .*\n/m, ''));
+  copyExamplePrompts(cwd);
   writeFileSync(join(cwd, SPLIT), split);
   expect((await runCliInProcess(['validate'], { cwd, env: {} })).code).toBe(0);
   const r = await runCliInProcess(['promote', 'billing-assistant', '1.1.0', '--weight', '50', '--env', 'staging'], { cwd, env: {} });

@@ -1,11 +1,12 @@
 // A YAML file saved with lone CR line ends (old Mac editors) is valid prompts (the loader reads a
 // lone CR as a line break, DESIGN §2): promote and rollback edit it like any other, and it keeps
 // its line ends; rollback reads earlier states saved that way too.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCliInProcess } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { commit, scratch } from '../unit/git/fixture.js';
+import { copyExamplePrompts } from '../helpers/example-prompts.js';
 
 const { dir, repo } = scratch();
 const SPLIT = 'prompts/billing-assistant/traffic.yaml';
@@ -13,9 +14,7 @@ const cr = (text: string) => text.replace(/\n/g, '\r');
 
 /** The example prompts in `cwd`, the billing split's file as `text`. */
 function project(cwd: string, text: (original: string) => string): string {
-  cpSync(join(REPO, 'prompts'), join(cwd, 'prompts'), { recursive: true });
-  const config = join(cwd, 'prompts/promptctl.yaml');
-  writeFileSync(config, readFileSync(config, 'utf8').replace(/^ {2}promotion: .*\n/m, ''));
+  copyExamplePrompts(cwd);
   const original = readFileSync(join(cwd, SPLIT), 'utf8');
   writeFileSync(join(cwd, SPLIT), text(original));
   return original;

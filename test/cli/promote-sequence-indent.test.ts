@@ -1,11 +1,12 @@
 // Routes written with more than one space after the dash ("-   version:", as some formatters
 // indent sequences) are valid YAML: a route promote adds keeps the same gap, so its keys line up
 // and the file still parses.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCliInProcess } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { scratch } from '../unit/git/fixture.js';
+import { copyExamplePrompts } from '../helpers/example-prompts.js';
 
 const { dir } = scratch();
 const SPLIT = 'prompts/billing-assistant/traffic.yaml';
@@ -23,9 +24,7 @@ spec:
 
 function project(): string {
   const cwd = dir();
-  cpSync(join(REPO, 'prompts'), join(cwd, 'prompts'), { recursive: true });
-  const config = join(cwd, 'prompts/promptctl.yaml');
-  writeFileSync(config, readFileSync(config, 'utf8').replace(/^ {2}promotion: .*\n/m, ''));
+  copyExamplePrompts(cwd);
   writeFileSync(join(cwd, SPLIT), WIDE);
   return cwd;
 }

@@ -1,11 +1,12 @@
 // rollback reads every YAML file the prompts directory's commits wrote, including ones that were
 // broken when committed and fixed later: such a file holds no split to go back to, and must not
 // stop rollback from reaching the earlier state that does.
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCliInProcess } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { commit, scratch } from '../unit/git/fixture.js';
+import { copyExamplePrompts } from '../helpers/example-prompts.js';
 
 const { repo } = scratch();
 const SPLIT = 'prompts/billing-assistant/traffic.yaml';
@@ -19,9 +20,7 @@ function routes(cwd: string): string {
 describe('rollback over a broken commit', () => {
   it('passes over a file committed with an alias that names no anchor, and finds the state before it', async () => {
     const cwd = repo();
-    cpSync(join(REPO, 'prompts'), join(cwd, 'prompts'), { recursive: true });
-    const config = join(cwd, 'prompts/promptctl.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace(/^ {2}promotion: .*\n/m, ''));
+    copyExamplePrompts(cwd);
     commit(cwd, 'base');
     expect((await runCliInProcess(['promote', 'billing-assistant', '1.0.0'], { cwd, env: {} })).code).toBe(0);
     commit(cwd, 'all on 1.0.0');

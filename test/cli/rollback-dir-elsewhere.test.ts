@@ -1,19 +1,17 @@
 // rollback reads the history of the prompts directory's own repository: run from elsewhere (a
 // directory outside it, `--dir` naming the prompts), it still finds it.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCliInProcess } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { commit, scratch } from '../unit/git/fixture.js';
+import { copyExamplePrompts } from '../helpers/example-prompts.js';
 
 const { dir, repo } = scratch();
 
 describe('rollback with --dir in a repository the working directory is not in', () => {
   it("reads the prompts directory's history", async () => {
     const root = repo();
-    cpSync(join(REPO, 'prompts'), join(root, 'prompts'), { recursive: true });
-    const config = join(root, 'prompts/promptctl.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace(/^ {2}promotion: .*\n/m, ''));
+    copyExamplePrompts(root);
     commit(root, 'base');
     expect((await runCliInProcess(['promote', 'billing-assistant', '1.0.0'], { cwd: root, env: {} })).code).toBe(0);
     commit(root, 'all on 1.0.0');

@@ -3,11 +3,12 @@
 // wherever in the prompts directory the split was; and what it writes keeps the file's ending.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO, runCliInProcess } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { copyExamplePrompts } from '../helpers/example-prompts.js';
 
 let dir: TempDir | undefined;
 afterEach(async () => {
@@ -47,9 +48,7 @@ function commit(cwd: string, message: string, files: Record<string, string> = {}
 /** A repository holding the example prompts (no promotion order: rollback only edits git). */
 async function repo(): Promise<string> {
   dir = await tempDir('promptctl-rollback-');
-  await cp(join(REPO, 'prompts'), join(dir.path, 'prompts'), { recursive: true });
-  const config = join(dir.path, 'prompts/promptctl.yaml');
-  await writeFile(config, (await readFile(config, 'utf8')).replace(/^ {2}promotion: .*\n/m, ''));
+  copyExamplePrompts(dir.path);
   git(dir.path, 'init', '-q', '-b', 'main');
   commit(dir.path, 'base');
   return dir.path;

@@ -1,19 +1,18 @@
 // rollback reads the prompts directory's history: when the directory itself was moved (prompts/
 // to config/prompts/), the states of the split before the move are in the directory it came from.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCliInProcess } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { commit, git, scratch } from '../unit/git/fixture.js';
+import { copyExamplePrompts } from '../helpers/example-prompts.js';
 
 const { repo } = scratch();
 
 describe('rollback after the prompts directory moved', () => {
   it('finds the state the split held before the move, in the old directory', async () => {
     const cwd = repo();
-    cpSync(join(REPO, 'prompts'), join(cwd, 'prompts'), { recursive: true });
-    const config = join(cwd, 'prompts/promptctl.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace(/^ {2}promotion: .*\n/m, ''));
+    copyExamplePrompts(cwd);
     commit(cwd, 'base');
     expect((await runCliInProcess(['promote', 'billing-assistant', '1.0.0'], { cwd, env: {} })).code).toBe(0);
     commit(cwd, 'all on 1.0.0');

@@ -1,20 +1,18 @@
 // rollback reads git history; a shallow clone (CI checkouts fetch one commit by default) holds
 // only part of it: when nothing is found, rollback says the history is cut short and how to fetch
 // it, rather than that no earlier commit held 100 %.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCliInProcess } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { commit, git, scratch } from '../unit/git/fixture.js';
+import { copyExamplePrompts } from '../helpers/example-prompts.js';
 
 const { dir, repo } = scratch();
 
 describe('rollback in a shallow clone', () => {
   it('says the history is cut short, and how to fetch it', async () => {
     const origin = repo();
-    cpSync(join(REPO, 'prompts'), join(origin, 'prompts'), { recursive: true });
-    const config = join(origin, 'prompts/promptctl.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace(/^ {2}promotion: .*\n/m, ''));
+    copyExamplePrompts(origin);
     commit(origin, 'base');
     expect((await runCliInProcess(['promote', 'billing-assistant', '1.0.0'], { cwd: origin, env: {} })).code).toBe(0);
     commit(origin, 'all on 1.0.0');
