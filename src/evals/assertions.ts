@@ -17,15 +17,19 @@ export interface SchemaCache {
 }
 
 export function createSchemaCache(): SchemaCache {
-  // Not strict: unknown keywords are allowed by the specification (validate checked the schema).
-  const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
-  (addFormats as unknown as { default: (a: Ajv2020) => void }).default(ajv);
   const compiled = new Map<string, ValidateFunction>();
   return {
     validator(schema) {
       const key = stableStringify(schema);
       let v = compiled.get(key);
-      if (!v) compiled.set(key, (v = ajv.compile(schema)));
+      if (!v) {
+        // Not strict: unknown keywords are allowed by the specification (validate checked the schema).
+        // One ajv per schema: ajv registers every `$id` it compiles, and two assertions' schemas
+        // may share one (validate checks each schema on its own).
+        const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
+        (addFormats as unknown as { default: (a: Ajv2020) => void }).default(ajv);
+        compiled.set(key, (v = ajv.compile(schema)));
+      }
       return v;
     },
   };
