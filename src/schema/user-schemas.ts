@@ -14,6 +14,8 @@ export interface SchemaProblem {
 
 let ajv: Ajv2020 | undefined;
 
+const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
+
 function instance(): Ajv2020 {
   if (!ajv) {
     // Not strict: unknown keywords (a stray "example") are allowed by the specification.
@@ -26,6 +28,11 @@ function instance(): Ajv2020 {
 /** What makes `schema` unusable as a JSON Schema (draft 2020-12), or undefined when it is fine. */
 export function userSchemaProblem(schema: unknown): SchemaProblem | undefined {
   const a = instance();
+  // A `$schema` naming another draft (draft-07, say): ajv throws rather than answer.
+  const dialect = typeof schema === 'object' && schema !== null ? (schema as { $schema?: unknown }).$schema : undefined;
+  if (typeof dialect === 'string' && !a.getSchema(dialect)) {
+    return { segments: ['$schema'], message: `not a usable JSON Schema: its $schema ${JSON.stringify(dialect)} is not draft 2020-12 ("${DRAFT_2020_12}"), the draft the jsonSchema assertion checks with` };
+  }
   if (!a.validateSchema(schema as object)) {
     const e = (a.errors ?? [])[0];
     if (e) {
