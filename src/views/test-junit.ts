@@ -2,9 +2,8 @@
 // a testcase per case and version plus one for the pass rate. Pure: the report in, a string out.
 import type { TestReport } from '../evals/types.js';
 import { xmlAttr as attr, xmlEscape } from '../util/escapes.js';
-import { percent } from './table.js';
 import { casesFinished, describeAssertion } from './test-results.js';
-import { passRate, rateLine } from './test-rate.js';
+import { passRate, rateLine, thresholdPercent } from './test-rate.js';
 
 // XML text and attribute values are escaped where masking knows their forms (util/escapes.ts).
 export { xmlEscape } from '../util/escapes.js';
@@ -67,7 +66,7 @@ export function renderJunit(report: TestReport): string {
       const output = r.observation.output ? `\n      <system-out>${xmlEscape(r.observation.output)}</system-out>` : '';
       cases.push(`${open}\n      <failure message="${attr(message)}" type="assertion">${xmlEscape(body)}</failure>${output}\n    </testcase>`);
     }
-    const rateName = `pass rate ${passRate(t, { afterVersion: ' ' })} vs threshold ${percent(t.threshold)}`;
+    const rateName = `pass rate ${passRate(t, { afterVersion: ' ' })} vs threshold ${thresholdPercent(t.threshold)}`;
     const rateOpen = `    <testcase classname="${attr(t.address)}" name="${attr(rateName)}" time="0.000">`;
     if (t.casesNotRun) {
       // Interrupted: the verdict could not be reached, an error (not a pass, not a failed threshold).

@@ -26,7 +26,7 @@ export interface RateForm {
  */
 export function passRate(t: TestOutcome, form: RateForm = {}): string {
   const none = '— (no case ran)';
-  const share = (p: PassRate): string => (p.total === 0 ? none : `${percent(p.rate)} (${p.passed}/${p.total})`);
+  const share = (p: PassRate): string => (p.total === 0 ? none : `${ratePercent(p.rate, t.threshold)} (${p.passed}/${p.total})`);
   if (waiting(t)) return none;
   if (t.byVersion.length === 0) return share(t.rate);
   const { afterVersion = ': ', between = ', ', version = (v: string) => v } = form;
@@ -36,5 +36,34 @@ export function passRate(t: TestOutcome, form: RateForm = {}): string {
 /** The pass rate against the threshold, as text and Markdown say it (and a JUnit threshold failure's body). */
 export function rateLine(t: TestOutcome): string {
   const finished = t.casesNotRun && !waiting(t) ? ' of the cases that finished' : '';
-  return `pass rate ${passRate(t)}${finished}, threshold ${percent(t.threshold)}`;
+  return `pass rate ${passRate(t)}${finished}, threshold ${thresholdPercent(t.threshold)}`;
+}
+
+/** The decimals percent() gives `x` by default. */
+function baseDigits(x: number): number {
+  const v = x * 100;
+  return v === 0 || v === 100 || Math.abs(v) >= 10 ? 0 : 1;
+}
+
+/** The decimals a threshold needs to read as written (0.955: 1), at least percent()'s, at most 2. */
+function thresholdDigits(threshold: number): number {
+  const v = threshold * 100;
+  for (let d = baseDigits(threshold); d < 2; d++) if (Math.abs(Number(v.toFixed(d)) - v) < 1e-9) return d;
+  return 2;
+}
+
+/** A threshold as every test view writes it: as written, "95.5 %" (not rounded to "96 %"). */
+export function thresholdPercent(threshold: number): string {
+  return percent(threshold, thresholdDigits(threshold));
+}
+
+/**
+ * A pass rate beside its threshold: to as many decimals as the threshold, and never rounded up to
+ * it when below it (199/200 against 100 % reads "99 %": "100 %, NOT met" would contradict itself).
+ */
+function ratePercent(rate: number, threshold: number): string {
+  const d = Math.max(baseDigits(rate), thresholdDigits(threshold));
+  const shown = percent(rate, d);
+  if (rate >= threshold - 1e-9 || Number(shown.replace(' %', '')) < Number((threshold * 100).toFixed(d))) return shown;
+  return `${(Math.floor(rate * 100 * 10 ** d) / 10 ** d).toFixed(d)} %`;
 }

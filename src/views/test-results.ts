@@ -4,8 +4,8 @@ import type { AssertionOutcome, CaseDone, TestOutcome, TestReport, TestRun } fro
 import { escapeTestCode, escapeTestMarkdown as escapeMd } from '../util/escapes.js';
 import { plural } from '../util/plural.js';
 import { plain, type Style } from './style.js';
-import { alignColumns, int, ms, percent, usd } from './table.js';
-import { passRate, rateLine, waiting } from './test-rate.js';
+import { alignColumns, int, ms, usd } from './table.js';
+import { passRate, rateLine, thresholdPercent, waiting } from './test-rate.js';
 
 // ---- shared ----------------------------------------------------------------------------------
 
@@ -322,7 +322,7 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
         ? 'not run'
         : passRate(t, { between: '<br>', version: escapeMd }) +
           (t.notLive ? ` · ${cases(t.notLive)} not run` : '');
-      return `| ${mark(t, report.requireLive === true)} | ${code(t.name)} | ${escapeMd(t.target)} | ${rate} | ${percent(t.threshold)} |`;
+      return `| ${mark(t, report.requireLive === true)} | ${code(t.name)} | ${escapeMd(t.target)} | ${rate} | ${thresholdPercent(t.threshold)} |`;
     }),
     '',
     '',
