@@ -13,6 +13,8 @@ export interface SchemaProblem {
 }
 
 let ajv: Ajv2020 | undefined;
+/** What ajv warned of while compiling (not strict, it warns of an unknown format and ignores it). */
+const warnings: string[] = [];
 
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 
@@ -20,7 +22,9 @@ function instance(): Ajv2020 {
   if (!ajv) {
     // Not strict: unknown keywords (a stray "example") are allowed by the specification.
     // Required on first use (newAjv): a run without a jsonSchema assertion never loads ajv.
-    ajv = newAjv({ allErrors: false, strict: false, validateFormats: true, verbose: true }, true);
+    // Its warnings are kept, not written to the process's stderr: an unknown format is a problem.
+    const logger = { log: () => undefined, warn: (...args: unknown[]) => void warnings.push(args.map(String).join(' ')), error: () => undefined };
+    ajv = newAjv({ allErrors: false, strict: false, validateFormats: true, verbose: true, logger }, true);
   }
   return ajv;
 }
@@ -47,7 +51,18 @@ export function userSchemaProblem(schema: unknown): SchemaProblem | undefined {
     return { segments: [], message: 'not a valid JSON Schema' };
   }
   try {
+    warnings.length = 0;
     a.compile(schema as object);
+    // A format ajv does not know is ignored, and the assertion would pass whatever the value (a typo: "emial").
+    for (const w of warnings) {
+      const m = /^unknown format "(.*)" ignored in schema at path "#(.*)"$/s.exec(w);
+      if (!m) continue;
+      const known = Object.keys(a.formats).sort();
+      return {
+        segments: [...pointerSegments(m[2] ?? ''), 'format'],
+        message: `not a usable JSON Schema: format ${JSON.stringify(m[1])} is not one the assertion can check${didYouMean(m[1] ?? '', known)}; known formats: ${known.join(', ')}`,
+      };
+    }
   } catch (err) {
     return { segments: [], message: `not a usable JSON Schema: ${err instanceof Error ? err.message : String(err)}` };
   } finally {
