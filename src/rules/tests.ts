@@ -111,6 +111,10 @@ function checkTest(t: PromptTest, ix: Indexes, ctx: RuleContext): Diagnostic[] {
         );
       }
       c.expect.forEach((a) => {
+        if (a.type === 'maxCostUsd') {
+          err(locate(t, a.path), 'tests/assertion-target', 'maxCostUsd cannot hold for a guide: a guide turn reports no cost, so the assertion can only fail; test cost on a template target');
+          return;
+        }
         if (a.type !== 'blockedBy' && a.type !== 'redacts' && a.type !== 'routedTo') return;
         err(
           locate(t, a.path),
