@@ -181,14 +181,27 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 /** Digit runs with single separators: card, account and phone numbers. */
 const NUMBER = /\+?\d(?:[ .-]?\d){6,}/g;
 
+/** A calendar date (2024-06-30, 30.06.2024): a digit run the gateway does not redact as personal data. */
+const DATE = /^(?:\d{4}([-.])\d{1,2}\1\d{1,2}|\d{1,2}([-.])\d{1,2}\2\d{4})$/;
+
+const digits = (s: string): string => s.replace(/\D/g, '');
+
 /**
- * Personal data the case sent (e-mail addresses, numbers of 7 digits or more) that appears as it
- * was in the output, or undefined. A redaction the gateway reports must not have let it through.
+ * Personal data the case sent (e-mail addresses, numbers of 7 digits or more, not dates) that
+ * appears in the output, or undefined: an address as it was; a number by its digits, one run of
+ * either text holding the other's (where a scan ends a number depends on what follows it: "4111
+ * 1111 1111 1111 2 times"). A redaction the gateway reports must not have let it through. The
+ * output's form is returned.
  */
 export function leakedPii(inputs: readonly string[], output: string): string | undefined {
+  const numbers = [...output.matchAll(NUMBER)].map((m) => m[0]).filter((n) => !DATE.test(n));
   for (const text of inputs) {
-    for (const re of [EMAIL, NUMBER]) {
-      for (const m of text.matchAll(re)) if (output.includes(m[0])) return m[0];
+    for (const m of text.matchAll(EMAIL)) if (output.includes(m[0])) return m[0];
+    for (const m of text.matchAll(NUMBER)) {
+      if (DATE.test(m[0])) continue;
+      const sent = digits(m[0]);
+      const found = numbers.find((n) => sent.includes(digits(n)) || digits(n).includes(sent));
+      if (found !== undefined) return found;
     }
   }
   return undefined;
