@@ -50,6 +50,8 @@ export function userSchemaProblem(schema: unknown): SchemaProblem | undefined {
     }
     return { segments: [], message: 'not a valid JSON Schema' };
   }
+  // Every `$id` inside the schema is registered as it compiles; each schema is checked on its own.
+  const before = new Set(Object.keys(a.refs));
   try {
     warnings.length = 0;
     a.compile(schema as object);
@@ -67,6 +69,7 @@ export function userSchemaProblem(schema: unknown): SchemaProblem | undefined {
     return { segments: [], message: `not a usable JSON Schema: ${err instanceof Error ? err.message : String(err)}` };
   } finally {
     a.removeSchema(schema as object);
+    for (const id of Object.keys(a.refs)) if (!before.has(id)) delete a.refs[id];
   }
   return undefined;
 }
