@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats';
 import type { Assertion, JsonValue } from '../model/types.js';
 import { collapseWhitespace } from '../util/escapes.js';
 import { stableStringify } from '../util/json.js';
-import { execBounded, RegexTimeout } from '../util/regex.js';
+import { compileAssertionRegex, execBounded, RegexTimeout } from '../util/regex.js';
 import type { AssertionOutcome, Observation } from './types.js';
 
 /** Compiled JSON Schemas, made once per run and shared by its assertions. */
@@ -69,7 +69,7 @@ export function evaluate(a: Assertion, obs: Observation, ctx: AssertionContext):
     case 'regex': {
       let m: RegExpExecArray | null;
       try {
-        m = execBounded(new RegExp(a.value), out);
+        m = execBounded(compileAssertionRegex(a.value), out);
       } catch (err) {
         if (err instanceof RegexTimeout) return done(false, err.message);
         throw err;

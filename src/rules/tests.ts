@@ -23,7 +23,7 @@ import type {
   TrafficSplit,
   Variable,
 } from '../model/types.js';
-import { compileFixtureRegex } from '../util/regex.js';
+import { compileAssertionRegex, compileFixtureRegex, usesPropertyEscape } from '../util/regex.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
 import { diagnostic, locate, type RuleContext } from './util.js';
@@ -370,10 +370,11 @@ function guideVarProblem(value: TestVarValue, type: GuideVariable['type']): stri
 function checkAssertionValue(t: PromptTest, a: Assertion, err: Err, ctx: RuleContext): void {
   if (a.type === 'regex') {
     try {
-      new RegExp(a.value);
+      compileAssertionRegex(a.value);
     } catch (e) {
       const reason = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e);
-      err(locate(t, a.path), 'tests/invalid-regex', `regex does not compile: ${reason}`);
+      const mode = usesPropertyEscape(a.value) ? ' (it uses \\p{…}, so it is read with the u flag)' : '';
+      err(locate(t, a.path), 'tests/invalid-regex', `regex does not compile: ${reason}${mode}`);
     }
   }
   if (a.type === 'jsonSchema' && ctx.jsonSchemaProblem) {

@@ -13,6 +13,22 @@ export function compileFixtureRegex(source: string): RegExp {
   return new RegExp(source);
 }
 
+/** A Unicode property escape (\p{…} or \P{…}) whose backslash is not itself escaped. */
+const PROPERTY_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\[pP]\{/;
+
+/**
+ * A PromptTest's `regex` assertion: no flags, except that a pattern using a Unicode property
+ * escape is read with the u flag (without it `\p{L}` matches the text "p{L}", which nobody means).
+ * Throws a SyntaxError when it does not compile.
+ */
+export function compileAssertionRegex(source: string): RegExp {
+  return new RegExp(source, usesPropertyEscape(source) ? 'u' : '');
+}
+
+export function usesPropertyEscape(source: string): boolean {
+  return PROPERTY_ESCAPE.test(source);
+}
+
 /** How long one match may take before it is given up (far beyond any sane pattern on any output). */
 export const MATCH_LIMIT_MS = 1000;
 
