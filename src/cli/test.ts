@@ -7,6 +7,8 @@
 import { appendFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
+import { TOKEN_PATH } from '../genesys/conventions.js';
+import { ApiError } from '../genesys/errors.js';
 import type { DesiredState } from '../model/types.js';
 import { unlessAborted } from '../util/abort.js';
 import { EXIT, UserError } from '../util/errors.js';
@@ -197,6 +199,14 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
 }
 
 /**
+ * A failure every call of the run would meet too: the sign-in refused or not reachable, the API
+ * host refusing connections or not found. The run stops at it instead of starting its calls.
+ */
+function everyCallFails(err: unknown): boolean {
+  return err instanceof ApiError && (err.path === TOKEN_PATH || err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND');
+}
+
+/**
  * What the target serves, for the results cache's keys and for which cases cannot run yet: the
  * gateway's templates and filters when a template test runs, the named guides when a guide test
  * does (nothing else, so no right beyond the tests' own is needed); with `state`, also the tested
@@ -210,6 +220,7 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
   const unread = (what: string) => (err: unknown) => {
     // Interrupted: the read was given up (and then cut off by the target's close), not refused.
     if (signal?.aborted) return undefined;
+    if (everyCallFails(err)) throw err;
     ctx.info(`warning: cannot read the target's ${what} (${err instanceof Error ? err.message : String(err)}): their tests make every call and keep no cached result this run`);
     return undefined;
   };
