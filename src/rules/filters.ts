@@ -1,12 +1,13 @@
 // Safety filters: thresholds only for listed categories, a unique priority among enabled
-// filters, and at most 50 enabled (the gateway's limit).
+// filters, and at most 50 enabled (the gateway's limit). Priorities are an org's: filters kept to
+// environments they do not share (metadata.environments) never meet, so they never conflict.
 import type { Diagnostic } from '../model/diagnostic.js';
 import { MAX_ENABLED_FILTERS, type DesiredState, type SafetyFilter } from '../model/types.js';
 import { diagnostic, locate, where } from './util.js';
 
 export function checkFilters(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const byPriority = new Map<number, SafetyFilter>();
+  const byPriority = new Map<number, SafetyFilter[]>();
   let enabled = 0;
   const enabledTotal = state.filters.filter((f) => f.enabled).length;
 
@@ -24,7 +25,9 @@ export function checkFilters(state: DesiredState): Diagnostic[] {
     }
     if (!f.enabled) continue;
     enabled++;
-    const holder = byPriority.get(f.priority);
+    let holders = byPriority.get(f.priority);
+    if (!holders) byPriority.set(f.priority, (holders = []));
+    const holder = holders.find((h) => shareAnEnvironment(h, f));
     if (holder) {
       out.push(
         diagnostic(
@@ -34,7 +37,8 @@ export function checkFilters(state: DesiredState): Diagnostic[] {
           `priority ${f.priority} is already held by enabled filter "${holder.name}" (${where(locate(holder, 'spec.priority'))}); enabled filters need distinct priorities`,
         ),
       );
-    } else byPriority.set(f.priority, f);
+    }
+    holders.push(f);
     if (enabled === MAX_ENABLED_FILTERS + 1) {
       out.push(
         diagnostic(
@@ -47,4 +51,9 @@ export function checkFilters(state: DesiredState): Diagnostic[] {
     }
   }
   return out;
+}
+
+/** Whether two documents can be in one org: either is in every environment, or they name one in common. */
+function shareAnEnvironment(a: { environments?: string[] }, b: { environments?: string[] }): boolean {
+  return a.environments === undefined || b.environments === undefined || a.environments.some((e) => b.environments!.includes(e));
 }
