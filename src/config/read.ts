@@ -19,11 +19,17 @@ export type ReadResult =
   /** `head`: the start of a file refused as too large (for a depth check that names the line). */
   | { ok: false; rule: string; message: string; line: number; column: number; head?: string };
 
-/** Line and column (1-based) of a byte offset, counting UTF-8 characters for the column. */
+/**
+ * Line and column (1-based) of a byte offset, counting UTF-8 characters for the column. LF, CRLF
+ * and a lone CR each end a line, as the loader reads them (config/parse.ts, the texts).
+ */
 function bytePosition(buf: Buffer, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
-  for (let i = buf.indexOf(10); i !== -1 && i < offset; i = buf.indexOf(10, i + 1)) {
+  for (let i = 0; i < offset; i++) {
+    const b = buf[i]!;
+    if (b !== 10 && b !== 13) continue;
+    if (b === 13 && buf[i + 1] === 10 && i + 1 < offset) i++; // CRLF: one line end
     line++;
     lineStart = i + 1;
   }
