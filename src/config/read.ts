@@ -20,7 +20,7 @@ export type ReadResult =
   | { ok: false; rule: string; message: string; line: number; column: number; head?: string };
 
 /**
- * Line and column (1-based) of a byte offset, counting UTF-8 characters for the column. LF, CRLF
+ * Line and column (1-based) of a byte offset, the column in UTF-16 code units. LF, CRLF
  * and a lone CR each end a line, as the loader reads them (config/parse.ts, the texts).
  */
 function bytePosition(buf: Buffer, offset: number): { line: number; column: number } {
@@ -33,10 +33,15 @@ function bytePosition(buf: Buffer, offset: number): { line: number; column: numb
     line++;
     lineStart = i + 1;
   }
-  // Count characters, not bytes: skip UTF-8 continuation bytes, and a leading byte-order mark.
+  // Count characters, not bytes: skip UTF-8 continuation bytes, and a leading byte-order mark. A
+  // character outside the BMP (a 4-byte sequence) is two columns: every other position counts
+  // UTF-16 code units (yaml's offsets in the decoded text), as editors such as VS Code do.
   if (lineStart === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf && offset >= 3) lineStart = 3;
   let column = 1;
-  for (let i = lineStart; i < offset; i++) if ((buf[i]! & 0xc0) !== 0x80) column++;
+  for (let i = lineStart; i < offset; i++) {
+    const b = buf[i]!;
+    if ((b & 0xc0) !== 0x80) column += b >= 0xf0 && b <= 0xf4 ? 2 : 1;
+  }
   return { line, column };
 }
 
