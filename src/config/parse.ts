@@ -100,21 +100,23 @@ function parseDocuments(src: string, file: string): ParseResult {
   docs.forEach((doc, index) => {
     const problems = sortedProblems([...doc.errors, ...doc.warnings, ...findDuplicateKeys(doc, MAX_YAML_ERRORS + 1)]);
     if (problems.length > 0) {
-      // One problem per line: yaml often reports one mistake two or three times at one spot.
+      // One problem per line: yaml often reports one mistake two or three times at one spot. The
+      // note on more problems is for a line left out, not for those echoes.
       const lines = new Set<number>();
-      let shown = 0;
+      let lastLine = 0;
+      let leftOut: (typeof problems)[number] | undefined;
       for (const e of problems) {
-        if (shown === MAX_YAML_ERRORS) break;
         const d = yamlProblem(e, doc, src, diag);
         if (lines.has(d.line)) continue;
+        if (lines.size === MAX_YAML_ERRORS) {
+          leftOut = e;
+          break;
+        }
         lines.add(d.line);
+        lastLine = d.line;
         diagnostics.push(d);
-        shown++;
       }
-      if (problems.length > MAX_YAML_ERRORS) {
-        const e = problems[MAX_YAML_ERRORS]!;
-        diagnostics.push(diag(e.pos[0], 'yaml/syntax', `more YAML problems in this document after line ${at(problems[MAX_YAML_ERRORS - 1]!.pos[0]).line}`));
-      }
+      if (leftOut) diagnostics.push(diag(leftOut.pos[0], 'yaml/syntax', `more YAML problems in this document after line ${lastLine}`));
       try {
         broken.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
       } catch {
