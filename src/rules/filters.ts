@@ -1,6 +1,7 @@
 // Safety filters: thresholds only for listed categories, a unique priority among enabled
-// filters, and at most 50 enabled (the gateway's limit). Priorities are an org's: filters kept to
-// environments they do not share (metadata.environments) never meet, so they never conflict.
+// filters, and at most 50 enabled (the gateway's limit). Priorities and the limit are an org's:
+// filters kept to environments they do not share (metadata.environments) never meet, so they
+// never conflict, and each environment's enabled filters are counted on their own.
 import type { Diagnostic } from '../model/diagnostic.js';
 import { MAX_ENABLED_FILTERS, type DesiredState, type SafetyFilter } from '../model/types.js';
 import { diagnostic, locate, where } from './util.js';
@@ -8,8 +9,6 @@ import { diagnostic, locate, where } from './util.js';
 export function checkFilters(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
   const byPriority = new Map<number, SafetyFilter[]>();
-  let enabled = 0;
-  const enabledTotal = state.filters.filter((f) => f.enabled).length;
 
   for (const f of state.filters) {
     for (const category of Object.keys(f.thresholds)) {
@@ -24,7 +23,6 @@ export function checkFilters(state: DesiredState): Diagnostic[] {
       );
     }
     if (!f.enabled) continue;
-    enabled++;
     let holders = byPriority.get(f.priority);
     if (!holders) byPriority.set(f.priority, (holders = []));
     const holder = holders.find((h) => shareAnEnvironment(h, f));
@@ -39,16 +37,35 @@ export function checkFilters(state: DesiredState): Diagnostic[] {
       );
     }
     holders.push(f);
-    if (enabled === MAX_ENABLED_FILTERS + 1) {
-      out.push(
-        diagnostic(
-          f.locations['spec.enabled'] ?? locate(f, 'metadata.name'),
-          'error',
-          'filters/limit',
-          `${enabledTotal} safety filters are enabled; the gateway allows at most ${MAX_ENABLED_FILTERS} (this is number ${MAX_ENABLED_FILTERS + 1}): disable or remove some`,
-        ),
-      );
-    }
+  }
+  out.push(...limitDiagnostics(state.filters.filter((f) => f.enabled), Object.keys(state.config.environments)));
+  return out;
+}
+
+/**
+ * More than MAX_ENABLED_FILTERS enabled filters in one org, reported at the first past the limit:
+ * one org when no filter is kept to environments, else each environment configured or named (a
+ * filter without metadata.environments is in every one).
+ */
+function limitDiagnostics(enabled: readonly SafetyFilter[], configured: readonly string[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (enabled.length <= MAX_ENABLED_FILTERS) return out;
+  const named = enabled.flatMap((f) => f.environments ?? []);
+  const orgs: (string | undefined)[] = named.length === 0 ? [undefined] : [...new Set([...configured, ...named])];
+  const reported = new Set<SafetyFilter>();
+  for (const env of orgs) {
+    const inOrg = env === undefined ? enabled : enabled.filter((f) => f.environments === undefined || f.environments.includes(env));
+    const f = inOrg[MAX_ENABLED_FILTERS];
+    if (!f || reported.has(f)) continue;
+    reported.add(f);
+    out.push(
+      diagnostic(
+        f.locations['spec.enabled'] ?? locate(f, 'metadata.name'),
+        'error',
+        'filters/limit',
+        `${inOrg.length} safety filters are enabled${env === undefined ? '' : ` in environment ${env}`}; the gateway allows at most ${MAX_ENABLED_FILTERS} (this is number ${MAX_ENABLED_FILTERS + 1}): disable or remove some`,
+      ),
+    );
   }
   return out;
 }
