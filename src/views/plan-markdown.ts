@@ -32,6 +32,8 @@ export const MARKDOWN_CAP = 65_536;
 /** One resource's block may take at most this much, so one huge prompt cannot crowd out the rest. */
 const BLOCK_CAP = 12_000;
 const PROBLEMS_CAP = 16_000;
+/** The versions a model switch moves, within its block: one line each, so a long list is cut. */
+const AFFECTS_CAP = 3_000;
 const DESTRUCTIVE_CAP = 6_000;
 const UNMANAGED_CAP = 4_000;
 const NOTE_RESERVE = 300;
@@ -193,7 +195,8 @@ function detailsHead(a: PlanAction): string[] {
   if (a.reason) parts.push(`_${escapeInline(a.reason)}_`, '');
   if (a.tokens) parts.push(`${tokenLabel(a)} ${escapeInline(tokenLine(a.tokens))}`, '');
   if (a.affects?.length) {
-    parts.push('Versions on the template model:', '', ...a.affects.map((x) => `- ${escapeInline(x.address)}: ${escapeInline(tokenLine(x.tokens))}`), '');
+    const lines = a.affects.map((x) => `- ${escapeInline(x.address)}: ${escapeInline(tokenLine(x.tokens))}`);
+    parts.push('Versions on the template model:', '', ...capList(lines, AFFECTS_CAP, 'versions'), '');
   }
   return parts;
 }
