@@ -93,6 +93,15 @@ export function shown(text: string): string {
   return visible(text).replace(/\r/g, '\\u000d');
 }
 
+/**
+ * An added or removed line of prompt text in a diff: as `shown`, with the spaces and tabs it ends
+ * in as escapes. A reader cannot see them (in a terminal or a GitHub code block), so an edit that
+ * only adds or drops them would show as two identical lines.
+ */
+export function shownChanged(text: string): string {
+  return shown(text).replace(/[ \t]+$/, (ws) => ws.replace(/ /g, '\\u0020').replace(/\t/g, '\\u0009'));
+}
+
 /** A text quoted inside a one-line message (a value in a schema error, an error body, an output preview, a phrase found): each run of whitespace one space. */
 export function collapseWhitespace(s: string): string {
   return s.replace(/\s+/g, ' ');
@@ -127,6 +136,7 @@ export const ESCAPES: readonly ((s: string) => string)[] = [
   oneLine,
   annotationMessage,
   shown,
+  shownChanged,
   collapseWhitespace,
   shellQuoted,
   jsonStringContent,

@@ -1,9 +1,10 @@
 // Line diffs of prompt text for the renderers and for immutable-version problems.
 // The diff library is unbounded by default (20k distinct lines take minutes): every call passes
 // maxEditLength (deterministic, unlike a timeout); when it gives up, the text is shown as replaced.
-// A diff line's text is shown with its control characters as escapes (`shown`).
+// A diff line's text is shown with its control characters as escapes (`shown`), and an added or
+// removed line's trailing spaces and tabs too (`shownChanged`): a whitespace-only edit is seen.
 import { createTwoFilesPatch, structuredPatch } from 'diff';
-import { shown } from '../util/escapes.js';
+import { shown, shownChanged } from '../util/escapes.js';
 
 /** Beyond this many edits a diff is not worth reading: show old text removed, new text added. */
 export const MAX_EDIT_LENGTH = 2000;
@@ -31,8 +32,8 @@ function replacedLines(before: string, after: string): DiffLine[] {
   const now = splitLines(after);
   return [
     { kind: 'hunk', text: `@@ -1,${old.length} +1,${now.length} @@` },
-    ...old.map((text): DiffLine => ({ kind: 'del', text: shown(text) })),
-    ...now.map((text): DiffLine => ({ kind: 'add', text: shown(text) })),
+    ...old.map((text): DiffLine => ({ kind: 'del', text: shownChanged(text) })),
+    ...now.map((text): DiffLine => ({ kind: 'add', text: shownChanged(text) })),
   ];
 }
 
@@ -47,7 +48,7 @@ export function textDiff(before: string, after: string, context = 3): TextDiff {
     lines.push({ kind: 'hunk', text: `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@` });
     for (const l of h.lines) {
       const prefix = l[0];
-      const text = shown(l.slice(1));
+      const text = prefix === '+' || prefix === '-' ? shownChanged(l.slice(1)) : shown(l.slice(1));
       if (prefix === '+') lines.push({ kind: 'add', text });
       else if (prefix === '-') lines.push({ kind: 'del', text });
       else if (prefix === '\\') lines.push({ kind: 'note', text: l });
