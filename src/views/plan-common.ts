@@ -6,6 +6,7 @@ import type { ActionType, Plan, PlanAction, PlanProblem, TokenDelta } from '../p
 import type { StyleName } from './style.js';
 import { stringify } from 'yaml';
 import { groupThousands } from '../util/numbers.js';
+import { shownChanged } from '../util/escapes.js';
 
 
 export const SYMBOL: Record<ActionType, string> = { create: '+', update: '~', delete: '-', noop: ' ' };
@@ -54,9 +55,12 @@ export function isStructured(v: unknown): boolean {
   return v !== null && typeof v === 'object' && Object.keys(v).length > 0;
 }
 
-/** A structured value as YAML lines, the way the user wrote it. */
+/**
+ * A structured value as YAML lines, the way the user wrote it. Each line is shown as a changed
+ * line of a diff is (`shownChanged`): a block scalar's line may end in spaces a reader cannot see.
+ */
 export function formatBlock(v: unknown): string[] {
-  return stringify(v, { lineWidth: 0 }).replace(/\n$/, '').split('\n');
+  return stringify(v, { lineWidth: 0 }).replace(/\n$/, '').split('\n').map(shownChanged);
 }
 
 /** The verb a reviewer reads: a pending delete is not a delete that happens. */

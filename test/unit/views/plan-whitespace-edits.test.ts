@@ -1,6 +1,7 @@
 // A prompt edit that only adds or drops whitespace at the end of a line: the plan must show the
 // removed and the added line differently. Both views printed them as two identical-looking lines
-// (trailing spaces and tabs cannot be seen, in a terminal or in a GitHub code block).
+// (trailing spaces and tabs cannot be seen, in a terminal or in a GitHub code block), in a prompt
+// text's diff and in a structured value shown as YAML (a few-shot answer of several lines).
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../../src/plan/build.js';
 import { renderMarkdown } from '../../../src/views/plan-markdown.js';
@@ -35,5 +36,18 @@ describe('a whitespace-only prompt edit', () => {
     const out = renderText(buildPlan(d, live, opts()));
     expect(out).toContain('\n       You are a concise billing assistant.\n');
     expect(out).toContain('+Answer\tbriefly, please.\n');
+  });
+
+  it('shows trailing whitespace in a structured value (a few-shot answer as a YAML block) as escapes', () => {
+    const d = sampleDesired();
+    const fewShot = (output: string) => [{ input: 'Where is my invoice?', output }];
+    d.versions[1] = version('billing-assistant', '1.1.0', { systemInstruction: 'You are a concise billing assistant.\nAnswer briefly.\n', fewShotExamples: fewShot('Under Billing.\nThen Invoices.\n') });
+    const live = liveAfterApply(d);
+    d.versions.push(version('billing-assistant', '1.2.0', { systemInstruction: 'You are a concise billing assistant.\nAnswer briefly.\n', fewShotExamples: fewShot('Under Billing.  \nThen Invoices.\n') }));
+    const plan = buildPlan(d, live, opts());
+    for (const out of [renderText(plan), renderMarkdown(plan)]) {
+      expect(out).toContain('Under Billing.\\u0020\\u0020\n');
+      expect(out.split('\n').filter((l) => /[ \t]$/.test(l))).toEqual([]);
+    }
   });
 });
