@@ -36,8 +36,9 @@ const INDENT = '    ';
 export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
   const style = opts.style ?? plain;
   const lines: string[] = [];
-  const git = gitLabel(plan);
-  lines.push(style('bold', `Plan for ${plan.target}`) + (git ? style('dim', ` · ${git}`) : ''));
+  // The target and git labels come from a saved file too (`show`), which anyone can write.
+  const git = visible(gitLabel(plan));
+  lines.push(style('bold', `Plan for ${visible(plan.target)}`) + (git ? style('dim', ` · ${git}`) : ''));
   const scope = scopeNote(plan);
   if (scope) lines.push(style('yellow', scope));
   lines.push('');

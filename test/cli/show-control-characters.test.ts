@@ -1,0 +1,34 @@
+// `promptctl show PLANFILE` prints what the file says of itself (its id, when it was made, its
+// target, the commit and branch): a file anyone can write must not drive the terminal with them.
+// None of these is sealed (the fingerprint covers what apply acts on), so an edit needs no reseal.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { scenario, type Scenario } from '../helpers/scenario.js';
+
+let s: Scenario | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+describe('promptctl show of a file whose own fields hold control characters', () => {
+  it('prints them as escapes, on stdout and stderr', async () => {
+    s = await scenario();
+    expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const path = join(s.dir.path, 'plan.json');
+    const plan = JSON.parse(await readFile(path, 'utf8'));
+    plan.target = 'made \u001b[2J\u001b]0;pwned\u0007 here';
+    plan.id = 'plan\u001b[31m';
+    plan.createdAt = 'today\u001b[0m';
+    plan.git = { commit: 'abc\u001b[1m', branch: 'main\u001b[5m' };
+    await writeFile(path, JSON.stringify(plan, null, 2));
+
+    const r = await s.cli(['show', 'plan.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(/[\u001b\u0007]/);
+    expect(r.stdout.split('\n')[0]).toBe('Plan for made \\u001b[2J\\u001b]0;pwned\\u0007 here · commit abc\\u001b[1m on main\\u001b[5m');
+    expect(r.stderr).toContain('plan.json: plan plan\\u001b[31m for made \\u001b[2J');
+    expect(r.stderr).toContain('made today\\u001b[0m');
+  });
+});
