@@ -87,13 +87,15 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
  * The action with what this view prints of it made visible: names, reasons and values can come
  * from the live org (a guide named by hand), and their control characters must not reach the
  * reader's terminal. Bodies are not printed and prompt text is escaped by textDiff, so neither is
- * copied (a large plan's bodies are most of its size).
+ * copied (a large plan's bodies are most of its size); a text's field name is.
  */
 function printable(a: PlanAction): PlanAction {
   const p = { ...a, address: visible(a.address), changes: visibleIn(a.changes) };
   if (p.reason !== undefined) p.reason = visible(p.reason);
   if (p.affects !== undefined) p.affects = visibleIn(p.affects);
   if (p.action === 'create' && p.supersedes !== undefined) p.supersedes = visible(p.supersedes);
+  if (p.tokens !== undefined) p.tokens = visibleIn(p.tokens);
+  if (p.text !== undefined) p.text = p.text.map((t) => ({ ...t, field: visible(t.field) }));
   return p;
 }
 
