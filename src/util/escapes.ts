@@ -94,12 +94,21 @@ export function shown(text: string): string {
 }
 
 /**
+ * Characters drawn as a space or as nothing: other spaces (no-break, em, ideographic…), zero-width
+ * and bidirectional controls, the byte-order mark, the soft hyphen.
+ */
+const UNSEEN = /[\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u2069\u3000\ufeff]/g;
+
+/**
  * An added or removed line of prompt text in a diff: as `shown`, with the spaces and tabs it ends
- * in as escapes. A reader cannot see them (in a terminal or a GitHub code block), so an edit that
- * only adds or drops them would show as two identical lines.
+ * in, and any character drawn as a space or as nothing (`UNSEEN`), as escapes. A reader cannot
+ * see them (in a terminal or a GitHub code block), so an edit that only adds, drops or swaps them
+ * would show as two identical lines.
  */
 export function shownChanged(text: string): string {
-  return shown(text).replace(/[ \t]+$/, (ws) => ws.replace(/ /g, '\\u0020').replace(/\t/g, '\\u0009'));
+  return shown(text)
+    .replace(UNSEEN, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/[ \t]+$/, (ws) => ws.replace(/ /g, '\\u0020').replace(/\t/g, '\\u0009'));
 }
 
 /** A text quoted inside a one-line message (a value in a schema error, an error body, an output preview, a phrase found): each run of whitespace one space. */

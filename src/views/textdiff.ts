@@ -2,7 +2,8 @@
 // The diff library is unbounded by default (20k distinct lines take minutes): every call passes
 // maxEditLength (deterministic, unlike a timeout); when it gives up, the text is shown as replaced.
 // A diff line's text is shown with its control characters as escapes (`shown`), and an added or
-// removed line's trailing spaces and tabs too (`shownChanged`): a whitespace-only edit is seen.
+// removed line's trailing spaces and tabs and its characters drawn as a space or as nothing too
+// (`shownChanged`): a whitespace-only edit is seen.
 import { createTwoFilesPatch, structuredPatch } from 'diff';
 import { shown, shownChanged } from '../util/escapes.js';
 
