@@ -25,7 +25,7 @@ import {
   scopeNote,
   noChangesLine,
 } from './plan-common.js';
-import { formatDiffLine, textDiff } from './textdiff.js';
+import { clipLongLines, formatDiffLine, textDiff } from './textdiff.js';
 import type { Plan, PlanAction, PlanProblem } from '../plan/types.js';
 
 export const MARKDOWN_CAP = 65_536;
@@ -221,7 +221,8 @@ function fieldLines(a: PlanAction): string[] {
 /**
  * A block too big for the comment. What changes beside the prompt text (a variable's default,
  * the temperature, a model) is short and easy to miss, so the head and the field changes stay
- * (cut to half the block at most); the prompt-text diff gets the room left, fences closed.
+ * (cut to half the block at most); the prompt-text diff gets the room left, fences closed, its
+ * long lines cut around their change.
  */
 function capBlock(a: PlanAction, head: string[], fields: string[]): string {
   const top = head.join('\n');
@@ -230,7 +231,8 @@ function capBlock(a: PlanAction, head: string[], fields: string[]): string {
   const diffs: string[] = [];
   for (const t of a.text ?? []) {
     const d = textDiff(t.before, t.after);
-    diffs.push(`# ${t.field}`, ...d.lines.map(formatDiffLine));
+    // Long lines (a paragraph on one line) are cut around their change, so that the change fits.
+    diffs.push(`# ${t.field}`, ...clipLongLines(d.lines).map(formatDiffLine));
   }
   const text = diffs.length > 0 ? fenced(truncateLines(diffs.join('\n'), room), 'diff') + '\n' : '';
   return [top, fieldBlock, text, '</details>'].join('\n');

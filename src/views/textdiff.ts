@@ -59,6 +59,54 @@ export function textDiff(before: string, after: string, context = 3): TextDiff {
   return { lines, replaced: false };
 }
 
+/** A line longer than this is cut when a diff must be short (a capped markdown block). */
+export const LONG_LINE = 600;
+
+/**
+ * `lines` with each line longer than `max` cut to `max` characters, the cut ends marked `…`: a
+ * removed or added line around where it first differs from its counterpart (the removed and added
+ * lines of one change, paired in order), so a one-word edit in a long paragraph stays in sight;
+ * any other line from its start.
+ */
+export function clipLongLines(lines: readonly DiffLine[], max = LONG_LINE): DiffLine[] {
+  const out = lines.map((l) => (l.kind === 'ctx' ? { ...l, text: clip(l.text, 0, max) } : l));
+  for (let i = 0; i < out.length; ) {
+    let j = i;
+    while (j < out.length && out[j]!.kind === 'del') j++;
+    let k = j;
+    while (k < out.length && out[k]!.kind === 'add') k++;
+    if (k === i) {
+      i++;
+      continue;
+    }
+    for (let p = 0; p < Math.max(j - i, k - j); p++) {
+      const del = i + p < j ? out[i + p]! : undefined;
+      const add = j + p < k ? out[j + p]! : undefined;
+      const at = del && add ? firstDifference(del.text, add.text) : 0;
+      if (del) out[i + p] = { ...del, text: clip(del.text, at, max) };
+      if (add) out[j + p] = { ...add, text: clip(add.text, at, max) };
+    }
+    i = k;
+  }
+  return out;
+}
+
+function firstDifference(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/** `text` cut to `max` characters from a third of them before `at` (never inside a surrogate pair). */
+function clip(text: string, at: number, max: number): string {
+  if (text.length <= max) return text;
+  let start = Math.max(0, Math.min(at - Math.floor(max / 3), text.length - max));
+  if (start > 0 && /[\udc00-\udfff]/.test(text[start]!)) start--;
+  let end = Math.min(text.length, start + max);
+  if (end < text.length && /[\ud800-\udbff]/.test(text[end - 1]!)) end--;
+  return `${start > 0 ? '…' : ''}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
+}
+
 const PREFIX: Record<DiffLine['kind'], string> = { add: '+', del: '-', ctx: ' ', hunk: '', note: '' };
 
 /** One diff line as it appears in a unified diff. */
