@@ -75,6 +75,14 @@ export function visible(s: string): string {
   return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * A name in terminal text (an address: a live object's name may be anything): as `visible`, and
+ * its line breaks and CRs as escapes too, so that it stays on its line and cannot forge another.
+ */
+export function visibleName(s: string): string {
+  return visible(s).replace(/[\n\r\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** A diagnostic's message in text output: one line (a stray newline would break `file:line:` parsing), made visible. */
 export function oneLine(s: string): string {
   return visible(s.replace(/\r\n|\r|\n/g, ' '));
@@ -142,6 +150,7 @@ export const ESCAPES: readonly ((s: string) => string)[] = [
   escapeData,
   escapeProperty,
   visible,
+  visibleName,
   oneLine,
   annotationMessage,
   shown,

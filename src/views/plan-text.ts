@@ -18,7 +18,7 @@ import {
   noChangesLine,
 } from './plan-common.js';
 import { visibleIn } from './diagnostics.js';
-import { visible } from '../util/escapes.js';
+import { visible, visibleName } from '../util/escapes.js';
 import { plain, type Style } from './style.js';
 import { textDiff, type DiffLine } from './textdiff.js';
 import type { Plan, PlanAction } from '../plan/types.js';
@@ -53,7 +53,7 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
     lines.push(style('red', style('bold', `Problems (${plan.problems.length}) — this plan cannot be applied:`)));
     for (const p of plan.problems.map(visibleIn)) {
       const where = p.file ? ` ${style('dim', `(${p.file}:${p.line}:${p.column})`)}` : '';
-      lines.push(`  ${style('red', '✗')} ${style('bold', p.address)}${where} ${style('dim', `[${p.rule}]`)}`);
+      lines.push(`  ${style('red', '✗')} ${style('bold', visibleName(p.address))}${where} ${style('dim', `[${p.rule}]`)}`);
       lines.push(`${INDENT}${p.message}`);
       const patch = problemPatch(p);
       if (patch) {
@@ -67,7 +67,7 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
   if (warnings.length > 0) {
     lines.push(style('yellow', style('bold', `Warnings (${warnings.length}):`)));
     for (const w of warnings.map(visibleIn)) {
-      lines.push(`  ${style('yellow', '!')} ${style('bold', w.address)} ${style('dim', `[${w.rule}]`)}`);
+      lines.push(`  ${style('yellow', '!')} ${style('bold', visibleName(w.address))} ${style('dim', `[${w.rule}]`)}`);
       lines.push(`${INDENT}${w.message}`);
     }
     lines.push('');
@@ -75,7 +75,7 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
 
   if (plan.unmanaged.length > 0) {
     lines.push(style('bold', `Left alone (${plan.unmanaged.length}):`));
-    for (const u of plan.unmanaged.map(visibleIn)) lines.push(`  ${style('dim', '·')} ${u.address} ${style('dim', `— ${u.reason}`)}`);
+    for (const u of plan.unmanaged.map(visibleIn)) lines.push(`  ${style('dim', '·')} ${visibleName(u.address)} ${style('dim', `— ${u.reason}`)}`);
     lines.push('');
   }
 
@@ -90,9 +90,9 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
  * copied (a large plan's bodies are most of its size); a text's field name is.
  */
 function printable(a: PlanAction): PlanAction {
-  const p = { ...a, address: visible(a.address), changes: visibleIn(a.changes) };
+  const p = { ...a, address: visibleName(a.address), changes: visibleIn(a.changes) };
   if (p.reason !== undefined) p.reason = visible(p.reason);
-  if (p.affects !== undefined) p.affects = visibleIn(p.affects);
+  if (p.affects !== undefined) p.affects = visibleIn(p.affects).map((x) => ({ ...x, address: visibleName(x.address) }));
   if (p.action === 'create' && p.supersedes !== undefined) p.supersedes = visible(p.supersedes);
   if (p.tokens !== undefined) p.tokens = visibleIn(p.tokens);
   if (p.text !== undefined) p.text = p.text.map((t) => ({ ...t, field: visible(t.field) }));
