@@ -4,9 +4,12 @@
 // in every form they give it: output is masked after it is rendered, so an escape masking did not
 // know of would print the secret. A new escape is added here and to ESCAPES, never in a view.
 
-/** HTML text and attribute values (the plan's <details> summaries): the characters HTML reads. */
+/**
+ * HTML text and attribute values (the plan's <details> summaries): the characters HTML reads, on
+ * one line (a line break, a lone CR too, each one space: a blank line would end GitHub's HTML block).
+ */
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
 }
 
 /** Markdown punctuation a renderer would read as emphasis, code, links, headings or a table's pipe. */
