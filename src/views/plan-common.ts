@@ -1,7 +1,7 @@
 // Shared by the text and markdown plan views: symbols, number/cost formats, token lines, values,
 // and a problem's text changes as one unified diff.
 import { ALL_RESOURCE_KINDS, type AnyResourceKind } from '../model/address.js';
-import { formatDiffLine, textDiff } from './textdiff.js';
+import { clipLongLines, formatDiffLine, textDiff } from './textdiff.js';
 import type { ActionType, Plan, PlanAction, PlanProblem, TokenDelta } from '../plan/types.js';
 import type { StyleName } from './style.js';
 import { stringify } from 'yaml';
@@ -99,14 +99,18 @@ export function gitLabel(plan: Plan): string {
 }
 
 /**
- * A problem's text changes as one unified diff (live → git), each field's hunks headed `# field`.
+ * A problem's text changes as one unified diff (live → git), each field's hunks headed `# field`
+ * (`clip`: long lines cut around their change, for a diff that must be short).
  * Each field is diffed on its own, as it is: joining the fields into one text needs a newline
  * after each, which would hide an edit that only adds or drops a field's final newline.
  */
-export function problemPatch(p: PlanProblem): string | undefined {
+export function problemPatch(p: PlanProblem, opts: { clip?: boolean } = {}): string | undefined {
   if (!p.diff || p.diff.length === 0) return undefined;
   const lines = [`--- live/${p.address}`, `+++ git/${p.address}`];
-  for (const c of p.diff) lines.push(`# ${c.field}`, ...textDiff(c.before, c.after).lines.map(formatDiffLine));
+  for (const c of p.diff) {
+    const d = textDiff(c.before, c.after).lines;
+    lines.push(`# ${c.field}`, ...(opts.clip ? clipLongLines(d) : d).map(formatDiffLine));
+  }
   return lines.join('\n') + '\n';
 }
 

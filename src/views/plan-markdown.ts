@@ -106,7 +106,9 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
     const blocks = plan.problems.map((p) => {
       const where = p.file ? ` (${escapeInline(`${p.file}:${p.line}`)})` : '';
       let b = `- ${waitsForPromotion(p) ? '⏳' : '❌'} **${escapeInline(p.address)}**${where} \`${escapeInline(p.rule)}\`: ${escapeInline(p.message)}`;
-      const patch = problemPatch(p);
+      let patch = problemPatch(p);
+      // Too long for the comment: long lines (a paragraph on one line) are cut around their change first.
+      if (patch && patch.length > BLOCK_CAP) patch = problemPatch(p, { clip: true });
       if (patch) b += '\n\n' + indent(fenced(truncateLines(patch, BLOCK_CAP), 'diff'), '  ');
       return b;
     });
