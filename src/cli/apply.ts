@@ -18,7 +18,7 @@ import { gitProvenance, type GitProvenance } from '../git/index.js';
 import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { visible } from '../util/escapes.js';
+import { oneLine, visible, visibleName } from '../util/escapes.js';
 import { withEscapedForms } from '../util/secrets.js';
 import { addDirOption, announceTarget, DEFAULT_DIR, loadOrRefuse, planFromFiles, shellWord, withTargetWhileLoading } from './common.js';
 import { readLiveParts, type Surface } from '../targets/live.js';
@@ -274,7 +274,7 @@ function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, 
   const reasons = staleReasons(saved, fresh, asSaved(ctx, fresh).plan);
   if (reasons.length === 0) return;
   // Addresses and mask names come from the file, which anyone can write: its control characters are printed as escapes.
-  for (const r of reasons) ctx.info(visible(`  ${r.address}: ${r.message}`));
+  for (const r of reasons) ctx.info(`  ${visibleName(r.address)}: ${oneLine(r.message)}`);
   if (reasons.some((r) => r.secret)) {
     // Planning again masks it again, and an apply without a file would send the credential: only the value's source can change.
     throw new UserError(

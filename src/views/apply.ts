@@ -3,6 +3,11 @@ import { SYMBOL } from './plan-common.js';
 import type { ApplyEvent, ApplyResult } from '../apply/executor.js';
 import type { Style } from './style.js';
 import { groupThousands } from '../util/numbers.js';
+import { oneLine, visibleName } from '../util/escapes.js';
+
+/** An address and a detail as a terminal line shows them: a live name is anything its org holds, a detail quotes the server. */
+const shownAddress = (a: { address: string }): string => visibleName(a.address);
+const shownDetail = (d: string): string => oneLine(d);
 
 export interface ProgressWriter {
   onProgress(event: ApplyEvent): void;
@@ -24,7 +29,7 @@ export function progressWriter(write: (s: string) => void, opts: { tty: boolean;
     onProgress(event) {
       if (event.type === 'staged') {
         clear();
-        write(`${opts.style('yellow', '~')} ${event.result.action.address} ${event.result.detail}\n`);
+        write(`${opts.style('yellow', '~')} ${shownAddress(event.result.action)} ${shownDetail(event.result.detail)}\n`);
         return;
       }
       if (event.type !== 'finish') return;
@@ -33,12 +38,12 @@ export function progressWriter(write: (s: string) => void, opts: { tty: boolean;
       clear();
       if (result.outcome === 'success') {
         const colour = a.action === 'create' ? 'green' : a.action === 'delete' ? 'red' : 'yellow';
-        write(`${opts.style(colour, SYMBOL[a.action])} ${a.address} ${result.detail}\n`);
+        write(`${opts.style(colour, SYMBOL[a.action])} ${shownAddress(a)} ${shownDetail(result.detail)}\n`);
       } else {
         // Stopped between its calls by an interrupt: not a failure of the target.
         const label = result.interrupted ? 'interrupted' : result.outcome === 'conflict' ? 'conflict' : 'failed';
         const colour = result.interrupted ? 'yellow' : 'red';
-        write(`${opts.style(colour, result.interrupted ? '~' : '!')} ${a.address} ${opts.style(colour, label)}: ${result.detail}\n`);
+        write(`${opts.style(colour, result.interrupted ? '~' : '!')} ${shownAddress(a)} ${opts.style(colour, label)}: ${shownDetail(result.detail)}\n`);
       }
       if (opts.tty && completed < total) {
         write(bar(completed, total, opts.width ?? 30));
@@ -70,21 +75,21 @@ export function summaryLines(result: ApplyResult, style: Style, planCommand = 'p
   const lines = [style(result.interrupted ? 'yellow' : 'red', head)];
   if (result.succeeded.length > 0) {
     lines.push('Done:');
-    for (const s of result.succeeded) lines.push(`  ${SYMBOL[s.action.action]} ${s.action.address} ${s.detail}`);
+    for (const s of result.succeeded) lines.push(`  ${SYMBOL[s.action.action]} ${shownAddress(s.action)} ${shownDetail(s.detail)}`);
   }
   if (result.failed.length > 0) lines.push('Failed:');
   for (const f of result.failed) {
     const corr = f.correlationId ? ` (correlation id ${f.correlationId})` : '';
-    lines.push(`  ! ${f.action.address}: ${f.detail}${corr}`);
+    lines.push(`  ! ${shownAddress(f.action)}: ${shownDetail(f.detail)}${corr}`);
   }
   if (cut.length > 0) lines.push('Partly done:');
-  for (const c of cut) lines.push(`  ~ ${c.action.address}: ${c.detail}`);
+  for (const c of cut) lines.push(`  ~ ${shownAddress(c.action)}: ${shownDetail(c.detail)}`);
   if (result.notStarted.length > 0) {
     const interim = new Set(result.partial.map((p) => p.action.address));
     lines.push('Not started:');
     for (const a of result.notStarted) {
       const note = interim.has(a.address) ? ' (left at its interim priority; a re-run finishes it)' : '';
-      lines.push(`  ${SYMBOL[a.action]} ${a.address}${note}`);
+      lines.push(`  ${SYMBOL[a.action]} ${shownAddress(a)}${note}`);
     }
   }
   lines.push(

@@ -1,0 +1,42 @@
+// apply's progress lines and closing summary printed addresses and details raw. A live object's
+// name is anything its org holds (a pruned guide named with an ESC sequence, or with a line break
+// and a forged "  + PromptTemplate/…" after it), and a detail quotes the server's words; the plan
+// and drift views already make them visible. Now apply does too: control characters as escapes,
+// and an address's line breaks as well, so each stays on its own line.
+import { describe, expect, it } from 'vitest';
+import type { ActionOutcome, ApplyResult } from '../../../src/apply/executor.js';
+import type { PlanAction } from '../../../src/plan/types.js';
+import { progressWriter, summaryLines } from '../../../src/views/apply.js';
+import { plain } from '../../../src/views/style.js';
+
+const NAME = 'Guide/evil\x1b[2J\n  + PromptTemplate/forged';
+const action = { address: NAME, action: 'delete', kind: 'Guide', name: 'evil', liveId: 'g1', guard: { hash: 'h' }, changes: [], dependsOn: [] } as unknown as PlanAction;
+const outcome = (o: Partial<ActionOutcome>): ActionOutcome => ({ action, outcome: 'success', resourceId: 'g1', detail: 'deleted (id g1)\x1b[0m', correlationId: null, ...o });
+
+describe('apply output with a name that holds control characters and line breaks', () => {
+  it('progress lines stay one line each, with no raw control character', () => {
+    let out = '';
+    const w = progressWriter((s) => (out += s), { tty: false, style: plain });
+    w.onProgress({ type: 'finish', result: outcome({}), completed: 1, total: 2 });
+    w.onProgress({ type: 'finish', result: outcome({ outcome: 'failure', detail: 'DELETE failed: 500\x1b[31m' }), completed: 2, total: 2 });
+    expect(out).not.toMatch(/\x1b/);
+    expect(out.trimEnd().split('\n')).toHaveLength(2);
+    expect(out).toContain('Guide/evil\\u001b[2J\\u000a  + PromptTemplate/forged');
+  });
+
+  it('the summary lists each action on one line, with no raw control character', () => {
+    const r: ApplyResult = {
+      ok: false,
+      interrupted: false,
+      succeeded: [outcome({})],
+      failed: [outcome({ outcome: 'failure', detail: 'boom\x07' })],
+      notStarted: [action],
+      partial: [],
+      counts: { created: 0, updated: 0, deleted: 1 },
+    };
+    const lines = summaryLines(r, plain);
+    expect(lines.join('\n')).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(lines.filter((l) => l.includes('PromptTemplate/forged'))).toHaveLength(3);
+    expect(lines.some((l) => l.startsWith('  + PromptTemplate/forged'))).toBe(false);
+  });
+});
