@@ -59,6 +59,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   if (saved && saved.target !== label) {
     throw new UserError(`${planFile} was planned for ${visible(saved.target)}, but the target is ${label}; nothing was applied`);
   }
+  if (saved && saved.problems.length > 0) refuseSavedProblems(ctx, planFile!, flags.dir, saved);
   let audit: AuditLog | undefined;
   // Stops the run from starting calls: the first interrupt, or stdout/stderr losing its reader.
   const stop = new Stop(ctx);
@@ -266,6 +267,22 @@ function refuseMassDelete(file: string, saved: Plan, fresh: Plan): void {
   const problem = fresh.problems.find((p) => p.rule === MASS_DELETE_RULE);
   if (!problem || saved.problems.some((p) => p.rule === MASS_DELETE_RULE)) return;
   throw new UserError(`${file}: ${problem.message.replace(/\.$/, '')} (a saved plan too: the file cannot allow it); nothing was applied`);
+}
+
+/**
+ * A plan saved with problems is never applied (apply keeps the saved plan's problems, so a file
+ * cannot lose a refusal): said before the target is read, with the plan to make instead.
+ */
+function refuseSavedProblems(ctx: CliContext, file: string, dir: string, saved: Plan): void {
+  for (const p of saved.problems) {
+    // Most messages name their address first already.
+    const message = oneLine(p.message);
+    ctx.info(`error: ${message.startsWith(p.address) ? '' : `${visibleName(p.address)}: `}${message} [${p.rule}]`);
+  }
+  const n = saved.problems.length;
+  throw new UserError(
+    `${file} was saved with ${n} problem${n === 1 ? '' : 's'} (listed above), and a plan with problems is never applied: fix ${n === 1 ? 'it' : 'them'}, then run \`${planAgain(ctx, dir, saved.prune)} --out ${shellWord(file)}\` again and review the new plan; nothing was applied`,
+  );
 }
 
 /** Refuses the whole saved plan, before any change, if a fresh plan disagrees with it. */
