@@ -2,8 +2,11 @@
 // what to say about a near miss. Checked on raw data too, because the classic mistake, an
 // unquoted 1.10, never reaches the model as a string.
 
-/** A version label as promptctl accepts it: semver without build metadata. */
-export const SEMVER = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+/**
+ * A version label as promptctl accepts it: semver without build metadata, numeric pre-release
+ * identifiers without leading zeros (semver §9: "rc.01" is refused).
+ */
+export const SEMVER = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-(0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)(\.(0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*))*)?$/;
 
 interface Parsed {
   core: [number, number, number];
@@ -103,7 +106,9 @@ export function checkVersionLabel(value: unknown, raw: string | undefined, field
 function suggestSemver(v: string): string {
   let s = v.trim().replace(/^[vV](?=\d)/, '');
   const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?(-.+)?$/.exec(s);
-  if (m) s = `${Number(m[1])}.${Number(m[2] ?? 0)}.${Number(m[3] ?? 0)}${m[4] ?? ''}`;
+  // Numeric pre-release identifiers lose their leading zeros ("rc.01" → "rc.1").
+  const pre = (p: string | undefined): string => (p ? p.replace(/(?<=[-.])0+(?=[0-9]+(?:\.|$))/g, '') : '');
+  if (m) s = `${Number(m[1])}.${Number(m[2] ?? 0)}.${Number(m[3] ?? 0)}${pre(m[4])}`;
   return s;
 }
 
