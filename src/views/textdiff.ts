@@ -28,11 +28,17 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
+/** A hunk header in the unified format: a range of no lines names the line before it (`-0,0` for none). */
+function hunkHeader(oldStart: number, oldLines: number, newStart: number, newLines: number): string {
+  const range = (start: number, count: number): string => `${count === 0 ? start - 1 : start},${count}`;
+  return `@@ -${range(oldStart, oldLines)} +${range(newStart, newLines)} @@`;
+}
+
 function replacedLines(before: string, after: string): DiffLine[] {
   const old = splitLines(before);
   const now = splitLines(after);
   return [
-    { kind: 'hunk', text: `@@ -1,${old.length} +1,${now.length} @@` },
+    { kind: 'hunk', text: hunkHeader(1, old.length, 1, now.length) },
     ...old.map((text): DiffLine => ({ kind: 'del', text: shownChanged(text) })),
     ...now.map((text): DiffLine => ({ kind: 'add', text: shownChanged(text) })),
   ];
@@ -46,7 +52,7 @@ export function textDiff(before: string, after: string, context = 3): TextDiff {
   if (!patch) return { lines: replacedLines(before, after), replaced: true };
   const lines: DiffLine[] = [];
   for (const h of patch.hunks) {
-    lines.push({ kind: 'hunk', text: `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@` });
+    lines.push({ kind: 'hunk', text: hunkHeader(h.oldStart, h.oldLines, h.newStart, h.newLines) });
     for (const l of h.lines) {
       const prefix = l[0];
       const text = prefix === '+' || prefix === '-' ? shownChanged(l.slice(1)) : shown(l.slice(1));

@@ -166,7 +166,7 @@ describe('markdown renderer', () => {
     const d = desiredState({ templates: [template('t')], versions: [version('t', '1.0.0', { systemInstruction: hostile })] });
     const md = renderMarkdown(buildPlan(d, { templates: [], filters: [] }, opts()));
     // The diff is fenced with more backticks than the longest run inside it.
-    expect(md).toContain('`````diff\n@@ -1,0 +1,6 @@\n+Reply with code:\n+```\n+</details>\n+````js\n+x\n+````\n`````');
+    expect(md).toContain('`````diff\n@@ -0,0 +1,6 @@\n+Reply with code:\n+```\n+</details>\n+````js\n+x\n+````\n`````');
     // Outside fenced blocks, every <details> opened is closed exactly once.
     const outside = md.replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, '');
     expect(outside.match(/<details>/g)?.length).toBe(2);
