@@ -69,7 +69,10 @@ export function variableBound(
   return { ...declared, tokens: Math.max(declared.tokens, memo.count(String(variable.default), model.encoding)) };
 }
 
-/** The bound the declaration states (maxTokens, maxLength, enum values, boolean), else the configured default. */
+/** The longest text of a JavaScript number: "-1.7976931348623157e+308". */
+const NUMBER_TEXT_MAX = 24;
+
+/** The bound the declaration states (maxTokens, maxLength, enum values, boolean, number), else the configured default. */
 function declaredBound(
   variable: Variable,
   model: ModelInfo,
@@ -84,6 +87,9 @@ function declaredBound(
   if (variable.type === 'boolean') {
     return { tokens: Math.max(memo.count('true', model.encoding), memo.count('false', model.encoding)), unbounded: false };
   }
+  // A number is written as its JavaScript text, at most NUMBER_TEXT_MAX characters, none of them
+  // more than one token.
+  if (variable.type === 'number') return { tokens: NUMBER_TEXT_MAX, unbounded: false };
   return { tokens: defaultTokens, unbounded: true };
 }
 
