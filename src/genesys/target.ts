@@ -118,8 +118,10 @@ export function resolveTarget(env: NodeJS.ProcessEnv, named?: EnvironmentTargetS
     const at = (field: string) => `environments.${named.name}.${field} in promptctl.yaml`;
     if (named.apiUrl) [apiUrl, names.apiUrl] = [named.apiUrl, at('apiUrl')];
     if (named.region) [region, names.region] = [named.region, at('region')];
+    // The config's login host goes with the config's host only: where a variable names the host,
+    // the credentials go to that host's login, never to the config's (another org's).
+    if (!loginUrl && named.loginUrl) [loginUrl, names.loginUrl] = [named.loginUrl, at('loginUrl')];
   }
-  if (named && !loginUrl && named.loginUrl) [loginUrl, names.loginUrl] = [named.loginUrl, `environments.${named.name}.loginUrl in promptctl.yaml`];
 
   const missing: string[] = [];
   if (!region && !apiUrl) missing.push(`${vars.region} (or ${vars.apiUrl}${named ? `, or region in environment ${named.name} of promptctl.yaml` : ''})`);
