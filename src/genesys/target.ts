@@ -195,7 +195,8 @@ function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return v ? v : undefined;
 }
 
-function parseBaseUrl(name: string, value: string, vars: Pick<TargetVariables, 'clientId' | 'clientSecret'> = ENV): URL {
+/** A base URL (an API or login URL) as promptctl accepts it, or a UserError naming `name` (validate checks promptctl.yaml's with it). */
+export function parseBaseUrl(name: string, value: string, vars: Pick<TargetVariables, 'clientId' | 'clientSecret'> = ENV): URL {
   let url: URL;
   try {
     url = new URL(value);

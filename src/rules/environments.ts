@@ -3,6 +3,7 @@
 // in prod to a version limited to staging is an error at that route, naming prod). The generic
 // rules run on every environment's state too (environmentDiagnostics): what they find only in
 // some environments is reported once, naming them.
+import { parseBaseUrl, regionDomain, targetVariables } from '../genesys/target.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { belongsTo, environmentDiffers, environmentNames, environmentState, overridePath } from '../model/environments.js';
 import type { Config, DesiredState, PromptVersion, SourceLocation } from '../model/types.js';
@@ -63,6 +64,22 @@ export function checkEnvironmentConfig(config: Config): Diagnostic[] {
     if (names.includes(name)) return;
     out.push(diagnostic(at(`spec.promotion.${i}`), 'error', 'environments/unknown', unknownEnvironment(name, config, 'spec.promotion')));
   });
+  // Each environment's host as the target will read it (region, apiUrl, loginUrl): refused here, at its line, not first by plan.
+  for (const [name, env] of Object.entries(config.environments)) {
+    const field = (f: string) => `spec.environments.${name}.${f}`;
+    const check = (f: string, test: () => unknown) => {
+      try {
+        test();
+      } catch (err) {
+        out.push(diagnostic(at(field(f)), 'error', 'environments/invalid-host', err instanceof Error ? err.message : String(err)));
+      }
+    };
+    if (env.region !== undefined) check('region', () => regionDomain(env.region!, field('region')));
+    for (const f of ['apiUrl', 'loginUrl'] as const) {
+      const value = env[f];
+      if (value !== undefined) check(f, () => parseBaseUrl(field(f), value, targetVariables(env.credentials)));
+    }
+  }
   const byPrefix = new Map<string, string>();
   for (const [name, env] of Object.entries(config.environments)) {
     const first = byPrefix.get(env.credentials);
