@@ -3,6 +3,7 @@
 // with their `spec.environments.<name>` overrides applied, and its guides' default publish state.
 // Pure: config and state in, state out.
 import type { Config, DesiredState, FieldLocations, Guide, TrafficSplit } from './types.js';
+import { ownEntry } from '../util/entries.js';
 
 /**
  * The plan problems of promotion (plan/promotion.ts makes them; views tell them apart): a version
@@ -46,7 +47,7 @@ export function overridePath(env: string): string {
  */
 export function resolveSplit(split: TrafficSplit, env: string): TrafficSplit {
   const { overrides, ...base } = split;
-  const o = overrides?.[env];
+  const o = ownEntry(overrides, env);
   if (!o) return base;
   const out: TrafficSplit = { ...base, locations: { ...split.locations } };
   const prefix = `${overridePath(env)}.`;
@@ -69,7 +70,7 @@ function dropField(locations: FieldLocations, path: string): void {
 
 /** A guide as it is in `env`: the environment's guidePublish when the document sets no publish. */
 function resolveGuide(g: Guide, config: Config, env: string): Guide {
-  const publish = config.environments[env]?.guidePublish;
+  const publish = ownEntry(config.environments, env)?.guidePublish;
   if (!publish || g.locations['spec.publish'] !== undefined || g.publish === publish) return g;
   return { ...g, publish };
 }
@@ -96,7 +97,7 @@ export function environmentState(state: DesiredState, env: string): DesiredState
 export function environmentDiffers(state: DesiredState, env: string): boolean {
   const all = [state.templates, state.versions, state.splits, state.filters, state.guides, state.summarySettings, state.tests];
   if (all.some((list) => list.some((r: { environments?: string[] }) => !belongsTo(r, env)))) return true;
-  if (state.splits.some((s) => s.overrides?.[env] !== undefined)) return true;
-  const publish = state.config.environments[env]?.guidePublish;
+  if (state.splits.some((s) => ownEntry(s.overrides, env) !== undefined)) return true;
+  const publish = ownEntry(state.config.environments, env)?.guidePublish;
   return publish !== undefined && state.guides.some((g) => g.locations['spec.publish'] === undefined && g.publish !== publish);
 }

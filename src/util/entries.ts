@@ -10,3 +10,8 @@ export function setEntry<T>(map: Record<string, T>, key: string, value: T): void
   if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
   else map[key] = value;
 }
+
+/** `map[key]` when the map holds it itself: `constructor` or `toString` are data, not Object.prototype's. */
+export function ownEntry<T>(map: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
+}
