@@ -1,5 +1,7 @@
 // Summary settings: custom entities named once each; the external-service fields only with the
-// external service; a prompt the server takes (the schema cannot bound one from a file). (An External service without integrationId is the schema's error; the text
+// external service; a prompt the server takes (the schema cannot bound one from a file: not
+// longer than its limit, and not blank, since a prompt makes the setting of type Prompt and
+// Genesys refuses that type without a prompt). (An External service without integrationId is the schema's error; the text
 // rules cover the prompt.)
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
@@ -18,6 +20,16 @@ export function checkSummarySettings(state: DesiredState): Diagnostic[] {
           'error',
           'summaries/prompt-too-long',
           `the prompt has ${s.prompt.length} characters; Genesys takes at most ${MAX_PROMPT_CHARS}`,
+        ),
+      );
+    }
+    if (s.prompt !== undefined && s.prompt.trim() === '') {
+      out.push(
+        diagnostic(
+          locate(s, 'spec.prompt'),
+          'error',
+          'summaries/empty-prompt',
+          'the prompt is blank: a prompt makes the setting of type Prompt, which Genesys refuses without one; write the prompt, or leave prompt out (the setting is then Basic)',
         ),
       );
     }
