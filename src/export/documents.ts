@@ -48,6 +48,12 @@ export interface ExportResult {
 }
 
 export const FILTERS_FILE = 'safety-filters.yaml';
+/**
+ * File names at the top of the export no template file may take: the filters' file, and the
+ * Config's (config/discover.ts CONFIG_FILE, which export may not import), where the loader refuses
+ * any other document: a template named "promptctl" would make the export fail validate.
+ */
+export const RESERVED_FILE_NAMES: readonly string[] = [FILTERS_FILE, 'promptctl.yaml'];
 /** Where guides (a YAML and its instruction's .md each) and summary settings go. */
 export const GUIDES_DIR = 'guides';
 export const SUMMARIES_DIR = 'summaries';
@@ -67,7 +73,7 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
   const warnings: string[] = [];
   const files: ExportFile[] = [];
   const counts = { templates: 0, versions: 0, splits: 0, filters: 0, guides: 0, summarySettings: 0 };
-  const used = new Set<string>([FILTERS_FILE]);
+  const used = new Set<string>(RESERVED_FILE_NAMES);
   const texts: ExportText[] = [];
   const unlabelled: string[] = [];
 
