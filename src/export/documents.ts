@@ -1,6 +1,6 @@
 // Live org → promptctl documents (plain objects, one list per file). Pure: no I/O.
 // What `promptctl export` writes, so that a plan right after it is empty.
-import { fromWire as guideFromWire, unexpressed } from '../kinds/Guide/index.js';
+import { fromWire as guideFromWire, landed, unexpressed, versionContent } from '../kinds/Guide/index.js';
 import type { LiveGuide, LiveState } from '../kinds/kind.js';
 import { fromWire as templateFromWire } from '../kinds/PromptTemplate/index.js';
 import { fromWire as versionFromWire } from '../kinds/PromptVersion/index.js';
@@ -163,9 +163,11 @@ function guideDocument(g: LiveGuide, fileName: (name: string) => string, warning
   const m = guideFromWire(g.name, v);
   if (m.publish !== 'ProductionReady') {
     const prod = g.latestProductionReadyVersion?.version;
+    // The production version, when read, may hold this very content (a Draft saved unchanged).
+    const sameInProduction = g.production !== undefined && landed(versionContent(v), versionContent(g.production));
     warnings.push(
       `${address}: its latest version ${v.version} is ${v.state}; exported it with publish: ${v.state}` +
-        (prod ? ` (production version ${prod} differs)` : ' (nothing is in production yet)') +
+        (prod ? (sameInProduction ? ` (production version ${prod} holds the same content)` : ` (production version ${prod} differs)`) : ' (nothing is in production yet)') +
         '; set publish: ProductionReady to ship it',
     );
   }
