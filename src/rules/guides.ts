@@ -1,4 +1,5 @@
-// Guides: variables and data actions declared once each; an instruction the server takes.
+// Guides: variables and data actions declared once each; an instruction the server takes (not
+// blank: export leaves a guide without one out, taking it for a new guide not written yet).
 // (The schema cannot bound an instruction that may come from a file.) (Their `{{Variable.name}}` references
 // are the placeholder family's, in placeholders.ts; their token budgets are tokens/'s.)
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -11,6 +12,16 @@ export const MAX_INSTRUCTION_CHARS = 100_000;
 export function checkGuides(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const g of state.guides) {
+    if (g.instruction.trim() === '') {
+      out.push(
+        diagnostic(
+          locate(g, 'spec.instruction'),
+          'error',
+          'guides/empty-instruction',
+          'the instruction is blank: a guide without one serves nothing (and export leaves such a guide out, taking it for one not written yet); write the instruction',
+        ),
+      );
+    }
     if (g.instruction.length > MAX_INSTRUCTION_CHARS) {
       out.push(
         diagnostic(
