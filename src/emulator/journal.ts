@@ -108,7 +108,9 @@ export class Journal {
 
   /**
    * Writes `text` (the whole state) as the new snapshot, then empties the journal. A crash in
-   * between leaves the new snapshot and the old journal, whose replay changes nothing.
+   * between leaves the new snapshot and the old journal, whose replay changes nothing as long as
+   * the journal already holds every change the snapshot does (the store appends a batch before
+   * compacting).
    */
   async snapshot(text: string): Promise<void> {
     await writeAtomic(this.stateFile, text + '\n', `${process.pid}.${++this.tmpCounter}`);
@@ -130,6 +132,11 @@ export class Journal {
     this.snapshotBytes = snapshotBytes;
     this.fh = await open(journalPath(this.stateFile), 'a', 0o600);
     this.bytes = 0;
+  }
+
+  /** Whether a batch can be appended: the journal is open and trusted. */
+  canAppend(): boolean {
+    return !this.broken && this.fh !== undefined;
   }
 
   /** Whether the next commit must be a snapshot (first write, after a failure, or a large journal). */

@@ -283,7 +283,16 @@ export class Store {
   private async persist(ops: Parameters<Journal['append']>[0]): Promise<void> {
     const j = this.journal;
     if (!j) return;
-    if (!j.needsSnapshot()) return j.append(ops);
+    if (j.canAppend()) {
+      // Journal the batch first, then compact: the journal then holds everything the new snapshot
+      // does, so a crash between the snapshot's rename and the journal's truncation replays to
+      // the same state (never older lines over a newer snapshot, half undoing this batch).
+      await j.append(ops);
+      if (j.needsSnapshot()) {
+        await j.snapshot(JSON.stringify(this.state)).catch(() => undefined); // durable already; compaction is retried
+      }
+      return;
+    }
     try {
       await j.snapshot(JSON.stringify(this.state));
     } catch (err) {
