@@ -156,6 +156,17 @@ export class Journal {
       if ((await fh.stat()).nlink === 0) throw new Error(`emulator journal ${journalPath(this.stateFile)} was removed`);
     } catch (err) {
       this.broken = true;
+      // The batch is refused and rolled back: cut off whatever of its line reached the file, so a
+      // restart after a kill does not replay it (the journal then ends at the last acknowledged batch).
+      // (Never lengthened: past its end, truncate would pad the journal with NUL bytes.)
+      await fh
+        .stat()
+        .then(async ({ size }) => {
+          if (size <= this.bytes) return;
+          await fh.truncate(this.bytes);
+          await fh.sync();
+        })
+        .catch(() => undefined);
       throw err;
     }
     this.bytes += Buffer.byteLength(line);

@@ -1,0 +1,51 @@
+// A write the store could not make durable is refused (the client gets a 500) and rolled back in
+// memory; it must not come back from the journal when the process is killed and restarted.
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Store, readStoredState, type TemplateRec } from '../../../src/emulator/store.js';
+
+const who = { id: 'u1' };
+const template = (id: string): TemplateRec => ({ id, name: id, model: 'gpt-4o', labels: {}, version: 1, dateCreated: 'd', dateModified: 'd', createdBy: who, modifiedBy: who });
+
+describe('a journal append that fails', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'promptctl-refused-'));
+    file = join(dir, 'state.json');
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const put = (store: Store, t: TemplateRec) =>
+    store.transact((s) => {
+      s.templates[t.id] = t;
+      return { value: undefined, changed: true };
+    });
+
+  it('leaves nothing of the refused batch for a restart to replay', async () => {
+    const store = await Store.open(file);
+    try {
+      await put(store, template('a')); // the snapshot
+      await put(store, template('b')); // journaled
+
+      // The line reaches the file, but the fsync fails (EIO): the write is refused.
+      const probe = await open(join(dir, 'probe'), 'w');
+      const FileHandleProto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+      await probe.close();
+      vi.spyOn(FileHandleProto, 'sync').mockRejectedValueOnce(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+      await expect(put(store, template('refused'))).rejects.toThrow(/EIO/);
+      vi.restoreAllMocks();
+      expect(await store.transact((s) => ({ value: Object.keys(s.templates).sort(), changed: false }))).toEqual(['a', 'b']);
+
+      // Killed now: a restart loads what the files hold.
+      expect(Object.keys((await readStoredState(file)).templates).sort()).toEqual(['a', 'b']);
+    } finally {
+      await store.close();
+    }
+  });
+});
