@@ -250,3 +250,31 @@ export function manyCasesTest(count: number, c: { name: string; question: string
   );
   return `apiVersion: promptctl/v1\nkind: PromptTest\nmetadata:\n  name: faq-many\nspec:\n  target:\n    template: faq-bot\n    version: "1.1.0"\n  cases:\n${cases.join('\n')}\n`;
 }
+
+/**
+ * A project of the faq prompts and one PromptTest (prompts/tests/json.yaml) of faq-bot 1.1.0
+ * whose one case expects the JSON Schema `schema` (YAML lines, indented under `- jsonSchema:`;
+ * its first line is line 15 of the file).
+ */
+export async function jsonSchemaTestProject(prefix: string, schema: string): Promise<TempDir> {
+  const dir = await tempDir(prefix);
+  await mkdir(join(dir.path, 'prompts', 'tests'), { recursive: true });
+  await writeFile(join(dir.path, 'prompts', 'faq.yaml'), PROMPTS_YAML + '\n');
+  const test = `apiVersion: promptctl/v1
+kind: PromptTest
+metadata:
+  name: faq-json
+spec:
+  target:
+    template: faq-bot
+    version: "1.1.0"
+  cases:
+    - name: answers json
+      vars:
+        question: "json please"
+      expect:
+        - jsonSchema:
+${schema}`;
+  await writeFile(join(dir.path, 'prompts', 'tests', 'json.yaml'), test);
+  return dir;
+}
