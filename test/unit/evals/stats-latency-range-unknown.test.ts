@@ -1,33 +1,19 @@
 // Latency when the target's analytics leave out min and max (optional in DESIGN §3's stats): the
 // report must not invent a 0 ms minimum and maximum, in JSON or in text.
 import { describe, expect, it } from 'vitest';
-import { buildStatus } from '../../../src/evals/stats.js';
-import type { AnalyticsResult } from '../../../src/targets/llmgateway/wire.js';
 import { renderStatus } from '../../../src/views/status.js';
+import { oneVersionStatus } from '../../helpers/analytics.js';
 
 describe('status latency without min and max', () => {
-  const result: AnalyticsResult = {
-    results: [
-      {
-        group: { templateId: 't1', version: '1.0.0' },
-        data: [
-          {
-            interval: '2025-06-01T00:00:00.000Z/2025-06-01T01:00:00.000Z',
-            metrics: [
-              { metric: 'nInvocations', stats: { count: 4, sum: 4 } },
-              { metric: 'nErrors', stats: { count: 0, sum: 0 } },
-              { metric: 'nBlocked', stats: { count: 0, sum: 0 } },
-              { metric: 'tLatency', stats: { count: 4, sum: 800 } },
-              { metric: 'nPromptTokens', stats: { count: 4, sum: 40 } },
-              { metric: 'nCompletionTokens', stats: { count: 4, sum: 40 } },
-              { metric: 'nCostMicros', stats: { count: 4, sum: 100 } },
-            ],
-          },
-        ],
-      },
-    ],
-  };
-  const report = buildStatus(result, [{ id: 't1', name: 'billing' }], { target: 'test', interval: '2025-06-01T00:00:00Z/2025-06-08T00:00:00Z', since: '7d' });
+  const report = oneVersionStatus([
+    { metric: 'nInvocations', stats: { count: 4, sum: 4 } },
+    { metric: 'nErrors', stats: { count: 0, sum: 0 } },
+    { metric: 'nBlocked', stats: { count: 0, sum: 0 } },
+    { metric: 'tLatency', stats: { count: 4, sum: 800 } },
+    { metric: 'nPromptTokens', stats: { count: 4, sum: 40 } },
+    { metric: 'nCompletionTokens', stats: { count: 4, sum: 40 } },
+    { metric: 'nCostMicros', stats: { count: 4, sum: 100 } },
+  ]);
   const v = report.templates[0]!.versions[0]!;
 
   it('JSON gives the mean and no made-up range', () => {
