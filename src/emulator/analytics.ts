@@ -18,6 +18,7 @@ import type { Ctx, Reply } from './context.js';
 import { invalidValue } from './errors.js';
 import { validateBody } from './schemas.js';
 import type { InvocationRec } from './store.js';
+import { isCalendarDay } from '../util/calendar.js';
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 const GRANULARITY_MS: Record<NonNullable<AnalyticsQuery['granularity']>, number> = { PT1H: 3_600_000, P1D: 86_400_000 };
@@ -97,13 +98,6 @@ function parseInterval(interval: string): { start: number; end: number } {
   if (Number.isNaN(start) || Number.isNaN(end) || !isCalendarDay(a) || !isCalendarDay(b)) bad('holds an invalid date');
   if (end <= start) bad('ends before it starts');
   return { start, end };
-}
-
-/** Whether the YYYY-MM-DD a date-time starts with names a day that exists. */
-function isCalendarDay(dateTime: string): boolean {
-  const [y, m, d] = dateTime.slice(0, 10).split('-').map(Number) as [number, number, number];
-  const day = new Date(Date.UTC(y, m - 1, d));
-  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
 }
 
 function valuesOf(rec: InvocationRec, d: AnalyticsDimension): string[] {

@@ -21,6 +21,7 @@ import type { AnalyticsMetric, AnalyticsQuery, AnalyticsResult, AnalyticsStats }
 import { compareVersionLabels } from '../util/semver.js';
 import type { Interval95, SplitComparison, StatusReport, TemplateStatus, VersionStatus } from './types.js';
 import { byCodeUnits } from '../util/compare.js';
+import { isCalendarDay } from '../util/calendar.js';
 
 export const Z95 = 1.959963984540054;
 /** Buckets per version before batch means are trusted for the spread of tokens per call. */
@@ -71,13 +72,6 @@ export function parseSince(text: string, now: number): { start: number; end: num
 /** Micro-dollars in dollars, to the picodollar: no binary noise (0.00010845, not 0.00010845000000000001). */
 function usdOfMicros(micros: number): number {
   return Math.round(micros * 1e6) / 1e12;
-}
-
-/** Whether YYYY-MM-DD names a day that exists (no 30 February, no 31 April). */
-function isCalendarDay(ymd: string): boolean {
-  const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
-  const day = new Date(Date.UTC(y, m - 1, d));
-  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
 }
 
 /** The one analytics query status makes. */

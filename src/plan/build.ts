@@ -48,6 +48,8 @@ function locateProblems(problems: PlanProblem[], desired: DesiredState): PlanPro
 
 /** The rule id of a plan refused for deleting too much (massDeleteProblem). */
 export const MASS_DELETE_RULE = 'mass-delete';
+/** The rule of a surface the target does not serve while git defines its kinds (drift cannot compare them). */
+export const SURFACE_UNAVAILABLE_RULE = 'surface-unavailable';
 
 /**
  * A wrong --dir must never prune an org: deleting while the desired state is empty, or deleting
@@ -88,7 +90,7 @@ function surfaceProblems(desired: DesiredState, unavailable: ReadonlySet<Surface
     const list = used.map((u) => `${u.n} ${u.kind}`).join(', ');
     problems.push({
       address: '(plan)',
-      rule: 'surface-unavailable',
+      rule: SURFACE_UNAVAILABLE_RULE,
       message:
         `the target does not serve the ${name} API (it answers 404), but git defines ${list}: ` +
         `${used.map((u) => u.kind).join(', ')} cannot be planned or applied there. Use a target that serves the ${name} API, ` +

@@ -1,6 +1,7 @@
 // Drift as data: every difference between the live org and git that a plan found, with who last
 // changed the live side and when (as the target says). The views render it; `drift` exits on it.
 import type { Plan, PlanAction } from './types.js';
+import { SURFACE_UNAVAILABLE_RULE } from './build.js';
 
 export interface DriftEntry {
   address: string;
@@ -15,10 +16,10 @@ export interface DriftEntry {
 }
 
 /**
- * The rule of a problem that is no difference but a part of the org drift could not compare: a
- * surface the target does not serve while git defines its kinds (plan/build.ts surfaceProblems).
+ * The rules of problems that are no difference but a part of the org drift could not compare: a
+ * surface the target does not serve while git defines its kinds.
  */
-const NOT_COMPARED_RULES: ReadonlySet<string> = new Set(['surface-unavailable']);
+const NOT_COMPARED_RULES: ReadonlySet<string> = new Set([SURFACE_UNAVAILABLE_RULE]);
 
 /** The plan's problems that say part of git could not be compared with the target (drift fails on them). */
 export function notCompared(plan: Plan): Plan['problems'] {

@@ -69,13 +69,16 @@ export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
+/** One character as a \uXXXX escape. */
+const asUnicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
 /**
  * Control characters a message quotes from a file (an ESC in a kind or a name) written as escapes:
  * printed raw, they would drive the reader's terminal (colours, clearing the screen, moving the
  * cursor). Line breaks are each format's own business (a space in text, %0A in annotations).
  */
 export function visible(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, asUnicodeEscape);
 }
 
 /**
@@ -83,7 +86,7 @@ export function visible(s: string): string {
  * its line breaks and CRs as escapes too, so that it stays on its line and cannot forge another.
  */
 export function visibleName(s: string): string {
-  return visible(s).replace(/[\n\r\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return visible(s).replace(/[\n\r\u2028\u2029]/g, asUnicodeEscape);
 }
 
 /** A diagnostic's message in text output: one line (a stray newline would break `file:line:` parsing), made visible. */
@@ -118,7 +121,7 @@ const UNSEEN = /[\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064
  */
 export function shownChanged(text: string): string {
   return shown(text)
-    .replace(UNSEEN, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(UNSEEN, asUnicodeEscape)
     .replace(/[ \t]+$/, (ws) => ws.replace(/ /g, '\\u0020').replace(/\t/g, '\\u0009'));
 }
 
