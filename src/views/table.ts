@@ -21,10 +21,14 @@ export function alignColumns(header: readonly string[], rows: readonly string[][
 export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** "80 %", "2.5 %", "0 %". */
-export function percent(x: number, digits?: number): string {
+export function percent(x: number, digits = percentDigits(x)): string {
+  return `${(x * 100).toFixed(digits)} %`;
+}
+
+/** The decimals `percent` gives a share by default: none for 0, 100 and from 10 % on, else one. */
+export function percentDigits(x: number): number {
   const v = x * 100;
-  const d = digits ?? (v === 0 || v === 100 || Math.abs(v) >= 10 ? 0 : 1);
-  return `${v.toFixed(d)} %`;
+  return v === 0 || v === 100 || Math.abs(v) >= 10 ? 0 : 1;
 }
 
 /** US dollars with enough digits to be more than zero: $0.00042, $1.25. */

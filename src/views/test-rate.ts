@@ -1,7 +1,7 @@
 // A test's pass rate as every test view writes it (text, markdown, JUnit XML): one function, so
 // the formats cannot drift apart in how a rate, its counts or a rate with no case reads. Pure.
 import type { PassRate, TestOutcome } from '../evals/types.js';
-import { percent } from './table.js';
+import { percent, percentDigits } from './table.js';
 
 /** No case of the test ran: every one waits for its target to be applied. */
 export function waiting(t: TestOutcome): boolean {
@@ -39,16 +39,10 @@ export function rateLine(t: TestOutcome): string {
   return `pass rate ${passRate(t)}${finished}, threshold ${thresholdPercent(t.threshold)}`;
 }
 
-/** The decimals percent() gives `x` by default. */
-function baseDigits(x: number): number {
-  const v = x * 100;
-  return v === 0 || v === 100 || Math.abs(v) >= 10 ? 0 : 1;
-}
-
 /** The decimals a threshold needs to read as written (0.955: 1), at least percent()'s, at most 2. */
 function thresholdDigits(threshold: number): number {
   const v = threshold * 100;
-  for (let d = baseDigits(threshold); d < 2; d++) if (Math.abs(Number(v.toFixed(d)) - v) < 1e-9) return d;
+  for (let d = percentDigits(threshold); d < 2; d++) if (Math.abs(Number(v.toFixed(d)) - v) < 1e-9) return d;
   return 2;
 }
 
@@ -62,7 +56,7 @@ export function thresholdPercent(threshold: number): string {
  * it when below it (199/200 against 100 % reads "99 %": "100 %, NOT met" would contradict itself).
  */
 function ratePercent(rate: number, threshold: number): string {
-  const d = Math.max(baseDigits(rate), thresholdDigits(threshold));
+  const d = Math.max(percentDigits(rate), thresholdDigits(threshold));
   const shown = percent(rate, d);
   if (rate >= threshold - 1e-9 || Number(shown.replace(' %', '')) < Number((threshold * 100).toFixed(d))) return shown;
   return `${(Math.floor(rate * 100 * 10 ** d) / 10 ** d).toFixed(d)} %`;
