@@ -19,7 +19,8 @@ function escapeMdPunctuation(s: string): string {
 
 /** Markdown inline text in the plan and drift (outside HTML tags, table cells too): HTML-escaped, markdown punctuation neutralised, one line. */
 export function escapeInline(s: string): string {
-  return escapeMdPunctuation(escapeHtml(s)).replace(/\r?\n/g, ' ');
+  // CommonMark ends a line at CRLF, LF or a lone CR.
+  return escapeMdPunctuation(escapeHtml(s)).replace(/\r\n|\r|\n/g, ' ');
 }
 
 /** Markdown text in the test report (cells, summaries, failures): as escapeInline, `"` left as it is. */

@@ -2,7 +2,7 @@
 // the target and when; JSON is the plan document with a `drift` list. Pure: data in, string out.
 import type { DriftEntry } from '../plan/drift.js';
 import type { Plan } from '../plan/types.js';
-import { escapeCodeCell, escapeInline, visible } from '../util/escapes.js';
+import { escapeCodeCell, escapeInline, visibleName } from '../util/escapes.js';
 
 /** Adds the drift section to an already rendered plan (`rendered`, in the same format). */
 export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 'text' | 'markdown' | 'json', rendered: string): string {
@@ -16,19 +16,20 @@ export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 
   const heading = `${n} difference${n === 1 ? '' : 's'}`;
   if (format === 'markdown') {
     const rows = entries.map(
-      (e) => `| ${codeCell(e.address)} | ${e.action} | ${e.modifiedBy ? codeCell(e.modifiedBy) : '—'} | ${e.dateModified ?? '—'} | ${escapeCell(e.message)} |`,
+      (e) => `| ${codeCell(e.address)} | ${e.action} | ${e.modifiedBy ? codeCell(e.modifiedBy) : '—'} | ${e.dateModified ? escapeCell(e.dateModified) : '—'} | ${escapeCell(e.message)} |`,
     );
     return [`### Drift: ${heading} between the target and git`, '', '| Address | Fix | Last changed by | When | What |', '|---|---|---|---|---|', ...rows, '', rendered].join('\n');
   }
-  // Names, keys and stamps come from the target as they are: made visible as the plan text makes them.
+  // Names, keys and stamps come from the target as they are: made visible as the plan text makes
+  // them, line breaks included, so that each difference keeps to its own line.
   const lines = entries.map((e) => {
-    const what = visible(e.action === 'problem' ? `${e.rule ?? 'problem'}: see Problems above` : e.message);
+    const what = visibleName(e.action === 'problem' ? `${e.rule ?? 'problem'}: see Problems above` : e.message);
     // Something missing on the target has no live stamp to name.
     // Some targets say when but not who (AI Studio guides and summary settings): say what is known.
-    const by = e.modifiedBy ? ` by ${visible(e.modifiedBy)}` : '';
+    const by = e.modifiedBy ? ` by ${visibleName(e.modifiedBy)}` : '';
     const unsaid = e.modifiedBy ? '' : ' (the target does not say by whom)';
-    const who = e.modifiedBy || e.dateModified ? `; last changed${by} at ${e.dateModified ? visible(e.dateModified) : 'an unknown time'}${unsaid}` : '';
-    return `  ${visible(e.address)}: ${what}${who}`;
+    const who = e.modifiedBy || e.dateModified ? `; last changed${by} at ${e.dateModified ? visibleName(e.dateModified) : 'an unknown time'}${unsaid}` : '';
+    return `  ${visibleName(e.address)}: ${what}${who}`;
   });
   return [rendered.replace(/\n+$/, ''), '', `Drift (${heading}; who last changed each on the target, and when):`, ...lines].join('\n');
 }

@@ -43,4 +43,25 @@ describe('drift: control characters from the target', () => {
     expect(out).not.toContain(ESC);
     expect(out).toContain('Guide/a\\u001b[2Jb: differs from git: variables.x\\u001b[2Jy; last changed by u\\u001b[31m at 2026\\u001b[0m');
   });
+
+  it('keeps each difference on its own line when a name, user or stamp holds a line break', () => {
+    const out = renderDrift({} as Plan, [
+      { address: 'Guide/a\n  Guide/forged: deleted', action: 'update', modifiedBy: 'u\r\nv', dateModified: '2026\u2028x', message: 'differs from git: name "x\ny"' },
+    ], 'text', 'plan\n');
+    const lines = out.split('\n');
+    expect(lines.at(-1)).toBe('  Guide/a\\u000a  Guide/forged: deleted: differs from git: name "x\\u000ay"; last changed by u\\u000d\\u000av at 2026\\u2028x');
+    expect(lines).toHaveLength(4);
+  });
+
+  it('escapes the stamp in the markdown table like every other cell, and keeps a row on one line', () => {
+    const out = renderDrift({} as Plan, [
+      { address: 'Guide/a', action: 'update', modifiedBy: 'u', dateModified: '2026 | <!-- x', message: 'differs\rfrom git' },
+    ], 'markdown', 'plan\n');
+    const row = out.split('\n').find((l) => l.startsWith('| `Guide/a`'));
+    expect(row).toBeDefined();
+    expect(row!.split(/(?<!\\)\|/)).toHaveLength(7);
+    expect(row).not.toContain('<!--');
+    // CommonMark ends a line at a lone CR too: the row would stop there.
+    expect(row).not.toContain('\r');
+  });
 });
