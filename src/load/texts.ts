@@ -15,7 +15,8 @@ import {
 import type { PromptTemplate, SafetyFilter, SummarySetting, TextOrigin } from '../model/types.js';
 import type { DocumentKind } from '../model/address.js';
 import { resolveFileRef, type FileRefResult } from '../config/file-refs.js';
-import { findNode, nodeStart, scalarTextOrigin, type DocContext } from '../config/nodes.js';
+import { findNode, nodeStart, scalarTextOriginLater, type DocContext } from '../config/nodes.js';
+import { setLazyEntry } from '../util/entries.js';
 import { isPlainObject } from '../config/plain-data.js';
 import { textRuleFindings, type TextOnlyGuide, type TextOnlyVersion } from '../rules/index.js';
 import type { KnownSecret } from '../rules/util.js';
@@ -70,7 +71,8 @@ export async function resolveTexts(
     }
     if (typeof value === 'string') {
       facts.texts[key] = normalizeText(value);
-      facts.textOrigins[key] = scalarTextOrigin(ctx, findNode(ctx, ['spec', field]).node);
+      // Where the text starts is needed only to report a problem inside it: worked out then.
+      setLazyEntry(facts.textOrigins, key, scalarTextOriginLater(ctx, findNode(ctx, ['spec', field]).node));
       continue;
     }
     const ref = isPlainObject(value) ? value.file : undefined;
@@ -95,10 +97,8 @@ export async function resolveTexts(
   const examples = kind === 'PromptVersion' && Array.isArray(spec.fewShotExamples) ? spec.fewShotExamples : [];
   examples.forEach((_, i) => {
     for (const part of ['input', 'output']) {
-      facts.textOrigins[`spec.fewShotExamples.${i}.${part}`] = scalarTextOrigin(
-        ctx,
-        findNode(ctx, ['spec', 'fewShotExamples', String(i), part]).node,
-      );
+      const node = findNode(ctx, ['spec', 'fewShotExamples', String(i), part]).node;
+      setLazyEntry(facts.textOrigins, `spec.fewShotExamples.${i}.${part}`, scalarTextOriginLater(ctx, node));
     }
   });
   return ok;

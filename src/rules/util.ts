@@ -58,8 +58,10 @@ export interface TextField {
 }
 
 function field(v: Located & { textOrigins?: Record<string, TextOrigin> }, path: string, label: string, text: string): TextField {
-  const origin: TextOrigin = v.textOrigins?.[path] ?? { ...locate(v, path), exact: false, indentColumn: 1 };
-  return { path, label, text, at: textLocator(origin, text) };
+  // Where the text starts is read only when a finding in it is located (most texts have none).
+  let at: ((offset: number) => SourceLocation) | undefined;
+  const locator = () => textLocator(v.textOrigins?.[path] ?? { ...locate(v, path), exact: false, indentColumn: 1 }, text);
+  return { path, label, text, at: (offset) => (at ??= locator())(offset) };
 }
 
 /** The prompt proper: system instruction and user template. */

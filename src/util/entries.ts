@@ -15,3 +15,28 @@ export function setEntry<T>(map: Record<string, T>, key: string, value: T): void
 export function ownEntry<T>(map: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
   return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
 }
+
+/**
+ * Sets `map[key]` as an own, enumerable member whose value `make` gives on its first read (and
+ * keeps); assigning a value replaces it. For what only a rare reader needs, such as where a text
+ * starts in its file (read only to report a problem inside it).
+ */
+export function setLazyEntry<T>(map: Record<string, T>, key: string, make: () => T): void {
+  let value: T | undefined;
+  let made = false;
+  Object.defineProperty(map, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!made) {
+        value = make();
+        made = true;
+      }
+      return value as T;
+    },
+    set: (v: T) => {
+      value = v;
+      made = true;
+    },
+  });
+}

@@ -377,3 +377,17 @@ describe('loadProject: a document that fails the schema still has its own text c
     ]);
   });
 });
+
+describe('loadProject: where a prompt text starts', () => {
+  it('is worked out only when read, and then names the first line of a block text', async () => {
+    await write('t.yaml', `${TEMPLATE()}---\napiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: billing\n  version: "1.0.0"\n  systemInstruction: |\n    Be brief.\n    Cite the policy.\n  userTemplate: "{{q}}"\n  variables:\n    - {name: q, type: string, maxLength: 100}\n`);
+    const r = await load();
+    expect(r.diagnostics).toEqual([]);
+    const origins = r.state!.versions[0]!.textOrigins!;
+    // An accessor until a finding needs it: a clean run reads no source around its texts.
+    expect(typeof Object.getOwnPropertyDescriptor(origins, 'spec.systemInstruction')?.get).toBe('function');
+    expect(origins['spec.systemInstruction']).toMatchObject({ file: 'p/t.yaml', line: 14, column: 5, exact: true });
+    expect(origins['spec.userTemplate']).toMatchObject({ file: 'p/t.yaml', line: 16, column: 18, exact: true });
+  });
+});
+
