@@ -194,6 +194,11 @@ export class Transport {
       if (decision.action === 'reauth') {
         // Expired or forgotten token: renew once and resend (the request was refused, not run).
         this.tokens.invalidate(token!);
+        // After an apply's interrupt a refused write is not sent again: with a new token it would
+        // be a new change (as a 429's resend would be); an earlier attempt of unknown outcome is read for.
+        if (this.stopsResending(spec)) {
+          return giveUp(spec, error, uncertain, retries + 1, Date.now() - started, stoppedNote(retries + 1), true);
+        }
         reauthenticated = true;
         this.noteRetry(spec, correlationId, { attempt: retries + 1, reason: 'token refused (401), re-authenticating', delayMs: 0, status: 401 });
         continue;

@@ -5,6 +5,8 @@
 //   already handled by afterLanded; the guide's content write after its create was not);
 // - an action's first write answered 429 (the server refused it: nothing changed): it was a
 //   failure, though nothing of it happened; it is as not started (audited `skipped`).
+// - an action's first write refused with 401 (its token expired or was revoked): the client signed
+//   in again and sent the write anew after the interrupt, a new change nobody asked to start.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +51,24 @@ describe('a write answered with an error after the interrupt, not resent', () =>
     expect(r.code, r.stderr).toBe(130);
     expect(p.lateWrites(), JSON.stringify(p.seen)).toEqual([]);
     expect(r.stderr).not.toMatch(/^Failed/m);
+    expect(r.stderr).toMatch(/Not started[^\n]*:[\s\S]*PromptVersion\/support-triage@2\.1\.0/);
+    expect(await outcomeOf(s, 'PromptVersion/support-triage@2.1.0')).toMatchObject({ outcome: 'skipped' });
+    await expectConverges(s, 'create PromptVersion/support-triage@2.1.0');
+  });
+
+  it("an action's first write refused with 401 after the interrupt is not sent again with a new token", async () => {
+    const s = await appliedWithNewVersion(closing);
+    const p = closing(
+      await scriptedProxy(s.emu.url, (r, interrupt) => {
+        if (r.late || r.method !== 'POST' || !/\/prompttemplates\/[^/]+\/versions$/.test(r.path)) return 'forward';
+        interrupt();
+        return { status: 401, code: 'bad.credentials' };
+      }),
+    );
+    const r = await applyThrough(s, p, [], { login: true });
+    expect(p.signal.aborted).toBe(true);
+    expect(p.lateWrites(), JSON.stringify(p.seen)).toEqual([]);
+    expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toMatch(/Not started[^\n]*:[\s\S]*PromptVersion\/support-triage@2\.1\.0/);
     expect(await outcomeOf(s, 'PromptVersion/support-triage@2.1.0')).toMatchObject({ outcome: 'skipped' });
     await expectConverges(s, 'create PromptVersion/support-triage@2.1.0');
