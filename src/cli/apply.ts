@@ -142,9 +142,10 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
             'apply needs confirmation, and stdin is not a terminal: review the plan, then run `apply --auto-approve` (or apply a saved plan file); nothing was applied',
           );
         }
-        if (!(await confirm(ctx))) {
+        const answer = await confirm(ctx);
+        if (answer !== 'yes') {
           ctx.info('Apply cancelled; nothing was changed.');
-          return EXIT.error;
+          return answer === 'interrupted' ? EXIT.interrupted : EXIT.error;
         }
       }
       // The output closed while the plan was made or confirmed: nothing is started.
@@ -312,11 +313,27 @@ function planAgain(ctx: CliContext, dir: string, prune: boolean): string {
   return `promptctl plan${env}${dir !== DEFAULT_DIR ? ` --dir ${shellWord(dir)}` : ''}${prune ? ' --prune' : ''}`;
 }
 
-async function confirm(ctx: CliContext): Promise<boolean> {
+/**
+ * The answer to the confirmation question. Ctrl+C there is the user's interrupt (a terminal in
+ * readline's raw mode sends no signal: readline hears the key), Ctrl+D answers nothing; readline
+ * rejects the question with an AbortError for either, which is neither yes nor an internal error.
+ */
+async function confirm(ctx: CliContext): Promise<'yes' | 'no' | 'interrupted'> {
   const rl = createInterface({ input: ctx.io.stdin, output: readlineOutput(ctx.io.stderr) });
+  const asked = new AbortController();
+  let interrupted = false;
+  // Heard, readline emits Ctrl+C here instead of closing itself.
+  rl.once('SIGINT', () => {
+    interrupted = true;
+    asked.abort();
+  });
   try {
-    const answer = await rl.question(CONFIRM_QUESTION);
-    return answer.trim() === 'yes';
+    const answer = await rl.question(CONFIRM_QUESTION, { signal: asked.signal });
+    return answer.trim() === 'yes' ? 'yes' : 'no';
+  } catch (err) {
+    if (interrupted) return 'interrupted';
+    if (err instanceof Error && err.name === 'AbortError') return 'no';
+    throw err;
   } finally {
     rl.close();
   }

@@ -28,6 +28,22 @@ describe('apply on a terminal', () => {
     expect((await readLiveState({ gateway: s.emu.api })).templates).toEqual([]);
   });
 
+  it('Ctrl+C at the question is an interrupt: cancelled, nothing changed, exit 130 (not an internal error)', async () => {
+    const r = await applyOnTty('\x03');
+    expect(r.output).not.toMatch(/internal/);
+    expect(r.output).toContain('Apply cancelled; nothing was changed.');
+    expect(r.code, r.output).toBe(130);
+    expect((await readLiveState({ gateway: s.emu.api })).templates).toEqual([]);
+  });
+
+  it('Ctrl+D at the question answers nothing: cancelled like any answer but "yes"', async () => {
+    const r = await applyOnTty('\x04');
+    expect(r.output).not.toMatch(/internal/);
+    expect(r.output).toContain('Apply cancelled; nothing was changed.');
+    expect(r.code, r.output).toBe(1);
+    expect((await readLiveState({ gateway: s.emu.api })).templates).toEqual([]);
+  });
+
   it('applies on "yes", with a progress bar', async () => {
     const r = await applyOnTty('yes');
     expect(r.code, r.output).toBe(0);
