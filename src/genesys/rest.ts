@@ -195,7 +195,7 @@ export class RestClient {
       method: 'GET',
       path,
       searchParams: { ...params, pageSize: MAX_PAGE_SIZE, pageNumber },
-      parse: json<EntityListing<T>>,
+      parse: (res) => listingOf<T>(res, path),
     });
   }
 
@@ -230,6 +230,19 @@ export class RestClient {
     }
     return out;
   }
+}
+
+/**
+ * A listing page as the API writes one: an object whose `entities`, when present, are a list.
+ * Anything else answered 200 (an HTML page from a wrong API URL, a proxy or portal in front of
+ * the org) must not read as an empty org, which a plan would fill again over what exists.
+ */
+function listingOf<T>(res: HttpResult, path: string): EntityListing<T> {
+  const body = res.body as { entities?: unknown } | null | undefined;
+  const isListing = typeof body === 'object' && body !== null && !Array.isArray(body) && (body.entities === undefined || Array.isArray(body.entities));
+  if (isListing) return body as EntityListing<T>;
+  const what = typeof body === 'string' ? 'text' : Array.isArray(body) ? 'a JSON list' : typeof body === 'object' && body !== null ? 'JSON without a list of entities' : 'nothing';
+  throw new ApiError(`GET ${path} answered ${res.status} with ${what}, not a listing: is the API URL right?`, res.status, 'unexpected.answer', res.correlationId, 'GET', path);
 }
 
 export function json<T>(res: HttpResult): T {
