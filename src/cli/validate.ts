@@ -14,7 +14,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
       'after',
       `
 Every problem is reported with where it is, one per line:
-  prompts/billing/v1.yaml:12:7: error: placeholder {{acount}} in userTemplate is not a declared variable (did you mean "account"?) [placeholders/undeclared]
+  prompts/billing/v1.yaml:12:7: error: placeholder {{acount}} in userTemplate is not a declared variable (did you mean "account"?); declare it under spec.variables [placeholders/undeclared]
 
 Formats:
   text    path:line:col: error|warning: message [rule]   (summary on stderr)

@@ -725,3 +725,27 @@ describe('a credential in a field the schema refuses', () => {
     }
   });
 });
+
+describe('validate --help', () => {
+  it('shows a sample line that validate prints as it is (message and rule)', async () => {
+    const help = await run(['validate', '--help'], ROOT);
+    const sample = help.stdout.split('\n').map((l) => l.trim()).find((l) => TEXT_LINE.test(l));
+    expect(sample).toBeDefined();
+    const [, file, , , severity, message, rule] = TEXT_LINE.exec(sample!)!;
+    const dir = await mkdtemp(path.join(tmpdir(), 'promptctl-help-sample-'));
+    try {
+      await mkdir(path.join(dir, path.dirname(file!)), { recursive: true });
+      await writeFile(
+        path.join(dir, file!),
+        'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: billing\nspec:\n  model: gpt-4o\n---\n' +
+          'apiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: billing\n  version: "1.0.0"\n  systemInstruction: "Help with {{account}}."\n' +
+          '  userTemplate: "{{acount}}"\n  variables:\n    - {name: account, type: string, maxLength: 20}\n',
+      );
+      const r = await run(['validate', '--dir', path.dirname(file!).split('/')[0]!], dir);
+      const printed = parseText(r.stdout).find((d) => d.rule === rule);
+      expect(printed).toMatchObject({ severity, message });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
