@@ -17,7 +17,7 @@ export function registerAudit(program: Command, ctx: CliContext): void {
   const verify = audit
     .command('verify')
     .description(`check the hash chain of the audit log (default ${DEFAULT_AUDIT_FILE})`)
-    .argument('[file]', 'audit log (JSON lines); default: audit.file of promptctl.yaml, else ' + DEFAULT_AUDIT_FILE)
+    .argument('[file]', 'audit log (JSON lines); default: with --env NAME that environment\'s own trail, else audit.file of promptctl.yaml, else ' + DEFAULT_AUDIT_FILE)
     .option('--dir <dir>', 'prompts directory whose promptctl.yaml may name the audit file', DEFAULT_DIR)
     .option('--head <seq:hash>', 'the anchor printed at the end of an apply: the trail must still hold that record (detects a cut-off tail or an emptied file)')
     .option('--allow-unkeyed', `with ${AUDIT_KEY_ENV} set, accept a trail none of whose records is keyed (all written before the key was set)`)
