@@ -136,13 +136,96 @@ function locate(text: string, file: string, segments: readonly string[]): Where 
   return nodeStart(ctx, foundAt(found));
 }
 
-/** V8 says "… at position N" (Node 20) or "(line L column C)" (newer): either becomes line:column. */
+/**
+ * V8 says "… at position N" (Node 20) or "(line L column C)" (newer): either becomes line:column.
+ * Node 20 names no position for an unexpected token ("Unexpected token 'x', …"): found by
+ * firstJsonError, else a hand-edit on line 3 would be reported at the file's last line.
+ */
 function jsonErrorPosition(text: string, e: unknown): Where {
   const message = e instanceof Error ? e.message : '';
   const lc = /line (\d+) column (\d+)/.exec(message);
   if (lc) return { file: '', line: Number(lc[1]), column: Number(lc[2]) };
   const pos = /position (\d+)/.exec(message);
-  return offsetPosition(text, pos ? Number(pos[1]) : text.length);
+  return offsetPosition(text, pos ? Number(pos[1]) : firstJsonError(text));
+}
+
+const JSON_SPACE = /[ \t\n\r]*/y;
+const JSON_LITERAL = /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const JSON_ESCAPE = /\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4})/y;
+
+/**
+ * Offset of the first character at which `text` stops being JSON (its length when it ends too
+ * early). Without recursion (a hostile file may open a million brackets) and without a regex over
+ * a whole string (a prompt text in a plan may be megabytes long).
+ */
+function firstJsonError(text: string): number {
+  const open: string[] = []; // the containers entered, innermost last: '{' or '['
+  let i = 0;
+  // A value is expected; after one, a comma, the container's end or the end of the text.
+  let wantValue = true;
+  const sticky = (re: RegExp): boolean => {
+    re.lastIndex = i;
+    if (!re.test(text)) return false;
+    i = re.lastIndex;
+    return true;
+  };
+  const space = (): void => void sticky(JSON_SPACE);
+  /** Reads a string at i; false (i at the fault) when it is not one. */
+  const string = (): boolean => {
+    if (text[i] !== '"') return false;
+    for (i++; i < text.length; ) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c !== 0x5c) i++;
+      else if (!sticky(JSON_ESCAPE)) return false;
+    }
+    return false;
+  };
+  /** A member's name and its colon at i; then its value is wanted. */
+  const key = (): boolean => {
+    if (!string()) return false;
+    space();
+    if (text[i] !== ':') return false;
+    i++;
+    wantValue = true;
+    return true;
+  };
+  for (;;) {
+    space();
+    if (wantValue) {
+      const c = text[i];
+      if (c === '{' || c === '[') {
+        open.push(c);
+        i++;
+        space();
+        if (text[i] === (c === '{' ? '}' : ']')) {
+          open.pop();
+          i++;
+          wantValue = false;
+        } else if (c === '{' && !key()) return i;
+        continue;
+      }
+      if (!(c === '"' ? string() : sticky(JSON_LITERAL))) return i;
+      wantValue = false;
+      continue;
+    }
+    const inside = open[open.length - 1];
+    if (inside === undefined) return i; // text after a complete value (or none: the end)
+    const c = text[i];
+    if (c === (inside === '{' ? '}' : ']')) open.pop();
+    else if (c !== ',') return i;
+    i++;
+    if (c !== ',') continue;
+    if (inside === '[') wantValue = true;
+    else {
+      space();
+      if (!key()) return i;
+    }
+  }
 }
 
 function offsetPosition(text: string, offset: number): Where {
