@@ -45,11 +45,22 @@ export function checkVariables(state: DesiredState): Diagnostic[] {
   return out;
 }
 
+/**
+ * What to do about a string default of a number or boolean variable: "remove the quotes" only when
+ * the text unquoted reads as that type (`default: abc` is no number with or without them), as the
+ * schema's own type messages say it.
+ */
+function unquotingHint(d: string, expect: 'number' | 'boolean'): string {
+  if (expect === 'number') return /^\s*-?\d+(\.\d+)?\s*$/.test(d) ? '; remove the quotes' : '';
+  if (/^(true|false)$/i.test(d)) return '; remove the quotes';
+  return /^(y|n|yes|no|on|off)$/i.test(d) ? '; YAML 1.2 reads yes/no/on/off as text: write true or false' : '';
+}
+
 function checkDefault(x: Variable, err: (field: string, rule: string, message: string) => void): void {
   const d = x.default!;
   const expect = x.type === 'number' ? 'number' : x.type === 'boolean' ? 'boolean' : 'string';
   if (typeof d !== expect) {
-    const fix = expect === 'string' ? '; quote it' : typeof d === 'string' ? '; remove the quotes' : '';
+    const fix = expect === 'string' ? '; quote it' : typeof d === 'string' ? unquotingHint(d, expect) : '';
     err('default', 'variables/default-type', `default of variable "${x.name}" is ${typeOfValue(d)} but its type is ${x.type}${fix}`);
     return;
   }

@@ -43,6 +43,21 @@ describe('variables', () => {
     ]);
   });
 
+  it('says "remove the quotes" only of a default that unquoted would have its type', () => {
+    const { ds } = rules([
+      ['n', { type: 'number', default: 'abc', required: false }],
+      ['b', { type: 'boolean', default: 'yes', required: false }],
+      ['c', { type: 'boolean', default: 'TRUE', required: false }],
+      ['m', { type: 'number', default: ' -2.5 ', required: false }],
+    ]);
+    expect(ds.map((d) => d.message)).toEqual([
+      'default of variable "n" is a string but its type is number',
+      'default of variable "b" is a string but its type is boolean; YAML 1.2 reads yes/no/on/off as text: write true or false',
+      'default of variable "c" is a string but its type is boolean; remove the quotes',
+      'default of variable "m" is a string but its type is number; remove the quotes',
+    ]);
+  });
+
   it('reports values on a non-enum, and enum values longer than maxLength', () => {
     const { ds } = rules([
       ['a', { type: 'string', values: ['x'] }],
