@@ -79,13 +79,21 @@ export function environmentByName(config: Config, name: string): SelectedEnviron
 
 /**
  * The environment `name` of the promptctl.yaml in `dir`: an unknown name (with a did-you-mean
- * and the list) or a config without environments is a clear error.
+ * and the list) or a config without environments is a clear error. So is an invalid config, unless
+ * `whenInvalid` takes it (then undefined: no environment is known).
  */
-export async function selectEnvironment(cwd: string, dir: string, name: string, from: string): Promise<SelectedEnvironment> {
+export async function selectEnvironment(
+  cwd: string,
+  dir: string,
+  name: string,
+  from: string,
+  whenInvalid?: (file: string) => void,
+): Promise<SelectedEnvironment | undefined> {
   const { loadConfigFile } = await import('../load/index.js');
   const { config, status, file } = await loadConfigFile({ dir, cwd });
   if (configuredEnvironment(config, name)) return environmentByName(config, name);
   if (status === 'invalid') {
+    if (whenInvalid) return void whenInvalid(file);
     throw new UserError(`${from} names environment "${name}", but ${file} is not valid (run \`promptctl validate --dir ${dir}\`); nothing was done`);
   }
   const names = Object.keys(config.environments);
@@ -108,7 +116,15 @@ export async function chooseEnvironment(ctx: CliContext, action: Command): Promi
   const fromEnv = ctx.env[ENV_VARIABLE]?.trim();
   const name = opts.env ?? (fromEnv ? fromEnv : undefined);
   if (name === undefined) return;
-  ctx.environment = await selectEnvironment(ctx.cwd, opts.dir ?? 'prompts', name, opts.env !== undefined ? '--env' : ENV_VARIABLE);
+  const from = opts.env !== undefined ? '--env' : ENV_VARIABLE;
+  // validate reports an invalid promptctl.yaml at its lines (the PR workflow runs it with --env):
+  // no environment is known then, so every document is checked as a whole, as without --env.
+  const whenInvalid =
+    action.name() === 'validate'
+      ? (file: string) => ctx.info(`note: ${from} names environment "${name}", but ${file} is not valid: checking every document as a whole`)
+      : undefined;
+  const chosen = await selectEnvironment(ctx.cwd, opts.dir ?? 'prompts', name, from, whenInvalid);
+  if (chosen) ctx.environment = chosen;
 }
 
 /**
