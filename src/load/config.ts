@@ -1,6 +1,7 @@
 // The Config alone (promptctl.yaml at the top of the prompts directory), without loading any
 // prompt, for commands that need only settings (`audit verify`): the same header and schema
 // checks as the full load, and the defaults whenever those would not accept it.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultConfig, normalizeConfig } from '../model/normalize.js';
 import type { Config } from '../model/types.js';
@@ -34,7 +35,9 @@ export async function loadConfigFile(opts: { dir: string; cwd?: string }): Promi
   const abs = path.join(path.resolve(cwd, opts.dir), CONFIG_FILE);
   const file = path.relative(cwd, abs).split(path.sep).join('/');
   const read = await readTextFile(abs);
-  if (!read.ok) return { config: defaultConfig(), status: 'absent', file };
+  // A file that is there but cannot be read as text (UTF-16 from Windows, binary, too large) is
+  // an invalid config, which validate reports at its line; only a file that is not there is absent.
+  if (!read.ok) return { config: defaultConfig(), status: (await isThere(abs)) ? 'invalid' : 'absent', file };
   const parsed = parseYaml(read.text, file);
   const d = parsed.documents.find((x) => isPlainObject(x.data) && x.data.kind === 'Config');
   if (!d) return { config: defaultConfig(), status: parsed.diagnostics.length > 0 ? 'invalid' : 'absent', file };
@@ -42,4 +45,12 @@ export async function loadConfigFile(opts: { dir: string; cwd?: string }): Promi
   const valid = checkHeader(ctx, d.data).diagnostics.length === 0 && validators().validate('Config', d.data).length === 0;
   if (!valid) return { config: defaultConfig(), status: 'invalid', file };
   return { config: normalizeConfig(d.data as Record<string, unknown>, nodeStart(ctx, findKey(ctx, [], 'kind'))), status: 'ok', file };
+}
+
+/** Whether a file is at `abs` (through a link too): a directory or a broken link is no config. */
+async function isThere(abs: string): Promise<boolean> {
+  return stat(abs).then(
+    (st) => st.isFile(),
+    () => false,
+  );
 }
