@@ -77,8 +77,20 @@ export function firstInvalidUtf8(buf: Buffer): number {
 // columns on line 1 are right and a {file: ...} prompt does not start with an invisible U+FEFF.
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-/** Decodes a buffer as text, or says why it is not text (NUL byte, invalid UTF-8). */
+/**
+ * Whether `buf` starts with a UTF-16 byte-order mark (FF FE or FE FF): text saved as UTF-16 by
+ * Windows PowerShell or Notepad, whose every other byte is NUL, and is no binary file. Neither
+ * byte occurs in UTF-8, so no UTF-8 file starts so.
+ */
+function isUtf16(buf: Buffer): boolean {
+  return buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
+}
+
+/** Decodes a buffer as text, or says why it is not text (UTF-16, NUL byte, invalid UTF-8). */
 export function decodeText(buf: Buffer): ReadResult {
+  if (isUtf16(buf)) {
+    return { ok: false, rule: 'file/encoding', message: 'UTF-16 text (its byte-order mark says so); save the file as UTF-8', line: 1, column: 1 };
+  }
   const nul = buf.indexOf(0);
   if (nul !== -1) {
     const at = bytePosition(buf, nul);

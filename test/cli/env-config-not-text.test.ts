@@ -34,7 +34,7 @@ describe('--env with a promptctl.yaml that is not UTF-8 text', () => {
   it('validate reports the file at its line, and does not say it is missing', async () => {
     const r = await runCliInProcess(['validate', '--env', 'dev'], { cwd: dir.path, env: {} });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^prompts\/promptctl\.yaml:1:\d+: error: .*\[file\/binary\]$/m);
+    expect(r.stdout).toMatch(/^prompts\/promptctl\.yaml:1:\d+: error: .*\[file\/encoding\]$/m);
     expect(r.stderr).not.toMatch(/there is no/);
   });
 
