@@ -9,6 +9,7 @@ import {
   normalizeSummarySetting,
   normalizeTemplate,
   normalizeText,
+  normalizedOrigin,
   normalizeVersion,
   type DocumentFacts,
 } from '../model/normalize.js';
@@ -72,7 +73,8 @@ export async function resolveTexts(
     if (typeof value === 'string') {
       facts.texts[key] = normalizeText(value);
       // Where the text starts is needed only to report a problem inside it: worked out then.
-      setLazyEntry(facts.textOrigins, key, scalarTextOriginLater(ctx, findNode(ctx, ['spec', field]).node));
+      const origin = scalarTextOriginLater(ctx, findNode(ctx, ['spec', field]).node);
+      setLazyEntry(facts.textOrigins, key, () => normalizedOrigin(origin(), value));
       continue;
     }
     const ref = isPlainObject(value) ? value.file : undefined;
