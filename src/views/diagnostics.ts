@@ -3,23 +3,26 @@
 // commands for pull-request annotations; plus validate's one-line summary. Pure: data in,
 // string out; colour through the injected Style.
 import type { Diagnostic } from '../model/diagnostic.js';
-import { annotationMessage, escapeProperty, oneLine, visible } from '../util/escapes.js';
+import { annotationMessage, escapeProperty, oneLine, visible, visibleName } from '../util/escapes.js';
 import { plain, type Style } from './style.js';
 import { setEntry } from '../util/entries.js';
 
 export const DIAGNOSTIC_FORMATS = ['text', 'json', 'github'] as const;
 export type DiagnosticFormat = (typeof DIAGNOSTIC_FORMATS)[number];
 
-/** `path:line:col: error|warning: message [rule]` (DESIGN §2). */
+/**
+ * `path:line:col: error|warning: message [rule]` (DESIGN §2). The path is a file name as found on
+ * disk, which may hold an ESC or a line break: made visible like the message, and kept on its line.
+ */
 export function formatText(d: Diagnostic, style: Style = plain): string {
   const sev = style(d.severity === 'error' ? 'red' : 'yellow', d.severity);
   const rule = style('dim', `[${d.rule}]`);
-  return `${d.file}:${d.line}:${d.column}: ${sev}: ${oneLine(d.message)} ${rule}`;
+  return `${visibleName(d.file)}:${d.line}:${d.column}: ${sev}: ${oneLine(d.message)} ${rule}`;
 }
 
 /** GitHub Actions workflow command; escaping as in @actions/core (data vs property values). */
 export function formatGithub(d: Diagnostic): string {
-  const props = `file=${escapeProperty(d.file)},line=${d.line},col=${d.column},title=${escapeProperty(d.rule)}`;
+  const props = `file=${escapeProperty(visible(d.file))},line=${d.line},col=${d.column},title=${escapeProperty(d.rule)}`;
   return `::${d.severity} ${props}::${annotationMessage(d.message)}`;
 }
 
