@@ -9,6 +9,8 @@ import { readListedFile, readTextFileSync, type ReadResult } from './read.js';
 export const CONFIG_FILE = 'promptctl.yaml';
 
 const YAML = /\.ya?ml$/;
+/** A YAML extension in any letter case: Billing.YAML is not read (DESIGN §2), but it is named. */
+const YAML_ANY_CASE = /\.ya?ml$/i;
 
 export interface Discovery {
   /** Paths relative to the prompts directory, forward slashes, sorted by code unit. */
@@ -23,6 +25,11 @@ export interface Discovery {
    * (every directory walked is), so reading them needs no realpath (readYamlFileSync).
    */
   listedFiles: Set<string>;
+  /**
+   * Files whose extension is .yaml or .yml in other letter case (Billing.YAML, as macOS and Windows
+   * save them): not read, but named, since prune would plan the deletion of what they define.
+   */
+  misnamed: string[];
 }
 
 /**
@@ -34,7 +41,10 @@ export interface Discovery {
  */
 export async function discoverYamlFiles(dir: string, canList: (abs: string) => Promise<void> = listable): Promise<Discovery> {
   const rootReal = await realpath(dir);
-  const out: Discovery = { files: [], skipped: [], listedFiles: new Set() };
+  const out: Discovery = { files: [], skipped: [], listedFiles: new Set(), misnamed: [] };
+  const misnamed = (rel: string): void => {
+    if (!YAML.test(rel) && YAML_ANY_CASE.test(rel)) out.misnamed.push(rel);
+  };
   const visited = new Set<string>([rootReal]);
   // listTree passes over a directory it cannot read: each is checked here instead, since prune
   // would plan the deletion of whatever the unread files define.
@@ -66,7 +76,7 @@ export async function discoverYamlFiles(dir: string, canList: (abs: string) => P
         if (!e.path.endsWith('/') && YAML.test(rel)) {
           out.files.push(rel);
           if (e.dirent.isFile()) out.listedFiles.add(rel);
-        }
+        } else if (!e.path.endsWith('/')) misnamed(rel);
         continue;
       }
       let real: string;
@@ -81,6 +91,7 @@ export async function discoverYamlFiles(dir: string, canList: (abs: string) => P
       }
       if (!isDir) {
         if (YAML.test(rel)) out.files.push(rel);
+        else misnamed(rel);
         continue;
       }
       if (!isInside(rootReal, real)) {
@@ -95,6 +106,7 @@ export async function discoverYamlFiles(dir: string, canList: (abs: string) => P
   };
   await walk(rootReal, '');
   out.files = [...new Set(out.files)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  out.misnamed.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return out;
 }
 

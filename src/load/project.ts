@@ -54,6 +54,17 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
   for (const s of discovery.skipped) {
     loader.diagnostics.push({ file: rel(path.join(dirAbs, s.path)), line: 1, column: 1, severity: 'error', rule: s.rule, message: s.reason });
   }
+  for (const f of discovery.misnamed) {
+    const renamed = path.basename(f).replace(/\.ya?ml$/i, (ext) => ext.toLowerCase());
+    loader.diagnostics.push({
+      file: rel(path.join(dirAbs, f)),
+      line: 1,
+      column: 1,
+      severity: 'warning',
+      rule: 'file/extension',
+      message: `not read: promptctl reads files ending in .yaml and .yml, in lower case; rename it to ${renamed} (or to another extension if it holds no prompts)`,
+    });
+  }
   let turned = performance.now();
   for (let i = 0; i < yamlFiles.length; i++) {
     if (performance.now() - turned > TURN_EVERY_MS) {
