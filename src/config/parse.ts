@@ -129,6 +129,14 @@ function parseDocuments(src: string, file: string): ParseResult {
     let data: unknown;
     try {
       const plain = plainData(doc.contents);
+      if (!plain) {
+        // Only a document with anchors or aliases gets here: one that contains itself is refused.
+        const cycle = selfContainingAlias(doc);
+        if (cycle) {
+          diagnostics.push(diag(cycle.offset, 'yaml/alias', `alias *${cycle.name} stands inside the value &${cycle.name} names, so that value contains itself: repeat what it needs instead`));
+          return;
+        }
+      }
       data = plain ? plain.data : doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
       const start = doc.contents.range?.[0] ?? 0;
@@ -174,7 +182,25 @@ export function findDepthProblem(src: string, file: string): Diagnostic | undefi
 
 const TOO_DEEP = `nesting is deeper than ${MAX_DEPTH} levels; promptctl documents need only a few`;
 
-/** Offset of the first alias (`*name`, or any alias) in a document, for pointing at it. */
+/**
+ * The first alias that stands inside the very node its anchor names (`&s {a: *s}`): yaml makes a
+ * cyclic object of it, and every walk over the document would go round it forever. Aliases refer
+ * back, so a cycle through several anchors always has one alias inside its own anchor's node.
+ */
+function selfContainingAlias(doc: Document.Parsed): { name: string; offset: number } | undefined {
+  let found: { name: string; offset: number } | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      const at = node.range?.[0];
+      const target = node.resolve(doc)?.range;
+      if (at === undefined || !target || at < target[0] || at >= target[1]) return undefined;
+      found = { name: node.source, offset: at };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
 /** Where `doc` defines anchor &name, if it does. */
 function anchorOffset(doc: Document.Parsed, name: string): number | undefined {
   let found: number | undefined;
@@ -188,6 +214,7 @@ function anchorOffset(doc: Document.Parsed, name: string): number | undefined {
   return found;
 }
 
+/** Offset of the first alias (`*name`, or any alias) in a document, for pointing at it. */
 function firstAliasOffset(doc: Document.Parsed, name?: string): number | undefined {
   let first: number | undefined;
   visit(doc, {
