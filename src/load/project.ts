@@ -9,6 +9,7 @@ import { findDepthProblem, parseYaml } from '../config/parse.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/index.js';
 import { UserError } from '../util/errors.js';
 import { Loader, type LoadResult } from './loader.js';
+import { readAhead } from './read-ahead.js';
 import type { KnownSecret } from '../rules/util.js';
 
 export type { LoadResult } from './loader.js';
@@ -65,6 +66,11 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
       message: `not read: promptctl reads files ending in .yaml and .yml, in lower case; rename it to ${renamed} (or to another extension if it holds no prompts)`,
     });
   }
+  const reads = readAhead(yamlFiles.length, (i) => {
+    const abs = path.join(dirAbs, yamlFiles[i]!);
+    const edited = opts.texts?.get(abs);
+    return edited !== undefined ? { ok: true as const, text: edited } : readYamlFileSync(abs, rootReal, discovery.listedFiles.has(yamlFiles[i]!));
+  });
   let turned = performance.now();
   for (let i = 0; i < yamlFiles.length; i++) {
     if (performance.now() - turned > TURN_EVERY_MS) {
@@ -75,9 +81,8 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
     const abs = path.join(dirAbs, f);
     const file = rel(abs);
     loader.files.add(file);
-    // Read just before it is parsed (blocking: see config/read.ts), so one file's text at a time is held.
-    const edited = opts.texts?.get(abs);
-    const read = edited !== undefined ? { ok: true as const, text: edited } : readYamlFileSync(abs, rootReal, discovery.listedFiles.has(f));
+    // Read ahead in bursts (blocking: see config/read.ts and read-ahead.ts).
+    const read = reads.take(i);
     if (!read.ok) {
       // A huge file that is also nested too deep: the depth is the problem to name, at its line.
       const deep = read.head === undefined ? undefined : findDepthProblem(read.head, file);

@@ -40,8 +40,8 @@ describe('the loader and YAML trees', () => {
     gc();
     expect(tree.deref()).toBeUndefined();
     const version = loader.finish().state!.versions[0]!;
-    expect(version.textOrigins['spec.userTemplate']).toMatchObject({ file: 'v.yaml', line: 8, column: 18 });
-    expect(version.textOrigins['spec.systemInstruction']).toMatchObject({ file: 'v.yaml', line: 7 });
-    expect(version.textOrigins['spec.fewShotExamples.0.input']).toMatchObject({ file: 'v.yaml', line: 10 });
+    expect(version.textOrigins?.['spec.userTemplate']).toMatchObject({ file: 'v.yaml', line: 8, column: 18 });
+    expect(version.textOrigins?.['spec.systemInstruction']).toMatchObject({ file: 'v.yaml', line: 7 });
+    expect(version.textOrigins?.['spec.fewShotExamples.0.input']).toMatchObject({ file: 'v.yaml', line: 10 });
   });
 });
