@@ -93,4 +93,11 @@ describe('the one-file build and its code cache', () => {
     dir = await tempDir();
     expect(() => load(join(dir!.path, 'dist/bundle/promptctl.cjs'))).toThrow(/promptctl is not built: .*promptctl\.cjs is missing \(run npm run build\)/);
   });
+
+  it("reads yaml's exports once, not through esbuild's getters on every call (scripts/bundle.mjs yaml-exports-once)", () => {
+    const text = readFileSync(BUNDLE, 'utf8');
+    // promptctl's imports of yaml name the module that reads them once; yaml's own code is still bundled.
+    expect(text).toContain('"yaml-once:yaml"');
+    expect(text).toMatch(/\{[^{}]*\bisMap\b[^{}]*\bparseAllDocuments\b[^{}]*\}=yaml\b/);
+  });
 });
