@@ -50,8 +50,17 @@ export class TokenProvider {
   }
 }
 
-/** Renew a little before expiry: 60 s early for day-long tokens, 10 % early for short ones. */
+/** A token's lifetime when the server gives none (Genesys's own: a day). */
+export const DEFAULT_TOKEN_SECONDS = 86_400;
+
+/**
+ * Renew a little before expiry: 60 s early for day-long tokens, 10 % early for short ones. A
+ * lifetime of 0, below 0 or not a number is taken as none given (a day), not as "expired": that
+ * renewed the token before every call, doubling the requests against the rate limit. A token that
+ * did expire is refused with a 401, which renews it (invalidate).
+ */
 export function renewAfterMs(expiresInSeconds: number): number {
-  const ttl = Number.isFinite(expiresInSeconds) && expiresInSeconds > 0 ? expiresInSeconds * 1000 : 0;
+  const seconds = Number.isFinite(expiresInSeconds) && expiresInSeconds > 0 ? expiresInSeconds : DEFAULT_TOKEN_SECONDS;
+  const ttl = seconds * 1000;
   return ttl - Math.min(60_000, ttl * 0.1);
 }

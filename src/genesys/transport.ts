@@ -9,7 +9,7 @@ import https from 'node:https';
 import got, { type Got } from 'got';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import { ApiError } from './errors.js';
-import { TokenProvider } from './auth.js';
+import { DEFAULT_TOKEN_SECONDS, TokenProvider } from './auth.js';
 import { Pacer, Semaphore, type RateBudget } from './ratelimit.js';
 import { countEvent, type TransportStats } from './stats.js';
 import type { Redactor } from './redact.js';
@@ -294,7 +294,7 @@ export class Transport {
               TOKEN_PATH,
             );
           }
-          return { access_token: body.access_token, token_type: 'bearer', expires_in: Number(body.expires_in ?? 86400) };
+          return { access_token: body.access_token, token_type: 'bearer', expires_in: Number(body.expires_in ?? DEFAULT_TOKEN_SECONDS) };
         },
       });
     } catch (err) {

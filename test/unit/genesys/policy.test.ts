@@ -227,6 +227,19 @@ describe('TokenProvider', () => {
     expect(renewAfterMs(86400)).toBe(86_400_000 - 60_000);
     expect(renewAfterMs(10)).toBe(9000);
   });
+
+  it('takes a lifetime the server did not give sensibly (0, negative, not a number) as an absent one, a day, not as "renew before every call"', async () => {
+    for (const expires_in of [0, -5, Number.NaN, Number('soon')]) {
+      expect(renewAfterMs(expires_in)).toBe(renewAfterMs(86400));
+      let fetches = 0;
+      const tp = new TokenProvider(async () => ({ access_token: `tok-${++fetches}`, token_type: 'bearer', expires_in }));
+      for (let i = 0; i < 3; i++) expect(await tp.get()).toBe('tok-1');
+      expect(fetches).toBe(1);
+      // A refusal still renews it.
+      tp.invalidate('tok-1');
+      expect(await tp.get()).toBe('tok-2');
+    }
+  });
 });
 
 describe('redaction', () => {
