@@ -1,6 +1,6 @@
 // Finding YAML nodes by data path, and their positions: the bridge between plain data (what
 // ajv and the model see) and file:line:column (what users see).
-import { isAlias, isMap, isPair, isScalar, isSeq, Scalar, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, Scalar, YAMLMap, type Document, type LineCounter, type Node } from 'yaml';
 import type { FieldLocations, SourceLocation, TextAnchor, TextOrigin } from '../model/types.js';
 
 export interface DocContext {
@@ -87,8 +87,20 @@ export function findNode(ctx: DocContext, segments: readonly string[]): Found {
 export function findKey(ctx: DocContext, segments: readonly string[], name: string): unknown {
   const { node } = findNode(ctx, segments);
   if (!isMap(node)) return undefined;
-  const pair = node.items.find((p) => isPair(p) && keyString(ctx, p.key) === name);
+  const pair = node.items.find((p) => isPair(p) && keyString(ctx, p.key) === name) ?? node.items.find((p) => isPair(p) && dataKey(ctx, p) === name);
   return pair?.key;
+}
+
+/**
+ * The name yaml gives a pair's key in the plain data (what ajv names): a null key is "", a
+ * collection key its flow text ("[ a, b ]"). Worked out as yaml does, from a map of that pair
+ * alone, and only where keyString finds no key (a problem is being reported).
+ */
+function dataKey(ctx: DocContext, pair: unknown): string | undefined {
+  const one = new YAMLMap(ctx.doc.schema);
+  one.items = [pair as YAMLMap['items'][number]];
+  const data: unknown = one.toJS(ctx.doc);
+  return data !== null && typeof data === 'object' ? Object.keys(data)[0] : undefined;
 }
 
 /** A null written as nothing at all (`key:`): it has no place of its own, its key does. */

@@ -140,9 +140,10 @@ function bracedTextPath(ctx: DocContext, segs: readonly string[]): string[] | un
 function unknownFieldMessage(prop: string, segs: string[], allowed: string[], suggestion: string | undefined): string {
   const where = segs.length ? ` in ${displayPath(segs)}` : '';
   if (prop === '<<') return `unknown field "<<"${where}: YAML 1.2 has no merge keys; write the fields out`;
-  const name = clip(prop);
-  if (suggestion !== undefined) return `unknown field "${name}"${where} (did you mean "${suggestion}"?)`;
-  return `unknown field "${name}"${where}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`;
+  // A null key (`~:`, `null:`, `? :`) is "" in the data: say what it is.
+  const name = prop === '' ? '" (a null or empty key)' : `${clip(prop)}"`;
+  if (suggestion !== undefined) return `unknown field "${name}${where} (did you mean "${suggestion}"?)`;
+  return `unknown field "${name}${where}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`;
 }
 
 /** Missing properties whose requirement comes from an if/then, with a message that says why. */
