@@ -96,10 +96,13 @@ export async function resolveTexts(
     facts.textOrigins[key] = origin;
   }
   const examples = kind === 'PromptVersion' && Array.isArray(spec.fewShotExamples) ? spec.fewShotExamples : [];
-  examples.forEach((_, i) => {
-    for (const part of ['input', 'output']) {
+  examples.forEach((example: unknown, i) => {
+    for (const part of ['input', 'output'] as const) {
       const node = findNode(ctx, ['spec', 'fewShotExamples', String(i), part]).node;
-      setLazyEntry(facts.textOrigins, `spec.fewShotExamples.${i}.${part}`, scalarTextOriginLater(ctx, node));
+      const origin = scalarTextOriginLater(ctx, node);
+      // Normalised in the model (normalizeVersion), as every prompt text is: located in that text.
+      const raw = isPlainObject(example) ? example[part] : undefined;
+      setLazyEntry(facts.textOrigins, `spec.fewShotExamples.${i}.${part}`, typeof raw === 'string' ? normalizedOriginLater(origin, raw) : origin);
     }
   });
   return ok;

@@ -287,7 +287,7 @@ export function normalizeVersion(doc: Obj, facts: DocumentFacts): PromptVersion 
     variables: ((spec.variables as unknown[] | undefined) ?? []).map((x) => normalizeVariable(obj(x))),
     fewShotExamples: ((spec.fewShotExamples as unknown[] | undefined) ?? []).map((x) => {
       const e = obj(x);
-      return { input: String(e.input), output: String(e.output) };
+      return { input: normalizeText(String(e.input)), output: normalizeText(String(e.output)) };
     }),
     safetyGuardrails: {
       piiFilter: guard.piiFilter !== false,
