@@ -2,7 +2,7 @@
 import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { changedFiles } from '../git/index.js';
+import { changedFiles, checkRef } from '../git/index.js';
 import { hasChanges } from '../views/plan-common.js';
 import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
@@ -45,12 +45,14 @@ export function registerPlan(program: Command, ctx: CliContext): void {
 export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number> {
   const format = parseFormat(flags.format);
   const since = flags.changedSince;
+  // "" is given, not absent: refused like any other non-ref, before the target is read.
+  if (since !== undefined) checkRef(since);
   const planned = await planTarget(ctx, {
     dir: flags.dir,
     doing: 'planned',
     prune: flags.prune,
     allowMassDelete: flags.allowMassDelete === true,
-    scope: since ? (state) => changedScopeOf(ctx, state, since) : undefined,
+    scope: since !== undefined ? (state) => changedScopeOf(ctx, state, since) : undefined,
     // Only the plan JSON (a file, --format json) says who planned; text and markdown show no actor.
     actor: flags.out !== undefined || format === 'json',
   });

@@ -4,6 +4,11 @@ import { join, relative, sep } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { gitIn, openRepo, tryRaw } from './repo.js';
 
+/** Refuses a ref git would misread (an option) or that names nothing; plan calls it before the target is read. */
+export function checkRef(ref: string): void {
+  if (ref.trim() === '' || ref.startsWith('-')) throw new UserError(`--changed-since: "${ref}" is not a git ref`);
+}
+
 /**
  * Every file that differs between REF and the working tree: committed since the merge base
  * of REF and HEAD, modified or staged, deleted, and untracked (not ignored). Renames count
@@ -11,7 +16,7 @@ import { gitIn, openRepo, tryRaw } from './repo.js';
  * it), sorted.
  */
 export async function changedFiles(cwd: string, ref: string): Promise<string[]> {
-  if (ref.trim() === '' || ref.startsWith('-')) throw new UserError(`--changed-since: "${ref}" is not a git ref`);
+  checkRef(ref);
   const git = await openRepo(cwd);
   if (!git) throw new UserError(`--changed-since needs a git repository, and ${cwd} is not inside one`);
   const top = await tryRaw(git, ['rev-parse', '--show-toplevel']);
