@@ -8,7 +8,7 @@ import { ApiError } from '../genesys/errors.js';
 import { RESOURCE_NAME } from '../model/address.js';
 import { unlessAborted } from '../util/abort.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { compareVersionLabels } from '../util/semver.js';
+import { checkVersionLabel, compareVersionLabels } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
 import { announceTarget, DEFAULT_DIR, withTarget } from './common.js';
 import type { CliContext } from './context.js';
@@ -46,9 +46,9 @@ export function parseTemplateSpec(spec: string): { template: string; version?: s
   if (!RESOURCE_NAME.test(template)) {
     throw new UserError(`"${template}" is not a template name (lowercase letters, digits and hyphens, 3 to 128 characters); give TEMPLATE or TEMPLATE@VERSION`);
   }
-  if (version !== undefined && !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
-    throw new UserError(`"${version}" is not a version label such as 1.1.0; give TEMPLATE or TEMPLATE@VERSION`);
-  }
+  // validate's own check: a label no PromptVersion may declare (01.0.0) is refused before any call.
+  const problem = version === undefined ? undefined : checkVersionLabel(version, undefined);
+  if (problem) throw new UserError(`${problem.message}; give TEMPLATE or TEMPLATE@VERSION`);
   return version === undefined ? { template } : { template, version };
 }
 

@@ -1,7 +1,8 @@
 // `promptctl run` refuses what the gateway would only refuse after the call was sent, in its own
 // words: a pinned version that exists but is a Draft (before: the raw "409 version.not.published"
 // of the call) and an empty --routing-key (before: the server's "400 invalid.value: routingKey
-// must NOT have fewer than 1 characters"). Either way exit 1, and no call is made.
+// must NOT have fewer than 1 characters"), and a version label validate refuses, such as 01.0.0
+// (before: accepted, and sent). Either way exit 1, and no call is made.
 import { afterEach, describe, expect, it } from 'vitest';
 import { evalsProject, type EvalsProject } from './evals-support.js';
 
@@ -31,4 +32,16 @@ describe('promptctl run refuses before calling', () => {
     expect(r.stderr).not.toMatch(/400|invalid\.value/);
     expect(await p.invocations()).toBe(0);
   });
+
+  for (const [label, meant] of [['01.0.0', '1.0.0'], ['1.0.0-rc.01', '1.0.0-rc.1']] as const) {
+    it(`a version label with a leading zero (${label}), as validate refuses it`, async () => {
+      p = await evalsProject();
+      const before = p.emu.emulator.stats().requests;
+      const r = await p.cli(['run', `faq-bot@${label}`, '--var', 'question=hi']);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`error: version "${label}" is not a semantic version MAJOR.MINOR.PATCH[-prerelease] (did you mean "${meant}"?); give TEMPLATE or TEMPLATE@VERSION\n`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(p.emu.emulator.stats().requests).toBe(before);
+    });
+  }
 });

@@ -69,7 +69,7 @@ describe('promptctl run', () => {
     const cases: Array<[string[], RegExp]> = [
       [['run', 'faq-bots'], /^error: no prompt template "faq-bots" on the target \(did you mean "faq-bot"\?\)$/m],
       [['run', 'faq-bot@2.0.0'], /^error: template "faq-bot" has no version 2\.0\.0 on the target; published: 1\.0\.0, 1\.1\.0$/m],
-      [['run', 'faq-bot@latest'], /^error: "latest" is not a version label such as 1\.1\.0/m],
+      [['run', 'faq-bot@latest'], /^error: version "latest" is not a semantic version MAJOR\.MINOR\.PATCH\[-prerelease\] \(e\.g\. "1\.2\.0"\); give TEMPLATE or TEMPLATE@VERSION$/m],
       [['run', 'faq-bot', '--var', 'question'], /^error: --var "question": write it as name=value$/m],
       [['run', 'faq-bot', '--var', 'q=1', '--var', 'q=2'], /^error: --var q is given twice$/m],
       [['run', 'faq-bot@1.0.0'], /^error: the template refused the variables: variable question is required/m],
