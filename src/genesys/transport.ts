@@ -18,7 +18,7 @@ import { type RetryPolicy, attemptResult, decide, sleep } from './retry.js';
 import { apiErrorOf, closedError, origin, type FailureContext } from './failures.js';
 import { attempt, attemptTimeouts, type Channel, type HostAgents } from './attempt.js';
 import { attemptStream } from './stream.js';
-import { giveUp, stoppedNote, stopsResending, unsettledError, verdict } from './unknown-outcome.js';
+import { giveUp, readBeforeResend, stoppedNote, stopsResending, unsettledError, verdict } from './unknown-outcome.js';
 import { proxyFor, type ProxySettings } from './proxy.js';
 import { TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
 import type { CallSpec, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } from './exchange.js';
@@ -164,12 +164,14 @@ export class Transport {
     let refused = 0;
     let reauthenticated = false;
     let uncertain = false;
+    /** The error of the attempt before this one: what the call ends with if its reconcile read fails. */
+    let previous: ApiError | undefined;
 
     for (;;) {
       if (this.closing.signal.aborted) throw closedError(spec);
       spec.signal?.throwIfAborted();
-      if (uncertain && spec.reconcile) {
-        const found = await spec.reconcile();
+      if (uncertain && spec.reconcile && previous) {
+        const found = await readBeforeResend(spec.reconcile, previous);
         if (found) return found.value;
       }
       const token = bearer ? await this.tokens.get() : undefined;
@@ -223,6 +225,7 @@ export class Transport {
         retries++;
         if (result.kind === 'transport' && result.code === 'ECONNREFUSED') refused++;
         if (decision.outcomeUnknown) uncertain = true;
+        previous = error;
         if (result.kind === 'response' && result.status === 429) this.pacer.block(decision.delayMs);
         this.noteRetry(spec, correlationId, {
           attempt: retries,

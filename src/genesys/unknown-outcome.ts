@@ -4,7 +4,7 @@
 // call is called a failure. The verdict is pure data; `giveUp` runs the caller's read.
 import { withNote } from './failures.js';
 import { isConflict, type ApiError } from './errors.js';
-import type { CallSpec, Method } from './exchange.js';
+import type { CallSpec, Found, Method } from './exchange.js';
 
 const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
 
@@ -54,6 +54,23 @@ export function unsettledError(error: ApiError): ApiError {
   const unsettled = withNote(error, 'the server may or may not have applied it; not retried');
   unsettled.outcomeUnknown = true;
   return unsettled;
+}
+
+/**
+ * Reads whether an earlier attempt of unknown outcome landed, before the call resends it. A read
+ * that fails settles nothing: the call ends with the write's own error (`error`, its last
+ * attempt's), its outcome unknown, the read's failure a note; it is not resent, since it may have
+ * landed. A conflict the read finds (someone else's object where ours would be) is its answer.
+ */
+export async function readBeforeResend<T>(reconcile: () => Promise<Found<T> | undefined>, error: ApiError): Promise<Found<T> | undefined> {
+  try {
+    return await reconcile();
+  } catch (err) {
+    if (isConflict(err)) throw err;
+    const unread = withNote(error, `could not read whether it landed: ${err instanceof Error ? err.message : String(err)}`);
+    unread.outcomeUnknown = true;
+    throw unread;
+  }
 }
 
 /** The note of a call that spent its budget. */

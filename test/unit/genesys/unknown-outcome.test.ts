@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/genesys/errors.js';
 import { attemptResult } from '../../../src/genesys/retry.js';
-import { giveUp, stopsResending, unsettledError, verdict, type ResendContext } from '../../../src/genesys/unknown-outcome.js';
+import { giveUp, readBeforeResend, stopsResending, unsettledError, verdict, type ResendContext } from '../../../src/genesys/unknown-outcome.js';
 
 const post: ResendContext = { method: 'POST', idempotent: false, reconciles: false, retries: 0, maxRetries: 3, now: 1000, deadline: 5000, stopping: false };
 const unknown = { delayMs: 100, outcomeUnknown: true };
@@ -72,6 +72,25 @@ describe('giveUp', () => {
     const reconcile = async () => ((read = true), { value: 'x' });
     await expect(giveUp({ reconcile }, failed(), false, 2, 0)).rejects.toThrow(/gave up/);
     expect(read).toBe(false);
+  });
+});
+
+describe('readBeforeResend', () => {
+  it('returns what the read finds, or that it found nothing', async () => {
+    await expect(readBeforeResend(async () => ({ value: 'landed' }), failed())).resolves.toEqual({ value: 'landed' });
+    await expect(readBeforeResend(async () => undefined, failed())).resolves.toBeUndefined();
+  });
+
+  it("a read that fails: the write's own error, its outcome unknown, the read's failure a note", async () => {
+    const read = new ApiError('GET /x failed: 403 http.403: no', 403, 'http.403', 'cid2', 'GET', '/x');
+    const err = await rejection(readBeforeResend(() => Promise.reject(read), failed()));
+    expect(err).toMatchObject({ method: 'POST', status: 503, code: 'http.503', correlationId: 'cid', outcomeUnknown: true });
+    expect(err.message).toBe('POST /x failed: 503 http.503: down; could not read whether it landed: GET /x failed: 403 http.403: no');
+  });
+
+  it('a conflict the read finds is its answer', async () => {
+    const taken = new ApiError('taken', 409, 'duplicate.name', 'cid2', 'POST', '/x');
+    expect(await rejection(readBeforeResend(() => Promise.reject(taken), failed()))).toBe(taken);
   });
 });
 
