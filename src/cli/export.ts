@@ -8,6 +8,7 @@ import { exportDocuments } from '../export/documents.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskAnyCase, maskStrings } from '../util/secrets.js';
+import { visibleName } from '../util/escapes.js';
 import { readLiveParts } from '../targets/live.js';
 import { SURFACE_NAMES, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
@@ -69,7 +70,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const written = new Set(result.files.map((f) => f.path));
   // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export).
   const leftovers = existing.length > 0 ? (await discoverYamlFiles(dir)).files.filter((e) => !written.has(e)) : [];
-  for (const l of leftovers) ctx.info(`warning: ${join(flags.out, l)} was there before and is not part of the export; plan --dir ${flags.out} will read it too`);
+  for (const l of leftovers) ctx.info(`warning: ${visibleName(join(flags.out, l))} was there before and is not part of the export; plan --dir ${flags.out} will read it too`);
 
   await checkExport(ctx, flags.out);
 

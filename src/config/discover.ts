@@ -115,6 +115,18 @@ async function listable(abs: string): Promise<void> {
   await access(abs, constants.R_OK | constants.X_OK);
 }
 
+/**
+ * fast-glob tests each entry's path against picomatch's regex of a pattern, and picomatch writes
+ * `*` and `**` with `.`, which matches no line break (nor a CR, U+2028 or U+2029): `**` alone
+ * passed over a file whose name holds one, and every file under such a directory, without a word
+ * (fast-glob does read them: `**` enters every directory). This pattern, made of bracket classes
+ * only, matches every path none of whose names starts with a dot, whatever characters they hold.
+ * (test/unit/config/discover.test.ts)
+ */
+const EVERY_PATH = '[^/.]*([^/])*(/[^/.]*([^/]))';
+/** What the ignore patterns leave out, for the paths only EVERY_PATH matches (the ignore patterns' regexes use `.` too). */
+const LEFT_OUT = /(?:^|\/)(?:node_modules|lost\+found)(?:\/|$)/;
+
 interface TreeEntry {
   /** Relative to the walk's base, forward slashes; a directory's ends with "/". */
   path: string;
@@ -125,11 +137,12 @@ interface TreeEntry {
  * Every entry under `base` (directories marked with a trailing slash), links listed but not
  * followed, dot-entries, node_modules and lost+found left out, sorted. A directory that cannot be read is
  * passed over (its contents unlisted). fast-glob is loaded on first use, so commands that read
- * no prompts (and `--version`) do not pay for it.
+ * no prompts (and `--version`) do not pay for it. A name may hold any character but "/" and NUL:
+ * one with a line break is listed too (EVERY_PATH).
  */
 async function listTree(base: string): Promise<TreeEntry[]> {
   const { default: fg } = await import('fast-glob');
-  const entries = await fg(['**'], {
+  const entries = await fg(['**', EVERY_PATH], {
     cwd: base,
     dot: false,
     onlyFiles: false,
@@ -141,7 +154,8 @@ async function listTree(base: string): Promise<TreeEntry[]> {
     unique: true,
     suppressErrors: true,
   });
-  return entries.map((e) => ({ path: e.path, dirent: e.dirent })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const listed = entries.filter((e) => !LEFT_OUT.test(e.path));
+  return listed.map((e) => ({ path: e.path, dirent: e.dirent })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /**

@@ -73,4 +73,23 @@ describe('discoverYamlFiles', () => {
     };
     expect(await discoverYamlFiles(join(root, 'prompts'), denied)).toMatchObject({ files: ['a.yaml'], skipped: [] });
   });
+
+  it('lists a file or directory whose name holds a line break (a glob\'s `.` matches none, so fast-glob dropped them)', async () => {
+    await file('prompts/bad\nname.yaml');
+    await file('prompts/cr\rname.yml');
+    await file('prompts/ls\u2028name.yaml');
+    await file('prompts/line\nbreak/inner.yaml');
+    await file('prompts/\nstarts-with-a-break.yaml');
+    await file('prompts/Up\nper.YAML');
+    await file('prompts/ok.yaml');
+    // Left out as anywhere else.
+    await file('prompts/line\nbreak/node_modules/m/n.yaml');
+    await file('prompts/line\nbreak/.hidden/h.yaml');
+    await file('prompts/line\nbreak/.h.yaml');
+    const d = await discoverYamlFiles(join(root, 'prompts'));
+    expect(d.files).toEqual(['\nstarts-with-a-break.yaml', 'bad\nname.yaml', 'cr\rname.yml', 'line\nbreak/inner.yaml', 'ls\u2028name.yaml', 'ok.yaml']);
+    expect(d.misnamed).toEqual(['Up\nper.YAML']);
+    expect([...d.listedFiles].sort()).toEqual(d.files);
+    expect(d.skipped).toEqual([]);
+  });
 });
