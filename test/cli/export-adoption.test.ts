@@ -170,3 +170,23 @@ describe('export of objects made by hand', () => {
     }
   });
 });
+
+describe('export --help', () => {
+  // The help said "one file per template, filters in safety-filters.yaml": nothing of the guides
+  // and summary settings export also writes (AI Studio), nor where, though they then plan as git's.
+  it('says export writes AI Studio guides and summary settings too, in the folders it writes them to', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await handMadeGuide(o.studio, 'Returns assistant', 'Be nice.\n');
+    await o.studio.createSummarySetting({ name: 'Voice wrap-up', language: 'en-US' });
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const written = (await readdir(join(o.dir.path, 'adopted'), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    expect(written).toEqual(['guides', 'summaries']);
+    const help = await o.cli(['export', '--help']);
+    expect(help.code).toBe(0);
+    const text = help.stdout.replace(/\s+/g, ' ');
+    expect(text).toMatch(/\bguides\b/i);
+    expect(text).toMatch(/\bsummary settings\b/i);
+    expect(text).toMatch(/AI Studio/);
+    for (const folder of written) expect(text).toContain(`${folder}/`);
+  });
+});
