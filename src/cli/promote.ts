@@ -13,6 +13,7 @@ import type { DesiredState, TrafficSplit } from '../model/types.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { didYouMean } from '../util/suggest.js';
+import { visibleName } from '../util/escapes.js';
 import { formatText } from '../views/diagnostics.js';
 import { describeWeights, renderFileEdit } from '../views/file-edit.js';
 import type { CliContext } from './context.js';
@@ -114,8 +115,8 @@ async function finishEdit(ctx: CliContext, s: SplitContext, routes: { version: s
   ctx.info(`${what}: TrafficSplit/${s.split.template}${env}: ${describeWeights(s.split.routes, routes)}`);
   ctx.info(
     flags.dryRun
-      ? `--dry-run: ${s.file} was not written`
-      : `${s.file} updated; nothing was applied. Review the diff, commit it and open a pull request (its plan shows what merge will apply).`,
+      ? `--dry-run: ${visibleName(s.file)} was not written`
+      : `${visibleName(s.file)} updated; nothing was applied. Review the diff, commit it and open a pull request (its plan shows what merge will apply).`,
   );
   return EXIT.ok;
 }
@@ -220,7 +221,7 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
     // A shallow clone (a CI checkout) holds only the newest commits: say so, not that none held 100 %.
     const shallow = read < HISTORY_LIMIT && (await isShallow(prompts)) ? '; the repository is a shallow clone, its history cut short: run `git fetch --unshallow` and rollback again' : '';
     throw new UserError(
-      `no earlier commit of ${s.file} routes 100% of template "${template}"${where} to one version other than the current routes` +
+      `no earlier commit of ${visibleName(s.file)} routes 100% of template "${template}"${where} to one version other than the current routes` +
         `${skipped.length ? ` (passed over: ${skipped.join(', ')})` : ''} (${read} commit${read === 1 ? '' : 's'} read${shallow}); nothing was rolled back`,
     );
   }

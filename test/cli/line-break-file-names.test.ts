@@ -46,4 +46,15 @@ describe('a prompt file whose name holds a line break', () => {
     expect(r.stderr).toContain('warning: exported/old\\u000afile.yaml was there before and is not part of the export');
     expect(r.stderr).not.toContain('old\nfile');
   });
+
+  it('promote names it with the break escaped', async () => {
+    s = await scenario();
+    await rename(join(s.dir.path, 'prompts/billing/billing-assistant.yaml'), join(s.dir.path, 'prompts/billing/billing\nassistant.yaml'));
+    for (const dryRun of [['--dry-run'], []]) {
+      const r = await s.cli(['promote', 'billing-assistant', '1.1.0', '--weight', '50', ...dryRun]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(dryRun.length ? '--dry-run: prompts/billing/billing\\u000aassistant.yaml was not written' : 'prompts/billing/billing\\u000aassistant.yaml updated;');
+      expect(r.stderr).not.toContain('billing\nassistant');
+    }
+  });
 });
