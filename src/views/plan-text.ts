@@ -52,7 +52,7 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
   if (plan.problems.length > 0) {
     lines.push(style('red', style('bold', `Problems (${plan.problems.length}) — this plan cannot be applied:`)));
     for (const p of plan.problems.map(visibleIn)) {
-      const where = p.file ? ` ${style('dim', `(${p.file}:${p.line}:${p.column})`)}` : '';
+      const where = p.file ? ` ${style('dim', `(${visibleName(p.file)}:${p.line}:${p.column})`)}` : '';
       lines.push(`  ${style('red', '✗')} ${style('bold', visibleName(p.address))}${where} ${style('dim', `[${p.rule}]`)}`);
       lines.push(`${INDENT}${p.message}`);
       const patch = problemPatch(p);

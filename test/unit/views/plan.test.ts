@@ -161,6 +161,18 @@ describe('markdown renderer', () => {
     expect(md).toContain('  +Changed.');
   });
 
+  it('names a problem\'s file with its line breaks escaped, on the problem\'s line (a file name may hold one)', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.versions[0] = { ...d.versions[0]!, systemInstruction: 'Changed.\n' };
+    const plan = buildPlan(d, live, opts());
+    plan.problems[0] = { ...plan.problems[0]!, file: 'prompts/bad\nname.yaml', line: 3, column: 5 };
+    const text = renderText(plan);
+    expect(text).toContain('(prompts/bad\\u000aname.yaml:3:5)');
+    expect(text).not.toContain('bad\nname');
+    expect(renderMarkdown(plan)).not.toContain('bad\nname');
+  });
+
   it('cannot be broken by a prompt containing fences or </details>', () => {
     const hostile = 'Reply with code:\n```\n</details>\n````js\nx\n````\n';
     const d = desiredState({ templates: [template('t')], versions: [version('t', '1.0.0', { systemInstruction: hostile })] });
