@@ -55,11 +55,13 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   const { cwd, env } = ctx;
   const label = announceTarget(ctx);
   refuseUnsavedApply(ctx, planFile, flags.dir);
-  const saved: Plan | null = planFile ? await readSavedPlan(resolve(cwd, planFile), planFile) : null;
+  // The file's name as messages show it: the user's, which may hold an ESC or a line break.
+  const shownFile = planFile === undefined ? undefined : visibleName(planFile);
+  const saved: Plan | null = planFile ? await readSavedPlan(resolve(cwd, planFile), shownFile!) : null;
   if (saved && saved.target !== label) {
-    throw new UserError(`${planFile} was planned for ${visible(saved.target)}, but the target is ${label}; nothing was applied`);
+    throw new UserError(`${shownFile} was planned for ${visible(saved.target)}, but the target is ${label}; nothing was applied`);
   }
-  if (saved && saved.problems.length > 0) refuseSavedProblems(ctx, planFile!, flags.dir, saved);
+  if (saved && saved.problems.length > 0) refuseSavedProblems(ctx, shownFile!, flags.dir, saved);
   let audit: AuditLog | undefined;
   // Stops the run from starting calls: the first interrupt, or stdout/stderr losing its reader.
   const stop = new Stop(ctx);
@@ -104,12 +106,12 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         // A mass delete is allowed by this command's flag, never by the file: anyone can take the
         // saved plan's refusal out and reseal it.
         const fresh = await planFromFiles(ctx, { target, state, git, prune: saved.prune, only: scope, allowMassDelete: flags.allowMassDelete === true, dir: flags.dir, read });
-        refuseMassDelete(planFile!, saved, fresh.plan);
-        refuseIfStale(ctx, planFile!, flags.dir, saved, fresh.plan);
+        refuseMassDelete(shownFile!, saved, fresh.plan);
+        refuseIfStale(ctx, shownFile!, flags.dir, saved, fresh.plan);
         // What runs is the fresh plan, now proved the same as the reviewed one: the file names
         // the run (its id) and keeps its refusals (a mass delete, say), but steers no write.
         plan = { ...fresh.plan, id: saved.id, problems: saved.problems };
-        ctx.info(`${planFile}: still current (${summaryCounts(plan)})`);
+        ctx.info(`${shownFile}: still current (${summaryCounts(plan)})`);
       } else {
         ({ plan } = await planFromFiles(ctx, {
           target,

@@ -6,6 +6,8 @@ import { maskedPlan, sealedPlan } from '../plan/file.js';
 import type { Plan } from '../plan/types.js';
 import { UserError } from '../util/errors.js';
 import { renderJson } from '../views/plan-json.js';
+import { formatText } from '../views/diagnostics.js';
+import { visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -22,19 +24,19 @@ export function asSaved(ctx: CliContext, plan: Plan): { plan: Plan; json: string
   return { plan: masked, json: ctx.mask(renderJson(masked)) };
 }
 
-/** The plan in `path`; `file` is how messages name it. Throws UserError on anything amiss. */
+/** The plan in `path`; `file` is how messages name it (made visible by the caller). Throws UserError on anything amiss. */
 export async function readPlanFile(path: string, file: string): Promise<Plan> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `plan file ${file} does not exist` : `cannot read plan file ${file}: ${(err as Error).message}`);
+    throw new UserError(code === 'ENOENT' ? `plan file ${file} does not exist` : `cannot read plan file ${file}: ${visibleName((err as Error).message)}`);
   }
   const { checkPlanFile } = await import('../schema/plan-file.js');
   const checked = checkPlanFile(text, file);
   if (!checked.ok) {
-    const lines = checked.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: error: ${d.message} [${d.rule}]`);
+    const lines = checked.diagnostics.map((d) => formatText(d));
     throw new UserError(`${file} is not a valid plan file; nothing was done:\n${lines.join('\n')}`);
   }
   return sealedPlan(checked.data, file);

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT } from '../util/errors.js';
-import { visible } from '../util/escapes.js';
+import { visible, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { readPlanFile } from './plan-file.js';
 import { parseFormat, renderPlan } from './render.js';
@@ -25,9 +25,9 @@ export function registerShow(program: Command, ctx: CliContext): void {
 
 export async function runShow(ctx: CliContext, planFile: string, flags: ShowFlags): Promise<number> {
   const format = parseFormat(flags.format);
-  const plan = await readPlanFile(resolve(ctx.cwd, planFile), planFile);
+  const plan = await readPlanFile(resolve(ctx.cwd, planFile), visibleName(planFile));
   // What the file says of itself is not sealed: its control characters are printed as escapes.
-  ctx.info(visible(`${planFile}: plan ${plan.id} for ${plan.target}, made ${plan.createdAt}`));
+  ctx.info(visible(`${visibleName(planFile)}: plan ${plan.id} for ${plan.target}, made ${plan.createdAt}`));
   ctx.out(await renderPlan(plan, format, ctx.style));
   return plan.problems.length > 0 ? EXIT.error : EXIT.ok;
 }
