@@ -54,7 +54,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const dir = resolve(ctx.cwd, flags.out);
   const existing = await listDir(dir);
   if (existing.length > 0 && !flags.force) {
-    throw new UserError(`${flags.out} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); choose an empty directory or pass --force`);
+    throw new UserError(`${visibleName(flags.out)} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); choose an empty directory or pass --force`);
   }
 
   const live = await withTarget(ctx, (target) => readExportable(ctx, target));
@@ -70,7 +70,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   // A credential of this run held by the org (pasted into a prompt in the UI) is written masked,
   // like every other output: these files are meant for git. Said per file, by variable.
   const masked = (path: string, found: Set<string>): void => {
-    if (found.size > 0) ctx.info(`warning: ${join(flags.out, path)}: the live org holds the value of ${[...found].sort().join(', ')}; written as [redacted: …] (remove it from the org, and rotate that credential: it may have been shared)`);
+    if (found.size > 0) ctx.info(`warning: ${visibleName(join(flags.out, path))}: the live org holds the value of ${[...found].sort().join(', ')}; written as [redacted: …] (remove it from the org, and rotate that credential: it may have been shared)`);
   };
   for (const f of result.files) {
     const found = new Set<string>();
@@ -87,7 +87,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const written = new Set(result.files.map((f) => f.path));
   // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export).
   const leftovers = existing.length > 0 ? (await discoverYamlFiles(dir)).files.filter((e) => !written.has(e)) : [];
-  for (const l of leftovers) ctx.info(`warning: ${visibleName(join(flags.out, l))} was there before and is not part of the export; plan --dir ${flags.out} will read it too`);
+  for (const l of leftovers) ctx.info(`warning: ${visibleName(join(flags.out, l))} was there before and is not part of the export; plan --dir ${visibleName(flags.out)} will read it too`);
 
   await checkExport(ctx, flags.out);
 
@@ -96,7 +96,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     `exported ${c.templates} template${c.templates === 1 ? '' : 's'}, ${c.versions} version${c.versions === 1 ? '' : 's'}, ` +
       `${c.splits} traffic split${c.splits === 1 ? '' : 's'} and ${c.filters} safety filter${c.filters === 1 ? '' : 's'}` +
       (c.guides + c.summarySettings > 0 ? `, ${c.guides} guide${c.guides === 1 ? '' : 's'} and ${c.summarySettings} summary setting${c.summarySettings === 1 ? '' : 's'}` : '') +
-      ` to ${flags.out} (${result.files.length + result.texts.length} file${result.files.length + result.texts.length === 1 ? '' : 's'})`,
+      ` to ${visibleName(flags.out)} (${result.files.length + result.texts.length} file${result.files.length + result.texts.length === 1 ? '' : 's'})`,
   );
   const n = result.unlabelled.length;
   if (n > 0) {
@@ -125,7 +125,7 @@ async function checkExport(ctx: CliContext, out: string): Promise<void> {
   ctx.info(
     `warning: the export does not validate (${errors.length} error${errors.length === 1 ? '' : 's'} above): ` +
       `the org holds ${errors.length === 1 ? 'something' : 'things'} git cannot take as ${errors.length === 1 ? 'it is' : 'they are'}; ` +
-      `edit or remove ${errors.length === 1 ? 'that document' : 'those documents'} before plan --dir ${out}`,
+      `edit or remove ${errors.length === 1 ? 'that document' : 'those documents'} before plan --dir ${visibleName(out)}`,
   );
 }
 
@@ -185,7 +185,7 @@ function foldersOf(paths: readonly string[]): string[] {
 async function refuseLink(dir: string, folder: string, out: string): Promise<void> {
   try {
     if ((await lstat(join(dir, folder))).isSymbolicLink()) {
-      throw new UserError(`${join(out, folder)} is a symbolic link: export writes only inside ${out}; remove the link or choose another --out`);
+      throw new UserError(`${visibleName(join(out, folder))} is a symbolic link: export writes only inside ${visibleName(out)}; remove the link or choose another --out`);
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
