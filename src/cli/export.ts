@@ -52,9 +52,11 @@ Example:
 export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<number> {
   announceTarget(ctx);
   const dir = resolve(ctx.cwd, flags.out);
+  // The directory as messages name it: the user's argument, which may hold an ESC or a line break.
+  const shownOut = visibleName(flags.out);
   const existing = await listDir(dir);
   if (existing.length > 0 && !flags.force) {
-    throw new UserError(`${visibleName(flags.out)} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); choose an empty directory or pass --force`);
+    throw new UserError(`${shownOut} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); choose an empty directory or pass --force`);
   }
 
   const live = await withTarget(ctx, (target) => readExportable(ctx, target));
@@ -87,7 +89,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const written = new Set(result.files.map((f) => f.path));
   // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export).
   const leftovers = existing.length > 0 ? (await discoverYamlFiles(dir)).files.filter((e) => !written.has(e)) : [];
-  for (const l of leftovers) ctx.info(`warning: ${visibleName(join(flags.out, l))} was there before and is not part of the export; plan --dir ${visibleName(flags.out)} will read it too`);
+  for (const l of leftovers) ctx.info(`warning: ${visibleName(join(flags.out, l))} was there before and is not part of the export; plan --dir ${shownOut} will read it too`);
 
   await checkExport(ctx, flags.out);
 
@@ -96,7 +98,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     `exported ${c.templates} template${c.templates === 1 ? '' : 's'}, ${c.versions} version${c.versions === 1 ? '' : 's'}, ` +
       `${c.splits} traffic split${c.splits === 1 ? '' : 's'} and ${c.filters} safety filter${c.filters === 1 ? '' : 's'}` +
       (c.guides + c.summarySettings > 0 ? `, ${c.guides} guide${c.guides === 1 ? '' : 's'} and ${c.summarySettings} summary setting${c.summarySettings === 1 ? '' : 's'}` : '') +
-      ` to ${visibleName(flags.out)} (${result.files.length + result.texts.length} file${result.files.length + result.texts.length === 1 ? '' : 's'})`,
+      ` to ${shownOut} (${result.files.length + result.texts.length} file${result.files.length + result.texts.length === 1 ? '' : 's'})`,
   );
   const n = result.unlabelled.length;
   if (n > 0) {

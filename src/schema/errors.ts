@@ -141,9 +141,9 @@ function unknownFieldMessage(prop: string, segs: string[], allowed: string[], su
   const where = segs.length ? ` in ${displayPath(segs)}` : '';
   if (prop === '<<') return `unknown field "<<"${where}: YAML 1.2 has no merge keys; write the fields out`;
   // A null key (`~:`, `null:`, `? :`) is "" in the data: say what it is.
-  const name = prop === '' ? '" (a null or empty key)' : `${clip(prop)}"`;
-  if (suggestion !== undefined) return `unknown field "${name}${where} (did you mean "${suggestion}"?)`;
-  return `unknown field "${name}${where}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`;
+  const field = prop === '' ? '"" (a null or empty key)' : `"${clip(prop)}"`;
+  if (suggestion !== undefined) return `unknown field ${field}${where} (did you mean "${suggestion}"?)`;
+  return `unknown field ${field}${where}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`;
 }
 
 /** Missing properties whose requirement comes from an if/then, with a message that says why. */
