@@ -121,6 +121,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
           allowMassDelete: flags.allowMassDelete === true,
           dir: flags.dir,
           read,
+          // Shown as text and applied: no file or document shows its seal.
+          sealed: false,
         }));
       }
       await refuseProtectedOrgApplyById(ctx, state.config, plan.org?.id);

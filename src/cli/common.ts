@@ -152,6 +152,8 @@ export async function planFromFiles(
     dir?: string;
     /** A read of the target already under way (withTargetWhileLoading); otherwise one is made. */
     read?: Promise<LiveRead>;
+    /** false: the plan is only shown as text, never saved or shown as JSON or markdown (buildPlan's `sealed`). */
+    sealed?: boolean;
   },
 ): Promise<{ plan: Plan; live: LiveState }> {
   const { buildPlan } = await import('../plan/build.js');
@@ -181,6 +183,7 @@ export async function planFromFiles(
     tokens: versionTokenCounter(ctx.tokenMemo),
     textTokens: textTokenCounter(ctx.tokenMemo),
     ...(owned ? { owned } : {}),
+    ...(opts.sealed === false ? { sealed: false } : {}),
   });
   return { plan, live };
 }
@@ -256,6 +259,8 @@ export async function planTarget(
     scope?: (state: DesiredState) => Promise<Set<string> | null>;
     /** false: the plan's actor is shown nowhere (a text plan), so git is not asked for HEAD's author. */
     actor?: boolean;
+    /** false: the plan is only shown as text (planFromFiles' `sealed`). */
+    sealed?: boolean;
   },
 ): Promise<{ plan: Plan; live: LiveState; union: DesiredState }> {
   announceTarget(ctx);
@@ -272,7 +277,7 @@ export async function planTarget(
       return { state, union, git, only };
     },
     async (target, { state, union, git, only }, read) => ({
-      ...(await planFromFiles(ctx, { target, state, git, prune: p.prune ?? state.config.prune, only, allowMassDelete, dir: p.dir, read })),
+      ...(await planFromFiles(ctx, { target, state, git, prune: p.prune ?? state.config.prune, only, allowMassDelete, dir: p.dir, read, sealed: p.sealed !== false })),
       union,
     }),
   );

@@ -28,7 +28,7 @@ export function registerDrift(program: Command, ctx: CliContext): void {
 export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<number> {
   const format = parseFormat(flags.format);
   // Only the JSON report carries the plan's git provenance with its actor; text and markdown show none.
-  const { plan } = await planTarget(ctx, { dir: flags.dir, doing: 'compared', actor: format === 'json' });
+  const { plan } = await planTarget(ctx, { dir: flags.dir, doing: 'compared', actor: format === 'json', sealed: format !== 'text' });
   const entries = driftEntries(plan);
   const rendered = format === 'json' ? '' : await renderPlan(plan, format, ctx.style, flags.dir);
   ctx.out(renderDrift(plan, entries, format, rendered));

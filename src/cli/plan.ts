@@ -55,6 +55,8 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
     scope: since !== undefined ? (state) => changedScopeOf(ctx, state, since) : undefined,
     // Only the plan JSON (a file, --format json) says who planned; text and markdown show no actor.
     actor: flags.out !== undefined || format === 'json',
+    // Only a file, JSON and markdown show the plan's seal (its fingerprint and every guard's hash).
+    sealed: flags.out !== undefined || format !== 'text',
   });
   // Promotion (DESIGN §6): in a protected environment, a version the previous one never ran is a problem of the plan.
   // An unprotected environment's gaps are warnings: carried by the plan, so the PR comment and the JSON say them.

@@ -46,6 +46,9 @@ function leaf(v: unknown): unknown {
 
 /** stableStringify(a) === stableStringify(b), for values other than undefined. */
 function sameJson(a: unknown, b: unknown): boolean {
+  // The same value writes the same text (most strings of an unchanged object); JSON writes no BigInt.
+  if (a === b && typeof a !== 'bigint') return true;
+  if (typeof a === 'string' && typeof b === 'string') return false;
   const objects = (typeof a === 'object' && a !== null ? 1 : 0) + (typeof b === 'object' && b !== null ? 1 : 0);
   if (objects === 0) return leaf(a) === leaf(b);
   if (a === b) return true;
@@ -65,6 +68,8 @@ function sameJson(a: unknown, b: unknown): boolean {
   }
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
+  const same = sameKeysSameJson(x, y);
+  if (same !== undefined) return same;
   const inX = definedKeys(x);
   if (inX !== definedKeys(y)) return false;
   for (const k of Object.keys(x)) {
@@ -72,6 +77,28 @@ function sameJson(a: unknown, b: unknown): boolean {
     if (v === undefined) continue;
     const w = Object.prototype.propertyIsEnumerable.call(y, k) ? y[k] : undefined;
     if (w === undefined || !sameJson(v, w)) return false;
+  }
+  return true;
+}
+
+/**
+ * The common case, two forms one canonical function built: the same keys in the same order, each
+ * value defined on both sides. Then the members pair up by position, with no lookup of one side's
+ * key in the other. Undefined: any other case, for the general comparison.
+ */
+function sameKeysSameJson(x: Record<string, unknown>, y: Record<string, unknown>): boolean | undefined {
+  const kx = Object.keys(x);
+  const ky = Object.keys(y);
+  const n = kx.length;
+  if (n !== ky.length) return undefined;
+  for (let i = 0; i < n; i++) if (kx[i] !== ky[i]) return undefined;
+  for (let i = 0; i < n; i++) {
+    const k = kx[i]!;
+    const v = x[k];
+    const w = y[k];
+    // An undefined member is left out of the text (and a function's leaves it, or takes the text).
+    if (v === undefined || w === undefined) return undefined;
+    if (!sameJson(v, w)) return false;
   }
   return true;
 }
@@ -95,10 +122,14 @@ function definedKeys(o: Record<string, unknown>): number {
 }
 
 /**
- * A live object's canonical hash (its guard) and whether the desired form equals it, from one
- * stable text each: the same answer as canonicalHash and canonicalEqual, without a second walk.
+ * Whether the desired form equals the live one, and the live form's canonical hash for the guard.
+ * `hashUnchanged` false (a plan only shown as text: no guard of it is ever written): an equal
+ * pair comes back without a hash, found by one walk of both instead of two stable texts and a
+ * sha256 (most objects of a large org are unchanged). Otherwise the answer is canonicalHash and
+ * canonicalEqual's, from one stable text each.
  */
-export function hashAndCompare(live: Canonical, desired: Canonical): { hash: string; equal: boolean } {
+export function compareWithLive(live: Canonical, desired: Canonical, hashUnchanged: boolean): { hash?: string; equal: boolean } {
+  if (!hashUnchanged && canonicalEqual(live, desired)) return { equal: true };
   const text = stableStringify(live);
   return { hash: hash('sha256', text), equal: text === stableStringify(desired) };
 }

@@ -37,6 +37,12 @@ export interface PlanContext {
   owned?: Ownership;
   /** Counts a guide instruction or a summary prompt (default: a fresh memo per plan). */
   textTokens?: TextTokenCounter;
+  /**
+   * false: the plan is only shown as text, where no guard appears and nothing is saved, so an
+   * unchanged object's guard may go without its content hash (the costly part of planning a large,
+   * unchanged org). Otherwise (a plan saved, or shown as JSON or markdown) every guard has it.
+   */
+  sealed?: boolean;
 }
 
 /** An object as audit records carry it: its version, and its canonical form with that form's hash. */

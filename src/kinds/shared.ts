@@ -5,7 +5,7 @@ import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { ApiError } from '../targets/llmgateway/api.js';
 import type { Labels } from '../model/types.js';
 import type { DesiredBody, Guard, NoopAction, PlanAction, PlanProblem, UpdateAction, WriteAction } from './action.js';
-import { diffCanonical, hashAndCompare, type Canonical } from './canonical.js';
+import { compareWithLive, diffCanonical, type Canonical } from './canonical.js';
 import type { ApplyContext, CallResult, Snapshot } from './kind.js';
 
 /** Who last changed a live object and when, as the server says. */
@@ -47,8 +47,8 @@ export function noopAction(base: LiveActionBase): NoopAction {
 /**
  * An action on an object that exists live: noop when both canonical forms agree, else an update
  * with its field changes, its body and who last changed the live side. The guard is `guard` with
- * the live form's hash. The body is asked for only for an update: most objects of a large org are
- * unchanged.
+ * the live form's hash (a noop's only when `sealed`: see PlanContext). The body is asked for only
+ * for an update: most objects of a large org are unchanged.
  */
 export function settleAgainstLive(
   base: Omit<LiveActionBase, 'guard'> & { guard: Omit<Guard, 'hash'> },
@@ -56,10 +56,12 @@ export function settleAgainstLive(
   before: Canonical,
   after: Canonical,
   live: LiveStamp,
+  sealed?: boolean,
 ): PlanAction {
-  const { hash, equal } = hashAndCompare(before, after);
+  const { hash, equal } = compareWithLive(before, after, sealed !== false);
   // In key order (only a summary setting's dateModified sorts before hash), for stable JSON's native path.
-  const guard = base.guard.dateModified === undefined ? { hash, ...base.guard } : { dateModified: base.guard.dateModified, hash, ...base.guard };
+  const guard =
+    hash === undefined ? base.guard : base.guard.dateModified === undefined ? { hash, ...base.guard } : { dateModified: base.guard.dateModified, hash, ...base.guard };
   if (equal) return noopAction({ ...base, guard });
   // The body where it always stood: before the live id and the guard.
   const { liveId, guard: _, ...head } = base;

@@ -31,6 +31,12 @@ export interface BuildOptions {
   owned?: Ownership;
   /** Counts guide instructions and summary prompts (with the caller's memo). */
   textTokens?: TextTokenCounter;
+  /**
+   * false: a plan only shown as text (not saved, not JSON or markdown), which shows no guard or
+   * fingerprint: unchanged objects' guards go without their content hash and the plan is left
+   * unsealed (fingerprint ""), which makes a large unchanged org's plan cheaper. Default true.
+   */
+  sealed?: boolean;
 }
 
 /** Points each problem at its resource in git (the field at fault when known), for annotations. */
@@ -113,6 +119,7 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
       planned: all.actions,
       ...(opts.owned ? { owned: opts.owned } : {}),
       ...(opts.textTokens ? { textTokens: opts.textTokens } : {}),
+      ...(opts.sealed === false ? { sealed: false } : {}),
     });
     // One by one: spreading a large org's actions into push() would outgrow the call stack.
     for (const a of part.actions) all.actions.push(a);
@@ -155,6 +162,6 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
     // Recorded so `apply PLANFILE` re-plans the same slice.
     ...(opts.only ? { scope: [...opts.only].sort() } : {}),
   };
-  plan.fingerprint = planFingerprint(plan);
+  if (opts.sealed !== false) plan.fingerprint = planFingerprint(plan);
   return plan;
 }

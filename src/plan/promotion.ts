@@ -371,10 +371,10 @@ function settingContentHash(s: Parameters<typeof summaryCanonical>[0]): string {
   return canonicalHash({ ...summaryCanonical(s), integrationId: null, interactionType: null });
 }
 
-/** The plan with `problems` added, its fingerprint sealed again (the fingerprint covers problems). */
+/** The plan with `problems` added, its fingerprint sealed again (the fingerprint covers problems); an unsealed plan stays so. */
 export function withProblems(plan: Plan, problems: readonly PlanProblem[]): Plan {
   if (problems.length === 0) return plan;
   const next: Plan = { ...plan, problems: [...plan.problems, ...problems] };
-  next.fingerprint = planFingerprint(next);
+  if (plan.fingerprint !== '') next.fingerprint = planFingerprint(next);
   return next;
 }

@@ -61,7 +61,10 @@ export interface Plan {
   warnings?: PlanProblem[];
   /** Live objects not in git and left alone (unmanaged, or prune off). */
   unmanaged: Unmanaged[];
-  /** sha256 over the canonical actions and guards; apply checks it before doing anything. */
+  /**
+   * sha256 over the canonical actions and guards; apply checks it before doing anything. "" in a
+   * plan made only to be shown as text (buildPlan's `sealed: false`), which is never written.
+   */
   fingerprint: string;
   /**
    * Set when the plan was limited (`plan --changed-since`): the sorted addresses it covers, so

@@ -12,6 +12,15 @@ import { shownChanged } from '../util/escapes.js';
 export const SYMBOL: Record<ActionType, string> = { create: '+', update: '~', delete: '-', noop: ' ' };
 export const ACTION_STYLE: Record<ActionType, StyleName> = { create: 'green', update: 'yellow', delete: 'red', noop: 'dim' };
 
+/**
+ * Refuses a plan made only to be shown as text (no fingerprint, unchanged objects' guards without
+ * their hash) where a document would show its seal: a caller that asks for JSON or markdown must
+ * have planned it sealed (buildPlan's `sealed`).
+ */
+export function requireSealed(plan: Plan): void {
+  if (plan.fingerprint === '') throw new Error('internal error: a plan made to be shown as text only (unsealed) cannot be written as JSON or markdown');
+}
+
 export function formatInt(n: number): string {
   return groupThousands(n);
 }

@@ -24,6 +24,7 @@ import {
   summaryCounts,
   scopeNote,
   noChangesLine,
+  requireSealed,
 } from './plan-common.js';
 import { clipLongLines, formatDiffLine, textDiff } from './textdiff.js';
 import type { Plan, PlanAction, PlanProblem } from '../plan/types.js';
@@ -55,6 +56,7 @@ export function fenced(content: string, info = ''): string {
 }
 
 export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): string {
+  requireSealed(plan);
   const cap = opts.cap ?? MARKDOWN_CAP;
   const head: string[] = [];
   const s = plan.summary;

@@ -85,7 +85,7 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
     tAction = { ...common, desired: desired(), action: 'create', changes: describeCreate(after) };
   } else {
     const before = canonical(lT);
-    tAction = settleAgainstLive({ ...common, liveId: lT.id, guard: { version: lT.version } }, desired, before, after, lT);
+    tAction = settleAgainstLive({ ...common, liveId: lT.id, guard: { version: lT.version } }, desired, before, after, lT, ctx.sealed);
   }
   if (tAction.action !== 'noop') tAction.dependsOn.push(...guards);
   if (tAction.action === 'update' && lT && lT.model !== dT.model) {
@@ -122,7 +122,7 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
   const liveTraffic = lT?.traffic ?? null;
   let trafficAction: PlanAction | undefined;
   if (input.split) {
-    trafficAction = planSplit(input.split, liveTraffic, lT?.id);
+    trafficAction = planSplit(input.split, liveTraffic, lT?.id, ctx.sealed);
     if (trafficAction.action !== 'noop') {
       const routed = input.split.routes
         .map((r) => versionActions.get(r.version))

@@ -6,7 +6,7 @@ import type { PromptTemplate, PromptVersion } from '../../model/types.js';
 import type { WireVersion } from '../../targets/llmgateway/wire.js';
 import { compareVersionLabels, nextPatch } from '../../util/semver.js';
 import type { CreateAction, FieldChange, PlanAction, PlanProblem, TextChange, TokenDelta, UpdateAction } from '../action.js';
-import { canonicalEqual, describeCreate, diffCanonical, hashAndCompare, type Canonical } from '../canonical.js';
+import { canonicalEqual, compareWithLive, describeCreate, diffCanonical, type Canonical } from '../canonical.js';
 import type { PlanContext, TokenCounter } from '../kind.js';
 import { liveModified, noopAction } from '../shared.js';
 import { canonical, fromWire, TEXT_FIELDS, toWire } from './index.js';
@@ -26,7 +26,7 @@ export function planVersion(
   dT: PromptTemplate,
   lV: WireVersion | undefined,
   liveTemplate: (LiveTemplateRef & { versions: readonly WireVersion[] }) | undefined,
-  ctx: Pick<PlanContext, 'tokens' | 'config'>,
+  ctx: Pick<PlanContext, 'tokens' | 'config' | 'sealed'>,
   problems: PlanProblem[],
 ): PlanAction | undefined {
   const address = versionAddress(dT.name, dV.version);
@@ -52,8 +52,9 @@ export function planVersion(
   }
 
   const before = canonical(lV);
-  const { hash, equal } = hashAndCompare(before, after);
-  const guard = { hash, state: lV.state };
+  // A Draft equal to git is still published (an update): its guard always holds the hash.
+  const { hash, equal } = compareWithLive(before, after, ctx.sealed !== false || lV.state !== 'Published');
+  const guard = hash !== undefined ? { hash, state: lV.state } : { state: lV.state };
   const liveId = liveTemplate!.id;
   if (lV.state === 'Published') {
     if (equal) return noopAction({ ...common, liveId, guard });

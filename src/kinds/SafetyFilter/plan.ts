@@ -19,7 +19,7 @@ const MAX_PRIORITY = 100;
 export function planFilters(
   desired: SafetyFilter[],
   live: WireFilter[],
-  ctx: Pick<PlanContext, 'prune' | 'commit'>,
+  ctx: Pick<PlanContext, 'prune' | 'commit' | 'sealed'>,
 ): PlanPart {
   const part: PlanPart = { actions: [], problems: [], unmanaged: [] };
   const liveByName = new Map(live.map((f) => [f.name, f]));
@@ -38,7 +38,7 @@ export function planFilters(
       a = { ...common, desired: desiredBody, action: 'create', changes: describeCreate(after) };
     } else {
       const before = canonical(l);
-      a = settleAgainstLive({ ...common, liveId: l.id, guard: { version: l.version } }, () => desiredBody, before, after, l);
+      a = settleAgainstLive({ ...common, liveId: l.id, guard: { version: l.version } }, () => desiredBody, before, after, l, ctx.sealed);
       if (a.action === 'update' && l.enabled && !f.enabled) {
         a.destructive = true;
         a.reason = 'disables a safety filter';

@@ -134,7 +134,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
       a = { ...common, desired: desiredBody, action: 'create', changes: withoutPrompt(describeCreate(after)) };
     } else {
       const before = canonical(l);
-      a = settleAgainstLive({ ...common, liveId: l.id, guard: { dateModified: l.dateModified } }, () => desiredBody, before, after, l);
+      a = settleAgainstLive({ ...common, liveId: l.id, guard: { dateModified: l.dateModified } }, () => desiredBody, before, after, l, ctx.sealed);
       if (a.action === 'update') a.changes = withoutPrompt(a.changes);
     }
     if (a.action !== 'noop') {

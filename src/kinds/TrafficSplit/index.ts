@@ -55,8 +55,11 @@ export function snapshot(t: WireTraffic): Snapshot {
   return { version: t.version, hash: canonicalHash(content), content };
 }
 
-/** The split in git against the live one; `templateId` is the live template's, when it exists. */
-export function planSplit(split: TrafficSplit, live: WireTraffic | null, templateId: string | undefined): PlanAction {
+/**
+ * The split in git against the live one; `templateId` is the live template's, when it exists.
+ * `sealed`: PlanContext's.
+ */
+export function planSplit(split: TrafficSplit, live: WireTraffic | null, templateId: string | undefined, sealed?: boolean): PlanAction {
   // The model has the wire's fields (its canonical form is its body's); the body is made for a write.
   const after = canonical(split);
   const desired = () => ({ kind: 'TrafficSplit' as const, body: toWire(split) });
@@ -65,7 +68,7 @@ export function planSplit(split: TrafficSplit, live: WireTraffic | null, templat
     return { ...common, desired: desired(), action: 'create', changes: describeCreate(after), ...(templateId !== undefined ? { parentId: templateId } : {}) };
   }
   const before = canonical(live);
-  return settleAgainstLive({ ...common, liveId: templateId, guard: { version: live.version } }, desired, before, after, live);
+  return settleAgainstLive({ ...common, liveId: templateId, guard: { version: live.version } }, desired, before, after, live, sealed);
 }
 
 async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {

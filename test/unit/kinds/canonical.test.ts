@@ -274,6 +274,16 @@ describe('settleAgainstLive', () => {
     expect(Object.keys(a)).toEqual(['address', 'kind', 'name', 'dependsOn', 'desired', 'liveId', 'guard', 'action', 'changes', 'live', 'liveModified']);
   });
 
+  it('for a plan only shown as text (sealed false), a noop goes without the hash; an update still has it', () => {
+    const noop = settleAgainstLive(base, () => desired, { x: 1 }, { x: 1 }, {}, false);
+    expect(noop).toMatchObject({ action: 'noop', guard: { version: 2 } });
+    expect(noop.action === 'noop' && noop.guard).toEqual({ version: 2 });
+    const update = settleAgainstLive(base, () => desired, { x: 1 }, { x: 2 }, {}, false);
+    expect(update).toMatchObject({ action: 'update', guard: { hash: liveHash, version: 2 } });
+    // Equal as stable JSON is equal without it: key order and undefined members.
+    expect(settleAgainstLive(base, () => desired, { y: [1, { q: 2, p: undefined } as never], x: 1 }, { x: 1, y: [1, { q: 2 }] }, {}, false).action).toBe('noop');
+  });
+
   it('compares the two forms as stable JSON does: key order and undefined members make no difference', () => {
     const a = settleAgainstLive(base, () => desired, { y: [1, { q: 2, p: undefined } as never], x: 1 }, { x: 1, y: [1, { q: 2 }] }, {});
     expect(a.action).toBe('noop');

@@ -3,6 +3,9 @@ import { buildPlan } from '../../../src/plan/build.js';
 import { contentHash } from '../../../src/kinds/PromptVersion/index.js';
 import { problemPatch } from '../../../src/views/plan-common.js';
 import { renderText } from '../../../src/views/plan-text.js';
+import { renderJson } from '../../../src/views/plan-json.js';
+import { renderMarkdown } from '../../../src/views/plan-markdown.js';
+import { withProblems } from '../../../src/plan/promotion.js';
 import { isValidOrder } from '../../../src/plan/order.js';
 import type { Plan, PlanAction } from '../../../src/plan/types.js';
 import {
@@ -457,5 +460,50 @@ describe('buildPlan: ordering', () => {
       'unknown-template PromptVersion/ghost@1.0.0',
       'unknown-template TrafficSplit/ghost',
     ]);
+  });
+});
+
+describe('buildPlan: a plan only shown as text (sealed: false)', () => {
+  // A text plan shows no guard and no fingerprint: unchanged objects are compared without their
+  // stable text and hash (most of a large unchanged org's planning), and nothing can write it.
+  it('leaves unchanged objects’ guards without a hash and the plan without a fingerprint, and plans the same actions', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    const sealed = buildPlan(d, live, opts());
+    const shown = buildPlan(d, live, opts({ sealed: false }));
+    expect(shown.fingerprint).toBe('');
+    expect(sealed.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(shown.actions.map((a) => `${a.action} ${a.address}`)).toEqual(sealed.actions.map((a) => `${a.action} ${a.address}`));
+    expect(act(shown, 'PromptVersion/billing-assistant@1.0.0')!.guard).toEqual({ state: 'Published' });
+    expect(act(shown, 'TrafficSplit/billing-assistant')!.guard).toEqual({ version: 3 });
+    expect(act(shown, 'SafetyFilter/billing-pii-guard')!.guard).toEqual({ version: 5 });
+    // Without the hashes, each guard is the sealed plan's; the text shown is the same.
+    for (const a of shown.actions) {
+      const { hash: _, ...rest } = act(sealed, a.address)!.guard!;
+      expect(a.action !== 'create' && a.guard).toEqual(rest);
+    }
+    expect(renderText(shown)).toBe(renderText(sealed));
+  });
+
+  it('still hashes the guard of every object it acts on: an update, and a live Draft it publishes unchanged', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    const tpl = live.templates[0]!;
+    tpl.versions![1] = liveVersion(tpl.id, d.versions[1]!, 'Draft');
+    tpl.description = 'changed on the server';
+    const plan = buildPlan(d, live, opts({ sealed: false }));
+    expect(act(plan, 'PromptVersion/billing-assistant@1.1.0')).toMatchObject({ action: 'update', guard: { hash: contentHash(tpl.versions![1]!), state: 'Draft' } });
+    expect(act(plan, 'PromptTemplate/billing-assistant')).toMatchObject({ action: 'update', guard: { hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(act(plan, 'PromptVersion/billing-assistant@1.0.0')!.guard).toEqual({ state: 'Published' });
+  });
+
+  it('cannot be written as JSON or markdown, and gains no fingerprint from added problems', () => {
+    const d = sampleDesired();
+    const shown = buildPlan(d, liveAfterApply(d), opts({ sealed: false }));
+    expect(() => renderJson(shown)).toThrow(/unsealed/);
+    expect(() => renderMarkdown(shown)).toThrow(/unsealed/);
+    const withOne = withProblems(shown, [{ address: 'PromptVersion/billing-assistant@1.0.0', rule: 'promotion/not-in-previous', message: 'm' }]);
+    expect(withOne.fingerprint).toBe('');
+    expect(withOne.problems).toHaveLength(1);
   });
 });
