@@ -7,8 +7,8 @@ import { relative, resolve } from 'node:path';
 import { AUDIT_KEY_ENV, DEFAULT_AUDIT_FILE, auditKey, formatAnchor, parseAnchor, type AuditAnchor } from '../audit/log.js';
 import { verifyAuditFile } from '../audit/verify.js';
 import { UserError, EXIT } from '../util/errors.js';
-import { oneLine } from '../util/escapes.js';
-import { DEFAULT_DIR, shellWord } from './common.js';
+import { oneLine, shellWord } from '../util/escapes.js';
+import { DEFAULT_DIR } from './common.js';
 import { addEnvOption } from './environments.js';
 import type { CliContext } from './context.js';
 

@@ -10,17 +10,13 @@ import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import type { WireOrganization } from '../genesys/conventions.js';
 import { UserError } from '../util/errors.js';
-import { shellQuoted } from '../util/escapes.js';
+import { visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { openTarget, targetContext, targetLine, describeTarget, type OpenTarget, type OpenTargetOptions } from './target.js';
 import { formatText } from '../views/diagnostics.js';
 
 export const DEFAULT_DIR = 'prompts';
 
-/** `s` as one shell word, for a command we print to be run: quoted when it holds anything but plain path characters. */
-export function shellWord(s: string): string {
-  return /^[\w./@%+=:,-]+$/.test(s) ? s : `'${shellQuoted(s)}'`;
-}
 
 export function addDirOption(cmd: Command): Command {
   return cmd.option('--dir <dir>', 'prompts directory', DEFAULT_DIR);
@@ -54,7 +50,7 @@ export async function loadOrRefuse(ctx: CliContext, dir: string, doing: string):
   for (const d of diagnostics) ctx.info(formatText(d));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0 || !state || !union) {
-    throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${dir}: nothing was ${doing}`);
+    throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${visibleName(dir)}: nothing was ${doing}`);
   }
   return { state, union };
 }

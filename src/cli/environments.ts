@@ -12,6 +12,7 @@ import type { PreviousOrg, PromotedVersion } from '../plan/promotion.js';
 import { readPromotionSource } from '../targets/live.js';
 import { UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
+import { shellWord, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 
 /** Where each environment keeps what is its own (embedded state, audit trail), relative to the working directory. */
@@ -94,7 +95,7 @@ export async function selectEnvironment(
   if (configuredEnvironment(config, name)) return environmentByName(config, name);
   if (status === 'invalid') {
     if (whenInvalid) return void whenInvalid(file);
-    throw new UserError(`${from} names environment "${name}", but ${file} is not valid (run \`promptctl validate --dir ${dir}\`); nothing was done`);
+    throw new UserError(`${from} names environment "${name}", but ${visibleName(file)} is not valid (run \`promptctl validate --dir ${shellWord(dir)}\`); nothing was done`);
   }
   const names = Object.keys(config.environments);
   if (names.length === 0) {
@@ -205,7 +206,7 @@ export function refuseUnsavedApply(ctx: CliContext, planFile: string | undefined
   if (!env?.settings.protected || planFile !== undefined) return;
   throw new UserError(
     `environment ${env.name} is protected: apply takes only a saved, reviewed plan file. ` +
-      `Run \`promptctl plan --env ${env.name}${dir === 'prompts' ? '' : ` --dir ${dir}`} --out plan.json\`, review it, then \`promptctl apply --env ${env.name} plan.json\`; nothing was applied`,
+      `Run \`promptctl plan --env ${env.name}${dir === 'prompts' ? '' : ` --dir ${shellWord(dir)}`} --out plan.json\`, review it, then \`promptctl apply --env ${env.name} plan.json\`; nothing was applied`,
   );
 }
 

@@ -54,7 +54,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const dir = resolve(ctx.cwd, flags.out);
   // The directory as messages name it: the user's argument, which may hold an ESC or a line break.
   const shownOut = visibleName(flags.out);
-  const existing = await listDir(dir);
+  const existing = await listDir(dir, shownOut);
   if (existing.length > 0 && !flags.force) {
     throw new UserError(`${shownOut} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); choose an empty directory or pass --force`);
   }
@@ -162,13 +162,14 @@ function maskedForExport<T>(ctx: CliContext, value: T, found: Set<string>): T {
   });
 }
 
-async function listDir(dir: string): Promise<string[]> {
+/** `shown`: how messages name the directory (the user's --out, made visible). */
+async function listDir(dir: string, shown: string): Promise<string[]> {
   try {
     return (await readdir(dir)).sort();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return [];
-    if (code === 'ENOTDIR') throw new UserError(`--out ${dir} is a file, not a directory`);
+    if (code === 'ENOTDIR') throw new UserError(`--out ${shown} is a file, not a directory`);
     throw err;
   }
 }

@@ -8,7 +8,8 @@ import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import { describeFsError, EXIT, UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
-import { addDirOption, DEFAULT_DIR, planTarget, shellWord } from './common.js';
+import { addDirOption, DEFAULT_DIR, planTarget } from './common.js';
+import { shellWord, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { asSaved } from './plan-file.js';
 import { parseFormat, renderPlan, type PlanFormat } from './render.js';
@@ -74,14 +75,14 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
       await writeFileAtomic(resolve(ctx.cwd, flags.out), saved!.json);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      throw new UserError(`cannot write the plan to ${flags.out}: ${e.code ? `${e.code} ` : ''}${describeFsError(e)}`);
+      throw new UserError(`cannot write the plan to ${visibleName(flags.out)}: ${e.code ? `${e.code} ` : ''}${describeFsError(e)}`);
     }
     // apply reads the files again: the same environment and directory (prune is in the file).
     const env = `${ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : ''}${flags.dir !== DEFAULT_DIR ? ` --dir ${shellWord(flags.dir)}` : ''}`;
     const n = plan.problems.length;
     // A plan with problems is still saved (for review), but it is no invitation to apply: apply refuses it.
-    if (n > 0) ctx.info(`plan saved to ${flags.out} for review: it has ${n} problem${n === 1 ? '' : 's'}, so apply would refuse it`);
-    else ctx.info(`plan saved to ${flags.out}: apply it with \`promptctl apply${env} ${shellWord(flags.out)}\``);
+    if (n > 0) ctx.info(`plan saved to ${visibleName(flags.out)} for review: it has ${n} problem${n === 1 ? '' : 's'}, so apply would refuse it`);
+    else ctx.info(`plan saved to ${visibleName(flags.out)}: apply it with \`promptctl apply${env} ${shellWord(flags.out)}\``);
   }
   if (plan.problems.length > 0) {
     ctx.info(`error: the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}; apply would refuse it`);

@@ -80,7 +80,7 @@ async function splitContext(ctx: CliContext, template: string, dir: string, doin
   const loaded = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets });
   for (const d of loaded.diagnostics) if (d.severity === 'error') ctx.info(formatText(d));
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
-  if (errors > 0 || !loaded.state) throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${dir}: nothing was ${doing} (run \`promptctl validate\`)`);
+  if (errors > 0 || !loaded.state) throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${visibleName(dir)}: nothing was ${doing} (run \`promptctl validate\`)`);
   const union = loaded.state;
   const state = env ? environmentState(union, env) : union;
   const split = state.splits.find((s) => s.template === template);
@@ -132,7 +132,7 @@ async function refuseInvalidEdit(ctx: CliContext, dir: string, file: string, tex
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0 && loaded.state) return;
   for (const d of errors) ctx.info(formatText(d));
-  throw new UserError(`${what} would leave ${errors.length || 'invalid'} error${errors.length === 1 ? '' : 's'} in ${dir} (listed above): nothing was changed`);
+  throw new UserError(`${what} would leave ${errors.length || 'invalid'} error${errors.length === 1 ? '' : 's'} in ${visibleName(dir)} (listed above): nothing was changed`);
 }
 
 export async function runPromote(ctx: CliContext, template: string, version: string, flags: EditFlags): Promise<number> {
@@ -200,7 +200,7 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
     try {
       page = await dirHistory(prompts, scope.dirs, { skip, max: HISTORY_PAGE, ...(scope.from ? { from: scope.from } : {}) });
     } catch (err) {
-      throw new UserError(`rollback reads ${flags.dir}'s git history, and there is none: ${(err as Error).message}; nothing was rolled back`);
+      throw new UserError(`rollback reads ${visibleName(flags.dir)}'s git history, and there is none: ${(err as Error).message}; nothing was rolled back`);
     }
     read += page.length;
     skip += page.length;

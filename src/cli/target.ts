@@ -13,6 +13,7 @@ import { aiStudioWriteChecks, gatewayWriteChecks } from '../kinds/index.js';
 import { resolveTarget, type Target } from '../genesys/target.js';
 import { checkedProxyUrl, proxySettingsFrom, type ProxySettings } from '../genesys/proxy.js';
 import { UserError } from '../util/errors.js';
+import { shellWord, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import type { SelectedEnvironment } from './environments.js';
 
@@ -80,7 +81,7 @@ export async function configModels(cwd: string, dir: string): Promise<{ models: 
   const { loadConfigFile } = await import('../load/index.js');
   const { config, status, file } = await loadConfigFile({ dir, cwd });
   if (status === 'invalid') {
-    throw new UserError(`${file} is not valid (run \`promptctl validate --dir ${dir}\`); the emulator takes the models it defines from it: nothing was done`);
+    throw new UserError(`${visibleName(file)} is not valid (run \`promptctl validate --dir ${shellWord(dir)}\`); the emulator takes the models it defines from it: nothing was done`);
   }
   return { models: config.models, file };
 }

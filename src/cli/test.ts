@@ -13,6 +13,7 @@ import type { DesiredState } from '../model/types.js';
 import { unlessAborted } from '../util/abort.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
+import { visibleName } from '../util/escapes.js';
 import { bar } from '../views/apply.js';
 import type { TestFormat } from '../views/test-report.js';
 import { addDirOption, announceTarget, loadOrRefuse, withTarget } from './common.js';
@@ -100,7 +101,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   if (unknown.length > 0) {
     const known = state.tests.map((t) => t.name);
     throw new UserError(
-      `no PromptTest named ${unknown.map((n) => `"${n}"${didYouMean(n, known)}`).join(', ')} in ${flags.dir}${known.length ? `; its tests: ${known.join(', ')}` : ' (it has no PromptTest)'}`,
+      `no PromptTest named ${unknown.map((n) => `"${n}"${didYouMean(n, known)}`).join(', ')} in ${visibleName(flags.dir)}${known.length ? `; its tests: ${known.join(', ')}` : ' (it has no PromptTest)'}`,
     );
   }
   // A test's `responses:` answer on the embedded emulator only: a real org's model answers for itself.
@@ -119,7 +120,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   if (compare && running.length === 0) {
     throw new UserError(`--compare ${compare.join(',')}: no ${names.length ? 'named ' : ''}PromptTest targets a template that declares both versions${templatesWith(state, compare)}`);
   }
-  if (state.tests.length === 0) ctx.info(`no PromptTest in ${flags.dir}: nothing to run`);
+  if (state.tests.length === 0) ctx.info(`no PromptTest in ${visibleName(flags.dir)}: nothing to run`);
 
   const calls = running.reduce((n, p) => n + p.calls.length, 0);
   const cacheDir = join(ctx.cwd, TEST_CACHE_DIR);

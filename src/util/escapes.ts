@@ -136,6 +136,15 @@ export function shellQuoted(s: string): string {
   return s.replace(/'/g, `'\\''`);
 }
 
+/**
+ * `s` as one shell word in a command we print to be run: quoted when it holds anything but plain
+ * path characters, and made visible as a name (visibleName): an ESC or a line break in a user's
+ * path is shown escaped, never sent to the terminal.
+ */
+export function shellWord(s: string): string {
+  return /^[\w./@%+=:,-]+$/.test(s) ? s : `'${visibleName(shellQuoted(s))}'`;
+}
+
 /** The inside of a JSON string (JSON documents, quoted assertion values): what JSON.stringify writes between the quotes. */
 export function jsonStringContent(s: string): string {
   return JSON.stringify(s).slice(1, -1);
@@ -164,6 +173,7 @@ export const ESCAPES: readonly ((s: string) => string)[] = [
   shownChanged,
   collapseWhitespace,
   shellQuoted,
+  shellWord,
   jsonStringContent,
   encodeURIComponent,
 ];

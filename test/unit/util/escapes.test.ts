@@ -38,6 +38,12 @@ describe('util/escapes', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('shellWord quotes a path for a command to run, and shows an ESC or a line break in it escaped', () => {
+    expect(escapes.shellWord('prompts/a-b_1.yaml')).toBe('prompts/a-b_1.yaml');
+    expect(escapes.shellWord("it's here")).toBe(`'it'\\''s here'`);
+    expect(escapes.shellWord('x\u001b[2Jy\nz')).toBe(`'x\\u001b[2Jy\\u000az'`);
+  });
+
   it('a value with a line break and every escaped character is masked in each form, through each inner escape too', () => {
     const value = `Ab1 | < > & " ' \\ \` * _ [ ] # ~ $ % : , \t\r\n\u001b zZ9`;
     const forms = withEscapedForms([{ name: 'SOME_KEY', value }]);
