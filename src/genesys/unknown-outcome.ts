@@ -86,10 +86,11 @@ export function stoppedNote(attempts: number): string {
 /**
  * Ends a call whose budget is spent: the last attempt may have done the work, so it is read for
  * (reconcile) before the call fails. Read and not found, it did not land; unread (or unreadable),
- * nobody knows, and the error says so (outcomeUnknown).
+ * nobody knows, and the error says so (outcomeUnknown). A read (GET) changes nothing: it has no
+ * outcome to be unknown, and its error never says so.
  */
 export async function giveUp<T>(
-  spec: Pick<CallSpec<T>, 'reconcile'>,
+  spec: Pick<CallSpec<T>, 'reconcile'> & { method?: Method },
   error: ApiError,
   outcomeUnknown: boolean,
   attempts: number,
@@ -112,6 +113,6 @@ export async function giveUp<T>(
   }
   const gaveUp = withNote(error, note);
   if (stopping) gaveUp.notResent = true;
-  if (outcomeUnknown && !settled) gaveUp.outcomeUnknown = true;
+  if (outcomeUnknown && !settled && spec.method !== 'GET') gaveUp.outcomeUnknown = true;
   throw gaveUp;
 }

@@ -67,6 +67,14 @@ describe('giveUp', () => {
     expect(unreadable.outcomeUnknown).toBe(true);
   });
 
+  it('a read (GET) changes nothing: its error never says the outcome is unknown', async () => {
+    const err = await rejection(giveUp({ method: 'GET' }, failed(), true, 4, 1234));
+    expect(err.message).toMatch(/gave up after 4 attempts/);
+    expect(err.outcomeUnknown).toBeUndefined();
+    const write = await rejection(giveUp({ method: 'PUT' }, failed(), true, 4, 1234));
+    expect(write.outcomeUnknown).toBe(true);
+  });
+
   it('does not read after an attempt whose outcome is known', async () => {
     let read = false;
     const reconcile = async () => ((read = true), { value: 'x' });
