@@ -13,6 +13,7 @@ import type { DesiredState } from '../model/types.js';
 import { unlessAborted } from '../util/abort.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
+import { checkVersionLabel } from '../util/semver.js';
 import { visibleName } from '../util/escapes.js';
 import { bar } from '../views/apply.js';
 import type { TestFormat } from '../views/test-report.js';
@@ -77,7 +78,12 @@ export function parseThreshold(value: string | undefined): number | undefined {
 export function parseCompare(value: string | undefined): [string, string] | undefined {
   if (value === undefined) return undefined;
   const parts = value.split(',').map((s) => s.trim());
-  if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UserError(`--compare takes two versions separated by a comma (e.g. 1.0.0,1.1.0), not "${value}"`);
+  if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UserError(`--compare takes two versions separated by a comma (e.g. 1.0.0,1.1.0), not "${visibleName(value)}"`);
+  // validate's own check: a label no PromptVersion may declare (1.0, 01.0.0) is refused before anything is loaded.
+  for (const label of parts) {
+    const problem = checkVersionLabel(label, undefined);
+    if (problem) throw new UserError(`--compare: ${visibleName(problem.message)}`);
+  }
   if (parts[0] === parts[1]) throw new UserError(`--compare needs two different versions, not ${parts[0]} twice`);
   return [parts[0], parts[1]];
 }
