@@ -244,7 +244,9 @@ export class Transport {
       }
 
       if (uncertain && spec.afterUncertain) {
-        const found = await spec.afterUncertain(error);
+        // A read that fails settles nothing: the write's own error stands, its outcome unknown.
+        const afterUncertain = spec.afterUncertain;
+        const found = await readBeforeResend(() => afterUncertain(error), error);
         if (found) return found.value;
       }
       throw error;

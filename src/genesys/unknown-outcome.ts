@@ -57,10 +57,12 @@ export function unsettledError(error: ApiError): ApiError {
 }
 
 /**
- * Reads whether an earlier attempt of unknown outcome landed, before the call resends it. A read
- * that fails settles nothing: the call ends with the write's own error (`error`, its last
- * attempt's), its outcome unknown, the read's failure a note; it is not resent, since it may have
- * landed. A conflict the read finds (someone else's object where ours would be) is its answer.
+ * Reads whether an earlier attempt of unknown outcome landed: before the call resends it, or
+ * after its final answer may have been caused by that attempt (CallSpec.afterUncertain: a 409
+ * for the name it created). A read that fails settles nothing: the call ends with the write's own
+ * error (`error`, its last attempt's), its outcome unknown, the read's failure a note; it is not
+ * resent, since it may have landed. A conflict the read finds (someone else's object where ours
+ * would be) is its answer.
  */
 export async function readBeforeResend<T>(reconcile: () => Promise<Found<T> | undefined>, error: ApiError): Promise<Found<T> | undefined> {
   try {

@@ -1,0 +1,78 @@
+// A write resent after an attempt of unknown outcome, whose resend is refused as a duplicate (409):
+// the lost first attempt may have created it, so the client reads by name to settle it. When that
+// read fails, the call ends with the write's own 409 (its outcome unknown, the read's failure a
+// note), not with the read's error, which named a GET and said nothing of the write.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
+import { paths } from '../../src/targets/llmgateway/paths.js';
+import { gatewayWriteChecks } from '../../src/kinds/index.js';
+import { CLIENT_ID, CLIENT_SECRET, filterBody, rejection } from './client-support.js';
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((r) => server?.close(r));
+  server = undefined;
+});
+
+/** POST 1: 503; the listing read before resending: empty; POST 2: 409 duplicate.name; every later listing: `later`. */
+async function flaky(later: number | 'drop'): Promise<{ url: string; seen: string[] }> {
+  const seen: string[] = [];
+  let posts = 0;
+  let listings = 0;
+  server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    seen.push(`${req.method} ${path}`);
+    req.resume();
+    req.on('end', () => {
+      const send = (status: number, body: unknown): void => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (path === '/oauth/token') return send(200, { access_token: 'tok', token_type: 'bearer', expires_in: 3600 });
+      if (req.method === 'POST') {
+        posts++;
+        if (posts === 1) return send(503, { message: 'busy', code: 'http.503', status: 503 });
+        return send(409, { message: 'a safety filter named guard-one exists', code: 'duplicate.name', status: 409 });
+      }
+      listings++;
+      if (listings === 1) return send(200, { entities: [], pageSize: 100, pageNumber: 1, total: 0, pageCount: 0 });
+      if (later === 'drop') return void res.socket?.destroy();
+      return send(later, { message: 'no listing for you', code: `http.${later}`, status: later });
+    });
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+describe('a duplicate after an attempt of unknown outcome, whose settling read fails', () => {
+  it.each([
+    ['answered 403', 403 as const],
+    ['answered 500', 500 as const],
+    ['dropped', 'drop' as const],
+  ])("ends with the write's own 409, outcome unknown (the read %s)", async (_, later) => {
+    const { url, seen } = await flaky(later);
+    const c = createGatewayClient({
+      landed: gatewayWriteChecks,
+      apiUrl: url,
+      loginUrl: url,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      targetLabel: url,
+      backoffBaseMs: 1,
+      backoffCapMs: 5,
+      maxRetries: 2,
+    });
+    try {
+      const err = await rejection(c.createFilter(filterBody('guard-one', 10)));
+      expect(err).toMatchObject({ method: 'POST', path: paths.filters(), status: 409, code: 'duplicate.name', outcomeUnknown: true });
+      expect(err.message).toMatch(new RegExp(`^POST ${paths.filters()}`));
+      expect(err.message).toMatch(/could not read whether it landed: GET /);
+      expect(seen.filter((s) => s.startsWith('POST /api/'))).toHaveLength(2);
+    } finally {
+      await c.close();
+    }
+  });
+});
