@@ -3,14 +3,24 @@
 // (deep nesting, alias bombs) is stopped here, before anything recursive touches it.
 import { Composer, Lexer, LineCounter, Parser, isScalar, visit, type Document, type CST } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { expandedValues } from './alias-expansion.js';
 import { plainData } from './plain-data.js';
+import { groupThousands } from '../util/numbers.js';
 import { withYamlEnv } from './yaml-env.js';
 import { findDuplicateKeys, sortedProblems, yamlProblem } from './yaml-problems.js';
 
 /** Deeper collections are refused before composing (real documents are 5 or 6 levels deep). */
 export const MAX_DEPTH = 64;
-/** Alias expansions allowed per document when converting to data (stops "billion laughs"). */
+/**
+ * Alias expansions a document with YAML problems may make when read for its best-effort data
+ * (yaml's own count, which stops "billion laughs" but also a long document reusing one anchor).
+ */
 export const MAX_ALIAS_COUNT = 100;
+/**
+ * Values a document may hold once its aliases are expanded (stops "billion laughs"): far above a
+ * large PromptTest reusing an anchor in every case, far below what makes its checks slow.
+ */
+export const MAX_EXPANDED_VALUES = 100_000;
 /** Parser errors reported per document; the rest are noise after the first few. */
 const MAX_YAML_ERRORS = 10;
 
@@ -136,8 +146,20 @@ function parseDocuments(src: string, file: string): ParseResult {
           diagnostics.push(diag(cycle.offset, 'yaml/alias', `alias *${cycle.name} stands inside the value &${cycle.name} names, so that value contains itself: repeat what it needs instead`));
           return;
         }
+        // Counted without expanding: a bomb is refused before toJS or any check walks it.
+        if (expandedValues(doc, MAX_EXPANDED_VALUES + 1) > MAX_EXPANDED_VALUES) {
+          diagnostics.push(
+            diag(
+              firstAliasOffset(doc) ?? doc.contents.range?.[0] ?? 0,
+              'yaml/aliases',
+              `its aliases expand this document to more than ${groupThousands(MAX_EXPANDED_VALUES)} values: refusing a possible alias bomb (repeat less through aliases, or split the document)`,
+            ),
+          );
+          return;
+        }
       }
-      data = plain ? plain.data : doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      // Aliases are bounded by the expanded count above, not by yaml's count of uses.
+      data = plain ? plain.data : doc.toJS({ maxAliasCount: -1 });
     } catch (err) {
       const start = doc.contents.range?.[0] ?? 0;
       const unresolved = err instanceof ReferenceError ? /^Unresolved alias.*:\s*(.+)$/.exec(err.message) : null;
@@ -150,10 +172,6 @@ function parseDocuments(src: string, file: string): ParseResult {
             ? `&${name} is defined in document ${earlier + 1} of this file, and an anchor does not reach past \`---\`: define it again in this document, or repeat the value`
             : `define &${name} before using it (YAML aliases refer back, never forward)`;
         diagnostics.push(diag(firstAliasOffset(doc, name) ?? start, 'yaml/alias', `alias *${name} names no anchor: ${why}`));
-      } else if (err instanceof ReferenceError && /alias/i.test(err.message)) {
-        diagnostics.push(
-          diag(firstAliasOffset(doc) ?? start, 'yaml/aliases', `too many alias expansions (limit ${MAX_ALIAS_COUNT} per document): refusing a possible alias bomb`),
-        );
       } else if (err instanceof RangeError) {
         diagnostics.push(diag(start, 'yaml/too-deep', 'document is too deeply nested or self-referencing'));
       } else {

@@ -75,6 +75,26 @@ describe('parseYaml', () => {
     ]);
   });
 
+  it('reads a long document that reuses one anchor in every entry (yaml counts 100 uses at most)', () => {
+    let src = 'defaults: &d {model: gpt-4o, temperature: 0, tags: [a, b, c]}\ncases:\n';
+    for (let i = 0; i < 500; i++) src += `  - {name: case-${i}, with: *d}\n`;
+    const r = parseYaml(src, 'long.yaml');
+    expect(r.diagnostics).toEqual([]);
+    const data = r.documents[0]!.data as { cases: { name: string; with: unknown }[] };
+    expect(data.cases).toHaveLength(500);
+    expect(data.cases[499]).toEqual({ name: 'case-499', with: { model: 'gpt-4o', temperature: 0, tags: ['a', 'b', 'c'] } });
+  });
+
+  it('refuses a document its aliases expand past the limit even without nesting, at its first alias', () => {
+    // 1,001 values named 150 times: about 150,000 values once expanded.
+    const src = `big: &b [${Array.from({ length: 1000 }, (_, i) => i).join(', ')}]\nuses:\n${'  - *b\n'.repeat(150)}`;
+    const r = parseYaml(src, 'wide.yaml');
+    expect(r.documents).toEqual([]);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ line: 3, column: 5, rule: 'yaml/aliases', message: expect.stringContaining('more than 100,000 values') }),
+    ]);
+  });
+
   it('allows a few aliases', () => {
     const r = parseYaml('v: &v [1, 2]\na: *v\nb: *v\n', 'f.yaml');
     expect(r.diagnostics).toEqual([]);
