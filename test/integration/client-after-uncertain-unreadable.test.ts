@@ -5,10 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
 import { paths } from '../../src/targets/llmgateway/paths.js';
-import { gatewayWriteChecks } from '../../src/kinds/index.js';
-import { CLIENT_ID, CLIENT_SECRET, filterBody, rejection } from './client-support.js';
+import { filterBody, quickClient, rejection } from './client-support.js';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -54,17 +52,7 @@ describe('a duplicate after an attempt of unknown outcome, whose settling read f
     ['dropped', 'drop' as const],
   ])("ends with the write's own 409, outcome unknown (the read %s)", async (_, later) => {
     const { url, seen } = await flaky(later);
-    const c = createGatewayClient({
-      landed: gatewayWriteChecks,
-      apiUrl: url,
-      loginUrl: url,
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      targetLabel: url,
-      backoffBaseMs: 1,
-      backoffCapMs: 5,
-      maxRetries: 2,
-    });
+    const c = quickClient(url);
     try {
       const err = await rejection(c.createFilter(filterBody('guard-one', 10)));
       expect(err).toMatchObject({ method: 'POST', path: paths.filters(), status: 409, code: 'duplicate.name', outcomeUnknown: true });

@@ -5,10 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
 import { paths } from '../../src/targets/llmgateway/paths.js';
-import { gatewayWriteChecks } from '../../src/kinds/index.js';
-import { CLIENT_ID, CLIENT_SECRET, filterBody, rejection } from './client-support.js';
+import { filterBody, quickClient, rejection } from './client-support.js';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -50,17 +48,7 @@ describe('a write of unknown outcome whose reconciling read fails', () => {
     ['dropped too', 'drop' as const],
   ])('ends with the write\'s own error, outcome unknown, not resent (the read %s)', async (_, listing) => {
     const { url, seen } = await lossy(listing);
-    const c = createGatewayClient({
-      landed: gatewayWriteChecks,
-      apiUrl: url,
-      loginUrl: url,
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      targetLabel: url,
-      backoffBaseMs: 1,
-      backoffCapMs: 5,
-      maxRetries: 2,
-    });
+    const c = quickClient(url);
     try {
       const err = await rejection(c.createFilter(filterBody('guard-one', 10)));
       expect(err).toMatchObject({ method: 'POST', path: paths.filters(), status: 0, outcomeUnknown: true });

@@ -63,6 +63,21 @@ export async function setup(opts: EmulatorOptions = {}): Promise<Env> {
   return env;
 }
 
+/** A gateway client for a hand-made server at `url`: backing off 1 to 5 ms, at most 2 retries. */
+export function quickClient(url: string): GatewayApi {
+  return createGatewayClient({
+    landed: gatewayWriteChecks,
+    apiUrl: url,
+    loginUrl: url,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    targetLabel: url,
+    backoffBaseMs: 1,
+    backoffCapMs: 5,
+    maxRetries: 2,
+  });
+}
+
 /** The ApiError a call rejects with (the test fails if it resolves, or rejects with anything else). */
 export async function rejection(p: Promise<unknown>): Promise<ApiError> {
   try {
