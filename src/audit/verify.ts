@@ -2,6 +2,7 @@
 // line (1-based), and with a head anchor (`SEQ:HASH`, printed after every apply) also detects
 // what a chain alone cannot: a cut-off tail, an emptied file, a trail re-chained from scratch.
 import { readFile } from 'node:fs/promises';
+import { withFileLock } from '../util/lock.js';
 import { ChainWalker, formatAnchor, isTornTail, splitLines, type AuditAnchor } from './record.js';
 
 export interface VerifyOptions {
@@ -34,11 +35,23 @@ export type VerifyResult =
       reason: string;
       /** The trail is keyed and no key was given: nothing is wrong that is known yet. */
       missingKey?: true;
+      /** The last line is cut short (not JSON): a write interrupted, or one still under way. */
+      torn?: true;
     };
 
-/** Reads FILE (errors such as ENOENT propagate) and verifies it. */
+/** How long verify waits for a writer's lock (a writer holds it for one append: milliseconds). */
+const LOCK_WAIT_MS = 10_000;
+
+/**
+ * Reads FILE (errors such as ENOENT propagate) and verifies it. A last line cut short may be an
+ * apply's batch still being written: the file is then read again under the writers' lock
+ * (util/lock.ts), once that write is done, and the second reading counts. Where the lock cannot be
+ * taken (a read-only copy of a trail, a lock held past the wait), the first reading stands.
+ */
 export async function verifyAuditFile(file: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
-  return verifyAuditBuffer(await readFile(file), opts);
+  const first = verifyAuditBuffer(await readFile(file), opts);
+  if (first.ok || !first.torn) return first;
+  return withFileLock(file, async () => verifyAuditBuffer(await readFile(file), opts), { timeoutMs: LOCK_WAIT_MS }).catch(() => first);
 }
 
 export function verifyAuditBuffer(buf: Buffer, opts: VerifyOptions = {}): VerifyResult {
@@ -58,6 +71,7 @@ export function verifyAuditBuffer(buf: Buffer, opts: VerifyOptions = {}): Verify
         line: i + 1,
         reason: torn ? `incomplete last line (${res.reason}): a write was interrupted; the next apply repairs it` : res.reason,
         ...(res.missingKey ? { missingKey: true as const } : {}),
+        ...(torn ? { torn: true as const } : {}),
       };
     }
     if (anchor && res.record.seq === anchor.seq) {

@@ -7,6 +7,8 @@ import { AUDIT_KEY_ENV, openAuditLog, type AuditAnchor, type AuditRecord } from 
 import { verifyAuditFile } from '../../../src/audit/verify.js';
 import { chainHashV2, formatAnchor, parseAnchor } from '../../../src/audit/record.js';
 import { stableStringify } from '../../../src/util/json.js';
+import { withFileLock } from '../../../src/util/lock.js';
+import { watch } from 'node:fs';
 import { KEY, appendInput, intentInput } from './support.js';
 
 let dir: string;
@@ -114,7 +116,24 @@ describe('verifyAuditFile: the chain', () => {
   it('reports an unrepaired torn tail on the last line', async () => {
     const text = await readFile(file, 'utf8');
     await writeFile(file, text + '{"format":2,"seq":6,"time');
-    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 6, reason: expect.stringMatching(/interrupted/) });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 6, reason: expect.stringMatching(/interrupted/), torn: true });
+  });
+
+  it('reads a last line still being written again once its writer is done (under the writers’ lock)', async () => {
+    const whole = await readFile(file, 'utf8');
+    await writeFile(file, whole.slice(0, whole.length - 40));
+    const result = await withFileLock(file, async () => {
+      // verify reads the torn tail, then asks for the lock: its bid (a temp file beside the lock) is the sign.
+      const watcher = watch(dir);
+      const bid = new Promise<void>((done) => watcher.on('change', (_, name) => String(name).startsWith('audit.jsonl.lock.') && done()));
+      const verifying = verifyAuditFile(file);
+      await bid;
+      watcher.close();
+      await writeFile(file, whole);
+      // Handed out unawaited: it finishes only once this lock is released.
+      return { verifying };
+    });
+    expect(await result.verifying).toMatchObject({ ok: true, records: 5 });
   });
 });
 
