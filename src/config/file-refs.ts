@@ -2,6 +2,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readTextFile } from './read.js';
+import { visibleName } from '../util/escapes.js';
 
 export type FileRefResult =
   | { ok: true; text: string; absPath: string }
@@ -29,12 +30,12 @@ export async function resolveFileRef(
     return {
       ok: false,
       rule: 'file-ref/outside-dir',
-      message: `file "${ref}" is an absolute path; use a path relative to the prompts directory`,
+      message: `file "${visibleName(ref)}" is an absolute path; use a path relative to the prompts directory`,
     };
   }
   const lexical = path.resolve(rootReal, ref);
   if (!isInside(rootReal, lexical)) {
-    return { ok: false, rule: 'file-ref/outside-dir', message: `file "${ref}" is outside the prompts directory` };
+    return { ok: false, rule: 'file-ref/outside-dir', message: `file "${visibleName(ref)}" is outside the prompts directory` };
   }
   let cached = cache.get(lexical);
   if (!cached) {
@@ -47,8 +48,8 @@ export async function resolveFileRef(
 /** A path that exists but does not resolve: a loop of symbolic links, or one that cannot be searched. */
 function unresolvedLink(ref: string, err: unknown): FileRefResult | undefined {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ELOOP') return { ok: false, rule: 'file/unreadable', message: `file "${ref}" is a loop of symbolic links` };
-  if (code === 'EACCES') return { ok: false, rule: 'file/unreadable', message: `file "${ref}" cannot be reached (permission denied)` };
+  if (code === 'ELOOP') return { ok: false, rule: 'file/unreadable', message: `file "${visibleName(ref)}" is a loop of symbolic links` };
+  if (code === 'EACCES') return { ok: false, rule: 'file/unreadable', message: `file "${visibleName(ref)}" cannot be reached (permission denied)` };
   return undefined;
 }
 
@@ -71,18 +72,18 @@ async function load(ref: string, lexical: string, rootReal: string, yamlDirAbs: 
         /* no hint */
       }
     }
-    return { ok: false, rule: 'file-ref/missing', message: `file "${ref}" not found in the prompts directory${hint}` };
+    return { ok: false, rule: 'file-ref/missing', message: `file "${visibleName(ref)}" not found in the prompts directory${hint}` };
   }
   if (!isInside(rootReal, real)) {
     return {
       ok: false,
       rule: 'file-ref/outside-dir',
-      message: `file "${ref}" resolves (through a symbolic link) outside the prompts directory`,
+      message: `file "${visibleName(ref)}" resolves (through a symbolic link) outside the prompts directory`,
     };
   }
   try {
     if ((await stat(real)).isDirectory()) {
-      return { ok: false, rule: 'file-ref/not-a-file', message: `file "${ref}" is a directory; {file: ...} names one text file` };
+      return { ok: false, rule: 'file-ref/not-a-file', message: `file "${visibleName(ref)}" is a directory; {file: ...} names one text file` };
     }
   } catch {
     /* readTextFile says why */
@@ -92,7 +93,7 @@ async function load(ref: string, lexical: string, rootReal: string, yamlDirAbs: 
     return {
       ok: false,
       rule: read.rule === 'file/unreadable' || read.rule === 'file/too-large' ? read.rule : 'file-ref/not-text',
-      message: `file "${ref}": ${read.message}${read.line > 1 || read.column > 1 ? ` (at ${read.line}:${read.column})` : ''}`,
+      message: `file "${visibleName(ref)}": ${read.message}${read.line > 1 || read.column > 1 ? ` (at ${read.line}:${read.column})` : ''}`,
     };
   }
   return { ok: true, text: read.text, absPath: real };

@@ -168,6 +168,14 @@ describe('loadProject', () => {
     ]);
   });
 
+  it('names a {file:} path with a line break or an ESC in it made visible (not flattened to a space)', async () => {
+    await write('v.yaml', `${TEMPLATE()}---\n${VERSION('billing', '1.0.0').replace('"{{q}}"', '{file: "te\\nxt\\e.md"}')}`);
+    const r = await load();
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ rule: 'file-ref/missing', message: 'file "te\\u000axt\\u001b.md" not found in the prompts directory' }),
+    ]);
+  });
+
   it('reports a {file:} text under the prompts directory as given, when that is a symbolic link', async () => {
     // Found by review: with prompts/ a link (macOS /tmp, a linked checkout) the text was reported
     // at its real path (../real/x.md), where no pull-request annotation can land.
