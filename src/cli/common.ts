@@ -148,7 +148,10 @@ export async function planFromFiles(
     dir?: string;
     /** A read of the target already under way (withTargetWhileLoading); otherwise one is made. */
     read?: Promise<LiveRead>;
-    /** false: the plan is only shown as text, never saved or shown as JSON or markdown (buildPlan's `sealed`). */
+    /**
+     * false: the plan is only shown as text, never saved or shown as JSON or markdown (buildPlan's
+     * `sealed`); it is sealed all the same where a promotion check reads its guards.
+     */
     sealed?: boolean;
   },
 ): Promise<{ plan: Plan; live: LiveState }> {
@@ -179,7 +182,9 @@ export async function planFromFiles(
     tokens: versionTokenCounter(ctx.tokenMemo),
     textTokens: textTokenCounter(ctx.tokenMemo),
     ...(owned ? { owned } : {}),
-    ...(opts.sealed === false ? { sealed: false } : {}),
+    // The promotion check (DESIGN §6) reads an unchanged version's content from its guard's hash
+    // (plan/promotion.ts promotedVersions): with an environment before this one, every guard is hashed.
+    ...(opts.sealed === false && ctx.environment?.previous === undefined ? { sealed: false } : {}),
   });
   return { plan, live };
 }
