@@ -1,17 +1,24 @@
-// How many values a YAML document holds once its aliases are expanded: what every walk of its
-// data (schema checks, stable JSON, hashing) visits. An alias bomb ("billion laughs") is small as
-// text and huge expanded; a long document that reuses one anchor many times is neither. Counted
-// without expanding anything: each anchored value's size once, however many aliases name it.
+// How large a YAML document is once its aliases are expanded: what every walk of its data (schema
+// checks, rules, stable JSON, hashing) goes through. An alias bomb ("billion laughs", or one long
+// text named in every entry) is small as text and huge expanded; a long document that reuses a
+// short anchor many times is neither. Counted without expanding anything: each anchored value's
+// size once, however many aliases name it.
 import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 
+/** A document's size: its values (scalars and collections, keys included) and its scalars' characters. */
+export interface Expansion {
+  values: number;
+  chars: number;
+}
+
 /**
- * The number of values (scalars and collections, keys included) `doc` expands to, counted up to
- * `cap` and stopped there (the answer is then `cap`). An alias counts as the value its anchor
- * names (the nearest one before it, as YAML reads it); one that names no anchor counts as one.
- * The document must not contain itself (parse.ts refuses an alias inside its own anchor first),
- * and is depth-checked, so the count's recursion is shallow.
+ * What `doc` expands to, counted up to `cap` and stopped once either count reaches it (that count
+ * is then the cap's). An alias counts as the value its anchor names (the nearest one before it, as
+ * YAML reads it); one that names no anchor counts as one value. The document must not contain
+ * itself (parse.ts refuses an alias inside its own anchor first), and is depth-checked, so the
+ * count's recursion is shallow.
  */
-export function expandedValues(doc: Document.Parsed, cap: number): number {
+export function expansionOf(doc: Document.Parsed, cap: Expansion): Expansion {
   const target = new Map<Node, Node>();
   const latest = new Map<string, Node>();
   visit(doc, {
@@ -22,32 +29,38 @@ export function expandedValues(doc: Document.Parsed, cap: number): number {
       } else if (node.anchor) latest.set(node.anchor, node);
     },
   });
-  const memo = new Map<Node, number>();
-  const count = (node: unknown): number => {
-    if (node === null || node === undefined) return 0;
+  const memo = new Map<Node, Expansion>();
+  const full = (e: Expansion): boolean => e.values >= cap.values || e.chars >= cap.chars;
+  const add = (sum: Expansion, e: Expansion): void => {
+    sum.values += e.values;
+    sum.chars += e.chars;
+  };
+  const size = (node: unknown): Expansion => {
+    if (node === null || node === undefined) return { values: 0, chars: 0 };
     if (isAlias(node)) {
       const t = target.get(node);
-      return t ? count(t) : 1;
+      return t ? size(t) : { values: 1, chars: node.source.length };
     }
-    if (isScalar(node)) return 1;
+    if (isScalar(node)) return { values: 1, chars: typeof node.value === 'string' ? node.value.length : String(node.value).length };
     const known = memo.get(node as Node);
-    if (known !== undefined) return known;
-    let n = 1;
+    if (known) return known;
+    const sum: Expansion = { values: 1, chars: 0 };
     if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
-        n += count(pair.key) + count(pair.value);
-        if (n >= cap) break;
+        add(sum, size(pair.key));
+        add(sum, size(pair.value));
+        if (full(sum)) break;
       }
     } else if (isSeq(node)) {
       for (const item of node.items) {
-        n += count(item);
-        if (n >= cap) break;
+        add(sum, size(item));
+        if (full(sum)) break;
       }
     }
-    n = Math.min(n, cap);
-    memo.set(node as Node, n);
-    return n;
+    const capped = { values: Math.min(sum.values, cap.values), chars: Math.min(sum.chars, cap.chars) };
+    memo.set(node as Node, capped);
+    return capped;
   };
-  return count(doc.contents);
+  return size(doc.contents);
 }

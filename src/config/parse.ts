@@ -3,7 +3,8 @@
 // (deep nesting, alias bombs) is stopped here, before anything recursive touches it.
 import { Composer, Lexer, LineCounter, Parser, isScalar, visit, type Document, type CST } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { expandedValues } from './alias-expansion.js';
+import { expansionOf } from './alias-expansion.js';
+import { MAX_FILE_BYTES } from './read.js';
 import { plainData } from './plain-data.js';
 import { groupThousands } from '../util/numbers.js';
 import { withYamlEnv } from './yaml-env.js';
@@ -21,6 +22,8 @@ export const MAX_ALIAS_COUNT = 100;
  * large PromptTest reusing an anchor in every case, far below what makes its checks slow.
  */
 export const MAX_EXPANDED_VALUES = 100_000;
+/** Characters its texts may add up to once expanded: no more than a file promptctl reads may hold (one long text named in every case). */
+export const MAX_EXPANDED_CHARS = MAX_FILE_BYTES;
 /** Parser errors reported per document; the rest are noise after the first few. */
 const MAX_YAML_ERRORS = 10;
 
@@ -147,12 +150,14 @@ function parseDocuments(src: string, file: string): ParseResult {
           return;
         }
         // Counted without expanding: a bomb is refused before toJS or any check walks it.
-        if (expandedValues(doc, MAX_EXPANDED_VALUES + 1) > MAX_EXPANDED_VALUES) {
+        const size = expansionOf(doc, { values: MAX_EXPANDED_VALUES + 1, chars: MAX_EXPANDED_CHARS + 1 });
+        if (size.values > MAX_EXPANDED_VALUES || size.chars > MAX_EXPANDED_CHARS) {
+          const what = size.values > MAX_EXPANDED_VALUES ? `more than ${groupThousands(MAX_EXPANDED_VALUES)} values` : `more than ${MAX_EXPANDED_CHARS / 1024 / 1024} MiB of text`;
           diagnostics.push(
             diag(
               firstAliasOffset(doc) ?? doc.contents.range?.[0] ?? 0,
               'yaml/aliases',
-              `its aliases expand this document to more than ${groupThousands(MAX_EXPANDED_VALUES)} values: refusing a possible alias bomb (repeat less through aliases, or split the document)`,
+              `its aliases expand this document to ${what}: refusing a possible alias bomb (repeat less through aliases, or split the document)`,
             ),
           );
           return;

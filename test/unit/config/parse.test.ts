@@ -95,6 +95,18 @@ describe('parseYaml', () => {
     ]);
   });
 
+  it('refuses one long text named in many entries, by the text it expands to', () => {
+    // 1 MiB named 10 times: 10 MiB of text once expanded, more than a file promptctl reads may hold.
+    const src = `long: &s "${'x'.repeat(1024 * 1024)}"\ncases:\n${'  - *s\n'.repeat(10)}`;
+    const r = parseYaml(src, 'long-text.yaml');
+    expect(r.documents).toEqual([]);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ line: 3, column: 5, rule: 'yaml/aliases', message: expect.stringContaining('more than 8 MiB of text') }),
+    ]);
+    // Named 5 times (6 MiB in all): read.
+    expect(parseYaml(`long: &s "${'x'.repeat(1024 * 1024)}"\ncases:\n${'  - *s\n'.repeat(5)}`, 'ok.yaml').diagnostics).toEqual([]);
+  });
+
   it('allows a few aliases', () => {
     const r = parseYaml('v: &v [1, 2]\na: *v\nb: *v\n', 'f.yaml');
     expect(r.diagnostics).toEqual([]);
