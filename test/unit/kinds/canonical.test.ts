@@ -187,6 +187,8 @@ describe('inverse mappers (live → model), as export uses them', () => {
   });
 });
 
+const SHARED_TO_JSON = (): string => 'same';
+
 describe('canonicalEqual', () => {
   // The one definition of "same canonical value": the same stable JSON text. canonicalEqual finds
   // it by walking both values; it must never disagree with the text.
@@ -228,6 +230,9 @@ describe('canonicalEqual', () => {
       [{ toJSON: () => [1] }, [1], true],
       [{ a: { toJSON: () => 'x' } }, { a: 'x' }, true],
       [{ a: { toJSON: () => 'x' } }, { a: 'y' }, false],
+      // One toJSON shared by both sides: it writes both as the same text, whatever else they hold.
+      [{ toJSON: SHARED_TO_JSON, a: 1 }, { toJSON: SHARED_TO_JSON, a: 2 }, true],
+      [{ k: { toJSON: SHARED_TO_JSON, a: 1 } }, { k: { toJSON: SHARED_TO_JSON, a: 2 } }, true],
       // An own __proto__ key is a member (a prompt variable may be named so): written, and compared.
       [JSON.parse('{"__proto__": {"a": 1}}'), {}, false],
       [JSON.parse('{"__proto__": {"a": 1}, "b": 1}'), JSON.parse('{"__proto__": {"a": 2}, "b": 1}'), false],
