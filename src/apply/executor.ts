@@ -379,7 +379,9 @@ function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
   if (err instanceof GuardMoved) return { ...base, outcome: 'conflict', correlationId: null, detail: err.message };
   if (isApiError(err)) {
     const correlationId = err.correlationId ?? null;
-    if (err.status === 409 && CONFLICT_CODES.has(err.code)) {
+    // A 409 after an attempt of unknown outcome that no read settled may be our own lost write:
+    // not someone else's change, so it is reported as it is (its note says what is not known).
+    if (err.status === 409 && CONFLICT_CODES.has(err.code) && !err.outcomeUnknown) {
       const what =
         err.code === 'version.mismatch' || err.code === LATEST_NOT_READY
           ? 'changed on the target since the plan'

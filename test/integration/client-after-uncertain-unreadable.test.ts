@@ -3,8 +3,16 @@
 // read fails, the call ends with the write's own 409 (its outcome unknown, the read's failure a
 // note), not with the read's error, which named a GET and said nothing of the write.
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { executePlan } from '../../src/apply/executor.js';
+import { createCorrelationTracker } from '../../src/apply/correlation.js';
+import { openAuditLog } from '../../src/audit/log.js';
+import { buildPlan } from '../../src/plan/build.js';
+import { versionTokens } from '../../src/tokens/index.js';
+import { desiredState, filter } from '../helpers/desired.js';
+import { tempDir } from '../helpers/tmp.js';
 import { paths } from '../../src/targets/llmgateway/paths.js';
 import { filterBody, quickClient, rejection } from './client-support.js';
 
@@ -61,6 +69,26 @@ describe('a duplicate after an attempt of unknown outcome, whose settling read f
       expect(seen.filter((s) => s.startsWith('POST /api/'))).toHaveLength(2);
     } finally {
       await c.close();
+    }
+  });
+});
+
+describe('apply of such a write', () => {
+  it('reports it as a failure whose outcome is not known, not as a conflict created since the plan', async () => {
+    const { url } = await flaky(500);
+    const c = quickClient(url);
+    const dir = await tempDir('promptctl-after-uncertain-');
+    try {
+      const plan = buildPlan(desiredState({ filters: [filter('guard-one', 10)] }), { templates: [], filters: [] }, { prune: false, target: url, git: {}, id: 'p', createdAt: '', tokens: versionTokens });
+      const audit = await openAuditLog(join(dir.path, 'audit.jsonl'), { env: {}, onWarning: () => undefined });
+      const result = await executePlan(plan, c, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null });
+      await audit.close();
+      expect(result.ok).toBe(false);
+      expect(result.failed[0]).toMatchObject({ outcome: 'failure', detail: expect.stringMatching(/could not read whether it landed/) });
+      expect(result.failed[0]!.detail).not.toMatch(/created since the plan/);
+    } finally {
+      await c.close();
+      await dir.remove();
     }
   });
 });
