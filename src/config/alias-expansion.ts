@@ -3,7 +3,7 @@
 // text named in every entry) is small as text and huge expanded; a long document that reuses a
 // short anchor many times is neither. Counted without expanding anything: each anchored value's
 // size once, however many aliases name it.
-import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Alias, type Document, type Node } from 'yaml';
 
 /** A document's size: its values (scalars and collections, keys included) and its scalars' characters. */
 export interface Expansion {
@@ -12,14 +12,12 @@ export interface Expansion {
 }
 
 /**
- * What `doc` expands to, counted up to `cap` and stopped once either count reaches it (that count
- * is then the cap's). An alias counts as the value its anchor names (the nearest one before it, as
- * YAML reads it); one that names no anchor counts as one value. The document must not contain
- * itself (parse.ts refuses an alias inside its own anchor first), and is depth-checked, so the
- * count's recursion is shallow.
+ * Each alias of `doc` with the node it names: the nearest anchor of that name before it, as YAML
+ * reads it (an alias naming none is left out). One walk of the document, where yaml's own
+ * `resolve` walks it again for every alias.
  */
-export function expansionOf(doc: Document.Parsed, cap: Expansion): Expansion {
-  const target = new Map<Node, Node>();
+export function aliasTargets(doc: Document.Parsed): Map<Alias, Node> {
+  const target = new Map<Alias, Node>();
   const latest = new Map<string, Node>();
   visit(doc, {
     Node(_, node) {
@@ -29,6 +27,17 @@ export function expansionOf(doc: Document.Parsed, cap: Expansion): Expansion {
       } else if (node.anchor) latest.set(node.anchor, node);
     },
   });
+  return target;
+}
+
+/**
+ * What `doc` expands to, counted up to `cap` and stopped once either count reaches it (that count
+ * is then the cap's). An alias counts as the value its anchor names (the nearest one before it, as
+ * YAML reads it); one that names no anchor counts as one value. The document must not contain
+ * itself (parse.ts refuses an alias inside its own anchor first), and is depth-checked, so the
+ * count's recursion is shallow.
+ */
+export function expansionOf(doc: Document.Parsed, cap: Expansion, target: ReadonlyMap<Alias, Node> = aliasTargets(doc)): Expansion {
   const memo = new Map<Node, Expansion>();
   const full = (e: Expansion): boolean => e.values >= cap.values || e.chars >= cap.chars;
   const add = (sum: Expansion, e: Expansion): void => {

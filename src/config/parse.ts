@@ -1,9 +1,9 @@
 // YAML parsing with positions (yaml 2, YAML 1.2 core schema). Every document of a file becomes
 // either plain data plus its node tree, or diagnostics naming file:line:column. Hostile input
 // (deep nesting, alias bombs) is stopped here, before anything recursive touches it.
-import { Composer, Lexer, LineCounter, Parser, isScalar, visit, type Document, type CST } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, isScalar, visit, type Alias, type Document, type CST, type Node } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { expansionOf } from './alias-expansion.js';
+import { aliasTargets, expansionOf } from './alias-expansion.js';
 import { MAX_FILE_BYTES } from './read.js';
 import { plainData } from './plain-data.js';
 import { groupThousands } from '../util/numbers.js';
@@ -144,13 +144,14 @@ function parseDocuments(src: string, file: string): ParseResult {
       const plain = plainData(doc.contents);
       if (!plain) {
         // Only a document with anchors or aliases gets here: one that contains itself is refused.
-        const cycle = selfContainingAlias(doc);
+        const targets = aliasTargets(doc);
+        const cycle = selfContainingAlias(targets);
         if (cycle) {
           diagnostics.push(diag(cycle.offset, 'yaml/alias', `alias *${cycle.name} stands inside the value &${cycle.name} names, so that value contains itself: repeat what it needs instead`));
           return;
         }
         // Counted without expanding: a bomb is refused before toJS or any check walks it.
-        const size = expansionOf(doc, { values: MAX_EXPANDED_VALUES + 1, chars: MAX_EXPANDED_CHARS + 1 });
+        const size = expansionOf(doc, { values: MAX_EXPANDED_VALUES + 1, chars: MAX_EXPANDED_CHARS + 1 }, targets);
         if (size.values > MAX_EXPANDED_VALUES || size.chars > MAX_EXPANDED_CHARS) {
           const what = size.values > MAX_EXPANDED_VALUES ? `more than ${groupThousands(MAX_EXPANDED_VALUES)} values` : `more than ${MAX_EXPANDED_CHARS / 1024 / 1024} MiB of text`;
           diagnostics.push(
@@ -210,18 +211,14 @@ const TOO_DEEP = `nesting is deeper than ${MAX_DEPTH} levels; promptctl document
  * cyclic object of it, and every walk over the document would go round it forever. Aliases refer
  * back, so a cycle through several anchors always has one alias inside its own anchor's node.
  */
-function selfContainingAlias(doc: Document.Parsed): { name: string; offset: number } | undefined {
-  let found: { name: string; offset: number } | undefined;
-  visit(doc, {
-    Alias(_, node) {
-      const at = node.range?.[0];
-      const target = node.resolve(doc)?.range;
-      if (at === undefined || !target || at < target[0] || at >= target[1]) return undefined;
-      found = { name: node.source, offset: at };
-      return visit.BREAK;
-    },
-  });
-  return found;
+function selfContainingAlias(targets: ReadonlyMap<Alias, Node>): { name: string; offset: number } | undefined {
+  // In document order (the map's), so the first such alias is named.
+  for (const [alias, node] of targets) {
+    const at = alias.range?.[0];
+    const target = node.range;
+    if (at !== undefined && target && at >= target[0] && at < target[1]) return { name: alias.source, offset: at };
+  }
+  return undefined;
 }
 
 /** Where `doc` defines anchor &name, if it does. */
