@@ -31,13 +31,13 @@ export function aliasTargets(doc: Document.Parsed): Map<Alias, Node> {
 }
 
 /**
- * What `doc` expands to, counted up to `cap` and stopped once either count reaches it (that count
+ * What `doc` expands to (`target`: its aliasTargets), counted up to `cap` and stopped once either count reaches it (that count
  * is then the cap's). An alias counts as the value its anchor names (the nearest one before it, as
  * YAML reads it); one that names no anchor counts as one value. The document must not contain
  * itself (parse.ts refuses an alias inside its own anchor first), and is depth-checked, so the
  * count's recursion is shallow.
  */
-export function expansionOf(doc: Document.Parsed, cap: Expansion, target: ReadonlyMap<Alias, Node> = aliasTargets(doc)): Expansion {
+export function expansionOf(doc: Document.Parsed, cap: Expansion, target: ReadonlyMap<Alias, Node>): Expansion {
   const memo = new Map<Node, Expansion>();
   const full = (e: Expansion): boolean => e.values >= cap.values || e.chars >= cap.chars;
   const add = (sum: Expansion, e: Expansion): void => {

@@ -37,7 +37,12 @@ export interface ResendContext {
  * Interrupts); an attempt of unknown outcome is still read for (giveUp).
  */
 export function stopsResending(stopped: boolean, method: Method, tokenRequest: boolean): boolean {
-  return stopped && method !== 'GET' && !tokenRequest;
+  return stopped && !isRead(method) && !tokenRequest;
+}
+
+/** A read (GET): it changes nothing on the server, so it has no outcome to be unknown. */
+function isRead(method: Method | undefined): boolean {
+  return method === 'GET';
 }
 
 export function verdict(retry: { delayMs: number; outcomeUnknown: boolean }, ctx: ResendContext): Verdict {
@@ -115,6 +120,6 @@ export async function giveUp<T>(
   }
   const gaveUp = withNote(error, note);
   if (stopping) gaveUp.notResent = true;
-  if (outcomeUnknown && !settled && spec.method !== 'GET') gaveUp.outcomeUnknown = true;
+  if (outcomeUnknown && !settled && !isRead(spec.method)) gaveUp.outcomeUnknown = true;
   throw gaveUp;
 }
