@@ -27,15 +27,16 @@ export type LiveActionBase = Pick<UpdateAction, 'address' | 'kind' | 'name' | 'v
 
 /**
  * An unchanged object's action, its keys in sorted order: stable JSON then writes it natively
- * (the fingerprint hashes every action, and a large org's are mostly noops).
+ * (the fingerprint hashes every action, and a large org's are mostly noops). The guard comes
+ * apart from `base`, so that no caller copies an object to add it.
  */
-export function noopAction(base: LiveActionBase): NoopAction {
+export function noopAction(base: Omit<LiveActionBase, 'guard'>, guard: Guard): NoopAction {
   const a: NoopAction = {
     action: 'noop',
     address: base.address,
     changes: [],
     dependsOn: base.dependsOn,
-    guard: base.guard,
+    guard,
     kind: base.kind,
     liveId: base.liveId,
     name: base.name,
@@ -62,7 +63,7 @@ export function settleAgainstLive(
   // In key order (only a summary setting's dateModified sorts before hash), for stable JSON's native path.
   const guard =
     hash === undefined ? base.guard : base.guard.dateModified === undefined ? { hash, ...base.guard } : { dateModified: base.guard.dateModified, hash, ...base.guard };
-  if (equal) return noopAction({ ...base, guard });
+  if (equal) return noopAction(base, guard);
   // The body where it always stood: before the live id and the guard.
   const { liveId, guard: _, ...head } = base;
   const a: UpdateAction = { ...head, desired: desired(), liveId, guard, action: 'update', changes: diffCanonical(before, after), live: before };

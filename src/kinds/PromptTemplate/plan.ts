@@ -85,7 +85,8 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
     tAction = { ...common, desired: desired(), action: 'create', changes: describeCreate(after) };
   } else {
     const before = canonical(lT);
-    tAction = settleAgainstLive({ ...common, liveId: lT.id, guard: { version: lT.version } }, desired, before, after, lT, ctx.sealed);
+    const base = { address: common.address, kind: common.kind, name, dependsOn: common.dependsOn, liveId: lT.id, guard: { version: lT.version } };
+    tAction = settleAgainstLive(base, desired, before, after, lT, ctx.sealed);
   }
   if (tAction.action !== 'noop') tAction.dependsOn.push(...guards);
   if (tAction.action === 'update' && lT && lT.model !== dT.model) {

@@ -57,7 +57,8 @@ export function planVersion(
   const guard = hash !== undefined ? { hash, state: lV.state } : { state: lV.state };
   const liveId = liveTemplate!.id;
   if (lV.state === 'Published') {
-    if (equal) return noopAction({ ...common, liveId, guard });
+    // A literal rather than a copy of `common`: most versions of a large org end here.
+    if (equal) return noopAction({ address, kind: 'PromptVersion', name: dT.name, version: dV.version, dependsOn: [], liveId }, guard);
     const problem = immutableProblem(address, dV.version, before, after);
     const m = liveModified(lV);
     if (m) problem.liveModified = m;

@@ -13,9 +13,12 @@ import { assertWrite, desiredOf, pastTense, settleAgainstLive, stopIfInterrupted
 
 export type TrafficBody = Omit<TrafficPut, 'version'>;
 
+/** A route's key in the canonical form (one function, not one made per call: a large org has thousands). */
+const routeKey = (r: TrafficBody['routes'][number]): string => r.version;
+
 export function canonical(t: TrafficBody): Canonical {
   const routes: Canonical = {};
-  for (const r of inKeyOrder(t.routes, (r) => r.version)) setEntry(routes, r.version, r.weight);
+  for (const r of inKeyOrder(t.routes, routeKey)) setEntry(routes, r.version, r.weight);
   // Keys in sorted order at every level: stable JSON then writes it natively (util/json).
   return {
     routes,
@@ -68,7 +71,8 @@ export function planSplit(split: TrafficSplit, live: WireTraffic | null, templat
     return { ...common, desired: desired(), action: 'create', changes: describeCreate(after), ...(templateId !== undefined ? { parentId: templateId } : {}) };
   }
   const before = canonical(live);
-  return settleAgainstLive({ ...common, liveId: templateId, guard: { version: live.version } }, desired, before, after, live, sealed);
+  const base = { address: common.address, kind: common.kind, name: common.name, dependsOn: common.dependsOn, liveId: templateId, guard: { version: live.version } };
+  return settleAgainstLive(base, desired, before, after, live, sealed);
 }
 
 async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
