@@ -63,9 +63,19 @@ export interface LiveRead {
   failed: SurfaceFailure[];
 }
 
+/** What a read of the target asks for besides its objects. */
+export interface LiveReadOptions {
+  /**
+   * false: the org is not asked who it is (`org` null). Only a plan that is saved, shown as JSON
+   * or markdown, or applied records its org; a plan shown as text saves the request.
+   */
+  org?: boolean;
+}
+
 /** Starts reading the target; a failure waits for whoever awaits the read (never unhandled). */
-export function startLiveRead(target: Pick<OpenTarget, 'api' | 'aistudio'>): Promise<LiveRead> {
-  const read = Promise.all([readLiveParts({ gateway: target.api, aistudio: target.aistudio }), target.api.organization()]).then(
+export function startLiveRead(target: Pick<OpenTarget, 'api' | 'aistudio'>, opts: LiveReadOptions = {}): Promise<LiveRead> {
+  const org = opts.org === false ? Promise.resolve(null) : target.api.organization();
+  const read = Promise.all([readLiveParts({ gateway: target.api, aistudio: target.aistudio }), org]).then(
     ([{ live, failed }, org]) => ({ live, org, failed }),
   );
   read.catch(() => undefined);
@@ -84,10 +94,11 @@ export async function withTargetWhileLoading<S, T>(
   ctx: CliContext,
   load: () => Promise<S>,
   fn: (t: OpenTarget, loaded: S, read: Promise<LiveRead>) => Promise<T>,
+  readOpts: LiveReadOptions = {},
 ): Promise<T> {
   if (describeTarget(ctx.env, ctx.environment).target.kind !== 'remote') {
     const loaded = await load();
-    return withTarget(ctx, (t) => fn(t, loaded, startLiveRead(t)));
+    return withTarget(ctx, (t) => fn(t, loaded, startLiveRead(t, readOpts)));
   }
   const held: string[] = [];
   let holding = true;
@@ -101,7 +112,7 @@ export async function withTargetWhileLoading<S, T>(
     (t) => ({ t, err: undefined }),
     (err: unknown) => ({ t: undefined, err }),
   );
-  const reading = opened.t ? startLiveRead(opened.t) : undefined;
+  const reading = opened.t ? startLiveRead(opened.t, readOpts) : undefined;
   let loaded: S;
   try {
     loaded = await load();
@@ -281,5 +292,7 @@ export async function planTarget(
       ...(await planFromFiles(ctx, { target, state, git, prune: p.prune ?? state.config.prune, only, allowMassDelete, dir: p.dir, read, sealed: p.sealed !== false })),
       union,
     }),
+    // A plan only shown as text records no org (nothing reads it): one request fewer.
+    { org: p.sealed !== false },
   );
 }

@@ -21,8 +21,8 @@ describe('retry notices', () => {
   });
 
   it('is printed while a rate-limited plan waits', async () => {
-    // Two requests a window: the plan's reads meet 429 and wait out Retry-After (≥ 1 s).
-    s = await scenario('basic', { rateLimit: 2, rateWindowMs: 1200 });
+    // One request a window: the plan's reads (two or more per token) meet 429 and wait out Retry-After (≥ 1 s).
+    s = await scenario('basic', { rateLimit: 1, rateWindowMs: 1200 });
     const r = await s.cli(['plan']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^retry \d+: GET \/api\/v2\/\S+ answered 429; waiting \d+\.\d s \(Retry-After\)$/m);
