@@ -85,6 +85,7 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
     tAction = { ...common, desired: desired(), action: 'create', changes: describeCreate(after) };
   } else {
     const before = canonical(lT);
+    // Named, not spread from `common`: a spread is a runtime call in the cold code a large plan runs.
     const base = { address: common.address, kind: common.kind, name, dependsOn: common.dependsOn, liveId: lT.id, guard: { version: lT.version } };
     tAction = settleAgainstLive(base, desired, before, after, lT, ctx.sealed);
   }

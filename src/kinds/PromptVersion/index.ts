@@ -15,6 +15,9 @@ import { afterLanded, assertWrite, desiredOf, GuardMoved, readOrGone, stopIfInte
 
 export const TEXT_FIELDS = ['systemInstruction', 'userTemplate'] as const;
 
+/** A variable's key in the canonical form (one function, not one made per call: a large org has thousands). */
+const variableKey = (v: WireVariable | Variable): string => v.name;
+
 /**
  * Every content field with its default applied and absent optionals as null; variables keyed by
  * name (their order is not a change); few-shot examples and enum values keep their order. Prompt
@@ -23,9 +26,6 @@ export const TEXT_FIELDS = ['systemInstruction', 'userTemplate'] as const;
  * with Windows line ends is then the content git holds, not an immutable difference git cannot
  * express.
  */
-/** A variable's key in the canonical form (one function, not one made per call: a large org has thousands). */
-const variableKey = (v: WireVariable | Variable): string => v.name;
-
 export function canonical(c: VersionContent): Canonical {
   const g = c.safetyGuardrails ?? {};
   const variables: Canonical = {};
