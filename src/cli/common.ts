@@ -17,7 +17,6 @@ import { formatText } from '../views/diagnostics.js';
 
 export const DEFAULT_DIR = 'prompts';
 
-
 export function addDirOption(cmd: Command): Command {
   return cmd.option('--dir <dir>', 'prompts directory', DEFAULT_DIR);
 }

@@ -52,7 +52,6 @@ function sameJson(a: unknown, b: unknown): boolean {
   if (typeof a === 'string' && typeof b === 'string') return false;
   const objects = (typeof a === 'object' && a !== null ? 1 : 0) + (typeof b === 'object' && b !== null ? 1 : 0);
   if (objects === 0) return leaf(a) === leaf(b);
-  if (a === b) return true;
   const arrays = Array.isArray(a);
   if (objects === 1 || arrays !== Array.isArray(b)) {
     // Written apart, unless an object's own toJSON method writes it as something else.
