@@ -357,7 +357,7 @@ function readlineOutput(s: OutStream): NodeJS.WritableStream {
 
 /** Before a long apply: about how many requests, and how long at the rate the target announced. */
 function sayExpectedDuration(ctx: CliContext, plan: Plan, target: OpenTarget): void {
-  // The gateway's budget, or AI Studio's on an org without the gateway (each client has its token).
+  // The run's one token's budget, as the server announced it to either surface's client.
   const budget = target.api.rateBudget() ?? target.aistudio.rateBudget();
   if (!budget) return;
   const requests = expectedRequests(plan);

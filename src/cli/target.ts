@@ -1,7 +1,8 @@
 // Opens the org a command works on: a Genesys Cloud org (or any base URL) from the environment,
 // or the embedded emulator on a loopback port, with a client per API surface (LLM Gateway, AI
-// Studio) on the same credentials. Both go through the same HTTP client code. The clients and
-// the emulator are loaded when a target is opened, not when the CLI starts.
+// Studio) on one connection: one access token a run, its pacing under the token's rate limit, one
+// pool of sockets. The clients and the emulator are loaded when a target is opened, not when the
+// CLI starts.
 import { join } from 'node:path';
 import type { ResponseFixture } from '../emulator/responses.js';
 import type { RetryInfo } from '../genesys/rest.js';
@@ -151,7 +152,8 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
   const { cwd, env } = ctx;
   const { target, label, stateFile } = describeTarget(env, ctx.environment);
   const proxy = proxyOf(env);
-  const [{ createGatewayClient }, { createAiStudioClient }] = await Promise.all([
+  const [{ RestClient }, { createGatewayClient }, { createAiStudioClient }] = await Promise.all([
+    import('../genesys/rest.js'),
     import('../targets/llmgateway/client.js'),
     import('../targets/aistudio/client.js'),
   ]);
@@ -180,11 +182,14 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
       ...(opts.quick ? QUICK : {}),
       ...(proxy ? { proxy } : {}),
     };
-    const api = createGatewayClient({ ...common, landed: gatewayWriteChecks });
-    const aistudio = createAiStudioClient({ ...common, landed: aiStudioWriteChecks });
-    ctx.track(api);
-    ctx.track(aistudio);
-    return { api, aistudio, close: () => Promise.all([api.close(), aistudio.close()]).then(() => undefined) };
+    // Genesys limits requests per token (DESIGN §3) and how fast tokens are made: the surfaces
+    // share one token and its budget, as they share the credentials.
+    const connection = new RestClient(common);
+    const api = createGatewayClient({ ...common, landed: gatewayWriteChecks, connection });
+    const aistudio = createAiStudioClient({ ...common, landed: aiStudioWriteChecks, connection });
+    ctx.track(connection);
+    // Each client ends its own waits (a gateway publication pending); the connection is ours to close.
+    return { api, aistudio, close: () => Promise.all([api.close(), aistudio.close()]).then(() => connection.close()) };
   };
 
   if (target.kind === 'remote') {

@@ -36,11 +36,13 @@ export interface AiStudioClientOptions extends ConnectionOptions {
   landed: AiStudioWriteChecks;
   /** How long publishGuideVersion and deleteGuide wait by default (default 120 s). */
   jobTimeoutMs?: number;
+  /** The connection to call through, shared with another surface's client (one token), and closed by whoever made it; default its own. */
+  connection?: RestClient;
 }
 
 /** The AI Studio API over one REST client: each call handed to the module of its concern. */
 export function createAiStudioClient(opts: AiStudioClientOptions): AiStudioApi {
-  const r = new RestClient(opts);
+  const r = opts.connection ?? new RestClient(opts);
   const jobTimeoutMs = opts.jobTimeoutMs ?? 120_000;
   const guides = new Guides(r, opts.landed.guide, jobTimeoutMs);
   const versions = new GuideVersions(r, opts.landed.guideVersion, jobTimeoutMs);
@@ -51,7 +53,7 @@ export function createAiStudioClient(opts: AiStudioClientOptions): AiStudioApi {
       return r.stats;
     },
     rateBudget: () => r.rateBudget(),
-    close: () => r.close(),
+    close: () => (opts.connection ? Promise.resolve() : r.close()),
     probe: () => probe(r),
 
     listGuides: (o) => guides.listGuides(o),

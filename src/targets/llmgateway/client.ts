@@ -50,6 +50,8 @@ export interface ClientOptions extends ConnectionOptions {
   landed: GatewayWriteChecks;
   /** How long publishVersion waits for its job by default (default 120 s). */
   publishTimeoutMs?: number;
+  /** The connection to call through, shared with another surface's client (one token), and closed by whoever made it; default its own. */
+  connection?: RestClient;
 }
 
 export function createGatewayClient(opts: ClientOptions): GatewayApi {
@@ -59,6 +61,8 @@ export function createGatewayClient(opts: ClientOptions): GatewayApi {
 class GatewayClient implements GatewayApi {
   readonly targetLabel: string;
   private readonly r: RestClient;
+  /** Whether `r` is this client's own, to close with it (not a connection it was given). */
+  private readonly ownsConnection: boolean;
   private readonly t: RestClient['t'];
   private readonly landed: GatewayWriteChecks;
   private readonly publishTimeoutMs: number;
@@ -67,7 +71,8 @@ class GatewayClient implements GatewayApi {
   private readonly publications: PublishConfirmations;
 
   constructor(opts: ClientOptions) {
-    this.r = new RestClient(opts);
+    this.r = opts.connection ?? new RestClient(opts);
+    this.ownsConnection = opts.connection === undefined;
     this.t = this.r.t;
     this.targetLabel = opts.targetLabel;
     this.landed = opts.landed;
@@ -100,7 +105,7 @@ class GatewayClient implements GatewayApi {
 
   close(): Promise<void> {
     this.publications.cancel(new Error('the gateway client was closed while publications were pending'));
-    return this.r.close();
+    return this.ownsConnection ? this.r.close() : Promise.resolve();
   }
 
   // ---- templates -------------------------------------------------------------------------
