@@ -357,8 +357,8 @@ function readlineOutput(s: OutStream): NodeJS.WritableStream {
 
 /** Before a long apply: about how many requests, and how long at the rate the target announced. */
 function sayExpectedDuration(ctx: CliContext, plan: Plan, target: OpenTarget): void {
-  // The run's one token's budget, as the server announced it to either surface's client.
-  const budget = target.api.rateBudget() ?? target.aistudio.rateBudget();
+  // The run's one token's budget: both surfaces' clients share the connection that heard it.
+  const budget = target.api.rateBudget();
   if (!budget) return;
   const requests = expectedRequests(plan);
   const line = expectedDurationLine(requests, expectedDurationMs(requests, budget), budget);

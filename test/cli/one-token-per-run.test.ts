@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { GUIDES_BASE, SUMMARY_SETTINGS_BASE } from '../../src/targets/aistudio/paths.js';
 import { forwardTo } from '../helpers/forward.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
 
@@ -45,7 +46,8 @@ describe('one access token a run', () => {
     expect(planned.code, planned.stderr).toBe(0);
     // Both surfaces were read: the guard against a plan that no longer reads AI Studio passing this.
     expect(proxy.seen.some((r) => r.startsWith('GET /api/v2/llmgateway/'))).toBe(true);
-    expect(proxy.seen.some((r) => r.startsWith('GET /api/v2/aistudio/') || r.startsWith('GET /api/v2/conversations/summaries/'))).toBe(true);
+    expect(proxy.seen).toContain(`GET ${GUIDES_BASE}`);
+    expect(proxy.seen).toContain(`GET ${SUMMARY_SETTINGS_BASE}`);
     expect(tokens(proxy.seen)).toBe(1);
 
     proxy.seen.length = 0;
