@@ -139,6 +139,14 @@ export function canonicalHash(c: Canonical): string {
   return hash('sha256', stableStringify(c));
 }
 
+/**
+ * x and y are one JSON leaf, as stable JSON writes it. For the kinds' plainlySame shortcuts, which
+ * may only say "equal" when certain: NaN, undefined and anything not a JSON leaf answer false.
+ */
+export function sameLeaf(x: unknown, y: unknown): boolean {
+  return x === y && (x === null || typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean');
+}
+
 /** Absent, null and "" are one value for optional free-text fields such as descriptions. */
 export function optionalText(s: string | undefined | null): string | null {
   return s === undefined || s === null || s === '' ? null : s;

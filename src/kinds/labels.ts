@@ -3,6 +3,7 @@
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PROMPTCTL_LABEL_PREFIX } from '../model/types.js';
 import type { WireLabels } from '../targets/llmgateway/wire.js';
 import { setEntry } from '../util/entries.js';
+import { sameLeaf } from './canonical.js';
 
 export const COMMIT_LABEL = `${PROMPTCTL_LABEL_PREFIX}commit`;
 
@@ -21,6 +22,21 @@ export function userLabels(labels: WireLabels | undefined): WireLabels {
     if (!isOwnedLabel(key)) setEntry(out, key, labels![key]!);
   }
   return out;
+}
+
+/**
+ * userLabels(x) and userLabels(y) are certainly one canonical value (each user label the same
+ * JSON leaf on both sides); false is only "not shown here" (see the kinds' plainlySame).
+ */
+export function plainlySameUserLabels(x: WireLabels | undefined, y: WireLabels | undefined): boolean {
+  let n = 0;
+  for (const key of Object.keys(x ?? {})) {
+    if (isOwnedLabel(key)) continue;
+    if (!Object.hasOwn(y ?? {}, key) || !sameLeaf(x![key], y![key])) return false;
+    n++;
+  }
+  for (const key of Object.keys(y ?? {})) if (!isOwnedLabel(key)) n--;
+  return n === 0;
 }
 
 export interface LabelOptions {

@@ -5,7 +5,7 @@ import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { ApiError } from '../targets/llmgateway/api.js';
 import type { Labels } from '../model/types.js';
 import type { DesiredBody, Guard, NoopAction, PlanAction, PlanProblem, UpdateAction, WriteAction } from './action.js';
-import { compareWithLive, diffCanonical, type Canonical } from './canonical.js';
+import { canonicalHash, compareWithLive, diffCanonical, type Canonical } from './canonical.js';
 import type { ApplyContext, CallResult, Snapshot } from './kind.js';
 
 /** Who last changed a live object and when, as the server says. */
@@ -60,9 +60,7 @@ export function settleAgainstLive(
   sealed?: boolean,
 ): PlanAction {
   const { hash, equal } = compareWithLive(before, after, sealed !== false);
-  // In key order (only a summary setting's dateModified sorts before hash), for stable JSON's native path.
-  const guard =
-    hash === undefined ? base.guard : base.guard.dateModified === undefined ? { hash, ...base.guard } : { dateModified: base.guard.dateModified, hash, ...base.guard };
+  const guard = hash === undefined ? base.guard : guardWithHash(base.guard, hash);
   if (equal) return noopAction(base, guard);
   // The body where it always stood: before the live id and the guard.
   const { liveId, guard: _, ...head } = base;
@@ -70,6 +68,20 @@ export function settleAgainstLive(
   const m = liveModified(live);
   if (m) a.liveModified = m;
   return a;
+}
+
+/**
+ * The noop of an object its kind showed unchanged without building the canonical forms (a kind's
+ * plainlySame shortcut): the same action settleAgainstLive makes of equal forms, the live form
+ * built (and hashed) only when `sealed`.
+ */
+export function unchangedAction(base: Omit<LiveActionBase, 'guard'> & { guard: Omit<Guard, 'hash'> }, liveForm: () => Canonical, sealed?: boolean): NoopAction {
+  return noopAction(base, sealed === false ? base.guard : guardWithHash(base.guard, canonicalHash(liveForm())));
+}
+
+/** The guard with the live form's hash, in key order (only a summary setting's dateModified sorts before hash), for stable JSON's native path. */
+function guardWithHash(guard: Omit<Guard, 'hash'>, hash: string): Guard {
+  return guard.dateModified === undefined ? { hash, ...guard } : { dateModified: guard.dateModified, hash, ...guard };
 }
 
 /**

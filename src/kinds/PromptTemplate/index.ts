@@ -4,9 +4,9 @@ import { templateAddress } from '../../model/address.js';
 import type { PromptTemplate } from '../../model/types.js';
 import type { TemplateCreate, WireTemplate } from '../../targets/llmgateway/wire.js';
 import type { PlanAction } from '../action.js';
-import { canonicalEqual, canonicalHash, optionalText, type Canonical } from '../canonical.js';
+import { canonicalEqual, canonicalHash, optionalText, sameLeaf, type Canonical } from '../canonical.js';
 import type { ApplyContext, CallResult, Kind, Snapshot } from '../kind.js';
-import { isManaged, labelsFor, sameOwnership, userLabels, type LabelOptions } from '../labels.js';
+import { isManaged, labelsFor, plainlySameUserLabels, sameOwnership, userLabels, type LabelOptions } from '../labels.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { assertWrite, desiredOf, guardedDelete, guardVersion, withLabels } from '../shared.js';
 import { planTemplates } from './plan.js';
@@ -18,6 +18,11 @@ export function canonical(t: TemplateCreate): Canonical {
     labels: userLabels(t.labels),
     model: t.model,
   };
+}
+
+/** canonical(t) and canonical(u) are certainly one value, shown without building them (false: not shown here). */
+export function plainlySame(t: TemplateCreate, u: TemplateCreate): boolean {
+  return sameLeaf(t.model, u.model) && sameLeaf(optionalText(t.description), optionalText(u.description)) && plainlySameUserLabels(t.labels, u.labels);
 }
 
 export function toWire(t: PromptTemplate, opts: LabelOptions = {}): TemplateCreate {

@@ -12,9 +12,9 @@ import { absentFromGit, isManaged, PENDING_REASON } from '../labels.js';
 import { canonical as versionCanonical, contentHash } from '../PromptVersion/index.js';
 import { planVersion, tokenDelta } from '../PromptVersion/plan.js';
 import { guardedBy, protectorsOf, type Protector } from '../SafetyFilter/applies.js';
-import { liveModified, settleAgainstLive } from '../shared.js';
+import { liveModified, settleAgainstLive, unchangedAction } from '../shared.js';
 import { planSplit } from '../TrafficSplit/index.js';
-import { canonical, fromWire, toWire } from './index.js';
+import { canonical, fromWire, plainlySame, toWire } from './index.js';
 
 interface TemplateInputs {
   name: string;
@@ -74,7 +74,6 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
   // The template itself.
   // The model has the wire's content fields (its canonical form is its body's); the body, with
   // promptctl's labels, is made only for a write.
-  const after = canonical(dT);
   const desired = () => ({
     kind: 'PromptTemplate' as const,
     body: toWire(dT, ctx.commit !== undefined ? { commit: ctx.commit, liveLabels: lT?.labels } : { liveLabels: lT?.labels }),
@@ -82,12 +81,11 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
   const common = { address: templateAddress(name), kind: 'PromptTemplate' as const, name, dependsOn: [] };
   let tAction: PlanAction;
   if (!lT) {
-    tAction = { ...common, desired: desired(), action: 'create', changes: describeCreate(after) };
+    tAction = { ...common, desired: desired(), action: 'create', changes: describeCreate(canonical(dT)) };
   } else {
-    const before = canonical(lT);
     // Named, not spread from `common`: a spread is a runtime call in the cold code a large plan runs.
     const base = { address: common.address, kind: common.kind, name, dependsOn: common.dependsOn, liveId: lT.id, guard: { version: lT.version } };
-    tAction = settleAgainstLive(base, desired, before, after, lT, ctx.sealed);
+    tAction = plainlySame(dT, lT) ? unchangedAction(base, () => canonical(lT), ctx.sealed) : settleAgainstLive(base, desired, canonical(lT), canonical(dT), lT, ctx.sealed);
   }
   if (tAction.action !== 'noop') tAction.dependsOn.push(...guards);
   if (tAction.action === 'update' && lT && lT.model !== dT.model) {

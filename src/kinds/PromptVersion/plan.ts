@@ -8,8 +8,9 @@ import { compareVersionLabels, nextPatch } from '../../util/semver.js';
 import type { CreateAction, FieldChange, PlanAction, PlanProblem, TextChange, TokenDelta, UpdateAction } from '../action.js';
 import { canonicalEqual, compareWithLive, describeCreate, diffCanonical, type Canonical } from '../canonical.js';
 import type { PlanContext, TokenCounter } from '../kind.js';
-import { liveModified, noopAction } from '../shared.js';
+import { liveModified, noopAction, unchangedAction } from '../shared.js';
 import { canonical, fromWire, TEXT_FIELDS, toWire } from './index.js';
+import { plainlySameContent } from './same.js';
 
 export interface LiveTemplateRef {
   id: string;
@@ -30,8 +31,13 @@ export function planVersion(
   problems: PlanProblem[],
 ): PlanAction | undefined {
   const address = versionAddress(dT.name, dV.version);
+  // Most versions of a large org are unchanged: shown equal without building either canonical form.
+  if (lV?.state === 'Published' && plainlySameContent(dV, lV)) {
+    const base = { address, kind: 'PromptVersion' as const, name: dT.name, version: dV.version, dependsOn: [], liveId: liveTemplate!.id, guard: { state: lV.state } };
+    return unchangedAction(base, () => canonical(lV), ctx.sealed);
+  }
   // The model has the wire's content fields, so its canonical form is its body's; the body itself
-  // is made only for a write (most versions of a large org are unchanged noops).
+  // is made only for a write.
   const after = canonical(dV);
   const common = { address, kind: 'PromptVersion' as const, name: dT.name, version: dV.version, dependsOn: [] };
   if (!lV) {

@@ -4,12 +4,12 @@ import { splitAddress } from '../../model/address.js';
 import type { TrafficSplit } from '../../model/types.js';
 import type { TrafficPut, WireTraffic } from '../../targets/llmgateway/wire.js';
 import type { PlanAction } from '../action.js';
-import { canonicalEqual, canonicalHash, describeCreate, type Canonical } from '../canonical.js';
+import { canonicalEqual, canonicalHash, describeCreate, sameLeaf, type Canonical } from '../canonical.js';
 import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { inKeyOrder } from '../../util/compare.js';
-import { assertWrite, desiredOf, pastTense, settleAgainstLive, stopIfInterrupted } from '../shared.js';
+import { assertWrite, desiredOf, pastTense, settleAgainstLive, stopIfInterrupted, unchangedAction } from '../shared.js';
 
 export type TrafficBody = Omit<TrafficPut, 'version'>;
 
@@ -25,6 +25,23 @@ export function canonical(t: TrafficBody): Canonical {
     stickyKey: t.stickyKey ?? null,
     strategy: t.strategy ?? 'random',
   };
+}
+
+/**
+ * canonical(s) and canonical(t) are certainly one value, shown without building them: the same
+ * routes in the same order, the form being made from that sequence (false: not shown here).
+ */
+export function plainlySame(s: TrafficBody, t: TrafficBody): boolean {
+  if (!sameLeaf(s.strategy ?? 'random', t.strategy ?? 'random') || !sameLeaf(s.stickyKey ?? null, t.stickyKey ?? null)) return false;
+  const x = s.routes;
+  const y = t.routes;
+  if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const r = x[i];
+    const q = y[i];
+    if (!r || !q || typeof r.version !== 'string' || r.version !== q.version || !sameLeaf(r.weight, q.weight)) return false;
+  }
+  return true;
 }
 
 export function toWire(s: TrafficSplit): TrafficBody {
@@ -64,15 +81,14 @@ export function snapshot(t: WireTraffic): Snapshot {
  */
 export function planSplit(split: TrafficSplit, live: WireTraffic | null, templateId: string | undefined, sealed?: boolean): PlanAction {
   // The model has the wire's fields (its canonical form is its body's); the body is made for a write.
-  const after = canonical(split);
   const desired = () => ({ kind: 'TrafficSplit' as const, body: toWire(split) });
   const common = { address: splitAddress(split.template), kind: 'TrafficSplit' as const, name: split.template, dependsOn: [] };
   if (!live || templateId === undefined) {
-    return { ...common, desired: desired(), action: 'create', changes: describeCreate(after), ...(templateId !== undefined ? { parentId: templateId } : {}) };
+    return { ...common, desired: desired(), action: 'create', changes: describeCreate(canonical(split)), ...(templateId !== undefined ? { parentId: templateId } : {}) };
   }
-  const before = canonical(live);
   const base = { address: common.address, kind: common.kind, name: common.name, dependsOn: common.dependsOn, liveId: templateId, guard: { version: live.version } };
-  return settleAgainstLive(base, desired, before, after, live, sealed);
+  if (plainlySame(split, live)) return unchangedAction(base, () => canonical(live), sealed);
+  return settleAgainstLive(base, desired, canonical(live), canonical(split), live, sealed);
 }
 
 async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
