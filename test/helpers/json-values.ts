@@ -13,7 +13,8 @@ const KEYS = ['a', 'b', 'B', 'z', 'aa', 'a b', 'é', '0', '1', '10', '9', '01', 
 const TEXT = ['', 'x', 'line\nbreak', 'quote "q" \\ back', 'tab\t', '\u0001', '\ud800', '\udc00x', '😀', 'é', 'same'];
 const NUMBERS = [0, -0, 1, -1, 1.5, 1e21, 1e-7, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2 ** 53];
 
-function pick<T>(r: Random, list: readonly T[]): T {
+/** One item of `list`, chosen by `r`. */
+export function pick<T>(r: Random, list: readonly T[]): T {
   return list[Math.floor(r() * list.length)]!;
 }
 
