@@ -96,6 +96,25 @@ describe('plainlySameContent', () => {
   });
 });
 
+// The shortcuts compare the fields they name; a field the canonical form gains is compared by
+// nobody until its shortcut names it too (and this file's generators vary it). These lists are
+// what each shortcut compares: a new field in a form fails here first.
+describe('the shortcuts know every field of the canonical forms', () => {
+  it('PromptVersion: the content\'s fields and a variable\'s', () => {
+    const form = canonical({ systemInstruction: 's', userTemplate: 'u', variables: [{ name: 'a', type: 'string' }] } as VersionContent) as Record<string, unknown>;
+    expect(Object.keys(form)).toEqual(['fewShotExamples', 'maxTokens', 'model', 'safetyGuardrails', 'systemInstruction', 'temperature', 'userTemplate', 'variables']);
+    expect(Object.keys(form.safetyGuardrails as object)).toEqual(['jailbreakDetection', 'outputModeration', 'piiFilter']);
+    expect(Object.keys((form.variables as Record<string, object>).a!)).toEqual(['default', 'description', 'maxLength', 'maxTokens', 'required', 'type', 'values']);
+    const examples = canonical({ systemInstruction: 's', userTemplate: 'u', fewShotExamples: [{ input: 'q', output: 'a' }] } as VersionContent).fewShotExamples as object[];
+    expect(Object.keys(examples[0]!)).toEqual(['input', 'output']);
+  });
+
+  it('PromptTemplate and TrafficSplit', () => {
+    expect(Object.keys(templateForm({ name: 't', model: 'm' }))).toEqual(['description', 'labels', 'model']);
+    expect(Object.keys(splitForm({ routes: [{ version: '1.0.0', weight: 100 }] } as Omit<TrafficPut, 'version'>))).toEqual(['routes', 'stickyKey', 'strategy']);
+  });
+});
+
 /** Never "equal" when the forms differ, over `n` random pairs; returns how often each way was taken. */
 function checkImplication<T>(seed: number, n: number, make: (r: Random) => T, edit: (r: Random, x: T) => T, same: (x: T, y: T) => boolean, form: (x: T) => unknown) {
   const r = seeded(seed);
