@@ -211,7 +211,8 @@ function fieldLines(a: PlanAction): string[] {
   for (const c of a.changes) {
     if (a.text?.some((t) => t.field === c.path)) continue;
     if (isStructured(c.before) || isStructured(c.after)) {
-      lines.push(`  ${c.path}:`);
+      // A field added or removed whole is added or removed with its key; a changed one keeps its key as context.
+      lines.push(`${c.before === undefined ? '+' : c.after === undefined ? '-' : ' '} ${c.path}:`);
       if (c.before !== undefined) lines.push(...formatBlock(c.before).map((l) => `-   ${l}`));
       if (c.after !== undefined) lines.push(...formatBlock(c.after).map((l) => `+   ${l}`));
       continue;

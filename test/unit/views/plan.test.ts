@@ -142,6 +142,16 @@ describe('markdown renderer', () => {
     expect(md.split('<details>').length).toBe(md.split('</details>').length);
   });
 
+  it('marks a structured field a create adds, and one an update removes, with its key (not as context)', () => {
+    const d = desiredState({ filters: [filter('guard', 10, { appliesTo: { templates: ['t'] } })], templates: [template('t')] });
+    const created = renderMarkdown(buildPlan(d, { templates: [], filters: [] }, opts()));
+    expect(created).toContain('+ appliesTo:\n+   templates:\n+     - t\n');
+    expect(created).not.toMatch(/^ {2}appliesTo:/m);
+    const live = liveAfterApply(d);
+    const removed = renderMarkdown(buildPlan(desiredState({ filters: [filter('guard', 10)], templates: [template('t')] }), live, opts()));
+    expect(removed).toContain('```diff\n- appliesTo.templates:\n-   - t\n```');
+  });
+
   it('says when nothing changes', () => {
     const d = sampleDesired();
     const md = renderMarkdown(buildPlan(d, liveAfterApply(d), opts()), { dir: 'prompts' });
