@@ -163,6 +163,8 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
         before,
         // Each step's own product: a staged filter's first step makes the interim priority.
         after: step === 'stage' ? stagedIntended(a) : intendedSnapshot(a),
+        // What a template's delete takes with it, so the trail shows those gone too.
+        ...(a.action === 'delete' && a.cascade ? { cascade: a.cascade } : {}),
       });
     } catch (err) {
       // Not on record, so not attempted: no call is made.

@@ -60,6 +60,11 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): S
       reasons.push({ address: s.address, message: `planned as ${s.action}, a fresh plan says ${f.action}` });
       continue;
     }
+    const taken = cascadeMoved(s, f);
+    if (taken) {
+      reasons.push({ address: s.address, message: taken });
+      continue;
+    }
     const secret = maskedActedOn(f, unmasked?.get(f));
     if (secret) {
       reasons.push({ address: s.address, message: secret, secret: true });
@@ -118,6 +123,23 @@ function maskedInFile(saved: PlanAction, fresh: PlanAction): string {
  * The body an action would send, minus the labels promptctl owns (`promptctl.dev/commit` names
  * the commit that planned it, which differs between a PR's plan and the merge that applies it).
  */
+/** A delete that would now take other objects with it (a template's versions or split changed since the plan). */
+function cascadeMoved(saved: PlanAction, fresh: PlanAction): string | null {
+  if (saved.action !== 'delete' || fresh.action !== 'delete') return null;
+  const was = new Map((saved.cascade ?? []).map((c) => [c.address, c.hash]));
+  const now = new Map((fresh.cascade ?? []).map((c) => [c.address, c.hash]));
+  const added = [...now.keys()].filter((k) => !was.has(k));
+  const changed = [...now.keys()].filter((k) => was.has(k) && was.get(k) !== now.get(k));
+  const gone = [...was.keys()].filter((k) => !now.has(k));
+  if (added.length + changed.length + gone.length === 0) return null;
+  const parts = [
+    ...(added.length > 0 ? [`now also ${added.join(', ')}`] : []),
+    ...(changed.length > 0 ? [`${changed.join(', ')} changed since the plan`] : []),
+    ...(gone.length > 0 ? [`${gone.join(', ')} no longer exist${gone.length === 1 ? 's' : ''}`] : []),
+  ];
+  return `deleting it takes other objects with it than the plan showed: ${parts.join('; ')}`;
+}
+
 function comparable(a: PlanAction): unknown {
   if (a.action !== 'create' && a.action !== 'update') return null;
   const d = a.desired;

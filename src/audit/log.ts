@@ -211,6 +211,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     resourceId: rn(input.resourceId),
     before: snapshot(input.before),
     after: snapshot(input.after),
+    ...(input.cascade && input.cascade.length > 0 ? { cascade: input.cascade.map((c) => ({ address: r(c.address), ...snapshot(c)! })) } : {}),
   });
 
   const intent = async (input: AuditIntentInput): Promise<AuditRecord> => {
@@ -240,6 +241,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
       address: open.address,
       action: open.action,
       before: open.before,
+      ...(open.cascade !== undefined ? { cascade: open.cascade } : {}),
     };
   };
 

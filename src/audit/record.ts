@@ -73,8 +73,13 @@ export interface AuditChange {
   before: AuditState | null;
   /** On an intent: what the call means to produce (version may be null); on an outcome: what it produced. */
   after: AuditState | null;
+  /** What the change takes with it (a template delete: its versions and split), each as planned against. */
+  cascade?: readonly AuditCascaded[];
   correlationId?: string | null;
 }
+
+/** An object a change takes with it: its address and its snapshot as planned against. */
+export type AuditCascaded = AuditState & { address: string };
 
 /** `AuditLog.intent`: written (durably) before the call. */
 export type AuditIntentInput = AuditContext & AuditChange;
@@ -136,6 +141,8 @@ export interface AuditRecord {
   resourceId: string | null;
   before: AuditSnapshot | null;
   after: AuditSnapshot | null;
+  /** Objects the change takes with it, gone with it when it succeeds (a template delete: its versions and split). */
+  cascade?: (AuditSnapshot & { address: string })[];
   /** null on an intent. */
   outcome: AuditOutcome | null;
   /** On an outcome: the seq of its intent (null when written without one, by `append`). */
@@ -220,6 +227,7 @@ export function recordLine(r: AuditRecord): string {
   o.resourceId = r.resourceId;
   o.before = r.before;
   o.after = r.after;
+  if (r.cascade !== undefined) o.cascade = r.cascade;
   o.outcome = r.outcome;
   if (r.intent !== undefined) o.intent = r.intent;
   if (r.run !== undefined) o.run = r.run;
@@ -419,6 +427,10 @@ function shapeProblemV2(r: Record<string, unknown>): string | null {
     const s = r[k];
     if (s === null) continue;
     if (!isObject(s) || !('version' in s) || !('hash' in s) || !('content' in s)) return `${k} is not {version, hash, content} or null`;
+  }
+  if (r.cascade !== undefined) {
+    const ok = Array.isArray(r.cascade) && r.cascade.every((s) => isObject(s) && typeof s.address === 'string' && 'version' in s && 'hash' in s && 'content' in s);
+    if (!ok) return 'cascade is not a list of {address, version, hash, content}';
   }
   if (r.type === 'intent') {
     if (r.outcome !== null) return 'an intent has an outcome';

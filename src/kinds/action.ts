@@ -135,8 +135,21 @@ export interface DeleteAction extends ActionCommon {
   guard: Guard;
   /** The live object's canonical form as planned against. */
   live?: Canonical;
+  /**
+   * What the delete takes with it (the server cascades a template's versions and split), each as
+   * its kind's audit snapshot: the delete's audit records carry them, so the trail shows them gone.
+   */
+  cascade?: CascadedObject[];
   /** Removed from git while prune is off: shown, counted as a change, never applied. */
   pending?: true;
+}
+
+/** An object a delete takes with it, as audit records carry one (kinds/kind.ts Snapshot, with its address). */
+export interface CascadedObject {
+  address: string;
+  version: number | string | null;
+  hash: string | null;
+  content: Canonical | null;
 }
 
 export interface NoopAction extends ActionCommon {

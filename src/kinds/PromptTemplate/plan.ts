@@ -5,15 +5,15 @@ import { splitAddress, templateAddress, versionAddress } from '../../model/addre
 import type { DesiredState, PromptTemplate, PromptVersion, TrafficSplit } from '../../model/types.js';
 import type { WireTemplate } from '../../targets/llmgateway/wire.js';
 import { compareVersionLabels } from '../../util/semver.js';
-import type { DeleteAction, PlanAction, PlanPart } from '../action.js';
+import type { CascadedObject, DeleteAction, PlanAction, PlanPart } from '../action.js';
 import { canonicalHash, describeCreate } from '../canonical.js';
 import type { LiveState, PlanContext } from '../kind.js';
 import { absentFromGit, isManaged, PENDING_REASON } from '../labels.js';
-import { canonical as versionCanonical, contentHash } from '../PromptVersion/index.js';
+import { canonical as versionCanonical, contentHash, snapshot as versionSnapshot } from '../PromptVersion/index.js';
 import { planVersion, tokenDelta } from '../PromptVersion/plan.js';
 import { guardedBy, protectorsOf, type Protector } from '../SafetyFilter/applies.js';
 import { liveModified, settleAgainstLive, unchangedAction } from '../shared.js';
-import { planSplit } from '../TrafficSplit/index.js';
+import { planSplit, snapshot as splitSnapshot } from '../TrafficSplit/index.js';
 import { canonical, fromWire, plainlySame, toWire } from './index.js';
 
 interface TemplateInputs {
@@ -207,13 +207,27 @@ function planAbsentTemplate(lT: WireTemplate, ctx: PlanContext, part: PlanPart):
     dependsOn: [],
     reason: `${fate.fate === 'pending' ? PENDING_REASON : 'pruned: not in git (managed-by: promptctl)'}${cascade(lT)}`,
   };
+  const taken = cascaded(lT);
+  if (taken.length > 0) a.cascade = taken;
   if (fate.fate === 'pending') a.pending = true;
   const m = liveModified(lT);
   if (m) a.liveModified = m;
   part.actions.push(a);
 }
 
-/** What deleting a template takes with it (the server cascades). */
+/** The objects deleting a template takes with it (the server cascades): its versions by label, then its split. */
+function cascaded(lT: WireTemplate): CascadedObject[] {
+  const versions = [...(lT.versions ?? [])].sort((a, b) => compareVersionLabels(a.version, b.version));
+  const out: CascadedObject[] = versions.map((v) => withAddress(versionAddress(lT.name, v.version), versionSnapshot(v.version, v, v.state)));
+  if (lT.traffic) out.push(withAddress(splitAddress(lT.name), splitSnapshot(lT.traffic)));
+  return out;
+}
+
+function withAddress(address: string, s: { version: number | string | null; hash: string | null; content?: CascadedObject['content'] }): CascadedObject {
+  return { address, version: s.version, hash: s.hash, content: s.content ?? null };
+}
+
+/** What deleting a template takes with it (the server cascades), in words. */
 function cascade(lT: WireTemplate): string {
   const n = (lT.versions ?? []).length;
   const parts: string[] = [];

@@ -100,6 +100,11 @@ describe('verifyAuditFile: the chain', () => {
     expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 1, reason: expect.stringMatching(/actor/) });
   });
 
+  it('names a record whose cascade is not a list of snapshots with addresses', async () => {
+    await edit((rs, ls) => ls.map((l, i) => (i === 0 ? JSON.stringify({ ...rs[0], cascade: [{ version: '1.0.0', hash: null, content: null }] }) : l)));
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 1, reason: 'cascade is not a list of {address, version, hash, content}' });
+  });
+
   it('names a record of an unknown format', async () => {
     await edit((rs, ls) => ls.map((l, i) => (i === 4 ? JSON.stringify({ ...rs[4], format: 3 }) : l)));
     expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 5, reason: expect.stringMatching(/unknown record format 3/) });

@@ -1,0 +1,67 @@
+// A template's delete takes its versions and split with it (the server cascades, DESIGN §3): the
+// plan carries them, the delete's audit records hold each as it was (so the trail shows them gone,
+// DESIGN §5), and a saved plan is refused when the template would now take other objects with it.
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyAuditFile } from '../../src/audit/verify.js';
+import { scenario, type Scenario } from '../helpers/scenario.js';
+
+let s: Scenario | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+async function auditRecords(dir: string): Promise<Record<string, any>[]> {
+  const text = await readFile(join(dir, '.promptctl/audit.jsonl'), 'utf8');
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l));
+}
+
+describe('deleting a template with its versions and split', () => {
+  it('writes what the delete takes with it into its audit records, each as it was', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await rm(join(s.dir.path, 'prompts/support/support-triage.yaml'));
+
+    const planned = await s.cli(['plan', '--prune', '--format', 'json']);
+    expect(planned.code, planned.stderr).toBe(0);
+    const del = JSON.parse(planned.stdout).actions.find((a: any) => a.address === 'PromptTemplate/support-triage');
+    expect(del.action).toBe('delete');
+    expect(del.cascade.map((c: any) => c.address)).toEqual(['PromptVersion/support-triage@2.0.0', 'TrafficSplit/support-triage']);
+
+    const r = await s.cli(['apply', '--auto-approve', '--prune']);
+    expect(r.code, r.stderr).toBe(0);
+    const records = (await auditRecords(s.dir.path)).filter((x) => x.address === 'PromptTemplate/support-triage' && x.action === 'delete');
+    expect(records.map((x) => x.type)).toEqual(['intent', 'outcome']);
+    const text = await readFile(join(s.dir.path, 'prompts/texts/triage-system.md'), 'utf8');
+    for (const rec of records) {
+      const [version, split] = rec.cascade;
+      expect(version).toMatchObject({ address: 'PromptVersion/support-triage@2.0.0', version: '2.0.0', content: { systemInstruction: text, state: 'Published' } });
+      expect(version.hash).toMatch(/^[0-9a-f]{64}$/);
+      // The split's weights, as DESIGN §5 asks of every change.
+      expect(split).toMatchObject({ address: 'TrafficSplit/support-triage', content: { routes: { '2.0.0': 100 }, strategy: 'sticky', stickyKey: 'conversationId' } });
+    }
+    expect(records[1]).toMatchObject({ outcome: 'success', after: null });
+    expect(await verifyAuditFile(join(s.dir.path, '.promptctl/audit.jsonl'))).toMatchObject({ ok: true, pending: [] });
+  });
+
+  it('refuses a saved plan whose template delete would now take a version the plan did not show', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await rm(join(s.dir.path, 'prompts/support/support-triage.yaml'));
+    expect((await s.cli(['plan', '--prune', '--out', 'plan.json'])).code).toBe(0);
+
+    // Someone adds a version by hand after the review.
+    const triage = (await s.emu.api.listTemplates()).find((t) => t.name === 'support-triage')!;
+    await s.emu.api.createVersion(triage.id, { version: '2.1.0', systemInstruction: 'Made by hand.\n', userTemplate: 'Ticket: {{ticket}}', variables: [{ name: 'ticket', type: 'string' }] });
+
+    const r = await s.cli(['apply', 'plan.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('PromptTemplate/support-triage: deleting it takes other objects with it than the plan showed: now also PromptVersion/support-triage@2.1.0');
+    expect((await s.emu.api.listTemplates()).map((t) => t.name)).toContain('support-triage');
+  });
+});
