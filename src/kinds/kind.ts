@@ -118,7 +118,8 @@ export interface Kind<Wire = never> {
   documents(desired: DesiredState): readonly AnyResource[];
   /**
    * How many live objects of this kind promptctl manages (and so may delete), for the plan's
-   * mass-delete guard. Kinds deleted only with their parent leave it out.
+   * mass-delete guard, with the objects its delete takes with it (a template's versions and
+   * split, which therefore have no count of their own).
    */
   managed?(live: LiveState, ctx: Pick<PlanContext, 'owned'>): number;
   /**

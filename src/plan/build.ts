@@ -70,10 +70,12 @@ function massDeleteProblem(
   const deletes = actions.filter((a) => a.action === 'delete' && !a.pending && a.kind !== 'PromptVersion');
   if (deletes.length === 0) return undefined;
   const empty = PLANNING_ORDER.every((k) => k.documents(desired).length === 0);
+  // A template's delete takes its versions and split with it: they count as deleted, as they count as managed.
+  const deleted = deletes.reduce((n, a) => n + 1 + (a.action === 'delete' ? (a.cascade?.length ?? 0) : 0), 0);
   const managed = PLANNING_ORDER.reduce((n, k) => n + (k.managed?.(live, ctx) ?? 0), 0);
   // One deletion is never a mass delete (the empty-state rule still catches a wrong --dir).
-  if (!empty && (deletes.length < 2 || deletes.length * 2 <= managed)) return undefined;
-  const what = empty ? 'the desired state is empty' : `it deletes ${deletes.length} of the ${managed} objects promptctl manages`;
+  if (!empty && (deletes.length < 2 || deleted * 2 <= managed)) return undefined;
+  const what = empty ? 'the desired state is empty' : `it deletes ${deleted} of the ${managed} objects promptctl manages`;
   return {
     address: '(plan)',
     rule: MASS_DELETE_RULE,

@@ -349,7 +349,12 @@ describe('buildPlan: prune and unmanaged objects', () => {
     const few = { ...d, templates: [], versions: [], splits: [], filters: d.filters.slice(0, 1) };
     const most = buildPlan(few, live, opts({ prune: true }));
     expect(most.problems.map((p) => p.rule)).toEqual(['mass-delete']);
-    expect(most.problems[0]!.message).toMatch(/deletes 4 of the 5 objects promptctl manages/);
+    // A template counts with its versions and split, which its delete takes along: 8 of the 9.
+    expect(most.problems[0]!.message).toMatch(/deletes 8 of the 9 objects promptctl manages/);
+    // A --dir holding only the filters drops two templates of five top-level objects, but six of
+    // the nine objects (every prompt): refused.
+    const filtersOnly = buildPlan(desiredState({ filters: [...d.filters, filter('old-guard', 30)] }), live, opts({ prune: true }));
+    expect(filtersOnly.problems.map((p) => p.message)).toEqual([expect.stringMatching(/deletes 6 of the 9 objects promptctl manages/)]);
   });
 
   it('with prune deletes only what promptctl manages; a deleted filter is destructive', () => {
