@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { driftEntries, notCompared } from '../plan/drift.js';
 import { EXIT } from '../util/errors.js';
 import { visible } from '../util/escapes.js';
-import { renderDrift } from '../views/drift.js';
+import { noDrift, renderDrift } from '../views/drift.js';
 import { addDirOption, planTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { parseFormat, renderPlan } from './render.js';
@@ -42,7 +42,7 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
     return EXIT.error;
   }
   if (entries.length === 0) {
-    ctx.info('No drift: the target matches git.');
+    ctx.info(`${noDrift(plan)}${plan.unmanaged.length > 0 ? ' (noted above)' : ''}.`);
     return EXIT.ok;
   }
   ctx.info(`Drift: ${entries.length} difference${entries.length === 1 ? '' : 's'} between the target and git.`);

@@ -9,7 +9,7 @@ export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 
   if (format === 'json') return JSON.stringify({ ...plan, drift: entries }, null, 2);
   if (entries.length === 0) {
     // Every problem left is one of what could not be compared (the others are entries): no verdict.
-    const heading = plan.problems.length > 0 ? '### Drift unknown: not all of git could be compared with the target' : '### No drift: the target matches git';
+    const heading = plan.problems.length > 0 ? '### Drift unknown: not all of git could be compared with the target' : `### ${noDrift(plan)}`;
     return format === 'markdown' ? [heading, '', rendered].join('\n') : rendered;
   }
   const n = entries.length;
@@ -32,6 +32,16 @@ export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 
     return `  ${visibleName(e.address)}: ${what}${who}`;
   });
   return [rendered.replace(/\n+$/, ''), '', `Drift (${heading}; who last changed each on the target, and when):`, ...lines].join('\n');
+}
+
+/**
+ * The verdict when nothing differs. Objects on the target that git does not define are left
+ * alone (not drift), but "the target matches git" would say they are not there.
+ */
+export function noDrift(plan: Plan): string {
+  const n = plan.unmanaged.length;
+  if (n === 0) return 'No drift: the target matches git';
+  return `No drift in what promptctl manages; ${n} object${n === 1 ? '' : 's'} on the target that git does not define ${n === 1 ? 'is' : 'are'} left alone`;
 }
 
 /**

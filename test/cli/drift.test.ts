@@ -24,6 +24,18 @@ describe('promptctl drift', () => {
     expect(md.stdout.split('\n')[0]).toBe('### No drift: the target matches git');
   });
 
+  it('says that objects git does not define are left alone, rather than that the target matches git', async () => {
+    await s.emu.api.createFilter({ name: 'hand-made', priority: 77, categories: ['self_harm'], action: 'block_and_log', thresholds: { self_harm: 0.3 }, falsePositiveTolerance: 0.1 });
+    const r = await s.cli(['drift']);
+    // Not drift: promptctl leaves what it does not manage alone (DESIGN §5).
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: SafetyFilter/hand-made exists only on the target');
+    expect(r.stderr).toContain('No drift in what promptctl manages; 1 object on the target that git does not define is left alone (noted above).');
+    expect(r.stderr).not.toContain('matches git');
+    const md = await s.cli(['drift', '--format', 'markdown']);
+    expect(md.stdout.split('\n')[0]).toBe('### No drift in what promptctl manages; 1 object on the target that git does not define is left alone');
+  });
+
   it('exits 2 naming what changed by hand, who changed it and when', async () => {
     const edited = await editFilterByHand(s.emu.api, 'org-hate-speech', { thresholds: { hate_speech: 0.9, violence: 0.7 } });
     const r = await s.cli(['drift']);
