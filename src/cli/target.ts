@@ -213,7 +213,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
     if (err instanceof StateLockedError) {
       // Two commands on one embedded org: the second waits its turn rather than racing the first.
       throw new UserError(
-        `the embedded emulator's state ${stateFile} is in use by another promptctl process (pid ${err.pid}); nothing was done. Run again once it has finished (if no promptctl is running, delete ${stateFile}.lock).`,
+        `the embedded emulator's state ${stateFile} is in use by another promptctl process (pid ${err.pid}); nothing was done. Run again once it has finished; if it is \`promptctl emulator\` serving this state, point GENESYSCLOUD_API_URL (and its client id and secret) at it instead. If no promptctl is running, delete ${stateFile}.lock.`,
       );
     }
     throw err;
