@@ -5,6 +5,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditFile } from '../../src/audit/verify.js';
+import { auditRecords } from '../helpers/audit-trail.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
 
 let s: Scenario | undefined;
@@ -12,14 +13,6 @@ afterEach(async () => {
   await s?.close();
   s = undefined;
 });
-
-async function auditRecords(dir: string): Promise<Record<string, any>[]> {
-  const text = await readFile(join(dir, '.promptctl/audit.jsonl'), 'utf8');
-  return text
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l));
-}
 
 describe('deleting a template with its versions and split', () => {
   it('writes what the delete takes with it into its audit records, each as it was', async () => {

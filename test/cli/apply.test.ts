@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditFile } from '../../src/audit/verify.js';
 import { readLiveState } from '../../src/targets/live.js';
+import { auditRecords } from '../helpers/audit-trail.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { editFilterByHand, scenario, type Scenario } from '../helpers/scenario.js';
 import { fixtureCopy, type TempDir } from '../helpers/tmp.js';
@@ -19,16 +20,9 @@ afterEach(async () => {
 
 /** The outcome records of the trail (each follows the intent written before its call). */
 async function auditLines(dir: string, file = '.promptctl/audit.jsonl'): Promise<Record<string, any>[]> {
-  return (await allAuditLines(dir, file)).filter((r) => r.type === 'outcome');
+  return (await auditRecords(dir, file)).filter((r) => r.type === 'outcome');
 }
 
-async function allAuditLines(dir: string, file = '.promptctl/audit.jsonl'): Promise<Record<string, any>[]> {
-  const text = await readFile(join(dir, file), 'utf8');
-  return text
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l));
-}
 
 describe('promptctl apply', () => {
   it('applies with --auto-approve, and the live org matches git', async () => {

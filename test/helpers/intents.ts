@@ -1,16 +1,13 @@
 // The promise every audit intent makes: it says what its call produces, so that a run killed
 // right after the call is settled as having happened, never as someone else's change.
-import { readFile } from 'node:fs/promises';
+import { auditRecords } from './audit-trail.js';
 import { expect } from 'vitest';
 import { settle } from '../../src/apply/recovery.js';
 import { midwayOf } from '../../src/kinds/index.js';
 
 /** Checks every successful outcome in the trail against its intent, as the next apply would settle it. */
 export async function expectEachIntentSaysWhatItsCallMade(auditFile: string): Promise<void> {
-  const records = (await readFile(auditFile, 'utf8'))
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Record<string, any>);
+  const records = await auditRecords('', auditFile);
   const intents = new Map(records.filter((r) => r.type === 'intent').map((r) => [r.seq as number, r]));
   const outcomes = records.filter((r) => r.type === 'outcome' && r.outcome === 'success');
   expect(outcomes.length).toBeGreaterThan(0);
