@@ -120,12 +120,13 @@ function maskedInFile(saved: PlanAction, fresh: PlanAction): string {
 }
 
 /**
- * The body an action would send, minus the labels promptctl owns (`promptctl.dev/commit` names
- * the commit that planned it, which differs between a PR's plan and the merge that applies it).
+ * A delete that would now take other objects with it than the saved plan showed (a template's
+ * versions or split changed since), compared by address and hash (which masking leaves alone).
+ * Not for a pending delete, which apply never runs, nor for a file made before plans recorded
+ * what a delete takes along (no `cascade` at all).
  */
-/** A delete that would now take other objects with it (a template's versions or split changed since the plan). */
 function cascadeMoved(saved: PlanAction, fresh: PlanAction): string | null {
-  if (saved.action !== 'delete' || fresh.action !== 'delete') return null;
+  if (saved.action !== 'delete' || fresh.action !== 'delete' || saved.pending || fresh.pending || saved.cascade === undefined) return null;
   const was = new Map((saved.cascade ?? []).map((c) => [c.address, c.hash]));
   const now = new Map((fresh.cascade ?? []).map((c) => [c.address, c.hash]));
   const added = [...now.keys()].filter((k) => !was.has(k));
@@ -140,6 +141,10 @@ function cascadeMoved(saved: PlanAction, fresh: PlanAction): string | null {
   return `deleting it takes other objects with it than the plan showed: ${parts.join('; ')}`;
 }
 
+/**
+ * The body an action would send, minus the labels promptctl owns (`promptctl.dev/commit` names
+ * the commit that planned it, which differs between a PR's plan and the merge that applies it).
+ */
 function comparable(a: PlanAction): unknown {
   if (a.action !== 'create' && a.action !== 'update') return null;
   const d = a.desired;
@@ -166,7 +171,9 @@ function editedFields(saved: PlanAction, fresh: PlanAction): string[] {
 }
 
 /** Fields of an action only a reader uses (kinds/action.ts); a field not named here is compared. */
-const SHOWN_ONLY: ReadonlySet<string> = new Set(['reason', 'changes', 'text', 'tokens', 'affects', 'supersedes', 'destructive', 'live', 'liveModified']);
+// `cascade` is what a delete takes along, for its audit records: a delete sends only its id and
+// guard, and cascadeMoved compares it by address and hash.
+const SHOWN_ONLY: ReadonlySet<string> = new Set(['reason', 'changes', 'text', 'tokens', 'affects', 'supersedes', 'destructive', 'live', 'liveModified', 'cascade']);
 
 function actedOn(a: PlanAction): Record<string, unknown> {
   return { ...a, desired: comparable(a) };

@@ -118,10 +118,11 @@ export interface Kind<Wire = never> {
   documents(desired: DesiredState): readonly AnyResource[];
   /**
    * How many live objects of this kind promptctl manages (and so may delete), for the plan's
-   * mass-delete guard, with the objects its delete takes with it (a template's versions and
-   * split, which therefore have no count of their own).
+   * mass-delete guard. Kinds deleted only with their parent leave it out.
    */
   managed?(live: LiveState, ctx: Pick<PlanContext, 'owned'>): number;
+  /** The same, each counted with the objects its delete takes along (a template's versions and split); default `managed`. */
+  managedWithParts?(live: LiveState, ctx: Pick<PlanContext, 'owned'>): number;
   /**
    * What a write means to produce, as an audit intent's `after`, when the desired body alone does
    * not say it (a guide's content and the state it must reach). Default: canonical(body).

@@ -70,12 +70,19 @@ function massDeleteProblem(
   const deletes = actions.filter((a) => a.action === 'delete' && !a.pending && a.kind !== 'PromptVersion');
   if (deletes.length === 0) return undefined;
   const empty = PLANNING_ORDER.every((k) => k.documents(desired).length === 0);
-  // A template's delete takes its versions and split with it: they count as deleted, as they count as managed.
-  const deleted = deletes.reduce((n, a) => n + 1 + (a.action === 'delete' ? (a.cascade?.length ?? 0) : 0), 0);
   const managed = PLANNING_ORDER.reduce((n, k) => n + (k.managed?.(live, ctx) ?? 0), 0);
+  // Counted again with what each delete takes along (a template's versions and split): a --dir
+  // that holds only the filters drops few objects but every prompt. Either count over half refuses.
+  const deleted = deletes.reduce((n, a) => n + 1 + (a.action === 'delete' ? (a.cascade?.length ?? 0) : 0), 0);
+  const managedWithParts = PLANNING_ORDER.reduce((n, k) => n + (k.managedWithParts ? k.managedWithParts(live, ctx) : (k.managed?.(live, ctx) ?? 0)), 0);
+  const over = deletes.length * 2 > managed;
   // One deletion is never a mass delete (the empty-state rule still catches a wrong --dir).
-  if (!empty && (deletes.length < 2 || deleted * 2 <= managed)) return undefined;
-  const what = empty ? 'the desired state is empty' : `it deletes ${deleted} of the ${managed} objects promptctl manages`;
+  if (!empty && (deletes.length < 2 || (!over && deleted * 2 <= managedWithParts))) return undefined;
+  const what = empty
+    ? 'the desired state is empty'
+    : over
+      ? `it deletes ${deletes.length} of the ${managed} objects promptctl manages`
+      : `it deletes ${deleted} of the ${managedWithParts} objects promptctl manages, counting each template's versions and split`;
   return {
     address: '(plan)',
     rule: MASS_DELETE_RULE,

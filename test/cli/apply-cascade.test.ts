@@ -57,4 +57,41 @@ describe('deleting a template with its versions and split', () => {
     expect(r.stderr).toContain('PromptTemplate/support-triage: deleting it takes other objects with it than the plan showed: now also PromptVersion/support-triage@2.1.0');
     expect((await s.emu.api.listTemplates()).map((t) => t.name)).toContain('support-triage');
   });
+
+  it('applies a saved plan whose template delete takes a version holding one of the run\'s secrets (masked in the file)', async () => {
+    s = await scenario();
+    const secret = 'tok-4f1c9a-q7Zx-cascade';
+    const env = { MY_API_TOKEN: secret };
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const triage = (await s.emu.api.listTemplates()).find((t) => t.name === 'support-triage')!;
+    await s.emu.api.createVersion(triage.id, { version: '2.1.0', systemInstruction: `Draft by hand, key ${secret}\n`, userTemplate: 'Ticket: {{ticket}}', variables: [{ name: 'ticket', type: 'string' }] });
+    await rm(join(s.dir.path, 'prompts/support/support-triage.yaml'));
+    expect((await s.cli(['plan', '--prune', '--out', 'plan.json'], env)).code).toBe(0);
+    const file = await readFile(join(s.dir.path, 'plan.json'), 'utf8');
+    expect(file).toContain('[redacted: MY_API_TOKEN]');
+    expect(file).not.toContain(secret);
+    // A delete sends its id and guard only: what it takes along is not what it sends.
+    const r = await s.cli(['apply', 'plan.json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await s.emu.api.listTemplates()).map((t) => t.name)).not.toContain('support-triage');
+    const [intent] = (await auditRecords(s.dir.path)).filter((x) => x.address === 'PromptTemplate/support-triage' && x.action === 'delete');
+    expect(intent!.cascade.map((c: any) => c.address)).toContain('PromptVersion/support-triage@2.1.0');
+    expect(JSON.stringify(intent!.cascade)).not.toContain(secret);
+  });
+
+  it('leaves a pending delete (prune off) out of it: a version added by hand to that template does not make a saved plan stale', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await rm(join(s.dir.path, 'prompts/support/support-triage.yaml'));
+    await s.edit('prompts/billing/billing-assistant.yaml', 'description: Answers billing questions for signed-in customers.', 'description: Answers billing questions.');
+    expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const saved = JSON.parse(await readFile(join(s.dir.path, 'plan.json'), 'utf8'));
+    expect(saved.actions.find((a: any) => a.address === 'PromptTemplate/support-triage')).toMatchObject({ pending: true });
+    expect(saved.actions.find((a: any) => a.address === 'PromptTemplate/support-triage').cascade).toBeUndefined();
+    const triage = (await s.emu.api.listTemplates()).find((t) => t.name === 'support-triage')!;
+    await s.emu.api.createVersion(triage.id, { version: '2.1.0', systemInstruction: 'by hand\n', userTemplate: 'Ticket: {{ticket}}', variables: [{ name: 'ticket', type: 'string' }] });
+    const r = await s.cli(['apply', 'plan.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await s.emu.api.listTemplates()).map((t) => t.name)).toContain('support-triage');
+  });
 });

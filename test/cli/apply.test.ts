@@ -23,7 +23,6 @@ async function auditLines(dir: string, file = '.promptctl/audit.jsonl'): Promise
   return (await auditRecords(dir, file)).filter((r) => r.type === 'outcome');
 }
 
-
 describe('promptctl apply', () => {
   it('applies with --auto-approve, and the live org matches git', async () => {
     s = await scenario();

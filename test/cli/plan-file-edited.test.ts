@@ -146,7 +146,7 @@ describe('a saved plan edited by hand and resealed', () => {
   it('cannot take its mass-delete refusal out: a saved plan deletes this much only with apply --allow-mass-delete', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
-    // Both templates (with their 3 versions and 2 splits) and two of the three filters removed from git: 9 of the 10 managed objects.
+    // Both templates and two of the three filters removed from git: 4 of the 5 managed objects.
     await rm(join(s.dir.path, 'prompts/billing'), { recursive: true });
     await rm(join(s.dir.path, 'prompts/support'), { recursive: true });
     const file = join(s.dir.path, 'prompts/safety-filters.yaml');
@@ -160,7 +160,7 @@ describe('a saved plan edited by hand and resealed', () => {
       p.problems = [];
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/refusing a plan that deletes this much: it deletes 9 of the 10 objects/);
+    expect(r.stderr).toMatch(/refusing a plan that deletes this much: it deletes 4 of the 5 objects/);
     expect(r.stderr).toMatch(/nothing was applied/);
     expect(await names()).toEqual(before);
 

@@ -1,9 +1,9 @@
 // The promise every audit intent makes: it says what its call produces, so that a run killed
 // right after the call is settled as having happened, never as someone else's change.
-import { auditRecords } from './audit-trail.js';
 import { expect } from 'vitest';
 import { settle } from '../../src/apply/recovery.js';
 import { midwayOf } from '../../src/kinds/index.js';
+import { auditRecords } from './audit-trail.js';
 
 /** Checks every successful outcome in the trail against its intent, as the next apply would settle it. */
 export async function expectEachIntentSaysWhatItsCallMade(auditFile: string): Promise<void> {

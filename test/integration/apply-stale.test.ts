@@ -45,6 +45,23 @@ const base = (): DesiredState =>
   });
 
 describe('staleReasons', () => {
+  it('compares what a template delete takes along, except in a file made before plans recorded it', async () => {
+    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    const gone = desiredState({ filters: [filter('guard', 10)] });
+    const saved = await plan(gone, { prune: true });
+    const del = saved.actions.find((a) => a.address === 'PromptTemplate/alpha')!;
+    expect(del.action === 'delete' && del.cascade?.map((c) => c.address)).toEqual(['PromptVersion/alpha@1.0.0', 'TrafficSplit/alpha']);
+    const alpha = (await emu.api.listTemplates()).find((t) => t.name === 'alpha')!;
+    await emu.api.createVersion(alpha.id, versionBody('1.1.0'));
+    const fresh = await plan(gone, { prune: true });
+    expect(staleReasons(saved, fresh)).toEqual([
+      { address: 'PromptTemplate/alpha', message: 'deleting it takes other objects with it than the plan showed: now also PromptVersion/alpha@1.1.0' },
+    ]);
+    // An older promptctl's file has no cascade: nothing to compare it with (the rest still is).
+    const older = { ...saved, actions: saved.actions.map((a) => (a.address === 'PromptTemplate/alpha' ? { ...a, cascade: undefined } : a)) };
+    expect(staleReasons(older, fresh)).toEqual([]);
+  });
+
   it('finds nothing when nothing moved, even if the commit label differs', async () => {
     await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
     const changed = base();

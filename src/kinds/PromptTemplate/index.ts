@@ -75,8 +75,9 @@ export const PromptTemplateKind: Kind<TemplateCreate> = {
   phase: { write: 1, remove: 5 },
   canonical,
   documents: (desired) => desired.templates,
-  // With their versions and split, which a template's delete takes with it (plan.ts cascaded).
-  managed: (live) => live.templates.reduce((n, t) => (isManaged(t.labels) ? n + 1 + (t.versions?.length ?? 0) + (t.traffic ? 1 : 0) : n), 0),
+  managed: (live) => live.templates.filter((t) => isManaged(t.labels)).length,
+  // With their versions and split, which a template's delete takes along (plan.ts cascaded).
+  managedWithParts: (live) => live.templates.reduce((n, t) => (isManaged(t.labels) ? n + 1 + (t.versions?.length ?? 0) + (t.traffic ? 1 : 0) : n), 0),
   plan: planTemplates,
   apply,
   // A delete reads the template first (its guard).

@@ -207,9 +207,11 @@ function planAbsentTemplate(lT: WireTemplate, ctx: PlanContext, part: PlanPart):
     dependsOn: [],
     reason: `${fate.fate === 'pending' ? PENDING_REASON : 'pruned: not in git (managed-by: promptctl)'}${cascade(lT)}`,
   };
-  const taken = cascaded(lT);
-  if (taken.length > 0) a.cascade = taken;
+  // A delete apply runs says what it takes along (its audit records carry it); always, [] too: a
+  // saved plan without it was made before plans recorded it (apply/stale.ts). A pending delete
+  // is never run: its versions' content would only make the plan's seal move with them.
   if (fate.fate === 'pending') a.pending = true;
+  else a.cascade = cascaded(lT);
   const m = liveModified(lT);
   if (m) a.liveModified = m;
   part.actions.push(a);

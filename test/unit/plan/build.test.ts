@@ -349,12 +349,17 @@ describe('buildPlan: prune and unmanaged objects', () => {
     const few = { ...d, templates: [], versions: [], splits: [], filters: d.filters.slice(0, 1) };
     const most = buildPlan(few, live, opts({ prune: true }));
     expect(most.problems.map((p) => p.rule)).toEqual(['mass-delete']);
-    // A template counts with its versions and split, which its delete takes along: 8 of the 9.
-    expect(most.problems[0]!.message).toMatch(/deletes 8 of the 9 objects promptctl manages/);
+    expect(most.problems[0]!.message).toMatch(/deletes 4 of the 5 objects promptctl manages/);
     // A --dir holding only the filters drops two templates of five top-level objects, but six of
-    // the nine objects (every prompt): refused.
+    // the nine objects counting each template's versions and split (every prompt): refused.
     const filtersOnly = buildPlan(desiredState({ filters: [...d.filters, filter('old-guard', 30)] }), live, opts({ prune: true }));
-    expect(filtersOnly.problems.map((p) => p.message)).toEqual([expect.stringMatching(/deletes 6 of the 9 objects promptctl manages/)]);
+    expect(filtersOnly.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/deletes 6 of the 9 objects promptctl manages, counting each template's versions and split/),
+    ]);
+    // And one missing only the filters' file drops the three filters: still 3 of the 5, refused,
+    // though they are 3 of the 9 objects with the versions and splits counted.
+    const noFilters = buildPlan({ ...d, templates: [...d.templates, template('old-managed')], versions: [...d.versions, version('old-managed', '1.0.0')], filters: [] }, live, opts({ prune: true }));
+    expect(noFilters.problems.map((p) => p.message)).toEqual([expect.stringMatching(/deletes 3 of the 5 objects promptctl manages \(/)]);
   });
 
   it('with prune deletes only what promptctl manages; a deleted filter is destructive', () => {
