@@ -127,7 +127,7 @@ function maskedInFile(saved: PlanAction, fresh: PlanAction): string {
  */
 function cascadeMoved(saved: PlanAction, fresh: PlanAction): string | null {
   if (saved.action !== 'delete' || fresh.action !== 'delete' || saved.pending || fresh.pending || saved.cascade === undefined) return null;
-  const was = new Map((saved.cascade ?? []).map((c) => [c.address, c.hash]));
+  const was = new Map(saved.cascade.map((c) => [c.address, c.hash]));
   const now = new Map((fresh.cascade ?? []).map((c) => [c.address, c.hash]));
   const added = [...now.keys()].filter((k) => !was.has(k));
   const changed = [...now.keys()].filter((k) => was.has(k) && was.get(k) !== now.get(k));
