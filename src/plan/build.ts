@@ -1,6 +1,6 @@
 // The plan engine: desired state vs live state → ordered, guarded actions, through the kinds
 // registry (each kind plans its family; this file knows no kind). Pure: no I/O.
-import type { PlanAction, PlanPart, PlanProblem } from '../kinds/action.js';
+import type { DeleteAction, PlanAction, PlanPart, PlanProblem } from '../kinds/action.js';
 import type { TextTokenCounter } from '../kinds/aistudio-tokens.js';
 import { PLANNING_ORDER, SURFACE_NAMES } from '../kinds/index.js';
 import type { LiveState, Surface, TokenCounter } from '../kinds/kind.js';
@@ -67,13 +67,13 @@ function massDeleteProblem(
   actions: readonly PlanAction[],
   ctx: { owned?: Ownership | undefined },
 ): PlanProblem | undefined {
-  const deletes = actions.filter((a) => a.action === 'delete' && !a.pending && a.kind !== 'PromptVersion');
+  const deletes = actions.filter((a): a is DeleteAction => a.action === 'delete' && !a.pending && a.kind !== 'PromptVersion');
   if (deletes.length === 0) return undefined;
   const empty = PLANNING_ORDER.every((k) => k.documents(desired).length === 0);
   const managed = PLANNING_ORDER.reduce((n, k) => n + (k.managed?.(live, ctx) ?? 0), 0);
   // Counted again with what each delete takes along (a template's versions and split): a --dir
   // that holds only the filters drops few objects but every prompt. Either count over half refuses.
-  const deleted = deletes.reduce((n, a) => n + 1 + (a.action === 'delete' ? (a.cascade?.length ?? 0) : 0), 0);
+  const deleted = deletes.reduce((n, a) => n + 1 + (a.cascade?.length ?? 0), 0);
   const managedWithParts = PLANNING_ORDER.reduce((n, k) => n + (k.managedWithParts ? k.managedWithParts(live, ctx) : (k.managed?.(live, ctx) ?? 0)), 0);
   const over = deletes.length * 2 > managed;
   // One deletion is never a mass delete (the empty-state rule still catches a wrong --dir).

@@ -14,6 +14,12 @@ afterEach(async () => {
   s = undefined;
 });
 
+/** A version of support-triage made by hand on the target (a Draft), as someone might after a review. */
+async function addVersionByHand(label: string, systemInstruction: string): Promise<void> {
+  const triage = (await s!.emu.api.listTemplates()).find((t) => t.name === 'support-triage')!;
+  await s!.emu.api.createVersion(triage.id, { version: label, systemInstruction, userTemplate: 'Ticket: {{ticket}}', variables: [{ name: 'ticket', type: 'string' }] });
+}
+
 describe('deleting a template with its versions and split', () => {
   it('writes what the delete takes with it into its audit records, each as it was', async () => {
     s = await scenario();
@@ -49,8 +55,7 @@ describe('deleting a template with its versions and split', () => {
     expect((await s.cli(['plan', '--prune', '--out', 'plan.json'])).code).toBe(0);
 
     // Someone adds a version by hand after the review.
-    const triage = (await s.emu.api.listTemplates()).find((t) => t.name === 'support-triage')!;
-    await s.emu.api.createVersion(triage.id, { version: '2.1.0', systemInstruction: 'Made by hand.\n', userTemplate: 'Ticket: {{ticket}}', variables: [{ name: 'ticket', type: 'string' }] });
+    await addVersionByHand('2.1.0', 'Made by hand.\n');
 
     const r = await s.cli(['apply', 'plan.json']);
     expect(r.code).toBe(1);
@@ -63,8 +68,7 @@ describe('deleting a template with its versions and split', () => {
     const secret = 'tok-4f1c9a-q7Zx-cascade';
     const env = { MY_API_TOKEN: secret };
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
-    const triage = (await s.emu.api.listTemplates()).find((t) => t.name === 'support-triage')!;
-    await s.emu.api.createVersion(triage.id, { version: '2.1.0', systemInstruction: `Draft by hand, key ${secret}\n`, userTemplate: 'Ticket: {{ticket}}', variables: [{ name: 'ticket', type: 'string' }] });
+    await addVersionByHand('2.1.0', `Draft by hand, key ${secret}\n`);
     await rm(join(s.dir.path, 'prompts/support/support-triage.yaml'));
     expect((await s.cli(['plan', '--prune', '--out', 'plan.json'], env)).code).toBe(0);
     const file = await readFile(join(s.dir.path, 'plan.json'), 'utf8');
@@ -88,8 +92,7 @@ describe('deleting a template with its versions and split', () => {
     const saved = JSON.parse(await readFile(join(s.dir.path, 'plan.json'), 'utf8'));
     expect(saved.actions.find((a: any) => a.address === 'PromptTemplate/support-triage')).toMatchObject({ pending: true });
     expect(saved.actions.find((a: any) => a.address === 'PromptTemplate/support-triage').cascade).toBeUndefined();
-    const triage = (await s.emu.api.listTemplates()).find((t) => t.name === 'support-triage')!;
-    await s.emu.api.createVersion(triage.id, { version: '2.1.0', systemInstruction: 'by hand\n', userTemplate: 'Ticket: {{ticket}}', variables: [{ name: 'ticket', type: 'string' }] });
+    await addVersionByHand('2.1.0', 'by hand\n');
     const r = await s.cli(['apply', 'plan.json']);
     expect(r.code, r.stderr).toBe(0);
     expect((await s.emu.api.listTemplates()).map((t) => t.name)).toContain('support-triage');

@@ -7,7 +7,7 @@ import type { WireTemplate } from '../../targets/llmgateway/wire.js';
 import { compareVersionLabels } from '../../util/semver.js';
 import type { CascadedObject, DeleteAction, PlanAction, PlanPart } from '../action.js';
 import { canonicalHash, describeCreate } from '../canonical.js';
-import type { LiveState, PlanContext } from '../kind.js';
+import type { LiveState, PlanContext, Snapshot } from '../kind.js';
 import { absentFromGit, isManaged, PENDING_REASON } from '../labels.js';
 import { canonical as versionCanonical, contentHash, snapshot as versionSnapshot } from '../PromptVersion/index.js';
 import { planVersion, tokenDelta } from '../PromptVersion/plan.js';
@@ -225,7 +225,7 @@ function cascaded(lT: WireTemplate): CascadedObject[] {
   return out;
 }
 
-function withAddress(address: string, s: { version: number | string | null; hash: string | null; content?: CascadedObject['content'] }): CascadedObject {
+function withAddress(address: string, s: Snapshot): CascadedObject {
   return { address, version: s.version, hash: s.hash, content: s.content ?? null };
 }
 
