@@ -12,7 +12,7 @@ import type { WireOrganization } from '../genesys/conventions.js';
 import { UserError } from '../util/errors.js';
 import { visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
-import { openTarget, targetContext, targetLine, describeTarget, type OpenTarget, type OpenTargetOptions } from './target.js';
+import { openTarget, targetContext, targetLine, describeTarget, embeddedStateAbove, embeddedStateAboveNote, type OpenTarget, type OpenTargetOptions } from './target.js';
 import { formatText } from '../views/diagnostics.js';
 
 export const DEFAULT_DIR = 'prompts';
@@ -24,8 +24,12 @@ export function addDirOption(cmd: Command): Command {
 /** Prints the target line: the first thing every command says on stderr. */
 export function announceTarget(ctx: CliContext): string {
   // With --env, the label ends in ", environment NAME" (DESIGN §6).
-  const { label } = describeTarget(ctx.env, ctx.environment);
+  const { label, target, stateFile } = describeTarget(ctx.env, ctx.environment);
   ctx.info(targetLine(label));
+  if (target.kind === 'embedded') {
+    const above = embeddedStateAbove(ctx.cwd, stateFile);
+    if (above !== undefined) ctx.info(embeddedStateAboveNote(ctx.cwd, stateFile, above));
+  }
   return label;
 }
 

@@ -3,7 +3,8 @@
 // Studio) on one connection: one access token a run, its pacing under the token's rate limit, one
 // pool of sockets. The clients and the emulator are loaded when a target is opened, not when the
 // CLI starts.
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { ResponseFixture } from '../emulator/responses.js';
 import type { RetryInfo } from '../genesys/rest.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
@@ -71,6 +72,31 @@ export function describeTarget(env: NodeJS.ProcessEnv, environment?: SelectedEnv
   const stateFile = environment?.stateFile ?? EMBEDDED_STATE_FILE;
   const label = target.kind === 'embedded' ? `embedded emulator (state ${stateFile})` : target.label;
   return { target, label: environment ? `${label}, environment ${environment.name}` : label, stateFile };
+}
+
+/**
+ * The directory above `cwd` that holds the embedded state `stateFile`, when `cwd` holds none: a
+ * run from a subdirectory (`cd prompts`) would start an empty org of its own, since the state and
+ * the audit trail are kept under the working directory (DESIGN §3, §5). The walk ends at the
+ * repository's root (the directory holding `.git`): above it is another project.
+ */
+export function embeddedStateAbove(cwd: string, stateFile: string): string | undefined {
+  let dir = resolve(cwd);
+  if (existsSync(join(dir, stateFile)) || existsSync(join(dir, '.git'))) return undefined;
+  for (let up = dirname(dir); up !== dir; dir = up, up = dirname(up)) {
+    if (existsSync(join(up, stateFile))) return up;
+    if (existsSync(join(up, '.git'))) return undefined;
+  }
+  return undefined;
+}
+
+/** The note for a run that starts an empty embedded org while a directory above holds one. */
+export function embeddedStateAboveNote(cwd: string, stateFile: string, above: string): string {
+  const from = relative(cwd, above) || '.';
+  return (
+    `note: this directory holds no embedded state yet, so this run starts an empty org; ${visibleName(join(from, stateFile))} above holds the org of earlier runs. ` +
+    `The embedded state and the audit trail are kept under the working directory: to use that org, run promptctl from ${visibleName(from)} (with --dir).`
+  );
 }
 
 /**

@@ -1,0 +1,55 @@
+// A run from a subdirectory of the project (`cd prompts && promptctl plan --dir .`) starts an empty
+// embedded org of its own, since the state is kept under the working directory: it says so, and
+// names the state above that earlier runs used, instead of silently planning everything anew.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../helpers/cli.js';
+import { fixtureCopy, type TempDir } from '../helpers/tmp.js';
+
+let dir: TempDir | undefined;
+afterEach(async () => {
+  await dir?.remove();
+  dir = undefined;
+});
+
+const NOTE = 'note: this directory holds no embedded state yet, so this run starts an empty org; ../.promptctl/local-state.json above holds the org of earlier runs.';
+
+describe('the embedded state of a directory above', () => {
+  it('is named when a run from a subdirectory would start an empty org', async () => {
+    dir = await fixtureCopy('basic');
+    const applied = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path });
+    expect(applied.code).toBe(0);
+    // From the project's root: its own state, no note.
+    const atRoot = await runCliInProcess(['plan'], { cwd: dir.path });
+    expect(atRoot.code).toBe(0);
+    expect(atRoot.stdout).toContain('No changes');
+    expect(atRoot.stderr).not.toContain('note: this directory holds no embedded state');
+
+    const inside = await runCliInProcess(['plan', '--dir', '.'], { cwd: join(dir.path, 'prompts') });
+    expect(inside.code).toBe(0);
+    expect(inside.stderr).toContain(NOTE);
+    expect(inside.stderr).toContain('to use that org, run promptctl from .. (with --dir)');
+    // The target line comes first; the note follows it.
+    expect(inside.stderr.indexOf('target: embedded emulator')).toBeLessThan(inside.stderr.indexOf(NOTE));
+  });
+
+  it('is not named once the subdirectory has a state of its own, nor past a repository root', async () => {
+    dir = await fixtureCopy('basic');
+    expect((await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path })).code).toBe(0);
+    const sub = join(dir.path, 'prompts');
+    // The first run in the subdirectory makes its state; the second finds it and says nothing.
+    expect((await runCliInProcess(['plan', '--dir', '.'], { cwd: sub })).stderr).toContain('note: this directory holds no embedded state yet');
+    const again = await runCliInProcess(['plan', '--dir', '.'], { cwd: sub });
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toContain('note: this directory holds no embedded state');
+
+    // A repository inside the directory that holds a state: the walk stops at its root.
+    const repo = join(dir.path, 'other');
+    await mkdir(join(repo, '.git'), { recursive: true });
+    await mkdir(join(repo, 'sub'), { recursive: true });
+    const planned = await runCliInProcess(['plan', '--dir', join(dir.path, 'prompts')], { cwd: join(repo, 'sub') });
+    expect(planned.code).toBe(0);
+    expect(planned.stderr).not.toContain('note: this directory holds no embedded state');
+  });
+});
