@@ -8,6 +8,7 @@ import { CONFIG_FILE, discoverYamlFiles, readYamlFileSync } from '../config/disc
 import { findDepthProblem, parseYaml } from '../config/parse.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/index.js';
 import { UserError } from '../util/errors.js';
+import { visibleName } from '../util/escapes.js';
 import { Loader, type LoadResult } from './loader.js';
 import { readAhead } from './read-ahead.js';
 import type { KnownSecret } from '../rules/util.js';
@@ -44,7 +45,7 @@ const TURN_EVERY_MS = 10;
 export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
   const dirAbs = path.resolve(cwd, opts.dir);
-  await assertDirectory(dirAbs, opts.dir);
+  await assertDirectory(dirAbs, opts.dir, cwd);
   const rootReal = await realpath(dirAbs);
   const rel = (abs: string) => path.relative(cwd, abs).split(path.sep).join('/') || '.';
 
@@ -112,12 +113,17 @@ function underDir(abs: string, rootReal: string, dirAbs: string): string {
   return inside === '' || inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside) ? abs : path.join(dirAbs, inside);
 }
 
-async function assertDirectory(abs: string, given: string): Promise<void> {
+async function assertDirectory(abs: string, given: string, cwd: string): Promise<void> {
   let isDir = false;
   try {
     isDir = (await stat(abs)).isDirectory();
   } catch {
-    throw new UserError(`prompts directory "${given}" not found (pass --dir with the directory that holds your prompt YAML)`);
+    // `cd prompts && promptctl plan`: the working directory is the prompts directory itself.
+    const inside = await stat(path.join(cwd, CONFIG_FILE)).then((s) => s.isFile(), () => false);
+    const hint = inside
+      ? `; this directory holds ${CONFIG_FILE}, so it looks like the prompts directory itself: run promptctl from the directory above it, where its state and audit trail are kept, or pass --dir .`
+      : ' (pass --dir with the directory that holds your prompt YAML)';
+    throw new UserError(`prompts directory "${visibleName(given)}" not found${hint}`);
   }
   if (!isDir) throw new UserError(`"${given}" is not a directory (pass --dir with the directory that holds your prompt YAML)`);
 }

@@ -658,6 +658,18 @@ describe('validate output formats', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('run from inside the prompts directory, the missing default says to run from the directory above', async () => {
+    const inside = path.join(outside, 'project', 'prompts');
+    await mkdir(inside, { recursive: true });
+    await writeFile(path.join(inside, 'promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec: {}\n');
+    const r = await run(['validate'], inside);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'error: prompts directory "prompts" not found; this directory holds promptctl.yaml, so it looks like the prompts directory itself: run promptctl from the directory above it, where its state and audit trail are kept, or pass --dir .\n',
+    );
+    expect((await run(['validate', '--dir', '.'], inside)).code).toBe(0);
+  });
+
   it('an unknown --format is refused', async () => {
     const r = await run(['validate', '--dir', 'traffic', '--format', 'xml'], work);
     expect(r.code).toBe(1);
