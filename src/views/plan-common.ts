@@ -133,10 +133,19 @@ export function scopeNote(plan: Plan): string | undefined {
   return `limited to ${formatInt(n)} address${n === 1 ? '' : 'es'} (--changed-since): not the full plan`;
 }
 
-/** The "no changes" line, naming the directory (or, for a limited plan, what was planned). */
-export function noChangesLine(plan: Plan, dir: string): string {
+/**
+ * The "no changes" line, naming the directory (`code`: as a markdown code span) or, for a limited
+ * plan, what was planned. Objects the target holds that git does not define are left alone, so
+ * the target as a whole does not match git: the line says what does, and where the view lists them.
+ */
+export function noChangesLine(plan: Plan, dir: string, opts: { code?: boolean; listed?: 'above' | 'below' } = {}): string {
   if (plan.scope) return `No changes in the ${formatInt(plan.scope.length)} address${plan.scope.length === 1 ? '' : 'es'} planned.`;
-  return `No changes. Live state matches ${dir.endsWith('/') ? dir : dir + '/'}.`;
+  const slashed = dir.endsWith('/') ? dir : dir + '/';
+  const shown = opts.code ? `\`${slashed}\`` : slashed;
+  const n = plan.unmanaged.length;
+  if (n === 0) return `No changes. Live state matches ${shown}.`;
+  const left = `${formatInt(n)} object${n === 1 ? '' : 's'} on the target that git does not define ${n === 1 ? 'is' : 'are'} left alone`;
+  return `No changes. What promptctl manages matches ${shown}; ${left}${opts.listed ? ` (listed ${opts.listed})` : ''}.`;
 }
 
 export function summaryCounts(plan: Plan): string {

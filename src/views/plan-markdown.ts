@@ -74,7 +74,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
   head.push(first, '');
   if (!hasChanges(plan) && plan.problems.length === 0) {
     const dir = opts.dir ?? 'prompts/';
-    head.push(plan.scope ? noChangesLine(plan, dir) : `No changes. Live state matches \`${dir.endsWith('/') ? dir : dir + '/'}\`.`, '');
+    head.push(noChangesLine(plan, dir, { code: true, listed: 'below' }), '');
   }
   const git = gitLabel(plan);
   head.push(`Target: ${escapeInline(plan.target)}${git ? ` · ${escapeInline(git)}` : ''}`, '');

@@ -102,7 +102,7 @@ function printable(a: PlanAction): PlanAction {
 export function summaryLine(plan: Plan, dir: string, style: Style = plain): string {
   const problems = plan.problems.length;
   if (!hasChanges(plan) && problems === 0) {
-    return style('green', noChangesLine(plan, dir));
+    return style('green', noChangesLine(plan, dir, { listed: 'above' }));
   }
   let line = style('bold', `Plan: ${summaryCounts(plan)}.`);
   if (problems > 0) line += ' ' + style('red', `${problems} problem${problems === 1 ? '' : 's'} must be fixed before apply.`);

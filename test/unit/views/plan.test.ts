@@ -160,6 +160,23 @@ describe('markdown renderer', () => {
     expect(md).not.toContain('<details>');
   });
 
+  it('with objects left alone, says that what promptctl manages matches, not the whole target', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    live.templates.push({ ...live.templates[0]!, id: 'hand-made-id', name: 'hand-made', labels: {}, versions: [], traffic: null });
+    const plan = buildPlan(d, live, opts());
+    expect(plan.unmanaged.map((u) => u.address)).toEqual(['PromptTemplate/hand-made']);
+    const text = renderText(plan);
+    expect(text).toContain('Left alone (1):');
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      'No changes. What promptctl manages matches prompts/; 1 object on the target that git does not define is left alone (listed above).',
+    );
+    const md = renderMarkdown(plan, { dir: 'prompts' });
+    expect(md).toContain('No changes. What promptctl manages matches `prompts/`; 1 object on the target that git does not define is left alone (listed below).');
+    expect(md.indexOf('No changes.')).toBeLessThan(md.indexOf('Left alone: 1 live object'));
+    expect(md).not.toContain('Live state matches');
+  });
+
   it('makes problems prominent', () => {
     const d = sampleDesired();
     const live = liveAfterApply(d);
