@@ -1,7 +1,7 @@
 // Who applies what from which commit (DESIGN §5): the CI environment first, then git, then the OS.
 import { userInfo } from 'node:os';
 import { existsSync, realpathSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { gitIn, mayBeInRepository, tryRaw } from './repo.js';
 import { parseStatus, STATUS_ARGS } from './status.js';
 
@@ -49,13 +49,32 @@ export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: s
     const dirty = status.trackedChanged || (dir !== undefined && status.untracked.length > 0);
     return withEnv(env, { commit: status.commit, branch: status.branch, dirty, author });
   }
-  // A status git cannot give (a damaged index, a submodule's missing git dir, a prompts directory
-  // outside the repository) costs the dirty check and the branch from it, not HEAD, its author or
-  // the branch git still names. Inside .git, or outside a repository, there is no work tree.
-  if ((await tryRaw(git, ['rev-parse', '--is-inside-work-tree'])) !== 'true') return withEnv(env, none);
+  // A prompts directory outside this repository (`--dir ../elsewhere`, or a link that leads out of
+  // it) is not what HEAD holds: its provenance is that of the repository holding it, if any.
+  const top = await tryRaw(git, ['rev-parse', '--show-toplevel']);
+  if (top === null) return withEnv(env, none); // inside .git, or outside a repository: no work tree
+  if (dir !== undefined) {
+    const elsewhere = outside(top, resolve(cwd, dir));
+    // (Once: a GIT_WORK_TREE elsewhere would name it outside again.)
+    if (elsewhere !== undefined && elsewhere !== realpathSync(cwd)) return gitProvenance(elsewhere, env, '.', opts);
+  }
+  // A status git cannot give (a damaged index, a submodule's missing git dir) costs the dirty check
+  // and the branch from it, not HEAD, its author or the branch git still names.
   const [head = null, author = null] = (last ?? (await tryRaw(git, ['log', '-1', '--format=%H%n%an <%ae>', 'HEAD'])))?.split('\n') ?? [];
   const branch = await tryRaw(git, ['symbolic-ref', '--short', '-q', 'HEAD']);
   return withEnv(env, { commit: head, branch, dirty: false, author });
+}
+
+/** `dir`'s real path when it lies outside the work tree `top` (git's top level, links resolved). */
+function outside(top: string, dir: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    return undefined; // no directory: nothing under it to attribute
+  }
+  const inside = relative(realpathSync(top), real);
+  return inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside) ? real : undefined;
 }
 
 /**

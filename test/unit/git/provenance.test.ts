@@ -191,15 +191,32 @@ describe('gitProvenance, with as few git processes as the answer needs', () => {
     expect(text.calls[0]).toMatch(/^status /);
   });
 
-  it('reads the prompts directory literally (brackets are no glob) and one outside the repository as clean', async () => {
+  it('reads the prompts directory literally (brackets are no glob)', async () => {
     const d = repo();
-    const sha = commit(d, 'one', { 'prompts[1]/a.yaml': 'a: 1\n', 'prompts1/a.yaml': 'a: 1\n' });
+    commit(d, 'one', { 'prompts[1]/a.yaml': 'a: 1\n', 'prompts1/a.yaml': 'a: 1\n' });
     write(d, 'prompts1/a.yaml', 'a: 2\n');
     expect((await gitProvenance(d, {}, 'prompts[1]')).dirty).toBe(false);
     write(d, 'prompts[1]/b.yaml', 'b: 1\n');
     expect((await gitProvenance(d, {}, 'prompts[1]')).dirty).toBe(true);
-    const outside = dir();
-    expect(await gitProvenance(d, {}, outside)).toEqual({ commit: sha, branch: 'main', dirty: false, actor: `${AUTHOR.name} <${AUTHOR.email}>` });
+  });
+
+  it('takes a prompts directory outside the repository from the repository holding it, or none: HEAD here does not hold it', async () => {
+    const d = repo();
+    commit(d, 'here', { 'prompts/a.yaml': 'a: 1\n' });
+    // In no repository: no commit holds what is planned.
+    const loose = dir();
+    write(loose, 'a.yaml', 'a: 1\n');
+    expect(await gitProvenance(d, {}, loose)).toEqual({ commit: null, branch: null, dirty: false, actor: userInfo().username });
+    // In another repository: its HEAD, and its own changes make the plan dirty.
+    const other = repo();
+    const sha = commit(other, 'there', { 'prompts/a.yaml': 'a: 1\n' });
+    const there = join(other, 'prompts');
+    expect(await gitProvenance(d, {}, there)).toEqual({ commit: sha, branch: 'main', dirty: false, actor: `${AUTHOR.name} <${AUTHOR.email}>` });
+    write(other, 'prompts/a.yaml', 'a: 2\n');
+    expect((await gitProvenance(d, {}, there)).dirty).toBe(true);
+    // Reached through a link inside this repository: what the link leads to is what is read.
+    symlinkSync(loose, join(d, 'linked'));
+    expect((await gitProvenance(d, {}, 'linked')).commit).toBeNull();
   });
 });
 
