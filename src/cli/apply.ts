@@ -32,6 +32,8 @@ const CONFIRM_QUESTION = "Apply these changes? Only 'yes' is accepted: ";
 
 interface ApplyFlags {
   dir: string;
+  /** --dir was given (not its default): a saved plan's other directory is then the user's choice. */
+  dirGiven?: boolean;
   autoApprove?: boolean;
   prune?: boolean;
   allowMassDelete?: boolean;
@@ -46,8 +48,8 @@ export function registerApply(program: Command, ctx: CliContext): void {
       .option('--auto-approve', 'do not ask for confirmation')
       .option('--prune', 'delete live objects labelled managed-by: promptctl that git no longer defines')
       .option('--allow-mass-delete', 'allow deleting everything, or more than half of what promptctl manages (a saved plan too)'),
-  ).action(async (planFile: string | undefined, flags: ApplyFlags) => {
-    ctx.exitCode = await runApply(ctx, planFile, flags);
+  ).action(async (planFile: string | undefined, flags: ApplyFlags, command: Command) => {
+    ctx.exitCode = await runApply(ctx, planFile, { ...flags, dirGiven: command.getOptionValueSource('dir') !== 'default' });
   });
 }
 
@@ -61,6 +63,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   if (saved && saved.target !== label) {
     throw new UserError(`${shownFile} was planned for ${visible(saved.target)}, but the target is ${label}; nothing was applied`);
   }
+  if (saved) refuseOtherDir(ctx, planFile!, saved, flags);
   if (saved && saved.problems.length > 0) refuseSavedProblems(ctx, shownFile!, flags.dir, saved);
   let audit: AuditLog | undefined;
   // Stops the run from starting calls: the first interrupt, or stdout/stderr losing its reader.
@@ -305,6 +308,25 @@ function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, 
   }
   throw new UserError(
     `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied. Run \`${planAgain(ctx, dir, saved.prune)} --out ${shellWord(file)}\` again and review the new plan.`,
+  );
+}
+
+/**
+ * A saved plan is compared with a fresh plan of the directory it was made from: compared with
+ * another (apply run without the plan's --dir), every object would read as changed, and the hint
+ * to plan again would replace the reviewed plan with one of the wrong files. Refused before the
+ * target is read unless --dir says which directory to read.
+ */
+function refuseOtherDir(ctx: CliContext, planFile: string, saved: Plan, flags: ApplyFlags): void {
+  if (saved.dir === undefined || resolve(ctx.cwd, saved.dir) === resolve(ctx.cwd, flags.dir)) return;
+  const shown = visibleName(planFile);
+  if (flags.dirGiven) {
+    ctx.info(`note: ${shown} was planned from the prompts directory ${visibleName(saved.dir)}; this apply reads ${visibleName(flags.dir)}, as --dir says`);
+    return;
+  }
+  const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
+  throw new UserError(
+    `${shown} was planned from the prompts directory ${visibleName(saved.dir)}, and this apply would read ${visibleName(flags.dir)}; nothing was applied. Run \`promptctl apply${env} --dir ${shellWord(saved.dir)} ${shellWord(planFile)}\``,
   );
 }
 

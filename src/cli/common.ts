@@ -180,6 +180,7 @@ export async function planFromFiles(
   const plan = buildPlan(opts.state, live, {
     prune: opts.prune,
     target: opts.target.label,
+    ...(opts.dir !== undefined ? { dir: opts.dir } : {}),
     git: {
       ...(git.commit ? { commit: git.commit } : {}),
       ...(git.branch ? { branch: git.branch } : {}),

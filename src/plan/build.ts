@@ -14,6 +14,8 @@ export interface BuildOptions {
   prune: boolean;
   /** Human label of the target (no secrets). */
   target: string;
+  /** The prompts directory as given (`--dir`), recorded so `apply PLANFILE` reads the same one. */
+  dir?: string;
   git: PlanGit;
   id: string;
   createdAt: string;
@@ -160,6 +162,7 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
     id: opts.id,
     createdAt: opts.createdAt,
     target: opts.target,
+    ...(opts.dir !== undefined ? { dir: opts.dir } : {}),
     ...(opts.org ? { org: opts.org } : {}),
     git: opts.git,
     prune: opts.prune,

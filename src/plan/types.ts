@@ -45,6 +45,12 @@ export interface Plan {
   id: string; // uuid; audit records carry it as planId
   createdAt: string;
   target: string; // human label of the target (no secrets)
+  /**
+   * The prompts directory it was planned from, as `--dir` gave it (relative to the working
+   * directory): `apply PLANFILE` refuses to compare it with another one unless told to. Not
+   * sealed, like the target's label: it names where the files were, not what apply does.
+   */
+  dir?: string;
   /** The org it was planned against (absent only in plans made without a target). */
   org?: PlanOrg;
   git: PlanGit;
