@@ -262,10 +262,25 @@ function insertOverride(src: string, file: string, template: string, env: string
   };
   const block = (envIndent: number): string => `${' '.repeat(envIndent)}${env}:\n${routesBlock(envIndent + unit)}`;
   if (into.items.length === 0) throw new UserError(`${file}: ${path} of the split is empty; add ${env}'s routes by hand`);
-  const insertAt = afterLine(src, nodeEnd(into));
   const at = column(src, (into.items[0]!.key as Node).range![0]);
+  const keyIndent = where === 'spec' ? specIndent : at;
   const text = where === 'own' ? routesBlock(at) : where === 'envs' ? block(at) : `${' '.repeat(specIndent)}environments:\n${block(specIndent + unit)}`;
-  return insertLines(src, insertAt, text);
+  return insertLines(src, pastNestedComments(src, afterLine(src, nodeEnd(into)), keyIndent), text);
+}
+
+/**
+ * `at`, moved past the comment lines right after it that are indented deeper than `indent`: they
+ * close the entry above (`# 1.0.0 stays declared but unrouted` under the routes), and a key
+ * inserted before them would take them as its own.
+ */
+function pastNestedComments(src: string, at: number, indent: number): number {
+  for (;;) {
+    const end = afterLine(src, at);
+    const line = src.slice(at, end);
+    const m = /^( *)#/.exec(line);
+    if (at >= src.length || !m || m[1]!.length <= indent) return at;
+    at = end;
+  }
 }
 
 /** `src` with `entry` added to a flow map, after its last entry (before its `}` when it has none). */

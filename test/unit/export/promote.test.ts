@@ -78,6 +78,22 @@ describe('editSplit', () => {
     expect(routesIn(two, 'billing', 'prod')?.routes).toEqual(r(['1.0.0', 90], ['1.1.0', 10]));
   });
 
+  it("adds an environment's own routes after the comments that close the routes above, before one about what follows", () => {
+    const commented = FILE.replace('      weight: 20\n', '      weight: 20\n    # 1.0.0 stays declared but unrouted\n      # (the second line of it)\n  # about the next document\n');
+    const out = editSplit(commented, 'f.yaml', 'billing', { kind: 'override', env: 'prod' }, r(['1.0.0', 90], ['1.1.0', 10]), true);
+    expect(out).toBe(
+      commented.replace(
+        '      # (the second line of it)\n',
+        '      # (the second line of it)\n  environments:\n    prod:\n      routes:\n        - version: "1.0.0"\n          weight: 90\n        - version: "1.1.0"\n          weight: 10\n',
+      ),
+    );
+    expect(routesIn(out, 'billing', 'prod')?.routes).toEqual(r(['1.0.0', 90], ['1.1.0', 10]));
+    // At the end of a file without a final newline, too.
+    const last = '# s\napiVersion: promptctl/v1\nkind: TrafficSplit\nspec:\n  template: billing\n  routes:\n    - version: "1.0.0"\n      weight: 100\n    # closing';
+    const atEnd = editSplit(last, 'f.yaml', 'billing', { kind: 'override', env: 'prod' }, r(['1.0.0', 100]), true);
+    expect(atEnd).toBe(`${last}\n  environments:\n    prod:\n      routes:\n        - version: "1.0.0"\n          weight: 100`);
+  });
+
   it("adds an environment's routes inside its override when it already overrides other fields", () => {
     const sticky = FILE.replace('      weight: 20\n', '      weight: 20\n  environments:\n    prod:\n      strategy: sticky # pin callers\n      stickyKey: customerId\n');
     const out = editSplit(sticky, 'f.yaml', 'billing', { kind: 'override', env: 'prod' }, r(['1.0.0', 90], ['1.1.0', 10]), true);
