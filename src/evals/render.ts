@@ -148,6 +148,11 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
     const [a, b] = opts.compare;
     const missing = [a, b].filter((v) => !declared.some((d) => d.version === v));
     if (missing.length === 0) {
+      const pair = [a, b].map((label) => declared.find((d) => d.version === label)!);
+      // A case one of the versions cannot be sent (a var it does not declare) leaves nothing to
+      // compare it by: the test is left out, named with why, rather than failed.
+      const unfit = t.cases.map((c) => ({ c, why: pair.map((v) => varProblem(v, c.vars, true)).find((p) => p !== undefined) })).find((x) => x.why !== undefined);
+      if (unfit) return { ...base, kind: 'template', target: spec.template, calls: [], skip: `case "${unfit.c.name}": ${unfit.why}` };
       if (t.cases.some((c) => c.expect.some((e) => e.type === 'routedTo'))) notes.push('routedTo is not checked under --compare: each call names its version');
       const calls = [a, b].flatMap((label) => {
         const v = declared.find((d) => d.version === label)!;

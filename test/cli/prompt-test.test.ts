@@ -218,6 +218,16 @@ describe("a test's own responses: block", () => {
     // The canned answers stand in only where the simulator cannot know the answer.
     expect(runs['refund timing']!.observation.output).toMatch(/^Hi Sam, a refund reaches/);
     expect(JSON.parse(runs['ordinary question']!.observation.output)).toEqual({ queue: 'technical', urgent: true });
+
+    // The README's --compare example: a test whose case one version cannot take (billing-smoke
+    // sets `plan`, which 1.0.0 does not declare) is named and left out, not failed.
+    const compared = await run(['test', '--compare', '1.0.0,1.1.0']);
+    expect(compared.code, compared.stdout + compared.stderr).toBe(0);
+    expect(compared.stderr).toContain(
+      `note: PromptTest/billing-smoke is not compared: case "refund timing": var "plan" is not a variable of version 1.0.0 (compared versions must declare the case's vars)`,
+    );
+    expect(compared.stdout).toContain('PromptTest/billing-pii-redaction → billing-assistant@1.0.0 vs 1.1.0');
+    expect(compared.stdout).not.toContain('billing-smoke');
   });
 
   it('answers on the embedded emulator, is part of the cache key, and is never used against a remote target', { timeout: 60_000 }, async () => {
