@@ -327,17 +327,24 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
     '',
     '',
   ].join('\n');
-  const blocks = report.tests.map((t) => markdownBlock(t, report.requireLive === true));
+  const strict = report.requireLive === true;
   const note = '\n_More results did not fit: run `promptctl test --format json` for all of them._\n';
-  let out = head;
-  for (const [i, b] of blocks.entries()) {
-    if (out.length + b.length + note.length > cap) {
-      const left = blocks.length - i;
-      return `${out}${note.replace('More results', `${left} more test${left === 1 ? '' : 's'}`)}`;
-    }
-    out += b;
+  // What a reviewer needs most goes in first: the failed tests' blocks (a long one with its
+  // passing cases left out), then the others while they fit; shown in the report's order.
+  const order = report.tests.map((_, i) => i).sort((a, b) => Number(report.tests[a]!.met) - Number(report.tests[b]!.met) || a - b);
+  const chosen = new Map<number, string>();
+  let room = cap - head.length - note.length;
+  for (const i of order) {
+    const t = report.tests[i]!;
+    const forms = t.met ? [markdownBlock(t, strict)] : [markdownBlock(t, strict), markdownBlock(t, strict, true)];
+    const fits = forms.find((b) => b.length <= room);
+    if (fits === undefined) continue;
+    chosen.set(i, fits);
+    room -= fits.length;
   }
-  return out;
+  const out = head + report.tests.map((_, i) => chosen.get(i) ?? '').join('');
+  const left = report.tests.length - chosen.size;
+  return left === 0 ? out : `${out}${note.replace('More results', `${left} more test${left === 1 ? '' : 's'}`)}`;
 }
 
 /** ✅ met, ❌ not met, ⏹️ not checked (interrupted with cases missing), ⏳ nothing could run yet (its target is not applied). */
@@ -347,7 +354,8 @@ function mark(t: TestOutcome, requireLive: boolean): string {
   return waiting(t) && !requireLive ? '⏳' : '✅';
 }
 
-function markdownBlock(t: TestOutcome, requireLive: boolean): string {
+/** A test's collapsible block; `onlyFailing`: its table without the cases that passed (a long test's, when it does not fit whole). */
+function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false): string {
   const lines: string[] = [];
   if (t.casesNotRun && t.runs.length === 0) {
     return `<details><summary>${mark(t, requireLive)} <code>${escapeMd(t.name)}</code>: ${interruptedBeforeAny(t)}</summary>\n\n</details>\n\n`;
@@ -355,14 +363,20 @@ function markdownBlock(t: TestOutcome, requireLive: boolean): string {
   const verdict = t.casesNotRun ? `: not checked (${notRunPhrase(t)})` : (waiting(t) && !requireLive ? ': not run' : '') + notLiveNote(t, requireLive);
   lines.push(`<details${t.met ? '' : ' open'}><summary>${mark(t, requireLive)} <code>${escapeMd(t.name)}</code>: ${escapeMd(rateLine(t) + verdict)}</summary>`, '');
   lines.push('| Case | Version | Result | Latency | Tokens | Cost |', '|---|---|---|---:|---:|---:|');
+  let hidden = 0;
   for (const c of cells(t)) {
     const s = cellStats(c);
     const ok = s.passed === s.total;
+    if (onlyFailing && ok && !s.notLive) {
+      hidden++;
+      continue;
+    }
     const result = s.notLive
       ? `${requireLive ? '❌' : '⏳'} not run (not on this target yet)`
       : `${ok ? '✅' : '❌'} ${s.passed}/${s.total}${s.outcome ? ` (${escapeMd(s.outcome)})` : ''}${s.cached === s.total ? ' · cached' : ''}`;
     lines.push(`| ${escapeMd(c.case)} | ${escapeMd(c.version)} | ${result} | ${statCells(s).join(' | ')} |`);
   }
+  if (hidden > 0) lines.push('', `_${hidden} passing case${hidden === 1 ? '' : 's'} left out to fit: \`promptctl test --format json\` has them._`);
   const fs = failures(t, requireLive);
   if (fs.length) {
     lines.push('');

@@ -84,6 +84,29 @@ describe('markdown and text', () => {
     expect(small).toMatch(/_1 more test did not fit: run `promptctl test --format json` for all of them\._/);
   });
 
+  it('markdown past the cap: the failed tests first (a long one without its passing cases), then what still fits', () => {
+    const many = (n: number, failAt?: number): TestRun[] => Array.from({ length: n }, (_, i) => runOf(`passing case number ${i} with a descriptive name`, i, 1, i !== failAt));
+    // A long passing test first (listed first), a small failing one, a long one with one failure.
+    const big: TestReport = {
+      ...report,
+      tests: [outcome('aaa-pass', many(300), 1), outcome('full', [runOf('fails', 0, 1, false)], 1), outcome('long-fail', many(300, 7), 1)],
+    };
+    const md = renderTestMarkdown(big);
+    expect(md.length).toBeLessThanOrEqual(20_000);
+    expect(md).toContain('<details open><summary>❌ <code>full</code>');
+    expect(md).toContain('<details open><summary>❌ <code>long-fail</code>');
+    expect(md).toContain('| passing case number 7 with a descriptive name | 1.1.0 | ❌ 0/1 |');
+    expect(md).not.toContain('| passing case number 8 with a descriptive name | 1.1.0 | ✅');
+    expect(md).toContain('_299 passing cases left out to fit: `promptctl test --format json` has them._');
+    expect(md).not.toContain('<code>aaa-pass</code>');
+    expect(md).toMatch(/_1 more test did not fit: run `promptctl test --format json` for all of them\._\n$/);
+    // In the report's order: the summary table lists all three, the blocks keep their order.
+    expect(md).toContain('| ✅ | `aaa-pass` |');
+    expect(md.indexOf('<code>full</code>')).toBeLessThan(md.indexOf('<code>long-fail</code>'));
+    // Everything that fits is whole.
+    expect(renderTestMarkdown({ ...big, tests: big.tests.slice(1, 2) })).not.toContain('left out to fit');
+  });
+
   it('text: repeated failures are said once with the runs they hit', () => {
     const text = renderTestText(report);
     expect(text).toContain('  ✗ only @1.1.0 (all 2 runs): contains "a<b & \\"c\\"": not found in "Say…"');
