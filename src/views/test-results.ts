@@ -1,7 +1,7 @@
 // `promptctl test` results (DESIGN §7) as text, markdown (one pull-request comment section) and
 // JSON, and the pieces JUnit XML shares (test-junit.ts). Pure: the report in, a string out.
 import type { AssertionOutcome, CaseDone, TestOutcome, TestReport, TestRun } from '../evals/types.js';
-import { escapeTestCode, escapeTestMarkdown as escapeMd } from '../util/escapes.js';
+import { escapeTestCode, escapeTestMarkdown as escapeMd, visibleName } from '../util/escapes.js';
 import { plural } from '../util/plural.js';
 import { plain, type Style } from './style.js';
 import { alignColumns, int, ms, usd } from './table.js';
@@ -210,7 +210,9 @@ function callsLine(report: TestReport): string {
 // ---- progress (stderr) -----------------------------------------------------------------------
 
 /** One line per finished case: "✓ billing-smoke · refund timing @1.1.0: 3/3 passed (2 cached) [4/9]". */
-export function testProgressLine(e: CaseDone, style: Style = plain): string {
+export function testProgressLine(done: CaseDone, style: Style = plain): string {
+  // Names come from YAML: a control character in one must not reach the terminal.
+  const e = { ...done, test: visibleName(done.test), case: visibleName(done.case), ...(done.version !== undefined ? { version: visibleName(done.version) } : {}) };
   if (e.notLive) return `– ${e.test} · ${e.case}${e.version !== undefined ? ` @${e.version}` : ''}: not run (not on this target yet) [${e.done}/${e.of}]`;
   const ok = e.passed === e.total;
   const mark = ok ? style('green', '✓') : style('red', '✗');
@@ -245,7 +247,7 @@ export function renderTestText(report: TestReport, style: Style = plain): string
     const verdict = t.casesNotRun
       ? style('yellow', `not checked (${notRunPhrase(t)})`)
       : (word === 'met' ? style('green', word) : word === 'not run' ? style('yellow', word) : style('red', word)) + notLiveNote(t, strict);
-    lines.push(`${style('bold', t.address)} → ${t.target}`);
+    lines.push(`${style('bold', visibleName(t.address))} → ${visibleName(t.target)}`);
     if (t.casesNotRun && t.runs.length === 0) {
       lines.push(`  ${style('yellow', interruptedBeforeAny(t))}`, '');
       continue;
@@ -259,20 +261,20 @@ export function renderTestText(report: TestReport, style: Style = plain): string
         const s = cellStats(c);
         return [resultCell(s, style, strict), ...statCells(s)].join(' · ');
       };
-      const rows = cases.map(([i, name]) => [name, cellText(cs.find((c) => c.caseIndex === i && c.version === a)), cellText(cs.find((c) => c.caseIndex === i && c.version === b))]);
+      const rows = cases.map(([i, name]) => [visibleName(name), cellText(cs.find((c) => c.caseIndex === i && c.version === a)), cellText(cs.find((c) => c.caseIndex === i && c.version === b))]);
       lines.push(...alignColumns(['case', a, b], rows).map((l) => `  ${l}`));
       lines.push(`  ${style('dim', '(each version: result · latency · tokens · cost)')}`);
     } else {
       const rows = cs.map((c) => {
         const s = cellStats(c);
-        return [c.case, c.version, resultCell(s, style, strict), ...statCells(s)];
+        return [visibleName(c.case), visibleName(c.version), resultCell(s, style, strict), ...statCells(s)];
       });
       lines.push(...alignColumns(['case', 'version', 'result', 'latency', 'tokens', 'cost'], rows, new Set([3, 4, 5])).map((l) => `  ${l}`));
     }
     lines.push(`  ${rateLine(t)}: ${verdict}`);
     for (const f of failures(t, strict)) {
       const mark = f.kind === 'waiting' ? '–' : f.kind === 'error' ? style('red', '!') : style('red', '✗');
-      lines.push(`  ${mark} ${f.case} @${f.version}${runsLabel(f)}: ${f.message}`);
+      lines.push(`  ${mark} ${visibleName(f.case)} @${visibleName(f.version)}${runsLabel(f)}: ${visibleName(f.message)}`);
     }
     for (const n of t.notes) lines.push(`  ${style('dim', `note: ${n}`)}`);
     lines.push('');

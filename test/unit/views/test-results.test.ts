@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestOutcome, TestReport, TestRun } from '../../../src/evals/types.js';
 import { renderJunit, xmlEscape } from '../../../src/views/test-junit.js';
-import { renderTestMarkdown, renderTestText } from '../../../src/views/test-results.js';
+import { renderTestMarkdown, renderTestText, testProgressLine } from '../../../src/views/test-results.js';
 import { answered } from '../../helpers/observations.js';
 
 
@@ -105,6 +105,16 @@ describe('markdown and text', () => {
     expect(md.indexOf('<code>full</code>')).toBeLessThan(md.indexOf('<code>long-fail</code>'));
     // Everything that fits is whole.
     expect(renderTestMarkdown({ ...big, tests: big.tests.slice(1, 2) })).not.toContain('left out to fit');
+  });
+
+  it('text and progress lines: a control character in a test or case name is shown escaped, never sent to the terminal', () => {
+    const esc = { ...report, tests: [outcome('esc\u001b[31mred', [runOf('case\u001b[2Jwiped\nforged', 0, 1, false)], 1)] };
+    const text = renderTestText(esc);
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(text).toContain('PromptTest/esc\\u001b[31mred → bot@1.1.0');
+    expect(text).toContain('case\\u001b[2Jwiped\\u000aforged');
+    const line = testProgressLine({ test: 'esc\u001b[31mred', case: 'a\u0007b', version: '1.1.0', passed: 0, total: 1, cached: 0, done: 1, of: 1 });
+    expect(line).toBe('✗ esc\\u001b[31mred · a\\u0007b @1.1.0: 0/1 passed [1/1]');
   });
 
   it('text: repeated failures are said once with the runs they hit', () => {
