@@ -375,6 +375,18 @@ function checkAssertionValue(t: PromptTest, a: Assertion, err: Err, ctx: RuleCon
       const reason = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e);
       const mode = usesPropertyEscape(a.value) ? ' (it uses \\p{…}, so it is read with the u flag)' : '';
       err(locate(t, a.path), 'tests/invalid-regex', `regex does not compile: ${reason}${mode}`);
+      return;
+    }
+    // A canned answer's match reads /…/flags; an assertion's regex is the pattern alone, so
+    // "/days/i" would look for the slashes and the i, and fail on every answer.
+    const slashed = /^\/(.+)\/([a-z]*)$/s.exec(a.value);
+    if (slashed) {
+      err(
+        locate(t, a.path),
+        'tests/regex-slashes',
+        `regex ${JSON.stringify(a.value)} is read as a pattern that starts and ends with a slash: an assertion's regex is the pattern alone, without /…/ or flags (write ${JSON.stringify(slashed[1])})`,
+        'warning',
+      );
     }
   }
   if (a.type === 'jsonSchema' && ctx.jsonSchemaProblem) {

@@ -170,6 +170,23 @@ describe('PromptTest assertions', () => {
     expect(ds[0]!.message).toBe('regex does not compile: /(open/: Unterminated group');
   });
 
+  it('a regex written /…/flags, as a canned answer takes it, is a warning: an assertion\'s is the pattern alone', () => {
+    const t = promptTest('a', { template: 'billing', version: '1.0.0' }, [
+      testCase('c', ok, [
+        { type: 'regex', value: '/days/i', not: false },
+        { type: 'regex', value: '/\\d+/', not: false },
+        { type: 'regex', value: 'and/or', not: false },
+        { type: 'regex', value: '/', not: false },
+      ]),
+    ]);
+    const ds = run(billing({ tests: [t] }));
+    expect(ds.map((d) => [d.rule, d.severity, d.line])).toEqual([
+      ['tests/regex-slashes', 'warning', t.locations['spec.cases.0.expect.0.regex']!.line],
+      ['tests/regex-slashes', 'warning', t.locations['spec.cases.0.expect.1.regex']!.line],
+    ]);
+    expect(ds[0]!.message).toBe('regex "/days/i" is read as a pattern that starts and ends with a slash: an assertion\'s regex is the pattern alone, without /…/ or flags (write "days")');
+  });
+
   it('blockedBy names a filter that exists and can block the target; redacts needs a redacting filter', () => {
     const filters = [
       filter('blocker', 1, { action: 'block_and_log', categories: ['phishing'], thresholds: { phishing: 0.5 } }),
