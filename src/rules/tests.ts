@@ -26,6 +26,7 @@ import type {
 import { compileAssertionRegex, compileFixtureRegex, usesPropertyEscape } from '../util/regex.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
+import { checkShadowedResponses } from './test-responses.js';
 import { diagnostic, locate, type RuleContext } from './util.js';
 
 /** The versions a template test runs on, and how they were chosen (for messages). */
@@ -71,7 +72,7 @@ function indexes(state: DesiredState): Indexes {
 
 export function checkTests(state: DesiredState, ctx: RuleContext = {}): Diagnostic[] {
   const ix = indexes(state);
-  return state.tests.flatMap((t) => checkTest(t, ix, ctx));
+  return [...state.tests.flatMap((t) => checkTest(t, ix, ctx)), ...checkShadowedResponses(state.tests)];
 }
 
 function checkTest(t: PromptTest, ix: Indexes, ctx: RuleContext): Diagnostic[] {

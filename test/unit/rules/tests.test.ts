@@ -244,6 +244,36 @@ describe('PromptTest assertions', () => {
 describe('PromptTest responses (canned answers for the embedded emulator)', () => {
   const ok = { account: 'A1', question: 'q' };
 
+  it('a response an earlier one of the same target always beats is a warning at its match: the first that holds answers', () => {
+    const one = promptTest('one', { template: 'billing', version: '1.0.0' }, [testCase('c', ok)], {
+      responses: [
+        { match: { contains: 'conflict', version: '1.1.0' }, output: 'only on 1.1.0' },
+        { match: { contains: 'conflict' }, output: 'one' },
+      ],
+    });
+    const two = promptTest('two', { template: 'billing', version: '1.0.0' }, [testCase('c', ok)], {
+      responses: [
+        { match: { contains: 'a conflict here' }, output: 'two' },
+        { match: { contains: 'another thing' }, output: 'fine' },
+        { match: {}, output: 'every call' },
+        { match: { regex: '(?i)x' }, output: 'after a catch-all' },
+      ],
+    });
+    const ds = run(billing({ tests: [one, two] })).filter((d) => d.rule === 'tests/response-shadowed');
+    expect(ds.map((d) => [d.file, d.line])).toEqual([
+      ['two.test.yaml', two.locations['spec.responses.0.match']!.line],
+      ['two.test.yaml', two.locations['spec.responses.3.match']!.line],
+    ]);
+    expect(ds[0]!.severity).toBe('warning');
+    expect(ds[0]!.message).toBe(
+      `responses[0] never answers: PromptTest/one's responses[1] (one.test.yaml:${one.locations['spec.responses.1.match']!.line}:${one.locations['spec.responses.1.match']!.column}) holds for every call it would, and the embedded emulator takes the first that holds (every test's responses, in file order); narrow the earlier match or give this one another`,
+    );
+    expect(ds[1]!.message).toMatch(/^responses\[3\] never answers: responses\[2\] above \(two\.test\.yaml:\d+:\d+\)/);
+    // Another target's responses are another emulator's concern.
+    const other = promptTest('three', { template: 'other', version: '1.0.0' }, [testCase('c', ok)], { responses: [{ match: {}, output: 'x' }] });
+    expect(run(billing({ tests: [other, two] })).filter((d) => d.rule === 'tests/response-shadowed').map((d) => d.line)).toEqual([two.locations['spec.responses.3.match']!.line]);
+  });
+
   it('a match regex compiles as the emulator reads it ((?i) and /pattern/flags too), else an error at the regex', () => {
     const t = promptTest('a', { template: 'billing', version: '1.0.0' }, [testCase('c', ok)], {
       responses: [
@@ -267,12 +297,12 @@ describe('PromptTest responses (canned answers for the embedded emulator)', () =
     const pinned = promptTest('a', { template: 'billing', version: '1.0.0' }, [testCase('c', ok)], {
       responses: [
         { match: { version: '1.0.0' }, output: 'x' },
-        { match: { version: '1.1.0' }, output: 'x' },
+        { match: { version: '1.1.0', contains: 'only a' }, output: 'x' },
       ],
     });
     const routed = promptTest('b', { template: 'billing' }, [testCase('c', ok)], {
       responses: [
-        { match: { version: '1.1.0' }, output: 'x' },
+        { match: { version: '1.1.0', contains: 'only b' }, output: 'x' },
         { match: { version: '9.9.9' }, output: 'x' },
       ],
     });
