@@ -1,6 +1,6 @@
 // promptctl apply [PLANFILE]: plan (or load a saved plan and prove it is still current), confirm,
 // then execute in order with one audit record per attempted change.
-import { resolve } from 'node:path';
+import { normalize, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
@@ -32,8 +32,6 @@ const CONFIRM_QUESTION = "Apply these changes? Only 'yes' is accepted: ";
 
 interface ApplyFlags {
   dir: string;
-  /** --dir was given (not its default): a saved plan's other directory is then the user's choice. */
-  dirGiven?: boolean;
   autoApprove?: boolean;
   prune?: boolean;
   allowMassDelete?: boolean;
@@ -48,8 +46,8 @@ export function registerApply(program: Command, ctx: CliContext): void {
       .option('--auto-approve', 'do not ask for confirmation')
       .option('--prune', 'delete live objects labelled managed-by: promptctl that git no longer defines')
       .option('--allow-mass-delete', 'allow deleting everything, or more than half of what promptctl manages (a saved plan too)'),
-  ).action(async (planFile: string | undefined, flags: ApplyFlags, command: Command) => {
-    ctx.exitCode = await runApply(ctx, planFile, { ...flags, dirGiven: command.getOptionValueSource('dir') !== 'default' });
+  ).action(async (planFile: string | undefined, flags: ApplyFlags) => {
+    ctx.exitCode = await runApply(ctx, planFile, flags);
   });
 }
 
@@ -63,7 +61,6 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   if (saved && saved.target !== label) {
     throw new UserError(`${shownFile} was planned for ${visible(saved.target)}, but the target is ${label}; nothing was applied`);
   }
-  if (saved) refuseOtherDir(ctx, planFile!, saved, flags);
   if (saved && saved.problems.length > 0) refuseSavedProblems(ctx, shownFile!, flags.dir, saved);
   let audit: AuditLog | undefined;
   // Stops the run from starting calls: the first interrupt, or stdout/stderr losing its reader.
@@ -307,27 +304,20 @@ function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, 
     );
   }
   throw new UserError(
-    `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied. Run \`${planAgain(ctx, dir, saved.prune)} --out ${shellWord(file)}\` again and review the new plan.`,
+    `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied.${otherDir(saved, dir)} Run \`${planAgain(ctx, dir, saved.prune)} --out ${shellWord(file)}\` again and review the new plan.`,
   );
 }
 
 /**
- * A saved plan is compared with a fresh plan of the directory it was made from: compared with
- * another (apply run without the plan's --dir), every object would read as changed, and the hint
- * to plan again would replace the reviewed plan with one of the wrong files. Refused before the
- * target is read unless --dir says which directory to read.
+ * When the file names another prompts directory than this apply read (`plan --dir X` applied
+ * without it), that may be all that changed: said before the hint to plan again, which would
+ * otherwise replace the reviewed plan with one of other files. Compared as spelled, since the plan
+ * may have been made from another working directory (no refusal rests on it).
  */
-function refuseOtherDir(ctx: CliContext, planFile: string, saved: Plan, flags: ApplyFlags): void {
-  if (saved.dir === undefined || resolve(ctx.cwd, saved.dir) === resolve(ctx.cwd, flags.dir)) return;
-  const shown = visibleName(planFile);
-  if (flags.dirGiven) {
-    ctx.info(`note: ${shown} was planned from the prompts directory ${visibleName(saved.dir)}; this apply reads ${visibleName(flags.dir)}, as --dir says`);
-    return;
-  }
-  const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
-  throw new UserError(
-    `${shown} was planned from the prompts directory ${visibleName(saved.dir)}, and this apply would read ${visibleName(flags.dir)}; nothing was applied. Run \`promptctl apply${env} --dir ${shellWord(saved.dir)} ${shellWord(planFile)}\``,
-  );
+function otherDir(saved: Plan, dir: string): string {
+  const spelled = (d: string): string => normalize(d).replace(/(.)[\\/]+$/, '$1');
+  if (saved.dir === undefined || spelled(saved.dir) === spelled(dir)) return '';
+  return ` It was planned with --dir ${shellWord(saved.dir)} and this apply read ${shellWord(dir)}: if that is the difference, apply it with --dir ${shellWord(saved.dir)} from where it was planned.`;
 }
 
 /**

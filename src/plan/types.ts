@@ -47,8 +47,8 @@ export interface Plan {
   target: string; // human label of the target (no secrets)
   /**
    * The prompts directory it was planned from, as `--dir` gave it (relative to the working
-   * directory): `apply PLANFILE` refuses to compare it with another one unless told to. Not
-   * sealed, like the target's label: it names where the files were, not what apply does.
+   * directory then): a stale `apply PLANFILE` that read another says so. Not sealed, like the
+   * target's label: it names where the files were, not what apply does.
    */
   dir?: string;
   /** The org it was planned against (absent only in plans made without a target). */
