@@ -1,8 +1,8 @@
 // Who applies what from which commit (DESIGN §5): the CI environment first, then git, then the OS.
 import { userInfo } from 'node:os';
 import { existsSync, realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { gitIn, mayBeInRepository, tryRaw } from './repo.js';
+import { relative, resolve, sep } from 'node:path';
+import { gitIn, mayBeInRepository, realDir, repositoryRoot, tryRaw } from './repo.js';
 import { parseStatus, STATUS_ARGS } from './status.js';
 
 export interface GitProvenance {
@@ -29,6 +29,14 @@ export interface GitProvenance {
  */
 export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: string, opts: { author?: boolean } = {}): Promise<GitProvenance> {
   const none = { commit: null, branch: null, dirty: false, author: null };
+  // A prompts directory in another repository than the working directory's (`--dir ../elsewhere`,
+  // a nested checkout, a link leading out) is not what this HEAD holds: its provenance is that of
+  // the repository holding it, or none; CI's commit and branch are the workspace's, not its.
+  const elsewhere = dir === undefined ? undefined : otherRepository(cwd, dir);
+  if (elsewhere !== undefined) {
+    const own = elsewhere.root === null ? withEnv({}, none) : await gitProvenance(elsewhere.dir, {}, '.', opts);
+    return withCiRun(env, own);
+  }
   const git = existsSync(cwd) && mayBeInRepository(cwd) ? await gitIn(cwd).catch(() => null) : null;
   if (!git) return withEnv(env, none);
   // Each git process costs this one a fork, so as few as the answer needs: the status (HEAD's
@@ -49,32 +57,13 @@ export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: s
     const dirty = status.trackedChanged || (dir !== undefined && status.untracked.length > 0);
     return withEnv(env, { commit: status.commit, branch: status.branch, dirty, author });
   }
-  // A prompts directory outside this repository (`--dir ../elsewhere`, or a link that leads out of
-  // it) is not what HEAD holds: its provenance is that of the repository holding it, if any.
-  const top = await tryRaw(git, ['rev-parse', '--show-toplevel']);
-  if (top === null) return withEnv(env, none); // inside .git, or outside a repository: no work tree
-  if (dir !== undefined) {
-    const elsewhere = outside(top, resolve(cwd, dir));
-    // (Once: a GIT_WORK_TREE elsewhere would name it outside again.)
-    if (elsewhere !== undefined && elsewhere !== realpathSync(cwd)) return gitProvenance(elsewhere, env, '.', opts);
-  }
-  // A status git cannot give (a damaged index, a submodule's missing git dir) costs the dirty check
-  // and the branch from it, not HEAD, its author or the branch git still names.
+  // A status git cannot give (a damaged index, a submodule's missing git dir, a prompts directory
+  // outside the repository) costs the dirty check and the branch from it, not HEAD, its author or
+  // the branch git still names. Inside .git, or outside a repository, there is no work tree.
+  if ((await tryRaw(git, ['rev-parse', '--is-inside-work-tree'])) !== 'true') return withEnv(env, none);
   const [head = null, author = null] = (last ?? (await tryRaw(git, ['log', '-1', '--format=%H%n%an <%ae>', 'HEAD'])))?.split('\n') ?? [];
   const branch = await tryRaw(git, ['symbolic-ref', '--short', '-q', 'HEAD']);
   return withEnv(env, { commit: head, branch, dirty: false, author });
-}
-
-/** `dir`'s real path when it lies outside the work tree `top` (git's top level, links resolved). */
-function outside(top: string, dir: string): string | undefined {
-  let real: string;
-  try {
-    real = realpathSync(dir);
-  } catch {
-    return undefined; // no directory: nothing under it to attribute
-  }
-  const inside = relative(realpathSync(top), real);
-  return inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside) ? real : undefined;
 }
 
 /**
@@ -95,6 +84,27 @@ function promptsPathspecs(cwd: string, dir: string): string[] {
   }
   const same = relative(resolve(cwd), resolve(cwd, spelled)).split(sep).join('/') || '.';
   return real === same ? [`:(literal)${spelled}`] : [`:(literal)${spelled}`, `:(literal)${real}`];
+}
+
+/** The prompts directory's real path when the repository holding it (`root`; null: none) is not the working directory's. */
+function otherRepository(cwd: string, dir: string): { dir: string; root: string | null } | undefined {
+  if (process.env['GIT_DIR'] !== undefined) return undefined; // git is told where the repository is
+  let real: string;
+  try {
+    real = realpathSync(resolve(cwd, dir));
+  } catch {
+    return undefined; // no directory: loading it fails first
+  }
+  const root = repositoryRoot(real);
+  return root === repositoryRoot(realDir(cwd)) ? undefined : { dir: real, root };
+}
+
+/** Who runs it and which run, from CI, over provenance taken from another repository than the workspace's. */
+function withCiRun(env: NodeJS.ProcessEnv, p: GitProvenance): GitProvenance {
+  const result: GitProvenance = { ...p, actor: env.GITHUB_ACTOR || p.actor };
+  if (env.GITHUB_RUN_ID) result.runId = env.GITHUB_RUN_ID;
+  if (env.GITHUB_REPOSITORY) result.repository = env.GITHUB_REPOSITORY;
+  return result;
 }
 
 /** The CI environment's values over git's (DESIGN §5). */

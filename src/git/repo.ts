@@ -21,14 +21,19 @@ export function mayBeInRepository(cwd: string): boolean {
   if (process.env['GIT_DIR'] !== undefined) return true;
   // From the real directory, as git looks (its working directory has its links resolved): the
   // directories above a link are not those above what it leads to.
-  for (let dir = realDir(cwd); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.git'))) return true;
-    if (dirname(dir) === dir) return false;
+  return repositoryRoot(realDir(cwd)) !== null;
+}
+
+/** The nearest directory at or above the real directory `dir` that holds a `.git` (a work tree's root, a submodule's), or null. */
+export function repositoryRoot(dir: string): string | null {
+  for (;; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return null;
   }
 }
 
 /** DIR with its symbolic links resolved; as given (absolute) when it cannot be. */
-function realDir(dir: string): string {
+export function realDir(dir: string): string {
   try {
     return realpathSync(dir);
   } catch {

@@ -217,6 +217,19 @@ describe('gitProvenance, with as few git processes as the answer needs', () => {
     // Reached through a link inside this repository: what the link leads to is what is read.
     symlinkSync(loose, join(d, 'linked'));
     expect((await gitProvenance(d, {}, 'linked')).commit).toBeNull();
+    // A checkout nested in this one (actions/checkout's `path:`): its own HEAD.
+    const nested = join(d, 'nested');
+    mkdirSync(nested);
+    git(nested, 'init', '-q', '-b', 'main');
+    const inner = commit(nested, 'inner', { 'prompts/a.yaml': 'a: 1\n' });
+    expect((await gitProvenance(d, {}, 'nested/prompts')).commit).toBe(inner);
+    // From a working directory in no repository, the prompts directory's own.
+    expect((await gitProvenance(loose, {}, there)).commit).toBe(sha);
+    // In CI, the workspace's commit and branch are not those of a directory elsewhere; the actor and run are CI's.
+    const ci = { GITHUB_SHA: 'f'.repeat(40), GITHUB_REF_NAME: 'main', GITHUB_ACTOR: 'octocat', GITHUB_RUN_ID: '7' };
+    expect(await gitProvenance(d, ci, loose)).toEqual({ commit: null, branch: null, dirty: false, actor: 'octocat', runId: '7' });
+    expect(await gitProvenance(d, ci, there)).toEqual({ commit: sha, branch: 'main', dirty: true, actor: 'octocat', runId: '7' });
+    expect((await gitProvenance(d, ci, 'prompts')).commit).toBe('f'.repeat(40));
   });
 });
 
