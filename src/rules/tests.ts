@@ -379,9 +379,11 @@ function checkAssertionValue(t: PromptTest, a: Assertion, err: Err, ctx: RuleCon
       return;
     }
     // A canned answer's match reads /…/flags; an assertion's regex is the pattern alone, so
-    // "/days/i" would look for the slashes and the i, and fail on every answer.
-    const slashed = /^\/(.+)\/([a-z]*)$/s.exec(a.value);
-    if (slashed) {
+    // "/days/i" would look for the slashes and the i, and fail on every answer. Only with flags
+    // JavaScript knows, each once, and no bare slash inside: "/orders/" or "/help/refunds" may
+    // well mean the slashes of a path.
+    const slashed = /^\/((?:[^/\\]|\\.)+)\/([dgimsuvy]+)$/s.exec(a.value);
+    if (slashed && new Set(slashed[2]).size === slashed[2]!.length) {
       err(
         locate(t, a.path),
         'tests/regex-slashes',

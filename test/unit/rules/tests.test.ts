@@ -174,7 +174,13 @@ describe('PromptTest assertions', () => {
     const t = promptTest('a', { template: 'billing', version: '1.0.0' }, [
       testCase('c', ok, [
         { type: 'regex', value: '/days/i', not: false },
-        { type: 'regex', value: '/\\d+/', not: false },
+        { type: 'regex', value: '/\\d+ days?\\/week/gi', not: false },
+        // The slashes of a path, not flags: no warning.
+        { type: 'regex', value: '/orders/', not: false },
+        { type: 'regex', value: '/account/settings', not: false },
+        { type: 'regex', value: '/billing/refunds', not: false },
+        { type: 'regex', value: '/help/refunds/i', not: false },
+        { type: 'regex', value: '/x/ii', not: false },
         { type: 'regex', value: 'and/or', not: false },
         { type: 'regex', value: '/', not: false },
       ]),
@@ -257,6 +263,8 @@ describe('PromptTest responses (canned answers for the embedded emulator)', () =
         { match: { contains: 'another thing' }, output: 'fine' },
         { match: {}, output: 'every call' },
         { match: { regex: '(?i)x' }, output: 'after a catch-all' },
+        // The same answer as one before it: nothing is lost, no warning.
+        { match: { contains: 'conflict' }, output: 'one' },
       ],
     });
     const ds = run(billing({ tests: [one, two] })).filter((d) => d.rule === 'tests/response-shadowed');
@@ -271,7 +279,11 @@ describe('PromptTest responses (canned answers for the embedded emulator)', () =
     expect(ds[1]!.message).toMatch(/^responses\[3\] never answers: responses\[2\] above \(two\.test\.yaml:\d+:\d+\)/);
     // Another target's responses are another emulator's concern.
     const other = promptTest('three', { template: 'other', version: '1.0.0' }, [testCase('c', ok)], { responses: [{ match: {}, output: 'x' }] });
-    expect(run(billing({ tests: [other, two] })).filter((d) => d.rule === 'tests/response-shadowed').map((d) => d.line)).toEqual([two.locations['spec.responses.3.match']!.line]);
+    // (Alone, two's last response is beaten by its own catch-all, whose answer is another.)
+    expect(run(billing({ tests: [other, two] })).filter((d) => d.rule === 'tests/response-shadowed').map((d) => d.line)).toEqual([
+      two.locations['spec.responses.3.match']!.line,
+      two.locations['spec.responses.4.match']!.line,
+    ]);
   });
 
   it('a match regex compiles as the emulator reads it ((?i) and /pattern/flags too), else an error at the regex', () => {
