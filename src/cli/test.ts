@@ -121,9 +121,11 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
     ...(compare ? { compare } : {}),
   };
   const planned = planTests(state, tests, planOptions);
-  for (const p of planned) if (p.skip) ctx.info(`note: PromptTest/${p.test.name} is not compared: ${p.skip}`);
+  // Test, case and var names are the YAML's: made visible, as in the report.
+  for (const p of planned) if (p.skip) ctx.info(visibleName(`note: PromptTest/${p.test.name} is not compared: ${p.skip}`));
   const running = planned.filter((p) => !p.skip);
   if (compare && running.length === 0) {
+    if (planned.some((p) => p.skipCase)) throw new UserError(`--compare ${compare.join(',')}: no ${names.length ? 'named ' : ''}PromptTest can be compared (each is left out: see the notes above)`);
     throw new UserError(`--compare ${compare.join(',')}: no ${names.length ? 'named ' : ''}PromptTest targets a template that declares both versions${templatesWith(state, compare)}`);
   }
   if (state.tests.length === 0) ctx.info(`no PromptTest in ${visibleName(flags.dir)}: nothing to run`);

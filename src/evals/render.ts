@@ -59,8 +59,10 @@ export interface PlannedTest {
   versions?: [string, string];
   calls: PlannedCall[];
   notes: string[];
-  /** Under --compare: why the test is left out (a guide, or a template without both versions). */
+  /** Under --compare: why the test is left out (a guide, a template without both versions, a case one of them cannot take). */
   skip?: string;
+  /** Left out for a case, though its template declares both versions. */
+  skipCase?: true;
 }
 
 export interface PlanOptions {
@@ -152,7 +154,7 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
       // A case one of the versions cannot be sent (a var it does not declare) leaves nothing to
       // compare it by: the test is left out, named with why, rather than failed.
       const unfit = t.cases.map((c) => ({ c, why: pair.map((v) => varProblem(v, c.vars, true)).find((p) => p !== undefined) })).find((x) => x.why !== undefined);
-      if (unfit) return { ...base, kind: 'template', target: spec.template, calls: [], skip: `case "${unfit.c.name}": ${unfit.why}` };
+      if (unfit) return { ...base, kind: 'template', target: spec.template, calls: [], skip: `case "${unfit.c.name}": ${unfit.why}`, skipCase: true };
       if (t.cases.some((c) => c.expect.some((e) => e.type === 'routedTo'))) notes.push('routedTo is not checked under --compare: each call names its version');
       const calls = [a, b].flatMap((label) => {
         const v = declared.find((d) => d.version === label)!;

@@ -1,7 +1,7 @@
 // `promptctl test` end to end, in-process, against a real emulator on port 0: exit codes and
 // thresholds, JUnit counts, the results cache (counted by the emulator's analytics), real safety
 // filters behind blockedBy and redacts, --compare, progress on a TTY and off it, bad input.
-import { cp, readdir } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO, runCliInProcess } from '../helpers/cli.js';
@@ -228,6 +228,16 @@ describe("a test's own responses: block", () => {
     );
     expect(compared.stdout).toContain('PromptTest/billing-pii-redaction → billing-assistant@1.0.0 vs 1.1.0');
     expect(compared.stdout).not.toContain('billing-smoke');
+    // Named alone, nothing is left to compare: said so, not that no template declares both.
+    const alone = await run(['test', '--compare', '1.0.0,1.1.0', 'billing-smoke']);
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain('error: --compare 1.0.0,1.1.0: no named PromptTest can be compared (each is left out: see the notes above)');
+    // A case name is the YAML's: its control characters are shown escaped.
+    const smoke = join(example.path, 'prompts/tests/billing-smoke.yaml');
+    await writeFile(smoke, (await readFile(smoke, 'utf8')).replace('- name: refund timing', '- name: "refund\\e[31m timing"'));
+    const escaped = await run(['test', '--compare', '1.0.0,1.1.0', 'billing-smoke']);
+    expect(escaped.stderr).toContain('case "refund\\u001b[31m timing": var "plan"');
+    expect(escaped.stderr).not.toContain('\u001b');
   });
 
   it('answers on the embedded emulator, is part of the cache key, and is never used against a remote target', { timeout: 60_000 }, async () => {
