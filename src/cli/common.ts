@@ -21,13 +21,16 @@ export function addDirOption(cmd: Command): Command {
   return cmd.option('--dir <dir>', 'prompts directory', DEFAULT_DIR);
 }
 
-/** Prints the target line: the first thing every command says on stderr. */
-export function announceTarget(ctx: CliContext): string {
+/**
+ * Prints the target line: the first thing every command says on stderr. `dir`: the prompts
+ * directory the command reads, when it reads one.
+ */
+export function announceTarget(ctx: CliContext, dir?: string): string {
   // With --env, the label ends in ", environment NAME" (DESIGN §6).
   const { label, target, stateFile } = describeTarget(ctx.env, ctx.environment);
   ctx.info(targetLine(label));
-  if (target.kind === 'embedded') {
-    const above = embeddedStateAbove(ctx.cwd, stateFile);
+  if (target.kind === 'embedded' && dir !== undefined) {
+    const above = embeddedStateAbove(ctx.cwd, dir, stateFile);
     if (above !== undefined) ctx.info(embeddedStateAboveNote(ctx.cwd, stateFile, above));
   }
   return label;
@@ -279,7 +282,7 @@ export async function planTarget(
     sealed?: boolean;
   },
 ): Promise<{ plan: Plan; live: LiveState; union: DesiredState }> {
-  announceTarget(ctx);
+  announceTarget(ctx, p.dir);
   const allowMassDelete = p.allowMassDelete === true;
   return withTargetWhileLoading(
     ctx,

@@ -4,7 +4,7 @@
 // pool of sockets. The clients and the emulator are loaded when a target is opened, not when the
 // CLI starts.
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ResponseFixture } from '../emulator/responses.js';
 import type { RetryInfo } from '../genesys/rest.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
@@ -75,17 +75,20 @@ export function describeTarget(env: NodeJS.ProcessEnv, environment?: SelectedEnv
 }
 
 /**
- * The directory above `cwd` that holds the embedded state `stateFile`, when `cwd` holds none: a
- * run from a subdirectory (`cd prompts`) would start an empty org of its own, since the state and
- * the audit trail are kept under the working directory (DESIGN §3, §5). The walk ends at the
- * repository's root (the directory holding `.git`): above it is another project.
+ * The directory above the prompts directory `promptsDir` that holds the embedded state
+ * `stateFile`, when the run is made from inside that prompts directory (`cd prompts && promptctl
+ * plan --dir .`) and its working directory holds no state: it would start an empty org of its own,
+ * since the state and the audit trail are kept under the working directory (DESIGN §3, §5). The
+ * walk ends at the repository's root (the directory holding `.git`): above it is another project.
  */
-export function embeddedStateAbove(cwd: string, stateFile: string): string | undefined {
-  let dir = resolve(cwd);
-  if (existsSync(join(dir, stateFile)) || existsSync(join(dir, '.git'))) return undefined;
-  for (let up = dirname(dir); up !== dir; dir = up, up = dirname(up)) {
+export function embeddedStateAbove(cwd: string, promptsDir: string, stateFile: string): string | undefined {
+  const here = resolve(cwd);
+  const prompts = resolve(here, promptsDir);
+  const inside = relative(prompts, here);
+  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside) || existsSync(join(here, stateFile))) return undefined;
+  for (let dir = prompts, up = dirname(dir); up !== dir; dir = up, up = dirname(up)) {
+    if (existsSync(join(dir, '.git'))) return undefined;
     if (existsSync(join(up, stateFile))) return up;
-    if (existsSync(join(up, '.git'))) return undefined;
   }
   return undefined;
 }

@@ -93,7 +93,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const repeat = parseRepeat(flags.repeat);
   const threshold = parseThreshold(flags.threshold);
   const compare = parseCompare(flags.compare);
-  const label = announceTarget(ctx);
+  const label = announceTarget(ctx, flags.dir);
   const { state } = await loadOrRefuse(ctx, flags.dir, 'tested');
   const [{ selectTests, planTests, emulatorResponses }, { runTests }, { fileResultCache, TEST_CACHE_DIR }, views, { renderTestReport }] = await Promise.all([
     import('../evals/render.js'),

@@ -1,7 +1,7 @@
 // A run from a subdirectory of the project (`cd prompts && promptctl plan --dir .`) starts an empty
 // embedded org of its own, since the state is kept under the working directory: it says so, and
 // names the state above that earlier runs used, instead of silently planning everything anew.
-import { mkdir } from 'node:fs/promises';
+import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
@@ -48,8 +48,20 @@ describe('the embedded state of a directory above', () => {
     const repo = join(dir.path, 'other');
     await mkdir(join(repo, '.git'), { recursive: true });
     await mkdir(join(repo, 'sub'), { recursive: true });
-    const planned = await runCliInProcess(['plan', '--dir', join(dir.path, 'prompts')], { cwd: join(repo, 'sub') });
+    await cp(join(dir.path, 'prompts'), join(repo, 'sub', 'prompts'), { recursive: true });
+    const planned = await runCliInProcess(['plan', '--dir', '.'], { cwd: join(repo, 'sub', 'prompts') });
     expect(planned.code).toBe(0);
     expect(planned.stderr).not.toContain('note: this directory holds no embedded state');
+  });
+
+  it('is not named for a project of its own below a directory that holds a state (run from its root)', async () => {
+    dir = await fixtureCopy('basic');
+    expect((await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path })).code).toBe(0);
+    // No repository anywhere: a new project in a subdirectory of the first, run as usual.
+    const project = join(dir.path, 'work', 'newproj');
+    await cp(join(dir.path, 'prompts'), join(project, 'prompts'), { recursive: true });
+    const r = await runCliInProcess(['plan'], { cwd: project });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('note: this directory holds no embedded state');
   });
 });
