@@ -1,6 +1,7 @@
 // What plan, apply, drift and export share: loading the prompts (refusing invalid input before
 // anything live is changed), opening the target and reading it meanwhile, building a plan. The loader and the plan engine
 // are imported when first used, so that `--help` and `--version` load neither.
+import { DEFAULT_PROMPTS_DIR } from '../config/discover.js';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { LiveState } from '../kinds/kind.js';
@@ -15,7 +16,7 @@ import type { CliContext } from './context.js';
 import { openTarget, targetContext, targetLine, describeTarget, embeddedStateAbove, embeddedStateAboveNote, type OpenTarget, type OpenTargetOptions } from './target.js';
 import { formatText } from '../views/diagnostics.js';
 
-export const DEFAULT_DIR = 'prompts';
+export const DEFAULT_DIR = DEFAULT_PROMPTS_DIR;
 
 export function addDirOption(cmd: Command): Command {
   return cmd.option('--dir <dir>', 'prompts directory', DEFAULT_DIR);

@@ -7,6 +7,8 @@ import { isInside } from './file-refs.js';
 import { readListedFile, readTextFileSync, type ReadResult } from './read.js';
 
 export const CONFIG_FILE = 'promptctl.yaml';
+/** The prompts directory looked for when --dir is not given. */
+export const DEFAULT_PROMPTS_DIR = 'prompts';
 
 const YAML = /\.ya?ml$/;
 /** A YAML extension in any letter case: Billing.YAML is not read (DESIGN §2), but it is named. */

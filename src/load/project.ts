@@ -4,7 +4,7 @@
 // config → schema → model → rules → tokens.
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CONFIG_FILE, discoverYamlFiles, readYamlFileSync } from '../config/discover.js';
+import { CONFIG_FILE, DEFAULT_PROMPTS_DIR, discoverYamlFiles, readYamlFileSync } from '../config/discover.js';
 import { findDepthProblem, parseYaml } from '../config/parse.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/index.js';
 import { UserError } from '../util/errors.js';
@@ -118,12 +118,13 @@ async function assertDirectory(abs: string, given: string, cwd: string): Promise
   try {
     isDir = (await stat(abs)).isDirectory();
   } catch {
-    // `cd prompts && promptctl plan`: the working directory is the prompts directory itself.
-    const inside = await stat(path.join(cwd, CONFIG_FILE)).then((s) => s.isFile(), () => false);
+    // `cd prompts && promptctl plan`: the working directory is the prompts directory itself (the
+    // default name looked for, not a --dir the user spelled: that is more likely a typo).
+    const inside = path.normalize(given).replace(/[\\/]+$/, '') === DEFAULT_PROMPTS_DIR && (await stat(path.join(cwd, CONFIG_FILE)).then((s) => s.isFile(), () => false));
     const hint = inside
       ? `; this directory holds ${CONFIG_FILE}, so it looks like the prompts directory itself: run promptctl from the directory above it, where its state and audit trail are kept, or pass --dir .`
       : ' (pass --dir with the directory that holds your prompt YAML)';
     throw new UserError(`prompts directory "${visibleName(given)}" not found${hint}`);
   }
-  if (!isDir) throw new UserError(`"${given}" is not a directory (pass --dir with the directory that holds your prompt YAML)`);
+  if (!isDir) throw new UserError(`"${visibleName(given)}" is not a directory (pass --dir with the directory that holds your prompt YAML)`);
 }

@@ -668,6 +668,9 @@ describe('validate output formats', () => {
       'error: prompts directory "prompts" not found; this directory holds promptctl.yaml, so it looks like the prompts directory itself: run promptctl from the directory above it, where its state and audit trail are kept, or pass --dir .\n',
     );
     expect((await run(['validate', '--dir', '.'], inside)).code).toBe(0);
+    // A --dir the user spelled is more likely a typo: the usual hint.
+    const typo = await run(['validate', '--dir', './promts'], inside);
+    expect(typo.stderr).toBe('error: prompts directory "./promts" not found (pass --dir with the directory that holds your prompt YAML)\n');
   });
 
   it('an unknown --format is refused', async () => {
