@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { posix, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { openRepo, tryRaw } from './repo.js';
+import { openRepo, otherRepository, tryRaw } from './repo.js';
 
 export interface CommittedNames {
   /** Per kind, every name a committed document of that kind had, sorted. */
@@ -39,6 +39,12 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
     complete,
     ...(caveat ? { caveat } : {}),
   });
+  // A prompts directory in another repository than the working directory's: that one's history.
+  const elsewhere = otherRepository(cwd, dir);
+  if (elsewhere) {
+    if (elsewhere.root === null) return done(false, 'the prompts directory is not in a git repository');
+    return committedNames(elsewhere.dir, '.', kinds, environment);
+  }
   const git = await openRepo(cwd);
   if (!git) return done(false, `${cwd} is not in a git repository`);
   const head = await tryRaw(git, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);

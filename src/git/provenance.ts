@@ -2,7 +2,7 @@
 import { userInfo } from 'node:os';
 import { existsSync, realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import { gitIn, mayBeInRepository, realDir, repositoryRoot, tryRaw } from './repo.js';
+import { gitIn, mayBeInRepository, otherRepository, tryRaw } from './repo.js';
 import { parseStatus, STATUS_ARGS } from './status.js';
 
 export interface GitProvenance {
@@ -84,19 +84,6 @@ function promptsPathspecs(cwd: string, dir: string): string[] {
   }
   const same = relative(resolve(cwd), resolve(cwd, spelled)).split(sep).join('/') || '.';
   return real === same ? [`:(literal)${spelled}`] : [`:(literal)${spelled}`, `:(literal)${real}`];
-}
-
-/** The prompts directory's real path when the repository holding it (`root`; null: none) is not the working directory's. */
-function otherRepository(cwd: string, dir: string): { dir: string; root: string | null } | undefined {
-  if (process.env['GIT_DIR'] !== undefined) return undefined; // git is told where the repository is
-  let real: string;
-  try {
-    real = realpathSync(resolve(cwd, dir));
-  } catch {
-    return undefined; // no directory: loading it fails first
-  }
-  const root = repositoryRoot(real);
-  return root === repositoryRoot(realDir(cwd)) ? undefined : { dir: real, root };
 }
 
 /** Who runs it and which run, from CI, over provenance taken from another repository than the workspace's. */

@@ -62,3 +62,16 @@ export async function tryRaw(git: SimpleGit, args: string[]): Promise<string | n
     return null;
   }
 }
+
+/** The prompts directory's real path when the repository holding it (`root`; null: none) is not the working directory's. */
+export function otherRepository(cwd: string, dir: string): { dir: string; root: string | null } | undefined {
+  if (process.env['GIT_DIR'] !== undefined) return undefined; // git is told where the repository is
+  let real: string;
+  try {
+    real = realpathSync(resolve(cwd, dir));
+  } catch {
+    return undefined; // no directory: loading it fails first
+  }
+  const root = repositoryRoot(real);
+  return root === repositoryRoot(realDir(cwd)) ? undefined : { dir: real, root };
+}

@@ -30,6 +30,16 @@ describe('committedNames', () => {
     expect((await committedNames(join(d, 'prompts'), '.', KINDS)).names.Guide).toHaveLength(3);
   });
 
+  it("reads a prompts directory in another repository from that one's history, and says so of one in none", async () => {
+    const other = repo();
+    commit(other, 'one', { 'prompts/g.yaml': guideDoc('Elsewhere') });
+    const here = repo();
+    commit(here, 'one', { 'prompts/g.yaml': guideDoc('Here') });
+    expect(await committedNames(here, join(other, 'prompts'), KINDS)).toEqual({ names: { Guide: ['Elsewhere'], SummarySetting: [] }, complete: true });
+    const loose = dir();
+    expect(await committedNames(here, loose, KINDS)).toEqual({ names: { Guide: [], SummarySetting: [] }, complete: false, caveat: 'the prompts directory is not in a git repository' });
+  });
+
   it('counts merged branches, skips broken old versions, and answers for a repository without commits', async () => {
     const d = repo();
     commit(d, 'base', { 'prompts/broken.yaml': 'kind: Guide\nmetadata: {name: [unclosed\n' });
