@@ -57,6 +57,8 @@ export async function settleOpenIntents(
      * absence from `live` would otherwise read as "deleted" or "never created". Default: all.
      */
     readable?: (intent: AuditRecord) => boolean;
+    /** The live objects' ids (kinds/index.ts liveResourceIds): what a create that landed, whole or in part, made. */
+    resourceIds?: ReadonlyMap<string, string>;
   },
 ): Promise<{ address: string; outcome: Settlement['outcome'] }[]> {
   const settled: { address: string; outcome: Settlement['outcome'] }[] = [];
@@ -67,7 +69,8 @@ export async function settleOpenIntents(
     const written = await audit.recover(intent, {
       outcome: s.outcome,
       by: opts.by,
-      resourceId: intent.resourceId,
+      // A create's intent knows no id yet: the object it left live has one.
+      resourceId: intent.resourceId ?? (s.after ? (opts.resourceIds?.get(intent.address) ?? null) : null),
       after: s.after,
       ...(s.note ? { error: s.note } : {}),
     });

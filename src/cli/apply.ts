@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditLog } from '../audit/log.js';
 import { settleOpenIntents } from '../apply/recovery.js';
-import { SURFACE_NAMES, liveSnapshots, midwayOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
+import { SURFACE_NAMES, liveResourceIds, liveSnapshots, midwayOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
 import { executePlan } from '../apply/executor.js';
 import { expectedDurationLine, progressWriter, summaryLines } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
@@ -245,6 +245,7 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
     return surface !== undefined && need[surface] && !unread.has(surface);
   };
   const settled = await settleOpenIntents(audit, liveSnapshots(live), {
+    resourceIds: liveResourceIds(live),
     org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
     by: { actor: git.actor, commit: git.commit, planId: plan.id },
     midway: midwayOf,

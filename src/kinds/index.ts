@@ -89,3 +89,10 @@ export function liveSnapshots(live: LiveState): Map<string, Snapshot> {
   for (const kind of PLANNING_ORDER) for (const [address, snap] of kind.snapshots(live)) out.set(address, snap);
   return out;
 }
+
+/** The id each live object's audit records carry (resourceId), by address. */
+export function liveResourceIds(live: LiveState): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const kind of PLANNING_ORDER) for (const [address, , id] of kind.snapshots(live)) out.set(address, id);
+  return out;
+}

@@ -155,6 +155,9 @@ export interface Kind<Wire = never> {
   expectedRequests(action: PlanAction): number;
   /** Runs one non-noop action. Throws ApiError, GuardMoved or Error on failure. */
   apply(action: PlanAction, ctx: ApplyContext): Promise<CallResult>;
-  /** Every live object of this kind, by address (to settle an interrupted run's intents). */
-  snapshots(live: LiveState): Iterable<[string, Snapshot]>;
+  /**
+   * Every live object of this kind, by address, with the id its audit records carry as resourceId
+   * (a version's and a split's: their template's), to settle an interrupted run's intents.
+   */
+  snapshots(live: LiveState): Iterable<[address: string, snapshot: Snapshot, resourceId: string]>;
 }

@@ -362,6 +362,6 @@ export const GuideKind: Kind<GuideForm> = {
   intended,
   midway,
   *snapshots(live) {
-    for (const g of live.guides ?? []) yield [guideAddress(g.name), snapshot((g as LiveGuide).latest)];
+    for (const g of live.guides ?? []) yield [guideAddress(g.name), snapshot((g as LiveGuide).latest), g.id];
   },
 };

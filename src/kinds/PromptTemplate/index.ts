@@ -83,6 +83,6 @@ export const PromptTemplateKind: Kind<TemplateCreate> = {
   // A delete reads the template first (its guard).
   expectedRequests: (a) => (a.action === 'delete' ? 2 : 1),
   *snapshots(live) {
-    for (const t of live.templates) yield [templateAddress(t.name), snapshot(t)];
+    for (const t of live.templates) yield [templateAddress(t.name), snapshot(t), t.id];
   },
 };

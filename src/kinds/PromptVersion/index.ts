@@ -277,6 +277,6 @@ export const PromptVersionKind: Kind<VersionContent> = {
   plannedAgainst,
   midway,
   *snapshots(live) {
-    for (const t of live.templates) for (const v of t.versions ?? []) yield [versionAddress(t.name, v.version), snapshot(v.version, v, v.state)];
+    for (const t of live.templates) for (const v of t.versions ?? []) yield [versionAddress(t.name, v.version), snapshot(v.version, v, v.state), t.id];
   },
 };

@@ -161,6 +161,6 @@ export const SafetyFilterKind: Kind<FilterCreate> = {
   // A delete reads the filter first (its guard); a priority swap moves the filter aside first.
   expectedRequests: (a) => (a.action === 'delete' ? 2 : a.action !== 'noop' && a.stagePriority !== undefined ? 2 : 1),
   *snapshots(live) {
-    for (const f of live.filters) yield [filterAddress(f.name), snapshot(f)];
+    for (const f of live.filters) yield [filterAddress(f.name), snapshot(f), f.id];
   },
 };

@@ -269,6 +269,6 @@ export const SummarySettingKind: Kind<SummarySettingBody> = {
   // Updates and deletes read the setting first (the dateModified and hash guard).
   expectedRequests: (a) => (a.action === 'create' ? 1 : 2),
   *snapshots(live) {
-    for (const s of live.summarySettings ?? []) yield [summarySettingAddress(s.name), snapshot(s)];
+    for (const s of live.summarySettings ?? []) yield [summarySettingAddress(s.name), snapshot(s), s.id];
   },
 };

@@ -116,6 +116,6 @@ export const TrafficSplitKind: Kind<TrafficBody> = {
   apply,
   expectedRequests: () => 1,
   *snapshots(live) {
-    for (const t of live.templates) if (t.traffic) yield [splitAddress(t.name), snapshot(t.traffic)];
+    for (const t of live.templates) if (t.traffic) yield [splitAddress(t.name), snapshot(t.traffic), t.id];
   },
 };

@@ -92,6 +92,34 @@ describe('settling an interrupted run', () => {
     expect(out).toEqual([{ address: 'PromptTemplate/a', outcome: 'succeeded (recovered)' }]);
     expect(written).toHaveLength(1);
   });
+  it("names the object a create left live by its id (the intent knows none yet), landed whole or in part; none when nothing landed", async () => {
+    const intents = [
+      { address: 'PromptTemplate/a', action: 'create', before: null, after: snap('a1'), org: null, resourceId: null },
+      { address: 'PromptTemplate/b', action: 'create', before: null, after: snap('b1'), org: null, resourceId: null },
+      { address: 'PromptTemplate/c', action: 'create', before: null, after: snap('c1'), org: null, resourceId: null },
+      { address: 'PromptTemplate/d', action: 'update', before: snap('d0'), after: snap('d1'), org: null, resourceId: 'id-d' },
+    ];
+    const written: Array<{ outcome: string; resourceId: string | null }> = [];
+    const audit = {
+      pendingIntents: () => intents as never,
+      recover: async (_i: unknown, r: { outcome: string; resourceId: string | null }) => {
+        written.push({ outcome: r.outcome, resourceId: r.resourceId });
+        return {} as never;
+      },
+    };
+    await settleOpenIntents(audit as never, new Map([['PromptTemplate/a', snap('a1')], ['PromptTemplate/b', snap('b-half')], ['PromptTemplate/d', snap('d1')]]), {
+      org: null,
+      by: { actor: 'x', commit: null, planId: 'p' },
+      resourceIds: new Map([['PromptTemplate/a', 'id-a'], ['PromptTemplate/b', 'id-b'], ['PromptTemplate/d', 'id-other']]),
+    });
+    expect(written).toEqual([
+      { outcome: 'succeeded (recovered)', resourceId: 'id-a' },
+      { outcome: 'not applied', resourceId: 'id-b' },
+      { outcome: 'not applied', resourceId: null },
+      { outcome: 'succeeded (recovered)', resourceId: 'id-d' },
+    ]);
+  });
+
   it('leaves open an intent the live state cannot speak for (readable says no): its absence is no outcome', async () => {
     const intents = [
       { address: 'Guide/g', action: 'delete', before: snap('g1'), after: null, org: { id: 'o1', host: 'h' }, resourceId: null },
