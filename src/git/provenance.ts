@@ -1,7 +1,7 @@
 // Who applies what from which commit (DESIGN §5): the CI environment first, then git, then the OS.
 import { userInfo } from 'node:os';
 import { existsSync, realpathSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { gitIn, mayBeInRepository, otherRepository, tryRaw } from './repo.js';
 import { parseStatus, STATUS_ARGS } from './status.js';
 
@@ -34,7 +34,11 @@ export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: s
   // the repository holding it, or none; CI's commit and branch are the workspace's, not its.
   const elsewhere = dir === undefined ? undefined : otherRepository(cwd, dir);
   if (elsewhere !== undefined) {
-    const own = elsewhere.root === null ? withEnv({}, none) : await gitProvenance(elsewhere.dir, {}, '.', opts);
+    // From a working directory in no repository (a CI workspace whose checkout has a `path:`), the
+    // prompts directory's repository is the only one there is: CI's values are its own.
+    if (elsewhere.here === null && elsewhere.root !== null) return gitProvenance(elsewhere.dir, env, '.', opts);
+    const author = env.GITHUB_ACTOR ? { ...opts, author: false } : opts;
+    const own = elsewhere.root === null ? withEnv({}, none) : await gitProvenance(elsewhere.dir, {}, '.', author);
     return withCiRun(env, own);
   }
   const git = existsSync(cwd) && mayBeInRepository(cwd) ? await gitIn(cwd).catch(() => null) : null;
@@ -61,9 +65,25 @@ export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: s
   // outside the repository) costs the dirty check and the branch from it, not HEAD, its author or
   // the branch git still names. Inside .git, or outside a repository, there is no work tree.
   if ((await tryRaw(git, ['rev-parse', '--is-inside-work-tree'])) !== 'true') return withEnv(env, none);
+  // GIT_DIR pins every git process to one repository (otherRepository cannot judge): a prompts
+  // directory outside its work tree is held by no commit of it.
+  if (dir !== undefined && process.env['GIT_DIR'] !== undefined) {
+    const top = await tryRaw(git, ['rev-parse', '--show-toplevel']);
+    if (top === null || !isWithin(top, resolve(cwd, dir))) return withEnv(env, none);
+  }
   const [head = null, author = null] = (last ?? (await tryRaw(git, ['log', '-1', '--format=%H%n%an <%ae>', 'HEAD'])))?.split('\n') ?? [];
   const branch = await tryRaw(git, ['symbolic-ref', '--short', '-q', 'HEAD']);
   return withEnv(env, { commit: head, branch, dirty: false, author });
+}
+
+/** Whether `dir` (its real path) lies in the work tree whose top level is `top`. */
+function isWithin(top: string, dir: string): boolean {
+  try {
+    const inside = relative(realpathSync(top), realpathSync(dir));
+    return inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
+  } catch {
+    return false;
+  }
 }
 
 /**

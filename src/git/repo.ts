@@ -63,8 +63,11 @@ export async function tryRaw(git: SimpleGit, args: string[]): Promise<string | n
   }
 }
 
-/** The prompts directory's real path when the repository holding it (`root`; null: none) is not the working directory's. */
-export function otherRepository(cwd: string, dir: string): { dir: string; root: string | null } | undefined {
+/**
+ * The prompts directory's real path when the repository holding it (`root`; null: none) is not
+ * the working directory's (`here`; null: none).
+ */
+export function otherRepository(cwd: string, dir: string): { dir: string; root: string | null; here: string | null } | undefined {
   if (process.env['GIT_DIR'] !== undefined) return undefined; // git is told where the repository is
   let real: string;
   try {
@@ -73,5 +76,6 @@ export function otherRepository(cwd: string, dir: string): { dir: string; root: 
     return undefined; // no directory: loading it fails first
   }
   const root = repositoryRoot(real);
-  return root === repositoryRoot(realDir(cwd)) ? undefined : { dir: real, root };
+  const here = repositoryRoot(realDir(cwd));
+  return root === here ? undefined : { dir: real, root, here };
 }

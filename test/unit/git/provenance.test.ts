@@ -230,6 +230,16 @@ describe('gitProvenance, with as few git processes as the answer needs', () => {
     expect(await gitProvenance(d, ci, loose)).toEqual({ commit: null, branch: null, dirty: false, actor: 'octocat', runId: '7' });
     expect(await gitProvenance(d, ci, there)).toEqual({ commit: sha, branch: 'main', dirty: true, actor: 'octocat', runId: '7' });
     expect((await gitProvenance(d, ci, 'prompts')).commit).toBe('f'.repeat(40));
+    // A CI workspace in no repository whose checkout has a `path:`: that checkout is the workspace's, CI's values stand.
+    expect(await gitProvenance(loose, ci, there)).toEqual({ commit: 'f'.repeat(40), branch: 'main', dirty: true, actor: 'octocat', runId: '7' });
+    // GIT_DIR pins git to this repository: a prompts directory outside its work tree has no commit of it.
+    process.env['GIT_DIR'] = join(d, '.git');
+    try {
+      expect((await gitProvenance(d, {}, there)).commit).toBeNull();
+      expect((await gitProvenance(d, {}, 'prompts')).commit).not.toBeNull();
+    } finally {
+      delete process.env['GIT_DIR'];
+    }
   });
 });
 
