@@ -24,13 +24,13 @@ export function addDirOption(cmd: Command): Command {
 
 /**
  * Prints the target line: the first thing every command says on stderr. `dir`: the prompts
- * directory the command reads, when it reads one.
+ * directory the command reads (the default for one that reads none).
  */
-export function announceTarget(ctx: CliContext, dir?: string): string {
+export function announceTarget(ctx: CliContext, dir: string = DEFAULT_DIR): string {
   // With --env, the label ends in ", environment NAME" (DESIGN §6).
   const { label, target, stateFile } = describeTarget(ctx.env, ctx.environment);
   ctx.info(targetLine(label));
-  if (target.kind === 'embedded' && dir !== undefined) {
+  if (target.kind === 'embedded') {
     const above = embeddedStateAbove(ctx.cwd, dir, stateFile);
     if (above !== undefined) ctx.info(embeddedStateAboveNote(ctx.cwd, stateFile, above));
   }

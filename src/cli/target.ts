@@ -5,7 +5,9 @@
 // CLI starts.
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { CONFIG_FILE } from '../config/discover.js';
 import type { ResponseFixture } from '../emulator/responses.js';
+import { repositoryRoot } from '../git/repo.js';
 import type { RetryInfo } from '../genesys/rest.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
@@ -75,20 +77,28 @@ export function describeTarget(env: NodeJS.ProcessEnv, environment?: SelectedEnv
 }
 
 /**
- * The directory above the prompts directory `promptsDir` that holds the embedded state
- * `stateFile`, when the run is made from inside that prompts directory (`cd prompts && promptctl
- * plan --dir .`) and its working directory holds no state: it would start an empty org of its own,
- * since the state and the audit trail are kept under the working directory (DESIGN §3, §5). The
- * walk ends at the repository's root (the directory holding `.git`): above it is another project.
+ * The directory above the working directory that holds the embedded state `stateFile`, when the
+ * working directory holds none and is not the project's root: its prompts directory `promptsDir`
+ * is not below it (`cd prompts && promptctl plan --dir .`, `cd scripts && … --dir ../prompts`).
+ * Such a run would start an empty org of its own, since the state and the audit trail are kept
+ * under the working directory (DESIGN §3, §5). Looked for up to the repository holding the prompts
+ * directory (its `.git`), or without one up to the prompts directory's parent: above is another
+ * project. A command without a prompts directory passes the default; a working directory holding
+ * promptctl.yaml is then taken for it.
  */
 export function embeddedStateAbove(cwd: string, promptsDir: string, stateFile: string): string | undefined {
   const here = resolve(cwd);
-  const prompts = resolve(here, promptsDir);
-  const inside = relative(prompts, here);
-  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside) || existsSync(join(here, stateFile))) return undefined;
-  for (let dir = prompts, up = dirname(dir); up !== dir; dir = up, up = dirname(up)) {
-    if (existsSync(join(dir, '.git'))) return undefined;
-    if (existsSync(join(up, stateFile))) return up;
+  if (existsSync(join(here, stateFile))) return undefined;
+  const given = resolve(here, promptsDir);
+  const prompts = !existsSync(given) && existsSync(join(here, CONFIG_FILE)) ? here : given;
+  const below = relative(here, prompts);
+  if (below !== '' && below !== '..' && !below.startsWith(`..${sep}`) && !isAbsolute(below)) return undefined; // run from the project's root
+  const boundary = repositoryRoot(prompts) ?? dirname(prompts);
+  const within = relative(boundary, here);
+  if (within === '..' || within.startsWith(`..${sep}`) || isAbsolute(within)) return undefined;
+  for (let dir = here; dir !== boundary; ) {
+    dir = dirname(dir);
+    if (existsSync(join(dir, stateFile))) return dir;
   }
   return undefined;
 }

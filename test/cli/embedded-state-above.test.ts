@@ -1,7 +1,7 @@
 // A run from a subdirectory of the project (`cd prompts && promptctl plan --dir .`) starts an empty
 // embedded org of its own, since the state is kept under the working directory: it says so, and
 // names the state above that earlier runs used, instead of silently planning everything anew.
-import { cp, mkdir } from 'node:fs/promises';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
@@ -52,6 +52,29 @@ describe('the embedded state of a directory above', () => {
     const planned = await runCliInProcess(['plan', '--dir', '.'], { cwd: join(repo, 'sub', 'prompts') });
     expect(planned.code).toBe(0);
     expect(planned.stderr).not.toContain('note: this directory holds no embedded state');
+  });
+
+  it('is named from a sibling directory of the prompts, and for a command that reads no prompts directory', async () => {
+    dir = await fixtureCopy('basic');
+    expect((await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path })).code).toBe(0);
+    const scripts = join(dir.path, 'scripts');
+    await mkdir(scripts);
+    const sibling = await runCliInProcess(['plan', '--dir', '../prompts'], { cwd: scripts });
+    expect(sibling.stderr).toContain('note: this directory holds no embedded state yet, so this run starts an empty org; ../.promptctl/local-state.json above');
+    // status reads no prompts directory: one holding promptctl.yaml is taken for it.
+    await writeFile(join(dir.path, 'prompts', 'promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec: {}\n');
+    const status = await runCliInProcess(['status'], { cwd: join(dir.path, 'prompts') });
+    expect(status.stderr).toContain('note: this directory holds no embedded state yet');
+  });
+
+  it('is not named for a flat project (YAML at its root, no repository) below a directory that holds a state', async () => {
+    dir = await fixtureCopy('basic');
+    expect((await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path })).code).toBe(0);
+    const flat = join(dir.path, 'work', 'flat');
+    await cp(join(dir.path, 'prompts'), flat, { recursive: true });
+    const r = await runCliInProcess(['plan', '--dir', '.'], { cwd: flat });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('note: this directory holds no embedded state');
   });
 
   it('is not named for a project of its own below a directory that holds a state (run from its root)', async () => {
