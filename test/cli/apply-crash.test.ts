@@ -9,6 +9,7 @@ import { createCorrelationTracker } from '../../src/apply/correlation.js';
 import { executePlan } from '../../src/apply/executor.js';
 import { openAuditLog, type AuditIntentInput } from '../../src/audit/log.js';
 import { verifyAuditFile } from '../../src/audit/verify.js';
+import { toWire as templateWire } from '../../src/kinds/PromptTemplate/index.js';
 import { toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
 import { loadProject } from '../../src/load/index.js';
 import { buildPlan } from '../../src/plan/build.js';
@@ -103,5 +104,26 @@ describe('apply killed mid-way', () => {
       ['1.0.0', 'Published'],
       ['1.1.0', 'Published'],
     ]);
+  });
+
+  it("names the template the killed run created by its id when settling it: a create's intent knows none", async () => {
+    expect((await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env })).code).toBe(0);
+    // Git gains a template; the run that creates it writes its intent, POSTs it, and dies before the answer.
+    await appendFile(join(dir.path, 'prompts', 'templates', 'tpl-00003.yaml'), '---\napiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: late-arrival\nspec:\n  description: New.\n  model: gpt-4o\n');
+    const { state } = await loadProject({ dir: 'prompts', cwd: dir.path });
+    const plan = buildPlan(state!, await readLiveState({ gateway: emu.api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
+    const log = await openAuditLog(join(dir.path, '.promptctl', 'audit.jsonl'), { onWarning: () => undefined });
+    const dying = { intent: async (i: AuditIntentInput) => (await log.intent(i), Promise.reject(new Error('killed'))), outcome: log.outcome };
+    await executePlan(plan, emu.api, { audit: dying as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    await log.close();
+    const created = await emu.api.createTemplate(templateWire(state!.templates.find((t) => t.name === 'late-arrival')!));
+
+    const rerun = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain('audit: PromptTemplate/late-arrival from an interrupted run: succeeded (recovered)');
+    const records = (await readFile(join(dir.path, '.promptctl/audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { address: string; type: string; outcome?: string; resourceId: string | null });
+    const intent = records.find((r) => r.address === 'PromptTemplate/late-arrival' && r.type === 'intent')!;
+    expect(intent.resourceId).toBeNull();
+    expect(records.filter((r) => r.address === 'PromptTemplate/late-arrival' && r.outcome === 'succeeded (recovered)').map((r) => r.resourceId)).toEqual([created.id]);
   });
 });
