@@ -12,6 +12,7 @@ import { verifyAuditFile } from '../../src/audit/verify.js';
 import { toWire as templateWire } from '../../src/kinds/PromptTemplate/index.js';
 import { toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
 import { loadProject } from '../../src/load/index.js';
+import type { DesiredState } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/build.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { readLiveState } from '../../src/targets/live.js';
@@ -52,6 +53,20 @@ function applyAndKill(after: number): Promise<{ killedAfter: number; signal: str
   });
 }
 
+/**
+ * An apply of git as it now is whose every call dies right after its intent is durable (a kill -9
+ * between the intent and the request): the trail holds open intents, the org nothing new.
+ */
+async function runDyingAtItsIntents(): Promise<DesiredState> {
+  const { state } = await loadProject({ dir: 'prompts', cwd: dir.path });
+  const plan = buildPlan(state!, await readLiveState({ gateway: emu.api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
+  const log = await openAuditLog(join(dir.path, '.promptctl', 'audit.jsonl'), { onWarning: () => undefined });
+  const dying = { intent: async (i: AuditIntentInput) => (await log.intent(i), Promise.reject(new Error('killed'))), outcome: log.outcome };
+  await executePlan(plan, emu.api, { audit: dying as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+  await log.close();
+  return state!;
+}
+
 describe('apply killed mid-way', () => {
   it('converges on the next apply, and the audit chain still verifies', async () => {
     const killed = await applyAndKill(8);
@@ -84,14 +99,9 @@ describe('apply killed mid-way', () => {
     // Git gains a version; the run that creates it writes its intent, POSTs it, and dies before the publish.
     const file = join(dir.path, 'prompts', 'templates', 'tpl-00003.yaml');
     await appendFile(file, '---\napiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: tpl-00003\n  version: "1.1.0"\n  systemInstruction: "Newer."\n  userTemplate: "Q: {{question}}"\n  variables:\n    - {name: question, type: string, maxLength: 80}\n');
-    const { state } = await loadProject({ dir: 'prompts', cwd: dir.path });
-    const plan = buildPlan(state!, await readLiveState({ gateway: emu.api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
-    const log = await openAuditLog(join(dir.path, '.promptctl', 'audit.jsonl'), { onWarning: () => undefined });
-    const dying = { intent: async (i: AuditIntentInput) => (await log.intent(i), Promise.reject(new Error('killed'))), outcome: log.outcome };
-    await executePlan(plan, emu.api, { audit: dying as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
-    await log.close();
+    const state = await runDyingAtItsIntents();
     const t = (await emu.api.listTemplates({ name: 'tpl-00003' }))[0]!;
-    await emu.api.createVersion(t.id, versionWire(state!.versions.find((v) => v.template === 'tpl-00003' && v.version === '1.1.0')!));
+    await emu.api.createVersion(t.id, versionWire(state.versions.find((v) => v.template === 'tpl-00003' && v.version === '1.1.0')!));
 
     const rerun = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
     expect(rerun.code, rerun.stderr).toBe(0);
@@ -110,13 +120,8 @@ describe('apply killed mid-way', () => {
     expect((await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env })).code).toBe(0);
     // Git gains a template; the run that creates it writes its intent, POSTs it, and dies before the answer.
     await appendFile(join(dir.path, 'prompts', 'templates', 'tpl-00003.yaml'), '---\napiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: late-arrival\nspec:\n  description: New.\n  model: gpt-4o\n');
-    const { state } = await loadProject({ dir: 'prompts', cwd: dir.path });
-    const plan = buildPlan(state!, await readLiveState({ gateway: emu.api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
-    const log = await openAuditLog(join(dir.path, '.promptctl', 'audit.jsonl'), { onWarning: () => undefined });
-    const dying = { intent: async (i: AuditIntentInput) => (await log.intent(i), Promise.reject(new Error('killed'))), outcome: log.outcome };
-    await executePlan(plan, emu.api, { audit: dying as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
-    await log.close();
-    const created = await emu.api.createTemplate(templateWire(state!.templates.find((t) => t.name === 'late-arrival')!));
+    const state = await runDyingAtItsIntents();
+    const created = await emu.api.createTemplate(templateWire(state.templates.find((t) => t.name === 'late-arrival')!));
 
     const rerun = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
     expect(rerun.code, rerun.stderr).toBe(0);
