@@ -4,7 +4,7 @@
 // pool of sockets. The clients and the emulator are loaded when a target is opened, not when the
 // CLI starts.
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { CONFIG_FILE } from '../config/discover.js';
 import type { ResponseFixture } from '../emulator/responses.js';
 import { repositoryRoot } from '../git/repo.js';
@@ -17,6 +17,7 @@ import { aiStudioWriteChecks, gatewayWriteChecks } from '../kinds/index.js';
 import { resolveTarget, type Target } from '../genesys/target.js';
 import { checkedProxyUrl, proxySettingsFrom, type ProxySettings } from '../genesys/proxy.js';
 import { UserError } from '../util/errors.js';
+import { isInside } from '../util/inside.js';
 import { shellWord, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import type { SelectedEnvironment } from './environments.js';
@@ -91,11 +92,9 @@ export function embeddedStateAbove(cwd: string, promptsDir: string, stateFile: s
   if (existsSync(join(here, stateFile))) return undefined;
   const given = resolve(here, promptsDir);
   const prompts = !existsSync(given) && existsSync(join(here, CONFIG_FILE)) ? here : given;
-  const below = relative(here, prompts);
-  if (below !== '' && below !== '..' && !below.startsWith(`..${sep}`) && !isAbsolute(below)) return undefined; // run from the project's root
+  if (prompts !== here && isInside(here, prompts)) return undefined; // run from the project's root
   const boundary = repositoryRoot(prompts) ?? dirname(prompts);
-  const within = relative(boundary, here);
-  if (within === '..' || within.startsWith(`..${sep}`) || isAbsolute(within)) return undefined;
+  if (!isInside(boundary, here)) return undefined;
   for (let dir = here; dir !== boundary; ) {
     dir = dirname(dir);
     if (existsSync(join(dir, stateFile))) return dir;

@@ -3,7 +3,7 @@
 import { constants, realpathSync } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isInside } from './file-refs.js';
+import { isInside } from '../util/inside.js';
 import { readListedFile, readTextFileSync, type ReadResult } from './read.js';
 
 export const CONFIG_FILE = 'promptctl.yaml';

@@ -3,17 +3,12 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readTextFile } from './read.js';
 import { visibleName } from '../util/escapes.js';
+import { isInside } from '../util/inside.js';
 
 export type FileRefResult =
   | { ok: true; text: string; absPath: string }
   | { ok: false; rule: string; message: string };
 
-/** Whether `child` is `root` itself or lies under it (both absolute, normalised). */
-export function isInside(root: string, child: string): boolean {
-  const rel = path.relative(root, child);
-  // `..` as a whole segment climbs out; a name that merely starts with dots (`..notes.md`) does not.
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-}
 
 /**
  * Resolves and reads one reference. `rootReal` is the realpath of the prompts directory.

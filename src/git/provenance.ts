@@ -1,7 +1,8 @@
 // Who applies what from which commit (DESIGN §5): the CI environment first, then git, then the OS.
 import { userInfo } from 'node:os';
 import { existsSync, realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
+import { isInside } from '../util/inside.js';
 import { gitIn, mayBeInRepository, otherRepository, tryRaw } from './repo.js';
 import { parseStatus, STATUS_ARGS } from './status.js';
 
@@ -79,8 +80,7 @@ export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: s
 /** Whether `dir` (its real path) lies in the work tree whose top level is `top`. */
 function isWithin(top: string, dir: string): boolean {
   try {
-    const inside = relative(realpathSync(top), realpathSync(dir));
-    return inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
+    return isInside(realpathSync(top), realpathSync(dir));
   } catch {
     return false;
   }

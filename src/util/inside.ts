@@ -1,0 +1,10 @@
+// Whether one path lies under another: the one check of path containment (prompts directories,
+// `{file:}` references, repositories), so `..notes.md` is never taken for a climb out.
+import path from 'node:path';
+
+/** Whether `child` is `root` itself or lies under it (both absolute, normalised). */
+export function isInside(root: string, child: string): boolean {
+  const rel = path.relative(root, child);
+  // `..` as a whole segment climbs out; a name that merely starts with dots (`..notes.md`) does not.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
