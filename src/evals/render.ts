@@ -151,15 +151,13 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
     const missing = [a, b].filter((v) => !declared.some((d) => d.version === v));
     if (missing.length === 0) {
       const pair = [a, b].map((label) => declared.find((d) => d.version === label)!);
-      // A case one of the versions cannot be sent (a var it does not declare) leaves nothing to
-      // compare it by: the test is left out, named with why, rather than failed.
+      // A case one of the versions cannot take (a var it does not declare, a value of another type,
+      // a required var left out) leaves nothing to compare it by: the test is left out, named with
+      // why, rather than failed.
       const unfit = t.cases.map((c) => ({ c, why: pair.map((v) => varProblem(v, c.vars, true)).find((p) => p !== undefined) })).find((x) => x.why !== undefined);
       if (unfit) return { ...base, kind: 'template', target: spec.template, calls: [], skip: `case "${unfit.c.name}": ${unfit.why}`, skipCase: true };
       if (t.cases.some((c) => c.expect.some((e) => e.type === 'routedTo'))) notes.push('routedTo is not checked under --compare: each call names its version');
-      const calls = [a, b].flatMap((label) => {
-        const v = declared.find((d) => d.version === label)!;
-        return t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, [v], label, null, filters, c, i, r, true)));
-      });
+      const calls = pair.flatMap((v) => t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, [v], v.version, null, filters, c, i, r, true))));
       return { ...base, kind: 'template', target: `${spec.template}@${a} vs ${b}`, versions: [a, b], calls };
     }
     const skip = `template "${spec.template}" declares no version ${missing.join(' or ')}${declared.length ? ` (it declares ${declared.map((d) => d.version).join(', ')})` : ''}`;
