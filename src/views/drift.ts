@@ -3,6 +3,7 @@
 import type { DriftEntry } from '../plan/drift.js';
 import type { Plan } from '../plan/types.js';
 import { escapeCodeCell, escapeInline, visibleName } from '../util/escapes.js';
+import { leftAlone } from './plan-common.js';
 
 /** Adds the drift section to an already rendered plan (`rendered`, in the same format). */
 export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 'text' | 'markdown' | 'json', rendered: string): string {
@@ -41,7 +42,7 @@ export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 
 export function noDrift(plan: Plan): string {
   const n = plan.unmanaged.length;
   if (n === 0) return 'No drift: the target matches git';
-  return `No drift in what promptctl manages; ${n} object${n === 1 ? '' : 's'} on the target that git does not define ${n === 1 ? 'is' : 'are'} left alone`;
+  return `No drift in what promptctl manages; ${leftAlone(n)}`;
 }
 
 /**

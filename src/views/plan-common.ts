@@ -144,8 +144,12 @@ export function noChangesLine(plan: Plan, dir: string, opts: { code?: boolean; l
   const shown = opts.code ? `\`${slashed}\`` : slashed;
   const n = plan.unmanaged.length;
   if (n === 0) return `No changes. Live state matches ${shown}.`;
-  const left = `${formatInt(n)} object${n === 1 ? '' : 's'} on the target that git does not define ${n === 1 ? 'is' : 'are'} left alone`;
-  return `No changes. What promptctl manages matches ${shown}; ${left}${opts.listed ? ` (listed ${opts.listed})` : ''}.`;
+  return `No changes. What promptctl manages matches ${shown}; ${leftAlone(n)}${opts.listed ? ` (listed ${opts.listed})` : ''}.`;
+}
+
+/** "3 objects on the target that git does not define are left alone": why the target is not git's alone (plan and drift). */
+export function leftAlone(n: number): string {
+  return `${formatInt(n)} object${n === 1 ? '' : 's'} on the target that git does not define ${n === 1 ? 'is' : 'are'} left alone`;
 }
 
 export function summaryCounts(plan: Plan): string {
