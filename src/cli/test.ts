@@ -95,11 +95,12 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const compare = parseCompare(flags.compare);
   const label = announceTarget(ctx, flags.dir);
   const { state } = await loadOrRefuse(ctx, flags.dir, 'tested');
-  const [{ selectTests, planTests, emulatorResponses }, { runTests }, { fileResultCache, TEST_CACHE_DIR }, views, { renderTestReport }] = await Promise.all([
+  const [{ selectTests, planTests, emulatorResponses }, { runTests }, { fileResultCache, TEST_CACHE_DIR }, { testProgressLine }, phrases, { renderTestReport }] = await Promise.all([
     import('../evals/render.js'),
     import('../evals/runner.js'),
     import('../evals/cache.js'),
     import('../views/test-results.js'),
+    import('../views/test-cells.js'),
     import('../views/test-report.js'),
   ]);
 
@@ -175,7 +176,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
           if (tty) {
             ctx.io.stderr.write(`\r\x1b[K${bar(e.done, e.of, 30)} cases${e.done === e.of ? '\r\x1b[K' : ''}`);
             barShown = e.done < e.of;
-          } else ctx.info(views.testProgressLine(e, ctx.style));
+          } else ctx.info(testProgressLine(e, ctx.style));
         },
       },
       { target: label, ...(compare ? { compare } : {}), ...(flags.requireLive ? { requireLive: true } : {}) },
@@ -193,15 +194,15 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   }
   if (report.interrupted) {
     // Text says it at the end of its report; the other formats are documents: said here too.
-    if (flags.format !== 'text') ctx.info(`interrupted: ${views.interruptedPhrase(report.interrupted)}`);
+    if (flags.format !== 'text') ctx.info(`interrupted: ${phrases.interruptedPhrase(report.interrupted)}`);
     return EXIT.interrupted;
   }
   if (flags.format !== 'text') {
     // Counted as the report counts: a test none of whose cases ran yet did not meet its threshold.
-    const t = views.tally(report);
+    const t = phrases.tally(report);
     ctx.info(`${t.charAt(0).toUpperCase()}${t.slice(1)}; ${report.invocations} call${report.invocations === 1 ? '' : 's'} made, ${report.cached} from the cache`);
     // Said alone on its line: the PR workflow reads it (the comment shows these cases as waiting).
-    const waiting = views.notLiveLine(report);
+    const waiting = phrases.notLiveLine(report);
     if (waiting) ctx.info(waiting);
   }
   return report.ok ? EXIT.ok : EXIT.error;

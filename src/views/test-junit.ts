@@ -2,7 +2,7 @@
 // a testcase per case and version plus one for the pass rate. Pure: the report in, a string out.
 import type { TestReport } from '../evals/types.js';
 import { xmlAttr as attr, xmlEscape } from '../util/escapes.js';
-import { casesFinished, describeAssertion } from './test-results.js';
+import { casesFinished, describeAssertion } from './test-cells.js';
 import { passRate, rateLine, thresholdPercent } from './test-rate.js';
 
 // XML text and attribute values are escaped where masking knows their forms (util/escapes.ts).

@@ -1,7 +1,8 @@
 // `promptctl test --format`: which view writes the report.
 import type { TestReport } from '../evals/types.js';
 import { renderJunit } from './test-junit.js';
-import { renderTestJson, renderTestMarkdown, renderTestText } from './test-results.js';
+import { renderTestMarkdown } from './test-markdown.js';
+import { renderTestJson, renderTestText } from './test-results.js';
 import { plain, type Style } from './style.js';
 
 export type TestFormat = 'text' | 'markdown' | 'json' | 'junit';

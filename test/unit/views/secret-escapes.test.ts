@@ -15,7 +15,8 @@ import { renderMarkdown } from '../../../src/views/plan-markdown.js';
 import { renderText } from '../../../src/views/plan-text.js';
 import { renderStatus } from '../../../src/views/status.js';
 import { renderJunit } from '../../../src/views/test-junit.js';
-import { renderTestJson, renderTestMarkdown, renderTestText } from '../../../src/views/test-results.js';
+import { renderTestMarkdown } from '../../../src/views/test-markdown.js';
+import { renderTestJson, renderTestText } from '../../../src/views/test-results.js';
 import { answered } from '../../helpers/observations.js';
 
 const NAME = 'SOME_API_TOKEN';

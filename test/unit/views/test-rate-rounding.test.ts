@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TestOutcome, TestReport, TestRun } from '../../../src/evals/types.js';
 import { renderJunit } from '../../../src/views/test-junit.js';
-import { renderTestMarkdown, renderTestText } from '../../../src/views/test-results.js';
+import { renderTestMarkdown } from '../../../src/views/test-markdown.js';
+import { renderTestText } from '../../../src/views/test-results.js';
 import { answered } from '../../helpers/observations.js';
 
 function run(i: number, passed: boolean): TestRun {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TestOutcome, TestReport, TestRun } from '../../../src/evals/types.js';
 import { renderJunit, xmlEscape } from '../../../src/views/test-junit.js';
-import { renderTestMarkdown, renderTestText, testProgressLine } from '../../../src/views/test-results.js';
+import { renderTestMarkdown } from '../../../src/views/test-markdown.js';
+import { renderTestText, testProgressLine } from '../../../src/views/test-results.js';
 import { answered } from '../../helpers/observations.js';
 
 

@@ -1,0 +1,103 @@
+// `promptctl test --format markdown`: one pull-request comment section (DESIGN §7), failed tests
+// first when the section must be cut to its share of the comment. Pure: the report in, a string out.
+import type { TestOutcome, TestReport } from '../evals/types.js';
+import { escapeTestCode, escapeTestMarkdown as escapeMd } from '../util/escapes.js';
+import { cases, cells, cellStats, callsLine, failures, interruptedBeforeAny, interruptedPhrase, notLiveLine, notLiveNote, notRunPhrase, runsLabel, statCells, tally } from './test-cells.js';
+import { passRate, rateLine, thresholdPercent, waiting } from './test-rate.js';
+
+/** A pull-request comment shares its 65,536 characters with the plan: the test section takes at most this. */
+export const TEST_MARKDOWN_CAP = 20_000;
+
+function code(s: string): string {
+  const clean = escapeTestCode(s);
+  const ticks = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length)) + 1;
+  const fence = '`'.repeat(ticks);
+  return `${fence}${ticks > 1 ? ' ' : ''}${clean}${ticks > 1 ? ' ' : ''}${fence}`;
+}
+
+/** ❌ not ok; ⏳ when no test could run yet (nothing passed: a green check would say it did); else ✅. */
+function headIcon(report: TestReport): string {
+  if (!report.ok) return '❌';
+  return !report.requireLive && report.tests.length > 0 && report.tests.every(waiting) ? '⏳' : '✅';
+}
+
+export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = {}): string {
+  const cap = opts.cap ?? TEST_MARKDOWN_CAP;
+  const head = [
+    report.interrupted ? `### ⏹️ promptctl test: interrupted, ${interruptedPhrase(report.interrupted)}` : `### ${headIcon(report)} promptctl test: ${tally(report)}`,
+    '',
+    `<sub>target: ${escapeMd(report.target)} · ${callsLine(report)}${report.compare ? ` · comparing ${escapeMd(report.compare.join(' and '))}` : ''}</sub>`,
+    '',
+    ...(notLiveLine(report) ? [`${report.requireLive ? '❌' : '⏳'} ${escapeMd(notLiveLine(report))}.`, ''] : []),
+    '| | Test | Target | Pass rate | Threshold |',
+    '|---|---|---|---|---|',
+    ...report.tests.map((t) => {
+      const rate = waiting(t)
+        ? 'not run'
+        : passRate(t, { between: '<br>', version: escapeMd }) +
+          (t.notLive ? ` · ${cases(t.notLive)} not run` : '');
+      return `| ${mark(t, report.requireLive === true)} | ${code(t.name)} | ${escapeMd(t.target)} | ${rate} | ${thresholdPercent(t.threshold)} |`;
+    }),
+    '',
+    '',
+  ].join('\n');
+  const strict = report.requireLive === true;
+  const note = '\n_More results did not fit: run `promptctl test --format json` for all of them._\n';
+  // What a reviewer needs most goes in first: the failed tests' blocks (a long one with its
+  // passing cases left out), then the others while they fit; shown in the report's order.
+  const order = report.tests.map((_, i) => i).sort((a, b) => Number(report.tests[a]!.met) - Number(report.tests[b]!.met) || a - b);
+  const chosen = new Map<number, string>();
+  let room = cap - head.length - note.length;
+  for (const i of order) {
+    const t = report.tests[i]!;
+    const forms = t.met ? [markdownBlock(t, strict)] : [markdownBlock(t, strict), markdownBlock(t, strict, true)];
+    const fits = forms.find((b) => b.length <= room);
+    if (fits === undefined) continue;
+    chosen.set(i, fits);
+    room -= fits.length;
+  }
+  const out = head + report.tests.map((_, i) => chosen.get(i) ?? '').join('');
+  const left = report.tests.length - chosen.size;
+  return left === 0 ? out : `${out}${note.replace('More results', `${left} more test${left === 1 ? '' : 's'}`)}`;
+}
+
+/** ✅ met, ❌ not met, ⏹️ not checked (interrupted with cases missing), ⏳ nothing could run yet (its target is not applied). */
+function mark(t: TestOutcome, requireLive: boolean): string {
+  if (t.casesNotRun) return '⏹️';
+  if (!t.met) return '❌';
+  return waiting(t) && !requireLive ? '⏳' : '✅';
+}
+
+/** A test's collapsible block; `onlyFailing`: its table without the cases that passed (a long test's, when it does not fit whole). */
+function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false): string {
+  const lines: string[] = [];
+  if (t.casesNotRun && t.runs.length === 0) {
+    return `<details><summary>${mark(t, requireLive)} <code>${escapeMd(t.name)}</code>: ${interruptedBeforeAny(t)}</summary>\n\n</details>\n\n`;
+  }
+  const verdict = t.casesNotRun ? `: not checked (${notRunPhrase(t)})` : (waiting(t) && !requireLive ? ': not run' : '') + notLiveNote(t, requireLive);
+  lines.push(`<details${t.met ? '' : ' open'}><summary>${mark(t, requireLive)} <code>${escapeMd(t.name)}</code>: ${escapeMd(rateLine(t) + verdict)}</summary>`, '');
+  lines.push('| Case | Version | Result | Latency | Tokens | Cost |', '|---|---|---|---:|---:|---:|');
+  let hidden = 0;
+  for (const c of cells(t)) {
+    const s = cellStats(c);
+    const ok = s.passed === s.total;
+    if (onlyFailing && ok && !s.notLive) {
+      hidden++;
+      continue;
+    }
+    const result = s.notLive
+      ? `${requireLive ? '❌' : '⏳'} not run (not on this target yet)`
+      : `${ok ? '✅' : '❌'} ${s.passed}/${s.total}${s.outcome ? ` (${escapeMd(s.outcome)})` : ''}${s.cached === s.total ? ' · cached' : ''}`;
+    lines.push(`| ${escapeMd(c.case)} | ${escapeMd(c.version)} | ${result} | ${statCells(s).join(' | ')} |`);
+  }
+  if (hidden > 0) lines.push('', `_${hidden} passing case${hidden === 1 ? '' : 's'} left out to fit: \`promptctl test --format json\` has them._`);
+  const fs = failures(t, requireLive);
+  if (fs.length) {
+    lines.push('');
+    for (const f of fs.slice(0, 30)) lines.push(`- ${f.kind === 'waiting' ? '⏳' : f.kind === 'error' ? '⚠️' : '❌'} **${escapeMd(f.case)}** @${escapeMd(f.version)}${escapeMd(runsLabel(f))}: ${escapeMd(f.message)}`);
+    if (fs.length > 30) lines.push(`- … and ${fs.length - 30} more`);
+  }
+  for (const n of t.notes) lines.push('', `_note: ${escapeMd(n)}_`);
+  lines.push('', '</details>', '');
+  return lines.join('\n') + '\n';
+}
