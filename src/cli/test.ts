@@ -95,7 +95,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const compare = parseCompare(flags.compare);
   const label = announceTarget(ctx, flags.dir);
   const { state } = await loadOrRefuse(ctx, flags.dir, 'tested');
-  const [{ selectTests, planTests, emulatorResponses }, { runTests }, { fileResultCache, TEST_CACHE_DIR }, { testProgressLine }, phrases, { renderTestReport }] = await Promise.all([
+  const [{ selectTests, planTests, emulatorResponses }, { runTests }, { fileResultCache, readAhead, TEST_CACHE_DIR }, { testProgressLine }, phrases, { renderTestReport }] = await Promise.all([
     import('../evals/render.js'),
     import('../evals/runner.js'),
     import('../evals/cache.js'),
@@ -161,14 +161,20 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
       throw err;
     });
     const keyed = planTests(state, running.map((p) => p.test), { ...planOptions, live });
-    const sent = keyed.reduce((n, p) => n + p.calls.filter((c) => c.notLive === undefined && c.notRun === undefined).length, 0);
-    if (sent > 0 && !signal.aborted) ctx.info(`running ${sent} call${sent === 1 ? '' : 's'} of ${running.length} test${running.length === 1 ? '' : 's'}${flags.cache ? '' : ' (--no-cache: every call is made)'}`);
+    const sendable = keyed.flatMap((p) => p.calls.filter((c) => c.notLive === undefined && c.notRun === undefined));
+    // Read before the line that counts them, so it can say what the cache answers.
+    const { cache, answered } = await readAhead(
+      fileResultCache(cacheDir, { read: flags.cache }),
+      [...new Set(sendable.filter((c) => !c.uncached).map((c) => c.key))],
+    );
+    const hits = sendable.filter((c) => !c.uncached && answered.has(c.key)).length;
+    if (sendable.length > 0 && !signal.aborted) ctx.info(callsAnnounced(sendable.length, hits, running.length, flags.cache));
     return runTests(
       keyed,
       {
         gateway: target.api,
         guides: target.aistudio,
-        cache: fileResultCache(cacheDir, { read: flags.cache }),
+        cache,
         countTokens: (text) => ctx.tokenMemo.count(text, 'o200k_base'),
         mask: (text) => ctx.mask(text),
         signal,
@@ -253,6 +259,20 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     if (differs.size > 0) facts.versionsNotAsInGit = differs;
   }
   return facts;
+}
+
+/**
+ * The line before the calls: "running 6 calls of 3 tests", with what the cache answers of them
+ * ("running 2 calls of 3 tests; 4 more answered from the cache"), or "6 calls of 3 tests, all
+ * answered from the cache" (none is made).
+ */
+export function callsAnnounced(calls: number, cached: number, tests: number, cache: boolean): string {
+  const ofTests = `of ${tests} test${tests === 1 ? '' : 's'}`;
+  if (!cache) return `running ${calls} call${calls === 1 ? '' : 's'} ${ofTests} (--no-cache: every call is made)`;
+  if (cached === 0) return `running ${calls} call${calls === 1 ? '' : 's'} ${ofTests}`;
+  if (cached >= calls) return `${calls} call${calls === 1 ? '' : 's'} ${ofTests}, ${calls === 1 ? '' : 'all '}answered from the cache`;
+  const made = calls - cached;
+  return `running ${made} call${made === 1 ? '' : 's'} ${ofTests}; ${cached} more answered from the cache`;
 }
 
 function templatesWith(state: DesiredState, [a, b]: [string, string]): string {

@@ -52,3 +52,30 @@ export function fileResultCache(dir: string, opts: { read: boolean } = { read: t
 export function noCache(): ResultCache {
   return { get: async () => undefined, set: async () => undefined };
 }
+
+/**
+ * `cache` with its entries read ahead for `keys`: the keys it answers, counted before the run,
+ * and the same reads then serve the run (each once: an entry set since is read afresh).
+ */
+export async function readAhead(cache: ResultCache, keys: readonly string[]): Promise<{ cache: ResultCache; answered: ReadonlySet<string> }> {
+  const read = new Map<string, Observation>();
+  await Promise.all(
+    keys.map(async (key) => {
+      const obs = await cache.get(key);
+      if (obs) read.set(key, obs);
+    }),
+  );
+  const answered = new Set(read.keys());
+  return {
+    answered,
+    cache: {
+      async get(key) {
+        const obs = read.get(key);
+        if (obs === undefined) return cache.get(key);
+        read.delete(key);
+        return obs;
+      },
+      set: (key, obs) => cache.set(key, obs),
+    },
+  };
+}

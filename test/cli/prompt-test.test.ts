@@ -75,6 +75,9 @@ describe('promptctl test', () => {
     expect(await p.invocations()).toBe(2);
     const second = await p.cli(['test', '--format', 'json']);
     expect(await p.invocations()).toBe(2);
+    // The line before the calls says what the cache answers: all of them the second time.
+    expect(first.stderr).toMatch(/^running 2 calls of 1 test$/m);
+    expect(second.stderr).toMatch(/^2 calls of 1 test, all answered from the cache$/m);
     const a = JSON.parse(first.stdout);
     const b = JSON.parse(second.stdout);
     expect([a.invocations, a.cached, b.invocations, b.cached]).toEqual([2, 0, 0, 2]);
@@ -88,7 +91,9 @@ describe('promptctl test', () => {
     expect(await p.invocations()).toBe(4);
     // One case's var changes: that case alone is called.
     await p.write('prompts/tests/answers.yaml', ANSWERS_TEST.replace('Where is my parcel?', 'Where is my parcel now?'));
-    const changed = JSON.parse((await p.cli(['test', '--format', 'json'])).stdout);
+    const changedRun = await p.cli(['test', '--format', 'json']);
+    expect(changedRun.stderr).toMatch(/^running 1 call of 1 test; 1 more answered from the cache$/m);
+    const changed = JSON.parse(changedRun.stdout);
     expect([changed.invocations, changed.cached]).toEqual([1, 1]);
     expect(await p.invocations()).toBe(5);
     // --repeat 3: two more repetitions of each case (the first is cached).
