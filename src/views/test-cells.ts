@@ -14,14 +14,27 @@ export interface Cell {
   runs: TestRun[];
 }
 
+/** The version column of a call that got none: a routed or guide case that did not run, or failed before routing. */
+export const NO_VERSION = '—';
+
+/** The run's version, or NO_VERSION (versions are labels like 1.2.0: none is a dash). */
+export function versionOf(r: TestRun): string {
+  return r.requested ?? r.version ?? NO_VERSION;
+}
+
+/** " @1.1.0" after a case's name, or nothing for NO_VERSION; `show` escapes the label for the format. */
+export function atVersion(version: string, show: (s: string) => string = (s) => s): string {
+  return version === NO_VERSION ? '' : ` @${show(version)}`;
+}
+
 /**
  * Columns of a test's table: the versions asked for under --compare; otherwise the versions that
- * answered (a routed test may spread over several), "?" for a call that got no version.
+ * answered (a routed test may spread over several), NO_VERSION for a call that got no version.
  */
 export function cells(t: TestOutcome): Cell[] {
   const out = new Map<string, Cell>();
   for (const r of t.runs) {
-    const version = r.requested ?? r.version ?? '?';
+    const version = versionOf(r);
     const k = `${r.caseIndex}\u0000${version}`;
     let c = out.get(k);
     if (!c) out.set(k, (c = { case: r.case, caseIndex: r.caseIndex, version, runs: [] }));

@@ -2,7 +2,7 @@
 // a testcase per case and version plus one for the pass rate. Pure: the report in, a string out.
 import type { TestReport } from '../evals/types.js';
 import { xmlAttr as attr, xmlEscape } from '../util/escapes.js';
-import { casesFinished, describeAssertion } from './test-cells.js';
+import { atVersion, casesFinished, describeAssertion, versionOf } from './test-cells.js';
 import { passRate, rateLine, thresholdPercent } from './test-rate.js';
 
 // XML text and attribute values are escaped where masking knows their forms (util/escapes.ts).
@@ -31,9 +31,8 @@ export function renderJunit(report: TestReport): string {
     let sSkipped = 0;
     let sTime = 0;
     for (const r of t.runs) {
-      const version = r.requested ?? r.version ?? '?';
       const reps = t.repeat > 1 ? ` #${r.repetition}` : '';
-      const name = `${r.case} @${version}${reps}`;
+      const name = `${r.case}${atVersion(versionOf(r))}${reps}`;
       const took = r.cached || r.notRun ? 0 : r.observation.wallMs;
       sTime += took;
       const open = `    <testcase classname="${attr(t.address)}" name="${attr(name)}" time="${seconds(took)}" file="${attr(t.source.replace(/:\d+$/, ''))}">`;
@@ -87,7 +86,8 @@ export function renderJunit(report: TestReport): string {
     const props = [
       ['target', t.target],
       ['threshold', String(t.threshold)],
-      ['passRate', String(t.rate.rate)],
+      // No rate when no case ran (each was not on the target yet): 0 would read as all failed.
+      ...(t.rate.total > 0 ? [['passRate', String(t.rate.rate)] as [string, string]] : []),
       ['repeat', String(t.repeat)],
       ...t.notes.map((note) => ['note', note] as [string, string]),
     ]

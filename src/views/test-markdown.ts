@@ -2,7 +2,7 @@
 // first when the section must be cut to its share of the comment. Pure: the report in, a string out.
 import type { TestOutcome, TestReport } from '../evals/types.js';
 import { escapeTestCode, escapeTestMarkdown as escapeMd } from '../util/escapes.js';
-import { cases, cells, cellStats, callsLine, failures, interruptedBeforeAny, interruptedPhrase, notLiveLine, notLiveNote, notRunPhrase, runsLabel, statCells, tally } from './test-cells.js';
+import { atVersion, cases, cells, cellStats, callsLine, failures, interruptedBeforeAny, interruptedPhrase, notLiveLine, notLiveNote, notRunPhrase, runsLabel, statCells, tally } from './test-cells.js';
 import { passRate, rateLine, thresholdPercent, waiting } from './test-rate.js';
 
 /** A pull-request comment shares its 65,536 characters with the plan: the test section takes at most this. */
@@ -94,7 +94,7 @@ function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false
   const fs = failures(t, requireLive);
   if (fs.length) {
     lines.push('');
-    for (const f of fs.slice(0, 30)) lines.push(`- ${f.kind === 'waiting' ? '⏳' : f.kind === 'error' ? '⚠️' : '❌'} **${escapeMd(f.case)}** @${escapeMd(f.version)}${escapeMd(runsLabel(f))}: ${escapeMd(f.message)}`);
+    for (const f of fs.slice(0, 30)) lines.push(`- ${f.kind === 'waiting' ? '⏳' : f.kind === 'error' ? '⚠️' : '❌'} **${escapeMd(f.case)}**${atVersion(f.version, escapeMd)}${escapeMd(runsLabel(f))}: ${escapeMd(f.message)}`);
     if (fs.length > 30) lines.push(`- … and ${fs.length - 30} more`);
   }
   for (const n of t.notes) lines.push('', `_note: ${escapeMd(n)}_`);

@@ -1,11 +1,11 @@
 // `promptctl test` results (DESIGN §7) as progress lines, text and JSON; markdown is
 // test-markdown.ts, JUnit XML test-junit.ts, and the pieces they share test-cells.ts. Pure: the
 // report in, a string out.
-import type { CaseDone, TestOutcome, TestReport } from '../evals/types.js';
+import type { CaseDone, PassRate, TestOutcome, TestReport } from '../evals/types.js';
 import { visibleName } from '../util/escapes.js';
 import { plain, type Style } from './style.js';
 import { alignColumns, int } from './table.js';
-import { callsLine, cells, cellStats, failures, interruptedBeforeAny, interruptedPhrase, notLiveLine, notLiveNote, notRunPhrase, runsLabel, statCells, tally, verdictWord, type Cell, type CellStats } from './test-cells.js';
+import { atVersion, callsLine, cells, cellStats, failures, interruptedBeforeAny, interruptedPhrase, notLiveLine, notLiveNote, notRunPhrase, runsLabel, statCells, tally, verdictWord, type Cell, type CellStats } from './test-cells.js';
 import { rateLine } from './test-rate.js';
 
 // ---- progress (stderr) -----------------------------------------------------------------------
@@ -68,7 +68,7 @@ export function renderTestText(report: TestReport, style: Style = plain): string
     lines.push(`  ${rateLine(t)}: ${verdict}`);
     for (const f of failures(t, strict)) {
       const mark = f.kind === 'waiting' ? '–' : f.kind === 'error' ? style('red', '!') : style('red', '✗');
-      lines.push(`  ${mark} ${visibleName(f.case)} @${visibleName(f.version)}${runsLabel(f)}: ${visibleName(f.message)}`);
+      lines.push(`  ${mark} ${visibleName(f.case)}${atVersion(f.version, visibleName)}${runsLabel(f)}: ${visibleName(f.message)}`);
     }
     for (const n of t.notes) lines.push(`  ${style('dim', `note: ${n}`)}`);
     lines.push('');
@@ -94,8 +94,13 @@ export function renderTestText(report: TestReport, style: Style = plain): string
  */
 export function renderTestJson(report: TestReport): string {
   const strict = report.requireLive === true;
-  const tests = report.tests.map((t) => ({ ...t, verdict: testVerdict(t, strict) }));
+  const tests = report.tests.map((t) => ({ ...t, rate: rateOrNull(t.rate), byVersion: t.byVersion.map(rateOrNull), verdict: testVerdict(t, strict) }));
   return JSON.stringify({ formatVersion: 1, ...report, tests }, null, 2);
+}
+
+/** A pass rate with `rate: null` when no run counted (each was not on the target yet): 0 would read as all failed. */
+function rateOrNull(r: PassRate): Omit<PassRate, 'rate'> & { rate: number | null } {
+  return r.total === 0 ? { ...r, rate: null } : r;
 }
 
 /** A test's verdict in words: its threshold met or not, not run (nothing could run yet), or not checked (interrupted). */

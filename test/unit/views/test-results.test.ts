@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { TestOutcome, TestReport, TestRun } from '../../../src/evals/types.js';
 import { renderJunit, xmlEscape } from '../../../src/views/test-junit.js';
 import { renderTestMarkdown } from '../../../src/views/test-markdown.js';
-import { renderTestText, testProgressLine } from '../../../src/views/test-results.js';
+import { renderTestJson, renderTestText, testProgressLine } from '../../../src/views/test-results.js';
 import { answered } from '../../helpers/observations.js';
 
 
@@ -189,5 +189,47 @@ describe('--compare with one version not on the target yet', () => {
     const xml = renderJunit(report);
     expect(xml).toContain('name="pass rate 1.1.0 100 % (1/1), 1.2.0 — (no case ran) vs threshold 100 %"');
     for (const out of [text, md, xml]) expect(out).not.toContain('(0/0)');
+  });
+});
+
+describe('a routed test none of whose cases ran yet (each not on the target)', () => {
+  const waitingRun = (repetition: number): TestRun => {
+    const { requested: _r, version: _v, ...rest } = runOf('card number', 0, repetition, false, {
+      notLive: 'bot@1.0.0 and bot@1.1.0 are not on this target yet (apply them, then test)',
+      observation: { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 0, code: 'not.live', message: 'x' } },
+      assertions: [],
+    });
+    return rest;
+  };
+  const runs = [waitingRun(1), waitingRun(2)];
+  const t: TestOutcome = {
+    ...outcome('routed', runs, 1),
+    target: 'bot (traffic split: 1.0.0 80 %, 1.1.0 20 %)',
+    rate: { passed: 0, total: 0, rate: 0, met: true },
+    met: true,
+    notLive: 1,
+  };
+  const waiting: TestReport = { target: 'x', tests: [t], invocations: 0, cached: 0, ok: true, durationMs: 1, notLive: 1 };
+
+  it('names its cases without a version they never got: no "@?"', () => {
+    const xml = renderJunit(waiting);
+    expect(xml).toContain('name="card number #1"');
+    expect(xml).not.toContain('@?');
+    const text = renderTestText(waiting);
+    expect(text).toMatch(/^ {2}– card number \(all 2 runs\): not run: /m);
+    expect(text).toMatch(/^ {2}card number +— +– not run/m);
+    expect(text).not.toContain('?');
+    const md = renderTestMarkdown(waiting);
+    expect(md).toContain('- ⏳ **card number** (all 2 runs): not run:');
+    expect(md).toContain('| card number | — | ⏳ not run');
+  });
+
+  it('gives no pass rate where none was measured: no JUnit passRate property, rate null in JSON', () => {
+    expect(renderJunit(waiting)).not.toContain('name="passRate"');
+    expect(renderJunit(report)).toContain('<property name="passRate" value="0"/>');
+    const json = JSON.parse(renderTestJson(waiting));
+    expect(json.tests[0].rate).toEqual({ passed: 0, total: 0, rate: null, met: true });
+    expect(json.tests[0].verdict).toBe('not run');
+    expect(JSON.parse(renderTestJson(report)).tests[1].rate.rate).toBe(0);
   });
 });
