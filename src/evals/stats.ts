@@ -32,7 +32,8 @@ export const MIN_CALLS = 30;
 export const STATUS_METRICS: AnalyticsMetric[] = ['nInvocations', 'nErrors', 'nBlocked', 'tLatency', 'nPromptTokens', 'nCompletionTokens', 'nCostMicros'];
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
-const MAX_HOURLY_BUCKETS = 366 * 24;
+/** Buckets one analytics query may hold: a year of hours (hourly up to 366 days back, daily beyond). */
+const MAX_BUCKETS = 366 * 24;
 
 /**
  * `--since`: a duration back from `now` (30m, 24h, 7d, 2w) or an ISO-8601 date or date-time (UTC unless it names an offset).
@@ -65,8 +66,15 @@ export function parseSince(text: string, now: number): { start: number; end: num
   const end = Math.ceil(now / 1000) * 1000 + 1000;
   if (start >= end) throw new Error(`--since ${text} is in the future`);
   const hours = (end - start) / 3_600_000;
-  if (hours / 24 > MAX_HOURLY_BUCKETS) throw new Error(`--since ${text} reaches back more than ${MAX_HOURLY_BUCKETS} days`);
-  return { start, end, granularity: hours <= MAX_HOURLY_BUCKETS ? 'PT1H' : 'P1D' };
+  // Past a year of hours the query is made by the day, and holds as many days (the emulator's,
+  // and Genesys's, bucket limit): counted as the server counts them, with the end's slack.
+  if (Math.ceil((end - start) / UNITS.d!) > MAX_BUCKETS) {
+    const earliest = new Date(Math.ceil((end - MAX_BUCKETS * UNITS.d!) / UNITS.d!) * UNITS.d!).toISOString().slice(0, 10);
+    throw new Error(
+      `--since ${text} reaches back too far: one analytics query holds ${MAX_BUCKETS.toLocaleString('en-US')} daily buckets, the last one today's; give at most ${MAX_BUCKETS - 1}d, or a date from ${earliest} on`,
+    );
+  }
+  return { start, end, granularity: hours <= MAX_BUCKETS ? 'PT1H' : 'P1D' };
 }
 
 /** Micro-dollars in dollars, to the picodollar: no binary noise (0.00010845, not 0.00010845000000000001). */

@@ -52,6 +52,18 @@ describe('--since', () => {
     expect(parseSince('2024-02-29', now).start).toBe(Date.parse('2024-02-29'));
   });
 
+  it('goes by the hour up to 366 days back, then by the day, as far as one query holds (counted as the server counts buckets)', () => {
+    expect(parseSince('365d', now).granularity).toBe('PT1H');
+    expect(parseSince('366d', now).granularity).toBe('P1D');
+    expect(parseSince('8783d', now).granularity).toBe('P1D');
+    const far = /--since 8784d reaches back too far: one analytics query holds 8,784 daily buckets, the last one today's; give at most 8783d, or a date from 2001-05-24 on$/;
+    expect(() => parseSince('8784d', now)).toThrow(far);
+    const q = statusQuery(parseSince('2001-05-24', now));
+    const [from, to] = q.interval.split('/').map((x) => Date.parse(x));
+    expect(Math.ceil((to! - from!) / 86_400_000)).toBe(8784);
+    expect(() => parseSince('2001-05-23', now)).toThrow(/reaches back too far/);
+  });
+
   it('the query groups by template and version, in buckets, and filters on one template when asked', () => {
     const q = statusQuery(parseSince('1h', now), 'tid-1');
     expect(q).toMatchObject({ groupBy: ['templateId', 'version'], granularity: 'PT1H', filter: { type: 'and', predicates: [{ dimension: 'templateId', value: 'tid-1' }] } });
