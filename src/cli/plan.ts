@@ -2,7 +2,8 @@
 import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { changedFiles, checkRef } from '../git/index.js';
+import { documentAddresses } from '../config/document-addresses.js';
+import { changedSince, checkRef } from '../git/index.js';
 import { hasChanges } from '../views/plan-common.js';
 import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
@@ -53,7 +54,7 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
     doing: 'planned',
     prune: flags.prune,
     allowMassDelete: flags.allowMassDelete === true,
-    scope: since !== undefined ? (state) => changedScopeOf(ctx, state, since) : undefined,
+    scope: since !== undefined ? (state) => changedScopeOf(ctx, state, since, flags.dir) : undefined,
     // Only the plan JSON (a file, --format json) says who planned; text and markdown show no actor.
     actor: flags.out !== undefined || format === 'json',
     // Only a file, JSON and markdown show the plan's seal (its fingerprint and every guard's hash).
@@ -92,9 +93,10 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
   return EXIT.ok;
 }
 
-/** The addresses files changed since `ref` define (null: everything), said on stderr. */
-async function changedScopeOf(ctx: CliContext, state: DesiredState, ref: string): Promise<Set<string> | null> {
-  const only = changedScope(state, await changedFiles(ctx.cwd, ref));
+/** The addresses files changed since `ref` define, or defined then (null: everything), said on stderr. */
+async function changedScopeOf(ctx: CliContext, state: DesiredState, ref: string, dir: string): Promise<Set<string> | null> {
+  const { files, before } = await changedSince(ctx.cwd, ref, { before: dir });
+  const only = changedScope(state, files, before.flatMap(documentAddresses));
   ctx.info(only ? `planning ${only.size} address${only.size === 1 ? '' : 'es'} from files changed since ${ref}` : `the config changed since ${ref}: planning everything`);
   return only;
 }

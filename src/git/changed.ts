@@ -1,7 +1,10 @@
-// Files changed since REF, for `plan --changed-since REF` (DESIGN §4).
+// Files changed since REF, and what the changed YAML files held then, for `plan --changed-since
+// REF` (DESIGN §4): a document removed or moved since REF is in the scope too.
 import { realpathSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../util/errors.js';
+import { isInside } from '../util/inside.js';
+import { readBlobs } from './blobs.js';
 import { gitIn, openRepo, tryRaw } from './repo.js';
 
 /** Refuses a ref git would misread (an option) or that names nothing; plan calls it before the target is read. */
@@ -9,13 +12,24 @@ export function checkRef(ref: string): void {
   if (ref.trim() === '' || ref.startsWith('-')) throw new UserError(`--changed-since: "${ref}" is not a git ref`);
 }
 
+/** What changed since REF: the files, and the YAML files' texts as they were (see changedSince). */
+export interface ChangeSet {
+  /** Paths relative to CWD with `/` separators (`../x` for files outside it), sorted. */
+  files: string[];
+  /**
+   * The texts at the merge base of the changed `*.yaml`/`*.yml` files under `before` (a
+   * directory relative to CWD), those that existed there: what a removed or moved document was.
+   */
+  before: string[];
+}
+
 /**
  * Every file that differs between REF and the working tree: committed since the merge base
  * of REF and HEAD, modified or staged, deleted, and untracked (not ignored). Renames count
- * as both paths. Paths are relative to CWD with `/` separators (`../x` for files outside
- * it), sorted.
+ * as both paths. With `opts.before`, the changed YAML files under that directory as they were
+ * at the merge base, read in one git process.
  */
-export async function changedFiles(cwd: string, ref: string): Promise<string[]> {
+export async function changedSince(cwd: string, ref: string, opts: { before?: string } = {}): Promise<ChangeSet> {
   checkRef(ref);
   const git = await openRepo(cwd);
   if (!git) throw new UserError(`--changed-since needs a git repository, and ${cwd} is not inside one`);
@@ -43,10 +57,30 @@ export async function changedFiles(cwd: string, ref: string): Promise<string[]> 
 
   // Run at the top level so paths are repo-relative whatever diff.relative says.
   const root = await gitIn(top);
-  const tracked = await root.raw(['diff', '--name-only', '-z', '--no-renames', base]);
+  const tracked = diffEntries(await root.raw(['diff', '--raw', '-z', '--no-renames', '--no-abbrev', base]));
   const untracked = await root.raw(['ls-files', '--others', '--exclude-standard', '-z']);
-  const repoPaths = new Set([...tracked.split('\0'), ...untracked.split('\0')].filter((p) => p !== ''));
+  const repoPaths = new Set([...tracked.map((e) => e.path), ...untracked.split('\0')].filter((p) => p !== ''));
 
   const from = realpathSync(cwd);
-  return [...repoPaths].map((p) => relative(from, join(top, p)).split(sep).join('/')).sort();
+  const fromCwd = (p: string): string => relative(from, join(top, p)).split(sep).join('/');
+  const under = opts.before === undefined ? undefined : resolve(from, opts.before);
+  const olds = under === undefined ? [] : tracked.filter((e) => e.old !== undefined && /\.ya?ml$/.test(e.path) && isInside(under, join(top, e.path)));
+  return {
+    files: [...repoPaths].map(fromCwd).sort(),
+    before: await readBlobs(top, olds.map((e) => e.old!)),
+  };
+}
+
+/** `git diff --raw -z` entries: each path, with its blob at the base unless it was added since. */
+function diffEntries(raw: string): Array<{ path: string; old?: string }> {
+  const out: Array<{ path: string; old?: string }> = [];
+  const fields = raw.split('\0');
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    // ":100644 100644 <old> <new> M", then the path.
+    const meta = fields[i]!.replace(/^\n+/, '');
+    if (!meta.startsWith(':')) break;
+    const old = meta.slice(1).split(' ')[2];
+    out.push({ path: fields[i + 1]!, ...(old && !/^0+$/.test(old) ? { old } : {}) });
+  }
+  return out;
 }

@@ -1,3 +1,3 @@
 export { gitProvenance, type GitProvenance } from './provenance.js';
-export { changedFiles, checkRef } from './changed.js';
+export { changedSince, checkRef, type ChangeSet } from './changed.js';
 export { committedNames, type CommittedNames } from './ownership.js';

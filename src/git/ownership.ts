@@ -11,9 +11,9 @@
 // Every version of every YAML file the loader reads under the directory (not in dot-directories
 // or node_modules) is read once: `git log --raw` lists the blobs, `git cat-file --batch` reads
 // them in one process, and only blobs that mention one of the kinds are parsed.
-import { spawn } from 'node:child_process';
 import { posix, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { readBlobs } from './blobs.js';
 import { openRepo, otherRepository, tryRaw } from './repo.js';
 
 export interface CommittedNames {
@@ -24,9 +24,6 @@ export interface CommittedNames {
   /** Why it is incomplete. */
   caveat?: string;
 }
-
-/** Blobs larger than this are not documents promptctl wrote (the loader refuses them too). */
-const MAX_BLOB = 4 * 1024 * 1024;
 
 /**
  * The names of the `kinds` documents ever committed under `dir` (relative to `cwd`). Never throws
@@ -139,41 +136,6 @@ export function documentNames(text: string): [string, string, string[]?][] {
     } catch {
       // An unreadable old version: it defined nothing.
     }
-  }
-  return out;
-}
-
-/** The contents of `shas` (as UTF-8), read by one `git cat-file --batch`. */
-function readBlobs(cwd: string, shas: string[]): Promise<string[]> {
-  if (shas.length === 0) return Promise.resolve([]);
-  return new Promise((resolveAll, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`git cat-file --batch exited with ${code}`));
-      resolveAll(parseBatch(Buffer.concat(chunks)));
-    });
-    child.stdin.on('error', () => undefined); // a child that died early is reported by 'close'
-    child.stdin.end(shas.join('\n') + '\n');
-  });
-}
-
-/** `<sha> blob <size>\n<content>\n` records (and `<sha> missing\n`). */
-function parseBatch(buf: Buffer): string[] {
-  const out: string[] = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    const nl = buf.indexOf(0x0a, pos);
-    if (nl < 0) break;
-    const header = buf.subarray(pos, nl).toString('utf8').split(' ');
-    pos = nl + 1;
-    if (header.length < 3) continue; // "<sha> missing"
-    const size = Number(header[2]);
-    if (!Number.isFinite(size)) break;
-    if (header[1] === 'blob' && size <= MAX_BLOB) out.push(buf.subarray(pos, pos + size).toString('utf8'));
-    pos += size + 1;
   }
   return out;
 }

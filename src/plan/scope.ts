@@ -1,17 +1,19 @@
-// `plan --changed-since REF`: which addresses the changed files define, plus what those
-// resources reference. Pure.
+// `plan --changed-since REF`: which addresses the changed files define, and defined at REF,
+// plus what those resources reference. Pure.
 import { addressOf, type AnyResource, type DesiredState } from '../model/types.js';
 import { templateAddress, versionAddress } from '../model/address.js';
 
 /**
  * The addresses to plan, or null for "everything" (a changed config file can change any plan).
- * `changed` holds paths relative to cwd with `/` separators, as src/git's changedFiles gives them.
+ * `changed` holds paths relative to cwd with `/` separators, as src/git's changedSince gives them;
+ * `before`, the addresses the changed files defined at REF: a document removed or moved since
+ * (its live object is then deleted, or left pending) is planned with the rest.
  */
-export function changedScope(state: DesiredState, changed: readonly string[]): Set<string> | null {
+export function changedScope(state: DesiredState, changed: readonly string[], before: readonly string[] = []): Set<string> | null {
   const files = new Set(changed.map(normalise));
   if (state.config.source && files.has(normalise(state.config.source.file))) return null;
 
-  const scope = new Set<string>();
+  const scope = new Set<string>(before);
   const all: AnyResource[] = [...state.templates, ...state.versions, ...state.splits, ...state.filters, ...state.guides, ...state.summarySettings];
   for (const r of all) {
     if (!definedIn(r, files)) continue;

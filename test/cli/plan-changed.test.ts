@@ -67,6 +67,31 @@ describe('plan --changed-since', () => {
     expect(JSON.parse(drift.stdout).git.actor).toBe('Ada Lovelace <ada@example.com>');
   });
 
+  it('plans what a document removed or moved since REF defined: a deleted file, a document cut from a file, one moved to another file', async () => {
+    git('rm', '-q', 'prompts/support/support-triage.yaml');
+    await s.edit('prompts/safety-filters.yaml', /---\napiVersion: promptctl\/v1\nkind: SafetyFilter\nmetadata:\n  name: political-flagger\n[\s\S]*$/, '');
+    git('commit', '-q', '-am', 'retire triage and the political flagger');
+    const full = await s.cli(['plan', '--detailed-exitcode']);
+    expect(full.code, full.stderr).toBe(2);
+    const removed = ['delete PromptTemplate/support-triage', 'delete SafetyFilter/political-flagger'];
+    expect(plannedChanges(full.stdout)).toEqual(removed);
+
+    const r = await s.cli(['plan', '--changed-since', 'HEAD~1', '--detailed-exitcode']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(plannedChanges(r.stdout)).toEqual(removed);
+    expect(r.stdout).toContain('pending: prune is off');
+
+    // Moved: the billing template's document goes to a new file, unchanged. Nothing to do, and
+    // both files' addresses are planned (as unchanged).
+    git('reset', '-q', '--hard', 'HEAD~1');
+    git('mv', 'prompts/billing/billing-assistant.yaml', 'prompts/billing-assistant.yaml');
+    git('commit', '-q', '-m', 'move');
+    const moved = await s.cli(['plan', '--changed-since', 'HEAD~1', '--detailed-exitcode']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stderr).toMatch(/planning \d+ addresses from files changed since HEAD~1/);
+    expect(moved.stderr).not.toContain('planning 0 addresses');
+  });
+
   it('fails clearly on an unknown ref', async () => {
     const r = await s.cli(['plan', '--changed-since', 'no-such-branch']);
     expect(r.code).toBe(1);

@@ -50,5 +50,6 @@ export async function editFilterByHand(api: GatewayApi, name: string, change: Pa
 
 /** The addresses a text plan lists as changes, e.g. "create PromptVersion/x@1.0.0". */
 export function plannedChanges(planText: string): string[] {
-  return [...planText.matchAll(/^\s+[+~-] (create|update|delete) (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
+  // A delete left pending (prune off) counts as a delete: "- delete (pending: prune is off) ADDRESS".
+  return [...planText.matchAll(/^\s+[+~-] (create|update|delete)(?: \(pending: [^)]*\))? (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`).sort();
 }

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { changedFiles } from '../../../src/git/changed.js';
+import { changedSince } from '../../../src/git/changed.js';
 import { UserError } from '../../../src/util/errors.js';
 import { commit, git, scratch, write } from './fixture.js';
 
 const { dir, repo } = scratch();
 
-describe('changedFiles', () => {
+describe('changedSince', () => {
   it('lists files changed by the last commit, relative to cwd', async () => {
     const d = repo();
     commit(d, 'base', { 'prompts/a.yaml': 'a\n', 'prompts/b.yaml': 'b\n', 'README.md': 'r\n' });
     commit(d, 'edit b', { 'prompts/b.yaml': 'b2\n' });
-    expect(await changedFiles(d, 'HEAD~1')).toEqual(['prompts/b.yaml']);
-    expect(await changedFiles(join(d, 'prompts'), 'HEAD~1')).toEqual(['b.yaml']);
-    expect(await changedFiles(d, 'HEAD')).toEqual([]);
+    expect((await changedSince(d, 'HEAD~1')).files).toEqual(['prompts/b.yaml']);
+    expect((await changedSince(join(d, 'prompts'), 'HEAD~1')).files).toEqual(['b.yaml']);
+    expect((await changedSince(d, 'HEAD')).files).toEqual([]);
   });
 
   it('includes committed, staged, modified, deleted, renamed and untracked files, not ignored ones', async () => {
@@ -34,7 +34,7 @@ describe('changedFiles', () => {
     git(d, 'add', 'prompts/staged.yaml');
     write(d, 'prompts/untracked.yaml', 'u\n');
     write(d, 'ignored/x.yaml', 'i\n');
-    expect(await changedFiles(join(d, 'prompts'), 'HEAD~1')).toEqual([
+    expect((await changedSince(join(d, 'prompts'), 'HEAD~1')).files).toEqual([
       'committed.yaml',
       'del.yaml',
       'mod.yaml',
@@ -45,6 +45,22 @@ describe('changedFiles', () => {
     ]);
   });
 
+  it('reads the changed YAML files under `before` as they were at the merge base, in one git process', async () => {
+    const d = repo();
+    commit(d, 'base', { 'prompts/del.yaml': 'deleted\n', 'prompts/mod.yaml': 'old\n', 'prompts/same.yaml': 'same\n', 'prompts/notes.md': 'n\n', 'other/x.yaml': 'outside\n' });
+    unlinkSync(join(d, 'prompts/del.yaml'));
+    write(d, 'prompts/mod.yaml', 'new\n');
+    write(d, 'prompts/notes.md', 'n2\n');
+    write(d, 'prompts/added.yaml', 'added\n');
+    write(d, 'other/x.yaml', 'outside 2\n');
+    const change = await changedSince(d, 'HEAD', { before: 'prompts' });
+    expect(change.files).toEqual(['other/x.yaml', 'prompts/added.yaml', 'prompts/del.yaml', 'prompts/mod.yaml', 'prompts/notes.md']);
+    expect([...change.before].sort()).toEqual(['deleted\n', 'old\n']);
+    // From inside the directory, and without `before`, nothing is read.
+    expect([...(await changedSince(join(d, 'prompts'), 'HEAD', { before: '.' })).before].sort()).toEqual(['deleted\n', 'old\n']);
+    expect((await changedSince(d, 'HEAD')).before).toEqual([]);
+  });
+
   it('compares against the merge base, so changes on the base branch since do not count', async () => {
     const d = repo();
     commit(d, 'base', { 'prompts/a.yaml': 'a\n', 'prompts/b.yaml': 'b\n' });
@@ -53,23 +69,23 @@ describe('changedFiles', () => {
     git(d, 'checkout', '-q', 'main');
     commit(d, 'main edits b', { 'prompts/b.yaml': 'b2\n' });
     git(d, 'checkout', '-q', 'feature');
-    expect(await changedFiles(d, 'main')).toEqual(['prompts/a.yaml']);
+    expect((await changedSince(d, 'main')).files).toEqual(['prompts/a.yaml']);
   });
 
   it('gives paths outside cwd as ../ and handles names with spaces and non-ASCII', async () => {
     const d = repo();
     commit(d, 'base', { 'prompts/a.yaml': 'a\n' });
     commit(d, 'edit', { 'docs/notes é.md': 'n\n', 'prompts/with space.yaml': 'w\n' });
-    expect(await changedFiles(join(d, 'prompts'), 'HEAD~1')).toEqual(['../docs/notes é.md', 'with space.yaml']);
+    expect((await changedSince(join(d, 'prompts'), 'HEAD~1')).files).toEqual(['../docs/notes é.md', 'with space.yaml']);
   });
 
   it('refuses an unknown ref, an option-like ref and a directory outside git', async () => {
     const d = repo();
     commit(d, 'base');
-    await expect(changedFiles(d, 'no-such-branch')).rejects.toThrow(/unknown git ref "no-such-branch"/);
-    await expect(changedFiles(d, '--output=/tmp/x')).rejects.toBeInstanceOf(UserError);
+    await expect(changedSince(d, 'no-such-branch')).rejects.toThrow(/unknown git ref "no-such-branch"/);
+    await expect(changedSince(d, '--output=/tmp/x')).rejects.toBeInstanceOf(UserError);
     const plain = dir();
-    await expect(changedFiles(plain, 'HEAD')).rejects.toThrow(/needs a git repository/);
+    await expect(changedSince(plain, 'HEAD')).rejects.toThrow(/needs a git repository/);
   });
 
   it('says to fetch more history in a shallow clone that lacks the ref', async () => {
@@ -80,7 +96,7 @@ describe('changedFiles', () => {
     const clone = dir();
     git(clone, 'clone', '-q', '--depth', '1', `file://${origin}`, 'c');
     const c = join(clone, 'c');
-    const err = await changedFiles(c, 'HEAD~1').catch((e: unknown) => e);
+    const err = await changedSince(c, 'HEAD~1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toMatch(/shallow clone.*git fetch --unshallow.*fetch-depth: 0/);
   });
@@ -95,9 +111,9 @@ describe('changedFiles', () => {
     const clone = dir();
     git(clone, 'clone', '-q', '--depth', '1', '--no-single-branch', '--branch', 'feature', `file://${origin}`, 'c');
     const c = join(clone, 'c');
-    await expect(changedFiles(c, 'origin/main')).rejects.toThrow(/history between origin\/main and HEAD is cut off.*fetch-depth: 0/);
+    await expect(changedSince(c, 'origin/main')).rejects.toThrow(/history between origin\/main and HEAD is cut off.*fetch-depth: 0/);
     // After fetching the history it works.
     git(c, 'fetch', '-q', '--unshallow');
-    expect(await changedFiles(c, 'origin/main')).toEqual(['prompts/b.yaml']);
+    expect((await changedSince(c, 'origin/main')).files).toEqual(['prompts/b.yaml']);
   });
 });

@@ -1,0 +1,44 @@
+// The addresses a YAML text's documents define, read leniently: `plan --changed-since` asks what
+// a changed file held at REF, so a document removed or moved since is planned too. An old text
+// that no longer parses, or a document that is not promptctl's, defines nothing.
+import { parseAllDocuments } from 'yaml';
+import { formatAddress, type Address } from '../model/address.js';
+
+/** Every resource address the documents of `text` define (PromptTests and the Config have none that plan). */
+export function documentAddresses(text: string): string[] {
+  const out: string[] = [];
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { uniqueKeys: false });
+  } catch {
+    return out;
+  }
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch {
+      continue;
+    }
+    const a = addressOfDocument(data);
+    if (a) out.push(formatAddress(a));
+  }
+  return out;
+}
+
+function addressOfDocument(data: unknown): Address | undefined {
+  if (!isRecord(data) || data.apiVersion !== 'promptctl/v1' || typeof data.kind !== 'string') return undefined;
+  const kind = data.kind;
+  const name = isRecord(data.metadata) ? data.metadata.name : undefined;
+  const spec = isRecord(data.spec) ? data.spec : {};
+  const template = spec.template;
+  if (kind === 'PromptVersion') return typeof template === 'string' && typeof spec.version === 'string' ? { kind, name: template, version: spec.version } : undefined;
+  if (kind === 'TrafficSplit') return typeof template === 'string' ? { kind, name: template } : undefined;
+  if (typeof name !== 'string') return undefined;
+  if (kind === 'PromptTemplate' || kind === 'SafetyFilter' || kind === 'Guide' || kind === 'SummarySetting') return { kind, name };
+  return undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
