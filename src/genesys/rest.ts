@@ -208,6 +208,17 @@ export class RestClient {
     const first = await page(1);
     const known = pageCountOf(first);
     const rest: EntityListing<T>[] = [];
+    if (known !== undefined && known > MAX_FOLLOWED_PAGES) {
+      // No org holds that much of one kind: a server that says so is not to be believed (or read).
+      throw new ApiError(
+        `GET ${path} says it has ${known.toLocaleString('en-US')} pages, more than promptctl reads (${MAX_FOLLOWED_PAGES.toLocaleString('en-US')}): is the API URL right?`,
+        200,
+        'unexpected.answer',
+        undefined,
+        'GET',
+        path,
+      );
+    }
     if (known !== undefined) {
       rest.push(...(await Promise.all(Array.from({ length: Math.max(0, known - 1) }, (_, i) => page(i + 2)))));
     } else {
@@ -238,9 +249,14 @@ export class RestClient {
  * the org) must not read as an empty org, which a plan would fill again over what exists.
  */
 function listingOf<T>(res: HttpResult, path: string): EntityListing<T> {
-  const body = res.body as { entities?: unknown } | null | undefined;
-  const isListing = typeof body === 'object' && body !== null && !Array.isArray(body) && (body.entities === undefined || Array.isArray(body.entities));
-  if (isListing) return body as EntityListing<T>;
+  const body = res.body as Record<string, unknown> | null | undefined;
+  // The platform leaves out an empty `entities`; a page then still says where it is (pageSize, …).
+  const isListing =
+    typeof body === 'object' &&
+    body !== null &&
+    !Array.isArray(body) &&
+    (Array.isArray(body.entities) || (body.entities === undefined && LISTING_FIELDS.some((f) => isCount(body[f]))));
+  if (isListing) return body as unknown as EntityListing<T>;
   const what = typeof body === 'string' ? 'text' : Array.isArray(body) ? 'a JSON list' : typeof body === 'object' && body !== null ? 'JSON without a list of entities' : 'nothing';
   throw new ApiError(`GET ${path} answered ${res.status} with ${what}, not a listing: is the API URL right?`, res.status, 'unexpected.answer', res.correlationId, 'GET', path);
 }
@@ -299,8 +315,14 @@ export function conflict(message: string, code: string, method: Method | string,
   return new ApiError(message, 409, code, undefined, method, path);
 }
 
-/** A bound on pages read by following nextUri (a server that always names one must not loop forever). */
+/**
+ * A bound on a listing's pages (a million entities at 100 a page): read by following nextUri (a
+ * server that always names one must not loop forever), or announced by page 1.
+ */
 const MAX_FOLLOWED_PAGES = 10_000;
+
+/** A listing page's own counts, one of which a page without `entities` (an empty one) still carries. */
+const LISTING_FIELDS = ['pageSize', 'pageNumber', 'total', 'pageCount'] as const;
 
 /** How many pages a listing has, from its first page: pageCount, else total over pageSize; undefined if it does not say. */
 export function pageCountOf(first: Partial<EntityListing<unknown>>): number | undefined {

@@ -317,6 +317,17 @@ export class Transport {
           TOKEN_PATH,
         );
       }
+      // No token endpoint there: a wrong login URL or region, never "the org lacks this API".
+      if (err instanceof ApiError && err.status === 404) {
+        throw new ApiError(
+          `authentication failed: ${origin(this.opts.loginUrl)} has no OAuth token endpoint (POST ${TOKEN_PATH} answered 404); check the login URL or region`,
+          404,
+          'authentication.failed',
+          err.correlationId,
+          'POST',
+          TOKEN_PATH,
+        );
+      }
       throw err;
     }
   }

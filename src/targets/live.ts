@@ -10,6 +10,7 @@ import type { AiStudioApi } from './aistudio/api.js';
 import type { WireGuide, WireGuideVersion, WireSummarySetting } from './aistudio/wire.js';
 import type { GatewayApi } from './llmgateway/api.js';
 import type { WireFilter, WireTemplate } from './llmgateway/wire.js';
+import { TOKEN_PATH } from '../genesys/conventions.js';
 
 export type Surface = 'llmgateway' | 'aistudio';
 
@@ -177,14 +178,17 @@ async function guideWithVersions(api: AiStudioApi, g: WireGuide): Promise<LiveGu
 
 /** A target's 404 (an ApiError, known by shape: the core may know targets' types, not their code). */
 function isNotFound(err: unknown): boolean {
-  const e = err as { name?: string; status?: number };
-  return e?.name === 'ApiError' && e.status === 404;
+  const e = err as { name?: string; status?: number; path?: string };
+  return e?.name === 'ApiError' && e.status === 404 && e.path !== TOKEN_PATH;
 }
 
-/** A target's refusal of a read: an ApiError with an HTTP status, other than 401 (the credentials, not the surface). */
+/**
+ * A target's refusal of a read: an ApiError with an HTTP status, other than 401 and other than the
+ * token request's (the credentials or the login URL, not the surface: they fail every command).
+ */
 function isRefusal(err: unknown): boolean {
-  const e = err as { name?: string; status?: number };
-  return e?.name === 'ApiError' && typeof e.status === 'number' && e.status >= 400 && e.status !== 401;
+  const e = err as { name?: string; status?: number; path?: string };
+  return e?.name === 'ApiError' && typeof e.status === 'number' && e.status >= 400 && e.status !== 401 && e.path !== TOKEN_PATH;
 }
 
 /** `read`'s answer, or the surface as unavailable when the org does not serve it (its listing answers 404). */

@@ -53,4 +53,31 @@ describe('plan: a listing that is not one', () => {
     expect(r.stdout).not.toMatch(/create PromptTemplate/);
     expect(r.stderr).toMatch(/not a listing/);
   });
+
+  it('so is a JSON object with no entities and none of a listing page\'s counts (a wrong URL answering {})', async () => {
+    const url = await proxyAnsweringListingsWith('{}', 'application/json');
+    const r = await s.cli(['plan'], { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url });
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/create PromptTemplate/);
+    expect(r.stderr).toMatch(/prompttemplates answered 200 with JSON without a list of entities, not a listing: is the API URL right\?/);
+  });
+
+  it('a page that claims a billion pages is refused before any is read', async () => {
+    const url = await proxyAnsweringListingsWith(JSON.stringify({ entities: [], pageCount: 1_000_000_000, total: 5 }), 'application/json');
+    const r = await s.cli(['plan'], { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/prompttemplates says it has 1,000,000,000 pages, more than promptctl reads \(10,000\)/);
+  });
+});
+
+describe('a login URL without a token endpoint', () => {
+  it('is an authentication error for every command, not an org without the APIs', async () => {
+    const login = { GENESYSCLOUD_LOGIN_URL: `${s.emu.url}/typo` };
+    for (const args of [['plan'], ['export', '--out', 'exported'], ['drift']]) {
+      const r = await s.cli(args, login);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(/authentication failed: \S+ has no OAuth token endpoint \(POST \/oauth\/token answered 404\); check the login URL or region/);
+      expect(r.stderr).not.toMatch(/does not serve/);
+    }
+  });
 });
