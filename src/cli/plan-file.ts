@@ -1,7 +1,9 @@
 // A saved plan. Written (`plan --out`): as the file holds it, the run's secrets masked and the
 // seal made over that. Read (`apply PLANFILE`, `show PLANFILE`): the file, then its schema
 // (schemas/plan.schema.json, every problem at file:line:column), then its seal.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { isInside } from '../util/inside.js';
 import { maskedPlan, sealedPlan } from '../plan/file.js';
 import type { Plan } from '../plan/types.js';
 import { UserError } from '../util/errors.js';
@@ -40,4 +42,39 @@ export async function readPlanFile(path: string, file: string): Promise<Plan> {
     throw new UserError(`${file} is not a valid plan file; nothing was done:\n${lines.join('\n')}`);
   }
   return sealedPlan(checked.data, file);
+}
+
+/**
+ * Refuses a `plan --out` path that holds something other than a plan, before anything is read or
+ * planned: plan is read-only, and a slip of the path must not replace the emulator's state, the
+ * audit trail or a prompt document. An empty file or a plan of an earlier run is replaced; a new
+ * YAML file in the prompts directory would be read as one of its documents.
+ */
+export async function checkPlanOut(cwd: string, out: string, dir: string): Promise<void> {
+  const path = resolve(cwd, out);
+  const name = visibleName(out);
+  if (/\.ya?ml$/i.test(path) && isInside(resolve(cwd, dir), path)) {
+    throw new UserError(`--out ${name} is in the prompts directory ${visibleName(dir)}, where it would be read as a YAML document: give a path outside it (plan.json, say)`);
+  }
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw new UserError(`--out ${name} is a directory: give a file path (${visibleName(`${out.replace(/\/+$/, '')}/plan.json`)}, say)`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    return; // not there (or not reachable): writing it says what is wrong
+  }
+  if (size === 0 || isPlanJson(await readFile(path, 'utf8').catch(() => ''))) return;
+  throw new UserError(`--out ${name} exists and is not a promptctl plan: refusing to replace it (move it aside, or give another path)`);
+}
+
+/** Whether a text is a plan file's JSON (its frame; apply checks the rest). */
+function isPlanJson(text: string): boolean {
+  try {
+    const data = JSON.parse(text) as { formatVersion?: unknown; actions?: unknown; fingerprint?: unknown } | null;
+    return typeof data === 'object' && data !== null && typeof data.formatVersion === 'number' && Array.isArray(data.actions) && typeof data.fingerprint === 'string';
+  } catch {
+    return false;
+  }
 }

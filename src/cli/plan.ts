@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../util/atomic-file.js';
 import { addDirOption, DEFAULT_DIR, planTarget } from './common.js';
 import { shellWord, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
-import { asSaved } from './plan-file.js';
+import { asSaved, checkPlanOut } from './plan-file.js';
 import { parseFormat, renderPlan, type PlanFormat } from './render.js';
 import { changedScope } from '../plan/scope.js';
 import { withProblems } from '../plan/promotion.js';
@@ -49,6 +49,7 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
   const since = flags.changedSince;
   // "" is given, not absent: refused like any other non-ref, before the target is read.
   if (since !== undefined) checkRef(since);
+  if (flags.out !== undefined) await checkPlanOut(ctx.cwd, flags.out, flags.dir);
   const planned = await planTarget(ctx, {
     dir: flags.dir,
     doing: 'planned',

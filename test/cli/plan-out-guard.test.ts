@@ -1,0 +1,60 @@
+// `plan --out` is read-only everywhere else: a slip of the path must not replace the emulator's
+// state, the audit trail or a prompt document (a review wiped the embedded org this way, exit 0).
+// What is not a plan is refused before anything is read; a plan of an earlier run is replaced.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCliInProcess, cleanEnv } from '../helpers/cli.js';
+import { scenario, type Scenario } from '../helpers/scenario.js';
+
+let s: Scenario;
+beforeEach(async () => {
+  s = await scenario();
+  const r = await s.cli(['apply', '--auto-approve']);
+  expect(r.code, r.stderr).toBe(0);
+});
+afterEach(async () => {
+  await s.close();
+});
+
+describe('plan --out', () => {
+  it('refuses to replace a file that is not a plan (the audit trail, a prompt document), changing nothing', async () => {
+    const audit = join(s.dir.path, '.promptctl/audit.jsonl');
+    const doc = join(s.dir.path, 'prompts/safety-filters.yaml');
+    const before = [await readFile(audit, 'utf8'), await readFile(doc, 'utf8')];
+    const r1 = await s.cli(['plan', '--out', '.promptctl/audit.jsonl']);
+    expect(r1.code).toBe(1);
+    expect(r1.stderr).toMatch(/--out \.promptctl\/audit\.jsonl exists and is not a promptctl plan: refusing to replace it/);
+    expect(r1.stdout).toBe('');
+    const r2 = await s.cli(['plan', '--out', 'prompts/safety-filters.yaml']);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/--out prompts\/safety-filters\.yaml is in the prompts directory prompts, where it would be read as a YAML document/);
+    const r3 = await s.cli(['plan', '--out', 'prompts/new-plan.yml']);
+    expect(r3.code).toBe(1);
+    expect([await readFile(audit, 'utf8'), await readFile(doc, 'utf8')]).toEqual(before);
+    const r4 = await s.cli(['plan', '--out', 'prompts']);
+    expect(r4.code).toBe(1);
+    expect(r4.stderr).toMatch(/--out prompts is a directory/);
+  });
+
+  it('replaces a plan of an earlier run, and an empty file', async () => {
+    expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const again = await s.cli(['plan', '--out', 'plan.json']);
+    expect(again.code, again.stderr).toBe(0);
+    await writeFile(join(s.dir.path, 'empty.json'), '');
+    expect((await s.cli(['plan', '--out', 'empty.json'])).code).toBe(0);
+    expect(JSON.parse(await readFile(join(s.dir.path, 'empty.json'), 'utf8')).formatVersion).toBeTypeOf('number');
+  });
+
+  it('leaves the embedded emulator\'s state alone', async () => {
+    const env = cleanEnv();
+    const first = await runCliInProcess(['apply', '--auto-approve'], { cwd: s.dir.path, env });
+    expect(first.code, first.stderr).toBe(0);
+    const state = join(s.dir.path, '.promptctl/local-state.json');
+    const held = await readFile(state, 'utf8');
+    const r = await runCliInProcess(['plan', '--out', '.promptctl/local-state.json'], { cwd: s.dir.path, env });
+    expect(r.code).toBe(1);
+    expect(await readFile(state, 'utf8')).toBe(held);
+    expect((await runCliInProcess(['plan', '--detailed-exitcode'], { cwd: s.dir.path, env })).code).toBe(0);
+  });
+});
