@@ -1,5 +1,4 @@
 // promptctl plan: what apply would do, as text, a PR comment (markdown) or the plan JSON.
-import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { documentAddresses } from '../config/document-addresses.js';
@@ -13,6 +12,7 @@ import { addDirOption, DEFAULT_DIR, planTarget } from './common.js';
 import { shellWord, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { asSaved, checkPlanOut } from './plan-file.js';
+import { appendStepSummary } from './step-summary.js';
 import { parseFormat, renderPlan, type PlanFormat } from './render.js';
 import { changedScope } from '../plan/scope.js';
 import { withProblems } from '../plan/promotion.js';
@@ -107,8 +107,5 @@ async function emit(ctx: CliContext, plan: Plan, format: PlanFormat, dir: string
   const text = format === 'json' && json !== undefined ? json : await renderPlan(plan, format, ctx.style, dir);
   ctx.out(text);
   // In GitHub Actions the markdown plan doubles as the job summary.
-  const summary = ctx.env.GITHUB_STEP_SUMMARY;
-  if (format === 'markdown' && summary) {
-    await appendFile(resolve(ctx.cwd, summary), ctx.mask(text.endsWith('\n') ? text : `${text}\n`));
-  }
+  if (format === 'markdown') await appendStepSummary(ctx, text);
 }

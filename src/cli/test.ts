@@ -4,8 +4,7 @@
 // not run, and left out of the pass rate (a pull request's new version before its merge applies
 // it); --require-live makes it an error. Progress goes to stderr (a bar on a TTY, a line per
 // finished case otherwise).
-import { appendFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TOKEN_PATH } from '../genesys/conventions.js';
 import { ApiError } from '../genesys/errors.js';
@@ -19,6 +18,7 @@ import { bar } from '../views/apply.js';
 import type { TestFormat } from '../views/test-report.js';
 import { addDirOption, announceTarget, loadOrRefuse, withTarget } from './common.js';
 import type { CliContext } from './context.js';
+import { appendStepSummary } from './step-summary.js';
 import { Interrupt } from './interrupt.js';
 import { describeTarget, type OpenTarget } from './target.js';
 import type { LiveFacts } from '../evals/live-facts.js';
@@ -193,11 +193,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
 
   const text = renderTestReport(report, flags.format, ctx.style);
   ctx.out(text);
-  const summary = ctx.env.GITHUB_STEP_SUMMARY;
-  if (flags.format === 'markdown' && summary) {
-    const masked = ctx.mask(text);
-    await appendFile(resolve(ctx.cwd, summary), masked.endsWith('\n') ? masked : `${masked}\n`);
-  }
+  if (flags.format === 'markdown') await appendStepSummary(ctx, text);
   if (report.interrupted) {
     // Text says it at the end of its report; the other formats are documents: said here too.
     if (flags.format !== 'text') ctx.info(`interrupted: ${phrases.interruptedPhrase(report.interrupted)}`);

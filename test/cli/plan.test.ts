@@ -62,6 +62,15 @@ describe('promptctl plan', () => {
     expect(await readFile(summary, 'utf8')).toBe(`# earlier step\n${r.stdout}`);
   });
 
+  it('keeps its exit code when the step summary cannot be written, and says so as a warning', async () => {
+    const missing = join(s.dir.path, 'no-such-dir', 'summary.md');
+    const r = await s.cli(['plan', '--format', 'markdown', '--detailed-exitcode'], { GITHUB_STEP_SUMMARY: missing });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toContain('<details>');
+    expect(r.stderr).toContain(`warning: cannot append to the job summary GITHUB_STEP_SUMMARY=${missing}: ENOENT`);
+    expect(r.stderr).not.toMatch(/^error:/m);
+  });
+
   it('has no changes after apply, refuses an edited published version, and plans a new version exactly', async () => {
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
     const clean = await s.cli(['plan', '--detailed-exitcode']);
