@@ -76,7 +76,10 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): S
     }
     const edited = editedFields(s, f);
     if (edited.length > 0) {
-      reasons.push({ address: s.address, message: `the plan file says otherwise than a fresh plan in ${edited.join(', ')} (was the file edited?)${maskedInFile(s, f)}` });
+      // What an action waits for and the live parent it writes under follow the live state (a
+      // template an earlier, interrupted apply created): a change there alone is the target's.
+      const why = edited.every((k) => FOLLOW_LIVE.has(k)) ? 'the target changed since it was planned, or the file was edited' : 'was the file edited?';
+      reasons.push({ address: s.address, message: `the plan file says otherwise than a fresh plan in ${edited.join(', ')} (${why})${maskedInFile(s, f)}` });
     }
   }
   for (const f of fresh.actions) {
@@ -174,6 +177,9 @@ function editedFields(saved: PlanAction, fresh: PlanAction): string[] {
 // `cascade` is what a delete takes along, for its audit records: a delete sends only its id and
 // guard, and cascadeMoved compares it by address and hash.
 const SHOWN_ONLY: ReadonlySet<string> = new Set(['reason', 'changes', 'text', 'tokens', 'affects', 'supersedes', 'destructive', 'live', 'liveModified', 'cascade']);
+
+/** Fields a fresh plan takes from the live state alone: which actions run first, and the live parent's id. */
+const FOLLOW_LIVE: ReadonlySet<string> = new Set(['dependsOn', 'parentId']);
 
 function actedOn(a: PlanAction): Record<string, unknown> {
   return { ...a, desired: comparable(a) };

@@ -155,7 +155,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       // The output closed while the plan was made or confirmed: nothing is started.
       if (stop.outputClosed) return EXIT.closedPipe;
       audit ??= await openAudit();
-      return await execute(ctx, plan, target, audit, git, stop, flags.dir);
+      return await execute(ctx, plan, target, audit, git, stop, flags.dir, planFile);
     });
   } finally {
     try {
@@ -326,8 +326,17 @@ function otherDir(saved: Plan, dir: string): string {
  * with (run without them, it plans another target, reads another directory or leaves prune off).
  */
 function planAgain(ctx: CliContext, dir: string, prune: boolean): string {
+  return `promptctl plan${targetFlags(ctx, dir)}${prune ? ' --prune' : ''}`;
+}
+
+/** `promptctl apply` with the environment and prompts directory of this run. */
+function applyCommand(ctx: CliContext, dir: string): string {
+  return `promptctl apply${targetFlags(ctx, dir)}`;
+}
+
+function targetFlags(ctx: CliContext, dir: string): string {
   const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
-  return `promptctl plan${env}${dir !== DEFAULT_DIR ? ` --dir ${shellWord(dir)}` : ''}${prune ? ' --prune' : ''}`;
+  return `${env}${dir !== DEFAULT_DIR ? ` --dir ${shellWord(dir)}` : ''}`;
 }
 
 /**
@@ -378,7 +387,8 @@ function sayExpectedDuration(ctx: CliContext, plan: Plan, target: OpenTarget): v
   if (line) ctx.info(line);
 }
 
-async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: AuditLog, git: GitProvenance, stop: Stop, dir: string): Promise<number> {
+/** `planFile`: the saved plan applied, as the user named it. */
+async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: AuditLog, git: GitProvenance, stop: Stop, dir: string, planFile?: string): Promise<number> {
   const { style } = ctx;
   const progress = progressWriter((s) => ctx.io.stderr.write(ctx.mask(s)), { tty: Boolean(ctx.io.stderr.isTTY), style });
   // First interrupt: start nothing new (no resent attempt either), let calls in flight finish and
@@ -405,7 +415,8 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
     off?.();
     progress.end();
   }
-  const lines = summaryLines(result, style, planAgain(ctx, dir, plan.prune));
+  const file = planFile === undefined ? undefined : shellWord(planFile);
+  const lines = summaryLines(result, style, planAgain(ctx, dir, plan.prune), file === undefined ? undefined : { file, apply: `${applyCommand(ctx, dir)} ${file}` });
   if (result.ok) {
     ctx.out(lines.join('\n'));
     // Closed while the last calls were in flight: all is done, and the reader still went away.

@@ -95,7 +95,7 @@ describe('a saved plan edited by hand and resealed', () => {
       (action(p, 'PromptVersion/new-template@3.0.0') as { parentId?: string }).parentId = billing.id;
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('PromptVersion/new-template@3.0.0: the plan file says otherwise than a fresh plan in parentId (was the file edited?)');
+    expect(r.stderr).toContain('PromptVersion/new-template@3.0.0: the plan file says otherwise than a fresh plan in parentId (the target changed since it was planned, or the file was edited)');
     expect(r.stderr).toMatch(/nothing was applied/);
     expect((await s.emu.api.listVersions(billing.id)).map((v) => v.version)).not.toContain('3.0.0');
     expect((await s.emu.api.listTemplates()).map((t) => t.name)).not.toContain('new-template');

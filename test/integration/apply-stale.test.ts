@@ -87,7 +87,7 @@ describe('staleReasons', () => {
     byAddress(saved, 'PromptTemplate/alpha').name = 'beta';
     expect(staleReasons(saved, fresh)).toEqual([
       { address: 'PromptTemplate/alpha', message: 'the plan file says otherwise than a fresh plan in name (was the file edited?)' },
-      { address: 'PromptVersion/alpha@1.1.0', message: 'the plan file says otherwise than a fresh plan in dependsOn (was the file edited?)' },
+      { address: 'PromptVersion/alpha@1.1.0', message: 'the plan file says otherwise than a fresh plan in dependsOn (the target changed since it was planned, or the file was edited)' },
     ]);
   });
 

@@ -40,3 +40,21 @@ describe('apply output with a name that holds control characters and line breaks
     expect(lines.some((l) => l.startsWith('  + PromptTemplate/forged'))).toBe(false);
   });
 });
+
+describe('the closing line of an apply that stopped', () => {
+  const stopped = (interrupted: boolean): ApplyResult =>
+    ({ ok: false, interrupted, succeeded: [outcome({})], failed: [], partial: [], notStarted: [action], counts: { created: 0, updated: 0, deleted: 1 } }) as unknown as ApplyResult;
+
+  it('says to apply again after a plain apply', () => {
+    expect(summaryLines(stopped(true), plain).at(-1)).toBe('Every change made is on record. Run apply again to finish: it picks up where this one stopped.');
+  });
+
+  it('says to plan the file again after a saved plan: the same command would refuse it as stale', () => {
+    const saved = { file: 'prod.json', apply: 'promptctl apply --env prod prod.json' };
+    expect(summaryLines(stopped(true), plain, 'promptctl plan --env prod', saved).at(-1)).toBe(
+      'Every change made is on record; prod.json is out of date now. To finish, run `promptctl plan --env prod --out prod.json` again, review it, then `promptctl apply --env prod prod.json`: it picks up where this one stopped.',
+    );
+    expect(summaryLines(stopped(false), plain, 'promptctl plan', { file: 'p.json', apply: 'promptctl apply p.json' }).at(-1)).toMatch(/^Nothing was rolled back\. Fix the cause; p\.json is out of date now\. To finish, run `promptctl plan --out p\.json` again/);
+  });
+});
+
