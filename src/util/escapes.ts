@@ -3,13 +3,15 @@
 // the commands escape only through these functions, and masking (`secrets.ts`) looks for a secret
 // in every form they give it: output is masked after it is rendered, so an escape masking did not
 // know of would print the secret. A new escape is added here and to ESCAPES, never in a view.
+// Every markdown and HTML escape writes control characters as escapes too (`visible`): a report
+// is also read with `cat`, where an ESC in a name would drive the terminal.
 
 /**
  * HTML text and attribute values (the plan's <details> summaries): the characters HTML reads, on
  * one line (a line break, a lone CR too, each one space: a blank line would end GitHub's HTML block).
  */
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
+  return visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
 }
 
 /** Markdown punctuation a renderer would read as emphasis, code, links, headings or a table's pipe. */
@@ -25,22 +27,22 @@ export function escapeInline(s: string): string {
 
 /** Markdown text in the test report (cells, summaries, failures): as escapeInline, `"` left as it is. */
 export function escapeTestMarkdown(s: string): string {
-  return escapeMdPunctuation(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')).replace(/\r?\n/g, ' ');
+  return escapeMdPunctuation(visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')).replace(/\r?\n/g, ' ');
 }
 
 /** Markdown text in the status report: `&`, `<`, `>` and markdown punctuation; line breaks kept. */
 export function escapeStatusMarkdown(s: string): string {
-  return escapeMdPunctuation(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+  return escapeMdPunctuation(visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 }
 
 /** The text of a code span in a drift table cell: one line, a pipe as `\|` (GitHub reads it as a pipe inside a code span in a table). */
 export function escapeCodeCell(s: string): string {
-  return s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  return visible(s).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }
 
 /** The text of a code span in the test report's table: one line, a pipe as `¦` (it cannot end the cell). */
 export function escapeTestCode(s: string): string {
-  return s.replace(/\r?\n/g, ' ').replace(/\|/g, '¦');
+  return visible(s).replace(/\r?\n/g, ' ').replace(/\|/g, '¦');
 }
 
 /** XML 1.0 text (JUnit): the five entities escaped, characters XML cannot hold at all replaced. */

@@ -58,3 +58,17 @@ describe('util/escapes', () => {
     expect(new Set(forms.map((f) => f.value)).size).toBe(forms.length);
   });
 });
+
+describe('markdown and HTML escapes and control characters', () => {
+  it('write an ESC, a BEL and a C1 control as escapes, as a terminal reading the report with cat would otherwise obey them', () => {
+    const name = 'refund \u001b[2J\u001b[31mtiming\u0007\u009b';
+    const { escapeHtml, escapeInline, escapeTestMarkdown, escapeStatusMarkdown, escapeCodeCell, escapeTestCode } = escapes;
+    for (const escape of [escapeHtml, escapeInline, escapeTestMarkdown, escapeStatusMarkdown, escapeCodeCell, escapeTestCode]) {
+      const out = escape(name);
+      expect(out, escape.name).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/);
+      expect(out, escape.name).toContain('u001b');
+    }
+    expect(escapes.escapeTestMarkdown(name)).toBe('refund \\\\u001b\\[2J\\\\u001b\\[31mtiming\\\\u0007\\\\u009b');
+    expect(escapes.escapeTestCode(name)).toBe('refund \\u001b[2J\\u001b[31mtiming\\u0007\\u009b');
+  });
+});
