@@ -5,6 +5,7 @@ import type { DesiredState, Guide, PromptTemplate, PromptVersion, SafetyFilter, 
 import { checkFilters } from './filters.js';
 import { checkGuides } from './guides.js';
 import { checkInjection } from './injection.js';
+import { checkLabels } from './labels.js';
 import { checkNames } from './names.js';
 import { checkPii } from './pii.js';
 import { checkGuidePlaceholders, checkPlaceholders, checkVersionPlaceholders } from './placeholders.js';
@@ -27,6 +28,7 @@ export type { RuleContext } from './util.js';
 export function ruleFindings(state: DesiredState, ctx: RuleContext = {}): Diagnostic[] {
   return [
     ...checkNames(state),
+    ...checkLabels(state),
     ...checkReferences(state, ctx),
     ...checkVariables(state),
     ...checkPlaceholders(state),

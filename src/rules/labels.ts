@@ -1,0 +1,37 @@
+// Labels (metadata.labels): the keys promptctl writes itself are not the user's to set, and the
+// kinds whose live objects carry no labels would drop them without a word.
+import type { Diagnostic } from '../model/diagnostic.js';
+import { MANAGED_BY_LABEL, PROMPTCTL_LABEL_PREFIX, type DesiredState } from '../model/types.js';
+import { diagnostic, locate, type Located } from './util.js';
+
+/** Where a label is: its key's own location, else the labels map's, else the document. */
+function labelAt(r: Located, key: string) {
+  return r.locations[`metadata.labels.${key}`] ?? locate(r, 'metadata.labels');
+}
+
+export function checkLabels(state: DesiredState): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  // Sent with the object: a key promptctl owns would be replaced on every apply, unseen.
+  for (const r of [...state.templates, ...state.filters]) {
+    for (const key of Object.keys(r.labels)) {
+      if (key === MANAGED_BY_LABEL) {
+        out.push(
+          diagnostic(labelAt(r, key), 'error', 'labels/reserved', `label "${key}" is promptctl's own: it sets ${MANAGED_BY_LABEL}: promptctl on what it manages (prune deletes only what carries it), so this value would be replaced; remove it`),
+        );
+      } else if (key.startsWith(PROMPTCTL_LABEL_PREFIX)) {
+        out.push(diagnostic(labelAt(r, key), 'error', 'labels/reserved', `label "${key}" is promptctl's own (${PROMPTCTL_LABEL_PREFIX}commit names the source commit): labels under ${PROMPTCTL_LABEL_PREFIX} are not yours to set; remove it`));
+      }
+    }
+  }
+  // Never sent: the live objects of these kinds carry no labels.
+  const why = {
+    PromptVersion: "the gateway's versions carry none (a SafetyFilter's appliesTo.labels matches the template's labels: label the template)",
+    Guide: "AI Studio's guides carry none",
+    SummarySetting: "AI Studio's summary settings carry none",
+  } as const;
+  for (const r of [...state.versions, ...state.guides, ...state.summarySettings]) {
+    if (Object.keys(r.labels).length === 0) continue;
+    out.push(diagnostic(locate(r, 'metadata.labels'), 'warning', 'labels/not-sent', `labels on a ${r.kind} are not sent: ${why[r.kind]}`));
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+// Labels promptctl owns (managed-by, promptctl.dev/*) are refused in git, where a value was
+// replaced on apply without a word; labels on kinds whose live objects carry none are a warning.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanEnv, runCliInProcess } from '../helpers/cli.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+
+let dir: TempDir | undefined;
+afterEach(async () => {
+  await dir?.remove();
+  dir = undefined;
+});
+
+const TEMPLATE = `apiVersion: promptctl/v1
+kind: PromptTemplate
+metadata:
+  name: demo-template
+  labels:
+    team: x
+    managed-by: terraform
+spec:
+  model: gpt-4o
+---
+apiVersion: promptctl/v1
+kind: PromptVersion
+metadata:
+  labels: {owner: alice}
+spec:
+  template: demo-template
+  version: 1.0.0
+  systemInstruction: Answer briefly.
+  userTemplate: "{{question}}"
+  variables:
+    - {name: question, type: string}
+---
+apiVersion: promptctl/v1
+kind: SafetyFilter
+metadata:
+  name: demo-filter
+  labels: {promptctl.dev/commit: abc}
+spec:
+  priority: 10
+  categories: [violence]
+  action: flag_and_pass
+  thresholds: {violence: 0.9}
+  falsePositiveTolerance: 0.05
+`;
+
+describe('validate: labels', () => {
+  it('refuses a label promptctl owns at its file:line:column, and warns of labels that are never sent', async () => {
+    dir = await tempDir();
+    await mkdir(join(dir.path, 'prompts'));
+    await writeFile(join(dir.path, 'prompts/demo.yaml'), TEMPLATE);
+    const r = await runCliInProcess(['validate'], { cwd: dir.path, env: cleanEnv() });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^prompts\/demo\.yaml:7:17: error: label "managed-by" is promptctl's own: .* \[labels\/reserved\]$/m);
+    expect(r.stdout).toMatch(/^prompts\/demo\.yaml:27:34: error: label "promptctl\.dev\/commit" is promptctl's own .* \[labels\/reserved\]$/m);
+    expect(r.stdout).toMatch(/^prompts\/demo\.yaml:14:\d+: warning: labels on a PromptVersion are not sent: .* \[labels\/not-sent\]$/m);
+  });
+});
