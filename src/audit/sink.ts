@@ -4,7 +4,7 @@
 // its failed deliveries have taken its budget, so it cannot hold an apply's end for minutes. The
 // HTTP library is loaded with the first delivery, so an apply without sinks never loads it.
 import { createHmac } from 'node:crypto';
-import { isLoopbackHost } from '../util/net.js';
+import { sinkUrlProblem } from '../util/net.js';
 
 /** An HTTP sink as the config names it (Config.audit.http). */
 export interface HttpAuditSink {
@@ -88,14 +88,8 @@ export function describeSinkUrl(url: string): string {
 
 /** A reason the sink cannot be used at all (checked once, when the log opens), or null. */
 export function sinkProblem(sink: HttpAuditSink, env: NodeJS.ProcessEnv): string | null {
-  let u: URL;
-  try {
-    u = new URL(sink.url);
-  } catch {
-    return 'not a valid URL';
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return `unsupported protocol ${u.protocol}`;
-  if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) return 'plain http is only allowed for loopback hosts; use https';
+  const problem = sinkUrlProblem(sink.url);
+  if (problem) return problem;
   if (sink.secretEnv && !env[sink.secretEnv]) return `environment variable ${sink.secretEnv} (its signing key) is not set`;
   return null;
 }

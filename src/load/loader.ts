@@ -29,6 +29,7 @@ import { userSchemaProblem } from '../schema/user-schemas.js';
 import { validators } from '../schema/validator.js';
 import { ruleFindings } from '../rules/index.js';
 import { withoutCredentials } from '../rules/secrets.js';
+import { checkAuditSinks } from '../rules/audit-sinks.js';
 import { checkEnvironmentConfig, checkEnvironmentNames, environmentDiagnostics, singleEnvironmentDiagnostics } from '../rules/environments.js';
 import { hasEnvironments } from '../model/environments.js';
 import type { KnownSecret } from '../rules/util.js';
@@ -238,7 +239,7 @@ export class Loader {
     // model and every environment a document names as unknown (its own error says what is wrong).
     const configBroken = this.configFailed || this.diagnostics.some((d) => d.file === this.configFile && d.severity === 'error');
     if (this.config !== undefined || !configBroken) diagnostics.push(...checkEnvironmentNames(union));
-    diagnostics.push(...checkEnvironmentConfig(union.config));
+    diagnostics.push(...checkEnvironmentConfig(union.config), ...checkAuditSinks(union.config));
     if (this.environment !== undefined) {
       const one = singleEnvironmentDiagnostics(union, this.environment, run);
       state = one.state;

@@ -155,7 +155,7 @@ describe('HTTP audit sinks', () => {
     await new Promise<void>((r) => closed.close(() => r()));
     const warnings: string[] = [];
     const log = await openAuditLog(join(dir, 'a.jsonl'), {
-      sinks: [{ url: `http://127.0.0.1:${port}/x?token=abc` }],
+      sinks: [{ url: `http://127.0.0.1:${port}/x?stream=abc` }],
       env: {},
       onWarning: (m) => warnings.push(m),
       sinkOptions: { ...fast, retries: 0 },
@@ -165,7 +165,7 @@ describe('HTTP audit sinks', () => {
     expect(r.seq).toBe(1);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/ECONNREFUSED/);
-    expect(warnings[0]).not.toContain('token=abc');
+    expect(warnings[0]).not.toContain('stream=abc');
   });
 
   it('disables sinks it must not use: missing key, plain http to a non-loopback host', async () => {
