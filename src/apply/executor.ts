@@ -12,7 +12,7 @@ import { ownLabels } from '../kinds/labels.js';
 import { stagedIntended, stageFilter } from '../kinds/SafetyFilter/index.js';
 import { snapshot as versionSnapshot } from '../kinds/PromptVersion/index.js';
 import { canonicalHash } from '../kinds/canonical.js';
-import type { AuditLog, AuditOrg } from '../audit/log.js';
+import type { AuditCiRun, AuditLog, AuditOrg } from '../audit/log.js';
 import { GuardMoved, Interrupted, isApiError } from '../kinds/shared.js';
 import type { PlanAction, Plan } from '../plan/types.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
@@ -76,6 +76,8 @@ export interface ExecuteOptions {
   org?: AuditOrg | null;
   environment?: string | null;
   dirty?: boolean;
+  /** The CI run applying, which every record names. */
+  ci?: AuditCiRun | null;
   /** Aborting stops new calls; calls in flight finish and are recorded (SIGINT/SIGTERM). */
   signal?: AbortSignal;
   /** Actions in flight at once; default DEFAULT_CONCURRENCY. */
@@ -127,6 +129,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     org: opts.org ?? null,
     ...(opts.environment ? { environment: opts.environment } : {}),
     ...(opts.dirty ? { dirty: true } : {}),
+    ...(opts.ci ? { ci: opts.ci } : {}),
   };
 
   const running = new Map<string, Promise<void>>();

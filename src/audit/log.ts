@@ -35,6 +35,7 @@ export type {
   AuditAction,
   AuditAnchor,
   AuditChange,
+  AuditCiRun,
   AuditContext,
   AuditInput,
   AuditIntentInput,
@@ -168,13 +169,14 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
           hash: rn(s.hash),
           content: s.content === undefined ? null : (redactJson(s.content, secrets) as AuditJson),
         };
-  const context = (c: AuditContext): Pick<AuditRecord, 'actor' | 'commit' | 'planId' | 'org' | 'environment' | 'dirty'> => ({
+  const context = (c: AuditContext): Pick<AuditRecord, 'actor' | 'commit' | 'planId' | 'org' | 'environment' | 'dirty' | 'ci'> => ({
     actor: r(c.actor),
     commit: rn(c.commit),
     planId: r(c.planId),
     org: c.org ? { id: r(c.org.id), host: r(c.org.host) } : null,
     ...(c.environment != null ? { environment: r(c.environment) } : {}),
     ...(c.dirty ? { dirty: true as const } : {}),
+    ...(c.ci ? { ci: { runId: r(c.ci.runId), ...(c.ci.repository !== undefined ? { repository: r(c.ci.repository) } : {}) } } : {}),
   });
   const head = (seq: number, type: AuditRecord['type']) => ({
     format: AUDIT_FORMAT,
@@ -238,6 +240,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
       org: open.org,
       ...(open.environment !== undefined ? { environment: open.environment } : {}),
       ...(open.dirty ? { dirty: true as const } : {}),
+      ...(open.ci !== undefined ? { ci: open.ci } : {}),
       address: open.address,
       action: open.action,
       before: open.before,

@@ -2,7 +2,7 @@
 // the writer (open, catching up with other writers, repairing a torn tail) and `audit verify`.
 //
 // Format 2 (written now): `format: 2`, write-ahead `intent` records paired with `outcome`
-// records (an outcome names its intent's seq), `org`, `environment`, `dirty`, snapshots with
+// records (an outcome names its intent's seq), `org`, `environment`, `dirty`, `ci`, snapshots with
 // their canonical `content`, and `alg`: the chain hash is HMAC-SHA256 keyed with
 // PROMPTCTL_AUDIT_KEY when it is set, plain sha256 otherwise.
 // Format 1 (older trails, no `format` field): one outcome record per change, sha256 chain.
@@ -61,6 +61,14 @@ export interface AuditContext {
   environment?: string | null;
   /** The working tree was dirty: written as `dirty: true`, left out otherwise. */
   dirty?: boolean;
+  /** The CI run that applies (GitHub Actions' GITHUB_RUN_ID and GITHUB_REPOSITORY), when there is one. */
+  ci?: AuditCiRun | null;
+}
+
+/** A CI run, as a record names it: its logs are where the rest of the story is. */
+export interface AuditCiRun {
+  runId: string;
+  repository?: string;
 }
 
 /** One change, as the plan describes it. */
@@ -136,6 +144,7 @@ export interface AuditRecord {
   org: AuditOrg | null;
   environment?: string;
   dirty?: true;
+  ci?: AuditCiRun;
   address: string;
   action: string;
   resourceId: string | null;
@@ -222,6 +231,7 @@ export function recordLine(r: AuditRecord): string {
   };
   if (r.environment !== undefined) o.environment = r.environment;
   if (r.dirty !== undefined) o.dirty = r.dirty;
+  if (r.ci !== undefined) o.ci = r.ci;
   o.address = r.address;
   o.action = r.action;
   o.resourceId = r.resourceId;
@@ -423,6 +433,9 @@ function shapeProblemV2(r: Record<string, unknown>): string | null {
   }
   if (r.environment !== undefined && typeof r.environment !== 'string') return 'environment is not a string';
   if (r.dirty !== undefined && r.dirty !== true) return 'dirty is not true';
+  if (r.ci !== undefined && !(isObject(r.ci) && typeof r.ci.runId === 'string' && (r.ci.repository === undefined || typeof r.ci.repository === 'string'))) {
+    return 'ci is not {runId, repository?}';
+  }
   for (const k of ['before', 'after'] as const) {
     const s = r[k];
     if (s === null) continue;

@@ -406,6 +406,7 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
       actor: git.actor,
       commit: git.commit,
       dirty: git.dirty,
+      ...(git.runId !== undefined ? { ci: { runId: git.runId, ...(git.repository !== undefined ? { repository: git.repository } : {}) } } : {}),
       org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
       ...(ctx.environment ? { environment: ctx.environment.name } : {}),
       signal: stop.signal,

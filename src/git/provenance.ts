@@ -1,4 +1,5 @@
-// Who applies what from which commit (DESIGN §5): the CI environment first, then git, then the OS.
+// Who applies what from which commit (DESIGN §5): the commit git's HEAD (CI's GITHUB_SHA where no
+// repository answers); the actor and the run CI's, then HEAD's author, then the OS user.
 import { userInfo } from 'node:os';
 import { existsSync, realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
@@ -7,7 +8,7 @@ import { gitIn, mayBeInRepository, otherRepository, tryRaw } from './repo.js';
 import { parseStatus, STATUS_ARGS } from './status.js';
 
 export interface GitProvenance {
-  /** GITHUB_SHA, else HEAD; null outside a repository or before the first commit. */
+  /** HEAD, else GITHUB_SHA (a CI workspace without the repository); null outside a repository or before the first commit. */
   commit: string | null;
   /** PR source branch or pushed ref name in Actions, else the checked-out branch; null when detached. */
   branch: string | null;
@@ -117,8 +118,10 @@ function withCiRun(env: NodeJS.ProcessEnv, p: GitProvenance): GitProvenance {
 /** The CI environment's values over git's (DESIGN §5). */
 function withEnv(env: NodeJS.ProcessEnv, git: { commit: string | null; branch: string | null; dirty: boolean; author: string | null }): GitProvenance {
   const result: GitProvenance = {
+    // HEAD is what was read: a workflow may check out another commit than the event's
+    // (`ref:` on actions/checkout); GITHUB_SHA stands in only where no repository answers.
     // `||`: Actions sets some of these to "" when they do not apply (GITHUB_HEAD_REF on push).
-    commit: env.GITHUB_SHA || git.commit,
+    commit: git.commit || env.GITHUB_SHA || null,
     branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || git.branch,
     dirty: git.dirty,
     actor: env.GITHUB_ACTOR || git.author || osUser(env),

@@ -92,6 +92,20 @@ describe('plan --changed-since', () => {
     expect(moved.stderr).not.toContain('planning 0 addresses');
   });
 
+  it('an apply in Actions records the commit it read (HEAD, not a GITHUB_SHA the checkout is not at) and the run', async () => {
+    const older = git('rev-parse', 'HEAD').trim();
+    await s.edit('prompts/safety-filters.yaml', 'priority: 20', 'priority: 25');
+    git('commit', '-q', '-am', 'priority 25');
+    const head = git('rev-parse', 'HEAD').trim();
+    const ci = { GITHUB_ACTIONS: 'true', GITHUB_SHA: older, GITHUB_ACTOR: 'octocat', GITHUB_RUN_ID: '4242', GITHUB_REPOSITORY: 'acme/prompts' };
+    const r = await s.cli(['apply', '--auto-approve'], ci);
+    expect(r.code, r.stderr).toBe(0);
+    const records = (await readFile(join(s.dir.path, '.promptctl/audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const last = records.at(-1);
+    expect(last).toMatchObject({ commit: head, actor: 'octocat', ci: { runId: '4242', repository: 'acme/prompts' } });
+    expect(records[0].ci).toBeUndefined(); // the first apply ran outside Actions
+  });
+
   it('fails clearly on an unknown ref', async () => {
     const r = await s.cli(['plan', '--changed-since', 'no-such-branch']);
     expect(r.code).toBe(1);

@@ -59,9 +59,9 @@ describe('gitProvenance', () => {
     expect(p.commit).toBe(first);
   });
 
-  it('prefers the GitHub Actions environment', async () => {
+  it('takes the actor, branch and run from the GitHub Actions environment, and the commit from HEAD (what was read)', async () => {
     const d = repo();
-    commit(d, 'one');
+    const head = commit(d, 'one');
     const env = {
       GITHUB_SHA: 'f'.repeat(40),
       GITHUB_ACTOR: 'octocat',
@@ -70,8 +70,9 @@ describe('gitProvenance', () => {
       GITHUB_RUN_ID: '123456',
       GITHUB_REPOSITORY: 'acme/prompts',
     };
+    // A workflow may check out another commit than GITHUB_SHA (`ref:` on actions/checkout).
     expect(await gitProvenance(d, env)).toEqual({
-      commit: 'f'.repeat(40),
+      commit: head,
       branch: 'main',
       dirty: false,
       actor: 'octocat',
@@ -229,9 +230,11 @@ describe('gitProvenance, with as few git processes as the answer needs', () => {
     const ci = { GITHUB_SHA: 'f'.repeat(40), GITHUB_REF_NAME: 'main', GITHUB_ACTOR: 'octocat', GITHUB_RUN_ID: '7' };
     expect(await gitProvenance(d, ci, loose)).toEqual({ commit: null, branch: null, dirty: false, actor: 'octocat', runId: '7' });
     expect(await gitProvenance(d, ci, there)).toEqual({ commit: sha, branch: 'main', dirty: true, actor: 'octocat', runId: '7' });
-    expect((await gitProvenance(d, ci, 'prompts')).commit).toBe('f'.repeat(40));
-    // A CI workspace in no repository whose checkout has a `path:`: that checkout is the workspace's, CI's values stand.
-    expect(await gitProvenance(loose, ci, there)).toEqual({ commit: 'f'.repeat(40), branch: 'main', dirty: true, actor: 'octocat', runId: '7' });
+    expect((await gitProvenance(d, ci, 'prompts')).commit).toBe(git(d, 'rev-parse', 'HEAD').trim());
+    // A CI workspace in no repository whose checkout has a `path:`: that checkout is the workspace's, CI's branch and run stand.
+    expect(await gitProvenance(loose, ci, there)).toEqual({ commit: sha, branch: 'main', dirty: true, actor: 'octocat', runId: '7' });
+    // Where no repository answers at all, GITHUB_SHA stands in.
+    expect((await gitProvenance(loose, ci)).commit).toBe('f'.repeat(40));
     // GIT_DIR pins git to this repository: a prompts directory outside its work tree has no commit of it.
     process.env['GIT_DIR'] = join(d, '.git');
     try {
