@@ -256,7 +256,18 @@ function listingOf<T>(res: HttpResult, path: string): EntityListing<T> {
     body !== null &&
     !Array.isArray(body) &&
     (Array.isArray(body.entities) || (body.entities === undefined && LISTING_FIELDS.some((f) => isCount(body[f]))));
-  if (isListing) return body as unknown as EntityListing<T>;
+  if (isListing) {
+    const bad = ((body.entities as unknown[] | undefined) ?? []).findIndex((e) => !isEntity(e));
+    if (bad < 0) return body as unknown as EntityListing<T>;
+    throw new ApiError(
+      `GET ${path} answered ${res.status} with a listing whose entity ${bad + 1} is not an object with a string id (or version) and name: is the API URL right?`,
+      res.status,
+      'unexpected.answer',
+      res.correlationId,
+      'GET',
+      path,
+    );
+  }
   const what = typeof body === 'string' ? 'text' : Array.isArray(body) ? 'a JSON list' : typeof body === 'object' && body !== null ? 'JSON without a list of entities' : 'nothing';
   throw new ApiError(`GET ${path} answered ${res.status} with ${what}, not a listing: is the API URL right?`, res.status, 'unexpected.answer', res.correlationId, 'GET', path);
 }
@@ -338,6 +349,13 @@ function hasNext(listing: Partial<EntityListing<unknown>>): boolean {
 
 function isCount(n: unknown): n is number {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0;
+}
+
+/** What every entity of a listing is: an object named by a string id (a version by its label), and by a string name if any. */
+function isEntity(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) return false;
+  const o = e as { id?: unknown; version?: unknown; name?: unknown };
+  return (typeof o.id === 'string' || typeof o.version === 'string') && (o.name === undefined || typeof o.name === 'string');
 }
 
 function entityKey(e: unknown): string | undefined {

@@ -62,6 +62,19 @@ describe('plan: a listing that is not one', () => {
     expect(r.stderr).toMatch(/prompttemplates answered 200 with JSON without a list of entities, not a listing: is the API URL right\?/);
   });
 
+  it('so is a listing whose entities are not objects with a string id and name', async () => {
+    for (const entities of [[null], [{ id: 'a', name: 5 }], [['a']]]) {
+      const url = await proxyAnsweringListingsWith(JSON.stringify({ entities, pageCount: 1 }), 'application/json');
+      const r = await s.cli(['plan'], { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/prompttemplates answered 200 with a listing whose entity 1 is not an object with a string id \(or version\) and name/);
+      expect(r.stderr).not.toMatch(/internal/);
+      server?.closeAllConnections();
+      await new Promise((done) => server!.close(done));
+      server = undefined;
+    }
+  });
+
   it('a page that claims a billion pages is refused before any is read', async () => {
     const url = await proxyAnsweringListingsWith(JSON.stringify({ entities: [], pageCount: 1_000_000_000, total: 5 }), 'application/json');
     const r = await s.cli(['plan'], { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url });
