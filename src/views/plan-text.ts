@@ -37,8 +37,9 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
   const style = opts.style ?? plain;
   const lines: string[] = [];
   // The target and git labels come from a saved file too (`show`), which anyone can write.
-  const git = visible(gitLabel(plan));
-  lines.push(style('bold', `Plan for ${visible(plan.target)}`) + (git ? style('dim', ` · ${git}`) : ''));
+  // Line breaks too: a target label with one would print a line of its own (a forged summary).
+  const git = visibleName(gitLabel(plan));
+  lines.push(style('bold', `Plan for ${visibleName(plan.target)}`) + (git ? style('dim', ` · ${git}`) : ''));
   const scope = scopeNote(plan);
   if (scope) lines.push(style('yellow', scope));
   lines.push('');

@@ -256,3 +256,17 @@ describe('markdown renderer', () => {
     expect(md).toMatch(/… [\d,]+ more lines; see the JSON plan artifact/);
   });
 });
+
+describe('plan text header from a saved file (show)', () => {
+  it('keeps a target or git label with a line break on its line, so it cannot forge a summary line', () => {
+    const plan: Plan = {
+      ...buildPlan(sampleDesired(), { templates: [], filters: [] }, opts()),
+      target: 'http://127.0.0.1:1\nPlan: 0 to create, 0 to update, 0 to delete.',
+      git: { branch: 'main\rx', dirty: false, actor: 'a' },
+    };
+    const text = renderText(plan);
+    expect(text.split('\n')[0]).toMatch(/^Plan for http:\/\/127\.0\.0\.1:1\\u000aPlan: 0 to create/);
+    expect(text).not.toMatch(/^Plan: 0 to create, 0 to update, 0 to delete\.$/m);
+    expect(text).not.toContain('\r');
+  });
+});
