@@ -86,7 +86,7 @@ interface ActionCommon {
   dependsOn: string[];
   /** Why, when not obvious: "pruned (managed-by: promptctl)", "no longer routed", … */
   reason?: string;
-  /** Calls for a reviewer's attention (deleting or disabling a safety filter). */
+  /** Calls for a reviewer's attention (deleting or disabling a safety filter, deleting a template with its versions or split). */
   destructive?: boolean;
   /** The prompt text before and after (creates and updates). */
   text?: TextChange[];

@@ -212,6 +212,8 @@ function planAbsentTemplate(lT: WireTemplate, ctx: PlanContext, part: PlanPart):
   // is never run: its versions' content would only make the plan's seal move with them.
   if (fate.fate === 'pending') a.pending = true;
   else a.cascade = cascaded(lT);
+  // Its versions go with it, and a split stops serving: a reviewer's attention, as a filter's removal.
+  if ((lT.versions ?? []).length > 0 || lT.traffic) a.destructive = true;
   const m = liveModified(lT);
   if (m) a.liveModified = m;
   part.actions.push(a);

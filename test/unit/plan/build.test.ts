@@ -362,7 +362,7 @@ describe('buildPlan: prune and unmanaged objects', () => {
     expect(noFilters.problems.map((p) => p.message)).toEqual([expect.stringMatching(/deletes 3 of the 5 objects promptctl manages \(/)]);
   });
 
-  it('with prune deletes only what promptctl manages; a deleted filter is destructive', () => {
+  it('with prune deletes only what promptctl manages; a deleted filter, and a template with versions or a split, are destructive', () => {
     const { d, live } = withExtras();
     const plan = buildPlan(d, live, opts({ prune: true }));
     expect(changed(plan)).toEqual(['delete PromptTemplate/old-managed', 'delete SafetyFilter/old-guard']);
@@ -370,7 +370,10 @@ describe('buildPlan: prune and unmanaged objects', () => {
     expect(f.destructive).toBe(true);
     expect(f.guard).toEqual({ version: 5, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(f.reason).toContain('removes a safety filter');
-    expect(act(plan, 'PromptTemplate/old-managed')!.destructive).toBeUndefined();
+    // Its versions go with it: as much a reviewer's business as a filter's removal.
+    const t = act(plan, 'PromptTemplate/old-managed')!;
+    expect(t.destructive).toBe(true);
+    expect(t.reason).toMatch(/also deletes \d+ versions?/);
     expect(plan.unmanaged).toEqual([
       { address: 'SafetyFilter/manual-guard', reason: 'not in git; not labelled managed-by: promptctl' },
       { address: 'PromptTemplate/hand-made', reason: 'not in git; not labelled managed-by: promptctl' },
