@@ -26,13 +26,20 @@ export function addDirOption(cmd: Command): Command {
  * Prints the target line: the first thing every command says on stderr. `dir`: the prompts
  * directory the command reads (the default for one that reads none).
  */
-export function announceTarget(ctx: CliContext, dir: string = DEFAULT_DIR): string {
+export function announceTarget(ctx: CliContext, dir: string = DEFAULT_DIR, opts: { writes?: boolean } = {}): string {
   // With --env, the label ends in ", environment NAME" (DESIGN §6).
   const { label, target, stateFile } = describeTarget(ctx.env, ctx.environment);
   ctx.info(targetLine(label));
   if (target.kind === 'embedded') {
     const above = embeddedStateAbove(ctx.cwd, dir, stateFile);
     if (above !== undefined) ctx.info(embeddedStateAboveNote(ctx.cwd, stateFile, above));
+    // In CI the embedded emulator is nearly always a secret that did not reach the job: an apply
+    // there goes green having changed no org.
+    if (opts.writes && (ctx.env.GITHUB_ACTIONS === 'true' || (ctx.env.CI !== undefined && ctx.env.CI !== '' && ctx.env.CI !== 'false'))) {
+      ctx.info(
+        'warning: this runs in CI with no target configured (no GENESYSCLOUD_* variable is set, or they are empty), so it changes only the embedded emulator\'s throwaway state, not an org; if the job meant an org, pass its credentials (a secret that did not reach the job?)',
+      );
+    }
   }
   return label;
 }
