@@ -68,6 +68,8 @@ export interface FailureContext {
   apiUrl: string;
   loginUrl: string;
   scrub: (text: string) => string;
+  /** The proxy (host:port) each host is reached through, if any: a connection failure is the proxy's then. */
+  proxies?: { api?: string | undefined; login?: string | undefined };
 }
 
 /** The error a failed attempt ends its call with: nothing from got's error object (which holds the request headers) is copied whole. */
@@ -80,8 +82,11 @@ export function apiErrorOf(
   const where = `${spec.method} ${spec.path}`;
   if (attempt.kind === 'transport') {
     const base = spec.host === 'login' ? ctx.loginUrl : ctx.apiUrl;
+    const proxy = spec.host === 'login' ? ctx.proxies?.login : ctx.proxies?.api;
+    // Through a proxy, the socket that failed is the proxy's: a refusal there is not the server's.
+    const what = proxy !== undefined && attempt.code === 'ECONNREFUSED' ? `the proxy ${proxy} refused the connection (is it running?)` : describeTransport(attempt);
     return new ApiError(
-      ctx.scrub(`${where} failed: ${describeTransport(attempt)} (${origin(base)})`),
+      ctx.scrub(`${where} failed: ${what} (${origin(base)}${proxy !== undefined ? ` through the proxy ${proxy}` : ''})`),
       0,
       attempt.code,
       correlationId,

@@ -99,7 +99,12 @@ export class Transport {
     // be caught, within a thousand calls.
     setMaxListeners(MAX_WAITING_CALLS, this.closing.signal);
     this.slots = new Semaphore(opts.concurrency);
-    this.failures = { apiUrl: opts.apiUrl, loginUrl: opts.loginUrl, scrub: (text) => opts.redactor.scrub(text) };
+    // The proxy each host is reached through, by host and port alone (its URL may hold credentials).
+    const via = (base: string): string | undefined => {
+      const proxy = opts.proxy ? proxyFor(new URL(base), opts.proxy) : undefined;
+      return proxy === undefined ? undefined : new URL(proxy).host;
+    };
+    this.failures = { apiUrl: opts.apiUrl, loginUrl: opts.loginUrl, scrub: (text) => opts.redactor.scrub(text), proxies: { api: via(opts.apiUrl), login: via(opts.loginUrl) } };
     // One socket per concurrent request, kept alive between them.
     const sockets = { keepAlive: true, maxSockets: opts.concurrency + 1 };
     const direct = { http: new http.Agent(sockets), https: new https.Agent(sockets) };

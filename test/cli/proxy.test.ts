@@ -99,6 +99,12 @@ describe('behind an HTTPS proxy', () => {
     expect(wrong.stderr).toContain('the proxy refused the connection (HTTP 407: proxy authentication required)');
     expect(wrong.stdout + wrong.stderr).not.toMatch(/not-the-pa55word|pa55word-7Qz/);
 
+    // A proxy that is not there: the refusal is the proxy's, named by host and port alone.
+    const closed = await runCli(['plan'], { cwd: dir.path, env: { ...env, HTTPS_PROXY: `http://user:${PASSWORD}@127.0.0.1:9` } });
+    expect(closed.code).toBe(1);
+    expect(closed.stderr).toMatch(/failed: the proxy 127\.0\.0\.1:9 refused the connection \(is it running\?\) \(https:\/\/\S+ through the proxy 127\.0\.0\.1:9\)/);
+    expect(closed.stdout + closed.stderr).not.toContain(PASSWORD);
+
     // (NO_PROXY is checked in test/unit/genesys/proxy.test.ts: a direct try here would ask a resolver.)
   });
 
