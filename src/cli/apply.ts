@@ -62,6 +62,10 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
     throw new UserError(`${shownFile} was planned for ${visible(saved.target)}, but the target is ${label}; nothing was applied`);
   }
   if (saved && saved.problems.length > 0) refuseSavedProblems(ctx, shownFile!, flags.dir, saved);
+  // Planned from another directory, which this apply does not have: say which, before "not found".
+  if (saved && otherDir(saved, flags.dir) !== '' && !existsSync(resolve(cwd, flags.dir))) {
+    throw new UserError(`${shownFile} was planned with --dir ${shellWord(saved.dir!)}, and this apply reads ${shellWord(flags.dir)}, which does not exist: apply it with --dir ${shellWord(saved.dir!)}; nothing was applied`);
+  }
   let audit: AuditLog | undefined;
   // Stops the run from starting calls: the first interrupt, or stdout/stderr losing its reader.
   const stop = new Stop(ctx);

@@ -33,7 +33,9 @@ export async function readPlanFile(path: string, file: string): Promise<Plan> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `plan file ${file} does not exist` : `cannot read plan file ${file}: ${visibleName((err as Error).message)}`);
+    if (code === 'ENOENT') throw new UserError(`plan file ${file} does not exist`);
+    if (code === 'EISDIR') throw new UserError(`plan file ${file} is a directory: give the file \`plan --out\` wrote`);
+    throw new UserError(`cannot read plan file ${file}: ${visibleName((err as Error).message)}`);
   }
   const { checkPlanFile } = await import('../schema/plan-file.js');
   const checked = checkPlanFile(text, file);

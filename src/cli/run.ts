@@ -202,7 +202,9 @@ async function blockedAsUserError<T>(fn: () => Promise<T>, onError?: () => void)
       throw new UserError(`blocked${typeof filter === 'string' ? ` by safety filter ${filter}` : ''}: ${why}`);
     }
     if (err instanceof ApiError && err.code === 'invalid.variables') {
-      throw new UserError(`the template refused the variables: ${err.body?.message ?? err.message} (give them with --var name=value)`);
+      const why = err.body?.message ?? err.message;
+      // The hint is for a variable left out; a value of the wrong kind says itself what it wants.
+      throw new UserError(`the template refused the variables: ${why}${/missing|required/i.test(why) ? ' (give them with --var name=value)' : ''}`);
     }
     throw err;
   }

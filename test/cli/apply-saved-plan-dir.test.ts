@@ -48,4 +48,14 @@ describe('apply of a plan saved from another prompts directory', () => {
     expect(again.stderr).toContain('plan.json is stale');
     expect(again.stderr).not.toContain('It was planned with --dir');
   });
+
+  it('planned from a directory this apply does not have: names it, instead of only "not found"', async () => {
+    const s = closing(await scenario());
+    await cp(join(s.dir.path, 'prompts'), join(s.dir.path, 'other'), { recursive: true });
+    expect((await s.cli(['plan', '--dir', 'other', '--out', 'plan.json'])).code).toBe(0);
+    const r = await s.cli(['apply', '--dir', 'missing', 'plan.json', '--auto-approve']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: plan.json was planned with --dir other, and this apply reads missing, which does not exist: apply it with --dir other; nothing was applied');
+  });
 });
+

@@ -72,7 +72,9 @@ describe('promptctl run', () => {
       [['run', 'faq-bot@latest'], /^error: version "latest" is not a semantic version MAJOR\.MINOR\.PATCH\[-prerelease\] \(e\.g\. "1\.2\.0"\); give TEMPLATE or TEMPLATE@VERSION$/m],
       [['run', 'faq-bot', '--var', 'question'], /^error: --var "question": write it as name=value$/m],
       [['run', 'faq-bot', '--var', 'q=1', '--var', 'q=2'], /^error: --var q is given twice$/m],
-      [['run', 'faq-bot@1.0.0'], /^error: the template refused the variables: variable question is required/m],
+      [['run', 'faq-bot@1.0.0'], /^error: the template refused the variables: variable question is required.* \(give them with --var name=value\)$/m],
+      // A variable the version does not declare: no hint to give more of them.
+      [['run', 'faq-bot@1.0.0', '--var', 'question=q', '--var', 'plan=gold'], /^error: the template refused the variables: variable plan is not declared by version 1\.0\.0 \(it declares question\)$/m],
     ];
     for (const [args, message] of cases) {
       const r = await p.cli(args);

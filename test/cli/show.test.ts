@@ -37,4 +37,12 @@ describe('promptctl show', () => {
     expect(r.stderr).toMatch(/plan\.json:\d+:\d+: error: actions\[0\]\.action: must be equal to one of the allowed values \[plan\/schema\]/);
     expect(r.stderr).not.toMatch(/internal|at .*\.js:\d+/);
   });
+
+  it('says a directory given as the plan file is one', async () => {
+    s = await scenario();
+    const r = await s.cli(['show', 'prompts']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: plan file prompts is a directory: give the file `plan --out` wrote');
+    expect(r.stderr).not.toContain('EISDIR');
+  });
 });

@@ -84,6 +84,9 @@ describe('changedSince', () => {
     commit(d, 'base');
     await expect(changedSince(d, 'no-such-branch')).rejects.toThrow(/unknown git ref "no-such-branch"/);
     await expect(changedSince(d, '--output=/tmp/x')).rejects.toBeInstanceOf(UserError);
+    // A range is not one ref (git said "HEAD..HEAD and HEAD have no common ancestor").
+    await expect(changedSince(d, 'HEAD..HEAD')).rejects.toThrow(/"HEAD\.\.HEAD" is a range; give one ref/);
+    await expect(changedSince(d, 'main...HEAD')).rejects.toThrow(/is a range/);
     const plain = dir();
     await expect(changedSince(plain, 'HEAD')).rejects.toThrow(/needs a git repository/);
   });
