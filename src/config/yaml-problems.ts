@@ -34,8 +34,12 @@ export function yamlProblem(
     }
     case 'RESOURCE_EXHAUSTION':
       return diag(e.pos[0], 'yaml/too-deep', `YAML too large or too deep: ${e.message}`);
-    case 'TAG_RESOLVE_FAILED':
+    case 'TAG_RESOLVE_FAILED': {
+      // A standard tag (!!float) on a value its schema does not read that way ("1"): not a custom one.
+      const standard = /tag:yaml\.org,2002:(\w+)/.exec(e.message);
+      if (standard) return diag(e.pos[0], 'yaml/tag', `!!${standard[1]} does not apply to this value as written; drop the tag (the field's type is known), or write the value in that type's own form (1.0 for !!float)`);
       return diag(e.pos[0], 'yaml/tag', `${e.message} (custom tags are not supported)`);
+    }
     case 'MISSING_CHAR': {
       // An unclosed quote is reported at the end of the file; the quote that opened it is the news.
       const quote = /quote/.test(e.message) ? unclosedQuoteOffset(doc, e.pos[0]) : undefined;

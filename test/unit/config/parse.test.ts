@@ -63,6 +63,14 @@ describe('parseYaml', () => {
   it('refuses custom tags', () => {
     const r = parseYaml('a: !secret x\n', 'f.yaml');
     expect(r.diagnostics[0]).toMatchObject({ line: 1, column: 4, rule: 'yaml/tag' });
+    expect(r.diagnostics[0]!.message).toContain('custom tags are not supported');
+  });
+
+  it('does not call a standard tag on a value it does not fit a custom one', () => {
+    const r = parseYaml('a: !!float 1\n', 'f.yaml');
+    expect(r.diagnostics[0]).toMatchObject({ line: 1, column: 4, rule: 'yaml/tag' });
+    expect(r.diagnostics[0]!.message).toBe('!!float does not apply to this value as written; drop the tag (the field\'s type is known), or write the value in that type\'s own form (1.0 for !!float)');
+    expect(parseYaml('a: !!float 1.5\n', 'f.yaml').diagnostics).toEqual([]);
   });
 
   it('stops an alias bomb at its first alias, without expanding it', () => {
