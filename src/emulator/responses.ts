@@ -24,7 +24,7 @@
 // (finishReason length) unless the fixture gives its own finishReason. Output text passes through
 // the output safety filters like any model answer.
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { isSeq, LineCounter, parseDocument } from 'yaml';
 import type { FinishReason } from '../targets/llmgateway/wire.js';
 import { compileFixtureRegex, execBounded, RegexTimeout } from '../util/regex.js';
 import { ApiFailure } from './errors.js';
@@ -59,21 +59,32 @@ export function loadResponsesFile(file: string): ResponseFixture[] {
   } catch (err) {
     throw new Error(`cannot read emulator responses file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter: lines });
+  const at = (offset: number | undefined): string => {
+    if (offset === undefined) return '';
+    const p = lines.linePos(offset);
+    return `:${p.line}:${p.col}`;
+  };
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const at = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
-    throw new Error(`emulator responses file ${file}${at}: ${e.message.split('\n')[0]}`);
+    throw new Error(`emulator responses file ${file}${at(e.pos[0])}: ${e.message.split('\n')[0]}`);
   }
-  return checkResponses(doc.toJS({ maxAliasCount: 100 }) as unknown, file);
+  // Each entry's error names its line: the list is the document, or its `responses:` key.
+  const listNode = isSeq(doc.contents) ? doc.contents : doc.get('responses', true);
+  const entryAt = (i: number): string => at(isSeq(listNode) ? (listNode.items[i] as { range?: [number, number, number] } | undefined)?.range?.[0] : undefined);
+  return checkResponses(doc.toJS({ maxAliasCount: 100 }) as unknown, file, entryAt);
 }
 
-/** Checks fixtures given as data (a list, or `{responses: [...]}`); `source` names them in errors. */
-export function checkResponses(data: unknown, source = 'responses'): ResponseFixture[] {
+/**
+ * Checks fixtures given as data (a list, or `{responses: [...]}`); `source` names them in errors,
+ * and `entryAt(i)` where entry i is (":line:column", or "").
+ */
+export function checkResponses(data: unknown, source = 'responses', entryAt: (i: number) => string = () => ''): ResponseFixture[] {
   if (data === null || data === undefined) return [];
   const list = Array.isArray(data) ? data : isRecord(data) && Array.isArray(data['responses']) ? data['responses'] : undefined;
   if (!list) throw new Error(`${source}: expected a list of responses, or an object with a responses: list`);
-  return list.map((raw, i) => checkFixture(raw, `${source}: responses[${i}]`));
+  return list.map((raw, i) => checkFixture(raw, `${source}${entryAt(i)}: responses[${i}]`));
 }
 
 function checkFixture(raw: unknown, where: string): ResponseFixture {

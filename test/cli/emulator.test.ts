@@ -184,8 +184,15 @@ describe('promptctl emulator', () => {
     await writeFile(join(dir, 'bad.yaml'), '- match: {regex: "(open"}\n  output: x\n');
     const bad = await run(['emulator', '--state', 's.json', '--responses', 'bad.yaml'], dir);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^error: --responses: bad\.yaml: responses\[0\]: match\.regex is not a valid regular expression: .*Unterminated group$/m);
+    expect(bad.stderr).toMatch(/^error: --responses: bad\.yaml:1:3: responses\[0\]: match\.regex is not a valid regular expression: .*Unterminated group$/m);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+    // Under a responses: key, the second entry's line; a syntax error at its line and column.
+    await writeFile(join(dir, 'bad2.yaml'), 'responses:\n  - match: {template: a}\n    output: x\n  - match: {bogus: 1}\n    output: y\n');
+    const second = await run(['emulator', '--state', 's.json', '--responses', 'bad2.yaml'], dir);
+    expect(second.stderr).toMatch(/^error: --responses: bad2\.yaml:4:5: responses\[1\]: unknown match field bogus/m);
+    await writeFile(join(dir, 'bad3.yaml'), 'responses:\n  - {\n');
+    const syntax = await run(['emulator', '--state', 's.json', '--responses', 'bad3.yaml'], dir);
+    expect(syntax.stderr).toMatch(/^error: --responses: emulator responses file bad3\.yaml:\d+:\d+: /m);
     expect(bad.stdout).toBe('');
     expect(existsSync(join(dir, 's.json.lock'))).toBe(false);
   });
