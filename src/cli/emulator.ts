@@ -18,7 +18,7 @@ interface Flags {
   host: string;
   state: string;
   clientId: string;
-  clientSecret: string;
+  clientSecret?: string;
   latencyMs: string;
   faultRate: string;
   rateLimit: string;
@@ -38,7 +38,7 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
     .option('--host <addr>', 'address to bind', '127.0.0.1')
     .option('--state <file>', 'state file (survives restarts and kill -9)', EMBEDDED_STATE_FILE)
     .option('--client-id <id>', 'OAuth client id to accept', EMBEDDED_CLIENT_ID)
-    .option('--client-secret <secret>', 'OAuth client secret to accept', EMBEDDED_CLIENT_SECRET)
+    .option('--client-secret <secret>', `OAuth client secret to accept (default: $${EMULATOR_SECRET_VAR}, which keeps it out of the process list, else ${EMBEDDED_CLIENT_SECRET})`)
     .option('--latency-ms <n>', 'delay added to every API request', '0')
     .option('--fault-rate <p>', 'share (0..1) of API calls that fail: 500, 502, 503, dropped before or after the work', '0')
     .option('--rate-limit <n>', 'requests per window (a minute) per token before 429', '300')
@@ -49,11 +49,14 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
     .option('--responses <file>', 'canned model answers (YAML or JSON; format at the top of src/emulator/responses.ts): the first that matches answers a call')
     .option('--dir <dir>', 'prompts directory whose promptctl.yaml `models:` are counted and priced as it says (read at start)', 'prompts')
     .action(async (flags: Flags) => {
-      ctx.exitCode = await runEmulator(ctx, toOptions(flags), flags.dir);
+      ctx.exitCode = await runEmulator(ctx, toOptions(flags, ctx.env), flags.dir);
     });
 }
 
-function toOptions(f: Flags): EmulatorOptions {
+/** The client secret the emulator accepts, from the environment: a flag's value is shown to every local user by `ps`. */
+export const EMULATOR_SECRET_VAR = 'PROMPTCTL_EMULATOR_CLIENT_SECRET';
+
+function toOptions(f: Flags, env: NodeJS.ProcessEnv): EmulatorOptions {
   const host = f.host.trim();
   if (!host) throw new UserError('--host must not be empty');
   return {
@@ -61,7 +64,7 @@ function toOptions(f: Flags): EmulatorOptions {
     host,
     stateFile: f.state,
     clientId: nonEmpty('--client-id', f.clientId),
-    clientSecret: nonEmpty('--client-secret', f.clientSecret),
+    clientSecret: f.clientSecret !== undefined ? nonEmpty('--client-secret', f.clientSecret) : nonEmpty(EMULATOR_SECRET_VAR, env[EMULATOR_SECRET_VAR] ?? EMBEDDED_CLIENT_SECRET),
     latencyMs: intFlag('--latency-ms', f.latencyMs, 0, 600_000),
     faultRate: numFlag('--fault-rate', f.faultRate, 0, 1),
     rateLimit: intFlag('--rate-limit', f.rateLimit, 1, 1_000_000_000),

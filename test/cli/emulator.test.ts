@@ -25,8 +25,8 @@ interface Launched {
 const children: ChildProcess[] = [];
 
 /** Starts the emulator and resolves with the URL from its first stdout line. */
-function launch(args: string[], cwd: string): Promise<Launched> {
-  const child = spawn(process.execPath, [BIN, 'emulator', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+function launch(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Launched> {
+  const child = spawn(process.execPath, [BIN, 'emulator', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let err = '';
   child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
@@ -76,6 +76,20 @@ describe('promptctl emulator', () => {
     expect(em.stderr()).not.toContain(api.token);
     const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8'));
     expect(state.templates[created.body.id].name).toBe('from-cli');
+  });
+
+  it('takes the client secret from PROMPTCTL_EMULATOR_CLIENT_SECRET, out of the process list; the flag wins over it', async () => {
+    const env = { ...process.env, PROMPTCTL_EMULATOR_CLIENT_SECRET: 'from-the-env-7' };
+    const em = await launch(['--port', '0', '--state', 'env.json'], dir, env);
+    const api = new Api(em.url);
+    expect((await api.login('local-client', 'local-secret')).status).toBe(401);
+    expect((await api.login('local-client', 'from-the-env-7')).status).toBe(200);
+    em.child.kill('SIGTERM');
+    await em.exited;
+    const flag = await launch(['--port', '0', '--state', 'env2.json', '--client-secret', 'flag-wins'], dir, env);
+    expect((await new Api(flag.url).login('local-client', 'flag-wins')).status).toBe(200);
+    flag.child.kill('SIGTERM');
+    await flag.exited;
   });
 
   it('defaults the state to .promptctl/local-state.json and exits 0 on SIGINT', async () => {
