@@ -58,4 +58,13 @@ describe('validate: labels', () => {
     expect(r.stdout).toMatch(/^prompts\/demo\.yaml:27:34: error: label "promptctl\.dev\/commit" is promptctl's own .* \[labels\/reserved\]$/m);
     expect(r.stdout).toMatch(/^prompts\/demo\.yaml:14:\d+: warning: labels on a PromptVersion are not sent: .* \[labels\/not-sent\]$/m);
   });
+
+  it('says what a label key may be when one is refused', async () => {
+    dir = await tempDir();
+    await mkdir(join(dir.path, 'prompts'));
+    await writeFile(join(dir.path, 'prompts/demo.yaml'), TEMPLATE.replace('    managed-by: terraform\n', '    "Bad Key": y\n'));
+    const r = await runCliInProcess(['validate'], { cwd: dir.path, env: cleanEnv() });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('prompts/demo.yaml:7:5: error: key "Bad Key" in metadata.labels is not valid: a label key is 1 to 128 letters, digits, dots, underscores, slashes and hyphens, beginning and ending with a letter or digit [schema/key]');
+  });
 });
