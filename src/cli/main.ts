@@ -3,7 +3,8 @@
 // does nothing; bin.ts is the process behind the binary.
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isInside } from '../util/inside.js';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../genesys/errors.js';
 import { describeFsError, EXIT, isFsError, UserError } from '../util/errors.js';
@@ -194,7 +195,10 @@ function reportError(ctx: CliContext, err: unknown): number {
     const spawn = err.syscall.startsWith('spawn ');
     const why = err.code !== 'ENOENT' ? describeFsError(err) : spawn ? '(not installed, or not on PATH)' : '(no such file or directory)';
     // A rename names its temp file as `path`: the file being written is `dest`.
-    const what = spawn ? `run ${err.path}` : `${err.syscall} ${relative(ctx.cwd, (err as { dest?: string }).dest ?? err.path) || '.'}`;
+    const target = (err as { dest?: string }).dest ?? err.path;
+    // Relative to the working directory when under it; a path elsewhere as it is (not ../../proc/x).
+    const shown = isAbsolute(target) && !isInside(resolve(ctx.cwd), target) ? target : relative(ctx.cwd, target) || '.';
+    const what = spawn ? `run ${err.path}` : `${err.syscall} ${shown}`;
     ctx.info(`error: cannot ${what}: ${err.code} ${why}`);
     if (ctx.env.PROMPTCTL_DEBUG) ctx.info(err.stack ?? '');
     return EXIT.error;

@@ -201,7 +201,9 @@ export function parseBaseUrl(name: string, value: string, vars: Pick<TargetVaria
   try {
     url = new URL(value);
   } catch {
-    throw new UserError(`${name} is not a valid URL (expected e.g. https://api.mypurecloud.com)`);
+    // The example is the kind of host the name asks for: a login URL is not an API's.
+    const example = /login/i.test(name) ? 'https://login.mypurecloud.com' : 'https://api.mypurecloud.com';
+    throw new UserError(`${name} is not a valid URL (expected e.g. ${example})`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new UserError(`${name} must be an http(s) URL, not ${url.protocol}`);
