@@ -19,6 +19,7 @@ import type { TestFormat } from '../views/test-report.js';
 import { addDirOption, announceTarget, loadOrRefuse, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { appendStepSummary } from './step-summary.js';
+import { maskStrings } from '../util/secrets.js';
 import { Interrupt } from './interrupt.js';
 import { describeTarget, type OpenTarget } from './target.js';
 import type { LiveFacts } from '../evals/live-facts.js';
@@ -191,7 +192,8 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
     });
   }), { ...(fixtures.length ? { responses: fixtures } : {}), ...(embedded ? { models: state.config.models } : {}) });
 
-  const text = renderTestReport(report, flags.format, ctx.style);
+  // Masked before it is laid out (output is masked again): a secret masked after would leave the text table's columns askew.
+  const text = renderTestReport(maskStrings(report, (t) => ctx.mask(t)), flags.format, ctx.style);
   ctx.out(text);
   if (flags.format === 'markdown') await appendStepSummary(ctx, text);
   if (report.interrupted) {
