@@ -37,7 +37,7 @@ export function announceTarget(ctx: CliContext, dir: string = DEFAULT_DIR, opts:
     // there goes green having changed no org.
     if (opts.writes && (ctx.env.GITHUB_ACTIONS === 'true' || (ctx.env.CI !== undefined && ctx.env.CI !== '' && ctx.env.CI !== 'false'))) {
       ctx.info(
-        'warning: this runs in CI with no target configured (no GENESYSCLOUD_* variable is set, or they are empty), so it changes only the embedded emulator\'s throwaway state, not an org; if the job meant an org, pass its credentials (a secret that did not reach the job?)',
+        `warning: this runs in CI with no target configured (${ctx.environment ? `neither ${ctx.environment.spec.vars.clientId} nor ${ctx.environment.spec.vars.clientSecret} is set` : 'no GENESYSCLOUD_* variable is set'}, or they are empty), so it changes only the embedded emulator's throwaway state, not an org; if the job meant an org, pass its credentials (a secret that did not reach the job?)`,
       );
     }
   }

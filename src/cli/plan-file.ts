@@ -2,7 +2,8 @@
 // seal made over that. Read (`apply PLANFILE`, `show PLANFILE`): the file, then its schema
 // (schemas/plan.schema.json, every problem at file:line:column), then its seal.
 import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
 import { isInside } from '../util/inside.js';
 import { maskedPlan, sealedPlan } from '../plan/file.js';
 import type { Plan } from '../plan/types.js';
@@ -55,7 +56,7 @@ export async function readPlanFile(path: string, file: string): Promise<Plan> {
 export async function checkPlanOut(cwd: string, out: string, dir: string): Promise<void> {
   const path = resolve(cwd, out);
   const name = visibleName(out);
-  if (/\.ya?ml$/i.test(path) && isInside(resolve(cwd, dir), path)) {
+  if (/\.ya?ml$/i.test(path) && (isInside(resolve(cwd, dir), path) || isInside(real(resolve(cwd, dir)), realParent(path)))) {
     throw new UserError(`--out ${name} is in the prompts directory ${visibleName(dir)}, where it would be read as a YAML document: give a path outside it (plan.json, say)`);
   }
   let size: number;
@@ -79,4 +80,18 @@ function isPlanJson(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The real path, or the path itself when it cannot be resolved. */
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** A file that may not exist yet, through its directory's real path (a link to the prompts directory). */
+function realParent(path: string): string {
+  return join(real(dirname(path)), basename(path));
 }

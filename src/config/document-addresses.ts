@@ -9,7 +9,8 @@ export function documentAddresses(text: string): string[] {
   const out: string[] = [];
   let docs;
   try {
-    docs = parseAllDocuments(text, { uniqueKeys: false });
+    // Lone CRs are line breaks, as the loader reads them (parse.ts).
+    docs = parseAllDocuments(text.replace(/\r(?!\n)/g, '\n'), { uniqueKeys: false });
   } catch {
     return out;
   }

@@ -11,6 +11,9 @@ import type { Observation } from './types.js';
 
 export const TEST_CACHE_DIR = join('.promptctl', 'cache', 'tests');
 
+/** Cache files read at once ahead of a run. */
+const READ_AHEAD_FILES = 32;
+
 export interface ResultCache {
   get(key: string): Promise<Observation | undefined>;
   set(key: string, obs: Observation): Promise<void>;
@@ -59,12 +62,16 @@ export function noCache(): ResultCache {
  */
 export async function readAhead(cache: ResultCache, keys: readonly string[]): Promise<{ cache: ResultCache; answered: ReadonlySet<string> }> {
   const read = new Map<string, Observation>();
-  await Promise.all(
-    keys.map(async (key) => {
+  // A few at a time: thousands of open files at once would meet the file limit (EMFILE reads as a miss).
+  let next = 0;
+  const reader = async (): Promise<void> => {
+    while (next < keys.length) {
+      const key = keys[next++]!;
       const obs = await cache.get(key);
       if (obs) read.set(key, obs);
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_AHEAD_FILES, keys.length) }, reader));
   const answered = new Set(read.keys());
   return {
     answered,

@@ -325,7 +325,8 @@ export class Transport {
       // No token endpoint there: a wrong login URL or region, never "the org lacks this API".
       if (err instanceof ApiError && err.status === 404) {
         throw new ApiError(
-          `authentication failed: ${origin(this.opts.loginUrl)} has no OAuth token endpoint (POST ${TOKEN_PATH} answered 404); check the login URL or region`,
+          // The whole URL tried: a path in the login URL is as likely the mistake as the host.
+          `authentication failed: there is no OAuth token endpoint at ${this.opts.loginUrl.replace(/\/+$/, '')}${TOKEN_PATH} (POST answered 404); check the login URL or region`,
           404,
           'authentication.failed',
           err.correlationId,

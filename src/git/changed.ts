@@ -64,8 +64,15 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
   const repoPaths = new Set([...tracked.map((e) => e.path), ...untracked.split('\0')].filter((p) => p !== ''));
 
   const from = realpathSync(cwd);
-  const fromCwd = (p: string): string => relative(from, join(top, p)).split(sep).join('/');
-  const under = opts.before === undefined ? undefined : resolve(from, opts.before);
+  // Real, as git's paths are: a prompts directory reached through a link (prompts → src/prompts).
+  const spelled = opts.before === undefined ? undefined : resolve(from, opts.before);
+  const under = spelled === undefined ? undefined : realOr(spelled);
+  // A file under it is named through the directory as spelled, as the loader names its documents.
+  const fromCwd = (p: string): string => {
+    const abs = join(top, p);
+    const shown = under !== undefined && spelled !== under && isInside(under, abs) ? join(spelled!, relative(under, abs)) : abs;
+    return relative(from, shown).split(sep).join('/');
+  };
   const olds = under === undefined ? [] : tracked.filter((e) => e.old !== undefined && /\.ya?ml$/.test(e.path) && isInside(under, join(top, e.path)));
   return {
     files: [...repoPaths].map(fromCwd).sort(),
@@ -85,4 +92,12 @@ function diffEntries(raw: string): Array<{ path: string; old?: string }> {
     out.push({ path: fields[i + 1]!, ...(old && !/^0+$/.test(old) ? { old } : {}) });
   }
   return out;
+}
+
+function realOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

@@ -122,7 +122,8 @@ function withEnv(env: NodeJS.ProcessEnv, git: { commit: string | null; branch: s
     // (`ref:` on actions/checkout); GITHUB_SHA stands in only where no repository answers.
     // `||`: Actions sets some of these to "" when they do not apply (GITHUB_HEAD_REF on push).
     commit: git.commit || env.GITHUB_SHA || null,
-    branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || git.branch,
+    // The event's branch names the event's commit: another one checked out is on git's branch.
+    branch: git.commit && env.GITHUB_SHA && git.commit !== env.GITHUB_SHA ? git.branch : env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || git.branch,
     dirty: git.dirty,
     actor: env.GITHUB_ACTOR || git.author || osUser(env),
   };

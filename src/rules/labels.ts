@@ -1,7 +1,7 @@
 // Labels (metadata.labels): the keys promptctl writes itself are not the user's to set, and the
 // kinds whose live objects carry no labels would drop them without a word.
 import type { Diagnostic } from '../model/diagnostic.js';
-import { MANAGED_BY_LABEL, PROMPTCTL_LABEL_PREFIX, type DesiredState } from '../model/types.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PROMPTCTL_LABEL_PREFIX, type DesiredState } from '../model/types.js';
 import { diagnostic, locate, type Located } from './util.js';
 
 /** Where a label is: its key's own location, else the labels map's, else the document. */
@@ -14,7 +14,8 @@ export function checkLabels(state: DesiredState): Diagnostic[] {
   // Sent with the object: a key promptctl owns would be replaced on every apply, unseen.
   for (const r of [...state.templates, ...state.filters]) {
     for (const key of Object.keys(r.labels)) {
-      if (key === MANAGED_BY_LABEL) {
+      // The value promptctl sets itself changes nothing: only another one would be replaced.
+      if (key === MANAGED_BY_LABEL && r.labels[key] !== MANAGED_BY_VALUE) {
         out.push(
           diagnostic(labelAt(r, key), 'error', 'labels/reserved', `label "${key}" is promptctl's own: it sets ${MANAGED_BY_LABEL}: promptctl on what it manages (prune deletes only what carries it), so this value would be replaced; remove it`),
         );

@@ -12,7 +12,8 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** Query parameters that carry a credential (`?api_key=`, `&token=`, `sig=`): a URL is logged and committed. */
-const CREDENTIAL_PARAM = /^(?:.*[-_.])?(?:key|apikey|token|secret|password|passwd|pwd|sig|signature|auth|authorization|credentials?)$/i;
+// Names that say credential and nothing else: `partition_key`, `sort.key` or `auth=none` are not one.
+const CREDENTIAL_PARAM = /^(?:key|api[-_.]?key|access[-_.]?key|secret(?:[-_.]?key)?|client[-_.]?secret|password|passwd|(?:access[-_.]?|auth[-_.]?|api[-_.]?)?token|sig|signature|code)$/i;
 
 /**
  * Why an audit sink URL cannot be used, or null: a URL, https (plain http only to this machine),

@@ -1,7 +1,7 @@
 // `plan --changed-since REF` in a real git repository: only what changed files define (plus what
 // it references), and a saved plan of that slice applies without tripping over the rest.
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scenario, plannedChanges, type Scenario } from '../helpers/scenario.js';
@@ -104,6 +104,26 @@ describe('plan --changed-since', () => {
     const last = records.at(-1);
     expect(last).toMatchObject({ commit: head, actor: 'octocat', ci: { runId: '4242', repository: 'acme/prompts' } });
     expect(records[0].ci).toBeUndefined(); // the first apply ran outside Actions
+  });
+
+  it('plans a removed document also through a linked prompts directory (prompts → src/prompts), and one saved with lone CRs', async () => {
+    await mkdir(join(s.dir.path, 'src'));
+    git('mv', 'prompts', 'src/prompts');
+    await symlink('src/prompts', join(s.dir.path, 'prompts'));
+    const cr = 'apiVersion: promptctl/v1\rkind: SafetyFilter\rmetadata:\r  name: cr-filter\rspec:\r  priority: 40\r  categories: [pii]\r  action: flag_and_pass\r  thresholds: {pii: 0.5}\r  falsePositiveTolerance: 0.1\r';
+    await writeFile(join(s.dir.path, 'src/prompts/cr.yaml'), cr);
+    git('add', '-A');
+    git('commit', '-q', '-m', 'linked, and a CR file');
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    git('rm', '-q', 'src/prompts/support/support-triage.yaml', 'src/prompts/cr.yaml');
+    const r = await s.cli(['plan', '--changed-since', 'HEAD', '--detailed-exitcode']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(plannedChanges(r.stdout)).toEqual(['delete PromptTemplate/support-triage', 'delete SafetyFilter/cr-filter']);
+    // An edit through the link is planned too.
+    git('checkout', '-q', 'HEAD', '--', 'src/prompts');
+    await s.edit('src/prompts/billing/billing-assistant.yaml', 'Answers billing questions', 'Answers all billing questions');
+    const edited = await s.cli(['plan', '--changed-since', 'HEAD', '--detailed-exitcode']);
+    expect(plannedChanges(edited.stdout)).toContain('update PromptTemplate/billing-assistant');
   });
 
   it('fails clearly on an unknown ref', async () => {

@@ -1,7 +1,7 @@
 // `plan --out` is read-only everywhere else: a slip of the path must not replace the emulator's
 // state, the audit trail or a prompt document (a review wiped the embedded org this way, exit 0).
 // What is not a plan is refused before anything is read; a plan of an earlier run is replaced.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess, cleanEnv } from '../helpers/cli.js';
@@ -32,6 +32,11 @@ describe('plan --out', () => {
     const r3 = await s.cli(['plan', '--out', 'prompts/new-plan.yml']);
     expect(r3.code).toBe(1);
     expect([await readFile(audit, 'utf8'), await readFile(doc, 'utf8')]).toEqual(before);
+    // Through a link to the prompts directory too.
+    await symlink('prompts', join(s.dir.path, 'pl'));
+    const linked = await s.cli(['plan', '--out', 'pl/plan.yaml']);
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toMatch(/--out pl\/plan\.yaml is in the prompts directory prompts/);
     const r4 = await s.cli(['plan', '--out', 'prompts']);
     expect(r4.code).toBe(1);
     expect(r4.stderr).toMatch(/--out prompts is a directory/);

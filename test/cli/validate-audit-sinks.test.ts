@@ -23,6 +23,7 @@ spec:
       - url: "https://u:hunter2-PLAIN@audit.example.com/p"
       - url: "https://audit.example.com/p?api_key=sk-123"
       - url: "https://audit.example.com/p?stream=prompts"
+      - url: "https://audit.example.com/p?partition_key=prompts&sort.key=1&public_key=x&auth=none"
       - url: "http://127.0.0.1:9/p"
 `;
 

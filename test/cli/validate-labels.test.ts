@@ -67,4 +67,13 @@ describe('validate: labels', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('prompts/demo.yaml:7:5: error: key "Bad Key" in metadata.labels is not valid: a label key is 1 to 128 letters, digits, dots, underscores, slashes and hyphens, beginning and ending with a letter or digit [schema/key]');
   });
+
+  it('accepts managed-by: promptctl, the value promptctl sets anyway', async () => {
+    dir = await tempDir();
+    await mkdir(join(dir.path, 'prompts'));
+    await writeFile(join(dir.path, 'prompts/demo.yaml'), TEMPLATE.replace('managed-by: terraform', 'managed-by: promptctl').replace('  labels: {promptctl.dev/commit: abc}\n', ''));
+    const r = await runCliInProcess(['validate'], { cwd: dir.path, env: cleanEnv() });
+    expect(r.stdout).not.toContain('labels/reserved');
+  });
 });
+

@@ -41,4 +41,25 @@ describe('readAhead', () => {
     await cache.set('k', answer('set'));
     expect(await cache.get('k')).toEqual(answer('set'));
   });
+
+  it('reads a few entries at a time, not thousands of files at once (the file limit would turn reads into misses)', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const cache: ResultCache = {
+      async get(key) {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setImmediate(r));
+        inFlight--;
+        return answer(key);
+      },
+      async set() {},
+    };
+    const keys = Array.from({ length: 500 }, (_, i) => `k${i}`);
+    const { answered } = await readAhead(cache, keys);
+    expect(answered.size).toBe(500);
+    expect(most).toBeLessThanOrEqual(32);
+    expect(most).toBeGreaterThan(1);
+  });
 });
+

@@ -70,17 +70,20 @@ describe('gitProvenance', () => {
       GITHUB_RUN_ID: '123456',
       GITHUB_REPOSITORY: 'acme/prompts',
     };
-    // A workflow may check out another commit than GITHUB_SHA (`ref:` on actions/checkout).
+    // A workflow may check out another commit than GITHUB_SHA (`ref:` on actions/checkout):
+    // HEAD, on git's branch (the event's names the event's commit).
+    git(d, 'checkout', '-q', '-b', 'checked-out');
     expect(await gitProvenance(d, env)).toEqual({
       commit: head,
-      branch: 'main',
+      branch: 'checked-out',
       dirty: false,
       actor: 'octocat',
       runId: '123456',
       repository: 'acme/prompts',
     });
-    // On pull_request events the source branch wins over "<n>/merge".
-    expect((await gitProvenance(d, { ...env, GITHUB_HEAD_REF: 'feature/x', GITHUB_REF_NAME: '7/merge' })).branch).toBe(
+    // At the event's commit, its branch; on pull_request events the source branch wins over "<n>/merge".
+    expect((await gitProvenance(d, { ...env, GITHUB_SHA: head })).branch).toBe('main');
+    expect((await gitProvenance(d, { ...env, GITHUB_SHA: head, GITHUB_HEAD_REF: 'feature/x', GITHUB_REF_NAME: '7/merge' })).branch).toBe(
       'feature/x',
     );
   });
