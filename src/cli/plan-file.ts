@@ -3,8 +3,7 @@
 // (schemas/plan.schema.json, every problem at file:line:column), then its seal.
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { realpathSync } from 'node:fs';
-import { isInside } from '../util/inside.js';
+import { isInside, realPathOr } from '../util/inside.js';
 import { maskedPlan, sealedPlan } from '../plan/file.js';
 import type { Plan } from '../plan/types.js';
 import { UserError } from '../util/errors.js';
@@ -56,7 +55,7 @@ export async function readPlanFile(path: string, file: string): Promise<Plan> {
 export async function checkPlanOut(cwd: string, out: string, dir: string): Promise<void> {
   const path = resolve(cwd, out);
   const name = visibleName(out);
-  if (/\.ya?ml$/i.test(path) && (isInside(resolve(cwd, dir), path) || isInside(real(resolve(cwd, dir)), realParent(path)))) {
+  if (/\.ya?ml$/i.test(path) && (isInside(resolve(cwd, dir), path) || isInside(realPathOr(resolve(cwd, dir)), realParent(path)))) {
     throw new UserError(`--out ${name} is in the prompts directory ${visibleName(dir)}, where it would be read as a YAML document: give a path outside it (plan.json, say)`);
   }
   let size: number;
@@ -82,16 +81,7 @@ function isPlanJson(text: string): boolean {
   }
 }
 
-/** The real path, or the path itself when it cannot be resolved. */
-function real(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
 /** A file that may not exist yet, through its directory's real path (a link to the prompts directory). */
 function realParent(path: string): string {
-  return join(real(dirname(path)), basename(path));
+  return join(realPathOr(dirname(path)), basename(path));
 }

@@ -3,7 +3,7 @@
 import { realpathSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../util/errors.js';
-import { isInside } from '../util/inside.js';
+import { isInside, realPathOr } from '../util/inside.js';
 import { readBlobs } from './blobs.js';
 import { gitIn, openRepo, tryRaw } from './repo.js';
 
@@ -66,7 +66,7 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
   const from = realpathSync(cwd);
   // Real, as git's paths are: a prompts directory reached through a link (prompts → src/prompts).
   const spelled = opts.before === undefined ? undefined : resolve(from, opts.before);
-  const under = spelled === undefined ? undefined : realOr(spelled);
+  const under = spelled === undefined ? undefined : realPathOr(spelled);
   // A file under it is named through the directory as spelled, as the loader names its documents.
   const fromCwd = (p: string): string => {
     const abs = join(top, p);
@@ -92,12 +92,4 @@ function diffEntries(raw: string): Array<{ path: string; old?: string }> {
     out.push({ path: fields[i + 1]!, ...(old && !/^0+$/.test(old) ? { old } : {}) });
   }
   return out;
-}
-
-function realOr(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
 }

@@ -1,5 +1,6 @@
 // Whether one path lies under another: the one check of path containment (prompts directories,
 // `{file:}` references, repositories), so `..notes.md` is never taken for a climb out.
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 
 /** Whether `child` is `root` itself or lies under it (both absolute, normalised). */
@@ -7,4 +8,13 @@ export function isInside(root: string, child: string): boolean {
   const rel = path.relative(root, child);
   // `..` as a whole segment climbs out; a name that merely starts with dots (`..notes.md`) does not.
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/** The real path (links resolved), or the path itself when it cannot be resolved (not there yet). */
+export function realPathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }
