@@ -1,30 +1,15 @@
 // The addresses a YAML text's documents define, read leniently: `plan --changed-since` asks what
 // a changed file held at REF, so a document removed or moved since is planned too. An old text
 // that no longer parses, or a document that is not promptctl's, defines nothing.
-import { parseAllDocuments } from 'yaml';
 import { formatAddress, type Address } from '../model/address.js';
+import { lenientDocuments } from '../util/lenient-yaml.js';
 
 /** Every resource address the documents of `text` define (PromptTests and the Config have none that plan). */
 export function documentAddresses(text: string): string[] {
-  const out: string[] = [];
-  let docs;
-  try {
-    // Lone CRs are line breaks, as the loader reads them (parse.ts).
-    docs = parseAllDocuments(text.replace(/\r(?!\n)/g, '\n'), { uniqueKeys: false });
-  } catch {
-    return out;
-  }
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    let data: unknown;
-    try {
-      data = doc.toJS({ maxAliasCount: 100 });
-    } catch {
-      continue;
-    }
+  return lenientDocuments(text).flatMap((data) => {
     const a = addressOfDocument(data);
-    if (a) out.push(formatAddress(a));
-  }
-  return out;
+    return a ? [formatAddress(a)] : [];
+  });
 }
 
 function addressOfDocument(data: unknown): Address | undefined {

@@ -11,7 +11,7 @@ import { gitIn, openRepo, tryRaw } from './repo.js';
 export function checkRef(ref: string): void {
   if (ref.trim() === '' || ref.startsWith('-')) throw new UserError(`--changed-since: "${ref}" is not a git ref`);
   // A range names two commits: the comparison is always from one ref's merge base to the working tree.
-  if (/\.\.\.?/.test(ref)) throw new UserError(`--changed-since: "${ref}" is a range; give one ref (the branch the change will merge into, say): promptctl compares from its merge base with HEAD to the working tree`);
+  if (ref.includes('..')) throw new UserError(`--changed-since: "${ref}" is a range; give one ref (the branch the change will merge into, say): promptctl compares from its merge base with HEAD to the working tree`);
 }
 
 /** What changed since REF: the files, and the YAML files' texts as they were (see changedSince). */

@@ -12,7 +12,7 @@
 // or node_modules) is read once: `git log --raw` lists the blobs, `git cat-file --batch` reads
 // them in one process, and only blobs that mention one of the kinds are parsed.
 import { posix, relative, resolve, sep } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { lenientDocuments } from '../util/lenient-yaml.js';
 import { readBlobs } from './blobs.js';
 import { openRepo, otherRepository, tryRaw } from './repo.js';
 
@@ -119,22 +119,12 @@ export function appliesTo(environments: readonly string[] | undefined, environme
  */
 export function documentNames(text: string): [string, string, string[]?][] {
   const out: [string, string, string[]?][] = [];
-  let docs;
-  try {
-    docs = parseAllDocuments(text, { uniqueKeys: false });
-  } catch {
-    return out;
-  }
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    try {
-      const data = doc.toJS({ maxAliasCount: 100 }) as { kind?: unknown; metadata?: { name?: unknown; environments?: unknown } } | null;
-      if (data && typeof data === 'object' && typeof data.kind === 'string' && typeof data.metadata?.name === 'string') {
-        const envs = data.metadata.environments;
-        // Only a list restricts; anything else was refused by the loader and never applied anywhere narrower.
-        out.push(Array.isArray(envs) ? [data.kind, data.metadata.name, envs.filter((e): e is string => typeof e === 'string')] : [data.kind, data.metadata.name]);
-      }
-    } catch {
-      // An unreadable old version: it defined nothing.
+  for (const doc of lenientDocuments(text)) {
+    const data = doc as { kind?: unknown; metadata?: { name?: unknown; environments?: unknown } } | null;
+    if (data && typeof data === 'object' && typeof data.kind === 'string' && typeof data.metadata?.name === 'string') {
+      const envs = data.metadata.environments;
+      // Only a list restricts; anything else was refused by the loader and never applied anywhere narrower.
+      out.push(Array.isArray(envs) ? [data.kind, data.metadata.name, envs.filter((e): e is string => typeof e === 'string')] : [data.kind, data.metadata.name]);
     }
   }
   return out;
