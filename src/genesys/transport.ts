@@ -19,7 +19,7 @@ import { apiErrorOf, closedError, origin, type FailureContext } from './failures
 import { attempt, attemptTimeouts, type Channel, type HostAgents } from './attempt.js';
 import { attemptStream } from './stream.js';
 import { giveUp, readBeforeResend, stoppedNote, stopsResending, unsettledError, verdict } from './unknown-outcome.js';
-import { proxyFor, type ProxySettings } from './proxy.js';
+import { proxyFor, tunnelProxy, type ProxySettings } from './proxy.js';
 import { TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
 import type { CallSpec, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } from './exchange.js';
 
@@ -114,7 +114,8 @@ export class Transport {
       // got's phase timeouts start only once the tunnel is up; `timeout` bounds the wait for the
       // proxy's answer to CONNECT (hpagent's 'Proxy timeout'), else only the call's budget would.
       if (!proxy) return direct;
-      const tunnel = { ...sockets, proxy, timeout: opts.timeoutMs };
+      // hpagent takes a URL, and reads of it only what TunnelProxy holds: an IPv6 proxy's host bare.
+      const tunnel = { ...sockets, proxy: tunnelProxy(proxy) as unknown as URL, timeout: opts.timeoutMs };
       return { http: new HttpProxyAgent(tunnel), https: new HttpsProxyAgent(tunnel) };
     };
     this.agents = { api: to(opts.apiUrl), login: to(opts.loginUrl) };

@@ -41,8 +41,25 @@ async function tlsFront(emu: TestEmulator): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** An HTTP CONNECT proxy that wants `user:PASSWORD` and reaches every host on 127.0.0.1. */
-async function proxy(): Promise<{ url: string; tunnels: { target: string; auth: string | undefined }[] }> {
+/** Whether this machine can listen on ::1. */
+async function hasIpv6Loopback(): Promise<boolean> {
+  const s = createServer();
+  try {
+    await new Promise<void>((ok, fail) => {
+      s.once('error', fail);
+      s.listen(0, '::1', ok);
+    });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (s.listening) await new Promise((r) => s.close(r));
+  }
+}
+const IPV6 = await hasIpv6Loopback();
+
+/** An HTTP CONNECT proxy on `host` that wants `user:PASSWORD` and reaches every host on 127.0.0.1. */
+async function proxy(host = '127.0.0.1'): Promise<{ url: string; tunnels: { target: string; auth: string | undefined }[] }> {
   const tunnels: { target: string; auth: string | undefined }[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((_req, res) => res.writeHead(405).end());
@@ -62,7 +79,7 @@ async function proxy(): Promise<{ url: string; tunnels: { target: string; auth: 
     up.on('error', () => client.destroy());
     client.on('error', () => up.destroy());
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(0, host);
   await once(server, 'listening');
   open.push({
     close: () => {
@@ -70,7 +87,8 @@ async function proxy(): Promise<{ url: string; tunnels: { target: string; auth: 
       return new Promise((r) => server.close(r));
     },
   });
-  return { url: `http://user:${PASSWORD}@127.0.0.1:${(server.address() as AddressInfo).port}`, tunnels };
+  const at = host.includes(':') ? `[${host}]` : host;
+  return { url: `http://user:${PASSWORD}@${at}:${(server.address() as AddressInfo).port}`, tunnels };
 }
 
 describe('behind an HTTPS proxy', () => {
@@ -106,6 +124,28 @@ describe('behind an HTTPS proxy', () => {
     expect(closed.stdout + closed.stderr).not.toContain(PASSWORD);
 
     // (NO_PROXY is checked in test/unit/genesys/proxy.test.ts: a direct try here would ask a resolver.)
+  });
+
+  // The proxy's URL keeps an IPv6 address's brackets ([::1]), which were handed on as the host to
+  // connect to and looked up as a name: every command failed with "host not found" (ENOTFOUND).
+  it.skipIf(!IPV6)('plans through a proxy at an IPv6 address (HTTPS_PROXY=http://[::1]:port)', { timeout: 60_000 }, async () => {
+    const emu = await startTestEmulator();
+    open.push(emu);
+    const [front, p] = await Promise.all([tlsFront(emu), proxy('::1')]);
+    dir = await fixtureCopy('basic');
+    const env = {
+      ...emu.env,
+      GENESYSCLOUD_API_URL: `https://${HOST}:${front}`,
+      HTTPS_PROXY: p.url,
+      NODE_EXTRA_CA_CERTS: join(TLS, 'gateway.crt'),
+      NODE_OPTIONS: undefined,
+    };
+    expect(p.url).toMatch(/^http:\/\/user:[^@]+@\[::1\]:\d+$/);
+    const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir.path, env });
+    expect(plan.code, plan.stderr).toBe(2);
+    expect(plan.stdout).toContain('to create');
+    expect(new Set(p.tunnels.map((t) => t.target))).toEqual(new Set([`${HOST}:${front}`]));
+    expect(plan.stdout + plan.stderr).not.toContain(PASSWORD);
   });
 
   it('refuses a proxy variable that is not an http(s) URL, by name, without echoing it', async () => {

@@ -1,6 +1,6 @@
 // Which proxy a call goes through (genesys/proxy.ts): the variables as curl and Go read them.
 import { describe, expect, it } from 'vitest';
-import { checkedProxyUrl, proxyFor, proxyPasswords, proxySettingsFrom } from '../../../src/genesys/proxy.js';
+import { checkedProxyUrl, proxyFor, proxyPasswords, proxySettingsFrom, tunnelProxy } from '../../../src/genesys/proxy.js';
 
 const P = 'http://proxy.corp:3128';
 
@@ -38,6 +38,26 @@ describe('proxyFor', () => {
     expect(to('https://api.mypurecloud.com/', s('purecloud.com'))).toBe(P);
     expect(to('https://api.mypurecloud.com/', s('api.mypurecloud.com:8443'))).toBe(P);
     expect(to('https://api.mypurecloud.com/', s('login.mypurecloud.com'))).toBe(P);
+  });
+  it('matches an IPv6 target to an IPv6 entry, written with or without brackets, in any of its spellings', () => {
+    const s = (noProxy: string) => ({ https: P, noProxy });
+    const target = 'https://[2001:db8::1]/';
+    for (const entry of ['2001:db8::1', '[2001:db8::1]', '[2001:db8::1]:443', '2001:DB8:0:0:0:0:0:1', 'other.com,2001:db8::1']) expect(to(target, s(entry)), entry).toBeUndefined();
+    expect(to('https://[2001:db8:0::1]:8443/', s('2001:db8::1'))).toBeUndefined();
+    // Another address, another port, an IPv4 entry, a name: through the proxy.
+    for (const entry of ['2001:db8::2', '[2001:db8::1]:8443', '::1', '1', 'db8::1', '10.0.0.1']) expect(to(target, s(entry)), entry).toBe(P);
+    // An IPv4 target is still matched as before.
+    expect(to('https://10.1.2.3/', s('10.1.2.3'))).toBeUndefined();
+    expect(to('https://10.1.2.3/', s('10.1.2.3:443'))).toBeUndefined();
+  });
+});
+
+describe('tunnelProxy', () => {
+  it('hands the tunnel a bare IPv6 address, not the bracketed host a URL keeps (which was looked up as a name: ENOTFOUND)', () => {
+    expect(tunnelProxy('http://user:pa%40ss@[::1]:3128')).toEqual({ protocol: 'http:', hostname: '::1', port: '3128', username: 'user', password: 'pa%40ss' });
+    expect(tunnelProxy('https://[2001:DB8::7]').hostname).toBe('2001:db8::7');
+    expect(tunnelProxy('http://proxy.corp:3128')).toEqual({ protocol: 'http:', hostname: 'proxy.corp', port: '3128', username: '', password: '' });
+    expect(tunnelProxy('http://127.0.0.1:9').hostname).toBe('127.0.0.1');
   });
 });
 
