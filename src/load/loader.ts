@@ -17,14 +17,14 @@ import {
   normalizeVersion,
   type DocumentFacts,
 } from '../model/normalize.js';
-import type { Config, DesiredState } from '../model/types.js';
+import type { Config, DesiredState, SourceLocation } from '../model/types.js';
 import type { DocumentKind } from '../model/address.js';
 import { CONFIG_FILE } from '../config/discover.js';
-import { collectKeyLocations, collectLocations, findKey, findNode, indexLocations, nodeStart, PathNames, type DocContext } from '../config/nodes.js';
+import { collectKeyLocations, collectLocations, findKey, findNode, foundAt, indexLocations, nodeStart, PathNames, type DocContext } from '../config/nodes.js';
 import type { ParsedDocument } from '../config/parse.js';
 import { isPlainObject } from '../config/plain-data.js';
 import { checkHeader } from '../schema/header.js';
-import { mapSchemaErrors } from '../schema/errors.js';
+import { mapSchemaErrors, pointerSegments } from '../schema/errors.js';
 import { userSchemaProblem } from '../schema/user-schemas.js';
 import { validators } from '../schema/validator.js';
 import { ruleFindings } from '../rules/index.js';
@@ -35,8 +35,12 @@ import { hasEnvironments } from '../model/environments.js';
 import type { KnownSecret } from '../rules/util.js';
 import { withLazyLocations } from './lazy-locations.js';
 import { hasTextFields, resolveTexts, TextOnlyDocuments, type TextSource } from './texts.js';
-import { budgetDiagnostics, type TokenMemo } from '../tokens/index.js';
+import { budgetDiagnostics, malformedModel, type TokenMemo } from '../tokens/index.js';
 import { SEMVER } from '../util/semver.js';
+import type { ErrorObject } from 'ajv';
+
+/** The schema's errors on a model id's spelling (schemas/common.schema.json $defs/modelId); its length limit is said as it is. */
+const MODEL_ID_SPELLING = /\/\$defs\/modelId\/(pattern|minLength)$/;
 
 export interface LoadResult {
   /**
@@ -80,6 +84,8 @@ export class Loader {
   private readonly templatesWithBadVersion = new Set<string>();
   private readonly unloadedGuides = new Set<string>();
   private readonly unloadedFilters = new Set<string>();
+  /** `model` values the schema refused as no model id at all, said as unknown models at the end. */
+  private readonly malformedModels: { id: string; at: SourceLocation; guide: boolean }[] = [];
   /** The field paths of this load, shared by the documents' location indexes. */
   private readonly paths = new PathNames();
   /** How this load reads `{file: ...}` texts: the files read and their errors are the loader's. */
@@ -130,7 +136,7 @@ export class Loader {
 
     const schemaErrors = validators().validate(kind, d.data);
     if (misplaced || schemaErrors.length > 0 || header.diagnostics.length > 0) {
-      const mapped = mapSchemaErrors(ctx, schemaErrors);
+      const mapped = mapSchemaErrors(ctx, schemaErrors.filter((e) => !this.malformedModel(ctx, kind, e)));
       this.diagnostics.push(...mapped);
       // Models declared in a Config that did not load would otherwise all be "unknown". A Config
       // that is only misplaced is still read for its models, so budgets run everywhere else
@@ -196,6 +202,21 @@ export class Loader {
     }
   }
 
+  /**
+   * Whether `e` is the schema refusing a `model` as no model id at all (empty, `__proto__`): then
+   * it is kept, to be said once at the end as the unknown model it is, with the config's models to
+   * suggest from (tokens' `malformedModel`). The document still stays out of the desired state.
+   */
+  private malformedModel(ctx: DocContext, kind: DocumentKind, e: ErrorObject): boolean {
+    if (e.propertyName !== undefined || typeof e.data !== 'string' || !MODEL_ID_SPELLING.test(e.schemaPath)) return false;
+    const at = nodeStart(ctx, foundAt(findNode(ctx, pointerSegments(e.instancePath))));
+    // "" fails both minLength and the pattern: one mistake, said once.
+    if (!this.malformedModels.some((m) => m.at.file === at.file && m.at.line === at.line && m.at.column === at.column)) {
+      this.malformedModels.push({ id: e.data, at, guide: kind === 'Guide' });
+    }
+    return true;
+  }
+
   /** A document with YAML errors: what it seems to define is not reported as missing elsewhere. */
   rememberBroken(data: unknown): void {
     if (isPlainObject(data)) this.rememberUnloaded(data);
@@ -240,6 +261,9 @@ export class Loader {
     const configBroken = this.configFailed || this.diagnostics.some((d) => d.file === this.configFile && d.severity === 'error');
     if (this.config !== undefined || !configBroken) diagnostics.push(...checkEnvironmentNames(union));
     diagnostics.push(...checkEnvironmentConfig(union.config), ...checkAuditSinks(union.config));
+    // Surely unknown whatever the config says (its model ids are held to the same spelling).
+    const models = withStrayModels(union, this.strayModels).config;
+    diagnostics.push(...this.malformedModels.map((m) => malformedModel(m.id, m.at, models, m.guide)));
     if (this.environment !== undefined) {
       const one = singleEnvironmentDiagnostics(union, this.environment, run);
       state = one.state;

@@ -1,7 +1,8 @@
-// Token diagnostics for a whole desired state: unknown models, unbounded variables, context
-// windows, template budgets (DESIGN §4). Pure but for the caller's token memo.
+// Token diagnostics for a whole desired state: unknown models (also those the schema refused as
+// no model id at all), unbounded variables, context windows, template budgets (DESIGN §4). Pure
+// but for the caller's token memo.
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
-import type { DesiredState, PromptTemplate, PromptVersion, SourceLocation } from '../model/types.js';
+import type { Config, DesiredState, PromptTemplate, PromptVersion, SourceLocation } from '../model/types.js';
 import { resolveModel, suggestModel, type ModelInfo } from './registry.js';
 import { DEFAULT_VARIABLE_TOKENS, DEFAULT_WARN_AT } from '../model/normalize.js';
 import type { TokenMemo } from './count.js';
@@ -48,6 +49,25 @@ function unknownModel(id: string, at: SourceLocation, state: DesiredState): Diag
   const suggestion = suggestModel(id, state.config);
   const hint = suggestion ? `; did you mean "${suggestion}"?` : '; declare it under `models:` in promptctl.yaml';
   return diag(at, 'error', 'tokens/unknown-model', `unknown model "${id}"${hint}`);
+}
+
+/**
+ * tokens/unknown-model for a `model` the schema refused as no model id at all (empty, blank,
+ * `__proto__`, `gpt 4o`): surely unknown, since `models:` in promptctl.yaml is held to the same
+ * spelling, so it is said as an unknown model is, once, with the same suggestion (the schema said
+ * "not valid: a model id known to the registry", twice for ""). Declaring it would not help:
+ * what an id may be is said instead. `guide`: a Guide may leave its model out.
+ */
+export function malformedModel(id: string, at: SourceLocation, config: Pick<Config, 'models'>, guide: boolean): Diagnostic {
+  const orLeaveOut = guide ? ', or leave model out for an approximate count' : '';
+  if (id.trim() === '') {
+    return diag(at, 'error', 'tokens/unknown-model', `unknown model "${id}": no model is named; write one, such as "gpt-4o", or one declared under \`models:\` in promptctl.yaml${orLeaveOut}`);
+  }
+  const suggestion = suggestModel(id, config);
+  const hint = suggestion
+    ? `; did you mean "${suggestion}"?`
+    : `: a model id begins with a letter or digit and holds only letters, digits and . _ : / - (such as "gpt-4o")${orLeaveOut}`;
+  return diag(at, 'error', 'tokens/unknown-model', `unknown model "${id.length > 60 ? `${id.slice(0, 60)}…` : id}"${hint}`);
 }
 
 export function budgetDiagnostics(state: DesiredState, memo: TokenMemo): Diagnostic[] {

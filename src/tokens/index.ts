@@ -8,7 +8,7 @@ import { analyseVersion, type VersionTokenReport } from './worst-case.js';
 
 export type { VersionTokenReport } from './worst-case.js';
 export { createTokenMemo, type TokenMemo, type TokenMemoStats } from './count.js';
-export { tokenReport, budgetDiagnostics } from './budgets.js';
+export { tokenReport, budgetDiagnostics, malformedModel } from './budgets.js';
 export { aiStudioTokenReport, guideTokens, AISTUDIO_DEFAULT_ENCODING, type AiStudioTokenReport, type TextTokenReport } from './texts.js';
 
 /**
