@@ -1,4 +1,5 @@
 // Identities are unique across all files: the later occurrence is reported, naming the earlier.
+// Names are one visible line.
 import type { Diagnostic } from '../model/diagnostic.js';
 import { addressOf, type Addressable, type DesiredState, type SourceLocation } from '../model/types.js';
 import { diagnostic, locate, where } from './util.js';
@@ -36,10 +37,9 @@ export function checkNames(state: DesiredState): Diagnostic[] {
   // Report against file order, so "later" means later in the sorted file list.
   all.sort((a, b) => compareLocations(a.source, b.source));
   for (const r of all) {
-    const control = 'name' in r ? CONTROL.exec(r.name) : null;
+    const control = 'name' in r ? controlCharacter(r.name) : undefined;
     if (control) {
-      const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-      out.push(diagnostic(locate(r, identityPath(r)), 'error', 'names/control-character', `${r.kind} name contains a control character (U+${code}): names are printed in plans, logs and terminals`));
+      out.push(diagnostic(locate(r, identityPath(r)), 'error', 'names/control-character', `${r.kind} name contains a control character (${control}): names are printed in plans, logs and terminals`));
     }
     const address = identityKey(r);
     const first = seen.get(address);
@@ -64,6 +64,12 @@ export function checkNames(state: DesiredState): Diagnostic[] {
 
 /** C0 and C1 control characters and DEL (tab included: a name is one visible line). */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** The first control character in `name`, as "U+001B", if it has one (also for PromptTest case names: rules/tests.ts). */
+export function controlCharacter(name: string): string | undefined {
+  const control = CONTROL.exec(name);
+  return control ? `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : undefined;
+}
 
 /**
  * What makes two documents one object: the address, with AI Studio names compared without case

@@ -1,7 +1,8 @@
-// PromptTests (DESIGN §7), checked before anything runs: the target exists; every var is a
-// declared variable of the target with a value of its type; assertions can work (a regex
-// compiles, a JSON Schema is one, a filter exists and can do what is asserted of it); the canned
-// answers of its `responses:` block can match (a regex compiles, a version is one it runs on).
+// PromptTests (DESIGN §7), checked before anything runs: case names are unique and hold no
+// control character; the target exists; every var is a declared variable of the target with a
+// value of its type; assertions can work (a regex compiles, a JSON Schema is one, a filter exists
+// and can do what is asserted of it); the canned answers of its `responses:` block can match (a
+// regex compiles, a version is one it runs on).
 //
 // Which versions a test without `target.version` is checked against: every version its
 // template's TrafficSplit routes (weight above 0), since any of them may answer a call; when the
@@ -26,6 +27,7 @@ import type {
 import { compileAssertionRegex, compileFixtureRegex, usesPropertyEscape } from '../util/regex.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
+import { controlCharacter } from './names.js';
 import { checkShadowedResponses } from './test-responses.js';
 import { diagnostic, locate, type RuleContext } from './util.js';
 
@@ -82,6 +84,9 @@ function checkTest(t: PromptTest, ix: Indexes, ctx: RuleContext): Diagnostic[] {
   // Case names are how reports and --compare refer to a case.
   const names = new Map<string, number>();
   t.cases.forEach((c, i) => {
+    // Reports escape it, but an ESC, a bell or a lone CR in a name is almost surely a slip.
+    const control = controlCharacter(c.name);
+    if (control) err(locate(t, `spec.cases.${i}.name`), 'tests/control-character', `case name contains a control character (${control}): case names are printed in reports, JUnit files and terminals; remove it`);
     const earlier = names.get(c.name);
     if (earlier === undefined) return void names.set(c.name, i);
     err(locate(t, `spec.cases.${i}.name`), 'tests/duplicate-case', `case "${c.name}" is defined twice in this test (first on line ${locate(t, `spec.cases.${earlier}.name`).line}); give each case its own name`);

@@ -245,6 +245,20 @@ describe('PromptTest assertions', () => {
       expect.objectContaining({ rule: 'tests/duplicate-case', line: t.locations['spec.cases.1.name']!.line }),
     ]);
   });
+
+  it('a control character in a case name is an error at the name (reports escape it, but an ESC, a bell or a lone CR there is a slip)', () => {
+    const names = ['colour \u001b[31mred', 'ding\u0007', 'one\rtwo', 'fine name'];
+    const t = promptTest('a', { template: 'billing', version: '1.0.0' }, names.map((n) => testCase(n, ok)));
+    const ds = run(billing({ tests: [t] }));
+    expect(ds.map((d) => [d.rule, d.severity, d.line, d.message])).toEqual(
+      ['U+001B', 'U+0007', 'U+000D'].map((code, i) => [
+        'tests/control-character',
+        'error',
+        t.locations[`spec.cases.${i}.name`]!.line,
+        `case name contains a control character (${code}): case names are printed in reports, JUnit files and terminals; remove it`,
+      ]),
+    );
+  });
 });
 
 describe('PromptTest responses (canned answers for the embedded emulator)', () => {
