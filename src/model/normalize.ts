@@ -332,6 +332,9 @@ export function normalizeSplit(doc: Obj, facts: DocumentFacts): TrafficSplit {
     source: facts.source,
   };
   if (typeof spec.stickyKey === 'string') s.stickyKey = spec.stickyKey;
+  // Never sent; kept so validate can say so.
+  const labels = labelsOf(doc);
+  if (Object.keys(labels).length > 0) s.labels = labels;
   if (spec.environments !== undefined) {
     s.overrides = {};
     for (const [name, raw] of Object.entries(obj(spec.environments))) {

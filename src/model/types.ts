@@ -134,6 +134,11 @@ export interface TrafficSplit {
    * (model/environments.ts): in that environment the split is these fields over the ones above.
    */
   overrides?: Record<string, TrafficSplitOverride>;
+  /**
+   * metadata.labels as written, when there are any. Never sent: the gateway's split carries no
+   * labels (DESIGN §3); kept only so validate can say so (rules/labels.ts).
+   */
+  labels?: Labels;
   /** metadata.environments: the environments this document belongs to (absent: all). */
   environments?: string[];
   source: SourceLocation;

@@ -25,13 +25,16 @@ export function checkLabels(state: DesiredState): Diagnostic[] {
     }
   }
   // Never sent: the live objects of these kinds carry no labels.
+  const labelTheTemplate = "a SafetyFilter's appliesTo.labels matches the template's labels: label the template";
   const why = {
-    PromptVersion: "the gateway's versions carry none (a SafetyFilter's appliesTo.labels matches the template's labels: label the template)",
+    PromptVersion: `the gateway's versions carry none (${labelTheTemplate})`,
+    TrafficSplit: `the gateway's traffic splits carry none (${labelTheTemplate})`,
     Guide: "AI Studio's guides carry none",
     SummarySetting: "AI Studio's summary settings carry none",
   } as const;
-  for (const r of [...state.versions, ...state.guides, ...state.summarySettings]) {
-    if (Object.keys(r.labels).length === 0) continue;
+  for (const r of [...state.versions, ...state.splits, ...state.guides, ...state.summarySettings]) {
+    // A split's model holds labels only when its document has some (nothing else reads them).
+    if (Object.keys(r.labels ?? {}).length === 0) continue;
     out.push(diagnostic(locate(r, 'metadata.labels'), 'warning', 'labels/not-sent', `labels on a ${r.kind} are not sent: ${why[r.kind]}`));
   }
   return out;

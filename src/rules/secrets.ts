@@ -45,7 +45,7 @@ export const SECRET_PATTERNS: readonly NamedPattern[] = [
  */
 function metadataFields(r: AnyResource | PromptTest): TextField[] {
   const fields: { path: string; label: string; text: string }[] = [];
-  for (const [key, value] of Object.entries('labels' in r ? r.labels : {})) {
+  for (const [key, value] of Object.entries(('labels' in r ? r.labels : undefined) ?? {})) {
     if (typeof value === 'string') fields.push({ path: `metadata.labels.${key}`, label: `label "${key}"`, text: value });
   }
   if (r.kind === 'PromptTest') fields.push(...testFields(r));

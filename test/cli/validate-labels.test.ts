@@ -59,6 +59,17 @@ describe('validate: labels', () => {
     expect(r.stdout).toMatch(/^prompts\/demo\.yaml:14:\d+: warning: labels on a PromptVersion are not sent: .* \[labels\/not-sent\]$/m);
   });
 
+  it('warns of labels on a TrafficSplit at their file:line:column: the gateway\'s split carries none', async () => {
+    dir = await tempDir();
+    await mkdir(join(dir.path, 'prompts'));
+    const split = '---\napiVersion: promptctl/v1\nkind: TrafficSplit\nmetadata:\n  labels:\n    team: billing\nspec:\n  template: demo-template\n  routes:\n    - {version: 1.0.0, weight: 100}\n';
+    await writeFile(join(dir.path, 'prompts/demo.yaml'), TEMPLATE + split);
+    const r = await runCliInProcess(['validate'], { cwd: dir.path, env: cleanEnv() });
+    expect(r.stdout).toContain(
+      "prompts/demo.yaml:39:5: warning: labels on a TrafficSplit are not sent: the gateway's traffic splits carry none (a SafetyFilter's appliesTo.labels matches the template's labels: label the template) [labels/not-sent]",
+    );
+  });
+
   it('says what a label key may be when one is refused', async () => {
     dir = await tempDir();
     await mkdir(join(dir.path, 'prompts'));
