@@ -299,6 +299,8 @@ export function normalizeVersion(doc: Obj, facts: DocumentFacts): PromptVersion 
     textOrigins: facts.textOrigins,
   };
   if (Object.keys(facts.textFiles).length > 0) v.textFiles = facts.textFiles;
+  const name = obj(doc.metadata).name;
+  if (typeof name === 'string') v.metadataName = name;
   if (typeof spec.model === 'string') v.model = spec.model;
   if (typeof spec.temperature === 'number') v.temperature = spec.temperature;
   if (typeof spec.maxTokens === 'number') v.maxTokens = spec.maxTokens;
@@ -332,9 +334,11 @@ export function normalizeSplit(doc: Obj, facts: DocumentFacts): TrafficSplit {
     source: facts.source,
   };
   if (typeof spec.stickyKey === 'string') s.stickyKey = spec.stickyKey;
-  // Never sent; kept so validate can say so.
+  // Neither is sent nor names the split; kept so validate can say so.
   const labels = labelsOf(doc);
   if (Object.keys(labels).length > 0) s.labels = labels;
+  const name = obj(doc.metadata).name;
+  if (typeof name === 'string') s.metadataName = name;
   if (spec.environments !== undefined) {
     s.overrides = {};
     for (const [name, raw] of Object.entries(obj(spec.environments))) {

@@ -105,6 +105,11 @@ export interface PromptVersion {
   maxTokens?: number;
   safetyGuardrails: SafetyGuardrails;
   labels: Labels;
+  /**
+   * metadata.name as written, when it is: a version is addressed by spec.template and spec.version
+   * (DESIGN §2), so nothing uses it; kept only so validate can say so (rules/names.ts).
+   */
+  metadataName?: string;
   /** metadata.environments: the environments this document belongs to (absent: all). */
   environments?: string[];
   source: SourceLocation;
@@ -139,6 +144,8 @@ export interface TrafficSplit {
    * labels (DESIGN §3); kept only so validate can say so (rules/labels.ts).
    */
   labels?: Labels;
+  /** metadata.name as written, when it is: a split is addressed by spec.template; see PromptVersion's. */
+  metadataName?: string;
   /** metadata.environments: the environments this document belongs to (absent: all). */
   environments?: string[];
   source: SourceLocation;

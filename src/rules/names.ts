@@ -1,5 +1,5 @@
 // Identities are unique across all files: the later occurrence is reported, naming the earlier.
-// Names are one visible line.
+// Names are one visible line, and a metadata.name that names nothing is said to be ignored.
 import type { Diagnostic } from '../model/diagnostic.js';
 import { addressOf, type Addressable, type DesiredState, type SourceLocation } from '../model/types.js';
 import { diagnostic, locate, where } from './util.js';
@@ -40,6 +40,14 @@ export function checkNames(state: DesiredState): Diagnostic[] {
     const control = 'name' in r ? controlCharacter(r.name) : undefined;
     if (control) {
       out.push(diagnostic(locate(r, identityPath(r)), 'error', 'names/control-character', `${r.kind} name contains a control character (${control}): names are printed in plans, logs and terminals`));
+    }
+    // The schema takes metadata.name on every kind; these two are addressed by their spec, so a
+    // name there (often copied from a template) would be read as theirs while nothing uses it.
+    if ((r.kind === 'PromptVersion' || r.kind === 'TrafficSplit') && r.metadataName !== undefined) {
+      const by = r.kind === 'PromptVersion' ? 'spec.template and spec.version' : 'spec.template (one split per template)';
+      out.push(
+        diagnostic(locate(r, 'metadata.name'), 'warning', 'names/ignored', `metadata.name "${r.metadataName}" is ignored: a ${r.kind} is named by its ${by}, here ${addressOf(r)}; remove metadata.name`),
+      );
     }
     const address = identityKey(r);
     const first = seen.get(address);
