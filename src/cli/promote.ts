@@ -14,6 +14,7 @@ import { EXIT, UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { didYouMean } from '../util/suggest.js';
 import { visibleName } from '../util/escapes.js';
+import { locate, where as locationText } from '../rules/util.js';
 import { formatText } from '../views/diagnostics.js';
 import { describeWeights, renderFileEdit } from '../views/file-edit.js';
 import type { CliContext } from './context.js';
@@ -141,6 +142,14 @@ export async function runPromote(ctx: CliContext, template: string, version: str
   const declared = s.state.versions.filter((v) => v.template === template).map((v) => v.version);
   if (!declared.includes(version)) {
     const where = ctx.environment ? ` in environment ${ctx.environment.name}` : '';
+    // Declared, but its metadata.environments leave this environment out: say that, not a near name.
+    const elsewhere = ctx.environment && s.union.versions.find((v) => v.template === template && v.version === version);
+    if (elsewhere) {
+      const at = visibleName(locationText(locate(elsewhere, 'metadata.environments')));
+      throw new UserError(
+        `version ${version} of template "${template}" is limited to ${elsewhere.environments?.join(', ') ?? 'other environments'} by its metadata.environments at ${at}, so environment ${ctx.environment!.name} does not have it (add ${ctx.environment!.name} there first); nothing was changed`,
+      );
+    }
     throw new UserError(`template "${template}" has no version ${version}${where}${didYouMean(version, declared)}${declared.length ? `; declared: ${declared.join(', ')}` : ''}; nothing was changed`);
   }
   const { scaleWeights } = await import('../export/promote.js');
@@ -222,7 +231,9 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
     const shallow = read < HISTORY_LIMIT && (await isShallow(prompts)) ? '; the repository is a shallow clone, its history cut short: run `git fetch --unshallow` and rollback again' : '';
     throw new UserError(
       `no earlier commit of ${visibleName(s.file)} routes 100% of template "${template}"${where} to one version other than the current routes` +
-        `${skipped.length ? ` (passed over: ${skipped.join(', ')})` : ''} (${read} commit${read === 1 ? '' : 's'} read${shallow}); nothing was rolled back`,
+        `${skipped.length ? ` (passed over: ${skipped.join(', ')})` : ''} (${read} commit${read === 1 ? '' : 's'} read${shallow}); nothing was rolled back.` +
+        // Undoing a promote whose weights never reached 100 %: the two ways that still work.
+        ` To route everything to one version, run \`promptctl promote ${template} VERSION --weight 100${env ? ` --env ${env}` : ''}\` (routes now: ${s.split.routes.map((r) => `${r.version} ${r.weight}%`).join(', ')}), or git revert the commit that changed them`,
     );
   }
   ctx.info(`rolling back to ${found.version}: it held 100% at ${found.commit.slice(0, 7)} (${found.date.slice(0, 10)}, "${found.subject}")`);

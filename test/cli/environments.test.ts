@@ -729,6 +729,8 @@ describe('promote and rollback', () => {
     const none = await cli(['rollback', 'billing', '--env', 'dev']);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/no earlier commit of prompts\/billing-split\.yaml routes 100% of template "billing" in environment dev to one version/);
+    // …and says what undoes a promote instead: promote at 100 %, or a revert.
+    expect(none.stderr).toContain('To route everything to one version, run `promptctl promote billing VERSION --weight 100 --env dev` (routes now: 1.0.0 50%, 1.1.0 50%), or git revert the commit that changed them');
   });
 
   it('gives an environment its own routes when others share the document\'s, leaving every other line alone', async () => {
@@ -751,6 +753,17 @@ describe('promote and rollback', () => {
       { version: '1.0.0', weight: 20 },
       { version: '1.1.0', weight: 80 },
     ]);
+  });
+
+  it('names metadata.environments when the version is declared only for other environments', async () => {
+    await writeFile(join(dir.path, 'prompts/billing.yaml'), `${BILLING}---\n${billingVersion('1.2.0', 'You answer billing questions well.', 'staging, prod')}`);
+    expect((await cli(['validate'])).code).toBe(0);
+    const split = await readFile(join(dir.path, 'prompts/billing-split.yaml'), 'utf8');
+    const r = await cli(['promote', 'billing', '1.2.0', '--env', 'dev']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: version 1\.2\.0 of template "billing" is limited to staging, prod by its metadata\.environments at prompts\/billing\.yaml:\d+:\d+, so environment dev does not have it \(add dev there first\); nothing was changed/);
+    expect(r.stderr).not.toMatch(/did you mean/);
+    expect(await readFile(join(dir.path, 'prompts/billing-split.yaml'), 'utf8')).toBe(split);
   });
 
   it('refuses an undeclared version with a did-you-mean, and a weight out of range', async () => {
