@@ -1,7 +1,7 @@
 // Settling what an interrupted run left open: an intent on record with no outcome (a kill -9, a
 // lost machine) is decided by the live state the next apply reads anyway, so no change ever
 // stays without a record. The decision is pure; the records go through the audit log.
-import type { AuditLog, AuditOrg, AuditRecord } from '../audit/log.js';
+import type { AuditLog, AuditOrg, AuditRecord, AuditRecoverer } from '../audit/log.js';
 import type { Midway, Snapshot } from '../kinds/kind.js';
 
 export type AuditRecoverySink = Pick<AuditLog, 'pendingIntents' | 'recover'>;
@@ -48,7 +48,8 @@ export async function settleOpenIntents(
   live: ReadonlyMap<string, Snapshot>,
   opts: {
     org: AuditOrg | null;
-    by: { actor: string; commit: string | null; planId: string };
+    /** The run settling them (this one), its CI run included when it runs in one. */
+    by: AuditRecoverer;
     /** The half-done states of each intent's write (kinds/index.ts midwayOf). */
     midway?: (intent: AuditRecord) => readonly Midway[];
     /**

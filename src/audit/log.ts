@@ -21,6 +21,7 @@ import {
   type AuditIntentInput,
   type AuditJson,
   type AuditRecord,
+  type AuditCiRun,
   type AuditRecovery,
   type AuditResult,
   type AuditRunId,
@@ -42,6 +43,7 @@ export type {
   AuditOrg,
   AuditOutcome,
   AuditRecord,
+  AuditRecoverer,
   AuditRecovery,
   AuditResult,
   AuditSnapshot,
@@ -169,6 +171,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
           hash: rn(s.hash),
           content: s.content === undefined ? null : (redactJson(s.content, secrets) as AuditJson),
         };
+  const ciRun = (ci: AuditCiRun): AuditCiRun => ({ runId: r(ci.runId), ...(ci.repository !== undefined ? { repository: r(ci.repository) } : {}) });
   const context = (c: AuditContext): Pick<AuditRecord, 'actor' | 'commit' | 'planId' | 'org' | 'environment' | 'dirty' | 'ci'> => ({
     actor: r(c.actor),
     commit: rn(c.commit),
@@ -176,7 +179,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     org: c.org ? { id: r(c.org.id), host: r(c.org.host) } : null,
     ...(c.environment != null ? { environment: r(c.environment) } : {}),
     ...(c.dirty ? { dirty: true as const } : {}),
-    ...(c.ci ? { ci: { runId: r(c.ci.runId), ...(c.ci.repository !== undefined ? { repository: r(c.ci.repository) } : {}) } } : {}),
+    ...(c.ci ? { ci: ciRun(c.ci) } : {}),
   });
   const head = (seq: number, type: AuditRecord['type']) => ({
     format: AUDIT_FORMAT,
@@ -281,7 +284,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
         after: snapshot(rec.after),
         outcome: rec.outcome,
         intent: i.seq,
-        recoveredBy: { actor: r(rec.by.actor), commit: rn(rec.by.commit), planId: r(rec.by.planId) },
+        recoveredBy: { actor: r(rec.by.actor), commit: rn(rec.by.commit), planId: r(rec.by.planId), ...(rec.by.ci ? { ci: ciRun(rec.by.ci) } : {}) },
         correlationId: rec.correlationId !== undefined ? rn(rec.correlationId) : i.correlationId,
         ...(rec.error !== undefined ? { error: scrubMessage(rec.error, secrets) } : {}),
         ...tail(prevHash),

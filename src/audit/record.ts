@@ -105,11 +105,20 @@ export interface AuditResult {
   error?: string;
 }
 
+/** The run that settles an earlier run's intent, as its `recoveredBy` names it. */
+export interface AuditRecoverer {
+  actor: string;
+  commit: string | null;
+  planId: string;
+  /** Its CI run, when it runs in one (the record's own `ci` stays the intent's run's). */
+  ci?: AuditCiRun | null;
+}
+
 /** `AuditLog.recover`: how an earlier run's intent ended, decided by the caller from live state. */
 export interface AuditRecovery {
   outcome: RecoveredOutcome;
-  /** Who recovered it (this run); the record's actor/commit/planId stay the intent's. */
-  by: { actor: string; commit: string | null; planId: string };
+  /** Who recovered it (this run); the record's actor/commit/planId/ci stay the intent's. */
+  by: AuditRecoverer;
   resourceId?: string | null;
   /** The live state read (for `succeeded (recovered)`). Default null. */
   after?: AuditState | null;
@@ -158,8 +167,8 @@ export interface AuditRecord {
   intent?: number | null;
   /** On an intent: the run making the call. */
   run?: AuditRunId;
-  /** On a recovered outcome: the run that read live state and wrote it. */
-  recoveredBy?: { actor: string; commit: string | null; planId: string };
+  /** On a recovered outcome: the run that read live state and wrote it (`ci`: its CI run, when in one). */
+  recoveredBy?: { actor: string; commit: string | null; planId: string; ci?: AuditCiRun };
   correlationId: string | null;
   error?: string;
   alg: AuditAlg;
@@ -423,6 +432,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** `{runId, repository?}`, as `ci` and `recoveredBy.ci` are written. */
+function isCiRun(v: unknown): boolean {
+  return isObject(v) && typeof v.runId === 'string' && (v.repository === undefined || typeof v.repository === 'string');
+}
+
 function shapeProblemV2(r: Record<string, unknown>): string | null {
   const common = commonProblem(r);
   if (common) return common;
@@ -433,9 +447,7 @@ function shapeProblemV2(r: Record<string, unknown>): string | null {
   }
   if (r.environment !== undefined && typeof r.environment !== 'string') return 'environment is not a string';
   if (r.dirty !== undefined && r.dirty !== true) return 'dirty is not true';
-  if (r.ci !== undefined && !(isObject(r.ci) && typeof r.ci.runId === 'string' && (r.ci.repository === undefined || typeof r.ci.repository === 'string'))) {
-    return 'ci is not {runId, repository?}';
-  }
+  if (r.ci !== undefined && !isCiRun(r.ci)) return 'ci is not {runId, repository?}';
   for (const k of ['before', 'after'] as const) {
     const s = r[k];
     if (s === null) continue;
@@ -459,6 +471,12 @@ function shapeProblemV2(r: Record<string, unknown>): string | null {
     const recovered = r.outcome === 'succeeded (recovered)' || r.outcome === 'not applied';
     if (recovered && (r.intent === null || !isObject(r.recoveredBy))) return `a "${r.outcome}" outcome names no intent or no recoveredBy`;
     if (!recovered && r.recoveredBy !== undefined) return 'recoveredBy on an outcome that was not recovered';
+    if (isObject(r.recoveredBy)) {
+      const by = r.recoveredBy;
+      if (typeof by.actor !== 'string' || (by.commit !== null && typeof by.commit !== 'string') || typeof by.planId !== 'string') return 'recoveredBy is not {actor, commit, planId, ci?}';
+      // Only a run in CI names one, and older promptctls named none.
+      if (by.ci !== undefined && !isCiRun(by.ci)) return 'recoveredBy.ci is not {runId, repository?}';
+    }
   }
   return null;
 }

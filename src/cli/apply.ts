@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditLog } from '../audit/log.js';
+import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditCiRun, type AuditLog } from '../audit/log.js';
 import { settleOpenIntents } from '../apply/recovery.js';
 import { SURFACE_NAMES, liveResourceIds, liveSnapshots, midwayOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
 import { executePlan } from '../apply/executor.js';
@@ -231,6 +231,11 @@ class Stop {
   }
 }
 
+/** The CI run applying (GitHub Actions'), which its records name: their `ci`, and `recoveredBy.ci` when settling. */
+function ciRunOf(git: GitProvenance): { ci?: AuditCiRun } {
+  return git.runId !== undefined ? { ci: { runId: git.runId, ...(git.repository !== undefined ? { repository: git.repository } : {}) } } : {};
+}
+
 /** Settles, from the live state just read, the changes an interrupted earlier run left open. */
 async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenTarget, git: GitProvenance, plan: Plan): Promise<void> {
   if (audit.pendingIntents().length === 0) return;
@@ -251,7 +256,7 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
   const settled = await settleOpenIntents(audit, liveSnapshots(live), {
     resourceIds: liveResourceIds(live),
     org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
-    by: { actor: git.actor, commit: git.commit, planId: plan.id },
+    by: { actor: git.actor, commit: git.commit, planId: plan.id, ...ciRunOf(git) },
     midway: midwayOf,
     readable: (i) => readable(i.address),
   });
@@ -410,7 +415,7 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
       actor: git.actor,
       commit: git.commit,
       dirty: git.dirty,
-      ...(git.runId !== undefined ? { ci: { runId: git.runId, ...(git.repository !== undefined ? { repository: git.repository } : {}) } } : {}),
+      ...ciRunOf(git),
       org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
       ...(ctx.environment ? { environment: ctx.environment.name } : {}),
       signal: stop.signal,

@@ -131,4 +131,23 @@ describe('apply killed mid-way', () => {
     expect(intent.resourceId).toBeNull();
     expect(records.filter((r) => r.address === 'PromptTemplate/late-arrival' && r.outcome === 'succeeded (recovered)').map((r) => r.resourceId)).toEqual([created.id]);
   });
+
+  it('names the CI run that settles an interrupted run (recoveredBy.ci), as every record of a run in CI names it', async () => {
+    expect((await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env })).code).toBe(0);
+    await appendFile(join(dir.path, 'prompts', 'templates', 'tpl-00003.yaml'), '---\napiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: late-arrival\nspec:\n  description: New.\n  model: gpt-4o\n');
+    await runDyingAtItsIntents();
+
+    const ci = { GITHUB_ACTIONS: 'true', GITHUB_ACTOR: 'octocat', GITHUB_RUN_ID: '4242', GITHUB_REPOSITORY: 'acme/prompts' };
+    const rerun = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: { ...emu.env, ...ci } });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain('audit: PromptTemplate/late-arrival from an interrupted run: not applied');
+    const records = (await readFile(join(dir.path, '.promptctl/audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { address: string; outcome?: string; ci?: unknown; recoveredBy?: unknown });
+    const settled = records.filter((r) => r.address === 'PromptTemplate/late-arrival' && r.outcome === 'not applied');
+    // The record stays the interrupted run's (run outside CI: no ci); the run that settled it is named.
+    expect(settled).toHaveLength(1);
+    expect(settled[0]).not.toHaveProperty('ci');
+    expect(settled[0]!.recoveredBy).toEqual({ actor: 'octocat', commit: null, planId: expect.any(String), ci: { runId: '4242', repository: 'acme/prompts' } });
+    expect(records.filter((r) => r.address === 'PromptTemplate/late-arrival' && r.outcome === 'success').map((r) => r.ci)).toEqual([{ runId: '4242', repository: 'acme/prompts' }]);
+    expect(await verifyAuditFile(join(dir.path, '.promptctl/audit.jsonl'))).toMatchObject({ ok: true, pending: [] });
+  });
 });

@@ -369,6 +369,30 @@ describe('write-ahead intents', () => {
     await c.close();
   });
 
+  it("names the recovering run's CI run in recoveredBy (beside the interrupted run's own ci), scrubbed like the rest, and only in CI", async () => {
+    const secret = 'sup3r-s3cret-value';
+    const a = await openAuditLog(file, quiet);
+    await a.intent(intentInput(1, { ci: { runId: '100', repository: 'acme/prompts' } }));
+    await a.intent(intentInput(2));
+    await a.close();
+
+    const b = await openAuditLog(file, { onWarning: () => undefined, env: { GENESYSCLOUD_OAUTHCLIENT_SECRET: secret }, secretEnvs: ['GENESYSCLOUD_OAUTHCLIENT_SECRET'] });
+    const [p1, p2] = b.pendingIntents();
+    const by = { actor: 'octocat', commit: 'c'.repeat(40), planId: 'plan-2' };
+    const inCi = await b.recover(p1!, { outcome: 'not applied', by: { ...by, ci: { runId: `4242-${secret}`, repository: `acme/${secret}` } } });
+    const outside = await b.recover(p2!, { outcome: 'not applied', by: { ...by, ci: null } });
+    await b.close();
+
+    expect(inCi).toMatchObject({ ci: { runId: '100', repository: 'acme/prompts' }, recoveredBy: { ...by, ci: { runId: '4242-[redacted]', repository: 'acme/[redacted]' } } });
+    expect(outside!.recoveredBy).toEqual(by);
+    expect(outside).not.toHaveProperty('ci');
+    const written = await lines();
+    expect(written[2]!.recoveredBy).toEqual({ ...by, ci: { runId: '4242-[redacted]', repository: 'acme/[redacted]' } });
+    expect(Object.keys(written[3]!.recoveredBy as object)).toEqual(['actor', 'commit', 'planId']);
+    expect(await readFile(file, 'utf8')).not.toContain(secret);
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 4, pending: [] });
+  });
+
   it('a recovery another process already wrote is not written twice', async () => {
     const a = await openAuditLog(file, quiet);
     await a.intent(intentInput(1));

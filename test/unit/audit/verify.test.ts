@@ -257,4 +257,25 @@ describe('verifyAuditFile: intents and outcomes', () => {
     await edit((rs) => rechain(rs, 2, (r) => ({ ...r, intent: 3 })));
     expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 3, reason: expect.stringMatching(/intent 3, which is not an earlier intent without an outcome/) });
   });
+
+  it("accepts a recovery that names the recovering run's ci and one that names none (as older trails hold), and names a recoveredBy of another shape", async () => {
+    const a = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+    await a.intent(intentInput(1));
+    await a.intent(intentInput(2));
+    await a.close();
+    const b = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+    const [p1, p2] = b.pendingIntents();
+    const by = { actor: 'octocat', commit: null, planId: 'plan-2' };
+    await b.recover(p1!, { outcome: 'not applied', by: { ...by, ci: { runId: '4242', repository: 'acme/prompts' } } });
+    await b.recover(p2!, { outcome: 'not applied', by });
+    await b.close();
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 4, pending: [] });
+
+    for (const recoveredBy of [{ ...by, ci: { runId: 4242 } }, { ...by, ci: null }, { ...by, ci: { repository: 'acme/prompts' } }]) {
+      await edit((rs) => rechain(rs, 2, (r) => ({ ...r, recoveredBy }) as unknown as AuditRecord));
+      expect(await verifyAuditFile(file), JSON.stringify(recoveredBy)).toEqual({ ok: false, line: 3, reason: 'recoveredBy.ci is not {runId, repository?}' });
+    }
+    await edit((rs) => rechain(rs, 2, (r) => ({ ...r, recoveredBy: { actor: 'octocat', planId: 'plan-2' } }) as AuditRecord));
+    expect(await verifyAuditFile(file)).toEqual({ ok: false, line: 3, reason: 'recoveredBy is not {actor, commit, planId, ci?}' });
+  });
 });
