@@ -1,7 +1,7 @@
 // promptctl export --out DIR: the live org as promptctl YAML, so a team can adopt promptctl on an
 // existing org. `plan --dir DIR` right after shows no changes. It writes inside DIR only.
 import { lstat, readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { discoverYamlFiles } from '../config/discover.js';
 import { exportDocuments } from '../export/documents.js';
@@ -12,6 +12,7 @@ import { visibleName } from '../util/escapes.js';
 import { readLiveParts } from '../targets/live.js';
 import { SURFACE_NAMES, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import { announceTarget, noteUnavailable, withTarget } from './common.js';
 import type { OpenTarget } from './target.js';
 import type { CliContext } from './context.js';
@@ -91,7 +92,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const leftovers = existing.length > 0 ? (await discoverYamlFiles(dir)).files.filter((e) => !written.has(e)) : [];
   for (const l of leftovers) ctx.info(`warning: ${visibleName(join(flags.out, l))} was there before and is not part of the export; plan --dir ${shownOut} will read it too`);
 
-  await checkExport(ctx, flags.out);
+  const clash = await checkExport(ctx, flags.out, leftovers.map((l) => relative(ctx.cwd, join(dir, l))));
 
   const c = result.counts;
   ctx.info(
@@ -108,6 +109,13 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
         `prune leaves ${n === 1 ? 'it' : 'them'} alone, even once ${n === 1 ? 'its document is' : 'their documents are'} removed, until an apply changes ${n === 1 ? 'it' : 'them'} (and labels ${n === 1 ? 'it' : 'them'})`,
     );
   }
+  if (clash) {
+    // --force into a directory of the same documents in another layout: the export is whole, but
+    // plan --dir cannot read the two together; a scheduled export must not pass on that.
+    throw new UserError(
+      `what export wrote clashes with files that were in ${shownOut} before (${clash}): export into an empty directory and move what you want into place, or remove those files; the export's own files are written`,
+    );
+  }
   return EXIT.ok;
 }
 
@@ -117,18 +125,29 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
  * the registry does not know) is named at its file, line and column now, not first by the plan.
  * The files stay written: the user settles each one (edit it, or remove the document).
  */
-async function checkExport(ctx: CliContext, out: string): Promise<void> {
+/** `before`: the YAML files that were in the directory and not written, relative to cwd as diagnostics name files. */
+async function checkExport(ctx: CliContext, out: string, before: readonly string[]): Promise<string | undefined> {
   const { loadProject } = await import('../load/index.js');
   const { formatText } = await import('../views/diagnostics.js');
   const { diagnostics } = await loadProject({ dir: out, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets });
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length === 0) return;
+  if (errors.length === 0) return undefined;
   for (const d of errors) ctx.info(formatText(d));
+  // An error in a file the export did not write, or naming one (a duplicate's other place), is the
+  // directory's, not the org's: say that rather than blame the org.
+  const involves = (d: Diagnostic, f: string) => d.file === f || d.message.includes(`${f}:`);
+  const theirs = errors.filter((d) => before.some((f) => involves(d, f))).length;
+  if (theirs > 0) {
+    const files = before.filter((f) => errors.some((d) => involves(d, f)));
+    const named = files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
+    return `${theirs} of the ${errors.length} error${errors.length === 1 ? '' : 's'} above involve ${visibleName(named)}`;
+  }
   ctx.info(
     `warning: the export does not validate (${errors.length} error${errors.length === 1 ? '' : 's'} above): ` +
       `the org holds ${errors.length === 1 ? 'something' : 'things'} git cannot take as ${errors.length === 1 ? 'it is' : 'they are'}; ` +
       `edit or remove ${errors.length === 1 ? 'that document' : 'those documents'} before plan --dir ${visibleName(out)}`,
   );
+  return undefined;
 }
 
 /**

@@ -131,6 +131,18 @@ describe('promptctl export', () => {
     ]);
   });
 
+  it('--force into the prompts directory itself: the clash with the files there is named as theirs, and exits 1', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const r = await s.cli(['export', '--out', 'prompts', '--force']);
+    expect(r.code, r.stderr).toBe(1);
+    // The same documents in another layout: duplicates, which are not the org's doing.
+    expect(r.stderr).toMatch(/error: PromptTemplate "billing-assistant" is already defined at prompts\/billing-assistant\.yaml:\d+:\d+ \[names\/duplicate\]/);
+    expect(r.stderr).not.toMatch(/the org holds/);
+    expect(r.stderr).toMatch(/error: what export wrote clashes with files that were in prompts before \((\d+) of the \1 errors above involve prompts\/[^)]+\): export into an empty directory and move what you want into place, or remove those files; the export's own files are written/);
+    expect(await readdir(join(s.dir.path, 'prompts'))).toContain('billing-assistant.yaml');
+  });
+
   it('refuses to write through a symbolic link in --out (a subdirectory it writes to leading elsewhere), writing nothing', async () => {
     s = await scenario();
     await cp(join(REPO, 'prompts/summaries'), join(s.dir.path, 'prompts/summaries'), { recursive: true });
