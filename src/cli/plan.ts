@@ -1,7 +1,9 @@
 // promptctl plan: what apply would do, as text, a PR comment (markdown) or the plan JSON.
-import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { documentAddresses } from '../config/document-addresses.js';
+import { CONFIG_FILE } from '../config/discover.js';
 import { changedSince, checkRef } from '../git/index.js';
 import { hasChanges } from '../views/plan-common.js';
 import type { DesiredState } from '../model/types.js';
@@ -94,12 +96,22 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
   return EXIT.ok;
 }
 
-/** The addresses files changed since `ref` define, or defined then (null: everything), said on stderr. */
+/**
+ * The addresses files changed since `ref` define, or defined then (null: everything: the config
+ * changed, or was deleted), said on stderr.
+ */
 async function changedScopeOf(ctx: CliContext, state: DesiredState, ref: string, dir: string): Promise<Set<string> | null> {
   const { files, before } = await changedSince(ctx.cwd, ref, { before: dir });
-  const only = changedScope(state, files, before.flatMap(documentAddresses));
-  ctx.info(only ? `planning ${only.size} address${only.size === 1 ? '' : 'es'} from files changed since ${ref}` : `the config changed since ${ref}: planning everything`);
-  return only;
+  // Named as the loader names it, relative to cwd: it counts when it changed, whether or not it holds a Config now.
+  const config = relative(ctx.cwd, join(resolve(ctx.cwd, dir), CONFIG_FILE)).split(sep).join('/');
+  const only = changedScope(state, files, before.flatMap(documentAddresses), config);
+  if (only) {
+    ctx.info(`planning ${only.size} address${only.size === 1 ? '' : 'es'} from files changed since ${ref}`);
+    return only;
+  }
+  const gone = await stat(resolve(ctx.cwd, config)).then(() => false, () => true);
+  ctx.info(`the config ${visibleName(config)} ${gone ? 'was deleted' : 'changed'} since ${ref}: planning everything`);
+  return null;
 }
 
 /** `json`: the plan JSON, when already rendered. */

@@ -7,11 +7,18 @@ import { templateAddress, versionAddress } from '../model/address.js';
  * The addresses to plan, or null for "everything" (a changed config file can change any plan).
  * `changed` holds paths relative to cwd with `/` separators, as src/git's changedSince gives them;
  * `before`, the addresses the changed files defined at REF: a document removed or moved since
- * (its live object is then deleted, or left pending) is planned with the rest.
+ * (its live object is then deleted, or left pending) is planned with the rest. `configFile`: where
+ * the config is read from (promptctl.yaml, relative to cwd), named whether or not it holds one now:
+ * a config deleted since REF, or emptied, leaves the state no source to name it by.
  */
-export function changedScope(state: DesiredState, changed: readonly string[], before: readonly string[] = []): Set<string> | null {
+export function changedScope(
+  state: DesiredState,
+  changed: readonly string[],
+  before: readonly string[] = [],
+  configFile: string | undefined = state.config.source?.file,
+): Set<string> | null {
   const files = new Set(changed.map(normalise));
-  if (state.config.source && files.has(normalise(state.config.source.file))) return null;
+  if (configFile !== undefined && files.has(normalise(configFile))) return null;
 
   const scope = new Set<string>(before);
   const all: AnyResource[] = [...state.templates, ...state.versions, ...state.splits, ...state.filters, ...state.guides, ...state.summarySettings];

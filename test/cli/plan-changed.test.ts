@@ -126,6 +126,37 @@ describe('plan --changed-since', () => {
     expect(plannedChanges(edited.stdout)).toContain('update PromptTemplate/billing-assistant');
   });
 
+  it('plans everything when promptctl.yaml changed since REF, or was deleted, or holds no Config any more, and says so', async () => {
+    const config = join(s.dir.path, 'prompts/promptctl.yaml');
+    await writeFile(config, 'apiVersion: promptctl/v1\nkind: Config\nspec:\n  defaultVariableTokens: 50\n');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'config');
+    // A change the scope leaves out (committed before REF), for a plan of everything to show.
+    await s.edit('prompts/support/support-triage.yaml', 'model: gpt-4o-mini', 'model: gpt-4o');
+    git('commit', '-q', '-am', 'triage model');
+    const everything = ['update PromptTemplate/support-triage'];
+    expect(plannedChanges((await s.cli(['plan'])).stdout)).toEqual(everything);
+    expect(plannedChanges((await s.cli(['plan', '--changed-since', 'HEAD'])).stdout)).toEqual([]);
+
+    await s.edit('prompts/promptctl.yaml', 'defaultVariableTokens: 50', 'defaultVariableTokens: 60');
+    const changed = await s.cli(['plan', '--changed-since', 'HEAD']);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stderr).toContain('the config prompts/promptctl.yaml changed since HEAD: planning everything');
+    expect(plannedChanges(changed.stdout)).toEqual(everything);
+
+    await writeFile(config, '# settings to come\n');
+    const emptied = await s.cli(['plan', '--changed-since', 'HEAD']);
+    expect(emptied.code, emptied.stderr).toBe(0);
+    expect(emptied.stderr).toContain('the config prompts/promptctl.yaml changed since HEAD: planning everything');
+    expect(plannedChanges(emptied.stdout)).toEqual(everything);
+
+    git('rm', '-q', '-f', 'prompts/promptctl.yaml');
+    const deleted = await s.cli(['plan', '--changed-since', 'HEAD']);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stderr).toContain('the config prompts/promptctl.yaml was deleted since HEAD: planning everything');
+    expect(plannedChanges(deleted.stdout)).toEqual(everything);
+  });
+
   it('fails clearly on an unknown ref', async () => {
     const r = await s.cli(['plan', '--changed-since', 'no-such-branch']);
     expect(r.code).toBe(1);
