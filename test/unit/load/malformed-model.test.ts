@@ -46,3 +46,10 @@ it('the document still stays out of the desired state, and its other schema prob
   expect(r.diagnostics.map((d) => d.rule)).toEqual(['tokens/unknown-model', 'schema/unknown-field']);
   expect(r.state?.templates ?? []).toEqual([]);
 });
+
+it('a key of spec.models that is no model id says what a model id is, not that it must be known', async () => {
+  await writeFile(path.join(base, 'p/promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec:\n  models:\n    __proto__: {encoding: o200k_base, contextWindow: 8000}\n');
+  expect(await shown()).toEqual([
+    'p/promptctl.yaml:5:5: error: key "__proto__" in spec.models is not valid: A model id begins with a letter or digit and holds only letters, digits and . _ : / - (at most 128 characters), such as gpt-4o. [schema/key]',
+  ]);
+});
