@@ -1,9 +1,11 @@
 // `promptctl test` results as JUnit XML, the file CI systems render: a testsuite per PromptTest,
-// a testcase per case and version plus one for the pass rate. Pure: the report in, a string out.
+// a testcase per case and version plus one for the pass rate, named the same on every run (a CI
+// reporter keys a testcase's history on classname + name); and the document that stands for a run
+// that failed before its cases (one <error>). Pure: the report in, a string out.
 import type { TestReport } from '../evals/types.js';
 import { xmlAttr as attr, xmlEscape } from '../util/escapes.js';
-import { atVersion, casesFinished, describeAssertion, versionOf } from './test-cells.js';
-import { passRate, rateLine, thresholdPercent } from './test-rate.js';
+import { atVersion, casesFinished, describeAssertion, NO_VERSION, versionOf } from './test-cells.js';
+import { rateLine } from './test-rate.js';
 
 // XML text and attribute values are escaped where masking knows their forms (util/escapes.ts).
 export { xmlEscape } from '../util/escapes.js';
@@ -15,7 +17,12 @@ const seconds = (msValue: number): string => (msValue / 1000).toFixed(3);
  * <testcase> for the pass rate against the threshold (the verdict that decides the exit code).
  * A failed assertion is a <failure>; a call that got no answer at all (not run, or an error
  * other than a block) is an <error>; a case whose target is not on the target yet is <skipped>
- * (an <error> under --require-live).
+ * (an <error> under --require-live), and so is a case with nothing checked (--compare, routedTo alone).
+ *
+ * Names are stable: a call's is its case, the version only when the user chose it (pinned in
+ * the test, or one side of --compare), and `#N` for its repetition; the version a split routed
+ * it to (or a guide's version) is the testcase's `version` property, and in its failure's text.
+ * The verdict is `pass rate vs threshold`; the measured rate is its output, or its failure's message.
  */
 export function renderJunit(report: TestReport): string {
   let tests = 0;
@@ -32,12 +39,16 @@ export function renderJunit(report: TestReport): string {
     let sTime = 0;
     for (const r of t.runs) {
       const reps = t.repeat > 1 ? ` #${r.repetition}` : '';
-      const name = `${r.case}${atVersion(versionOf(r))}${reps}`;
+      const name = `${r.case}${r.requested !== undefined ? atVersion(r.requested) : ''}${reps}`;
       const took = r.cached || r.notRun ? 0 : r.observation.wallMs;
       sTime += took;
-      const open = `    <testcase classname="${attr(t.address)}" name="${attr(name)}" time="${seconds(took)}" file="${attr(t.source.replace(/:\d+$/, ''))}">`;
+      // Where the call went, when the user did not choose it: the split's route, a guide's version.
+      const routed = r.requested === undefined && versionOf(r) !== NO_VERSION ? versionOf(r) : undefined;
+      const props = routed !== undefined ? `\n      <properties>\n        <property name="version" value="${attr(routed)}"/>\n      </properties>` : '';
+      const answeredBy = routed !== undefined ? `version ${routed} answered\n` : '';
+      const open = `    <testcase classname="${attr(t.address)}" name="${attr(name)}" time="${seconds(took)}" file="${attr(t.source.replace(/:\d+$/, ''))}">${props}`;
       if (r.passed) {
-        cases.push(`${open.slice(0, -1)}/>`);
+        cases.push(props ? `${open}\n    </testcase>` : `${open.slice(0, -1)}/>`);
         continue;
       }
       if (r.notLive !== undefined && !report.requireLive) {
@@ -55,27 +66,28 @@ export function renderJunit(report: TestReport): string {
         sErrors++;
         const e = r.observation.error;
         const message = r.notRun !== undefined ? `not run: ${r.notRun}` : `${e?.code ?? 'error'}: ${e?.message ?? 'the call failed'}`;
-        cases.push(`${open}\n      <error message="${attr(message)}" type="${attr(r.notRun !== undefined ? 'not.run' : (e?.code ?? 'error'))}">${xmlEscape(message)}</error>\n    </testcase>`);
+        cases.push(`${open}\n      <error message="${attr(message)}" type="${attr(r.notRun !== undefined ? 'not.run' : (e?.code ?? 'error'))}">${xmlEscape(answeredBy + message)}</error>\n    </testcase>`);
         continue;
       }
       sFails++;
       const failed = r.assertions.filter((a) => !a.passed);
       const message = failed.map((a) => describeAssertion(a)).join('; ');
-      const body = failed.map((a) => `${describeAssertion(a)}: ${a.detail}`).join('\n');
+      const body = answeredBy + failed.map((a) => `${describeAssertion(a)}: ${a.detail}`).join('\n');
       const output = r.observation.output ? `\n      <system-out>${xmlEscape(r.observation.output)}</system-out>` : '';
       cases.push(`${open}\n      <failure message="${attr(message)}" type="assertion">${xmlEscape(body)}</failure>${output}\n    </testcase>`);
     }
-    const rateName = `pass rate ${passRate(t, { afterVersion: ' ' })} vs threshold ${thresholdPercent(t.threshold)}`;
-    const rateOpen = `    <testcase classname="${attr(t.address)}" name="${attr(rateName)}" time="0.000">`;
+    // The measured rate is not in the name: it changes from run to run.
+    const rateOpen = `    <testcase classname="${attr(t.address)}" name="pass rate vs threshold" time="0.000">`;
     if (t.casesNotRun) {
       // Interrupted: the verdict could not be reached, an error (not a pass, not a failed threshold).
       sErrors++;
       const message = `interrupted: ${t.casesNotRun} of ${casesFinished(t) + t.casesNotRun} cases did not run; the threshold was not checked`;
       cases.push(`${rateOpen}\n      <error message="${attr(message)}" type="interrupted">${xmlEscape(message)}</error>\n    </testcase>`);
-    } else if (t.met) cases.push(`${rateOpen.slice(0, -1)}/>`);
+    } else if (t.met) cases.push(`${rateOpen}\n      <system-out>${xmlEscape(rateLine(t))}</system-out>\n    </testcase>`);
     else {
       sFails++;
-      cases.push(`${rateOpen}\n      <failure message="${attr('below the threshold')}" type="threshold">${xmlEscape(rateLine(t))}</failure>\n    </testcase>`);
+      const message = `below the threshold: ${rateLine(t)}`;
+      cases.push(`${rateOpen}\n      <failure message="${attr(message)}" type="threshold">${xmlEscape(message)}</failure>\n    </testcase>`);
     }
     const n = t.runs.length + 1;
     tests += n;
@@ -88,6 +100,8 @@ export function renderJunit(report: TestReport): string {
       ['threshold', String(t.threshold)],
       // No rate when no case ran (each was not on the target yet): 0 would read as all failed.
       ...(t.rate.total > 0 ? [['passRate', String(t.rate.rate)] as [string, string]] : []),
+      // Under --compare, each version's too (passRate@1.1.0).
+      ...t.byVersion.filter((b) => b.total > 0).map((b) => [`passRate@${b.version!}`, String(b.rate)] as [string, string]),
       ['repeat', String(t.repeat)],
       ...t.notes.map((note) => ['note', note] as [string, string]),
     ]

@@ -1,5 +1,6 @@
-// A test's pass rate as every test view writes it (text, markdown, JUnit XML): one function, so
-// the formats cannot drift apart in how a rate, its counts or a rate with no case reads. Pure.
+// A test's pass rate as every test view writes it (text, markdown, JUnit XML's verdict output):
+// one function, so the formats cannot drift apart in how a rate, its counts or a rate with no
+// case reads. Pure.
 import type { PassRate, TestOutcome } from '../evals/types.js';
 import { percent, percentDigits } from './table.js';
 
@@ -10,8 +11,6 @@ export function waiting(t: TestOutcome): boolean {
 
 /** How a format writes the versions of a --compare test's pass rate (passRate). */
 export interface RateForm {
-  /** Between a version and its rate: ": " (JUnit's test names keep " "). */
-  afterVersion?: string;
   /** Between versions: ", " ("<br>" in a Markdown table cell). */
   between?: string;
   /** How a version is written (escaped for Markdown). */
@@ -29,8 +28,8 @@ export function passRate(t: TestOutcome, form: RateForm = {}): string {
   const share = (p: PassRate): string => (p.total === 0 ? none : `${ratePercent(p.rate, t.threshold)} (${p.passed}/${p.total})`);
   if (waiting(t)) return none;
   if (t.byVersion.length === 0) return share(t.rate);
-  const { afterVersion = ': ', between = ', ', version = (v: string) => v } = form;
-  return t.byVersion.map((b) => `${version(b.version!)}${afterVersion}${share(b)}`).join(between);
+  const { between = ', ', version = (v: string) => v } = form;
+  return t.byVersion.map((b) => `${version(b.version!)}: ${share(b)}`).join(between);
 }
 
 /** The pass rate against the threshold, as text and Markdown say it (and a JUnit threshold failure's body). */

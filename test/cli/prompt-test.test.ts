@@ -41,7 +41,7 @@ describe('promptctl test', () => {
     expect(r.stdout.match(/<failure /g)).toHaveLength(2);
     expect(r.stdout).toContain('<testcase classname="PromptTest/faq-answers" name="refund @1.1.0"');
     expect(r.stdout).toContain('<failure message="contains &quot;5 working days&quot;" type="assertion">contains &quot;5 working days&quot;: not found in &quot;Your parcel ships tomorrow');
-    expect(r.stdout).toContain('name="pass rate 50 % (1/2) vs threshold 100 %"');
+    expect(r.stdout).toContain('name="pass rate vs threshold" time="0.000">\n      <failure message="below the threshold: pass rate 50 % (1/2), threshold 100 %" type="threshold">');
     expect(r.stderr).toContain('0 of 1 test met its threshold');
 
     const allowed = await p.cli(['test', '--format', 'junit', '--threshold', '0.5']);

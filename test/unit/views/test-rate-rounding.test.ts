@@ -25,7 +25,7 @@ describe('pass rates against thresholds, as printed', () => {
     const r = report(199, 200, 1);
     expect(renderTestText(r)).toContain('pass rate 99 % (199/200), threshold 100 %: NOT met');
     expect(renderTestMarkdown(r)).toContain('| 99 % (199/200) | 100 % |');
-    expect(renderJunit(r)).toContain('name="pass rate 99 % (199/200) vs threshold 100 %"');
+    expect(renderJunit(r)).toContain('<failure message="below the threshold: pass rate 99 % (199/200), threshold 100 %" type="threshold">');
   });
 
   it('a threshold with a decimal reads as written, and a rate just below it reads below it', () => {
@@ -35,7 +35,7 @@ describe('pass rates against thresholds, as printed', () => {
     expect(renderTestText(exact)).toContain('pass rate 95.5 % (191/200), threshold 95.5 %: met');
     const under = report(1909, 2000, 0.955); // 95.45 %
     expect(renderTestText(under)).toContain('pass rate 95.4 % (1909/2000), threshold 95.5 %: NOT met');
-    expect(renderJunit(under)).toContain('vs threshold 95.5 %"');
+    expect(renderJunit(under)).toContain('pass rate 95.4 % (1909/2000), threshold 95.5 %"');
   });
 
   it('rates that need no care read as before', () => {

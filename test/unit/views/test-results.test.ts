@@ -56,7 +56,7 @@ describe('JUnit XML', () => {
     expect(xml.match(/<testcase /g)).toHaveLength(7);
     expect(xml.match(/<failure /g)).toHaveLength(4);
     expect(xml.match(/<error /g)).toHaveLength(1);
-    expect(xml).toContain('name="pass rate 33 % (1/3) vs threshold 30 %" time="0.000"/>');
+    expect(xml).toContain('name="pass rate vs threshold" time="0.000">\n      <system-out>pass rate 33 % (1/3), threshold 30 %</system-out>');
     expect(xml).toContain('<error message="not run: var &quot;plan&quot; is not a variable of version 1.1.0" type="not.run">');
     expect(xml).toContain('name="a &quot;case&quot; @1.1.0 #2" time="0.150" file="prompts/tests/t.yaml">');
   });
@@ -187,7 +187,9 @@ describe('--compare with one version not on the target yet', () => {
     const md = renderTestMarkdown(report);
     expect(md).toMatch(/^\| ✅ \| `cmp` \| bot@1\.1\.0 vs 1\.2\.0 \| 1\.1\.0: 100 % \(1\/1\)<br>1\.2\.0: — \(no case ran\) · 1 case not run \| 100 % \|$/m);
     const xml = renderJunit(report);
-    expect(xml).toContain('name="pass rate 1.1.0 100 % (1/1), 1.2.0 — (no case ran) vs threshold 100 %"');
+    expect(xml).toContain('<system-out>pass rate 1.1.0: 100 % (1/1), 1.2.0: — (no case ran), threshold 100 %</system-out>');
+    expect(xml).toContain('<property name="passRate@1.1.0" value="1"/>');
+    expect(xml).not.toContain('passRate@1.2.0');
     for (const out of [text, md, xml]) expect(out).not.toContain('(0/0)');
   });
 });
@@ -231,5 +233,27 @@ describe('a routed test none of whose cases ran yet (each not on the target)', (
     expect(json.tests[0].rate).toEqual({ passed: 0, total: 0, rate: null, met: true });
     expect(json.tests[0].verdict).toBe('not run');
     expect(JSON.parse(renderTestJson(report)).tests[1].rate.rate).toBe(0);
+  });
+});
+
+describe('JUnit names that stay the same from run to run', () => {
+  // A routed test: the split sent run 1 to 1.0.0 (it failed) and run 2 to 1.1.0.
+  const routed = (repetition: number, version: string, passed: boolean): TestRun => {
+    const { requested: _r, ...rest } = runOf('refund', 0, repetition, passed, { version });
+    return rest;
+  };
+  const t: TestOutcome = { ...outcome('routed', [routed(1, '1.0.0', false), routed(2, '1.1.0', true)], 1), target: 'bot (traffic split: 1.0.0 50 %, 1.1.0 50 %)' };
+  const xml = renderJunit({ target: 'x', tests: [t], invocations: 2, cached: 0, ok: false, durationMs: 1 });
+
+  it('a routed call: its case and run number; the version it went to is a property and starts its failure', () => {
+    expect([...xml.matchAll(/<testcase [^>]*name="([^"]*)"/g)].map((m) => m[1])).toEqual(['refund #1', 'refund #2', 'pass rate vs threshold']);
+    expect(xml).toContain('name="refund #2" time="0.150" file="prompts/tests/t.yaml">\n      <properties>\n        <property name="version" value="1.1.0"/>\n      </properties>\n    </testcase>');
+    expect(xml).toMatch(/<property name="version" value="1\.0\.0"\/>\n {6}<\/properties>\n {6}<failure [^>]*>version 1\.0\.0 answered\ncontains /);
+    expect(xml).toContain('<failure message="below the threshold: pass rate 50 % (1/2), threshold 100 %" type="threshold">');
+  });
+
+  it('a pinned version stays in the name (the test chose it)', () => {
+    expect(renderJunit(report)).toContain('name="only @1.1.0 #1"');
+    expect(renderJunit(report)).not.toContain('<property name="version"');
   });
 });
