@@ -91,6 +91,12 @@ export class CliContext {
   private readonly learnt: NamedSecret[] = [];
   /** What the command returned (commander's action handlers cannot return it). */
   exitCode = 0;
+  /**
+   * The document a command writes on stdout when it ends in an error, from the error's one line
+   * (`test --format junit`: a JUnit file holding it, so a CI reporter shows the error instead of
+   * failing on an empty file). Set by the command; masked like all output.
+   */
+  failureDocument?: (message: string) => string | Promise<string>;
   /** The environment `--env` chose (DESIGN §6), set before the command runs; absent: none. */
   environment?: SelectedEnvironment;
   private colorOn: boolean;

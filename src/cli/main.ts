@@ -141,7 +141,17 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     code = ctx.exitCode;
   } catch (err) {
-    code = reportError(ctx, err);
+    const reported = reportError(ctx, err);
+    code = reported.code;
+    // A command whose output a machine reads even when it fails (test --format junit): the document
+    // holding the error, so the reader shows it instead of failing on an empty file.
+    if (reported.message !== undefined && ctx.failureDocument) {
+      try {
+        ctx.out(await ctx.failureDocument(reported.message));
+      } catch (e) {
+        ctx.info(`error: internal: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   } finally {
     // Best effort, also after a failed command: counts made are worth keeping; a write error only costs speed.
     if (tokenCacheDir) await (await import('../tokens/cache-file.js')).saveTokenCache(tokenCacheDir, ctx.tokenMemo);
@@ -177,19 +187,21 @@ export function apiErrorLine(err: ApiError): string {
   return extra.length > 0 ? `${m} (${extra.join(', ')})` : m;
 }
 
-function reportError(ctx: CliContext, err: unknown): number {
+/**
+ * Says `err` on stderr as `error: <message>` and returns the exit code, with the message said
+ * (none for commander's own: --help, --version and usage errors, which commander writes).
+ */
+function reportError(ctx: CliContext, err: unknown): { code: number; message?: string } {
   if (err instanceof CommanderError) {
     // --help and --version land here with exit code 0; usage errors with 1.
-    return err.exitCode === 0 ? EXIT.ok : EXIT.error;
+    return { code: err.exitCode === 0 ? EXIT.ok : EXIT.error };
   }
-  if (err instanceof UserError) {
-    ctx.info(`error: ${err.message}`);
-    return err.exitCode;
-  }
-  if (err instanceof ApiError) {
-    ctx.info(`error: ${apiErrorLine(err)}`);
-    return EXIT.error;
-  }
+  const said = (message: string, code: number = EXIT.error) => {
+    ctx.info(`error: ${message}`);
+    return { code, message };
+  };
+  if (err instanceof UserError) return said(err.message, err.exitCode);
+  if (err instanceof ApiError) return said(apiErrorLine(err));
   if (isFsError(err)) {
     // The machine's answer, not a bug of ours: where and why, as the user can act on it.
     const spawn = err.syscall.startsWith('spawn ');
@@ -199,15 +211,15 @@ function reportError(ctx: CliContext, err: unknown): number {
     // Relative to the working directory when under it; a path elsewhere as it is (not ../../proc/x).
     const shown = isAbsolute(target) && !isInside(resolve(ctx.cwd), target) ? target : relative(ctx.cwd, target) || '.';
     const what = spawn ? `run ${err.path}` : `${err.syscall} ${shown}`;
-    ctx.info(`error: cannot ${what}: ${err.code} ${why}`);
+    const r = said(`cannot ${what}: ${err.code} ${why}`);
     if (ctx.env.PROMPTCTL_DEBUG) ctx.info(err.stack ?? '');
-    return EXIT.error;
+    return r;
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  ctx.info(`error: internal: ${e.message}`);
+  const r = said(`internal: ${e.message}`);
   if (ctx.env.PROMPTCTL_DEBUG) ctx.info(e.stack ?? '');
   else ctx.info('(set PROMPTCTL_DEBUG=1 for details)');
-  return EXIT.error;
+  return r;
 }
 
 /**

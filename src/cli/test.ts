@@ -3,7 +3,8 @@
 // 1 otherwise, 130 when interrupted (the cases that finished are reported). A case whose version (or guide) git defines and the target does not hold yet is
 // not run, and left out of the pass rate (a pull request's new version before its merge applies
 // it); --require-live makes it an error. Progress goes to stderr (a bar on a TTY, a line per
-// finished case otherwise).
+// finished case otherwise). With --format junit, a run that ends in an error before its report
+// (the target unreachable, invalid files) writes a JUnit file holding that error.
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TOKEN_PATH } from '../genesys/conventions.js';
@@ -53,6 +54,12 @@ export function registerTest(program: Command, ctx: CliContext): void {
       '--require-live',
       'fail (exit 1) when a case cannot run because the version or guide it tests, which git defines, is not on the target yet; by default such a case is not run and left out of the pass rate (it runs once applied)',
     )
+    // Heard as the flag is parsed, before --env is chosen: a run that fails from there on (an
+    // unknown environment, invalid files, the target unreachable) still writes a JUnit file,
+    // holding the error, for the CI step that reads it.
+    .on('option:format', (format: string) => {
+      ctx.failureDocument = format === 'junit' ? async (message) => (await import('../views/test-junit.js')).renderJunitError(message) : undefined;
+    })
     .action(async (names: string[], flags: TestFlags) => {
       ctx.exitCode = await runTest(ctx, names, flags);
     });
@@ -194,6 +201,8 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
 
   // Masked before it is laid out (output is masked again): a secret masked after would leave the text table's columns askew.
   const text = renderTestReport(maskStrings(report, (t) => ctx.mask(t)), flags.format, ctx.style);
+  // The report is the document now: an error after it adds none.
+  ctx.failureDocument = undefined;
   ctx.out(text);
   if (flags.format === 'markdown') await appendStepSummary(ctx, text);
   if (report.interrupted) {

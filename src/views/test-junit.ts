@@ -1,7 +1,7 @@
 // `promptctl test` results as JUnit XML, the file CI systems render: a testsuite per PromptTest,
 // a testcase per case and version plus one for the pass rate, named the same on every run (a CI
 // reporter keys a testcase's history on classname + name); and the document that stands for a run
-// that failed before its cases (one <error>). Pure: the report in, a string out.
+// that failed before its report (one <error>). Pure: data in, a string out.
 import type { TestReport } from '../evals/types.js';
 import { xmlAttr as attr, xmlEscape } from '../util/escapes.js';
 import { atVersion, casesFinished, describeAssertion, NO_VERSION, versionOf } from './test-cells.js';
@@ -115,6 +115,25 @@ export function renderJunit(report: TestReport): string {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="promptctl test" tests="${tests}" failures="${fails}" errors="${errors}" skipped="${skipped}" time="${seconds(time)}">`,
     ...suites,
+    '</testsuites>',
+  ].join('\n');
+}
+
+/**
+ * The JUnit file of a run that ended in an error before its report (the target unreachable, the
+ * sign-in refused, the files invalid): one testcase holding the error, `message` as stderr says
+ * it, so a CI reporter reading the file shows why instead of failing on an empty one.
+ */
+export function renderJunitError(message: string): string {
+  const error = `      <error message="${attr(message)}" type="error">${xmlEscape(message)}</error>`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<testsuites name="promptctl test" tests="1" failures="0" errors="1" skipped="0" time="0.000">',
+    '  <testsuite name="promptctl test" tests="1" failures="0" errors="1" skipped="0" time="0.000">',
+    '    <testcase classname="promptctl test" name="promptctl test" time="0.000">',
+    error,
+    '    </testcase>',
+    '  </testsuite>',
     '</testsuites>',
   ].join('\n');
 }

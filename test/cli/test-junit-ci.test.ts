@@ -1,0 +1,100 @@
+// `promptctl test --format junit` as CI reads it, from a new-user review: testcase names that stay
+// the same from run to run (a reporter keys its history on classname + name: the version a split
+// routed a call to, and the measured pass rate, were in the names), and a JUnit document also
+// when the run fails before its report (an empty junit.xml hid the error behind the reporter's own).
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ANSWERS_TEST, evalsProject, xmlAttributes, type EvalsProject } from './evals-support.js';
+
+let p: EvalsProject | undefined;
+afterEach(async () => {
+  await p?.close();
+  p = undefined;
+});
+
+/** faq-bot through its 50/50 split, six runs of one case: the routed version varies between runs. */
+const ROUTED_TEST = `apiVersion: promptctl/v1
+kind: PromptTest
+metadata:
+  name: faq-routed
+spec:
+  target:
+    template: faq-bot
+  repeat: 6
+  threshold: 0.5
+  cases:
+    - name: refund
+      vars:
+        question: "How long does a refund take?"
+      expect:
+        - contains: "5 working days"
+`;
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** An XML attribute's value as text. */
+const unxml = (s: string): string => s.replace(/&(quot|apos|lt|gt|amp);/g, (_, e: string) => ({ quot: '"', apos: "'", lt: '<', gt: '>', amp: '&' })[e]!);
+
+const testcaseNames = (xml: string): string[] => [...xml.matchAll(/<testcase [^>]*name="([^"]*)"/g)].map((m) => m[1]!);
+
+describe('JUnit testcase names stay the same from run to run', () => {
+  it('a routed test: case and run number, the version in the testcase properties; the verdict without its rate', async () => {
+    p = await evalsProject({ 'routed.yaml': ROUTED_TEST });
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await p.cli(['test', '--format', 'junit', '--no-cache']));
+    for (const r of runs) {
+      expect(testcaseNames(r.stdout)).toEqual(['refund #1', 'refund #2', 'refund #3', 'refund #4', 'refund #5', 'refund #6', 'pass rate vs threshold']);
+      // Where each call went is still said: in the testcase's own properties.
+      expect(r.stdout.match(/<property name="version" value="1\.[01]\.0"\/>/g)).toHaveLength(6);
+      // The measured rate: in the verdict's output (and the suite's passRate property).
+      expect(r.stdout).toMatch(/<system-out>pass rate \d+ % \(\d\/6\), threshold 50 %<\/system-out>|<failure message="below the threshold: pass rate \d+ % \(\d\/6\), threshold 50 %"/);
+    }
+  });
+});
+
+describe('a run that fails before any case', () => {
+  it('an unreachable target: well-formed JUnit holding the error, exit 1, the error on stderr too', async () => {
+    p = await evalsProject({ 'answers.yaml': ANSWERS_TEST });
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const r = await p.cli(['test', '--format', 'junit'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
+    expect(r.code, r.stderr).toBe(1);
+    const line = /^error: (.*connection refused.*)$/m.exec(r.stderr)?.[1];
+    expect(line).toBeDefined();
+    expect(r.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true);
+    expect(xmlAttributes(r.stdout, 'testsuites')).toMatchObject({ tests: '1', failures: '0', errors: '1' });
+    expect(unxml(xmlAttributes(r.stdout, 'error').message!)).toBe(line);
+    expect(r.stdout.trimEnd().endsWith('</testsuites>')).toBe(true);
+  });
+
+  it('bad credentials: the secret is masked in the document as on stderr; a validation error is a document too; other formats write nothing', async () => {
+    p = await evalsProject({ 'answers.yaml': ANSWERS_TEST });
+    const secret = 'wrong-secret-value-1234567890';
+    const r = await p.cli(['test', '--format', 'junit'], { env: { GENESYSCLOUD_OAUTHCLIENT_SECRET: secret } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: authentication failed: /m);
+    expect(xmlAttributes(r.stdout, 'error').message).toMatch(/^authentication failed: /);
+    // A message that quotes the secret (a test named by it): masked in the file as on stderr.
+    const named = await p.cli(['test', '--format', 'junit', secret], { env: { GENESYSCLOUD_OAUTHCLIENT_SECRET: secret } });
+    expect(named.stderr).toContain('error: no PromptTest named "[redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET]"');
+    expect(unxml(xmlAttributes(named.stdout, 'error').message!)).toMatch(/^no PromptTest named "\[redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET\]"/);
+    expect(named.stdout + named.stderr).not.toContain(secret);
+    // Refused before the command runs (--env is chosen first): a document all the same.
+    const env = await p.cli(['test', '--format', 'junit', '--env', 'nowhere']);
+    expect(env.code).toBe(1);
+    expect(unxml(xmlAttributes(env.stdout, 'error').message!)).toBe(/^error: (.*)$/m.exec(env.stderr)![1]);
+
+    await p.write('prompts/tests/broken.yaml', 'apiVersion: promptctl/v1\nkind: PromptTest\nmetadata:\n  name: broken\nspec:\n  target: {template: nowhere}\n  cases: [{name: a, vars: {}, expect: [{contains: x}]}]\n');
+    const invalid = await p.cli(['test', '--format', 'junit']);
+    expect(invalid.code).toBe(1);
+    const stderrLine = /^error: (.*)$/m.exec(invalid.stderr)![1]!;
+    expect(unxml(xmlAttributes(invalid.stdout, 'error').message!)).toBe(stderrLine);
+    expect((await p.cli(['test', '--format', 'json'])).stdout).toBe('');
+  });
+});
