@@ -4,6 +4,8 @@
 // its failed deliveries have taken its budget, so it cannot hold an apply's end for minutes. The
 // HTTP library is loaded with the first delivery, so an apply without sinks never loads it.
 import { createHmac } from 'node:crypto';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { sinkUrlProblem } from '../util/net.js';
 
 /** An HTTP sink as the config names it (Config.audit.http). */
@@ -17,6 +19,11 @@ export const SIGNATURE_HEADER = 'X-Promptctl-Signature';
 export const TIMESTAMP_HEADER = 'X-Promptctl-Timestamp';
 
 export interface SinkOptions {
+  /**
+   * The agents that reach a sink's URL, when the environment routes it through a proxy
+   * (HTTPS_PROXY, NO_PROXY): made by the command, which knows the proxy settings. Default: direct.
+   */
+  agentsFor?: (url: URL) => { http: HttpAgent; https: HttpsAgent } | undefined;
   /** Per attempt; default 5000 ms. */
   timeoutMs?: number;
   /** Retries after the first attempt; default 2. */
@@ -112,8 +119,10 @@ export async function postToSink(
   if (key) headers[SIGNATURE_HEADER] = signBody(body, key);
   const retries = opts.retries ?? 2;
   const { got, HTTPError, RequestError } = await import('got');
+  const agent = opts.agentsFor?.(new URL(sink.url));
   try {
     const res = await got.post(sink.url, {
+      ...(agent ? { agent } : {}),
       body,
       headers,
       timeout: { request: opts.timeoutMs ?? 5000 },

@@ -165,7 +165,7 @@ export interface OpenTargetOptions {
  * HTTPS_PROXY, HTTP_PROXY and NO_PROXY, checked: a value that is not a proxy URL is refused by
  * name (never echoed: it may hold a password). Undefined when none is set.
  */
-function proxyOf(env: NodeJS.ProcessEnv): ProxySettings | undefined {
+export function proxyOf(env: NodeJS.ProcessEnv): ProxySettings | undefined {
   const s = proxySettingsFrom(env);
   if (!s.http && !s.https) return undefined;
   for (const [value, name] of [[s.http, 'HTTP_PROXY'], [s.https, 'HTTPS_PROXY']] as const) {

@@ -23,6 +23,18 @@ import { proxyFor, tunnelProxy, type ProxySettings } from './proxy.js';
 import { TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
 import type { CallSpec, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } from './exchange.js';
 
+
+/**
+ * Agents that reach a host through `proxy` (a URL proxyFor gave) by a CONNECT tunnel, for either
+ * scheme: the request itself is never shown to the proxy. `timeout` bounds the wait for the proxy's
+ * answer to CONNECT (hpagent's 'Proxy timeout'). Also the audit sinks' way out (cli/apply.ts).
+ */
+export function tunnelAgents(proxy: string, options: { keepAlive: boolean; maxSockets?: number; timeout?: number }): HostAgents {
+  // hpagent takes a URL, and reads of it only what TunnelProxy holds: an IPv6 proxy's host bare.
+  const tunnel = { ...options, proxy: tunnelProxy(proxy) as unknown as URL };
+  return { http: new HttpProxyAgent(tunnel), https: new HttpsProxyAgent(tunnel) };
+}
+
 export interface TransportOptions {
   apiUrl: string;
   loginUrl: string;
@@ -110,13 +122,10 @@ export class Transport {
     const direct = { http: new http.Agent(sockets), https: new https.Agent(sockets) };
     const to = (base: string): HostAgents => {
       const proxy = opts.proxy ? proxyFor(new URL(base), opts.proxy) : undefined;
-      // A tunnel (CONNECT) for either scheme: the request itself is never shown to the proxy.
-      // got's phase timeouts start only once the tunnel is up; `timeout` bounds the wait for the
-      // proxy's answer to CONNECT (hpagent's 'Proxy timeout'), else only the call's budget would.
+      // got's phase timeouts start only once the tunnel is up: `timeout` bounds the CONNECT, else
+      // only the call's budget would.
       if (!proxy) return direct;
-      // hpagent takes a URL, and reads of it only what TunnelProxy holds: an IPv6 proxy's host bare.
-      const tunnel = { ...sockets, proxy: tunnelProxy(proxy) as unknown as URL, timeout: opts.timeoutMs };
-      return { http: new HttpProxyAgent(tunnel), https: new HttpsProxyAgent(tunnel) };
+      return tunnelAgents(proxy, { ...sockets, timeout: opts.timeoutMs });
     };
     this.agents = { api: to(opts.apiUrl), login: to(opts.loginUrl) };
     this.http = got.extend({
