@@ -1,6 +1,7 @@
 // promptctl status [TEMPLATE]: what the gateway served since --since, per template and version
-// (from the analytics aggregates query), and for a two-way split the difference between its
-// versions with a 95 % interval and a verdict (src/evals/stats.ts says how they are computed).
+// (from the analytics aggregates query), and for a split each other version against the baseline
+// (the route with the largest weight) with 95 % intervals and a verdict (src/evals/stats.ts and
+// src/evals/comparison.ts say how they are computed).
 import { Option, type Command } from 'commander';
 import { ApiError } from '../genesys/errors.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
@@ -18,7 +19,7 @@ interface StatusFlags {
 export function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('per version since --since: calls, share vs weight, errors, blocked, latency, tokens, cost; for a two-way split, the difference and a verdict')
+    .description('per version since --since: calls, share vs weight, errors, blocked, latency, tokens, cost; for a split, each version against the largest route with a verdict')
     .argument('[template]', 'one template (default: all)')
     .option('--since <when>', 'a duration back from now (30m, 24h, 7d, 2w) or an ISO-8601 date or date-time (UTC unless it names an offset)', '7d')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))

@@ -1,33 +1,22 @@
 // The numbers behind `promptctl status` (DESIGN §4), pure: per template and version, from the
 // gateway's analytics aggregates (grouped by templateId and version, in hourly or daily buckets),
-// and for a two-way split the difference between its versions with a 95 % interval and a verdict.
+// and for a split the comparison of its versions (comparison.ts: each version against the
+// baseline, the route with the largest weight, with 95 % intervals and a verdict).
 //
 // What the analytics shape allows. Each measure comes as {count, sum, min, max} per bucket: no
 // sum of squares, and percentiles only through promptctl's optional `percentiles` extension,
-// which do not add up across buckets. So:
-// - latency's p50 and p95 come from a second query, one bucket over the whole interval, when the
-//   server answers it (the emulator does); otherwise latency is its mean (with min and max);
-// - the spread of tokens per call, which the interval on the difference of means needs, is
-//   estimated by batch means when the calls spread over at least MIN_BATCHES buckets per version
-//   (the variance of per-bucket means, scaled by bucket size, estimates the per-call variance),
-//   capped by, and otherwise replaced with, the largest variance the observed range allows
-//   (Popoviciu: variance <= (max - min)^2 / 4), which makes the interval conservative (wider);
-//   a target that gives no min and max bounds nothing: then batch means alone, or no interval;
-// - a difference of mean tokens is given an interval only from MIN_CALLS answered calls per
-//   version on (the normal approximation needs them, and so does the range bound);
-// - the difference of error rates uses Newcombe's hybrid score interval (from two Wilson
-//   intervals), which behaves at 0 errors and small counts where the textbook one does not.
+// which do not add up across buckets. So latency's p50 and p95 come from a second query, one
+// bucket over the whole interval, when the server answers it (the emulator does); otherwise
+// latency is its mean (with min and max). The buckets are kept per version as batches of tokens
+// per call, from which comparison.ts estimates the spread its token interval needs.
 import type { AnalyticsMetric, AnalyticsQuery, AnalyticsResult, AnalyticsStats } from '../targets/llmgateway/wire.js';
 import { compareVersionLabels } from '../util/semver.js';
-import type { Interval95, SplitComparison, StatusReport, TemplateStatus, VersionStatus } from './types.js';
+import type { StatusReport, TemplateStatus, VersionStatus } from './types.js';
+import { compareSplit, pct, type Totals } from './comparison.js';
 import { byCodeUnits } from '../util/compare.js';
 import { isCalendarDay } from '../util/calendar.js';
 
-export const Z95 = 1.959963984540054;
-/** Buckets per version before batch means are trusted for the spread of tokens per call. */
-export const MIN_BATCHES = 20;
-/** Answered calls per version before a mean's normal interval is trusted (and the observed range says much about the spread). */
-export const MIN_CALLS = 30;
+export { MIN_BATCHES, MIN_CALLS, meanDifference, newcombe, tokenVariance, wilson, Z95, type Totals } from './comparison.js';
 
 export const STATUS_METRICS: AnalyticsMetric[] = ['nInvocations', 'nErrors', 'nBlocked', 'tLatency', 'nPromptTokens', 'nCompletionTokens', 'nCostMicros'];
 
@@ -120,12 +109,6 @@ export interface TemplateInfo {
   split?: { strategy: string; routes: Array<{ version: string; weight: number }> };
 }
 
-/** One group's totals, and its per-bucket (count, sum) of tokens per call for batch means. */
-export interface Totals {
-  metrics: Map<AnalyticsMetric, AnalyticsStats>;
-  batches: Array<{ n: number; tokens: number }>;
-}
-
 function total(a: AnalyticsStats | undefined, b: AnalyticsStats): AnalyticsStats {
   if (!a) return { ...b };
   const out: AnalyticsStats = { count: a.count + b.count, sum: a.sum + b.sum };
@@ -181,8 +164,11 @@ export function buildStatus(
         ? 'latency: the mean per call (the target gave no percentiles: the analytics give count, sum, min and max)'
         : 'latency: no call in the interval measured one',
     'share: of every call the template received, pinned calls (with a version) included',
-    'differences: candidate minus baseline, 95 % intervals; error rates by Newcombe\'s hybrid score interval; mean tokens per answered call by a normal interval whose spread comes from batch means over buckets when there are enough, else from the observed range (conservative)',
+    'differences: candidate minus baseline (the route with the largest weight; of equal weights, the lower version), 95 % intervals; error rates by Newcombe\'s hybrid score interval; mean tokens per answered call by a normal interval whose spread comes from batch means over buckets when there are enough, else from the observed range (conservative)',
   ];
+  if (out.some((t) => (t.comparisons?.length ?? 0) > 1)) {
+    method.push('a split of three routes or more: each version against the baseline on its own, each interval 95 % by itself (of several comparisons, one stands out by chance more often than 1 in 20)');
+  }
   if (unattributed > 0) method.push(`${unattributed} call${unattributed === 1 ? '' : 's'} named no known template and ${unattributed === 1 ? 'is' : 'are'} not shown`);
   return { target: meta.target, interval: meta.interval, since: meta.since, templates: out, method };
 }
@@ -214,14 +200,17 @@ function templateStatus(
       notes.push(`${v.version} received ${pct(v.share)} of calls against a weight of ${v.weight} %: pinned calls count too, or the split changed during the interval`);
     }
   }
-  const comparison = compare(t, versions, new Map(groups.filter((g) => g.version !== null).map((g) => [g.version!, g.totals])));
+  const { comparisons, notes: why } = compareSplit(t.split, versions, new Map(groups.filter((g) => g.version !== null).map((g) => [g.version!, g.totals])));
+  notes.push(...why);
   return {
     template: t.name,
     templateId: t.id,
     ...(t.split ? { split: t.split } : {}),
     invocations: all,
     versions,
-    ...(comparison ? { comparison } : {}),
+    // A two-way split keeps its one `comparison` (the shape before splits of more routes were compared); every split of two routes or more has `comparisons`.
+    ...(comparisons.length === 1 ? { comparison: comparisons[0]! } : {}),
+    ...(comparisons.length > 0 ? { comparisons } : {}),
     notes,
   };
 }
@@ -256,117 +245,4 @@ function versionStatus(version: string | null, g: Totals, all: number, weight: n
         : null,
     costUsd: cost && cost.count > 0 ? { total: usdOfMicros(cost.sum), mean: usdOfMicros(cost.sum / cost.count) } : null,
   };
-}
-
-// ---- the A/B comparison ------------------------------------------------------------------------
-
-function compare(t: TemplateInfo, versions: VersionStatus[], groups: Map<string, Totals>): SplitComparison | undefined {
-  const routes = (t.split?.routes ?? []).filter((r) => r.weight > 0);
-  if (routes.length !== 2) return undefined;
-  const [baseline, candidate] = [...routes].sort((a, b) => b.weight - a.weight || compareVersionLabels(a.version, b.version)).map((r) => r.version) as [string, string];
-  const a = versions.find((v) => v.version === baseline)!;
-  const b = versions.find((v) => v.version === candidate)!;
-  const errors = a.invocations > 0 && b.invocations > 0 ? errorDifference(a, b) : null;
-  const tokens = tokenDifference(a, b, groups.get(baseline), groups.get(candidate));
-  return { baseline, candidate, tokens, errors, verdict: verdict(baseline, candidate, a, b, tokens, errors) };
-}
-
-function errorDifference(a: VersionStatus, b: VersionStatus): NonNullable<SplitComparison['errors']> {
-  const d = newcombe(a.errors, a.invocations, b.errors, b.invocations);
-  return { ...d, baselineRate: a.errorRate, candidateRate: b.errorRate, significant: d.low > 0 || d.high < 0 };
-}
-
-/** A spread estimate of tokens per call for one version: its variance and how it was found. */
-export function tokenVariance(g: Totals | undefined, n: number): { variance: number; method: string } | undefined {
-  if (!g || n < Math.max(2, MIN_CALLS)) return undefined;
-  const p = g.metrics.get('nPromptTokens');
-  const c = g.metrics.get('nCompletionTokens');
-  // A measure without min and max (optional in the analytics shape) has no known range: it bounds nothing.
-  const range = (s: AnalyticsStats | undefined): number => (s && s.max !== undefined && s.min !== undefined ? s.max - s.min : s && s.count > 0 ? Number.POSITIVE_INFINITY : 0);
-  // Popoviciu on prompt and completion tokens, summed as standard deviations (the worst case of their correlation).
-  const sdBound = (range(p) + range(c)) / 2;
-  const bound = sdBound * sdBound * (n / (n - 1));
-  if (g.batches.length >= MIN_BATCHES) {
-    const mean = g.batches.reduce((s, b) => s + b.tokens, 0) / n;
-    const ss = g.batches.reduce((s, b) => s + b.n * (b.tokens / b.n - mean) ** 2, 0);
-    const batch = ss / (g.batches.length - 1);
-    return { variance: Math.min(batch, bound), method: `batch means over ${g.batches.length} buckets` };
-  }
-  if (!Number.isFinite(bound)) return undefined;
-  return { variance: bound, method: 'bounded by the observed range (conservative)' };
-}
-
-function tokenDifference(a: VersionStatus, b: VersionStatus, ga: Totals | undefined, gb: Totals | undefined): SplitComparison['tokens'] {
-  if (!a.tokens || !b.tokens) return null;
-  const va = tokenVariance(ga, a.answered);
-  const vb = tokenVariance(gb, b.answered);
-  if (!va || !vb) return null;
-  const d = meanDifference(a.tokens.meanTotal, va.variance, a.answered, b.tokens.meanTotal, vb.variance, b.answered);
-  const base = a.tokens.meanTotal;
-  const relative: Interval95 = base > 0 ? { estimate: d.estimate / base, low: d.low / base, high: d.high / base } : { estimate: 0, low: 0, high: 0 };
-  const method = va.method === vb.method ? va.method : `${a.version}: ${va.method}; ${b.version}: ${vb.method}`;
-  return { ...d, relative, method, significant: d.low > 0 || d.high < 0 };
-}
-
-/** Difference of two means (b − a) with a normal 95 % interval from each side's variance. */
-export function meanDifference(meanA: number, varA: number, nA: number, meanB: number, varB: number, nB: number): Interval95 {
-  const se = Math.sqrt(varA / nA + varB / nB);
-  const d = meanB - meanA;
-  return { estimate: d, low: d - Z95 * se, high: d + Z95 * se };
-}
-
-/** Wilson score interval of a proportion x/n (95 %). */
-export function wilson(x: number, n: number, z = Z95): { low: number; high: number } {
-  if (n <= 0) return { low: 0, high: 1 };
-  const p = x / n;
-  const z2 = z * z;
-  const denom = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / denom;
-  const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
-}
-
-/** Newcombe's hybrid score interval (his method 10) for p2 − p1, with p1 = x1/n1 and p2 = x2/n2. */
-export function newcombe(x1: number, n1: number, x2: number, n2: number, z = Z95): Interval95 {
-  const p1 = x1 / n1;
-  const p2 = x2 / n2;
-  const w1 = wilson(x1, n1, z);
-  const w2 = wilson(x2, n2, z);
-  const d = p2 - p1;
-  return {
-    estimate: d,
-    low: d - Math.sqrt((p2 - w2.low) ** 2 + (w1.high - p1) ** 2),
-    high: d + Math.sqrt((w2.high - p2) ** 2 + (p1 - w1.low) ** 2),
-  };
-}
-
-function pct(x: number, digits?: number): string {
-  const v = x * 100;
-  const d = digits ?? (Math.abs(v) >= 10 || v === 0 ? 0 : 1);
-  return `${v.toFixed(d)} %`;
-}
-
-/** The plain-words verdict: what differs with 95 % confidence, and what to do. */
-function verdict(baseline: string, candidate: string, a: VersionStatus, b: VersionStatus, tokens: SplitComparison['tokens'], errors: SplitComparison['errors']): string {
-  if (a.invocations === 0 || b.invocations === 0) {
-    const none = [a, b].filter((v) => v.invocations === 0).map((v) => v.version);
-    return `no calls to ${none.join(' or ')} yet: nothing to compare`;
-  }
-  let tokenPart: string;
-  if (!tokens && a.answered >= MIN_CALLS && b.answered >= MIN_CALLS) {
-    tokenPart = `tokens not comparable yet (the target gives no min and max of tokens per call, and fewer than ${MIN_BATCHES} buckets hold calls)`;
-  } else if (!tokens) tokenPart = `too few answered calls to compare tokens (${a.answered} and ${b.answered}; ${MIN_CALLS} each needed)`;
-  else if (tokens.significant) tokenPart = `${candidate} uses ${pct(Math.abs(tokens.relative.estimate))} ${tokens.estimate < 0 ? 'fewer' : 'more'} tokens`;
-  else tokenPart = 'tokens not different yet';
-  let errorPart: string;
-  let worse = false;
-  if (!errors) errorPart = 'errors not comparable';
-  else if (errors.significant) {
-    worse = errors.estimate > 0;
-    errorPart = `errors ${worse ? 'higher' : 'lower'} (${pct(errors.candidateRate)} vs ${pct(errors.baselineRate)})`;
-  } else errorPart = 'errors not different yet';
-  const undecided = !tokens?.significant || !errors?.significant;
-  const tail = worse ? `: consider routing traffic back to ${baseline}` : undecided ? ': keep collecting' : '';
-  const subject = tokens?.significant ? '' : `${candidate} vs ${baseline}: `;
-  return `${subject}${tokenPart}, ${errorPart}${tail}`;
 }

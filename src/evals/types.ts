@@ -153,7 +153,7 @@ export interface TestReport {
   };
 }
 
-// ---- status (DESIGN §4: per version, and the A/B comparison of a two-way split) -------------
+// ---- status (DESIGN §4: per version, and a split's versions compared with its baseline) -------
 
 export interface Interval95 {
   estimate: number;
@@ -182,8 +182,9 @@ export interface VersionStatus {
 }
 
 export interface SplitComparison {
-  /** The incumbent: the version with the larger weight. */
+  /** The incumbent: the route with the largest weight (of equal weights, the lower version). */
   baseline: string;
+  /** Another routed version (weight above 0), compared with the baseline. */
   candidate: string;
   /** Mean tokens per answered call, candidate minus baseline; null when a side has no answered call. */
   tokens: (Interval95 & { relative: Interval95; method: string; significant: boolean }) | null;
@@ -199,7 +200,11 @@ export interface TemplateStatus {
   split?: { strategy: string; routes: Array<{ version: string; weight: number }> };
   invocations: number;
   versions: VersionStatus[];
+  /** A split of exactly two routes (weight above 0): its one comparison, as `comparisons[0]`. */
   comparison?: SplitComparison;
+  /** A split of two routes or more: each other routed version against the baseline, in version order. */
+  comparisons?: SplitComparison[];
+  /** Also which version is the baseline when that is not plain (a tie, several candidates), and why a comparison reaches no verdict. */
   notes: string[];
 }
 

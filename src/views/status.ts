@@ -1,6 +1,6 @@
 // `promptctl status` (DESIGN §4) as text, markdown and JSON: per template and version what the
-// gateway served, and for a two-way split the difference between its versions with a 95 %
-// interval and a verdict. Pure.
+// gateway served, and for a split each other version against the baseline (the route with the
+// largest weight), with 95 % intervals and a verdict each. Pure.
 import type { SplitComparison, StatusReport, TemplateStatus, VersionStatus } from '../evals/types.js';
 import { escapeStatusMarkdown as escapeMd } from '../util/escapes.js';
 import { plain, type Style } from './style.js';
@@ -43,6 +43,11 @@ function row(v: VersionStatus, percentiles: boolean): string[] {
   ];
 }
 
+/** The split's comparisons (a report made before `comparisons` existed has only `comparison`). */
+function comparisonsOf(t: TemplateStatus): SplitComparison[] {
+  return t.comparisons ?? (t.comparison ? [t.comparison] : []);
+}
+
 function splitLabel(t: TemplateStatus): string {
   if (!t.split) return 'no traffic split';
   return `split ${t.split.strategy}: ${t.split.routes.map((r) => `${r.version} ${r.weight} %`).join(', ')}`;
@@ -73,8 +78,7 @@ export function renderStatusText(report: StatusReport, style: Style = plain): st
   for (const t of report.templates) {
     lines.push(`${style('bold', t.template)} (${splitLabel(t)}): ${int(t.invocations)} call${t.invocations === 1 ? '' : 's'}`);
     if (t.versions.length) lines.push(...alignColumns(header(p), t.versions.map((v) => row(v, p)), new Set([1, 6, 7])).map((l) => `  ${l}`));
-    const c = t.comparison;
-    if (c) {
+    for (const c of comparisonsOf(t)) {
       lines.push(`  ${c.candidate} (candidate) vs ${c.baseline} (baseline):`);
       for (const l of differenceLines(c)) lines.push(`    ${l}`);
       lines.push(`  ${style('bold', 'verdict:')} ${c.verdict}`);
@@ -97,9 +101,13 @@ export function renderStatusMarkdown(report: StatusReport): string {
       for (const v of t.versions) lines.push(`| ${row(v, p).map(escapeMd).join(' | ')} |`);
       lines.push('');
     }
-    const c = t.comparison;
-    if (c) {
-      lines.push(`**Verdict:** ${escapeMd(c.verdict)}`, '');
+    const comparisons = comparisonsOf(t);
+    for (const c of comparisons) {
+      // One comparison is the split's verdict; of several, each names its pair (once: not again as the verdict's subject).
+      const pair = `${c.candidate} vs ${c.baseline}`;
+      const title = comparisons.length === 1 ? 'Verdict:' : `Verdict, ${escapeMd(pair)}:`;
+      const said = comparisons.length > 1 && c.verdict.startsWith(`${pair}: `) ? c.verdict.slice(pair.length + 2) : c.verdict;
+      lines.push(`**${title}** ${escapeMd(said)}`, '');
       for (const l of differenceLines(c)) lines.push(`- ${escapeMd(l)}`);
       lines.push('');
     }
