@@ -103,7 +103,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const compare = parseCompare(flags.compare);
   const label = announceTarget(ctx, flags.dir);
   const { state } = await loadOrRefuse(ctx, flags.dir, 'tested');
-  const [{ selectTests, planTests, emulatorResponses }, { runTests }, { fileResultCache, readAhead, TEST_CACHE_DIR }, { testProgressLine }, phrases, { renderTestReport }] = await Promise.all([
+  const [{ selectTests, planTests, emulatorResponses, responsesUnusedLine }, { runTests }, { fileResultCache, readAhead, TEST_CACHE_DIR }, { testProgressLine }, phrases, { renderTestReport }] = await Promise.all([
     import('../evals/render.js'),
     import('../evals/runner.js'),
     import('../evals/cache.js'),
@@ -125,6 +125,8 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const planOptions = {
     targetLabel: label,
     ...(responses.length ? { responses } : {}),
+    // Elsewhere they answer nothing: said once here, and in each such test's notes.
+    ...(embedded ? {} : { responsesUnused: true as const }),
     ...(repeat !== undefined ? { repeat } : {}),
     ...(threshold !== undefined ? { threshold } : {}),
     ...(compare ? { compare } : {}),
@@ -133,6 +135,8 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   // Test, case and var names are the YAML's: made visible, as in the report.
   for (const p of planned) if (p.skip) ctx.info(visibleName(`note: PromptTest/${p.test.name} is not compared: ${p.skip}`));
   const running = planned.filter((p) => !p.skip);
+  const unused = embedded ? 0 : running.filter((p) => p.test.responses.length > 0).length;
+  if (unused > 0) ctx.info(`note: ${responsesUnusedLine(unused)}`);
   if (compare && running.length === 0) {
     if (planned.some((p) => p.skipCase)) throw new UserError(`--compare ${compare.join(',')}: no ${names.length ? 'named ' : ''}PromptTest can be compared (each is left out: see the notes above)`);
     throw new UserError(`--compare ${compare.join(',')}: no ${names.length ? 'named ' : ''}PromptTest targets a template that declares both versions${templatesWith(state, compare)}`);

@@ -79,10 +79,23 @@ export interface PlanOptions {
    * those for a call's template (or guide) are part of its key, so a changed answer runs again.
    */
   responses?: readonly TargetResponse[];
+  /** The target is not the embedded emulator: a test's `responses:` answer nothing there, its notes say so. */
+  responsesUnused?: true;
   /** What the target serves (read before the calls): part of every key, so a result never outlives it. */
   live?: LiveFacts;
   /** Set by planTests: the Config's `models:`, the definitions of a call's models go into its key. */
   models?: Readonly<Record<string, unknown>>;
+}
+
+/** A test's note when its `responses:` are not used (the target is not the embedded emulator). */
+export const RESPONSES_UNUSED = 'its responses: are not used: only the embedded emulator answers from them, and this target answers for itself';
+
+/**
+ * Said once before a run on a target other than the embedded emulator, when `count` of its tests
+ * define `responses:` (their assertions about what the answer says may then fail there).
+ */
+export function responsesUnusedLine(count: number): string {
+  return `${count} test${count === 1 ? ' defines' : 's define'} responses:, which only the embedded emulator answers from; this target answers for itself`;
 }
 
 /** A test's canned answer, for the template or guide its test targets. */
@@ -129,6 +142,7 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
   const repeat = opts.repeat ?? t.repeat;
   const threshold = opts.threshold ?? t.threshold;
   const notes: string[] = [];
+  if (opts.responsesUnused && t.responses.length > 0) notes.push(RESPONSES_UNUSED);
   const base = { test: t, threshold, repeat, notes };
   if ('guide' in t.target) {
     const guide = state.guides.find((g) => g.name === (t.target as { guide: string }).guide);
