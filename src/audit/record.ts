@@ -1,5 +1,6 @@
-// The audit record (DESIGN §5): its shape, its chained hash, and the per-line checks shared by
-// the writer (open, catching up with other writers, repairing a torn tail) and `audit verify`.
+// The audit record (DESIGN §5): its types, its chained hash, and the per-line checks shared by
+// the writer (open, catching up with other writers, repairing a torn tail) and `audit verify`
+// (what one line's fields must be is record-shape.ts).
 //
 // Format 2 (written now): `format: 2`, write-ahead `intent` records paired with `outcome`
 // records (an outcome names its intent's seq), `org`, `environment`, `dirty`, `ci`, snapshots with
@@ -9,6 +10,7 @@
 // Both are read; a trail may hold format-1 records followed by format-2 records.
 import { createHash, createHmac } from 'node:crypto';
 import { stableStringify } from '../util/json.js';
+import { shapeProblemV1, shapeProblemV2 } from './record-shape.js';
 
 export const AUDIT_FORMAT = 2 as const;
 /** The environment variable holding the chain key (never written anywhere). */
@@ -204,7 +206,6 @@ export interface AuditAnchor {
 /** prevHash of the first record. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-const HEX64 = /^[0-9a-f]{64}$/;
 
 /** Format 1: sha256 over the previous hash and the canonical record without its own hash. */
 export function chainHash(record: { prevHash: string; hash?: unknown }): string {
@@ -399,86 +400,6 @@ export class ChainWalker {
     } else this.unkeyed++;
     return { ok: true, record: r, format: 2 };
   }
-}
-
-const OUTCOMES_V1: readonly string[] = ['success', 'failure', 'conflict', 'skipped'];
-const OUTCOMES_V2: readonly string[] = [...OUTCOMES_V1, 'succeeded (recovered)', 'not applied'];
-
-function commonProblem(r: Record<string, unknown>): string | null {
-  if (!Number.isSafeInteger(r.seq) || (r.seq as number) < 1) return 'seq is missing or not a positive integer';
-  for (const k of ['timestamp', 'actor', 'planId', 'address', 'action'] as const) {
-    if (typeof r[k] !== 'string') return `${k} is missing or not a string`;
-  }
-  for (const k of ['commit', 'resourceId', 'correlationId'] as const) {
-    if (r[k] !== null && typeof r[k] !== 'string') return `${k} is missing or not a string or null`;
-  }
-  for (const k of ['before', 'after'] as const) {
-    if (r[k] !== null && (typeof r[k] !== 'object' || Array.isArray(r[k]))) return `${k} is missing or not an object or null`;
-  }
-  if (r.error !== undefined && typeof r.error !== 'string') return 'error is not a string';
-  if (typeof r.prevHash !== 'string' || !HEX64.test(r.prevHash)) return 'prevHash is missing or not 64 hex digits';
-  if (typeof r.hash !== 'string' || !HEX64.test(r.hash)) return 'hash is missing or not 64 hex digits';
-  return null;
-}
-
-function shapeProblemV1(r: Record<string, unknown>): string | null {
-  const common = commonProblem(r);
-  if (common) return common;
-  if (typeof r.outcome !== 'string' || !OUTCOMES_V1.includes(r.outcome)) return 'outcome is missing or unknown';
-  return null;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** `{runId, repository?}`, as `ci` and `recoveredBy.ci` are written. */
-function isCiRun(v: unknown): boolean {
-  return isObject(v) && typeof v.runId === 'string' && (v.repository === undefined || typeof v.repository === 'string');
-}
-
-function shapeProblemV2(r: Record<string, unknown>): string | null {
-  const common = commonProblem(r);
-  if (common) return common;
-  if (r.type !== 'intent' && r.type !== 'outcome') return 'type is missing or not "intent" or "outcome"';
-  if (r.alg !== 'sha256' && r.alg !== 'hmac-sha256') return 'alg is missing or not "sha256" or "hmac-sha256"';
-  if (r.org !== null && !(isObject(r.org) && typeof r.org.id === 'string' && typeof r.org.host === 'string')) {
-    return 'org is missing or not {id, host} or null';
-  }
-  if (r.environment !== undefined && typeof r.environment !== 'string') return 'environment is not a string';
-  if (r.dirty !== undefined && r.dirty !== true) return 'dirty is not true';
-  if (r.ci !== undefined && !isCiRun(r.ci)) return 'ci is not {runId, repository?}';
-  for (const k of ['before', 'after'] as const) {
-    const s = r[k];
-    if (s === null) continue;
-    if (!isObject(s) || !('version' in s) || !('hash' in s) || !('content' in s)) return `${k} is not {version, hash, content} or null`;
-  }
-  if (r.cascade !== undefined) {
-    const ok = Array.isArray(r.cascade) && r.cascade.every((s) => isObject(s) && typeof s.address === 'string' && 'version' in s && 'hash' in s && 'content' in s);
-    if (!ok) return 'cascade is not a list of {address, version, hash, content}';
-  }
-  if (r.type === 'intent') {
-    if (r.outcome !== null) return 'an intent has an outcome';
-    if (r.intent !== undefined) return 'an intent names an intent';
-    const run = r.run;
-    if (!isObject(run) || typeof run.id !== 'string' || typeof run.host !== 'string' || !Number.isSafeInteger(run.pid)) {
-      return 'run is missing or not {id, host, pid}';
-    }
-  } else {
-    if (typeof r.outcome !== 'string' || !OUTCOMES_V2.includes(r.outcome)) return 'outcome is missing or unknown';
-    if (r.intent !== null && !(Number.isSafeInteger(r.intent) && (r.intent as number) >= 1)) return 'intent is missing or not a seq or null';
-    if (r.run !== undefined) return 'an outcome has a run';
-    const recovered = r.outcome === 'succeeded (recovered)' || r.outcome === 'not applied';
-    if (recovered && (r.intent === null || !isObject(r.recoveredBy))) return `a "${r.outcome}" outcome names no intent or no recoveredBy`;
-    if (!recovered && r.recoveredBy !== undefined) return 'recoveredBy on an outcome that was not recovered';
-    if (isObject(r.recoveredBy)) {
-      const by = r.recoveredBy;
-      if (typeof by.actor !== 'string' || (by.commit !== null && typeof by.commit !== 'string') || typeof by.planId !== 'string') return 'recoveredBy is not {actor, commit, planId, ci?}';
-      // Only a run in CI names one, and older promptctls named none.
-      if (by.ci !== undefined && !isCiRun(by.ci)) return 'recoveredBy.ci is not {runId, repository?}';
-    }
-  }
-  return null;
 }
 
 export interface SplitLines {
