@@ -1,6 +1,7 @@
 // Which proxy a call goes through: HTTPS_PROXY / HTTP_PROXY and NO_PROXY, as curl and Go read
-// them (the lowercase name first; NO_PROXY entries are hosts, domain suffixes, `*`, with an
-// optional port, and IPv6 addresses, bare or in brackets: `::1`, `[::1]:443`). Loopback hosts are
+// them (the lowercase name first; NO_PROXY entries are hosts, domain suffixes (of names, not of
+// IP addresses), `*`, with an optional port, and IPv6 addresses, bare or in brackets: `::1`,
+// `[::1]:443`). Loopback hosts are
 // never proxied: the embedded emulator and a local one are this machine's. Pure: the settings
 // come from the environment the command was given.
 import { isIP } from 'node:net';
@@ -127,6 +128,7 @@ function noProxyEntry(entry: string): { name: string; port?: string } | null {
 
 /** Whether NO_PROXY names the host (exactly, or as a domain it is under), at any port or this one. */
 function bypassed(host: string, port: string, noProxy: string): boolean {
+  const literal = isIP(host) !== 0;
   for (const raw of noProxy.split(/[\s,]+/)) {
     const entry = raw.trim().toLowerCase();
     if (!entry) continue;
@@ -136,7 +138,9 @@ function bypassed(host: string, port: string, noProxy: string): boolean {
     if (e.port !== undefined && e.port !== port) continue;
     const name = e.name.replace(/^\*?\./, '.');
     const domain = name.startsWith('.') ? name.slice(1) : name;
-    if (host === domain || host.endsWith(`.${domain}`)) return true;
+    if (host === domain) return true;
+    // An IP address has no domains: `0.1` must not take 10.0.0.1 out of the proxy (as curl reads it).
+    if (!literal && host.endsWith(`.${domain}`)) return true;
   }
   return false;
 }

@@ -49,6 +49,8 @@ describe('proxyFor', () => {
     // An IPv4 target is still matched as before.
     expect(to('https://10.1.2.3/', s('10.1.2.3'))).toBeUndefined();
     expect(to('https://10.1.2.3/', s('10.1.2.3:443'))).toBeUndefined();
+    // An address has no domains: the tail of one is no entry for it (curl's reading, not Go's).
+    for (const entry of ['0.1', '.3', '2.3', '1.2.3']) expect(to('https://10.1.2.3/', s(entry)), entry).toBe(P);
   });
 });
 
