@@ -117,6 +117,7 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
         total: list.length,
         cached: list.filter((r) => r.cached).length,
         ...(list.some((r) => r.notLive !== undefined) ? { notLive: true } : {}),
+        ...(list.every((r) => r.notChecked !== undefined) ? { notChecked: true } : {}),
         done: casesDone,
         of: sizes.size,
       });
@@ -161,9 +162,15 @@ export function maskObservation(obs: Observation, mask: (text: string) => string
   return out;
 }
 
+/** Why a --compare call of a case that asserts only routedTo is not checked. */
+export const ROUTED_TO_ONLY = 'routedTo is its only assertion, and --compare does not check it (each call names its version)';
+
 function judge(call: PlannedCall, obs: Observation, cached: boolean, schemas: SchemaCache, comparing: boolean): TestRun {
   const expect = comparing ? call.case.expect.filter((a) => a.type !== 'routedTo') : call.case.expect;
-  const assertions = call.notRun === undefined && call.notLive === undefined ? expect.map((a) => evaluate(a, obs, { inputs: call.inputs, schemas })) : [];
+  const made = call.notRun === undefined && call.notLive === undefined;
+  const assertions = made ? expect.map((a) => evaluate(a, obs, { inputs: call.inputs, schemas })) : [];
+  // An answer with nothing to check it by is no pass (a call that failed is still an error).
+  const notChecked = made && expect.length === 0 && obs.outcome !== 'error' ? ROUTED_TO_ONLY : undefined;
   const version = obs.version ?? call.requested;
   return {
     case: call.case.name,
@@ -173,15 +180,16 @@ function judge(call: PlannedCall, obs: Observation, cached: boolean, schemas: Sc
     repetition: call.repetition,
     cached,
     ...(call.notRun !== undefined ? { notRun: call.notRun } : call.notLive !== undefined ? { notLive: call.notLive } : {}),
+    ...(notChecked !== undefined ? { notChecked } : {}),
     observation: obs,
     assertions,
-    passed: obs.outcome !== 'error' && assertions.every((a) => a.passed),
+    passed: notChecked === undefined && obs.outcome !== 'error' && assertions.every((a) => a.passed),
   };
 }
 
-/** The pass rate of the runs that ran: a case not on the target yet is left out. */
+/** The pass rate of the runs that ran and were checked: a case not on the target yet, or with nothing checked, is left out. */
 function rate(all: readonly TestRun[], threshold: number, version?: string): PassRate {
-  const runs = all.filter((r) => r.notLive === undefined);
+  const runs = all.filter((r) => r.notLive === undefined && r.notChecked === undefined);
   const passed = runs.filter((r) => r.passed).length;
   const total = runs.length;
   const r = total === 0 ? 0 : passed / total;

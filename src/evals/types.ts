@@ -69,6 +69,11 @@ export interface TestRun {
    * --require-live it fails the test instead).
    */
   notLive?: string;
+  /**
+   * The call was made and nothing of it was checked (under --compare, routedTo was the case's only
+   * assertion): why. Not a pass (`passed` is false) and not a failure: the pass rate leaves it out.
+   */
+  notChecked?: string;
   observation: Observation;
   assertions: AssertionOutcome[];
   passed: boolean;
@@ -121,6 +126,8 @@ export interface CaseDone {
   cached: number;
   /** The case was not run: its target is not on the target yet. */
   notLive?: boolean;
+  /** Nothing of the case was checked (under --compare, its only assertion was routedTo). */
+  notChecked?: boolean;
   /** Cases (per version) finished so far, and in all. */
   done: number;
   of: number;

@@ -4,7 +4,7 @@
 import type { AssertionOutcome, TestOutcome, TestReport, TestRun } from '../evals/types.js';
 import { plural } from '../util/plural.js';
 import { int, ms, usd } from './table.js';
-import { waiting } from './test-rate.js';
+import { unchecked, waiting } from './test-rate.js';
 
 /** The runs of one test, grouped into table cells: one per case and version. */
 export interface Cell {
@@ -58,6 +58,8 @@ export interface CellStats {
   outcome: string;
   /** Every run of the cell was not run: its target is not on the target yet. */
   notLive: boolean;
+  /** Every run of the cell had nothing checked (--compare, routedTo alone): no pass, no failure. */
+  notChecked: boolean;
 }
 
 export function cellStats(c: Cell): CellStats {
@@ -65,10 +67,12 @@ export function cellStats(c: Cell): CellStats {
   const lat = mean(answered.map((r) => r.observation.latencyMs ?? r.observation.wallMs));
   const tok = mean(answered.filter((r) => r.observation.usage).map((r) => r.observation.usage!.totalTokens ?? r.observation.usage!.completionTokens));
   const cost = mean(answered.filter((r) => r.observation.costUsd !== undefined).map((r) => r.observation.costUsd!));
-  const outcomes = [...new Set(c.runs.map((r) => (r.notRun ? 'not run' : r.notLive !== undefined ? 'not run (not on this target yet)' : r.observation.outcome)))];
+  const outcomes = [...new Set(c.runs.map((r) => (r.notRun ? 'not run' : r.notLive !== undefined ? 'not run (not on this target yet)' : r.notChecked !== undefined ? 'not checked' : r.observation.outcome)))];
+  // A run with nothing checked is neither passed nor failed: not counted.
+  const checked = c.runs.filter((r) => r.notChecked === undefined);
   return {
-    passed: c.runs.filter((r) => r.passed).length,
-    total: c.runs.length,
+    passed: checked.filter((r) => r.passed).length,
+    total: checked.length,
     ...(lat !== undefined ? { latency: lat } : {}),
     ...(tok !== undefined ? { tokens: tok } : {}),
     tokensApprox: answered.some((r) => r.observation.usageApproximate),
@@ -76,6 +80,7 @@ export function cellStats(c: Cell): CellStats {
     cached: c.runs.filter((r) => r.cached).length,
     outcome: outcomes.filter((o) => o !== 'answered').join(', '),
     notLive: c.runs.length > 0 && c.runs.every((r) => r.notLive !== undefined),
+    notChecked: c.runs.length > 0 && c.runs.every((r) => r.notChecked !== undefined),
   };
 }
 
@@ -157,10 +162,11 @@ export function notLiveNote(t: TestOutcome, requireLive: boolean): string {
   return waiting(t) ? '' : ` (${cases(t.notLive)} not run: not on this target yet)`;
 }
 
-/** The verdict after a test's pass rate: met, NOT met, or not run (nothing could run yet). */
-export function verdictWord(t: TestOutcome, requireLive: boolean): 'met' | 'NOT met' | 'not run' {
+/** The verdict after a test's pass rate: met, NOT met, not run (nothing could run yet), or not checked (nothing that ran was checked). */
+export function verdictWord(t: TestOutcome, requireLive: boolean): 'met' | 'NOT met' | 'not run' | 'not checked' {
   if (!t.met) return 'NOT met';
-  return waiting(t) && !requireLive ? 'not run' : 'met';
+  if (waiting(t) && !requireLive) return 'not run';
+  return unchecked(t) ? 'not checked' : 'met';
 }
 
 /**
@@ -199,10 +205,13 @@ export function casesFinished(t: TestOutcome): number {
 export function tally(report: TestReport): string {
   // A test none of whose cases could run yet is counted apart (under --require-live it failed).
   const later = report.requireLive ? [] : report.tests.filter(waiting);
-  const ran = report.tests.filter((t) => !later.includes(t));
-  if (ran.length === 0 && later.length > 0) return 'no test ran yet';
+  // And a test nothing of which was checked (it met no threshold, it missed none).
+  const blank = report.tests.filter((t) => !later.includes(t) && t.met && unchecked(t));
+  const ran = report.tests.filter((t) => !later.includes(t) && !blank.includes(t));
+  if (ran.length === 0 && later.length > 0 && blank.length === 0) return 'no test ran yet';
+  if (ran.length === 0 && blank.length > 0) return `no test was checked${later.length ? `; ${later.length} not run yet` : ''}`;
   const met = ran.filter((t) => t.met).length;
-  const rest = later.length ? `; ${later.length} not run yet` : '';
+  const rest = `${blank.length ? `; ${blank.length} not checked` : ''}${later.length ? `; ${later.length} not run yet` : ''}`;
   return `${met} of ${plural(ran.length, 'test')} met ${ran.length === 1 ? 'its' : 'their'} threshold${rest}`;
 }
 

@@ -17,7 +17,7 @@ const seconds = (msValue: number): string => (msValue / 1000).toFixed(3);
  * <testcase> for the pass rate against the threshold (the verdict that decides the exit code).
  * A failed assertion is a <failure>; a call that got no answer at all (not run, or an error
  * other than a block) is an <error>; a case whose target is not on the target yet is <skipped>
- * (an <error> under --require-live), and so is a case with nothing checked (--compare, routedTo alone).
+ * (an <error> under --require-live), and so is a call with nothing checked (--compare, routedTo alone).
  *
  * Names are stable: a call's is its case, the version only when the user chose it (pinned in
  * the test, or one side of --compare), and `#N` for its repetition; the version a split routed
@@ -49,6 +49,12 @@ export function renderJunit(report: TestReport): string {
       const open = `    <testcase classname="${attr(t.address)}" name="${attr(name)}" time="${seconds(took)}" file="${attr(t.source.replace(/:\d+$/, ''))}">${props}`;
       if (r.passed) {
         cases.push(props ? `${open}\n    </testcase>` : `${open.slice(0, -1)}/>`);
+        continue;
+      }
+      if (r.notChecked !== undefined) {
+        // Made, and nothing of it checked: neither a pass nor a failure.
+        sSkipped++;
+        cases.push(`${open}\n      <skipped message="${attr(`not checked: ${r.notChecked}`)}"/>\n    </testcase>`);
         continue;
       }
       if (r.notLive !== undefined && !report.requireLive) {

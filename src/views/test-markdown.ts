@@ -3,7 +3,7 @@
 import type { TestOutcome, TestReport } from '../evals/types.js';
 import { escapeTestCode, escapeTestMarkdown as escapeMd } from '../util/escapes.js';
 import { atVersion, cases, cells, cellStats, callsLine, failures, interruptedBeforeAny, interruptedPhrase, notLiveLine, notLiveNote, notRunPhrase, runsLabel, statCells, tally } from './test-cells.js';
-import { passRate, rateLine, thresholdPercent, waiting } from './test-rate.js';
+import { passRate, rateLine, thresholdPercent, unchecked, waiting } from './test-rate.js';
 
 /** A pull-request comment shares its 65,536 characters with the plan: the test section takes at most this. */
 export const TEST_MARKDOWN_CAP = 20_000;
@@ -61,11 +61,12 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
   return left === 0 ? out : `${out}${note.replace('More results', `${left} more test${left === 1 ? '' : 's'}`)}`;
 }
 
-/** ✅ met, ❌ not met, ⏹️ not checked (interrupted with cases missing), ⏳ nothing could run yet (its target is not applied). */
+/** ✅ met, ❌ not met, ⏹️ not checked (interrupted with cases missing), ⏳ nothing could run yet (its target is not applied), ➖ nothing that ran was checked. */
 function mark(t: TestOutcome, requireLive: boolean): string {
   if (t.casesNotRun) return '⏹️';
   if (!t.met) return '❌';
-  return waiting(t) && !requireLive ? '⏳' : '✅';
+  if (waiting(t) && !requireLive) return '⏳';
+  return unchecked(t) ? '➖' : '✅';
 }
 
 /** A test's collapsible block; `onlyFailing`: its table without the cases that passed (a long test's, when it does not fit whole). */
@@ -87,7 +88,9 @@ function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false
     }
     const result = s.notLive
       ? `${requireLive ? '❌' : '⏳'} not run (not on this target yet)`
-      : `${ok ? '✅' : '❌'} ${s.passed}/${s.total}${s.outcome ? ` (${escapeMd(s.outcome)})` : ''}${s.cached === s.total ? ' · cached' : ''}`;
+      : s.notChecked
+        ? `➖ not checked${s.cached === c.runs.length ? ' · cached' : ''}`
+        : `${ok ? '✅' : '❌'} ${s.passed}/${s.total}${s.outcome ? ` (${escapeMd(s.outcome)})` : ''}${s.cached === s.total ? ' · cached' : ''}`;
     lines.push(`| ${escapeMd(c.case)} | ${escapeMd(c.version)} | ${result} | ${statCells(s).join(' | ')} |`);
   }
   if (hidden > 0) lines.push('', `_${hidden} passing case${hidden === 1 ? '' : 's'} left out to fit: \`promptctl test --format json\` has them._`);

@@ -9,6 +9,11 @@ export function waiting(t: TestOutcome): boolean {
   return t.runs.length > 0 && t.runs.every((r) => r.notLive !== undefined);
 }
 
+/** Nothing of the test was checked: every case that ran had no assertion to check (--compare, routedTo alone). */
+export function unchecked(t: TestOutcome): boolean {
+  return !waiting(t) && t.runs.length > 0 && t.runs.every((r) => r.notLive !== undefined || r.notChecked !== undefined);
+}
+
 /** How a format writes the versions of a --compare test's pass rate (passRate). */
 export interface RateForm {
   /** Between versions: ", " ("<br>" in a Markdown table cell). */
@@ -21,11 +26,13 @@ export interface RateForm {
  * A test's pass rate, the one way every format writes it: with its counts, "100 % (3/3)"; under
  * --compare one per version, "1.0.0: 100 % (3/3), 1.1.0: 67 % (2/3)"; "— (no case ran)" when
  * none counts (every case not on the target yet; under --compare, a version whose cases are all
- * not on the target yet, or were all cut short).
+ * not on the target yet, or were all cut short), "— (no case checked)" when those that ran had
+ * nothing checked.
  */
 export function passRate(t: TestOutcome, form: RateForm = {}): string {
   const none = '— (no case ran)';
-  const share = (p: PassRate): string => (p.total === 0 ? none : `${ratePercent(p.rate, t.threshold)} (${p.passed}/${p.total})`);
+  const blank = (version?: string): boolean => t.runs.some((r) => r.notChecked !== undefined && (version === undefined || r.requested === version));
+  const share = (p: PassRate): string => (p.total === 0 ? (blank(p.version) ? '— (no case checked)' : none) : `${ratePercent(p.rate, t.threshold)} (${p.passed}/${p.total})`);
   if (waiting(t)) return none;
   if (t.byVersion.length === 0) return share(t.rate);
   const { between = ', ', version = (v: string) => v } = form;

@@ -15,6 +15,7 @@ export function testProgressLine(done: CaseDone, style: Style = plain): string {
   // Names come from YAML: a control character in one must not reach the terminal.
   const e = { ...done, test: visibleName(done.test), case: visibleName(done.case), ...(done.version !== undefined ? { version: visibleName(done.version) } : {}) };
   if (e.notLive) return `– ${e.test} · ${e.case}${e.version !== undefined ? ` @${e.version}` : ''}: not run (not on this target yet) [${e.done}/${e.of}]`;
+  if (e.notChecked) return `– ${e.test} · ${e.case}${e.version !== undefined ? ` @${e.version}` : ''}: not checked [${e.done}/${e.of}]`;
   const ok = e.passed === e.total;
   const mark = ok ? style('green', '✓') : style('red', '✗');
   const cached = e.cached === 0 ? '' : e.cached === e.total ? ' (cached)' : ` (${e.cached} cached)`;
@@ -25,6 +26,7 @@ export function testProgressLine(done: CaseDone, style: Style = plain): string {
 
 function resultCell(s: CellStats, style: Style, requireLive = false): string {
   if (s.notLive) return `${requireLive ? style('red', '✗') : '–'} not run (not on this target yet)`;
+  if (s.notChecked) return '– not checked';
   const ok = s.passed === s.total;
   const mark = ok ? style('green', '✓') : style('red', '✗');
   const count = s.total > 1 || !ok ? ` ${s.passed}/${s.total}` : '';
@@ -40,7 +42,7 @@ export function renderTestText(report: TestReport, style: Style = plain): string
     const word = verdictWord(t, strict);
     const verdict = t.casesNotRun
       ? style('yellow', `not checked (${notRunPhrase(t)})`)
-      : (word === 'met' ? style('green', word) : word === 'not run' ? style('yellow', word) : style('red', word)) + notLiveNote(t, strict);
+      : (word === 'met' ? style('green', word) : word === 'NOT met' ? style('red', word) : style('yellow', word)) + notLiveNote(t, strict);
     lines.push(`${style('bold', visibleName(t.address))} → ${visibleName(t.target)}`);
     if (t.casesNotRun && t.runs.length === 0) {
       lines.push(`  ${style('yellow', interruptedBeforeAny(t))}`, '');

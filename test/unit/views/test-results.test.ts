@@ -257,3 +257,43 @@ describe('JUnit names that stay the same from run to run', () => {
     expect(renderJunit(report)).not.toContain('<property name="version"');
   });
 });
+
+describe('--compare, a test whose every case asserts only routedTo', () => {
+  const blank = (version: string): TestRun => ({
+    ...runOf('goes to 1.1.0', 0, 1, false, { requested: version, version }),
+    notChecked: 'routedTo is its only assertion, and --compare does not check it (each call names its version)',
+    assertions: [],
+  });
+  const t: TestOutcome = {
+    ...outcome('where', [blank('1.0.0'), blank('1.1.0')], 1),
+    target: 'bot@1.0.0 vs 1.1.0',
+    repeat: 1,
+    rate: { passed: 0, total: 0, rate: 0, met: true },
+    byVersion: [
+      { version: '1.0.0', passed: 0, total: 0, rate: 0, met: true },
+      { version: '1.1.0', passed: 0, total: 0, rate: 0, met: true },
+    ],
+    met: true,
+  };
+  const report: TestReport = { target: 'x', tests: [t], compare: ['1.0.0', '1.1.0'], invocations: 2, cached: 0, ok: true, durationMs: 1 };
+
+  it('is not checked, never met or passed, in every format', () => {
+    const text = renderTestText(report);
+    expect(text).toMatch(/^ {2}goes to 1\.1\.0 +– not checked · .* +– not checked · /m);
+    expect(text).toContain('  pass rate 1.0.0: — (no case checked), 1.1.0: — (no case checked), threshold 100 %: not checked');
+    expect(text.split('\n').at(-1)).toBe('No test was checked; 2 calls made.');
+    expect(text).not.toMatch(/✓|✗/);
+    const md = renderTestMarkdown(report);
+    expect(md).toContain('| ➖ | `where` |');
+    expect(md).toContain('| goes to 1.1.0 | 1.0.0 | ➖ not checked |');
+    expect(JSON.parse(renderTestJson(report)).tests[0].verdict).toBe('not checked');
+    const xml = renderJunit(report);
+    expect(xml.match(/<skipped message="not checked: routedTo is its only assertion/g)).toHaveLength(2);
+    expect(testProgressLine({ test: 'where', case: 'goes to 1.1.0', version: '1.0.0', passed: 0, total: 1, cached: 0, notChecked: true, done: 1, of: 2 })).toBe('– where · goes to 1.1.0 @1.0.0: not checked [1/2]');
+  });
+
+  it('beside a test that ran: counted apart', () => {
+    const other = outcome('strict', [runOf('only', 0, 1, true)], 1);
+    expect(renderTestText({ ...report, tests: [other, t] }).split('\n').at(-1)).toBe('1 of 1 test met its threshold; 1 not checked; 2 calls made.');
+  });
+});
