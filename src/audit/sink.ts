@@ -24,6 +24,8 @@ export interface SinkOptions {
    * (HTTPS_PROXY, NO_PROXY): made by the command, which knows the proxy settings. Default: direct.
    */
   agentsFor?: (url: URL) => { http: HttpAgent; https: HttpsAgent } | undefined;
+  /** A failed delivery's words, when the command has better ones than the error's code (a proxy's refusal). */
+  describeFailure?: (err: Error, url: URL) => string | undefined;
   /** Per attempt; default 5000 ms. */
   timeoutMs?: number;
   /** Retries after the first attempt; default 2. */
@@ -120,6 +122,8 @@ export async function postToSink(
   const retries = opts.retries ?? 2;
   const { got, HTTPError, RequestError } = await import('got');
   const agent = opts.agentsFor?.(new URL(sink.url));
+  // The attempts made: got does not retry every failure (a proxy's refusal of the tunnel has no code).
+  let attempted = 1;
   try {
     const res = await got.post(sink.url, {
       ...(agent ? { agent } : {}),
@@ -134,16 +138,18 @@ export async function postToSink(
         maxRetryAfter: 5000,
       },
       followRedirect: false,
+      hooks: { beforeRetry: [() => void attempted++] },
     });
     // A redirect is not a delivery (the body would not be re-posted with its signature).
     if (res.statusCode >= 300) return `audit sink ${describeSinkUrl(sink.url)}: HTTP ${res.statusCode} (redirects are not followed)`;
     return null;
   } catch (err) {
     const where = describeSinkUrl(sink.url);
-    const attempts = `after ${retries + 1} attempt${retries === 0 ? '' : 's'}`;
+    const attempts = `after ${attempted} attempt${attempted === 1 ? '' : 's'}`;
     if (err instanceof HTTPError) return `audit sink ${where}: HTTP ${err.response.statusCode} ${attempts}`;
-    // got's message and options can carry headers (the signature); print only the code.
-    if (err instanceof RequestError) return `audit sink ${where}: ${err.code || 'request failed'} ${attempts}`;
+    // got's message and options can carry headers (the signature); print only the code, or the
+    // command's own words for it.
+    if (err instanceof RequestError) return `audit sink ${where}: ${opts.describeFailure?.(err, new URL(sink.url)) ?? (err.code || 'request failed')} ${attempts}`;
     return `audit sink ${where}: request failed`;
   }
 }

@@ -25,7 +25,7 @@ import { readLiveParts, type Surface } from '../targets/live.js';
 import type { CliContext, OutStream } from './context.js';
 import { asSaved, readPlanFile } from './plan-file.js';
 import { renderPlan } from './render.js';
-import { sinkAgents } from './sink-agents.js';
+import { sinkProxyOptions } from './sink-agents.js';
 import type { OpenTarget } from './target.js';
 import { promotionCheck, refuseProtectedOrgApply, refuseProtectedOrgApplyById, refuseUnsavedApply } from './environments.js';
 
@@ -81,7 +81,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
     const git = await provenance;
     // --env: the environment's own trail, .promptctl/envs/NAME/audit.jsonl unless the config names one (DESIGN §6).
     const auditFile = resolve(ctx.cwd, ctx.environment?.auditFile ?? state.config.audit.file ?? DEFAULT_AUDIT_FILE);
-    const agentsFor = sinkAgents(ctx.env);
+    const sinkProxy = sinkProxyOptions(ctx.env);
     const openAudit = () =>
       openAuditLog(auditFile, {
         sinks: state.config.audit.http,
@@ -94,7 +94,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         // And each access token, learnt once the target's client signs in.
         learntSecrets: () => ctx.learntSecrets(),
         onWarning: (m) => ctx.info(`warning: ${m}`),
-        ...(agentsFor ? { sinkOptions: { agentsFor } } : {}),
+        ...(sinkProxy ? { sinkOptions: sinkProxy } : {}),
       });
     // A trail that exists is opened first: a broken one stops the apply before any change, and
     // what an interrupted run left open is settled even when there is nothing else to do.

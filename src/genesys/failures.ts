@@ -43,6 +43,12 @@ export function describeTransport(a: Extract<Attempt, { kind: 'transport' }>): s
   }
 }
 
+/** A transport failure in words, `proxy` (host:port) the one the request went through, if any. */
+export function describeProxiedTransport(a: Extract<Attempt, { kind: 'transport' }>, proxy: string | undefined): string {
+  // Through a proxy, the socket that failed is the proxy's: a refusal there is not the server's.
+  return proxy !== undefined && a.code === 'ECONNREFUSED' ? `the proxy ${proxy} refused the connection (is it running?)` : describeTransport(a);
+}
+
 /** How much of an answer that is not an ErrorBody (an HTML page from a proxy, say) a message quotes. */
 const MESSAGE_CHARS = 200;
 
@@ -83,8 +89,7 @@ export function apiErrorOf(
   if (attempt.kind === 'transport') {
     const base = spec.host === 'login' ? ctx.loginUrl : ctx.apiUrl;
     const proxy = spec.host === 'login' ? ctx.proxies?.login : ctx.proxies?.api;
-    // Through a proxy, the socket that failed is the proxy's: a refusal there is not the server's.
-    const what = proxy !== undefined && attempt.code === 'ECONNREFUSED' ? `the proxy ${proxy} refused the connection (is it running?)` : describeTransport(attempt);
+    const what = describeProxiedTransport(attempt, proxy);
     return new ApiError(
       ctx.scrub(`${where} failed: ${what} (${origin(base)}${proxy !== undefined ? ` through the proxy ${proxy}` : ''})`),
       0,

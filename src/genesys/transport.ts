@@ -27,7 +27,7 @@ import type { CallSpec, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } fr
 /**
  * Agents that reach a host through `proxy` (a URL proxyFor gave) by a CONNECT tunnel, for either
  * scheme: the request itself is never shown to the proxy. `timeout` bounds the wait for the proxy's
- * answer to CONNECT (hpagent's 'Proxy timeout'). Also the audit sinks' way out (cli/apply.ts).
+ * answer to CONNECT (hpagent's 'Proxy timeout'). Also the audit sinks' way out (cli/sink-agents.ts).
  */
 export function tunnelAgents(proxy: string, options: { keepAlive: boolean; maxSockets?: number; timeout?: number }): HostAgents {
   // hpagent takes a URL, and reads of it only what TunnelProxy holds: an IPv6 proxy's host bare.

@@ -8,7 +8,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postToSink } from '../../../src/audit/sink.js';
 import { tunnelAgents } from '../../../src/genesys/transport.js';
-import { sinkAgents } from '../../../src/cli/sink-agents.js';
+import { sinkProxyOptions } from '../../../src/cli/sink-agents.js';
 
 let servers: Server[] = [];
 let sockets: Socket[] = [];
@@ -60,9 +60,22 @@ describe('audit sink through a proxy', () => {
 
   it('gives agents for a sink HTTPS_PROXY covers, none for one NO_PROXY names or without a proxy', () => {
     const env = { HTTPS_PROXY: 'http://proxy.corp.example:3128', NO_PROXY: 'internal.example' };
-    const agentsFor = sinkAgents(env)!;
-    expect(agentsFor(new URL('https://audit.example.com/promptctl'))?.https).toBeDefined();
-    expect(agentsFor(new URL('https://audit.internal.example/promptctl'))).toBeUndefined();
-    expect(sinkAgents({})).toBeUndefined();
+    const { agentsFor } = sinkProxyOptions(env)!;
+    expect(agentsFor!(new URL('https://audit.example.com/promptctl'))?.https).toBeDefined();
+    expect(agentsFor!(new URL('https://audit.internal.example/promptctl'))).toBeUndefined();
+    expect(sinkProxyOptions({})).toBeUndefined();
+  });
+
+  it("says a proxy's refusal of the tunnel as the target's calls do, through which proxy, with the attempts made", async () => {
+    const proxy = createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (_req, client: Socket) => {
+      sockets.push(client);
+      client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+    });
+    const proxyPort = await listen(proxy);
+    const options = sinkProxyOptions({ HTTPS_PROXY: `http://user:pw-not-shown@127.0.0.1:${proxyPort}` })!;
+    const warning = await postToSink({ url: 'https://audit.example.test/hook' }, '{}', 'key-1', {}, { ...options, retries: 2, backoffLimitMs: 1 });
+    // hpagent's refusal has no code, which got does not retry: one attempt, not "after 3 attempts".
+    expect(warning).toBe(`audit sink https://audit.example.test/hook: the proxy refused the connection (HTTP 502) (through the proxy 127.0.0.1:${proxyPort}) after 1 attempt`);
   });
 });
