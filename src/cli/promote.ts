@@ -13,7 +13,7 @@ import type { DesiredState, TrafficSplit } from '../model/types.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { didYouMean } from '../util/suggest.js';
-import { visibleName } from '../util/escapes.js';
+import { shellWord, visibleName } from '../util/escapes.js';
 import { locate, where as locationText } from '../rules/util.js';
 import { formatText } from '../views/diagnostics.js';
 import { describeWeights, renderFileEdit } from '../views/file-edit.js';
@@ -233,7 +233,7 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
       `no earlier commit of ${visibleName(s.file)} routes 100% of template "${template}"${where} to one version other than the current routes` +
         `${skipped.length ? ` (passed over: ${skipped.join(', ')})` : ''} (${read} commit${read === 1 ? '' : 's'} read${shallow}); nothing was rolled back.` +
         // Undoing a promote whose weights never reached 100 %: the two ways that still work.
-        ` To route everything to one version, run \`promptctl promote ${template} VERSION --weight 100${env ? ` --env ${env}` : ''}\` (routes now: ${s.split.routes.map((r) => `${r.version} ${r.weight}%`).join(', ')}), or git revert the commit that changed them`,
+        ` To route everything to one version, run \`promptctl promote ${shellWord(template)} VERSION --weight 100${env ? ` --env ${shellWord(env)}` : ''}${flags.dir !== DEFAULT_DIR ? ` --dir ${shellWord(flags.dir)}` : ''}\` (routes now: ${s.split.routes.map((r) => `${r.version} ${r.weight}%`).join(', ')}), or git revert the commit that changed them`,
     );
   }
   ctx.info(`rolling back to ${found.version}: it held 100% at ${found.commit.slice(0, 7)} (${found.date.slice(0, 10)}, "${found.subject}")`);

@@ -731,6 +731,9 @@ describe('promote and rollback', () => {
     expect(none.stderr).toMatch(/no earlier commit of prompts\/billing-split\.yaml routes 100% of template "billing" in environment dev to one version/);
     // …and says what undoes a promote instead: promote at 100 %, or a revert.
     expect(none.stderr).toContain('To route everything to one version, run `promptctl promote billing VERSION --weight 100 --env dev` (routes now: 1.0.0 50%, 1.1.0 50%), or git revert the commit that changed them');
+    // A --dir of the user's own is in the command to copy (else it would edit ./prompts).
+    const elsewhere = await cli(['rollback', 'billing', '--env', 'dev', '--dir', './prompts']);
+    expect(elsewhere.stderr).toContain('run `promptctl promote billing VERSION --weight 100 --env dev --dir ./prompts`');
   });
 
   it('gives an environment its own routes when others share the document\'s, leaving every other line alone', async () => {
