@@ -136,7 +136,9 @@ export class Loader {
 
     const schemaErrors = validators().validate(kind, d.data);
     if (misplaced || schemaErrors.length > 0 || header.diagnostics.length > 0) {
-      const mapped = mapSchemaErrors(ctx, schemaErrors.filter((e) => !this.malformedModel(ctx, kind, e)));
+      // A model id too long is said as that alone (one mistake, one error), whatever else is wrong with it.
+      const tooLong = new Set(schemaErrors.filter((e) => e.schemaPath.endsWith('/$defs/modelId/maxLength')).map((e) => e.instancePath));
+      const mapped = mapSchemaErrors(ctx, schemaErrors.filter((e) => !(tooLong.has(e.instancePath) && MODEL_ID_SPELLING.test(e.schemaPath)) && !this.malformedModel(ctx, kind, e)));
       this.diagnostics.push(...mapped);
       // Models declared in a Config that did not load would otherwise all be "unknown". A Config
       // that is only misplaced is still read for its models, so budgets run everywhere else

@@ -53,3 +53,11 @@ it('a key of spec.models that is no model id says what a model id is, not that i
     'p/promptctl.yaml:5:5: error: key "__proto__" in spec.models is not valid: A model id begins with a letter or digit and holds only letters, digits and . _ : / - (at most 128 characters), such as gpt-4o. [schema/key]',
   ]);
 });
+
+it('a model id too long and misspelt too is one error, its length', async () => {
+  await writeFile(path.join(base, 'p/a.yaml'), TEMPLATE('long', JSON.stringify(`gpt ${'x'.repeat(130)}`)));
+  const shown_ = await shown();
+  expect(shown_).toHaveLength(1);
+  expect(shown_[0]).toMatch(/^p\/a\.yaml:6:10: error: .*\[schema\/[a-z-]+\]$/);
+  expect(shown_[0]).toMatch(/128/);
+});
