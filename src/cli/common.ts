@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { LiveState } from '../kinds/kind.js';
 import { readLiveParts, readLiveState, type SurfaceFailure } from '../targets/live.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import type { WireOrganization } from '../genesys/conventions.js';
@@ -45,6 +46,19 @@ export function announceTarget(ctx: CliContext, dir: string = DEFAULT_DIR, opts:
 }
 
 /**
+ * The prompts refused as invalid: the error says how many problems, and carries them (already
+ * said on stderr, each on its line) for a document that stands for the failed run (test's JUnit file).
+ */
+export class FilesRefused extends UserError {
+  constructor(
+    message: string,
+    readonly diagnostics: readonly Diagnostic[],
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Loads the desired state. Warnings go to stderr; any error is printed with where it is and
  * ends the command (exit 1) before anything live is changed (or any plan is made). Budgets are counted with
  * the run's token memo. `union`: every environment's documents (the promotion check's source for
@@ -64,7 +78,7 @@ export async function loadOrRefuse(ctx: CliContext, dir: string, doing: string):
   for (const d of diagnostics) ctx.info(formatText(d));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0 || !state || !union) {
-    throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${visibleName(dir)}: nothing was ${doing}`);
+    throw new FilesRefused(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${visibleName(dir)}: nothing was ${doing}`, diagnostics);
   }
   return { state, union };
 }

@@ -4,7 +4,8 @@
 // not run, and left out of the pass rate (a pull request's new version before its merge applies
 // it); --require-live makes it an error. Progress goes to stderr (a bar on a TTY, a line per
 // finished case otherwise). With --format junit, a run that ends in an error before its report
-// (the target unreachable, invalid files) writes a JUnit file holding that error.
+// (the target unreachable, invalid files) writes a JUnit file holding that error (and each of
+// the invalid files' errors).
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TOKEN_PATH } from '../genesys/conventions.js';
@@ -17,7 +18,7 @@ import { checkVersionLabel } from '../util/semver.js';
 import { visibleName } from '../util/escapes.js';
 import { bar } from '../views/apply.js';
 import type { TestFormat } from '../views/test-report.js';
-import { addDirOption, announceTarget, loadOrRefuse, withTarget } from './common.js';
+import { addDirOption, announceTarget, FilesRefused, loadOrRefuse, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { appendStepSummary } from './step-summary.js';
 import { maskStrings } from '../util/secrets.js';
@@ -56,9 +57,14 @@ export function registerTest(program: Command, ctx: CliContext): void {
     )
     // Heard as the flag is parsed, before --env is chosen: a run that fails from there on (an
     // unknown environment, invalid files, the target unreachable) still writes a JUnit file,
-    // holding the error, for the CI step that reads it.
+    // holding the error, for the CI step that reads it; invalid files, each of their errors too
+    // (masked before it is laid out, as the report is).
     .on('option:format', (format: string) => {
-      ctx.failureDocument = format === 'junit' ? async (message) => (await import('../views/test-junit.js')).renderJunitError(message) : undefined;
+      ctx.failureDocument =
+        format === 'junit'
+          ? async (message, error) =>
+              (await import('../views/test-junit.js')).renderJunitError(message, error instanceof FilesRefused ? maskStrings(error.diagnostics, (t) => ctx.mask(t)) : [])
+          : undefined;
     })
     .action(async (names: string[], flags: TestFlags) => {
       ctx.exitCode = await runTest(ctx, names, flags);

@@ -3,9 +3,11 @@
 // reporter keys a testcase's history on classname + name); and the document that stands for a run
 // that failed before its report (one <error>). Pure: data in, a string out.
 import type { TestReport } from '../evals/types.js';
-import { xmlAttr as attr, xmlEscape } from '../util/escapes.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { visibleName, xmlAttr as attr, xmlEscape } from '../util/escapes.js';
 import { atVersion, casesFinished, describeAssertion, NO_VERSION, versionOf } from './test-cells.js';
 import { rateLine } from './test-rate.js';
+import { formatText } from './diagnostics.js';
 
 // XML text and attribute values are escaped where masking knows their forms (util/escapes.ts).
 export { xmlEscape } from '../util/escapes.js';
@@ -128,17 +130,30 @@ export function renderJunit(report: TestReport): string {
 /**
  * The JUnit file of a run that ended in an error before its report (the target unreachable, the
  * sign-in refused, the files invalid): one testcase holding the error, `message` as stderr says
- * it, so a CI reporter reading the file shows why instead of failing on an empty one.
+ * it, so a CI reporter reading the file shows why instead of failing on an empty one. Files
+ * refused as invalid add one testcase per error `diagnostics` holds (warnings stop nothing):
+ * classname `promptctl.validate`, named `file:line:column`, with the `file` and `line` attributes
+ * reporters link by, and an <error> of its rule saying the line stderr says.
  */
-export function renderJunitError(message: string): string {
-  const error = `      <error message="${attr(message)}" type="error">${xmlEscape(message)}</error>`;
+export function renderJunitError(message: string, diagnostics: readonly Diagnostic[] = []): string {
+  const testcase = (open: string, said: string, type: string): string =>
+    [open, `      <error message="${attr(said)}" type="${attr(type)}">${xmlEscape(said)}</error>`, '    </testcase>'].join('\n');
+  const cases = [
+    testcase('    <testcase classname="promptctl test" name="promptctl test" time="0.000">', message, 'error'),
+    ...diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => {
+        // Named as stderr's line begins (the path made visible, on one line); the file as found on disk.
+        const at = `${visibleName(d.file)}:${d.line}:${d.column}`;
+        return testcase(`    <testcase classname="promptctl.validate" name="${attr(at)}" time="0.000" file="${attr(d.file)}" line="${d.line}">`, formatText(d), d.rule);
+      }),
+  ];
+  const counts = `tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0" time="0.000"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    '<testsuites name="promptctl test" tests="1" failures="0" errors="1" skipped="0" time="0.000">',
-    '  <testsuite name="promptctl test" tests="1" failures="0" errors="1" skipped="0" time="0.000">',
-    '    <testcase classname="promptctl test" name="promptctl test" time="0.000">',
-    error,
-    '    </testcase>',
+    `<testsuites name="promptctl test" ${counts}>`,
+    `  <testsuite name="promptctl test" ${counts}>`,
+    ...cases,
     '  </testsuite>',
     '</testsuites>',
   ].join('\n');

@@ -98,3 +98,65 @@ describe('a run that fails before any case', () => {
     expect((await p.cli(['test', '--format', 'json'])).stdout).toBe('');
   });
 });
+
+describe('invalid files: the diagnostics are in the JUnit file, not on stderr only', () => {
+  /** A second template whose versions override the model with `model` (a YAML scalar as written). */
+  const withModel = (model: string): string =>
+    [
+      'apiVersion: promptctl/v1',
+      'kind: PromptTemplate',
+      'metadata:',
+      '  name: other-bot',
+      'spec:',
+      '  model: gpt-4o-mini',
+      '---',
+      'apiVersion: promptctl/v1',
+      'kind: PromptVersion',
+      'spec:',
+      '  template: other-bot',
+      '  version: "1.0.0"',
+      `  model: ${model}`,
+      '  systemInstruction: "You answer."',
+      '  userTemplate: "Question: {{question}}"',
+      '  variables:',
+      '    - name: question',
+      '      type: string',
+      '      maxLength: 500',
+      '',
+    ].join('\n');
+
+  it('one testcase per error, named file:line:column, with the line stderr says, its rule id, and file and line attributes; then the summary error', async () => {
+    p = await evalsProject({ 'answers.yaml': ANSWERS_TEST });
+    await p.write('prompts/other.yaml', withModel('"gpt 4o"'));
+    const r = await p.cli(['test', '--format', 'junit']);
+    expect(r.code).toBe(1);
+    const diagnostic = /^(prompts\/other\.yaml:(\d+):(\d+)): error: (.*) \[(tokens\/unknown-model)\]$/m.exec(r.stderr);
+    expect(diagnostic, r.stderr).not.toBeNull();
+    const [line, at, lineNo, , message, rule] = diagnostic!;
+    expect(message).toContain('unknown model "gpt 4o"');
+    expect(xmlAttributes(r.stdout, 'testsuites')).toMatchObject({ tests: '2', failures: '0', errors: '2' });
+    expect(xmlAttributes(r.stdout, 'testsuite')).toMatchObject({ tests: '2', failures: '0', errors: '2' });
+    expect(testcaseNames(r.stdout)).toEqual(['promptctl test', at]);
+    const testcases = [...r.stdout.matchAll(/<testcase ([^>]*)>\n\s*<error ([^>]*)>([^<]*)<\/error>/g)];
+    expect(testcases).toHaveLength(2);
+    const attrs = (s: string) => Object.fromEntries([...s.matchAll(/([\w:-]+)="([^"]*)"/g)].map((a) => [a[1]!, unxml(a[2]!)]));
+    // The summary first, as before: the line stderr ends with.
+    expect(attrs(testcases[0]![2]!).message).toBe(/^error: (.*)$/m.exec(r.stderr)![1]);
+    expect(attrs(testcases[1]![1]!)).toMatchObject({ classname: 'promptctl.validate', name: at, file: 'prompts/other.yaml', line: lineNo });
+    expect(attrs(testcases[1]![2]!)).toMatchObject({ message: line, type: rule });
+    expect(unxml(testcases[1]![3]!)).toBe(line);
+    expect(r.stdout.trimEnd().endsWith('</testsuites>')).toBe(true);
+  });
+
+  it('a secret a diagnostic quotes is masked in the file as on stderr', async () => {
+    p = await evalsProject({ 'answers.yaml': ANSWERS_TEST });
+    const secret = 'wrong-secret-value-1234567890';
+    await p.write('prompts/other.yaml', withModel(JSON.stringify(secret)));
+    const r = await p.cli(['test', '--format', 'junit'], { env: { GENESYSCLOUD_OAUTHCLIENT_SECRET: secret } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^prompts\/other\.yaml:\d+:\d+: error: .*\[redacted: [^\]]*GENESYSCLOUD_OAUTHCLIENT_SECRET\].* \[tokens\/unknown-model\]$/m);
+    expect(r.stdout).toMatch(/<error message="prompts\/other\.yaml:\d+:\d+: error: unknown model &quot;\[redacted: [^\]]*GENESYSCLOUD_OAUTHCLIENT_SECRET\]&quot;/);
+    expect(r.stdout.match(/classname="promptctl\.validate"/g)).toHaveLength(1);
+    expect(r.stdout + r.stderr).not.toContain(secret);
+  });
+});
