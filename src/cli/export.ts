@@ -9,6 +9,7 @@ import { EXIT, UserError } from '../util/errors.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskAnyCase, maskStrings } from '../util/secrets.js';
 import { visibleName } from '../util/escapes.js';
+import { regexLiteral } from '../util/regex-literal.js';
 import { readLiveParts } from '../targets/live.js';
 import { SURFACE_NAMES, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
@@ -120,12 +121,25 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
 }
 
 /**
+ * The errors that involve files which were in the directory before (`before`, relative to cwd as
+ * diagnostics name files): in one, or naming one at its place (a duplicate's other place, "…at
+ * prompts/a.yaml:4:9"). Those are the directory's, not the org's. With the files they involve.
+ */
+export function clashWith(errors: readonly Diagnostic[], before: readonly string[]): { theirs: Diagnostic[]; files: string[] } {
+  const places = before.map((f) => ({ f, at: new RegExp(`(?:^|[\\s(])${regexLiteral(f)}:\\d`) }));
+  const involved = (d: Diagnostic) => places.filter((p) => d.file === p.f || p.at.test(d.message)).map((p) => p.f);
+  const theirs = errors.filter((d) => involved(d).length > 0);
+  return { theirs, files: [...new Set(theirs.flatMap(involved))] };
+}
+
+/**
  * The export checked as plan --dir will check it: what the org holds that git cannot take as it is
  * (a limit the schema sets lower than the server, a variable the instruction never uses, a model
  * the registry does not know) is named at its file, line and column now, not first by the plan.
  * The files stay written: the user settles each one (edit it, or remove the document).
+ * `before`: the YAML files that were in the directory and not written, relative to cwd. Returns
+ * what clashes with them, if anything.
  */
-/** `before`: the YAML files that were in the directory and not written, relative to cwd as diagnostics name files. */
 async function checkExport(ctx: CliContext, out: string, before: readonly string[]): Promise<string | undefined> {
   const { loadProject } = await import('../load/index.js');
   const { formatText } = await import('../views/diagnostics.js');
@@ -133,21 +147,19 @@ async function checkExport(ctx: CliContext, out: string, before: readonly string
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0) return undefined;
   for (const d of errors) ctx.info(formatText(d));
-  // An error in a file the export did not write, or naming one (a duplicate's other place), is the
-  // directory's, not the org's: say that rather than blame the org.
-  const involves = (d: Diagnostic, f: string) => d.file === f || d.message.includes(`${f}:`);
-  const theirs = errors.filter((d) => before.some((f) => involves(d, f))).length;
-  if (theirs > 0) {
-    const files = before.filter((f) => errors.some((d) => involves(d, f)));
-    const named = files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
-    return `${theirs} of the ${errors.length} error${errors.length === 1 ? '' : 's'} above involve ${visibleName(named)}`;
+  const { theirs, files } = clashWith(errors, before);
+  const orgs = errors.length - theirs.length;
+  if (orgs > 0) {
+    const count = theirs.length > 0 ? `${orgs} of the ${errors.length} errors above` : `${orgs} error${orgs === 1 ? '' : 's'} above`;
+    ctx.info(
+      `warning: the export does not validate (${count}): ` +
+        `the org holds ${orgs === 1 ? 'something' : 'things'} git cannot take as ${orgs === 1 ? 'it is' : 'they are'}; ` +
+        `edit or remove ${orgs === 1 ? 'that document' : 'those documents'} before plan --dir ${visibleName(out)}`,
+    );
   }
-  ctx.info(
-    `warning: the export does not validate (${errors.length} error${errors.length === 1 ? '' : 's'} above): ` +
-      `the org holds ${errors.length === 1 ? 'something' : 'things'} git cannot take as ${errors.length === 1 ? 'it is' : 'they are'}; ` +
-      `edit or remove ${errors.length === 1 ? 'that document' : 'those documents'} before plan --dir ${visibleName(out)}`,
-  );
-  return undefined;
+  if (theirs.length === 0) return undefined;
+  const list = files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
+  return `${theirs.length} of the ${errors.length} error${errors.length === 1 ? '' : 's'} above involve ${visibleName(list)}`;
 }
 
 /**

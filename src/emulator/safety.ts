@@ -16,6 +16,7 @@
 import type { FilterAction, InvocationFilterResult, WireLabels } from '../targets/llmgateway/wire.js';
 import type { FilterRec } from './store.js';
 import { luhnValid } from '../util/luhn.js';
+import { regexLiteral } from '../util/regex-literal.js';
 
 export const CATEGORIES = ['hate_speech', 'violence', 'self_harm', 'sexual', 'political', 'pii', 'phishing'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -174,7 +175,7 @@ export const WORD_LISTS: Record<'hate_speech' | 'violence' | 'self_harm' | 'sexu
 const WORD_PATTERNS = new Map(
   Object.entries(WORD_LISTS).map(([category, terms]) => {
     const sorted = Object.keys(terms).sort((a, b) => b.length - a.length); // longest phrase first
-    const alternation = sorted.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[ -]/g, '[\\s-]+')).join('|');
+    const alternation = sorted.map((t) => regexLiteral(t).replace(/[ -]/g, '[\\s-]+')).join('|');
     return [category, { re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternation})(?![\\p{L}\\p{N}])`, 'giu'), terms }];
   }),
 );

@@ -15,6 +15,7 @@ import { posix, relative, resolve, sep } from 'node:path';
 import { lenientDocuments } from '../util/lenient-yaml.js';
 import { readBlobs } from './blobs.js';
 import { openRepo, otherRepository, tryRaw } from './repo.js';
+import { regexLiteral } from '../util/regex-literal.js';
 
 export interface CommittedNames {
   /** Per kind, every name a committed document of that kind had, sorted. */
@@ -60,7 +61,7 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
   }
   const blobs = yamlBlobs(log, root);
   // A cheap pre-filter, so most blobs are not parsed: `kind: Guide`, and the key quoted as JSON-style YAML writes it.
-  const pattern = new RegExp(`kind["']?\\s*:\\s*["']?(${kinds.map(escapeRegExp).join('|')})\\b`);
+  const pattern = new RegExp(`kind["']?\\s*:\\s*["']?(${kinds.map(regexLiteral).join('|')})\\b`);
   for (const text of await readBlobs(cwd, [...blobs])) {
     if (!pattern.test(text)) continue;
     for (const [kind, name, environments] of documentNames(text)) {
@@ -130,6 +131,3 @@ export function documentNames(text: string): [string, string, string[]?][] {
   return out;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -5,6 +5,7 @@ import type { AnyResource, DesiredState, PromptTest } from '../model/types.js';
 import { contentFields, findingDiagnostics, guideFields, locate, scanner, summaryFields, type KnownSecret, type NamedPattern, type TextField } from './util.js';
 import { textLocator } from '../model/text-origin.js';
 import { maskFor } from '../util/secrets.js';
+import { regexLiteral } from '../util/regex-literal.js';
 
 const hasDigit = (s: string) => /\d/.test(s);
 const hasLetter = (s: string) => /[A-Za-z]/.test(s);
@@ -105,7 +106,7 @@ const MIN_KNOWN_SECRET = 8;
 function knownSecretPatterns(known: readonly KnownSecret[]): NamedPattern[] {
   return known
     .filter((k) => k.value.length >= MIN_KNOWN_SECRET)
-    .map((k) => ({ name: `the value of ${k.name}`, re: new RegExp(k.value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')), literal: k.value }));
+    .map((k) => ({ name: `the value of ${k.name}`, re: new RegExp(regexLiteral(k.value)), literal: k.value }));
 }
 
 /**

@@ -2,6 +2,7 @@
 // that is printed or saved: whole texts, and text that arrives in pieces (a streamed answer), where
 // a value split across two pieces must be masked too. Pure: the values are passed in.
 import { ESCAPES, INNER_ESCAPES, jsonStringContent } from './escapes.js';
+import { regexLiteral } from './regex-literal.js';
 
 /** A secret value and the name it is masked as (`[redacted: NAME]`). */
 export interface NamedSecret {
@@ -114,7 +115,7 @@ export function maskAnyCase(text: string, secrets: readonly NamedSecret[]): stri
   // Longest first, in one pass: a value containing another is masked whole.
   const values = secrets.filter((s) => s.value !== '').sort((a, b) => b.value.length - a.value.length);
   if (values.length === 0) return text;
-  const pattern = new RegExp(values.map((s) => s.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
+  const pattern = new RegExp(values.map((s) => regexLiteral(s.value)).join('|'), 'giu');
   return text.replace(pattern, (hit) => maskFor(values.find((s) => s.value.toLowerCase() === hit.toLowerCase())?.name ?? 'secret'));
 }
 

@@ -168,3 +168,19 @@ describe('promptctl export', () => {
     expect(r.stderr).toMatch(/--out/);
   });
 });
+
+describe('clashWith', () => {
+  it('takes an error in a file that was there, or naming one at its place, and no path that merely ends with it', async () => {
+    const { clashWith } = await import('../../src/cli/export.js');
+    const d = (file: string, message: string) => ({ file, line: 1, column: 1, severity: 'error' as const, rule: 'names/duplicate', message });
+    const errors = [
+      d('out/a.yaml', 'PromptTemplate "a" is already defined at out/b.yaml:4:9'),
+      d('out/c.yaml', 'PromptTemplate "c" is already defined at other/out/old.yaml:4:9'),
+      d('out/d.yaml', 'priority 5 is already held by enabled filter "f" (out/old.yaml:11:13)'),
+      d('out/old.yaml', 'anything'),
+    ];
+    const { theirs, files } = clashWith(errors, ['out/old.yaml']);
+    expect(theirs.map((e) => e.file)).toEqual(['out/d.yaml', 'out/old.yaml']);
+    expect(files).toEqual(['out/old.yaml']);
+  });
+});
