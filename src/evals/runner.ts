@@ -113,11 +113,7 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
         test: p.test.name,
         case: call.case.name,
         ...(call.requested !== undefined ? { version: call.requested } : {}),
-        passed: list.filter((r) => r.passed).length,
-        total: list.length,
-        cached: list.filter((r) => r.cached).length,
-        ...(list.some((r) => r.notLive !== undefined) ? { notLive: true } : {}),
-        ...(list.every((r) => r.notChecked !== undefined) ? { notChecked: true } : {}),
+        runs: [...list].sort((a, b) => a.repetition - b.repetition),
         done: casesDone,
         of: sizes.size,
       });

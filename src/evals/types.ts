@@ -121,13 +121,11 @@ export interface CaseDone {
   case: string;
   /** The version asked for (pinned or compared); undefined: routed. */
   version?: string;
-  passed: number;
-  total: number;
-  cached: number;
-  /** The case was not run: its target is not on the target yet. */
-  notLive?: boolean;
-  /** Nothing of the case was checked (under --compare, its only assertion was routedTo). */
-  notChecked?: boolean;
+  /**
+   * Its runs, every repetition: the progress line counts them as the report's cell does (views'
+   * `cellStats`: a run with nothing checked is no pass and no failure), so the two never disagree.
+   */
+  runs: readonly TestRun[];
   /** Cases (per version) finished so far, and in all. */
   done: number;
   of: number;

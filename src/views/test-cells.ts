@@ -62,7 +62,8 @@ export interface CellStats {
   notChecked: boolean;
 }
 
-export function cellStats(c: Cell): CellStats {
+/** A cell's figures (or a finished case's, for its progress line: the same counts). */
+export function cellStats(c: { readonly runs: readonly TestRun[] }): CellStats {
   const answered = c.runs.filter((r) => r.observation.outcome === 'answered');
   const lat = mean(answered.map((r) => r.observation.latencyMs ?? r.observation.wallMs));
   const tok = mean(answered.filter((r) => r.observation.usage).map((r) => r.observation.usage!.totalTokens ?? r.observation.usage!.completionTokens));

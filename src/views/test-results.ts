@@ -10,16 +10,26 @@ import { rateLine } from './test-rate.js';
 
 // ---- progress (stderr) -----------------------------------------------------------------------
 
-/** One line per finished case: "✓ billing-smoke · refund timing @1.1.0: 3/3 passed (2 cached) [4/9]". */
+/**
+ * One line per finished case: "✓ billing-smoke · refund timing @1.1.0: 3/3 passed (2 cached) [4/9]".
+ * Its runs are counted by `cellStats`, as the report's cell for the case counts them: a run with
+ * nothing checked (--compare, routedTo alone) is neither passed nor failed ("0/1 passed (2 not checked)").
+ */
 export function testProgressLine(done: CaseDone, style: Style = plain): string {
   // Names come from YAML: a control character in one must not reach the terminal.
-  const e = { ...done, test: visibleName(done.test), case: visibleName(done.case), ...(done.version !== undefined ? { version: visibleName(done.version) } : {}) };
-  if (e.notLive) return `– ${e.test} · ${e.case}${e.version !== undefined ? ` @${e.version}` : ''}: not run (not on this target yet) [${e.done}/${e.of}]`;
-  if (e.notChecked) return `– ${e.test} · ${e.case}${e.version !== undefined ? ` @${e.version}` : ''}: not checked [${e.done}/${e.of}]`;
-  const ok = e.passed === e.total;
+  const where = `${visibleName(done.test)} · ${visibleName(done.case)}${done.version !== undefined ? ` @${visibleName(done.version)}` : ''}`;
+  const of = `[${done.done}/${done.of}]`;
+  const s = cellStats(done);
+  if (s.notLive) return `– ${where}: not run (not on this target yet) ${of}`;
+  if (s.notChecked) return `– ${where}: not checked ${of}`;
+  const ok = s.passed === s.total;
   const mark = ok ? style('green', '✓') : style('red', '✗');
-  const cached = e.cached === 0 ? '' : e.cached === e.total ? ' (cached)' : ` (${e.cached} cached)`;
-  return `${mark} ${e.test} · ${e.case}${e.version !== undefined ? ` @${e.version}` : ''}: ${e.passed}/${e.total} passed${cached} [${e.done}/${e.of}]`;
+  const unchecked = done.runs.length - s.total;
+  const aside = [
+    ...(unchecked > 0 ? [`${unchecked} not checked`] : []),
+    ...(s.cached === 0 ? [] : [s.cached === done.runs.length ? 'cached' : `${s.cached} cached`]),
+  ];
+  return `${mark} ${where}: ${s.passed}/${s.total} passed${aside.length ? ` (${aside.join(', ')})` : ''} ${of}`;
 }
 
 // ---- text ------------------------------------------------------------------------------------
