@@ -1,6 +1,6 @@
 // PromptTests (DESIGN §7), checked before anything runs: case names are unique and hold no
 // control character; the target exists; every var is a declared variable of the target with a
-// value of its type; assertions can work (a regex compiles, a JSON Schema is one, a filter exists
+// value of its type (test-vars.ts); assertions can work (a regex compiles, a JSON Schema is one, a filter exists
 // and can do what is asserted of it); the canned answers of its `responses:` block can match (a
 // regex compiles, a version is one it runs on).
 //
@@ -13,35 +13,20 @@ import type {
   Assertion,
   DesiredState,
   Guide,
-  GuideVariable,
   PromptTemplate,
   PromptTest,
   PromptVersion,
   SafetyFilter,
   SourceLocation,
-  TestCase,
-  TestVarValue,
   TrafficSplit,
-  Variable,
 } from '../model/types.js';
 import { compileAssertionRegex, compileFixtureRegex, usesPropertyEscape } from '../util/regex.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
 import { controlCharacter } from './names.js';
 import { checkShadowedResponses } from './test-responses.js';
+import { checkGuideVars, checkTemplateVars, versionsLabel, type Err, type VersionTarget } from './test-vars.js';
 import { diagnostic, locate, type RuleContext } from './util.js';
-
-/** The versions a template test runs on, and how they were chosen (for messages). */
-interface VersionTarget {
-  template: PromptTemplate | undefined;
-  name: string;
-  versions: PromptVersion[];
-  /** Route weight per version label, when chosen through the split. */
-  weights?: Map<string, number>;
-  how: 'pinned' | 'routed' | 'latest';
-  /** Some versions could not be checked (they failed to load): stay quiet about what they declare. */
-  partial: boolean;
-}
 
 interface Indexes {
   templates: Map<string, PromptTemplate>;
@@ -178,7 +163,6 @@ function checkResponses(t: PromptTest, target: VersionTarget | 'guide' | undefin
   });
 }
 
-type Err = (at: SourceLocation, rule: string, message: string, severity?: Severity) => void;
 
 /** The versions a template test is checked against; undefined when there is nothing to check. */
 function versionTarget(t: PromptTest, ix: Indexes, ctx: RuleContext, err: Err): VersionTarget | undefined {
@@ -234,144 +218,6 @@ function versionTarget(t: PromptTest, ix: Indexes, ctx: RuleContext, err: Err): 
 }
 
 /** "billing-assistant@1.1.0", "billing-assistant@1.0.0 or 1.1.0". */
-function versionsLabel(name: string, versions: readonly PromptVersion[]): string {
-  return `${name}@${versions.map((v) => v.version).join(versions.length === 2 ? ' or ' : ', ')}`;
-}
-
-function why(target: VersionTarget, versions: readonly PromptVersion[]): string {
-  if (target.how === 'latest') return ` (its latest version: "${target.name}" has no TrafficSplit here, so a test without target.version runs on it)`;
-  if (target.how !== 'routed') return '';
-  const pct = versions.map((v) => `${target.weights?.get(v.version) ?? 0}%`).join(' and ');
-  return `, which its split routes ${pct} of calls to`;
-}
-
-function checkTemplateVars(t: PromptTest, c: TestCase, i: number, target: VersionTarget, err: Err): void {
-  const caseAt = t.keyLocations[`spec.cases.${i}.vars`] ?? locate(t, `spec.cases.${i}.name`);
-  for (const [name, value] of Object.entries(c.vars)) {
-    const path = `spec.cases.${i}.vars.${name}`;
-    const keyAt = t.keyLocations[path] ?? locate(t, path);
-    const valueAt = locate(t, path);
-    const missingIn = target.versions.filter((v) => !v.variables.some((x) => x.name === name));
-    if (missingIn.length > 0) {
-      const known = [...new Set(target.versions.flatMap((v) => v.variables.map((x) => x.name)))];
-      const all = missingIn.length === target.versions.length;
-      const fix = target.how === 'routed' && !all ? ': pin target.version, or declare it in every routed version' : '';
-      const list = all && known.length ? `; its variables: ${known.join(', ')}` : '';
-      err(
-        keyAt,
-        'tests/unknown-var',
-        `var "${name}" is not a variable of ${versionsLabel(target.name, missingIn)}${why(target, missingIn)}${all ? didYouMean(name, known) : ''}${fix}${list}`,
-      );
-    }
-    // Type and value, per version that declares it; versions that agree share one message.
-    const problems = new Map<string, { rule: string; versions: PromptVersion[] }>();
-    for (const v of target.versions) {
-      const variable = v.variables.find((x) => x.name === name);
-      if (!variable) continue;
-      const p = templateVarProblem(name, value, variable);
-      if (!p) continue;
-      const entry = problems.get(p.message) ?? { rule: p.rule, versions: [] };
-      entry.versions.push(v);
-      problems.set(p.message, entry);
-    }
-    for (const [message, p] of problems) err(valueAt, p.rule, `${message} (${versionsLabel(target.name, p.versions)})`);
-  }
-  // Required variables the case leaves out: the render would fail before any call.
-  if (target.partial) return;
-  const missing = new Map<string, PromptVersion[]>();
-  for (const v of target.versions) {
-    for (const x of v.variables) {
-      if (!x.required || x.default !== undefined || Object.hasOwn(c.vars, x.name)) continue;
-      missing.set(x.name, [...(missing.get(x.name) ?? []), v]);
-    }
-  }
-  for (const [name, versions] of missing) {
-    err(caseAt, 'tests/missing-var', `case "${c.name}" does not set variable "${name}", which ${versionsLabel(target.name, versions)} requires`);
-  }
-}
-
-const describe = (v: TestVarValue): string =>
-  Array.isArray(v) ? 'a list' : typeof v === 'string' ? `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"` : String(v);
-const kindOf = (v: TestVarValue): string => (Array.isArray(v) ? 'a list' : typeof v === 'string' ? 'a string' : typeof v === 'number' ? 'a number' : 'true or false');
-
-function templateVarProblem(name: string, value: TestVarValue, x: Variable): { rule: string; message: string } | undefined {
-  const type = (expected: string, hint = '') => ({
-    rule: 'tests/var-type',
-    message: `var "${name}" is ${kindOf(value)} (${describe(value)}), but variable "${name}" is of type ${x.type}: give ${expected}${hint}`,
-  });
-  switch (x.type) {
-    case 'number':
-      if (typeof value === 'number') return undefined;
-      return type('a number', typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? ' (remove the quotes)' : '');
-    case 'boolean':
-      if (typeof value === 'boolean') return undefined;
-      return type('true or false', typeof value === 'string' && /^(true|false)$/i.test(value) ? ' (remove the quotes)' : '');
-    case 'string':
-    case 'enum': {
-      if (typeof value !== 'string') return type(x.type === 'enum' ? `one of ${(x.values ?? []).join(', ')}` : 'a string', Array.isArray(value) ? '' : ' (quote it)');
-      if (x.type === 'enum' && x.values && !x.values.includes(value)) {
-        return { rule: 'tests/var-value', message: `var "${name}" is ${describe(value)}, not one of the values of variable "${name}": ${x.values.join(', ')}${didYouMean(value, x.values)}` };
-      }
-      const length = [...value].length;
-      if (x.maxLength !== undefined && length > x.maxLength) {
-        return { rule: 'tests/var-value', message: `var "${name}" is ${length} characters long, more than the maxLength ${x.maxLength} of variable "${name}"` };
-      }
-      return undefined;
-    }
-  }
-}
-
-const INPUT_SCOPES: readonly GuideVariable['scope'][] = ['Input', 'InputAndOutput'];
-
-function checkGuideVars(t: PromptTest, c: TestCase, i: number, guide: Guide, err: Err): void {
-  const inputs = guide.variables.filter((x) => INPUT_SCOPES.includes(x.scope)).map((x) => x.name);
-  for (const [name, value] of Object.entries(c.vars)) {
-    const path = `spec.cases.${i}.vars.${name}`;
-    const keyAt = t.keyLocations[path] ?? locate(t, path);
-    const x = guide.variables.find((v) => v.name === name);
-    if (!x) {
-      err(
-        keyAt,
-        'tests/unknown-var',
-        `var "${name}" is not a variable of guide "${guide.name}"${didYouMean(name, guide.variables.map((v) => v.name))}${inputs.length ? `; its input variables: ${inputs.join(', ')}` : '; it has no input variables'}`,
-      );
-      continue;
-    }
-    if (!INPUT_SCOPES.includes(x.scope)) {
-      err(keyAt, 'tests/var-scope', `variable "${name}" of guide "${guide.name}" has scope ${x.scope}: a test sets only Input or InputAndOutput variables`);
-      continue;
-    }
-    const problem = guideVarProblem(value, x.type);
-    if (problem) {
-      const numeric = (x.type === 'Integer' || x.type === 'Number') && typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value);
-      const boolean = x.type === 'Boolean' && typeof value === 'string' && /^(true|false)$/i.test(value);
-      err(
-        locate(t, path),
-        'tests/var-type',
-        `var "${name}" is ${kindOf(value)} (${describe(value)}), but variable "${name}" of guide "${guide.name}" is of type ${x.type}: give ${problem}${numeric || boolean ? ' (remove the quotes)' : ''}`,
-      );
-    }
-  }
-}
-
-/** What a value of a guide variable type must be, when `value` is not one. */
-function guideVarProblem(value: TestVarValue, type: GuideVariable['type']): string | undefined {
-  switch (type) {
-    case 'String':
-      return typeof value === 'string' ? undefined : 'a string (quote it)';
-    case 'Date':
-      return typeof value === 'string' ? undefined : 'a date as a quoted string, e.g. "2025-06-30"';
-    case 'Number':
-      return typeof value === 'number' ? undefined : 'a number';
-    case 'Integer':
-      return typeof value === 'number' && Number.isInteger(value) ? undefined : 'a whole number';
-    case 'Boolean':
-      return typeof value === 'boolean' ? undefined : 'true or false';
-    case 'List':
-      return typeof value === 'string' || Array.isArray(value) ? undefined : 'a list of strings';
-  }
-}
-
 /** Checks that need nothing but the assertion itself. */
 function checkAssertionValue(t: PromptTest, a: Assertion, err: Err, ctx: RuleContext): void {
   if (a.type === 'regex') {
