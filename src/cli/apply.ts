@@ -1,6 +1,6 @@
 // promptctl apply [PLANFILE]: plan (or load a saved plan and prove it is still current), confirm,
 // then execute in order with one audit record per attempted change.
-import { normalize, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
@@ -11,19 +11,18 @@ import { SURFACE_NAMES, liveResourceIds, liveSnapshots, midwayOf, surfaceOfAddre
 import { executePlan } from '../apply/executor.js';
 import { expectedDurationLine, progressWriter, summaryLines } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
-import { staleReasons } from '../apply/stale.js';
-import { MASS_DELETE_RULE } from '../plan/build.js';
 import { ENV } from '../genesys/target.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
 import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { oneLine, shellWord, visible, visibleName } from '../util/escapes.js';
+import { shellWord, visible, visibleName } from '../util/escapes.js';
 import { withEscapedForms } from '../util/secrets.js';
-import { addDirOption, announceTarget, DEFAULT_DIR, loadOrRefuse, planFromFiles, withTargetWhileLoading } from './common.js';
+import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, withTargetWhileLoading } from './common.js';
 import { readLiveParts, type Surface } from '../targets/live.js';
 import type { CliContext, OutStream } from './context.js';
-import { asSaved, readPlanFile } from './plan-file.js';
+import { readPlanFile } from './plan-file.js';
+import { applyCommand, otherDir, planAgain, refuseIfStale, refuseMassDelete, refuseSavedProblems } from './apply-saved.js';
 import { renderPlan } from './render.js';
 import { sinkProxyOptions } from './sink-agents.js';
 import type { OpenTarget } from './target.js';
@@ -58,7 +57,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   refuseUnsavedApply(ctx, planFile, flags.dir);
   // The file's name as messages show it: the user's, which may hold an ESC or a line break.
   const shownFile = planFile === undefined ? undefined : visibleName(planFile);
-  const saved: Plan | null = planFile ? await readSavedPlan(resolve(cwd, planFile), shownFile!) : null;
+  const saved: Plan | null = planFile ? await readPlanFile(resolve(cwd, planFile), shownFile!) : null;
   if (saved && saved.target !== label) {
     throw new UserError(`${shownFile} was planned for ${visible(saved.target)}, but the target is ${label}; nothing was applied`);
   }
@@ -270,85 +269,6 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
     ctx.info(`audit: ${i.address} from an interrupted run: left open (${why}; a later apply that can read it settles it)`);
   }
   for (const s of settled) ctx.info(`audit: ${s.address} from an interrupted run: ${s.outcome}`);
-}
-
-async function readSavedPlan(path: string, file: string): Promise<Plan> {
-  return readPlanFile(path, file);
-}
-
-/**
- * A saved plan that deletes this much runs only with `apply --allow-mass-delete`. One saved with
- * the refusal in it is refused as planned (its problems are kept); one saved without it was
- * either planned with the flag or edited, and the file cannot tell which.
- */
-function refuseMassDelete(file: string, saved: Plan, fresh: Plan): void {
-  const problem = fresh.problems.find((p) => p.rule === MASS_DELETE_RULE);
-  if (!problem || saved.problems.some((p) => p.rule === MASS_DELETE_RULE)) return;
-  throw new UserError(`${file}: ${problem.message.replace(/\.$/, '')} (a saved plan too: the file cannot allow it); nothing was applied`);
-}
-
-/**
- * A plan saved with problems is never applied (apply keeps the saved plan's problems, so a file
- * cannot lose a refusal): said before the target is read, with the plan to make instead.
- */
-function refuseSavedProblems(ctx: CliContext, file: string, dir: string, saved: Plan): void {
-  for (const p of saved.problems) {
-    // Most messages name their address first already.
-    const message = oneLine(p.message);
-    ctx.info(`error: ${message.startsWith(p.address) ? '' : `${visibleName(p.address)}: `}${message} [${p.rule}]`);
-  }
-  const n = saved.problems.length;
-  throw new UserError(
-    `${file} was saved with ${n} problem${n === 1 ? '' : 's'} (listed above), and a plan with problems is never applied: fix ${n === 1 ? 'it' : 'them'}, then run \`${planAgain(ctx, dir, saved.prune)} --out ${shellWord(file)}\` again and review the new plan; nothing was applied`,
-  );
-}
-
-/** Refuses the whole saved plan, before any change, if a fresh plan disagrees with it. */
-function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, fresh: Plan): void {
-  // The file holds the plan with this run's secrets masked: it is compared with the fresh plan as a file would hold it.
-  const reasons = staleReasons(saved, fresh, asSaved(ctx, fresh).plan);
-  if (reasons.length === 0) return;
-  // Addresses and mask names come from the file, which anyone can write: its control characters are printed as escapes.
-  for (const r of reasons) ctx.info(`  ${visibleName(r.address)}: ${oneLine(r.message)}`);
-  if (reasons.some((r) => r.secret)) {
-    // Planning again masks it again, and an apply without a file would send the credential: only the value's source can change.
-    throw new UserError(
-      `${file} cannot be applied from a file: what it would send holds a secret of this run, which the file masks (listed above); nothing was applied. Take the value out of git, or out of the org's object that carries it (and rotate it: it may have been shared), then plan again.`,
-    );
-  }
-  throw new UserError(
-    `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied.${otherDir(saved, dir)} Run \`${planAgain(ctx, dir, saved.prune)} --out ${shellWord(file)}\` again and review the new plan.`,
-  );
-}
-
-/**
- * When the file names another prompts directory than this apply read (`plan --dir X` applied
- * without it), that may be all that changed: said before the hint to plan again, which would
- * otherwise replace the reviewed plan with one of other files. Compared as spelled, since the plan
- * may have been made from another working directory (no refusal rests on it).
- */
-function otherDir(saved: Plan, dir: string): string {
-  const spelled = (d: string): string => normalize(d).replace(/(.)[\\/]+$/, '$1');
-  if (saved.dir === undefined || spelled(saved.dir) === spelled(dir)) return '';
-  return ` It was planned with --dir ${shellWord(saved.dir)} and this apply read ${shellWord(dir)}: if that is the difference, apply it with --dir ${shellWord(saved.dir)} from where it was planned.`;
-}
-
-/**
- * How to make this plan again: with the environment, the prompts directory and prune it was made
- * with (run without them, it plans another target, reads another directory or leaves prune off).
- */
-function planAgain(ctx: CliContext, dir: string, prune: boolean): string {
-  return `promptctl plan${targetFlags(ctx, dir)}${prune ? ' --prune' : ''}`;
-}
-
-/** `promptctl apply` with the environment and prompts directory of this run. */
-function applyCommand(ctx: CliContext, dir: string): string {
-  return `promptctl apply${targetFlags(ctx, dir)}`;
-}
-
-function targetFlags(ctx: CliContext, dir: string): string {
-  const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
-  return `${env}${dir !== DEFAULT_DIR ? ` --dir ${shellWord(dir)}` : ''}`;
 }
 
 /**

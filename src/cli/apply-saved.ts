@@ -1,0 +1,87 @@
+// A saved plan at apply (DESIGN §5): refused before any change when it was saved with problems,
+// would now delete too much, or is stale against a fresh plan (apply/stale.ts), each refusal with
+// the command that makes the plan again, with the environment, directory and prune it was made with.
+import { normalize } from 'node:path';
+import { staleReasons } from '../apply/stale.js';
+import { MASS_DELETE_RULE } from '../plan/build.js';
+import type { Plan } from '../plan/types.js';
+import { UserError } from '../util/errors.js';
+import { oneLine, shellWord, visibleName } from '../util/escapes.js';
+import { DEFAULT_DIR } from './common.js';
+import type { CliContext } from './context.js';
+import { asSaved } from './plan-file.js';
+
+/**
+ * A saved plan that deletes this much runs only with `apply --allow-mass-delete`. One saved with
+ * the refusal in it is refused as planned (its problems are kept); one saved without it was
+ * either planned with the flag or edited, and the file cannot tell which.
+ */
+export function refuseMassDelete(file: string, saved: Plan, fresh: Plan): void {
+  const problem = fresh.problems.find((p) => p.rule === MASS_DELETE_RULE);
+  if (!problem || saved.problems.some((p) => p.rule === MASS_DELETE_RULE)) return;
+  throw new UserError(`${file}: ${problem.message.replace(/\.$/, '')} (a saved plan too: the file cannot allow it); nothing was applied`);
+}
+
+/**
+ * A plan saved with problems is never applied (apply keeps the saved plan's problems, so a file
+ * cannot lose a refusal): said before the target is read, with the plan to make instead.
+ */
+export function refuseSavedProblems(ctx: CliContext, file: string, dir: string, saved: Plan): void {
+  for (const p of saved.problems) {
+    // Most messages name their address first already.
+    const message = oneLine(p.message);
+    ctx.info(`error: ${message.startsWith(p.address) ? '' : `${visibleName(p.address)}: `}${message} [${p.rule}]`);
+  }
+  const n = saved.problems.length;
+  throw new UserError(
+    `${file} was saved with ${n} problem${n === 1 ? '' : 's'} (listed above), and a plan with problems is never applied: fix ${n === 1 ? 'it' : 'them'}, then run \`${planAgain(ctx, dir, saved.prune)} --out ${shellWord(file)}\` again and review the new plan; nothing was applied`,
+  );
+}
+
+/** Refuses the whole saved plan, before any change, if a fresh plan disagrees with it. */
+export function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, fresh: Plan): void {
+  // The file holds the plan with this run's secrets masked: it is compared with the fresh plan as a file would hold it.
+  const reasons = staleReasons(saved, fresh, asSaved(ctx, fresh).plan);
+  if (reasons.length === 0) return;
+  // Addresses and mask names come from the file, which anyone can write: its control characters are printed as escapes.
+  for (const r of reasons) ctx.info(`  ${visibleName(r.address)}: ${oneLine(r.message)}`);
+  if (reasons.some((r) => r.secret)) {
+    // Planning again masks it again, and an apply without a file would send the credential: only the value's source can change.
+    throw new UserError(
+      `${file} cannot be applied from a file: what it would send holds a secret of this run, which the file masks (listed above); nothing was applied. Take the value out of git, or out of the org's object that carries it (and rotate it: it may have been shared), then plan again.`,
+    );
+  }
+  throw new UserError(
+    `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied.${otherDir(saved, dir)} Run \`${planAgain(ctx, dir, saved.prune)} --out ${shellWord(file)}\` again and review the new plan.`,
+  );
+}
+
+/**
+ * When the file names another prompts directory than this apply read (`plan --dir X` applied
+ * without it), that may be all that changed: said before the hint to plan again, which would
+ * otherwise replace the reviewed plan with one of other files. Compared as spelled, since the plan
+ * may have been made from another working directory (no refusal rests on it).
+ */
+export function otherDir(saved: Plan, dir: string): string {
+  const spelled = (d: string): string => normalize(d).replace(/(.)[\\/]+$/, '$1');
+  if (saved.dir === undefined || spelled(saved.dir) === spelled(dir)) return '';
+  return ` It was planned with --dir ${shellWord(saved.dir)} and this apply read ${shellWord(dir)}: if that is the difference, apply it with --dir ${shellWord(saved.dir)} from where it was planned.`;
+}
+
+/**
+ * How to make this plan again: with the environment, the prompts directory and prune it was made
+ * with (run without them, it plans another target, reads another directory or leaves prune off).
+ */
+export function planAgain(ctx: CliContext, dir: string, prune: boolean): string {
+  return `promptctl plan${targetFlags(ctx, dir)}${prune ? ' --prune' : ''}`;
+}
+
+/** `promptctl apply` with the environment and prompts directory of this run. */
+export function applyCommand(ctx: CliContext, dir: string): string {
+  return `promptctl apply${targetFlags(ctx, dir)}`;
+}
+
+function targetFlags(ctx: CliContext, dir: string): string {
+  const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
+  return `${env}${dir !== DEFAULT_DIR ? ` --dir ${shellWord(dir)}` : ''}`;
+}
