@@ -109,7 +109,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const compare = parseCompare(flags.compare);
   const label = announceTarget(ctx, flags.dir);
   const { state } = await loadOrRefuse(ctx, flags.dir, 'tested');
-  const [{ selectTests, planTests, emulatorResponses, responsesUnusedLine }, { runTests }, { fileResultCache, readAhead, TEST_CACHE_DIR }, { testProgressLine }, phrases, { renderTestReport }] = await Promise.all([
+  const [{ selectTests, planTests, emulatorResponses, responsesUnusedLine }, { runTests }, { fileResultCache, readAhead, TEST_CACHE_DIR }, { testProgressLine, notComparedLine }, phrases, { renderTestReport }] = await Promise.all([
     import('../evals/render.js'),
     import('../evals/runner.js'),
     import('../evals/cache.js'),
@@ -139,7 +139,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   };
   const planned = planTests(state, tests, planOptions);
   // Test, case and var names are the YAML's: made visible, as in the report.
-  for (const p of planned) if (p.skip) ctx.info(visibleName(`note: PromptTest/${p.test.name} is not compared: ${p.skip}`));
+  for (const p of planned) if (p.skip) ctx.info(notComparedLine(p.test.name, p.skip));
   const running = planned.filter((p) => !p.skip);
   const unused = embedded ? 0 : running.filter((p) => p.test.responses.length > 0).length;
   if (unused > 0) ctx.info(`note: ${responsesUnusedLine(unused)}`);

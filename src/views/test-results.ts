@@ -32,6 +32,15 @@ export function testProgressLine(done: CaseDone, style: Style = plain): string {
   return `${mark} ${where}: ${s.passed}/${s.total} passed${aside.length ? ` (${aside.join(', ')})` : ''} ${of}`;
 }
 
+/**
+ * The note on stderr for a test --compare leaves out: "note: PromptTest/smoke is not compared: case
+ * "refund": var "plan" is not a variable of version 1.0.0". Test and case names are the YAML's:
+ * made visible, each on this one line.
+ */
+export function notComparedLine(test: string, why: string): string {
+  return visibleName(`note: PromptTest/${test} is not compared: ${why}`);
+}
+
 // ---- text ------------------------------------------------------------------------------------
 
 function resultCell(s: CellStats, style: Style, requireLive = false): string {
