@@ -278,3 +278,21 @@ ${schema}`;
   await writeFile(join(dir.path, 'prompts', 'tests', 'json.yaml'), test);
   return dir;
 }
+
+/** faq-bot through its 50/50 split, six runs of one case, no responses: block: the routed version varies between runs. */
+export const ROUTED_TEST = `apiVersion: promptctl/v1
+kind: PromptTest
+metadata:
+  name: faq-routed
+spec:
+  target:
+    template: faq-bot
+  repeat: 6
+  threshold: 0.5
+  cases:
+    - name: refund
+      vars:
+        question: "How long does a refund take?"
+      expect:
+        - contains: "5 working days"
+`;

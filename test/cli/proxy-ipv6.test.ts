@@ -5,30 +5,16 @@
 // has no IPv6 loopback (test/unit/genesys/proxy.test.ts checks the host handed to the tunnel).
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
+import { closedPort, hasIpv6Loopback } from '../helpers/ports.js';
 import { fixtureCopy, type TempDir } from '../helpers/tmp.js';
 
 const HOST = 'gateway.promptctl.test';
 const PASSWORD = 'proxy-pa55word-6Vx';
 const ENV = { GENESYSCLOUD_API_URL: `https://${HOST}`, GENESYSCLOUD_OAUTHCLIENT_ID: 'a', GENESYSCLOUD_OAUTHCLIENT_SECRET: 'client-secret-b' };
 
-/** Whether this machine can listen on ::1. */
-async function hasIpv6Loopback(): Promise<boolean> {
-  const s = createTcpServer();
-  try {
-    await new Promise<void>((ok, fail) => {
-      s.once('error', fail);
-      s.listen(0, '::1', ok);
-    });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    if (s.listening) await new Promise((r) => s.close(r));
-  }
-}
 const IPV6 = await hasIpv6Loopback();
 
 let open: { close(): unknown }[] = [];
@@ -61,15 +47,6 @@ async function refusingProxy(): Promise<{ port: number; tunnels: string[] }> {
   return { port: (server.address() as AddressInfo).port, tunnels };
 }
 
-/** A port on ::1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((r) => s.listen(0, '::1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 describe.skipIf(!IPV6)('behind a proxy at an IPv6 address', () => {
   it('asks the proxy on ::1 for the tunnel, and says its refusal as the proxy\'s', async () => {
     const p = await refusingProxy();
@@ -84,7 +61,7 @@ describe.skipIf(!IPV6)('behind a proxy at an IPv6 address', () => {
   });
 
   it('names a proxy on ::1 that is not there by its address, as it names one on 127.0.0.1', async () => {
-    const port = await closedPort();
+    const port = await closedPort('::1');
     dir = await fixtureCopy('basic');
     const r = await runCliInProcess(['plan'], { cwd: dir.path, env: { ...ENV, HTTPS_PROXY: `http://[::1]:${port}` } });
     expect(r.code).toBe(1);

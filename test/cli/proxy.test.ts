@@ -11,6 +11,7 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO, runCli } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { hasIpv6Loopback } from '../helpers/ports.js';
 import { fixtureCopy, type TempDir } from '../helpers/tmp.js';
 
 const TLS = join(REPO, 'test/fixtures/tls');
@@ -41,21 +42,6 @@ async function tlsFront(emu: TestEmulator): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** Whether this machine can listen on ::1. */
-async function hasIpv6Loopback(): Promise<boolean> {
-  const s = createServer();
-  try {
-    await new Promise<void>((ok, fail) => {
-      s.once('error', fail);
-      s.listen(0, '::1', ok);
-    });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    if (s.listening) await new Promise((r) => s.close(r));
-  }
-}
 const IPV6 = await hasIpv6Loopback();
 
 /** An HTTP CONNECT proxy on `host` that wants `user:PASSWORD` and reaches every host on 127.0.0.1. */

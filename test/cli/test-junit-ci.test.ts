@@ -2,42 +2,15 @@
 // the same from run to run (a reporter keys its history on classname + name: the version a split
 // routed a call to, and the measured pass rate, were in the names), and a JUnit document also
 // when the run fails before its report (an empty junit.xml hid the error behind the reporter's own).
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ANSWERS_TEST, evalsProject, xmlAttributes, type EvalsProject } from './evals-support.js';
+import { ANSWERS_TEST, evalsProject, ROUTED_TEST, xmlAttributes, type EvalsProject } from './evals-support.js';
+import { closedPort } from '../helpers/ports.js';
 
 let p: EvalsProject | undefined;
 afterEach(async () => {
   await p?.close();
   p = undefined;
 });
-
-/** faq-bot through its 50/50 split, six runs of one case: the routed version varies between runs. */
-const ROUTED_TEST = `apiVersion: promptctl/v1
-kind: PromptTest
-metadata:
-  name: faq-routed
-spec:
-  target:
-    template: faq-bot
-  repeat: 6
-  threshold: 0.5
-  cases:
-    - name: refund
-      vars:
-        question: "How long does a refund take?"
-      expect:
-        - contains: "5 working days"
-`;
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** An XML attribute's value as text. */
 const unxml = (s: string): string => s.replace(/&(quot|apos|lt|gt|amp);/g, (_, e: string) => ({ quot: '"', apos: "'", lt: '<', gt: '>', amp: '&' })[e]!);

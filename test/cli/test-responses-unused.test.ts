@@ -2,31 +2,13 @@
 // `responses:` answer nothing there (the target answers for itself), and the example's tests then
 // failed with 'isJson: not JSON' and no word why. Said once before the run, and in each such test's notes.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ANSWERS_TEST, evalsProject, type EvalsProject } from './evals-support.js';
+import { ANSWERS_TEST, evalsProject, ROUTED_TEST, type EvalsProject } from './evals-support.js';
 
 let p: EvalsProject | undefined;
 afterEach(async () => {
   await p?.close();
   p = undefined;
 });
-
-/** A test of faq-bot through its split, with no responses: block. */
-const ROUTED_TEST = `apiVersion: promptctl/v1
-kind: PromptTest
-metadata:
-  name: faq-routed
-spec:
-  target:
-    template: faq-bot
-  repeat: 6
-  threshold: 0.5
-  cases:
-    - name: refund
-      vars:
-        question: "How long does a refund take?"
-      expect:
-        - contains: "5 working days"
-`;
 
 describe('responses: against a target other than the embedded emulator', () => {
   it('says so once before the run, and in the notes of each test that has them, in every format', async () => {

@@ -3,24 +3,15 @@
 // "running N calls", then the same failure as the error. A failure every call would meet too (the
 // sign-in refused or unreachable, the API host refusing connections) now ends the run at once,
 // exit 1, with no warning and no calls started.
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ANSWERS_TEST, evalsProject, type EvalsProject } from './evals-support.js';
+import { closedPort } from '../helpers/ports.js';
 
 let p: EvalsProject | undefined;
 afterEach(async () => {
   await p?.close();
   p = undefined;
 });
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('promptctl test when the target cannot be used', () => {
   it('a wrong client secret: the sign-in error, at once', async () => {
