@@ -15,10 +15,15 @@ function code(s: string): string {
   return `${fence}${ticks > 1 ? ' ' : ''}${clean}${ticks > 1 ? ' ' : ''}${fence}`;
 }
 
-/** ❌ not ok; ⏳ when no test could run yet (nothing passed: a green check would say it did); else ✅. */
+/**
+ * ❌ not ok; ⏳ when no test could run yet, ➖ when nothing that ran was checked (nothing passed
+ * either way: a green check would say it did); else ✅.
+ */
 function headIcon(report: TestReport): string {
   if (!report.ok) return '❌';
-  return !report.requireLive && report.tests.length > 0 && report.tests.every(waiting) ? '⏳' : '✅';
+  if (report.tests.length === 0) return '✅';
+  if (!report.requireLive && report.tests.every(waiting)) return '⏳';
+  return report.tests.every((t) => unchecked(t) || (waiting(t) && !report.requireLive)) ? '➖' : '✅';
 }
 
 export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = {}): string {

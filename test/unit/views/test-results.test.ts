@@ -286,6 +286,8 @@ describe('--compare, a test whose every case asserts only routedTo', () => {
     const md = renderTestMarkdown(report);
     expect(md).toContain('| ➖ | `where` |');
     expect(md).toContain('| goes to 1.1.0 | 1.0.0 | ➖ not checked |');
+    // Nothing checked, so nothing passed: the comment's heading has no green check either.
+    expect(md.split('\n')[0]).toMatch(/^### ➖ promptctl test: /);
     expect(JSON.parse(renderTestJson(report)).tests[0].verdict).toBe('not checked');
     const xml = renderJunit(report);
     expect(xml.match(/<skipped message="not checked: routedTo is its only assertion/g)).toHaveLength(2);
