@@ -153,10 +153,12 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const cacheDir = join(ctx.cwd, TEST_CACHE_DIR);
   const tty = Boolean(ctx.io.stderr.isTTY);
   let barShown = false;
-  const fixtures = responses.map(({ target, response: r }) => ({
+  // Each tagged with its test: a call names its test (below), and the test's own answer it first.
+  const fixtures = responses.map(({ target, test, response: r }) => ({
     match: { template: target, ...r.match },
     output: r.output,
     ...(r.finishReason ? { finishReason: r.finishReason } : {}),
+    test,
   }));
   // First interrupt: no new call starts, the calls in flight are cut off, and the cases that
   // finished are reported (exit 130); a second one exits at once. Heard from here to the report.
@@ -196,6 +198,8 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
         countTokens: (text) => ctx.tokenMemo.count(text, 'o200k_base'),
         mask: (text) => ctx.mask(text),
         signal,
+        // The embedded emulator only: a real gateway has no use for promptctl's own header.
+        ...(embedded ? { namesTests: true } : {}),
         onCaseDone(e) {
           if (tty) {
             ctx.io.stderr.write(`\r\x1b[K${bar(e.done, e.of, 30)} cases${e.done === e.of ? '\r\x1b[K' : ''}`);

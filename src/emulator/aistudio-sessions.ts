@@ -2,7 +2,8 @@
 // emulator's shared model simulator (simulator.ts) as if the guide's instruction (its
 // {{Variable.name}} placeholders filled from the input variables) were the system prompt and the
 // input text the user's message: the same turn always gets the same answer, and a response
-// fixture naming the guide (and its version) answers instead when one matches. Nothing is stored.
+// fixture naming the guide (and its version) answers instead when one matches (the fixtures of the
+// test the turn names first, as for invocations). Nothing is stored.
 // Choices: E8 of src/targets/aistudio/assumptions.ts.
 import { createHash } from 'node:crypto';
 import type {
@@ -16,7 +17,7 @@ import { own } from './aistudio-records.js';
 import { validateAiStudio } from './aistudio-validate.js';
 import { param, type Ctx, type Reply } from './context.js';
 import { invalidValue, notFound } from './errors.js';
-import type { CompiledFixture } from './responses.js';
+import { namedTest, type CompiledFixture } from './responses.js';
 import { modelFor, simulate } from './simulator.js';
 
 /** Guides name no model; their answers are simulated (and counted) as this one's. */
@@ -52,6 +53,7 @@ export function sessionTurn(rt: SessionRuntime) {
         { role: 'user', content: input },
       ],
       fixtures: rt.fixtures,
+      ...namedTest(ctx),
       latencyMs: 0,
       memo: rt.memo,
     });

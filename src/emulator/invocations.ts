@@ -35,7 +35,7 @@ import { ApiFailure, errorBody, notFound } from './errors.js';
 import { EventStream } from './events.js';
 import { sendJson } from './http.js';
 import { prng } from './limits.js';
-import { compileFixtures, loadResponsesFile, checkResponses, type CompiledFixture, type ResponseFixture } from './responses.js';
+import { compileFixtures, loadResponsesFile, checkGivenResponses, namedTest, type CompiledFixture, type ResponseFixture } from './responses.js';
 import { applicableFilters, FilterReport, runStage, type Block } from './safety.js';
 import { chunkText, costUsd, modelFor, promptTokens, simulate } from './simulator.js';
 import { validateBody } from './schemas.js';
@@ -74,7 +74,7 @@ export interface GatewayRuntime {
 }
 
 export function createGatewayRuntime(o: RuntimeOptions = {}): GatewayRuntime {
-  const fromOptions = checkResponses(o.responses ?? [], 'emulator option responses');
+  const fromOptions = checkGivenResponses(o.responses ?? [], 'emulator option responses');
   const fromFile = o.responsesFile ? loadResponsesFile(o.responsesFile) : [];
   return {
     fixtures: compileFixtures([...fromOptions, ...fromFile]),
@@ -184,6 +184,7 @@ function run(rt: GatewayRuntime, ctx: Ctx, rec: InvocationRec): Answer {
     ...(version.maxTokens !== undefined ? { maxTokens: version.maxTokens } : {}),
     ...(version.temperature !== undefined ? { temperature: version.temperature } : {}),
     fixtures: rt.fixtures,
+    ...namedTest(ctx),
     latencyMs: rt.latencyMs,
     memo: rt.memo,
   });

@@ -1,8 +1,10 @@
 // Canned model answers for the emulator (`promptctl emulator --responses FILE`, the
 // `responses` / `responsesFile` emulator options, and a PromptTest's own `responses:` block, which
-// `promptctl test` hands to the embedded emulator with `template` set to the test's target). The
-// first fixture whose `match` holds answers an invocation; without one the simulator writes its
-// own stable text.
+// `promptctl test` hands to the embedded emulator with `template` set to the test's target and
+// `test` to the test's name). The first fixture whose `match` holds answers an invocation: first
+// among the calling test's own (a call `promptctl test` makes names its test in the
+// X-Promptctl-Test header), then among all of them in their order; without one the simulator
+// writes its own stable text.
 //
 // The file is YAML or JSON (YAML 1.2 reads both): either a list of fixtures or an object with a
 // `responses:` list.
@@ -25,7 +27,8 @@
 // the output safety filters like any model answer.
 import { readFileSync } from 'node:fs';
 import { isSeq, LineCounter, parseDocument } from 'yaml';
-import type { FinishReason } from '../targets/llmgateway/wire.js';
+import { TEST_HEADER, type FinishReason } from '../targets/llmgateway/wire.js';
+import type { Ctx } from './context.js';
 import { compileFixtureRegex, execBounded, RegexTimeout } from '../util/regex.js';
 import { ApiFailure } from './errors.js';
 
@@ -38,6 +41,8 @@ export interface ResponseFixture {
   };
   output: string;
   finishReason?: FinishReason;
+  /** The PromptTest whose `responses:` it is (given by `promptctl test`, not by a responses file). */
+  test?: string;
 }
 
 /** A fixture ready to match (its regex compiled once). */
@@ -85,6 +90,14 @@ export function checkResponses(data: unknown, source = 'responses', entryAt: (i:
   const list = Array.isArray(data) ? data : isRecord(data) && Array.isArray(data['responses']) ? data['responses'] : undefined;
   if (!list) throw new Error(`${source}: expected a list of responses, or an object with a responses: list`);
   return list.map((raw, i) => checkFixture(raw, `${source}${entryAt(i)}: responses[${i}]`));
+}
+
+/** Fixtures given as options (`promptctl test`'s): checked as a file's, keeping each one's `test`, no field of the format. */
+export function checkGivenResponses(given: readonly ResponseFixture[], source: string): ResponseFixture[] {
+  return checkResponses(given.map(({ test: _test, ...f }) => f), source).map((f, i) => {
+    const test = given[i]?.test;
+    return test !== undefined ? { ...f, test } : f;
+  });
 }
 
 function checkFixture(raw: unknown, where: string): ResponseFixture {
@@ -137,17 +150,37 @@ export interface FixtureQuery {
   version: string;
   /** The rendered prompt as `role: content` lines. */
   prompt: string;
+  /** The PromptTest the call is made for (its X-Promptctl-Test header), if it names one. */
+  test?: string;
 }
 
-/** The first fixture whose every condition holds, if any. */
+/**
+ * The first fixture whose every condition holds, if any: the calling test's own first, then
+ * every fixture in order (another test's, a responses file's).
+ */
 export function findFixture(fixtures: readonly CompiledFixture[], q: FixtureQuery): CompiledFixture | undefined {
-  return fixtures.find(({ fixture: { match: m }, regex }) => {
-    if (m.template !== undefined && m.template !== q.templateName && m.template !== q.templateId) return false;
-    if (m.version !== undefined && m.version !== q.version) return false;
-    if (m.contains !== undefined && !q.prompt.includes(m.contains)) return false;
-    if (regex && !matches(regex, q.prompt)) return false;
-    return true;
-  });
+  const own = (f: CompiledFixture): boolean => q.test !== undefined && f.fixture.test === q.test;
+  // The test's own are not tried twice (a regex's time limit is spent once).
+  return fixtures.find((f) => own(f) && fixtureHolds(f, q)) ?? fixtures.find((f) => !own(f) && fixtureHolds(f, q));
+}
+
+function fixtureHolds({ fixture: { match: m }, regex }: CompiledFixture, q: FixtureQuery): boolean {
+  if (m.template !== undefined && m.template !== q.templateName && m.template !== q.templateId) return false;
+  if (m.version !== undefined && m.version !== q.version) return false;
+  if (m.contains !== undefined && !q.prompt.includes(m.contains)) return false;
+  if (regex && !matches(regex, q.prompt)) return false;
+  return true;
+}
+
+/** The test a request names (X-Promptctl-Test, URI-encoded), for `FixtureQuery.test`; none when absent or not decodable. */
+export function namedTest(ctx: Pick<Ctx, 'headers'>): { test?: string } {
+  const raw = ctx.headers?.[TEST_HEADER.toLowerCase()];
+  if (typeof raw !== 'string') return {};
+  try {
+    return { test: decodeURIComponent(raw) };
+  } catch {
+    return {};
+  }
 }
 
 /** A fixture's regex on a prompt; one that does not finish is the caller's error, not a hung emulator. */

@@ -53,6 +53,8 @@ export interface SimulateInput {
   maxTokens?: number;
   temperature?: number;
   fixtures: readonly CompiledFixture[];
+  /** The PromptTest the call names (X-Promptctl-Test): its own fixtures are tried first. */
+  test?: string;
   /** The emulator's latency option, ms. */
   latencyMs: number;
   memo: TokenMemo;
@@ -82,7 +84,7 @@ export function simulate(input: SimulateInput): Simulated {
   const latencyMs = input.latencyMs > 0 ? Math.round(input.latencyMs * (0.5 + latencyDraw)) : 0;
   const enc = input.model.encoding;
 
-  const hit = findFixture(input.fixtures, { templateId: input.templateId, templateName: input.templateName, version: input.version, prompt });
+  const hit = findFixture(input.fixtures, { templateId: input.templateId, templateName: input.templateName, version: input.version, prompt, ...(input.test !== undefined ? { test: input.test } : {}) });
   let text: string;
   let finishReason: FinishReason;
   if (hit) {

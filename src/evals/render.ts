@@ -4,7 +4,8 @@
 // as rendered from the YAML of every version that may answer (system instruction, few-shot
 // examples, user template with the case's vars, the case's messages) with its model parameters
 // (model, temperature, maxTokens), the safety filters that cover the template, the canned
-// answers the embedded emulator may give for the target (a test's `responses:`), what the target
+// answers the embedded emulator may give for the target (a test's `responses:`, its own first, in
+// the order the emulator tries them), what the target
 // serves for it (live-facts.ts: its live template or guide and the live filters), and the
 // repetition. Change any of them and the case runs again; change nothing and it does not.
 import { createHash } from 'node:crypto';
@@ -76,7 +77,8 @@ export interface PlanOptions {
   compare?: [string, string];
   /**
    * The canned answers the target was started with (the embedded emulator only: `emulatorResponses`):
-   * those for a call's template (or guide) are part of its key, so a changed answer runs again.
+   * those for a call's template (or guide) are part of its key, in the order the emulator tries
+   * them for the call's test (its own first), so a changed answer, or a changed precedence, runs again.
    */
   responses?: readonly TargetResponse[];
   /** The target is not the embedded emulator: a test's `responses:` answer nothing there, its notes say so. */
@@ -85,6 +87,8 @@ export interface PlanOptions {
   live?: LiveFacts;
   /** Set by planTests: the Config's `models:`, the definitions of a call's models go into its key. */
   models?: Readonly<Record<string, unknown>>;
+  /** Set by planTests: the test being planned, whose own `responses:` the emulator tries first. */
+  forTest?: string;
 }
 
 /** A test's note when its `responses:` are not used (the target is not the embedded emulator). */
@@ -102,6 +106,8 @@ export function responsesUnusedLine(count: number): string {
 export interface TargetResponse {
   /** The template's or the guide's name. */
   target: string;
+  /** The test's name: the emulator tries a test's own answers first for the calls it makes. */
+  test: string;
   response: TestResponse;
 }
 
@@ -113,13 +119,19 @@ export interface TargetResponse {
 export function emulatorResponses(tests: readonly PromptTest[]): TargetResponse[] {
   return tests.flatMap((t) => {
     const target = 'guide' in t.target ? t.target.guide : t.target.template;
-    return t.responses.map((response) => ({ target, response }));
+    return t.responses.map((response) => ({ target, test: t.name, response }));
   });
 }
 
-/** The canned answers that may answer a call to `target`, in the order the emulator tries them (empty: none, and no key material). */
+/**
+ * The canned answers that may answer a call of the planned test to `target`, in the order the
+ * emulator tries them: the test's own, then the other tests' in file order (empty: none, and no
+ * key material).
+ */
 function responsesFor(opts: PlanOptions, target: string): { responses?: TestResponse[] } {
-  const list = (opts.responses ?? []).filter((r) => r.target === target).map((r) => r.response);
+  const all = (opts.responses ?? []).filter((r) => r.target === target);
+  const own = all.filter((r) => r.test === opts.forTest);
+  const list = [...own, ...all.filter((r) => r.test !== opts.forTest)].map((r) => r.response);
   return list.length ? { responses: list } : {};
 }
 
@@ -135,7 +147,7 @@ export function planTests(state: DesiredState, tests: readonly PromptTest[], opt
   // The Config's model definitions price and count an answer (the embedded emulator's, and the
   // cost assertions'): a changed price or encoding runs the calls again.
   const models = state.config.models;
-  return tests.map((t) => planTest(state, t, { ...opts, models }));
+  return tests.map((t) => planTest(state, t, { ...opts, models, forTest: t.name }));
 }
 
 function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): PlannedTest {

@@ -46,6 +46,16 @@ export interface RunnerDeps {
    * is cached, judged or reported, so no answer that repeats a credential is saved or printed.
    */
   mask?(text: string): string;
+  /**
+   * The target is the embedded emulator: each call names the test it is made for, so that test's
+   * own `responses:` answer it before the other tests'. Never set for another target.
+   */
+  namesTests?: boolean;
+}
+
+/** A call's options: the interrupt, and (embedded emulator only) the test it is made for. */
+function callOptions(deps: RunnerDeps, test: string): { signal?: AbortSignal; test?: string } {
+  return { ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.namesTests ? { test } : {}) };
 }
 
 export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps, meta: { target: string; compare?: [string, string]; requireLive?: boolean }): Promise<TestReport> {
@@ -85,7 +95,7 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
         if (signal?.aborted) return undefined;
         invocations++;
         try {
-          obs = call.call.kind === 'template' ? await invokeTemplate(deps, call, clock) : await turnGuide(deps, call, clock, guides);
+          obs = call.call.kind === 'template' ? await invokeTemplate(deps, p.test.name, call, clock) : await turnGuide(deps, p.test.name, call, clock, guides);
         } catch (err) {
           // Cut off by the interrupt: no result, so nothing is cached or reported for it.
           if (signal?.aborted) {
@@ -236,11 +246,11 @@ function fatal(e: ErrorLike): boolean {
   return e.status === 0 || e.status === 401 || e.status === 403;
 }
 
-async function invokeTemplate(deps: RunnerDeps, call: PlannedCall, clock: () => number): Promise<Observation> {
+async function invokeTemplate(deps: RunnerDeps, test: string, call: PlannedCall, clock: () => number): Promise<Observation> {
   if (call.call.kind !== 'template') throw new Error('not a template call');
   const t0 = clock();
   try {
-    const r = await deps.gateway.invoke(call.call.request, deps.signal ? { signal: deps.signal } : {});
+    const r = await deps.gateway.invoke(call.call.request, callOptions(deps, test));
     return fromResult(r, clock() - t0);
   } catch (err) {
     return fromError(err, clock() - t0, call);
@@ -305,6 +315,7 @@ function fromError(err: unknown, wallMs: number, call: PlannedCall): Observation
 
 async function turnGuide(
   deps: RunnerDeps,
+  test: string,
   call: PlannedCall,
   clock: () => number,
   guides: Map<string, Promise<{ id: string; version: string } | string>>,
@@ -339,7 +350,7 @@ async function turnGuide(
           languageCode: deps.languageCode ?? 'en-US',
           version: g.version,
           ...(inputVariables.length ? { inputVariables } : {}),
-        }, deps.signal ? { signal: deps.signal } : {});
+        }, callOptions(deps, test));
         if (res.status === 'ERROR') {
           return { outcome: 'error', version: g.version, output: res.response?.text ?? '', wallMs: Math.round(clock() - t0), filters: [], error: { status: 200, code: 'turn.error', message: `the guide's turn ended in ERROR${res.result ? ` (${res.result})` : ''}` } };
         }

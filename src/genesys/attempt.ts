@@ -37,7 +37,7 @@ export interface Channel {
 export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: string, token: string | undefined): Promise<Attempt> {
   const host = spec.host ?? 'api';
   const paced = host === 'api';
-  const headers = requestHeaders(correlationId, token);
+  const headers = { ...spec.headers, ...requestHeaders(correlationId, token) };
   if (token === undefined && typeof spec.authorization === 'object') headers['authorization'] = spec.authorization.header;
 
   const release = await ch.slots.acquire();

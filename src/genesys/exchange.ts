@@ -61,6 +61,8 @@ export interface CallSpec<T> {
   form?: Record<string, string>;
   /** 'bearer' (default for the API host) or a literal Authorization header value. */
   authorization?: 'bearer' | { header: string };
+  /** Headers of the caller's own beside those every request carries (which they cannot replace). */
+  headers?: Readonly<Record<string, string>>;
   /** A POST/PATCH that may be resent blindly (e.g. a token request). */
   idempotent?: boolean;
   /**

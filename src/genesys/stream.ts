@@ -15,7 +15,7 @@ import type { Attempt, CallSpec, ResponseStream, StreamOptions } from './exchang
  * the rate-limit bookkeeping is done here.
  */
 export async function attemptStream<T>(ch: Channel, spec: CallSpec<T>, so: StreamOptions, correlationId: string, token: string | undefined): Promise<Attempt> {
-  const headers = { ...requestHeaders(correlationId, token), accept: so.acceptHeader };
+  const headers = { ...spec.headers, ...requestHeaders(correlationId, token), accept: so.acceptHeader };
   const release = await ch.slots.acquire();
   try {
     so.signal?.throwIfAborted();

@@ -1,39 +1,32 @@
 // tests/response-shadowed: a canned answer that can never answer. The embedded emulator is given
-// every test's `responses:` in file order (so which tests are named changes no answer), and the
-// first whose match holds answers: one that an earlier response of the same target always beats
-// (in its own test, or in an earlier file's) is dead, and its test silently gets the other answer.
+// every test's `responses:` (so which tests are named changes no answer) and tries, for a call a
+// test makes, that test's own first, then every test's in file order; the first whose match holds
+// answers. So a response that an earlier response of its own test always beats is dead: its own
+// test's calls meet that one first, and so do the other tests' calls (it comes earlier in file
+// order too). Another test's response, however broad, never hides it from its own test's calls,
+// and for another test's calls it is only a fallback: no warning there.
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { PromptTest, TestResponse } from '../model/types.js';
 import { diagnostic, locate, where } from './util.js';
 
-interface Seen {
-  test: PromptTest;
-  index: number;
-  target: string;
-  response: TestResponse;
-}
-
 export function checkShadowedResponses(tests: readonly PromptTest[]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const seen: Seen[] = [];
   for (const t of tests) {
-    const target = 'guide' in t.target ? t.target.guide : t.target.template;
     t.responses.forEach((r, i) => {
-      const first = seen.find((s) => s.target === target && covers(s.response.match, r.match));
-      // The same answer as the one that answers instead (two tests that each stand alone) loses nothing.
-      if (first && !sameAnswer(first.response, r)) {
-        const at = where(locate(first.test, `spec.responses.${first.index}.match`));
-        const by = first.test === t ? `responses[${first.index}] above (${at})` : `PromptTest/${first.test.name}'s responses[${first.index}] (${at})`;
+      const index = t.responses.slice(0, i).findIndex((s) => covers(s.match, r.match));
+      const first = index >= 0 ? t.responses[index]! : undefined;
+      // The same answer as the one that answers instead loses nothing.
+      if (first && !sameAnswer(first, r)) {
+        const at = where(locate(t, `spec.responses.${index}.match`));
         out.push(
           diagnostic(
             locate(t, `spec.responses.${i}.match`),
             'warning',
             'tests/response-shadowed',
-            `responses[${i}] never answers: ${by} holds for every call it would, and the embedded emulator takes the first that holds (every test's responses, in file order); narrow the earlier match or give this one another`,
+            `responses[${i}] never answers: responses[${index}] above (${at}) holds for every call it would, and the embedded emulator takes the first of the test's own responses that holds; narrow the earlier match or give this one another`,
           ),
         );
       }
-      seen.push({ test: t, index: i, target, response: r });
     });
   }
   return out;

@@ -67,8 +67,11 @@ export interface AiStudioApi {
     opts?: { timeoutMs?: number },
   ): Promise<WireGuideVersion>;
 
-  /** One turn of a guide test session (what `promptctl test` uses for guides). */
-  sessionTurn(guideId: string, sessionId: string, body: GuideSessionTurnRequest, opts?: { signal?: AbortSignal }): Promise<GuideSessionTurnResponse>;
+  /**
+   * One turn of a guide test session (what `promptctl test` uses for guides); `test` names the
+   * PromptTest it is for (llmgateway/wire.ts `TEST_HEADER`): give it only to the embedded emulator.
+   */
+  sessionTurn(guideId: string, sessionId: string, body: GuideSessionTurnRequest, opts?: { signal?: AbortSignal; test?: string }): Promise<GuideSessionTurnResponse>;
 
   /** Every summary setting (all pages); `name` keeps only the setting of exactly that name. */
   listSummarySettings(opts?: { name?: string; language?: string }): Promise<WireSummarySetting[]>;

@@ -8,6 +8,7 @@
 import { json, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
 import type { AiStudioApi, AiStudioSurface } from './api.js';
 import { paths } from './paths.js';
+import { testHeader } from '../llmgateway/wire.js';
 import { Guides } from './guides.js';
 import { GuideVersions } from './guide-versions.js';
 import { SummarySettings } from './summary-settings.js';
@@ -97,7 +98,7 @@ function sessionTurn(
   guideId: string,
   sessionId: string,
   body: GuideSessionTurnRequest,
-  opts: { signal?: AbortSignal } = {},
+  opts: { signal?: AbortSignal; test?: string } = {},
 ): Promise<GuideSessionTurnResponse> {
   return r.t.call({
     method: 'POST',
@@ -105,6 +106,7 @@ function sessionTurn(
     json: body,
     // Not resent after an attempt of unknown outcome: it may have added the turn already (A10).
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.test !== undefined ? { headers: testHeader(opts.test) } : {}),
     parse: json<GuideSessionTurnResponse>,
   });
 }

@@ -32,6 +32,8 @@ export type InvocationStreamEvent = Exclude<InvocationEvent, { type: 'error' }>;
 export interface InvokeOptions {
   /** Aborts the call (waiting, or in flight): it then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** The PromptTest the call is made for (wire.ts `TEST_HEADER`): give it only to the embedded emulator. */
+  test?: string;
 }
 
 export interface InvokeStreamOptions {

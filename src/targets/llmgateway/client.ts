@@ -14,6 +14,7 @@ import { ORGANIZATION_PATH, type WireOrganization } from '../../genesys/conventi
 import {
   EVENT_STREAM,
   INVOCATION_EVENTS,
+  testHeader,
   type AnalyticsQuery,
   type AnalyticsResult,
   type ErrorBody,
@@ -311,6 +312,7 @@ class GatewayClient implements GatewayApi {
       json: request,
       idempotent: true,
       ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.test !== undefined ? { headers: testHeader(opts.test) } : {}),
       parse: json<InvocationResult>,
     });
   }

@@ -20,6 +20,17 @@ export {
   type WireOrganization,
 } from '../../genesys/conventions.js';
 
+/**
+ * promptctl's own header, sent only to the embedded emulator: the PromptTest a call is made for
+ * (its name, URI-encoded), so that test's own `responses:` answer it before the other tests'.
+ */
+export const TEST_HEADER = 'X-Promptctl-Test';
+
+/** The header's value for a test name (any text a name may hold travels as ASCII). */
+export function testHeader(test: string): Record<string, string> {
+  return { [TEST_HEADER]: encodeURIComponent(test) };
+}
+
 export type WireLabels = Record<string, string>;
 
 export interface WireVariable {

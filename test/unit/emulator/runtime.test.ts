@@ -1,6 +1,7 @@
 // The emulator's runtime parts, pure: safety scorers, the model simulator, the responses format.
 import { describe, expect, it } from 'vitest';
-import { checkResponses, compileFixtures, compileRegex, findFixture } from '../../../src/emulator/responses.js';
+import { checkResponses, compileFixtures, compileRegex, findFixture, namedTest } from '../../../src/emulator/responses.js';
+import { testHeader } from '../../../src/targets/llmgateway/wire.js';
 import { CATEGORIES, FilterReport, mask, maskAt, runStage, scoreText } from '../../../src/emulator/safety.js';
 import type { FilterRec } from '../../../src/emulator/store.js';
 import { luhnValid } from '../../../src/util/luhn.js';
@@ -164,6 +165,11 @@ describe('model simulator', () => {
   });
 });
 
+/** The header as node's server hands it over: its name in lower case. */
+function testHeaderOf(test: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(testHeader(test)).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
 describe('responses format', () => {
   it('takes a list or {responses: [...]}, and refuses what it does not know, naming the entry', () => {
     expect(checkResponses(null)).toEqual([]);
@@ -196,6 +202,33 @@ describe('responses format', () => {
     expect(findFixture(fixtures, { ...q, version: '2.0.0' })?.fixture.output).toBe('v2');
     expect(findFixture(fixtures, { ...q, templateId: 't-9' })?.fixture.output).toBe('by id');
     expect(findFixture(fixtures, { ...q, prompt: 'hello' })?.fixture.output).toBe('any');
+  });
+
+  it("a call that names its test is answered by that test's own fixtures first, then by every fixture in order", () => {
+    const fixtures = compileFixtures([
+      { match: { template: 'bot', contains: 'refund' }, output: 'earlier test, broad', test: 'smoke' },
+      { match: { template: 'bot' }, output: 'file, catch-all' },
+      { match: { template: 'bot', version: '1.1.0' }, output: 'own, 1.1.0', test: 'cmp-days' },
+      { match: { template: 'bot', regex: '(?i)refund' }, output: 'own, refund', test: 'cmp-days' },
+    ]);
+    const q = { templateId: 't-1', templateName: 'bot', version: '1.1.0', prompt: 'user: refund?' };
+    // Without a test: the first that holds, in order (as before).
+    expect(findFixture(fixtures, q)?.fixture.output).toBe('earlier test, broad');
+    // The test's own first, in their own order.
+    expect(findFixture(fixtures, { ...q, test: 'cmp-days' })?.fixture.output).toBe('own, 1.1.0');
+    expect(findFixture(fixtures, { ...q, version: '1.0.0', test: 'cmp-days' })?.fixture.output).toBe('own, refund');
+    // None of its own holds: the pool, in order.
+    expect(findFixture(fixtures, { ...q, version: '1.0.0', prompt: 'user: parcel?', test: 'cmp-days' })?.fixture.output).toBe('file, catch-all');
+    // Another test's call: its own (none here), then the pool.
+    expect(findFixture(fixtures, { ...q, test: 'other' })?.fixture.output).toBe('earlier test, broad');
+  });
+
+  it('reads the test a request names from X-Promptctl-Test (URI-encoded), and none from a value that does not decode', () => {
+    expect(namedTest({ headers: testHeaderOf('cmp-days') })).toEqual({ test: 'cmp-days' });
+    expect(namedTest({ headers: testHeaderOf('réponse à 5 jours') })).toEqual({ test: 'réponse à 5 jours' });
+    expect(namedTest({ headers: { 'x-promptctl-test': '%E0%A4%A' } })).toEqual({});
+    expect(namedTest({ headers: {} })).toEqual({});
+    expect(namedTest({})).toEqual({});
   });
 
   it('answers a fixture regex that backtracks without end with a 400 naming it, instead of hanging', () => {

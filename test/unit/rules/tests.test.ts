@@ -264,7 +264,7 @@ describe('PromptTest assertions', () => {
 describe('PromptTest responses (canned answers for the embedded emulator)', () => {
   const ok = { account: 'A1', question: 'q' };
 
-  it('a response an earlier one of the same target always beats is a warning at its match: the first that holds answers', () => {
+  it('a response an earlier one of its own test always beats is a warning at its match: the first of the test\'s own that holds answers', () => {
     const one = promptTest('one', { template: 'billing', version: '1.0.0' }, [testCase('c', ok)], {
       responses: [
         { match: { contains: 'conflict', version: '1.1.0' }, output: 'only on 1.1.0' },
@@ -273,31 +273,34 @@ describe('PromptTest responses (canned answers for the embedded emulator)', () =
     });
     const two = promptTest('two', { template: 'billing', version: '1.0.0' }, [testCase('c', ok)], {
       responses: [
+        // one's broader answer comes first in file order, but two's own calls try two's first: no warning.
         { match: { contains: 'a conflict here' }, output: 'two' },
         { match: { contains: 'another thing' }, output: 'fine' },
         { match: {}, output: 'every call' },
         { match: { regex: '(?i)x' }, output: 'after a catch-all' },
-        // The same answer as one before it: nothing is lost, no warning.
-        { match: { contains: 'conflict' }, output: 'one' },
+        // The same answer as the catch-all before it: nothing is lost, no warning.
+        { match: { contains: 'conflict' }, output: 'every call' },
+        { match: { contains: 'conflict' }, output: 'another answer' },
       ],
     });
     const ds = run(billing({ tests: [one, two] })).filter((d) => d.rule === 'tests/response-shadowed');
     expect(ds.map((d) => [d.file, d.line])).toEqual([
-      ['two.test.yaml', two.locations['spec.responses.0.match']!.line],
       ['two.test.yaml', two.locations['spec.responses.3.match']!.line],
+      ['two.test.yaml', two.locations['spec.responses.5.match']!.line],
     ]);
     expect(ds[0]!.severity).toBe('warning');
     expect(ds[0]!.message).toBe(
-      `responses[0] never answers: PromptTest/one's responses[1] (one.test.yaml:${one.locations['spec.responses.1.match']!.line}:${one.locations['spec.responses.1.match']!.column}) holds for every call it would, and the embedded emulator takes the first that holds (every test's responses, in file order); narrow the earlier match or give this one another`,
+      `responses[3] never answers: responses[2] above (two.test.yaml:${two.locations['spec.responses.2.match']!.line}:${two.locations['spec.responses.2.match']!.column}) holds for every call it would, and the embedded emulator takes the first of the test's own responses that holds; narrow the earlier match or give this one another`,
     );
-    expect(ds[1]!.message).toMatch(/^responses\[3\] never answers: responses\[2\] above \(two\.test\.yaml:\d+:\d+\)/);
-    // Another target's responses are another emulator's concern.
-    const other = promptTest('three', { template: 'other', version: '1.0.0' }, [testCase('c', ok)], { responses: [{ match: {}, output: 'x' }] });
-    // (Alone, two's last response is beaten by its own catch-all, whose answer is another.)
-    expect(run(billing({ tests: [other, two] })).filter((d) => d.rule === 'tests/response-shadowed').map((d) => d.line)).toEqual([
-      two.locations['spec.responses.3.match']!.line,
-      two.locations['spec.responses.4.match']!.line,
-    ]);
+    expect(ds[1]!.message).toMatch(/^responses\[5\] never answers: responses\[2\] above \(two\.test\.yaml:\d+:\d+\)/);
+    // The order of the tests changes nothing: only a test's own responses hide one another.
+    expect(run(billing({ tests: [two, one] })).filter((d) => d.rule === 'tests/response-shadowed').map((d) => d.line)).toEqual(ds.map((d) => d.line));
+  });
+
+  it('an earlier test\'s catch-all does not hide a later test\'s own answer (its own calls try it first): no warning', () => {
+    const broad = promptTest('broad', { template: 'billing', version: '1.0.0' }, [testCase('c', ok)], { responses: [{ match: {}, output: 'every call' }] });
+    const own = promptTest('own', { template: 'billing' }, [testCase('c', ok)], { responses: [{ match: { version: '1.1.0' }, output: 'Refunds take 5 to 10 days.' }] });
+    expect(run(billing({ tests: [broad, own] })).filter((d) => d.rule === 'tests/response-shadowed')).toEqual([]);
   });
 
   it('a match regex compiles as the emulator reads it ((?i) and /pattern/flags too), else an error at the regex', () => {
