@@ -77,19 +77,24 @@ async function proxy(host = '127.0.0.1'): Promise<{ url: string; tunnels: { targ
   return { url: `http://user:${PASSWORD}@${at}:${(server.address() as AddressInfo).port}`, tunnels };
 }
 
+/** The org at gateway.promptctl.test (its TLS front at `front`), reached through the proxy at `proxyUrl`, its CA trusted. */
+function throughProxy(emu: TestEmulator, front: number, proxyUrl: string): Record<string, string | undefined> {
+  return {
+    ...emu.env,
+    GENESYSCLOUD_API_URL: `https://${HOST}:${front}`,
+    HTTPS_PROXY: proxyUrl,
+    NODE_EXTRA_CA_CERTS: join(TLS, 'gateway.crt'),
+    NODE_OPTIONS: undefined,
+  };
+}
+
 describe('behind an HTTPS proxy', () => {
   it('plans through HTTPS_PROXY with its credentials, and never prints the password', { timeout: 60_000 }, async () => {
     const emu = await startTestEmulator();
     open.push(emu);
     const [front, p] = await Promise.all([tlsFront(emu), proxy()]);
     dir = await fixtureCopy('basic');
-    const env = {
-      ...emu.env,
-      GENESYSCLOUD_API_URL: `https://${HOST}:${front}`,
-      HTTPS_PROXY: p.url,
-      NODE_EXTRA_CA_CERTS: join(TLS, 'gateway.crt'),
-      NODE_OPTIONS: undefined,
-    };
+    const env = throughProxy(emu, front, p.url);
     const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir.path, env });
     expect(plan.code, plan.stderr).toBe(2);
     expect(plan.stdout).toContain('to create');
@@ -119,13 +124,7 @@ describe('behind an HTTPS proxy', () => {
     open.push(emu);
     const [front, p] = await Promise.all([tlsFront(emu), proxy('::1')]);
     dir = await fixtureCopy('basic');
-    const env = {
-      ...emu.env,
-      GENESYSCLOUD_API_URL: `https://${HOST}:${front}`,
-      HTTPS_PROXY: p.url,
-      NODE_EXTRA_CA_CERTS: join(TLS, 'gateway.crt'),
-      NODE_OPTIONS: undefined,
-    };
+    const env = throughProxy(emu, front, p.url);
     expect(p.url).toMatch(/^http:\/\/user:[^@]+@\[::1\]:\d+$/);
     const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir.path, env });
     expect(plan.code, plan.stderr).toBe(2);
