@@ -11,7 +11,8 @@ import { makeDirectories, syncDir } from '../util/atomic-file.js';
 import { UserError } from '../util/errors.js';
 import { oneLine } from '../util/escapes.js';
 import { withFileLock, type LockOptions } from '../util/lock.js';
-import { AUDIT_KEY_ENV, ChainWalker, GENESIS_HASH, chainHashV2, isTornTail, recordLine, splitLines, type AuditRecord, type LineCheck } from './record.js';
+import { ChainWalker, isTornTail, splitLines, type LineCheck } from './chain-walker.js';
+import { AUDIT_KEY_ENV, GENESIS_HASH, chainHashV2, recordLine, type AuditRecord } from './record.js';
 
 /** At most this many records go into one write. */
 const MAX_BATCH = 1024;

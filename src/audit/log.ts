@@ -9,10 +9,10 @@ import { resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 import type { LockOptions } from '../util/lock.js';
 import { acquire, enqueue, release, type Build } from './chain-file.js';
+import { ChainWalker } from './chain-walker.js';
 import {
   AUDIT_FORMAT,
   AUDIT_KEY_ENV,
-  ChainWalker,
   MIN_AUDIT_KEY_LENGTH,
   recordLine,
   type AuditAnchor,

@@ -1,6 +1,6 @@
-// The audit record (DESIGN §5): its types, its chained hash, and the per-line checks shared by
-// the writer (open, catching up with other writers, repairing a torn tail) and `audit verify`
-// (what one line's fields must be is record-shape.ts).
+// The audit record (DESIGN §5): its types, its chained hash, its line and its anchor. The per-line
+// checks the writer and `audit verify` share are chain-walker.ts; what one line's fields must be
+// is record-shape.ts.
 //
 // Format 2 (written now): `format: 2`, write-ahead `intent` records paired with `outcome`
 // records (an outcome names its intent's seq), `org`, `environment`, `dirty`, `ci`, snapshots with
@@ -10,7 +10,6 @@
 // Both are read; a trail may hold format-1 records followed by format-2 records.
 import { createHash, createHmac } from 'node:crypto';
 import { stableStringify } from '../util/json.js';
-import { shapeProblemV1, shapeProblemV2 } from './record-shape.js';
 
 export const AUDIT_FORMAT = 2 as const;
 /** The environment variable holding the chain key (never written anywhere). */
@@ -270,169 +269,4 @@ export function parseAnchor(text: string): AuditAnchor | null {
   if (!m) return null;
   const seq = Number(m[1]);
   return seq >= 1 ? { seq, hash: m[2]!.toLowerCase() } : null;
-}
-
-export type LineCheck =
-  | { ok: true; record: AuditRecord | AuditRecordV1; format: 1 | 2 }
-  | { ok: false; reason: string; missingKey?: true };
-
-/**
- * The state of a chain walked line by line: where it ends, which intents are open, which
- * formats and algorithms it holds. `check` judges one line and, when it is good, advances.
- * The writer and `audit verify` use the same walker, so what is written is what verify accepts.
- */
-export class ChainWalker {
-  /** seq and hash of the last good record, null before the first. */
-  last: AuditAnchor | null = null;
-  /** Intents without an outcome so far, by seq. */
-  readonly open = new Map<number, AuditRecord>();
-  records = 0;
-  keyed = 0;
-  unkeyed = 0;
-  legacy = 0;
-  private sawFormat2 = false;
-  private sawKeyed = false;
-
-  constructor(private readonly key: string | null) {}
-
-  /** A copy to try a batch on (the writer keeps the original should the write fail). */
-  clone(): ChainWalker {
-    const c = new ChainWalker(this.key);
-    c.last = this.last;
-    for (const [k, v] of this.open) c.open.set(k, v);
-    c.records = this.records;
-    c.keyed = this.keyed;
-    c.unkeyed = this.unkeyed;
-    c.legacy = this.legacy;
-    c.sawFormat2 = this.sawFormat2;
-    c.sawKeyed = this.sawKeyed;
-    return c;
-  }
-
-  get hasKey(): boolean {
-    return this.key !== null;
-  }
-
-  check(text: string): LineCheck {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return { ok: false, reason: 'not valid JSON' };
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
-    const format = (value as { format?: unknown }).format;
-    if (format === undefined) return this.checkV1(value as Record<string, unknown>);
-    if (format === 2) return this.checkV2(value as Record<string, unknown>);
-    return { ok: false, reason: `unknown record format ${JSON.stringify(format)} (this promptctl reads formats 1 and 2)` };
-  }
-
-  private link(r: { seq: number; prevHash: string }): string | null {
-    const expectedSeq = this.last ? this.last.seq + 1 : 1;
-    if (r.seq !== expectedSeq) return `seq ${r.seq} where ${expectedSeq} was expected`;
-    const expectedPrev = this.last ? this.last.hash : GENESIS_HASH;
-    if (r.prevHash !== expectedPrev) {
-      return this.last
-        ? `prevHash does not match the hash of record ${this.last.seq}`
-        : 'prevHash of the first record is not the genesis hash (64 zeros)';
-    }
-    return null;
-  }
-
-  private checkV1(v: Record<string, unknown>): LineCheck {
-    const shape = shapeProblemV1(v);
-    if (shape) return { ok: false, reason: shape };
-    const r = v as unknown as AuditRecordV1;
-    if (this.sawFormat2) return { ok: false, reason: `record ${r.seq} is format 1 but earlier records are format 2` };
-    const broken = this.link(r);
-    if (broken) return { ok: false, reason: broken };
-    if (chainHash(r) !== r.hash) return { ok: false, reason: `hash does not match the content of record ${r.seq}` };
-    this.last = { seq: r.seq, hash: r.hash };
-    this.records++;
-    this.legacy++;
-    this.unkeyed++;
-    return { ok: true, record: r, format: 1 };
-  }
-
-  private checkV2(v: Record<string, unknown>): LineCheck {
-    const shape = shapeProblemV2(v);
-    if (shape) return { ok: false, reason: shape };
-    const r = v as unknown as AuditRecord;
-    const broken = this.link(r);
-    if (broken) return { ok: false, reason: broken };
-    if (r.alg === 'hmac-sha256') {
-      if (this.key === null) {
-        return {
-          ok: false,
-          missingKey: true,
-          reason: `record ${r.seq} is keyed (hmac-sha256): set ${AUDIT_KEY_ENV} to the key it was written with to verify it`,
-        };
-      }
-      if (chainHashV2(r, this.key) !== r.hash) {
-        return {
-          ok: false,
-          reason: this.sawKeyed
-            ? `hash does not match the content of record ${r.seq}`
-            : `hash does not match the content of record ${r.seq} (or ${AUDIT_KEY_ENV} is not the key it was written with)`,
-        };
-      }
-    } else {
-      if (this.sawKeyed) {
-        return { ok: false, reason: `record ${r.seq} is not keyed (sha256) but earlier records are: a keyed trail never goes back to plain sha256` };
-      }
-      if (chainHashV2(r, null) !== r.hash) return { ok: false, reason: `hash does not match the content of record ${r.seq}` };
-    }
-    if (r.type === 'outcome' && r.intent != null) {
-      const intent = this.open.get(r.intent);
-      if (!intent) return { ok: false, reason: `record ${r.seq} is the outcome of intent ${r.intent}, which is not an earlier intent without an outcome` };
-      if (intent.address !== r.address || intent.action !== r.action || intent.planId !== r.planId) {
-        return { ok: false, reason: `record ${r.seq} is the outcome of intent ${r.intent}, which is for another change (${intent.action} ${intent.address})` };
-      }
-      this.open.delete(r.intent);
-    }
-    if (r.type === 'intent') this.open.set(r.seq, r);
-    this.last = { seq: r.seq, hash: r.hash };
-    this.records++;
-    this.sawFormat2 = true;
-    if (r.alg === 'hmac-sha256') {
-      this.keyed++;
-      this.sawKeyed = true;
-    } else this.unkeyed++;
-    return { ok: true, record: r, format: 2 };
-  }
-}
-
-export interface SplitLines {
-  /** Newline-terminated lines: text without the newline, byte offset of the line start. */
-  lines: { text: string; start: number }[];
-  /** Bytes after the last newline (a torn write when non-empty). */
-  tail: { text: string; start: number } | null;
-}
-
-/**
- * Whether a last line without its newline is a write a crash cut short: a prefix of a JSON object
- * is never valid JSON (nor are the zeros a crash can leave). A whole JSON line that only lost its
- * newline is a record, judged as any other: one that does not verify is evidence, never "torn".
- */
-export function isTornTail(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-/** Splits by byte offsets (relative to BASE), so a truncate can cut exactly at a line start. */
-export function splitLines(buf: Buffer, base = 0): SplitLines {
-  const lines: { text: string; start: number }[] = [];
-  let start = 0;
-  for (;;) {
-    const nl = buf.indexOf(0x0a, start);
-    if (nl === -1) break;
-    lines.push({ text: buf.toString('utf8', start, nl), start: base + start });
-    start = nl + 1;
-  }
-  const tail = start < buf.length ? { text: buf.toString('utf8', start), start: base + start } : null;
-  return { lines, tail };
 }

@@ -3,7 +3,8 @@
 // what a chain alone cannot: a cut-off tail, an emptied file, a trail re-chained from scratch.
 import { readFile } from 'node:fs/promises';
 import { withFileLock } from '../util/lock.js';
-import { ChainWalker, formatAnchor, isTornTail, splitLines, type AuditAnchor } from './record.js';
+import { ChainWalker, isTornTail, splitLines } from './chain-walker.js';
+import { formatAnchor, type AuditAnchor } from './record.js';
 
 export interface VerifyOptions {
   /** PROMPTCTL_AUDIT_KEY: needed to verify keyed (hmac-sha256) records. */
