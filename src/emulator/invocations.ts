@@ -3,11 +3,11 @@
 //      template's split (random by weight; a sticky split hashes `routingKey`, or the variable the
 //      split names as its stickyKey, so a key always lands on the same version), else, with no
 //      split, the newest Published version;
-//   2. the variables against the version (unknown, missing required, wrong type, enum value,
-//      maxLength, maxTokens → 400 invalid.variables naming each);
+//   2. the variables against the version (prompt.ts: unknown, missing required, wrong type, enum
+//      value, maxLength, maxTokens → 400 invalid.variables naming each);
 //   3. the safety filters on the input (variable values and messages), in priority order;
-//   4. the prompt rendered (system instruction, few-shot examples as user/assistant turns, the
-//      user template, then the call's messages), the simulated model's answer (simulator.ts),
+//   4. the prompt rendered (prompt.ts: system instruction, few-shot examples as user/assistant
+//      turns, the user template, then the call's messages), the simulated model's answer (simulator.ts),
 //      counted and priced as the model's registry entry says (the models given first);
 //   5. the safety filters on the output; a block there ends the call like one on the input
 //      (400 content.blocked; in a stream, the text before the offending words, then `error`;
@@ -22,11 +22,9 @@ import {
   EVENT_STREAM,
   INVOCATION_EVENTS,
   type ErrorBody,
-  type InvocationMessage,
   type InvocationRequest,
   type InvocationResult,
   type InvocationSummary,
-  type WireVariable,
 } from '../targets/llmgateway/wire.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
 import type { ModelCatalog } from '../tokens/registry.js';
@@ -35,6 +33,7 @@ import { ApiFailure, errorBody, notFound } from './errors.js';
 import { EventStream } from './events.js';
 import { sendJson } from './http.js';
 import { prng } from './limits.js';
+import { checkVariables, render } from './prompt.js';
 import { compileFixtures, loadResponsesFile, checkGivenResponses, namedTest, type CompiledFixture, type ResponseFixture } from './responses.js';
 import { applicableFilters, FilterReport, runStage, type Block } from './safety.js';
 import { chunkText, costUsd, modelFor, promptTokens, simulate } from './simulator.js';
@@ -89,7 +88,6 @@ export function createGatewayRuntime(o: RuntimeOptions = {}): GatewayRuntime {
 }
 
 const BLOCKED = 'content.blocked';
-const INVALID_VARIABLES = 'invalid.variables';
 
 /** What a successful run hands to the reply: the result, and for a stream its chunks (and a late block). */
 interface Answer {
@@ -275,103 +273,6 @@ export function route(rt: Pick<GatewayRuntime, 'random'>, t: TemplateRec, split:
     if (point < acc) return r.version;
   }
   return routes[routes.length - 1]?.version ?? split.routes[0]?.version ?? '';
-}
-
-/**
- * The values to render, by variable in declaration order (defaults applied, optional ones left
- * out rendered empty), or a 400 invalid.variables naming every variable at fault.
- */
-export function checkVariables(v: VersionRec, given: Record<string, unknown>, countTokens: (text: string) => number): Map<string, string> {
-  const declared = v.variables ?? [];
-  const problems: string[] = [];
-  const fields: string[] = [];
-  const fail = (name: string, msg: string): void => {
-    problems.push(msg);
-    fields.push(name);
-  };
-  const known = new Set(declared.map((d) => d.name));
-  for (const name of Object.keys(given)) {
-    if (!known.has(name)) {
-      fail(name, `variable ${name} is not declared by version ${v.version}${known.size ? ` (it declares ${[...known].join(', ')})` : ' (it declares none)'}`);
-    }
-  }
-  const values = new Map<string, string>();
-  for (const d of declared) {
-    const raw = Object.hasOwn(given, d.name) ? given[d.name] : undefined;
-    if (raw === undefined || raw === null) {
-      if (d.default !== undefined) values.set(d.name, String(d.default));
-      else if (d.required ?? true) fail(d.name, `variable ${d.name} is required`);
-      else values.set(d.name, '');
-      continue;
-    }
-    const problem = typeProblem(d, raw);
-    if (problem) {
-      fail(d.name, `variable ${d.name} ${problem}`);
-      continue;
-    }
-    const text = String(raw);
-    if (d.maxLength !== undefined && (d.type === 'string' || d.type === 'enum')) {
-      const length = [...text].length;
-      if (length > d.maxLength) {
-        fail(d.name, `variable ${d.name} is ${length} characters long, more than its maxLength ${d.maxLength}`);
-        continue;
-      }
-    }
-    if (d.maxTokens !== undefined) {
-      const n = countTokens(text);
-      if (n > d.maxTokens) {
-        fail(d.name, `variable ${d.name} is ${n} tokens long, more than its maxTokens ${d.maxTokens}`);
-        continue;
-      }
-    }
-    values.set(d.name, text);
-  }
-  if (problems.length) {
-    throw new ApiFailure(
-      400,
-      INVALID_VARIABLES,
-      problems.join('; '),
-      fields.map((n) => ({ errorCode: INVALID_VARIABLES, fieldName: `variables.${n}` })),
-    );
-  }
-  return values;
-}
-
-function typeProblem(d: WireVariable, raw: unknown): string | undefined {
-  const got = Array.isArray(raw) ? 'an array' : typeof raw === 'object' ? 'an object' : `a ${typeof raw}`;
-  switch (d.type) {
-    case 'string':
-      return typeof raw === 'string' ? undefined : `must be a string, got ${got}`;
-    case 'number':
-      return typeof raw === 'number' && Number.isFinite(raw) ? undefined : `must be a number, got ${got}`;
-    case 'boolean':
-      return typeof raw === 'boolean' ? undefined : `must be a boolean, got ${got}`;
-    case 'enum': {
-      const allowed = d.values ?? [];
-      if (typeof raw !== 'string') return `must be one of ${allowed.join(', ')}, got ${got}`;
-      return allowed.includes(raw) ? undefined : `must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`;
-    }
-    default:
-      return undefined;
-  }
-}
-
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-
-/** `{{name}}` → its value, in one pass (a value that looks like a placeholder stays as it is). */
-export function fill(text: string, values: ReadonlyMap<string, string>): string {
-  return text.replace(PLACEHOLDER, (m, name: string) => values.get(name) ?? m);
-}
-
-/** The chat the model sees: system, few-shot user/assistant pairs, the user template, then the call's messages. */
-export function render(v: VersionRec, values: ReadonlyMap<string, string>, extra: InvocationMessage[]): InvocationMessage[] {
-  const out: InvocationMessage[] = [{ role: 'system', content: fill(v.systemInstruction, values) }];
-  for (const ex of v.fewShotExamples ?? []) {
-    out.push({ role: 'user', content: ex.input }, { role: 'assistant', content: ex.output });
-  }
-  out.push({ role: 'user', content: fill(v.userTemplate, values) });
-  out.push(...extra);
-  return out;
 }
 
 function blocked(b: Block): ApiFailure {
