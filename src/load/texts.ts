@@ -16,7 +16,8 @@ import {
 import type { PromptTemplate, SafetyFilter, SummarySetting, TextOrigin } from '../model/types.js';
 import type { DocumentKind } from '../model/address.js';
 import { resolveFileRef, type FileRefResult } from '../config/file-refs.js';
-import { findNode, nodeStart, scalarTextOriginLater, type DocContext } from '../config/nodes.js';
+import { findNode, nodeStart, type DocContext } from '../config/nodes.js';
+import { scalarTextOriginLater } from '../config/text-origin.js';
 import { setLazyEntry } from '../util/entries.js';
 import { isPlainObject } from '../config/plain-data.js';
 import { textRuleFindings, type TextOnlyGuide, type TextOnlyVersion } from '../rules/index.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { collectKeyLocations, collectLocations, findKey, findNode, foundAt, nodeStart, scalarTextOrigin, type DocContext } from '../../../src/config/nodes.js';
+import { collectKeyLocations, collectLocations, findKey, findNode, foundAt, nodeStart, type DocContext } from '../../../src/config/nodes.js';
+import { scalarTextOrigin } from '../../../src/config/text-origin.js';
 import { parseYaml } from '../../../src/config/parse.js';
 import { locateInText, textLocator } from '../../../src/model/text-origin.js';
 
