@@ -4,21 +4,20 @@
 // every attempted change is on record write-ahead: a durable intent before the call, its outcome
 // after, so a kill at any instant leaves no change without a record (the next run settles
 // intents left open: recovery.ts).
-import { guardOf, isApplied, liveIdOf } from '../kinds/action.js';
+import { isApplied, liveIdOf } from '../kinds/action.js';
 import { createIdBook } from '../kinds/ids.js';
 import { kindOf } from '../kinds/index.js';
 import type { ApplyContext, Snapshot } from '../kinds/kind.js';
 import { ownLabels } from '../kinds/labels.js';
 import { stagedIntended, stageFilter } from '../kinds/SafetyFilter/index.js';
-import { snapshot as versionSnapshot } from '../kinds/PromptVersion/index.js';
-import { canonicalHash } from '../kinds/canonical.js';
 import type { AuditCiRun, AuditLog, AuditOrg } from '../audit/log.js';
-import { GuardMoved, Interrupted, isApiError } from '../kinds/shared.js';
+import { Interrupted } from '../kinds/shared.js';
 import type { PlanAction, Plan } from '../plan/types.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
-import type { LATEST_NOT_PRODUCTION_READY_CODE } from '../targets/aistudio/wire.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
+import { auditAction, beforeSnapshot, intendedSnapshot } from './audit-fields.js';
 import type { CorrelationTracker } from './correlation.js';
+import { describeFailure } from './failure.js';
 import { removalGate } from './removals.js';
 
 /** The slice of the audit log apply writes to (src/audit/log.ts implements it). */
@@ -336,71 +335,4 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
 function family(a: PlanAction): string {
   const head = a.kind === 'PromptVersion' || a.kind === 'TrafficSplit' ? 'PromptTemplate' : a.kind;
   return `${head}:${a.name}`;
-}
-
-/** What the action was planned against, as an audit `before`: version, hash and canonical form. */
-function beforeSnapshot(a: PlanAction): Snapshot | null {
-  const guard = guardOf(a);
-  if (!guard) return null;
-  const planned = a.action === 'update' || a.action === 'delete' ? kindOf(a.kind).plannedAgainst?.(a) : undefined;
-  if (planned) return planned;
-  // A prompt version's label, a guide's latest version's label, or the object's integer version.
-  const version = a.kind === 'PromptVersion' ? (a.version ?? null) : (guard.version ?? guard.label ?? null);
-  const content = a.action === 'update' || a.action === 'delete' ? (a.live ?? null) : null;
-  return { version, hash: guard.hash ?? null, content };
-}
-
-/** What the call means to produce (an intent's `after`): the desired canonical form; nothing for a delete. */
-function intendedSnapshot(a: PlanAction): Snapshot | null {
-  if (a.action !== 'create' && a.action !== 'update') return null;
-  if (a.desired.kind === 'PromptVersion') return versionSnapshot(a.desired.body.version, a.desired.body, a.desired.publish ? 'Published' : 'Draft');
-  const kind = kindOf(a.kind);
-  if (kind.intended) return kind.intended(a);
-  const content = kind.canonical(a.desired.body as never);
-  return { version: a.kind === 'PromptVersion' ? (a.version ?? null) : null, hash: canonicalHash(content), content };
-}
-
-/** The audit `action` of a plan action: versions are published and retired, not just created/deleted. */
-function auditAction(a: PlanAction): string {
-  if (a.kind === 'PromptVersion') {
-    if (a.action === 'delete') return 'retire';
-    if (a.action === 'update' && a.desired.kind === 'PromptVersion' && !a.desired.patch && a.desired.publish) return 'publish';
-  }
-  // A guide whose latest version holds the content already only moves its state.
-  if (a.action === 'update' && a.desired.kind === 'Guide' && a.desired.write === 'none') return 'publish';
-  return a.action;
-}
-
-/** A guide got a Draft since the plan (no second one can be made): a conflict like the others. */
-const LATEST_NOT_READY: typeof LATEST_NOT_PRODUCTION_READY_CODE = 'latest.version.not.production.ready';
-const CONFLICT_CODES = new Set(['version.mismatch', 'duplicate.name', 'version.exists', LATEST_NOT_READY]);
-
-function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
-  const base = { action: a, resourceId: liveIdOf(a) ?? null };
-  if (err instanceof Interrupted) {
-    const midway = err.landed.done.length > 0;
-    return { ...base, resourceId: err.landed.resourceId ?? base.resourceId, outcome: 'failure', correlationId: null, detail: err.message, interrupted: midway ? 'midway' : 'before' };
-  }
-  if (err instanceof GuardMoved) return { ...base, outcome: 'conflict', correlationId: null, detail: err.message };
-  if (isApiError(err)) {
-    const correlationId = err.correlationId ?? null;
-    // A 409 after an attempt of unknown outcome that no read settled may be our own lost write:
-    // not someone else's change, so it is reported as it is (its note says what is not known).
-    if (err.status === 409 && CONFLICT_CODES.has(err.code) && !err.outcomeUnknown) {
-      const what =
-        err.code === 'version.mismatch' || err.code === LATEST_NOT_READY
-          ? 'changed on the target since the plan'
-          : 'already exists on the target (created since the plan)';
-      return { ...base, outcome: 'conflict', correlationId, detail: `${a.address} ${what} [${err.code}]; run plan again` };
-    }
-    // The client's messages already name the call, status and correlation id.
-    const detail = err.code && !err.message.includes(err.code) ? `${err.message} [${err.code}]` : err.message;
-    // Not resent after the interrupt, and known not to have landed (refused, or read for and not
-    // found): nothing of the action happened, since a kind ends one whose earlier write landed
-    // as Interrupted (afterLanded). It is as not started.
-    if (err.notResent && !err.outcomeUnknown) return { ...base, outcome: 'failure', correlationId, detail, interrupted: 'before' };
-    return { ...base, outcome: 'failure', correlationId, detail, ...(err.notResent ? { interrupted: 'unsent' as const } : {}) };
-  }
-  const msg = err instanceof Error ? err.message : String(err);
-  return { ...base, outcome: 'failure', correlationId: null, detail: msg };
 }

@@ -1,0 +1,42 @@
+// How an action that threw ends: a conflict when the target moved since the plan (a guard, a 409
+// naming a change), an interrupt before or midway, or a failure in the client's own words.
+import { liveIdOf } from '../kinds/action.js';
+import { GuardMoved, Interrupted, isApiError } from '../kinds/shared.js';
+import type { PlanAction } from '../plan/types.js';
+import type { LATEST_NOT_PRODUCTION_READY_CODE } from '../targets/aistudio/wire.js';
+import type { ActionOutcome } from './executor.js';
+
+/** A guide got a Draft since the plan (no second one can be made): a conflict like the others. */
+const LATEST_NOT_READY: typeof LATEST_NOT_PRODUCTION_READY_CODE = 'latest.version.not.production.ready';
+const CONFLICT_CODES = new Set(['version.mismatch', 'duplicate.name', 'version.exists', LATEST_NOT_READY]);
+
+/** An action's failure as its outcome: a conflict (someone changed the target since the plan), an interrupt, or a failure in the client's words. */
+export function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
+  const base = { action: a, resourceId: liveIdOf(a) ?? null };
+  if (err instanceof Interrupted) {
+    const midway = err.landed.done.length > 0;
+    return { ...base, resourceId: err.landed.resourceId ?? base.resourceId, outcome: 'failure', correlationId: null, detail: err.message, interrupted: midway ? 'midway' : 'before' };
+  }
+  if (err instanceof GuardMoved) return { ...base, outcome: 'conflict', correlationId: null, detail: err.message };
+  if (isApiError(err)) {
+    const correlationId = err.correlationId ?? null;
+    // A 409 after an attempt of unknown outcome that no read settled may be our own lost write:
+    // not someone else's change, so it is reported as it is (its note says what is not known).
+    if (err.status === 409 && CONFLICT_CODES.has(err.code) && !err.outcomeUnknown) {
+      const what =
+        err.code === 'version.mismatch' || err.code === LATEST_NOT_READY
+          ? 'changed on the target since the plan'
+          : 'already exists on the target (created since the plan)';
+      return { ...base, outcome: 'conflict', correlationId, detail: `${a.address} ${what} [${err.code}]; run plan again` };
+    }
+    // The client's messages already name the call, status and correlation id.
+    const detail = err.code && !err.message.includes(err.code) ? `${err.message} [${err.code}]` : err.message;
+    // Not resent after the interrupt, and known not to have landed (refused, or read for and not
+    // found): nothing of the action happened, since a kind ends one whose earlier write landed
+    // as Interrupted (afterLanded). It is as not started.
+    if (err.notResent && !err.outcomeUnknown) return { ...base, outcome: 'failure', correlationId, detail, interrupted: 'before' };
+    return { ...base, outcome: 'failure', correlationId, detail, ...(err.notResent ? { interrupted: 'unsent' as const } : {}) };
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  return { ...base, outcome: 'failure', correlationId: null, detail: msg };
+}
