@@ -22,8 +22,10 @@ function settingTypeOf(s: SummarySettingBody): 'Basic' | 'Prompt' {
 /**
  * The whole setting but its name (the identity) with defaults applied: interactionType Live,
  * serviceType Native, settingType from the prompt; the language in BCP-47's conventional casing
- * (tags are case-insensitive); insights as a set; absent lists empty, absent labels null. A Basic setting's prompt
- * does nothing and is left out.
+ * (tags are case-insensitive); insights as a set; absent lists empty, absent labels null. A
+ * Basic setting's prompt is kept too: git cannot hold one (a prompt in YAML makes the setting
+ * Prompt-type, DESIGN §2), but the org may, and a PUT replaces the whole setting, so a plan must
+ * show that it goes (and an audit record must hold it).
  */
 export function canonical(s: SummarySettingBody): Canonical {
   const type = settingTypeOf(s);
@@ -37,7 +39,7 @@ export function canonical(s: SummarySettingBody): Canonical {
     predefinedInsights: [...new Set(s.predefinedInsights ?? [])].sort(),
     customEntities: (s.customEntities ?? []).map((e) => ({ label: optionalText(e.label), description: optionalText(e.description) })),
     settingType: type,
-    prompt: type === 'Prompt' ? (s.prompt ?? null) : null,
+    prompt: type === 'Prompt' ? (s.prompt ?? null) : optionalText(s.prompt),
     serviceType: s.serviceType ?? 'Native',
     integrationId: optionalText(s.integrationId),
     timeoutDuration: s.timeoutDuration ?? null,
@@ -191,7 +193,7 @@ function interactionTypeProblem(d: SummarySetting, l: WireSummarySetting | undef
   return {
     address: summarySettingAddress(d.name),
     rule: 'read-only-field',
-    field: 'spec.interactionType',
+    field: 'interactionType',
     message: l
       ? `git says interactionType ${want}, the org's setting is ${have}, and the Platform API cannot change it (read-only); write ${have} in git, or leave it out`
       : `git says interactionType ${want}, but the Platform API cannot set it (read-only): a setting it creates is ${have}; leave it out, or create the setting in Genesys Cloud and export it`,

@@ -296,10 +296,34 @@ describe('SummarySetting', () => {
     const wrong = buildPlan(desiredState({ summarySettings: [setting('Email digest', { interactionType: 'Live' }), setting('New', { interactionType: 'Email' })] }), live([], [email]), opts());
     expect(wrong.actions.filter((a) => a.kind === 'SummarySetting')).toEqual([]);
     expect(wrong.problems.map((p) => [p.address, p.rule, p.field])).toEqual([
-      ['SummarySetting/Email digest', 'read-only-field', 'spec.interactionType'],
-      ['SummarySetting/New', 'read-only-field', 'spec.interactionType'],
+      ['SummarySetting/Email digest', 'read-only-field', 'interactionType'],
+      ['SummarySetting/New', 'read-only-field', 'interactionType'],
     ]);
     expect(wrong.problems[0]!.message).toContain("the org's setting is Email");
+    // Pointed at the interactionType line, not at the document.
+    const at = { file: 'prompts/summaries/email.yaml', line: 7, column: 20 };
+    const located = buildPlan(
+      desiredState({ summarySettings: [setting('Email digest', { interactionType: 'Live', source: { ...at, line: 2, column: 1 }, locations: { 'spec.interactionType': at } })] }),
+      live([], [email]),
+      opts(),
+    );
+    expect(located.problems.map((p) => [p.file, p.line, p.column])).toEqual([[at.file, 7, 20]]);
+  });
+
+  it("shows a live Basic setting's prompt going: git cannot hold it, and a PUT replaces the whole setting", () => {
+    const basic = setting('Basic wrap-up', { prompt: undefined });
+    const held = 'Summarise the call, naming the product.\n';
+    const l = liveSetting(basic, { settingType: 'Basic', prompt: held });
+    // The prompt is content: an audit record's before holds it, and an update shows it going.
+    expect(summaryCanonical(l)).toMatchObject({ settingType: 'Basic', prompt: held });
+    const a = one(buildPlan(desiredState({ summarySettings: [basic] }), live([], [l]), opts()), 'SummarySetting/Basic wrap-up');
+    expect(a.action).toBe('update');
+    expect(a.changes).toEqual([{ path: 'prompt' }]);
+    expect(a.text).toEqual([{ field: 'prompt', before: held, after: '' }]);
+    // Without one (or with an empty one) on either side, nothing changes.
+    const plain = liveSetting(basic, { settingType: 'Basic', prompt: '' });
+    expect(one(buildPlan(desiredState({ summarySettings: [basic] }), live([], [plain]), opts()), 'SummarySetting/Basic wrap-up').action).toBe('noop');
+    expect(summaryCanonical(liveSetting(basic))).toEqual(summaryCanonical(summaryToWire(basic)));
   });
 
   it('leaves alone settings git never defined and deletes owned ones with prune', () => {
