@@ -44,6 +44,13 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): S
     const f = freshBy.get(s.address);
     if (s.action === 'noop') {
       if (f && f.action !== 'noop') reasons.push({ address: s.address, message: `now needs ${f.action}, which the plan does not include` });
+      else if (f) {
+        // DESIGN §5: any guard or id that moved refuses the plan, an unchanged object's too (a
+        // hand save of the same content, a re-creation): the fingerprint the apply workflow
+        // compares seals it, and the two checks must agree on what was reviewed.
+        const moved = idMoved(s, f) ?? guardMoved(guardOf(s), guardOf(f));
+        if (moved) reasons.push({ address: s.address, message: `${moved} (it needs no change, but the plan was made against it as it was)` });
+      }
       continue;
     }
     if (!f || f.action === 'noop') {

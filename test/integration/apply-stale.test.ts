@@ -2,6 +2,7 @@
 // one; every way it can disagree is named with its address.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { staleReasons } from '../../src/apply/stale.js';
+import { planFingerprint } from '../../src/plan/fingerprint.js';
 import { executePlan } from '../../src/apply/executor.js';
 import { readLiveState } from '../../src/targets/live.js';
 import type { DesiredState } from '../../src/model/types.js';
@@ -113,6 +114,26 @@ describe('staleReasons', () => {
     await emu.api.deleteTemplate(t.id);
     const gone = staleReasons(saved2, await plan(update));
     expect(gone).toContainEqual({ address: 'PromptTemplate/alpha', message: 'was deleted on the target since the plan' });
+  });
+
+  it('refuses a plan whose unchanged object was saved by hand since, as its fingerprint does (DESIGN §5: any guard)', async () => {
+    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    const update = base();
+    update.templates[0] = template('alpha', { description: 'planned' });
+    const saved = await plan(update);
+    expect(saved.actions.find((a) => a.address === 'SafetyFilter/guard')?.action).toBe('noop');
+    expect(staleReasons(saved, await plan(update))).toEqual([]);
+    // The same content saved again by hand: only its version moves.
+    const live = (await emu.api.listFilters()).find((f) => f.name === 'guard')!;
+    const { id, version: v, dateCreated: _c, dateModified: _m, createdBy: _b, modifiedBy: _mb, selfUri: _s, ...body } = live;
+    await emu.api.updateFilter(id, { ...body, version: v });
+    const fresh = await plan(update);
+    expect(fresh.actions.find((a) => a.address === 'SafetyFilter/guard')?.action).toBe('noop');
+    // The apply workflow compares fingerprints; apply PLANFILE compares actions: both refuse.
+    expect(planFingerprint(fresh)).not.toBe(planFingerprint(saved));
+    expect(staleReasons(saved, fresh)).toEqual([
+      { address: 'SafetyFilter/guard', message: `live version moved ${v} → ${v + 1} since the plan (it needs no change, but the plan was made against it as it was)` },
+    ]);
   });
 
   it('refuses a plan whose object was deleted and re-created identically since (another id)', async () => {
