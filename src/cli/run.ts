@@ -16,6 +16,8 @@ import { Interrupt } from './interrupt.js';
 import { setEntry } from '../util/entries.js';
 import { embeddedModels } from './target.js';
 import { usd } from '../views/table.js';
+import { answerStream } from '../views/run-answer.js';
+import { oneLine, visibleName } from '../util/escapes.js';
 
 interface RunFlags {
   /** The prompts directory (added with --env): its Config's models, for the embedded emulator. */
@@ -124,13 +126,22 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
       return EXIT.ok;
     }
     // Secrets are masked as the text streams: the masker holds back what may be the start of one.
+    // Then, on a terminal, the answer's control characters are made visible (a pipe gets it as it came).
     const masker = ctx.streamMasker();
+    const answer = answerStream(Boolean(ctx.io.stdout.isTTY));
     let printed = '';
     let arrived = 0;
     const print = (text: string): void => {
-      if (text === '') return;
-      ctx.io.stdout.write(text);
-      printed += text;
+      const shown = answer.push(text);
+      if (shown === '') return;
+      ctx.io.stdout.write(shown);
+      printed += shown;
+    };
+    const flush = (): void => {
+      const shown = answer.end();
+      if (shown === '') return;
+      ctx.io.stdout.write(shown);
+      printed += shown;
     };
     let done: InvocationSummary | undefined;
     try {
@@ -147,6 +158,7 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
           // What arrived before a failure (or the interrupt) stays on screen, on a line of its own,
           // less a tail that may be the first characters of a secret that was still arriving.
           print(masker.cut());
+          flush();
           if (printed && !printed.endsWith('\n')) ctx.io.stdout.write('\n');
           printed = '';
         },
@@ -157,6 +169,7 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
       return EXIT.interrupted;
     }
     print(masker.end());
+    flush();
     if (!printed.endsWith('\n')) ctx.io.stdout.write('\n');
     if (done) for (const l of summaryLines(done, performance.now() - t0)) ctx.info(l);
     return EXIT.ok;
@@ -210,14 +223,15 @@ async function blockedAsUserError<T>(fn: () => Promise<T>, onError?: () => void)
   }
 }
 
+/** What followed the answer, on stderr. Its names are the target's text: their control characters are made visible, on a terminal or in a log read with `cat`. */
 function summaryLines(r: InvocationSummary, wallMs: number): string[] {
   const u = r.usage;
   const cost = usd(r.costUsd);
-  const filters = r.filters.length
-    ? r.filters.map((f) => `${f.name} ${f.applied ? { block_and_log: 'blocked', redact_and_log: 'redacted', flag_and_pass: 'flagged' }[f.action] : 'scored'} ${f.category} (score ${f.score})`).join('; ')
-    : 'none acted';
+  const did = (f: InvocationSummary['filters'][number]): string =>
+    f.applied ? ({ block_and_log: 'blocked', redact_and_log: 'redacted', flag_and_pass: 'flagged' } as Record<string, string>)[f.action] ?? visibleName(String(f.action)) : 'scored';
+  const filters = r.filters.length ? r.filters.map((f) => `${visibleName(f.name)} ${did(f)} ${visibleName(f.category)} (score ${visibleName(String(f.score))})`).join('; ') : 'none acted';
   return [
-    `version ${r.version} · model ${r.model} · finish ${r.finishReason}`,
+    `version ${visibleName(r.version)} · model ${visibleName(r.model)} · finish ${visibleName(r.finishReason)}`,
     `tokens ${u.totalTokens} (${u.promptTokens} prompt + ${u.completionTokens} completion) · cost ${cost} · latency ${r.latencyMs} ms (model), ${Math.round(wallMs)} ms (total)`,
     `filters: ${filters}`,
   ];

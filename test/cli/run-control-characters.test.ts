@@ -1,0 +1,103 @@
+// The model's answer is the least trusted text promptctl prints. On a terminal, `promptctl run`
+// writes its control characters as escapes (before: raw, so an answer could colour or hide text,
+// set the window title or write the clipboard with OSC 52), also when an escape sequence is split
+// across the stream's deltas; line breaks, tabs and CRLF line ends stay. Piped, the answer is
+// written byte for byte, and a character whose surrogate pair the deltas split is not broken
+// (before: each half written alone, U+FFFD twice). The stderr lines that quote the target's
+// text (version, model, filter names) are made visible too.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../helpers/cli.js';
+import { forwardTo } from '../helpers/forward.js';
+import { evalsProject, type EvalsProject } from './evals-support.js';
+import { answerStream } from '../../src/views/run-answer.js';
+
+let p: EvalsProject | undefined;
+afterEach(async () => {
+  await p?.close();
+  p = undefined;
+});
+
+const OSC52 = '\u001b]52;c;cm0gLXJmIH4=\u0007';
+/** The deltas the stand-in target streams: sequences and a surrogate pair split across them. */
+const DELTAS = ['Hello \u001b', ']0;pwned\u0007 and \u001b[31mred\u001b[0m\t', 'x', ' line one\r', '\nline two \ud83d', `\ude00 ${OSC52.slice(0, 4)}`, `${OSC52.slice(4)} safe\rEVIL\b\u009b2J end`];
+const ANSWER = DELTAS.join('');
+const SHOWN = 'Hello \\u001b]0;pwned\\u0007 and \\u001b[31mred\\u001b[0m\tx line one\r\nline two \u{1f600} \\u001b]52;c;cm0gLXJmIH4=\\u0007 safe\\u000dEVIL\\u0008\\u009b2J end';
+
+const DONE = {
+  id: 'inv-1',
+  template: { id: 't-1', name: 'faq-bot' },
+  version: '1.0.0\u001b]0;title\u0007',
+  model: 'gpt-4o-mini\u001b[8m',
+  finishReason: 'stop',
+  usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15 },
+  costUsd: 0.0001,
+  latencyMs: 3,
+  filters: [{ name: 'faq-pii\u001b[2J', category: 'pii', score: 0.9, action: 'redact_and_log', applied: true }],
+};
+
+/** A run of faq-bot@1.0.0 through a stand-in target that streams DELTAS, then DONE; the rest goes to the emulator. */
+async function runThroughStandIn(tty: boolean) {
+  p ??= await evalsProject();
+  const upstream = new URL(p.emu.url);
+  const proxy = http.createServer((req, res) => {
+    if (req.method === 'POST' && (req.url ?? '').includes('/invocations')) {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (const text of DELTAS) res.write(`event: delta\ndata: ${JSON.stringify({ text })}\n\n`);
+      res.end(`event: done\ndata: ${JSON.stringify(DONE)}\n\n`);
+      return;
+    }
+    forwardTo(upstream, req, res);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    return await runCliInProcess(['run', 'faq-bot@1.0.0', '--var', 'question=hi'], { cwd: p.dir.path, env: { ...p.emu.env, GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url }, tty });
+  } finally {
+    proxy.closeAllConnections();
+    await new Promise((r) => proxy.close(r));
+  }
+}
+
+describe('promptctl run: the answer’s control characters', () => {
+  it('on a terminal: made visible, also split across deltas; line breaks, tabs, CRLF and a split emoji kept', async () => {
+    const r = await runThroughStandIn(true);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${SHOWN}\n`);
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u000c\u000e-\u001f\u007f-\u009f\ufffd]/);
+    // The target's names on stderr: visible, never raw.
+    expect(r.stderr).toContain('version 1.0.0\\u001b]0;title\\u0007 · model gpt-4o-mini\\u001b[8m · finish stop\n');
+    expect(r.stderr).toContain('filters: faq-pii\\u001b[2J redacted pii (score 0.9)\n');
+    expect(r.stderr).not.toContain('\u001b');
+  });
+
+  it('piped: the answer byte for byte, a surrogate pair split across deltas whole', async () => {
+    const r = await runThroughStandIn(false);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${ANSWER}\n`);
+    expect(r.stdout).not.toContain('\ufffd');
+    // stderr is not the answer: its names are made visible on a terminal or not (a log read with cat).
+    expect(r.stderr).not.toContain('\u001b');
+  });
+});
+
+describe('answerStream', () => {
+  it('escapes whatever way the text is cut into chunks, and holds back only a CR or half a surrogate pair', () => {
+    for (let cut = 0; cut <= ANSWER.length; cut++) {
+      const s = answerStream(true);
+      const out = s.push(ANSWER.slice(0, cut)) + s.push(ANSWER.slice(cut)) + s.end();
+      expect(out, `cut at ${cut}`).toBe(SHOWN);
+    }
+    const s = answerStream(true);
+    expect(s.push('a\r')).toBe('a');
+    expect(s.push('b')).toBe('\\u000db');
+    expect(s.push('\r')).toBe('');
+    expect(s.end()).toBe('\\u000d');
+    const piped = answerStream(false);
+    expect(piped.push('a\r')).toBe('a\r');
+    expect(piped.push('x\ud83d')).toBe('x');
+    expect(piped.push('\ude00')).toBe('\u{1f600}');
+  });
+});
