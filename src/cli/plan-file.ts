@@ -3,6 +3,8 @@
 // (schemas/plan.schema.json, every problem at file:line:column), then its seal.
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { decodeText, foreignEncoding } from '../config/read.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import { isInside, realPathOr } from '../util/inside.js';
 import { maskedPlan, sealedPlan } from '../plan/file.js';
 import type { Plan } from '../plan/types.js';
@@ -28,22 +30,45 @@ export function asSaved(ctx: CliContext, plan: Plan): { plan: Plan; json: string
 
 /** The plan in `path`; `file` is how messages name it (made visible by the caller). Throws UserError on anything amiss. */
 export async function readPlanFile(path: string, file: string): Promise<Plan> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`plan file ${file} does not exist`);
     if (code === 'EISDIR') throw new UserError(`plan file ${file} is a directory: give the file \`plan --out\` wrote`);
     throw new UserError(`cannot read plan file ${file}: ${visibleName((err as Error).message)}`);
   }
+  const decoded = planText(bytes, file);
+  if (typeof decoded !== 'string') throw notAPlan(file, [decoded]);
   const { checkPlanFile } = await import('../schema/plan-file.js');
-  const checked = checkPlanFile(text, file);
-  if (!checked.ok) {
-    const lines = checked.diagnostics.map((d) => formatText(d));
-    throw new UserError(`${file} is not a valid plan file; nothing was done:\n${lines.join('\n')}`);
-  }
+  const checked = checkPlanFile(decoded, file);
+  if (!checked.ok) throw notAPlan(file, checked.diagnostics);
   return sealedPlan(checked.data, file);
+}
+
+function notAPlan(file: string, diagnostics: readonly Diagnostic[]): UserError {
+  const lines = diagnostics.map((d) => formatText(d));
+  return new UserError(`${file} is not a valid plan file; nothing was done:\n${lines.join('\n')}`);
+}
+
+/**
+ * A plan file's bytes as text, as config/read.ts reads every text file: a UTF-8 byte-order mark
+ * dropped (an editor or PowerShell's `Out-File -Encoding utf8` writes one; the plan is the same
+ * plan, and its seal is over the parsed content), UTF-16 and UTF-32 refused at 1:1 in words that
+ * say how to write the file as UTF-8 (Windows PowerShell 5's `>` writes UTF-16), a NUL byte or
+ * invalid UTF-8 at its line and column. A diagnostic when it is not UTF-8 text.
+ */
+function planText(bytes: Buffer, file: string): string | Diagnostic {
+  const decoded = decodeText(bytes);
+  if (decoded.ok) return decoded.text;
+  const foreign = foreignEncoding(bytes);
+  const message = foreign
+    ? `${foreign.encoding} text (its byte-order mark says so), and a plan file must be UTF-8: ` +
+      `write it again with \`promptctl plan --out ${file}\`, which writes UTF-8 whatever the shell, ` +
+      `or in Windows PowerShell with \`promptctl plan --format json | Out-File -Encoding utf8 ${file}\``
+    : `not a promptctl plan: ${decoded.message}`;
+  return { file, line: decoded.line, column: decoded.column, severity: 'error', rule: 'plan/encoding', message };
 }
 
 /**
@@ -67,8 +92,21 @@ export async function checkPlanOut(cwd: string, out: string, dir: string): Promi
     if (err instanceof UserError) throw err;
     return; // not there (or not reachable): writing it says what is wrong
   }
-  if (size === 0 || isPlanJson(await readFile(path, 'utf8').catch(() => ''))) return;
+  if (size === 0 || isPlanJson(anyText(await readFile(path).catch(() => Buffer.alloc(0))))) return;
   throw new UserError(`--out ${name} exists and is not a promptctl plan: refusing to replace it (move it aside, or give another path)`);
+}
+
+/**
+ * A file's text whatever Unicode encoding its byte-order mark names, the mark dropped: a plan saved
+ * with a UTF-8 byte-order mark, or as UTF-16 by Windows PowerShell's `>` (which reading it refuses,
+ * saying to write it again with `plan --out`), is still a plan `--out` may replace. UTF-32 is read
+ * as nothing (no plan is written so).
+ */
+function anyText(bytes: Buffer): string {
+  const foreign = foreignEncoding(bytes);
+  if (foreign?.encoding === 'UTF-32') return '';
+  const encoding = foreign === undefined ? 'utf-8' : foreign.littleEndian ? 'utf-16le' : 'utf-16be';
+  return new TextDecoder(encoding).decode(bytes);
 }
 
 /** Whether a text is a plan file's JSON (its frame; apply checks the rest). */

@@ -77,19 +77,30 @@ export function firstInvalidUtf8(buf: Buffer): number {
 // columns on line 1 are right and a {file: ...} prompt does not start with an invisible U+FEFF.
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-/**
- * Whether `buf` starts with a UTF-16 byte-order mark (FF FE or FE FF): text saved as UTF-16 by
- * Windows PowerShell or Notepad, whose every other byte is NUL, and is no binary file. Neither
- * byte occurs in UTF-8, so no UTF-8 file starts so.
- */
-function isUtf16(buf: Buffer): boolean {
-  return buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
+/** A byte-order mark of an encoding other than UTF-8: what the text is, and its byte order. */
+export interface ForeignEncoding {
+  encoding: 'UTF-16' | 'UTF-32';
+  littleEndian: boolean;
 }
 
-/** Decodes a buffer as text, or says why it is not text (UTF-16, NUL byte, invalid UTF-8). */
+/**
+ * The encoding a UTF-16 or UTF-32 byte-order mark at the start of `buf` names (FF FE, FE FF;
+ * FF FE 00 00, 00 00 FE FF): text saved so by Windows PowerShell or Notepad, whose other bytes are
+ * mostly NUL, and no binary file. None of these starts a UTF-8 file. Undefined for any other start.
+ */
+export function foreignEncoding(buf: Uint8Array): ForeignEncoding | undefined {
+  if (buf.length >= 4 && buf[0] === 0xff && buf[1] === 0xfe && buf[2] === 0 && buf[3] === 0) return { encoding: 'UTF-32', littleEndian: true };
+  if (buf.length >= 4 && buf[0] === 0 && buf[1] === 0 && buf[2] === 0xfe && buf[3] === 0xff) return { encoding: 'UTF-32', littleEndian: false };
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { encoding: 'UTF-16', littleEndian: true };
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { encoding: 'UTF-16', littleEndian: false };
+  return undefined;
+}
+
+/** Decodes a buffer as text, or says why it is not text (UTF-16 or UTF-32, NUL byte, invalid UTF-8). */
 export function decodeText(buf: Buffer): ReadResult {
-  if (isUtf16(buf)) {
-    return { ok: false, rule: 'file/encoding', message: 'UTF-16 text (its byte-order mark says so); save the file as UTF-8', line: 1, column: 1 };
+  const foreign = foreignEncoding(buf);
+  if (foreign) {
+    return { ok: false, rule: 'file/encoding', message: `${foreign.encoding} text (its byte-order mark says so); save the file as UTF-8`, line: 1, column: 1 };
   }
   const nul = buf.indexOf(0);
   if (nul !== -1) {

@@ -20,6 +20,19 @@ describe('a UTF-16 file', () => {
     expect(decodeText(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toMatchObject({ ok: false, rule: 'file/encoding', line: 1, column: 1 });
   });
 
+  it('UTF-32, either byte order, is named as UTF-32 (its mark begins as UTF-16 little-endian\'s does)', () => {
+    const points = [0xfeff, ...[...TEXT].map((c) => c.codePointAt(0)!)];
+    const le = Buffer.alloc(points.length * 4);
+    const be = Buffer.alloc(points.length * 4);
+    points.forEach((p, i) => {
+      le.writeUInt32LE(p, i * 4);
+      be.writeUInt32BE(p, i * 4);
+    });
+    for (const buf of [le, be]) {
+      expect(decodeText(buf)).toEqual({ ok: false, rule: 'file/encoding', message: 'UTF-32 text (its byte-order mark says so); save the file as UTF-8', line: 1, column: 1 });
+    }
+  });
+
   it('leaves UTF-8 text, with or without its own byte-order mark, and real binary files as they were', () => {
     expect(decodeText(Buffer.from(`\ufeff${TEXT}`))).toEqual({ ok: true, text: TEXT });
     expect(decodeText(Buffer.from('a: \u0000'))).toMatchObject({ ok: false, rule: 'file/binary', line: 1, column: 4 });
