@@ -43,11 +43,16 @@ const VARIABLE: Spec = {
     type: req(oneOf(VARIABLE_TYPES)),
     scope: req(oneOf(VARIABLE_SCOPES)),
     description: str(),
+    // VariableValidation and ListValues have no members in the SDK: any object, kept as sent.
     validation: { t: 'map' },
     listValues: { t: 'map' },
     customConversationAttributes: {
       t: 'array',
-      of: { t: 'object', fields: { schema: req({ t: 'map' }), attributeName: req(str(1)) } },
+      of: {
+        t: 'object',
+        // ConversationAttribute {schema: ConversationAttributeSchema {id, selfUri}, attributeName}.
+        fields: { schema: req({ t: 'object', fields: { id: req(str(1)) }, readOnly: ['selfUri'] }), attributeName: req(str(1)) },
+      },
     },
   },
 };

@@ -137,6 +137,24 @@ function textFacts(facts: DocumentFacts): { textOrigins?: Record<string, TextOri
 
 const optionalString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** A guide variable; a List's item variables (listVariables) are variables too. */
+function normalizeGuideVariable(raw: unknown): GuideVariable {
+  const x = obj(raw);
+  const v: GuideVariable = { name: String(x.name), type: x.type as GuideVariable['type'], scope: x.scope as GuideVariable['scope'] };
+  if (typeof x.description === 'string') v.description = x.description;
+  // Opaque JSON objects (the SDK gives them no members): kept as written.
+  if (x.validation !== undefined) v.validation = structuredClone(obj(x.validation)) as Record<string, JsonValue>;
+  if (x.listValues !== undefined) v.listValues = structuredClone(obj(x.listValues)) as Record<string, JsonValue>;
+  if (Array.isArray(x.listVariables)) v.listVariables = x.listVariables.map(normalizeGuideVariable);
+  if (Array.isArray(x.customConversationAttributes)) {
+    v.customConversationAttributes = x.customConversationAttributes.map((a) => {
+      const schema = obj(obj(a).schema);
+      return { attributeName: String(obj(a).attributeName), schema: { id: String(schema.id), ...(typeof schema.selfUri === 'string' ? { selfUri: schema.selfUri } : {}) } };
+    });
+  }
+  return v;
+}
+
 export function normalizeGuide(doc: Obj, facts: DocumentFacts): Guide {
   const spec = obj(doc.spec);
   const g: Unlocated<Guide> = {
@@ -144,12 +162,7 @@ export function normalizeGuide(doc: Obj, facts: DocumentFacts): Guide {
     name: String(obj(doc.metadata).name),
     labels: labelsOf(doc),
     instruction: facts.texts['spec.instruction'] ?? '',
-    variables: ((spec.variables as unknown[] | undefined) ?? []).map((raw) => {
-      const x = obj(raw);
-      const v: GuideVariable = { name: String(x.name), type: x.type as GuideVariable['type'], scope: x.scope as GuideVariable['scope'] };
-      if (typeof x.description === 'string') v.description = x.description;
-      return v;
-    }),
+    variables: ((spec.variables as unknown[] | undefined) ?? []).map(normalizeGuideVariable),
     dataActions: ((spec.dataActions as unknown[] | undefined) ?? []).map((raw) => {
       const x = obj(raw);
       const a: Guide['dataActions'][number] = { id: String(x.id), label: String(x.label) };

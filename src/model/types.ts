@@ -247,6 +247,24 @@ export interface GuideVariable {
   type: GuideVariableType;
   scope: GuideVariableScope;
   description?: string;
+  // The SDK types `validation` and `listValues` as bare objects (VariableValidation and ListValues
+  // have no members), so promptctl holds them as opaque JSON objects: checked to be objects, kept,
+  // sent and compared exactly as written.
+  /** Validation configuration (SDK Variable.validation); no validation when absent. */
+  validation?: { [key: string]: JsonValue };
+  /** A List variable's values configuration (SDK Variable.listValues). */
+  listValues?: { [key: string]: JsonValue };
+  /** A List variable's item variables (SDK Variable.listVariables: variables themselves). */
+  listVariables?: GuideVariable[];
+  /** Conversation custom attributes the variable is bound to (SDK ConversationAttribute). */
+  customConversationAttributes?: GuideConversationAttribute[];
+}
+
+/** SDK ConversationAttribute: an attribute of a conversation attribute schema. */
+export interface GuideConversationAttribute {
+  attributeName: string;
+  /** SDK ConversationAttributeSchema: the schema's id (selfUri is the server's link to it). */
+  schema: { id: string; selfUri?: string };
 }
 
 export interface GuideDataAction {

@@ -1,6 +1,6 @@
 // Adopting an existing org: export → validate → plan of objects a real org can hold that git did not
 // create (long names, prompts with CR, files left by an earlier export, a surface the client may not list).
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aiStudioWriteChecks } from '../../src/kinds/index.js';
@@ -168,6 +168,98 @@ describe('export of objects made by hand', () => {
       await emu.close();
       await dir.remove();
     }
+  });
+});
+
+describe('adopting a guide whose variables have settings (validation, listValues, listVariables, customConversationAttributes)', () => {
+  /** The reviewer's guide: a List variable with values and validation, made through the API and published. */
+  async function listGuide(o: Org): Promise<string> {
+    const g = await o.studio.createGuide({ name: 'list guide', source: 'Manual' });
+    const first = (await o.studio.getGuide(g.id)).latestSavedVersion;
+    const content = {
+      instruction: 'Ask for items {{Variable.items}}',
+      variables: [
+        {
+          name: 'items',
+          type: 'List' as const,
+          scope: 'Input' as const,
+          listValues: { values: ['a', 'b'] },
+          validation: { required: true },
+          listVariables: [{ name: 'sku', type: 'String' as const, scope: 'Input' as const, validation: { pattern: '^[A-Z]{3}$' } }],
+          customConversationAttributes: [{ attributeName: 'basket', schema: { id: 'schema-1', selfUri: '/api/v2/schemas/schema-1' } }],
+        },
+      ],
+    };
+    const v = first ? await o.studio.patchGuideVersion(g.id, first.version, content) : await o.studio.createGuideVersion(g.id, content);
+    await o.studio.publishGuideVersion(g.id, v.version, 'ProductionReady');
+    return g.id;
+  }
+
+  it('exports them, without a warning, and the export plans with no changes', { timeout: 60_000 }, async () => {
+    // Was: "promptctl YAML cannot hold variables.items.validation, variables.items.listValues", and the plan of
+    // the export (exit 2) published a new production version without them.
+    const o = await org();
+    await listGuide(o);
+    const r = await o.cli(['export', '--out', 'adopted']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/cannot hold|error:|does not validate/);
+    const yaml = await readFile(join(o.dir.path, 'adopted/guides/list-guide.yaml'), 'utf8');
+    expect(yaml).toMatch(/listValues:\s+values: \[ ?a, b ?\]/);
+    expect(yaml).toMatch(/validation:\s+required: true/);
+    expect(yaml).toContain('attributeName: basket');
+    expect(yaml).not.toContain('selfUri');
+    await expectEmptyRoundTrip(o);
+  });
+
+  it('plans a change to listValues as an update showing the values before and after, applies it, and then plans nothing', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const id = await listGuide(o);
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const file = join(o.dir.path, 'adopted/guides/list-guide.yaml');
+    const yaml = await readFile(file, 'utf8');
+    const edited = yaml.replace(/values: \[ ?a, b ?\]/, 'values: [a, b, c]');
+    expect(edited).not.toBe(yaml);
+    await writeFile(file, edited);
+    const plan = await o.cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(2);
+    expect(plan.stdout).toContain('~ update Guide/list guide');
+    expect(plan.stdout).toContain('a new version replaces production version');
+    // Only the values change: nothing else of the variable is dropped.
+    expect(plan.stdout).toMatch(/variables\.items\.listValues\.values/);
+    expect(plan.stdout).not.toMatch(/variables\.items\.(validation|listVariables|customConversationAttributes)/);
+    expect(plan.stdout).toContain(['    ~ variables.items.listValues.values:', '        - - a', '        - - b', '        + - a', '        + - b', '        + - c'].join('\n'));
+    const applied = await o.cli(['apply', '--dir', 'adopted', '--auto-approve']);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const g = await o.studio.getGuide(id);
+    const live = await o.studio.getGuideVersion(id, g.latestProductionReadyVersion!.version);
+    expect(live.variables).toEqual([
+      expect.objectContaining({
+        name: 'items',
+        listValues: { values: ['a', 'b', 'c'] },
+        validation: { required: true },
+        listVariables: [{ name: 'sku', type: 'String', scope: 'Input', validation: { pattern: '^[A-Z]{3}$' } }],
+        customConversationAttributes: [{ attributeName: 'basket', schema: { id: 'schema-1' } }],
+      }),
+    ]);
+    await expectEmptyRoundTrip(o);
+  });
+
+  it('points a malformed listValues at its file, line and column', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await listGuide(o);
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const file = join(o.dir.path, 'adopted/guides/list-guide.yaml');
+    const yaml = await readFile(file, 'utf8');
+    const lines = yaml.split('\n');
+    const at = lines.findIndex((l) => /^\s+listValues:/.test(l));
+    expect(at).toBeGreaterThan(0);
+    const indent = lines[at]!.indexOf('listValues');
+    // A list where an object belongs (the values without their key), and a misspelt attribute field.
+    lines.splice(at, lines.slice(at + 1).findIndex((l) => !l.startsWith(' '.repeat(indent + 1))) + 1, `${' '.repeat(indent)}listValues: [a, b]`);
+    await writeFile(file, lines.join('\n'));
+    const v = await o.cli(['validate', '--dir', 'adopted']);
+    expect(v.code).toBe(1);
+    expect(v.stdout + v.stderr).toContain(`adopted/guides/list-guide.yaml:${at + 1}:${indent + 13}: error: spec.variables[0].listValues must be a mapping, not a list [schema/type]`);
   });
 });
 

@@ -4,7 +4,7 @@
 // publish (the client waits for the job) and delete (an asynchronous job the client waits for).
 // Planning is in plan.ts.
 import { guideAddress } from '../../model/address.js';
-import type { Guide, GuidePublishState } from '../../model/types.js';
+import type { Guide, GuidePublishState, GuideVariable } from '../../model/types.js';
 import type { AiStudioApi } from '../../targets/aistudio/api.js';
 import type {
   LATEST_NOT_PRODUCTION_READY_CODE,
@@ -18,7 +18,7 @@ import type {
 } from '../../targets/aistudio/wire.js';
 import type { LiveGuide } from '../../targets/live.js';
 import type { PlanAction, WriteAction } from '../action.js';
-import { canonicalEqual, canonicalHash, optionalText, type Canonical } from '../canonical.js';
+import { canonicalEqual, canonicalHash, optionalText, type Canonical, type CanonicalValue } from '../canonical.js';
 import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
@@ -41,9 +41,10 @@ export function reaches(have: GuideVersionState, want: GuidePublishState): boole
 
 /**
  * The content of a version: variables keyed by name and data actions by id (their order is not a
- * change), absent optionals as null, the instruction exactly as written. Fields the YAML cannot
- * express (a variable's validation, list settings, conversation attributes; knowledge inherited
- * from an external source) are kept when present, so that a plan shows that applying drops them.
+ * change), absent optionals as null, the instruction exactly as written. A variable's validation,
+ * list settings and conversation attributes count only when set (absent, null, {} and [] are one
+ * value), so a guide without them has the form it always had. Knowledge inherited from an external
+ * source (which the YAML cannot express) is kept when present, so that a plan shows applying drops it.
  */
 export function contentCanonical(c: GuideVersionContent): Canonical {
   const variables: Canonical = {};
@@ -63,15 +64,32 @@ export function contentCanonical(c: GuideVersionContent): Canonical {
   return { instruction: c.instruction, variables, dataActions, knowledge };
 }
 
-/** A variable's fields the YAML cannot express. */
-const WIRE_ONLY_VARIABLE_FIELDS = ['validation', 'listValues', 'listVariables', 'customConversationAttributes'] as const;
+/** Absent, null, {} and []: a variable setting that is not set. */
+function unset(x: unknown): boolean {
+  return x === undefined || x === null || (typeof x === 'object' && Object.keys(x).length === 0);
+}
 
+/** A JSON value as canonical data (a copy: an own `__proto__` key stays a member). */
+function jsonCanonical(x: unknown): CanonicalValue {
+  return JSON.parse(JSON.stringify(x)) as CanonicalValue;
+}
+
+/**
+ * A variable's form: type, scope and description, and each setting that is set. validation and
+ * listValues are opaque JSON objects (the SDK gives them no members) compared exactly; a List's
+ * item variables are variables, in their order; an attribute's schema is its id (its selfUri is the
+ * server's link, not content).
+ */
 function variableCanonical(v: WireGuideVariable): Canonical {
   const out: Canonical = { type: v.type, scope: v.scope, description: optionalText(v.description) };
-  for (const key of WIRE_ONLY_VARIABLE_FIELDS) {
-    const x = v[key];
-    const empty = x === undefined || x === null || (typeof x === 'object' && Object.keys(x).length === 0);
-    if (!empty) out[key] = JSON.parse(JSON.stringify(x)) as Canonical;
+  if (!unset(v.validation)) out['validation'] = jsonCanonical(v.validation);
+  if (!unset(v.listValues)) out['listValues'] = jsonCanonical(v.listValues);
+  if (!unset(v.listVariables)) out['listVariables'] = (v.listVariables ?? []).map((x) => ({ name: x.name, ...variableCanonical(x) }));
+  if (!unset(v.customConversationAttributes)) {
+    out['customConversationAttributes'] = (v.customConversationAttributes ?? []).map((a) => {
+      const { selfUri: _link, ...schema } = a.schema ?? { id: '' };
+      return { attributeName: a.attributeName, schema: jsonCanonical(schema) };
+    });
   }
   return out;
 }
@@ -105,10 +123,37 @@ export function guideLanded(sent: GuideCreate, live: WireGuide): boolean {
   return sent.name === live.name && sent.source === live.source;
 }
 
+/** A variable as sent: every setting the document holds, as written. */
+function variableToWire(v: GuideVariable): WireGuideVariable {
+  const out: WireGuideVariable = { name: v.name, type: v.type, scope: v.scope };
+  if (v.description !== undefined) out.description = v.description;
+  if (v.validation !== undefined) out.validation = v.validation;
+  if (v.listValues !== undefined) out.listValues = v.listValues;
+  if (v.listVariables !== undefined) out.listVariables = v.listVariables.map(variableToWire);
+  if (v.customConversationAttributes !== undefined) {
+    out.customConversationAttributes = v.customConversationAttributes.map((a) => ({ attributeName: a.attributeName, schema: { ...a.schema } }));
+  }
+  return out;
+}
+
+/** A live variable as the model: the settings that are set (as the canonical form counts them). */
+function variableFromWire(x: WireGuideVariable): GuideVariable {
+  const out: GuideVariable = { name: x.name, type: x.type, scope: x.scope };
+  if (x.description) out.description = x.description;
+  if (!unset(x.validation)) out.validation = jsonCanonical(x.validation) as NonNullable<GuideVariable['validation']>;
+  if (!unset(x.listValues)) out.listValues = jsonCanonical(x.listValues) as NonNullable<GuideVariable['listValues']>;
+  if (!unset(x.listVariables)) out.listVariables = (x.listVariables ?? []).map(variableFromWire);
+  if (!unset(x.customConversationAttributes)) {
+    // The schema's selfUri is the server's link: left out, as the canonical form leaves it out.
+    out.customConversationAttributes = (x.customConversationAttributes ?? []).map((a) => ({ attributeName: a.attributeName, schema: { id: a.schema?.id ?? '' } }));
+  }
+  return out;
+}
+
 export function toWire(g: Guide): GuideVersionContent {
   const body: GuideVersionContent = {
     instruction: g.instruction,
-    variables: g.variables.map((v) => ({ name: v.name, type: v.type, scope: v.scope, ...(v.description !== undefined ? { description: v.description } : {}) })),
+    variables: g.variables.map(variableToWire),
     resources: {
       dataActions: g.dataActions.map((d) => ({ id: d.id, label: d.label, ...(d.description !== undefined ? { description: d.description } : {}) })),
     },
@@ -131,7 +176,7 @@ export function fromWire(name: string, v: WireGuideVersion): Guide {
     name,
     labels: {},
     instruction: v.instruction,
-    variables: (v.variables ?? []).map((x) => ({ name: x.name, type: x.type, scope: x.scope, ...(x.description ? { description: x.description } : {}) })),
+    variables: (v.variables ?? []).map(variableFromWire),
     dataActions: (v.resources?.dataActions ?? []).map((d) => ({ id: d.id, label: d.label, ...(d.description ? { description: d.description } : {}) })),
     publish: v.state,
     source: LIVE_SOURCE,
@@ -149,10 +194,17 @@ export function fromWire(name: string, v: WireGuideVersion): Guide {
 /** What of a live version the YAML cannot hold (export warns; a plan would drop it). */
 export function unexpressed(v: WireGuideVersion): string[] {
   const out: string[] = [];
-  for (const x of v.variables ?? []) {
-    const c = variableCanonical(x);
-    for (const key of WIRE_ONLY_VARIABLE_FIELDS) if (key in c) out.push(`variables.${x.name}.${key}`);
-  }
+  const attributes = (vars: readonly WireGuideVariable[] | undefined, path: string): void => {
+    for (const x of vars ?? []) {
+      // An attribute schema's members other than its id (and link) are not in the SDK: git cannot hold them.
+      for (const a of x.customConversationAttributes ?? []) {
+        const extra = Object.keys(a.schema ?? {}).filter((k) => k !== 'id' && k !== 'selfUri');
+        if (extra.length > 0) out.push(`${path}.${x.name}.customConversationAttributes (${a.attributeName}: schema ${extra.join(', ')})`);
+      }
+      attributes(x.listVariables, `${path}.${x.name}.listVariables`);
+    }
+  };
+  attributes(v.variables, 'variables');
   if (v.knowledgeSettings?.inheritFromExternal) out.push('knowledgeSettings.inheritFromExternal');
   if (v.knowledgeSettings && !v.knowledgeSettings.knowledgeId && (v.knowledgeSettings.description || v.knowledgeSettings.knowledgeType)) {
     out.push('knowledgeSettings (without a knowledgeId)');

@@ -2,7 +2,7 @@
 // hand-built live state (guides with their latest and production versions, settings), through the
 // plan engine as the CLI runs it.
 import { describe, expect, it } from 'vitest';
-import { canonical as guideCanonical, contentCanonical, fromWire as guideFromWire, landed, toWire as guideToWire } from '../../../src/kinds/Guide/index.js';
+import { canonical as guideCanonical, contentCanonical, fromWire as guideFromWire, landed, toWire as guideToWire, unexpressed } from '../../../src/kinds/Guide/index.js';
 import { canonicalHash } from '../../../src/kinds/canonical.js';
 import type { Ownership } from '../../../src/kinds/ownership.js';
 import { bcp47, canonical as summaryCanonical, fromWire as summaryFromWire, toWire as summaryToWire } from '../../../src/kinds/SummarySetting/index.js';
@@ -125,6 +125,61 @@ describe('Guide: canonical form and model ⇄ wire', () => {
     expect(back.publish).toBe('TestReady');
     expect(landed(guideToWire(back), guideToWire(g))).toBe(true);
     expect(guideToWire(back).knowledgeSettings).toEqual({ knowledgeId: '3f2a6a5e-8c1d-4a83-9d5c-2b7e4f0c1a90', knowledgeType: 'Standard' });
+  });
+});
+
+describe('Guide: variable settings (validation, listValues, listVariables, customConversationAttributes)', () => {
+  const ITEMS = {
+    name: 'items',
+    type: 'List' as const,
+    scope: 'Input' as const,
+    validation: { required: true, maxItems: 3 },
+    listValues: { values: ['a', 'b'] },
+    listVariables: [{ name: 'sku', type: 'String' as const, scope: 'Input' as const, validation: { pattern: '^[A-Z]{3}$' } }],
+    customConversationAttributes: [{ attributeName: 'basket', schema: { id: 'schema-1' } }],
+  };
+  const withItems = (over: Partial<typeof ITEMS> = {}) => guide('Returns', { instruction: 'Ask for {{Variable.items}}.\n', variables: [{ ...ITEMS, ...over }] });
+
+  it('leaves the form, and so the hash, of a guide without them as it was', () => {
+    // Hashes from before these settings were content (guards and audit snapshots of existing guides stay valid).
+    expect(canonicalHash(guideCanonical({ content: guideToWire(guide('Returns')), state: 'ProductionReady' }))).toBe('b2d644f2d4541965917a65d71b43f54148a704559316b6b32a64b59204bbddfa');
+    // Empty settings are no settings.
+    expect(canonicalHash(contentCanonical({ instruction: 'x', variables: [{ name: 'a', type: 'List', scope: 'Input', validation: {}, listValues: {}, listVariables: [], customConversationAttributes: [] }] }))).toBe(
+      'e0cd59d48ce8b51e60752a9417a16bea9bd28c99a9c00ed05a32b260547a22e2',
+    );
+    expect(guideToWire(guide('Returns')).variables).toEqual([
+      { name: 'first_name', type: 'String', scope: 'Input', description: 'The first name' },
+      { name: 'order', type: 'String', scope: 'Output' },
+    ]);
+  });
+
+  it('sends them as written, reads them back into the model, and a live copy is the same content', () => {
+    const g = withItems();
+    expect(guideToWire(g).variables).toEqual([ITEMS]);
+    // The server links the attribute's schema (selfUri): not content, and not exported.
+    const wire = version('g1', '1.0', 'ProductionReady', g);
+    wire.variables = [{ ...ITEMS, customConversationAttributes: [{ attributeName: 'basket', schema: { id: 'schema-1', selfUri: '/api/v2/schemas/schema-1' } }] }];
+    const back = guideFromWire('Returns', wire);
+    expect(back.variables).toEqual([ITEMS]);
+    expect(landed(guideToWire(g), wire)).toBe(true);
+    expect(one(buildPlan(desiredState({ guides: [g] }), live([liveGuide('Returns', { latest: wire })]), opts()), 'Guide/Returns').action).toBe('noop');
+    // Export has nothing to warn of; a schema member the SDK does not have is still named.
+    expect(unexpressed(wire)).toEqual([]);
+    wire.variables = [{ ...ITEMS, customConversationAttributes: [{ attributeName: 'basket', schema: { id: 'schema-1', version: 2 } }] }];
+    expect(unexpressed(wire)).toEqual(['variables.items.customConversationAttributes (basket: schema version)']);
+  });
+
+  it('plans a change to one of them as an update naming the field, readably', () => {
+    const l = liveGuide('Returns', { latest: version('g1', '1.0', 'ProductionReady', withItems()) });
+    const g = withItems({ listValues: { values: ['a', 'b', 'c'] } });
+    const plan = buildPlan(desiredState({ guides: [g] }), live([l]), opts());
+    const a = one(plan, 'Guide/Returns');
+    expect(a.action).toBe('update');
+    expect(a.changes).toEqual([{ path: 'variables.items.listValues.values', before: ['a', 'b'], after: ['a', 'b', 'c'] }]);
+    expect(renderText(plan)).toMatch(/variables\.items\.listValues\.values/);
+    // Dropping a setting git no longer holds is a change too.
+    const dropped = one(buildPlan(desiredState({ guides: [withItems({ validation: undefined })] }), live([l]), opts()), 'Guide/Returns');
+    expect(dropped.changes).toEqual([{ path: 'variables.items.validation', before: { required: true, maxItems: 3 } }]);
   });
 });
 

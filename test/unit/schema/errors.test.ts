@@ -249,6 +249,41 @@ describe('AI Studio kinds and PromptTest', () => {
     ]);
   });
 
+  it('Guide variable settings: listValues and validation are objects, a List item and an attribute have known fields, each at its line and column', () => {
+    const ok = `  instruction: Hi {{Variable.items}}.
+  variables:
+    - name: items
+      type: List
+      scope: Input
+      validation: {required: true}
+      listValues: {values: [a, b]}
+      listVariables:
+        - {name: sku, type: String, scope: Input, listValues: {}}
+      customConversationAttributes:
+        - {attributeName: basket, schema: {id: s1, selfUri: /api/v2/s1}}
+`;
+    expect(check(GUIDE('G', ok))).toEqual([]);
+    const bad = `  instruction: Hi {{Variable.items}}.
+  variables:
+    - name: items
+      type: List
+      scope: Input
+      validation: true
+      listValues: [a, b]
+      listVariables:
+        - {name: sku, type: Strin, scope: Input, lstValues: {}}
+      customConversationAttributes:
+        - {attributeName: basket, schema: {id: s1, name: x}}
+`;
+    expect(short(check(GUIDE('G', bad)))).toEqual([
+      '11:19 schema/type spec.variables[0].validation must be a mapping, not true',
+      '12:19 schema/type spec.variables[0].listValues must be a mapping, not a list',
+      '14:50 schema/unknown-field unknown field "lstValues" in spec.variables[0].listVariables[0] (did you mean "listValues"?)',
+      '14:29 schema/enum spec.variables[0].listVariables[0].type must be one of String, Integer, Number, Boolean, Date, List, not "Strin" (did you mean "String"?)',
+      '16:52 schema/unknown-field unknown field "name" in spec.variables[0].customConversationAttributes[0].schema; allowed: id, selfUri',
+    ]);
+  });
+
   it('a SummarySetting: BCP-47 language with a fix, and External needs an integrationId (at serviceType)', () => {
     expect(short(check(SUMMARY('  language: en_US\n  serviceType: External\n')))).toEqual([
       '7:16 summaries/integration-required serviceType External needs an integrationId (the integration of the external summarisation service)',
