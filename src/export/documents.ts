@@ -5,7 +5,7 @@ import type { LiveGuide, LiveState } from '../kinds/kind.js';
 import { fromWire as templateFromWire } from '../kinds/PromptTemplate/index.js';
 import { fromWire as versionFromWire } from '../kinds/PromptVersion/index.js';
 import { fromWire as filterFromWire } from '../kinds/SafetyFilter/index.js';
-import { fromWire as summaryFromWire } from '../kinds/SummarySetting/index.js';
+import { canonical as summaryCanonical, fromWire as summaryFromWire } from '../kinds/SummarySetting/index.js';
 import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
 import { isManaged } from '../kinds/labels.js';
 import { filterAddress, GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, summarySettingAddress, templateAddress, versionAddress } from '../model/address.js';
@@ -133,6 +133,10 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
     const doc = summaryDocument(s);
     const prompt = (doc.spec as { prompt?: unknown }).prompt;
     if (typeof prompt === 'string') warnIfLoadingChanges(summarySettingAddress(s.name), 'prompt', prompt, warnings);
+    else if (typeof summaryCanonical(s).prompt === 'string') {
+      // DESIGN §2: a prompt in YAML makes a setting Prompt-type, so a Basic one's cannot be written.
+      warnings.push(`${summarySettingAddress(s.name)}: a Basic setting that holds a prompt; promptctl YAML cannot hold it (a prompt there makes the setting Prompt-type), so a plan of the export shows removing it`);
+    }
     files.push({ path: `${SUMMARIES_DIR}/${uniqueIn(usedSummaries, 'summary-setting', (n) => safe(slug(maskName(n))))(s.name)}`, documents: [doc] });
     counts.summarySettings += 1;
   }
