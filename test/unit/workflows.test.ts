@@ -125,7 +125,9 @@ describe('every workflow', () => {
   it.each(workflowFiles)('%s: credentials only from secrets, never literal', (f) => {
     const text = raw(f);
     for (const m of text.matchAll(/^\s*(GENESYSCLOUD_[A-Z_]+):\s*(.+)$/gm)) {
-      expect(m[2], `${f}: ${m[1]}`).toBe(`\${{ secrets.${m[1]} }}`);
+      // The pull-request plan reads each environment's read-only client (<PREFIX>_READONLY_*).
+      const secret = f === 'plan.yml' ? m[1]!.replace(/^(GENESYSCLOUD_[A-Z]+)_/, '$1_READONLY_') : m[1];
+      expect(m[2], `${f}: ${m[1]}`).toBe(`\${{ secrets.${secret} }}`);
     }
     expect(text).not.toMatch(/GENESYSCLOUD_API_URL|local-secret|client-secret/);
   });
@@ -175,9 +177,9 @@ describe('plan.yml', () => {
   const w = wf('plan.yml');
   const job = w.jobs.plan!;
   const comment = w.jobs.comment ?? ({ steps: [] } as Job);
-  it('runs on pull requests touching prompts/**, a new push cancelling the previous run', () => {
+  it('runs on every pull request (no path filter), a new push cancelling the previous run', () => {
     expect(Object.keys(w.on)).toEqual(['pull_request']);
-    expect((w.on.pull_request as { paths: string[] }).paths).toEqual(['prompts/**']);
+    expect((w.on.pull_request as { paths?: string[] } | null)?.paths).toBeUndefined();
     expect(w.concurrency?.group).toMatch(/pull_request\.number/);
     expect(w.concurrency?.['cancel-in-progress']).toBe(true);
   });
@@ -198,15 +200,15 @@ describe('plan.yml', () => {
     expect(plan!.with!.args).toMatch(/--detailed-exitcode/);
     expect(plan!.with!['fail-on-error']).toBe('false');
   });
-  it('validates with GitHub annotations, unconditionally; plans only with credentials and a valid tree', () => {
+  it('validates with GitHub annotations whenever what promptctl reads changed; plans only with credentials and a valid tree', () => {
     const [validate] = promptctlSteps(w, 'validate');
     expect(validate!.with!.args).toBe('--env ${{ matrix.env }} --format github');
-    expect(validate!.if).toBeUndefined();
+    expect(validate!.if).toBe("steps.changes.outputs.relevant == 'true'");
     const [plan] = promptctlSteps(w, 'plan');
     expect(plan!.if).toMatch(/HAS_CREDENTIALS == 'true'/);
     expect(plan!.if).toMatch(/steps\.validate\.outputs\.exit-code == '0'/);
     expect(Object.keys(plan!.env!).sort()).toEqual(CREDENTIAL_ENV);
-    expect(job.env!.HAS_CREDENTIALS).toMatch(/secrets\[format\('\{0\}_OAUTHCLIENT_SECRET', fromJSON\('\{"dev":"GENESYSCLOUD_DEV","staging":"GENESYSCLOUD_STAGING","prod":"GENESYSCLOUD_PROD"\}'\)\[matrix\.env\]\)\] != ''/);
+    expect(job.env!.HAS_CREDENTIALS).toMatch(/secrets\[format\('\{0\}_READONLY_OAUTHCLIENT_SECRET', fromJSON\('\{"dev":"GENESYSCLOUD_DEV","staging":"GENESYSCLOUD_STAGING","prod":"GENESYSCLOUD_PROD"\}'\)\[matrix\.env\]\)\] != ''/);
     expect(plan!.with!.args).toMatch(/^--env \$\{\{ matrix\.env \}\} /);
   });
   // Finding 5: test after plan, in the same job (and comment).
@@ -224,7 +226,7 @@ describe('plan.yml', () => {
     expect(collect.run).toMatch(/status\.json/);
   });
   it('explains a skipped plan instead of failing', () => {
-    const note = job.steps.find((s) => s.if === "env.HAS_CREDENTIALS != 'true'");
+    const note = job.steps.find((s) => s.if === "steps.changes.outputs.relevant == 'true' && env.HAS_CREDENTIALS != 'true'");
     expect(note?.run).toMatch(/forks get no secrets[\s\S]*::notice title=promptctl plan skipped::/);
   });
   it('uploads the plan JSON, markdown and test report as an artifact, even when something failed', () => {
@@ -240,10 +242,10 @@ describe('plan.yml', () => {
     expect(post.env!.ARTIFACT_PREFIX).toBe('promptctl-plan-pr${{ github.event.pull_request.number }}-');
     expect(post.env!.ENVIRONMENTS!.split(' ')).toEqual(ENVIRONMENTS);
   });
-  it('plans each environment in its own job, bound to its GitHub Environment, in its own concurrency group', () => {
+  it('plans each environment in its own job, bound to no GitHub Environment (no deployment), in its own concurrency group', () => {
     expect(job.strategy?.matrix).toEqual({ env: ENVIRONMENTS });
     expect(job.strategy?.['fail-fast']).toBe(false);
-    expect(job.environment).toBe('${{ matrix.env }}');
+    expect(job.environment).toBeUndefined();
     expect(job.concurrency).toEqual({ group: 'promptctl-plan-${{ github.event.pull_request.number }}-${{ matrix.env }}', 'cancel-in-progress': true });
     for (const command of ['validate', 'plan', 'test']) expect(promptctlSteps(w, command)[0]!.with!.args, command).toMatch(/--env \$\{\{ matrix\.env \}\}/);
   });
@@ -336,7 +338,7 @@ describe('apply.yml', () => {
     // what the report says comes from the result each environment's job recorded
     const record = job.steps.find((s) => s.name === 'Record the result')!;
     expect(record.if).toBe('always()');
-    expect(record.env).toMatchObject({ RESULT: '${{ job.status }}', DECISION: '${{ steps.compare.outputs.decision }}', PR: '${{ steps.reviewed.outputs.pr }}' });
+    expect(record.env).toMatchObject({ RESULT: '${{ job.status }}', DECISION: '${{ steps.refusal.outputs.decision || steps.compare.outputs.decision }}', PR: '${{ steps.reviewed.outputs.pr }}' });
     expect(stepIndex(job, (s) => s.name === 'Record the result')).toBeLessThan(stepIndex(job, (s) => s.name === 'Upload the plan'));
   });
 });
@@ -1464,5 +1466,408 @@ describe('plan.yml: test cases waiting for the merge', () => {
     const again = fakeGitHub();
     await runScript(planScript('comment'), again.api, { PLAN_DIR: root, ARTIFACT_PREFIX: 'promptctl-plan-pr7-', ENVIRONMENTS: 'dev' });
     expect(again.comments[0]!.body).not.toMatch(/hourglass/);
+  });
+});
+
+// rev27 (the README's CI flow run against emulators): what a team copying the workflows hit.
+
+// Finding 1: which Guides and SummarySettings promptctl owns is read from git history; in a
+// depth-1 clone a pull request deleting one planned "No changes … left alone (a shallow clone…)".
+describe('rev27: full history wherever promptctl plans, applies or drifts', () => {
+  it.each(['plan.yml', 'apply.yml', 'drift.yml'])('%s: every job that runs promptctl checks out with fetch-depth 0', (f) => {
+    const jobs = Object.entries(wf(f).jobs).filter(([, j]) => j.steps.some((s) => s.uses === LOCAL_ACTION));
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const [name, job] of jobs) {
+      const checkout = job.steps.find((s) => s.uses?.startsWith('actions/checkout@'));
+      expect(String(checkout?.with?.['fetch-depth']), `${f} job ${name}`).toBe('0');
+    }
+  });
+});
+
+// Finding 2: the trail was uploaded and never restored: every run started at seq 1, so
+// `audit verify --head <previous head>` cried "rewritten", and a killed job's open intents
+// were never resolved.
+describe('rev27: apply.yml carries the audit trail of each environment from run to run', () => {
+  const job = () => wf('apply.yml').jobs.apply!;
+  const TRAIL = '.promptctl/envs/${{ matrix.env }}/audit.jsonl';
+
+  it('finds, restores and verifies the previous trail before planning; keeps it (and this run\'s records) even when the run fails', () => {
+    const j = job();
+    const find = stepIndex(j, (s) => s.id === 'trail');
+    const restore = stepIndex(j, (s) => s.uses?.startsWith('actions/download-artifact@') === true);
+    const verify = stepIndex(j, (s) => s.with?.command === 'audit' && s.if === "steps.trail.outputs.run-id != ''");
+    const plan = stepIndex(j, (s) => s.with?.command === 'plan');
+    const apply = stepIndex(j, (s) => s.with?.command === 'apply');
+    expect([find > -1, find < restore, restore < verify, verify < plan, plan < apply]).toEqual([true, true, true, true, true]);
+    // Only from main (the reviewed-plan step refuses a manual run elsewhere) and with credentials.
+    expect(find).toBeGreaterThan(stepIndex(j, (s) => s.id === 'reviewed'));
+    expect(j.steps[find]!.uses).toMatch(/^actions\/github-script@/);
+    expect(j.steps[restore]!.if).toBe("steps.trail.outputs.run-id != ''");
+    expect(j.steps[restore]!.with).toMatchObject({ name: '${{ steps.trail.outputs.name }}', 'run-id': '${{ steps.trail.outputs.run-id }}', 'github-token': '${{ github.token }}', path: '.promptctl/envs/${{ matrix.env }}' });
+    expect(j.steps[verify]!.with!.args).toBe(`verify ${TRAIL}`);
+    expect(j.steps[verify]!.with!['fail-on-error'] ?? 'true').toBe('true');
+    expect(j.steps[verify]!.env).toMatchObject({ PROMPTCTL_AUDIT_KEY: '${{ secrets.PROMPTCTL_AUDIT_KEY }}' });
+    // What the next run restores: uploaded always (a failed or cancelled run's open intents too).
+    const up = j.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.path === TRAIL)!;
+    expect(up.if).toBe('always()');
+    expect(up.with!.name).toBe('promptctl-audit-${{ matrix.env }}-${{ github.run_id }}-${{ github.run_attempt }}');
+    // Runs of one environment never interleave, and one is never cancelled midway.
+    expect(j.concurrency).toEqual({ group: 'promptctl-apply-${{ matrix.env }}', 'cancel-in-progress': false });
+    expect(j.permissions?.actions).toBe('read');
+  });
+
+  type Art = { name: string; created_at: string; expired?: boolean };
+  const finder = () => byId(job(), 'trail').with!.script!;
+  function api(runs: { id: number; artifacts: Art[] }[], seen: { workflow?: string; branch?: string } = {}) {
+    return {
+      paginate: async (fn: (p: Record<string, unknown>) => Promise<{ data: unknown[] }>, params: Record<string, unknown>) => (await fn(params)).data,
+      rest: {
+        actions: {
+          listWorkflowRuns: async (p: { workflow_id: string; branch: string }) => {
+            seen.workflow = p.workflow_id;
+            seen.branch = p.branch;
+            return { data: { workflow_runs: runs.map((r) => ({ id: r.id })) } };
+          },
+          listWorkflowRunArtifacts: async (p: { run_id: number }) => ({ data: (runs.find((r) => r.id === p.run_id)?.artifacts ?? []).map((a) => ({ expired: false, ...a })) }),
+        },
+      },
+    };
+  }
+  function coreWithSummary() {
+    const c = fakeCore();
+    const summary: string[] = [];
+    const notices: string[] = [];
+    Object.assign(c.core, {
+      notice: (m: string) => notices.push(m),
+      summary: { addRaw(t: string) { summary.push(t); return this; }, async write() { return this; } },
+    });
+    return { c, summary, notices };
+  }
+  const ENV = { ENVIRONMENT: 'dev', GITHUB_RUN_ATTEMPT: '1', GITHUB_WORKFLOW_REF: 'acme/prompts/.github/workflows/promptctl-apply.yml@refs/heads/main', RUNS: '50' };
+
+  it('takes the newest trail of this environment kept by a run of this workflow on this branch', async () => {
+    const seen: { workflow?: string; branch?: string } = {};
+    const runs = [
+      { id: 99, artifacts: [{ name: 'promptctl-audit-staging-99-1', created_at: '2025-03-05T10:00:00Z' }] },
+      { id: 98, artifacts: [{ name: 'promptctl-audit-dev-98-1', created_at: '2025-03-04T10:00:00Z' }, { name: 'promptctl-audit-dev-98-2', created_at: '2025-03-04T12:00:00Z' }, { name: 'promptctl-apply-plan-dev-98-2', created_at: '2025-03-04T12:00:01Z' }] },
+      { id: 97, artifacts: [{ name: 'promptctl-audit-dev-97-1', created_at: '2025-03-03T10:00:00Z' }] },
+    ];
+    const { c } = coreWithSummary();
+    await runScript(finder(), api(runs, seen), ENV, { core: c });
+    expect(c.outputs).toEqual({ 'run-id': '98', name: 'promptctl-audit-dev-98-2' });
+    expect(seen).toEqual({ workflow: 'promptctl-apply.yml', branch: 'main' });
+  });
+
+  it('an older run whose job ended later wins; expired trails, other environments and this attempt\'s own name do not count', async () => {
+    const runs = [
+      { id: 99, artifacts: [{ name: 'promptctl-audit-dev-99-1', created_at: '2025-03-06T00:00:00Z' }] },
+      { id: 98, artifacts: [{ name: 'promptctl-audit-dev-98-1', created_at: '2025-03-06T10:00:00Z', expired: true }, { name: 'promptctl-audit-devx-98-1', created_at: '2025-03-07T00:00:00Z' }] },
+      { id: 97, artifacts: [{ name: 'promptctl-audit-dev-97-1', created_at: '2025-03-05T00:00:00Z' }] },
+    ];
+    // Run 99 attempt 2 (a re-run): attempt 1's trail is the previous one.
+    const { c } = coreWithSummary();
+    await runScript(finder(), api(runs), { ...ENV, GITHUB_RUN_ATTEMPT: '2' }, { core: c, context: { runId: 99 } });
+    expect(c.outputs).toEqual({ 'run-id': '99', name: 'promptctl-audit-dev-99-1' });
+    const own = coreWithSummary();
+    await runScript(finder(), api(runs), ENV, { core: own.c, context: { runId: 99 } });
+    expect(own.c.outputs).toEqual({ 'run-id': '97', name: 'promptctl-audit-dev-97-1' });
+  });
+
+  it('with no earlier trail (first run, artifacts expired), says that a new chain starts', async () => {
+    const { c, summary, notices } = coreWithSummary();
+    await runScript(finder(), api([{ id: 99, artifacts: [] }]), ENV, { core: c });
+    expect(c.outputs).toEqual({ 'run-id': '', name: '' });
+    expect(notices.join('\n')).toMatch(/no earlier audit trail of dev found.*new chain at seq 1/);
+    expect(summary.join('\n')).toMatch(/new chain at seq 1[\s\S]*HTTP sink/);
+  });
+});
+
+// Finding 3: `paths: [prompts/**]` plus required checks: a pull request touching no prompt never
+// got its checks and could never merge. Skipped at step level, the job reports success.
+describe('rev27: plan.yml runs on every pull request and skips its steps when nothing promptctl reads changed', () => {
+  const w = () => wf('plan.yml');
+  const job = () => w().jobs.plan!;
+
+  it('has no path filter and no job-level if (a skipped matrix job leaves its checks pending)', () => {
+    expect((w().on.pull_request as { paths?: unknown; 'paths-ignore'?: unknown } | null)?.paths).toBeUndefined();
+    expect((w().on.pull_request as { 'paths-ignore'?: unknown } | null)?.['paths-ignore']).toBeUndefined();
+    expect(job().if).toBeUndefined();
+  });
+
+  it('decides right after the checkout; the cache, validate, plan and test steps run only when it says so', () => {
+    const j = job();
+    const changes = stepIndex(j, (s) => s.id === 'changes');
+    expect(changes).toBe(1);
+    for (const s of j.steps.filter((x) => x.uses === LOCAL_ACTION || x.uses?.startsWith('actions/cache@'))) {
+      expect(s.if, s.name).toMatch(/steps\.changes\.outputs\.relevant == 'true'/);
+    }
+    expect(j.steps.find((s) => s.name === 'Result')!.env).toMatchObject({ RELEVANT: '${{ steps.changes.outputs.relevant }}' });
+    expect(j.steps.find((s) => s.name === 'Collect what the comment shows')!.env).toMatchObject({ RELEVANT: '${{ steps.changes.outputs.relevant }}' });
+  });
+
+  async function git(dir: string, ...args: string[]) {
+    const r = await sh(`git ${args.map((a) => `'${a}'`).join(' ')}`, { PATH: process.env.PATH, HOME: dir, GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@b', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@b' }, dir);
+    if (r.code !== 0) throw new Error(r.stderr);
+    return r.stdout.trim();
+  }
+  /** A repository checked out at a pull request's merge commit (what actions/checkout gives). */
+  async function pullRequest(change: Record<string, string>) {
+    const dir = mkdtempSync(join(tmpdir(), 'promptctl-changes-'));
+    await git(dir, 'init', '-q', '-b', 'main');
+    mkdirSync(join(dir, 'prompts'));
+    writeFileSync(join(dir, 'prompts', 'a.yaml'), 'a: 1\n');
+    writeFileSync(join(dir, 'README.md'), 'hello\n');
+    await git(dir, 'add', '-A');
+    await git(dir, 'commit', '-qm', 'base');
+    const base = await git(dir, 'rev-parse', 'HEAD');
+    await git(dir, 'checkout', '-qb', 'feature');
+    for (const [f, text] of Object.entries(change)) {
+      mkdirSync(join(dir, f, '..'), { recursive: true });
+      writeFileSync(join(dir, f), text);
+    }
+    await git(dir, 'add', '-A');
+    await git(dir, 'commit', '-qm', 'change');
+    await git(dir, 'checkout', '-q', 'main');
+    writeFileSync(join(dir, 'OTHER.md'), 'main moved on\n');
+    await git(dir, 'add', '-A');
+    await git(dir, 'commit', '-qm', 'main moves');
+    await git(dir, 'merge', '-q', '--no-ff', '-m', 'merge', 'feature');
+    return { dir, base };
+  }
+  async function decide(dir: string, base: string) {
+    const script = byId(job(), 'changes').run!;
+    const files = { output: join(dir, '.out'), summary: join(dir, '.summary') };
+    writeFileSync(files.output, '');
+    writeFileSync(files.summary, '');
+    const inputs = byId(job(), 'changes').env!.PROMPTCTL_INPUTS!;
+    const r = await sh(script, { PATH: process.env.PATH, GITHUB_OUTPUT: files.output, GITHUB_STEP_SUMMARY: files.summary, BASE_SHA: base, ENVIRONMENT: 'dev', PROMPTCTL_INPUTS: inputs }, dir);
+    return { ...r, outputs: readOutputs(files.output), summary: readFileSync(files.summary, 'utf8') };
+  }
+
+  it('a pull request that changes only the README (or another workflow): relevant=false, with a one-line summary', async () => {
+    const { dir, base } = await pullRequest({ 'README.md': 'changed\n', '.github/workflows/other.yml': 'on: push\n' });
+    try {
+      const r = await decide(dir, base);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.outputs.relevant).toBe('false');
+      expect(r.summary.trim().split('\n')).toHaveLength(1);
+      expect(r.summary).toMatch(/nothing promptctl reads changed[^\n]*skipped/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a pull request that changes a prompt, .gitattributes or this workflow: relevant=true', async () => {
+    for (const change of [{ 'prompts/a.yaml': 'a: 2\n' }, { 'prompts/promptctl.yaml': 'kind: Config\n' }, { '.gitattributes': '* text=auto\n' }, { '.github/workflows/plan.yml': 'on: pull_request\n' }]) {
+      const { dir, base } = await pullRequest(change);
+      try {
+        const r = await decide(dir, base);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.outputs.relevant, Object.keys(change)[0]).toBe('true');
+        expect(r.summary).toBe('');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('plans when it cannot tell (the base is not in the clone)', async () => {
+    const { dir } = await pullRequest({ 'README.md': 'changed\n' });
+    try {
+      await git(dir, 'checkout', '-q', 'feature');
+      const r = await decide(dir, 'f'.repeat(40));
+      expect(r.outputs.relevant).toBe('true');
+      expect(r.stdout).toMatch(/::warning title=promptctl::could not compare/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the result passes, saying why, when nothing was planned for that reason', async () => {
+    const script = job().steps.find((s) => s.name === 'Result')!.run!;
+    const r = await runStep(script, { RELEVANT: 'false', HAS_CREDENTIALS: 'true', VALIDATE_CODE: '', PLAN_CODE: '', TEST_CODE: '', ENVIRONMENT: 'dev' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/nothing promptctl reads changed/);
+  });
+
+  it('the comment job posts nothing for such a pull request, and turns an earlier plan comment into a note without fingerprints', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'promptctl-skipped-'));
+    try {
+      for (const env of ENVIRONMENTS) {
+        mkdirSync(join(root, `promptctl-plan-pr7-${env}`), { recursive: true });
+        writeFileSync(join(root, `promptctl-plan-pr7-${env}`, 'status.json'), JSON.stringify({ environment: env, relevant: 'false', hasCredentials: 'true', validate: '', plan: '', test: '' }));
+      }
+      const env = { PLAN_DIR: root, ARTIFACT_PREFIX: 'promptctl-plan-pr7-', ENVIRONMENTS: ENVIRONMENTS.join(' ') };
+      const gh = fakeGitHub();
+      await runScript(planScript('comment'), gh.api, env);
+      expect(gh.comments).toHaveLength(0);
+      gh.comments.push({ id: 1, issue_number: 7, body: `old plan\n<!-- promptctl-plan -->\n<!-- promptctl-plan-fingerprint env=dev: ${'a'.repeat(64)} head=1 run=1 -->`, user: BOT, html_url: 'u' });
+      await runScript(planScript('comment'), gh.api, env);
+      expect(gh.comments).toHaveLength(1);
+      expect(gh.comments[0]!.body).toMatch(/Nothing promptctl reads[\s\S]*skipped[\s\S]*applies nothing to dev/);
+      expect(gh.comments[0]!.body).not.toMatch(/promptctl-plan-fingerprint|did not run to the end/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+// Finding 4: the pull-request plan was bound to the `prod` GitHub Environment: with
+// deployment branches "main only" it was rejected, with required reviewers every push waited
+// for approval, and every pull request showed deployments to prod.
+describe('rev27: the pull-request plan is read-only and no deployment', () => {
+  it('binds the plan job to no GitHub Environment, and hands promptctl the read-only clients (<PREFIX>_READONLY_*) under the names promptctl.yaml gives', () => {
+    const job = wf('plan.yml').jobs.plan!;
+    expect(job.environment).toBeUndefined();
+    expect(raw('plan.yml')).not.toMatch(/^\s*environment:/m);
+    for (const command of ['plan', 'test']) {
+      const step = promptctlSteps(wf('plan.yml'), command)[0]!;
+      expect(Object.keys(step.env!).sort(), command).toEqual(CREDENTIAL_ENV);
+      for (const k of CREDENTIAL_ENV) expect(step.env![k], `${command} ${k}`).toBe(`\${{ secrets.${k.replace(/^(GENESYSCLOUD_[A-Z]+)_/, '$1_READONLY_')} }}`);
+    }
+    expect(job.env!.HAS_CREDENTIALS).toMatch(/_READONLY_OAUTHCLIENT_SECRET/);
+    // Applying and drift keep their GitHub Environments (protection rules, write clients).
+    expect(wf('apply.yml').jobs.apply!.environment).toBe('${{ matrix.env }}');
+    expect(wf('drift.yml').jobs.drift!.environment).toBe('${{ matrix.env }}');
+  });
+});
+
+// Finding 5: drift.yml sliced the markdown blindly (a fence and a <details> left open, the cut
+// note and the hidden markers rendered as code), and pointed at a JSON artifact it never kept.
+describe('rev27: the drift issue stays well-formed when cut, and the JSON it points to is kept', () => {
+  const script = () => wf('drift.yml').jobs.drift!.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script!;
+  const balanced = (body: string) => {
+    let open: string | null = null;
+    let details = 0;
+    for (const line of body.split('\n')) {
+      const m = /^\s*(`{3,})/.exec(line);
+      if (open) {
+        if (m && m[1]!.length >= open.length && line.trim() === m[1]) open = null;
+        continue;
+      }
+      if (m) open = m[1]!;
+      else details += (line.match(/<details>/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length;
+    }
+    return { open, details };
+  };
+
+  it('cuts a report over the limit at a resource boundary, never inside a fence, markers outside any block', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptctl-drift-cut-'));
+    try {
+      // One huge block: no </details> before the limit, so the cut falls inside its fence.
+      const block = (i: number, lines: number) => `<details><summary>~ update PromptVersion/p${i}</summary>\n\n\`\`\`diff\n${'+ line of text\n'.repeat(lines)}\`\`\`\n\n</details>\n\n`;
+      for (const report of ['**Drift:** 2 changed\n\n' + block(0, 200) + block(1, 8000), '**Drift:** 1 changed\n\n' + block(0, 8000)]) {
+        const file = join(dir, 'drift.md');
+        writeFileSync(file, report);
+        const gh = fakeGitHub();
+        await runScript(script(), gh.api, { ENVIRONMENT: 'dev', DRIFT_CODE: '2', DRIFT_FILE: file, ARTIFACT: 'promptctl-drift-dev-99-1' });
+        const body = gh.issues[0]!.body;
+        expect(body.length).toBeLessThanOrEqual(65_536);
+        expect(balanced(body)).toEqual({ open: null, details: 0 });
+        expect(body).toMatch(/\*\*Report cut to fit;[^\n]*`promptctl-drift-dev-99-1`[^\n]*\*\*\n\n<!-- promptctl-drift [0-9a-f]{16} -->\n<!-- promptctl-drift-env: dev -->$/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the drift as JSON (and the markdown) as an artifact when there is drift', () => {
+    const job = wf('drift.yml').jobs.drift!;
+    const json = promptctlSteps(wf('drift.yml'), 'drift').find((s) => /--format json/.test(s.with!.args!));
+    expect(json?.with?.args).toBe('--env ${{ matrix.env }} --format json');
+    expect(json?.if).toBe("steps.drift.outputs.exit-code == '2'");
+    expect(Object.keys(json!.env!).sort()).toEqual(CREDENTIAL_ENV);
+    const up = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(up.with).toMatchObject({ name: 'promptctl-drift-${{ matrix.env }}-${{ github.run_id }}-${{ github.run_attempt }}', path: '${{ runner.temp }}/promptctl-drift/' });
+    const post = job.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!;
+    expect(post.env!.ARTIFACT).toBe(up.with!.name);
+    expect(stepIndex(job, (s) => s === up)).toBeLessThan(stepIndex(job, (s) => s === post));
+  });
+
+  it('the collect step copies both reports for the artifact', async () => {
+    const run = wf('drift.yml').jobs.drift!.steps.find((s) => s.name === 'Collect the drift report')!.run!;
+    const dir = mkdtempSync(join(tmpdir(), 'promptctl-drift-collect-'));
+    try {
+      writeFileSync(join(dir, 'md'), '**Drift**\n');
+      writeFileSync(join(dir, 'json'), '{"drift":[]}\n');
+      const runner = join(dir, 'runner');
+      mkdirSync(runner);
+      const r = await runStep(run, { RUNNER_TEMP: runner, DRIFT_MD: join(dir, 'md'), DRIFT_JSON: join(dir, 'json') });
+      expect(r.code, r.stderr).toBe(0);
+      expect(readdirSync(join(runner, 'promptctl-drift')).sort()).toEqual(['drift.json', 'drift.md']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// Finding 6: the org changed between the comparison and `apply plan.json`: promptctl refused
+// (exit 1, nothing changed) but the report said "may be partly updated" and told the PR nothing.
+describe('rev27: a refusal at the apply step is told from a failed apply', () => {
+  const job = () => wf('apply.yml').jobs.apply!;
+  let tmp: string;
+  beforeAll(() => (tmp = mkdtempSync(join(tmpdir(), 'promptctl-refusal-'))));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const record = (seq: number, type: 'intent' | 'outcome') => JSON.stringify({ format: 2, seq, type, address: 'SafetyFilter/x', hash: 'h' }) + '\n';
+  const STALE = 'target: x\nerror: /tmp/plan.json is stale: 1 thing changed since it was planned (listed above); nothing was applied. Run `promptctl plan --env dev --out /tmp/plan.json` again and review the new plan.\n';
+
+  async function tell(trail: string | null, before: string, stderr: string) {
+    const dir = mkdtempSync(join(tmp, 'run-'));
+    const audit = join(dir, 'audit.jsonl');
+    if (trail !== null) writeFileSync(audit, trail);
+    writeFileSync(join(dir, 'apply.err'), stderr);
+    return runStep(byId(job(), 'refusal').run!, { AUDIT: audit, BEFORE: before, APPLY_CODE: '1', APPLY_ERR: join(dir, 'apply.err'), SHA: 'abcdef1234567890' });
+  }
+
+  it('marks the trail before the apply and reads it after a failed apply', () => {
+    const j = job();
+    const mark = stepIndex(j, (s) => s.id === 'mark');
+    const apply = stepIndex(j, (s) => s.id === 'apply');
+    const refusal = stepIndex(j, (s) => s.id === 'refusal');
+    expect([mark > -1, mark < apply, apply < refusal]).toEqual([true, true, true]);
+    expect(j.steps[mark]!.if).toBe("steps.compare.outputs.decision == 'apply'");
+    expect(j.steps[refusal]!.if).toBe("always() && steps.apply.outcome == 'failure'");
+    expect(j.steps[refusal]!.env).toMatchObject({ BEFORE: '${{ steps.mark.outputs.lines }}', AUDIT: '.promptctl/envs/${{ matrix.env }}/audit.jsonl' });
+    const recorded = j.steps.find((s) => s.name === 'Record the result')!.env!;
+    expect(recorded.REASON).toBe('${{ steps.refusal.outputs.reason || steps.compare.outputs.reason }}');
+  });
+
+  it('counts the records of the trail before the apply', async () => {
+    const dir = mkdtempSync(join(tmp, 'mark-'));
+    writeFileSync(join(dir, 'audit.jsonl'), record(1, 'intent') + record(2, 'outcome'));
+    const script = byId(job(), 'mark').run!;
+    expect((await runStep(script, { AUDIT: join(dir, 'audit.jsonl') })).outputs.lines).toBe('2');
+    expect((await runStep(script, { AUDIT: join(dir, 'none.jsonl') })).outputs.lines).toBe('0');
+  });
+
+  it('no new intent after the mark: refused before any change (not-applied), with what promptctl said', async () => {
+    const r = await tell(record(1, 'intent') + record(2, 'outcome'), '2', STALE);
+    expect(r.code).toBe(0);
+    expect(r.outputs.decision).toBe('not-applied');
+    expect(r.outputs.reason).toMatch(/refused the plan of abcdef1 at the apply step \(exit 1\) before any change[^\n]*is stale: 1 thing changed[^\n]*Nothing was applied\.$/);
+    // The first run: no trail before, none after, and promptctl says nothing was applied.
+    expect((await tell(null, '0', STALE)).outputs.decision).toBe('not-applied');
+  });
+
+  it('a new intent after the mark (a call was made), or no way to tell: a failed apply, as before', async () => {
+    expect((await tell(record(1, 'intent') + record(2, 'outcome') + record(3, 'intent'), '2', 'error: 503\n')).outputs.decision).toBeUndefined();
+    expect((await tell(record(1, 'intent') + record(2, 'outcome') + '{torn', '2', 'error: x\n')).outputs.decision).toBeUndefined();
+    // No trail here after calls to a trail kept elsewhere (spec.audit.file): cannot tell.
+    expect((await tell(null, '0', 'error: 503 Service Unavailable\n')).outputs.decision).toBeUndefined();
+    expect((await tell(null, '', STALE)).outputs.decision).toBeUndefined();
+  });
+
+  it('the report says it on the pull request like a fingerprint refusal, and never "partly updated"', async () => {
+    const dir = mkdtempSync(join(tmp, 'report-'));
+    writeFileSync(join(dir, 'plan.md'), '**Plan:** 0 to create, 1 to update, 0 to delete\n');
+    const script = wf('apply.yml').jobs.report!.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script!;
+    const gh = fakeGitHub();
+    const core = await runScript(script, gh.api, { ENVIRONMENT: 'prod', RESULT: 'failure', DECISION: 'not-applied', REASON: 'promptctl refused the plan of abcdef1 at the apply step (exit 1) before any change. Nothing was applied.', FINGERPRINT: 'a'.repeat(64), PR: '42', AUDIT_HEAD: '7:abc', TEST_CODE: '', PLAN_DIR: dir, PROMOTION: 'dev staging prod' });
+    const onPr = gh.comments.filter((c) => c.issue_number === 42);
+    expect(onPr).toHaveLength(1);
+    expect(onPr[0]!.body).toMatch(/promptctl did not apply this merge to prod[\s\S]*refused the plan of abcdef1 at the apply step[\s\S]*no fingerprint[\s\S]*was not changed[\s\S]*1 to update/);
+    expect(gh.issues[0]!.body).toMatch(/apply to prod stopped before any change[\s\S]*\(said on #42\)/);
+    expect(gh.issues[0]!.body).not.toMatch(/partly updated/);
+    expect(core.failed).toHaveLength(1);
   });
 });
