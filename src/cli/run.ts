@@ -3,7 +3,7 @@
 // filters' verdicts follow on stderr. `--format json`: the whole result as one JSON document.
 import { Option, type Command } from 'commander';
 import type { GatewayApi, InvocationStreamEvent } from '../targets/llmgateway/api.js';
-import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate, WireVariable } from '../targets/llmgateway/wire.js';
+import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate, WireVariable, WireVersion } from '../targets/llmgateway/wire.js';
 import { ApiError } from '../genesys/errors.js';
 import { RESOURCE_NAME } from '../model/address.js';
 import { unlessAborted } from '../util/abort.js';
@@ -17,7 +17,8 @@ import { setEntry } from '../util/entries.js';
 import { embeddedModels } from './target.js';
 import { usd } from '../views/table.js';
 import { answerStream } from '../views/run-answer.js';
-import { oneLine, visibleName } from '../util/escapes.js';
+import { oneLine, visible, visibleName } from '../util/escapes.js';
+import { regexLiteral } from '../util/regex-literal.js';
 
 interface RunFlags {
   /** The prompts directory (added with --env): its Config's models, for the embedded emulator. */
@@ -67,16 +68,21 @@ export function parseVars(pairs: readonly string[]): Map<string, string> {
   return vars;
 }
 
+/** A number as JSON writes it, in decimal: not hex (0x10), octal, binary, Infinity, a leading + or 0. */
+const DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
 /** A --var's text as the declared type wants it (numbers and booleans are not strings on the wire). */
 export function typedValue(name: string, raw: string, declared: WireVariable | undefined): VariableValue {
   if (!declared) return raw;
+  const got = visible(JSON.stringify(raw));
   if (declared.type === 'number') {
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n)) throw new UserError(`--var ${name}=${raw}: variable ${name} is a number`);
+    const text = raw.trim();
+    const n = DECIMAL.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(n)) throw new UserError(`--var ${name} must be a number written in decimal (such as 42, -1.5 or 2e3), got ${got}`);
     return n;
   }
   if (declared.type === 'boolean') {
-    if (!/^(true|false)$/i.test(raw)) throw new UserError(`--var ${name}=${raw}: variable ${name} is true or false`);
+    if (!/^(true|false)$/i.test(raw)) throw new UserError(`--var ${name} must be true or false, got ${got}`);
     return raw.toLowerCase() === 'true';
   }
   return raw;
@@ -100,7 +106,11 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
       ctx.info(`interrupted while looking up template ${JSON.stringify(target.template)}: no call was made${flags.format === 'json' ? '; nothing was written' : ''}`);
       return EXIT.interrupted;
     }
-    const declared = declarations(template, target.version);
+    const declared = declaredVariables(template, target.version, raw.keys());
+    if (target.version === undefined) {
+      const hint = stickyHint(template, flags, raw);
+      if (hint) ctx.info(hint);
+    }
     const variables: Record<string, VariableValue> = {};
     for (const [name, value] of raw) setEntry(variables, name, typedValue(name, value, declared.get(name)));
     const request: InvocationRequest = {
@@ -177,14 +187,19 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
 }
 
 async function findTemplate(api: GatewayApi, name: string): Promise<WireTemplate> {
-  const found = (await api.listTemplates({ name, expand: ['versions'] })).find((t) => t.name === name);
+  const found = (await api.listTemplates({ name, expand: ['versions', 'traffic'] })).find((t) => t.name === name);
   if (found) return found;
   const all = (await api.listTemplates()).map((t) => t.name);
   throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}${all.length ? '' : ' (it has none: apply first)'}`);
 }
 
-/** The variables the call may take: the pinned version's, else those of every Published version. */
-function declarations(t: WireTemplate, version: string | undefined): Map<string, WireVariable> {
+/**
+ * The versions the call may run on: the pinned one, else those the template's split routes to (a
+ * weight above 0), else, with no split, the newest Published one, as the gateway picks it (DESIGN
+ * §3). A route to a version that is not Published falls to the newest, as the gateway's does;
+ * with no word on the split (a listing without `traffic`), every Published version.
+ */
+function routedVersions(t: WireTemplate, version: string | undefined): WireVersion[] {
   const published = (t.versions ?? []).filter((v) => v.state === 'Published').sort((a, b) => compareVersionLabels(a.version, b.version));
   if (version !== undefined) {
     const v = (t.versions ?? []).find((x) => x.version === version);
@@ -196,11 +211,60 @@ function declarations(t: WireTemplate, version: string | undefined): Map<string,
       const labels = published.map((x) => x.version);
       throw new UserError(`version ${version} of template "${t.name}" is a ${v.state} on the target: only a published version can be run${labels.length ? ` (published: ${labels.join(', ')})` : ''}`);
     }
-    return new Map((v.variables ?? []).map((x) => [x.name, x]));
+    return [v];
   }
-  const out = new Map<string, WireVariable>();
-  for (const v of published) for (const x of v.variables ?? []) out.set(x.name, x);
+  if (t.traffic === undefined) return published;
+  const routed = new Set((t.traffic?.routes ?? []).filter((r) => r.weight > 0).map((r) => r.version));
+  const out = published.filter((v) => routed.has(v.version));
+  const newest = published.at(-1);
+  if (newest && !out.includes(newest) && (out.length < routed.size || out.length === 0)) out.push(newest);
   return out;
+}
+
+/**
+ * How each --var is typed: as every version the call may run on declares it. When they declare
+ * it with different types, no one value suits them all (the gateway checks the type): the run is
+ * refused, naming them, rather than typed for one version and sent to another.
+ */
+export function declaredVariables(t: WireTemplate, version: string | undefined, names: Iterable<string>): Map<string, WireVariable> {
+  const versions = routedVersions(t, version);
+  const out = new Map<string, WireVariable>();
+  for (const name of names) {
+    const seen: Array<{ version: string; variable: WireVariable }> = [];
+    for (const v of versions) {
+      const x = (v.variables ?? []).find((d) => d.name === name);
+      if (x) seen.push({ version: v.version, variable: x });
+    }
+    // An enum's value is a string on the wire: the two agree.
+    const wire = (x: WireVariable): string => (x.type === 'enum' ? 'string' : x.type);
+    const types = new Set(seen.map((s) => wire(s.variable)));
+    if (types.size > 1) {
+      const said = seen.map((s) => `${article(wire(s.variable))} in ${visibleName(s.version)}`).join(', ');
+      const pin = seen.map((s) => `${t.name}@${visibleName(s.version)}`);
+      throw new UserError(
+        `--var ${name}: the versions this call may be routed to declare it differently (${said}), so its value cannot be typed for the version that answers; run one of them: ${pin.join(' or ')}`,
+      );
+    }
+    if (seen[0]) out.set(name, seen[0].variable);
+  }
+  return out;
+}
+
+const article = (type: string): string => ({ string: 'a string', number: 'a number', boolean: 'true or false' })[type] ?? visibleName(type);
+
+/**
+ * A line when a sticky split will route the call at random: no --routing-key, and no value for
+ * the variable the split names as its sticky key (README: "`--routing-key` for a sticky split").
+ */
+function stickyHint(t: WireTemplate, flags: RunFlags, given: ReadonlyMap<string, string>): string | undefined {
+  const split = t.traffic;
+  if (!split || split.strategy !== 'sticky' || flags.routingKey !== undefined) return undefined;
+  if (split.stickyKey !== undefined && given.has(split.stickyKey)) return undefined;
+  const routes = split.routes.filter((r) => r.weight > 0);
+  if (routes.length < 2) return undefined;
+  const shares = routes.map((r) => `${visibleName(r.version)} ${r.weight}%`).join(', ');
+  const on = split.stickyKey !== undefined ? visibleName(split.stickyKey) : undefined;
+  return `note: the split of ${t.name} is sticky${on ? ` (on ${on})` : ''}, but no --routing-key was given, so this call goes to a version drawn at random (${shares}); give --routing-key KEY (${on ? `a ${on}` : 'a customer or conversation id'}) to get the version that key always gets`;
 }
 
 /** A block by a safety filter is the answer to this request, not a failure of promptctl: said plainly. */
@@ -210,12 +274,12 @@ async function blockedAsUserError<T>(fn: () => Promise<T>, onError?: () => void)
   } catch (err) {
     onError?.();
     if (err instanceof ApiError && err.code === 'content.blocked') {
-      const filter = err.body?.messageParams?.['filter'];
-      const why = err.body?.message ?? err.message;
-      throw new UserError(`blocked${typeof filter === 'string' ? ` by safety filter ${filter}` : ''}: ${why}`);
+      // The filter as the body names it: its message's parameter, else the entity its details name.
+      const filter = err.body?.messageParams?.['filter'] ?? err.body?.details?.find((d) => d.errorCode === 'content.blocked')?.entityName;
+      throw new UserError(blockedMessage(typeof filter === 'string' && filter !== '' ? filter : undefined, oneLine(err.body?.message ?? err.message)));
     }
     if (err instanceof ApiError && err.code === 'invalid.variables') {
-      const why = err.body?.message ?? err.message;
+      const why = oneLine(err.body?.message ?? err.message);
       // The hint is for a variable left out; a value of the wrong kind says itself what it wants.
       throw new UserError(`the template refused the variables: ${why}${/missing|required/i.test(why) ? ' (give them with --var name=value)' : ''}`);
     }
@@ -224,6 +288,22 @@ async function blockedAsUserError<T>(fn: () => Promise<T>, onError?: () => void)
 }
 
 /** What followed the answer, on stderr. Its names are the target's text: their control characters are made visible, on a terminal or in a log read with `cat`. */
+/**
+ * A block in one line that names the filter once. The server's message usually names it already
+ * ("The request was blocked by safety filter X: phishing scored 0.96 …"): that opening is dropped
+ * and said in our words; a message that does not name it gets the name before it.
+ */
+export function blockedMessage(filter: string | undefined, why: string): string {
+  if (filter === undefined) return `blocked: ${why}`;
+  const name = visibleName(filter);
+  const lead = `blocked by safety filter ${name}`;
+  const opening = new RegExp(`^(?:the \\w+ (?:was|is) )?blocked by (?:the )?(?:safety )?filter ["'“]?${regexLiteral(name)}["'”]?(?:\\s*[:.;,]\\s*|\\s+|$)`, 'i');
+  const rest = why.replace(opening, '');
+  if (rest !== why) return rest ? `${lead}: ${rest}` : lead;
+  // Worded otherwise: said as it is when it names the filter, after its name when it does not.
+  return why.includes(name) ? `blocked: ${why}` : `${lead}: ${why}`;
+}
+
 function summaryLines(r: InvocationSummary, wallMs: number): string[] {
   const u = r.usage;
   const cost = usd(r.costUsd);

@@ -1,0 +1,121 @@
+// What `promptctl run` says of a block, a --var of the wrong type and a routed call:
+// - a block named its filter twice ("blocked by safety filter X: The request was blocked by safety
+//   filter X: …"); now once, and still when the server's message does not name it;
+// - `--var n=abc` said "variable n is a number", `--var b=yes` "variable b is true or false"; now
+//   "must be …, got "abc"", and `--var n=0x10` (sent as 16 before) is refused: decimal only;
+// - without @VERSION a --var was typed by the highest Published version that declares it, even
+//   when the split routes the call to another that declares it otherwise (or to none of them);
+//   now by the versions the call may be routed to, and refused, naming them, when they disagree;
+// - a sticky split without --routing-key routed at random without a word; now a note says so.
+import { afterEach, describe, expect, it } from 'vitest';
+import { blockedMessage, declaredVariables } from '../../src/cli/run.js';
+import type { WireTemplate } from '../../src/targets/llmgateway/wire.js';
+import { evalsProject, PHISHING, type EvalsProject } from './evals-support.js';
+
+let p: EvalsProject | undefined;
+afterEach(async () => {
+  await p?.close();
+  p = undefined;
+});
+
+describe('a block by a safety filter', () => {
+  it('names the filter once', async () => {
+    p = await evalsProject();
+    const r = await p.cli(['run', 'faq-bot@1.0.0', '--var', `question=${PHISHING}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: blocked by safety filter faq-phishing-block: phishing scored [\d.]+ on the input, at or above its threshold 0\.5$/m);
+    expect(r.stderr.match(/faq-phishing-block/g)).toHaveLength(1);
+  });
+
+  it('names it when the server message does not, and says a message that names it otherwise as it is', () => {
+    expect(blockedMessage('x-block', 'The request was blocked by safety filter x-block: pii scored 0.9')).toBe('blocked by safety filter x-block: pii scored 0.9');
+    expect(blockedMessage('x-block', 'The response was blocked by safety filter "x-block".')).toBe('blocked by safety filter x-block');
+    expect(blockedMessage('x-block', 'Content policy violation')).toBe('blocked by safety filter x-block: Content policy violation');
+    expect(blockedMessage('x-block', 'Filter x-block refused the input')).toBe('blocked: Filter x-block refused the input');
+    expect(blockedMessage(undefined, 'Content policy violation')).toBe('blocked: Content policy violation');
+  });
+});
+
+/** faq-bot with versions that declare `n` and `flag` as given, Published, and a split over them. */
+async function typedProject(decl: Record<string, Array<{ name: string; type: 'string' | 'number' | 'boolean' }>>, routes: Array<{ version: string; weight: number }>, strategy: 'random' | 'sticky' = 'random') {
+  const project = await evalsProject();
+  const api = project.emu.api;
+  const t = await api.createTemplate({ name: 'typed-bot', model: 'gpt-4o-mini' });
+  for (const [version, vars] of Object.entries(decl)) {
+    const used = vars.map((v) => `{{${v.name}}}`).join(' ');
+    await api.createVersion(t.id, { version, systemInstruction: 'Answer.', userTemplate: `Q: ${used}`, variables: vars.map((v) => ({ ...v, ...(v.type === 'string' ? { maxLength: 50 } : {}) })) });
+    await api.publishVersion(t.id, version);
+  }
+  if (routes.length) await api.putTraffic(t.id, { strategy, ...(strategy === 'sticky' ? { stickyKey: 'conversationId' } : {}), routes, version: 0 });
+  return project;
+}
+
+describe('--var typing', () => {
+  it('a number must be written in decimal, a boolean as true or false: said as "must be …, got …"', async () => {
+    p = await typedProject({ '1.0.0': [{ name: 'n', type: 'number' }, { name: 'flag', type: 'boolean' }] }, []);
+    const cases: Array<[string[], string]> = [
+      [['--var', 'n=abc', '--var', 'flag=true'], 'error: --var n must be a number written in decimal (such as 42, -1.5 or 2e3), got "abc"'],
+      [['--var', 'n=0x10', '--var', 'flag=true'], 'error: --var n must be a number written in decimal (such as 42, -1.5 or 2e3), got "0x10"'],
+      [['--var', 'n=Infinity', '--var', 'flag=true'], 'error: --var n must be a number written in decimal (such as 42, -1.5 or 2e3), got "Infinity"'],
+      [['--var', 'n=1', '--var', 'flag=yes'], 'error: --var flag must be true or false, got "yes"'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await p.cli(['run', 'typed-bot@1.0.0', ...args]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr.split('\n'), args.join(' ')).toContain(message);
+    }
+    const before = await p.invocations();
+    expect(before).toBe(0);
+    const ok = await p.cli(['run', 'typed-bot@1.0.0', '--var', 'n=-1.5e2', '--var', 'flag=TRUE', '--format', 'json']);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it('by the versions the split routes to, not the highest Published one', async () => {
+    // 2.0.0 declares n as a string but takes no traffic: the split routes every call to 1.0.0.
+    p = await typedProject({ '1.0.0': [{ name: 'n', type: 'number' }], '2.0.0': [{ name: 'n', type: 'string' }] }, [{ version: '1.0.0', weight: 100 }, { version: '2.0.0', weight: 0 }]);
+    const r = await p.cli(['run', 'typed-bot', '--var', 'n=42', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).version).toBe('1.0.0');
+  });
+
+  it('refused, naming the versions, when those the call may be routed to declare it with different types', async () => {
+    p = await typedProject({ '1.0.0': [{ name: 'n', type: 'number' }], '2.0.0': [{ name: 'n', type: 'string' }] }, [{ version: '1.0.0', weight: 50 }, { version: '2.0.0', weight: 50 }]);
+    const r = await p.cli(['run', 'typed-bot', '--var', 'n=42']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^error: --var n: the versions this call may be routed to declare it differently \(a number in 1\.0\.0, a string in 2\.0\.0\), so its value cannot be typed for the version that answers; run one of them: typed-bot@1\.0\.0 or typed-bot@2\.0\.0$/m,
+    );
+    expect(await p.invocations()).toBe(0);
+    // Pinned, each is typed as it declares it.
+    expect((await p.cli(['run', 'typed-bot@2.0.0', '--var', 'n=42'])).code).toBe(0);
+  });
+
+  it('without a split, by the newest Published version, which the gateway runs', () => {
+    const t = {
+      name: 'typed-bot',
+      traffic: null,
+      versions: [
+        { version: '1.0.0', state: 'Published', variables: [{ name: 'n', type: 'string' }] },
+        { version: '1.1.0', state: 'Published', variables: [{ name: 'n', type: 'number' }] },
+        { version: '2.0.0', state: 'Draft', variables: [{ name: 'n', type: 'boolean' }] },
+      ],
+    } as unknown as WireTemplate;
+    expect(declaredVariables(t, undefined, ['n']).get('n')?.type).toBe('number');
+  });
+});
+
+describe('a sticky split without --routing-key', () => {
+  it('says on stderr that the call is routed at random; not with a key', async () => {
+    p = await typedProject({ '1.0.0': [{ name: 'n', type: 'number' }], '1.1.0': [{ name: 'n', type: 'number' }] }, [{ version: '1.0.0', weight: 90 }, { version: '1.1.0', weight: 10 }], 'sticky');
+    const r = await p.cli(['run', 'typed-bot', '--var', 'n=1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'note: the split of typed-bot is sticky (on conversationId), but no --routing-key was given, so this call goes to a version drawn at random (1.0.0 90%, 1.1.0 10%); give --routing-key KEY (a conversationId) to get the version that key always gets\n',
+    );
+    const keyed = await p.cli(['run', 'typed-bot', '--var', 'n=1', '--routing-key', 'conv-42']);
+    expect(keyed.code, keyed.stderr).toBe(0);
+    expect(keyed.stderr).not.toContain('note:');
+    const pinned = await p.cli(['run', 'typed-bot@1.1.0', '--var', 'n=1']);
+    expect(pinned.stderr).not.toContain('note:');
+  });
+});
