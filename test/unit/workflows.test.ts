@@ -1871,3 +1871,18 @@ describe('rev27: a refusal at the apply step is told from a failed apply', () =>
     expect(core.failed).toHaveLength(1);
   });
 });
+
+describe("rev27: the README's CI section says what the workflows now do", () => {
+  it('full history, read-only plan credentials, no path filter, the trail carried over, refusals at apply, the drift artifact', () => {
+    expect(ciSection).toMatch(/`fetch-depth: 0`/);
+    expect(ciSection).toMatch(/`GENESYSCLOUD_PROD_READONLY_OAUTHCLIENT_ID`/);
+    expect(ciSection).toMatch(/pull-request plan is bound to \*\*no\*\* GitHub Environment/);
+    expect(ciSection).toMatch(/no `paths:` filter/);
+    expect(ciSection).not.toMatch(/paths: \["prompts\/\*\*"\]/);
+    expect(ciSection).toMatch(/carried from run to run/);
+    expect(ciSection).toMatch(/new chain starts at seq 1/);
+    expect(ciSection).toMatch(/HTTP sink/);
+    expect(ciSection).toMatch(/never as "may be partly updated"/);
+    expect(ciSection).toMatch(/`promptctl-drift-<env>-<run>-<attempt>`/);
+  });
+});
