@@ -354,13 +354,25 @@ function settingMessage(g: PromotionGap, env: string, previous: string): string 
  * A guide version's content alone (not its state), as it carries from one org to the next: what
  * must have run before. Data actions and knowledge bases are objects of each org, with ids of
  * their own, so the same guide names different ids in staging and prod: a data action counts by
- * its label and description, a knowledge setting without its id.
+ * its label and description, a knowledge setting without its id, and so do conversation
+ * attribute schemas: a variable's attributes count by name.
  */
 function guideContentHash(body: Parameters<typeof contentCanonical>[0]): string {
   const c = contentCanonical(body);
   const actions = Object.values(c.dataActions as Canonical).map((a) => stableStringify(a)).sort();
   const knowledge = c.knowledge as Canonical | null;
-  return canonicalHash({ ...c, dataActions: actions, knowledge: knowledge && { ...knowledge, knowledgeId: null } });
+  const variables = Object.fromEntries(Object.entries(c.variables as Canonical).map(([name, v]) => [name, withoutSchemaIds(v as Canonical)]));
+  return canonicalHash({ ...c, variables, dataActions: actions, knowledge: knowledge && { ...knowledge, knowledgeId: null } });
+}
+
+/** A variable's canonical form with its (and its list items') attribute schema ids left out. */
+function withoutSchemaIds(v: Canonical): Canonical {
+  const out: Canonical = { ...v };
+  const attributes = v['customConversationAttributes'];
+  if (Array.isArray(attributes)) out['customConversationAttributes'] = attributes.map((a) => ({ ...(a as Canonical), schema: null }));
+  const items = v['listVariables'];
+  if (Array.isArray(items)) out['listVariables'] = items.map((x) => withoutSchemaIds(x as Canonical));
+  return out;
 }
 
 /**

@@ -125,6 +125,18 @@ describe('promotion', () => {
     expect(promotionGaps(wanted, held(content('staging', 'Cancel order'))).map((g) => g.address)).toEqual(['Guide/Returns']);
     expect(promotionGaps(wanted, held({ ...content('staging'), resources: { dataActions: [] } })).map((g) => g.address)).toEqual(['Guide/Returns']);
 
+    // A variable's conversation attribute names each org's own schema (a list item's too): it counts by name.
+    const variables = (org: string, name = 'orderNumber') => {
+      const attribute = { attributeName: name, schema: { id: `schema-${org}` } };
+      const item = { name: 'sku', type: 'String', scope: 'Input', customConversationAttributes: [attribute] };
+      return [{ name: 'order', type: 'List', scope: 'Input', customConversationAttributes: [attribute], listVariables: [item] }];
+    };
+    const withAttributes = promotedVersions({
+      actions: [{ ...update, desired: { kind: 'Guide', body: { ...content('prod'), variables: variables('prod') }, state: 'ProductionReady', write: 'version' } } as PlanAction],
+    });
+    expect(promotionGaps(withAttributes, held({ ...content('staging'), variables: variables('staging') }))).toEqual([]);
+    expect(promotionGaps(withAttributes, held({ ...content('staging'), variables: variables('staging', 'caseNumber') })).map((g) => g.address)).toEqual(['Guide/Returns']);
+
     const setting = (org: string, prompt = 'Summarise the call.\n') => ({ name: 'Voice wrap-up', language: 'en-US', serviceType: 'External', integrationId: `int-${org}`, prompt });
     const create = { action: 'create', address: 'SummarySetting/Voice wrap-up', kind: 'SummarySetting', name: 'Voice wrap-up', changes: [], dependsOn: [], desired: { kind: 'SummarySetting', body: setting('prod') } } as PlanAction;
     const wantedSetting = promotedVersions({ actions: [create] });
