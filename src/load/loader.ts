@@ -35,6 +35,7 @@ import { hasEnvironments } from '../model/environments.js';
 import type { KnownSecret } from '../rules/util.js';
 import { withLazyLocations } from './lazy-locations.js';
 import { hasTextFields, resolveTexts, TextOnlyDocuments, type TextSource } from './texts.js';
+import { PartlyChecked } from './partial.js';
 import { budgetDiagnostics, malformedModel, type TokenMemo } from '../tokens/index.js';
 import { SEMVER } from '../util/semver.js';
 import type { ErrorObject } from 'ajv';
@@ -92,6 +93,8 @@ export class Loader {
   private readonly texts: TextSource;
   /** Documents outside the desired state whose own text is still checked. */
   private readonly textOnly: TextOnlyDocuments;
+  /** Documents outside the desired state whose model id and test vars are still checked. */
+  private readonly partly = new PartlyChecked();
 
   constructor(
     rootReal: string,
@@ -148,6 +151,7 @@ export class Loader {
         else this.strayModels.push(normalizeConfig(data, nodeStart(ctx, findKey(ctx, [], 'kind'))).models);
       }
       this.rememberUnloaded(data);
+      if (kind !== 'Config') this.partly.failed(kind, ctx, data, schemaErrors, () => kindFacts(kind, ctx, this.paths));
       return this.textOnly.schemaFailed(kind, ctx, data, schemaErrors, yamlDir, () => documentFacts(ctx, this.paths));
     }
 
@@ -163,12 +167,12 @@ export class Loader {
       return;
     }
 
-    const facts = documentFacts(ctx, this.paths);
-    if (kind === 'PromptTest') facts.keyLocations = collectKeyLocations(ctx, ['spec', 'cases']);
+    const facts = kindFacts(kind, ctx, this.paths);
     if (hasTextFields(kind) && !(await resolveTexts(this.texts, kind, ctx, data, facts, yamlDir, () => false))) {
       // A `{file: ...}` text could not be read: the document stays out of the desired state, but
-      // its other text is still checked.
+      // its other text and its model are still checked.
       this.rememberUnloaded(data);
+      this.partly.failed(kind, ctx, data, [], () => facts);
       return this.textOnly.unreadText(kind, data, facts);
     }
     this.add(kind, data, facts);
@@ -276,6 +280,10 @@ export class Loader {
       if (hasEnvironments(union.config)) diagnostics.push(...environmentDiagnostics(union, base, run));
     }
     diagnostics.push(...this.textOnly.findings(this.knownSecrets));
+    // Documents that failed: their model ids (not when promptctl.yaml is broken, as for budgets)
+    // and their tests' vars, against what the rules checked.
+    const known = configBroken ? null : withStrayModels(state, this.strayModels).config;
+    diagnostics.push(...this.partly.findings(state, known, ruleContext, this.tokenMemo, this.environment));
     // Budgets are per version, so they run on every version that loaded (one broken file must
     // not hide another's budget error), unless promptctl.yaml itself is broken (above).
     if (!configBroken) diagnostics.push(...budgetDiagnostics(withStrayModels(state, this.strayModels), this.tokenMemo));
@@ -296,6 +304,13 @@ export class Loader {
 function documentFacts(ctx: DocContext, paths: PathNames): DocumentFacts {
   const facts = { source: nodeStart(ctx, findKey(ctx, [], 'kind')), texts: {}, textOrigins: {}, textFiles: {} };
   return withLazyLocations(facts, indexLocations(ctx, paths));
+}
+
+/** A document's facts, with a PromptTest's key locations (a var's name is a key). */
+function kindFacts(kind: DocumentKind, ctx: DocContext, paths: PathNames): DocumentFacts {
+  const facts = documentFacts(ctx, paths);
+  if (kind === 'PromptTest') facts.keyLocations = collectKeyLocations(ctx, ['spec', 'cases']);
+  return facts;
 }
 
 /**

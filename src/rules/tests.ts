@@ -62,6 +62,43 @@ export function checkTests(state: DesiredState, ctx: RuleContext = {}): Diagnost
   return [...state.tests.flatMap((t) => checkTest(t, ix, ctx)), ...checkShadowedResponses(state.tests)];
 }
 
+/** A PromptTest kept out of the desired state, and the indexes of its cases whose vars are usable. */
+export interface CaseVarsTest {
+  /** Its target and cases as written; only the cases `cases` names hold anything. */
+  test: PromptTest;
+  cases: readonly number[];
+}
+
+/**
+ * The target and the named cases' vars of tests that failed the schema elsewhere (a misspelt
+ * assertion, `repeat: 0`), checked against `state` as `checkTests` checks a loaded test's: so
+ * one run says both (load/partial.ts). Nothing else of such a test is checked here.
+ */
+export function checkCaseVars(state: DesiredState, tests: readonly CaseVarsTest[], ctx: RuleContext = {}): Diagnostic[] {
+  const ix = indexes(state);
+  const out: Diagnostic[] = [];
+  const err = (at: SourceLocation, rule: string, message: string, severity: Severity = 'error') => out.push(diagnostic(at, severity, rule, message));
+  for (const { test: t, cases } of tests) {
+    if ('guide' in t.target) {
+      const guide = guideTarget(t, t.target.guide, ix, ctx, err);
+      if (guide) for (const i of cases) checkGuideVars(t, t.cases[i]!, i, guide, err);
+      continue;
+    }
+    const target = versionTarget(t, ix, ctx, err);
+    if (target) for (const i of cases) checkTemplateVars(t, t.cases[i]!, i, target, err);
+  }
+  return out;
+}
+
+/** The guide a test targets, or undefined (said unless that guide failed to load). */
+function guideTarget(t: PromptTest, name: string, ix: Indexes, ctx: RuleContext, err: Err): Guide | undefined {
+  const guide = ix.guides.get(name);
+  if (!guide && !ctx.unloadedGuides?.has(name)) {
+    err(locate(t, 'spec.target.guide'), 'tests/unknown-target', `guide "${name}" is not defined by any Guide${didYouMean(name, ix.guides.keys())}`);
+  }
+  return guide;
+}
+
 function checkTest(t: PromptTest, ix: Indexes, ctx: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const err = (at: SourceLocation, rule: string, message: string, severity: Severity = 'error') => out.push(diagnostic(at, severity, rule, message));
@@ -82,16 +119,7 @@ function checkTest(t: PromptTest, ix: Indexes, ctx: RuleContext): Diagnostic[] {
   }
 
   if ('guide' in t.target) {
-    const guide = ix.guides.get(t.target.guide);
-    if (!guide) {
-      if (!ctx.unloadedGuides?.has(t.target.guide)) {
-        err(
-          locate(t, 'spec.target.guide'),
-          'tests/unknown-target',
-          `guide "${t.target.guide}" is not defined by any Guide${didYouMean(t.target.guide, ix.guides.keys())}`,
-        );
-      }
-    }
+    const guide = guideTarget(t, t.target.guide, ix, ctx, err);
     t.cases.forEach((c, i) => {
       if (guide) checkGuideVars(t, c, i, guide, err);
       if (!c.messages.some((m) => m.role === 'user')) {

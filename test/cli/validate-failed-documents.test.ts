@@ -1,0 +1,112 @@
+// `promptctl validate` reports every problem in one run (README "Diagnostics"): a document that
+// fails one layer (YAML, the schema) still has what the failure leaves intact checked in the same
+// run: its model id, a PromptTest's case vars, the schema of a document whose only YAML problem
+// is a duplicate key. Each repro is added to a copy of the example prompts (which validate clean).
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { loadProject } from '../../src/load/index.js';
+import { REPO, runCliInProcess } from '../helpers/cli.js';
+
+let cwd: string;
+beforeEach(async () => {
+  cwd = await mkdtemp(path.join(tmpdir(), 'promptctl-validate-failed-'));
+  await cp(path.join(REPO, 'prompts'), path.join(cwd, 'prompts'), { recursive: true });
+});
+afterEach(() => rm(cwd, { recursive: true, force: true }));
+
+/** `file:line:column rule` of each diagnostic validate prints, and its exit code. */
+async function validate(files: Record<string, string>): Promise<{ code: number; found: string[]; stdout: string }> {
+  for (const [name, text] of Object.entries(files)) await writeFile(path.join(cwd, 'prompts', name), text);
+  const r = await runCliInProcess(['validate', '--dir', 'prompts'], { cwd, env: { PROMPTCTL_DEBUG: '' } });
+  const found = r.stdout
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => {
+      const m = /^(.+?):(\d+):(\d+): (?:error|warning): .* \[([a-z-]+\/[a-z0-9-]+)\]$/.exec(l);
+      return m ? `${m[1]}:${m[2]}:${m[3]} ${m[4]}` : `unparsed: ${l}`;
+    });
+  return { code: r.code, found, stdout: r.stdout };
+}
+
+const TEMPLATE = 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata: {name: other-tpl}\nspec:\n  model: gpt-4oo\n  description: 42\n';
+
+const VERSION = [
+  'apiVersion: promptctl/v1',
+  'kind: PromptVersion',
+  'spec:',
+  '  template: billing-assistant',
+  '  version: "2.0.0"',
+  '  model: gpt-4oo',
+  '  temperature: 3',
+  '  systemInstruction: Help {{who}}.',
+  '  userTemplate: "Question: {{question}}"',
+  '  variables:',
+  '    - {name: question, type: string, maxLength: 200}',
+  '',
+].join('\n');
+
+const TEST = [
+  'apiVersion: promptctl/v1',
+  'kind: PromptTest',
+  'metadata: {name: typo-test}',
+  'spec:',
+  '  target: {template: billing-assistant, version: "1.1.0"}',
+  '  repeat: 0',
+  '  cases:',
+  '    - name: one',
+  '      vars: {customerName: Sam, qestion: hi, plan: gold}',
+  '      expect:',
+  '        - contians: x',
+  '',
+].join('\n');
+
+it('a schema error does not hide the unknown model of a template or a version (with its did-you-mean)', async () => {
+  const r = await validate({ 'b.yaml': TEMPLATE, 'v.yaml': VERSION });
+  expect(r.found).toEqual([
+    'prompts/b.yaml:5:10 tokens/unknown-model',
+    'prompts/b.yaml:6:16 schema/type',
+    'prompts/v.yaml:6:10 tokens/unknown-model',
+    'prompts/v.yaml:7:16 schema/range',
+    'prompts/v.yaml:8:27 placeholders/undeclared',
+  ]);
+  // The text a loaded document's unknown model gets, word for word.
+  expect(r.stdout).toContain('prompts/b.yaml:5:10: error: unknown model "gpt-4oo"; did you mean "gpt-4o"? [tokens/unknown-model]');
+  expect(r.stdout).toContain('prompts/v.yaml:6:10: error: unknown model "gpt-4oo"; did you mean "gpt-4o"? [tokens/unknown-model]');
+  expect(r.code).toBe(1);
+  // Still out of the desired state: plan refuses it as before.
+  const loaded = await loadProject({ dir: 'prompts', cwd });
+  expect(loaded.state?.templates.map((t) => t.name)).not.toContain('other-tpl');
+  expect(loaded.state?.versions.map((v) => `${v.template}@${v.version}`)).not.toContain('billing-assistant@2.0.0');
+});
+
+it('a misspelt assertion and repeat: 0 do not hide the case vars problems of the same test', async () => {
+  const r = await validate({ 't.yaml': TEST });
+  expect(r.found).toEqual([
+    'prompts/t.yaml:6:11 schema/range',
+    'prompts/t.yaml:9:7 tests/missing-var',
+    'prompts/t.yaml:9:33 tests/unknown-var',
+    'prompts/t.yaml:9:52 tests/var-value',
+    'prompts/t.yaml:11:11 tests/unknown-assertion',
+  ]);
+  expect(r.stdout).toContain('var "qestion" is not a variable of billing-assistant@1.1.0 (did you mean "question"?)');
+});
+
+it('a case whose own vars are broken is not checked, the others are; a test with an unusable target is not checked', async () => {
+  const cases = TEST.replace('  cases:\n', '  cases:\n    - name: broken\n      vars: {customerName: {nested: 1}}\n      expect: [{contains: x}]\n');
+  const broken = cases.replace('typo-test', 'typo-test-2').replace('version: "1.1.0"', 'version: 1.1');
+  const r = await validate({ 't.yaml': cases, 'u.yaml': broken });
+  expect(r.found).toEqual([
+    'prompts/t.yaml:6:11 schema/range',
+    'prompts/t.yaml:9:28 schema/type',
+    'prompts/t.yaml:12:7 tests/missing-var',
+    'prompts/t.yaml:12:33 tests/unknown-var',
+    'prompts/t.yaml:12:52 tests/var-value',
+    'prompts/t.yaml:14:11 tests/unknown-assertion',
+    'prompts/u.yaml:5:50 version/not-string',
+    'prompts/u.yaml:6:11 schema/range',
+    'prompts/u.yaml:9:28 schema/type',
+    'prompts/u.yaml:14:11 tests/unknown-assertion',
+  ]);
+});
