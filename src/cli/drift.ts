@@ -1,13 +1,14 @@
 // promptctl drift: a read-only plan that exits 2 when the live org differs from git, saying
 // for each difference who changed the live object and when.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { driftEntries, notCompared } from '../plan/drift.js';
+import type { Plan } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
 import { visible } from '../util/escapes.js';
-import { noDrift, renderDrift } from '../views/drift.js';
+import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
 import { addDirOption, planTarget } from './common.js';
 import type { CliContext } from './context.js';
-import { parseFormat, renderPlan } from './render.js';
+import { parseFormat, PLAN_FORMATS, renderPlan } from './render.js';
 
 interface DriftFlags {
   dir: string;
@@ -19,7 +20,7 @@ export function registerDrift(program: Command, ctx: CliContext): void {
     program
       .command('drift')
       .description('compare the live org with git (read-only); exit 2 when they differ')
-      .option('--format <format>', 'text | markdown | json', 'text'),
+      .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('text')),
   ).action(async (flags: DriftFlags) => {
     ctx.exitCode = await runDrift(ctx, flags);
   });
@@ -30,7 +31,7 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
   // Only the JSON report carries the plan's git provenance with its actor; text and markdown show none.
   const { plan } = await planTarget(ctx, { dir: flags.dir, doing: 'compared', actor: format === 'json', sealed: format !== 'text' });
   const entries = driftEntries(plan);
-  const rendered = format === 'json' ? '' : await renderPlan(plan, format, ctx.style, flags.dir);
+  const rendered = format === 'markdown' ? await markdownPlan(plan, flags.dir) : format === 'json' ? '' : await renderPlan(plan, format, ctx.style, flags.dir);
   ctx.out(renderDrift(plan, entries, format, rendered));
   // A live name is free text (AI Studio takes an ESC): shown as the plan text shows it.
   for (const u of plan.unmanaged) ctx.info(`note: ${visible(u.address)} exists only on the target (${visible(u.reason)})`);
@@ -47,4 +48,11 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
   }
   ctx.info(`Drift: ${entries.length} difference${entries.length === 1 ? '' : 's'} between the target and git.`);
   return EXIT.changes;
+}
+
+/** The markdown plan, rendered by the report within the room its table of differences leaves. */
+async function markdownPlan(plan: Plan, dir: string): Promise<RenderedPlan> {
+  const { markdownFloor, renderMarkdown } = await import('../views/plan-markdown.js');
+  const where = dir ? { dir } : {};
+  return { render: (opts) => renderMarkdown(plan, { ...where, ...opts }), floor: (opts) => markdownFloor(plan, { ...where, ...opts }) };
 }

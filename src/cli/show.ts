@@ -1,12 +1,12 @@
 // promptctl show PLANFILE: re-renders a saved plan (text, markdown or json) after checking it
 // against schemas/plan.schema.json and its fingerprint, without touching any target.
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { EXIT } from '../util/errors.js';
 import { visible, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { readPlanFile } from './plan-file.js';
-import { parseFormat, renderPlan } from './render.js';
+import { parseFormat, PLAN_FORMATS, renderPlan } from './render.js';
 
 interface ShowFlags {
   format: string;
@@ -17,7 +17,7 @@ export function registerShow(program: Command, ctx: CliContext): void {
     .command('show')
     .description('render a saved plan (from `plan --out`) again, without contacting the target')
     .argument('<planfile>', 'a plan saved with `plan --out`')
-    .option('--format <format>', 'text | markdown | json', 'text')
+    .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('text'))
     .action(async (planFile: string, flags: ShowFlags) => {
       ctx.exitCode = await runShow(ctx, planFile, flags);
     });

@@ -1,26 +1,53 @@
 // The drift report: the plan as text or markdown followed by who last changed each difference on
 // the target and when; JSON is the plan document with a `drift` list. Pure: data in, string out.
+// The markdown (a table of the differences above the plan) keeps within GitHub's limit for an
+// issue's description as a whole, cut between rows and between the plan's resources.
 import type { DriftEntry } from '../plan/drift.js';
 import type { Plan } from '../plan/types.js';
 import { escapeCodeCell, escapeInline, visibleName } from '../util/escapes.js';
-import { leftAlone } from './plan-common.js';
+import { fitLeading, MARKDOWN_CAP } from './markdown-cap.js';
+import { leftAlone, formatInt } from './plan-common.js';
 
-/** Adds the drift section to an already rendered plan (`rendered`, in the same format). */
-export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 'text' | 'markdown' | 'json', rendered: string): string {
+/**
+ * Room left below GitHub's limit for what a workflow puts around the report: drift.yml opens an
+ * issue whose description is its own heading, the report, then its hidden markers
+ * (`<!-- promptctl-drift … -->`), so the markers are never what a cut takes.
+ */
+const WRAPPING_RESERVE = 2_048;
+/** The markdown report's own limit. */
+export const DRIFT_MARKDOWN_CAP = MARKDOWN_CAP - WRAPPING_RESERVE;
+/** Where a cut note sends the reader for every difference (the JSON report holds them all, with the whole plan). */
+export const FULL_DRIFT = 'run `promptctl drift --format json` for the full list';
+
+/**
+ * The plan in the report's format. In markdown, a renderer that keeps it within `cap` characters
+ * with `more` in its cut notes (`renderMarkdown`'s options), so the report as a whole fits, and
+ * the least cap it keeps its own sections whole under (`markdownFloor`). A string is taken as it is.
+ */
+export type RenderedPlan = string | { render(opts: { cap: number; more: string }): string; floor(opts: { more: string }): number };
+/** Beside a table too long to fit, the plan keeps this much more than its floor, for some resources' diffs. */
+const PLAN_SHARE = 16_000;
+
+export interface DriftRenderOptions {
+  /** The markdown report's character cap: DRIFT_MARKDOWN_CAP by default (tests may lower it). */
+  cap?: number;
+}
+
+/** Adds the drift section to the plan (`rendered`, in the same format; in markdown, its renderer). */
+export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 'text' | 'markdown' | 'json', rendered: RenderedPlan, opts: DriftRenderOptions = {}): string {
   if (format === 'json') return JSON.stringify({ ...plan, drift: entries }, null, 2);
+  const cap = opts.cap ?? DRIFT_MARKDOWN_CAP;
+  const planWithin = (room: number): string => (typeof rendered === 'string' ? rendered : rendered.render({ cap: room, more: FULL_DRIFT }));
+  const floor = (): number => (typeof rendered === 'string' ? 0 : rendered.floor({ more: FULL_DRIFT }));
   if (entries.length === 0) {
     // Every problem left is one of what could not be compared (the others are entries): no verdict.
     const heading = plan.problems.length > 0 ? '### Drift unknown: not all of git could be compared with the target' : `### ${noDrift(plan)}`;
-    return format === 'markdown' ? [heading, '', rendered].join('\n') : rendered;
+    return format === 'markdown' ? [heading, '', planWithin(cap - heading.length - 2)].join('\n') : planWithin(Number.POSITIVE_INFINITY);
   }
   const n = entries.length;
   const heading = `${n} difference${n === 1 ? '' : 's'}`;
-  if (format === 'markdown') {
-    const rows = entries.map(
-      (e) => `| ${codeCell(e.address)} | ${e.action} | ${e.modifiedBy ? codeCell(e.modifiedBy) : '—'} | ${e.dateModified ? escapeCell(e.dateModified) : '—'} | ${escapeCell(e.message)} |`,
-    );
-    return [`### Drift: ${heading} between the target and git`, '', '| Address | Fix | Last changed by | When | What |', '|---|---|---|---|---|', ...rows, '', rendered].join('\n');
-  }
+  if (format === 'markdown') return driftMarkdown(entries, `### Drift: ${heading} between the target and git`, planWithin, cap, floor);
+  const text = planWithin(Number.POSITIVE_INFINITY);
   // Names, keys and stamps come from the target as they are: made visible as the plan text makes
   // them, line breaks included, so that each difference keeps to its own line.
   const lines = entries.map((e) => {
@@ -32,7 +59,32 @@ export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 
     const who = e.modifiedBy || e.dateModified ? `; last changed${by} at ${e.dateModified ? visibleName(e.dateModified) : 'an unknown time'}${unsaid}` : '';
     return `  ${visibleName(e.address)}: ${what}${who}`;
   });
-  return [rendered.replace(/\n+$/, ''), '', `Drift (${heading}; who last changed each on the target, and when):`, ...lines].join('\n');
+  return [text.replace(/\n+$/, ''), '', `Drift (${heading}; who last changed each on the target, and when):`, ...lines].join('\n');
+}
+
+/**
+ * The table of differences, then the plan. The plan takes what the table leaves, but never less
+ * than its floor (below it the plan's own sections would be cut anywhere) and some room for its
+ * resources; the table then takes what the plan left, cut between rows. When all of it fits, it
+ * is what it always was.
+ */
+function driftMarkdown(entries: readonly DriftEntry[], heading: string, planWithin: (room: number) => string, cap: number, floor: () => number): string {
+  const top = [heading, '', '| Address | Fix | Last changed by | When | What |', '|---|---|---|---|---|'];
+  const rows = entries.map(
+    (e) => `| ${codeCell(e.address)} | ${e.action} | ${e.modifiedBy ? codeCell(e.modifiedBy) : '—'} | ${e.dateModified ? escapeCell(e.dateModified) : '—'} | ${escapeCell(e.message)} |`,
+  );
+  // Each line but the plan's is followed by its line break.
+  const table = [...top, ...rows, ''].join('\n') + '\n';
+  const planned = planWithin(table.length + floor() + PLAN_SHARE <= cap ? cap - table.length : Math.min(cap, floor() + PLAN_SHARE));
+  if (table.length + planned.length <= cap) return table + planned;
+  // Room for the note as it reads with every row left out: fewer left out never make it longer.
+  const room = cap - planned.length - [...top, '', leftOut(rows.length), '', ''].join('\n').length;
+  const kept = fitLeading(rows, room, 1);
+  return [...top, ...kept, '', leftOut(rows.length - kept.length), '', planned].join('\n');
+}
+
+function leftOut(n: number): string {
+  return `> … ${formatInt(n)} more difference${n === 1 ? '' : 's'} not shown; ${FULL_DRIFT}.`;
 }
 
 /**

@@ -1,7 +1,8 @@
 // The plan as ONE pull-request comment: the summary on the first line, per-kind counts,
 // destructive actions and problems near the top, then one <details> block per resource with a
 // ```diff of its prompt text and its token/cost delta. Never longer than 65,536 characters (the
-// GitHub comment limit): what does not fit is cut with a pointer to the JSON plan artifact.
+// GitHub comment limit): what does not fit is cut between whole pieces (markdown-cap.ts) with a
+// pointer to the whole plan (the JSON plan artifact, unless the caller names another).
 // Content is fenced with a fence longer than any backtick run inside it and everything outside
 // fences is HTML-escaped, so a prompt containing ``` or </details> cannot break the comment.
 import { AISTUDIO_KINDS, RESOURCE_KINDS } from '../model/address.js';
@@ -26,10 +27,11 @@ import {
   noChangesLine,
   requireSealed,
 } from './plan-common.js';
+import { capList, fitLeading, MARKDOWN_CAP, truncateLines } from './markdown-cap.js';
 import { clipLongLines, formatDiffLine, textDiff } from './textdiff.js';
 import type { Plan, PlanAction, PlanProblem } from '../plan/types.js';
 
-export const MARKDOWN_CAP = 65_536;
+export { MARKDOWN_CAP };
 /** One resource's block may take at most this much, so one huge prompt cannot crowd out the rest. */
 const BLOCK_CAP = 12_000;
 const PROBLEMS_CAP = 16_000;
@@ -38,6 +40,8 @@ const AFFECTS_CAP = 3_000;
 const DESTRUCTIVE_CAP = 6_000;
 const UNMANAGED_CAP = 4_000;
 const NOTE_RESERVE = 300;
+/** Where the cut notes send the reader for all of it, unless the caller names another place. */
+const FULL_PLAN = 'see the JSON plan artifact';
 
 export interface MarkdownRenderOptions {
   showNoop?: boolean;
@@ -45,6 +49,8 @@ export interface MarkdownRenderOptions {
   dir?: string;
   /** Total character cap; GitHub's comment limit by default (tests may lower it). */
   cap?: number;
+  /** What the cut notes say after how many were left out: where to see all of it ("see the JSON plan artifact"). */
+  more?: string;
 }
 
 /** A fenced block whose fence is longer than any run of backticks in the content. */
@@ -55,9 +61,48 @@ export function fenced(content: string, info = ''): string {
   return `${fence}${info}\n${content.replace(/\n$/, '')}\n${fence}`;
 }
 
+const CHANGES_HEADING = '### Changes\n\n';
+
 export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): string {
-  requireSealed(plan);
   const cap = opts.cap ?? MARKDOWN_CAP;
+  const more = opts.more ?? FULL_PLAN;
+  const { headText, tailText } = frame(plan, opts, more);
+  let budget = cap - headText.length - tailText.length - NOTE_RESERVE;
+
+  const actions = reviewOrder(visibleActions(plan, opts.showNoop ?? false));
+  const changesHeading = actions.length > 0 ? CHANGES_HEADING : '';
+  budget -= changesHeading.length;
+  // Rendered one by one while they fit: a plan of thousands renders only what is shown.
+  const blocks = fitLeading(
+    (function* () {
+      for (const a of actions) yield renderDetails(a, more) + '\n\n';
+    })(),
+    budget,
+  );
+  const hidden = actions.length - blocks.length;
+  let body = blocks.join('');
+  if (hidden > 0) {
+    body += `> … ${formatInt(hidden)} more resource${hidden === 1 ? '' : 's'} not shown; ${more}.\n`;
+  }
+  const out = headText + changesHeading + body + tailText;
+  // The budget above keeps us below a cap from markdownFloor up; this only guards the contract should a section misbehave.
+  return out.length <= cap ? out : out.slice(0, cap - 80) + `\n\n… comment cut at the size limit; ${more}.\n`;
+}
+
+/**
+ * The least cap under which renderMarkdown keeps every section of this plan whole (those around
+ * the resources, each capped on its own, and the note on resources left out): below it, the guard
+ * at the end would cut the comment anywhere. A caller that puts more beside the plan (drift)
+ * leaves it at least this much.
+ */
+export function markdownFloor(plan: Plan, opts: MarkdownRenderOptions = {}): number {
+  const { headText, tailText } = frame(plan, opts, opts.more ?? FULL_PLAN);
+  return headText.length + tailText.length + NOTE_RESERVE + CHANGES_HEADING.length;
+}
+
+/** What comes before the resources (summary, counts, destructive changes, problems, warnings) and after them (what is left alone, the plan's id). */
+function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headText: string; tailText: string } {
+  requireSealed(plan);
   const head: string[] = [];
   const s = plan.summary;
   let first = `**Plan:** ${summaryCounts(plan)}`;
@@ -100,7 +145,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
   const destructive = plan.actions.filter((a) => a.destructive);
   if (destructive.length > 0) {
     const lines = [`### ⚠️ Destructive changes (${destructive.length})`, ''];
-    lines.push(...capList(destructive.map((a) => `- ⚠️ \`${SYMBOL[a.action]} ${actionVerb(a)}\` **${escapeInline(a.address)}**${a.reason ? ` — ${escapeInline(a.reason)}` : ''}`), DESTRUCTIVE_CAP, 'destructive changes'));
+    lines.push(...capList(destructive.map((a) => `- ⚠️ \`${SYMBOL[a.action]} ${actionVerb(a)}\` **${escapeInline(a.address)}**${a.reason ? ` — ${escapeInline(a.reason)}` : ''}`), DESTRUCTIVE_CAP, 'destructive changes', more));
     head.push(...lines, '');
   }
 
@@ -111,7 +156,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
       let patch = problemPatch(p);
       // Too long for the comment: long lines (a paragraph on one line) are cut around their change first.
       if (patch && patch.length > BLOCK_CAP) patch = problemPatch(p, { clip: true });
-      if (patch) b += '\n\n' + indent(fenced(truncateLines(patch, BLOCK_CAP), 'diff'), '  ');
+      if (patch) b += '\n\n' + indent(fenced(truncateLines(patch, BLOCK_CAP, more), 'diff'), '  ');
       return b;
     });
     // Only gaps the merge closes: the plan waits (the PR workflow passes it), it is not broken.
@@ -121,46 +166,25 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
         : `### ❌ Problems (${plan.problems.length}) — this plan cannot be applied`,
       '',
     );
-    head.push(...capList(blocks, PROBLEMS_CAP, 'problems'), '');
+    head.push(...capList(blocks, PROBLEMS_CAP, 'problems', more), '');
   }
 
   const warnings = plan.warnings ?? [];
   if (warnings.length > 0) {
     const blocks = warnings.map((p) => `- ⚠️ **${escapeInline(p.address)}** \`${escapeInline(p.rule)}\`: ${escapeInline(p.message)}`);
     head.push(`### ⚠️ Warnings (${warnings.length})`, '');
-    head.push(...capList(blocks, PROBLEMS_CAP, 'warnings'), '');
+    head.push(...capList(blocks, PROBLEMS_CAP, 'warnings', more), '');
   }
 
   const tail: string[] = [];
   if (plan.unmanaged.length > 0) {
     tail.push(`<details><summary>Left alone: ${plan.unmanaged.length} live object${plan.unmanaged.length === 1 ? '' : 's'} not managed by this plan</summary>`, '');
-    tail.push(...capList(plan.unmanaged.map((u) => `- ${escapeInline(u.address)} — ${escapeInline(u.reason)}`), UNMANAGED_CAP, 'objects'));
+    tail.push(...capList(plan.unmanaged.map((u) => `- ${escapeInline(u.address)} — ${escapeInline(u.reason)}`), UNMANAGED_CAP, 'objects', more));
     tail.push('', '</details>', '');
   }
   tail.push(`<sub>plan ${escapeInline(plan.id)} · fingerprint ${plan.fingerprint.slice(0, 16)}</sub>`);
 
-  const headText = head.join('\n') + '\n';
-  const tailText = '\n' + tail.join('\n') + '\n';
-  let budget = cap - headText.length - tailText.length - NOTE_RESERVE;
-
-  const actions = reviewOrder(visibleActions(plan, opts.showNoop ?? false));
-  const changesHeading = actions.length > 0 ? '### Changes\n\n' : '';
-  budget -= changesHeading.length;
-  const blocks: string[] = [];
-  for (const a of actions) {
-    const block = renderDetails(a) + '\n\n';
-    if (block.length > budget) break;
-    blocks.push(block);
-    budget -= block.length;
-  }
-  const hidden = actions.length - blocks.length;
-  let body = blocks.join('');
-  if (hidden > 0) {
-    body += `> … ${formatInt(hidden)} more resource${hidden === 1 ? '' : 's'} not shown; see the JSON plan artifact.\n`;
-  }
-  const out = headText + changesHeading + body + tailText;
-  // The budget above keeps us below the cap; this only guards the contract should a section misbehave.
-  return out.length <= cap ? out : out.slice(0, cap - 80) + '\n\n… comment cut at the size limit; see the JSON plan artifact.\n';
+  return { headText: head.join('\n') + '\n', tailText: '\n' + tail.join('\n') + '\n' };
 }
 
 /** For reviewers: filters first, then each template with its versions and split together. */
@@ -175,8 +199,8 @@ function reviewOrder(actions: PlanAction[]): PlanAction[] {
     .map((x) => x.a);
 }
 
-function renderDetails(a: PlanAction): string {
-  const head = detailsHead(a);
+function renderDetails(a: PlanAction, more: string): string {
+  const head = detailsHead(a, more);
   const fields = fieldLines(a);
   const parts = [...head];
   if (fields.length > 0) parts.push(fenced(fields.join('\n'), 'diff'), '');
@@ -187,11 +211,11 @@ function renderDetails(a: PlanAction): string {
   }
   parts.push('</details>');
   const block = parts.join('\n');
-  return block.length <= BLOCK_CAP ? block : capBlock(a, head, fields);
+  return block.length <= BLOCK_CAP ? block : capBlock(a, head, fields, more);
 }
 
 /** The block's summary, reason, token line and the versions a model switch moves. */
-function detailsHead(a: PlanAction): string[] {
+function detailsHead(a: PlanAction, more: string): string[] {
   const summary = [`<code>${SYMBOL[a.action]} ${actionVerb(a)}</code> <b>${escapeHtml(a.address)}</b>${escapeHtml(supersedesNote(a))}`];
   if (a.destructive) summary.push('⚠️');
   if (a.tokens?.after !== undefined) summary.push(`· ${escapeHtml(tokenLine(a.tokens))}`);
@@ -200,7 +224,7 @@ function detailsHead(a: PlanAction): string[] {
   if (a.tokens) parts.push(`${tokenLabel(a)} ${escapeInline(tokenLine(a.tokens))}`, '');
   if (a.affects?.length) {
     const lines = a.affects.map((x) => `- ${escapeInline(x.address)}: ${escapeInline(tokenLine(x.tokens))}`);
-    parts.push('Versions on the template model:', '', ...capList(lines, AFFECTS_CAP, 'versions'), '');
+    parts.push('Versions on the template model:', '', ...capList(lines, AFFECTS_CAP, 'versions', more), '');
   }
   return parts;
 }
@@ -229,9 +253,9 @@ function fieldLines(a: PlanAction): string[] {
  * (cut to half the block at most); the prompt-text diff gets the room left, fences closed, its
  * long lines cut around their change.
  */
-function capBlock(a: PlanAction, head: string[], fields: string[]): string {
+function capBlock(a: PlanAction, head: string[], fields: string[], more: string): string {
   const top = head.join('\n');
-  const fieldBlock = fields.length > 0 ? fenced(truncateLines(fields.join('\n'), BLOCK_CAP / 2), 'diff') + '\n' : '';
+  const fieldBlock = fields.length > 0 ? fenced(truncateLines(fields.join('\n'), BLOCK_CAP / 2, more), 'diff') + '\n' : '';
   const room = BLOCK_CAP - top.length - fieldBlock.length - 400;
   const diffs: string[] = [];
   for (const t of a.text ?? []) {
@@ -239,41 +263,13 @@ function capBlock(a: PlanAction, head: string[], fields: string[]): string {
     // Long lines (a paragraph on one line) are cut around their change, so that the change fits.
     diffs.push(`# ${t.field}`, ...clipLongLines(d.lines).map(formatDiffLine));
   }
-  const text = diffs.length > 0 ? fenced(truncateLines(diffs.join('\n'), room), 'diff') + '\n' : '';
+  const text = diffs.length > 0 ? fenced(truncateLines(diffs.join('\n'), room, more), 'diff') + '\n' : '';
   return [top, fieldBlock, text, '</details>'].join('\n');
 }
 
 /** Prompt versions count their worst case; AI Studio texts are counted as written. */
 function tokenLabel(a: PlanAction): string {
   return a.kind === 'Guide' || a.kind === 'SummarySetting' ? 'Text as written:' : 'Worst case';
-}
-
-function truncateLines(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const lines = text.split('\n');
-  const kept: string[] = [];
-  let used = 0;
-  for (const l of lines) {
-    if (used + l.length + 1 > max - 120) break;
-    kept.push(l);
-    used += l.length + 1;
-  }
-  kept.push(`… ${formatInt(lines.length - kept.length)} more lines; see the JSON plan artifact`);
-  return kept.join('\n');
-}
-
-function capList(items: string[], max: number, what: string): string[] {
-  const out: string[] = [];
-  let used = 0;
-  for (const item of items) {
-    if (used + item.length + 1 > max) {
-      out.push(`- … ${formatInt(items.length - out.length)} more ${what}; see the JSON plan artifact`);
-      break;
-    }
-    out.push(item);
-    used += item.length + 1;
-  }
-  return out;
 }
 
 function indent(text: string, by: string): string {

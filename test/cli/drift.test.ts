@@ -1,4 +1,6 @@
 // `promptctl drift` in-process (test/helpers/cli.ts), against a real emulator.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { editFilterByHand, scenario, type Scenario } from '../helpers/scenario.js';
 
@@ -75,5 +77,84 @@ describe('promptctl drift', () => {
       'create PromptVersion/support-triage@2.0.0',
       'create TrafficSplit/support-triage',
     ]);
+  });
+});
+
+/** Whether a fence or a <details> is left open at the end of `md`, walking it line by line as GitHub does. */
+function openBlocks(md: string): { fence: boolean; details: number } {
+  let fence = '';
+  let details = 0;
+  for (const line of md.split('\n')) {
+    const m = /^ {0,3}(`{3,})/.exec(line);
+    if (fence) {
+      if (m && m[1]!.length >= fence.length && line.trim() === m[1]) fence = '';
+      continue;
+    }
+    if (m) {
+      fence = m[1]!;
+      continue;
+    }
+    details += (line.match(/<details>/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length;
+  }
+  return { fence: fence !== '', details };
+}
+
+describe('promptctl drift --format markdown with hundreds of differences (one issue description)', () => {
+  it('keeps within 65,536 characters, cut between rows and resources, fences and <details> closed, the note and the footer last', async () => {
+    // 300 templates git defines and the target lacks: 600 differences (a template and its version each),
+    // more than the table of differences alone has room for.
+    const text = Array.from({ length: 12 }, (_, i) => `    Line ${i} of a prompt long enough that its block in the plan takes room: answer the billing question.`).join('\n');
+    await mkdir(join(s.dir.path, 'prompts/bulk'), { recursive: true });
+    for (let i = 0; i < 300; i++) {
+      const name = `bulk-${String(i).padStart(3, '0')}`;
+      await writeFile(
+        join(s.dir.path, `prompts/bulk/${name}.yaml`),
+        `apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata: {name: ${name}}\nspec: {model: gpt-4o-mini, description: bulk template ${i}}\n---\n` +
+          `apiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: ${name}\n  version: "1.0.0"\n  systemInstruction: |\n${text}\n  userTemplate: "{{q}}"\n  variables: [{name: q, type: string, maxLength: 200}]\n  maxTokens: 100\n`,
+      );
+    }
+    const md = await s.cli(['drift', '--format', 'markdown']);
+    expect(md.code, md.stderr).toBe(2);
+    const out = md.stdout;
+    expect(out.split('\n')[0]).toBe('### Drift: 600 differences between the target and git');
+    expect(out.length).toBeLessThanOrEqual(65_536);
+    expect(openBlocks(out)).toEqual({ fence: false, details: 0 });
+    // Cut between rows, with how many were left out and where all of them are (no artifact drift.yml does not upload).
+    const rows = out.split('\n').filter((l) => l.startsWith('| `PromptTemplate/bulk-') || l.startsWith('| `PromptVersion/bulk-'));
+    expect(rows.length).toBeGreaterThan(50);
+    expect(rows.length).toBeLessThan(600);
+    expect(out).toContain(`\n\n> … ${600 - rows.length} more differences not shown; run \`promptctl drift --format json\` for the full list.\n\n**Plan:** 600 to create`);
+    // The plan is cut between its resources with the same pointer.
+    expect(out).toMatch(/\n> … \d+ more resources not shown; run `promptctl drift --format json` for the full list\.\n/);
+    expect(out).not.toContain('JSON plan artifact');
+    expect(out).not.toContain('cut at the size limit');
+    // The plan's footer stays last and whole, outside any block.
+    expect(out).toMatch(/\n<sub>plan [^\n]+ · fingerprint [0-9a-f]{16}<\/sub>\n$/);
+
+    // drift.yml puts its heading before the report and its hidden markers after it, within the same limit:
+    // they fit without cutting the report, and stay outside any code block.
+    const head = `Live Genesys Cloud (environment \`${'e'.repeat(40)}\`) differs from \`${'b'.repeat(255)}\` at 0123456 (last checked 2026-12-04T00:00:00.000Z, [run](https://github.com/${'o'.repeat(39)}/${'r'.repeat(100)}/actions/runs/12345678901)).\n\n` +
+      'Either bring git up to date (`promptctl export`, then commit what should stay) or re-apply git (re-run the apply workflow). This issue closes itself once there is no drift.\n\n';
+    const body = `${head}${out.trim()}\n\n<!-- promptctl-drift 0123456789abcdef -->\n<!-- promptctl-drift-env: ${'e'.repeat(40)} -->`;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(openBlocks(body)).toEqual({ fence: false, details: 0 });
+
+    // Text and JSON keep every difference.
+    const json = await s.cli(['drift', '--format', 'json']);
+    expect(JSON.parse(json.stdout).drift).toHaveLength(600);
+    const txt = await s.cli(['drift']);
+    expect(txt.stdout).toContain('Drift (600 differences; who last changed each on the target, and when):');
+    expect(txt.stdout.split('\n').filter((l) => /^ {2}Prompt(Template|Version)\/bulk-\d{3}(@1\.0\.0)?: /.test(l))).toHaveLength(600);
+  });
+});
+
+describe('promptctl drift and show: --format', () => {
+  it('refuses a format it does not have as the other commands do: the choices, and where the usage is', async () => {
+    for (const args of [['drift', '--format', 'github'], ['show', 'plan.json', '--format', 'github']]) {
+      const r = await s.cli(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toContain("error: option '--format <format>' argument 'github' is invalid. Allowed choices are text, markdown, json.");
+      expect(r.stderr, args.join(' ')).toContain('(run with --help for usage)');
+    }
   });
 });

@@ -1,7 +1,13 @@
 // The drift report's markdown table: one row per difference, whatever the names hold.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { renderDrift } from '../../../src/views/drift.js';
+import { buildPlan } from '../../../src/plan/build.js';
+import { driftEntries } from '../../../src/plan/drift.js';
+import { DRIFT_MARKDOWN_CAP, FULL_DRIFT, renderDrift } from '../../../src/views/drift.js';
+import { markdownFloor, renderMarkdown } from '../../../src/views/plan-markdown.js';
+import { renderText } from '../../../src/views/plan-text.js';
 import type { Plan } from '../../../src/plan/types.js';
+import { desiredState, opts, liveAfterApply, sampleDesired, split, template, version } from '../plan/fixtures.js';
 
 describe('renderDrift (markdown)', () => {
   it('keeps a guide name with backticks and a pipe inside its cell: five cells a row', () => {
@@ -27,5 +33,143 @@ describe('renderDrift (markdown)', () => {
   it('writes a plain name as a plain code span', () => {
     const out = renderDrift({} as Plan, [{ address: 'TrafficSplit/billing', action: 'update', modifiedBy: 'u-1', dateModified: null, message: 'differs from git: routes' }], 'markdown', '');
     expect(out).toContain('| `TrafficSplit/billing` | update | `u-1` | — | differs from git: routes |');
+  });
+});
+
+/** The markdown plan as `promptctl drift` hands it to the report. */
+function markdownOf(plan: Plan) {
+  return { render: (o: { cap: number; more: string }) => renderMarkdown(plan, o), floor: (o: { more: string }) => markdownFloor(plan, o) };
+}
+
+describe('renderDrift: a small drift is what it always was', () => {
+  // A template, a new version and its split changed: three differences.
+  function smallDrift() {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.templates[0] = template('billing-assistant', { description: 'Answers billing questions' });
+    d.versions.push(version('billing-assistant', '1.2.0', { systemInstruction: 'You are a helpful billing assistant.\nAnswer in two sentences.\n' }));
+    d.splits[0] = split('billing-assistant', [['1.1.0', 50], ['1.2.0', 50], ['1.0.0', 0]]);
+    const plan = buildPlan(d, live, opts());
+    return { plan, entries: driftEntries(plan) };
+  }
+
+  it('renders the markdown byte for byte as before the report was capped', () => {
+    const { plan, entries } = smallDrift();
+    const out = renderDrift(plan, entries, 'markdown', markdownOf(plan));
+    // What promptctl printed before drift's markdown had a cap of its own.
+    const before = [
+      "### Drift: 3 differences between the target and git",
+      "",
+      "| Address | Fix | Last changed by | When | What |",
+      "|---|---|---|---|---|",
+      "| `PromptTemplate/billing-assistant` | update | `user-7` | 2025-06-01T10:00:00.000Z | differs from git: description |",
+      "| `PromptVersion/billing-assistant@1.2.0` | create | — | — | defined in git, missing on the target |",
+      "| `TrafficSplit/billing-assistant` | update | `user-7` | 2025-06-01T10:00:00.000Z | differs from git: routes\\[1.0.0\\], routes\\[1.1.0\\], routes\\[1.2.0\\] |",
+      "",
+      "**Plan:** 1 to create, 2 to update, 0 to delete (4 unchanged)",
+      "",
+      "Target: embedded emulator (.promptctl/local-state.json) · commit abc1234def56 on main",
+      "",
+      "| Kind | Create | Update | Delete | Unchanged |",
+      "|---|--:|--:|--:|--:|",
+      "| PromptTemplate | 0 | 1 | 0 | 0 |",
+      "| PromptVersion | 1 | 0 | 0 | 2 |",
+      "| TrafficSplit | 0 | 1 | 0 | 0 |",
+      "| SafetyFilter | 0 | 0 | 0 | 2 |",
+      "",
+      "### Changes",
+      "",
+      "<details><summary><code>~ update</code> <b>PromptTemplate/billing-assistant</b></summary>",
+      "",
+      "```diff",
+      "- description: \"billing-assistant assistant\"",
+      "+ description: \"Answers billing questions\"",
+      "```",
+      "",
+      "</details>",
+      "",
+      "<details><summary><code>+ create</code> <b>PromptVersion/billing-assistant@1.2.0</b> (changes from 1.1.0) · tokens: 2,125 → 2,127 (+2), cost/1k calls $10.43 → $10.44 (gpt-4o)</summary>",
+      "",
+      "Worst case tokens: 2,125 → 2,127 (+2), cost/1k calls \\$10.43 → \\$10.44 (gpt-4o)",
+      "",
+      "**systemInstruction**",
+      "",
+      "```diff",
+      "@@ -1,2 +1,2 @@",
+      "-You are a concise billing assistant.",
+      "-Answer briefly.",
+      "+You are a helpful billing assistant.",
+      "+Answer in two sentences.",
+      "```",
+      "",
+      "</details>",
+      "",
+      "<details><summary><code>~ update</code> <b>TrafficSplit/billing-assistant</b></summary>",
+      "",
+      "```diff",
+      "- routes[1.0.0]: 80",
+      "+ routes[1.0.0]: 0",
+      "- routes[1.1.0]: 20",
+      "+ routes[1.1.0]: 50",
+      "+ routes[1.2.0]: 50",
+      "```",
+      "",
+      "</details>",
+      "",
+      "",
+      // (the live ids the fixtures make, and so the fingerprint, depend on the tests run before)
+      `<sub>plan plan-0001 · fingerprint ${plan.fingerprint.slice(0, 16)}</sub>`,
+      "",
+    ].join('\n');
+    expect(out).toBe(before);
+  });
+
+  it('leaves text and JSON as they were', () => {
+    const { plan, entries } = smallDrift();
+    const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
+    // The digest of what it printed before (text names no live id).
+    expect(sha(renderDrift(plan, entries, 'text', renderText(plan)))).toBe('f6f7dd7b696b4fe01e6a52d29fa4d1ab71a6bcc9b7517bf65befe59b16a0c2fa');
+    expect(renderDrift(plan, entries, 'json', '')).toBe(JSON.stringify({ ...plan, drift: entries }, null, 2));
+  });
+});
+
+describe('renderDrift: hundreds of differences', () => {
+  it('cuts the table between rows and the plan between resources, within the cap, the plan keeping room for some resources', () => {
+    const n = 150;
+    const name = (i: number): string => `assistant-${String(i).padStart(4, '0')}`;
+    const d = desiredState({
+      templates: Array.from({ length: n }, (_, i) => template(name(i))),
+      versions: Array.from({ length: n }, (_, i) => [version(name(i), '1.0.0'), version(name(i), '1.1.0', { systemInstruction: `Variant ${i}.\n` })]).flat(),
+      splits: Array.from({ length: n }, (_, i) => split(name(i), [['1.0.0', 50], ['1.1.0', 50]])),
+    });
+    const plan = buildPlan(d, { templates: [], filters: [] }, opts());
+    const entries = driftEntries(plan);
+    expect(entries).toHaveLength(600);
+    const out = renderDrift(plan, entries, 'markdown', markdownOf(plan));
+    expect(out.length).toBeLessThanOrEqual(DRIFT_MARKDOWN_CAP);
+    expect(DRIFT_MARKDOWN_CAP).toBeLessThan(65_536);
+    const rows = out.split('\n').filter((l) => l.startsWith('| `'));
+    expect(rows.length).toBeGreaterThan(100);
+    expect(out).toContain(`\n\n> … ${600 - rows.length} more differences not shown; ${FULL_DRIFT}.\n\n**Plan:** 600 to create`);
+    // The plan keeps its sections whole and room for resources' diffs beside the long table.
+    const planned = out.slice(out.indexOf('**Plan:** 600 to create'));
+    expect(planned.length).toBeGreaterThan(markdownFloor(plan, { more: FULL_DRIFT }) + 12_000);
+    expect(planned.split('<details>').length - 1).toBeGreaterThan(20);
+    expect(out).toMatch(/\n> … [\d,]+ more resources not shown; run `promptctl drift --format json` for the full list\.\n/);
+    expect(out).not.toContain('JSON plan artifact');
+    expect(out.split('<details>').length).toBe(out.split('</details>').length);
+    expect(out.split('\n').filter((l) => l.startsWith('```')).length % 2).toBe(0);
+    expect(out.endsWith(`<sub>plan plan-0001 · fingerprint ${plan.fingerprint.slice(0, 16)}</sub>\n`)).toBe(true);
+  });
+
+  it('gives the table the room a short plan leaves', () => {
+    const n = 550;
+    const entries = Array.from({ length: n }, (_, i) => ({ address: `PromptTemplate/t-${i}`, action: 'update' as const, modifiedBy: 'user-7', dateModified: '2026-12-02T06:58:18.199Z', message: 'differs from git: description' }));
+    const out = renderDrift({} as Plan, entries, 'markdown', { render: () => '**Plan:** short\n', floor: () => 200 });
+    // Longer than the plan's floor and share leave (65,536 less 200 and 16,000): the plan took only what it needed.
+    expect(out.length).toBeGreaterThan(DRIFT_MARKDOWN_CAP - 16_200);
+    expect(out.length).toBeLessThanOrEqual(DRIFT_MARKDOWN_CAP);
+    expect(out.split('\n').filter((l) => l.startsWith('| `')).length).toBe(n);
+    expect(out).not.toContain('not shown');
   });
 });
