@@ -48,8 +48,12 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
     .option('--surfaces <list>', 'API surfaces to serve, comma-separated: llmgateway,aistudio (default both; a real org today has only aistudio)')
     .option('--responses <file>', 'canned model answers (YAML or JSON; format at the top of src/emulator/responses.ts): the first that matches answers a call')
     .option('--dir <dir>', 'prompts directory whose promptctl.yaml `models:` are counted and priced as it says (read at start)', 'prompts')
-    .action(async (flags: Flags) => {
-      ctx.exitCode = await runEmulator(ctx, toOptions(flags, ctx.env), flags.dir);
+    .action(async (flags: Flags, cmd: Command) => {
+      const options = toOptions(flags, ctx.env);
+      // Without --dir, the default prompts directory may be absent; a --dir given must be one.
+      // Checked as validate, tokens and drift check theirs (load/project.ts).
+      if (cmd.getOptionValueSource('dir') === 'cli') await (await import('../load/project.js')).assertDirectory(resolve(ctx.cwd, flags.dir), flags.dir, ctx.cwd);
+      ctx.exitCode = await runEmulator(ctx, options, flags.dir);
     });
 }
 

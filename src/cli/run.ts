@@ -1,6 +1,7 @@
 // promptctl run TEMPLATE[@VERSION]: one invocation of a template on the target. The answer is
 // streamed to stdout as it arrives (Server-Sent Events); usage, cost, latency and the safety
 // filters' verdicts follow on stderr. `--format json`: the whole result as one JSON document.
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { GatewayApi, InvocationStreamEvent } from '../targets/llmgateway/api.js';
 import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate, WireVariable, WireVersion } from '../targets/llmgateway/wire.js';
@@ -36,9 +37,18 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--var <name=value>', 'a variable of the template (repeat for more)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--routing-key <key>', 'the key a sticky split hashes to pick a version')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (spec: string, flags: RunFlags) => {
+    .action(async (spec: string, flags: RunFlags, cmd: Command) => {
+      // Without --dir, run needs no prompts directory; a --dir given must be one (a typo would
+      // silently leave out its Config's models).
+      if (cmd.getOptionValueSource('dir') === 'cli' && flags.dir !== undefined) await givenDirectory(ctx, flags.dir);
       ctx.exitCode = await runRun(ctx, spec, flags);
     });
+}
+
+/** A --dir the user gave is a directory, checked as validate, tokens and drift check theirs (load/project.ts). */
+async function givenDirectory(ctx: CliContext, dir: string): Promise<void> {
+  const { assertDirectory } = await import('../load/project.js');
+  await assertDirectory(resolve(ctx.cwd, dir), dir, ctx.cwd);
 }
 
 /** "billing-assistant@1.1.0" → name and version. */

@@ -113,7 +113,8 @@ function underDir(abs: string, rootReal: string, dirAbs: string): string {
   return inside === '' || inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside) ? abs : path.join(dirAbs, inside);
 }
 
-async function assertDirectory(abs: string, given: string, cwd: string): Promise<void> {
+/** The prompts directory `given` (at `abs`, under `cwd`) is one, else a UserError saying what to pass (also for a command that reads only its Config: run, emulator). */
+export async function assertDirectory(abs: string, given: string, cwd: string): Promise<void> {
   let isDir = false;
   try {
     isDir = (await stat(abs)).isDirectory();
