@@ -1,7 +1,7 @@
 // promptctl plan: what apply would do, as text, a PR comment (markdown) or the plan JSON.
 import { stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { documentAddresses } from '../config/document-addresses.js';
 import { CONFIG_FILE } from '../config/discover.js';
 import { changedSince, checkRef } from '../git/index.js';
@@ -15,7 +15,7 @@ import { shellWord, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { asSaved, checkPlanOut } from './plan-file.js';
 import { appendStepSummary } from './step-summary.js';
-import { parseFormat, renderPlan, type PlanFormat } from './render.js';
+import { parseFormat, PLAN_FORMATS, renderPlan, type PlanFormat } from './render.js';
 import { changedScope } from '../plan/scope.js';
 import { withProblems } from '../plan/promotion.js';
 import { promotionFindings } from './environments.js';
@@ -36,7 +36,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       .command('plan')
       .description('show what apply would change on the target (read-only)')
       .option('--out <file>', 'also write the plan as JSON, for `apply FILE`')
-      .option('--format <format>', 'text | markdown | json', 'text')
+      .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('text'))
       .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
       .option('--prune', 'delete live objects labelled managed-by: promptctl that git no longer defines')
       .option('--changed-since <ref>', 'plan only resources defined in files changed since this git ref')

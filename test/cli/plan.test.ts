@@ -132,6 +132,8 @@ describe('promptctl plan', () => {
   it('rejects an unknown --format', async () => {
     const r = await s.cli(['plan', '--format', 'yaml']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/--format must be one of text, markdown, json/);
+    // In commander's words, as every other command says it, with the hint to --help.
+    expect(r.stderr).toContain("option '--format <format>' argument 'yaml' is invalid. Allowed choices are text, markdown, json.");
+    expect(r.stderr).toContain('(run with --help for usage)');
   });
 });
