@@ -125,8 +125,8 @@ describe('every workflow', () => {
   it.each(workflowFiles)('%s: credentials only from secrets, never literal', (f) => {
     const text = raw(f);
     for (const m of text.matchAll(/^\s*(GENESYSCLOUD_[A-Z_]+):\s*(.+)$/gm)) {
-      // The pull-request plan reads each environment's read-only client (<PREFIX>_READONLY_*).
-      const secret = f === 'plan.yml' ? m[1]!.replace(/^(GENESYSCLOUD_[A-Z]+)_/, '$1_READONLY_') : m[1];
+      // The pull-request plan and drift read each environment's read-only client (<PREFIX>_READONLY_*).
+      const secret = f === 'plan.yml' || f === 'drift.yml' ? m[1]!.replace(/^(GENESYSCLOUD_[A-Z]+)_/, '$1_READONLY_') : m[1];
       expect(m[2], `${f}: ${m[1]}`).toBe(`\${{ secrets.${secret} }}`);
     }
     expect(text).not.toMatch(/GENESYSCLOUD_API_URL|local-secret|client-secret/);
@@ -1278,10 +1278,10 @@ describe('the drift issue script', () => {
     await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '0', DRIFT_FILE: '' });
     expect(gh.issues.map((i) => i.state)).toEqual(['open', 'closed']);
   });
-  it('runs per environment, bound to its GitHub Environment', () => {
+  it('runs per environment, bound to no GitHub Environment (it only reads)', () => {
     const job = wf('drift.yml').jobs.drift!;
     expect(job.strategy?.matrix).toEqual({ env: ENVIRONMENTS });
-    expect(job.environment).toBe('${{ matrix.env }}');
+    expect(job.environment).toBeUndefined();
     expect(job.concurrency).toEqual({ group: 'promptctl-drift-${{ matrix.env }}', 'cancel-in-progress': true });
     expect(promptctlSteps(wf('drift.yml'), 'drift')[0]!.with!.args).toBe('--env ${{ matrix.env }} --format markdown');
   });
@@ -1504,7 +1504,8 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
     expect(j.steps[find]!.uses).toMatch(/^actions\/github-script@/);
     expect(j.steps[restore]!.if).toBe("steps.trail.outputs.run-id != ''");
     expect(j.steps[restore]!.with).toMatchObject({ name: '${{ steps.trail.outputs.name }}', 'run-id': '${{ steps.trail.outputs.run-id }}', 'github-token': '${{ github.token }}', path: '.promptctl/envs/${{ matrix.env }}' });
-    expect(j.steps[verify]!.with!.args).toBe(`verify ${TRAIL}`);
+    // rev28: --allow-unkeyed only when the step before says so (a trail written before the key was set).
+    expect(j.steps[verify]!.with!.args).toBe(`verify ${TRAIL} \${{ steps.keyed.outputs.allow-unkeyed }}`);
     expect(j.steps[verify]!.with!['fail-on-error'] ?? 'true').toBe('true');
     expect(j.steps[verify]!.env).toMatchObject({ PROMPTCTL_AUDIT_KEY: '${{ secrets.PROMPTCTL_AUDIT_KEY }}' });
     // What the next run restores: uploaded always (a failed or cancelled run's open intents too).
@@ -1726,9 +1727,9 @@ describe('rev27: the pull-request plan is read-only and no deployment', () => {
       for (const k of CREDENTIAL_ENV) expect(step.env![k], `${command} ${k}`).toBe(`\${{ secrets.${k.replace(/^(GENESYSCLOUD_[A-Z]+)_/, '$1_READONLY_')} }}`);
     }
     expect(job.env!.HAS_CREDENTIALS).toMatch(/_READONLY_OAUTHCLIENT_SECRET/);
-    // Applying and drift keep their GitHub Environments (protection rules, write clients).
+    // Applying keeps its GitHub Environment (protection rules, write clients); drift only reads
+    // (rev28: no Environment either).
     expect(wf('apply.yml').jobs.apply!.environment).toBe('${{ matrix.env }}');
-    expect(wf('drift.yml').jobs.drift!.environment).toBe('${{ matrix.env }}');
   });
 });
 
@@ -1884,5 +1885,195 @@ describe("rev27: the README's CI section says what the workflows now do", () => 
     expect(ciSection).toMatch(/HTTP sink/);
     expect(ciSection).toMatch(/never as "may be partly updated"/);
     expect(ciSection).toMatch(/`promptctl-drift-<env>-<run>-<attempt>`/);
+  });
+});
+
+// rev28 finding 1: drift.yml was still bound to the `prod` GitHub Environment and read its
+// read-write client: with the required reviewers the README recommends on prod, the daily drift
+// job waited for an approval every day and recorded a deployment each day. It only reads.
+describe('rev28: drift.yml is read-only like the pull-request plan, and no deployment', () => {
+  const drift = () => wf('drift.yml').jobs.drift!;
+  const plan = () => wf('plan.yml').jobs.plan!;
+
+  it('binds the drift job to no GitHub Environment', () => {
+    expect(drift().environment).toBeUndefined();
+    expect(raw('drift.yml')).not.toMatch(/^\s*environment:/m);
+  });
+
+  it("hands every promptctl step the read-only clients (<PREFIX>_READONLY_*) under the names promptctl.yaml gives, exactly as plan.yml's plan step", () => {
+    const steps = drift().steps.filter((s) => s.uses === LOCAL_ACTION);
+    expect(steps.map((s) => s.with!.command)).toEqual(['drift', 'drift']);
+    const planEnv = byId(plan(), 'plan').env!;
+    for (const s of steps) {
+      expect(Object.keys(s.env!).sort(), s.name).toEqual(CREDENTIAL_ENV);
+      for (const k of CREDENTIAL_ENV) expect(s.env![k], `${s.name} ${k}`).toBe(`\${{ secrets.${k.replace(/^(GENESYSCLOUD_[A-Z]+)_/, '$1_READONLY_')} }}`);
+      // The repeated block is the same block as plan.yml's.
+      expect(s.env).toEqual(planEnv);
+    }
+    // No read-write secret anywhere in drift.yml.
+    expect(raw('drift.yml')).not.toMatch(/secrets\.GENESYSCLOUD_(DEV|STAGING|PROD)_(OAUTHCLIENT|REGION)/);
+    expect(raw('drift.yml')).not.toMatch(/'\{0\}_OAUTHCLIENT/);
+  });
+
+  it('decides "credentials or not" with the same expression as plan.yml, and runs promptctl only with them', () => {
+    expect(drift().env!.HAS_CREDENTIALS).toBe(plan().env!.HAS_CREDENTIALS);
+    expect(drift().env!.HAS_CREDENTIALS).toMatch(/_READONLY_OAUTHCLIENT_SECRET/);
+    expect(byId(drift(), 'drift').if).toBe("env.HAS_CREDENTIALS == 'true'");
+    // The JSON run and everything after it follow the first drift's exit code (empty when skipped).
+    expect(byId(drift(), 'drift-json').if).toBe("steps.drift.outputs.exit-code == '2'");
+    expect(drift().steps.find((s) => s.name === 'Require credentials')).toBeUndefined();
+  });
+
+  it('without credentials: says so (a notice and the job summary, as plan.yml does), skips, and passes', async () => {
+    const note = drift().steps.find((s) => s.if === "env.HAS_CREDENTIALS != 'true'")!;
+    const planNote = plan().steps.find((s) => s.name === 'Note that the plan was skipped')!;
+    expect(note).toBeDefined();
+    expect(planNote.run).toMatch(/::notice title=promptctl plan skipped::\$msg[\s\S]*## promptctl plan skipped/);
+    expect(note.run).toMatch(/::notice title=promptctl drift skipped::\$msg[\s\S]*## promptctl drift skipped/);
+    const r = await runStep(note.run!, { ENVIRONMENT: 'prod', CREDENTIALS: 'GENESYSCLOUD_PROD' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^::notice title=promptctl drift skipped::No read-only Genesys Cloud credentials of environment prod[^\n]*GENESYSCLOUD_PROD_READONLY_OAUTHCLIENT_ID and _SECRET are not set[^\n]*skipped/m);
+    expect(r.summary).toMatch(/^## promptctl drift skipped\n\nNo read-only[^\n]*GENESYSCLOUD_PROD_READONLY_OAUTHCLIENT_ID/);
+    const result = drift().steps.find((s) => s.name === 'Result')!.run!;
+    const skipped = await runStep(result, { ENVIRONMENT: 'prod', HAS_CREDENTIALS: 'false', DRIFT_CODE: '' });
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toMatch(/skipped \(no read-only credentials\)/);
+    // With credentials, a drift that did not run to an exit code still fails the job.
+    expect((await runStep(result, { ENVIRONMENT: 'prod', HAS_CREDENTIALS: 'true', DRIFT_CODE: '' })).code).toBe(1);
+    expect((await runStep(result, { ENVIRONMENT: 'prod', HAS_CREDENTIALS: 'true', DRIFT_CODE: '2' })).code).toBe(0);
+  });
+
+  it("the README says drift is bound to no GitHub Environment and reads the _READONLY repository secrets", () => {
+    expect(ciSection).not.toMatch(/apply and\s+drift jobs are bound to the GitHub Environment/);
+    expect(ciSection).not.toMatch(/its\s+apply and drift jobs wait for them/);
+    expect(ciSection).toMatch(/drift job is bound to \*\*no\*\* GitHub Environment/);
+    expect(ciSection).toMatch(/`…_READONLY_…` in plan\.yml and drift\.yml/);
+  });
+});
+
+// rev28 finding 2: with PROMPTCTL_AUDIT_KEY set after the trail began, the restored trail (every
+// record unkeyed) failed `audit verify` before planning, so no apply ever wrote the keyed record
+// that would end it: every apply failed, for ever.
+describe('rev28: apply.yml survives PROMPTCTL_AUDIT_KEY being set later, and verifies as strictly otherwise', () => {
+  const job = () => wf('apply.yml').jobs.apply!;
+  const TRAIL = '.promptctl/envs/${{ matrix.env }}/audit.jsonl';
+  const KEY = 'workflow-test-key-0123456789';
+  let tmp: string;
+  beforeAll(() => (tmp = mkdtempSync(join(tmpdir(), 'promptctl-keyed-'))));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('decides --allow-unkeyed in a step of its own before each verify (the same script), from the key and the trail', () => {
+    const j = job();
+    const restore = stepIndex(j, (s) => s.uses?.startsWith('actions/download-artifact@') === true);
+    const keyed = stepIndex(j, (s) => s.id === 'keyed');
+    const verify = stepIndex(j, (s) => s.with?.command === 'audit' && s.if === "steps.trail.outputs.run-id != ''");
+    const keyedAfter = stepIndex(j, (s) => s.id === 'keyed-after');
+    const verifyAfter = stepIndex(j, (s) => s.name === 'Verify the audit trail');
+    expect([restore < keyed, keyed === verify - 1, keyedAfter === verifyAfter - 1]).toEqual([true, true, true]);
+    expect(j.steps[keyed]!.if).toBe(j.steps[verify]!.if);
+    expect(j.steps[keyedAfter]!.if).toBe(j.steps[verifyAfter]!.if);
+    expect(j.steps[keyed]!.run).toBe(j.steps[keyedAfter]!.run);
+    for (const s of [j.steps[keyed]!, j.steps[keyedAfter]!]) {
+      // Whether the key is set, never the key itself.
+      expect(s.env).toMatchObject({ AUDIT: TRAIL, ENVIRONMENT: '${{ matrix.env }}', HAS_AUDIT_KEY: "${{ secrets.PROMPTCTL_AUDIT_KEY != '' }}" });
+      expect(JSON.stringify(s.env)).not.toMatch(/secrets\.PROMPTCTL_AUDIT_KEY \}\}/);
+    }
+    expect(j.steps[verify]!.with!.args).toBe(`verify ${TRAIL} \${{ steps.keyed.outputs.allow-unkeyed }}`);
+    expect(j.steps[verifyAfter]!.with!.args).toBe(`verify ${TRAIL} \${{ steps.keyed-after.outputs.allow-unkeyed }}`);
+    for (const v of [j.steps[verify]!, j.steps[verifyAfter]!]) {
+      expect(v.env).toMatchObject({ PROMPTCTL_AUDIT_KEY: '${{ secrets.PROMPTCTL_AUDIT_KEY }}' });
+      expect(v.with!['fail-on-error'] ?? 'true').toBe('true');
+    }
+  });
+
+  /** A trail as promptctl writes it: `unkeyed` records without the key, then `keyed` with it. */
+  async function trail(name: string, unkeyed: number, keyed: number): Promise<string> {
+    const { openAuditLog } = await import('../../src/audit/log.js');
+    const file = join(tmp, name, '.promptctl', 'envs', 'dev', 'audit.jsonl');
+    for (const [n, env] of [[unkeyed, {}], [keyed, { PROMPTCTL_AUDIT_KEY: KEY }]] as const) {
+      if (n === 0) continue;
+      const log = await openAuditLog(file, { env, onWarning: () => undefined });
+      for (let i = 1; i <= n; i++) {
+        await log.append({
+          actor: 'Grace Hopper <grace@example.com>', commit: 'c'.repeat(40), planId: 'plan', org: { id: 'org', host: 'localhost' },
+          address: `PromptTemplate/t${i}`, action: 'create', resourceId: `id-${i}`, before: null,
+          after: { version: 1, hash: 'h', content: { name: `t${i}` } }, outcome: 'success', correlationId: null,
+        });
+      }
+      await log.close();
+    }
+    return file;
+  }
+  /** The decision step, then `promptctl audit <args>` as the composite action splits them. */
+  async function decideAndVerify(file: string, key: string | null) {
+    const step = byId(job(), 'keyed');
+    const decided = await runStep(step.run!, { AUDIT: file, ENVIRONMENT: 'dev', HAS_AUDIT_KEY: key ? 'true' : 'false', WHEN: 'restored from the previous run' });
+    const args = job().steps.find((s) => s.with?.command === 'audit' && s.if === step.if)!.with!.args!
+      .replace('${{ steps.keyed.outputs.allow-unkeyed }}', decided.outputs['allow-unkeyed'] ?? '')
+      .replace(TRAIL, file)
+      .split(/\s+/)
+      .filter(Boolean);
+    const { runCliInProcess } = await import('../helpers/cli.js');
+    const verified = await runCliInProcess(['audit', ...args], { cwd: tmp, env: key ? { PROMPTCTL_AUDIT_KEY: key } : {} });
+    return { decided, args, verified };
+  }
+
+  it('the key set after the trail began: every record unkeyed, none keyed: verified with --allow-unkeyed, said as a warning and in the job summary', async () => {
+    const file = await trail('transition', 3, 0);
+    const r = await decideAndVerify(file, KEY);
+    expect(r.decided.code, r.decided.stderr).toBe(0);
+    expect(r.decided.outputs['allow-unkeyed']).toBe('--allow-unkeyed');
+    expect(r.decided.stdout).toMatch(/^::warning title=promptctl audit \(dev\)::PROMPTCTL_AUDIT_KEY is set, but none of the 3 records of the audit trail of dev \(restored from the previous run\) is keyed: verified with --allow-unkeyed/m);
+    expect(r.decided.summary).toMatch(/^\*\*promptctl audit \(dev\): not keyed\.\*\* [^\n]*re-chained by someone without it/);
+    expect(r.args).toEqual(['verify', file, '--allow-unkeyed']);
+    expect(r.verified.code, r.verified.stderr).toBe(0);
+  });
+
+  it('once one record is keyed: no --allow-unkeyed, no warning, and the trail verifies (keyed after unkeyed)', async () => {
+    const file = await trail('keyed', 3, 2);
+    const r = await decideAndVerify(file, KEY);
+    expect(r.decided.outputs['allow-unkeyed']).toBe('');
+    expect(r.decided.stdout + r.decided.summary).not.toMatch(/not keyed|warning/);
+    expect(r.args).toEqual(['verify', file]);
+    expect(r.verified.code, r.verified.stderr).toBe(0);
+    expect(r.verified.stdout).toMatch(/2 keyed and 3 not/);
+  });
+
+  it('an unkeyed record after a keyed one, or the wrong key, still fails (no flag is passed, and promptctl refuses it)', async () => {
+    const file = await trail('back-to-sha256', 1, 1);
+    // A record appended as a writer without the key would: plain sha256 after a keyed record.
+    const { chainHashV2 } = await import('../../src/audit/record.js');
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const last = JSON.parse(lines.at(-1)!) as { seq: number; hash: string };
+    const forged = { ...(JSON.parse(lines[0]!) as Record<string, unknown>), seq: last.seq + 1, prevHash: last.hash, alg: 'sha256' };
+    forged.hash = chainHashV2(forged as never, null);
+    writeFileSync(file, lines.join('\n') + '\n' + JSON.stringify(forged) + '\n');
+    const r = await decideAndVerify(file, KEY);
+    expect(r.decided.outputs['allow-unkeyed']).toBe('');
+    expect(r.verified.code).toBe(1);
+    expect(r.verified.stderr).toMatch(/never goes back to plain sha256/);
+    const wrong = await decideAndVerify(await trail('wrong-key', 1, 2), 'another-key-0123456789');
+    expect(wrong.decided.outputs['allow-unkeyed']).toBe('');
+    expect(wrong.verified.code).toBe(1);
+  });
+
+  it('without the key: no flag, as before; a line it cannot read: no flag (promptctl judges it); an empty trail: no flag', async () => {
+    const plain = await decideAndVerify(await trail('no-key', 2, 0), null);
+    expect(plain.decided.outputs['allow-unkeyed']).toBe('');
+    expect(plain.decided.stdout).toBe('');
+    expect(plain.verified.code, plain.verified.stderr).toBe(0);
+    const file = await trail('garbage', 2, 0);
+    writeFileSync(file, readFileSync(file, 'utf8') + 'not json\n');
+    const garbage = await decideAndVerify(file, KEY);
+    expect(garbage.decided.outputs['allow-unkeyed']).toBe('');
+    expect(garbage.verified.code).toBe(1);
+    const empty = join(tmp, 'empty.jsonl');
+    writeFileSync(empty, '');
+    expect((await runStep(byId(job(), 'keyed').run!, { AUDIT: empty, ENVIRONMENT: 'dev', HAS_AUDIT_KEY: 'true', WHEN: 'x' })).outputs['allow-unkeyed']).toBe('');
+  });
+
+  it("the README's audit-in-CI text says how the key is turned on later", () => {
+    expect(ciSection).toMatch(/`PROMPTCTL_AUDIT_KEY` set later/);
+    expect(ciSection).toMatch(/`--allow-unkeyed` only when none of its records is keyed/);
   });
 });
