@@ -7,29 +7,31 @@ interface Seen {
   /** Correlation ids of writes (POST/PUT/PATCH/DELETE), in the order they were seen. */
   writes: string[];
   all: string[];
+  /** A write was answered with a 2xx: the action changed the target. */
+  changed: boolean;
 }
 
 export type Settled<T> =
-  | { ok: true; value: T; correlationId: string | null }
-  | { ok: false; error: unknown; correlationId: string | null };
+  | { ok: true; value: T; correlationId: string | null; changed: boolean }
+  | { ok: false; error: unknown; correlationId: string | null; changed: boolean };
 
 export interface CorrelationTracker {
   /** Runs `fn`, collecting the correlation ids noted meanwhile (also when `fn` throws). */
   collect<T>(fn: () => Promise<T>): Promise<Settled<T>>;
-  /** For the client's hooks (onResponse, onRetry). A no-op outside `collect`. */
-  note(info: { correlationId?: string; method?: string }): void;
+  /** For the client's hooks (onResponse, onRetry; a response's `status` says whether a write landed). A no-op outside `collect`. */
+  note(info: { correlationId?: string; method?: string; status?: number }): void;
 }
 
 export function createCorrelationTracker(): CorrelationTracker {
   const current = new AsyncLocalStorage<Seen>();
   return {
     async collect(fn) {
-      const seen: Seen = { writes: [], all: [] };
+      const seen: Seen = { writes: [], all: [], changed: false };
       try {
         const value = await current.run(seen, fn);
-        return { ok: true, value, correlationId: pick(seen) };
+        return { ok: true, value, correlationId: pick(seen), changed: seen.changed };
       } catch (error) {
-        return { ok: false, error, correlationId: pick(seen) };
+        return { ok: false, error, correlationId: pick(seen), changed: seen.changed };
       }
     },
     note(info) {
@@ -37,6 +39,7 @@ export function createCorrelationTracker(): CorrelationTracker {
       if (!seen || !info.correlationId) return;
       if (!seen.all.includes(info.correlationId)) seen.all.push(info.correlationId);
       if (info.method && info.method !== 'GET' && !seen.writes.includes(info.correlationId)) seen.writes.push(info.correlationId);
+      if (info.method && info.method !== 'GET' && info.status !== undefined && info.status >= 200 && info.status < 300) seen.changed = true;
     },
   };
 }

@@ -200,6 +200,9 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     } else {
       result = describeFailure(a, run.error);
       result = { ...result, correlationId: result.correlationId ?? run.correlationId };
+      // Held back by the interrupt after a write of it landed (a publish started, its confirmation
+      // not sent): it is partly done, not "not started", though the kind could not say what landed.
+      if (result.interrupted === 'before' && run.changed) result = { ...result, interrupted: 'midway', detail: `${result.detail}; an earlier call of it changed the target (the next plan shows what is left)` };
       if (stagedAs) result = { ...result, resourceId: stagedAs.id };
       // Partly done: the record shows what landed (a version as a Draft, say) as its `after`.
       if (run.error instanceof Interrupted && result.interrupted === 'midway') after = run.error.landed.after;

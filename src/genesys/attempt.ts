@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Got } from 'got';
 import type { Pacer, Semaphore } from './ratelimit.js';
 import type { TransportStats } from './stats.js';
-import { closedError, transportFailure } from './failures.js';
+import { transportFailure } from './failures.js';
 import { CORRELATION_HEADER } from './conventions.js';
 import type { Attempt, CallSpec } from './exchange.js';
 
@@ -29,8 +29,24 @@ export interface Channel {
   timeoutMs: number;
   /** Aborted by the transport's close(): nothing more is sent. */
   closing: AbortSignal;
-  /** The pacer's wait for one call: ends early on close() or on the call's abort. */
-  pauseFor(signal: AbortSignal | undefined): (ms: number) => Promise<void>;
+  /** What one attempt of `spec` waits through before it is sent (the transport's). */
+  gate(spec: CallSpec<unknown>): Gate;
+}
+
+/**
+ * The waits of one attempt before its request is sent: a slot, the pacer's turn. Each ends early
+ * on close(), on the call's abort, or on the run's stop (an apply's interrupt), and then throws
+ * why: closedError, the signal's reason, or a held-back error (failures.ts `heldBackError`): after
+ * the stop a write is not sent at all, and a read only if it need not wait, except the calls that
+ * settle a write of unknown outcome (and token requests), which wait as before.
+ */
+export interface Gate {
+  /** A slot among the requests in flight; the release. */
+  slot(): Promise<() => void>;
+  /** The pacer's sleep. */
+  pause(ms: number): Promise<void>;
+  /** Right before the request goes: throws if it may not (closed, aborted, a write after the stop). */
+  send(): void;
 }
 
 /** One attempt of a call whose answer is read whole. */
@@ -40,11 +56,20 @@ export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: 
   const headers = { ...spec.headers, ...requestHeaders(correlationId, token) };
   if (token === undefined && typeof spec.authorization === 'object') headers['authorization'] = spec.authorization.header;
 
-  const release = await ch.slots.acquire();
+  const gate = ch.gate(spec);
+  const release = await gate.slot();
   try {
-    if (ch.closing.aborted) throw closedError(spec);
-    spec.signal?.throwIfAborted();
-    if (paced) await ch.pacer.acquire(ch.pauseFor(spec.signal));
+    gate.send();
+    if (paced) {
+      await ch.pacer.acquire((ms) => gate.pause(ms));
+      try {
+        // Sent at the end of the wait, unless the run stopped meanwhile.
+        gate.send();
+      } catch (err) {
+        ch.pacer.done();
+        throw err;
+      }
+    }
     try {
       const response = await ch.http(relativePath(spec.path), {
         prefixUrl: host === 'api' ? ch.apiUrl : ch.loginUrl,

@@ -140,6 +140,23 @@ export function closedError(spec?: { method: Method; path: string }): ApiError {
   return new ApiError(`${spec.method} ${spec.path}: the client was closed`, 0, 'client.closed', undefined, spec.method, spec.path);
 }
 
+/** The code of a call held back: not sent, because the run has stopped starting calls. */
+export const HELD_BACK_CODE = 'not.sent';
+
+/**
+ * What a call says when the run has stopped starting calls (an apply's interrupt) before its request
+ * was sent: nothing reached the server, so nothing of it is unknown, and it is not sent later.
+ */
+export function heldBackError(spec: { method: Method; path: string }): ApiError {
+  const err = new ApiError(`${spec.method} ${spec.path}: not sent: interrupted, no new call is started`, 0, HELD_BACK_CODE, undefined, spec.method, spec.path);
+  err.notResent = true;
+  return err;
+}
+
+export function isHeldBack(err: unknown): err is ApiError {
+  return err instanceof ApiError && err.code === HELD_BACK_CODE && err.status === 0;
+}
+
 /** The scheme, host and port of a URL: what messages name (never a path or credentials). */
 export function origin(url: string): string {
   try {

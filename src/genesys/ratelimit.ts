@@ -12,11 +12,29 @@ export class Semaphore {
     if (!(limit >= 1)) throw new RangeError('concurrency must be at least 1');
   }
 
-  async acquire(): Promise<() => void> {
+  /**
+   * Waits for a slot. With `signal`, a wait that the signal ends gives no slot (undefined): the
+   * caller looks at the signal to say why.
+   */
+  async acquire(signal?: AbortSignal): Promise<(() => void) | undefined> {
     if (this.active < this.limit) {
       this.active++;
     } else {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      if (signal?.aborted) return undefined;
+      const handed = await new Promise<boolean>((resolve) => {
+        const take = (): void => {
+          signal?.removeEventListener('abort', leave);
+          resolve(true);
+        };
+        const leave = (): void => {
+          const at = this.waiting.indexOf(take);
+          if (at >= 0) this.waiting.splice(at, 1);
+          resolve(false);
+        };
+        this.waiting.push(take);
+        signal?.addEventListener('abort', leave, { once: true });
+      });
+      if (!handed) return undefined;
       // The releaser handed its slot straight to us: `active` is unchanged.
     }
     let released = false;
@@ -29,8 +47,13 @@ export class Semaphore {
     };
   }
 
+  /** Whether a slot is free now (acquire would not wait). */
+  get free(): boolean {
+    return this.active < this.limit;
+  }
+
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    const release = await this.acquire();
+    const release = (await this.acquire())!;
     try {
       return await fn();
     } finally {

@@ -16,10 +16,17 @@ import type { Attempt, CallSpec, ResponseStream, StreamOptions } from './exchang
  */
 export async function attemptStream<T>(ch: Channel, spec: CallSpec<T>, so: StreamOptions, correlationId: string, token: string | undefined): Promise<Attempt> {
   const headers = { ...spec.headers, ...requestHeaders(correlationId, token), accept: so.acceptHeader };
-  const release = await ch.slots.acquire();
+  const gate = ch.gate(spec);
+  const release = await gate.slot();
   try {
-    so.signal?.throwIfAborted();
-    await ch.pacer.acquire(ch.pauseFor(so.signal));
+    gate.send();
+    await ch.pacer.acquire((ms) => gate.pause(ms));
+    try {
+      gate.send();
+    } catch (err) {
+      ch.pacer.done();
+      throw err;
+    }
     let req: ReturnType<Got['stream']> | undefined;
     try {
       const idle = so.idleTimeoutMs ?? ch.timeoutMs;

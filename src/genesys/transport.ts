@@ -2,6 +2,7 @@
 // auth, correlation ids, and the attempt loop of each call: each attempt (attempt.ts, stream.ts)
 // judged by retry.ts, and a request whose outcome is unknown never resent without first asking
 // the caller to find out (reconcile) what happened (unknown-outcome.ts).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import http from 'node:http';
@@ -15,10 +16,10 @@ import { countEvent, type TransportStats } from './stats.js';
 import type { Redactor } from './redact.js';
 import { clientIdHint } from './target.js';
 import { type RetryPolicy, attemptResult, decide, sleep } from './retry.js';
-import { apiErrorOf, closedError, origin, type FailureContext } from './failures.js';
-import { attempt, attemptTimeouts, type Channel, type HostAgents } from './attempt.js';
+import { apiErrorOf, closedError, heldBackError, isHeldBack, origin, type FailureContext } from './failures.js';
+import { attempt, attemptTimeouts, type Channel, type Gate, type HostAgents } from './attempt.js';
 import { attemptStream } from './stream.js';
-import { giveUp, readBeforeResend, stoppedNote, stopsResending, unsettledError, verdict } from './unknown-outcome.js';
+import { giveUp, isRead, readBeforeResend, stoppedNote, stopsResending, unsettledError, verdict } from './unknown-outcome.js';
 import { proxyFor, tunnelProxy, type ProxySettings } from './proxy.js';
 import { TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
 import type { CallSpec, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } from './exchange.js';
@@ -56,14 +57,23 @@ export interface TransportOptions {
   /** The clock token lifetimes are judged by (default Date.now). */
   tokenClock?: () => number;
   /**
-   * Whether the run has stopped starting new calls (an apply's first interrupt, DESIGN §5): a
-   * failed write is then not resent (one of unknown outcome is still read for); reads still are.
+   * Whether the run has stopped starting new calls (an apply's first interrupt, DESIGN §5): from
+   * then on no write is sent that was not on the wire (one queued for a slot or the pacer's turn
+   * included), and a failed one is not resent (one of unknown outcome is still read for); a read
+   * goes, or is resent at once, only if it need not wait. Every wait of such a call ends at once.
+   * Only the reads that settle a write of unknown outcome, and token requests, go on as before.
    */
   stopped?: () => boolean;
 }
 
 /** Calls that may wait at once (far more than any command has in flight). */
 const MAX_WAITING_CALLS = 1000;
+
+/**
+ * How often a waiting call looks whether the run has stopped. The stop is the command's predicate
+ * (`stopped`), so it is looked at whenever a call starts or fails, and on this beat while calls wait.
+ */
+const STOP_POLL_MS = 25;
 
 export class Transport {
   readonly stats: TransportStats = { requests: 0, retries: 0, rateLimited: 0 };
@@ -76,24 +86,97 @@ export class Transport {
   private readonly pacer = new Pacer();
   /** Aborted by close(): calls in flight end, waits end early, and nothing more is sent. */
   private readonly closing = new AbortController();
-  private readonly pause = async (ms: number): Promise<void> => {
-    await sleep(ms, this.closing.signal);
-    if (this.closing.signal.aborted) throw closedError();
-  };
+  /** Aborted once `stopped()` is seen true: the waits of calls that may no longer go end. */
+  private readonly halted = new AbortController();
+  /** Set while a call settles a write of unknown outcome (its reads go through after the stop). */
+  private readonly settling = new AsyncLocalStorage<true>();
+  /** Calls waiting that the stop ends, and the beat that looks for it meanwhile. */
+  private watchers = 0;
+  private watchTimer: ReturnType<typeof setInterval> | undefined;
 
-  /** What a call's waits listen on: close(), and the call's own signal when it has one. */
-  private waitSignal(signal: AbortSignal | undefined): AbortSignal {
-    return signal ? AbortSignal.any([this.closing.signal, signal]) : this.closing.signal;
+  /** What a call's waits listen on: close(), the call's own signal, and the run's stop unless the call is exempt. */
+  private waitSignal(signal: AbortSignal | undefined, exempt = true): AbortSignal {
+    const all = [this.closing.signal, ...(signal ? [signal] : []), ...(exempt || !this.opts.stopped ? [] : [this.halted.signal])];
+    return all.length === 1 ? all[0]! : AbortSignal.any(all);
   }
 
-  /** The pacer's wait for one call: ends early on close() (closedError) or on the call's abort (its reason). */
-  private pauseFor(signal: AbortSignal | undefined): (ms: number) => Promise<void> {
-    if (!signal) return this.pause;
-    const both = this.waitSignal(signal);
-    return async (ms) => {
-      await sleep(ms, both);
-      if (this.closing.signal.aborted) throw closedError();
-      signal.throwIfAborted();
+  /** Whether the run has stopped starting calls (an apply's interrupt), as of now. */
+  private stoppedNow(): boolean {
+    if (!this.halted.signal.aborted && this.opts.stopped?.() === true) {
+      this.halted.abort();
+      if (this.watchTimer) clearInterval(this.watchTimer);
+      this.watchTimer = undefined;
+    }
+    return this.halted.signal.aborted;
+  }
+
+  /** Calls that go on after the stop as before: token requests, and the reads settling a write of unknown outcome. */
+  private exempt(spec: CallSpec<unknown>): boolean {
+    return spec.path === TOKEN_PATH || this.settling.getStore() === true;
+  }
+
+  /** Runs a read that settles a write of unknown outcome: its calls are not held back by the stop. */
+  private settle<T>(read: () => Promise<T>): Promise<T> {
+    return this.settling.run(true, read);
+  }
+
+  /** Looks for the stop on a beat while a call that it ends waits; the release. */
+  private watchStop(): () => void {
+    if (!this.opts.stopped || this.halted.signal.aborted) return () => undefined;
+    this.watchers += 1;
+    if (!this.watchTimer) {
+      this.watchTimer = setInterval(() => void this.stoppedNow(), STOP_POLL_MS);
+      this.watchTimer.unref();
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.watchers -= 1;
+      if (this.watchers === 0 && this.watchTimer) {
+        clearInterval(this.watchTimer);
+        this.watchTimer = undefined;
+      }
+    };
+  }
+
+  /** The waits of one attempt of `spec` (attempt.ts Gate). */
+  private gate(spec: CallSpec<unknown>): Gate {
+    const exempt = this.exempt(spec);
+    const signal = this.waitSignal(spec.signal, exempt);
+    /** Throws why the call may not go on: closed, aborted, or held back (a write after the stop; a read that would wait). */
+    const check = (waits: boolean): void => {
+      if (this.closing.signal.aborted) throw closedError(spec);
+      spec.signal?.throwIfAborted();
+      if (!exempt && (waits || !isRead(spec.method)) && this.stoppedNow()) throw heldBackError(spec);
+    };
+    const waiting = async <T>(wait: () => Promise<T>): Promise<T> => {
+      check(true);
+      const unwatch = exempt ? () => undefined : this.watchStop();
+      try {
+        return await wait();
+      } finally {
+        unwatch();
+      }
+    };
+    return {
+      slot: async () => {
+        if (this.slots.free) return (await this.slots.acquire())!;
+        const release = await waiting(() => this.slots.acquire(signal));
+        try {
+          check(true);
+        } catch (err) {
+          release?.();
+          throw err;
+        }
+        if (!release) throw closedError(spec);
+        return release;
+      },
+      pause: async (ms) => {
+        await waiting(() => sleep(ms, signal));
+        check(true);
+      },
+      send: () => check(false),
     };
   }
   private readonly tokens: TokenProvider;
@@ -159,7 +242,7 @@ export class Transport {
       loginUrl: opts.loginUrl,
       timeoutMs: opts.timeoutMs,
       closing: this.closing.signal,
-      pauseFor: (signal) => this.pauseFor(signal),
+      gate: (spec) => this.gate(spec),
     };
     this.tokens = new TokenProvider(
       () => this.requestToken(),
@@ -186,13 +269,30 @@ export class Transport {
       if (this.closing.signal.aborted) throw closedError(spec);
       spec.signal?.throwIfAborted();
       if (uncertain && spec.reconcile && previous) {
-        const found = await readBeforeResend(spec.reconcile, previous);
+        const reconcile = spec.reconcile;
+        const error = previous;
+        const found = await this.settle(() => readBeforeResend(reconcile, error));
         if (found) return found.value;
       }
+      // Stopped before it was sent (an apply's interrupt): a write is not sent, not even for a token.
+      if (!isRead(spec.method) && !this.exempt(spec) && this.stoppedNow()) {
+        if (!previous) throw heldBackError(spec);
+        return this.settle(() => giveUp(spec, previous!, uncertain, retries, Date.now() - started, stoppedNote(retries), true));
+      }
       const token = bearer ? await this.tokens.get() : undefined;
-      const tried = spec.stream
-        ? await attemptStream(this.channel, spec, spec.stream, correlationId, token)
-        : await attempt(this.channel, spec, correlationId, token);
+      let tried;
+      try {
+        tried = spec.stream
+          ? await attemptStream(this.channel, spec, spec.stream, correlationId, token)
+          : await attempt(this.channel, spec, correlationId, token);
+      } catch (err) {
+        // A resend held back by the stop ends the call with the error of the attempt before it.
+        if (isHeldBack(err) && previous) {
+          const error = previous;
+          return this.settle(() => giveUp(spec, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true));
+        }
+        throw err;
+      }
       if (tried.kind === 'response') {
         const { res } = tried;
         // API responses only: a token request is not part of any change worth attributing.
@@ -214,7 +314,7 @@ export class Transport {
         // After an apply's interrupt a refused write is not sent again: with a new token it would
         // be a new change (as a 429's resend would be); an earlier attempt of unknown outcome is read for.
         if (this.stopsResending(spec)) {
-          return giveUp(spec, error, uncertain, retries + 1, Date.now() - started, stoppedNote(retries + 1), true);
+          return this.settle(() => giveUp(spec, error, uncertain, retries + 1, Date.now() - started, stoppedNote(retries + 1), true));
         }
         reauthenticated = true;
         this.noteRetry(spec, correlationId, { attempt: retries + 1, reason: 'token refused (401), re-authenticating', delayMs: 0, status: 401 });
@@ -234,9 +334,9 @@ export class Transport {
           stopping: this.stopsResending(spec),
         });
         if (next === 'unsettled') throw unsettledError(error);
-        if (next === 'stop') return giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started, stoppedNote(retries + 1), true);
+        if (next === 'stop') return this.settle(() => giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started, stoppedNote(retries + 1), true));
         // The last attempt may have done the work: giveUp reads before calling it a failure.
-        if (next === 'give-up') return giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started);
+        if (next === 'give-up') return this.settle(() => giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started));
         retries++;
         if (result.kind === 'transport' && result.code === 'ECONNREFUSED') refused++;
         if (decision.outcomeUnknown) uncertain = true;
@@ -249,11 +349,20 @@ export class Transport {
           ...(result.kind === 'response' ? { status: result.status } : { code: result.code }),
           ...(result.kind === 'response' && result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
         });
-        // Ends early on close() or the call's abort; the loop's first checks then say so.
-        await sleep(decision.delayMs, this.waitSignal(spec.signal));
+        // Ends early on close(), the call's abort or the run's stop; the loop's first checks then say
+        // so. After the stop a read waits no more: it is resent at once if the pacer lets it go.
+        const exempt = this.exempt(spec);
+        if (exempt || !this.stoppedNow()) {
+          const unwatch = exempt ? () => undefined : this.watchStop();
+          try {
+            await sleep(decision.delayMs, this.waitSignal(spec.signal, exempt));
+          } finally {
+            unwatch();
+          }
+        }
         // Interrupted while it waited: the resend would be a new call (a read is still read again).
         if (this.stopsResending(spec)) {
-          return giveUp(spec, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true);
+          return this.settle(() => giveUp(spec, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true));
         }
         continue;
       }
@@ -261,7 +370,7 @@ export class Transport {
       if (uncertain && spec.afterUncertain) {
         // A read that fails settles nothing: the write's own error stands, its outcome unknown.
         const afterUncertain = spec.afterUncertain;
-        const found = await readBeforeResend(() => afterUncertain(error), error);
+        const found = await this.settle(() => readBeforeResend(() => afterUncertain(error), error));
         if (found) return found.value;
       }
       throw error;
@@ -284,12 +393,14 @@ export class Transport {
 
   async close(): Promise<void> {
     this.closing.abort();
+    if (this.watchTimer) clearInterval(this.watchTimer);
+    this.watchTimer = undefined;
     for (const a of new Set([this.agents.api.http, this.agents.api.https, this.agents.login.http, this.agents.login.https])) a.destroy();
   }
 
   /** Whether a failed attempt of `spec` is not resent now (unknown-outcome.ts `stopsResending`). */
   private stopsResending(spec: CallSpec<unknown>): boolean {
-    return stopsResending(this.opts.stopped?.() === true, spec.method, spec.path === TOKEN_PATH);
+    return stopsResending(this.stoppedNow(), spec.method, this.exempt(spec));
   }
 
   /** POST TOKEN_PATH (/oauth/token) with the client credentials; resent freely (a token request changes nothing). */

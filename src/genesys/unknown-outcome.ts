@@ -32,16 +32,18 @@ export interface ResendContext {
 
 /**
  * Whether a failed attempt is not resent: the run has stopped starting new calls (an apply's
- * interrupt) and the call may change something. Reads and token requests change nothing: they are
- * resent, since they are what confirms the calls in flight (a publish's confirmation, README
- * Interrupts); an attempt of unknown outcome is still read for (giveUp).
+ * interrupt) and the call may change something. `exempt`: a token request, or a read made to settle
+ * a write of unknown outcome; both change nothing. A read is not refused here either: it is resent
+ * at once (no backoff) if the rate limit lets it go without waiting (transport.ts), since it is
+ * what confirms the calls in flight (a publish's confirmation, README Interrupts); an attempt of
+ * unknown outcome is still read for (giveUp).
  */
-export function stopsResending(stopped: boolean, method: Method, tokenRequest: boolean): boolean {
-  return stopped && !isRead(method) && !tokenRequest;
+export function stopsResending(stopped: boolean, method: Method, exempt: boolean): boolean {
+  return stopped && !isRead(method) && !exempt;
 }
 
 /** A read (GET): it changes nothing on the server, so it has no outcome to be unknown. */
-function isRead(method: Method | undefined): boolean {
+export function isRead(method: Method | undefined): boolean {
   return method === 'GET';
 }
 
