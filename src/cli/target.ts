@@ -199,7 +199,8 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
   const correlations = createCorrelationTracker();
   const note = (info: { correlationId?: string; method?: string }): void => correlations.note(info);
   // A long wait (a 429's Retry-After, backing off from 5xx) is said, so a CI log never goes silent.
-  let stopped = false;
+  // Aborted by stopResending (an apply's first interrupt): the transport's waits end on it at once.
+  const stopped = new AbortController();
   const retried = (info: RetryInfo): void => {
     note(info);
     if (info.delayMs >= NOTICE_DELAY_MS) ctx.info?.(retryNotice(info));
@@ -213,7 +214,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
       targetLabel: label,
       onRetry: retried,
       onResponse: note,
-      stopped: () => stopped,
+      stopped: stopped.signal,
       ...(credentialVariables ? { credentialVariables } : {}),
       // Each access token is masked in everything the run prints, like the credentials it came from.
       ...(ctx.learnSecret ? { onSecret: (value: string) => ctx.learnSecret!('the access token', value) } : {}),
@@ -233,7 +234,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
   if (target.kind === 'remote') {
     // An environment's own variables are what the user must check if the login server refuses them.
     const c = connect(target.apiUrl, target.loginUrl, target.clientId, target.clientSecret, target.credentialVariables);
-    return { ...c, correlations, label, binding: { host: new URL(target.apiUrl).host, clientId: target.clientId }, stopResending: () => void (stopped = true) };
+    return { ...c, correlations, label, binding: { host: new URL(target.apiUrl).host, clientId: target.clientId }, stopResending: () => stopped.abort() };
   }
   // The embedded default: a real server on 127.0.0.1 and the production client over HTTP.
   const { startEmulator, StateLockedError } = await import('../emulator/server.js');
@@ -264,7 +265,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
     label,
     // Its port changes every run; the state file is what makes it the same org.
     binding: { host: `embedded (${stateFile})`, clientId: EMBEDDED_CLIENT_ID },
-    stopResending: () => void (stopped = true),
+    stopResending: () => stopped.abort(),
     async close() {
       await c.close();
       await emulator.close();

@@ -53,8 +53,8 @@ export interface ConnectionOptions {
    * client's own scrubbing never sees (a server's words in a report) is masked for it too.
    */
   onSecret?: (value: string) => void;
-  /** Whether the run has stopped starting new calls (an apply's interrupt): nothing is resent. */
-  stopped?: () => boolean;
+  /** Aborted when the run stops starting new calls (an apply's interrupt): see TransportOptions.stopped. */
+  stopped?: AbortSignal;
 }
 
 /** "Does the live object hold what I sent?" — answered by the kind's canonical form. */

@@ -63,17 +63,11 @@ export interface TransportOptions {
    * goes, or is resent at once, only if it need not wait. Every wait of such a call ends at once.
    * Only the reads that settle a write of unknown outcome, and token requests, go on as before.
    */
-  stopped?: () => boolean;
+  stopped?: AbortSignal;
 }
 
 /** Calls that may wait at once (far more than any command has in flight). */
 const MAX_WAITING_CALLS = 1000;
-
-/**
- * How often a waiting call looks whether the run has stopped. The stop is the command's predicate
- * (`stopped`), so it is looked at whenever a call starts or fails, and on this beat while calls wait.
- */
-const STOP_POLL_MS = 25;
 
 export class Transport {
   readonly stats: TransportStats = { requests: 0, retries: 0, rateLimited: 0 };
@@ -86,28 +80,18 @@ export class Transport {
   private readonly pacer = new Pacer();
   /** Aborted by close(): calls in flight end, waits end early, and nothing more is sent. */
   private readonly closing = new AbortController();
-  /** Aborted once `stopped()` is seen true: the waits of calls that may no longer go end. */
-  private readonly halted = new AbortController();
   /** Set while a call settles a write of unknown outcome (its reads go through after the stop). */
   private readonly settling = new AsyncLocalStorage<true>();
-  /** Calls waiting that the stop ends, and the beat that looks for it meanwhile. */
-  private watchers = 0;
-  private watchTimer: ReturnType<typeof setInterval> | undefined;
 
   /** What a call's waits listen on: close(), the call's own signal, and the run's stop unless the call is exempt. */
   private waitSignal(signal: AbortSignal | undefined, exempt = true): AbortSignal {
-    const all = [this.closing.signal, ...(signal ? [signal] : []), ...(exempt || !this.opts.stopped ? [] : [this.halted.signal])];
+    const all = [this.closing.signal, ...(signal ? [signal] : []), ...(exempt || !this.opts.stopped ? [] : [this.opts.stopped])];
     return all.length === 1 ? all[0]! : AbortSignal.any(all);
   }
 
   /** Whether the run has stopped starting calls (an apply's interrupt), as of now. */
   private stoppedNow(): boolean {
-    if (!this.halted.signal.aborted && this.opts.stopped?.() === true) {
-      this.halted.abort();
-      if (this.watchTimer) clearInterval(this.watchTimer);
-      this.watchTimer = undefined;
-    }
-    return this.halted.signal.aborted;
+    return this.opts.stopped?.aborted === true;
   }
 
   /** Calls that go on after the stop as before: token requests, and the reads settling a write of unknown outcome. */
@@ -118,26 +102,6 @@ export class Transport {
   /** Runs a read that settles a write of unknown outcome: its calls are not held back by the stop. */
   private settle<T>(read: () => Promise<T>): Promise<T> {
     return this.settling.run(true, read);
-  }
-
-  /** Looks for the stop on a beat while a call that it ends waits; the release. */
-  private watchStop(): () => void {
-    if (!this.opts.stopped || this.halted.signal.aborted) return () => undefined;
-    this.watchers += 1;
-    if (!this.watchTimer) {
-      this.watchTimer = setInterval(() => void this.stoppedNow(), STOP_POLL_MS);
-      this.watchTimer.unref();
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.watchers -= 1;
-      if (this.watchers === 0 && this.watchTimer) {
-        clearInterval(this.watchTimer);
-        this.watchTimer = undefined;
-      }
-    };
   }
 
   /** The waits of one attempt of `spec` (attempt.ts Gate). */
@@ -152,12 +116,7 @@ export class Transport {
     };
     const waiting = async <T>(wait: () => Promise<T>): Promise<T> => {
       check(true);
-      const unwatch = exempt ? () => undefined : this.watchStop();
-      try {
-        return await wait();
-      } finally {
-        unwatch();
-      }
+      return wait();
     };
     return {
       slot: async () => {
@@ -352,14 +311,7 @@ export class Transport {
         // Ends early on close(), the call's abort or the run's stop; the loop's first checks then say
         // so. After the stop a read waits no more: it is resent at once if the pacer lets it go.
         const exempt = this.exempt(spec);
-        if (exempt || !this.stoppedNow()) {
-          const unwatch = exempt ? () => undefined : this.watchStop();
-          try {
-            await sleep(decision.delayMs, this.waitSignal(spec.signal, exempt));
-          } finally {
-            unwatch();
-          }
-        }
+        if (exempt || !this.stoppedNow()) await sleep(decision.delayMs, this.waitSignal(spec.signal, exempt));
         // Interrupted while it waited: the resend would be a new call (a read is still read again).
         if (this.stopsResending(spec)) {
           return this.settle(() => giveUp(spec, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true));
@@ -393,8 +345,6 @@ export class Transport {
 
   async close(): Promise<void> {
     this.closing.abort();
-    if (this.watchTimer) clearInterval(this.watchTimer);
-    this.watchTimer = undefined;
     for (const a of new Set([this.agents.api.http, this.agents.api.https, this.agents.login.http, this.agents.login.https])) a.destroy();
   }
 
