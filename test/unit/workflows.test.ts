@@ -1659,7 +1659,8 @@ describe('rev27: plan.yml runs on every pull request and skips its steps when no
   });
 
   it('a pull request that changes a prompt, .gitattributes or this workflow: relevant=true', async () => {
-    for (const change of [{ 'prompts/a.yaml': 'a: 2\n' }, { 'prompts/promptctl.yaml': 'kind: Config\n' }, { '.gitattributes': '* text=auto\n' }, { '.github/workflows/plan.yml': 'on: pull_request\n' }]) {
+    const changes: Record<string, string>[] = [{ 'prompts/a.yaml': 'a: 2\n' }, { 'prompts/promptctl.yaml': 'kind: Config\n' }, { '.gitattributes': '* text=auto\n' }, { '.github/workflows/plan.yml': 'on: pull_request\n' }];
+    for (const change of changes) {
       const { dir, base } = await pullRequest(change);
       try {
         const r = await decide(dir, base);
@@ -2045,7 +2046,7 @@ describe('rev28: apply.yml survives PROMPTCTL_AUDIT_KEY being set later, and ver
     const { chainHashV2 } = await import('../../src/audit/record.js');
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     const last = JSON.parse(lines.at(-1)!) as { seq: number; hash: string };
-    const forged = { ...(JSON.parse(lines[0]!) as Record<string, unknown>), seq: last.seq + 1, prevHash: last.hash, alg: 'sha256' };
+    const forged: Record<string, unknown> = { ...(JSON.parse(lines[0]!) as Record<string, unknown>), seq: last.seq + 1, prevHash: last.hash, alg: 'sha256' };
     forged.hash = chainHashV2(forged as never, null);
     writeFileSync(file, lines.join('\n') + '\n' + JSON.stringify(forged) + '\n');
     const r = await decideAndVerify(file, KEY);
