@@ -1,14 +1,14 @@
 // YAML parsing with positions (yaml 2, YAML 1.2 core schema). Every document of a file becomes
 // either plain data plus its node tree, or diagnostics naming file:line:column. Hostile input
 // (deep nesting, alias bombs) is stopped here, before anything recursive touches it.
-import { Composer, Lexer, LineCounter, Parser, isScalar, visit, type Alias, type Document, type CST, type Node } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, isMap, isScalar, isSeq, visit, type Alias, type Document, type CST, type Node } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { aliasTargets, expansionOf } from './alias-expansion.js';
 import { MAX_FILE_BYTES } from './read.js';
 import { plainData } from './plain-data.js';
 import { groupThousands } from '../util/numbers.js';
 import { withYamlEnv } from './yaml-env.js';
-import { findDuplicateKeys, sortedProblems, yamlProblem } from './yaml-problems.js';
+import { findDuplicateKeys, sortedProblems, yamlProblem, type YamlProblem } from './yaml-problems.js';
 
 /** Deeper collections are refused before composing (real documents are 5 or 6 levels deep). */
 export const MAX_DEPTH = 64;
@@ -34,6 +34,12 @@ export interface ParsedDocument {
   data: unknown;
   src: string;
   lineCounter: LineCounter;
+  /**
+   * The document has YAML problems that leave its tree intact (duplicate keys only; the first
+   * value of a key counts, the later ones are dropped from `doc` and `data`): never to be applied,
+   * only checked further in the same run (its schema, its text), so one run says every problem.
+   */
+  yamlProblems?: true;
 }
 
 export interface ParseResult {
@@ -111,7 +117,12 @@ function parseDocuments(src: string, file: string): ParseResult {
   const documents: ParsedDocument[] = [];
   const broken: unknown[] = [];
   docs.forEach((doc, index) => {
-    const problems = sortedProblems([...doc.errors, ...doc.warnings, ...findDuplicateKeys(doc, MAX_YAML_ERRORS + 1)]);
+    const found = sortedProblems([...doc.errors, ...doc.warnings, ...findDuplicateKeys(doc, MAX_YAML_ERRORS + 1)]);
+    // Aliases naming no anchor: yaml says so only when the data is read, which a document with
+    // problems never is; said with them when those leave the tree intact (a lost anchor is not
+    // a second mistake).
+    const intact = found.every((e) => INTACT.has(e.code));
+    const problems = found.length > 0 && intact ? sortedProblems([...found, ...unresolvedAliases(doc)]) : found;
     if (problems.length > 0) {
       // One problem per line: yaml often reports one mistake two or three times at one spot. The
       // note on more problems is for a line left out, not for those echoes.
@@ -119,7 +130,7 @@ function parseDocuments(src: string, file: string): ParseResult {
       let lastLine = 0;
       let leftOut: (typeof problems)[number] | undefined;
       for (const e of problems) {
-        const d = yamlProblem(e, doc, src, diag);
+        const d = e.code === 'UNRESOLVED_ALIAS' ? diag(e.pos[0], 'yaml/alias', unresolvedAliasMessage(e.message, docs, index)) : yamlProblem(e, doc, src, diag);
         if (lines.has(d.line)) continue;
         if (lines.size === MAX_YAML_ERRORS) {
           leftOut = e;
@@ -135,6 +146,9 @@ function parseDocuments(src: string, file: string): ParseResult {
       } catch {
         /* nothing to learn from it */
       }
+      // Duplicate keys alone leave a tree to check further (its schema, its text) in this run.
+      const checked = found.every((e) => e.code === 'DUPLICATE_KEY') ? firstValuesOnly(doc) : undefined;
+      if (checked !== undefined) documents.push({ file, index, doc, data: checked, src, lineCounter, yamlProblems: true });
       return;
     }
     // An empty document (a trailing `---`, a comment-only file) holds nothing to check.
@@ -171,13 +185,7 @@ function parseDocuments(src: string, file: string): ParseResult {
       const unresolved = err instanceof ReferenceError ? /^Unresolved alias.*:\s*(.+)$/.exec(err.message) : null;
       if (unresolved) {
         const name = unresolved[1]!.trim();
-        // Anchors belong to their document: one defined above a `---` is out of reach.
-        const earlier = docs.slice(0, index).findIndex((d) => anchorOffset(d, name) !== undefined);
-        const why =
-          earlier >= 0
-            ? `&${name} is defined in document ${earlier + 1} of this file, and an anchor does not reach past \`---\`: define it again in this document, or repeat the value`
-            : `define &${name} before using it (YAML aliases refer back, never forward)`;
-        diagnostics.push(diag(firstAliasOffset(doc, name) ?? start, 'yaml/alias', `alias *${name} names no anchor: ${why}`));
+        diagnostics.push(diag(firstAliasOffset(doc, name) ?? start, 'yaml/alias', unresolvedAliasMessage(name, docs, index)));
       } else if (err instanceof RangeError) {
         diagnostics.push(diag(start, 'yaml/too-deep', 'document is too deeply nested or self-referencing'));
       } else {
@@ -188,6 +196,56 @@ function parseDocuments(src: string, file: string): ParseResult {
     documents.push({ file, index, doc, data, src, lineCounter });
   });
   return broken.length ? { documents, diagnostics, broken } : { documents, diagnostics };
+}
+
+/** Problems that leave a document's tree as written: a custom tag, a duplicate key. */
+const INTACT: ReadonlySet<string> = new Set(['TAG_RESOLVE_FAILED', 'DUPLICATE_KEY']);
+
+/** Why alias *name of document `index` names no anchor. Anchors belong to their document: one defined above a `---` is out of reach. */
+function unresolvedAliasMessage(name: string, docs: readonly Document.Parsed[], index: number): string {
+  const earlier = docs.slice(0, index).findIndex((d) => anchorOffset(d, name) !== undefined);
+  const why =
+    earlier >= 0
+      ? `&${name} is defined in document ${earlier + 1} of this file, and an anchor does not reach past \`---\`: define it again in this document, or repeat the value`
+      : `define &${name} before using it (YAML aliases refer back, never forward)`;
+  return `alias *${name} names no anchor: ${why}`;
+}
+
+/** Each alias of `doc` that names no anchor before it, as a problem (yamlProblem words it). */
+function unresolvedAliases(doc: Document.Parsed): YamlProblem[] {
+  const targets = aliasTargets(doc);
+  const out: YamlProblem[] = [];
+  visit(doc, {
+    Alias(_, node) {
+      if (!targets.has(node) && node.range) out.push({ code: 'UNRESOLVED_ALIAS', message: node.source, pos: [node.range[0], node.range[1]] });
+    },
+  });
+  return out;
+}
+
+/**
+ * The data of a document whose only YAML problems are duplicate keys, with the first value of
+ * each key (the later ones are the mistakes the problems point at: dropped from `doc` too, so
+ * the data and the places in it agree); undefined when it is not plain data (anchors, aliases:
+ * not read further, as any document with problems).
+ */
+function firstValuesOnly(doc: Document.Parsed): unknown {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isSeq(node)) for (const item of node.items) stack.push(item);
+    if (!isMap(node)) continue;
+    const seen = new Set<string>();
+    node.items = node.items.filter((p) => {
+      stack.push(p.value);
+      if (!isScalar(p.key)) return true;
+      const id = String(p.key.value);
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+  }
+  return plainData(doc.contents)?.data;
 }
 
 /**

@@ -39,7 +39,9 @@ export async function loadConfigFile(opts: { dir: string; cwd?: string }): Promi
   // an invalid config, which validate reports at its line; only a file that is not there is absent.
   if (!read.ok) return { config: defaultConfig(), status: (await isThere(abs)) ? 'invalid' : 'absent', file };
   const parsed = parseYaml(read.text, file);
+  // A Config with a duplicate key is an invalid one (its YAML error says so), not an absent one.
   const d = parsed.documents.find((x) => isPlainObject(x.data) && x.data.kind === 'Config');
+  if (d?.yamlProblems) return { config: defaultConfig(), status: 'invalid', file };
   if (!d) return { config: defaultConfig(), status: parsed.diagnostics.length > 0 ? 'invalid' : 'absent', file };
   const ctx: DocContext = { file: d.file, doc: d.doc, src: d.src, lineCounter: d.lineCounter };
   const valid = checkHeader(ctx, d.data).diagnostics.length === 0 && validators().validate('Config', d.data).length === 0;

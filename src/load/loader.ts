@@ -138,7 +138,10 @@ export class Loader {
     }
 
     const schemaErrors = validators().validate(kind, d.data);
-    if (misplaced || schemaErrors.length > 0 || header.diagnostics.length > 0) {
+    // A document with a duplicate key (config/parse.ts `yamlProblems`, its first value read) was
+    // reported there: checked as one that failed the schema, never part of the desired state.
+    const failed = misplaced || schemaErrors.length > 0 || header.diagnostics.length > 0 || d.yamlProblems === true;
+    if (failed) {
       // A model id too long is said as that alone (one mistake, one error), whatever else is wrong with it.
       const tooLong = new Set(schemaErrors.filter((e) => e.schemaPath.endsWith('/$defs/modelId/maxLength')).map((e) => e.instancePath));
       const mapped = mapSchemaErrors(ctx, schemaErrors.filter((e) => !(tooLong.has(e.instancePath) && MODEL_ID_SPELLING.test(e.schemaPath)) && !this.malformedModel(ctx, kind, e)));
@@ -147,7 +150,7 @@ export class Loader {
       // that is only misplaced is still read for its models, so budgets run everywhere else
       // (stopping them would hide every budget error for a stray file).
       if (kind === 'Config') {
-        if (inConfigFile || schemaErrors.length > 0 || header.diagnostics.length > 0) this.configFailed = true;
+        if (inConfigFile || schemaErrors.length > 0 || header.diagnostics.length > 0 || d.yamlProblems) this.configFailed = true;
         else this.strayModels.push(normalizeConfig(data, nodeStart(ctx, findKey(ctx, [], 'kind'))).models);
       }
       this.rememberUnloaded(data);

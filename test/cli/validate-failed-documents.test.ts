@@ -110,3 +110,25 @@ it('a case whose own vars are broken is not checked, the others are; a test with
     'prompts/u.yaml:14:11 tests/unknown-assertion',
   ]);
 });
+
+it('a duplicate key does not hide the schema errors and unknown model of its document (the first value counts); the document stays out of the plan', async () => {
+  const dup = 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: dup-tpl\n  labels: {team: a, team: b}\nspec:\n  model: gpt-4oo\n  description: 42\n';
+  // The first `model` counts: the second, a known model, is the mistake the duplicate-key error names.
+  const first = 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata: {name: dup-model}\nspec:\n  model: gpt-4oo\n  model: gpt-4o\n';
+  const r = await validate({ 'c.yaml': dup, 'e.yaml': first });
+  expect(r.found).toEqual([
+    'prompts/c.yaml:5:21 yaml/duplicate-key',
+    'prompts/c.yaml:7:10 tokens/unknown-model',
+    'prompts/c.yaml:8:16 schema/type',
+    'prompts/e.yaml:5:10 tokens/unknown-model',
+    'prompts/e.yaml:6:3 yaml/duplicate-key',
+  ]);
+  const loaded = await loadProject({ dir: 'prompts', cwd });
+  expect(loaded.state?.templates.map((t) => t.name)).not.toContain('dup-model');
+});
+
+it('every YAML problem of a document is said, in source order: an alias naming no anchor above a custom tag', async () => {
+  const r = await validate({ 'c.yaml': 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: alias-tpl\n  labels: *nope\nspec:\n  model: !secret gpt-4o\n' });
+  expect(r.found).toEqual(['prompts/c.yaml:5:11 yaml/alias', 'prompts/c.yaml:7:10 yaml/tag']);
+  expect(r.stdout).toContain('alias *nope names no anchor: define &nope before using it (YAML aliases refer back, never forward) [yaml/alias]');
+});

@@ -30,7 +30,8 @@ describe('parseYaml', () => {
 
   it('reports a duplicate key at the second occurrence, naming the first', () => {
     const r = parseYaml('x: 0\nspec:\n  a: 1\n  b: 2\n  a: 3\n', 'f.yaml');
-    expect(r.documents).toEqual([]);
+    // Still read, with the first value of the key, to be checked further but never applied.
+    expect(r.documents.map((d) => [d.yamlProblems, d.data])).toEqual([[true, { x: 0, spec: { a: 1, b: 2 } }]]);
     expect(r.diagnostics).toEqual([
       { file: 'f.yaml', line: 5, column: 3, severity: 'error', rule: 'yaml/duplicate-key', message: 'duplicate key "a"; first defined on line 3' },
     ]);
