@@ -5,35 +5,75 @@
 import type { AiStudioTokenReport, TextTokenReport, VersionTokenReport } from '../tokens/index.js';
 import { plain, type Style } from './style.js';
 import { groupThousands } from '../util/numbers.js';
+import { plural } from '../util/plural.js';
+import { visibleName } from '../util/escapes.js';
 
 export const TOKENS_FORMATS = ['text', 'json'] as const;
 export type TokensFormat = (typeof TOKENS_FORMATS)[number];
 
 /**
- * The report in `format`; `dir` (the prompts directory) is named when there is nothing to show.
- * `texts` adds the AI Studio texts (JSON keys `guides` and `summarySettings`, present when any).
+ * A prompt version `tokens` could not count, and why: the error that says so is among the run's
+ * diagnostics, at `file:line:column`. JSON key `notCounted`, present when any (DESIGN §4 fixes
+ * `versions`; this is an optional field beside it).
+ */
+export interface NotCountedVersion {
+  address: string;
+  /** Why, in words: "its document did not load", "its model "x" is unknown", … */
+  reason: string;
+  /** The error that explains it. */
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * The report in `format`; empty text when there is nothing to show in a table (`tokensNote` says
+ * so). `texts` adds the AI Studio texts (JSON keys `guides` and `summarySettings`, present when any).
  */
 export function renderTokens(
   reports: readonly VersionTokenReport[],
   format: TokensFormat,
-  dir: string,
   style: Style = plain,
   texts?: AiStudioTokenReport,
+  notCounted: readonly NotCountedVersion[] = [],
 ): string {
-  if (format === 'json') return renderTokensJson(reports, texts);
+  if (format === 'json') return renderTokensJson(reports, texts, notCounted);
   const hasTexts = texts !== undefined && texts.guides.length + texts.summarySettings.length > 0;
-  if (!hasTexts) return renderTable(reports, dir, style);
+  const table = reports.length === 0 ? '' : renderTable(reports, style);
+  if (!hasTexts) return table;
   const textTable = renderTextTable(texts, style);
-  return reports.length === 0 ? textTable : `${renderTable(reports, dir, style)}\n\n${textTable}`;
+  return table === '' ? textTable : `${table}\n\n${textTable}`;
 }
 
-export function renderTokensJson(reports: readonly VersionTokenReport[], texts?: AiStudioTokenReport): string {
-  const doc: { versions: readonly VersionTokenReport[]; guides?: readonly TextTokenReport[]; summarySettings?: readonly TextTokenReport[] } = {
-    versions: reports,
-  };
+export function renderTokensJson(reports: readonly VersionTokenReport[], texts?: AiStudioTokenReport, notCounted: readonly NotCountedVersion[] = []): string {
+  const doc: {
+    versions: readonly VersionTokenReport[];
+    notCounted?: readonly NotCountedVersion[];
+    guides?: readonly TextTokenReport[];
+    summarySettings?: readonly TextTokenReport[];
+  } = { versions: reports };
+  if (notCounted.length > 0) doc.notCounted = notCounted;
   if (texts?.guides.length) doc.guides = texts.guides;
   if (texts?.summarySettings.length) doc.summarySettings = texts.summarySettings;
   return JSON.stringify(doc, null, 2);
+}
+
+/**
+ * What `tokens` says on stderr after the diagnostics, in every format: the versions it could not
+ * count and why (each at the error above that explains it), or that `dir` holds nothing to count
+ * (`errors`: the run has errors). Undefined when every version was counted.
+ */
+export function tokensNote(counted: number, notCounted: readonly NotCountedVersion[], dir: string, textsShown: boolean, errors: boolean): string | undefined {
+  const where = visibleName(dir);
+  if (notCounted.length === 0) {
+    if (counted > 0 || textsShown) return undefined;
+    // With errors, a file that did not load may have held versions no one can name.
+    return errors ? `no prompt versions counted under ${where}, for the errors above` : `no prompt versions under ${where}: nothing to count`;
+  }
+  const n = plural(notCounted.length, 'version');
+  const head = counted === 0 ? `no prompt version under ${where} counted: ${n} not counted, for the errors above:` : `${n} not counted, for the errors above:`;
+  const lines = notCounted.map((v) => `  ${visibleName(v.address.replace(/^PromptVersion\//, ''))}: ${v.reason} (${visibleName(`${v.file}:${v.line}:${v.column}`)})`);
+  return [head, ...lines].join('\n');
 }
 
 /**
@@ -79,8 +119,7 @@ function alignRows(header: readonly string[], rows: readonly string[][], left: n
 const num = groupThousands;
 
 /** The aligned table: one row per version, then totals. "≈" marks approximate counts. */
-export function renderTable(reports: readonly VersionTokenReport[], dir: string, style: Style = plain): string {
-  if (reports.length === 0) return `no prompt versions under ${dir}`;
+export function renderTable(reports: readonly VersionTokenReport[], style: Style = plain): string {
   const header = ['VERSION', 'MODEL', 'SYSTEM', 'USER', 'FEW-SHOT', 'WORST CASE', 'MAX OUT', 'CONTEXT', 'USE', '$/1K CALLS'];
   const rows = reports.map((r) => {
     const a = r.approximate ? '≈' : '';

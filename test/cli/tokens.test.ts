@@ -224,7 +224,8 @@ describe('promptctl tokens', () => {
     });
     const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
+    // Still a JSON document, as validate's (nothing loaded, no version to name).
+    expect(JSON.parse(r.stdout)).toEqual({ versions: [] });
     expect(r.stderr).toMatch(/^prompts\/t\.yaml:7:\d+: error: .+ \[[a-z-]+\/[a-z-]+\]$/m);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
