@@ -11,7 +11,7 @@ import type { Plan } from '../plan/types.js';
 import { UserError } from '../util/errors.js';
 import { renderJson } from '../views/plan-json.js';
 import { formatText } from '../views/diagnostics.js';
-import { visibleName } from '../util/escapes.js';
+import { shellWord, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -63,10 +63,11 @@ function planText(bytes: Buffer, file: string): string | Diagnostic {
   const decoded = decodeText(bytes);
   if (decoded.ok) return decoded.text;
   const foreign = foreignEncoding(bytes);
+  const word = shellWord(file);
   const message = foreign
     ? `${foreign.encoding} text (its byte-order mark says so), and a plan file must be UTF-8: ` +
-      `write it again with \`promptctl plan --out ${file}\`, which writes UTF-8 whatever the shell, ` +
-      `or in Windows PowerShell with \`promptctl plan --format json | Out-File -Encoding utf8 ${file}\``
+      `write it again with \`promptctl plan --out ${word}\`, which writes UTF-8 whatever the shell, ` +
+      `or in Windows PowerShell with \`promptctl plan --format json | Out-File -Encoding utf8 ${word}\``
     : `not a promptctl plan: ${decoded.message}`;
   return { file, line: decoded.line, column: decoded.column, severity: 'error', rule: 'plan/encoding', message };
 }
