@@ -92,6 +92,14 @@ export function visibleName(s: string): string {
   return visible(s).replace(/[\n\r\u2028\u2029]/g, asUnicodeEscape);
 }
 
+/**
+ * A model's answer on a terminal (`run`): as `visible`, and a CR of no CRLF as an escape too (it
+ * would move the cursor back over what was printed); line breaks, tabs and CRLF line ends stay.
+ */
+export function visibleAnswer(s: string): string {
+  return visible(s).replace(/\r(?!\n)/g, asUnicodeEscape);
+}
+
 /** A diagnostic's message in text output: one line (a stray newline would break `file:line:` parsing), made visible. */
 export function oneLine(s: string): string {
   return visible(s.replace(/\r\n|\r|\n/g, ' '));
@@ -169,6 +177,7 @@ export const ESCAPES: readonly ((s: string) => string)[] = [
   escapeProperty,
   visible,
   visibleName,
+  visibleAnswer,
   oneLine,
   annotationMessage,
   shown,

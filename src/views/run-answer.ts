@@ -1,6 +1,6 @@
 // `promptctl run`'s answer as it streams to stdout, a chunk at a time. The model's answer is the
 // least trusted text promptctl prints: on a terminal, its control characters are written as
-// escapes (`visible`, as every other view writes live text), so an ESC sequence cannot colour or
+// escapes (`visibleAnswer`, util/escapes.ts, as every other view writes live text), so an ESC sequence cannot colour or
 // hide text, set the window title or write the clipboard (OSC 52), and a backspace or a lone CR
 // cannot move the cursor back over what was printed. Line breaks and tabs stay as they are, and
 // so does a CRLF line end: its CR only returns to the start of a line the LF then leaves, so it
@@ -12,7 +12,7 @@
 // same as a whole one: no ESC reaches a terminal. What the next chunk may still change is held
 // back: a CR at a chunk's end (a CRLF's first half, or a lone CR), and the first half of a
 // surrogate pair (written alone, it would be encoded as U+FFFD, on a terminal or in a pipe).
-import { visible } from '../util/escapes.js';
+import { visibleAnswer } from '../util/escapes.js';
 
 export interface AnswerStream {
   /** The printable text of a chunk: all of it but what the next one may change. */
@@ -21,18 +21,10 @@ export interface AnswerStream {
   end(): string;
 }
 
-/** A CR not followed by an LF (the stream has ended, or the LF is in the same text). */
-const LONE_CR = /\r(?!\n)/g;
-
-/** Text for a terminal: control characters but a line break or tab, and a CR of no CRLF, as escapes. */
-export function answerForTerminal(text: string): string {
-  return visible(text).replace(LONE_CR, '\\u000d');
-}
-
 /** `terminal`: stdout is a TTY, so the answer is made visible; else it is written as it came. */
 export function answerStream(terminal: boolean): AnswerStream {
   let held = '';
-  const render = terminal ? answerForTerminal : (s: string) => s;
+  const render = terminal ? visibleAnswer : (s: string) => s;
   return {
     push(chunk) {
       const s = held + chunk;
