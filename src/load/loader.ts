@@ -36,6 +36,7 @@ import type { KnownSecret } from '../rules/util.js';
 import { withLazyLocations } from './lazy-locations.js';
 import { hasTextFields, resolveTexts, TextOnlyDocuments, type TextSource } from './texts.js';
 import { PartlyChecked } from './partial.js';
+import { LeftOutDocuments, type LeftOutDocument } from './left-out.js';
 import { budgetDiagnostics, malformedModel, type TokenMemo } from '../tokens/index.js';
 import { SEMVER } from '../util/semver.js';
 import type { ErrorObject } from 'ajv';
@@ -59,6 +60,14 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
   /** Every file read (YAML and `{file: ...}` texts), relative to cwd, sorted. */
   files: string[];
+  /**
+   * The documents left out of the desired state, each with the first error inside it, ordered by
+   * that error (left-out.ts); empty when none was. A document whose YAML could not be parsed is
+   * here when its kind can be read, at the first error of its file outside every document parsed.
+   */
+  leftOut: LeftOutDocument[];
+  /** promptctl.yaml as the diagnostics name it (relative to cwd), whether or not there is one. */
+  configFile: string;
 }
 
 /** Accumulates the model and diagnostics document by document. */
@@ -95,6 +104,8 @@ export class Loader {
   private readonly textOnly: TextOnlyDocuments;
   /** Documents outside the desired state whose model id and test vars are still checked. */
   private readonly partly = new PartlyChecked();
+  /** Documents outside the desired state, as data for the caller (recorded only when one fails). */
+  private readonly leftOut = new LeftOutDocuments();
 
   constructor(
     rootReal: string,
@@ -154,6 +165,7 @@ export class Loader {
         else this.strayModels.push(normalizeConfig(data, nodeStart(ctx, findKey(ctx, [], 'kind'))).models);
       }
       this.rememberUnloaded(data);
+      this.leftOut.parsed(kind, ctx, d);
       if (kind !== 'Config') this.partly.failed(kind, ctx, data, schemaErrors, () => kindFacts(kind, ctx, this.paths));
       return this.textOnly.schemaFailed(kind, ctx, data, schemaErrors, yamlDir, () => documentFacts(ctx, this.paths));
     }
@@ -161,6 +173,7 @@ export class Loader {
     const source = nodeStart(ctx, findKey(ctx, [], 'kind'));
     if (kind === 'Config') {
       if (this.config) {
+        this.leftOut.parsed(kind, ctx, d);
         return this.error(source, 'config/duplicate', `a second Config document; the first is at ${this.configAt}`);
       }
       this.config = normalizeConfig(data, source);
@@ -175,6 +188,7 @@ export class Loader {
       // A `{file: ...}` text could not be read: the document stays out of the desired state, but
       // its other text and its model are still checked.
       this.rememberUnloaded(data);
+      this.leftOut.parsed(kind, ctx, d);
       this.partly.failed(kind, ctx, data, [], () => facts);
       return this.textOnly.unreadText(kind, data, facts);
     }
@@ -229,6 +243,14 @@ export class Loader {
   /** A document with YAML errors: what it seems to define is not reported as missing elsewhere. */
   rememberBroken(data: unknown): void {
     if (isPlainObject(data)) this.rememberUnloaded(data);
+  }
+
+  /**
+   * The best-effort data of `file`'s documents with YAML errors, after its `documents` (those
+   * parsed whole) went through `document`: recorded as left out (left-out.ts).
+   */
+  brokenDocuments(file: string, broken: readonly unknown[], documents: readonly ParsedDocument[]): void {
+    this.leftOut.broken(file, broken, documents);
   }
 
   /** A document that failed: remember its identity so references to it are not errors too. */
@@ -296,7 +318,8 @@ export class Loader {
     // kind. Before sorting, so the order and the duplicates are those of the messages printed.
     const shown = withoutCredentials(diagnostics, this.knownSecrets).sort(compareDiagnostics);
     const nothingLoaded = this.loadedDocuments === 0 && hasErrors(this.diagnostics);
-    return { state: nothingLoaded ? null : state, union: nothingLoaded ? null : union, diagnostics: dedupe(shown), files };
+    const all = dedupe(shown);
+    return { state: nothingLoaded ? null : state, union: nothingLoaded ? null : union, diagnostics: all, files, leftOut: this.leftOut.located(all), configFile: this.configFile };
   }
 }
 

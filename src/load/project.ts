@@ -99,6 +99,7 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
       loader.diagnostics.push({ file, line: 1, column: 1, severity: 'warning', rule: 'file/empty', message: 'no YAML documents in this file: nothing here is checked or applied' });
     }
     for (const d of parsed.documents) await loader.document(d, f === CONFIG_FILE, path.dirname(abs));
+    if (parsed.broken) loader.brokenDocuments(file, parsed.broken, parsed.documents);
   }
   return loader.finish();
 }

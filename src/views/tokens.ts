@@ -2,7 +2,7 @@
 // as an aligned table with totals or as JSON; then AI Studio texts (guide instructions, summary
 // prompts), whose counts are approximate unless a guide declares its model. Pure: data in, string
 // out; colour through the injected Style.
-import type { AiStudioTokenReport, TextTokenReport, VersionTokenReport } from '../tokens/index.js';
+import type { AiStudioTokenReport, NotCountedVersion, TextTokenReport, VersionTokenReport } from '../tokens/index.js';
 import { plain, type Style } from './style.js';
 import { groupThousands } from '../util/numbers.js';
 import { plural } from '../util/plural.js';
@@ -10,21 +10,6 @@ import { visibleName } from '../util/escapes.js';
 
 export const TOKENS_FORMATS = ['text', 'json'] as const;
 export type TokensFormat = (typeof TOKENS_FORMATS)[number];
-
-/**
- * A prompt version `tokens` could not count, and why: the error that says so is among the run's
- * diagnostics, at `file:line:column`. JSON key `notCounted`, present when any (DESIGN §4 fixes
- * `versions`; this is an optional field beside it).
- */
-export interface NotCountedVersion {
-  address: string;
-  /** Why, in words: "its document did not load", "its model "x" is unknown", … */
-  reason: string;
-  /** The error that explains it. */
-  file: string;
-  line: number;
-  column: number;
-}
 
 /**
  * The report in `format`; empty text when there is nothing to show in a table (`tokensNote` says
