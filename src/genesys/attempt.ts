@@ -49,6 +49,17 @@ export interface Gate {
   send(): void;
 }
 
+/** Waits for the pacer's turn, then is sent at the end of the wait, unless the run stopped meanwhile (the turn is then given back). */
+export async function pacedTurn(ch: Channel, gate: Gate): Promise<void> {
+  await ch.pacer.acquire((ms) => gate.pause(ms));
+  try {
+    gate.send();
+  } catch (err) {
+    ch.pacer.done();
+    throw err;
+  }
+}
+
 /** One attempt of a call whose answer is read whole. */
 export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: string, token: string | undefined): Promise<Attempt> {
   const host = spec.host ?? 'api';
@@ -60,16 +71,7 @@ export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: 
   const release = await gate.slot();
   try {
     gate.send();
-    if (paced) {
-      await ch.pacer.acquire((ms) => gate.pause(ms));
-      try {
-        // Sent at the end of the wait, unless the run stopped meanwhile.
-        gate.send();
-      } catch (err) {
-        ch.pacer.done();
-        throw err;
-      }
-    }
+    if (paced) await pacedTurn(ch, gate);
     try {
       const response = await ch.http(relativePath(spec.path), {
         prefixUrl: host === 'api' ? ch.apiUrl : ch.loginUrl,

@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Got } from 'got';
 import { countEvent } from './stats.js';
 import { transportFailure } from './failures.js';
-import { answerCorrelationId, definedParams, parseBody, relativePath, requestHeaders, type Channel } from './attempt.js';
+import { answerCorrelationId, definedParams, pacedTurn, parseBody, relativePath, requestHeaders, type Channel } from './attempt.js';
 import type { Attempt, CallSpec, ResponseStream, StreamOptions } from './exchange.js';
 
 /**
@@ -20,13 +20,7 @@ export async function attemptStream<T>(ch: Channel, spec: CallSpec<T>, so: Strea
   const release = await gate.slot();
   try {
     gate.send();
-    await ch.pacer.acquire((ms) => gate.pause(ms));
-    try {
-      gate.send();
-    } catch (err) {
-      ch.pacer.done();
-      throw err;
-    }
+    await pacedTurn(ch, gate);
     let req: ReturnType<Got['stream']> | undefined;
     try {
       const idle = so.idleTimeoutMs ?? ch.timeoutMs;
