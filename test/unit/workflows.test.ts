@@ -2078,3 +2078,102 @@ describe('rev28: apply.yml survives PROMPTCTL_AUDIT_KEY being set later, and ver
     expect(ciSection).toMatch(/`--allow-unkeyed` only when none of its records is keyed/);
   });
 });
+
+// An apply killed mid-write (kill -9, a lost runner) left a torn last line (bytes after the last
+// newline that are not JSON) in the trail it uploaded; the next run's `audit verify` failed on it
+// ("the next apply repairs it") before any apply could repair it: every apply failed, for ever.
+describe('apply.yml sets aside a torn last line of the restored trail, as promptctl\'s writer would, and nothing else', () => {
+  const job = () => wf('apply.yml').jobs.apply!;
+  const TRAIL = '.promptctl/envs/${{ matrix.env }}/audit.jsonl';
+  const TORN = '{"format":2,"seq":';
+  let tmp: string;
+  beforeAll(() => (tmp = mkdtempSync(join(tmpdir(), 'promptctl-torn-'))));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('runs after the restore and before the keyed check and the verify, on the restored trail', () => {
+    const j = job();
+    const restore = stepIndex(j, (s) => s.uses?.startsWith('actions/download-artifact@') === true);
+    const torn = stepIndex(j, (s) => s.id === 'torn');
+    const keyed = stepIndex(j, (s) => s.id === 'keyed');
+    const verify = stepIndex(j, (s) => s.with?.command === 'audit' && s.if === "steps.trail.outputs.run-id != ''");
+    expect([restore < torn, torn < keyed, keyed < verify]).toEqual([true, true, true]);
+    expect(j.steps[torn]!.if).toBe(j.steps[verify]!.if);
+    expect(j.steps[torn]!.env).toMatchObject({ AUDIT: TRAIL, ENVIRONMENT: '${{ matrix.env }}' });
+  });
+
+  /** A trail of three records as promptctl writes it, in a directory of its own. */
+  async function trail(name: string): Promise<string> {
+    const { openAuditLog } = await import('../../src/audit/log.js');
+    const file = join(tmp, name, 'audit.jsonl');
+    const log = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+    for (let i = 1; i <= 3; i++) {
+      await log.append({
+        actor: 'Grace Hopper <grace@example.com>', commit: 'c'.repeat(40), planId: 'plan', org: { id: 'org', host: 'localhost' },
+        address: `PromptTemplate/t${i}`, action: 'create', resourceId: `id-${i}`, before: null,
+        after: { version: 1, hash: 'h', content: { name: `t${i}` } }, outcome: 'success', correlationId: null,
+      });
+    }
+    await log.close();
+    return file;
+  }
+  /** The step's script in bash, with its own RUNNER_TEMP (kept, to look at what it set aside). */
+  async function setAside(file: string) {
+    const temp = mkdtempSync(join(tmp, 'runner-temp-'));
+    const r = await runStep(byId(job(), 'torn').run!, { AUDIT: file, ENVIRONMENT: 'dev', RUNNER_TEMP: temp });
+    const kept = join(temp, 'promptctl-apply', 'audit-torn-tail');
+    return { ...r, kept: existsSync(kept) ? readFileSync(kept) : null };
+  }
+  const verify = async (file: string) => (await import('../helpers/cli.js')).runCliInProcess(['audit', 'verify', file], { cwd: tmp, env: {} });
+
+  it('a torn last line (not JSON, no newline) is cut off at the last newline and kept; the trail then verifies; a warning and the job summary say so', async () => {
+    const file = await trail('torn');
+    const whole = readFileSync(file);
+    writeFileSync(file, Buffer.concat([whole, Buffer.from(TORN)]));
+    const before = await verify(file);
+    expect(before.code).toBe(1);
+    expect(before.stderr).toMatch(/incomplete last line/);
+    const r = await setAside(file);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(file).equals(whole)).toBe(true);
+    expect(r.kept?.toString()).toBe(TORN);
+    expect(r.stdout).toContain(`The ${TORN.length} bytes set aside, in base64: ${Buffer.from(TORN).toString('base64')}`);
+    expect(r.stdout).toMatch(new RegExp(`^::warning title=promptctl audit \\(dev\\)::the audit trail of dev restored from the previous run ended in an incomplete last line \\(${TORN.length} bytes after its last newline, not JSON\\): a write was interrupted[^\\n]*set aside, as the next apply would remove it`, 'm'));
+    expect(r.summary).toMatch(/^\*\*promptctl audit \(dev\): an interrupted write set aside\.\*\* /);
+    expect(r.summary).toContain(`(${TORN.length} bytes after its last newline, not JSON)`);
+    const after = await verify(file);
+    expect(after.code, after.stderr).toBe(0);
+  });
+
+  it('a last line that is JSON without its newline is left byte for byte, for verify to judge (a whole record, or not)', async () => {
+    const file = await trail('json-tail');
+    const records = readFileSync(file, 'utf8');
+    for (const content of [records.slice(0, -1), records + '{"format":2}', records + '123']) {
+      writeFileSync(file, content);
+      const r = await setAside(file);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(file, 'utf8')).toBe(content);
+      expect([r.stdout, r.summary, r.kept]).toEqual(['', '', null]);
+    }
+    // A whole record that only lost its newline verifies; a JSON tail that is no record does not.
+    writeFileSync(file, records.slice(0, -1));
+    expect((await verify(file)).code).toBe(0);
+    writeFileSync(file, records + '{"format":2}');
+    expect((await verify(file)).code).toBe(1);
+  });
+
+  it('a trail ending in a newline is left byte for byte, even when a complete line is not JSON; an empty trail too', async () => {
+    const file = await trail('complete');
+    const records = readFileSync(file, 'utf8');
+    for (const content of [records, records + TORN + '\n', '']) {
+      writeFileSync(file, content);
+      const r = await setAside(file);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(file, 'utf8')).toBe(content);
+      expect([r.stdout, r.summary, r.kept]).toEqual(['', '', null]);
+    }
+  });
+
+  it("the README's audit-in-CI text says so", () => {
+    expect(ciSection).toMatch(/incomplete last\s+line \(an apply killed mid-write[^.]*\s+line set aside, as the next apply would remove it/);
+  });
+});
