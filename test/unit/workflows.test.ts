@@ -1518,8 +1518,9 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
   });
 
   type Art = { name: string; created_at: string; expired?: boolean };
+  type Run = { id: number; artifacts: Art[]; event?: string; head_repository?: { full_name: string }; path?: string };
   const finder = () => byId(job(), 'trail').with!.script!;
-  function api(runs: { id: number; artifacts: Art[] }[], seen: { workflow?: string; branch?: string } = {}) {
+  function api(runs: Run[], seen: { workflow?: string; branch?: string } = {}) {
     return {
       paginate: async (fn: (p: Record<string, unknown>) => Promise<{ data: unknown[] }>, params: Record<string, unknown>) => (await fn(params)).data,
       rest: {
@@ -1527,7 +1528,9 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
           listWorkflowRuns: async (p: { workflow_id: string; branch: string }) => {
             seen.workflow = p.workflow_id;
             seen.branch = p.branch;
-            return { data: { workflow_runs: runs.map((r) => ({ id: r.id })) } };
+            // This repository's own pushes of this file, unless a run says otherwise.
+            const own = { event: 'push', head_repository: { full_name: 'acme/prompts' }, path: '.github/workflows/promptctl-apply.yml' };
+            return { data: { workflow_runs: runs.map(({ artifacts: _a, ...r }) => ({ ...own, ...r })) } };
           },
           listWorkflowRunArtifacts: async (p: { run_id: number }) => ({ data: (runs.find((r) => r.id === p.run_id)?.artifacts ?? []).map((a) => ({ expired: false, ...a })) }),
         },
@@ -1572,6 +1575,22 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
     const own = coreWithSummary();
     await runScript(finder(), api(runs), ENV, { core: own.c, context: { runId: 99 } });
     expect(own.c.outputs).toEqual({ 'run-id': '97', name: 'promptctl-audit-dev-97-1' });
+  });
+
+  it("never restores a trail a fork's pull request (or another workflow file, or another event) uploaded under that name", async () => {
+    const artifact = (id: number, day: string) => [{ name: `promptctl-audit-dev-${id}-1`, created_at: `2025-03-${day}T10:00:00Z` }];
+    const runs: Run[] = [
+      // A fork names its branch main and runs an edited copy on pull_request.
+      { id: 99, artifacts: artifact(99, '09'), event: 'pull_request', head_repository: { full_name: 'mallory/prompts' } },
+      { id: 98, artifacts: artifact(98, '08'), event: 'push', head_repository: { full_name: 'mallory/prompts' } },
+      { id: 97, artifacts: artifact(97, '07'), event: 'pull_request' },
+      { id: 96, artifacts: artifact(96, '06'), path: '.github/workflows/other.yml' },
+      { id: 95, artifacts: artifact(95, '05'), event: 'workflow_dispatch' },
+      { id: 94, artifacts: artifact(94, '04') },
+    ];
+    const { c } = coreWithSummary();
+    await runScript(finder(), api(runs), ENV, { core: c });
+    expect(c.outputs).toEqual({ 'run-id': '95', name: 'promptctl-audit-dev-95-1' });
   });
 
   it('with no earlier trail (first run, artifacts expired), says that a new chain starts', async () => {
