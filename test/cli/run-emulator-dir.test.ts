@@ -45,9 +45,10 @@ describe('a --dir that does not exist', () => {
     const started = await runCliInProcess(['emulator', '--port', '0', '--state', 'state.json'], {
       cwd: empty.path,
       signal: stop.signal,
-      watchStdout: (s) => {
-        // It listens for the interrupt right after saying where it listens.
-        if (/^listening on /m.test(s)) setTimeout(() => stop.abort(), 20);
+      watchStderr: (s) => {
+        // Its `emulator: …` line is written in the same turn as its interrupt listener is added:
+        // the next turn, the listener is there.
+        if (/^emulator: /m.test(s)) setImmediate(() => stop.abort());
       },
     });
     expect(started.code, started.stderr).toBe(0);
