@@ -1,8 +1,8 @@
 // The one HTTP path to Genesys: a single got instance (keep-alive, timeouts, hooks), bearer
 // auth, correlation ids, and the attempt loop of each call: each attempt (attempt.ts, stream.ts)
 // judged by retry.ts, and a request whose outcome is unknown never resent without first asking
-// the caller to find out (reconcile) what happened (unknown-outcome.ts).
-import { AsyncLocalStorage } from 'node:async_hooks';
+// the caller to find out (reconcile) what happened (unknown-outcome.ts). What an apply's interrupt
+// holds back, and which calls it exempts, is the stop policy's (gate.ts), asked at each step.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import http from 'node:http';
@@ -17,9 +17,10 @@ import type { Redactor } from './redact.js';
 import { clientIdHint } from './target.js';
 import { type RetryPolicy, attemptResult, decide, sleep } from './retry.js';
 import { apiErrorOf, closedError, heldBackError, isHeldBack, origin, type FailureContext } from './failures.js';
-import { attempt, attemptTimeouts, type Channel, type Gate, type HostAgents } from './attempt.js';
+import { attempt, attemptTimeouts, type Channel, type HostAgents } from './attempt.js';
+import { StopPolicy } from './gate.js';
 import { attemptStream } from './stream.js';
-import { giveUp, isRead, readBeforeResend, stoppedNote, stopsResending, unsettledError, verdict } from './unknown-outcome.js';
+import { giveUp, isRead, readBeforeResend, stoppedNote, unsettledError, verdict } from './unknown-outcome.js';
 import { proxyFor, tunnelProxy, type ProxySettings } from './proxy.js';
 import { TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
 import type { CallSpec, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } from './exchange.js';
@@ -80,64 +81,8 @@ export class Transport {
   private readonly pacer = new Pacer();
   /** Aborted by close(): calls in flight end, waits end early, and nothing more is sent. */
   private readonly closing = new AbortController();
-  /** Set while a call settles a write of unknown outcome (its reads go through after the stop). */
-  private readonly settling = new AsyncLocalStorage<true>();
-
-  /** What a call's waits listen on: close(), the call's own signal, and the run's stop unless the call is exempt. */
-  private waitSignal(signal: AbortSignal | undefined, exempt = true): AbortSignal {
-    const all = [this.closing.signal, ...(signal ? [signal] : []), ...(exempt || !this.opts.stopped ? [] : [this.opts.stopped])];
-    return all.length === 1 ? all[0]! : AbortSignal.any(all);
-  }
-
-  /** Whether the run has stopped starting calls (an apply's interrupt), as of now. */
-  private stoppedNow(): boolean {
-    return this.opts.stopped?.aborted === true;
-  }
-
-  /** Calls that go on after the stop as before: token requests, and the reads settling a write of unknown outcome. */
-  private exempt(spec: CallSpec<unknown>): boolean {
-    return spec.path === TOKEN_PATH || this.settling.getStore() === true;
-  }
-
-  /** Runs a read that settles a write of unknown outcome: its calls are not held back by the stop. */
-  private settle<T>(read: () => Promise<T>): Promise<T> {
-    return this.settling.run(true, read);
-  }
-
-  /** The waits of one attempt of `spec` (attempt.ts Gate). */
-  private gate(spec: CallSpec<unknown>): Gate {
-    const exempt = this.exempt(spec);
-    const signal = this.waitSignal(spec.signal, exempt);
-    /** Throws why the call may not go on: closed, aborted, or held back (a write after the stop; a read that would wait). */
-    const check = (waits: boolean): void => {
-      if (this.closing.signal.aborted) throw closedError(spec);
-      spec.signal?.throwIfAborted();
-      if (!exempt && (waits || !isRead(spec.method)) && this.stoppedNow()) throw heldBackError(spec);
-    };
-    const waiting = async <T>(wait: () => Promise<T>): Promise<T> => {
-      check(true);
-      return wait();
-    };
-    return {
-      slot: async () => {
-        if (this.slots.free) return (await this.slots.acquire())!;
-        const release = await waiting(() => this.slots.acquire(signal));
-        try {
-          check(true);
-        } catch (err) {
-          release?.();
-          throw err;
-        }
-        if (!release) throw closedError(spec);
-        return release;
-      },
-      pause: async (ms) => {
-        await waiting(() => sleep(ms, signal));
-        check(true);
-      },
-      send: () => check(false),
-    };
-  }
+  /** The run's stop and what it holds back (gate.ts). */
+  private readonly stop: StopPolicy;
   private readonly tokens: TokenProvider;
   private readonly failures: FailureContext;
 
@@ -153,6 +98,7 @@ export class Transport {
     // be caught, within a thousand calls.
     setMaxListeners(MAX_WAITING_CALLS, this.closing.signal);
     this.slots = new Semaphore(opts.concurrency);
+    this.stop = new StopPolicy(this.closing.signal, this.slots, opts.stopped);
     // The proxy each host is reached through, by host and port alone (its URL may hold credentials).
     const via = (base: string): string | undefined => {
       const proxy = opts.proxy ? proxyFor(new URL(base), opts.proxy) : undefined;
@@ -201,7 +147,7 @@ export class Transport {
       loginUrl: opts.loginUrl,
       timeoutMs: opts.timeoutMs,
       closing: this.closing.signal,
-      gate: (spec) => this.gate(spec),
+      gate: (spec) => this.stop.gate(spec),
     };
     this.tokens = new TokenProvider(
       () => this.requestToken(),
@@ -230,13 +176,13 @@ export class Transport {
       if (uncertain && spec.reconcile && previous) {
         const reconcile = spec.reconcile;
         const error = previous;
-        const found = await this.settle(() => readBeforeResend(reconcile, error));
+        const found = await this.stop.settle(() => readBeforeResend(reconcile, error));
         if (found) return found.value;
       }
       // Stopped before it was sent (an apply's interrupt): a write is not sent, not even for a token.
-      if (!isRead(spec.method) && !this.exempt(spec) && this.stoppedNow()) {
+      if (!isRead(spec.method) && !this.stop.exempt(spec) && this.stop.stoppedNow()) {
         if (!previous) throw heldBackError(spec);
-        return this.settle(() => giveUp(spec, previous!, uncertain, retries, Date.now() - started, stoppedNote(retries), true));
+        return this.stop.settle(() => giveUp(spec, previous!, uncertain, retries, Date.now() - started, stoppedNote(retries), true));
       }
       const token = bearer ? await this.tokens.get() : undefined;
       let tried;
@@ -248,7 +194,7 @@ export class Transport {
         // A resend held back by the stop ends the call with the error of the attempt before it.
         if (isHeldBack(err) && previous) {
           const error = previous;
-          return this.settle(() => giveUp(spec, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true));
+          return this.stop.settle(() => giveUp(spec, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true));
         }
         throw err;
       }
@@ -272,8 +218,8 @@ export class Transport {
         this.tokens.invalidate(token!);
         // After an apply's interrupt a refused write is not sent again: with a new token it would
         // be a new change (as a 429's resend would be); an earlier attempt of unknown outcome is read for.
-        if (this.stopsResending(spec)) {
-          return this.settle(() => giveUp(spec, error, uncertain, retries + 1, Date.now() - started, stoppedNote(retries + 1), true));
+        if (this.stop.stopsResending(spec)) {
+          return this.stop.settle(() => giveUp(spec, error, uncertain, retries + 1, Date.now() - started, stoppedNote(retries + 1), true));
         }
         reauthenticated = true;
         this.noteRetry(spec, correlationId, { attempt: retries + 1, reason: 'token refused (401), re-authenticating', delayMs: 0, status: 401 });
@@ -290,12 +236,12 @@ export class Transport {
           maxRetries: policy.maxRetries,
           now,
           deadline,
-          stopping: this.stopsResending(spec),
+          stopping: this.stop.stopsResending(spec),
         });
         if (next === 'unsettled') throw unsettledError(error);
-        if (next === 'stop') return this.settle(() => giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started, stoppedNote(retries + 1), true));
+        if (next === 'stop') return this.stop.settle(() => giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started, stoppedNote(retries + 1), true));
         // The last attempt may have done the work: giveUp reads before calling it a failure.
-        if (next === 'give-up') return this.settle(() => giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started));
+        if (next === 'give-up') return this.stop.settle(() => giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started));
         retries++;
         if (result.kind === 'transport' && result.code === 'ECONNREFUSED') refused++;
         if (decision.outcomeUnknown) uncertain = true;
@@ -310,11 +256,11 @@ export class Transport {
         });
         // Ends early on close(), the call's abort or the run's stop; the loop's first checks then say
         // so. After the stop a read waits no more: it is resent at once if the pacer lets it go.
-        const exempt = this.exempt(spec);
-        if (exempt || !this.stoppedNow()) await sleep(decision.delayMs, this.waitSignal(spec.signal, exempt));
+        const exempt = this.stop.exempt(spec);
+        if (exempt || !this.stop.stoppedNow()) await sleep(decision.delayMs, this.stop.waitSignal(spec.signal, exempt));
         // Interrupted while it waited: the resend would be a new call (a read is still read again).
-        if (this.stopsResending(spec)) {
-          return this.settle(() => giveUp(spec, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true));
+        if (this.stop.stopsResending(spec)) {
+          return this.stop.settle(() => giveUp(spec, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true));
         }
         continue;
       }
@@ -322,7 +268,7 @@ export class Transport {
       if (uncertain && spec.afterUncertain) {
         // A read that fails settles nothing: the write's own error stands, its outcome unknown.
         const afterUncertain = spec.afterUncertain;
-        const found = await this.settle(() => readBeforeResend(() => afterUncertain(error), error));
+        const found = await this.stop.settle(() => readBeforeResend(() => afterUncertain(error), error));
         if (found) return found.value;
       }
       throw error;
@@ -346,11 +292,6 @@ export class Transport {
   async close(): Promise<void> {
     this.closing.abort();
     for (const a of new Set([this.agents.api.http, this.agents.api.https, this.agents.login.http, this.agents.login.https])) a.destroy();
-  }
-
-  /** Whether a failed attempt of `spec` is not resent now (unknown-outcome.ts `stopsResending`). */
-  private stopsResending(spec: CallSpec<unknown>): boolean {
-    return stopsResending(this.stoppedNow(), spec.method, this.exempt(spec));
   }
 
   /** POST TOKEN_PATH (/oauth/token) with the client credentials; resent freely (a token request changes nothing). */
