@@ -2,14 +2,13 @@
 // Its canonical form (a version's content and state), model ⇄ wire, and the calls apply makes:
 // create the guide, create or fill a version (Genesys assigns the labels), edit a Draft in place,
 // publish (the client waits for the job) and delete (an asynchronous job the client waits for).
-// Planning is in plan.ts.
+// Planning is in plan.ts; a variable's own conversion (wire, model, canonical) in variables.ts.
 import { guideAddress } from '../../model/address.js';
-import type { Guide, GuidePublishState, GuideVariable } from '../../model/types.js';
+import type { Guide, GuidePublishState } from '../../model/types.js';
 import type { AiStudioApi } from '../../targets/aistudio/api.js';
 import type {
   LATEST_NOT_PRODUCTION_READY_CODE,
   GuideCreate,
-  GuideVariable as WireGuideVariable,
   GuideVersionContent,
   GuideVersionPatch,
   GuideVersionState,
@@ -18,13 +17,14 @@ import type {
 } from '../../targets/aistudio/wire.js';
 import type { LiveGuide } from '../../targets/live.js';
 import type { PlanAction, WriteAction } from '../action.js';
-import { canonicalEqual, canonicalHash, optionalText, type Canonical, type CanonicalValue } from '../canonical.js';
+import { canonicalEqual, canonicalHash, optionalText, type Canonical } from '../canonical.js';
 import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { countOwned } from '../ownership.js';
 import { afterLanded, aiStudioOf, assertWrite, desiredOf, GuardMoved, isApiError, readOrGone, stopIfInterrupted, type Landed } from '../shared.js';
 import { planGuides } from './plan.js';
+import { unexpressedVariables, variableCanonical, variableFromWire, variableToWire } from './variables.js';
 
 /** A guide version as plan and audit see it: its content and its state (null: no version yet). */
 export interface GuideForm {
@@ -64,36 +64,6 @@ export function contentCanonical(c: GuideVersionContent): Canonical {
   return { instruction: c.instruction, variables, dataActions, knowledge };
 }
 
-/** Absent, null, {} and []: a variable setting that is not set. */
-function unset(x: unknown): boolean {
-  return x === undefined || x === null || (typeof x === 'object' && Object.keys(x).length === 0);
-}
-
-/** A JSON value as canonical data (a copy: an own `__proto__` key stays a member). */
-function jsonCanonical(x: unknown): CanonicalValue {
-  return JSON.parse(JSON.stringify(x)) as CanonicalValue;
-}
-
-/**
- * A variable's form: type, scope and description, and each setting that is set. validation and
- * listValues are opaque JSON objects (the SDK gives them no members) compared exactly; a List's
- * item variables are variables, in their order; an attribute's schema is its id (its selfUri is the
- * server's link, not content).
- */
-function variableCanonical(v: WireGuideVariable): Canonical {
-  const out: Canonical = { type: v.type, scope: v.scope, description: optionalText(v.description) };
-  if (!unset(v.validation)) out['validation'] = jsonCanonical(v.validation);
-  if (!unset(v.listValues)) out['listValues'] = jsonCanonical(v.listValues);
-  if (!unset(v.listVariables)) out['listVariables'] = (v.listVariables ?? []).map((x) => ({ name: x.name, ...variableCanonical(x) }));
-  if (!unset(v.customConversationAttributes)) {
-    out['customConversationAttributes'] = (v.customConversationAttributes ?? []).map((a) => {
-      const { selfUri: _link, ...schema } = a.schema ?? { id: '' };
-      return { attributeName: a.attributeName, schema: jsonCanonical(schema) };
-    });
-  }
-  return out;
-}
-
 /** The ONE canonical form of a guide: its (latest, or desired) version's content and state. */
 export function canonical(g: GuideForm): Canonical {
   return { ...contentCanonical(g.content), state: g.state };
@@ -121,33 +91,6 @@ export function landed(sent: GuideVersionContent, live: GuideVersionContent): bo
 /** "Did my create land?": a guide of that name and source. */
 export function guideLanded(sent: GuideCreate, live: WireGuide): boolean {
   return sent.name === live.name && sent.source === live.source;
-}
-
-/** A variable as sent: every setting the document holds, as written. */
-function variableToWire(v: GuideVariable): WireGuideVariable {
-  const out: WireGuideVariable = { name: v.name, type: v.type, scope: v.scope };
-  if (v.description !== undefined) out.description = v.description;
-  if (v.validation !== undefined) out.validation = v.validation;
-  if (v.listValues !== undefined) out.listValues = v.listValues;
-  if (v.listVariables !== undefined) out.listVariables = v.listVariables.map(variableToWire);
-  if (v.customConversationAttributes !== undefined) {
-    out.customConversationAttributes = v.customConversationAttributes.map((a) => ({ attributeName: a.attributeName, schema: { ...a.schema } }));
-  }
-  return out;
-}
-
-/** A live variable as the model: the settings that are set (as the canonical form counts them). */
-function variableFromWire(x: WireGuideVariable): GuideVariable {
-  const out: GuideVariable = { name: x.name, type: x.type, scope: x.scope };
-  if (x.description) out.description = x.description;
-  if (!unset(x.validation)) out.validation = jsonCanonical(x.validation) as NonNullable<GuideVariable['validation']>;
-  if (!unset(x.listValues)) out.listValues = jsonCanonical(x.listValues) as NonNullable<GuideVariable['listValues']>;
-  if (!unset(x.listVariables)) out.listVariables = (x.listVariables ?? []).map(variableFromWire);
-  if (!unset(x.customConversationAttributes)) {
-    // The schema's selfUri is the server's link: left out, as the canonical form leaves it out.
-    out.customConversationAttributes = (x.customConversationAttributes ?? []).map((a) => ({ attributeName: a.attributeName, schema: { id: a.schema?.id ?? '' } }));
-  }
-  return out;
 }
 
 export function toWire(g: Guide): GuideVersionContent {
@@ -193,18 +136,7 @@ export function fromWire(name: string, v: WireGuideVersion): Guide {
 
 /** What of a live version the YAML cannot hold (export warns; a plan would drop it). */
 export function unexpressed(v: WireGuideVersion): string[] {
-  const out: string[] = [];
-  const attributes = (vars: readonly WireGuideVariable[] | undefined, path: string): void => {
-    for (const x of vars ?? []) {
-      // An attribute schema's members other than its id (and link) are not in the SDK: git cannot hold them.
-      for (const a of x.customConversationAttributes ?? []) {
-        const extra = Object.keys(a.schema ?? {}).filter((k) => k !== 'id' && k !== 'selfUri');
-        if (extra.length > 0) out.push(`${path}.${x.name}.customConversationAttributes (${a.attributeName}: schema ${extra.join(', ')})`);
-      }
-      attributes(x.listVariables, `${path}.${x.name}.listVariables`);
-    }
-  };
-  attributes(v.variables, 'variables');
+  const out: string[] = unexpressedVariables(v.variables);
   if (v.knowledgeSettings?.inheritFromExternal) out.push('knowledgeSettings.inheritFromExternal');
   if (v.knowledgeSettings && !v.knowledgeSettings.knowledgeId && (v.knowledgeSettings.description || v.knowledgeSettings.knowledgeType)) {
     out.push('knowledgeSettings (without a knowledgeId)');
