@@ -4,12 +4,13 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { GatewayApi, InvocationStreamEvent } from '../targets/llmgateway/api.js';
-import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate, WireVariable, WireVersion } from '../targets/llmgateway/wire.js';
+import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate, WireVariable } from '../targets/llmgateway/wire.js';
 import { ApiError } from '../genesys/errors.js';
 import { RESOURCE_NAME } from '../model/address.js';
+import { routedVersions, unkeyedStickyRoutes, variableTypes } from '../model/routing.js';
 import { unlessAborted } from '../util/abort.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { checkVersionLabel, compareVersionLabels } from '../util/semver.js';
+import { checkVersionLabel } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
 import { announceTarget, DEFAULT_DIR, withTarget } from './common.js';
 import type { CliContext } from './context.js';
@@ -204,60 +205,24 @@ async function findTemplate(api: GatewayApi, name: string): Promise<WireTemplate
 }
 
 /**
- * The versions the call may run on: the pinned one, else those the template's split routes to (a
- * weight above 0), else, with no split, the newest Published one, as the gateway picks it (DESIGN
- * §3). A route to a version that is not Published falls to the newest, as the gateway's does;
- * with no word on the split (a listing without `traffic`), every Published version.
- */
-function routedVersions(t: WireTemplate, version: string | undefined): WireVersion[] {
-  const published = (t.versions ?? []).filter((v) => v.state === 'Published').sort((a, b) => compareVersionLabels(a.version, b.version));
-  if (version !== undefined) {
-    const v = (t.versions ?? []).find((x) => x.version === version);
-    if (!v) {
-      const labels = published.map((x) => x.version);
-      throw new UserError(`template "${t.name}" has no version ${version} on the target${labels.length ? `; published: ${labels.join(', ')}` : ''}`);
-    }
-    if (v.state !== 'Published') {
-      const labels = published.map((x) => x.version);
-      throw new UserError(`version ${version} of template "${t.name}" is a ${v.state} on the target: only a published version can be run${labels.length ? ` (published: ${labels.join(', ')})` : ''}`);
-    }
-    return [v];
-  }
-  if (t.traffic === undefined) return published;
-  const routed = new Set((t.traffic?.routes ?? []).filter((r) => r.weight > 0).map((r) => r.version));
-  const out = published.filter((v) => routed.has(v.version));
-  const newest = published.at(-1);
-  if (newest && !out.includes(newest) && (out.length < routed.size || out.length === 0)) out.push(newest);
-  return out;
-}
-
-/**
- * How each --var is typed: as every version the call may run on declares it. When they declare
- * it with different types, no one value suits them all (the gateway checks the type): the run is
- * refused, naming them, rather than typed for one version and sent to another.
+ * How each --var is typed: as every version the call may run on declares it (model/routing.ts).
+ * When they declare it with different types, the run is refused, naming them, rather than typed
+ * for one version and sent to another; a pinned version that is not there, or not Published, too.
  */
 export function declaredVariables(t: WireTemplate, version: string | undefined, names: Iterable<string>): Map<string, WireVariable> {
-  const versions = routedVersions(t, version);
-  const out = new Map<string, WireVariable>();
-  for (const name of names) {
-    const seen: Array<{ version: string; variable: WireVariable }> = [];
-    for (const v of versions) {
-      const x = (v.variables ?? []).find((d) => d.name === name);
-      if (x) seen.push({ version: v.version, variable: x });
-    }
-    // An enum's value is a string on the wire: the two agree.
-    const wire = (x: WireVariable): string => (x.type === 'enum' ? 'string' : x.type);
-    const types = new Set(seen.map((s) => wire(s.variable)));
-    if (types.size > 1) {
-      const said = seen.map((s) => `${article(wire(s.variable))} in ${visibleName(s.version)}`).join(', ');
-      const pin = seen.map((s) => `${t.name}@${visibleName(s.version)}`);
-      throw new UserError(
-        `--var ${name}: the versions this call may be routed to declare it differently (${said}), so its value cannot be typed for the version that answers; run one of them: ${pin.join(' or ')}`,
-      );
-    }
-    if (seen[0]) out.set(name, seen[0].variable);
+  const routing = routedVersions(t.versions ?? [], { pinned: version, split: t.traffic });
+  if (routing.kind !== 'routed') {
+    const labels = routing.published.map((x) => x.version);
+    if (routing.kind === 'unknown') throw new UserError(`template "${t.name}" has no version ${version} on the target${labels.length ? `; published: ${labels.join(', ')}` : ''}`);
+    throw new UserError(`version ${version} of template "${t.name}" is a ${routing.version.state} on the target: only a published version can be run${labels.length ? ` (published: ${labels.join(', ')})` : ''}`);
   }
-  return out;
+  const typing = variableTypes(routing.versions, names);
+  if (typing.kind === 'typed') return typing.variables;
+  const said = typing.declared.map((d) => `${article(d.type)} in ${visibleName(d.version)}`).join(', ');
+  const pin = typing.declared.map((d) => `${t.name}@${visibleName(d.version)}`);
+  throw new UserError(
+    `--var ${typing.name}: the versions this call may be routed to declare it differently (${said}), so its value cannot be typed for the version that answers; run one of them: ${pin.join(' or ')}`,
+  );
 }
 
 const article = (type: string): string => ({ string: 'a string', number: 'a number', boolean: 'true or false' })[type] ?? visibleName(type);
@@ -268,10 +233,8 @@ const article = (type: string): string => ({ string: 'a string', number: 'a numb
  */
 function stickyHint(t: WireTemplate, flags: RunFlags, given: ReadonlyMap<string, string>): string | undefined {
   const split = t.traffic;
-  if (!split || split.strategy !== 'sticky' || flags.routingKey !== undefined) return undefined;
-  if (split.stickyKey !== undefined && given.has(split.stickyKey)) return undefined;
-  const routes = split.routes.filter((r) => r.weight > 0);
-  if (routes.length < 2) return undefined;
+  const routes = unkeyedStickyRoutes(split, flags.routingKey, given);
+  if (!split || !routes) return undefined;
   const shares = routes.map((r) => `${visibleName(r.version)} ${r.weight}%`).join(', ');
   const on = split.stickyKey !== undefined ? visibleName(split.stickyKey) : undefined;
   return `note: the split of ${t.name} is sticky${on ? ` (on ${on})` : ''}, but no --routing-key was given, so this call goes to a version drawn at random (${shares}); give --routing-key KEY (${on ? `a ${on}` : 'a customer or conversation id'}) to get the version that key always gets`;
@@ -297,7 +260,6 @@ async function blockedAsUserError<T>(fn: () => Promise<T>, onError?: () => void)
   }
 }
 
-/** What followed the answer, on stderr. Its names are the target's text: their control characters are made visible, on a terminal or in a log read with `cat`. */
 /**
  * A block in one line that names the filter once. The server's message usually names it already
  * ("The request was blocked by safety filter X: phishing scored 0.96 …"): that opening is dropped
@@ -314,6 +276,7 @@ export function blockedMessage(filter: string | undefined, why: string): string 
   return why.includes(name) ? `blocked: ${why}` : `${lead}: ${why}`;
 }
 
+/** What followed the answer, on stderr. Its names are the target's text: their control characters are made visible, on a terminal or in a log read with `cat`. */
 function summaryLines(r: InvocationSummary, wallMs: number): string[] {
   const u = r.usage;
   const cost = usd(r.costUsd);

@@ -10,6 +10,7 @@
 // repetition. Change any of them and the case runs again; change nothing and it does not.
 import { createHash } from 'node:crypto';
 import { filterCovers } from '../model/filters.js';
+import { liveRoutes, routedVersions } from '../model/routing.js';
 import type { DesiredState, Guide, PromptTemplate, PromptTest, PromptVersion, TestCase, TestResponse, TestVarValue, Variable } from '../model/types.js';
 import { stableStringify } from '../util/json.js';
 import { compareVersionLabels } from '../util/semver.js';
@@ -193,20 +194,19 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
     return { ...base, kind: 'template', target: spec.template, calls: [], skip };
   }
 
-  let candidates: PromptVersion[];
+  // The rule `run` follows too (model/routing.ts), over git's versions: each is Published once
+  // applied. Without its fallback to the newest: a route to a version git does not declare is a
+  // validate error (rules/traffic.ts: routes name declared versions, weights sum to 100), so the
+  // calls are rendered and keyed on exactly the versions git's split routes to, never another.
+  const routing = routedVersions(declared.map((v) => ({ version: v.version, state: 'Published', v })), { pinned: spec.version, split: split ?? null, fallback: false });
+  const candidates = routing.kind === 'routed' ? routing.versions.map((x) => x.v) : [];
   let routes: Array<{ version: string; weight: number }> | null = null;
   let target: string;
-  if (spec.version !== undefined) {
-    candidates = declared.filter((v) => v.version === spec.version);
-    target = `${spec.template}@${spec.version}`;
-  } else if (split) {
-    routes = split.routes.filter((r) => r.weight > 0).map((r) => ({ version: r.version, weight: r.weight }));
-    candidates = declared.filter((v) => routes!.some((r) => r.version === v.version));
+  if (spec.version !== undefined) target = `${spec.template}@${spec.version}`;
+  else if (split) {
+    routes = liveRoutes(split.routes).map((r) => ({ version: r.version, weight: r.weight }));
     target = `${spec.template} (traffic split: ${routes.map((r) => `${r.version} ${r.weight} %`).join(', ')})`;
-  } else {
-    candidates = declared.slice(-1);
-    target = `${spec.template} (no split: its newest published version answers)`;
-  }
+  } else target = `${spec.template} (no split: its newest published version answers)`;
   const calls = t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, candidates, spec.version, routes, filters, c, i, r, false)));
   return { ...base, kind: 'template', target, calls };
 }
