@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openAuditLog } from '../../src/audit/log.js';
+import { appendRecords } from '../helpers/audit-trail.js';
 import { runCliInProcess } from '../helpers/cli.js';
 
 let dir: string;
@@ -16,17 +16,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function writeLog(file: string, n: number): Promise<void> {
-  const log = await openAuditLog(file, { env: {}, onWarning: () => undefined });
-  for (let i = 1; i <= n; i++) {
-    await log.append({
-      actor: 'Grace Hopper <grace@example.com>', commit: 'c'.repeat(40), planId: 'plan', org: { id: 'org', host: 'localhost' },
-      address: `PromptTemplate/t${i}`, action: 'create', resourceId: `id-${i}`, before: null,
-      after: { version: 1, hash: 'h', content: { name: `t${i}` } }, outcome: 'success', correlationId: null,
-    });
-  }
-  await log.close();
-}
+const writeLog = appendRecords;
 
 describe('audit verify: the last line', () => {
   it('reports an edited last record without its newline as a broken chain, not as an interrupted write', async () => {

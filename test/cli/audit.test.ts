@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AUDIT_KEY_ENV, formatAnchor, openAuditLog, type AuditAnchor } from '../../src/audit/log.js';
+import { AUDIT_KEY_ENV, formatAnchor, openAuditLog } from '../../src/audit/log.js';
+import { appendRecords } from '../helpers/audit-trail.js';
 import { createHash } from 'node:crypto';
 import { stableStringify } from '../../src/util/json.js';
 import { runCliInProcess } from '../helpers/cli.js';
@@ -22,18 +23,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function writeLog(file: string, n: number, env: NodeJS.ProcessEnv = {}): Promise<AuditAnchor | null> {
-  const log = await openAuditLog(file, { env, onWarning: () => undefined });
-  for (let i = 1; i <= n; i++) {
-    await log.append({
-      actor: 'Grace Hopper <grace@example.com>', commit: 'c'.repeat(40), planId: 'plan', org: { id: 'org', host: 'localhost' },
-      address: `PromptTemplate/t${i}`, action: 'create', resourceId: `id-${i}`, before: null,
-      after: { version: 1, hash: 'h', content: { name: `t${i}` } }, outcome: 'success', correlationId: null,
-    });
-  }
-  await log.close();
-  return log.head();
-}
+const writeLog = appendRecords;
 
 describe('promptctl audit verify', () => {
   it('verifies the file named by audit.file in prompts/promptctl.yaml when none is given', async () => {

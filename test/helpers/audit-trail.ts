@@ -1,6 +1,8 @@
-// The audit trail as tests read it: every record of a project's trail, parsed, in order.
+// The audit trail as tests read it (every record of a project's trail, parsed, in order) and as
+// promptctl's own writer makes it, for the tests that verify, restore or damage one.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import { openAuditLog, type AuditAnchor } from '../../src/audit/log.js';
 
 /** The records of `dir`'s trail (`file` relative to it, or absolute), intents and outcomes alike. */
 export async function auditRecords(dir: string, file = '.promptctl/audit.jsonl'): Promise<Record<string, any>[]> {
@@ -9,4 +11,21 @@ export async function auditRecords(dir: string, file = '.promptctl/audit.jsonl')
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, any>);
+}
+
+/**
+ * Appends `n` plain create records (PromptTemplate/t1 … tN) to the trail FILE (made when absent),
+ * keyed when `env` holds PROMPTCTL_AUDIT_KEY; the head after them.
+ */
+export async function appendRecords(file: string, n: number, env: NodeJS.ProcessEnv = {}): Promise<AuditAnchor | null> {
+  const log = await openAuditLog(file, { env, onWarning: () => undefined });
+  for (let i = 1; i <= n; i++) {
+    await log.append({
+      actor: 'Grace Hopper <grace@example.com>', commit: 'c'.repeat(40), planId: 'plan', org: { id: 'org', host: 'localhost' },
+      address: `PromptTemplate/t${i}`, action: 'create', resourceId: `id-${i}`, before: null,
+      after: { version: 1, hash: 'h', content: { name: `t${i}` } }, outcome: 'success', correlationId: null,
+    });
+  }
+  await log.close();
+  return log.head();
 }

@@ -2008,20 +2008,9 @@ describe('rev28: apply.yml survives PROMPTCTL_AUDIT_KEY being set later, and ver
 
   /** A trail as promptctl writes it: `unkeyed` records without the key, then `keyed` with it. */
   async function trail(name: string, unkeyed: number, keyed: number): Promise<string> {
-    const { openAuditLog } = await import('../../src/audit/log.js');
+    const { appendRecords } = await import('../helpers/audit-trail.js');
     const file = join(tmp, name, '.promptctl', 'envs', 'dev', 'audit.jsonl');
-    for (const [n, env] of [[unkeyed, {}], [keyed, { PROMPTCTL_AUDIT_KEY: KEY }]] as const) {
-      if (n === 0) continue;
-      const log = await openAuditLog(file, { env, onWarning: () => undefined });
-      for (let i = 1; i <= n; i++) {
-        await log.append({
-          actor: 'Grace Hopper <grace@example.com>', commit: 'c'.repeat(40), planId: 'plan', org: { id: 'org', host: 'localhost' },
-          address: `PromptTemplate/t${i}`, action: 'create', resourceId: `id-${i}`, before: null,
-          after: { version: 1, hash: 'h', content: { name: `t${i}` } }, outcome: 'success', correlationId: null,
-        });
-      }
-      await log.close();
-    }
+    for (const [n, env] of [[unkeyed, {}], [keyed, { PROMPTCTL_AUDIT_KEY: KEY }]] as const) if (n > 0) await appendRecords(file, n, env);
     return file;
   }
   /** The decision step, then `promptctl audit <args>` as the composite action splits them. */
@@ -2122,17 +2111,9 @@ describe('apply.yml sets aside a torn last line of the restored trail, as prompt
 
   /** A trail of three records as promptctl writes it, in a directory of its own. */
   async function trail(name: string): Promise<string> {
-    const { openAuditLog } = await import('../../src/audit/log.js');
+    const { appendRecords } = await import('../helpers/audit-trail.js');
     const file = join(tmp, name, 'audit.jsonl');
-    const log = await openAuditLog(file, { env: {}, onWarning: () => undefined });
-    for (let i = 1; i <= 3; i++) {
-      await log.append({
-        actor: 'Grace Hopper <grace@example.com>', commit: 'c'.repeat(40), planId: 'plan', org: { id: 'org', host: 'localhost' },
-        address: `PromptTemplate/t${i}`, action: 'create', resourceId: `id-${i}`, before: null,
-        after: { version: 1, hash: 'h', content: { name: `t${i}` } }, outcome: 'success', correlationId: null,
-      });
-    }
-    await log.close();
+    await appendRecords(file, 3);
     return file;
   }
   /** The step's script in bash, with its own RUNNER_TEMP (kept, to look at what it set aside). */
