@@ -55,7 +55,10 @@ export class StopPolicy {
   /** The waits of one attempt of `spec` (attempt.ts Gate). */
   gate(spec: CallSpec<unknown>): Gate {
     const exempt = this.exempt(spec);
-    const signal = this.waitSignal(spec.signal, exempt);
+    // Made on the first wait only: most calls get a slot and the pacer's turn at once, and a
+    // combined signal per call (AbortSignal.any) would cost every call of a large apply.
+    let combined: AbortSignal | undefined;
+    const signal = (): AbortSignal => (combined ??= this.waitSignal(spec.signal, exempt));
     /** Throws why the call may not go on: closed, aborted, or held back (a write after the stop; a read that would wait). */
     const check = (waits: boolean): void => {
       if (this.closing.aborted) throw closedError(spec);
@@ -69,7 +72,7 @@ export class StopPolicy {
     return {
       slot: async () => {
         if (this.slots.free) return (await this.slots.acquire())!;
-        const release = await waiting(() => this.slots.acquire(signal));
+        const release = await waiting(() => this.slots.acquire(signal()));
         try {
           check(true);
         } catch (err) {
@@ -80,7 +83,7 @@ export class StopPolicy {
         return release;
       },
       pause: async (ms) => {
-        await waiting(() => sleep(ms, signal));
+        await waiting(() => sleep(ms, signal()));
         check(true);
       },
       send: () => check(false),
