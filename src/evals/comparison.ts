@@ -17,6 +17,7 @@
 //   variance), capped by, and otherwise replaced with, the largest variance the observed range
 //   allows (Popoviciu: variance <= (max - min)^2 / 4), which makes the interval conservative
 //   (wider); a target that gives no min and max bounds nothing: then batch means alone, or none.
+import { liveRoutes } from '../model/routing.js';
 import type { AnalyticsMetric, AnalyticsStats } from '../targets/llmgateway/wire.js';
 import { compareVersionLabels } from '../util/semver.js';
 import type { Interval95, SplitComparison, VersionStatus } from './types.js';
@@ -43,7 +44,7 @@ export function compareSplit(
   versions: readonly VersionStatus[],
   groups: ReadonlyMap<string, Totals>,
 ): { comparisons: SplitComparison[]; notes: string[] } {
-  const routes = (split?.routes ?? []).filter((r) => r.weight > 0);
+  const routes = liveRoutes(split?.routes ?? []);
   if (routes.length < 2) return { comparisons: [], notes: [] };
   const ranked = [...routes].sort((a, b) => b.weight - a.weight || compareVersionLabels(a.version, b.version));
   const top = ranked[0]!;
