@@ -54,7 +54,8 @@ try {
   for (const args of remoteRuns) await must(args, { env: remote });
   stop();
   const ended = await emulator;
-  if (ended.code !== 0) throw new Error(`promptctl emulator ended with ${ended.code}:\n${ended.stderr}`);
+  // Stopped by its interrupt, as a user stops it: 130 (DESIGN §4).
+  if (ended.code !== 130) throw new Error(`promptctl emulator ended with ${ended.code}:\n${ended.stderr}`);
 
   const cache = bundle.cacheFile();
   // Whole or not at all: a process starting meanwhile reads the old cache or this one.

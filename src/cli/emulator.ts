@@ -1,5 +1,6 @@
 // `promptctl emulator`: runs the gateway emulator until interrupted (SIGINT/SIGTERM, which the
-// entry point turns into Io.onInterrupt). It counts and prices the models of the Config in --dir
+// entry point turns into Io.onInterrupt), then stops cleanly and exits 130, as apply, test and run
+// do after an interrupt (DESIGN §4). It counts and prices the models of the Config in --dir
 // (default prompts, under its working directory) as the embedded emulator does, read at start.
 // First stdout line: `listening on <url>`; everything else goes to stderr. The secret is never printed.
 import { isAbsolute, resolve } from 'node:path';
@@ -8,7 +9,7 @@ import type { ResponseFixture } from '../emulator/responses.js';
 import type { EmulatorOptions } from '../emulator/server.js';
 import { parseSurfaces, type Surfaces } from '../emulator/surfaces.js';
 import { isLoopbackHost } from '../util/net.js';
-import { UserError } from '../util/errors.js';
+import { EXIT, UserError } from '../util/errors.js';
 import { plural } from '../util/plural.js';
 import type { CliContext } from './context.js';
 import { configModels, EMBEDDED_CLIENT_ID, EMBEDDED_CLIENT_SECRET, EMBEDDED_STATE_FILE } from './target.js';
@@ -126,7 +127,7 @@ async function runEmulator(ctx: CliContext, opts: EmulatorOptions, dir: string):
   ctx.info(`emulator: ${extras.join(', ')}`);
   if (!isLoopbackHost(opts.host ?? '')) ctx.info(`warning: ${opts.host} is not a loopback address; anyone who can reach it can use the emulator`);
 
-  // Stay up until interrupted; then stop accepting, finish in-flight writes, exit 0.
+  // Stay up until interrupted; then stop accepting, finish in-flight writes, exit 130.
   await new Promise<void>((done) => {
     const off = onInterrupt(() => {
       off();
@@ -138,7 +139,7 @@ async function runEmulator(ctx: CliContext, opts: EmulatorOptions, dir: string):
   const stats = ctx.env.PROMPTCTL_STATS;
   if (stats && stats !== '0') ctx.info(`emulator-stats ${JSON.stringify(em.stats())}`);
   ctx.info('emulator: stopped');
-  return 0;
+  return EXIT.interrupted;
 }
 
 /** `--surfaces llmgateway,aistudio`: those named are served, the others answer 404 like an org without them. */

@@ -62,7 +62,7 @@ afterEach(async () => {
 });
 
 describe('promptctl emulator', () => {
-  it('prints the URL first, serves the API with the given credentials, never prints the secret, and exits 0 on SIGTERM', async () => {
+  it('prints the URL first, serves the API with the given credentials, never prints the secret, and exits 130 on SIGTERM', async () => {
     const em = await launch(['--port', '0', '--state', 'state.json', '--client-id', 'cli-id', '--client-secret', 's3cr3t-value'], dir);
     const api = new Api(em.url);
     expect((await api.login('local-client', 'local-secret')).status).toBe(401);
@@ -71,7 +71,7 @@ describe('promptctl emulator', () => {
     expect(created.status).toBe(201);
 
     em.child.kill('SIGTERM');
-    expect(await em.exited).toEqual({ code: 0, signal: null });
+    expect(await em.exited).toEqual({ code: 130, signal: null });
     expect(em.stderr()).not.toContain('s3cr3t-value');
     expect(em.stderr()).not.toContain(api.token);
     const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8'));
@@ -92,13 +92,13 @@ describe('promptctl emulator', () => {
     await flag.exited;
   });
 
-  it('defaults the state to .promptctl/local-state.json and exits 0 on SIGINT', async () => {
+  it('defaults the state to .promptctl/local-state.json and exits 130 on SIGINT', async () => {
     const em = await launch(['--port', '0'], dir);
     const api = new Api(em.url);
     await api.login();
     await api.post(paths.filters(), { name: 'cli-filter', priority: 1, categories: ['pii'], action: 'flag_and_pass', thresholds: { pii: 0.2 }, falsePositiveTolerance: 0 });
     em.child.kill('SIGINT');
-    expect((await em.exited).code).toBe(0);
+    expect((await em.exited).code).toBe(130);
     const state = JSON.parse(await readFile(join(dir, '.promptctl', 'local-state.json'), 'utf8'));
     expect(Object.values(state.filters).map((f) => (f as { name: string }).name)).toEqual(['cli-filter']);
   });
@@ -142,7 +142,7 @@ describe('promptctl emulator', () => {
     const versions = (await api2.get(`${paths.versions(tid)}?pageSize=100`)).body.entities.map((v: { systemInstruction: string }) => v.systemInstruction);
     for (const name of acked) expect([...templates, ...versions]).toContain(name);
     again.child.kill('SIGTERM');
-    expect((await again.exited).code).toBe(0);
+    expect((await again.exited).code).toBe(130);
   });
 
   it('rejects bad flags with a message and exit 1, and names a port in use', async () => {
@@ -187,7 +187,7 @@ describe('promptctl emulator', () => {
     expect(simulated.status).toBe(200);
     expect(simulated.body.output.text).not.toBe('Refunds take 5 working days.');
     em.child.kill('SIGTERM');
-    expect((await em.exited).code).toBe(0);
+    expect((await em.exited).code).toBe(130);
     expect(em.stderr()).toContain('1 canned answer from answers.yaml');
   });
 

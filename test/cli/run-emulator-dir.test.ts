@@ -51,7 +51,7 @@ describe('a --dir that does not exist', () => {
         if (/^emulator: /m.test(s)) setImmediate(() => stop.abort());
       },
     });
-    expect(started.code, started.stderr).toBe(0);
+    expect(started.code, started.stderr).toBe(130);
     expect(started.stdout).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n/);
   });
 });

@@ -64,7 +64,7 @@ describe('apply killed with SIGKILL', () => {
     expect(rerun.stderr).toMatch(/incomplete last line/);
     await expectConverged(dir.path, emu.env);
 
-    expect((await emu.stop()).code).toBe(0);
+    expect((await emu.stop()).code).toBe(130);
     const live = await liveStateOf(stateFile);
     expectGeneratedOrg(live, TEMPLATES, 2, FILTERS);
     // Write-ahead: every live change has exactly one success record, the killed run's included
@@ -104,7 +104,7 @@ describe('apply killed with SIGKILL', () => {
     // A new emulator on the same state (the dead one's lock is stale) serves what was acknowledged.
     const emu = await run.emulator(stateFile, { latencyMs: 10 });
     await expectConverged(dir.path, emu.env);
-    expect((await emu.stop()).code).toBe(0);
+    expect((await emu.stop()).code).toBe(130);
     expectGeneratedOrg(await liveStateOf(stateFile), TEMPLATES, 2, FILTERS);
   });
 });

@@ -46,7 +46,7 @@ describe('two applies at once', () => {
     expect(new Set(successes).size).toBe(successes.length);
     expect(successes).toHaveLength(project.resources);
 
-    expect((await emu.stop()).code).toBe(0);
+    expect((await emu.stop()).code).toBe(130);
     expectGeneratedOrg(await liveStateOf(stateFile), 50, 2, 10);
   });
 

@@ -29,7 +29,7 @@ describe('apply under --rate-limit 120', () => {
     expect(plan.code, plan.stdout).toBe(0);
 
     const stopped = await emu.stop();
-    expect(stopped.code).toBe(0);
+    expect(stopped.code).toBe(130);
     // The server's count agrees: few refusals out of everything it was asked.
     expect(stopped.stats!.requests).toBeGreaterThan(stats.requests);
     expect(stopped.stats!.rateLimited).toBeLessThanOrEqual(Math.ceil(0.05 * stopped.stats!.requests));
