@@ -93,11 +93,19 @@ export function visibleName(s: string): string {
 }
 
 /**
+ * Characters a terminal draws as nothing or that reorder the text around them: the bidi embeddings,
+ * overrides and isolates ("Trojan Source"), zero-width characters and direction marks, the line
+ * and paragraph separators, the byte-order mark, the soft hyphen. One code unit each.
+ */
+const HIDDEN_IN_ANSWER = /[\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
  * A model's answer on a terminal (`run`): as `visible`, and a CR of no CRLF as an escape too (it
- * would move the cursor back over what was printed); line breaks, tabs and CRLF line ends stay.
+ * would move the cursor back over what was printed), and each character of HIDDEN_IN_ANSWER (it
+ * would hide text or make it read in another order); line breaks, tabs and CRLF line ends stay.
  */
 export function visibleAnswer(s: string): string {
-  return visible(s).replace(/\r(?!\n)/g, asUnicodeEscape);
+  return visible(s).replace(/\r(?!\n)/g, asUnicodeEscape).replace(HIDDEN_IN_ANSWER, asUnicodeEscape);
 }
 
 /** A diagnostic's message in text output: one line (a stray newline would break `file:line:` parsing), made visible. */

@@ -37,15 +37,15 @@ const DONE = {
   filters: [{ name: 'faq-pii\u001b[2J', category: 'pii', score: 0.9, action: 'redact_and_log', applied: true }],
 };
 
-/** A run of faq-bot@1.0.0 through a stand-in target that streams DELTAS, then DONE; the rest goes to the emulator. */
-async function runThroughStandIn(tty: boolean) {
+/** A run of faq-bot@1.0.0 through a stand-in target that streams `deltas`, then DONE; the rest goes to the emulator. */
+async function runThroughStandIn(tty: boolean, deltas: readonly string[] = DELTAS) {
   p ??= await evalsProject();
   const upstream = new URL(p.emu.url);
   const proxy = http.createServer((req, res) => {
     if (req.method === 'POST' && (req.url ?? '').includes('/invocations')) {
       req.resume();
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (const text of DELTAS) res.write(`event: delta\ndata: ${JSON.stringify({ text })}\n\n`);
+      for (const text of deltas) res.write(`event: delta\ndata: ${JSON.stringify({ text })}\n\n`);
       res.end(`event: done\ndata: ${JSON.stringify(DONE)}\n\n`);
       return;
     }
@@ -99,5 +99,39 @@ describe('answerStream', () => {
     expect(piped.push('a\r')).toBe('a\r');
     expect(piped.push('x\ud83d')).toBe('x');
     expect(piped.push('\ude00')).toBe('\u{1f600}');
+  });
+});
+
+// Invisible and direction-changing characters ("Trojan Source": a bidi override makes code or a
+// command read other than it runs; a zero-width space or a BOM hides inside a word; a line or
+// paragraph separator, a soft hyphen): on a terminal each one is an escape, as a control character
+// is, also when the deltas split the answer next to one; piped, the answer is byte for byte.
+const HIDDEN = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u2028', '\u2029', '\ufeff', '\u00ad'];
+const BIDI_DELTAS = ['rm -rf \u202e', 'txt.exe\u202c ok\u2066', 'x\u2069 zero\u200bwidth \ud83d', '\ude00 ', HIDDEN.join(''), ' end'];
+const BIDI_ANSWER = BIDI_DELTAS.join('');
+const BIDI_SHOWN =
+  'rm -rf \\u202etxt.exe\\u202c ok\\u2066x\\u2069 zero\\u200bwidth \u{1f600} ' +
+  HIDDEN.map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('') +
+  ' end';
+
+describe('promptctl run: the answer’s invisible and bidi characters', () => {
+  it('on a terminal: each one an escape (\\u202e), also split across deltas', async () => {
+    const r = await runThroughStandIn(true, BIDI_DELTAS);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${BIDI_SHOWN}\n`);
+    for (const c of HIDDEN) expect(r.stdout).not.toContain(c);
+  });
+
+  it('piped: the answer byte for byte', async () => {
+    const r = await runThroughStandIn(false, BIDI_DELTAS);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${BIDI_ANSWER}\n`);
+  });
+
+  it('answerStream escapes them whatever way the text is cut into chunks', () => {
+    for (let cut = 0; cut <= BIDI_ANSWER.length; cut++) {
+      const s = answerStream(true);
+      expect(s.push(BIDI_ANSWER.slice(0, cut)) + s.push(BIDI_ANSWER.slice(cut)) + s.end(), `cut at ${cut}`).toBe(BIDI_SHOWN);
+    }
   });
 });
