@@ -31,6 +31,7 @@ import {
 } from './aistudio-summaries.js';
 import type { Handler } from './context.js';
 import { JobTimers } from './job-timers.js';
+import { keptListing } from './listing.js';
 import type { CompiledFixture } from './responses.js';
 import type { Method } from './routes.js';
 import type { Store } from './store.js';
@@ -88,7 +89,7 @@ export function aiStudioRoutes(rt: AiStudioRuntime): Array<[string, Partial<Reco
   const V = ':version';
   const J = ':jobId';
   return [
-    [paths.guides(), { GET: listGuides, POST: createGuide(rt) }],
+    [paths.guides(), { GET: keptListing(listGuides), POST: createGuide(rt) }],
     [paths.guide(G), { GET: getGuide, PATCH: patchGuide }],
     [paths.guideJobs(G), { DELETE: deleteGuide(rt) }],
     [paths.guideJob(G, J), { GET: getGuideJob }],
@@ -97,7 +98,7 @@ export function aiStudioRoutes(rt: AiStudioRuntime): Array<[string, Partial<Reco
     [paths.guideVersionJobs(G, V), { POST: startPublish(rt) }],
     [paths.guideVersionJob(G, V, J), { GET: getPublishJob }],
     [paths.sessionTurns(G, ':sessionId'), { POST: sessionTurn(rt) }],
-    [paths.summarySettings(), { GET: listSummarySettings, POST: createSummarySetting }],
+    [paths.summarySettings(), { GET: keptListing(listSummarySettings), POST: createSummarySetting }],
     [paths.summarySetting(':summarySettingId'), { GET: getSummarySetting, PUT: putSummarySetting, DELETE: deleteSummarySetting }],
   ];
 }

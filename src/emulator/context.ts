@@ -5,6 +5,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { paths } from '../targets/llmgateway/paths.js';
 import { type UserRef } from '../targets/llmgateway/wire.js';
 import { ApiFailure, notFound } from './errors.js';
+import type { RenderedPages } from './rendered-pages.js';
 import type { State, TemplateRec } from './store.js';
 
 export interface Ctx {
@@ -28,6 +29,9 @@ export interface Ctx {
   now: string;
   /** How long a publish job stays Running. */
   publishDelayMs: number;
+  /** The state's revision as the transaction starts (Store.revision), and the pages rendered at it. */
+  revision: number;
+  pages: RenderedPages;
   /** The request's ININ-Correlation-Id (the contextId of an ErrorBody a handler answers with itself). */
   correlationId?: string;
   /** The request's headers (e.g. Accept). */
@@ -43,6 +47,8 @@ export interface Ctx {
 export interface Reply {
   status: number;
   body?: unknown;
+  /** The JSON body already serialized (a page RenderedPages kept), sent instead of `body`. */
+  json?: Buffer;
   /** The transaction changed the state: it is made durable before the reply is sent. */
   changed: boolean;
   /** Runs once the change is durable (e.g. to arm a job timer). */

@@ -21,9 +21,17 @@ export function setRateHeaders(res: ServerResponse, r: RateStatus): void {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
+  sendJsonBytes(res, status, jsonBytes(body));
+}
+
+/** A JSON body as the bytes sent: encoded once, for its length and for the socket alike. */
+export function jsonBytes(body: unknown): Buffer {
+  return Buffer.from(JSON.stringify(body), 'utf8');
+}
+
+export function sendJsonBytes(res: ServerResponse, status: number, bytes: Buffer): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': bytes.length });
+  res.end(bytes);
 }
 
 export function readBody(req: IncomingMessage): Promise<string> {

@@ -1,7 +1,8 @@
 // Genesys entity listings: pageSize/pageNumber paging with relative first/last/next/previous URIs.
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type EntityListing } from '../targets/llmgateway/wire.js';
-import type { Ctx, Reply } from './context.js';
+import type { Ctx, Handler, Reply } from './context.js';
 import { invalidValue } from './errors.js';
+import { jsonBytes } from './http.js';
 
 export interface Paging {
   pageSize: number;
@@ -57,6 +58,22 @@ export function paginate<T>(all: T[], paging: Paging, path: string, query: URLSe
 export function listReply<T>(ctx: Ctx, paging: Paging, all: T[], render: (t: T) => unknown): Reply {
   const page = paginate(all, paging, ctx.path, ctx.query);
   return { status: 200, body: { ...page, entities: page.entities.map(render) }, changed: false };
+}
+
+/**
+ * A listing handler whose pages are kept while the state stands (RenderedPages): `list` runs
+ * only for a page not yet asked at this revision. A listing is a pure read of the state, its
+ * path and its query; a refusal (a bad parameter) is thrown, never kept.
+ */
+export function keptListing(list: Handler): Handler {
+  return (ctx: Ctx): Reply => {
+    const json = ctx.pages.page(ctx.revision, `${ctx.path}?${ctx.query.toString()}`, () => {
+      const r = list(ctx);
+      if (r.status !== 200 || r.changed) throw new Error(`internal: a kept listing answered ${r.status}${r.changed ? ' and changed the state' : ''}`);
+      return r.json ?? jsonBytes(r.body);
+    });
+    return { status: 200, json, changed: false };
+  };
 }
 
 /** `expand=versions,traffic` (comma-separated or repeated); anything else is a 400. */

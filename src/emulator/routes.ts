@@ -4,6 +4,7 @@ import type { Handler, Reply } from './context.js';
 import { ApiFailure, badRequest } from './errors.js';
 import { queryAggregates } from './analytics.js';
 import { aiStudioRoutes, type AiStudioRuntime } from './aistudio.js';
+import { keptListing } from './listing.js';
 import { createFilter, deleteFilter, getFilter, listFilters, updateFilter } from './filters.js';
 import { createGatewayRuntime, invoke, type GatewayRuntime } from './invocations.js';
 import type { JobRec } from './store.js';
@@ -42,14 +43,14 @@ export function buildRoutes(
   const T = ':templateId';
   const L = ':label';
   const table: Array<[string, Partial<Record<Method, Handler>>]> = [
-    [paths.templates(), { GET: listTemplates, POST: createTemplate }],
+    [paths.templates(), { GET: keptListing(listTemplates), POST: createTemplate }],
     [paths.template(T), { GET: getTemplate, PUT: updateTemplate, DELETE: deleteTemplate }],
-    [paths.versions(T), { GET: listVersions, POST: createVersion }],
+    [paths.versions(T), { GET: keptListing(listVersions), POST: createVersion }],
     [paths.version(T, L), { GET: getVersion, PATCH: patchVersion, DELETE: deleteVersion }],
     [paths.jobs(T, L), { POST: startPublish(schedulePublish) }],
     [paths.job(T, L, ':jobId'), { GET: getJob }],
     [paths.traffic(T), { GET: getTraffic, PUT: putTraffic }],
-    [paths.filters(), { GET: listFilters, POST: createFilter }],
+    [paths.filters(), { GET: keptListing(listFilters), POST: createFilter }],
     [paths.filter(':filterId'), { GET: getFilter, PUT: updateFilter, DELETE: deleteFilter }],
     [paths.invocations(), { POST: invoke(runtime) }],
     [paths.analytics(), { POST: queryAggregates }],

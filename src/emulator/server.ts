@@ -9,7 +9,8 @@ import type { ModelCatalog } from '../tokens/registry.js';
 import { bearer, issueToken, type Credentials } from './auth.js';
 import { userFor, type Ctx, type Handler, type Reply } from './context.js';
 import { ApiFailure, errorBody } from './errors.js';
-import { correlationOf, readBody, readJson, sendJson, setRateHeaders } from './http.js';
+import { correlationOf, readBody, readJson, sendJson, sendJsonBytes, setRateHeaders } from './http.js';
+import { RenderedPages } from './rendered-pages.js';
 import { FaultInjector, RateLimiter, type FaultKind, type RateStatus } from './limits.js';
 import { createGatewayRuntime } from './invocations.js';
 import type { ResponseFixture } from './responses.js';
@@ -130,7 +131,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const aiStudio = new AiStudioRuntime(store, opts.aiStudio, runtime.fixtures, clock);
   const routes = servedRoutes(buildRoutes(schedule, runtime, aiStudio, emulatedOrg(opts)), opts.surfaces);
 
-  const pipeline: Pipeline = { clock, store, creds, ttl, latencyMs, publishDelayMs, limiter, faults, counters, routes, refuse: opts.refuse, isClosing: () => closing };
+  const pipeline: Pipeline = { clock, store, creds, ttl, latencyMs, publishDelayMs, limiter, faults, counters, routes, pages: new RenderedPages(), refuse: opts.refuse, isClosing: () => closing };
   const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
     counters.requests++;
     handle(pipeline, req, res).catch((err: unknown) => {
@@ -209,6 +210,7 @@ interface Pipeline {
   faults: FaultInjector;
   counters: { requests: number; rateLimited: number };
   routes: ReturnType<typeof buildRoutes>;
+  pages: RenderedPages;
   refuse?: Partial<Record<Surface, number>> | undefined;
   isClosing: () => boolean;
 }
@@ -278,6 +280,8 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
         user,
         now: new Date(p.clock()).toISOString(),
         publishDelayMs: p.publishDelayMs,
+        revision: p.store.revision,
+        pages: p.pages,
         correlationId,
         headers: req.headers,
         ...(bodyFailure ? { bodyFailure } : {}),
@@ -295,7 +299,8 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
       await reply.send(res);
       return;
     }
-    if (reply.body === undefined) {
+    if (reply.json !== undefined) sendJsonBytes(res, reply.status, reply.json);
+    else if (reply.body === undefined) {
       res.writeHead(reply.status);
       res.end();
     } else sendJson(res, reply.status, reply.body);

@@ -301,6 +301,11 @@ export class Store {
     }
   }
 
+  /** The state's revision (ChangeTracker.revision): equal revisions hold equal states. */
+  get revision(): number {
+    return this.tracker.revision;
+  }
+
   /**
    * Reads the live state outside the queue. Only for reads that tolerate seeing a change that is
    * not yet durable (a token lookup); everything else goes through transact.

@@ -24,6 +24,7 @@ interface Dirty extends Tag {
 export class ChangeTracker {
   private dirty = new Map<string, Dirty>();
   private active = false;
+  private changes = 0;
   /** proxy → its target, so that no proxy is ever stored inside the raw state. */
   private readonly targets = new WeakMap<object, object>();
   private readonly cache = new WeakMap<object, { tag: Tag; proxy: object }>();
@@ -51,6 +52,15 @@ export class ChangeTracker {
     return this.view;
   }
 
+  /**
+   * A number that moves whenever the state does: every write through the view and every
+   * rollback adds one, so it is never the same for two different states (a revision of the
+   * state, for what is derived from it: rendered listing pages).
+   */
+  get revision(): number {
+    return this.changes;
+  }
+
   /** Starts a batch; `resume` continues the batch just ended (its changes stay recorded). */
   begin(resume = false): void {
     if (!resume) this.dirty.clear();
@@ -74,6 +84,7 @@ export class ChangeTracker {
   /** Puts every entry the batch changed back as it was before the batch. */
   rollback(): void {
     this.active = false;
+    this.changes++;
     for (const d of this.dirty.values()) {
       if (d.key === null) {
         if (d.before === ABSENT) delete this.raw[d.collection];
@@ -89,6 +100,7 @@ export class ChangeTracker {
 
   private mark(tag: Tag): void {
     if (!this.active) throw new Error('emulator state changed outside a store transaction');
+    this.changes++;
     const id = tag.key === null ? tag.collection : `${tag.collection}\u0000${tag.key}`;
     if (this.dirty.has(id)) return;
     if (tag.key !== null && this.dirty.has(tag.collection)) return; // the whole collection is saved already

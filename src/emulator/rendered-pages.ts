@@ -1,0 +1,37 @@
+// Listing pages as sent, kept while the state they were rendered from stands. A listing is a
+// pure function of the state and its query, so the same page asked again at the same state
+// revision (Store.revision) is the same bytes: a client that reads every page of a large org
+// again (a plan that finds no changes) costs the emulator a lookup, not a render and a
+// JSON.stringify a page. The emulator stands in for a remote org on the client's own cores.
+
+/** What the pages held at once may weigh; past it the oldest go first. */
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+export class RenderedPages {
+  private revision = -1;
+  private readonly pages = new Map<string, Buffer>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = DEFAULT_MAX_BYTES) {}
+
+  /** The page `key` names at `revision`, rendered by `render` unless it is held already. */
+  page(revision: number, key: string, render: () => Buffer): Buffer {
+    if (revision !== this.revision) {
+      this.pages.clear();
+      this.bytes = 0;
+      this.revision = revision;
+    }
+    const held = this.pages.get(key);
+    if (held) return held;
+    const bytes = render();
+    if (bytes.length > this.maxBytes) return bytes;
+    this.pages.set(key, bytes);
+    this.bytes += bytes.length;
+    for (const [oldest, b] of this.pages) {
+      if (this.bytes <= this.maxBytes) break;
+      this.pages.delete(oldest);
+      this.bytes -= b.length;
+    }
+    return bytes;
+  }
+}
