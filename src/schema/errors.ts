@@ -4,7 +4,6 @@ import { isMap, isScalar } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { ASSERTION_TYPES, type SourceLocation } from '../model/types.js';
 import { findKey, findNode, foundAt, nodeStart, type DocContext } from '../config/nodes.js';
-import { collapseWhitespace } from '../util/escapes.js';
 import { checkVersionLabel } from '../util/semver.js';
 import { closest, didYouMean } from '../util/suggest.js';
 
@@ -426,7 +425,7 @@ export function describeValue(v: unknown): string {
   return 'a mapping';
 }
 
+/** A value as the message quotes it: cut at 60 characters, its whitespace as written (a line break is the view's to show: `\n` in text, %0A in an annotation). */
 function clip(s: string): string {
-  const one = collapseWhitespace(s.slice(0, 200));
-  return one.length > 60 ? `${one.slice(0, 60)}…` : one;
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }

@@ -78,7 +78,7 @@ const asUnicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16
 /**
  * Control characters a message quotes from a file (an ESC in a kind or a name) written as escapes:
  * printed raw, they would drive the reader's terminal (colours, clearing the screen, moving the
- * cursor). Line breaks are each format's own business (a space in text, %0A in annotations).
+ * cursor). Line breaks are each format's own business (`\n` in text, %0A in annotations).
  */
 export function visible(s: string): string {
   return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, asUnicodeEscape);
@@ -108,9 +108,13 @@ export function visibleAnswer(s: string): string {
   return visible(s).replace(/\r(?!\n)/g, asUnicodeEscape).replace(HIDDEN_IN_ANSWER, asUnicodeEscape);
 }
 
-/** A diagnostic's message in text output: one line (a stray newline would break `file:line:` parsing), made visible. */
+/**
+ * A diagnostic's message in text output: made visible, on one line (a stray newline would break
+ * `file:line:` parsing). A line break can only come from a value the message quotes, so it is
+ * shown as the escape it would be written as (`\n`, `\r`), not hidden as a space.
+ */
 export function oneLine(s: string): string {
-  return visible(s.replace(/\r\n|\r|\n/g, ' '));
+  return visible(s).replace(/\r/g, '\\r').replace(/\n/g, '\\n');
 }
 
 /** A diagnostic's message in an annotation: made visible, then escaped as workflow command data. */

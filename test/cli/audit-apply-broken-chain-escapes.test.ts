@@ -31,7 +31,7 @@ describe('apply after a broken audit chain', () => {
     const r = await s.cli(['apply', '--auto-approve']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('the audit chain is broken');
-    expect(r.stderr).toContain('(create Guide/x\\u001b[1A\\u001b[2K all good)');
+    expect(r.stderr).toContain('(create Guide/x\\u001b[1A\\u001b[2K\\rall good)');
     expect(r.stdout + r.stderr).not.toMatch(/[\u001b\r]/);
   });
 });

@@ -696,7 +696,7 @@ describe('formatters', () => {
   const d = { file: 'p/a,b:c.yaml', line: 3, column: 7, severity: 'warning' as const, rule: 'pii/detected', message: '100% sure:\r\nnext, line' };
 
   it('text: path:line:col: severity: message [rule], on one line', () => {
-    expect(formatText(d)).toBe('p/a,b:c.yaml:3:7: warning: 100% sure: next, line [pii/detected]');
+    expect(formatText(d)).toBe('p/a,b:c.yaml:3:7: warning: 100% sure:\\r\\nnext, line [pii/detected]');
   });
 
   it('github: escapes % CR LF in data, and also : and , in properties', () => {

@@ -39,7 +39,7 @@ describe('renderJunitError', () => {
       formatText(diagnostics[0]!),
     ]);
     // A control character or line break in a path or message: shown escaped on one line, as on stderr.
-    expect(unxml(odd![5]!)).toBe('prompts/odd\\u001b[2J\\u000aname.yaml:2:1: error: a <b> & "c" second line\\u0007 [schema/type]');
+    expect(unxml(odd![5]!)).toBe('prompts/odd\\u001b[2J\\u000aname.yaml:2:1: error: a <b> & "c"\\nsecond line\\u0007 [schema/type]');
     expect(unxml(odd![7]!)).toBe(formatText(diagnostics[2]!));
     // The file attribute is the path itself (what XML can hold of it: the ESC is replaced, the line break a reference).
     expect(odd![3]).toBe('prompts/odd\uFFFD[2J&#10;name.yaml');
