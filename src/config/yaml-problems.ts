@@ -73,10 +73,11 @@ export function yamlProblem(
       if (nl === -1 || nl >= e.pos[1]) return diag(e.pos[0], 'yaml/syntax', e.message);
       let next = nl + 1;
       while (src[next] === ' ' || src[next] === '\r' || src[next] === '\t') next++;
+      const key = keyOnLine(src, next);
       return diag(
         next,
         'yaml/syntax',
-        'this line is indented deeper than the key above, so it continues that value, but it holds "key:": align it with its sibling keys, or quote the value',
+        `this line is indented deeper than the key above, so it continues that value, but it holds ${key ? `"${key}"` : 'a key'}: align it with its sibling keys, or quote the value`,
       );
     }
     case 'BLOCK_AS_IMPLICIT_KEY':
@@ -110,6 +111,12 @@ export function yamlProblem(
 function keyTextAt(src: string, offset: number): string {
   const m = /^["']?([^"'\n:]{1,80})/.exec(src.slice(offset, offset + 120));
   return m ? m[1]!.trim() : '';
+}
+
+/** The key the line at `offset` starts with, as written, with its colon (`bad:`), or "". */
+function keyOnLine(src: string, offset: number): string {
+  const m = /^[^\r\n]{0,80}?:(?=[ \t\r\n]|$)/.exec(src.slice(offset, offset + 120));
+  return m ? m[0] : '';
 }
 
 /** Mappings up to this size are checked pair by pair; larger ones with a hash set. */

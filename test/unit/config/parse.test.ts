@@ -192,6 +192,14 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(one('spec:\n  model: gpt-4o\n   description: x\n')).toMatch(/^3:4 yaml\/syntax this line is indented deeper than the key above/);
   });
 
+  it('an over-indented line: the message quotes the key the line holds, not a placeholder', () => {
+    expect(one('metadata:\n  name: x\n    bad: indent\n')).toBe(
+      '3:5 yaml/syntax this line is indented deeper than the key above, so it continues that value, but it holds "bad:": align it with its sibling keys, or quote the value',
+    );
+    expect(one('spec:\n  model: gpt-4o\n   description: x\n')).toContain('but it holds "description:"');
+    expect(one('spec:\r\n  model: gpt-4o\r\n     "odd key": x\r\n')).toContain('but it holds ""odd key":"');
+  });
+
   it('a line without its colon, and a plain value holding ": "', () => {
     expect(one('spec:\n  model gpt-4o\n  description: x\n')).toBe('2:3 yaml/syntax this line is not "key: value": add the ":" after the key');
     expect(one('spec:\n  model: gpt: 4o\n')).toMatch(/^2:10 yaml\/syntax .*a plain value cannot contain ": " \(quote it\)$/);
