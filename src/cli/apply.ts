@@ -53,7 +53,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
 
 export async function runApply(ctx: CliContext, planFile: string | undefined, flags: ApplyFlags): Promise<number> {
   const { cwd, env } = ctx;
-  const label = announceTarget(ctx, flags.dir, { writes: true });
+  const label = announceTarget(ctx, flags.dir, { use: 'changes' });
   refuseUnsavedApply(ctx, planFile, flags.dir);
   // The file's name as messages show it: the user's, which may hold an ESC or a line break.
   const shownFile = planFile === undefined ? undefined : visibleName(planFile);

@@ -24,25 +24,44 @@ export function addDirOption(cmd: Command): Command {
 }
 
 /**
- * Prints the target line: the first thing every command says on stderr. `dir`: the prompts
- * directory the command reads (the default for one that reads none).
+ * What a command does with its target, as the CI warning says it (`embeddedInCiWarning`): apply
+ * changes it, drift compares git with it. A command that names none is not warned.
  */
-export function announceTarget(ctx: CliContext, dir: string = DEFAULT_DIR, opts: { writes?: boolean } = {}): string {
+export type TargetUse = 'changes' | 'compares';
+
+/**
+ * Prints the target line: the first thing every command says on stderr. `dir`: the prompts
+ * directory the command reads (the default for one that reads none). `use`: what the command does
+ * with the target, for the warning a run in CI on the embedded emulator gets.
+ */
+export function announceTarget(ctx: CliContext, dir: string = DEFAULT_DIR, opts: { use?: TargetUse } = {}): string {
   // With --env, the label ends in ", environment NAME" (DESIGN §6).
   const { label, target, stateFile } = describeTarget(ctx.env, ctx.environment);
   ctx.info(targetLine(label));
   if (target.kind === 'embedded') {
     const above = embeddedStateAbove(ctx.cwd, dir, stateFile);
     if (above !== undefined) ctx.info(embeddedStateAboveNote(ctx.cwd, stateFile, above));
-    // In CI the embedded emulator is nearly always a secret that did not reach the job: an apply
-    // there goes green having changed no org.
-    if (opts.writes && (ctx.env.GITHUB_ACTIONS === 'true' || (ctx.env.CI !== undefined && ctx.env.CI !== '' && ctx.env.CI !== 'false'))) {
-      ctx.info(
-        `warning: this runs in CI with no target configured (${ctx.environment ? `neither ${ctx.environment.spec.vars.clientId} nor ${ctx.environment.spec.vars.clientSecret} is set` : 'no GENESYSCLOUD_* variable is set'}, or they are empty), so it changes only the embedded emulator's throwaway state, not an org; if the job meant an org, pass its credentials (a secret that did not reach the job?)`,
-      );
-    }
+    const warning = opts.use && embeddedInCiWarning(ctx, opts.use);
+    if (warning) ctx.info(warning);
   }
   return label;
+}
+
+const EMBEDDED_IN_CI: Record<TargetUse, string> = {
+  changes: "it changes only the embedded emulator's throwaway state, not an org",
+  compares: "it compares git with the embedded emulator's throwaway state (empty in a fresh job, so every document shows as drift), not an org",
+};
+
+/**
+ * In CI the embedded emulator is nearly always a secret that did not reach the job: an apply
+ * there goes green having changed no org, a drift check reports every document. The warning for
+ * a command that `use`s the embedded target, or undefined outside CI.
+ */
+export function embeddedInCiWarning(ctx: CliContext, use: TargetUse): string | undefined {
+  const ci = ctx.env.GITHUB_ACTIONS === 'true' || (ctx.env.CI !== undefined && ctx.env.CI !== '' && ctx.env.CI !== 'false');
+  if (!ci) return undefined;
+  const unset = ctx.environment ? `neither ${ctx.environment.spec.vars.clientId} nor ${ctx.environment.spec.vars.clientSecret} is set` : 'no GENESYSCLOUD_* variable is set';
+  return `warning: this runs in CI with no target configured (${unset}, or they are empty), so ${EMBEDDED_IN_CI[use]}; if the job meant an org, pass its credentials (a secret that did not reach the job?)`;
 }
 
 /**
@@ -302,9 +321,11 @@ export async function planTarget(
     actor?: boolean;
     /** false: the plan is only shown as text (planFromFiles' `sealed`). */
     sealed?: boolean;
+    /** What the command does with the target, for announceTarget's CI warning (drift: `compares`). */
+    use?: TargetUse;
   },
 ): Promise<{ plan: Plan; live: LiveState; union: DesiredState }> {
-  announceTarget(ctx, p.dir);
+  announceTarget(ctx, p.dir, p.use ? { use: p.use } : {});
   const allowMassDelete = p.allowMassDelete === true;
   return withTargetWhileLoading(
     ctx,
