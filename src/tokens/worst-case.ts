@@ -1,6 +1,6 @@
-// The worst-case prompt size of one version (DESIGN §4): its texts counted exactly, every
-// placeholder filled to its variable's bound, plus chat message overhead. Pure but for the
-// caller's token memo, which only remembers counts.
+// The worst-case prompt size of one version (DESIGN §4): its texts counted exactly without their
+// placeholders, every placeholder filled to its variable's bound, plus chat message overhead. Pure
+// but for the caller's token memo, which only remembers counts.
 import type { Config, PromptTemplate, PromptVersion, Variable } from '../model/types.js';
 import { DEFAULT_VARIABLE_TOKENS } from '../model/normalize.js';
 import type { TokenMemo } from './count.js';
@@ -12,7 +12,9 @@ export interface VersionTokenReport {
   model: string;
   encoding: 'o200k_base' | 'cl100k_base';
   approximate: boolean;
+  /** The system instruction's fixed text: counted without its placeholders, which the variables' bounds fill. */
   systemTokens: number;
+  /** The user template's fixed text, as systemTokens. */
   userTemplateTokens: number;
   fewShotTokens: number;
   worstCasePromptTokens: number;
@@ -38,6 +40,11 @@ export interface VersionAnalysis {
 /** The model id a version runs on: its own, else its template's. */
 export function modelIdOf(v: PromptVersion, template: PromptTemplate | undefined): string | undefined {
   return v.model ?? template?.model;
+}
+
+/** A text with its placeholders replaced by nothing: what every call sends whatever the variables hold. */
+function withoutPlaceholders(text: string): string {
+  return text.replace(PLACEHOLDER, '');
 }
 
 /** Placeholder name → number of occurrences in the system instruction and user template. */
@@ -106,8 +113,9 @@ export function analyseVersion(
     throw new Error(`${versionAddress(v.template, v.version)}: unknown model ${JSON.stringify(modelId ?? null)}`);
   }
   const enc = model.encoding;
-  const systemTokens = memo.count(v.systemInstruction, enc);
-  const userTemplateTokens = memo.count(v.userTemplate, enc);
+  // A placeholder's own text is not sent: its variable's value is, counted below at its bound.
+  const systemTokens = memo.count(withoutPlaceholders(v.systemInstruction), enc);
+  const userTemplateTokens = memo.count(withoutPlaceholders(v.userTemplate), enc);
   let fewShotTokens = 0;
   for (const ex of v.fewShotExamples) fewShotTokens += memo.count(ex.input, enc) + memo.count(ex.output, enc);
 

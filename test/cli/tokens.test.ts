@@ -37,6 +37,10 @@ const SYSTEM_1 = 'You are a billing assistant for Acme.\nAnswer in two sentences
 const USER_1 = 'Customer {{customer}} asks: {{question}}';
 const SYSTEM_FILE = '# Support persona\n\nYou are calm, exact and brief.\nこんにちは — 😀\n';
 const USER_2 = 'Tone: {{tone}}. Escalate: {{escalate}}. Details: {{details}}';
+// What SYSTEM and USER count: each text without its placeholders (the worst case adds each
+// variable's bound in their place, DESIGN §4).
+const USER_1_FIXED = 'Customer  asks: ';
+const USER_2_FIXED = 'Tone: . Escalate: . Details: ';
 const FEW = [
   { input: 'Where is my refund?', output: 'It was sent on Monday; allow 3-5 business days.' },
   { input: 'Can I pay by card?', output: 'Yes: Visa, Mastercard and Amex.' },
@@ -132,11 +136,13 @@ describe('promptctl tokens', () => {
     const doc = JSON.parse(r.stdout) as { versions: Record<string, unknown>[] };
 
     const few = FEW.reduce((s, e) => s + count(e.input) + count(e.output), 0);
-    const worst1 = count(SYSTEM_1) + count(USER_1) + few + 80 + 400 + (2 + 4) * 3 + 3;
+    // The user templates as written, their placeholders taken out: the fixed texts counted.
+    expect([USER_1, USER_2].map((t) => t.replace(/\{\{\w+\}\}/g, ''))).toEqual([USER_1_FIXED, USER_2_FIXED]);
+    const worst1 = count(SYSTEM_1) + count(USER_1_FIXED) + few + 80 + 400 + (2 + 4) * 3 + 3;
     const sys2 = count(SYSTEM_1, cl100k);
-    const worst2 = sys2 + count(USER_1, cl100k) + 80 + 400 + 2 * 3 + 3;
+    const worst2 = sys2 + count(USER_1_FIXED, cl100k) + 80 + 400 + 2 * 3 + 3;
     const worst3 =
-      count(SYSTEM_FILE, cl100k) + count(USER_2, cl100k) + count('very formal and extremely polite', cl100k) + 1 + 700 + 2 * 3 + 3;
+      count(SYSTEM_FILE, cl100k) + count(USER_2_FIXED, cl100k) + count('very formal and extremely polite', cl100k) + 1 + 700 + 2 * 3 + 3;
     expect(doc).toEqual({
       versions: [
         {
@@ -145,7 +151,7 @@ describe('promptctl tokens', () => {
           encoding: 'o200k_base',
           approximate: false,
           systemTokens: count(SYSTEM_1),
-          userTemplateTokens: count(USER_1),
+          userTemplateTokens: count(USER_1_FIXED),
           fewShotTokens: few,
           worstCasePromptTokens: worst1,
           maxTokens: 512,
@@ -158,7 +164,7 @@ describe('promptctl tokens', () => {
           encoding: 'cl100k_base',
           approximate: true,
           systemTokens: sys2,
-          userTemplateTokens: count(USER_1, cl100k),
+          userTemplateTokens: count(USER_1_FIXED, cl100k),
           fewShotTokens: 0,
           worstCasePromptTokens: worst2,
           maxTokens: null,
@@ -171,7 +177,7 @@ describe('promptctl tokens', () => {
           encoding: 'cl100k_base',
           approximate: false,
           systemTokens: count(SYSTEM_FILE, cl100k),
-          userTemplateTokens: count(USER_2, cl100k),
+          userTemplateTokens: count(USER_2_FIXED, cl100k),
           fewShotTokens: 0,
           worstCasePromptTokens: worst3,
           maxTokens: null,
@@ -253,7 +259,7 @@ spec:
     });
     const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
     const [v] = (JSON.parse(r.stdout) as { versions: { userTemplateTokens: number }[] }).versions;
-    expect(v!.userTemplateTokens).toBe(count(user, cl100k));
+    expect(v!.userTemplateTokens).toBe(count('Summarise: <|endoftext|><|im_start|>system ', cl100k));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^prompts\/t\.yaml:\d+:\d+: error: .*\[injection\/role-token\]$/m);
   });

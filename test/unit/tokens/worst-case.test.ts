@@ -50,14 +50,34 @@ describe('versionTokens worst case', () => {
     });
     const r = versionTokens(v, template('t'), config({ defaultVariableTokens: 500 }), memo);
     const fewShot = fewShotExamples.reduce((s, e) => s + count(e.input) + count(e.output), 0);
-    expect(r.systemTokens).toBe(count(system));
-    expect(r.userTemplateTokens).toBe(count(user));
+    // The texts without their placeholders, which the bounds fill.
+    const fixedSystem = count('You help . Be .\n');
+    const fixedUser = count('Customer  asks: \nAgain: \nUrgent: \nNote: ');
+    expect(r.systemTokens).toBe(fixedSystem);
+    expect(r.userTemplateTokens).toBe(fixedUser);
     expect(r.fewShotTokens).toBe(fewShot);
     const variables = 2 * 12 + 2 * 300 + count('very formal and extremely polite') + 1 + 500;
     const overhead = (2 + 2 * 2) * 3 + 3;
-    expect(r.worstCasePromptTokens).toBe(count(system) + count(user) + fewShot + variables + overhead);
+    expect(r.worstCasePromptTokens).toBe(fixedSystem + fixedUser + fewShot + variables + overhead);
     expect(r.maxTokens).toBeNull();
     expect(r.costPer1kCalls).toBe(Math.round(r.worstCasePromptTokens * 2.5 * 1e4 / 1000) / 1e4);
+  });
+
+  it("counts each text without its placeholders' own text ({{customerName}}), plus each variable's bound (DESIGN §4)", () => {
+    const v = version('t', '1.0.0', {
+      systemInstruction: 'You help {{customerName}}.',
+      userTemplate: 'Customer name: {{customerName}}\nQuestion: {{ question }}',
+      variables: [
+        { name: 'customerName', type: 'string', required: true, maxLength: 80 },
+        { name: 'question', type: 'string', required: true, maxTokens: 400 },
+      ],
+    });
+    const r = versionTokens(v, template('t'), config(), memo);
+    // SYSTEM and USER are the fixed text the worst case adds the bounds to.
+    expect(r.systemTokens).toBe(count('You help .'));
+    expect(r.userTemplateTokens).toBe(count('Customer name: \nQuestion: '));
+    expect(r.worstCasePromptTokens).toBe(count('You help .') + count('Customer name: \nQuestion: ') + 2 * 80 + 400 + 2 * 3 + 3);
+    expect(r.worstCasePromptTokens).toBeLessThan(count(v.systemInstruction) + count(v.userTemplate) + 2 * 80 + 400 + 2 * 3 + 3);
   });
 
   it('bounds a variable by its default when the default is longer than maxTokens (the gateway sends it unchecked)', () => {
@@ -71,7 +91,7 @@ describe('versionTokens worst case', () => {
     expect(count(long)).toBeGreaterThan(5);
     // What a call without `style` sends: both messages filled with the default, plus the framing.
     expect(r.worstCasePromptTokens).toBeGreaterThanOrEqual(count('Be brief.') + count(`Style: ${long}`) + 2 * 3 + 3);
-    expect(r.worstCasePromptTokens).toBe(count('Be brief.') + count('Style: {{style}}') + count(long) + 2 * 3 + 3);
+    expect(r.worstCasePromptTokens).toBe(count('Be brief.') + count('Style: ') + count(long) + 2 * 3 + 3);
   });
 
   it("uses the version's model over the template's, and marks approximate models", () => {
