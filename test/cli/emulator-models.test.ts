@@ -164,7 +164,7 @@ describe('models of the Config on the emulator', () => {
       expectConfigPrices(JSON.parse(r.stdout) as Result);
     } finally {
       stop.abort();
-      expect(await emulator).toBe(0);
+      expect(await emulator).toBe(130);
     }
   });
 
