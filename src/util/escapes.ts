@@ -94,10 +94,12 @@ export function visibleName(s: string): string {
 
 /**
  * Characters a terminal draws as nothing or that reorder the text around them: the bidi embeddings,
- * overrides and isolates ("Trojan Source"), zero-width characters and direction marks, the line
- * and paragraph separators, the byte-order mark, the soft hyphen. One code unit each.
+ * overrides and isolates ("Trojan Source"), the zero-width space and the direction marks, the line
+ * and paragraph separators, the byte-order mark, the soft hyphen. One code unit each. Not the
+ * zero-width joiner and non-joiner (U+200C, U+200D): emoji sequences (a family, a flag) and
+ * Persian or Indic words are drawn with them, and hide nothing.
  */
-const HIDDEN_IN_ANSWER = /[\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const HIDDEN_IN_ANSWER = /[\u00ad\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /**
  * A model's answer on a terminal (`run`): as `visible`, and a CR of no CRLF as an escape too (it

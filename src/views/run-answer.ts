@@ -3,7 +3,7 @@
 // escapes (`visibleAnswer`, util/escapes.ts, as every other view writes live text), so an ESC sequence cannot colour or
 // hide text, set the window title or write the clipboard (OSC 52), and a backspace or a lone CR
 // cannot move the cursor back over what was printed; so are the characters drawn as nothing or
-// that reorder text (bidi overrides and isolates, "Trojan Source"; zero-width characters, the BOM,
+// that reorder text (bidi overrides and isolates, "Trojan Source"; the zero-width space, the BOM,
 // the soft hyphen, the line and paragraph separators). Line breaks and tabs stay as they are, and
 // so does a CRLF line end: its CR only returns to the start of a line the LF then leaves, so it
 // hides nothing, and an answer written with CRLF (a letter, some code) would otherwise show

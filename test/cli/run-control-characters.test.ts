@@ -106,7 +106,7 @@ describe('answerStream', () => {
 // command read other than it runs; a zero-width space or a BOM hides inside a word; a line or
 // paragraph separator, a soft hyphen): on a terminal each one is an escape, as a control character
 // is, also when the deltas split the answer next to one; piped, the answer is byte for byte.
-const HIDDEN = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u2028', '\u2029', '\ufeff', '\u00ad'];
+const HIDDEN = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200b', '\u200e', '\u200f', '\u2028', '\u2029', '\ufeff', '\u00ad'];
 const BIDI_DELTAS = ['rm -rf \u202e', 'txt.exe\u202c ok\u2066', 'x\u2069 zero\u200bwidth \ud83d', '\ude00 ', HIDDEN.join(''), ' end'];
 const BIDI_ANSWER = BIDI_DELTAS.join('');
 const BIDI_SHOWN =
@@ -126,6 +126,13 @@ describe('promptctl run: the answer’s invisible and bidi characters', () => {
     const r = await runThroughStandIn(false, BIDI_DELTAS);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`${BIDI_ANSWER}\n`);
+  });
+
+  it('keeps the zero-width joiner and non-joiner, which emoji sequences and scripts are drawn with', () => {
+    const family = '\u{1f468}\u200d\u{1f469}\u200d\u{1f467}';
+    const persian = '\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645';
+    const s = answerStream(true);
+    expect(s.push(`${family} ${persian}`) + s.end()).toBe(`${family} ${persian}`);
   });
 
   it('answerStream escapes them whatever way the text is cut into chunks', () => {
