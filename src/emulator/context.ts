@@ -29,7 +29,7 @@ export interface Ctx {
   now: string;
   /** How long a publish job stays Running. */
   publishDelayMs: number;
-  /** The state's revision as the transaction starts (Store.revision), and the pages rendered at it. */
+  /** The revision of the listed state as the transaction starts (Store.listedRevision), and the pages rendered at it. */
   revision: number;
   pages: RenderedPages;
   /** The request's ININ-Correlation-Id (the contextId of an ErrorBody a handler answers with itself). */

@@ -1,6 +1,6 @@
 // Listing pages as sent, kept while the state they were rendered from stands. A listing is a
 // pure function of the state and its query, so the same page asked again at the same state
-// revision (Store.revision) is the same bytes: a client that reads every page of a large org
+// revision (Store.listedRevision: a login or an invocation does not move it) is the same bytes: a client that reads every page of a large org
 // again (a plan that finds no changes) costs the emulator a lookup, not a render and a
 // JSON.stringify a page. The emulator stands in for a remote org on the client's own cores.
 
@@ -11,6 +11,8 @@ export class RenderedPages {
   private revision = -1;
   private readonly pages = new Map<string, Buffer>();
   private bytes = 0;
+  /** Pages rendered, and pages served as kept (the emulator's stats). */
+  readonly counts = { rendered: 0, kept: 0 };
 
   constructor(private readonly maxBytes = DEFAULT_MAX_BYTES) {}
 
@@ -22,8 +24,12 @@ export class RenderedPages {
       this.revision = revision;
     }
     const held = this.pages.get(key);
-    if (held) return held;
+    if (held) {
+      this.counts.kept++;
+      return held;
+    }
     const bytes = render();
+    this.counts.rendered++;
     if (bytes.length > this.maxBytes) return bytes;
     this.pages.set(key, bytes);
     this.bytes += bytes.length;

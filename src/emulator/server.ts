@@ -88,7 +88,7 @@ function emulatedOrg(opts: EmulatorOptions): { id: string; name: string } {
 export interface RunningEmulator {
   url: string;
   port: number;
-  stats(): { requests: number; faults: Record<string, number>; rateLimited: number };
+  stats(): { requests: number; faults: Record<string, number>; rateLimited: number; listingPages: { rendered: number; kept: number } };
   /**
    * Resolves once every job timer armed so far (publish and guide jobs, resumed ones included)
    * has finished its job, durably: what a test awaits instead of polling for a job to end.
@@ -131,7 +131,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const aiStudio = new AiStudioRuntime(store, opts.aiStudio, runtime.fixtures, clock);
   const routes = servedRoutes(buildRoutes(schedule, runtime, aiStudio, emulatedOrg(opts)), opts.surfaces);
 
-  const pipeline: Pipeline = { clock, store, creds, ttl, latencyMs, publishDelayMs, limiter, faults, counters, routes, pages: new RenderedPages(), refuse: opts.refuse, isClosing: () => closing };
+  const pages = new RenderedPages();
+  const pipeline: Pipeline = { clock, store, creds, ttl, latencyMs, publishDelayMs, limiter, faults, counters, routes, pages, refuse: opts.refuse, isClosing: () => closing };
   const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
     counters.requests++;
     handle(pipeline, req, res).catch((err: unknown) => {
@@ -161,7 +162,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    stats: () => ({ requests: counters.requests, faults: { ...faults.counts }, rateLimited: counters.rateLimited }),
+    stats: () => ({ requests: counters.requests, faults: { ...faults.counts }, rateLimited: counters.rateLimited, listingPages: { ...pages.counts } }),
     jobsSettled: async () => {
       await Promise.all([timers.settled(), aiStudio.timers.settled()]);
     },
@@ -280,7 +281,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
         user,
         now: new Date(p.clock()).toISOString(),
         publishDelayMs: p.publishDelayMs,
-        revision: p.store.revision,
+        revision: p.store.listedRevision,
         pages: p.pages,
         correlationId,
         headers: req.headers,

@@ -122,6 +122,9 @@ export interface TxResult<T> {
   changed: boolean;
 }
 
+/** Collections no listing reads. */
+const UNLISTED: ReadonlySet<string> = new Set(['tokens', 'invocations']);
+
 const FINISHED_JOB_RETENTION_MS = 24 * 3600 * 1000;
 /** Invocations are kept this long for analytics. */
 const INVOCATION_RETENTION_MS = 35 * 24 * 3600 * 1000;
@@ -301,9 +304,13 @@ export class Store {
     }
   }
 
-  /** The state's revision (ChangeTracker.revision): equal revisions hold equal states. */
-  get revision(): number {
-    return this.tracker.revision;
+  /**
+   * The revision of what listings show (ChangeTracker.revision): every collection but the tokens
+   * a login stores and the records invocations leave, which every command's run and every `run`
+   * call write. Equal revisions hold equal listed state.
+   */
+  get listedRevision(): number {
+    return this.tracker.revision(UNLISTED);
   }
 
   /**

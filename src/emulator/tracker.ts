@@ -24,7 +24,8 @@ interface Dirty extends Tag {
 export class ChangeTracker {
   private dirty = new Map<string, Dirty>();
   private active = false;
-  private changes = 0;
+  /** Per collection, how many writes and rollbacks have touched it. */
+  private readonly changes = new Map<string, number>();
   /** proxy → its target, so that no proxy is ever stored inside the raw state. */
   private readonly targets = new WeakMap<object, object>();
   private readonly cache = new WeakMap<object, { tag: Tag; proxy: object }>();
@@ -53,12 +54,19 @@ export class ChangeTracker {
   }
 
   /**
-   * A number that moves whenever the state does: every write through the view and every
-   * rollback adds one, so it is never the same for two different states (a revision of the
-   * state, for what is derived from it: rendered listing pages).
+   * A number that moves whenever the collections not in `apart` do: every write through the view
+   * and every rollback adds one to the collections it touches, and counts only grow, so the sum
+   * is never the same for two different states of those collections (a revision, for what is
+   * derived from them: rendered listing pages).
    */
-  get revision(): number {
-    return this.changes;
+  revision(apart: ReadonlySet<string> = new Set()): number {
+    let sum = 0;
+    for (const [collection, n] of this.changes) if (!apart.has(collection)) sum += n;
+    return sum;
+  }
+
+  private touched(collection: string): void {
+    this.changes.set(collection, (this.changes.get(collection) ?? 0) + 1);
   }
 
   /** Starts a batch; `resume` continues the batch just ended (its changes stay recorded). */
@@ -84,8 +92,8 @@ export class ChangeTracker {
   /** Puts every entry the batch changed back as it was before the batch. */
   rollback(): void {
     this.active = false;
-    this.changes++;
     for (const d of this.dirty.values()) {
+      this.touched(d.collection);
       if (d.key === null) {
         if (d.before === ABSENT) delete this.raw[d.collection];
         else this.raw[d.collection] = d.before as Record<string, unknown>;
@@ -100,7 +108,7 @@ export class ChangeTracker {
 
   private mark(tag: Tag): void {
     if (!this.active) throw new Error('emulator state changed outside a store transaction');
-    this.changes++;
+    this.touched(tag.collection);
     const id = tag.key === null ? tag.collection : `${tag.collection}\u0000${tag.key}`;
     if (this.dirty.has(id)) return;
     if (tag.key !== null && this.dirty.has(tag.collection)) return; // the whole collection is saved already

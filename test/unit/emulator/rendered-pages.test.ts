@@ -1,5 +1,6 @@
 // Listing pages kept while the state stands: rendered once per revision and query, rendered again
-// once anything in the state moves (a write, a rolled-back batch), and never more than their cap.
+// once anything a listing shows moves (a write, a rolled-back batch; not a login's token or an
+// invocation's record), and never more than their cap.
 import { describe, expect, it } from 'vitest';
 import { RenderedPages } from '../../../src/emulator/rendered-pages.js';
 import { Store, type TemplateRec } from '../../../src/emulator/store.js';
@@ -50,35 +51,35 @@ describe('RenderedPages', () => {
   });
 });
 
-describe('Store.revision', () => {
+describe('Store.listedRevision', () => {
   it('moves with every write and every rolled-back batch, never with a read', async () => {
     const store = await Store.open();
     try {
-      const r0 = store.revision;
+      const r0 = store.listedRevision;
       await store.transact((s) => ({ value: Object.keys(s.templates).length, changed: false }));
-      expect(store.revision).toBe(r0);
+      expect(store.listedRevision).toBe(r0);
 
       await store.transact((s) => {
         s.templates['a'] = template('a');
         return { value: undefined, changed: true };
       });
-      const r1 = store.revision;
+      const r1 = store.listedRevision;
       expect(r1).toBeGreaterThan(r0);
 
       // A second write to an entry the batch already changed moves it too.
       const seen: number[] = [];
       await store.transact((s) => {
         s.templates['a']!.description = 'one';
-        seen.push(store.revision);
+        seen.push(store.listedRevision);
         s.templates['a']!.description = 'two';
-        seen.push(store.revision);
+        seen.push(store.listedRevision);
         return { value: undefined, changed: true };
       });
       expect(seen[0]).toBeGreaterThan(r1);
       expect(seen[1]).toBeGreaterThan(seen[0]!);
 
       // A batch that fails is rolled back: the state is the one before it, under a new revision.
-      const before = store.revision;
+      const before = store.listedRevision;
       await expect(
         store.transact((s) => {
           s.templates['b'] = template('b');
@@ -86,7 +87,16 @@ describe('Store.revision', () => {
         }),
       ).rejects.toThrow('boom');
       expect(await store.transact((s) => ({ value: Object.keys(s.templates), changed: false }))).toEqual(['a']);
-      expect(store.revision).toBeGreaterThan(before + 1);
+      expect(store.listedRevision).toBeGreaterThan(before + 1);
+
+      // A login's token and an invocation's record: no listing shows them, so they leave it.
+      const listed = store.listedRevision;
+      await store.transact((s) => {
+        s.tokens['h'] = { clientId: 'c', expiresAt: 1 } as (typeof s.tokens)[string];
+        s.invocations['i'] = { id: 'i' } as (typeof s.invocations)[string];
+        return { value: undefined, changed: true };
+      });
+      expect(store.listedRevision).toBe(listed);
     } finally {
       await store.close();
     }
