@@ -1,9 +1,11 @@
-// The worst-case prompt size of one version (DESIGN §4): its texts counted exactly without their
-// placeholders, every placeholder filled to its variable's bound, plus chat message overhead. Pure
-// but for the caller's token memo, which only remembers counts.
+// The worst-case prompt size of one version (DESIGN §4): the fixed text of its system instruction
+// and user template counted piece by piece (each stretch between placeholders on its own, so two
+// pieces a value separates in every call are never counted as if they joined into fewer tokens),
+// every placeholder filled to its variable's bound, plus chat message overhead. Pure but for the
+// caller's token memo, which only remembers counts.
 import type { Config, PromptTemplate, PromptVersion, Variable } from '../model/types.js';
 import { DEFAULT_VARIABLE_TOKENS } from '../model/normalize.js';
-import type { TokenMemo } from './count.js';
+import type { EncodingName, TokenMemo } from './count.js';
 import { resolveModel, type ModelInfo } from './registry.js';
 import { versionAddress } from '../model/address.js';
 
@@ -12,9 +14,12 @@ export interface VersionTokenReport {
   model: string;
   encoding: 'o200k_base' | 'cl100k_base';
   approximate: boolean;
-  /** The system instruction's fixed text: counted without its placeholders, which the variables' bounds fill. */
+  /**
+   * The system instruction's fixed text, counted piece by piece: the text split at its
+   * placeholders (which the variables' bounds fill), each piece counted on its own and summed.
+   */
   systemTokens: number;
-  /** The user template's fixed text, as systemTokens. */
+  /** The user template's fixed text, counted piece by piece as systemTokens. */
   userTemplateTokens: number;
   fewShotTokens: number;
   worstCasePromptTokens: number;
@@ -42,9 +47,22 @@ export function modelIdOf(v: PromptVersion, template: PromptTemplate | undefined
   return v.model ?? template?.model;
 }
 
-/** A text with its placeholders replaced by nothing: what every call sends whatever the variables hold. */
-function withoutPlaceholders(text: string): string {
-  return text.replace(PLACEHOLDER, '');
+/**
+ * Tokens of a text's fixed pieces, the stretches before, between and after its placeholders, each
+ * counted on its own (through the memo) and summed: what every call sends whatever the variables
+ * hold. Not the text with its placeholders deleted: the pieces on either side of a placeholder
+ * would then join ("Dear . Order ." reads ". " as one token) into fewer tokens than a call sends
+ * once a value sits between them, and the worst case would no longer be an upper bound.
+ */
+export function fixedPiecesTokens(text: string, encoding: EncodingName, memo: TokenMemo): number {
+  let tokens = 0;
+  let from = 0;
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    if (m.index > from) tokens += memo.count(text.slice(from, m.index), encoding);
+    from = m.index + m[0].length;
+  }
+  if (from < text.length) tokens += memo.count(text.slice(from), encoding);
+  return tokens;
 }
 
 /** Placeholder name → number of occurrences in the system instruction and user template. */
@@ -114,8 +132,8 @@ export function analyseVersion(
   }
   const enc = model.encoding;
   // A placeholder's own text is not sent: its variable's value is, counted below at its bound.
-  const systemTokens = memo.count(withoutPlaceholders(v.systemInstruction), enc);
-  const userTemplateTokens = memo.count(withoutPlaceholders(v.userTemplate), enc);
+  const systemTokens = fixedPiecesTokens(v.systemInstruction, enc, memo);
+  const userTemplateTokens = fixedPiecesTokens(v.userTemplate, enc, memo);
   let fewShotTokens = 0;
   for (const ex of v.fewShotExamples) fewShotTokens += memo.count(ex.input, enc) + memo.count(ex.output, enc);
 

@@ -37,10 +37,11 @@ const SYSTEM_1 = 'You are a billing assistant for Acme.\nAnswer in two sentences
 const USER_1 = 'Customer {{customer}} asks: {{question}}';
 const SYSTEM_FILE = '# Support persona\n\nYou are calm, exact and brief.\nこんにちは — 😀\n';
 const USER_2 = 'Tone: {{tone}}. Escalate: {{escalate}}. Details: {{details}}';
-// What SYSTEM and USER count: each text without its placeholders (the worst case adds each
-// variable's bound in their place, DESIGN §4).
-const USER_1_FIXED = 'Customer  asks: ';
-const USER_2_FIXED = 'Tone: . Escalate: . Details: ';
+// What SYSTEM and USER count: each text's fixed pieces, between its placeholders, each counted on
+// its own (the worst case adds each variable's bound in their place, DESIGN §4).
+const USER_1_FIXED = ['Customer ', ' asks: '];
+const USER_2_FIXED = ['Tone: ', '. Escalate: ', '. Details: '];
+const fixed = (pieces: string[], enc = o200k): number => pieces.reduce((n, p) => n + count(p, enc), 0);
 const FEW = [
   { input: 'Where is my refund?', output: 'It was sent on Monday; allow 3-5 business days.' },
   { input: 'Can I pay by card?', output: 'Yes: Visa, Mastercard and Amex.' },
@@ -136,13 +137,13 @@ describe('promptctl tokens', () => {
     const doc = JSON.parse(r.stdout) as { versions: Record<string, unknown>[] };
 
     const few = FEW.reduce((s, e) => s + count(e.input) + count(e.output), 0);
-    // The user templates as written, their placeholders taken out: the fixed texts counted.
-    expect([USER_1, USER_2].map((t) => t.replace(/\{\{\w+\}\}/g, ''))).toEqual([USER_1_FIXED, USER_2_FIXED]);
-    const worst1 = count(SYSTEM_1) + count(USER_1_FIXED) + few + 80 + 400 + (2 + 4) * 3 + 3;
+    // The user templates as written, split at their placeholders: the fixed pieces counted.
+    expect([USER_1, USER_2].map((t) => t.split(/\{\{\w+\}\}/).filter((p) => p !== ''))).toEqual([USER_1_FIXED, USER_2_FIXED]);
+    const worst1 = count(SYSTEM_1) + fixed(USER_1_FIXED) + few + 80 + 400 + (2 + 4) * 3 + 3;
     const sys2 = count(SYSTEM_1, cl100k);
-    const worst2 = sys2 + count(USER_1_FIXED, cl100k) + 80 + 400 + 2 * 3 + 3;
+    const worst2 = sys2 + fixed(USER_1_FIXED, cl100k) + 80 + 400 + 2 * 3 + 3;
     const worst3 =
-      count(SYSTEM_FILE, cl100k) + count(USER_2_FIXED, cl100k) + count('very formal and extremely polite', cl100k) + 1 + 700 + 2 * 3 + 3;
+      count(SYSTEM_FILE, cl100k) + fixed(USER_2_FIXED, cl100k) + count('very formal and extremely polite', cl100k) + 1 + 700 + 2 * 3 + 3;
     expect(doc).toEqual({
       versions: [
         {
@@ -151,7 +152,7 @@ describe('promptctl tokens', () => {
           encoding: 'o200k_base',
           approximate: false,
           systemTokens: count(SYSTEM_1),
-          userTemplateTokens: count(USER_1_FIXED),
+          userTemplateTokens: fixed(USER_1_FIXED),
           fewShotTokens: few,
           worstCasePromptTokens: worst1,
           maxTokens: 512,
@@ -164,7 +165,7 @@ describe('promptctl tokens', () => {
           encoding: 'cl100k_base',
           approximate: true,
           systemTokens: sys2,
-          userTemplateTokens: count(USER_1_FIXED, cl100k),
+          userTemplateTokens: fixed(USER_1_FIXED, cl100k),
           fewShotTokens: 0,
           worstCasePromptTokens: worst2,
           maxTokens: null,
@@ -177,7 +178,7 @@ describe('promptctl tokens', () => {
           encoding: 'cl100k_base',
           approximate: false,
           systemTokens: count(SYSTEM_FILE, cl100k),
-          userTemplateTokens: count(USER_2_FIXED, cl100k),
+          userTemplateTokens: fixed(USER_2_FIXED, cl100k),
           fewShotTokens: 0,
           worstCasePromptTokens: worst3,
           maxTokens: null,

@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { countTokensUncached } from '../../../src/tokens/encoder.js';
 import { tokenReport, versionTokenCounter, versionTokens } from '../../../src/tokens/index.js';
 import { createTokenMemo } from '../../../src/tokens/count.js';
+import { renderPrompt } from '../../../src/evals/render.js';
+import type { PromptVersion } from '../../../src/model/types.js';
 import { config, state, template, version } from './fixtures.js';
 
 const memo = createTokenMemo();
 
 const count = (s: string, enc: 'o200k_base' | 'cl100k_base' = 'o200k_base'): number => countTokensUncached(s, enc);
+
+/** What a call sends, counted as worst-case.ts frames it: each rendered message plus its overhead, plus the reply priming. */
+function sentTokens(v: PromptVersion, vars: Record<string, string>): number {
+  return renderPrompt(v, vars, []).reduce((n, m) => n + memo.count(m.content, 'o200k_base') + 3, 3);
+}
 
 describe('versionTokens worst case', () => {
   it('adds texts and 3 tokens per message plus 3 priming the reply (hand-checked)', () => {
@@ -50,9 +57,9 @@ describe('versionTokens worst case', () => {
     });
     const r = versionTokens(v, template('t'), config({ defaultVariableTokens: 500 }), memo);
     const fewShot = fewShotExamples.reduce((s, e) => s + count(e.input) + count(e.output), 0);
-    // The texts without their placeholders, which the bounds fill.
-    const fixedSystem = count('You help . Be .\n');
-    const fixedUser = count('Customer  asks: \nAgain: \nUrgent: \nNote: ');
+    // The texts' fixed pieces, each counted on its own: the bounds fill the placeholders between them.
+    const fixedSystem = count('You help ') + count('. Be ') + count('.\n');
+    const fixedUser = count('Customer ') + count(' asks: ') + count('\nAgain: ') + count('\nUrgent: ') + count('\nNote: ');
     expect(r.systemTokens).toBe(fixedSystem);
     expect(r.userTemplateTokens).toBe(fixedUser);
     expect(r.fewShotTokens).toBe(fewShot);
@@ -63,7 +70,7 @@ describe('versionTokens worst case', () => {
     expect(r.costPer1kCalls).toBe(Math.round(r.worstCasePromptTokens * 2.5 * 1e4 / 1000) / 1e4);
   });
 
-  it("counts each text without its placeholders' own text ({{customerName}}), plus each variable's bound (DESIGN §4)", () => {
+  it("counts each text's fixed pieces without its placeholders' own text ({{customerName}}), plus each variable's bound (DESIGN §4)", () => {
     const v = version('t', '1.0.0', {
       systemInstruction: 'You help {{customerName}}.',
       userTemplate: 'Customer name: {{customerName}}\nQuestion: {{ question }}',
@@ -73,11 +80,81 @@ describe('versionTokens worst case', () => {
       ],
     });
     const r = versionTokens(v, template('t'), config(), memo);
-    // SYSTEM and USER are the fixed text the worst case adds the bounds to.
-    expect(r.systemTokens).toBe(count('You help .'));
-    expect(r.userTemplateTokens).toBe(count('Customer name: \nQuestion: '));
-    expect(r.worstCasePromptTokens).toBe(count('You help .') + count('Customer name: \nQuestion: ') + 2 * 80 + 400 + 2 * 3 + 3);
+    // SYSTEM and USER are the fixed text the worst case adds the bounds to, piece by piece.
+    const fixedSystem = count('You help ') + count('.');
+    const fixedUser = count('Customer name: ') + count('\nQuestion: ');
+    expect(r.systemTokens).toBe(fixedSystem);
+    expect(r.userTemplateTokens).toBe(fixedUser);
+    expect(r.worstCasePromptTokens).toBe(fixedSystem + fixedUser + 2 * 80 + 400 + 2 * 3 + 3);
     expect(r.worstCasePromptTokens).toBeLessThan(count(v.systemInstruction) + count(v.userTemplate) + 2 * 80 + 400 + 2 * 3 + 3);
+  });
+
+  it('is never below what a call filled within the bounds sends: fixed pieces do not merge across a value', () => {
+    // Deleting the placeholders would count "Dear . Order . Ref ." with ". " joined into fewer
+    // tokens than the call uses once a value sits between them (21 against 24).
+    const v = version('t', '1.0.0', {
+      systemInstruction: 'Be brief.',
+      userTemplate: 'Dear {{a}}. Order {{b}}. Ref {{c}}.',
+      variables: ['a', 'b', 'c'].map((name) => ({ name, type: 'string' as const, required: true, maxTokens: 1 })),
+      maxTokens: 100,
+    });
+    expect(count('12')).toBe(1);
+    const r = versionTokens(v, template('t'), config(), memo);
+    const actual = sentTokens(v, { a: '12', b: '12', c: '12' });
+    expect(actual).toBe(24);
+    expect(r.worstCasePromptTokens).toBeGreaterThanOrEqual(actual);
+    expect(r.userTemplateTokens).toBe(count('Dear ') + count('. Order ') + count('. Ref ') + count('.'));
+  });
+
+  it('is never below the rendered prompt, whatever fixed pieces and values sit around 2-3 placeholders', () => {
+    const pieces = ['Dear ', '. Order ', '. Ref ', '.', '(', ')', ' ', '\n', 'id:', '#', 'the', '-', "'s"];
+    const values = ['12', 'a', ' x', '.', 'ab', '\n', 'Ref'];
+    // Each value's own count is its bound: the tightest maxTokens it fits.
+    const bound = new Map(values.map((x) => [x, count(x)]));
+    const failures: string[] = [];
+    let checked = 0;
+    // A value joined into one word with the piece beside it ("Ref" then "the": "Refthe" is 3 tokens,
+    // "Ref" and "the" 1 each) can take more than its own count, its bound: no count of the fixed
+    // text reaches that, so those placements are left out (letter against letter).
+    const glued = (parts: string[], vals: string[]): boolean =>
+      vals.some((x, i) => /\p{L}$/u.test(parts[i]!) && /^\p{L}/u.test(x)) ||
+      vals.some((x, i) => /\p{L}$/u.test(x) && /^\p{L}/u.test(parts[i + 1]!));
+    let glue = 0;
+    const check = (parts: string[], vals: string[]): void => {
+      if (glued(parts, vals)) {
+        glue++;
+        return;
+      }
+      let user = parts[0]!;
+      vals.forEach((_, i) => (user += `{{v${i}}}${parts[i + 1]!}`));
+      const v = version('t', '1.0.0', {
+        systemInstruction: 'Be brief.',
+        userTemplate: user,
+        variables: vals.map((x, i) => ({ name: `v${i}`, type: 'string' as const, required: true, maxTokens: bound.get(x)! })),
+      });
+      const worst = versionTokens(v, template('t'), config(), memo).worstCasePromptTokens;
+      const actual = sentTokens(v, Object.fromEntries(vals.map((x, i) => [`v${i}`, x])));
+      checked++;
+      if (worst < actual) failures.push(`${JSON.stringify(user)} ${JSON.stringify(vals)}: ${worst} < ${actual}`);
+    };
+    // Two placeholders, `a{{x}}b{{y}}a` with y turning with x: every piece before and after each
+    // value, every value next to every piece on both sides.
+    pieces.forEach((a, ia) =>
+      pieces.forEach((b, ib) => values.forEach((x, ix) => check([a, b, a], [x, values[(ix + ia + ib) % values.length]!]))),
+    );
+    // Three placeholders, `{{x}}b{{y}}c{{z}}`, nothing or any piece between them: every value
+    // after, between and before every piece, and values side by side.
+    const between = ['', ...pieces];
+    between.forEach((b, ib) =>
+      between.forEach((c, ic) =>
+        values.forEach((y, iy) =>
+          check(['', b, c, ''], [values[(iy + ic) % values.length]!, y, values[(iy + ib) % values.length]!]),
+        ),
+      ),
+    );
+    expect(checked + glue).toBe(13 * 13 * 7 + 14 * 14 * 7);
+    expect(checked).toBeGreaterThan(1500);
+    expect(failures).toEqual([]);
   });
 
   it('bounds a variable by its default when the default is longer than maxTokens (the gateway sends it unchecked)', () => {
