@@ -72,8 +72,11 @@ export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** One character as a \uXXXX escape. */
-const asUnicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+/** One character as a \uXXXX escape; one beyond the BMP (a tag character, a surrogate pair) as \u{e0041}. */
+const asUnicodeEscape = (c: string): string => {
+  const code = c.codePointAt(0)!;
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+};
 
 /**
  * Control characters a message quotes from a file (an ESC in a kind or a name) written as escapes:
@@ -93,13 +96,23 @@ export function visibleName(s: string): string {
 }
 
 /**
- * Characters a terminal draws as nothing or that reorder the text around them: the bidi embeddings,
- * overrides and isolates ("Trojan Source"), the zero-width space and the direction marks, the line
- * and paragraph separators, the byte-order mark, the soft hyphen. One code unit each. Not the
- * zero-width joiner and non-joiner (U+200C, U+200D): emoji sequences (a family, a flag) and
- * Persian or Indic words are drawn with them, and hide nothing.
+ * Characters drawn as nothing or that reorder the text around them, as the inside of a `u`-flag
+ * character class (one source for HIDDEN_IN_ANSWER and UNSEEN): the soft hyphen, the Arabic letter
+ * mark, the Mongolian vowel separator, the zero-width space, non-joiner and joiner, the direction
+ * marks, the line and paragraph separators, the bidi embeddings, overrides and isolates ("Trojan
+ * Source"), the word joiner and invisible operators, the Hangul filler, the byte-order mark, and
+ * the tag characters ("ASCII smuggling": U+E0000-E007F spell instructions no one sees).
  */
-const HIDDEN_IN_ANSWER = /[\u00ad\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const INVISIBLE =
+  '\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\u3164\\ufeff\\u{e0000}-\\u{e007f}';
+
+/**
+ * What a model's answer may not show raw on a terminal: INVISIBLE but the zero-width joiner and
+ * non-joiner (U+200C, U+200D): emoji sequences (a family, a flag) and Persian or Indic words are
+ * drawn with them, and hide nothing. Other spaces (no-break, ideographic…) are drawn as spaces
+ * and stay, as in any French or Japanese answer.
+ */
+const HIDDEN_IN_ANSWER = new RegExp(`(?![\\u200c\\u200d])[${INVISIBLE}]`, 'gu');
 
 /**
  * A model's answer on a terminal (`run`): as `visible`, and a CR of no CRLF as an escape too (it
@@ -133,10 +146,11 @@ export function shown(text: string): string {
 }
 
 /**
- * Characters drawn as a space or as nothing: other spaces (no-break, em, ideographic…), zero-width
- * and bidirectional controls, the byte-order mark, the soft hyphen.
+ * Characters drawn as a space or as nothing: other spaces (no-break, em, ideographic…), and
+ * INVISIBLE (zero-width and bidirectional controls, the byte-order mark, the soft hyphen, the tag
+ * characters…), the joiners too.
  */
-const UNSEEN = /[\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u2069\u3000\ufeff]/g;
+const UNSEEN = new RegExp(`[\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000${INVISIBLE}]`, 'gu');
 
 /**
  * An added or removed line of prompt text in a diff: as `shown`, with the spaces and tabs it ends

@@ -4,7 +4,8 @@
 // hide text, set the window title or write the clipboard (OSC 52), and a backspace or a lone CR
 // cannot move the cursor back over what was printed; so are the characters drawn as nothing or
 // that reorder text (bidi overrides and isolates, "Trojan Source"; the zero-width space, the BOM,
-// the soft hyphen, the line and paragraph separators). Line breaks and tabs stay as they are, and
+// the soft hyphen, the line and paragraph separators, the tag characters of "ASCII smuggling",
+// each written whole as \u{e0049}). Line breaks and tabs stay as they are, and
 // so does a CRLF line end: its CR only returns to the start of a line the LF then leaves, so it
 // hides nothing, and an answer written with CRLF (a letter, some code) would otherwise show
 // \u000d at the end of every line. Piped (not a terminal), the answer is written as it came, byte
