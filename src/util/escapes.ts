@@ -126,10 +126,12 @@ export function visibleAnswer(s: string): string {
 /**
  * A diagnostic's message in text output: made visible, on one line (a stray newline would break
  * `file:line:` parsing). A line break can only come from a value the message quotes, so it is
- * shown as the escape it would be written as (`\n`, `\r`), not hidden as a space.
+ * shown as the escape it would be written as (`\n`, `\r`), not hidden as a space; a line or
+ * paragraph separator, which many readers also end a line at, as `\u2028`, `\u2029` (as
+ * `visibleName` writes them).
  */
 export function oneLine(s: string): string {
-  return visible(s).replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  return visible(s).replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/[\u2028\u2029]/g, asUnicodeEscape);
 }
 
 /** A diagnostic's message in an annotation: made visible, then escaped as workflow command data. */

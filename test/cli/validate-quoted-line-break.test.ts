@@ -60,3 +60,20 @@ describe('validate: a line break inside a quoted value', () => {
     expect(r.stdout).toContain('::"{{a%0Ab}}" in systemInstruction is not a placeholder');
   });
 });
+
+// A line or paragraph separator (U+2028, U+2029: YAML's "\L", "\P") ends a line for many
+// readers and editors as a line break does: in text it is shown as its escape, \u2028, as a name
+// in an address is, never raw.
+describe('validate: a line or paragraph separator inside a quoted value', () => {
+  it('text: shown as \\u2028 and \\u2029, each diagnostic on its own line', async () => {
+    await writeFile(
+      join(dir.path, 'prompts/docs.yaml'),
+      'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: sep-bot\nspec:\n  model: "gpt\\L4o\\Pmini"\n',
+    );
+    const r = await runCliInProcess(['validate'], { cwd: dir.path });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('error: unknown model "gpt\\u20284o\\u2029mini"');
+    expect(r.stdout).not.toMatch(/[\u2028\u2029]/);
+    for (const line of r.stdout.trimEnd().split(/\r\n|[\n\r\u2028\u2029]/)) expect(line).toMatch(/^prompts\/docs\.yaml:\d+:\d+: (error|warning): /);
+  });
+});

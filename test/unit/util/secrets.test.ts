@@ -137,6 +137,16 @@ describe('withEscapedForms and data that already holds an escaped form', () => {
   });
 });
 
+describe('withEscapedForms and a line or paragraph separator', () => {
+  it('masks a value holding U+2028 or U+2029 as a one-line message (oneLine) and a name (visibleName) escape them', () => {
+    const value = 'Zq7-left\u2028mid8\u2029Wk3-right';
+    const forms = withEscapedForms([{ name: 'SOME_SECRET', value }]);
+    for (const text of ['Zq7-left\\u2028mid8\\u2029Wk3-right', ...ESCAPES.map((f) => f(value))]) {
+      expect(maskSecrets(`a ${text} b`, forms), text).not.toContain('mid8');
+    }
+  });
+});
+
 describe('withEscapedForms and a multi-line value', () => {
   it('masks each line long enough to be one on its own too (a diff or a YAML block puts text between them)', () => {
     const forms = withEscapedForms([{ name: 'SIGNING_KEY', value: '-----BEGIN KEY-----\nMIIEvQIBADANBgkq\nab\n-----END KEY-----' }]);
