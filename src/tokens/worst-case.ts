@@ -32,6 +32,10 @@ export interface VersionTokenReport {
 export const TOKENS_PER_MESSAGE = 3;
 export const REPLY_PRIMING_TOKENS = 3;
 
+/** A letter or digit that ends or starts a fixed piece against a placeholder (two code units: a surrogate pair). */
+const WORD_END = /[\p{L}\p{N}]$/u;
+const WORD_START = /^[\p{L}\p{N}]/u;
+
 /** `{{name}}`, tolerating inner spaces as template engines do. */
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
@@ -52,7 +56,8 @@ export function modelIdOf(v: PromptVersion, template: PromptTemplate | undefined
  * counted on its own (through the memo) and summed: what every call sends whatever the variables
  * hold. Not the text with its placeholders deleted: the pieces on either side of a placeholder
  * would then join ("Dear . Order ." reads ". " as one token) into fewer tokens than a call sends
- * once a value sits between them, and the worst case would no longer be an upper bound.
+ * once a value sits between them, and the worst case would no longer be an upper bound. A
+ * placeholder against a letter or digit adds one token on that side.
  */
 export function fixedPiecesTokens(text: string, encoding: EncodingName, memo: TokenMemo): number {
   let tokens = 0;
@@ -60,6 +65,10 @@ export function fixedPiecesTokens(text: string, encoding: EncodingName, memo: To
   for (const m of text.matchAll(PLACEHOLDER)) {
     if (m.index > from) tokens += memo.count(text.slice(from, m.index), encoding);
     from = m.index + m[0].length;
+    // A value glued to a word ("Ref{{x}}the") can split it into more tokens than the two counts
+    // and the value's own bound ("Refthe" is 3 tokens, "Ref" and "the" 1 each): one more a side.
+    if (WORD_END.test(text.slice(Math.max(0, m.index - 2), m.index))) tokens++;
+    if (WORD_START.test(text.slice(from, from + 2))) tokens++;
   }
   if (from < text.length) tokens += memo.count(text.slice(from), encoding);
   return tokens;

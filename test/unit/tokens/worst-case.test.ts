@@ -114,17 +114,14 @@ describe('versionTokens worst case', () => {
     const failures: string[] = [];
     let checked = 0;
     // A value joined into one word with the piece beside it ("Ref" then "the": "Refthe" is 3 tokens,
-    // "Ref" and "the" 1 each) can take more than its own count, its bound: no count of the fixed
-    // text reaches that, so those placements are left out (letter against letter).
+    // "Ref" and "the" 1 each) can take more than its own count: a placeholder against a letter or
+    // digit counts one token more on that side. Those placements are checked too.
     const glued = (parts: string[], vals: string[]): boolean =>
       vals.some((x, i) => /\p{L}$/u.test(parts[i]!) && /^\p{L}/u.test(x)) ||
       vals.some((x, i) => /\p{L}$/u.test(x) && /^\p{L}/u.test(parts[i + 1]!));
     let glue = 0;
     const check = (parts: string[], vals: string[]): void => {
-      if (glued(parts, vals)) {
-        glue++;
-        return;
-      }
+      if (glued(parts, vals)) glue++;
       let user = parts[0]!;
       vals.forEach((_, i) => (user += `{{v${i}}}${parts[i + 1]!}`));
       const v = version('t', '1.0.0', {
@@ -152,8 +149,8 @@ describe('versionTokens worst case', () => {
         ),
       ),
     );
-    expect(checked + glue).toBe(13 * 13 * 7 + 14 * 14 * 7);
-    expect(checked).toBeGreaterThan(1500);
+    expect(checked).toBe(13 * 13 * 7 + 14 * 14 * 7);
+    expect(glue).toBeGreaterThan(500);
     expect(failures).toEqual([]);
   });
 
