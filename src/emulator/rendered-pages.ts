@@ -1,8 +1,9 @@
 // Listing pages as sent, kept while the state they were rendered from stands. A listing is a
-// pure function of the state and its query, so the same page asked again at the same state
-// revision (Store.listedRevision: a login or an invocation does not move it) is the same bytes: a client that reads every page of a large org
-// again (a plan that finds no changes) costs the emulator a lookup, not a render and a
-// JSON.stringify a page. The emulator stands in for a remote org on the client's own cores.
+// pure function of the state and its query, so the same page asked again at the same revision
+// of the listed state (Store.listedRevision: a login or an invocation does not move it) is the
+// same bytes: the next command that reads every page of a large org (a plan that finds no
+// changes) costs the emulator a lookup, not a render and a JSON.stringify a page. The emulator
+// stands in for a remote org on the client's own cores.
 
 /** What the pages held at once may weigh; past it the oldest go first. */
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;

@@ -59,7 +59,7 @@ export class ChangeTracker {
    * is never the same for two different states of those collections (a revision, for what is
    * derived from them: rendered listing pages).
    */
-  revision(apart: ReadonlySet<string> = new Set()): number {
+  revision(apart: ReadonlySet<string>): number {
     let sum = 0;
     for (const [collection, n] of this.changes) if (!apart.has(collection)) sum += n;
     return sum;
