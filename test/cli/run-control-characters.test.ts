@@ -83,13 +83,19 @@ describe('promptctl run: the answer’s control characters', () => {
   });
 });
 
+/** What a terminal's answer stream writes for `text` cut in two at `cut`: every cut from 0 to its length. */
+function shownAtEveryCut(text: string): Array<[cut: number, out: string]> {
+  const all: Array<[number, string]> = [];
+  for (let cut = 0; cut <= text.length; cut++) {
+    const s = answerStream(true);
+    all.push([cut, s.push(text.slice(0, cut)) + s.push(text.slice(cut)) + s.end()]);
+  }
+  return all;
+}
+
 describe('answerStream', () => {
   it('escapes whatever way the text is cut into chunks, and holds back only a CR or half a surrogate pair', () => {
-    for (let cut = 0; cut <= ANSWER.length; cut++) {
-      const s = answerStream(true);
-      const out = s.push(ANSWER.slice(0, cut)) + s.push(ANSWER.slice(cut)) + s.end();
-      expect(out, `cut at ${cut}`).toBe(SHOWN);
-    }
+    for (const [cut, out] of shownAtEveryCut(ANSWER)) expect(out, `cut at ${cut}`).toBe(SHOWN);
     const s = answerStream(true);
     expect(s.push('a\r')).toBe('a');
     expect(s.push('b')).toBe('\\u000db');
@@ -136,10 +142,7 @@ describe('promptctl run: the answer’s invisible and bidi characters', () => {
   });
 
   it('answerStream escapes them whatever way the text is cut into chunks', () => {
-    for (let cut = 0; cut <= BIDI_ANSWER.length; cut++) {
-      const s = answerStream(true);
-      expect(s.push(BIDI_ANSWER.slice(0, cut)) + s.push(BIDI_ANSWER.slice(cut)) + s.end(), `cut at ${cut}`).toBe(BIDI_SHOWN);
-    }
+    for (const [cut, out] of shownAtEveryCut(BIDI_ANSWER)) expect(out, `cut at ${cut}`).toBe(BIDI_SHOWN);
   });
 });
 
@@ -156,9 +159,7 @@ const SMUGGLED_SHOWN =
 
 describe('promptctl run: the answer’s tag characters and other invisible characters', () => {
   it('answerStream escapes each one whatever way the text is cut, a tag character as \\u{e0049}, never half of it', () => {
-    for (let cut = 0; cut <= SMUGGLED.length; cut++) {
-      const s = answerStream(true);
-      const out = s.push(SMUGGLED.slice(0, cut)) + s.push(SMUGGLED.slice(cut)) + s.end();
+    for (const [cut, out] of shownAtEveryCut(SMUGGLED)) {
       expect(out, `cut at ${cut}`).toBe(SMUGGLED_SHOWN);
       expect(out, `cut at ${cut}`).not.toMatch(/[\u{e0000}-\u{e007f}]/u);
       expect(out, `cut at ${cut}: no half surrogate pair`).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
