@@ -3,6 +3,8 @@
 // Plain data only; no I/O and no behaviour here.
 
 import { filterAddress, guideAddress, splitAddress, summarySettingAddress, templateAddress, testAddress, versionAddress } from './address.js';
+import type { Guide, GuidePublishState, SummarySetting } from './aistudio-types.js';
+import type { PromptTest } from './test-types.js';
 
 export const API_VERSION = 'promptctl/v1';
 
@@ -21,6 +23,9 @@ export interface SourceLocation {
 export type FieldLocations = Record<string, SourceLocation>;
 
 export type Labels = Record<string, string>;
+
+/** A JSON value as YAML gives it (a guide variable's validation, an assertion's value). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
  * Where a piece of prompt text starts in its source (a YAML scalar or a `{file: ...}` file), so
@@ -230,230 +235,9 @@ export interface TokenBudget {
   warnAt: number; // default 0.9
 }
 
-// ---- AI Studio (DESIGN §3b) -------------------------------------------------------------------
-// Enum spellings are the Genesys Platform API's (checked against the official SDKs' models).
-
-export const GUIDE_VARIABLE_TYPES = ['String', 'Integer', 'Number', 'Boolean', 'Date', 'List'] as const;
-export type GuideVariableType = (typeof GUIDE_VARIABLE_TYPES)[number];
-export const GUIDE_VARIABLE_SCOPES = ['Input', 'Output', 'InputAndOutput', 'GuideOnly'] as const;
-export type GuideVariableScope = (typeof GUIDE_VARIABLE_SCOPES)[number];
-export const GUIDE_PUBLISH_STATES = ['ProductionReady', 'TestReady', 'Draft'] as const;
-export type GuidePublishState = (typeof GUIDE_PUBLISH_STATES)[number];
-export const GUIDE_KNOWLEDGE_TYPES = ['Standard', 'Enhanced'] as const;
-export type GuideKnowledgeType = (typeof GUIDE_KNOWLEDGE_TYPES)[number];
-
-export interface GuideVariable {
-  name: string;
-  type: GuideVariableType;
-  scope: GuideVariableScope;
-  description?: string;
-  // The SDK types `validation` and `listValues` as bare objects (VariableValidation and ListValues
-  // have no members), so promptctl holds them as opaque JSON objects: checked to be objects, kept,
-  // sent and compared exactly as written.
-  /** Validation configuration (SDK Variable.validation); no validation when absent. */
-  validation?: { [key: string]: JsonValue };
-  /** A List variable's values configuration (SDK Variable.listValues). */
-  listValues?: { [key: string]: JsonValue };
-  /** A List variable's item variables (SDK Variable.listVariables: variables themselves). */
-  listVariables?: GuideVariable[];
-  /** Conversation custom attributes the variable is bound to (SDK ConversationAttribute). */
-  customConversationAttributes?: GuideConversationAttribute[];
-}
-
-/** SDK ConversationAttribute: an attribute of a conversation attribute schema. */
-export interface GuideConversationAttribute {
-  attributeName: string;
-  /** SDK ConversationAttributeSchema: the schema's id (selfUri is the server's link to it). */
-  schema: { id: string; selfUri?: string };
-}
-
-export interface GuideDataAction {
-  id: string;
-  label: string;
-  description?: string;
-}
-
-export interface GuideKnowledge {
-  knowledgeId: string;
-  description?: string;
-  knowledgeType?: GuideKnowledgeType;
-}
-
-/**
- * An AI Studio guide: the desired content of its production version. Identity is the Genesys
- * name as it is (free text). Version labels are Genesys's, never written in YAML.
- */
-export interface Guide {
-  kind: 'Guide';
-  name: string;
-  labels: Labels;
-  /** Resolved text (inline, or the contents of `{file: ...}`), normalised to LF. */
-  instruction: string;
-  variables: GuideVariable[];
-  dataActions: GuideDataAction[];
-  knowledge?: GuideKnowledge;
-  publish: GuidePublishState; // default ProductionReady
-  /** For token counting only; without it, an approximate o200k_base count. */
-  model?: string;
-  budget?: TokenBudget;
-  /** metadata.environments: the environments this document belongs to (absent: all). */
-  environments?: string[];
-  source: SourceLocation;
-  locations: FieldLocations;
-  /** Where the instruction starts ("spec.instruction"). Filled by the loader. */
-  textOrigins?: Record<string, TextOrigin>;
-  /** The `{file: ...}` path (relative to cwd) of the instruction, keyed "spec.instruction". */
-  textFiles?: Record<string, string>;
-}
-
-export const SUMMARY_INTERACTION_TYPES = ['Live', 'Email'] as const;
-export type SummaryInteractionType = (typeof SUMMARY_INTERACTION_TYPES)[number];
-export const SUMMARY_TYPES = ['Concise', 'Detailed'] as const;
-export type SummaryType = (typeof SUMMARY_TYPES)[number];
-export const SUMMARY_FORMATS = ['TextBlock', 'BulletPoints', 'GroupedTextBlocks', 'GroupedBulletPoints'] as const;
-export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
-export const SUMMARY_INSIGHTS = ['ReasonForCall', 'Resolution', 'ActionItems'] as const;
-export type SummaryInsight = (typeof SUMMARY_INSIGHTS)[number];
-export const SUMMARY_SERVICE_TYPES = ['Native', 'External'] as const;
-export type SummaryServiceType = (typeof SUMMARY_SERVICE_TYPES)[number];
-
-export interface SummaryCustomEntity {
-  label: string;
-  description: string;
-}
-
-/**
- * A conversation summary setting. Identity is the Genesys name as it is. With a `prompt` it is
- * of setting type Prompt, else Basic. `maskPII` is the wire's `{all: boolean}`.
- */
-export interface SummarySetting {
-  kind: 'SummarySetting';
-  name: string;
-  labels: Labels;
-  language: string; // BCP-47, e.g. en-US
-  interactionType?: SummaryInteractionType;
-  summaryType?: SummaryType;
-  format?: SummaryFormat;
-  maskPII?: boolean;
-  participantLabels?: { internal?: string; external?: string };
-  predefinedInsights?: SummaryInsight[];
-  customEntities?: SummaryCustomEntity[];
-  /** Resolved text, normalised to LF; present → setting type Prompt. */
-  prompt?: string;
-  serviceType?: SummaryServiceType;
-  integrationId?: string;
-  timeoutDuration?: number; // seconds
-  /** metadata.environments: the environments this document belongs to (absent: all). */
-  environments?: string[];
-  source: SourceLocation;
-  locations: FieldLocations;
-  /** Where the prompt starts ("spec.prompt"). Filled by the loader. */
-  textOrigins?: Record<string, TextOrigin>;
-  /** The `{file: ...}` path (relative to cwd) of the prompt, keyed "spec.prompt". */
-  textFiles?: Record<string, string>;
-}
-
-// ---- PromptTest (DESIGN §7): never applied, run by `promptctl test` ---------------------------
-
-/** A template (pinned to a version, or through its split's routing), or a guide. */
-export type TestTarget = { template: string; version?: string } | { guide: string };
-
-export const TEST_MESSAGE_ROLES = ['system', 'user', 'assistant'] as const;
-export type TestMessageRole = (typeof TEST_MESSAGE_ROLES)[number];
-
-export interface TestMessage {
-  role: TestMessageRole;
-  content: string;
-}
-
-/** A test input value: a template variable's string/number/boolean, or a guide List's items. */
-export type TestVarValue = string | number | boolean | string[];
-
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-export const ASSERTION_TYPES = [
-  'contains',
-  'notContains',
-  'regex',
-  'equals',
-  'isJson',
-  'jsonSchema',
-  'maxOutputTokens',
-  'maxLatencyMs',
-  'maxCostUsd',
-  'blockedBy',
-  'redacts',
-  'routedTo',
-] as const;
-export type AssertionType = (typeof ASSERTION_TYPES)[number];
-
-/**
- * One expectation on a case's result; `not` inverts it. Semantics (for the runner):
- * contains/notContains: substring of the output text; regex: a JavaScript RegExp (no flags) that
- * must match somewhere in the output; equals: a string equals the output text, any other JSON
- * value equals the output parsed as JSON; isJson: the output parses as JSON; jsonSchema: the
- * output parsed as JSON validates against the schema (draft 2020-12); maxOutputTokens,
- * maxLatencyMs, maxCostUsd: upper bounds (inclusive); blockedBy: the named SafetyFilter blocked
- * the call; redacts: a filter redacted content of that category; routedTo: the split routed the
- * call to that version of the target template.
- */
-export type Assertion = {
-  not: boolean; // default false
-  /** Dotted location key of the assertion's value ("spec.cases.0.expect.1.regex"). */
-  path: string;
-} & (
-  | { type: 'contains' | 'notContains' | 'regex'; value: string }
-  | { type: 'equals'; value: JsonValue }
-  | { type: 'isJson'; value: true }
-  | { type: 'jsonSchema'; value: { [key: string]: JsonValue } }
-  | { type: 'maxOutputTokens' | 'maxLatencyMs' | 'maxCostUsd'; value: number }
-  | { type: 'blockedBy'; value: string }
-  | { type: 'redacts'; value: FilterCategory }
-  | { type: 'routedTo'; value: string }
-);
-
-export interface TestCase {
-  name: string;
-  /** Variable name → value (template variables, or a guide's Input variables). Default {}. */
-  vars: Record<string, TestVarValue>;
-  /** Conversation before the call: history for a template, the turns sent to a guide. Default []. */
-  messages: TestMessage[];
-  expect: Assertion[];
-}
-
-export const TEST_FINISH_REASONS = ['stop', 'length', 'content_filter'] as const;
-export type TestFinishReason = (typeof TEST_FINISH_REASONS)[number];
-
-/**
- * A canned model answer for the embedded emulator (the emulator's fixture format, its `template`
- * implied by the test's target): the first whose `match` holds answers a call instead of the
- * simulator's neutral text. Never sent to a real org. `regex` is read as the emulator reads it:
- * `/pattern/flags`, a leading `(?i)`, or a plain pattern, matched against the rendered prompt.
- */
-export interface TestResponse {
-  /** Every given condition must hold; none: every call to the target. */
-  match: { version?: string; contains?: string; regex?: string };
-  output: string;
-  finishReason?: TestFinishReason;
-}
-
-export interface PromptTest {
-  kind: 'PromptTest';
-  name: string;
-  labels: Labels;
-  target: TestTarget;
-  repeat: number; // default 1, at least 1
-  threshold: number; // pass rate 0..1, default 1
-  cases: TestCase[];
-  /** Canned answers for the embedded emulator (default []). */
-  responses: TestResponse[];
-  /** metadata.environments: the environments this document belongs to (absent: all). */
-  environments?: string[];
-  source: SourceLocation;
-  locations: FieldLocations;
-  /** Where mapping keys are, keyed like `locations` (a var's name: "spec.cases.0.vars.plan"). */
-  keyLocations: FieldLocations;
-}
+// The AI Studio resources and PromptTest, each in its own file; one import for the whole model.
+export * from './aistudio-types.js';
+export * from './test-types.js';
 
 /** The LLM Gateway resources. */
 export type Resource = PromptTemplate | PromptVersion | TrafficSplit | SafetyFilter;
