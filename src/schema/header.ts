@@ -3,7 +3,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { API_VERSION } from '../model/types.js';
 import { type DocumentKind } from '../model/address.js';
 import { findNode, nodeStart, type DocContext } from '../config/nodes.js';
-import { describeValue } from './errors.js';
+import { describeValue } from './messages.js';
 import { closest } from '../util/suggest.js';
 import { DOCUMENT_KINDS } from '../model/address.js';
 

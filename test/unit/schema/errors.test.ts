@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseYaml } from '../../../src/config/parse.js';
 import type { DocContext } from '../../../src/config/nodes.js';
-import { mapSchemaErrors, pointerSegments, displayPath } from '../../../src/schema/errors.js';
+import { mapSchemaErrors, pointerSegments } from '../../../src/schema/errors.js';
+import { displayPath } from '../../../src/schema/messages.js';
 import { checkHeader } from '../../../src/schema/header.js';
 import { validators, SCHEMAS_DIR } from '../../../src/schema/validator.js';
 import { DOCUMENT_KINDS } from '../../../src/model/address.js';
