@@ -9,7 +9,7 @@ import { canonical as summaryCanonical, fromWire as summaryFromWire } from '../k
 import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
 import { isManaged } from '../kinds/labels.js';
 import { filterAddress, GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, summarySettingAddress, templateAddress, versionAddress } from '../model/address.js';
-import { normalizeText } from '../model/normalize.js';
+import { normalizeText } from '../model/text.js';
 import { API_VERSION, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { byCodeUnits } from '../util/compare.js';

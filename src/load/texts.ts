@@ -8,11 +8,10 @@ import {
   normalizeGuide,
   normalizeSummarySetting,
   normalizeTemplate,
-  normalizeText,
-  normalizedOrigin,
   normalizeVersion,
   type DocumentFacts,
 } from '../model/normalize.js';
+import { normalizeText, normalizedOrigin } from '../model/text.js';
 import type { PromptTemplate, SafetyFilter, SummarySetting, TextOrigin } from '../model/types.js';
 import type { DocumentKind } from '../model/address.js';
 import { resolveFileRef, type FileRefResult } from '../config/file-refs.js';

@@ -2,7 +2,7 @@
 // fields, variables keyed by name), model ⇄ wire, and the calls apply makes (create or patch a
 // Draft, publish, retire). Planning one version against its live counterpart is plan.ts.
 import { versionAddress } from '../../model/address.js';
-import { normalizeText } from '../../model/normalize.js';
+import { normalizeText } from '../../model/text.js';
 import type { PromptVersion, Variable } from '../../model/types.js';
 import type { VersionContent, VersionCreate, VersionOptionalField, VersionPatch, VersionState, WireVariable, WireVersion } from '../../targets/llmgateway/wire.js';
 import { inKeyOrder } from '../../util/compare.js';

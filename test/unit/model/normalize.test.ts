@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeGuide, normalizeSummarySetting, normalizeTest, normalizeText, type DocumentFacts } from '../../../src/model/normalize.js';
+import { normalizeGuide, normalizeSummarySetting, normalizeTest, type DocumentFacts } from '../../../src/model/normalize.js';
+import { normalizeText } from '../../../src/model/text.js';
 
 const facts = (texts: Record<string, string> = {}): DocumentFacts => ({
   source: { file: 'f.yaml', line: 1, column: 1 },
