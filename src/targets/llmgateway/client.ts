@@ -1,26 +1,19 @@
 // GatewayApi over HTTP: the LLM Gateway's typed resources on the shared REST client (genesys/).
 // Every write whose outcome can be unknown carries a reconciliation read; whether a live object
 // holds what was sent is decided by the kinds' canonical forms, passed in as `landed`.
-import { ApiError } from '../../genesys/errors.js';
-import { describeTransport, transportFailure } from '../../genesys/failures.js';
 import { conflict, errorCode, heldAsSent, json, patched, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
-import { sseEvents, type SseEvent } from '../../genesys/sse.js';
 import type { Found } from '../../genesys/exchange.js';
 import type { Expand, GatewayApi, InvocationStreamEvent, InvokeOptions, InvokeStreamOptions, PublishOptions } from './api.js';
 import { paths } from './paths.js';
+import * as runtime from './runtime.js';
 import { TemplateDirectory } from './directory.js';
 import { jobFailed, publishedOther, PublishConfirmations } from './publications.js';
 import { ORGANIZATION_PATH, type WireOrganization } from '../../genesys/conventions.js';
 import {
-  EVENT_STREAM,
-  INVOCATION_EVENTS,
-  testHeader,
   type AnalyticsQuery,
   type AnalyticsResult,
-  type ErrorBody,
   type InvocationRequest,
   type InvocationResult,
-  type InvocationSummary,
   type FilterCreate,
   type FilterUpdate,
   type TemplateCreate,
@@ -299,122 +292,23 @@ class GatewayClient implements GatewayApi {
     return this.r.delete(paths.filter(id));
   }
 
-  // ---- runtime: invocations and analytics -------------------------------------------------
-
-  // An invocation changes nothing but the analytics, so one whose outcome is unknown is resent
-  // (and may then be counted twice); the analytics query is a read.
+  // ---- runtime: invocations and analytics (runtime.ts) ------------------------------------
 
   invoke(body: InvocationRequest, opts: InvokeOptions = {}): Promise<InvocationResult> {
-    const { stream: _stream, ...request } = body;
-    return this.t.call<InvocationResult>({
-      method: 'POST',
-      path: paths.invocations(),
-      json: request,
-      idempotent: true,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.test !== undefined ? { headers: testHeader(opts.test) } : {}),
-      parse: json<InvocationResult>,
-    });
+    return runtime.invoke(this.t, body, opts);
   }
 
-  async *invokeStream(body: InvocationRequest, opts: InvokeStreamOptions = {}): AsyncGenerator<InvocationStreamEvent> {
-    const path = paths.invocations();
-    const { stream: _stream, ...request } = body;
-    const res = await this.t.stream({
-      method: 'POST',
-      path,
-      json: { ...request, stream: true },
-      acceptHeader: EVENT_STREAM,
-      idempotent: true,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
-    });
-    let chars = 0;
-    const where = `POST ${path}`;
-    const broken = (why: string, code = 'stream.interrupted'): ApiError =>
-      new ApiError(
-        `${where}: the event stream was cut after ${chars} characters of output (${why}); the answer is incomplete (correlation id ${res.correlationId})`,
-        0,
-        code,
-        res.correlationId,
-        'POST',
-        path,
-      );
-    const data = <T>(ev: SseEvent): T => {
-      try {
-        return JSON.parse(ev.data) as T;
-      } catch {
-        throw broken(`its ${ev.event} event does not hold JSON`, 'stream.invalid');
-      }
-    };
-    try {
-      if (!String(res.headers['content-type'] ?? '').toLowerCase().includes(EVENT_STREAM)) {
-        // The server answered JSON after all: the whole result at once.
-        const parts: Buffer[] = [];
-        for await (const c of res.body) parts.push(c);
-        const result = data<InvocationResult>({ event: 'JSON', data: Buffer.concat(parts).toString('utf8') });
-        const { output, ...summary } = result;
-        if (output?.text) yield { type: 'delta', text: output.text };
-        yield { type: 'done', result: summary };
-        return;
-      }
-      let midEvent = false;
-      for await (const ev of sseEvents(res.body, (end) => (midEvent = end.incomplete))) {
-        if (ev.event === INVOCATION_EVENTS.delta) {
-          const d = data<{ text?: unknown }>(ev);
-          if (typeof d.text !== 'string') throw broken('a delta event without text', 'stream.invalid');
-          chars += d.text.length;
-          yield { type: 'delta', text: d.text };
-        } else if (ev.event === INVOCATION_EVENTS.done) {
-          yield { type: 'done', result: data<InvocationSummary>(ev) };
-          return;
-        } else if (ev.event === INVOCATION_EVENTS.error) {
-          throw streamError(data<ErrorBody>(ev), path, res.correlationId, chars);
-        }
-        // Other events are ignored (a newer server may send more).
-      }
-      throw broken(midEvent ? 'the server closed it in the middle of an event' : 'the server closed it before the done event');
-    } catch (err) {
-      if (err instanceof ApiError) throw err;
-      if (opts.signal?.aborted) throw opts.signal.reason;
-      const t = transportFailure(err);
-      throw broken(t.kind === 'transport' ? describeTransport(t) : String(err));
-    } finally {
-      res.close();
-    }
+  invokeStream(body: InvocationRequest, opts: InvokeStreamOptions = {}): AsyncGenerator<InvocationStreamEvent> {
+    return runtime.invokeStream(this.t, body, opts);
   }
 
   queryAnalytics(body: AnalyticsQuery): Promise<AnalyticsResult> {
-    return this.t.call<AnalyticsResult>({
-      method: 'POST',
-      path: paths.analytics(),
-      json: body,
-      idempotent: true,
-      parse: json<AnalyticsResult>,
-    });
+    return runtime.queryAnalytics(this.t, body);
   }
 
   private findVersion(templateId: string, label: string): Promise<WireVersion | undefined> {
     return this.r.getIfExists<WireVersion>(paths.version(templateId, label));
   }
-}
-
-/** An `event: error` as the ApiError a failed call would have been. */
-function streamError(body: Partial<ErrorBody>, path: string, correlationId: string, chars: number): ApiError {
-  const status = typeof body.status === 'number' ? body.status : 500;
-  const code = typeof body.code === 'string' ? body.code : 'stream.error';
-  const cid = typeof body.contextId === 'string' && body.contextId ? body.contextId : correlationId;
-  const after = chars > 0 ? ` after ${chars} characters of output` : '';
-  const err = new ApiError(
-    `POST ${path} failed${after}: ${status} ${code}: ${typeof body.message === 'string' ? body.message : code} (correlation id ${cid})`,
-    status,
-    code,
-    cid,
-    'POST',
-    path,
-  );
-  if (typeof body.message === 'string' && typeof body.code === 'string') err.body = body as ErrorBody;
-  return err;
 }
 
 function expandParam(expand: Expand[] | undefined): string | undefined {

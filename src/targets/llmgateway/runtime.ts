@@ -1,0 +1,132 @@
+// The LLM Gateway's runtime over HTTP: invocations (whole, or streamed as Server-Sent Events) and
+// the analytics query. An invocation changes nothing but the analytics, so one whose outcome is
+// unknown is resent (and may then be counted twice); the analytics query is a read.
+import { ApiError } from '../../genesys/errors.js';
+import { describeTransport, transportFailure } from '../../genesys/failures.js';
+import { json } from '../../genesys/rest.js';
+import { sseEvents, type SseEvent } from '../../genesys/sse.js';
+import type { Transport } from '../../genesys/transport.js';
+import type { InvocationStreamEvent, InvokeOptions, InvokeStreamOptions } from './api.js';
+import { paths } from './paths.js';
+import {
+  EVENT_STREAM,
+  INVOCATION_EVENTS,
+  testHeader,
+  type AnalyticsQuery,
+  type AnalyticsResult,
+  type ErrorBody,
+  type InvocationRequest,
+  type InvocationResult,
+  type InvocationSummary,
+} from './wire.js';
+
+/** One invocation, its answer whole. */
+export function invoke(t: Transport, body: InvocationRequest, opts: InvokeOptions = {}): Promise<InvocationResult> {
+  const { stream: _stream, ...request } = body;
+  return t.call<InvocationResult>({
+    method: 'POST',
+    path: paths.invocations(),
+    json: request,
+    idempotent: true,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.test !== undefined ? { headers: testHeader(opts.test) } : {}),
+    parse: json<InvocationResult>,
+  });
+}
+
+/** One invocation, its answer as it is written: deltas, then the summary (a JSON answer is taken whole). */
+export async function* invokeStream(t: Transport, body: InvocationRequest, opts: InvokeStreamOptions = {}): AsyncGenerator<InvocationStreamEvent> {
+  const path = paths.invocations();
+  const { stream: _stream, ...request } = body;
+  const res = await t.stream({
+    method: 'POST',
+    path,
+    json: { ...request, stream: true },
+    acceptHeader: EVENT_STREAM,
+    idempotent: true,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+  });
+  let chars = 0;
+  const where = `POST ${path}`;
+  const broken = (why: string, code = 'stream.interrupted'): ApiError =>
+    new ApiError(
+      `${where}: the event stream was cut after ${chars} characters of output (${why}); the answer is incomplete (correlation id ${res.correlationId})`,
+      0,
+      code,
+      res.correlationId,
+      'POST',
+      path,
+    );
+  const data = <T>(ev: SseEvent): T => {
+    try {
+      return JSON.parse(ev.data) as T;
+    } catch {
+      throw broken(`its ${ev.event} event does not hold JSON`, 'stream.invalid');
+    }
+  };
+  try {
+    if (!String(res.headers['content-type'] ?? '').toLowerCase().includes(EVENT_STREAM)) {
+      // The server answered JSON after all: the whole result at once.
+      const parts: Buffer[] = [];
+      for await (const c of res.body) parts.push(c);
+      const result = data<InvocationResult>({ event: 'JSON', data: Buffer.concat(parts).toString('utf8') });
+      const { output, ...summary } = result;
+      if (output?.text) yield { type: 'delta', text: output.text };
+      yield { type: 'done', result: summary };
+      return;
+    }
+    let midEvent = false;
+    for await (const ev of sseEvents(res.body, (end) => (midEvent = end.incomplete))) {
+      if (ev.event === INVOCATION_EVENTS.delta) {
+        const d = data<{ text?: unknown }>(ev);
+        if (typeof d.text !== 'string') throw broken('a delta event without text', 'stream.invalid');
+        chars += d.text.length;
+        yield { type: 'delta', text: d.text };
+      } else if (ev.event === INVOCATION_EVENTS.done) {
+        yield { type: 'done', result: data<InvocationSummary>(ev) };
+        return;
+      } else if (ev.event === INVOCATION_EVENTS.error) {
+        throw streamError(data<ErrorBody>(ev), path, res.correlationId, chars);
+      }
+      // Other events are ignored (a newer server may send more).
+    }
+    throw broken(midEvent ? 'the server closed it in the middle of an event' : 'the server closed it before the done event');
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    const t = transportFailure(err);
+    throw broken(t.kind === 'transport' ? describeTransport(t) : String(err));
+  } finally {
+    res.close();
+  }
+}
+
+/** The analytics query over what the gateway answered. */
+export function queryAnalytics(t: Transport, body: AnalyticsQuery): Promise<AnalyticsResult> {
+  return t.call<AnalyticsResult>({
+    method: 'POST',
+    path: paths.analytics(),
+    json: body,
+    idempotent: true,
+    parse: json<AnalyticsResult>,
+  });
+}
+
+/** An `event: error` as the ApiError a failed call would have been. */
+function streamError(body: Partial<ErrorBody>, path: string, correlationId: string, chars: number): ApiError {
+  const status = typeof body.status === 'number' ? body.status : 500;
+  const code = typeof body.code === 'string' ? body.code : 'stream.error';
+  const cid = typeof body.contextId === 'string' && body.contextId ? body.contextId : correlationId;
+  const after = chars > 0 ? ` after ${chars} characters of output` : '';
+  const err = new ApiError(
+    `POST ${path} failed${after}: ${status} ${code}: ${typeof body.message === 'string' ? body.message : code} (correlation id ${cid})`,
+    status,
+    code,
+    cid,
+    'POST',
+    path,
+  );
+  if (typeof body.message === 'string' && typeof body.code === 'string') err.body = body as ErrorBody;
+  return err;
+}
