@@ -134,9 +134,13 @@ export function oneLine(s: string): string {
   return visible(s).replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/[\u2028\u2029]/g, asUnicodeEscape);
 }
 
-/** A diagnostic's message in an annotation: made visible, then escaped as workflow command data. */
+/**
+ * A diagnostic's message in an annotation: made visible, then escaped as workflow command data (a
+ * line break as %0A, which GitHub shows as one). A line or paragraph separator, which GitHub's page
+ * would also break the line at, as its escape, `\u2028`, as `oneLine` writes it in text.
+ */
 export function annotationMessage(s: string): string {
-  return escapeData(visible(s));
+  return escapeData(visible(s).replace(/[\u2028\u2029]/g, asUnicodeEscape));
 }
 
 /**

@@ -12,3 +12,14 @@ describe('printing diagnostics', () => {
     expect(formatGithub(d)).toBe('::error file=p.yaml,line=2,col=7,title=schema/kind::unknown kind "Prompt\\u001b[31mX\\u0000"%0D%0Asee%0DDESIGN');
   });
 });
+
+describe('a line or paragraph separator in an annotation', () => {
+  // GitHub shows an annotation's message in its web UI, where U+2028/U+2029 break the line as
+  // %0A does; a separator can only come from a value the message quotes, so it is shown as the
+  // escape the text format writes, and the annotation reads the same as the text line.
+  const sep: Diagnostic = { file: 'p.yaml', line: 3, column: 10, severity: 'error', rule: 'tokens/unknown-model', message: 'unknown model "gpt\u20284o\u2029mini"' };
+  it('is written as \\u2028 and \\u2029, as in text', () => {
+    expect(formatGithub(sep)).toBe('::error file=p.yaml,line=3,col=10,title=tokens/unknown-model::unknown model "gpt\\u20284o\\u2029mini"');
+    expect(formatText(sep)).toContain('unknown model "gpt\\u20284o\\u2029mini"');
+  });
+});
