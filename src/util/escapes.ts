@@ -136,8 +136,8 @@ export function oneLine(s: string): string {
 
 /**
  * A diagnostic's message in an annotation: made visible, then escaped as workflow command data (a
- * line break as %0A, which GitHub shows as one). A line or paragraph separator, which GitHub's page
- * would also break the line at, as its escape, `\u2028`, as `oneLine` writes it in text.
+ * line break as %0A, which GitHub shows as one). A line or paragraph separator, which a browser
+ * may also break the line at, as its escape, `\u2028`, as `oneLine` writes it in text.
  */
 export function annotationMessage(s: string): string {
   return escapeData(visible(s).replace(/[\u2028\u2029]/g, asUnicodeEscape));

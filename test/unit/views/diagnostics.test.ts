@@ -14,7 +14,7 @@ describe('printing diagnostics', () => {
 });
 
 describe('a line or paragraph separator in an annotation', () => {
-  // GitHub shows an annotation's message in its web UI, where U+2028/U+2029 break the line as
+  // GitHub shows an annotation's message in its web UI, where U+2028/U+2029 may break the line as
   // %0A does; a separator can only come from a value the message quotes, so it is shown as the
   // escape the text format writes, and the annotation reads the same as the text line.
   const sep: Diagnostic = { file: 'p.yaml', line: 3, column: 10, severity: 'error', rule: 'tokens/unknown-model', message: 'unknown model "gpt\u20284o\u2029mini"' };
