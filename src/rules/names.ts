@@ -56,18 +56,29 @@ export function checkNames(state: DesiredState): Diagnostic[] {
       continue;
     }
     const at = locate(r, identityPath(r));
-    const earlier = locate(first, identityPath(first));
+    // Documents kept to environments that do not overlap still name one object (environments.ts
+    // `singleEnvironmentDiagnostics`): the message says so, or the clash looks like a mistake of ours.
+    const apart = disjointEnvironments(first, r);
+    const earlier = `${where(locate(first, identityPath(first)))}${apart ? ` (kept to ${apart[0].join(', ')}; this one to ${apart[1].join(', ')})` : ''}`;
     const what =
       r.kind === 'TrafficSplit'
-        ? `template "${r.template}" already has a TrafficSplit at ${where(earlier)} (one split per template)`
+        ? `template "${r.template}" already has a TrafficSplit at ${earlier} (one split per template${apart ? ': routes that differ by environment go in its spec.environments' : ''})`
         : r.kind === 'PromptVersion'
-          ? `version ${r.version} of template "${r.template}" is already defined at ${where(earlier)}; add a new version instead`
+          ? `version ${r.version} of template "${r.template}" is already defined at ${earlier}; add a new version instead${apart ? ' (a label is one content in every environment: promotion compares them)' : ''}`
           : 'name' in first && first.name !== r.name
-            ? `${r.kind} "${r.name}" differs only in case from "${first.name}" at ${where(earlier)}; rename one (AI Studio is taken to compare these names without case)`
-            : `${r.kind} "${r.name}" is already defined at ${where(earlier)}`;
+            ? `${r.kind} "${r.name}" differs only in case from "${first.name}" at ${earlier}; rename one (AI Studio is taken to compare these names without case)`
+            : `${r.kind} "${r.name}" is already defined at ${earlier}${apart ? ": a name is one object in every environment; say what differs by environment in one document (a split's spec.environments) or give the other a name of its own" : ''}`;
     out.push(diagnostic(at, 'error', 'names/duplicate', what));
   }
   return out;
+}
+
+/** The environments two documents are kept to, when both name theirs and none is in both. */
+function disjointEnvironments(a: Addressable, b: Addressable): [string[], string[]] | undefined {
+  const x = a.environments;
+  const y = b.environments;
+  if (!x || !y || x.some((e) => y.includes(e))) return undefined;
+  return [x, y];
 }
 
 /** C0 and C1 control characters and DEL (tab included: a name is one visible line). */

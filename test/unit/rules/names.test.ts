@@ -18,6 +18,16 @@ describe('names/duplicate', () => {
     ]);
   });
 
+  it('says why two documents kept to different environments still clash: a name is one object in every environment', () => {
+    const a = template('billing', 'a.yaml', { environments: ['dev', 'staging'] });
+    const b = template('billing', 'b.yaml', { environments: ['prod'] });
+    const [d] = checkNames(state({ templates: [a, b] }));
+    expect(d?.message).toMatch(/^PromptTemplate "billing" is already defined at a\.yaml:\d+:\d+ \(kept to dev, staging; this one to prod\): a name is one object in every environment; say what differs by environment in one document \(a split's spec\.environments\) or give the other a name of its own$/);
+    // Overlapping environments: the plain message.
+    const c = template('billing', 'c.yaml', { environments: ['prod', 'dev'] });
+    expect(checkNames(state({ templates: [a, c] }))[0]?.message).toMatch(/^PromptTemplate "billing" is already defined at a\.yaml:\d+:\d+$/);
+  });
+
   it('covers versions, splits and filters by their identities', () => {
     const ds = checkNames(
       state({
