@@ -78,7 +78,7 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): S
       continue;
     }
     if (stableStringify(comparable(s)) !== stableStringify(comparable(f))) {
-      reasons.push({ address: s.address, message: `the desired content differs from the plan (the files changed)${maskedInFile(s, f)}` });
+      reasons.push({ address: s.address, message: `the desired content differs from the plan (the files changed since it was saved, or the plan file was edited)${maskedInFile(s, f)}` });
       continue;
     }
     const edited = editedFields(s, f);

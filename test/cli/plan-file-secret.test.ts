@@ -153,7 +153,7 @@ describe('a saved plan over live content that holds a secret', () => {
     // Applied where MY_API_TOKEN is not set (or has another value): the file masks what this run shows.
     const elsewhere = await s.cli(['apply', 'plan.json']);
     expect(elsewhere.code).toBe(1);
-    expect(elsewhere.stderr).toMatch(/PromptTemplate\/billing-assistant: the desired content differs from the plan \(the files changed\); the plan file masks MY_API_TOKEN there, which this environment does not hold as a secret/);
+    expect(elsewhere.stderr).toMatch(/PromptTemplate\/billing-assistant: the desired content differs from the plan \(the files changed since it was saved, or the plan file was edited\); the plan file masks MY_API_TOKEN there, which this environment does not hold as a secret/);
     expect(elsewhere.stderr).toMatch(/nothing was applied/);
     const billing = (await s.emu.api.listTemplates()).find((t) => t.name === 'billing-assistant')!;
     expect(billing.description).toBe('Answers billing questions for signed-in customers.');

@@ -186,7 +186,7 @@ describe('staleReasons', () => {
     expect(reasons).toEqual(
       expect.arrayContaining([
         { address: '(target)', message: 'the plan was made for emulator, but the target is another org' },
-        { address: 'SafetyFilter/guard', message: 'the desired content differs from the plan (the files changed)' },
+        { address: 'SafetyFilter/guard', message: 'the desired content differs from the plan (the files changed since it was saved, or the plan file was edited)' },
         { address: 'PromptTemplate/beta', message: 'now needs create, which the plan does not include' },
       ]),
     );

@@ -62,7 +62,7 @@ describe('maskedPlan', () => {
     // Where the secret is not known, the fresh plan shows the value the file masks: named as such.
     const elsewhere = staleReasons(saved, fresh);
     expect(elsewhere).toHaveLength(1);
-    expect(elsewhere[0]!.message).toMatch(/^the desired content differs from the plan \(the files changed\); the plan file masks MY_API_TOKEN there, which this environment does not hold as a secret/);
+    expect(elsewhere[0]!.message).toMatch(/^the desired content differs from the plan \(the files changed since it was saved, or the plan file was edited\); the plan file masks MY_API_TOKEN there, which this environment does not hold as a secret/);
     expect(elsewhere[0]!.secret).toBeUndefined();
   });
 });
