@@ -17,9 +17,15 @@ describe('scaleWeights', () => {
     expect(out.reduce((n, x) => n + x.weight, 0)).toBe(100);
   });
 
-  it('is deterministic on ties, and shares equally when the others had nothing', () => {
+  it('is deterministic on ties, and refuses to guess when the others had nothing', () => {
     expect(scaleWeights(r(['a', 1], ['b', 1], ['c', 98]), 'c', 1)).toEqual(r(['a', 50], ['b', 49], ['c', 1]));
-    expect(scaleWeights(r(['a', 0], ['b', 0], ['c', 100]), 'c', 1)).toEqual(r(['a', 50], ['b', 49], ['c', 1]));
+    // c holds everything; a and b were taken out (0 %): sharing 99 % between them would send
+    // production traffic back to retired versions nobody named.
+    expect(() => scaleWeights(r(['a', 0], ['b', 0], ['c', 100]), 'c', 1)).toThrow(
+      /^version c holds all the traffic and the other routes \(a, b\) have none: say which version takes the other 99% \(promote that one with --weight 99\), or roll back; nothing was changed$/,
+    );
+    expect(scaleWeights(r(['a', 0], ['b', 0], ['c', 100]), 'c', 100)).toEqual(r(['a', 0], ['b', 0], ['c', 100]));
+    expect(scaleWeights(r(['a', 0], ['b', 0], ['c', 100]), 'a', 10)).toEqual(r(['a', 10], ['b', 0], ['c', 90]));
     expect(() => scaleWeights(r(['a', 100]), 'a', 50)).toThrow(/only route/);
     expect(() => scaleWeights(r(['a', 100]), 'b', 101)).toThrow(/0 to 100/);
   });
