@@ -76,14 +76,23 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const masked = (path: string, found: Set<string>): void => {
     if (found.size > 0) ctx.info(`warning: ${visibleName(join(flags.out, path))}: the live org holds the value of ${[...found].sort().join(', ')}; written as [redacted: …] (remove it from the org, and rotate that credential: it may have been shared)`);
   };
+  // --force replaces a file of the same name whole: said per file, since what it held beyond the
+  // org's objects (comments, a guide's budget) is not in the export.
+  const replaced = async (path: string): Promise<void> => {
+    if (existing.length > 0 && (await lstat(join(dir, path)).then(() => true, () => false))) {
+      ctx.info(`warning: ${visibleName(join(flags.out, path))} was there before and is replaced by the export (what it held beyond the org's objects, comments included, is not in it; git has the old file if it was committed)`);
+    }
+  };
   for (const f of result.files) {
     const found = new Set<string>();
     const documents = f.documents.map((d) => maskedForExport(ctx, d, found));
+    await replaced(f.path);
     await writeFileAtomic(join(dir, f.path), documentsToYaml(documents));
     masked(f.path, found);
   }
   for (const t of result.texts) {
     const found = new Set<string>();
+    await replaced(t.path);
     await writeFileAtomic(join(dir, t.path), maskedForExport(ctx, t.text, found));
     masked(t.path, found);
   }

@@ -131,6 +131,19 @@ describe('promptctl export', () => {
     ]);
   });
 
+  it('--force names each file it replaced (its comments and what the org does not hold are gone from it)', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await mkdir(join(s.dir.path, 'busy'));
+    await writeFile(join(s.dir.path, 'busy/billing-assistant.yaml'), '# our notes\n');
+    await writeFile(join(s.dir.path, 'busy/notes.txt'), 'keep me');
+    const r = await s.cli(['export', '--out', 'busy', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: busy/billing-assistant.yaml was there before and is replaced by the export (what it held beyond the org\'s objects, comments included, is not in it; git has the old file if it was committed)');
+    expect(r.stderr).not.toMatch(/safety-filters\.yaml was there before/);
+    expect(await readFile(join(s.dir.path, 'busy/notes.txt'), 'utf8')).toBe('keep me');
+  });
+
   it('--force into the prompts directory itself: the clash with the files there is named as theirs, and exits 1', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
