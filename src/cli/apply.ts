@@ -111,7 +111,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         const scope = saved.scope ? new Set(saved.scope) : null;
         // A mass delete is allowed by this command's flag, never by the file: anyone can take the
         // saved plan's refusal out and reseal it.
-        const fresh = await planFromFiles(ctx, { target, state, git, prune: saved.prune, only: scope, allowMassDelete: flags.allowMassDelete === true, dir: flags.dir, read });
+        const fresh = await planFromFiles(ctx, { target, state, union, git, prune: saved.prune, only: scope, allowMassDelete: flags.allowMassDelete === true, dir: flags.dir, read });
         refuseMassDelete(shownFile!, saved, fresh.plan);
         refuseIfStale(ctx, shownFile!, flags.dir, saved, fresh.plan);
         // What runs is the fresh plan, now proved the same as the reviewed one: the file names
@@ -122,6 +122,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         ({ plan } = await planFromFiles(ctx, {
           target,
           state,
+          union,
           git,
           prune: flags.prune ?? state.config.prune,
           allowMassDelete: flags.allowMassDelete === true,

@@ -9,6 +9,7 @@ import { readLiveParts, readLiveState, type SurfaceFailure } from '../targets/li
 import { gitProvenance, type GitProvenance } from '../git/index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
+import { keptOutOf } from '../model/environments.js';
 import type { Plan } from '../plan/types.js';
 import type { WireOrganization } from '../genesys/conventions.js';
 import { UserError } from '../util/errors.js';
@@ -198,6 +199,8 @@ export async function planFromFiles(
   opts: {
     target: OpenTarget;
     state: DesiredState;
+    /** Every document, whatever environments it is kept to: what git keeps out of this one is said so (`--env`). */
+    union?: DesiredState;
     git: GitProvenance;
     prune: boolean;
     only?: Set<string> | null;
@@ -244,6 +247,7 @@ export async function planFromFiles(
     // The promotion check (DESIGN §6) reads an unchanged version's content from its guard's hash
     // (plan/promotion.ts promotedVersions): with an environment before this one, every guard is hashed.
     ...(opts.sealed === false && ctx.environment?.previous === undefined ? { sealed: false } : {}),
+    ...(ctx.environment && opts.union ? { keptOut: { environment: ctx.environment.name, addresses: keptOutOf(opts.union, ctx.environment.name) } } : {}),
   });
   return { plan, live };
 }
@@ -339,7 +343,7 @@ export async function planTarget(
       return { state, union, git, only };
     },
     async (target, { state, union, git, only }, read) => ({
-      ...(await planFromFiles(ctx, { target, state, git, prune: p.prune ?? state.config.prune, only, allowMassDelete, dir: p.dir, read, sealed: p.sealed !== false })),
+      ...(await planFromFiles(ctx, { target, state, union, git, prune: p.prune ?? state.config.prune, only, allowMassDelete, dir: p.dir, read, sealed: p.sealed !== false })),
       union,
     }),
     // A plan only shown as text records no org (nothing reads it): one request fewer.

@@ -43,6 +43,18 @@ export interface PlanContext {
    * unchanged org). Otherwise (a plan saved, or shown as JSON or markdown) every guard has it.
    */
   sealed?: boolean;
+  /**
+   * Planning one environment (`--env`): the addresses git defines only for other environments,
+   * each with the environments its document is kept to, so that a live object git keeps out of
+   * this one is said to be so rather than "not in git" (labels.ts `notInGit`).
+   */
+  keptOut?: KeptOut;
+}
+
+/** The addresses git keeps out of `environment` (model/environments.ts `keptOutOf`). */
+export interface KeptOut {
+  environment: string;
+  addresses: ReadonlyMap<string, readonly string[]>;
 }
 
 /** An object as audit records carry it: its version, and its canonical form with that form's hash. */

@@ -4,6 +4,7 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PROMPTCTL_LABEL_PREFIX } from '../m
 import type { WireLabels } from '../targets/llmgateway/wire.js';
 import { setEntry } from '../util/entries.js';
 import { sameLeaf } from './canonical.js';
+import type { PlanContext } from './kind.js';
 
 export const COMMIT_LABEL = `${PROMPTCTL_LABEL_PREFIX}commit`;
 
@@ -83,3 +84,17 @@ export function absentFromGit(prune: boolean, labels: WireLabels): { fate: 'dele
 
 /** The reason a pending delete gives. */
 export const PENDING_REASON = 'pending: prune is off (run with --prune, or set prune: true in promptctl.yaml, to delete)';
+
+/**
+ * Why git does not define a live object in the plan's environment: not at all ("not in git"), or
+ * its document is kept to other environments by `metadata.environments`.
+ */
+export function notInGit(ctx: Pick<PlanContext, 'keptOut'>, address: string): string {
+  return keptOutWords(ctx, address) ?? 'not in git';
+}
+
+/** "kept out of prod by its document's metadata.environments (dev, staging)", when git does so. */
+export function keptOutWords(ctx: Pick<PlanContext, 'keptOut'>, address: string): string | undefined {
+  const envs = ctx.keptOut?.addresses.get(address);
+  return envs ? `kept out of ${ctx.keptOut!.environment} by its document's metadata.environments (${envs.join(', ')})` : undefined;
+}

@@ -42,9 +42,11 @@ export function aiStudioAbsentFromGit(
   owned: Ownership | undefined,
   kind: AiStudioKind,
   name: string,
+  /** Why this environment's documents lack it, when git keeps it to others (labels.ts `keptOutWords`). */
+  keptOut?: string,
 ): { fate: 'delete' | 'pending'; reason: string } | { fate: 'kept'; reason: string } {
   if (isOwned(owned, kind, name)) {
-    const was = `removed from git (${owned!.source} defined it)`;
+    const was = keptOut ?? `removed from git (${owned!.source} defined it)`;
     return prune ? { fate: 'delete', reason: `pruned: ${was}` } : { fate: 'pending', reason: `${PENDING_REASON}; ${was}` };
   }
   if (!owned) return { fate: 'kept', reason: 'not in git; promptctl cannot tell whether it made it (no git history was read), so it is left alone' };

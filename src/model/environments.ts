@@ -2,7 +2,7 @@
 // is: the documents that belong to it (`metadata.environments`, absent = all), its TrafficSplits
 // with their `spec.environments.<name>` overrides applied, and its guides' default publish state.
 // Pure: config and state in, state out.
-import type { Config, DesiredState, FieldLocations, Guide, TrafficSplit } from './types.js';
+import { addressOf, type Config, type DesiredState, type FieldLocations, type Guide, type TrafficSplit } from './types.js';
 import { ownEntry } from '../util/entries.js';
 
 /**
@@ -88,6 +88,19 @@ export function environmentState(state: DesiredState, env: string): DesiredState
     summarySettings: keep(state.summarySettings),
     tests: keep(state.tests),
   };
+}
+
+/**
+ * What git keeps out of `env`: the address of each document the union has and `env` leaves out,
+ * with the environments its `metadata.environments` keeps it to. An object live in `env` at such
+ * an address is one git gives another environment, not one git never defined.
+ */
+export function keptOutOf(union: DesiredState, env: string): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  for (const list of [union.templates, union.versions, union.splits, union.filters, union.guides, union.summarySettings]) {
+    for (const r of list) if (!belongsTo(r, env)) out.set(addressOf(r), r.environments ?? []);
+  }
+  return out;
 }
 
 /**

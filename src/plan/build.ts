@@ -3,7 +3,7 @@
 import type { DeleteAction, PlanAction, PlanPart, PlanProblem } from '../kinds/action.js';
 import type { TextTokenCounter } from '../kinds/aistudio-tokens.js';
 import { PLANNING_ORDER, SURFACE_NAMES } from '../kinds/index.js';
-import type { LiveState, Surface, TokenCounter } from '../kinds/kind.js';
+import type { KeptOut, LiveState, Surface, TokenCounter } from '../kinds/kind.js';
 import type { Ownership } from '../kinds/ownership.js';
 import { addressOf, type AnyResource, type DesiredState } from '../model/types.js';
 import { planFingerprint } from './fingerprint.js';
@@ -39,6 +39,8 @@ export interface BuildOptions {
    * unsealed (fingerprint ""), which makes a large unchanged org's plan cheaper. Default true.
    */
   sealed?: boolean;
+  /** Planning one environment: what git keeps out of it (PlanContext `keptOut`). */
+  keptOut?: KeptOut;
 }
 
 /** Points each problem at its resource in git (the field at fault when known), for annotations. */
@@ -131,6 +133,7 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
       ...(opts.owned ? { owned: opts.owned } : {}),
       ...(opts.textTokens ? { textTokens: opts.textTokens } : {}),
       ...(opts.sealed === false ? { sealed: false } : {}),
+      ...(opts.keptOut ? { keptOut: opts.keptOut } : {}),
     });
     // One by one: spreading a large org's actions into push() would outgrow the call stack.
     for (const a of part.actions) all.actions.push(a);

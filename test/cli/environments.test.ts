@@ -185,6 +185,21 @@ describe('--env', () => {
     expect(again.code, again.stdout + again.stderr).toBe(0);
   });
 
+  it('says a live object git keeps out of the environment is kept out, not "not in git", when prune deletes it', async () => {
+    expect((await cli(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
+    expect((await live('staging')).filters.map((f) => f.name)).toEqual(['staging-only-guard']);
+    // The team moves the guard to dev only: staging's copy goes with prune, and the plan says why.
+    await writeFile(join(dir.path, 'prompts/filters.yaml'), STAGING_FILTER.replace('environments: [staging]', 'environments: [dev]'));
+    const plan = await cli(['plan', '--env', 'staging', '--prune']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain("pruned: kept out of staging by its document's metadata.environments (dev) (managed-by: promptctl); removes a safety filter");
+    expect(plan.stdout).not.toContain('not in git');
+    // A document git no longer has at all, for any environment: not in git.
+    await rm(join(dir.path, 'prompts/filters.yaml'));
+    const gone = await cli(['plan', '--env', 'staging', '--prune']);
+    expect(gone.stdout).toContain('pruned: not in git (managed-by: promptctl); removes a safety filter');
+  });
+
   it('applies to protected prod only a saved plan, with its own 90/10 split', async () => {
     expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
     expect((await cli(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);

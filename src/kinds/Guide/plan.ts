@@ -18,6 +18,7 @@ import { textTokenCounter, textTokenDelta } from '../aistudio-tokens.js';
 import { canonicalHash, describeCreate, diffCanonical } from '../canonical.js';
 import type { LiveState, PlanContext } from '../kind.js';
 import { aiStudioAbsentFromGit } from '../ownership.js';
+import { keptOutWords } from '../labels.js';
 import { canonical, contentCanonical, landed, liveCanonical, reaches, toWire, versionContent } from './index.js';
 import { byCodeUnits } from '../../util/compare.js';
 import { caseTwin } from '../shared.js';
@@ -36,7 +37,7 @@ export function planGuides(desired: DesiredState, live: LiveState, ctx: PlanCont
   for (const l of [...guides].sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (wanted.has(l.name)) continue;
     const address = guideAddress(l.name);
-    const fate = aiStudioAbsentFromGit(ctx.prune, ctx.owned, 'Guide', l.name);
+    const fate = aiStudioAbsentFromGit(ctx.prune, ctx.owned, 'Guide', l.name, keptOutWords(ctx, address));
     if (fate.fate === 'kept') {
       part.unmanaged.push({ address, reason: fate.reason });
       continue;

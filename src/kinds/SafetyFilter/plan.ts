@@ -8,7 +8,7 @@ import type { WireFilter } from '../../targets/llmgateway/wire.js';
 import type { DeleteAction, PlanAction, PlanPart, PlanProblem, WriteAction } from '../action.js';
 import { canonicalHash, describeCreate } from '../canonical.js';
 import type { PlanContext } from '../kind.js';
-import { absentFromGit, PENDING_REASON } from '../labels.js';
+import { absentFromGit, notInGit, PENDING_REASON } from '../labels.js';
 import { liveModified, settleAgainstLive } from '../shared.js';
 import { canonical, toWire } from './index.js';
 import { byCodeUnits } from '../../util/compare.js';
@@ -19,7 +19,7 @@ const MAX_PRIORITY = 100;
 export function planFilters(
   desired: SafetyFilter[],
   live: WireFilter[],
-  ctx: Pick<PlanContext, 'prune' | 'commit' | 'sealed'>,
+  ctx: Pick<PlanContext, 'prune' | 'commit' | 'sealed' | 'keptOut'>,
 ): PlanPart {
   const part: PlanPart = { actions: [], problems: [], unmanaged: [] };
   const liveByName = new Map(live.map((f) => [f.name, f]));
@@ -70,7 +70,7 @@ export function planFilters(
       live: canonical(l),
       changes: [],
       dependsOn: [],
-      reason: fate.fate === 'pending' ? `${PENDING_REASON}; would remove a safety filter` : 'pruned: not in git (managed-by: promptctl); removes a safety filter',
+      reason: fate.fate === 'pending' ? `${PENDING_REASON}; would remove a safety filter` : `pruned: ${notInGit(ctx, address)} (managed-by: promptctl); removes a safety filter`,
       destructive: true,
     };
     const m = liveModified(l);

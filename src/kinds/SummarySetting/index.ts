@@ -11,6 +11,7 @@ import { canonicalEqual, canonicalHash, describeCreate, optionalText, type Canon
 import type { ApplyContext, CallResult, Kind, LiveState, PlanContext, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { aiStudioAbsentFromGit, countOwned } from '../ownership.js';
+import { keptOutWords } from '../labels.js';
 import { aiStudioOf, assertWrite, caseTwin, desiredOf, GuardMoved, readOrGone, settleAgainstLive, stopIfInterrupted } from '../shared.js';
 import { byCodeUnits } from '../../util/compare.js';
 
@@ -155,7 +156,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
   for (const l of [...settings].sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (wanted.has(l.name)) continue;
     const address = summarySettingAddress(l.name);
-    const fate = aiStudioAbsentFromGit(ctx.prune, ctx.owned, 'SummarySetting', l.name);
+    const fate = aiStudioAbsentFromGit(ctx.prune, ctx.owned, 'SummarySetting', l.name, keptOutWords(ctx, address));
     if (fate.fate === 'kept') {
       part.unmanaged.push({ address, reason: fate.reason });
       continue;
