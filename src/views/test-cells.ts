@@ -115,7 +115,9 @@ export function describeAssertion(a: Pick<AssertionOutcome, 'type' | 'not' | 'va
 export interface Failure {
   case: string;
   version: string;
+  /** The failed runs' repetition numbers. */
   runs: number[];
+  /** The runs those numbers count among: the case's (all of them, where the split routed them). */
   total: number;
   /** waiting: not run, its target is not on the target yet (an error under --require-live). */
   kind: 'failure' | 'error' | 'waiting';
@@ -124,7 +126,12 @@ export interface Failure {
 
 export function failures(t: TestOutcome, requireLive = false): Failure[] {
   const out = new Map<string, Failure>();
+  // A run's number counts its case's repetitions. Where the split routed them, a version's cell
+  // holds some of them only: its failures are counted among all of the case's runs.
+  const caseRuns = new Map<number, number>();
+  for (const r of t.runs) caseRuns.set(r.caseIndex, (caseRuns.get(r.caseIndex) ?? 0) + 1);
   for (const c of cells(t)) {
+    const total = c.runs.some((r) => r.requested === undefined) ? caseRuns.get(c.caseIndex)! : c.runs.length;
     for (const r of c.runs) {
       if (r.passed) continue;
       const problems: Array<{ kind: Failure['kind']; message: string }> =
@@ -137,7 +144,7 @@ export function failures(t: TestOutcome, requireLive = false): Failure[] {
             : r.assertions.filter((a) => !a.passed).map((a) => ({ kind: 'failure' as const, message: `${describeAssertion(a)}: ${a.detail}` }));
       for (const p of problems) {
         const k = `${c.caseIndex}\u0000${c.version}\u0000${p.message}`;
-        const f = out.get(k) ?? { case: c.case, version: c.version, runs: [], total: c.runs.length, kind: p.kind, message: p.message };
+        const f = out.get(k) ?? { case: c.case, version: c.version, runs: [], total, kind: p.kind, message: p.message };
         f.runs.push(r.repetition);
         out.set(k, f);
       }

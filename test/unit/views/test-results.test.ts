@@ -299,3 +299,30 @@ describe('--compare, a test whose every case asserts only routedTo', () => {
     expect(renderTestText({ ...report, tests: [other, t] }).split('\n').at(-1)).toBe('1 of 1 test met its threshold; 1 not checked; 2 calls made.');
   });
 });
+
+describe('failure lines of a test the traffic split routes', () => {
+  // Five repetitions of one case, routed by the split: 1, 2 and 4 to 1.0.0, 3 and 5 to 1.1.0. A
+  // run's number counts the case's repetitions, so "of" must count them too, whichever version
+  // answered (a review saw "runs 11, 12, 14, 15, 16 of 13").
+  const routed = (repetition: number, version: string, passed: boolean): TestRun => runOf('any', 0, repetition, passed, { requested: undefined, version });
+  const split: TestOutcome = {
+    ...outcome('split', [routed(1, '1.0.0', true), routed(2, '1.0.0', true), routed(3, '1.1.0', true), routed(4, '1.0.0', false), routed(5, '1.1.0', false)], 0.5),
+    target: 'bot (traffic split)',
+    repeat: 5,
+  };
+  const text = renderTestText({ ...report, tests: [split] });
+  const md = renderTestMarkdown({ ...report, tests: [split] });
+
+  it('numbers each failed run among all of the case\'s runs, one routed run included', () => {
+    expect(text).toContain('any @1.0.0 (run 4 of 5): contains');
+    expect(text).toContain('any @1.1.0 (run 5 of 5): contains');
+    expect(md).toContain('**any** @1.0.0 (run 4 of 5):');
+  });
+
+  it('says "all" only when every run of the case failed', () => {
+    const all: TestOutcome = { ...split, runs: split.runs.map((r) => ({ ...r, passed: false, assertions: r.assertions.map((a) => ({ ...a, passed: false, detail: 'not found' })) })) };
+    const t = renderTestText({ ...report, tests: [all] });
+    expect(t).toContain('any @1.0.0 (runs 1, 2, 4 of 5)');
+    expect(t).toContain('any @1.1.0 (runs 3, 5 of 5)');
+  });
+});
