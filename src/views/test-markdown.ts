@@ -47,23 +47,57 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
     '',
   ].join('\n');
   const strict = report.requireLive === true;
-  const note = '\n_More results did not fit: run `promptctl test --format json` for all of them._\n';
   // What a reviewer needs most goes in first: the failed tests' blocks (a long one with its
-  // passing cases left out), then the others while they fit; shown in the report's order.
+  // passing cases left out, a longer one with its first failing cases only), then the others while
+  // they fit; shown in the report's order. Each failed test keeps room for the smallest block of
+  // every failed test after it.
   const order = report.tests.map((_, i) => i).sort((a, b) => Number(report.tests[a]!.met) - Number(report.tests[b]!.met) || a - b);
+  const smallest = new Map(order.filter((i) => !report.tests[i]!.met).map((i) => [i, markdownBlock(report.tests[i]!, strict, true, 1).length]));
   const chosen = new Map<number, string>();
-  let room = cap - head.length - note.length;
+  let room = cap - head.length - leftOutNote(report.tests.map((t) => t.name)).length;
   for (const i of order) {
     const t = report.tests[i]!;
-    const forms = t.met ? [markdownBlock(t, strict)] : [markdownBlock(t, strict), markdownBlock(t, strict, true)];
-    const fits = forms.find((b) => b.length <= room);
-    if (fits === undefined) continue;
-    chosen.set(i, fits);
-    room -= fits.length;
+    smallest.delete(i);
+    const reserve = [...smallest.values()].reduce((n, x) => n + x, 0);
+    const block = fittingBlock(t, strict, room - reserve) ?? fittingBlock(t, strict, room);
+    if (block === undefined) continue;
+    chosen.set(i, block);
+    room -= block.length;
   }
   const out = head + report.tests.map((_, i) => chosen.get(i) ?? '').join('');
-  const left = report.tests.length - chosen.size;
-  return left === 0 ? out : `${out}${note.replace('More results', `${left} more test${left === 1 ? '' : 's'}`)}`;
+  const left = report.tests.filter((_, i) => !chosen.has(i)).map((t) => t.name);
+  return left.length === 0 ? out : out + leftOutNote(left);
+}
+
+/** The note under a cut section, naming the tests left out (the first five). */
+function leftOutNote(names: readonly string[]): string {
+  const n = names.length;
+  const named = names.slice(0, 5).map(code).join(', ') + (n > 5 ? ', …' : '');
+  return `\n_${n} more test${n === 1 ? '' : 's'} did not fit (${named}): run \`promptctl test --format json\` for all of them._\n`;
+}
+
+/**
+ * The fullest block of `t` within `room` characters: whole; for a failed test, then without its
+ * passing cases, then with as many of its first failing cases as fit. Undefined if none does.
+ */
+function fittingBlock(t: TestOutcome, strict: boolean, room: number): string | undefined {
+  const whole = markdownBlock(t, strict);
+  if (whole.length <= room || t.met) return whole.length <= room ? whole : undefined;
+  const failing = markdownBlock(t, strict, true);
+  if (failing.length <= room) return failing;
+  // The most rows that fit, by bisection (a block grows with its rows).
+  let lo = 0;
+  let hi = cells(t).length;
+  let best: string | undefined;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    const b = markdownBlock(t, strict, true, mid);
+    if (b.length <= room) {
+      best = b;
+      lo = mid;
+    } else hi = mid - 1;
+  }
+  return best;
 }
 
 /** ✅ met, ❌ not met, ⏹️ not checked (interrupted with cases missing), ⏳ nothing could run yet (its target is not applied), ➖ nothing that ran was checked. */
@@ -74,8 +108,11 @@ function mark(t: TestOutcome, requireLive: boolean): string {
   return unchecked(t) ? '➖' : '✅';
 }
 
-/** A test's collapsible block; `onlyFailing`: its table without the cases that passed (a long test's, when it does not fit whole). */
-function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false): string {
+/**
+ * A test's collapsible block; `onlyFailing`: its table without the cases that passed (a long test's,
+ * when it does not fit whole); `rows`: at most that many table rows and failure lines (a longer one's).
+ */
+function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false, rows = Infinity): string {
   const lines: string[] = [];
   if (t.casesNotRun && t.runs.length === 0) {
     return `<details><summary>${mark(t, requireLive)} <code>${escapeMd(t.name)}</code>: ${interruptedBeforeAny(t)}</summary>\n\n</details>\n\n`;
@@ -84,6 +121,8 @@ function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false
   lines.push(`<details${t.met ? '' : ' open'}><summary>${mark(t, requireLive)} <code>${escapeMd(t.name)}</code>: ${escapeMd(rateLine(t) + verdict)}</summary>`, '');
   lines.push('| Case | Version | Result | Latency | Tokens | Cost |', '|---|---|---|---:|---:|---:|');
   let hidden = 0;
+  let cut = 0;
+  let shown = 0;
   for (const c of cells(t)) {
     const s = cellStats(c);
     const ok = s.passed === s.total;
@@ -91,6 +130,11 @@ function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false
       hidden++;
       continue;
     }
+    if (shown >= rows) {
+      cut++;
+      continue;
+    }
+    shown++;
     const result = s.notLive
       ? `${requireLive ? '❌' : '⏳'} not run (not on this target yet)`
       : s.notChecked
@@ -99,11 +143,13 @@ function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false
     lines.push(`| ${escapeMd(c.case)} | ${escapeMd(c.version)} | ${result} | ${statCells(s).join(' | ')} |`);
   }
   if (hidden > 0) lines.push('', `_${hidden} passing case${hidden === 1 ? '' : 's'} left out to fit: \`promptctl test --format json\` has them._`);
+  if (cut > 0) lines.push('', `_${cut} more failing case${cut === 1 ? '' : 's'} left out to fit: \`promptctl test --format json\` has them._`);
   const fs = failures(t, requireLive);
+  const most = Math.min(30, rows);
   if (fs.length) {
     lines.push('');
-    for (const f of fs.slice(0, 30)) lines.push(`- ${f.kind === 'waiting' ? '⏳' : f.kind === 'error' ? '⚠️' : '❌'} **${escapeMd(f.case)}**${atVersion(f.version, escapeMd)}${escapeMd(runsLabel(f))}: ${escapeMd(f.message)}`);
-    if (fs.length > 30) lines.push(`- … and ${fs.length - 30} more`);
+    for (const f of fs.slice(0, most)) lines.push(`- ${f.kind === 'waiting' ? '⏳' : f.kind === 'error' ? '⚠️' : '❌'} **${escapeMd(f.case)}**${atVersion(f.version, escapeMd)}${escapeMd(runsLabel(f))}: ${escapeMd(f.message)}`);
+    if (fs.length > most) lines.push(`- … and ${fs.length - most} more`);
   }
   for (const n of t.notes) lines.push('', `_note: ${escapeMd(n)}_`);
   lines.push('', '</details>', '');

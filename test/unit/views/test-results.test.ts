@@ -82,7 +82,7 @@ describe('markdown and text', () => {
     expect(md).toContain('- ⚠️ **needs plan** @1.1.0: not run: var "plan" is not a variable of version 1.1.0');
     const small = renderTestMarkdown(report, { cap: 1200 });
     expect(small.length).toBeLessThanOrEqual(1200);
-    expect(small).toMatch(/_1 more test did not fit: run `promptctl test --format json` for all of them\._/);
+    expect(small).toMatch(/_1 more test did not fit \(`[^`]+`\): run `promptctl test --format json` for all of them\._/);
   });
 
   it('markdown past the cap: the failed tests first (a long one without its passing cases), then what still fits', () => {
@@ -100,12 +100,27 @@ describe('markdown and text', () => {
     expect(md).not.toContain('| passing case number 8 with a descriptive name | 1.1.0 | ✅');
     expect(md).toContain('_299 passing cases left out to fit: `promptctl test --format json` has them._');
     expect(md).not.toContain('<code>aaa-pass</code>');
-    expect(md).toMatch(/_1 more test did not fit: run `promptctl test --format json` for all of them\._\n$/);
+    expect(md).toMatch(/_1 more test did not fit \(`aaa-pass`\): run `promptctl test --format json` for all of them\._\n$/);
     // In the report's order: the summary table lists all three, the blocks keep their order.
     expect(md).toContain('| ✅ | `aaa-pass` |');
     expect(md.indexOf('<code>full</code>')).toBeLessThan(md.indexOf('<code>long-fail</code>'));
     // Everything that fits is whole.
     expect(renderTestMarkdown({ ...big, tests: big.tests.slice(1, 2) })).not.toContain('left out to fit');
+  });
+
+  it('markdown past the cap: a failed test too long even without its passing cases keeps a block with its first failing cases', () => {
+    // 300 failing cases: their rows alone outgrow the cap; small passing tests must not take its place.
+    const failing = Array.from({ length: 300 }, (_, i) => runOf(`failing case number ${i} with a descriptive name`, i, 1, false));
+    const passing = (name: string) => outcome(name, [runOf('fine', 0, 1, true)], 1);
+    const md = renderTestMarkdown({ ...report, tests: [passing('p1'), outcome('big', failing, 1), passing('p2')] });
+    expect(md.length).toBeLessThanOrEqual(20_000);
+    expect(md).toContain('<details open><summary>❌ <code>big</code>');
+    expect(md).toContain('| failing case number 0 with a descriptive name | 1.1.0 | ❌ 0/1 |');
+    expect(md).toMatch(/_(\d+) more failing cases left out to fit: `promptctl test --format json` has them\._/);
+    expect(md).toContain('- ❌ **failing case number 0 with a descriptive name** @1.1.0: contains');
+    // What is left out of the comment is named.
+    const left = /_(\d+) more tests? did not fit \(([^)]*)\)/.exec(md);
+    if (left) expect(left[2]).not.toContain('big');
   });
 
   it('text and progress lines: a control character in a test or case name is shown escaped, never sent to the terminal', () => {
