@@ -9,7 +9,7 @@ import type { TokenMemo } from './count.js';
 import { analyseVersion, modelIdOf, type VersionAnalysis, type VersionTokenReport } from './worst-case.js';
 import { templateAddress } from '../model/address.js';
 import { textBudgetDiagnostics } from './texts.js';
-import { groupThousands } from '../util/numbers.js';
+import { groupThousands, percentOf } from '../util/numbers.js';
 
 const fmt = groupThousands;
 
@@ -117,7 +117,6 @@ function limitDiagnostics(
   const approx = model.approximate ? ' (approximate)' : '';
   const worst = report.worstCasePromptTokens;
   const warnAt = template?.budget?.warnAt ?? DEFAULT_WARN_AT;
-  const pct = (part: number, whole: number): string => `${Math.floor((part / whole) * 100)}%`;
 
   // Context window: the prompt and the reply it may ask for must both fit.
   const needed = worst + (v.maxTokens ?? 0);
@@ -126,7 +125,7 @@ function limitDiagnostics(
   if (needed > model.contextWindow) {
     out.push(diag(at(), 'error', 'tokens/context-window', `${what()} exceeds ${windowName()}`));
   } else if (needed > warnAt * model.contextWindow) {
-    out.push(diag(at(), 'warning', 'tokens/near-limit', `${what()} is ${pct(needed, model.contextWindow)} of ${windowName()} (warnAt ${warnAt})`));
+    out.push(diag(at(), 'warning', 'tokens/near-limit', `${what()} is ${percentOf(needed, model.contextWindow)} of ${windowName()} (warnAt ${warnAt})`));
   }
 
   const budget = template?.budget?.maxPromptTokens;
@@ -136,7 +135,7 @@ function limitDiagnostics(
     if (worst > budget) {
       out.push(diag(at(), 'error', 'tokens/budget', `${prompt()} exceeds ${budgetName()}`));
     } else if (worst > warnAt * budget) {
-      out.push(diag(at(), 'warning', 'tokens/near-limit', `${prompt()} is ${pct(worst, budget)} of ${budgetName()} (warnAt ${warnAt})`));
+      out.push(diag(at(), 'warning', 'tokens/near-limit', `${prompt()} is ${percentOf(worst, budget)} of ${budgetName()} (warnAt ${warnAt})`));
     }
   }
 

@@ -9,7 +9,7 @@ import type { DesiredState, Guide, SourceLocation, SummarySetting } from '../mod
 import { addressOf } from '../model/types.js';
 import type { EncodingName, TokenMemo } from './count.js';
 import { resolveModel, suggestModel, type ModelInfo } from './registry.js';
-import { groupThousands } from '../util/numbers.js';
+import { groupThousands, percentOf } from '../util/numbers.js';
 
 /** The stand-in encoding for AI Studio texts without a declared model. */
 export const AISTUDIO_DEFAULT_ENCODING: EncodingName = 'o200k_base';
@@ -92,12 +92,11 @@ export function textBudgetDiagnostics(state: DesiredState, memo: TokenMemo): Dia
     const approx = r.approximate ? ` (approximate: counted with ${r.encoding}${model ? '' : ', as Genesys does not publish its tokenizer'})` : '';
     const what = `instruction of ${fmt(r.textTokens)} tokens${approx}`;
     const warnAt = g.budget?.warnAt ?? DEFAULT_WARN_AT;
-    const pct = (part: number, whole: number): string => `${Math.floor((part / whole) * 100)}%`;
-    if (model) {
+      if (model) {
       const window = `${model.id}'s context window of ${fmt(model.contextWindow)}`;
       if (r.textTokens > model.contextWindow) out.push(diag(at, 'error', 'tokens/context-window', `${what} exceeds ${window}`));
       else if (r.textTokens > warnAt * model.contextWindow) {
-        out.push(diag(at, 'warning', 'tokens/near-limit', `${what} is ${pct(r.textTokens, model.contextWindow)} of ${window} (warnAt ${warnAt})`));
+        out.push(diag(at, 'warning', 'tokens/near-limit', `${what} is ${percentOf(r.textTokens, model.contextWindow)} of ${window} (warnAt ${warnAt})`));
       }
     }
     const budget = g.budget?.maxPromptTokens;
@@ -105,7 +104,7 @@ export function textBudgetDiagnostics(state: DesiredState, memo: TokenMemo): Dia
       const name = `the budget of ${fmt(budget)} (budget.maxPromptTokens)`;
       if (r.textTokens > budget) out.push(diag(at, 'error', 'tokens/budget', `${what} exceeds ${name}`));
       else if (r.textTokens > warnAt * budget) {
-        out.push(diag(at, 'warning', 'tokens/near-limit', `${what} is ${pct(r.textTokens, budget)} of ${name} (warnAt ${warnAt})`));
+        out.push(diag(at, 'warning', 'tokens/near-limit', `${what} is ${percentOf(r.textTokens, budget)} of ${name} (warnAt ${warnAt})`));
       }
     }
   }

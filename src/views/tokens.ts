@@ -4,7 +4,7 @@
 // out; colour through the injected Style.
 import type { AiStudioTokenReport, NotCountedVersion, TextTokenReport, VersionTokenReport } from '../tokens/index.js';
 import { plain, type Style } from './style.js';
-import { groupThousands } from '../util/numbers.js';
+import { groupThousands, percentOf } from '../util/numbers.js';
 import { plural } from '../util/plural.js';
 import { visibleName } from '../util/escapes.js';
 
@@ -74,7 +74,7 @@ export function renderTextTable(texts: AiStudioTokenReport, style: Style = plain
       r.model ?? `(${r.encoding})`,
       (r.approximate ? '≈' : '') + num(r.textTokens),
       limit === null ? '-' : num(limit),
-      limit === null ? '-' : `${((r.textTokens / limit) * 100).toFixed(1)}%`,
+      limit === null ? '-' : percentOf(r.textTokens, limit),
     ];
   });
   const lines = [style('bold', alignRows(header, rows, 2)[0]!), ...alignRows(header, rows, 2).slice(1)];
@@ -118,7 +118,7 @@ export function renderTable(reports: readonly VersionTokenReport[], style: Style
       a + num(r.worstCasePromptTokens),
       r.maxTokens === null ? '-' : num(r.maxTokens),
       num(r.contextWindow),
-      `${((needed / r.contextWindow) * 100).toFixed(1)}%`,
+      percentOf(needed, r.contextWindow),
       r.costPer1kCalls === undefined ? '-' : `${a}${r.costPer1kCalls.toFixed(4)}`,
     ];
   });

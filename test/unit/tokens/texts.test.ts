@@ -34,7 +34,7 @@ describe('AI Studio token counts', () => {
     const ds = budgetDiagnostics(state({ guides: [over, near] }), createTokenMemo());
     expect(ds.map((d) => [d.rule, d.severity, d.message])).toEqual([
       ['tokens/budget', 'error', `instruction of ${n} tokens (approximate: counted with o200k_base, as Genesys does not publish its tokenizer) exceeds the budget of ${n - 1} (budget.maxPromptTokens)`],
-      ['tokens/near-limit', 'warning', expect.stringMatching(/^instruction of \d+ tokens \(approximate: .*\) is 9\d% of the budget of \d+ \(budget.maxPromptTokens\) \(warnAt 0.5\)$/)],
+      ['tokens/near-limit', 'warning', expect.stringMatching(/^instruction of \d+ tokens \(approximate: .*\) is 9\d\.\d% of the budget of \d+ \(budget.maxPromptTokens\) \(warnAt 0.5\)$/)],
     ]);
     expect(ds[0]).toMatchObject({ line: over.locations['spec.instruction']!.line });
   });
