@@ -18,11 +18,14 @@ const PROPERTY_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\[pP]\{/;
 
 /**
  * A PromptTest's `regex` assertion: no flags, except that a pattern using a Unicode property
- * escape is read with the u flag (without it `\p{L}` matches the text "p{L}", which nobody means).
- * Throws a SyntaxError when it does not compile.
+ * escape is read with the u flag (without it `\p{L}` matches the text "p{L}", which nobody means),
+ * and a leading `(?i)` makes it case-insensitive, as a fixture's (JavaScript has no such group, so
+ * no pattern that compiles otherwise reads differently). Throws a SyntaxError when it does not compile.
  */
 export function compileAssertionRegex(source: string): RegExp {
-  return new RegExp(source, usesPropertyEscape(source) ? 'u' : '');
+  const insensitive = source.startsWith('(?i)');
+  const pattern = insensitive ? source.slice(4) : source;
+  return new RegExp(pattern, `${insensitive ? 'i' : ''}${usesPropertyEscape(pattern) ? 'u' : ''}`);
 }
 
 export function usesPropertyEscape(source: string): boolean {
