@@ -30,7 +30,7 @@ import {
 } from './record.js';
 import { knownSecrets, redactJson, redactValues, scrubMessage } from './scrub.js';
 import { describeSinkUrl, sinkProblem, sinkQueue, type HttpAuditSink, type SinkOptions } from './sink.js';
-import { isAlive } from '../util/process.js';
+import { isAlive, processStart } from '../util/process.js';
 
 export type {
   AuditAction,
@@ -148,7 +148,8 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
   };
 
   const shared = await acquire(resolve(file), key, warn, opts.lock ?? {});
-  const run: AuditRunId = { id: randomUUID(), host: hostname(), pid: process.pid };
+  const started = processStart(process.pid);
+  const run: AuditRunId = { id: randomUUID(), host: hostname(), pid: process.pid, ...(started ? { started } : {}) };
   liveRuns.add(run.id);
   const abandonAfterMs = opts.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS;
   const pending = [...shared.walker.open.values()]
@@ -345,12 +346,21 @@ export function auditKey(env: NodeJS.ProcessEnv): string | null {
   return key;
 }
 
-/** The intent's run is gone: not open in this process, dead on this host, or silent for too long on another. */
+/**
+ * The intent's run is gone: not open in this process; on this host, its pid dead or now another
+ * process's (started at another moment than the run's); on another host, silent for too long.
+ */
 function abandoned(intent: AuditRecord, nowMs: number, abandonAfterMs: number): boolean {
   const run = intent.run;
   if (!run) return true;
   if (liveRuns.has(run.id)) return false;
-  if (run.host === hostname()) return run.pid === process.pid || !isAlive(run.pid);
+  if (run.host === hostname()) {
+    if (run.pid === process.pid || !isAlive(run.pid)) return true;
+    // A pid is reused: one held now by a process that started at another moment is not the run's.
+    if (run.started === undefined) return false;
+    const now = processStart(run.pid);
+    return now !== undefined && now !== run.started;
+  }
   const at = Date.parse(intent.timestamp);
   return !Number.isFinite(at) || nowMs - at > abandonAfterMs;
 }

@@ -64,8 +64,8 @@ export function shapeProblemV2(r: Record<string, unknown>): string | null {
     if (r.outcome !== null) return 'an intent has an outcome';
     if (r.intent !== undefined) return 'an intent names an intent';
     const run = r.run;
-    if (!isObject(run) || typeof run.id !== 'string' || typeof run.host !== 'string' || !Number.isSafeInteger(run.pid)) {
-      return 'run is missing or not {id, host, pid}';
+    if (!isObject(run) || typeof run.id !== 'string' || typeof run.host !== 'string' || !Number.isSafeInteger(run.pid) || (run.started !== undefined && typeof run.started !== 'string')) {
+      return 'run is missing or not {id, host, pid, started?}';
     }
   } else {
     if (typeof r.outcome !== 'string' || !OUTCOMES_V2.includes(r.outcome)) return 'outcome is missing or unknown';

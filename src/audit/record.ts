@@ -140,6 +140,8 @@ export interface AuditRunId {
   id: string;
   host: string;
   pid: number;
+  /** When the run's process started (util/process.ts `processStart`; absent where the system does not say, and in older records). */
+  started?: string;
 }
 
 /** A format-2 record: one JSON line. */

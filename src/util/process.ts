@@ -1,5 +1,6 @@
-// Whether a process on this host is still running: what decides that a lock or an open audit
-// intent was left by a dead process.
+// Whether a process on this host is still running, and still the one that was: what decides that
+// a lock or an open audit intent was left by a dead process (a pid is reused once its process ends).
+import { readFileSync } from 'node:fs';
 
 export function isAlive(pid: number): boolean {
   try {
@@ -9,4 +10,25 @@ export function isAlive(pid: number): boolean {
     // EPERM: it exists but belongs to someone else.
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+let bootId: string | undefined;
+
+/**
+ * When process `pid` started, as the kernel counts it ("<boot id>:<clock ticks since boot>"), to
+ * tell it from a later process given the same pid; undefined where the system does not say (no
+ * /proc: not Linux) or the process is gone.
+ */
+export function processStart(pid: number): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    bootId ??= readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  // Field 2, the command name, is in parentheses and may hold spaces and ")": the fields after the
+  // last ")" start at field 3; field 22 is the start time.
+  const ticks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  return ticks === undefined ? undefined : `${bootId}:${ticks}`;
 }

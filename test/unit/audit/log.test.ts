@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, createHmac } from 'node:crypto';
 import { AUDIT_KEY_ENV, openAuditLog, type AuditRecord } from '../../../src/audit/log.js';
+import { processStart } from '../../../src/util/process.js';
 import { verifyAuditFile } from '../../../src/audit/verify.js';
 import { GENESIS_HASH, chainHash } from '../../../src/audit/record.js';
 import { UserError } from '../../../src/util/errors.js';
@@ -406,6 +407,34 @@ describe('write-ahead intents', () => {
     await Promise.all([b.close(), c.close()]);
     expect([rb?.seq ?? null, rc]).toEqual([2, null]);
     expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 2, pending: [] });
+  });
+
+  it('counts an intent of this host as abandoned when its pid now belongs to another process (a reused pid)', async () => {
+    const a = await openAuditLog(file, quiet);
+    const i = await a.intent(intentInput(1));
+    await a.close();
+    // The run records when its process started; a live process with that pid but another start is not it.
+    expect(i.run?.started).toEqual(expect.any(String));
+    const rechain = (run: NonNullable<AuditRecord['run']>) => {
+      const { hash: _h, ...rest } = { ...i, run } as AuditRecord;
+      return { ...rest, hash: createHash('sha256').update(rest.prevHash + stableStringify(rest)).digest('hex') };
+    };
+    // pid 1 is alive on every Linux host; the record says it started at another moment.
+    await writeFile(file, JSON.stringify(rechain({ ...i.run!, pid: 1, started: `${i.run!.started}-not-init` })) + '\n');
+    const reused = await openAuditLog(file, quiet);
+    expect(reused.pendingIntents().map((p) => p.seq)).toEqual([1]);
+    await reused.close();
+    // The same live pid with the same start is still that run: left alone.
+    await writeFile(file, JSON.stringify(rechain({ ...i.run!, pid: process.ppid, started: processStart(process.ppid) })) + '\n');
+    const alive = await openAuditLog(file, quiet);
+    expect(alive.pendingIntents()).toEqual([]);
+    await alive.close();
+    // A record from before runs recorded their start: a live pid is taken for the run, as before.
+    const { started: _s, ...old } = i.run!;
+    await writeFile(file, JSON.stringify(rechain({ ...old, pid: process.ppid })) + '\n');
+    const before = await openAuditLog(file, quiet);
+    expect(before.pendingIntents()).toEqual([]);
+    await before.close();
   });
 
   it('counts an intent from another host as abandoned only after abandonAfterMs', async () => {
