@@ -248,6 +248,18 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
   // client) holds none of them. An intent on a surface that is refused or not served, or of a kind
   // this promptctl does not know, stays open: nothing read can say how it ended.
   const ours = audit.pendingIntents().filter((i) => !plan.org?.id || !i.org || i.org.id === plan.org.id);
+  // Another org's are that org's to settle: said once per org, so that the trail's open intents
+  // are never passed over without a word.
+  const others = new Map<string, { host: string; n: number }>();
+  for (const i of audit.pendingIntents()) {
+    if (ours.includes(i) || !i.org) continue;
+    const o = others.get(i.org.id) ?? { host: i.org.host, n: 0 };
+    o.n += 1;
+    others.set(i.org.id, o);
+  }
+  for (const [id, o] of others) {
+    ctx.info(`audit: ${o.n} change${o.n === 1 ? '' : 's'} an interrupted run left open on another org (${visibleName(o.host)}, org ${visibleName(id)}): left open; an apply to that org settles ${o.n === 1 ? 'it' : 'them'}`);
+  }
   const need = surfacesServing(ours.map((i) => i.address));
   const { live, failed } = await readLiveParts({ gateway: target.api, aistudio: target.aistudio }, need);
   const unread = new Set<Surface>([...(live.unavailable ?? []), ...failed.map((f) => f.surface)]);

@@ -223,6 +223,21 @@ describe('an org that refuses AI Studio (a client without its rights, the featur
     expect((await x.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
   });
 
+  it("says, once per org, the changes an interrupted run left open on another org, and leaves them open for it", { timeout: 60_000 }, async () => {
+    const x = await example({});
+    const log = await openAuditLog(join(x.dir.path, DEFAULT_AUDIT_FILE), { onWarning: () => undefined });
+    const held = { version: null, hash: 'h', content: null };
+    const elsewhere = { org: { id: 'other-org-id', host: 'api.elsewhere.example' } };
+    for (const address of ['PromptTemplate/a-one', 'PromptTemplate/a-two']) {
+      await log.intent({ actor: 'a', commit: null, planId: 'killed', address, action: 'create', resourceId: null, before: null, after: held, ...elsewhere });
+    }
+    await log.close();
+    const applied = await x.cli(['apply', '--auto-approve']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stderr).toContain('audit: 2 changes an interrupted run left open on another org (api.elsewhere.example, org other-org-id): left open; an apply to that org settles them');
+    expect(await stillOpen(x)).toEqual(['PromptTemplate/a-one', 'PromptTemplate/a-two']);
+  });
+
   /** A gateway-only copy of the example whose audit trail holds an intent a killed run left open. */
   async function withOpenIntent(emulator: EmulatorOptions, address: string, removal: boolean): Promise<Example> {
     const x = await example(emulator);
