@@ -141,9 +141,17 @@ const NOTICE_DELAY_MS = 1000;
 
 /** `retry 2: GET /api/v2/llmgateway/prompttemplates answered 429; waiting 12.0 s (Retry-After)`. */
 export function retryNotice(info: RetryInfo): string {
-  const what = info.status ? `answered ${info.status}` : `failed (${info.code ?? 'connection'})`;
+  const what = info.status ? `answered ${info.status}` : info.code === 'ETIMEDOUT' ? 'timed out' : `failed (${info.code ?? 'connection'})`;
   const why = info.retryAfterMs !== undefined ? ' (Retry-After)' : '';
   return `retry ${info.attempt}: ${info.method} ${info.path} ${what}; waiting ${(info.delayMs / 1000).toFixed(1)} s${why}`;
+}
+
+/**
+ * Whether a retry is said on stderr: after a long wait before it (a 429's Retry-After, backing off
+ * from 5xx), or after an attempt that timed out, whose own wait was the long one.
+ */
+export function saysRetry(info: RetryInfo): boolean {
+  return info.delayMs >= NOTICE_DELAY_MS || info.code === 'ETIMEDOUT';
 }
 
 /** The line every command prints first on stderr. */
@@ -198,12 +206,12 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
   // Every call's correlation id goes to the apply executor's per-action bookkeeping (audit records carry it).
   const correlations = createCorrelationTracker();
   const note = (info: { correlationId?: string; method?: string }): void => correlations.note(info);
-  // A long wait (a 429's Retry-After, backing off from 5xx) is said, so a CI log never goes silent.
+  // A long wait (a 429's Retry-After, backing off from 5xx, a timeout) is said, so a CI log never goes silent.
   // Aborted by stopResending (an apply's first interrupt): the transport's waits end on it at once.
   const stopped = new AbortController();
   const retried = (info: RetryInfo): void => {
     note(info);
-    if (info.delayMs >= NOTICE_DELAY_MS) ctx.info?.(retryNotice(info));
+    if (saysRetry(info)) ctx.info?.(retryNotice(info));
   };
   const connect = (apiUrl: string, loginUrl: string, clientId: string, clientSecret: string, credentialVariables?: { clientId: string; clientSecret: string }) => {
     const common = {

@@ -1,7 +1,7 @@
 // A long wait for the target (a 429's Retry-After) is said on stderr, so a CI log never goes
 // silent for half a minute while promptctl waits.
 import { afterEach, describe, expect, it } from 'vitest';
-import { retryNotice } from '../../src/cli/target.js';
+import { retryNotice, saysRetry } from '../../src/cli/target.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
 
 let s: Scenario | undefined;
@@ -18,6 +18,14 @@ describe('retry notices', () => {
     expect(retryNotice({ method: 'POST', path: '/x', attempt: 1, reason: 'dropped', delayMs: 1500, correlationId: 'c', code: 'ECONNRESET' })).toBe(
       'retry 1: POST /x failed (ECONNRESET); waiting 1.5 s',
     );
+  });
+
+  it('is said after a timed-out attempt, however short the wait before the retry (the timeout was the long wait)', () => {
+    const timedOut = { method: 'POST', path: '/x', attempt: 1, reason: 'timed out', delayMs: 200, correlationId: 'c', code: 'ETIMEDOUT' } as const;
+    expect(saysRetry(timedOut)).toBe(true);
+    expect(retryNotice(timedOut)).toBe('retry 1: POST /x timed out; waiting 0.2 s');
+    expect(saysRetry({ ...timedOut, code: 'ECONNRESET' })).toBe(false);
+    expect(saysRetry({ ...timedOut, code: 'ECONNRESET', delayMs: 1000 })).toBe(true);
   });
 
   it('is printed while a rate-limited plan waits', async () => {
