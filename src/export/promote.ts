@@ -17,8 +17,8 @@ export interface Route {
  * The routes with `version` at `weight` percent and every other weight scaled to share the rest
  * in proportion to what it had (largest remainders; ties to the larger weight, then the earlier
  * route), so the weights sum to exactly 100 and the same input always gives the same output. A
- * version not routed yet is added last. A version that holds everything cannot give some up to
- * routes at 0 % (which of them should take it is the user's to say).
+ * version not routed yet is added last. A version that holds everything gives what it gives up to
+ * the one other route at 0 %; among several, which should take it is the user's to say.
  */
 export function scaleWeights(routes: readonly Route[], version: string, weight: number): Route[] {
   if (!Number.isInteger(weight) || weight < 0 || weight > 100) throw new UserError(`the weight must be a whole number from 0 to 100, not ${weight}`);
@@ -30,16 +30,16 @@ export function scaleWeights(routes: readonly Route[], version: string, weight: 
     throw new UserError(`version ${version} is the only route: it cannot take ${weight}%, nothing would take the other ${rest}%`);
   }
   const sum = others.reduce((n, x) => n + x.r.weight, 0);
-  // The version holds everything and gives some up: to versions taken out of the split (0 %) that
-  // nobody named. Which one should take it is the user's call, not an even share.
-  if (sum === 0 && rest > 0) {
+  // The version holds everything and gives some up to routes at 0 %: the only other one takes it;
+  // among several, which should is the user's call, not an even share.
+  if (sum === 0 && rest > 0 && others.length > 1) {
     throw new UserError(
       `version ${version} holds all the traffic and the other routes (${others.map((x) => x.r.version).join(', ')}) have none: say which version takes the other ${rest}% (promote that one with --weight ${rest}), or roll back; nothing was changed`,
     );
   }
   const shares = others.map((x) => {
-    // sum is 0 only when rest is too (above): every other route keeps 0.
-    const exact = sum > 0 ? (rest * x.r.weight) / sum : 0;
+    // sum is 0 only when rest is too, or one other route takes all of it (above).
+    const exact = sum > 0 ? (rest * x.r.weight) / sum : rest / others.length;
     return { x, floor: Math.floor(exact), frac: exact - Math.floor(exact) };
   });
   let left = rest - shares.reduce((n, s) => n + s.floor, 0);

@@ -26,6 +26,8 @@ describe('scaleWeights', () => {
     );
     expect(scaleWeights(r(['a', 0], ['b', 0], ['c', 100]), 'c', 100)).toEqual(r(['a', 0], ['b', 0], ['c', 100]));
     expect(scaleWeights(r(['a', 0], ['b', 0], ['c', 100]), 'a', 10)).toEqual(r(['a', 10], ['b', 0], ['c', 90]));
+    // One other route: no choice to make, it takes the rest.
+    expect(scaleWeights(r(['a', 0], ['c', 100]), 'c', 50)).toEqual(r(['a', 50], ['c', 50]));
     expect(() => scaleWeights(r(['a', 100]), 'a', 50)).toThrow(/only route/);
     expect(() => scaleWeights(r(['a', 100]), 'b', 101)).toThrow(/0 to 100/);
   });
