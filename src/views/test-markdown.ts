@@ -82,7 +82,8 @@ function leftOutNote(names: readonly string[]): string {
  */
 function fittingBlock(t: TestOutcome, strict: boolean, room: number): string | undefined {
   const whole = markdownBlock(t, strict);
-  if (whole.length <= room || t.met) return whole.length <= room ? whole : undefined;
+  if (whole.length <= room) return whole;
+  if (t.met) return undefined;
   const failing = markdownBlock(t, strict, true);
   if (failing.length <= room) return failing;
   // The most rows that fit, by bisection (a block grows with its rows).
