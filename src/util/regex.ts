@@ -9,8 +9,13 @@ import vm from 'node:vm';
 export function compileFixtureRegex(source: string): RegExp {
   const slashed = /^\/(.*)\/([a-z]*)$/s.exec(source);
   if (slashed) return new RegExp(slashed[1] ?? '', (slashed[2] ?? '').replace(/g|y/g, ''));
-  if (source.startsWith('(?i)')) return new RegExp(source.slice(4), 'i');
-  return new RegExp(source);
+  const { pattern, flags } = insensitivePrefix(source);
+  return new RegExp(pattern, flags);
+}
+
+/** A leading `(?i)`, as other regex dialects write case-insensitive (JavaScript has no such group): the pattern after it, and the i flag. */
+function insensitivePrefix(source: string): { pattern: string; flags: string } {
+  return source.startsWith('(?i)') ? { pattern: source.slice(4), flags: 'i' } : { pattern: source, flags: '' };
 }
 
 /** A Unicode property escape (\p{…} or \P{…}) whose backslash is not itself escaped. */
@@ -23,9 +28,8 @@ const PROPERTY_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\[pP]\{/;
  * no pattern that compiles otherwise reads differently). Throws a SyntaxError when it does not compile.
  */
 export function compileAssertionRegex(source: string): RegExp {
-  const insensitive = source.startsWith('(?i)');
-  const pattern = insensitive ? source.slice(4) : source;
-  return new RegExp(pattern, `${insensitive ? 'i' : ''}${usesPropertyEscape(pattern) ? 'u' : ''}`);
+  const { pattern, flags } = insensitivePrefix(source);
+  return new RegExp(pattern, `${flags}${usesPropertyEscape(pattern) ? 'u' : ''}`);
 }
 
 export function usesPropertyEscape(source: string): boolean {
