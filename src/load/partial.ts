@@ -1,7 +1,7 @@
 // What a document kept out of the desired state (a schema error, a `{file: ...}` text that could
 // not be read, a YAML duplicate key) still lets us check beyond its own text (texts.ts), so one run
 // reports every problem: its `model` id, when that field is itself well-formed, and a PromptTest's
-// target and the vars of each case whose own vars are well-formed. Only the parts the schema found
+// target, and the vars and well-formed assertions of each case whose own name and vars are well-formed. Only the parts the schema found
 // nothing wrong with are used, and only checks that need nothing else of the document run on them:
 // an error caused by another error is not reported. Nothing here joins the desired state (no
 // plan, no budgets, no references); valid documents never come here, so a clean run pays nothing.
@@ -13,7 +13,7 @@ import type { DocumentKind } from '../model/address.js';
 import { belongsTo } from '../model/environments.js';
 import { findNode, foundAt, nodeStart, type DocContext } from '../config/nodes.js';
 import { isPlainObject } from '../config/plain-data.js';
-import { checkCaseVars, type CaseVarsTest } from '../rules/tests.js';
+import { checkTestParts, type PartTest } from '../rules/tests.js';
 import type { RuleContext } from '../rules/util.js';
 import { budgetDiagnostics, type TokenMemo } from '../tokens/index.js';
 import { resolveModel } from '../tokens/registry.js';
@@ -45,7 +45,7 @@ function refused(errors: readonly ErrorObject[]): Refused {
 
 export class PartlyChecked {
   private readonly models: ModelUse[] = [];
-  private readonly tests: (CaseVarsTest & { environments: string[] | undefined })[] = [];
+  private readonly tests: (PartTest & { environments: string[] | undefined })[] = [];
 
   /**
    * A document of `kind` outside the desired state, with the schema's `errors` (none for a
@@ -65,8 +65,8 @@ export class PartlyChecked {
   }
 
   /**
-   * A PromptTest's target, and each case whose name and vars are usable: checked against the
-   * target as a loaded test's cases are. A case without vars is checked for missing ones only
+   * A PromptTest's target, and each case whose name and vars are usable, with its assertions the
+   * schema found nothing wrong with: checked against the target as a loaded test's cases are. A case without vars is checked for missing ones only
    * when nothing is wrong at the case itself (`varz:` for `vars:` would make every var "missing").
    */
   private test(data: Record<string, unknown>, spec: Record<string, unknown>, schema: Refused, newFacts: () => DocumentFacts): void {
@@ -80,7 +80,10 @@ export class PartlyChecked {
       const varsOk = isPlainObject(c) && (c.vars === undefined ? !schema.at(at) : isPlainObject(c.vars) && !schema.blocked(`${at}/vars`));
       if (!nameOk || !varsOk) return { name: '', vars: {} };
       usable.push(i);
-      return { name: c.name, vars: c.vars ?? {} };
+      // Each assertion the schema found nothing wrong with; the others stay in place as {} (no
+      // assertion), so each keeps its index and with it its location.
+      const expect = Array.isArray(c.expect) && !schema.at(`${at}/expect`) ? c.expect.map((a: unknown, j) => (schema.blocked(`${at}/expect/${j}`) ? {} : a)) : [];
+      return { name: c.name, vars: c.vars ?? {}, expect };
     });
     const test = normalizeTest({ ...data, spec: { target: spec.target, cases } }, newFacts());
     this.tests.push({ test, cases: usable, environments: documentEnvironments(data) });
@@ -94,7 +97,7 @@ export class PartlyChecked {
   findings(state: DesiredState, config: Config | null, ctx: RuleContext, memo: TokenMemo, environment: string | undefined): Diagnostic[] {
     const here = (r: { environments: string[] | undefined }) => environment === undefined || belongsTo(r, environment);
     const out: Diagnostic[] = [];
-    if (this.tests.length > 0) out.push(...checkCaseVars(state, this.tests.filter(here), ctx));
+    if (this.tests.length > 0) out.push(...checkTestParts(state, this.tests.filter(here), ctx));
     const unknown = config === null ? [] : this.models.filter((m) => here(m) && !resolveModel(m.id, config));
     if (unknown.length > 0) out.push(...budgetDiagnostics(modelsOnly(unknown, config!), memo));
     return out;

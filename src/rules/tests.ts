@@ -62,30 +62,34 @@ export function checkTests(state: DesiredState, ctx: RuleContext = {}): Diagnost
   return [...state.tests.flatMap((t) => checkTest(t, ix, ctx)), ...checkShadowedResponses(state.tests)];
 }
 
-/** A PromptTest kept out of the desired state, and the indexes of its cases whose vars are usable. */
-export interface CaseVarsTest {
-  /** Its target and cases as written; only the cases `cases` names hold anything. */
+/** A PromptTest kept out of the desired state, and the indexes of its cases whose name and vars are usable. */
+export interface PartTest {
+  /** Its target and cases as written; only the cases `cases` names hold anything, and of their assertions only those the schema found nothing wrong with. */
   test: PromptTest;
   cases: readonly number[];
 }
 
 /**
- * The target and the named cases' vars of tests that failed the schema elsewhere (a misspelt
- * assertion, `repeat: 0`), checked against `state` as `checkTests` checks a loaded test's: so
- * one run says both (load/partial.ts). Nothing else of such a test is checked here.
+ * The target, and the named cases' vars and usable assertions, of tests that failed the schema
+ * elsewhere (a misspelt assertion, `repeat: 0`), checked against `state` as `checkTests` checks a
+ * loaded test's: so one run says both (load/partial.ts). Nothing else of such a test is checked here.
  */
-export function checkCaseVars(state: DesiredState, tests: readonly CaseVarsTest[], ctx: RuleContext = {}): Diagnostic[] {
+export function checkTestParts(state: DesiredState, tests: readonly PartTest[], ctx: RuleContext = {}): Diagnostic[] {
   const ix = indexes(state);
   const out: Diagnostic[] = [];
   const err = (at: SourceLocation, rule: string, message: string, severity: Severity = 'error') => out.push(diagnostic(at, severity, rule, message));
   for (const { test: t, cases } of tests) {
+    for (const i of cases) for (const a of t.cases[i]!.expect) checkAssertionValue(t, a, err, ctx);
     if ('guide' in t.target) {
       const guide = guideTarget(t, t.target.guide, ix, ctx, err);
       if (guide) for (const i of cases) checkGuideVars(t, t.cases[i]!, i, guide, err);
       continue;
     }
     const target = versionTarget(t, ix, ctx, err);
-    if (target) for (const i of cases) checkTemplateVars(t, t.cases[i]!, i, target, err);
+    for (const i of cases) {
+      if (target) checkTemplateVars(t, t.cases[i]!, i, target, err);
+      for (const a of t.cases[i]!.expect) checkGatewayAssertion(t, a, target, t.target as { template: string; version?: string }, ix, ctx, err);
+    }
   }
   return out;
 }

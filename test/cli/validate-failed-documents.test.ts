@@ -1,6 +1,6 @@
 // `promptctl validate` reports every problem in one run (README "Diagnostics"): a document that
 // fails one layer (YAML, the schema) still has what the failure leaves intact checked in the same
-// run: its model id, a PromptTest's case vars, the schema of a document whose only YAML problem
+// run: its model id, a PromptTest's case vars and well-formed assertions, the schema of a document whose only YAML problem
 // is a duplicate key. Each repro is added to a copy of the example prompts (which validate clean).
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -131,4 +131,25 @@ it('every YAML problem of a document is said, in source order: an alias naming n
   const r = await validate({ 'c.yaml': 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: alias-tpl\n  labels: *nope\nspec:\n  model: !secret gpt-4o\n' });
   expect(r.found).toEqual(['prompts/c.yaml:5:11 yaml/alias', 'prompts/c.yaml:7:10 yaml/tag']);
   expect(r.stdout).toContain('alias *nope names no anchor: define &nope before using it (YAML aliases refer back, never forward) [yaml/alias]');
+});
+
+it("a schema error in one assertion does not hide what is wrong with the test's other assertions: a regex that does not compile, an unknown filter", async () => {
+  const test = [
+    'apiVersion: promptctl/v1',
+    'kind: PromptTest',
+    'metadata: {name: two-rounds}',
+    'spec:',
+    '  target: {template: billing-assistant}',
+    '  cases:',
+    '    - name: one',
+    '      vars: {customerName: Sam, question: hi}',
+    '      expect:',
+    '        - maxLatencyMs: -5',
+    '        - regex: "(unclosed"',
+    '        - blockedBy: no-such-filter',
+    '',
+  ].join('\n');
+  const r = await validate({ 't.yaml': test });
+  expect(r.found).toEqual(['prompts/t.yaml:10:25 schema/range', 'prompts/t.yaml:11:18 tests/invalid-regex', 'prompts/t.yaml:12:22 tests/unknown-filter']);
+  expect(r.code).toBe(1);
 });
