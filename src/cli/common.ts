@@ -79,6 +79,17 @@ export class FilesRefused extends UserError {
 }
 
 /**
+ * The failure document of a `--format json` command (CliContext `failureDocument`): the error and,
+ * for invalid files, their diagnostics, masked as the rest of the run's output is.
+ */
+export function jsonFailureDocument(ctx: CliContext): (message: string, error: unknown) => Promise<string> {
+  return async (message, error) => {
+    const [{ formatJsonError }, { maskStrings }] = await Promise.all([import('../views/diagnostics.js'), import('../util/secrets.js')]);
+    return formatJsonError(message, error instanceof FilesRefused ? maskStrings(error.diagnostics, (t) => ctx.mask(t)) : []);
+  };
+}
+
+/**
  * Loads the desired state. Warnings go to stderr; any error is printed with where it is and
  * ends the command (exit 1) before anything live is changed (or any plan is made). Budgets are counted with
  * the run's token memo. `union`: every environment's documents (the promotion check's source for

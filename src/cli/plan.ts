@@ -10,7 +10,7 @@ import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import { describeFsError, EXIT, UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
-import { addDirOption, DEFAULT_DIR, planTarget } from './common.js';
+import { addDirOption, DEFAULT_DIR, jsonFailureDocument, planTarget } from './common.js';
 import { shellWord, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { asSaved, checkPlanOut } from './plan-file.js';
@@ -40,7 +40,12 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
       .option('--prune', 'delete live objects labelled managed-by: promptctl that git no longer defines')
       .option('--changed-since <ref>', 'plan only resources defined in files changed since this git ref')
-      .option('--allow-mass-delete', 'allow deleting everything, or more than half of what promptctl manages'),
+      .option('--allow-mass-delete', 'allow deleting everything, or more than half of what promptctl manages')
+      // A plan that ends in an error before its document (invalid files, the target unreachable)
+      // writes, with --format json, a document holding the error, so its reader says why.
+      .on('option:format', (format: string) => {
+        ctx.failureDocument = format === 'json' ? jsonFailureDocument(ctx) : undefined;
+      }),
   ).action(async (flags: PlanFlags) => {
     ctx.exitCode = await runPlan(ctx, flags);
   });
@@ -117,6 +122,8 @@ async function changedScopeOf(ctx: CliContext, state: DesiredState, ref: string,
 /** `json`: the plan JSON, when already rendered. */
 async function emit(ctx: CliContext, plan: Plan, format: PlanFormat, dir: string, json?: string): Promise<void> {
   const text = format === 'json' && json !== undefined ? json : await renderPlan(plan, format, ctx.style, dir);
+  // The plan is the document now: an error after it adds none.
+  ctx.failureDocument = undefined;
   ctx.out(text);
   // In GitHub Actions the markdown plan doubles as the job summary.
   if (format === 'markdown') await appendStepSummary(ctx, text);

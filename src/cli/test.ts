@@ -18,7 +18,7 @@ import { checkVersionLabel } from '../util/semver.js';
 import { visibleName } from '../util/escapes.js';
 import { bar } from '../views/apply.js';
 import type { TestFormat } from '../views/test-report.js';
-import { addDirOption, announceTarget, FilesRefused, loadOrRefuse, withTarget } from './common.js';
+import { addDirOption, announceTarget, FilesRefused, jsonFailureDocument, loadOrRefuse, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { appendStepSummary } from './step-summary.js';
 import { maskStrings } from '../util/secrets.js';
@@ -64,7 +64,9 @@ export function registerTest(program: Command, ctx: CliContext): void {
         format === 'junit'
           ? async (message, error) =>
               (await import('../views/test-junit.js')).renderJunitError(message, error instanceof FilesRefused ? maskStrings(error.diagnostics, (t) => ctx.mask(t)) : [])
-          : undefined;
+          : format === 'json'
+            ? jsonFailureDocument(ctx)
+            : undefined;
     })
     .action(async (names: string[], flags: TestFlags) => {
       ctx.exitCode = await runTest(ctx, names, flags);

@@ -30,15 +30,20 @@ export function formatGithub(d: Diagnostic): string {
 export { escapeData, escapeProperty } from '../util/escapes.js';
 
 export function formatJson(ds: readonly Diagnostic[]): string {
-  const diagnostics = ds.map((d) => ({
-    file: d.file,
-    line: d.line,
-    column: d.column,
-    severity: d.severity,
-    rule: d.rule,
-    message: d.message,
-  }));
-  return JSON.stringify({ diagnostics }, null, 2);
+  return JSON.stringify({ diagnostics: jsonDiagnostics(ds) }, null, 2);
+}
+
+/**
+ * The document a `--format json` command writes when it ends in an error instead of its own (a
+ * plan, a test report): the error's one line and, for invalid files, their diagnostics as
+ * `validate --format json` gives them. A reader then says why rather than failing on an empty file.
+ */
+export function formatJsonError(message: string, ds: readonly Diagnostic[]): string {
+  return JSON.stringify({ error: message, diagnostics: jsonDiagnostics(ds) }, null, 2);
+}
+
+function jsonDiagnostics(ds: readonly Diagnostic[]) {
+  return ds.map((d) => ({ file: d.file, line: d.line, column: d.column, severity: d.severity, rule: d.rule, message: d.message }));
 }
 
 /** The whole report for a format ("" for text/github with no diagnostics); `style` colours text only. */

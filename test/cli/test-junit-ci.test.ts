@@ -46,7 +46,7 @@ describe('a run that fails before any case', () => {
     expect(r.stdout.trimEnd().endsWith('</testsuites>')).toBe(true);
   });
 
-  it('bad credentials: the secret is masked in the document as on stderr; a validation error is a document too; other formats write nothing', async () => {
+  it('bad credentials: the secret is masked in the document as on stderr; a validation error is a document too; json writes its own, markdown nothing', async () => {
     p = await evalsProject({ 'answers.yaml': ANSWERS_TEST });
     const secret = 'wrong-secret-value-1234567890';
     const r = await p.cli(['test', '--format', 'junit'], { env: { GENESYSCLOUD_OAUTHCLIENT_SECRET: secret } });
@@ -68,7 +68,8 @@ describe('a run that fails before any case', () => {
     expect(invalid.code).toBe(1);
     const stderrLine = /^error: (.*)$/m.exec(invalid.stderr)![1]!;
     expect(unxml(xmlAttributes(invalid.stdout, 'error').message!)).toBe(stderrLine);
-    expect((await p.cli(['test', '--format', 'json'])).stdout).toBe('');
+    expect(JSON.parse((await p.cli(['test', '--format', 'json'])).stdout).error).toBe(stderrLine);
+    expect((await p.cli(['test', '--format', 'markdown'])).stdout).toBe('');
   });
 });
 

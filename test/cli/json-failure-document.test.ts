@@ -1,0 +1,56 @@
+// plan and test with --format json write a JSON document even when they end in an error before
+// their own (invalid files, an unreachable target): its reader then says why instead of failing
+// on an empty file (a review and earlier notes found stdout empty). As test --format junit does.
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REPO, runCliInProcess } from '../helpers/cli.js';
+
+let cwd: string;
+beforeEach(async () => {
+  cwd = await mkdtemp(path.join(tmpdir(), 'promptctl-json-failure-'));
+  await cp(path.join(REPO, 'prompts'), path.join(cwd, 'prompts'), { recursive: true });
+});
+afterEach(() => rm(cwd, { recursive: true, force: true }));
+
+async function breakModel(): Promise<void> {
+  const file = path.join(cwd, 'prompts/billing-assistant/template.yaml');
+  const text = await readFile(file, 'utf8');
+  await writeFile(file, text.replace(/^(\s*model:\s*).*$/m, '$1no-such-model'));
+}
+
+describe('--format json when the command fails', () => {
+  for (const command of ['plan', 'test'] as const) {
+    it(`${command}: invalid files give a document holding the error and each diagnostic, exit 1`, async () => {
+      await breakModel();
+      const r = await runCliInProcess([command, '--format', 'json'], { cwd, env: {} });
+      expect(r.code).toBe(1);
+      const doc = JSON.parse(r.stdout) as { error: string; diagnostics: { file: string; rule: string; line: number }[] };
+      expect(doc.error).toMatch(/^1 error in prompts: nothing was /);
+      expect(doc.diagnostics).toEqual([expect.objectContaining({ file: 'prompts/billing-assistant/template.yaml', rule: 'tokens/unknown-model', severity: 'error' })]);
+      // stderr says it as before.
+      expect(r.stderr).toMatch(/unknown model "no-such-model"/);
+    });
+  }
+
+  it('plan: an unreachable target gives the error with no diagnostics', async () => {
+    const env = { GENESYSCLOUD_API_URL: 'http://127.0.0.1:9', GENESYSCLOUD_OAUTHCLIENT_ID: 'id', GENESYSCLOUD_OAUTHCLIENT_SECRET: 'not-shown-secret' };
+    const r = await runCliInProcess(['plan', '--format', 'json'], { cwd, env });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { error: string; diagnostics: unknown[] };
+    expect(doc.error).toMatch(/connection refused/);
+    expect(doc.diagnostics).toEqual([]);
+    expect(r.stdout).not.toContain('not-shown-secret');
+  });
+
+  it('plan: a plan that succeeds is the one document on stdout; text format writes none on failure', async () => {
+    const ok = await runCliInProcess(['plan', '--format', 'json'], { cwd, env: {} });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toHaveProperty('formatVersion');
+    await breakModel();
+    const text = await runCliInProcess(['plan'], { cwd, env: {} });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toBe('');
+  });
+});
