@@ -54,7 +54,9 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
   const order = report.tests.map((_, i) => i).sort((a, b) => Number(report.tests[a]!.met) - Number(report.tests[b]!.met) || a - b);
   const smallest = new Map(order.filter((i) => !report.tests[i]!.met).map((i) => [i, markdownBlock(report.tests[i]!, strict, true, 1).length]));
   const chosen = new Map<number, string>();
-  let room = cap - head.length - leftOutNote(report.tests.map((t) => t.name)).length;
+  // Room for the longest note that could be printed: it names the first five tests left out, which
+  // may be the longest names of all.
+  let room = cap - head.length - leftOutNote(report.tests.map((t) => t.name).sort((a, b) => code(b).length - code(a).length)).length;
   for (const i of order) {
     const t = report.tests[i]!;
     smallest.delete(i);

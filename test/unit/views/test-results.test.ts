@@ -118,9 +118,20 @@ describe('markdown and text', () => {
     expect(md).toContain('| failing case number 0 with a descriptive name | 1.1.0 | ❌ 0/1 |');
     expect(md).toMatch(/_(\d+) more failing cases left out to fit: `promptctl test --format json` has them\._/);
     expect(md).toContain('- ❌ **failing case number 0 with a descriptive name** @1.1.0: contains');
-    // What is left out of the comment is named.
-    const left = /_(\d+) more tests? did not fit \(([^)]*)\)/.exec(md);
-    if (left) expect(left[2]).not.toContain('big');
+    // Room was kept for the block of every failed test: only passing ones are left out, by name.
+    expect(md).not.toMatch(/did not fit \([^)]*big/);
+  });
+
+  it('markdown past the cap: the note naming the tests left out fits too, when those have the longest names', () => {
+    // Short-named tests fit first; the long-named ones are left out, and the note names them.
+    const long = (i: number) => `a-test-whose-name-runs-on-and-on-to-be-long-${'x'.repeat(60)}-${i}`;
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => runOf(`case ${i} with a name`, i, 1, true));
+    const tests = [...['a', 'b', 'c', 'd', 'e'].map((n) => outcome(n, rows(1), 1)), ...Array.from({ length: 6 }, (_, i) => outcome(long(i), rows(40), 1))];
+    for (const cap of [3000, 6000, 9000]) {
+      const md = renderTestMarkdown({ ...report, tests }, { cap });
+      expect(md.length, `cap ${cap}`).toBeLessThanOrEqual(cap);
+      expect(md, `cap ${cap}`).toMatch(/more tests? did not fit \([^)]*`a-test-whose-name/);
+    }
   });
 
   it('text and progress lines: a control character in a test or case name is shown escaped, never sent to the terminal', () => {
