@@ -75,10 +75,11 @@ export function ownLabels(commit?: string | null): WireLabels {
 /**
  * What becomes of a live object git does not define: promptctl's own objects are deleted when
  * prune is on and shown as pending deletes when it is off (a file removed from git is a change,
- * even when nothing is deleted yet); anything else is left alone, with the reason.
+ * even when nothing is deleted yet); anything else is left alone, with the reason (`absent`: why git
+ * does not define it here, `notInGit`).
  */
-export function absentFromGit(prune: boolean, labels: WireLabels): { fate: 'delete' | 'pending' } | { fate: 'kept'; reason: string } {
-  if (!isManaged(labels)) return { fate: 'kept', reason: 'not in git; not labelled managed-by: promptctl' };
+export function absentFromGit(prune: boolean, labels: WireLabels, absent = 'not in git'): { fate: 'delete' | 'pending' } | { fate: 'kept'; reason: string } {
+  if (!isManaged(labels)) return { fate: 'kept', reason: `${absent}; not labelled managed-by: promptctl` };
   return { fate: prune ? 'delete' : 'pending' };
 }
 

@@ -49,7 +49,8 @@ export function aiStudioAbsentFromGit(
     const was = keptOut ?? `removed from git (${owned!.source} defined it)`;
     return prune ? { fate: 'delete', reason: `pruned: ${was}` } : { fate: 'pending', reason: `${PENDING_REASON}; ${was}` };
   }
-  if (!owned) return { fate: 'kept', reason: 'not in git; promptctl cannot tell whether it made it (no git history was read), so it is left alone' };
+  const absent = keptOut ?? 'not in git';
+  if (!owned) return { fate: 'kept', reason: `${absent}; promptctl cannot tell whether it made it (no git history was read), so it is left alone` };
   const partial = owned.complete ? '' : ` (${owned.caveat ?? 'the history read was incomplete'})`;
-  return { fate: 'kept', reason: `not in git, and ${owned.source} never defined it: not promptctl's, left alone${partial}` };
+  return { fate: 'kept', reason: `${absent}, and ${owned.source} never defined it: not promptctl's, left alone${partial}` };
 }

@@ -143,10 +143,11 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
     const routedLive = new Set(liveTraffic?.routes.map((r) => r.version) ?? []);
     for (const lV of extra.sort((a, b) => compareVersionLabels(a.version, b.version))) {
       const address = versionAddress(name, lV.version);
-      if (!isManaged(lT.labels)) part.unmanaged.push({ address, reason: 'not in git; template not labelled managed-by: promptctl' });
-      else if (routedByGit.has(lV.version)) part.unmanaged.push({ address, reason: 'not in git but routed by the traffic split' });
+      const absent = notInGit(ctx, address);
+      if (!isManaged(lT.labels)) part.unmanaged.push({ address, reason: `${absent}; template not labelled managed-by: promptctl` });
+      else if (routedByGit.has(lV.version)) part.unmanaged.push({ address, reason: `${absent} but routed by the traffic split` });
       else if (!input.split && routedLive.has(lV.version))
-        part.unmanaged.push({ address, reason: 'not in git; still routed by the live traffic split, which is not in git' });
+        part.unmanaged.push({ address, reason: `${absent}; still routed by the live traffic split, which is not in git` });
       else {
         const a: DeleteAction = {
           address,
@@ -190,7 +191,7 @@ function modelSwitch(dT: PromptTemplate, lT: WireTemplate, versions: readonly Pr
 
 function planAbsentTemplate(lT: WireTemplate, ctx: PlanContext, part: PlanPart): void {
   const address = templateAddress(lT.name);
-  const fate = absentFromGit(ctx.prune, lT.labels);
+  const fate = absentFromGit(ctx.prune, lT.labels, notInGit(ctx, address));
   if (fate.fate === 'kept') {
     part.unmanaged.push({ address, reason: fate.reason });
     return;

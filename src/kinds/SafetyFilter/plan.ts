@@ -55,7 +55,7 @@ export function planFilters(
   for (const l of [...live].sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (desiredByName.has(l.name)) continue;
     const address = filterAddress(l.name);
-    const fate = absentFromGit(ctx.prune, l.labels);
+    const fate = absentFromGit(ctx.prune, l.labels, notInGit(ctx, address));
     if (fate.fate === 'kept') {
       part.unmanaged.push({ address, reason: fate.reason });
       continue;
