@@ -1,9 +1,9 @@
 // What a document kept out of the desired state (a schema error, a `{file: ...}` text that could
 // not be read, a YAML duplicate key) still lets us check beyond its own text (texts.ts), so one run
 // reports every problem: its `model` id, when that field is itself well-formed, and a PromptTest's
-// target, and the vars and well-formed assertions of each case whose own name and vars are well-formed. Only the parts the schema found
-// nothing wrong with are used, and only checks that need nothing else of the document run on them:
-// an error caused by another error is not reported. Nothing here joins the desired state (no
+// target, and the vars and well-formed assertions of each case whose own name and vars are
+// well-formed. Only the parts the schema found nothing wrong with are used, and only checks that
+// need nothing else of the document run on them: an error caused by another error is not reported. Nothing here joins the desired state (no
 // plan, no budgets, no references); valid documents never come here, so a clean run pays nothing.
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -66,8 +66,9 @@ export class PartlyChecked {
 
   /**
    * A PromptTest's target, and each case whose name and vars are usable, with its assertions the
-   * schema found nothing wrong with: checked against the target as a loaded test's cases are. A case without vars is checked for missing ones only
-   * when nothing is wrong at the case itself (`varz:` for `vars:` would make every var "missing").
+   * schema found nothing wrong with: checked against the target as a loaded test's cases are. A
+   * case without vars is checked for missing ones only when nothing is wrong at the case itself
+   * (`varz:` for `vars:` would make every var "missing").
    */
   private test(data: Record<string, unknown>, spec: Record<string, unknown>, schema: Refused, newFacts: () => DocumentFacts): void {
     if (!isPlainObject(spec.target) || schema.blocked('/spec/target') || !Array.isArray(spec.cases)) return;

@@ -92,7 +92,7 @@ export function textBudgetDiagnostics(state: DesiredState, memo: TokenMemo): Dia
     const approx = r.approximate ? ` (approximate: counted with ${r.encoding}${model ? '' : ', as Genesys does not publish its tokenizer'})` : '';
     const what = `instruction of ${fmt(r.textTokens)} tokens${approx}`;
     const warnAt = g.budget?.warnAt ?? DEFAULT_WARN_AT;
-      if (model) {
+    if (model) {
       const window = `${model.id}'s context window of ${fmt(model.contextWindow)}`;
       if (r.textTokens > model.contextWindow) out.push(diag(at, 'error', 'tokens/context-window', `${what} exceeds ${window}`));
       else if (r.textTokens > warnAt * model.contextWindow) {
