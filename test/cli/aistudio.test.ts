@@ -320,7 +320,8 @@ describe('prune with environments', () => {
     const plan = await runCliInProcess(['plan', '--env', 'prod', '--prune'], { cwd: x.dir.path, env: prod });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plannedChanges(plan.stdout)).not.toContain(`delete ${GUIDE}`);
-    expect(plan.stdout).toMatch(/Guide\/Returns assistant — not in git, and git history of prompts\/ for environment prod never defined it/);
+    // Git keeps its document to dev: said so, not "not in git".
+    expect(plan.stdout).toMatch(/Guide\/Returns assistant — kept out of prod by its document's metadata\.environments \(dev\), and git history of prompts\/ for environment prod never defined it/);
   });
 });
 
