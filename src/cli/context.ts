@@ -94,9 +94,9 @@ export class CliContext {
   /**
    * The document a command writes on stdout when it ends in an error, from the error's one line
    * (`test --format junit`: a JUnit file holding it, so a CI reporter shows the error instead of
-   * failing on an empty file; `plan` and `test` with `--format json`: a JSON one). `error` is what
-   * was thrown (invalid files carry their diagnostics: cli/common.ts `FilesRefused`). Set by the
-   * command; masked like all output.
+   * failing on an empty file; `plan`, `test` and `drift` with `--format json`: a JSON one).
+   * `error` is what was thrown (invalid files carry their diagnostics: cli/common.ts
+   * `FilesRefused`). Set by the command; masked like all output.
    */
   failureDocument?: (message: string, error: unknown) => string | Promise<string>;
   /** The environment `--env` chose (DESIGN §6), set before the command runs; absent: none. */

@@ -6,7 +6,7 @@ import type { Plan } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
 import { visible } from '../util/escapes.js';
 import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
-import { addDirOption, planTarget } from './common.js';
+import { addDirOption, jsonFailureDocument, planTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { parseFormat, PLAN_FORMATS, renderPlan } from './render.js';
 
@@ -20,7 +20,11 @@ export function registerDrift(program: Command, ctx: CliContext): void {
     program
       .command('drift')
       .description('compare the live org with git (read-only); exit 2 when they differ')
-      .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('text')),
+      .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('text'))
+      // A run that ends in an error before its report writes, with --format json, a document holding it.
+      .on('option:format', (format: string) => {
+        ctx.failureDocument = format === 'json' ? jsonFailureDocument(ctx) : undefined;
+      }),
   ).action(async (flags: DriftFlags) => {
     ctx.exitCode = await runDrift(ctx, flags);
   });
@@ -33,6 +37,8 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
   const { plan } = await planTarget(ctx, { dir: flags.dir, doing: 'compared', actor: format === 'json', sealed: format !== 'text', use: 'compares' });
   const entries = driftEntries(plan);
   const rendered = format === 'markdown' ? await markdownPlan(plan, flags.dir) : format === 'json' ? '' : await renderPlan(plan, format, ctx.style, flags.dir);
+  // The report is the document now: an error after it adds none.
+  ctx.failureDocument = undefined;
   ctx.out(renderDrift(plan, entries, format, rendered));
   // A live name is free text (AI Studio takes an ESC): shown as the plan text shows it.
   for (const u of plan.unmanaged) ctx.info(`note: ${visible(u.address)} exists only on the target (${visible(u.reason)})`);

@@ -1,4 +1,4 @@
-// plan and test with --format json write a JSON document even when they end in an error before
+// plan, test and drift with --format json write a JSON document even when they end in an error before
 // their own (invalid files, an unreachable target): its reader then says why instead of failing
 // on an empty file (a review and earlier notes found stdout empty). As test --format junit does.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -21,7 +21,7 @@ async function breakModel(): Promise<void> {
 }
 
 describe('--format json when the command fails', () => {
-  for (const command of ['plan', 'test'] as const) {
+  for (const command of ['plan', 'test', 'drift'] as const) {
     it(`${command}: invalid files give a document holding the error and each diagnostic, exit 1`, async () => {
       await breakModel();
       const r = await runCliInProcess([command, '--format', 'json'], { cwd, env: {} });
