@@ -83,9 +83,20 @@ export class FilesRefused extends UserError {
  * for invalid files, their diagnostics, masked as the rest of the run's output is.
  */
 export function jsonFailureDocument(ctx: CliContext): (message: string, error: unknown) => Promise<string> {
-  return async (message, error) => {
-    const [{ formatJsonError }, { maskStrings }] = await Promise.all([import('../views/diagnostics.js'), import('../util/secrets.js')]);
-    return formatJsonError(message, error instanceof FilesRefused ? maskStrings(error.diagnostics, (t) => ctx.mask(t)) : []);
+  return async (message, error) => (await import('../views/diagnostics.js')).formatJsonError(message, await refusedDiagnostics(ctx, error));
+}
+
+/** The diagnostics an error carries (invalid files: `FilesRefused`), masked as the run's output is; none for any other error. */
+export async function refusedDiagnostics(ctx: CliContext, error: unknown): Promise<readonly Diagnostic[]> {
+  if (!(error instanceof FilesRefused)) return [];
+  const { maskStrings } = await import('../util/secrets.js');
+  return maskStrings(error.diagnostics, (t) => ctx.mask(t));
+}
+
+/** For a command whose `--format json` is a document: with json, a failed run writes the error's (jsonFailureDocument). */
+export function jsonFailureOnFormat(ctx: CliContext): (format: string) => void {
+  return (format) => {
+    ctx.failureDocument = format === 'json' ? jsonFailureDocument(ctx) : undefined;
   };
 }
 

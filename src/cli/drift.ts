@@ -6,7 +6,7 @@ import type { Plan } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
 import { visible } from '../util/escapes.js';
 import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
-import { addDirOption, jsonFailureDocument, planTarget } from './common.js';
+import { addDirOption, jsonFailureOnFormat, planTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { parseFormat, PLAN_FORMATS, renderPlan } from './render.js';
 
@@ -22,9 +22,7 @@ export function registerDrift(program: Command, ctx: CliContext): void {
       .description('compare the live org with git (read-only); exit 2 when they differ')
       .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('text'))
       // A run that ends in an error before its report writes, with --format json, a document holding it.
-      .on('option:format', (format: string) => {
-        ctx.failureDocument = format === 'json' ? jsonFailureDocument(ctx) : undefined;
-      }),
+      .on('option:format', jsonFailureOnFormat(ctx)),
   ).action(async (flags: DriftFlags) => {
     ctx.exitCode = await runDrift(ctx, flags);
   });

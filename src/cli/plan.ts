@@ -10,7 +10,7 @@ import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import { describeFsError, EXIT, UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
-import { addDirOption, DEFAULT_DIR, jsonFailureDocument, planTarget } from './common.js';
+import { addDirOption, DEFAULT_DIR, jsonFailureOnFormat, planTarget } from './common.js';
 import { shellWord, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { asSaved, checkPlanOut } from './plan-file.js';
@@ -43,9 +43,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       .option('--allow-mass-delete', 'allow deleting everything, or more than half of what promptctl manages')
       // A plan that ends in an error before its document (invalid files, the target unreachable)
       // writes, with --format json, a document holding the error, so its reader says why.
-      .on('option:format', (format: string) => {
-        ctx.failureDocument = format === 'json' ? jsonFailureDocument(ctx) : undefined;
-      }),
+      .on('option:format', jsonFailureOnFormat(ctx)),
   ).action(async (flags: PlanFlags) => {
     ctx.exitCode = await runPlan(ctx, flags);
   });

@@ -18,7 +18,7 @@ import { checkVersionLabel } from '../util/semver.js';
 import { visibleName } from '../util/escapes.js';
 import { bar } from '../views/apply.js';
 import type { TestFormat } from '../views/test-report.js';
-import { addDirOption, announceTarget, FilesRefused, jsonFailureDocument, loadOrRefuse, withTarget } from './common.js';
+import { addDirOption, announceTarget, jsonFailureDocument, loadOrRefuse, refusedDiagnostics, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { appendStepSummary } from './step-summary.js';
 import { maskStrings } from '../util/secrets.js';
@@ -62,8 +62,7 @@ export function registerTest(program: Command, ctx: CliContext): void {
     .on('option:format', (format: string) => {
       ctx.failureDocument =
         format === 'junit'
-          ? async (message, error) =>
-              (await import('../views/test-junit.js')).renderJunitError(message, error instanceof FilesRefused ? maskStrings(error.diagnostics, (t) => ctx.mask(t)) : [])
+          ? async (message, error) => (await import('../views/test-junit.js')).renderJunitError(message, await refusedDiagnostics(ctx, error))
           : format === 'json'
             ? jsonFailureDocument(ctx)
             : undefined;
