@@ -5,6 +5,7 @@
 // Pure: compares plans.
 import { guardOf, liveIdOf } from '../kinds/action.js';
 import { isOwnedLabel } from '../kinds/labels.js';
+import { sameOrg } from '../plan/org.js';
 import type { Guard, Plan, PlanAction } from '../plan/types.js';
 import { stableStringify } from '../util/json.js';
 import { maskedNames, maskFor } from '../util/secrets.js';
@@ -29,13 +30,15 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): S
   const unmasked = fresh === asSaved ? null : new Map(asSaved.actions.map((a, i) => [a, fresh.actions[i]!]));
   fresh = asSaved;
   const reasons: StaleReason[] = [];
-  if (saved.target !== fresh.target) {
-    reasons.push({ address: '(target)', message: `the plan was made for ${saved.target}, but the target is ${fresh.target}` });
-  }
   const orgMoved = otherOrg(saved, fresh);
   if (orgMoved) {
     // Another org: nothing of the plan can be compared with it.
     return [{ address: '(org)', message: orgMoved }];
+  }
+  // Where both name their org, it decides: the label also names the OAuth client, and the same
+  // org read by another client (the merge's, after a pull request's read-only one) is the same.
+  if (saved.target !== fresh.target && !(saved.org && fresh.org)) {
+    reasons.push({ address: '(target)', message: `the plan was made for ${saved.target}, but the target is ${fresh.target}` });
   }
   const freshBy = new Map(fresh.actions.map((a) => [a.address, a]));
   const savedBy = new Map(saved.actions.map((a) => [a.address, a]));
@@ -219,14 +222,14 @@ function idMoved(saved: PlanAction, fresh: PlanAction): string | null {
   return `the live object was replaced since the plan (id ${before} → ${now})`;
 }
 
-/** The plan is bound to one org (id, API host, OAuth client): a different one is refused, naming both. */
+/** The plan is bound to one org (plan/org.ts: its id and API host): a different one is refused, naming both. */
 export function otherOrg(saved: Pick<Plan, 'org'>, fresh: Pick<Plan, 'org'>): string | null {
   const a = saved.org;
   const b = fresh.org;
   // Every plan names its org: one that does not was made elsewhere, or edited.
   if (!a && b) return `the plan names no org, but the target is org ${describeOrg(b)}`;
   if (!a || !b) return null;
-  if (a.id === b.id && a.host === b.host && a.clientId === b.clientId) return null;
+  if (sameOrg(a, b)) return null;
   return `the plan was made for org ${describeOrg(a)}, but the target is org ${describeOrg(b)}`;
 }
 

@@ -11,7 +11,7 @@ import { SURFACE_NAMES, liveResourceIds, liveSnapshots, midwayOf, surfaceOfAddre
 import { executePlan } from '../apply/executor.js';
 import { expectedDurationLine, progressWriter, summaryLines } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
-import { ENV } from '../genesys/target.js';
+import { ENV, targetPlace } from '../genesys/target.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
 import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
@@ -58,7 +58,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   // The file's name as messages show it: the user's, which may hold an ESC or a line break.
   const shownFile = planFile === undefined ? undefined : visibleName(planFile);
   const saved: Plan | null = planFile ? await readPlanFile(resolve(cwd, planFile), shownFile!) : null;
-  if (saved && saved.target !== label) {
+  // Another place is refused before anything is read; another client of it, once the org is read.
+  if (saved && targetPlace(saved.target) !== targetPlace(label)) {
     throw new UserError(`${shownFile} was planned for ${visible(saved.target)}, but the target is ${label}; nothing was applied`);
   }
   if (saved && saved.problems.length > 0) refuseSavedProblems(ctx, shownFile!, flags.dir, saved);

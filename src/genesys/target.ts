@@ -153,7 +153,7 @@ export function resolveTarget(env: NodeJS.ProcessEnv, named?: EnvironmentTargetS
     loginUrl: baseString(login),
     clientId: clientId!,
     clientSecret: clientSecret!,
-    label: `${where} (client ${clientIdHint(clientId!)})`,
+    label: `${where}${clientPart(clientId!)}`,
     credentialVariables: { clientId: vars.clientId, clientSecret: vars.clientSecret },
   };
 }
@@ -186,6 +186,20 @@ export function regionDomain(region: string, name: string = ENV.region): string 
 }
 
 /** Enough of the client id to tell clients apart; the id is not a secret, but keep labels short. */
+/** The part of a remote target's label that names its OAuth client. */
+function clientPart(clientId: string): string {
+  return ` (client ${clientIdHint(clientId)})`;
+}
+
+/**
+ * A target's label without the OAuth client it names: where the calls go. A plan made by one
+ * client of an org (a pull request's read-only one) is applied by another (the merge's, which
+ * writes): the org they both read decides (plan/org.ts), not the client.
+ */
+export function targetPlace(label: string): string {
+  return label.replace(/ \(client [^()]*\)/, '');
+}
+
 export function clientIdHint(clientId: string): string {
   return clientId.length <= 4 ? clientId : `${clientId.slice(0, 4)}…`;
 }

@@ -13,8 +13,8 @@ afterEach(async () => {
   for (const o of open.splice(0).reverse()) await o.close();
 });
 
-async function emulatorOn(port: number, stateFile: string): Promise<TestEmulator> {
-  const e = await startTestEmulator({ port, stateFile });
+async function emulatorOn(port: number, stateFile: string, clientId?: string): Promise<TestEmulator> {
+  const e = await startTestEmulator({ port, stateFile, ...(clientId ? { clientId } : {}) });
   open.push(e);
   return e;
 }
@@ -50,5 +50,47 @@ describe('a plan bound to its org', () => {
     expect(r.stderr).toMatch(/but the target is org "Emulated organization" [0-9a-f-]{36} at 127\.0\.0\.1/);
     expect(r.stderr).toMatch(/nothing was applied/);
     expect(await b.api.listFilters()).toEqual(before);
+  });
+
+  // The pull request plans with a read-only client, the merge applies with a writing one: the same
+  // org, so the same fingerprint (the apply workflow compares them) and a saved plan that applies.
+  it('seals the org, not the OAuth client: a plan made with a read-only client is applied with another', async () => {
+    const project: TempDir = await fixtureCopy('basic');
+    const states: TempDir = await tempDir('promptctl-orgs-');
+    open.push({ close: () => project.remove() }, { close: () => states.remove() });
+    const stateFile = join(states.path, 'org.json');
+    const cli = (args: string[], e: TestEmulator) => runCliInProcess(args, { cwd: project.path, env: e.env });
+    const as = async <T>(clientId: string, port: number, fn: (e: TestEmulator) => Promise<T>): Promise<T> => {
+      const e = await emulatorOn(port, stateFile, clientId);
+      try {
+        return await fn(e);
+      } finally {
+        await e.close();
+        open.splice(open.indexOf(e), 1);
+      }
+    };
+    const first = await emulatorOn(0, stateFile, 'writer-client');
+    const port = Number(new URL(first.url).port);
+    expect((await cli(['apply', '--auto-approve'], first)).code).toBe(0);
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+    const filters = join(project.path, 'prompts/safety-filters.yaml');
+    await writeFile(filters, (await readFile(filters, 'utf8')).replace('priority: 20', 'priority: 25'));
+
+    const reviewed = await as('reader-client', port, async (e) => {
+      const r = await cli(['plan', '--out', 'plan.json', '--detailed-exitcode'], e);
+      expect(r.code, r.stderr).toBe(2);
+      return JSON.parse(await readFile(join(project.path, 'plan.json'), 'utf8')) as { fingerprint: string; org: { id: string; clientId: string } };
+    });
+    expect(reviewed.org.clientId).toBe('reader-client');
+    await as('writer-client', port, async (e) => {
+      const fresh = await cli(['plan', '--format', 'json'], e);
+      const plan = JSON.parse(fresh.stdout) as { fingerprint: string; org: { id: string; clientId: string } };
+      expect(plan.org).toMatchObject({ id: reviewed.org.id, clientId: 'writer-client' });
+      expect(plan.fingerprint).toBe(reviewed.fingerprint);
+      const r = await cli(['apply', 'plan.json'], e);
+      expect(r.code, r.stderr).toBe(0);
+      expect((await e.api.listFilters()).map((f) => f.priority)).toContain(25);
+    });
   });
 });
