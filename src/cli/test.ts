@@ -273,9 +273,11 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
   // A tested guide or version the target holds with other content than git's: its cases would
   // test the org's text under git's name (not run, render.ts).
   if (state && (named?.guides || gateway?.templates)) {
-    const { guidesNotAsInGit, versionsNotAsInGit } = await import('../kinds/as-in-git.js');
+    const { guidesNotAsInGit, guidesTestedInProduction, versionsNotAsInGit } = await import('../kinds/as-in-git.js');
     const other = named?.guides ? guidesNotAsInGit(state, named.guides) : new Map<string, string>();
     if (other.size > 0) facts.guidesNotAsInGit = other;
+    const inProduction = named?.guides ? guidesTestedInProduction(state, named.guides) : new Map<string, string>();
+    if (inProduction.size > 0) facts.guideVersions = inProduction;
     const tested = new Set(tests.flatMap((t) => ('template' in t.test.target ? [t.test.target.template] : [])));
     const differs = gateway?.templates ? versionsNotAsInGit(state, gateway.templates, tested) : new Set<string>();
     if (differs.size > 0) facts.versionsNotAsInGit = differs;

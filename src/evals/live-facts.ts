@@ -23,11 +23,16 @@ export interface LiveFacts {
   /** Per guide name: the guide with its latest and production versions (absent name: not live). */
   guides?: ReadonlyMap<string, string>;
   /**
-   * Per guide name: the label of its latest version (the one a test's turns run) when that
-   * version's content is not the content git defines (an edit not applied yet, or one made by
-   * hand). Its cases are not run: they would test the org's text, not git's.
+   * Per guide name: the label of its latest version when neither it nor the production version
+   * holds the content git defines (an edit not applied yet, or one made by hand). Its cases are
+   * not run: they would test the org's text, not git's.
    */
   guidesNotAsInGit?: ReadonlyMap<string, string>;
+  /**
+   * Per guide name: the version a test's turns run when it is not the latest: production, which
+   * holds git's content while a newer Draft or TestReady version holds someone's work in progress.
+   */
+  guideVersions?: ReadonlyMap<string, string>;
   /**
    * "template@version" of the versions the target holds Published with other content than git's
    * (plan's immutable-version error): a call would run the org's text under git's label.

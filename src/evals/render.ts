@@ -23,7 +23,7 @@ export const CACHE_FORMAT = 2;
 
 export type PlannedRequest =
   | { kind: 'template'; request: InvocationRequest }
-  | { kind: 'guide'; guide: string; inputVariables: Array<{ name: string; value: string }>; turns: string[] };
+  | { kind: 'guide'; guide: string; inputVariables: Array<{ name: string; value: string }>; turns: string[]; version?: string };
 
 /** One call to make: a case, on a version (or through the split), one repetition. */
 export interface PlannedCall {
@@ -287,8 +287,10 @@ function guideCall(opts: PlanOptions, target: { guide: string }, guide: Guide | 
   const uncached = opts.live !== undefined && live.live === undefined;
   const key = hash({ target: opts.targetLabel, guide: target.guide, content, inputVariables, turns, repetition, ...responsesFor(opts, target.guide), ...live });
   // A guide git defines (validate refuses any other) that the target's listing does not name, or
-  // whose latest version (what the turns run) holds other content than git's: not run yet.
+  // whose latest and production versions hold other content than git's: not run yet.
   const other = guide ? opts.live?.guidesNotAsInGit?.get(target.guide) : undefined;
+  // The turns run the latest version, or production when only it holds git's content.
+  const version = guide ? opts.live?.guideVersions?.get(target.guide) : undefined;
   const notLive =
     guide && opts.live?.guides && !opts.live.guides.has(target.guide)
       ? `guide ${JSON.stringify(target.guide)} ${NOT_LIVE_YET}`
@@ -299,7 +301,7 @@ function guideCall(opts: PlanOptions, target: { guide: string }, guide: Guide | 
     caseIndex,
     case: c,
     repetition,
-    call: { kind: 'guide', guide: target.guide, inputVariables, turns },
+    call: { kind: 'guide', guide: target.guide, inputVariables, turns, ...(version !== undefined ? { version } : {}) },
     ...(notLive ? { notLive } : {}),
     key,
     ...(uncached ? { uncached } : {}),

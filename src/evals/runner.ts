@@ -321,7 +321,7 @@ async function turnGuide(
   guides: Map<string, Promise<{ id: string; version: string } | string>>,
 ): Promise<Observation> {
   if (call.call.kind !== 'guide') throw new Error('not a guide call');
-  const { guide: name, inputVariables, turns } = call.call;
+  const { guide: name, inputVariables, turns, version: pinned } = call.call;
   const t0 = clock();
   const api = deps.guides;
   if (!api) return { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 0, code: 'not.run', message: 'this target offers no AI Studio client for guide tests' } };
@@ -330,7 +330,7 @@ async function turnGuide(
     found = api.listGuides({ name }).then((list) => {
       const g = list.find((x) => x.name === name);
       if (!g) return `guide "${name}" does not exist on the target (is it applied? run \`promptctl apply\`)`;
-      const version = g.latestSavedVersion?.version;
+      const version = pinned ?? g.latestSavedVersion?.version;
       return version ? { id: g.id, version } : `guide "${name}" has no version on the target`;
     });
     guides.set(name, found);

@@ -29,14 +29,37 @@ export function versionsNotAsInGit(state: DesiredState, templates: readonly Wire
 }
 
 /**
- * Per guide git defines: the label of its latest live version (what a test's turns run) when that
- * version's content is not git's (an edit before its apply, or a change made by hand).
+ * Per guide git defines: the label of its latest live version when neither it nor the production
+ * version holds git's content (an edit before its apply, or a change made by hand). A test's
+ * turns would run the org's text under git's name.
  */
 export function guidesNotAsInGit(state: DesiredState, guides: readonly LiveGuide[]): Map<string, string> {
   const other = new Map<string, string>();
-  for (const g of guides) {
-    const mine = state.guides.find((d) => d.name === g.name);
-    if (mine && g.latest && !canonicalEqual(contentCanonical(guideToWire(mine)), contentCanonical(versionContent(g.latest)))) other.set(g.name, g.latest.version);
-  }
+  for (const [g, held] of guidesHolding(state, guides)) if (held === undefined && g.latest) other.set(g.name, g.latest.version);
   return other;
+}
+
+/**
+ * Per guide git defines: the production version's label when it holds git's content and a newer
+ * Draft or TestReady version other content (someone's work in progress, which plan leaves alone):
+ * the version a test's turns run, instead of the latest.
+ */
+export function guidesTestedInProduction(state: DesiredState, guides: readonly LiveGuide[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [g, held] of guidesHolding(state, guides)) if (held !== undefined && held !== g.latest) out.set(g.name, held.version);
+  return out;
+}
+
+/** Each live guide git defines, with the version that holds git's content: the latest, else production, else none. */
+function guidesHolding(state: DesiredState, guides: readonly LiveGuide[]): Array<[LiveGuide, LiveGuide['latest']]> {
+  const mine = new Map(state.guides.map((d) => [d.name, d]));
+  const out: Array<[LiveGuide, LiveGuide['latest']]> = [];
+  for (const g of guides) {
+    const d = mine.get(g.name);
+    if (!d || !g.latest) continue;
+    const want = contentCanonical(guideToWire(d));
+    const holds = (v: LiveGuide['latest']) => v !== undefined && canonicalEqual(want, contentCanonical(versionContent(v)));
+    out.push([g, holds(g.latest) ? g.latest : holds(g.production) ? g.production : undefined]);
+  }
+  return out;
 }

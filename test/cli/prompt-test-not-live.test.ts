@@ -277,6 +277,36 @@ describe('promptctl test: a guide whose live content is not what git defines yet
     expect(JSON.parse(after.stdout)).toMatchObject({ ok: true, invocations: 1 });
     expect(JSON.parse(after.stdout).notLive).toBeUndefined();
   });
+
+  it("runs production's version while a newer Draft holds someone's work in progress, which plan leaves alone", async () => {
+    emu = await startTestEmulator({});
+    dir = await tempDir('promptctl-guide-wip-');
+    await mkdir(join(dir.path, 'prompts', 'tests'), { recursive: true });
+    await writeFile(join(dir.path, 'prompts', 'guide.yaml'), ['apiVersion: promptctl/v1', 'kind: Guide', 'metadata:', '  name: Returns helper', 'spec:', '  instruction: "Help the customer return an order."'].join('\n') + '\n');
+    await writeFile(
+      join(dir.path, 'prompts', 'tests', 'guide.yaml'),
+      ['apiVersion: promptctl/v1', 'kind: PromptTest', 'metadata:', '  name: returns-helper', 'spec:', '  target:', '    guide: Returns helper', '  cases:', '    - name: asks', '      messages:', '        - role: user', '          content: I want to return my order.', '      expect:', '        - maxLatencyMs: 60000'].join('\n') + '\n',
+    );
+    const cli = (args: string[]) => runCliInProcess(args, { cwd: dir!.path, env: emu!.env });
+    expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
+    // A colleague starts version 2.0 in the Genesys UI.
+    const ai = createAiStudioClient({ landed: writeChecks, apiUrl: emu.url, loginUrl: emu.url, clientId: 'local-client', clientSecret: 'local-secret', targetLabel: 'test' });
+    try {
+      const [g] = await ai.listGuides({ name: 'Returns helper' });
+      expect((await ai.createGuideVersion(g!.id, { instruction: 'Work in progress: not ready.' })).version).toBe('2.0');
+    } finally {
+      await ai.close();
+    }
+    const plan = await cli(['plan', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    expect((await cli(['drift'])).code).toBe(0);
+    const tested = await cli(['test', '--format', 'json']);
+    expect(tested.code, tested.stderr).toBe(0);
+    const report = JSON.parse(tested.stdout);
+    expect(report).toMatchObject({ ok: true, invocations: 1 });
+    expect(report.notLive).toBeUndefined();
+    expect(report.tests[0].runs[0].version).toBe('1.0');
+  });
 });
 
 describe('promptctl test: a version published on the target with other content than git\'s', () => {

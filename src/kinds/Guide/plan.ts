@@ -4,7 +4,9 @@
 //   no live guide                    → create it, write its first version, publish it;
 //   latest ProductionReady, same     → nothing;
 //   latest ProductionReady, differs  → a new version (Genesys assigns its label), published;
-//   latest Draft/TestReady, differs  → edit that version in place, then publish it;
+//   latest Draft/TestReady, differs  → edit that version in place, then publish it (unless
+//                                      production holds git's content: nothing, the newer
+//                                      version being someone's work in progress);
 //   latest Draft/TestReady, same     → publish it, if its state is short of the one wanted.
 // Each action is guarded by the guide's id, its latest version's label, state and content hash.
 // A live guide git does not name is deleted (prune) or a pending delete when git once defined it
@@ -116,6 +118,10 @@ export function planGuide(d: Guide, l: LiveGuide | undefined, ctx: PlanContext):
 
   const same = landed(body, latest);
   if (same && reaches(latest.state, want)) return { ...base, action: 'noop', changes: [] };
+  // Production holds git's content, which reaches any state `publish` asks for: a newer Draft or
+  // TestReady version is someone's work in progress (in the Genesys UI), left as it is. Editing
+  // it in place would destroy that work and publish what production already serves.
+  if (!same && production && production !== latest && landed(body, production)) return { ...base, action: 'noop', changes: [] };
 
   const update = (write: GuideWrite, changes: FieldChange[], reason: string): UpdateAction => {
     const a: UpdateAction = { ...base, action: 'update', desired: desiredBody(write), changes, reason, live: liveCanonical(latest), liveModified: stamp };

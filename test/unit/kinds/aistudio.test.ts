@@ -246,6 +246,24 @@ describe('Guide planning', () => {
     expect(a.guard).toMatchObject({ label: '2.0', state: 'Draft' });
   });
 
+  it("leaves a newer Draft or TestReady version alone when production holds git's content", () => {
+    // Someone's work in progress, saved in the Genesys UI after promptctl published 1.0.
+    const g = guide('Returns');
+    const prod = version('g1', '1.0', 'ProductionReady', g);
+    for (const state of ['Draft', 'TestReady'] as const) {
+      const wip = version('g1', '2.0', state, guide('Returns', { instruction: 'Work in progress.\n', variables: [] }));
+      for (const publish of ['ProductionReady', 'TestReady', 'Draft'] as const) {
+        const plan = buildPlan(desiredState({ guides: [guide('Returns', { publish })] }), live([liveGuide('Returns', { latest: wip, production: prod })]), opts());
+        expect(plan.summary, `${state} 2.0, publish ${publish}`).toEqual({ create: 0, update: 0, delete: 0, noop: 1 });
+        expect(one(plan, 'Guide/Returns').guard).toMatchObject({ label: '2.0', state });
+      }
+    }
+    // Once git's content changes, the Draft is the version it goes into (a second cannot exist).
+    const wip = version('g1', '2.0', 'Draft', guide('Returns', { instruction: 'Work in progress.\n', variables: [] }));
+    const changed = guide('Returns', { instruction: 'Say "Hi {{Variable.first_name}}".\n' });
+    expect(one(buildPlan(desiredState({ guides: [changed] }), live([liveGuide('Returns', { latest: wip, production: prod })]), opts()), 'Guide/Returns').desired).toMatchObject({ write: 'patch' });
+  });
+
   it('only publishes a Draft that holds the content already; a Draft wanted as Draft is a noop', () => {
     const g = guide('Returns');
     const l = liveGuide('Returns', { latest: version('g1', '1.0', 'Draft', g) });
