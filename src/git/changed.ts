@@ -1,6 +1,6 @@
 // Files changed since REF, and what the changed YAML files held then, for `plan --changed-since
 // REF` (DESIGN §4): a document removed or moved since REF is in the scope too.
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { isInside, realPathOr } from '../util/inside.js';
@@ -28,15 +28,20 @@ export interface ChangeSet {
 /**
  * Every file that differs between REF and the working tree: committed since the merge base
  * of REF and HEAD, modified or staged, deleted, and untracked (not ignored). Renames count
- * as both paths. With `opts.before`, the changed YAML files under that directory as they were
- * at the merge base, read in one git process.
+ * as both paths, in the repository holding `opts.before` (the prompts directory) when given,
+ * else CWD's. With `opts.before`, the changed YAML files under that directory as they were at
+ * the merge base, read in one git process.
  */
 export async function changedSince(cwd: string, ref: string, opts: { before?: string } = {}): Promise<ChangeSet> {
   checkRef(ref);
-  const git = await openRepo(cwd);
-  if (!git) throw new UserError(`--changed-since needs a git repository, and ${cwd} is not inside one`);
+  // The repository that holds the prompts directory, as provenance reads it: with `--dir` in
+  // another repository than the working directory's, the working directory's changes say nothing.
+  const given = opts.before === undefined ? undefined : resolve(cwd, opts.before);
+  const at = given !== undefined && existsSync(given) ? given : cwd;
+  const git = await openRepo(at);
+  if (!git) throw new UserError(`--changed-since needs a git repository, and ${at} is not inside one`);
   const top = await tryRaw(git, ['rev-parse', '--show-toplevel']);
-  if (!top) throw new UserError(`--changed-since: ${cwd} is not inside a git work tree`);
+  if (!top) throw new UserError(`--changed-since: ${at} is not inside a git work tree`);
 
   const shallow = (await tryRaw(git, ['rev-parse', '--is-shallow-repository'])) === 'true';
   const fetchMore =

@@ -17,6 +17,20 @@ describe('changedSince', () => {
     expect((await changedSince(d, 'HEAD')).files).toEqual([]);
   });
 
+  it('reads the repository that holds the prompts directory, not the working directory\'s', async () => {
+    const d = repo();
+    commit(d, 'base', { 'prompts/a.yaml': 'a\n', 'prompts/b.yaml': 'b\n' });
+    write(d, 'prompts/b.yaml', 'b2\n');
+    const elsewhere = repo();
+    commit(elsewhere, 'other', { 'x.txt': 'x\n' });
+    const outside = dir();
+    for (const cwd of [elsewhere, outside]) {
+      const change = await changedSince(cwd, 'HEAD', { before: join(d, 'prompts') });
+      expect(change.files.map((f) => join(cwd, f))).toEqual([join(d, 'prompts/b.yaml')]);
+      expect(change.before).toEqual(['b\n']);
+    }
+  });
+
   it('includes committed, staged, modified, deleted, renamed and untracked files, not ignored ones', async () => {
     const d = repo();
     commit(d, 'base', {
