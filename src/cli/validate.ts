@@ -1,6 +1,8 @@
 // promptctl validate: every problem in the prompts directory, at its file:line:column.
+import { relative, resolve, sep } from 'node:path';
 import { Option, type Command } from 'commander';
-import { hasErrors } from '../model/diagnostic.js';
+import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
+import { isInside } from '../util/inside.js';
 import { DIAGNOSTIC_FORMATS, renderDiagnostics, summaryLine, type DiagnosticFormat } from '../views/diagnostics.js';
 import type { CliContext } from './context.js';
 
@@ -35,7 +37,8 @@ Examples:
       const result = await loadProject({ dir: opts.dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets, ...(environment !== undefined ? { environment } : {}) });
       const ds = result.diagnostics;
       // Colour in text only; ctx.style itself honours TTY, NO_COLOR and --no-color.
-      const report = renderDiagnostics(ds, opts.format, opts.format === 'text' ? ctx.style : undefined);
+      const shown = opts.format === 'github' ? fromWorkspace(ds, ctx.cwd, ctx.env.GITHUB_WORKSPACE) : ds;
+      const report = renderDiagnostics(shown, opts.format, opts.format === 'text' ? ctx.style : undefined);
       if (report) ctx.out(report);
       const yamlCount = result.files.filter((f) => /\.ya?ml$/i.test(f)).length;
       const summary = summaryLine(ds, yamlCount);
@@ -43,4 +46,19 @@ Examples:
       ctx.info(failed ? ctx.style('red', summary) : summary);
       ctx.exitCode = failed ? 1 : 0;
     });
+}
+
+/**
+ * GitHub places an annotation by a path from the repository's root (the workspace), not from the
+ * step's working directory: a step run in a subdirectory (the action's `working-directory`) would
+ * annotate files that do not exist. A file outside the workspace keeps its path.
+ */
+export function fromWorkspace(ds: readonly Diagnostic[], cwd: string, workspace: string | undefined): readonly Diagnostic[] {
+  if (!workspace) return ds;
+  const root = resolve(workspace);
+  if (resolve(cwd) === root) return ds;
+  return ds.map((d) => {
+    const file = resolve(cwd, d.file);
+    return isInside(root, file) ? { ...d, file: relative(root, file).split(sep).join('/') } : d;
+  });
 }

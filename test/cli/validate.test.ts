@@ -614,6 +614,17 @@ describe('validate output formats', () => {
     for (const l of r.stdout.trim().split('\n')) expect(l).toMatch(/^::(error|warning) file=[^,]+,line=\d+,col=\d+,title=[^:,]+::./);
   });
 
+  it('github: paths from the workspace root, where GitHub places annotations, when run in a subdirectory', async () => {
+    const sub = path.join(work, 'pii');
+    const r = await runCliInProcess(['validate', '--dir', '.', '--format', 'github'], { cwd: sub, env: { PROMPTCTL_DEBUG: '', GITHUB_WORKSPACE: work } });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const l of lines) expect(l).toMatch(/^::warning file=pii\/v\.yaml,line=\d+,col=\d+,title=pii\/detected::\S/);
+    // Text keeps paths from the working directory, as a terminal reads them.
+    expect((await runCliInProcess(['validate', '--dir', '.'], { cwd: sub, env: { PROMPTCTL_DEBUG: '', GITHUB_WORKSPACE: work } })).stdout).toMatch(/^v\.yaml:14:17: warning/);
+  });
+
   it('github: warnings as ::warning, exit 0; stdout holds workflow commands only', async () => {
     const r = await run(['validate', '--dir', 'pii', '--format', 'github'], work);
     expect(r.code).toBe(0);
