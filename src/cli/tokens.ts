@@ -1,7 +1,7 @@
 // `promptctl tokens`: per-version token counts, worst case, context use and cost (DESIGN §4).
 import { Option, type Command } from 'commander';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
-import { formatText } from '../views/diagnostics.js';
+import { formatJsonError, formatText } from '../views/diagnostics.js';
 import { renderTokens, tokensNote } from '../views/tokens.js';
 import type { CliContext } from './context.js';
 
@@ -16,6 +16,10 @@ export function registerTokens(program: Command, ctx: CliContext): void {
     .description('count tokens per prompt version: texts, worst case with every variable at its bound, context use, cost per 1,000 calls')
     .option('--dir <dir>', 'prompts directory', 'prompts')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    // With json, a run that ends in an error (no prompts directory) still writes a document.
+    .on('option:format', (format: string) => {
+      ctx.failureDocument = format === 'json' ? (message) => formatJsonError(message, []) : undefined;
+    })
     .action(async (opts: TokensOptions) => {
       ctx.exitCode = await runTokens(ctx, opts);
     });
@@ -36,7 +40,8 @@ async function runTokens(ctx: CliContext, opts: TokensOptions): Promise<number> 
   const shown = state ? loaded.diagnostics.filter((d) => d.severity === 'error' || d.rule.startsWith('tokens/')) : loaded.diagnostics;
   // The versions not counted, each at the error that explains it (nothing on a clean run).
   const notCounted = notCountedVersions(loaded, reports, environment);
-  const rendered = renderTokens(reports, opts.format, ctx.style, texts, notCounted);
+  const rendered = renderTokens(reports, opts.format, ctx.style, texts, notCounted, shown);
+  ctx.failureDocument = undefined;
   if (rendered !== '') ctx.out(rendered);
   printDiagnostics(ctx, shown);
   const textsShown = texts !== undefined && texts.guides.length + texts.summarySettings.length > 0;

@@ -3,7 +3,7 @@ import { relative, resolve, sep } from 'node:path';
 import { Option, type Command } from 'commander';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { isInside } from '../util/inside.js';
-import { DIAGNOSTIC_FORMATS, renderDiagnostics, summaryLine, type DiagnosticFormat } from '../views/diagnostics.js';
+import { DIAGNOSTIC_FORMATS, formatJsonError, renderDiagnostics, summaryLine, type DiagnosticFormat } from '../views/diagnostics.js';
 import type { CliContext } from './context.js';
 
 export function registerValidate(program: Command, ctx: CliContext): void {
@@ -12,6 +12,10 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .description('check the prompt YAML: schema, semantic rules, token budgets; exit 1 on any error')
     .option('--dir <dir>', 'prompts directory', 'prompts')
     .addOption(new Option('--format <format>', 'output format').choices(DIAGNOSTIC_FORMATS).default('text'))
+    // With json, a run that ends in an error (no prompts directory) still writes a document.
+    .on('option:format', (format: string) => {
+      ctx.failureDocument = format === 'json' ? (message) => formatJsonError(message, []) : undefined;
+    })
     .addHelpText(
       'after',
       `
@@ -39,6 +43,7 @@ Examples:
       // Colour in text only; ctx.style itself honours TTY, NO_COLOR and --no-color.
       const shown = opts.format === 'github' ? fromWorkspace(ds, ctx.cwd, ctx.env.GITHUB_WORKSPACE) : ds;
       const report = renderDiagnostics(shown, opts.format, opts.format === 'text' ? ctx.style : undefined);
+      ctx.failureDocument = undefined;
       if (report) ctx.out(report);
       const yamlCount = result.files.filter((f) => /\.ya?ml$/i.test(f)).length;
       const summary = summaryLine(ds, yamlCount);

@@ -42,7 +42,8 @@ export function formatJsonError(message: string, ds: readonly Diagnostic[]): str
   return JSON.stringify({ error: message, diagnostics: jsonDiagnostics(ds) }, null, 2);
 }
 
-function jsonDiagnostics(ds: readonly Diagnostic[]) {
+/** Diagnostics as every JSON document holds them: the six fields, in this order. */
+export function jsonDiagnostics(ds: readonly Diagnostic[]) {
   return ds.map((d) => ({ file: d.file, line: d.line, column: d.column, severity: d.severity, rule: d.rule, message: d.message }));
 }
 

@@ -3,6 +3,8 @@
 // prompts), whose counts are approximate unless a guide declares its model. Pure: data in, string
 // out; colour through the injected Style.
 import type { AiStudioTokenReport, NotCountedVersion, TextTokenReport, VersionTokenReport } from '../tokens/index.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { jsonDiagnostics } from './diagnostics.js';
 import { plain, type Style } from './style.js';
 import { groupThousands, percentOf } from '../util/numbers.js';
 import { plural } from '../util/plural.js';
@@ -21,8 +23,9 @@ export function renderTokens(
   style: Style = plain,
   texts?: AiStudioTokenReport,
   notCounted: readonly NotCountedVersion[] = [],
+  diagnostics: readonly Diagnostic[] = [],
 ): string {
-  if (format === 'json') return renderTokensJson(reports, texts, notCounted);
+  if (format === 'json') return renderTokensJson(reports, texts, notCounted, diagnostics);
   const hasTexts = texts !== undefined && texts.guides.length + texts.summarySettings.length > 0;
   const table = reports.length === 0 ? '' : renderTable(reports, style);
   if (!hasTexts) return table;
@@ -30,16 +33,24 @@ export function renderTokens(
   return table === '' ? textTable : `${table}\n\n${textTable}`;
 }
 
-export function renderTokensJson(reports: readonly VersionTokenReport[], texts?: AiStudioTokenReport, notCounted: readonly NotCountedVersion[] = []): string {
+/** `diagnostics`: what the run reports on stderr too (its errors and token warnings), in the document a script reads. */
+export function renderTokensJson(
+  reports: readonly VersionTokenReport[],
+  texts?: AiStudioTokenReport,
+  notCounted: readonly NotCountedVersion[] = [],
+  diagnostics: readonly Diagnostic[] = [],
+): string {
   const doc: {
     versions: readonly VersionTokenReport[];
     notCounted?: readonly NotCountedVersion[];
     guides?: readonly TextTokenReport[];
     summarySettings?: readonly TextTokenReport[];
+    diagnostics?: ReturnType<typeof jsonDiagnostics>;
   } = { versions: reports };
   if (notCounted.length > 0) doc.notCounted = notCounted;
   if (texts?.guides.length) doc.guides = texts.guides;
   if (texts?.summarySettings.length) doc.summarySettings = texts.summarySettings;
+  if (diagnostics.length > 0) doc.diagnostics = jsonDiagnostics(diagnostics);
   return JSON.stringify(doc, null, 2);
 }
 

@@ -1,6 +1,7 @@
-// plan, test and drift with --format json write a JSON document even when they end in an error before
-// their own (invalid files, an unreachable target): its reader then says why instead of failing
-// on an empty file (a review and earlier notes found stdout empty). As test --format junit does.
+// plan, test, drift, validate and tokens with --format json write a JSON document even when they
+// end in an error before their own (invalid files, an unreachable target, no prompts directory):
+// its reader then says why instead of failing on an empty file (reviews found stdout empty). As
+// test --format junit does.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,6 +43,28 @@ describe('--format json when the command fails', () => {
     expect(doc.error).toMatch(/connection refused/);
     expect(doc.diagnostics).toEqual([]);
     expect(r.stdout).not.toContain('not-shown-secret');
+  });
+
+  for (const command of ['validate', 'tokens', 'plan'] as const) {
+    it(`${command}: no prompts directory gives a document holding the error, exit 1`, async () => {
+      const r = await runCliInProcess([command, '--dir', 'nope', '--format', 'json'], { cwd, env: {} });
+      expect(r.code).toBe(1);
+      const doc = JSON.parse(r.stdout) as { error: string; diagnostics: unknown[] };
+      expect(doc.error).toMatch(/nope/);
+      expect(doc.diagnostics).toEqual([]);
+    });
+  }
+
+  it('tokens: invalid files put their errors in the document beside the counts, exit 1', async () => {
+    await breakModel();
+    const r = await runCliInProcess(['tokens', '--format', 'json'], { cwd, env: {} });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { versions: unknown[]; diagnostics: { file: string; rule: string; severity: string }[] };
+    expect(doc.versions.length).toBeGreaterThan(0);
+    expect(doc.diagnostics).toEqual([expect.objectContaining({ file: 'prompts/billing-assistant/template.yaml', rule: 'tokens/unknown-model', severity: 'error' })]);
+    // A clean run's document holds none.
+    await cp(path.join(REPO, 'prompts'), path.join(cwd, 'prompts'), { recursive: true });
+    expect(JSON.parse((await runCliInProcess(['tokens', '--format', 'json'], { cwd, env: {} })).stdout)).not.toHaveProperty('diagnostics');
   });
 
   it('plan: a plan that succeeds is the one document on stdout; text format writes none on failure', async () => {

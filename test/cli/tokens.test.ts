@@ -134,7 +134,9 @@ describe('promptctl tokens', () => {
   it('--format json prints exact counts and the worst case per version, sorted by address', async () => {
     const r = await run(root, 'tokens', '--dir', 'prompts', '--format', 'json');
     expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout) as { versions: Record<string, unknown>[] };
+    const { diagnostics, ...doc } = JSON.parse(r.stdout) as { versions: Record<string, unknown>[]; diagnostics?: Record<string, unknown>[] };
+    // The token warnings stderr shows are in the document too.
+    expect(diagnostics).toEqual([expect.objectContaining({ file: 'prompts/support/support.yaml', line: 18, severity: 'warning', message: expect.stringContaining('variable "details" has no maxTokens') })]);
 
     const few = FEW.reduce((s, e) => s + count(e.input) + count(e.output), 0);
     // The user templates as written, split at their placeholders: the fixed pieces counted.
@@ -231,8 +233,8 @@ describe('promptctl tokens', () => {
     });
     const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
     expect(r.code).toBe(1);
-    // Still a JSON document, as validate's (nothing loaded, no version to name).
-    expect(JSON.parse(r.stdout)).toEqual({ versions: [] });
+    // Still a JSON document, as validate's (nothing loaded, no version to name), with the error.
+    expect(JSON.parse(r.stdout)).toEqual({ versions: [], diagnostics: [expect.objectContaining({ file: 'prompts/t.yaml', line: 7, severity: 'error' })] });
     expect(r.stderr).toMatch(/^prompts\/t\.yaml:7:\d+: error: .+ \[[a-z-]+\/[a-z-]+\]$/m);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
