@@ -125,9 +125,10 @@ export function planGuide(d: Guide, l: LiveGuide | undefined, ctx: PlanContext):
 
   const update = (write: GuideWrite, changes: FieldChange[], reason: string): UpdateAction => {
     const a: UpdateAction = { ...base, action: 'update', desired: desiredBody(write), changes, reason, live: liveCanonical(latest), liveModified: stamp };
-    if (!same) {
-      const text = instructionChange(latest, body.instruction);
-      if (text) a.text = [text];
+    // The instruction's diff and counts only when it changes (not for a variable or knowledge edit).
+    const text = same ? undefined : instructionChange(latest, body.instruction);
+    if (text) {
+      a.text = [text];
       const t = tokens(latest.instruction);
       if (t) a.tokens = t;
     }

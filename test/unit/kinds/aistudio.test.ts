@@ -226,6 +226,15 @@ describe('Guide planning', () => {
     expect(text).toContain('-Ask for the order number.');
   });
 
+  it('shows no instruction diff or token line when only the variables change', () => {
+    const g = guide('Returns', { variables: [{ name: 'first_name', type: 'String', scope: 'Input', description: 'The first name' }, { name: 'order', type: 'Integer', scope: 'Output' }] });
+    const a = one(buildPlan(desiredState({ guides: [g] }), live([liveGuide('Returns', { latest: version('g1', '1.0', 'ProductionReady', guide('Returns')) })]), opts()), 'Guide/Returns');
+    expect(a.action).toBe('update');
+    expect(a.changes.map((c) => c.path)).toEqual(['variables.order.type']);
+    expect(a.text).toBeUndefined();
+    expect(a.tokens).toBeUndefined();
+  });
+
   it('says production stays when the new version is only to be TestReady', () => {
     const g = guide('Returns', { instruction: 'New text.\n', variables: [], publish: 'TestReady' });
     const a = one(buildPlan(desiredState({ guides: [g] }), live([liveGuide('Returns', { latest: version('g1', '1.0', 'ProductionReady', guide('Returns')) })]), opts()), 'Guide/Returns');
