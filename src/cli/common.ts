@@ -328,7 +328,7 @@ async function ownership(ctx: CliContext, dir: string, state: DesiredState, live
   const environment = ctx.environment?.name;
   const record = await committedNames(ctx.cwd, dir, ['Guide', 'SummarySetting'], environment);
   const source = `git history of ${dir.replace(/\/+$/, '')}/${environment !== undefined ? ` for environment ${environment}` : ''}`;
-  return { names: record.names, complete: record.complete, source, ...(record.caveat ? { caveat: record.caveat } : {}) };
+  return { names: record.names, removedAt: record.removedAt, complete: record.complete, source, ...(record.caveat ? { caveat: record.caveat } : {}) };
 }
 
 /**

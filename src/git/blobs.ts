@@ -6,8 +6,14 @@ import { spawn } from 'node:child_process';
 const MAX_BLOB = 4 * 1024 * 1024;
 
 /** The contents of `shas` (as UTF-8), read by one `git cat-file --batch`. */
-export function readBlobs(cwd: string, shas: string[]): Promise<string[]> {
-  if (shas.length === 0) return Promise.resolve([]);
+export async function readBlobs(cwd: string, shas: string[]): Promise<string[]> {
+  const byId = await readBlobsById(cwd, shas);
+  return shas.flatMap((sha) => (byId.has(sha) ? [byId.get(sha)!] : []));
+}
+
+/** The contents of `shas` (as UTF-8) by id; a missing or oversized blob is left out. */
+export function readBlobsById(cwd: string, shas: string[]): Promise<Map<string, string>> {
+  if (shas.length === 0) return Promise.resolve(new Map());
   return new Promise((resolveAll, reject) => {
     const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
     const chunks: Buffer[] = [];
@@ -23,8 +29,8 @@ export function readBlobs(cwd: string, shas: string[]): Promise<string[]> {
 }
 
 /** `<sha> blob <size>\n<content>\n` records (and `<sha> missing\n`). */
-function parseBatch(buf: Buffer): string[] {
-  const out: string[] = [];
+function parseBatch(buf: Buffer): Map<string, string> {
+  const out = new Map<string, string>();
   let pos = 0;
   while (pos < buf.length) {
     const nl = buf.indexOf(0x0a, pos);
@@ -34,7 +40,7 @@ function parseBatch(buf: Buffer): string[] {
     if (header.length < 3) continue; // "<sha> missing"
     const size = Number(header[2]);
     if (!Number.isFinite(size)) break;
-    if (header[1] === 'blob' && size <= MAX_BLOB) out.push(buf.subarray(pos, pos + size).toString('utf8'));
+    if (header[1] === 'blob' && size <= MAX_BLOB) out.set(header[0]!, buf.subarray(pos, pos + size).toString('utf8'));
     pos += size + 1;
   }
   return out;

@@ -8,18 +8,27 @@
 // or naming it): a document only ever meant for dev never put anything in prod's org, so a prod
 // object of that name is someone else's.
 //
+// A name git no longer defines carries when it stopped (`removedAt`): a live object of that name
+// created after is someone else's (a guide made by hand after promptctl deleted its namesake).
+//
 // Every version of every YAML file the loader reads under the directory (not in dot-directories
 // or node_modules) is read once: `git log --raw` lists the blobs, `git cat-file --batch` reads
 // them in one process, and only blobs that mention one of the kinds are parsed.
 import { posix, relative, resolve, sep } from 'node:path';
+import { setEntry } from '../util/entries.js';
 import { lenientDocuments } from '../util/lenient-yaml.js';
-import { readBlobs } from './blobs.js';
+import { readBlobsById } from './blobs.js';
 import { openRepo, otherRepository, tryRaw } from './repo.js';
 import { regexLiteral } from '../util/regex-literal.js';
 
 export interface CommittedNames {
   /** Per kind, every name a committed document of that kind had, sorted. */
   names: Record<string, string[]>;
+  /**
+   * Per kind, of the names HEAD no longer defines: when git stopped defining each, the committer
+   * date (ISO-8601) of the last change that took it out of a file.
+   */
+  removedAt: Record<string, Record<string, string>>;
   /** False when history could not be read in full (no repository, a shallow clone). */
   complete: boolean;
   /** Why it is incomplete. */
@@ -32,8 +41,10 @@ export interface CommittedNames {
  */
 export async function committedNames(cwd: string, dir: string, kinds: readonly string[], environment?: string): Promise<CommittedNames> {
   const names: Record<string, Set<string>> = Object.fromEntries(kinds.map((k) => [k, new Set<string>()]));
+  const removedAt: Record<string, Record<string, string>> = Object.fromEntries(kinds.map((k) => [k, {}]));
   const done = (complete: boolean, caveat?: string): CommittedNames => ({
     names: Object.fromEntries(Object.entries(names).map(([k, v]) => [k, [...v].sort()])),
+    removedAt,
     complete,
     ...(caveat ? { caveat } : {}),
   });
@@ -53,22 +64,57 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
   const prefix = (await tryRaw(git, ['rev-parse', '--show-prefix'])) ?? '';
   const root = posix.normalize(posix.join(prefix, relative(resolve(cwd), resolve(cwd, dir)).split(sep).join('/') || '.'));
   let log: string;
+  let tree: string;
   try {
-    // -m: merges too (a file first written while resolving one); -z: paths as they are.
-    log = await git.raw(['log', '-m', '--format=', '--raw', '--no-abbrev', '--no-renames', '-z', 'HEAD', '--', dir]);
+    // -m: merges too (a file first written while resolving one); -z: paths as they are; each
+    // commit's header (\x01 and its committer date) dates the changes after it.
+    [log, tree] = await Promise.all([
+      git.raw(['log', '-m', '--format=%x01%cI', '--raw', '--no-abbrev', '--no-renames', '-z', 'HEAD', '--', dir]),
+      git.raw(['ls-tree', '-r', '-z', '--full-name', 'HEAD', '--', dir]),
+    ]);
   } catch (err) {
     return done(false, `git log failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
-  const blobs = yamlBlobs(log, root);
+  const changes = yamlChanges(log, root);
+  const atHead = treeBlobs(tree, root);
+  const blobs = new Set([...changes.flatMap((c) => (c.new ? [c.new] : [])), ...atHead]);
   // A cheap pre-filter, so most blobs are not parsed: `kind: Guide`, and the key quoted as JSON-style YAML writes it.
   const pattern = new RegExp(`kind["']?\\s*:\\s*["']?(${kinds.map(regexLiteral).join('|')})\\b`);
-  for (const text of await readBlobs(cwd, [...blobs])) {
+  // Per blob, the "kind\0name" keys of the documents it holds that belonged to the environment.
+  const held = new Map<string, Set<string>>();
+  for (const [sha, text] of await readBlobsById(cwd, [...blobs])) {
     if (!pattern.test(text)) continue;
+    const keys = new Set<string>();
     for (const [kind, name, environments] of documentNames(text)) {
-      if (appliesTo(environments, environment)) names[kind]?.add(name);
+      if (names[kind] && appliesTo(environments, environment)) {
+        names[kind].add(name);
+        keys.add(`${kind}\0${name}`);
+      }
     }
+    held.set(sha, keys);
+  }
+  const now = new Set([...atHead].flatMap((sha) => [...(held.get(sha) ?? [])]));
+  for (const [key, at] of removals(changes, held)) {
+    if (now.has(key)) continue;
+    const [kind, name] = key.split('\0') as [string, string];
+    setEntry(removedAt[kind]!, name, at); // a name is data: `__proto__` too
   }
   return shallow ? done(false, 'a shallow clone: earlier history is not here (fetch it with `git fetch --unshallow`, or `fetch-depth: 0` on actions/checkout)') : done(true);
+}
+
+/** Per "kind\0name": the latest date a change took it out of a file (its old blob held it, its new one does not). */
+function removals(changes: readonly YamlChange[], held: ReadonlyMap<string, ReadonlySet<string>>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of changes) {
+    if (!c.old) continue;
+    const after = c.new ? held.get(c.new) : undefined;
+    for (const key of held.get(c.old) ?? []) {
+      if (after?.has(key)) continue;
+      const last = out.get(key);
+      if (last === undefined || Date.parse(c.at) > Date.parse(last)) out.set(key, c.at);
+    }
+  }
+  return out;
 }
 
 /**
@@ -84,24 +130,54 @@ export function loadable(path: string, root: string): boolean {
   return rel.split('/').every((seg) => !seg.startsWith('.') && seg !== 'node_modules' && seg !== 'lost+found');
 }
 
+/** One file's change in a commit: its blob before and after (absent: none), dated by the commit. */
+export interface YamlChange {
+  at: string;
+  old?: string;
+  new?: string;
+}
+
 /**
- * The blob ids of YAML files that `git log --raw -z` shows being written (not deleted), in files
- * the loader reads under `root` (the prompts directory, relative to the repository's root).
+ * The changes `git log --raw -z` (with `--format=%x01%cI`) shows to YAML files the loader reads
+ * under `root` (the prompts directory, relative to the repository's root).
  */
-export function yamlBlobs(log: string, root = '.'): Set<string> {
-  const out = new Set<string>();
+export function yamlChanges(log: string, root = '.'): YamlChange[] {
+  const out: YamlChange[] = [];
   const fields = log.split('\0');
+  let at = '';
   for (let i = 0; i < fields.length; i++) {
-    const meta = fields[i]!.replace(/^\n+/, '');
-    if (!meta.startsWith(':')) continue;
+    const field = fields[i]!.replace(/^\n+/, '');
+    if (field.startsWith('\x01')) {
+      at = field.slice(1).trim();
+      continue;
+    }
+    if (!field.startsWith(':')) continue;
     const path = fields[i + 1] ?? '';
     i += 1;
+    if (!loadable(path, root)) continue;
     // ":100644 100644 <old> <new> M"
-    const parts = meta.slice(1).split(' ');
-    const sha = parts[3];
-    const status = parts[4] ?? '';
-    if (!sha || /^0+$/.test(sha) || status.startsWith('D')) continue;
-    if (loadable(path, root)) out.add(sha);
+    const [, , old, sha, status = ''] = field.slice(1).split(' ');
+    const change: YamlChange = { at };
+    if (old && !/^0+$/.test(old)) change.old = old;
+    if (sha && !/^0+$/.test(sha) && !status.startsWith('D')) change.new = sha;
+    out.push(change);
+  }
+  return out;
+}
+
+/** The blob ids of YAML files written (not deleted) in a `git log --raw -z`, in files the loader reads under `root`. */
+export function yamlBlobs(log: string, root = '.'): Set<string> {
+  return new Set(yamlChanges(log, root).flatMap((c) => (c.new ? [c.new] : [])));
+}
+
+/** The blob ids of the YAML files the loader reads under `root` in `git ls-tree -r -z --full-name` output. */
+function treeBlobs(tree: string, root: string): Set<string> {
+  const out = new Set<string>();
+  for (const entry of tree.split('\0')) {
+    // "<mode> blob <sha>\t<path>"
+    const tab = entry.indexOf('\t');
+    const [, type, sha] = entry.slice(0, tab).split(' ');
+    if (tab > 0 && type === 'blob' && sha && loadable(entry.slice(tab + 1), root)) out.add(sha);
   }
   return out;
 }

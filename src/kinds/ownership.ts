@@ -6,11 +6,17 @@
 // a delete), while an object made by hand in Genesys, which git never named, is left alone.
 // Pure: no I/O.
 import type { AiStudioKind } from '../model/address.js';
+import { ownEntry } from '../util/entries.js';
 import { PENDING_REASON } from './labels.js';
 
 export interface Ownership {
   /** Per kind, the names of every document ever committed under the prompts directory. */
   names: Partial<Record<AiStudioKind, readonly string[]>>;
+  /**
+   * Per kind, of the names git no longer defines: when it stopped (ISO-8601, the commit that took
+   * each out). A live object of such a name made after that is someone else's namesake.
+   */
+  removedAt?: Partial<Record<AiStudioKind, Readonly<Record<string, string>>>>;
   /**
    * False when the history read was partial or impossible (a shallow clone, no repository): an
    * object not found may still be promptctl's, and the reason it is left alone says so.
@@ -44,7 +50,16 @@ export function aiStudioAbsentFromGit(
   name: string,
   /** Why this environment's documents lack it, when git keeps it to others (labels.ts `keptOutWords`). */
   keptOut?: string,
+  /** When the live object was made (its dateCreated). */
+  created?: string,
 ): { fate: 'delete' | 'pending'; reason: string } | { fate: 'kept'; reason: string } {
+  const removed = ownEntry(owned?.removedAt?.[kind], name);
+  // git dates a commit to the second: only an object made a whole second after it is surely later.
+  if (removed !== undefined && created !== undefined && Date.parse(created) >= Date.parse(removed) + 1000) {
+    // Made after git stopped defining the name (by hand, say, after promptctl deleted the one it
+    // made): not what git defined.
+    return { fate: 'kept', reason: `${keptOut ?? 'not in git'}; ${owned!.source} defined a ${kind} of this name until ${removed}, and this one was made after that (${created}): not promptctl's, left alone` };
+  }
   if (isOwned(owned, kind, name)) {
     const was = keptOut ?? `removed from git (${owned!.source} defined it)`;
     return prune ? { fate: 'delete', reason: `pruned: ${was}` } : { fate: 'pending', reason: `${PENDING_REASON}; ${was}` };

@@ -301,6 +301,29 @@ describe('prune', () => {
     expect(await x.studio!.listSummarySettings()).toEqual([]);
     expect((await x.cli(['plan', '--prune', '--detailed-exitcode'])).code).toBe(0);
   });
+
+  it('leaves alone a guide made by hand after git stopped defining its name', { timeout: 60_000 }, async () => {
+    // The emulator's clock: an hour ago for the apply, an hour ahead for the colleague.
+    let offset = -3_600_000;
+    const x = await example({ now: () => Date.now() + offset });
+    x.git('init', '-q', '-b', 'main');
+    x.git('add', '-A');
+    x.git('commit', '-qm', 'prompts');
+    expect((await x.cli(['apply', '--auto-approve'])).code).toBe(0);
+    x.git('rm', '-q', 'prompts/guides/returns-assistant.yaml');
+    x.git('commit', '-qm', 'retire');
+    const pruned = await x.cli(['apply', '--prune', '--auto-approve']);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect((await x.studio!.listGuides()).map((g) => g.name)).toEqual([]);
+
+    offset = 3_600_000;
+    await x.studio!.createGuide({ name: 'Returns assistant', source: 'Manual' });
+    const plan = await x.cli(['plan', '--prune', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout).toBe(0);
+    expect(plan.stdout).toMatch(/Guide\/Returns assistant — not in git; git history of prompts\/ defined a Guide of this name until \S+, and this one was made after that/);
+    expect((await x.cli(['apply', '--prune', '--auto-approve'])).code).toBe(0);
+    expect((await x.studio!.listGuides()).map((g) => g.name)).toEqual(['Returns assistant']);
+  });
 });
 
 describe('prune with environments', () => {

@@ -39,7 +39,7 @@ export function planGuides(desired: DesiredState, live: LiveState, ctx: PlanCont
   for (const l of [...guides].sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (wanted.has(l.name)) continue;
     const address = guideAddress(l.name);
-    const fate = aiStudioAbsentFromGit(ctx.prune, ctx.owned, 'Guide', l.name, keptOutWords(ctx, address));
+    const fate = aiStudioAbsentFromGit(ctx.prune, ctx.owned, 'Guide', l.name, keptOutWords(ctx, address), l.dateCreated);
     if (fate.fate === 'kept') {
       part.unmanaged.push({ address, reason: fate.reason });
       continue;

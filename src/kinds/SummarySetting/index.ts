@@ -156,7 +156,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
   for (const l of [...settings].sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (wanted.has(l.name)) continue;
     const address = summarySettingAddress(l.name);
-    const fate = aiStudioAbsentFromGit(ctx.prune, ctx.owned, 'SummarySetting', l.name, keptOutWords(ctx, address));
+    const fate = aiStudioAbsentFromGit(ctx.prune, ctx.owned, 'SummarySetting', l.name, keptOutWords(ctx, address), l.dateCreated);
     if (fate.fate === 'kept') {
       part.unmanaged.push({ address, reason: fate.reason });
       continue;

@@ -19,11 +19,15 @@ describe('committedNames', () => {
       'prompts/notes.md': guideDoc('Not YAML'),
     });
     commit(d, 'rename', { 'prompts/guides/a.yaml': guideDoc('Returns and exchanges') });
+    const renamed = git(d, 'log', '-1', '--format=%cI');
     git(d, 'rm', '-q', 'prompts/all.yml');
     commit(d, 'remove');
+    const removed = git(d, 'log', '-1', '--format=%cI');
     const r = await committedNames(d, 'prompts', KINDS);
     expect(r).toEqual({
       names: { Guide: ['Billing / invoices', 'Returns and exchanges', 'Returns assistant'], SummarySetting: ['Voice wrap-up (en-US)'] },
+      // When each name HEAD no longer holds left git (not 'Returns and exchanges', which it holds).
+      removedAt: { Guide: { 'Billing / invoices': removed, 'Returns assistant': renamed }, SummarySetting: { 'Voice wrap-up (en-US)': removed } },
       complete: true,
     });
     // The directory is relative to cwd.
@@ -35,9 +39,10 @@ describe('committedNames', () => {
     commit(other, 'one', { 'prompts/g.yaml': guideDoc('Elsewhere') });
     const here = repo();
     commit(here, 'one', { 'prompts/g.yaml': guideDoc('Here') });
-    expect(await committedNames(here, join(other, 'prompts'), KINDS)).toEqual({ names: { Guide: ['Elsewhere'], SummarySetting: [] }, complete: true });
+    const none = { Guide: {}, SummarySetting: {} };
+    expect(await committedNames(here, join(other, 'prompts'), KINDS)).toEqual({ names: { Guide: ['Elsewhere'], SummarySetting: [] }, removedAt: none, complete: true });
     const loose = dir();
-    expect(await committedNames(here, loose, KINDS)).toEqual({ names: { Guide: [], SummarySetting: [] }, complete: false, caveat: 'the prompts directory is not in a git repository' });
+    expect(await committedNames(here, loose, KINDS)).toEqual({ names: { Guide: [], SummarySetting: [] }, removedAt: none, complete: false, caveat: 'the prompts directory is not in a git repository' });
   });
 
   it('counts merged branches, skips broken old versions, and answers for a repository without commits', async () => {
@@ -48,7 +53,19 @@ describe('committedNames', () => {
     git(d, 'checkout', '-q', 'main');
     git(d, '-c', 'user.name=x', '-c', 'user.email=x@x', 'merge', '-q', '--no-ff', '-m', 'merge', 'side');
     expect((await committedNames(d, 'prompts', KINDS)).names.Guide).toEqual(['From a branch']);
-    expect(await committedNames(repo(), 'prompts', KINDS)).toEqual({ names: { Guide: [], SummarySetting: [] }, complete: true });
+    expect(await committedNames(repo(), 'prompts', KINDS)).toEqual({ names: { Guide: [], SummarySetting: [] }, removedAt: { Guide: {}, SummarySetting: {} }, complete: true });
+  });
+
+  it('dates a name by its last removal, and not at all while HEAD holds it (moved to another file, added again)', async () => {
+    const d = repo();
+    commit(d, 'one', { 'prompts/a.yaml': guideDoc('Moved'), 'prompts/b.yaml': guideDoc('Back again') });
+    commit(d, 'move', { 'prompts/a.yaml': guideDoc('Other'), 'prompts/c.yaml': guideDoc('Moved') });
+    git(d, 'rm', '-q', 'prompts/b.yaml');
+    commit(d, 'remove');
+    const first = git(d, 'log', '-1', '--format=%cI');
+    expect((await committedNames(d, 'prompts', KINDS)).removedAt.Guide).toEqual({ 'Back again': first });
+    commit(d, 'again', { 'prompts/b.yaml': guideDoc('Back again') });
+    expect((await committedNames(d, 'prompts', KINDS)).removedAt.Guide).not.toHaveProperty('Back again');
   });
 
   it('with an environment, counts only the documents that belonged to it (no metadata.environments: all)', async () => {

@@ -310,6 +310,23 @@ describe('Guide planning', () => {
     expect(shallow.unmanaged[0]!.reason).toContain('(a shallow clone)');
   });
 
+  it("leaves alone a guide made after git stopped defining its name: a namesake, not the one promptctl made", () => {
+    const l = (created: string) => [{ ...liveGuide('Old', { latest: version('g1', '1.0', 'ProductionReady', guide('Old')) }), dateCreated: created }];
+    const own: Ownership = { ...owned({ Guide: ['Old'] }), removedAt: { Guide: { Old: '2025-06-02T09:00:00+02:00' } } };
+    // Made before the commit that took it out of git (07:00Z): promptctl's, pruned.
+    expect(one(buildPlan(desiredState({}), live(l('2025-06-02T06:59:59.000Z')), opts({ prune: true, owned: own, allowMassDelete: true })), 'Guide/Old').action).toBe('delete');
+    // Within the commit's second (git dates to the second): not surely after it.
+    expect(one(buildPlan(desiredState({}), live(l('2025-06-02T07:00:00.999Z')), opts({ prune: true, owned: own, allowMassDelete: true })), 'Guide/Old').action).toBe('delete');
+    const after = buildPlan(desiredState({}), live(l('2025-06-02T07:00:01.000Z')), opts({ prune: true, owned: own, allowMassDelete: true }));
+    expect(after.summary.delete).toBe(0);
+    expect(after.unmanaged).toEqual([
+      {
+        address: 'Guide/Old',
+        reason: "not in git; git history of prompts/ defined a Guide of this name until 2025-06-02T09:00:00+02:00, and this one was made after that (2025-06-02T07:00:01.000Z): not promptctl's, left alone",
+      },
+    ]);
+  });
+
   it('plans a rename as a create and, for the old name, a delete', () => {
     const l = [liveGuide('Returns', { latest: version('g1', '1.0', 'ProductionReady', guide('Returns')) })];
     const plan = buildPlan(desiredState({ guides: [guide('Returns and exchanges')] }), live(l), opts({ owned: owned({ Guide: ['Returns'] }) }));
