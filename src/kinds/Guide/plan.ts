@@ -13,7 +13,7 @@
 // (ownership.ts), and left alone otherwise. Identity is the name: a rename is a delete and a create.
 import { guideAddress } from '../../model/address.js';
 import type { DesiredState, Guide, GuidePublishState } from '../../model/types.js';
-import type { WireGuideVersion } from '../../targets/aistudio/wire.js';
+import type { GuideVersionContent, WireGuideVersion } from '../../targets/aistudio/wire.js';
 import type { LiveGuide } from '../../targets/live.js';
 import type { DeleteAction, FieldChange, GuideWrite, PlanAction, PlanPart, TextChange, UpdateAction } from '../action.js';
 import { textTokenCounter, textTokenDelta } from '../aistudio-tokens.js';
@@ -30,12 +30,18 @@ export function planGuides(desired: DesiredState, live: LiveState, ctx: PlanCont
   const guides = live.guides ?? [];
   const liveByName = new Map(guides.map((g) => [g.name, g]));
   const wanted = new Set(desired.guides.map((g) => g.name));
+  const creates: { action: PlanAction; body: GuideVersionContent }[] = [];
   for (const d of [...desired.guides].sort((a, b) => byCodeUnits(a.name, b.name))) {
     const l = liveByName.get(d.name);
     const twin = l ? undefined : caseTwin('Guide', guideAddress(d.name), d.name, guides);
     if (twin) part.problems.push(twin);
-    else part.actions.push(planGuide(d, l, ctx));
+    else {
+      const a = planGuide(d, l, ctx);
+      part.actions.push(a);
+      if (a.action === 'create') creates.push({ action: a, body: toWire(d) });
+    }
   }
+  const deletes: { action: DeleteAction; latest: WireGuideVersion }[] = [];
   for (const l of [...guides].sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (wanted.has(l.name)) continue;
     const address = guideAddress(l.name);
@@ -60,8 +66,22 @@ export function planGuides(desired: DesiredState, live: LiveState, ctx: PlanCont
     if (latest) a.live = liveCanonical(latest);
     if (fate.fate === 'pending') a.pending = true;
     part.actions.push(a);
+    if (latest) deletes.push({ action: a, latest });
+  }
+  for (const c of creates) {
+    const same = deletes.find((x) => landed(c.body, x.latest));
+    if (same) c.action.reason = `${c.action.reason}; ${renameNote(same.action)}`;
   }
   return part;
+}
+
+/**
+ * A guide created beside the delete of one holding the same content reads as a rename: what one
+ * costs, and how to keep the id (Genesys renames a guide in place, under the same id).
+ */
+function renameNote(removed: DeleteAction): string {
+  const fate = removed.pending ? 'would delete with prune' : 'deletes';
+  return `the same content as ${removed.address}, which this plan ${fate}: renamed in git, a guide is a new one with a new id, which flows that call ${removed.address} do not follow (to keep the id, rename the guide in Genesys as well before applying: the next plan finds it under the new name)`;
 }
 
 /** The guard of an action on a live guide: its latest version's label, state and content hash. */

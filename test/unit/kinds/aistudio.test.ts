@@ -331,6 +331,12 @@ describe('Guide planning', () => {
     const l = [liveGuide('Returns', { latest: version('g1', '1.0', 'ProductionReady', guide('Returns')) })];
     const plan = buildPlan(desiredState({ guides: [guide('Returns and exchanges')] }), live(l), opts({ owned: owned({ Guide: ['Returns'] }) }));
     expect(plan.actions.map((x) => `${x.action} ${x.address}`).sort()).toEqual(['create Guide/Returns and exchanges', 'delete Guide/Returns']);
+    // The same content under the new name: the create says what a rename costs.
+    expect(one(plan, 'Guide/Returns and exchanges').reason).toMatch(
+      /; the same content as Guide\/Returns, which this plan would delete with prune: renamed in git, a guide is a new one with a new id, which flows that call Guide\/Returns do not follow \(to keep the id, rename the guide in Genesys as well before applying/,
+    );
+    const other = buildPlan(desiredState({ guides: [guide('Returns and exchanges', { instruction: 'Other text.\n', variables: [] })] }), live(l), opts({ owned: owned({ Guide: ['Returns'] }) }));
+    expect(one(other, 'Guide/Returns and exchanges').reason).not.toContain('same content');
   });
 });
 
