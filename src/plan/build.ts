@@ -5,7 +5,8 @@ import type { TextTokenCounter } from '../kinds/aistudio-tokens.js';
 import { PLANNING_ORDER, SURFACE_NAMES } from '../kinds/index.js';
 import type { KeptOut, LiveState, Surface, TokenCounter } from '../kinds/kind.js';
 import type { Ownership } from '../kinds/ownership.js';
-import { addressOf, type AnyResource, type DesiredState } from '../model/types.js';
+import { textLocator } from '../model/text-origin.js';
+import { addressOf, type AnyResource, type DesiredState, type SourceLocation } from '../model/types.js';
 import { planFingerprint } from './fingerprint.js';
 import { dependencyClosure, orderActions } from './order.js';
 import { PLAN_FORMAT_VERSION, type Plan, type PlanGit, type PlanOrg } from './types.js';
@@ -51,9 +52,24 @@ function locateProblems(problems: PlanProblem[], desired: DesiredState): PlanPro
   return problems.map((p) => {
     const r = byAddress.get(p.address);
     if (!r || r.source.line === 0) return p;
-    const at = (p.field ? r.locations[`spec.${p.field}`] : undefined) ?? r.source;
+    const at = textChangeAt(p, r) ?? (p.field ? r.locations[`spec.${p.field}`] : undefined) ?? r.source;
     return { ...p, file: at.file, line: at.line, column: at.column };
   });
+}
+
+/**
+ * A problem showing a prompt text's diff (an edited published version) points where git's text
+ * first differs from the live one: in a `{file:}` text, that file's line, which the change touched.
+ */
+function textChangeAt(p: PlanProblem, r: AnyResource): SourceLocation | undefined {
+  if (p.field === undefined) return undefined;
+  const origin = 'textOrigins' in r ? r.textOrigins?.[`spec.${p.field}`] : undefined;
+  const mine = (r as unknown as Record<string, unknown>)[p.field];
+  const change = p.diff?.find((d) => d.field === p.field);
+  if (!origin || typeof mine !== 'string' || mine === '' || !change) return undefined;
+  let i = 0;
+  while (i < mine.length && mine[i] === change.before[i]) i++;
+  return textLocator(origin, mine)(Math.min(i, mine.length - 1));
 }
 
 /** The rule id of a plan refused for deleting too much (massDeleteProblem). */
