@@ -99,6 +99,17 @@ function testFields(t: PromptTest): { path: string; label: string; text: string 
   return fields;
 }
 
+let credentialScan: ((text: string) => ReturnType<ReturnType<typeof scanner>>) | undefined;
+
+/**
+ * The credential-shaped values in a text no rule checked (an org's live content), each with what
+ * it looks like: the run masks them in everything it prints or saves, as it does its own secrets.
+ */
+export function credentialsIn(text: string): { name: string; value: string }[] {
+  if (text.length < 8) return [];
+  return (credentialScan ??= scanner(SECRET_PATTERNS))(text).map((f) => ({ name: f.name, value: text.slice(f.index, f.index + f.length) }));
+}
+
 /** Known values shorter than this are not looked for (they would match ordinary words). */
 const MIN_KNOWN_SECRET = 8;
 

@@ -1,0 +1,43 @@
+// A credential pasted into the org's content by hand (no rule checked it: validate reads git) is
+// masked in everything plan and drift print or save, as the run's own secrets are: a drift report
+// is posted on an issue and a plan file uploaded as an artifact. A review found it printed whole.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../helpers/cli.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { fixtureCopy, type TempDir } from '../helpers/tmp.js';
+
+const KEY = 'sk-proj-AbCd1234efGH5678ijKL9012mnOP';
+const MASK = "[redacted: an API key (sk-…) in the org's content]";
+
+let emu: TestEmulator | undefined;
+let dir: TempDir | undefined;
+afterEach(async () => {
+  await emu?.close();
+  await dir?.remove();
+  emu = dir = undefined;
+});
+
+describe("a credential in the org's live content", () => {
+  it('is masked in plan and drift, text, markdown, json and the plan file; the saved plan still applies', async () => {
+    emu = await startTestEmulator({});
+    dir = await fixtureCopy('basic');
+    const cli = (args: string[]) => runCliInProcess(args, { cwd: dir!.path, env: emu!.env });
+    expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
+    const [t] = await emu.api.listTemplates();
+    await emu.api.updateTemplate(t!.id, { name: t!.name, description: `Call the billing API with ${KEY} when asked.`, model: t!.model, labels: t!.labels ?? {}, version: t!.version });
+
+    for (const args of [['plan'], ['plan', '--format', 'markdown'], ['plan', '--format', 'json'], ['drift'], ['drift', '--format', 'markdown'], ['drift', '--format', 'json'], ['plan', '--out', 'plan.json']]) {
+      const r = await cli(args);
+      expect(r.stdout + r.stderr, args.join(' ')).not.toContain(KEY);
+      if (args[0] === 'plan' && args[1] !== '--out') expect(r.stdout, args.join(' ')).toContain(MASK);
+    }
+    const saved = await readFile(join(dir.path, 'plan.json'), 'utf8');
+    expect(saved).not.toContain(KEY);
+    expect(saved).toContain(MASK);
+    const applied = await cli(['apply', 'plan.json']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect((await emu.api.listTemplates()).find((x) => x.id === t!.id)!.description).not.toContain(KEY);
+  });
+});
