@@ -144,8 +144,10 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
 }
 
 /**
- * A guide as the content of its latest version, `publish` its state (so that a plan right after
- * is empty); the instruction goes to a .md file next to the YAML, referenced with `{file:}`.
+ * A guide as the content of its production version (DESIGN §2: what git holds), or, with none yet,
+ * of its latest version with `publish` its state (so that a plan right after is empty: plan leaves
+ * a newer Draft or TestReady version alone while production holds git's content); the
+ * instruction goes to a .md file next to the YAML, referenced with `{file:}`.
  */
 function guideDocument(g: LiveGuide, fileName: (name: string) => string, warnings: string[]): { file: ExportFile; text: ExportText } | undefined {
   const address = guideAddress(g.name);
@@ -155,25 +157,27 @@ function guideDocument(g: LiveGuide, fileName: (name: string) => string, warning
     warnings.push(`skipped Guide ${JSON.stringify(g.name)}: ${GENESYS_NAME_RULE}, so it cannot be managed under this name; it is left as it is`);
     return undefined;
   }
-  const v = g.latest;
+  const latest = g.latest;
+  const production = g.production ?? (latest?.state === 'ProductionReady' ? latest : undefined);
+  const v = production ?? latest;
   if (!v) {
     warnings.push(`skipped ${address}: it has no version yet`);
     return undefined;
   }
   if (v.instruction === '') {
-    warnings.push(`skipped ${address}: its latest version ${v.version} (${v.state}) has no instruction yet`);
+    warnings.push(`skipped ${address}: its ${v === production ? 'production' : 'latest'} version ${v.version} (${v.state}) has no instruction yet`);
     return undefined;
   }
   const m = guideFromWire(g.name, v);
-  if (m.publish !== 'ProductionReady') {
-    const prod = g.latestProductionReadyVersion?.version;
-    // The production version, when read, may hold this very content (a Draft saved unchanged).
-    const sameInProduction = g.production !== undefined && landed(versionContent(v), versionContent(g.production));
+  if (latest && v !== latest) {
+    // Someone's work in progress in Genesys: not what runs, so not git's; plan leaves it alone.
+    const same = landed(versionContent(latest), versionContent(v));
     warnings.push(
-      `${address}: its latest version ${v.version} is ${v.state}; exported it with publish: ${v.state}` +
-        (prod ? (sameInProduction ? ` (production version ${prod} holds the same content)` : ` (production version ${prod} differs)`) : ' (nothing is in production yet)') +
-        '; set publish: ProductionReady to ship it',
+      `${address}: exported production version ${v.version}; its newer ${latest.state} version ${latest.version} (${same ? 'the same content' : 'other content'}) ` +
+        'is not exported, and plan leaves it as it is until git changes the guide, which edits it in place',
     );
+  } else if (m.publish !== 'ProductionReady') {
+    warnings.push(`${address}: its latest version ${v.version} is ${v.state} (nothing is in production yet); exported it with publish: ${v.state}; set publish: ProductionReady to ship it`);
   }
   const lost = unexpressed(v);
   if (lost.length > 0) warnings.push(`${address}: promptctl YAML cannot hold ${lost.join(', ')}; a plan of the export shows removing them`);

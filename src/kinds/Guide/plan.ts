@@ -141,7 +141,7 @@ export function planGuide(d: Guide, l: LiveGuide | undefined, ctx: PlanContext):
   // Production holds git's content, which reaches any state `publish` asks for: a newer Draft or
   // TestReady version is someone's work in progress (in the Genesys UI), left as it is. Editing
   // it in place would destroy that work and publish what production already serves.
-  if (!same && production && production !== latest && landed(body, production)) return { ...base, action: 'noop', changes: [] };
+  if (production && production !== latest && landed(body, production)) return { ...base, action: 'noop', changes: [] };
 
   const update = (write: GuideWrite, changes: FieldChange[], reason: string): UpdateAction => {
     const a: UpdateAction = { ...base, action: 'update', desired: desiredBody(write), changes, reason, live: liveCanonical(latest), liveModified: stamp };

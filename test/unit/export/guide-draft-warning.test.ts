@@ -1,6 +1,6 @@
-// Export of a guide whose latest version is not ProductionReady warns that it is exported with that
-// publish state, and says how production compares: it must not claim production differs when the
-// production version holds the same content (a Draft saved without changes, say).
+// Export of a guide whose latest version is not ProductionReady: with a production version, that
+// version's content is exported (DESIGN §2: git holds production's content) and the newer one is
+// named as left out, saying how it compares; with none, the latest with its publish state.
 import { describe, expect, it } from 'vitest';
 import { exportDocuments } from '../../../src/export/documents.js';
 import type { LiveGuide } from '../../../src/targets/live.js';
@@ -33,14 +33,24 @@ function guide(latest: WireGuideVersion, production: WireGuideVersion): LiveGuid
 }
 
 describe('export of a guide whose latest version is a Draft', () => {
-  it('says production differs only when it does', () => {
+  it("exports production's content, naming the newer version it leaves out and how it compares", () => {
     const same = exportDocuments({ templates: [], filters: [], guides: [guide(version('2.0', 'Draft', 'Be nice.\n'), version('1.0', 'ProductionReady', 'Be nice.\n'))] });
     const warning = same.warnings.find((w) => w.startsWith('Guide/Returns'))!;
-    expect(warning).toContain('publish: Draft');
-    expect(warning).not.toContain('differs');
-    expect(warning).toContain('production version 1.0 holds the same content');
+    expect(warning).toContain('exported production version 1.0; its newer Draft version 2.0 (the same content) is not exported');
 
     const other = exportDocuments({ templates: [], filters: [], guides: [guide(version('2.0', 'Draft', 'Be kind.\n'), version('1.0', 'ProductionReady', 'Be nice.\n'))] });
-    expect(other.warnings.find((w) => w.startsWith('Guide/Returns'))).toContain('(production version 1.0 differs)');
+    expect(other.warnings.find((w) => w.startsWith('Guide/Returns'))).toContain('its newer Draft version 2.0 (other content) is not exported');
+    expect(other.texts).toEqual([expect.objectContaining({ text: 'Be nice.\n' })]);
+    expect(JSON.stringify(other.files[0]!.documents[0])).not.toContain('publish');
+  });
+
+  it('exports the latest with its state when nothing is in production yet', () => {
+    const draft = version('1.0', 'Draft', 'Be kind.\n');
+    const only: LiveGuide = { ...guide(draft, draft), latestProductionReadyVersion: undefined, production: undefined } as unknown as LiveGuide;
+    delete (only as { production?: unknown }).production;
+    delete (only as { latestProductionReadyVersion?: unknown }).latestProductionReadyVersion;
+    const r = exportDocuments({ templates: [], filters: [], guides: [only] });
+    expect(r.warnings.find((w) => w.startsWith('Guide/Returns'))).toBe('Guide/Returns: its latest version 1.0 is Draft (nothing is in production yet); exported it with publish: Draft; set publish: ProductionReady to ship it');
+    expect(r.texts).toEqual([expect.objectContaining({ text: 'Be kind.\n' })]);
   });
 });

@@ -267,6 +267,9 @@ describe('Guide planning', () => {
         expect(one(plan, 'Guide/Returns').guard).toMatchObject({ label: '2.0', state });
       }
     }
+    // A Draft saved unchanged (the same content as production): publishing it would ship nothing new.
+    const copy = version('g1', '2.0', 'Draft', g);
+    expect(buildPlan(desiredState({ guides: [g] }), live([liveGuide('Returns', { latest: copy, production: prod })]), opts()).summary.noop).toBe(1);
     // Once git's content changes, the Draft is the version it goes into (a second cannot exist).
     const wip = version('g1', '2.0', 'Draft', guide('Returns', { instruction: 'Work in progress.\n', variables: [] }));
     const changed = guide('Returns', { instruction: 'Say "Hi {{Variable.first_name}}".\n' });
