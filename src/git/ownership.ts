@@ -64,12 +64,17 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
   const prefix = (await tryRaw(git, ['rev-parse', '--show-prefix'])) ?? '';
   const root = posix.normalize(posix.join(prefix, relative(resolve(cwd), resolve(cwd, dir)).split(sep).join('/') || '.'));
   let log: string;
+  let mainLine: string;
   let tree: string;
+  const raw = ['--format=%x01%cI', '--raw', '--no-abbrev', '--no-renames', '-z', 'HEAD', '--', dir];
   try {
     // -m: merges too (a file first written while resolving one); -z: paths as they are; each
-    // commit's header (\x01 and its committer date) dates the changes after it.
-    [log, tree] = await Promise.all([
-      git.raw(['log', '-m', '--format=%x01%cI', '--raw', '--no-abbrev', '--no-renames', '-z', 'HEAD', '--', dir]),
+    // commit's header (\x01 and its committer date) dates the changes after it. Removals are dated
+    // along the first parent: a merge's diff against its other parent would date again a removal
+    // the branch never saw (the branch merged long after its name left git).
+    [log, mainLine, tree] = await Promise.all([
+      git.raw(['log', '-m', ...raw]),
+      git.raw(['log', '--first-parent', '-m', ...raw]),
       git.raw(['ls-tree', '-r', '-z', '--full-name', 'HEAD', '--', dir]),
     ]);
   } catch (err) {
@@ -77,6 +82,7 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
   }
   const changes = yamlChanges(log, root);
   const atHead = treeBlobs(tree, root);
+  const removing = yamlChanges(mainLine, root);
   const blobs = new Set([...changes.flatMap((c) => (c.new ? [c.new] : [])), ...atHead]);
   // A cheap pre-filter, so most blobs are not parsed: `kind: Guide`, and the key quoted as JSON-style YAML writes it.
   const pattern = new RegExp(`kind["']?\\s*:\\s*["']?(${kinds.map(regexLiteral).join('|')})\\b`);
@@ -86,18 +92,19 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
     if (!pattern.test(text)) continue;
     const keys = new Set<string>();
     for (const [kind, name, environments] of documentNames(text)) {
-      if (names[kind] && appliesTo(environments, environment)) {
-        names[kind].add(name);
+      // A kind is data: `constructor` is no kind of ours, not Object.prototype's.
+      if (Object.hasOwn(names, kind) && appliesTo(environments, environment)) {
+        names[kind]!.add(name);
         keys.add(`${kind}\0${name}`);
       }
     }
     held.set(sha, keys);
   }
   const now = new Set([...atHead].flatMap((sha) => [...(held.get(sha) ?? [])]));
-  for (const [key, at] of removals(changes, held)) {
+  for (const [key, at] of removals(removing, held)) {
     if (now.has(key)) continue;
     const [kind, name] = key.split('\0') as [string, string];
-    setEntry(removedAt[kind]!, name, at); // a name is data: `__proto__` too
+    setEntry(removedAt[kind]!, name, new Date(at).toISOString()); // a name is data: `__proto__` too; the date in UTC, as Genesys's
   }
   return shallow ? done(false, 'a shallow clone: earlier history is not here (fetch it with `git fetch --unshallow`, or `fetch-depth: 0` on actions/checkout)') : done(true);
 }

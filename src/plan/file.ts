@@ -6,13 +6,14 @@
 // is only ever shown: apply/stale.ts refuses a file whose masked parts apply would act on.
 import { UserError } from '../util/errors.js';
 import { maskStrings } from '../util/secrets.js';
-import { planFingerprint } from './fingerprint.js';
+import { earlierFingerprint, planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
 
 /** The plan in `data` (schema-checked), if its fingerprint holds; `source` names the file. */
 export function sealedPlan(data: unknown, source = 'plan file'): Plan {
   const plan = data as Plan;
   if (planFingerprint(plan) !== plan.fingerprint) {
+    if (earlierFingerprint(plan) === plan.fingerprint) throw new UserError(`${source}: the plan was made by an earlier promptctl, which sealed it another way; run plan again`);
     throw new UserError(`${source}: the plan was modified after it was made (fingerprint mismatch); run plan again`);
   }
   return plan;

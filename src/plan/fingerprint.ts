@@ -8,7 +8,19 @@ import type { Plan } from './types.js';
 export type FingerprintInput = Pick<Plan, 'formatVersion' | 'prune' | 'summary' | 'actions' | 'problems' | 'unmanaged' | 'scope' | 'org'>;
 
 export function planFingerprint(plan: FingerprintInput): string {
-  const sealed = {
+  return stableHash(sealedPart(plan, plan.org ? orgIdentity(plan.org) : plan.org));
+}
+
+/**
+ * The seal of promptctl before 2026-12-04, over the org's whole record (its OAuth client and name
+ * too): a file sealed so was not edited, only made by an earlier promptctl.
+ */
+export function earlierFingerprint(plan: FingerprintInput): string {
+  return stableHash(sealedPart(plan, plan.org));
+}
+
+function sealedPart(plan: FingerprintInput, org: unknown) {
+  return {
     formatVersion: plan.formatVersion,
     prune: plan.prune,
     summary: plan.summary,
@@ -16,7 +28,6 @@ export function planFingerprint(plan: FingerprintInput): string {
     problems: plan.problems,
     unmanaged: plan.unmanaged,
     scope: plan.scope,
-    org: plan.org ? orgIdentity(plan.org) : plan.org,
+    org,
   };
-  return stableHash(sealed);
 }

@@ -141,7 +141,9 @@ export function planGuide(d: Guide, l: LiveGuide | undefined, ctx: PlanContext):
   // Production holds git's content, which reaches any state `publish` asks for: a newer Draft or
   // TestReady version is someone's work in progress (in the Genesys UI), left as it is. Editing
   // it in place would destroy that work and publish what production already serves.
-  if (production && production !== latest && landed(body, production)) return { ...base, action: 'noop', changes: [] };
+  // Guarded by production, not by the version it leaves alone: saving that Draft again changes
+  // nothing the plan acts on, and must not make a reviewed plan stale.
+  if (production && production !== latest && landed(body, production)) return { ...base, guard: guardOf(production), action: 'noop', changes: [] };
 
   const update = (write: GuideWrite, changes: FieldChange[], reason: string): UpdateAction => {
     const a: UpdateAction = { ...base, action: 'update', desired: desiredBody(write), changes, reason, live: liveCanonical(latest), liveModified: stamp };

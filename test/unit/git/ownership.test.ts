@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { committedNames, documentNames, yamlBlobs } from '../../../src/git/ownership.js';
-import { commit, git, scratch } from './fixture.js';
+import { execFileSync } from 'node:child_process';
+import { commit, git, scratch, write } from './fixture.js';
 
 const { dir, repo } = scratch();
 const KINDS = ['Guide', 'SummarySetting'];
@@ -19,10 +20,10 @@ describe('committedNames', () => {
       'prompts/notes.md': guideDoc('Not YAML'),
     });
     commit(d, 'rename', { 'prompts/guides/a.yaml': guideDoc('Returns and exchanges') });
-    const renamed = git(d, 'log', '-1', '--format=%cI');
+    const renamed = new Date(git(d, 'log', '-1', '--format=%cI')).toISOString();
     git(d, 'rm', '-q', 'prompts/all.yml');
     commit(d, 'remove');
-    const removed = git(d, 'log', '-1', '--format=%cI');
+    const removed = new Date(git(d, 'log', '-1', '--format=%cI')).toISOString();
     const r = await committedNames(d, 'prompts', KINDS);
     expect(r).toEqual({
       names: { Guide: ['Billing / invoices', 'Returns and exchanges', 'Returns assistant'], SummarySetting: ['Voice wrap-up (en-US)'] },
@@ -62,10 +63,35 @@ describe('committedNames', () => {
     commit(d, 'move', { 'prompts/a.yaml': guideDoc('Other'), 'prompts/c.yaml': guideDoc('Moved') });
     git(d, 'rm', '-q', 'prompts/b.yaml');
     commit(d, 'remove');
-    const first = git(d, 'log', '-1', '--format=%cI');
+    const first = new Date(git(d, 'log', '-1', '--format=%cI')).toISOString();
     expect((await committedNames(d, 'prompts', KINDS)).removedAt.Guide).toEqual({ 'Back again': first });
     commit(d, 'again', { 'prompts/b.yaml': guideDoc('Back again') });
     expect((await committedNames(d, 'prompts', KINDS)).removedAt.Guide).not.toHaveProperty('Back again');
+  });
+
+  it('dates a removal on the main line, not again at the merge of a branch that never saw it', async () => {
+    const d = repo();
+    const at = (date: string, ...args: string[]) =>
+      execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: d, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@a', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@a', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
+    write(d, 'prompts/x.yaml', guideDoc('X'));
+    write(d, 'prompts/z.yaml', guideDoc('Z'));
+    at('2024-01-01T00:00:00Z', 'add', '-A');
+    at('2024-01-01T00:00:00Z', 'commit', '-qm', 'x');
+    at('2024-01-02T00:00:00Z', 'checkout', '-q', '-b', 'feat');
+    write(d, 'prompts/z.yaml', guideDoc('Z2'));
+    at('2024-01-02T00:00:00Z', 'commit', '-qam', 'feat');
+    at('2024-01-03T00:00:00Z', 'checkout', '-q', 'main');
+    at('2024-01-03T00:00:00Z', 'rm', '-q', 'prompts/x.yaml');
+    at('2024-01-03T00:00:00Z', 'commit', '-qm', 'remove x');
+    at('2024-03-01T00:00:00Z', 'merge', '-q', '--no-ff', '-m', 'merge feat', 'feat');
+    // Z left the main line at the merge (the branch renamed it); X on January 3rd.
+    expect((await committedNames(d, 'prompts', KINDS)).removedAt.Guide).toEqual({ X: '2024-01-03T00:00:00.000Z', Z: '2024-03-01T00:00:00.000Z' });
+  });
+
+  it('reads a document whose kind is an Object.prototype name as no kind of ours', async () => {
+    const d = repo();
+    commit(d, 'one', { 'prompts/a.yaml': `${guideDoc('G')}---\nkind: constructor\nmetadata: {name: c}\n---\nkind: __proto__\nmetadata: {name: p}\n` });
+    expect((await committedNames(d, 'prompts', KINDS)).names).toEqual({ Guide: ['G'], SummarySetting: [] });
   });
 
   it('with an environment, counts only the documents that belonged to it (no metadata.environments: all)', async () => {

@@ -264,9 +264,13 @@ describe('Guide planning', () => {
       for (const publish of ['ProductionReady', 'TestReady', 'Draft'] as const) {
         const plan = buildPlan(desiredState({ guides: [guide('Returns', { publish })] }), live([liveGuide('Returns', { latest: wip, production: prod })]), opts());
         expect(plan.summary, `${state} 2.0, publish ${publish}`).toEqual({ create: 0, update: 0, delete: 0, noop: 1 });
-        expect(one(plan, 'Guide/Returns').guard).toMatchObject({ label: '2.0', state });
+        // Guarded by production: the version it leaves alone may be saved again meanwhile.
+        expect(one(plan, 'Guide/Returns').guard).toMatchObject({ label: '1.0', state: 'ProductionReady' });
       }
     }
+    const again = version('g1', '2.0', 'Draft', guide('Returns', { instruction: 'Work in progress, saved again.\n', variables: [] }));
+    const fingerprint = (wip: WireGuideVersion) => buildPlan(desiredState({ guides: [g] }), live([liveGuide('Returns', { latest: wip, production: prod })]), opts()).fingerprint;
+    expect(fingerprint(again)).toBe(fingerprint(version('g1', '2.0', 'Draft', guide('Returns', { instruction: 'Work in progress.\n', variables: [] }))));
     // A Draft saved unchanged (the same content as production): publishing it would ship nothing new.
     const copy = version('g1', '2.0', 'Draft', g);
     expect(buildPlan(desiredState({ guides: [g] }), live([liveGuide('Returns', { latest: copy, production: prod })]), opts()).summary.noop).toBe(1);

@@ -1,7 +1,8 @@
 // The org a plan is bound to is its id and host, not the OAuth client that read it; an org that
 // did not say its id is known by its client too.
 import { describe, expect, it } from 'vitest';
-import { planFingerprint, type FingerprintInput } from '../../../src/plan/fingerprint.js';
+import { earlierFingerprint, planFingerprint, type FingerprintInput } from '../../../src/plan/fingerprint.js';
+import { sealedPlan } from '../../../src/plan/file.js';
 import { sameOrg } from '../../../src/plan/org.js';
 import type { PlanOrg } from '../../../src/plan/types.js';
 import { targetPlace } from '../../../src/genesys/target.js';
@@ -26,6 +27,14 @@ describe('the org a plan is bound to', () => {
     expect(sameOrg(org({ id: null }), org({ id: null, clientId: 'writer' }))).toBe(false);
     expect(sameOrg(org({ id: null }), org({ id: null }))).toBe(true);
     expect(planFingerprint(plan(org({ id: null })))).not.toBe(planFingerprint(plan(org({ id: null, clientId: 'writer' }))));
+  });
+
+  it('says a file sealed by an earlier promptctl (over the whole org record) was not edited, only made before', () => {
+    const made = { ...plan(org()), fingerprint: '' };
+    const earlier = { ...made, fingerprint: earlierFingerprint(made) };
+    expect(() => sealedPlan(earlier, 'plan.json')).toThrow('plan.json: the plan was made by an earlier promptctl, which sealed it another way; run plan again');
+    expect(() => sealedPlan({ ...made, fingerprint: 'f'.repeat(64) }, 'plan.json')).toThrow('fingerprint mismatch');
+    expect(sealedPlan({ ...made, fingerprint: planFingerprint(made) })).toBeDefined();
   });
 
   it("compares targets' labels without the client they name", () => {
