@@ -24,7 +24,7 @@ import { collectKeyLocations, collectLocations, findKey, findNode, foundAt, inde
 import type { ParsedDocument } from '../config/parse.js';
 import { isPlainObject } from '../config/plain-data.js';
 import { checkHeader } from '../schema/header.js';
-import { mapSchemaErrors, pointerSegments } from '../schema/errors.js';
+import { mapSchemaErrors, onlyConditionalFields, pointerSegments } from '../schema/errors.js';
 import { userSchemaProblem } from '../schema/user-schemas.js';
 import { validators } from '../schema/validator.js';
 import { ruleFindings } from '../rules/index.js';
@@ -149,9 +149,13 @@ export class Loader {
     }
 
     const schemaErrors = validators().validate(kind, d.data);
+    // A document lacking only a field an if/then asks for (a sticky split's stickyKey) is whole
+    // otherwise: said, and still loaded, so its other problems show in the same run.
+    const conditionalOnly = kind !== 'Config' && !misplaced && header.diagnostics.length === 0 && d.yamlProblems !== true && onlyConditionalFields(schemaErrors);
+    if (conditionalOnly) this.diagnostics.push(...mapSchemaErrors(ctx, schemaErrors));
     // A document with a duplicate key (config/parse.ts `yamlProblems`, its first value read) was
     // reported there: checked as one that failed the schema, never part of the desired state.
-    const failed = misplaced || schemaErrors.length > 0 || header.diagnostics.length > 0 || d.yamlProblems === true;
+    const failed = misplaced || (schemaErrors.length > 0 && !conditionalOnly) || header.diagnostics.length > 0 || d.yamlProblems === true;
     if (failed) {
       // A model id too long is said as that alone (one mistake, one error), whatever else is wrong with it.
       const tooLong = new Set(schemaErrors.filter((e) => e.schemaPath.endsWith('/$defs/modelId/maxLength')).map((e) => e.instancePath));

@@ -141,8 +141,10 @@ export function checkEnvironmentState(union: DesiredState, envState: DesiredStat
   };
   for (const v of envState.versions) missingTemplate(v, `version ${v.version}`);
   for (const s of envState.splits) missingTemplate(s, 'this split');
+  // A split sticky without a key in git itself is traffic/sticky-key's error, said once, not per environment.
+  const unkeyed = new Set(union.splits.filter((s) => s.strategy === 'sticky' && s.stickyKey === undefined).map((s) => s.template));
   for (const s of envState.splits) {
-    if (s.strategy === 'sticky' && s.stickyKey === undefined) {
+    if (s.strategy === 'sticky' && s.stickyKey === undefined && !unkeyed.has(s.template)) {
       out.push(diagnostic(locate(s, 'spec.strategy'), 'error', 'environments/sticky-without-key', `in environment ${env}, the split of template "${s.template}" is sticky without a stickyKey`));
     }
   }

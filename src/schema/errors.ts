@@ -129,6 +129,24 @@ function bracedTextPath(ctx: DocContext, segs: readonly string[]): string[] | un
   return undefined;
 }
 
+/**
+ * Whether every error is a field an if/then asks for (a sticky split's stickyKey, an enum
+ * variable's values: CONDITIONAL_REQUIRED) or the if/then asking: the document is whole
+ * otherwise, so the loader keeps it and its other checks run in the same pass (one run reports
+ * every problem); the error itself still stops plan and apply.
+ */
+export function onlyConditionalFields(errors: readonly ErrorObject[]): boolean {
+  return (
+    errors.length > 0 &&
+    errors.some((e) => e.keyword === 'required') &&
+    errors.every(
+      (e) =>
+        e.keyword === 'if' ||
+        (e.keyword === 'required' && /\/(then|else)\/required$/.test(e.schemaPath) && Object.hasOwn(CONDITIONAL_REQUIRED, String((e.params as { missingProperty?: unknown }).missingProperty))),
+    )
+  );
+}
+
 /** Missing properties whose requirement comes from an if/then, with a message that says why. */
 const CONDITIONAL_REQUIRED: Record<string, { rule: string; because?: string; message: (ctx: DocContext, segs: string[]) => string }> = {
   stickyKey: {

@@ -129,6 +129,19 @@ const CASES: Record<string, Case> = {
   },
   // At `strategy: sticky`, the line that asks for a stickyKey.
   'sticky-key': { exit: 1, expect: [['t.yaml:20:13', 'traffic/sticky-key', 'stickyKey']], count: 1 },
+  // A field an if/then asks for (stickyKey, an enum's values) is missing, and the documents hold
+  // other problems: every one shows in the same run (they used to wait for the first fix).
+  'conditional-and-more': {
+    exit: 1,
+    expect: [
+      ['t.yaml:17:13', 'variables/enum-values', 'no values'],
+      ['t.yaml:18:13', 'placeholders/unused', 'unused'],
+      ['t.yaml:26:13', 'traffic/sticky-key', 'stickyKey'],
+      ['t.yaml:28:5', 'traffic/weights-sum', 'sum to 95'],
+      ['t.yaml:29:17', 'traffic/unknown-version', '9.9.9'],
+    ],
+    count: 5,
+  },
   filters: {
     exit: 1,
     expect: [
