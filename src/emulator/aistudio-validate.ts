@@ -140,14 +140,21 @@ export type AiStudioBody = keyof typeof SPECS;
 
 /** Checks a request body against the SDK model's shape; throws a 400 naming the first bad field. */
 export function validateAiStudio(schema: AiStudioBody, body: unknown): void {
-  check(body, SPECS[schema], '');
+  check(body, SPECS[schema], '', 0);
 }
 
-function check(value: unknown, spec: Spec, path: string): void {
+/**
+ * How deep a body's objects and lists may nest (list variables hold list variables): a hostile
+ * body thousands deep overflowed the stack, a 500 that failed other clients' writes in its batch.
+ */
+const MAX_DEPTH = 64;
+
+function check(value: unknown, spec: Spec, path: string, depth: number): void {
   const field = path || 'body';
   const fail = (what: string): never => {
     throw invalidValue(field, `${field} ${what}`);
   };
+  if (depth > MAX_DEPTH && (spec.t === 'array' || spec.t === 'object')) return fail(`is nested too deeply (more than ${MAX_DEPTH} levels of objects and lists)`);
   switch (spec.t) {
     case 'string': {
       if (typeof value !== 'string') return fail('must be a string');
@@ -172,7 +179,7 @@ function check(value: unknown, spec: Spec, path: string): void {
     case 'array': {
       if (!Array.isArray(value)) return fail('must be a list');
       if (spec.max !== undefined && value.length > spec.max) return fail(`must have at most ${spec.max} entries`);
-      value.forEach((v, i) => check(v, spec.of, `${path}[${i}]`));
+      value.forEach((v, i) => check(v, spec.of, `${path}[${i}]`, depth + 1));
       if (spec.unique && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) fail('must not repeat an entry');
       return;
     }
@@ -190,7 +197,7 @@ function check(value: unknown, spec: Spec, path: string): void {
           if (f.required) throw invalidValue(join(path, key), `${join(path, key)} is required`);
           continue;
         }
-        check(v, f, join(path, key));
+        check(v, f, join(path, key), depth + 1);
       }
       return;
     }

@@ -72,12 +72,17 @@ function emailsIn(text: string): Array<{ start: number; end: number }> {
 const DIGIT_RUN = /(?<![\w.+-])(?:\+ ?)?(?:\(\d{1,4}\) ?|\d)(?:[ .-]?(?:\(\d{1,4}\) ?|\d))*(?![\w])/g;
 
 function scorePii(text: string): Match[] {
-  const out: Match[] = [];
-  for (const m of emailsIn(text)) out.push({ start: m.start, end: m.end, weight: 0.9 });
+  const emails: Match[] = emailsIn(text).map((m) => ({ start: m.start, end: m.end, weight: 0.9 }));
+  emails.sort((a, b) => a.start - b.start);
+  const out: Match[] = [...emails];
+  // Digit runs come in order: one pass along the e-mails (a linear scan each was quadratic, and a
+  // hostile text held the whole emulator for minutes).
+  let e = 0;
   for (const m of text.matchAll(DIGIT_RUN)) {
     const start = m.index;
     const end = start + m[0].length;
-    if (overlaps(out, start, end)) continue; // part of an e-mail address
+    while (e < emails.length && emails[e]!.end <= start) e++;
+    if (e < emails.length && emails[e]!.start < end) continue; // part of an e-mail address
     const weight = digitRunWeight(m[0]);
     if (weight > 0) out.push({ start, end, weight });
   }
@@ -250,10 +255,6 @@ export function maskAt(text: string, matches: readonly Match[], cut: number): { 
   return { text: out + text.slice(at), cut: mapped ?? out.length + (cut - at) };
 }
 
-function overlaps(ms: readonly Match[], start: number, end: number): boolean {
-  return ms.some((m) => m.start < end && start < m.end);
-}
-
 // ---- filters over an invocation -----------------------------------------------------------
 
 /** Whether a filter covers a template: no selector covers every template; else by name (or id) or by every label. */
@@ -378,7 +379,8 @@ export function runStage(filters: readonly FilterRec[], texts: readonly string[]
       report.note(f, category, score, hit);
       if (!hit) continue;
       if (f.action === 'block_and_log') {
-        const firstMatch = perText.map((ms) => (ms.length ? Math.min(...ms.map((m) => m.start)) : undefined));
+        // A loop, not Math.min(...): a hostile text's million matches would overflow the stack.
+        const firstMatch = perText.map((ms) => ms.reduce<number | undefined>((min, m) => (min === undefined || m.start < min ? m.start : min), undefined));
         const later = filters.slice(filters.indexOf(f) + 1);
         const shown = current.map((t, i) => redactedBefore(later, t, firstMatch[i] ?? 0));
         return { texts: current, block: { filter: f, category, score, threshold, stage, firstMatch, shown }, redacted };

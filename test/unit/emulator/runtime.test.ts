@@ -71,6 +71,20 @@ describe('safety filters over a stage', () => {
     ({ id: name, name, priority, categories, action, thresholds: {}, falsePositiveTolerance: 0, enabled: true, labels: {}, version: 1 }) as unknown as FilterRec;
   const LURE = 'Card 4111 1111 1111 1111, mail jane.doe@example.com. Your account has been locked. Confirm your password now.';
 
+  // A review sent these: a 500 from a stack overflow, and minutes of a frozen emulator.
+  it('blocks a text of a million matches, and scores mixed e-mails and card numbers in one pass', () => {
+    const violence = filter('violence-block', 1, ['violence'], 'block_and_log');
+    const many = 'kill '.repeat(1_000_000);
+    const r = runStage([violence], [many], 'input', new FilterReport());
+    expect(r.block?.filter.name).toBe('violence-block');
+    expect(r.block?.firstMatch).toEqual([0]);
+    const mixed = 'a@b.co 4111 1111 1111 1111 '.repeat(20_000);
+    const found = scoreText('pii', mixed);
+    expect(found.matches.length).toBe(40_000);
+    // A digit run inside an address is the address, not a phone number.
+    expect(scoreText('pii', 'mail 5551234567@example.com now').matches).toHaveLength(1);
+  });
+
   it('a block leaves what may be shown before its match redacted by every redacting filter, ranked before it or after', () => {
     const block = filter('phish-block', 1, ['phishing'], 'block_and_log');
     const redact = filter('pii-redact', 5, ['pii'], 'redact_and_log');
