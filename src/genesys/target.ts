@@ -185,7 +185,6 @@ export function regionDomain(region: string, name: string = ENV.region): string 
   );
 }
 
-/** Enough of the client id to tell clients apart; the id is not a secret, but keep labels short. */
 /** The part of a remote target's label that names its OAuth client. */
 function clientPart(clientId: string): string {
   return ` (client ${clientIdHint(clientId)})`;
@@ -200,6 +199,7 @@ export function targetPlace(label: string): string {
   return label.replace(/ \(client [^()]*\)/, '');
 }
 
+/** Enough of the client id to tell clients apart; the id is not a secret, but keep labels short. */
 export function clientIdHint(clientId: string): string {
   return clientId.length <= 4 ? clientId : `${clientId.slice(0, 4)}…`;
 }
