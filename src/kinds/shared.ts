@@ -232,3 +232,14 @@ export function aiStudioOf(ctx: Pick<ApplyContext, 'aistudio'>, a: PlanAction): 
 export function assertWrite(a: PlanAction): asserts a is Exclude<PlanAction, { action: 'noop' }> {
   if (a.action === 'noop') throw new Error(`${a.address}: nothing to apply for an unchanged resource`);
 }
+
+/**
+ * An AI Studio object created beside the delete of one with the same content reads as a rename:
+ * what one costs (a new id, which what calls the old one does not follow), and how to keep the id
+ * (Genesys renames an object in place; the next plan finds it under the new name).
+ */
+export function renameNote(noun: 'guide' | 'summary setting', removed: { address: string; pending?: boolean }): string {
+  const fate = removed.pending ? 'would delete with prune' : 'deletes';
+  const callers = noun === 'guide' ? 'flows that call' : 'whatever refers to';
+  return `the same content as ${removed.address}, which this plan ${fate}: renamed in git, a ${noun} is a new one with a new id, which ${callers} ${removed.address} do${noun === 'guide' ? '' : 'es'} not follow (to keep the id, rename the ${noun} in Genesys as well before applying: the next plan finds it under the new name)`;
+}

@@ -23,7 +23,7 @@ import { aiStudioAbsentFromGit } from '../ownership.js';
 import { keptOutWords } from '../labels.js';
 import { canonical, contentCanonical, landed, liveCanonical, reaches, toWire, versionContent } from './index.js';
 import { byCodeUnits } from '../../util/compare.js';
-import { caseTwin } from '../shared.js';
+import { caseTwin, renameNote } from '../shared.js';
 
 export function planGuides(desired: DesiredState, live: LiveState, ctx: PlanContext): PlanPart {
   const part: PlanPart = { actions: [], problems: [], unmanaged: [] };
@@ -70,18 +70,9 @@ export function planGuides(desired: DesiredState, live: LiveState, ctx: PlanCont
   }
   for (const c of creates) {
     const same = deletes.find((x) => landed(c.body, x.latest));
-    if (same) c.action.reason = `${c.action.reason}; ${renameNote(same.action)}`;
+    if (same) c.action.reason = `${c.action.reason}; ${renameNote('guide', same.action)}`;
   }
   return part;
-}
-
-/**
- * A guide created beside the delete of one holding the same content reads as a rename: what one
- * costs, and how to keep the id (Genesys renames a guide in place, under the same id).
- */
-function renameNote(removed: DeleteAction): string {
-  const fate = removed.pending ? 'would delete with prune' : 'deletes';
-  return `the same content as ${removed.address}, which this plan ${fate}: renamed in git, a guide is a new one with a new id, which flows that call ${removed.address} do not follow (to keep the id, rename the guide in Genesys as well before applying: the next plan finds it under the new name)`;
 }
 
 /** The guard of an action on a live guide: its latest version's label, state and content hash. */

@@ -12,7 +12,7 @@ import type { ApplyContext, CallResult, Kind, LiveState, PlanContext, Snapshot }
 import { LIVE_SOURCE } from '../live-source.js';
 import { aiStudioAbsentFromGit, countOwned } from '../ownership.js';
 import { keptOutWords } from '../labels.js';
-import { aiStudioOf, assertWrite, caseTwin, desiredOf, GuardMoved, readOrGone, settleAgainstLive, stopIfInterrupted } from '../shared.js';
+import { aiStudioOf, assertWrite, caseTwin, desiredOf, GuardMoved, readOrGone, renameNote, settleAgainstLive, stopIfInterrupted } from '../shared.js';
 import { byCodeUnits } from '../../util/compare.js';
 
 /** A setting's type: Prompt when a prompt drives it (what the emulator and, we assume, Genesys default to). */
@@ -114,6 +114,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
   const liveByName = new Map(settings.map((s) => [s.name, s]));
   const wanted = new Set(desired.summarySettings.map((s) => s.name));
   const count = ctx.textTokens ?? textTokenCounter();
+  const creates: { action: PlanAction; after: Canonical }[] = [];
   for (const d of [...desired.summarySettings].sort((a, b) => byCodeUnits(a.name, b.name))) {
     const l = liveByName.get(d.name);
     const twin = l ? undefined : caseTwin('SummarySetting', summarySettingAddress(d.name), d.name, settings);
@@ -135,6 +136,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
     let a: PlanAction;
     if (!l) {
       a = { ...common, desired: desiredBody, action: 'create', changes: withoutPrompt(describeCreate(after)) };
+      creates.push({ action: a, after });
     } else {
       const before = canonical(l);
       a = settleAgainstLive({ ...common, liveId: l.id, guard: { dateModified: l.dateModified } }, () => desiredBody, before, after, l, ctx.sealed);
@@ -177,6 +179,8 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
     };
     if (fate.fate === 'pending') a.pending = true;
     part.actions.push(a);
+    const renamed = creates.find((c) => canonicalEqual(c.after, before));
+    if (renamed) renamed.action.reason = `${renamed.action.reason ? `${renamed.action.reason}; ` : ''}${renameNote('summary setting', a)}`;
   }
   return part;
 }

@@ -373,6 +373,14 @@ describe('SummarySetting', () => {
     expect(buildPlan(desiredState({ guides: [guide('Returns Assistant')] }), live([liveGuide('Returns Assistant')]), opts()).problems).toEqual([]);
   });
 
+  it('says what a rename costs on a create beside the delete of a setting with the same content', () => {
+    const l = { ...liveSetting(setting('Voice wrap-up')), id: 'old-id' };
+    const plan = buildPlan(desiredState({ summarySettings: [setting('Voice wrap-up (en-US)')] }), live([], [l]), opts({ owned: owned({ SummarySetting: ['Voice wrap-up'] }) }));
+    expect(one(plan, 'SummarySetting/Voice wrap-up (en-US)').reason).toBe(
+      'the same content as SummarySetting/Voice wrap-up, which this plan would delete with prune: renamed in git, a summary setting is a new one with a new id, which whatever refers to SummarySetting/Voice wrap-up does not follow (to keep the id, rename the summary setting in Genesys as well before applying: the next plan finds it under the new name)',
+    );
+  });
+
   it('plans create, noop and a guarded update of the whole setting', () => {
     const s = setting('Voice wrap-up');
     expect(one(buildPlan(desiredState({ summarySettings: [s] }), live(), opts()), 'SummarySetting/Voice wrap-up').action).toBe('create');
