@@ -175,6 +175,8 @@ function check(value: unknown, spec: Spec, path: string, depth: number): void {
       return;
     case 'map':
       if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('must be an object');
+      // Free-form, but bounded like the rest: what is stored is serialised and read back whole.
+      if (nestingDepth(value, MAX_DEPTH - depth) > MAX_DEPTH - depth) fail(`is nested too deeply (more than ${MAX_DEPTH} levels of objects and lists)`);
       return;
     case 'array': {
       if (!Array.isArray(value)) return fail('must be a list');
@@ -206,4 +208,18 @@ function check(value: unknown, spec: Spec, path: string, depth: number): void {
 
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
+}
+
+/** How deep `value` nests (objects and lists), counted without recursion and no further than `limit` + 1. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > deepest) deepest = d;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v as Record<string, unknown>)) stack.push([child, d + 1]);
+  }
+  return deepest;
 }

@@ -101,7 +101,11 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
     held.set(sha, keys);
   }
   const now = new Set([...atHead].flatMap((sha) => [...(held.get(sha) ?? [])]));
-  for (const [key, at] of removals(removing, held)) {
+  // Along the first parent first; a name that came and went on a merged branch alone, by the
+  // branch's own removal (the first parent never saw it at all).
+  const onMain = removals(removing, held);
+  const anywhere = removals(changes, held);
+  for (const [key, at] of [...anywhere].map(([k, a]): [string, string] => [k, onMain.get(k) ?? a])) {
     if (now.has(key)) continue;
     const [kind, name] = key.split('\0') as [string, string];
     setEntry(removedAt[kind]!, name, new Date(at).toISOString()); // a name is data: `__proto__` too; the date in UTC, as Genesys's

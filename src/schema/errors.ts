@@ -131,7 +131,7 @@ function bracedTextPath(ctx: DocContext, segs: readonly string[]): string[] | un
 
 /**
  * Whether every error is a field an if/then asks for (a sticky split's stickyKey, an enum
- * variable's values: CONDITIONAL_REQUIRED) or the if/then asking: the document is whole
+ * variable's values: WHOLE_WITHOUT) or the if/then asking: the document is whole
  * otherwise, so the loader keeps it and its other checks run in the same pass (one run reports
  * every problem); the error itself still stops plan and apply.
  */
@@ -142,10 +142,16 @@ export function onlyConditionalFields(errors: readonly ErrorObject[]): boolean {
     errors.every(
       (e) =>
         e.keyword === 'if' ||
-        (e.keyword === 'required' && /\/(then|else)\/required$/.test(e.schemaPath) && Object.hasOwn(CONDITIONAL_REQUIRED, String((e.params as { missingProperty?: unknown }).missingProperty))),
+        (e.keyword === 'required' && /\/(then|else)\/required$/.test(e.schemaPath) && WHOLE_WITHOUT.has(String((e.params as { missingProperty?: unknown }).missingProperty))),
     )
   );
 }
+
+/**
+ * The if/then-required fields a document is whole without (a setting, not what the document is
+ * about): a PromptTest without its target template is not (its model would name no template).
+ */
+const WHOLE_WITHOUT: ReadonlySet<string> = new Set(['stickyKey', 'values', 'integrationId']);
 
 /** Missing properties whose requirement comes from an if/then, with a message that says why. */
 const CONDITIONAL_REQUIRED: Record<string, { rule: string; because?: string; message: (ctx: DocContext, segs: string[]) => string }> = {

@@ -89,8 +89,6 @@ export function budgetDiagnostics(state: DesiredState, memo: TokenMemo): Diagnos
     const { report, model } = analysis;
     for (const index of analysis.unboundedVariables) {
       const variable = v.variables[index]!;
-      // An enum without values is variables/enum-values' error: its values will bound it.
-      if (variable.type === 'enum') continue;
       const at = v.locations[`spec.variables.${index}.name`] ?? v.locations[`spec.variables.${index}`] ?? v.source;
       out.push(
         diag(

@@ -118,6 +118,9 @@ function declaredBound(
   if (variable.type === 'enum' && variable.values && variable.values.length > 0) {
     return { tokens: Math.max(...variable.values.map((s) => memo.count(s, model.encoding))), unbounded: false };
   }
+  // An enum without values is variables/enum-values' error, bounded by the values it will list:
+  // counted as nothing meanwhile, so no budget error stands on a made-up bound.
+  if (variable.type === 'enum') return { tokens: 0, unbounded: false };
   if (variable.type === 'boolean') {
     return { tokens: Math.max(memo.count('true', model.encoding), memo.count('false', model.encoding)), unbounded: false };
   }

@@ -22,4 +22,12 @@ describe('guide version bodies nested deep', () => {
     expect(thrown).toMatchObject({ status: 400 });
     expect(String((thrown as Error).message)).toMatch(/is nested too deeply/);
   });
+
+  it("bounds a free-form map the same way (a variable's validation)", () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 50_000; i++) deep = { a: deep };
+    const body = { instruction: 'hi', variables: [{ name: 'x', type: 'String', scope: 'Input', validation: deep }] };
+    expect(() => validateAiStudio('GuideVersionPatch', body)).toThrow(/variables\[0\]\.validation is nested too deeply/);
+    expect(() => validateAiStudio('GuideVersionPatch', { ...body, variables: [{ ...body.variables[0], validation: { pattern: { a: 1 } } }] })).not.toThrow();
+  });
 });

@@ -88,6 +88,27 @@ describe('committedNames', () => {
     expect((await committedNames(d, 'prompts', KINDS)).removedAt.Guide).toEqual({ X: '2024-01-03T00:00:00.000Z', Z: '2024-03-01T00:00:00.000Z' });
   });
 
+  it("dates a name that came and went on a merged branch alone by the branch's removal", async () => {
+    const d = repo();
+    const at = (date: string, ...args: string[]) =>
+      execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: d, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@a', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@a', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
+    write(d, 'prompts/o.yaml', guideDoc('Other'));
+    at('2024-01-01T00:00:00Z', 'add', '-A');
+    at('2024-01-01T00:00:00Z', 'commit', '-qm', 'base');
+    at('2024-01-02T00:00:00Z', 'checkout', '-q', '-b', 'feat');
+    write(d, 'prompts/r.yaml', guideDoc('Returns helper'));
+    at('2024-01-02T00:00:00Z', 'add', '-A');
+    at('2024-01-02T00:00:00Z', 'commit', '-qm', 'add');
+    at('2024-01-03T00:00:00Z', 'rm', '-q', 'prompts/r.yaml');
+    at('2024-01-03T00:00:00Z', 'commit', '-qm', 'remove');
+    at('2024-01-04T00:00:00Z', 'checkout', '-q', 'main');
+    at('2024-01-04T00:00:00Z', 'commit', '-q', '--allow-empty', '-m', 'main');
+    at('2024-03-01T00:00:00Z', 'merge', '-q', '--no-ff', '-m', 'merge feat', 'feat');
+    const r = await committedNames(d, 'prompts', KINDS);
+    expect(r.names.Guide).toEqual(['Other', 'Returns helper']);
+    expect(r.removedAt.Guide).toEqual({ 'Returns helper': '2024-01-03T00:00:00.000Z' });
+  });
+
   it('reads a document whose kind is an Object.prototype name as no kind of ours', async () => {
     const d = repo();
     commit(d, 'one', { 'prompts/a.yaml': `${guideDoc('G')}---\nkind: constructor\nmetadata: {name: c}\n---\nkind: __proto__\nmetadata: {name: p}\n` });
