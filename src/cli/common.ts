@@ -271,32 +271,18 @@ export async function planFromFiles(
     ...(opts.sealed === false && ctx.environment?.previous === undefined ? { sealed: false } : {}),
     ...(ctx.environment && opts.union ? { keptOut: { environment: ctx.environment.name, addresses: keptOutOf(opts.union, ctx.environment.name) } } : {}),
   });
-  await learnShownCredentials(ctx, plan);
-  return { plan, live };
+  return { plan: await withLiveCredentialsMasked(plan), live };
 }
 
+
 /**
- * The credentials in the live content a plan shows (an API key pasted into a prompt in the org by
- * hand): git's own are validate's errors, the org's no rule checked. Learnt as the run's secrets,
- * they are masked in everything it prints or saves (a drift report posted on an issue, a plan
- * file uploaded as an artifact). Only changed objects show live content: a plan without changes
- * scans nothing.
+ * The plan with credentials in the org's live content it shows masked (plan/live-credentials.ts);
+ * a plan without changes shows none, and loads no scanner.
  */
-async function learnShownCredentials(ctx: CliContext, plan: Plan): Promise<void> {
-  const shown: unknown[] = [];
-  for (const a of plan.actions) {
-    if (a.action === 'noop' || a.action === 'create') continue;
-    shown.push(a.live, a.changes.map((c) => c.before), a.text?.map((t) => t.before));
-  }
-  for (const p of plan.problems) shown.push(p.diff?.map((d) => d.before));
-  if (shown.every((x) => x === undefined)) return;
-  const { credentialsIn } = await import('../rules/secrets.js');
-  const { maskStrings } = await import('../util/secrets.js');
-  // A walk over every string (keys too), each returned as it is.
-  maskStrings(shown, (text) => {
-    for (const c of credentialsIn(text)) ctx.learnSecret(`${c.name} in the org's content`, c.value);
-    return text;
-  });
+async function withLiveCredentialsMasked(plan: Plan): Promise<Plan> {
+  if (plan.actions.every((a) => a.action === 'noop' || a.action === 'create') && plan.problems.every((p) => !p.diff)) return plan;
+  const [{ maskLiveCredentials }, { credentialsIn }] = await Promise.all([import('../plan/live-credentials.js'), import('../rules/secrets.js')]);
+  return maskLiveCredentials(plan, credentialsIn);
 }
 
 /**

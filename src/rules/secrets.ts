@@ -101,13 +101,30 @@ function testFields(t: PromptTest): { path: string; label: string; text: string 
 
 let credentialScan: ((text: string) => ReturnType<ReturnType<typeof scanner>>) | undefined;
 
+const PRIVATE_KEY_END = /-----END (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY(?: BLOCK)?-----/g;
+
 /**
- * The credential-shaped values in a text no rule checked (an org's live content), each with what
- * it looks like: the run masks them in everything it prints or saves, as it does its own secrets.
+ * Where the credentials are in a text no rule checked (an org's live content), each with what it
+ * looks like, for masking (plan/live-credentials.ts). A private key is its whole block, from its
+ * BEGIN line to its END line (or the end of the text), not the BEGIN line the pattern finds.
  */
-export function credentialsIn(text: string): { name: string; value: string }[] {
+export function credentialsIn(text: string): { index: number; length: number; name: string }[] {
   if (text.length < 8) return [];
-  return (credentialScan ??= scanner(SECRET_PATTERNS))(text).map((f) => ({ name: f.name, value: text.slice(f.index, f.index + f.length) }));
+  const found = (credentialScan ??= scanner(SECRET_PATTERNS))(text);
+  const out: { index: number; length: number; name: string }[] = [];
+  let covered = 0;
+  for (const f of found) {
+    if (f.index < covered) continue; // inside a key block already masked
+    let end = f.index + f.length;
+    if (f.name === 'a private key') {
+      PRIVATE_KEY_END.lastIndex = end;
+      const m = PRIVATE_KEY_END.exec(text);
+      end = m ? m.index + m[0].length : text.length;
+    }
+    out.push({ index: f.index, length: end - f.index, name: f.name });
+    covered = end;
+  }
+  return out;
 }
 
 /** Known values shorter than this are not looked for (they would match ordinary words). */

@@ -1,7 +1,7 @@
 // A credential pasted into the org's content by hand (no rule checked it: validate reads git) is
 // masked in everything plan and drift print or save, as the run's own secrets are: a drift report
 // is posted on an issue and a plan file uploaded as an artifact. A review found it printed whole.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
@@ -25,7 +25,7 @@ describe("a credential in the org's live content", () => {
     dir = await fixtureCopy('basic');
     const cli = (args: string[]) => runCliInProcess(args, { cwd: dir!.path, env: emu!.env });
     expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
-    const [t] = await emu.api.listTemplates();
+    const t = (await emu.api.listTemplates()).find((x) => x.name === 'billing-assistant');
     await emu.api.updateTemplate(t!.id, { name: t!.name, description: `Call the billing API with ${KEY} when asked.`, model: t!.model, labels: t!.labels ?? {}, version: t!.version });
 
     for (const args of [['plan'], ['plan', '--format', 'markdown'], ['plan', '--format', 'json'], ['drift'], ['drift', '--format', 'markdown'], ['drift', '--format', 'json'], ['plan', '--out', 'plan.json']]) {
@@ -39,5 +39,34 @@ describe("a credential in the org's live content", () => {
     const applied = await cli(['apply', 'plan.json']);
     expect(applied.code, applied.stderr).toBe(0);
     expect((await emu.api.listTemplates()).find((x) => x.id === t!.id)!.description).not.toContain(KEY);
+  });
+
+  it("masks a private key's whole block, and leaves git's own text (a shortened placeholder) as written", async () => {
+    emu = await startTestEmulator({});
+    dir = await fixtureCopy('basic');
+    const cli = (args: string[]) => runCliInProcess(args, { cwd: dir!.path, env: emu!.env });
+    expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
+    const t = (await emu.api.listTemplates()).find((x) => x.name === 'billing-assistant');
+    const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
+    await emu.api.updateTemplate(t!.id, { name: t!.name, description: `Use this key:\n-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\nThanks.`, model: t!.model, labels: t!.labels ?? {}, version: t!.version });
+    for (const args of [['plan'], ['drift', '--format', 'markdown'], ['plan', '--out', 'plan.json']]) {
+      const r = await cli(args);
+      expect(r.stdout + r.stderr, args.join(' ')).not.toContain(body);
+      expect(r.stdout + r.stderr, args.join(' ')).not.toContain('END PRIVATE KEY');
+    }
+    expect(await readFile(join(dir.path, 'plan.json'), 'utf8')).not.toContain(body);
+
+    // The org holds an assignment; git's description names the variable with a placeholder.
+    await emu.api.updateTemplate(t!.id, { ...(await emu.api.listTemplates()).find((x) => x.id === t!.id)!, description: 'Call it with API_KEY=abc123def456ghi when asked.' });
+    const file = join(dir.path, 'prompts/billing/billing-assistant.yaml');
+    const text = await readFile(file, 'utf8');
+    const placeholder = 'Call it with API_KEY=… (ask ops for the value).';
+    await writeFile(file, text.replace(/^(\s*description:).*$/m, `$1 "${placeholder}"`));
+    const planned = await cli(['plan', '--out', 'plan.json']);
+    expect(planned.stdout).toContain(placeholder);
+    expect(planned.stdout).not.toContain('abc123def456ghi');
+    const applied = await cli(['apply', 'plan.json']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect((await emu.api.listTemplates()).find((x) => x.id === t!.id)!.description).toBe(placeholder);
   });
 });
