@@ -169,17 +169,16 @@ function guideDocument(g: LiveGuide, fileName: (name: string) => string, warning
     return undefined;
   }
   const m = guideFromWire(g.name, v);
+  const lost = unexpressed(v);
   if (latest && v !== latest) {
-    // Someone's work in progress in Genesys: not what runs, so not git's; plan leaves it alone.
+    // Someone's work in progress in Genesys: not what runs, so not git's; plan leaves it alone
+    // while production holds git's content, which it does not when YAML cannot hold all of it.
     const same = landed(versionContent(latest), versionContent(v));
-    warnings.push(
-      `${address}: exported production version ${v.version}; its newer ${latest.state} version ${latest.version} (${same ? 'the same content' : 'other content'}) ` +
-        'is not exported, and plan leaves it as it is until git changes the guide, which edits it in place',
-    );
+    const then = lost.length > 0 ? 'but production holds what YAML cannot (below), so a plan of the export edits that version in place' : 'and plan leaves it as it is until git changes the guide, which edits it in place';
+    warnings.push(`${address}: exported production version ${v.version}; its newer ${latest.state} version ${latest.version} (${same ? 'the same content' : 'other content'}) is not exported, ${then}`);
   } else if (m.publish !== 'ProductionReady') {
     warnings.push(`${address}: its latest version ${v.version} is ${v.state} (nothing is in production yet); exported it with publish: ${v.state}; set publish: ProductionReady to ship it`);
   }
-  const lost = unexpressed(v);
   if (lost.length > 0) warnings.push(`${address}: promptctl YAML cannot hold ${lost.join(', ')}; a plan of the export shows removing them`);
   warnIfLoadingChanges(address, 'instruction', v.instruction, warnings);
   const base = fileName(g.name).replace(/\.yaml$/, '');

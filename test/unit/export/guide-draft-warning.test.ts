@@ -44,6 +44,12 @@ describe('export of a guide whose latest version is a Draft', () => {
     expect(JSON.stringify(other.files[0]!.documents[0])).not.toContain('publish');
   });
 
+  it('says a plan of the export edits the newer version when production holds what YAML cannot', () => {
+    const prod = { ...version('1.0', 'ProductionReady', 'Be nice.\n'), knowledgeSettings: { inheritFromExternal: true } } as WireGuideVersion;
+    const r = exportDocuments({ templates: [], filters: [], guides: [guide(version('2.0', 'Draft', 'Be kind.\n'), prod)] });
+    expect(r.warnings.find((w) => w.startsWith('Guide/Returns: exported'))).toContain('but production holds what YAML cannot (below), so a plan of the export edits that version in place');
+  });
+
   it('exports the latest with its state when nothing is in production yet', () => {
     const draft = version('1.0', 'Draft', 'Be kind.\n');
     const only: LiveGuide = { ...guide(draft, draft), latestProductionReadyVersion: undefined, production: undefined } as unknown as LiveGuide;
