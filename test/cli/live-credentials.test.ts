@@ -19,13 +19,20 @@ afterEach(async () => {
   emu = dir = undefined;
 });
 
+/** The basic fixture applied to a fresh emulator, with its billing template as live. */
+async function applied() {
+  emu = await startTestEmulator({});
+  dir = await fixtureCopy('basic');
+  const [e, d] = [emu, dir];
+  const cli = (args: string[]) => runCliInProcess(args, { cwd: d.path, env: e.env });
+  expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
+  const t = (await e.api.listTemplates()).find((x) => x.name === 'billing-assistant');
+  return { emu: e, dir: d, cli, t };
+}
+
 describe("a credential in the org's live content", () => {
   it('is masked in plan and drift, text, markdown, json and the plan file; the saved plan still applies', async () => {
-    emu = await startTestEmulator({});
-    dir = await fixtureCopy('basic');
-    const cli = (args: string[]) => runCliInProcess(args, { cwd: dir!.path, env: emu!.env });
-    expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
-    const t = (await emu.api.listTemplates()).find((x) => x.name === 'billing-assistant');
+    const { emu, dir, cli, t } = await applied();
     await emu.api.updateTemplate(t!.id, { name: t!.name, description: `Call the billing API with ${KEY} when asked.`, model: t!.model, labels: t!.labels ?? {}, version: t!.version });
 
     for (const args of [['plan'], ['plan', '--format', 'markdown'], ['plan', '--format', 'json'], ['drift'], ['drift', '--format', 'markdown'], ['drift', '--format', 'json'], ['plan', '--out', 'plan.json']]) {
@@ -36,17 +43,13 @@ describe("a credential in the org's live content", () => {
     const saved = await readFile(join(dir.path, 'plan.json'), 'utf8');
     expect(saved).not.toContain(KEY);
     expect(saved).toContain(MASK);
-    const applied = await cli(['apply', 'plan.json']);
-    expect(applied.code, applied.stderr).toBe(0);
+    const done = await cli(['apply', 'plan.json']);
+    expect(done.code, done.stderr).toBe(0);
     expect((await emu.api.listTemplates()).find((x) => x.id === t!.id)!.description).not.toContain(KEY);
   });
 
   it("masks a private key's whole block, and leaves git's own text (a shortened placeholder) as written", async () => {
-    emu = await startTestEmulator({});
-    dir = await fixtureCopy('basic');
-    const cli = (args: string[]) => runCliInProcess(args, { cwd: dir!.path, env: emu!.env });
-    expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
-    const t = (await emu.api.listTemplates()).find((x) => x.name === 'billing-assistant');
+    const { emu, dir, cli, t } = await applied();
     const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
     await emu.api.updateTemplate(t!.id, { name: t!.name, description: `Use this key:\n-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\nThanks.`, model: t!.model, labels: t!.labels ?? {}, version: t!.version });
     for (const args of [['plan'], ['drift', '--format', 'markdown'], ['plan', '--out', 'plan.json']]) {
@@ -65,8 +68,8 @@ describe("a credential in the org's live content", () => {
     const planned = await cli(['plan', '--out', 'plan.json']);
     expect(planned.stdout).toContain(placeholder);
     expect(planned.stdout).not.toContain('abc123def456ghi');
-    const applied = await cli(['apply', 'plan.json']);
-    expect(applied.code, applied.stderr).toBe(0);
+    const done = await cli(['apply', 'plan.json']);
+    expect(done.code, done.stderr).toBe(0);
     expect((await emu.api.listTemplates()).find((x) => x.id === t!.id)!.description).toBe(placeholder);
   });
 });

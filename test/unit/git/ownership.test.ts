@@ -10,6 +10,13 @@ const KINDS = ['Guide', 'SummarySetting'];
 const guideDoc = (name: string) => `apiVersion: promptctl/v1\nkind: Guide\nmetadata:\n  name: ${name}\nspec:\n  instruction: Hi\n`;
 const settingDoc = (name: string) => `apiVersion: promptctl/v1\nkind: "SummarySetting"\nmetadata: {name: '${name}'}\nspec: {language: en-US}\n`;
 
+/** git in `d` with the author and committer dates given first: a history with known dates. */
+function datedGit(d: string): (date: string, ...args: string[]) => void {
+  return (date, ...args) => {
+    execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: d, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@a', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@a', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
+  };
+}
+
 describe('committedNames', () => {
   it('names every Guide and SummarySetting ever committed under the directory, renamed, removed or not', async () => {
     const d = repo();
@@ -71,8 +78,7 @@ describe('committedNames', () => {
 
   it('dates a removal on the main line, not again at the merge of a branch that never saw it', async () => {
     const d = repo();
-    const at = (date: string, ...args: string[]) =>
-      execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: d, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@a', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@a', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
+    const at = datedGit(d);
     write(d, 'prompts/x.yaml', guideDoc('X'));
     write(d, 'prompts/z.yaml', guideDoc('Z'));
     at('2024-01-01T00:00:00Z', 'add', '-A');
@@ -90,8 +96,7 @@ describe('committedNames', () => {
 
   it("dates a name that came and went on a merged branch alone by the branch's removal", async () => {
     const d = repo();
-    const at = (date: string, ...args: string[]) =>
-      execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: d, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@a', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@a', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
+    const at = datedGit(d);
     write(d, 'prompts/o.yaml', guideDoc('Other'));
     at('2024-01-01T00:00:00Z', 'add', '-A');
     at('2024-01-01T00:00:00Z', 'commit', '-qm', 'base');
