@@ -105,8 +105,9 @@ export async function committedNames(cwd: string, dir: string, kinds: readonly s
   // branch's own removal (the first parent never saw it at all).
   const onMain = removals(removing, held);
   const anywhere = removals(changes, held);
-  for (const [key, at] of [...anywhere].map(([k, a]): [string, string] => [k, onMain.get(k) ?? a])) {
+  for (const [key, seen] of anywhere) {
     if (now.has(key)) continue;
+    const at = onMain.get(key) ?? seen;
     const [kind, name] = key.split('\0') as [string, string];
     setEntry(removedAt[kind]!, name, new Date(at).toISOString()); // a name is data: `__proto__` too; the date in UTC, as Genesys's
   }

@@ -4,7 +4,7 @@
 // before anything renders or saves it: a drift report is posted on an issue, a plan file uploaded
 // as an artifact. Only there: git's text beside it is what apply sends, and stays as written.
 // Pure: the finder (the secrets rule's patterns) is passed in.
-import type { PlanAction, PlanProblem } from '../kinds/action.js';
+import type { PlanAction, PlanProblem, TextChange } from '../kinds/action.js';
 import { maskFor, maskStrings } from '../util/secrets.js';
 import { planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
@@ -28,41 +28,43 @@ export function maskLiveCredentials(plan: Plan, find: (text: string) => Credenti
     }
     return out + text.slice(at);
   };
-  let changed = false;
-  const actions = plan.actions.map((a) => {
-    const m = maskedAction(a, mask);
-    if (m !== a) changed = true;
-    return m;
-  });
-  const problems = plan.problems.map((p) => {
-    const m = maskedProblem(p, mask);
-    if (m !== p) changed = true;
-    return m;
-  });
-  if (!changed) return plan;
-  const masked = { ...plan, actions, problems };
+  const actions = keepingSame(plan.actions, (a) => maskedAction(a, mask));
+  const problems = keepingSame(plan.problems, (p) => (p.diff ? withDiff(p, keepingSame(p.diff, (d) => withBefore(d, mask(d.before)))) : p));
+  if (actions === plan.actions && problems === plan.problems) return plan;
+  const masked = { ...plan, actions: [...actions], problems: [...problems] };
   // Sealed over what it now holds, as every run that reads the same org masks it alike.
   return plan.fingerprint === '' ? masked : { ...masked, fingerprint: planFingerprint(masked) };
 }
 
 function maskedAction(a: PlanAction, mask: (text: string) => string): PlanAction {
   if (a.action !== 'update' && a.action !== 'delete') return a;
+  let out: PlanAction = a;
   const live = maskStrings(a.live, mask);
-  const changes = a.changes.map((c) => (c.before === undefined ? c : { ...c, before: maskStrings(c.before, mask) }));
-  const text = a.action === 'update' ? a.text?.map((t) => ({ ...t, before: mask(t.before) })) : undefined;
-  const same =
-    live === a.live &&
-    changes.every((c, i) => c.before === a.changes[i]!.before) &&
-    (a.action !== 'update' || (text ?? []).every((t, i) => t.before === a.text![i]!.before));
-  if (same) return a;
-  const out = { ...a, changes } as PlanAction & { live?: unknown };
-  if (a.live !== undefined) out.live = live;
-  if (text) (out as { text?: unknown }).text = text;
+  if (live !== a.live) out = { ...out, live };
+  const changes = keepingSame(a.changes, (c) => (c.before === undefined ? c : withBefore(c, maskStrings(c.before, mask))));
+  if (changes !== a.changes) out = { ...out, changes: [...changes] };
+  if (a.action === 'update' && a.text) {
+    const text = keepingSame(a.text, (t) => withBefore(t, mask(t.before)));
+    if (text !== a.text) out = { ...out, text: [...text] } as PlanAction;
+  }
   return out;
 }
 
-function maskedProblem(p: PlanProblem, mask: (text: string) => string): PlanProblem {
-  if (!p.diff) return p;
-  const diff = p.diff.map((d) => ({ ...d, before: mask(d.before) }));
-  return diff.every((d, i) => d.before === p.diff![i]!.before) ? p : { ...p, diff };
+/** `list` itself when `f` returns every item as it is; else a copy with the changed items. */
+function keepingSame<T>(list: readonly T[], f: (item: T) => T): readonly T[] {
+  let out: T[] | undefined;
+  list.forEach((item, i) => {
+    const next = f(item);
+    if (next !== item) (out ??= list.slice())[i] = next;
+  });
+  return out ?? list;
+}
+
+/** `x` with `before` replaced, or `x` itself when it is the same. */
+function withBefore<T extends { before?: unknown }>(x: T, before: T['before']): T {
+  return before === x.before ? x : { ...x, before };
+}
+
+function withDiff(p: PlanProblem, diff: readonly TextChange[]): PlanProblem {
+  return diff === p.diff ? p : { ...p, diff: [...diff] };
 }
