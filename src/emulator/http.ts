@@ -1,6 +1,7 @@
-// Small HTTP plumbing for the emulator: bodies, JSON replies, correlation and rate-limit headers.
+// Small HTTP plumbing for the emulator: bodies, JSON replies (gzip-compressed when accepted), correlation and rate-limit headers.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { CORRELATION_HEADER, RATELIMIT_HEADERS } from '../targets/llmgateway/wire.js';
 import { ApiFailure, badRequest } from './errors.js';
 import type { RateStatus } from './limits.js';
@@ -29,9 +30,37 @@ export function jsonBytes(body: unknown): Buffer {
   return Buffer.from(JSON.stringify(body), 'utf8');
 }
 
+/** Bodies this long or longer go gzip-compressed to a client that accepts it, as Genesys's API answers. */
+const GZIP_MIN_BYTES = 1024;
+/** A kept listing page (rendered-pages.ts) is the same Buffer each time it is sent: compressed once. */
+const gzipped = new WeakMap<Buffer, Buffer>();
+
 export function sendJsonBytes(res: ServerResponse, status: number, bytes: Buffer): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': bytes.length });
+  const headers = { 'Content-Type': 'application/json; charset=UTF-8', Vary: 'Accept-Encoding' };
+  if (bytes.length >= GZIP_MIN_BYTES && acceptsGzip(res.req.headers['accept-encoding'])) {
+    let gz = gzipped.get(bytes);
+    if (!gz) gzipped.set(bytes, (gz = gzipSync(bytes)));
+    res.writeHead(status, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': gz.length });
+    res.end(gz);
+    return;
+  }
+  res.writeHead(status, { ...headers, 'Content-Length': bytes.length });
   res.end(bytes);
+}
+
+/** Whether an Accept-Encoding header takes gzip: named (or `*`) with a q-value above 0 (RFC 9110 §12.5.3). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  let gzip: number | undefined;
+  let any: number | undefined;
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    if (name === 'gzip' || name === 'x-gzip') gzip = weight;
+    else if (name === '*') any = weight;
+  }
+  return (gzip ?? any ?? 0) > 0;
 }
 
 export function readBody(req: IncomingMessage): Promise<string> {

@@ -8,6 +8,7 @@ import type { Got } from 'got';
 import type { Pacer, Semaphore } from './ratelimit.js';
 import type { TransportStats } from './stats.js';
 import { transportFailure } from './failures.js';
+import { ACCEPT_ENCODING, decodeBody } from './body-encoding.js';
 import { CORRELATION_HEADER } from './conventions.js';
 import type { Attempt, CallSpec } from './exchange.js';
 
@@ -80,16 +81,20 @@ export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: 
         searchParams: definedParams(spec.searchParams),
         json: spec.json,
         form: spec.form,
-        headers,
+        headers: { ...headers, 'accept-encoding': ACCEPT_ENCODING },
+        // The body is decoded here, in one piece (body-encoding.ts), not streamed through got's.
+        decompress: false,
+        responseType: 'buffer',
         context: { paced },
         ...(spec.signal ? { signal: spec.signal } : {}),
       });
+      const text = await decodeBody(response.body, response.headers['content-encoding']);
       return {
         kind: 'response',
         res: {
           status: response.statusCode,
           headers: response.headers,
-          body: parseBody(response.body),
+          body: parseBody(text),
           correlationId: answerCorrelationId(response.headers, correlationId),
         },
       };

@@ -117,3 +117,9 @@ export interface ResponseInfo {
 export type Attempt =
   | { kind: 'response'; res: HttpResult }
   | { kind: 'transport'; code: string; timeoutEvent?: string; detail: string };
+
+/**
+ * The transport code of an answer whose body cannot be decoded (body-encoding.ts): it came, but
+ * what it says is unread, so retry.ts judges it as a dropped connection.
+ */
+export const BODY_DECODE_CODE = 'ERR_BODY_DECODE';

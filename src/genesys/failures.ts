@@ -5,10 +5,13 @@ import http from 'node:http';
 import { RequestError, TimeoutError } from 'got';
 import { collapseWhitespace } from '../util/escapes.js';
 import { ApiError } from './errors.js';
-import type { Attempt, HttpResult, Method } from './exchange.js';
+import { BodyDecodeError } from './body-encoding.js';
+import { BODY_DECODE_CODE, type Attempt, type HttpResult, type Method } from './exchange.js';
 import type { ErrorBody } from './conventions.js';
 
 export function transportFailure(err: unknown): Attempt {
+  // An answer came, but its body cannot be read: as unknown as a dropped connection for a write.
+  if (err instanceof BodyDecodeError) return { kind: 'transport', code: BODY_DECODE_CODE, detail: err.message };
   if (err instanceof TimeoutError) {
     return { kind: 'transport', code: 'ETIMEDOUT', timeoutEvent: err.event, detail: `timed out (${err.event})` };
   }

@@ -174,7 +174,8 @@ export async function startRecordingProxy(
               // not JSON: no code
             }
           }
-          res.writeHead(r.status, Object.fromEntries([...r.headers].filter(([k]) => !hop.has(k))));
+          // fetch has decoded a gzip answer: it goes on as the plain bytes it now is.
+          res.writeHead(r.status, Object.fromEntries([...r.headers].filter(([k]) => !hop.has(k) && k !== 'content-encoding')));
           res.end(body);
         },
         () => res.destroy(),

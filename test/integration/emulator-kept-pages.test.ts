@@ -1,6 +1,9 @@
 // The emulator keeps a listing's pages while the state stands (emulator/rendered-pages.ts): the
 // same page asked twice is the same bytes, and any change between the two asks (a write, a
-// publish job the emulator's clock finishes, a delete) shows in the second.
+// publish job the emulator's clock finishes, a delete) shows in the second. A client that accepts
+// gzip is sent a page compressed, and a kept page is compressed once.
+import http, { type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { paths } from '../../src/targets/llmgateway/paths.js';
 import { startEmulator } from '../../src/emulator/server.js';
@@ -54,6 +57,47 @@ describe('listing pages kept between asks', () => {
       expect(call.status, JSON.stringify(call.body)).toBe(200);
       expect((await next.get(url)).body).toEqual(before);
       expect(em.stats().listingPages).toEqual({ rendered: counts.rendered, kept: counts.kept + 1 });
+    } finally {
+      await em.close();
+    }
+  });
+
+  it('go gzip-compressed to a client that accepts it (a kept page compressed once), plain to one that does not', async () => {
+    const em = await startEmulator({ port: 0, rateLimit: 10_000 });
+    try {
+      const a = new Api(em.url);
+      await a.login();
+      for (let i = 0; i < 5; i++) await a.template(`gz-${i}`);
+      const ask = (path: string, encoding?: string): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> =>
+        new Promise((resolve, reject) => {
+          const headers = { authorization: `Bearer ${a.token}`, ...(encoding !== undefined ? { 'accept-encoding': encoding } : {}) };
+          http
+            .get(em.url + path, { headers }, (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+            })
+            .on('error', reject);
+        });
+      const listing = `${paths.templates()}?pageSize=100&pageNumber=1`;
+      const plain = await ask(listing);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.headers['vary']).toBe('Accept-Encoding');
+      expect(plain.body.length).toBeGreaterThan(1024);
+      expect(JSON.parse(plain.body.toString()).entities).toHaveLength(5);
+
+      const gz = await ask(listing, 'br, gzip;q=0.8');
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(Number(gz.headers['content-length'])).toBe(gz.body.length);
+      expect(gz.body.length).toBeLessThan(plain.body.length);
+      expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+      expect((await ask(listing, 'gzip')).body.equals(gz.body)).toBe(true);
+
+      expect((await ask(listing, 'gzip;q=0, br')).headers['content-encoding']).toBeUndefined();
+      // An answer under 1 KiB goes as it is.
+      const one = await ask(`${paths.templates()}?pageSize=1&pageNumber=1`, 'gzip');
+      expect(one.headers['content-encoding']).toBeUndefined();
+      expect(JSON.parse(one.body.toString()).entities).toHaveLength(1);
     } finally {
       await em.close();
     }

@@ -2,6 +2,7 @@
 // way a real org may: listings, token endpoint, rate-limit headers. Only loopback.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RestClient } from '../../src/genesys/rest.js';
 import { targetVariables } from '../../src/genesys/target.js';
@@ -153,4 +154,29 @@ describe('a proxy that never answers the tunnel request', () => {
       await new Promise<void>((r) => silent.close(() => r()));
     }
   }, 30_000);
+});
+
+describe('compressed answers', () => {
+  // A plan reads every page of an org's listings: gzip sends a fifteenth of the bytes.
+  it('asks for gzip and reads a gzip answer', async () => {
+    const asked: (string | undefined)[] = [];
+    const url = await fakeOrg((req, res) => {
+      asked.push(req.headers['accept-encoding']);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync(JSON.stringify({ entities: [{ id: 'a', name: 'ä' }], pageSize: 100, pageNumber: 1, pageCount: 1 })));
+    });
+    expect(await client(url).listAll<{ id: string; name: string }>('/api/v2/things', {})).toEqual([{ id: 'a', name: 'ä' }]);
+    expect(asked).toEqual(['gzip']);
+  });
+
+  it('reads a read again whose gzip body cannot be decoded, then says why', async () => {
+    let asked = 0;
+    const url = await fakeOrg((_req, res) => {
+      asked++;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end('{"not":"gzip"}');
+    });
+    await expect(client(url, { maxRetries: 2 }).get('/api/v2/things')).rejects.toThrow(/the answer's gzip body could not be decoded: incorrect header check/);
+    expect(asked).toBe(3);
+  });
 });
