@@ -5,7 +5,6 @@
 // is linearizable; transactions see it through a change tracker (tracker.ts) that yields the
 // batch's journal operations and rolls the batch back when it cannot be made durable.
 import { resolve } from 'node:path';
-import { ApiFailure } from './errors.js';
 import { describeFsError, UserError } from '../util/errors.js';
 import { Journal, StateLockedError, applyOps, readDurable, type Loaded } from './journal.js';
 import { ChangeTracker } from './tracker.js';
@@ -196,8 +195,8 @@ export class Store {
   /**
    * Runs fn alone against the state, in arrival order. The promise settles only once every
    * change fn (or an earlier transaction) made is durable: acknowledged implies on disk.
-   * fn must leave the state untouched when it throws an ApiFailure (handlers validate first);
-   * any other error, or a failed write, rolls the batch back and fails every transaction in it.
+   * A transaction that throws (an ApiFailure, or a handler's own bug) is undone alone and fails;
+   * the batch's others stand. A failed write rolls the batch back and fails every transaction in it.
    * `reading` is the same state untracked, for scans that must not pay for tracking; never write
    * through it.
    */
@@ -226,24 +225,19 @@ export class Store {
         const view = this.tracker.state as unknown as State;
         this.tracker.begin();
         for (const tx of batch) {
-          if (failed !== undefined) {
-            tx.reject(failed);
-            continue;
-          }
+          this.tracker.beginTransaction();
           try {
             const r = tx.fn(view, this.state);
             settled.push(() => tx.resolve(r.value));
           } catch (err) {
-            if (err instanceof ApiFailure) {
-              settled.push(() => tx.reject(err));
-              continue;
-            }
-            failed = err;
-            tx.reject(err);
+            // Its own savepoint: a refusal leaves nothing behind, and a handler's bug fails its
+            // own request (a 500), not the other clients' writes that share the batch.
+            this.tracker.rollbackTransaction();
+            settled.push(() => tx.reject(err));
           }
         }
         let ops = this.tracker.end();
-        if (failed === undefined && ops.length > 0) {
+        if (ops.length > 0) {
           try {
             const now = this.now();
             if (now - this.lastPrune >= PRUNE_INTERVAL_MS) {

@@ -1,7 +1,9 @@
 // Change tracking for the store's journal: transactions see the state through proxies that note
 // which entry of which collection they change (`templates/<id>`, `versions/<templateId>`, ...),
 // with the entry's value from before the batch, so that a batch is journaled as a few absolute
-// "entry = value" operations and a failed batch rolls back exactly those entries.
+// "entry = value" operations and a failed batch rolls back exactly those entries. Each
+// transaction of a batch also keeps a savepoint (its entries as they were when it began), so one
+// that throws is undone alone and the batch's others stand.
 // Handlers stay plain code over plain objects; nothing has to remember to report its writes.
 
 /** One journaled change: the entry `key` of `collection` now holds `value` (null: removed). */
@@ -23,6 +25,8 @@ interface Dirty extends Tag {
 
 export class ChangeTracker {
   private dirty = new Map<string, Dirty>();
+  /** The running transaction's savepoint: what it changed first, as it was when it began. */
+  private readonly saved = new Map<string, Dirty>();
   private active = false;
   /** Per collection, how many writes and rollbacks have touched it. */
   private readonly changes = new Map<string, number>();
@@ -72,7 +76,21 @@ export class ChangeTracker {
   /** Starts a batch; `resume` continues the batch just ended (its changes stay recorded). */
   begin(resume = false): void {
     if (!resume) this.dirty.clear();
+    this.saved.clear();
     this.active = true;
+  }
+
+  /** Starts a transaction of the batch: what it changes from here on can be undone alone. */
+  beginTransaction(): void {
+    this.saved.clear();
+  }
+
+  /** Undoes what the running transaction changed; the batch's earlier transactions stand. */
+  rollbackTransaction(): void {
+    // Copies: a savepoint may share its value with the batch's own record (mark), which a later
+    // rollback of the whole batch puts back.
+    this.restore(this.saved, true);
+    this.saved.clear();
   }
 
   /** Ends the batch; returns its changes as journal operations (current values, JSON-ready). */
@@ -92,31 +110,46 @@ export class ChangeTracker {
   /** Puts every entry the batch changed back as it was before the batch. */
   rollback(): void {
     this.active = false;
-    for (const d of this.dirty.values()) {
+    this.restore(this.dirty, false);
+    this.dirty.clear();
+    this.saved.clear();
+  }
+
+  /**
+   * Puts the recorded entries back. Whole collections first: one saved after an entry of it was
+   * (holding that entry's change) must not undo the entry's own record.
+   */
+  private restore(records: ReadonlyMap<string, Dirty>, copy: boolean): void {
+    const all = [...records.values()];
+    for (const d of [...all.filter((r) => r.key === null), ...all.filter((r) => r.key !== null)]) {
       this.touched(d.collection);
+      const before = copy && d.before !== ABSENT ? structuredClone(d.before) : d.before;
       if (d.key === null) {
-        if (d.before === ABSENT) delete this.raw[d.collection];
-        else this.raw[d.collection] = d.before as Record<string, unknown>;
+        if (before === ABSENT) delete this.raw[d.collection];
+        else this.raw[d.collection] = before as Record<string, unknown>;
         continue;
       }
       const coll = (this.raw[d.collection] ??= {});
-      if (d.before === ABSENT) delete coll[d.key];
-      else coll[d.key] = d.before;
+      if (before === ABSENT) delete coll[d.key];
+      else coll[d.key] = before;
     }
-    this.dirty.clear();
   }
 
   private mark(tag: Tag): void {
     if (!this.active) throw new Error('emulator state changed outside a store transaction');
     this.touched(tag.collection);
     const id = tag.key === null ? tag.collection : `${tag.collection}\u0000${tag.key}`;
-    if (this.dirty.has(id)) return;
-    if (tag.key !== null && this.dirty.has(tag.collection)) return; // the whole collection is saved already
+    // The whole collection recorded already holds the entry as it was.
+    const inBatch = this.dirty.has(id) || (tag.key !== null && this.dirty.has(tag.collection));
+    const inTransaction = this.saved.has(id) || (tag.key !== null && this.saved.has(tag.collection));
+    if (inBatch && inTransaction) return;
+    // One copy serves both records when the transaction is the batch's first to change the entry.
     const coll = this.raw[tag.collection];
     let before: unknown;
     if (tag.key === null) before = coll === undefined ? ABSENT : structuredClone(coll);
     else before = coll && Object.hasOwn(coll, tag.key) ? structuredClone(coll[tag.key]) : ABSENT;
-    this.dirty.set(id, { ...tag, before });
+    if (!inBatch) this.dirty.set(id, { ...tag, before });
+    if (!inTransaction) this.saved.set(id, { ...tag, before });
   }
 
   private wrap(target: object, tag: Tag): object {

@@ -57,6 +57,50 @@ describe('ChangeTracker', () => {
     expect(raw).toEqual(before);
   });
 
+  it('undoes one transaction of a batch alone: those before it stand, and the batch still rolls back whole', () => {
+    const raw = emptyState() as unknown as Record<string, Record<string, unknown>>;
+    raw.templates!.a = template('a', 'alpha');
+    const before = structuredClone(raw);
+    const t = new ChangeTracker(raw);
+    const s = t.state as unknown as State;
+    t.begin();
+    t.beginTransaction();
+    s.templates.a!.version = 2;
+    s.templates.b = template('b', 'beta');
+    t.beginTransaction();
+    s.templates.a!.labels.team = 'changed';
+    s.templates.c = template('c', 'gamma');
+    delete s.templates.b;
+    t.rollbackTransaction();
+    expect(Object.keys(raw.templates!).sort()).toEqual(['a', 'b']);
+    expect(raw.templates!.a).toMatchObject({ version: 2, labels: { team: 'a' } });
+
+    // The first transaction to change an entry shares its saved copy with the batch's record: the
+    // entry put back by the transaction's undo is a copy, so a later change cannot reach the record.
+    t.beginTransaction();
+    s.templates.a!.labels.team = 'later';
+    expect(t.end().map(([c, k]) => `${c}/${k}`).sort()).toEqual(['templates/a', 'templates/b', 'templates/c']);
+    t.rollback();
+    expect(raw).toEqual(before);
+  });
+
+  it('puts a whole collection back before its entries, whichever was recorded first', () => {
+    const raw = emptyState() as unknown as Record<string, Record<string, unknown>>;
+    raw.templates!.a = template('a', 'alpha');
+    const before = structuredClone(raw);
+    const t = new ChangeTracker(raw);
+    const s = t.state as unknown as State;
+    for (const undo of [() => t.rollback(), () => t.rollbackTransaction()]) {
+      t.begin();
+      t.beginTransaction();
+      s.templates.a!.labels.team = 'changed'; // the entry, recorded as it was
+      s.templates = { z: template('z', 'zeta'), a: s.templates.a! }; // then the collection, holding the change
+      undo();
+      expect(raw).toEqual(before);
+      t.end();
+    }
+  });
+
   it('refuses a change made outside a transaction', () => {
     const t = new ChangeTracker(emptyState() as unknown as Record<string, Record<string, unknown>>);
     expect(() => {

@@ -1,5 +1,6 @@
 // A write the store could not make durable is refused (the client gets a 500) and rolled back in
-// memory; it must not come back from the journal when the process is killed and restarted.
+// memory; it must not come back from the journal when the process is killed and restarted. A
+// transaction that throws is undone alone: the others of its batch stand.
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,40 @@ describe('a journal append that fails', () => {
 
       // Killed now: a restart loads what the files hold.
       expect(Object.keys((await readStoredState(file)).templates).sort()).toEqual(['a', 'b']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('a transaction that throws', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'promptctl-throws-'));
+    file = join(dir, 'state.json');
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is undone alone: the other writes of its batch are acknowledged and durable', async () => {
+    const store = await Store.open(file);
+    try {
+      const write = (id: string, bug = false) =>
+        store.transact((s) => {
+          s.templates[id] = template(id);
+          if (bug) throw new TypeError(`a handler's bug after writing ${id}`);
+          return { value: id, changed: true };
+        });
+      // The first runs alone while its line is written; the next three queue meanwhile: one batch.
+      const first = write('a');
+      const batch = await Promise.allSettled([write('b'), write('broken', true), write('d')]);
+      await first;
+      expect(batch.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((batch[1] as PromiseRejectedResult).reason).toBeInstanceOf(TypeError);
+      expect(await store.transact((s) => ({ value: Object.keys(s.templates).sort(), changed: false }))).toEqual(['a', 'b', 'd']);
+      expect(Object.keys((await readStoredState(file)).templates).sort()).toEqual(['a', 'b', 'd']);
     } finally {
       await store.close();
     }
