@@ -8,9 +8,9 @@ import type { Got } from 'got';
 import type { Pacer, Semaphore } from './ratelimit.js';
 import type { TransportStats } from './stats.js';
 import { transportFailure } from './failures.js';
-import { ACCEPT_ENCODING, decodeBody } from './body-encoding.js';
+import { ACCEPT_ENCODING, BodyDecodeError, decodeBody } from './body-encoding.js';
 import { CORRELATION_HEADER } from './conventions.js';
-import type { Attempt, CallSpec } from './exchange.js';
+import type { Attempt, CallSpec, HttpResult } from './exchange.js';
 
 /** The sockets to one host: kept alive, through a proxy where the environment names one for it. */
 export interface HostAgents {
@@ -88,16 +88,20 @@ export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: 
         context: { paced },
         ...(spec.signal ? { signal: spec.signal } : {}),
       });
-      const text = await decodeBody(response.body, response.headers['content-encoding']);
-      return {
-        kind: 'response',
-        res: {
-          status: response.statusCode,
-          headers: response.headers,
-          body: parseBody(text),
-          correlationId: answerCorrelationId(response.headers, correlationId),
-        },
+      const res: HttpResult = {
+        status: response.statusCode,
+        headers: response.headers,
+        body: undefined,
+        correlationId: answerCorrelationId(response.headers, correlationId),
       };
+      try {
+        res.body = parseBody(await decodeBody(response.body, response.headers['content-encoding']));
+      } catch (err) {
+        // The answer came whole; only its body is unreadable (a proxy that altered it): its status stands.
+        if (!(err instanceof BodyDecodeError)) throw err;
+        res.undecodable = err.message;
+      }
+      return { kind: 'response', res };
     } catch (err) {
       // Cut off by the caller: not a failure to retry or report, the end of the call.
       if (spec.signal?.aborted) throw spec.signal.reason;

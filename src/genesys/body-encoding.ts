@@ -9,17 +9,24 @@ import zlib from 'node:zlib';
 /** What every request that reads its answer whole accepts. */
 export const ACCEPT_ENCODING = 'gzip';
 
-/** The most a decoded body may weigh: past it, a broken or hostile answer is refused, not held. */
-const MAX_DECODED_BYTES = 512 * 1024 * 1024;
-/** The gzip trailer's size (mod 2³²) is the server's word: a wrong one only costs buffer growth. */
+/**
+ * The most a decoded body may weigh: past it, a broken or hostile answer (a few hundred KB that
+ * inflate to gigabytes) is refused, not held, even with every request slot reading one. A listing
+ * page of 100 templates is about 0.4 MB.
+ */
+const MAX_DECODED_BYTES = 64 * 1024 * 1024;
+/**
+ * The gzip trailer's size (mod 2³², or bytes after the stream, which gunzip ignores) is the
+ * server's word: a wrong one costs at most one buffer of MAX_CHUNK, or growth past it.
+ */
 const MIN_CHUNK = 16 * 1024;
-const MAX_CHUNK = 8 * 1024 * 1024;
+const MAX_CHUNK = 4 * 1024 * 1024;
 
 const gunzip = promisify(zlib.gunzip);
 const inflate = promisify(zlib.inflate);
 const brotli = promisify(zlib.brotliDecompress);
 
-/** A body that says it is encoded in a way that cannot be read (a broken proxy, truncated bytes). */
+/** A body that cannot be read as text: a coding it does not hold (a proxy that decoded it and kept the header), one unknown, or too large. */
 export class BodyDecodeError extends Error {}
 
 /**
@@ -37,7 +44,12 @@ export async function decodeBody(raw: Buffer, contentEncoding: string | undefine
     if (bytes.length === 0) break;
     bytes = await decoded(bytes, coding);
   }
-  return bytes.toString('utf8');
+  try {
+    return bytes.toString('utf8');
+  } catch (err) {
+    // Longer than a string may be (ERR_STRING_TOO_LONG): a body no API answers.
+    throw new BodyDecodeError(`the answer's body could not be read as text: ${(err as Error).message}`);
+  }
 }
 
 async function decoded(bytes: Buffer, coding: string): Promise<Buffer> {

@@ -9,9 +9,14 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface HttpResult {
   status: number;
   headers: IncomingHttpHeaders;
-  /** Parsed JSON, the raw text if it was not JSON, or undefined when empty. */
+  /** Parsed JSON, the raw text if it was not JSON, or undefined when empty or undecodable. */
   body: unknown;
   correlationId: string;
+  /**
+   * Why the body could not be read (its content coding, body-encoding.ts): the status and headers
+   * still stand. A 2xx so answered is never resent (transport.ts); any other status is judged as it is.
+   */
+  undecodable?: string;
   /** A 2xx answer to a streaming call (CallSpec.stream): its body, unread but for the first bytes. */
   stream?: ResponseStream;
 }
@@ -117,9 +122,3 @@ export interface ResponseInfo {
 export type Attempt =
   | { kind: 'response'; res: HttpResult }
   | { kind: 'transport'; code: string; timeoutEvent?: string; detail: string };
-
-/**
- * The transport code of an answer whose body cannot be decoded (body-encoding.ts): it came, but
- * what it says is unread, so retry.ts judges it as a dropped connection.
- */
-export const BODY_DECODE_CODE = 'ERR_BODY_DECODE';

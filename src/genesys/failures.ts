@@ -5,13 +5,10 @@ import http from 'node:http';
 import { RequestError, TimeoutError } from 'got';
 import { collapseWhitespace } from '../util/escapes.js';
 import { ApiError } from './errors.js';
-import { BodyDecodeError } from './body-encoding.js';
-import { BODY_DECODE_CODE, type Attempt, type HttpResult, type Method } from './exchange.js';
+import type { Attempt, HttpResult, Method } from './exchange.js';
 import type { ErrorBody } from './conventions.js';
 
 export function transportFailure(err: unknown): Attempt {
-  // An answer came, but its body cannot be read: as unknown as a dropped connection for a write.
-  if (err instanceof BodyDecodeError) return { kind: 'transport', code: BODY_DECODE_CODE, detail: err.message };
   if (err instanceof TimeoutError) {
     return { kind: 'transport', code: 'ETIMEDOUT', timeoutEvent: err.event, detail: `timed out (${err.event})` };
   }
@@ -69,7 +66,9 @@ export function errorParts(res: HttpResult): { code: string; message: string } {
   // Cut at 200 characters with a mark: output masking finds the start of a secret cut short at it.
   const flat = typeof b === 'string' ? collapseWhitespace(b).trim() : '';
   const text = flat.length > MESSAGE_CHARS ? `${flat.slice(0, MESSAGE_CHARS)}\u2026` : flat;
-  return { code: `http.${res.status}`, message: text || (http.STATUS_CODES[res.status] ?? 'error') };
+  const status = http.STATUS_CODES[res.status] ?? 'error';
+  if (res.undecodable !== undefined) return { code: `http.${res.status}`, message: `${status} (${res.undecodable})` };
+  return { code: `http.${res.status}`, message: text || status };
 }
 
 /** Where a failed call went, and how its words are cleaned before anyone sees them. */

@@ -1,6 +1,6 @@
 // Retry policy as pure decisions: given what one attempt produced, retry (after how long, and
 // whether the server may already have done the work), re-authenticate, or give up.
-import { BODY_DECODE_CODE, type Attempt } from './exchange.js';
+import type { Attempt } from './exchange.js';
 
 export interface RetryPolicy {
   /** Retries per call, on top of the first attempt. */
@@ -96,8 +96,6 @@ export function decide(
     if (code === 'ECONNREFUSED' && ctx.refused >= policy.maxRefusedRetries) return { action: 'fail' };
     return retry(backoffDelay(ctx.retries, policy, random), false, `connection failed (${code})`);
   }
-  // An answer whose body cannot be decoded: whatever a write did (its new id) is unread.
-  if (code === BODY_DECODE_CODE) return retry(backoffDelay(ctx.retries, policy, random), true, 'answer unreadable (its body could not be decoded)');
   if (UNKNOWN_OUTCOME_CODES.has(code)) {
     return retry(backoffDelay(ctx.retries, policy, random), true, `connection dropped (${code})`);
   }

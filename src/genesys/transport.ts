@@ -202,7 +202,14 @@ export class Transport {
         const { res } = tried;
         // API responses only: a token request is not part of any change worth attributing.
         if (bearer) this.opts.onResponse?.({ method: spec.method, path: spec.path, status: res.status, correlationId: res.correlationId });
-        if ((res.status >= 200 && res.status < 300) || spec.accept?.(res)) return spec.parse(res);
+        const done = res.status >= 200 && res.status < 300;
+        if (done && res.undecodable !== undefined) {
+          // Answered, its body unreadable: never sent again (a write so answered has landed); what
+          // it made is read for where the call can (reconcile), else the call ends saying why.
+          const error = apiErrorOf(spec, correlationId, tried, this.failures);
+          return this.stop.settle(() => giveUp(spec, error, true, retries + 1, Date.now() - started, `answered ${res.status}; not sent again`));
+        }
+        if (done || spec.accept?.(res)) return spec.parse(res);
       }
 
       const error = apiErrorOf(spec, correlationId, tried, this.failures);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RestClient } from '../../src/genesys/rest.js';
+import { ApiError } from '../../src/genesys/errors.js';
 import { targetVariables } from '../../src/genesys/target.js';
 import { openTarget } from '../../src/cli/target.js';
 import type { SelectedEnvironment } from '../../src/cli/environments.js';
@@ -169,14 +170,57 @@ describe('compressed answers', () => {
     expect(asked).toEqual(['gzip']);
   });
 
-  it('reads a read again whose gzip body cannot be decoded, then says why', async () => {
+  // A proxy that decodes an answer and keeps its Content-Encoding (the tests' own recording proxy did).
+  const misencoded = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  it('never asks again for a 2xx whose body cannot be decoded, and says why', async () => {
     let asked = 0;
     const url = await fakeOrg((_req, res) => {
       asked++;
-      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
-      res.end('{"not":"gzip"}');
+      misencoded(res, 200, { not: 'gzip' });
     });
-    await expect(client(url, { maxRetries: 2 }).get('/api/v2/things')).rejects.toThrow(/the answer's gzip body could not be decoded: incorrect header check/);
-    expect(asked).toBe(3);
+    const err = (await client(url).get('/api/v2/things').catch((e: unknown) => e)) as ApiError;
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(200);
+    expect(err.message).toMatch(/^GET \/api\/v2\/things failed: 200 http\.200: OK \(the answer's gzip body could not be decoded: incorrect header check\)/);
+    expect(asked).toBe(1);
   });
+
+  it('judges an error answer whose body cannot be decoded by its status: a 429 waits its Retry-After, a 404 is absent', async () => {
+    const times: number[] = [];
+    const url = await fakeOrg((req, res) => {
+      if (req.url?.startsWith('/api/v2/gone')) return misencoded(res, 404, { code: 'not.found' });
+      times.push(Date.now());
+      if (times.length === 1) return misencoded(res, 429, { code: 'too.many.requests' }, { 'retry-after': '1' });
+      sendJson(res, 200, { id: 'a' });
+    });
+    const c = client(url);
+    expect(await c.get('/api/v2/things')).toEqual({ id: 'a' });
+    expect(times).toHaveLength(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
+    expect(await c.getIfExists('/api/v2/gone')).toBeUndefined();
+  });
+
+  it('reads for a write answered 201 with a body it cannot decode instead of sending it again', async () => {
+    let posts = 0;
+    const url = await fakeOrg((req, res) => {
+      if (req.method === 'POST') {
+        posts++;
+        return misencoded(res, 201, { id: 'made', name: 'n' });
+      }
+      sendJson(res, 200, { entities: [{ id: 'made', name: 'n' }], pageSize: 100, pageNumber: 1, pageCount: 1 });
+    });
+    const c = client(url);
+    const made = await c.createNamed<{ id: string }>('/api/v2/things', { name: 'n' }, 'thing', async () => {
+      const all = await c.listAll<{ id: string; name: string }>('/api/v2/things', {});
+      const live = all.find((t) => t.name === 'n');
+      return live ? { live, same: true } : undefined;
+    });
+    expect(made).toEqual({ id: 'made', name: 'n' });
+    expect(posts).toBe(1);
+  });
+
 });

@@ -4,9 +4,6 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BodyDecodeError, decodeBody } from '../../../src/genesys/body-encoding.js';
 import { acceptsGzip } from '../../../src/emulator/http.js';
-import { DEFAULT_RETRY_POLICY, decide } from '../../../src/genesys/retry.js';
-import { BODY_DECODE_CODE } from '../../../src/genesys/exchange.js';
-import { transportFailure } from '../../../src/genesys/failures.js';
 
 const text = JSON.stringify({ entities: Array.from({ length: 200 }, (_, i) => ({ id: `id-${i}`, name: `naïve ${i} ✓` })) });
 const bytes = Buffer.from(text, 'utf8');
@@ -50,11 +47,10 @@ describe('decodeBody', () => {
     await expect(decodeBody(bytes, 'compress')).rejects.toThrow(`the answer's body is encoded as "compress", which promptctl cannot read`);
   });
 
-  it('is a transport failure a write is resent after only once read for (its outcome unknown)', () => {
-    const failure = transportFailure(new BodyDecodeError('the answer\'s gzip body could not be decoded: incorrect header check'));
-    expect(failure).toEqual({ kind: 'transport', code: BODY_DECODE_CODE, detail: "the answer's gzip body could not be decoded: incorrect header check" });
-    const d = decide({ kind: 'transport', code: BODY_DECODE_CODE }, { retries: 0, refused: 0, canReauth: true }, DEFAULT_RETRY_POLICY, () => 0.5);
-    expect(d).toMatchObject({ action: 'retry', outcomeUnknown: true, reason: 'answer unreadable (its body could not be decoded)' });
+  it('refuses a body that inflates past 64 MiB (a few hundred KB on the wire), not holding it', async () => {
+    const bomb = gzipSync(Buffer.alloc(65 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(100 * 1024);
+    await expect(decodeBody(bomb, 'gzip')).rejects.toThrow(/the answer's gzip body could not be decoded: .*(larger|length)/i);
   });
 });
 
