@@ -21,12 +21,18 @@ function hasProxy(v: unknown): boolean {
   return Object.values(v).some(hasProxy);
 }
 
+/** A tracker over a state holding template a: the state, a copy of it as it was, and the view transactions see. */
+function tracked() {
+  const raw = emptyState() as unknown as Record<string, Record<string, unknown>>;
+  raw.templates!.a = template('a', 'alpha');
+  const before = structuredClone(raw);
+  const t = new ChangeTracker(raw);
+  return { raw, before, t, s: t.state as unknown as State };
+}
+
 describe('ChangeTracker', () => {
   it('turns writes at any depth into entry-level operations, and stores no proxies', () => {
-    const raw = emptyState() as unknown as Record<string, Record<string, unknown>>;
-    raw.templates!.a = template('a', 'alpha');
-    const t = new ChangeTracker(raw);
-    const s = t.state as unknown as State;
+    const { raw, t, s } = tracked();
 
     t.begin();
     s.templates.b = template('b', 'beta');
@@ -42,11 +48,7 @@ describe('ChangeTracker', () => {
   });
 
   it('rolls a batch back to exactly what it was, deletions and additions included', () => {
-    const raw = emptyState() as unknown as Record<string, Record<string, unknown>>;
-    raw.templates!.a = template('a', 'alpha');
-    const before = structuredClone(raw);
-    const t = new ChangeTracker(raw);
-    const s = t.state as unknown as State;
+    const { raw, before, t, s } = tracked();
     t.begin();
     s.templates.a!.labels.team = 'changed';
     delete s.templates.a;
@@ -58,11 +60,7 @@ describe('ChangeTracker', () => {
   });
 
   it('undoes one transaction of a batch alone: those before it stand, and the batch still rolls back whole', () => {
-    const raw = emptyState() as unknown as Record<string, Record<string, unknown>>;
-    raw.templates!.a = template('a', 'alpha');
-    const before = structuredClone(raw);
-    const t = new ChangeTracker(raw);
-    const s = t.state as unknown as State;
+    const { raw, before, t, s } = tracked();
     t.begin();
     t.beginTransaction();
     s.templates.a!.version = 2;
@@ -85,11 +83,7 @@ describe('ChangeTracker', () => {
   });
 
   it('puts a whole collection back before its entries, whichever was recorded first', () => {
-    const raw = emptyState() as unknown as Record<string, Record<string, unknown>>;
-    raw.templates!.a = template('a', 'alpha');
-    const before = structuredClone(raw);
-    const t = new ChangeTracker(raw);
-    const s = t.state as unknown as State;
+    const { raw, before, t, s } = tracked();
     for (const undo of [() => t.rollback(), () => t.rollbackTransaction()]) {
       t.begin();
       t.beginTransaction();

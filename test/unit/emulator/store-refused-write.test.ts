@@ -10,18 +10,18 @@ import { Store, readStoredState, type TemplateRec } from '../../../src/emulator/
 const who = { id: 'u1' };
 const template = (id: string): TemplateRec => ({ id, name: id, model: 'gpt-4o', labels: {}, version: 1, dateCreated: 'd', dateModified: 'd', createdBy: who, modifiedBy: who });
 
-describe('a journal append that fails', () => {
-  let dir: string;
-  let file: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'promptctl-refused-'));
-    file = join(dir, 'state.json');
-  });
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await rm(dir, { recursive: true, force: true });
-  });
+let dir: string;
+let file: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'promptctl-refused-'));
+  file = join(dir, 'state.json');
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(dir, { recursive: true, force: true });
+});
 
+describe('a journal append that fails', () => {
   const put = (store: Store, t: TemplateRec) =>
     store.transact((s) => {
       s.templates[t.id] = t;
@@ -52,16 +52,6 @@ describe('a journal append that fails', () => {
 });
 
 describe('a transaction that throws', () => {
-  let dir: string;
-  let file: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'promptctl-throws-'));
-    file = join(dir, 'state.json');
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
   it('is undone alone: the other writes of its batch are acknowledged and durable', async () => {
     const store = await Store.open(file);
     try {
