@@ -30,7 +30,7 @@ export function jsonBytes(body: unknown): Buffer {
   return Buffer.from(JSON.stringify(body), 'utf8');
 }
 
-/** Bodies this long or longer go gzip-compressed to a client that accepts it, as Genesys's API answers. */
+/** Bodies this long or longer go gzip-compressed to a client that accepts it (promptctl does, and the official SDKs' axios). */
 const GZIP_MIN_BYTES = 1024;
 /** A kept listing page (rendered-pages.ts) is the same Buffer each time it is sent: compressed once. */
 const gzipped = new WeakMap<Buffer, Buffer>();
