@@ -73,6 +73,13 @@ export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: 
   try {
     gate.send();
     if (paced) await pacedTurn(ch, gate);
+    // In flight for the pacer until answered: the server has counted it by then, and the pacer
+    // would count it twice against the window while its body is decoded (Pacer.observe).
+    let inFlight = paced;
+    const answered = (): void => {
+      if (inFlight) ch.pacer.done();
+      inFlight = false;
+    };
     try {
       const response = await ch.http(relativePath(spec.path), {
         prefixUrl: host === 'api' ? ch.apiUrl : ch.loginUrl,
@@ -88,6 +95,7 @@ export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: 
         context: { paced },
         ...(spec.signal ? { signal: spec.signal } : {}),
       });
+      answered();
       const res: HttpResult = {
         status: response.statusCode,
         headers: response.headers,
@@ -107,7 +115,7 @@ export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: 
       if (spec.signal?.aborted) throw spec.signal.reason;
       return transportFailure(err);
     } finally {
-      if (paced) ch.pacer.done();
+      answered();
     }
   } finally {
     release();

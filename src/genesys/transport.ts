@@ -207,7 +207,7 @@ export class Transport {
           // Answered, its body unreadable: never sent again (a write so answered has landed); what
           // it made is read for where the call can (reconcile), else the call ends saying why.
           const error = apiErrorOf(spec, correlationId, tried, this.failures);
-          return this.stop.settle(() => giveUp(spec, error, true, retries + 1, Date.now() - started, `answered ${res.status}; not sent again`));
+          return this.stop.settle(() => giveUp(spec, error, 'landed', retries + 1, Date.now() - started, `answered ${res.status}; not sent again`));
         }
         if (done || spec.accept?.(res)) return spec.parse(res);
       }
@@ -272,10 +272,14 @@ export class Transport {
         continue;
       }
 
-      if (uncertain && spec.afterUncertain) {
+      // An answer that cannot be read may be any refusal, the one our own earlier attempt caused
+      // (a 409 for the name it created) included: its call reads for its object whatever it says.
+      const unread = tried.kind === 'response' && tried.res.undecodable !== undefined ? spec.reconcile : undefined;
+      const after = spec.afterUncertain;
+      const readFor = unread ?? (after ? () => after(error) : undefined);
+      if (uncertain && readFor) {
         // A read that fails settles nothing: the write's own error stands, its outcome unknown.
-        const afterUncertain = spec.afterUncertain;
-        const found = await this.stop.settle(() => readBeforeResend(() => afterUncertain(error), error));
+        const found = await this.stop.settle(() => readBeforeResend(readFor, error));
         if (found) return found.value;
       }
       throw error;

@@ -101,7 +101,11 @@ export function stoppedNote(attempts: number): string {
 export async function giveUp<T>(
   spec: Pick<CallSpec<T>, 'reconcile'> & { method?: Method },
   error: ApiError,
-  outcomeUnknown: boolean,
+  /**
+   * 'landed': the server answered 2xx but its body could not be read. Its result is read for; a
+   * read that finds nothing yet (a publish still running, a listing behind) proves nothing.
+   */
+  outcomeUnknown: boolean | 'landed',
   attempts: number,
   elapsedMs: number,
   note = gaveUpNote(attempts, elapsedMs),
@@ -109,7 +113,7 @@ export async function giveUp<T>(
   stopping = false,
 ): Promise<T> {
   let settled = false;
-  if (outcomeUnknown && spec.reconcile) {
+  if (outcomeUnknown !== false && spec.reconcile) {
     const found = await spec.reconcile().then(
       (f) => ((settled = true), f),
       (err: unknown) => {
@@ -122,6 +126,6 @@ export async function giveUp<T>(
   }
   const gaveUp = withNote(error, note);
   if (stopping) gaveUp.notResent = true;
-  if (outcomeUnknown && !settled && !isRead(spec.method)) gaveUp.outcomeUnknown = true;
+  if ((outcomeUnknown === 'landed' || (outcomeUnknown && !settled)) && !isRead(spec.method)) gaveUp.outcomeUnknown = true;
   throw gaveUp;
 }

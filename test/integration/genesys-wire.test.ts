@@ -176,6 +176,32 @@ describe('compressed answers', () => {
     res.end(JSON.stringify(body));
   };
 
+  // The pacer counts a request in flight until it is answered; a gzip body is decoded after that
+  // (on zlib's pool), and an answer read meanwhile must not count the decoded one a second time.
+  it('does not count an answered request against the window while its body is decoded', async () => {
+    const waiting: ServerResponse[] = [];
+    let count = 0;
+    const answer = (res: ServerResponse) => {
+      count++;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'inin-ratelimit-count': String(count), 'inin-ratelimit-allowed': '3', 'inin-ratelimit-reset': '3600' });
+      res.end(gzipSync(JSON.stringify({ n: count, pad: 'x'.repeat(50_000) })));
+    };
+    const url = await fakeOrg((_req, res) => {
+      if (count >= 2) return answer(res);
+      // The first two are answered together: the second answer arrives while the first decodes.
+      waiting.push(res);
+      if (waiting.length === 2) for (const w of waiting.splice(0)) answer(w);
+    });
+    const c = client(url);
+    await Promise.all([c.get('/api/v2/one'), c.get('/api/v2/two')]);
+    // One request of the window's three is left: it goes now, not after the window's hour.
+    const third = c.get<{ n: number }>('/api/v2/three');
+    let guard: NodeJS.Timeout | undefined;
+    const late = new Promise<'held'>((resolve) => (guard = setTimeout(() => resolve('held'), 10_000)));
+    expect(await Promise.race([third, late])).toMatchObject({ n: 3 });
+    clearTimeout(guard);
+  });
+
   it('never asks again for a 2xx whose body cannot be decoded, and says why', async () => {
     let asked = 0;
     const url = await fakeOrg((_req, res) => {
@@ -202,6 +228,48 @@ describe('compressed answers', () => {
     expect(times).toHaveLength(2);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
     expect(await c.getIfExists('/api/v2/gone')).toBeUndefined();
+  });
+
+  it('a write answered 201 with a body it cannot decode, its object not yet listed, ends of unknown outcome, not as failed', async () => {
+    let posts = 0;
+    const url = await fakeOrg((req, res) => {
+      if (req.method === 'POST') {
+        posts++;
+        return misencoded(res, 201, { id: 'made', name: 'n' });
+      }
+      sendJson(res, 200, { entities: [], pageSize: 100, pageNumber: 1, pageCount: 1 });
+    });
+    const c = client(url);
+    const err = (await c
+      .createNamed<{ id: string }>('/api/v2/things', { name: 'n' }, 'thing', async () => undefined)
+      .catch((e: unknown) => e)) as ApiError;
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(201);
+    expect(err.outcomeUnknown).toBe(true);
+    expect(posts).toBe(1);
+  });
+
+  it('reads for its own object after an unreadable refusal that follows an attempt of unknown outcome', async () => {
+    let posts = 0;
+    let reads = 0;
+    const url = await fakeOrg((req, res) => {
+      if (req.method === 'POST') {
+        posts++;
+        // The first lands but its answer is a 503; the resend meets the name the first took.
+        if (posts === 1) return sendJson(res, 503, { code: 'service.unavailable', message: 'try again' });
+        return misencoded(res, 409, { code: 'duplicate.name', message: 'taken' });
+      }
+      reads++;
+      // The read before the resend comes too early to list it.
+      sendJson(res, 200, { entities: reads === 1 ? [] : [{ id: 'made', name: 'n' }], pageSize: 100, pageNumber: 1, pageCount: 1 });
+    });
+    const c = client(url);
+    const made = await c.createNamed<{ id: string }>('/api/v2/things', { name: 'n' }, 'thing', async () => {
+      const live = (await c.listAll<{ id: string; name: string }>('/api/v2/things', {})).find((t) => t.name === 'n');
+      return live ? { live, same: true } : undefined;
+    });
+    expect(made).toEqual({ id: 'made', name: 'n' });
+    expect([posts, reads]).toEqual([2, 2]);
   });
 
   it('reads for a write answered 201 with a body it cannot decode instead of sending it again', async () => {
