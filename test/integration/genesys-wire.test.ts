@@ -230,23 +230,28 @@ describe('compressed answers', () => {
     expect(await c.getIfExists('/api/v2/gone')).toBeUndefined();
   });
 
-  it('a write answered 201 with a body it cannot decode, its object not yet listed, ends of unknown outcome, not as failed', async () => {
-    let posts = 0;
+  /** An org whose POST makes the object and answers 201 unreadably; its listing shows the object once `listed`. */
+  const unreadCreate = async (listed: boolean) => {
+    const seen = { posts: 0 };
     const url = await fakeOrg((req, res) => {
       if (req.method === 'POST') {
-        posts++;
+        seen.posts++;
         return misencoded(res, 201, { id: 'made', name: 'n' });
       }
-      sendJson(res, 200, { entities: [], pageSize: 100, pageNumber: 1, pageCount: 1 });
+      sendJson(res, 200, { entities: listed ? [{ id: 'made', name: 'n' }] : [], pageSize: 100, pageNumber: 1, pageCount: 1 });
     });
-    const c = client(url);
+    return { c: client(url), seen };
+  };
+
+  it('a write answered 201 with a body it cannot decode, its object not yet listed, ends of unknown outcome, not as failed', async () => {
+    const { c, seen } = await unreadCreate(false);
     const err = (await c
       .createNamed<{ id: string }>('/api/v2/things', { name: 'n' }, 'thing', async () => undefined)
       .catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(201);
     expect(err.outcomeUnknown).toBe(true);
-    expect(posts).toBe(1);
+    expect(seen.posts).toBe(1);
   });
 
   it('reads for its own object after an unreadable refusal that follows an attempt of unknown outcome', async () => {
@@ -273,22 +278,14 @@ describe('compressed answers', () => {
   });
 
   it('reads for a write answered 201 with a body it cannot decode instead of sending it again', async () => {
-    let posts = 0;
-    const url = await fakeOrg((req, res) => {
-      if (req.method === 'POST') {
-        posts++;
-        return misencoded(res, 201, { id: 'made', name: 'n' });
-      }
-      sendJson(res, 200, { entities: [{ id: 'made', name: 'n' }], pageSize: 100, pageNumber: 1, pageCount: 1 });
-    });
-    const c = client(url);
+    const { c, seen } = await unreadCreate(true);
     const made = await c.createNamed<{ id: string }>('/api/v2/things', { name: 'n' }, 'thing', async () => {
       const all = await c.listAll<{ id: string; name: string }>('/api/v2/things', {});
       const live = all.find((t) => t.name === 'n');
       return live ? { live, same: true } : undefined;
     });
     expect(made).toEqual({ id: 'made', name: 'n' });
-    expect(posts).toBe(1);
+    expect(seen.posts).toBe(1);
   });
 
 });
