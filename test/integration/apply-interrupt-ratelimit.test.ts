@@ -95,7 +95,11 @@ describe('apply interrupted under a spent rate limit', () => {
     proxy = await budgetProxy(emu.url);
     const env = { ...emu.env, GENESYSCLOUD_API_URL: proxy.url };
 
+    const started = Date.now();
     const r = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env, signal: proxy.signal });
+    // No call waited for the window, before the interrupt either: a pacer that counted an answered
+    // request twice held the apply for a reset with budget left (31-93 s; 2-3 s otherwise).
+    expect(Date.now() - started, 'the apply waited for the rate window').toBeLessThan(WINDOW_MS / 2);
 
     expect(proxy.signal.aborted, 'the budget was never spent: the apply is too small for the limit').toBe(true);
     expect(r.code, r.stderr).toBe(130);
