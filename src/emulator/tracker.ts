@@ -27,6 +27,8 @@ export class ChangeTracker {
   private dirty = new Map<string, Dirty>();
   /** The running transaction's savepoint: what it changed first, as it was when it began. */
   private readonly saved = new Map<string, Dirty>();
+  /** What the running transaction was the batch's first to change: not the batch's change once it is undone. */
+  private readonly firstInBatch = new Set<string>();
   private active = false;
   /** Per collection, how many writes and rollbacks have touched it. */
   private readonly changes = new Map<string, number>();
@@ -77,12 +79,14 @@ export class ChangeTracker {
   begin(resume = false): void {
     if (!resume) this.dirty.clear();
     this.saved.clear();
+    this.firstInBatch.clear();
     this.active = true;
   }
 
   /** Starts a transaction of the batch: what it changes from here on can be undone alone. */
   beginTransaction(): void {
     this.saved.clear();
+    this.firstInBatch.clear();
   }
 
   /** Undoes what the running transaction changed; the batch's earlier transactions stand. */
@@ -91,6 +95,10 @@ export class ChangeTracker {
     // rollback of the whole batch puts back.
     this.restore(this.saved, true);
     this.saved.clear();
+    // Back as the batch found them: nothing to journal for them (a batch whose every transaction
+    // failed writes no line, and waits for no fsync).
+    for (const id of this.firstInBatch) this.dirty.delete(id);
+    this.firstInBatch.clear();
   }
 
   /** Ends the batch; returns its changes as journal operations (current values, JSON-ready). */
@@ -113,6 +121,7 @@ export class ChangeTracker {
     this.restore(this.dirty, false);
     this.dirty.clear();
     this.saved.clear();
+    this.firstInBatch.clear();
   }
 
   /**
@@ -148,7 +157,10 @@ export class ChangeTracker {
     let before: unknown;
     if (tag.key === null) before = coll === undefined ? ABSENT : structuredClone(coll);
     else before = coll && Object.hasOwn(coll, tag.key) ? structuredClone(coll[tag.key]) : ABSENT;
-    if (!inBatch) this.dirty.set(id, { ...tag, before });
+    if (!inBatch) {
+      this.dirty.set(id, { ...tag, before });
+      this.firstInBatch.add(id);
+    }
     if (!inTransaction) this.saved.set(id, { ...tag, before });
   }
 

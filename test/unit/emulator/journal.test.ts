@@ -77,9 +77,35 @@ describe('ChangeTracker', () => {
     // entry put back by the transaction's undo is a copy, so a later change cannot reach the record.
     t.beginTransaction();
     s.templates.a!.labels.team = 'later';
-    expect(t.end().map(([c, k]) => `${c}/${k}`).sort()).toEqual(['templates/a', 'templates/b', 'templates/c']);
+    // c was the undone transaction's alone: back as the batch found it, nothing to journal.
+    expect(t.end().map(([c, k]) => `${c}/${k}`).sort()).toEqual(['templates/a', 'templates/b']);
     t.rollback();
     expect(raw).toEqual(before);
+  });
+
+  it('journals nothing of what only undone transactions changed (a batch whose every transaction failed writes no line)', () => {
+    const { raw, before, t, s } = tracked();
+    t.begin();
+    t.beginTransaction();
+    s.templates.a!.version = 2;
+    s.templates.b = template('b', 'beta');
+    t.rollbackTransaction();
+    t.beginTransaction();
+    s.templates = {};
+    s.jobs = { x: {} as never };
+    t.rollbackTransaction();
+    expect(t.end()).toEqual([]);
+    expect(raw).toEqual(before);
+
+    // An entry an earlier transaction changed stays the batch's change when a later one that touched it is undone.
+    t.begin();
+    t.beginTransaction();
+    s.templates.a!.version = 3;
+    t.beginTransaction();
+    s.templates.a!.version = 4;
+    s.templates = { a: s.templates.a! };
+    t.rollbackTransaction();
+    expect(t.end()).toEqual([['templates', 'a', { ...before.templates!.a!, version: 3 }]]);
   });
 
   it('puts a whole collection back before its entries, whichever was recorded first', () => {

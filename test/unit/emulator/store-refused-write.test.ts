@@ -1,7 +1,7 @@
 // A write the store could not make durable is refused (the client gets a 500) and rolled back in
 // memory; it must not come back from the journal when the process is killed and restarted. A
 // transaction that throws is undone alone: the others of its batch stand.
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -69,6 +69,31 @@ describe('a transaction that throws', () => {
       expect((batch[1] as PromiseRejectedResult).reason).toBeInstanceOf(TypeError);
       expect(await store.transact((s) => ({ value: Object.keys(s.templates).sort(), changed: false }))).toEqual(['a', 'b', 'd']);
       expect(Object.keys((await readStoredState(file)).templates).sort()).toEqual(['a', 'b', 'd']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('leaves nothing to make durable when it is all its batch did: no journal line, no fsync', async () => {
+    const store = await Store.open(file);
+    try {
+      await store.transact((s) => {
+        s.templates.a = template('a');
+        return { value: undefined, changed: true };
+      });
+      const journal = await stat(`${file}.journal`).then((st) => st.size);
+      const probe = await open(join(dir, 'probe'), 'w');
+      const sync = vi.spyOn(Object.getPrototypeOf(probe) as { sync: () => Promise<void> }, 'sync');
+      await probe.close();
+      await expect(
+        store.transact((s) => {
+          s.templates.b = template('b');
+          s.templates.a!.version = 2;
+          throw new TypeError("a handler's bug");
+        }),
+      ).rejects.toBeInstanceOf(TypeError);
+      expect(sync).not.toHaveBeenCalled();
+      expect((await stat(`${file}.journal`)).size).toBe(journal);
     } finally {
       await store.close();
     }
