@@ -5,6 +5,7 @@
 import { styleText } from 'node:util';
 import { sumTransportStats, type TransportStats } from '../genesys/stats.js';
 import { proxyPasswords, proxySettingsFrom } from '../genesys/proxy.js';
+import { basicCredential } from '../genesys/redact.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
 import { plain, type Style } from '../views/style.js';
 import type { KnownSecret } from '../rules/util.js';
@@ -127,19 +128,19 @@ export class CliContext {
     return this.learnt.map((s) => s.value);
   }
 
-  /**
-   * A secret the run learns (an access token): masked from now on in everything it prints. A
-   * stream masker made before keeps what it was made with.
-   */
+  /** A secret the run learns (an access token): masked from now on in everything it prints, stream maskers made before included. */
   learnSecret(name: string, value: string): void {
     if (value.length < MIN_SECRET_LENGTH || this.learnt.some((s) => s.value === value)) return;
     this.learnt.push({ name, value });
     this.maskedFormsMade = undefined;
   }
 
-  /** `mask` for text written as it arrives (a streamed answer): a secret split across pieces is masked too. */
+  /**
+   * `mask` for text written as it arrives (a streamed answer): a secret split across pieces is
+   * masked too, and one learnt meanwhile (a token renewed during the call) from then on.
+   */
   streamMasker(): StreamMasker {
-    return createStreamMasker(this.maskedForms);
+    return createStreamMasker(() => this.maskedForms);
   }
 
   get color(): boolean {
@@ -184,7 +185,12 @@ const MIN_SECRET_LENGTH = 8;
 export function secretsIn(env: NodeJS.ProcessEnv): KnownSecret[] {
   const found: KnownSecret[] = [];
   for (const [name, value] of Object.entries(env)) {
-    if (value && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name)) found.push({ name, value });
+    if (!value || !SECRET_NAME.test(name)) continue;
+    // As set, and as used: the client trims what it reads (a secret pasted with a trailing space).
+    for (const v of new Set([value, value.trim()])) if (v.length >= MIN_SECRET_LENGTH) found.push({ name, value: v });
+    // An OAuth client's `Authorization: Basic` value (base64 of id:secret), whole, as a server may echo it.
+    const id = name.endsWith('_OAUTHCLIENT_SECRET') ? env[`${name.slice(0, -'SECRET'.length)}ID`]?.trim() : undefined;
+    if (id && value.trim() !== '') found.push({ name, value: basicCredential(id, value.trim()) });
   }
   // A proxy URL's password (HTTPS_PROXY=http://user:password@host:port).
   for (const value of proxyPasswords(proxySettingsFrom(env))) {

@@ -24,7 +24,31 @@ const OUTER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...ESCAPES];
  * HTML- or markdown-escaped, which the test and status reports escape once more). Only values
  * with characters an escape changes get more forms: a plain token keeps one.
  */
-const INNER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...new Set([...INNER_ESCAPES, ...ESCAPES])];
+const INNER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...new Set([...INNER_ESCAPES, ...ESCAPES]), ...serverJsonForms()];
+
+/**
+ * How another program's JSON encoder may write a value it sends back (an error body quoting the
+ * credentials it was given, printed as the server wrote it): escapes JSON allows but JavaScript's
+ * does not make. PHP (`/` as `\/`, other than ASCII as `\u00e9`), Go (`<`, `>`, `&` and the line
+ * and paragraph separators as `\u003c`…), Python (other than ASCII as `\u00e9`) and .NET (`<`,
+ * `>`, `&`, `'`, `+`, backtick and other than ASCII as `\u002B`, upper-case hex).
+ */
+function serverJsonForms(): ((s: string) => string)[] {
+  const hex = (c: string, upper: boolean): string => {
+    const h = c.charCodeAt(0).toString(16).padStart(4, '0');
+    return `\\u${upper ? h.toUpperCase() : h}`;
+  };
+  const escape = (pattern: RegExp, upper: boolean, slash: boolean) => (v: string) => {
+    const json = jsonStringContent(v).replace(pattern, (c) => hex(c, upper));
+    return slash ? json.replace(/\//g, '\\/') : json;
+  };
+  return [
+    escape(/[^\u0000-\u007f]/g, false, true), // PHP
+    escape(/[<>&\u2028\u2029]/g, false, false), // Go
+    escape(/[^\u0000-\u007f]/g, false, false), // Python
+    escape(/[<>&'+`]|[^\u0000-\u007f]/g, true, false), // .NET
+  ];
+}
 
 /** A line of a multi-line value shorter than this (spaces aside) is not masked on its own: too likely to be ordinary text. */
 const MIN_LINE_LENGTH = 8;
@@ -50,7 +74,7 @@ const PEM_ARMOR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
 export function withEscapedForms(secrets: readonly NamedSecret[]): NamedSecret[] {
   const out = new Map<string, string>();
   for (const { name, value } of secrets) {
-    for (const inner of new Set(parts(value).flatMap((part) => INNER_FORMS.map((f) => f(part))))) {
+    for (const inner of new Set([...parts(value), ...base64Forms(value)].flatMap((part) => INNER_FORMS.map((f) => f(part))))) {
       for (const form of OUTER_FORMS) {
         const v = form(inner);
         if (v !== '' && !out.has(v)) out.set(v, name);
@@ -62,6 +86,29 @@ export function withEscapedForms(secrets: readonly NamedSecret[]): NamedSecret[]
     }
   }
   return [...out].map(([value, name]) => ({ name, value })).sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
+}
+
+/** A value shorter than this has no base64 forms: their stable part would be too short to tell from other base64. */
+const MIN_BASE64_VALUE = 12;
+
+/**
+ * The value as base64 may carry it inside a longer text (an Authorization header's `id:secret`, a
+ * JWT's payload, a server's debug dump): at each of the three positions it can start at within
+ * base64's three-byte groups, the characters that depend on the value's bytes alone, in standard
+ * and URL-safe base64. So a masked base64 text keeps at most the one or two characters around the
+ * value that also hold a neighbour's bits.
+ */
+function base64Forms(value: string): string[] {
+  const bytes = Buffer.from(value, 'utf8');
+  if (value.length < MIN_BASE64_VALUE) return [];
+  const forms = new Set<string>();
+  for (const lead of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(lead), bytes]).toString('base64');
+    const core = encoded.slice(Math.ceil((8 * lead) / 6), Math.floor((8 * (lead + bytes.length)) / 6));
+    forms.add(core);
+    forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return [...forms];
 }
 
 /** What a masked value becomes. */
@@ -241,11 +288,14 @@ export interface StreamMasker {
  * no value is written at once (an escaped form of a secret can be long: holding back that many
  * characters whatever they are would hold a short answer back until its end).
  */
-export function createStreamMasker(secrets: readonly NamedSecret[]): StreamMasker {
-  const hold = Math.max(0, ...secrets.map((s) => s.value.length - 1));
+export function createStreamMasker(known: readonly NamedSecret[] | (() => readonly NamedSecret[])): StreamMasker {
+  // A function: the secrets as they are at each piece (one learnt meanwhile is masked from then on).
+  const current = typeof known === 'function' ? known : () => known;
   let pending = '';
   return {
     push(piece) {
+      const secrets = current();
+      const hold = Math.max(0, ...secrets.map((s) => s.value.length - 1));
       pending += piece;
       let cut = stillArriving(pending, secrets, hold);
       // Never between the two halves of a character outside the BMP (an emoji): each half alone is written as U+FFFD.
@@ -256,12 +306,12 @@ export function createStreamMasker(secrets: readonly NamedSecret[]): StreamMaske
       return out;
     },
     end() {
-      const out = maskSecrets(pending, secrets);
+      const out = maskSecrets(pending, current());
       pending = '';
       return out;
     },
     cut() {
-      const out = maskUntilPartial(pending, secrets);
+      const out = maskUntilPartial(pending, current());
       pending = '';
       return out;
     },

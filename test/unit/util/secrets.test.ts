@@ -118,7 +118,51 @@ describe('withEscapedForms', () => {
       expect(maskSecrets(`a ${text} b`, forms), text).not.toContain('cd12');
     }
     expect(forms.every((f) => f.name === 'SOME_SECRET')).toBe(true);
-    expect(withEscapedForms([{ name: 'PLAIN_TOKEN', value: 'abcdefgh1234' }])).toEqual([{ name: 'PLAIN_TOKEN', value: 'abcdefgh1234' }]);
+    // A plain token keeps one form, and its base64 forms once it is long enough for them to tell.
+    expect(withEscapedForms([{ name: 'PLAIN_TOKEN', value: 'abcdefgh123' }])).toEqual([{ name: 'PLAIN_TOKEN', value: 'abcdefgh123' }]);
+    const token = withEscapedForms([{ name: 'PLAIN_TOKEN', value: 'abcdefgh1234' }]).map((f) => f.value);
+    expect(token).toContain('abcdefgh1234');
+    expect(token.filter((v) => v !== 'abcdefgh1234').every((v) => /^[A-Za-z0-9+/_-]+$/.test(v))).toBe(true);
+  });
+});
+
+describe('withEscapedForms and what a server sends back', () => {
+  const secret = 'S3cr3t-Zq9!x/y+z==<&>é';
+  const forms = withEscapedForms([{ name: 'GENESYSCLOUD_OAUTHCLIENT_SECRET', value: secret }]);
+
+  it.each([
+    ['PHP (slashes, other than ASCII)', 'S3cr3t-Zq9!x\\/y+z==<&>\\u00e9'],
+    ['Go (<, >, &)', 'S3cr3t-Zq9!x/y+z==\\u003c\\u0026\\u003eé'],
+    ['Python (other than ASCII)', 'S3cr3t-Zq9!x/y+z==<&>\\u00e9'],
+    ['.NET (upper-case hex)', 'S3cr3t-Zq9!x/y\\u002Bz==\\u003C\\u0026\\u003E\\u00E9'],
+  ])('masks the value as %s escapes it, and that again as a JSON document', (_encoder, echoed) => {
+    expect(maskSecrets(`403: {"client":"id:${echoed}"}`, forms)).not.toContain('Zq9');
+    expect(maskSecrets(JSON.stringify({ error: `403: {"client":"id:${echoed}"}` }), forms)).not.toContain('Zq9');
+  });
+
+  it('masks the value inside base64 wherever it starts (an Authorization header echoed), in standard and URL-safe base64', () => {
+    for (const before of ['', 'i', 'id', 'id:', 'client-id:']) {
+      const b64 = Buffer.from(`${before}${secret}-and after`).toString('base64');
+      const masked = maskSecrets(`echo: Basic ${b64}`, forms);
+      expect(masked, before).toContain('[redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET]');
+      // What is left of the base64 around the mask holds at most one character's bits of the value.
+      const left = masked.replace(/\[redacted: [^\]]+\]/, ' ').split(/\s+/).filter((w) => /^[A-Za-z0-9+/=]+$/.test(w) && w.length > 8);
+      expect(left.every((w) => !Buffer.from(w, 'base64').toString('latin1').includes('Zq9'))).toBe(true);
+      const url = Buffer.from(`${before}${secret}`).toString('base64url');
+      expect(maskSecrets(url, forms)).toContain('[redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET]');
+    }
+  });
+});
+
+describe('a stream masker over secrets that grow', () => {
+  it('masks a secret learnt after it was made, from the next piece on', () => {
+    const known: NamedSecret[] = [{ name: 'API_TOKEN', value: 'tok-FIRST-111111' }];
+    let forms = withEscapedForms(known);
+    const m = createStreamMasker(() => forms);
+    const first = m.push('echo: Bearer tok-FIRST-111111 ');
+    forms = withEscapedForms([...known, { name: 'a renewed token', value: 'tok-ABCDEF123456' }]);
+    const rest = m.push('then Bearer tok-ABCDEF123456 ') + m.push('and tok-ABC') + m.push('DEF123456') + m.end();
+    expect(first + rest).toBe('echo: Bearer [redacted: API_TOKEN] then Bearer [redacted: a renewed token] and [redacted: a renewed token]');
   });
 });
 
