@@ -72,11 +72,44 @@ function metadataFields(r: AnyResource | PromptTest): TextField[] {
       fields.push({ path: `spec.customEntities.${i}.description`, label: `custom entity "${e.label}" description`, text: e.description });
     });
   }
-  // The locator is built on the first finding: nearly every field has none.
-  return fields.map((f) => {
-    let at: TextField['at'] | undefined;
-    return { ...f, at: (offset: number) => (at ??= textLocator({ ...locate(r, f.path), exact: false, indentColumn: 1 }, f.text))(offset) };
-  });
+  return fields.map((f) => locatedField(r, f.path, f.label, f.text));
+}
+
+/** No credential any pattern knows is shorter. */
+const MIN_SCANNED_LENGTH = 8;
+
+/** Model fields that are not the document's own text: where it was read from. */
+const NOT_DOCUMENT_TEXT = new Set(['kind', 'source', 'locations', 'textOrigins', 'textFiles']);
+/** Model fields kept under `metadata` in the document; every other one is under `spec`. */
+const METADATA_FIELDS = new Set(['name', 'labels', 'environments']);
+
+/**
+ * Every string of the document the fields above do not name (a data action's label, a summary
+ * setting's participant labels, a field a kind gains later): all of it reaches the org or the
+ * plan, so a credential pasted anywhere is found, as a field at its path.
+ */
+function otherStrings(r: AnyResource | PromptTest, named: ReadonlySet<string>): TextField[] {
+  const out: TextField[] = [];
+  const visit = (value: unknown, path: string): void => {
+    // A field named above is scanned there, whole (a test variable's list too).
+    if (named.has(path)) return;
+    if (typeof value === 'string') {
+      if (value.length >= MIN_SCANNED_LENGTH) out.push(locatedField(r, path, path, value));
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, v] of Object.entries(value)) visit(v, `${path}.${key}`);
+  };
+  for (const [key, value] of Object.entries(r)) {
+    if (!NOT_DOCUMENT_TEXT.has(key)) visit(value, `${METADATA_FIELDS.has(key) ? 'metadata' : 'spec'}.${key}`);
+  }
+  return out;
+}
+
+/** A field located in its document (the locator is built on the first finding: nearly every field has none). */
+function locatedField(r: AnyResource | PromptTest, path: string, label: string, text: string): TextField {
+  let at: TextField['at'] | undefined;
+  return { path, label, text, at: (offset: number) => (at ??= textLocator({ ...locate(r, path), exact: false, indentColumn: 1 }, text))(offset) };
 }
 
 function testFields(t: PromptTest): { path: string; label: string; text: string }[] {
@@ -148,9 +181,10 @@ export function checkSecrets(state: DesiredState, known: readonly KnownSecret[] 
   const resources: (AnyResource | PromptTest)[] = [...state.templates, ...state.versions, ...state.filters, ...state.guides, ...state.summarySettings, ...state.tests];
   for (const r of resources) {
     const content = r.kind === 'PromptVersion' ? contentFields(r) : r.kind === 'Guide' ? guideFields(r) : r.kind === 'SummarySetting' ? summaryFields(r) : [];
-    const fields = [...content, ...metadataFields(r)];
+    const named = [...content, ...metadataFields(r)];
+    const fields = [...named, ...otherStrings(r, new Set(named.map((f) => f.path)))];
     for (const f of fields) {
-      if (f.text.length < 8) continue;
+      if (f.text.length < MIN_SCANNED_LENGTH) continue;
       const found = scan(f.text);
       if (found.length === 0) continue;
       out.push(

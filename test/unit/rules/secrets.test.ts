@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSecrets } from '../../../src/rules/secrets.js';
-import { at, filter, promptTest, state, template, testCase, variable, version } from './build.js';
+import { at, filter, guide, promptTest, state, summary, template, testCase, variable, version } from './build.js';
 
 const run = (text: string) => checkSecrets(state({ versions: [version('t', '1.0.0', { userTemplate: text })] }));
 
@@ -92,13 +92,29 @@ describe('secrets', () => {
       'message 1 of case 1',
       'canned answer 1',
       "canned answer 1's match",
+      'spec.cases.0.expect.0.value',
     ]);
-    expect(ds.map((d) => d.severity)).toEqual(['error', ...Array(7).fill('warning')]);
+    expect(ds.map((d) => d.severity)).toEqual(['error', ...Array(8).fill('warning')]);
     for (const d of ds) {
       expect(d.rule).toBe('secrets/detected');
       expect(d.message).not.toContain(key.slice(-8));
       expect(d.message).not.toContain(gh.slice(-8));
     }
+  });
+
+  it('checks every other string of a document too (a data action\'s label and id, participant labels, a custom entity\'s label), at its place', () => {
+    const key = 'sk-proj-4fGh7Jk2Lm9Nq3Rs8Tv1Wx6Yz0Ab5Cd';
+    const gh = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
+    const g = guide('returns', { dataActions: [{ id: gh, label: `lookup ${key}` }] });
+    const s = summary('wrapup', { participantLabels: { internal: gh }, customEntities: [{ label: 'AKIAIOSFODNN7EXAMPLE', description: 'a plain one' }] });
+    const ds = checkSecrets(state({ guides: [g], summarySettings: [s] }));
+    expect(ds.map((d) => [d.message.split(' contains ')[0], d.line])).toEqual([
+      ['spec.dataActions.0.id', at(g, 'spec.dataActions.0.id').line],
+      ['spec.dataActions.0.label', at(g, 'spec.dataActions.0.label').line],
+      ['spec.participantLabels.internal', at(s, 'spec.participantLabels.internal').line],
+      ['spec.customEntities.0.label', at(s, 'spec.customEntities.0.label').line],
+    ]);
+    expect(ds.every((d) => d.severity === 'error' && !d.message.includes(key.slice(-8)) && !d.message.includes(gh.slice(-8)))).toBe(true);
   });
 
   it('stays fast on hostile text', () => {
