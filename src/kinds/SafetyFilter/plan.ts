@@ -84,6 +84,9 @@ export function planFilters(
     slots.set(l.name, { action: a, livePriority: l.enabled ? l.priority : undefined, wantPriority: undefined });
   }
 
+  const overLimit = enabledLimitProblem(desired, live, (name) => desiredByName.has(name) || slots.has(name));
+  if (overLimit) part.problems.push(overLimit);
+
   // Create-before-destroy: a pruned filter goes only once every new protection exists; unless
   // adding first would pass the server's limit of enabled filters: then the leaving go first.
   const isArriving = (s: Slot) => s.wantPriority !== undefined && s.livePriority === undefined && s.action.action !== 'noop';
@@ -106,6 +109,32 @@ export function planFilters(
   }
 
   return part;
+}
+
+/** The rule of a plan that would leave the org with more enabled filters than the server takes. */
+export const FILTER_LIMIT_RULE = 'filter-limit';
+
+/**
+ * The server refuses a 51st enabled filter (409 filter.limit.exceeded): git's enabled filters and
+ * the live enabled ones this plan leaves in place (not in git: a pending delete while prune is
+ * off, one not managed by promptctl) must fit, or apply would stop partway. Reported at the first
+ * filter that would arrive, before anything changes.
+ */
+function enabledLimitProblem(desired: readonly SafetyFilter[], live: readonly WireFilter[], planned: (name: string) => boolean): PlanProblem | undefined {
+  const enabled = desired.filter((f) => f.enabled);
+  const staying = live.filter((l) => l.enabled && !planned(l.name)).sort((a, b) => byCodeUnits(a.name, b.name));
+  if (enabled.length + staying.length <= MAX_ENABLED_FILTERS) return undefined;
+  const liveEnabled = new Set(live.filter((l) => l.enabled).map((l) => l.name));
+  const first = enabled.filter((f) => !liveEnabled.has(f.name)).sort((a, b) => byCodeUnits(a.name, b.name))[0] ?? enabled[0];
+  const names = staying.slice(0, 5).map((l) => `"${l.name}"`).join(', ') + (staying.length > 5 ? ` and ${staying.length - 5} more` : '');
+  return {
+    address: first ? filterAddress(first.name) : '(plan)',
+    rule: FILTER_LIMIT_RULE,
+    message:
+      `the org would hold ${enabled.length + staying.length} enabled safety filters, more than the ${MAX_ENABLED_FILTERS} the gateway allows: ` +
+      `${enabled.length} enabled in git, and ${staying.length} enabled live that this plan leaves in place (${names}: not in git, ` +
+      `kept while prune is off or not managed by promptctl). Disable or remove filters in git, or run with --prune to delete those promptctl manages.`,
+  };
 }
 
 interface Slot {

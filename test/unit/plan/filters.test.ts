@@ -145,6 +145,27 @@ describe('filter priorities', () => {
     ]);
   });
 
+  it('more enabled filters than the gateway takes, counting the live ones the plan leaves in place, is a problem before any change', () => {
+    // 49 filters live; one leaves git while prune is off (a pending delete: it stays enabled) and one unmanaged stays too.
+    // Git alone holds 50 enabled, within the limit (validate's own check passes).
+    const inGit = Array.from({ length: 47 }, (_, i) => filter(`f${String(i + 1).padStart(2, '0')}`, i + 1));
+    const live = [...inGit, filter('leaving', 48)].map((f) => liveFilter(f));
+    live.push(liveFilter(filter('manual', 100), { labels: {} }));
+    const arriving = Array.from({ length: 3 }, (_, i) => filter(`new${i}`, 60 + i));
+    const plan = loosePlan(buildPlan(desiredState({ filters: [...inGit, ...arriving] }), { templates: [], filters: live }, opts()));
+    expect(plan.problems).toEqual([
+      expect.objectContaining({
+        address: 'SafetyFilter/new0',
+        rule: 'filter-limit',
+        message: expect.stringContaining('the org would hold 52 enabled safety filters, more than the 50 the gateway allows: 50 enabled in git, and 2 enabled live that this plan leaves in place ("leaving", "manual"'),
+      }),
+    ]);
+    // Within the limit once prune deletes the managed one: no problem, and the order reaches the end state.
+    const fits = [...inGit, filter('new0', 60)];
+    const pruned = loosePlan(buildPlan(desiredState({ filters: fits }), { templates: [], filters: live }, opts({ prune: true })));
+    expect(pruned.problems).toEqual([]);
+  });
+
   it('disabling a filter is called out as destructive', () => {
     const live = [liveFilter(filter('a', 1))];
     const plan = loosePlan(buildPlan(desiredState({ filters: [filter('a', 1, { enabled: false })] }), { templates: [], filters: live }, opts()));
