@@ -114,9 +114,11 @@ export async function loadOrRefuse(ctx: CliContext, dir: string, doing: string):
     cwd: ctx.cwd,
     tokenMemo: ctx.tokenMemo,
     knownSecrets: ctx.knownSecrets,
+    secretOf: ctx.secretOf,
     // --env: that environment's documents, checked as that environment (DESIGN §6).
     ...(environment !== undefined ? { environment } : {}),
   });
+  ctx.learnConfigSecrets((union ?? state)?.config);
   for (const d of diagnostics) ctx.info(formatText(d));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0 || !state || !union) {

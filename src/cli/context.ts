@@ -8,7 +8,8 @@ import { proxyPasswords, proxySettingsFrom } from '../genesys/proxy.js';
 import { basicCredential } from '../genesys/redact.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
 import { plain, type Style } from '../views/style.js';
-import type { KnownSecret } from '../rules/util.js';
+import { configSecrets, type KnownSecret } from '../rules/util.js';
+import type { Config } from '../model/types.js';
 import { createStreamMasker, maskClipped, maskSecrets, withEscapedForms, type NamedSecret, type StreamMasker } from '../util/secrets.js';
 import type { SelectedEnvironment } from './environments.js';
 
@@ -133,6 +134,14 @@ export class CliContext {
     if (value.length < MIN_SECRET_LENGTH || this.learnt.some((s) => s.value === value)) return;
     this.learnt.push({ name, value });
     this.maskedFormsMade = undefined;
+  }
+
+  /** The value of an environment variable promptctl.yaml names as a secret (loadProject's secretOf). */
+  readonly secretOf = (name: string): string | undefined => this.env[name];
+
+  /** The secrets promptctl.yaml names (an audit sink's signing key, whatever its variable is called): masked from now on. */
+  learnConfigSecrets(config: Config | undefined): void {
+    if (config) for (const s of configSecrets(config, this.secretOf)) this.learnSecret(s.name, s.value);
   }
 
   /**

@@ -152,7 +152,7 @@ export function clashWith(errors: readonly Diagnostic[], before: readonly string
 async function checkExport(ctx: CliContext, out: string, before: readonly string[]): Promise<string | undefined> {
   const { loadProject } = await import('../load/index.js');
   const { formatText } = await import('../views/diagnostics.js');
-  const { diagnostics } = await loadProject({ dir: out, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets });
+  const { diagnostics } = await loadProject({ dir: out, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets, secretOf: ctx.secretOf });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0) return undefined;
   for (const d of errors) ctx.info(formatText(d));

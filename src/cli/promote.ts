@@ -78,7 +78,8 @@ async function splitContext(ctx: CliContext, template: string, dir: string, doin
   // What is edited is git: say so first, with the environment.
   ctx.info(`target: git working tree (${dir.replace(/\/+$/, '')}/)${env ? `, environment ${env}` : ''}`);
   const { loadProject } = await import('../load/index.js');
-  const loaded = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets });
+  const loaded = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets, secretOf: ctx.secretOf });
+  ctx.learnConfigSecrets((loaded.union ?? loaded.state)?.config);
   for (const d of loaded.diagnostics) if (d.severity === 'error') ctx.info(formatText(d));
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0 || !loaded.state) throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${visibleName(dir)}: nothing was ${doing} (run \`promptctl validate\`)`);
@@ -129,7 +130,7 @@ async function finishEdit(ctx: CliContext, s: SplitContext, routes: { version: s
  */
 async function refuseInvalidEdit(ctx: CliContext, dir: string, file: string, text: string, what: string): Promise<void> {
   const { loadProject } = await import('../load/index.js');
-  const loaded = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets, texts: new Map([[file, text]]) });
+  const loaded = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets, secretOf: ctx.secretOf, texts: new Map([[file, text]]) });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0 && loaded.state) return;
   for (const d of errors) ctx.info(formatText(d));

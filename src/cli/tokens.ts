@@ -29,7 +29,8 @@ async function runTokens(ctx: CliContext, opts: TokensOptions): Promise<number> 
   const { tokenMemo } = ctx;
   const [{ loadProject }, { tokenReport, aiStudioTokenReport, notCountedVersions }] = await Promise.all([import('../load/index.js'), import('../tokens/index.js')]);
   const environment = ctx.environment?.name; // --env: that environment's documents (DESIGN §6)
-  const loaded = await loadProject({ dir: opts.dir, cwd: ctx.cwd, tokenMemo, knownSecrets: ctx.knownSecrets, ...(environment !== undefined ? { environment } : {}) });
+  const loaded = await loadProject({ dir: opts.dir, cwd: ctx.cwd, tokenMemo, knownSecrets: ctx.knownSecrets, secretOf: ctx.secretOf, ...(environment !== undefined ? { environment } : {}) });
+  ctx.learnConfigSecrets((loaded.union ?? loaded.state)?.config);
   // Counts are reported for whatever loaded, even when something else is invalid: they are
   // often the very thing being investigated. Every error is shown and makes the exit code 1;
   // of the warnings only the token ones (the rest are validate's business). Nothing loaded at

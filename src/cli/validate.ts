@@ -38,7 +38,8 @@ Examples:
       const { loadProject } = await import('../load/index.js');
       // --env: that environment's resulting state (DESIGN §6); without it, every environment's.
       const environment = ctx.environment?.name;
-      const result = await loadProject({ dir: opts.dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets, ...(environment !== undefined ? { environment } : {}) });
+      const result = await loadProject({ dir: opts.dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets, secretOf: ctx.secretOf, ...(environment !== undefined ? { environment } : {}) });
+      ctx.learnConfigSecrets((result.union ?? result.state)?.config);
       const ds = result.diagnostics;
       // Colour in text only; ctx.style itself honours TTY, NO_COLOR and --no-color.
       const shown = opts.format === 'github' ? fromWorkspace(ds, ctx.cwd, ctx.env.GITHUB_WORKSPACE) : ds;

@@ -32,7 +32,7 @@ import { withoutCredentials } from '../rules/secrets.js';
 import { checkAuditSinks } from '../rules/audit-sinks.js';
 import { checkEnvironmentConfig, checkEnvironmentNames, environmentDiagnostics, singleEnvironmentDiagnostics } from '../rules/environments.js';
 import { hasEnvironments } from '../model/environments.js';
-import type { KnownSecret } from '../rules/util.js';
+import { configSecrets, type KnownSecret } from '../rules/util.js';
 import { withLazyLocations } from './lazy-locations.js';
 import { hasTextFields, resolveTexts, TextOnlyDocuments, type TextSource } from './texts.js';
 import { PartlyChecked } from './partial.js';
@@ -117,6 +117,8 @@ export class Loader {
     private readonly knownSecrets: readonly KnownSecret[] = [],
     /** One environment (`--env`): the state and the checks are that environment's (DESIGN §6). */
     private readonly environment?: string,
+    /** The values of variables promptctl.yaml names as secrets (LoadOptions.secretOf). */
+    private readonly secretOf?: (name: string) => string | undefined,
   ) {
     const error = (at: { file: string; line: number; column: number }, rule: string, message: string) => this.error(at, rule, message);
     this.texts = { rootReal, rel, refCache: new Map(), files: this.files, error };
@@ -278,6 +280,7 @@ export class Loader {
     const union: DesiredState = { ...this.state, config: this.config ?? defaultConfig(), files };
     let state = union;
     const diagnostics = [...this.diagnostics];
+    const knownSecrets = [...this.knownSecrets, ...configSecrets(union.config, this.secretOf)];
     const ruleContext = {
       unloadedTemplates: this.unloadedTemplates,
       unloadedVersions: this.unloadedVersions,
@@ -285,7 +288,7 @@ export class Loader {
       unloadedGuides: this.unloadedGuides,
       unloadedFilters: this.unloadedFilters,
       jsonSchemaProblem: userSchemaProblem,
-      knownSecrets: this.knownSecrets,
+      knownSecrets,
     };
     // Environments (DESIGN §6): with one chosen, its state and its checks; otherwise the union and
     // every environment's own state.
@@ -308,7 +311,7 @@ export class Loader {
       diagnostics.push(...base);
       if (hasEnvironments(union.config)) diagnostics.push(...environmentDiagnostics(union, base, run));
     }
-    diagnostics.push(...this.textOnly.findings(this.knownSecrets));
+    diagnostics.push(...this.textOnly.findings(knownSecrets));
     // Documents that failed: their model ids (not when promptctl.yaml is broken, as for budgets)
     // and their tests' vars, against what the rules checked.
     const known = configBroken ? null : withStrayModels(state, this.strayModels).config;
@@ -320,7 +323,7 @@ export class Loader {
     // and parse messages quote the values they refuse (`must be a number, not "sk-…"`), rules quote
     // text (`{{ghp_…}}` is also an undeclared placeholder); only secrets/detected's name them, by
     // kind. Before sorting, so the order and the duplicates are those of the messages printed.
-    const shown = withoutCredentials(diagnostics, this.knownSecrets).sort(compareDiagnostics);
+    const shown = withoutCredentials(diagnostics, knownSecrets).sort(compareDiagnostics);
     const nothingLoaded = this.loadedDocuments === 0 && hasErrors(this.diagnostics);
     const all = dedupe(shown);
     return { state: nothingLoaded ? null : state, union: nothingLoaded ? null : union, diagnostics: all, files, leftOut: this.leftOut.located(all), configFile: this.configFile };

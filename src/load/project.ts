@@ -26,6 +26,11 @@ export interface LoadOptions {
   /** Secret values the run knows (the client secret…), which prompt text must not contain. */
   knownSecrets?: readonly KnownSecret[];
   /**
+   * The value of an environment variable promptctl.yaml names as a secret (an audit sink's
+   * `secretEnv`): known like knownSecrets once the config is read. Absent: none looked up.
+   */
+  secretOf?: (name: string) => string | undefined;
+  /**
    * One environment of the config (`--env`, DESIGN §6): the state returned is that environment's
    * (its documents, its splits' overrides) and the rules and budgets check it. Without it, the
    * union of every document, checked as a whole and environment by environment.
@@ -52,7 +57,7 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
   const discovery = await discoverYamlFiles(dirAbs);
   const yamlFiles = discovery.files;
 
-  const loader = new Loader(rootReal, (abs) => rel(underDir(abs, rootReal, dirAbs)), rel(path.join(dirAbs, CONFIG_FILE)), opts.tokenMemo ?? createTokenMemo(), opts.knownSecrets, opts.environment);
+  const loader = new Loader(rootReal, (abs) => rel(underDir(abs, rootReal, dirAbs)), rel(path.join(dirAbs, CONFIG_FILE)), opts.tokenMemo ?? createTokenMemo(), opts.knownSecrets, opts.environment, opts.secretOf);
   for (const s of discovery.skipped) {
     loader.diagnostics.push({ file: rel(path.join(dirAbs, s.path)), line: 1, column: 1, severity: 'error', rule: s.rule, message: s.reason });
   }

@@ -1,6 +1,6 @@
 // Shared helpers for rules: building diagnostics at model locations, and the texts to scan.
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
-import type { FieldLocations, Guide, PromptVersion, SourceLocation, SummarySetting, TextOrigin } from '../model/types.js';
+import type { Config, FieldLocations, Guide, PromptVersion, SourceLocation, SummarySetting, TextOrigin } from '../model/types.js';
 import { textLocator } from '../model/text-origin.js';
 import type { NamedSecret } from '../util/secrets.js';
 
@@ -29,6 +29,24 @@ export interface RuleContext {
 
 /** A credential of the run's environment, by the variable that holds it (e.g. GENESYSCLOUD_OAUTHCLIENT_SECRET). */
 export type KnownSecret = NamedSecret;
+
+/** A value this short would mask ordinary words (as for the environment's credentials, cli/context.ts). */
+const MIN_CONFIG_SECRET_LENGTH = 8;
+
+/**
+ * The secrets promptctl.yaml names by their variable, whatever it is called (an audit sink's
+ * signing key, `secretEnv`), with the values `secretOf` gives: as set, and trimmed.
+ */
+export function configSecrets(config: Config, secretOf: ((name: string) => string | undefined) | undefined): KnownSecret[] {
+  if (!secretOf) return [];
+  const out: KnownSecret[] = [];
+  for (const sink of config.audit.http) {
+    const value = sink.secretEnv === undefined ? undefined : secretOf(sink.secretEnv);
+    if (!value) continue;
+    for (const v of new Set([value, value.trim()])) if (v.length >= MIN_CONFIG_SECRET_LENGTH) out.push({ name: sink.secretEnv!, value: v });
+  }
+  return out;
+}
 
 export function diagnostic(at: SourceLocation, severity: Severity, rule: string, message: string): Diagnostic {
   return { file: at.file, line: at.line, column: at.column, severity, rule, message };

@@ -44,3 +44,25 @@ describe('validate: audit sinks', () => {
     expect(r.stdout).not.toContain('sk-123');
   });
 });
+
+describe('an audit sink signing key, whatever its variable is called', () => {
+  it('is a known secret: pasted into a prompt document it is an error naming the variable, and nothing prints it', async () => {
+    dir = await tempDir();
+    const key = 'HmacK3y-7777abcd';
+    await mkdir(join(dir.path, 'prompts'));
+    await writeFile(
+      join(dir.path, 'prompts/promptctl.yaml'),
+      'apiVersion: promptctl/v1\nkind: Config\nspec:\n  audit:\n    http:\n      - url: "http://127.0.0.1:9/audit"\n        secretEnv: AUDIT_HMAC\n',
+    );
+    await writeFile(
+      join(dir.path, 'prompts/t.yaml'),
+      `apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: t\nspec:\n  model: gpt-4o-mini\n  description: signs with ${key}\n`,
+    );
+    for (const args of [['validate'], ['plan']]) {
+      const r = await runCliInProcess(args, { cwd: dir.path, env: { ...cleanEnv(), AUDIT_HMAC: ` ${key} ` } });
+      expect(r.code, args[0]).toBe(1);
+      expect(r.stdout + r.stderr).toMatch(/prompts\/t\.yaml:7:\d+: error: description contains the value of AUDIT_HMAC/);
+      expect(r.stdout + r.stderr).not.toContain(key);
+    }
+  });
+});
