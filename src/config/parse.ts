@@ -24,6 +24,15 @@ export const MAX_ALIAS_COUNT = 100;
 export const MAX_EXPANDED_VALUES = 100_000;
 /** Characters its texts may add up to once expanded: no more than a file promptctl reads may hold (one long text named in every case). */
 export const MAX_EXPANDED_CHARS = MAX_FILE_BYTES;
+/**
+ * YAML tokens (keys, values, indicators, spaces and line breaks; a block text is one) a file may
+ * hold: a file of 200,000 `key: value` lines still loads; one of 215,000, or a flow list of
+ * 750,000 items, stops here within a few seconds. Parsing on is what cost tens of seconds and
+ * gigabytes under the size cap (a 7.8 MB list of 3.9 million items: 43 s, 3.8 GB); a 2 MB
+ * prompt text is a few tokens.
+ */
+const MAX_LEXEMES = 1_500_000;
+const TOO_MANY_LEXEMES = `more YAML than promptctl reads in one file: over ${groupThousands(MAX_LEXEMES)} tokens (keys, values, indicators, spaces) by here; split it into smaller files`;
 /** Parser errors reported per document; the rest are noise after the first few. */
 const MAX_YAML_ERRORS = 10;
 
@@ -88,6 +97,7 @@ function parseDocuments(src: string, file: string): ParseResult {
 
   const lexed = lexAndParse(src, lineCounter);
   if (!lexed.ok) return { documents: [], diagnostics: [diag(0, 'yaml/syntax', `cannot parse YAML: ${lexed.message}`)] };
+  if (lexed.tooMany !== undefined) return { documents: [], diagnostics: [diag(lexed.tooMany, 'yaml/too-large', TOO_MANY_LEXEMES)] };
   const tokens = lexed.tokens;
 
   // Depth first, on the concrete syntax tree (walked without recursion): composing a
@@ -313,18 +323,21 @@ function firstAliasOffset(doc: Document.Parsed, name?: string): number | undefin
 function lexAndParse(
   src: string,
   lineCounter: LineCounter,
-): { ok: true; tokens: CST.Token[]; stoppedAt?: number } | { ok: false; message: string } {
+): { ok: true; tokens: CST.Token[]; stoppedAt?: number; tooMany?: number } | { ok: false; message: string } {
   const tokens: CST.Token[] = [];
   try {
     const parser = new Parser(lineCounter.addNewLine);
     lineCounter.addNewLine(0);
     let depth = 0;
+    let lexemes = 0;
     let stoppedAt: number | undefined;
     for (const lexeme of new Lexer().lex(src)) {
       if (lexeme === '[' || lexeme === '{') depth++;
       else if ((lexeme === ']' || lexeme === '}') && depth > 0) depth--;
       else if (lexeme === '\x02') depth = 0; // a new document
       const at = parser.offset;
+      // Nothing of such a file is used: no need to finish its tree.
+      if (++lexemes > MAX_LEXEMES) return { ok: true, tokens, tooMany: at };
       for (const t of parser.next(lexeme)) tokens.push(t);
       if (depth > MAX_DEPTH) {
         stoppedAt = at;
