@@ -19,13 +19,19 @@ let outputClosed = false;
  */
 export function runProcess(startup: { codeCache?: boolean } = {}): void {
   for (const stream of [process.stdout, process.stderr]) stream.on('error', (err: NodeJS.ErrnoException) => endOnWriteError(stream, err));
+  const cwd = workingDirectory();
+  if (cwd === undefined) {
+    process.stderr.write('error: the working directory no longer exists (it was deleted or moved); cd into one that does and run again\n');
+    process.exitCode = EXIT.error;
+    return;
+  }
   run(process.argv.slice(2), {
     ...startup,
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
     env: process.env,
-    cwd: process.cwd(),
+    cwd,
     exitNow(code) {
       process.exit(code);
     },
@@ -50,6 +56,16 @@ export function runProcess(startup: { codeCache?: boolean } = {}): void {
       process.exitCode = EXIT.error;
     },
   );
+}
+
+/** The process's working directory; undefined when it has been deleted (uv_cwd fails with ENOENT). */
+function workingDirectory(): string | undefined {
+  try {
+    return process.cwd();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }
 
 /**

@@ -2,11 +2,12 @@
 // shows: --version and --help straight from a cold start, the exit codes the shell sees, and the
 // PROMPTCTL_STATS line summing the requests of the clients the run opened. Build first
 // (`npm run build`); every other CLI test runs in-process.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO, runCli } from '../helpers/cli.js';
-import { fixtureCopy, type TempDir } from '../helpers/tmp.js';
+import { BIN, cleanEnv, REPO, runCli } from '../helpers/cli.js';
+import { fixtureCopy, tempDir, type TempDir } from '../helpers/tmp.js';
 
 const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
 
@@ -17,6 +18,16 @@ afterEach(async () => {
 });
 
 describe('the promptctl binary', () => {
+  it('says so in one line (exit 1, no stack trace) when its working directory has been deleted', async () => {
+    dir = await tempDir();
+    // A shell in the directory removes it, then starts the binary there (as `cd x; rm -r ../x; promptctl …`).
+    const script = `cd gone && rmdir ../gone && exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} validate`;
+    mkdirSync(join(dir.path, 'gone'));
+    const r = spawnSync('sh', ['-c', script], { cwd: dir.path, env: cleanEnv(), encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('error: the working directory no longer exists (it was deleted or moved); cd into one that does and run again\n');
+  });
+
   it('--version, --help, exit codes and the stats line', async () => {
     dir = await fixtureCopy('basic');
     const [v, help, usage] = await Promise.all([
