@@ -80,6 +80,43 @@ export function findPlaceholdersIn(fields: readonly TextField[], syntax: Placeho
   return { valid, malformed };
 }
 
+/**
+ * A placeholder a brace short (`{{name}`, `{name}}`, `{{name` ending its line): no placeholder at all,
+ * sent as written, and its variable's value never reaches the prompt. The name as the syntax
+ * reads it, so an ordinary brace in prose (`{x}`, `{{`) says nothing.
+ */
+const UNCLOSED = [
+  /\{\{\s*([A-Za-z_][A-Za-z0-9_.]{0,100})\s*\}(?!\})/g, // {{name}
+  /(?<!\{)\{\s*([A-Za-z_][A-Za-z0-9_.]{0,100})\s*\}\}/g, // {name}}
+  /\{\{\s*([A-Za-z_][A-Za-z0-9_.]{0,100})[ \t]*(?=\r?\n|$)/g, // {{name, and the line ends
+];
+
+function unclosedPlaceholders(c: PlaceholderCheck): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const f of c.fields) {
+    const found: { index: number; text: string; name: string }[] = [];
+    for (const pattern of UNCLOSED) {
+      const re = new RegExp(pattern.source, 'g');
+      for (let m = re.exec(f.text); m !== null; m = re.exec(f.text)) {
+        const reading = c.syntax.read(m[1]!);
+        const name = 'name' in reading ? reading.name : reading.meant;
+        if (name !== undefined) found.push({ index: m.index, text: m[0], name });
+      }
+    }
+    for (const u of found.sort((a, b) => a.index - b.index).slice(0, MAX_FINDINGS_PER_FIELD)) {
+      out.push(
+        diagnostic(
+          f.at(u.index),
+          'warning',
+          'placeholders/unclosed',
+          `"${clip(u.text)}" in ${f.label} is a brace short of a placeholder; ${c.syntax.sender} will send it as written: write ${c.syntax.show(u.name)}`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
 /** Every placeholder of a version's prompt, in order; malformed ones separately. */
 export function findPlaceholders(v: PromptVersion): { valid: Placeholder[]; malformed: Placeholder[] } {
   return findPlaceholdersIn(promptFields(v), PLAIN_PLACEHOLDERS);
@@ -151,6 +188,7 @@ export function checkPlaceholderUse(c: PlaceholderCheck): Diagnostic[] {
       ),
     );
   }
+  out.push(...unclosedPlaceholders(c));
   if (!c.unused || !c.variablesKnown) return out;
   c.variables.forEach((x, i) => {
     if (used.has(x.name)) return;

@@ -35,6 +35,22 @@ describe('placeholders', () => {
     ]);
   });
 
+  it('warns of a placeholder a brace short, where it starts, and says how to write it; whole placeholders and prose braces say nothing', () => {
+    const v = version('t', '1.0.0', {
+      systemInstruction: 'Hello {{customerName}, about {question}}.',
+      userTemplate: 'Order {{order_id',
+      variables: [variable('customerName'), variable('question'), variable('order_id')],
+    });
+    const ds = checkPlaceholders(state({ versions: [v] })).filter((d) => d.rule === 'placeholders/unclosed');
+    expect(ds.map((d) => [d.line, d.column, d.severity, d.message])).toEqual([
+      [1000, 11, 'warning', '"{{customerName}" in systemInstruction is a brace short of a placeholder; the gateway will send it as written: write {{customerName}}'],
+      [1000, 34, 'warning', '"{question}}" in systemInstruction is a brace short of a placeholder; the gateway will send it as written: write {{question}}'],
+      [2000, 11, 'warning', '"{{order_id" in userTemplate is a brace short of a placeholder; the gateway will send it as written: write {{order_id}}'],
+    ]);
+    const fine = version('t', '1.0.0', { systemInstruction: 'Use {{ a }} and {{b}}; JSON {"k": {"v": 1}}, a set {x}, {{{c}}} and {{', userTemplate: '{{a}}', variables: [variable('a'), variable('b'), variable('c')] });
+    expect(checkPlaceholders(state({ versions: [fine] })).filter((d) => d.rule === 'placeholders/unclosed')).toEqual([]);
+  });
+
   it('reports a declared variable that is never used at its name', () => {
     const v = version('t', '1.0.0', { userTemplate: '{{a}}', variables: [variable('a'), variable('b')] });
     expect(checkPlaceholders(state({ versions: [v] }))).toEqual([
