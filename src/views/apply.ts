@@ -83,7 +83,8 @@ export function summaryLines(result: ApplyResult, style: Style, planCommand = 'p
   }
   if (result.failed.length > 0) lines.push('Failed:');
   for (const f of result.failed) {
-    const corr = f.correlationId ? ` (correlation id ${f.correlationId})` : '';
+    // Once: an API error's own words already end with it.
+    const corr = f.correlationId && !f.detail.includes(f.correlationId) ? ` (correlation id ${f.correlationId})` : '';
     lines.push(`  ! ${shownAddress(f.action)}: ${shownDetail(f.detail)}${corr}`);
   }
   if (cut.length > 0) lines.push('Partly done:');

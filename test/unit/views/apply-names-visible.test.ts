@@ -41,6 +41,16 @@ describe('apply output with a name that holds control characters and line breaks
   });
 });
 
+describe('a failed action in the summary', () => {
+  it('names its correlation id once, whether or not the error already says it', () => {
+    const failed = (detail: string): ApplyResult =>
+      ({ ok: false, interrupted: false, succeeded: [], failed: [outcome({ outcome: 'failure', detail, correlationId: 'c-123' })], partial: [], notStarted: [], counts: { created: 0, updated: 0, deleted: 0 } }) as unknown as ApplyResult;
+    const said = (r: ApplyResult) => summaryLines(r, plain).join('\n').split('c-123').length - 1;
+    expect(said(failed('POST /safetyfilters failed: 409 filter.limit.exceeded: too many (correlation id c-123)'))).toBe(1);
+    expect(said(failed('the connection was reset'))).toBe(1);
+  });
+});
+
 describe('the closing line of an apply that stopped', () => {
   const stopped = (interrupted: boolean): ApplyResult =>
     ({ ok: false, interrupted, succeeded: [outcome({})], failed: [], partial: [], notStarted: [action], counts: { created: 0, updated: 0, deleted: 1 } }) as unknown as ApplyResult;
