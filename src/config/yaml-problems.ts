@@ -91,7 +91,18 @@ export function yamlProblem(
       const m = /^(\s*(?:-\s+)?(?:[^\s:#][^:#]*:\s+)?)([{[])/.exec(src.slice(lineStart, e.pos[0]));
       if (m) {
         const opener = m[2]!;
-        const braces = opener === '{' && src.startsWith('{{', lineStart + m[1]!.length);
+        const open = lineStart + m[1]!.length;
+        const what = opener === '{' ? 'mapping' : 'list';
+        const close = closingBracket(src, open);
+        // The mistake is inside the collection (`{a: 1,, b: 2}`): YAML's own words, where it is.
+        if (close === -1 || close >= e.pos[0]) return diag(e.pos[0], 'yaml/syntax', `in the ${what} that starts at column ${open - lineStart + 1}: ${e.message}`);
+        // A closing bracket too many (`{a: 1}}`).
+        const after = src.slice(close + 1, e.pos[0] + 1).search(/\S/);
+        const extra = after === -1 ? undefined : src[close + 1 + after];
+        if (extra === '}' || extra === ']') {
+          return diag(close + 1 + after, 'yaml/syntax', `one "${extra}" too many: the ${what} that starts at column ${open - lineStart + 1} ends before it`);
+        }
+        const braces = opener === '{' && src.startsWith('{{', open);
         return diag(
           lineStart + m[1]!.length,
           'yaml/syntax',
@@ -105,6 +116,32 @@ export function yamlProblem(
     default:
       return diag(e.pos[0], 'yaml/syntax', e.message);
   }
+}
+
+/**
+ * Where the flow collection opened at `open` closes (its matching bracket), or -1 if it does not
+ * on that line and the next few: brackets counted, quoted text passed over.
+ */
+function closingBracket(src: string, open: number): number {
+  let depth = 0;
+  const limit = Math.min(src.length, open + 10_000);
+  for (let i = open; i < limit; i++) {
+    const c = src[i];
+    if (c === '"' || c === "'") {
+      // To the quote's end ('' and \" inside it stay in it).
+      for (i++; i < limit; i++) {
+        if (src[i] === '\\' && c === '"') i++;
+        else if (src[i] === c) {
+          if (c === "'" && src[i + 1] === "'") i++;
+          else break;
+        }
+      }
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      if (--depth === 0) return i;
+    }
+  }
+  return -1;
 }
 
 /** The plain key text starting at `offset` (for messages), or "". */

@@ -222,6 +222,13 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(one('items:\n  - [a] b\n')).toMatch(/^2:5 yaml\/syntax a value that starts with "\[" is read by YAML as a list/);
   });
 
+  it('a mistake inside a flow mapping or list is shown where it is, and a closing bracket too many is named, not taken for text to quote', () => {
+    expect(one('spec:\n  budget: {maxPromptTokens: 5,, warnAt: 1}\n')).toBe('2:31 yaml/syntax in the mapping that starts at column 11: Unexpected , in flow map');
+    expect(one('spec:\n  budget: {maxPromptTokens: 5, warnAt: 1}}\n')).toBe('2:42 yaml/syntax one "}" too many: the mapping that starts at column 11 ends before it');
+    // Brackets inside quotes are text.
+    expect(one("x: {a: 'q}}', b: [1, \"]\"]}}\n")).toBe('1:27 yaml/syntax one "}" too many: the mapping that starts at column 4 ends before it');
+  });
+
   it('an alias without an anchor is named as such, not as an alias bomb', () => {
     expect(one('a: 1\nb: *nope\n')).toBe('2:4 yaml/alias alias *nope names no anchor: define &nope before using it (YAML aliases refer back, never forward)');
   });
