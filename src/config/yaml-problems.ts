@@ -57,6 +57,13 @@ export function yamlProblem(
         const [o, c] = m[1] === 'map' ? ['{', '}'] : ['[', ']'];
         return diag(open, 'yaml/syntax', `the ${o} opened here is not closed: end it with ${c} (lines inside it must be indented more than its key)`);
       }
+      if (/must start at the same column/.test(e.message)) {
+        // Noticed at the line's start: the key out of line is where its text begins.
+        let at = e.pos[0];
+        while (src[at] === ' ' || src[at] === '\t') at++;
+        const key = keyOnLine(src, at);
+        return diag(at, 'yaml/syntax', `${key ? `"${key}" is` : 'this line is'} not at the column of the keys or items before it at its level: indent it to match them (a list's "- " items and a mapping's keys cannot share a level)`);
+      }
       return diag(e.pos[0], 'yaml/syntax', e.message);
     }
     case 'MULTILINE_IMPLICIT_KEY': {
@@ -89,6 +96,16 @@ export function yamlProblem(
       // `key: {{name}} and more`: a flow mapping, then text YAML did not expect.
       const lineStart = src.lastIndexOf('\n', e.pos[0] - 1) + 1;
       const m = /^(\s*(?:-\s+)?(?:[^\s:#][^:#]*:\s+)?)([{[])/.exec(src.slice(lineStart, e.pos[0]));
+      // `key: 'quoted' and more`: text after the closing quote.
+      const quoted = /^(\s*(?:-\s+)?(?:[^\s:#][^:#]*:\s+)?)(["'])/.exec(src.slice(lineStart, e.pos[0]));
+      if (quoted && !m) {
+        const q = quoted[2]!;
+        return diag(
+          e.pos[0],
+          'yaml/syntax',
+          `text after the value quoted at column ${quoted[1]!.length + 1}: a quoted value ends at its closing ${q}; quote the whole value${q === "'" ? " (write '' for a ' inside it)" : ' (write \\" for a " inside it)'}`,
+        );
+      }
       if (m) {
         const opener = m[2]!;
         const open = lineStart + m[1]!.length;

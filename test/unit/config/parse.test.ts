@@ -229,6 +229,16 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(one("x: {a: 'q}}', b: [1, \"]\"]}}\n")).toBe('1:27 yaml/syntax one "}" too many: the mapping that starts at column 4 ends before it');
   });
 
+  it('a key out of line with its level, at the key, and text after a quoted value, at the text', () => {
+    expect(one('spec:\n  - model: x\n  description: y\n')).toBe(
+      '3:3 yaml/syntax "description:" is not at the column of the keys or items before it at its level: indent it to match them (a list\'s "- " items and a mapping\'s keys cannot share a level)',
+    );
+    expect(one("description: 'it''s' extra'\n")).toBe(
+      "1:22 yaml/syntax text after the value quoted at column 14: a quoted value ends at its closing '; quote the whole value (write '' for a ' inside it)",
+    );
+    expect(one('a: "x" y\n')).toMatch(/^1:8 yaml\/syntax text after the value quoted at column 4: .*closing "; quote the whole value/);
+  });
+
   it('an alias without an anchor is named as such, not as an alias bomb', () => {
     expect(one('a: 1\nb: *nope\n')).toBe('2:4 yaml/alias alias *nope names no anchor: define &nope before using it (YAML aliases refer back, never forward)');
   });
