@@ -21,7 +21,9 @@ export interface VersionTarget {
 export type Err = (at: SourceLocation, rule: string, message: string, severity?: Severity) => void;
 
 export function versionsLabel(name: string, versions: readonly PromptVersion[]): string {
-  return `${name}@${versions.map((v) => v.version).join(versions.length === 2 ? ' or ' : ', ')}`;
+  // Each once: a version that declares a variable twice (its own error) is met twice.
+  const labels = [...new Set(versions.map((v) => v.version))];
+  return `${name}@${labels.join(labels.length === 2 ? ' or ' : ', ')}`;
 }
 
 function why(target: VersionTarget, versions: readonly PromptVersion[]): string {

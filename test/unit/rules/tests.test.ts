@@ -78,6 +78,13 @@ describe('PromptTest vars against a template', () => {
     ]);
   });
 
+  it('names a version once when it declares a variable twice (its own error says so)', () => {
+    const twice = version('twice', '1.0.0', { userTemplate: '{{q}}', variables: [variable('q'), variable('q')] });
+    const t = promptTest('a', { template: 'twice', version: '1.0.0' }, [testCase('c', {})]);
+    const ds = run(state({ templates: [template('twice')], versions: [twice], tests: [t] })).filter((d) => d.rule === 'tests/missing-var');
+    expect(short(ds)).toEqual(['tests/missing-var case "c" does not set variable "q", which twice@1.0.0 requires']);
+  });
+
   it('maxLength, numbers and booleans: the value must fit the declaration', () => {
     const s = state({
       templates: [template('t')],
