@@ -68,6 +68,8 @@ export function patternFix(value: string, pattern: string): string | undefined {
 }
 
 function matches(pattern: string, value: string): boolean {
+  // A suggestion holding a control character (a NUL in a name) is refused elsewhere: none is made.
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) return false;
   try {
     return new RegExp(pattern, 'u').test(value);
   } catch {

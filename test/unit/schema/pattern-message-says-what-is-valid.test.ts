@@ -43,6 +43,14 @@ spec:
   });
 });
 
+describe('the name a pattern error suggests', () => {
+  it('holds no control character (a NUL would be refused again)', () => {
+    const [m] = messages('apiVersion: promptctl/v1\nkind: Guide\nmetadata:\n  name: "a\\u0000b\\nc"\nspec:\n  instruction: Help.\n');
+    expect(m).toMatch(/is not valid/);
+    expect(m).not.toMatch(/did you mean/);
+  });
+});
+
 describe('a blank value where one must have text', () => {
   it('is said to be blank', () => {
     const ms = messages(`apiVersion: promptctl/v1
