@@ -25,14 +25,17 @@ export const MAX_EXPANDED_VALUES = 100_000;
 /** Characters its texts may add up to once expanded: no more than a file promptctl reads may hold (one long text named in every case). */
 export const MAX_EXPANDED_CHARS = MAX_FILE_BYTES;
 /**
- * YAML tokens (keys, values, indicators, spaces and line breaks; a block text is one) a file may
- * hold: a file of 200,000 `key: value` lines still loads; one of 215,000, or a flow list of
- * 750,000 items, stops here within a few seconds. Parsing on is what cost tens of seconds and
- * gigabytes under the size cap (a 7.8 MB list of 3.9 million items: 43 s, 3.8 GB); a 2 MB
- * prompt text is a few tokens.
+ * YAML tokens other than spaces and line breaks (keys, values, indicators; a block text is one or
+ * two) a file may hold, and documents. An 8 MiB file of ordinary prompt documents holds about
+ * 1.8 million tokens and 20,000 documents, and loads; a flow list of a million items, or 100,000
+ * `---`, stops here within a few seconds. Parsing on is what cost tens of seconds and gigabytes
+ * under the size cap (a 7.8 MB list of 3.9 million items: 43 s, 3.8 GB; 1.5 million empty
+ * documents: 25 s).
  */
-const MAX_LEXEMES = 1_500_000;
-const TOO_MANY_LEXEMES = `more YAML than promptctl reads in one file: over ${groupThousands(MAX_LEXEMES)} tokens (keys, values, indicators, spaces) by here; split it into smaller files`;
+const MAX_LEXEMES = 3_000_000;
+const MAX_DOCUMENTS = 100_000;
+const TOO_MANY_LEXEMES = `more YAML than promptctl reads in one file: over ${groupThousands(MAX_LEXEMES)} tokens (keys, values, indicators) by here; split it into smaller files`;
+const TOO_MANY_DOCUMENTS = `more documents than promptctl reads in one file: over ${groupThousands(MAX_DOCUMENTS)} by here; split it into smaller files`;
 /** Parser errors reported per document; the rest are noise after the first few. */
 const MAX_YAML_ERRORS = 10;
 
@@ -97,7 +100,7 @@ function parseDocuments(src: string, file: string): ParseResult {
 
   const lexed = lexAndParse(src, lineCounter);
   if (!lexed.ok) return { documents: [], diagnostics: [diag(0, 'yaml/syntax', `cannot parse YAML: ${lexed.message}`)] };
-  if (lexed.tooMany !== undefined) return { documents: [], diagnostics: [diag(lexed.tooMany, 'yaml/too-large', TOO_MANY_LEXEMES)] };
+  if (lexed.tooMany !== undefined) return { documents: [], diagnostics: [diag(lexed.tooMany.at, 'yaml/too-large', lexed.tooMany.message)] };
   const tokens = lexed.tokens;
 
   // Depth first, on the concrete syntax tree (walked without recursion): composing a
@@ -323,13 +326,14 @@ function firstAliasOffset(doc: Document.Parsed, name?: string): number | undefin
 function lexAndParse(
   src: string,
   lineCounter: LineCounter,
-): { ok: true; tokens: CST.Token[]; stoppedAt?: number; tooMany?: number } | { ok: false; message: string } {
+): { ok: true; tokens: CST.Token[]; stoppedAt?: number; tooMany?: { at: number; message: string } } | { ok: false; message: string } {
   const tokens: CST.Token[] = [];
   try {
     const parser = new Parser(lineCounter.addNewLine);
     lineCounter.addNewLine(0);
     let depth = 0;
     let lexemes = 0;
+    let documents = 0;
     let stoppedAt: number | undefined;
     for (const lexeme of new Lexer().lex(src)) {
       if (lexeme === '[' || lexeme === '{') depth++;
@@ -337,7 +341,9 @@ function lexAndParse(
       else if (lexeme === '\x02') depth = 0; // a new document
       const at = parser.offset;
       // Nothing of such a file is used: no need to finish its tree.
-      if (++lexemes > MAX_LEXEMES) return { ok: true, tokens, tooMany: at };
+      // A document after the first starts with its `---` (the lexer marks only the stream's start).
+      if (lexeme === '---' && ++documents >= MAX_DOCUMENTS) return { ok: true, tokens, tooMany: { at, message: TOO_MANY_DOCUMENTS } };
+      if (!isBlank(lexeme) && ++lexemes > MAX_LEXEMES) return { ok: true, tokens, tooMany: { at, message: TOO_MANY_LEXEMES } };
       for (const t of parser.next(lexeme)) tokens.push(t);
       if (depth > MAX_DEPTH) {
         stoppedAt = at;
@@ -349,6 +355,15 @@ function lexAndParse(
   } catch (err) {
     return { ok: false, message: describe(err) };
   }
+}
+
+/** A lexeme of spaces, tabs and line breaks only. */
+function isBlank(lexeme: string): boolean {
+  for (let i = 0; i < lexeme.length; i++) {
+    const c = lexeme.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
+  }
+  return true;
 }
 
 /**
