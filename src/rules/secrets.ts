@@ -1,7 +1,7 @@
 // Credentials in prompt text, labels and tests: API keys, private keys, bearer tokens. Errors;
 // the message never repeats the secret (diagnostics end up in CI logs).
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { AnyResource, DesiredState, PromptTest } from '../model/types.js';
+import type { AnyResource, DesiredState, PromptTest, SourceLocation } from '../model/types.js';
 import { contentFields, findingDiagnostics, guideFields, locate, scanner, summaryFields, type KnownSecret, type NamedPattern, type TextField } from './util.js';
 import { textLocator } from '../model/text-origin.js';
 import { maskFor } from '../util/secrets.js';
@@ -79,7 +79,12 @@ function metadataFields(r: AnyResource | PromptTest): TextField[] {
 const MIN_SCANNED_LENGTH = 8;
 
 /** Model fields that are not the document's own text: where it was read from. */
-const NOT_DOCUMENT_TEXT = new Set(['kind', 'source', 'locations', 'textOrigins', 'textFiles']);
+const NOT_DOCUMENT_TEXT = new Set(['kind', 'source', 'locations', 'keyLocations', 'textOrigins', 'textFiles']);
+/**
+ * A test's expectations and a canned answer's pattern are left alone: `notContains: "-----BEGIN
+ * PRIVATE KEY-----"` is what a guard-rail test says (testFields checks the rest of a test).
+ */
+const EXPECTATIONS = /^spec\.(cases\.\d+\.expect|responses\.\d+\.match\.regex)(\.|$)/;
 /** Model fields kept under `metadata` in the document; every other one is under `spec`. */
 const METADATA_FIELDS = new Set(['name', 'labels', 'environments']);
 
@@ -92,7 +97,7 @@ function otherStrings(r: AnyResource | PromptTest, named: ReadonlySet<string>): 
   const out: TextField[] = [];
   const visit = (value: unknown, path: string): void => {
     // A field named above is scanned there, whole (a test variable's list too).
-    if (named.has(path)) return;
+    if (named.has(path) || (r.kind === 'PromptTest' && EXPECTATIONS.test(path))) return;
     if (typeof value === 'string') {
       if (value.length >= MIN_SCANNED_LENGTH) out.push(locatedField(r, path, path, value));
       return;
@@ -109,7 +114,16 @@ function otherStrings(r: AnyResource | PromptTest, named: ReadonlySet<string>): 
 /** A field located in its document (the locator is built on the first finding: nearly every field has none). */
 function locatedField(r: AnyResource | PromptTest, path: string, label: string, text: string): TextField {
   let at: TextField['at'] | undefined;
-  return { path, label, text, at: (offset: number) => (at ??= textLocator({ ...locate(r, path), exact: false, indentColumn: 1 }, text))(offset) };
+  return { path, label, text, at: (offset: number) => (at ??= textLocator({ ...nearestLocation(r, path), exact: false, indentColumn: 1 }, text))(offset) };
+}
+
+/** Where `path` is, or the nearest of its parents that the document locates (the document's start at worst). */
+function nearestLocation(r: AnyResource | PromptTest, path: string): SourceLocation {
+  for (let p = path; p !== ''; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
+    const at = r.locations[p];
+    if (at) return at;
+  }
+  return r.source;
 }
 
 function testFields(t: PromptTest): { path: string; label: string; text: string }[] {
