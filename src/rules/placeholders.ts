@@ -81,9 +81,9 @@ export function findPlaceholdersIn(fields: readonly TextField[], syntax: Placeho
 }
 
 /**
- * A placeholder a brace short (`{{name}`, `{name}}`, `{{name` ending its line): no placeholder at all,
- * sent as written, and its variable's value never reaches the prompt. The name as the syntax
- * reads it, so an ordinary brace in prose (`{x}`, `{{`) says nothing.
+ * A placeholder a brace short (`{{name}`, `{name}}`, `{{name` ending its line) of a declared
+ * variable: no placeholder at all, sent as written, and the variable's value never reaches the
+ * prompt. The name as the syntax reads it.
  */
 const UNCLOSED = [
   /\{\{\s*([A-Za-z_][A-Za-z0-9_.]{0,100})\s*\}(?!\})/g, // {{name}
@@ -93,6 +93,9 @@ const UNCLOSED = [
 
 function unclosedPlaceholders(c: PlaceholderCheck): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // Only a declared variable's name: braces are common in prompts (LaTeX's \emph{x}}, code, sets).
+  if (!c.variablesKnown) return out;
+  const declared = new Set(c.variables.map((x) => x.name));
   for (const f of c.fields) {
     const found: { index: number; text: string; name: string }[] = [];
     for (const pattern of UNCLOSED) {
@@ -100,7 +103,7 @@ function unclosedPlaceholders(c: PlaceholderCheck): Diagnostic[] {
       for (let m = re.exec(f.text); m !== null; m = re.exec(f.text)) {
         const reading = c.syntax.read(m[1]!);
         const name = 'name' in reading ? reading.name : reading.meant;
-        if (name !== undefined) found.push({ index: m.index, text: m[0], name });
+        if (name !== undefined && declared.has(name)) found.push({ index: m.index, text: m[0], name });
       }
     }
     for (const u of found.sort((a, b) => a.index - b.index).slice(0, MAX_FINDINGS_PER_FIELD)) {

@@ -47,7 +47,11 @@ describe('placeholders', () => {
       [1000, 34, 'warning', '"{question}}" in systemInstruction is a brace short of a placeholder; the gateway will send it as written: write {{question}}'],
       [2000, 11, 'warning', '"{{order_id" in userTemplate is a brace short of a placeholder; the gateway will send it as written: write {{order_id}}'],
     ]);
-    const fine = version('t', '1.0.0', { systemInstruction: 'Use {{ a }} and {{b}}; JSON {"k": {"v": 1}}, a set {x}, {{{c}}} and {{', userTemplate: '{{a}}', variables: [variable('a'), variable('b'), variable('c')] });
+    const fine = version('t', '1.0.0', {
+      systemInstruction: 'Use {{ a }} and {{b}}; JSON {"k": {"v": 1}}, a set {x}, {{{c}}} and {{. LaTeX \\textbf{\\emph{important}}, {k: {v}} for k in keys, {{x}, {y}} (names no variable holds)',
+      userTemplate: '{{a}}',
+      variables: [variable('a'), variable('b'), variable('c')],
+    });
     expect(checkPlaceholders(state({ versions: [fine] })).filter((d) => d.rule === 'placeholders/unclosed')).toEqual([]);
   });
 
