@@ -142,9 +142,13 @@ export function yamlProblem(
 function closingBracket(src: string, open: number): number {
   let depth = 0;
   const limit = Math.min(src.length, open + 10_000);
+  let before = '';
   for (let i = open; i < limit; i++) {
     const c = src[i];
-    if (c === '"' || c === "'") {
+    const last = before;
+    if (c !== ' ' && c !== '\t') before = c!;
+    // A quote opens a string only where a value starts (`don't` in a plain word is text).
+    if ((c === '"' || c === "'") && (last === '{' || last === '[' || last === ',' || last === ':')) {
       // To the quote's end ('' and \" inside it stay in it).
       for (i++; i < limit; i++) {
         if (src[i] === '\\' && c === '"') i++;

@@ -226,8 +226,10 @@ describe('parseYaml: mistakes reported where a person would point', () => {
   it('a mistake inside a flow mapping or list is shown where it is, and a closing bracket too many is named, not taken for text to quote', () => {
     expect(one('spec:\n  budget: {maxPromptTokens: 5,, warnAt: 1}\n')).toBe('2:31 yaml/syntax in the mapping that starts at column 11: Unexpected , in flow map');
     expect(one('spec:\n  budget: {maxPromptTokens: 5, warnAt: 1}}\n')).toBe('2:42 yaml/syntax one "}" too many: the mapping that starts at column 11 ends before it');
-    // Brackets inside quotes are text.
+    // Brackets inside quotes are text; a quote inside a plain word opens nothing.
     expect(one("x: {a: 'q}}', b: [1, \"]\"]}}\n")).toBe('1:27 yaml/syntax one "}" too many: the mapping that starts at column 4 ends before it');
+    expect(one("labels: {note: don't}}\n")).toBe('1:22 yaml/syntax one "}" too many: the mapping that starts at column 9 ends before it');
+    expect(one("description: {{customer's name}} is shown\n")).toMatch(/^1:14 yaml\/syntax a value that starts with "\{\{" is read by YAML as a mapping/);
   });
 
   it('a key out of line with its level, at the key, and text after a quoted value, at the text', () => {
