@@ -7,7 +7,7 @@ import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { LiveState, Surface } from '../targets/live.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
 import type { VersionTokenReport } from '../tokens/index.js';
-import type { PlanAction, PlanPart, WriteAction } from './action.js';
+import type { PlanAction, PlanPart, PlanProblem, WriteAction } from './action.js';
 import type { TextTokenCounter } from './aistudio-tokens.js';
 import type { Canonical } from './canonical.js';
 import type { IdBook } from './ids.js';
@@ -160,6 +160,11 @@ export interface Kind<Wire = never> {
    * plans its versions and split) leave it out.
    */
   plan?(desired: DesiredState, live: LiveState, ctx: PlanContext): PlanPart;
+  /**
+   * Problems only the actions a plan keeps can show (after `--changed-since` keeps a slice): a
+   * limit of the server over what the plan leaves live. Default: none.
+   */
+  limits?(actions: readonly PlanAction[], live: LiveState): PlanProblem[];
   /**
    * The requests `apply` makes for a non-noop action when nothing goes wrong (a fraction for
    * calls shared with others): plans the expected duration of an apply at the target's rate.

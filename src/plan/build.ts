@@ -167,6 +167,11 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
     unmanaged = unmanaged.filter((u) => wanted.has(u.address));
   }
 
+  // The server's limits over what the kept actions leave live: a slice that stays within them is not refused.
+  for (const kind of PLANNING_ORDER) {
+    if (kind.limits && !unavailable.has(kind.surface)) problems = [...problems, ...kind.limits(actions, live)];
+  }
+
   const summary: Plan['summary'] = { create: 0, update: 0, delete: 0, noop: 0 };
   for (const a of actions) {
     if (a.action === 'delete' && a.pending) summary.pending = (summary.pending ?? 0) + 1;

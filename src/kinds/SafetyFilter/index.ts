@@ -11,7 +11,7 @@ import type { ApplyContext, CallResult, Kind, Snapshot, StagedFilter } from '../
 import { isManaged, labelsFor, sameOwnership, userLabels, type LabelOptions } from '../labels.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { assertWrite, desiredOf, guardedDelete, guardVersion, withLabels } from '../shared.js';
-import { planFilters } from './plan.js';
+import { enabledFilterLimit, planFilters } from './plan.js';
 
 export function canonical(f: FilterCreate): Canonical {
   const thresholds: Canonical = {};
@@ -157,6 +157,7 @@ export const SafetyFilterKind: Kind<FilterCreate> = {
   documents: (desired) => desired.filters,
   managed: (live) => live.filters.filter((f) => isManaged(f.labels)).length,
   plan: (desired, live, ctx) => planFilters(desired.filters, live.filters, ctx),
+  limits: (actions, live) => enabledFilterLimit(actions, live.filters),
   apply,
   // A delete reads the filter first (its guard); a priority swap moves the filter aside first.
   expectedRequests: (a) => (a.action === 'delete' ? 2 : a.action !== 'noop' && a.stagePriority !== undefined ? 2 : 1),

@@ -84,9 +84,6 @@ export function planFilters(
     slots.set(l.name, { action: a, livePriority: l.enabled ? l.priority : undefined, wantPriority: undefined });
   }
 
-  const overLimit = enabledLimitProblem(desired, live, (name) => desiredByName.has(name) || slots.has(name));
-  if (overLimit) part.problems.push(overLimit);
-
   // Create-before-destroy: a pruned filter goes only once every new protection exists; unless
   // adding first would pass the server's limit of enabled filters: then the leaving go first.
   const isArriving = (s: Slot) => s.wantPriority !== undefined && s.livePriority === undefined && s.action.action !== 'noop';
@@ -115,26 +112,43 @@ export function planFilters(
 export const FILTER_LIMIT_RULE = 'filter-limit';
 
 /**
- * The server refuses a 51st enabled filter (409 filter.limit.exceeded): git's enabled filters and
- * the live enabled ones this plan leaves in place (not in git: a pending delete while prune is
- * off, one not managed by promptctl) must fit, or apply would stop partway. Reported at the first
- * filter that would arrive, before anything changes.
+ * The server refuses a 51st enabled filter (409 filter.limit.exceeded): the filters enabled live
+ * now, less those the plan's actions delete or disable, plus those they create or enable, must
+ * fit, or apply would stop partway. A pending delete (prune off) and a filter promptctl does not
+ * manage stay. Counted over the actions the plan keeps (a `--changed-since` slice creates only its
+ * own), and reported at the first filter they enable, before anything changes.
  */
-function enabledLimitProblem(desired: readonly SafetyFilter[], live: readonly WireFilter[], planned: (name: string) => boolean): PlanProblem | undefined {
-  const enabled = desired.filter((f) => f.enabled);
-  const staying = live.filter((l) => l.enabled && !planned(l.name)).sort((a, b) => byCodeUnits(a.name, b.name));
-  if (enabled.length + staying.length <= MAX_ENABLED_FILTERS) return undefined;
-  const liveEnabled = new Set(live.filter((l) => l.enabled).map((l) => l.name));
-  const first = enabled.filter((f) => !liveEnabled.has(f.name)).sort((a, b) => byCodeUnits(a.name, b.name))[0] ?? enabled[0];
-  const names = staying.slice(0, 5).map((l) => `"${l.name}"`).join(', ') + (staying.length > 5 ? ` and ${staying.length - 5} more` : '');
-  return {
-    address: first ? filterAddress(first.name) : '(plan)',
-    rule: FILTER_LIMIT_RULE,
-    message:
-      `the org would hold ${enabled.length + staying.length} enabled safety filters, more than the ${MAX_ENABLED_FILTERS} the gateway allows: ` +
-      `${enabled.length} enabled in git, and ${staying.length} enabled live that this plan leaves in place (${names}: not in git, ` +
-      `kept while prune is off or not managed by promptctl). Disable or remove filters in git, or run with --prune to delete those promptctl manages.`,
-  };
+export function enabledFilterLimit(actions: readonly PlanAction[], live: readonly WireFilter[]): PlanProblem[] {
+  const enabled = new Set(live.filter((l) => l.enabled).map((l) => l.name));
+  const before = enabled.size;
+  const arriving: string[] = [];
+  for (const a of actions) {
+    if (a.kind !== 'SafetyFilter' || a.action === 'noop') continue;
+    if (a.action === 'delete') {
+      if (!a.pending) enabled.delete(a.name);
+      continue;
+    }
+    const body = a.desired.kind === 'SafetyFilter' ? a.desired.body : undefined;
+    if (body?.enabled === false) enabled.delete(a.name);
+    else if (!enabled.has(a.name)) {
+      enabled.add(a.name);
+      arriving.push(a.name);
+    }
+  }
+  if (enabled.size <= MAX_ENABLED_FILTERS || arriving.length === 0) return [];
+  const removed = before + arriving.length - enabled.size;
+  const first = [...arriving].sort(byCodeUnits)[0]!;
+  return [
+    {
+      address: filterAddress(first),
+      rule: FILTER_LIMIT_RULE,
+      message:
+        `the org would hold ${enabled.size} enabled safety filters after this plan, more than the ${MAX_ENABLED_FILTERS} the gateway allows: ` +
+        `${before} enabled now, ${arriving.length} enabled by this plan, ${removed} deleted or disabled by it ` +
+        `(a filter git no longer defines stays while prune is off, and one promptctl does not manage always stays). ` +
+        `Disable or remove filters in git, or run with --prune to delete those promptctl manages that git no longer defines.`,
+    },
+  ];
 }
 
 interface Slot {

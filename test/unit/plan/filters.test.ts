@@ -157,13 +157,30 @@ describe('filter priorities', () => {
       expect.objectContaining({
         address: 'SafetyFilter/new0',
         rule: 'filter-limit',
-        message: expect.stringContaining('the org would hold 52 enabled safety filters, more than the 50 the gateway allows: 50 enabled in git, and 2 enabled live that this plan leaves in place ("leaving", "manual"'),
+        message: expect.stringContaining('the org would hold 52 enabled safety filters after this plan, more than the 50 the gateway allows: 49 enabled now, 3 enabled by this plan, 0 deleted or disabled by it'),
       }),
     ]);
     // Within the limit once prune deletes the managed one: no problem, and the order reaches the end state.
     const fits = [...inGit, filter('new0', 60)];
     const pruned = loosePlan(buildPlan(desiredState({ filters: fits }), { templates: [], filters: live }, opts({ prune: true })));
     expect(pruned.problems).toEqual([]);
+  });
+
+  it('counts only what a --changed-since slice enables, and reports at a filter inside it', () => {
+    // 48 in git and live, one unmanaged live: 49 enabled; git adds two.
+    const inGit = Array.from({ length: 48 }, (_, i) => filter(`f${String(i + 1).padStart(2, '0')}`, i + 1));
+    const live = [...inGit.map((f) => liveFilter(f)), liveFilter(filter('manual', 100), { labels: {} })];
+    const desired = desiredState({ filters: [...inGit, filter('a-new', 60), filter('z-new', 61)] });
+    const slice = (name: string) => loosePlan(buildPlan(desired, { templates: [], filters: live }, opts({ only: new Set([`SafetyFilter/${name}`]) })));
+    // One more: 50, within the limit, whichever is kept.
+    expect(slice('a-new').problems).toEqual([]);
+    expect(slice('z-new').problems).toEqual([]);
+    // Both: 51, at the first of them.
+    const both = loosePlan(buildPlan(desired, { templates: [], filters: live }, opts()));
+    expect(both.problems.map((p) => [p.rule, p.address])).toEqual([['filter-limit', 'SafetyFilter/a-new']]);
+    // Another live filter: a slice keeping z-new alone is past the limit, and says so at z-new.
+    live.push(liveFilter(filter('manual-2', 99), { labels: {} }));
+    expect(slice('z-new').problems.map((p) => [p.rule, p.address])).toEqual([['filter-limit', 'SafetyFilter/z-new']]);
   });
 
   it('disabling a filter is called out as destructive', () => {
