@@ -292,10 +292,13 @@ export function createStreamMasker(known: readonly NamedSecret[] | (() => readon
   // A function: the secrets as they are at each piece (one learnt meanwhile is masked from then on).
   const current = typeof known === 'function' ? known : () => known;
   let pending = '';
+  // The list changes only when a secret is learnt: its longest value is worked out once per list.
+  let holdOf: { secrets: readonly NamedSecret[]; hold: number } | undefined;
   return {
     push(piece) {
       const secrets = current();
-      const hold = Math.max(0, ...secrets.map((s) => s.value.length - 1));
+      if (holdOf?.secrets !== secrets) holdOf = { secrets, hold: Math.max(0, ...secrets.map((s) => s.value.length - 1)) };
+      const { hold } = holdOf;
       pending += piece;
       let cut = stillArriving(pending, secrets, hold);
       // Never between the two halves of a character outside the BMP (an emoji): each half alone is written as U+FFFD.
