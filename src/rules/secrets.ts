@@ -90,25 +90,45 @@ const METADATA_FIELDS = new Set(['name', 'labels', 'environments']);
 
 /**
  * Every string of the document the fields above do not name (a data action's label, a summary
- * setting's participant labels, a field a kind gains later): all of it reaches the org or the
- * plan, so a credential pasted anywhere is found, as a field at its path.
+ * setting's participant labels, a field a kind gains later) in which `holds` finds something: all
+ * of it reaches the org or the plan, so a credential pasted anywhere is found, as a field at its
+ * path. Only such a string gets a path and a field (a large set has hundreds of thousands of
+ * strings and nearly none holds one), and the fields that are where the document was read from
+ * (its locations) are not read at all.
  */
-function otherStrings(r: AnyResource | PromptTest, named: ReadonlySet<string>): TextField[] {
+function otherStrings(r: AnyResource | PromptTest, named: ReadonlySet<string>, holds: (text: string) => boolean): TextField[] {
   const out: TextField[] = [];
-  const visit = (value: unknown, path: string): void => {
-    // A field named above is scanned there, whole (a test variable's list too).
-    if (named.has(path) || (r.kind === 'PromptTest' && EXPECTATIONS.test(path))) return;
+  const segments: string[] = [];
+  const visit = (value: unknown): void => {
     if (typeof value === 'string') {
-      if (value.length >= MIN_SCANNED_LENGTH) out.push(locatedField(r, path, path, value));
+      if (value.length < MIN_SCANNED_LENGTH) return;
+      const path = segments.join('.');
+      if (isNamed(path, named) || (r.kind === 'PromptTest' && EXPECTATIONS.test(path)) || !holds(value)) return;
+      out.push(locatedField(r, path, path, value));
       return;
     }
     if (value === null || typeof value !== 'object') return;
-    for (const [key, v] of Object.entries(value)) visit(v, `${path}.${key}`);
+    for (const key of Object.keys(value)) {
+      segments.push(key);
+      visit((value as Record<string, unknown>)[key]);
+      segments.pop();
+    }
   };
-  for (const [key, value] of Object.entries(r)) {
-    if (!NOT_DOCUMENT_TEXT.has(key)) visit(value, `${METADATA_FIELDS.has(key) ? 'metadata' : 'spec'}.${key}`);
+  for (const key of Object.keys(r)) {
+    if (NOT_DOCUMENT_TEXT.has(key)) continue;
+    segments.push(METADATA_FIELDS.has(key) ? 'metadata' : 'spec', key);
+    visit((r as unknown as Record<string, unknown>)[key]);
+    segments.length = 0;
   }
   return out;
+}
+
+/** `path`, or a field it lies in, is one named above and scanned there whole (a test variable's list). */
+function isNamed(path: string, named: ReadonlySet<string>): boolean {
+  for (let p = path; ; p = p.slice(0, p.lastIndexOf('.'))) {
+    if (named.has(p)) return true;
+    if (!p.includes('.')) return false;
+  }
 }
 
 /** A field located in its document (the locator is built on the first finding: nearly every field has none). */
@@ -196,7 +216,7 @@ export function checkSecrets(state: DesiredState, known: readonly KnownSecret[] 
   for (const r of resources) {
     const content = r.kind === 'PromptVersion' ? contentFields(r) : r.kind === 'Guide' ? guideFields(r) : r.kind === 'SummarySetting' ? summaryFields(r) : [];
     const named = [...content, ...metadataFields(r)];
-    const fields = [...named, ...otherStrings(r, new Set(named.map((f) => f.path)))];
+    const fields = [...named, ...otherStrings(r, new Set(named.map((f) => f.path)), (text) => scan(text).length > 0)];
     for (const f of fields) {
       if (f.text.length < MIN_SCANNED_LENGTH) continue;
       const found = scan(f.text);
