@@ -22,7 +22,8 @@ const OUTER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...ESCAPES];
  * What a value may be escaped as before one of OUTER_FORMS escapes it again: JSON in markdown or
  * XML, and any form the data itself holds (a live object or a model's answer quoting the value
  * HTML- or markdown-escaped, which the test and status reports escape once more). Only values
- * with characters an escape changes get more forms: a plain token keeps one.
+ * with characters an escape changes get more escaped forms: a plain token keeps one (and its
+ * base64 forms, base64Forms).
  */
 const INNER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...new Set([...INNER_ESCAPES, ...ESCAPES]), ...serverJsonForms()];
 
@@ -99,8 +100,8 @@ const MIN_BASE64_VALUE = 12;
  * value that also hold a neighbour's bits.
  */
 function base64Forms(value: string): string[] {
-  const bytes = Buffer.from(value, 'utf8');
   if (value.length < MIN_BASE64_VALUE) return [];
+  const bytes = Buffer.from(value, 'utf8');
   const forms = new Set<string>();
   for (const lead of [0, 1, 2]) {
     const encoded = Buffer.concat([Buffer.alloc(lead), bytes]).toString('base64');
