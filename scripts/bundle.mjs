@@ -48,25 +48,62 @@ const lazyListFormat = {
  * never sets: about 6 ms of every plan and apply. It is required when first used instead. The
  * build stops if got no longer imports and uses it exactly as patched here.
  */
-const lazyHttp2 = {
-  name: 'lazy-http2-wrapper',
+function lazyHttp2(source, path) {
+  const importLine = "import http2wrapper from 'http2-wrapper';";
+  const used = /\bhttp2wrapper\.(globalAgent|auto)\b/g;
+  const uses = source.match(used)?.length ?? 0;
+  // Every other mention is in a doc comment ([`http2wrapper.Agent`]): no code reads it but these.
+  const mentions = withoutComments(source).match(/\bhttp2wrapper\b/g)?.length ?? 0;
+  if (source.split(importLine).length !== 2 || uses !== 2 || mentions !== 3) {
+    throw new Error(`${path}: expected one import of http2-wrapper and two uses (globalAgent, auto), found ${uses} uses and ${mentions} mentions in code; look at lazyHttp2`);
+  }
+  // In the import's place, so that every other line keeps its number (stack traces).
+  const lazy = "let __http2wrapper; const __lazyHttp2wrapper = () => (__http2wrapper ??= require('http2-wrapper'));";
+  return source.replace(importLine, lazy).replace(used, '__lazyHttp2wrapper().$1');
+}
+
+/**
+ * got imports node:https with node:tls (about 7 ms) and cacheable-lookup with node:dns at load,
+ * for an https URL, the default checkServerIdentity and the `dnsCache` option: a plan against the
+ * local emulator (plain http) needs none of them. Each is required when first used instead; the
+ * identity check becomes a function that calls tls's, as got only passes it on to the request.
+ * The build stops if got no longer mentions them exactly as patched here.
+ */
+function lazyTls(source, path) {
+  // Other mentions of `https` are got's own option of that name (a local in the one function).
+  const counts = { 'https.request': 1, CacheableLookup: 2, 'import https ': 1, 'const { https }': 1 };
+  const code = withoutComments(source);
+  for (const [name, n] of Object.entries(counts)) {
+    const found = code.split(name).length - 1;
+    if (found !== n) throw new Error(`${path}: expected ${n} of \`${name}\` in code, found ${found}; look at lazyTls`);
+  }
+  // Each in its own place, so that every other line keeps its number (stack traces).
+  const patches = [
+    ["import { checkServerIdentity } from 'node:tls';", "const checkServerIdentity = (...args) => require('node:tls').checkServerIdentity(...args);"],
+    ["import https from 'node:https';", "let __https; const __lazyHttps = () => (__https ??= require('node:https'));"],
+    ['return https.request;', 'return __lazyHttps().request;'],
+    ["import CacheableLookup from 'cacheable-lookup';", "let __CacheableLookup; const __lazyCacheableLookup = () => (__CacheableLookup ??= require('cacheable-lookup').default);"],
+    ['new CacheableLookup()', 'new (__lazyCacheableLookup())()'],
+  ];
+  for (const [from, to] of patches) {
+    if (source.split(from).length !== 2) throw new Error(`${path}: expected one \`${from}\`; look at lazyTls`);
+    source = source.replace(from, to);
+  }
+  return source;
+}
+
+function withoutComments(source) {
+  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+}
+
+/** got's options module, with what promptctl does not use at start left to load when used. */
+const lazyGotOptions = {
+  name: 'lazy-got-options',
   setup(b) {
-    b.onLoad({ filter: /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const importLine = "import http2wrapper from 'http2-wrapper';";
-      const used = /\bhttp2wrapper\.(globalAgent|auto)\b/g;
-      const uses = source.match(used)?.length ?? 0;
-      // Every other mention is in a doc comment ([`http2wrapper.Agent`]): no code reads it but these.
-      const code = source.replace(/\/\*[\s\S]*?\*\//g, '');
-      const mentions = code.match(/\bhttp2wrapper\b/g)?.length ?? 0;
-      if (source.split(importLine).length !== 2 || uses !== 2 || mentions !== 3) {
-        throw new Error(`${args.path}: expected one import of http2-wrapper and two uses (globalAgent, auto), found ${uses} uses and ${mentions} mentions in code; look at the lazy-http2-wrapper plugin`);
-      }
-      // In the import's place, so that every other line keeps its number (stack traces).
-      const lazy = "let __http2wrapper; const __lazyHttp2wrapper = () => (__http2wrapper ??= require('http2-wrapper'));";
-      const contents = source.replace(importLine, lazy).replace(used, '__lazyHttp2wrapper().$1');
-      return { contents, loader: 'js' };
-    });
+    b.onLoad({ filter: /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/ }, (args) => ({
+      contents: lazyTls(lazyHttp2(readFileSync(args.path, 'utf8'), args.path), args.path),
+      loader: 'js',
+    }));
   },
 };
 
@@ -96,7 +133,7 @@ const yamlExportsOnce = {
 
 rmSync(`${OUT}.cache`, { force: true });
 await build({
-  plugins: [lazyListFormat, lazyHttp2, yamlExportsOnce],
+  plugins: [lazyListFormat, lazyGotOptions, yamlExportsOnce],
   entryPoints: [join(ROOT, 'dist', 'cli', 'bundle.js')],
   outfile: OUT,
   bundle: true,

@@ -15,7 +15,8 @@ import type { Attempt, CallSpec, HttpResult } from './exchange.js';
 /** The sockets to one host: kept alive, through a proxy where the environment names one for it. */
 export interface HostAgents {
   http: http.Agent;
-  https: https.Agent;
+  /** Absent where no URL of the target is https (got then never asks for it). */
+  https?: https.Agent;
 }
 
 /** What an attempt goes through: the transport's got instance, sockets, slots and pacing. */

@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
 import got, { type Got } from 'got';
-import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import { ApiError } from './errors.js';
 import { DEFAULT_TOKEN_SECONDS, TokenProvider } from './auth.js';
 import { Pacer, Semaphore, type RateBudget } from './ratelimit.js';
@@ -27,11 +27,23 @@ import type { CallSpec, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } fr
 
 
 /**
+ * node:https (with node:tls) and hpagent (which loads node:https) are loaded when a URL or a proxy
+ * needs them: TLS is about 7 ms of every start that talks only plain http (the local emulator).
+ */
+const loadLazily = createRequire(import.meta.url);
+
+/** The https agent's class, loaded then. */
+function httpsAgent(options: https.AgentOptions): https.Agent {
+  return new (loadLazily('node:https') as typeof https).Agent(options);
+}
+
+/**
  * Agents that reach a host through `proxy` (a URL proxyFor gave) by a CONNECT tunnel, for either
  * scheme: the request itself is never shown to the proxy. `timeout` bounds the wait for the proxy's
  * answer to CONNECT (hpagent's 'Proxy timeout'). Also the audit sinks' way out (cli/sink-agents.ts).
  */
-export function tunnelAgents(proxy: string, options: { keepAlive: boolean; maxSockets?: number; timeout?: number }): HostAgents {
+export function tunnelAgents(proxy: string, options: { keepAlive: boolean; maxSockets?: number; timeout?: number }): Required<HostAgents> {
+  const { HttpProxyAgent, HttpsProxyAgent } = loadLazily('hpagent') as typeof import('hpagent');
   // hpagent takes a URL, and reads of it only what TunnelProxy holds: an IPv6 proxy's host bare.
   const tunnel = { ...options, proxy: tunnelProxy(proxy) as unknown as URL };
   return { http: new HttpProxyAgent(tunnel), https: new HttpsProxyAgent(tunnel) };
@@ -107,7 +119,9 @@ export class Transport {
     this.failures = { apiUrl: opts.apiUrl, loginUrl: opts.loginUrl, scrub: (text) => opts.redactor.scrub(text), proxies: { api: via(opts.apiUrl), login: via(opts.loginUrl) } };
     // One socket per concurrent request, kept alive between them.
     const sockets = { keepAlive: true, maxSockets: opts.concurrency + 1 };
-    const direct = { http: new http.Agent(sockets), https: new https.Agent(sockets) };
+    // An https agent only if a base URL is https: a target's every call goes to one of them.
+    const tls = [opts.apiUrl, opts.loginUrl].some((u) => new URL(u).protocol === 'https:');
+    const direct: HostAgents = { http: new http.Agent(sockets), ...(tls ? { https: httpsAgent(sockets) } : {}) };
     const to = (base: string): HostAgents => {
       const proxy = opts.proxy ? proxyFor(new URL(base), opts.proxy) : undefined;
       // got's phase timeouts start only once the tunnel is up: `timeout` bounds the CONNECT, else
@@ -302,7 +316,7 @@ export class Transport {
 
   async close(): Promise<void> {
     this.closing.abort();
-    for (const a of new Set([this.agents.api.http, this.agents.api.https, this.agents.login.http, this.agents.login.https])) a.destroy();
+    for (const a of new Set([this.agents.api.http, this.agents.api.https, this.agents.login.http, this.agents.login.https])) a?.destroy();
   }
 
   /** POST TOKEN_PATH (/oauth/token) with the client credentials; resent freely (a token request changes nothing). */

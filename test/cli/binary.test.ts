@@ -59,7 +59,7 @@ describe('the promptctl binary', () => {
     expect(stats.retries).toBe(0);
 
     // got's http2 support (http2-wrapper with node:http2) is never loaded: promptctl does not use it
-    // (scripts/bundle.mjs makes it lazy). The preload records the modules the run loaded.
+    // (scripts/bundle.mjs makes it lazy, and TLS too). The preload records the modules the run loaded.
     const preload = join(dir.path, 'modules.cjs');
     const loaded = join(dir.path, 'modules.txt');
     writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, process.moduleLoadList.join('\\n')));\n`);
@@ -68,6 +68,8 @@ describe('the promptctl binary', () => {
     const modules = readFileSync(loaded, 'utf8').split('\n');
     expect(modules).toContain('NativeModule http');
     expect(modules.filter((m) => /\bhttp2\b/.test(m))).toEqual([]);
+    // Nor TLS against plain http (the embedded emulator): it loads for an https org only.
+    expect(modules.filter((m) => /\b(https|tls)\b/.test(m))).toEqual([]);
 
     // A V8 flag in NODE_OPTIONS makes V8 refuse the cache: the run still works, and says so.
     const flagged = await runCli(['validate'], { cwd: dir.path, env: { PROMPTCTL_STATS: '1', NODE_OPTIONS: '--max-old-space-size=2048' } });

@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 /** TLS for gateway.promptctl.test in front of the emulator's plain HTTP. */
-async function tlsFront(emu: TestEmulator): Promise<number> {
+async function tlsFront(emu: TestEmulator, host = '127.0.0.1'): Promise<number> {
   const port = Number(new URL(emu.url).port);
   const server: TlsServer = createTlsServer({ key: readFileSync(join(TLS, 'gateway.key')), cert: readFileSync(join(TLS, 'gateway.crt')) }, (s) => {
     const up = connect(port, '127.0.0.1');
@@ -36,7 +36,7 @@ async function tlsFront(emu: TestEmulator): Promise<number> {
     s.on('error', () => up.destroy());
     up.on('error', () => s.destroy());
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(0, host);
   await once(server, 'listening');
   open.push({ close: () => new Promise((r) => server.close(r)) });
   return (server.address() as AddressInfo).port;
@@ -140,5 +140,35 @@ describe('behind an HTTPS proxy', () => {
     expect(bad.stderr).toContain('HTTPS_PROXY must be an http:// or https:// proxy URL');
     expect(bad.stderr).not.toContain(PASSWORD);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+// node:https and node:tls load only for an https URL (scripts/bundle.mjs, genesys/transport.ts): a
+// plan straight to an https org, no proxy, still verifies its certificate and name.
+describe('straight to an https org', () => {
+  it('plans over TLS with the org\'s CA trusted, and refuses a certificate for another name', { timeout: 60_000 }, async () => {
+    const emu = await startTestEmulator();
+    open.push(emu);
+    const front = await tlsFront(emu);
+    dir = await fixtureCopy('basic');
+    const env = { ...emu.env, GENESYSCLOUD_API_URL: `https://127.0.0.1:${front}`, NODE_EXTRA_CA_CERTS: join(TLS, 'gateway.crt'), NODE_OPTIONS: undefined };
+    const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir.path, env });
+    expect(plan.code, plan.stderr).toBe(2);
+    expect(plan.stdout).toContain('to create');
+
+    // Without the CA, the certificate is not trusted: exit 1 in our words, no stack.
+    const untrusted = await runCli(['plan'], { cwd: dir.path, env: { ...env, NODE_EXTRA_CA_CERTS: undefined } });
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toMatch(/certificate/i);
+    expect(untrusted.stderr).not.toMatch(/\n\s+at /);
+
+    // Trusted, but the name (::1) is not the certificate's: tls's identity check still runs.
+    if (IPV6) {
+      const v6 = await tlsFront(emu, '::1');
+      const other = await runCli(['plan'], { cwd: dir.path, env: { ...env, GENESYSCLOUD_API_URL: `https://[::1]:${v6}` } });
+      expect(other.code).toBe(1);
+      expect(other.stderr).toMatch(/::1/);
+      expect(other.stderr).toMatch(/certificate|altnames/i);
+    }
   });
 });
