@@ -21,34 +21,40 @@ function checkedPhase(a: PlanAction): number {
 export function orderActions(actions: PlanAction[]): PlanAction[] {
   const n = actions.length;
   const index = new Map<string, number>();
+  const phase = new Array<number>(n);
+  // Those ready from the start, and those that wait: a plan with nothing to do (thousands of
+  // noops, none waiting) is only sorted, in one pass over it.
+  const start: number[] = [];
+  const waits: number[] = [];
   for (let i = 0; i < n; i++) {
-    const address = actions[i]!.address;
-    if (index.has(address)) throw new Error(`internal: two plan actions for ${address}`);
-    index.set(address, i);
+    const a = actions[i]!;
+    if (index.has(a.address)) throw new Error(`internal: two plan actions for ${a.address}`);
+    index.set(a.address, i);
+    phase[i] = checkedPhase(a);
+    const deps = a.dependsOn;
+    a.dependsOn = deps.length === 0 ? [] : deps.length === 1 ? [deps[0]!] : [...new Set(deps)].sort();
+    (deps.length === 0 ? start : waits).push(i);
   }
   // Among the actions ready at once: by phase, then by address (code-unit order, as sort() has it).
-  const phase = actions.map(checkedPhase);
+  sortReady(start, phase, actions);
+  if (waits.length === 0) return start.map((i) => actions[i]!);
+
   const before = (i: number, j: number): boolean => {
     if (phase[i] !== phase[j]) return phase[i]! < phase[j]!;
     return actions[i]!.address < actions[j]!.address;
   };
   const waiting = new Array<number>(n).fill(0);
   const dependents = new Array<number[] | undefined>(n);
-  const start: number[] = [];
-  for (let i = 0; i < n; i++) {
+  for (const i of waits) {
     const a = actions[i]!;
-    const deps = a.dependsOn;
-    a.dependsOn = deps.length === 0 ? [] : deps.length === 1 ? [deps[0]!] : [...new Set(deps)].sort();
     for (const d of a.dependsOn) {
       const at = index.get(d);
       if (at === undefined) throw new Error(`internal: ${a.address} depends on ${d}, which has no action`);
       (dependents[at] ??= []).push(i);
     }
     waiting[i] = a.dependsOn.length;
-    if (waiting[i] === 0) start.push(i);
   }
   // The actions ready from the start, in order; those that become ready later wait in a heap.
-  sortReady(start, phase, actions);
   const later = new Heap<number>(before);
   const out: PlanAction[] = [];
   let next = 0;
