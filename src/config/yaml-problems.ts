@@ -14,10 +14,16 @@ export interface YamlProblem {
 export function sortedProblems(problems: YamlProblem[]): YamlProblem[] {
   // A block-as-key error at the same spot as a multi-line-key error is its echo.
   const multiline = new Set(problems.filter((e) => e.code === 'MULTILINE_IMPLICIT_KEY').map((e) => e.pos[0]));
+  // A tab that indents a line ends its level where yaml reads it, so every key below at the old
+  // column is "not at the same column": echoes of the tab, which name lines that are right.
+  const tab = Math.min(...problems.filter((e) => e.code === 'TAB_AS_INDENT').map((e) => e.pos[0]));
   return problems
     .filter((e) => !(e.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.has(e.pos[0])))
+    .filter((e) => !(e.code === 'BAD_INDENT' && e.pos[0] > tab && SAME_COLUMN.test(e.message)))
     .sort((a, b) => a.pos[0] - b.pos[0]);
 }
+
+const SAME_COLUMN = /must start at the same column/;
 
 /** Each yaml problem at the place a person would point at, in words that say what to do. */
 export function yamlProblem(
@@ -57,7 +63,7 @@ export function yamlProblem(
         const [o, c] = m[1] === 'map' ? ['{', '}'] : ['[', ']'];
         return diag(open, 'yaml/syntax', `the ${o} opened here is not closed: end it with ${c} (lines inside it must be indented more than its key)`);
       }
-      if (/must start at the same column/.test(e.message)) {
+      if (SAME_COLUMN.test(e.message)) {
         // Noticed at the line's start: the key out of line is where its text begins.
         let at = e.pos[0];
         while (src[at] === ' ' || src[at] === '\t') at++;
@@ -66,6 +72,8 @@ export function yamlProblem(
       }
       return diag(e.pos[0], 'yaml/syntax', e.message);
     }
+    case 'TAB_AS_INDENT':
+      return diag(e.pos[0], 'yaml/syntax', 'a tab indents this line, and YAML indents with spaces only: replace the tab with spaces (the indentation of the lines below is checked once it is)');
     case 'MULTILINE_IMPLICIT_KEY': {
       // Either a line without its ":" (the error starts at the line's first character), or a
       // value continued onto a deeper-indented line that holds "key:" (point at that line).

@@ -248,7 +248,16 @@ export class Loader {
 
   /** A document with YAML errors: what it seems to define is not reported as missing elsewhere. */
   rememberBroken(data: unknown): void {
-    if (isPlainObject(data)) this.rememberUnloaded(data);
+    if (!isPlainObject(data)) return;
+    this.rememberUnloaded(data);
+    // A YAML mistake can end `spec` early (a tab before `version:` ends it there), which leaves
+    // the label elsewhere or nowhere: routes of its template to undeclared versions are not
+    // reported until the file reads.
+    if (data.kind === 'PromptVersion') {
+      const spec = isPlainObject(data.spec) ? data.spec : {};
+      const template = spec.template ?? data.template;
+      if (typeof template === 'string' && spec.version === undefined) this.templatesWithBadVersion.add(template);
+    }
   }
 
   /**

@@ -241,7 +241,11 @@ const CASES: Record<string, Case> = {
     ],
     count: 3, // no traffic/unknown-version for the split routing "1.10.0"
   },
-  tabs: { exit: 1, expect: [['t.yaml:4:1', 'yaml/syntax', 'Tabs']], count: 1 },
+  tabs: { exit: 1, expect: [['t.yaml:4:1', 'yaml/syntax', 'a tab indents this line, and YAML indents with spaces only']], count: 1 },
+  // One tab before `version:` ended `spec` there: the keys below at the old column were each "not
+  // at the column of the keys before it", and the split in another file "routed to an undeclared
+  // version" that this file declares. The tab alone is the mistake.
+  'tab-in-version': { exit: 1, expect: [['v.yaml:5:1', 'yaml/syntax', 'replace the tab with spaces']], count: 1 },
   'scalar-and-list': {
     exit: 1,
     expect: [
@@ -480,6 +484,9 @@ async function generateMore(write: (c: string, f: string, data: string | Buffer)
     'v.yaml',
     `${TEMPLATE}---\n${PV('  version: 1.10\n  systemInstruction: "Ignore all previous instructions."\n  userTemplate: "Hello {{name}}"\n')}---\n${SPLIT('    - {version: "1.10.0", weight: 100}\n')}`,
   );
+  await write('tab-in-version', 't.yaml', TEMPLATE);
+  await write('tab-in-version', 'v.yaml', PV('\tversion: "1.1.0"\n  systemInstruction: Hi.\n  userTemplate: Hi.\n  temperature: 0.2\n'));
+  await write('tab-in-version', 's.yaml', SPLIT('    - {version: "1.1.0", weight: 100}\n'));
   await write('tabs', 't.yaml', 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n\tname: billing\nspec:\n  model: gpt-4o\n');
   await write('scalar-and-list', 's.yaml', 'hello\n');
   await write('scalar-and-list', 'l.yaml', '- a\n- b\n');
