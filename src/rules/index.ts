@@ -4,6 +4,7 @@ import { defaultConfig } from '../model/normalize.js';
 import type { DesiredState, Guide, PromptTemplate, PromptVersion, SafetyFilter, SummarySetting } from '../model/types.js';
 import { checkFilters } from './filters.js';
 import { checkGuides } from './guides.js';
+import { checkHiddenText } from './hidden-text.js';
 import { checkInjection } from './injection.js';
 import { checkLabels } from './labels.js';
 import { checkNames } from './names.js';
@@ -38,6 +39,7 @@ export function ruleFindings(state: DesiredState, ctx: RuleContext = {}): Diagno
     ...checkSummarySettings(state),
     ...checkTests(state, ctx),
     ...checkInjection(state),
+    ...checkHiddenText(state),
     ...checkSecrets(state, ctx.knownSecrets),
     ...checkPii(state),
   ];
@@ -72,8 +74,8 @@ export interface TextOnlyGuide {
 }
 
 /**
- * The rules that look only inside one document's own text (injection, secrets, PII, placeholders
- * and variable declarations), for documents that could not join the desired state. `others` are
+ * The rules that look only inside one document's own text (injection, hidden characters, secrets,
+ * PII, placeholders and variable declarations), for documents that could not join the desired state. `others` are
  * templates and filters whose description is usable (scanned for secrets); `aiStudio` guides and
  * summary settings whose instruction or prompt is usable. Messages as written, like `ruleFindings`.
  */
@@ -101,6 +103,7 @@ export function textRuleFindings(
     ...versions.flatMap((t) => checkVersionPlaceholders(t.version, { unused: t.allTextKnown, variables: t.variablesKnown })),
     ...guides.flatMap((g) => checkGuidePlaceholders(g.guide, { unused: g.allTextKnown, variables: g.variablesKnown })),
     ...checkInjection(state),
+    ...checkHiddenText(state),
     ...checkSecrets(state, knownSecrets),
     ...checkPii(state),
   ];

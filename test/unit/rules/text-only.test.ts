@@ -22,6 +22,11 @@ describe('runTextRules (documents outside the desired state)', () => {
     ]);
   });
 
+  it('finds hidden characters in a version kept out of the desired state too', () => {
+    const ds = runTextRules([{ version: { ...v(), systemInstruction: 'Be kind.\u202e' }, variablesKnown: true, allTextKnown: true }]);
+    expect(ds.map((d) => d.rule)).toContain('text/bidi-control');
+  });
+
   it('leaves placeholders and variables alone when the variables are unknown', () => {
     const ds = runTextRules([{ version: { ...v(), variables: [] }, variablesKnown: false, allTextKnown: true }]);
     expect(ds.map((d) => d.rule)).toEqual(['injection/phrase']);
