@@ -81,6 +81,8 @@ function matches(pattern: string, value: string): boolean {
 export function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'empty';
   if (v instanceof Uint8Array) return 'binary data (!!binary)';
+  // What yaml makes of !!timestamp: not a mapping, whatever typeof says.
+  if (v instanceof Date) return 'a timestamp (!!timestamp)';
   if (typeof v === 'string') return `"${clip(v)}"`;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return 'a list';

@@ -241,6 +241,15 @@ const CASES: Record<string, Case> = {
     ],
     count: 3, // no traffic/unknown-version for the split routing "1.10.0"
   },
+  // yaml makes a Date of !!timestamp: it was "a mapping".
+  'standard-tags': {
+    exit: 1,
+    expect: [
+      ['t.yaml:7:28', 'schema/type', 'spec.description must be a string, not a timestamp (!!timestamp)'],
+      ['v.yaml:7:25', 'schema/type', 'spec.description must be a string, not binary data (!!binary)'],
+    ],
+    count: 2,
+  },
   tabs: { exit: 1, expect: [['t.yaml:4:1', 'yaml/syntax', 'a tab indents this line, and YAML indents with spaces only']], count: 1 },
   // One tab before `version:` ended `spec` there: the keys below at the old column were each "not
   // at the column of the keys before it", and the split in another file "routed to an undeclared
@@ -487,6 +496,8 @@ async function generateMore(write: (c: string, f: string, data: string | Buffer)
   await write('tab-in-version', 't.yaml', TEMPLATE);
   await write('tab-in-version', 'v.yaml', PV('\tversion: "1.1.0"\n  systemInstruction: Hi.\n  userTemplate: Hi.\n  temperature: 0.2\n'));
   await write('tab-in-version', 's.yaml', SPLIT('    - {version: "1.1.0", weight: 100}\n'));
+  await write('standard-tags', 't.yaml', `${TEMPLATE}  description: !!timestamp 2001-12-14\n`);
+  await write('standard-tags', 'v.yaml', `${TEMPLATE.replace('billing', 'billing-v')}  description: !!binary aGVsbG8=\n`);
   await write('tabs', 't.yaml', 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n\tname: billing\nspec:\n  model: gpt-4o\n');
   await write('scalar-and-list', 's.yaml', 'hello\n');
   await write('scalar-and-list', 'l.yaml', '- a\n- b\n');
