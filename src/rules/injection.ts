@@ -5,7 +5,8 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
 import { collapseWhitespace } from '../util/escapes.js';
 import { instructionFindings, JAILBREAK_MODE, S } from './injection-mentions.js';
-import { allPromptFields, findingDiagnostics, scanner, type NamedPattern } from './util.js';
+import { withoutInvisible } from './invisible.js';
+import { allPromptFields, findingDiagnostics, scanner, type NamedPattern, type PatternFinding } from './util.js';
 
 /** Not after a negation: "never reveal the system prompt" is a defence, not an attack. */
 const NOT_NEGATED = `(?<!(?:\\bnot|\\bnever|\\bno|\\bnor|n't|n’t)${S})`;
@@ -49,16 +50,23 @@ export function checkInjection(state: DesiredState): Diagnostic[] {
   const scanTokens = scanner(ROLE_TOKENS);
   for (const f of allPromptFields(state)) {
     if (f.text.length === 0) continue;
-    const phrases = instructionFindings(f.text, scanPhrases(f.text));
+    // Read as the model reads it: a zero-width character inside a phrase hides it from a pattern,
+    // not from the model. Findings are placed and quoted in the text as written.
+    const folded = withoutInvisible(f.text);
+    const text = folded?.text ?? f.text;
+    const placed = (xs: PatternFinding[]): PatternFinding[] => (folded ? xs.map((x) => placeIn(x, folded.original)) : xs);
+    const written = (x: PatternFinding): string => f.text.slice(x.index, x.index + x.length);
+    const shown = (x: PatternFinding): string => collapseWhitespace(withoutInvisible(written(x))?.text ?? written(x));
+    const phrases = placed(instructionFindings(text, scanPhrases(text)));
     if (phrases.length > 0) {
       out.push(
         ...findingDiagnostics(f, phrases, 'error', 'injection/phrase', (x) => {
-          const phrase = collapseWhitespace(f.text.slice(x.index, x.index + x.length));
-          return `prompt-injection phrase "${phrase}" in ${f.label} (${x.name}); a prompt must not contain instructions to abandon its own rules`;
+          const hidden = folded && withoutInvisible(written(x)) ? ' (with characters no one sees inside it)' : '';
+          return `prompt-injection phrase "${shown(x)}"${hidden} in ${f.label} (${x.name}); a prompt must not contain instructions to abandon its own rules`;
         }),
       );
     }
-    const tokens = scanTokens(f.text);
+    const tokens = placed(scanTokens(text));
     if (tokens.length === 0) continue;
     out.push(
       ...findingDiagnostics(
@@ -66,9 +74,16 @@ export function checkInjection(state: DesiredState): Diagnostic[] {
         tokens,
         'error',
         'injection/role-token',
-        (x) => `role-override token "${f.text.slice(x.index, x.index + x.length)}" in ${f.label} (${x.name}); chat-format control tokens can forge a system or user turn`,
+        (x) => `role-override token "${shown(x)}" in ${f.label} (${x.name}); chat-format control tokens can forge a system or user turn`,
       ),
     );
   }
   return out;
+}
+
+/** A finding in the text without invisible characters, placed in the text as written. */
+function placeIn(x: PatternFinding, original: (index: number) => number): PatternFinding {
+  const start = original(x.index);
+  const end = original(x.index + x.length - 1) + 1;
+  return { ...x, index: start, length: end - start };
 }

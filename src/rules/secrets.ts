@@ -1,9 +1,8 @@
 // Credentials in prompt text, labels and tests: API keys, private keys, bearer tokens. Errors;
 // the message never repeats the secret (diagnostics end up in CI logs).
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { AnyResource, DesiredState, PromptTest, SourceLocation } from '../model/types.js';
-import { contentFields, findingDiagnostics, guideFields, locate, scanner, summaryFields, type KnownSecret, type NamedPattern, type TextField } from './util.js';
-import { textLocator } from '../model/text-origin.js';
+import type { AnyResource, DesiredState, PromptTest } from '../model/types.js';
+import { contentFields, findingDiagnostics, guideFields, locate, locatedField, scanner, summaryFields, type KnownSecret, type NamedPattern, type TextField } from './util.js';
 import { maskFor } from '../util/secrets.js';
 import { regexLiteral } from '../util/regex-literal.js';
 
@@ -129,21 +128,6 @@ function isNamed(path: string, named: ReadonlySet<string>): boolean {
     if (named.has(p)) return true;
     if (!p.includes('.')) return false;
   }
-}
-
-/** A field located in its document (the locator is built on the first finding: nearly every field has none). */
-function locatedField(r: AnyResource | PromptTest, path: string, label: string, text: string): TextField {
-  let at: TextField['at'] | undefined;
-  return { path, label, text, at: (offset: number) => (at ??= textLocator({ ...nearestLocation(r, path), exact: false, indentColumn: 1 }, text))(offset) };
-}
-
-/** Where `path` is, or the nearest of its parents that the document locates (the document's start at worst). */
-function nearestLocation(r: AnyResource | PromptTest, path: string): SourceLocation {
-  for (let p = path; p !== ''; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
-    const at = r.locations[p];
-    if (at) return at;
-  }
-  return r.source;
 }
 
 function testFields(t: PromptTest): { path: string; label: string; text: string }[] {

@@ -1,6 +1,6 @@
 // Shared helpers for rules: building diagnostics at model locations, and the texts to scan.
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
-import type { Config, FieldLocations, Guide, PromptVersion, SourceLocation, SummarySetting, TextOrigin } from '../model/types.js';
+import type { AnyResource, Config, FieldLocations, Guide, PromptTest, PromptVersion, SourceLocation, SummarySetting, TextOrigin } from '../model/types.js';
 import { textLocator } from '../model/text-origin.js';
 import type { NamedSecret } from '../util/secrets.js';
 
@@ -80,6 +80,30 @@ function field(v: Located & { textOrigins?: Record<string, TextOrigin> }, path: 
   let at: ((offset: number) => SourceLocation) | undefined;
   const locator = () => textLocator(v.textOrigins?.[path] ?? { ...locate(v, path), exact: false, indentColumn: 1 }, text);
   return { path, label, text, at: (offset) => (at ??= locator())(offset) };
+}
+
+/** A field of any document, located in it (the locator is built on the first finding: nearly every field has none). */
+export function locatedField(r: AnyResource | PromptTest, path: string, label: string, text: string): TextField {
+  let at: TextField['at'] | undefined;
+  return { path, label, text, at: (offset: number) => (at ??= textLocator({ ...nearestLocation(r, path), exact: false, indentColumn: 1 }, text))(offset) };
+}
+
+/** Where `path` is, or the nearest of its parents that the document locates (the document's start at worst). */
+function nearestLocation(r: AnyResource | PromptTest, path: string): SourceLocation {
+  for (let p = path; p !== ''; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
+    const at = r.locations[p];
+    if (at) return at;
+  }
+  return r.source;
+}
+
+/** The text defaults of a version's or guide's variables: substituted into the prompt when a call leaves them out. */
+export function variableDefaultFields(r: PromptVersion | Guide): TextField[] {
+  const out: TextField[] = [];
+  r.variables.forEach((x, i) => {
+    if ('default' in x && typeof x.default === 'string') out.push(locatedField(r, `spec.variables.${i}.default`, `variable "${x.name}" default`, x.default));
+  });
+  return out;
 }
 
 /** The prompt proper: system instruction and user template. */
@@ -174,18 +198,20 @@ export function scanner(patterns: readonly NamedPattern[]): (text: string) => Pa
 }
 
 /** Diagnostics for findings in one field, capped, with a closing note when capped. */
-export function findingDiagnostics(
+export function findingDiagnostics<F extends { index: number } = PatternFinding>(
   f: TextField,
-  findings: readonly PatternFinding[],
+  findings: readonly F[],
   severity: Severity,
   rule: string,
-  message: (finding: PatternFinding) => string,
+  message: (finding: F) => string,
+  /** How many there are, when `findings` holds only the first MAX_FINDINGS_PER_FIELD + 1. */
+  total = findings.length,
 ): Diagnostic[] {
   const out = findings.slice(0, MAX_FINDINGS_PER_FIELD).map((x) => diagnostic(f.at(x.index), severity, rule, message(x)));
-  if (findings.length > MAX_FINDINGS_PER_FIELD) {
+  if (total > MAX_FINDINGS_PER_FIELD && findings.length > MAX_FINDINGS_PER_FIELD) {
     const next = findings[MAX_FINDINGS_PER_FIELD]!;
     out.push(
-      diagnostic(f.at(next.index), severity, rule, `${findings.length - MAX_FINDINGS_PER_FIELD} more like this in ${f.label}`),
+      diagnostic(f.at(next.index), severity, rule, `${total - MAX_FINDINGS_PER_FIELD} more like this in ${f.label}`),
     );
   }
   return out;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkHiddenText, describeCodePoint, tagText } from '../../../src/rules/hidden-text.js';
-import { guide, state, version } from './build.js';
+import { guide, state, variable, version } from './build.js';
 
 const tags = (ascii: string) => [...ascii].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
 const run = (systemInstruction: string, userTemplate = '') => checkHiddenText(state({ versions: [version('t', '1.0.0', { systemInstruction, userTemplate })] }));
@@ -32,6 +32,32 @@ describe('hidden text in prompts', () => {
 
   it('leaves what writing uses alone: tabs and line breaks, direction marks, joiners in emoji and Persian, other scripts', () => {
     expect(run('a\tb\r\nc', 'שלום \u200f עולם, می\u200cخواهم, 👨\u200d👩\u200d👧, 日本語, café')).toEqual([]);
+    // England's and Wales's flags are tag sequences; Thai separates words with a zero-width
+    // space; a Mongolian vowel separator, a CJK variant and an emoji's presentation selector.
+    expect(run('🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f} 🏴\u{e0067}\u{e0062}\u{e0077}\u{e006c}\u{e0073}\u{e007f}', 'สวัสดี\u200bครับ ᠨᠢᠭᠡ\u180eᠠ 葛\u{e0100} ❤\ufe0f')).toEqual([]);
+  });
+
+  it('flags tags after a flag beyond its subdivision, variation selectors in a row, fillers, and a zero-width space in English', () => {
+    const ds = run(`🏴${tags('gbeng')}\u{e007f}${tags('hi')} x\u{e0100}\u{e0101}\u{e0102} \u3164\uffa0 a\u200bb`);
+    expect(ds.map((d) => [d.rule, d.message.split(' in systemInstruction')[0]])).toEqual([
+      ['text/tag-characters', '2 invisible Unicode tag characters'],
+      ['text/hidden-character', '3 variation selectors in a row'],
+      ['text/hidden-character', 'U+3164 (HANGUL FILLER)'],
+      ['text/hidden-character', 'U+FFA0 (HALFWIDTH HANGUL FILLER)'],
+      ['text/hidden-character', 'U+200B (ZERO WIDTH SPACE)'],
+    ]);
+  });
+
+  it('names a repeated character once, and counts past the first ten findings without keeping them', () => {
+    expect(run('a\u200b\u200b\u200bb')[0]!.message).toMatch(/^U\+200B \(ZERO WIDTH SPACE\) ×3 in systemInstruction/);
+    const ds = run('a\u200b'.repeat(200_000));
+    expect(ds).toHaveLength(11);
+    expect(ds[10]!.message).toBe('199990 more like this in systemInstruction');
+  });
+
+  it('checks variables\' text defaults, which are sent in the prompt', () => {
+    const v = version('t', '1.0.0', { systemInstruction: 'ok', userTemplate: '{{x}}', variables: [variable('x', { default: 'a\u202eb', required: false })] });
+    expect(checkHiddenText(state({ versions: [v] })).map((d) => [d.rule, d.message.split(',')[0]])).toEqual([['text/bidi-control', 'U+202E (RIGHT-TO-LEFT OVERRIDE) in variable "x" default']]);
   });
 
   it('looks at every text sent to a model: few-shot examples and guides too', () => {
