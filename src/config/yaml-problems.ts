@@ -14,12 +14,13 @@ export interface YamlProblem {
 export function sortedProblems(problems: YamlProblem[]): YamlProblem[] {
   // A block-as-key error at the same spot as a multi-line-key error is its echo.
   const multiline = new Set(problems.filter((e) => e.code === 'MULTILINE_IMPLICIT_KEY').map((e) => e.pos[0]));
-  // A tab that indents a line ends its level where yaml reads it, so every key below at the old
-  // column is "not at the same column": echoes of the tab, which name lines that are right.
+  // A tab that indents a line ends its level where yaml reads it: what yaml says of the lines
+  // below ("not at the same column", "a value continued deeper") is read through that mistake and
+  // names lines that are right. Those lines are checked once the tab is gone; every tab is shown.
   const tab = Math.min(...problems.filter((e) => e.code === 'TAB_AS_INDENT').map((e) => e.pos[0]));
   return problems
     .filter((e) => !(e.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.has(e.pos[0])))
-    .filter((e) => !(e.code === 'BAD_INDENT' && e.pos[0] > tab && SAME_COLUMN.test(e.message)))
+    .filter((e) => e.pos[0] <= tab || e.code === 'TAB_AS_INDENT')
     .sort((a, b) => a.pos[0] - b.pos[0]);
 }
 
@@ -73,7 +74,7 @@ export function yamlProblem(
       return diag(e.pos[0], 'yaml/syntax', e.message);
     }
     case 'TAB_AS_INDENT':
-      return diag(e.pos[0], 'yaml/syntax', 'a tab indents this line, and YAML indents with spaces only: replace the tab with spaces (the indentation of the lines below is checked once it is)');
+      return diag(e.pos[0], 'yaml/syntax', 'a tab indents this line, and YAML indents with spaces only: replace the tab with spaces (the lines below are checked once it is)');
     case 'MULTILINE_IMPLICIT_KEY': {
       // Either a line without its ":" (the error starts at the line's first character), or a
       // value continued onto a deeper-indented line that holds "key:" (point at that line).

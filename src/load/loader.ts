@@ -92,6 +92,7 @@ export class Loader {
   private readonly unloadedTemplates = new Set<string>();
   private readonly unloadedVersions = new Set<string>();
   private readonly templatesWithBadVersion = new Set<string>();
+  private unreadableVersion = false;
   private readonly unloadedGuides = new Set<string>();
   private readonly unloadedFilters = new Set<string>();
   /** `model` values the schema refused as no model id at all, said as unknown models at the end. */
@@ -256,7 +257,8 @@ export class Loader {
     if (data.kind === 'PromptVersion') {
       const spec = isPlainObject(data.spec) ? data.spec : {};
       const template = spec.template ?? data.template;
-      if (typeof template === 'string' && spec.version === undefined) this.templatesWithBadVersion.add(template);
+      if (typeof template !== 'string') this.unreadableVersion = true;
+      else if (spec.version === undefined) this.templatesWithBadVersion.add(template);
     }
   }
 
@@ -294,6 +296,7 @@ export class Loader {
       unloadedTemplates: this.unloadedTemplates,
       unloadedVersions: this.unloadedVersions,
       templatesWithBadVersion: this.templatesWithBadVersion,
+      unreadableVersion: this.unreadableVersion,
       unloadedGuides: this.unloadedGuides,
       unloadedFilters: this.unloadedFilters,
       jsonSchemaProblem: userSchemaProblem,

@@ -26,7 +26,7 @@ import { didYouMean } from '../util/suggest.js';
 import { controlCharacter } from './names.js';
 import { checkShadowedResponses } from './test-responses.js';
 import { checkGuideVars, checkTemplateVars, versionsLabel, type Err, type VersionTarget } from './test-vars.js';
-import { diagnostic, locate, type RuleContext } from './util.js';
+import { diagnostic, labelsUnsure, locate, type RuleContext } from './util.js';
 
 interface Indexes {
   templates: Map<string, PromptTemplate>;
@@ -211,7 +211,7 @@ function versionTarget(t: PromptTest, ix: Indexes, ctx: RuleContext, err: Err): 
   if (version !== undefined) {
     const v = declared.find((x) => x.version === version);
     if (v) return { template, name, versions: [v], how: 'pinned', partial: false };
-    if (!ctx.unloadedVersions?.has(`${name}@${version}`) && !ctx.templatesWithBadVersion?.has(name)) {
+    if (!ctx.unloadedVersions?.has(`${name}@${version}`) && !labelsUnsure(ctx, name)) {
       err(
         locate(t, 'spec.target.version'),
         'tests/unknown-version',
@@ -241,7 +241,7 @@ function versionTarget(t: PromptTest, ix: Indexes, ctx: RuleContext, err: Err): 
   const latest = labels.at(-1);
   const v = declared.find((x) => x.version === latest);
   if (!v) {
-    if (!ctx.templatesWithBadVersion?.has(name) && ![...(ctx.unloadedVersions ?? [])].some((x) => x.startsWith(`${name}@`))) {
+    if (!labelsUnsure(ctx, name) && ![...(ctx.unloadedVersions ?? [])].some((x) => x.startsWith(`${name}@`))) {
       err(locate(t, 'spec.target.template'), 'tests/no-version', `template "${name}" has no PromptVersion here to test`);
     }
     return undefined;
@@ -340,7 +340,7 @@ function checkGatewayAssertion(
   if (a.type !== 'routedTo') return;
   const declared = ix.versions.get(spec.template) ?? [];
   if (!declared.some((v) => v.version === a.value)) {
-    if (declared.length > 0 && !ctx.unloadedVersions?.has(`${spec.template}@${a.value}`) && !ctx.templatesWithBadVersion?.has(spec.template)) {
+    if (declared.length > 0 && !ctx.unloadedVersions?.has(`${spec.template}@${a.value}`) && !labelsUnsure(ctx, spec.template)) {
       const list = declared.map((v) => v.version).sort(compareVersionLabels);
       err(at, 'tests/unknown-version', `version ${a.value} of template "${spec.template}" is not declared by any PromptVersion${didYouMean(a.value, list)}; declared: ${list.join(', ')}`);
     }

@@ -2,7 +2,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
 import { didYouMean } from '../util/suggest.js';
-import { diagnostic, locate, type RuleContext } from './util.js';
+import { diagnostic, labelsUnsure, locate, type RuleContext } from './util.js';
 
 export function checkTraffic(state: DesiredState, ctx: RuleContext = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -29,7 +29,7 @@ export function checkTraffic(state: DesiredState, ctx: RuleContext = {}): Diagno
     const declared = versionsOf.get(s.template) ?? new Set<string>();
     // Without the template there is nothing to check versions against (references reports it).
     // Nor when one of its versions has a broken label: the route may name what it was meant to be.
-    const checkVersions = (templates.has(s.template) || declared.size > 0) && !ctx.templatesWithBadVersion?.has(s.template);
+    const checkVersions = (templates.has(s.template) || declared.size > 0) && !labelsUnsure(ctx, s.template);
     const firstRoute = new Map<string, number>();
     s.routes.forEach((r, i) => {
       // Looked up only to report (reading locations works them out: load/lazy-locations.ts).

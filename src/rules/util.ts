@@ -11,6 +11,8 @@ export interface RuleContext {
   unloadedVersions?: ReadonlySet<string>;
   /** Templates with a version whose label is not a semver string (which label was meant is unknown). */
   templatesWithBadVersion?: ReadonlySet<string>;
+  /** A PromptVersion failed to load whose template cannot be read either: any template's label may be its. */
+  unreadableVersion?: boolean;
   /** Names of Guides and SafetyFilters that failed to load. */
   unloadedGuides?: ReadonlySet<string>;
   unloadedFilters?: ReadonlySet<string>;
@@ -56,6 +58,11 @@ export function diagnostic(at: SourceLocation, severity: Severity, rule: string,
 export interface Located {
   source: SourceLocation;
   locations: FieldLocations;
+}
+
+/** Whether a label of `template` may be one a broken document meant (undeclared-version errors wait for it to read). */
+export function labelsUnsure(ctx: RuleContext, template: string): boolean {
+  return ctx.unreadableVersion === true || ctx.templatesWithBadVersion?.has(template) === true;
 }
 
 /** The location of a field (dotted path), falling back to the document. */

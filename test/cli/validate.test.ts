@@ -255,6 +255,9 @@ const CASES: Record<string, Case> = {
   // at the column of the keys before it", and the split in another file "routed to an undeclared
   // version" that this file declares. The tab alone is the mistake.
   'tab-in-version': { exit: 1, expect: [['v.yaml:5:1', 'yaml/syntax', 'replace the tab with spaces']], count: 1 },
+  // Before `template:`, the tab leaves no template to read: no route or test is judged by it. Below
+  // it, a continued-value echo and a line truly out of line wait for the tab to go.
+  'tab-in-template': { exit: 1, expect: [['v.yaml:4:1', 'yaml/syntax', 'the lines below are checked once it is']], count: 1 },
   'scalar-and-list': {
     exit: 1,
     expect: [
@@ -498,6 +501,9 @@ async function generateMore(write: (c: string, f: string, data: string | Buffer)
   await write('tab-in-version', 's.yaml', SPLIT('    - {version: "1.1.0", weight: 100}\n'));
   await write('standard-tags', 't.yaml', `${TEMPLATE}  description: !!timestamp 2001-12-14\n`);
   await write('standard-tags', 'v.yaml', `${TEMPLATE.replace('billing', 'billing-v')}  description: !!binary aGVsbG8=\n`);
+  await write('tab-in-template', 't.yaml', TEMPLATE);
+  await write('tab-in-template', 'v.yaml', 'apiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n\ttemplate: billing\n  version: "1.1.0"\n  systemInstruction: Hi.\n  userTemplate: Hi.\n   temperature: 0.2\n');
+  await write('tab-in-template', 's.yaml', SPLIT('    - {version: "1.1.0", weight: 100}\n'));
   await write('tabs', 't.yaml', 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n\tname: billing\nspec:\n  model: gpt-4o\n');
   await write('scalar-and-list', 's.yaml', 'hello\n');
   await write('scalar-and-list', 'l.yaml', '- a\n- b\n');
