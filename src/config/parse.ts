@@ -166,6 +166,18 @@ function parseDocuments(src: string, file: string): ParseResult {
     }
     // An empty document (a trailing `---`, a comment-only file) holds nothing to check.
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
+    // A value no field takes, which the schema cannot tell from one (a timestamp passes for a mapping).
+    const tagged = /!!|!<|%TAG/.test(src) ? yamlOnlyValues(doc, src) : [];
+    if (tagged.length > 0) {
+      for (const t of tagged) diagnostics.push(diag(t.at, 'yaml/tag', `!!${t.tag} makes ${YAML_ONLY_TAGS[t.tag]}, which no field of a promptctl document takes: drop the tag (quote the value if it is text)`));
+      // Known by its name, so that what refers to it is not an error too.
+      try {
+        broken.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+      } catch {
+        /* nothing to learn from it */
+      }
+      return;
+    }
     let data: unknown;
     try {
       const plain = plainData(doc.contents);
@@ -209,6 +221,30 @@ function parseDocuments(src: string, file: string): ParseResult {
     documents.push({ file, index, doc, data, src, lineCounter });
   });
   return broken.length ? { documents, diagnostics, broken } : { documents, diagnostics };
+}
+
+/** yaml's tags beyond the core schema's, what each makes, and none of it a field of ours holds. */
+const YAML_ONLY_TAGS: Readonly<Record<string, string>> = {
+  timestamp: 'a timestamp',
+  binary: 'binary data',
+  set: 'a set',
+  omap: 'an ordered mapping',
+  pairs: 'a list of pairs',
+};
+
+/** The nodes of `doc` tagged with one of YAML_ONLY_TAGS, at the tag when it is written `!!name` before the value. */
+function yamlOnlyValues(doc: Document.Parsed, src: string): { tag: string; at: number }[] {
+  const found: { tag: string; at: number }[] = [];
+  visit(doc, (_key, node) => {
+    // A set's members have no value: null.
+    const tag = node === null || typeof node !== 'object' ? undefined : (node as { tag?: string }).tag;
+    const name = tag?.startsWith('tag:yaml.org,2002:') ? tag.slice('tag:yaml.org,2002:'.length) : undefined;
+    if (name === undefined || !(name in YAML_ONLY_TAGS)) return;
+    const value = (node as Node).range?.[0] ?? 0;
+    const written = src.lastIndexOf(`!!${name}`, value);
+    found.push({ tag: name, at: written !== -1 && !src.slice(written, value).includes('\n') ? written : value });
+  });
+  return found;
 }
 
 /** Problems that leave a document's tree as written: a custom tag, a duplicate key. */

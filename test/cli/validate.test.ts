@@ -241,14 +241,18 @@ const CASES: Record<string, Case> = {
     ],
     count: 3, // no traffic/unknown-version for the split routing "1.10.0"
   },
-  // yaml makes a Date of !!timestamp: it was "a mapping".
+  // yaml makes a Date of !!timestamp, bytes of !!binary, a Map of !!omap: it was "a mapping" for a
+  // text, and a budget tagged so passed as a mapping and was dropped without a word. The template
+  // is still known by name: its version is no "unknown template".
   'standard-tags': {
     exit: 1,
     expect: [
-      ['t.yaml:7:28', 'schema/type', 'spec.description must be a string, not a timestamp (!!timestamp)'],
-      ['v.yaml:7:25', 'schema/type', 'spec.description must be a string, not binary data (!!binary)'],
+      ['t.yaml:7:16', 'yaml/tag', '!!timestamp makes a timestamp, which no field of a promptctl document takes: drop the tag'],
+      ['u.yaml:7:11', 'yaml/tag', '!!timestamp makes a timestamp'],
+      ['v.yaml:7:16', 'yaml/tag', '!!binary makes binary data'],
+      ['w.yaml:7:11', 'yaml/tag', '!!omap makes an ordered mapping'],
     ],
-    count: 2,
+    count: 4,
   },
   tabs: { exit: 1, expect: [['t.yaml:4:1', 'yaml/syntax', 'a tab indents this line, and YAML indents with spaces only']], count: 1 },
   // One tab before `version:` ended `spec` there: the keys below at the old column were each "not
@@ -500,7 +504,9 @@ async function generateMore(write: (c: string, f: string, data: string | Buffer)
   await write('tab-in-version', 'v.yaml', PV('\tversion: "1.1.0"\n  systemInstruction: Hi.\n  userTemplate: Hi.\n  temperature: 0.2\n'));
   await write('tab-in-version', 's.yaml', SPLIT('    - {version: "1.1.0", weight: 100}\n'));
   await write('standard-tags', 't.yaml', `${TEMPLATE}  description: !!timestamp 2001-12-14\n`);
+  await write('standard-tags', 'u.yaml', `${TEMPLATE.replace('billing', 'billing-u')}  budget: !!timestamp 2001-12-14\n`);
   await write('standard-tags', 'v.yaml', `${TEMPLATE.replace('billing', 'billing-v')}  description: !!binary aGVsbG8=\n`);
+  await write('standard-tags', 'w.yaml', `${TEMPLATE.replace('billing', 'billing-w')}  budget: !!omap [maxPromptTokens: 5]\n---\n${PV('  version: "1.0.0"\n  systemInstruction: Hi.\n  userTemplate: Hi.\n').replace('template: billing', 'template: billing-w')}`);
   await write('tab-in-template', 't.yaml', TEMPLATE);
   await write('tab-in-template', 'v.yaml', 'apiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n\ttemplate: billing\n  version: "1.1.0"\n  systemInstruction: Hi.\n  userTemplate: Hi.\n   temperature: 0.2\n');
   await write('tab-in-template', 's.yaml', SPLIT('    - {version: "1.1.0", weight: 100}\n'));
