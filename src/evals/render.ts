@@ -205,10 +205,25 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
   if (spec.version !== undefined) target = `${spec.template}@${spec.version}`;
   else if (split) {
     routes = liveRoutes(split.routes).map((r) => ({ version: r.version, weight: r.weight }));
-    target = `${spec.template} (traffic split: ${routes.map((r) => `${r.version} ${r.weight} %`).join(', ')})`;
+    target = `${spec.template} (traffic split: ${splitText(routes)})`;
+    // A call that names no version is routed by the target's split: until git's is applied, the
+    // report says which one answered.
+    const onTarget = opts.live?.splits?.has(spec.template) ? opts.live.splits.get(spec.template)! : undefined;
+    if (onTarget !== undefined && (onTarget === null || splitText(liveRoutes(onTarget)) !== splitText(routes))) {
+      target = `${spec.template} (the target's traffic split: ${onTarget === null ? 'none, its newest published version answers' : splitText(liveRoutes(onTarget))})`;
+      notes.push(`git's traffic split (${splitText(routes)}) is not applied to the target yet: its calls were routed by the target's`);
+    }
   } else target = `${spec.template} (no split: its newest published version answers)`;
   const calls = t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, candidates, spec.version, routes, filters, c, i, r, false)));
   return { ...base, kind: 'template', target, calls };
+}
+
+/** A split's routes as a report names them, by version. */
+function splitText(routes: readonly { version: string; weight: number }[]): string {
+  return [...routes]
+    .sort((a, b) => compareVersionLabels(a.version, b.version))
+    .map((r) => `${r.version} ${r.weight} %`)
+    .join(', ');
 }
 
 function repetitions<T>(n: number, make: (r: number) => T): T[] {
