@@ -22,6 +22,7 @@ import { addDirOption, announceTarget, jsonFailureDocument, loadOrRefuse, refuse
 import type { CliContext } from './context.js';
 import { appendStepSummary } from './step-summary.js';
 import { maskStrings } from '../util/secrets.js';
+import { locate, where as locationText } from '../rules/util.js';
 import { Interrupt } from './interrupt.js';
 import { describeTarget, type OpenTarget } from './target.js';
 import type { LiveFacts } from '../evals/live-facts.js';
@@ -109,7 +110,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const threshold = parseThreshold(flags.threshold);
   const compare = parseCompare(flags.compare);
   const label = announceTarget(ctx, flags.dir);
-  const { state } = await loadOrRefuse(ctx, flags.dir, 'tested');
+  const { state, union } = await loadOrRefuse(ctx, flags.dir, 'tested');
   const [{ selectTests, planTests, emulatorResponses, responsesUnusedLine }, { runTests }, { fileResultCache, readAhead, TEST_CACHE_DIR }, { testProgressLine, notComparedLine }, phrases, { renderTestReport }] = await Promise.all([
     import('../evals/render.js'),
     import('../evals/runner.js'),
@@ -120,6 +121,14 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   ]);
 
   const { tests, unknown } = selectTests(state, names);
+  // Defined, but its metadata.environments leave this environment out: say that, not a near name.
+  const elsewhere = ctx.environment ? union.tests.find((t) => unknown.includes(t.name)) : undefined;
+  if (elsewhere) {
+    const at = visibleName(locationText(locate(elsewhere, 'metadata.environments')));
+    throw new UserError(
+      `PromptTest "${elsewhere.name}" is limited to ${elsewhere.environments?.join(', ') ?? 'other environments'} by its metadata.environments at ${at}, so environment ${ctx.environment!.name} does not run it`,
+    );
+  }
   if (unknown.length > 0) {
     const known = state.tests.map((t) => t.name);
     throw new UserError(

@@ -521,6 +521,22 @@ describe('--env', () => {
   });
 });
 
+describe('test across environments', () => {
+  // A test limited to dev was "no PromptTest named …" in staging, as if it did not exist.
+  it('says a PromptTest is limited to other environments, where it is, rather than that it does not exist', async () => {
+    await writeFile(
+      join(dir.path, 'prompts/dev-only.yaml'),
+      'apiVersion: promptctl/v1\nkind: PromptTest\nmetadata:\n  name: dev-only\n  environments: [dev]\nspec:\n  target: {template: billing}\n  cases:\n    - name: c\n      vars: {question: hi}\n      expect:\n        - contains: x\n',
+    );
+    const r = await cli(['test', 'dev-only', '--env', 'staging']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('PromptTest "dev-only" is limited to dev by its metadata.environments at prompts/dev-only.yaml:5:');
+    expect(r.stderr).toContain('so environment staging does not run it');
+    const typo = await cli(['test', 'dev-onl', '--env', 'staging']);
+    expect(typo.stderr).toContain('no PromptTest named "dev-onl"');
+  });
+});
+
 describe('validate across environments', () => {
   it("checks every environment's state: a route in prod to a version limited to staging is an error at its line", async () => {
     const limited = BILLING.replace('  template: billing\n  version: 1.1.0', '  template: billing\n  version: 1.1.0').replace(
