@@ -3,6 +3,7 @@
 // the target, the embedded emulator's state, the audit trail and the documents all follow it.
 // Also the promotion check of plan and apply: what the plan brings to its environment (versions,
 // guide content, summary settings) must have run in the environment before it in `promotion`.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveTarget, targetVariables, type EnvironmentTargetSpec } from '../genesys/target.js';
 import type { Config, DesiredState, EnvironmentConfig } from '../model/types.js';
@@ -99,6 +100,11 @@ export async function selectEnvironment(
   }
   const names = Object.keys(config.environments);
   if (names.length === 0) {
+    // No promptctl.yaml because there is no such directory (a typo in --dir): say that.
+    if (status === 'absent') {
+      const { assertDirectory } = await import('../load/project.js');
+      await assertDirectory(resolve(cwd, dir), dir, cwd);
+    }
     const where = status === 'absent' ? `there is no ${file}` : `${file} configures no environments`;
     throw new UserError(`${from} names environment "${name}", but ${where}: add it under spec.environments (with the prefix of its credentials); nothing was done`);
   }

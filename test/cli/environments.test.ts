@@ -535,6 +535,15 @@ describe('test across environments', () => {
     const typo = await cli(['test', 'dev-onl', '--env', 'staging']);
     expect(typo.stderr).toContain('no PromptTest named "dev-onl"');
   });
+
+  // `status --env dev --dir nope` said "there is no nope/promptctl.yaml: add it under spec.environments".
+  it('names a --dir that is not there as such, for every command that reads its environments', async () => {
+    for (const args of [['status', '--env', 'dev', '--dir', 'nope'], ['plan', '--env', 'dev', '--dir', 'nope']]) {
+      const r = await cli(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('prompts directory "nope" not found');
+    }
+  });
 });
 
 describe('validate across environments', () => {
