@@ -90,6 +90,10 @@ export function typedValue(name: string, raw: string, declared: WireVariable | u
     const text = raw.trim();
     const n = DECIMAL.test(text) ? Number(text) : NaN;
     if (!Number.isFinite(n)) throw new UserError(`--var ${name} must be a number written in decimal (such as 42, -1.5 or 2e3), got ${got}`);
+    // A whole number past 2^53 is sent as another one (12345678901234567890 as …7000): refused.
+    if (/^-?\d+$/.test(text) && !Number.isSafeInteger(n)) {
+      throw new UserError(`--var ${name} is ${got}, a whole number too large to send exactly as a JSON number (at most ${Number.MAX_SAFE_INTEGER}); declare the variable as a string to send it as written`);
+    }
     return n;
   }
   if (declared.type === 'boolean') {
@@ -121,6 +125,8 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
     if (target.version === undefined) {
       const hint = stickyHint(template, flags, raw);
       if (hint) ctx.info(hint);
+    } else if (flags.routingKey !== undefined) {
+      ctx.info(`note: --routing-key picks a version of a sticky split; this call names version ${visibleName(target.version)}, so the key routes nothing`);
     }
     const variables: Record<string, VariableValue> = {};
     for (const [name, value] of raw) setEntry(variables, name, typedValue(name, value, declared.get(name)));

@@ -4,6 +4,7 @@
 // must NOT have fewer than 1 characters"), and a version label validate refuses, such as 01.0.0
 // (before: accepted, and sent). Either way exit 1, and no call is made.
 import { afterEach, describe, expect, it } from 'vitest';
+import { typedValue } from '../../src/cli/run.js';
 import { evalsProject, type EvalsProject } from './evals-support.js';
 
 let p: EvalsProject | undefined;
@@ -22,6 +23,23 @@ describe('promptctl run refuses before calling', () => {
     expect(r.stderr).toMatch(/^error: version 1\.2\.0 of template "faq-bot" is a Draft on the target: only a published version can be run \(published: 1\.0\.0, 1\.1\.0\)$/m);
     expect(r.stderr).not.toMatch(/409|version\.not\.published|\n\s+at /);
     expect(await p.invocations()).toBe(0);
+  });
+
+  // A routing key beside a pinned version did nothing, without a word.
+  it('says a --routing-key routes nothing when the call names its version (and makes the call)', async () => {
+    p = await evalsProject();
+    const r = await p.cli(['run', 'faq-bot@1.0.0', '--var', 'question=hi', '--routing-key', 'cust-1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: --routing-key picks a version of a sticky split; this call names version 1.0.0, so the key routes nothing');
+    expect(await p.invocations()).toBe(1);
+  });
+
+  it('a whole number too large to send exactly, for a number variable', () => {
+    expect(() => typedValue('count', '12345678901234567890', { name: 'count', type: 'number' } as never)).toThrow(
+      /^--var count is "12345678901234567890", a whole number too large to send exactly as a JSON number \(at most 9007199254740991\); declare the variable as a string/,
+    );
+    expect(typedValue('count', '9007199254740991', { name: 'count', type: 'number' } as never)).toBe(9007199254740991);
+    expect(typedValue('ratio', '1.25e3', { name: 'ratio', type: 'number' } as never)).toBe(1250);
   });
 
   it('an empty --routing-key', async () => {
