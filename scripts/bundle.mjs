@@ -6,8 +6,9 @@
 //
 // What stays outside: the precompiled schema validators (dist/schema, dist/emulator *.cjs, read
 // by path), js-tiktoken's rank tables, and the ajv that compiles schemas when the precompiled
-// ones do not match schemas/ (required at run time, when needed). The PromptTest assertions'
-// own ajv is bundled: evals/assertions.ts imports it.
+// ones do not match schemas/ (required at run time, when needed), and hpagent, which the
+// transport requires from node_modules when a proxy is set (genesys/transport.ts). The PromptTest
+// assertions' own ajv is bundled: evals/assertions.ts imports it.
 // `import.meta.url` is the bundle's own URL: dist/bundle sits one level below dist/ as every
 // source folder does, so the paths the sources resolve from it (../../schemas/, ../../package.json,
 // ../schema/…) hold from both.
