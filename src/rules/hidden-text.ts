@@ -84,8 +84,6 @@ const RULES: Record<InvisibleKind, { rule: string; severity: 'error' | 'warning'
 };
 
 function fieldDiagnostics(f: TextField): Diagnostic[] {
-  // Every character reported here is outside printable ASCII: most texts are passed over at once.
-  if (!/[^\t\n\r\u0020-\u007e]/.test(f.text)) return [];
   const { findings, counts } = invisibleIn(f.text, MAX_FINDINGS_PER_FIELD + 1);
   const out: Diagnostic[] = [];
   // By rule: variation selectors and other hidden characters share one, and its limit.
