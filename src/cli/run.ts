@@ -90,8 +90,9 @@ export function typedValue(name: string, raw: string, declared: WireVariable | u
     const text = raw.trim();
     const n = DECIMAL.test(text) ? Number(text) : NaN;
     if (!Number.isFinite(n)) throw new UserError(`--var ${name} must be a number written in decimal (such as 42, -1.5 or 2e3), got ${got}`);
-    // A whole number past 2^53 is sent as another one (12345678901234567890 as …7000): refused.
-    if (/^-?\d+$/.test(text) && !Number.isSafeInteger(n)) {
+    // A whole number past 2^53 is sent as another one (12345678901234567890 as …7000): refused,
+    // however it is written (…890, …890.0, …89e1).
+    if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
       throw new UserError(`--var ${name} is ${got}, a whole number too large to send exactly as a JSON number (at most ${Number.MAX_SAFE_INTEGER}); declare the variable as a string to send it as written`);
     }
     return n;

@@ -169,7 +169,10 @@ function parseDocuments(src: string, file: string): ParseResult {
     // A value no field takes, which the schema cannot tell from one (a timestamp passes for a mapping).
     const tagged = /!!|!<|%TAG/.test(src) ? yamlOnlyValues(doc, src) : [];
     if (tagged.length > 0) {
-      for (const t of tagged) diagnostics.push(diag(t.at, 'yaml/tag', `!!${t.tag} makes ${YAML_ONLY_TAGS[t.tag]}, which no field of a promptctl document takes: drop the tag (quote the value if it is text)`));
+      for (const t of tagged) {
+        const name = t.written ? `!!${t.tag}` : `The tag tag:yaml.org,2002:${t.tag}`;
+        diagnostics.push(diag(t.at, 'yaml/tag', `${name} makes ${YAML_ONLY_TAGS[t.tag]}, which no field of a promptctl document takes: drop the tag (quote the value if it is text)`));
+      }
       // Known by its name, so that what refers to it is not an error too.
       try {
         broken.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
@@ -233,16 +236,22 @@ const YAML_ONLY_TAGS: Readonly<Record<string, string>> = {
 };
 
 /** The nodes of `doc` tagged with one of YAML_ONLY_TAGS, at the tag when it is written `!!name` before the value. */
-function yamlOnlyValues(doc: Document.Parsed, src: string): { tag: string; at: number }[] {
-  const found: { tag: string; at: number }[] = [];
+function yamlOnlyValues(doc: Document.Parsed, src: string): { tag: string; at: number; written: boolean }[] {
+  const found: { tag: string; at: number; written: boolean }[] = [];
   visit(doc, (_key, node) => {
     // A set's members have no value: null.
     const tag = node === null || typeof node !== 'object' ? undefined : (node as { tag?: string }).tag;
     const name = tag?.startsWith('tag:yaml.org,2002:') ? tag.slice('tag:yaml.org,2002:'.length) : undefined;
     if (name === undefined || !(name in YAML_ONLY_TAGS)) return;
     const value = (node as Node).range?.[0] ?? 0;
-    const written = src.lastIndexOf(`!!${name}`, value);
-    found.push({ tag: name, at: written !== -1 && !src.slice(written, value).includes('\n') ? written : value });
+    // At the tag, when it stands on the value's line: `!!name`, or written out `!<tag:…>`.
+    const before = (text: string): number => {
+      const at = src.lastIndexOf(text, value);
+      return at !== -1 && !src.slice(at, value).includes('\n') ? at : -1;
+    };
+    const short = before(`!!${name}`);
+    const verbatim = before(`!<${tag}>`);
+    found.push({ tag: name, at: short !== -1 ? short : verbatim !== -1 ? verbatim : value, written: short !== -1 });
   });
   return found;
 }

@@ -213,7 +213,14 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
       target = `${spec.template} (the target's traffic split: ${onTarget === null ? 'none, its newest published version answers' : splitText(liveRoutes(onTarget))})`;
       notes.push(`git's traffic split (${splitText(routes)}) is not applied to the target yet: its calls were routed by the target's`);
     }
-  } else target = `${spec.template} (no split: its newest published version answers)`;
+  } else {
+    target = `${spec.template} (no split: its newest published version answers)`;
+    const onTarget = opts.live?.splits?.get(spec.template);
+    if (onTarget) {
+      target = `${spec.template} (the target's traffic split: ${splitText(liveRoutes(onTarget))})`;
+      notes.push("git has no traffic split for this template, but the target has one: its calls were routed by the target's");
+    }
+  }
   const calls = t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, candidates, spec.version, routes, filters, c, i, r, false)));
   return { ...base, kind: 'template', target, calls };
 }

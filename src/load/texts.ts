@@ -105,6 +105,12 @@ export async function resolveTexts(
       setLazyEntry(facts.textOrigins, `spec.fewShotExamples.${i}.${part}`, typeof raw === 'string' ? normalizedOriginLater(origin, raw) : origin);
     }
   });
+  // Variables' text defaults, kept as written: rules point into them as into a prompt (a default is sent in one).
+  const variables = kind === 'PromptVersion' && Array.isArray(spec.variables) ? spec.variables : [];
+  variables.forEach((x: unknown, i) => {
+    if (!isPlainObject(x) || typeof x.default !== 'string') return;
+    setLazyEntry(facts.textOrigins, `spec.variables.${i}.default`, scalarTextOriginLater(ctx, findNode(ctx, ['spec', 'variables', String(i), 'default']).node));
+  });
   return ok;
 }
 

@@ -49,10 +49,12 @@ function codePoints(run: string): number {
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** The character found, and how often in a row. */
+/** The character found, and how often in a row; or the characters, when they differ. */
 function named(x: InvisibleFinding): string {
-  const n = codePoints(x.text);
-  return `${describeCodePoint(x.text.codePointAt(0)!)}${n > 1 ? ` ×${n}` : ''}`;
+  const cps = [...x.text].map((c) => c.codePointAt(0)!);
+  if (cps.every((cp) => cp === cps[0])) return `${describeCodePoint(cps[0]!)}${cps.length > 1 ? ` ×${cps.length}` : ''}`;
+  const shown = [...new Set(cps)].slice(0, 3).map(describeCodePoint).join(', ');
+  return `${cps.length} invisible characters in a row (${shown}${new Set(cps).size > 3 ? ', …' : ''})`;
 }
 
 const RULES: Record<InvisibleKind, { rule: string; severity: 'error' | 'warning'; message: (x: InvisibleFinding, label: string) => string }> = {
@@ -62,7 +64,8 @@ const RULES: Record<InvisibleKind, { rule: string; severity: 'error' | 'warning'
     message: (x, label) => {
       const spelt = tagText(x.text, QUOTED + 1);
       const quoted = spelt.length > QUOTED ? `${spelt.slice(0, QUOTED)}…` : spelt;
-      return `${plural(codePoints(x.text), 'invisible Unicode tag character')} in ${label}${spelt ? ` spell "${oneLine(quoted)}"` : ''}: a model reads them, a review shows nothing; remove them`;
+      const one = codePoints(x.text) === 1;
+      return `${plural(codePoints(x.text), 'invisible Unicode tag character')} in ${label}${spelt ? ` ${one ? 'spells' : 'spell'} "${oneLine(quoted)}"` : ''}: a model reads ${one ? 'it' : 'them'}, a review shows nothing; remove ${one ? 'it' : 'them'}`;
     },
   },
   bidi: {

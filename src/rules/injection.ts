@@ -6,7 +6,7 @@ import type { DesiredState } from '../model/types.js';
 import { collapseWhitespace } from '../util/escapes.js';
 import { instructionFindings, JAILBREAK_MODE, S } from './injection-mentions.js';
 import { withoutInvisible } from './invisible.js';
-import { allPromptFields, findingDiagnostics, scanner, type NamedPattern, type PatternFinding } from './util.js';
+import { allPromptFields, findingDiagnostics, scanner, variableDefaultFields, type NamedPattern, type PatternFinding } from './util.js';
 
 /** Not after a negation: "never reveal the system prompt" is a defence, not an attack. */
 const NOT_NEGATED = `(?<!(?:\\bnot|\\bnever|\\bno|\\bnor|n't|n’t)${S})`;
@@ -48,7 +48,9 @@ export function checkInjection(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
   const scanPhrases = scanner(INJECTION_PHRASES);
   const scanTokens = scanner(ROLE_TOKENS);
-  for (const f of allPromptFields(state)) {
+  // Variables' text defaults too: a call that leaves a variable out sends its default in the prompt.
+  const fields = [...allPromptFields(state), ...state.versions.flatMap(variableDefaultFields), ...state.guides.flatMap(variableDefaultFields)];
+  for (const f of fields) {
     if (f.text.length === 0) continue;
     // Read as the model reads it: a zero-width character inside a phrase hides it from a pattern,
     // not from the model. Findings are placed and quoted in the text as written.

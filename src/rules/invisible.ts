@@ -40,22 +40,24 @@ const isBidi = (cp: number): boolean => (cp >= 0x202a && cp <= 0x202e) || (cp >=
 const isSelector = (cp: number): boolean => (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef) || (cp >= 0x180b && cp <= 0x180d) || cp === 0x180f;
 
 /**
- * Left alone as writing uses them: direction marks (right-to-left text), the zero-width joiner
- * and non-joiner (emoji sequences, Persian and Indic words), the Hangul choseong and jungseong
- * fillers (old Hangul written in jamo), Khmer's inherent vowels, and the characters after which
- * a zero-width space separates words (Thai, Lao, Khmer, Myanmar) or the Mongolian vowel
- * separator belongs.
+ * What writing uses, one at a time: direction marks (right-to-left text), the zero-width joiner
+ * and non-joiner (emoji sequences, Persian and Indic words; not between ASCII letters, where they
+ * join nothing), the Hangul choseong and jungseong fillers (old Hangul written in jamo), Khmer's
+ * inherent vowels, a zero-width space after a letter of a script that separates words with one
+ * (Thai, Lao, Khmer, Myanmar), a Mongolian vowel separator after a Mongolian letter. Two or more
+ * in a row (a joiner and a non-joiner alternating spell bits) are reported, as anything else.
  */
-function written(cp: number, before: string): boolean {
-  if (cp === 0x200e || cp === 0x200f || cp === 0x061c || cp === 0x200c || cp === 0x200d) return true;
-  if (cp === 0x115f || cp === 0x1160 || cp === 0x17b4 || cp === 0x17b5) return true;
+const WRITING = new Set([0x200e, 0x200f, 0x061c, 0x200c, 0x200d, 0x115f, 0x1160, 0x17b4, 0x17b5, 0x200b, 0x180e]);
+
+function written(cp: number, before: string, after: string): boolean {
+  if (cp === 0x200c || cp === 0x200d) return !(/[A-Za-z0-9]$/.test(before) && /^[A-Za-z0-9]/.test(after));
   if (cp === 0x200b) return /[\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]$/u.test(before);
   if (cp === 0x180e) return /\p{sc=Mongolian}$/u.test(before);
-  return false;
+  return WRITING.has(cp);
 }
 
-/** An England, Scotland or Wales flag: the black flag, a subdivision's letters as tags, the cancel tag (UTS #51). */
-const FLAG_TAGS = /^[\u{e0030}-\u{e0039}\u{e0061}-\u{e007a}]{3,6}\u{e007f}/u;
+/** The black flag's tag sequences that are flags (UTS #51's recommended ones): England, Scotland, Wales. */
+const FLAG_TAGS = /^\u{e0067}\u{e0062}(?:\u{e0065}\u{e006e}\u{e0067}|\u{e0073}\u{e0063}\u{e0074}|\u{e0077}\u{e006c}\u{e0073})\u{e007f}/u;
 
 /**
  * Every invisible character of `text` that the rules report, in order. `limit` findings of each
@@ -76,9 +78,9 @@ export function invisibleIn(text: string, limit: number): { findings: InvisibleF
       const at = m.index + i;
       const cp = run.codePointAt(i)!;
       const width = cp > 0xffff ? 2 : 1;
-      // A run of one kind, as far as it goes.
+      // A run of one kind, as far as it goes (characters writing uses: of any of them).
       let end = i + width;
-      const same = isTag(cp) ? isTag : isSelector(cp) ? isSelector : (x: number) => x === cp;
+      const same = isTag(cp) ? isTag : isSelector(cp) ? isSelector : WRITING.has(cp) ? (x: number) => WRITING.has(x) : (x: number) => x === cp;
       while (end < run.length && same(run.codePointAt(end)!)) end += run.codePointAt(end)! > 0xffff ? 2 : 1;
       const part = run.slice(i, end);
       if (isTag(cp)) {
@@ -90,7 +92,7 @@ export function invisibleIn(text: string, limit: number): { findings: InvisibleF
         // more in a row carry data.
         if (part.length > (cp > 0xffff ? 2 : 1)) add('variation-selectors', at, part);
       } else if (isBidi(cp)) add('bidi', at, part);
-      else if (!written(cp, text.slice(Math.max(0, at - 2), at))) add('hidden', at, part);
+      else if (end - i > width || !written(cp, text.slice(Math.max(0, at - 2), at), text.slice(m.index + end, m.index + end + 2))) add('hidden', at, part);
       i = end;
     }
   }

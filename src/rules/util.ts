@@ -108,7 +108,11 @@ function nearestLocation(r: AnyResource | PromptTest, path: string): SourceLocat
 export function variableDefaultFields(r: PromptVersion | Guide): TextField[] {
   const out: TextField[] = [];
   r.variables.forEach((x, i) => {
-    if ('default' in x && typeof x.default === 'string') out.push(locatedField(r, `spec.variables.${i}.default`, `variable "${x.name}" default`, x.default));
+    if (!('default' in x) || typeof x.default !== 'string') return;
+    const path = `spec.variables.${i}.default`;
+    const label = `variable "${x.name}" default`;
+    // Where the loader recorded the text (a finding is placed inside it), else at the field.
+    out.push(r.textOrigins?.[path] ? field(r, path, label, x.default) : locatedField(r, path, label, x.default));
   });
   return out;
 }

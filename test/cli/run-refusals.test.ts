@@ -38,6 +38,9 @@ describe('promptctl run refuses before calling', () => {
     expect(() => typedValue('count', '12345678901234567890', { name: 'count', type: 'number' } as never)).toThrow(
       /^--var count is "12345678901234567890", a whole number too large to send exactly as a JSON number \(at most 9007199254740991\); declare the variable as a string/,
     );
+    for (const written of ['9007199254740993.0', '12345678901234567891e0', '1e300']) {
+      expect(() => typedValue('count', written, { name: 'count', type: 'number' } as never)).toThrow(/a whole number too large to send exactly/);
+    }
     expect(typedValue('count', '9007199254740991', { name: 'count', type: 'number' } as never)).toBe(9007199254740991);
     expect(typedValue('ratio', '1.25e3', { name: 'ratio', type: 'number' } as never)).toBe(1250);
   });

@@ -251,9 +251,12 @@ const CASES: Record<string, Case> = {
       ['u.yaml:7:11', 'yaml/tag', '!!timestamp makes a timestamp'],
       ['v.yaml:7:16', 'yaml/tag', '!!binary makes binary data'],
       ['w.yaml:7:11', 'yaml/tag', '!!omap makes an ordered mapping'],
+      ['x.yaml:7:11', 'yaml/tag', 'The tag tag:yaml.org,2002:timestamp makes a timestamp'],
     ],
-    count: 4,
+    count: 5,
   },
+  // A finding in a variable's default is placed inside it (it was at the value's first quote).
+  'hidden-in-default': { exit: 0, expect: [['v.yaml:13:18', 'text/hidden-character', 'U+200B (ZERO WIDTH SPACE) in variable "x" default']], count: 1 },
   tabs: { exit: 1, expect: [['t.yaml:4:1', 'yaml/syntax', 'a tab indents this line, and YAML indents with spaces only']], count: 1 },
   // One tab before `version:` ended `spec` there: the keys below at the old column were each "not
   // at the column of the keys before it", and the split in another file "routed to an undeclared
@@ -506,10 +509,13 @@ async function generateMore(write: (c: string, f: string, data: string | Buffer)
   await write('standard-tags', 't.yaml', `${TEMPLATE}  description: !!timestamp 2001-12-14\n`);
   await write('standard-tags', 'u.yaml', `${TEMPLATE.replace('billing', 'billing-u')}  budget: !!timestamp 2001-12-14\n`);
   await write('standard-tags', 'v.yaml', `${TEMPLATE.replace('billing', 'billing-v')}  description: !!binary aGVsbG8=\n`);
+  await write('standard-tags', 'x.yaml', `${TEMPLATE.replace('billing', 'billing-x')}  budget: !<tag:yaml.org,2002:timestamp> 2001-12-14\n`);
   await write('standard-tags', 'w.yaml', `${TEMPLATE.replace('billing', 'billing-w')}  budget: !!omap [maxPromptTokens: 5]\n---\n${PV('  version: "1.0.0"\n  systemInstruction: Hi.\n  userTemplate: Hi.\n').replace('template: billing', 'template: billing-w')}`);
   await write('tab-in-template', 't.yaml', TEMPLATE);
   await write('tab-in-template', 'v.yaml', 'apiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n\ttemplate: billing\n  version: "1.1.0"\n  systemInstruction: Hi.\n  userTemplate: Hi.\n   temperature: 0.2\n');
   await write('tab-in-template', 's.yaml', SPLIT('    - {version: "1.1.0", weight: 100}\n'));
+  await write('hidden-in-default', 't.yaml', TEMPLATE);
+  await write('hidden-in-default', 'v.yaml', PV('  version: "1.0.0"\n  systemInstruction: Hi.\n  userTemplate: "{{x}}"\n  variables:\n    - name: x\n      type: string\n      maxLength: 20\n      required: false\n      default: "a\\u200bb"\n'));
   await write('tabs', 't.yaml', 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n\tname: billing\nspec:\n  model: gpt-4o\n');
   await write('scalar-and-list', 's.yaml', 'hello\n');
   await write('scalar-and-list', 'l.yaml', '- a\n- b\n');

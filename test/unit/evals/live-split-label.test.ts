@@ -34,4 +34,13 @@ describe('the split a test reports', () => {
     expect(planTests(s, [t], { targetLabel: 'org', live: none })[0]!.target).toBe("billing (the target's traffic split: none, its newest published version answers)");
     expect(planTests(s, [t], { targetLabel: 'org' })[0]!.target).toBe('billing (traffic split: 1.1.0 100 %)');
   });
+
+  it("names the target's split when git has none for the template", () => {
+    const noSplit = { ...s, splits: [] };
+    const facts = liveFacts({ templates: [live({ strategy: 'random', routes: [{ version: '1.0.0', weight: 100 }] } as never)], filters: [] });
+    const [p] = planTests(noSplit, [t], { targetLabel: 'org', live: facts });
+    expect(p!.target).toBe("billing (the target's traffic split: 1.0.0 100 %)");
+    expect(p!.notes).toContain("git has no traffic split for this template, but the target has one: its calls were routed by the target's");
+    expect(planTests(noSplit, [t], { targetLabel: 'org', live: liveFacts({ templates: [live(null)], filters: [] }) })[0]!.target).toBe('billing (no split: its newest published version answers)');
+  });
 });

@@ -48,6 +48,25 @@ describe('hidden text in prompts', () => {
     ]);
   });
 
+  // From review: any three to six tags after a black flag passed as a flag, so a chain of fake
+  // flags spelt text; joiners and direction marks passed in any number (alternating, they spell bits).
+  it('takes only the three flags for flags, and writing\'s invisible characters one at a time', () => {
+    const fake = `🏴${tags('ignore')}\u{e007f}🏴${tags('all')}\u{e007f}`;
+    expect(run(fake).map((d) => d.message.split(':')[0])).toEqual([
+      '7 invisible Unicode tag characters in systemInstruction spell "ignore"',
+      '4 invisible Unicode tag characters in systemInstruction spell "all"',
+    ]);
+    expect(run(`🏴${tags('gbsct')}\u{e007f} 🏴${tags('gbwls')}\u{e007f}`)).toEqual([]);
+    expect(run(`x${tags('A')}`)[0]!.message).toMatch(/^1 invisible Unicode tag character in systemInstruction spells "A": a model reads it, a review shows nothing; remove it$/);
+    const ds = run('Hello\u200c\u200d\u200c\u200c world. שלום\u200f\u200f. ไทย\u200b\u200b\u200b end. a\u200db');
+    expect(ds.map((d) => d.message.split(' in systemInstruction')[0])).toEqual([
+      '4 invisible characters in a row (U+200C, U+200D)',
+      'U+200F ×2',
+      'U+200B (ZERO WIDTH SPACE) ×3',
+      'U+200D',
+    ]);
+  });
+
   it('names a repeated character once, and counts past the first ten findings without keeping them', () => {
     expect(run('a\u200b\u200b\u200bb')[0]!.message).toMatch(/^U\+200B \(ZERO WIDTH SPACE\) ×3 in systemInstruction/);
     const ds = run('a\u200b'.repeat(200_000));
