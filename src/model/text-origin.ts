@@ -1,4 +1,5 @@
 // Map an offset inside resolved prompt text back to file:line:column. Pure.
+import { lastAtOrBefore } from '../util/search.js';
 import type { SourceLocation, TextOrigin } from './types.js';
 
 /** Offsets at which each line of `text` starts (line 0 starts at 0). */
@@ -17,14 +18,7 @@ export function textLocator(origin: TextOrigin, text: string): (offset: number) 
     const anchors = origin.anchors ?? [];
     return (offset) => {
       // Last anchor at or before the offset; before the first one, the text start.
-      let lo = -1;
-      let hi = anchors.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (anchors[mid]!.offset <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      const a = anchors[lo];
+      const a = anchors[lastAtOrBefore(anchors, offset, (x) => x.offset)];
       if (!a) return { file: origin.file, line: origin.line, column: origin.column };
       return { file: origin.file, line: a.line, column: a.column + (offset - a.offset) };
     };
@@ -32,14 +26,8 @@ export function textLocator(origin: TextOrigin, text: string): (offset: number) 
   let starts: number[] | undefined;
   return (offset) => {
     starts ??= lineStarts(text);
-    // Last line start <= offset.
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
+    // Last line start <= offset (line 0 starts at 0).
+    const lo = Math.max(0, lastAtOrBefore(starts, offset, (x) => x));
     const c = offset - starts[lo]!;
     return {
       file: origin.file,

@@ -1,6 +1,7 @@
 // Characters a reader of a prompt cannot see, as the rules judge them: which to report and how
 // (hidden-text.ts), and the text without them, where injection.ts looks for phrases ("ig​nore
 // previous instructions" with a zero-width space inside is still the phrase a model reads).
+import { lastAtOrBefore } from '../util/search.js';
 
 /**
  * Unicode's default-ignorable code points (drawn as nothing: zero-width characters, joiners,
@@ -169,12 +170,7 @@ function pieces(text: string): { starts: number[]; froms: number[] } {
 
 /** The index in the text as written of `index` in the folded text: the last piece starting at or before it. */
 function placeIn({ starts, froms }: { starts: readonly number[]; froms: readonly number[] }, index: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= index) lo = mid;
-    else hi = mid - 1;
-  }
+  // The first piece starts at 0 in the folded text.
+  const lo = Math.max(0, lastAtOrBefore(starts, index, (x) => x));
   return froms[lo]! + (index - starts[lo]!);
 }
