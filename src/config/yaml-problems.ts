@@ -24,8 +24,6 @@ export function sortedProblems(problems: YamlProblem[]): YamlProblem[] {
     .sort((a, b) => a.pos[0] - b.pos[0]);
 }
 
-const SAME_COLUMN = /must start at the same column/;
-
 /** Each yaml problem at the place a person would point at, in words that say what to do. */
 export function yamlProblem(
   e: YamlProblem,
@@ -64,7 +62,7 @@ export function yamlProblem(
         const [o, c] = m[1] === 'map' ? ['{', '}'] : ['[', ']'];
         return diag(open, 'yaml/syntax', `the ${o} opened here is not closed: end it with ${c} (lines inside it must be indented more than its key)`);
       }
-      if (SAME_COLUMN.test(e.message)) {
+      if (/must start at the same column/.test(e.message)) {
         // Noticed at the line's start: the key out of line is where its text begins.
         let at = e.pos[0];
         while (src[at] === ' ' || src[at] === '\t') at++;

@@ -104,6 +104,6 @@ function fieldDiagnostics(f: TextField): Diagnostic[] {
 }
 
 export function checkHiddenText(state: DesiredState): Diagnostic[] {
-  const fields = [...allContentFields(state), ...state.versions.flatMap(variableDefaultFields), ...state.guides.flatMap(variableDefaultFields)];
+  const fields = [...allContentFields(state), ...variableDefaultFields(state)];
   return fields.flatMap(fieldDiagnostics);
 }

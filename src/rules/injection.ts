@@ -49,7 +49,7 @@ export function checkInjection(state: DesiredState): Diagnostic[] {
   const scanPhrases = scanner(INJECTION_PHRASES);
   const scanTokens = scanner(ROLE_TOKENS);
   // Variables' text defaults too: a call that leaves a variable out sends its default in the prompt.
-  const fields = [...allPromptFields(state), ...state.versions.flatMap(variableDefaultFields), ...state.guides.flatMap(variableDefaultFields)];
+  const fields = [...allPromptFields(state), ...variableDefaultFields(state)];
   for (const f of fields) {
     if (f.text.length === 0) continue;
     // Read as the model reads it: a zero-width character inside a phrase hides it from a pattern,

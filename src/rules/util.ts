@@ -104,11 +104,18 @@ function nearestLocation(r: AnyResource | PromptTest, path: string): SourceLocat
   return r.source;
 }
 
-/** The text defaults of a version's or guide's variables: substituted into the prompt when a call leaves them out. */
-export function variableDefaultFields(r: PromptVersion | Guide): TextField[] {
+/**
+ * The text defaults of the versions' variables: sent in the prompt when a call leaves them out.
+ * (A guide's variables have no default.)
+ */
+export function variableDefaultFields(state: { versions: readonly PromptVersion[] }): TextField[] {
+  return state.versions.flatMap(versionDefaultFields);
+}
+
+function versionDefaultFields(r: PromptVersion): TextField[] {
   const out: TextField[] = [];
   r.variables.forEach((x, i) => {
-    if (!('default' in x) || typeof x.default !== 'string') return;
+    if (typeof x.default !== 'string') return;
     const path = `spec.variables.${i}.default`;
     const label = `variable "${x.name}" default`;
     // Where the loader recorded the text (a finding is placed inside it), else at the field.
