@@ -26,7 +26,7 @@ import { locate, where as locationText } from '../rules/util.js';
 import { Interrupt } from './interrupt.js';
 import { describeTarget, type OpenTarget } from './target.js';
 import type { LiveFacts } from '../evals/live-facts.js';
-import type { PlannedTest } from '../evals/render.js';
+import type { PlannedCall, PlannedTest } from '../evals/render.js';
 
 export const TEST_FORMATS = ['text', 'markdown', 'json', 'junit'] as const;
 
@@ -197,7 +197,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
       fileResultCache(cacheDir, { read: flags.cache }),
       [...new Set(sendable.filter((c) => !c.uncached).map((c) => c.key))],
     );
-    const hits = sendable.filter((c) => !c.uncached && answered.has(c.key)).length;
+    const hits = answeredWithoutCall(sendable, answered, flags.cache);
     if (sendable.length > 0 && !signal.aborted) ctx.info(callsAnnounced(sendable.length, hits, running.length, flags.cache));
     return runTests(
       keyed,
@@ -205,6 +205,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
         gateway: target.api,
         guides: target.aistudio,
         cache,
+        sharesIdenticalCalls: flags.cache,
         countTokens: (text) => ctx.tokenMemo.count(text, 'o200k_base'),
         mask: (text) => ctx.mask(text),
         signal,
@@ -292,6 +293,21 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     if (differs.size > 0) facts.versionsNotAsInGit = differs;
   }
   return facts;
+}
+
+/**
+ * The calls the run expects to answer without making them: those the cache holds and, unless
+ * --no-cache, each repeat of a call already counted (it waits for the first one's answer).
+ */
+export function answeredWithoutCall(calls: readonly PlannedCall[], cached: ReadonlySet<string>, shares: boolean): number {
+  const seen = new Set<string>();
+  let n = 0;
+  for (const c of calls) {
+    if (c.uncached) continue;
+    if (cached.has(c.key) || (shares && seen.has(c.key))) n++;
+    seen.add(c.key);
+  }
+  return n;
 }
 
 /**

@@ -51,6 +51,12 @@ export interface RunnerDeps {
    * own `responses:` answer it before the other tests'. Never set for another target.
    */
   namesTests?: boolean;
+  /**
+   * false (--no-cache): every call is made, an identical one too. Otherwise a call identical to
+   * one already made this run (same key) waits for that one's answer and is counted as cached,
+   * as the cache would answer it: how many calls are made does not hang on which finishes first.
+   */
+  sharesIdenticalCalls?: boolean;
 }
 
 /** A call's options: the interrupt, and (embedded emulator only) the test it is made for. */
@@ -76,6 +82,30 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
   let cutOff = 0;
 
   const { signal } = deps;
+  // The first call of each key this run: its answer, or undefined when it gave none to share (an
+  // error, which is never cached, or a call cut off); the identical calls after it wait for it.
+  const firstCalls = new Map<string, Promise<Observation | undefined>>();
+  const shares = deps.sharesIdenticalCalls !== false;
+  /** One call made: its observation, masked and cached; undefined when the interrupt cut it off. */
+  const makeCall = async (test: string, call: PlannedCall): Promise<Observation | undefined> => {
+    invocations++;
+    let obs: Observation;
+    try {
+      obs = call.call.kind === 'template' ? await invokeTemplate(deps, test, call, clock) : await turnGuide(deps, test, call, clock, guides);
+    } catch (err) {
+      // Cut off by the interrupt: no result, so nothing is cached or reported for it.
+      if (signal?.aborted) {
+        invocations--;
+        cutOff++;
+        return undefined;
+      }
+      throw err;
+    }
+    // Masked before anything keeps or judges it: the cache, the assertions and the report see the same text.
+    if (deps.mask) obs = maskObservation(obs, deps.mask);
+    if (!call.uncached) await deps.cache.set(call.key, obs);
+    return obs;
+  };
   const runs = await pool(jobs, deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ p, call }) => {
     // Interrupted: no call that has not started starts (below, after the cache). A case that makes
     // none (not on the target yet, not sendable as written, answered by the cache) is known
@@ -87,27 +117,23 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
       obs = { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 0, code: 'not.live', message: call.notLive } };
     } else if (call.notRun === undefined) {
       obs = call.uncached ? undefined : await deps.cache.get(call.key);
+      const first = shares && !call.uncached && !obs ? firstCalls.get(call.key) : undefined;
+      if (first) obs = await first;
       if (obs) {
         cached = true;
         cachedRuns++;
-        if (deps.mask) obs = maskObservation(obs, deps.mask); // a cache written before masking
+        if (deps.mask && !first) obs = maskObservation(obs, deps.mask); // a cache written before masking
       } else {
         if (signal?.aborted) return undefined;
-        invocations++;
-        try {
-          obs = call.call.kind === 'template' ? await invokeTemplate(deps, p.test.name, call, clock) : await turnGuide(deps, p.test.name, call, clock, guides);
-        } catch (err) {
-          // Cut off by the interrupt: no result, so nothing is cached or reported for it.
-          if (signal?.aborted) {
-            invocations--;
-            cutOff++;
-            return undefined;
-          }
-          throw err;
+        const made = makeCall(p.test.name, call);
+        if (shares && !call.uncached) {
+          firstCalls.set(
+            call.key,
+            made.then((o) => (o?.outcome === 'error' ? undefined : o), () => undefined),
+          );
         }
-        // Masked before anything keeps or judges it: the cache, the assertions and the report see the same text.
-        if (deps.mask) obs = maskObservation(obs, deps.mask);
-        if (!call.uncached) await deps.cache.set(call.key, obs);
+        obs = await made;
+        if (!obs) return undefined;
       }
     } else {
       obs = { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 0, code: 'not.run', message: call.notRun } };
