@@ -189,16 +189,23 @@ export class CliContext {
 /** Variables whose names say they hold a credential; values this short would mask ordinary words. */
 const SECRET_NAME = /(?:SECRET|PASSWORD|TOKEN|_KEY)$/;
 const MIN_SECRET_LENGTH = 8;
+/**
+ * An OAuth client secret is the one credential promptctl sends itself: masked from as short as
+ * the client's own errors mask it (genesys/redact.ts), whatever else such a variable name holds.
+ */
+const MIN_CLIENT_SECRET_LENGTH = 4;
 
 /** The credentials in an environment, longest first (so one containing another is masked whole). */
 export function secretsIn(env: NodeJS.ProcessEnv): KnownSecret[] {
   const found: KnownSecret[] = [];
   for (const [name, value] of Object.entries(env)) {
     if (!value || !SECRET_NAME.test(name)) continue;
+    const clientSecret = name.endsWith('_OAUTHCLIENT_SECRET');
+    const min = clientSecret ? MIN_CLIENT_SECRET_LENGTH : MIN_SECRET_LENGTH;
     // As set, and as used: the client trims what it reads (a secret pasted with a trailing space).
-    for (const v of new Set([value, value.trim()])) if (v.length >= MIN_SECRET_LENGTH) found.push({ name, value: v });
+    for (const v of new Set([value, value.trim()])) if (v.length >= min) found.push({ name, value: v });
     // An OAuth client's `Authorization: Basic` value (base64 of id:secret), whole, as a server may echo it.
-    const id = name.endsWith('_OAUTHCLIENT_SECRET') ? env[`${name.slice(0, -'SECRET'.length)}ID`]?.trim() : undefined;
+    const id = clientSecret ? env[`${name.slice(0, -'SECRET'.length)}ID`]?.trim() : undefined;
     if (id && value.trim() !== '') found.push({ name, value: basicCredential(id, value.trim()) });
   }
   // A proxy URL's password (HTTPS_PROXY=http://user:password@host:port).

@@ -13,6 +13,16 @@ describe('secretsIn', () => {
     expect(values).toContain(` ${SECRET}\t`);
   });
 
+  it('knows an OAuth client secret from 4 characters, as the client masks it, and other credentials from 8', () => {
+    const found = secretsIn({ GENESYSCLOUD_OAUTHCLIENT_SECRET: 'k3y9', STAGING_OAUTHCLIENT_SECRET: 'q7zx5', GITHUB_TOKEN: 'abc1234', SHORT_SECRET: 'k3y' });
+    const values = found.map((s) => s.value);
+    expect(values).toContain('k3y9');
+    expect(values).toContain('q7zx5');
+    expect(values).not.toContain('abc1234');
+    const c = new CliContext({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, env: { GENESYSCLOUD_OAUTHCLIENT_SECRET: 'k3y9' }, cwd: '/' });
+    expect(c.mask('client secret k3y9 refused')).toBe('client secret [redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET] refused');
+  });
+
   it('knows each OAuth client Basic credential (base64 of id:secret) whole, an environment prefix too', () => {
     const basic = (id: string) => Buffer.from(`${id}:${SECRET}`).toString('base64');
     const found = secretsIn({
