@@ -2,6 +2,7 @@
 // (from the analytics aggregates query), and for a split each other version against the baseline
 // (the route with the largest weight) with 95 % intervals and a verdict (src/evals/stats.ts and
 // src/evals/comparison.ts say how they are computed).
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ApiError } from '../genesys/errors.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
@@ -23,7 +24,13 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .argument('[template]', 'one template (default: all)')
     .option('--since <when>', 'a duration back from now (30m, 24h, 7d, 2w) or an ISO-8601 date or date-time (UTC unless it names an offset)', '7d')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
-    .action(async (template: string | undefined, flags: StatusFlags) => {
+    .action(async (template: string | undefined, flags: StatusFlags & { dir?: string }, cmd: Command) => {
+      // --dir only says where the environments are read from (environments.ts), but a --dir given
+      // must be one, as every command's is: a typo is not passed over.
+      if (cmd.getOptionValueSource('dir') === 'cli' && flags.dir !== undefined) {
+        const { assertDirectory } = await import('../load/project.js');
+        await assertDirectory(resolve(ctx.cwd, flags.dir), flags.dir, ctx.cwd);
+      }
       ctx.exitCode = await runStatus(ctx, template, flags);
     });
 }

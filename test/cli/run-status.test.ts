@@ -145,5 +145,10 @@ describe('promptctl status', () => {
     const since = await p.cli(['status', '--since', 'last week']);
     expect(since.code).toBe(1);
     expect(since.stderr).toMatch(/^error: --since "last week" is not a duration/m);
+    // A --dir given must be one, --env or not (it was passed over without a word).
+    const dir = await p.cli(['status', '--dir', 'promtps']);
+    expect(dir.code).toBe(1);
+    expect(dir.stderr).toMatch(/^error: .*promtps/m);
+    expect(dir.stdout).toBe('');
   });
 });
