@@ -173,9 +173,11 @@ async function ingest(
   // not parse is a write a crash cut short (or zeros a crash left), which is never evidence of a
   // change (its promise never resolved, so its call was never made).
   if (isTornTail(tail.text)) {
+    // Kept before they are cut off: what a crash left in the trail is for whoever looks into it.
+    const kept = await keepTornBytes(path, buf.subarray(tail.start - base), tail.start);
     await fh.truncate(tail.start);
     await fh.datasync();
-    warn(`${path}: removed an incomplete last line (${end - tail.start} bytes) left by an interrupted write`);
+    warn(`${path}: removed an incomplete last line (${end - tail.start} bytes) left by an interrupted write; its bytes are kept in ${kept}`);
     return tail.start;
   }
   // A whole record that only lost its newline is kept; a whole line that does not verify is evidence.
@@ -185,6 +187,25 @@ async function ingest(
   await fh.datasync();
   warn(`${path}: the last audit line had no newline (interrupted write); completed it`);
   return end + 1;
+}
+
+/**
+ * Appends a torn tail's bytes to `<trail>.torn`, one JSON line each (when, at which offset, the
+ * bytes in base64: zeros and cut UTF-8 survive), durable before the trail is cut. Returns its path.
+ */
+async function keepTornBytes(path: string, bytes: Buffer, offset: number): Promise<string> {
+  const file = `${path}.torn`;
+  const line = JSON.stringify({ removedAt: new Date().toISOString(), offset, length: bytes.length, bytes: bytes.toString('base64') });
+  const created = await stat(file).then(() => false, () => true);
+  const fh = await open(file, 'a');
+  try {
+    await writeAll(fh, Buffer.from(`${line}\n`));
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+  if (created) await syncDir(dirname(file));
+  return file;
 }
 
 function brokenChain(path: string, line: number, check: Extract<LineCheck, { ok: false }>): UserError {

@@ -324,7 +324,10 @@ describe('apply.yml', () => {
   });
   it('keeps the audit trail and the plan as artifacts even when apply fails', () => {
     const ups = job.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    expect(ups.find((s) => s.with?.path === '.promptctl/envs/${{ matrix.env }}/audit.jsonl')?.if).toBe('always()');
+    const trail = ups.find((s) => s.with?.path?.split('\n')[0] === '.promptctl/envs/${{ matrix.env }}/audit.jsonl');
+    expect(trail?.if).toBe('always()');
+    // With the bytes of a torn line promptctl cut off (audit/chain-file.ts), in the same directory.
+    expect(trail?.with?.path).toBe('.promptctl/envs/${{ matrix.env }}/audit.jsonl\n.promptctl/envs/${{ matrix.env }}/audit.jsonl.torn\n');
     expect(ups.find((s) => s.with?.path === '${{ runner.temp }}/promptctl-apply/')?.if).toBe('always()');
   });
   it('fails loudly: a comment on the pull request and an issue', () => {
@@ -1509,7 +1512,7 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
     expect(j.steps[verify]!.with!['fail-on-error'] ?? 'true').toBe('true');
     expect(j.steps[verify]!.env).toMatchObject({ PROMPTCTL_AUDIT_KEY: '${{ secrets.PROMPTCTL_AUDIT_KEY }}' });
     // What the next run restores: uploaded always (a failed or cancelled run's open intents too).
-    const up = j.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.path === TRAIL)!;
+    const up = j.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.path?.split('\n')[0] === TRAIL)!;
     expect(up.if).toBe('always()');
     expect(up.with!.name).toBe('promptctl-audit-${{ matrix.env }}-${{ github.run_id }}-${{ github.run_attempt }}');
     // Runs of one environment never interleave, and one is never cancelled midway.

@@ -196,13 +196,19 @@ describe('torn lines and defaced lines', () => {
   it('repairs a torn tail (half a line, no newline) and chains on from the valid prefix', async () => {
     await writeRecords(2);
     const good = (await stat(file)).size;
-    await appendFile(file, '{"format":2,"seq":3,"timestamp":"2025-01-01T00:00:00.000Z","actor":"A');
+    const torn = '{"format":2,"seq":3,"timestamp":"2025-01-01T00:00:00.000Z","actor":"A\u00e9';
+    await appendFile(file, Buffer.concat([Buffer.from(torn), Buffer.from([0xc3])]));
     expect((await verifyAuditFile(file)).ok).toBe(false);
 
     const { warnings, onWarning } = warningsSink();
     const b = await openAuditLog(file, { env: {}, onWarning });
     expect((await stat(file)).size).toBe(good);
-    expect(warnings.join('\n')).toMatch(/removed an incomplete last line/);
+    expect(warnings.join('\n')).toMatch(/removed an incomplete last line \(\d+ bytes\) left by an interrupted write; its bytes are kept in .*\.torn$/);
+    // The bytes cut off are kept, exactly (a cut UTF-8 sequence included), with where they were.
+    const kept = (await readFile(`${file}.torn`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { offset: number; length: number; bytes: string; removedAt: string });
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ offset: good, length: Buffer.byteLength(torn) + 1 });
+    expect(Buffer.from(kept[0]!.bytes, 'base64')).toEqual(Buffer.concat([Buffer.from(torn), Buffer.from([0xc3])]));
     expect(b.warnings).toEqual(warnings);
     const r = await b.append(input(3));
     await b.close();
