@@ -4,13 +4,13 @@ import { constants, realpathSync } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isInside } from '../util/inside.js';
+import { LEFT_OUT_DIR, YAML_FILE } from '../util/prompt-paths.js';
 import { readListedFile, readTextFileSync, type ReadResult } from './read.js';
 
 export const CONFIG_FILE = 'promptctl.yaml';
 /** The prompts directory looked for when --dir is not given. */
 export const DEFAULT_PROMPTS_DIR = 'prompts';
 
-const YAML = /\.ya?ml$/;
 /** A YAML extension in any letter case: Billing.YAML is not read (DESIGN §2), but it is named. */
 const YAML_ANY_CASE = /\.ya?ml$/i;
 
@@ -45,7 +45,7 @@ export async function discoverYamlFiles(dir: string, canList: (abs: string) => P
   const rootReal = await realpath(dir);
   const out: Discovery = { files: [], skipped: [], listedFiles: new Set(), misnamed: [] };
   const misnamed = (rel: string): void => {
-    if (!YAML.test(rel) && YAML_ANY_CASE.test(rel)) out.misnamed.push(rel);
+    if (!YAML_FILE.test(rel) && YAML_ANY_CASE.test(rel)) out.misnamed.push(rel);
   };
   const visited = new Set<string>([rootReal]);
   // listTree passes over a directory it cannot read: each is checked here instead, since prune
@@ -75,7 +75,7 @@ export async function discoverYamlFiles(dir: string, canList: (abs: string) => P
     for (const e of entries) {
       const rel = prefix + e.path.replace(/\/$/, '');
       if (!e.dirent.isSymbolicLink()) {
-        if (!e.path.endsWith('/') && YAML.test(rel)) {
+        if (!e.path.endsWith('/') && YAML_FILE.test(rel)) {
           out.files.push(rel);
           if (e.dirent.isFile()) out.listedFiles.add(rel);
         } else if (!e.path.endsWith('/')) misnamed(rel);
@@ -88,11 +88,11 @@ export async function discoverYamlFiles(dir: string, canList: (abs: string) => P
         isDir = (await stat(real)).isDirectory();
       } catch {
         // A dangling link: the loader names it when it is a YAML file; otherwise nothing to read.
-        if (YAML.test(rel)) out.files.push(rel);
+        if (YAML_FILE.test(rel)) out.files.push(rel);
         continue;
       }
       if (!isDir) {
-        if (YAML.test(rel)) out.files.push(rel);
+        if (YAML_FILE.test(rel)) out.files.push(rel);
         else misnamed(rel);
         continue;
       }
@@ -126,8 +126,6 @@ async function listable(abs: string): Promise<void> {
  * (test/unit/config/discover.test.ts)
  */
 const EVERY_PATH = '[^/.]*([^/])*(/[^/.]*([^/]))';
-/** What the ignore patterns leave out, for the paths only EVERY_PATH matches (the ignore patterns' regexes use `.` too). */
-const LEFT_OUT = /(?:^|\/)(?:node_modules|lost\+found)(?:\/|$)/;
 
 interface TreeEntry {
   /** Relative to the walk's base, forward slashes; a directory's ends with "/". */
@@ -156,7 +154,8 @@ async function listTree(base: string): Promise<TreeEntry[]> {
     unique: true,
     suppressErrors: true,
   });
-  const listed = entries.filter((e) => !LEFT_OUT.test(e.path));
+  // What the ignore patterns leave out, for the paths only EVERY_PATH matches (their regexes use `.` too).
+  const listed = entries.filter((e) => !LEFT_OUT_DIR.test(e.path));
   return listed.map((e) => ({ path: e.path, dirent: e.dirent })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -10,6 +10,7 @@
 // to config/prompts/), it goes on in the directories they came from (`movedFrom`). A shallow
 // clone holds only part of it (`isShallow`), which rollback says when it finds nothing.
 import { resolve } from 'node:path';
+import { isPromptFilePath, YAML_FILE } from '../util/prompt-paths.js';
 import { openRepo, tryRaw } from './repo.js';
 
 export interface DirRevision {
@@ -20,8 +21,6 @@ export interface DirRevision {
   /** The YAML files under the directory this commit wrote (not those it deleted), with their text then. */
   files: { path: string; text: string }[];
 }
-
-const YAML = /\.ya?ml$/i;
 
 /**
  * The commits that changed YAML under `dir` (relative to `cwd`), newest first, `skip` of them
@@ -39,6 +38,11 @@ export async function dirHistory(
   const SEP = '\u001f';
   const dirs = typeof dir === 'string' ? [dir] : [...dir];
   const log = await git.raw(['log', '--first-parent', '--no-renames', `--skip=${skip}`, `-n${max}`, `--format=%x1e%H${SEP}%cI${SEP}%s`, '--name-only', '-z', from, '--', ...dirs]);
+  // Only the files discovery reads (no dot-entry, node_modules, Billing.YAML: util/prompt-paths.ts),
+  // judged below the directory. Where git cannot place it, every YAML file, as before.
+  const tops = await topPaths(cwd, dirs);
+  const read = (path: string): boolean =>
+    tops.length === 0 ? YAML_FILE.test(path) : tops.some((top) => path.startsWith(top) && isPromptFilePath(path.slice(top.length)));
   const out: DirRevision[] = [];
   for (const entry of log.split('\u001e')) {
     // -z: the header and every name end with NUL, so any name (spaces, quotes, non-ASCII) comes through as it is.
@@ -46,7 +50,7 @@ export async function dirHistory(
     if (!head?.trim()) continue;
     const [commit, date, subject] = head.split(SEP);
     if (!commit) continue;
-    const paths = names.map((p) => p.replace(/^\n+/, '')).filter((p) => YAML.test(p));
+    const paths = names.map((p) => p.replace(/^\n+/, '')).filter(read);
     const files: DirRevision['files'] = [];
     for (const path of paths) {
       const text = await showFile(git, commit, path);
@@ -78,24 +82,13 @@ export async function movedFrom(cwd: string, commit: string, dir: string | reado
   if (!git) return undefined;
   const parent = await tryRaw(git, ['rev-parse', '--verify', '--quiet', `${commit}^1^{commit}`]);
   if (!parent) return undefined;
-  const tops: string[] = [];
-  for (const d of typeof dir === 'string' ? [dir] : dir) {
-    if (d.startsWith(TOP)) {
-      tops.push(d.slice(TOP.length));
-      continue;
-    }
-    // The directory from the top of the work tree: git's prefix for it, as git resolves links.
-    const inside = await openRepo(resolve(cwd, d));
-    const prefix = inside ? await tryRaw(inside, ['rev-parse', '--show-prefix']) : null;
-    if (prefix) tops.push(prefix.replace(/\/+$/, ''));
-  }
+  const tops = await topPaths(cwd, dir);
   const renames = (await tryRaw(git, ['diff', '-z', '--name-status', '-M', '--diff-filter=R', parent, commit])) ?? '';
   const fields = renames.split('\0');
   const found = new Set<string>();
   for (let i = 0; i + 2 < fields.length; i += 3) {
     const [old, now] = [fields[i + 1]!, fields[i + 2]!];
-    for (const top of tops) {
-      const base = top === '' || top === '.' ? '' : `${top}/`;
+    for (const base of tops) {
       if (!now.startsWith(base)) continue;
       const rest = now.slice(base.length);
       if (old === rest) found.add('.');
@@ -103,6 +96,28 @@ export async function movedFrom(cwd: string, commit: string, dir: string | reado
     }
   }
   return found.size > 0 ? { dirs: [...found].map((d) => `${TOP}${d}`), from: parent } : undefined;
+}
+
+/**
+ * Each directory (relative to `cwd`, or a `:(top)` pathspec) as the start of the paths git names
+ * under it, from the top of the work tree: "" for the top itself, else "config/prompts/".
+ */
+async function topPaths(cwd: string, dir: string | readonly string[]): Promise<string[]> {
+  const tops: string[] = [];
+  for (const d of typeof dir === 'string' ? [dir] : dir) {
+    let top: string | null;
+    if (d.startsWith(TOP)) top = d.slice(TOP.length);
+    else {
+      // git's prefix for it, as git resolves links (empty at the top of the work tree, which
+      // tryRaw would read as no answer).
+      const inside = await openRepo(resolve(cwd, d));
+      top = inside ? await inside.raw(['rev-parse', '--show-prefix']).then((out) => out.trim(), () => null) : null;
+    }
+    if (top === null) continue;
+    const trimmed = top.replace(/\/+$/, '');
+    tops.push(trimmed === '' || trimmed === '.' ? '' : `${trimmed}/`);
+  }
+  return tops;
 }
 
 /** The pathspec magic of a path from the top of the work tree. */

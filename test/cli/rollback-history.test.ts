@@ -143,6 +143,25 @@ describe('rollback', () => {
     expect(dev.stderr).toMatch(/rolling back to 1\.0\.0: it held 100% at [0-9a-f]{7} \(2023-11-\d{2}, "trial of 1\.0\.0 in dev and staging only"\)/);
   });
 
+  // A file discovery passes over (a dot-directory, node_modules, Billing.YAML) never routed
+  // anything: validate, plan and apply do not read it, so its split is no state to go back to.
+  it('passes over splits in files the loader does not read', async () => {
+    const cwd = await repo();
+    commit(cwd, 'everywhere on 1.0.0', { [SPLIT]: split({ routes: all('1.0.0') }) });
+    execFileSync('mkdir', ['-p', join(cwd, 'prompts/.archive'), join(cwd, 'prompts/node_modules/x')]);
+    commit(cwd, 'ideas kept aside', {
+      'prompts/.archive/old.yaml': split({ routes: all('1.1.0') }),
+      'prompts/node_modules/x/split.yaml': split({ routes: all('1.1.0') }),
+      'prompts/Billing.YAML': split({ routes: all('1.1.0') }),
+    });
+    commit(cwd, 'canary', { [SPLIT]: split({ routes: [['1.0.0', 60], ['1.1.0', 40]] }) });
+    expect((await cli(cwd, ['validate'])).code).toBe(0);
+
+    const r = await cli(cwd, ['rollback', 'billing-assistant', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/rolling back to 1\.0\.0: it held 100% at [0-9a-f]{7} \(2023-11-\d{2}, "everywhere on 1\.0\.0"\)/);
+  });
+
   it('leaves a file that ended without a newline ending without one', async () => {
     const cwd = await repo();
     commit(cwd, 'everywhere on 1.0.0', { [SPLIT]: split({ routes: all('1.0.0') }) });
