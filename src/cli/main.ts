@@ -8,6 +8,7 @@ import { isInside } from '../util/inside.js';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../genesys/errors.js';
 import { describeFsError, EXIT, isFsError, UserError } from '../util/errors.js';
+import { visible } from '../util/escapes.js';
 import { CliContext, type Io, type OutStream } from './context.js';
 import { addEnvOption, chooseEnvironment, ENV_COMMANDS } from './environments.js';
 
@@ -197,7 +198,9 @@ function reportError(ctx: CliContext, err: unknown): { code: number; message?: s
     return { code: err.exitCode === 0 ? EXIT.ok : EXIT.error };
   }
   const said = (message: string, code: number = EXIT.error) => {
-    ctx.info(`error: ${message}`);
+    // A message may quote what the user typed or the org holds: its control characters are shown
+    // as escapes, never sent to the terminal (line breaks stay, as messages' own).
+    ctx.info(`error: ${visible(message)}`);
     return { code, message };
   };
   if (err instanceof UserError) return said(err.message, err.exitCode);

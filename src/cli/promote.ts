@@ -89,7 +89,7 @@ async function splitContext(ctx: CliContext, template: string, dir: string, doin
   if (!split) {
     const names = state.splits.map((s) => s.template);
     const where = env ? ` in environment ${env}` : '';
-    throw new UserError(`no TrafficSplit of template "${template}"${where}${didYouMean(template, names)}${names.length ? `; splits${where}: ${names.join(', ')}` : ''}; nothing was ${doing}`);
+    throw new UserError(`no TrafficSplit of template "${visibleName(template)}"${where}${didYouMean(template, names)}${names.length ? `; splits${where}: ${names.join(', ')}` : ''}; nothing was ${doing}`);
   }
   const own = union.splits.find((s) => s.template === template)!;
   const { routesTarget } = await import('../export/promote.js');
@@ -151,11 +151,13 @@ export async function runPromote(ctx: CliContext, template: string, version: str
         `version ${version} of template "${template}" is limited to ${elsewhere.environments?.join(', ') ?? 'other environments'} by its metadata.environments at ${at}, so environment ${ctx.environment!.name} does not have it (add ${ctx.environment!.name} there first); nothing was changed`,
       );
     }
-    throw new UserError(`template "${template}" has no version ${version}${where}${didYouMean(version, declared)}${declared.length ? `; declared: ${declared.join(', ')}` : ''}; nothing was changed`);
+    throw new UserError(`template "${template}" has no version ${visibleName(version)}${where}${didYouMean(version, declared)}${declared.length ? `; declared: ${declared.join(', ')}` : ''}; nothing was changed`);
   }
   const { scaleWeights } = await import('../export/promote.js');
   const routes = scaleWeights(s.split.routes, version, weight);
-  if (JSON.stringify(routes) === JSON.stringify(s.split.routes.map((r) => ({ version: r.version, weight: r.weight })))) {
+  // 0 % to a version the split does not route is what it routes already: no 0 % route is added.
+  const unrouted = weight === 0 && !s.split.routes.some((r) => r.version === version);
+  if (unrouted || JSON.stringify(routes) === JSON.stringify(s.split.routes.map((r) => ({ version: r.version, weight: r.weight })))) {
     ctx.info(`TrafficSplit/${template} already routes ${weight}% to ${version}: nothing to change`);
     return EXIT.ok;
   }

@@ -28,6 +28,30 @@ spec:
 `;
 
 describe('promote', () => {
+  it('shows what the user typed in its errors as text: escapes and line breaks do not reach the terminal', async () => {
+    dir = await tempDir('promptctl-promote-');
+    await cp(join(REPO, 'prompts'), join(dir.path, 'prompts'), { recursive: true });
+    const template = await runCliInProcess(['promote', 'billing-\u001b[31massistant', '1.0.0'], { cwd: dir.path, env: {} });
+    expect(template.code).toBe(1);
+    expect(template.stderr).not.toContain('\u001b');
+    expect(template.stderr).toContain('error: no TrafficSplit of template "billing-\\u001b[31massistant"');
+    const version = await runCliInProcess(['promote', 'billing-assistant', '1.0.0\u001b[2J\nerror: forged'], { cwd: dir.path, env: {} });
+    expect(version.code).toBe(1);
+    expect(version.stderr).not.toContain('\u001b');
+    expect(version.stderr).not.toMatch(/^error: forged/m);
+    // 0 % to a version the split does not route: nothing to change, no 0 % route added.
+    await writeFile(join(dir.path, 'prompts/billing-assistant/v1.2.0.yaml'), V120.replace('"Question: {{question}}"', '"{{customerName}}: {{question}}"').replace('  variables:\n', '  variables:\n    - name: customerName\n      type: string\n'));
+    const traffic = join(dir.path, 'prompts/billing-assistant/traffic.yaml');
+    const before = await readFile(traffic, 'utf8');
+    const zero = await runCliInProcess(['promote', 'billing-assistant', '1.2.0', '--weight', '0'], { cwd: dir.path, env: {} });
+    expect(zero.code, zero.stderr).toBe(0);
+    expect(zero.stderr).toContain('TrafficSplit/billing-assistant already routes 0% to 1.2.0: nothing to change');
+    expect(await readFile(traffic, 'utf8')).toBe(before);
+    const rollback = await runCliInProcess(['rollback', 'billing\nassistant'], { cwd: dir.path, env: {} });
+    expect(rollback.code).toBe(1);
+    expect(rollback.stderr).toContain('no TrafficSplit of template "billing\\u000aassistant"');
+  });
+
   it('refuses an edit that would leave the prompts invalid, writing nothing', async () => {
     dir = await tempDir('promptctl-promote-');
     await cp(join(REPO, 'prompts'), join(dir.path, 'prompts'), { recursive: true });
