@@ -39,6 +39,11 @@ export interface ActionOutcome {
    * of it failed, was not resent and may have landed (it failed: the run says interrupted).
    */
   interrupted?: 'midway' | 'before' | 'unsent';
+  /**
+   * A failure after earlier calls of it landed (a version created, its publish refused): the
+   * object as they left it, its record's `after` (null: nothing to show).
+   */
+  landed?: Snapshot | null;
 }
 
 export interface ApplyResult {
@@ -206,13 +211,14 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       if (stagedAs) result = { ...result, resourceId: stagedAs.id };
       // Partly done: the record shows what landed (a version as a Draft, say) as its `after`.
       if (run.error instanceof Interrupted && result.interrupted === 'midway') after = run.error.landed.after;
+      if (result.landed !== undefined) after = result.landed;
     }
     try {
       await opts.audit.outcome(intent, {
         // Stopped before any of its calls changed anything: skipped, not failed.
         outcome: result.interrupted === 'before' ? 'skipped' : result.outcome,
         resourceId: result.resourceId ?? liveIdOf(a) ?? null,
-        after: result.outcome === 'success' || result.interrupted === 'midway' ? after : null,
+        after: result.outcome === 'success' || result.interrupted === 'midway' || result.landed !== undefined ? after : null,
         correlationId: result.correlationId,
         ...(result.outcome === 'success' ? {} : { error: result.detail }),
       });

@@ -1,7 +1,7 @@
 // How an action that threw ends: a conflict when the target moved since the plan (a guard, a 409
 // naming a change), an interrupt before or midway, or a failure in the client's own words.
 import { liveIdOf } from '../kinds/action.js';
-import { GuardMoved, Interrupted, isApiError } from '../kinds/shared.js';
+import { FailedAfterLanded, GuardMoved, Interrupted, isApiError } from '../kinds/shared.js';
 import type { PlanAction } from '../plan/types.js';
 import type { LATEST_NOT_PRODUCTION_READY_CODE } from '../targets/aistudio/wire.js';
 import type { ActionOutcome } from './executor.js';
@@ -16,6 +16,12 @@ export function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
   if (err instanceof Interrupted) {
     const midway = err.landed.done.length > 0;
     return { ...base, resourceId: err.landed.resourceId ?? base.resourceId, outcome: 'failure', correlationId: null, detail: err.message, interrupted: midway ? 'midway' : 'before' };
+  }
+  if (err instanceof FailedAfterLanded) {
+    // Failed as its failing write says, and partly done: what landed is on record and in the report.
+    const failed = describeFailure(a, err.failure);
+    const detail = `${failed.detail}; ${err.landed.done.join(', ')}; the next apply finishes it`;
+    return { ...failed, resourceId: err.landed.resourceId ?? failed.resourceId, detail, landed: err.landed.after };
   }
   if (err instanceof GuardMoved) return { ...base, outcome: 'conflict', correlationId: null, detail: err.message };
   if (isApiError(err)) {

@@ -151,16 +151,33 @@ export function stopIfInterrupted(ctx: Pick<ApplyContext, 'stopped'>, a: PlanAct
 const NOTHING_LANDED: Landed = { done: [], after: null, resourceId: null };
 
 /**
+ * A later write of an action failed (refused, or retried in vain) after its earlier writes
+ * landed: the action failed, and what landed (the Draft it created) is kept for its record and
+ * report, which would otherwise say that nothing happened.
+ */
+export class FailedAfterLanded extends Error {
+  override readonly name = 'FailedAfterLanded';
+  constructor(
+    readonly action: PlanAction,
+    readonly landed: Landed,
+    readonly failure: unknown,
+  ) {
+    super(failure instanceof Error ? failure.message : String(failure));
+  }
+}
+
+/**
  * A write that follows writes of the same action which landed (`landed`): when it fails only
  * because the run stopped resending it (an interrupt), the action ends interrupted, saying what
- * landed (the Draft it created), not as a plain failure that records nothing.
+ * landed (the Draft it created); when it fails otherwise, the action fails saying the same.
  */
 export async function afterLanded<T>(a: PlanAction, next: string, landed: Landed | undefined, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (err) {
-    if (landed && landed.done.length > 0 && isApiError(err) && err.notResent) throw new Interrupted(a, landed, `${next} (its request failed and was not resent)`);
-    throw err;
+    if (!landed || landed.done.length === 0 || err instanceof Interrupted || err instanceof GuardMoved) throw err;
+    if (isApiError(err) && err.notResent) throw new Interrupted(a, landed, `${next} (its request failed and was not resent)`);
+    throw new FailedAfterLanded(a, landed, err);
   }
 }
 
