@@ -3,6 +3,7 @@
 // Shared by the writer (open, catching up with other writers, repairing a torn tail) and
 // `audit verify`, so that what is written is what verify accepts.
 import { shapeProblemV1, shapeProblemV2 } from './record-shape.js';
+import { repeatedKey } from './repeated-key.js';
 import { AUDIT_KEY_ENV, GENESIS_HASH, chainHash, chainHashV2, type AuditAnchor, type AuditRecord, type AuditRecordV1 } from './record.js';
 
 export type LineCheck =
@@ -54,6 +55,9 @@ export class ChainWalker {
       return { ok: false, reason: 'not valid JSON' };
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
+    // Bytes no hash covers: JSON.parse keeps a repeated key's last value, a reader may take the first.
+    const twice = repeatedKey(text);
+    if (twice !== undefined) return { ok: false, reason: `the key ${JSON.stringify(twice)} is written twice in one object (the hash covers only the last; promptctl never writes one)` };
     const format = (value as { format?: unknown }).format;
     if (format === undefined) return this.checkV1(value as Record<string, unknown>);
     if (format === 2) return this.checkV2(value as Record<string, unknown>);
