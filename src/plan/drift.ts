@@ -43,7 +43,7 @@ export function driftEntries(plan: Plan): DriftEntry[] {
 
 function describe(a: PlanAction): string {
   if (a.action === 'create') return 'defined in git, missing on the target';
-  if (a.action === 'delete') return `on the target, no longer in git${a.reason ? ` (${a.reason})` : ''}`;
+  if (a.action === 'delete') return `on the target, not in git${a.reason ? ` (${a.reason})` : ''}`;
   const fields = a.changes.map((c) => c.path);
   return fields.length > 0 ? `differs from git: ${fields.join(', ')}` : `differs from git${a.reason ? ` (${a.reason})` : ''}`;
 }
