@@ -3,24 +3,26 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { discoverYamlFiles } from '../config/discover.js';
+import { CONFIG_FILE, discoverYamlFiles } from '../config/discover.js';
 import { exportDocuments } from '../export/documents.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskAnyCase, maskStrings } from '../util/secrets.js';
-import { visibleName } from '../util/escapes.js';
+import { shellWord, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
 import { readLiveParts } from '../targets/live.js';
 import { SURFACE_NAMES, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { announceTarget, noteUnavailable, withTarget } from './common.js';
+import { announceTarget, DEFAULT_DIR, noteUnavailable, withTarget } from './common.js';
 import type { OpenTarget } from './target.js';
 import type { CliContext } from './context.js';
 
 interface ExportFlags {
   out: string;
   force?: boolean;
+  /** Where the environments are read from (environments.ts adds --dir with --env). */
+  dir?: string;
 }
 
 export function registerExport(program: Command, ctx: CliContext): void {
@@ -38,7 +40,8 @@ Writes, inside --out:
   guides/<guide>.yaml     an AI Studio guide, its instruction in guides/<guide>.md beside it
   summaries/<name>.yaml   an AI Studio summary setting
 
-\`plan --dir <out>\` on what it wrote shows no changes but for what a warning names. Left out with a
+\`plan --dir <out>\` on what it wrote shows no changes but for what a warning names (with --env NAME,
+\`plan --env NAME --dir <out>\`, once promptctl.yaml is copied into <out>). Left out with a
 warning: what a document cannot hold (a version not published, a name promptctl cannot use, a guide
 without an instruction) and a surface the target refuses to list (AI Studio on a 403).
 promptctl.yaml is not written.
@@ -117,6 +120,16 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     ctx.info(
       `note: ${n} exported object${n === 1 ? ' is' : 's are'} not labelled managed-by: promptctl (${named}): ` +
         `prune leaves ${n === 1 ? 'it' : 'them'} alone, even once ${n === 1 ? 'its document is' : 'their documents are'} removed, until an apply changes ${n === 1 ? 'it' : 'them'} (and labels ${n === 1 ? 'it' : 'them'})`,
+    );
+  }
+  const env = ctx.environment?.name;
+  if (env !== undefined) {
+    // plan --env reads the environment from --dir's promptctl.yaml, which export does not write:
+    // plan --dir OUT alone would compare the export with the default target, not this one.
+    const config = join(flags.dir ?? DEFAULT_DIR, CONFIG_FILE);
+    ctx.info(
+      `note: to compare the export with environment ${env}, copy ${visibleName(config)} into ${shownOut} (export writes none), ` +
+        `then run \`promptctl plan --env ${shellWord(env)} --dir ${shellWord(flags.out)}\``,
     );
   }
   if (clash) {
