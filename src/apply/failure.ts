@@ -20,8 +20,13 @@ export function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
   if (err instanceof FailedAfterLanded) {
     // Failed as its failing write says, and partly done: what landed is on record and in the report.
     const failed = describeFailure(a, err.failure);
-    const detail = `${failed.detail}; ${err.landed.done.join(', ')}; the next apply finishes it`;
-    return { ...failed, resourceId: err.landed.resourceId ?? failed.resourceId, detail, landed: err.landed.after };
+    const resourceId = err.landed.resourceId ?? failed.resourceId;
+    // Sent, and not known to have landed or not (its words say so): what the earlier writes left
+    // may have changed since, so it is not claimed; the next plan reads what is there.
+    if (isApiError(err.failure) && err.failure.outcomeUnknown) return { ...failed, resourceId, detail: `${failed.detail}; the next plan shows what is left` };
+    // A conflict says to plan again already.
+    const next = failed.outcome === 'conflict' ? '' : '; the next plan shows what is left';
+    return { ...failed, resourceId, detail: `${failed.detail}; ${err.landed.done.join(', ')}${next}`, landed: err.landed.after };
   }
   if (err instanceof GuardMoved) return { ...base, outcome: 'conflict', correlationId: null, detail: err.message };
   if (isApiError(err)) {

@@ -17,7 +17,7 @@ describe('an action whose later write fails after an earlier one landed', () => 
 
     const r = await applyThrough(s, proxy);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Failed:\n {2}! PromptVersion\/support-triage@2\.1\.0: .*bad\.request.*; created version 2\.1\.0 as a Draft, not published; the next apply finishes it$/m);
+    expect(r.stderr).toMatch(/^Failed:\n {2}! PromptVersion\/support-triage@2\.1\.0: .*bad\.request.*; created version 2\.1\.0 as a Draft, not published; the next plan shows what is left$/m);
 
     const o = await outcomeOf(s, 'PromptVersion/support-triage@2.1.0');
     expect(o.outcome).toBe('failure');

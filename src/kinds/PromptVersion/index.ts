@@ -11,7 +11,10 @@ import { canonicalEqual, canonicalHash, type Canonical } from '../canonical.js';
 import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
-import { afterLanded, assertWrite, desiredOf, GuardMoved, readOrGone, stopIfInterrupted } from '../shared.js';
+import { afterLanded, assertWrite, desiredOf, FailedAfterLanded, GuardMoved, isApiError, readOrGone, stopIfInterrupted } from '../shared.js';
+
+/** The code of a publish job that ended Failed (genesys/failures.ts jobFailed; kinds do not import genesys). */
+const JOB_FAILED = 'job.failed';
 
 export const TEXT_FIELDS = ['systemInstruction', 'userTemplate'] as const;
 
@@ -219,7 +222,12 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     // The publish job has started: its confirmation only reads, and is waited for even after an
     // interrupt (DESIGN §5: calls in flight finish), so the record says whether the version was
     // published, not merely that it was asked to be.
-    await ctx.idle(published);
+    await ctx.idle(published).catch((err: unknown) => {
+      // A job that ended Failed left the Draft just written as it was: that landed, and is said.
+      // Any other failure here (a read that did not answer) leaves the version's state unknown.
+      if (landed && isApiError(err) && err.code === JOB_FAILED) throw new FailedAfterLanded(a, landed, err);
+      throw err;
+    });
     done.push('published');
   }
   // The client has checked that what the server holds is what was sent (each write's answer, or
