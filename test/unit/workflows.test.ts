@@ -2139,6 +2139,9 @@ describe('apply.yml sets aside a torn last line of the restored trail, as prompt
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(file).equals(whole)).toBe(true);
     expect(r.kept?.toString()).toBe(TORN);
+    // Kept beside the trail too, as promptctl's writer keeps them (audit/chain-file.ts), uploaded with it.
+    const sidecar = readFileSync(`${file}.torn`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { offset: number; length: number; bytes: string });
+    expect(sidecar).toEqual([expect.objectContaining({ offset: whole.length, length: TORN.length, bytes: Buffer.from(TORN).toString('base64') })]);
     expect(r.stdout).toContain(`The ${TORN.length} bytes set aside, in base64: ${Buffer.from(TORN).toString('base64')}`);
     expect(r.stdout).toMatch(new RegExp(`^::warning title=promptctl audit \\(dev\\)::the audit trail of dev restored from the previous run ended in an incomplete last line \\(${TORN.length} bytes after its last newline, not JSON\\): a write was interrupted[^\\n]*set aside, as the next apply would remove it`, 'm'));
     expect(r.summary).toMatch(/^\*\*promptctl audit \(dev\): an interrupted write set aside\.\*\* /);
