@@ -126,11 +126,12 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   if (env !== undefined) {
     // plan --env reads the environment from --dir's promptctl.yaml, which export does not write:
     // plan --dir OUT alone would compare the export with the default target, not this one.
-    const config = join(flags.dir ?? DEFAULT_DIR, CONFIG_FILE);
-    ctx.info(
-      `note: to compare the export with environment ${env}, copy ${visibleName(config)} into ${shownOut} (export writes none), ` +
-        `then run \`promptctl plan --env ${shellWord(env)} --dir ${shellWord(flags.out)}\``,
-    );
+    const source = flags.dir ?? DEFAULT_DIR;
+    const config = join(source, CONFIG_FILE);
+    const plan = `\`promptctl plan --env ${shellWord(env)} --dir ${shellWord(flags.out)}\``;
+    // Exported into the prompts directory itself (--force): its promptctl.yaml is there already.
+    const copy = resolve(ctx.cwd, source) === dir ? '' : `copy ${visibleName(config)} into ${shownOut} (export writes none), then `;
+    ctx.info(`note: to compare the export with environment ${env}, ${copy}run ${plan}`);
   }
   if (clash) {
     // --force into a directory of the same documents in another layout: the export is whole, but

@@ -8,7 +8,7 @@ import { isInside } from '../util/inside.js';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../genesys/errors.js';
 import { describeFsError, EXIT, isFsError, UserError } from '../util/errors.js';
-import { visible } from '../util/escapes.js';
+import { visibleLines } from '../util/escapes.js';
 import { CliContext, type Io, type OutStream } from './context.js';
 import { addEnvOption, chooseEnvironment, ENV_COMMANDS } from './environments.js';
 
@@ -200,7 +200,7 @@ function reportError(ctx: CliContext, err: unknown): { code: number; message?: s
   const said = (message: string, code: number = EXIT.error) => {
     // A message may quote what the user typed or the org holds: its control characters are shown
     // as escapes, never sent to the terminal (line breaks stay, as messages' own).
-    ctx.info(`error: ${visible(message)}`);
+    ctx.info(`error: ${visibleLines(message)}`);
     return { code, message };
   };
   if (err instanceof UserError) return said(err.message, err.exitCode);

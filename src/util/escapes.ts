@@ -88,6 +88,15 @@ export function visible(s: string): string {
 }
 
 /**
+ * A message of several lines in terminal text (an error line): as `visible`, and a CR, a line or
+ * paragraph separator as escapes too (a CR sends the cursor back over what was printed, to
+ * write a line over it); its own line breaks stay.
+ */
+export function visibleLines(s: string): string {
+  return visible(s).replace(/[\r\u2028\u2029]/g, asUnicodeEscape);
+}
+
+/**
  * A name in terminal text (an address: a live object's name may be anything): as `visible`, and
  * its line breaks and CRs as escapes too, so that it stays on its line and cannot forge another.
  */

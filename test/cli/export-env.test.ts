@@ -29,5 +29,9 @@ describe('export --env', () => {
     await copyFile(join(dir.path, 'prompts/promptctl.yaml'), join(dir.path, 'exdev/promptctl.yaml'));
     const plan = await cli(['plan', '--env', 'dev', '--dir', 'exdev', '--detailed-exitcode']);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+
+    // Into the prompts directory itself: its promptctl.yaml is there, nothing to copy.
+    const into = await cli(['export', '--env', 'dev', '--out', 'prompts', '--force']);
+    expect(into.stderr).toContain('note: to compare the export with environment dev, run `promptctl plan --env dev --dir prompts`');
   });
 });

@@ -47,6 +47,12 @@ describe('promote', () => {
     expect(zero.code, zero.stderr).toBe(0);
     expect(zero.stderr).toContain('TrafficSplit/billing-assistant already routes 0% to 1.2.0: nothing to change');
     expect(await readFile(traffic, 'utf8')).toBe(before);
+    // A CR would send the cursor back to write over the error line: every error line escapes it
+    // (main.ts), wherever the message quotes the user from (here a file name).
+    const cr = await runCliInProcess(['audit', 'verify', 'nothing\rerror: forged'], { cwd: dir.path, env: {} });
+    expect(cr.code).toBe(1);
+    expect(cr.stderr).not.toContain('\r');
+    expect(cr.stderr).toContain('nothing\\u000derror: forged');
     const rollback = await runCliInProcess(['rollback', 'billing\nassistant'], { cwd: dir.path, env: {} });
     expect(rollback.code).toBe(1);
     expect(rollback.stderr).toContain('no TrafficSplit of template "billing\\u000aassistant"');
