@@ -164,7 +164,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       if (stop.outputClosed) return EXIT.closedPipe;
       audit ??= await openAudit();
       return await execute(ctx, plan, target, audit, git, stop, flags.dir, planFile);
-    });
+    }, { dir: flags.dir });
   } finally {
     try {
       if (audit) {

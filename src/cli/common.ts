@@ -5,7 +5,7 @@ import { DEFAULT_PROMPTS_DIR } from '../config/discover.js';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { LiveState } from '../kinds/kind.js';
-import { readLiveParts, readLiveState, type SurfaceFailure } from '../targets/live.js';
+import { readLiveParts, readLiveState, type GuideVersionNeed, type SurfaceFailure } from '../targets/live.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
@@ -142,12 +142,15 @@ export interface LiveReadOptions {
    * or markdown, or applied records its org; a plan shown as text saves the request.
    */
   org?: boolean;
+  /** Which guides' versions to read (guideVersionsFor); absent: every guide's. */
+  guideVersions?: GuideVersionNeed;
 }
 
 /** Starts reading the target; a failure waits for whoever awaits the read (never unhandled). */
 export function startLiveRead(target: Pick<OpenTarget, 'api' | 'aistudio'>, opts: LiveReadOptions = {}): Promise<LiveRead> {
   const org = opts.org === false ? Promise.resolve(null) : target.api.organization();
-  const read = Promise.all([readLiveParts({ gateway: target.api, aistudio: target.aistudio }), org]).then(
+  const scope = opts.guideVersions ? { guideVersions: opts.guideVersions } : {};
+  const read = Promise.all([readLiveParts({ gateway: target.api, aistudio: target.aistudio }, {}, scope), org]).then(
     ([{ live, failed }, org]) => ({ live, org, failed }),
   );
   read.catch(() => undefined);
@@ -162,16 +165,32 @@ export function startLiveRead(target: Pick<OpenTarget, 'api' | 'aistudio'>, opts
  * shares this process's CPU, so it gains nothing from the overlap: it is opened after the files
  * load, as before (invalid files never create its state).
  */
-export async function withTargetWhileLoading<S, T>(
+export async function withTargetWhileLoading<S extends { state: DesiredState }, T>(
   ctx: CliContext,
   load: () => Promise<S>,
   fn: (t: OpenTarget, loaded: S, read: Promise<LiveRead>) => Promise<T>,
-  readOpts: LiveReadOptions = {},
+  readOpts: LiveReadOptions & { dir: string },
 ): Promise<T> {
   if (describeTarget(ctx.env, ctx.environment).target.kind !== 'remote') {
     const loaded = await load();
-    return withTarget(ctx, (t) => fn(t, loaded, startLiveRead(t, readOpts)));
+    return withTarget(ctx, (t) => fn(t, loaded, startLiveRead(t, { ...readOpts, guideVersions: guideVersionsFor(ctx, readOpts.dir, Promise.resolve(loaded.state)) })));
   }
+  // The guides' versions wait for the files (which guides git defines); the listings do not.
+  let settle!: { resolve(state: DesiredState): void; reject(err: unknown): void };
+  const state = new Promise<DesiredState>((resolve, reject) => (settle = { resolve, reject }));
+  state.catch(() => undefined);
+  readOpts = { ...readOpts, guideVersions: guideVersionsFor(ctx, readOpts.dir, state) };
+  const loading = load;
+  load = async () => {
+    try {
+      const loaded = await loading();
+      settle.resolve(loaded.state);
+      return loaded;
+    } catch (err) {
+      settle.reject(err);
+      throw err;
+    }
+  };
   const held: string[] = [];
   let holding = true;
   const info = (message: string): void => {
@@ -329,6 +348,33 @@ export async function noteUnavailable(ctx: CliContext, live: LiveState): Promise
 }
 
 /**
+ * Which live guides' versions a plan reads: those git defines here, and those it ever defined
+ * (promptctl's, by git history: deleting one is guarded by its latest version). A guide made in
+ * Genesys that git never named is left alone by its name, with no read of its versions.
+ */
+function guideVersionsFor(ctx: CliContext, dir: string, state: Promise<DesiredState>): GuideVersionNeed {
+  return async (guides) => {
+    const wanted = new Set((await state).guides.map((g) => g.name));
+    if (guides.every((g) => wanted.has(g.name))) return wanted;
+    const record = await committedAiStudioNames(ctx, dir);
+    return new Set([...wanted, ...(record.names['Guide'] ?? [])]);
+  };
+}
+
+/** The git history's record of AI Studio documents under `dir` (with --env, that environment's), read once a run. */
+function committedAiStudioNames(ctx: CliContext, dir: string): Promise<import('../git/ownership.js').CommittedNames> {
+  const memo = (committedMemo.get(ctx) ?? committedMemo.set(ctx, new Map()).get(ctx))!;
+  let record = memo.get(dir);
+  if (!record) {
+    // With --env, only documents that belonged to that environment made its objects.
+    record = import('../git/ownership.js').then(({ committedNames }) => committedNames(ctx.cwd, dir, ['Guide', 'SummarySetting'], ctx.environment?.name));
+    memo.set(dir, record);
+  }
+  return record;
+}
+const committedMemo = new WeakMap<CliContext, Map<string, Promise<import('../git/ownership.js').CommittedNames>>>();
+
+/**
  * Which live guides and summary settings are promptctl's: those whose name a document under the
  * prompts directory ever had in git history. Read only when some live one is not in git.
  */
@@ -336,10 +382,8 @@ async function ownership(ctx: CliContext, dir: string, state: DesiredState, live
   const wanted = { Guide: new Set(state.guides.map((g) => g.name)), SummarySetting: new Set(state.summarySettings.map((s) => s.name)) };
   const absent = (live.guides ?? []).some((g) => !wanted.Guide.has(g.name)) || (live.summarySettings ?? []).some((s) => !wanted.SummarySetting.has(s.name));
   if (!absent) return undefined;
-  const { committedNames } = await import('../git/ownership.js');
-  // With --env, only documents that belonged to that environment made its objects.
   const environment = ctx.environment?.name;
-  const record = await committedNames(ctx.cwd, dir, ['Guide', 'SummarySetting'], environment);
+  const record = await committedAiStudioNames(ctx, dir);
   const source = `git history of ${dir.replace(/\/+$/, '')}/${environment !== undefined ? ` for environment ${environment}` : ''}`;
   return { names: record.names, removedAt: record.removedAt, complete: record.complete, source, ...(record.caveat ? { caveat: record.caveat } : {}) };
 }
@@ -382,6 +426,6 @@ export async function planTarget(
       union,
     }),
     // A plan only shown as text records no org (nothing reads it): one request fewer.
-    { org: p.sealed !== false },
+    { org: p.sealed !== false, dir: p.dir },
   );
 }

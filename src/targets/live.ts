@@ -20,6 +20,23 @@ export interface LiveGuide extends WireGuide {
   latest?: WireGuideVersion;
   /** The newest ProductionReady version, when it is not the latest. */
   production?: WireGuideVersion;
+  /**
+   * Its versions were not read (`latest` and `production` absent whatever it holds): a guide git
+   * neither defines nor ever defined, which a plan leaves alone by its name (GuideVersionNeed).
+   */
+  versionsUnread?: true;
+}
+
+/**
+ * Which listed guides' versions a read needs, by name (undefined: every guide's). Each costs up
+ * to two reads: an org's hundreds of guides made in Genesys, which a plan only names as left
+ * alone, would cost as many requests against its rate limit on every run.
+ */
+export type GuideVersionNeed = (guides: readonly WireGuide[]) => Promise<ReadonlySet<string> | undefined>;
+
+/** What a read of every surface may leave out. */
+export interface LiveReadScope {
+  guideVersions?: GuideVersionNeed;
 }
 
 export interface LiveState {
@@ -46,8 +63,8 @@ export interface SurfaceFailure {
 }
 
 /** Reads what `need` names (default: every surface the targets have); any refusal but a 404 fails it. */
-export async function readLiveState(t: Targets, need: Partial<Record<Surface, boolean>> = {}): Promise<LiveState> {
-  const { live, failed } = await readLiveParts(t, need);
+export async function readLiveState(t: Targets, need: Partial<Record<Surface, boolean>> = {}, scope: LiveReadScope = {}): Promise<LiveState> {
+  const { live, failed } = await readLiveParts(t, need, scope);
   if (failed[0]) throw failed[0].error;
   return live;
 }
@@ -57,12 +74,16 @@ export async function readLiveState(t: Targets, need: Partial<Record<Surface, bo
  * 5xx where the feature is off) set apart instead of failing the read: whether that matters
  * depends on what git defines. Anything else (the network, a 401) still fails it.
  */
-export async function readLiveParts(t: Targets, need: Partial<Record<Surface, boolean>> = {}): Promise<{ live: LiveState; failed: SurfaceFailure[] }> {
+export async function readLiveParts(
+  t: Targets,
+  need: Partial<Record<Surface, boolean>> = {},
+  scope: LiveReadScope = {},
+): Promise<{ live: LiveState; failed: SurfaceFailure[] }> {
   const wantGateway = need.llmgateway ?? true;
   const wantStudio = (need.aistudio ?? true) && t.aistudio !== undefined;
   const [gateway, studio] = await Promise.all([
     wantGateway ? refusedApart('llmgateway', () => servedOr('llmgateway', () => readGateway(t.gateway))) : undefined,
-    wantStudio ? refusedApart('aistudio', () => servedOr('aistudio', () => readAiStudio(t.aistudio!))) : undefined,
+    wantStudio ? refusedApart('aistudio', () => servedOr('aistudio', () => readAiStudio(t.aistudio!, scope.guideVersions))) : undefined,
   ]);
   const live: LiveState = { templates: [], filters: [] };
   const failed: SurfaceFailure[] = [];
@@ -90,9 +111,10 @@ async function readGateway(api: GatewayApi): Promise<{ templates: WireTemplate[]
   return { templates, filters };
 }
 
-async function readAiStudio(api: AiStudioApi): Promise<{ guides: LiveGuide[]; summarySettings: WireSummarySetting[] }> {
+async function readAiStudio(api: AiStudioApi, versionsOf?: GuideVersionNeed): Promise<{ guides: LiveGuide[]; summarySettings: WireSummarySetting[] }> {
   const [guides, summarySettings] = await Promise.all([api.listGuides(), api.listSummarySettings()]);
-  const withVersions = await Promise.all(guides.map((g) => guideWithVersions(api, g)));
+  const needed = versionsOf ? await versionsOf(guides) : undefined;
+  const withVersions = await Promise.all(guides.map((g) => (needed && !needed.has(g.name) ? { ...g, versionsUnread: true as const } : guideWithVersions(api, g))));
   return { guides: withVersions.filter((g): g is LiveGuide => g !== undefined), summarySettings };
 }
 
