@@ -166,11 +166,23 @@ export function planGuide(d: Guide, l: LiveGuide | undefined, ctx: PlanContext):
   const replaces =
     want === 'ProductionReady' && production && production.version !== latest.version ? `, replacing production version ${production.version}` : '';
   const stateChange: FieldChange[] = reaches(latest.state, want) ? [] : [{ path: 'state', before: latest.state, after: want }];
-  if (same) {
-    return update('none', stateChange, `publishes ${what} (it holds this content already) to ${want}${replaces}`);
-  }
-  const then = want === 'Draft' ? '' : `, then ${publishing(want)}`;
-  return update('patch', [...contentChanges, ...stateChange], `edits ${what} in place${then}${replaces}`);
+  const a = same
+    ? update('none', stateChange, `publishes ${what} (it holds this content already) to ${want}${replaces}`)
+    : update('patch', [...contentChanges, ...stateChange], `edits ${what} in place${want === 'Draft' ? '' : `, then ${publishing(want)}`}${replaces}`);
+  return replaces && production ? withProductionChanges(a, production, body) : a;
+}
+
+/**
+ * What a publish to ProductionReady changes in production, which the diff against the latest
+ * version does not show (it may hold content production never had): each field, and the
+ * instruction as a text diff, against the production version it replaces, named so.
+ */
+function withProductionChanges(a: UpdateAction, production: WireGuideVersion, body: ReturnType<typeof toWire>): UpdateAction {
+  const inProduction = (path: string) => `production ${production.version}: ${path}`;
+  const changes = withoutInstruction(diffCanonical(contentCanonical(versionContent(production)), contentCanonical(body))).map((c) => ({ ...c, path: inProduction(c.path) }));
+  const text = production.instruction === body.instruction ? [] : [{ field: inProduction('instruction'), before: production.instruction, after: body.instruction }];
+  if (changes.length === 0) return a;
+  return { ...a, changes: [...a.changes, ...changes], ...(text.length > 0 ? { text: [...(a.text ?? []), ...text] } : {}) };
 }
 
 /** The instruction as a text change, when it changes. */

@@ -251,7 +251,13 @@ describe('Guide planning', () => {
     expect(a.desired).toMatchObject({ write: 'patch', state: 'ProductionReady' });
     expect(a.reason).toBe('edits Draft 2.0 in place, then publishes it to ProductionReady, replacing production version 1.0');
     expect(a.changes).toContainEqual({ path: 'state', before: 'Draft', after: 'ProductionReady' });
-    expect(a.text).toEqual([{ field: 'instruction', before: 'Work in progress.\n', after: g.instruction }]);
+    // Against the Draft it edits, and against the production version it replaces (what production
+    // gains or loses, which the Draft's diff does not show).
+    expect(a.text).toEqual([
+      { field: 'instruction', before: 'Work in progress.\n', after: g.instruction },
+      { field: 'production 1.0: instruction', before: prod.instruction, after: g.instruction },
+    ]);
+    expect(a.changes.filter((c) => c.path.startsWith('production 1.0: ')).map((c) => c.path)).toEqual(['production 1.0: instruction']);
     expect(a.guard).toMatchObject({ label: '2.0', state: 'Draft' });
   });
 
