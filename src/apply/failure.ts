@@ -10,6 +10,11 @@ import type { ActionOutcome } from './executor.js';
 const LATEST_NOT_READY: typeof LATEST_NOT_PRODUCTION_READY_CODE = 'latest.version.not.production.ready';
 const CONFLICT_CODES = new Set(['version.mismatch', 'duplicate.name', 'version.exists', LATEST_NOT_READY]);
 
+/** Whether a failing call leaves what the action wrote in a state nobody knows. */
+function stateUnknown(err: unknown): boolean {
+  return isApiError(err) && (err.outcomeUnknown === true || err.code === 'job.timeout' || err.method === 'GET');
+}
+
 /** An action's failure as its outcome: a conflict (someone changed the target since the plan), an interrupt, or a failure in the client's words. */
 export function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
   const base = { action: a, resourceId: liveIdOf(a) ?? null };
@@ -21,9 +26,10 @@ export function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
     // Failed as its failing write says, and partly done: what landed is on record and in the report.
     const failed = describeFailure(a, err.failure);
     const resourceId = err.landed.resourceId ?? failed.resourceId;
-    // Sent, and not known to have landed or not (its words say so): what the earlier writes left
-    // may have changed since, so it is not claimed; the next plan reads what is there.
-    if (isApiError(err.failure) && err.failure.outcomeUnknown) return { ...failed, resourceId, detail: `${failed.detail}; the next plan shows what is left` };
+    // Not known to have landed or not: a write sent whose answer was lost, a job that did not end
+    // in time, or a read of its progress that failed. What the earlier writes left may have
+    // changed since (a publish may still finish), so its state is not claimed.
+    if (stateUnknown(err.failure)) return { ...failed, resourceId, detail: `${failed.detail}; an earlier write of it landed; the next plan shows what is left` };
     // A conflict says to plan again already.
     const next = failed.outcome === 'conflict' ? '' : '; the next plan shows what is left';
     return { ...failed, resourceId, detail: `${failed.detail}; ${err.landed.done.join(', ')}${next}`, landed: err.landed.after };

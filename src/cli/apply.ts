@@ -16,7 +16,7 @@ import { gitProvenance, type GitProvenance } from '../git/index.js';
 import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
-import { shellWord, visible, visibleName } from '../util/escapes.js';
+import { shellWord, visible, visibleLines, visibleName } from '../util/escapes.js';
 import { withEscapedForms } from '../util/secrets.js';
 import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, withTargetWhileLoading } from './common.js';
 import { readLiveParts, type Surface } from '../targets/live.js';
@@ -142,7 +142,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       // Promotion (DESIGN §6): what this plan brings must have run in the environment before this one.
       const promotion = await promotionCheck(ctx, plan, union);
       if (promotion.length > 0) {
-        for (const p of promotion) ctx.info(`error: ${p.address}: ${p.message}`);
+        for (const p of promotion) ctx.info(`error: ${visibleName(p.address)}: ${visibleLines(p.message)}`);
         throw new UserError(`environment ${ctx.environment!.name} is protected and ${promotion.length} change${promotion.length === 1 ? ' this plan brings has' : 's this plan brings have'} not run in ${ctx.environment!.previous} yet (listed above); nothing was applied`);
       }
       // The rendered plan already says "No changes" (or which deletes wait for prune).

@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { driftEntries, notCompared } from '../plan/drift.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
-import { visible } from '../util/escapes.js';
+import { visibleLines, visibleName } from '../util/escapes.js';
 import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
 import { addDirOption, jsonFailureOnFormat, planTarget } from './common.js';
 import type { CliContext } from './context.js';
@@ -39,11 +39,11 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
   ctx.failureDocument = undefined;
   ctx.out(renderDrift(plan, entries, format, rendered));
   // A live name is free text (AI Studio takes an ESC): shown as the plan text shows it.
-  for (const u of plan.unmanaged) ctx.info(`note: ${visible(u.address)} exists only on the target (${visible(u.reason)})`);
+  for (const u of plan.unmanaged) ctx.info(`note: ${visibleName(u.address)} exists only on the target (${visibleName(u.reason)})`);
   // Part of git could not be compared (a surface the target does not serve): no answer, an error.
   const failed = notCompared(plan);
   if (failed.length > 0) {
-    for (const p of failed) ctx.info(`error: ${visible(p.message)}`);
+    for (const p of failed) ctx.info(`error: ${visibleLines(p.message)}`);
     ctx.info(`Drift unknown: ${entries.length} difference${entries.length === 1 ? '' : 's'} in what could be compared, but not all of git could be (above).`);
     return EXIT.error;
   }

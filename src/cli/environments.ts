@@ -13,7 +13,7 @@ import type { PreviousOrg, PromotedVersion } from '../plan/promotion.js';
 import { readPromotionSource } from '../targets/live.js';
 import { UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
-import { shellWord, visibleName } from '../util/escapes.js';
+import { shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 
 /** Where each environment keeps what is its own (embedded state, audit trail), relative to the working directory. */
@@ -289,7 +289,7 @@ async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersio
   ctx.info(`promotion: ${promotionSummary(wanted, gaps, env.name, previous.name)} (${where})`);
   if (gaps.length === 0) return none;
   if (!env.settings.protected) {
-    if (sayWarnings) for (const g of gaps) ctx.info(`warning: ${g.address}: ${promotionMessage(g, env.name, previous.name)}`);
+    if (sayWarnings) for (const g of gaps) ctx.info(`warning: ${visibleName(g.address)}: ${visibleLines(promotionMessage(g, env.name, previous.name))}`);
     return { problems: [], warnings: promotionProblems(gaps, env.name, previous.name) };
   }
   return { problems: promotionProblems(gaps, env.name, previous.name), warnings: [] };

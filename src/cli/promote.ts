@@ -13,7 +13,7 @@ import type { DesiredState, TrafficSplit } from '../model/types.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { didYouMean } from '../util/suggest.js';
-import { shellWord, visibleName } from '../util/escapes.js';
+import { shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import { locate, where as locationText } from '../rules/util.js';
 import { formatText } from '../views/diagnostics.js';
 import { describeWeights, renderFileEdit } from '../views/file-edit.js';
@@ -175,7 +175,7 @@ export async function runPromote(ctx: CliContext, template: string, version: str
     });
     const problems = await checkPrevious(ctx, wanted, s.union);
     if (problems.length > 0) {
-      for (const p of problems) ctx.info(`error: ${p.address}: ${p.message}`);
+      for (const p of problems) ctx.info(`error: ${visibleName(p.address)}: ${visibleLines(p.message)}`);
       const blocked = wanted.filter((w) => problems.some((p) => p.address === w.address)).map((w) => w.version);
       const names = blocked.length > 0 ? blocked : [version];
       throw new UserError(

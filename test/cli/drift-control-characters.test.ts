@@ -27,6 +27,7 @@ describe('drift: control characters from the target', () => {
     const studio = createAiStudioClient({ landed: aiStudioWriteChecks, apiUrl: s.emu.url, loginUrl: s.emu.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, targetLabel: 'test' });
     try {
       await studio.createGuide({ name: `evil${ESC}[2J${ESC}[31mname`, source: 'Manual' });
+      await studio.createGuide({ name: 'Evil\rerror: forged\nX', source: 'Manual' });
     } finally {
       await studio.close();
     }
@@ -34,6 +35,9 @@ describe('drift: control characters from the target', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout + r.stderr).not.toContain(ESC);
     expect(r.stderr).toContain('note: Guide/evil\\u001b[2J\\u001b[31mname exists only on the target');
+    // A CR or a line break would write over the note or forge a line of its own.
+    expect(r.stderr).not.toMatch(/\r|^error: forged/m);
+    expect(r.stderr).toContain('note: Guide/Evil\\u000derror: forged\\u000aX exists only on the target');
   });
 
   it('makes each difference visible in the text report', () => {

@@ -49,9 +49,30 @@ describe('a publish that fails after the version was created', () => {
     const err = await afterLanded(action, 'publishing it', landed, () => Promise.reject(e)).catch((x: unknown) => x);
     const o = describeFailure(action, err);
     expect(o.detail).not.toMatch(/not published/);
-    expect(o.detail).toMatch(/it may have been applied.*; the next plan shows what is left$/);
+    expect(o.detail).toMatch(/it may have been applied.*; an earlier write of it landed; the next plan shows what is left$/);
     expect(o.landed).toBeUndefined();
     expect(o.resourceId).toBe('t1');
+  });
+
+  it('a publish job that did not end in time, or whose progress could not be read, claims nothing either (a guide)', async () => {
+    const guide = { address: 'Guide/Returns', action: 'update', kind: 'Guide', name: 'Returns', dependsOn: [] } as unknown as PlanAction;
+    const written = { done: ['created version 2.0', 'version 2.0 holds the content in Draft, not yet ProductionReady'], after: { version: '2.0', hash: 'h', content: { state: 'Draft' } }, resourceId: 'g1' } as never;
+    for (const e of [
+      new ApiError('publishing version 2.0 of guide g1 did not finish in time', 0, 'job.timeout', undefined, 'POST', '/api/v2/guides/g1/versions/2.0/jobs'),
+      new ApiError('GET /api/v2/guides/g1/versions/2.0/jobs/j1 failed: 503 after 4 attempts', 503, 'service.unavailable', 'c3', 'GET', '/api/v2/guides/g1/versions/2.0/jobs/j1'),
+    ]) {
+      const err = await afterLanded(guide, 'publishing it to ProductionReady', written, () => Promise.reject(e)).catch((x: unknown) => x);
+      const o = describeFailure(guide, err);
+      expect(o.detail).not.toMatch(/in Draft/);
+      expect(o.detail).toMatch(/; an earlier write of it landed; the next plan shows what is left$/);
+      expect(o.landed).toBeUndefined();
+      expect(o.resourceId).toBe('g1');
+    }
+    // Refused when it was asked for (the job's POST): nothing was published, the Draft is said.
+    const refused = new ApiError('POST …/jobs failed: 400 bad.request', 400, 'bad.request', 'c4', 'POST', '/api/v2/guides/g1/versions/2.0/jobs');
+    const o = describeFailure(guide, await afterLanded(guide, 'publishing it to ProductionReady', written, () => Promise.reject(refused)).catch((x: unknown) => x));
+    expect(o.detail).toMatch(/version 2\.0 holds the content in Draft, not yet ProductionReady; the next plan shows what is left$/);
+    expect(o.landed).toMatchObject({ content: { state: 'Draft' } });
   });
 
   it('a conflict keeps its own advice, with what landed', async () => {

@@ -169,7 +169,7 @@ export function planGuide(d: Guide, l: LiveGuide | undefined, ctx: PlanContext):
   const a = same
     ? update('none', stateChange, `publishes ${what} (it holds this content already) to ${want}${replaces}`)
     : update('patch', [...contentChanges, ...stateChange], `edits ${what} in place${want === 'Draft' ? '' : `, then ${publishing(want)}`}${replaces}`);
-  return replaces && production ? withProductionChanges(a, production, body) : a;
+  return replaces && production ? withProductionChanges(a, production, body, tokens(production.instruction)) : a;
 }
 
 /**
@@ -177,12 +177,15 @@ export function planGuide(d: Guide, l: LiveGuide | undefined, ctx: PlanContext):
  * version does not show (it may hold content production never had): each field, and the
  * instruction as a text diff, against the production version it replaces, named so.
  */
-function withProductionChanges(a: UpdateAction, production: WireGuideVersion, body: ReturnType<typeof toWire>): UpdateAction {
+function withProductionChanges(a: UpdateAction, production: WireGuideVersion, body: ReturnType<typeof toWire>, tokens: UpdateAction['tokens']): UpdateAction {
   const inProduction = (path: string) => `production ${production.version}: ${path}`;
   const changes = withoutInstruction(diffCanonical(contentCanonical(versionContent(production)), contentCanonical(body))).map((c) => ({ ...c, path: inProduction(c.path) }));
   const text = production.instruction === body.instruction ? [] : [{ field: inProduction('instruction'), before: production.instruction, after: body.instruction }];
   if (changes.length === 0) return a;
-  return { ...a, changes: [...a.changes, ...changes], ...(text.length > 0 ? { text: [...(a.text ?? []), ...text] } : {}) };
+  // The token counts production's calls will see: against the version it replaces.
+  const { tokens: _latest, ...rest } = a;
+  void _latest;
+  return { ...rest, changes: [...a.changes, ...changes], ...(text.length > 0 ? { text: [...(a.text ?? []), ...text] } : {}), ...(text.length > 0 && tokens ? { tokens } : a.tokens ? { tokens: a.tokens } : {}) };
 }
 
 /** The instruction as a text change, when it changes. */
