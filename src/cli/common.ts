@@ -354,6 +354,8 @@ export async function noteUnavailable(ctx: CliContext, live: LiveState): Promise
  */
 function guideVersionsFor(ctx: CliContext, dir: string, state: Promise<DesiredState>): GuideVersionNeed {
   return async (guides) => {
+    // None listed: nothing to read, and nothing to wait for.
+    if (guides.length === 0) return undefined;
     const wanted = new Set((await state).guides.map((g) => g.name));
     if (guides.every((g) => wanted.has(g.name))) return wanted;
     const record = await committedAiStudioNames(ctx, dir);
