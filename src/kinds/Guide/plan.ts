@@ -182,10 +182,14 @@ function withProductionChanges(a: UpdateAction, production: WireGuideVersion, bo
   const changes = withoutInstruction(diffCanonical(contentCanonical(versionContent(production)), contentCanonical(body))).map((c) => ({ ...c, path: inProduction(c.path) }));
   const text = production.instruction === body.instruction ? [] : [{ field: inProduction('instruction'), before: production.instruction, after: body.instruction }];
   if (changes.length === 0) return a;
-  // The token counts production's calls will see: against the version it replaces.
-  const { tokens: _latest, ...rest } = a;
-  void _latest;
-  return { ...rest, changes: [...a.changes, ...changes], ...(text.length > 0 ? { text: [...(a.text ?? []), ...text] } : {}), ...(text.length > 0 && tokens ? { tokens } : a.tokens ? { tokens: a.tokens } : {}) };
+  const out: UpdateAction = { ...a, changes: [...a.changes, ...changes] };
+  if (text.length > 0) {
+    out.text = [...(a.text ?? []), ...text];
+    // The token counts production's calls will see: against the version it replaces.
+    if (tokens) out.tokens = tokens;
+    else delete out.tokens;
+  }
+  return out;
 }
 
 /** The instruction as a text change, when it changes. */
