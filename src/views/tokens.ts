@@ -164,5 +164,10 @@ export function renderTable(reports: readonly VersionTokenReport[], style: Style
   if (standIns.length > 0) {
     lines.push(`≈ approximate: these models' tokenizers are not public; counted ${standIns.join(', ')}`);
   }
+  // A "-" in the cost column would otherwise read as free, or as a failure to count.
+  const unpriced = [...new Set(reports.filter((r) => r.costPer1kCalls === undefined).map((r) => r.model))];
+  if (unpriced.length > 0) {
+    lines.push(`$/1K CALLS - : no price for ${unpriced.join(', ')} (a model needs both inputCostPer1M and outputCostPer1M in promptctl.yaml's models:)`);
+  }
   return lines.join('\n');
 }

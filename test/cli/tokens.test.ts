@@ -212,6 +212,19 @@ describe('promptctl tokens', () => {
     expect(lines[1]).toContain('128,000');
   });
 
+  it("says why a version has no cost: its model lacks a price (a '-' read as free, or as a failure)", async () => {
+    const dir = await project({
+      ...PROMPTS,
+      'prompts/promptctl.yaml': PROMPTS['prompts/promptctl.yaml']!.replace('inputCostPer1M: 1, outputCostPer1M: 2', 'inputCostPer1M: 1'),
+    });
+    const r = await run(dir, 'tokens', '--dir', 'prompts');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^support-bot@2\.0\.0\s+acme-llm\s.*\s-$/m);
+    expect(r.stdout).toContain("$/1K CALLS - : no price for acme-llm (a model needs both inputCostPer1M and outputCostPer1M in promptctl.yaml's models:)");
+    // Every model priced: no such line.
+    expect((await run(root, 'tokens', '--dir', 'prompts')).stdout).not.toContain('no price for');
+  });
+
   it('persists counts in .promptctl/cache and gives the same answer from the cache', async () => {
     const first = await run(root, 'tokens', '--dir', 'prompts', '--format', 'json');
     const cache = JSON.parse(await readFile(join(root, '.promptctl/cache/token-counts.json'), 'utf8')) as { counts: object };
