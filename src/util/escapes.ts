@@ -219,6 +219,7 @@ export const ESCAPES: readonly ((s: string) => string)[] = [
   escapeData,
   escapeProperty,
   visible,
+  visibleLines,
   visibleName,
   visibleAnswer,
   oneLine,
