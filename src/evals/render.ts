@@ -209,8 +209,9 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
     // A call that names no version is routed by the target's split: until git's is applied, the
     // report says which one answered.
     const onTarget = opts.live?.splits?.has(spec.template) ? opts.live.splits.get(spec.template)! : undefined;
-    if (onTarget !== undefined && (onTarget === null || splitText(liveRoutes(onTarget)) !== splitText(routes))) {
-      target = `${spec.template} (the target's traffic split: ${onTarget === null ? 'none, its newest published version answers' : splitText(liveRoutes(onTarget))})`;
+    const targets = onTarget ? splitText(liveRoutes(onTarget)) : undefined;
+    if (onTarget !== undefined && targets !== splitText(routes)) {
+      target = `${spec.template} (the target's traffic split: ${targets ?? 'none, its newest published version answers'})`;
       notes.push(`git's traffic split (${splitText(routes)}) is not applied to the target yet: its calls were routed by the target's`);
     }
   } else {

@@ -86,19 +86,23 @@ const RULES: Record<InvisibleKind, { rule: string; severity: 'error' | 'warning'
   },
 };
 
+/** The kinds each rule reports: variation selectors and other hidden characters share one, and its limit. */
+const KINDS_BY_RULE: ReadonlyMap<string, readonly InvisibleKind[]> = (Object.keys(RULES) as InvisibleKind[]).reduce(
+  (m, k) => m.set(RULES[k].rule, [...(m.get(RULES[k].rule) ?? []), k]),
+  new Map<string, InvisibleKind[]>(),
+);
+
 function fieldDiagnostics(f: TextField): Diagnostic[] {
   const { findings, counts } = invisibleIn(f.text, MAX_FINDINGS_PER_FIELD + 1);
+  // Nearly every field: nothing found.
+  if (findings.length === 0) return [];
   const out: Diagnostic[] = [];
-  // By rule: variation selectors and other hidden characters share one, and its limit.
-  for (const rule of new Set(Object.values(RULES).map((r) => r.rule))) {
-    const kinds = (Object.keys(RULES) as InvisibleKind[]).filter((k) => RULES[k].rule === rule);
+  for (const [rule, kinds] of KINDS_BY_RULE) {
     const mine = findings.filter((x) => kinds.includes(x.kind));
     if (mine.length === 0) continue;
     const total = kinds.reduce((n, k) => n + counts[k], 0);
     const { severity } = RULES[kinds[0]!];
-    out.push(
-      ...findingDiagnostics(f, mine, severity, rule, (x) => RULES[x.kind].message(x, f.label), total),
-    );
+    out.push(...findingDiagnostics(f, mine, severity, rule, (x) => RULES[x.kind].message(x, f.label), total));
   }
   return out;
 }

@@ -57,14 +57,18 @@ export function checkInjection(state: DesiredState): Diagnostic[] {
     const folded = withoutInvisible(f.text);
     const text = folded?.text ?? f.text;
     const placed = (xs: PatternFinding[]): PatternFinding[] => (folded ? xs.map((x) => placeIn(x, folded.original)) : xs);
-    const written = (x: PatternFinding): string => f.text.slice(x.index, x.index + x.length);
-    const shown = (x: PatternFinding): string => collapseWhitespace(withoutInvisible(written(x))?.text ?? written(x));
+    // What a finding says, as written: without its invisible characters (and whether it had some).
+    const shown = (x: PatternFinding): { text: string; hid: boolean } => {
+      const written = f.text.slice(x.index, x.index + x.length);
+      const inner = folded ? withoutInvisible(written) : undefined;
+      return { text: collapseWhitespace(inner?.text ?? written), hid: inner !== undefined };
+    };
     const phrases = placed(instructionFindings(text, scanPhrases(text)));
     if (phrases.length > 0) {
       out.push(
         ...findingDiagnostics(f, phrases, 'error', 'injection/phrase', (x) => {
-          const hidden = folded && withoutInvisible(written(x)) ? ' (with characters no one sees inside it)' : '';
-          return `prompt-injection phrase "${shown(x)}"${hidden} in ${f.label} (${x.name}); a prompt must not contain instructions to abandon its own rules`;
+          const s = shown(x);
+          return `prompt-injection phrase "${s.text}"${s.hid ? ' (with characters no one sees inside it)' : ''} in ${f.label} (${x.name}); a prompt must not contain instructions to abandon its own rules`;
         }),
       );
     }
@@ -76,7 +80,7 @@ export function checkInjection(state: DesiredState): Diagnostic[] {
         tokens,
         'error',
         'injection/role-token',
-        (x) => `role-override token "${shown(x)}" in ${f.label} (${x.name}); chat-format control tokens can forge a system or user turn`,
+        (x) => `role-override token "${shown(x).text}" in ${f.label} (${x.name}); chat-format control tokens can forge a system or user turn`,
       ),
     );
   }

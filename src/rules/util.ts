@@ -226,7 +226,7 @@ export function findingDiagnostics<F extends { index: number } = PatternFinding>
   total = findings.length,
 ): Diagnostic[] {
   const out = findings.slice(0, MAX_FINDINGS_PER_FIELD).map((x) => diagnostic(f.at(x.index), severity, rule, message(x)));
-  if (total > MAX_FINDINGS_PER_FIELD && findings.length > MAX_FINDINGS_PER_FIELD) {
+  if (findings.length > MAX_FINDINGS_PER_FIELD) {
     const next = findings[MAX_FINDINGS_PER_FIELD]!;
     out.push(
       diagnostic(f.at(next.index), severity, rule, `${total - MAX_FINDINGS_PER_FIELD} more like this in ${f.label}`),
