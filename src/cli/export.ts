@@ -31,24 +31,6 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .description('write the live org as promptctl YAML: prompt templates and safety filters, and AI Studio guides and summary settings')
     .requiredOption('--out <dir>', 'directory to write (must be empty or absent unless --force)')
     .option('--force', 'write into a non-empty directory, replacing files of the same name')
-    .addHelpText(
-      'after',
-      `
-Writes, inside --out:
-  <template>.yaml         a prompt template, its published versions and its traffic split
-  safety-filters.yaml     the safety filters
-  guides/<guide>.yaml     an AI Studio guide, its instruction in guides/<guide>.md beside it
-  summaries/<name>.yaml   an AI Studio summary setting
-
-\`plan --dir <out>\` on what it wrote shows no changes but for what a warning names (with --env NAME,
-\`plan --env NAME --dir <out>\`, once promptctl.yaml is copied into <out>). Left out with a
-warning: what a document cannot hold (a version not published, a name promptctl cannot use, a guide
-without an instruction) and a surface the target refuses to list (AI Studio on a 403).
-promptctl.yaml is not written.
-
-Example:
-  $ promptctl export --out adopted/`,
-    )
     .action(async (flags: ExportFlags) => {
       ctx.exitCode = await runExport(ctx, flags);
     });

@@ -11,6 +11,7 @@ import { describeFsError, EXIT, isFsError, UserError } from '../util/errors.js';
 import { visibleLines } from '../util/escapes.js';
 import { CliContext, type Io, type OutStream } from './context.js';
 import { addEnvOption, chooseEnvironment, ENV_COMMANDS } from './environments.js';
+import { addHelpTexts } from './help.js';
 
 export type { Io, OutStream, InStream } from './context.js';
 
@@ -99,6 +100,7 @@ export async function buildProgram(
     });
   for (const register of registers) register(program, ctx);
   for (const cmd of program.commands) if (ENV_COMMANDS.has(cmd.name()) && !cmd.options.some((o) => o.long === '--env')) addEnvOption(cmd);
+  addHelpTexts(program);
   return program;
 }
 

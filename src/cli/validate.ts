@@ -16,24 +16,6 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .on('option:format', (format: string) => {
       ctx.failureDocument = format === 'json' ? (message) => formatJsonError(message, []) : undefined;
     })
-    .addHelpText(
-      'after',
-      `
-Every problem is reported with where it is, one per line:
-  prompts/billing/v1.yaml:12:7: error: placeholder {{acount}} in userTemplate is not a declared variable (did you mean "account"?); declare it under spec.variables [placeholders/undeclared]
-
-Formats:
-  text    path:line:col: error|warning: message [rule]   (summary on stderr)
-  json    {"diagnostics":[{"file","line","column","severity","rule","message"}]}
-  github  ::error file=...,line=...,col=...,title=<rule>::message   (pull-request annotations)
-
-Exit status: 1 if any error was found, 0 otherwise (warnings alone pass).
-
-Examples:
-  $ promptctl validate
-  $ promptctl validate --dir prompts --format json | jq '.diagnostics[] | select(.severity=="error")'
-  $ promptctl validate --format github        # in a GitHub Actions step`,
-    )
     .action(async (opts: { dir: string; format: DiagnosticFormat }) => {
       const { loadProject } = await import('../load/index.js');
       // --env: that environment's resulting state (DESIGN §6); without it, every environment's.

@@ -1,0 +1,155 @@
+// What `--help` says after each command's options: its exit status and examples, in one place so
+// every command says them the same way (DESIGN §4). The examples use the example prompts/.
+import type { Command } from 'commander';
+
+/** The target rules and exit codes every command shares, after the root's command list. */
+const ROOT = `
+Target (every command that talks to one says which it uses):
+  GENESYSCLOUD_REGION, GENESYSCLOUD_OAUTHCLIENT_ID, GENESYSCLOUD_OAUTHCLIENT_SECRET
+                          a Genesys Cloud org (the region: usw2.pure.cloud or us-west-2)
+  GENESYSCLOUD_API_URL    any base URL instead, such as a running \`promptctl emulator\`
+                          (GENESYSCLOUD_LOGIN_URL too if its OAuth host differs)
+  none of them            the embedded emulator, state in .promptctl/local-state.json
+  --env NAME              an environment of promptctl.yaml (dev, staging, prod…)
+
+Exit status: 0 success; 1 error or invalid input; 2 changes present (plan --detailed-exitcode,
+drift); 130 after an interrupt.
+
+Examples:
+  $ promptctl validate                 # every problem, at its file:line:column
+  $ promptctl plan                     # what apply would change, against the target
+  $ promptctl apply                    # show the plan, ask, apply it
+  $ promptctl <command> --help         # a command's options, exit status and examples`;
+
+const AFTER: Readonly<Record<string, string>> = {
+  validate: `
+Every problem is reported with where it is, one per line:
+  prompts/billing/v1.yaml:12:7: error: placeholder {{acount}} in userTemplate is not a declared variable (did you mean "account"?); declare it under spec.variables [placeholders/undeclared]
+
+Formats:
+  text    path:line:col: error|warning: message [rule]   (summary on stderr)
+  json    {"diagnostics":[{"file","line","column","severity","rule","message"}]}
+  github  ::error file=...,line=...,col=...,title=<rule>::message   (pull-request annotations)
+
+Exit status: 1 if any error was found, 0 otherwise (warnings alone pass).
+
+Examples:
+  $ promptctl validate
+  $ promptctl validate --dir prompts --format json | jq '.diagnostics[] | select(.severity=="error")'
+  $ promptctl validate --format github        # in a GitHub Actions step`,
+  tokens: `
+Exit status: 1 if a version is over its model's context window or its template's budget (or any
+other error), 0 otherwise.
+
+Examples:
+  $ promptctl tokens
+  $ promptctl tokens --env prod --format json   # prod's documents, {"versions":[…]}`,
+  plan: `
+Exit status: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on an error or when the
+plan has problems (shown), which apply would refuse.
+
+Examples:
+  $ promptctl plan
+  $ promptctl plan --out plan.json                  # reviewed now, applied later: apply plan.json
+  $ promptctl plan --format markdown > plan.md      # one pull-request comment
+  $ promptctl plan --env staging --detailed-exitcode
+  $ promptctl plan --changed-since origin/main      # only what the files changed since define`,
+  apply: `
+Each change writes one record to the audit trail (audit.file of promptctl.yaml, by default
+.promptctl/audit.jsonl); \`promptctl audit verify\` checks it. A saved plan is refused if the
+target or the files moved since it was made; nothing is then applied.
+
+Exit status: 0 applied (or nothing to do); 1 on an error, a refusal or a cancel (the report says
+what was applied before it); 130 after an interrupt.
+
+Examples:
+  $ promptctl apply                                 # plan, show it, ask, apply
+  $ promptctl apply --auto-approve                  # no question (CI, on merge)
+  $ promptctl plan --out plan.json && promptctl apply plan.json
+  $ promptctl apply --env prod prod-plan.json       # a protected environment takes only a saved plan`,
+  show: `
+Exit status: 1 if the plan has problems (apply would refuse it), 0 otherwise.
+
+Examples:
+  $ promptctl show plan.json
+  $ promptctl show plan.json --format markdown > plan.md`,
+  drift: `
+Exit status: 0 when the org matches git, 2 when it differs, 1 on an error.
+
+Examples:
+  $ promptctl drift
+  $ promptctl drift --env prod --format markdown    # for an issue or a chat message`,
+  export: `
+Writes, inside --out:
+  <template>.yaml         a prompt template, its published versions and its traffic split
+  safety-filters.yaml     the safety filters
+  guides/<guide>.yaml     an AI Studio guide, its instruction in guides/<guide>.md beside it
+  summaries/<name>.yaml   an AI Studio summary setting
+
+\`plan --dir <out>\` on what it wrote shows no changes but for what a warning names (with --env NAME,
+\`plan --env NAME --dir <out>\`, once promptctl.yaml is copied into <out>). Left out with a
+warning: what a document cannot hold (a version not published, a name promptctl cannot use, a guide
+without an instruction) and a surface the target refuses to list (AI Studio on a 403).
+promptctl.yaml is not written.
+
+Examples:
+  $ promptctl export --out adopted/
+  $ promptctl export --env prod --out prod-export/`,
+  audit: `
+Examples:
+  $ promptctl audit verify
+  $ promptctl audit verify --env prod --head 42:<its 64 hex digits>   # the \`audit head:\` an apply printed`,
+  emulator: `
+Examples:
+  $ promptctl emulator --port 4555 --state /tmp/org.json
+  $ GENESYSCLOUD_API_URL=http://127.0.0.1:4555 GENESYSCLOUD_OAUTHCLIENT_ID=local-client \\
+    GENESYSCLOUD_OAUTHCLIENT_SECRET=local-secret promptctl plan     # from another shell
+  $ promptctl emulator --fault-rate 0.1 --seed 7 --latency-ms 50    # a flaky, slow org`,
+  run: `
+Exit status: 0 answered; 1 on an error (a filter that blocks the call is one); 130 after an
+interrupt.
+
+Examples:
+  $ promptctl run billing-assistant --var customerName=Ada --var question="Why was I charged twice?"
+  $ promptctl run billing-assistant@1.1.0 --var customerName=Ada --var plan=plus --var question="Can I pause?"
+  $ promptctl run billing-assistant --routing-key customer-1234 --env staging ...`,
+  test: `
+Exit status: 0 when every test reaches its threshold, 1 otherwise (or on an error).
+
+Examples:
+  $ promptctl test
+  $ promptctl test billing-smoke --repeat 5 --threshold 90%
+  $ promptctl test --compare 1.0.0,1.1.0
+  $ promptctl test --env staging --format junit > junit.xml`,
+  status: `
+Examples:
+  $ promptctl status
+  $ promptctl status billing-assistant --env prod --since 24h
+  $ promptctl status --since 2026-11-01 --format markdown`,
+  promote: `
+Exit status: 0 when the split is written (or already says so), 1 when it is refused.
+
+Examples:
+  $ promptctl promote billing-assistant 1.1.0 --weight 50 --env staging --dry-run
+  $ promptctl promote billing-assistant 1.1.0        # all traffic to 1.1.0
+  $ git diff && promptctl plan                      # then review it as any change`,
+  rollback: `
+Exit status: 0 when the split is written (or already says so), 1 when it is refused (no commit
+in the history held 100 %).
+
+Examples:
+  $ promptctl rollback billing-assistant --env prod --dry-run
+  $ promptctl rollback billing-assistant --env prod && promptctl plan --env prod`,
+};
+
+/** Adds the root's and each command's text to their --help (commands not listed get none). */
+export function addHelpTexts(program: Command): void {
+  program.addHelpText('after', ROOT);
+  for (const cmd of program.commands) {
+    const text = AFTER[cmd.name()];
+    if (text !== undefined) cmd.addHelpText('after', text);
+  }
+}
+
+/** The commands with a text of their own (for the test that every command has one). */
+export const COMMANDS_WITH_HELP: readonly string[] = Object.keys(AFTER);

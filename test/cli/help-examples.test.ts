@@ -1,0 +1,75 @@
+// Every command's --help ends with what it exits with and examples a user can copy: each example
+// names an option the command has, and the templates, tests, versions and environments of the
+// example prompts/ (which the README's first command plans).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { commandsFor } from '../../src/cli/main.js';
+import { COMMANDS_WITH_HELP } from '../../src/cli/help.js';
+import { runCliInProcess } from '../helpers/cli.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const EXAMPLE = path.join(ROOT, 'prompts');
+
+/** The options a command's --help lists (long names), from its Options section. */
+function optionsOf(help: string): Set<string> {
+  const section = help.split('\nOptions:\n')[1]?.split('\n\n')[0] ?? '';
+  return new Set([...section.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]!));
+}
+
+/** The `$ promptctl …` lines of the Examples section, as argument lists (quotes kept simple). */
+function examplesOf(help: string): string[][] {
+  const section = help.split('\nExamples:\n')[1] ?? '';
+  return section
+    .split('\n')
+    .map((l) => /\$ (?:.*? )?promptctl ([^#]*)/.exec(l)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .map((s) => [...s.matchAll(/"[^"]*"|\S+/g)].map((m) => m[0]).filter((a) => a !== '\\' && a !== '&&'));
+}
+
+const help = (args: string[]) => runCliInProcess([...args, '--help'], { cwd: ROOT });
+
+describe('--help', () => {
+  it('the root names the target variables, the exit codes and where to look next', async () => {
+    const r = await runCliInProcess(['--help'], { cwd: ROOT });
+    expect(r.code).toBe(0);
+    for (const v of ['GENESYSCLOUD_REGION', 'GENESYSCLOUD_OAUTHCLIENT_ID', 'GENESYSCLOUD_OAUTHCLIENT_SECRET', 'GENESYSCLOUD_API_URL', '.promptctl/local-state.json']) expect(r.stdout).toContain(v);
+    expect(r.stdout).toMatch(/Exit status: 0 success; 1 error or invalid input; 2 changes present/);
+    expect(r.stdout).toContain('$ promptctl <command> --help');
+  });
+
+  it('every command has examples, and each uses only options the command has', async () => {
+    const names = commandsFor([]);
+    expect([...COMMANDS_WITH_HELP].sort()).toEqual([...names].sort());
+    for (const name of names) {
+      const out = (await help([name])).stdout;
+      const examples = examplesOf(out);
+      expect(examples.length, name).toBeGreaterThan(0);
+      for (const args of examples) {
+        if (args[0] === '<command>') continue;
+        const sub = args[0] === 'audit' ? ['audit', args[1]!] : [args[0]!];
+        const known = optionsOf((await help(sub)).stdout);
+        for (const flag of args.filter((a) => a.startsWith('--'))) expect(known, `${name}: ${args.join(' ')}`).toContain(flag.split('=')[0]);
+      }
+    }
+  });
+
+  it('the examples name what the example prompts/ defines', async () => {
+    const config = readFileSync(path.join(EXAMPLE, 'promptctl.yaml'), 'utf8');
+    const files = (p: string) => readFileSync(path.join(EXAMPLE, p), 'utf8');
+    const versions = files('billing-assistant/v1.0.0.yaml') + files('billing-assistant/v1.1.0.yaml');
+    for (const name of commandsFor([])) {
+      for (const args of examplesOf((await help([name])).stdout)) {
+        const env = args[args.indexOf('--env') + 1];
+        if (args.includes('--env')) expect(config, args.join(' ')).toMatch(new RegExp(`^\\s+${env}:`, 'm'));
+        for (const a of args) {
+          if (a.startsWith('billing-assistant')) expect(a).toMatch(/^billing-assistant(@1\.[01]\.0)?$/);
+          const variable = /^--var$/.test(args[args.indexOf(a) - 1] ?? '') ? a.split('=')[0] : undefined;
+          if (variable) expect(versions, a).toMatch(new RegExp(`name: ${variable}$`, 'm'));
+        }
+        if (args[0] === 'test' && args[1] && !args[1].startsWith('-')) expect(files('tests/billing-smoke.yaml')).toContain(`name: ${args[1]}`);
+      }
+    }
+  });
+});
