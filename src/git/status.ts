@@ -15,7 +15,11 @@ export interface RepoStatus {
   untracked: string[];
 }
 
-export const STATUS_ARGS: readonly string[] = ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'];
+/**
+ * Without optional locks: a status may otherwise refresh the index and rewrite it under
+ * index.lock, and a `git commit` the user runs meanwhile fails on that lock. promptctl only reads.
+ */
+export const STATUS_ARGS: readonly string[] = ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'];
 
 /** Parses the output of STATUS_ARGS (NUL-terminated records: headers, then one entry a path). */
 export function parseStatus(out: string): RepoStatus {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { gitProvenance } from '../../../src/git/provenance.js';
@@ -47,6 +47,20 @@ describe('gitProvenance', () => {
     expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(false);
     write(d, 'prompts/a.yaml', 'a: 2\n');
     expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(true);
+  });
+
+  it('never writes the index: a git command the user runs meanwhile finds no index.lock of ours', async () => {
+    const d = repo();
+    commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n' });
+    // Same content, new stat data: a status that may refresh the index would rewrite it.
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(d, 'prompts/a.yaml'), later, later);
+    const index = join(d, '.git', 'index');
+    const before = statSync(index).mtimeMs;
+    const bytes = readFileSync(index);
+    expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(false);
+    expect(statSync(index).mtimeMs).toBe(before);
+    expect(readFileSync(index).equals(bytes)).toBe(true);
   });
 
   it('reports a detached HEAD as branch null', async () => {
@@ -182,17 +196,17 @@ describe('gitProvenance, with as few git processes as the answer needs', () => {
     write(d, 'prompts/a.yaml', 'a: 2\n');
     const local = await countingGit(() => gitProvenance(d, {}, 'prompts'));
     expect(local.result).toEqual({ commit: sha, branch: 'main', dirty: true, actor: `${AUTHOR.name} <${AUTHOR.email}>` });
-    expect(local.calls.map((c) => c.split(' ')[0])).toEqual(expect.arrayContaining(['status', 'log']));
+    expect(local.calls.map((c) => c.replace(/^--no-optional-locks /, '').split(' ')[0])).toEqual(expect.arrayContaining(['status', 'log']));
     expect(local.calls).toHaveLength(2);
     const ci = await countingGit(() => gitProvenance(d, { GITHUB_ACTOR: 'octocat' }, 'prompts'));
     expect(ci.result).toEqual({ commit: sha, branch: 'main', dirty: true, actor: 'octocat' });
     expect(ci.calls).toHaveLength(1);
-    expect(ci.calls[0]).toMatch(/^status /);
+    expect(ci.calls[0]).toMatch(/^--no-optional-locks status /);
     // A caller that shows no actor (a text plan) asks only for the status.
     const text = await countingGit(() => gitProvenance(d, {}, 'prompts', { author: false }));
     expect(text.result).toEqual({ commit: sha, branch: 'main', dirty: true, actor: userInfo().username });
     expect(text.calls).toHaveLength(1);
-    expect(text.calls[0]).toMatch(/^status /);
+    expect(text.calls[0]).toMatch(/^--no-optional-locks status /);
   });
 
   it('reads the prompts directory literally (brackets are no glob)', async () => {
