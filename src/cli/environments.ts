@@ -277,8 +277,10 @@ async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersio
       await target.close();
     }
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    if (env.settings.protected) throw new UserError(`cannot check promotion from ${previous.name} to ${env.name} (${env.name} is protected): ${why}; nothing was done`);
+    const why = (err instanceof Error ? err.message : String(err)).replace(/\.$/, '');
+    // A reason that already says nothing was done (a held embedded state) is not told so twice.
+    const done = /nothing was done/.test(why) ? '' : '; nothing was done';
+    if (env.settings.protected) throw new UserError(`cannot check promotion from ${previous.name} to ${env.name} (${env.name} is protected): ${why}${done}`);
     const message = `cannot check promotion from ${previous.name} to ${env.name}: ${why}`;
     if (sayWarnings) ctx.info(`warning: ${message}`);
     return { problems: [], warnings: [{ address: '(plan)', rule: 'promotion/not-checked', message }] };

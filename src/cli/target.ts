@@ -14,7 +14,7 @@ import type { GatewayApi } from '../targets/llmgateway/api.js';
 import type { ModelCatalog } from '../tokens/registry.js';
 import { createCorrelationTracker, type CorrelationTracker } from '../apply/correlation.js';
 import { aiStudioWriteChecks, gatewayWriteChecks } from '../kinds/index.js';
-import { resolveTarget, type Target } from '../genesys/target.js';
+import { ENV as GENESYS_ENV, resolveTarget, type Target } from '../genesys/target.js';
 import { checkedProxyUrl, proxySettingsFrom, type ProxySettings } from '../genesys/proxy.js';
 import { UserError } from '../util/errors.js';
 import { isInside } from '../util/inside.js';
@@ -259,8 +259,10 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
   }).catch((err: unknown) => {
     if (err instanceof StateLockedError) {
       // Two commands on one embedded org: the second waits its turn rather than racing the first.
+      // Under --env the environment's own variables name its target; the plain ones are not read.
+      const vars = ctx.environment?.spec.vars ?? GENESYS_ENV;
       throw new UserError(
-        `the embedded emulator's state ${stateFile} is in use by another promptctl process (pid ${err.pid}); nothing was done. Run again once it has finished; if it is \`promptctl emulator\` serving this state, point GENESYSCLOUD_API_URL (and its client id and secret) at it instead. If no promptctl is running, delete ${stateFile}.lock.`,
+        `the embedded emulator's state ${stateFile} is in use by another promptctl process (pid ${err.pid}); nothing was done. Run again once it has finished; if it is \`promptctl emulator\` serving this state, point ${vars.apiUrl} (and ${vars.clientId}, ${vars.clientSecret}) at it instead. If no promptctl is running, delete ${stateFile}.lock.`,
       );
     }
     throw err;
