@@ -26,6 +26,12 @@ export interface VersionTokenReport {
   maxTokens: number | null;
   contextWindow: number;
   costPer1kCalls?: number;
+  /**
+   * Without maxTokens, the output a call may take is the model's maximum: the cost assumes it
+   * (this many tokens), or, where the model names none, there is no cost (`outputUnbounded`).
+   */
+  assumedOutputTokens?: number;
+  outputUnbounded?: true;
 }
 
 /** Chat format overhead (OpenAI's cookbook): 3 tokens per message, 3 more priming the reply. */
@@ -180,14 +186,22 @@ export function analyseVersion(
     maxTokens,
     contextWindow: model.contextWindow,
   };
-  const cost = costPer1kCalls(worst, maxTokens, model);
+  const output = maxTokens ?? model.maxOutputTokens;
+  if (maxTokens === null && model.maxOutputTokens !== undefined) report.assumedOutputTokens = model.maxOutputTokens;
+  const priced = model.inputCostPer1M !== undefined && model.outputCostPer1M !== undefined;
+  if (priced && output === undefined) report.outputUnbounded = true;
+  const cost = output === undefined ? undefined : costPer1kCalls(worst, output, model);
   if (cost !== undefined) report.costPer1kCalls = cost;
   return { report, model, unboundedVariables };
 }
 
-/** List-price cost of 1,000 worst-case calls that use all of `maxTokens`, in USD, 4 decimals. */
-export function costPer1kCalls(promptTokens: number, maxTokens: number | null, model: ModelInfo): number | undefined {
+/**
+ * List-price cost of 1,000 worst-case calls that each answer with `outputTokens` (the version's
+ * maxTokens, else the model's maximum output: a version without maxTokens is not free to answer),
+ * in USD, 4 decimals.
+ */
+export function costPer1kCalls(promptTokens: number, outputTokens: number, model: ModelInfo): number | undefined {
   if (model.inputCostPer1M === undefined || model.outputCostPer1M === undefined) return undefined;
-  const perCall = (promptTokens * model.inputCostPer1M + (maxTokens ?? 0) * model.outputCostPer1M) / 1e6;
+  const perCall = (promptTokens * model.inputCostPer1M + outputTokens * model.outputCostPer1M) / 1e6;
   return Math.round(perCall * 1000 * 1e4) / 1e4;
 }

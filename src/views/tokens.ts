@@ -165,9 +165,16 @@ export function renderTable(reports: readonly VersionTokenReport[], style: Style
     lines.push(`≈ approximate: these models' tokenizers are not public; counted ${standIns.join(', ')}`);
   }
   // A "-" in the cost column would otherwise read as free, or as a failure to count.
-  const unpriced = [...new Set(reports.filter((r) => r.costPer1kCalls === undefined).map((r) => r.model))];
+  const unpriced = [...new Set(reports.filter((r) => r.costPer1kCalls === undefined && !r.outputUnbounded).map((r) => r.model))];
   if (unpriced.length > 0) {
     lines.push(`$/1K CALLS - : no price for ${unpriced.join(', ')} (a model needs both inputCostPer1M and outputCostPer1M in promptctl.yaml's models:)`);
+  }
+  // MAX OUT "-" costs the model's maximum output, not nothing.
+  const assumed = [...new Map(reports.filter((r) => r.assumedOutputTokens !== undefined).map((r) => [r.model, `${r.model}: ${num(r.assumedOutputTokens!)}`])).values()];
+  if (assumed.length > 0) lines.push(`MAX OUT - : no maxTokens; the cost assumes the model's maximum output (${assumed.join(', ')}): set maxTokens to bound it`);
+  const unbounded = [...new Set(reports.filter((r) => r.outputUnbounded).map((r) => r.model))];
+  if (unbounded.length > 0) {
+    lines.push(`$/1K CALLS - : no maxTokens, and no maxOutputTokens for ${unbounded.join(', ')} in promptctl.yaml's models: the output, and so the cost, has no bound`);
   }
   return lines.join('\n');
 }

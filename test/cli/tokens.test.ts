@@ -172,7 +172,9 @@ describe('promptctl tokens', () => {
           worstCasePromptTokens: worst2,
           maxTokens: null,
           contextWindow: 200_000,
-          costPer1kCalls: Math.round((worst2 * 3) / 1e3 * 1e4) / 1e4,
+          // No maxTokens: claude-sonnet-4 may answer with its whole maximum output.
+          costPer1kCalls: Math.round((worst2 * 3 + 64_000 * 15) / 1e3 * 1e4) / 1e4,
+          assumedOutputTokens: 64_000,
         },
         {
           address: 'PromptVersion/support-bot@2.0.0',
@@ -185,7 +187,8 @@ describe('promptctl tokens', () => {
           worstCasePromptTokens: worst3,
           maxTokens: null,
           contextWindow: 32_000,
-          costPer1kCalls: Math.round((worst3 * 1) / 1e3 * 1e4) / 1e4,
+          // Nor a maximum output in the config's models: no bound, so no cost.
+          outputUnbounded: true,
         },
       ],
     });

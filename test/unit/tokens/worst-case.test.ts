@@ -5,6 +5,7 @@ import { createTokenMemo } from '../../../src/tokens/count.js';
 import { renderPrompt } from '../../../src/evals/render.js';
 import type { PromptVersion } from '../../../src/model/types.js';
 import { config, state, template, version } from './fixtures.js';
+import { renderTable } from '../../../src/views/tokens.js';
 
 const memo = createTokenMemo();
 
@@ -67,7 +68,25 @@ describe('versionTokens worst case', () => {
     const overhead = (2 + 2 * 2) * 3 + 3;
     expect(r.worstCasePromptTokens).toBe(fixedSystem + fixedUser + fewShot + variables + overhead);
     expect(r.maxTokens).toBeNull();
-    expect(r.costPer1kCalls).toBe(Math.round(r.worstCasePromptTokens * 2.5 * 1e4 / 1000) / 1e4);
+    // No maxTokens: a call may answer with gpt-4o's whole maximum output (16,384 tokens at $10/M).
+    expect(r.assumedOutputTokens).toBe(16_384);
+    expect(r.costPer1kCalls).toBe(Math.round((r.worstCasePromptTokens * 2.5 + 16_384 * 10) * 1e4 / 1000) / 1e4);
+  });
+
+  it('costs a version without maxTokens at the model maximum output; without one, it has no cost and says why', () => {
+    const base = { systemInstruction: 'Be brief.', userTemplate: 'Hi' };
+    const capped = versionTokens(version('t', '1.0.0', { ...base, maxTokens: 100 }), template('t'), config(), memo);
+    const open = versionTokens(version('t', '1.1.0', base), template('t'), config(), memo);
+    expect(capped.assumedOutputTokens).toBeUndefined();
+    expect(open.costPer1kCalls! - capped.costPer1kCalls!).toBeCloseTo((16_384 - 100) * 10 / 1000, 3);
+    // A model of the config's models: with prices but no maximum output.
+    const custom = config({ models: { 'house-model': { encoding: 'o200k_base', contextWindow: 8_000, inputCostPer1M: 1, outputCostPer1M: 2 } } });
+    const unbounded = versionTokens(version('t', '1.2.0', { ...base, model: 'house-model' }), template('t'), custom, memo);
+    expect(unbounded.costPer1kCalls).toBeUndefined();
+    expect(unbounded.outputUnbounded).toBe(true);
+    expect(renderTable([capped, open, unbounded])).toContain("MAX OUT - : no maxTokens; the cost assumes the model's maximum output (gpt-4o: 16,384)");
+    expect(renderTable([unbounded])).toContain('no maxOutputTokens for house-model');
+    expect(renderTable([unbounded])).not.toContain('no price for');
   });
 
   it("counts each text's fixed pieces without its placeholders' own text ({{customerName}}), plus each variable's bound (DESIGN §4)", () => {
