@@ -132,12 +132,12 @@ function parseDocuments(src: string, file: string): ParseResult {
   // Once a file: asked of each document, a file of 40,000 took minutes to validate.
   const mayHoldTags = /!!|!<|%TAG/.test(src);
   docs.forEach((doc, index) => {
-    const found = sortedProblems([...doc.errors, ...doc.warnings, ...findDuplicateKeys(doc, MAX_YAML_ERRORS + 1)]);
+    const found = sortedProblems([...doc.errors, ...doc.warnings, ...findDuplicateKeys(doc, MAX_YAML_ERRORS + 1)], src);
     // Aliases naming no anchor: yaml says so only when the data is read, which a document with
     // problems never is; said with them when those leave the tree intact (a lost anchor is not
     // a second mistake).
     const intact = found.every((e) => INTACT.has(e.code));
-    const problems = found.length > 0 && intact ? sortedProblems([...found, ...unresolvedAliases(doc)]) : found;
+    const problems = found.length > 0 && intact ? sortedProblems([...found, ...unresolvedAliases(doc)], src) : found;
     if (problems.length > 0) {
       // One problem per line: yaml often reports one mistake two or three times at one spot. The
       // note on more problems is for a line left out, not for those echoes.

@@ -11,7 +11,8 @@ export interface YamlProblem {
   firstAt?: number;
 }
 
-export function sortedProblems(problems: YamlProblem[]): YamlProblem[] {
+export function sortedProblems(found: YamlProblem[], src: string): YamlProblem[] {
+  const problems = found.map((e) => (isTabInBlockScalar(e, src) ? { ...e, code: 'TAB_AS_INDENT' } : e));
   // A block-as-key error at the same spot as a multi-line-key error is its echo.
   const multiline = new Set(problems.filter((e) => e.code === 'MULTILINE_IMPLICIT_KEY').map((e) => e.pos[0]));
   // A tab that indents a line ends its level where yaml reads it: what yaml says of the lines
@@ -22,6 +23,16 @@ export function sortedProblems(problems: YamlProblem[]): YamlProblem[] {
     .filter((e) => !(e.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.has(e.pos[0])))
     .filter((e) => e.pos[0] <= tab || e.code === 'TAB_AS_INDENT')
     .sort((a, b) => a.pos[0] - b.pos[0]);
+}
+
+/**
+ * yaml's "less indented than their first line" for a line of a | or > block that a tab indents:
+ * the tab is the mistake (a block scalar's indentation is spaces too), said as any other tab is.
+ */
+function isTabInBlockScalar(e: YamlProblem, src: string): boolean {
+  if (e.code !== 'BAD_INDENT' || !/^Block scalar lines must not be less indented/.test(e.message)) return false;
+  const lineStart = src.lastIndexOf('\n', e.pos[0] - 1) + 1;
+  return /^[ ]*\t/.test(src.slice(lineStart, lineStart + 256));
 }
 
 /** Each yaml problem at the place a person would point at, in words that say what to do. */
@@ -96,6 +107,9 @@ export function yamlProblem(
     }
     case 'BLOCK_AS_IMPLICIT_KEY':
       if (/compact mappings/.test(e.message)) {
+        // `key: "quoted", more: x`: the value is quoted already; what follows its quote is the mistake.
+        const after = textAfterQuotedValue(src, e.pos[0]);
+        if (after) return diag(after.at, 'yaml/syntax', after.message);
         return diag(e.pos[0], 'yaml/syntax', `${e.message}: a plain value cannot contain ": " (quote it)`);
       }
       return diag(e.pos[0], 'yaml/syntax', e.message);
@@ -104,15 +118,8 @@ export function yamlProblem(
       const lineStart = src.lastIndexOf('\n', e.pos[0] - 1) + 1;
       const m = /^(\s*(?:-\s+)?(?:[^\s:#][^:#]*:\s+)?)([{[])/.exec(src.slice(lineStart, e.pos[0]));
       // `key: 'quoted' and more`: text after the closing quote.
-      const quoted = /^(\s*(?:-\s+)?(?:[^\s:#][^:#]*:\s+)?)(["'])/.exec(src.slice(lineStart, e.pos[0]));
-      if (quoted && !m) {
-        const q = quoted[2]!;
-        return diag(
-          e.pos[0],
-          'yaml/syntax',
-          `text after the value quoted at column ${quoted[1]!.length + 1}: a quoted value ends at its closing ${q}; quote the whole value${q === "'" ? " (write '' for a ' inside it)" : ' (write \\" for a " inside it)'}`,
-        );
-      }
+      const quoted = QUOTED_VALUE.exec(src.slice(lineStart, e.pos[0]));
+      if (quoted && !m) return diag(e.pos[0], 'yaml/syntax', textAfterQuotedMessage(quoted[1]!.length + 1, quoted[2]!));
       if (m) {
         const opener = m[2]!;
         const open = lineStart + m[1]!.length;
@@ -260,4 +267,37 @@ function openFlowOffset(doc: Document.Parsed, offset: number): number | undefine
   };
   visit(doc, { Map: (_, n) => check(n), Seq: (_, n) => check(n) });
   return found;
+}
+
+/** A line's value that opens with a quote: what precedes it (indent, "- ", "key: "), the quote. */
+const QUOTED_VALUE = /^(\s*(?:-\s+)?(?:[^\s:#][^:#]*:\s+)?)(["'])/;
+
+function textAfterQuotedMessage(column: number, q: string): string {
+  return `text after the value quoted at column ${column}: a quoted value ends at its closing ${q}; quote the whole value${q === "'" ? " (write '' for a ' inside it)" : ' (write \\" for a " inside it)'}`;
+}
+
+/**
+ * Where text follows a quoted value on the line of `offset` (and what to say there), when that
+ * value opens at `offset` and closes on the same line; undefined otherwise.
+ */
+function textAfterQuotedValue(src: string, offset: number): { at: number; message: string } | undefined {
+  const lineStart = src.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = src.indexOf('\n', offset);
+  const line = src.slice(lineStart, lineEnd === -1 ? src.length : lineEnd);
+  const quoted = QUOTED_VALUE.exec(line);
+  if (!quoted || quoted[1]!.length !== offset - lineStart) return undefined;
+  const q = quoted[2]!;
+  // The closing quote: " not escaped by a backslash; ' not doubled.
+  let i = quoted[1]!.length + 1;
+  for (; i < line.length; i++) {
+    if (q === '"' && line[i] === '\\') i++;
+    else if (line[i] === q) {
+      if (q === "'" && line[i + 1] === "'") i++;
+      else break;
+    }
+  }
+  if (i >= line.length) return undefined;
+  const rest = line.slice(i + 1).search(/\S/);
+  if (rest === -1) return undefined;
+  return { at: lineStart + i + 1 + rest, message: textAfterQuotedMessage(quoted[1]!.length + 1, q) };
 }
