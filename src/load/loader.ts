@@ -151,7 +151,10 @@ export class Loader {
       );
     }
 
-    const schemaErrors = validators().validate(kind, d.data);
+    // A top-level key the header named as a misspelt apiVersion is not an unknown field as well.
+    const schemaErrors = validators()
+      .validate(kind, d.data)
+      .filter((e) => !(e.keyword === 'additionalProperties' && e.instancePath === '' && header.misspelt.includes(String((e.params as { additionalProperty?: unknown }).additionalProperty))));
     // A document lacking only a field an if/then asks for (a sticky split's stickyKey) is whole
     // otherwise: said, and still loaded, so its other problems show in the same run.
     const conditionalOnly = kind !== 'Config' && !misplaced && header.diagnostics.length === 0 && d.yamlProblems !== true && onlyConditionalFields(schemaErrors);

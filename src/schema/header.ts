@@ -2,7 +2,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import { API_VERSION } from '../model/types.js';
 import { type DocumentKind } from '../model/address.js';
-import { findNode, nodeStart, type DocContext } from '../config/nodes.js';
+import { findKey, findNode, nodeStart, type DocContext } from '../config/nodes.js';
 import { describeValue } from './messages.js';
 import { closest } from '../util/suggest.js';
 import { DOCUMENT_KINDS } from '../model/address.js';
@@ -11,6 +11,16 @@ export interface HeaderResult {
   /** The document's kind when it is a known one (validation can go on), else undefined. */
   kind?: DocumentKind;
   diagnostics: Diagnostic[];
+  /** Top-level keys said here as a misspelt apiVersion or kind: the schema's "unknown field" would say them again. */
+  misspelt: string[];
+}
+
+/** The keys every document has at its top level. */
+const TOP_KEYS = ['apiVersion', 'kind', 'metadata', 'spec'];
+
+/** A key of `doc` that is `name` misspelt (`kinds`, `Kind`, `apiversion`), if one is. */
+function misspeltKey(doc: Record<string, unknown>, name: string): string | undefined {
+  return Object.keys(doc).find((k) => !TOP_KEYS.includes(k) && closest(k, [name]) === name);
 }
 
 export function checkHeader(ctx: DocContext, data: unknown): HeaderResult {
@@ -26,12 +36,20 @@ export function checkHeader(ctx: DocContext, data: unknown): HeaderResult {
       'schema/document',
       `a promptctl document is a mapping with apiVersion, kind, metadata and spec, not ${describeValue(data)}`,
     );
-    return { diagnostics };
+    return { diagnostics, misspelt: [] };
   }
   const doc = data as Record<string, unknown>;
+  const misspelt: string[] = [];
+  // A header key spelt wrong is one mistake: said at that key, not as a missing one at 1:1 as well.
+  const missing = (name: 'apiVersion' | 'kind', rule: string, what: string) => {
+    const near = misspeltKey(doc, name);
+    if (near === undefined) return err(root, rule, `missing ${name}: ${what}`);
+    misspelt.push(near);
+    err(findKey(ctx, [], near), rule, `unknown field ${describeValue(near)} (did you mean "${name}"?)`);
+  };
 
   if (!('apiVersion' in doc)) {
-    err(root, 'schema/api-version', `missing apiVersion: add "apiVersion: ${API_VERSION}"`);
+    missing('apiVersion', 'schema/api-version', `add "apiVersion: ${API_VERSION}"`);
   } else if (doc.apiVersion !== API_VERSION) {
     err(
       findNode(ctx, ['apiVersion']).at,
@@ -41,12 +59,12 @@ export function checkHeader(ctx: DocContext, data: unknown): HeaderResult {
   }
 
   if (!('kind' in doc)) {
-    err(root, 'schema/kind', `missing kind: one of ${DOCUMENT_KINDS.join(', ')}`);
-    return { diagnostics };
+    missing('kind', 'schema/kind', `one of ${DOCUMENT_KINDS.join(', ')}`);
+    return { diagnostics, misspelt };
   }
   const kind = doc.kind;
   if (typeof kind === 'string' && (DOCUMENT_KINDS as readonly string[]).includes(kind)) {
-    return { kind: kind as DocumentKind, diagnostics };
+    return { kind: kind as DocumentKind, diagnostics, misspelt };
   }
   const suggestion = typeof kind === 'string' ? closest(kind, DOCUMENT_KINDS) : undefined;
   err(
@@ -54,5 +72,5 @@ export function checkHeader(ctx: DocContext, data: unknown): HeaderResult {
     'schema/unknown-kind',
     `unknown kind ${describeValue(kind)}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; expected one of ${DOCUMENT_KINDS.join(', ')}`,
   );
-  return { diagnostics };
+  return { diagnostics, misspelt };
 }

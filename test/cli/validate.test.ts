@@ -86,6 +86,14 @@ const CASES: Record<string, Case> = {
     ],
     count: 2,
   },
+  'misspelt-header': {
+    exit: 1,
+    expect: [
+      ['h.yaml:2:1', 'schema/api-version', 'unknown field "apiversion" (did you mean "apiVersion"?)'],
+      ['h.yaml:10:1', 'schema/kind', 'unknown field "Kind" (did you mean "kind"?)'],
+    ],
+    count: 2,
+  },
   'out-of-range': {
     exit: 1,
     expect: [
