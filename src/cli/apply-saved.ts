@@ -27,15 +27,24 @@ export function refuseMassDelete(file: string, saved: Plan, fresh: Plan): void {
  * cannot lose a refusal): said before the target is read, with the plan to make instead.
  */
 export function refuseSavedProblems(ctx: CliContext, file: string, dir: string, saved: Plan): void {
+  const n = saved.problems.length;
+  // As they stood when the plan was made: git or the org may have settled some since (the plan
+  // to make instead says what stands now).
+  ctx.info(`${file} was saved${savedAt(saved.createdAt)} with ${n === 1 ? 'this problem' : `these ${n} problems`}, as ${n === 1 ? 'it' : 'they'} stood then:`);
   for (const p of saved.problems) {
     // Most messages name their address first already.
     const message = oneLine(p.message);
-    ctx.info(`error: ${message.startsWith(p.address) ? '' : `${visibleName(p.address)}: `}${message} [${p.rule}]`);
+    ctx.info(`  ${message.startsWith(p.address) ? '' : `${visibleName(p.address)}: `}${message} [${p.rule}]`);
   }
-  const n = saved.problems.length;
   throw new UserError(
-    `${file} was saved with ${n} problem${n === 1 ? '' : 's'} (listed above), and a plan with problems is never applied: fix ${n === 1 ? 'it' : 'them'}, then run \`${planAgain(ctx, dir, saved.prune)} --out ${shellWord(file)}\` again and review the new plan; nothing was applied`,
+    `${file} was saved with ${n} problem${n === 1 ? '' : 's'} (listed above), and a plan with problems is never applied: fix what still stands, then run \`${planAgain(ctx, dir, saved.prune)} --out ${shellWord(file)}\` again and review the new plan; nothing was applied`,
   );
+}
+
+/** " at 2026-12-05 09:30 UTC" from a plan's createdAt; nothing for one that is not a date. */
+function savedAt(createdAt: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(createdAt);
+  return m ? ` at ${m[1]} ${m[2]} UTC` : '';
 }
 
 /** Refuses the whole saved plan, before any change, if a fresh plan disagrees with it. */

@@ -23,7 +23,9 @@ describe('apply of a plan saved with problems', () => {
     const r = await s.cli(['apply', 'plan.json', '--auto-approve']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).not.toMatch(/still current/);
-    expect(r.stderr).toMatch(/^error: PromptVersion\/billing-assistant@1\.0\.0 is published and immutable, .*\[immutable-version\]$/m);
-    expect(r.stderr).toMatch(/^error: plan\.json was saved with 1 problem \(listed above\), and a plan with problems is never applied: fix (it|them), then run `promptctl plan --out plan\.json` again and review the new plan; nothing was applied$/m);
+    // Listed as it stood when the plan was saved, not as an error of now: git is fixed since.
+    expect(r.stderr).toMatch(/^plan\.json was saved at \d{4}-\d\d-\d\d \d\d:\d\d UTC with this problem, as it stood then:\n {2}PromptVersion\/billing-assistant@1\.0\.0 is published and immutable, .*\[immutable-version\]$/m);
+    expect(r.stderr).not.toMatch(/^error: PromptVersion/m);
+    expect(r.stderr).toMatch(/^error: plan\.json was saved with 1 problem \(listed above\), and a plan with problems is never applied: fix what still stands, then run `promptctl plan --out plan\.json` again and review the new plan; nothing was applied$/m);
   });
 });
