@@ -94,6 +94,15 @@ export function notInGit(ctx: Pick<PlanContext, 'keptOut'>, address: string): st
   return keptOutWords(ctx, address) ?? 'not in git';
 }
 
+/** A pending delete's reason: prune is off, and why git does not define it here when it is kept out. */
+export function pendingReason(ctx: Pick<PlanContext, 'keptOut'>, address: string): string {
+  const kept = keptOutWords(ctx, address);
+  return kept ? `${PENDING_REASON}; ${kept}` : PENDING_REASON;
+}
+
+/** The words keptOutWords writes, as found in a reason. */
+export const KEPT_OUT_WORDS = /kept out of \S+ by its document's metadata\.environments \([^)]*\)/;
+
 /** "kept out of prod by its document's metadata.environments (dev, staging)", when git does so. */
 export function keptOutWords(ctx: Pick<PlanContext, 'keptOut'>, address: string): string | undefined {
   const envs = ctx.keptOut?.addresses.get(address);

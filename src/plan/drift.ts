@@ -2,6 +2,7 @@
 // changed the live side and when (as the target says). The views render it; `drift` exits on it.
 import type { Plan, PlanAction } from './types.js';
 import { SURFACE_UNAVAILABLE_RULE } from './build.js';
+import { KEPT_OUT_WORDS } from '../kinds/labels.js';
 
 export interface DriftEntry {
   address: string;
@@ -43,7 +44,11 @@ export function driftEntries(plan: Plan): DriftEntry[] {
 
 function describe(a: PlanAction): string {
   if (a.action === 'create') return 'defined in git, missing on the target';
-  if (a.action === 'delete') return `on the target, not in git${a.reason ? ` (${a.reason})` : ''}`;
+  if (a.action === 'delete') {
+    // Kept out of this environment by git: git does define it, for the others.
+    const kept = KEPT_OUT_WORDS.exec(a.reason ?? '')?.[0];
+    return `on the target, ${kept ?? 'not in git'}${a.reason ? ` (${a.reason})` : ''}`;
+  }
   const fields = a.changes.map((c) => c.path);
   return fields.length > 0 ? `differs from git: ${fields.join(', ')}` : `differs from git${a.reason ? ` (${a.reason})` : ''}`;
 }

@@ -194,6 +194,13 @@ describe('--env', () => {
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain("pruned: kept out of staging by its document's metadata.environments (dev) (managed-by: promptctl); removes a safety filter");
     expect(plan.stdout).not.toContain('not in git');
+    // Without prune, pending says the same, in plan and in drift.
+    const pending = await cli(['plan', '--env', 'staging']);
+    expect(pending.stdout).toContain("pending: prune is off (run with --prune, or set prune: true in promptctl.yaml, to delete); kept out of staging by its document's metadata.environments (dev); would remove a safety filter");
+    const drift = await cli(['drift', '--env', 'staging']);
+    expect(drift.code).toBe(2);
+    expect(drift.stdout).toContain("on the target, kept out of staging by its document's metadata.environments (dev) (pending:");
+    expect(drift.stdout + pending.stdout).not.toContain('not in git');
     // A document git no longer has at all, for any environment: not in git.
     await rm(join(dir.path, 'prompts/filters.yaml'));
     const gone = await cli(['plan', '--env', 'staging', '--prune']);

@@ -8,7 +8,7 @@ import { compareVersionLabels } from '../../util/semver.js';
 import type { CascadedObject, DeleteAction, PlanAction, PlanPart } from '../action.js';
 import { canonicalHash, describeCreate } from '../canonical.js';
 import type { LiveState, PlanContext, Snapshot } from '../kind.js';
-import { absentFromGit, isManaged, notInGit, PENDING_REASON } from '../labels.js';
+import { absentFromGit, isManaged, notInGit, pendingReason } from '../labels.js';
 import { canonical as versionCanonical, contentHash, snapshot as versionSnapshot } from '../PromptVersion/index.js';
 import { planVersion, tokenDelta } from '../PromptVersion/plan.js';
 import { guardedBy, protectorsOf, type Protector } from '../SafetyFilter/applies.js';
@@ -160,7 +160,7 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
           live: versionCanonical(lV),
           changes: [],
           dependsOn: trafficAction && trafficAction.action !== 'noop' ? [trafficAction.address] : [],
-          reason: ctx.prune ? `pruned: ${notInGit(ctx, address)} and not routed` : PENDING_REASON,
+          reason: ctx.prune ? `pruned: ${notInGit(ctx, address)} and not routed` : pendingReason(ctx, address),
         };
         if (!ctx.prune) {
           a.pending = true;
@@ -206,7 +206,7 @@ function planAbsentTemplate(lT: WireTemplate, ctx: PlanContext, part: PlanPart):
     live: canonical(lT),
     changes: [],
     dependsOn: [],
-    reason: `${fate.fate === 'pending' ? PENDING_REASON : `pruned: ${notInGit(ctx, address)} (managed-by: promptctl)`}${cascade(lT)}`,
+    reason: `${fate.fate === 'pending' ? pendingReason(ctx, address) : `pruned: ${notInGit(ctx, address)} (managed-by: promptctl)`}${cascade(lT)}`,
   };
   // A delete apply runs says what it takes along (its audit records carry it); always, [] too: a
   // saved plan without it was made before plans recorded it (apply/stale.ts). A pending delete

@@ -8,7 +8,7 @@ import type { WireFilter } from '../../targets/llmgateway/wire.js';
 import type { DeleteAction, PlanAction, PlanPart, PlanProblem, WriteAction } from '../action.js';
 import { canonicalHash, describeCreate } from '../canonical.js';
 import type { PlanContext } from '../kind.js';
-import { absentFromGit, notInGit, PENDING_REASON } from '../labels.js';
+import { absentFromGit, notInGit, pendingReason } from '../labels.js';
 import { liveModified, settleAgainstLive } from '../shared.js';
 import { canonical, toWire } from './index.js';
 import { byCodeUnits } from '../../util/compare.js';
@@ -70,7 +70,7 @@ export function planFilters(
       live: canonical(l),
       changes: [],
       dependsOn: [],
-      reason: fate.fate === 'pending' ? `${PENDING_REASON}; would remove a safety filter` : `pruned: ${notInGit(ctx, address)} (managed-by: promptctl); removes a safety filter`,
+      reason: fate.fate === 'pending' ? `${pendingReason(ctx, address)}; would remove a safety filter` : `pruned: ${notInGit(ctx, address)} (managed-by: promptctl); removes a safety filter`,
       destructive: true,
     };
     const m = liveModified(l);
