@@ -97,8 +97,16 @@ async function splitContext(ctx: CliContext, template: string, dir: string, doin
   if (create) {
     ctx.info(`note: ${sharing.join(', ')} share${sharing.length === 1 ? 's' : ''} the split's routes with ${env}: adding spec.environments.${env}.routes, so only ${env} changes`);
   } else if (!env) {
+    // The split's own routes are those of every environment without an override of them: named,
+    // so that a change to prod's traffic made without --env is not a surprise.
     const kept = Object.keys(own.overrides ?? {}).filter((e) => own.overrides![e]!.routes);
-    if (kept.length > 0) ctx.info(`note: without --env the split's own routes change; ${kept.join(', ')} keep${kept.length === 1 ? 's' : ''} its override`);
+    const takers = environmentNames(union.config).filter((e) => !kept.includes(e) && environmentState(union, e).splits.some((s) => s.template === template));
+    const guarded = takers.filter((e) => union.config.environments[e]?.protected);
+    if (kept.length > 0 || takers.length > 0) {
+      const taking = takers.length > 0 ? `: those of ${takers.join(', ')}${guarded.length > 0 ? ` (${guarded.join(', ')} protected)` : ''}` : '';
+      const keeping = kept.length > 0 ? `; ${kept.join(', ')} keep${kept.length === 1 ? 's' : ''} its override` : '';
+      ctx.info(`note: without --env the split's own routes change${taking}${keeping}`);
+    }
   }
   const text = await readFile(resolve(ctx.cwd, split.source.file), 'utf8');
   return { union, state, split, file: split.source.file, text, target, create };

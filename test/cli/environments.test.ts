@@ -754,7 +754,13 @@ describe('promote and rollback', () => {
     const all = await cli(['promote', 'billing', '1.1.0']);
     expect(all.code, all.stderr).toBe(0);
     expect(changedLines()).toEqual(['-      weight: 50', '+      weight: 0', '-      weight: 50', '+      weight: 100']);
-    expect(all.stderr).toMatch(/note: without --env the split's own routes change; prod keeps its override/);
+    expect(all.stderr).toContain("note: without --env the split's own routes change: those of dev, staging; prod keeps its override");
+
+    // Once prod routes by them too (its override gone), the note names it, protected.
+    await writeFile(join(dir.path, 'prompts/billing-split.yaml'), SPLIT.replace(/\n {2}environments:[\s\S]*$/, '\n'));
+    const shared = await cli(['promote', 'billing', '1.1.0', '--weight', '20', '--dry-run']);
+    expect(shared.code, shared.stderr).toBe(0);
+    expect(shared.stderr).toContain("note: without --env the split's own routes change: those of dev, staging, prod (prod protected)");
   });
 
   it('rollback routes everything back to the last version that held 100%, from git history', async () => {
