@@ -331,7 +331,8 @@ export function promotionSummary(wanted: readonly PromotedVersion[], gaps: reado
   const published = [count('version', undefined), count('guide', 'Guide')].filter((c) => c !== undefined);
   if (published.length > 0) {
     const n = published.reduce((sum, c) => sum + c.n, 0);
-    lines.push(`${published.map((c) => c.part).join(' and ')} brought to ${env} ${n === 1 ? 'is' : 'are'} published in ${previous}`);
+    // "as … would run": a version published there on another model (or content) is not counted.
+    lines.push(`${published.map((c) => c.part).join(' and ')} brought to ${env} ${n === 1 ? 'is' : 'are'} published in ${previous} as ${env} would run ${n === 1 ? 'it' : 'them'}`);
   }
   const settings = count('summary setting', 'SummarySetting');
   if (settings) lines.push(`${settings.part} brought to ${env} ${settings.n === 1 ? 'has' : 'have'} the same content in ${previous}`);

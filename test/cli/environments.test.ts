@@ -243,7 +243,7 @@ describe('--env', () => {
     const plan = await cli(['plan', '--env', 'prod', '--out', 'prod.json']);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stderr).toContain('plan saved to prod.json: apply it with `promptctl apply --env prod prod.json`');
-    expect(plan.stderr).toMatch(/promotion: 2 of 2 versions brought to prod are published in staging/);
+    expect(plan.stderr).toMatch(/promotion: 2 of 2 versions brought to prod are published in staging as prod would run them/);
     // A plan for prod cannot be applied to staging.
     const elsewhere = await cli(['apply', '--env', 'staging', 'prod.json']);
     expect(elsewhere.code).toBe(1);
@@ -666,13 +666,13 @@ describe('promotion of AI Studio objects', () => {
           message: expect.stringMatching(/staging \(before prod in promotion\) holds that content only in a Draft version, which has not run there: publish it in staging first.*\(blocked: .*staging keeps this guide's content a Draft/),
         }),
       ]);
-      expect(plan.stderr).toMatch(/promotion: 0 of 1 guide brought to prod is published in staging/);
+      expect(plan.stderr).toMatch(/promotion: 0 of 1 guide brought to prod is published in staging as prod would run it/);
       // Published to TestReady in staging, it ran there: prod may have it.
       await writeFile(join(dir.path, 'prompts/promptctl.yaml'), CONFIG);
       expect((await orgs.run(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
       const ok = await orgs.run(['plan', '--env', 'prod', '--out', 'prod.json']);
       expect(ok.code, ok.stdout + ok.stderr).toBe(0);
-      expect(ok.stderr).toMatch(/promotion: 1 of 1 guide brought to prod is published in staging/);
+      expect(ok.stderr).toMatch(/promotion: 1 of 1 guide brought to prod is published in staging as prod would run it/);
     } finally {
       await orgs.close();
     }

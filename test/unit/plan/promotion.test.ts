@@ -100,13 +100,13 @@ describe('promotion', () => {
     expect(promotionProblems(draft, 'prod', 'staging')[0]!.message).toMatch(
       /^guide "Returns" would get content \w{12} in prod, but staging \(before prod in promotion\) holds that content only in a Draft version, which has not run there: publish it in staging first \(TestReady or ProductionReady: the guide's spec\.publish, or guidePublish of environment staging in promptctl\.yaml\), then apply to staging$/,
     );
-    expect(promotionSummary(wanted, draft, 'prod', 'staging')).toBe('1 of 1 version and 0 of 1 guide brought to prod are published in staging');
+    expect(promotionSummary(wanted, draft, 'prod', 'staging')).toBe('1 of 1 version and 0 of 1 guide brought to prod are published in staging as prod would run them');
     // TestReady or ProductionReady, latest or production: it ran there.
     for (const state of ['TestReady', 'ProductionReady']) expect(promotionGaps(wanted, previous({ instruction: body.instruction, state }))).toEqual([]);
     const published = promotionGaps(wanted, previous({ instruction: 'Newer draft.\n', state: 'Draft' }, { instruction: body.instruction, state: 'ProductionReady' }));
     expect(published).toEqual([]);
-    expect(promotionSummary(wanted, published, 'prod', 'staging')).toBe('1 of 1 version and 1 of 1 guide brought to prod are published in staging');
-    expect(promotionSummary(wanted.slice(0, 1), [], 'prod', 'staging')).toBe('1 of 1 guide brought to prod is published in staging');
+    expect(promotionSummary(wanted, published, 'prod', 'staging')).toBe('1 of 1 version and 1 of 1 guide brought to prod are published in staging as prod would run them');
+    expect(promotionSummary(wanted.slice(0, 1), [], 'prod', 'staging')).toBe('1 of 1 guide brought to prod is published in staging as prod would run it');
   });
 
   it('compares guides and settings without the ids each org gives its own data actions, knowledge bases and integrations', () => {
@@ -167,7 +167,7 @@ describe('promotion', () => {
     // The same content, however the server spells the language: it ran there.
     const same = promotionGaps(wanted, withSetting(body.prompt));
     expect(same).toEqual([]);
-    expect(promotionSummary(wanted, same, 'prod', 'staging')).toBe('1 of 1 version brought to prod is published in staging; 1 of 1 summary setting brought to prod has the same content in staging');
+    expect(promotionSummary(wanted, same, 'prod', 'staging')).toBe('1 of 1 version brought to prod is published in staging as prod would run it; 1 of 1 summary setting brought to prod has the same content in staging');
     const other = promotionGaps(wanted, withSetting('Summarise the call, and the card number.\n'));
     expect(promotionSummary(wanted, other, 'prod', 'staging')).toMatch(/; 0 of 1 summary setting brought to prod has the same content in staging$/);
     const messages = (previous: unknown) => promotionProblems(promotionGaps(wanted, previous as never), 'prod', 'staging').map((p) => [p.address, p.rule, p.message]);
