@@ -40,7 +40,12 @@ export interface FieldChange {
 
 export interface TokenDelta {
   model: string;
+  /** Whether the count after is approximate (and the one before, unless approximateBefore says otherwise). */
   approximate: boolean;
+  /** The live content's model, when the change gives it another (its count is in that model's tokens). */
+  modelBefore?: string;
+  /** Whether the count before is approximate, when it is not as the count after is. */
+  approximateBefore?: boolean;
   before?: number; // worst-case prompt tokens of the live content (updates)
   after?: number;
   costPer1kCallsBefore?: number;

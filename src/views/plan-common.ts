@@ -36,21 +36,22 @@ export function formatCost(usd: number): string {
 /** `tokens: 1,204 → 1,388 (+184), cost/1k calls $0.41 → $0.47`, "≈" when approximate. */
 export function tokenLine(t: TokenDelta): string {
   const approx = t.approximate ? '≈' : '';
+  const approxBefore = (t.approximateBefore ?? t.approximate) ? '≈' : '';
   const parts: string[] = [];
   if (t.after !== undefined && t.before !== undefined) {
     const delta = t.after - t.before;
     const sign = delta > 0 ? '+' : delta < 0 ? '-' : '±';
-    parts.push(`tokens: ${approx}${formatInt(t.before)} → ${approx}${formatInt(t.after)} (${sign}${formatInt(Math.abs(delta))})`);
+    parts.push(`tokens: ${approxBefore}${formatInt(t.before)} → ${approx}${formatInt(t.after)} (${sign}${formatInt(Math.abs(delta))})`);
   } else if (t.after !== undefined) {
     parts.push(`tokens: ${approx}${formatInt(t.after)}`);
   } else if (t.before !== undefined) {
-    parts.push(`tokens: ${approx}${formatInt(t.before)}`);
+    parts.push(`tokens: ${approxBefore}${formatInt(t.before)}`);
   }
   const cb = t.costPer1kCallsBefore;
   const ca = t.costPer1kCallsAfter;
   if (cb !== undefined && ca !== undefined) parts.push(`cost/1k calls ${formatCost(cb)} → ${formatCost(ca)}`);
   else if (ca !== undefined) parts.push(`cost/1k calls ${formatCost(ca)}`);
-  return `${parts.join(', ')} (${t.model})`;
+  return `${parts.join(', ')} (${t.modelBefore !== undefined && t.before !== undefined ? `${t.modelBefore} → ` : ''}${t.model})`;
 }
 
 /** A field value on one line: strings quoted, structures as compact JSON, absent as (none). */

@@ -121,11 +121,14 @@ export function liveTokens(
 export function tokenDelta(after: ReturnType<TokenCounter>, before: ReturnType<TokenCounter> | undefined): TokenDelta {
   const d: TokenDelta = {
     model: after.model,
-    approximate: after.approximate || (before?.approximate ?? false),
+    approximate: after.approximate,
     after: after.worstCasePromptTokens,
   };
   if (after.costPer1kCalls !== undefined) d.costPer1kCallsAfter = after.costPer1kCalls;
   if (before) {
+    // Counted for the live content's model: exact for gpt-4o, say, though the new one's is not.
+    if (before.model !== after.model) d.modelBefore = before.model;
+    if (before.approximate !== after.approximate) d.approximateBefore = before.approximate;
     d.before = before.worstCasePromptTokens;
     if (before.costPer1kCalls !== undefined) d.costPer1kCallsBefore = before.costPer1kCalls;
   }

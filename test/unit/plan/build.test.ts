@@ -137,7 +137,14 @@ describe('buildPlan: creates', () => {
       ['PromptVersion/billing-assistant@1.1.0', 'gpt-4'],
     ]);
     expect(t.affects![0]!.tokens.costPer1kCallsAfter).toBeGreaterThan(t.affects![0]!.tokens.costPer1kCallsBefore!);
-    expect(renderText(plan)).toMatch(/PromptVersion\/billing-assistant@1\.0\.0: tokens: .* → .*cost\/1k calls \$.* → \$.* \(gpt-4\)/);
+    // Each count in its own model's tokens: the line names both.
+    expect(renderText(plan)).toMatch(/PromptVersion\/billing-assistant@1\.0\.0: tokens: .* → .*cost\/1k calls \$.* → \$.* \(gpt-4o → gpt-4\)/);
+    expect(t.affects![0]!.tokens.modelBefore).toBe('gpt-4o');
+    // To a model whose tokenizer is not public: only the new count is approximate.
+    d.templates[0] = template('billing-assistant', { model: 'claude-sonnet-4' });
+    const approx = buildPlan(d, live, opts());
+    expect(renderText(approx)).toMatch(/PromptVersion\/billing-assistant@1\.0\.0: tokens: \d[\d,]* → ≈\d[\d,]* .*\(gpt-4o → claude-sonnet-4\)/);
+    expect(act(approx, 'PromptTemplate/billing-assistant')!.affects![0]!.tokens).toMatchObject({ approximate: true, approximateBefore: false, modelBefore: 'gpt-4o' });
   });
 
   it('a new version and a traffic shift plan exactly a create and an update', () => {
