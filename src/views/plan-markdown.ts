@@ -69,20 +69,31 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
   const { headText, tailText } = frame(plan, opts, more);
   let budget = cap - headText.length - tailText.length - NOTE_RESERVE;
 
-  const actions = reviewOrder(visibleActions(plan, opts.showNoop ?? false));
-  const changesHeading = actions.length > 0 ? CHANGES_HEADING : '';
+  const reviewed = reviewOrder(visibleActions(plan, opts.showNoop ?? false));
+  const changesHeading = reviewed.length > 0 ? CHANGES_HEADING : '';
   budget -= changesHeading.length;
   // Rendered one by one while they fit: a plan of thousands renders only what is shown.
-  const blocks = fitLeading(
-    (function* () {
-      for (const a of actions) yield renderDetails(a, more) + '\n\n';
-    })(),
-    budget,
-  );
-  const hidden = actions.length - blocks.length;
+  const fit = (actions: PlanAction[]) =>
+    fitLeading(
+      (function* () {
+        for (const a of actions) yield renderDetails(a, more) + '\n\n';
+      })(),
+      budget,
+    );
+  let actions = reviewed;
+  let blocks = fit(actions);
+  if (blocks.length < actions.length) {
+    // Not all fits: what changes or removes a live object comes first, what is new after it, so
+    // a cut leaves out new objects before an edit of one that runs today.
+    actions = [...reviewed.filter((a) => a.action !== 'create'), ...reviewed.filter((a) => a.action === 'create')];
+    blocks = fit(actions);
+  }
+  const hidden = actions.slice(blocks.length);
   let body = blocks.join('');
-  if (hidden > 0) {
-    body += `> … ${formatInt(hidden)} more resource${hidden === 1 ? '' : 's'} not shown; ${more}.\n`;
+  if (hidden.length > 0) {
+    const creates = hidden.filter((a) => a.action === 'create').length;
+    const what = creates === hidden.length ? ', all of them new' : creates > 0 ? `, ${formatInt(creates)} of them new` : '';
+    body += `> … ${formatInt(hidden.length)} more resource${hidden.length === 1 ? '' : 's'} not shown${what}; ${more}.\n`;
   }
   const out = headText + changesHeading + body + tailText;
   // The budget above keeps us below a cap from markdownFloor up; this only guards the contract should a section misbehave.

@@ -136,7 +136,7 @@ describe('promptctl drift --format markdown with hundreds of differences (one is
     expect(rows.length).toBeLessThan(600);
     expect(out).toContain(`\n\n> … ${600 - rows.length} more differences not shown; run \`promptctl drift --format json\` for the full list.\n\n**Plan:** 600 to create`);
     // The plan is cut between its resources with the same pointer.
-    expect(out).toMatch(/\n> … \d+ more resources not shown; run `promptctl drift --format json` for the full list\.\n/);
+    expect(out).toMatch(/\n> … \d+ more resources not shown, all of them new; run `promptctl drift --format json` for the full list\.\n/);
     expect(out).not.toContain('JSON plan artifact');
     expect(out).not.toContain('cut at the size limit');
     // The plan's footer stays last and whole, outside any block.

@@ -960,6 +960,25 @@ describe('the sticky plan comment script', () => {
     expect((body.match(/<details>/g) ?? []).length).toBe((body.match(/<\/details>/g) ?? []).length);
   });
 
+  it('shares the comment by need, and says how many resources a cut left out', async () => {
+    const gh = fakeGitHub();
+    // promptctl's own blocks, its own note on 7 more it left out; dev's plan is long, the others short.
+    const block = (i: number) => `<details><summary><code>+ create</code> <b>PromptVersion/p${i}@1.0.0</b></summary>\n\n\`\`\`diff\n${'+ line\n'.repeat(60)}\`\`\`\n\n</details>\n\n`;
+    const long = '**Plan:** 150 to create\n\n' + Array.from({ length: 143 }, (_, i) => block(i)).join('') + '> … 7 more resources not shown; see the JSON plan artifact.\n';
+    const root = artifact({ 'plan.md': long, 'plan.json': JSON.stringify({ fingerprint: FP }) });
+    for (const env of ['staging', 'prod']) artifact({ 'plan.md': '**Plan:** No changes.\n', 'plan.json': JSON.stringify({ fingerprint: FP }) }, env, root);
+    await runScript(script, gh.api, ok(root, {}, { staging: { PLAN_CODE: '0' }, prod: { PLAN_CODE: '0' } }));
+    const body = gh.comments[0]!.body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    const dev = body.slice(0, body.indexOf('## Environment `staging`'));
+    // More than a third: staging and prod need little.
+    expect(dev.length).toBeGreaterThan(60_000);
+    const shown = (dev.match(/<details><summary><code>/g) ?? []).length;
+    expect(shown).toBeLessThan(143);
+    expect(dev).toContain(`**The plan was cut to fit one comment: ${150 - shown} more resources not shown; the full plan is in the artifact.**`);
+    expect(body).toContain('## Environment `prod`\n\n**Plan:** No changes.');
+  });
+
   // Review: what apply.yml reads back is the footer this script writes, never pull-request text.
   it('round trip: apply.yml reads each fingerprint this comment seals, and none that a test name forges', async () => {
     const gh = fakeGitHub();

@@ -158,7 +158,7 @@ describe('renderDrift: hundreds of differences', () => {
     const planned = out.slice(out.indexOf('**Plan:** 600 to create'));
     expect(planned.length).toBeGreaterThan(markdownFloor(plan, { more: FULL_DRIFT }) + 12_000);
     expect(planned.split('<details>').length - 1).toBeGreaterThan(20);
-    expect(out).toMatch(/\n> … [\d,]+ more resources not shown; run `promptctl drift --format json` for the full list\.\n/);
+    expect(out).toMatch(/\n> … [\d,]+ more resources not shown, all of them new; run `promptctl drift --format json` for the full list\.\n/);
     expect(out).not.toContain('JSON plan artifact');
     expect(out.split('<details>').length).toBe(out.split('</details>').length);
     expect(out.split('\n').filter((l) => l.startsWith('```')).length % 2).toBe(0);

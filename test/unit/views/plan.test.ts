@@ -231,7 +231,7 @@ describe('markdown renderer', () => {
     expect(md).toContain('| PromptVersion | 620 | 0 | 0 | 0 |');
     const shown = md.split('<details><summary>').length - 1;
     expect(shown).toBeGreaterThan(20);
-    expect(md).toContain(`> … ${(1240 - shown).toLocaleString('en-US')} more resources not shown; see the JSON plan artifact.`);
+    expect(md).toContain(`> … ${(1240 - shown).toLocaleString('en-US')} more resources not shown, all of them new; see the JSON plan artifact.`);
     expect(md.split('<details>').length).toBe(md.split('</details>').length);
     expect(md).not.toContain('comment cut at the size limit');
     // Reviewers see each template with its versions and split together.
@@ -242,6 +242,23 @@ describe('markdown renderer', () => {
       'PromptVersion/assistant-0000@1.1.0',
       'TrafficSplit/assistant-0000',
     ]);
+  });
+
+  it('when not all fits, shows changes to live objects before new ones', () => {
+    const names = (i: number) => `assistant-${String(i).padStart(4, '0')}`;
+    // zz-live sorts after every new template: in review order a cut would leave its change out.
+    const live = liveAfterApply(desiredState({ templates: [template('zz-live')], versions: [version('zz-live', '1.0.0')], splits: [split('zz-live', [['1.0.0', 100]])] }));
+    const d = desiredState({
+      templates: [...Array.from({ length: 300 }, (_, i) => template(names(i))), template('zz-live', { description: 'now described' })],
+      versions: [...Array.from({ length: 300 }, (_, i) => version(names(i), '1.0.0', { systemInstruction: `Variant ${i}.\n`.repeat(20) })), version('zz-live', '1.0.0')],
+      splits: [...Array.from({ length: 300 }, (_, i) => split(names(i), [['1.0.0', 100]])), split('zz-live', [['1.0.0', 100]])],
+    });
+    const md = renderMarkdown(buildPlan(d, live, opts()));
+    expect(md.length).toBeLessThanOrEqual(MARKDOWN_CAP);
+    const blocks = [...md.matchAll(/<code>([^<]+)<\/code> <b>([^<]+)<\/b>/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(blocks[0]).toBe('~ update PromptTemplate/zz-live');
+    expect(blocks.length).toBeLessThan(901);
+    expect(md).toContain(`> … ${(901 - blocks.length).toLocaleString('en-US')} more resources not shown, all of them new; see the JSON plan artifact.`);
   });
 
   it('caps one enormous prompt so the rest still fits', () => {
