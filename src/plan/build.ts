@@ -10,6 +10,7 @@ import { addressOf, type AnyResource, type DesiredState, type SourceLocation } f
 import { planFingerprint } from './fingerprint.js';
 import { dependencyClosure, orderActions } from './order.js';
 import { PLAN_FORMAT_VERSION, type Plan, type PlanGit, type PlanOrg } from './types.js';
+import { safetyWeakening } from './safety.js';
 
 export interface BuildOptions {
   prune: boolean;
@@ -155,6 +156,15 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
     for (const a of part.actions) all.actions.push(a);
     for (const p of part.problems) all.problems.push(p);
     for (const u of part.unmanaged) all.unmanaged.push(u);
+  }
+
+  // A weakened safety control is called out as a destructive change is.
+  for (const a of all.actions) {
+    const weakened = safetyWeakening(a);
+    if (weakened.length === 0) continue;
+    a.destructive = true;
+    const said = `weakens safety: ${weakened.join(', ')}`;
+    a.reason = a.reason ? `${a.reason}; ${said}` : said;
   }
 
   let actions: PlanAction[] = orderActions(all.actions);

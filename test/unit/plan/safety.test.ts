@@ -1,0 +1,38 @@
+// A change that weakens a safety control is called out as destructive, with what it weakens:
+// among hundreds of lines, `piiFilter: true → false` or a filter's action dropping to
+// flag_and_pass was a plain line a reviewer could miss. A change that strengthens one is not.
+import { describe, expect, it } from 'vitest';
+import { buildPlan } from '../../../src/plan/build.js';
+import { renderMarkdown } from '../../../src/views/plan-markdown.js';
+import { desiredState, filter, liveAfterApply, opts, split, template, version } from './fixtures.js';
+
+const act = (plan: ReturnType<typeof buildPlan>, address: string) => plan.actions.find((a) => a.address === address)!;
+
+describe('safety weakened', () => {
+  it("a filter that acts less, on less, or less often; not one that does more", () => {
+    const before = desiredState({ filters: [filter('guard', 10, { action: 'block_and_log', appliesTo: { templates: ['a', 'b'] } })] });
+    const live = liveAfterApply(before);
+    const weaker = desiredState({ filters: [filter('guard', 10, { action: 'flag_and_pass', categories: ['pii'], thresholds: { pii: 0.9 }, appliesTo: { templates: ['a'] } })] });
+    const a = act(buildPlan(weaker, live, opts()), 'SafetyFilter/guard');
+    expect(a.destructive).toBe(true);
+    expect(a.reason).toBe('weakens safety: action block_and_log → flag_and_pass, no longer covers template b, no longer covers phishing, pii threshold 0.7 → 0.9');
+    const stronger = desiredState({ filters: [filter('guard', 10, { action: 'block_and_log', categories: ['pii', 'phishing', 'violence'], thresholds: { pii: 0.5, phishing: 0.5, violence: 0.5 } })] });
+    const s = act(buildPlan(stronger, live, opts()), 'SafetyFilter/guard');
+    expect(s.action).toBe('update');
+    expect(s.destructive).toBeUndefined();
+  });
+
+  it('a new version that turns a guardrail off against the version it supersedes, shown among the destructive changes', () => {
+    const d = desiredState({ templates: [template('t')], versions: [version('t', '1.0.0')], splits: [split('t', [['1.0.0', 100]])] });
+    const live = liveAfterApply(d);
+    d.versions.push(version('t', '1.1.0', { safetyGuardrails: { piiFilter: false, jailbreakDetection: true, outputModeration: true } }));
+    const plan = buildPlan(d, live, opts());
+    const v = act(plan, 'PromptVersion/t@1.1.0');
+    expect(v.supersedes).toBe('1.0.0');
+    expect(v.reason).toBe('weakens safety: piiFilter off');
+    expect(renderMarkdown(plan)).toContain('### ⚠️ Destructive changes (1)\n\n- ⚠️ `+ create` **PromptVersion/t@1.1.0** — weakens safety: piiFilter off');
+    // The first version of a new template supersedes nothing: nothing to weaken.
+    const fresh = desiredState({ templates: [template('n')], versions: [version('n', '1.0.0', { safetyGuardrails: { piiFilter: false } })] });
+    expect(act(buildPlan(fresh, { templates: [], filters: [] }, opts()), 'PromptVersion/n@1.0.0').destructive).toBeUndefined();
+  });
+});
