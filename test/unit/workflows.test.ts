@@ -715,6 +715,14 @@ describe('apply.yml compare step', () => {
     expect(r.outputs.decision).toBe('refused');
     expect(r.outputs.reason).toMatch(/without a merged pull request/);
   });
+  it('waits, without failing, when the reviewed plan waited for the environment before it', async () => {
+    const r = await compare({ EXPECTED: '', SOURCE: 'waiting', NOTE: 'the plan of prod posted on pull request #42 waited for the environment before it to run this merge' });
+    expect(r.code).toBe(0);
+    expect(r.outputs.decision).toBe('waiting');
+    expect(r.outputs.reason).toContain(`fingerprint ${FRESH}`);
+    expect(r.stdout).toMatch(/::notice title=promptctl apply::/);
+    expect(r.stdout).not.toMatch(/::error/);
+  });
   it('by hand without a fingerprint: shows the plan and its fingerprint, applies nothing', async () => {
     const r = await compare({ EXPECTED: '', SOURCE: 'dispatch', NOTE: 'none' });
     expect(r.code).toBe(0);
@@ -960,6 +968,19 @@ describe('the sticky plan comment script', () => {
     expect((body.match(/<details>/g) ?? []).length).toBe((body.match(/<\/details>/g) ?? []).length);
   });
 
+  it('marks an environment whose plan only waits for promotion, and no other', async () => {
+    const gh = fakeGitHub();
+    const waiting = '**Plan:** 1 to create (⏳ 1 waiting for promotion)\n\n### ⏳ Waiting for promotion (1) — this plan can be applied once the environment before this one has run it\n\n- ⏳ **PromptVersion/b@1.1.0**\n';
+    const root = artifact({ 'plan.md': '**Plan:** 1 to create\n', 'plan.json': JSON.stringify({ fingerprint: FP }) });
+    artifact({ 'plan.md': waiting }, 'prod', root);
+    artifact({ 'plan.md': '**Plan:** 1 to create (❌ 1 problem)\n\n### ❌ Problems (1) — this plan cannot be applied\n' }, 'staging', root);
+    await runScript(script, gh.api, ok(root, {}, { staging: { PLAN_CODE: '1' }, prod: { PLAN_CODE: '1' } }));
+    const footer = gh.comments[0]!.body.slice(gh.comments[0]!.body.lastIndexOf('<!-- promptctl-plan -->'));
+    expect(footer).toMatch(/\n<!-- promptctl-plan-waiting env=prod head=1234567abcdef run=99 -->$/);
+    expect(footer).not.toContain('promptctl-plan-waiting env=staging');
+    expect(footer).not.toContain('promptctl-plan-fingerprint env=prod');
+  });
+
   it('shares the comment by need, and says how many resources a cut left out', async () => {
     const gh = fakeGitHub();
     // promptctl's own blocks, its own note on 7 more it left out; dev's plan is long, the others short.
@@ -1096,6 +1117,18 @@ describe('the reviewed-plan script (apply.yml)', () => {
     expect(core.outputs.note).toMatch(/#42 has no plan of prod posted/);
   });
 
+  it('says an environment waited for the one before it when the comment marks it so', async () => {
+    const gh = fakeGitHub();
+    gh.pulls.push({ number: 42, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
+    gh.comments.push({ id: 2, issue_number: 42, body: `${marker(A, 'staging')}\n<!-- promptctl-plan-waiting env=prod head=1234567 run=5 -->`, user: BOT, html_url: 'u' });
+    const core = await runScript(script, gh.api, PROD);
+    expect(core.outputs).toMatchObject({ source: 'waiting', pr: '42', fingerprint: '' });
+    expect(core.outputs.note).toBe('the plan of prod posted on pull request #42 waited for the environment before it to run this merge');
+    // Above the footer (quoted pull-request text), a waiting marker counts for nothing.
+    gh.comments[0]!.body = `<!-- promptctl-plan-waiting env=prod head=1 run=1 -->\n${marker(A, 'staging')}`;
+    expect((await runScript(script, gh.api, PROD)).outputs.source).toBe('pr');
+  });
+
   it('has no reviewed plan for a pull request without a plan comment, or a commit without a pull request', async () => {
     const gh = fakeGitHub();
     gh.pulls.push({ number: 42, merged_at: '2025-01-01T00:00:00Z', merge_commit_sha: 'abcdef1234567890' });
@@ -1229,6 +1262,16 @@ describe('the apply report script', () => {
     expect(gh.issues[0]!.body).toMatch(/apply to prod stopped before any change[\s\S]*\(said on #42\)/);
     expect(onPr[0]!.body).toMatch(/with environment `prod` and the fingerprint/);
     expect(core.failed).toHaveLength(1);
+  });
+
+  it('on waiting: tells the pull request how to apply the plan by hand, and opens no issue', async () => {
+    const gh = fakeGitHub();
+    const core = await runScript(script, gh.api, { ...refused, RESULT: 'success', DECISION: 'waiting', REASON: 'Nothing was applied yet: the plan of prod waited.', PLAN_DIR: dir });
+    const onPr = gh.comments.filter((c) => c.issue_number === 42);
+    expect(onPr).toHaveLength(1);
+    expect(onPr[0]!.body).toMatch(/prod waits for this merge to be applied by hand[\s\S]*with environment `prod` and the fingerprint `d{64}`[\s\S]*was not changed[\s\S]*1 to delete/);
+    expect(gh.issues).toHaveLength(0);
+    expect(core.failed).toHaveLength(0);
   });
 
   it('says an apply failure may have partly updated the org, and closes the issue on the next success with the audit head', async () => {
