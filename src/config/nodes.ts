@@ -173,12 +173,16 @@ export function indexLocations(ctx: DocContext, names: PathNames = new PathNames
     index.paths.push(path);
     index.offsets.push((node as { range?: [number, number, number] } | null | undefined)?.range?.[0] ?? docStart);
   };
-  // Two parallel stacks (node, path): this runs on every node of every document.
+  // Parallel stacks (node, path, alias): this runs on every node of every document. What an
+  // alias brings in is where the alias is used, not where its anchor is: `- *v` repeating a
+  // variable is the second declaration, on its own line.
   const nodes: unknown[] = [ctx.doc.contents];
   const paths: string[] = [''];
+  const aliases: unknown[] = [undefined];
   while (nodes.length) {
     const node = resolveAlias(ctx, nodes.pop());
     const path = paths.pop()!;
+    const via = aliases.pop();
     if (isMap(node)) {
       for (const p of node.items) {
         const k = keyString(ctx, p.key);
@@ -186,10 +190,11 @@ export function indexLocations(ctx: DocContext, names: PathNames = new PathNames
         const childPath = names.key(path, k);
         const value = resolveAlias(ctx, p.value);
         // `key:` with no value: the key is where it is; an alias is where it is used.
-        add(childPath, value === null || value === undefined || isEmptyScalar(value) ? resolveAlias(ctx, p.key) : isAlias(p.value) ? p.value : value);
+        add(childPath, via ?? (value === null || value === undefined || isEmptyScalar(value) ? resolveAlias(ctx, p.key) : isAlias(p.value) ? p.value : value));
         if (isMap(value) || isSeq(value)) {
           nodes.push(value);
           paths.push(childPath);
+          aliases.push(via ?? (isAlias(p.value) ? p.value : undefined));
         }
       }
     } else if (isSeq(node)) {
@@ -197,10 +202,11 @@ export function indexLocations(ctx: DocContext, names: PathNames = new PathNames
       for (let i = 0; i < items.length; i++) {
         const childPath = names.item(path, i);
         const value = resolveAlias(ctx, items[i]);
-        add(childPath, isAlias(items[i]) ? items[i] : value);
+        add(childPath, via ?? (isAlias(items[i]) ? items[i] : value));
         if (isMap(value) || isSeq(value)) {
           nodes.push(value);
           paths.push(childPath);
+          aliases.push(via ?? (isAlias(items[i]) ? items[i] : undefined));
         }
       }
     }

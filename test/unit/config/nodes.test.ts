@@ -119,6 +119,17 @@ describe('scalarTextOrigin + textLocator: placeholders at their exact source pos
     expect(locate('single', '{{g}}')).toBe('15:18');
   });
 
+  it('locates what an aliased collection brings in where the alias is used', () => {
+    const ctx = ctxOf('spec:\n  variables:\n    - &v {name: q, type: string}\n    - *v\n  again: *v\n');
+    const l = collectLocations(ctx);
+    const at = (path: string) => `${l[path]!.line}:${l[path]!.column}`;
+    expect(at('spec.variables.0.name')).toBe('3:17');
+    // The second item is the alias: it and everything in it are on line 4, not at the anchor.
+    expect(at('spec.variables.1')).toBe('4:7');
+    expect(at('spec.variables.1.name')).toBe('4:7');
+    expect(at('spec.again.type')).toBe('5:10');
+  });
+
   it('locates in aliased text at the anchor', () => {
     expect(locate('again', '{{h}}')).toBe('21:25');
   });

@@ -28,11 +28,11 @@ describe('safety weakened', () => {
     d.versions.push(version('t', '1.1.0', { safetyGuardrails: { piiFilter: false, jailbreakDetection: true, outputModeration: true } }));
     const plan = buildPlan(d, live, opts());
     const v = act(plan, 'PromptVersion/t@1.1.0');
-    expect(v.supersedes).toBe('1.0.0');
+    expect(v.action === 'create' && v.supersedes).toBe('1.0.0');
     expect(v.reason).toBe('weakens safety: piiFilter off');
     expect(renderMarkdown(plan)).toContain('### ⚠️ Destructive changes (1)\n\n- ⚠️ `+ create` **PromptVersion/t@1.1.0** — weakens safety: piiFilter off');
     // The first version of a new template supersedes nothing: nothing to weaken.
-    const fresh = desiredState({ templates: [template('n')], versions: [version('n', '1.0.0', { safetyGuardrails: { piiFilter: false } })] });
+    const fresh = desiredState({ templates: [template('n')], versions: [version('n', '1.0.0', { safetyGuardrails: { piiFilter: false, jailbreakDetection: true, outputModeration: true } })] });
     expect(act(buildPlan(fresh, { templates: [], filters: [] }, opts()), 'PromptVersion/n@1.0.0').destructive).toBeUndefined();
   });
 });
