@@ -203,6 +203,16 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
       };
     }
     const why = typeof parent?.description === 'string' ? `: ${parent.description}` : '';
+    // `null:` or `~:` unquoted is YAML's null, which reads as the key "": say what was written.
+    const keyNode = findKey(ctx, segs, key);
+    if (key === '' && isScalar(keyNode) && keyNode.value === null) {
+      const written = ctx.src.slice(keyNode.range?.[0] ?? 0, keyNode.range?.[1] ?? 0).trim();
+      const rule = typeof parent?.description === 'string' ? ` (${parent.description.replace(/\.$/, '')})` : '';
+      const message = written
+        ? `key ${written} in ${p} is YAML's null, not the text "${written}": quote it if that is the name${rule}`
+        : `a key in ${p} is empty: give it a name${rule}`;
+      return { rule: 'schema/key', message, at };
+    }
     return { rule: 'schema/key', message: `key "${clip(key)}" in ${p} is not valid${why}`, at };
   }
 

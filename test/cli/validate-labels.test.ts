@@ -79,6 +79,16 @@ describe('validate: labels', () => {
     expect(r.stdout).toContain('prompts/demo.yaml:7:5: error: key "Bad Key" in metadata.labels is not valid: a label key is 1 to 128 letters, digits, dots, underscores, slashes and hyphens, beginning and ending with a letter or digit [schema/key]');
   });
 
+  it('says an unquoted null key is YAML\'s null, not the name "null"', async () => {
+    dir = await tempDir();
+    await mkdir(join(dir.path, 'prompts'));
+    await writeFile(join(dir.path, 'prompts/demo.yaml'), TEMPLATE.replace('    managed-by: terraform\n', '    null: y\n'));
+    const r = await runCliInProcess(['validate'], { cwd: dir.path, env: cleanEnv() });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('prompts/demo.yaml:7:5: error: key null in metadata.labels is YAML\'s null, not the text "null": quote it if that is the name (a label key is 1 to 128');
+    expect(r.stdout).not.toContain('key ""');
+  });
+
   it('accepts managed-by: promptctl, the value promptctl sets anyway', async () => {
     dir = await tempDir();
     await mkdir(join(dir.path, 'prompts'));
