@@ -51,8 +51,12 @@ export function mapSchemaErrors(ctx: DocContext, errors: readonly ErrorObject[])
   const suggestedRequired = new Set<string>();
 
   const bracesDone = new Set<string>();
+  // Fields written under an empty sibling's level instead of inside it (`spec:` then `model:` at
+  // column 1): one "indent it under spec" each, and not "spec must be a mapping, not empty" too.
+  const misplaced = underIndentedFields(ctx, kept);
 
   for (const e of kept) {
+    if (e.keyword === 'type' && e.data === null && misplaced.emptied.has(e.instancePath)) continue;
     const segs = pointerSegments(e.instancePath);
     // `userTemplate: {{question}}`: YAML read a mapping; say that, once, instead of its echoes.
     const braced = bracedTextPath(ctx, segs);
@@ -85,6 +89,17 @@ export function mapSchemaErrors(ctx: DocContext, errors: readonly ErrorObject[])
           rule: 'tests/unknown-assertion',
           message: `unknown assertion type "${clip(prop)}"${didYouMean(prop, types)}; one of ${types.join(', ')}`,
           at: nodeStart(ctx, findKey(ctx, segs, prop) ?? findNode(ctx, segs).nearestAt),
+        });
+        continue;
+      }
+      const home = misplaced.fields.get(`${e.instancePath}\u0000${prop}`);
+      if (home !== undefined) {
+        const at = nodeStart(ctx, findKey(ctx, segs, prop) ?? findNode(ctx, segs).nearestAt);
+        const parent = nodeStart(ctx, findKey(ctx, segs, home) ?? findNode(ctx, segs).nearestAt);
+        mapped.push({
+          rule: 'schema/unknown-field',
+          message: `"${clip(prop)}" is a field of ${displayPath([...segs, home])}, which is empty: indent it under "${home}:" (line ${parent.line}), deeper than that key`,
+          at,
         });
         continue;
       }
@@ -377,4 +392,29 @@ function versionField(segs: readonly string[]): string {
   if (segs[1] === 'cases') return 'routedTo';
   if (segs[1] === 'responses') return `responses[${segs[2]}].match.version`;
   return 'version';
+}
+
+/**
+ * Unknown fields that are fields of an empty sibling (its schema inline beside them): the
+ * instancePath and field → that sibling's key; and the siblings' paths, whose "must be a mapping,
+ * not empty" is their echo.
+ */
+function underIndentedFields(ctx: DocContext, errors: readonly ErrorObject[]): { fields: Map<string, string>; emptied: Set<string> } {
+  const fields = new Map<string, string>();
+  const emptied = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const prop = String((e.params as { additionalProperty: string }).additionalProperty);
+    const properties = (e.parentSchema as { properties?: Record<string, { properties?: object }> } | undefined)?.properties ?? {};
+    const data = e.data as Record<string, unknown> | null;
+    for (const [home, schema] of Object.entries(properties)) {
+      if (!schema?.properties || !(prop in schema.properties)) continue;
+      // Only a sibling present and empty (`spec:` with nothing after it): anywhere else the field may be meant where it is.
+      if (data === null || typeof data !== 'object' || !(home in data) || data[home] !== null) continue;
+      fields.set(`${e.instancePath}\u0000${prop}`, home);
+      emptied.add(`${e.instancePath}/${home}`);
+      break;
+    }
+  }
+  return { fields, emptied };
 }

@@ -94,6 +94,14 @@ const CASES: Record<string, Case> = {
     ],
     count: 2,
   },
+  'under-indented': {
+    exit: 1,
+    expect: [
+      ['u.yaml:7:1', 'schema/unknown-field', '"model" is a field of spec, which is empty: indent it under "spec:" (line 6), deeper than that key'],
+      ['u.yaml:8:1', 'schema/unknown-field', '"description" is a field of spec, which is empty'],
+    ],
+    count: 2,
+  },
   'out-of-range': {
     exit: 1,
     expect: [
