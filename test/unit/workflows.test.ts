@@ -296,6 +296,12 @@ describe('apply.yml', () => {
     expect(job.steps[apply]!.if).toBe("steps.compare.outputs.decision == 'apply'");
     expect(byId(job, 'compare').env!.PLAN_JSON).toBe(out);
     expect(byId(job, 'reviewed').with!.script).toMatch(/listPullRequestsAssociatedWithCommit/);
+    // The previous environment's decision (its recorded result) reaches the comparison: one that waits holds this one back.
+    const read = stepIndex(job, (s) => s.name === "Read the previous environment's decision");
+    expect([stepIndex(job, (s) => s.id === 'gate') < read, read < compare]).toEqual([true, true]);
+    expect(job.steps[read]!.with).toMatchObject({ name: 'promptctl-apply-plan-${{ steps.gate.outputs.previous }}-${{ github.run_id }}-${{ github.run_attempt }}', path: '${{ runner.temp }}/promptctl-previous' });
+    expect(byId(job, 'compare').env!.PREVIOUS_RESULT).toBe('${{ runner.temp }}/promptctl-previous/result.json');
+    expect(byId(job, 'gate').with!.script).toMatch(/core\.setOutput\('previous', previous\)/);
   });
   it('hands the credentials only to the plan, apply and test steps, with a read-only token', () => {
     for (const s of job.steps) {
@@ -723,6 +729,22 @@ describe('apply.yml compare step', () => {
     expect(r.stdout).toMatch(/::notice title=promptctl apply::/);
     expect(r.stdout).not.toMatch(/::error/);
   });
+  it('waits behind an environment that waits: applies nothing, whatever its own reviewed plan says', async () => {
+    const prev = join(tmp, 'previous-result.json');
+    writeFileSync(prev, JSON.stringify({ result: 'success', decision: 'waiting' }));
+    // Its PR plan was reviewed and matches; its plan may also fail (exit 1) on the same promotion gap.
+    for (const code of ['2', '1']) {
+      const r = await compare({ PREVIOUS: 'staging', PREVIOUS_RESULT: prev, PLAN_CODE: code });
+      expect(r.code).toBe(0);
+      expect(r.outputs.decision).toBe('waiting');
+      expect(r.outputs.reason).toMatch(/^Nothing was applied: staging, the environment before this one, waits for this merge to be applied by hand/);
+    }
+    // Nothing to do here is still nothing; a previous environment that applied lets this one apply.
+    expect((await compare({ PREVIOUS: 'staging', PREVIOUS_RESULT: prev, PLAN_CODE: '0' })).outputs.decision).toBe('nothing');
+    writeFileSync(prev, JSON.stringify({ result: 'success', decision: 'apply' }));
+    expect((await compare({ PREVIOUS: 'staging', PREVIOUS_RESULT: prev })).outputs.decision).toBe('apply');
+  });
+
   it('by hand without a fingerprint: shows the plan and its fingerprint, applies nothing', async () => {
     const r = await compare({ EXPECTED: '', SOURCE: 'dispatch', NOTE: 'none' });
     expect(r.code).toBe(0);
@@ -1559,7 +1581,7 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
   it('finds, restores and verifies the previous trail before planning; keeps it (and this run\'s records) even when the run fails', () => {
     const j = job();
     const find = stepIndex(j, (s) => s.id === 'trail');
-    const restore = stepIndex(j, (s) => s.uses?.startsWith('actions/download-artifact@') === true);
+    const restore = stepIndex(j, (s) => s.uses?.startsWith('actions/download-artifact@') === true && s.if === "steps.trail.outputs.run-id != ''");
     const verify = stepIndex(j, (s) => s.with?.command === 'audit' && s.if === "steps.trail.outputs.run-id != ''");
     const plan = stepIndex(j, (s) => s.with?.command === 'plan');
     const apply = stepIndex(j, (s) => s.with?.command === 'apply');
