@@ -36,7 +36,7 @@ function filterWeakened(c: FieldChange): string[] {
     const after = templatesOf(c.after, c.path);
     // undefined: every template.
     if (after === undefined) return [];
-    if (before === undefined) return [`covers only ${after.join(', ') || 'no template'} (was every template)`];
+    if (before === undefined) return [after.length > 0 ? `covers only ${after.join(', ')} (was every template)` : 'covers no template (was every template)'];
     const gone = before.filter((t) => !after.includes(t));
     return gone.length > 0 ? [`no longer covers template${gone.length === 1 ? '' : 's'} ${gone.join(', ')}`] : [];
   }

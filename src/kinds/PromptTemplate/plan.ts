@@ -176,8 +176,11 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
 function modelSwitch(dT: PromptTemplate, lT: WireTemplate, versions: readonly PromptVersion[], ctx: PlanContext) {
   const before = fromWire(lT);
   const out: { address: string; tokens: ReturnType<typeof tokenDelta> }[] = [];
+  // The live versions only: one this plan creates runs on the new model from the start (its own
+  // create shows its count), so it has no "before" to move from.
+  const live = new Set((lT.versions ?? []).map((x) => x.version));
   for (const v of [...versions].sort((a, b) => compareVersionLabels(a.version, b.version))) {
-    if (v.model !== undefined) continue;
+    if (v.model !== undefined || !live.has(v.version)) continue;
     let old: ReturnType<PlanContext['tokens']> | undefined;
     try {
       old = ctx.tokens(v, before, ctx.config);

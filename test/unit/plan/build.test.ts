@@ -145,6 +145,10 @@ describe('buildPlan: creates', () => {
     const approx = buildPlan(d, live, opts());
     expect(renderText(approx)).toMatch(/PromptVersion\/billing-assistant@1\.0\.0: tokens: \d[\d,]* → ≈\d[\d,]* .*\(gpt-4o → claude-sonnet-4\)/);
     expect(act(approx, 'PromptTemplate/billing-assistant')!.affects![0]!.tokens).toMatchObject({ approximate: true, approximateBefore: false, modelBefore: 'gpt-4o' });
+    // A version this plan creates has no "before" on the old model: it is not among those moved.
+    d.versions.push(version('billing-assistant', '1.2.0'));
+    const withNew = buildPlan(d, live, opts());
+    expect(act(withNew, 'PromptTemplate/billing-assistant')!.affects!.map((x) => x.address)).toEqual(['PromptVersion/billing-assistant@1.0.0', 'PromptVersion/billing-assistant@1.1.0']);
   });
 
   it('a new version and a traffic shift plan exactly a create and an update', () => {

@@ -17,6 +17,8 @@ describe('safety weakened', () => {
     expect(a.destructive).toBe(true);
     expect(a.reason).toBe('weakens safety: action block_and_log → flag_and_pass, no longer covers template b, no longer covers phishing, pii threshold 0.7 → 0.9');
     const stronger = desiredState({ filters: [filter('guard', 10, { action: 'block_and_log', categories: ['pii', 'phishing', 'violence'], thresholds: { pii: 0.5, phishing: 0.5, violence: 0.5 } })] });
+    const none = desiredState({ filters: [filter('guard', 10, { action: 'block_and_log', appliesTo: { templates: [] } })] });
+    expect(act(buildPlan(none, liveAfterApply(desiredState({ filters: [filter('guard', 10, { action: 'block_and_log' })] })), opts()), 'SafetyFilter/guard').reason).toBe('weakens safety: covers no template (was every template)');
     const s = act(buildPlan(stronger, live, opts()), 'SafetyFilter/guard');
     expect(s.action).toBe('update');
     expect(s.destructive).toBeUndefined();
