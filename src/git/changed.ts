@@ -64,7 +64,10 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
 
   // Run at the top level so paths are repo-relative whatever diff.relative says.
   const root = await gitIn(top);
-  const tracked = diffEntries(await root.raw(['diff', '--raw', '-z', '--no-renames', '--no-abbrev', base]));
+  // diff-index, not diff: `git diff` refreshes the index and rewrites it under index.lock, which
+  // a git command the user runs meanwhile fails on. Without the refresh a file only touched (same
+  // content, new stat data) shows as changed: planned too, which is the safe side.
+  const tracked = diffEntries(await root.raw(['diff-index', '--raw', '-z', '--no-renames', '--no-abbrev', base]));
   const untracked = await root.raw(['ls-files', '--others', '--exclude-standard', '-z']);
   const repoPaths = new Set([...tracked.map((e) => e.path), ...untracked.split('\0')].filter((p) => p !== ''));
 

@@ -187,8 +187,9 @@ export function analyseVersion(
     contextWindow: model.contextWindow,
   };
   const output = maxTokens ?? model.maxOutputTokens;
-  if (maxTokens === null && model.maxOutputTokens !== undefined) report.assumedOutputTokens = model.maxOutputTokens;
   const priced = model.inputCostPer1M !== undefined && model.outputCostPer1M !== undefined;
+  // Said only of a cost that assumed it: an unpriced model has none.
+  if (priced && maxTokens === null && model.maxOutputTokens !== undefined) report.assumedOutputTokens = model.maxOutputTokens;
   if (priced && output === undefined) report.outputUnbounded = true;
   const cost = output === undefined ? undefined : costPer1kCalls(worst, output, model);
   if (cost !== undefined) report.costPer1kCalls = cost;

@@ -85,7 +85,9 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
   if (blocks.length < actions.length) {
     // Not all fits: what changes or removes a live object comes first, what is new after it, so
     // a cut leaves out new objects before an edit of one that runs today.
-    actions = [...reviewed.filter((a) => a.action !== 'create'), ...reviewed.filter((a) => a.action === 'create')];
+    // A delete that waits for prune does nothing: last.
+    const pending = (a: PlanAction) => a.action === 'delete' && a.pending === true;
+    actions = [...reviewed.filter((a) => a.action !== 'create' && !pending(a)), ...reviewed.filter((a) => a.action === 'create'), ...reviewed.filter(pending)];
     blocks = fit(actions);
   }
   const hidden = actions.slice(blocks.length);

@@ -119,8 +119,8 @@ export function renderTable(reports: readonly VersionTokenReport[], style: Style
   const header = ['VERSION', 'MODEL', 'SYSTEM', 'USER', 'FEW-SHOT', 'WORST CASE', 'MAX OUT', 'CONTEXT', 'USE', '$/1K CALLS'];
   const rows = reports.map((r) => {
     const a = r.approximate ? '≈' : '';
-    // What a call may need: its prompt and the output it may write (the model's maximum without maxTokens, as the cost assumes).
-    const needed = r.worstCasePromptTokens + (r.maxTokens ?? r.assumedOutputTokens ?? 0);
+    // As tokens/context-window measures it (DESIGN §4): the worst case plus the version's maxTokens.
+    const needed = r.worstCasePromptTokens + (r.maxTokens ?? 0);
     return [
       r.address.replace(/^PromptVersion\//, ''),
       r.model,

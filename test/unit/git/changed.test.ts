@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unlinkSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { changedSince } from '../../../src/git/changed.js';
 import { UserError } from '../../../src/util/errors.js';
@@ -15,6 +15,20 @@ describe('changedSince', () => {
     expect((await changedSince(d, 'HEAD~1')).files).toEqual(['prompts/b.yaml']);
     expect((await changedSince(join(d, 'prompts'), 'HEAD~1')).files).toEqual(['b.yaml']);
     expect((await changedSince(d, 'HEAD')).files).toEqual([]);
+  });
+
+  it('never writes the index (a git commit run meanwhile would fail on index.lock); a touched file counts as changed', async () => {
+    const d = repo();
+    commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n', 'prompts/b.yaml': 'b: 1\n' });
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(d, 'prompts/a.yaml'), later, later);
+    const index = join(d, '.git', 'index');
+    const before = statSync(index).mtimeMs;
+    const bytes = readFileSync(index);
+    const changed = await changedSince(d, 'HEAD');
+    expect(statSync(index).mtimeMs).toBe(before);
+    expect(readFileSync(index).equals(bytes)).toBe(true);
+    expect(changed.files).toEqual(['prompts/a.yaml']);
   });
 
   it('reads the repository that holds the prompts directory, not the working directory\'s', async () => {

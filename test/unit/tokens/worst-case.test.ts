@@ -86,10 +86,12 @@ describe('versionTokens worst case', () => {
     expect(unbounded.outputUnbounded).toBe(true);
     expect(renderTable([capped, open, unbounded])).toContain("MAX OUT - : no maxTokens; the cost assumes the model's maximum output (gpt-4o: 16,384)");
     expect(renderTable([unbounded])).toContain('no maxOutputTokens for house-model');
-    // USE counts the output the cost assumes: the prompt and 16,384 tokens of 128,000.
-    const use = (r: typeof open) => renderTable([r]).split('\n')[1]!.trim().split(/\s+/).at(-2);
-    expect(use(open)).toBe(`${(Math.floor(((open.worstCasePromptTokens + 16_384) * 1000) / 128_000) / 10).toFixed(1)}%`);
     expect(renderTable([unbounded])).not.toContain('no price for');
+    // Unpriced, with a maximum output: no cost, so nothing assumed for one either.
+    const unpricedModel = config({ models: { 'free-model': { encoding: 'o200k_base', contextWindow: 8_000, maxOutputTokens: 2_000 } } });
+    const unpriced = versionTokens(version('t', '1.3.0', { ...base, model: 'free-model' }), template('t'), unpricedModel, memo);
+    expect(unpriced.assumedOutputTokens).toBeUndefined();
+    expect(renderTable([unpriced])).not.toContain('MAX OUT - ');
   });
 
   it("counts each text's fixed pieces without its placeholders' own text ({{customerName}}), plus each variable's bound (DESIGN §4)", () => {
