@@ -166,6 +166,11 @@ export interface Kind<Wire = never> {
    */
   limits?(actions: readonly PlanAction[], live: LiveState): PlanProblem[];
   /**
+   * What a planned action of this kind weakens in a safety control ("piiFilter off", "action
+   * block_and_log → flag_and_pass"): the plan calls it out as destructive. Default: nothing.
+   */
+  weakening?(action: PlanAction): string[];
+  /**
    * The requests `apply` makes for a non-noop action when nothing goes wrong (a fraction for
    * calls shared with others): plans the expected duration of an apply at the target's rate.
    */

@@ -2,7 +2,7 @@
 // registry (each kind plans its family; this file knows no kind). Pure: no I/O.
 import type { DeleteAction, PlanAction, PlanPart, PlanProblem } from '../kinds/action.js';
 import type { TextTokenCounter } from '../kinds/aistudio-tokens.js';
-import { PLANNING_ORDER, SURFACE_NAMES } from '../kinds/index.js';
+import { kindOf, PLANNING_ORDER, SURFACE_NAMES } from '../kinds/index.js';
 import type { KeptOut, LiveState, Surface, TokenCounter } from '../kinds/kind.js';
 import type { Ownership } from '../kinds/ownership.js';
 import { textLocator } from '../model/text-origin.js';
@@ -10,7 +10,6 @@ import { addressOf, type AnyResource, type DesiredState, type SourceLocation } f
 import { planFingerprint } from './fingerprint.js';
 import { dependencyClosure, orderActions } from './order.js';
 import { PLAN_FORMAT_VERSION, type Plan, type PlanGit, type PlanOrg } from './types.js';
-import { safetyWeakening } from './safety.js';
 
 export interface BuildOptions {
   prune: boolean;
@@ -160,7 +159,7 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
 
   // A weakened safety control is called out as a destructive change is.
   for (const a of all.actions) {
-    const weakened = safetyWeakening(a);
+    const weakened = kindOf(a.kind).weakening?.(a) ?? [];
     if (weakened.length === 0) continue;
     a.destructive = true;
     const said = `weakens safety: ${weakened.join(', ')}`;

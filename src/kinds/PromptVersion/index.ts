@@ -12,6 +12,7 @@ import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { afterLanded, assertWrite, desiredOf, FailedAfterLanded, GuardMoved, isApiError, readOrGone, stopIfInterrupted } from '../shared.js';
+import { versionWeakening } from './weakening.js';
 
 /** The code of a publish job that ended Failed (genesys/failures.ts jobFailed; kinds do not import genesys). */
 const JOB_FAILED = 'job.failed';
@@ -284,6 +285,7 @@ export const PromptVersionKind: Kind<VersionContent> = {
   expectedRequests,
   plannedAgainst,
   midway,
+  weakening: versionWeakening,
   *snapshots(live) {
     for (const t of live.templates) for (const v of t.versions ?? []) yield [versionAddress(t.name, v.version), snapshot(v.version, v, v.state), t.id];
   },

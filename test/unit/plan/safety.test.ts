@@ -15,10 +15,20 @@ describe('safety weakened', () => {
     const weaker = desiredState({ filters: [filter('guard', 10, { action: 'flag_and_pass', categories: ['pii'], thresholds: { pii: 0.9 }, appliesTo: { templates: ['a'] } })] });
     const a = act(buildPlan(weaker, live, opts()), 'SafetyFilter/guard');
     expect(a.destructive).toBe(true);
-    expect(a.reason).toBe('weakens safety: action block_and_log → flag_and_pass, no longer covers template b, no longer covers phishing, pii threshold 0.7 → 0.9');
+    expect(a.reason).toBe('weakens safety: action block_and_log → flag_and_pass, no longer covers phishing, pii threshold 0.7 → 0.9, no longer covers template b');
     const stronger = desiredState({ filters: [filter('guard', 10, { action: 'block_and_log', categories: ['pii', 'phishing', 'violence'], thresholds: { pii: 0.5, phishing: 0.5, violence: 0.5 } })] });
     const none = desiredState({ filters: [filter('guard', 10, { action: 'block_and_log', appliesTo: { templates: [] } })] });
     expect(act(buildPlan(none, liveAfterApply(desiredState({ filters: [filter('guard', 10, { action: 'block_and_log' })] })), opts()), 'SafetyFilter/guard').reason).toBe('weakens safety: covers no template (was every template)');
+    // A label selector ORs with the names over labels the plan does not see: nothing is claimed
+    // either way, but for losing "every template".
+    const labelled = liveAfterApply(desiredState({ filters: [filter('guard', 10, { appliesTo: { templates: ['a'], labels: { team: 'support' } } })] }));
+    const namesDropped = desiredState({ filters: [filter('guard', 10, { appliesTo: { labels: { team: 'support' } } })] });
+    expect(act(buildPlan(namesDropped, labelled, opts()), 'SafetyFilter/guard').destructive).toBeUndefined();
+    const byLabels = liveAfterApply(desiredState({ filters: [filter('guard', 10, { appliesTo: { labels: { team: 'support' } } })] }));
+    const namesAdded = desiredState({ filters: [filter('guard', 10, { appliesTo: { templates: ['b'], labels: { team: 'support' } } })] });
+    expect(act(buildPlan(namesAdded, byLabels, opts()), 'SafetyFilter/guard').destructive).toBeUndefined();
+    const everyToLabels = desiredState({ filters: [filter('guard', 10, { appliesTo: { labels: { team: 'support' } } })] });
+    expect(act(buildPlan(everyToLabels, liveAfterApply(desiredState({ filters: [filter('guard', 10)] })), opts()), 'SafetyFilter/guard').reason).toBe('weakens safety: covers only templates with its labels (was every template)');
     const s = act(buildPlan(stronger, live, opts()), 'SafetyFilter/guard');
     expect(s.action).toBe('update');
     expect(s.destructive).toBeUndefined();

@@ -1,0 +1,67 @@
+// What a filter update weakens (it acts less, on fewer categories or templates, or less often):
+// called out for a reviewer as a destructive change is (plan/build.ts).
+import type { FieldChange, PlanAction } from '../action.js';
+
+/** From strongest to weakest. */
+const FILTER_ACTIONS = ['block_and_log', 'redact_and_log', 'flag_and_pass'];
+
+export function filterWeakening(a: PlanAction): string[] {
+  if (a.action !== 'update' || a.desired.kind !== 'SafetyFilter' || a.live === undefined) return [];
+  return [...a.changes.flatMap(fieldWeakened), ...coverageLost(a.live, a.desired.body)];
+}
+
+function fieldWeakened(c: FieldChange): string[] {
+  if (c.path === 'action' && typeof c.before === 'string' && typeof c.after === 'string') {
+    const [from, to] = [FILTER_ACTIONS.indexOf(c.before), FILTER_ACTIONS.indexOf(c.after)];
+    return from >= 0 && to > from ? [`action ${c.before} → ${c.after}`] : [];
+  }
+  if (c.path === 'categories') {
+    const gone = strings(c.before).filter((x) => !strings(c.after).includes(x));
+    return gone.length > 0 ? [`no longer covers ${gone.join(', ')}`] : [];
+  }
+  // A higher threshold fires less often. One added or removed leaves or takes the server's
+  // default, which promptctl does not know: not said.
+  const threshold = /^thresholds\.(\w+)$/.exec(c.path);
+  if (threshold && typeof c.before === 'number' && typeof c.after === 'number' && c.after > c.before) return [`${threshold[1]} threshold ${c.before} → ${c.after}`];
+  return [];
+}
+
+interface Selector {
+  templates: string[] | null;
+  labels: Record<string, unknown> | null;
+}
+
+/**
+ * Templates the filter stops covering by name. A label selector covers templates by labels the
+ * plan does not see (and ORs with the names), so with one on either side only the loss of
+ * "every template" is said.
+ */
+function coverageLost(live: unknown, desired: unknown): string[] {
+  const before = selectorOf(live);
+  const after = selectorOf(desired);
+  if (every(after)) return [];
+  if (every(before)) {
+    const names = after.templates ?? [];
+    const by = [names.join(', '), after.labels !== null ? 'templates with its labels' : ''].filter(Boolean).join(' and ');
+    return [by ? `covers only ${by} (was every template)` : 'covers no template (was every template)'];
+  }
+  if (before.labels !== null || after.labels !== null) return [];
+  const gone = (before.templates ?? []).filter((t) => !(after.templates ?? []).includes(t));
+  return gone.length > 0 ? [`no longer covers template${gone.length === 1 ? '' : 's'} ${gone.join(', ')}`] : [];
+}
+
+/** No names and no labels: every template (as model/filters.ts filterCovers has it). */
+function every(s: Selector): boolean {
+  return s.templates === null && s.labels === null;
+}
+
+/** A filter's appliesTo, live (canonical) or desired (wire): an empty label map is none. */
+function selectorOf(filter: unknown): Selector {
+  const s = (filter as { appliesTo?: { templates?: unknown; labels?: unknown } | null } | undefined)?.appliesTo;
+  const labels = s?.labels && typeof s.labels === 'object' && Object.keys(s.labels).length > 0 ? (s.labels as Record<string, unknown>) : null;
+  return { templates: Array.isArray(s?.templates) ? strings(s.templates) : null, labels };
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
