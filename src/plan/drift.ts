@@ -48,10 +48,11 @@ function describe(a: PlanAction): string {
     // Kept out of this environment by git: git does define it, for the others.
     const kept = KEPT_OUT_WORDS.exec(a.reason ?? '')?.[0];
     // Said once: what is left of the reason once the kept-out words lead the line.
+    const pruned = `pruned: ${kept}`;
     const rest = kept
       ? a
           .reason!.split('; ')
-          .map((part) => part.replace(kept, '').replace(/^pruned:\s*/, 'pruned ').replace(/\s+/g, ' ').trim())
+          .map((part) => (part === kept ? '' : part.startsWith(pruned) ? `pruned${part.slice(pruned.length)}` : part))
           .filter((part) => part !== '')
           .join('; ')
       : a.reason;
