@@ -50,6 +50,10 @@ export interface TokenDelta {
   after?: number;
   costPer1kCallsBefore?: number;
   costPer1kCallsAfter?: number;
+  /** Without maxTokens, the output the cost after assumes: the model's maximum. */
+  assumedOutputTokens?: number;
+  /** Without maxTokens, and without a maximum output for the model: no cost after. */
+  outputUnbounded?: true;
 }
 
 /** Prompt text before and after, for the diff views (an empty `before` for new text). */

@@ -20,7 +20,7 @@ export type TokenCounter = (
   v: PromptVersion,
   template: PromptTemplate | undefined,
   config: Config,
-) => Pick<VersionTokenReport, 'model' | 'approximate' | 'worstCasePromptTokens' | 'costPer1kCalls'>;
+) => Pick<VersionTokenReport, 'model' | 'approximate' | 'worstCasePromptTokens' | 'costPer1kCalls' | 'assumedOutputTokens' | 'outputUnbounded'>;
 
 export interface PlanContext {
   prune: boolean;

@@ -49,8 +49,11 @@ export function tokenLine(t: TokenDelta): string {
   }
   const cb = t.costPer1kCallsBefore;
   const ca = t.costPer1kCallsAfter;
-  if (cb !== undefined && ca !== undefined) parts.push(`cost/1k calls ${formatCost(cb)} → ${formatCost(ca)}`);
-  else if (ca !== undefined) parts.push(`cost/1k calls ${formatCost(ca)}`);
+  // Without maxTokens the cost after is the model's whole output (or none): said, or a jump reads as a mistake.
+  const assumed = t.assumedOutputTokens !== undefined ? ` (no maxTokens: ${formatInt(t.assumedOutputTokens)} output tokens assumed)` : '';
+  if (cb !== undefined && ca !== undefined) parts.push(`cost/1k calls ${formatCost(cb)} → ${formatCost(ca)}${assumed}`);
+  else if (ca !== undefined) parts.push(`cost/1k calls ${formatCost(ca)}${assumed}`);
+  else if (t.outputUnbounded) parts.push(`cost/1k calls ${cb !== undefined ? `${formatCost(cb)} → ` : ''}unbounded (no maxTokens, and no maxOutputTokens for the model)`);
   return `${parts.join(', ')} (${t.modelBefore !== undefined && t.before !== undefined ? `${t.modelBefore} → ` : ''}${t.model})`;
 }
 

@@ -125,6 +125,8 @@ export function tokenDelta(after: ReturnType<TokenCounter>, before: ReturnType<T
     after: after.worstCasePromptTokens,
   };
   if (after.costPer1kCalls !== undefined) d.costPer1kCallsAfter = after.costPer1kCalls;
+  if (after.assumedOutputTokens !== undefined) d.assumedOutputTokens = after.assumedOutputTokens;
+  if (after.outputUnbounded) d.outputUnbounded = true;
   if (before) {
     // Counted for the live content's model: exact for gpt-4o, say, though the new one's is not.
     if (before.model !== after.model) d.modelBefore = before.model;

@@ -125,6 +125,19 @@ describe('buildPlan: creates', () => {
     expect(text).toContain('+Answer in one sentence.');
   });
 
+  it('a new version without maxTokens says its cost assumes the model maximum output, or that it has none', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.versions.push(version('billing-assistant', '1.2.0', { maxTokens: undefined }));
+    const v = act(buildPlan(d, live, opts()), 'PromptVersion/billing-assistant@1.2.0')!;
+    expect(v.tokens).toMatchObject({ assumedOutputTokens: 16_384 });
+    expect(renderText(buildPlan(d, live, opts()))).toMatch(/cost\/1k calls \$[\d.]+ → \$[\d.]+ \(no maxTokens: 16,384 output tokens assumed\) \(gpt-4o\)/);
+    // A model of the config with prices but no maximum output: no cost, said so.
+    d.config = { ...d.config, models: { 'house-model': { encoding: 'o200k_base', contextWindow: 64_000, inputCostPer1M: 1, outputCostPer1M: 2 } } };
+    d.versions[d.versions.length - 1] = version('billing-assistant', '1.2.0', { maxTokens: undefined, model: 'house-model' });
+    expect(renderText(buildPlan(d, live, opts()))).toMatch(/cost\/1k calls \$[\d.]+ → unbounded \(no maxTokens, and no maxOutputTokens for the model\)/);
+  });
+
   it('a template model switch shows each version it moves, with its new count and cost', () => {
     const d = sampleDesired();
     const live = liveAfterApply(d);
