@@ -15,7 +15,7 @@ import { shellWord, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { asSaved, checkPlanOut } from './plan-file.js';
 import { appendStepSummary } from './step-summary.js';
-import { parseFormat, PLAN_FORMATS, renderPlan, type PlanFormat } from './render.js';
+import { parseFormat, PLAN_FORMATS, renderPlan, wholePlanPointer, type PlanFormat } from './render.js';
 import { changedScope } from '../plan/scope.js';
 import { withProblems } from '../plan/promotion.js';
 import { promotionFindings } from './environments.js';
@@ -119,7 +119,8 @@ async function changedScopeOf(ctx: CliContext, state: DesiredState, ref: string,
 
 /** `json`: the plan JSON, when already rendered. */
 async function emit(ctx: CliContext, plan: Plan, format: PlanFormat, dir: string, json?: string): Promise<void> {
-  const text = format === 'json' && json !== undefined ? json : await renderPlan(plan, format, ctx.style, dir);
+  const more = wholePlanPointer(ctx.env, `promptctl plan${ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : ''}${dir !== DEFAULT_DIR ? ` --dir ${shellWord(dir)}` : ''} --format json`);
+  const text = format === 'json' && json !== undefined ? json : await renderPlan(plan, format, ctx.style, dir, more);
   // The plan is the document now: an error after it adds none.
   ctx.failureDocument = undefined;
   ctx.out(text);

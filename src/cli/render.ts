@@ -14,13 +14,21 @@ export function parseFormat(value: string): PlanFormat {
 }
 
 /** `dir` is the prompts directory, named in the "no changes" line; `style` colours text. */
-export async function renderPlan(plan: Plan, format: PlanFormat, style: Style, dir?: string): Promise<string> {
+export async function renderPlan(plan: Plan, format: PlanFormat, style: Style, dir?: string, more?: string): Promise<string> {
   switch (format) {
     case 'text':
       return (await import('../views/plan-text.js')).renderText(plan, { style, ...(dir ? { dir } : {}) });
     case 'markdown':
-      return (await import('../views/plan-markdown.js')).renderMarkdown(plan, dir ? { dir } : {});
+      return (await import('../views/plan-markdown.js')).renderMarkdown(plan, { ...(dir ? { dir } : {}), ...(more ? { more } : {}) });
     case 'json':
       return renderJson(plan);
   }
+}
+
+/**
+ * Where a markdown plan cut to one comment's size points for all of it: in GitHub Actions the JSON
+ * plan artifact the workflows upload; elsewhere the command that prints it whole.
+ */
+export function wholePlanPointer(env: NodeJS.ProcessEnv, command: string): string | undefined {
+  return env.GITHUB_ACTIONS === 'true' ? undefined : `run \`${command}\` for all of it`;
 }

@@ -3,10 +3,10 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { EXIT } from '../util/errors.js';
-import { visible, visibleName } from '../util/escapes.js';
+import { shellWord, visible, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { readPlanFile } from './plan-file.js';
-import { parseFormat, PLAN_FORMATS, renderPlan } from './render.js';
+import { parseFormat, PLAN_FORMATS, renderPlan, wholePlanPointer } from './render.js';
 
 interface ShowFlags {
   format: string;
@@ -28,6 +28,6 @@ export async function runShow(ctx: CliContext, planFile: string, flags: ShowFlag
   const plan = await readPlanFile(resolve(ctx.cwd, planFile), visibleName(planFile));
   // What the file says of itself is not sealed: its control characters are printed as escapes.
   ctx.info(visible(`${visibleName(planFile)}: plan ${plan.id} for ${plan.target}, made ${plan.createdAt}`));
-  ctx.out(await renderPlan(plan, format, ctx.style));
+  ctx.out(await renderPlan(plan, format, ctx.style, undefined, wholePlanPointer(ctx.env, `promptctl show ${shellWord(planFile)} --format json`)));
   return plan.problems.length > 0 ? EXIT.error : EXIT.ok;
 }

@@ -1,0 +1,31 @@
+// A markdown plan cut to one comment's size points at all of it: in GitHub Actions at the JSON
+// plan artifact the workflows upload; on a laptop, where there is no artifact, at the command
+// that prints the whole plan (`plan --format json`, with its --env and --dir).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../helpers/cli.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+
+let dir: TempDir | undefined;
+afterEach(async () => {
+  await dir?.remove();
+  dir = undefined;
+});
+
+const template = (i: number) =>
+  `apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: t-${i}\nspec:\n  model: gpt-4o\n---\n` +
+  `apiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: t-${i}\n  version: "1.0.0"\n  systemInstruction: |\n${'    Answer briefly and cite the policy section for every claim you make.\n'.repeat(12)}  userTemplate: "Hi"\n  maxTokens: 100\n`;
+
+describe('a markdown plan too long for one comment', () => {
+  it('points at plan --format json locally, and at the artifact in GitHub Actions', async () => {
+    dir = await tempDir();
+    await mkdir(join(dir.path, 'lots'));
+    for (let i = 0; i < 120; i++) await writeFile(join(dir.path, 'lots', `t-${i}.yaml`), template(i));
+    const local = await runCliInProcess(['plan', '--dir', 'lots', '--format', 'markdown'], { cwd: dir.path });
+    expect(local.code, local.stderr).toBe(0);
+    expect(local.stdout).toMatch(/> … [\d,]+ more resources not shown, all of them new; run `promptctl plan --dir lots --format json` for all of it\.\n/);
+    const ci = await runCliInProcess(['plan', '--dir', 'lots', '--format', 'markdown'], { cwd: dir.path, env: { GITHUB_ACTIONS: 'true' } });
+    expect(ci.stdout).toMatch(/> … [\d,]+ more resources not shown, all of them new; see the JSON plan artifact\.\n/);
+  });
+});
