@@ -92,14 +92,22 @@ warning: what a document cannot hold (a version not published, a name promptctl 
 without an instruction) and a surface the target refuses to list (AI Studio on a 403).
 promptctl.yaml is not written.
 
+Exit status: 0 when the files are written (a warning names what does not validate), 1 on an error.
+
 Examples:
   $ promptctl export --out adopted/
   $ promptctl export --env prod --out prod-export/`,
   audit: `
+Exit status (verify): 0 when every record's hash chains to the one before (and --head holds), 1
+otherwise, naming the first line that breaks it.
+
 Examples:
   $ promptctl audit verify
   $ promptctl audit verify --env prod --head 42:<its 64 hex digits>   # the \`audit head:\` an apply printed`,
   emulator: `
+Runs until interrupted (Ctrl-C), then finishes the writes in flight and exits 130; 1 when it
+cannot start (a port in use, a state file another process holds).
+
 Examples:
   $ promptctl emulator --port 4555 --state /tmp/org.json
   $ GENESYSCLOUD_API_URL=http://127.0.0.1:4555 GENESYSCLOUD_OAUTHCLIENT_ID=local-client \\
@@ -122,6 +130,8 @@ Examples:
   $ promptctl test --compare 1.0.0,1.1.0
   $ promptctl test --env staging --format junit > junit.xml`,
   status: `
+Exit status: 0 (a verdict on a split is information, not a failure); 1 on an error.
+
 Examples:
   $ promptctl status
   $ promptctl status billing-assistant --env prod --since 24h
@@ -142,12 +152,28 @@ Examples:
   $ promptctl rollback billing-assistant --env prod && promptctl plan --env prod`,
 };
 
+/** Subcommands, by `command subcommand`. */
+const SUB_AFTER: Readonly<Record<string, string>> = {
+  'audit verify': `
+Exit status: 0 when every record's hash chains to the one before (and --head holds), 1 otherwise,
+naming the first line that breaks it.
+
+Examples:
+  $ promptctl audit verify
+  $ promptctl audit verify --env prod
+  $ promptctl audit verify .promptctl/envs/prod/audit.jsonl --head 42:<its 64 hex digits>`,
+};
+
 /** Adds the root's and each command's text to their --help (commands not listed get none). */
 export function addHelpTexts(program: Command): void {
   program.addHelpText('after', ROOT);
   for (const cmd of program.commands) {
     const text = AFTER[cmd.name()];
     if (text !== undefined) cmd.addHelpText('after', text);
+    for (const sub of cmd.commands) {
+      const subText = SUB_AFTER[`${cmd.name()} ${sub.name()}`];
+      if (subText !== undefined) sub.addHelpText('after', subText);
+    }
   }
 }
 

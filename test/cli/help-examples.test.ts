@@ -46,6 +46,8 @@ describe('--help', () => {
       const out = (await help([name])).stdout;
       const examples = examplesOf(out);
       expect(examples.length, name).toBeGreaterThan(0);
+      // What it exits with: said by every command (the emulator: how it ends).
+      expect(out, name).toMatch(name === 'emulator' ? /exits 130/ : /^Exit status/m);
       for (const args of examples) {
         if (args[0] === '<command>') continue;
         const sub = args[0] === 'audit' ? ['audit', args[1]!] : [args[0]!];
@@ -53,6 +55,15 @@ describe('--help', () => {
         for (const flag of args.filter((a) => a.startsWith('--'))) expect(known, `${name}: ${args.join(' ')}`).toContain(flag.split('=')[0]);
       }
     }
+  });
+
+  it('audit verify has its own exit status and examples', async () => {
+    const out = (await help(['audit', 'verify'])).stdout;
+    expect(out).toMatch(/^Exit status: 0 when every record's hash chains/m);
+    const known = optionsOf(out);
+    const examples = examplesOf(out);
+    expect(examples.length).toBe(3);
+    for (const args of examples) for (const flag of args.filter((a) => a.startsWith('--'))) expect(known, args.join(' ')).toContain(flag);
   });
 
   it('the examples name what the example prompts/ defines', async () => {
