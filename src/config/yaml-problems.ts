@@ -12,7 +12,7 @@ export interface YamlProblem {
 }
 
 export function sortedProblems(found: YamlProblem[], src: string): YamlProblem[] {
-  const problems = found.map((e) => (isTabInBlockScalar(e, src) ? { ...e, code: 'TAB_AS_INDENT' } : e));
+  const problems = found.map((e) => (e.code !== 'TAB_AS_INDENT' && tabIndents(e, src) ? { ...e, code: 'TAB_AS_INDENT' } : e));
   // A block-as-key error at the same spot as a multi-line-key error is its echo.
   const multiline = new Set(problems.filter((e) => e.code === 'MULTILINE_IMPLICIT_KEY').map((e) => e.pos[0]));
   // A tab that indents a line ends its level where yaml reads it: what yaml says of the lines
@@ -26,13 +26,14 @@ export function sortedProblems(found: YamlProblem[], src: string): YamlProblem[]
 }
 
 /**
- * yaml's "less indented than their first line" for a line of a | or > block that a tab indents:
- * the tab is the mistake (a block scalar's indentation is spaces too), said as any other tab is.
+ * A problem yaml finds in the indentation of a line that a tab indents, or at its first character
+ * ("less indented than their first line", "more-indented leading empty lines", a multi-line key:
+ * what a tab in a | or > block gives): the tab is the mistake, said as any other tab is.
  */
-function isTabInBlockScalar(e: YamlProblem, src: string): boolean {
-  if (e.code !== 'BAD_INDENT' || !/^Block scalar lines must not be less indented/.test(e.message)) return false;
+function tabIndents(e: YamlProblem, src: string): boolean {
   const lineStart = src.lastIndexOf('\n', e.pos[0] - 1) + 1;
-  return /^[ ]*\t/.test(src.slice(lineStart, lineStart + 256));
+  const indent = /^[ \t]*/.exec(src.slice(lineStart, lineStart + 256))![0];
+  return indent.includes('\t') && e.pos[0] <= lineStart + indent.length;
 }
 
 /** Each yaml problem at the place a person would point at, in words that say what to do. */
@@ -299,5 +300,12 @@ function textAfterQuotedValue(src: string, offset: number): { at: number; messag
   if (i >= line.length) return undefined;
   const rest = line.slice(i + 1).search(/\S/);
   if (rest === -1) return undefined;
-  return { at: lineStart + i + 1 + rest, message: textAfterQuotedMessage(quoted[1]!.length + 1, q) };
+  const at = lineStart + i + 1 + rest;
+  // `model: "gpt-4o", description: x`: two keys meant, on one line.
+  const next = /^,\s*([^\s:#,"'][^:#,]*?):(?:\s|$)/.exec(line.slice(i + 1 + rest));
+  if (next) {
+    const key = /^\s*(?:-\s+)?/.exec(quoted[1]!)![0].length + 1;
+    return { at, message: `a comma does not separate keys on a line: put "${next[1]}:" on a line of its own, at column ${key} like the key before it` };
+  }
+  return { at, message: textAfterQuotedMessage(quoted[1]!.length + 1, q) };
 }

@@ -241,16 +241,21 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     );
     expect(one('a: "x" y\n')).toMatch(/^1:8 yaml\/syntax text after the value quoted at column 4: .*closing "; quote the whole value/);
     // A quoted value followed by another key: yaml calls it a nested mapping; the quote is not the advice.
-    expect(one('spec:\n  model: "gpt-4o", description: abc\n')).toMatch(/^2:18 yaml\/syntax text after the value quoted at column 10: .*closing "/);
-    expect(one('spec:\n  description: "say \\"hi\\"", budget: {warnAt: 2}\n')).toMatch(/^2:28 yaml\/syntax text after the value quoted at column 16: /);
-    expect(one("spec:\n  description: 'it''s', model: x\n")).toMatch(/^2:23 yaml\/syntax text after the value quoted at column 16: .*closing '/);
+    expect(one('spec:\n  model: "gpt-4o", description: abc\n')).toBe('2:18 yaml/syntax a comma does not separate keys on a line: put "description:" on a line of its own, at column 3 like the key before it');
+    expect(one('spec:\n  description: "say \\"hi\\"", budget: {warnAt: 2}\n')).toMatch(/^2:28 yaml\/syntax a comma does not separate keys on a line: put "budget:"/);
+    expect(one("spec:\n  description: 'it''s', model: x\n")).toMatch(/^2:23 yaml\/syntax a comma does not separate keys on a line: put "model:"/);
+    expect(one('spec:\n  - description: "x", model: y\n')).toMatch(/^2:21 yaml\/syntax a comma does not separate keys on a line: put "model:" on a line of its own, at column 5/);
     // Unquoted, the advice stands.
     expect(one('spec:\n  description: a: b\n')).toMatch(/^2:16 yaml\/syntax .*a plain value cannot contain ": " \(quote it\)$/);
   });
 
   it('a tab that indents a line of a | block is that one mistake, not a wrong indent below it', () => {
+    const TAB = 'a tab indents this line, and YAML indents with spaces only: replace the tab with spaces (the lines below are checked once it is)';
     const src = 'spec:\n  systemInstruction: |\n    hi\n\tthere\n  userTemplate: x\n  variables: []\n';
-    expect(one(src)).toBe('4:1 yaml/syntax a tab indents this line, and YAML indents with spaces only: replace the tab with spaces (the lines below are checked once it is)');
+    expect(one(src)).toBe(`4:1 yaml/syntax ${TAB}`);
+    // On the block's first line, alone or after spaces.
+    expect(one('spec:\n  systemInstruction: |\n\tYou help.\n    more\n  userTemplate: x\n')).toBe(`3:1 yaml/syntax ${TAB}`);
+    expect(one('spec:\n  systemInstruction: |\n  \tYou help.\n  userTemplate: x\n')).toMatch(new RegExp(`^3:\\d yaml/syntax ${TAB.replace(/[()]/g, '\\$&')}$`));
   });
 
   it('an alias without an anchor is named as such, not as an alias bomb', () => {
