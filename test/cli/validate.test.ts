@@ -92,6 +92,7 @@ const CASES: Record<string, Case> = {
       ['h.yaml:2:1', 'schema/api-version', 'unknown field "apiversion" (did you mean "apiVersion"?)'],
       ['h.yaml:10:1', 'schema/kind', 'unknown field "Kind" (did you mean "kind"?)'],
     ],
+    // Not also "template other is not defined by any PromptTemplate" for the version of it.
     count: 2,
   },
   'under-indented': {
