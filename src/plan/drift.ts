@@ -47,16 +47,15 @@ function describe(a: PlanAction): string {
   if (a.action === 'delete') {
     // Kept out of this environment by git: git does define it, for the others.
     const kept = KEPT_OUT_WORDS.exec(a.reason ?? '')?.[0];
+    if (kept === undefined) return `on the target, not in git${a.reason ? ` (${a.reason})` : ''}`;
     // Said once: what is left of the reason once the kept-out words lead the line.
     const pruned = `pruned: ${kept}`;
-    const rest = kept
-      ? a
-          .reason!.split('; ')
-          .map((part) => (part === kept ? '' : part.startsWith(pruned) ? `pruned${part.slice(pruned.length)}` : part))
-          .filter((part) => part !== '')
-          .join('; ')
-      : a.reason;
-    return `on the target, ${kept ?? 'not in git'}${rest ? ` (${rest})` : ''}`;
+    const rest = a
+      .reason!.split('; ')
+      .map((part) => (part === kept ? '' : part.startsWith(pruned) ? `pruned${part.slice(pruned.length)}` : part))
+      .filter((part) => part !== '')
+      .join('; ');
+    return `on the target, ${kept}${rest ? ` (${rest})` : ''}`;
   }
   const fields = a.changes.map((c) => c.path);
   return fields.length > 0 ? `differs from git: ${fields.join(', ')}` : `differs from git${a.reason ? ` (${a.reason})` : ''}`;
