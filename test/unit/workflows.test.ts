@@ -299,9 +299,10 @@ describe('apply.yml', () => {
     // The previous environment's decision (its recorded result) reaches the comparison: one that waits holds this one back.
     const read = stepIndex(job, (s) => s.name === "Read the previous environment's decision");
     expect([stepIndex(job, (s) => s.id === 'gate') < read, read < compare]).toEqual([true, true]);
-    expect(job.steps[read]!.with).toMatchObject({ name: 'promptctl-apply-plan-${{ steps.gate.outputs.previous }}-${{ github.run_id }}-${{ github.run_attempt }}', path: '${{ runner.temp }}/promptctl-previous' });
+    expect(job.steps[read]!.with).toMatchObject({ name: 'promptctl-apply-plan-${{ steps.gate.outputs.previous }}-${{ github.run_id }}-${{ steps.gate.outputs.previous-attempt }}', path: '${{ runner.temp }}/promptctl-previous' });
     expect(byId(job, 'compare').env!.PREVIOUS_RESULT).toBe('${{ runner.temp }}/promptctl-previous/result.json');
     expect(byId(job, 'gate').with!.script).toMatch(/core\.setOutput\('previous', previous\)/);
+    expect(byId(job, 'gate').with!.script).toMatch(/core\.setOutput\('previous-attempt', String\(job\.run_attempt/);
   });
   it('hands the credentials only to the plan, apply and test steps, with a read-only token', () => {
     for (const s of job.steps) {
@@ -1232,7 +1233,7 @@ describe('the reviewed-plan script (apply.yml), run by hand', () => {
 describe('the promotion gate (apply.yml)', () => {
   const job = () => wf('apply.yml').jobs.apply!;
   const gate = () => job().steps.find((s) => s.name === 'Require the previous environment');
-  type J = { name: string; status: string; conclusion: string | null };
+  type J = { name: string; status: string; conclusion: string | null; run_attempt?: number };
   const api = (jobs: J[]) => ({
     paginate: async (fn: (p: Record<string, unknown>) => Promise<{ data: unknown[] }>, params: Record<string, unknown>) => (await fn(params)).data,
     rest: { actions: { listJobsForWorkflowRun: async (p: { run_id: number; filter?: string }) => ({ data: p.run_id === 99 && p.filter === 'latest' ? jobs : [] }) } },
@@ -1250,6 +1251,10 @@ describe('the promotion gate (apply.yml)', () => {
     const script = gate()!.with!.script!;
     const ok = await runScript(script, api([{ name: 'apply (dev)', status: 'completed', conclusion: 'success' }]), { ...ENV, ENVIRONMENT: 'staging' });
     expect(ok.failed).toEqual([]);
+    // Which environment ran before, and in which attempt (its recorded decision is read from that attempt's artifact).
+    expect(ok.outputs).toMatchObject({ previous: 'dev' });
+    const rerun = await runScript(script, api([{ name: 'apply (dev)', status: 'completed', conclusion: 'success', run_attempt: 1 } as J]), { ...ENV, ENVIRONMENT: 'staging', GITHUB_RUN_ATTEMPT: '2' });
+    expect(rerun.outputs['previous-attempt']).toBe('1');
     const cancelled = await runScript(script, api([{ name: 'apply (dev)', status: 'completed', conclusion: 'success' }, { name: 'apply (staging)', status: 'completed', conclusion: 'cancelled' }]), { ...ENV, ENVIRONMENT: 'prod' });
     expect(cancelled.failed.join('\n')).toMatch(/staging.*cancelled[\s\S]*prod/);
     const missing = await runScript(script, api([]), { ...ENV, ENVIRONMENT: 'staging' });
