@@ -41,7 +41,7 @@ export function checkTraffic(state: DesiredState, ctx: RuleContext = {}): Diagno
             at(),
             'error',
             'traffic/duplicate-version',
-            `version ${r.version} is routed twice (routes ${earlier + 1} and ${i + 1}); give it one route with the combined weight`,
+            `version ${r.version} is routed twice (spec.routes[${earlier}] and spec.routes[${i}]); give it one route with the combined weight`,
           ),
         );
         return;

@@ -347,7 +347,8 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
       const item = Array.isArray(e.data) ? (e.data as unknown[])[later] : undefined;
       return {
         rule: 'schema/duplicate-item',
-        message: `${p} lists ${describeValue(item)} twice (items ${earlier + 1} and ${later + 1})`,
+        // Counted as the paths in every other message are: from 0 (spec.categories[1]).
+        message: `${p} lists ${describeValue(item)} twice (${p}[${earlier}] and ${p}[${later}])`,
         at: nodeStart(ctx, foundAt(f)),
       };
     }

@@ -158,7 +158,7 @@ spec:
     expect(short(check(filter).sort((a, b) => a.line - b.line))).toEqual([
       '4:9 schema/pattern metadata.name "A_bad_name" is not valid: Lowercase letters, digits and hyphens; 3 to 128 characters; starts and ends with a letter or digit (did you mean "a-bad-name"?)',
       '6:13 schema/range spec.priority must be at most 100, not 101',
-      '7:21 schema/duplicate-item spec.categories lists "pii" twice (items 1 and 2)',
+      '7:21 schema/duplicate-item spec.categories lists "pii" twice (spec.categories[0] and spec.categories[1])',
       '8:11 schema/enum spec.action must be one of block_and_log, redact_and_log, flag_and_pass, not "redact" (did you mean "redact_and_log"?)',
       '9:15 schema/length spec.thresholds needs at least 1 entry',
       '10:27 schema/range spec.falsePositiveTolerance must be at least 0, not -0.1',
