@@ -7,7 +7,8 @@ import { isInside } from '../util/inside.js';
 
 export type FileRefResult =
   | { ok: true; text: string; absPath: string }
-  | { ok: false; rule: string; message: string };
+  /** `inFile`: a problem inside the referenced file (a byte that is not UTF-8), at its own line and column. */
+  | { ok: false; rule: string; message: string; inFile?: { absPath: string; line: number; column: number } };
 
 
 /**
@@ -85,11 +86,10 @@ async function load(ref: string, lexical: string, rootReal: string, yamlDirAbs: 
   }
   const read = await readTextFile(real);
   if (!read.ok) {
-    return {
-      ok: false,
-      rule: read.rule === 'file/unreadable' || read.rule === 'file/too-large' ? read.rule : 'file-ref/not-text',
-      message: `file "${visibleName(ref)}": ${read.message}${read.line > 1 || read.column > 1 ? ` (at ${read.line}:${read.column})` : ''}`,
-    };
+    const rule = read.rule === 'file/unreadable' || read.rule === 'file/too-large' ? read.rule : 'file-ref/not-text';
+    // Where in the file, when the read knows: said there, where an editor jumps to the byte.
+    if (read.line > 1 || read.column > 1) return { ok: false, rule, message: read.message, inFile: { absPath: real, line: read.line, column: read.column } };
+    return { ok: false, rule, message: `file "${visibleName(ref)}": ${read.message}` };
   }
   return { ok: true, text: read.text, absPath: real };
 }

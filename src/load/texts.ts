@@ -84,7 +84,11 @@ export async function resolveTexts(
     const refNode = findNode(ctx, ['spec', field, 'file']).at;
     const result = await resolveFileRef(ref, source.rootReal, yamlDir, source.refCache);
     if (!result.ok) {
-      source.error(nodeStart(ctx, refNode), result.rule, result.message);
+      const at = nodeStart(ctx, refNode);
+      if (result.inFile) {
+        const { absPath, line, column } = result.inFile;
+        source.error({ file: source.rel(absPath), line, column }, result.rule, `${result.message} (the text of ${at.file}:${at.line}:${at.column})`);
+      } else source.error(at, result.rule, result.message);
       ok = false;
       continue;
     }

@@ -328,7 +328,7 @@ const CASES: Record<string, Case> = {
     exit: 1,
     expect: [
       ['v.yaml:13:29', 'file-ref/not-a-file', 'is a directory'],
-      ['v.yaml:14:24', 'file-ref/not-text', 'not valid UTF-8'],
+      ['texts/latin1.md:1:4', 'file-ref/not-text', 'not valid UTF-8 text (save the file as UTF-8) (the text of '],
     ],
     count: 2,
   },

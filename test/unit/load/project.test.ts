@@ -219,7 +219,8 @@ describe('loadProject', () => {
     await write('v.yaml', `${TEMPLATE()}---\n${VERSION('billing', '1.0.0').replace('"{{q}}"', '{file: t.md}')}`);
     const r = await load();
     expect(r.diagnostics).toEqual([
-      expect.objectContaining({ file: 'p/v.yaml', line: 14, column: 24, rule: 'file-ref/not-text', message: 'file "t.md": binary file (NUL byte); expected UTF-8 text (at 1:3)' }),
+      // At the byte, in the file an editor opens, with the reference it was read for.
+      expect.objectContaining({ file: 'p/t.md', line: 1, column: 3, rule: 'file-ref/not-text', message: 'binary file (NUL byte); expected UTF-8 text (the text of p/v.yaml:14:24)' }),
     ]);
   });
 
