@@ -76,7 +76,7 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
   // The plan a file holds and JSON or markdown show (their fingerprint): the run's secrets masked
   // in it (live content an update shows may hold one), sealed as masked, so `apply FILE` takes it.
   const saved = flags.out || format !== 'text' ? asSaved(ctx, plan) : null;
-  await emit(ctx, saved?.plan ?? plan, format, flags.dir, saved?.json);
+  await emit(ctx, saved?.plan ?? plan, format, flags, saved?.json);
   if (flags.out) {
     try {
       await writeFileAtomic(resolve(ctx.cwd, flags.out), saved!.json);
@@ -118,8 +118,17 @@ async function changedScopeOf(ctx: CliContext, state: DesiredState, ref: string,
 }
 
 /** `json`: the plan JSON, when already rendered. */
-async function emit(ctx: CliContext, plan: Plan, format: PlanFormat, dir: string, json?: string): Promise<void> {
-  const more = wholePlanPointer(ctx.env, `promptctl plan${ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : ''}${dir !== DEFAULT_DIR ? ` --dir ${shellWord(dir)}` : ''} --format json`);
+async function emit(ctx: CliContext, plan: Plan, format: PlanFormat, flags: PlanFlags, json?: string): Promise<void> {
+  const dir = flags.dir;
+  // The same plan, whole: every flag that shapes it.
+  const shaping = [
+    ctx.environment ? `--env ${shellWord(ctx.environment.name)}` : '',
+    dir !== DEFAULT_DIR ? `--dir ${shellWord(dir)}` : '',
+    flags.prune ? '--prune' : '',
+    flags.allowMassDelete ? '--allow-mass-delete' : '',
+    flags.changedSince !== undefined ? `--changed-since ${shellWord(flags.changedSince)}` : '',
+  ].filter(Boolean);
+  const more = wholePlanPointer(ctx.env, `promptctl plan ${[...shaping, '--format json'].join(' ')}`);
   const text = format === 'json' && json !== undefined ? json : await renderPlan(plan, format, ctx.style, dir, more);
   // The plan is the document now: an error after it adds none.
   ctx.failureDocument = undefined;

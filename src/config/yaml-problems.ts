@@ -302,7 +302,8 @@ function textAfterQuotedValue(src: string, offset: number): { at: number; messag
   if (rest === -1) return undefined;
   const at = lineStart + i + 1 + rest;
   // `model: "gpt-4o", description: x`: two keys meant, on one line.
-  const next = /^,\s*([^\s:#,"'][^:#,]*?):(?:\s|$)/.exec(line.slice(i + 1 + rest));
+  // Only a key-like word (no spaces): "…", for the team: x is text with a colon in it.
+  const next = /^,\s*([A-Za-z_][\w.-]*):(?:\s|$)/.exec(line.slice(i + 1 + rest));
   if (next) {
     const key = /^\s*(?:-\s+)?/.exec(quoted[1]!)![0].length + 1;
     return { at, message: `a comma does not separate keys on a line: put "${next[1]}:" on a line of its own, at column ${key} like the key before it` };

@@ -138,8 +138,8 @@ export class Loader {
     const kind = header.kind;
     // A misspelt kind key (`kinds: PromptTemplate`, said above): its value is the kind meant, so
     // what refers to this document's name is not an error too.
-    const meant = header.misspelt.map((k) => data?.[k]).find((v) => typeof v === 'string');
-    if (!kind) return this.rememberUnloaded(meant !== undefined && data && typeof data === 'object' ? { ...data, kind: meant } : data);
+    const meant = header.misspeltKind !== undefined ? data?.[header.misspeltKind] : undefined;
+    if (!kind) return this.rememberUnloaded(typeof meant === 'string' && data && typeof data === 'object' ? { ...data, kind: meant } : data);
 
     // In the wrong file: reported, kept out of the desired state, but still checked in full.
     const misplaced = kind === 'Config' ? !inConfigFile : inConfigFile;

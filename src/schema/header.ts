@@ -13,6 +13,8 @@ export interface HeaderResult {
   diagnostics: Diagnostic[];
   /** Top-level keys said here as a misspelt apiVersion or kind: the schema's "unknown field" would say them again. */
   misspelt: string[];
+  /** The key said to be a misspelt kind (`kinds`), whose value is the kind meant. */
+  misspeltKind?: string;
 }
 
 /** The keys every document has at its top level. */
@@ -60,7 +62,8 @@ export function checkHeader(ctx: DocContext, data: unknown): HeaderResult {
 
   if (!('kind' in doc)) {
     missing('kind', 'schema/kind', `one of ${DOCUMENT_KINDS.join(', ')}`);
-    return { diagnostics, misspelt };
+    const misspeltKind = misspeltKey(doc, 'kind');
+    return { diagnostics, misspelt, ...(misspeltKind !== undefined ? { misspeltKind } : {}) };
   }
   const kind = doc.kind;
   if (typeof kind === 'string' && (DOCUMENT_KINDS as readonly string[]).includes(kind)) {

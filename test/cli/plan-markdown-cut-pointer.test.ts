@@ -25,6 +25,9 @@ describe('a markdown plan too long for one comment', () => {
     const local = await runCliInProcess(['plan', '--dir', 'lots', '--format', 'markdown'], { cwd: dir.path });
     expect(local.code, local.stderr).toBe(0);
     expect(local.stdout).toMatch(/> … [\d,]+ more resources not shown, all of them new; run `promptctl plan --dir lots --format json` for all of it\.\n/);
+    // Every flag that shapes the plan is in the command, or it would print another plan.
+    const pruned = await runCliInProcess(['plan', '--dir', 'lots', '--prune', '--allow-mass-delete', '--format', 'markdown'], { cwd: dir.path });
+    expect(pruned.stdout).toContain('run `promptctl plan --dir lots --prune --allow-mass-delete --format json` for all of it.');
     const ci = await runCliInProcess(['plan', '--dir', 'lots', '--format', 'markdown'], { cwd: dir.path, env: { GITHUB_ACTIONS: 'true' } });
     expect(ci.stdout).toMatch(/> … [\d,]+ more resources not shown, all of them new; see the JSON plan artifact\.\n/);
   });

@@ -91,9 +91,11 @@ const CASES: Record<string, Case> = {
     expect: [
       ['h.yaml:2:1', 'schema/api-version', 'unknown field "apiversion" (did you mean "apiVersion"?)'],
       ['h.yaml:10:1', 'schema/kind', 'unknown field "Kind" (did you mean "kind"?)'],
+      ['h.yaml:24:1', 'schema/api-version', 'unknown field "apiversion" (did you mean "apiVersion"?)'],
+      ['h.yaml:25:1', 'schema/kind', 'unknown field "kinds" (did you mean "kind"?)'],
     ],
-    // Not also "template other is not defined by any PromptTemplate" for the version of it.
-    count: 2,
+    // Not also "template other (or third) is not defined by any PromptTemplate" for its version.
+    count: 4,
   },
   'under-indented': {
     exit: 1,

@@ -733,13 +733,26 @@ describe('apply.yml compare step', () => {
   it('waits behind an environment that waits: applies nothing, whatever its own reviewed plan says', async () => {
     const prev = join(tmp, 'previous-result.json');
     writeFileSync(prev, JSON.stringify({ result: 'success', decision: 'waiting' }));
-    // Its PR plan was reviewed and matches; its plan may also fail (exit 1) on the same promotion gap.
-    for (const code of ['2', '1']) {
-      const r = await compare({ PREVIOUS: 'staging', PREVIOUS_RESULT: prev, PLAN_CODE: code });
-      expect(r.code).toBe(0);
-      expect(r.outputs.decision).toBe('waiting');
-      expect(r.outputs.reason).toMatch(/^Nothing was applied: staging, the environment before this one, waits for this merge to be applied by hand/);
-    }
+    // Its PR plan was reviewed and matches: it waits all the same, and offers no fingerprint (it
+    // is applied after staging, when its plan will have changed).
+    const r = await compare({ PREVIOUS: 'staging', PREVIOUS_RESULT: prev });
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatchObject({ decision: 'waiting', fingerprint: '' });
+    expect(r.outputs.reason).toMatch(/^Nothing was applied: staging, the environment before this one, waits for this merge to be applied by hand/);
+    // Its plan fails the promotion check for that very reason: waiting too. Failing for another reason: failed.
+    const gap = join(tmp, 'plan-gap.json');
+    writeFileSync(gap, JSON.stringify({ problems: [{ rule: 'promotion/not-in-previous' }], fingerprint: FRESH }));
+    const waits = await runStep(script, { PLAN_JSON: gap, SHA: 'abcdef1234567890', SOURCE: 'waiting', NOTE: 'n', EXPECTED: '', PLAN_CODE: '1', PREVIOUS: 'staging', PREVIOUS_RESULT: prev });
+    expect(waits.outputs.decision).toBe('waiting');
+    writeFileSync(gap, JSON.stringify({ problems: [{ rule: 'immutable-version' }], fingerprint: FRESH }));
+    const broken = await runStep(script, { PLAN_JSON: gap, SHA: 'abcdef1234567890', SOURCE: 'waiting', NOTE: 'n', EXPECTED: '', PLAN_CODE: '1', PREVIOUS: 'staging', PREVIOUS_RESULT: prev });
+    expect(broken.code).toBe(1);
+    expect(broken.outputs.decision).toBe('failed');
+    // The previous environment's decision unreadable: fail closed.
+    const unread = await compare({ PREVIOUS: 'staging', PREVIOUS_RESULT: join(tmp, 'missing.json') });
+    expect(unread.code).toBe(1);
+    expect(unread.outputs.decision).toBe('failed');
+    expect(unread.outputs.reason).toMatch(/decision of staging.*could not be read/);
     // Nothing to do here is still nothing; a previous environment that applied lets this one apply.
     expect((await compare({ PREVIOUS: 'staging', PREVIOUS_RESULT: prev, PLAN_CODE: '0' })).outputs.decision).toBe('nothing');
     writeFileSync(prev, JSON.stringify({ result: 'success', decision: 'apply' }));

@@ -245,6 +245,8 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(one('spec:\n  description: "say \\"hi\\"", budget: {warnAt: 2}\n')).toMatch(/^2:28 yaml\/syntax a comma does not separate keys on a line: put "budget:"/);
     expect(one("spec:\n  description: 'it''s', model: x\n")).toMatch(/^2:23 yaml\/syntax a comma does not separate keys on a line: put "model:"/);
     expect(one('spec:\n  - description: "x", model: y\n')).toMatch(/^2:21 yaml\/syntax a comma does not separate keys on a line: put "model:" on a line of its own, at column 5/);
+    // Words with a colon after the quote are text, not a key: the value is to be quoted whole.
+    expect(one('spec:\n  description: "Billing", for the team: x\n')).toMatch(/^2:25 yaml\/syntax text after the value quoted at column 16/);
     // Unquoted, the advice stands.
     expect(one('spec:\n  description: a: b\n')).toMatch(/^2:16 yaml\/syntax .*a plain value cannot contain ": " \(quote it\)$/);
   });
