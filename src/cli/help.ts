@@ -21,6 +21,10 @@ Examples:
   $ promptctl apply                    # show the plan, ask, apply it
   $ promptctl <command> --help         # a command's options, exit status and examples`;
 
+/** What `audit verify` exits with: said by `audit --help` and its own. */
+const VERIFY_EXIT = `Exit status: 0 when every record's hash chains to the one before (and --head holds), 1 otherwise,
+naming the first line that breaks it.`;
+
 const AFTER: Readonly<Record<string, string>> = {
   validate: `
 Every problem is reported with where it is, one per line:
@@ -98,8 +102,7 @@ Examples:
   $ promptctl export --out adopted/
   $ promptctl export --env prod --out prod-export/`,
   audit: `
-Exit status (verify): 0 when every record's hash chains to the one before (and --head holds), 1
-otherwise, naming the first line that breaks it.
+${VERIFY_EXIT.replace('Exit status:', 'Exit status (verify):')}
 
 Examples:
   $ promptctl audit verify
@@ -155,8 +158,7 @@ Examples:
 /** Subcommands, by `command subcommand`. */
 const SUB_AFTER: Readonly<Record<string, string>> = {
   'audit verify': `
-Exit status: 0 when every record's hash chains to the one before (and --head holds), 1 otherwise,
-naming the first line that breaks it.
+${VERIFY_EXIT}
 
 Examples:
   $ promptctl audit verify

@@ -6,7 +6,7 @@ import type { FieldChange, PlanAction } from '../action.js';
 const FILTER_ACTIONS = ['block_and_log', 'redact_and_log', 'flag_and_pass'];
 
 export function filterWeakening(a: PlanAction): string[] {
-  if (a.action !== 'update' || a.desired.kind !== 'SafetyFilter' || a.live === undefined) return [];
+  if (a.action !== 'update' || a.live === undefined) return [];
   return [...a.changes.flatMap(fieldWeakened), ...coverageLost(a.live, a.desired.body)];
 }
 
