@@ -364,7 +364,7 @@ describe('drift.yml', () => {
     expect(drift!.with!['fail-on-changes'] ?? 'false').toBe('false');
     const script = allSteps(w).find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script!;
     expect(script).toContain("'promptctl-drift'");
-    expect(w.jobs.drift!.permissions).toEqual({ contents: 'read', issues: 'write' });
+    expect(w.jobs.drift!.permissions).toEqual({ actions: 'read', contents: 'read', issues: 'write' });
   });
 });
 
@@ -790,9 +790,16 @@ function fakeGitHub() {
   // GitHub links a just-merged commit to its pull request a moment after the push: meanwhile
   // the commit's pulls endpoint answers an empty list.
   const association = { lagging: false };
+  // apply.yml's runs (newest first) and each run's jobs, for drift's "an apply ran meanwhile".
+  const runs: { id: number; status: string; updated_at: string }[] = [];
+  const jobs = new Map<number, { id: number; name: string; status: string; conclusion: string | null; completed_at: string | null; html_url: string }[]>();
   const api = {
     paginate: async (fn: (p: Record<string, unknown>) => Promise<{ data: unknown[] }>, params: Record<string, unknown>) => (await fn(params)).data,
     rest: {
+      actions: {
+        listWorkflowRuns: async (p: { workflow_id: string }) => ({ data: { workflow_runs: p.workflow_id === 'apply.yml' ? runs : [] } }),
+        listJobsForWorkflowRun: async (p: { run_id: number }) => ({ data: jobs.get(p.run_id) ?? [] }),
+      },
       repos: {
         // every pull request touching the commit; the script picks the one merged as it
         listPullRequestsAssociatedWithCommit: async () => ({ data: association.lagging ? [] : pulls }),
@@ -831,7 +838,7 @@ function fakeGitHub() {
       },
     },
   };
-  return { api, comments, issues, pulls, association };
+  return { api, comments, issues, pulls, association, runs, jobs };
 }
 
 const baseContext = {
@@ -851,11 +858,18 @@ function fakeCore() {
     outputs: {} as Record<string, string>,
     errors: [] as { message: string; props?: Record<string, unknown> }[],
     warnings: [] as string[],
+    notices: [] as string[],
+    summary: [] as string[],
     failed: [] as string[],
+  };
+  const summary = {
+    addRaw: (text: string) => (record.summary.push(text), summary),
+    write: async () => summary,
   };
   const core = {
     info: () => undefined,
-    notice: () => undefined,
+    notice: (m: string) => record.notices.push(m),
+    summary,
     warning: (m: string) => record.warnings.push(m),
     error: (message: string, props?: Record<string, unknown>) => record.errors.push({ message, ...(props ? { props } : {}) }),
     setOutput: (k: string, v: unknown) => (record.outputs[k] = String(v)),
@@ -1382,6 +1396,52 @@ describe('the drift issue script', () => {
     expect(gh.issues.map((i) => i.title)).toEqual(['promptctl: live Genesys Cloud (staging) drifted from git', 'promptctl: live Genesys Cloud (prod) drifted from git']);
     await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '0', DRIFT_FILE: '' });
     expect(gh.issues.map((i) => i.state)).toEqual(['open', 'closed']);
+  });
+  it('reports no drift read while an apply of that environment ran, and says so', async () => {
+    const file = join(tmp, 'drift-applying.md');
+    writeFileSync(file, '~ TrafficSplit/x changed\n');
+    const started = Date.parse('2026-12-05T10:00:00Z');
+    const at = (s: number) => new Date(started + s * 1000).toISOString();
+    const env = { ENVIRONMENT: 'staging', DRIFT_CODE: '2', DRIFT_FILE: file, READ_STARTED_MS: String(started) };
+    const job = (id: number, name: string, status: string, conclusion: string | null, completed: string | null) => ({ id, name, status, conclusion, completed_at: completed, html_url: `https://github.com/acme/prompts/actions/runs/1/job/${id}` });
+
+    // staging's apply is running: nothing reported, the open issue (there is none) is not made
+    const running = fakeGitHub();
+    running.runs.push({ id: 1, status: 'in_progress', updated_at: at(5) });
+    running.jobs.set(1, [job(11, 'apply (dev)', 'completed', 'success', at(-60)), job(12, 'apply (staging)', 'in_progress', null, null)]);
+    const core = await runScript(script, running.api, env);
+    expect(running.issues).toEqual([]);
+    expect(core.notices.join('\n')).toMatch(/An apply of staging ran while this check read the org \(https:\/\/github\.com\/acme\/prompts\/actions\/runs\/1\/job\/12\).*not reported/);
+    expect(core.outputs['apply-during']).toBe('https://github.com/acme/prompts/actions/runs/1/job/12');
+    expect(core.summary.join('')).toMatch(/## promptctl drift not reported/);
+
+    // one that finished during the read counts too
+    const finished = fakeGitHub();
+    finished.runs.push({ id: 2, status: 'completed', updated_at: at(30) });
+    finished.jobs.set(2, [job(21, 'apply (staging)', 'completed', 'failure', at(20))]);
+    await runScript(script, finished.api, env);
+    expect(finished.issues).toEqual([]);
+
+    // another environment's apply, one that ended before the read, one only waiting for its
+    // reviewers, one skipped: the drift is reported
+    const other = fakeGitHub();
+    other.runs.push({ id: 3, status: 'in_progress', updated_at: at(5) }, { id: 4, status: 'waiting', updated_at: at(5) }, { id: 5, status: 'completed', updated_at: at(-600) }, { id: 6, status: 'completed', updated_at: at(10) });
+    other.jobs.set(3, [job(31, 'apply (prod)', 'in_progress', null, null)]);
+    other.jobs.set(4, [job(41, 'apply (staging)', 'waiting', null, null)]);
+    other.jobs.set(5, [job(51, 'apply (staging)', 'completed', 'success', at(-610))]);
+    other.jobs.set(6, [job(61, 'apply (staging)', 'completed', 'skipped', at(10))]);
+    const reported = await runScript(script, other.api, env);
+    expect(other.issues.map((i) => i.title)).toEqual(['promptctl: live Genesys Cloud (staging) drifted from git']);
+    expect(reported.notices).toEqual([]);
+
+    // GitHub would not say (no actions: read): reported as read, with a warning
+    const failing = fakeGitHub();
+    failing.api.rest.actions.listWorkflowRuns = async () => {
+      throw new Error('Resource not accessible by integration');
+    };
+    const warned = await runScript(script, failing.api, env);
+    expect(failing.issues).toHaveLength(1);
+    expect(warned.warnings.join('\n')).toMatch(/could not tell whether an apply of staging ran during this check \(Resource not accessible by integration\)/);
   });
   it('runs per environment, bound to no GitHub Environment (it only reads)', () => {
     const job = wf('drift.yml').jobs.drift!;
