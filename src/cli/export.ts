@@ -159,7 +159,8 @@ async function checkExport(ctx: CliContext, out: string, before: readonly string
     ctx.info(
       `warning: the export does not validate (${count}): ` +
         `the org holds ${orgs === 1 ? 'something' : 'things'} git cannot take as ${orgs === 1 ? 'it is' : 'they are'}; ` +
-        `edit or remove ${orgs === 1 ? 'that document' : 'those documents'} before plan --dir ${visibleName(out)}`,
+        `edit ${orgs === 1 ? 'that document until it validates' : 'those documents until they validate'} before plan --dir ${visibleName(out)}, ` +
+        `or remove ${orgs === 1 ? 'it' : 'them'} before you commit (a guide or summary setting whose document was ever committed is promptctl's: removing the document later deletes it live with prune)`,
     );
   }
   if (theirs.length === 0) return undefined;

@@ -96,6 +96,7 @@ export function caseTwin(kind: 'Guide' | 'SummarySetting', address: string, name
   return {
     address,
     rule: 'name-differs-in-case',
+    field: 'metadata.name',
     message: `git names a ${kind} "${name}" and the org has "${twin.name}", which AI Studio takes for the same name (it compares names without case), so creating it would be refused; spell it "${twin.name}" in git, or rename the live one`,
   };
 }

@@ -147,9 +147,11 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
     `|---|--:|--:|--:|${pending ? '--:|' : ''}--:|`,
   );
   const counts = countsByKind(plan);
-  // The AI Studio kinds get a row when the plan has any of them.
+  // A kind gets a row when the plan has any of it (a repository of guides alone shows no
+  // all-zero template rows); a plan of nothing shows the gateway's kinds.
   const present = new Set(plan.actions.map((a) => a.kind));
-  for (const k of [...RESOURCE_KINDS, ...AISTUDIO_KINDS.filter((x) => present.has(x))]) {
+  const kinds = [...RESOURCE_KINDS, ...AISTUDIO_KINDS].filter((x) => present.has(x));
+  for (const k of kinds.length > 0 ? kinds : RESOURCE_KINDS) {
     const c = counts[k];
     head.push(`| ${k} | ${c.create} | ${c.update} | ${c.delete} |${pending ? ` ${c.pending} |` : ''} ${c.noop} |`);
   }
@@ -280,9 +282,9 @@ function capBlock(a: PlanAction, head: string[], fields: string[], more: string)
   return [top, fieldBlock, text, '</details>'].join('\n');
 }
 
-/** Prompt versions count their worst case; AI Studio texts are counted as written. */
+/** Prompt versions count their worst case ("Worst case tokens: …"); AI Studio texts are counted as written. */
 function tokenLabel(a: PlanAction): string {
-  return a.kind === 'Guide' || a.kind === 'SummarySetting' ? 'Text as written:' : 'Worst case';
+  return a.kind === 'Guide' || a.kind === 'SummarySetting' ? 'Text as written,' : 'Worst case';
 }
 
 function indent(text: string, by: string): string {

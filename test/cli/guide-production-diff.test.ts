@@ -29,12 +29,13 @@ describe('a guide published to ProductionReady from TestReady', () => {
     // Tested first: new content in TestReady; production keeps 1.0.
     await edit('guides/returns-assistant.md', 'You help customers of Acme Telecom', 'You kindly help customers of Acme Telecom');
     await edit('guides/returns-assistant.yaml', "description: The customer's first name, as the flow knows it.", "description: The customer's first name.");
-    await edit('guides/returns-assistant.yaml', 'publish: ProductionReady # the default', 'publish: TestReady # the default');
+    const budget = '  budget:\n';
+    await edit('guides/returns-assistant.yaml', budget, `  publish: TestReady\n${budget}`);
     const tested = await cli(['apply', '--auto-approve']);
     expect(tested.code, tested.stderr).toBe(0);
 
     // Then only the state moves in git; production's content changes all the same.
-    await edit('guides/returns-assistant.yaml', 'publish: TestReady # the default', 'publish: ProductionReady # the default');
+    await edit('guides/returns-assistant.yaml', '  publish: TestReady\n', '  publish: ProductionReady\n');
     const plan = await cli(['plan', '--no-color']);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toMatch(/publishes TestReady 2\.0 \(it holds this content already\) to ProductionReady, replacing production version 1\.0/);
@@ -45,6 +46,8 @@ describe('a guide published to ProductionReady from TestReady', () => {
     expect(plan.stdout).toMatch(/production 1\.0: instruction:\n\s+@@[^\n]*\n(?:.*\n)*?\s+-You help customers of Acme Telecom[^\n]*\n\s+\+You kindly help customers of Acme Telecom/);
     const md = await cli(['plan', '--format', 'markdown']);
     expect(md.stdout).toContain('production 1.0: instruction');
+    // The instruction is counted as written (a guide has no worst case), said once.
+    expect(md.stdout).toMatch(/\nText as written, tokens: ≈\d+ → ≈\d+ \(\+\d+\)/);
 
     // Applied, production holds git's content: nothing left.
     expect((await cli(['apply', '--auto-approve'])).code).toBe(0);

@@ -377,6 +377,11 @@ describe('SummarySetting', () => {
     ]);
     // The same name in the same case is the same object, as always.
     expect(buildPlan(desiredState({ guides: [guide('Returns Assistant')] }), live([liveGuide('Returns Assistant')]), opts()).problems).toEqual([]);
+    // It points at the name in git, not at the document's first line.
+    const file = 'prompts/guides/returns.yaml';
+    const named = guide('returns assistant', { source: { file, line: 2, column: 1 }, locations: { 'metadata.name': { file, line: 4, column: 9 } } });
+    const [problem] = buildPlan(desiredState({ guides: [named] }), live([liveGuide('Returns Assistant')]), opts()).problems;
+    expect(problem).toMatchObject({ field: 'metadata.name', file, line: 4, column: 9 });
   });
 
   it('says what a rename costs on a create beside the delete of a setting with the same content', () => {
