@@ -9,11 +9,12 @@ import { setTimeout as wait } from 'node:timers/promises';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { GatewayRuntimeApi } from '../targets/llmgateway/api.js';
 import type { InvocationResult } from '../targets/llmgateway/wire.js';
-import { createSchemaCache, evaluate, type SchemaCache } from './assertions.js';
+import { createSchemaCache, evaluate, type AssertionContext, type SchemaCache } from './assertions.js';
 import type { ResultCache } from './cache.js';
 import { pool } from './pool.js';
 import type { PlannedCall, PlannedTest } from './render.js';
-import type { CaseDone, Observation, PassRate, TestOutcome, TestReport, TestRun } from './types.js';
+import type { AssertionOutcome, CaseDone, Observation, PassRate, TestOutcome, TestReport, TestRun } from './types.js';
+import type { Assertion, JsonValue } from '../model/types.js';
 import { unlessAborted } from '../util/abort.js';
 import { byCodeUnits } from '../util/compare.js';
 
@@ -86,7 +87,7 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
   // error, which is never cached, or a call cut off); the identical calls after it wait for it.
   const firstCalls = new Map<string, Promise<Observation | undefined>>();
   const shares = deps.sharesIdenticalCalls !== false;
-  /** One call made: its observation, masked and cached; undefined when the interrupt cut it off. */
+  /** One call made: its observation as it came (cached unless a credential was in it); undefined when the interrupt cut it off. */
   const makeCall = async (test: string, call: PlannedCall): Promise<Observation | undefined> => {
     invocations++;
     let obs: Observation;
@@ -101,9 +102,11 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
       }
       throw err;
     }
-    // Masked before anything keeps or judges it: the cache, the assertions and the report see the same text.
-    if (deps.mask) obs = maskObservation(obs, deps.mask);
-    if (!call.uncached) await deps.cache.set(call.key, obs);
+    // Judged as it came (an assertion that the answer never holds a secret must see it) and masked
+    // for the report after (judged below). An answer a secret was masked in is never kept, so the
+    // cache holds no secret, and a cached run judges what a fresh call would.
+    const heldSecret = deps.mask !== undefined && !sameTexts(maskObservation(obs, deps.mask), obs);
+    if (!call.uncached && !heldSecret) await deps.cache.set(call.key, obs);
     return obs;
   };
   const runs = await pool(jobs, deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ p, call }) => {
@@ -138,7 +141,9 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
     } else {
       obs = { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 0, code: 'not.run', message: call.notRun } };
     }
-    const run = judge(call, obs, cached, schemas, meta.compare !== undefined);
+    // What the report shows: the answer with the run's credentials masked (the same object when none is in it).
+    const masked = deps.mask ? maskObservation(obs, deps.mask) : obs;
+    const run = judge(call, obs, sameTexts(masked, obs) ? obs : masked, cached, schemas, meta.compare !== undefined, deps.mask);
     const k = groupKey(p, call);
     const list = remaining.get(k) ?? [];
     list.push(run);
@@ -194,13 +199,45 @@ export function maskObservation(obs: Observation, mask: (text: string) => string
   return out;
 }
 
+/** Whether two observations hold the same texts (what maskObservation may change). */
+function sameTexts(a: Observation, b: Observation): boolean {
+  return a.output === b.output && a.blocked?.message === b.blocked?.message && a.error?.message === b.error?.message;
+}
+
+/** A JSON value with `mask` applied to every string in it. */
+function maskJson(v: JsonValue, mask: (text: string) => string): JsonValue {
+  if (typeof v === 'string') return mask(v);
+  if (Array.isArray(v)) return v.map((x) => maskJson(x, mask));
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskJson(x, mask)]));
+  return v;
+}
+
+/**
+ * One assertion on the answer as it came (`obs`), said as the report shows the answer (`shown`,
+ * credentials masked): what it saw is described on the masked text, so no excerpt holds a part of
+ * a credential; where masking would change the verdict, the detail says the answer as it came decided.
+ */
+function judgeOne(a: Assertion, obs: Observation, shown: Observation, ctx: AssertionContext, mask: ((text: string) => string) | undefined): AssertionOutcome {
+  const outcome = evaluate(a, obs, ctx);
+  // The value as the report shows it (a test file that names a credential prints it masked).
+  if (mask) outcome.value = maskJson(outcome.value, mask);
+  if (shown === obs) return outcome;
+  const seen = evaluate(a, shown, ctx);
+  const detail =
+    seen.passed === outcome.passed
+      ? seen.detail
+      : `${outcome.passed ? 'passed' : 'failed'} on the answer as it came, which held a credential this report masks (on the masked answer it would have ${seen.passed ? 'passed' : 'failed'}: ${seen.detail})`;
+  return { ...outcome, detail };
+}
+
 /** Why a --compare call of a case that asserts only routedTo is not checked. */
 export const ROUTED_TO_ONLY = 'routedTo is its only assertion, and --compare does not check it (each call names its version)';
 
-function judge(call: PlannedCall, obs: Observation, cached: boolean, schemas: SchemaCache, comparing: boolean): TestRun {
+function judge(call: PlannedCall, obs: Observation, shown: Observation, cached: boolean, schemas: SchemaCache, comparing: boolean, mask: ((text: string) => string) | undefined): TestRun {
   const expect = comparing ? call.case.expect.filter((a) => a.type !== 'routedTo') : call.case.expect;
   const made = call.notRun === undefined && call.notLive === undefined;
-  const assertions = made ? expect.map((a) => evaluate(a, obs, { inputs: call.inputs, schemas })) : [];
+  const ctx = { inputs: call.inputs, schemas };
+  const assertions = made ? expect.map((a) => judgeOne(a, obs, shown, ctx, mask)) : [];
   // An answer with nothing to check it by is no pass (a call that failed is still an error).
   const notChecked = made && expect.length === 0 && obs.outcome !== 'error' ? ROUTED_TO_ONLY : undefined;
   const version = obs.version ?? call.requested;
@@ -213,7 +250,7 @@ function judge(call: PlannedCall, obs: Observation, cached: boolean, schemas: Sc
     cached,
     ...(call.notRun !== undefined ? { notRun: call.notRun } : call.notLive !== undefined ? { notLive: call.notLive } : {}),
     ...(notChecked !== undefined ? { notChecked } : {}),
-    observation: obs,
+    observation: shown,
     assertions,
     passed: notChecked === undefined && obs.outcome !== 'error' && assertions.every((a) => a.passed),
   };

@@ -1,6 +1,7 @@
 // A model answer that carries a credential of the run's environment (here the OAuth client
 // secret): `promptctl run` masks it while it streams, also when the stream splits it across
-// deltas, and `promptctl test` masks it before it caches, judges or reports an answer.
+// deltas, and `promptctl test` judges the answer as it came (a "never says it" assertion must
+// see it), reports it masked, and never caches an answer that held it.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
@@ -40,7 +41,9 @@ spec:
       expect:
         - contains: "client secret"
         - notContains: "client secret" # fails: the report quotes the answer
-        - notContains: "sesame" # passes: the answer is judged as it is shown, masked
+        - regex: "ses[a]me" # fails: the answer is judged as it came, and it holds the secret
+          not: true
+        - regex: "cl[a-z]+ent secret" # passes on the answer, masked or not
 `;
 
 async function secretProject(): Promise<EvalsProject> {
@@ -70,7 +73,7 @@ describe('a credential in a model answer', () => {
     expect(JSON.parse(json.stdout).output.text).toBe(ANSWER.replace(SECRET, MASKED));
   });
 
-  it('promptctl test masks it in the results cache, the report and the step summary', async () => {
+  it('promptctl test judges the answer as it came, masks it in the report and the step summary, and never caches it', async () => {
     p = await secretProject();
     const summary = join(p.dir.path, 'summary.md');
     const r = await p.cli(['test', 'faq-credentials', '--format', 'markdown'], { env: { GITHUB_STEP_SUMMARY: summary } });
@@ -79,18 +82,28 @@ describe('a credential in a model answer', () => {
     expect(r.stdout + r.stderr).not.toContain('quietly');
     expect(await readFile(summary, 'utf8')).toMatch(MASKED_MD);
     expect(await readFile(summary, 'utf8')).not.toContain('quietly');
+    // An answer that held a credential is not kept: the cache holds no secret, and a second run
+    // judges a fresh answer the same way.
     const dir = join(p.dir.path, '.promptctl', 'cache', 'tests');
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
-    expect(files).toHaveLength(1);
-    const entry = await readFile(join(dir, files[0]!), 'utf8');
-    expect(entry).toContain(MASKED);
-    expect(entry).not.toContain('quietly');
-    // Kept masked, and judged the same way from the cache.
-    const again = await p.cli(['test', 'faq-credentials', '--format', 'json']);
-    expect(again.code, again.stderr).toBe(1);
-    const report = JSON.parse(again.stdout);
-    expect(report).toMatchObject({ invocations: 0, cached: 1 });
-    expect(report.tests[0].runs[0].assertions.map((a: { passed: boolean }) => a.passed)).toEqual([true, false, true]);
+    const files = await readdir(dir).then((all) => all.filter((f) => f.endsWith('.json')), () => []);
+    expect(files).toEqual([]);
+    for (const n of [1, 2]) {
+      const run = await p.cli(['test', 'faq-credentials', '--format', 'json']);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stdout + run.stderr, `run ${n}`).not.toContain('quietly');
+      const report = JSON.parse(run.stdout);
+      expect(report).toMatchObject({ invocations: 1, cached: 0 });
+      const assertions = report.tests[0].runs[0].assertions as { type: string; value: string; passed: boolean; detail: string }[];
+      expect(assertions.map((a) => [a.type, a.passed])).toEqual([
+        ['contains', true],
+        ['notContains', false],
+        ['regex', false],
+        ['regex', true],
+      ]);
+      // Said on the masked answer, which would not have failed it.
+      expect(assertions[2]!.detail).toMatch(/^failed on the answer as it came, which held a credential this report masks \(on the masked answer it would have passed: no match in "Sign in with the client secret \[redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET\] and …"\)$/);
+      expect(report.tests[0].runs[0].observation.output).toBe(ANSWER.replace(SECRET, MASKED));
+    }
   });
 });
 
@@ -162,7 +175,8 @@ spec:
       vars:
         question: ${JSON.stringify(`${QUESTION} ${secret}`)}
       expect:
-        - contains: ${JSON.stringify(secret)}
+        - contains: ${JSON.stringify(secret)} # passes: judged on the answer as it came
+        - notContains: "The client secret is" # fails: the report quotes the answer, masked
 `;
     p = await evalsProject({ 'escaped.yaml': test }, { clientSecret: secret, responses: [{ match: { template: 'faq-bot', contains: 'credentials' }, output: answer }, ...RESPONSES] });
     const summary = join(p.dir.path, 'summary.md');
@@ -199,7 +213,8 @@ spec:
       vars:
         question: ${JSON.stringify(`${QUESTION} ${secret}`)}
       expect:
-        - contains: ${JSON.stringify(secret)}
+        - contains: ${JSON.stringify(secret)} # passes: judged on the answer as it came
+        - notContains: "The client secret is" # fails: the report quotes the answer, masked
 `;
     p = await evalsProject({ 'multiline.yaml': test }, { clientSecret: secret, responses: [{ match: { template: 'faq-bot', contains: 'credentials' }, output: answer }, ...RESPONSES] });
     const summary = join(p.dir.path, 'summary.md');
