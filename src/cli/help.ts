@@ -117,8 +117,8 @@ Examples:
     GENESYSCLOUD_OAUTHCLIENT_SECRET=local-secret promptctl plan     # from another shell
   $ promptctl emulator --fault-rate 0.1 --seed 7 --latency-ms 50    # a flaky, slow org`,
   run: `
-Exit status: 0 answered; 1 on an error (a filter that blocks the call is one); 130 after an
-interrupt.
+Exit status: 0 answered; 1 on an error (a filter that blocks the call is one: with
+--format json, stdout is then {"error": …, "diagnostics": []}); 130 after an interrupt.
 
 Examples:
   $ promptctl run billing-assistant --var customerName=Ada --var question="Why was I charged twice?"

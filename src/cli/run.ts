@@ -12,7 +12,7 @@ import { unlessAborted } from '../util/abort.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { checkVersionLabel } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
-import { announceTarget, DEFAULT_DIR, withTarget } from './common.js';
+import { announceTarget, DEFAULT_DIR, jsonFailureOnFormat, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { Interrupt } from './interrupt.js';
 import { setEntry } from '../util/entries.js';
@@ -38,6 +38,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--var <name=value>', 'a variable of the template (repeat for more)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--routing-key <key>', 'the key a sticky split hashes to pick a version')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    // With json, stdout is a document even when the call fails (a block by a filter): {error, diagnostics}.
+    .on('option:format', jsonFailureOnFormat(ctx))
     .action(async (spec: string, flags: RunFlags, cmd: Command) => {
       // Without --dir, run needs no prompts directory; a --dir given must be one (a typo would
       // silently leave out its Config's models).

@@ -27,6 +27,15 @@ describe('a block by a safety filter', () => {
     expect(r.stderr.match(/faq-phishing-block/g)).toHaveLength(1);
   });
 
+  it('with --format json, is a document on stdout too (it wrote nothing there)', async () => {
+    p = await evalsProject();
+    const r = await p.cli(['run', 'faq-bot@1.0.0', '--var', `question=${PHISHING}`, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { error: string; diagnostics: unknown[] };
+    expect(doc.error).toMatch(/^blocked by safety filter faq-phishing-block: phishing scored [\d.]+ on the input, at or above its threshold 0\.5$/);
+    expect(doc.diagnostics).toEqual([]);
+  });
+
   it('names it when the server message does not, and says a message that names it otherwise as it is', () => {
     expect(blockedMessage('x-block', 'The request was blocked by safety filter x-block: pii scored 0.9')).toBe('blocked by safety filter x-block: pii scored 0.9');
     expect(blockedMessage('x-block', 'The response was blocked by safety filter "x-block".')).toBe('blocked by safety filter x-block');
