@@ -84,7 +84,8 @@ function noVerdict(a: VersionStatus, b: VersionStatus): string | undefined {
 
 function errorDifference(a: VersionStatus, b: VersionStatus): NonNullable<SplitComparison['errors']> {
   const d = newcombe(a.errors, a.invocations, b.errors, b.invocations);
-  return { ...d, baselineRate: a.errorRate, candidateRate: b.errorRate, significant: d.low > 0 || d.high < 0 };
+  // Both have had calls here (noVerdict), so both have a rate.
+  return { ...d, baselineRate: a.errorRate ?? 0, candidateRate: b.errorRate ?? 0, significant: d.low > 0 || d.high < 0 };
 }
 
 /** A spread estimate of tokens per call for one version: its variance and how it was found. */

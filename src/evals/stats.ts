@@ -197,7 +197,7 @@ function templateStatus(
     const w = v.weight / 100;
     const sd = Math.sqrt((all * w * (1 - w)) || 1);
     if (Math.abs(v.invocations - all * w) > 3 * sd) {
-      notes.push(`${v.version} received ${pct(v.share)} of calls against a weight of ${v.weight} %: pinned calls count too, or the split changed during the interval`);
+      notes.push(`${v.version} received ${pct(v.share ?? 0)} of calls against a weight of ${v.weight} %: pinned calls count too, or the split changed during the interval`);
     }
   }
   const { comparisons, notes: why } = compareSplit(t.split, versions, new Map(groups.filter((g) => g.version !== null).map((g) => [g.version!, g.totals])));
@@ -228,12 +228,12 @@ function versionStatus(version: string | null, g: Totals, all: number, weight: n
   return {
     version,
     invocations: n,
-    share: all > 0 ? n / all : 0,
+    share: all > 0 ? n / all : null,
     ...(weight !== undefined ? { weight } : {}),
     errors,
-    errorRate: n > 0 ? errors / n : 0,
+    errorRate: n > 0 ? errors / n : null,
     blocked,
-    blockedRate: n > 0 ? blocked / n : 0,
+    blockedRate: n > 0 ? blocked / n : null,
     answered,
     latencyMs:
       lat && lat.count > 0

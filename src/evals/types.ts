@@ -170,14 +170,15 @@ export interface VersionStatus {
   /** null: calls refused before a version was chosen (unknown template, no published version). */
   version: string | null;
   invocations: number;
-  /** Of the template's invocations. */
-  share: number;
+  /** Of the template's invocations; null when the template had none in the interval. */
+  share: number | null;
   /** The live split's weight for this version (percent), when it has one. */
   weight?: number;
   errors: number;
-  errorRate: number;
+  /** Of this version's invocations; null when it had none (no rate to speak of, not 0 %). */
+  errorRate: number | null;
   blocked: number;
-  blockedRate: number;
+  blockedRate: number | null;
   /** Invocations that reached the model (the measures are over these). */
   answered: number;
   /** Milliseconds; min and max when the target gives them, p50 and p95 when it answers the percentile query (promptctl's extension). */

@@ -34,9 +34,9 @@ function row(v: VersionStatus, percentiles: boolean): string[] {
   return [
     v.version ?? '(none)',
     int(v.invocations),
-    `${percent(v.share)}${v.weight !== undefined ? ` (${v.weight} %)` : ''}`,
-    v.invocations ? `${int(v.errors)} (${percent(v.errorRate)})` : '—',
-    v.invocations ? `${int(v.blocked)} (${percent(v.blockedRate)})` : '—',
+    `${v.share === null ? '—' : percent(v.share)}${v.weight !== undefined ? ` (${v.weight} %)` : ''}`,
+    v.errorRate !== null ? `${int(v.errors)} (${percent(v.errorRate)})` : '—',
+    v.blockedRate !== null ? `${int(v.blocked)} (${percent(v.blockedRate)})` : '—',
     latencyCell(v, percentiles),
     v.tokens ? `${int(v.tokens.meanTotal)} (${int(v.tokens.meanPrompt)} + ${int(v.tokens.meanCompletion)})` : '—',
     v.costUsd ? usd(v.costUsd.total) : '—',

@@ -179,5 +179,12 @@ describe('status', () => {
     expect(billing!.comparison!.verdict).toBe('no calls to 1.1.0 yet: nothing to compare');
     expect(quiet).toMatchObject({ template: 'quiet', invocations: 0, versions: [] });
     expect(quiet!.comparison).toBeUndefined();
+    // No call, no rate: null, not 0 (a dashboard would read 0 % errors); a share of none when the template had none.
+    expect(billing!.versions[1]).toMatchObject({ invocations: 0, share: 0, errorRate: null, blockedRate: null });
+    const idle = buildStatus({ results: [] }, [{ id: 't1', name: 'billing-assistant', split }], meta).templates[0]!;
+    expect(idle.versions.map((v) => [v.version, v.share, v.errorRate, v.blockedRate])).toEqual([
+      ['1.0.0', null, null, null],
+      ['1.1.0', null, null, null],
+    ]);
   });
 });
