@@ -61,7 +61,9 @@ export function compareSplit(
     const tokens = tokenDifference(a, b, groups.get(top.version), groups.get(candidate));
     const why = noVerdict(a, b);
     if (why) notes.push(`no verdict for ${candidate} vs ${top.version}: ${why}`);
-    return { baseline: top.version, candidate, tokens, errors, verdict: verdict(top.version, candidate, a, b, tokens, errors, candidates.length > 1) };
+    // Too few calls for any verdict: said so, not "not different yet" beside a note saying there is none.
+    const said = why && a.invocations > 0 && b.invocations > 0 ? `${candidate} vs ${top.version}: no verdict yet, too few calls (${a.invocations} and ${b.invocations}): keep collecting` : undefined;
+    return { baseline: top.version, candidate, tokens, errors, verdict: said ?? verdict(top.version, candidate, a, b, tokens, errors, candidates.length > 1) };
   });
   return { comparisons, notes };
 }
