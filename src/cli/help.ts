@@ -138,7 +138,8 @@ Exit status: 0 (a verdict on a split is information, not a failure); 1 on an err
 Examples:
   $ promptctl status
   $ promptctl status billing-assistant --env prod --since 24h
-  $ promptctl status --since 2026-11-01 --format markdown`,
+  $ promptctl status --since 2026-11-01 --format markdown
+  $ promptctl status billing-assistant --include-tests   # promptctl test's own calls counted too`,
   promote: `
 Exit status: 0 when the split is written (or already says so), 1 when it is refused.
 

@@ -7,6 +7,7 @@ import { Option, type Command } from 'commander';
 import { ApiError } from '../genesys/errors.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
 import type { AnalyticsQuery } from '../targets/llmgateway/wire.js';
+import type { TestCalls } from '../evals/types.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { announceTarget, withTarget } from './common.js';
@@ -15,6 +16,7 @@ import type { CliContext } from './context.js';
 interface StatusFlags {
   since: string;
   format: 'text' | 'markdown' | 'json';
+  includeTests?: boolean;
 }
 
 export function registerStatus(program: Command, ctx: CliContext): void {
@@ -24,6 +26,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .argument('[template]', 'one template (default: all)')
     .option('--since <when>', 'a duration back from now (30m, 24h, 7d, 2w) or an ISO-8601 date or date-time (UTC unless it names an offset)', '7d')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .option('--include-tests', 'count the calls promptctl test made too (left out by default: they pin versions and may get canned answers)')
     .action(async (template: string | undefined, flags: StatusFlags & { dir?: string }, cmd: Command) => {
       // --dir only says where the environments are read from (environments.ts), but a --dir given
       // must be one, as every command's is: a typo is not passed over.
@@ -52,7 +55,18 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
       throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}`);
     }
     const templateId = name ? only[0]!.id : undefined;
-    const [result, percentiles] = await Promise.all([api.queryAnalytics(statusQuery(interval, templateId)), latencyOf(api, percentileQuery(interval, templateId))]);
+    const query = async (liveOnly: boolean) => Promise.all([api.queryAnalytics(statusQuery(interval, templateId, liveOnly)), latencyOf(api, percentileQuery(interval, templateId, liveOnly))]);
+    let testCalls: TestCalls = flags.includeTests ? 'included' : 'excluded';
+    let answered: Awaited<ReturnType<typeof query>>;
+    try {
+      answered = await query(testCalls === 'excluded');
+    } catch (err) {
+      // A target whose analytics do not know the origin dimension (400, 422) is asked again without it.
+      if (testCalls !== 'excluded' || !(err instanceof ApiError) || (err.status !== 400 && err.status !== 422)) throw err;
+      testCalls = 'indistinguishable';
+      answered = await query(false);
+    }
+    const [result, percentiles] = answered;
     return buildStatus(
       result,
       only.map((t) => ({
@@ -60,7 +74,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
         name: t.name,
         ...(t.traffic ? { split: { strategy: t.traffic.strategy, routes: t.traffic.routes.map((r) => ({ version: r.version, weight: r.weight })) } } : {}),
       })),
-      { target: label, interval: statusQuery(interval).interval, since: flags.since },
+      { target: label, interval: statusQuery(interval).interval, since: flags.since, testCalls },
       percentiles,
     );
   });

@@ -5,7 +5,8 @@
 // appears in each bucket (measures of invocations that never reached the model are not
 // observations: their count is 0). `filterName` is many-valued: an invocation counts in the group
 // of each filter that acted on it, and in the group without a filterName when none did. With
-// `percentiles` (promptctl's extension) every measured metric also carries those percentiles.
+// `percentiles` (promptctl's extension) every measured metric also carries those percentiles;
+// `origin` (promptctl's extension too) is `test` for a call of `promptctl test`, `live` otherwise.
 import {
   ANALYTICS_DIMENSIONS,
   type AnalyticsDimension,
@@ -108,6 +109,8 @@ function valuesOf(rec: InvocationRec, d: AnalyticsDimension): string[] {
       return rec.version === undefined ? [] : [rec.version];
     case 'filterName':
       return rec.filters;
+    case 'origin':
+      return [rec.test ? 'test' : 'live'];
   }
 }
 

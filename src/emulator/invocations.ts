@@ -100,6 +100,7 @@ interface Answer {
 export function invoke(rt: GatewayRuntime): Handler {
   const handler = (ctx: Ctx): Reply => {
     const rec: InvocationRec = { id: randomUUID(), at: ctx.now, status: 200, outcome: 'ok', filters: [] };
+    if (namedTest(ctx).test !== undefined) rec.test = true;
     const streaming = wantsStream(ctx);
     let reply: Reply;
     try {

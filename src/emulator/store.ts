@@ -100,6 +100,8 @@ export interface InvocationRec {
   version?: string;
   /** The filters that acted (blocked, masked or flagged), sorted. */
   filters: string[];
+  /** True for a call of `promptctl test` (it named its test in X-Promptctl-Test): the analytics' origin `test`. */
+  test?: boolean;
   /** Present when the model ran. */
   promptTokens?: number;
   completionTokens?: number;

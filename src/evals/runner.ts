@@ -43,13 +43,14 @@ export interface RunnerDeps {
    */
   signal?: AbortSignal;
   /**
-   * Masks secret values (the run's credentials) in a text. Applied to every observation before it
-   * is cached, judged or reported, so no answer that repeats a credential is saved or printed.
+   * Masks secret values (the run's credentials) in a text: every observation and assertion is
+   * reported masked, and an answer it changed is never cached, so none is saved or printed.
    */
   mask?(text: string): string;
   /**
-   * The target is the embedded emulator: each call names the test it is made for, so that test's
-   * own `responses:` answer it before the other tests'. Never set for another target.
+   * The target is the embedded emulator: a guide session's turns name the test they are made for
+   * too (a gateway call always does), so that test's own `responses:` answer it before the other
+   * tests'. Never set for another target.
    */
   namesTests?: boolean;
   /**
@@ -60,9 +61,13 @@ export interface RunnerDeps {
   sharesIdenticalCalls?: boolean;
 }
 
-/** A call's options: the interrupt, and (embedded emulator only) the test it is made for. */
-function callOptions(deps: RunnerDeps, test: string): { signal?: AbortSignal; test?: string } {
-  return { ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.namesTests ? { test } : {}) };
+/**
+ * A call's options: the interrupt, and the test it is made for: always on the gateway (whose
+ * analytics then count it as a test's, which status leaves out), on a guide session (real
+ * Genesys) only on the embedded emulator.
+ */
+function callOptions(deps: RunnerDeps, test: string, on: 'gateway' | 'guide'): { signal?: AbortSignal; test?: string } {
+  return { ...(deps.signal ? { signal: deps.signal } : {}), ...(on === 'gateway' || deps.namesTests ? { test } : {}) };
 }
 
 export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps, meta: { target: string; compare?: [string, string]; requireLive?: boolean }): Promise<TestReport> {
@@ -313,7 +318,7 @@ async function invokeTemplate(deps: RunnerDeps, test: string, call: PlannedCall,
   if (call.call.kind !== 'template') throw new Error('not a template call');
   const t0 = clock();
   try {
-    const r = await deps.gateway.invoke(call.call.request, callOptions(deps, test));
+    const r = await deps.gateway.invoke(call.call.request, callOptions(deps, test, 'gateway'));
     return fromResult(r, clock() - t0);
   } catch (err) {
     return fromError(err, clock() - t0, call);
@@ -413,7 +418,7 @@ async function turnGuide(
           languageCode: deps.languageCode ?? 'en-US',
           version: g.version,
           ...(inputVariables.length ? { inputVariables } : {}),
-        }, callOptions(deps, test));
+        }, callOptions(deps, test, 'guide'));
         if (res.status === 'ERROR') {
           return { outcome: 'error', version: g.version, output: res.response?.text ?? '', wallMs: Math.round(clock() - t0), filters: [], error: { status: 200, code: 'turn.error', message: `the guide's turn ended in ERROR${res.result ? ` (${res.result})` : ''}` } };
         }

@@ -9,9 +9,9 @@
 // bucket over the whole interval, when the server answers it (the emulator does); otherwise
 // latency is its mean (with min and max). The buckets are kept per version as batches of tokens
 // per call, from which comparison.ts estimates the spread its token interval needs.
-import type { AnalyticsMetric, AnalyticsQuery, AnalyticsResult, AnalyticsStats } from '../targets/llmgateway/wire.js';
+import type { AnalyticsMetric, AnalyticsPredicate, AnalyticsQuery, AnalyticsResult, AnalyticsStats } from '../targets/llmgateway/wire.js';
 import { compareVersionLabels } from '../util/semver.js';
-import type { StatusReport, TemplateStatus, VersionStatus } from './types.js';
+import type { StatusReport, TemplateStatus, TestCalls, VersionStatus } from './types.js';
 import { compareSplit, pct, type Totals } from './comparison.js';
 import { byCodeUnits } from '../util/compare.js';
 import { isCalendarDay } from '../util/calendar.js';
@@ -72,23 +72,39 @@ function usdOfMicros(micros: number): number {
 }
 
 /** The one analytics query status makes. */
-export function statusQuery(interval: { start: number; end: number; granularity?: AnalyticsQuery['granularity'] }, templateId?: string): AnalyticsQuery {
+/**
+ * The status query: calls per template and version. `liveOnly`: only calls promptctl test did not
+ * make (the `origin` dimension, promptctl's extension): test calls pin versions and may be answered
+ * by canned fixtures, so counted they would skew shares and verdicts.
+ */
+export function statusQuery(interval: { start: number; end: number; granularity?: AnalyticsQuery['granularity'] }, templateId?: string, liveOnly = false): AnalyticsQuery {
+  const predicates: AnalyticsPredicate[] = [
+    ...(templateId ? [{ dimension: 'templateId' as const, value: templateId }] : []),
+    ...(liveOnly ? [{ dimension: 'origin' as const, value: 'live' }] : []),
+  ];
   return {
     interval: `${new Date(interval.start).toISOString()}/${new Date(interval.end).toISOString()}`,
     groupBy: ['templateId', 'version'],
     metrics: STATUS_METRICS,
     ...(interval.granularity ? { granularity: interval.granularity } : {}),
-    ...(templateId ? { filter: { type: 'and', predicates: [{ dimension: 'templateId', value: templateId }] } } : {}),
+    ...(predicates.length > 0 ? { filter: { type: 'and', predicates } } : {}),
   };
 }
+
+/** What each way of counting promptctl test's own calls says in the method lines. */
+const TEST_CALLS_SAID: Record<TestCalls, string> = {
+  excluded: 'calls made by promptctl test are left out (--include-tests counts them)',
+  included: 'calls made by promptctl test are counted (--include-tests)',
+  indistinguishable: "calls made by promptctl test are counted: the target's analytics cannot tell them apart (they refused the origin dimension, promptctl's extension)",
+};
 
 /** The latency percentiles status shows, from one bucket over the whole interval (promptctl's extension). */
 export const LATENCY_PERCENTILES = [50, 95];
 
 /** The second query: latency percentiles per template and version over the whole interval. */
-export function percentileQuery(interval: { start: number; end: number }, templateId?: string): AnalyticsQuery {
+export function percentileQuery(interval: { start: number; end: number }, templateId?: string, liveOnly = false): AnalyticsQuery {
   // No granularity: one bucket for the whole interval.
-  return { ...statusQuery({ start: interval.start, end: interval.end }, templateId), metrics: ['tLatency'], percentiles: LATENCY_PERCENTILES };
+  return { ...statusQuery({ start: interval.start, end: interval.end }, templateId, liveOnly), metrics: ['tLatency'], percentiles: LATENCY_PERCENTILES };
 }
 
 /** "templateId version" → {p50, p95}, from percentileQuery's answer (versions without them are left out). */
@@ -135,7 +151,7 @@ function totals(data: AnalyticsResult['results'][number]['data']): Totals {
 export function buildStatus(
   result: AnalyticsResult,
   templates: readonly TemplateInfo[],
-  meta: { target: string; interval: string; since: string },
+  meta: { target: string; interval: string; since: string; testCalls?: TestCalls },
   percentiles: ReadonlyMap<string, { p50: number; p95: number }> = new Map(),
 ): StatusReport {
   const byTemplate = new Map<string, Array<{ version: string | null; totals: Totals }>>();
@@ -170,7 +186,8 @@ export function buildStatus(
     method.push('a split of three routes or more: each version against the baseline on its own, each interval 95 % by itself (of several comparisons, one stands out by chance more often than 1 in 20)');
   }
   if (unattributed > 0) method.push(`${unattributed} call${unattributed === 1 ? '' : 's'} named no known template and ${unattributed === 1 ? 'is' : 'are'} not shown`);
-  return { target: meta.target, interval: meta.interval, since: meta.since, templates: out, method };
+  if (meta.testCalls !== undefined) method.push(TEST_CALLS_SAID[meta.testCalls]);
+  return { target: meta.target, interval: meta.interval, since: meta.since, ...(meta.testCalls !== undefined ? { testCalls: meta.testCalls } : {}), templates: out, method };
 }
 
 function templateStatus(

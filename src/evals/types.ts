@@ -214,11 +214,18 @@ export interface TemplateStatus {
   notes: string[];
 }
 
+/**
+ * How the calls `promptctl test` made are counted: left out (the default), counted
+ * (--include-tests), or counted because the target cannot tell them apart.
+ */
+export type TestCalls = 'excluded' | 'included' | 'indistinguishable';
+
 export interface StatusReport {
   target: string;
   /** start/end, ISO-8601. */
   interval: string;
   since: string;
+  testCalls?: TestCalls;
   templates: TemplateStatus[];
   /** How the numbers were computed, said once. */
   method: string[];

@@ -32,7 +32,7 @@ export type InvocationStreamEvent = Exclude<InvocationEvent, { type: 'error' }>;
 export interface InvokeOptions {
   /** Aborts the call (waiting, or in flight): it then rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** The PromptTest the call is made for (wire.ts `TEST_HEADER`): give it only to the embedded emulator. */
+  /** The PromptTest the call is made for (wire.ts `TEST_HEADER`): `promptctl test` names it on every call. */
   test?: string;
 }
 

@@ -21,8 +21,10 @@ export {
 } from '../../genesys/conventions.js';
 
 /**
- * promptctl's own header, sent only to the embedded emulator: the PromptTest a call is made for
- * (its name, URI-encoded), so that test's own `responses:` answer it before the other tests'.
+ * promptctl's own header on /invocations (the gateway contract is promptctl's): the PromptTest a
+ * call is made for (its name, URI-encoded). The emulator answers it from that test's own
+ * `responses:` first, and its analytics count it under origin `test`. On a guide session (AI
+ * Studio, real Genesys) it goes only to the embedded emulator.
  */
 export const TEST_HEADER = 'X-Promptctl-Test';
 
@@ -278,7 +280,11 @@ export type InvocationEvent =
   | { type: 'done'; result: InvocationSummary }
   | { type: 'error'; error: ErrorBody };
 
-export const ANALYTICS_DIMENSIONS = ['templateId', 'version', 'filterName'] as const;
+/**
+ * `origin` is promptctl's extension of the §3 dimensions: `test` for a call made by `promptctl
+ * test` (it carries the X-Promptctl-Test header), `live` for any other; status leaves tests out.
+ */
+export const ANALYTICS_DIMENSIONS = ['templateId', 'version', 'filterName', 'origin'] as const;
 export type AnalyticsDimension = (typeof ANALYTICS_DIMENSIONS)[number];
 
 /**

@@ -1,7 +1,7 @@
 // A test's own `responses:` come first for its own calls: the results cache key holds the canned
 // answers in the order the embedded emulator tries them for the test (its own, then the others'
-// in file order), and the runner names the test on each call only when told the target is the
-// embedded emulator (`namesTests`), never otherwise.
+// in file order), and the runner names the test on each gateway call (the analytics count it as a
+// test's), and on a guide's turns only when told the target is the embedded emulator (`namesTests`).
 import { describe, expect, it } from 'vitest';
 import type { ResultCache } from '../../../src/evals/cache.js';
 import { emulatorResponses, planTests } from '../../../src/evals/render.js';
@@ -51,7 +51,7 @@ describe("a test's own responses first", () => {
     ]);
   });
 
-  it('the runner names the test on its calls (template and guide) only with namesTests', async () => {
+  it('the runner names the test on its template calls always, on its guide turns only with namesTests', async () => {
     const guideTest = promptTest('guide-own', { guide: 'Returns helper' }, [testCase('c', {}, [{ type: 'contains', value: 'x', not: false }], { messages: [{ role: 'user', content: 'hi' }] })]);
     const run = async (namesTests: boolean) => {
       const seen: unknown[] = [];
@@ -82,6 +82,6 @@ describe("a test's own responses first", () => {
       return seen;
     };
     expect((await run(true)).sort()).toEqual([['invoke', 'own'], ['turn', 'guide-own']]);
-    expect((await run(false)).sort()).toEqual([['invoke', undefined], ['turn', undefined]]);
+    expect((await run(false)).sort()).toEqual([['invoke', 'own'], ['turn', undefined]]);
   });
 });
