@@ -11,14 +11,15 @@ import { rateLine } from './test-rate.js';
 // ---- progress (stderr) -----------------------------------------------------------------------
 
 /**
- * One line per finished case: "✓ billing-smoke · refund timing @1.1.0: 3/3 passed (2 cached) [4/9]".
+ * One line per finished case: "✓ billing-smoke · refund timing @1.1.0: 3/3 passed (2 cached) [case 4/9]".
  * Its runs are counted by `cellStats`, as the report's cell for the case counts them: a run with
  * nothing checked (--compare, routedTo alone) is neither passed nor failed ("0/1 passed (2 not checked)").
  */
 export function testProgressLine(done: CaseDone, style: Style = plain): string {
   // Names come from YAML: a control character in one must not reach the terminal.
   const where = `${visibleName(done.test)} · ${visibleName(done.case)}${done.version !== undefined ? ` @${visibleName(done.version)}` : ''}`;
-  const of = `[${done.done}/${done.of}]`;
+  // Cases, not calls: "running 6 calls of 3 tests" counts calls, this counts the cases finished.
+  const of = `[case ${done.done}/${done.of}]`;
   const s = cellStats(done);
   if (s.notLive) return `– ${where}: not run (not on this target yet) ${of}`;
   if (s.notChecked) return `– ${where}: not checked ${of}`;

@@ -47,8 +47,8 @@ describe('promote and rollback on a file with lone CR line ends', () => {
       expect(r.stdout.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l))).toEqual([
         '-      weight: 80',
         '+      weight: 60',
-        '-      weight: 20 # the candidate gets a fifth of the traffic',
-        '+      weight: 40 # the candidate gets a fifth of the traffic',
+        '-      weight: 20 # share of the candidate while it proves itself (promote changes it)',
+        '+      weight: 40 # share of the candidate while it proves itself (promote changes it)',
       ]);
     }
   });

@@ -1587,7 +1587,7 @@ describe('plan.yml: test cases waiting for the merge', () => {
     writeFileSync(file, text);
     return file;
   };
-  const LOG = 'target: acme (dev)\n– faq-next · refund @1.2.0: not run (not on this target yet) [1/2]\n1 of 1 test met its threshold; 3 calls made, 0 from the cache\n2 cases not run: their versions are not on this target yet (apply them, then test)\n';
+  const LOG = 'target: acme (dev)\n– faq-next · refund @1.2.0: not run (not on this target yet) [case 1/2]\n1 of 1 test met its threshold; 3 calls made, 0 from the cache\n2 cases not run: their versions are not on this target yet (apply them, then test)\n';
 
   it('the result passes with a notice that the cases wait for the apply; a missed threshold still fails', async () => {
     const script = wf('plan.yml').jobs.plan!.steps.find((s) => s.name === 'Result')!.run!;

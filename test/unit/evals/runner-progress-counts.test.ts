@@ -44,7 +44,7 @@ describe('the progress line under --compare, a routedTo-only case with one repet
     const done: CaseDone[] = [];
     const report = await runTests([compared()], { gateway, cache: none, concurrency: 1, countTokens: () => 1, onCaseDone: (e) => done.push(e) }, { target: 'test', compare: [...VERSIONS] });
     const lines = done.map((e) => testProgressLine(e));
-    expect(lines).toEqual(['✗ smoke · where @1.0.0: 0/1 passed (2 not checked) [1/2]', '– smoke · where @1.1.0: not checked [2/2]']);
+    expect(lines).toEqual(['✗ smoke · where @1.0.0: 0/1 passed (2 not checked) [case 1/2]', '– smoke · where @1.1.0: not checked [case 2/2]']);
     // The report's cell for the same case and version: the same count.
     expect(renderTestText(report)).toMatch(/^ {2}where\s+✗ fail 0\/1 \(not checked, error\) · .*– not checked/m);
     expect(renderTestMarkdown(report)).toMatch(/\| where \| 1\.0\.0 \| ❌ 0\/1 /);

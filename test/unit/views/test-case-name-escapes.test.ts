@@ -97,7 +97,7 @@ describe('a case name with an ESC and a line break', () => {
 
   it('the progress line: escaped, on one line', () => {
     const line = testProgressLine({ test: 'smoke', case: NAME, version: '1.0.0', runs: runs.slice(0, 2), done: 1, of: 2 });
-    expect(line).toBe(`✗ smoke · ${SHOWN} @1.0.0: 1/2 passed [1/2]`);
+    expect(line).toBe(`✗ smoke · ${SHOWN} @1.0.0: 1/2 passed [case 1/2]`);
     expect(line).not.toMatch(/[\u0000-\u001f\u007f]/);
   });
 

@@ -141,7 +141,7 @@ describe('markdown and text', () => {
     expect(text).toContain('PromptTest/esc\\u001b[31mred → bot@1.1.0');
     expect(text).toContain('case\\u001b[2Jwiped\\u000aforged');
     const line = testProgressLine({ test: 'esc\u001b[31mred', case: 'a\u0007b', version: '1.1.0', runs: [runOf('a\u0007b', 0, 1, false)], done: 1, of: 1 });
-    expect(line).toBe('✗ esc\\u001b[31mred · a\\u0007b @1.1.0: 0/1 passed [1/1]');
+    expect(line).toBe('✗ esc\\u001b[31mred · a\\u0007b @1.1.0: 0/1 passed [case 1/1]');
   });
 
   it('text: repeated failures are said once with the runs they hit', () => {
@@ -317,7 +317,7 @@ describe('--compare, a test whose every case asserts only routedTo', () => {
     expect(JSON.parse(renderTestJson(report)).tests[0].verdict).toBe('not checked');
     const xml = renderJunit(report);
     expect(xml.match(/<skipped message="not checked: routedTo is its only assertion/g)).toHaveLength(2);
-    expect(testProgressLine({ test: 'where', case: 'goes to 1.1.0', version: '1.0.0', runs: [blank('1.0.0')], done: 1, of: 2 })).toBe('– where · goes to 1.1.0 @1.0.0: not checked [1/2]');
+    expect(testProgressLine({ test: 'where', case: 'goes to 1.1.0', version: '1.0.0', runs: [blank('1.0.0')], done: 1, of: 2 })).toBe('– where · goes to 1.1.0 @1.0.0: not checked [case 1/2]');
   });
 
   it('beside a test that ran: counted apart', () => {
