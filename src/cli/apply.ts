@@ -22,6 +22,7 @@ import { addDirOption, announceTarget, loadOrRefuse, planFromFiles, withTargetWh
 import { readLiveParts, type Surface } from '../targets/live.js';
 import type { CliContext, OutStream } from './context.js';
 import { readPlanFile } from './plan-file.js';
+import { holdApplyLock } from './apply-lock.js';
 import { applyCommand, otherDir, planAgain, refuseIfStale, refuseMassDelete, refuseSavedProblems } from './apply-saved.js';
 import { renderPlan } from './render.js';
 import { sinkProxyOptions } from './sink-agents.js';
@@ -68,6 +69,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
     throw new UserError(`${shownFile} was planned with --dir ${shellWord(saved.dir!)}, and this apply reads ${shellWord(flags.dir)}, which does not exist: apply it with --dir ${shellWord(saved.dir!)}; nothing was applied`);
   }
   let audit: AuditLog | undefined;
+  let unlock: (() => Promise<void>) | undefined;
   // Stops the run from starting calls: the first interrupt, or stdout/stderr losing its reader.
   const stop = new Stop(ctx);
   // The files load while the target is opened and read (reading changes nothing; invalid files
@@ -96,6 +98,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         onWarning: (m) => ctx.info(`warning: ${m}`),
         ...(sinkProxy ? { sinkOptions: sinkProxy } : {}),
       });
+    // One apply at a time per trail, from before it is read (apply-lock.ts).
+    unlock = await holdApplyLock(auditFile, cwd);
     // A trail that exists is opened first: a broken one stops the apply before any change, and
     // what an interrupted run left open is settled even when there is nothing else to do.
     if (existsSync(auditFile)) audit = await openAudit();
@@ -174,6 +178,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         if (head) ctx.info(`audit head: ${formatAnchor(head)}`);
       }
     } finally {
+      await unlock?.();
       // Heard until the trail and the target are closed: a closed pipe never cuts the run short.
       stop.dispose();
     }

@@ -14,6 +14,11 @@ export interface LockOptions {
   staleMs?: number;
   /** Give up waiting after this long (default 60 s, beyond staleMs so a stale lock is always broken first). */
   timeoutMs?: number;
+  /**
+   * Do not wait for a live holder: throw this at once, given who holds it ("held by pid 12 on
+   * host since …"). For a lock held as long as a whole command (an apply), not one append.
+   */
+  refuse?: (holder: string) => Error;
 }
 
 interface LockContent {
@@ -32,13 +37,19 @@ let exitHookInstalled = false;
 
 /** Runs `fn` while holding `<target>.lock`; the lock is released whatever `fn` does. */
 export async function withFileLock<T>(target: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
-  const path = `${target}.lock`;
-  const token = await acquireLock(path, opts);
+  const release = await holdFileLock(target, opts);
   try {
     return await fn();
   } finally {
-    await releaseLock(path, token);
+    await release();
   }
+}
+
+/** Takes `<target>.lock` and returns its release, for a lock held across more than one call. */
+export async function holdFileLock(target: string, opts: LockOptions = {}): Promise<() => Promise<void>> {
+  const path = `${target}.lock`;
+  const token = await acquireLock(path, opts);
+  return () => releaseLock(path, token);
 }
 
 async function acquireLock(path: string, opts: LockOptions): Promise<string> {
@@ -72,6 +83,7 @@ async function acquireLock(path: string, opts: LockOptions): Promise<string> {
         await breakLock(path, seen.raw);
         continue;
       }
+      if (opts.refuse && seen) throw opts.refuse(describeHolder(seen));
       if (Date.now() >= deadline) {
         // A situation for the user (another promptctl still running, or a lock from another host), not a bug.
         throw new UserError(`${path}: the audit log is locked${seen ? ` (${describeHolder(seen)})` : ''}; if no promptctl is running there, delete the lock file`);

@@ -20,7 +20,7 @@ const CASES = 24;
 /** CASES cases that pass on any answer, each its own call. */
 const MANY_TEST = manyCasesTest(CASES, { name: 'case', question: 'Where is my parcel?', expect: 'maxOutputTokens: 1000' });
 
-const PROGRESS = new RegExp(`^✓ faq-many · case \\d+ @1\\.1\\.0: 1\\/1 passed \\[\\d+\\/${CASES}\\]$`, 'm');
+const PROGRESS = new RegExp(`^✓ faq-many · case \\d+ @1\\.1\\.0: 1\\/1 passed \\[case \\d+\\/${CASES}\\]$`, 'm');
 
 let dir: TempDir | undefined;
 const children: ChildProcess[] = [];

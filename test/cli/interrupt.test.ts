@@ -22,7 +22,7 @@ const CASES = 12;
 /** CASES passing cases on 1.1.0, each its own call (a question of its own). */
 const MANY_TEST = manyCasesTest(CASES, { name: 'refund', question: 'How long does a refund take?', expect: 'contains: "5 working days"' });
 
-const PROGRESS = /^✓ faq-many · refund \d+ @1\.1\.0: 1\/1 passed \[\d+\/12\]$/m;
+const PROGRESS = /^✓ faq-many · refund \d+ @1\.1\.0: 1\/1 passed \[case \d+\/12\]$/m;
 
 /** `promptctl test ARGS`, interrupted as soon as the first case has finished (its progress line). */
 async function interruptedTest(args: string[]): Promise<CliResult & { interrupts: number }> {

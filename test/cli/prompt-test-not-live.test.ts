@@ -121,7 +121,7 @@ describe('promptctl test: a version git defines that the target does not hold ye
     expect(r.stdout).toContain(`  – refund @1.2.0: not run: ${NOT_LIVE}`);
     expect(r.stdout).toContain('No test ran yet; 0 calls made. 2 cases not run: their versions are not on this target yet (apply them, then test).');
     expect(r.stdout).not.toMatch(/NOT met|✗/);
-    expect(r.stderr).toMatch(/^– faq-next · refund @1\.2\.0: not run \(not on this target yet\) \[\d\/2\]$/m);
+    expect(r.stderr).toMatch(/^– faq-next · refund @1\.2\.0: not run \(not on this target yet\) \[case \d\/2\]$/m);
     expect(await p.invocations()).toBe(0);
   });
 

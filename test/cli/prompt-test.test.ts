@@ -64,8 +64,8 @@ describe('promptctl test', () => {
     expect(lines[5]).toBe('  ✗ parcel @1.1.0: contains "5 working days": not found in "Your parcel ships tomorrow and arrives in two days."');
     expect(r.stdout).toContain('0 of 1 test met its threshold; 2 calls made.');
     // Not a TTY: one progress line per finished case.
-    expect(r.stderr).toMatch(/^✓ faq-answers · refund @1\.1\.0: 1\/1 passed \[\d\/2\]$/m);
-    expect(r.stderr).toMatch(/^✗ faq-answers · parcel @1\.1\.0: 0\/1 passed \[\d\/2\]$/m);
+    expect(r.stderr).toMatch(/^✓ faq-answers · refund @1\.1\.0: 1\/1 passed \[case \d\/2\]$/m);
+    expect(r.stderr).toMatch(/^✗ faq-answers · parcel @1\.1\.0: 0\/1 passed \[case \d\/2\]$/m);
   });
 
   it('a second run of unchanged cases makes no call; --no-cache forces them; a changed case runs again', async () => {
