@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditFile } from '../../src/audit/verify.js';
-import { applied, appliedWithNewVersion, applyThrough, closeAfterEach, expectConverges, GUIDE, interruptedApply, interruptingProxy, outcomeOf } from '../helpers/interrupt.js';
+import { applied, appliedWithNewVersion, applyThrough, closeAfterEach, expectConverges, GUIDE, interruptedApply, interruptingProxy, outcomeOf, scriptedProxy } from '../helpers/interrupt.js';
 import { plannedChanges } from '../helpers/scenario.js';
 
 const closing = closeAfterEach();
@@ -62,6 +62,34 @@ describe('an apply interrupted in the middle of an action', () => {
     expect(proxy.lateWrites()).toEqual([]);
     expect(proxy.seen.some((x) => x.late && x.method === 'GET')).toBe(true);
     expect(await outcomeOf(s, 'PromptVersion/support-triage@2.1.0')).toMatchObject({ outcome: 'success', after: { content: { state: 'Published' } } });
+    const plan = await s.cli(['plan', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout).toBe(0);
+  });
+
+  it('PromptVersion: a publish started whose confirmation the interrupt holds back is on record with what landed, not as nothing known', async () => {
+    const s = await appliedWithNewVersion(closing);
+    // The interrupt comes with the publish job's POST; the confirmation read after it is answered
+    // 429 (Retry-After 5), so its retry would have to wait, which the stop does not let it do.
+    let failed = 0;
+    const proxy = closing(
+      await scriptedProxy(s.emu.url, (r, interrupt) => {
+        if (!r.late && r.method === 'POST' && r.path.endsWith('/jobs')) interrupt();
+        if (r.late && r.method === 'GET' && r.path.includes('/prompttemplates') && failed === 0) {
+          failed++;
+          return { status: 429, code: 'too.many.requests', headers: { 'retry-after': '5' } };
+        }
+        return 'forward';
+      }),
+    );
+    const r = await interruptedApply(s, proxy);
+    expect(failed).toBe(1);
+    const note = 'interrupted before confirming its publish: created version 2.1.0, started publishing it (not confirmed: the next plan shows whether it is published); the next apply finishes it';
+    expect(r.stderr).toContain(`Partly done:\n  ~ PromptVersion/support-triage@2.1.0: ${note}`);
+    const o = await outcomeOf(s, 'PromptVersion/support-triage@2.1.0');
+    // Before: "GET …: not sent: interrupted …", with no id, as if nothing of it were known.
+    expect(o).toMatchObject({ outcome: 'failure', error: note, after: null });
+    expect(o.resourceId).toBe((await s.emu.api.listTemplates({ name: 'support-triage' }))[0]!.id);
+    expect(await verifyAuditFile(join(s.dir.path, '.promptctl', 'audit.jsonl'))).toMatchObject({ ok: true, pending: [] });
     const plan = await s.cli(['plan', '--detailed-exitcode']);
     expect(plan.code, plan.stdout).toBe(0);
   });

@@ -11,7 +11,7 @@ import { canonicalEqual, canonicalHash, type Canonical } from '../canonical.js';
 import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
-import { afterLanded, assertWrite, desiredOf, FailedAfterLanded, GuardMoved, isApiError, readOrGone, stopIfInterrupted } from '../shared.js';
+import { afterLanded, assertWrite, desiredOf, FailedAfterLanded, GuardMoved, Interrupted, isApiError, readOrGone, stopIfInterrupted } from '../shared.js';
 import { versionWeakening } from './weakening.js';
 
 /** The code of a publish job that ended Failed (genesys/failures.ts jobFailed; kinds do not import genesys). */
@@ -225,8 +225,14 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     // published, not merely that it was asked to be.
     await ctx.idle(published).catch((err: unknown) => {
       // A job that ended Failed left the Draft just written as it was: that landed, and is said.
-      // Any other failure here (a read that did not answer) leaves the version's state unknown.
       if (landed && isApiError(err) && err.code === JOB_FAILED) throw new FailedAfterLanded(a, landed, err);
+      // A confirmation the interrupt held back (a read that would have had to wait: a retry's
+      // delay, a busy slot): what landed is said, and the state is left to the next plan.
+      if (isApiError(err) && err.notResent) {
+        const wrote = written && done.length > 0 ? [`${done[0]} version ${label}`] : [];
+        throw new Interrupted(a, { done: [...wrote, 'started publishing it (not confirmed: the next plan shows whether it is published)'], after: null, resourceId: templateId }, 'confirming its publish');
+      }
+      // Any other failure here (a read that did not answer) leaves the version's state unknown.
       throw err;
     });
     done.push('published');
