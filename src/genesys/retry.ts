@@ -12,6 +12,11 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
   /** Connection refused means nothing listens (yet): worth a few quick retries, not a long budget. */
   maxRefusedRetries: number;
+  /**
+   * Connection refused once the host has answered this run: it is there, so this is an outage (a
+   * restart, a deploy) rather than a wrong URL, retried with the backoff as long as a dropped one.
+   */
+  maxRefusedRetriesOnceAnswered: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -20,6 +25,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   backoffCapMs: 10_000,
   maxRetryAfterMs: 60_000,
   maxRefusedRetries: 3,
+  maxRefusedRetriesOnceAnswered: 8,
 };
 
 export type AttemptResult =
@@ -42,6 +48,8 @@ export interface AttemptContext {
   retries: number;
   /** Connection-refused retries already made in this call. */
   refused: number;
+  /** The host has answered a request of this run before (a refusal then is an outage, not a wrong URL). */
+  answeredBefore?: boolean;
   /** The request carried a bearer token, and has not re-authenticated yet in this call. */
   canReauth: boolean;
 }
@@ -93,7 +101,8 @@ export function decide(
     return retry(backoffDelay(ctx.retries, policy, random), false, `timeout (${timeoutEvent})`);
   }
   if (NOT_SENT_CODES.has(code)) {
-    if (code === 'ECONNREFUSED' && ctx.refused >= policy.maxRefusedRetries) return { action: 'fail' };
+    const refusals = ctx.answeredBefore ? policy.maxRefusedRetriesOnceAnswered : policy.maxRefusedRetries;
+    if (code === 'ECONNREFUSED' && ctx.refused >= refusals) return { action: 'fail' };
     return retry(backoffDelay(ctx.retries, policy, random), false, `connection failed (${code})`);
   }
   if (UNKNOWN_OUTCOME_CODES.has(code)) {

@@ -95,6 +95,8 @@ export class Transport {
   private readonly closing = new AbortController();
   /** The run's stop and what it holds back (gate.ts). */
   private readonly stop: StopPolicy;
+  /** Some request of this run was answered (retry.ts: a refusal after that is an outage). */
+  private answered = false;
   private readonly tokens: TokenProvider;
   private readonly failures: FailureContext;
 
@@ -213,6 +215,7 @@ export class Transport {
         throw err;
       }
       if (tried.kind === 'response') {
+        this.answered = true;
         const { res } = tried;
         // API responses only: a token request is not part of any change worth attributing.
         if (bearer) this.opts.onResponse?.({ method: spec.method, path: spec.path, status: res.status, correlationId: res.correlationId });
@@ -230,7 +233,7 @@ export class Transport {
       const result = attemptResult(tried);
       const decision = decide(
         result,
-        { retries, refused, canReauth: token !== undefined && !reauthenticated },
+        { retries, refused, canReauth: token !== undefined && !reauthenticated, answeredBefore: this.answered },
         policy,
       );
 

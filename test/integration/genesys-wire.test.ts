@@ -289,3 +289,62 @@ describe('compressed answers', () => {
   });
 
 });
+
+// A connection refused after the org has answered this run is an outage (a restart), not a wrong
+// URL: it was retried only three times, quickly, so an org back within seconds failed an apply.
+describe('a connection refused', () => {
+  async function restartable() {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      if ((req.url ?? '').startsWith('/oauth/token')) return sendJson(res, 200, { access_token: 'tok-123456', token_type: 'bearer', expires_in: 86400 });
+      sendJson(res, 200, { id: 'x', name: 'x' });
+    };
+    let s = createServer(handler);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const port = (s.address() as AddressInfo).port;
+    const stop = async () => {
+      s.closeAllConnections();
+      await new Promise<void>((r) => s.close(() => r()));
+    };
+    return {
+      url: `http://127.0.0.1:${port}`,
+      stop,
+      /** Listens again on the same port. */
+      async start() {
+        s = createServer(handler);
+        await new Promise<void>((r) => s.listen(port, '127.0.0.1', r));
+      },
+      close: stop,
+    };
+  }
+
+  it('once the org has answered this run, is retried through a restart (five refusals)', async () => {
+    const org = await restartable();
+    let refusals = 0;
+    const c = client(org.url, {
+      onRetry: (info) => {
+        if (info.code !== 'ECONNREFUSED') return;
+        // Back after the fifth refusal: more than the three a URL that never answered gets.
+        if (++refusals === 5) void org.start();
+      },
+    });
+    try {
+      await c.get('/api/v2/llmgateway/prompttemplates/x');
+      await org.stop();
+      await expect(c.get('/api/v2/llmgateway/prompttemplates/x')).resolves.toMatchObject({ id: 'x' });
+      // Listening again takes a lookup: a retry may still meet one more refusal.
+      expect(refusals).toBeGreaterThanOrEqual(5);
+      expect(refusals).toBeLessThanOrEqual(8);
+    } finally {
+      await org.close();
+    }
+  });
+
+  it('from a URL that never answered, fails after three quick retries', async () => {
+    const org = await restartable();
+    await org.stop();
+    let refusals = 0;
+    const c = client(org.url, { onRetry: (info) => void (info.code === 'ECONNREFUSED' && refusals++) });
+    await expect(c.get('/api/v2/llmgateway/prompttemplates/x')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(refusals).toBe(3);
+  });
+});

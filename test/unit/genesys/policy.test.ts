@@ -46,8 +46,10 @@ describe('decide', () => {
     expect(decide({ kind: 'transport', code: 'ENOTFOUND' }, ctx, P)).toEqual({ action: 'fail' });
   });
 
-  it('retries connection refused only a few times', () => {
+  it('retries connection refused only a few times, more once the host has answered this run (an outage, not a wrong URL)', () => {
     expect(decide({ kind: 'transport', code: 'ECONNREFUSED' }, { ...ctx, refused: P.maxRefusedRetries }, P)).toEqual({ action: 'fail' });
+    expect(decide({ kind: 'transport', code: 'ECONNREFUSED' }, { ...ctx, refused: P.maxRefusedRetries, answeredBefore: true }, P)).toMatchObject({ action: 'retry', outcomeUnknown: false });
+    expect(decide({ kind: 'transport', code: 'ECONNREFUSED' }, { ...ctx, refused: P.maxRefusedRetriesOnceAnswered, answeredBefore: true }, P)).toEqual({ action: 'fail' });
   });
 
   it('backs off exponentially with full jitter, capped', () => {
