@@ -9,7 +9,7 @@ import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditCiRun, type A
 import { settleOpenIntents } from '../apply/recovery.js';
 import { SURFACE_NAMES, liveResourceIds, liveSnapshots, midwayOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
 import { executePlan } from '../apply/executor.js';
-import { expectedDurationLine, progressWriter, summaryLines } from '../views/apply.js';
+import { expectedDurationLine, progressWriter, summaryLines, tookLine } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
 import { ENV, targetPlace } from '../genesys/target.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
@@ -151,7 +151,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       }
       // The rendered plan already says "No changes" (or which deletes wait for prune).
       if (!hasAppliedChanges(plan)) return EXIT.ok;
-      sayExpectedDuration(ctx, plan, target);
+      const expectedMs = sayExpectedDuration(ctx, plan, target);
       if (!saved && !flags.autoApprove) {
         if (!ctx.io.stdin.isTTY) {
           throw new UserError(
@@ -167,7 +167,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       // The output closed while the plan was made or confirmed: nothing is started.
       if (stop.outputClosed) return EXIT.closedPipe;
       audit ??= await openAudit();
-      return await execute(ctx, plan, target, audit, git, stop, flags.dir, planFile);
+      return await execute(ctx, plan, target, audit, git, stop, flags.dir, planFile, expectedMs);
     }, { dir: flags.dir });
   } finally {
     try {
@@ -329,17 +329,20 @@ function readlineOutput(s: OutStream): NodeJS.WritableStream {
 }
 
 /** Before a long apply: about how many requests, and how long at the rate the target announced. */
-function sayExpectedDuration(ctx: CliContext, plan: Plan, target: OpenTarget): void {
+/** Says how long a long apply should take at the target's rate; returns that (undefined: no rate known). */
+function sayExpectedDuration(ctx: CliContext, plan: Plan, target: OpenTarget): number | undefined {
   // The run's one token's budget: both surfaces' clients share the connection that heard it.
   const budget = target.api.rateBudget();
-  if (!budget) return;
+  if (!budget) return undefined;
   const requests = expectedRequests(plan);
-  const line = expectedDurationLine(requests, expectedDurationMs(requests, budget), budget);
+  const ms = expectedDurationMs(requests, budget);
+  const line = expectedDurationLine(requests, ms, budget);
   if (line) ctx.info(line);
+  return ms;
 }
 
-/** `planFile`: the saved plan applied, as the user named it. */
-async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: AuditLog, git: GitProvenance, stop: Stop, dir: string, planFile?: string): Promise<number> {
+/** `planFile`: the saved plan applied, as the user named it; `expectedMs`: how long it was expected to take. */
+async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: AuditLog, git: GitProvenance, stop: Stop, dir: string, planFile?: string, expectedMs?: number): Promise<number> {
   const { style } = ctx;
   const progress = progressWriter((s) => ctx.io.stderr.write(ctx.mask(s)), { tty: Boolean(ctx.io.stderr.isTTY), style });
   // First interrupt: start nothing new (no resent attempt either), let calls in flight finish and
@@ -349,6 +352,7 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
   if (stop.signal.aborted) stopResending();
   else stop.signal.addEventListener('abort', stopResending, { once: true });
   let result;
+  const started = performance.now();
   try {
     result = await executePlan(plan, target.api, {
       correlations: target.correlations,
@@ -367,6 +371,8 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
     off?.();
     progress.end();
   }
+  const took = tookLine(performance.now() - started, expectedMs);
+  if (took) ctx.info(took);
   const file = planFile === undefined ? undefined : shellWord(planFile);
   const lines = summaryLines(result, style, planAgain(ctx, dir, plan.prune), file === undefined ? undefined : { file, apply: `${applyCommand(ctx, dir)} ${file}` });
   if (result.ok) {

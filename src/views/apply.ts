@@ -122,6 +122,15 @@ export function expectedDurationLine(requests: number, durationMs: number, budge
   return `This apply makes about ${groupThousands(requests)} requests: about ${roughly(durationMs)} at the target's rate (${window}).`;
 }
 
+/**
+ * After a long apply, how long it took, beside what was expected before it started (retries,
+ * waits for a busy org and slow publish jobs are what the expectation cannot know).
+ */
+export function tookLine(elapsedMs: number, expectedMs: number | undefined): string | undefined {
+  if (!(elapsedMs >= LONG_APPLY_MS)) return undefined;
+  return `The apply took ${roughly(elapsedMs)}${expectedMs !== undefined && expectedMs >= LONG_APPLY_MS ? ` (about ${roughly(expectedMs)} was expected at the target's rate)` : ''}.`;
+}
+
 /** 45 s, 3 min, 1 h 20 min: as exact as a guess deserves. */
 export function roughly(ms: number): string {
   const s = Math.round(ms / 1000);

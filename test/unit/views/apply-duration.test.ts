@@ -1,6 +1,6 @@
-// The line a long apply prints before it starts, and the request count behind it.
+// The line a long apply prints before it starts, the request count behind it, and the line after it.
 import { describe, expect, it } from 'vitest';
-import { expectedDurationLine, roughly } from '../../../src/views/apply.js';
+import { expectedDurationLine, tookLine, roughly } from '../../../src/views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../../../src/plan/cost.js';
 import { buildPlan } from '../../../src/plan/build.js';
 import { liveAfterApply, opts, sampleDesired } from '../plan/fixtures.js';
@@ -30,5 +30,15 @@ describe('expectedRequests', () => {
     const versions = kinds.filter((k) => k === 'PromptVersion').length;
     expect(expectedRequests(fresh)).toBe(Math.ceil(kinds.length - versions + versions * (2 + 1 / 25)));
     expect(expectedRequests(buildPlan(d, liveAfterApply(d), opts()))).toBe(0);
+  });
+});
+
+describe('after a long apply', () => {
+  it('says how long it took beside what was expected (retries and waits are what the expectation cannot know)', () => {
+    expect(tookLine(65_200, 41_000)).toBe("The apply took 65 s (about 41 s was expected at the target's rate).");
+    expect(tookLine(125_000, undefined)).toBe('The apply took 2 min.');
+    // A short apply says nothing more; a long one expected short, only its time.
+    expect(tookLine(9_000, 41_000)).toBeUndefined();
+    expect(tookLine(12_000, 3_000)).toBe('The apply took 12 s.');
   });
 });
