@@ -68,6 +68,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   if (saved && otherDir(saved, flags.dir) !== '' && !existsSync(resolve(cwd, flags.dir))) {
     throw new UserError(`${shownFile} was planned with --dir ${shellWord(saved.dir!)}, and this apply reads ${shellWord(flags.dir)}, which does not exist: apply it with --dir ${shellWord(saved.dir!)}; nothing was applied`);
   }
+  // --env: the environment's own trail, .promptctl/envs/NAME/audit.jsonl unless the config names one (DESIGN §6).
+  const auditFile = await auditFileOf(ctx, flags.dir);
   let audit: AuditLog | undefined;
   let unlock: (() => Promise<void>) | undefined;
   // Stops the run from starting calls: the first interrupt, or stdout/stderr losing its reader.
@@ -81,8 +83,6 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
     const { state, union } = await loadOrRefuse(ctx, flags.dir, 'applied');
     refuseProtectedOrgApply(ctx, state.config);
     const git = await provenance;
-    // --env: the environment's own trail, .promptctl/envs/NAME/audit.jsonl unless the config names one (DESIGN §6).
-    const auditFile = resolve(ctx.cwd, ctx.environment?.auditFile ?? state.config.audit.file ?? DEFAULT_AUDIT_FILE);
     const sinkProxy = sinkProxyOptions(ctx.env);
     const openAudit = () =>
       openAuditLog(auditFile, {
@@ -98,8 +98,6 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         onWarning: (m) => ctx.info(`warning: ${m}`),
         ...(sinkProxy ? { sinkOptions: sinkProxy } : {}),
       });
-    // One apply at a time per trail, from before it is read (apply-lock.ts).
-    unlock = await holdApplyLock(auditFile, cwd);
     // A trail that exists is opened first: a broken one stops the apply before any change, and
     // what an interrupted run left open is settled even when there is nothing else to do.
     if (existsSync(auditFile)) audit = await openAudit();
@@ -107,6 +105,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   };
 
   try {
+    // One apply at a time per trail, taken before the org or the trail is read (apply-lock.ts).
+    unlock = await holdApplyLock(auditFile, cwd);
     return await withTargetWhileLoading(ctx, load, async (target, { state, union, git, openAudit }, read) => {
       let plan: Plan;
       if (saved) {
@@ -183,6 +183,18 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       stop.dispose();
     }
   }
+}
+
+/**
+ * The audit trail an apply writes (and locks beside), read from the Config alone, before the
+ * project loads: the environment's, else the Config's `audit.file`, else the default. A Config
+ * that does not load gives the default here; the load then refuses it before anything is done.
+ */
+async function auditFileOf(ctx: CliContext, dir: string): Promise<string> {
+  if (ctx.environment?.auditFile !== undefined) return resolve(ctx.cwd, ctx.environment.auditFile);
+  const { loadConfigFile } = await import('../load/index.js');
+  const config = ctx.environment?.config ?? (await loadConfigFile({ dir, cwd: ctx.cwd })).config;
+  return resolve(ctx.cwd, config.audit.file ?? DEFAULT_AUDIT_FILE);
 }
 
 /**

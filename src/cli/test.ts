@@ -209,7 +209,8 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
         countTokens: (text) => ctx.tokenMemo.count(text, 'o200k_base'),
         mask: (text) => ctx.mask(text),
         signal,
-        // The embedded emulator only: a real gateway has no use for promptctl's own header.
+        // The embedded emulator only: a guide's turns (real Genesys) name their test there alone; a
+        // gateway call always names it (runner.ts callOptions).
         ...(embedded ? { namesTests: true } : {}),
         onCaseDone(e) {
           if (tty) {

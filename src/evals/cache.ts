@@ -1,8 +1,9 @@
 // The results cache of `promptctl test`: one small JSON file per call, named by the call's key
 // (render.ts), under `.promptctl/cache/tests/`. Only calls the target answered are kept (an
 // answer, or a block by a safety filter): errors (a version not yet applied, a 503) are never
-// cached, so they are retried next time. A file that cannot be read or parsed is a miss. What
-// is kept has had the run's secrets masked (runner.ts `mask`): no credential is saved here.
+// cached, so they are retried next time. A file that cannot be read or parsed is a miss. An
+// answer that held one of the run's secrets is not kept at all (runner.ts `mask`): no credential
+// is saved here, and what is kept is judged as it came, as a fresh answer is.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file.js';

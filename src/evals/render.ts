@@ -19,7 +19,8 @@ import type { InvocationMessage, InvocationRequest, VariableValue } from '../tar
 import type { LiveFacts } from './live-facts.js';
 
 /** Bump when the meaning of a cached result changes: old entries are then simply not found. */
-export const CACHE_FORMAT = 2;
+// 3: an answer is judged as it came; entries of 2 held masked answers, which would now be judged as unmasked.
+export const CACHE_FORMAT = 3;
 
 export type PlannedRequest =
   | { kind: 'template'; request: InvocationRequest }

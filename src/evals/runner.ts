@@ -130,7 +130,6 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
       if (obs) {
         cached = true;
         cachedRuns++;
-        if (deps.mask && !first) obs = maskObservation(obs, deps.mask); // a cache written before masking
       } else {
         if (signal?.aborted) return undefined;
         const made = makeCall(p.test.name, call);

@@ -95,7 +95,7 @@ export class Transport {
   private readonly closing = new AbortController();
   /** The run's stop and what it holds back (gate.ts). */
   private readonly stop: StopPolicy;
-  /** Some request of this run was answered (retry.ts: a refusal after that is an outage). */
+  /** The API host answered a request of this run (retry.ts: a refusal after that is an outage). */
   private answered = false;
   private readonly tokens: TokenProvider;
   private readonly failures: FailureContext;
@@ -215,7 +215,8 @@ export class Transport {
         throw err;
       }
       if (tried.kind === 'response') {
-        this.answered = true;
+        // The API host's answers only: a login host apart (real Genesys) says nothing of it.
+        if ((spec.host ?? 'api') === 'api') this.answered = true;
         const { res } = tried;
         // API responses only: a token request is not part of any change worth attributing.
         if (bearer) this.opts.onResponse?.({ method: spec.method, path: spec.path, status: res.status, correlationId: res.correlationId });

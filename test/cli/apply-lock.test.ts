@@ -1,8 +1,8 @@
 // One apply at a time per audit trail (DESIGN §6). Two applies in one directory against one org
 // both changed it, each took the other's creates for its own (a POST of unknown outcome is
 // settled by reading the name back) and the trail recorded those creates twice. The second apply
-// is now refused at once, naming the holder of `.promptctl/apply.lock`, before its trail is read or
-// anything is changed; a lock its process left behind when it died is broken, and the lock goes with the run.
+// is now refused at once, naming the holder of `.promptctl/apply.lock`, before the org or its trail
+// is read; a lock its process left behind when it died is broken, and the lock goes with the run.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -34,16 +34,18 @@ async function project(latencyMs = 0): Promise<{ cli: (args: string[]) => Return
 const holder = (pid: number) => JSON.stringify({ pid, hostname: hostname(), createdAt: '2026-12-05T10:00:00.000Z', token: 'someone-else' });
 
 describe('the apply lock', () => {
-  it('refuses a second apply at once while another holds it, naming the holder; nothing is changed', async () => {
+  it('refuses a second apply at once while another holds it, naming the holder, before the org is read', async () => {
     const p = await project();
     await mkdir(join(dir!.path, '.promptctl'), { recursive: true });
     // A live process holds it (this one: the apply runs in-process).
     await writeFile(p.lock, holder(process.pid));
+    const before = emu!.emulator.stats().requests;
     const r = await p.cli(['apply', '--auto-approve']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`error: another apply with this audit trail is running (.promptctl/apply.lock: held by pid ${process.pid} on ${hostname()} since 2026-12-05T10:00:00.000Z): wait for it to end, then plan again; if none is running, delete .promptctl/apply.lock. Nothing was applied`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    // The org's listings may have been read while the files loaded; nothing was written.
+    // Refused before the org was read (a read before the lock is a read of another apply's half-done work).
+    expect(emu!.emulator.stats().requests - before).toBe(0);
     expect((await emu!.api.listTemplates()).length).toBe(0);
     expect((await emu!.api.listFilters()).length).toBe(0);
     expect(existsSync(join(dir!.path, '.promptctl', 'audit.jsonl'))).toBe(false);

@@ -347,4 +347,18 @@ describe('a connection refused', () => {
     await expect(c.get('/api/v2/llmgateway/prompttemplates/x')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     expect(refusals).toBe(3);
   });
+
+  it('from an API URL that never answered, fails after three quick retries though the login host answered', async () => {
+    const login = await restartable();
+    const api = await restartable();
+    await api.stop();
+    let refusals = 0;
+    const c = client(api.url, { loginUrl: login.url, onRetry: (info) => void (info.code === 'ECONNREFUSED' && refusals++) });
+    try {
+      await expect(c.get('/api/v2/llmgateway/prompttemplates/x')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      expect(refusals).toBe(3);
+    } finally {
+      await login.close();
+    }
+  });
 });
