@@ -791,14 +791,26 @@ function fakeGitHub() {
   // the commit's pulls endpoint answers an empty list.
   const association = { lagging: false };
   // apply.yml's runs (newest first) and each run's jobs, for drift's "an apply ran meanwhile".
-  const runs: { id: number; status: string; updated_at: string }[] = [];
-  const jobs = new Map<number, { id: number; name: string; status: string; conclusion: string | null; completed_at: string | null; html_url: string }[]>();
+  const runs: { id: number; status: string; updated_at: string; created_at?: string }[] = [];
+  const jobs = new Map<number, { id: number; name: string; status: string; conclusion: string | null; completed_at: string | null; html_url: string; earlierAttempt?: boolean }[]>();
   const api = {
-    paginate: async (fn: (p: Record<string, unknown>) => Promise<{ data: unknown[] }>, params: Record<string, unknown>) => (await fn(params)).data,
+    // As octokit's: the listed items, also of a response that wraps them (workflow_runs, jobs).
+    paginate: async (fn: (p: Record<string, unknown>) => Promise<{ data: unknown }>, params: Record<string, unknown>) => {
+      const data = (await fn(params)).data as unknown[] | { workflow_runs?: unknown[]; jobs?: unknown[] };
+      return Array.isArray(data) ? data : (data.workflow_runs ?? data.jobs ?? []);
+    },
     rest: {
       actions: {
-        listWorkflowRuns: async (p: { workflow_id: string }) => ({ data: { workflow_runs: p.workflow_id === 'apply.yml' ? runs : [] } }),
-        listJobsForWorkflowRun: async (p: { run_id: number }) => ({ data: jobs.get(p.run_id) ?? [] }),
+        // GitHub's filters: status, and created (">=ISO", made then or later; a run here without created_at was made just now).
+        listWorkflowRuns: async (p: { workflow_id: string; status?: string; created?: string }) => ({
+          data: {
+            workflow_runs: (p.workflow_id === 'apply.yml' ? runs : []).filter(
+              (r) => (p.status === undefined || r.status === p.status) && (p.created === undefined || Date.parse(r.created_at ?? new Date().toISOString()) >= Date.parse(p.created.slice(2))),
+            ),
+          },
+        }),
+        // Every attempt's jobs with filter: 'all'; the latest attempt's otherwise (the fake has one attempt, unless told).
+        listJobsForWorkflowRun: async (p: { run_id: number; filter?: string }) => ({ data: { jobs: (jobs.get(p.run_id) ?? []).filter((j) => p.filter === 'all' || !j.earlierAttempt) } }),
       },
       repos: {
         // every pull request touching the commit; the script picks the one merged as it
@@ -1421,6 +1433,19 @@ describe('the drift issue script', () => {
     finished.jobs.set(2, [job(21, 'apply (staging)', 'completed', 'failure', at(20))]);
     await runScript(script, finished.api, env);
     expect(finished.issues).toEqual([]);
+
+    // a run made days ago that is running now (it waited for a reviewer), and a re-run whose
+    // earlier attempt applied during the read: both found
+    const old = fakeGitHub();
+    old.runs.push({ id: 7, status: 'in_progress', updated_at: at(5), created_at: at(-5 * 86_400) });
+    old.jobs.set(7, [job(71, 'apply (staging)', 'in_progress', null, null)]);
+    await runScript(script, old.api, env);
+    expect(old.issues).toEqual([]);
+    const rerun = fakeGitHub();
+    rerun.runs.push({ id: 8, status: 'completed', updated_at: at(40) });
+    rerun.jobs.set(8, [{ ...job(81, 'apply (staging)', 'completed', 'success', at(20)), earlierAttempt: true }, job(82, 'apply (staging)', 'completed', 'skipped', at(40))]);
+    await runScript(script, rerun.api, env);
+    expect(rerun.issues).toEqual([]);
 
     // another environment's apply, one that ended before the read, one only waiting for its
     // reviewers, one skipped: the drift is reported
