@@ -77,7 +77,8 @@ describe('files promptctl cannot read or would misread', () => {
     const r = await runAsUser(['apply', '--auto-approve'], s.dir.path, s.emu.env);
     await chmod(join(s.dir.path, '.promptctl'), 0o755);
     expect(r.status, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/^error: cannot \w+ \.promptctl\/audit\.jsonl\S*: EACCES \(permission denied\)$/m);
+    // The first file apply writes there is the apply lock beside the trail (named, not its temp file).
+    expect(r.stderr).toMatch(/^error: cannot write \.promptctl\/apply\.lock, the apply lock beside the audit trail \.promptctl\/audit\.jsonl: EACCES \(permission denied\); nothing was applied$/m);
     expect(r.stderr).not.toMatch(/internal/);
     expect(await s.emu.api.listTemplates()).toEqual([]);
   });

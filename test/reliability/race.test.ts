@@ -1,8 +1,9 @@
-// Two applies at once on the same org. Against a remote org (an emulator subprocess) from one
-// working directory, as two CI jobs on one runner would: they share the audit file, whose lock
-// makes them take turns, so the chain stays whole. With the embedded emulator, the second process
-// finds the state in use and says so. Either way: each run succeeds or reports a clean conflict
-// (exit 1, a message, no stack trace), nothing is duplicated, and a further apply converges.
+// Two applies at once on the same org from one working directory, as two CI jobs on one runner
+// would: they share the audit trail, and its apply lock (cli/apply-lock.ts) refuses the second
+// while the first runs, against a remote org (an emulator subprocess) as against the embedded
+// emulator (whose state is in use too). Either way: each run succeeds or reports a clean
+// refusal (exit 1, a message, no stack trace), nothing is duplicated, the chain stays whole,
+// and a further apply converges.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliResult } from '../helpers/cli.js';
@@ -28,7 +29,8 @@ describe('two applies at once', () => {
       cli(['apply', '--auto-approve'], dir.path, emu.env),
       cli(['apply', '--auto-approve'], dir.path, emu.env),
     ]);
-    for (const r of both) expectWonOrCleanConflict(r, /run (`promptctl )?plan`? again|changed on the target|already exists/);
+    for (const r of both) expectWonOrCleanConflict(r, /another apply with this audit trail is running \(\.promptctl\/apply\.lock: held by pid \d+/);
+    expect(both.some((r) => r.code === 0)).toBe(true);
 
     const last = await cli(['apply', '--auto-approve'], dir.path, emu.env);
     expect(last.code, last.stderr.slice(-3000)).toBe(0);
@@ -56,7 +58,7 @@ describe('two applies at once', () => {
     const { dir } = project;
 
     const both = await Promise.all([cli(['apply', '--auto-approve'], dir.path), cli(['apply', '--auto-approve'], dir.path)]);
-    for (const r of both) expectWonOrCleanConflict(r, /in use by another promptctl process \(pid \d+\); nothing was done/);
+    for (const r of both) expectWonOrCleanConflict(r, /another apply with this audit trail is running|in use by another promptctl process \(pid \d+\); nothing was done/);
     expect(both.some((r) => r.code === 0)).toBe(true);
 
     const last = await cli(['apply', '--auto-approve'], dir.path);
