@@ -191,9 +191,9 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
  * that does not load gives the default here; the load then refuses it before anything is done.
  */
 async function auditFileOf(ctx: CliContext, dir: string): Promise<string> {
-  if (ctx.environment?.auditFile !== undefined) return resolve(ctx.cwd, ctx.environment.auditFile);
+  if (ctx.environment) return resolve(ctx.cwd, ctx.environment.auditFile);
   const { loadConfigFile } = await import('../load/index.js');
-  const config = ctx.environment?.config ?? (await loadConfigFile({ dir, cwd: ctx.cwd })).config;
+  const { config } = await loadConfigFile({ dir, cwd: ctx.cwd });
   return resolve(ctx.cwd, config.audit.file ?? DEFAULT_AUDIT_FILE);
 }
 
@@ -340,8 +340,10 @@ function readlineOutput(s: OutStream): NodeJS.WritableStream {
   return Object.assign(w, { isTTY: s.isTTY, columns: s.columns });
 }
 
-/** Before a long apply: about how many requests, and how long at the rate the target announced. */
-/** Says how long a long apply should take at the target's rate; returns that (undefined: no rate known). */
+/**
+ * Before a long apply: about how many requests, and how long at the rate the target announced;
+ * returns that duration (undefined: the target announced no rate).
+ */
 function sayExpectedDuration(ctx: CliContext, plan: Plan, target: OpenTarget): number | undefined {
   // The run's one token's budget: both surfaces' clients share the connection that heard it.
   const budget = target.api.rateBudget();

@@ -61,7 +61,8 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
     try {
       answered = await query(testCalls === 'excluded');
     } catch (err) {
-      // A target whose analytics do not know the origin dimension (400, 422) is asked again without it.
+      // A target whose analytics do not know the origin dimension (400, 422) is asked again without
+      // it; a query refused for another reason is refused again, and that refusal is the error.
       if (testCalls !== 'excluded' || !(err instanceof ApiError) || (err.status !== 400 && err.status !== 422)) throw err;
       testCalls = 'indistinguishable';
       answered = await query(false);

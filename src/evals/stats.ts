@@ -71,9 +71,8 @@ function usdOfMicros(micros: number): number {
   return Math.round(micros * 1e6) / 1e12;
 }
 
-/** The one analytics query status makes. */
 /**
- * The status query: calls per template and version. `liveOnly`: only calls promptctl test did not
+ * The analytics query status makes: calls per template and version. `liveOnly`: only calls promptctl test did not
  * make (the `origin` dimension, promptctl's extension): test calls pin versions and may be answered
  * by canned fixtures, so counted they would skew shares and verdicts.
  */

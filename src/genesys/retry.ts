@@ -13,7 +13,7 @@ export interface RetryPolicy {
   /** Connection refused means nothing listens (yet): worth a few quick retries, not a long budget. */
   maxRefusedRetries: number;
   /**
-   * Connection refused once the host has answered this run: it is there, so this is an outage (a
+   * Connection refused once the API host has answered this run: it is there, so this is an outage (a
    * restart, a deploy) rather than a wrong URL, retried with the backoff as long as a dropped one.
    */
   maxRefusedRetriesOnceAnswered: number;
@@ -48,7 +48,7 @@ export interface AttemptContext {
   retries: number;
   /** Connection-refused retries already made in this call. */
   refused: number;
-  /** The host has answered a request of this run before (a refusal then is an outage, not a wrong URL). */
+  /** The API host has answered a request of this run before (a refusal then is an outage, not a wrong URL). */
   answeredBefore?: boolean;
   /** The request carried a bearer token, and has not re-authenticated yet in this call. */
   canReauth: boolean;
