@@ -110,8 +110,7 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
     // Judged as it came (an assertion that the answer never holds a secret must see it) and masked
     // for the report after (judged below). An answer a secret was masked in is never kept, so the
     // cache holds no secret, and a cached run judges what a fresh call would.
-    const heldSecret = deps.mask !== undefined && !sameTexts(maskObservation(obs, deps.mask), obs);
-    if (!call.uncached && !heldSecret) await deps.cache.set(call.key, obs);
+    if (!call.uncached && shownAs(obs, deps.mask) === obs) await deps.cache.set(call.key, obs);
     return obs;
   };
   const runs = await pool(jobs, deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ p, call }) => {
@@ -145,9 +144,7 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
     } else {
       obs = { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 0, code: 'not.run', message: call.notRun } };
     }
-    // What the report shows: the answer with the run's credentials masked (the same object when none is in it).
-    const masked = deps.mask ? maskObservation(obs, deps.mask) : obs;
-    const run = judge(call, obs, sameTexts(masked, obs) ? obs : masked, cached, schemas, meta.compare !== undefined, deps.mask);
+    const run = judge(call, obs, shownAs(obs, deps.mask), cached, schemas, meta.compare !== undefined, deps.mask);
     const k = groupKey(p, call);
     const list = remaining.get(k) ?? [];
     list.push(run);
@@ -203,9 +200,14 @@ export function maskObservation(obs: Observation, mask: (text: string) => string
   return out;
 }
 
-/** Whether two observations hold the same texts (what maskObservation may change). */
-function sameTexts(a: Observation, b: Observation): boolean {
-  return a.output === b.output && a.blocked?.message === b.blocked?.message && a.error?.message === b.error?.message;
+/**
+ * What the report shows of an answer: with the run's credentials masked, or the answer itself
+ * (the same object) when none is in it, which is also what may be cached.
+ */
+function shownAs(obs: Observation, mask: ((text: string) => string) | undefined): Observation {
+  if (!mask) return obs;
+  const m = maskObservation(obs, mask);
+  return m.output === obs.output && m.blocked?.message === obs.blocked?.message && m.error?.message === obs.error?.message ? obs : m;
 }
 
 /** A JSON value with `mask` applied to every string in it. */

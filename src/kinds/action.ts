@@ -177,7 +177,7 @@ export interface PlanProblem {
   message: string;
   /** The offending text, live against git, field by field; the views render the diff. */
   diff?: TextChange[];
-  /** The field at fault, as its path under `spec` (`priority` for spec.priority) or `metadata.name`, when one is: where the engine points the problem. */
+  /** The field at fault, as its path under `spec` (`priority` for spec.priority) or a whole `metadata.` path (`metadata.name`), when one is: where the engine points the problem. */
   field?: string;
   /** Who last changed the live object and when, when the problem is about one (drift names them). */
   liveModified?: { by?: string; at?: string };

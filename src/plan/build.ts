@@ -52,7 +52,7 @@ function locateProblems(problems: PlanProblem[], desired: DesiredState): PlanPro
   return problems.map((p) => {
     const r = byAddress.get(p.address);
     if (!r || r.source.line === 0) return p;
-    const at = textChangeAt(p, r) ?? (p.field ? r.locations[p.field === 'metadata.name' ? p.field : `spec.${p.field}`] : undefined) ?? r.source;
+    const at = textChangeAt(p, r) ?? (p.field ? r.locations[p.field.startsWith('metadata.') ? p.field : `spec.${p.field}`] : undefined) ?? r.source;
     return { ...p, file: at.file, line: at.line, column: at.column };
   });
 }
