@@ -7,6 +7,11 @@
 // The runs: --help, --version, validate and plan of the example prompts/ (embedded emulator),
 // then plan, apply and plan again against an emulator on a loopback port (got, OAuth, the
 // executor). All in a temporary directory with its own HOME; nothing outside it is written.
+// The directory is a git repository with the prompts committed, as a team's checkout is: a
+// function the warm-up never ran is not in the cache and is compiled on first use, and git's
+// path (simple-git, provenance) left cold cost a plan in a repository 3 % of its main thread's
+// CPU at 1,000 templates. Where git is missing, the warm-up runs outside a repository.
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,15 +26,25 @@ const dir = mkdtempSync(join(tmpdir(), 'promptctl-code-cache-'));
 try {
   cpSync(join(ROOT, 'prompts'), join(dir, 'prompts'), { recursive: true });
   // The machine's environment (what child processes such as git need on every OS), without
-  // anything that picks a target, an environment or CI behaviour, and with a home of its own.
+  // anything that picks a target, an environment, CI behaviour or a repository (a build run from
+  // a git hook has GIT_DIR and GIT_INDEX_FILE: the warm-up's commit must not land in the user's),
+  // and with a home of its own.
   const env = { ...process.env, HOME: dir, USERPROFILE: dir, NO_COLOR: '1' };
   for (const k of Object.keys(env)) {
-    if (/^(GENESYSCLOUD_|PROMPTCTL_|GITHUB_)/.test(k) || k === 'CI' || k === 'FORCE_COLOR' || k === 'NODE_OPTIONS') delete env[k];
+    if (/^(GENESYSCLOUD_|PROMPTCTL_|GITHUB_|GIT_)/.test(k) || k === 'CI' || k === 'FORCE_COLOR' || k === 'NODE_OPTIONS') delete env[k];
   }
+
+  const inRepository = commitPrompts(dir, env);
 
   const local = [['--help'], ['--version'], ['validate'], ['plan']];
   const remoteRuns = [['plan'], ['apply', '--auto-approve'], ['plan']];
-  for (const args of local) await must(args, { env });
+  for (const args of local) {
+    const r = await must(args, { env });
+    // The warm-up is worth its git repository only if plan ran git's path (provenance on its first line).
+    if (inRepository && args[0] === 'plan' && !/· commit [0-9a-f]{12} on main/.test(r.stdout)) {
+      throw new Error(`promptctl plan (warming the code cache) did not read the warm-up repository's commit:\n${r.stdout}${r.stderr}`);
+    }
+  }
 
   let stop = () => {};
   let listening;
@@ -61,14 +76,32 @@ try {
   // Whole or not at all: a process starting meanwhile reads the old cache or this one.
   writeFileSync(`${BUNDLE}.cache.tmp`, cache);
   renameSync(`${BUNDLE}.cache.tmp`, `${BUNDLE}.cache`);
-  process.stdout.write(`code cache: ${(cache.length / 1024).toFixed(0)} KiB for ${local.length + remoteRuns.length + 1} warm-up commands (the emulator included)\n`);
+  const where = inRepository ? 'in a git repository' : 'outside a git repository (git did not run)';
+  process.stdout.write(`code cache: ${(cache.length / 1024).toFixed(0)} KiB for ${local.length + remoteRuns.length + 1} warm-up commands (the emulator included), ${where}\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Commits the copied prompts/ to a new repository in DIR (no config of the machine's); false when git cannot. */
+function commitPrompts(dir, env) {
+  const git = { ...env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: join(dir, '.gitconfig-none') };
+  const identity = ['-c', 'user.name=promptctl build', '-c', 'user.email=build@promptctl.invalid', '-c', 'commit.gpgsign=false'];
+  // What the runs write beside prompts/ (the trail, the emulators' state) is not the checkout's.
+  writeFileSync(join(dir, '.gitignore'), '.promptctl/\n*state.json*\n');
+  try {
+    for (const args of [['-c', 'init.defaultBranch=main', 'init', '-q'], ['add', '-A'], [...identity, 'commit', '-q', '-m', 'warm-up']]) {
+      execFileSync('git', args, { cwd: dir, env: git, stdio: 'ignore' });
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function must(args, opts) {
   const r = await runCapturing(args, opts);
   if (r.code !== 0) throw new Error(`promptctl ${args.join(' ')} (warming the code cache) exited ${r.code}:\n${r.stderr}${r.stdout}`);
+  return r;
 }
 
 async function runCapturing(args, { env, onLine, onInterrupt }) {
