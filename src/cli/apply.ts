@@ -26,7 +26,7 @@ import { holdApplyLock } from './apply-lock.js';
 import { applyCommand, otherDir, planAgain, refuseIfStale, refuseMassDelete, refuseSavedProblems } from './apply-saved.js';
 import { renderPlan } from './render.js';
 import { sinkProxyOptions } from './sink-agents.js';
-import type { OpenTarget } from './target.js';
+import { describeTarget, keptAbove, trailAboveWarning, type OpenTarget } from './target.js';
 import { promotionCheck, refuseProtectedOrgApply, refuseProtectedOrgApplyById, refuseUnsavedApply } from './environments.js';
 
 const CONFIRM_QUESTION = "Apply these changes? Only 'yes' is accepted: ";
@@ -69,7 +69,12 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
     throw new UserError(`${shownFile} was planned with --dir ${shellWord(saved.dir!)}, and this apply reads ${shellWord(flags.dir)}, which does not exist: apply it with --dir ${shellWord(saved.dir!)}; nothing was applied`);
   }
   // --env: the environment's own trail, .promptctl/envs/NAME/audit.jsonl unless the config names one (DESIGN §6).
-  const auditFile = await auditFileOf(ctx, flags.dir);
+  const trail = await auditFileOf(ctx, flags.dir);
+  const auditFile = resolve(cwd, trail);
+  if (describeTarget(env, ctx.environment).target.kind === 'remote') {
+    const above = keptAbove(cwd, flags.dir, trail);
+    if (above !== undefined) ctx.info(trailAboveWarning(cwd, trail, above));
+  }
   let audit: AuditLog | undefined;
   let unlock: (() => Promise<void>) | undefined;
   // Stops the run from starting calls: the first interrupt, or stdout/stderr losing its reader.
@@ -186,15 +191,16 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
 }
 
 /**
- * The audit trail an apply writes (and locks beside), read from the Config alone, before the
- * project loads: the environment's, else the Config's `audit.file`, else the default. A Config
- * that does not load gives the default here; the load then refuses it before anything is done.
+ * The audit trail an apply writes (and locks beside), as the Config spells it (relative to the
+ * working directory, or absolute), read from the Config alone, before the project loads: the
+ * environment's, else the Config's `audit.file`, else the default. A Config that does not load
+ * gives the default here; the load then refuses it before anything is done.
  */
 async function auditFileOf(ctx: CliContext, dir: string): Promise<string> {
-  if (ctx.environment) return resolve(ctx.cwd, ctx.environment.auditFile);
+  if (ctx.environment) return ctx.environment.auditFile;
   const { loadConfigFile } = await import('../load/index.js');
   const { config } = await loadConfigFile({ dir, cwd: ctx.cwd });
-  return resolve(ctx.cwd, config.audit.file ?? DEFAULT_AUDIT_FILE);
+  return config.audit.file ?? DEFAULT_AUDIT_FILE;
 }
 
 /**

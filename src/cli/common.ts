@@ -15,7 +15,7 @@ import type { WireOrganization } from '../genesys/conventions.js';
 import { UserError } from '../util/errors.js';
 import { visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
-import { openTarget, targetContext, targetLine, describeTarget, embeddedStateAbove, embeddedStateAboveNote, type OpenTarget, type OpenTargetOptions } from './target.js';
+import { openTarget, targetContext, targetLine, describeTarget, keptAbove, embeddedStateAboveNote, type OpenTarget, type OpenTargetOptions } from './target.js';
 import { formatText } from '../views/diagnostics.js';
 
 export const DEFAULT_DIR = DEFAULT_PROMPTS_DIR;
@@ -40,7 +40,7 @@ export function announceTarget(ctx: CliContext, dir: string = DEFAULT_DIR, opts:
   const { label, target, stateFile } = describeTarget(ctx.env, ctx.environment);
   ctx.info(targetLine(label));
   if (target.kind === 'embedded') {
-    const above = embeddedStateAbove(ctx.cwd, dir, stateFile);
+    const above = keptAbove(ctx.cwd, dir, stateFile);
     if (above !== undefined) ctx.info(embeddedStateAboveNote(ctx.cwd, stateFile, above));
     const warning = opts.use && embeddedInCiWarning(ctx, opts.use);
     if (warning) ctx.info(warning);

@@ -4,7 +4,7 @@
 // pool of sockets. The clients and the emulator are loaded when a target is opened, not when the
 // CLI starts.
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CONFIG_FILE } from '../config/discover.js';
 import type { ResponseFixture } from '../emulator/responses.js';
 import { repositoryRoot } from '../git/repo.js';
@@ -78,18 +78,20 @@ export function describeTarget(env: NodeJS.ProcessEnv, environment?: SelectedEnv
 }
 
 /**
- * The directory above the working directory that holds the embedded state `stateFile`, when the
- * working directory holds none and is not the project's root: its prompts directory `promptsDir`
- * is not below it (`cd prompts && promptctl plan --dir .`, `cd scripts && … --dir ../prompts`).
- * Such a run would start an empty org of its own, since the state and the audit trail are kept
- * under the working directory (DESIGN §3, §5). Looked for up to the repository holding the prompts
- * directory (its `.git`), or without one up to the prompts directory's parent: above is another
- * project. A command without a prompts directory passes the default; a working directory holding
- * promptctl.yaml is then taken for it.
+ * The directory above the working directory that holds `file` (a path relative to it: the
+ * embedded state, an audit trail), when the working directory holds none and is not the project's
+ * root: its prompts directory `promptsDir` is not below it (`cd prompts && promptctl plan --dir .`,
+ * `cd scripts && … --dir ../prompts`). Such a run would start an empty org, or a new trail, of its
+ * own, since the state and the audit trail are kept under the working directory (DESIGN §3, §5).
+ * Looked for up to the repository holding the prompts directory (its `.git`), or without one up to
+ * the prompts directory's parent: above is another project. A command without a prompts directory
+ * passes the default; a working directory holding promptctl.yaml is then taken for it. An absolute
+ * `file` is the same file from anywhere: never above.
  */
-export function embeddedStateAbove(cwd: string, promptsDir: string, stateFile: string): string | undefined {
+export function keptAbove(cwd: string, promptsDir: string, file: string): string | undefined {
+  if (isAbsolute(file)) return undefined;
   const here = resolve(cwd);
-  if (existsSync(join(here, stateFile))) return undefined;
+  if (existsSync(join(here, file))) return undefined;
   const given = resolve(here, promptsDir);
   const prompts = !existsSync(given) && existsSync(join(here, CONFIG_FILE)) ? here : given;
   if (prompts !== here && isInside(here, prompts)) return undefined; // run from the project's root
@@ -97,7 +99,7 @@ export function embeddedStateAbove(cwd: string, promptsDir: string, stateFile: s
   if (!isInside(boundary, here)) return undefined;
   for (let dir = here; dir !== boundary; ) {
     dir = dirname(dir);
-    if (existsSync(join(dir, stateFile))) return dir;
+    if (existsSync(join(dir, file))) return dir;
   }
   return undefined;
 }
@@ -108,6 +110,20 @@ export function embeddedStateAboveNote(cwd: string, stateFile: string, above: st
   return (
     `note: this directory holds no embedded state yet, so this run starts an empty org; ${visibleName(join(from, stateFile))} above holds the org of earlier runs. ` +
     `The embedded state and the audit trail are kept under the working directory: to use that org, run promptctl from ${visibleName(from)} (with --dir).`
+  );
+}
+
+/**
+ * The warning for an apply to an org (not the embedded one, whose note says it) that starts a new
+ * audit trail while a directory above holds the trail of earlier applies: the org's history would
+ * be split in two, each chain verifying on its own, and the lock beside each trail would not keep
+ * two applies apart.
+ */
+export function trailAboveWarning(cwd: string, trail: string, above: string): string {
+  const from = relative(cwd, above) || '.';
+  return (
+    `warning: this directory holds no audit trail yet, so this apply starts a new one (${visibleName(trail)}); ${visibleName(join(from, trail))} above holds the trail of earlier applies. ` +
+    `The audit trail and its lock are kept under the working directory: to keep one trail, run promptctl from ${visibleName(from)} (with --dir).`
   );
 }
 
