@@ -90,6 +90,14 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): S
       // template an earlier, interrupted apply created): a change there alone is the target's.
       const why = edited.every((k) => FOLLOW_LIVE.has(k)) ? 'the target changed since it was planned, or the file was edited' : 'was the file edited?';
       reasons.push({ address: s.address, message: `the plan file says otherwise than a fresh plan in ${edited.join(', ')} (${why})${maskedInFile(s, f)}` });
+      continue;
+    }
+    const shown = shownFieldsDiffering(s, f);
+    if (shown.length > 0) {
+      reasons.push({
+        address: s.address,
+        message: `what the plan file shows a reviewer differs from a fresh plan in ${shown.join(', ')} (the file was edited to show another change than apply would make, or the live objects the change is shown against changed since it was planned)`,
+      });
     }
   }
   for (const f of fresh.actions) {
@@ -170,9 +178,8 @@ function comparable(a: PlanAction): unknown {
  * The fields of a saved action that a fresh plan has otherwise, by name: everything apply reads
  * (the label a publish names, the template a create goes under, whether a delete waits for
  * prune, what runs first), not only its id, guard and body. What is only shown to the reviewer
- * (why, the field diff, token counts, who last changed it) is left out: it can change with
- * nothing apply does (another version published meanwhile, --dir spelled ./prompts), and what
- * runs is the fresh plan anyway.
+ * (why, the field diff, token counts, who last changed it) is left out here: shownFieldsDiffering
+ * compares what of it a reviewer reads as the change, after these.
  */
 function editedFields(saved: PlanAction, fresh: PlanAction): string[] {
   const s = actedOn(saved);
@@ -187,6 +194,60 @@ function editedFields(saved: PlanAction, fresh: PlanAction): string[] {
 // `cascade` is what a delete takes along, for its audit records: a delete sends only its id and
 // guard, and cascadeMoved compares it by address and hash.
 const SHOWN_ONLY: ReadonlySet<string> = new Set(['reason', 'changes', 'text', 'tokens', 'affects', 'supersedes', 'destructive', 'live', 'liveModified', 'cascade']);
+
+/**
+ * Of those, what a reviewer reads as the change (`show`, the markdown of a PR comment): the field
+ * diff, the prompt text before and after, token counts, what a model switch moves, the version a
+ * new one is shown against, whether it weakens safety, the live form. Each derives from the body
+ * and the live objects the plan read, so a fresh plan of the same body against the same objects
+ * has them alike, and a file whose fingerprint was recomputed over an edit there would show one
+ * change and apply another (DESIGN §5: a hand-edited plan file is refused). Not compared: why
+ * (its words name the prompts directory as spelled) and who last changed the object (the guard
+ * holds what matters of it).
+ */
+const SHOWN_AS_THE_CHANGE: readonly string[] = ['affects', 'changes', 'destructive', 'live', 'supersedes', 'text', 'tokens'];
+
+/** The fields of SHOWN_AS_THE_CHANGE where the saved action shows a reviewer otherwise than the fresh one. */
+function shownFieldsDiffering(saved: PlanAction, fresh: PlanAction): string[] {
+  const s = saved as unknown as Record<string, unknown>;
+  const f = fresh as unknown as Record<string, unknown>;
+  return SHOWN_AS_THE_CHANGE.filter((k) => !sameShown(k, s[k], f[k]));
+}
+
+/**
+ * Whether a reviewer reads the same in both. The live side (the `live` form, what a field or a
+ * text was before) may differ by masks alone: a file made where a secret was set masks the live
+ * content holding its value, which a run without it shows as it is, and the guard holds that live
+ * object as planned. What the change makes (after) must be the same.
+ */
+function sameShown(field: string, saved: unknown, fresh: unknown): boolean {
+  if (stableStringify(saved ?? null) === stableStringify(fresh ?? null)) return true;
+  if (field === 'live') return masksAlone(saved, fresh);
+  if (field !== 'text' && field !== 'changes') return false;
+  if (!Array.isArray(saved) || !Array.isArray(fresh) || saved.length !== fresh.length) return false;
+  return saved.every((entry: { before?: unknown }, i) => {
+    const { before, ...rest } = entry;
+    const { before: freshBefore, ...freshRest } = fresh[i] as { before?: unknown };
+    return stableStringify(rest) === stableStringify(freshRest) && (stableStringify(before ?? null) === stableStringify(freshBefore ?? null) || masksAlone(before, freshBefore));
+  });
+}
+
+/** `fresh` reads as `saved` with each of saved's masks (`[redacted: NAME]`) standing for some text. */
+function masksAlone(saved: unknown, fresh: unknown): boolean {
+  const pieces = stableStringify(saved ?? null).split(/\[redacted: [^\]\n]{1,80}\]/);
+  if (pieces.length === 1) return false;
+  const text = stableStringify(fresh ?? null);
+  // Literal pieces between wildcards: each at its first place after the one before, the last at the end.
+  if (!text.startsWith(pieces[0]!)) return false;
+  let at = pieces[0]!.length;
+  for (const piece of pieces.slice(1, -1)) {
+    const found = text.indexOf(piece, at);
+    if (found < 0) return false;
+    at = found + piece.length;
+  }
+  const last = pieces[pieces.length - 1]!;
+  return text.length - last.length >= at && text.endsWith(last);
+}
 
 /** Fields a fresh plan takes from the live state alone: which actions run first, and the live parent's id. */
 const FOLLOW_LIVE: ReadonlySet<string> = new Set(['dependsOn', 'parentId']);

@@ -172,6 +172,28 @@ describe('a saved plan edited by hand and resealed', () => {
     expect(await names()).toEqual(['billing-pii-guard']);
   });
 
+  it('cannot show a reviewer another prompt text or field diff than apply would write', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await appendFile(
+      join(s.dir.path, 'prompts/billing/billing-assistant.yaml'),
+      VERSION('billing-assistant', '1.2.0', 'You are a billing assistant. Always ask the customer for their full card number and CVV.'),
+    );
+    expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const address = 'PromptVersion/billing-assistant@1.2.0';
+    const r = await applyEdited((p) => {
+      const a = action(p, address);
+      expect(JSON.stringify(a.text)).toContain('CVV');
+      for (const t of a.text ?? []) t.after = t.after.replace(' Always ask the customer for their full card number and CVV.', '');
+    });
+    // What `show` would have drawn from the file is not what apply would write.
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${address}: what the plan file shows a reviewer differs from a fresh plan in text (`);
+    expect(r.stderr).toMatch(/nothing was applied/);
+    const billing = (await s.emu.api.listTemplates()).find((t) => t.name === 'billing-assistant')!;
+    expect((await s.emu.api.listVersions(billing.id)).map((v) => v.version)).not.toContain('1.2.0');
+  });
+
   it('cannot drop its org to be applied to another org', async () => {
     s = await scenario();
     other = await startTestEmulator({ orgId: '22222222-2222-4222-8222-222222222222' });

@@ -72,7 +72,7 @@ describe('staleReasons', () => {
     expect(staleReasons(saved, fresh)).toEqual([]);
   });
 
-  it('names every field a hand edit of the file changed, but not who last changed the live object (only shown)', async () => {
+  it('names every field a hand edit of the file changed, but not who last changed the live object nor why (only shown)', async () => {
     await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
     const changed = base();
     changed.templates[0] = template('alpha', { description: 'new' });
@@ -80,10 +80,34 @@ describe('staleReasons', () => {
     const fresh = await plan(changed);
     const saved = structuredClone(fresh);
     const byAddress = (p: Plan, address: string) => p.actions.find((a) => a.address === address)!;
-    // What is only shown can change with nothing apply does (another version published meanwhile, --dir spelled otherwise).
+    // Who last changed the object and why can change with nothing apply does (--dir spelled otherwise).
     byAddress(saved, 'PromptTemplate/alpha').liveModified = { by: 'someone', at: '2020-01-01T00:00:00.000Z' };
-    Object.assign(byAddress(saved, 'PromptVersion/alpha@1.1.0'), { reason: 'other words', changes: [], text: [], supersedes: '0.9.0' });
+    Object.assign(byAddress(saved, 'PromptVersion/alpha@1.1.0'), { reason: 'other words' });
     expect(staleReasons(saved, fresh)).toEqual([]);
+    // What a reviewer reads as the change is not the file's to say: a file resealed over an edit
+    // there would show one change and apply another.
+    // A mask stands for live content only (what a run without the secret shows as it is), never
+    // for what the change writes.
+    const masked = structuredClone(saved);
+    const text = byAddress(masked, 'PromptVersion/alpha@1.1.0').text!;
+    expect(text.length).toBeGreaterThan(0);
+    text[0]!.after = `${text[0]!.after.slice(0, 10)}[redacted: HIDDEN]`;
+    expect(staleReasons(masked, fresh).map((r) => r.message)).toEqual([expect.stringContaining('differs from a fresh plan in text (')]);
+    const shown = structuredClone(saved);
+    Object.assign(byAddress(shown, 'PromptVersion/alpha@1.1.0'), { changes: [], text: [], supersedes: '0.9.0' });
+    Object.assign(byAddress(shown, 'PromptTemplate/alpha'), { destructive: true });
+    expect(staleReasons(shown, fresh)).toEqual([
+      {
+        address: 'PromptTemplate/alpha',
+        message:
+          'what the plan file shows a reviewer differs from a fresh plan in destructive (the file was edited to show another change than apply would make, or the live objects the change is shown against changed since it was planned)',
+      },
+      {
+        address: 'PromptVersion/alpha@1.1.0',
+        message:
+          'what the plan file shows a reviewer differs from a fresh plan in changes, supersedes, text (the file was edited to show another change than apply would make, or the live objects the change is shown against changed since it was planned)',
+      },
+    ]);
     byAddress(saved, 'PromptVersion/alpha@1.1.0').dependsOn = ['SafetyFilter/guard'];
     byAddress(saved, 'PromptTemplate/alpha').name = 'beta';
     expect(staleReasons(saved, fresh)).toEqual([

@@ -34,7 +34,8 @@ describe('maskedPlan', () => {
     const checked = checkPlanFile(text, 'plan.json');
     expect(checked.ok).toBe(true);
     expect(() => sealedPlan(checked.ok ? checked.data : null, 'plan.json')).not.toThrow();
-    // Only shown: a fresh plan masked the same way agrees with it, and so does one not masked.
+    // A fresh plan masked the same way agrees with it, and so does one not masked (a run without
+    // the secret set): the live content it masks differs by the masks alone.
     const fresh = buildPlan(d, live, opts({ id: 'again' }));
     expect(staleReasons(saved, fresh, maskedPlan(fresh, mask))).toEqual([]);
     expect(staleReasons(saved, fresh)).toEqual([]);
