@@ -50,7 +50,8 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   // File names come from object names: a secret there is masked too, in any case (a slug lowercases).
   const result = exportDocuments(live, { mask: (name) => maskAnyCase(ctx.mask(name), ctx.knownSecrets), secrets: ctx.knownSecrets.map((s) => s.value) });
   const { documentsToYaml } = await import('../export/yaml.js');
-  for (const w of result.warnings) ctx.info(`warning: ${w}`);
+  // A warning names live objects, whose names may be anything (an ESC, a line break): shown visibly.
+  for (const w of result.warnings) ctx.info(`warning: ${visibleName(w)}`);
   // Everything goes inside --out: a folder there that is a link (guides/ to elsewhere) is refused
   // before anything is written (plan --dir would not follow it either).
   for (const folder of foldersOf([...result.files, ...result.texts].map((f) => f.path))) await refuseLink(dir, folder, flags.out);

@@ -5,6 +5,7 @@
 import type { DriftEntry } from '../plan/drift.js';
 import type { Plan } from '../plan/types.js';
 import { escapeCodeCell, escapeInline, visibleName } from '../util/escapes.js';
+import { codeSpan } from './code-span.js';
 import { fitLeading, MARKDOWN_CAP } from './markdown-cap.js';
 import { leftAlone, formatInt } from './plan-common.js';
 
@@ -99,15 +100,11 @@ export function noDrift(plan: Plan): string {
 
 /**
  * A code span that stays in its table cell: names are free text (a guide named in the Genesys UI
- * may hold backticks or a pipe). The fence is longer than any run of backticks inside it, and a
- * pipe is escaped (GitHub reads \| as a pipe inside a code span in a table).
+ * may hold backticks or a pipe), and a pipe is escaped (GitHub reads \| as a pipe inside a code
+ * span in a table).
  */
 function codeCell(s: string): string {
-  const clean = escapeCodeCell(s);
-  const ticks = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length)) + 1;
-  const fence = '`'.repeat(ticks);
-  const pad = ticks > 1 || clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${clean}${pad}${fence}`;
+  return codeSpan(escapeCodeCell(s));
 }
 
 /**

@@ -2,7 +2,8 @@
 // gateway served, and for a split each other version against the baseline (the route with the
 // largest weight), with 95 % intervals and a verdict each. Pure.
 import type { SplitComparison, StatusReport, TemplateStatus, VersionStatus } from '../evals/types.js';
-import { escapeStatusMarkdown as escapeMd } from '../util/escapes.js';
+import { escapeStatusMarkdown as escapeMd, visibleName } from '../util/escapes.js';
+import { codeSpan } from './code-span.js';
 import { plain, type Style } from './style.js';
 import { alignColumns, int, ms, percent, signed, usd } from './table.js';
 
@@ -32,7 +33,7 @@ function hasPercentiles(report: StatusReport): boolean {
 
 function row(v: VersionStatus, percentiles: boolean): string[] {
   return [
-    v.version ?? '(none)',
+    visibleName(v.version ?? '(none)'),
     int(v.invocations),
     `${v.share === null ? '—' : percent(v.share)}${v.weight !== undefined ? ` (${v.weight} %)` : ''}`,
     v.errorRate !== null ? `${int(v.errors)} (${percent(v.errorRate)})` : '—',
@@ -50,7 +51,7 @@ function comparisonsOf(t: TemplateStatus): SplitComparison[] {
 
 function splitLabel(t: TemplateStatus): string {
   if (!t.split) return 'no traffic split';
-  return `split ${t.split.strategy}: ${t.split.routes.map((r) => `${r.version} ${r.weight} %`).join(', ')}`;
+  return `split ${t.split.strategy}: ${t.split.routes.map((r) => `${visibleName(r.version)} ${r.weight} %`).join(', ')}`;
 }
 
 /** "tokens per call −18 % (95 % interval −24 % to −12 %); error rate +1.0 points (−0.8 to +2.9)". */
@@ -76,14 +77,14 @@ export function renderStatusText(report: StatusReport, style: Style = plain): st
   if (report.templates.length === 0) lines.push('No template on the target.', '');
   const p = hasPercentiles(report);
   for (const t of report.templates) {
-    lines.push(`${style('bold', t.template)} (${splitLabel(t)}): ${int(t.invocations)} call${t.invocations === 1 ? '' : 's'}`);
+    lines.push(`${style('bold', visibleName(t.template))} (${splitLabel(t)}): ${int(t.invocations)} call${t.invocations === 1 ? '' : 's'}`);
     if (t.versions.length) lines.push(...alignColumns(header(p), t.versions.map((v) => row(v, p)), new Set([1, 6, 7])).map((l) => `  ${l}`));
     for (const c of comparisonsOf(t)) {
-      lines.push(`  ${c.candidate} (candidate) vs ${c.baseline} (baseline):`);
+      lines.push(`  ${visibleName(c.candidate)} (candidate) vs ${visibleName(c.baseline)} (baseline):`);
       for (const l of differenceLines(c)) lines.push(`    ${l}`);
-      lines.push(`  ${style('bold', 'verdict:')} ${c.verdict}`);
+      lines.push(`  ${style('bold', 'verdict:')} ${visibleName(c.verdict)}`);
     }
-    for (const n of t.notes) lines.push(`  ${style('dim', `note: ${n}`)}`);
+    for (const n of t.notes) lines.push(`  ${style('dim', `note: ${visibleName(n)}`)}`);
     lines.push('');
   }
   for (const m of report.method) lines.push(style('dim', `· ${m}`));
@@ -95,7 +96,7 @@ export function renderStatusMarkdown(report: StatusReport): string {
   const p = hasPercentiles(report);
   const head = header(p);
   for (const t of report.templates) {
-    lines.push(`#### \`${t.template}\` (${escapeMd(splitLabel(t))}): ${int(t.invocations)} call${t.invocations === 1 ? '' : 's'}`, '');
+    lines.push(`#### ${codeSpan(visibleName(t.template))} (${escapeMd(splitLabel(t))}): ${int(t.invocations)} call${t.invocations === 1 ? '' : 's'}`, '');
     if (t.versions.length) {
       lines.push(`| ${head.map((h) => escapeMd(h)).join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
       for (const v of t.versions) lines.push(`| ${row(v, p).map(escapeMd).join(' | ')} |`);

@@ -2,6 +2,7 @@
 // first when the section must be cut to its share of the comment. Pure: the report in, a string out.
 import type { TestOutcome, TestReport } from '../evals/types.js';
 import { escapeTestCode, escapeTestMarkdown as escapeMd } from '../util/escapes.js';
+import { codeSpan } from './code-span.js';
 import { atVersion, cases, cells, cellStats, callsLine, failures, interruptedBeforeAny, interruptedPhrase, notLiveLine, notLiveNote, notRunPhrase, runsLabel, statCells, tally } from './test-cells.js';
 import { passRate, rateLine, thresholdPercent, unchecked, waiting } from './test-rate.js';
 
@@ -9,10 +10,7 @@ import { passRate, rateLine, thresholdPercent, unchecked, waiting } from './test
 export const TEST_MARKDOWN_CAP = 20_000;
 
 function code(s: string): string {
-  const clean = escapeTestCode(s);
-  const ticks = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length)) + 1;
-  const fence = '`'.repeat(ticks);
-  return `${fence}${ticks > 1 ? ' ' : ''}${clean}${ticks > 1 ? ' ' : ''}${fence}`;
+  return codeSpan(escapeTestCode(s));
 }
 
 /**
