@@ -11,7 +11,18 @@
  * one line (a line break, a lone CR too, each one space: a blank line would end GitHub's HTML block).
  */
 export function escapeHtml(s: string): string {
-  return visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
+  return quietReferences(visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r\n|[\r\n\u2028\u2029]/g, ' '));
+}
+
+/**
+ * GitHub reads `@name` in a comment's text (markdown or HTML alike) as a mention, which notifies
+ * that user or a whole `@org/team`, and `#123` as a reference, which marks issue 123 as mentioned
+ * here: free text from git or the org (a test case's name, a live object's) must not do either
+ * from the PR comment or job summary the workflow posts. A zero-width space after the sign keeps
+ * it text; an e-mail address (a letter before the `@`) is no mention and is left alone.
+ */
+function quietReferences(s: string): string {
+  return s.replace(/(^|[^\p{L}\p{N}_])(@(?=[\p{L}\p{N}])|#(?=\p{N}))/gu, '$1$2\u200b');
 }
 
 /** Markdown punctuation a renderer would read as emphasis, code, links, headings or a table's pipe. */
@@ -27,12 +38,12 @@ export function escapeInline(s: string): string {
 
 /** Markdown text in the test report (cells, summaries, failures): as escapeInline, `"` left as it is. */
 export function escapeTestMarkdown(s: string): string {
-  return escapeMdPunctuation(visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')).replace(/\r?\n/g, ' ');
+  return escapeMdPunctuation(quietReferences(visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))).replace(/\r?\n/g, ' ');
 }
 
 /** Markdown text in the status report: `&`, `<`, `>` and markdown punctuation; line breaks kept. */
 export function escapeStatusMarkdown(s: string): string {
-  return escapeMdPunctuation(visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+  return escapeMdPunctuation(quietReferences(visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')));
 }
 
 /** The text of a code span in a drift table cell: one line, a pipe as `\|` (GitHub reads it as a pipe inside a code span in a table). */

@@ -71,4 +71,16 @@ describe('markdown and HTML escapes and control characters', () => {
     expect(escapes.escapeTestMarkdown(name)).toBe('refund \\\\u001b\\[2J\\\\u001b\\[31mtiming\\\\u0007\\\\u009b');
     expect(escapes.escapeTestCode(name)).toBe('refund \\u001b[2J\\u001b[31mtiming\\u0007\\u009b');
   });
+
+  it('keep an @mention and an #issue reference from notifying anyone in a PR comment, and leave an e-mail address be', () => {
+    const text = 'case @octocat and @org/team, see #12, mail billing@example.com';
+    const quiet = 'case @\u200boctocat and @\u200borg/team, see \\#\u200b12, mail billing@example.com';
+    expect(escapes.escapeInline(text)).toBe(quiet);
+    expect(escapes.escapeTestMarkdown(text)).toBe(quiet);
+    expect(escapes.escapeStatusMarkdown(text)).toBe(quiet);
+    expect(escapes.escapeHtml('(@octocat) #3')).toBe('(@\u200boctocat) #\u200b3');
+    // A secret in a document that quiets it is still found and masked.
+    const secret = { name: 'MY_TOKEN', value: '@dm1n-s3cret' };
+    expect(maskSecrets(escapes.escapeInline(`token ${secret.value}`), withEscapedForms([secret]))).not.toContain('s3cret');
+  });
 });
