@@ -313,7 +313,7 @@ function gapMessage(g: PromotionGap, env: string, previous: string): string {
   if (g.otherContent) {
     return `version ${g.version} of template "${g.template}" would be ${does} in ${env} with content ${g.hash!.slice(0, 12)}, but ${previous} (before ${env} in promotion) published other content under that label (${g.otherContent.map((h) => h.slice(0, 12)).join(', ')}): what ${env} would run, ${previous} never ran`;
   }
-  return `version ${g.version} of template "${g.template}" would be ${does} in ${env}, but ${previous} (before ${env} in promotion) has never published it: apply it to ${previous} first`;
+  return `version ${g.version} of template "${g.template}" would be ${does} in ${env}, but ${previous} (before ${env} in promotion) does not hold it published (never applied there, or retired since): apply it to ${previous} first`;
 }
 
 /**

@@ -303,7 +303,7 @@ describe('--env', () => {
     const stagingPlan = await cli(['plan', '--env', 'staging']);
     expect(stagingPlan.code, stagingPlan.stderr).toBe(0);
     // The text plan lists it under Warnings (once: not again on stderr).
-    expect(stagingPlan.stdout).toMatch(/Warnings \(1\):\n {2}! PromptVersion\/billing@1\.2\.0 \[promotion\/not-in-previous\]\n {4}version 1\.2\.0 of template "billing" would be published in staging, but dev \(before staging in promotion\) has never published it/);
+    expect(stagingPlan.stdout).toMatch(/Warnings \(1\):\n {2}! PromptVersion\/billing@1\.2\.0 \[promotion\/not-in-previous\]\n {4}version 1\.2\.0 of template "billing" would be published in staging, but dev \(before staging in promotion\) does not hold it published \(never applied there, or retired since\)/);
     expect(stagingPlan.stderr).not.toMatch(/warning: PromptVersion\/billing@1\.2\.0/);
 
     // prod is protected: an error of the plan, naming the version and staging.
@@ -311,7 +311,7 @@ describe('--env', () => {
     expect(prodPlan.code).toBe(1);
     const doc = JSON.parse(prodPlan.stdout);
     expect(doc.problems).toEqual([
-      expect.objectContaining({ address: 'PromptVersion/billing@1.2.0', rule: 'promotion/not-in-previous', message: expect.stringMatching(/staging \(before prod in promotion\) has never published it/) }),
+      expect.objectContaining({ address: 'PromptVersion/billing@1.2.0', rule: 'promotion/not-in-previous', message: expect.stringMatching(/staging \(before prod in promotion\) does not hold it published \(never applied there, or retired since\)/) }),
     ]);
     const saved = await cli(['apply', '--env', 'prod', 'prod2.json']);
     expect(saved.code).toBe(1);
@@ -342,7 +342,7 @@ describe('--env', () => {
     expect(md.code, md.stderr).toBe(0);
     expect(md.stdout).toMatch(/Warnings \(1\)/);
     expect(md.stdout.split('\n')[0]).toMatch(/^\*\*Plan:\*\* 1 to create, 1 to update, 0 to delete \(.*⚠️ 1 warning\)$/);
-    expect(md.stdout).toMatch(/PromptVersion\/billing@1\.2\.0.*promotion\/not-in-previous.*dev \(before staging in promotion\) has never published it/);
+    expect(md.stdout).toMatch(/PromptVersion\/billing@1\.2\.0.*promotion\/not-in-previous.*dev \(before staging in promotion\) does not hold it published \(never applied there, or retired since\)/);
     const json = await cli(['plan', '--env', 'staging', '--format', 'json']);
     expect(json.code, json.stderr).toBe(0);
     const doc = JSON.parse(json.stdout);
@@ -361,7 +361,7 @@ describe('--env', () => {
     const applied = await cli(['apply', '--env', 'staging', 'staging.json']);
     expect(applied.code, applied.stderr).toBe(0);
     // apply says the warning on stderr (its plan output has no Warnings section of its own).
-    expect(applied.stderr).toMatch(/warning: PromptVersion\/billing@1\.2\.0: version 1\.2\.0 of template "billing" would be published in staging, but dev \(before staging in promotion\) has never published it/);
+    expect(applied.stderr).toMatch(/warning: PromptVersion\/billing@1\.2\.0: version 1\.2\.0 of template "billing" would be published in staging, but dev \(before staging in promotion\) does not hold it published \(never applied there, or retired since\)/);
   });
 
   it("says how to plan prod again when its saved plan is stale: with --env prod and the file, not the embedded emulator's plan", async () => {

@@ -58,7 +58,7 @@ describe('a promotion gap of protected prod: waiting for staging, or blocked', (
       expect.objectContaining({
         address: 'PromptVersion/billing@1.1.0',
         rule: 'promotion/not-in-previous',
-        message: expect.stringMatching(/has never published it: apply it to staging first \(waiting: applying this commit to staging closes it\)$/),
+        message: expect.stringMatching(/does not hold it published \(never applied there, or retired since\): apply it to staging first \(waiting: applying this commit to staging closes it\)$/),
       }),
     ]);
     // The text plan says it too.

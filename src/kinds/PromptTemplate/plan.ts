@@ -160,7 +160,7 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
           live: versionCanonical(lV),
           changes: [],
           dependsOn: trafficAction && trafficAction.action !== 'noop' ? [trafficAction.address] : [],
-          reason: ctx.prune ? `pruned: ${notInGit(ctx, address)} and not routed` : pendingReason(ctx, address),
+          reason: ctx.prune ? `pruned: ${notInGit(ctx, address)} and ${unroutedBy(liveTraffic, lV.version)}` : pendingReason(ctx, address),
         };
         if (!ctx.prune) {
           a.pending = true;
@@ -242,4 +242,14 @@ function cascade(lT: WireTemplate): string {
   if (n > 0) parts.push(`${n} version${n === 1 ? '' : 's'}`);
   if (lT.traffic) parts.push('its traffic split');
   return parts.length > 0 ? `; also deletes ${parts.join(' and ')}` : '';
+}
+
+/**
+ * Why a version git no longer declares may go: not routed, or routed live now and taken out of the
+ * split by this plan's traffic update first (which the delete waits for). A reviewer reading "not
+ * routed" of a version that serves all the traffic would take the delete for a harmless one.
+ */
+function unroutedBy(liveTraffic: { routes: { version: string; weight: number }[] } | null, version: string): string {
+  const weight = liveTraffic?.routes.find((r) => r.version === version)?.weight ?? 0;
+  return weight > 0 ? `routed to ${weight} % of the live traffic now, which this plan's traffic split takes from it first` : 'not routed';
 }

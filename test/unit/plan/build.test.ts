@@ -415,6 +415,10 @@ describe('buildPlan: prune and unmanaged objects', () => {
     expect(retire.dependsOn).toEqual(['TrafficSplit/billing-assistant']);
     expect(retire.guard).toMatchObject({ state: 'Published' });
     expect(isValidOrder(plan.actions)).toBe(true);
+    // It serves live traffic until the split update: the reason says so, not "not routed".
+    const weight = live.templates[0]!.traffic!.routes.find((r) => r.version === '1.0.0')!.weight;
+    expect(weight).toBeGreaterThan(0);
+    expect(retire.reason).toMatch(new RegExp(`^pruned: .* and routed to ${weight} % of the live traffic now, which this plan's traffic split takes from it first$`));
 
     const noPrune = buildPlan(d, live, opts());
     expect(changed(noPrune)).toEqual(['update TrafficSplit/billing-assistant', 'delete PromptVersion/billing-assistant@1.0.0']);

@@ -46,7 +46,7 @@ describe('promotion', () => {
     expect(gaps.map((g) => g.version)).toEqual(['1.2.0']);
     const [p] = promotionProblems(gaps, 'prod', 'staging');
     expect(p).toMatchObject({ address: 'PromptVersion/a@1.2.0', rule: 'promotion/not-in-previous' });
-    expect(p!.message).toMatch(/version 1\.2\.0 of template "a" would be published in prod, but staging \(before prod in promotion\) has never published it/);
+    expect(p!.message).toMatch(/version 1\.2\.0 of template "a" would be published in prod, but staging \(before prod in promotion\) does not hold it published \(never applied there, or retired since\)/);
   });
 
   it('takes a label the previous org published with other content for a gap: what runs here never ran there', () => {
