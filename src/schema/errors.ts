@@ -228,7 +228,11 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
         : `a key in ${p} is empty: give it a name${rule}`;
       return { rule: 'schema/key', message, at };
     }
-    return { rule: 'schema/key', message: `key "${clip(key)}" in ${p} is not valid${why}`, at };
+    // A key that only its case keeps from the pattern (`Dev:` for the environment dev): say the spelling that fits.
+    const pattern = e.keyword === 'pattern' ? (e.params as { pattern?: string }).pattern : undefined;
+    const lower = key.toLowerCase();
+    const suggestion = pattern !== undefined && lower !== key && new RegExp(pattern, 'u').test(lower) ? ` (did you mean "${clip(lower)}"?)` : '';
+    return { rule: 'schema/key', message: `key "${clip(key)}" in ${p} is not valid${suggestion}${why}`, at };
   }
 
   if (ASSERTION_PATH.test(e.instancePath) && (e.keyword === 'minProperties' || e.keyword === 'maxProperties')) {
