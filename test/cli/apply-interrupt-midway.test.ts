@@ -137,4 +137,33 @@ describe('an apply interrupted in the middle of an action', () => {
     expect(o.after.content).toMatchObject({ instruction: 'Help the customer with their question.', state: 'Draft' });
     await expectConverges(s, 'update Guide/Interrupted-guide');
   });
+
+  it('Guide: a publish started whose confirmation the interrupt holds back is on record as started, not as a request not sent', async () => {
+    const s = await applied(closing);
+    await writeFile(join(s.dir.path, 'prompts/guide.yaml'), GUIDE);
+    // The interrupt comes with the publish job's POST; the confirmation read after it is answered
+    // 429 (Retry-After 5), so its retry would have to wait, which the stop does not let it do.
+    let failed = 0;
+    const proxy = closing(
+      await scriptedProxy(s.emu.url, (r, interrupt) => {
+        if (!r.late && r.method === 'POST' && /^\/api\/v2\/guides\/[^/]+\/versions\/[^/]+\/jobs$/.test(r.path)) interrupt();
+        if (r.late && r.method === 'GET' && r.path.startsWith('/api/v2/guides/') && failed === 0) {
+          failed++;
+          return { status: 429, code: 'too.many.requests', headers: { 'retry-after': '5' } };
+        }
+        return 'forward';
+      }),
+    );
+    const r = await interruptedApply(s, proxy);
+    expect(failed).toBe(1);
+    // Before: "… publishing it to ProductionReady (its request failed and was not resent)", though the POST went.
+    expect(r.stderr).toMatch(
+      /^ {2}~ Guide\/Interrupted-guide: interrupted before confirming its publish: created guide \(id \S+\), (wrote|created) version (\S+), started publishing \2 to ProductionReady \(not confirmed: the next plan shows whether it got there\); the next apply finishes it$/m,
+    );
+    expect(r.stderr).not.toContain('was not resent');
+    const o = await outcomeOf(s, 'Guide/Interrupted-guide');
+    expect(o.outcome).toBe('failure');
+    expect(o.resourceId).toMatch(/\S/);
+    expect(await verifyAuditFile(join(s.dir.path, '.promptctl', 'audit.jsonl'))).toMatchObject({ ok: true, pending: [] });
+  });
 });

@@ -22,7 +22,7 @@ import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { countOwned } from '../ownership.js';
-import { afterLanded, aiStudioOf, assertWrite, desiredOf, GuardMoved, isApiError, readOrGone, stopIfInterrupted, type Landed } from '../shared.js';
+import { afterLanded, aiStudioOf, assertWrite, desiredOf, GuardMoved, Interrupted, isApiError, readOrGone, stopIfInterrupted, type Landed } from '../shared.js';
 import { planGuides } from './plan.js';
 import { unexpressedVariables, variableCanonical, variableFromWire, variableToWire } from './variables.js';
 
@@ -273,7 +273,17 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     stopIfInterrupted(ctx, a, `publishing it to ${d.state}`, written);
     // Draft never needs publishing; the client waits for the job (or, without one, for the state).
     const version = v.version;
-    v = await afterLanded(a, `publishing it to ${d.state}`, written, () => api.publishGuideVersion(guideId, version, d.state as Exclude<GuidePublishState, 'Draft'>));
+    v = await afterLanded(a, `publishing it to ${d.state}`, written, () =>
+      api.publishGuideVersion(guideId, version, d.state as Exclude<GuidePublishState, 'Draft'>).catch((err: unknown) => {
+        // The publish job's POST went; a read confirming it was held back by the interrupt (one
+        // that would have had to wait): the publish is started, its state left to the next plan.
+        if (isApiError(err) && err.notResent && err.method === 'GET') {
+          const started = `started publishing ${version} to ${d.state} (not confirmed: the next plan shows whether it got there)`;
+          throw new Interrupted(a, { done: [...done, started], after: null, resourceId: guideId }, 'confirming its publish');
+        }
+        throw err;
+      }),
+    );
     done.push(`published ${v.version} to ${v.state}`);
   }
   const after = snapshot(v);
