@@ -272,17 +272,19 @@ export class Transport {
         if (decision.outcomeUnknown) uncertain = true;
         previous = error;
         if (result.kind === 'response' && result.status === 429) this.pacer.block(decision.delayMs);
+        // After the stop a read waits no more (below): its notice must not say it waits.
+        const exempt = this.stop.exempt(spec);
+        const waits = exempt || !this.stop.stoppedNow();
         this.noteRetry(spec, correlationId, {
           attempt: retries,
           reason: decision.reason,
-          delayMs: decision.delayMs,
+          delayMs: waits ? decision.delayMs : 0,
           ...(result.kind === 'response' ? { status: result.status } : { code: result.code }),
           ...(result.kind === 'response' && result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
         });
         // Ends early on close(), the call's abort or the run's stop; the loop's first checks then say
         // so. After the stop a read waits no more: it is resent at once if the pacer lets it go.
-        const exempt = this.stop.exempt(spec);
-        if (exempt || !this.stop.stoppedNow()) await sleep(decision.delayMs, this.stop.waitSignal(spec.signal, exempt));
+        if (waits) await sleep(decision.delayMs, this.stop.waitSignal(spec.signal, exempt));
         // Interrupted while it waited: the resend would be a new call (a read is still read again).
         if (this.stop.stopsResending(spec)) {
           return this.stop.settle(() => giveUp(spec, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true));

@@ -161,6 +161,8 @@ describe('an apply interrupted in the middle of an action', () => {
       /^ {2}~ Guide\/Interrupted-guide: interrupted before confirming its publish: created guide \(id \S+\), (wrote|created) version (\S+), started publishing \2 to ProductionReady \(not confirmed: the next plan shows whether it got there\); the next apply finishes it$/m,
     );
     expect(r.stderr).not.toContain('was not resent');
+    // The held-back read is not waited for, and no notice says it is.
+    expect(r.stderr).not.toMatch(/retry 1: GET .* answered 429; waiting/);
     const o = await outcomeOf(s, 'Guide/Interrupted-guide');
     expect(o.outcome).toBe('failure');
     expect(o.resourceId).toMatch(/\S/);
