@@ -261,8 +261,11 @@ describe('plan.yml', () => {
 describe('apply.yml', () => {
   const w = wf('apply.yml');
   const job = w.jobs.apply!;
-  it('runs on pushes to main touching prompts/**, and by hand with an optional fingerprint', () => {
-    expect(w.on.push).toEqual({ branches: ['main'], paths: ['prompts/**'] });
+  it('runs on pushes to main touching what promptctl reads (prompts/**, .gitattributes, as plan.yml plans), and by hand with an optional fingerprint', () => {
+    expect(w.on.push).toEqual({ branches: ['main'], paths: ['prompts/**', '.gitattributes'] });
+    // Every input plan.yml plans a pull request for that is not a workflow or the action applies on its merge.
+    const planned = /PROMPTCTL_INPUTS: (.*)/.exec(readFileSync(join(ROOT, '.github/workflows/plan.yml'), 'utf8'))![1]!.split(' ');
+    for (const input of planned.filter((i) => !i.startsWith('.github/'))) expect((w.on.push as { paths: string[] }).paths).toContain(input === 'prompts' ? 'prompts/**' : input);
     const inputs = (w.on.workflow_dispatch as { inputs: Record<string, { required: boolean; type: string }> }).inputs;
     expect(inputs.fingerprint).toMatchObject({ required: false, type: 'string' });
     expect(inputs.environment).toMatchObject({ required: true, type: 'choice', options: ENVIRONMENTS });
@@ -1371,8 +1374,16 @@ describe('the apply report script, per environment', () => {
     const read = report.steps.find((s) => s.id === 'result')!;
     expect(read.run).toMatch(/result\.json/);
     const post = report.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!;
-    expect(post.if).toBe("steps.result.outputs.ran == 'true' && (steps.result.outputs.result == 'failure' || steps.result.outputs.result == 'success')");
+    expect(post.if).toBe("steps.result.outputs.ran == 'true' && (steps.result.outputs.result == 'failure' || steps.result.outputs.result == 'success' || steps.result.outputs.result == 'cancelled')");
     expect(post.env).toMatchObject({ ENVIRONMENT: '${{ matrix.env }}', DECISION: '${{ steps.result.outputs.decision }}' });
+  });
+  it('reports an apply cancelled midway (the job\'s time limit, or by hand) as loudly as a failure: the org may be half applied', async () => {
+    expect(wf('apply.yml').jobs.report!.if).toBe("always() && (needs.apply.result == 'failure' || needs.apply.result == 'success' || needs.apply.result == 'cancelled')");
+    const gh = fakeGitHub();
+    const core = await runScript(script(), gh.api, { ENVIRONMENT: 'prod', RESULT: 'cancelled', DECISION: 'apply', REASON: '', FINGERPRINT: '', PR: '', AUDIT_HEAD: '5:abc', PLAN_DIR: '' });
+    expect(gh.issues.map((i) => i.title)).toEqual(['promptctl apply to prod failed on main']);
+    expect(gh.issues[0]!.body).toMatch(/promptctl apply to prod was cancelled \(the job's time limit, or by hand\)\*\* on [\s\S]*may be partly updated/);
+    expect(core.failed).toEqual([expect.stringMatching(/^apply failed; opened #/)]);
   });
 });
 
