@@ -129,7 +129,8 @@ export function findPlaceholders(v: PromptVersion): { valid: Placeholder[]; malf
 export interface PlaceholderCheck {
   fields: readonly TextField[];
   syntax: PlaceholderSyntax;
-  variables: readonly { name: string }[];
+  /** A guide's variables carry their scope: one of scope Output is the guide's to set, not the caller's to send. */
+  variables: readonly { name: string; scope?: string }[];
   /** Where variable `i` is declared (its name). */
   variableAt: (i: number) => SourceLocation;
   /** Said of an unused variable's placeholder: "appears in neither systemInstruction nor userTemplate". */
@@ -195,6 +196,19 @@ export function checkPlaceholderUse(c: PlaceholderCheck): Diagnostic[] {
   if (!c.unused || !c.variablesKnown) return out;
   c.variables.forEach((x, i) => {
     if (used.has(x.name)) return;
+    // An Output variable is what the guide produces (a data action's output may set it): its
+    // instruction need not name it, so an org's guide is adopted as it stands.
+    if (x.scope === 'Output') {
+      out.push(
+        diagnostic(
+          c.variableAt(i),
+          'warning',
+          'placeholders/unused-output',
+          `variable "${x.name}" (scope Output) is declared but ${c.syntax.show(x.name)} ${c.notUsed}: unless a data action sets it, it stays empty${didYouMean(x.name, used)}`,
+        ),
+      );
+      return;
+    }
     out.push(
       diagnostic(
         c.variableAt(i),

@@ -2,7 +2,7 @@
 // a priority may only be taken once no other ENABLED filter holds it (else 409 priority.conflict),
 // a replacement filter exists before the old one goes (create-before-destroy), and swaps/cycles
 // are broken with a free staging priority (see stagePriority in action.ts for the executor's part).
-import { filterAddress } from '../../model/address.js';
+import { filterAddress, RESOURCE_NAME, RESOURCE_NAME_RULE } from '../../model/address.js';
 import { MAX_ENABLED_FILTERS, type SafetyFilter } from '../../model/types.js';
 import type { WireFilter } from '../../targets/llmgateway/wire.js';
 import type { DeleteAction, PlanAction, PlanPart, PlanProblem, WriteAction } from '../action.js';
@@ -190,7 +190,7 @@ function sequencePriorities(
         address: s.action.address,
         field: 'priority',
         rule: 'priority-conflict',
-        message: `priority ${p} is held by the enabled live filter "${holder}", which is not in git and will not be changed; choose another priority or bring "${holder}" into git`,
+        message: `priority ${p} is held by the enabled live filter "${holder}", which is not in git and will not be changed; choose another priority or ${bringIntoGit(holder)}`,
       });
       continue;
     }
@@ -264,4 +264,11 @@ function sequencePriorities(
       : `staged at priority ${free} first, then takes priority ${s.wantPriority}`;
   }
   return staged;
+}
+
+/** How a live filter not in git gets there: exported as it is, or, when promptctl cannot take its name, renamed in Genesys Cloud first. */
+function bringIntoGit(holder: string): string {
+  return RESOURCE_NAME.test(holder)
+    ? `bring "${holder}" into git (promptctl export)`
+    : `rename "${holder}" in Genesys Cloud to a name promptctl can manage (${RESOURCE_NAME_RULE}), then bring it into git (promptctl export)`;
 }

@@ -143,6 +143,15 @@ describe('filter priorities', () => {
         message: expect.stringContaining('priority 10 is held by the enabled live filter "manual"'),
       },
     ]);
+    expect(plan.problems[0]!.message).toMatch(/choose another priority or bring "manual" into git \(promptctl export\)$/);
+  });
+
+  it('a holder whose name promptctl cannot take is to be renamed in Genesys Cloud first (export skips it)', () => {
+    const live = [liveFilter({ ...filter('manual', 5), name: 'Hate Speech Block' }, { labels: {} })];
+    const plan = loosePlan(buildPlan(desiredState({ filters: [filter('violence-block', 5)] }), { templates: [], filters: live }, opts({ prune: true })));
+    expect(plan.problems.map((p) => p.message)).toEqual([
+      'priority 5 is held by the enabled live filter "Hate Speech Block", which is not in git and will not be changed; choose another priority or rename "Hate Speech Block" in Genesys Cloud to a name promptctl can manage (promptctl names are 3 to 128 lowercase letters, digits and hyphens), then bring it into git (promptctl export)',
+    ]);
   });
 
   it('more enabled filters than the gateway takes, counting the live ones the plan leaves in place, is a problem before any change', () => {

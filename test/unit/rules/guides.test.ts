@@ -18,6 +18,21 @@ describe('guide placeholders ({{Variable.name}}), the placeholder family', () =>
     ]);
   });
 
+  it('warns, not refuses, of an Output variable the instruction never names: the guide produces it (an org guide adopts as it stands)', () => {
+    const g = guide('Returns', {
+      instruction: 'Look up {{Variable.orderId}}.',
+      variables: [guideVariable('orderId'), { ...guideVariable('refundAmount'), scope: 'Output' }],
+    });
+    expect(checkGuidePlaceholders(g, { unused: true })).toEqual([
+      expect.objectContaining({
+        ...at(g, 'spec.variables.1.name'),
+        severity: 'warning',
+        rule: 'placeholders/unused-output',
+        message: 'variable "refundAmount" (scope Output) is declared but {{Variable.refundAmount}} does not appear in the instruction: unless a data action sets it, it stays empty',
+      }),
+    ]);
+  });
+
   it('reports an undeclared reference where it is, with a did-you-mean, and an unused variable at its name', () => {
     const g = guide('Returns', {
       instruction: 'Ask for it.\nStore it in {{Variable.ordr_number}}.',
