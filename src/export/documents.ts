@@ -7,7 +7,7 @@ import { fromWire as versionFromWire } from '../kinds/PromptVersion/index.js';
 import { fromWire as filterFromWire } from '../kinds/SafetyFilter/index.js';
 import { canonical as summaryCanonical, fromWire as summaryFromWire } from '../kinds/SummarySetting/index.js';
 import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
-import { isManaged } from '../kinds/labels.js';
+import { isManaged, otherManager } from '../kinds/labels.js';
 import { filterAddress, GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, summarySettingAddress, templateAddress, versionAddress } from '../model/address.js';
 import { normalizeText } from '../model/text.js';
 import { API_VERSION, type Labels, type Variable } from '../model/types.js';
@@ -88,6 +88,8 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
     const docs: ExportDocument[] = [templateDocument(t)];
     counts.templates += 1;
     if (!isManaged(t.labels)) unlabelled.push(templateAddress(t.name));
+    const other = otherManager(t.labels);
+    if (other !== undefined) warnings.push(takenOver(templateAddress(t.name), other));
     for (const v of [...(t.versions ?? [])].sort((a, b) => compareVersionLabels(a.version, b.version))) {
       if (v.state !== 'Published') {
         // A Draft has not shipped; git holds what is published (apply publishes every version it creates).
@@ -112,6 +114,10 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
     files.push({ path: FILTERS_FILE, documents: filters.map(filterDocument) });
     counts.filters = filters.length;
     for (const f of filters) if (!isManaged(f.labels)) unlabelled.push(filterAddress(f.name));
+    for (const f of filters) {
+      const other = otherManager(f.labels);
+      if (other !== undefined) warnings.push(takenOver(filterAddress(f.name), other));
+    }
   }
 
   // AI Studio: a guide as its YAML and its instruction, one file each; a summary setting per file.
@@ -327,4 +333,9 @@ function slug(name: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, MAX_SLUG)
     .replace(/-+$/, '');
+}
+
+/** The warning for an object another tool manages (its `managed-by` label, which git cannot hold): exporting it is adopting it. */
+function takenOver(address: string, other: string): string {
+  return `${address} is labelled managed-by: ${other}, so another tool manages it: its document is exported without that label, and the first apply that changes it hands it to promptctl (managed-by: promptctl; prune may then delete it). Leave its document out unless promptctl is to take it over`;
 }

@@ -16,6 +16,25 @@ export function isManaged(labels: WireLabels | undefined): boolean {
   return labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
 }
 
+/** The `managed-by` value of another tool (terraform, say) that a live object carries; undefined when it is promptctl's or absent. */
+export function otherManager(labels: WireLabels | undefined): string | undefined {
+  const v = labels?.[MANAGED_BY_LABEL];
+  return v !== undefined && v !== MANAGED_BY_VALUE ? v : undefined;
+}
+
+/**
+ * An update of an object another tool manages takes it over: apply sets `managed-by: promptctl`,
+ * and prune may then delete it. Owned labels are never diffed, so the update says it here, as a
+ * change of its own that calls for a reviewer's attention.
+ */
+export function withTakeover<A extends { action: string; changes: { path: string; before?: unknown; after?: unknown }[]; destructive?: boolean }>(a: A, liveLabels: WireLabels | undefined): A {
+  const other = otherManager(liveLabels);
+  if (other === undefined || a.action !== 'update') return a;
+  a.changes.push({ path: `labels.${MANAGED_BY_LABEL}`, before: other, after: MANAGED_BY_VALUE });
+  a.destructive = true;
+  return a;
+}
+
 /** The labels a user wrote (or may write): everything but promptctl's own, sorted. */
 export function userLabels(labels: WireLabels | undefined): WireLabels {
   const out: WireLabels = {};

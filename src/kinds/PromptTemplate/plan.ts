@@ -8,7 +8,7 @@ import { compareVersionLabels } from '../../util/semver.js';
 import type { CascadedObject, DeleteAction, PlanAction, PlanPart } from '../action.js';
 import { canonicalHash, describeCreate } from '../canonical.js';
 import type { LiveState, PlanContext, Snapshot } from '../kind.js';
-import { absentFromGit, isManaged, notInGit, pendingReason } from '../labels.js';
+import { absentFromGit, isManaged, notInGit, pendingReason, withTakeover } from '../labels.js';
 import { canonical as versionCanonical, contentHash, snapshot as versionSnapshot } from '../PromptVersion/index.js';
 import { planVersion, tokenDelta } from '../PromptVersion/plan.js';
 import { guardedBy, protectorsOf, type Protector } from '../SafetyFilter/applies.js';
@@ -85,7 +85,7 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
   } else {
     // Named, not spread from `common`: a spread is a runtime call in the cold code a large plan runs.
     const base = { address: common.address, kind: common.kind, name, dependsOn: common.dependsOn, liveId: lT.id, guard: { version: lT.version } };
-    tAction = plainlySame(dT, lT) ? unchangedAction(base, () => canonical(lT), ctx.sealed) : settleAgainstLive(base, desired, canonical(lT), canonical(dT), lT, ctx.sealed);
+    tAction = plainlySame(dT, lT) ? unchangedAction(base, () => canonical(lT), ctx.sealed) : withTakeover(settleAgainstLive(base, desired, canonical(lT), canonical(dT), lT, ctx.sealed), lT.labels);
   }
   if (tAction.action !== 'noop') tAction.dependsOn.push(...guards);
   if (tAction.action === 'update' && lT && lT.model !== dT.model) {

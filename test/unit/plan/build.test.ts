@@ -404,6 +404,18 @@ describe('buildPlan: prune and unmanaged objects', () => {
     ]);
   });
 
+  it('shows an update of a template another tool manages as taking it over (managed-by), destructive; an unchanged one stays a noop', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    live.templates[0]!.labels = { ...live.templates[0]!.labels, 'managed-by': 'terraform' };
+    expect(act(buildPlan(d, live, opts()), `PromptTemplate/${d.templates[0]!.name}`)!.action).toBe('noop');
+    d.templates[0] = { ...d.templates[0]!, description: 'changed by the team' };
+    const a = act(buildPlan(d, live, opts()), `PromptTemplate/${d.templates[0]!.name}`)!;
+    expect(a.action).toBe('update');
+    expect(a.changes).toContainEqual({ path: 'labels.managed-by', before: 'terraform', after: 'promptctl' });
+    expect(a.destructive).toBe(true);
+  });
+
   it('retires live versions git dropped, after traffic stops routing them', () => {
     const d = sampleDesired();
     const live = liveAfterApply(d);
