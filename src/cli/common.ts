@@ -3,6 +3,7 @@
 // are imported when first used, so that `--help` and `--version` load neither.
 import { DEFAULT_PROMPTS_DIR } from '../config/discover.js';
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { LiveState } from '../kinds/kind.js';
 import { readLiveParts, readLiveState, type GuideVersionNeed, type SurfaceFailure } from '../targets/live.js';
@@ -22,6 +23,17 @@ export const DEFAULT_DIR = DEFAULT_PROMPTS_DIR;
 
 export function addDirOption(cmd: Command): Command {
   return cmd.option('--dir <dir>', 'prompts directory', DEFAULT_DIR);
+}
+
+/**
+ * For a command whose --dir only says where the environments are read from (export, status:
+ * environments.ts adds it): a --dir given must be a directory all the same, as every command's
+ * is, so a typo is not passed over.
+ */
+export async function assertDirGiven(ctx: CliContext, cmd: Command, dir: string | undefined): Promise<void> {
+  if (cmd.getOptionValueSource('dir') !== 'cli' || dir === undefined) return;
+  const { assertDirectory } = await import('../load/project.js');
+  await assertDirectory(resolve(ctx.cwd, dir), dir, ctx.cwd);
 }
 
 /**

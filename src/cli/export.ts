@@ -14,7 +14,7 @@ import { readLiveParts } from '../targets/live.js';
 import { SURFACE_NAMES, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { announceTarget, DEFAULT_DIR, noteUnavailable, withTarget } from './common.js';
+import { announceTarget, assertDirGiven, DEFAULT_DIR, noteUnavailable, withTarget } from './common.js';
 import type { OpenTarget } from './target.js';
 import type { CliContext } from './context.js';
 
@@ -31,7 +31,8 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .description('write the live org as promptctl YAML: prompt templates and safety filters, and AI Studio guides and summary settings')
     .requiredOption('--out <dir>', 'directory to write (must be empty or absent unless --force)')
     .option('--force', 'write into a non-empty directory, replacing files of the same name')
-    .action(async (flags: ExportFlags) => {
+    .action(async (flags: ExportFlags, cmd: Command) => {
+      await assertDirGiven(ctx, cmd, flags.dir);
       ctx.exitCode = await runExport(ctx, flags);
     });
 }

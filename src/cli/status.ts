@@ -2,7 +2,6 @@
 // (from the analytics aggregates query), and for a split each other version against the baseline
 // (the route with the largest weight) with 95 % intervals and a verdict (src/evals/stats.ts and
 // src/evals/comparison.ts say how they are computed).
-import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ApiError } from '../genesys/errors.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
@@ -10,7 +9,7 @@ import type { AnalyticsQuery } from '../targets/llmgateway/wire.js';
 import type { TestCalls } from '../evals/types.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
-import { announceTarget, withTarget } from './common.js';
+import { announceTarget, assertDirGiven, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 
 interface StatusFlags {
@@ -28,12 +27,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .option('--include-tests', 'count the calls promptctl test made too (left out by default: they pin versions and may get canned answers)')
     .action(async (template: string | undefined, flags: StatusFlags & { dir?: string }, cmd: Command) => {
-      // --dir only says where the environments are read from (environments.ts), but a --dir given
-      // must be one, as every command's is: a typo is not passed over.
-      if (cmd.getOptionValueSource('dir') === 'cli' && flags.dir !== undefined) {
-        const { assertDirectory } = await import('../load/project.js');
-        await assertDirectory(resolve(ctx.cwd, flags.dir), flags.dir, ctx.cwd);
-      }
+      await assertDirGiven(ctx, cmd, flags.dir);
       ctx.exitCode = await runStatus(ctx, template, flags);
     });
 }

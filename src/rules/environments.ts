@@ -80,6 +80,21 @@ export function checkEnvironmentConfig(config: Config): Diagnostic[] {
       if (value !== undefined) check(f, () => parseBaseUrl(field(f), value, targetVariables(env.credentials)));
     }
   }
+  // A whole variable's name, or a prefix ending in `_`, is no prefix: promptctl would read
+  // GENESYSCLOUD_DEV_OAUTHCLIENT_ID_OAUTHCLIENT_ID, find nothing, and plan against an empty
+  // embedded org as though nothing were wrong.
+  for (const [name, env] of Object.entries(config.environments)) {
+    const prefix = credentialsPrefixOf(env.credentials);
+    if (prefix === env.credentials) continue;
+    out.push(
+      diagnostic(
+        at(`spec.environments.${name}.credentials`),
+        'error',
+        'environments/credentials-prefix',
+        `credentials of environment ${name} is "${env.credentials}": it must be the prefix alone, which promptctl follows with _OAUTHCLIENT_ID, _OAUTHCLIENT_SECRET and the rest (it would read ${env.credentials}_OAUTHCLIENT_ID)${prefix ? ` (did you mean "${prefix}"?)` : ''}`,
+      ),
+    );
+  }
   const byPrefix = new Map<string, string>();
   for (const [name, env] of Object.entries(config.environments)) {
     const first = byPrefix.get(env.credentials);
@@ -198,4 +213,14 @@ export function singleEnvironmentDiagnostics(union: DesiredState, env: string, r
   // let prod run a version on another model than staging ran it, each --env check passing.
   const names = checkNames(union);
   return { state: envState, diagnostics: [...own, ...names, ...run(envState).filter((d) => !explained.has(place(d)))] };
+}
+
+/** The variables' suffixes a prefix is followed by (genesys/target.ts targetVariables). */
+const VARIABLE_SUFFIXES = ['_OAUTHCLIENT_ID', '_OAUTHCLIENT_SECRET', '_REGION', '_API_URL', '_LOGIN_URL'];
+
+/** `credentials` as a prefix: without a variable's suffix or trailing `_` it was written with ("" when nothing is left). */
+function credentialsPrefixOf(credentials: string): string {
+  let prefix = credentials;
+  for (const suffix of VARIABLE_SUFFIXES) if (prefix.endsWith(suffix)) prefix = prefix.slice(0, -suffix.length);
+  return prefix.replace(/_+$/, '');
 }

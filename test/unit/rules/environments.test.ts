@@ -26,6 +26,20 @@ describe('environment rules', () => {
     ]);
   });
 
+  it('refuses credentials written as a whole variable\'s name or ending in _ (promptctl would read no variable and fall back to an empty embedded org)', () => {
+    const bad = {
+      ...config,
+      environments: { dev: { credentials: 'GENESYSCLOUD_DEV_OAUTHCLIENT_ID', protected: false }, staging: { credentials: 'GC_STAGING_', protected: false }, prod: { credentials: 'GC_PROD', protected: true } },
+      source: at(1),
+      locations: { 'spec.environments.dev.credentials': at(20, 49), 'spec.environments.staging.credentials': at(21, 49) },
+    } as Config;
+    const ds = checkEnvironmentConfig(bad).map((x) => `${x.line}:${x.column} ${x.severity} ${x.rule}: ${x.message}`);
+    expect(ds).toEqual([
+      '20:49 error environments/credentials-prefix: credentials of environment dev is "GENESYSCLOUD_DEV_OAUTHCLIENT_ID": it must be the prefix alone, which promptctl follows with _OAUTHCLIENT_ID, _OAUTHCLIENT_SECRET and the rest (it would read GENESYSCLOUD_DEV_OAUTHCLIENT_ID_OAUTHCLIENT_ID) (did you mean "GENESYSCLOUD_DEV"?)',
+      '21:49 error environments/credentials-prefix: credentials of environment staging is "GC_STAGING_": it must be the prefix alone, which promptctl follows with _OAUTHCLIENT_ID, _OAUTHCLIENT_SECRET and the rest (it would read GC_STAGING__OAUTHCLIENT_ID) (did you mean "GC_STAGING"?)',
+    ]);
+  });
+
   it('does not repeat a union finding whose details differ in an environment', () => {
     // Found by review: a route to an undeclared version was reported twice at one place, once
     // for the union ("declared: 1.0.0, 1.1.0") and once "(in environment staging)" ("declared: 1.0.0").
