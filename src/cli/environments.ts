@@ -3,7 +3,9 @@
 // the target, the embedded emulator's state, the audit trail and the documents all follow it.
 // Also the promotion check of plan and apply: what the plan brings to its environment (versions,
 // guide content, summary settings) must have run in the environment before it in `promotion`.
+import { statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
+import { CONFIG_FILE } from '../config/discover.js';
 import type { Command } from 'commander';
 import { resolveTarget, targetVariables, type EnvironmentTargetSpec } from '../genesys/target.js';
 import type { Config, DesiredState, EnvironmentConfig } from '../model/types.js';
@@ -105,7 +107,7 @@ export async function selectEnvironment(
       const { assertDirectory } = await import('../load/project.js');
       await assertDirectory(resolve(cwd, dir), dir, cwd);
     }
-    const where = status === 'absent' ? `there is no ${file}` : `${file} configures no environments`;
+    const where = status === 'absent' ? absentConfig(resolve(cwd, dir, CONFIG_FILE), file) : `${file} configures no environments`;
     throw new UserError(`${from} names environment "${name}", but ${where}: add it under spec.environments (with the prefix of its credentials); nothing was done`);
   }
   throw new UserError(`unknown environment "${name}" (${from})${didYouMean(name, names)}: ${file} configures ${names.join(', ')}; nothing was done`);
@@ -295,4 +297,15 @@ async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersio
     return { problems: [], warnings: promotionProblems(gaps, env.name, previous.name) };
   }
   return { problems: promotionProblems(gaps, env.name, previous.name), warnings: [] };
+}
+
+/** Why a Config read as absent is: no file there, or a path there that holds none (a directory, an empty file, only comments). */
+function absentConfig(abs: string, file: string): string {
+  let st: Stats | undefined;
+  try {
+    st = statSync(abs);
+  } catch {
+    return `there is no ${visibleName(file)}`;
+  }
+  return st.isFile() ? `${visibleName(file)} holds no Config document` : `${visibleName(file)} is not a file`;
 }

@@ -526,6 +526,19 @@ describe('--env', () => {
     expect(plain.code, plain.stderr).toBe(2);
     expect(plain.stderr.split('\n')[0]).toBe(`target: ${emus.dev.url} (client dev-…)`);
   });
+
+  it('says what stands at promptctl.yaml when it holds no Config (empty, or a directory), not that there is none', async () => {
+    const config = join(dir.path, 'prompts/promptctl.yaml');
+    await writeFile(config, '# nothing yet\n');
+    const empty = await cli(['plan', '--env', 'dev']);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/^error: --env names environment "dev", but prompts\/promptctl\.yaml holds no Config document: add it under spec\.environments/m);
+    await rm(config);
+    await mkdir(config);
+    const folder = await cli(['plan', '--env', 'dev']);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toMatch(/^error: --env names environment "dev", but prompts\/promptctl\.yaml is not a file: add it under spec\.environments/m);
+  });
 });
 
 describe('test across environments', () => {
