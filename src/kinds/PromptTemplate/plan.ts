@@ -141,10 +141,15 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
   if (lT && extra.length > 0) {
     const routedByGit = new Set(input.split?.routes.map((r) => r.version) ?? []);
     const routedLive = new Set(liveTraffic?.routes.map((r) => r.version) ?? []);
+    const becomePrunable: string[] = [];
     for (const lV of extra.sort((a, b) => compareVersionLabels(a.version, b.version))) {
       const address = versionAddress(name, lV.version);
       const absent = notInGit(ctx, address);
-      if (!isManaged(lT.labels)) part.unmanaged.push({ address, reason: `${absent}; template not labelled managed-by: promptctl` });
+      if (!isManaged(lT.labels)) {
+        part.unmanaged.push({ address, reason: `${absent}; template not labelled managed-by: promptctl` });
+        // Left alone only until this plan's update labels the template promptctl's: say so there.
+        if (!routedByGit.has(lV.version) && (input.split || !routedLive.has(lV.version))) becomePrunable.push(lV.version);
+      }
       else if (routedByGit.has(lV.version)) part.unmanaged.push({ address, reason: `${absent} but routed by the traffic split` });
       else if (!input.split && routedLive.has(lV.version))
         part.unmanaged.push({ address, reason: `${absent}; still routed by the live traffic split, which is not in git` });
@@ -168,6 +173,13 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
         }
         part.actions.push(a);
       }
+    }
+    if (tAction.action === 'update' && becomePrunable.length > 0) {
+      // The update labels the template managed-by: promptctl, and with it its live versions git
+      // does not hold (a colleague's Draft, say) become promptctl's to prune: the next plan deletes them.
+      const list = becomePrunable.map((v) => versionAddress(name, v)).join(', ');
+      tAction.reason = `labels the template managed-by: promptctl, so its live versions not in git (${list}) become promptctl's: the next plan with prune deletes them`;
+      tAction.destructive = true;
     }
   }
 }

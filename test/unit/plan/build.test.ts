@@ -416,6 +416,23 @@ describe('buildPlan: prune and unmanaged objects', () => {
     expect(a.destructive).toBe(true);
   });
 
+  it('says that an update labelling an adopted template makes its live versions not in git prunable (a colleague\'s Draft)', () => {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    const t = live.templates[0]!;
+    t.labels = { team: t.labels?.['team'] ?? 'x' };
+    d.templates[0] = { ...d.templates[0]!, labels: { team: t.labels['team']! } };
+    t.versions = [...(t.versions ?? []), liveVersion(t.id, version(t.name, '9.0.0-rc.1'), 'Draft')];
+    const unchanged = buildPlan(d, live, opts({ prune: true }));
+    expect(act(unchanged, `PromptTemplate/${t.name}`)!.action).toBe('noop');
+    expect(unchanged.unmanaged.map((u) => u.address)).toContain(`PromptVersion/${t.name}@9.0.0-rc.1`);
+    d.templates[0] = { ...d.templates[0]!, description: 'changed by the team' };
+    const a = act(buildPlan(d, live, opts({ prune: true })), `PromptTemplate/${t.name}`)!;
+    expect(a.action).toBe('update');
+    expect(a.reason).toBe(`labels the template managed-by: promptctl, so its live versions not in git (PromptVersion/${t.name}@9.0.0-rc.1) become promptctl's: the next plan with prune deletes them`);
+    expect(a.destructive).toBe(true);
+  });
+
   it('retires live versions git dropped, after traffic stops routing them', () => {
     const d = sampleDesired();
     const live = liveAfterApply(d);
