@@ -73,7 +73,10 @@ export function checkHeader(ctx: DocContext, data: unknown): HeaderResult {
   err(
     findNode(ctx, ['kind']).at,
     'schema/unknown-kind',
-    `unknown kind ${describeValue(kind)}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; expected one of ${DOCUMENT_KINDS.join(', ')}`,
+    // A kind that is no text at all (a list, a mapping, a number) is not an unknown name: say what it must be.
+    typeof kind === 'string'
+      ? `unknown kind ${describeValue(kind)}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; expected one of ${DOCUMENT_KINDS.join(', ')}`
+      : `kind must be one of ${DOCUMENT_KINDS.join(', ')}, as text, not ${describeValue(kind)}`,
   );
   return { diagnostics, misspelt };
 }

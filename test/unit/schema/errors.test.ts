@@ -102,7 +102,11 @@ describe('checkHeader', () => {
   it('suggests the closest kind', () => {
     expect(short(check('apiVersion: promptctl/v1\nkind: trafficsplit\n'))[0]).toContain('did you mean "TrafficSplit"?');
     expect(short(check('apiVersion: promptctl/v1\nkind: 42\n'))[0]).toBe(
-      '2:7 schema/unknown-kind unknown kind 42; expected one of PromptTemplate, PromptVersion, TrafficSplit, SafetyFilter, Guide, SummarySetting, PromptTest, Config',
+      '2:7 schema/unknown-kind kind must be one of PromptTemplate, PromptVersion, TrafficSplit, SafetyFilter, Guide, SummarySetting, PromptTest, Config, as text, not 42',
+    );
+    // Not text at all: no "unknown kind a list".
+    expect(short(check('apiVersion: promptctl/v1\nkind: [PromptTemplate]\n'))[0]).toBe(
+      '2:7 schema/unknown-kind kind must be one of PromptTemplate, PromptVersion, TrafficSplit, SafetyFilter, Guide, SummarySetting, PromptTest, Config, as text, not a list',
     );
   });
 });
