@@ -166,8 +166,9 @@ function parseDocuments(src: string, file: string): ParseResult {
       if (checked !== undefined) documents.push({ file, index, doc, data: checked, src, lineCounter, yamlProblems: true });
       return;
     }
-    // An empty document (a trailing `---`, a comment-only file) holds nothing to check.
-    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
+    // An empty document (a trailing `---`, a comment-only file) holds nothing to check; a null
+    // written as the whole document (`~`, `null`) is one, and the schema says it is no mapping.
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !writtenNull(doc.contents, src))) return;
     // A value no field takes, which the schema cannot tell from one (a timestamp passes for a mapping).
     const tagged = mayHoldTags ? yamlOnlyValues(doc, src) : [];
     if (tagged.length > 0) {
@@ -453,4 +454,10 @@ export function findTooDeep(tokens: readonly CST.Token[], max: number): number |
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Whether a null scalar was written (`~`, `null`, `Null`), not made of nothing (an empty document). */
+function writtenNull(node: { range?: [number, number, number] | null }, src: string): boolean {
+  const [start, end] = node.range ?? [0, 0];
+  return src.slice(start, end).trim() !== '';
 }

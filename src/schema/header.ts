@@ -36,7 +36,8 @@ export function checkHeader(ctx: DocContext, data: unknown): HeaderResult {
     err(
       root,
       'schema/document',
-      `a promptctl document is a mapping with apiVersion, kind, metadata and spec, not ${describeValue(data)}`,
+      // A document of nothing is no document (config/parse.ts skips it): a null here was written (`~`).
+      `a promptctl document is a mapping with apiVersion, kind, metadata and spec, not ${data === null ? 'a null (~)' : describeValue(data)}`,
     );
     return { diagnostics, misspelt: [] };
   }
