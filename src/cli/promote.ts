@@ -220,7 +220,7 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
     try {
       page = await dirHistory(prompts, scope.dirs, { skip, max: HISTORY_PAGE, ...(scope.from ? { from: scope.from } : {}) });
     } catch (err) {
-      throw new UserError(`rollback reads ${visibleName(flags.dir)}'s git history, and there is none: ${(err as Error).message}; nothing was rolled back`);
+      throw new UserError(`rollback reads the git history of ${visibleName(flags.dir)}, and there is none: ${(err as Error).message}; nothing was rolled back`);
     }
     read += page.length;
     skip += page.length;
