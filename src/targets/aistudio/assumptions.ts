@@ -97,6 +97,15 @@
 //     Guide schema's pattern) is 400 invalid.value naming knowledgeSettings.knowledgeId ("... must
 //     be a UUID"), in every body that carries knowledgeSettings: version create and patch, session
 //     turn. The Platform requires a UUID (AuthoringKnowledgeSettings); nothing is stored.
+// E13 Length and count limits the emulator enforces (emulator/aistudio-validate.ts) that the SDK's
+//     models do not state (checked against SDK 262.0.0): an instruction or prompt of at most
+//     100,000 characters, at most 500 variables and 500 data actions a version,
+//     knowledgeSettings.description at most 300; a summary setting's customEntities at most 10,
+//     its participant and entity labels at most 255, its timeoutDuration 1-86,400 seconds; names
+//     at most 255. They are the emulator's guesses, not the platform's word:
+//     a body within them may still be refused by a real org, and one past them accepted. Also
+//     not in the SDK: GuideVersionPublish.state is optional there; the emulator requires it
+//     (promptctl always sends it).
 import { LATEST_NOT_PRODUCTION_READY, LATEST_NOT_PRODUCTION_READY_CODE } from './wire.js';
 import { ApiError } from '../../genesys/errors.js';
 
