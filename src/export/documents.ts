@@ -113,8 +113,8 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
   if (filters.length > 0) {
     files.push({ path: FILTERS_FILE, documents: filters.map(filterDocument) });
     counts.filters = filters.length;
-    for (const f of filters) if (!isManaged(f.labels)) unlabelled.push(filterAddress(f.name));
     for (const f of filters) {
+      if (!isManaged(f.labels)) unlabelled.push(filterAddress(f.name));
       const other = otherManager(f.labels);
       if (other !== undefined) warnings.push(takenOver(filterAddress(f.name), other));
     }

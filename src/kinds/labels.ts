@@ -4,6 +4,7 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PROMPTCTL_LABEL_PREFIX } from '../m
 import type { WireLabels } from '../targets/llmgateway/wire.js';
 import { setEntry } from '../util/entries.js';
 import { sameLeaf } from './canonical.js';
+import type { PlanAction } from './action.js';
 import type { PlanContext } from './kind.js';
 
 export const COMMIT_LABEL = `${PROMPTCTL_LABEL_PREFIX}commit`;
@@ -27,7 +28,7 @@ export function otherManager(labels: WireLabels | undefined): string | undefined
  * and prune may then delete it. Owned labels are never diffed, so the update says it here, as a
  * change of its own that calls for a reviewer's attention.
  */
-export function withTakeover<A extends { action: string; changes: { path: string; before?: unknown; after?: unknown }[]; destructive?: boolean }>(a: A, liveLabels: WireLabels | undefined): A {
+export function withTakeover(a: PlanAction, liveLabels: WireLabels | undefined): PlanAction {
   const other = otherManager(liveLabels);
   if (other === undefined || a.action !== 'update') return a;
   a.changes.push({ path: `labels.${MANAGED_BY_LABEL}`, before: other, after: MANAGED_BY_VALUE });

@@ -38,7 +38,7 @@ export function escapeInline(s: string): string {
 
 /** Markdown text in the test report (cells, summaries, failures): as escapeInline, `"` left as it is. */
 export function escapeTestMarkdown(s: string): string {
-  return escapeMdPunctuation(quietReferences(visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))).replace(/\r?\n/g, ' ');
+  return escapeStatusMarkdown(s).replace(/\r?\n/g, ' ');
 }
 
 /** Markdown text in the status report: `&`, `<`, `>` and markdown punctuation; line breaks kept. */

@@ -141,6 +141,8 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
   if (lT && extra.length > 0) {
     const routedByGit = new Set(input.split?.routes.map((r) => r.version) ?? []);
     const routedLive = new Set(liveTraffic?.routes.map((r) => r.version) ?? []);
+    // Kept while routed: by git's split, or (git has none) by the live one.
+    const stillRouted = (v: string) => routedByGit.has(v) || (!input.split && routedLive.has(v));
     const becomePrunable: string[] = [];
     for (const lV of extra.sort((a, b) => compareVersionLabels(a.version, b.version))) {
       const address = versionAddress(name, lV.version);
@@ -148,11 +150,10 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
       if (!isManaged(lT.labels)) {
         part.unmanaged.push({ address, reason: `${absent}; template not labelled managed-by: promptctl` });
         // Left alone only until this plan's update labels the template promptctl's: say so there.
-        if (!routedByGit.has(lV.version) && (input.split || !routedLive.has(lV.version))) becomePrunable.push(lV.version);
+        if (!stillRouted(lV.version)) becomePrunable.push(lV.version);
       }
-      else if (routedByGit.has(lV.version)) part.unmanaged.push({ address, reason: `${absent} but routed by the traffic split` });
-      else if (!input.split && routedLive.has(lV.version))
-        part.unmanaged.push({ address, reason: `${absent}; still routed by the live traffic split, which is not in git` });
+      else if (stillRouted(lV.version))
+        part.unmanaged.push({ address, reason: routedByGit.has(lV.version) ? `${absent} but routed by the traffic split` : `${absent}; still routed by the live traffic split, which is not in git` });
       else {
         const a: DeleteAction = {
           address,
