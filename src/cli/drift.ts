@@ -6,7 +6,8 @@ import type { Plan } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
 import { visibleLines, visibleName } from '../util/escapes.js';
 import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
-import { addDirOption, jsonFailureOnFormat, planTarget } from './common.js';
+import { addDirOption, jsonFailureOnFormat } from './common.js';
+import { planTarget } from './live-plan.js';
 import type { CliContext } from './context.js';
 import { parseFormat, PLAN_FORMATS, renderPlan } from './render.js';
 

@@ -14,7 +14,8 @@ import { readLiveParts } from '../targets/live.js';
 import { SURFACE_NAMES, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { announceTarget, assertDirGiven, DEFAULT_DIR, noteUnavailable, withTarget } from './common.js';
+import { announceTarget, assertDirGiven, DEFAULT_DIR, withTarget } from './common.js';
+import { noteUnavailable } from './live-plan.js';
 import type { OpenTarget } from './target.js';
 import type { CliContext } from './context.js';
 

@@ -43,7 +43,7 @@ export interface LoadOptions {
 /**
  * How long the load runs before it lets the event loop turn (ms). Reading and parsing are
  * synchronous (config/read.ts), and a command may read the target meanwhile (plan, apply and
- * drift: cli/common.ts withTargetWhileLoading): its requests progress only when the loop turns.
+ * drift: cli/live-plan.ts withTargetWhileLoading): its requests progress only when the loop turns.
  */
 const TURN_EVERY_MS = 10;
 

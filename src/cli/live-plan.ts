@@ -1,0 +1,300 @@
+// Reading the target and planning against it, the read-only path plan, apply and drift share:
+// the target opened and read while the files load (a remote one), git provenance meanwhile, the
+// live org's guides' versions only where git needs them, and the plan built, its live credentials
+// masked. Which live AI Studio objects are promptctl's is read from git history, only when asked.
+import { randomUUID } from 'node:crypto';
+import type { LiveState } from '../kinds/kind.js';
+import { readLiveParts, type GuideVersionNeed, type SurfaceFailure } from '../targets/live.js';
+import { gitProvenance, type GitProvenance } from '../git/index.js';
+import type { DesiredState } from '../model/types.js';
+import { keptOutOf } from '../model/environments.js';
+import type { Plan } from '../plan/types.js';
+import type { WireOrganization } from '../genesys/conventions.js';
+import type { CliContext } from './context.js';
+import { openTarget, targetContext, describeTarget, type OpenTarget } from './target.js';
+import { announceTarget, DEFAULT_DIR, loadOrRefuse, withTarget, type TargetUse } from './common.js';
+
+/** What the target holds, and whose org it is: read once per plan. */
+export interface LiveRead {
+  live: LiveState;
+  org: WireOrganization | null;
+  /** Surfaces the server refused to list (a 403, a 5xx): they fail the plan only if git uses them. */
+  failed: SurfaceFailure[];
+}
+
+/** What a read of the target asks for besides its objects. */
+export interface LiveReadOptions {
+  /**
+   * false: the org is not asked who it is (`org` null). Only a plan that is saved, shown as JSON
+   * or markdown, or applied records its org; a plan shown as text saves the request.
+   */
+  org?: boolean;
+  /** Which guides' versions to read (guideVersionsFor); absent: every guide's. */
+  guideVersions?: GuideVersionNeed;
+}
+
+/** Starts reading the target; a failure waits for whoever awaits the read (never unhandled). */
+export function startLiveRead(target: Pick<OpenTarget, 'api' | 'aistudio'>, opts: LiveReadOptions = {}): Promise<LiveRead> {
+  const org = opts.org === false ? Promise.resolve(null) : target.api.organization();
+  const scope = opts.guideVersions ? { guideVersions: opts.guideVersions } : {};
+  const read = Promise.all([readLiveParts({ gateway: target.api, aistudio: target.aistudio }, {}, scope), org]).then(
+    ([{ live, failed }, org]) => ({ live, org, failed }),
+  );
+  read.catch(() => undefined);
+  return read;
+}
+
+/**
+ * Loads the files and, for a remote target, reads it meanwhile (the network works while the YAML
+ * is parsed), then runs `fn` and always closes the target. The read only reads, and until the
+ * files have loaded it says nothing (retry notices wait): when `load` refuses the files, closing
+ * the target ends the read and the files' error is all the command says. The embedded emulator
+ * shares this process's CPU, so it gains nothing from the overlap: it is opened after the files
+ * load, as before (invalid files never create its state).
+ */
+export async function withTargetWhileLoading<S extends { state: DesiredState }, T>(
+  ctx: CliContext,
+  load: () => Promise<S>,
+  fn: (t: OpenTarget, loaded: S, read: Promise<LiveRead>) => Promise<T>,
+  readOpts: LiveReadOptions & { dir: string },
+): Promise<T> {
+  if (describeTarget(ctx.env, ctx.environment).target.kind !== 'remote') {
+    const loaded = await load();
+    return withTarget(ctx, (t) => fn(t, loaded, startLiveRead(t, { ...readOpts, guideVersions: guideVersionsFor(ctx, readOpts.dir, Promise.resolve(loaded.state)) })));
+  }
+  // The guides' versions wait for the files (which guides git defines); the listings do not.
+  let settle!: { resolve(state: DesiredState): void; reject(err: unknown): void };
+  const state = new Promise<DesiredState>((resolve, reject) => (settle = { resolve, reject }));
+  state.catch(() => undefined);
+  readOpts = { ...readOpts, guideVersions: guideVersionsFor(ctx, readOpts.dir, state) };
+  const loading = load;
+  load = async () => {
+    try {
+      const loaded = await loading();
+      settle.resolve(loaded.state);
+      return loaded;
+    } catch (err) {
+      settle.reject(err);
+      throw err;
+    }
+  };
+  const held: string[] = [];
+  let holding = true;
+  const info = (message: string): void => {
+    if (holding) held.push(message);
+    else ctx.info(message);
+  };
+  // Opened first, on its own: its modules load in a few tens of milliseconds when nothing else
+  // runs, but take the whole load when they must interleave with the files' reads.
+  const opened = await openTarget(targetContext(ctx, { environment: ctx.environment, info })).then(
+    (t) => ({ t, err: undefined }),
+    (err: unknown) => ({ t: undefined, err }),
+  );
+  const reading = opened.t ? startLiveRead(opened.t, readOpts) : undefined;
+  let loaded: S;
+  try {
+    loaded = await load();
+  } catch (err) {
+    await opened.t?.close();
+    throw err;
+  }
+  // The files' problems come first; then the target's own.
+  if (!opened.t || !reading) throw opened.err;
+  const t = opened.t;
+  holding = false;
+  for (const message of held) ctx.info(message);
+  try {
+    return await fn(t, loaded, reading);
+  } finally {
+    await t.close();
+  }
+}
+
+/**
+ * Reads the live org and plans the loaded state against it (a fresh plan with its own id,
+ * stamped with the target and git provenance): the common path of plan, apply and drift.
+ */
+export async function planFromFiles(
+  ctx: CliContext,
+  opts: {
+    target: OpenTarget;
+    state: DesiredState;
+    /** Every document, whatever environments it is kept to: what git keeps out of this one is said so (`--env`). */
+    union?: DesiredState;
+    git: GitProvenance;
+    prune: boolean;
+    only?: Set<string> | null;
+    allowMassDelete?: boolean;
+    /** The prompts directory (ownership of AI Studio objects comes from its git history). */
+    dir?: string;
+    /** A read of the target already under way (withTargetWhileLoading); otherwise one is made. */
+    read?: Promise<LiveRead>;
+    /**
+     * false: the plan is only shown as text, never saved or shown as JSON or markdown (buildPlan's
+     * `sealed`); it is sealed all the same where a promotion check reads its guards.
+     */
+    sealed?: boolean;
+  },
+): Promise<{ plan: Plan; live: LiveState }> {
+  const { buildPlan } = await import('../plan/build.js');
+  const { versionTokenCounter } = await import('../tokens/index.js');
+  const { textTokenCounter } = await import('../kinds/aistudio-tokens.js');
+  const { live, org, failed } = await (opts.read ?? startLiveRead(opts.target));
+  await noteUnavailable(ctx, live);
+  await setRefusedApart(ctx, opts.state, live, failed);
+  const owned = await ownership(ctx, opts.dir ?? DEFAULT_DIR, opts.state, live);
+  const { git } = opts;
+  const plan = buildPlan(opts.state, live, {
+    prune: opts.prune,
+    target: opts.target.label,
+    ...(opts.dir !== undefined ? { dir: opts.dir } : {}),
+    git: {
+      ...(git.commit ? { commit: git.commit } : {}),
+      ...(git.branch ? { branch: git.branch } : {}),
+      dirty: git.dirty,
+      actor: git.actor,
+    },
+    id: randomUUID(),
+    createdAt: new Date().toISOString(),
+    // No source commit in the plan's bodies: apply stamps it (promptctl.dev/commit), so the same
+    // content planned on a pull request and on its merge commit is the same plan (fingerprint).
+    ...(opts.only ? { only: opts.only } : {}),
+    ...(opts.allowMassDelete ? { allowMassDelete: true } : {}),
+    org: { id: org?.id ?? null, ...(org?.name ? { name: org.name } : {}), ...opts.target.binding },
+    tokens: versionTokenCounter(ctx.tokenMemo),
+    textTokens: textTokenCounter(ctx.tokenMemo),
+    ...(owned ? { owned } : {}),
+    // The promotion check (DESIGN §6) reads an unchanged version's content from its guard's hash
+    // (plan/promotion.ts promotedVersions): with an environment before this one, every guard is hashed.
+    ...(opts.sealed === false && ctx.environment?.previous === undefined ? { sealed: false } : {}),
+    ...(ctx.environment && opts.union ? { keptOut: { environment: ctx.environment.name, addresses: keptOutOf(opts.union, ctx.environment.name) } } : {}),
+  });
+  return { plan: await withLiveCredentialsMasked(plan), live };
+}
+
+
+/**
+ * The plan with credentials in the org's live content it shows masked (plan/live-credentials.ts);
+ * a plan without changes shows none, and loads no scanner.
+ */
+async function withLiveCredentialsMasked(plan: Plan): Promise<Plan> {
+  if (plan.actions.every((a) => a.action === 'noop' || a.action === 'create') && plan.problems.every((p) => !p.diff)) return plan;
+  const [{ maskLiveCredentials }, { credentialsIn }] = await Promise.all([import('../plan/live-credentials.js'), import('../rules/secrets.js')]);
+  return maskLiveCredentials(plan, credentialsIn);
+}
+
+/**
+ * A surface the server refused to list (a 403 to a client without its rights, a 5xx where the
+ * feature is off) fails the plan when git defines documents it serves; otherwise it is planned as
+ * unavailable, said once on stderr: a team that keeps no guides needs no AI Studio rights.
+ */
+async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveState, failed: readonly SurfaceFailure[]): Promise<void> {
+  if (failed.length === 0) return;
+  const { PLANNING_ORDER, SURFACE_NAMES, surfaceKinds } = await import('../kinds/index.js');
+  for (const f of failed) {
+    if (PLANNING_ORDER.some((k) => k.surface === f.surface && k.documents(state).length > 0)) throw f.error;
+  }
+  for (const f of failed) {
+    const e = f.error as { status?: number; code?: string };
+    ctx.info(
+      `note: the target refused to list its ${SURFACE_NAMES[f.surface]} objects (${e.status}${e.code ? ` ${e.code}` : ''}); ` +
+        `git defines no ${surfaceKinds(f.surface).join(' or ')} documents, so none are planned (and none are pruned)`,
+    );
+  }
+  live.unavailable = [...new Set([...(live.unavailable ?? []), ...failed.map((f) => f.surface)])].sort();
+}
+
+/** Each surface the target does not serve (its listings answer 404), said once on stderr with the kinds it cannot hold. */
+export async function noteUnavailable(ctx: CliContext, live: LiveState): Promise<void> {
+  if (live.unavailable?.length) {
+    const { SURFACE_NAMES, surfaceKinds } = await import('../kinds/index.js');
+    for (const s of live.unavailable) {
+      ctx.info(`note: the target does not serve the ${SURFACE_NAMES[s]} API (404): it cannot hold ${surfaceKinds(s).join(', ')} documents`);
+    }
+  }
+}
+
+/**
+ * Which live guides' versions a plan reads: those git defines here, and those it ever defined
+ * (promptctl's, by git history: deleting one is guarded by its latest version). A guide made in
+ * Genesys that git never named is left alone by its name, with no read of its versions.
+ */
+function guideVersionsFor(ctx: CliContext, dir: string, state: Promise<DesiredState>): GuideVersionNeed {
+  return async (guides) => {
+    // None listed: nothing to read, and nothing to wait for.
+    if (guides.length === 0) return undefined;
+    const wanted = new Set((await state).guides.map((g) => g.name));
+    if (guides.every((g) => wanted.has(g.name))) return wanted;
+    const record = await committedAiStudioNames(ctx, dir);
+    return new Set([...wanted, ...(record.names['Guide'] ?? [])]);
+  };
+}
+
+/** The git history's record of AI Studio documents under `dir` (with --env, that environment's), read once a run. */
+function committedAiStudioNames(ctx: CliContext, dir: string): Promise<import('../git/ownership.js').CommittedNames> {
+  const memo = (committedMemo.get(ctx) ?? committedMemo.set(ctx, new Map()).get(ctx))!;
+  let record = memo.get(dir);
+  if (!record) {
+    // With --env, only documents that belonged to that environment made its objects.
+    record = import('../git/ownership.js').then(({ committedNames }) => committedNames(ctx.cwd, dir, ['Guide', 'SummarySetting'], ctx.environment?.name));
+    memo.set(dir, record);
+  }
+  return record;
+}
+const committedMemo = new WeakMap<CliContext, Map<string, Promise<import('../git/ownership.js').CommittedNames>>>();
+
+/**
+ * Which live guides and summary settings are promptctl's: those whose name a document under the
+ * prompts directory ever had in git history. Read only when some live one is not in git.
+ */
+async function ownership(ctx: CliContext, dir: string, state: DesiredState, live: LiveState) {
+  const wanted = { Guide: new Set(state.guides.map((g) => g.name)), SummarySetting: new Set(state.summarySettings.map((s) => s.name)) };
+  const absent = (live.guides ?? []).some((g) => !wanted.Guide.has(g.name)) || (live.summarySettings ?? []).some((s) => !wanted.SummarySetting.has(s.name));
+  if (!absent) return undefined;
+  const environment = ctx.environment?.name;
+  const record = await committedAiStudioNames(ctx, dir);
+  const source = `git history of ${dir.replace(/\/+$/, '')}/${environment !== undefined ? ` for environment ${environment}` : ''}`;
+  return { names: record.names, removedAt: record.removedAt, complete: record.complete, source, ...(record.caveat ? { caveat: record.caveat } : {}) };
+}
+
+/**
+ * The read-only path of plan and drift: the target line, the desired state (or a refusal),
+ * git provenance, then a plan against the live org. `scope` limits the plan (--changed-since).
+ */
+export async function planTarget(
+  ctx: CliContext,
+  p: {
+    dir: string;
+    doing: string;
+    prune?: boolean;
+    allowMassDelete?: boolean;
+    scope?: (state: DesiredState) => Promise<Set<string> | null>;
+    /** false: the plan's actor is shown nowhere (a text plan), so git is not asked for HEAD's author. */
+    actor?: boolean;
+    /** false: the plan is only shown as text (planFromFiles' `sealed`). */
+    sealed?: boolean;
+    /** What the command does with the target, for announceTarget's CI warning (drift: `compares`). */
+    use?: TargetUse;
+  },
+): Promise<{ plan: Plan; live: LiveState; union: DesiredState }> {
+  announceTarget(ctx, p.dir, p.use ? { use: p.use } : {});
+  const allowMassDelete = p.allowMassDelete === true;
+  return withTargetWhileLoading(
+    ctx,
+    async () => {
+      // git runs in its own processes: it answers while the files are parsed.
+      const provenance = gitProvenance(ctx.cwd, ctx.env, p.dir, { author: p.actor !== false });
+      provenance.catch(() => undefined);
+      const { state, union } = await loadOrRefuse(ctx, p.dir, p.doing);
+      const git = await provenance;
+      const only = p.scope ? await p.scope(state) : null;
+      return { state, union, git, only };
+    },
+    async (target, { state, union, git, only }, read) => ({
+      ...(await planFromFiles(ctx, { target, state, union, git, prune: p.prune ?? state.config.prune, only, allowMassDelete, dir: p.dir, read, sealed: p.sealed !== false })),
+      union,
+    }),
+    // A plan only shown as text records no org (nothing reads it): one request fewer.
+    { org: p.sealed !== false, dir: p.dir },
+  );
+}
