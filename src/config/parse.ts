@@ -6,12 +6,12 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { aliasTargets, expansionOf } from './alias-expansion.js';
 import { MAX_FILE_BYTES } from './read.js';
 import { plainData } from './plain-data.js';
+import { messageOf } from '../util/errors.js';
 import { groupThousands } from '../util/numbers.js';
 import { withYamlEnv } from './yaml-env.js';
+import { findTooDeep, lexAndParse, MAX_DEPTH, TOO_DEEP } from './lex.js';
 import { findDuplicateKeys, sortedProblems, yamlProblem, type YamlProblem } from './yaml-problems.js';
 
-/** Deeper collections are refused before composing (real documents are 5 or 6 levels deep). */
-export const MAX_DEPTH = 64;
 /**
  * Alias expansions a document with YAML problems may make when read for its best-effort data
  * (yaml's own count, which stops "billion laughs" but also a long document reusing one anchor).
@@ -24,18 +24,6 @@ export const MAX_ALIAS_COUNT = 100;
 export const MAX_EXPANDED_VALUES = 100_000;
 /** Characters its texts may add up to once expanded: no more than a file promptctl reads may hold (one long text named in every case). */
 export const MAX_EXPANDED_CHARS = MAX_FILE_BYTES;
-/**
- * YAML tokens other than spaces and line breaks (keys, values, indicators; a block text is one or
- * two) a file may hold, and documents. An 8 MiB file of ordinary prompt documents holds about
- * 1.8 million tokens and 20,000 documents, and loads; a flow list of a million items, or 100,000
- * `---`, stops here within a few seconds. Parsing on is what cost tens of seconds and gigabytes
- * under the size cap (a 7.8 MB list of 3.9 million items: 43 s, 3.8 GB; 1.5 million empty
- * documents: 25 s).
- */
-const MAX_LEXEMES = 3_000_000;
-const MAX_DOCUMENTS = 100_000;
-const TOO_MANY_LEXEMES = `more YAML than promptctl reads in one file: over ${groupThousands(MAX_LEXEMES)} tokens (keys, values, indicators) by here; split it into smaller files`;
-const TOO_MANY_DOCUMENTS = `more documents than promptctl reads in one file: over ${groupThousands(MAX_DOCUMENTS)} by here; split it into smaller files`;
 /** Parser errors reported per document; the rest are noise after the first few. */
 const MAX_YAML_ERRORS = 10;
 
@@ -117,7 +105,7 @@ function parseDocuments(src: string, file: string): ParseResult {
     docs = Array.from(composer.compose(tokens));
   } catch (err) {
     const rule = err instanceof RangeError ? 'yaml/too-deep' : 'yaml/syntax';
-    return { documents: [], diagnostics: [diag(0, rule, `cannot parse YAML: ${describe(err)}`)] };
+    return { documents: [], diagnostics: [diag(0, rule, `cannot parse YAML: ${messageOf(err)}`)] };
   }
   if (docs.length === 0) {
     const info = composer.streamInfo();
@@ -220,7 +208,7 @@ function parseDocuments(src: string, file: string): ParseResult {
       } else if (err instanceof RangeError) {
         diagnostics.push(diag(start, 'yaml/too-deep', 'document is too deeply nested or self-referencing'));
       } else {
-        diagnostics.push(diag(start, 'yaml/syntax', `cannot read document: ${describe(err)}`));
+        diagnostics.push(diag(start, 'yaml/syntax', `cannot read document: ${messageOf(err)}`));
       }
       return;
     }
@@ -310,22 +298,6 @@ function firstValuesOnly(doc: Document.Parsed): unknown {
 }
 
 /**
- * Where nesting first passes MAX_DEPTH in `src` (which may be the cut-off start of a file), or
- * undefined. Lexing stops there, so this is cheap on any input.
- */
-export function findDepthProblem(src: string, file: string): Diagnostic | undefined {
-  const lineCounter = new LineCounter();
-  const lexed = withYamlEnv(() => lexAndParse(src, lineCounter));
-  if (!lexed.ok) return undefined;
-  const offset = findTooDeep(lexed.tokens, MAX_DEPTH) ?? lexed.stoppedAt;
-  if (offset === undefined) return undefined;
-  const { line, col } = lineCounter.linePos(offset);
-  return { file, line, column: col, severity: 'error', rule: 'yaml/too-deep', message: TOO_DEEP };
-}
-
-const TOO_DEEP = `nesting is deeper than ${MAX_DEPTH} levels; promptctl documents need only a few`;
-
-/**
  * The first alias that stands inside the very node its anchor names (`&s {a: *s}`): yaml makes a
  * cyclic object of it, and every walk over the document would go round it forever. Aliases refer
  * back, so a cycle through several anchors always has one alias inside its own anchor's node.
@@ -364,96 +336,6 @@ function firstAliasOffset(doc: Document.Parsed, name?: string): number | undefin
     },
   });
   return first;
-}
-
-/**
- * Lexes and parses to CST tokens, counting flow nesting on the way: 2 MB of "[" would cost the
- * parser gigabytes before findTooDeep could refuse it, so lexing stops at the first bracket past
- * the limit (`stoppedAt`) and the partial tokens are returned for findTooDeep to place.
- */
-function lexAndParse(
-  src: string,
-  lineCounter: LineCounter,
-): { ok: true; tokens: CST.Token[]; stoppedAt?: number; tooMany?: { at: number; message: string } } | { ok: false; message: string } {
-  const tokens: CST.Token[] = [];
-  try {
-    const parser = new Parser(lineCounter.addNewLine);
-    lineCounter.addNewLine(0);
-    let depth = 0;
-    let lexemes = 0;
-    let documents = 0;
-    let stoppedAt: number | undefined;
-    for (const lexeme of new Lexer().lex(src)) {
-      if (lexeme === '[' || lexeme === '{') depth++;
-      else if ((lexeme === ']' || lexeme === '}') && depth > 0) depth--;
-      else if (lexeme === '\x02') depth = 0; // a new document
-      const at = parser.offset;
-      // Nothing of such a file is used: no need to finish its tree.
-      // A document after the first starts with its `---` (the lexer marks only the stream's start).
-      if (lexeme === '---' && ++documents >= MAX_DOCUMENTS) return { ok: true, tokens, tooMany: { at, message: TOO_MANY_DOCUMENTS } };
-      if (!isBlank(lexeme) && ++lexemes > MAX_LEXEMES) return { ok: true, tokens, tooMany: { at, message: TOO_MANY_LEXEMES } };
-      for (const t of parser.next(lexeme)) tokens.push(t);
-      if (depth > MAX_DEPTH) {
-        stoppedAt = at;
-        break;
-      }
-    }
-    for (const t of parser.end()) tokens.push(t);
-    return stoppedAt === undefined ? { ok: true, tokens } : { ok: true, tokens, stoppedAt };
-  } catch (err) {
-    return { ok: false, message: describe(err) };
-  }
-}
-
-/** A lexeme of spaces, tabs and line breaks only. */
-function isBlank(lexeme: string): boolean {
-  for (let i = 0; i < lexeme.length; i++) {
-    const c = lexeme.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
-  }
-  return true;
-}
-
-/**
- * Offset of the first collection nested deeper than `max`, or undefined. Iterative, on two
- * parallel stacks (node, depth) rather than a pair and a closure per node: it visits every CST
- * token of every file.
- */
-export function findTooDeep(tokens: readonly CST.Token[], max: number): number | undefined {
-  type Node = { type?: string; offset?: number; key?: unknown; value?: unknown; items?: unknown[] };
-  const nodes: Node[] = [];
-  const depths: number[] = [];
-  const push = (x: unknown, d: number) => {
-    if (x && typeof x === 'object') {
-      nodes.push(x as Node);
-      depths.push(d);
-    }
-  };
-  for (const t of tokens) push(t, 0);
-  while (nodes.length) {
-    const t = nodes.pop()!;
-    let d = depths.pop()!;
-    if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') {
-      d++;
-      if (d > max) return t.offset ?? 0;
-    }
-    push(t.value, d);
-    push(t.key, d);
-    if (Array.isArray(t.items)) {
-      for (const it of t.items as Node[]) {
-        if (it.type) push(it, d);
-        else {
-          push(it.key, d);
-          push(it.value, d);
-        }
-      }
-    }
-  }
-  return undefined;
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** Whether a null scalar was written (`~`, `null`, `Null`), not made of nothing (an empty document). */

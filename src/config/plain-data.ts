@@ -15,7 +15,7 @@ export function plainData(contents: unknown): { data: unknown } | undefined {
   return data === UNUSUAL ? undefined : { data };
 }
 
-// Recursive: documents are depth-checked (parse.ts MAX_DEPTH) before they are composed.
+// Recursive: documents are depth-checked (lex.ts MAX_DEPTH) before they are composed.
 function convert(node: unknown): unknown {
   // toJS() keeps scalar values as they are (its `keep` mode): no bigint or other conversion.
   if (isScalar(node)) return node.anchor ? UNUSUAL : node.value;

@@ -5,7 +5,8 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CONFIG_FILE, DEFAULT_PROMPTS_DIR, discoverYamlFiles, readYamlFileSync } from '../config/discover.js';
-import { findDepthProblem, parseYaml } from '../config/parse.js';
+import { parseYaml } from '../config/parse.js';
+import { findDepthProblem } from '../config/lex.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/index.js';
 import { UserError } from '../util/errors.js';
 import { visibleName } from '../util/escapes.js';

@@ -13,6 +13,11 @@ export class UserError extends Error {
 /** `closedPipe`: 128 + SIGPIPE, how a Unix tool ends when the reader of its output has gone (`yes | head`). */
 export const EXIT = { ok: 0, error: 1, changes: 2, interrupted: 130, closedPipe: 141 } as const;
 
+/** What was thrown, in words: an Error's message, anything else as text. */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** An fs error in words, without the stack or the temp file name. */
 export function describeFsError(e: NodeJS.ErrnoException): string {
   switch (e.code) {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { findDepthProblem, findTooDeep, MAX_DEPTH, parseYaml } from '../../../src/config/parse.js';
+import { parseYaml } from '../../../src/config/parse.js';
+import { findDepthProblem, findTooDeep, MAX_DEPTH } from '../../../src/config/lex.js';
 import { findDuplicateKeys } from '../../../src/config/yaml-problems.js';
 import { Parser, parseDocument } from 'yaml';
 
