@@ -9,7 +9,7 @@ import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditCiRun, type A
 import { settleOpenIntents } from '../apply/recovery.js';
 import { SURFACE_NAMES, liveResourceIds, liveSnapshots, midwayOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
 import { executePlan } from '../apply/executor.js';
-import { expectedDurationLine, progressWriter, summaryLines, tookLine } from '../views/apply.js';
+import { expectedDurationLine, interruptedAfterAllLines, progressWriter, summaryLines, tookLine } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
 import { ENV, targetPlace } from '../genesys/target.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
@@ -215,7 +215,8 @@ async function auditFileOf(ctx: CliContext, dir: string): Promise<string> {
 class Stop {
   readonly controller = new AbortController();
   outputClosed = false;
-  private signalled = false;
+  /** A SIGINT or SIGTERM came while the plan executed. */
+  signalled = false;
   private readonly offClosed: (() => void) | undefined;
 
   constructor(private readonly ctx: CliContext) {
@@ -397,9 +398,16 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
   const file = planFile === undefined ? undefined : shellWord(planFile);
   const lines = summaryLines(result, style, planAgain(ctx, dir, plan.prune), file === undefined ? undefined : { file, apply: `${applyCommand(ctx, dir)} ${file}` });
   if (result.ok) {
-    ctx.out(lines.join('\n'));
     // Closed while the last calls were in flight: all is done, and the reader still went away.
-    return stop.outputClosed ? EXIT.closedPipe : EXIT.ok;
+    if (stop.outputClosed) return EXIT.closedPipe;
+    // Interrupted once every change had started (DESIGN §5: exits 130): nothing is left, and a
+    // cancelled CI job must not look like a finished apply.
+    if (stop.signalled) {
+      ctx.info(interruptedAfterAllLines(result, style).join('\n'));
+      return EXIT.interrupted;
+    }
+    ctx.out(lines.join('\n'));
+    return EXIT.ok;
   }
   ctx.info(lines.join('\n'));
   return stop.code(result.interrupted);

@@ -59,12 +59,27 @@ export function bar(done: number, total: number, width: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
 }
 
-/** The closing lines of an apply; the first says whether it worked. */
 /**
+ * The closing lines of an apply; the first says whether it worked.
  * `planCommand`: how to plan this target again (`promptctl plan --env prod`), said after a conflict.
  * `saved`: the plan file applied, with how to apply it; after a stop its plan is out of date (what
  * landed is no longer to do), so finishing takes a new plan file, not the same command again.
  */
+/**
+ * The closing lines of an apply whose interrupt came once its last change had started: each
+ * finished, so nothing is left to do, and it says so (its exit status is still the interrupt's).
+ */
+export function interruptedAfterAllLines(result: ApplyResult, style: Style): string[] {
+  const { created, updated, deleted } = result.counts;
+  return [style('yellow', `Apply interrupted: ${created} created, ${updated} updated, ${deleted} deleted; every change had started, and each finished: nothing is left to do.`), ...doneLines(result)];
+}
+
+/** What an apply that stopped early did, one line a change. */
+function doneLines(result: ApplyResult): string[] {
+  if (result.succeeded.length === 0) return [];
+  return ['Done:', ...result.succeeded.map((s) => `  ${SYMBOL[s.action.action]} ${shownAddress(s.action)} ${shownDetail(s.detail)}`)];
+}
+
 export function summaryLines(result: ApplyResult, style: Style, planCommand = 'promptctl plan', saved?: { file: string; apply: string }): string[] {
   const { created, updated, deleted } = result.counts;
   const tally = `${created} created, ${updated} updated, ${deleted} deleted`;
@@ -76,11 +91,7 @@ export function summaryLines(result: ApplyResult, style: Style, planCommand = 'p
   const head = result.interrupted
     ? `Apply interrupted: ${tally}; ${result.failed.length} failed, ${partly}${result.notStarted.length} not started.`
     : `Apply failed: ${tally}; ${result.failed.length} failed, ${partly}${result.notStarted.length} not started.`;
-  const lines = [style(result.interrupted ? 'yellow' : 'red', head)];
-  if (result.succeeded.length > 0) {
-    lines.push('Done:');
-    for (const s of result.succeeded) lines.push(`  ${SYMBOL[s.action.action]} ${shownAddress(s.action)} ${shownDetail(s.detail)}`);
-  }
+  const lines = [style(result.interrupted ? 'yellow' : 'red', head), ...doneLines(result)];
   if (result.failed.length > 0) lines.push('Failed:');
   for (const f of result.failed) {
     // Once: an API error's own words already end with it.

@@ -57,8 +57,12 @@ describe('an apply interrupted in the middle of an action', () => {
 
     const r = await applyThrough(s, proxy);
     expect(proxy.signal.aborted).toBe(true);
-    // Nothing was left undone: the apply is complete.
-    expect(r.code, r.stderr).toBe(0);
+    // Nothing was left undone, and it says so; it still exits as interrupted (DESIGN §5: 130), so
+    // a cancelled CI job never looks like a finished apply.
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/^Apply interrupted: 1 created, 0 updated, 0 deleted; every change had started, and each finished: nothing is left to do\.$/m);
+    expect(r.stderr).toMatch(/^Done:\n {2}\+ PromptVersion\/support-triage@2\.1\.0 /m);
+    expect(r.stdout).not.toContain('Apply complete');
     expect(proxy.lateWrites()).toEqual([]);
     expect(proxy.seen.some((x) => x.late && x.method === 'GET')).toBe(true);
     expect(await outcomeOf(s, 'PromptVersion/support-triage@2.1.0')).toMatchObject({ outcome: 'success', after: { content: { state: 'Published' } } });
