@@ -1,7 +1,7 @@
 // promote and rollback's edits (src/export/promote.ts, split-edit.ts): deterministic weights, and YAML edits
 // that change only what must change.
 import { describe, expect, it } from 'vitest';
-import { routesIn, scaleWeights, soleVersion } from '../../../src/export/promote.js';
+import { lastSoleVersion, routesIn, scaleWeights, soleVersion } from '../../../src/export/promote.js';
 import { editSplit } from '../../../src/export/split-edit.js';
 
 const r = (...pairs: [string, number][]) => pairs.map(([version, weight]) => ({ version, weight }));
@@ -53,6 +53,23 @@ apiVersion: promptctl/v1
 kind: TrafficSplit
 spec: {template: other, routes: [{version: 1.0.0, weight: 100}]}
 `;
+
+describe('lastSoleVersion', () => {
+  const split = (name: string, a: number) =>
+    `apiVersion: promptctl.dev/v1\nkind: TrafficSplit\nmetadata: {name: ${name}}\nspec:\n  template: ${name}\n  routes:\n    - {version: 1.0.0, weight: ${a}}\n    - {version: 1.1.0, weight: ${100 - a}}\n`;
+  const rev = (commit: string, ...texts: string[]) => ({ commit, date: '2026-12-01T00:00:00Z', subject: commit, texts });
+  const declared = new Set(['1.0.0', '1.1.0']);
+
+  it('finds the split in a text that names its template through an escape, and passes over texts of other templates', () => {
+    // Texts that do not name the template are not parsed (rollback reads every file of a bulk
+    // commit); a double-quoted scalar's escape still names it, so such a text is read.
+    const escaped = split('billing', 100).replaceAll('billing', '"bil\\x6cing"');
+    expect(escaped).not.toContain('billing');
+    const history = [rev('c3', split('support', 100)), rev('c2', split('other', 100), escaped), rev('c1', split('billing', 0))];
+    expect(lastSoleVersion(history, 'billing', undefined, '1.1.0', declared).found).toMatchObject({ version: '1.0.0', commit: 'c2' });
+    expect(lastSoleVersion(history.slice(0, 1), 'billing', undefined, '1.1.0', declared).found).toBeUndefined();
+  });
+});
 
 describe('editSplit', () => {
   it('changes only the weight scalars that change, keeping comments and quoting', () => {
