@@ -64,6 +64,12 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   if (saved && targetPlace(saved.target) !== targetPlace(label)) {
     throw new UserError(`${shownFile} was planned for ${visible(saved.target)}, but the target is ${label}; nothing was applied`);
   }
+  // A saved plan is what was reviewed: a flag cannot change what it does (Terraform refuses them too).
+  if (saved && flags.prune === true && !saved.prune) {
+    throw new UserError(
+      `${shownFile} was planned with prune off, and --prune cannot change a saved plan: plan again with \`${planAgain(ctx, flags.dir, true)} --out ${shellWord(planFile!)}\`, review it, then apply that file; nothing was applied`,
+    );
+  }
   if (saved && saved.problems.length > 0) refuseSavedProblems(ctx, shownFile!, flags.dir, saved);
   // Planned from another directory, which this apply does not have: say which, before "not found".
   if (saved && otherDir(saved, flags.dir) !== '' && !existsSync(resolve(cwd, flags.dir))) {
@@ -116,9 +122,6 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
     return await withTargetWhileLoading(ctx, load, async (target, { state, union, git, openAudit }, read) => {
       let plan: Plan;
       if (saved) {
-        if (flags.prune !== undefined && flags.prune !== saved.prune) {
-          ctx.info(`note: --prune is ignored with a saved plan (it was planned with prune ${saved.prune ? 'on' : 'off'})`);
-        }
         const scope = saved.scope ? new Set(saved.scope) : null;
         // A mass delete is allowed by this command's flag, never by the file: anyone can take the
         // saved plan's refusal out and reseal it.
