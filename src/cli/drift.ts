@@ -1,13 +1,14 @@
 // promptctl drift: a read-only plan that exits 2 when the live org differs from git, saying
 // for each difference who changed the live object and when.
 import { Option, type Command } from 'commander';
-import { driftEntries, notCompared } from '../plan/drift.js';
+import { driftEntries, notCompared, type DriftEntry } from '../plan/drift.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
-import { visibleLines, visibleName } from '../util/escapes.js';
+import { shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
 import { addDirOption, jsonFailureOnFormat } from './common.js';
 import { planTarget } from './live-plan.js';
+import { applyCommand } from './apply-saved.js';
 import type { CliContext } from './context.js';
 import { parseFormat, PLAN_FORMATS, renderPlan } from './render.js';
 
@@ -52,8 +53,22 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
     ctx.info(`${noDrift(plan)}${plan.unmanaged.length > 0 ? ' (noted above)' : ''}.`);
     return EXIT.ok;
   }
-  ctx.info(`Drift: ${entries.length} difference${entries.length === 1 ? '' : 's'} between the target and git.`);
+  ctx.info(`Drift: ${entries.length} difference${entries.length === 1 ? '' : 's'} between the target and git. ${nextStep(ctx, flags.dir, entries)}`);
   return EXIT.changes;
+}
+
+/**
+ * What to do about drift, as Argo's "out of sync" leaves it to the user: apply puts the target back
+ * as git has it; a change made on the target that is to stay goes into git first. A problem (a
+ * published version whose content differs) apply cannot undo: it is said apart.
+ */
+function nextStep(ctx: CliContext, dir: string, entries: readonly DriftEntry[]): string {
+  const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
+  const keep = `to keep a change made there, put it in git first (\`promptctl export${env} --out DIR\` writes what the target holds)`;
+  const problems = entries.filter((e) => e.action === 'problem').length;
+  const undo = `\`${applyCommand(ctx, dir)}\` puts the target back as git has it`;
+  if (problems === entries.length) return `Apply cannot undo ${problems === 1 ? 'it' : 'them'} (see Problems above); ${keep}.`;
+  return `${undo}${problems > 0 ? ` (not the ${problems} problem${problems === 1 ? '' : 's'} above, which apply refuses)` : ''}; ${keep}.`;
 }
 
 /** The markdown plan, rendered by the report within the room its table of differences leaves. */

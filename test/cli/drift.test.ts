@@ -46,7 +46,10 @@ describe('promptctl drift', () => {
     const line = r.stdout.split('\n').find((l) => l.includes('SafetyFilter/org-hate-speech:'))!;
     expect(line).toContain(`last changed by ${edited.modifiedBy.id} at ${edited.dateModified}`);
     expect(line).toContain('thresholds');
-    expect(r.stderr).toContain('Drift: 1 difference');
+    // What to do about it, as a user of Argo CD would ask: undo it, or keep it by putting it in git.
+    expect(r.stderr).toContain(
+      'Drift: 1 difference between the target and git. `promptctl apply` puts the target back as git has it; to keep a change made there, put it in git first (`promptctl export --out DIR` writes what the target holds).',
+    );
 
     const j = await s.cli(['drift', '--format', 'json']);
     expect(j.code).toBe(2);
@@ -64,6 +67,13 @@ describe('promptctl drift', () => {
     const md = await s.cli(['drift', '--format', 'markdown']);
     expect(md.code).toBe(2);
     expect(md.stdout).toMatch(/\| `SafetyFilter\/org-hate-speech` \| update \|/);
+  });
+
+  it('says apply cannot undo a difference it refuses (a published version whose content git changed)', async () => {
+    await s.edit('prompts/billing/billing-assistant.yaml', 'You are a billing assistant for Example Corp.', 'You are the billing assistant of Example Corp.');
+    const r = await s.cli(['drift']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^Drift: 1 difference between the target and git\. Apply cannot undo it \(see Problems above\); to keep a change made there, put it in git first/m);
   });
 
   it('reports a version made by hand on a managed template as not in git (it never was: not "no longer")', async () => {
