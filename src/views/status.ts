@@ -1,6 +1,7 @@
 // `promptctl status` (DESIGN §4) as text, markdown and JSON: per template and version what the
 // gateway served, and for a split each other version against the baseline (the route with the
-// largest weight), with 95 % intervals and a verdict each. Pure.
+// largest weight), with 95 % intervals and a verdict each; of several templates, those without a
+// call are said on one line (JSON keeps each). Pure.
 import type { SplitComparison, StatusReport, TemplateStatus, VersionStatus } from '../evals/types.js';
 import { escapeStatusMarkdown as escapeMd, visibleName } from '../util/escapes.js';
 import { codeSpan } from './code-span.js';
@@ -72,11 +73,32 @@ function differenceLines(c: SplitComparison): string[] {
   return lines;
 }
 
+/** Templates named on the line of those without calls, at most; the JSON report lists each. */
+const IDLE_NAMED = 20;
+
+/**
+ * The templates shown each with its table, and those said together on one line: of several, the
+ * ones without a call in the interval (a table of dashes and "no calls yet" notes a template, which
+ * at 1,000 templates was 10,000 lines saying nothing). One template asked for is shown whole.
+ */
+function shownApart(report: StatusReport): { shown: TemplateStatus[]; idle: TemplateStatus[] } {
+  if (report.templates.length <= 1) return { shown: report.templates, idle: [] };
+  return { shown: report.templates.filter((t) => t.invocations > 0), idle: report.templates.filter((t) => t.invocations === 0) };
+}
+
+/** "No calls to 3 templates: a, b, c", naming IDLE_NAMED at most, each as `name` makes it, the rest counted. */
+function idleLine(idle: readonly TemplateStatus[], name: (t: string) => string, code: (t: string) => string): string {
+  const named = idle.slice(0, IDLE_NAMED).map((t) => name(t.template)).join(', ');
+  const more = idle.length > IDLE_NAMED ? `, and ${int(idle.length - IDLE_NAMED)} more (${code('--format json')} lists each)` : '';
+  return `No calls to ${int(idle.length)} template${idle.length === 1 ? '' : 's'}: ${named}${more}.`;
+}
+
 export function renderStatusText(report: StatusReport, style: Style = plain): string {
   const lines: string[] = [`Calls since ${report.since} (${report.interval.replace('/', ' to ')})`, ''];
   if (report.templates.length === 0) lines.push('No template on the target.', '');
   const p = hasPercentiles(report);
-  for (const t of report.templates) {
+  const { shown, idle } = shownApart(report);
+  for (const t of shown) {
     lines.push(`${style('bold', visibleName(t.template))} (${splitLabel(t)}): ${int(t.invocations)} call${t.invocations === 1 ? '' : 's'}`);
     if (t.versions.length) lines.push(...alignColumns(header(p), t.versions.map((v) => row(v, p)), new Set([1, 6, 7])).map((l) => `  ${l}`));
     for (const c of comparisonsOf(t)) {
@@ -87,6 +109,7 @@ export function renderStatusText(report: StatusReport, style: Style = plain): st
     for (const n of t.notes) lines.push(`  ${style('dim', `note: ${visibleName(n)}`)}`);
     lines.push('');
   }
+  if (idle.length > 0) lines.push(idleLine(idle, visibleName, (c) => `\`${c}\``), '');
   for (const m of report.method) lines.push(style('dim', `· ${m}`));
   return lines.join('\n');
 }
@@ -95,7 +118,8 @@ export function renderStatusMarkdown(report: StatusReport): string {
   const lines: string[] = [`### promptctl status: calls since ${escapeMd(report.since)}`, '', `<sub>target: ${escapeMd(report.target)} · ${escapeMd(report.interval)}</sub>`, ''];
   const p = hasPercentiles(report);
   const head = header(p);
-  for (const t of report.templates) {
+  const { shown, idle } = shownApart(report);
+  for (const t of shown) {
     lines.push(`#### ${codeSpan(visibleName(t.template))} (${escapeMd(splitLabel(t))}): ${int(t.invocations)} call${t.invocations === 1 ? '' : 's'}`, '');
     if (t.versions.length) {
       lines.push(`| ${head.map((h) => escapeMd(h)).join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
@@ -114,6 +138,7 @@ export function renderStatusMarkdown(report: StatusReport): string {
     }
     for (const n of t.notes) lines.push(`_note: ${escapeMd(n)}_`, '');
   }
+  if (idle.length > 0) lines.push(idleLine(idle, (n) => codeSpan(visibleName(n)), codeSpan).replace(/^No calls/, '**No calls**'), '');
   lines.push(...report.method.map((m) => `<sub>${escapeMd(m)}</sub><br>`));
   return lines.join('\n');
 }
