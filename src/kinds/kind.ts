@@ -171,6 +171,12 @@ export interface Kind<Wire = never> {
    */
   weakening?(action: PlanAction): string[];
   /**
+   * What a planned action widens that its field changes do not say plainly: a filter whose
+   * `appliesTo` goes shows as a list removed, yet it now covers every template. Said on the
+   * action's line; not destructive. Default: nothing.
+   */
+  widening?(action: PlanAction): string[];
+  /**
    * The requests `apply` makes for a non-noop action when nothing goes wrong (a fraction for
    * calls shared with others): plans the expected duration of an apply at the target's rate.
    */

@@ -157,13 +157,15 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
     for (const u of part.unmanaged) all.unmanaged.push(u);
   }
 
-  // A weakened safety control is called out as a destructive change is.
+  // A weakened safety control is called out as a destructive change is; a widening the field
+  // changes hide is said.
   for (const a of all.actions) {
-    const weakened = kindOf(a.kind).weakening?.(a) ?? [];
-    if (weakened.length === 0) continue;
-    a.destructive = true;
-    const said = `weakens safety: ${weakened.join(', ')}`;
-    a.reason = a.reason ? `${a.reason}; ${said}` : said;
+    const kind = kindOf(a.kind);
+    const weakened = kind.weakening?.(a) ?? [];
+    const widened = kind.widening?.(a) ?? [];
+    if (weakened.length > 0) a.destructive = true;
+    const said = [...(weakened.length > 0 ? [`weakens safety: ${weakened.join(', ')}`] : []), ...(widened.length > 0 ? [`widens: ${widened.join(', ')}`] : [])];
+    if (said.length > 0) a.reason = [...(a.reason ? [a.reason] : []), ...said].join('; ');
   }
 
   let actions: PlanAction[] = orderActions(all.actions);

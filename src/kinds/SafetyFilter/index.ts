@@ -10,7 +10,7 @@ import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Snapshot, StagedFilter } from '../kind.js';
 import { isManaged, labelsFor, sameOwnership, userLabels, type LabelOptions } from '../labels.js';
 import { LIVE_SOURCE } from '../live-source.js';
-import { filterWeakening } from './weakening.js';
+import { filterWeakening, filterWidening } from './weakening.js';
 import { assertWrite, desiredOf, guardedDelete, guardVersion, withLabels } from '../shared.js';
 import { enabledFilterLimit, planFilters } from './plan.js';
 
@@ -160,6 +160,7 @@ export const SafetyFilterKind: Kind<FilterCreate> = {
   plan: (desired, live, ctx) => planFilters(desired.filters, live.filters, ctx),
   limits: (actions, live) => enabledFilterLimit(actions, live.filters),
   weakening: filterWeakening,
+  widening: filterWidening,
   apply,
   // A delete reads the filter first (its guard); a priority swap moves the filter aside first.
   expectedRequests: (a) => (a.action === 'delete' ? 2 : a.action !== 'noop' && a.stagePriority !== undefined ? 2 : 1),

@@ -1,5 +1,6 @@
 // What a filter update weakens (it acts less, on fewer categories or templates, or less often):
-// called out for a reviewer as a destructive change is (plan/build.ts).
+// called out for a reviewer as a destructive change is (plan/build.ts). And the one widening its
+// field changes hide: `appliesTo` removed reads as a list taken away, yet covers every template.
 import type { FieldChange, PlanAction } from '../action.js';
 
 /** From strongest to weakest. */
@@ -24,6 +25,15 @@ function fieldWeakened(c: FieldChange): string[] {
   const threshold = /^thresholds\.(\w+)$/.exec(c.path);
   if (threshold && typeof c.before === 'number' && typeof c.after === 'number' && c.after > c.before) return [`${threshold[1]} threshold ${c.before} → ${c.after}`];
   return [];
+}
+
+/** "covers every template (was support-triage)": an update whose filter leaves its selector for none. */
+export function filterWidening(a: PlanAction): string[] {
+  if (a.action !== 'update' || a.live === undefined) return [];
+  const before = selectorOf(a.live);
+  if (every(before) || !every(selectorOf(a.desired.body))) return [];
+  const by = [(before.templates ?? []).join(', '), before.labels !== null ? 'templates with its labels' : ''].filter(Boolean).join(' and ');
+  return [`covers every template (was ${by || 'no template'})`];
 }
 
 interface Selector {

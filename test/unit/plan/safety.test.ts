@@ -34,6 +34,18 @@ describe('safety weakened', () => {
     expect(s.destructive).toBeUndefined();
   });
 
+  it('a filter whose appliesTo goes says it covers every template now, not destructive (its change reads as a list removed)', () => {
+    const named = liveAfterApply(desiredState({ filters: [filter('guard', 10, { action: 'block_and_log', appliesTo: { templates: ['a', 'b'] } })] }));
+    const gone = act(buildPlan(desiredState({ filters: [filter('guard', 10, { action: 'block_and_log' })] }), named, opts()), 'SafetyFilter/guard');
+    expect(gone.destructive).toBeUndefined();
+    expect(gone.reason).toBe('widens: covers every template (was a, b)');
+    const labelled = liveAfterApply(desiredState({ filters: [filter('guard', 10, { appliesTo: { labels: { team: 'support' } } })] }));
+    expect(act(buildPlan(desiredState({ filters: [filter('guard', 10)] }), labelled, opts()), 'SafetyFilter/guard').reason).toBe('widens: covers every template (was templates with its labels)');
+    // Names added to a selector show plainly in the field changes: nothing more is said.
+    const added = act(buildPlan(desiredState({ filters: [filter('guard', 10, { action: 'block_and_log', appliesTo: { templates: ['a', 'b', 'c'] } })] }), named, opts()), 'SafetyFilter/guard');
+    expect(added.reason).toBeUndefined();
+  });
+
   it('a new version that turns a guardrail off against the version it supersedes, shown among the destructive changes', () => {
     const d = desiredState({ templates: [template('t')], versions: [version('t', '1.0.0')], splits: [split('t', [['1.0.0', 100]])] });
     const live = liveAfterApply(d);
