@@ -294,7 +294,7 @@ export function otherOrg(saved: Pick<Plan, 'org'>, fresh: Pick<Plan, 'org'>): st
   return `the plan was made for org ${describeOrg(a)}, but the target is org ${describeOrg(b)}`;
 }
 
-function describeOrg(o: NonNullable<Plan['org']>): string {
+export function describeOrg(o: NonNullable<Plan['org']>): string {
   const name = o.name ? `"${o.name}" ` : '';
   return `${name}${o.id ?? '(id unknown)'} at ${o.host} (client ${o.clientId})`;
 }

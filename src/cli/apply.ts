@@ -23,6 +23,7 @@ import { planFromFiles, withTargetWhileLoading } from './live-plan.js';
 import { readLiveParts, type Surface } from '../targets/live.js';
 import type { CliContext, OutStream } from './context.js';
 import { readPlanFile } from './plan-file.js';
+import { describeOrg } from '../apply/stale.js';
 import { holdApplyLock } from './apply-lock.js';
 import { applyCommand, otherDir, planAgain, refuseIfStale, refuseMassDelete, refuseSavedProblems } from './apply-saved.js';
 import { renderPlan } from './render.js';
@@ -62,7 +63,9 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   const saved: Plan | null = planFile ? await readPlanFile(resolve(cwd, planFile), shownFile!) : null;
   // Another place is refused before anything is read; another client of it, once the org is read.
   if (saved && targetPlace(saved.target) !== targetPlace(label)) {
-    throw new UserError(`${shownFile} was planned for ${visible(saved.target)}, but the target is ${label}; nothing was applied`);
+    // The org it was made for, as the plan names it (DESIGN §5); this target's is not read for a refusal.
+    const org = saved.org ? ` (org ${visible(describeOrg(saved.org))})` : '';
+    throw new UserError(`${shownFile} was planned for ${visible(saved.target)}${org}, but the target is ${label}; nothing was applied`);
   }
   // A saved plan is what was reviewed: a flag cannot change what it does (Terraform refuses them too).
   if (saved && flags.prune === true && !saved.prune) {

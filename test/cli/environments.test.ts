@@ -247,7 +247,8 @@ describe('--env', () => {
     // A plan for prod cannot be applied to staging.
     const elsewhere = await cli(['apply', '--env', 'staging', 'prod.json']);
     expect(elsewhere.code).toBe(1);
-    expect(elsewhere.stderr).toMatch(/prod\.json was planned for .*environment prod, but the target is .*environment staging/);
+    // Naming the org the plan was made for (DESIGN §5: refused naming the orgs), not the target alone.
+    expect(elsewhere.stderr).toMatch(/prod\.json was planned for .*environment prod \(org "[^"]+" [^ ]+ at [^ ]+ \(client [^)]+\)\), but the target is .*environment staging/);
 
     const applied = await cli(['apply', '--env', 'prod', 'prod.json']);
     expect(applied.code, applied.stderr).toBe(0);
