@@ -79,12 +79,16 @@ describe('promptctl drift', () => {
   it('reports a version made by hand on a managed template as not in git (it never was: not "no longer")', async () => {
     const t = (await s.emu.api.listTemplates({ name: 'support-triage', expand: ['versions'] }))[0]!;
     const v = t.versions![0]!;
-    await s.emu.api.createVersion(t.id, { version: '9.9.9', systemInstruction: v.systemInstruction, userTemplate: v.userTemplate, variables: v.variables, fewShotExamples: v.fewShotExamples, temperature: v.temperature, maxTokens: v.maxTokens, safetyGuardrails: v.safetyGuardrails });
+    const made = await s.emu.api.createVersion(t.id, { version: '9.9.9', systemInstruction: v.systemInstruction, userTemplate: v.userTemplate, variables: v.variables, fewShotExamples: v.fewShotExamples, temperature: v.temperature, maxTokens: v.maxTokens, safetyGuardrails: v.safetyGuardrails });
     const r = await s.cli(['drift']);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/PromptVersion\/support-triage@9\.9\.9: on the target, not in git \(pending: prune is off/);
+    // Who made it and when, as for any other difference (it said null for both).
+    expect(r.stdout).toContain(`last changed by ${made.modifiedBy.id} at ${made.dateModified}`);
     const json = await s.cli(['drift', '--format', 'json']);
     expect(json.stdout).not.toContain('no longer in git');
+    const entry = (JSON.parse(json.stdout) as { drift: Array<{ address: string; modifiedBy: string | null; dateModified: string | null }> }).drift.find((e) => e.address === 'PromptVersion/support-triage@9.9.9');
+    expect(entry).toMatchObject({ modifiedBy: made.modifiedBy.id, dateModified: made.dateModified });
   });
 
   it('reports a template deleted by hand as missing', async () => {

@@ -172,6 +172,9 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
           a.pending = true;
           a.dependsOn = [];
         }
+        // Who made or last changed it, for drift: a version made by hand names its author.
+        const m = liveModified(lV);
+        if (m) a.liveModified = m;
         part.actions.push(a);
       }
     }
