@@ -12,8 +12,13 @@ export async function readBlobs(cwd: string, shas: string[]): Promise<string[]> 
 }
 
 /** The contents of `shas` (as UTF-8) by id; a missing or oversized blob is left out. */
-export function readBlobsById(cwd: string, shas: string[]): Promise<Map<string, string>> {
-  if (shas.length === 0) return Promise.resolve(new Map());
+export async function readBlobsById(cwd: string, shas: string[]): Promise<Map<string, string>> {
+  if (shas.length === 0) return new Map();
+  return parseBatch(await catFileBatch(cwd, shas));
+}
+
+/** What one `git cat-file --batch` answers to `names`, one a line. */
+function catFileBatch(cwd: string, names: readonly string[]): Promise<Buffer> {
   return new Promise((resolveAll, reject) => {
     const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
     const chunks: Buffer[] = [];
@@ -21,10 +26,10 @@ export function readBlobsById(cwd: string, shas: string[]): Promise<Map<string, 
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`git cat-file --batch exited with ${code}`));
-      resolveAll(parseBatch(Buffer.concat(chunks)));
+      resolveAll(Buffer.concat(chunks));
     });
     child.stdin.on('error', () => undefined); // a child that died early is reported by 'close'
-    child.stdin.end(shas.join('\n') + '\n');
+    child.stdin.end(names.join('\n') + '\n');
   });
 }
 
@@ -33,20 +38,9 @@ export function readBlobsById(cwd: string, shas: string[]): Promise<Map<string, 
  * their order, read by one `git cat-file --batch`; null for one that names no blob (a file that
  * commit deleted), or an oversized one.
  */
-export function readObjects(cwd: string, names: readonly string[]): Promise<(string | null)[]> {
-  if (names.length === 0) return Promise.resolve([]);
-  return new Promise((resolveAll, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`git cat-file --batch exited with ${code}`));
-      resolveAll(parseBatchInOrder(Buffer.concat(chunks), names.length));
-    });
-    child.stdin.on('error', () => undefined); // a child that died early is reported by 'close'
-    child.stdin.end(names.join('\n') + '\n');
-  });
+export async function readObjects(cwd: string, names: readonly string[]): Promise<(string | null)[]> {
+  if (names.length === 0) return [];
+  return parseBatchInOrder(await catFileBatch(cwd, names), names.length);
 }
 
 /** A found object's header: `<oid> <type> <size>` (a name not found says `<name> missing`, or `ambiguous`). */
