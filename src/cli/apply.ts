@@ -404,16 +404,15 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
   const file = planFile === undefined ? undefined : shellWord(planFile);
   const lines = summaryLines(result, style, planAgain(ctx, dir, plan.prune), file === undefined ? undefined : { file, apply: `${applyCommand(ctx, dir)} ${file}` });
   if (result.ok) {
-    // Closed while the last calls were in flight: all is done, and the reader still went away.
-    if (stop.outputClosed) return EXIT.closedPipe;
     // Interrupted once every change had started (DESIGN §5: exits 130): nothing is left, and a
     // cancelled CI job must not look like a finished apply.
-    if (stop.signalled) {
+    if (stop.signalled && !stop.outputClosed) {
       ctx.info(interruptedAfterAllLines(result, style).join('\n'));
       return EXIT.interrupted;
     }
     ctx.out(lines.join('\n'));
-    return EXIT.ok;
+    // Closed while the last calls were in flight: all is done, and the reader still went away.
+    return stop.outputClosed ? EXIT.closedPipe : EXIT.ok;
   }
   ctx.info(lines.join('\n'));
   return stop.code(result.interrupted);

@@ -53,22 +53,31 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
     ctx.info(`${noDrift(plan)}${plan.unmanaged.length > 0 ? ' (noted above)' : ''}.`);
     return EXIT.ok;
   }
-  ctx.info(`Drift: ${entries.length} difference${entries.length === 1 ? '' : 's'} between the target and git. ${nextStep(ctx, flags.dir, entries)}`);
+  ctx.info(`Drift: ${entries.length} difference${entries.length === 1 ? '' : 's'} between the target and git. ${nextStep(ctx, flags.dir, plan, entries)}`);
   return EXIT.changes;
 }
 
 /**
  * What to do about drift, as Argo's "out of sync" leaves it to the user: apply puts the target back
- * as git has it; a change made on the target that is to stay goes into git first. A problem (a
+ * as git has it, and deletes what git no longer defines only with --prune (those deletes wait while
+ * prune is off); a change made on the target that is to stay goes into git first. A problem (a
  * published version whose content differs) apply cannot undo: it is said apart.
  */
-function nextStep(ctx: CliContext, dir: string, entries: readonly DriftEntry[]): string {
+function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly DriftEntry[]): string {
   const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
-  const keep = `to keep a change made there, put it in git first (\`promptctl export${env} --out DIR\` writes what the target holds)`;
+  const keep = `to keep what the target holds instead, put it in git first (\`promptctl export${env} --out DIR\` writes it)`;
   const problems = entries.filter((e) => e.action === 'problem').length;
-  const undo = `\`${applyCommand(ctx, dir)}\` puts the target back as git has it`;
-  if (problems === entries.length) return `Apply cannot undo ${problems === 1 ? 'it' : 'them'} (see Problems above); ${keep}.`;
-  return `${undo}${problems > 0 ? ` (not the ${problems} problem${problems === 1 ? '' : 's'} above, which apply refuses)` : ''}; ${keep}.`;
+  const pending = plan.actions.filter((a) => a.action === 'delete' && a.pending).length;
+  const rest = entries.length - problems - pending;
+  const apply = applyCommand(ctx, dir);
+  const deletes = `${pending} delete${pending === 1 ? '' : 's'} waiting for prune`;
+  const steps = [
+    ...(rest > 0 ? [`\`${apply}\` puts the target back as git has it`] : []),
+    ...(pending > 0 ? [`\`${apply} --prune\`${rest > 0 ? ' also' : ''} makes the ${deletes}`] : []),
+  ];
+  const refused = problems > 0 ? ` (not the ${problems} problem${problems === 1 ? '' : 's'} above, which apply refuses)` : '';
+  if (steps.length === 0) return `Apply cannot undo ${problems === 1 ? 'it' : 'them'} (see Problems above); ${keep}.`;
+  return `${steps.join(', and ')}${refused}; ${keep}.`;
 }
 
 /** The markdown plan, rendered by the report within the room its table of differences leaves. */

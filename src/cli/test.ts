@@ -210,7 +210,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
         mask: (text) => ctx.mask(text),
         signal,
         // The embedded emulator only: a guide's turns (real Genesys) name their test there alone; a
-        // gateway call always names it (runner.ts callOptions).
+        // gateway call always names it (evals/calls.ts callOptions).
         ...(embedded ? { namesTests: true } : {}),
         onCaseDone(e) {
           if (tty) {

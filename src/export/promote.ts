@@ -124,10 +124,10 @@ export function lastSoleVersion(
 /** The split of `template` in the first of `texts` that holds one. */
 function splitIn(texts: readonly string[], template: string, env: string | undefined): ReturnType<typeof routesIn> {
   for (const text of texts) {
-    // A split of `template` names it in its text, as written or through an escape of a
-    // double-quoted scalar (names are [a-z0-9-]): any other text is passed over unparsed
-    // (rollback reads every file of every commit of the directory, 1,000 in a bulk commit).
-    if (!text.includes(template) && !text.includes('\\')) continue;
+    // A split of `template` names its kind and the template in its text, as written or through
+    // an escape of a double-quoted scalar (names are [a-z0-9-]): any other text is passed over
+    // unparsed (rollback reads every file of every commit of the directory, 1,000 in a bulk commit).
+    if (!text.includes('\\') && !(text.includes(template) && text.includes('TrafficSplit'))) continue;
     const found = routesIn(text, template, env);
     if (found) return found;
   }

@@ -60,12 +60,6 @@ export function bar(done: number, total: number, width: number): string {
 }
 
 /**
- * The closing lines of an apply; the first says whether it worked.
- * `planCommand`: how to plan this target again (`promptctl plan --env prod`), said after a conflict.
- * `saved`: the plan file applied, with how to apply it; after a stop its plan is out of date (what
- * landed is no longer to do), so finishing takes a new plan file, not the same command again.
- */
-/**
  * The closing lines of an apply whose interrupt came once its last change had started: each
  * finished, so nothing is left to do, and it says so (its exit status is still the interrupt's).
  */
@@ -80,6 +74,12 @@ function doneLines(result: ApplyResult): string[] {
   return ['Done:', ...result.succeeded.map((s) => `  ${SYMBOL[s.action.action]} ${shownAddress(s.action)} ${shownDetail(s.detail)}`)];
 }
 
+/**
+ * The closing lines of an apply; the first says whether it worked.
+ * `planCommand`: how to plan this target again (`promptctl plan --env prod`), said after a conflict.
+ * `saved`: the plan file applied, with how to apply it; after a stop its plan is out of date (what
+ * landed is no longer to do), so finishing takes a new plan file, not the same command again.
+ */
 export function summaryLines(result: ApplyResult, style: Style, planCommand = 'promptctl plan', saved?: { file: string; apply: string }): string[] {
   const { created, updated, deleted } = result.counts;
   const tally = `${created} created, ${updated} updated, ${deleted} deleted`;

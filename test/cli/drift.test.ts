@@ -48,7 +48,7 @@ describe('promptctl drift', () => {
     expect(line).toContain('thresholds');
     // What to do about it, as a user of Argo CD would ask: undo it, or keep it by putting it in git.
     expect(r.stderr).toContain(
-      'Drift: 1 difference between the target and git. `promptctl apply` puts the target back as git has it; to keep a change made there, put it in git first (`promptctl export --out DIR` writes what the target holds).',
+      'Drift: 1 difference between the target and git. `promptctl apply` puts the target back as git has it; to keep what the target holds instead, put it in git first (`promptctl export --out DIR` writes it).',
     );
 
     const j = await s.cli(['drift', '--format', 'json']);
@@ -73,7 +73,7 @@ describe('promptctl drift', () => {
     await s.edit('prompts/billing/billing-assistant.yaml', 'You are a billing assistant for Example Corp.', 'You are the billing assistant of Example Corp.');
     const r = await s.cli(['drift']);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/^Drift: 1 difference between the target and git\. Apply cannot undo it \(see Problems above\); to keep a change made there, put it in git first/m);
+    expect(r.stderr).toMatch(/^Drift: 1 difference between the target and git\. Apply cannot undo it \(see Problems above\); to keep what the target holds instead, put it in git first/m);
   });
 
   it('reports a version made by hand on a managed template as not in git (it never was: not "no longer")', async () => {
@@ -85,6 +85,8 @@ describe('promptctl drift', () => {
     expect(r.stdout).toMatch(/PromptVersion\/support-triage@9\.9\.9: on the target, not in git \(pending: prune is off/);
     // Who made it and when, as for any other difference (it said null for both).
     expect(r.stdout).toContain(`last changed by ${made.modifiedBy.id} at ${made.dateModified}`);
+    // A plain apply leaves a delete waiting for prune: the next step says which apply makes it.
+    expect(r.stderr).toContain('Drift: 1 difference between the target and git. `promptctl apply --prune` makes the 1 delete waiting for prune; to keep what the target holds instead');
     const json = await s.cli(['drift', '--format', 'json']);
     expect(json.stdout).not.toContain('no longer in git');
     const entry = (JSON.parse(json.stdout) as { drift: Array<{ address: string; modifiedBy: string | null; dateModified: string | null }> }).drift.find((e) => e.address === 'PromptVersion/support-triage@9.9.9');

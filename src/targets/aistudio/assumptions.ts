@@ -40,7 +40,7 @@
 // A10 A session turn adds to its session ("Creates a new turn in the specified guide session"): after
 //     an attempt of unknown outcome (a 5xx, a dropped connection) it is not resent into the same
 //     session, where the guide could see the user's message twice. The test case starts over in a
-//     new session instead (evals/runner.ts, twice at most); a 429 or a connection never made is
+//     new session instead (evals/calls.ts turnGuide, twice at most); a 429 or a connection never made is
 //     resent as any call is.
 // A11 interactionType of a summary setting is read-only (the swagger marks SummarySetting.
 //     interactionType readOnly; the .NET SDK has no setter): a write cannot set or change it. The

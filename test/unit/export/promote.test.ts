@@ -60,7 +60,7 @@ describe('lastSoleVersion', () => {
   const rev = (commit: string, ...texts: string[]) => ({ commit, date: '2026-12-01T00:00:00Z', subject: commit, texts });
   const declared = new Set(['1.0.0', '1.1.0']);
 
-  it('finds the split in a text that names its template through an escape, and passes over texts of other templates', () => {
+  it('finds the split in a text that names its template only through an escape (texts that cannot name it are passed over unparsed)', () => {
     // Texts that do not name the template are not parsed (rollback reads every file of a bulk
     // commit); a double-quoted scalar's escape still names it, so such a text is read.
     const escaped = split('billing', 100).replaceAll('billing', '"bil\\x6cing"');
