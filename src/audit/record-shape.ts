@@ -61,6 +61,8 @@ export function shapeProblemV2(r: Record<string, unknown>): string | null {
     if (!ok) return 'cascade is not a list of {address, version, hash, content}';
   }
   if (r.type === 'intent') {
+    // Absent is not null: an intent holds `outcome: null` until its outcome record follows.
+    if (r.outcome === undefined) return 'outcome is missing (an intent holds "outcome": null)';
     if (r.outcome !== null) return 'an intent has an outcome';
     if (r.intent !== undefined) return 'an intent names an intent';
     const run = r.run;

@@ -92,8 +92,8 @@ export function verifyAuditBuffer(buf: Buffer, opts: VerifyOptions = {}): Verify
       ok: false,
       line: null,
       reason: last
-        ? `the trail ends at record ${last.seq} but the head anchor ${short(anchor)} names record ${anchor.seq}: records were removed from its end`
-        : `the trail is empty but the head anchor ${short(anchor)} names record ${anchor.seq}: its records were removed`,
+        ? `the trail ends at record ${last.seq} but the head anchor ${short(anchor)} names record ${anchor.seq}: records were removed from its end, or the anchor is another trail's (another --env?)`
+        : `the trail is empty but the head anchor ${short(anchor)} names record ${anchor.seq}: its records were removed, or the anchor is another trail's (another --env?)`,
     };
   }
   return {

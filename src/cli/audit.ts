@@ -89,9 +89,10 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
   }
   // A reason may quote the file's own fields (anyone may have written them): one line, made visible.
   const reason = oneLine(res.reason);
-  if (res.missingKey) ctx.info(`${shown}:${res.line}: ${ctx.style('red', 'cannot verify')}: ${reason}`);
-  else if (res.line === null) ctx.info(`${shown}: ${ctx.style('red', 'audit trail does not match its head anchor')}: ${reason}`);
-  else ctx.info(`${shown}:${res.line}: ${ctx.style('red', 'broken audit chain')}: ${reason}`);
+  // As every failure says it (`error:`), after where it is, as validate's diagnostics do.
+  if (res.missingKey) ctx.info(`${shown}:${res.line}: ${ctx.style('red', 'error: cannot verify')}: ${reason}`);
+  else if (res.line === null) ctx.info(`${shown}: ${ctx.style('red', 'error: audit trail does not match its head anchor')}: ${reason}`);
+  else ctx.info(`${shown}:${res.line}: ${ctx.style('red', 'error: broken audit chain')}: ${reason}`);
   return EXIT.error;
 }
 

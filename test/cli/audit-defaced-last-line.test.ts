@@ -26,7 +26,7 @@ describe('audit verify: the last line', () => {
     await writeFile(file, text.replace(/"outcome":"success"(?=[^\n]*$)/, '"outcome":"failure"'));
     const r = await runCliInProcess(['audit', 'verify', 'trail.jsonl'], { cwd: dir, env: {} });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('trail.jsonl:3: broken audit chain: hash does not match the content of record 3\n');
+    expect(r.stderr).toBe('trail.jsonl:3: error: broken audit chain: hash does not match the content of record 3\n');
   });
 
   it('still reports a torn last line (not JSON) as an interrupted write', async () => {
@@ -35,6 +35,6 @@ describe('audit verify: the last line', () => {
     await writeFile(file, (await readFile(file, 'utf8')) + '{"format":2,"seq":3,"time');
     const r = await runCliInProcess(['audit', 'verify', 'trail.jsonl'], { cwd: dir, env: {} });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^trail\.jsonl:3: broken audit chain: incomplete last line \(not valid JSON\): a write was interrupted/);
+    expect(r.stderr).toMatch(/^trail\.jsonl:3: error: broken audit chain: incomplete last line \(not valid JSON\): a write was interrupted/);
   });
 });

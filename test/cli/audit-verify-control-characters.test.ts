@@ -35,7 +35,7 @@ describe('audit verify: reasons quoting a record', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toMatch(/[\u001b\r]/);
     expect(r.stderr).toBe(
-      'trail.jsonl:2: broken audit chain: record 2 is the outcome of intent 1, which is for another change (create Guide/x\\u001b[1A\\u001b[2K\\rok: 2 records, chain intact)\n',
+      'trail.jsonl:2: error: broken audit chain: record 2 is the outcome of intent 1, which is for another change (create Guide/x\\u001b[1A\\u001b[2K\\rok: 2 records, chain intact)\n',
     );
   });
 });

@@ -54,7 +54,7 @@ describe('promptctl audit verify', () => {
     const r = await run(dir, ['audit', 'verify', 'trail.jsonl']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('trail.jsonl:3: broken audit chain: hash does not match the content of record 3\n');
+    expect(r.stderr).toBe('trail.jsonl:3: error: broken audit chain: hash does not match the content of record 3\n');
   });
 
   it('checks a named file whatever PROMPTCTL_ENV is exported for other commands (there is no project here)', async () => {
@@ -74,7 +74,7 @@ describe('promptctl audit verify', () => {
     const cut = await run(dir, ['audit', 'verify', 'trail.jsonl', '--head', head]);
     expect(cut.code).toBe(1);
     expect(cut.stderr).toBe(
-      `trail.jsonl: audit trail does not match its head anchor: the trail ends at record 2 but the head anchor ${head.slice(0, 14)}… names record 3: records were removed from its end\n`,
+      `trail.jsonl: error: audit trail does not match its head anchor: the trail ends at record 2 but the head anchor ${head.slice(0, 14)}… names record 3: records were removed from its end, or the anchor is another trail's (another --env?)\n`,
     );
 
     await writeFile(file, '');
@@ -98,7 +98,7 @@ describe('promptctl audit verify', () => {
     const without = await run(dir, ['audit', 'verify']);
     expect(without.code).toBe(1);
     expect(without.stderr).toBe(
-      '.promptctl/audit.jsonl:1: cannot verify: record 1 is keyed (hmac-sha256): set PROMPTCTL_AUDIT_KEY to the key it was written with to verify it\n',
+      '.promptctl/audit.jsonl:1: error: cannot verify: record 1 is keyed (hmac-sha256): set PROMPTCTL_AUDIT_KEY to the key it was written with to verify it\n',
     );
     const output = withKey.stdout + withKey.stderr + without.stdout + without.stderr + (await readFile(join(dir, '.promptctl', 'audit.jsonl'), 'utf8'));
     expect(output).not.toContain(KEY);

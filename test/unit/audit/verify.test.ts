@@ -159,7 +159,7 @@ describe('verifyAuditFile: head anchors', () => {
     expect(await verifyAuditFile(file, { head })).toEqual({
       ok: false,
       line: null,
-      reason: expect.stringMatching(/^the trail ends at record 4 but the head anchor 5:[0-9a-f]{12}… names record 5: records were removed from its end$/),
+      reason: expect.stringMatching(/^the trail ends at record 4 but the head anchor 5:[0-9a-f]{12}… names record 5: records were removed from its end, or the anchor is another trail's \(another --env\?\)$/),
     });
   });
 
@@ -168,7 +168,7 @@ describe('verifyAuditFile: head anchors', () => {
     expect(await verifyAuditFile(file, { head })).toEqual({
       ok: false,
       line: null,
-      reason: expect.stringMatching(/^the trail is empty but the head anchor 5:.* names record 5: its records were removed$/),
+      reason: expect.stringMatching(/^the trail is empty but the head anchor 5:.* names record 5: its records were removed, or the anchor is another trail's \(another --env\?\)$/),
     });
   });
 
@@ -239,6 +239,17 @@ describe('verifyAuditFile: keyed trails', () => {
 });
 
 describe('verifyAuditFile: intents and outcomes', () => {
+  it("names an intent whose outcome field is gone as missing, not as having an outcome (it said the opposite)", async () => {
+    const log = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+    await log.intent(intentInput(1));
+    await log.close();
+    await edit((rs) => rs.map((r) => {
+      const { outcome: _gone, ...rest } = r;
+      return JSON.stringify(rest);
+    }));
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 1, reason: 'outcome is missing (an intent holds "outcome": null)' });
+  });
+
   it('lists intents without an outcome, and rejects an outcome that names no open intent', async () => {
     const log = await openAuditLog(file, { env: {}, onWarning: () => undefined });
     const i1 = await log.intent(intentInput(1));
