@@ -13,7 +13,7 @@ Target (every command that talks to one says which it uses):
   --env NAME              an environment of promptctl.yaml (dev, staging, prod…)
 
 Exit status: 0 success; 1 error or invalid input; 2 changes present (plan --detailed-exitcode,
-drift); 130 after an interrupt.
+drift); 130 after an interrupt; 141 when the reader of the output goes away (\`… | head\`).
 
 Examples:
   $ promptctl validate                 # every problem, at its file:line:column
@@ -50,7 +50,7 @@ Examples:
   $ promptctl tokens --env prod --format json   # prod's documents, {"versions":[…]}`,
   plan: `
 Exit status: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on an error or when the
-plan has problems (shown), which apply would refuse.
+plan has problems (shown), which apply would refuse; 130 after an interrupt.
 
 Examples:
   $ promptctl plan
@@ -78,7 +78,7 @@ Examples:
   $ promptctl show plan.json
   $ promptctl show plan.json --format markdown > plan.md`,
   drift: `
-Exit status: 0 when the org matches git, 2 when it differs, 1 on an error.
+Exit status: 0 when the org matches git, 2 when it differs, 1 on an error; 130 after an interrupt.
 
 Examples:
   $ promptctl drift
@@ -96,7 +96,8 @@ warning: what a document cannot hold (a version not published, a name promptctl 
 without an instruction) and a surface the target refuses to list (AI Studio on a 403).
 promptctl.yaml is not written.
 
-Exit status: 0 when the files are written (a warning names what does not validate), 1 on an error.
+Exit status: 0 when the files are written (a warning names what does not validate), 1 on an error;
+130 after an interrupt.
 
 Examples:
   $ promptctl export --out adopted/
@@ -125,7 +126,8 @@ Examples:
   $ promptctl run billing-assistant@1.1.0 --var customerName=Ada --var plan=plus --var question="Can I pause?"
   $ promptctl run billing-assistant --routing-key customer-1234 --env staging ...`,
   test: `
-Exit status: 0 when every test reaches its threshold, 1 otherwise (or on an error).
+Exit status: 0 when every test reaches its threshold, 1 otherwise (or on an error); 130 after an
+interrupt.
 
 Examples:
   $ promptctl test
@@ -133,7 +135,8 @@ Examples:
   $ promptctl test --compare 1.0.0,1.1.0
   $ promptctl test --env staging --format junit > junit.xml`,
   status: `
-Exit status: 0 (a verdict on a split is information, not a failure); 1 on an error.
+Exit status: 0 (a verdict on a split is information, not a failure); 1 on an error; 130 after an
+interrupt.
 
 Examples:
   $ promptctl status

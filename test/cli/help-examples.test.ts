@@ -36,6 +36,7 @@ describe('--help', () => {
     expect(r.code).toBe(0);
     for (const v of ['GENESYSCLOUD_REGION', 'GENESYSCLOUD_OAUTHCLIENT_ID', 'GENESYSCLOUD_OAUTHCLIENT_SECRET', 'GENESYSCLOUD_API_URL', '.promptctl/local-state.json']) expect(r.stdout).toContain(v);
     expect(r.stdout).toMatch(/Exit status: 0 success; 1 error or invalid input; 2 changes present/);
+    expect(r.stdout).toContain('141 when the reader of the output goes away');
     expect(r.stdout).toContain('$ promptctl <command> --help');
   });
 
@@ -48,6 +49,8 @@ describe('--help', () => {
       expect(examples.length, name).toBeGreaterThan(0);
       // What it exits with: said by every command (the emulator: how it ends).
       expect(out, name).toMatch(name === 'emulator' ? /exits 130/ : /^Exit status/m);
+      // The commands that talk to a target, or run long, say what an interrupt exits with.
+      if (['plan', 'apply', 'drift', 'export', 'test', 'run', 'status'].includes(name)) expect(out.split('Exit status')[1], name).toMatch(/130 after an\s+interrupt/);
       for (const args of examples) {
         if (args[0] === '<command>') continue;
         const sub = args[0] === 'audit' ? ['audit', args[1]!] : [args[0]!];
