@@ -78,6 +78,9 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   if (saved && otherDir(saved, flags.dir) !== '' && !existsSync(resolve(cwd, flags.dir))) {
     throw new UserError(`${shownFile} was planned with --dir ${shellWord(saved.dir!)}, and this apply reads ${shellWord(flags.dir)}, which does not exist: apply it with --dir ${shellWord(saved.dir!)}; nothing was applied`);
   }
+  // No prompts directory: said before the lock makes .promptctl/ for its file (nothing is left behind).
+  const { assertDirectory } = await import('../load/project.js');
+  await assertDirectory(resolve(cwd, flags.dir), flags.dir, cwd);
   // --env: the environment's own trail, .promptctl/envs/NAME/audit.jsonl unless the config names one (DESIGN §6).
   const trail = await auditFileOf(ctx, flags.dir);
   const auditFile = resolve(cwd, trail);
