@@ -44,6 +44,10 @@ export function checkPlanFile(text: string, file: string): PlanFileCheck {
   if (deep !== undefined) {
     return fail(file, offsetPosition(text, deep), 'plan/too-deep', `not a promptctl plan: nested deeper than ${MAX_PLAN_DEPTH} levels`);
   }
+  // Some other JSON (`{}`, a package.json): one line that says so, not every field it lacks.
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || !('formatVersion' in data)) {
+    return fail(file, { file, line: 1, column: 1 }, 'plan/schema', 'not a promptctl plan: it has no formatVersion (`promptctl plan --out FILE` writes one)');
+  }
   const validate = planValidator();
   if (validate(data)) return { ok: true, data };
   const errors = relevant(validate.errors ?? [], data);

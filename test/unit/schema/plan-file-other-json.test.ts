@@ -1,0 +1,24 @@
+// A JSON file that is no plan at all (`{}`, a package.json, a list) is said to be none in one line,
+// not as a diagnostic for each field a plan has (`show bad.json` printed eleven; UX review). A
+// plan that has its formatVersion is still checked field by field.
+import { describe, expect, it } from 'vitest';
+import { checkPlanFile } from '../../../src/schema/plan-file.js';
+
+describe('checkPlanFile of JSON that is not a plan', () => {
+  it('says so once, at 1:1, naming how to make a plan', () => {
+    for (const text of ['{}', '{"name": "my-package", "version": "1.0.0"}', '[1, 2]', '"plan"']) {
+      const checked = checkPlanFile(text, 'bad.json');
+      expect(checked.ok, text).toBe(false);
+      if (checked.ok) continue;
+      expect(checked.diagnostics, text).toEqual([
+        { file: 'bad.json', line: 1, column: 1, severity: 'error', rule: 'plan/schema', message: 'not a promptctl plan: it has no formatVersion (`promptctl plan --out FILE` writes one)' },
+      ]);
+    }
+  });
+
+  it('still names each problem of a file that says it is a plan', () => {
+    const checked = checkPlanFile('{"formatVersion": 1}', 'plan.json');
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(checked.diagnostics.length).toBeGreaterThan(1);
+  });
+});
