@@ -58,7 +58,8 @@ export function summaryLine(ds: readonly Diagnostic[], fileCount: number): strin
   const errors = ds.filter((d) => d.severity === 'error').length;
   const warnings = ds.length - errors;
   const files = `${fileCount} ${fileCount === 1 ? 'file' : 'files'}`;
-  if (fileCount === 0) return 'no *.yaml or *.yml files found: nothing to validate';
+  // A warning: an empty directory passes, but a --dir that names the wrong one should not look like a pass.
+  if (fileCount === 0) return 'warning: no *.yaml or *.yml files found: nothing to validate (is --dir right?)';
   if (ds.length === 0) return `${files} checked: no problems found`;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   return `${files} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;

@@ -788,7 +788,7 @@ describe('formatters', () => {
   it('summary', () => {
     expect(summaryLine([], 3)).toBe('3 files checked: no problems found');
     expect(summaryLine([d, { ...d, severity: 'error' }], 1)).toBe('1 file checked: 1 error, 1 warning');
-    expect(summaryLine([], 0)).toBe('no *.yaml or *.yml files found: nothing to validate');
+    expect(summaryLine([], 0)).toBe('warning: no *.yaml or *.yml files found: nothing to validate (is --dir right?)');
   });
 });
 
