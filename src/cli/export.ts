@@ -93,12 +93,13 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const clash = await checkExport(ctx, flags.out, leftovers.map((l) => relative(ctx.cwd, join(dir, l))));
 
   const c = result.counts;
-  ctx.info(
-    `exported ${c.templates} template${c.templates === 1 ? '' : 's'}, ${c.versions} version${c.versions === 1 ? '' : 's'}, ` +
-      `${c.splits} traffic split${c.splits === 1 ? '' : 's'} and ${c.filters} safety filter${c.filters === 1 ? '' : 's'}` +
-      (c.guides + c.summarySettings > 0 ? `, ${c.guides} guide${c.guides === 1 ? '' : 's'} and ${c.summarySettings} summary setting${c.summarySettings === 1 ? '' : 's'}` : '') +
-      ` to ${shownOut} (${result.files.length + result.texts.length} file${result.files.length + result.texts.length === 1 ? '' : 's'})`,
-  );
+  const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const kinds = [count(c.templates, 'template'), count(c.versions, 'version'), count(c.splits, 'traffic split'), count(c.filters, 'safety filter')];
+  if (c.guides + c.summarySettings > 0) kinds.push(count(c.guides, 'guide'), count(c.summarySettings, 'summary setting'));
+  const fileCount = result.files.length + result.texts.length;
+  ctx.info(`exported ${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)!} to ${shownOut} (${count(fileCount, 'file')})`);
+  // An org with nothing to export is more often the wrong one (an --env, a region) than an empty one.
+  if (c.templates + c.filters + c.guides + c.summarySettings === 0) ctx.info('warning: the target holds nothing promptctl exports: is it the org you meant (see the target line)?');
   const n = result.unlabelled.length;
   if (n > 0) {
     const named = n <= 3 ? result.unlabelled.join(', ') : `${result.unlabelled.slice(0, 3).join(', ')} and ${n - 3} more`;

@@ -129,7 +129,8 @@ describe('the example guide and summary setting', () => {
     expect((await x.cli(['apply', '--auto-approve'])).code).toBe(0);
     const r = await x.cli(['export', '--out', 'exported']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('1 guide and 1 summary setting');
+    // One list, one "and" (it read "… and 3 safety filters, 1 guide and 1 summary setting").
+    expect(r.stderr).toMatch(/^exported \d+ templates?, \d+ versions?, \d+ traffic splits?, \d+ safety filters?, 1 guide and 1 summary setting to exported \(/m);
     expect((await readdir(join(x.dir.path, 'exported/guides'))).sort()).toEqual(['returns-assistant.md', 'returns-assistant.yaml']);
     const yaml = await readFile(join(x.dir.path, 'exported/guides/returns-assistant.yaml'), 'utf8');
     expect(yaml).toContain('file: guides/returns-assistant.md');
@@ -158,7 +159,8 @@ describe('export of guides made by hand', () => {
     expect(r.stderr).toContain('warning: skipped SummarySetting " Chat wrap-up": promptctl names of guides and summary settings are');
     expect(r.stderr).toContain('warning: skipped Guide "FAQ bot ": promptctl names of guides and summary settings are 1 to 255 characters on one line, without leading or trailing spaces or control characters, so it cannot be managed under this name; it is left as it is');
     expect(r.stderr).toContain('warning: skipped Guide "Shift\\tnotes": ');
-    expect(r.stderr).toContain('1 guide and 1 summary setting');
+    // One list, one "and" (it read "… and 3 safety filters, 1 guide and 1 summary setting").
+    expect(r.stderr).toMatch(/^exported \d+ templates?, \d+ versions?, \d+ traffic splits?, \d+ safety filters?, 1 guide and 1 summary setting to exported \(/m);
     const v = await x.cli(['validate', '--dir', 'exported']);
     expect(v.code, v.stdout + v.stderr).toBe(0);
     const plan = await x.cli(['plan', '--dir', 'exported', '--detailed-exitcode']);

@@ -13,6 +13,14 @@ afterEach(async () => {
 });
 
 describe('promptctl export', () => {
+  it('of an org holding nothing it exports warns that the target may be the wrong one', async () => {
+    s = await scenario();
+    const r = await s.cli(['export', '--out', 'exported']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('exported 0 templates, 0 versions, 0 traffic splits and 0 safety filters to exported (0 files)');
+    expect(r.stderr).toContain('warning: the target holds nothing promptctl exports: is it the org you meant (see the target line)?');
+  });
+
   it('writes one file per template plus the filters, and plan --dir on it is empty', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
@@ -21,6 +29,7 @@ describe('promptctl export', () => {
     expect(r.stderr.split('\n')[0]).toMatch(/^target: /);
     expect(r.stderr).toContain('exported 2 templates, 3 versions, 2 traffic splits and 3 safety filters');
     expect(r.stderr).not.toContain('not labelled managed-by'); // promptctl made them all
+    expect(r.stderr).not.toContain('holds nothing');
     expect((await readdir(join(s.dir.path, 'exported'))).sort()).toEqual([
       'billing-assistant.yaml',
       'safety-filters.yaml',
