@@ -53,7 +53,7 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
   if (!st) {
     // Each environment keeps its own trail: say where, rather than only that this one is absent.
     const envs = environments.length > 0 ? `; each environment has its own trail: \`promptctl audit verify --env ${environments[0]}\` (configured: ${environments.join(', ')})` : '';
-    throw new UserError(`${shown}: no audit log here (it is written by promptctl apply${environments.length > 0 ? ' without --env' : ''})${envs}`);
+    throw new UserError(`${shown}: not found: no audit trail here (it is written by promptctl apply${environments.length > 0 ? ' without --env' : ''})${envs}`);
   }
   if (!st.isFile()) throw new UserError(`${shown}: not a file`);
   const key = auditKey(ctx.env);

@@ -104,7 +104,7 @@ async function runEmulator(ctx: CliContext, opts: EmulatorOptions, dir: string):
     em = await startEmulator({ ...rest, ...(stateFile !== undefined ? { stateFile } : {}), ...(responses ? { responses } : {}), ...(modelCount ? { models } : {}) });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') throw new UserError(`port ${opts.port} on ${opts.host} is already in use`);
+    if (e.code === 'EADDRINUSE') throw new UserError(`port ${opts.port} on ${opts.host} is already in use (another --port, or --port 0 for a free one)`);
     if (e.syscall === 'listen' || e.syscall === 'getaddrinfo') throw new UserError(`cannot listen on ${opts.host}:${opts.port} (${e.code ?? e.message})`);
     if (/state file/.test(e.message)) throw new UserError(stateFile && given ? e.message.split(stateFile).join(given) : e.message);
     throw err;

@@ -75,7 +75,7 @@ export async function buildProgram(
   const registers = await Promise.all(COMMANDS.filter(([name]) => wanted.has(name)).map(([, load]) => load()));
   const { io } = ctx;
   const program = new Command('promptctl')
-    .description('GitOps for Genesys Cloud LLM Gateway prompts: validate, plan, apply, audit.')
+    .description('GitOps for Genesys Cloud LLM Gateway and AI Studio prompts: validate, plan, apply; test before they ship, status after.')
     .version(pkg.version, '-V, --version')
     .option('--no-color', 'disable colour (also NO_COLOR=1)')
     // Set before the subcommands are added: they inherit the output and the exit override.

@@ -148,7 +148,7 @@ describe('promptctl audit verify', () => {
   it('fails clearly on a missing file, without a stack trace', async () => {
     const r = await run(dir, ['audit', 'verify']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: \.promptctl\/audit\.jsonl: no audit log here/);
+    expect(r.stderr).toMatch(/^error: \.promptctl\/audit\.jsonl: not found: no audit trail here/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

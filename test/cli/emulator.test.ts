@@ -165,7 +165,7 @@ describe('promptctl emulator', () => {
       const port = (blocker.address() as { port: number }).port;
       const r = await run(['emulator', '--port', String(port), '--state', 's.json'], dir);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is already in use (another --port, or --port 0 for a free one)`);
     } finally {
       blocker.close();
     }

@@ -388,7 +388,7 @@ describe('--env', () => {
     expect((await cli(['apply', '--env', 'dev', '--auto-approve'])).code).toBe(0);
     const r = await cli(['audit', 'verify']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: .promptctl/audit.jsonl: no audit log here (it is written by promptctl apply without --env); each environment has its own trail: `promptctl audit verify --env dev` (configured: dev, staging, prod)');
+    expect(r.stderr).toContain('error: .promptctl/audit.jsonl: not found: no audit trail here (it is written by promptctl apply without --env); each environment has its own trail: `promptctl audit verify --env dev` (configured: dev, staging, prod)');
     expect((await cli(['audit', 'verify', '--env', 'dev'])).code).toBe(0);
   });
 
