@@ -217,13 +217,31 @@ async function findTemplate(api: GatewayApi, name: string): Promise<WireTemplate
  * How each --var is typed: as every version the call may run on declares it (model/routing.ts).
  * When they declare it with different types, the run is refused, naming them, rather than typed
  * for one version and sent to another; a pinned version that is not there, or not Published, too.
+ * So is a --var one of them does not declare: that version refuses it, and whether the call fails
+ * would hang on the split's draw (and count as that version's error in status).
  */
-export function declaredVariables(t: WireTemplate, version: string | undefined, names: Iterable<string>): Map<string, WireVariable> {
+export function declaredVariables(t: WireTemplate, version: string | undefined, given: Iterable<string>): Map<string, WireVariable> {
+  const names = [...given];
   const routing = routedVersions(t.versions ?? [], { pinned: version, split: t.traffic });
   if (routing.kind !== 'routed') {
     const labels = routing.published.map((x) => x.version);
     if (routing.kind === 'unknown') throw new UserError(`template "${t.name}" has no version ${version} on the target${labels.length ? `; published: ${labels.join(', ')}` : ''}`);
     throw new UserError(`version ${version} of template "${t.name}" is a ${routing.version.state} on the target: only a published version can be run${labels.length ? ` (published: ${labels.join(', ')})` : ''}`);
+  }
+  for (const name of names) {
+    const lacking = routing.versions.filter((v) => !(v.variables ?? []).some((d) => d.name === name));
+    if (lacking.length === 0 || routing.versions.length === 0) continue;
+    const having = routing.versions.filter((v) => !lacking.includes(v));
+    const labels = (vs: readonly { version: string }[]): string => vs.map((v) => visibleName(v.version)).join(', ');
+    if (having.length === 0) {
+      const one = routing.versions.length === 1 ? routing.versions[0]! : undefined;
+      const declares = one ? ` (it declares ${(one.variables ?? []).map((d) => visibleName(d.name)).join(', ') || 'none'})` : '';
+      const which = one ? `version ${visibleName(one.version)}, which this call runs, does not declare it${declares}` : `none of the versions this call may be routed to (${labels(lacking)}) declares it`;
+      throw new UserError(`--var ${visibleName(name)}: ${which}; leave it out`);
+    }
+    throw new UserError(
+      `--var ${visibleName(name)}: version ${labels(lacking)}, which this call may be routed to, does not declare it (${labels(having)} ${having.length === 1 ? 'does' : 'do'}), so whether the call is refused would hang on the draw; run one that does: ${having.map((v) => `${t.name}@${visibleName(v.version)}`).join(' or ')}, or leave it out`,
+    );
   }
   const typing = variableTypes(routing.versions, names);
   if (typing.kind === 'typed') return typing.variables;

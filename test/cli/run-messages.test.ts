@@ -99,6 +99,19 @@ describe('--var typing', () => {
     expect((await p.cli(['run', 'typed-bot@2.0.0', '--var', 'n=42'])).code).toBe(0);
   });
 
+  it('refused before any call when a version the call may be routed to does not declare it (whether it fails hung on the draw)', async () => {
+    p = await typedProject({ '1.0.0': [{ name: 'n', type: 'number' }], '1.1.0': [{ name: 'n', type: 'number' }, { name: 'extra', type: 'string' }] }, [{ version: '1.0.0', weight: 80 }, { version: '1.1.0', weight: 20 }]);
+    const r = await p.cli(['run', 'typed-bot', '--var', 'n=1', '--var', 'extra=x']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^error: --var extra: version 1\.0\.0, which this call may be routed to, does not declare it \(1\.1\.0 does\), so whether the call is refused would hang on the draw; run one that does: typed-bot@1\.1\.0, or leave it out$/m,
+    );
+    const none = await p.cli(['run', 'typed-bot', '--var', 'n=1', '--var', 'nope=x']);
+    expect(none.stderr).toMatch(/^error: --var nope: none of the versions this call may be routed to \(1\.0\.0, 1\.1\.0\) declares it; leave it out$/m);
+    expect(await p.invocations()).toBe(0);
+    expect((await p.cli(['run', 'typed-bot@1.1.0', '--var', 'n=1', '--var', 'extra=x'])).code).toBe(0);
+  });
+
   it('without a split, by the newest Published version, which the gateway runs', () => {
     const t = {
       name: 'typed-bot',
