@@ -152,7 +152,7 @@ Examples:
   $ git diff && promptctl plan                      # then review it as any change`,
   rollback: `
 Exit status: 0 when the split is written (or already says so), 1 when it is refused (no commit
-in the history held 100 %).
+in the history held 100%).
 
 Examples:
   $ promptctl rollback billing-assistant --env prod --dry-run
