@@ -80,7 +80,7 @@ export function verifyAuditBuffer(buf: Buffer, opts: VerifyOptions = {}): Verify
         return {
           ok: false,
           line: i + 1,
-          reason: `record ${anchor.seq} does not match the head anchor ${short(anchor)}: the trail was rewritten from here or earlier`,
+          reason: `record ${anchor.seq} does not match the head anchor ${short(anchor)}: the trail was rewritten from here or earlier, or the anchor is another trail's (another --env?)`,
         };
       }
       anchored = true;

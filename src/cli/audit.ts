@@ -49,8 +49,9 @@ async function configuredAudit(ctx: CliContext, dir: string): Promise<{ file: st
 async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | null, allowUnkeyed: boolean, environments: readonly string[] = []): Promise<number> {
   const path = resolve(ctx.cwd, file);
   const shown = displayPath(ctx.cwd, path);
-  const st = await stat(path).catch(() => null);
-  if (!st) {
+  const st = await stat(path).catch((err: NodeJS.ErrnoException) => err);
+  if (st instanceof Error && st.code !== 'ENOENT') throw new UserError(`${shown}: cannot read it (${st.code ?? st.message})`);
+  if (st instanceof Error) {
     // Each environment keeps its own trail: say where, rather than only that this one is absent.
     const envs = environments.length > 0 ? `; each environment has its own trail: \`promptctl audit verify --env ${environments[0]}\` (configured: ${environments.join(', ')})` : '';
     throw new UserError(`${shown}: not found: no audit trail here (it is written by promptctl apply${environments.length > 0 ? ' without --env' : ''})${envs}`);

@@ -61,7 +61,7 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
  * What to do about drift, as Argo's "out of sync" leaves it to the user: apply puts the target back
  * as git has it, and deletes what git no longer defines only with --prune (those deletes wait while
  * prune is off); a change made on the target that is to stay goes into git first. A problem (a
- * published version whose content differs) apply cannot undo: it is said apart.
+ * published version whose content differs) makes apply refuse the whole plan: said first.
  */
 function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly DriftEntry[]): string {
   const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
@@ -75,9 +75,11 @@ function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly Dr
     ...(rest > 0 ? [`\`${apply}\` puts the target back as git has it`] : []),
     ...(pending > 0 ? [`\`${apply} --prune\`${rest > 0 ? ' also' : ''} makes the ${deletes}`] : []),
   ];
-  const refused = problems > 0 ? ` (not the ${problems} problem${problems === 1 ? '' : 's'} above, which apply refuses)` : '';
-  if (steps.length === 0) return `Apply cannot undo ${problems === 1 ? 'it' : 'them'} (see Problems above); ${keep}.`;
-  return `${steps.join(', and ')}${refused}; ${keep}.`;
+  if (problems === 0) return `${steps.join(', and ')}; ${keep}.`;
+  // Apply refuses a plan with any problem, so no apply puts anything back until git fixes them.
+  const them = `the ${problems === 1 ? 'problem' : `${problems} problems`} above`;
+  const then = steps.length > 0 ? `; once git fixes ${problems === 1 ? 'it' : 'them'}, ${steps.join(', and ')}` : '';
+  return `Apply refuses the whole plan while ${them} ${problems === 1 ? 'stands' : 'stand'} (see Problems)${then}; ${keep}.`;
 }
 
 /** The markdown plan, rendered by the report within the room its table of differences leaves. */

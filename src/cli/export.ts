@@ -48,7 +48,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     throw new UserError(`${shownOut} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); choose an empty directory or pass --force`);
   }
 
-  const live = await withTarget(ctx, (target) => readExportable(ctx, target));
+  const { live, refused } = await withTarget(ctx, (target) => readExportable(ctx, target));
   // File names come from object names: a secret there is masked too, in any case (a slug lowercases).
   const result = exportDocuments(live, { mask: (name) => maskAnyCase(ctx.mask(name), ctx.knownSecrets), secrets: ctx.knownSecrets.map((s) => s.value) });
   const { documentsToYaml } = await import('../export/yaml.js');
@@ -98,8 +98,10 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   if (c.guides + c.summarySettings > 0) kinds.push(count(c.guides, 'guide'), count(c.summarySettings, 'summary setting'));
   const fileCount = result.files.length + result.texts.length;
   ctx.info(`exported ${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)!} to ${shownOut} (${count(fileCount, 'file')})`);
-  // An org with nothing to export is more often the wrong one (an --env, a region) than an empty one.
-  if (c.templates + c.filters + c.guides + c.summarySettings === 0) ctx.info('warning: the target holds nothing promptctl exports: is it the org you meant (see the target line)?');
+  // An org holding nothing at all is more often the wrong one (an --env, a region) than an empty
+  // one. Not when a surface refused its listing, or objects were there and skipped (said above).
+  const held = live.templates.length + live.filters.length + (live.guides?.length ?? 0) + (live.summarySettings?.length ?? 0);
+  if (held === 0 && !refused) ctx.info('warning: the target holds nothing promptctl exports: is it the org you meant (see the target line)?');
   const n = result.unlabelled.length;
   if (n > 0) {
     const named = n <= 3 ? result.unlabelled.join(', ') : `${result.unlabelled.slice(0, 3).join(', ')} and ${n - 3} more`;
@@ -178,7 +180,8 @@ async function checkExport(ctx: CliContext, out: string, before: readonly string
  * as plan leaves it out when git does not use it: a gateway-only team needs no AI Studio rights to
  * adopt promptctl. Only when no surface could be read does export fail.
  */
-async function readExportable(ctx: CliContext, target: Pick<OpenTarget, 'api' | 'aistudio'>): Promise<LiveState> {
+/** The live state, and whether a surface refused to be listed (said as a warning). */
+async function readExportable(ctx: CliContext, target: Pick<OpenTarget, 'api' | 'aistudio'>): Promise<{ live: LiveState; refused: boolean }> {
   const { live, failed } = await readLiveParts({ gateway: target.api, aistudio: target.aistudio });
   await noteUnavailable(ctx, live);
   // The surfaces the target serves (answered anything but 404): export fails only when all refused.
@@ -191,7 +194,7 @@ async function readExportable(ctx: CliContext, target: Pick<OpenTarget, 'api' | 
         `no ${surfaceKinds(f.surface).join(' or ')} documents were exported; export again with a client that has the rights to include them`,
     );
   }
-  return live;
+  return { live, refused: failed.length > 0 };
 }
 
 /** `value` with every string in it masked (ctx.mask), keys too; the names of the secrets found go into `found`. */

@@ -13,7 +13,7 @@ Target (every command that talks to one says which it uses):
   --env NAME              an environment of promptctl.yaml (dev, staging, prod…)
 
 Exit status: 0 success; 1 error or invalid input; 2 changes present (plan --detailed-exitcode,
-drift); 130 after an interrupt; 141 when the reader of the output goes away (\`… | head\`).
+drift); 130 after an interrupt (Ctrl-C); 141 when the reader of the output goes away (\`… | true\`).
 
 Examples:
   $ promptctl validate                 # every problem, at its file:line:column
@@ -50,7 +50,7 @@ Examples:
   $ promptctl tokens --env prod --format json   # prod's documents, {"versions":[…]}`,
   plan: `
 Exit status: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on an error or when the
-plan has problems (shown), which apply would refuse; 130 after an interrupt.
+plan has problems (shown), which apply would refuse; 130 after Ctrl-C.
 
 Examples:
   $ promptctl plan
@@ -78,7 +78,7 @@ Examples:
   $ promptctl show plan.json
   $ promptctl show plan.json --format markdown > plan.md`,
   drift: `
-Exit status: 0 when the org matches git, 2 when it differs, 1 on an error; 130 after an interrupt.
+Exit status: 0 when the org matches git, 2 when it differs, 1 on an error; 130 after Ctrl-C.
 
 Examples:
   $ promptctl drift
@@ -97,7 +97,7 @@ without an instruction) and a surface the target refuses to list (AI Studio on a
 promptctl.yaml is not written.
 
 Exit status: 0 when the files are written (a warning names what does not validate), 1 on an error;
-130 after an interrupt.
+130 after Ctrl-C.
 
 Examples:
   $ promptctl export --out adopted/
@@ -135,8 +135,8 @@ Examples:
   $ promptctl test --compare 1.0.0,1.1.0
   $ promptctl test --env staging --format junit > junit.xml`,
   status: `
-Exit status: 0 (a verdict on a split is information, not a failure); 1 on an error; 130 after an
-interrupt.
+Exit status: 0 (a verdict on a split is information, not a failure); 1 on an error; 130 after
+Ctrl-C.
 
 Examples:
   $ promptctl status

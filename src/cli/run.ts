@@ -233,14 +233,17 @@ export function declaredVariables(t: WireTemplate, version: string | undefined, 
     if (lacking.length === 0 || routing.versions.length === 0) continue;
     const having = routing.versions.filter((v) => !lacking.includes(v));
     const labels = (vs: readonly { version: string }[]): string => vs.map((v) => visibleName(v.version)).join(', ');
+    const versions = (vs: readonly unknown[]): string => `version${vs.length === 1 ? '' : 's'} ${labels(vs as { version: string }[])}`;
     if (having.length === 0) {
-      const one = routing.versions.length === 1 ? routing.versions[0]! : undefined;
-      const declares = one ? ` (it declares ${(one.variables ?? []).map((d) => visibleName(d.name)).join(', ') || 'none'})` : '';
-      const which = one ? `version ${visibleName(one.version)}, which this call runs, does not declare it${declares}` : `none of the versions this call may be routed to (${labels(lacking)}) declares it`;
-      throw new UserError(`--var ${visibleName(name)}: ${which}; leave it out`);
+      // Most often a typo: what the versions declare, and the name closest to it.
+      const declared = [...new Set(routing.versions.flatMap((v) => (v.variables ?? []).map((d) => d.name)))];
+      const close = didYouMean(name, declared);
+      const which = routing.versions.length === 1 ? `version ${labels(lacking)}, which this call runs, does not declare it` : `none of the versions this call may be routed to (${labels(lacking)}) declares it`;
+      const known = declared.length > 0 ? ` (declared: ${declared.map(visibleName).join(', ')})` : ' (they declare none)';
+      throw new UserError(`--var ${visibleName(name)}: ${which}${close || known}${close ? '' : '; leave it out'}`);
     }
     throw new UserError(
-      `--var ${visibleName(name)}: version ${labels(lacking)}, which this call may be routed to, does not declare it (${labels(having)} ${having.length === 1 ? 'does' : 'do'}), so whether the call is refused would hang on the draw; run one that does: ${having.map((v) => `${t.name}@${visibleName(v.version)}`).join(' or ')}, or leave it out`,
+      `--var ${visibleName(name)}: ${versions(lacking)}, which this call may be routed to, ${lacking.length === 1 ? 'does' : 'do'} not declare it (${labels(having)} ${having.length === 1 ? 'does' : 'do'}), so whether the call is refused would depend on the version it lands on; run one that does: ${having.map((v) => `${t.name}@${visibleName(v.version)}`).join(' or ')}, or leave it out`,
     );
   }
   const typing = variableTypes(routing.versions, names);

@@ -73,7 +73,12 @@ describe('promptctl drift', () => {
     await s.edit('prompts/billing/billing-assistant.yaml', 'You are a billing assistant for Example Corp.', 'You are the billing assistant of Example Corp.');
     const r = await s.cli(['drift']);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/^Drift: 1 difference between the target and git\. Apply cannot undo it \(see Problems above\); to keep what the target holds instead, put it in git first/m);
+    expect(r.stderr).toMatch(/^Drift: 1 difference between the target and git\. Apply refuses the whole plan while the problem above stands \(see Problems\); to keep what the target holds instead, put it in git first/m);
+    // With a difference apply could put back beside it: still no apply until git fixes the problem (apply refuses the plan).
+    await editFilterByHand(s.emu.api, 'org-hate-speech', { thresholds: { hate_speech: 0.9, violence: 0.7 } });
+    const both = await s.cli(['drift']);
+    expect(both.stderr).toMatch(/^Drift: 2 differences between the target and git\. Apply refuses the whole plan while the problem above stands \(see Problems\); once git fixes it, `promptctl apply` puts the target back as git has it; /m);
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(1);
   });
 
   it('reports a version made by hand on a managed template as not in git (it never was: not "no longer")', async () => {

@@ -112,6 +112,9 @@ describe('promptctl export', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('warning: skipped PromptTemplate/Billing_Assistant (its 1 version with it): promptctl names are 3 to 128 lowercase letters, digits and hyphens, so it cannot be managed under this name; it is left as it is');
     expect(r.stderr).toContain('warning: skipped SafetyFilter/PII Guard: promptctl names are 3 to 128 lowercase letters, digits and hyphens');
+    // Nothing exported, but the org is not empty: no "is it the org you meant?".
+    expect(r.stderr).toContain('exported 0 templates');
+    expect(r.stderr).not.toContain('holds nothing');
     expect(await readdir(join(s.dir.path, 'adopted'))).not.toContain('Billing_Assistant.yaml');
     const v = await s.cli(['validate', '--dir', 'adopted']);
     expect(v.code, v.stdout + v.stderr).toBe(0);

@@ -104,10 +104,13 @@ describe('--var typing', () => {
     const r = await p.cli(['run', 'typed-bot', '--var', 'n=1', '--var', 'extra=x']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^error: --var extra: version 1\.0\.0, which this call may be routed to, does not declare it \(1\.1\.0 does\), so whether the call is refused would hang on the draw; run one that does: typed-bot@1\.1\.0, or leave it out$/m,
+      /^error: --var extra: version 1\.0\.0, which this call may be routed to, does not declare it \(1\.1\.0 does\), so whether the call is refused would depend on the version it lands on; run one that does: typed-bot@1\.1\.0, or leave it out$/m,
     );
     const none = await p.cli(['run', 'typed-bot', '--var', 'n=1', '--var', 'nope=x']);
-    expect(none.stderr).toMatch(/^error: --var nope: none of the versions this call may be routed to \(1\.0\.0, 1\.1\.0\) declares it; leave it out$/m);
+    expect(none.stderr).toMatch(/^error: --var nope: none of the versions this call may be routed to \(1\.0\.0, 1\.1\.0\) declares it \(declared: n, extra\); leave it out$/m);
+    // A typo is answered with the name it is closest to.
+    const typo = await p.cli(['run', 'typed-bot', '--var', 'n=1', '--var', 'extrra=x']);
+    expect(typo.stderr).toMatch(/^error: --var extrra: none of the versions this call may be routed to \(1\.0\.0, 1\.1\.0\) declares it \(did you mean "extra"\?\)$/m);
     expect(await p.invocations()).toBe(0);
     expect((await p.cli(['run', 'typed-bot@1.1.0', '--var', 'n=1', '--var', 'extra=x'])).code).toBe(0);
   });

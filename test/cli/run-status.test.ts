@@ -74,7 +74,7 @@ describe('promptctl run', () => {
       [['run', 'faq-bot', '--var', 'q=1', '--var', 'q=2'], /^error: --var q is given twice$/m],
       [['run', 'faq-bot@1.0.0'], /^error: the template refused the variables: variable question is required.* \(give them with --var name=value\)$/m],
       // A variable the version does not declare: refused before the call (which status would count as the version's error).
-      [['run', 'faq-bot@1.0.0', '--var', 'question=q', '--var', 'plan=gold'], /^error: --var plan: version 1\.0\.0, which this call runs, does not declare it \(it declares question\); leave it out$/m],
+      [['run', 'faq-bot@1.0.0', '--var', 'question=q', '--var', 'plan=gold'], /^error: --var plan: version 1\.0\.0, which this call runs, does not declare it \(declared: question\); leave it out$/m],
     ];
     for (const [args, message] of cases) {
       const r = await p.cli(args);

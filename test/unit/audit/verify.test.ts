@@ -153,6 +153,14 @@ describe('verifyAuditFile: head anchors', () => {
     });
   });
 
+  it("says an anchor whose record differs may be another trail's, not only a rewrite", async () => {
+    expect(await verifyAuditFile(file, { head: { seq: 3, hash: 'f'.repeat(64) } })).toMatchObject({
+      ok: false,
+      line: 3,
+      reason: expect.stringMatching(/^record 3 does not match the head anchor 3:f{12}…: the trail was rewritten from here or earlier, or the anchor is another trail's \(another --env\?\)$/),
+    });
+  });
+
   it('detects a deleted last record', async () => {
     await edit((_rs, ls) => ls.slice(0, 4));
     expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 4 }); // the chain alone cannot tell
