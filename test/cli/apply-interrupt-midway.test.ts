@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyAuditFile } from '../../src/audit/verify.js';
 import { applied, appliedWithNewVersion, applyThrough, closeAfterEach, expectConverges, GUIDE, interruptedApply, interruptingProxy, outcomeOf, scriptedProxy } from '../helpers/interrupt.js';
 import { plannedChanges } from '../helpers/scenario.js';
+import { runCliInProcess } from '../helpers/cli.js';
 
 const closing = closeAfterEach();
 
@@ -68,6 +69,17 @@ describe('an apply interrupted in the middle of an action', () => {
     expect(await outcomeOf(s, 'PromptVersion/support-triage@2.1.0')).toMatchObject({ outcome: 'success', after: { content: { state: 'Published' } } });
     const plan = await s.cli(['plan', '--detailed-exitcode']);
     expect(plan.code, plan.stdout).toBe(0);
+  });
+
+  it('output closed once the last change had started: it finishes, the summary is still written, exit 141 (not the interrupt\'s 130)', async () => {
+    const s = await appliedWithNewVersion(closing);
+    const proxy = closing(await interruptingProxy(s.emu.url, (m, p) => m === 'POST' && p.endsWith('/jobs')));
+    // The proxy's "interrupt" is the output's reader going away (`apply | head`), not a signal.
+    const r = await runCliInProcess(['apply', '--auto-approve'], { cwd: s.dir.path, env: { ...s.emu.env, GENESYSCLOUD_API_URL: proxy.url }, outputClosed: proxy.signal });
+    expect(proxy.signal.aborted).toBe(true);
+    expect(r.code, r.stderr).toBe(141);
+    expect(r.stdout).toMatch(/^Apply complete: 1 created, 0 updated, 0 deleted\.$/m);
+    expect(r.stderr).not.toContain('Apply interrupted');
   });
 
   it('PromptVersion: a publish started whose confirmation the interrupt holds back is on record with what landed, not as nothing known', async () => {
