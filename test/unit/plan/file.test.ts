@@ -79,7 +79,7 @@ describe('plan JSON', () => {
     expect(() => parsePlanFile(text.replace('"formatVersion": 2', '"formatVersion": 1'))).toThrow(
       /plan\.json:2:20: plan format version 1 is not supported \(this promptctl reads version 2\)/,
     );
-    expect(() => parsePlanFile('[]')).toThrow(/plan\.json:1:1: the plan: must be object/);
+    expect(() => parsePlanFile('[]')).toThrow(/plan\.json:1:1: not a promptctl plan: it has no formatVersion/);
     const noActions = JSON.parse(text);
     delete noActions.actions;
     expect(() => parsePlanFile(JSON.stringify(noActions))).toThrow(/the plan: missing actions \[plan\/schema\]/);
