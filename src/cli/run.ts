@@ -217,8 +217,8 @@ async function findTemplate(api: GatewayApi, name: string): Promise<WireTemplate
  * How each --var is typed: as every version the call may run on declares it (model/routing.ts).
  * When they declare it with different types, the run is refused, naming them, rather than typed
  * for one version and sent to another; a pinned version that is not there, or not Published, too.
- * So is a --var one of them does not declare: that version refuses it, and whether the call fails
- * would hang on the split's draw (and count as that version's error in status).
+ * So is a --var one of them does not declare: that version refuses it, so whether the call fails
+ * would depend on the version it lands on (and count as that version's error in status).
  */
 export function declaredVariables(t: WireTemplate, version: string | undefined, given: Iterable<string>): Map<string, WireVariable> {
   const names = [...given];
@@ -233,7 +233,7 @@ export function declaredVariables(t: WireTemplate, version: string | undefined, 
     if (lacking.length === 0 || routing.versions.length === 0) continue;
     const having = routing.versions.filter((v) => !lacking.includes(v));
     const labels = (vs: readonly { version: string }[]): string => vs.map((v) => visibleName(v.version)).join(', ');
-    const versions = (vs: readonly unknown[]): string => `version${vs.length === 1 ? '' : 's'} ${labels(vs as { version: string }[])}`;
+    const versions = (vs: readonly { version: string }[]): string => `version${vs.length === 1 ? '' : 's'} ${labels(vs)}`;
     if (having.length === 0) {
       // Most often a typo: what the versions declare, and the name closest to it.
       const declared = [...new Set(routing.versions.flatMap((v) => (v.variables ?? []).map((d) => d.name)))];
