@@ -19,6 +19,7 @@ import { auditAction, beforeSnapshot, intendedSnapshot } from './audit-fields.js
 import type { CorrelationTracker } from './correlation.js';
 import { describeFailure } from './failure.js';
 import { removalGate } from './removals.js';
+import { messageOf } from '../util/errors.js';
 
 /** The slice of the audit log apply writes to (src/audit/log.ts implements it). */
 export type AuditSink = Pick<AuditLog, 'intent' | 'outcome'>;
@@ -175,7 +176,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       });
     } catch (err) {
       // Not on record, so not attempted: no call is made.
-      const why = err instanceof Error ? err.message : String(err);
+      const why = messageOf(err);
       return { action: a, outcome: 'failure', resourceId: liveIdOf(a) ?? null, detail: `not attempted: writing the audit intent failed: ${why}`, correlationId: null };
     }
     let after: Snapshot | null = null;
@@ -224,7 +225,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       });
     } catch (err) {
       // The change may have happened; its intent is on record and the next run settles it.
-      const why = err instanceof Error ? err.message : String(err);
+      const why = messageOf(err);
       result = { ...result, outcome: 'failure', detail: `${result.detail}; writing the audit outcome failed: ${why} (the next apply settles it)` };
     }
     return result;

@@ -5,6 +5,7 @@ import { FailedAfterLanded, GuardMoved, Interrupted, isApiError } from '../kinds
 import type { PlanAction } from '../plan/types.js';
 import type { LATEST_NOT_PRODUCTION_READY_CODE } from '../targets/aistudio/wire.js';
 import type { ActionOutcome } from './executor.js';
+import { messageOf } from '../util/errors.js';
 
 /** A guide got a Draft since the plan (no second one can be made): a conflict like the others. */
 const LATEST_NOT_READY: typeof LATEST_NOT_PRODUCTION_READY_CODE = 'latest.version.not.production.ready';
@@ -54,6 +55,6 @@ export function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
     if (err.notResent && !err.outcomeUnknown) return { ...base, outcome: 'failure', correlationId, detail, interrupted: 'before' };
     return { ...base, outcome: 'failure', correlationId, detail, ...(err.notResent ? { interrupted: 'unsent' as const } : {}) };
   }
-  const msg = err instanceof Error ? err.message : String(err);
+  const msg = messageOf(err);
   return { ...base, outcome: 'failure', correlationId: null, detail: msg };
 }

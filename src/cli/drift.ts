@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { driftEntries, notCompared, type DriftEntry } from '../plan/drift.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
+import { plural } from '../util/plural.js';
 import { shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
 import { addDirOption, jsonFailureOnFormat } from './common.js';
@@ -53,7 +54,7 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
     ctx.info(`${noDrift(plan)}${plan.unmanaged.length > 0 ? ' (noted above)' : ''}.`);
     return EXIT.ok;
   }
-  ctx.info(`Drift: ${entries.length} difference${entries.length === 1 ? '' : 's'} between the target and git. ${nextStep(ctx, flags.dir, plan, entries)}`);
+  ctx.info(`Drift: ${plural(entries.length, 'difference')} between the target and git. ${nextStep(ctx, flags.dir, plan, entries)}`);
   return EXIT.changes;
 }
 
@@ -67,10 +68,10 @@ function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly Dr
   const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
   const keep = `to keep what the target holds instead, put it in git first (\`promptctl export${env} --out DIR\` writes it)`;
   const problems = entries.filter((e) => e.action === 'problem').length;
-  const pending = plan.actions.filter((a) => a.action === 'delete' && a.pending).length;
+  const pending = plan.summary.pending ?? 0;
   const rest = entries.length - problems - pending;
   const apply = applyCommand(ctx, dir);
-  const deletes = `${pending} delete${pending === 1 ? '' : 's'} waiting for prune`;
+  const deletes = `${plural(pending, 'delete')} waiting for prune`;
   const steps = [
     ...(rest > 0 ? [`\`${apply}\` puts the target back as git has it`] : []),
     ...(pending > 0 ? [`\`${apply} --prune\`${rest > 0 ? ' also' : ''} makes the ${deletes}`] : []),

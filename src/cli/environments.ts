@@ -13,7 +13,7 @@ import type { Plan } from '../plan/types.js';
 import type { PlanProblem } from '../kinds/action.js';
 import type { PreviousOrg, PromotedVersion } from '../plan/promotion.js';
 import { readPromotionSource } from '../targets/live.js';
-import { UserError } from '../util/errors.js';
+import { UserError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
@@ -279,7 +279,7 @@ async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersio
       await target.close();
     }
   } catch (err) {
-    const why = (err instanceof Error ? err.message : String(err)).replace(/\.$/, '');
+    const why = messageOf(err).replace(/\.$/, '');
     // A reason that already says nothing was done (a held embedded state) is not told so twice.
     const done = /nothing was done/.test(why) ? '' : '; nothing was done';
     if (env.settings.protected) throw new UserError(`cannot check promotion from ${previous.name} to ${env.name} (${env.name} is protected): ${why}${done}`);

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { CONFIG_FILE, discoverYamlFiles } from '../config/discover.js';
 import { exportDocuments } from '../export/documents.js';
 import { EXIT, UserError } from '../util/errors.js';
+import { plural } from '../util/plural.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskAnyCase, maskStrings } from '../util/secrets.js';
 import { shellWord, visibleName } from '../util/escapes.js';
@@ -93,11 +94,9 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const clash = await checkExport(ctx, flags.out, leftovers.map((l) => relative(ctx.cwd, join(dir, l))));
 
   const c = result.counts;
-  const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
-  const kinds = [count(c.templates, 'template'), count(c.versions, 'version'), count(c.splits, 'traffic split'), count(c.filters, 'safety filter')];
-  if (c.guides + c.summarySettings > 0) kinds.push(count(c.guides, 'guide'), count(c.summarySettings, 'summary setting'));
-  const fileCount = result.files.length + result.texts.length;
-  ctx.info(`exported ${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)!} to ${shownOut} (${count(fileCount, 'file')})`);
+  const kinds = [plural(c.templates, 'template'), plural(c.versions, 'version'), plural(c.splits, 'traffic split'), plural(c.filters, 'safety filter')];
+  if (c.guides + c.summarySettings > 0) kinds.push(plural(c.guides, 'guide'), plural(c.summarySettings, 'summary setting'));
+  ctx.info(`exported ${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)!} to ${shownOut} (${plural(result.files.length + result.texts.length, 'file')})`);
   // An org holding nothing at all is more often the wrong one (an --env, a region) than an empty
   // one. Not when a surface refused its listing, or objects were there and skipped (said above).
   const held = live.templates.length + live.filters.length + (live.guides?.length ?? 0) + (live.summarySettings?.length ?? 0);

@@ -7,7 +7,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isInside } from '../util/inside.js';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../genesys/errors.js';
-import { describeFsError, EXIT, isFsError, UserError } from '../util/errors.js';
+import { describeFsError, EXIT, isFsError, UserError, messageOf } from '../util/errors.js';
 import { visibleLines } from '../util/escapes.js';
 import { CliContext, type Io, type OutStream } from './context.js';
 import { addEnvOption, chooseEnvironment, ENV_COMMANDS } from './environments.js';
@@ -152,7 +152,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       try {
         ctx.out(await ctx.failureDocument(reported.message, err));
       } catch (e) {
-        ctx.info(`error: internal: ${e instanceof Error ? e.message : String(e)}`);
+        ctx.info(`error: internal: ${messageOf(e)}`);
       }
     }
   } finally {

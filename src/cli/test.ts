@@ -12,7 +12,7 @@ import { TOKEN_PATH } from '../genesys/conventions.js';
 import { ApiError } from '../genesys/errors.js';
 import type { DesiredState } from '../model/types.js';
 import { unlessAborted } from '../util/abort.js';
-import { EXIT, UserError } from '../util/errors.js';
+import { EXIT, UserError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { checkVersionLabel } from '../util/semver.js';
 import { visibleName } from '../util/escapes.js';
@@ -270,7 +270,7 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     // Interrupted: the read was given up (and then cut off by the target's close), not refused.
     if (signal?.aborted) return undefined;
     if (everyCallFails(err)) throw err;
-    ctx.info(`warning: cannot read the target's ${what} (${err instanceof Error ? err.message : String(err)}): their tests make every call and keep no cached result this run`);
+    ctx.info(`warning: cannot read the target's ${what} (${messageOf(err)}): their tests make every call and keep no cached result this run`);
     return undefined;
   };
   const [gateway, named] = await Promise.all([

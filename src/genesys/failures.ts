@@ -7,6 +7,7 @@ import { collapseWhitespace } from '../util/escapes.js';
 import { ApiError } from './errors.js';
 import type { Attempt, HttpResult, Method } from './exchange.js';
 import type { ErrorBody } from './conventions.js';
+import { messageOf } from '../util/errors.js';
 
 export function transportFailure(err: unknown): Attempt {
   if (err instanceof TimeoutError) {
@@ -22,7 +23,7 @@ export function transportFailure(err: unknown): Attempt {
     // got's message for socket errors is short and header-free ("socket hang up", "connect ECONNREFUSED 127.0.0.1:80").
     return { kind: 'transport', code, detail: err.message };
   }
-  return { kind: 'transport', code: 'ERR_REQUEST', detail: err instanceof Error ? err.message : String(err) };
+  return { kind: 'transport', code: 'ERR_REQUEST', detail: messageOf(err) };
 }
 
 export function describeTransport(a: Extract<Attempt, { kind: 'transport' }>): string {

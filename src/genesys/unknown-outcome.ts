@@ -5,6 +5,7 @@
 import { withNote } from './failures.js';
 import { isConflict, type ApiError } from './errors.js';
 import type { CallSpec, Found, Method } from './exchange.js';
+import { messageOf } from '../util/errors.js';
 
 const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
 
@@ -76,7 +77,7 @@ export async function readBeforeResend<T>(reconcile: () => Promise<Found<T> | un
     return await reconcile();
   } catch (err) {
     if (isConflict(err)) throw err;
-    const unread = withNote(error, `could not read whether it landed: ${err instanceof Error ? err.message : String(err)}`);
+    const unread = withNote(error, `could not read whether it landed: ${messageOf(err)}`);
     unread.outcomeUnknown = true;
     throw unread;
   }

@@ -13,8 +13,13 @@ export async function readBlobs(cwd: string, shas: string[]): Promise<string[]> 
 
 /** The contents of `shas` (as UTF-8) by id; a missing or oversized blob is left out. */
 export async function readBlobsById(cwd: string, shas: string[]): Promise<Map<string, string>> {
-  if (shas.length === 0) return new Map();
-  return parseBatch(await catFileBatch(cwd, shas));
+  const texts = await readObjects(cwd, shas);
+  const out = new Map<string, string>();
+  for (const [i, sha] of shas.entries()) {
+    const text = texts[i];
+    if (text !== null && text !== undefined) out.set(sha, text);
+  }
+  return out;
 }
 
 /** What one `git cat-file --batch` answers to `names`, one a line. */
@@ -64,23 +69,5 @@ function parseBatchInOrder(buf: Buffer, count: number): (string | null)[] {
     pos += size + 1;
   }
   while (out.length < count) out.push(null);
-  return out;
-}
-
-/** `<sha> blob <size>\n<content>\n` records (and `<sha> missing\n`). */
-function parseBatch(buf: Buffer): Map<string, string> {
-  const out = new Map<string, string>();
-  let pos = 0;
-  while (pos < buf.length) {
-    const nl = buf.indexOf(0x0a, pos);
-    if (nl < 0) break;
-    const header = buf.subarray(pos, nl).toString('utf8').split(' ');
-    pos = nl + 1;
-    if (header.length < 3) continue; // "<sha> missing"
-    const size = Number(header[2]);
-    if (!Number.isFinite(size)) break;
-    if (header[1] === 'blob' && size <= MAX_BLOB) out.set(header[0]!, buf.subarray(pos, pos + size).toString('utf8'));
-    pos += size + 1;
-  }
   return out;
 }

@@ -10,6 +10,7 @@ import type { Config, DesiredState, PromptVersion, SourceLocation } from '../mod
 import { didYouMean } from '../util/suggest.js';
 import { checkNames } from './names.js';
 import { diagnostic, locate, where } from './util.js';
+import { messageOf } from '../util/errors.js';
 
 /** Every document that can carry metadata.environments. */
 function documents(state: DesiredState) {
@@ -71,7 +72,7 @@ export function checkEnvironmentConfig(config: Config): Diagnostic[] {
       try {
         test();
       } catch (err) {
-        out.push(diagnostic(at(field(f)), 'error', 'environments/invalid-host', err instanceof Error ? err.message : String(err)));
+        out.push(diagnostic(at(field(f)), 'error', 'environments/invalid-host', messageOf(err)));
       }
     };
     if (env.region !== undefined) check('region', () => regionDomain(env.region!, field('region')));

@@ -5,6 +5,7 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { didYouMean } from '../util/suggest.js';
 import { pointerSegments } from './errors.js';
 import { newAjv } from './validator.js';
+import { messageOf } from '../util/errors.js';
 
 export interface SchemaProblem {
   /** Where inside the user's schema (path segments from its root). */
@@ -66,7 +67,7 @@ export function userSchemaProblem(schema: unknown): SchemaProblem | undefined {
       };
     }
   } catch (err) {
-    return { segments: [], message: `not a usable JSON Schema: ${err instanceof Error ? err.message : String(err)}` };
+    return { segments: [], message: `not a usable JSON Schema: ${messageOf(err)}` };
   } finally {
     a.removeSchema(schema as object);
     for (const id of Object.keys(a.refs)) if (!before.has(id)) delete a.refs[id];
