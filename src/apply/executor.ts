@@ -26,6 +26,9 @@ export type AuditSink = Pick<AuditLog, 'intent' | 'outcome'>;
 
 export type Outcome = 'success' | 'failure' | 'conflict';
 
+/** What the report adds to an action whose outcome is not known. */
+const OPEN_INTENT_NOTE = 'its audit intent stays open: the next apply reads what the org holds and records how it ended';
+
 export interface ActionOutcome {
   action: PlanAction;
   outcome: Outcome;
@@ -45,6 +48,12 @@ export interface ActionOutcome {
    * object as they left it, its record's `after` (null: nothing to show).
    */
   landed?: Snapshot | null;
+  /**
+   * Whether it landed is not known (a write's answer lost and no read could tell, a publish job
+   * not ended in time): no outcome is written, so its intent stays open and the next apply
+   * settles it from what the org then holds (recovery.ts), as after a kill -9.
+   */
+  outcomeUnknown?: true;
 }
 
 export interface ApplyResult {
@@ -214,6 +223,8 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       if (run.error instanceof Interrupted && result.interrupted === 'midway') after = run.error.landed.after;
       if (result.landed !== undefined) after = result.landed;
     }
+    // A "failure" on record would claim it did not land, and no run would settle it again.
+    if (result.outcomeUnknown) return { ...result, detail: `${result.detail}; ${OPEN_INTENT_NOTE}` };
     try {
       await opts.audit.outcome(intent, {
         // Stopped before any of its calls changed anything: skipped, not failed.

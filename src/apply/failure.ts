@@ -30,7 +30,7 @@ export function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
     // Not known to have landed or not: a write sent whose answer was lost, a job that did not end
     // in time, or a read of its progress that failed. What the earlier writes left may have
     // changed since (a publish may still finish), so its state is not claimed.
-    if (stateUnknown(err.failure)) return { ...failed, resourceId, detail: `${failed.detail}; an earlier write of it landed; the next plan shows what is left` };
+    if (stateUnknown(err.failure)) return { ...failed, resourceId, detail: `${failed.detail}; an earlier write of it landed; the next plan shows what is left`, outcomeUnknown: true };
     // A conflict says to plan again already.
     const next = failed.outcome === 'conflict' ? '' : '; the next plan shows what is left';
     return { ...failed, resourceId, detail: `${failed.detail}; ${err.landed.done.join(', ')}${next}`, landed: err.landed.after };
@@ -53,7 +53,14 @@ export function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
     // found): nothing of the action happened, since a kind ends one whose earlier write landed
     // as Interrupted (afterLanded). It is as not started.
     if (err.notResent && !err.outcomeUnknown) return { ...base, outcome: 'failure', correlationId, detail, interrupted: 'before' };
-    return { ...base, outcome: 'failure', correlationId, detail, ...(err.notResent ? { interrupted: 'unsent' as const } : {}) };
+    return {
+      ...base,
+      outcome: 'failure',
+      correlationId,
+      detail,
+      ...(err.notResent ? { interrupted: 'unsent' as const } : {}),
+      ...(stateUnknown(err) ? { outcomeUnknown: true as const } : {}),
+    };
   }
   const msg = messageOf(err);
   return { ...base, outcome: 'failure', correlationId: null, detail: msg };

@@ -57,9 +57,12 @@ export function verdict(retry: { delayMs: number; outcomeUnknown: boolean }, ctx
   return 'resend';
 }
 
+/** What an error says of a write that may or may not be live. */
+const UNKNOWN_NOTE = 'the server may or may not have applied it';
+
 /** The error of a call not resent because the server may or may not have applied it. */
 export function unsettledError(error: ApiError): ApiError {
-  const unsettled = withNote(error, 'the server may or may not have applied it; not retried');
+  const unsettled = withNote(error, `${UNKNOWN_NOTE}; not retried`);
   unsettled.outcomeUnknown = true;
   return unsettled;
 }
@@ -114,19 +117,24 @@ export async function giveUp<T>(
   stopping = false,
 ): Promise<T> {
   let settled = false;
+  let unread: string | undefined;
   if (outcomeUnknown !== false && spec.reconcile) {
     const found = await spec.reconcile().then(
       (f) => ((settled = true), f),
       (err: unknown) => {
         // Someone else's object where ours would be: the lost answer would have been this 409.
         if (isConflict(err)) throw withNote(err, `found by reading after ${attempts} attempts failed`);
+        unread = messageOf(err);
         return undefined;
       },
     );
     if (found) return found.value;
   }
-  const gaveUp = withNote(error, note);
+  const unknown = (outcomeUnknown === 'landed' || (outcomeUnknown && !settled)) && !isRead(spec.method);
+  // Whoever reads the failure must learn that the write may be live: the note says why nobody knows.
+  const why = !unknown ? '' : unread !== undefined ? `; could not read whether it landed: ${unread}` : `; ${UNKNOWN_NOTE}`;
+  const gaveUp = withNote(error, `${note}${why}`);
   if (stopping) gaveUp.notResent = true;
-  if ((outcomeUnknown === 'landed' || (outcomeUnknown && !settled)) && !isRead(spec.method)) gaveUp.outcomeUnknown = true;
+  if (unknown) gaveUp.outcomeUnknown = true;
   throw gaveUp;
 }

@@ -121,3 +121,47 @@ it('says a write that every attempt was refused, and that the read finds absent,
   expect(err.outcomeUnknown).toBeUndefined();
   expect((await readLiveState({ gateway: api })).filters).toEqual([]);
 });
+
+it('keeps the intent of a write whose outcome nobody knows open (no "failure" on record), for the next apply to settle from the org', async () => {
+  const first = desiredState({ filters: [filter('guard-one', 10)] });
+  lossy = () => false;
+  const setupPlan = buildPlan(first, await readLiveState({ gateway: api }), { prune: false, target: 'proxy', git: {}, id: 'p0', createdAt: '', tokens: versionTokens });
+  const file = join(dir.path, 'audit.jsonl');
+  let audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+  expect((await executePlan(setupPlan, api, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null })).ok).toBe(true);
+  await audit.close();
+
+  // Every PUT of the filter lands on its third attempt with its answer lost, and from then on
+  // every read fails too: whether the update landed cannot be found out in this run.
+  let landed = false;
+  lossy = (m, u) => {
+    if (m === 'PUT' && /\/safetyfilters\/[^/]+$/.test(u)) return true;
+    return false;
+  };
+  const original = proxy.listeners('request')[0] as (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  proxy.removeAllListeners('request');
+  proxy.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (landed && req.method === 'GET') {
+      req.resume();
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'unavailable', code: 'service.unavailable', status: 503 }));
+      return;
+    }
+    if (req.method === 'PUT' && posts + 1 >= landsOn) res.once('close', () => (landed = true));
+    original(req, res);
+  });
+  const desired = desiredState({ filters: [filter('guard-one', 10, { thresholds: { pii: 0.8 } })] });
+  const plan = buildPlan(desired, await readLiveState({ gateway: api }), { prune: false, target: 'proxy', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
+  audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+  const result = await executePlan(plan, api, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null });
+  await audit.close();
+  expect(landed).toBe(true);
+  expect(result.ok).toBe(false);
+  expect(result.failed[0]?.detail).toMatch(/could not read whether it landed: GET .*503/);
+  expect(result.failed[0]?.detail).toMatch(/intent stays open.*next apply/);
+  const records = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; outcome: string | null; planId: string });
+  expect(records.filter((r) => r.planId === 'p').map((r) => `${r.type}:${r.outcome}`)).toEqual(['intent:null']);
+  audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+  expect(audit.pendingIntents().map((r) => r.address)).toEqual(['SafetyFilter/guard-one']);
+  await audit.close();
+});

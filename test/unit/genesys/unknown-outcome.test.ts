@@ -63,8 +63,11 @@ describe('giveUp', () => {
   it('unread or unreadable: nobody knows', async () => {
     const unread = await rejection(giveUp({}, failed(), true, 2, 0));
     expect(unread.outcomeUnknown).toBe(true);
+    // The message says so too: whoever reads the failure must learn the write may be live.
+    expect(unread.message).toMatch(/gave up after 2 attempts in 0\.0 s; the server may or may not have applied it$/);
     const unreadable = await rejection(giveUp({ reconcile: () => Promise.reject(new Error('down')) }, failed(), true, 2, 0));
     expect(unreadable.outcomeUnknown).toBe(true);
+    expect(unreadable.message).toMatch(/gave up after 2 attempts in 0\.0 s; could not read whether it landed: down$/);
   });
 
   it('a read (GET) changes nothing: its error never says the outcome is unknown', async () => {
