@@ -1,7 +1,8 @@
 // A saved plan. Written (`plan --out`): as the file holds it, the run's secrets masked and the
 // seal made over that. Read (`apply PLANFILE`, `show PLANFILE`): the file, then its schema
 // (schemas/plan.schema.json, every problem at file:line:column), then its seal.
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { decodeText, foreignEncoding } from '../config/read.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -28,16 +29,37 @@ export function asSaved(ctx: CliContext, plan: Plan): { plan: Plan; json: string
   return { plan: masked, json: ctx.mask(renderJson(masked)) };
 }
 
+/**
+ * The most a plan file may weigh: far past any plan (one of 20,000 resources, every one a create
+ * with its content, is tens of MiB), and under the longest string V8 makes of it.
+ */
+const MAX_PLAN_FILE_BYTES = 256 * 1024 * 1024;
+
 /** The plan in `path`; `file` is how messages name it (made visible by the caller). Throws UserError on anything amiss. */
 export async function readPlanFile(path: string, file: string): Promise<Plan> {
   let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
+  // Non-blocking: opening a FIFO for reading would wait for a writer; it is refused below.
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)).catch((err: unknown) => {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`plan file ${file} does not exist`);
+    throw new UserError(`cannot read plan file ${file}: ${visibleName((err as Error).message)}`);
+  });
+  try {
+    const st = await handle.stat();
+    if (st.isDirectory()) throw new UserError(`plan file ${file} is a directory: give the file \`plan --out\` wrote`);
+    // A device (/dev/zero) never ends and a FIFO may never answer: neither is a saved plan.
+    if (!st.isFile()) throw new UserError(`plan file ${file} is not a regular file: give the file \`plan --out\` wrote`);
+    if (st.size > MAX_PLAN_FILE_BYTES) {
+      throw new UserError(`plan file ${file} is ${(st.size / 1024 / 1024).toFixed(1)} MiB; promptctl reads plan files up to ${MAX_PLAN_FILE_BYTES / 1024 / 1024} MiB`);
+    }
+    bytes = await handle.readFile();
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') throw new UserError(`plan file ${file} is a directory: give the file \`plan --out\` wrote`);
     throw new UserError(`cannot read plan file ${file}: ${visibleName((err as Error).message)}`);
+  } finally {
+    await handle.close();
   }
   const decoded = planText(bytes, file);
   if (typeof decoded !== 'string') throw notAPlan(file, [decoded]);
@@ -93,7 +115,7 @@ export async function checkPlanOut(cwd: string, out: string, dir: string): Promi
     if (err instanceof UserError) throw err;
     return; // not there (or not reachable): writing it says what is wrong
   }
-  if (size === 0 || isPlanJson(anyText(await readFile(path).catch(() => Buffer.alloc(0))))) return;
+  if (size === 0 || (size <= MAX_PLAN_FILE_BYTES && isPlanJson(anyText(await readFile(path).catch(() => Buffer.alloc(0)))))) return;
   throw new UserError(`--out ${name} exists and is not a promptctl plan: refusing to replace it (move it aside, or give another path)`);
 }
 

@@ -8,6 +8,7 @@ import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate,
 import { ApiError } from '../genesys/errors.js';
 import { RESOURCE_NAME } from '../model/address.js';
 import { routedVersions, unkeyedStickyRoutes, variableTypes } from '../model/routing.js';
+import { checkedVariables } from '../targets/llmgateway/variables.js';
 import { unlessAborted } from '../util/abort.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { checkVersionLabel } from '../util/semver.js';
@@ -133,6 +134,7 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
     }
     const variables: Record<string, VariableValue> = {};
     for (const [name, value] of raw) setEntry(variables, name, typedValue(name, value, declared.get(name)));
+    refuseVariables(template, target.version, variables);
     const request: InvocationRequest = {
       template: template.name,
       ...(target.version !== undefined ? { version: target.version } : {}),
@@ -253,6 +255,29 @@ export function declaredVariables(t: WireTemplate, version: string | undefined, 
   throw new UserError(
     `--var ${typing.name}: the versions this call may be routed to declare it differently (${said}), so its value cannot be typed for the version that answers; run one of them: ${pin.join(' or ')}`,
   );
+}
+
+/**
+ * Values a version the call may land on would refuse (a required variable not given, a value not
+ * among an enum's, one past its maxLength) are refused here, before the call: that version would
+ * answer 400, and status would count the user's slip as its error. A variable's maxTokens is the
+ * gateway's to judge (it counts with the model's own tokenizer).
+ */
+export function refuseVariables(t: WireTemplate, version: string | undefined, variables: Readonly<Record<string, VariableValue>>): void {
+  const routing = routedVersions(t.versions ?? [], { pinned: version, split: t.traffic });
+  // Not routed: declaredVariables has refused it, saying why.
+  if (routing.kind !== 'routed') return;
+  const refusals = routing.versions
+    .map((v) => ({ label: visibleName(v.version), said: checkedVariables(v.variables ?? [], v.version, variables).problems.map((p) => visibleName(p.message)).join('; ') }))
+    .filter((r) => r.said !== '');
+  if (refusals.length === 0) return;
+  // Versions that refuse alike are named together.
+  const bySaid = new Map<string, string[]>();
+  for (const r of refusals) bySaid.set(r.said, [...(bySaid.get(r.said) ?? []), r.label]);
+  const may = routing.versions.length > 1 ? ', which this call may be routed to,' : '';
+  const parts = [...bySaid].map(([said, labels]) => `version${labels.length === 1 ? '' : 's'} ${labels.join(', ')}${may} would refuse it: ${said}`);
+  const missing = refusals.some((r) => / is required(;|$)/.test(r.said)) ? 'give them with --var name=value; ' : '';
+  throw new UserError(`template "${t.name}": ${parts.join('; ')} (${missing}nothing was sent)`);
 }
 
 const article = (type: string): string => ({ string: 'a string', number: 'a number', boolean: 'true or false' })[type] ?? visibleName(type);

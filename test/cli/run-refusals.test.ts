@@ -45,6 +45,30 @@ describe('promptctl run refuses before calling', () => {
     expect(typedValue('ratio', '1.25e3', { name: 'ratio', type: 'number' } as never)).toBe(1250);
   });
 
+  // The gateway refused these only once the call was sent, and counted each as the version's error
+  // (status then advised a rollback for a user's typo).
+  it('values a version the call may land on would refuse: a required variable left out, one past its maxLength, a value not among an enum\'s', async () => {
+    p = await evalsProject();
+    const before = await p.invocations();
+    const missing = await p.cli(['run', 'faq-bot']);
+    expect(missing.code, missing.stderr).toBe(1);
+    expect(missing.stderr).toMatch(/^error: template "faq-bot": versions 1\.0\.0, 1\.1\.0, which this call may be routed to, would refuse it: variable question is required \(give them with --var name=value; nothing was sent\)$/m);
+    const long = await p.cli(['run', 'faq-bot@1.1.0', '--var', `question=${'x'.repeat(501)}`]);
+    expect(long.code, long.stderr).toBe(1);
+    expect(long.stderr).toMatch(/^error: template "faq-bot": version 1\.1\.0 would refuse it: variable question is 501 characters long, more than its maxLength 500 \(nothing was sent\)$/m);
+    const t = (await p.emu.api.listTemplates({ name: 'faq-bot' }))[0]!;
+    await p.emu.api.createVersion(t.id, { version: '1.2.0', systemInstruction: 'S.', userTemplate: '{{question}} on {{plan}}', variables: [{ name: 'question', type: 'string' }, { name: 'plan', type: 'enum', values: ['basic', 'pro'] }] });
+    await p.emu.api.publishVersion(t.id, '1.2.0');
+    const gold = await p.cli(['run', 'faq-bot@1.2.0', '--var', 'question=hi', '--var', 'plan=gold']);
+    expect(gold.code, gold.stderr).toBe(1);
+    expect(gold.stderr).toMatch(/^error: template "faq-bot": version 1\.2\.0 would refuse it: variable plan must be one of basic, pro, got "gold" \(nothing was sent\)$/m);
+    expect(await p.invocations()).toBe(before);
+    // What every version accepts is sent.
+    const ok = await p.cli(['run', 'faq-bot@1.2.0', '--var', 'question=hi', '--var', 'plan=pro']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(await p.invocations()).toBe(before + 1);
+  });
+
   it('an empty --routing-key', async () => {
     p = await evalsProject();
     const r = await p.cli(['run', 'faq-bot', '--var', 'question=hi', '--routing-key', '']);

@@ -1,4 +1,5 @@
 // `promptctl show PLANFILE`: a saved plan rendered again, checked first (schema and seal).
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,5 +45,18 @@ describe('promptctl show', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error: plan file prompts is a directory: give the file `plan --out` wrote');
     expect(r.stderr).not.toContain('EISDIR');
+  });
+
+  it('refuses a device or a FIFO given as the plan file, without reading it (it never ends) or waiting on it', async () => {
+    s = await scenario();
+    const zero = await s.cli(['show', '/dev/zero']);
+    expect(zero.code).toBe(1);
+    expect(zero.stderr).toContain('error: plan file /dev/zero is not a regular file: give the file `plan --out` wrote');
+    execFileSync('mkfifo', [join(s.dir.path, 'fifo.json')]);
+    for (const cmd of [['show', 'fifo.json'], ['apply', '--auto-approve', 'fifo.json']]) {
+      const r = await s.cli(cmd);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('error: plan file fifo.json is not a regular file');
+    }
   });
 });

@@ -12,18 +12,18 @@ afterEach(async () => {
   p = undefined;
 });
 
-/** Adds faq-bot 1.2.0, which requires a `plan` the runs below never give (so every call to it fails), and routes the split over three versions. */
+/**
+ * Adds faq-bot 1.2.0, whose question may be 3 tokens at most (so every call below to it fails: a
+ * limit the gateway judges, with the model's tokenizer), and routes the split over three versions.
+ */
 async function threeRoutes(project: EvalsProject, weights: [number, number, number]): Promise<void> {
   const api = project.emu.api;
   const t = (await api.listTemplates({ name: 'faq-bot' }))[0]!;
   await api.createVersion(t.id, {
     version: '1.2.0',
     systemInstruction: 'You answer questions about Acme orders, by plan.',
-    userTemplate: 'Plan {{plan}}. Question: {{question}}',
-    variables: [
-      { name: 'question', type: 'string', maxLength: 500 },
-      { name: 'plan', type: 'string', maxLength: 20 },
-    ],
+    userTemplate: 'Question: {{question}}',
+    variables: [{ name: 'question', type: 'string', maxLength: 500, maxTokens: 3 }],
     maxTokens: 100,
   });
   await api.publishVersion(t.id, '1.2.0');
@@ -39,7 +39,7 @@ async function threeRoutes(project: EvalsProject, weights: [number, number, numb
   });
 }
 
-/** A dozen pinned runs, four to each version; those to 1.2.0 fail (no `plan`). */
+/** A dozen pinned runs, four to each version; those to 1.2.0 fail (their question is past its maxTokens). */
 async function dozenRuns(project: EvalsProject): Promise<void> {
   for (const v of ['1.0.0', '1.1.0', '1.2.0']) {
     for (let i = 0; i < 4; i++) {

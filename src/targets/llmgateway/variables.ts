@@ -1,0 +1,85 @@
+// An invocation's variables against a version's declarations (DESIGN §3, POST /invocations: a
+// missing or ill-typed variable → 400 invalid.variables). Pure: the emulator answers with it, and
+// `run` asks it before a call, so a refusal of the user's own values is never sent to be counted
+// as the version's error.
+import type { WireVariable } from './wire.js';
+
+export interface VariableProblem {
+  /** The variable at fault. */
+  name: string;
+  message: string;
+}
+
+/**
+ * The values to render, by variable in declaration order (defaults applied, optional ones left out
+ * rendered empty), and every variable at fault. `countTokens` (the model's encoding): without it,
+ * a variable's maxTokens is not checked.
+ */
+export function checkedVariables(
+  declared: readonly WireVariable[],
+  version: string,
+  given: Readonly<Record<string, unknown>>,
+  countTokens?: (text: string) => number,
+): { values: Map<string, string>; problems: VariableProblem[] } {
+  const problems: VariableProblem[] = [];
+  const fail = (name: string, message: string): void => {
+    problems.push({ name, message });
+  };
+  const known = new Set(declared.map((d) => d.name));
+  for (const name of Object.keys(given)) {
+    if (!known.has(name)) {
+      fail(name, `variable ${name} is not declared by version ${version}${known.size ? ` (it declares ${[...known].join(', ')})` : ' (it declares none)'}`);
+    }
+  }
+  const values = new Map<string, string>();
+  for (const d of declared) {
+    const raw = Object.hasOwn(given, d.name) ? given[d.name] : undefined;
+    if (raw === undefined || raw === null) {
+      if (d.default !== undefined) values.set(d.name, String(d.default));
+      else if (d.required ?? true) fail(d.name, `variable ${d.name} is required`);
+      else values.set(d.name, '');
+      continue;
+    }
+    const problem = typeProblem(d, raw);
+    if (problem) {
+      fail(d.name, `variable ${d.name} ${problem}`);
+      continue;
+    }
+    const text = String(raw);
+    if (d.maxLength !== undefined && (d.type === 'string' || d.type === 'enum')) {
+      const length = [...text].length;
+      if (length > d.maxLength) {
+        fail(d.name, `variable ${d.name} is ${length} characters long, more than its maxLength ${d.maxLength}`);
+        continue;
+      }
+    }
+    if (d.maxTokens !== undefined && countTokens) {
+      const n = countTokens(text);
+      if (n > d.maxTokens) {
+        fail(d.name, `variable ${d.name} is ${n} tokens long, more than its maxTokens ${d.maxTokens}`);
+        continue;
+      }
+    }
+    values.set(d.name, text);
+  }
+  return { values, problems };
+}
+
+function typeProblem(d: WireVariable, raw: unknown): string | undefined {
+  const got = Array.isArray(raw) ? 'an array' : typeof raw === 'object' ? 'an object' : `a ${typeof raw}`;
+  switch (d.type) {
+    case 'string':
+      return typeof raw === 'string' ? undefined : `must be a string, got ${got}`;
+    case 'number':
+      return typeof raw === 'number' && Number.isFinite(raw) ? undefined : `must be a number, got ${got}`;
+    case 'boolean':
+      return typeof raw === 'boolean' ? undefined : `must be a boolean, got ${got}`;
+    case 'enum': {
+      const allowed = d.values ?? [];
+      if (typeof raw !== 'string') return `must be one of ${allowed.join(', ')}, got ${got}`;
+      return allowed.includes(raw) ? undefined : `must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`;
+    }
+    default:
+      return undefined;
+  }
+}
