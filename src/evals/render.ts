@@ -10,7 +10,7 @@
 // repetition. Change any of them and the case runs again; change nothing and it does not.
 import { createHash } from 'node:crypto';
 import { filterCovers } from '../model/filters.js';
-import { liveRoutes, routedVersions } from '../model/routing.js';
+import { liveRoutes, routedVersions, unkeyedStickyRoutes } from '../model/routing.js';
 import type { DesiredState, Guide, PromptTemplate, PromptTest, PromptVersion, TestCase, TestResponse, TestVarValue, Variable } from '../model/types.js';
 import { stableStringify } from '../util/json.js';
 import { compareVersionLabels } from '../util/semver.js';
@@ -223,8 +223,33 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
       notes.push("git has no traffic split for this template, but the target has one: its calls were routed by the target's");
     }
   }
+  if (spec.version === undefined) {
+    const drawn = randomlyRouted(t, split, candidates);
+    if (drawn) notes.push(drawn);
+  }
   const calls = t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, candidates, spec.version, routes, filters, c, i, r, false)));
   return { ...base, kind: 'template', target, calls };
+}
+
+/**
+ * A note when a sticky split draws the version of some cases at random: a test sends no routing
+ * key, so a case decides its version only through the variable the split is sticky on (`run`
+ * says the same of a call without --routing-key). What answers such a case, and whether its
+ * routedTo holds, is chance (kept in the cache until the case changes).
+ */
+function randomlyRouted(t: PromptTest, split: DesiredState['splits'][number] | undefined, candidates: readonly PromptVersion[]): string | undefined {
+  const unkeyed = t.cases.filter((c) => unkeyedStickyRoutes(split, undefined, new Map(Object.entries(c.vars))) !== undefined);
+  if (!split || unkeyed.length === 0) return undefined;
+  const shares = splitText(liveRoutes(split.routes));
+  const one = unkeyed.length === 1;
+  const named = unkeyed.map((c) => JSON.stringify(c.name)).join(', ');
+  const which = unkeyed.length === t.cases.length ? (one ? 'its case gives' : 'its cases give') : `${one ? 'case' : 'cases'} ${named} ${one ? 'gives' : 'give'}`;
+  const routed = unkeyed.some((c) => c.expect.some((e) => e.type === 'routedTo')) ? `; a routedTo on ${one ? 'it' : 'them'} holds by chance` : '';
+  // A var must be declared by the versions (validate): the key is a way only where they declare it.
+  const key = split.stickyKey;
+  const declared = key !== undefined && candidates.length > 0 && candidates.every((v) => v.variables.some((d) => d.name === key));
+  const fix = declared ? `give ${one ? 'it' : 'them'} a ${key} var, or pin target.version` : 'pin target.version to test one version (a test sends no routing key)';
+  return `the split is sticky${key !== undefined ? ` on ${key}` : ''}, but ${which} no ${key ?? 'routing key'}: ${one ? 'its' : 'their'} calls go to a version drawn at random (${shares})${routed}; ${fix}`;
 }
 
 /** A split's routes as a report names them, by version. */
