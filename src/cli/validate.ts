@@ -3,7 +3,7 @@ import { relative, resolve, sep } from 'node:path';
 import { Option, type Command } from 'commander';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { isInside } from '../util/inside.js';
-import { DIAGNOSTIC_FORMATS, formatJsonError, renderDiagnostics, summaryLine, type DiagnosticFormat } from '../views/diagnostics.js';
+import { DIAGNOSTIC_FORMATS, formatJsonError, NO_YAML, renderDiagnostics, summaryLine, type DiagnosticFormat } from '../views/diagnostics.js';
 import type { CliContext } from './context.js';
 
 export function registerValidate(program: Command, ctx: CliContext): void {
@@ -25,10 +25,10 @@ export function registerValidate(program: Command, ctx: CliContext): void {
       const ds = result.diagnostics;
       // Colour in text only; ctx.style itself honours TTY, NO_COLOR and --no-color.
       const shown = opts.format === 'github' ? fromWorkspace(ds, ctx.cwd, ctx.env.GITHUB_WORKSPACE) : ds;
-      const report = renderDiagnostics(shown, opts.format, opts.format === 'text' ? ctx.style : undefined);
+      const yamlCount = result.files.filter((f) => /\.ya?ml$/i.test(f)).length;
+      const report = renderDiagnostics(shown, opts.format, opts.format === 'text' ? ctx.style : undefined, yamlCount === 0 ? [NO_YAML] : []);
       ctx.failureDocument = undefined;
       if (report) ctx.out(report);
-      const yamlCount = result.files.filter((f) => /\.ya?ml$/i.test(f)).length;
       const summary = summaryLine(ds, yamlCount);
       const failed = hasErrors(ds);
       ctx.info(failed ? ctx.style('red', summary) : summary);

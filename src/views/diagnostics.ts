@@ -29,8 +29,9 @@ export function formatGithub(d: Diagnostic): string {
 // The workflow command escapes live where masking knows their forms (util/escapes.ts).
 export { escapeData, escapeProperty } from '../util/escapes.js';
 
-export function formatJson(ds: readonly Diagnostic[]): string {
-  return JSON.stringify({ diagnostics: jsonDiagnostics(ds) }, null, 2);
+/** `warnings`: what concerns no file (a directory without YAML), said only when there is some. */
+export function formatJson(ds: readonly Diagnostic[], warnings: readonly string[] = []): string {
+  return JSON.stringify({ diagnostics: jsonDiagnostics(ds), ...(warnings.length ? { warnings } : {}) }, null, 2);
 }
 
 /**
@@ -47,19 +48,27 @@ export function jsonDiagnostics(ds: readonly Diagnostic[]) {
   return ds.map((d) => ({ file: d.file, line: d.line, column: d.column, severity: d.severity, rule: d.rule, message: d.message }));
 }
 
-/** The whole report for a format ("" for text/github with no diagnostics); `style` colours text only. */
-export function renderDiagnostics(ds: readonly Diagnostic[], format: DiagnosticFormat, style: Style = plain): string {
-  if (format === 'json') return formatJson(ds) + '\n';
+/**
+ * The whole report for a format ("" for text/github with no diagnostics); `style` colours text
+ * only. `warnings` concern no file: JSON holds them, github annotates the run with them (text
+ * says them in its summary line, on stderr).
+ */
+export function renderDiagnostics(ds: readonly Diagnostic[], format: DiagnosticFormat, style: Style = plain, warnings: readonly string[] = []): string {
+  if (format === 'json') return formatJson(ds, warnings) + '\n';
   const lines = ds.map((d) => (format === 'github' ? formatGithub(d) : formatText(d, style)));
+  if (format === 'github') for (const w of warnings) lines.push(`::warning title=promptctl validate::${annotationMessage(w)}`);
   return lines.length ? lines.join('\n') + '\n' : '';
 }
+
+/** What validate says of a prompts directory without YAML: it passes, but a wrong --dir should not look like a pass. */
+export const NO_YAML = 'no *.yaml or *.yml files found: nothing to validate (is --dir right?)';
 
 export function summaryLine(ds: readonly Diagnostic[], fileCount: number): string {
   const errors = ds.filter((d) => d.severity === 'error').length;
   const warnings = ds.length - errors;
   const files = `${fileCount} ${fileCount === 1 ? 'file' : 'files'}`;
   // A warning: an empty directory passes, but a --dir that names the wrong one should not look like a pass.
-  if (fileCount === 0) return 'warning: no *.yaml or *.yml files found: nothing to validate (is --dir right?)';
+  if (fileCount === 0) return `warning: ${NO_YAML}`;
   if (ds.length === 0) return `${files} checked: no problems found`;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   return `${files} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;

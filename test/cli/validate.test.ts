@@ -760,6 +760,29 @@ describe('validate output formats', () => {
   });
 });
 
+describe('a prompts directory without YAML', () => {
+  // It passes (exit 0), but a wrong --dir should not look like a pass in any format: JSON and the
+  // GitHub annotations said nothing of it (the warning was on stderr only).
+  it('is a warning in every format: text on stderr, a `warnings` entry in JSON, a GitHub annotation', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'promptctl-no-yaml-'));
+    try {
+      await mkdir(path.join(dir, 'prompts'));
+      await writeFile(path.join(dir, 'prompts', 'README.md'), 'not a prompt\n');
+      const json = await run(['validate', '--format', 'json'], dir);
+      expect(json.code).toBe(0);
+      expect(JSON.parse(json.stdout)).toEqual({ diagnostics: [], warnings: ['no *.yaml or *.yml files found: nothing to validate (is --dir right?)'] });
+      const github = await run(['validate', '--format', 'github'], dir);
+      expect(github.code).toBe(0);
+      expect(github.stdout).toBe('::warning title=promptctl validate::no *.yaml or *.yml files found: nothing to validate (is --dir right?)\n');
+      const text = await run(['validate'], dir);
+      expect(text.stdout).toBe('');
+      expect(text.stderr).toBe('warning: no *.yaml or *.yml files found: nothing to validate (is --dir right?)\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the example prompts/', () => {
   it('validates cleanly: exit 0, no errors, no warnings', async () => {
     const r = await run(['validate', '--dir', 'prompts', '--format', 'json'], ROOT);
