@@ -11,7 +11,7 @@ import type { ApplyContext, Snapshot } from '../kinds/kind.js';
 import { ownLabels } from '../kinds/labels.js';
 import { stagedIntended, stageFilter } from '../kinds/SafetyFilter/index.js';
 import type { AuditCiRun, AuditLog, AuditOrg } from '../audit/log.js';
-import { Interrupted } from '../kinds/shared.js';
+import { Interrupted, isApiError } from '../kinds/shared.js';
 import type { PlanAction, Plan } from '../plan/types.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
@@ -27,7 +27,12 @@ export type AuditSink = Pick<AuditLog, 'intent' | 'outcome'>;
 export type Outcome = 'success' | 'failure' | 'conflict';
 
 /** What the report adds to an action whose outcome is not known. */
-const OPEN_INTENT_NOTE = 'its audit intent stays open: the next apply reads what the org holds and records how it ended';
+const UNKNOWN_OUTCOME_NOTE = 'its audit outcome is unknown: the next apply reads what the org holds and records how it ended';
+
+/** A read (GET) failed: after a write of the action landed, what that write left is not known. */
+function readFailed(err: unknown): boolean {
+  return isApiError(err) && err.method === 'GET';
+}
 
 export interface ActionOutcome {
   action: PlanAction;
@@ -50,8 +55,8 @@ export interface ActionOutcome {
   landed?: Snapshot | null;
   /**
    * Whether it landed is not known (a write's answer lost and no read could tell, a publish job
-   * not ended in time): no outcome is written, so its intent stays open and the next apply
-   * settles it from what the org then holds (recovery.ts), as after a kill -9.
+   * not ended in time, a read failing after a write of it landed): its outcome is on record as
+   * `unknown`, and the next apply settles its intent from what the org then holds (recovery.ts).
    */
   outcomeUnknown?: true;
 }
@@ -223,12 +228,14 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       if (run.error instanceof Interrupted && result.interrupted === 'midway') after = run.error.landed.after;
       if (result.landed !== undefined) after = result.landed;
     }
-    // A "failure" on record would claim it did not land, and no run would settle it again.
-    if (result.outcomeUnknown) return { ...result, detail: `${result.detail}; ${OPEN_INTENT_NOTE}` };
+    // A failing read after one of its writes landed (a publish's confirmation) leaves it unknown too.
+    if (!run.ok && run.changed && result.outcome === 'failure' && readFailed(run.error)) result = { ...result, outcomeUnknown: true };
     try {
       await opts.audit.outcome(intent, {
-        // Stopped before any of its calls changed anything: skipped, not failed.
-        outcome: result.interrupted === 'before' ? 'skipped' : result.outcome,
+        // Stopped before any of its calls changed anything: skipped, not failed. Not known to have
+        // landed or not: `unknown`, which leaves its intent for a later apply to settle (a
+        // "failure" would claim it did not land, and nothing would settle it again).
+        outcome: result.outcomeUnknown ? 'unknown' : result.interrupted === 'before' ? 'skipped' : result.outcome,
         resourceId: result.resourceId ?? liveIdOf(a) ?? null,
         after: result.outcome === 'success' || result.interrupted === 'midway' || result.landed !== undefined ? after : null,
         correlationId: result.correlationId,
@@ -238,8 +245,9 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       // The change may have happened; its intent is on record and the next run settles it.
       const why = messageOf(err);
       result = { ...result, outcome: 'failure', detail: `${result.detail}; writing the audit outcome failed: ${why} (the next apply settles it)` };
+      return result;
     }
-    return result;
+    return result.outcomeUnknown ? { ...result, detail: `${result.detail}; ${UNKNOWN_OUTCOME_NOTE}` } : result;
   };
 
   const runOne = async (a: PlanAction): Promise<void> => {

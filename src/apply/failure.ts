@@ -59,7 +59,8 @@ export function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
       correlationId,
       detail,
       ...(err.notResent ? { interrupted: 'unsent' as const } : {}),
-      ...(stateUnknown(err) ? { outcomeUnknown: true as const } : {}),
+      // A read that failed before any write of it changed nothing (the executor tells one after a write).
+      ...(err.outcomeUnknown || err.code === 'job.timeout' ? { outcomeUnknown: true as const } : {}),
     };
   }
   const msg = messageOf(err);

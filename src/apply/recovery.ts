@@ -1,6 +1,7 @@
-// Settling what an interrupted run left open: an intent on record with no outcome (a kill -9, a
-// lost machine) is decided by the live state the next apply reads anyway, so no change ever
-// stays without a record. The decision is pure; the records go through the audit log.
+// Settling what an earlier run left open: an intent on record with no outcome (a kill -9, a
+// lost machine), or with an `unknown` one (a write whose answer was lost and that no read could
+// settle), is decided by the live state the next apply reads anyway, so no change ever stays
+// without a record. The decision is pure; the records go through the audit log.
 import type { AuditLog, AuditOrg, AuditRecord, AuditRecoverer } from '../audit/log.js';
 import type { Midway, Snapshot } from '../kinds/kind.js';
 

@@ -18,8 +18,10 @@ export type LineCheck =
 export class ChainWalker {
   /** seq and hash of the last good record, null before the first. */
   last: AuditAnchor | null = null;
-  /** Intents without an outcome so far, by seq. */
+  /** Intents without an outcome that settles them so far, by seq (those of an `unknown` outcome too). */
   readonly open = new Map<number, AuditRecord>();
+  /** Of those, the ones whose outcome was written as `unknown`: only a recovery may follow. */
+  readonly unknown = new Set<number>();
   records = 0;
   keyed = 0;
   unkeyed = 0;
@@ -34,6 +36,7 @@ export class ChainWalker {
     const c = new ChainWalker(this.key);
     c.last = this.last;
     for (const [k, v] of this.open) c.open.set(k, v);
+    for (const k of this.unknown) c.unknown.add(k);
     c.records = this.records;
     c.keyed = this.keyed;
     c.unkeyed = this.unkeyed;
@@ -125,7 +128,15 @@ export class ChainWalker {
       if (intent.address !== r.address || intent.action !== r.action || intent.planId !== r.planId) {
         return { ok: false, reason: `record ${r.seq} is the outcome of intent ${r.intent}, which is for another change (${intent.action} ${intent.address})` };
       }
-      this.open.delete(r.intent);
+      const recovery = r.outcome === 'succeeded (recovered)' || r.outcome === 'not applied';
+      if (this.unknown.has(r.intent) && !recovery) {
+        return { ok: false, reason: `record ${r.seq} is an outcome of intent ${r.intent}, whose outcome is already on record as unknown: only a recovery may follow it` };
+      }
+      if (r.outcome === 'unknown') this.unknown.add(r.intent);
+      else {
+        this.open.delete(r.intent);
+        this.unknown.delete(r.intent);
+      }
     }
     if (r.type === 'intent') this.open.set(r.seq, r);
     this.last = { seq: r.seq, hash: r.hash };

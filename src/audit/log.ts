@@ -152,8 +152,9 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
   const run: AuditRunId = { id: randomUUID(), host: hostname(), pid: process.pid, ...(started ? { started } : {}) };
   liveRuns.add(run.id);
   const abandonAfterMs = opts.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS;
+  // An intent whose outcome its run wrote as unknown is not waited for: that run has said all it can.
   const pending = [...shared.walker.open.values()]
-    .filter((i) => abandoned(i, now().getTime(), abandonAfterMs))
+    .filter((i) => (shared.walker.unknown.has(i.seq) ? !liveRuns.has(i.run?.id ?? '') : abandoned(i, now().getTime(), abandonAfterMs)))
     .sort((a, b) => a.seq - b.seq);
 
   let closed = false;

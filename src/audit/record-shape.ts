@@ -5,7 +5,11 @@
 const HEX64 = /^[0-9a-f]{64}$/;
 
 const OUTCOMES_V1: readonly string[] = ['success', 'failure', 'conflict', 'skipped'];
-const OUTCOMES_V2: readonly string[] = [...OUTCOMES_V1, 'succeeded (recovered)', 'not applied'];
+/**
+ * `unknown`: the write may or may not have landed (its answer lost, no read could tell). It leaves
+ * its intent open: a later apply reads the org and settles it as after a kill -9.
+ */
+const OUTCOMES_V2: readonly string[] = [...OUTCOMES_V1, 'succeeded (recovered)', 'not applied', 'unknown'];
 
 function commonProblem(r: Record<string, unknown>): string | null {
   if (!Number.isSafeInteger(r.seq) || (r.seq as number) < 1) return 'seq is missing or not a positive integer';
@@ -75,6 +79,7 @@ export function shapeProblemV2(r: Record<string, unknown>): string | null {
     if (r.run !== undefined) return 'an outcome has a run';
     const recovered = r.outcome === 'succeeded (recovered)' || r.outcome === 'not applied';
     if (recovered && (r.intent === null || !isObject(r.recoveredBy))) return `a "${r.outcome}" outcome names no intent or no recoveredBy`;
+    if (r.outcome === 'unknown' && r.intent === null) return 'an "unknown" outcome names no intent';
     if (!recovered && r.recoveredBy !== undefined) return 'recoveredBy on an outcome that was not recovered';
     if (isObject(r.recoveredBy)) {
       const by = r.recoveredBy;

@@ -19,9 +19,12 @@ export const MIN_AUDIT_KEY_LENGTH = 16;
 
 export type AuditAction = 'create' | 'update' | 'delete' | 'publish' | 'retire';
 /** What happened to an attempted change. The last two are only written when recovering an intent. */
-export type AuditOutcome = 'success' | 'failure' | 'conflict' | 'skipped' | 'succeeded (recovered)' | 'not applied';
-/** Outcomes of a call this run made (AuditLog.outcome / append). */
-export type CallOutcome = 'success' | 'failure' | 'conflict' | 'skipped';
+export type AuditOutcome = CallOutcome | 'succeeded (recovered)' | 'not applied';
+/**
+ * Outcomes of a call this run made (AuditLog.outcome / append). `unknown`: it may or may not have
+ * landed; its intent stays open for a later apply to settle (record-shape.ts).
+ */
+export type CallOutcome = 'success' | 'failure' | 'conflict' | 'skipped' | 'unknown';
 /** Outcomes of an earlier run's intent, decided by reading live state (AuditLog.recover). */
 export type RecoveredOutcome = 'succeeded (recovered)' | 'not applied';
 export type AuditAlg = 'sha256' | 'hmac-sha256';

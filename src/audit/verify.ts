@@ -26,6 +26,8 @@ export type VerifyResult =
       legacy: number;
       /** Seqs of intents without an outcome (a run in progress, or one the next apply recovers). */
       pending: number[];
+      /** Intents whose outcome is on record as unknown, not settled yet (a later apply settles them). */
+      unknown: number[];
       /** The anchor given was found. */
       anchored: boolean;
     }
@@ -103,7 +105,8 @@ export function verifyAuditBuffer(buf: Buffer, opts: VerifyOptions = {}): Verify
     keyed: walker.keyed,
     unkeyed: walker.unkeyed,
     legacy: walker.legacy,
-    pending: [...walker.open.keys()].sort((a, b) => a - b),
+    pending: [...walker.open.keys()].filter((seq) => !walker.unknown.has(seq)).sort((a, b) => a - b),
+    unknown: [...walker.unknown].sort((a, b) => a - b),
     anchored,
   };
 }

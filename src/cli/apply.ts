@@ -293,7 +293,7 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
     others.set(i.org.id, o);
   }
   for (const [id, o] of others) {
-    ctx.info(`audit: ${o.n} change${o.n === 1 ? '' : 's'} an interrupted run left open on another org (${visibleName(o.host)}, org ${visibleName(id)}): left open; an apply to that org settles ${o.n === 1 ? 'it' : 'them'}`);
+    ctx.info(`audit: ${o.n} change${o.n === 1 ? '' : 's'} an earlier run left open on another org (${visibleName(o.host)}, org ${visibleName(id)}): left open; an apply to that org settles ${o.n === 1 ? 'it' : 'them'}`);
   }
   const need = surfacesServing(ours.map((i) => i.address));
   const { live, failed } = await readLiveParts({ gateway: target.api, aistudio: target.aistudio }, need);
@@ -314,9 +314,9 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
     if (readable(i.address)) continue;
     const surface = surfaceOfAddress(i.address);
     const why = surface === undefined ? 'a kind this promptctl does not know' : `the target ${failed.some((f) => f.surface === surface) ? 'refused' : 'does not serve'} ${SURFACE_NAMES[surface]}`;
-    ctx.info(`audit: ${i.address} from an interrupted run: left open (${why}; a later apply that can read it settles it)`);
+    ctx.info(`audit: ${i.address} from an earlier run: left open (${why}; a later apply that can read it settles it)`);
   }
-  for (const s of settled) ctx.info(`audit: ${s.address} from an interrupted run: ${s.outcome}`);
+  for (const s of settled) ctx.info(`audit: ${s.address} from an earlier run: ${s.outcome}`);
 }
 
 /**

@@ -86,6 +86,10 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
       const n = res.pending.length;
       ctx.info(`note: ${n} intent${n === 1 ? '' : 's'} without an outcome (record${n === 1 ? '' : 's'} ${res.pending.join(', ')}): an apply in progress, or one the next apply resolves`);
     }
+    if (res.unknown.length > 0) {
+      const n = res.unknown.length;
+      ctx.info(`note: ${n} change${n === 1 ? '' : 's'} whose outcome is unknown (intent${n === 1 ? '' : 's'} ${res.unknown.join(', ')}): the next apply reads the org and records how ${n === 1 ? 'it' : 'they'} ended`);
+    }
     return EXIT.ok;
   }
   // A reason may quote the file's own fields (anyone may have written them): one line, made visible.

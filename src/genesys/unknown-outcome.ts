@@ -132,7 +132,13 @@ export async function giveUp<T>(
   }
   const unknown = (outcomeUnknown === 'landed' || (outcomeUnknown && !settled)) && !isRead(spec.method);
   // Whoever reads the failure must learn that the write may be live: the note says why nobody knows.
-  const why = !unknown ? '' : unread !== undefined ? `; could not read whether it landed: ${unread}` : `; ${UNKNOWN_NOTE}`;
+  const why = !unknown
+    ? ''
+    : outcomeUnknown === 'landed'
+      ? `; it was applied, but what it made could not be read${unread !== undefined ? `: ${unread}` : ''}`
+      : unread !== undefined
+        ? `; could not read whether it landed: ${unread}`
+        : `; ${UNKNOWN_NOTE}`;
   const gaveUp = withNote(error, `${note}${why}`);
   if (stopping) gaveUp.notResent = true;
   if (unknown) gaveUp.outcomeUnknown = true;

@@ -177,7 +177,9 @@ export async function afterLanded<T>(a: PlanAction, next: string, landed: Landed
     return await write();
   } catch (err) {
     if (!landed || landed.done.length === 0 || err instanceof Interrupted || err instanceof GuardMoved) throw err;
-    if (isApiError(err) && err.notResent) throw new Interrupted(a, landed, `${next} (its request failed and was not resent)`);
+    // Not resent, and known not to have landed: interrupted midway. One that may have landed is
+    // no interrupt's to describe: it fails, its outcome unknown (apply/failure.ts).
+    if (isApiError(err) && err.notResent && !err.outcomeUnknown) throw new Interrupted(a, landed, `${next} (its request failed and was not resent)`);
     throw new FailedAfterLanded(a, landed, err);
   }
 }

@@ -221,11 +221,11 @@ describe('an org that refuses AI Studio (a client without its rights, the featur
 
     const applied = await x.cli(['apply', '--auto-approve']);
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stderr).toContain('audit: PromptTemplate/billing-assistant from an interrupted run: not applied');
+    expect(applied.stderr).toContain('audit: PromptTemplate/billing-assistant from an earlier run: not applied');
     expect((await x.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
   });
 
-  it("says, once per org, the changes an interrupted run left open on another org, and leaves them open for it", { timeout: 60_000 }, async () => {
+  it("says, once per org, the changes an earlier run left open on another org, and leaves them open for it", { timeout: 60_000 }, async () => {
     const x = await example({});
     const log = await openAuditLog(join(x.dir.path, DEFAULT_AUDIT_FILE), { onWarning: () => undefined });
     const held = { version: null, hash: 'h', content: null };
@@ -236,7 +236,7 @@ describe('an org that refuses AI Studio (a client without its rights, the featur
     await log.close();
     const applied = await x.cli(['apply', '--auto-approve']);
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stderr).toContain('audit: 2 changes an interrupted run left open on another org (api.elsewhere.example, org other-org-id): left open; an apply to that org settles them');
+    expect(applied.stderr).toContain('audit: 2 changes an earlier run left open on another org (api.elsewhere.example, org other-org-id): left open; an apply to that org settles them');
     expect(await stillOpen(x)).toEqual(['PromptTemplate/a-one', 'PromptTemplate/a-two']);
   });
 
@@ -265,8 +265,8 @@ describe('an org that refuses AI Studio (a client without its rights, the featur
       const x = await withOpenIntent({ refuse: { aistudio: refuse } }, GUIDE, true);
       const applied = await x.cli(['apply', '--auto-approve']);
       expect(applied.code, applied.stderr).toBe(0);
-      expect(applied.stderr).not.toMatch(/audit: Guide\/Returns assistant from an interrupted run: (succeeded|not applied)/);
-      expect(applied.stderr).toContain(`audit: ${GUIDE} from an interrupted run: left open`);
+      expect(applied.stderr).not.toMatch(/audit: Guide\/Returns assistant from an earlier run: (succeeded|not applied)/);
+      expect(applied.stderr).toContain(`audit: ${GUIDE} from an earlier run: left open`);
       expect(await stillOpen(x)).toEqual([GUIDE]);
     });
   }
@@ -275,7 +275,7 @@ describe('an org that refuses AI Studio (a client without its rights, the featur
     const x = await withOpenIntent({ refuse: { aistudio: 403 } }, 'Widget/later-kind', true);
     const applied = await x.cli(['apply', '--auto-approve']);
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stderr).not.toMatch(/Widget\/later-kind from an interrupted run: (succeeded|not applied)/);
+    expect(applied.stderr).not.toMatch(/Widget\/later-kind from an earlier run: (succeeded|not applied)/);
     expect(await stillOpen(x)).toEqual(['Widget/later-kind']);
   });
 });

@@ -105,7 +105,7 @@ describe('apply killed mid-way', () => {
 
     const rerun = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect(rerun.stderr).toContain('audit: PromptVersion/tpl-00003@1.1.0 from an interrupted run: not applied');
+    expect(rerun.stderr).toContain('audit: PromptVersion/tpl-00003@1.1.0 from an earlier run: not applied');
     const records = (await readFile(join(dir.path, '.promptctl/audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { address: string; type: string; outcome?: string; error?: string });
     const settled = records.filter((r) => r.address === 'PromptVersion/tpl-00003@1.1.0' && r.outcome === 'not applied');
     expect(settled.map((r) => r.error)).toEqual(['partly applied: the version holds the intended content as a Draft, not yet published (the next apply publishes it)']);
@@ -125,7 +125,7 @@ describe('apply killed mid-way', () => {
 
     const rerun = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect(rerun.stderr).toContain('audit: PromptTemplate/late-arrival from an interrupted run: succeeded (recovered)');
+    expect(rerun.stderr).toContain('audit: PromptTemplate/late-arrival from an earlier run: succeeded (recovered)');
     const records = (await readFile(join(dir.path, '.promptctl/audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { address: string; type: string; outcome?: string; resourceId: string | null });
     const intent = records.find((r) => r.address === 'PromptTemplate/late-arrival' && r.type === 'intent')!;
     expect(intent.resourceId).toBeNull();
@@ -140,7 +140,7 @@ describe('apply killed mid-way', () => {
     const ci = { GITHUB_ACTIONS: 'true', GITHUB_ACTOR: 'octocat', GITHUB_RUN_ID: '4242', GITHUB_REPOSITORY: 'acme/prompts' };
     const rerun = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: { ...emu.env, ...ci } });
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect(rerun.stderr).toContain('audit: PromptTemplate/late-arrival from an interrupted run: not applied');
+    expect(rerun.stderr).toContain('audit: PromptTemplate/late-arrival from an earlier run: not applied');
     const records = (await readFile(join(dir.path, '.promptctl/audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { address: string; outcome?: string; ci?: unknown; recoveredBy?: unknown });
     const settled = records.filter((r) => r.address === 'PromptTemplate/late-arrival' && r.outcome === 'not applied');
     // The record stays the interrupted run's (run outside CI: no ci); the run that settled it is named.

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { executePlan } from '../../src/apply/executor.js';
 import { openAuditLog } from '../../src/audit/log.js';
+import { verifyAuditFile } from '../../src/audit/verify.js';
+import { settleOpenIntents } from '../../src/apply/recovery.js';
+import { liveSnapshots } from '../../src/kinds/index.js';
 import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
 import { readLiveState } from '../../src/targets/live.js';
 import { buildPlan } from '../../src/plan/build.js';
@@ -158,10 +161,52 @@ it('keeps the intent of a write whose outcome nobody knows open (no "failure" on
   expect(landed).toBe(true);
   expect(result.ok).toBe(false);
   expect(result.failed[0]?.detail).toMatch(/could not read whether it landed: GET .*503/);
-  expect(result.failed[0]?.detail).toMatch(/intent stays open.*next apply/);
-  const records = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; outcome: string | null; planId: string });
-  expect(records.filter((r) => r.planId === 'p').map((r) => `${r.type}:${r.outcome}`)).toEqual(['intent:null']);
+  expect(result.failed[0]?.detail).toMatch(/its audit outcome is unknown: the next apply reads what the org holds/);
+  const records = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; outcome: string | null; planId: string; error?: string; correlationId: string | null });
+  const mine = records.filter((r) => r.planId === 'p');
+  // Not a "failure", which would claim it did not land: unknown, with the call's error and correlation id.
+  expect(mine.map((r) => `${r.type}:${r.outcome}`)).toEqual(['intent:null', 'outcome:unknown']);
+  expect(mine[1]!.error).toMatch(/could not read whether it landed/);
+  expect(mine[1]!.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+  // Its intent is the next apply's to settle at once (its run has said all it can), from the org.
+  lossy = () => false;
+  landed = false;
   audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
   expect(audit.pendingIntents().map((r) => r.address)).toEqual(['SafetyFilter/guard-one']);
+  const live = await readLiveState({ gateway: api });
+  const settled = await settleOpenIntents(audit, liveSnapshots(live), { org: null, by: { actor: 't', commit: null, planId: 'p2' } });
   await audit.close();
+  expect(settled).toEqual([{ address: 'SafetyFilter/guard-one', outcome: 'succeeded (recovered)' }]);
+  const verified = await verifyAuditFile(file, { key: null });
+  expect({ ok: verified.ok, pending: verified.ok ? verified.pending : null }).toEqual({ ok: true, pending: [] });
+});
+
+it('records a read that failed before any write of the action as a failure: nothing of it was sent, so nothing is unknown', async () => {
+  const first = desiredState({ filters: [filter('guard-one', 10), filter('guard-two', 20)] });
+  lossy = () => false;
+  const setupPlan = buildPlan(first, await readLiveState({ gateway: api }), { prune: false, target: 'proxy', git: {}, id: 'p0', createdAt: '', tokens: versionTokens });
+  const file = join(dir.path, 'audit.jsonl');
+  let audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+  expect((await executePlan(setupPlan, api, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null })).ok).toBe(true);
+  await audit.close();
+  // The delete's guard read (GET of the filter) is answered 503 every time.
+  const plan = buildPlan(desiredState({ filters: [filter('guard-one', 10)] }), await readLiveState({ gateway: api }), { prune: true, target: 'proxy', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
+  const original = proxy.listeners('request')[0] as (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  proxy.removeAllListeners('request');
+  proxy.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (req.method === 'GET' && /\/safetyfilters\/[^/?]+$/.test(req.url ?? '')) {
+      req.resume();
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'unavailable', code: 'service.unavailable', status: 503 }));
+      return;
+    }
+    original(req, res);
+  });
+  audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+  const result = await executePlan(plan, api, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null });
+  await audit.close();
+  expect(result.ok).toBe(false);
+  expect(result.failed[0]?.detail).not.toMatch(/unknown/);
+  const records = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; outcome: string | null; planId: string });
+  expect(records.filter((r) => r.planId === 'p').map((r) => `${r.type}:${r.outcome}`)).toEqual(['intent:null', 'outcome:failure']);
 });

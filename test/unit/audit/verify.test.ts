@@ -64,7 +64,7 @@ describe('verifyAuditFile: the chain', () => {
   beforeEach(() => writeTrail());
 
   it('accepts an intact chain and an empty file', async () => {
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 5, head, keyed: 0, unkeyed: 5, legacy: 0, pending: [], anchored: false });
+    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 5, head, keyed: 0, unkeyed: 5, legacy: 0, pending: [], unknown: [], anchored: false });
     await writeFile(file, '');
     expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 0, head: null });
   });
@@ -275,6 +275,32 @@ describe('verifyAuditFile: intents and outcomes', () => {
     });
     await edit((rs) => rechain(rs, 2, (r) => ({ ...r, intent: 3 })));
     expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 3, reason: expect.stringMatching(/intent 3, which is not an earlier intent without an outcome/) });
+  });
+
+  it('keeps the intent of an "unknown" outcome open for a recovery, and refuses any other outcome after it', async () => {
+    const a = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+    const i = await a.intent(intentInput(1));
+    await a.outcome(i, { outcome: 'unknown', correlationId: 'c-1', error: 'gave up; could not read whether it landed' });
+    // Its run said all it can: a second word of it would contradict the first.
+    await expect(a.outcome(i, { outcome: 'success' })).rejects.toThrow(/already has an outcome|only a recovery may follow/);
+    await a.close();
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 2, pending: [], unknown: [1] });
+    // Settled at once by the next run, on any machine: not an hour later, as another host's open
+    // intent is (its run may still be going). Here the intent was written on another host, and a
+    // second one of that host has no outcome yet.
+    await edit((rs) => {
+      const elsewhere = (r: AuditRecord): AuditRecord => ({ ...r, run: { ...r.run!, host: 'another-host' } });
+      const withOpen = [...rs, { ...elsewhere(rs[0]!), seq: 3, address: 'PromptTemplate/t2' }];
+      return rechain(rechain(withOpen, 0, elsewhere).map((l) => JSON.parse(l) as AuditRecord), 2, (r) => r);
+    });
+    const b = await openAuditLog(file, { env: {}, onWarning: () => undefined, abandonAfterMs: Number.POSITIVE_INFINITY });
+    expect(b.pendingIntents().map((r) => r.seq)).toEqual([1]);
+    await b.recover(b.pendingIntents()[0]!, { outcome: 'succeeded (recovered)', by: { actor: 'octocat', commit: null, planId: 'plan-2' } });
+    await b.close();
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 4, pending: [3], unknown: [] });
+    // A success written after it by hand (re-chained with the key-less hash) is refused.
+    await edit((rs) => rechain([...rs.slice(0, 2), { ...rs[1]!, seq: 3, outcome: 'success', prevHash: rs[1]!.hash }], 2, (r) => r));
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 3, reason: 'record 3 is an outcome of intent 1, whose outcome is already on record as unknown: only a recovery may follow it' });
   });
 
   it("accepts a recovery that names the recovering run's ci and one that names none (as older trails hold), and names a recoveredBy of another shape", async () => {

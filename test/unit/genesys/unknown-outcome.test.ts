@@ -68,6 +68,10 @@ describe('giveUp', () => {
     const unreadable = await rejection(giveUp({ reconcile: () => Promise.reject(new Error('down')) }, failed(), true, 2, 0));
     expect(unreadable.outcomeUnknown).toBe(true);
     expect(unreadable.message).toMatch(/gave up after 2 attempts in 0\.0 s; could not read whether it landed: down$/);
+    // Answered 2xx with a body that could not be read: it landed, only what it made is not known.
+    const landed = await rejection(giveUp({ reconcile: () => Promise.reject(new Error('down')) }, failed(), 'landed', 1, 0, 'answered 200; not sent again'));
+    expect(landed.outcomeUnknown).toBe(true);
+    expect(landed.message).toMatch(/answered 200; not sent again; it was applied, but what it made could not be read: down$/);
   });
 
   it('a read (GET) changes nothing: its error never says the outcome is unknown', async () => {
