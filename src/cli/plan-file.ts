@@ -1,8 +1,8 @@
 // A saved plan. Written (`plan --out`): as the file holds it, the run's secrets masked and the
 // seal made over that. Read (`apply PLANFILE`, `show PLANFILE`): the file, then its schema
 // (schemas/plan.schema.json, every problem at file:line:column), then its seal.
-import { constants } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { decodeText, foreignEncoding } from '../config/read.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -37,36 +37,52 @@ const MAX_PLAN_FILE_BYTES = 256 * 1024 * 1024;
 
 /** The plan in `path`; `file` is how messages name it (made visible by the caller). Throws UserError on anything amiss. */
 export async function readPlanFile(path: string, file: string): Promise<Plan> {
-  let bytes: Buffer;
-  // Non-blocking: opening a FIFO for reading would wait for a writer; it is refused below.
-  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)).catch((err: unknown) => {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`plan file ${file} does not exist`);
-    throw new UserError(`cannot read plan file ${file}: ${visibleName((err as Error).message)}`);
-  });
-  try {
-    const st = await handle.stat();
-    if (st.isDirectory()) throw new UserError(`plan file ${file} is a directory: give the file \`plan --out\` wrote`);
-    // A device (/dev/zero) never ends and a FIFO may never answer: neither is a saved plan.
-    if (!st.isFile()) throw new UserError(`plan file ${file} is not a regular file: give the file \`plan --out\` wrote`);
-    if (st.size > MAX_PLAN_FILE_BYTES) {
-      throw new UserError(`plan file ${file} is ${(st.size / 1024 / 1024).toFixed(1)} MiB; promptctl reads plan files up to ${MAX_PLAN_FILE_BYTES / 1024 / 1024} MiB`);
-    }
-    bytes = await handle.readFile();
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') throw new UserError(`plan file ${file} is a directory: give the file \`plan --out\` wrote`);
-    throw new UserError(`cannot read plan file ${file}: ${visibleName((err as Error).message)}`);
-  } finally {
-    await handle.close();
-  }
+  const bytes = await planBytes(path, file);
   const decoded = planText(bytes, file);
   if (typeof decoded !== 'string') throw notAPlan(file, [decoded]);
   const { checkPlanFile } = await import('../schema/plan-file.js');
   const checked = checkPlanFile(decoded, file);
   if (!checked.ok) throw notAPlan(file, checked.diagnostics);
   return sealedPlan(checked.data, file);
+}
+
+/**
+ * A plan file's bytes: a regular file, or a pipe (`show <(git show main:plan.json)`, `apply
+ * /dev/stdin < plan.json` through a pipe), read up to MAX_PLAN_FILE_BYTES. A device (/dev/zero
+ * never ends) or a socket is no saved plan.
+ */
+async function planBytes(path: string, file: string): Promise<Buffer> {
+  const unreadable = (err: unknown): UserError => {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return new UserError(`plan file ${file} does not exist`);
+    if (code === 'EISDIR') return isDirectory();
+    return new UserError(`cannot read plan file ${file}: ${visibleName((err as Error).message)}`);
+  };
+  const isDirectory = (): UserError => new UserError(`plan file ${file} is a directory: give the file \`plan --out\` wrote`);
+  const tooLarge = (size: string): UserError => new UserError(`plan file ${file} is ${size}; promptctl reads plan files up to ${MAX_PLAN_FILE_BYTES / 1024 / 1024} MiB`);
+  const st = await stat(path).catch((err: unknown) => {
+    throw unreadable(err);
+  });
+  if (st.isDirectory()) throw isDirectory();
+  if (st.isFile()) {
+    if (st.size > MAX_PLAN_FILE_BYTES) throw tooLarge(`${(st.size / 1024 / 1024).toFixed(1)} MiB`);
+    return readFile(path).catch((err: unknown) => {
+      throw unreadable(err);
+    });
+  }
+  if (!st.isFIFO()) throw new UserError(`plan file ${file} is not a regular file or a pipe: give the file \`plan --out\` wrote`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_PLAN_FILE_BYTES) throw tooLarge('more than that');
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    throw err instanceof UserError ? err : unreadable(err);
+  }
+  return Buffer.concat(chunks);
 }
 
 function notAPlan(file: string, diagnostics: readonly Diagnostic[]): UserError {

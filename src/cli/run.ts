@@ -267,8 +267,13 @@ export function refuseVariables(t: WireTemplate, version: string | undefined, va
   const routing = routedVersions(t.versions ?? [], { pinned: version, split: t.traffic });
   // Not routed: declaredVariables has refused it, saying why.
   if (routing.kind !== 'routed') return;
+  const missing = new Set<string>();
   const refusals = routing.versions
-    .map((v) => ({ label: visibleName(v.version), said: checkedVariables(v.variables ?? [], v.version, variables).problems.map((p) => visibleName(p.message)).join('; ') }))
+    .map((v) => {
+      const problems = checkedVariables(v.variables ?? [], v.version, variables).problems;
+      for (const p of problems) if (p.message.endsWith(' is required')) missing.add(p.name);
+      return { label: visibleName(v.version), said: problems.map((p) => visibleName(p.message)).join('; ') };
+    })
     .filter((r) => r.said !== '');
   if (refusals.length === 0) return;
   // Versions that refuse alike are named together.
@@ -276,8 +281,9 @@ export function refuseVariables(t: WireTemplate, version: string | undefined, va
   for (const r of refusals) bySaid.set(r.said, [...(bySaid.get(r.said) ?? []), r.label]);
   const may = routing.versions.length > 1 ? ', which this call may be routed to,' : '';
   const parts = [...bySaid].map(([said, labels]) => `version${labels.length === 1 ? '' : 's'} ${labels.join(', ')}${may} would refuse it: ${said}`);
-  const missing = refusals.some((r) => / is required(;|$)/.test(r.said)) ? 'give them with --var name=value; ' : '';
-  throw new UserError(`template "${t.name}": ${parts.join('; ')} (${missing}nothing was sent)`);
+  const names = [...missing].map(visibleName);
+  const give = names.length === 0 ? '' : `give ${names.length === 1 ? `it with --var ${names[0]}=VALUE` : `${names.join(', ')} with --var NAME=VALUE`}; `;
+  throw new UserError(`template "${t.name}": ${parts.join('; ')} (${give}nothing was sent)`);
 }
 
 const article = (type: string): string => ({ string: 'a string', number: 'a number', boolean: 'true or false' })[type] ?? visibleName(type);

@@ -52,7 +52,7 @@ describe('promptctl run refuses before calling', () => {
     const before = await p.invocations();
     const missing = await p.cli(['run', 'faq-bot']);
     expect(missing.code, missing.stderr).toBe(1);
-    expect(missing.stderr).toMatch(/^error: template "faq-bot": versions 1\.0\.0, 1\.1\.0, which this call may be routed to, would refuse it: variable question is required \(give them with --var name=value; nothing was sent\)$/m);
+    expect(missing.stderr).toMatch(/^error: template "faq-bot": versions 1\.0\.0, 1\.1\.0, which this call may be routed to, would refuse it: variable question is required \(give it with --var question=VALUE; nothing was sent\)$/m);
     const long = await p.cli(['run', 'faq-bot@1.1.0', '--var', `question=${'x'.repeat(501)}`]);
     expect(long.code, long.stderr).toBe(1);
     expect(long.stderr).toMatch(/^error: template "faq-bot": version 1\.1\.0 would refuse it: variable question is 501 characters long, more than its maxLength 500 \(nothing was sent\)$/m);
@@ -62,6 +62,9 @@ describe('promptctl run refuses before calling', () => {
     const gold = await p.cli(['run', 'faq-bot@1.2.0', '--var', 'question=hi', '--var', 'plan=gold']);
     expect(gold.code, gold.stderr).toBe(1);
     expect(gold.stderr).toMatch(/^error: template "faq-bot": version 1\.2\.0 would refuse it: variable plan must be one of basic, pro, got "gold" \(nothing was sent\)$/m);
+    // One left out beside another at fault: the flag names the one to give.
+    const both = await p.cli(['run', 'faq-bot@1.2.0', '--var', 'plan=gold']);
+    expect(both.stderr).toMatch(/^error: template "faq-bot": version 1\.2\.0 would refuse it: variable question is required; variable plan must be one of basic, pro, got "gold" \(give it with --var question=VALUE; nothing was sent\)$/m);
     expect(await p.invocations()).toBe(before);
     // What every version accepts is sent.
     const ok = await p.cli(['run', 'faq-bot@1.2.0', '--var', 'question=hi', '--var', 'plan=pro']);

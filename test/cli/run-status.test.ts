@@ -72,7 +72,7 @@ describe('promptctl run', () => {
       [['run', 'faq-bot@latest'], /^error: version "latest" is not a semantic version MAJOR\.MINOR\.PATCH\[-prerelease\] \(e\.g\. "1\.2\.0"\); give TEMPLATE or TEMPLATE@VERSION$/m],
       [['run', 'faq-bot', '--var', 'question'], /^error: --var "question": write it as name=value$/m],
       [['run', 'faq-bot', '--var', 'q=1', '--var', 'q=2'], /^error: --var q is given twice$/m],
-      [['run', 'faq-bot@1.0.0'], /^error: template "faq-bot": version 1\.0\.0 would refuse it: variable question is required \(give them with --var name=value; nothing was sent\)$/m],
+      [['run', 'faq-bot@1.0.0'], /^error: template "faq-bot": version 1\.0\.0 would refuse it: variable question is required \(give it with --var question=VALUE; nothing was sent\)$/m],
       // A variable the version does not declare: refused before the call (which status would count as the version's error).
       [['run', 'faq-bot@1.0.0', '--var', 'question=q', '--var', 'plan=gold'], /^error: --var plan: version 1\.0\.0, which this call runs, does not declare it \(declared: question\); leave it out$/m],
     ];
