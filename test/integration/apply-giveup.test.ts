@@ -30,6 +30,17 @@ let landsOn = 3;
 /** Which requests the proxy makes lossy: the first two answered 503, the third done and its answer lost. */
 let lossy: (method: string, url: string) => boolean = (m, u) => m === 'POST' && /\/safetyfilters$/.test(u);
 
+/** Applies `filters` through the proxy with nothing lossy (plan p0); the audit trail's path. */
+async function appliedFirst(filters: ReturnType<typeof filter>[]): Promise<string> {
+  lossy = () => false;
+  const plan = buildPlan(desiredState({ filters }), await readLiveState({ gateway: api }), { prune: false, target: 'proxy', git: {}, id: 'p0', createdAt: '', tokens: versionTokens });
+  const file = join(dir.path, 'audit.jsonl');
+  const audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+  expect((await executePlan(plan, api, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null })).ok).toBe(true);
+  await audit.close();
+  return file;
+}
+
 beforeEach(async () => {
   env = await setup({ host: '127.0.0.1', publishDelayMs: 5 });
   const upstream = new URL(env.emulator.url);
@@ -93,18 +104,12 @@ for (const [what, method, next] of [
   ['a delete', 'DELETE', []],
 ] as const) {
   it(`records the outcome the org holds when the last attempt of ${what} landed but its answer was lost`, async () => {
-    const first = desiredState({ filters: [filter('guard-one', 10)] });
-    lossy = () => false;
-    const setup = buildPlan(first, await readLiveState({ gateway: api }), { prune: false, target: 'proxy', git: {}, id: 'p0', createdAt: '', tokens: versionTokens });
-    const file = join(dir.path, 'audit.jsonl');
-    let audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
-    expect((await executePlan(setup, api, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null })).ok).toBe(true);
-    await audit.close();
+    const file = await appliedFirst([filter('guard-one', 10)]);
 
     lossy = (m, u) => m === method && /\/safetyfilters\/[^/]+$/.test(u);
     const desired = desiredState({ filters: [...next] });
     const plan = buildPlan(desired, await readLiveState({ gateway: api }), { prune: true, allowMassDelete: true, target: 'proxy', git: {}, id: 'p', createdAt: '', tokens: versionTokens } as never);
-    audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+    let audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
     const result = await executePlan(plan, api, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null });
     await audit.close();
     expect(posts).toBe(3);
@@ -126,13 +131,7 @@ it('says a write that every attempt was refused, and that the read finds absent,
 });
 
 it('keeps the intent of a write whose outcome nobody knows open (no "failure" on record), for the next apply to settle from the org', async () => {
-  const first = desiredState({ filters: [filter('guard-one', 10)] });
-  lossy = () => false;
-  const setupPlan = buildPlan(first, await readLiveState({ gateway: api }), { prune: false, target: 'proxy', git: {}, id: 'p0', createdAt: '', tokens: versionTokens });
-  const file = join(dir.path, 'audit.jsonl');
-  let audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
-  expect((await executePlan(setupPlan, api, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null })).ok).toBe(true);
-  await audit.close();
+  const file = await appliedFirst([filter('guard-one', 10)]);
 
   // Every PUT of the filter lands on its third attempt with its answer lost, and from then on
   // every read fails too: whether the update landed cannot be found out in this run.
@@ -155,7 +154,7 @@ it('keeps the intent of a write whose outcome nobody knows open (no "failure" on
   });
   const desired = desiredState({ filters: [filter('guard-one', 10, { thresholds: { pii: 0.8 } })] });
   const plan = buildPlan(desired, await readLiveState({ gateway: api }), { prune: false, target: 'proxy', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
-  audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+  let audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
   const result = await executePlan(plan, api, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null });
   await audit.close();
   expect(landed).toBe(true);
@@ -182,13 +181,7 @@ it('keeps the intent of a write whose outcome nobody knows open (no "failure" on
 });
 
 it('records a read that failed before any write of the action as a failure: nothing of it was sent, so nothing is unknown', async () => {
-  const first = desiredState({ filters: [filter('guard-one', 10), filter('guard-two', 20)] });
-  lossy = () => false;
-  const setupPlan = buildPlan(first, await readLiveState({ gateway: api }), { prune: false, target: 'proxy', git: {}, id: 'p0', createdAt: '', tokens: versionTokens });
-  const file = join(dir.path, 'audit.jsonl');
-  let audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
-  expect((await executePlan(setupPlan, api, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null })).ok).toBe(true);
-  await audit.close();
+  const file = await appliedFirst([filter('guard-one', 10), filter('guard-two', 20)]);
   // The delete's guard read (GET of the filter) is answered 503 every time.
   const plan = buildPlan(desiredState({ filters: [filter('guard-one', 10)] }), await readLiveState({ gateway: api }), { prune: true, target: 'proxy', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
   const original = proxy.listeners('request')[0] as (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -202,7 +195,7 @@ it('records a read that failed before any write of the action as a failure: noth
     }
     original(req, res);
   });
-  audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+  let audit = await openAuditLog(file, { env: {}, onWarning: () => undefined });
   const result = await executePlan(plan, api, { audit, correlations: createCorrelationTracker(), actor: 't', commit: null });
   await audit.close();
   expect(result.ok).toBe(false);
