@@ -59,13 +59,15 @@ async function planBytes(path: string, file: string): Promise<Buffer> {
     return new UserError(`cannot read plan file ${file}: ${visibleName((err as Error).message)}`);
   };
   const isDirectory = (): UserError => new UserError(`plan file ${file} is a directory: give the file \`plan --out\` wrote`);
-  const tooLarge = (size: string): UserError => new UserError(`plan file ${file} is ${size}; promptctl reads plan files up to ${MAX_PLAN_FILE_BYTES / 1024 / 1024} MiB`);
+  const limit = `${MAX_PLAN_FILE_BYTES / 1024 / 1024} MiB`;
+  const tooLarge = (size?: number): UserError =>
+    new UserError(size === undefined ? `plan file ${file} holds more than ${limit}, the most promptctl reads of a plan` : `plan file ${file} is ${(size / 1024 / 1024).toFixed(1)} MiB; promptctl reads plan files up to ${limit}`);
   const st = await stat(path).catch((err: unknown) => {
     throw unreadable(err);
   });
   if (st.isDirectory()) throw isDirectory();
   if (st.isFile()) {
-    if (st.size > MAX_PLAN_FILE_BYTES) throw tooLarge(`${(st.size / 1024 / 1024).toFixed(1)} MiB`);
+    if (st.size > MAX_PLAN_FILE_BYTES) throw tooLarge(st.size);
     return readFile(path).catch((err: unknown) => {
       throw unreadable(err);
     });
@@ -76,7 +78,7 @@ async function planBytes(path: string, file: string): Promise<Buffer> {
   try {
     for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > MAX_PLAN_FILE_BYTES) throw tooLarge('more than that');
+      if (size > MAX_PLAN_FILE_BYTES) throw tooLarge();
       chunks.push(chunk);
     }
   } catch (err) {

@@ -271,7 +271,7 @@ export function refuseVariables(t: WireTemplate, version: string | undefined, va
   const refusals = routing.versions
     .map((v) => {
       const problems = checkedVariables(v.variables ?? [], v.version, variables).problems;
-      for (const p of problems) if (p.message.endsWith(' is required')) missing.add(p.name);
+      for (const p of problems) if (p.missing) missing.add(p.name);
       return { label: visibleName(v.version), said: problems.map((p) => visibleName(p.message)).join('; ') };
     })
     .filter((r) => r.said !== '');

@@ -8,6 +8,8 @@ export interface VariableProblem {
   /** The variable at fault. */
   name: string;
   message: string;
+  /** A required variable not given (the others are values at fault). */
+  missing?: true;
 }
 
 /**
@@ -22,8 +24,8 @@ export function checkedVariables(
   countTokens?: (text: string) => number,
 ): { values: Map<string, string>; problems: VariableProblem[] } {
   const problems: VariableProblem[] = [];
-  const fail = (name: string, message: string): void => {
-    problems.push({ name, message });
+  const fail = (name: string, message: string, missing = false): void => {
+    problems.push({ name, message, ...(missing ? { missing: true as const } : {}) });
   };
   const known = new Set(declared.map((d) => d.name));
   for (const name of Object.keys(given)) {
@@ -36,7 +38,7 @@ export function checkedVariables(
     const raw = Object.hasOwn(given, d.name) ? given[d.name] : undefined;
     if (raw === undefined || raw === null) {
       if (d.default !== undefined) values.set(d.name, String(d.default));
-      else if (d.required ?? true) fail(d.name, `variable ${d.name} is required`);
+      else if (d.required ?? true) fail(d.name, `variable ${d.name} is required`, true);
       else values.set(d.name, '');
       continue;
     }
