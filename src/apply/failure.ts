@@ -21,7 +21,16 @@ export function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
   const base = { action: a, resourceId: liveIdOf(a) ?? null };
   if (err instanceof Interrupted) {
     const midway = err.landed.done.length > 0;
-    return { ...base, resourceId: err.landed.resourceId ?? base.resourceId, outcome: 'failure', correlationId: null, detail: err.message, interrupted: midway ? 'midway' : 'before' };
+    return {
+      ...base,
+      resourceId: err.landed.resourceId ?? base.resourceId,
+      outcome: 'failure',
+      correlationId: null,
+      detail: err.message,
+      interrupted: midway ? 'midway' : 'before',
+      // A publish started and not confirmed may still get there: not known to have failed.
+      ...(err.unconfirmed ? { outcomeUnknown: true as const } : {}),
+    };
   }
   if (err instanceof FailedAfterLanded) {
     // Failed as its failing write says, and partly done: what landed is on record and in the report.

@@ -63,8 +63,8 @@ export class ChainWalker {
     if (twice !== undefined) return { ok: false, reason: `the key ${JSON.stringify(twice)} is written twice in one object (the hash covers only the last; promptctl never writes one)` };
     const format = (value as { format?: unknown }).format;
     if (format === undefined) return this.checkV1(value as Record<string, unknown>);
-    if (format === 2) return this.checkV2(value as Record<string, unknown>);
-    return { ok: false, reason: `unknown record format ${JSON.stringify(format)} (this promptctl reads formats 1 and 2)` };
+    if (format === 2 || format === 3) return this.checkV2(value as Record<string, unknown>);
+    return { ok: false, reason: `unknown record format ${JSON.stringify(format)} (this promptctl reads formats 1, 2 and 3)` };
   }
 
   private link(r: { seq: number; prevHash: string }): string | null {

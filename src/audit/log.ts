@@ -12,6 +12,7 @@ import { acquire, enqueue, release, type Build } from './chain-file.js';
 import { ChainWalker } from './chain-walker.js';
 import {
   AUDIT_FORMAT,
+  AUDIT_FORMAT_UNKNOWN_OUTCOME,
   AUDIT_KEY_ENV,
   MIN_AUDIT_KEY_LENGTH,
   recordLine,
@@ -94,7 +95,7 @@ export interface AuditLog {
   readonly stats: { readonly records: number; readonly batches: number };
   /**
    * Intents of earlier runs (crashed, killed, or gone for longer than abandonAfterMs on another
-   * host) that have no outcome, oldest first, as read when the log opened. Resolve each with
+   * host) that have no outcome, or an `unknown` one, oldest first, as read when the log opened. Resolve each with
    * `recover` after reading live state. Intents of runs still going are never listed.
    */
   pendingIntents(): readonly AuditRecord[];
@@ -152,9 +153,10 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
   const run: AuditRunId = { id: randomUUID(), host: hostname(), pid: process.pid, ...(started ? { started } : {}) };
   liveRuns.add(run.id);
   const abandonAfterMs = opts.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS;
-  // An intent whose outcome its run wrote as unknown is not waited for: that run has said all it can.
+  // An intent of an `unknown` outcome waits like any other open one: a publish job that did not end
+  // in time may still be running, and settled now it would be recorded as not applied.
   const pending = [...shared.walker.open.values()]
-    .filter((i) => (shared.walker.unknown.has(i.seq) ? !liveRuns.has(i.run?.id ?? '') : abandoned(i, now().getTime(), abandonAfterMs)))
+    .filter((i) => abandoned(i, now().getTime(), abandonAfterMs))
     .sort((a, b) => a.seq - b.seq);
 
   let closed = false;
@@ -263,6 +265,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
         resourceId: result.resourceId !== undefined ? rn(result.resourceId) : i.resourceId,
         after: snapshot(result.after),
         outcome: result.outcome,
+        ...(result.outcome === 'unknown' ? { format: AUDIT_FORMAT_UNKNOWN_OUTCOME } : {}),
         intent: i.seq,
         correlationId: result.correlationId !== undefined ? rn(result.correlationId) : i.correlationId,
         ...(result.error !== undefined ? { error: scrubMessage(result.error, secrets) } : {}),

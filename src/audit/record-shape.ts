@@ -48,6 +48,7 @@ export function shapeProblemV2(r: Record<string, unknown>): string | null {
   const common = commonProblem(r);
   if (common) return common;
   if (r.type !== 'intent' && r.type !== 'outcome') return 'type is missing or not "intent" or "outcome"';
+  if (r.type === 'intent' && r.format !== 2) return 'an intent is not format 2';
   if (r.alg !== 'sha256' && r.alg !== 'hmac-sha256') return 'alg is missing or not "sha256" or "hmac-sha256"';
   if (r.org !== null && !(isObject(r.org) && typeof r.org.id === 'string' && typeof r.org.host === 'string')) {
     return 'org is missing or not {id, host} or null';
@@ -80,6 +81,8 @@ export function shapeProblemV2(r: Record<string, unknown>): string | null {
     const recovered = r.outcome === 'succeeded (recovered)' || r.outcome === 'not applied';
     if (recovered && (r.intent === null || !isObject(r.recoveredBy))) return `a "${r.outcome}" outcome names no intent or no recoveredBy`;
     if (r.outcome === 'unknown' && r.intent === null) return 'an "unknown" outcome names no intent';
+    // Format 3 is the unknown outcome's own: an older promptctl then says to upgrade.
+    if ((r.outcome === 'unknown') !== (r.format === 3)) return r.format === 3 ? 'a format-3 record is not an "unknown" outcome' : 'an "unknown" outcome is not format 3';
     if (!recovered && r.recoveredBy !== undefined) return 'recoveredBy on an outcome that was not recovered';
     if (isObject(r.recoveredBy)) {
       const by = r.recoveredBy;

@@ -6,12 +6,17 @@
 // records (an outcome names its intent's seq), `org`, `environment`, `dirty`, `ci`, snapshots with
 // their canonical `content`, and `alg`: the chain hash is HMAC-SHA256 keyed with
 // PROMPTCTL_AUDIT_KEY when it is set, plain sha256 otherwise.
+// Format 3: a format-2 outcome record whose outcome is `unknown` (a write that may or may not
+// have landed; its intent stays open for a later apply to settle). Its own number makes an older
+// promptctl, which knows no such outcome, say to upgrade rather than call the trail broken.
 // Format 1 (older trails, no `format` field): one outcome record per change, sha256 chain.
-// Both are read; a trail may hold format-1 records followed by format-2 records.
+// All are read; a trail may hold format-1 records followed by format-2 and -3 records.
 import { createHash, createHmac } from 'node:crypto';
 import { stableStringify } from '../util/json.js';
 
 export const AUDIT_FORMAT = 2 as const;
+/** The format of an `unknown` outcome record (format 2 otherwise). */
+export const AUDIT_FORMAT_UNKNOWN_OUTCOME = 3 as const;
 /** The environment variable holding the chain key (never written anywhere). */
 export const AUDIT_KEY_ENV = 'PROMPTCTL_AUDIT_KEY';
 /** Shorter keys are refused: they would be guessable and could not be scrubbed from text safely. */
@@ -134,7 +139,8 @@ export interface AuditRecovery {
 /** `AuditLog.append`: an outcome with no intent before it (a change that was never attempted, or a caller without intents). */
 export type AuditInput = AuditContext &
   AuditChange & {
-    outcome: CallOutcome;
+    /** Not `unknown`: that outcome names the intent it leaves open. */
+    outcome: Exclude<CallOutcome, 'unknown'>;
     error?: string;
   };
 
@@ -147,9 +153,9 @@ export interface AuditRunId {
   started?: string;
 }
 
-/** A format-2 record: one JSON line. */
+/** A format-2 record (3: an `unknown` outcome): one JSON line. */
 export interface AuditRecord {
-  format: 2;
+  format: 2 | 3;
   seq: number;
   timestamp: string;
   type: AuditRecordType;

@@ -132,6 +132,8 @@ export class Interrupted extends Error {
     readonly action: PlanAction,
     readonly landed: Landed,
     next: string,
+    /** Its last write (a publish) started and was not confirmed: whether it got there is not known. */
+    readonly unconfirmed = false,
   ) {
     super(
       landed.done.length === 0

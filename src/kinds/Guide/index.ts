@@ -279,7 +279,7 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
         // that would have had to wait): the publish is started, its state left to the next plan.
         if (isApiError(err) && err.notResent && err.method === 'GET') {
           const started = `started publishing ${version} to ${d.state} (not confirmed: the next plan shows whether it got there)`;
-          throw new Interrupted(a, { done: [...done, started], after: null, resourceId: guideId }, 'confirming its publish');
+          throw new Interrupted(a, { done: [...done, started], after: null, resourceId: guideId }, 'confirming its publish', true);
         }
         throw err;
       }),

@@ -106,8 +106,8 @@ describe('verifyAuditFile: the chain', () => {
   });
 
   it('names a record of an unknown format', async () => {
-    await edit((rs, ls) => ls.map((l, i) => (i === 4 ? JSON.stringify({ ...rs[4], format: 3 }) : l)));
-    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 5, reason: expect.stringMatching(/unknown record format 3/) });
+    await edit((rs, ls) => ls.map((l, i) => (i === 4 ? JSON.stringify({ ...rs[4], format: 4 }) : l)));
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 5, reason: expect.stringMatching(/unknown record format 4 \(this promptctl reads formats 1, 2 and 3\)/) });
   });
 
   it('rejects a first record that does not start from the genesis hash', async () => {
@@ -277,30 +277,33 @@ describe('verifyAuditFile: intents and outcomes', () => {
     expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 3, reason: expect.stringMatching(/intent 3, which is not an earlier intent without an outcome/) });
   });
 
-  it('keeps the intent of an "unknown" outcome open for a recovery, and refuses any other outcome after it', async () => {
+  it('keeps the intent of an "unknown" outcome (format 3) open for a recovery, and refuses any other outcome after it', async () => {
     const a = await openAuditLog(file, { env: {}, onWarning: () => undefined });
     const i = await a.intent(intentInput(1));
-    await a.outcome(i, { outcome: 'unknown', correlationId: 'c-1', error: 'gave up; could not read whether it landed' });
+    const unknown = await a.outcome(i, { outcome: 'unknown', correlationId: 'c-1', error: 'gave up; could not read whether it landed' });
+    // Its own format: an older promptctl says to upgrade instead of calling the trail broken.
+    expect(unknown.format).toBe(3);
     // Its run said all it can: a second word of it would contradict the first.
-    await expect(a.outcome(i, { outcome: 'success' })).rejects.toThrow(/already has an outcome|only a recovery may follow/);
+    await expect(a.outcome(i, { outcome: 'success' })).rejects.toThrow(/only a recovery may follow it/);
     await a.close();
     expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 2, pending: [], unknown: [1] });
-    // Settled at once by the next run, on any machine: not an hour later, as another host's open
-    // intent is (its run may still be going). Here the intent was written on another host, and a
-    // second one of that host has no outcome yet.
-    await edit((rs) => {
-      const elsewhere = (r: AuditRecord): AuditRecord => ({ ...r, run: { ...r.run!, host: 'another-host' } });
-      const withOpen = [...rs, { ...elsewhere(rs[0]!), seq: 3, address: 'PromptTemplate/t2' }];
-      return rechain(rechain(withOpen, 0, elsewhere).map((l) => JSON.parse(l) as AuditRecord), 2, (r) => r);
-    });
-    const b = await openAuditLog(file, { env: {}, onWarning: () => undefined, abandonAfterMs: Number.POSITIVE_INFINITY });
+    // Written on another host, it waits as that host's open intents do (a publish job that did not
+    // end in time may still be running); then it is pending like them.
+    await edit((rs) => rechain(rs, 0, (r) => ({ ...r, run: { ...r.run!, host: 'another-host' } })));
+    const early = await openAuditLog(file, { env: {}, onWarning: () => undefined, abandonAfterMs: Number.POSITIVE_INFINITY });
+    expect(early.pendingIntents()).toEqual([]);
+    await early.close();
+    const b = await openAuditLog(file, { env: {}, onWarning: () => undefined, abandonAfterMs: 0 });
     expect(b.pendingIntents().map((r) => r.seq)).toEqual([1]);
     await b.recover(b.pendingIntents()[0]!, { outcome: 'succeeded (recovered)', by: { actor: 'octocat', commit: null, planId: 'plan-2' } });
     await b.close();
-    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 4, pending: [3], unknown: [] });
-    // A success written after it by hand (re-chained with the key-less hash) is refused.
-    await edit((rs) => rechain([...rs.slice(0, 2), { ...rs[1]!, seq: 3, outcome: 'success', prevHash: rs[1]!.hash }], 2, (r) => r));
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 3, pending: [], unknown: [] });
+    // A success written after the unknown one by hand (re-chained with the key-less hash) is refused.
+    await edit((rs) => rechain([...rs.slice(0, 2), { ...rs[1]!, seq: 3, format: 2, outcome: 'success', prevHash: rs[1]!.hash }], 2, (r) => r));
     expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 3, reason: 'record 3 is an outcome of intent 1, whose outcome is already on record as unknown: only a recovery may follow it' });
+    // An "unknown" outcome is format 3 and only it is.
+    await edit((rs) => rechain(rs.slice(0, 2), 1, (r) => ({ ...r, format: 2 })));
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 2, reason: 'an "unknown" outcome is not format 3' });
   });
 
   it("accepts a recovery that names the recovering run's ci and one that names none (as older trails hold), and names a recoveredBy of another shape", async () => {
