@@ -11,7 +11,7 @@ import type { ApplyContext, Snapshot } from '../kinds/kind.js';
 import { ownLabels } from '../kinds/labels.js';
 import { stagedIntended, stageFilter } from '../kinds/SafetyFilter/index.js';
 import type { AuditCiRun, AuditLog, AuditOrg } from '../audit/log.js';
-import { Interrupted, isApiError } from '../kinds/shared.js';
+import { Interrupted } from '../kinds/shared.js';
 import type { PlanAction, Plan } from '../plan/types.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
@@ -28,11 +28,6 @@ export type Outcome = 'success' | 'failure' | 'conflict';
 
 /** What the report adds to an action whose outcome is not known. */
 const UNKNOWN_OUTCOME_NOTE = 'its audit outcome is unknown: the next apply reads what the org holds and records how it ended';
-
-/** A read (GET) failed: after a write of the action landed, what that write left is not known. */
-function readFailed(err: unknown): boolean {
-  return isApiError(err) && err.method === 'GET';
-}
 
 export interface ActionOutcome {
   action: PlanAction;
@@ -218,7 +213,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       after = run.value.after;
       result = { action: a, outcome: 'success', resourceId: run.value.resourceId, detail: run.value.detail, correlationId: run.correlationId };
     } else {
-      result = describeFailure(a, run.error);
+      result = describeFailure(a, run.error, run.changed);
       result = { ...result, correlationId: result.correlationId ?? run.correlationId };
       // Held back by the interrupt after a write of it landed (a publish started, its confirmation
       // not sent): it is partly done, not "not started", though the kind could not say what landed.
@@ -228,8 +223,6 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       if (run.error instanceof Interrupted && result.interrupted === 'midway') after = run.error.landed.after;
       if (result.landed !== undefined) after = result.landed;
     }
-    // A failing read after one of its writes landed (a publish's confirmation) leaves it unknown too.
-    if (!run.ok && run.changed && result.outcome === 'failure' && readFailed(run.error)) result = { ...result, outcomeUnknown: true };
     try {
       await opts.audit.outcome(intent, {
         // Stopped before any of its calls changed anything: skipped, not failed. Not known to have

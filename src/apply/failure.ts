@@ -16,8 +16,12 @@ function stateUnknown(err: unknown): boolean {
   return isApiError(err) && (err.outcomeUnknown === true || err.code === 'job.timeout' || err.method === 'GET');
 }
 
-/** An action's failure as its outcome: a conflict (someone changed the target since the plan), an interrupt, or a failure in the client's words. */
-export function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
+/**
+ * An action's failure as its outcome: a conflict (someone changed the target since the plan), an
+ * interrupt, or a failure in the client's words. `changed`: a write of it was answered 2xx before
+ * it failed, so a read failing after it leaves what that write left unknown (a publish's confirmation).
+ */
+export function describeFailure(a: PlanAction, err: unknown, changed = false): ActionOutcome {
   const base = { action: a, resourceId: liveIdOf(a) ?? null };
   if (err instanceof Interrupted) {
     const midway = err.landed.done.length > 0;
@@ -61,16 +65,11 @@ export function describeFailure(a: PlanAction, err: unknown): ActionOutcome {
     // Not resent after the interrupt, and known not to have landed (refused, or read for and not
     // found): nothing of the action happened, since a kind ends one whose earlier write landed
     // as Interrupted (afterLanded). It is as not started.
-    if (err.notResent && !err.outcomeUnknown) return { ...base, outcome: 'failure', correlationId, detail, interrupted: 'before' };
-    return {
-      ...base,
-      outcome: 'failure',
-      correlationId,
-      detail,
-      ...(err.notResent ? { interrupted: 'unsent' as const } : {}),
-      // A read that failed before any write of it changed nothing (the executor tells one after a write).
-      ...(err.outcomeUnknown || err.code === 'job.timeout' ? { outcomeUnknown: true as const } : {}),
-    };
+    // A read that failed before any write of it changed nothing: only after one is its state unknown.
+    const unknown = changed ? stateUnknown(err) : err.outcomeUnknown === true || err.code === 'job.timeout';
+    const unknownOutcome = unknown ? { outcomeUnknown: true as const } : {};
+    if (err.notResent && !err.outcomeUnknown) return { ...base, outcome: 'failure', correlationId, detail, interrupted: 'before', ...unknownOutcome };
+    return { ...base, outcome: 'failure', correlationId, detail, ...(err.notResent ? { interrupted: 'unsent' as const } : {}), ...unknownOutcome };
   }
   const msg = messageOf(err);
   return { ...base, outcome: 'failure', correlationId: null, detail: msg };

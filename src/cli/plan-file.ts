@@ -52,13 +52,13 @@ export async function readPlanFile(path: string, file: string): Promise<Plan> {
  * never ends) or a socket is no saved plan.
  */
 async function planBytes(path: string, file: string): Promise<Buffer> {
+  const isDirectory = (): UserError => new UserError(`plan file ${file} is a directory: give the file \`plan --out\` wrote`);
   const unreadable = (err: unknown): UserError => {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return new UserError(`plan file ${file} does not exist`);
     if (code === 'EISDIR') return isDirectory();
     return new UserError(`cannot read plan file ${file}: ${visibleName((err as Error).message)}`);
   };
-  const isDirectory = (): UserError => new UserError(`plan file ${file} is a directory: give the file \`plan --out\` wrote`);
   const limit = `${MAX_PLAN_FILE_BYTES / 1024 / 1024} MiB`;
   const tooLarge = (size?: number): UserError =>
     new UserError(size === undefined ? `plan file ${file} holds more than ${limit}, the most promptctl reads of a plan` : `plan file ${file} is ${(size / 1024 / 1024).toFixed(1)} MiB; promptctl reads plan files up to ${limit}`);

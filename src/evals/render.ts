@@ -241,7 +241,7 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
  * routedTo holds, is chance (kept in the cache until the case changes).
  */
 function randomlyRouted(t: PromptTest, split: DesiredState['splits'][number] | undefined, candidates: readonly PromptVersion[]): string | undefined {
-  const unkeyed = t.cases.filter((c) => unkeyedStickyRoutes(split, undefined, new Map(Object.entries(c.vars))) !== undefined);
+  const unkeyed = t.cases.filter((c) => unkeyedStickyRoutes(split, undefined, { has: (name) => Object.hasOwn(c.vars, name) }) !== undefined);
   if (!split || unkeyed.length === 0) return undefined;
   const shares = splitText(liveRoutes(split.routes));
   const one = unkeyed.length === 1;
