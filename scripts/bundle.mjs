@@ -4,7 +4,7 @@
 // (src/cli/cached-bundle.ts). Loading some 300 modules one by one, and compiling them, was most
 // of a small command's time. Then scripts/code-cache.mjs warms the bundle and saves the cache.
 //
-// What stays outside: the precompiled schema validators (dist/schema, dist/emulator *.cjs, read
+// What stays outside: the precompiled schema validators (dist/schema, dist/emulator and dist/targets *.cjs, read
 // by path), js-tiktoken's rank tables, and the ajv that compiles schemas when the precompiled
 // ones do not match schemas/ (required at run time, when needed), and hpagent, which the
 // transport requires from node_modules when a proxy is set (genesys/transport.ts). The PromptTest

@@ -7,9 +7,10 @@ import { relative, resolve } from 'node:path';
 import { DOCUMENT_SCHEMAS } from '../dist/schema/validator.js';
 import { PLAN_SCHEMA } from '../dist/schema/plan-file.js';
 import { WIRE_SCHEMAS } from '../dist/emulator/schemas.js';
+import { ANSWER_SCHEMAS } from '../dist/targets/answer-shapes.js';
 import { writeStandalone } from '../dist/util/precompiled.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const started = performance.now();
-const written = [DOCUMENT_SCHEMAS, PLAN_SCHEMA, WIRE_SCHEMAS].map((set) => relative(ROOT, writeStandalone(set, ROOT)));
+const written = [DOCUMENT_SCHEMAS, PLAN_SCHEMA, WIRE_SCHEMAS, ANSWER_SCHEMAS].map((set) => relative(ROOT, writeStandalone(set, ROOT)));
 process.stdout.write(`compiled schemas: ${written.join(', ')} (${Math.round(performance.now() - started)} ms)\n`);

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { loadSchemaSet, UTF16_LENGTHS, type CompiledValidator, type SchemaSet } from '../util/precompiled.js';
+import { fieldOf, pickError } from '../util/ajv-errors.js';
 import { ApiFailure } from './errors.js';
 
 export type WireSchema =
@@ -86,26 +87,6 @@ export function validateBody(schema: WireSchema, body: unknown, code = 'invalid.
   throw new ApiFailure(400, code, field ? `${field} ${what}` : `request body ${what}`, [
     { errorCode: code, fieldName: field || 'body' },
   ]);
-}
-
-/** The most specific error: ajv reports combinator failures (anyOf/if) after their causes. */
-function pickError(errors: ErrorObject[]): ErrorObject | undefined {
-  return errors.find((e) => !['anyOf', 'oneOf', 'if', 'allOf'].includes(e.keyword)) ?? errors[0];
-}
-
-/** instancePath `/routes/0/weight` → `routes[0].weight`; required/unknown keys name the key itself. */
-function fieldOf(e: ErrorObject): string {
-  const parts = e.instancePath
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (e.keyword === 'required') parts.push(String((e.params as { missingProperty: string }).missingProperty));
-  if (e.keyword === 'unevaluatedProperties') parts.push(String((e.params as { unevaluatedProperty: string }).unevaluatedProperty));
-  if (e.keyword === 'additionalProperties') parts.push(String((e.params as { additionalProperty: string }).additionalProperty));
-  // Errors raised inside propertyNames carry the offending key on the error itself.
-  const key = (e as ErrorObject & { propertyName?: string }).propertyName ?? (e.params as { propertyName?: string }).propertyName;
-  if (key !== undefined) parts.push(String(key));
-  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }
 
 function describe(e: ErrorObject): string {

@@ -60,6 +60,15 @@ export interface ConnectionOptions {
 /** "Does the live object hold what I sent?" — answered by the kind's canonical form. */
 export type Landed<Sent, Live> = (sent: Sent, live: Live) => boolean;
 
+/**
+ * The shape a read's object must have for promptctl to build on it (targets/answer-shapes.ts):
+ * `problem` names the object and what is wrong with it, or answers undefined.
+ */
+export interface AnswerShape {
+  what: string;
+  problem(entity: unknown): string | undefined;
+}
+
 export class RestClient {
   readonly t: Transport;
 
@@ -104,17 +113,18 @@ export class RestClient {
     return this.t.close();
   }
 
-  get<T>(path: string, searchParams: Record<string, string | undefined> = {}): Promise<T> {
-    return this.t.call<T>({ method: 'GET', path, searchParams, parse: json<T> });
+  /** `shape`: the object answered is checked to have it (an ApiError naming the call otherwise). */
+  get<T>(path: string, searchParams: Record<string, string | undefined> = {}, shape?: AnswerShape): Promise<T> {
+    return this.t.call<T>({ method: 'GET', path, searchParams, parse: (res) => shaped(res, path, shape, res.body) as T });
   }
 
   /** GET that answers undefined for a 404 (the object does not exist, or no longer). */
-  getIfExists<T>(path: string): Promise<T | undefined> {
+  getIfExists<T>(path: string, shape?: AnswerShape): Promise<T | undefined> {
     return this.t.call<T | undefined>({
       method: 'GET',
       path,
       accept: (res) => res.status === 404,
-      parse: (res) => (res.status === 404 ? undefined : json<T>(res)),
+      parse: (res) => (res.status === 404 ? undefined : (shaped(res, path, shape, res.body) as T)),
     });
   }
 
@@ -189,13 +199,17 @@ export class RestClient {
     });
   }
 
-  /** One page of a listing, at the largest page size. */
-  page<T>(path: string, params: Record<string, string | undefined>, pageNumber: number): Promise<EntityListing<T>> {
+  /** One page of a listing, at the largest page size; each entity checked to have `shape`. */
+  page<T>(path: string, params: Record<string, string | undefined>, pageNumber: number, shape?: AnswerShape): Promise<EntityListing<T>> {
     return this.t.call<EntityListing<T>>({
       method: 'GET',
       path,
       searchParams: { ...params, pageSize: MAX_PAGE_SIZE, pageNumber },
-      parse: (res) => listingOf<T>(res, path),
+      parse: (res) => {
+        const listing = listingOf<T>(res, path);
+        for (const e of listing.entities ?? []) shaped(res, path, shape, e);
+        return listing;
+      },
     });
   }
 
@@ -203,8 +217,8 @@ export class RestClient {
    * Every entity of a listing: page 1 first, then the remaining pages concurrently when page 1
    * says how many there are, else one after another while each names a next page.
    */
-  async listAll<T>(path: string, params: Record<string, string | undefined>): Promise<T[]> {
-    const page = (pageNumber: number) => this.page<T>(path, params, pageNumber);
+  async listAll<T>(path: string, params: Record<string, string | undefined>, shape?: AnswerShape): Promise<T[]> {
+    const page = (pageNumber: number) => this.page<T>(path, params, pageNumber, shape);
     const first = await page(1);
     const known = pageCountOf(first);
     const rest: EntityListing<T>[] = [];
@@ -270,6 +284,13 @@ function listingOf<T>(res: HttpResult, path: string): EntityListing<T> {
   }
   const what = typeof body === 'string' ? 'text' : Array.isArray(body) ? 'a JSON list' : typeof body === 'object' && body !== null ? 'JSON without a list of entities' : 'nothing';
   throw new ApiError(`GET ${path} answered ${res.status} with ${what}, not a listing: is the API URL right?`, res.status, 'unexpected.answer', res.correlationId, 'GET', path);
+}
+
+/** `entity` (the answer's body, or one entity of a listing) when it has `shape`; an ApiError naming the call and the field otherwise. */
+function shaped(res: HttpResult, path: string, shape: AnswerShape | undefined, entity: unknown): unknown {
+  const problem = shape?.problem(entity);
+  if (problem === undefined) return entity;
+  throw new ApiError(`GET ${path} answered ${problem}: promptctl cannot rely on an answer of that shape`, res.status, 'unexpected.answer', res.correlationId, 'GET', path);
 }
 
 export function json<T>(res: HttpResult): T {

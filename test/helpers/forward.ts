@@ -46,3 +46,46 @@ export async function unavailableProxy(
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
 }
+
+/** A proxy in front of a target that rewrites the JSON answers of the GETs `rewrite` changes (it edits the parsed body in place). */
+export interface RewritingProxy {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function rewritingProxy(upstream: URL, rewrite: (path: string, body: unknown) => void): Promise<RewritingProxy> {
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET') return forwardTo(upstream, req, res);
+    // Asked without compression, so the answer is JSON as it goes.
+    const headers = { ...req.headers };
+    delete headers['accept-encoding'];
+    const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: 'GET', headers }, (r) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => {
+        let body = Buffer.concat(chunks);
+        if (/json/.test(r.headers['content-type'] ?? '') && body.length > 0) {
+          const parsed = JSON.parse(body.toString('utf8')) as unknown;
+          rewrite(new URL(req.url ?? '/', 'http://x').pathname, parsed);
+          body = Buffer.from(JSON.stringify(parsed));
+        }
+        const out = { ...r.headers };
+        delete out['content-length'];
+        delete out['transfer-encoding'];
+        res.writeHead(r.statusCode ?? 502, { ...out, 'content-length': String(body.length) });
+        res.end(body);
+      });
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}

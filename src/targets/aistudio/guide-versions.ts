@@ -1,6 +1,7 @@
 // Guide versions over HTTP: creating, reading, editing and publishing them (AI Studio). With no
 // listing of versions (A4), a create of unknown outcome is found as the guide's latest saved
 // version holding what was sent; a publish is settled by the version's state (A6, A7).
+import { ANSWER_SHAPES } from '../answer-shapes.js';
 import { ApiError } from '../../genesys/errors.js';
 import type { Found } from '../../genesys/exchange.js';
 import { conflict, heldAsSent, json, patched, type Landed, type RestClient } from '../../genesys/rest.js';
@@ -78,8 +79,10 @@ export class GuideVersions {
     }
   }
 
-  getGuideVersion(guideId: string, version: string): Promise<WireGuideVersion> {
-    return this.r.get<WireGuideVersion>(paths.guideVersion(guideId, version));
+  /** The SDK's GuideVersion has every field optional: one without an instruction is read as an empty one. */
+  async getGuideVersion(guideId: string, version: string): Promise<WireGuideVersion> {
+    const v = await this.r.get<WireGuideVersion>(paths.guideVersion(guideId, version), {}, ANSWER_SHAPES.guideVersion);
+    return typeof v.instruction === 'string' ? v : { ...v, instruction: '' };
   }
 
   async patchGuideVersion(guideId: string, version: string, body: GuideVersionPatch): Promise<WireGuideVersion> {

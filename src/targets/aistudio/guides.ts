@@ -1,6 +1,7 @@
 // Guides over HTTP: listing, reading, creating, renaming and deleting them (AI Studio). A create
 // of unknown outcome is reconciled by name, a rename by reading the guide back; a delete waits
 // for its job and then for the guide to be gone (A8).
+import { ANSWER_SHAPES } from '../answer-shapes.js';
 import type { Found } from '../../genesys/exchange.js';
 import { json, type Landed, type RestClient } from '../../genesys/rest.js';
 import { asDuplicateName, BY_NAME, isDuplicateName, jobOutcome } from './assumptions.js';
@@ -24,12 +25,12 @@ export class Guides {
       nameContains: opts.nameContains,
       status: opts.status,
       ...BY_NAME,
-    });
+    }, ANSWER_SHAPES.guide);
     return opts.name === undefined ? all : all.filter((g) => g.name === opts.name);
   }
 
   getGuide(guideId: string): Promise<WireGuide> {
-    return this.r.get<WireGuide>(paths.guide(guideId));
+    return this.r.get<WireGuide>(paths.guide(guideId), {}, ANSWER_SHAPES.guide);
   }
 
   createGuide(body: GuideCreate): Promise<WireGuide> {

@@ -1,6 +1,7 @@
 // Summary settings over HTTP (AI Studio): a create of unknown outcome is reconciled by name; a
 // PUT replaces a setting whole, is resent blindly, and is guarded by the dateModified the plan
 // read (A9).
+import { ANSWER_SHAPES } from '../answer-shapes.js';
 import { conflict, json, type Landed, type RestClient } from '../../genesys/rest.js';
 import { asDuplicateName, BY_NAME, isDuplicateName } from './assumptions.js';
 import { paths } from './paths.js';
@@ -18,12 +19,12 @@ export class SummarySettings {
       name: opts.name,
       language: opts.language,
       ...BY_NAME,
-    });
+    }, ANSWER_SHAPES.summarySetting);
     return opts.name === undefined ? all : all.filter((s) => s.name === opts.name);
   }
 
   getSummarySetting(id: string): Promise<WireSummarySetting> {
-    return this.r.get<WireSummarySetting>(paths.summarySetting(id));
+    return this.r.get<WireSummarySetting>(paths.summarySetting(id), {}, ANSWER_SHAPES.summarySetting);
   }
 
   createSummarySetting(body: SummarySettingBody): Promise<WireSummarySetting> {

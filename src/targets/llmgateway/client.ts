@@ -1,6 +1,7 @@
 // GatewayApi over HTTP: the LLM Gateway's typed resources on the shared REST client (genesys/).
 // Every write whose outcome can be unknown carries a reconciliation read; whether a live object
 // holds what was sent is decided by the kinds' canonical forms, passed in as `landed`.
+import { ANSWER_SHAPES } from '../answer-shapes.js';
 import { conflict, errorCode, heldAsSent, json, patched, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
 import type { Found } from '../../genesys/exchange.js';
 import type { Expand, GatewayApi, InvocationStreamEvent, InvokeOptions, InvokeStreamOptions, PublishOptions } from './api.js';
@@ -105,14 +106,14 @@ class GatewayClient implements GatewayApi {
   // ---- templates -------------------------------------------------------------------------
 
   async listTemplates(opts: { expand?: Expand[]; name?: string } = {}): Promise<WireTemplate[]> {
-    const all = await this.r.listAll<WireTemplate>(paths.templates(), { expand: expandParam(opts.expand), name: opts.name });
+    const all = await this.r.listAll<WireTemplate>(paths.templates(), { expand: expandParam(opts.expand), name: opts.name }, ANSWER_SHAPES.template);
     if (opts.name === undefined) this.directory.replaceAll(all);
     else for (const t of all) this.directory.set(t.id, t.name);
     return all;
   }
 
   async getTemplate(id: string, opts: { expand?: Expand[] } = {}): Promise<WireTemplate> {
-    return this.known(await this.r.get<WireTemplate>(paths.template(id), { expand: expandParam(opts.expand) }));
+    return this.known(await this.r.get<WireTemplate>(paths.template(id), { expand: expandParam(opts.expand) }, ANSWER_SHAPES.template));
   }
 
   async createTemplate(body: TemplateCreate): Promise<WireTemplate> {
@@ -270,11 +271,11 @@ class GatewayClient implements GatewayApi {
   // ---- safety filters --------------------------------------------------------------------
 
   listFilters(): Promise<WireFilter[]> {
-    return this.r.listAll<WireFilter>(paths.filters(), {});
+    return this.r.listAll<WireFilter>(paths.filters(), {}, ANSWER_SHAPES.filter);
   }
 
   getFilter(id: string): Promise<WireFilter> {
-    return this.r.get<WireFilter>(paths.filter(id), {});
+    return this.r.get<WireFilter>(paths.filter(id), {}, ANSWER_SHAPES.filter);
   }
 
   createFilter(body: FilterCreate): Promise<WireFilter> {

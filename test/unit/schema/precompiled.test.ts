@@ -12,6 +12,7 @@ import { parseYaml } from '../../../src/config/parse.js';
 import type { DocContext } from '../../../src/config/nodes.js';
 import { DOCUMENT_KINDS, type DocumentKind } from '../../../src/model/address.js';
 import { WIRE_SCHEMAS, type WireSchema } from '../../../src/emulator/schemas.js';
+import { ANSWER_SCHEMAS, type AnswerSchema } from '../../../src/targets/answer-shapes.js';
 import { mapSchemaErrors } from '../../../src/schema/errors.js';
 import { PLAN_SCHEMA } from '../../../src/schema/plan-file.js';
 import { DOCUMENT_SCHEMAS } from '../../../src/schema/validator.js';
@@ -137,6 +138,29 @@ describe('precompiled schemas', () => {
     for (const [name, body] of Object.entries(bodies)) {
       const a = wireRuntime.get(name as WireSchema)!;
       const b = wireGen[name as WireSchema];
+      for (const data of [body, ...mutations(body)]) {
+        expect(b(data)).toBe(a(data));
+        expect(b.errors ?? []).toEqual(a.errors ?? []);
+      }
+    }
+
+    const answerRuntime = loadSchemaSet({ ...ANSWER_SCHEMAS, module: new URL('file:///nonexistent/answers.compiled.cjs') }).validators;
+    const answerGen = generated(ANSWER_SCHEMAS);
+    const answers: Record<AnswerSchema, unknown> = {
+      LiveTemplate: {
+        id: 't1', name: 'a', model: 'gpt-4o', labels: { team: 'x' }, version: 2,
+        versions: [{ version: '1.0.0', state: 'Published', systemInstruction: 's', userTemplate: '{{q}}', variables: [{ name: 'q', type: 'string' }], fewShotExamples: [{ input: 'i', output: 'o' }] }],
+        traffic: { strategy: 'random', routes: [{ version: '1.0.0', weight: 100 }], version: 1 },
+      },
+      LiveFilter: { id: 'f1', name: 'f', priority: 1, categories: ['pii'], action: 'block_and_log', thresholds: { pii: 0.5 }, version: 1, appliesTo: { templates: ['a'] } },
+      LiveGuide: { id: 'g1', name: 'g', latestSavedVersion: { version: '1.0' } },
+      LiveGuideVersion: { version: '1.0', instruction: 'x', variables: [{ name: 'v', type: 'String', listVariables: [{ name: 'w' }] }] },
+      LiveSummarySetting: { id: 's1', name: 's', language: 'en-US', predefinedInsights: ['Resolution'], customEntities: [{ label: 'l' }] },
+    };
+    for (const [name, body] of Object.entries(answers)) {
+      const a = answerRuntime.get(name as AnswerSchema)!;
+      const b = answerGen[name as AnswerSchema];
+      expect(a(body), name).toBe(true);
       for (const data of [body, ...mutations(body)]) {
         expect(b(data)).toBe(a(data));
         expect(b.errors ?? []).toEqual(a.errors ?? []);
