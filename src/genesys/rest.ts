@@ -205,11 +205,7 @@ export class RestClient {
       method: 'GET',
       path,
       searchParams: { ...params, pageSize: MAX_PAGE_SIZE, pageNumber },
-      parse: (res) => {
-        const listing = listingOf<T>(res, path);
-        for (const e of listing.entities ?? []) shaped(res, path, shape, e);
-        return listing;
-      },
+      parse: (res) => listingOf<T>(res, path, shape),
     });
   }
 
@@ -262,7 +258,7 @@ export class RestClient {
  * Anything else answered 200 (an HTML page from a wrong API URL, a proxy or portal in front of
  * the org) must not read as an empty org, which a plan would fill again over what exists.
  */
-function listingOf<T>(res: HttpResult, path: string): EntityListing<T> {
+function listingOf<T>(res: HttpResult, path: string, shape?: AnswerShape): EntityListing<T> {
   const body = res.body as Record<string, unknown> | null | undefined;
   // The platform leaves out an empty `entities`; a page then still says where it is (pageSize, …).
   const isListing =
@@ -271,6 +267,8 @@ function listingOf<T>(res: HttpResult, path: string): EntityListing<T> {
     !Array.isArray(body) &&
     (Array.isArray(body.entities) || (body.entities === undefined && LISTING_FIELDS.some((f) => isCount(body[f]))));
   if (isListing) {
+    // An entity's own shape first: it names the object and the field, where the check below can only count.
+    for (const e of (body.entities as unknown[] | undefined) ?? []) shaped(res, path, shape, e);
     const bad = ((body.entities as unknown[] | undefined) ?? []).findIndex((e) => !isEntity(e));
     if (bad < 0) return body as unknown as EntityListing<T>;
     throw new ApiError(
@@ -287,7 +285,7 @@ function listingOf<T>(res: HttpResult, path: string): EntityListing<T> {
 }
 
 /** `entity` (the answer's body, or one entity of a listing) when it has `shape`; an ApiError naming the call and the field otherwise. */
-function shaped(res: HttpResult, path: string, shape: AnswerShape | undefined, entity: unknown): unknown {
+export function shaped(res: HttpResult, path: string, shape: AnswerShape | undefined, entity: unknown): unknown {
   const problem = shape?.problem(entity);
   if (problem === undefined) return entity;
   throw new ApiError(`GET ${path} answered ${problem}: promptctl cannot rely on an answer of that shape`, res.status, 'unexpected.answer', res.correlationId, 'GET', path);

@@ -11,13 +11,13 @@ import { readdirSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { AnswerShape } from '../genesys/rest.js';
-import { fieldOf, pickError } from '../util/ajv-errors.js';
+import { pickError } from '../util/ajv-errors.js';
 import { visibleName } from '../util/escapes.js';
 import { loadSchemaSet, type CompiledValidator, type SchemaSet } from '../util/precompiled.js';
 
-export type AnswerSchema = 'LiveTemplate' | 'LiveFilter' | 'LiveGuide' | 'LiveGuideVersion' | 'LiveSummarySetting';
+export type AnswerSchema = 'LiveTemplate' | 'LiveVersion' | 'LiveTraffic' | 'LiveFilter' | 'LiveGuide' | 'LiveGuideVersion' | 'LiveSummarySetting';
 
-const NAMES: readonly AnswerSchema[] = ['LiveTemplate', 'LiveFilter', 'LiveGuide', 'LiveGuideVersion', 'LiveSummarySetting'];
+const NAMES: readonly AnswerSchema[] = ['LiveTemplate', 'LiveVersion', 'LiveTraffic', 'LiveFilter', 'LiveGuide', 'LiveGuideVersion', 'LiveSummarySetting'];
 const ANSWERS_ID = 'https://promptctl.dev/schemas/answers/';
 // src/targets and dist/targets (and dist/bundle) all sit two levels below the package root.
 const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/answers/', import.meta.url));
@@ -50,37 +50,42 @@ function validator(name: AnswerSchema): CompiledValidator {
   return v;
 }
 
-/** The shape of an answer's object: what it is called in a message, and its first problem, if any. */
-function shape(name: AnswerSchema, what: string): AnswerShape {
+/**
+ * The shape of an answer's object: what it is called in a message, the fields that name one (the
+ * first that is a text), and its first problem, if any.
+ */
+function shape(name: AnswerSchema, what: string, namedBy: readonly string[]): AnswerShape {
   return {
     what,
     problem(entity) {
       const validate = validator(name);
       if (validate(entity)) return undefined;
       const err = pickError(validate.errors ?? []);
-      return `${what} ${label(entity)} ${err ? described(err, entity) : 'of another shape'}`;
+      return `${what}${label(entity, namedBy)} ${err ? described(err, entity) : 'of another shape'}`;
     },
   };
 }
 
 export const ANSWER_SHAPES = {
-  template: shape('LiveTemplate', 'prompt template'),
-  filter: shape('LiveFilter', 'safety filter'),
-  guide: shape('LiveGuide', 'guide'),
-  guideVersion: shape('LiveGuideVersion', 'guide version'),
-  summarySetting: shape('LiveSummarySetting', 'summary setting'),
+  template: shape('LiveTemplate', 'prompt template', ['name', 'id']),
+  version: shape('LiveVersion', 'prompt version', ['version', 'id']),
+  traffic: shape('LiveTraffic', 'A/B split of prompt template', ['templateId']),
+  filter: shape('LiveFilter', 'safety filter', ['name', 'id']),
+  guide: shape('LiveGuide', 'guide', ['name', 'id']),
+  guideVersion: shape('LiveGuideVersion', 'guide version', ['version']),
+  summarySetting: shape('LiveSummarySetting', 'summary setting', ['name', 'id']),
 } as const;
 
-/** The object as a message names it: its name, else its id or version label. */
-function label(entity: unknown): string {
-  const o = (typeof entity === 'object' && entity !== null ? entity : {}) as { name?: unknown; id?: unknown; version?: unknown };
-  const named = [o.name, o.id, o.version].find((v) => typeof v === 'string' && v !== '') as string | undefined;
-  return named === undefined ? '(unnamed)' : `"${visibleName(named.length > 80 ? `${named.slice(0, 79)}…` : named)}"`;
+/** ` "name"`: the first of `namedBy` the object holds as a text; nothing when none. */
+function label(entity: unknown, namedBy: readonly string[]): string {
+  const o = (typeof entity === 'object' && entity !== null ? entity : {}) as Record<string, unknown>;
+  const named = namedBy.map((k) => o[k]).find((v) => typeof v === 'string' && v !== '') as string | undefined;
+  return named === undefined ? '' : ` "${visibleName(named.length > 80 ? `${named.slice(0, 79)}…` : named)}"`;
 }
 
 /** "without categories", "whose routes[0].weight is a string, not a number". */
 function described(e: ErrorObject, entity: unknown): string {
-  const field = fieldOf(e);
+  const field = pathIn(entity, e);
   if (e.keyword === 'required') return `without ${field}`;
   const at = field === '' ? 'is' : `whose ${field} is`;
   if (e.keyword === 'type') {
@@ -88,6 +93,27 @@ function described(e: ErrorObject, entity: unknown): string {
     return `${at} ${kindOf(valueAt(entity, e.instancePath))}, not ${types.map((t) => TYPE_WORDS[t] ?? t).join(' or ')}`;
   }
   return `${at} not as expected (${e.message ?? e.keyword})`;
+}
+
+/**
+ * The field an error is about, as a path through the object itself: a list's item as `[0]`, a
+ * key as `.key`, a key that is not a plain word (a label "0", a threshold "a.b") as `["0"]`.
+ */
+function pathIn(entity: unknown, e: ErrorObject): string {
+  const keys = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (e.keyword === 'required') keys.push(String((e.params as { missingProperty: string }).missingProperty));
+  let path = '';
+  let v: unknown = entity;
+  for (const k of keys) {
+    if (Array.isArray(v)) path += `[${k}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(k)) path += path ? `.${k}` : k;
+    else path += `[${JSON.stringify(visibleName(k))}]`;
+    v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined;
+  }
+  return path;
 }
 
 const TYPE_WORDS: Record<string, string> = {

@@ -83,6 +83,16 @@ describe('plan: a live answer of another shape', () => {
       /prompt template "[^"]+" whose version is a string, not an integer/,
     ],
     [
+      'a filter without its id (named by its name, not counted as an entity of a listing)',
+      (path, body) => path.endsWith('/safetyfilters') && entities(body).forEach((f) => delete f.id),
+      /safetyfilters answered safety filter "[^"]+" without id: promptctl cannot rely on an answer of that shape/,
+    ],
+    [
+      "a filter whose dateModified is not a text (drift prints it)",
+      (path, body) => path.endsWith('/safetyfilters') && entities(body).forEach((f) => (f.dateModified = 7)),
+      /safety filter "[^"]+" whose dateModified is the integer 7, not a string/,
+    ],
+    [
       'a summary setting without its language',
       (path, body) => path.endsWith('/summaries/settings') && entities(body).forEach((x) => delete x.language),
       /GET \/api\/v2\/conversations\/summaries\/settings answered summary setting "Voice wrap-up" without language/,
@@ -112,6 +122,19 @@ describe('plan: a live answer of another shape', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Guide\/Returns assistant/);
     expect(r.stdout).toMatch(/Plan: 0 to create, 1 to update, 0 to delete/);
+  });
+
+  it('a filter listed without enabled is read as enabled (the contract default) by every part of the plan: a priority swap is still staged', async () => {
+    await s.edit('prompts/safety-filters.yaml', /priority: 10/, 'priority: 99');
+    await s.edit('prompts/safety-filters.yaml', /priority: 20/, 'priority: 10');
+    await s.edit('prompts/safety-filters.yaml', /priority: 99/, 'priority: 20');
+    const asListed = await planThrough(() => undefined);
+    expect(asListed.code, asListed.stderr).toBe(0);
+    expect(asListed.stdout).toMatch(/staged at priority/);
+    const withoutEnabled = await planThrough((path, body) => path.endsWith('/safetyfilters') && entities(body).forEach((f) => f.enabled === true && delete f.enabled));
+    expect(withoutEnabled.code, withoutEnabled.stderr).toBe(0);
+    const unported = (text: string) => text.replaceAll(/http:\/\/127\.0\.0\.1:\d+/g, 'URL');
+    expect(unported(withoutEnabled.stdout)).toBe(unported(asListed.stdout));
   });
 
   it('the answers as the emulator gives them plan with no changes', async () => {

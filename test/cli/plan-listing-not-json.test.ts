@@ -62,12 +62,17 @@ describe('plan: a listing that is not one', () => {
     expect(r.stderr).toMatch(/prompttemplates answered 200 with JSON without a list of entities, not a listing: is the API URL right\?/);
   });
 
-  it('so is a listing whose entities are not objects with a string id and name', async () => {
-    for (const entities of [[null], [{ id: 'a', name: 5 }], [['a']]]) {
+  it('so is a listing whose entities are not objects with a string id and name (named by the entity\'s own shape)', async () => {
+    const cases: Array<[unknown[], string]> = [
+      [[null], 'prompt template is null, not an object'],
+      [[{ id: 'a', name: 5, version: 1 }], 'prompt template "a" whose name is the integer 5, not a string'],
+      [[['a']], 'prompt template is a list, not an object'],
+    ];
+    for (const [entities, said] of cases) {
       const url = await proxyAnsweringListingsWith(JSON.stringify({ entities, pageCount: 1 }), 'application/json');
       const r = await s.cli(['plan'], { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url });
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/prompttemplates answered 200 with a listing whose entity 1 is not an object with a string id \(or version\) and name/);
+      expect(r.stderr).toContain(`prompttemplates answered ${said}: promptctl cannot rely on an answer of that shape`);
       expect(r.stderr).not.toMatch(/internal/);
       server?.closeAllConnections();
       await new Promise((done) => server!.close(done));

@@ -33,9 +33,9 @@ export class GuideVersions {
     const path = paths.guideVersions(guideId);
     // A4: no listing of versions: ours, if it landed, is the guide's latest saved version, not yet published.
     const latest = async (): Promise<WireGuideVersion | undefined> => {
-      const guide = await this.r.getIfExists<WireGuide>(paths.guide(guideId));
+      const guide = await this.r.getIfExists<WireGuide>(paths.guide(guideId), ANSWER_SHAPES.guide);
       const label = guide?.latestSavedVersion?.version;
-      return label ? this.r.getIfExists<WireGuideVersion>(paths.guideVersion(guideId, label)) : undefined;
+      return label ? this.versionIfExists(guideId, label) : undefined;
     };
     const holds = (live: WireGuideVersion): boolean => this.landed(body, live);
     // Ours if the latest is an unpublished version holding what we sent; someone else's unpublished
@@ -79,10 +79,13 @@ export class GuideVersions {
     }
   }
 
-  /** The SDK's GuideVersion has every field optional: one without an instruction is read as an empty one. */
   async getGuideVersion(guideId: string, version: string): Promise<WireGuideVersion> {
-    const v = await this.r.get<WireGuideVersion>(paths.guideVersion(guideId, version), {}, ANSWER_SHAPES.guideVersion);
-    return typeof v.instruction === 'string' ? v : { ...v, instruction: '' };
+    return withInstruction(await this.r.get<WireGuideVersion>(paths.guideVersion(guideId, version), {}, ANSWER_SHAPES.guideVersion));
+  }
+
+  private async versionIfExists(guideId: string, version: string): Promise<WireGuideVersion | undefined> {
+    const v = await this.r.getIfExists<WireGuideVersion>(paths.guideVersion(guideId, version), ANSWER_SHAPES.guideVersion);
+    return v && withInstruction(v);
   }
 
   async patchGuideVersion(guideId: string, version: string, body: GuideVersionPatch): Promise<WireGuideVersion> {
@@ -117,7 +120,7 @@ export class GuideVersions {
     type Started = { job?: WireGuideVersionPublishJob; reached?: WireGuideVersion };
     // A publish is settled by the version's state (A6, A7).
     const reached = async (): Promise<Found<Started> | undefined> => {
-      const v = await this.r.getIfExists<WireGuideVersion>(paths.guideVersion(guideId, version));
+      const v = await this.versionIfExists(guideId, version);
       return v?.state === state ? { value: { reached: v } } : undefined;
     };
 
@@ -183,4 +186,9 @@ function versionContent(v: WireGuideVersion): GuideVersionContent {
   if (v.resources !== undefined) out.resources = v.resources;
   if (v.knowledgeSettings !== undefined) out.knowledgeSettings = v.knowledgeSettings;
   return out;
+}
+
+/** The SDK's GuideVersion has every field optional: one without an instruction is read as an empty one. */
+function withInstruction(v: WireGuideVersion): WireGuideVersion {
+  return typeof v.instruction === 'string' ? v : { ...v, instruction: '' };
 }

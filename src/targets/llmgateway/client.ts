@@ -2,7 +2,7 @@
 // Every write whose outcome can be unknown carries a reconciliation read; whether a live object
 // holds what was sent is decided by the kinds' canonical forms, passed in as `landed`.
 import { ANSWER_SHAPES } from '../answer-shapes.js';
-import { conflict, errorCode, heldAsSent, json, patched, RestClient, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
+import { conflict, errorCode, heldAsSent, json, patched, RestClient, shaped, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
 import type { Found } from '../../genesys/exchange.js';
 import type { Expand, GatewayApi, InvocationStreamEvent, InvokeOptions, InvokeStreamOptions, PublishOptions } from './api.js';
 import { paths } from './paths.js';
@@ -75,7 +75,7 @@ class GatewayClient implements GatewayApi {
     this.publications = new PublishConfirmations(
       {
         listPage: async (pageNumber) => {
-          const page = await this.r.page<WireTemplate>(paths.templates(), { expand: 'versions' }, pageNumber);
+          const page = await this.r.page<WireTemplate>(paths.templates(), { expand: 'versions' }, pageNumber, ANSWER_SHAPES.template);
           for (const t of page.entities ?? []) this.directory.set(t.id, t.name);
           return page;
         },
@@ -142,11 +142,11 @@ class GatewayClient implements GatewayApi {
   // ---- versions --------------------------------------------------------------------------
 
   listVersions(templateId: string): Promise<WireVersion[]> {
-    return this.r.listAll<WireVersion>(paths.versions(templateId), {});
+    return this.r.listAll<WireVersion>(paths.versions(templateId), {}, ANSWER_SHAPES.version);
   }
 
   getVersion(templateId: string, label: string): Promise<WireVersion> {
-    return this.r.get<WireVersion>(paths.version(templateId, label), {});
+    return this.r.get<WireVersion>(paths.version(templateId, label), {}, ANSWER_SHAPES.version);
   }
 
   async createVersion(templateId: string, body: VersionCreate): Promise<WireVersion> {
@@ -260,7 +260,7 @@ class GatewayClient implements GatewayApi {
       path: paths.traffic(templateId),
       // 404 not.found: no split (the ErrorBody cannot tell it from a missing template; callers know the template exists).
       accept: (res) => res.status === 404 && errorCode(res) === 'not.found',
-      parse: (res) => (res.status === 404 ? null : json<WireTraffic>(res)),
+      parse: (res) => (res.status === 404 ? null : (shaped(res, paths.traffic(templateId), ANSWER_SHAPES.traffic, res.body) as WireTraffic)),
     });
   }
 
@@ -270,12 +270,12 @@ class GatewayClient implements GatewayApi {
 
   // ---- safety filters --------------------------------------------------------------------
 
-  listFilters(): Promise<WireFilter[]> {
-    return this.r.listAll<WireFilter>(paths.filters(), {}, ANSWER_SHAPES.filter);
+  async listFilters(): Promise<WireFilter[]> {
+    return (await this.r.listAll<WireFilter>(paths.filters(), {}, ANSWER_SHAPES.filter)).map(withEnabled);
   }
 
-  getFilter(id: string): Promise<WireFilter> {
-    return this.r.get<WireFilter>(paths.filter(id), {}, ANSWER_SHAPES.filter);
+  async getFilter(id: string): Promise<WireFilter> {
+    return withEnabled(await this.r.get<WireFilter>(paths.filter(id), {}, ANSWER_SHAPES.filter));
   }
 
   createFilter(body: FilterCreate): Promise<WireFilter> {
@@ -308,10 +308,15 @@ class GatewayClient implements GatewayApi {
   }
 
   private findVersion(templateId: string, label: string): Promise<WireVersion | undefined> {
-    return this.r.getIfExists<WireVersion>(paths.version(templateId, label));
+    return this.r.getIfExists<WireVersion>(paths.version(templateId, label), ANSWER_SHAPES.version);
   }
 }
 
 function expandParam(expand: Expand[] | undefined): string | undefined {
   return expand && expand.length > 0 ? expand.join(',') : undefined;
+}
+
+/** A filter read without `enabled` (or with null) is enabled: the contract's default for a create, and what every reader then sees alike. */
+function withEnabled(f: WireFilter): WireFilter {
+  return typeof f.enabled === 'boolean' ? f : { ...f, enabled: true };
 }

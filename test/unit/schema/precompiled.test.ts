@@ -152,9 +152,11 @@ describe('precompiled schemas', () => {
         versions: [{ version: '1.0.0', state: 'Published', systemInstruction: 's', userTemplate: '{{q}}', variables: [{ name: 'q', type: 'string' }], fewShotExamples: [{ input: 'i', output: 'o' }] }],
         traffic: { strategy: 'random', routes: [{ version: '1.0.0', weight: 100 }], version: 1 },
       },
+      LiveVersion: { version: '1.0.0', state: 'Draft', systemInstruction: 's', userTemplate: 'u', safetyGuardrails: { piiFilter: false } },
+      LiveTraffic: { strategy: 'sticky', stickyKey: 'customer', routes: [{ version: '1.0.0', weight: 100 }], version: 3, modifiedBy: { id: 'u' } },
       LiveFilter: { id: 'f1', name: 'f', priority: 1, categories: ['pii'], action: 'block_and_log', thresholds: { pii: 0.5 }, version: 1, appliesTo: { templates: ['a'] } },
       LiveGuide: { id: 'g1', name: 'g', latestSavedVersion: { version: '1.0' } },
-      LiveGuideVersion: { version: '1.0', instruction: 'x', variables: [{ name: 'v', type: 'String', listVariables: [{ name: 'w' }] }] },
+      LiveGuideVersion: { version: '1.0', state: 'Draft', instruction: 'x', variables: [{ name: 'v', type: 'String', listVariables: [{ name: 'w' }] }] },
       LiveSummarySetting: { id: 's1', name: 's', language: 'en-US', predefinedInsights: ['Resolution'], customEntities: [{ label: 'l' }] },
     };
     for (const [name, body] of Object.entries(answers)) {

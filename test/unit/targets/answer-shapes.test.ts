@@ -10,8 +10,7 @@ describe('answer shapes', () => {
   it('pass an object with the fields promptctl relies on, whatever else the server adds, and absent or null optional ones', () => {
     expect(ANSWER_SHAPES.filter.problem({ ...filter, selfUri: '/x', somethingNew: { a: 1 } })).toBeUndefined();
     expect(ANSWER_SHAPES.filter.problem({ ...filter, labels: null, appliesTo: null, description: null })).toBeUndefined();
-    expect(ANSWER_SHAPES.guideVersion.problem({ version: '1.0' })).toBeUndefined();
-    expect(ANSWER_SHAPES.template.problem({ id: 't', name: 'a', version: 1, traffic: null })).toBeUndefined();
+        expect(ANSWER_SHAPES.template.problem({ id: 't', name: 'a', version: 1, traffic: null })).toBeUndefined();
   });
 
   it('name what is missing, null or of another type, with the path to it', () => {
@@ -26,10 +25,31 @@ describe('answer shapes', () => {
     expect(ANSWER_SHAPES.guide.problem({ id: 'g', name: 'x', latestSavedVersion: { version: 1 } })).toBe('guide "x" whose latestSavedVersion.version is the integer 1, not a string');
   });
 
+  it('write a key that is not a plain word as a quoted key, never as a list index', () => {
+    expect(ANSWER_SHAPES.filter.problem({ ...filter, labels: { '0': 5 } })).toBe('safety filter "pii-guard" whose labels["0"] is the integer 5, not a string');
+    expect(ANSWER_SHAPES.filter.problem({ ...filter, thresholds: { 'a.b': 'x' } })).toBe('safety filter "pii-guard" whose thresholds["a.b"] is a string, not a number');
+    expect(ANSWER_SHAPES.filter.problem({ ...filter, appliesTo: { templates: ['a', 3] } })).toBe('safety filter "pii-guard" whose appliesTo.templates[1] is the integer 3, not a string');
+  });
+
+  it('check what every read shows of who changed an object and when (drift prints them)', () => {
+    expect(ANSWER_SHAPES.summarySetting.problem({ id: 's', name: 'a', language: 'en-US', dateModified: 1 })).toBe('summary setting "a" whose dateModified is the integer 1, not a string');
+    expect(ANSWER_SHAPES.version.problem({ version: '1.0.0', state: 'Draft', systemInstruction: 's', userTemplate: 'u', modifiedBy: { id: 7 } })).toBe(
+      'prompt version "1.0.0" whose modifiedBy.id is the integer 7, not a string',
+    );
+  });
+
+  it('take a guide whose latest version reference has no label, and variable settings of any JSON (the SDK types them so)', () => {
+    expect(ANSWER_SHAPES.guide.problem({ id: 'g', name: 'G', latestSavedVersion: { selfUri: '/x' } })).toBeUndefined();
+    expect(ANSWER_SHAPES.guideVersion.problem({ version: '1.0', state: 'Draft', variables: [{ name: 'v', listValues: ['a', 'b'], validation: 'x' }] })).toBeUndefined();
+    expect(ANSWER_SHAPES.guideVersion.problem({ version: '1.0' })).toBe('guide version "1.0" without state');
+  });
+
   it('name an object by its id or version label when it has no name, and escape what a terminal would obey', () => {
     expect(ANSWER_SHAPES.guide.problem({ id: 'g-1' })).toBe('guide "g-1" without name');
-    expect(ANSWER_SHAPES.guideVersion.problem({ version: '2.0', variables: 'x' })).toBe('guide version "2.0" whose variables is a string, not a list');
-    expect(ANSWER_SHAPES.summarySetting.problem({})).toBe('summary setting (unnamed) without id');
+    expect(ANSWER_SHAPES.guideVersion.problem({ version: '2.0', state: 'Draft', variables: 'x' })).toBe('guide version "2.0" whose variables is a string, not a list');
+    expect(ANSWER_SHAPES.summarySetting.problem({})).toBe('summary setting without id');
+    // Only a kind's own naming fields name it: a template's integer version is no name.
+    expect(ANSWER_SHAPES.template.problem({ version: '3' })).toBe('prompt template without id');
     expect(ANSWER_SHAPES.summarySetting.problem({ id: 's', name: 'a\u001b[2Jb\nc', language: 5 })).toBe('summary setting "a\\u001b[2Jb\\u000ac" whose language is the integer 5, not a string');
   });
 });
