@@ -268,7 +268,7 @@ function listingOf<T>(res: HttpResult, path: string, shape?: AnswerShape): Entit
     (Array.isArray(body.entities) || (body.entities === undefined && LISTING_FIELDS.some((f) => isCount(body[f]))));
   if (isListing) {
     // An entity's own shape first: it names the object and the field, where the check below can only count.
-    for (const e of (body.entities as unknown[] | undefined) ?? []) shaped(res, path, shape, e);
+    if (shape) for (const e of (body.entities as unknown[] | undefined) ?? []) shaped(res, path, shape, e);
     const bad = ((body.entities as unknown[] | undefined) ?? []).findIndex((e) => !isEntity(e));
     if (bad < 0) return body as unknown as EntityListing<T>;
     throw new ApiError(

@@ -100,18 +100,15 @@ function described(e: ErrorObject, entity: unknown): string {
  * key as `.key`, a key that is not a plain word (a label "0", a threshold "a.b") as `["0"]`.
  */
 function pathIn(entity: unknown, e: ErrorObject): string {
-  const keys = e.instancePath
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const keys = pointerKeys(e.instancePath);
   if (e.keyword === 'required') keys.push(String((e.params as { missingProperty: string }).missingProperty));
   let path = '';
   let v: unknown = entity;
   for (const k of keys) {
     if (Array.isArray(v)) path += `[${k}]`;
     else if (/^[A-Za-z_$][\w$]*$/.test(k)) path += path ? `.${k}` : k;
-    else path += `[${JSON.stringify(visibleName(k))}]`;
-    v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined;
+    else path += `["${visibleName(k.replace(/["\\]/g, '\\$&'))}"]`;
+    v = member(v, k);
   }
   return path;
 }
@@ -133,10 +130,17 @@ function kindOf(v: unknown): string {
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
-  let v = root;
-  for (const part of pointer.split('/').slice(1)) {
-    if (typeof v !== 'object' || v === null) return undefined;
-    v = (v as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return v;
+  return pointerKeys(pointer).reduce(member, root);
+}
+
+/** A JSON pointer's keys, unescaped. */
+function pointerKeys(pointer: string): string[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function member(v: unknown, key: string): unknown {
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
 }

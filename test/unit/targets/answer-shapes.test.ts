@@ -53,3 +53,10 @@ describe('answer shapes', () => {
     expect(ANSWER_SHAPES.summarySetting.problem({ id: 's', name: 'a\u001b[2Jb\nc', language: 5 })).toBe('summary setting "a\\u001b[2Jb\\u000ac" whose language is the integer 5, not a string');
   });
 });
+
+describe('answer shapes: keys of every spelling', () => {
+  it('quote a key holding a quote, a backslash or a control character once, escaped for a terminal', () => {
+    const f = { id: 'f1', name: 'n', priority: 1, categories: ['pii'], action: 'block_and_log', version: 1 };
+    expect(ANSWER_SHAPES.filter.problem({ ...f, thresholds: { 'a"b\\c\u001b': 'x' } })).toBe('safety filter "n" whose thresholds["a\\"b\\\\c\\u001b"] is a string, not a number');
+  });
+});
