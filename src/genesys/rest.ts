@@ -288,7 +288,12 @@ function listingOf<T>(res: HttpResult, path: string, shape?: AnswerShape): Entit
 export function shaped(res: HttpResult, path: string, shape: AnswerShape | undefined, entity: unknown): unknown {
   const problem = shape?.problem(entity);
   if (problem === undefined) return entity;
-  throw new ApiError(`GET ${path} answered ${problem}: promptctl cannot rely on an answer of that shape`, res.status, 'unexpected.answer', res.correlationId, 'GET', path);
+  throw shapeError(path, problem, res.status, res.correlationId);
+}
+
+/** A read's answer of another shape than promptctl reads (`problem`: an AnswerShape's words). */
+export function shapeError(path: string, problem: string, status: number, correlationId: string | undefined): ApiError {
+  return new ApiError(`GET ${path} answered ${problem}: promptctl cannot rely on an answer of that shape`, status, 'unexpected.answer', correlationId, 'GET', path);
 }
 
 export function json<T>(res: HttpResult): T {

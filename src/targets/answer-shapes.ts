@@ -12,7 +12,7 @@ import type { ErrorObject } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { AnswerShape } from '../genesys/rest.js';
 import { pickError } from '../util/ajv-errors.js';
-import { visibleName } from '../util/escapes.js';
+import { shownChanged, visibleName } from '../util/escapes.js';
 import { loadSchemaSet, type CompiledValidator, type SchemaSet } from '../util/precompiled.js';
 
 export type AnswerSchema = 'LiveTemplate' | 'LiveVersion' | 'LiveTraffic' | 'LiveFilter' | 'LiveGuide' | 'LiveGuideVersion' | 'LiveSummarySetting';
@@ -54,14 +54,14 @@ function validator(name: AnswerSchema): CompiledValidator {
  * The shape of an answer's object: what it is called in a message, the fields that name one (the
  * first that is a text), and its first problem, if any.
  */
-function shape(name: AnswerSchema, what: string, namedBy: readonly string[]): AnswerShape {
+function shape(name: AnswerSchema, what: string, namedBy: readonly string[], namedAs = ''): AnswerShape {
   return {
     what,
     problem(entity) {
       const validate = validator(name);
       if (validate(entity)) return undefined;
       const err = pickError(validate.errors ?? []);
-      return `${what}${label(entity, namedBy)} ${err ? described(err, entity) : 'of another shape'}`;
+      return `${what}${label(entity, namedBy, namedAs)} ${err ? described(err, entity) : 'of another shape'}`;
     },
   };
 }
@@ -69,19 +69,29 @@ function shape(name: AnswerSchema, what: string, namedBy: readonly string[]): An
 export const ANSWER_SHAPES = {
   template: shape('LiveTemplate', 'prompt template', ['name', 'id']),
   version: shape('LiveVersion', 'prompt version', ['version', 'id']),
-  traffic: shape('LiveTraffic', 'A/B split of prompt template', ['templateId']),
+  traffic: shape('LiveTraffic', 'A/B split', ['templateId'], ' of prompt template'),
   filter: shape('LiveFilter', 'safety filter', ['name', 'id']),
   guide: shape('LiveGuide', 'guide', ['name', 'id']),
   guideVersion: shape('LiveGuideVersion', 'guide version', ['version']),
   summarySetting: shape('LiveSummarySetting', 'summary setting', ['name', 'id']),
 } as const;
 
-/** ` "name"`: the first of `namedBy` the object holds as a text; nothing when none. */
-function label(entity: unknown, namedBy: readonly string[]): string {
+/** `${namedAs} "name"`: the first of `namedBy` the object holds as a text; nothing when none. */
+function label(entity: unknown, namedBy: readonly string[], namedAs: string): string {
   const o = (typeof entity === 'object' && entity !== null ? entity : {}) as Record<string, unknown>;
   const named = namedBy.map((k) => o[k]).find((v) => typeof v === 'string' && v !== '') as string | undefined;
-  return named === undefined ? '' : ` "${visibleName(named.length > 80 ? `${named.slice(0, 79)}…` : named)}"`;
+  return named === undefined ? '' : `${namedAs} "${readable(named)}"`;
 }
+
+/**
+ * A name or key from the server as a message may quote it: clipped, and every character that would
+ * drive a terminal, break the line or hide or reorder text (a bidi override) written as an escape.
+ */
+function readable(text: string): string {
+  return shownChanged(visibleName(text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED - 1)}…` : text));
+}
+
+const MAX_QUOTED = 80;
 
 /** "without categories", "whose routes[0].weight is a string, not a number". */
 function described(e: ErrorObject, entity: unknown): string {
@@ -107,10 +117,11 @@ function pathIn(entity: unknown, e: ErrorObject): string {
   for (const k of keys) {
     if (Array.isArray(v)) path += `[${k}]`;
     else if (/^[A-Za-z_$][\w$]*$/.test(k)) path += path ? `.${k}` : k;
-    else path += `["${visibleName(k.replace(/["\\]/g, '\\$&'))}"]`;
+    else path += `["${readable(k.replace(/["\\]/g, '\\$&'))}"]`;
     v = member(v, k);
   }
-  return path;
+  // A path deeper than any schema's (a hostile answer's nesting) is cut, as names are.
+  return path.length > 4 * MAX_QUOTED ? `${path.slice(0, 4 * MAX_QUOTED - 1)}…` : path;
 }
 
 const TYPE_WORDS: Record<string, string> = {

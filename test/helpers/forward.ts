@@ -47,26 +47,29 @@ export async function unavailableProxy(
   };
 }
 
-/** A proxy in front of a target that rewrites the JSON answers of the GETs `rewrite` changes (it edits the parsed body in place). */
+/** A proxy in front of a target that rewrites the JSON answers `rewrite` changes (it edits the parsed body in place). */
 export interface RewritingProxy {
   url: string;
   close(): Promise<void>;
 }
 
-export async function rewritingProxy(upstream: URL, rewrite: (path: string, body: unknown) => void): Promise<RewritingProxy> {
+export async function rewritingProxy(
+  upstream: URL,
+  rewrite: (path: string, body: unknown, query: URLSearchParams, method: string) => void,
+): Promise<RewritingProxy> {
   const server = http.createServer((req, res) => {
-    if (req.method !== 'GET') return forwardTo(upstream, req, res);
     // Asked without compression, so the answer is JSON as it goes.
     const headers = { ...req.headers };
     delete headers['accept-encoding'];
-    const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: 'GET', headers }, (r) => {
+    const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (r) => {
       const chunks: Buffer[] = [];
       r.on('data', (c: Buffer) => chunks.push(c));
       r.on('end', () => {
         let body = Buffer.concat(chunks);
         if (/json/.test(r.headers['content-type'] ?? '') && body.length > 0) {
           const parsed = JSON.parse(body.toString('utf8')) as unknown;
-          rewrite(new URL(req.url ?? '/', 'http://x').pathname, parsed);
+          const url = new URL(req.url ?? '/', 'http://x');
+          rewrite(url.pathname, parsed, url.searchParams, req.method ?? 'GET');
           body = Buffer.from(JSON.stringify(parsed));
         }
         const out = { ...r.headers };

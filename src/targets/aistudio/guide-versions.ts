@@ -63,7 +63,7 @@ export class GuideVersions {
         if (!live) throw new ApiError(`POST ${path} succeeded, but the guide has no version to read back`, 0, 'write.not.held', correlationId, 'POST', path);
         return live;
       };
-      return await heldAsSent(answer, holds, readBack, { method: 'POST', path, what: 'guide version', correlationId });
+      return await heldAsSent(withoutGaps(answer), holds, readBack, { method: 'POST', path, what: 'guide version', correlationId });
     } catch (err) {
       if (err instanceof ApiError && isLatestNotProductionReady(err)) {
         throw new ApiError(
@@ -105,7 +105,7 @@ export class GuideVersions {
       parse: (res) => ((correlationId = res.correlationId), json<WireGuideVersion | undefined>(res)),
       reconcile,
     });
-    return heldAsSent(answer, holds, () => this.getGuideVersion(guideId, version), { method: 'PATCH', path, what: 'guide version', correlationId });
+    return heldAsSent(withoutGaps(answer), holds, () => this.getGuideVersion(guideId, version), { method: 'PATCH', path, what: 'guide version', correlationId });
   }
 
   async publishGuideVersion(
@@ -191,4 +191,13 @@ function versionContent(v: WireGuideVersion): GuideVersionContent {
 /** The SDK's GuideVersion has every field optional: one without an instruction is read as an empty one. */
 function withInstruction(v: WireGuideVersion): WireGuideVersion {
   return typeof v.instruction === 'string' ? v : { ...v, instruction: '' };
+}
+
+/**
+ * A write's answer that can say whether the version holds what was sent, or none (it is read back):
+ * every GuideVersion field is optional in the SDK, and an answer without the instruction says
+ * nothing of it.
+ */
+function withoutGaps(answer: WireGuideVersion | undefined): WireGuideVersion | undefined {
+  return typeof answer === 'object' && answer !== null && typeof answer.instruction === 'string' ? answer : undefined;
 }

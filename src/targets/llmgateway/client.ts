@@ -2,7 +2,8 @@
 // Every write whose outcome can be unknown carries a reconciliation read; whether a live object
 // holds what was sent is decided by the kinds' canonical forms, passed in as `landed`.
 import { ANSWER_SHAPES } from '../answer-shapes.js';
-import { conflict, errorCode, heldAsSent, json, patched, RestClient, shaped, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
+import { conflict, errorCode, heldAsSent, json, patched, RestClient, shaped, shapeError, type ConnectionOptions, type Landed } from '../../genesys/rest.js';
+import { ApiError } from '../../genesys/errors.js';
 import type { Found } from '../../genesys/exchange.js';
 import type { Expand, GatewayApi, InvocationStreamEvent, InvokeOptions, InvokeStreamOptions, PublishOptions } from './api.js';
 import { paths } from './paths.js';
@@ -75,9 +76,13 @@ class GatewayClient implements GatewayApi {
     this.publications = new PublishConfirmations(
       {
         listPage: async (pageNumber) => {
-          const page = await this.r.page<WireTemplate>(paths.templates(), { expand: 'versions' }, pageNumber, ANSWER_SHAPES.template);
+          const page = await this.r.page<WireTemplate>(paths.templates(), { expand: 'versions' }, pageNumber);
           for (const t of page.entities ?? []) this.directory.set(t.id, t.name);
           return page;
+        },
+        malformed: (t) => {
+          const problem = ANSWER_SHAPES.template.problem(t);
+          return problem === undefined ? undefined : shapeError(paths.templates(), problem, 200, undefined);
         },
         getJob: (templateId, label, jobId) => this.r.getIfExists<WireJob>(paths.job(templateId, label, jobId)),
         findVersion: (templateId, label) => this.findVersion(templateId, label),
@@ -278,15 +283,25 @@ class GatewayClient implements GatewayApi {
     return withEnabled(await this.r.get<WireFilter>(paths.filter(id), {}, ANSWER_SHAPES.filter));
   }
 
-  createFilter(body: FilterCreate): Promise<WireFilter> {
-    return this.r.createNamed(paths.filters(), body, 'safety filter', async () => {
-      const live = (await this.listFilters()).find((f) => f.name === body.name);
+  // A filter's write answers are checked to hold what was sent, as a version's are: a server that
+  // drops `enabled: false` (read as enabled) must not have the write recorded as done.
+  async createFilter(body: FilterCreate): Promise<WireFilter> {
+    const named = async () => (await this.listFilters()).find((f) => f.name === body.name);
+    const answer = await this.r.createNamed<WireFilter>(paths.filters(), body, 'safety filter', async () => {
+      const live = await named();
       return live && { live, same: this.landed.filter(body, live) };
     });
+    const readBack = async (): Promise<WireFilter> => {
+      const live = await named();
+      if (!live) throw new ApiError(`POST ${paths.filters()} succeeded, but no safety filter ${body.name} can be read back`, 0, 'write.not.held', undefined, 'POST', paths.filters());
+      return live;
+    };
+    return heldAsSent(answerOf(answer), (live) => this.landed.filter(body, live), readBack, { method: 'POST', path: paths.filters(), what: 'safety filter' });
   }
 
-  updateFilter(id: string, body: FilterUpdate): Promise<WireFilter> {
-    return this.r.put(paths.filter(id), body, `safety filter ${body.name} (${id})`, () => this.getFilter(id), (live) => this.landed.filter(body, live));
+  async updateFilter(id: string, body: FilterUpdate): Promise<WireFilter> {
+    const answer = await this.r.put(paths.filter(id), body, `safety filter ${body.name} (${id})`, () => this.getFilter(id), (live) => this.landed.filter(body, live));
+    return heldAsSent(answerOf(answer), (live) => this.landed.filter(body, live), () => this.getFilter(id), { method: 'PUT', path: paths.filter(id), what: 'safety filter' });
   }
 
   deleteFilter(id: string): Promise<void> {
@@ -319,4 +334,9 @@ function expandParam(expand: Expand[] | undefined): string | undefined {
 /** A filter read without `enabled` (or with null) is enabled: the contract's default for a create, and what every reader then sees alike. */
 function withEnabled(f: WireFilter): WireFilter {
   return typeof f.enabled === 'boolean' ? f : { ...f, enabled: true };
+}
+
+/** A filter write's answer when it can say whether the filter holds what was sent; none (it is read back) when it is not an object or says nothing of `enabled`. */
+function answerOf(answer: WireFilter | undefined): WireFilter | undefined {
+  return typeof answer === 'object' && answer !== null && typeof answer.enabled === 'boolean' ? answer : undefined;
 }

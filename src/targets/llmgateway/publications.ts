@@ -23,8 +23,14 @@ import type { EntityListing, WireJob, WireTemplate, WireVersion } from './wire.j
 
 /** The reads a round makes (the client's REST calls). */
 export interface ConfirmationReads {
-  /** One page of `GET /prompttemplates?expand=versions&pageSize=100`. */
+  /**
+   * One page of `GET /prompttemplates?expand=versions&pageSize=100`, its templates' shapes
+   * unchecked: `malformed` checks only those a round waits on, so another one's answer never fails
+   * the publications it holds no part in.
+   */
   listPage(pageNumber: number): Promise<EntityListing<WireTemplate>>;
+  /** The error a listed template of another shape than promptctl reads is, or undefined. */
+  malformed(template: WireTemplate): Error | undefined;
   /** The job; undefined on 404. */
   getJob(templateId: string, label: string, jobId: string): Promise<WireJob | undefined>;
   /** The version; undefined on 404. */
@@ -146,7 +152,13 @@ export class PublishConfirmations {
           for (const p of pending) if (p.due) this.settle(p as Waiter, undefined, err);
           return;
         }
-        for (const [p, sighting] of readPage(pending, listing.entities ?? [])) {
+        const entities = listing.entities ?? [];
+        const readable = pending.filter((p) => {
+          const err = ((t) => t && this.reads.malformed(t))(entities.find((t) => t.id === p.templateId));
+          if (err && p.due) this.settle(p as Waiter, undefined, err);
+          return !err;
+        });
+        for (const [p, sighting] of readPage(readable, entities)) {
           const w = p as Waiter;
           if (!this.pending.has(w)) continue;
           if (sighting === 'published') {

@@ -60,3 +60,20 @@ describe('answer shapes: keys of every spelling', () => {
     expect(ANSWER_SHAPES.filter.problem({ ...f, thresholds: { 'a"b\\c\u001b': 'x' } })).toBe('safety filter "n" whose thresholds["a\\"b\\\\c\\u001b"] is a string, not a number');
   });
 });
+
+describe('answer shapes: what a hostile server can put in a message', () => {
+  it('clips a long name or key and escapes what would reorder or hide text', () => {
+    const f = { id: 'f1', priority: 1, categories: ['pii'], action: 'block_and_log', version: 1 };
+    const said = ANSWER_SHAPES.filter.problem({ ...f, name: `evil\u202e${'n'.repeat(200)}`, thresholds: { [`k${'\u001b]0;x\u0007'.repeat(500)}`]: 'x' } })!;
+    expect(said).toContain('"evil\\u202e');
+    expect(said).not.toMatch(/[\u0000-\u001f\u202e]/);
+    expect(said.length).toBeLessThan(600);
+  });
+
+  it('names a split by its template, and says so only when it has one', () => {
+    expect(ANSWER_SHAPES.traffic.problem({ templateId: 't-1', routes: 'x', version: 1 })).toBe('A/B split of prompt template "t-1" whose routes is a string, not a list');
+    expect(ANSWER_SHAPES.traffic.problem({ version: 1 })).toBe('A/B split without routes');
+    // strategy has its contract default (random): a split without one is read as it.
+    expect(ANSWER_SHAPES.traffic.problem({ routes: [{ version: '1.0.0', weight: 100 }], version: 2 })).toBeUndefined();
+  });
+});

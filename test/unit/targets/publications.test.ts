@@ -12,7 +12,7 @@ const running: WireJob = { id: 'j1', status: 'Running', errors: [], selfUri: '' 
 const directory = { pageOf: () => undefined } as unknown as TemplateDirectory;
 
 function confirm(reads: Partial<ConfirmationReads>) {
-  const c = new PublishConfirmations({ listPage: async () => ({ entities: [] }) as never, getJob: async () => undefined, findVersion: async () => undefined, ...reads }, directory);
+  const c = new PublishConfirmations({ listPage: async () => ({ entities: [] }) as never, malformed: () => undefined, getJob: async () => undefined, findVersion: async () => undefined, ...reads }, directory);
   return c.wait('t1', '1.1.0', running, { deadline: Date.now() + 5000, batched: false, contentHash: meant });
 }
 
