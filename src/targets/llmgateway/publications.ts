@@ -153,8 +153,10 @@ export class PublishConfirmations {
           return;
         }
         const entities = listing.entities ?? [];
+        const listed = new Map(entities.map((t) => [t.id, t]));
         const readable = pending.filter((p) => {
-          const err = ((t) => t && this.reads.malformed(t))(entities.find((t) => t.id === p.templateId));
+          const t = listed.get(p.templateId);
+          const err = t && this.reads.malformed(t);
           if (err && p.due) this.settle(p as Waiter, undefined, err);
           return !err;
         });
