@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rewritingProxy, type RewritingProxy } from '../helpers/forward.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
+import { RETURNS_GUIDE } from '../helpers/documents.js';
 
 let s: Scenario;
 let proxy: RewritingProxy | undefined;
@@ -40,18 +41,6 @@ describe('apply: publish confirmations beside a template of another shape', () =
 });
 
 type Body = Record<string, unknown>;
-const GUIDE = `apiVersion: promptctl/v1
-kind: Guide
-metadata:
-  name: Returns assistant
-spec:
-  instruction: |
-    You help customers return a device. Ask for {{Variable.order_number}}.
-  variables:
-    - name: order_number
-      type: String
-      scope: InputAndOutput
-`;
 
 describe('apply: write answers that leave a field out', () => {
   async function applyThrough(rewrite: (path: string, body: Body, method: string) => void) {
@@ -77,7 +66,7 @@ describe('apply: write answers that leave a field out', () => {
 
   it('a guide version whose write answer leaves its instruction out is read back: created, not "not held"', async () => {
     await mkdir(join(s.dir.path, 'prompts', 'aistudio'), { recursive: true });
-    await writeFile(join(s.dir.path, 'prompts', 'aistudio', 'guide.yaml'), GUIDE);
+    await writeFile(join(s.dir.path, 'prompts', 'aistudio', 'guide.yaml'), RETURNS_GUIDE);
     const r = await applyThrough((path, body, method) => /\/guides\/[^/]+\/versions(\/[^/]+)?$/.test(path) && method !== 'GET' && delete body.instruction);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout + r.stderr).not.toMatch(/not hold/);

@@ -6,19 +6,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scenario, type Scenario } from '../helpers/scenario.js';
+import { RETURNS_GUIDE } from '../helpers/documents.js';
 
-const GUIDE = `apiVersion: promptctl/v1
-kind: Guide
-metadata:
-  name: Returns assistant
-spec:
-  instruction: |
-    You help customers return a device. Ask for {{Variable.order_number}}.
-  variables:
-    - name: order_number
-      type: String
-      scope: InputAndOutput
-`;
 
 let s: Scenario;
 beforeEach(async () => {
@@ -38,7 +27,7 @@ describe('drift: a surface the target does not serve', () => {
 
   it('exits 1 naming the surface when git defines its kinds, not 2 as if they had drifted', async () => {
     await mkdir(join(s.dir.path, 'prompts', 'guides'), { recursive: true });
-    await writeFile(join(s.dir.path, 'prompts', 'guides', 'returns.yaml'), GUIDE);
+    await writeFile(join(s.dir.path, 'prompts', 'guides', 'returns.yaml'), RETURNS_GUIDE);
     const r = await s.cli(['drift']);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stderr).toMatch(/error: .*does not serve the AI Studio API.*Guide/);

@@ -8,19 +8,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rewritingProxy, type RewritingProxy } from '../helpers/forward.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
+import { RETURNS_GUIDE } from '../helpers/documents.js';
 
-const GUIDE = `apiVersion: promptctl/v1
-kind: Guide
-metadata:
-  name: Returns assistant
-spec:
-  instruction: |
-    You help customers return a device. Ask for {{Variable.order_number}}.
-  variables:
-    - name: order_number
-      type: String
-      scope: InputAndOutput
-`;
 
 const SETTING = `apiVersion: promptctl/v1
 kind: SummarySetting
@@ -41,7 +30,7 @@ let proxy: RewritingProxy | undefined;
 beforeEach(async () => {
   s = await scenario();
   await mkdir(join(s.dir.path, 'prompts', 'aistudio'), { recursive: true });
-  await writeFile(join(s.dir.path, 'prompts', 'aistudio', 'guide.yaml'), GUIDE);
+  await writeFile(join(s.dir.path, 'prompts', 'aistudio', 'guide.yaml'), RETURNS_GUIDE);
   await writeFile(join(s.dir.path, 'prompts', 'aistudio', 'setting.yaml'), SETTING);
   const r = await s.cli(['apply', '--auto-approve']);
   expect(r.code, r.stderr).toBe(0);
