@@ -1,6 +1,7 @@
-// Reading ajv's errors as people name fields: the most specific error of a failed validation, and
-// the field it is about as a path (`routes[0].weight`). Shared by the emulator (a request body's
-// 400) and the client (an answer of the wrong shape).
+// Reading ajv's errors as people name fields: the most specific error of a failed validation
+// (the emulator's 400 for a request body and the client's word on an answer of another shape both
+// report it), and the field it is about as a path (`routes[0].weight`, the emulator's; the client
+// walks the answer itself, targets/answer-shapes.ts, to tell a list's index from a key).
 import type { ErrorObject } from 'ajv';
 
 /** The most specific error: ajv reports combinator failures (anyOf/if) after their causes. */
