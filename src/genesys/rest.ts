@@ -182,8 +182,9 @@ export class RestClient {
       json: body,
       parse: json<T>,
       reconcile: ours,
-      // A 409 version.mismatch after a lost response may be our own write.
-      afterUncertain: async (err) => (err.status === 409 && err.code === 'version.mismatch' ? ours().catch(() => undefined) : undefined),
+      // A 409 version.mismatch after a lost response may be our own write. A read that fails
+      // settles nothing: the 409 stands with its outcome unknown (transport, readBeforeResend).
+      afterUncertain: async (err) => (err.status === 409 && err.code === 'version.mismatch' ? ours() : undefined),
     });
   }
 

@@ -92,3 +92,51 @@ describe('apply of such a write', () => {
     }
   });
 });
+
+/** PUT 1: 503; the read before resending: the filter still at the guard; PUT 2: 409 version.mismatch; every later read: `later`. */
+async function flakyPut(later: number | 'drop'): Promise<{ url: string; seen: string[] }> {
+  const seen: string[] = [];
+  let puts = 0;
+  let reads = 0;
+  server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    seen.push(`${req.method} ${path}`);
+    req.resume();
+    req.on('end', () => {
+      const send = (status: number, body: unknown): void => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (path === '/oauth/token') return send(200, { access_token: 'tok', token_type: 'bearer', expires_in: 3600 });
+      if (req.method === 'PUT') {
+        puts++;
+        if (puts === 1) return send(503, { message: 'busy', code: 'http.503', status: 503 });
+        return send(409, { message: 'version 3 is not the current one', code: 'version.mismatch', status: 409 });
+      }
+      reads++;
+      if (reads === 1) return send(200, { ...filterBody('guard-one', 10), id: 'f1', enabled: true, labels: {}, version: 3 });
+      if (later === 'drop') return void res.socket?.destroy();
+      return send(later, { message: 'no read for you', code: `http.${later}`, status: later });
+    });
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+describe('a version.mismatch after a PUT of unknown outcome, whose settling read fails', () => {
+  it.each([
+    ['answered 500', 500 as const],
+    ['dropped', 'drop' as const],
+  ])("ends with the write's own 409, outcome unknown, not as a plain conflict (the read %s)", async (_, later) => {
+    const { url, seen } = await flakyPut(later);
+    const c = quickClient(url);
+    try {
+      const err = await rejection(c.updateFilter('f1', { ...filterBody('guard-one', 20), version: 3 }));
+      expect(err).toMatchObject({ method: 'PUT', status: 409, code: 'version.mismatch', outcomeUnknown: true });
+      expect(err.message).toMatch(/could not read whether it landed: GET /);
+      expect(seen.filter((s) => s.startsWith('PUT /api/'))).toHaveLength(2);
+    } finally {
+      await c.close();
+    }
+  });
+});

@@ -56,7 +56,8 @@ export class GuideVersions {
         reconcile,
         // A3: refused as a second draft after a lost answer: the draft may be our first attempt's.
         // (Someone else's Draft: the server's own refusal stands.)
-        afterUncertain: async (err) => (isLatestNotProductionReady(err) ? reconcile().catch(() => undefined) : undefined),
+        // A read that fails settles nothing: the refusal stands with its outcome unknown (readBeforeResend).
+        afterUncertain: async (err) => (isLatestNotProductionReady(err) ? reconcile() : undefined),
       });
       const readBack = async (): Promise<WireGuideVersion> => {
         const live = await latest();
@@ -66,14 +67,20 @@ export class GuideVersions {
       return await heldAsSent(withoutGaps(answer), holds, readBack, { method: 'POST', path, what: 'guide version', correlationId });
     } catch (err) {
       if (err instanceof ApiError && isLatestNotProductionReady(err)) {
-        throw new ApiError(
-          `${err.message}; edit the guide's latest version instead of creating one`,
+        // Reported as A3's 409 whatever the platform answered; when the draft may be our own
+        // earlier attempt's (its outcome unknown), without advice, and still unknown.
+        const refused = new ApiError(
+          err.outcomeUnknown ? err.message : `${err.message}; edit the guide's latest version instead of creating one`,
           409,
           LATEST_NOT_PRODUCTION_READY_CODE,
           err.correlationId,
           'POST',
           path,
         );
+        if (err.body) refused.body = err.body;
+        if (err.outcomeUnknown) refused.outcomeUnknown = true;
+        if (err.notResent) refused.notResent = true;
+        throw refused;
       }
       throw err;
     }
