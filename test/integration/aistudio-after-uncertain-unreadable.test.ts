@@ -2,12 +2,12 @@
 // latest version is not ProductionReady (that draft may be our first attempt's): the client reads
 // the guide's latest version to settle it. When that read fails, the call ends with the refusal,
 // its outcome unknown, not as a plain refusal that claims nothing was created.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAiStudioClient } from '../../src/targets/aistudio/client.js';
 import { LATEST_NOT_PRODUCTION_READY } from '../../src/targets/aistudio/wire.js';
 import { CLIENT_ID, CLIENT_SECRET, content, rejection, writeChecks } from './aistudio-support.js';
+import { scriptedPlatform } from './client-support.js';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -18,31 +18,18 @@ afterEach(async () => {
 
 /** POST 1: 503; the read before resending: the guide without versions; POST 2: 400 latest not ProductionReady; every later read: 500. */
 async function flaky(): Promise<{ url: string; seen: string[] }> {
-  const seen: string[] = [];
   let posts = 0;
   let reads = 0;
-  server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    seen.push(`${req.method} ${path}`);
-    req.resume();
-    req.on('end', () => {
-      const send = (status: number, body: unknown): void => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
-      };
-      if (path === '/oauth/token') return send(200, { access_token: 'tok', token_type: 'bearer', expires_in: 3600 });
-      if (req.method === 'POST') {
-        posts++;
-        if (posts === 1) return send(503, { message: 'busy', code: 'http.503', status: 503 });
-        return send(400, { message: LATEST_NOT_PRODUCTION_READY, code: 'bad.request', status: 400 });
-      }
-      reads++;
-      if (reads === 1) return send(200, { id: 'g1', name: 'Returns', status: 'Draft', source: 'Manual' });
-      return send(500, { message: 'no read for you', code: 'http.500', status: 500 });
-    });
+  const p = await scriptedPlatform((method) => {
+    if (method === 'POST') {
+      posts++;
+      return posts === 1 ? [503, { message: 'busy', code: 'http.503', status: 503 }] : [400, { message: LATEST_NOT_PRODUCTION_READY, code: 'bad.request', status: 400 }];
+    }
+    reads++;
+    return reads === 1 ? [200, { id: 'g1', name: 'Returns', status: 'Draft', source: 'Manual' }] : [500, { message: 'no read for you', code: 'http.500', status: 500 }];
   });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  server = p.server;
+  return p;
 }
 
 describe('a refused second draft after a create of unknown outcome, whose settling read fails', () => {

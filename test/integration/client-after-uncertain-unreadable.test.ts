@@ -2,9 +2,8 @@
 // the lost first attempt may have created it, so the client reads by name to settle it. When that
 // read fails, the call ends with the write's own 409 (its outcome unknown, the read's failure a
 // note), not with the read's error, which named a GET and said nothing of the write.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { executePlan } from '../../src/apply/executor.js';
 import { createCorrelationTracker } from '../../src/apply/correlation.js';
@@ -14,7 +13,7 @@ import { versionTokens } from '../../src/tokens/index.js';
 import { desiredState, filter } from '../helpers/desired.js';
 import { tempDir } from '../helpers/tmp.js';
 import { paths } from '../../src/targets/llmgateway/paths.js';
-import { filterBody, quickClient, rejection } from './client-support.js';
+import { filterBody, quickClient, rejection, scriptedPlatform } from './client-support.js';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -25,32 +24,19 @@ afterEach(async () => {
 
 /** POST 1: 503; the listing read before resending: empty; POST 2: 409 duplicate.name; every later listing: `later`. */
 async function flaky(later: number | 'drop'): Promise<{ url: string; seen: string[] }> {
-  const seen: string[] = [];
   let posts = 0;
   let listings = 0;
-  server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    seen.push(`${req.method} ${path}`);
-    req.resume();
-    req.on('end', () => {
-      const send = (status: number, body: unknown): void => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
-      };
-      if (path === '/oauth/token') return send(200, { access_token: 'tok', token_type: 'bearer', expires_in: 3600 });
-      if (req.method === 'POST') {
-        posts++;
-        if (posts === 1) return send(503, { message: 'busy', code: 'http.503', status: 503 });
-        return send(409, { message: 'a safety filter named guard-one exists', code: 'duplicate.name', status: 409 });
-      }
-      listings++;
-      if (listings === 1) return send(200, { entities: [], pageSize: 100, pageNumber: 1, total: 0, pageCount: 0 });
-      if (later === 'drop') return void res.socket?.destroy();
-      return send(later, { message: 'no listing for you', code: `http.${later}`, status: later });
-    });
+  const p = await scriptedPlatform((method) => {
+    if (method === 'POST') {
+      posts++;
+      return posts === 1 ? [503, { message: 'busy', code: 'http.503', status: 503 }] : [409, { message: 'a safety filter named guard-one exists', code: 'duplicate.name', status: 409 }];
+    }
+    listings++;
+    if (listings === 1) return [200, { entities: [], pageSize: 100, pageNumber: 1, total: 0, pageCount: 0 }];
+    return later === 'drop' ? 'drop' : [later, { message: 'no listing for you', code: `http.${later}`, status: later }];
   });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  server = p.server;
+  return p;
 }
 
 describe('a duplicate after an attempt of unknown outcome, whose settling read fails', () => {
@@ -95,32 +81,19 @@ describe('apply of such a write', () => {
 
 /** PUT 1: 503; the read before resending: the filter still at the guard; PUT 2: 409 version.mismatch; every later read: `later`. */
 async function flakyPut(later: number | 'drop'): Promise<{ url: string; seen: string[] }> {
-  const seen: string[] = [];
   let puts = 0;
   let reads = 0;
-  server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    seen.push(`${req.method} ${path}`);
-    req.resume();
-    req.on('end', () => {
-      const send = (status: number, body: unknown): void => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
-      };
-      if (path === '/oauth/token') return send(200, { access_token: 'tok', token_type: 'bearer', expires_in: 3600 });
-      if (req.method === 'PUT') {
-        puts++;
-        if (puts === 1) return send(503, { message: 'busy', code: 'http.503', status: 503 });
-        return send(409, { message: 'version 3 is not the current one', code: 'version.mismatch', status: 409 });
-      }
-      reads++;
-      if (reads === 1) return send(200, { ...filterBody('guard-one', 10), id: 'f1', enabled: true, labels: {}, version: 3 });
-      if (later === 'drop') return void res.socket?.destroy();
-      return send(later, { message: 'no read for you', code: `http.${later}`, status: later });
-    });
+  const p = await scriptedPlatform((method) => {
+    if (method === 'PUT') {
+      puts++;
+      return puts === 1 ? [503, { message: 'busy', code: 'http.503', status: 503 }] : [409, { message: 'version 3 is not the current one', code: 'version.mismatch', status: 409 }];
+    }
+    reads++;
+    if (reads === 1) return [200, { ...filterBody('guard-one', 10), id: 'f1', enabled: true, labels: {}, version: 3 }];
+    return later === 'drop' ? 'drop' : [later, { message: 'no read for you', code: `http.${later}`, status: later }];
   });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  server = p.server;
+  return p;
 }
 
 describe('a version.mismatch after a PUT of unknown outcome, whose settling read fails', () => {

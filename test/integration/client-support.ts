@@ -1,7 +1,7 @@
 // Shared setup for the client's integration tests: a real emulator over HTTP on port 0 with its
 // state in a temp dir, and clients pointed at it.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,4 +192,26 @@ export async function startRecordingProxy(
         server.close(() => r());
       }),
   };
+}
+
+/**
+ * A hand-made platform on port 0: an access token for anyone, every other request answered by
+ * `answer` (a status and a JSON body, or 'drop': the connection cut). `seen` lists each request
+ * as "METHOD /path".
+ */
+export async function scriptedPlatform(answer: (method: string, path: string) => [number, unknown] | 'drop'): Promise<{ url: string; seen: string[]; server: Server }> {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    seen.push(`${req.method} ${path}`);
+    req.resume();
+    req.on('end', () => {
+      const reply = path === '/oauth/token' ? ([200, { access_token: 'tok', token_type: 'bearer', expires_in: 3600 }] as [number, unknown]) : answer(req.method ?? 'GET', path);
+      if (reply === 'drop') return void res.socket?.destroy();
+      res.writeHead(reply[0], { 'content-type': 'application/json' });
+      res.end(JSON.stringify(reply[1]));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
 }
