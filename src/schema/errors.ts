@@ -4,6 +4,7 @@ import { isMap, isScalar } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { ASSERTION_TYPES, type SourceLocation } from '../model/types.js';
 import { findKey, findNode, foundAt, nodeStart, type DocContext } from '../config/nodes.js';
+import { pointerSegments } from '../util/ajv-errors.js';
 import { checkVersionLabel } from '../util/semver.js';
 import { closest, didYouMean } from '../util/suggest.js';
 import { clip, describeValue, displayPath, patternFix, typeMessage, unknownFieldMessage } from './messages.js';
@@ -18,14 +19,7 @@ const RESPONSE_MATCH_PATH = /^\/spec\/responses\/\d+\/match$/;
 /** A PromptTest assertion item: `{<type>: value, not?: true}`. */
 const ASSERTION_PATH = /^\/spec\/cases\/\d+\/expect\/\d+$/;
 
-/** "/spec/variables/0/name" → ["spec", "variables", "0", "name"] (JSON Pointer unescaped). */
-export function pointerSegments(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
+export { pointerSegments };
 
 interface Mapped {
   rule: string;

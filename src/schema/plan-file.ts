@@ -5,6 +5,7 @@ import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { findNode, foundAt, nodeStart, type DocContext } from '../config/nodes.js';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { pointerSegments, valueAtPointer } from '../util/ajv-errors.js';
 import { loadSchemaSet, type CompiledValidator, type SchemaSet } from '../util/precompiled.js';
 import { newAjv, SCHEMA_BASE, SCHEMAS_DIR } from './validator.js';
 
@@ -54,7 +55,7 @@ export function checkPlanFile(text: string, file: string): PlanFileCheck {
   return {
     ok: false,
     diagnostics: errors.map((e) => {
-      const at = locate(text, file, e.instancePath.split('/').slice(1).map(unescape));
+      const at = locate(text, file, pointerSegments(e.instancePath));
       return { ...at, severity: 'error' as const, rule: 'plan/schema', message: describe(e, data) };
     }),
   };
@@ -73,7 +74,7 @@ function relevant(errors: readonly ErrorObject[], data: unknown): ErrorObject[] 
 }
 
 function describe(e: ErrorObject, data: unknown): string {
-  const at = e.instancePath === '' ? 'the plan' : pointer(e.instancePath.split('/').slice(1).map(unescape));
+  const at = e.instancePath === '' ? 'the plan' : pointer(pointerSegments(e.instancePath));
   switch (e.keyword) {
     case 'required':
       return `${at}: missing ${String(e.params.missingProperty)}`;
@@ -81,7 +82,7 @@ function describe(e: ErrorObject, data: unknown): string {
       return `${at}: unknown field ${String(e.params.additionalProperty)}`;
     case 'const':
       return at.endsWith('formatVersion')
-        ? `plan format version ${JSON.stringify(valueAt(data, e.instancePath))} is not supported (this promptctl reads version ${String(e.params.allowedValue)}); run plan again`
+        ? `plan format version ${JSON.stringify(valueAtPointer(data, e.instancePath))} is not supported (this promptctl reads version ${String(e.params.allowedValue)}); run plan again`
         : `${at}: must be ${JSON.stringify(e.params.allowedValue)}`;
     case 'false schema':
       return `${at}: not allowed on this action`;
@@ -90,22 +91,9 @@ function describe(e: ErrorObject, data: unknown): string {
   }
 }
 
-/** The value an error is about, read from the data by its JSON pointer. */
-function valueAt(data: unknown, instancePath: string): unknown {
-  let v: unknown = data;
-  for (const seg of instancePath.split('/').slice(1).map(unescape)) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[seg];
-  }
-  return v;
-}
 
 function pointer(segments: readonly string[]): string {
   return segments.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('') || 'the plan';
-}
-
-function unescape(s: string): string {
-  return s.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 /** The offset where brackets first nest deeper than MAX_PLAN_DEPTH (strings skipped), scanned without recursion. */

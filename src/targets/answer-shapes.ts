@@ -11,7 +11,7 @@ import { readdirSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { AnswerShape } from '../genesys/rest.js';
-import { pickError } from '../util/ajv-errors.js';
+import { pickError, pointerSegments, valueAtPointer } from '../util/ajv-errors.js';
 import { shownChanged, visibleName } from '../util/escapes.js';
 import { loadSchemaSet, type CompiledValidator, type SchemaSet } from '../util/precompiled.js';
 
@@ -100,7 +100,7 @@ function described(e: ErrorObject, entity: unknown): string {
   const at = field === '' ? 'is' : `whose ${field} is`;
   if (e.keyword === 'type') {
     const types = ([] as string[]).concat((e.params as { type: string | string[] }).type).filter((t) => t !== 'null');
-    return `${at} ${kindOf(valueAt(entity, e.instancePath))}, not ${types.map((t) => TYPE_WORDS[t] ?? t).join(' or ')}`;
+    return `${at} ${kindOf(valueAtPointer(entity, e.instancePath))}, not ${types.map((t) => TYPE_WORDS[t] ?? t).join(' or ')}`;
   }
   return `${at} not as expected (${e.message ?? e.keyword})`;
 }
@@ -110,7 +110,7 @@ function described(e: ErrorObject, entity: unknown): string {
  * key as `.key`, a key that is not a plain word (a label "0", a threshold "a.b") as `["0"]`.
  */
 function pathIn(entity: unknown, e: ErrorObject): string {
-  const keys = pointerKeys(e.instancePath);
+  const keys = pointerSegments(e.instancePath);
   if (e.keyword === 'required') keys.push(String((e.params as { missingProperty: string }).missingProperty));
   let path = '';
   let v: unknown = entity;
@@ -138,18 +138,6 @@ function kindOf(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'number') return Number.isInteger(v) ? 'the integer ' + v : 'the number ' + v;
   return typeof v === 'object' ? 'an object' : typeof v === 'string' ? 'a string' : typeof v === 'boolean' ? String(v) : typeof v;
-}
-
-function valueAt(root: unknown, pointer: string): unknown {
-  return pointerKeys(pointer).reduce(member, root);
-}
-
-/** A JSON pointer's keys, unescaped. */
-function pointerKeys(pointer: string): string[] {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function member(v: unknown, key: string): unknown {

@@ -1,8 +1,28 @@
 // Reading ajv's errors as people name fields: the most specific error of a failed validation
 // (the emulator's 400 for a request body and the client's word on an answer of another shape both
-// report it), and the field it is about as a path (`routes[0].weight`, the emulator's; the client
-// walks the answer itself, targets/answer-shapes.ts, to tell a list's index from a key).
+// report it), the field it is about as a path (`routes[0].weight`, the emulator's; the client
+// walks the answer itself, targets/answer-shapes.ts, to tell a list's index from a key), and the
+// JSON pointers ajv names it by (its segments, the value there), for every schema set.
 import type { ErrorObject } from 'ajv';
+
+/** "/spec/variables/0/name" → ["spec", "variables", "0", "name"] (JSON Pointer unescaped). */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The value a JSON pointer names in `data` (an error's instancePath); undefined past a non-object. */
+export function valueAtPointer(data: unknown, pointer: string): unknown {
+  let v: unknown = data;
+  for (const seg of pointerSegments(pointer)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[seg];
+  }
+  return v;
+}
 
 /** The most specific error: ajv reports combinator failures (anyOf/if) after their causes. */
 export function pickError(errors: readonly ErrorObject[]): ErrorObject | undefined {
@@ -11,10 +31,7 @@ export function pickError(errors: readonly ErrorObject[]): ErrorObject | undefin
 
 /** instancePath `/routes/0/weight` → `routes[0].weight`; required/unknown keys name the key itself. */
 export function fieldOf(e: ErrorObject): string {
-  const parts = e.instancePath
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointerSegments(e.instancePath);
   if (e.keyword === 'required') parts.push(String((e.params as { missingProperty: string }).missingProperty));
   if (e.keyword === 'unevaluatedProperties') parts.push(String((e.params as { unevaluatedProperty: string }).unevaluatedProperty));
   if (e.keyword === 'additionalProperties') parts.push(String((e.params as { additionalProperty: string }).additionalProperty));
