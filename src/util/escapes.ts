@@ -109,10 +109,12 @@ export function visibleLines(s: string): string {
 
 /**
  * A name in terminal text (an address: a live object's name may be anything): as `visible`, and
- * its line breaks and CRs as escapes too, so that it stays on its line and cannot forge another.
+ * its line breaks and CRs as escapes too, so that it stays on its line and cannot forge another,
+ * and each character of HIDDEN_IN_ANSWER, so that it cannot hide or reorder what it is printed
+ * with (a bidi override in another team's template name would draw the plan line backwards).
  */
 export function visibleName(s: string): string {
-  return visible(s).replace(/[\n\r\u2028\u2029]/g, asUnicodeEscape);
+  return visible(s).replace(/[\n\r\u2028\u2029]/g, asUnicodeEscape).replace(HIDDEN_IN_ANSWER, asUnicodeEscape);
 }
 
 /**
