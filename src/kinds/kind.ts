@@ -10,6 +10,7 @@ import type { VersionTokenReport } from '../tokens/index.js';
 import type { PlanAction, PlanPart, PlanProblem, WriteAction } from './action.js';
 import type { TextTokenCounter } from './aistudio-tokens.js';
 import type { Canonical } from './canonical.js';
+import type { Coverage } from './coverage.js';
 import type { IdBook } from './ids.js';
 import type { Ownership } from './ownership.js';
 
@@ -167,9 +168,10 @@ export interface Kind<Wire = never> {
   limits?(actions: readonly PlanAction[], live: LiveState): PlanProblem[];
   /**
    * What a planned action of this kind weakens in a safety control ("piiFilter off", "action
-   * block_and_log → flag_and_pass"): the plan calls it out as destructive. Default: nothing.
+   * block_and_log → flag_and_pass", a template no filter guards any more), judged against the
+   * templates and filters the plan leaves: the plan calls it out as destructive. Default: nothing.
    */
-  weakening?(action: PlanAction): string[];
+  weakening?(action: PlanAction, coverage: Coverage): string[];
   /**
    * What a planned action widens that its field changes do not say plainly: a filter whose
    * `appliesTo` goes shows as a list removed, yet it now covers every template. Said on the

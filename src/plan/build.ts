@@ -5,6 +5,7 @@ import type { TextTokenCounter } from '../kinds/aistudio-tokens.js';
 import { kindOf, PLANNING_ORDER, SURFACE_NAMES } from '../kinds/index.js';
 import type { KeptOut, LiveState, Surface, TokenCounter } from '../kinds/kind.js';
 import type { Ownership } from '../kinds/ownership.js';
+import { coverageAfter } from '../kinds/coverage.js';
 import { textLocator } from '../model/text-origin.js';
 import { addressOf, type AnyResource, type DesiredState, type SourceLocation } from '../model/types.js';
 import { planFingerprint } from './fingerprint.js';
@@ -159,9 +160,10 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
 
   // A weakened safety control is called out as a destructive change is; a widening the field
   // changes hide is said.
+  const coverage = coverageAfter(desired, live);
   for (const a of all.actions) {
     const kind = kindOf(a.kind);
-    const weakened = kind.weakening?.(a) ?? [];
+    const weakened = kind.weakening?.(a, coverage) ?? [];
     const widened = kind.widening?.(a) ?? [];
     if (weakened.length > 0) a.destructive = true;
     const said = [...(weakened.length > 0 ? [`weakens safety: ${weakened.join(', ')}`] : []), ...(widened.length > 0 ? [`widens: ${widened.join(', ')}`] : [])];

@@ -50,7 +50,7 @@ function codePoints(run: string): number {
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** The character found, and how often in a row; or the characters, when they differ. */
-function named(x: InvisibleFinding): string {
+export function describeRun(x: InvisibleFinding): string {
   const cps = [...x.text].map((c) => c.codePointAt(0)!);
   if (cps.every((cp) => cp === cps[0])) return `${describeCodePoint(cps[0]!)}${cps.length > 1 ? ` ×${cps.length}` : ''}`;
   const shown = [...new Set(cps)].slice(0, 3).map(describeCodePoint).join(', ');
@@ -72,7 +72,7 @@ const RULES: Record<InvisibleKind, { rule: string; severity: 'error' | 'warning'
     rule: 'text/bidi-control',
     severity: 'error',
     message: (x, label) =>
-      `${named(x)} in ${label}, a bidirectional control: a review can show the text around it in another order than the model reads it; remove it (the model reads right-to-left text in the order it is stored, without one)`,
+      `${describeRun(x)} in ${label}, a bidirectional control: a review can show the text around it in another order than the model reads it; remove it (the model reads right-to-left text in the order it is stored, without one)`,
   },
   'variation-selectors': {
     rule: 'text/hidden-character',
@@ -82,7 +82,7 @@ const RULES: Record<InvisibleKind, { rule: string; severity: 'error' | 'warning'
   hidden: {
     rule: 'text/hidden-character',
     severity: 'warning',
-    message: (x, label) => `${named(x)} in ${label}: invisible in a review, but the model reads it; remove it`,
+    message: (x, label) => `${describeRun(x)} in ${label}: invisible in a review, but the model reads it; remove it`,
   },
 };
 

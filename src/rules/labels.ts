@@ -1,8 +1,11 @@
-// Labels (metadata.labels): the keys promptctl writes itself are not the user's to set, and the
-// kinds whose live objects carry no labels would drop them without a word.
+// Labels (metadata.labels): the keys promptctl writes itself are not the user's to set, the
+// kinds whose live objects carry no labels would drop them without a word, and a value (or a
+// filter's label selector) with a character a review cannot see matches nothing it looks like.
 import type { Diagnostic } from '../model/diagnostic.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PROMPTCTL_LABEL_PREFIX, type DesiredState } from '../model/types.js';
-import { diagnostic, locate, type Located } from './util.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PROMPTCTL_LABEL_PREFIX, type DesiredState, type Labels } from '../model/types.js';
+import { describeRun } from './hidden-text.js';
+import { invisibleIn } from './invisible.js';
+import { diagnostic, locate, locatedField, type Located } from './util.js';
 
 /** Where a label is: its key's own location, else the labels map's, else the document. */
 function labelAt(r: Located, key: string) {
@@ -37,5 +40,33 @@ export function checkLabels(state: DesiredState): Diagnostic[] {
     if (Object.keys(r.labels ?? {}).length === 0) continue;
     out.push(diagnostic(locate(r, 'metadata.labels'), 'warning', 'labels/not-sent', `labels on a ${r.kind} are not sent: ${why[r.kind]}`));
   }
+  out.push(...checkLabelText(state));
+  return out;
+}
+
+/**
+ * A label's value and a filter's label selector are matched by their exact text: `billing` with a
+ * zero-width space or a bidi control in it reads as `billing` in a review and matches no template
+ * labelled so (a filter that guards nothing). What writing uses as written (invisible.ts: a
+ * joiner in a Persian word) is left alone.
+ */
+function checkLabelText(state: DesiredState): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const check = (r: Located & (DesiredState['templates'][number] | DesiredState['filters'][number]), at: string, what: string, labels: Labels | undefined): void => {
+    for (const [key, value] of Object.entries(labels ?? {})) {
+      const { findings, counts } = invisibleIn(value, 1);
+      const first = findings[0];
+      if (!first) continue;
+      const total = Object.values(counts).reduce((n, c) => n + c, 0);
+      const field = locatedField(r, `${at}.${key}`, `${what} "${key}"`, value);
+      const more = total > 1 ? ` and ${total - 1} more run${total === 2 ? '' : 's'} of invisible characters` : '';
+      out.push(
+        diagnostic(field.at(first.index), 'error', 'labels/hidden-character',
+          `${describeRun(first)}${more} in ${field.label}: a label matches by its exact text, so this value matches none that looks the same in a review; remove ${total > 1 || [...first.text].length > 1 ? 'them' : 'it'}`),
+      );
+    }
+  };
+  for (const r of [...state.templates, ...state.filters]) check(r, 'metadata.labels', 'label', r.labels);
+  for (const f of state.filters) check(f, 'spec.appliesTo.labels', 'appliesTo.labels', f.appliesTo?.labels);
   return out;
 }

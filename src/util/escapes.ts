@@ -7,22 +7,51 @@
 // is also read with `cat`, where an ESC in a name would drive the terminal.
 
 /**
+ * Characters drawn as nothing or that reorder the text around them, as the inside of a `u`-flag
+ * character class (one source for HIDDEN and UNSEEN): the soft hyphen, the Arabic letter
+ * mark, the Mongolian vowel separator, the zero-width space, non-joiner and joiner, the direction
+ * marks, the line and paragraph separators, the bidi embeddings, overrides and isolates ("Trojan
+ * Source"), the word joiner and invisible operators, the Hangul filler, the byte-order mark, and
+ * the tag characters ("ASCII smuggling": U+E0000-E007F spell instructions no one sees).
+ */
+const INVISIBLE =
+  '\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\u3164\\ufeff\\u{e0000}-\\u{e007f}';
+
+/**
+ * What free text (a model's answer, a name, a label's value, a test case's) may not show raw on a
+ * terminal or in a report: INVISIBLE but the zero-width joiner and non-joiner (U+200C, U+200D):
+ * emoji sequences (a family, a flag) and Persian or Indic words are drawn with them, and hide
+ * nothing. Other spaces (no-break, ideographic…) are drawn as spaces and stay, as in any French
+ * or Japanese answer.
+ */
+const HIDDEN = new RegExp(`(?![\\u200c\\u200d])[${INVISIBLE}]`, 'gu');
+
+/** Each character of HIDDEN as an escape: free text in a document cannot hide or reorder what it is shown with. */
+function unhidden(s: string): string {
+  return s.replace(HIDDEN, asUnicodeEscape);
+}
+
+/**
  * HTML text and attribute values (the plan's <details> summaries): the characters HTML reads, on
  * one line (a line break, a lone CR too, each one space: a blank line would end GitHub's HTML block).
  */
 export function escapeHtml(s: string): string {
-  return quietReferences(visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r\n|[\r\n\u2028\u2029]/g, ' '));
+  return quietReferences(unhidden(visible(s)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r\n|[\r\n\u2028\u2029]/g, ' '));
 }
 
 /**
  * GitHub reads `@name` in a comment's text (markdown or HTML alike) as a mention, which notifies
- * that user or a whole `@org/team`, and `#123` as a reference, which marks issue 123 as mentioned
- * here: free text from git or the org (a test case's name, a live object's) must not do either
- * from the PR comment or job summary the workflow posts. A zero-width space after the sign keeps
- * it text; an e-mail address (a letter before the `@`) is no mention and is left alone.
+ * that user or a whole `@org/team`, and `#123`, `owner/repo#123` and `GH-123` as references, which
+ * mark that issue (in this repository or another) as mentioned here: free text from git or the
+ * org (a test case's name, a live object's) must not do either from the PR comment or job summary
+ * the workflow posts. A zero-width space after the sign keeps it text; an e-mail address (a letter
+ * before the `@`) is no mention and is left alone.
  */
 function quietReferences(s: string): string {
-  return s.replace(/(^|[^\p{L}\p{N}_])(@(?=[\p{L}\p{N}])|#(?=\p{N}))/gu, '$1$2\u200b');
+  return s
+    .replace(/(^|[^\p{L}\p{N}_])@(?=[\p{L}\p{N}])/gu, '$1@\u200b')
+    .replace(/#(?=\p{N})/gu, '#\u200b')
+    .replace(/(^|[^\p{L}\p{N}_])(GH-)(?=\p{N})/giu, '$1$2\u200b');
 }
 
 /** Markdown punctuation a renderer would read as emphasis, code, links, headings or a table's pipe. */
@@ -43,17 +72,17 @@ export function escapeTestMarkdown(s: string): string {
 
 /** Markdown text in the status report: `&`, `<`, `>` and markdown punctuation; line breaks kept. */
 export function escapeStatusMarkdown(s: string): string {
-  return escapeMdPunctuation(quietReferences(visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')));
+  return escapeMdPunctuation(quietReferences(unhidden(visible(s)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')));
 }
 
 /** The text of a code span in a drift table cell: one line, a pipe as `\|` (GitHub reads it as a pipe inside a code span in a table). */
 export function escapeCodeCell(s: string): string {
-  return visible(s).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  return unhidden(visible(s)).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }
 
 /** The text of a code span in the test report's table: one line, a pipe as `¦` (it cannot end the cell). */
 export function escapeTestCode(s: string): string {
-  return visible(s).replace(/\r?\n/g, ' ').replace(/\|/g, '¦');
+  return unhidden(visible(s)).replace(/\r?\n/g, ' ').replace(/\|/g, '¦');
 }
 
 /** XML 1.0 text (JUnit): the five entities escaped, characters XML cannot hold at all replaced. */
@@ -110,39 +139,20 @@ export function visibleLines(s: string): string {
 /**
  * A name in terminal text (an address: a live object's name may be anything): as `visible`, and
  * its line breaks and CRs as escapes too, so that it stays on its line and cannot forge another,
- * and each character of HIDDEN_IN_ANSWER, so that it cannot hide or reorder what it is printed
+ * and each character of HIDDEN, so that it cannot hide or reorder what it is printed
  * with (a bidi override in another team's template name would draw the plan line backwards).
  */
 export function visibleName(s: string): string {
-  return visible(s).replace(/[\n\r\u2028\u2029]/g, asUnicodeEscape).replace(HIDDEN_IN_ANSWER, asUnicodeEscape);
+  return unhidden(visible(s).replace(/[\n\r\u2028\u2029]/g, asUnicodeEscape));
 }
 
 /**
- * Characters drawn as nothing or that reorder the text around them, as the inside of a `u`-flag
- * character class (one source for HIDDEN_IN_ANSWER and UNSEEN): the soft hyphen, the Arabic letter
- * mark, the Mongolian vowel separator, the zero-width space, non-joiner and joiner, the direction
- * marks, the line and paragraph separators, the bidi embeddings, overrides and isolates ("Trojan
- * Source"), the word joiner and invisible operators, the Hangul filler, the byte-order mark, and
- * the tag characters ("ASCII smuggling": U+E0000-E007F spell instructions no one sees).
- */
-const INVISIBLE =
-  '\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\u3164\\ufeff\\u{e0000}-\\u{e007f}';
-
-/**
- * What a model's answer may not show raw on a terminal: INVISIBLE but the zero-width joiner and
- * non-joiner (U+200C, U+200D): emoji sequences (a family, a flag) and Persian or Indic words are
- * drawn with them, and hide nothing. Other spaces (no-break, ideographic…) are drawn as spaces
- * and stay, as in any French or Japanese answer.
- */
-const HIDDEN_IN_ANSWER = new RegExp(`(?![\\u200c\\u200d])[${INVISIBLE}]`, 'gu');
-
-/**
  * A model's answer on a terminal (`run`): as `visible`, and a CR of no CRLF as an escape too (it
- * would move the cursor back over what was printed), and each character of HIDDEN_IN_ANSWER (it
+ * would move the cursor back over what was printed), and each character of HIDDEN (it
  * would hide text or make it read in another order); line breaks, tabs and CRLF line ends stay.
  */
 export function visibleAnswer(s: string): string {
-  return visible(s).replace(/\r(?!\n)/g, asUnicodeEscape).replace(HIDDEN_IN_ANSWER, asUnicodeEscape);
+  return unhidden(visible(s).replace(/\r(?!\n)/g, asUnicodeEscape));
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ActionType, Plan, PlanAction, PlanProblem, TokenDelta } from '../p
 import type { StyleName } from './style.js';
 import { stringify } from 'yaml';
 import { groupThousands } from '../util/numbers.js';
-import { shownChanged } from '../util/escapes.js';
+import { shownChanged, visibleName } from '../util/escapes.js';
 
 
 export const SYMBOL: Record<ActionType, string> = { create: '+', update: '~', delete: '-', noop: ' ' };
@@ -60,7 +60,14 @@ export function tokenLine(t: TokenDelta): string {
 /** A field value on one line: strings quoted, structures as compact JSON, absent as (none). */
 export function formatValue(v: unknown): string {
   if (v === undefined || v === null) return '(none)';
-  return JSON.stringify(v);
+  // JSON writes a zero-width space or a bidi override raw: `"billing"` and `"billing\u200b"` (a
+  // filter's label that no longer matches) would read as one value.
+  return shownChanged(JSON.stringify(v));
+}
+
+/** A changed field's path (`labels.team`: a live label's key may be anything), on its line and with nothing hidden in it. */
+export function formatPath(path: string): string {
+  return shownChanged(visibleName(path));
 }
 
 /** Whether a value reads better as a block (a map or list with something in it) than on one line. */

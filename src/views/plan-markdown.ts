@@ -17,6 +17,7 @@ import {
   SYMBOL,
   countsByKind,
   formatInt,
+  formatPath,
   formatValue,
   gitLabel,
   tokenLine,
@@ -251,13 +252,13 @@ function fieldLines(a: PlanAction): string[] {
     if (a.text?.some((t) => t.field === c.path)) continue;
     if (isStructured(c.before) || isStructured(c.after)) {
       // A field added or removed whole is added or removed with its key; a changed one keeps its key as context.
-      lines.push(`${c.before === undefined ? '+' : c.after === undefined ? '-' : ' '} ${c.path}:`);
+      lines.push(`${c.before === undefined ? '+' : c.after === undefined ? '-' : ' '} ${formatPath(c.path)}:`);
       if (c.before !== undefined) lines.push(...formatBlock(c.before).map((l) => `-   ${l}`));
       if (c.after !== undefined) lines.push(...formatBlock(c.after).map((l) => `+   ${l}`));
       continue;
     }
-    if (c.before !== undefined) lines.push(`- ${c.path}: ${formatValue(c.before)}`);
-    if (c.after !== undefined) lines.push(`+ ${c.path}: ${formatValue(c.after)}`);
+    if (c.before !== undefined) lines.push(`- ${formatPath(c.path)}: ${formatValue(c.before)}`);
+    if (c.after !== undefined) lines.push(`+ ${formatPath(c.path)}: ${formatValue(c.after)}`);
   }
   return lines;
 }

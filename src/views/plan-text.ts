@@ -5,6 +5,7 @@ import {
   SYMBOL,
   actionVerb,
   formatBlock,
+  formatPath,
   formatValue,
   isStructured,
   supersedesNote,
@@ -125,17 +126,17 @@ function renderAction(a: PlanAction, style: Style): string[] {
     if (c.before === undefined && c.after === undefined) continue;
     if (isStructured(c.before) || isStructured(c.after)) {
       const sign = c.before === undefined ? style('green', '+') : c.after === undefined ? style('red', '-') : style('yellow', '~');
-      out.push(`${INDENT}${sign} ${c.path}:`);
+      out.push(`${INDENT}${sign} ${formatPath(c.path)}:`);
       if (c.before !== undefined) for (const l of formatBlock(c.before)) out.push(`${INDENT}    ${style('red', `- ${l}`)}`);
       if (c.after !== undefined) for (const l of formatBlock(c.after)) out.push(`${INDENT}    ${style('green', `+ ${l}`)}`);
       continue;
     }
     if ((a.action === 'create' && !a.supersedes) || c.before === undefined) {
-      out.push(`${INDENT}${style('green', '+')} ${c.path}: ${formatValue(c.after)}`);
+      out.push(`${INDENT}${style('green', '+')} ${formatPath(c.path)}: ${formatValue(c.after)}`);
     } else if (c.after === undefined) {
-      out.push(`${INDENT}${style('red', '-')} ${c.path}: ${formatValue(c.before)}`);
+      out.push(`${INDENT}${style('red', '-')} ${formatPath(c.path)}: ${formatValue(c.before)}`);
     } else {
-      out.push(`${INDENT}${style('yellow', '~')} ${c.path}: ${formatValue(c.before)} → ${formatValue(c.after)}`);
+      out.push(`${INDENT}${style('yellow', '~')} ${formatPath(c.path)}: ${formatValue(c.before)} → ${formatValue(c.after)}`);
     }
   }
   if (a.tokens) out.push(INDENT + style('cyan', tokenLine(a.tokens)));

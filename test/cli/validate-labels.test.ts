@@ -96,5 +96,21 @@ describe('validate: labels', () => {
     const r = await runCliInProcess(['validate'], { cwd: dir.path, env: cleanEnv() });
     expect(r.stdout).not.toContain('labels/reserved');
   });
-});
 
+  it('refuses a label value or a label selector with a character a review cannot see, at its line and column', async () => {
+    dir = await tempDir();
+    await mkdir(join(dir.path, 'prompts'));
+    const doc = TEMPLATE.replace('    team: x\n    managed-by: terraform\n', '    team: "bil\\u200Bling"\n    region: "\\u202Eeu"\n    script: "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"\n')
+      .replace('  labels: {promptctl.dev/commit: abc}\n', '')
+      .replace('  priority: 10\n', '  priority: 10\n  appliesTo: {labels: {team: "billing\\u200B\\u200B"}}\n');
+    await writeFile(join(dir.path, 'prompts/demo.yaml'), doc);
+    const r = await runCliInProcess(['validate'], { cwd: dir.path, env: cleanEnv() });
+    expect(r.code, r.stdout).toBe(1);
+    const found = r.stdout.split('\n').filter((l) => l.includes('[labels/hidden-character]'));
+    expect(found).toEqual([
+      expect.stringMatching(/^prompts\/demo\.yaml:6:11: error: U\+200B \(ZERO WIDTH SPACE\) in label "team": a label matches by its exact text, .*; remove it \[labels\/hidden-character\]$/),
+      expect.stringMatching(/^prompts\/demo\.yaml:7:13: error: U\+202E \(RIGHT-TO-LEFT OVERRIDE\) in label "region": /),
+      expect.stringMatching(/^prompts\/demo\.yaml:\d+:\d+: error: U\+200B \(ZERO WIDTH SPACE\) ×2 in appliesTo\.labels "team": .*; remove them \[labels\/hidden-character\]$/),
+    ]);
+  });
+});

@@ -64,6 +64,8 @@ export function planGuides(desired: DesiredState, live: LiveState, ctx: PlanCont
       liveModified: { at: l.dateModified },
     };
     if (latest) a.live = liveCanonical(latest);
+    // Its versions go with it (a production one too): a reviewer's attention, as a template's.
+    if (latest) a.destructive = true;
     if (fate.fate === 'pending') a.pending = true;
     part.actions.push(a);
     if (latest) deletes.push({ action: a, latest });

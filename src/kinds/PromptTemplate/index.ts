@@ -6,6 +6,7 @@ import type { TemplateCreate, WireTemplate } from '../../targets/llmgateway/wire
 import type { PlanAction } from '../action.js';
 import { canonicalEqual, canonicalHash, optionalText, sameLeaf, type Canonical } from '../canonical.js';
 import type { ApplyContext, CallResult, Kind, Snapshot } from '../kind.js';
+import { guardsLost, namesList, type Coverage } from '../coverage.js';
 import { isManaged, labelsFor, plainlySameUserLabels, sameOwnership, userLabels, type LabelOptions } from '../labels.js';
 import { LIVE_SOURCE } from '../live-source.js';
 import { assertWrite, desiredOf, guardedDelete, guardVersion, withLabels } from '../shared.js';
@@ -69,6 +70,18 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   return { resourceId: a.liveId, after: snapshot(t), detail: `updated (version ${t.version})` };
 }
 
+/**
+ * The filters a template's new labels leave it outside of: a label selector guards templates by
+ * their labels, so `team: billing` → `team: billing-eu` unguards the template with no filter's
+ * field changing.
+ */
+function templateWeakening(a: PlanAction, coverage: Coverage): string[] {
+  if (a.action !== 'update' || a.live === undefined) return [];
+  const before = (a.live as { labels?: Record<string, string> }).labels ?? {};
+  const lost = guardsLost(coverage.filters, a.name, before, userLabels((a.desired.body as TemplateCreate).labels));
+  return lost.length > 0 ? [`no longer guarded by safety filter${lost.length === 1 ? '' : 's'} ${namesList(lost)}`] : [];
+}
+
 export const PromptTemplateKind: Kind<TemplateCreate> = {
   kind: 'PromptTemplate',
   surface: 'llmgateway',
@@ -79,6 +92,7 @@ export const PromptTemplateKind: Kind<TemplateCreate> = {
   // With their versions and split, which a template's delete takes along (plan.ts cascaded).
   managedWithParts: (live) => live.templates.reduce((n, t) => (isManaged(t.labels) ? n + 1 + (t.versions?.length ?? 0) + (t.traffic ? 1 : 0) : n), 0),
   plan: planTemplates,
+  weakening: templateWeakening,
   apply,
   // A delete reads the template first (its guard).
   expectedRequests: (a) => (a.action === 'delete' ? 2 : 1),

@@ -1,14 +1,16 @@
 // What a filter update weakens (it acts less, on fewer categories or templates, or less often):
 // called out for a reviewer as a destructive change is (plan/build.ts). And the one widening its
 // field changes hide: `appliesTo` removed reads as a list taken away, yet covers every template.
+import type { SafetyFilter } from '../../model/types.js';
 import type { FieldChange, PlanAction } from '../action.js';
+import { namesList, templatesLost, type Coverage } from '../coverage.js';
 
 /** From strongest to weakest. */
 const FILTER_ACTIONS = ['block_and_log', 'redact_and_log', 'flag_and_pass'];
 
-export function filterWeakening(a: PlanAction): string[] {
+export function filterWeakening(a: PlanAction, coverage: Coverage): string[] {
   if (a.action !== 'update' || a.live === undefined) return [];
-  return [...a.changes.flatMap(fieldWeakened), ...coverageLost(a.live, a.desired.body)];
+  return [...a.changes.flatMap(fieldWeakened), ...coverageLost(a.live, a.desired.body, coverage)];
 }
 
 function fieldWeakened(c: FieldChange): string[] {
@@ -42,11 +44,13 @@ interface Selector {
 }
 
 /**
- * Templates the filter stops covering by name. A label selector covers templates by labels the
- * plan does not see (and ORs with the names), so with one on either side only the loss of
- * "every template" is said.
+ * Templates the filter stops covering. By name, from the selectors alone; with a label selector on
+ * either side, the templates the plan leaves (git's, and the live ones git does not name) that the
+ * old selector covered and the new one does not: `team: billing` → `team: billing-eu` leaves every
+ * billing template unguarded without a name changing. A filter that was or ends disabled guards
+ * nothing here (disabling one is said apart).
  */
-function coverageLost(live: unknown, desired: unknown): string[] {
+function coverageLost(live: unknown, desired: unknown, coverage: Coverage): string[] {
   const before = selectorOf(live);
   const after = selectorOf(desired);
   if (every(after)) return [];
@@ -55,9 +59,19 @@ function coverageLost(live: unknown, desired: unknown): string[] {
     const by = [names.join(', '), after.labels !== null ? 'templates with its labels' : ''].filter(Boolean).join(' and ');
     return [by ? `covers only ${by} (was every template)` : 'covers no template (was every template)'];
   }
-  if (before.labels !== null || after.labels !== null) return [];
-  const gone = (before.templates ?? []).filter((t) => !(after.templates ?? []).includes(t));
-  return gone.length > 0 ? [`no longer covers template${gone.length === 1 ? '' : 's'} ${gone.join(', ')}`] : [];
+  const enabled = (f: unknown) => (f as { enabled?: unknown } | undefined)?.enabled !== false;
+  const gone =
+    before.labels !== null || after.labels !== null
+      ? enabled(live) && enabled(desired)
+        ? templatesLost(coverage.templates, appliesToOf(before), appliesToOf(after))
+        : []
+      : (before.templates ?? []).filter((t) => !(after.templates ?? []).includes(t));
+  return gone.length > 0 ? [`no longer covers template${gone.length === 1 ? '' : 's'} ${namesList(gone)}`] : [];
+}
+
+/** A selector as the model writes `appliesTo` (model/filters.ts filterCovers reads it). */
+function appliesToOf(s: Selector): SafetyFilter['appliesTo'] {
+  return { ...(s.templates !== null ? { templates: s.templates } : {}), ...(s.labels !== null ? { labels: s.labels as Record<string, string> } : {}) };
 }
 
 /** No names and no labels: every template (as model/filters.ts filterCovers has it). */

@@ -174,8 +174,10 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
       live: before,
       changes: [],
       dependsOn: [],
-      reason: fate.reason,
+      reason: `${fate.reason}; ${fate.fate === 'pending' ? 'would remove' : 'removes'} a summary setting and its prompt`,
       liveModified: { at: l.dateModified },
+      // Its prompt goes with it, and summaries stop using it: a reviewer's attention, as a filter's removal.
+      destructive: true,
     };
     if (fate.fate === 'pending') a.pending = true;
     part.actions.push(a);

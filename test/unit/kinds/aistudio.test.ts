@@ -317,6 +317,9 @@ describe('Guide planning', () => {
     const pruned = buildPlan(desiredState({}), live(l), opts({ prune: true, owned: own, allowMassDelete: true }));
     expect(one(pruned, 'Guide/Old').pending).toBeUndefined();
     expect(pruned.summary.delete).toBe(1);
+    // Its versions go with it, the production one too: called out as a template's delete is.
+    expect(a.destructive).toBe(true);
+    expect(one(pruned, 'Guide/Old').destructive).toBe(true);
     // Without any ownership record nothing is deleted, and an incomplete record says why.
     expect(buildPlan(desiredState({}), live(l), opts({ prune: true })).summary.delete).toBe(0);
     const shallow = buildPlan(desiredState({}), live(l), opts({ prune: true, owned: { ...owned({}, false), caveat: 'a shallow clone' } }));
@@ -461,6 +464,7 @@ describe('SummarySetting', () => {
     const l = [liveSetting(setting('Ours')), liveSetting(setting('Theirs'))];
     const plan = buildPlan(desiredState({}), live([], l), opts({ prune: true, owned: owned({ SummarySetting: ['Ours'] }), allowMassDelete: true }));
     expect(plan.actions.map((x) => `${x.action} ${x.address}`)).toEqual(['delete SummarySetting/Ours']);
+    expect(plan.actions[0]).toMatchObject({ destructive: true, reason: expect.stringMatching(/; removes a summary setting and its prompt$/) });
     expect(plan.unmanaged.map((u) => u.address)).toEqual(['SummarySetting/Theirs']);
   });
 });

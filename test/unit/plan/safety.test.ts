@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../../src/plan/build.js';
 import { renderMarkdown } from '../../../src/views/plan-markdown.js';
+import { renderText } from '../../../src/views/plan-text.js';
 import { desiredState, filter, liveAfterApply, opts, split, template, version } from './fixtures.js';
 
 const act = (plan: ReturnType<typeof buildPlan>, address: string) => plan.actions.find((a) => a.address === address)!;
@@ -44,6 +45,43 @@ describe('safety weakened', () => {
     // Names added to a selector show plainly in the field changes: nothing more is said.
     const added = act(buildPlan(desiredState({ filters: [filter('guard', 10, { action: 'block_and_log', appliesTo: { templates: ['a', 'b', 'c'] } })] }), named, opts()), 'SafetyFilter/guard');
     expect(added.reason).toBeUndefined();
+  });
+
+  it('a label selector or a template label that leaves a template unguarded, judged against the templates and filters the plan leaves', () => {
+    const billing = { labels: { team: 'billing' } };
+    const before = desiredState({
+      templates: [template('billing-assistant', billing), template('refunds', billing), template('triage', { labels: { team: 'support' } })],
+      filters: [filter('pii-guard', 10, { appliesTo: billing }), filter('off-guard', 20, { enabled: false, appliesTo: billing })],
+    });
+    const live = liveAfterApply(before);
+    // A zero-width space in the selector's value: the same text on screen, and no billing template guarded.
+    const zwsp = structuredClone(before);
+    zwsp.filters[0]!.appliesTo = { labels: { team: 'billing\u200b' } };
+    const plan = buildPlan(zwsp, live, opts());
+    const f = act(plan, 'SafetyFilter/pii-guard');
+    expect(f.destructive).toBe(true);
+    expect(f.reason).toBe('weakens safety: no longer covers templates billing-assistant, refunds');
+    for (const out of [renderText(plan), renderMarkdown(plan)]) {
+      expect(out).toContain('appliesTo.labels.team');
+      expect(out).toContain('"billing\\u200b"');
+      expect(out).not.toContain('\u200b');
+    }
+    // A template relabelled out of the selector: the template's update says which filter it leaves.
+    const moved = structuredClone(before);
+    moved.templates[1]!.labels = { team: 'billing-eu' };
+    const t = act(buildPlan(moved, live, opts()), 'PromptTemplate/refunds');
+    expect(t.destructive).toBe(true);
+    expect(t.reason).toBe('weakens safety: no longer guarded by safety filter pii-guard');
+    // A disabled filter guards nothing; a name listed keeps a template guarded whatever its labels.
+    const named = structuredClone(before);
+    named.filters[0]!.appliesTo = { templates: ['refunds'], labels: { team: 'billing' } };
+    const live2 = liveAfterApply(named);
+    named.templates[1]!.labels = { team: 'billing-eu' };
+    expect(act(buildPlan(named, live2, opts()), 'PromptTemplate/refunds').destructive).toBeUndefined();
+    // A selector that covers more loses nothing.
+    const wider = structuredClone(before);
+    wider.filters[0]!.appliesTo = { templates: ['triage'], labels: { team: 'billing' } };
+    expect(act(buildPlan(wider, live, opts()), 'SafetyFilter/pii-guard').destructive).toBeUndefined();
   });
 
   it('a new version that turns a guardrail off against the version it supersedes, shown among the destructive changes', () => {

@@ -79,8 +79,24 @@ describe('markdown and HTML escapes and control characters', () => {
     expect(escapes.escapeTestMarkdown(text)).toBe(quiet);
     expect(escapes.escapeStatusMarkdown(text)).toBe(quiet);
     expect(escapes.escapeHtml('(@octocat) #3')).toBe('(@\u200boctocat) #\u200b3');
+    // Another repository's issue and the GH- form are references too.
+    expect(escapes.escapeInline('see acme/infra#42 and GH-7')).toBe('see acme/infra\\#\u200b42 and GH-\u200b7');
+    expect(escapes.escapeHtml('acme/infra#42, gh-7, EGH-7')).toBe('acme/infra#\u200b42, gh-\u200b7, EGH-7');
     // A secret in a document that quiets it is still found and masked.
     const secret = { name: 'MY_TOKEN', value: '@dm1n-s3cret' };
     expect(maskSecrets(escapes.escapeInline(`token ${secret.value}`), withEscapedForms([secret]))).not.toContain('s3cret');
+  });
+
+  it('write bidi controls, zero-width and tag characters as escapes (a name or a label could hide or reorder text), joiners kept', () => {
+    const name = 'Returns \u202egnp.exe\u202c\u200b\u{e0041} 👨\u200d👩';
+    const { escapeHtml, escapeInline, escapeTestMarkdown, escapeStatusMarkdown, escapeCodeCell, escapeTestCode, visibleName } = escapes;
+    for (const escape of [escapeHtml, escapeInline, escapeTestMarkdown, escapeStatusMarkdown, escapeCodeCell, escapeTestCode, visibleName]) {
+      const out = escape(name);
+      expect(out, escape.name).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b]|\u{e0041}/u);
+      expect(out, escape.name).toContain('u202e');
+      expect(out, escape.name).toContain('👨\u200d👩');
+    }
+    const secret = { name: 'MY_TOKEN', value: 'tok\u202en-s3cret' };
+    for (const escape of [escapeInline, escapeCodeCell, visibleName]) expect(maskSecrets(`a ${escape(secret.value)} b`, withEscapedForms([secret]))).not.toContain('s3cret');
   });
 });
