@@ -30,6 +30,18 @@ export function capList(items: string[], max: number, what: string, more: string
   return left > 0 ? [...kept, `- … ${formatInt(left)} more ${what}; ${more}`] : kept;
 }
 
+/**
+ * capList for a hard cap: the leading `items` that fit in `max` characters together with the line
+ * after them saying how many were left out, which `more(kept)` writes (told how many were kept; it
+ * must be no longer for more kept), each item and that line taking `sep` more. All of them, with
+ * no line, when they fit whole. Where a table's rows are cut, the line can be a row of it.
+ */
+export function capLines(items: readonly string[], max: number, more: (kept: number) => string, sep = 1): string[] {
+  if (items.reduce((n, x) => n + x.length + sep, 0) <= max) return [...items];
+  const kept = fitLeading(items, max - more(0).length - sep, sep);
+  return [...kept, more(kept.length)];
+}
+
 /** Text within `max` characters, cut between lines, its last line saying how many more. */
 export function truncateLines(text: string, max: number, more: string): string {
   if (text.length <= max) return text;

@@ -3,6 +3,8 @@
 import type { TestOutcome, TestReport } from '../evals/types.js';
 import { escapeTestCode, escapeTestMarkdown as escapeMd } from '../util/escapes.js';
 import { codeSpan } from './code-span.js';
+import { capLines } from './markdown-cap.js';
+import { formatInt } from './plan-common.js';
 import { atVersion, cases, cells, cellStats, callsLine, failures, interruptedBeforeAny, interruptedPhrase, notLiveLine, notLiveNote, notRunPhrase, runsLabel, statCells, tally } from './test-cells.js';
 import { passRate, rateLine, thresholdPercent, unchecked, waiting } from './test-rate.js';
 
@@ -26,7 +28,8 @@ function headIcon(report: TestReport): string {
 
 export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = {}): string {
   const cap = opts.cap ?? TEST_MARKDOWN_CAP;
-  const head = [
+  const strict = report.requireLive === true;
+  const top = [
     report.interrupted ? `### ⏹️ promptctl test: interrupted, ${interruptedPhrase(report.interrupted)}` : `### ${headIcon(report)} promptctl test: ${tally(report)}`,
     '',
     `<sub>target: ${escapeMd(report.target)} · ${callsLine(report)}${report.compare ? ` · comparing ${escapeMd(report.compare.join(' and '))}` : ''}</sub>`,
@@ -34,39 +37,81 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
     ...(notLiveLine(report) ? [`${report.requireLive ? '❌' : '⏳'} ${escapeMd(notLiveLine(report))}.`, ''] : []),
     '| | Test | Target | Pass rate | Threshold |',
     '|---|---|---|---|---|',
-    ...report.tests.map((t) => {
-      const rate = waiting(t)
-        ? 'not run'
-        : passRate(t, { between: '<br>', version: escapeMd }) +
-          (t.notLive ? ` · ${cases(t.notLive)} not run` : '');
-      return `| ${mark(t, report.requireLive === true)} | ${code(t.name)} | ${escapeMd(t.target)} | ${rate} | ${thresholdPercent(t.threshold)} |`;
-    }),
-    '',
-    '',
-  ].join('\n');
-  const strict = report.requireLive === true;
-  // What a reviewer needs most goes in first: the failed tests' blocks (a long one with its
-  // passing cases left out, a longer one with its first failing cases only), then the others while
-  // they fit; shown in the report's order. Each failed test keeps room for the smallest block of
-  // every failed test after it.
-  const order = report.tests.map((_, i) => i).sort((a, b) => Number(report.tests[a]!.met) - Number(report.tests[b]!.met) || a - b);
-  const smallest = new Map(order.filter((i) => !report.tests[i]!.met).map((i) => [i, markdownBlock(report.tests[i]!, strict, true, 1).length]));
+  ].join('\n') + '\n';
+  const rows = report.tests.map((t) => summaryRow(t, strict));
+  // What a reviewer needs most goes in first: the verdict above; the failed tests' rows of the
+  // summary table, then their blocks (a long one with its passing cases left out, a longer one with
+  // its first failing cases only); then the other tests' rows, the ones left out counted in a last
+  // row; then their blocks while they fit. Blocks are shown in the report's order.
+  const failed = report.tests.flatMap((t, i) => (t.met ? [] : [i]));
+  const others = report.tests.flatMap((t, i) => (t.met ? [i] : []));
+  const order = [...failed, ...others];
+  const rowsLength = (ix: readonly number[]) => ix.reduce((n, i) => n + rows[i]!.length + 1, 0);
+  const tableMore = (kept: number) => tableNote(order.slice(kept).map((i) => report.tests[i]!), strict);
+  // Room for the longest note that could be printed under the blocks: it names the first five tests
+  // left out, which may be the longest names of all. The blank line after the table counts too.
+  let room = cap - top.length - 1 - leftOutNote(report.tests.map((t) => t.name).sort((a, b) => code(b).length - code(a).length)).length;
+  // The failed tests' blocks keep room for the other rows, or for the row counting them when they are longer.
+  let blockRoom = room - rowsLength(failed) - Math.min(rowsLength(others), tableMore(0).length + 1);
+  // Each failed test keeps room for the smallest block of every failed test after it.
+  const smallest = new Map(failed.map((i) => [i, markdownBlock(report.tests[i]!, strict, true, 1).length]));
   const chosen = new Map<number, string>();
-  // Room for the longest note that could be printed: it names the first five tests left out, which
-  // may be the longest names of all.
-  let room = cap - head.length - leftOutNote(report.tests.map((t) => t.name).sort((a, b) => code(b).length - code(a).length)).length;
-  for (const i of order) {
+  for (const i of failed) {
     const t = report.tests[i]!;
     smallest.delete(i);
     const reserve = [...smallest.values()].reduce((n, x) => n + x, 0);
-    const block = fittingBlock(t, strict, room - reserve) ?? fittingBlock(t, strict, room);
+    const block = fittingBlock(t, strict, blockRoom - reserve) ?? fittingBlock(t, strict, blockRoom);
+    if (block === undefined) continue;
+    chosen.set(i, block);
+    blockRoom -= block.length;
+    room -= block.length;
+  }
+  const table = capLines(order.map((i) => rows[i]!), room, tableMore);
+  room -= table.reduce((n, line) => n + line.length + 1, 0);
+  // The rows kept lead `table`; a last line that is no test's row counts the others.
+  let kept = 0;
+  while (kept < table.length && kept < order.length && table[kept] === rows[order[kept]!]) kept++;
+  const listed = new Set(order.slice(0, kept));
+  for (const i of others) {
+    if (!listed.has(i)) continue;
+    const block = fittingBlock(report.tests[i]!, strict, room);
     if (block === undefined) continue;
     chosen.set(i, block);
     room -= block.length;
   }
-  const out = head + report.tests.map((_, i) => chosen.get(i) ?? '').join('');
+  // A whole table in the report's order; a cut one failed tests first, as kept: a later cut from
+  // the end (the PR workflow's, to share the comment) still leaves their names.
+  const shown = kept === order.length ? rows : table;
+  const out = top + shown.map((line) => line + '\n').join('') + '\n' + report.tests.map((_, i) => chosen.get(i) ?? '').join('');
   const left = report.tests.filter((_, i) => !chosen.has(i)).map((t) => t.name);
   return left.length === 0 ? out : out + leftOutNote(left);
+}
+
+/** A test's row in the summary table. */
+function summaryRow(t: TestOutcome, requireLive: boolean): string {
+  const rate = waiting(t)
+    ? 'not run'
+    : passRate(t, { between: '<br>', version: escapeMd }) +
+      (t.notLive ? ` · ${cases(t.notLive)} not run` : '');
+  return `| ${mark(t, requireLive)} | ${code(t.name)} | ${escapeMd(t.target)} | ${rate} | ${thresholdPercent(t.threshold)} |`;
+}
+
+/** What each mark of the summary table says, in the order the last row counts them. */
+const MARK_WORDS: ReadonlyArray<readonly [string, string]> = [
+  ['❌', 'failed'],
+  ['⏹️', 'cut short'],
+  ['⏳', 'not run'],
+  ['➖', 'not checked'],
+  ['✅', 'passed'],
+];
+
+/** The summary table's last row when it was cut: how many tests it leaves out, by their mark. */
+function tableNote(left: readonly TestOutcome[], requireLive: boolean): string {
+  const n = left.length;
+  const counts = MARK_WORDS.map(([m, word]) => [word, left.filter((t) => mark(t, requireLive) === m).length] as const).filter(([, k]) => k > 0);
+  const tests = `${formatInt(n)} more test${n === 1 ? '' : 's'}`;
+  const what = counts.length === 1 ? `${tests} ${counts[0]![0]}` : `${tests}: ${counts.map(([word, k]) => `${formatInt(k)} ${word}`).join(', ')}`;
+  return `| | _… and ${what}; \`promptctl test --format json\` lists every test._ | | | |`;
 }
 
 /** The note under a cut section, naming the tests left out (the first five). */
