@@ -2,7 +2,7 @@
 // kinds whose live objects carry no labels would drop them without a word, and a value (or a
 // filter's label selector) with a character a review cannot see matches nothing it looks like.
 import type { Diagnostic } from '../model/diagnostic.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PROMPTCTL_LABEL_PREFIX, type DesiredState, type Labels } from '../model/types.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PROMPTCTL_LABEL_PREFIX, type DesiredState, type Labels, type PromptTemplate, type SafetyFilter } from '../model/types.js';
 import { describeRun } from './hidden-text.js';
 import { invisibleIn } from './invisible.js';
 import { diagnostic, locate, locatedField, type Located } from './util.js';
@@ -52,7 +52,7 @@ export function checkLabels(state: DesiredState): Diagnostic[] {
  */
 function checkLabelText(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const check = (r: Located & (DesiredState['templates'][number] | DesiredState['filters'][number]), at: string, what: string, labels: Labels | undefined): void => {
+  const check = (r: PromptTemplate | SafetyFilter, at: string, what: string, labels: Labels | undefined): void => {
     for (const [key, value] of Object.entries(labels ?? {})) {
       const { findings, counts } = invisibleIn(value, 1);
       const first = findings[0];

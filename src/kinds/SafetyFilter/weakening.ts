@@ -51,6 +51,8 @@ interface Selector {
  * nothing here (disabling one is said apart).
  */
 function coverageLost(live: unknown, desired: unknown, coverage: Coverage): string[] {
+  const enabled = (f: unknown) => (f as { enabled?: unknown } | undefined)?.enabled !== false;
+  if (!enabled(live) || !enabled(desired)) return [];
   const before = selectorOf(live);
   const after = selectorOf(desired);
   if (every(after)) return [];
@@ -59,12 +61,9 @@ function coverageLost(live: unknown, desired: unknown, coverage: Coverage): stri
     const by = [names.join(', '), after.labels !== null ? 'templates with its labels' : ''].filter(Boolean).join(' and ');
     return [by ? `covers only ${by} (was every template)` : 'covers no template (was every template)'];
   }
-  const enabled = (f: unknown) => (f as { enabled?: unknown } | undefined)?.enabled !== false;
   const gone =
     before.labels !== null || after.labels !== null
-      ? enabled(live) && enabled(desired)
-        ? templatesLost(coverage.templates, appliesToOf(before), appliesToOf(after))
-        : []
+      ? templatesLost(coverage.templates, appliesToOf(before), appliesToOf(after))
       : (before.templates ?? []).filter((t) => !(after.templates ?? []).includes(t));
   return gone.length > 0 ? [`no longer covers template${gone.length === 1 ? '' : 's'} ${namesList(gone)}`] : [];
 }

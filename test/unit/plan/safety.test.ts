@@ -78,6 +78,10 @@ describe('safety weakened', () => {
     const live2 = liveAfterApply(named);
     named.templates[1]!.labels = { team: 'billing-eu' };
     expect(act(buildPlan(named, live2, opts()), 'PromptTemplate/refunds').destructive).toBeUndefined();
+    // A disabled filter's selector guards nothing, before or after.
+    const off = desiredState({ filters: [filter('guard', 10, { enabled: false, appliesTo: { templates: ['a', 'b'] } })] });
+    const offNarrowed = desiredState({ filters: [filter('guard', 10, { enabled: false, appliesTo: { templates: ['a'] } })] });
+    expect(act(buildPlan(offNarrowed, liveAfterApply(off), opts()), 'SafetyFilter/guard').reason).toBeUndefined();
     // A selector that covers more loses nothing.
     const wider = structuredClone(before);
     wider.filters[0]!.appliesTo = { templates: ['triage'], labels: { team: 'billing' } };
