@@ -12,6 +12,13 @@ import { isRead, stopsResending } from './unknown-outcome.js';
 import { TOKEN_PATH } from './conventions.js';
 import type { CallSpec } from './exchange.js';
 
+/**
+ * How long, after the stop, a job already started is still looked at for its end (a publish is
+ * usually done within a second): its confirmation only reads, and then the record says how it
+ * ended. Past it the wait ends held back, as every other wait of the run does at once.
+ */
+export const CONFIRM_AFTER_STOP_MS = 2000;
+
 export class StopPolicy {
   /** Set while a call settles a write of unknown outcome (its reads go through after the stop). */
   private readonly settling = new AsyncLocalStorage<true>();

@@ -71,8 +71,11 @@ export interface AnswerShape {
 
 export class RestClient {
   readonly t: Transport;
+  /** Aborted when the run stops starting new calls (ConnectionOptions.stopped): what a wait for a job ends at. */
+  readonly stopped: AbortSignal | undefined;
 
   constructor(opts: ConnectionOptions) {
+    this.stopped = opts.stopped;
     for (const url of [opts.apiUrl, opts.loginUrl]) assertSafeUrl(url);
     const basic = basicCredential(opts.clientId, opts.clientSecret);
     this.t = new Transport({

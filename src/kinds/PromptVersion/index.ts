@@ -220,9 +220,9 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     const landed = written && done.length > 0 ? { done: [`${done[0]} version ${label} as a Draft, not published`], after: snapshot(label, d.body, 'Draft'), resourceId: templateId } : undefined;
     stopIfInterrupted(ctx, a, 'publishing it', landed);
     const { published } = await afterLanded(a, 'publishing it', landed, () => api.startPublish(templateId, label, written?.contentHash ? { contentHash: written.contentHash } : {}));
-    // The publish job has started: its confirmation only reads, and is waited for even after an
-    // interrupt (DESIGN §5: calls in flight finish), so the record says whether the version was
-    // published, not merely that it was asked to be.
+    // The publish job has started: its confirmation only reads, and after an interrupt it is still
+    // looked at for a moment (DESIGN §5: calls in flight finish; gate.ts CONFIRM_AFTER_STOP_MS), so
+    // the record says whether the version was published when it can; a longer wait is not made.
     await ctx.idle(published).catch((err: unknown) => {
       // A job that ended Failed left the Draft just written as it was: that landed, and is said.
       if (landed && isApiError(err) && err.code === JOB_FAILED) throw new FailedAfterLanded(a, landed, err);

@@ -159,11 +159,12 @@ export class GuideVersions {
       let last = job;
       if (!jobOutcome(job.status)) {
         const jobPath = paths.guideVersionJob(guideId, version, job.id);
+        // After an interrupt, one last look (DESIGN §5: a confirmation that would wait is not made).
         const polled = await poll(what, deadline, 'GET', jobPath, false, async () => {
           const j = await this.r.getIfExists<WireGuideVersionPublishJob>(jobPath);
           if (!j) return 'gone' as const; // A6: the version's state decides
           return jobOutcome(j.status) ? j : undefined;
-        });
+        }, this.r.stopped);
         if (polled !== 'gone') last = polled;
       }
       if (jobOutcome(last.status) === 'Failed') throw jobFailed(what, last, 'POST', path);
@@ -176,7 +177,7 @@ export class GuideVersions {
         const v = await this.getGuideVersion(guideId, version);
         seen = v.state;
         return v.state === state ? v : undefined;
-      });
+      }, this.r.stopped);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'job.timeout') {
         const why = job ? `its job ${job.id} finished` : 'the server started it without returning a job';

@@ -88,6 +88,8 @@ class GatewayClient implements GatewayApi {
         findVersion: (templateId, label) => this.findVersion(templateId, label),
       },
       this.directory,
+      Date.now,
+      this.r.stopped,
     );
   }
 

@@ -5,7 +5,7 @@
 // soon as it has had time to settle. A version is settled by its state: a listing showing it
 // Published confirms it whatever became of its job.
 import { ApiError } from '../../genesys/errors.js';
-import { jobFailed as failedJob } from '../../genesys/failures.js';
+import { heldBackError, jobFailed as failedJob } from '../../genesys/failures.js';
 import {
   MAX_HOLD_MS,
   SETTLE_INITIAL_MS,
@@ -17,6 +17,7 @@ import {
   retryDelayMs,
   type PendingPublish,
 } from './confirm-round.js';
+import { CONFIRM_AFTER_STOP_MS } from '../../genesys/gate.js';
 import type { TemplateDirectory } from './directory.js';
 import { paths } from './paths.js';
 import type { EntityListing, WireJob, WireTemplate, WireVersion } from './wire.js';
@@ -40,6 +41,8 @@ export interface ConfirmationReads {
 interface Waiter extends PendingPublish {
   /** The content the publish is meant to freeze (PublishOptions.contentHash). */
   contentHash?: string;
+  /** Looked at after the run's stop until its deadline (then CONFIRM_AFTER_STOP_MS after the stop), then held back. */
+  stopped?: true;
   resolve(job: WireJob): void;
   reject(err: unknown): void;
 }
@@ -53,11 +56,33 @@ export class PublishConfirmations {
   private round: Promise<void> | undefined;
   private closed: Error | undefined;
 
+  /**
+   * `stopped`: the run's stop (an apply's interrupt, DESIGN §5). From then on every pending job is
+   * looked at at once, and rounds go on for CONFIRM_AFTER_STOP_MS at most: a job not found
+   * published by then ends held back (a confirmation not made; the kind records the publish as
+   * started, not confirmed), as every wait of the run ends.
+   */
   constructor(
     private readonly reads: ConfirmationReads,
     private readonly directory: TemplateDirectory,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly stopped?: AbortSignal,
+  ) {
+    stopped?.addEventListener('abort', () => this.lookOnce(), { once: true });
+  }
+
+  /** The stop: every pending job is owed a look now (or when the round under way ends), and its wait shortened. */
+  private lookOnce(): void {
+    const now = this.now();
+    for (const w of this.pending) this.shorten(w, now);
+    if (this.pending.size > 0) this.schedule(now);
+  }
+
+  private shorten(w: Waiter, stoppedAt: number): void {
+    w.due = true;
+    w.stopped = true;
+    w.deadline = Math.min(w.deadline, stoppedAt + CONFIRM_AFTER_STOP_MS);
+  }
 
   /** Resolves when the version is Published; rejects with ApiError if its job fails or times out. */
   wait(templateId: string, label: string, job: WireJob, opts: { deadline: number; batched: boolean; contentHash?: string }): Promise<WireJob> {
@@ -67,6 +92,10 @@ export class PublishConfirmations {
       const w: Waiter = { templateId, label, jobId: job.id, postedAt, deadline: opts.deadline, due: !opts.batched, sightings: 0, pollNext: false, resolve, reject };
       if (opts.contentHash) w.contentHash = opts.contentHash;
       this.pending.add(w);
+      if (this.stopped?.aborted) {
+        this.shorten(w, postedAt);
+        return this.schedule(postedAt);
+      }
       this.schedule(Math.min(w.due ? postedAt + this.settleMs : postedAt + MAX_HOLD_MS, w.deadline));
     });
   }
@@ -189,7 +218,8 @@ export class PublishConfirmations {
       }),
     ]);
     // A job is timed out only after a look at or past its deadline found it still unpublished.
-    for (const w of this.pending) if (w.due && now >= w.deadline) this.settle(w, undefined, timeout(w));
+    // After the stop, a job unpublished at its shortened deadline is held back, not timed out.
+    for (const w of this.pending) if (w.due && now >= w.deadline) this.settle(w, undefined, expired(w));
     markOvertaken(this.pending, newestPublished);
     this.settleMs = nextSettleMs(this.settleMs, { allConfirmed: looked > 0 && confirmed === looked, settledButUnpublished });
     this.roundsWithoutClearing = [...this.pending].some((w) => w.due) ? this.roundsWithoutClearing + 1 : 0;
@@ -207,7 +237,7 @@ export class PublishConfirmations {
         return job;
       }
       if (job.status === 'Failed') throw jobFailed(w.templateId, w.label, job);
-      if (this.now() >= w.deadline) throw timeout(w);
+      if (this.now() >= w.deadline) throw expired(w);
       return undefined;
     }
     // The job is gone (the server forgot it, or the version was deleted): the version tells the outcome.
@@ -260,6 +290,11 @@ function done(w: PendingPublish): WireJob {
 /** A Failed publish job as an error naming its reasons. */
 export function jobFailed(templateId: string, label: string, job: WireJob): ApiError {
   return failedJob(`publishing version ${label} of prompt template ${templateId}`, job, 'POST', paths.jobs(templateId, label));
+}
+
+/** A job still running at its deadline: timed out, or after the run's stop held back (a confirmation not made). */
+function expired(w: Waiter): ApiError {
+  return w.stopped ? heldBackError({ method: 'GET', path: paths.job(w.templateId, w.label, w.jobId) }) : timeout(w);
 }
 
 function timeout(w: PendingPublish): ApiError {
