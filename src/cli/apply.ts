@@ -122,6 +122,10 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
     return { state, union, git, openAudit };
   };
 
+  // Heard from before the lock is taken to the end: an interrupt while the plan is made (or at the
+  // question) applies nothing and ends the run in order (exit 130, the lock released), where it
+  // killed the process, leaving the lock behind and saying nothing.
+  stop.listenForInterrupts();
   try {
     // One apply at a time per trail, taken before the org or the trail is read (apply-lock.ts).
     unlock = await holdApplyLock(auditFile, cwd);
@@ -153,6 +157,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         }));
       }
       await refuseProtectedOrgApplyById(ctx, state.config, plan.org?.id);
+      if (stop.signalled) return interruptedBeforeChanges(ctx);
       if (audit) await settleInterrupted(ctx, audit, target, git, plan);
       ctx.out(await renderPlan(plan, 'text', ctx.style, flags.dir));
       if (plan.problems.length > 0) {
@@ -173,7 +178,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
             'apply needs confirmation, and stdin is not a terminal: review the plan, then run `apply --auto-approve` (or apply a saved plan file); nothing was applied',
           );
         }
-        const answer = await confirm(ctx);
+        const answer = await confirm(ctx, stop.signal);
+        if (stop.signalled) return interruptedBeforeChanges(ctx);
         if (answer !== 'yes') {
           ctx.info('Apply cancelled; nothing was changed.');
           return answer === 'interrupted' ? EXIT.interrupted : EXIT.error;
@@ -181,6 +187,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       }
       // The output closed while the plan was made or confirmed: nothing is started.
       if (stop.outputClosed) return EXIT.closedPipe;
+      if (stop.signalled) return interruptedBeforeChanges(ctx);
       audit ??= await openAudit();
       return await execute(ctx, plan, target, audit, git, stop, flags.dir, planFile, expectedMs);
     }, { dir: flags.dir });
@@ -218,14 +225,18 @@ async function auditFileOf(ctx: CliContext, dir: string): Promise<string> {
  * stderr losing its reader (`apply | head -3`), which is taken as a first interrupt, since
  * nobody can read what the apply does any more and SIGPIPE would end any other tool. Either
  * way the calls in flight finish and are recorded, locks are released and the embedded
- * emulator closes. A second signal ends the process at once. A closed output is heard for the
- * whole command, a signal only while the plan executes (before that, it ends the run as always).
+ * emulator closes. A second signal ends the process at once. Both are heard for the whole
+ * command: before the plan executes, the first ends the run once the reads under way are done,
+ * with nothing applied (exit 130) and the lock released.
  */
 class Stop {
   readonly controller = new AbortController();
   outputClosed = false;
-  /** A SIGINT or SIGTERM came while the plan executed. */
+  /** A SIGINT or SIGTERM came (while the plan was made, confirmed or executed). */
   signalled = false;
+  /** Where the run is: the first interrupt says what it stops. */
+  phase: 'planning' | 'executing' | 'done' = 'planning';
+  private offInterrupts: (() => void) | undefined;
   private readonly offClosed: (() => void) | undefined;
 
   constructor(private readonly ctx: CliContext) {
@@ -239,16 +250,22 @@ class Stop {
     return this.controller.signal;
   }
 
-  /** Listens for SIGINT/SIGTERM while the plan executes; returns the unsubscribe. */
-  listenForInterrupts(): (() => void) | undefined {
-    return this.ctx.io.onInterrupt?.(() => {
+  /** Listens for SIGINT/SIGTERM until dispose(). */
+  listenForInterrupts(): void {
+    this.offInterrupts = this.ctx.io.onInterrupt?.(() => {
       if (this.signalled) {
         this.ctx.info('interrupted again: exiting now; the next apply settles what is still open');
         this.ctx.io.exitNow?.(EXIT.interrupted);
         return;
       }
       this.signalled = true;
-      this.abort('\ninterrupted: finishing the calls in flight and recording them (interrupt again to stop at once)');
+      this.abort(
+        this.phase === 'planning'
+          ? '\ninterrupted: nothing will be applied; finishing the reads under way (interrupt again to stop at once)'
+          : this.phase === 'executing'
+            ? '\ninterrupted: finishing the calls in flight and recording them (interrupt again to stop at once)'
+            : '\ninterrupted: the apply has ended; closing the audit trail and the target',
+      );
     });
   }
 
@@ -260,6 +277,7 @@ class Stop {
 
   dispose(): void {
     this.offClosed?.();
+    this.offInterrupts?.();
   }
 
   private abort(message: string): void {
@@ -324,10 +342,17 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
  * readline's raw mode sends no signal: readline hears the key), Ctrl+D answers nothing; readline
  * rejects the question with an AbortError for either, which is neither yes nor an internal error.
  */
-async function confirm(ctx: CliContext): Promise<'yes' | 'no' | 'interrupted'> {
+async function confirm(ctx: CliContext, stopped: AbortSignal): Promise<'yes' | 'no' | 'interrupted'> {
+  if (stopped.aborted) return 'interrupted';
   const rl = createInterface({ input: ctx.io.stdin, output: readlineOutput(ctx.io.stderr) });
   const asked = new AbortController();
   let interrupted = false;
+  // A SIGTERM (or a closed output) while the question waits ends it too.
+  const onStop = (): void => {
+    interrupted = true;
+    asked.abort();
+  };
+  stopped.addEventListener('abort', onStop, { once: true });
   // Heard, readline emits Ctrl+C here instead of closing itself.
   rl.once('SIGINT', () => {
     interrupted = true;
@@ -341,8 +366,15 @@ async function confirm(ctx: CliContext): Promise<'yes' | 'no' | 'interrupted'> {
     if (err instanceof Error && err.name === 'AbortError') return 'no';
     throw err;
   } finally {
+    stopped.removeEventListener('abort', onStop);
     rl.close();
   }
+}
+
+/** An interrupt came before any change started: nothing is applied, and the run ends as interrupted. */
+function interruptedBeforeChanges(ctx: CliContext): number {
+  ctx.info('Apply interrupted before any change was made; nothing was applied.');
+  return EXIT.interrupted;
 }
 
 /** readline wants a stream it can listen on: the process's stderr as it is, anything else wrapped. */
@@ -378,7 +410,7 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
   const progress = progressWriter((s) => ctx.io.stderr.write(ctx.mask(s)), { tty: Boolean(ctx.io.stderr.isTTY), style });
   // First interrupt: start nothing new (no resent attempt either), let calls in flight finish and
   // be recorded. Second: now.
-  const off = stop.listenForInterrupts();
+  stop.phase = 'executing';
   const stopResending = (): void => target.stopResending();
   if (stop.signal.aborted) stopResending();
   else stop.signal.addEventListener('abort', stopResending, { once: true });
@@ -399,7 +431,7 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
       onProgress: (e) => progress.onProgress(e),
     });
   } finally {
-    off?.();
+    stop.phase = 'done';
     progress.end();
   }
   const took = tookLine(performance.now() - started, expectedMs);
