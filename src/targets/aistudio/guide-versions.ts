@@ -159,7 +159,7 @@ export class GuideVersions {
       let last = job;
       if (!jobOutcome(job.status)) {
         const jobPath = paths.guideVersionJob(guideId, version, job.id);
-        // After an interrupt, one last look (DESIGN §5: a confirmation that would wait is not made).
+        // After an interrupt it is looked at for a moment more, no longer (poll's `stopped`, DESIGN §5).
         const polled = await poll(what, deadline, 'GET', jobPath, false, async () => {
           const j = await this.r.getIfExists<WireGuideVersionPublishJob>(jobPath);
           if (!j) return 'gone' as const; // A6: the version's state decides

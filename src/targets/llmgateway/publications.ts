@@ -68,11 +68,11 @@ export class PublishConfirmations {
     private readonly now: () => number = Date.now,
     private readonly stopped?: AbortSignal,
   ) {
-    stopped?.addEventListener('abort', () => this.lookOnce(), { once: true });
+    stopped?.addEventListener('abort', () => this.onStop(), { once: true });
   }
 
   /** The stop: every pending job is owed a look now (or when the round under way ends), and its wait shortened. */
-  private lookOnce(): void {
+  private onStop(): void {
     const now = this.now();
     for (const w of this.pending) this.shorten(w, now);
     if (this.pending.size > 0) this.schedule(now);
