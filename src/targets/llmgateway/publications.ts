@@ -41,8 +41,6 @@ export interface ConfirmationReads {
 interface Waiter extends PendingPublish {
   /** The content the publish is meant to freeze (PublishOptions.contentHash). */
   contentHash?: string;
-  /** Looked at after the run's stop until its deadline (then CONFIRM_AFTER_STOP_MS after the stop), then held back. */
-  stopped?: true;
   resolve(job: WireJob): void;
   reject(err: unknown): void;
 }
@@ -80,7 +78,6 @@ export class PublishConfirmations {
 
   private shorten(w: Waiter, stoppedAt: number): void {
     w.due = true;
-    w.stopped = true;
     w.deadline = Math.min(w.deadline, stoppedAt + CONFIRM_AFTER_STOP_MS);
   }
 
@@ -219,7 +216,7 @@ export class PublishConfirmations {
     ]);
     // A job is timed out only after a look at or past its deadline found it still unpublished.
     // After the stop, a job unpublished at its shortened deadline is held back, not timed out.
-    for (const w of this.pending) if (w.due && now >= w.deadline) this.settle(w, undefined, expired(w));
+    for (const w of this.pending) if (w.due && now >= w.deadline) this.settle(w, undefined, this.expired(w));
     markOvertaken(this.pending, newestPublished);
     this.settleMs = nextSettleMs(this.settleMs, { allConfirmed: looked > 0 && confirmed === looked, settledButUnpublished });
     this.roundsWithoutClearing = [...this.pending].some((w) => w.due) ? this.roundsWithoutClearing + 1 : 0;
@@ -237,7 +234,7 @@ export class PublishConfirmations {
         return job;
       }
       if (job.status === 'Failed') throw jobFailed(w.templateId, w.label, job);
-      if (this.now() >= w.deadline) throw expired(w);
+      if (this.now() >= w.deadline) throw this.expired(w);
       return undefined;
     }
     // The job is gone (the server forgot it, or the version was deleted): the version tells the outcome.
@@ -257,6 +254,11 @@ export class PublishConfirmations {
       'GET',
       paths.job(w.templateId, w.label, w.jobId),
     );
+  }
+
+  /** A job still running at its deadline: timed out, or after the run's stop (which shortened every wait) held back: a confirmation not made. */
+  private expired(w: Waiter): ApiError {
+    return this.stopped?.aborted ? heldBackError({ method: 'GET', path: paths.job(w.templateId, w.label, w.jobId) }) : timeout(w);
   }
 
   private settle(w: Waiter, job: WireJob | undefined, err?: unknown): void {
@@ -290,11 +292,6 @@ function done(w: PendingPublish): WireJob {
 /** A Failed publish job as an error naming its reasons. */
 export function jobFailed(templateId: string, label: string, job: WireJob): ApiError {
   return failedJob(`publishing version ${label} of prompt template ${templateId}`, job, 'POST', paths.jobs(templateId, label));
-}
-
-/** A job still running at its deadline: timed out, or after the run's stop held back (a confirmation not made). */
-function expired(w: Waiter): ApiError {
-  return w.stopped ? heldBackError({ method: 'GET', path: paths.job(w.templateId, w.label, w.jobId) }) : timeout(w);
 }
 
 function timeout(w: PendingPublish): ApiError {
