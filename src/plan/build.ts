@@ -159,15 +159,19 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
   }
 
   // A weakened safety control is called out as a destructive change is; a widening the field
-  // changes hide is said.
+  // changes hide is said. A noop changes nothing, so weakens nothing: skipped, since a large
+  // org's plan is mostly noops and this loop runs cold (its calls and spreads for each were a
+  // sixth of planning 1,000 unchanged templates).
   const coverage = coverageAfter(desired, live);
   for (const a of all.actions) {
+    if (a.action === 'noop') continue;
     const kind = kindOf(a.kind);
     const weakened = kind.weakening?.(a, coverage) ?? [];
     const widened = kind.widening?.(a) ?? [];
+    if (weakened.length === 0 && widened.length === 0) continue;
     if (weakened.length > 0) a.destructive = true;
     const said = [...(weakened.length > 0 ? [`weakens safety: ${weakened.join(', ')}`] : []), ...(widened.length > 0 ? [`widens: ${widened.join(', ')}`] : [])];
-    if (said.length > 0) a.reason = [...(a.reason ? [a.reason] : []), ...said].join('; ');
+    a.reason = [...(a.reason ? [a.reason] : []), ...said].join('; ');
   }
 
   let actions: PlanAction[] = orderActions(all.actions);

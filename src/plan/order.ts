@@ -32,8 +32,12 @@ export function orderActions(actions: PlanAction[]): PlanAction[] {
     index.set(a.address, i);
     phase[i] = checkedPhase(a);
     const deps = a.dependsOn;
-    a.dependsOn = deps.length === 0 ? [] : deps.length === 1 ? [deps[0]!] : [...new Set(deps)].sort();
-    (deps.length === 0 ? start : waits).push(i);
+    if (deps.length === 0) {
+      start.push(i);
+      continue;
+    }
+    a.dependsOn = deps.length === 1 ? [deps[0]!] : [...new Set(deps)].sort();
+    waits.push(i);
   }
   // Among the actions ready at once: by phase, then by address (code-unit order, as sort() has it).
   sortReady(start, phase, actions);
