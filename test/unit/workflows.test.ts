@@ -1874,17 +1874,29 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
   type Art = { name: string; created_at: string; expired?: boolean };
   type Run = { id: number; artifacts: Art[]; event?: string; head_repository?: { full_name: string }; path?: string };
   const finder = () => byId(job(), 'trail').with!.script!;
-  function api(runs: Run[], seen: { workflow?: string; branch?: string } = {}) {
+  function api(runs: Run[], seen: { workflow?: string; branch?: string; pages?: number } = {}) {
+    const paginate = async (fn: (p: Record<string, unknown>) => Promise<{ data: unknown[] }>, params: Record<string, unknown>) => (await fn(params)).data;
+    // As octokit's: page after page, each listing's runs as the page's data (its list, not the listing).
+    paginate.iterator = async function* (fn: (p: Record<string, unknown>) => Promise<{ data: { workflow_runs: unknown[] } }>, params: Record<string, unknown>) {
+      for (let page = 1; ; page++) {
+        const { data } = await fn({ ...params, page });
+        if (data.workflow_runs.length === 0) return;
+        yield { data: data.workflow_runs };
+      }
+    };
     return {
-      paginate: async (fn: (p: Record<string, unknown>) => Promise<{ data: unknown[] }>, params: Record<string, unknown>) => (await fn(params)).data,
+      paginate,
       rest: {
         actions: {
-          listWorkflowRuns: async (p: { workflow_id: string; branch: string }) => {
+          listWorkflowRuns: async (p: { workflow_id: string; branch: string; per_page?: number; page?: number }) => {
             seen.workflow = p.workflow_id;
             seen.branch = p.branch;
+            seen.pages = Math.max(seen.pages ?? 0, p.page ?? 1);
             // This repository's own pushes of this file, unless a run says otherwise.
             const own = { event: 'push', head_repository: { full_name: 'acme/prompts' }, path: '.github/workflows/promptctl-apply.yml' };
-            return { data: { workflow_runs: runs.map(({ artifacts: _a, ...r }) => ({ ...own, ...r })) } };
+            const size = p.per_page ?? 30;
+            const from = ((p.page ?? 1) - 1) * size;
+            return { data: { workflow_runs: runs.slice(from, from + size).map(({ artifacts: _a, ...r }) => ({ ...own, ...r })) } };
           },
           listWorkflowRunArtifacts: async (p: { run_id: number }) => ({ data: (runs.find((r) => r.id === p.run_id)?.artifacts ?? []).map((a) => ({ expired: false, ...a })) }),
         },
@@ -1901,7 +1913,7 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
     });
     return { c, summary, notices };
   }
-  const ENV = { ENVIRONMENT: 'dev', GITHUB_RUN_ATTEMPT: '1', GITHUB_WORKFLOW_REF: 'acme/prompts/.github/workflows/promptctl-apply.yml@refs/heads/main', RUNS: '50' };
+  const ENV = { ENVIRONMENT: 'dev', GITHUB_RUN_ATTEMPT: '1', GITHUB_WORKFLOW_REF: 'acme/prompts/.github/workflows/promptctl-apply.yml@refs/heads/main', RUNS: '1000' };
 
   it('takes the newest trail of this environment kept by a run of this workflow on this branch', async () => {
     const seen: { workflow?: string; branch?: string } = {};
@@ -1913,7 +1925,7 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
     const { c } = coreWithSummary();
     await runScript(finder(), api(runs, seen), ENV, { core: c });
     expect(c.outputs).toEqual({ 'run-id': '98', name: 'promptctl-audit-dev-98-2' });
-    expect(seen).toEqual({ workflow: 'promptctl-apply.yml', branch: 'main' });
+    expect(seen).toMatchObject({ workflow: 'promptctl-apply.yml', branch: 'main' });
   });
 
   it('an older run whose job ended later wins; expired trails, other environments and this attempt\'s own name do not count', async () => {
@@ -1951,8 +1963,28 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
     const { c, summary, notices } = coreWithSummary();
     await runScript(finder(), api([{ id: 99, artifacts: [] }]), ENV, { core: c });
     expect(c.outputs).toEqual({ 'run-id': '', name: '' });
-    expect(notices.join('\n')).toMatch(/no earlier audit trail of dev found.*new chain at seq 1/);
+    expect(notices.join('\n')).toMatch(/no earlier audit trail of dev found in this workflow's last 1 run on main .*new chain at seq 1/);
     expect(summary.join('\n')).toMatch(/new chain at seq 1[\s\S]*HTTP sink/);
+  });
+
+  // Only the first 50 runs were read: after a spell of runs that failed before uploading a trail
+  // (a rotated secret, a broken npm ci), the next run started a new chain and the old one's open
+  // intents were never settled.
+  it('looks past a long spell of runs that kept no trail, page after page, up to RUNS runs', async () => {
+    const runs: Run[] = Array.from({ length: 260 }, (_, i) => ({ id: 1000 - i, artifacts: [] }));
+    runs[230] = { id: 770, artifacts: [{ name: 'promptctl-audit-dev-770-1', created_at: '2025-03-01T10:00:00Z' }] };
+    const seen: { pages?: number } = {};
+    const { c } = coreWithSummary();
+    await runScript(finder(), api(runs, seen), { ...ENV, RUNS: '1000' }, { core: c });
+    expect(c.outputs).toEqual({ 'run-id': '770', name: 'promptctl-audit-dev-770-1' });
+    // Found on the third page; a few older runs after it are on that page too: no fourth is read.
+    expect(seen.pages).toBe(3);
+    // The workflow's own limit: at most RUNS runs are looked through.
+    const capped = coreWithSummary();
+    await runScript(finder(), api(runs), { ...ENV, RUNS: '200' }, { core: capped.c });
+    expect(capped.c.outputs).toEqual({ 'run-id': '', name: '' });
+    expect(capped.notices.join('\n')).toMatch(/last 200 runs on main/);
+    expect(job().steps.find((s) => s.id === 'trail')!.env!.RUNS).toBe('1000');
   });
 });
 
