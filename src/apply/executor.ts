@@ -27,7 +27,7 @@ export type AuditSink = Pick<AuditLog, 'intent' | 'outcome'>;
 export type Outcome = 'success' | 'failure' | 'conflict';
 
 /** What the report adds to an action whose outcome is not known. */
-const UNKNOWN_OUTCOME_NOTE = 'its audit outcome is unknown: the next apply reads what the org holds and records how it ended';
+const UNKNOWN_OUTCOME_NOTE = 'its audit outcome is unknown: the next apply reads what the org holds and records how it ended, or that it cannot tell';
 
 export interface ActionOutcome {
   action: PlanAction;

@@ -1,42 +1,122 @@
 // Settling what an earlier run left open: an intent on record with no outcome (a kill -9, a
 // lost machine), or with an `unknown` one (a write whose answer was lost and that no read could
 // settle), is decided by the live state the next apply reads anyway, so no change ever stays
-// without a record. The decision is pure; the records go through the audit log.
+// without a record. Where that state cannot tell, the change is settled as unknown for good (a
+// later read would only be further away). The decision is pure; the records go through the audit log.
 import type { AuditLog, AuditOrg, AuditRecord, AuditRecoverer } from '../audit/log.js';
 import type { Midway, Snapshot } from '../kinds/kind.js';
 
 export type AuditRecoverySink = Pick<AuditLog, 'pendingIntents' | 'recover'>;
 
 export interface Settlement {
-  outcome: 'succeeded (recovered)' | 'not applied';
-  /** What was read, for the record. */
+  /**
+   * `unknown`: what was read cannot say whether the write landed (the object it wrote to is gone,
+   * or was written since by others too). It closes the intent: a later read would tell no more.
+   */
+  outcome: 'succeeded (recovered)' | 'not applied' | 'unknown';
+  /** What was read, for the record: only ever the intent's own object, never another one now at its address. */
   after: Snapshot | null;
   note?: string;
 }
 
 /**
- * How an open intent ended, from the live object now at its address (undefined: none). A delete
- * happened when the object is gone; a write happened when the object holds what was intended; a
- * write of several calls stopped between them when it holds one of `midway` (the kind's).
+ * Which object the live one is. Objects are told apart by id, not by address: a name can be given
+ * to another object (deleted and made again by hand) or taken away from it (renamed).
  */
-export function settle(intent: Pick<AuditRecord, 'action' | 'before' | 'after'>, live: Snapshot | undefined, midway: readonly Midway[] = []): Settlement {
+export interface LiveIdentity {
+  /** The id of the object now at the intent's address (a version's and a split's: their template's); undefined: none there, or not known. */
+  id?: string;
+  /** The intent's own object (its resourceId) when it is now at another address (renamed since), and its snapshot there. */
+  moved?: { address: string; snapshot: Snapshot };
+}
+
+/**
+ * The version an object's first write gives it, where versions count writes (an integer `version`
+ * that every PUT must send, DESIGN §4): each write since adds one (genesys/rest.ts guardedRead).
+ */
+const FIRST_VERSION = 1;
+
+/**
+ * How an open intent ended, from the live object now at its address (undefined: none) and who it
+ * is (`identity`). A delete happened when its object is gone, though another may hold its name
+ * now; a write happened when its object holds what was intended; a write of several calls stopped
+ * between them when it holds one of `midway` (the kind's). Where its object is gone, or was
+ * written since more often than the one write the intent could make (its version, where versions
+ * count writes, moved past that), nothing read says whether the write landed: `unknown`, whatever
+ * the object holds. Without ids (older records), an object at the address is taken for the
+ * intent's as before, except that a delete's counts as its own only while it holds what the delete
+ * was planned against.
+ */
+export function settle(
+  intent: Pick<AuditRecord, 'action' | 'before' | 'after'> & { resourceId?: string | null },
+  live: Snapshot | undefined,
+  midway: readonly Midway[] = [],
+  identity: LiveIdentity = {},
+): Settlement {
+  const ours = intent.resourceId ?? null;
+  // Another object holds the address: not the one this intent wrote to.
+  const replaced = live !== undefined && ours !== null && identity.id !== undefined && identity.id !== ours;
+  const moved = identity.moved;
+  const renamed = moved ? `renamed since to ${moved.address}` : undefined;
   const removal = intent.after === null && intent.before !== null;
   if (removal) {
-    return live ? { outcome: 'not applied', after: live } : { outcome: 'succeeded (recovered)', after: null };
+    if (moved) return { outcome: 'not applied', after: moved.snapshot, note: `the object (id ${ours}) is still there, ${renamed}` };
+    if (!live) return { outcome: 'succeeded (recovered)', after: null };
+    if (replaced) {
+      return { outcome: 'succeeded (recovered)', after: null, note: `the object (id ${ours}) is gone; a new object (id ${identity.id}) holds its name now, made since` };
+    }
+    const known = ours !== null && identity.id !== undefined;
+    if (known || (intent.before?.hash && live.hash === intent.before.hash)) return { outcome: 'not applied', after: live };
+    return {
+      outcome: 'unknown',
+      after: null,
+      note: 'an object holds the name with other content than the delete was planned against, and no id says whether it is the one the delete meant',
+    };
   }
-  if (live && intent.after?.hash && live.hash === intent.after.hash) return { outcome: 'succeeded (recovered)', after: live };
-  const unchanged = live && intent.before?.hash && live.hash === intent.before.hash;
-  const absentAsBefore = !live && intent.before === null;
-  if (unchanged || absentAsBefore) return { outcome: 'not applied', after: live ?? null };
-  const partly = live && midway.find((m) => m.hash === live.hash);
-  if (partly) return { outcome: 'not applied', after: live, note: partly.note };
-  return {
+  // The intent's own object: at its address, or where it was renamed to.
+  const own = moved ? moved.snapshot : replaced ? undefined : live;
+  const noted = (s: Settlement): Settlement => (renamed ? { ...s, note: s.note ? `${s.note} (${renamed})` : renamed } : s);
+  if (replaced && !moved) {
+    return {
+      outcome: 'unknown',
+      after: null,
+      note: `the object this ${intent.action} wrote to (id ${ours}) is gone; a new object (id ${identity.id}) holds its name now, made since: whether the write landed before cannot be told`,
+    };
+  }
+  if (!own && intent.before !== null) {
+    return { outcome: 'unknown', after: null, note: 'the object is gone, deleted since: whether the write landed before cannot be told' };
+  }
+  // Written since more often than this write alone would have: by someone else, or by a later
+  // apply. What it holds then proves nothing, the intended content included (a later write may
+  // have put it there).
+  const planned = intent.before === null ? FIRST_VERSION - 1 : intent.before.version;
+  if (own && typeof planned === 'number' && typeof own.version === 'number' && own.version > planned + 1) {
+    const was = intent.before === null ? 'none' : `version ${planned}`;
+    return noted({
+      outcome: 'unknown',
+      after: own,
+      note: `the object was written since more often than this write alone would (${was} → version ${own.version}): whether this write landed before the others cannot be told`,
+    });
+  }
+  if (own && intent.after?.hash && own.hash === intent.after.hash) return noted({ outcome: 'succeeded (recovered)', after: own });
+  const unchanged = own && intent.before?.hash && own.hash === intent.before.hash;
+  const absentAsBefore = !own && intent.before === null;
+  if (unchanged || absentAsBefore) return noted({ outcome: 'not applied', after: own ?? null });
+  const partly = own && midway.find((m) => m.hash === own.hash);
+  if (partly) return noted({ outcome: 'not applied', after: own, note: partly.note });
+  return noted({
     outcome: 'not applied',
-    after: live ?? null,
-    note: live
-      ? 'the live object holds neither what was planned against nor what was intended: changed by someone else since'
-      : 'the live object is gone: deleted by someone else since',
-  };
+    after: own ?? null,
+    note: 'the live object holds neither what was planned against nor what was intended: changed by someone else since',
+  });
+}
+
+/** One settled intent, for the apply report. */
+export interface Settled {
+  address: string;
+  outcome: Settlement['outcome'];
+  /** Why, for an unknown outcome. */
+  note?: string;
 }
 
 /**
@@ -59,15 +139,24 @@ export async function settleOpenIntents(
      * absence from `live` would otherwise read as "deleted" or "never created". Default: all.
      */
     readable?: (intent: AuditRecord) => boolean;
-    /** The live objects' ids (kinds/index.ts liveResourceIds): what a create that landed, whole or in part, made. */
+    /**
+     * The live objects' ids (kinds/index.ts liveResourceIds): which object is at an intent's
+     * address (its own, or another since), and what a create that landed, whole or in part, made.
+     */
     resourceIds?: ReadonlyMap<string, string>;
+    /**
+     * Where the live object of an intent's kind with this id is (kinds/index.ts addressOfId): an
+     * intent's own object renamed since. Default: none is looked for.
+     */
+    addressOf?: (intentAddress: string, id: string) => string | undefined;
   },
-): Promise<{ address: string; outcome: Settlement['outcome'] }[]> {
-  const settled: { address: string; outcome: Settlement['outcome'] }[] = [];
+): Promise<Settled[]> {
+  const settled: Settled[] = [];
   for (const intent of audit.pendingIntents()) {
     if (opts.org && intent.org && intent.org.id !== opts.org.id) continue;
     if (opts.readable && !opts.readable(intent)) continue;
-    const s = settle(intent, live.get(intent.address), opts.midway?.(intent));
+    const s = settle(intent, live.get(intent.address), opts.midway?.(intent), identityOf(intent, live, opts));
+    const note = s.outcome === 'unknown' && s.note ? { note: s.note } : {};
     const written = await audit.recover(intent, {
       outcome: s.outcome,
       by: opts.by,
@@ -76,7 +165,21 @@ export async function settleOpenIntents(
       after: s.after,
       ...(s.note ? { error: s.note } : {}),
     });
-    if (written) settled.push({ address: intent.address, outcome: s.outcome });
+    if (written) settled.push({ address: intent.address, outcome: s.outcome, ...note });
   }
   return settled;
+}
+
+/** Who the live object at an intent's address is, and where the intent's own object is when it is not there. */
+function identityOf(
+  intent: AuditRecord,
+  live: ReadonlyMap<string, Snapshot>,
+  opts: { resourceIds?: ReadonlyMap<string, string>; addressOf?: (intentAddress: string, id: string) => string | undefined },
+): LiveIdentity {
+  const id = opts.resourceIds?.get(intent.address);
+  const identity: LiveIdentity = id !== undefined ? { id } : {};
+  if (intent.resourceId === null || id === intent.resourceId) return identity;
+  const elsewhere = opts.addressOf?.(intent.address, intent.resourceId);
+  const snapshot = elsewhere !== undefined && elsewhere !== intent.address ? live.get(elsewhere) : undefined;
+  return snapshot && elsewhere ? { ...identity, moved: { address: elsewhere, snapshot } } : identity;
 }

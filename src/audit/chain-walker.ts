@@ -20,8 +20,13 @@ export class ChainWalker {
   last: AuditAnchor | null = null;
   /** Intents without an outcome that settles them so far, by seq (those of an `unknown` outcome too). */
   readonly open = new Map<number, AuditRecord>();
-  /** Of those, the ones whose outcome was written as `unknown`: only a recovery may follow. */
+  /** Of those, the ones whose outcome was written as `unknown` by their run: only a recovery may follow. */
   readonly unknown = new Set<number>();
+  /**
+   * Intents a recovery settled as `unknown` (what it read could not tell): closed for good, listed
+   * by verify to be checked by hand. Few, and each a record's worth of fields.
+   */
+  readonly settledUnknown: SettledUnknown[] = [];
   records = 0;
   keyed = 0;
   unkeyed = 0;
@@ -37,6 +42,7 @@ export class ChainWalker {
     c.last = this.last;
     for (const [k, v] of this.open) c.open.set(k, v);
     for (const k of this.unknown) c.unknown.add(k);
+    c.settledUnknown.push(...this.settledUnknown);
     c.records = this.records;
     c.keyed = this.keyed;
     c.unkeyed = this.unkeyed;
@@ -128,14 +134,18 @@ export class ChainWalker {
       if (intent.address !== r.address || intent.action !== r.action || intent.planId !== r.planId) {
         return { ok: false, reason: `record ${r.seq} is the outcome of intent ${r.intent}, which is for another change (${intent.action} ${intent.address})` };
       }
-      const recovery = r.outcome === 'succeeded (recovered)' || r.outcome === 'not applied';
+      // A recovery names the run that settled the intent; an unknown one closes it too (record-shape.ts).
+      const recovery = r.recoveredBy !== undefined;
       if (this.unknown.has(r.intent) && !recovery) {
         return { ok: false, reason: `record ${r.seq} is an outcome of intent ${r.intent}, whose outcome is already on record as unknown: only a recovery may follow it` };
       }
-      if (r.outcome === 'unknown') this.unknown.add(r.intent);
+      if (r.outcome === 'unknown' && !recovery) this.unknown.add(r.intent);
       else {
         this.open.delete(r.intent);
         this.unknown.delete(r.intent);
+        if (r.outcome === 'unknown') {
+          this.settledUnknown.push({ intent: r.intent, record: r.seq, address: r.address, action: r.action, by: r.recoveredBy! });
+        }
       }
     }
     if (r.type === 'intent') this.open.set(r.seq, r);
@@ -148,6 +158,17 @@ export class ChainWalker {
     } else this.unkeyed++;
     return { ok: true, record: r, format: 2 };
   }
+}
+
+/** An intent a recovery settled as `unknown`, by the outcome record that did. */
+export interface SettledUnknown {
+  intent: number;
+  /** The outcome record's seq. */
+  record: number;
+  address: string;
+  action: string;
+  /** The run that settled it. */
+  by: NonNullable<AuditRecord['recoveredBy']>;
 }
 
 export interface SplitLines {

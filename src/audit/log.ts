@@ -95,8 +95,9 @@ export interface AuditLog {
   readonly stats: { readonly records: number; readonly batches: number };
   /**
    * Intents of earlier runs (crashed, killed, or gone for longer than abandonAfterMs on another
-   * host) that have no outcome, or an `unknown` one, oldest first, as read when the log opened. Resolve each with
-   * `recover` after reading live state. Intents of runs still going are never listed.
+   * host) that have no outcome, or an `unknown` one their run wrote, oldest first, as read when the
+   * log opened (one a recovery settled as unknown is closed). Resolve each with `recover` after
+   * reading live state. Intents of runs still going are never listed.
    */
   pendingIntents(): readonly AuditRecord[];
   /** Writes an intent; resolves once it is durable. Make the call only after that. */
@@ -104,8 +105,10 @@ export interface AuditLog {
   /** Writes the outcome of one of this log's intents (actor, plan, org, address, before copied from it). */
   outcome(intent: AuditRecord, result: AuditResult): Promise<AuditRecord>;
   /**
-   * Resolves an earlier run's intent (from pendingIntents) as `succeeded (recovered)` or
-   * `not applied`. Resolves to null when another process resolved it first.
+   * Settles an earlier run's intent (from pendingIntents) as `succeeded (recovered)`,
+   * `not applied`, or `unknown` where what was read cannot tell (for good: the intent is closed,
+   * an unknown outcome its run wrote before included). Resolves to null when another process
+   * settled it first.
    */
   recover(intent: AuditRecord, recovery: AuditRecovery): Promise<AuditRecord | null>;
   /** One outcome record without an intent (`intent: null`); resolves once it is durable. */
@@ -277,18 +280,21 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
 
   const recover = (i: AuditRecord, rec: AuditRecovery): Promise<AuditRecord | null> => {
     if (i.type !== 'intent') return Promise.reject(new Error(`audit: record ${i.seq} is not an intent`));
-    if (rec.outcome !== 'succeeded (recovered)' && rec.outcome !== 'not applied') {
-      return Promise.reject(new Error(`audit: a recovered intent's outcome is "succeeded (recovered)" or "not applied", not "${String(rec.outcome)}"`));
+    if (rec.outcome !== 'succeeded (recovered)' && rec.outcome !== 'not applied' && rec.outcome !== 'unknown') {
+      return Promise.reject(new Error(`audit: a recovered intent's outcome is "succeeded (recovered)", "not applied" or "unknown", not "${String(rec.outcome)}"`));
     }
+    const unknown = rec.outcome === 'unknown';
     return submit((seq, prevHash, walker) => {
       const base = outcomeOf(i, walker, seq);
       if (!base) return null; // resolved meanwhile by another process
       return {
         ...base,
+        ...(unknown ? { format: AUDIT_FORMAT_UNKNOWN_OUTCOME } : {}),
         resourceId: rec.resourceId !== undefined ? rn(rec.resourceId) : i.resourceId,
         after: snapshot(rec.after),
         outcome: rec.outcome,
         intent: i.seq,
+        // An unknown one too: naming the run that settled it is what closes its intent (record-shape.ts).
         recoveredBy: { actor: r(rec.by.actor), commit: rn(rec.by.commit), planId: r(rec.by.planId), ...(rec.by.ci ? { ci: ciRun(rec.by.ci) } : {}) },
         correlationId: rec.correlationId !== undefined ? rn(rec.correlationId) : i.correlationId,
         ...(rec.error !== undefined ? { error: scrubMessage(rec.error, secrets) } : {}),

@@ -6,8 +6,10 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 const OUTCOMES_V1: readonly string[] = ['success', 'failure', 'conflict', 'skipped'];
 /**
- * `unknown`: the write may or may not have landed (its answer lost, no read could tell). It leaves
- * its intent open: a later apply reads the org and settles it as after a kill -9.
+ * `unknown`: the write may or may not have landed. Written by the run itself (its answer lost, no
+ * read could tell), it leaves its intent open: a later apply reads the org and settles it as after
+ * a kill -9. Written by such a settling (`recoveredBy`: what it read cannot tell either), it closes
+ * the intent for good: live state only moves further away, so no later read would tell more.
  */
 const OUTCOMES_V2: readonly string[] = [...OUTCOMES_V1, 'succeeded (recovered)', 'not applied', 'unknown'];
 
@@ -83,10 +85,11 @@ export function shapeProblemV2(r: Record<string, unknown>): string | null {
     if (r.outcome === 'unknown' && r.intent === null) return 'an "unknown" outcome names no intent';
     // Format 3 is the unknown outcome's own: an older promptctl then says to upgrade.
     if ((r.outcome === 'unknown') !== (r.format === 3)) return r.format === 3 ? 'a format-3 record is not an "unknown" outcome' : 'an "unknown" outcome is not format 3';
-    if (!recovered && r.recoveredBy !== undefined) return 'recoveredBy on an outcome that was not recovered';
-    if (isObject(r.recoveredBy)) {
+    // An unknown outcome may name the run that settled its intent as unknown (see OUTCOMES_V2).
+    if (!recovered && r.outcome !== 'unknown' && r.recoveredBy !== undefined) return 'recoveredBy on an outcome that was not recovered';
+    if (r.recoveredBy !== undefined) {
       const by = r.recoveredBy;
-      if (typeof by.actor !== 'string' || (by.commit !== null && typeof by.commit !== 'string') || typeof by.planId !== 'string') return 'recoveredBy is not {actor, commit, planId, ci?}';
+      if (!isObject(by) || typeof by.actor !== 'string' || (by.commit !== null && typeof by.commit !== 'string') || typeof by.planId !== 'string') return 'recoveredBy is not {actor, commit, planId, ci?}';
       // Only a run in CI names one, and older promptctls named none.
       if (by.ci !== undefined && !isCiRun(by.ci)) return 'recoveredBy.ci is not {runId, repository?}';
     }

@@ -125,7 +125,12 @@ export interface AuditRecoverer {
 
 /** `AuditLog.recover`: how an earlier run's intent ended, decided by the caller from live state. */
 export interface AuditRecovery {
-  outcome: RecoveredOutcome;
+  /**
+   * `unknown`: what was read cannot say (the object is gone, or was written since by someone
+   * else too). Written as an `unknown` outcome (format 3) that names this run in `recoveredBy`,
+   * and closes the intent: live state only moves further away, no later read would tell more.
+   */
+  outcome: RecoveredOutcome | 'unknown';
   /** Who recovered it (this run); the record's actor/commit/planId/ci stay the intent's. */
   by: AuditRecoverer;
   resourceId?: string | null;
@@ -179,7 +184,7 @@ export interface AuditRecord {
   intent?: number | null;
   /** On an intent: the run making the call. */
   run?: AuditRunId;
-  /** On a recovered outcome: the run that read live state and wrote it (`ci`: its CI run, when in one). */
+  /** On a recovered outcome (an `unknown` one included): the run that read live state and wrote it (`ci`: its CI run, when in one). */
   recoveredBy?: { actor: string; commit: string | null; planId: string; ci?: AuditCiRun };
   correlationId: string | null;
   error?: string;

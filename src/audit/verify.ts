@@ -3,7 +3,7 @@
 // what a chain alone cannot: a cut-off tail, an emptied file, a trail re-chained from scratch.
 import { readFile } from 'node:fs/promises';
 import { withFileLock } from '../util/lock.js';
-import { ChainWalker, isTornTail, splitLines } from './chain-walker.js';
+import { ChainWalker, isTornTail, splitLines, type SettledUnknown } from './chain-walker.js';
 import { formatAnchor, type AuditAnchor } from './record.js';
 
 export interface VerifyOptions {
@@ -26,8 +26,10 @@ export type VerifyResult =
       legacy: number;
       /** Seqs of intents without an outcome (a run in progress, or one the next apply recovers). */
       pending: number[];
-      /** Intents whose outcome is on record as unknown, not settled yet (a later apply settles them). */
+      /** Intents whose run wrote their outcome as unknown, not settled yet (a later apply settles them). */
       unknown: number[];
+      /** Intents a later apply settled as unknown (what it read could not tell): for good, to be checked by hand. */
+      settledUnknown: SettledUnknown[];
       /** The anchor given was found. */
       anchored: boolean;
     }
@@ -107,6 +109,7 @@ export function verifyAuditBuffer(buf: Buffer, opts: VerifyOptions = {}): Verify
     legacy: walker.legacy,
     pending: [...walker.open.keys()].filter((seq) => !walker.unknown.has(seq)).sort((a, b) => a - b),
     unknown: [...walker.unknown].sort((a, b) => a - b),
+    settledUnknown: walker.settledUnknown,
     anchored,
   };
 }

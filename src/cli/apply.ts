@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditCiRun, type AuditLog } from '../audit/log.js';
 import { settleOpenIntents } from '../apply/recovery.js';
-import { SURFACE_NAMES, liveResourceIds, liveSnapshots, midwayOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
+import { SURFACE_NAMES, addressOfId, liveResourceIds, liveSnapshots, midwayOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
 import { executePlan } from '../apply/executor.js';
 import { expectedDurationLine, interruptedAfterAllLines, progressWriter, summaryLines, tookLine } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
@@ -321,8 +321,10 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
     const surface = surfaceOfAddress(address);
     return surface !== undefined && need[surface] && !unread.has(surface);
   };
+  const resourceIds = liveResourceIds(live);
   const settled = await settleOpenIntents(audit, liveSnapshots(live), {
-    resourceIds: liveResourceIds(live),
+    resourceIds,
+    addressOf: addressOfId(resourceIds),
     org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
     by: { actor: git.actor, commit: git.commit, planId: plan.id, ...ciRunOf(git) },
     midway: midwayOf,
@@ -334,7 +336,11 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
     const why = surface === undefined ? 'a kind this promptctl does not know' : `the target ${failed.some((f) => f.surface === surface) ? 'refused' : 'does not serve'} ${SURFACE_NAMES[surface]}`;
     ctx.info(`audit: ${i.address} from an earlier run: left open (${why}; a later apply that can read it settles it)`);
   }
-  for (const s of settled) ctx.info(`audit: ${s.address} from an earlier run: ${s.outcome}`);
+  for (const s of settled) {
+    // Settled as unknown for good: why, and that only a person can find out now.
+    const why = s.outcome === 'unknown' ? ` (what was read cannot tell${s.note ? `: ${visibleName(s.note)}` : ''}; check it by hand)` : '';
+    ctx.info(`audit: ${s.address} from an earlier run: ${s.outcome}${why}`);
+  }
 }
 
 /**

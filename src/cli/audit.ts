@@ -88,7 +88,16 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
     }
     if (res.unknown.length > 0) {
       const n = res.unknown.length;
-      ctx.info(`note: ${n} change${n === 1 ? '' : 's'} whose outcome is unknown (intent${n === 1 ? '' : 's'} ${res.unknown.join(', ')}): the next apply reads the org and records how ${n === 1 ? 'it' : 'they'} ended`);
+      ctx.info(
+        `note: ${n} change${n === 1 ? '' : 's'} whose outcome is unknown (intent${n === 1 ? '' : 's'} ${res.unknown.join(', ')}): the next apply reads the org and records how ${n === 1 ? 'it' : 'they'} ended, or that it cannot tell`,
+      );
+    }
+    // Settled for good: no apply will say more, so each is named with the run that settled it.
+    for (const u of res.settledUnknown) {
+      const by = [u.by.actor, `plan ${u.by.planId}`, ...(u.by.ci ? [`CI run ${u.by.ci.runId}`] : [])].map(oneLine).join(', ');
+      ctx.info(
+        `note: intent ${u.intent} (${oneLine(u.action)} ${oneLine(u.address)}): outcome unknown, settled as unknown by record ${u.record} (${by}): what that apply read could not tell whether the change landed (the record says why); check it by hand`,
+      );
     }
     return EXIT.ok;
   }

@@ -96,3 +96,26 @@ export function liveResourceIds(live: LiveState): Map<string, string> {
   for (const kind of PLANNING_ORDER) for (const [address, , id] of kind.snapshots(live)) out.set(address, id);
   return out;
 }
+
+/**
+ * Where the live object of an address's kind with a given id is now (from liveResourceIds), to
+ * find an interrupted run's object renamed since: a version by its template's id and its own label,
+ * a split by its template's id, any other object by its own id.
+ */
+export function addressOfId(ids: ReadonlyMap<string, string>): (address: string, id: string) => string | undefined {
+  const byIdentity = new Map<string, string>();
+  for (const [address, id] of ids) {
+    const key = identityKey(address, id);
+    if (key !== undefined) byIdentity.set(key, address);
+  }
+  return (address, id) => {
+    const key = identityKey(address, id);
+    return key === undefined ? undefined : byIdentity.get(key);
+  };
+}
+
+function identityKey(address: string, id: string): string | undefined {
+  const a = parseAddress(address);
+  if (!a) return undefined;
+  return JSON.stringify([a.kind, id, a.kind === 'PromptVersion' ? a.version : null]);
+}

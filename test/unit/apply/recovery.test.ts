@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { settle, settleOpenIntents } from '../../../src/apply/recovery.js';
 import { canonicalHash } from '../../../src/kinds/canonical.js';
 import { canonical as guideCanonical, snapshot as guideSnapshot } from '../../../src/kinds/Guide/index.js';
-import { midwayOf } from '../../../src/kinds/index.js';
+import { addressOfId, midwayOf } from '../../../src/kinds/index.js';
 
 const snap = (hash: string) => ({ version: 1, hash, content: { h: hash } });
 
@@ -116,7 +116,8 @@ describe('settling an interrupted run', () => {
       { outcome: 'succeeded (recovered)', resourceId: 'id-a' },
       { outcome: 'not applied', resourceId: 'id-b' },
       { outcome: 'not applied', resourceId: null },
-      { outcome: 'succeeded (recovered)', resourceId: 'id-d' },
+      // An update keeps its own object's id; the object now at its address is another one (id-other), so its content proves nothing.
+      { outcome: 'unknown', resourceId: 'id-d' },
     ]);
   });
 
@@ -140,5 +141,124 @@ describe('settling an interrupted run', () => {
     });
     expect(out).toEqual([{ address: 'PromptTemplate/a', outcome: 'succeeded (recovered)' }]);
     expect(written).toHaveLength(1);
+  });
+
+  describe('objects told apart by id, not by address', () => {
+    const at = (hash: string, version: number) => ({ version, hash, content: { h: hash } });
+    const del = { action: 'delete', resourceId: 'old-id', before: at('old', 1), after: null };
+    const update = { action: 'update', resourceId: 'f-id', before: at('v1', 1), after: { version: null, hash: 'ours', content: { h: 'ours' } } };
+
+    it('a delete whose object is gone landed, though a new object holds its name now: said, and the new object’s content is not its after', () => {
+      const s = settle(del, at('by-hand', 1), [], { id: 'new-id' });
+      expect(s).toEqual({ outcome: 'succeeded (recovered)', after: null, note: 'the object (id old-id) is gone; a new object (id new-id) holds its name now, made since' });
+      // The same object still there: not applied, as before (its content changed or not).
+      expect(settle(del, at('old', 1), [], { id: 'old-id' })).toEqual({ outcome: 'not applied', after: at('old', 1) });
+      expect(settle(del, at('edited', 2), [], { id: 'old-id' })).toEqual({ outcome: 'not applied', after: at('edited', 2) });
+    });
+
+    it('a delete whose object was renamed did not land: its own object is its after', () => {
+      const moved = { address: 'PromptTemplate/renamed', snapshot: at('old', 2) };
+      expect(settle(del, undefined, [], { moved })).toEqual({ outcome: 'not applied', after: at('old', 2), note: 'the object (id old-id) is still there, renamed since to PromptTemplate/renamed' });
+      expect(settle(del, at('by-hand', 1), [], { id: 'new-id', moved }).outcome).toBe('not applied');
+    });
+
+    it('without ids (older records), an object at the address is the delete’s own only while it holds what was planned against', () => {
+      const older = { action: 'delete', before: at('old', 1), after: null };
+      expect(settle(older, at('old', 1))).toEqual({ outcome: 'not applied', after: at('old', 1) });
+      expect(settle(older, at('by-hand', 1))).toMatchObject({ outcome: 'unknown', after: null });
+    });
+
+    it('an update whose object was written since more than once past its guard is unknown, whatever it holds', () => {
+      const s = settle(update, at('theirs', 3), [], { id: 'f-id' });
+      expect(s.outcome).toBe('unknown');
+      expect(s.after).toEqual(at('theirs', 3));
+      expect(s.note).toMatch(/version 1 → version 3/);
+      // What was intended, put there by a later write (a later apply's, say), proves nothing of this one.
+      expect(settle(update, at('ours', 4), [], { id: 'f-id' }).outcome).toBe('unknown');
+      // Written back to what it was planned against: whether ours landed in between cannot be told.
+      expect(settle(update, at('v1', 3), [], { id: 'f-id' }).outcome).toBe('unknown');
+      // One write past the guard that is not ours: theirs came first, and ours met a 409.
+      expect(settle(update, at('theirs', 2), [], { id: 'f-id' })).toMatchObject({ outcome: 'not applied', note: expect.stringMatching(/changed by someone else/) });
+      expect(settle(update, at('v1', 1), [], { id: 'f-id' })).toEqual({ outcome: 'not applied', after: at('v1', 1) });
+      expect(settle(update, at('ours', 2), [], { id: 'f-id' }).outcome).toBe('succeeded (recovered)');
+    });
+
+    it('a create found written more than once since is unknown (ours may have been the first); once, by someone else’s content, not applied', () => {
+      const create = { action: 'create', before: null, after: { version: null, hash: 'ours', content: { h: 'ours' } } };
+      expect(settle(create, at('theirs', 2)).outcome).toBe('unknown');
+      expect(settle(create, at('theirs', 1)).note).toMatch(/changed by someone else/);
+      expect(settle(create, at('ours', 1)).outcome).toBe('succeeded (recovered)');
+      expect(settle(create, at('ours', 2)).outcome).toBe('unknown');
+    });
+
+    it('labels are no write counters: a version or guide is judged by its content alone, as before', () => {
+      const label = (hash: string, version: string) => ({ version, hash, content: { h: hash } });
+      const publish = { action: 'publish', resourceId: 't-id', before: label('draft', '1.1.0'), after: label('published', '1.1.0') };
+      expect(settle(publish, label('edited', '1.1.0'), [], { id: 't-id' })).toMatchObject({ outcome: 'not applied', note: expect.stringMatching(/changed by someone else/) });
+    });
+
+    it('an update whose object is gone, or replaced by another under its name, is unknown, with no other object’s content as its after', () => {
+      const replaced = settle(update, at('ours', 1), [], { id: 'new-id' });
+      expect(replaced).toMatchObject({ outcome: 'unknown', after: null });
+      expect(replaced.note).toMatch(/\(id f-id\) is gone; a new object \(id new-id\) holds its name now/);
+      expect(settle(update, undefined, [], {})).toMatchObject({ outcome: 'unknown', after: null, note: expect.stringMatching(/gone/) });
+      // Renamed: judged on its own object where it is now.
+      const moved = { address: 'SafetyFilter/renamed', snapshot: at('ours', 2) };
+      expect(settle(update, undefined, [], { moved })).toEqual({ outcome: 'succeeded (recovered)', after: at('ours', 2), note: 'renamed since to SafetyFilter/renamed' });
+      expect(settle(update, undefined, [], { moved: { ...moved, snapshot: at('v1', 2) } }).outcome).toBe('not applied');
+      expect(settle(update, undefined, [], { moved: { ...moved, snapshot: at('ours', 3) } }).outcome).toBe('unknown');
+    });
+
+    it('a version or split is its template’s: a retire whose template was made again by hand landed', () => {
+      const retire = { action: 'retire', resourceId: 'old-template', before: { version: '1.0.0', hash: 'v', content: { h: 'v' } }, after: null };
+      expect(settle(retire, { version: '1.0.0', hash: 'v', content: { h: 'v' } }, [], { id: 'new-template' }).outcome).toBe('succeeded (recovered)');
+      const create = { action: 'create', resourceId: 'old-template', before: null, after: { version: '1.1.0', hash: 'v2', content: { h: 'v2' } } };
+      expect(settle(create, { version: '1.1.0', hash: 'v2', content: { h: 'v2' } }, [], { id: 'new-template' })).toMatchObject({ outcome: 'unknown', after: null });
+    });
+
+    it('finds an object renamed since by its kind, its id and (a version) its label', () => {
+      const ids = new Map([
+        ['PromptTemplate/new-name', 't1'],
+        ['PromptVersion/new-name@1.0.0', 't1'],
+        ['TrafficSplit/new-name', 't1'],
+        ['SafetyFilter/f', 'f1'],
+      ]);
+      const where = addressOfId(ids);
+      expect(where('PromptTemplate/old-name', 't1')).toBe('PromptTemplate/new-name');
+      expect(where('PromptVersion/old-name@1.0.0', 't1')).toBe('PromptVersion/new-name@1.0.0');
+      expect(where('PromptVersion/old-name@2.0.0', 't1')).toBeUndefined();
+      expect(where('TrafficSplit/old-name', 't1')).toBe('TrafficSplit/new-name');
+      expect(where('SafetyFilter/old', 't1')).toBeUndefined();
+      expect(where('Nothing/x', 't1')).toBeUndefined();
+    });
+
+    it('settling records the delete of a replaced object as landed under its own id, and an unknown outcome for each intent read that cannot tell', async () => {
+      const intents = [
+        { seq: 1, address: 'PromptTemplate/t', action: 'delete', before: at('old', 1), after: null, org: null, resourceId: 'old-id' },
+        { seq: 2, address: 'SafetyFilter/f', ...update, org: null },
+        { seq: 3, address: 'SafetyFilter/g', ...update, org: null },
+      ];
+      const written: Array<{ address: string; outcome: string; resourceId: string | null; after: unknown; error?: string }> = [];
+      const audit = {
+        pendingIntents: () => intents as never,
+        recover: async (i: { address: string }, r: { outcome: string; resourceId: string | null; after: unknown; error?: string }) => {
+          written.push({ address: i.address, outcome: r.outcome, resourceId: r.resourceId, after: r.after, ...(r.error ? { error: r.error } : {}) });
+          return {} as never;
+        },
+      };
+      const live = new Map([['PromptTemplate/t', at('by-hand', 1)], ['SafetyFilter/f', at('theirs', 3)], ['SafetyFilter/g', at('theirs', 3)]]);
+      const resourceIds = new Map([['PromptTemplate/t', 'new-id'], ['SafetyFilter/f', 'f-id'], ['SafetyFilter/g', 'f-id']]);
+      const out = await settleOpenIntents(audit as never, live, { org: null, by: { actor: 'x', commit: null, planId: 'p' }, resourceIds, addressOf: addressOfId(resourceIds) });
+      expect(written).toEqual([
+        { address: 'PromptTemplate/t', outcome: 'succeeded (recovered)', resourceId: 'old-id', after: null, error: expect.stringMatching(/new object \(id new-id\)/) },
+        { address: 'SafetyFilter/f', outcome: 'unknown', resourceId: 'f-id', after: at('theirs', 3), error: expect.stringMatching(/written since more often than this write alone would/) },
+        { address: 'SafetyFilter/g', outcome: 'unknown', resourceId: 'f-id', after: at('theirs', 3), error: expect.stringMatching(/written since more often than this write alone would/) },
+      ]);
+      expect(out).toEqual([
+        { address: 'PromptTemplate/t', outcome: 'succeeded (recovered)' },
+        { address: 'SafetyFilter/f', outcome: 'unknown', note: expect.stringMatching(/cannot be told/) },
+        { address: 'SafetyFilter/g', outcome: 'unknown', note: expect.stringMatching(/cannot be told/) },
+      ]);
+    });
   });
 });

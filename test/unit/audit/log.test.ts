@@ -415,6 +415,53 @@ describe('write-ahead intents', () => {
     expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 2, pending: [] });
   });
 
+  it('settles an intent whose live state cannot tell as unknown for good: a recovery record (format 3, recoveredBy) that closes it, written once', async () => {
+    const a = await openAuditLog(file, quiet);
+    await a.intent(intentInput(1, { action: 'update', resourceId: 'id-1', before: { version: 1, hash: 'b1', content: { text: 'old' } } }));
+    await a.close();
+    const by = { actor: 'x', commit: null, planId: 'p2' };
+    const b = await openAuditLog(file, quiet);
+    const c = await openAuditLog(join(dir, '.', 'audit.jsonl'), quiet); // same file, same process: shares the queue
+    const [p] = b.pendingIntents();
+    const note = 'written since by someone else too';
+    const after = { version: 3, hash: 'h3', content: { text: 'theirs' } };
+    // Two settling at once: one record, the other gets null.
+    const [r, raced] = await Promise.all([b.recover(p!, { outcome: 'unknown', by, after, error: note }), c.recover(c.pendingIntents()[0]!, { outcome: 'unknown', by, after, error: note })]);
+    await Promise.all([b.close(), c.close()]);
+    expect(r).toMatchObject({ format: 3, seq: 2, intent: 1, outcome: 'unknown', resourceId: 'id-1', error: note, after: { version: 3 }, recoveredBy: by });
+    expect(raced).toBeNull();
+    expect(await verifyAuditFile(file)).toMatchObject({
+      ok: true,
+      records: 2,
+      pending: [],
+      unknown: [],
+      settledUnknown: [{ intent: 1, record: 2, address: 'PromptTemplate/t1', action: 'update', by }],
+    });
+    // Closed: no later apply lists it again.
+    const d = await openAuditLog(file, quiet);
+    expect(d.pendingIntents()).toEqual([]);
+    await d.close();
+  });
+
+  it("closes an intent its run left open as unknown once a recovery cannot tell either (intent → unknown → settled as unknown)", async () => {
+    const a = await openAuditLog(file, quiet);
+    const i = await a.intent(intentInput(1, { action: 'update', resourceId: 'id-1', before: { version: 1, hash: 'b1', content: { text: 'old' } } }));
+    await a.outcome(i, { outcome: 'unknown', error: 'its answer was lost' });
+    await a.close();
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, pending: [], unknown: [1], settledUnknown: [] });
+    const by = { actor: 'x', commit: null, planId: 'p2' };
+    const b = await openAuditLog(file, quiet);
+    const [p] = b.pendingIntents();
+    expect(p?.seq).toBe(1);
+    expect(await b.recover(p!, { outcome: 'unknown', by, error: 'the object is gone' })).toMatchObject({ format: 3, seq: 3, intent: 1, outcome: 'unknown', recoveredBy: by });
+    expect(await b.recover(p!, { outcome: 'not applied', by })).toBeNull();
+    await b.close();
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 3, pending: [], unknown: [], settledUnknown: [{ intent: 1, record: 3, by }] });
+    const c = await openAuditLog(file, quiet);
+    expect(c.pendingIntents()).toEqual([]);
+    await c.close();
+  });
+
   // /proc says when a process started: Linux only (elsewhere a live pid is taken for the run, as before).
   it.skipIf(process.platform !== 'linux')('counts an intent of this host as abandoned when its pid now belongs to another process (a reused pid)', async () => {
     const a = await openAuditLog(file, quiet);

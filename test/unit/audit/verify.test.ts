@@ -64,7 +64,7 @@ describe('verifyAuditFile: the chain', () => {
   beforeEach(() => writeTrail());
 
   it('accepts an intact chain and an empty file', async () => {
-    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 5, head, keyed: 0, unkeyed: 5, legacy: 0, pending: [], unknown: [], anchored: false });
+    expect(await verifyAuditFile(file)).toEqual({ ok: true, records: 5, head, keyed: 0, unkeyed: 5, legacy: 0, pending: [], unknown: [], settledUnknown: [], anchored: false });
     await writeFile(file, '');
     expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 0, head: null });
   });
@@ -304,6 +304,34 @@ describe('verifyAuditFile: intents and outcomes', () => {
     // An "unknown" outcome is format 3 and only it is.
     await edit((rs) => rechain(rs.slice(0, 2), 1, (r) => ({ ...r, format: 2 })));
     expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 2, reason: 'an "unknown" outcome is not format 3' });
+  });
+
+  it('accepts a recovery settling an intent as unknown (naming its run) after the unknown its own run wrote, closing it; refuses any outcome after it, and a recoveredBy of another shape', async () => {
+    const a = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+    const i = await a.intent(intentInput(1));
+    await a.outcome(i, { outcome: 'unknown', error: 'its answer was lost' });
+    await a.close();
+    const by = { actor: 'octocat', commit: null, planId: 'plan-2' };
+    const b = await openAuditLog(file, { env: {}, onWarning: () => undefined });
+    await b.recover(b.pendingIntents()[0]!, { outcome: 'unknown', by: { ...by, ci: { runId: '4242' } }, error: 'the object is gone' });
+    await b.close();
+    expect(await verifyAuditFile(file)).toMatchObject({
+      ok: true,
+      records: 3,
+      pending: [],
+      unknown: [],
+      settledUnknown: [{ intent: 1, record: 3, address: 'PromptTemplate/t1', action: 'create', by: { ...by, ci: { runId: '4242' } } }],
+    });
+    // Closed for good: a recovery after it (re-chained by hand) names no open intent.
+    await edit((rs) => rechain([...rs, { ...rs[2]!, seq: 4, format: 2, outcome: 'not applied', prevHash: rs[2]!.hash }], 3, (r) => r));
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 4, reason: 'record 4 is the outcome of intent 1, which is not an earlier intent without an outcome' });
+    for (const recoveredBy of ['octocat', { actor: 'octocat', planId: 'plan-2' }]) {
+      await edit((rs) => rechain(rs.slice(0, 3), 2, (r) => ({ ...r, recoveredBy }) as unknown as AuditRecord));
+      expect(await verifyAuditFile(file), JSON.stringify(recoveredBy)).toEqual({ ok: false, line: 3, reason: 'recoveredBy is not {actor, commit, planId, ci?}' });
+    }
+    // Still format 3 only.
+    await edit((rs) => rechain(rs.slice(0, 3), 2, (r) => ({ ...r, format: 2, recoveredBy: by })));
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 3, reason: 'an "unknown" outcome is not format 3' });
   });
 
   it("accepts a recovery that names the recovering run's ci and one that names none (as older trails hold), and names a recoveredBy of another shape", async () => {
