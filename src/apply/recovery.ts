@@ -28,6 +28,12 @@ export interface LiveIdentity {
   id?: string;
   /** The intent's own object (its resourceId) when it is now at another address (renamed since), and its snapshot there. */
   moved?: { address: string; snapshot: Snapshot };
+  /**
+   * The id is not the object's own but its parent's (a prompt version's: its template's): it tells
+   * an object under another template apart, not one re-made under the same one (a retired label
+   * made again by hand).
+   */
+  parents?: boolean;
 }
 
 /**
@@ -65,7 +71,8 @@ export function settle(
     if (replaced) {
       return { outcome: 'succeeded (recovered)', after: null, note: `the object (id ${ours}) is gone; a new object (id ${identity.id}) holds its name now, made since` };
     }
-    const known = ours !== null && identity.id !== undefined;
+    // Only an id of the object's own says the object at the address is the one the delete meant.
+    const known = ours !== null && identity.id !== undefined && !identity.parents;
     if (known || (intent.before?.hash && live.hash === intent.before.hash)) return { outcome: 'not applied', after: live };
     return {
       outcome: 'unknown',
@@ -149,6 +156,8 @@ export async function settleOpenIntents(
      * intent's own object renamed since. Default: none is looked for.
      */
     addressOf?: (intentAddress: string, id: string) => string | undefined;
+    /** Whether the id of an address's objects is their parent's, not their own (kinds/index.ts idIsParents). Default: never. */
+    idIsParents?: (address: string) => boolean;
   },
 ): Promise<Settled[]> {
   const settled: Settled[] = [];
@@ -174,10 +183,10 @@ export async function settleOpenIntents(
 function identityOf(
   intent: AuditRecord,
   live: ReadonlyMap<string, Snapshot>,
-  opts: { resourceIds?: ReadonlyMap<string, string>; addressOf?: (intentAddress: string, id: string) => string | undefined },
+  opts: { resourceIds?: ReadonlyMap<string, string>; addressOf?: (intentAddress: string, id: string) => string | undefined; idIsParents?: (address: string) => boolean },
 ): LiveIdentity {
   const id = opts.resourceIds?.get(intent.address);
-  const identity: LiveIdentity = id !== undefined ? { id } : {};
+  const identity: LiveIdentity = id !== undefined ? { id, ...(opts.idIsParents?.(intent.address) ? { parents: true } : {}) } : {};
   if (intent.resourceId === null || id === intent.resourceId) return identity;
   const elsewhere = opts.addressOf?.(intent.address, intent.resourceId);
   const snapshot = elsewhere !== undefined && elsewhere !== intent.address ? live.get(elsewhere) : undefined;

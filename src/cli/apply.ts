@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditCiRun, type AuditLog } from '../audit/log.js';
 import { settleOpenIntents } from '../apply/recovery.js';
-import { SURFACE_NAMES, addressOfId, liveResourceIds, liveSnapshots, midwayOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
+import { SURFACE_NAMES, addressOfId, idIsParents, liveResourceIds, liveSnapshots, midwayOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
 import { executePlan } from '../apply/executor.js';
 import { expectedDurationLine, interruptedAfterAllLines, progressWriter, summaryLines, tookLine } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
@@ -325,6 +325,7 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
   const settled = await settleOpenIntents(audit, liveSnapshots(live), {
     resourceIds,
     addressOf: addressOfId(resourceIds),
+    idIsParents,
     org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
     by: { actor: git.actor, commit: git.commit, planId: plan.id, ...ciRunOf(git) },
     midway: midwayOf,

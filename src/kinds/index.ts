@@ -119,3 +119,11 @@ function identityKey(address: string, id: string): string | undefined {
   if (!a) return undefined;
   return JSON.stringify([a.kind, id, a.kind === 'PromptVersion' ? a.version : null]);
 }
+
+/**
+ * Whether the id audit records carry for an address's objects is their parent's, not their own: a
+ * prompt version's is its template's, so it cannot tell a retired label made again apart.
+ */
+export function idIsParents(address: string): boolean {
+  return parseAddress(address)?.kind === 'PromptVersion';
+}
