@@ -4,9 +4,10 @@
 // without a record. Where that state cannot tell, the change is settled as unknown for good (a
 // later read would only be further away). The decision is pure; the records go through the audit log.
 import type { AuditLog, AuditOrg, AuditRecord, AuditRecoverer } from '../audit/log.js';
+import type { LaterWrite } from '../audit/chain-walker.js';
 import type { Midway, Snapshot } from '../kinds/kind.js';
 
-export type AuditRecoverySink = Pick<AuditLog, 'pendingIntents' | 'recover'>;
+export type AuditRecoverySink = Pick<AuditLog, 'pendingIntents' | 'recover'> & Partial<Pick<AuditLog, 'writtenSince'>>;
 
 export interface Settlement {
   /**
@@ -118,6 +119,42 @@ export function settle(
   });
 }
 
+/**
+ * What the trail itself proves: a later run's write to the same object, planned against the very
+ * state this intent was planned against, succeeded. Had this write landed first, that one would
+ * have been planned against what this one made (or met a stale version and been refused), so this
+ * one never landed; and a write guarded by that state cannot land after it. Settling from the live
+ * object alone would read that run's write as this one's (another CI runner within the hour, a
+ * run of the same change, made it meanwhile).
+ */
+export function notLandedBefore(
+  intent: Pick<AuditRecord, 'before'> & { resourceId?: string | null },
+  later: readonly LaterWrite[],
+  own: Snapshot | undefined,
+): Settlement | undefined {
+  const ours = intent.resourceId ?? null;
+  const proof = later.find((w) => (ours === null || w.resourceId === null || w.resourceId === ours) && sameState(w.before, intent.before));
+  if (!proof) return undefined;
+  return {
+    outcome: 'not applied',
+    after: own ?? null,
+    note: `a later run's write (intent ${proof.intent}) was planned against the same state and succeeded (record ${proof.record}): this one never landed`,
+  };
+}
+
+/** One object state as two intents name it: absent, the same integer version (versions count writes), or else the same content hash. */
+function sameState(a: AuditRecord['before'], b: AuditRecord['before']): boolean {
+  if (a === null || b === null) return a === b;
+  if (typeof a.version === 'number' && typeof b.version === 'number') return a.version === b.version;
+  return typeof a.hash === 'string' && a.hash === b.hash;
+}
+
+/** The live object at an intent's address when it is the intent's own (not another holding its name since). */
+function ownAtAddress(intent: AuditRecord, live: ReadonlyMap<string, Snapshot>, identity: LiveIdentity): Snapshot | undefined {
+  const ours = intent.resourceId ?? null;
+  return ours !== null && identity.id !== undefined && identity.id !== ours ? undefined : live.get(intent.address);
+}
+
 /** One settled intent, for the apply report. */
 export interface Settled {
   address: string;
@@ -164,7 +201,8 @@ export async function settleOpenIntents(
   for (const intent of audit.pendingIntents()) {
     if (opts.org && intent.org && intent.org.id !== opts.org.id) continue;
     if (opts.readable && !opts.readable(intent)) continue;
-    const s = settle(intent, live.get(intent.address), opts.midway?.(intent), identityOf(intent, live, opts));
+    const identity = identityOf(intent, live, opts);
+    const s = notLandedBefore(intent, audit.writtenSince?.(intent) ?? [], ownAtAddress(intent, live, identity)) ?? settle(intent, live.get(intent.address), opts.midway?.(intent), identity);
     const note = s.outcome === 'unknown' && s.note ? { note: s.note } : {};
     const written = await audit.recover(intent, {
       outcome: s.outcome,

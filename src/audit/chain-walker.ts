@@ -27,6 +27,12 @@ export class ChainWalker {
    * by verify to be checked by hand. Few, and each a record's worth of fields.
    */
   readonly settledUnknown: SettledUnknown[] = [];
+  /**
+   * For each open intent, the writes to its address that later intents made and saw succeed (by
+   * the open intent's seq): what settling it reads besides the live state (a later run may have
+   * made the same write from the same state, which proves this one never landed).
+   */
+  readonly writtenSince = new Map<number, LaterWrite[]>();
   records = 0;
   keyed = 0;
   unkeyed = 0;
@@ -43,6 +49,7 @@ export class ChainWalker {
     for (const [k, v] of this.open) c.open.set(k, v);
     for (const k of this.unknown) c.unknown.add(k);
     c.settledUnknown.push(...this.settledUnknown);
+    for (const [k, v] of this.writtenSince) c.writtenSince.set(k, [...v]);
     c.records = this.records;
     c.keyed = this.keyed;
     c.unkeyed = this.unkeyed;
@@ -139,10 +146,12 @@ export class ChainWalker {
       if (this.unknown.has(r.intent) && !recovery) {
         return { ok: false, reason: `record ${r.seq} is an outcome of intent ${r.intent}, whose outcome is already on record as unknown: only a recovery may follow it` };
       }
+      if (r.outcome === 'success') this.noteWrite(intent, r);
       if (r.outcome === 'unknown' && !recovery) this.unknown.add(r.intent);
       else {
         this.open.delete(r.intent);
         this.unknown.delete(r.intent);
+        this.writtenSince.delete(r.intent);
         if (r.outcome === 'unknown') {
           this.settledUnknown.push({ intent: r.intent, record: r.seq, address: r.address, action: r.action, by: r.recoveredBy! });
         }
@@ -158,6 +167,27 @@ export class ChainWalker {
     } else this.unkeyed++;
     return { ok: true, record: r, format: 2 };
   }
+
+  /** A write that succeeded, for the older intents still open on its address. Open intents are few. */
+  private noteWrite(intent: AuditRecord, outcome: AuditRecord): void {
+    for (const [seq, open] of this.open) {
+      if (seq >= intent.seq || open.address !== intent.address) continue;
+      const list = this.writtenSince.get(seq) ?? [];
+      list.push({ intent: intent.seq, record: outcome.seq, resourceId: intent.resourceId ?? null, before: intent.before });
+      this.writtenSince.set(seq, list);
+    }
+  }
+}
+
+/** A later intent's write to an open intent's address, which its outcome says succeeded. */
+export interface LaterWrite {
+  intent: number;
+  /** Its outcome record's seq. */
+  record: number;
+  /** The object it wrote to, as its intent names it. */
+  resourceId: string | null;
+  /** What that write was planned against. */
+  before: AuditRecord['before'];
 }
 
 /** An intent a recovery settled as `unknown`, by the outcome record that did. */

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 import type { LockOptions } from '../util/lock.js';
 import { acquire, enqueue, release, type Build } from './chain-file.js';
-import { ChainWalker } from './chain-walker.js';
+import { ChainWalker, type LaterWrite } from './chain-walker.js';
 import {
   AUDIT_FORMAT,
   AUDIT_FORMAT_UNKNOWN_OUTCOME,
@@ -100,6 +100,8 @@ export interface AuditLog {
    * reading live state. Intents of runs still going are never listed.
    */
   pendingIntents(): readonly AuditRecord[];
+  /** The writes to an open intent's address that later intents made and saw succeed, oldest first (chain-walker.ts). */
+  writtenSince(intent: AuditRecord): readonly LaterWrite[];
   /** Writes an intent; resolves once it is durable. Make the call only after that. */
   intent(input: AuditIntentInput): Promise<AuditRecord>;
   /** Writes the outcome of one of this log's intents (actor, plan, org, address, before copied from it). */
@@ -337,6 +339,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
       return { ...shared.stats };
     },
     pendingIntents: () => pending,
+    writtenSince: (i) => shared.walker.writtenSince.get(i.seq) ?? [],
     intent,
     outcome,
     recover,

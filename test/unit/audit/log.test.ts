@@ -376,6 +376,30 @@ describe('write-ahead intents', () => {
     await c.close();
   });
 
+  it('keeps, for each intent left open, the later writes to its address that succeeded (what settling reads besides the live state)', async () => {
+    const a = await openAuditLog(file, quiet);
+    const before = { version: 4, hash: 'b', content: { text: 'old' } };
+    // The earlier run: its update of t1 got no outcome (a lost runner).
+    await a.intent(intentInput(1, { action: 'update', resourceId: 'id-1', before }));
+    // Later writes: one to t1 that succeeded, one that failed, one to another template.
+    const ok = await a.intent(intentInput(1, { action: 'update', resourceId: 'id-1', before, planId: 'plan-2' }));
+    await a.outcome(ok, { outcome: 'success', resourceId: 'id-1' });
+    const failed = await a.intent(intentInput(1, { action: 'update', resourceId: 'id-1', before: { ...before, version: 5 }, planId: 'plan-3' }));
+    await a.outcome(failed, { outcome: 'failure', resourceId: 'id-1', error: 'boom' });
+    const other = await a.intent(intentInput(2, { action: 'update', resourceId: 'id-2', before, planId: 'plan-4' }));
+    await a.outcome(other, { outcome: 'success', resourceId: 'id-2' });
+    await a.close();
+
+    const b = await openAuditLog(file, quiet);
+    const [open] = b.pendingIntents();
+    expect(open!.seq).toBe(1);
+    expect(b.writtenSince(open!)).toEqual([{ intent: ok.seq, record: ok.seq + 1, resourceId: 'id-1', before }]);
+    await b.recover(open!, { outcome: 'not applied', by: { actor: 'x', commit: null, planId: 'plan-5' } });
+    // Settled: nothing kept for it any more.
+    expect(b.writtenSince(open!)).toEqual([]);
+    await b.close();
+  });
+
   it("names the recovering run's CI run in recoveredBy (beside the interrupted run's own ci), scrubbed like the rest, and only in CI", async () => {
     const secret = 'sup3r-s3cret-value';
     const a = await openAuditLog(file, quiet);
