@@ -1913,7 +1913,7 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
     });
     return { c, summary, notices };
   }
-  const ENV = { ENVIRONMENT: 'dev', GITHUB_RUN_ATTEMPT: '1', GITHUB_WORKFLOW_REF: 'acme/prompts/.github/workflows/promptctl-apply.yml@refs/heads/main', RUNS: '1000' };
+  const ENV = { ENVIRONMENT: 'dev', GITHUB_RUN_ATTEMPT: '1', GITHUB_WORKFLOW_REF: 'acme/prompts/.github/workflows/promptctl-apply.yml@refs/heads/main', RUNS: '1000', LISTED: '1000' };
 
   it('takes the newest trail of this environment kept by a run of this workflow on this branch', async () => {
     const seen: { workflow?: string; branch?: string } = {};
@@ -1985,6 +1985,30 @@ describe('rev27: apply.yml carries the audit trail of each environment from run 
     expect(capped.c.outputs).toEqual({ 'run-id': '', name: '' });
     expect(capped.notices.join('\n')).toMatch(/last 200 runs on main/);
     expect(job().steps.find((s) => s.id === 'trail')!.env!.RUNS).toBe('1000');
+  });
+
+  // GITHUB_TOKEN allows 1,000 calls an hour per repository: a history of 1,000 runs without a trail
+  // (the first run after adopting the workflow) listed the artifacts of each, and each environment's job did.
+  it('lists the artifacts of at most LISTED runs, and says so when it stops there', async () => {
+    const runs: Run[] = Array.from({ length: 300 }, (_, i) => ({ id: 1000 - i, artifacts: [] }));
+    runs[250] = { id: 750, artifacts: [{ name: 'promptctl-audit-dev-750-1', created_at: '2025-03-01T10:00:00Z' }] };
+    let calls = 0;
+    const counting = api(runs);
+    const list = counting.rest.actions.listWorkflowRunArtifacts;
+    counting.rest.actions.listWorkflowRunArtifacts = async (p: { run_id: number }) => {
+      calls += 1;
+      return list(p);
+    };
+    const { c, notices } = coreWithSummary();
+    await runScript(finder(), counting, { ...ENV, LISTED: '100' }, { core: c });
+    expect(calls).toBe(100);
+    expect(c.outputs).toEqual({ 'run-id': '', name: '' });
+    expect(notices.join('\n')).toMatch(/in the artifacts of this workflow's last 100 pushed or dispatched runs on main \(LISTED\)/);
+    // Within the limit, found as before.
+    const found = coreWithSummary();
+    await runScript(finder(), api(runs), { ...ENV, LISTED: '260' }, { core: found.c });
+    expect(found.c.outputs).toEqual({ 'run-id': '750', name: 'promptctl-audit-dev-750-1' });
+    expect(job().steps.find((s) => s.id === 'trail')!.env!.LISTED).toBe('100');
   });
 });
 
