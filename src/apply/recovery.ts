@@ -39,7 +39,7 @@ export interface LiveIdentity {
 
 /**
  * The version an object's first write gives it, where versions count writes (an integer `version`
- * that every PUT must send, DESIGN §4): each write since adds one (genesys/rest.ts guardedRead).
+ * that every PUT must send, DESIGN §3): each write since adds one (genesys/rest.ts guardedRead).
  */
 const FIRST_VERSION = 1;
 
