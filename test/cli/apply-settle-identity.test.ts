@@ -6,34 +6,23 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCorrelationTracker } from '../../src/apply/correlation.js';
-import { executePlan } from '../../src/apply/executor.js';
-import { openAuditLog, type AuditIntentInput } from '../../src/audit/log.js';
 import { verifyAuditFile } from '../../src/audit/verify.js';
-import { loadProject } from '../../src/load/index.js';
-import { buildPlan } from '../../src/plan/build.js';
-import { versionTokens } from '../../src/tokens/index.js';
-import { readLiveState } from '../../src/targets/live.js';
 import { runCliInProcess } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { generatePromptSet } from '../../bench/generate.mjs';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import type { TestEmulator } from '../helpers/emulator.js';
+import { appliedPromptSet, applyDyingAtItsIntents, trailOf } from '../helpers/killed-run.js';
+import type { TempDir } from '../helpers/tmp.js';
 
 let emu: TestEmulator;
 let dir: TempDir;
 beforeEach(async () => {
-  emu = await startTestEmulator();
-  dir = await tempDir('promptctl-settle-identity-');
-  await generatePromptSet(join(dir.path, 'prompts'), { templates: 16, versions: 1, filters: 1 });
-  const first = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
-  expect(first.code, first.stderr).toBe(0);
+  ({ emu, dir } = await appliedPromptSet('promptctl-settle-identity-', { templates: 16, versions: 1, filters: 1 }));
 });
 afterEach(async () => {
   await emu.close();
   await dir.remove();
 });
 
-const trail = () => join(dir.path, '.promptctl', 'audit.jsonl');
+const trail = () => trailOf(dir);
 
 interface Line {
   seq: number;
@@ -51,32 +40,12 @@ interface Line {
 }
 const records = async (): Promise<Line[]> => (await readFile(trail(), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Line);
 
-/**
- * An apply of git as it now is whose every call dies right after its intent is durable (a kill -9
- * between the intent and the request); with `unknownOutcome`, its run first records the outcome as
- * unknown (as when its answer is lost and no read can tell), which leaves the intent open too.
- */
-async function runDyingAtItsIntents(prune: boolean, unknownOutcome = false): Promise<void> {
-  const { state } = await loadProject({ dir: 'prompts', cwd: dir.path });
-  const plan = buildPlan(state!, await readLiveState({ gateway: emu.api }), { prune, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
-  const log = await openAuditLog(trail(), { onWarning: () => undefined });
-  const dying = {
-    intent: async (i: AuditIntentInput) => {
-      const rec = await log.intent(i);
-      if (unknownOutcome) await log.outcome(rec, { outcome: 'unknown', error: 'its answer was lost' });
-      return Promise.reject(new Error('killed'));
-    },
-    outcome: log.outcome,
-  };
-  await executePlan(plan, emu.api, { audit: dying as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
-  await log.close();
-}
 
 describe('settling an interrupted run by id', () => {
   it('a pruned template whose delete landed, its name since taken by a template made by hand: the delete succeeded, the new template is not its after', async () => {
     const old = (await emu.api.listTemplates({ name: 'tpl-00015' }))[0]!;
     await rm(join(dir.path, 'prompts', 'templates', 'tpl-00015.yaml'));
-    await runDyingAtItsIntents(true);
+    await applyDyingAtItsIntents(emu, dir, { prune: true });
     // The delete landed before the kill; then someone made a template of that name by hand.
     await emu.api.deleteTemplate(old.id);
     const byHand = await emu.api.createTemplate({ name: 'tpl-00015', model: 'gpt-4o', description: 'made by hand', labels: {} });
@@ -101,7 +70,7 @@ describe('settling an interrupted run by id', () => {
   ])('a filter PUT that landed, then an edit by hand (%s): settled as unknown for good (ours may have landed before theirs), once', async (_, unknownOutcome) => {
     const file = join(dir.path, 'prompts', 'safety-filters.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace('falsePositiveTolerance: 0.05', 'falsePositiveTolerance: 0.1'));
-    await runDyingAtItsIntents(false, unknownOutcome);
+    await applyDyingAtItsIntents(emu, dir, { unknownOutcome });
     const live = (await emu.api.listFilters()).find((f) => f.name === 'filter-000')!;
     expect(live.version).toBe(1);
     const body = { name: live.name, enabled: live.enabled, priority: live.priority, categories: live.categories, action: live.action, thresholds: live.thresholds, labels: live.labels };

@@ -12,49 +12,29 @@ vi.mock('node:os', async (orig) => {
   return { ...os, default: { ...os, hostname: () => host.name }, hostname: () => host.name };
 });
 
-import { createCorrelationTracker } from '../../src/apply/correlation.js';
-import { executePlan } from '../../src/apply/executor.js';
-import { openAuditLog, type AuditIntentInput } from '../../src/audit/log.js';
-import { loadProject } from '../../src/load/index.js';
-import { buildPlan } from '../../src/plan/build.js';
-import { versionTokens } from '../../src/tokens/index.js';
-import { readLiveState } from '../../src/targets/live.js';
 import { runCliInProcess } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { generatePromptSet } from '../../bench/generate.mjs';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import type { TestEmulator } from '../helpers/emulator.js';
+import { appliedPromptSet, applyDyingAtItsIntents, trailOf } from '../helpers/killed-run.js';
+import type { TempDir } from '../helpers/tmp.js';
 
 let emu: TestEmulator;
 let dir: TempDir;
 beforeEach(async () => {
-  host.name = 'runner-0';
-  emu = await startTestEmulator();
-  dir = await tempDir('promptctl-review-host-');
-  await generatePromptSet(join(dir.path, 'prompts'), { templates: 1, versions: 1, filters: 1 });
-  const first = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
-  expect(first.code, first.stderr).toBe(0);
+  ({ emu, dir } = await appliedPromptSet('promptctl-settle-later-write-', { templates: 1, versions: 1, filters: 1 }));
 });
 afterEach(async () => {
   vi.useRealTimers();
   await emu.close();
   await dir.remove();
 });
-const trail = () => join(dir.path, '.promptctl', 'audit.jsonl');
+const trail = () => trailOf(dir);
 
-async function runDyingAtItsIntents(): Promise<void> {
-  const { state } = await loadProject({ dir: 'prompts', cwd: dir.path });
-  const plan = buildPlan(state!, await readLiveState({ gateway: emu.api }), { prune: false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
-  const log = await openAuditLog(trail(), { onWarning: () => undefined });
-  const dying = { intent: async (i: AuditIntentInput) => { await log.intent(i); return Promise.reject(new Error('killed')); }, outcome: log.outcome };
-  await executePlan(plan, emu.api, { audit: dying as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
-  await log.close();
-}
 
 it('a write that never landed, made by the next run within the hour, is settled "not applied", not credited to the dead run', async () => {
   const file = join(dir.path, 'prompts', 'safety-filters.yaml');
   await writeFile(file, (await readFile(file, 'utf8')).replace('falsePositiveTolerance: 0.05', 'falsePositiveTolerance: 0.1'));
   host.name = 'runner-a';
-  await runDyingAtItsIntents();
+  await applyDyingAtItsIntents(emu, dir);
   expect((await emu.api.listFilters())[0]!.version).toBe(1); // A's PUT was never made
 
   host.name = 'runner-b';

@@ -3,42 +3,23 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createCorrelationTracker } from '../../src/apply/correlation.js';
-import { executePlan } from '../../src/apply/executor.js';
-import { openAuditLog, type AuditIntentInput } from '../../src/audit/log.js';
-import { loadProject } from '../../src/load/index.js';
-import { buildPlan } from '../../src/plan/build.js';
-import { versionTokens } from '../../src/tokens/index.js';
-import { readLiveState } from '../../src/targets/live.js';
 import { runCliInProcess } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { generatePromptSet } from '../../bench/generate.mjs';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import type { TestEmulator } from '../helpers/emulator.js';
+import { appliedPromptSet, applyDyingAtItsIntents, trailOf } from '../helpers/killed-run.js';
+import type { TempDir } from '../helpers/tmp.js';
 
 let emu: TestEmulator;
 let dir: TempDir;
 beforeEach(async () => {
-  emu = await startTestEmulator();
-  dir = await tempDir('promptctl-review-');
-  await generatePromptSet(join(dir.path, 'prompts'), { templates: 1, versions: 2 });
-  const first = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
-  expect(first.code, first.stderr).toBe(0);
+  ({ emu, dir } = await appliedPromptSet('promptctl-settle-version-label-', { templates: 1, versions: 2 }));
 });
 afterEach(async () => {
   await emu.close();
   await dir.remove();
 });
-const trail = () => join(dir.path, '.promptctl', 'audit.jsonl');
+const trail = () => trailOf(dir);
 const file = () => join(dir.path, 'prompts', 'templates', 'tpl-00000.yaml');
 
-async function runDyingAtItsIntents(prune: boolean): Promise<void> {
-  const { state } = await loadProject({ dir: 'prompts', cwd: dir.path });
-  const plan = buildPlan(state!, await readLiveState({ gateway: emu.api }), { prune, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
-  const log = await openAuditLog(trail(), { onWarning: () => undefined });
-  const dying = { intent: async (i: AuditIntentInput) => { await log.intent(i); return Promise.reject(new Error('killed')); }, outcome: log.outcome };
-  await executePlan(plan, emu.api, { audit: dying as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
-  await log.close();
-}
 
 it('a retire that landed, its label since re-made by hand with other content: not "not applied" with the new version as its after', async () => {
   // Route everything to 1.0.0 first (a normal apply), then drop 1.1.0 from git and prune.
@@ -48,7 +29,7 @@ it('a retire that landed, its label since re-made by hand with other content: no
   const routed = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
   expect(routed.code, routed.stderr).toBe(0);
   await writeFile(file(), [docs[0], docs[1], split].join('---\n'));
-  await runDyingAtItsIntents(true);
+  await applyDyingAtItsIntents(emu, dir, { prune: true });
   const t = (await emu.api.listTemplates({ name: 'tpl-00000' }))[0]!;
   const lines = (await readFile(trail(), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
   const intent = lines.findLast((r: any) => r.type === 'intent')!;

@@ -1,0 +1,50 @@
+// A run killed between its audit intents and its calls, for tests of settling: the org applied
+// as a set of generated prompts, and an apply of git as it now is whose every call dies right
+// after its intent is durable (a kill -9 between the intent and the request).
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { createCorrelationTracker } from '../../src/apply/correlation.js';
+import { executePlan } from '../../src/apply/executor.js';
+import { openAuditLog, type AuditIntentInput } from '../../src/audit/log.js';
+import { loadProject } from '../../src/load/index.js';
+import { buildPlan } from '../../src/plan/build.js';
+import { readLiveState } from '../../src/targets/live.js';
+import { versionTokens } from '../../src/tokens/index.js';
+import { generatePromptSet } from '../../bench/generate.mjs';
+import { runCliInProcess } from './cli.js';
+import { startTestEmulator, type TestEmulator } from './emulator.js';
+import { tempDir, type TempDir } from './tmp.js';
+
+/** An emulator and a directory of generated prompts (`generatePromptSet`'s options), applied once. */
+export async function appliedPromptSet(prefix: string, set: { templates: number; versions?: number; filters?: number }): Promise<{ emu: TestEmulator; dir: TempDir }> {
+  const emu = await startTestEmulator();
+  const dir = await tempDir(prefix);
+  await generatePromptSet(join(dir.path, 'prompts'), set);
+  const first = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
+  expect(first.code, first.stderr).toBe(0);
+  return { emu, dir };
+}
+
+/** The default audit trail of a directory. */
+export const trailOf = (dir: TempDir): string => join(dir.path, '.promptctl', 'audit.jsonl');
+
+/**
+ * Applies what `dir/prompts` holds (plan id `p`) with every call dying right after its intent is
+ * durable. `unknownOutcome`: the run first records the outcome as unknown (as when its answer is
+ * lost and no read can tell), which leaves the intent open too.
+ */
+export async function applyDyingAtItsIntents(emu: TestEmulator, dir: TempDir, opts: { prune?: boolean; unknownOutcome?: boolean } = {}): Promise<void> {
+  const { state } = await loadProject({ dir: 'prompts', cwd: dir.path });
+  const plan = buildPlan(state!, await readLiveState({ gateway: emu.api }), { prune: opts.prune ?? false, target: 'emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
+  const log = await openAuditLog(trailOf(dir), { onWarning: () => undefined });
+  const dying = {
+    intent: async (i: AuditIntentInput) => {
+      const rec = await log.intent(i);
+      if (opts.unknownOutcome) await log.outcome(rec, { outcome: 'unknown', error: 'its answer was lost' });
+      return Promise.reject(new Error('killed'));
+    },
+    outcome: log.outcome,
+  };
+  await executePlan(plan, emu.api, { audit: dying as never, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+  await log.close();
+}
