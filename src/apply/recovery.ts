@@ -62,7 +62,7 @@ export function settle(
 ): Settlement {
   const ours = intent.resourceId ?? null;
   // Another object holds the address: not the one this intent wrote to.
-  const replaced = live !== undefined && ours !== null && identity.id !== undefined && identity.id !== ours;
+  const replaced = isReplaced(live, ours, identity);
   const moved = identity.moved;
   const renamed = moved ? `renamed since to ${moved.address}` : undefined;
   const removal = intent.after === null && intent.before !== null;
@@ -81,8 +81,7 @@ export function settle(
       note: 'an object holds the name with other content than the delete was planned against, and no id says whether it is the one the delete meant',
     };
   }
-  // The intent's own object: at its address, or where it was renamed to.
-  const own = moved ? moved.snapshot : replaced ? undefined : live;
+  const own = ownObject(live, ours, identity);
   const noted = (s: Settlement): Settlement => (renamed ? { ...s, note: s.note ? `${s.note} (${renamed})` : renamed } : s);
   if (replaced && !moved) {
     return {
@@ -149,10 +148,14 @@ function sameState(a: AuditRecord['before'], b: AuditRecord['before']): boolean 
   return typeof a.hash === 'string' && a.hash === b.hash;
 }
 
-/** The live object at an intent's address when it is the intent's own (not another holding its name since). */
-function ownAtAddress(intent: AuditRecord, live: ReadonlyMap<string, Snapshot>, identity: LiveIdentity): Snapshot | undefined {
-  const ours = intent.resourceId ?? null;
-  return ours !== null && identity.id !== undefined && identity.id !== ours ? undefined : live.get(intent.address);
+/** Another object than the intent's own (`ours`) holds its address now. */
+function isReplaced(live: Snapshot | undefined, ours: string | null, identity: LiveIdentity): boolean {
+  return live !== undefined && ours !== null && identity.id !== undefined && identity.id !== ours;
+}
+
+/** The intent's own object: at its address (`live`), or where it was renamed to; undefined when gone or replaced. */
+function ownObject(live: Snapshot | undefined, ours: string | null, identity: LiveIdentity): Snapshot | undefined {
+  return identity.moved ? identity.moved.snapshot : isReplaced(live, ours, identity) ? undefined : live;
 }
 
 /** One settled intent, for the apply report. */
@@ -202,7 +205,8 @@ export async function settleOpenIntents(
     if (opts.org && intent.org && intent.org.id !== opts.org.id) continue;
     if (opts.readable && !opts.readable(intent)) continue;
     const identity = identityOf(intent, live, opts);
-    const s = notLandedBefore(intent, audit.writtenSince?.(intent) ?? [], ownAtAddress(intent, live, identity)) ?? settle(intent, live.get(intent.address), opts.midway?.(intent), identity);
+    const atAddress = live.get(intent.address);
+    const s = notLandedBefore(intent, audit.writtenSince?.(intent) ?? [], ownObject(atAddress, intent.resourceId ?? null, identity)) ?? settle(intent, atAddress, opts.midway?.(intent), identity);
     const note = s.outcome === 'unknown' && s.note ? { note: s.note } : {};
     const written = await audit.recover(intent, {
       outcome: s.outcome,
