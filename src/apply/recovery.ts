@@ -119,26 +119,41 @@ export function settle(
 }
 
 /**
- * What the trail itself proves: a later run's write to the same object, planned against the very
- * state this intent was planned against, succeeded. Had this write landed first, that one would
- * have been planned against what this one made (or met a stale version and been refused), so this
- * one never landed; and a write guarded by that state cannot land after it. Settling from the live
- * object alone would read that run's write as this one's (another CI runner within the hour, a
- * run of the same change, made it meanwhile).
+ * What the trail itself proves: a later run's write to the same object succeeded, planned against
+ * the very state this intent was planned against, or against a state this intent's calls leave
+ * midway (`midway`, the kind's: a version created as a Draft and not published). Had this write
+ * landed whole first, that one would have been planned against what this one made (or met a stale
+ * version and been refused); so this one never landed, or landed only that far, and the rest was
+ * that run's. Settling from the live object alone would read that run's write as this one's
+ * (another CI runner within the hour, a run of the same change, made or finished it meanwhile).
  */
 export function notLandedBefore(
   intent: Pick<AuditRecord, 'before'> & { resourceId?: string | null },
   later: readonly LaterWrite[],
   own: Snapshot | undefined,
+  midway: readonly Midway[] = [],
 ): Settlement | undefined {
   const ours = intent.resourceId ?? null;
-  const proof = later.find((w) => (ours === null || w.resourceId === null || w.resourceId === ours) && sameState(w.before, intent.before));
-  if (!proof) return undefined;
-  return {
-    outcome: 'not applied',
-    after: own ?? null,
-    note: `a later run's write (intent ${proof.intent}) was planned against the same state and succeeded (record ${proof.record}): this one never landed`,
-  };
+  const onOurs = later.filter((w) => ours === null || w.resourceId === null || w.resourceId === ours);
+  const proof = onOurs.find((w) => sameState(w.before, intent.before));
+  if (proof) {
+    return {
+      outcome: 'not applied',
+      after: own ?? null,
+      note: `a later run's write (intent ${proof.intent}) was planned against the same state and succeeded (record ${proof.record}): this one never landed`,
+    };
+  }
+  for (const w of onOurs) {
+    const step = w.before && midway.find((m) => m.hash === w.before!.hash);
+    if (step) {
+      return {
+        outcome: 'not applied',
+        after: own ?? null,
+        note: `partly applied: ${step.left} when a later run's write (intent ${w.intent}), planned against that, succeeded (record ${w.record}) and finished it`,
+      };
+    }
+  }
+  return undefined;
 }
 
 /** One object state as two intents name it: absent, the same integer version (versions count writes), or else the same content hash. */
@@ -206,7 +221,8 @@ export async function settleOpenIntents(
     if (opts.readable && !opts.readable(intent)) continue;
     const identity = identityOf(intent, live, opts);
     const atAddress = live.get(intent.address);
-    const s = notLandedBefore(intent, audit.writtenSince?.(intent) ?? [], ownObject(atAddress, intent.resourceId ?? null, identity)) ?? settle(intent, atAddress, opts.midway?.(intent), identity);
+    const midway = opts.midway?.(intent) ?? [];
+    const s = notLandedBefore(intent, audit.writtenSince?.(intent) ?? [], ownObject(atAddress, intent.resourceId ?? null, identity), midway) ?? settle(intent, atAddress, midway, identity);
     const note = s.outcome === 'unknown' && s.note ? { note: s.note } : {};
     const written = await audit.recover(intent, {
       outcome: s.outcome,

@@ -79,6 +79,9 @@ export interface MidwayIntent {
 export interface Midway {
   /** null: the object exists with nothing in it yet (a guide without a version). */
   hash: string | null;
+  /** What the write's calls so far left live, in words ("the version holds … as a Draft, not yet published"). */
+  left: string;
+  /** The record's note when the object still holds it: `partly applied: <left>`, and what the next apply does. */
   note: string;
 }
 

@@ -315,14 +315,13 @@ function midway({ before, after }: MidwayIntent): Midway[] {
   const lower = (Object.keys(STATE_RANK) as GuideVersionState[]).filter((s) => STATE_RANK[s] < STATE_RANK[want as GuideVersionState]);
   const steps: Midway[] = [];
   if (before === null) {
-    const note = 'partly applied: the guide exists but holds none of its content yet (the next apply writes it)';
-    steps.push({ hash: null, note }, { hash: canonicalHash(liveCanonical(EMPTY_FIRST_VERSION)), note });
+    const left = 'the guide exists but holds none of its content yet';
+    const note = `partly applied: ${left} (the next apply writes it)`;
+    steps.push({ hash: null, left, note }, { hash: canonicalHash(liveCanonical(EMPTY_FIRST_VERSION)), left, note });
   }
   for (const state of lower) {
-    steps.push({
-      hash: canonicalHash({ ...content, state }),
-      note: `partly applied: the guide’s latest version holds the intended content in ${state}, not yet ${want} (the next apply publishes it)`,
-    });
+    const left = `the guide’s latest version holds the intended content in ${state}, not yet ${want}`;
+    steps.push({ hash: canonicalHash({ ...content, state }), left, note: `partly applied: ${left} (the next apply publishes it)` });
   }
   return steps;
 }

@@ -160,12 +160,8 @@ function plannedAgainst(a: Extract<PlanAction, { action: 'update' | 'delete' }>)
 function midway({ after }: MidwayIntent): Midway[] {
   const content = after.content;
   if (typeof content !== 'object' || content === null || (content as { state?: unknown }).state !== 'Published') return [];
-  return [
-    {
-      hash: canonicalHash({ ...content, state: 'Draft' }),
-      note: 'partly applied: the version holds the intended content as a Draft, not yet published (the next apply publishes it)',
-    },
-  ];
+  const left = 'the version holds the intended content as a Draft, not yet published';
+  return [{ hash: canonicalHash({ ...content, state: 'Draft' }), left, note: `partly applied: ${left} (the next apply publishes it)` }];
 }
 
 /** The optional content fields, which a PATCH keeps unless told to clear them. */

@@ -29,12 +29,12 @@ describe('settling an interrupted run', () => {
   });
 
   it('reads a write cut short between its calls (the kind’s midway states) as not applied, saying what landed', () => {
-    const midway = [{ hash: 'half', note: 'partly applied: half of it' }];
+    const midway = [{ hash: 'half', left: 'half of it', note: 'partly applied: half of it' }];
     const intent = { action: 'create', before: null, after: snap('new') };
     expect(settle(intent, snap('half'), midway)).toEqual({ outcome: 'not applied', after: snap('half'), note: 'partly applied: half of it' });
     // What was intended, or what was planned against, is said as before whatever the midway states.
-    expect(settle(intent, snap('new'), [{ hash: 'new', note: 'x' }]).outcome).toBe('succeeded (recovered)');
-    expect(settle({ action: 'update', before: snap('old'), after: snap('new') }, snap('old'), [{ hash: 'old', note: 'x' }])).toEqual({ outcome: 'not applied', after: snap('old') });
+    expect(settle(intent, snap('new'), [{ hash: 'new', left: 'x', note: 'x' }]).outcome).toBe('succeeded (recovered)');
+    expect(settle({ action: 'update', before: snap('old'), after: snap('new') }, snap('old'), [{ hash: 'old', left: 'x', note: 'x' }])).toEqual({ outcome: 'not applied', after: snap('old') });
     expect(settle(intent, snap('other'), midway).note).toMatch(/changed by someone else/);
   });
 
@@ -284,5 +284,19 @@ describe('settling from what the trail shows after the intent', () => {
     expect(notLandedBefore({ before: st(1, 'a'), resourceId: 'f1' }, [later(st(1, 'a'), 'f2')], snap('new'))).toBeUndefined();
     expect(notLandedBefore({ before: st(1, 'a'), resourceId: 'f1' }, [later(null)], snap('new'))).toBeUndefined();
     expect(notLandedBefore({ before: st(1, 'a'), resourceId: 'f1' }, [], snap('new'))).toBeUndefined();
+  });
+
+  it('a later write planned against a state this write leaves midway proves it landed only that far', () => {
+    const midway = [{ hash: 'draft', left: 'the version holds the intended content as a Draft, not yet published', note: 'partly applied: …' }];
+    const create = { before: null, resourceId: 't1' };
+    expect(notLandedBefore(create, [later(st('1.1.0', 'draft'), 't1')], snap('published'), midway)).toEqual({
+      outcome: 'not applied',
+      after: snap('published'),
+      note: "partly applied: the version holds the intended content as a Draft, not yet published when a later run's write (intent 20), planned against that, succeeded (record 21) and finished it",
+    });
+    // Another state, or another object, proves nothing; the same state as the intent's still says it never landed.
+    expect(notLandedBefore(create, [later(st('1.1.0', 'other'), 't1')], snap('published'), midway)).toBeUndefined();
+    expect(notLandedBefore(create, [later(st('1.1.0', 'draft'), 't2')], snap('published'), midway)).toBeUndefined();
+    expect(notLandedBefore(create, [later(st('1.1.0', 'draft'), 't1'), later(null, 't1')], snap('published'), midway)?.note).toMatch(/never landed/);
   });
 });
