@@ -108,11 +108,15 @@ export interface RateBudget {
   allowed: number;
   /** The longest reset the server has announced (a window's full length once a window has just begun). */
   windowMs: number;
+  /** What the current window still allows, as last heard (less what is in flight). */
+  remaining: number;
+  /** Until the current window resets, as last heard; undefined when the server named no reset. */
+  resetInMs?: number;
 }
 
 export class Pacer {
   private remaining = Number.POSITIVE_INFINITY;
-  private announced: RateBudget | undefined;
+  private announced: Pick<RateBudget, 'allowed' | 'windowMs'> | undefined;
   private resetAt: number | undefined;
   private blockedUntil = 0;
   private inFlight = 0;
@@ -169,7 +173,9 @@ export class Pacer {
 
   /** What the server has said of its budget so far; undefined until a response carried the headers. */
   budget(): RateBudget | undefined {
-    return this.announced && this.announced.windowMs > 0 ? { ...this.announced } : undefined;
+    if (!this.announced || !(this.announced.windowMs > 0)) return undefined;
+    const resetInMs = this.resetAt === undefined ? undefined : Math.max(0, this.resetAt - this.now());
+    return { ...this.announced, remaining: Math.max(0, this.remaining), ...(resetInMs !== undefined ? { resetInMs } : {}) };
   }
 
   /** A 429 with Retry-After: nobody sends until then. */

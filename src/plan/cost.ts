@@ -11,7 +11,16 @@ export function expectedRequests(plan: Plan): number {
   return Math.ceil(total);
 }
 
-/** Milliseconds `requests` take at `allowed` requests per `windowMs`. */
-export function expectedDurationMs(requests: number, budget: { allowed: number; windowMs: number }): number {
-  return budget.allowed > 0 ? (requests / budget.allowed) * budget.windowMs : Number.POSITIVE_INFINITY;
+/**
+ * Milliseconds until the last of `requests` may go at the target's rate: those the current window
+ * still allows (`remaining`) go at once, the rest `allowed` at each reset (`resetInMs` away, then
+ * every `windowMs`), as a window-limited server lets them. 0: the rate holds nothing back (the
+ * apply is as long as its calls). Requests ÷ rate would say 37 s for an apply of 183 requests that
+ * a budget of 300 a minute lets through in one second.
+ */
+export function expectedDurationMs(requests: number, budget: { allowed: number; windowMs: number; remaining?: number; resetInMs?: number }): number {
+  if (!(budget.allowed > 0)) return Number.POSITIVE_INFINITY;
+  const waiting = requests - Math.max(0, budget.remaining ?? 0);
+  if (waiting <= 0) return 0;
+  return (budget.resetInMs ?? budget.windowMs) + Math.floor((waiting - 1) / budget.allowed) * budget.windowMs;
 }

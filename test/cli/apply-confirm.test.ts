@@ -69,4 +69,18 @@ describe('the expected duration of a long apply', () => {
       await slow.close();
     }
   });
+
+  it('says nothing when what the window still allows covers the apply: the rate holds nothing back', async () => {
+    // Sixty a minute: the same apply is a quarter of a minute at that rate, but it goes at once.
+    const roomy = await scenario('basic', { rateLimit: 60, rateWindowMs: 60_000 });
+    try {
+      const out = await runCliInProcess(['apply', '--auto-approve'], { cwd: roomy.dir.path, env: roomy.emu.env });
+      expect(out.code, out.stderr).toBe(0);
+      expect(out.stdout).toContain('Apply complete: 10 created');
+      expect(out.stderr + out.stdout).not.toContain('This apply makes about');
+      expect(out.stderr + out.stdout).not.toContain('The apply took');
+    } finally {
+      await roomy.close();
+    }
+  });
 });

@@ -151,6 +151,20 @@ describe('Pacer', () => {
     expect(p.waitMs()).toBe(0);
   });
 
+  it('tells what the server said of its budget: the rate, and what the current window still allows and for how long', async () => {
+    const c = clock();
+    const p = new Pacer(c.now);
+    expect(p.budget()).toBeUndefined(); // nothing heard yet
+    await p.acquire(async () => {});
+    p.observe(window(14, 300, 60));
+    p.done();
+    expect(p.budget()).toEqual({ allowed: 300, windowMs: 60_000, remaining: 286, resetInMs: 60_000 });
+    c.advance(8_000);
+    expect(p.budget()).toEqual({ allowed: 300, windowMs: 60_000, remaining: 286, resetInMs: 52_000 });
+    p.observe(window(300, 300, 52));
+    expect(p.budget()?.remaining).toBe(0);
+  });
+
   it('holds everyone for a Retry-After', () => {
     const c = clock();
     const p = new Pacer(c.now);

@@ -6,9 +6,24 @@ import { buildPlan } from '../../../src/plan/build.js';
 import { liveAfterApply, opts, sampleDesired } from '../plan/fixtures.js';
 
 describe('expected duration', () => {
-  it('is requests ÷ the announced rate', () => {
+  it('is requests ÷ the announced rate for an apply of many windows', () => {
     expect(expectedDurationMs(6_000, { allowed: 300, windowMs: 60_000 })).toBe(1_200_000);
     expect(expectedDurationMs(10, { allowed: 0, windowMs: 60_000 })).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('lets what the current window still allows go at once, the rest a window at each reset', () => {
+    const budget = { allowed: 300, windowMs: 60_000, remaining: 286, resetInMs: 52_000 };
+    // Within what is left: the rate holds nothing back (requests ÷ rate said 37 s; it took 1.4 s).
+    expect(expectedDurationMs(183, budget)).toBe(0);
+    expect(expectedDurationMs(286, budget)).toBe(0);
+    // One more waits for the reset; 300 more go then, the next at the reset after.
+    expect(expectedDurationMs(287, budget)).toBe(52_000);
+    expect(expectedDurationMs(586, budget)).toBe(52_000);
+    expect(expectedDurationMs(587, budget)).toBe(112_000);
+    // The bench's rate-limited apply: 615 requests, the window full (300) at the start: the last goes at 120 s.
+    expect(expectedDurationMs(615, { allowed: 300, windowMs: 60_000, remaining: 300, resetInMs: 60_000 })).toBe(120_000);
+    // Nothing left now, no reset named: a whole window first.
+    expect(expectedDurationMs(10, { allowed: 300, windowMs: 60_000, remaining: 0 })).toBe(60_000);
   });
 
   it('is said only for a long apply, roughly', () => {
