@@ -127,7 +127,7 @@ export function settle(
  * that run's. Settling from the live object alone would read that run's write as this one's
  * (another CI runner within the hour, a run of the same change, made or finished it meanwhile).
  */
-export function notLandedBefore(
+export function settledByTrail(
   intent: Pick<AuditRecord, 'before'> & { resourceId?: string | null },
   later: readonly LaterWrite[],
   own: Snapshot | undefined,
@@ -222,7 +222,7 @@ export async function settleOpenIntents(
     const identity = identityOf(intent, live, opts);
     const atAddress = live.get(intent.address);
     const midway = opts.midway?.(intent) ?? [];
-    const s = notLandedBefore(intent, audit.writtenSince?.(intent) ?? [], ownObject(atAddress, intent.resourceId ?? null, identity), midway) ?? settle(intent, atAddress, midway, identity);
+    const s = settledByTrail(intent, audit.writtenSince?.(intent) ?? [], ownObject(atAddress, intent.resourceId ?? null, identity), midway) ?? settle(intent, atAddress, midway, identity);
     const note = s.outcome === 'unknown' && s.note ? { note: s.note } : {};
     const written = await audit.recover(intent, {
       outcome: s.outcome,

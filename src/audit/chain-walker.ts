@@ -30,7 +30,8 @@ export class ChainWalker {
   /**
    * For each open intent, the writes to its address that later intents made and saw succeed (by
    * the open intent's seq): what settling it reads besides the live state (a later run may have
-   * made the same write from the same state, which proves this one never landed).
+   * made the same write from the same state, which proves this one never landed, or finished it
+   * from where this one's calls stopped: recovery.ts settledByTrail).
    */
   readonly writtenSince = new Map<number, LaterWrite[]>();
   records = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notLandedBefore, settle, settleOpenIntents } from '../../../src/apply/recovery.js';
+import { settledByTrail, settle, settleOpenIntents } from '../../../src/apply/recovery.js';
 import { canonicalHash } from '../../../src/kinds/canonical.js';
 import { canonical as guideCanonical, snapshot as guideSnapshot } from '../../../src/kinds/Guide/index.js';
 import { addressOfId, midwayOf } from '../../../src/kinds/index.js';
@@ -268,35 +268,35 @@ describe('settling from what the trail shows after the intent', () => {
   const later = (before: ReturnType<typeof st> | null, resourceId: string | null = 'f1') => ({ intent: 20, record: 21, resourceId, before });
 
   it('a later write planned against the same state that succeeded proves this one never landed', () => {
-    const s = notLandedBefore({ before: st(1, 'a'), resourceId: 'f1' }, [later(st(1, 'a'))], snap('new'));
+    const s = settledByTrail({ before: st(1, 'a'), resourceId: 'f1' }, [later(st(1, 'a'))], snap('new'));
     expect(s).toEqual({ outcome: 'not applied', after: snap('new'), note: "a later run's write (intent 20) was planned against the same state and succeeded (record 21): this one never landed" });
     // Two creates of one name: had the first landed, the second would have been an update.
-    expect(notLandedBefore({ before: null, resourceId: null }, [later(null, 'x')], undefined)?.outcome).toBe('not applied');
+    expect(settledByTrail({ before: null, resourceId: null }, [later(null, 'x')], undefined)?.outcome).toBe('not applied');
     // Without integer versions (a prompt version's label, a summary setting's null), the content hash says it.
-    expect(notLandedBefore({ before: st('1.0.0', 'a'), resourceId: 't1' }, [later(st('1.0.0', 'a'), 't1')], undefined)?.outcome).toBe('not applied');
+    expect(settledByTrail({ before: st('1.0.0', 'a'), resourceId: 't1' }, [later(st('1.0.0', 'a'), 't1')], undefined)?.outcome).toBe('not applied');
   });
 
   it('proves nothing from a write planned against another state, or made to another object', () => {
     // Planned against what this one made: this one landed first (the live state decides).
-    expect(notLandedBefore({ before: st(1, 'a'), resourceId: 'f1' }, [later(st(2, 'b'))], snap('new'))).toBeUndefined();
-    expect(notLandedBefore({ before: st(null, 'a'), resourceId: 'f1' }, [later(st(null, 'b'))], snap('new'))).toBeUndefined();
+    expect(settledByTrail({ before: st(1, 'a'), resourceId: 'f1' }, [later(st(2, 'b'))], snap('new'))).toBeUndefined();
+    expect(settledByTrail({ before: st(null, 'a'), resourceId: 'f1' }, [later(st(null, 'b'))], snap('new'))).toBeUndefined();
     // The name's object made again since: another object, whatever its state.
-    expect(notLandedBefore({ before: st(1, 'a'), resourceId: 'f1' }, [later(st(1, 'a'), 'f2')], snap('new'))).toBeUndefined();
-    expect(notLandedBefore({ before: st(1, 'a'), resourceId: 'f1' }, [later(null)], snap('new'))).toBeUndefined();
-    expect(notLandedBefore({ before: st(1, 'a'), resourceId: 'f1' }, [], snap('new'))).toBeUndefined();
+    expect(settledByTrail({ before: st(1, 'a'), resourceId: 'f1' }, [later(st(1, 'a'), 'f2')], snap('new'))).toBeUndefined();
+    expect(settledByTrail({ before: st(1, 'a'), resourceId: 'f1' }, [later(null)], snap('new'))).toBeUndefined();
+    expect(settledByTrail({ before: st(1, 'a'), resourceId: 'f1' }, [], snap('new'))).toBeUndefined();
   });
 
   it('a later write planned against a state this write leaves midway proves it landed only that far', () => {
     const midway = [{ hash: 'draft', left: 'the version holds the intended content as a Draft, not yet published', note: 'partly applied: …' }];
     const create = { before: null, resourceId: 't1' };
-    expect(notLandedBefore(create, [later(st('1.1.0', 'draft'), 't1')], snap('published'), midway)).toEqual({
+    expect(settledByTrail(create, [later(st('1.1.0', 'draft'), 't1')], snap('published'), midway)).toEqual({
       outcome: 'not applied',
       after: snap('published'),
       note: "partly applied: the version holds the intended content as a Draft, not yet published when a later run's write (intent 20), planned against that, succeeded (record 21) and finished it",
     });
     // Another state, or another object, proves nothing; the same state as the intent's still says it never landed.
-    expect(notLandedBefore(create, [later(st('1.1.0', 'other'), 't1')], snap('published'), midway)).toBeUndefined();
-    expect(notLandedBefore(create, [later(st('1.1.0', 'draft'), 't2')], snap('published'), midway)).toBeUndefined();
-    expect(notLandedBefore(create, [later(st('1.1.0', 'draft'), 't1'), later(null, 't1')], snap('published'), midway)?.note).toMatch(/never landed/);
+    expect(settledByTrail(create, [later(st('1.1.0', 'other'), 't1')], snap('published'), midway)).toBeUndefined();
+    expect(settledByTrail(create, [later(st('1.1.0', 'draft'), 't2')], snap('published'), midway)).toBeUndefined();
+    expect(settledByTrail(create, [later(st('1.1.0', 'draft'), 't1'), later(null, 't1')], snap('published'), midway)?.note).toMatch(/never landed/);
   });
 });
