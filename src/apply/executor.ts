@@ -118,15 +118,23 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const own = ownLabels(opts.commit);
 
   const pending = [...todo];
-  // Actions not yet finished per family, and how many begun families are still open.
+  // Actions not yet finished per family, and how many begun families are still open; the requests
+  // each family's unfinished actions take (kinds' expectedRequests), and those of the open ones.
   const remaining = new Map<string, number>();
-  for (const a of todo) remaining.set(family(a), (remaining.get(family(a)) ?? 0) + 1);
+  const requestsLeft = new Map<string, number>();
+  for (const a of todo) {
+    remaining.set(family(a), (remaining.get(family(a)) ?? 0) + 1);
+    requestsLeft.set(family(a), (requestsLeft.get(family(a)) ?? 0) + requestsOf(a));
+  }
   let openFamilies = 0;
+  let openRequests = 0;
   // The families begun (declared before the staging loop, whose failures already count finishedIn).
   const started = new Set<string>();
   const finishedIn = (a: PlanAction): void => {
     const left = (remaining.get(family(a)) ?? 1) - 1;
     remaining.set(family(a), left);
+    requestsLeft.set(family(a), (requestsLeft.get(family(a)) ?? 0) - requestsOf(a));
+    if (started.has(family(a))) openRequests = Math.max(0, openRequests - requestsOf(a));
     if (left === 0 && started.has(family(a))) openFamilies -= 1;
   };
   const succeededAt = new Set<string>();
@@ -304,7 +312,16 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     );
   };
   const working = (): number => running.size - idling;
-  const mayBegin = (): boolean => openFamilies < limit || running.size === 0;
+  // Under a rate limit, a family begins only while what the window still allows covers it beside
+  // what the open families still take, or once those take nothing more: a window's end (and an
+  // interrupt then) leaves at most one family half made, not every open one, and the window is
+  // still used whole. Without an announced rate, as many as concurrency allows.
+  const withinBudget = (a: PlanAction): boolean => {
+    const budget = api.rateBudget?.();
+    if (!budget || !Number.isFinite(budget.remaining)) return true;
+    return openRequests < 1 || budget.remaining - openRequests >= (requestsLeft.get(family(a)) ?? 0);
+  };
+  const mayBegin = (a: PlanAction): boolean => running.size === 0 || (openFamilies < limit && withinBudget(a));
   for (;;) {
     if (!stopped && !interrupted()) {
       // Plan order is a topological order, so scanning it front to back keeps apply order stable:
@@ -312,10 +329,17 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       for (const begun of [true, false]) {
         for (let i = 0; i < pending.length && working() < limit; ) {
           const a = pending[i]!;
-          if (started.has(family(a)) === begun && ready(a) && (begun || mayBegin())) {
-            if (!begun) openFamilies += 1;
-            launch(a, i);
-          } else i += 1;
+          if (started.has(family(a)) !== begun || !ready(a)) {
+            i += 1;
+            continue;
+          }
+          if (!begun) {
+            // The next family waits for room (concurrency, the rate window); none after it goes first.
+            if (!mayBegin(a)) break;
+            openFamilies += 1;
+            openRequests += requestsLeft.get(family(a)) ?? 0;
+          }
+          launch(a, i);
         }
       }
     }
@@ -351,6 +375,11 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   ];
   const cut = interrupted() && (pending.length > 0 || cutMidway.length > 0 || failed.some((f) => f.interrupted === 'unsent'));
   return { ok: failed.length === 0 && !cut, interrupted: cut, succeeded, failed, notStarted: pending, partial, counts };
+}
+
+/** The requests an action makes when nothing goes wrong (its kind's count). */
+function requestsOf(a: PlanAction): number {
+  return kindOf(a.kind).expectedRequests(a);
 }
 
 /** The object family an action belongs to: a template with its versions and split, or a filter. */

@@ -79,7 +79,9 @@ function counting(api: GatewayApi): { api: GatewayApi; max: () => number } {
   const wrapped = new Proxy(api, {
     get(target, prop, receiver) {
       const v = Reflect.get(target, prop, receiver);
+      // Not calls: closing, and what the rate limit has said so far (read as the executor begins templates).
       if (typeof v !== 'function' || prop === 'close') return v;
+      if (prop === 'rateBudget') return v.bind(target);
       return async (...args: unknown[]) => {
         inFlight += 1;
         max = Math.max(max, inFlight);
