@@ -174,7 +174,14 @@ export class Pacer {
   /** What the server has said of its budget so far; undefined until a response carried the headers. */
   budget(): RateBudget | undefined {
     if (!this.announced || !(this.announced.windowMs > 0)) return undefined;
-    const resetInMs = this.resetAt === undefined ? undefined : Math.max(0, this.resetAt - this.now());
+    const t = this.now();
+    // The window heard of has reset since (no response of the new one yet): what it had left and
+    // its reset say nothing now. A new window holds its whole budget (less what is in flight), and
+    // its reset is about a window away.
+    if (this.resetAt !== undefined && t >= this.resetAt) {
+      return { ...this.announced, remaining: Math.max(0, this.announced.allowed - this.inFlight), resetInMs: this.announced.windowMs };
+    }
+    const resetInMs = this.resetAt === undefined ? undefined : this.resetAt - t;
     return { ...this.announced, remaining: Math.max(0, this.remaining), ...(resetInMs !== undefined ? { resetInMs } : {}) };
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TokenProvider, renewAfterMs } from '../../../src/genesys/auth.js';
 import { Pacer, Semaphore, readRateWindow } from '../../../src/genesys/ratelimit.js';
+import { expectedDurationMs } from '../../../src/plan/cost.js';
 import { Redactor, basicCredential, redactText } from '../../../src/genesys/redact.js';
 import { DEFAULT_RETRY_POLICY, backoffDelay, decide, parseRetryAfter, sleep } from '../../../src/genesys/retry.js';
 import { landed as sameFilter } from '../../../src/kinds/SafetyFilter/index.js';
@@ -163,6 +164,19 @@ describe('Pacer', () => {
     expect(p.budget()).toEqual({ allowed: 300, windowMs: 60_000, remaining: 286, resetInMs: 52_000 });
     p.observe(window(300, 300, 52));
     expect(p.budget()?.remaining).toBe(0);
+  });
+
+  it('tells a window that has reset since it was heard as a new one: its whole budget, a window to its reset', async () => {
+    // Heard during the plan's reads: 10 of 60 used, the window resets in 60 s. The apply starts after it did.
+    const c = clock();
+    const p = new Pacer(c.now);
+    await p.acquire(async () => {});
+    p.observe(window(10, 60, 60));
+    p.done();
+    c.advance(61_000);
+    expect(p.budget()).toEqual({ allowed: 60, windowMs: 60_000, remaining: 60, resetInMs: 60_000 });
+    // 100 requests: 60 go now, 40 wait a window. What the old window had left (50) said 0 (nothing worth saying).
+    expect(expectedDurationMs(100, p.budget()!)).toBe(60_000);
   });
 
   it('holds everyone for a Retry-After', () => {
