@@ -149,7 +149,9 @@ export function settledByTrail(
       return {
         outcome: 'not applied',
         after: own ?? null,
-        note: `partly applied: ${step.left} when a later run's write (intent ${w.intent}), planned against that, succeeded (record ${w.record}) and finished it`,
+        note: w.removed
+          ? `partly applied: ${step.left} when a later run's removal (intent ${w.intent}), planned against that, succeeded (record ${w.record}) and removed it`
+          : `partly applied: ${step.left} when a later run's write (intent ${w.intent}), planned against that, succeeded (record ${w.record}) and finished it`,
       };
     }
   }

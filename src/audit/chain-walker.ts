@@ -174,7 +174,7 @@ export class ChainWalker {
     for (const [seq, open] of this.open) {
       if (seq >= intent.seq || open.address !== intent.address) continue;
       const list = this.writtenSince.get(seq) ?? [];
-      list.push({ intent: intent.seq, record: outcome.seq, resourceId: intent.resourceId ?? null, before: intent.before });
+      list.push({ intent: intent.seq, record: outcome.seq, resourceId: intent.resourceId ?? null, before: intent.before, ...(intent.after === null && intent.before !== null ? { removed: true as const } : {}) });
       this.writtenSince.set(seq, list);
     }
   }
@@ -189,6 +189,8 @@ export interface LaterWrite {
   resourceId: string | null;
   /** What that write was planned against. */
   before: AuditRecord['before'];
+  /** It removed the object (a delete, a retire): it meant to leave nothing. */
+  removed?: true;
 }
 
 /** An intent a recovery settled as `unknown`, by the outcome record that did. */
