@@ -118,12 +118,15 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const own = ownLabels(opts.commit);
 
   const pending = [...todo];
-  // Actions not yet finished per family, and how many begun families are still open; the requests
-  // each family's unfinished actions take (kinds' expectedRequests), and those of the open ones.
-  const remaining = new Map<string, number>();
+  // Writes (every action but a delete) not yet finished per family, and how many begun families
+  // still have some: those are open. A family whose writes are done is whole and usable though a
+  // delete of it (a retired version) waits for the removals' phase: it holds no place. And the
+  // requests each family's unfinished writes take (kinds' expectedRequests), and those of the open ones.
+  const writesLeft = new Map<string, number>();
   const requestsLeft = new Map<string, number>();
   for (const a of todo) {
-    remaining.set(family(a), (remaining.get(family(a)) ?? 0) + 1);
+    if (a.action === 'delete') continue;
+    writesLeft.set(family(a), (writesLeft.get(family(a)) ?? 0) + 1);
     requestsLeft.set(family(a), (requestsLeft.get(family(a)) ?? 0) + requestsOf(a));
   }
   let openFamilies = 0;
@@ -131,11 +134,14 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   // The families begun (declared before the staging loop, whose failures already count finishedIn).
   const started = new Set<string>();
   const finishedIn = (a: PlanAction): void => {
-    const left = (remaining.get(family(a)) ?? 1) - 1;
-    remaining.set(family(a), left);
-    requestsLeft.set(family(a), (requestsLeft.get(family(a)) ?? 0) - requestsOf(a));
-    if (started.has(family(a))) openRequests = Math.max(0, openRequests - requestsOf(a));
-    if (left === 0 && started.has(family(a))) openFamilies -= 1;
+    if (a.action === 'delete') return;
+    const f = family(a);
+    const left = (writesLeft.get(f) ?? 1) - 1;
+    writesLeft.set(f, left);
+    requestsLeft.set(f, (requestsLeft.get(f) ?? 0) - requestsOf(a));
+    if (!started.has(f)) return;
+    openRequests = Math.max(0, openRequests - requestsOf(a));
+    if (left === 0) openFamilies -= 1;
   };
   const succeededAt = new Set<string>();
   const succeeded: ActionOutcome[] = [];
@@ -336,8 +342,10 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
           if (!begun) {
             // The next family waits for room (concurrency, the rate window); none after it goes first.
             if (!mayBegin(a)) break;
-            openFamilies += 1;
-            openRequests += requestsLeft.get(family(a)) ?? 0;
+            if ((writesLeft.get(family(a)) ?? 0) > 0) {
+              openFamilies += 1;
+              openRequests += requestsLeft.get(family(a)) ?? 0;
+            }
           }
           launch(a, i);
         }

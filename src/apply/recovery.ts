@@ -149,9 +149,7 @@ export function settledByTrail(
       return {
         outcome: 'not applied',
         after: own ?? null,
-        note: w.removed
-          ? `partly applied: ${step.left} when a later run's removal (intent ${w.intent}), planned against that, succeeded (record ${w.record}) and removed it`
-          : `partly applied: ${step.left} when a later run's write (intent ${w.intent}), planned against that, succeeded (record ${w.record}) and finished it`,
+        note: `partly applied: ${step.left} when a later run's ${w.removed ? 'removal' : 'write'} (intent ${w.intent}), planned against that, succeeded (record ${w.record}) and ${w.removed ? 'removed' : 'finished'} it`,
       };
     }
   }

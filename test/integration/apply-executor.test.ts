@@ -279,6 +279,38 @@ describe('executePlan', () => {
     expect((await run(await plan(desired))).ok).toBe(true);
   });
 
+  it('a template whose writes are done holds no place while its retire waits for the removals: others begin beside it', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `t-${String(i).padStart(3, '0')}`);
+    expect((await run(await plan(manyTemplates(12)))).ok).toBe(true);
+    // Every template moves to a new version and retires the old one (pruned): the retires wait for every write.
+    const moved = desiredState({
+      templates: names.map((n) => template(n)),
+      versions: names.map((n) => version(n, '2.0.0')),
+      splits: names.map((n) => split(n, [['2.0.0', 100]])),
+    });
+    const events: ApplyEvent[] = [];
+    const result = await run(await plan(moved, true), emu.api, events, 4);
+    expect(result.ok).toBe(true);
+    expect(result.counts).toEqual({ created: 12, updated: 12, deleted: 12 });
+    // Templates begun after the first four: were other actions running as each began?
+    let running = 0;
+    const begun: string[] = [];
+    const besideOthers: number[] = [];
+    for (const e of events) {
+      if (e.type === 'start') {
+        if (!begun.includes(e.action.name)) {
+          begun.push(e.action.name);
+          besideOthers.push(running);
+        }
+        running += 1;
+      } else if (e.type === 'finish') running -= 1;
+    }
+    expect(begun).toHaveLength(12);
+    // Before, the first four held their places until the removals' phase: each later one began
+    // only once nothing ran, one at a time.
+    expect(besideOthers.slice(4).some((n) => n > 0)).toBe(true);
+  });
+
   it('lets in-flight actions finish after a failure, and starts nothing new', async () => {
     const desired = manyTemplates(6);
     const p = await plan(desired);
