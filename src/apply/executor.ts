@@ -320,8 +320,11 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const working = (): number => running.size - idling;
   // Under a rate limit, a family begins only while what the window still allows covers it beside
   // what the open families still take, or once those take nothing more: a window's end (and an
-  // interrupt then) leaves at most one family half made, not every open one, and the window is
-  // still used whole. Without an announced rate, as many as concurrency allows.
+  // interrupt then) leaves at most one family half made, not every open one. A request sent is
+  // counted against both until its action ends, so where a family takes about a window (1 s
+  // windows, 150 ms answers) less of the rate is used (38 % against 52 %, a review's probe); at
+  // 10 s windows the same apply took as long as before, and a real org's window is a minute.
+  // Without an announced rate, as many as concurrency allows.
   const withinBudget = (a: PlanAction): boolean => {
     const budget = api.rateBudget?.();
     if (!budget || !Number.isFinite(budget.remaining)) return true;
