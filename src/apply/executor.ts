@@ -131,7 +131,9 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   }
   let openFamilies = 0;
   let openRequests = 0;
-  // The families begun (declared before the staging loop, whose failures already count finishedIn).
+  // The families begun: a write of them has started (a delete begins none, since it holds no
+  // place: one that runs before its family's writes, which wait for a leaving filter, say, does
+  // not open the family). Declared before the staging loop, whose failures already count finishedIn.
   const started = new Set<string>();
   const finishedIn = (a: PlanAction): void => {
     if (a.action === 'delete') return;
@@ -311,7 +313,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   // templates rather than many half-made ones.
   const launch = (a: PlanAction, i: number): void => {
     pending.splice(i, 1);
-    started.add(family(a));
+    if (a.action !== 'delete') started.add(family(a));
     running.set(
       a.address,
       runOne(a).finally(() => running.delete(a.address)),
@@ -334,21 +336,19 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   for (;;) {
     if (!stopped && !interrupted()) {
       // Plan order is a topological order, so scanning it front to back keeps apply order stable:
-      // first what is ready in families already begun, then new families.
+      // first what is ready in families already begun and deletes (which begin none), then new families.
       for (const begun of [true, false]) {
         for (let i = 0; i < pending.length && working() < limit; ) {
           const a = pending[i]!;
-          if (started.has(family(a)) !== begun || !ready(a)) {
+          if ((a.action === 'delete' || started.has(family(a))) !== begun || !ready(a)) {
             i += 1;
             continue;
           }
           if (!begun) {
             // The next family waits for room (concurrency, the rate window); none after it goes first.
             if (!mayBegin(a)) break;
-            if ((writesLeft.get(family(a)) ?? 0) > 0) {
-              openFamilies += 1;
-              openRequests += requestsLeft.get(family(a)) ?? 0;
-            }
+            openFamilies += 1;
+            openRequests += requestsLeft.get(family(a)) ?? 0;
           }
           launch(a, i);
         }
