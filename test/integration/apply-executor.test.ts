@@ -308,7 +308,7 @@ describe('executePlan', () => {
     expect(begun).toHaveLength(12);
     // Before, the first four held their places until the removals' phase: each later one began
     // only once nothing ran, one at a time.
-    expect(besideOthers.slice(4).some((n) => n > 0)).toBe(true);
+    expect(besideOthers.slice(4).filter((n) => n > 0).length).toBeGreaterThanOrEqual(4);
   });
 
   it('lets in-flight actions finish after a failure, and starts nothing new', async () => {
