@@ -8,10 +8,11 @@ import { executePlan, type ApplyEvent } from '../../src/apply/executor.js';
 import { openAuditLog, type AuditLog } from '../../src/audit/log.js';
 import type { DesiredState } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/build.js';
-import type { Plan, PlanAction } from '../../src/plan/types.js';
+import type { Plan } from '../../src/plan/types.js';
 import { readLiveState } from '../../src/targets/live.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { desiredState, filter, split, template, version } from '../helpers/desired.js';
+import { mostOpen } from '../helpers/apply-events.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 
@@ -36,31 +37,6 @@ async function plan(desired: DesiredState, prune = false): Promise<Plan> {
 }
 const run = (p: Plan, events: ApplyEvent[], concurrency: number) =>
   executePlan(p, emu.api, { audit, correlations: createCorrelationTracker(), actor: 'a', commit: 'c0ffee', concurrency, onProgress: (e) => events.push(e) });
-
-const family = (a: PlanAction) => `${a.kind === 'PromptVersion' || a.kind === 'TrafficSplit' ? 'PromptTemplate' : a.kind}:${a.name}`;
-
-/** Most families begun (a write of them started) with writes unfinished, and most actions in flight, over the events. */
-function measure(p: Plan, events: ApplyEvent[]): { open: number; inFlight: number } {
-  const writes = new Map<string, number>();
-  for (const a of p.actions) if (a.action !== 'noop' && a.action !== 'delete') writes.set(family(a), (writes.get(family(a)) ?? 0) + 1);
-  const begun = new Set<string>();
-  let open = 0;
-  let inFlight = 0;
-  let most = 0;
-  for (const e of events) {
-    if (e.type === 'start') {
-      if (e.action.action !== 'delete') begun.add(family(e.action));
-      inFlight += 1;
-      most = Math.max(most, inFlight);
-      open = Math.max(open, [...begun].filter((f) => (writes.get(f) ?? 0) > 0).length);
-    } else if (e.type === 'finish') {
-      inFlight -= 1;
-      const a = e.result.action;
-      if (a.action !== 'delete') writes.set(family(a), writes.get(family(a))! - 1);
-    }
-  }
-  return { open, inFlight: most };
-}
 
 it('families begun by a retire, whose writes wait for a leaving filter, stay within the limit', async () => {
   const names = ['t-0', 't-1', 't-2', 't-3', 't-4', 't-5'];
@@ -88,5 +64,5 @@ it('families begun by a retire, whose writes wait for a leaving filter, stay wit
   // Each template's retire runs first (its writes wait for g-new, which waits for f-00's delete).
   // Before, that retire opened its family: six were open, their writes then all began at once
   // (6 families with writes in flight at a limit of 2).
-  expect(measure(p, events).open).toBeLessThanOrEqual(2);
+  expect(mostOpen(p, events).open).toBeLessThanOrEqual(2);
 });

@@ -12,6 +12,7 @@ import { buildPlan } from '../../src/plan/build.js';
 import { readLiveState } from '../../src/targets/live.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { desiredState, split, template, version } from '../helpers/desired.js';
+import { mostOpen } from '../helpers/apply-events.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 
@@ -44,22 +45,7 @@ it('under a rate limit, begins a template only while the window can still finish
   const result = await executePlan(plan, emu.api, { audit, correlations: createCorrelationTracker(), actor: 'a', commit: null, concurrency: 16, onProgress: (e) => events.push(e) });
   expect(result.ok).toBe(true);
   expect(result.succeeded).toHaveLength(80);
-  // Templates begun and not yet whole, at each action's start.
-  const left = new Map(names.map((n) => [n, 4]));
-  const open = new Set<string>();
-  let most = 0;
-  for (const e of events) {
-    const name = e.type === 'start' ? e.action.name : e.type === 'finish' ? e.result.action.name : undefined;
-    if (name === undefined) continue;
-    if (e.type === 'start') {
-      open.add(name);
-      most = Math.max(most, open.size);
-    } else {
-      const n = left.get(name)! - 1;
-      left.set(name, n);
-      if (n === 0) open.delete(name);
-    }
-  }
+  const most = mostOpen(plan, events).open;
   // About what one window holds (40 ÷ 7, and the one begun on what is left), never the 16 concurrency allows.
   expect(most).toBeGreaterThanOrEqual(2);
   expect(most).toBeLessThanOrEqual(7);
