@@ -4,7 +4,8 @@
 // masked. Which live AI Studio objects are promptctl's is read from git history, only when asked.
 import { randomUUID } from 'node:crypto';
 import type { LiveState } from '../kinds/kind.js';
-import { readLiveParts, type GuideVersionNeed, type SurfaceFailure } from '../targets/live.js';
+import { readLiveParts, type GuideVersionNeed, type LiveReadScope, type SurfaceFailure } from '../targets/live.js';
+import type { GitVersionContent } from '../targets/llmgateway/digests.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
 import type { DesiredState } from '../model/types.js';
 import { keptOutOf } from '../model/environments.js';
@@ -31,12 +32,16 @@ export interface LiveReadOptions {
   org?: boolean;
   /** Which guides' versions to read (guideVersionsFor); absent: every guide's. */
   guideVersions?: GuideVersionNeed;
+  /** The content git holds for each prompt version (versionsInGit): templates are then listed in the digest view. */
+  gitVersions?: () => Promise<GitVersionContent>;
 }
 
 /** Starts reading the target; a failure waits for whoever awaits the read (never unhandled). */
 export function startLiveRead(target: Pick<OpenTarget, 'api' | 'aistudio'>, opts: LiveReadOptions = {}): Promise<LiveRead> {
   const org = opts.org === false ? Promise.resolve(null) : target.api.organization();
-  const scope = opts.guideVersions ? { guideVersions: opts.guideVersions } : {};
+  const scope: LiveReadScope = {};
+  if (opts.guideVersions) scope.guideVersions = opts.guideVersions;
+  if (opts.gitVersions) scope.gitVersions = opts.gitVersions;
   const read = Promise.all([readLiveParts({ gateway: target.api, aistudio: target.aistudio }, {}, scope), org]).then(
     ([{ live, failed }, org]) => ({ live, org, failed }),
   );
@@ -60,13 +65,14 @@ export async function withTargetWhileLoading<S extends { state: DesiredState }, 
 ): Promise<T> {
   if (describeTarget(ctx.env, ctx.environment).target.kind !== 'remote') {
     const loaded = await load();
-    return withTarget(ctx, (t) => fn(t, loaded, startLiveRead(t, { ...readOpts, guideVersions: guideVersionsFor(ctx, readOpts.dir, Promise.resolve(loaded.state)) })));
+    const state = Promise.resolve(loaded.state);
+    return withTarget(ctx, (t) => fn(t, loaded, startLiveRead(t, { ...readOpts, guideVersions: guideVersionsFor(ctx, readOpts.dir, state), gitVersions: versionsInGit(state) })));
   }
   // The guides' versions wait for the files (which guides git defines); the listings do not.
   let settle!: { resolve(state: DesiredState): void; reject(err: unknown): void };
   const state = new Promise<DesiredState>((resolve, reject) => (settle = { resolve, reject }));
   state.catch(() => undefined);
-  readOpts = { ...readOpts, guideVersions: guideVersionsFor(ctx, readOpts.dir, state) };
+  readOpts = { ...readOpts, guideVersions: guideVersionsFor(ctx, readOpts.dir, state), gitVersions: versionsInGit(state) };
   const loading = load;
   load = async () => {
     try {
@@ -227,6 +233,17 @@ function guideVersionsFor(ctx: CliContext, dir: string, state: Promise<DesiredSt
     if (guides.every((g) => wanted.has(g.name))) return wanted;
     const record = await committedAiStudioNames(ctx, dir);
     return new Set([...wanted, ...(record.names['Guide'] ?? [])]);
+  };
+}
+
+/**
+ * The content the loaded files give each prompt version, for a read in the digest view: a live
+ * version of the same content is not read again (targets/llmgateway/digests.ts).
+ */
+function versionsInGit(state: Promise<DesiredState>): () => Promise<GitVersionContent> {
+  return async () => {
+    const [s, { gitVersionContent }] = await Promise.all([state, import('../kinds/PromptVersion/index.js')]);
+    return gitVersionContent(s);
   };
 }
 

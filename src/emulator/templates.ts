@@ -1,9 +1,9 @@
 // /prompttemplates and /prompttemplates/{id}: list (name filter, expand), create, read, update, delete.
 import { randomUUID } from 'node:crypto';
 import { paths } from '../targets/llmgateway/paths.js';
-import { type TemplateCreate, type TemplateUpdate, type WireTemplate } from '../targets/llmgateway/wire.js';
+import { DIGEST_VIEW, type TemplateCreate, type TemplateUpdate, type WireTemplate, type WireTemplateDigest } from '../targets/llmgateway/wire.js';
 import { checkVersion, requireTemplate, stamps, type Ctx, type Reply } from './context.js';
-import { conflict } from './errors.js';
+import { conflict, invalidValue } from './errors.js';
 import { byName, listReply, parseExpand, parsePaging } from './listing.js';
 import { validateBody } from './schemas.js';
 import type { State, TemplateRec } from './store.js';
@@ -22,15 +22,53 @@ export function renderTemplate(state: State, t: TemplateRec, expand: Set<string>
   return out;
 }
 
+/**
+ * A template in promptctl's digest view (wire.ts DIGEST_VIEW): what a plan compares, a version's
+ * content as its hash, no entity metadata but who last changed it and when.
+ */
+export function renderTemplateDigest(state: State, t: TemplateRec, expand: Set<string>): WireTemplateDigest {
+  const out: WireTemplateDigest = { id: t.id, name: t.name, model: t.model, labels: { ...t.labels }, version: t.version, dateModified: t.dateModified, modifiedBy: { id: t.modifiedBy.id } };
+  if (t.description !== undefined) out.description = t.description;
+  if (expand.has('versions')) {
+    out.versions = sortedVersions(state, t.id).map((v) => ({
+      id: v.id,
+      templateId: v.templateId,
+      version: v.version,
+      state: v.state,
+      contentHash: v.contentHash,
+      dateModified: v.dateModified,
+      modifiedBy: { id: v.modifiedBy.id },
+    }));
+  }
+  if (expand.has('traffic')) {
+    const split = state.traffic[t.id];
+    if (!split) out.traffic = null;
+    else {
+      const { selfUri: _, modifiedBy, ...traffic } = renderTraffic(t.id, split);
+      out.traffic = { ...traffic, modifiedBy: { id: modifiedBy.id } };
+    }
+  }
+  return out;
+}
+
 export function listTemplates(ctx: Ctx): Reply {
   const paging = parsePaging(ctx.query);
   const expand = parseExpand(ctx.query, EXPANDS);
+  const digest = parseView(ctx.query);
   const name = ctx.query.get('name');
   // A pure read over every template: untracked.
   const all = Object.values(ctx.reading.templates)
     .filter((t) => name === null || t.name === name)
     .sort(byName);
-  return listReply(ctx, paging, all, (t) => renderTemplate(ctx.reading, t, expand));
+  return listReply(ctx, paging, all, (t) => (digest ? renderTemplateDigest(ctx.reading, t, expand) : renderTemplate(ctx.reading, t, expand)));
+}
+
+/** `view=digest` (wire.ts DIGEST_VIEW) or none; anything else is a 400. */
+function parseView(query: URLSearchParams): boolean {
+  const view = query.get('view');
+  if (view === null) return false;
+  if (view !== DIGEST_VIEW) throw invalidValue('view', `view must be ${DIGEST_VIEW}, got "${view}"`);
+  return true;
 }
 
 export function getTemplate(ctx: Ctx): Reply {

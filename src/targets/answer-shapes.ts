@@ -15,9 +15,28 @@ import { pickError, pointerSegments, valueAtPointer } from '../util/ajv-errors.j
 import { shownChanged, visibleName } from '../util/escapes.js';
 import { loadSchemaSet, type CompiledValidator, type SchemaSet } from '../util/precompiled.js';
 
-export type AnswerSchema = 'LiveTemplate' | 'LiveVersion' | 'LiveTraffic' | 'LiveFilter' | 'LiveGuide' | 'LiveGuideVersion' | 'LiveSummarySetting';
+export type AnswerSchema =
+  | 'LiveTemplate'
+  | 'LiveTemplateDigest'
+  | 'LiveVersion'
+  | 'LiveVersionDigest'
+  | 'LiveTraffic'
+  | 'LiveFilter'
+  | 'LiveGuide'
+  | 'LiveGuideVersion'
+  | 'LiveSummarySetting';
 
-const NAMES: readonly AnswerSchema[] = ['LiveTemplate', 'LiveVersion', 'LiveTraffic', 'LiveFilter', 'LiveGuide', 'LiveGuideVersion', 'LiveSummarySetting'];
+const NAMES: readonly AnswerSchema[] = [
+  'LiveTemplate',
+  'LiveTemplateDigest',
+  'LiveVersion',
+  'LiveVersionDigest',
+  'LiveTraffic',
+  'LiveFilter',
+  'LiveGuide',
+  'LiveGuideVersion',
+  'LiveSummarySetting',
+];
 const ANSWERS_ID = 'https://promptctl.dev/schemas/answers/';
 // src/targets and dist/targets (and dist/bundle) all sit two levels below the package root.
 const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/answers/', import.meta.url));
@@ -68,6 +87,8 @@ function shape(name: AnswerSchema, what: string, namedBy: readonly string[], nam
 
 export const ANSWER_SHAPES = {
   template: shape('LiveTemplate', 'prompt template', ['name', 'id']),
+  /** A template listed in the digest view (wire.ts DIGEST_VIEW): its versions' content as a hash. */
+  templateDigest: shape('LiveTemplateDigest', 'prompt template', ['name', 'id']),
   version: shape('LiveVersion', 'prompt version', ['version', 'id']),
   traffic: shape('LiveTraffic', 'A/B split', ['templateId'], ' of prompt template'),
   filter: shape('LiveFilter', 'safety filter', ['name', 'id']),

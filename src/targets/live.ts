@@ -10,6 +10,7 @@ import type { AiStudioApi } from './aistudio/api.js';
 import type { WireGuide, WireGuideVersion, WireSummarySetting } from './aistudio/wire.js';
 import type { GatewayApi } from './llmgateway/api.js';
 import type { WireFilter, WireTemplate } from './llmgateway/wire.js';
+import { fromDigests, readAllAgain, type GitVersionContent } from './llmgateway/digests.js';
 import { TOKEN_PATH } from '../genesys/conventions.js';
 
 export type Surface = 'llmgateway' | 'aistudio';
@@ -37,6 +38,12 @@ export type GuideVersionNeed = (guides: readonly WireGuide[]) => Promise<Readonl
 /** What a read of every surface may leave out. */
 export interface LiveReadScope {
   guideVersions?: GuideVersionNeed;
+  /**
+   * The content git holds for each prompt version (once the files have loaded): the templates are
+   * then listed in the digest view, and a version whose content hash matches git's takes git's
+   * content instead of reading it (llmgateway/digests.ts). Absent: listed whole.
+   */
+  gitVersions?: () => Promise<GitVersionContent>;
 }
 
 export interface LiveState {
@@ -82,7 +89,7 @@ export async function readLiveParts(
   const wantGateway = need.llmgateway ?? true;
   const wantStudio = (need.aistudio ?? true) && t.aistudio !== undefined;
   const [gateway, studio] = await Promise.all([
-    wantGateway ? refusedApart('llmgateway', () => servedOr('llmgateway', () => readGateway(t.gateway))) : undefined,
+    wantGateway ? refusedApart('llmgateway', () => servedOr('llmgateway', () => readGateway(t.gateway, scope.gitVersions))) : undefined,
     wantStudio ? refusedApart('aistudio', () => servedOr('aistudio', () => readAiStudio(t.aistudio!, scope.guideVersions))) : undefined,
   ]);
   const live: LiveState = { templates: [], filters: [] };
@@ -106,9 +113,26 @@ async function refusedApart<T extends object>(surface: Surface, read: () => Prom
   }
 }
 
-async function readGateway(api: GatewayApi): Promise<{ templates: WireTemplate[]; filters: WireFilter[] }> {
-  const [templates, filters] = await Promise.all([api.listTemplates({ expand: ['versions', 'traffic'] }), api.listFilters()]);
-  return { templates, filters };
+async function readGateway(api: GatewayApi, gitVersions?: () => Promise<GitVersionContent>): Promise<{ templates: WireTemplate[]; filters: WireFilter[] }> {
+  const whole = () => api.listTemplates({ expand: ['versions', 'traffic'] });
+  if (!gitVersions) {
+    const [templates, filters] = await Promise.all([whole(), api.listFilters()]);
+    return { templates, filters };
+  }
+  const [digests, filters] = await Promise.all([api.listTemplateDigests(), api.listFilters()]);
+  const { templates, unread } = fromDigests(digests, await gitVersions());
+  if (readAllAgain(unread.length, templates.length)) return { templates: await whole(), filters };
+  const gone = new Set<number>();
+  await Promise.all(
+    unread.map(async (i) => {
+      const t = templates[i]!;
+      // A 404: the template was deleted since it was listed (never "the org has no gateway").
+      const versions = await api.listVersions(t.id).catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+      if (versions) templates[i] = { ...t, versions };
+      else gone.add(i);
+    }),
+  );
+  return { templates: gone.size === 0 ? templates : templates.filter((_, i) => !gone.has(i)), filters };
 }
 
 async function readAiStudio(api: AiStudioApi, versionsOf?: GuideVersionNeed): Promise<{ guides: LiveGuide[]; summarySettings: WireSummarySetting[] }> {

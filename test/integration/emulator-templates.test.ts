@@ -58,7 +58,7 @@ describe('listing 31 templates', () => {
     const beyond = await api.get(`${paths.templates()}?pageNumber=9`);
     expect(beyond.status).toBe(200);
     expect(beyond.body.entities).toEqual([]);
-    for (const q of ['pageSize=101', 'pageSize=0', 'pageSize=abc', 'pageNumber=0', 'pageNumber=-1', 'expand=owners']) {
+    for (const q of ['pageSize=101', 'pageSize=0', 'pageSize=abc', 'pageNumber=0', 'pageNumber=-1', 'expand=owners', 'view=full']) {
       const r = await api.get(`${paths.templates()}?${q}`);
       expect(r.status, q).toBe(400);
       expect(r.body.code).toBe('invalid.value');
@@ -129,6 +129,33 @@ describe('one template', () => {
     const listed = await api.get(`${paths.templates()}?name=expand-me&expand=traffic,versions`);
     expect(listed.body.entities[0].versions).toHaveLength(2);
     expect(listed.body.entities[0].traffic.version).toBe(1);
+  });
+
+  it("lists in promptctl's digest view: a version's content as its hash, no metadata but who changed it and when", async () => {
+    const id = await api.template('digest-me', { description: 'd', labels: { team: 't' } });
+    expect((await api.version(id, '1.0.0')).status).toBe(201);
+    expect((await api.publish(id, '1.0.0')).status).toBe('Succeeded');
+    expect((await api.put(paths.traffic(id), { strategy: 'random', routes: [{ version: '1.0.0', weight: 100 }], version: 0 })).status).toBe(200);
+    const whole = (await api.get(`${paths.template(id)}?expand=versions,traffic`)).body;
+    const listed = await api.get(`${paths.templates()}?name=digest-me&expand=versions,traffic&view=digest`);
+    expect(listed.status).toBe(200);
+    const v = whole.versions[0];
+    expect(listed.body.entities).toEqual([
+      {
+        id,
+        name: 'digest-me',
+        description: 'd',
+        model: whole.model,
+        labels: { team: 't' },
+        version: 1,
+        dateModified: whole.dateModified,
+        modifiedBy: { id: whole.modifiedBy.id },
+        versions: [{ id: v.id, templateId: id, version: '1.0.0', state: 'Published', contentHash: v.contentHash, dateModified: v.dateModified, modifiedBy: { id: v.modifiedBy.id } }],
+        traffic: { templateId: id, strategy: 'random', routes: [{ version: '1.0.0', weight: 100 }], version: 1, dateModified: whole.traffic.dateModified, modifiedBy: { id: whole.traffic.modifiedBy.id } },
+      },
+    ]);
+    // The listing's own links keep the view.
+    expect(listed.body.selfUri).toContain('view=digest');
   });
 
   it('delete answers 204 and cascades to versions, split and jobs', async () => {

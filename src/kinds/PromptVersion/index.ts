@@ -3,7 +3,8 @@
 // Draft, publish, retire). Planning one version against its live counterpart is plan.ts.
 import { versionAddress } from '../../model/address.js';
 import { normalizeText } from '../../model/text.js';
-import type { PromptVersion, Variable } from '../../model/types.js';
+import type { DesiredState, PromptVersion, Variable } from '../../model/types.js';
+import type { GitVersionContent } from '../../targets/llmgateway/digests.js';
 import type { VersionContent, VersionCreate, VersionOptionalField, VersionPatch, VersionState, WireVariable, WireVersion } from '../../targets/llmgateway/wire.js';
 import { inKeyOrder } from '../../util/compare.js';
 import type { PlanAction } from '../action.js';
@@ -94,6 +95,20 @@ export function toWire(v: PromptVersion): VersionCreate {
   if (v.temperature !== undefined) body.temperature = v.temperature;
   if (v.maxTokens !== undefined) body.maxTokens = v.maxTokens;
   return body;
+}
+
+/**
+ * The content git holds for each version, as its create would send it: a live read in the digest
+ * view compares its hash with each listed version's (targets/llmgateway/digests.ts).
+ */
+export function gitVersionContent(state: Pick<DesiredState, 'versions'>): GitVersionContent {
+  const out = new Map<string, Map<string, VersionContent>>();
+  for (const v of state.versions) {
+    let labels = out.get(v.template);
+    if (!labels) out.set(v.template, (labels = new Map()));
+    labels.set(v.version, toWire(v));
+  }
+  return out;
 }
 
 export function fromWire(w: VersionContent & { version: string }, template: string): PromptVersion {

@@ -18,6 +18,7 @@ import type {
   WireTemplate,
   WireTraffic,
   WireVersion,
+  WireTemplateDigest,
 } from './wire.js';
 
 export type { ApiError } from '../../genesys/errors.js';
@@ -78,6 +79,11 @@ export interface GatewayApi extends GatewayRuntimeApi {
   readonly targetLabel: string;
 
   listTemplates(opts?: { expand?: Expand[]; name?: string }): Promise<WireTemplate[]>;
+  /**
+   * Every template in promptctl's digest view (wire.ts DIGEST_VIEW), versions and traffic
+   * expanded: a version's content as its hash, unless the server sends it anyway.
+   */
+  listTemplateDigests(): Promise<WireTemplateDigest[]>;
   getTemplate(id: string, opts?: { expand?: Expand[] }): Promise<WireTemplate>;
   createTemplate(body: TemplateCreate): Promise<WireTemplate>;
   updateTemplate(id: string, body: TemplateUpdate): Promise<WireTemplate>;

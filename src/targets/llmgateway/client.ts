@@ -12,6 +12,8 @@ import { TemplateDirectory } from './directory.js';
 import { jobFailed, publishedOther, PublishConfirmations } from './publications.js';
 import { ORGANIZATION_PATH, type WireOrganization } from '../../genesys/conventions.js';
 import {
+  DIGEST_VIEW,
+  type WireTemplateDigest,
   type AnalyticsQuery,
   type AnalyticsResult,
   type InvocationRequest,
@@ -116,6 +118,12 @@ class GatewayClient implements GatewayApi {
     const all = await this.r.listAll<WireTemplate>(paths.templates(), { expand: expandParam(opts.expand), name: opts.name }, ANSWER_SHAPES.template);
     if (opts.name === undefined) this.directory.replaceAll(all);
     else for (const t of all) this.directory.set(t.id, t.name);
+    return all;
+  }
+
+  async listTemplateDigests(): Promise<WireTemplateDigest[]> {
+    const all = await this.r.listAll<WireTemplateDigest>(paths.templates(), { expand: 'versions,traffic', view: DIGEST_VIEW }, ANSWER_SHAPES.templateDigest);
+    this.directory.replaceAll(all);
     return all;
   }
 

@@ -1,9 +1,8 @@
 // The LLM Gateway wire contract (DESIGN §3): JSON shapes and the content hash. Shared by the
 // client (targets/llmgateway) and the emulator, which shares nothing else with the client. The
 // platform conventions (listings, ErrorBody, headers) are re-exported for the emulator.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EntityBase, ErrorBody, UserRef } from '../../genesys/conventions.js';
-import { stableStringify } from '../../util/json.js';
 
 export {
   CORRELATION_HEADER,
@@ -128,6 +127,40 @@ export interface WireTemplate extends EntityBase {
   traffic?: WireTraffic | null;
 }
 
+/**
+ * promptctl's own listing view (the gateway contract is promptctl's; DESIGN §3 leaves the listing
+ * open to optional parameters): `GET /prompttemplates?expand=versions,traffic&view=digest` answers
+ * each template with what a plan compares and no more. A version carries its `contentHash` in
+ * place of its content, and no object carries the entity metadata a plan never reads (dateCreated,
+ * createdBy, selfUri; modifiedBy only as its id). A no-change plan of a large org then reads a
+ * fifth of the bytes (365 KB a page of 100 templates with two versions each, 65 KB so viewed).
+ * A server that does not know the view answers the whole objects, which are a digest too.
+ */
+export const DIGEST_VIEW = 'digest';
+
+/** A version in the digest view: its content as its hash. Content fields, when a server sends them anyway, are typed as usual. */
+export type WireVersionDigest = Pick<WireVersion, 'id' | 'templateId' | 'version' | 'state' | 'contentHash'> &
+  Partial<Pick<WireVersion, 'dateModified' | VersionContentField>> & { modifiedBy?: { id: string } };
+
+/** The content fields of a version, those the digest view leaves out. */
+export type VersionContentField = keyof VersionContent;
+
+export type WireTrafficDigest = Omit<WireTraffic, 'selfUri' | 'modifiedBy' | 'dateModified'> & { dateModified?: string; modifiedBy?: { id: string } };
+
+/** A template in the digest view (`versions` and `traffic` as asked by `expand`). */
+export interface WireTemplateDigest {
+  id: string;
+  name: string;
+  description?: string;
+  model: string;
+  labels: WireLabels;
+  version: number;
+  dateModified?: string;
+  modifiedBy?: { id: string };
+  versions?: WireVersionDigest[];
+  traffic?: WireTrafficDigest | null;
+}
+
 export interface FilterCreate {
   name: string;
   description?: string;
@@ -160,44 +193,49 @@ export interface WireJob {
   selfUri: string;
 }
 
-/** The content of a version with defaults applied and absent optionals as null (one form for both sides). */
+/**
+ * The content of a version with defaults applied and absent optionals as null (one form for both
+ * sides), built with its keys in sorted order at every level: stable JSON then writes it natively
+ * (a plan hashes git's side of every version a digest listing names).
+ */
 export function canonicalVersionFields(c: VersionContent) {
   const g = c.safetyGuardrails ?? {};
   return {
-    systemInstruction: c.systemInstruction,
-    userTemplate: c.userTemplate,
-    variables: (c.variables ?? []).map((v) => ({
-      name: v.name,
-      type: v.type,
-      required: v.required ?? true,
-      default: v.default ?? null,
-      maxLength: v.maxLength ?? null,
-      maxTokens: v.maxTokens ?? null,
-      values: v.values ? [...v.values] : null,
-      description: v.description ?? null,
-    })),
     fewShotExamples: (c.fewShotExamples ?? []).map((e) => ({ input: e.input, output: e.output })),
-    model: c.model ?? null,
-    temperature: c.temperature ?? null,
     maxTokens: c.maxTokens ?? null,
+    model: c.model ?? null,
     safetyGuardrails: {
-      piiFilter: g.piiFilter ?? true,
       jailbreakDetection: g.jailbreakDetection ?? true,
       outputModeration: g.outputModeration ?? true,
+      piiFilter: g.piiFilter ?? true,
     },
+    systemInstruction: c.systemInstruction,
+    temperature: c.temperature ?? null,
+    userTemplate: c.userTemplate,
+    variables: (c.variables ?? []).map((v) => ({
+      default: v.default ?? null,
+      description: v.description ?? null,
+      maxLength: v.maxLength ?? null,
+      maxTokens: v.maxTokens ?? null,
+      name: v.name,
+      required: v.required ?? true,
+      type: v.type,
+      values: v.values ? [...v.values] : null,
+    })),
   };
 }
 
 /**
- * The canonical content of a version: canonicalVersionFields with keys sorted.
+ * The canonical content of a version: canonicalVersionFields as stable JSON (plain data built in
+ * key order, which JSON.stringify writes as stable JSON: test/unit/targets/version-content-hash.test.ts).
  * Both sides hash this, so a version's identity never depends on formatting or key order.
  */
 export function canonicalVersionContent(c: VersionContent): string {
-  return stableStringify(canonicalVersionFields(c));
+  return JSON.stringify(canonicalVersionFields(c));
 }
 
 export function versionContentHash(c: VersionContent): string {
-  return createHash('sha256').update(canonicalVersionContent(c)).digest('hex');
+  return hash('sha256', canonicalVersionContent(c));
 }
 
 // ---- runtime: invocations and analytics (DESIGN §3, POST /invocations and the aggregates query) ----

@@ -152,7 +152,13 @@ describe('precompiled schemas', () => {
         versions: [{ version: '1.0.0', state: 'Published', systemInstruction: 's', userTemplate: '{{q}}', variables: [{ name: 'q', type: 'string' }], fewShotExamples: [{ input: 'i', output: 'o' }] }],
         traffic: { strategy: 'random', routes: [{ version: '1.0.0', weight: 100 }], version: 1 },
       },
+      LiveTemplateDigest: {
+        id: 't1', name: 'a', model: 'gpt-4o', labels: { team: 'x' }, version: 2, modifiedBy: { id: 'u' },
+        versions: [{ id: 'v1', templateId: 't1', version: '1.0.0', state: 'Published', contentHash: 'ab' }],
+        traffic: { strategy: 'random', routes: [{ version: '1.0.0', weight: 100 }], version: 1 },
+      },
       LiveVersion: { version: '1.0.0', state: 'Draft', systemInstruction: 's', userTemplate: 'u', safetyGuardrails: { piiFilter: false } },
+      LiveVersionDigest: { version: '1.0.0', state: 'Draft', contentHash: 'ab', userTemplate: 'u', safetyGuardrails: { piiFilter: false } },
       LiveTraffic: { strategy: 'sticky', stickyKey: 'customer', routes: [{ version: '1.0.0', weight: 100 }], version: 3, modifiedBy: { id: 'u' } },
       LiveFilter: { id: 'f1', name: 'f', priority: 1, categories: ['pii'], action: 'block_and_log', thresholds: { pii: 0.5 }, version: 1, appliesTo: { templates: ['a'] } },
       LiveGuide: { id: 'g1', name: 'g', latestSavedVersion: { version: '1.0' } },

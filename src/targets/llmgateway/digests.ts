@@ -1,0 +1,76 @@
+// Templates listed in promptctl's digest view (wire.ts DIGEST_VIEW) made whole again. A version
+// whose contentHash is the hash of the content git holds for it takes git's content: both sides
+// hash the same canonical form (versionContentHash), so a no-change plan of a large org reads no
+// prompt text over the wire. A template with any other version (edited by hand, not in git, or a
+// server hashing another form) has its versions read whole. Pure: which templates to read is
+// data, returned for the caller (targets/live.ts) to read.
+import { MAX_PAGE_SIZE } from '../../genesys/conventions.js';
+import { versionContentHash, type VersionContent, type WireTemplate, type WireTemplateDigest, type WireVersion, type WireVersionDigest } from './wire.js';
+
+/** The content git holds for each version, as the wire would carry it: template name → label → content. */
+export type GitVersionContent = ReadonlyMap<string, ReadonlyMap<string, VersionContent>>;
+
+export interface FromDigests {
+  /**
+   * Every listed template, its versions whole where git's content or the server's answer made
+   * them so. Entity metadata the digest view leaves out (dateCreated, createdBy, selfUri) is
+   * absent: a plan reads none of it.
+   */
+  templates: WireTemplate[];
+  /** The indexes in `templates` whose versions must still be read whole. */
+  unread: number[];
+}
+
+export function fromDigests(digests: readonly WireTemplateDigest[], git: GitVersionContent): FromDigests {
+  const templates: WireTemplate[] = [];
+  const unread: number[] = [];
+  for (const d of digests) {
+    const known = git.get(d.name);
+    let whole = true;
+    const versions = d.versions?.map((v) => {
+      const w = wholeVersion(v, known?.get(v.version));
+      if (!w) whole = false;
+      return w;
+    });
+    // Cast: the digest view leaves out metadata WireTemplate declares and a plan never reads.
+    const t = { ...d } as unknown as WireTemplate;
+    if (versions) t.versions = whole ? (versions as WireVersion[]) : [];
+    if (!whole) unread.push(templates.length);
+    templates.push(t);
+  }
+  return { templates, unread };
+}
+
+/**
+ * Whether reading the unread templates' versions one template at a time costs more requests than
+ * listing every template whole again (a page of 100 a request): then the caller does that.
+ */
+export function readAllAgain(unread: number, templates: number): boolean {
+  return unread > Math.max(1, Math.ceil(templates / MAX_PAGE_SIZE));
+}
+
+/** The version whole: as the server sent it when it sent the content, else with git's content when the hashes agree. */
+function wholeVersion(v: WireVersionDigest, git: VersionContent | undefined): WireVersion | undefined {
+  if (typeof v.systemInstruction === 'string' && typeof v.userTemplate === 'string') return v as WireVersion;
+  if (!git || versionContentHash(git) !== v.contentHash) return undefined;
+  // One literal shape for every version so made (the planner reads thousands of them); the
+  // digest's fields, then git's content (its wire body also carries the label: not copied).
+  const w = {
+    id: v.id,
+    templateId: v.templateId,
+    version: v.version,
+    state: v.state,
+    contentHash: v.contentHash,
+    dateModified: v.dateModified,
+    modifiedBy: v.modifiedBy,
+    systemInstruction: git.systemInstruction,
+    userTemplate: git.userTemplate,
+    variables: git.variables,
+    fewShotExamples: git.fewShotExamples,
+    model: git.model,
+    temperature: git.temperature,
+    maxTokens: git.maxTokens,
+    safetyGuardrails: git.safetyGuardrails,
+  };
+  return w as WireVersion;
+}

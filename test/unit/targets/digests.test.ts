@@ -1,0 +1,72 @@
+// Templates listed in the digest view made whole: git's content where the server's content hash
+// says it is the same, the server's own where it sent it, and a read for every other template.
+import { describe, expect, it } from 'vitest';
+import { fromDigests, readAllAgain, type GitVersionContent } from '../../../src/targets/llmgateway/digests.js';
+import { versionContentHash, type VersionContent, type WireTemplateDigest, type WireVersionDigest } from '../../../src/targets/llmgateway/wire.js';
+
+const content = (userTemplate: string): VersionContent => ({
+  systemInstruction: 'Be brief.',
+  userTemplate,
+  variables: [{ name: 'q', type: 'string', required: true }],
+  safetyGuardrails: { piiFilter: true },
+});
+
+const digestOf = (label: string, c: VersionContent, state: 'Draft' | 'Published' = 'Published'): WireVersionDigest => ({
+  id: `id-${label}`,
+  templateId: 't1',
+  version: label,
+  state,
+  contentHash: versionContentHash(c),
+  dateModified: '2026-12-01T00:00:00.000Z',
+  modifiedBy: { id: 'someone' },
+});
+
+const template = (name: string, versions: WireVersionDigest[]): WireTemplateDigest => ({ id: `id-${name}`, name, model: 'gpt-4o', labels: {}, version: 1, versions, traffic: null });
+
+const git = (entries: Record<string, Record<string, VersionContent>>): GitVersionContent =>
+  new Map(Object.entries(entries).map(([name, labels]) => [name, new Map(Object.entries(labels))]));
+
+describe('fromDigests', () => {
+  it("gives a version git's content when the hashes agree, with the listing's own fields", () => {
+    const c = content('Q: {{q}}');
+    // Git's wire body carries its label too; the whole version takes the content alone.
+    const { templates, unread } = fromDigests([template('a', [digestOf('1.0.0', c)])], git({ a: { '1.0.0': { ...c, version: '1.0.0' } as VersionContent } }));
+    expect(unread).toEqual([]);
+    expect(templates[0]!.versions).toEqual([{ ...digestOf('1.0.0', c), ...c }]);
+  });
+
+  it('leaves a template unread when any version differs from git or git does not hold it', () => {
+    const c = content('Q: {{q}}');
+    const digests = [
+      template('same', [digestOf('1.0.0', c)]),
+      template('edited', [digestOf('1.0.0', c), digestOf('1.1.0', content('By hand: {{q}}'), 'Draft')]),
+      template('extra', [digestOf('1.0.0', c), digestOf('9.0.0', c)]),
+      template('not-in-git', [digestOf('1.0.0', c)]),
+      template('no-versions', []),
+    ];
+    const known = git({ same: { '1.0.0': c }, edited: { '1.0.0': c, '1.1.0': content('In git: {{q}}') }, extra: { '1.0.0': c }, 'no-versions': {} });
+    const { templates, unread } = fromDigests(digests, known);
+    expect(templates.map((t) => t.name)).toEqual(['same', 'edited', 'extra', 'not-in-git', 'no-versions']);
+    expect(unread).toEqual([1, 2, 3]);
+    // An unread template holds no half-made version list.
+    for (const i of unread) expect(templates[i]!.versions).toEqual([]);
+    expect(templates[4]!.versions).toEqual([]);
+  });
+
+  it("keeps a version the server sent whole (a server that does not know the view), whatever git holds", () => {
+    const served = { ...digestOf('1.0.0', content('Q: {{q}}')), ...content('Served: {{q}}') };
+    const { templates, unread } = fromDigests([template('a', [served])], git({}));
+    expect(unread).toEqual([]);
+    expect(templates[0]!.versions![0]!.userTemplate).toBe('Served: {{q}}');
+  });
+});
+
+describe('readAllAgain', () => {
+  it('reads every template whole again once that costs fewer requests than one read a template', () => {
+    // 250 templates: three pages of 100.
+    expect(readAllAgain(3, 250)).toBe(false);
+    expect(readAllAgain(4, 250)).toBe(true);
+    expect(readAllAgain(1, 5)).toBe(false);
+    expect(readAllAgain(2, 5)).toBe(true);
+  });
+});
