@@ -1,7 +1,7 @@
 // /prompttemplates and /prompttemplates/{id}: list (name filter, expand), create, read, update, delete.
 import { randomUUID } from 'node:crypto';
 import { paths } from '../targets/llmgateway/paths.js';
-import { DIGEST_VIEW, type TemplateCreate, type TemplateUpdate, type WireTemplate, type WireTemplateDigest } from '../targets/llmgateway/wire.js';
+import { DIGEST_VIEW, versionDigest, type TemplateCreate, type TemplateUpdate, type WireTemplate, type WireTemplateDigest } from '../targets/llmgateway/wire.js';
 import { checkVersion, requireTemplate, stamps, type Ctx, type Reply } from './context.js';
 import { conflict, invalidValue } from './errors.js';
 import { byName, listReply, parseExpand, parsePaging } from './listing.js';
@@ -30,15 +30,7 @@ export function renderTemplateDigest(state: State, t: TemplateRec, expand: Set<s
   const out: WireTemplateDigest = { id: t.id, name: t.name, model: t.model, labels: { ...t.labels }, version: t.version, dateModified: t.dateModified, modifiedBy: { id: t.modifiedBy.id } };
   if (t.description !== undefined) out.description = t.description;
   if (expand.has('versions')) {
-    out.versions = sortedVersions(state, t.id).map((v) => ({
-      id: v.id,
-      templateId: v.templateId,
-      version: v.version,
-      state: v.state,
-      contentHash: v.contentHash,
-      dateModified: v.dateModified,
-      modifiedBy: { id: v.modifiedBy.id },
-    }));
+    out.versions = sortedVersions(state, t.id).map(versionDigest);
   }
   if (expand.has('traffic')) {
     const split = state.traffic[t.id];

@@ -5,7 +5,7 @@
 // server hashing another form) has its versions read whole. Pure: which templates to read is
 // data, returned for the caller (targets/live.ts) to read.
 import { MAX_PAGE_SIZE } from '../../genesys/conventions.js';
-import { versionContentHash, type VersionContent, type WireTemplate, type WireTemplateDigest, type WireVersion, type WireVersionDigest } from './wire.js';
+import { versionContentHash, versionDigest, type VersionContent, type WireTemplate, type WireTemplateDigest, type WireVersion, type WireVersionDigest } from './wire.js';
 
 /** The content git holds for each version, as the wire would carry it: template name → label → content. */
 export type GitVersionContent = ReadonlyMap<string, ReadonlyMap<string, VersionContent>>;
@@ -53,24 +53,16 @@ export function readAllAgain(unread: number, templates: number): boolean {
 function wholeVersion(v: WireVersionDigest, git: VersionContent | undefined): WireVersion | undefined {
   if (typeof v.systemInstruction === 'string' && typeof v.userTemplate === 'string') return v as WireVersion;
   if (!git || versionContentHash(git) !== v.contentHash) return undefined;
-  // One literal shape for every version so made (the planner reads thousands of them); the
-  // digest's fields, then git's content (its wire body also carries the label: not copied).
-  const w = {
-    id: v.id,
-    templateId: v.templateId,
-    version: v.version,
-    state: v.state,
-    contentHash: v.contentHash,
-    dateModified: v.dateModified,
-    modifiedBy: v.modifiedBy,
-    systemInstruction: git.systemInstruction,
-    userTemplate: git.userTemplate,
-    variables: git.variables,
-    fewShotExamples: git.fewShotExamples,
-    model: git.model,
-    temperature: git.temperature,
-    maxTokens: git.maxTokens,
-    safetyGuardrails: git.safetyGuardrails,
-  };
-  return w as WireVersion;
+  // One shape for every version so made (the planner reads thousands of them): the digest's
+  // fields, then git's content (its wire body also carries the label: not copied).
+  const w = versionDigest(v) as WireVersion;
+  w.systemInstruction = git.systemInstruction;
+  w.userTemplate = git.userTemplate;
+  w.variables = git.variables;
+  w.fewShotExamples = git.fewShotExamples;
+  w.model = git.model;
+  w.temperature = git.temperature;
+  w.maxTokens = git.maxTokens;
+  w.safetyGuardrails = git.safetyGuardrails;
+  return w;
 }

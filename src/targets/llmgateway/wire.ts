@@ -199,16 +199,11 @@ export interface WireJob {
  * (a plan hashes git's side of every version a digest listing names).
  */
 export function canonicalVersionFields(c: VersionContent) {
-  const g = c.safetyGuardrails ?? {};
   return {
     fewShotExamples: (c.fewShotExamples ?? []).map((e) => ({ input: e.input, output: e.output })),
     maxTokens: c.maxTokens ?? null,
     model: c.model ?? null,
-    safetyGuardrails: {
-      jailbreakDetection: g.jailbreakDetection ?? true,
-      outputModeration: g.outputModeration ?? true,
-      piiFilter: g.piiFilter ?? true,
-    },
+    safetyGuardrails: canonicalGuardrails(c.safetyGuardrails),
     systemInstruction: c.systemInstruction,
     temperature: c.temperature ?? null,
     userTemplate: c.userTemplate,
@@ -222,6 +217,28 @@ export function canonicalVersionFields(c: VersionContent) {
       type: v.type,
       values: v.values ? [...v.values] : null,
     })),
+  };
+}
+
+/** A version's guardrails with their defaults (each on), in key order: one form for every canonical form of a version. */
+export function canonicalGuardrails(g: WireSafetyGuardrails | undefined): Required<WireSafetyGuardrails> {
+  return {
+    jailbreakDetection: g?.jailbreakDetection ?? true,
+    outputModeration: g?.outputModeration ?? true,
+    piiFilter: g?.piiFilter ?? true,
+  };
+}
+
+/** A version in the digest view (DIGEST_VIEW): its fields but the content, modifiedBy as its id alone. */
+export function versionDigest(v: Omit<WireVersionDigest, 'modifiedBy'> & { modifiedBy?: { id: string } }): WireVersionDigest {
+  return {
+    id: v.id,
+    templateId: v.templateId,
+    version: v.version,
+    state: v.state,
+    contentHash: v.contentHash,
+    dateModified: v.dateModified,
+    modifiedBy: v.modifiedBy && { id: v.modifiedBy.id },
   };
 }
 
