@@ -5,7 +5,7 @@ import { versionAddress } from '../../model/address.js';
 import { normalizeText } from '../../model/text.js';
 import type { DesiredState, PromptVersion, Variable } from '../../model/types.js';
 import type { GitVersionContent } from '../../targets/llmgateway/digests.js';
-import { canonicalGuardrails, type VersionContent, type VersionCreate, type VersionOptionalField, type VersionPatch, type VersionState, type WireVariable, type WireVersion } from '../../targets/llmgateway/wire.js';
+import type { VersionContent, VersionCreate, VersionOptionalField, VersionPatch, VersionState, WireVariable, WireVersion } from '../../targets/llmgateway/wire.js';
 import { inKeyOrder } from '../../util/compare.js';
 import type { PlanAction } from '../action.js';
 import { canonicalEqual, canonicalHash, type Canonical } from '../canonical.js';
@@ -32,6 +32,9 @@ const variableKey = (v: WireVariable | Variable): string => v.name;
  * express.
  */
 export function canonical(c: VersionContent): Canonical {
+  // The defaults are the contract's (targets/llmgateway/wire.ts canonicalVersionFields, which
+  // kinds may not import): this form keys variables by name and reads text as loading does.
+  const g = c.safetyGuardrails ?? {};
   const variables: Canonical = {};
   for (const v of inKeyOrder(c.variables ?? [], variableKey)) {
     setEntry(variables, v.name, {
@@ -49,7 +52,11 @@ export function canonical(c: VersionContent): Canonical {
     fewShotExamples: (c.fewShotExamples ?? []).map((e) => ({ input: e.input, output: e.output })),
     maxTokens: c.maxTokens ?? null,
     model: c.model ?? null,
-    safetyGuardrails: canonicalGuardrails(c.safetyGuardrails),
+    safetyGuardrails: {
+      jailbreakDetection: g.jailbreakDetection ?? true,
+      outputModeration: g.outputModeration ?? true,
+      piiFilter: g.piiFilter ?? true,
+    },
     systemInstruction: asLoaded(c.systemInstruction),
     temperature: c.temperature ?? null,
     userTemplate: asLoaded(c.userTemplate),

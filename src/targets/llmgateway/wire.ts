@@ -220,8 +220,8 @@ export function canonicalVersionFields(c: VersionContent) {
   };
 }
 
-/** A version's guardrails with their defaults (each on), in key order: one form for every canonical form of a version. */
-export function canonicalGuardrails(g: WireSafetyGuardrails | undefined): Required<WireSafetyGuardrails> {
+/** A version's guardrails with their defaults (each on), in key order. */
+function canonicalGuardrails(g: WireSafetyGuardrails | undefined): Required<WireSafetyGuardrails> {
   return {
     jailbreakDetection: g?.jailbreakDetection ?? true,
     outputModeration: g?.outputModeration ?? true,
