@@ -1,6 +1,10 @@
 // Templates listed in the digest view made whole: git's content where the server's content hash
-// says it is the same, the server's own where it sent it, and a read for every other template.
+// says it is the same, the server's own where it sent it, and a read for every other template
+// (or every template whole again when that takes fewer requests).
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src/genesys/errors.js';
+import { readLiveParts } from '../../../src/targets/live.js';
+import type { GatewayApi } from '../../../src/targets/llmgateway/api.js';
 import { fromDigests, readAllAgain, type GitVersionContent } from '../../../src/targets/llmgateway/digests.js';
 import { versionContentHash, type VersionContent, type WireTemplateDigest, type WireVersionDigest } from '../../../src/targets/llmgateway/wire.js';
 
@@ -68,5 +72,55 @@ describe('readAllAgain', () => {
     expect(readAllAgain(4, 250)).toBe(true);
     expect(readAllAgain(1, 5)).toBe(false);
     expect(readAllAgain(2, 5)).toBe(true);
+  });
+});
+
+describe('readLiveParts in the digest view', () => {
+  /** A gateway that answers the digest listing, and each template's versions read as `versions` says. */
+  const gateway = (digests: WireTemplateDigest[], versions: (templateId: string) => Promise<unknown[]>, calls: string[]) =>
+    ({
+      listTemplateDigests: async () => (calls.push('digests'), digests),
+      listTemplates: async () => (calls.push('whole'), []),
+      listFilters: async () => [],
+      listVersions: async (id: string) => (calls.push(`versions ${id}`), versions(id)),
+    }) as unknown as GatewayApi;
+
+  it('reads the versions of each template that holds another, and leaves out one deleted meanwhile (a 404 there is no missing surface)', async () => {
+    const c = content('Q: {{q}}');
+    const hand = { ...digestOf('9.0.0', c), ...content('By hand: {{q}}') };
+    const digests = [
+      { ...template('same', [digestOf('1.0.0', c)]), id: 't-same' },
+      { ...template('edited', [digestOf('1.0.0', c), digestOf('9.0.0', c)]), id: 't-edited' },
+      { ...template('gone', [digestOf('9.0.0', c)]), id: 't-gone' },
+      // 150 templates: two pages, so reading two templates' versions costs no more than listing again.
+      ...Array.from({ length: 147 }, (_, i) => ({ ...template(`other-${i}`, []), id: `t-${i}` })),
+    ];
+    const calls: string[] = [];
+    const api = gateway(
+      digests,
+      async (id) => {
+        if (id === 't-gone') throw new ApiError('not found', 404, 'not.found', undefined, 'GET', `/versions/${id}`);
+        return [digestOf('1.0.0', c), hand].map((v) => ({ ...v, ...c, ...(v === hand ? { userTemplate: hand.userTemplate } : {}) }));
+      },
+      calls,
+    );
+    const { live, failed } = await readLiveParts({ gateway: api }, { aistudio: false }, { gitVersions: async () => git({ same: { '1.0.0': c }, edited: { '1.0.0': c }, gone: {} }) });
+    expect(failed).toEqual([]);
+    expect(live.unavailable).toBeUndefined();
+    expect(live.templates.map((t) => t.name).slice(0, 3)).toEqual(['same', 'edited', 'other-0']);
+    expect(live.templates).toHaveLength(149);
+    expect(live.templates[1]!.versions!.map((v) => [v.version, v.userTemplate])).toEqual([
+      ['1.0.0', 'Q: {{q}}'],
+      ['9.0.0', 'By hand: {{q}}'],
+    ]);
+    expect(calls.sort()).toEqual(['digests', 'versions t-edited', 'versions t-gone']);
+  });
+
+  it('lists every template whole again when that takes fewer requests than reading each one', async () => {
+    const c = content('Q: {{q}}');
+    const calls: string[] = [];
+    const api = gateway([template('a', [digestOf('9.0.0', c)]), template('b', [digestOf('9.0.0', c)])], async () => [], calls);
+    await readLiveParts({ gateway: api }, { aistudio: false }, { gitVersions: async () => git({}) });
+    expect(calls).toEqual(['digests', 'whole']);
   });
 });
