@@ -52,7 +52,7 @@ export function readAllAgain(unread: number, templates: number): boolean {
 /** The version whole: as the server sent it when it sent the content, else with git's content when the hashes agree. */
 function wholeVersion(v: WireVersionDigest, git: VersionContent | undefined): WireVersion | undefined {
   if (typeof v.systemInstruction === 'string' && typeof v.userTemplate === 'string') return v as WireVersion;
-  if (!git || versionContentHash(git) !== v.contentHash) return undefined;
+  if (!git || typeof v.contentHash !== 'string' || versionContentHash(git) !== v.contentHash) return undefined;
   // One shape for every version so made (the planner reads thousands of them): the digest's
   // fields, then git's content (its wire body also carries the label: not copied).
   const w = versionDigest(v) as WireVersion;

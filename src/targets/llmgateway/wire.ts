@@ -138,8 +138,13 @@ export interface WireTemplate extends EntityBase {
  */
 export const DIGEST_VIEW = 'digest';
 
-/** A version in the digest view: its content as its hash. Content fields, when a server sends them anyway, are typed as usual. */
-export type WireVersionDigest = Pick<WireVersion, 'id' | 'templateId' | 'version' | 'state' | 'contentHash'> &
+/**
+ * A version in the digest view: its content as its hash. Content fields, when a server sends them
+ * anyway, are typed as usual; such a server (one that does not know the view) may send no
+ * contentHash, which a whole version need not carry (schemas/answers/LiveVersionDigest: the hash
+ * or both texts).
+ */
+export type WireVersionDigest = Pick<WireVersion, 'id' | 'templateId' | 'version' | 'state'> & { contentHash?: string } &
   Partial<Pick<WireVersion, 'dateModified' | VersionContentField>> & { modifiedBy?: { id: string } };
 
 /** The content fields of a version, those the digest view leaves out. */

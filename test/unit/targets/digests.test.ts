@@ -3,6 +3,7 @@
 // (or every template whole again when that takes fewer requests).
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/genesys/errors.js';
+import { ANSWER_SHAPES } from '../../../src/targets/answer-shapes.js';
 import { readLiveParts } from '../../../src/targets/live.js';
 import type { GatewayApi } from '../../../src/targets/llmgateway/api.js';
 import { fromDigests, readAllAgain, type GitVersionContent } from '../../../src/targets/llmgateway/digests.js';
@@ -62,6 +63,19 @@ describe('fromDigests', () => {
     const { templates, unread } = fromDigests([template('a', [served])], git({}));
     expect(unread).toEqual([]);
     expect(templates[0]!.versions![0]!.userTemplate).toBe('Served: {{q}}');
+  });
+});
+
+describe('the digest listing\'s answer shape', () => {
+  it('takes a whole version without a contentHash (a server that does not know the view; LiveVersion leaves the hash optional), not a version with neither', () => {
+    const { contentHash: _, ...whole } = { ...digestOf('1.0.0', content('Q: {{q}}')), ...content('Q: {{q}}') };
+    expect(ANSWER_SHAPES.templateDigest.problem(template('a', [whole as WireVersionDigest]))).toBeUndefined();
+    const { contentHash: __, ...bare } = digestOf('1.0.0', content('Q: {{q}}'));
+    expect(ANSWER_SHAPES.templateDigest.problem(template('a', [bare as WireVersionDigest]))).toContain('versions[0].contentHash');
+    // Made whole as the server sent it; with no hash and git's content at hand, nothing is taken from git.
+    const c = content('Q: {{q}}');
+    expect(fromDigests([template('a', [whole as WireVersionDigest])], git({ a: { '1.0.0': c } })).unread).toEqual([]);
+    expect(fromDigests([template('a', [bare as WireVersionDigest])], git({ a: { '1.0.0': c } })).unread).toEqual([0]);
   });
 });
 
