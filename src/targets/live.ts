@@ -128,9 +128,12 @@ async function readGateway(api: GatewayApi, gitVersions?: () => Promise<GitVersi
   await Promise.all(
     unread.map(async (i) => {
       const t = templates[i]!;
-      // A 404: the template was deleted since it was listed (never "the org has no gateway").
-      const versions = await api.listVersions(t.id).catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
-      if (versions) templates[i] = { ...t, versions };
+      // The template read again whole, its split and its own fields with its versions: one read of
+      // it, as the listing's page was, never the listing's split beside a later read's versions
+      // (a version published and routed in between would be planned as unrouted, the split as
+      // unchanged). A 404: the template was deleted since it was listed (never "the org has no gateway").
+      const read = await api.getTemplate(t.id, { expand: ['versions', 'traffic'] }).catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+      if (read) templates[i] = read;
       else gone.add(i);
     }),
   );

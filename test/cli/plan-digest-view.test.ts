@@ -1,7 +1,7 @@
 // A plan reads the templates in promptctl's digest view (wire.ts DIGEST_VIEW): a version whose
 // content hash is that of git's content takes git's content, so a no-change plan reads no prompt
-// text over the wire; a template with a version of other content (a Draft edited by hand) has its
-// versions read whole, that template alone, and the plan shows the live content it read.
+// text over the wire; a template with a version of other content (a Draft edited by hand) is read
+// again whole, that template alone, and the plan shows the live content it read.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/types.js';
 import { rewritingProxy, type RewritingProxy } from '../helpers/forward.js';
@@ -76,7 +76,8 @@ describe('plan reads the templates in the digest view', () => {
     expect(JSON.stringify(action)).toContain('Made by hand: {{ticket}}');
     expect(plan.actions.filter((a) => a.action !== 'noop').map((a) => a.address)).toEqual([action.address]);
 
-    const versionReads = seen.filter((r) => r.path.includes('/versions'));
-    expect(versionReads.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /api/v2/llmgateway/prompttemplates/${triage.id}/versions`]);
+    // That template alone read again whole: its versions with its split, in one read.
+    const reads = seen.filter((r) => r.path.startsWith('/api/v2/llmgateway/prompttemplates/'));
+    expect(reads.map((r) => `${r.method} ${r.path} ${r.query.get('expand')}`)).toEqual([`GET /api/v2/llmgateway/prompttemplates/${triage.id} versions,traffic`]);
   });
 });

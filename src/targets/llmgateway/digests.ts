@@ -2,7 +2,7 @@
 // whose contentHash is the hash of the content git holds for it takes git's content: both sides
 // hash the same canonical form (versionContentHash), so a no-change plan of a large org reads no
 // prompt text over the wire. A template with any other version (edited by hand, not in git, or a
-// server hashing another form) has its versions read whole. Pure: which templates to read is
+// server hashing another form) is read again whole (its versions and split in one read). Pure: which templates to read is
 // data, returned for the caller (targets/live.ts) to read.
 import { MAX_PAGE_SIZE } from '../../genesys/conventions.js';
 import { versionContentHash, versionDigest, type VersionContent, type WireTemplate, type WireTemplateDigest, type WireVersion, type WireVersionDigest } from './wire.js';
@@ -17,7 +17,7 @@ export interface FromDigests {
    * absent: a plan reads none of it.
    */
   templates: WireTemplate[];
-  /** The indexes in `templates` whose versions must still be read whole. */
+  /** The indexes in `templates` that must still be read whole (targets/live.ts: the template with its versions and split). */
   unread: number[];
 }
 

@@ -96,7 +96,12 @@ describe('readLiveParts in the digest view', () => {
       listTemplateDigests: async () => (calls.push('digests'), digests),
       listTemplates: async () => (calls.push('whole'), []),
       listFilters: async () => [],
-      listVersions: async (id: string) => (calls.push(`versions ${id}`), versions(id)),
+      // The template read again whole: its own fields and split as read now, with its versions.
+      getTemplate: async (id: string, opts?: { expand?: string[] }) => {
+        calls.push(`template ${id} ${opts?.expand?.join(',')}`);
+        const listed = digests.find((d) => d.id === id)!;
+        return { ...listed, versions: await versions(id), traffic: null };
+      },
     }) as unknown as GatewayApi;
 
   it('reads the versions of each template that holds another, and leaves out one deleted meanwhile (a 404 there is no missing surface)', async () => {
@@ -127,7 +132,7 @@ describe('readLiveParts in the digest view', () => {
       ['1.0.0', 'Q: {{q}}'],
       ['9.0.0', 'By hand: {{q}}'],
     ]);
-    expect(calls.sort()).toEqual(['digests', 'versions t-edited', 'versions t-gone']);
+    expect(calls.sort()).toEqual(['digests', 'template t-edited versions,traffic', 'template t-gone versions,traffic']);
   });
 
   it('lists every template whole again when that takes fewer requests than reading each one', async () => {

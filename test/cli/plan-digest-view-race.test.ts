@@ -1,0 +1,61 @@
+// A template whose versions are read whole after the digest listing: what the plan compares of it
+// (its split, its own fields, its versions) is one read of it, not the listing's split beside a
+// later read's versions. Here the org changes between the two: a version published and routed.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { scenario, type Scenario } from '../helpers/scenario.js';
+
+let s: Scenario | undefined;
+let server: http.Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
+  await s?.close();
+  s = server = undefined;
+});
+
+/** Forwards to the emulator; before the first read of one template's versions (or the template), runs `meanwhile`. */
+async function changingProxy(upstream: URL, meanwhile: () => Promise<void>): Promise<string> {
+  let ran = false;
+  server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (!ran && req.method === 'GET' && /\/prompttemplates\/[^/]+(\/versions)?$/.test(url.pathname)) {
+      ran = true;
+      await meanwhile();
+    }
+    const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((ok) => server!.listen(0, '127.0.0.1', ok));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('a template changed between the digest listing and its versions read', () => {
+  it('drift reports the split routed by hand to a version published meanwhile', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const api = s.emu.api;
+    const triage = (await api.listTemplates()).find((t) => t.name === 'support-triage')!;
+    const live = (await api.listVersions(triage.id))[0]!;
+    const body = { systemInstruction: live.systemInstruction, userTemplate: 'By hand: {{ticket}}', variables: live.variables ?? [] };
+    // A Draft by hand: the template's versions are read whole.
+    await api.createVersion(triage.id, { version: '2.5.0', ...body });
+    const url = await changingProxy(new URL(s.emu.url), async () => {
+      await api.createVersion(triage.id, { version: '3.0.0', ...body });
+      await api.publishVersion(triage.id, '3.0.0');
+      const split = (await api.getTraffic(triage.id))!;
+      await api.putTraffic(triage.id, { strategy: split.strategy, stickyKey: split.stickyKey!, routes: [{ version: '3.0.0', weight: 100 }], version: split.version });
+    });
+    const drift = await s.cli(['drift', '--format', 'json'], { ...s.emu.env, GENESYSCLOUD_API_URL: url });
+    expect(drift.code, drift.stderr).toBe(2);
+    const plan = JSON.parse(drift.stdout) as { actions: Array<{ address: string; action: string }>; pending?: unknown };
+    const action = (address: string) => plan.actions.find((a) => a.address === address)?.action;
+    // What the org holds now: the split routes to 3.0.0, not git's 2.0.0.
+    expect(action('TrafficSplit/support-triage')).toBe('update');
+  });
+});
