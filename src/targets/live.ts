@@ -121,7 +121,12 @@ async function readGateway(api: GatewayApi, gitVersions?: () => Promise<GitVersi
     const [templates, filters] = await Promise.all([whole(), api.listFilters()]);
     return { templates, filters };
   }
-  const [digests, filters] = await Promise.all([api.listTemplateDigests(), api.listFilters()]);
+  const [digests, filters] = await Promise.all([
+    // A server that refuses the view as a parameter it does not know (400) is read whole.
+    api.listTemplateDigests().catch((err: unknown) => (isBadRequest(err) ? undefined : Promise.reject(err))),
+    api.listFilters(),
+  ]);
+  if (!digests) return { templates: await whole(), filters };
   const { templates, unread } = fromDigests(digests, await gitVersions());
   if (readAllAgain(unread.length, templates.length)) return { templates: await whole(), filters };
   const gone = new Set<number>();
@@ -231,6 +236,12 @@ async function guideWithVersions(api: AiStudioApi, g: WireGuide): Promise<LiveGu
 function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; status?: number; path?: string };
   return e?.name === 'ApiError' && e.status === 404 && e.path !== TOKEN_PATH;
+}
+
+/** A target's 400 (an ApiError, known by shape). */
+function isBadRequest(err: unknown): boolean {
+  const e = err as { name?: string; status?: number };
+  return e?.name === 'ApiError' && e.status === 400;
 }
 
 /**

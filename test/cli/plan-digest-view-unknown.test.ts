@@ -1,6 +1,7 @@
 // A server that does not know promptctl's digest view (it ignores `view=digest`) answers whole
 // objects, as it did before the view; its versions may carry no contentHash (LiveVersion leaves it
-// optional), and a plan against it must still work.
+// optional), and a plan against it must still work; so must one against a server that refuses the
+// parameter it does not know (400).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,10 +16,19 @@ afterEach(async () => {
   s = server = undefined;
 });
 
-/** A server that does not know `view` (drops it) and whose versions may carry no contentHash. */
-async function oldServer(upstream: URL, opts: { dropHash: boolean }): Promise<string> {
+/**
+ * A server that does not know `view`: it drops it, or (`refuseView`) answers it 400 as an unknown
+ * parameter; and whose versions may carry no contentHash.
+ */
+async function oldServer(upstream: URL, opts: { dropHash: boolean; refuseView?: boolean }): Promise<string> {
   server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (opts.refuseView && url.searchParams.has('view')) {
+      req.resume();
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'unknown query parameter view', code: 'bad.request', status: 400 }));
+      return;
+    }
     url.searchParams.delete('view');
     const headers = { ...req.headers };
     delete headers['accept-encoding'];
@@ -59,6 +69,15 @@ describe('a server that ignores view=digest', () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
     const url = await oldServer(new URL(s.emu.url), { dropHash: true });
+    const plan = await s.cli(['plan'], { ...s.emu.env, GENESYSCLOUD_API_URL: url });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes');
+  });
+
+  it('lists the templates whole when it refuses the view as an unknown parameter (400)', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const url = await oldServer(new URL(s.emu.url), { dropHash: false, refuseView: true });
     const plan = await s.cli(['plan'], { ...s.emu.env, GENESYSCLOUD_API_URL: url });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain('No changes');
