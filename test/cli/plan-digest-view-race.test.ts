@@ -35,7 +35,7 @@ async function changingProxy(upstream: URL, meanwhile: () => Promise<void>): Pro
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-describe('a template changed between the digest listing and its versions read', () => {
+describe('a template changed between the digest listing and its read again', () => {
   it('drift reports the split routed by hand to a version published meanwhile', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);

@@ -50,7 +50,7 @@ describe('plan reads the templates in the digest view', () => {
     for (const r of seen) for (const t of texts) expect(r.body.includes(JSON.stringify(t).slice(1, -1)), `${r.path} carries "${t.slice(0, 30)}"`).toBe(false);
   });
 
-  it('reads whole the versions of a template whose live version differs from git, and shows the live content', async () => {
+  it('reads again whole a template whose live version differs from git, that one alone, and shows the live content', async () => {
     s = await scenario();
     const applied = await s.cli(['apply', '--auto-approve']);
     expect(applied.code, applied.stderr).toBe(0);

@@ -2,8 +2,8 @@
 // whose contentHash is the hash of the content git holds for it takes git's content: both sides
 // hash the same canonical form (versionContentHash), so a no-change plan of a large org reads no
 // prompt text over the wire. A template with any other version (edited by hand, not in git, or a
-// server hashing another form) is read again whole (its versions and split in one read). Pure: which templates to read is
-// data, returned for the caller (targets/live.ts) to read.
+// server hashing another form) is read again whole (its versions and split in one read). Pure:
+// which templates to read is data, returned for the caller (targets/live.ts) to read.
 import { MAX_PAGE_SIZE } from '../../genesys/conventions.js';
 import { versionContentHash, versionDigest, type VersionContent, type WireTemplate, type WireTemplateDigest, type WireVersion, type WireVersionDigest } from './wire.js';
 
@@ -42,8 +42,8 @@ export function fromDigests(digests: readonly WireTemplateDigest[], git: GitVers
 }
 
 /**
- * Whether reading the unread templates' versions one template at a time costs more requests than
- * listing every template whole again (a page of 100 a request): then the caller does that.
+ * Whether reading the unread templates again one at a time costs more requests than listing every
+ * template whole again (a page of 100 a request): then the caller does that.
  */
 export function readAllAgain(unread: number, templates: number): boolean {
   return unread > Math.max(1, Math.ceil(templates / MAX_PAGE_SIZE));

@@ -90,7 +90,7 @@ describe('readAllAgain', () => {
 });
 
 describe('readLiveParts in the digest view', () => {
-  /** A gateway that answers the digest listing, and each template's versions read as `versions` says. */
+  /** A gateway that answers the digest listing, and each template read again with the versions `versions` says. */
   const gateway = (digests: WireTemplateDigest[], versions: (templateId: string) => Promise<unknown[]>, calls: string[]) =>
     ({
       listTemplateDigests: async () => (calls.push('digests'), digests),
@@ -104,14 +104,14 @@ describe('readLiveParts in the digest view', () => {
       },
     }) as unknown as GatewayApi;
 
-  it('reads the versions of each template that holds another, and leaves out one deleted meanwhile (a 404 there is no missing surface)', async () => {
+  it('reads again each template that holds another version, and leaves out one deleted meanwhile (a 404 there is no missing surface)', async () => {
     const c = content('Q: {{q}}');
     const hand = { ...digestOf('9.0.0', c), ...content('By hand: {{q}}') };
     const digests = [
       { ...template('same', [digestOf('1.0.0', c)]), id: 't-same' },
       { ...template('edited', [digestOf('1.0.0', c), digestOf('9.0.0', c)]), id: 't-edited' },
       { ...template('gone', [digestOf('9.0.0', c)]), id: 't-gone' },
-      // 150 templates: two pages, so reading two templates' versions costs no more than listing again.
+      // 150 templates: two pages, so reading two templates again costs no more than listing them all.
       ...Array.from({ length: 147 }, (_, i) => ({ ...template(`other-${i}`, []), id: `t-${i}` })),
     ];
     const calls: string[] = [];
