@@ -1,38 +1,31 @@
 // A template whose versions are read whole after the digest listing: what the plan compares of it
 // (its split, its own fields, its versions) is one read of it, not the listing's split beside a
 // later read's versions. Here the org changes between the two: a version published and routed.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { interposingProxy, type RewritingProxy } from '../helpers/forward.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
 
 let s: Scenario | undefined;
-let server: http.Server | undefined;
+let proxy: RewritingProxy | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
+  await proxy?.close();
   await s?.close();
-  s = server = undefined;
+  s = proxy = undefined;
 });
 
 /** Forwards to the emulator; before the first read of one template's versions (or the template), runs `meanwhile`. */
 async function changingProxy(upstream: URL, meanwhile: () => Promise<void>): Promise<string> {
   let ran = false;
-  server = http.createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (!ran && req.method === 'GET' && /\/prompttemplates\/[^/]+(\/versions)?$/.test(url.pathname)) {
-      ran = true;
-      await meanwhile();
-    }
-    const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
+  proxy = await interposingProxy(upstream, {
+    async before(method, url) {
+      if (!ran && method === 'GET' && /\/prompttemplates\/[^/]+(\/versions)?$/.test(url.pathname)) {
+        ran = true;
+        await meanwhile();
+      }
+      return undefined;
+    },
   });
-  await new Promise<void>((ok) => server!.listen(0, '127.0.0.1', ok));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return proxy.url;
 }
 
 describe('a template changed between the digest listing and its read again', () => {

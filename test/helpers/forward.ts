@@ -53,34 +53,74 @@ export interface RewritingProxy {
   close(): Promise<void>;
 }
 
-export async function rewritingProxy(
+export function rewritingProxy(
   upstream: URL,
   rewrite: (path: string, body: unknown, query: URLSearchParams, method: string) => void,
 ): Promise<RewritingProxy> {
+  return interposingProxy(upstream, {
+    rewrite(text, url, method) {
+      const parsed = JSON.parse(text) as unknown;
+      rewrite(url.pathname, parsed, url.searchParams, method);
+      return JSON.stringify(parsed);
+    },
+  });
+}
+
+/** What a proxy does with one request instead of passing it on as it came. */
+export interface Interposed {
+  /** Answered here with this status and JSON body, not passed on. */
+  answer?: { status: number; body: unknown };
+  /** Passed on to this path and query instead of the request's. */
+  path?: string;
+}
+
+/**
+ * A proxy in front of a target: `before` sees each request first (and may hold it, answer it or
+ * send it elsewhere: a server of another kind, or the org changing between two reads), and
+ * `rewrite` changes the text of each JSON answer (asked for without compression, so the answer
+ * is JSON as it goes).
+ */
+export async function interposingProxy(
+  upstream: URL,
+  opts: {
+    before?: (method: string, url: URL) => Interposed | undefined | Promise<Interposed | undefined>;
+    rewrite?: (text: string, url: URL, method: string) => string;
+  },
+): Promise<RewritingProxy> {
   const server = http.createServer((req, res) => {
-    // Asked without compression, so the answer is JSON as it goes.
-    const headers = { ...req.headers };
-    delete headers['accept-encoding'];
-    const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (r) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => {
-        let body = Buffer.concat(chunks);
-        if (/json/.test(r.headers['content-type'] ?? '') && body.length > 0) {
-          const parsed = JSON.parse(body.toString('utf8')) as unknown;
-          const url = new URL(req.url ?? '/', 'http://x');
-          rewrite(url.pathname, parsed, url.searchParams, req.method ?? 'GET');
-          body = Buffer.from(JSON.stringify(parsed));
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://x');
+    void Promise.resolve(opts.before?.(method, url)).then((i) => {
+      if (i?.answer) {
+        req.resume();
+        res.writeHead(i.answer.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(i.answer.body));
+        return;
+      }
+      const headers = { ...req.headers };
+      if (opts.rewrite) delete headers['accept-encoding'];
+      const up = http.request({ host: upstream.hostname, port: upstream.port, path: i?.path ?? req.url, method, headers }, (r) => {
+        if (!opts.rewrite) {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+          return;
         }
-        const out = { ...r.headers };
-        delete out['content-length'];
-        delete out['transfer-encoding'];
-        res.writeHead(r.statusCode ?? 502, { ...out, 'content-length': String(body.length) });
-        res.end(body);
+        const rewrite = opts.rewrite;
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => {
+          let body = Buffer.concat(chunks);
+          if (/json/.test(r.headers['content-type'] ?? '') && body.length > 0) body = Buffer.from(rewrite(body.toString('utf8'), url, method));
+          const out = { ...r.headers };
+          delete out['content-length'];
+          delete out['transfer-encoding'];
+          res.writeHead(r.statusCode ?? 502, { ...out, 'content-length': String(body.length) });
+          res.end(body);
+        });
       });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
     });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   return {
