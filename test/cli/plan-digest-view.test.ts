@@ -1,10 +1,15 @@
 // A plan reads the templates in promptctl's digest view (wire.ts DIGEST_VIEW): a version whose
 // content hash is that of git's content takes git's content, so a no-change plan reads no prompt
 // text over the wire; a template with a version of other content (a Draft edited by hand) is read
-// again whole, that template alone, and the plan shows the live content it read.
+// again whole, that template alone, and the plan shows the live content it read. What the plan
+// compares of such a template (its split, its own fields, its versions) is one read of it, not the
+// listing's split beside a later read's versions. A server that does not know the view (it
+// ignores `view=digest`) answers whole objects, as before the view, whose versions may carry no
+// contentHash (LiveVersion leaves it optional); one may refuse the parameter (400): a plan
+// against either still works.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/types.js';
-import { rewritingProxy, type RewritingProxy } from '../helpers/forward.js';
+import { interposingProxy, rewritingProxy, type RewritingProxy } from '../helpers/forward.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
 
 let s: Scenario | undefined;
@@ -79,5 +84,91 @@ describe('plan reads the templates in the digest view', () => {
     // That template alone read again whole: its versions with its split, in one read.
     const reads = seen.filter((r) => r.path.startsWith('/api/v2/llmgateway/prompttemplates/'));
     expect(reads.map((r) => `${r.method} ${r.path} ${r.query.get('expand')}`)).toEqual([`GET /api/v2/llmgateway/prompttemplates/${triage.id} versions,traffic`]);
+  });
+});
+
+/** Forwards to the emulator; before the first read of one template's versions (or the template), runs `meanwhile`. */
+async function changingProxy(upstream: URL, meanwhile: () => Promise<void>): Promise<string> {
+  let ran = false;
+  proxy = await interposingProxy(upstream, {
+    async before(method, url) {
+      if (!ran && method === 'GET' && /\/prompttemplates\/[^/]+(\/versions)?$/.test(url.pathname)) {
+        ran = true;
+        await meanwhile();
+      }
+      return undefined;
+    },
+  });
+  return proxy.url;
+}
+
+describe('a template changed between the digest listing and its read again', () => {
+  it('drift reports the split routed by hand to a version published meanwhile', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const api = s.emu.api;
+    const triage = (await api.listTemplates()).find((t) => t.name === 'support-triage')!;
+    const live = (await api.listVersions(triage.id))[0]!;
+    const body = { systemInstruction: live.systemInstruction, userTemplate: 'By hand: {{ticket}}', variables: live.variables ?? [] };
+    // A Draft by hand: the template's versions are read whole.
+    await api.createVersion(triage.id, { version: '2.5.0', ...body });
+    const url = await changingProxy(new URL(s.emu.url), async () => {
+      await api.createVersion(triage.id, { version: '3.0.0', ...body });
+      await api.publishVersion(triage.id, '3.0.0');
+      const split = (await api.getTraffic(triage.id))!;
+      await api.putTraffic(triage.id, { strategy: split.strategy, stickyKey: split.stickyKey!, routes: [{ version: '3.0.0', weight: 100 }], version: split.version });
+    });
+    const drift = await s.cli(['drift', '--format', 'json'], { ...s.emu.env, GENESYSCLOUD_API_URL: url });
+    expect(drift.code, drift.stderr).toBe(2);
+    const plan = JSON.parse(drift.stdout) as { actions: Array<{ address: string; action: string }>; pending?: unknown };
+    const action = (address: string) => plan.actions.find((a) => a.address === address)?.action;
+    // What the org holds now: the split routes to 3.0.0, not git's 2.0.0.
+    expect(action('TrafficSplit/support-triage')).toBe('update');
+  });
+});
+
+/**
+ * A server that does not know `view`: it drops it, or (`refuseView`) answers it 400 as an unknown
+ * parameter; and whose versions may carry no contentHash.
+ */
+async function oldServer(upstream: URL, opts: { dropHash: boolean; refuseView?: boolean }): Promise<string> {
+  proxy = await interposingProxy(upstream, {
+    before(_method, url) {
+      if (!url.searchParams.has('view')) return undefined;
+      if (opts.refuseView) return { answer: { status: 400, body: { message: 'unknown query parameter view', code: 'bad.request', status: 400 } } };
+      url.searchParams.delete('view');
+      return { path: url.pathname + url.search };
+    },
+    ...(opts.dropHash ? { rewrite: (text: string) => text.replace(/,?"contentHash":"[0-9a-f]{64}"/g, '') } : {}),
+  });
+  return proxy.url;
+}
+
+describe('a server that ignores view=digest', () => {
+  it('plans no changes when it answers whole objects', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const url = await oldServer(new URL(s.emu.url), { dropHash: false });
+    const plan = await s.cli(['plan'], { ...s.emu.env, GENESYSCLOUD_API_URL: url });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes');
+  });
+
+  it('plans no changes when its whole versions carry no contentHash (as LiveVersion allows, and as before the digest view)', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const url = await oldServer(new URL(s.emu.url), { dropHash: true });
+    const plan = await s.cli(['plan'], { ...s.emu.env, GENESYSCLOUD_API_URL: url });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes');
+  });
+
+  it('lists the templates whole when it refuses the view as an unknown parameter (400)', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const url = await oldServer(new URL(s.emu.url), { dropHash: false, refuseView: true });
+    const plan = await s.cli(['plan'], { ...s.emu.env, GENESYSCLOUD_API_URL: url });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes');
   });
 });
