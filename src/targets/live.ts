@@ -1,7 +1,7 @@
 // The live org as plan needs it, from every API surface, read in a handful of calls whatever
 // its size: LLM Gateway templates (versions and traffic expanded; for plan, apply and drift in the
-// digest view, each version's content taken from git where its hash says it is git's, and read
-// only for a template that holds another: llmgateway/digests.ts) and filters; AI Studio guides
+// digest view, each version's content taken from git where its hash says it is git's, and a
+// template holding another read again whole: llmgateway/digests.ts) and filters; AI Studio guides
 // with their latest and production versions (two reads a guide at most: there is no listing of
 // versions) and summary settings. A surface the org does not serve at all (its listing answers
 // 404) is reported as unavailable rather than failing the read: plan decides whether that matters.

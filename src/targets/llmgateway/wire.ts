@@ -133,8 +133,8 @@ export interface WireTemplate extends EntityBase {
  * each template with what a plan compares and no more. A version carries its `contentHash` in
  * place of its content, and no object carries the entity metadata a plan never reads (dateCreated,
  * createdBy, selfUri; modifiedBy only as its id). A no-change plan of a large org then reads a
- * fifth of the bytes (365 KB a page of 100 templates with two versions each, 65 KB so viewed).
- * A server that does not know the view answers the whole objects, which are a digest too.
+ * third of the bytes (365 KB a page of 100 templates with two versions each, 121 KB so viewed).
+ * A server that does not know the view answers the whole objects, which serve as well.
  */
 export const DIGEST_VIEW = 'digest';
 
