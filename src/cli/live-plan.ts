@@ -4,6 +4,7 @@
 // masked. Which live AI Studio objects are promptctl's is read from git history, only when asked.
 import { randomUUID } from 'node:crypto';
 import type { LiveState } from '../kinds/kind.js';
+import { isManaged } from '../kinds/labels.js';
 import { readLiveParts, type GuideVersionNeed, type LiveReadScope, type SurfaceFailure } from '../targets/live.js';
 import type { GitVersionContent } from '../targets/llmgateway/digests.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
@@ -41,7 +42,11 @@ export function startLiveRead(target: Pick<OpenTarget, 'api' | 'aistudio'>, opts
   const org = opts.org === false ? Promise.resolve(null) : target.api.organization();
   const scope: LiveReadScope = {};
   if (opts.guideVersions) scope.guideVersions = opts.guideVersions;
-  if (opts.gitVersions) scope.gitVersions = opts.gitVersions;
+  if (opts.gitVersions) {
+    scope.gitVersions = opts.gitVersions;
+    // Not promptctl's: a plan names its versions (unmanaged), never compares their content.
+    scope.leftAlone = (t) => !isManaged(t.labels);
+  }
   const read = Promise.all([readLiveParts({ gateway: target.api, aistudio: target.aistudio }, {}, scope), org]).then(
     ([{ live, failed }, org]) => ({ live, org, failed }),
   );

@@ -12,7 +12,7 @@ import type { AiStudioApi } from './aistudio/api.js';
 import type { WireGuide, WireGuideVersion, WireSummarySetting } from './aistudio/wire.js';
 import type { GatewayApi } from './llmgateway/api.js';
 import type { WireFilter, WireTemplate } from './llmgateway/wire.js';
-import { fromDigests, readAllAgain, type GitVersionContent } from './llmgateway/digests.js';
+import { fromDigests, readAllAgain, type GitVersionContent, type LeftAloneUnread } from './llmgateway/digests.js';
 import { TOKEN_PATH } from '../genesys/conventions.js';
 
 export type Surface = 'llmgateway' | 'aistudio';
@@ -46,6 +46,8 @@ export interface LiveReadScope {
    * content instead of reading it (llmgateway/digests.ts). Absent: listed whole.
    */
   gitVersions?: () => Promise<GitVersionContent>;
+  /** With gitVersions: a template git holds no version of that the plan leaves alone, its versions' content unread (not promptctl's). */
+  leftAlone?: LeftAloneUnread;
 }
 
 export interface LiveState {
@@ -91,7 +93,7 @@ export async function readLiveParts(
   const wantGateway = need.llmgateway ?? true;
   const wantStudio = (need.aistudio ?? true) && t.aistudio !== undefined;
   const [gateway, studio] = await Promise.all([
-    wantGateway ? refusedApart('llmgateway', () => servedOr('llmgateway', () => readGateway(t.gateway, scope.gitVersions))) : undefined,
+    wantGateway ? refusedApart('llmgateway', () => servedOr('llmgateway', () => readGateway(t.gateway, scope.gitVersions, scope.leftAlone))) : undefined,
     wantStudio ? refusedApart('aistudio', () => servedOr('aistudio', () => readAiStudio(t.aistudio!, scope.guideVersions))) : undefined,
   ]);
   const live: LiveState = { templates: [], filters: [] };
@@ -115,7 +117,7 @@ async function refusedApart<T extends object>(surface: Surface, read: () => Prom
   }
 }
 
-async function readGateway(api: GatewayApi, gitVersions?: () => Promise<GitVersionContent>): Promise<{ templates: WireTemplate[]; filters: WireFilter[] }> {
+async function readGateway(api: GatewayApi, gitVersions?: () => Promise<GitVersionContent>, leftAlone?: LeftAloneUnread): Promise<{ templates: WireTemplate[]; filters: WireFilter[] }> {
   const whole = () => api.listTemplates({ expand: ['versions', 'traffic'] });
   if (!gitVersions) {
     const [templates, filters] = await Promise.all([whole(), api.listFilters()]);
@@ -127,7 +129,7 @@ async function readGateway(api: GatewayApi, gitVersions?: () => Promise<GitVersi
     api.listFilters(),
   ]);
   if (!digests) return { templates: await whole(), filters };
-  const { templates, unread } = fromDigests(digests, await gitVersions());
+  const { templates, unread } = fromDigests(digests, await gitVersions(), leftAlone);
   if (readAllAgain(unread.length, templates.length)) return { templates: await whole(), filters };
   const gone = new Set<number>();
   await Promise.all(

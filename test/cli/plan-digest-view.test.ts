@@ -172,3 +172,20 @@ describe('a server that ignores view=digest', () => {
     expect(plan.stdout).toContain('No changes');
   });
 });
+
+describe('templates git holds no version of and that are not promptctl\'s', () => {
+  it('are planned from the digest listing: the org is not listed whole again for templates made by hand', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    for (const name of ['hand-a', 'hand-b', 'hand-c']) {
+      const t = await s.emu.api.createTemplate({ name, model: 'gpt-4o-mini' });
+      await s.emu.api.createVersion(t.id, { version: '1.0.0', systemInstruction: 'By hand.', userTemplate: 'Hi' });
+    }
+    const { seen, env } = await watched(s);
+    const plan = await s.cli(['plan'], env);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes');
+    const reads = seen.filter((r) => r.path.startsWith('/api/v2/llmgateway/prompttemplates'));
+    expect(reads.map((r) => `${r.path} ${r.query.get('view')}`)).toEqual(['/api/v2/llmgateway/prompttemplates digest']);
+  });
+});

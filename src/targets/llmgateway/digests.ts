@@ -21,11 +21,25 @@ export interface FromDigests {
   unread: number[];
 }
 
-export function fromDigests(digests: readonly WireTemplateDigest[], git: GitVersionContent): FromDigests {
+/**
+ * Whether a plan leaves a live template alone without its versions' content when git holds no
+ * version of it (the caller's: not promptctl's, by its labels).
+ */
+export type LeftAloneUnread = (t: Pick<WireTemplateDigest, 'name' | 'labels'>) => boolean;
+
+export function fromDigests(digests: readonly WireTemplateDigest[], git: GitVersionContent, leftAlone: LeftAloneUnread = () => false): FromDigests {
   const templates: WireTemplate[] = [];
   const unread: number[] = [];
   for (const d of digests) {
     const known = git.get(d.name);
+    // A template git holds no version of that a plan leaves alone (not promptctl's: its versions
+    // are named by their labels, kinds/PromptTemplate/plan.ts), reading none of their content:
+    // kept as listed. Read again, a few such templates (made by hand in Genesys, the common case)
+    // had the whole org listed twice.
+    if (known === undefined && leftAlone(d)) {
+      templates.push({ ...d } as unknown as WireTemplate);
+      continue;
+    }
     let whole = true;
     const versions = d.versions?.map((v) => {
       const w = wholeVersion(v, known?.get(v.version));

@@ -26,7 +26,7 @@ const digestOf = (label: string, c: VersionContent, state: 'Draft' | 'Published'
   modifiedBy: { id: 'someone' },
 });
 
-const template = (name: string, versions: WireVersionDigest[]): WireTemplateDigest => ({ id: `id-${name}`, name, model: 'gpt-4o', labels: {}, version: 1, versions, traffic: null });
+const template = (name: string, versions: WireVersionDigest[], labels: Record<string, string> = {}): WireTemplateDigest => ({ id: `id-${name}`, name, model: 'gpt-4o', labels, version: 1, versions, traffic: null });
 
 const git = (entries: Record<string, Record<string, VersionContent>>): GitVersionContent =>
   new Map(Object.entries(entries).map(([name, labels]) => [name, new Map(Object.entries(labels))]));
@@ -56,6 +56,13 @@ describe('fromDigests', () => {
     // An unread template holds no half-made version list.
     for (const i of unread) expect(templates[i]!.versions).toEqual([]);
     expect(templates[4]!.versions).toEqual([]);
+  });
+
+  it('leaves read a template git holds no version of that is not promptctl\'s: a plan leaves its versions alone by their labels', () => {
+    const c = content('Q: {{q}}');
+    const { templates, unread } = fromDigests([template('by-hand', [digestOf('1.0.0', c)], {}), template('other-tool', [digestOf('1.0.0', c)], { 'managed-by': 'terraform' }), template('mine', [digestOf('1.0.0', c)], { 'managed-by': 'promptctl' })], git({}), (t) => t.labels['managed-by'] !== 'promptctl');
+    expect(unread).toEqual([2]);
+    expect(templates.slice(0, 2).map((t) => t.versions?.map((v) => v.version))).toEqual([['1.0.0'], ['1.0.0']]);
   });
 
   it("keeps a version the server sent whole (a server that does not know the view), whatever git holds", () => {
