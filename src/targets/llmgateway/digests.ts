@@ -32,12 +32,14 @@ export function fromDigests(digests: readonly WireTemplateDigest[], git: GitVers
   const unread: number[] = [];
   for (const d of digests) {
     const known = git.get(d.name);
+    // Cast: the digest view leaves out metadata WireTemplate declares and a plan never reads.
+    const t = { ...d } as unknown as WireTemplate;
     // A template git holds no version of that a plan leaves alone (not promptctl's: its versions
     // are named by their labels, kinds/PromptTemplate/plan.ts), reading none of their content:
     // kept as listed. Read again, a few such templates (made by hand in Genesys, the common case)
     // had the whole org listed twice.
     if (known === undefined && leftAlone(d)) {
-      templates.push({ ...d } as unknown as WireTemplate);
+      templates.push(t);
       continue;
     }
     let whole = true;
@@ -46,8 +48,6 @@ export function fromDigests(digests: readonly WireTemplateDigest[], git: GitVers
       if (!w) whole = false;
       return w;
     });
-    // Cast: the digest view leaves out metadata WireTemplate declares and a plan never reads.
-    const t = { ...d } as unknown as WireTemplate;
     if (versions) t.versions = whole ? (versions as WireVersion[]) : [];
     if (!whole) unread.push(templates.length);
     templates.push(t);
