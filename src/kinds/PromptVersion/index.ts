@@ -100,15 +100,28 @@ export function toWire(v: PromptVersion): VersionCreate {
 }
 
 /**
- * The content git holds for each version, as its create would send it: a live read in the digest
- * view compares its hash with each listed version's (targets/llmgateway/digests.ts).
+ * The content git holds for each version: a live read in the digest view compares its hash with
+ * each listed version's (targets/llmgateway/digests.ts), and a version hashing the same takes it.
+ * Its fields are the model's own (the model's variables are wire variables), read and never
+ * written: the planner then finds such a version equal to git's by identity (same.ts), and no copy
+ * of 2,000 versions' content is made.
  */
 export function gitVersionContent(state: Pick<DesiredState, 'versions'>): GitVersionContent {
   const out = new Map<string, Map<string, VersionContent>>();
   for (const v of state.versions) {
     let labels = out.get(v.template);
     if (!labels) out.set(v.template, (labels = new Map()));
-    labels.set(v.version, toWire(v));
+    const content: VersionContent = {
+      systemInstruction: v.systemInstruction,
+      userTemplate: v.userTemplate,
+      variables: v.variables,
+      fewShotExamples: v.fewShotExamples,
+      safetyGuardrails: v.safetyGuardrails,
+    };
+    if (v.model !== undefined) content.model = v.model;
+    if (v.temperature !== undefined) content.temperature = v.temperature;
+    if (v.maxTokens !== undefined) content.maxTokens = v.maxTokens;
+    labels.set(v.version, content);
   }
   return out;
 }

@@ -17,10 +17,12 @@ export function plainlySameContent(a: VersionContent, b: VersionContent): boolea
   if (!sameLeaf(a.temperature ?? null, b.temperature ?? null) || !sameLeaf(a.maxTokens ?? null, b.maxTokens ?? null)) return false;
   const g = a.safetyGuardrails ?? {};
   const h = b.safetyGuardrails ?? {};
+  // One object is one value (a listed version that took git's content shares the model's: PromptVersion/index.ts gitVersionContent).
   if (
-    !sameLeaf(g.piiFilter ?? true, h.piiFilter ?? true) ||
-    !sameLeaf(g.jailbreakDetection ?? true, h.jailbreakDetection ?? true) ||
-    !sameLeaf(g.outputModeration ?? true, h.outputModeration ?? true)
+    g !== h &&
+    (!sameLeaf(g.piiFilter ?? true, h.piiFilter ?? true) ||
+      !sameLeaf(g.jailbreakDetection ?? true, h.jailbreakDetection ?? true) ||
+      !sameLeaf(g.outputModeration ?? true, h.outputModeration ?? true))
   ) {
     return false;
   }
@@ -28,6 +30,8 @@ export function plainlySameContent(a: VersionContent, b: VersionContent): boolea
 }
 
 function sameExamples(x: readonly { input: string; output: string }[], y: readonly { input: string; output: string }[]): boolean {
+  // One array is one value whatever it holds (a version that took git's content shares the model's).
+  if (x === y) return true;
   if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
   for (let i = 0; i < x.length; i++) {
     const e = x[i];
@@ -43,6 +47,7 @@ function sameExamples(x: readonly { input: string; output: string }[], y: readon
  * value. The form is made from that sequence alone, so it is one form (a name given twice too).
  */
 function sameVariables(x: readonly WireVariable[], y: readonly WireVariable[]): boolean {
+  if (x === y) return true;
   if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
   const n = x.length;
   for (let i = 0; i < n; i++) {

@@ -4,10 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalEqual } from '../../../src/kinds/canonical.js';
 import { canonical as templateForm, plainlySame as plainlySameTemplate } from '../../../src/kinds/PromptTemplate/index.js';
-import { canonical, fromWire, toWire } from '../../../src/kinds/PromptVersion/index.js';
+import { canonical, fromWire, gitVersionContent, toWire } from '../../../src/kinds/PromptVersion/index.js';
 import { canonical as splitForm, plainlySame as plainlySameSplit } from '../../../src/kinds/TrafficSplit/index.js';
 import { plainlySameContent } from '../../../src/kinds/PromptVersion/same.js';
-import type { TemplateCreate, TrafficPut, VersionContent } from '../../../src/targets/llmgateway/wire.js';
+import { versionContentHash, type TemplateCreate, type TrafficPut, type VersionContent } from '../../../src/targets/llmgateway/wire.js';
 import { stableStringify } from '../../../src/util/json.js';
 import { pick, seeded, type Random } from '../../helpers/json-values.js';
 import { version } from '../plan/fixtures.js';
@@ -84,6 +84,18 @@ describe('plainlySameContent', () => {
     expect(plainlySameContent(fromWire(live, 't'), v)).toBe(true);
     // A defaulted field written out on one side only is still the same content.
     expect(plainlySameContent({ ...v, safetyGuardrails: {} } as VersionContent, { ...live, safetyGuardrails: { piiFilter: true, jailbreakDetection: true, outputModeration: true } })).toBe(true);
+  });
+
+  it("shows equal by identity a listed version that took git's content: it holds the model's own fields, hashed as the create body is", () => {
+    for (const v of [version('t', '1.0.0'), version('t', '2.0.0', { model: undefined, temperature: undefined, maxTokens: undefined, variables: [], fewShotExamples: [] })]) {
+      const content = gitVersionContent({ versions: [v] }).get('t')!.get(v.version)!;
+      expect(versionContentHash(content)).toBe(versionContentHash(toWire(v)));
+      // No copy of the content is made: the planner's comparison is then a few identity checks.
+      expect(content.variables).toBe(v.variables);
+      expect(content.fewShotExamples).toBe(v.fewShotExamples);
+      expect(content.safetyGuardrails).toBe(v.safetyGuardrails);
+      expect(plainlySameContent(v, { ...content, state: 'Published' } as VersionContent)).toBe(true);
+    }
   });
 
   it('says not equal for one changed field (the canonical forms then give the diff)', () => {
