@@ -91,13 +91,13 @@ export async function selectEnvironment(
   dir: string,
   name: string,
   from: string,
-  whenInvalid?: (file: string) => void,
+  whenInvalid?: (file: string) => void | Promise<void>,
 ): Promise<SelectedEnvironment | undefined> {
   const { loadConfigFile } = await import('../load/index.js');
   const { config, status, file } = await loadConfigFile({ dir, cwd });
   if (configuredEnvironment(config, name)) return environmentByName(config, name);
   if (status === 'invalid') {
-    if (whenInvalid) return void whenInvalid(file);
+    if (whenInvalid) return void (await whenInvalid(file));
     throw new UserError(`${from} names environment "${name}", but ${visibleName(file)} is not valid (run \`promptctl validate --dir ${shellWord(dir)}\`); nothing was done`);
   }
   const names = Object.keys(config.environments);
@@ -128,12 +128,32 @@ export async function chooseEnvironment(ctx: CliContext, action: Command): Promi
   const from = opts.env !== undefined ? '--env' : ENV_VARIABLE;
   // validate reports an invalid promptctl.yaml at its lines (the PR workflow runs it with --env):
   // no environment is known then, so every document is checked as a whole, as without --env.
+  // Any other command stops, saying where promptctl.yaml is wrong (file:line:column), as it would
+  // without --env: in CI every job runs with --env, and its log is where the reader looks.
+  const dir = opts.dir ?? 'prompts';
   const whenInvalid =
     action.name() === 'validate'
       ? (file: string) => ctx.info(`note: ${from} names environment "${name}", but ${file} is not valid: checking every document as a whole`)
-      : undefined;
-  const chosen = await selectEnvironment(ctx.cwd, opts.dir ?? 'prompts', name, from, whenInvalid);
+      : (file: string) => refuseInvalidConfig(ctx, dir, file, `${from} names environment "${name}", but ${visibleName(file)} is not valid`);
+  const chosen = await selectEnvironment(ctx.cwd, dir, name, from, whenInvalid);
   if (chosen) ctx.environment = chosen;
+}
+
+/**
+ * Ends the command on an invalid promptctl.yaml (`file`, relative to cwd), its problems said first,
+ * each at its file:line:column as validate says it (on stderr, and in a `--format json` failure
+ * document). Only the config's own: what its failure makes wrong in other files (an environment
+ * "not configured") is its echo. Without any (it cannot be told), the advice to run validate.
+ */
+async function refuseInvalidConfig(ctx: CliContext, dir: string, file: string, what: string): Promise<never> {
+  const { loadProject } = await import('../load/index.js');
+  const { diagnostics } = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets, secretOf: ctx.secretOf });
+  const own = diagnostics.filter((d) => d.file === file);
+  const errors = own.filter((d) => d.severity === 'error').length;
+  if (errors === 0) throw new UserError(`${what} (run \`promptctl validate --dir ${shellWord(dir)}\`); nothing was done`);
+  const [{ formatText }, { FilesRefused }] = await Promise.all([import('../views/diagnostics.js'), import('./common.js')]);
+  for (const d of own) ctx.info(formatText(d));
+  throw new FilesRefused(`${what} (${errors} error${errors === 1 ? '' : 's'}, above); nothing was done`, own);
 }
 
 /**
