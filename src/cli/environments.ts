@@ -107,6 +107,10 @@ export async function selectEnvironment(
       const { assertDirectory } = await import('../load/project.js');
       await assertDirectory(resolve(cwd, dir), dir, cwd);
     }
+    const misnamed = status === 'absent' ? misnamedConfig(resolve(cwd, dir, CONFIG_FILE), file) : undefined;
+    if (misnamed !== undefined) {
+      throw new UserError(`${from} names environment "${name}", but there is no ${visibleName(file)} (${visibleName(misnamed)} is there: rename it, promptctl reads only ${CONFIG_FILE}); nothing was done`);
+    }
     const where = status === 'absent' ? absentConfig(resolve(cwd, dir, CONFIG_FILE), file) : `${file} configures no environments`;
     throw new UserError(`${from} names environment "${name}", but ${where}: add it under spec.environments (with the prefix of its credentials); nothing was done`);
   }
@@ -317,6 +321,15 @@ async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersio
     return { problems: [], warnings: promotionProblems(gaps, env.name, previous.name) };
   }
   return { problems: promotionProblems(gaps, env.name, previous.name), warnings: [] };
+}
+
+/** The config written as promptctl.yml beside where promptctl.yaml belongs (`file` with that name), if that file is there. */
+function misnamedConfig(abs: string, file: string): string | undefined {
+  try {
+    return statSync(abs.replace(/\.yaml$/, '.yml')).isFile() ? file.replace(/\.yaml$/, '.yml') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why a Config read as absent is: no file there, or a path there that holds none (a directory, an empty file, only comments). */

@@ -539,6 +539,12 @@ describe('--env', () => {
     const folder = await cli(['plan', '--env', 'dev']);
     expect(folder.code).toBe(1);
     expect(folder.stderr).toMatch(/^error: --env names environment "dev", but prompts\/promptctl\.yaml is not a file: add it under spec\.environments/m);
+    // A config written as promptctl.yml was "there is no prompts/promptctl.yaml", the .yml beside it unmentioned.
+    await rm(config, { recursive: true });
+    await writeFile(join(dir.path, 'prompts/promptctl.yml'), CONFIG);
+    const yml = await cli(['plan', '--env', 'dev']);
+    expect(yml.code).toBe(1);
+    expect(yml.stderr).toMatch(/^error: --env names environment "dev", but there is no prompts\/promptctl\.yaml \(prompts\/promptctl\.yml is there: rename it, promptctl reads only promptctl\.yaml\); nothing was done$/m);
   });
 });
 
