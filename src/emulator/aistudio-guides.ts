@@ -8,6 +8,7 @@ import { paths } from '../targets/aistudio/paths.js';
 import {
   GUIDE_SORT_FIELDS,
   GUIDE_STATUSES,
+  INVALID_DATA_ACTIONS,
   LATEST_NOT_PRODUCTION_READY,
   LATEST_NOT_PRODUCTION_READY_CODE,
   SORT_ORDERS,
@@ -259,6 +260,7 @@ export function startPublish(rt: GuideRuntime) {
     const target = (ctx.body as GuideVersionPublishJobRequest).guideVersion.state;
     const { g, v } = requireVersion(ctx);
     refuseDemotion(v, target, g);
+    refuseUndeclaredActions(v);
     const job: GuideJobRec = {
       id: randomUUID(),
       kind: 'publish',
@@ -356,6 +358,16 @@ function refuseDemotion(v: GuideVersionRec, target: GuidePublishState, g: GuideR
   if (v.state === 'ProductionReady' && target === 'TestReady') {
     throw conflict('invalid.state', `version ${v.version} of guide ${g.name} is ProductionReady and cannot go back to TestReady`, g.id, v.version);
   }
+}
+
+/** `{{Action.<label>}}`: the instruction calls the data action of that label. */
+const ACTION_CALL = /\{\{\s*Action\.([^{}]*?)\s*\}\}/g;
+
+/** E14: a version whose instruction calls a data action it does not declare is not published. */
+function refuseUndeclaredActions(v: GuideVersionRec): void {
+  const declared = new Set((v.resources?.dataActions ?? []).map((d) => d.label));
+  const missing = [...new Set([...v.instruction.matchAll(ACTION_CALL)].map((m) => m[1]!))].filter((label) => !declared.has(label));
+  if (missing.length > 0) throw invalidValue('instruction', `${INVALID_DATA_ACTIONS}: ${missing.map((l) => JSON.stringify(l)).join(', ')}`);
 }
 
 /** E4: names are unique, compared case-insensitively. */

@@ -101,7 +101,8 @@ export function textRuleFindings(
   return [
     ...checkVariables(known),
     ...versions.flatMap((t) => checkVersionPlaceholders(t.version, { unused: t.allTextKnown, variables: t.variablesKnown })),
-    ...guides.flatMap((g) => checkGuidePlaceholders(g.guide, { unused: g.allTextKnown, variables: g.variablesKnown })),
+    // Its data actions are not carried here (only the text and variables): their calls are not judged.
+    ...guides.flatMap((g) => checkGuidePlaceholders(g.guide, { unused: g.allTextKnown, variables: g.variablesKnown, actions: false })),
     ...checkInjection(state),
     ...checkHiddenText(state),
     ...checkSecrets(state, knownSecrets),

@@ -13,6 +13,8 @@ export const PLACEHOLDER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** What the text between `{{` and `}}` (trimmed) is, in one syntax. */
 export type PlaceholderReading =
   | { name: string }
+  /** A reference of another sort, not a variable (a guide's `{{Action.<label>}}`): checked apart. */
+  | { other: string }
   /** Not a placeholder of this syntax; `meant` when it plainly names a variable in the wrong form. */
   | { malformed: true; meant?: string };
 
@@ -36,6 +38,12 @@ export const PLAIN_PLACEHOLDERS: PlaceholderSyntax = {
 };
 
 const GUIDE_REFERENCE = /^Variable\.([A-Za-z_][A-Za-z0-9_]*)$/;
+/**
+ * `{{Action.<label>}}`: a guide calls one of its data actions by its label (the SDK's DataAction.label:
+ * "The label of the GC data action as referenced in the guide instruction"; the Genesys Terraform
+ * provider's guide_version test writes "Call {{Action.TestDataAction}}"). Labels may hold spaces.
+ */
+const GUIDE_ACTION = /^Action\.(\S(?:.*\S)?)$/s;
 /** `{{orderId}}`, `{{variable.orderId}}`, `{{Variables.orderId}}`: a variable, in the wrong form. */
 const GUIDE_NEAR_MISS = /^(?:[A-Za-z]{1,12}\s*\.\s*)?([A-Za-z_][A-Za-z0-9_]*)$/;
 
@@ -45,6 +53,8 @@ export const GUIDE_PLACEHOLDERS: PlaceholderSyntax = {
   read: (inner) => {
     const m = GUIDE_REFERENCE.exec(inner);
     if (m) return { name: m[1]! };
+    const action = GUIDE_ACTION.exec(inner);
+    if (action) return { other: action[1]!.trim() };
     const near = GUIDE_NEAR_MISS.exec(inner);
     return near ? { malformed: true, meant: near[1]! } : { malformed: true };
   },
@@ -74,6 +84,7 @@ export function findPlaceholdersIn(fields: readonly TextField[], syntax: Placeho
       const reading = syntax.read(inner);
       const at = f.at(m.index);
       if ('name' in reading) valid.push({ name: reading.name, field: f.label, at });
+      else if ('other' in reading) continue;
       else malformed.push({ name: inner, field: f.label, at, ...(reading.meant !== undefined ? { meant: reading.meant } : {}) });
     }
   }
@@ -102,7 +113,7 @@ function unclosedPlaceholders(c: PlaceholderCheck): Diagnostic[] {
       const re = new RegExp(pattern.source, 'g');
       for (let m = re.exec(f.text); m !== null; m = re.exec(f.text)) {
         const reading = c.syntax.read(m[1]!);
-        const name = 'name' in reading ? reading.name : reading.meant;
+        const name = 'name' in reading ? reading.name : 'meant' in reading ? reading.meant : undefined;
         if (name !== undefined && declared.has(name)) found.push({ index: m.index, text: m[0], name });
       }
     }
@@ -249,15 +260,62 @@ export function checkVersionPlaceholders(v: PromptVersion, opts: { unused: boole
   });
 }
 
-/** A guide's `{{Variable.name}}` references against its variables, both ways (as for versions). */
-export function checkGuidePlaceholders(g: Guide, opts: { unused: boolean; variables?: boolean }): Diagnostic[] {
-  return checkPlaceholderUse({
-    fields: guideFields(g),
-    syntax: GUIDE_PLACEHOLDERS,
-    variables: g.variables,
-    variableAt: (i) => locate(g, `spec.variables.${i}.name`),
-    notUsed: 'does not appear in the instruction',
-    unused: opts.unused,
-    variablesKnown: opts.variables !== false,
-  });
+/**
+ * A guide's `{{Variable.name}}` references against its variables, both ways (as for versions), and
+ * its `{{Action.<label>}}` calls against its data actions' labels (`actions: false` when the
+ * data actions are not known).
+ */
+export function checkGuidePlaceholders(g: Guide, opts: { unused: boolean; variables?: boolean; actions?: boolean }): Diagnostic[] {
+  return [
+    ...checkPlaceholderUse({
+      fields: guideFields(g),
+      syntax: GUIDE_PLACEHOLDERS,
+      variables: g.variables,
+      variableAt: (i) => locate(g, `spec.variables.${i}.name`),
+      notUsed: 'does not appear in the instruction',
+      unused: opts.unused,
+      variablesKnown: opts.variables !== false,
+    }),
+    ...(opts.actions === false ? [] : checkGuideActions(g)),
+  ];
+}
+
+/** Every `{{Action.<label>}}` of a guide's instruction, in order. */
+export function findGuideActions(g: Guide): { label: string; at: SourceLocation; field: string }[] {
+  const out: { label: string; at: SourceLocation; field: string }[] = [];
+  for (const f of guideFields(g)) {
+    const re = new RegExp(PLACEHOLDER.source, 'g');
+    for (let m = re.exec(f.text); m !== null; m = re.exec(f.text)) {
+      const reading = GUIDE_PLACEHOLDERS.read(m[1]!.trim());
+      if ('other' in reading) out.push({ label: reading.other, at: f.at(m.index), field: f.label });
+    }
+  }
+  return out;
+}
+
+/**
+ * A data action the instruction calls must be declared under spec.dataActions with that label:
+ * Genesys refuses to publish a version that calls one it does not have ("There are invalid data
+ * actions in the version", as the Terraform provider's guide_version test expects), which would
+ * stop an apply after the content was written, leaving it a Draft.
+ */
+function checkGuideActions(g: Guide): Diagnostic[] {
+  const labels = new Set(g.dataActions.map((d) => d.label));
+  const out: Diagnostic[] = [];
+  const reported = new Set<string>();
+  for (const a of findGuideActions(g)) {
+    if (labels.has(a.label) || reported.has(a.label)) continue;
+    reported.add(a.label);
+    if (out.length >= MAX_FINDINGS_PER_FIELD) break;
+    out.push(
+      diagnostic(
+        a.at,
+        'error',
+        'placeholders/undeclared-action',
+        `{{Action.${clip(a.label)}}} in ${a.field} calls no data action declared under spec.dataActions${didYouMean(a.label, labels)}; ` +
+          'Genesys refuses to publish a version that calls one it does not have: declare it with that label',
+      ),
+    );
+  }
+  return out;
 }

@@ -106,6 +106,12 @@
 //     a body within them may still be refused by a real org, and one past them accepted. Also
 //     not in the SDK: GuideVersionPublish.state is optional there; the emulator requires it
 //     (promptctl always sends it).
+// E14 Publishing (to TestReady or ProductionReady) a version whose instruction calls a data action
+//     it does not declare ({{Action.<label>}} with no resources.dataActions entry of that label,
+//     compared exactly) is 400 invalid.value, message wire.ts INVALID_DATA_ACTIONS and the labels.
+//     The real platform refuses it with that message (the Terraform provider's guide_version test
+//     expects it from its publish); whether from the POST or as the job's error is undocumented,
+//     and the client stops on either. validate catches it first (placeholders/undeclared-action).
 import { LATEST_NOT_PRODUCTION_READY, LATEST_NOT_PRODUCTION_READY_CODE } from './wire.js';
 import { ApiError } from '../../genesys/errors.js';
 

@@ -331,6 +331,14 @@ export type SummarySettingEntityListing = EntityListing<WireSummarySetting>;
 export const LATEST_NOT_PRODUCTION_READY = 'Latest version is not in Production Ready state';
 
 /**
+ * Genesys's refusal to publish a version whose instruction calls a data action it does not declare
+ * (`{{Action.<label>}}` with no resources.dataActions entry of that label), word for word as the
+ * Genesys Terraform provider's guide_version test expects it. Where it comes (the POST of the
+ * publish job, or the job's errors) is not documented: the emulator refuses the POST (E14).
+ */
+export const INVALID_DATA_ACTIONS = 'There are invalid data actions in the version';
+
+/**
  * The code that refusal carries in promptctl: the emulator answers with it, and the client
  * reports the refusal with it whatever code the real platform used (assumptions.ts A3, E2).
  */
