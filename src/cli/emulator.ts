@@ -46,7 +46,7 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
     .option('--rate-window-ms <n>', 'length of the rate-limit window (shorter for tests)', '60000')
     .option('--seed <n>', 'seed for the fault sequence (deterministic runs)')
     .option('--publish-delay-ms <n>', 'how long a publish job stays Running', '30')
-    .option('--surfaces <list>', 'API surfaces to serve, comma-separated: llmgateway,aistudio (default both; a real org today has only aistudio)')
+    .option('--surfaces <list>', 'API surfaces to serve, comma-separated: llmgateway,guides,summarysettings, or aistudio for guides and summarysettings (default all; a real org today has only aistudio)')
     .option('--responses <file>', 'canned model answers (YAML or JSON; format at the top of src/emulator/responses.ts): the first that matches answers a call')
     .option('--dir <dir>', 'prompts directory whose promptctl.yaml `models:` are counted and priced as it says (read at start)', 'prompts')
     .action(async (flags: Flags, cmd: Command) => {
@@ -142,7 +142,7 @@ async function runEmulator(ctx: CliContext, opts: EmulatorOptions, dir: string):
   return EXIT.interrupted;
 }
 
-/** `--surfaces llmgateway,aistudio`: those named are served, the others answer 404 like an org without them. */
+/** `--surfaces llmgateway,aistudio` (or guides, summarysettings apart): those named are served, the others answer 404 like an org without them. */
 function surfacesFlag(raw: string): Surfaces {
   try {
     const s = parseSurfaces(raw);

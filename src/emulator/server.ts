@@ -16,7 +16,7 @@ import { createGatewayRuntime } from './invocations.js';
 import type { ResponseFixture } from './responses.js';
 import { buildRoutes, matchRoute } from './routes.js';
 import { AiStudioRuntime, type AiStudioOptions } from './aistudio.js';
-import { servedRoutes, surfaceOf, type Surface, type Surfaces } from './surfaces.js';
+import { servedRoutes, settingOf, surfaceOf, type SurfaceName, type Surfaces } from './surfaces.js';
 import { loadWireSchemas } from './schemas.js';
 import { JobTimers } from './job-timers.js';
 import { Store, type JobRec } from './store.js';
@@ -62,14 +62,18 @@ export interface EmulatorOptions {
   streamDelayMs?: number;
   /** An idle event stream gets a `: ping` comment this often (default 15,000 ms). */
   pingIntervalMs?: number;
-  /** API surfaces served (default all): a switched-off one answers 404 for all its paths, like an org without it. */
+  /**
+   * API surfaces served (default all): a switched-off one answers 404 for all its paths, like an
+   * org without it. `guides` and `summarysettings` apart, or `aistudio` for both.
+   */
   surfaces?: Surfaces;
   /**
    * Surfaces answered with this HTTP status on every path (403: a client without the surface's
    * rights; a 5xx: an org where the feature is switched off, which the Terraform provider takes a
-   * 5xx from GET /api/v2/guides to mean).
+   * 5xx from GET /api/v2/guides to mean). Named as `surfaces` names them: a surface's own key wins
+   * over `aistudio`'s.
    */
-  refuse?: Partial<Record<Surface, number>>;
+  refuse?: Partial<Record<SurfaceName, number>>;
   /** AI Studio behaviours where the real platform varies (src/targets/aistudio/assumptions.ts E1, E6). */
   aiStudio?: AiStudioOptions;
 }
@@ -212,7 +216,7 @@ interface Pipeline {
   counters: { requests: number; rateLimited: number };
   routes: ReturnType<typeof buildRoutes>;
   pages: RenderedPages;
-  refuse?: Partial<Record<Surface, number>> | undefined;
+  refuse?: Partial<Record<SurfaceName, number>> | undefined;
   isClosing: () => boolean;
 }
 
@@ -329,9 +333,9 @@ async function bodyFor(req: IncomingMessage, handler: Handler): Promise<{ body?:
 }
 
 /** Throws the refusal EmulatorOptions.refuse sets for the path's surface, if any. */
-function refuseSurface(refuse: Partial<Record<Surface, number>> | undefined, pathname: string): void {
+function refuseSurface(refuse: Partial<Record<SurfaceName, number>> | undefined, pathname: string): void {
   const s = surfaceOf(pathname);
-  const status = s ? refuse?.[s] : undefined;
+  const status = s ? settingOf(refuse, s) : undefined;
   if (status === undefined) return;
   if (status === 403) throw new ApiFailure(403, 'missing.any.permissions', `this client lacks the permissions for ${pathname}`);
   throw new ApiFailure(status, status >= 500 ? 'internal.server.error' : 'bad.request', `the ${s} feature is not enabled for this organization`);

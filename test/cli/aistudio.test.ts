@@ -357,7 +357,7 @@ describe('promptctl emulator --surfaces', () => {
     const x = await example();
     const bad = await x.cli(['emulator', '--surfaces', 'llmgateway,studio']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('--surfaces: unknown surface studio: the surfaces are llmgateway, aistudio');
+    expect(bad.stderr).toContain('--surfaces: unknown surface studio: the surfaces are llmgateway, guides, summarysettings, aistudio');
 
     const child = spawn(process.execPath, [bin, 'emulator', '--surfaces', 'aistudio', '--state', join(x.dir.path, 'state.json')], { cwd: x.dir.path, stdio: ['ignore', 'pipe', 'pipe'] });
     try {

@@ -6,9 +6,6 @@ export const GUIDES_BASE = '/api/v2/guides';
 export const SUMMARY_SETTINGS_BASE = '/api/v2/conversations/summaries/settings';
 export { TOKEN_PATH };
 
-/** Path prefixes that make up the AI Studio surface (an org without it answers 404 for all of them). */
-export const AISTUDIO_PREFIXES: readonly string[] = [GUIDES_BASE, SUMMARY_SETTINGS_BASE];
-
 export const paths = {
   guides: () => GUIDES_BASE,
   guide: (guideId: string) => `${GUIDES_BASE}/${enc(guideId)}`,
