@@ -298,7 +298,7 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
   // Read again: the plan's read may have begun before the trail was opened (files and target
   // load together), and an intent is settled only by what the org holds after it was written.
   // Only the surfaces the open intents are on: one the org refuses (AI Studio to a gateway-only
-  // client) holds none of them. An intent on a surface that is refused or not served, or of a kind
+  // client; guides where the feature is off, beside summary settings it serves) holds none of them. An intent on a surface that is refused or not served, or of a kind
   // this promptctl does not know, stays open: nothing read can say how it ended.
   const ours = audit.pendingIntents().filter((i) => !plan.org?.id || !i.org || i.org.id === plan.org.id);
   // Another org's are that org's to settle: said once per org, so that the trail's open intents
@@ -316,7 +316,8 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
   const need = surfacesServing(ours.map((i) => i.address));
   const { live, failed } = await readLiveParts({ gateway: target.api, aistudio: target.aistudio }, need);
   const unread = new Set<Surface>([...(live.unavailable ?? []), ...failed.map((f) => f.surface)]);
-  if (!target.aistudio) unread.add('aistudio');
+  // No AI Studio client: neither of its surfaces was read.
+  if (!target.aistudio) for (const s of ['guides', 'summarysettings'] as const) unread.add(s);
   const readable = (address: string): boolean => {
     const surface = surfaceOfAddress(address);
     return surface !== undefined && need[surface] && !unread.has(surface);

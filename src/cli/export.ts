@@ -11,8 +11,8 @@ import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskAnyCase, maskStrings } from '../util/secrets.js';
 import { shellWord, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
-import { readLiveParts } from '../targets/live.js';
-import { SURFACE_NAMES, surfaceKinds } from '../kinds/index.js';
+import { readLiveParts, SURFACES } from '../targets/live.js';
+import { SURFACE_OBJECTS, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { announceTarget, assertDirGiven, DEFAULT_DIR, withTarget } from './common.js';
@@ -177,19 +177,20 @@ async function checkExport(ctx: CliContext, out: string, before: readonly string
  * The live state to export. A surface the org does not serve (404) is noted; one it refuses to list
  * (a 403 to a client without its rights, a 5xx where the feature is off) is left out with a warning,
  * as plan leaves it out when git does not use it: a gateway-only team needs no AI Studio rights to
- * adopt promptctl. Only when no surface could be read does export fail.
+ * adopt promptctl, nor a team of summary settings an org with guides switched on (each surface
+ * apart: targets/live.ts). Only when no surface could be read does export fail.
  */
 /** The live state, and whether a surface refused to be listed (said as a warning). */
 async function readExportable(ctx: CliContext, target: Pick<OpenTarget, 'api' | 'aistudio'>): Promise<{ live: LiveState; refused: boolean }> {
   const { live, failed } = await readLiveParts({ gateway: target.api, aistudio: target.aistudio });
   await noteUnavailable(ctx, live);
   // The surfaces the target serves (answered anything but 404): export fails only when all refused.
-  const served = Object.keys(SURFACE_NAMES).length - (live.unavailable?.length ?? 0);
+  const served = SURFACES.length - (live.unavailable?.length ?? 0);
   if (failed[0] && failed.length >= served) throw failed[0].error;
   for (const f of failed) {
     const e = f.error as { status?: number; code?: string };
     ctx.info(
-      `warning: the target refused to list its ${SURFACE_NAMES[f.surface]} objects (${e.status}${e.code ? ` ${e.code}` : ''}): ` +
+      `warning: the target refused to list its ${SURFACE_OBJECTS[f.surface]} (${e.status}${e.code ? ` ${e.code}` : ''}): ` +
         `no ${surfaceKinds(f.surface).join(' or ')} documents were exported; export again with a client that has the rights to include them`,
     );
   }

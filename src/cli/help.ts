@@ -93,7 +93,7 @@ Writes, inside --out:
 \`plan --dir <out>\` on what it wrote shows no changes but for what a warning names (with --env NAME,
 \`plan --env NAME --dir <out>\`, once promptctl.yaml is copied into <out>). Left out with a
 warning: what a document cannot hold (a version not published, a name promptctl cannot use, a guide
-without an instruction) and a surface the target refuses to list (AI Studio on a 403).
+without an instruction) and a surface the target refuses to list (AI Studio guides on a 403, say).
 promptctl.yaml is not written.
 
 Exit status: 0 when the files are written (a warning names what does not validate), 1 on an error;

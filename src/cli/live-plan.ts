@@ -197,18 +197,20 @@ async function withLiveCredentialsMasked(plan: Plan): Promise<Plan> {
 /**
  * A surface the server refused to list (a 403 to a client without its rights, a 5xx where the
  * feature is off) fails the plan when git defines documents it serves; otherwise it is planned as
- * unavailable, said once on stderr: a team that keeps no guides needs no AI Studio rights.
+ * unavailable, said once on stderr: a team that keeps no guides needs no rights to them, nor an
+ * org with guides switched on. Guides and summary settings are judged each on its own (targets/
+ * live.ts): a repository of summary settings alone plans where guides are refused.
  */
 async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveState, failed: readonly SurfaceFailure[]): Promise<void> {
   if (failed.length === 0) return;
-  const { PLANNING_ORDER, SURFACE_NAMES, surfaceKinds } = await import('../kinds/index.js');
+  const { PLANNING_ORDER, SURFACE_OBJECTS, surfaceKinds } = await import('../kinds/index.js');
   for (const f of failed) {
     if (PLANNING_ORDER.some((k) => k.surface === f.surface && k.documents(state).length > 0)) throw f.error;
   }
   for (const f of failed) {
     const e = f.error as { status?: number; code?: string };
     ctx.info(
-      `note: the target refused to list its ${SURFACE_NAMES[f.surface]} objects (${e.status}${e.code ? ` ${e.code}` : ''}); ` +
+      `note: the target refused to list its ${SURFACE_OBJECTS[f.surface]} (${e.status}${e.code ? ` ${e.code}` : ''}); ` +
         `git defines no ${surfaceKinds(f.surface).join(' or ')} documents, so none are planned (and none are pruned)`,
     );
   }

@@ -274,12 +274,12 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     return undefined;
   };
   const [gateway, named] = await Promise.all([
-    tests.some((t) => t.kind === 'template') ? readLiveState({ gateway: target.api }, { aistudio: false }).catch(unread('templates and filters')) : undefined,
+    tests.some((t) => t.kind === 'template') ? readLiveState({ gateway: target.api }, { guides: false, summarysettings: false }).catch(unread('templates and filters')) : undefined,
     guides.length > 0 ? readNamedGuides(target.aistudio, guides).catch(unread('guides')) : undefined,
   ]);
   const facts = liveFacts({
     ...(gateway && !gateway.unavailable?.includes('llmgateway') ? { templates: gateway.templates, filters: gateway.filters } : {}),
-    ...(named && !named.unavailable?.includes('aistudio') ? { guides: named.guides ?? [] } : {}),
+    ...(named && !named.unavailable?.includes('guides') ? { guides: named.guides ?? [] } : {}),
   });
   // A tested guide or version the target holds with other content than git's: its cases would
   // test the org's text under git's name (not run, render.ts).

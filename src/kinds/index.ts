@@ -29,8 +29,22 @@ export function kindOf(kind: AnyResourceKind): Kind<never> {
   return KINDS[kind];
 }
 
-/** How a surface is called in messages. */
-export const SURFACE_NAMES: Readonly<Record<Surface, string>> = { llmgateway: 'LLM Gateway', aistudio: 'AI Studio' };
+/**
+ * How a surface is called in messages ("does not serve the AI Studio guides API"). AI Studio is
+ * named by its part: an org may serve its guides and refuse its summary settings, or the reverse.
+ */
+export const SURFACE_NAMES: Readonly<Record<Surface, string>> = {
+  llmgateway: 'LLM Gateway',
+  guides: 'AI Studio guides',
+  summarysettings: 'AI Studio summary settings',
+};
+
+/** What a surface's listing lists, in messages ("refused to list its AI Studio guides"). */
+export const SURFACE_OBJECTS: Readonly<Record<Surface, string>> = {
+  llmgateway: 'LLM Gateway objects',
+  guides: 'AI Studio guides',
+  summarysettings: 'AI Studio summary settings',
+};
 
 /** The kinds a surface serves, in registry order. */
 export function surfaceKinds(surface: Surface): AnyResourceKind[] {
@@ -71,7 +85,7 @@ export function surfaceOfAddress(address: string): Surface | undefined {
  * read can show an object of it (liveSnapshots knows only the kinds here).
  */
 export function surfacesServing(addresses: Iterable<string>): Record<Surface, boolean> {
-  const need: Record<Surface, boolean> = { llmgateway: false, aistudio: false };
+  const need: Record<Surface, boolean> = { llmgateway: false, guides: false, summarysettings: false };
   for (const a of addresses) {
     const surface = surfaceOfAddress(a);
     if (surface) need[surface] = true;

@@ -6,7 +6,7 @@
 // whether applying the same commit to the previous environment closes it (the gap waits for the
 // merge) or not (blocked: git must change), from that environment's own desired state.
 import { guardOf, type PlanAction, type PlanProblem } from '../kinds/action.js';
-import type { LiveState } from '../kinds/kind.js';
+import type { LiveState, Surface } from '../kinds/kind.js';
 import { versionAddress } from '../model/address.js';
 import { contentHash } from '../kinds/PromptVersion/index.js';
 import { contentCanonical, reaches, toWire as guideToWire, versionContent } from '../kinds/Guide/index.js';
@@ -159,11 +159,16 @@ export function promotionGaps(wanted: readonly PromotedVersion[], previous: Prev
   }
   const guideContent = new Map((previous.guides ?? []).map((g) => [g.name, guideVersionsHeld(g)]));
   const settingContent = new Map((previous.summarySettings ?? []).map((s) => [s.name, settingContentHash(s)]));
-  const noStudio = previous.unavailable?.includes('aistudio') === true;
-  const noGateway = previous.unavailable?.includes('llmgateway') === true;
+  // Each kind by its own surface: an org with guides switched off still runs summary settings.
+  const lacks = (s: Surface) => previous.unavailable?.includes(s) === true;
   const gaps: PromotionGap[] = [];
   for (const w of wanted) {
-    const gap = w.kind === 'Guide' ? guideGap(w, noStudio, guideContent.get(w.template)) : w.kind === 'SummarySetting' ? settingGap(w, noStudio, settingContent.get(w.template)) : versionGap(w, noGateway, published.get(w.address));
+    const gap =
+      w.kind === 'Guide'
+        ? guideGap(w, lacks('guides'), guideContent.get(w.template))
+        : w.kind === 'SummarySetting'
+          ? settingGap(w, lacks('summarysettings'), settingContent.get(w.template))
+          : versionGap(w, lacks('llmgateway'), published.get(w.address));
     if (gap) gaps.push(gap);
   }
   return gaps;
@@ -178,16 +183,16 @@ function versionGap(w: PromotedVersion, noGateway: boolean, there: { hash: strin
 }
 
 /** A guide's content is a gap unless a published (TestReady or ProductionReady) version holds it there. */
-function guideGap(w: PromotedVersion, noStudio: boolean, held: { ran: Set<string>; draft: Set<string> } | undefined): PromotionGap | undefined {
-  if (noStudio) return { ...w, missing: 'no-surface' };
+function guideGap(w: PromotedVersion, noGuides: boolean, held: { ran: Set<string>; draft: Set<string> } | undefined): PromotionGap | undefined {
+  if (noGuides) return { ...w, missing: 'no-surface' };
   if (!held) return { ...w, missing: 'absent' };
   if (w.hash !== undefined && held.ran.has(w.hash)) return undefined;
   return w.hash !== undefined && held.draft.has(w.hash) ? { ...w, draftOnly: true } : w;
 }
 
 /** A summary setting is a gap unless the previous org's setting of that name holds the same content. */
-function settingGap(w: PromotedVersion, noStudio: boolean, there: string | undefined): PromotionGap | undefined {
-  if (noStudio) return { ...w, missing: 'no-surface' };
+function settingGap(w: PromotedVersion, noSettings: boolean, there: string | undefined): PromotionGap | undefined {
+  if (noSettings) return { ...w, missing: 'no-surface' };
   if (there === undefined) return { ...w, missing: 'absent' };
   return w.hash !== undefined && there !== w.hash ? { ...w, otherContent: [there] } : undefined;
 }
@@ -293,7 +298,7 @@ function gapMessage(g: PromotionGap, env: string, previous: string): string {
   if (g.kind === 'SummarySetting') return settingMessage(g, env, previous);
   if (g.kind === 'Guide') {
     if (g.missing === 'no-surface') {
-      return `guide "${g.template}" would be written in ${env}, but ${previous} (before ${env} in promotion) does not serve AI Studio, so no guide can run there first: leave guides out of ${env} (metadata.environments) or promote them through an environment that serves AI Studio`;
+      return `guide "${g.template}" would be written in ${env}, but ${previous} (before ${env} in promotion) does not serve AI Studio guides, so no guide can run there first: leave guides out of ${env} (metadata.environments) or promote them through an environment that serves AI Studio guides`;
     }
     if (g.missing === 'absent') {
       return `guide "${g.template}" would be written in ${env}, but ${previous} (before ${env} in promotion) has no guide of that name: apply it to ${previous} first (its documents must include ${previous}: metadata.environments)`;
@@ -342,7 +347,7 @@ export function promotionSummary(wanted: readonly PromotedVersion[], gaps: reado
 function settingMessage(g: PromotionGap, env: string, previous: string): string {
   const before = `${previous} (before ${env} in promotion)`;
   if (g.missing === 'no-surface') {
-    return `summary setting "${g.template}" would be written in ${env}, but ${before} does not serve AI Studio, so no summary setting can run there first: leave summary settings out of ${env} (metadata.environments) or promote them through an environment that serves AI Studio`;
+    return `summary setting "${g.template}" would be written in ${env}, but ${before} does not serve AI Studio summary settings, so no summary setting can run there first: leave summary settings out of ${env} (metadata.environments) or promote them through an environment that serves AI Studio summary settings`;
   }
   if (g.missing === 'absent') {
     return `summary setting "${g.template}" would be written in ${env}, but ${before} has no summary setting of that name: apply it to ${previous} first (its documents must include ${previous}: metadata.environments)`;

@@ -3,9 +3,14 @@
 // digest view, each version's content taken from git where its hash says it is git's, and a
 // template holding another read again whole: llmgateway/digests.ts) and filters; AI Studio guides
 // with their latest and production versions (two reads a guide at most: there is no listing of
-// versions) and summary settings. A surface the org does not serve at all (its listing answers
-// 404) is reported as unavailable rather than failing the read: plan decides whether that matters.
-// A surface that answers otherwise (403 to a client without its rights, a 5xx where the feature is
+// versions); AI Studio summary settings. Guides and summary settings are two surfaces, read and
+// judged apart: the platform gives them separate rights (the SDK's AIStudioApi asks
+// aiStudio:guide:view for getGuides, aiStudio:summaryConfig:view for
+// getConversationsSummariesSettings), and only guides sit behind a feature toggle (the Terraform
+// provider's guide/resource_genesyscloud_guide_utils.go GuideFtIsEnabled), so an org may serve one
+// and refuse the other. A surface the org does not serve at all (its listing answers 404) is
+// reported as unavailable rather than failing the read: plan decides whether that matters. A
+// surface that answers otherwise (403 to a client without its rights, a 5xx where the feature is
 // off) fails the read, unless the caller collects it (readLiveParts: plan fails only if git uses it).
 // For a promotion check, only what it names of the previous org (readPromotionSource).
 import type { AiStudioApi } from './aistudio/api.js';
@@ -15,7 +20,17 @@ import type { WireFilter, WireTemplate } from './llmgateway/wire.js';
 import { fromDigests, readAllAgain, type GitVersionContent, type LeftAloneUnread } from './llmgateway/digests.js';
 import { TOKEN_PATH } from '../genesys/conventions.js';
 
-export type Surface = 'llmgateway' | 'aistudio';
+/**
+ * An API surface: what one set of rights and one listing serve, which an org may serve, refuse
+ * or lack apart from the others (AI Studio is two: guides and summary settings).
+ */
+export type Surface = 'llmgateway' | 'guides' | 'summarysettings';
+
+/** Every surface, in reading order. */
+export const SURFACES: readonly Surface[] = ['llmgateway', 'guides', 'summarysettings'];
+
+/** Which surfaces a read asks for (each absent one: yes). */
+export type SurfaceNeed = Partial<Record<Surface, boolean>>;
 
 /** A guide with the versions plan compares against. */
 export interface LiveGuide extends WireGuide {
@@ -74,7 +89,7 @@ export interface SurfaceFailure {
 }
 
 /** Reads what `need` names (default: every surface the targets have); any refusal but a 404 fails it. */
-export async function readLiveState(t: Targets, need: Partial<Record<Surface, boolean>> = {}, scope: LiveReadScope = {}): Promise<LiveState> {
+export async function readLiveState(t: Targets, need: SurfaceNeed = {}, scope: LiveReadScope = {}): Promise<LiveState> {
   const { live, failed } = await readLiveParts(t, need, scope);
   if (failed[0]) throw failed[0].error;
   return live;
@@ -85,20 +100,16 @@ export async function readLiveState(t: Targets, need: Partial<Record<Surface, bo
  * 5xx where the feature is off) set apart instead of failing the read: whether that matters
  * depends on what git defines. Anything else (the network, a 401) still fails it.
  */
-export async function readLiveParts(
-  t: Targets,
-  need: Partial<Record<Surface, boolean>> = {},
-  scope: LiveReadScope = {},
-): Promise<{ live: LiveState; failed: SurfaceFailure[] }> {
-  const wantGateway = need.llmgateway ?? true;
-  const wantStudio = (need.aistudio ?? true) && t.aistudio !== undefined;
-  const [gateway, studio] = await Promise.all([
-    wantGateway ? refusedApart('llmgateway', () => servedOr('llmgateway', () => readGateway(t.gateway, scope.gitVersions, scope.leftAlone))) : undefined,
-    wantStudio ? refusedApart('aistudio', () => servedOr('aistudio', () => readAiStudio(t.aistudio!, scope.guideVersions))) : undefined,
+export async function readLiveParts(t: Targets, need: SurfaceNeed = {}, scope: LiveReadScope = {}): Promise<{ live: LiveState; failed: SurfaceFailure[] }> {
+  const want = (s: Surface) => (need[s] ?? true) && (s === 'llmgateway' || t.aistudio !== undefined);
+  const parts = await Promise.all([
+    want('llmgateway') ? refusedApart('llmgateway', () => servedOr('llmgateway', () => readGateway(t.gateway, scope.gitVersions, scope.leftAlone))) : undefined,
+    want('guides') ? refusedApart('guides', () => servedOr('guides', () => readGuides(t.aistudio!, scope.guideVersions))) : undefined,
+    want('summarysettings') ? refusedApart('summarysettings', () => servedOr('summarysettings', async () => ({ summarySettings: await t.aistudio!.listSummarySettings() }))) : undefined,
   ]);
   const live: LiveState = { templates: [], filters: [] };
   const failed: SurfaceFailure[] = [];
-  for (const r of [gateway, studio]) {
+  for (const r of parts) {
     if (!r) continue;
     if ('failed' in r) failed.push(r.failed);
     else if ('unavailable' in r) live.unavailable = [...(live.unavailable ?? []), ...r.unavailable].sort();
@@ -147,11 +158,12 @@ async function readGateway(api: GatewayApi, gitVersions?: () => Promise<GitVersi
   return { templates: gone.size === 0 ? templates : templates.filter((_, i) => !gone.has(i)), filters };
 }
 
-async function readAiStudio(api: AiStudioApi, versionsOf?: GuideVersionNeed): Promise<{ guides: LiveGuide[]; summarySettings: WireSummarySetting[] }> {
-  const [guides, summarySettings] = await Promise.all([api.listGuides(), api.listSummarySettings()]);
+/** Every guide, with the versions `versionsOf` names (default: every guide's). */
+async function readGuides(api: AiStudioApi, versionsOf?: GuideVersionNeed): Promise<{ guides: LiveGuide[] }> {
+  const guides = await api.listGuides();
   const needed = versionsOf ? await versionsOf(guides) : undefined;
   const withVersions = await Promise.all(guides.map((g) => (needed && !needed.has(g.name) ? { ...g, versionsUnread: true as const } : guideWithVersions(api, g))));
-  return { guides: withVersions.filter((g): g is LiveGuide => g !== undefined), summarySettings };
+  return { guides: withVersions.filter((g): g is LiveGuide => g !== undefined) };
 }
 
 /** What a promotion check reads of the previous org (plan/promotion.ts promotionReads says what). */
@@ -165,7 +177,8 @@ export interface PromotionSourceReads {
  * The previous org as a promotion check needs it, and no more: templates with their versions
  * when versions are brought, and the named guides and summary settings. A read-only client
  * without rights to filters, or to other objects, is enough. A surface the org does not serve
- * (its listing answers 404) is `unavailable`, for the gateway as for AI Studio.
+ * (its listing answers 404) is `unavailable`, for the gateway as for guides and summary settings,
+ * each apart.
  */
 export async function readPromotionSource(
   t: Required<Targets>,
@@ -187,10 +200,10 @@ export async function readPromotionSource(
 /**
  * The guides of these names alone, with their versions (what a promotion check needs of the
  * previous org: no listing of everything, no other surface). `unavailable` when the org does not
- * serve AI Studio.
+ * serve AI Studio guides.
  */
 export function readNamedGuides(api: AiStudioApi, names: readonly string[]): Promise<Pick<LiveState, 'guides' | 'unavailable'>> {
-  return servedOr('aistudio', async () => {
+  return servedOr('guides', async () => {
     const found = await Promise.all(
       names.map(async (name) => {
         const g = (await api.listGuides({ name })).find((x) => x.name === name);
@@ -206,9 +219,9 @@ function readTemplates(api: GatewayApi): Promise<Partial<Pick<LiveState, 'templa
   return servedOr('llmgateway', async () => ({ templates: await api.listTemplates({ expand: ['versions'] }) }));
 }
 
-/** The summary settings of these names alone. `unavailable` when the org does not serve AI Studio. */
+/** The summary settings of these names alone. `unavailable` when the org does not serve AI Studio summary settings. */
 export function readNamedSummarySettings(api: AiStudioApi, names: readonly string[]): Promise<Pick<LiveState, 'summarySettings' | 'unavailable'>> {
-  return servedOr('aistudio', async () => {
+  return servedOr('summarysettings', async () => {
     const found = await Promise.all(names.map(async (name) => (await api.listSummarySettings({ name })).find((s) => s.name === name)));
     return { summarySettings: found.filter((s): s is WireSummarySetting => s !== undefined) };
   });
@@ -217,7 +230,7 @@ export function readNamedSummarySettings(api: AiStudioApi, names: readonly strin
 /**
  * A guide with its latest and production versions. A version that answers 404 belongs to a guide
  * deleted while it was read: that guide is left out (a 404 here must not read as "the org has no
- * AI Studio").
+ * AI Studio guides").
  */
 async function guideWithVersions(api: AiStudioApi, g: WireGuide): Promise<LiveGuide | undefined> {
   const version = (label: string) => api.getGuideVersion(g.id, label).catch((err: unknown) => (isNotFound(err) ? null : Promise.reject(err)));

@@ -202,8 +202,11 @@ describe('an org that refuses AI Studio (a client without its rights, the featur
       expect(plan.code, plan.stdout + plan.stderr).toBe(0);
       expect(plannedChanges(plan.stdout)).toContain('create PromptTemplate/billing-assistant');
       const notes = plan.stderr.split('\n').filter((l) => l.includes('refused'));
+      // Guides and summary settings are two surfaces (rights of their own): each refusal said apart.
+      const code = `${status} ${status === 403 ? 'missing.any.permissions' : 'internal.server.error'}`;
       expect(notes).toEqual([
-        `note: the target refused to list its AI Studio objects (${status} ${status === 403 ? 'missing.any.permissions' : 'internal.server.error'}); git defines no Guide or SummarySetting documents, so none are planned (and none are pruned)`,
+        `note: the target refused to list its AI Studio guides (${code}); git defines no Guide documents, so none are planned (and none are pruned)`,
+        `note: the target refused to list its AI Studio summary settings (${code}); git defines no SummarySetting documents, so none are planned (and none are pruned)`,
       ]);
       const applied = await x.cli(['apply', '--auto-approve']);
       expect(applied.code, applied.stderr).toBe(0);

@@ -30,7 +30,7 @@ describe('drift: a surface the target does not serve', () => {
     await writeFile(join(s.dir.path, 'prompts', 'guides', 'returns.yaml'), RETURNS_GUIDE);
     const r = await s.cli(['drift']);
     expect(r.code, r.stdout + r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/error: .*does not serve the AI Studio API.*Guide/);
+    expect(r.stderr).toMatch(/error: .*does not serve the AI Studio guides API.*Guide/);
     expect(r.stderr).not.toMatch(/Drift: \d+ difference/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const j = await s.cli(['drift', '--format', 'json']);

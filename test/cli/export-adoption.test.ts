@@ -147,7 +147,9 @@ describe('export of objects made by hand', () => {
       // Today: "error: GET /api/v2/guides failed: 403 missing.any.permissions", nothing written,
       // though plan and apply work for this client (a refused surface matters only when git uses it).
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toContain('warning: the target refused to list its AI Studio objects (403 missing.any.permissions): no Guide or SummarySetting documents were exported');
+      // Guides and summary settings are listed with rights of their own: each refusal said apart.
+      expect(r.stderr).toContain('warning: the target refused to list its AI Studio guides (403 missing.any.permissions): no Guide documents were exported');
+      expect(r.stderr).toContain('warning: the target refused to list its AI Studio summary settings (403 missing.any.permissions): no SummarySetting documents were exported');
       expect(r.stderr).toContain('exported 1 template, 1 version');
       const plan = await cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
       expect(plan.code, plan.stdout + plan.stderr).toBe(0);

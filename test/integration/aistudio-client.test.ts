@@ -215,6 +215,28 @@ describe('AI Studio surface switched off', () => {
     expect(gw.status).toBe(200);
   });
 
+  it('switches guides and summary settings off apart, each answering 404 alone', async () => {
+    env = await setup({ surfaces: { guides: false } });
+    expect(await env.client().probe()).toEqual({ guides: false, summarySettings: true });
+    expect(await rejection(env.client().listGuides())).toMatchObject({ status: 404, code: 'not.found' });
+    await env.restart({ surfaces: { summarysettings: false } });
+    expect(await env.client().probe()).toEqual({ guides: true, summarySettings: false });
+    expect(await rejection(env.client().listSummarySettings())).toMatchObject({ status: 404, code: 'not.found' });
+  });
+
+  it('refuses guides alone (403, 5xx) or summary settings alone, the other served', async () => {
+    env = await setup({ refuse: { guides: 403 } });
+    expect(await rejection(env.client().listGuides())).toMatchObject({ status: 403, code: 'missing.any.permissions' });
+    expect(await env.client().listSummarySettings()).toEqual([]);
+    await env.restart({ refuse: { summarysettings: 501 } });
+    expect(await rejection(env.client().listSummarySettings())).toMatchObject({ status: 501 });
+    expect(await env.client().listGuides()).toEqual([]);
+    // The whole of AI Studio at once, a part's own status over it.
+    await env.restart({ refuse: { aistudio: 403, summarysettings: 501 } });
+    expect(await rejection(env.client().listGuides())).toMatchObject({ status: 403 });
+    expect(await rejection(env.client().listSummarySettings())).toMatchObject({ status: 501 });
+  });
+
   it('serves AI Studio when only the gateway is off', async () => {
     env = await setup({ surfaces: { llmgateway: false } });
     const c = env.client();
@@ -270,7 +292,7 @@ describe('reading named guides (what a promotion check needs of the previous org
     const read = await readNamedGuides(c, ['Returns', 'Missing']);
     expect(read.guides?.map((x) => [x.name, x.latest?.version, x.latest?.instruction])).toEqual([['Returns', '1.0', content(1).instruction]]);
     await env.restart({ surfaces: { aistudio: false } });
-    expect(await readNamedGuides(env.client(), ['Returns'])).toEqual({ unavailable: ['aistudio'] });
+    expect(await readNamedGuides(env.client(), ['Returns'])).toEqual({ unavailable: ['guides'] });
   });
 });
 
@@ -286,7 +308,27 @@ describe('reading the previous org for a promotion check', () => {
     expect(read.guides).toBeUndefined();
     expect(read.summarySettings?.map((s) => [s.name, s.prompt])).toEqual([['Voice wrap-up', 'Summarise the call.']]);
     await env.restart({ surfaces: { aistudio: false } });
-    expect(await readPromotionSource({ gateway: env.gateway(), aistudio: env.client() }, { ...need, guides: ['Returns'] })).toEqual({ templates: [], unavailable: ['aistudio'] });
+    expect(await readPromotionSource({ gateway: env.gateway(), aistudio: env.client() }, { ...need, guides: ['Returns'] })).toEqual({ templates: [], unavailable: ['guides', 'summarysettings'] });
+  });
+
+  it('reads the summary settings named where the org has guides switched off (404), saying guides alone are unavailable', async () => {
+    env = await setup({ surfaces: { guides: false } });
+    const c = env.client();
+    await c.createSummarySetting({ name: 'Voice wrap-up', language: 'en-US', settingType: 'Prompt', prompt: 'Summarise the call.' });
+    const read = await readPromotionSource({ gateway: env.gateway(), aistudio: c }, { templates: false, guides: ['Returns'], summarySettings: ['Voice wrap-up'] });
+    expect(read.unavailable).toEqual(['guides']);
+    expect(read.summarySettings?.map((s) => [s.name, s.prompt])).toEqual([['Voice wrap-up', 'Summarise the call.']]);
+    expect(read.guides).toBeUndefined();
+  });
+
+  it('reads the guides named where the org does not serve summary settings', async () => {
+    env = await setup({ surfaces: { summarysettings: false } });
+    const c = env.client();
+    const g = await c.createGuide({ name: 'Returns', source: 'Manual' });
+    await c.patchGuideVersion(g.id, '1.0', content(1));
+    const read = await readPromotionSource({ gateway: env.gateway(), aistudio: c }, { templates: false, guides: ['Returns'], summarySettings: ['Voice wrap-up'] });
+    expect(read.unavailable).toEqual(['summarysettings']);
+    expect(read.guides?.map((x) => x.name)).toEqual(['Returns']);
   });
 
   it('says when the org serves no LLM Gateway (its listing answers 404), as for AI Studio', async () => {

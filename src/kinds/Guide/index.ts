@@ -343,7 +343,7 @@ function canonicalOf(v: unknown): Canonical | undefined {
 
 export const GuideKind: Kind<GuideForm> = {
   kind: 'Guide',
-  surface: 'aistudio',
+  surface: 'guides',
   phase: { write: 7, remove: 8 },
   canonical,
   documents: (desired) => desired.guides,

@@ -268,7 +268,7 @@ function sameInstant(a: string, b: string): boolean {
 
 export const SummarySettingKind: Kind<SummarySettingBody> = {
   kind: 'SummarySetting',
-  surface: 'aistudio',
+  surface: 'summarysettings',
   phase: { write: 7, remove: 8 },
   canonical,
   documents: (desired) => desired.summarySettings,

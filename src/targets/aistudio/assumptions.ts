@@ -51,8 +51,10 @@
 //     guide_utils.go GuideFtIsEnabled) takes a 5xx from GET /api/v2/guides to mean the guides
 //     feature is off. A 5xx is also an outage, so it is not read as "unavailable"; but any refusal
 //     of the listing (a 5xx, after retries for 500/502/503/504; a 403 to a client without AI Studio
-//     rights) fails a plan only when git defines Guide or SummarySetting documents: otherwise the
-//     surface is planned as unavailable, with a note (targets/live.ts readLiveParts).
+//     rights) fails a plan only when git defines documents of the kind refused: otherwise the
+//     surface is planned as unavailable, with a note (targets/live.ts readLiveParts). Guides and
+//     summary settings are judged apart (rights of their own, aiStudio:guide:view and
+//     aiStudio:summaryConfig:view; the toggle gates guides alone).
 // A13 PATCH of a guide version clears a knowledgeSettings named with null (UpdateGuideVersion's model
 //     says nothing of null). A server that kept it instead is caught, not trusted: a write's answer
 //     must hold what was sent (genesys/rest.ts heldAsSent, code write.not.held), and nothing is

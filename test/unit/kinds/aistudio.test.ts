@@ -476,16 +476,38 @@ describe('surfaces the target does not serve', () => {
     expect(ok.problems).toEqual([]);
     expect(ok.summary.create).toBe(1);
 
-    const plan = buildPlan(desiredState({ guides: [guide('Returns')], summarySettings: [setting('S')] }), live([], [], ['aistudio']), opts());
+    // An org without AI Studio lacks both of its surfaces: each named, with its own kind.
+    const plan = buildPlan(desiredState({ guides: [guide('Returns')], summarySettings: [setting('S')] }), live([], [], ['guides', 'summarysettings']), opts());
     expect(plan.problems).toEqual([
       {
         address: '(plan)',
         rule: 'surface-unavailable',
-        message: expect.stringMatching(/^the target does not serve the AI Studio API \(it answers 404\), but git defines 1 Guide, 1 SummarySetting: Guide, SummarySetting cannot be planned/),
+        message: expect.stringMatching(/^the target does not serve the AI Studio guides API \(it answers 404\), but git defines 1 Guide: Guide cannot be planned/),
+      },
+      {
+        address: '(plan)',
+        rule: 'surface-unavailable',
+        message: expect.stringMatching(/^the target does not serve the AI Studio summary settings API \(it answers 404\), but git defines 1 SummarySetting: SummarySetting cannot be planned/),
       },
     ]);
     // Nothing of that surface is planned.
     expect(plan.actions).toEqual([]);
+  });
+
+  it('plans summary settings where only guides are not served (guides sit behind a feature toggle), and the reverse', () => {
+    const both = desiredState({ summarySettings: [setting('S')] });
+    const noGuides = buildPlan(both, live([], [], ['guides']), opts());
+    expect(noGuides.problems).toEqual([]);
+    expect(noGuides.actions.map((a) => `${a.action} ${a.address}`)).toEqual(['create SummarySetting/S']);
+
+    const guideOnly = desiredState({ guides: [guide('Returns')] });
+    const noSettings = buildPlan(guideOnly, live([], [], ['summarysettings']), opts());
+    expect(noSettings.problems).toEqual([]);
+    expect(noSettings.actions.map((a) => `${a.action} ${a.address}`)).toEqual(['create Guide/Returns']);
+
+    const guideRefused = buildPlan(desiredState({ guides: [guide('Returns')], summarySettings: [setting('S')] }), live([], [], ['guides']), opts());
+    expect(guideRefused.problems.map((p) => p.message)).toEqual([expect.stringMatching(/AI Studio guides API .*1 Guide: Guide cannot/)]);
+    expect(guideRefused.actions.map((a) => a.address)).toEqual(['SummarySetting/S']);
   });
 });
 

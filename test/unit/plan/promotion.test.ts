@@ -83,8 +83,11 @@ describe('promotion', () => {
     // Said as what it is: no such guide there, or no AI Studio there at all.
     const absent = promotionProblems(promotionGaps(wanted, { templates: [], guides: [] } as never), 'prod', 'staging');
     expect(absent[0]!.message).toMatch(/^guide "Returns" would be written in prod, but staging \(before prod in promotion\) has no guide of that name: apply it to staging first/);
-    const noSurface = promotionProblems(promotionGaps(wanted, { templates: [], unavailable: ['aistudio'] } as never), 'prod', 'staging');
-    expect(noSurface[0]!.message).toMatch(/staging \(before prod in promotion\) does not serve AI Studio, so no guide can run there first/);
+    const noSurface = promotionProblems(promotionGaps(wanted, { templates: [], unavailable: ['guides'] } as never), 'prod', 'staging');
+    expect(noSurface[0]!.message).toMatch(/staging \(before prod in promotion\) does not serve AI Studio guides, so no guide can run there first: .* an environment that serves AI Studio guides/);
+    // Summary settings not served there say nothing of its guides.
+    const noSettings = promotionGaps(wanted, { templates: [], guides: [{ name: 'Returns', latest: { version: '2.0', instruction: body.instruction, state: 'TestReady' } }], unavailable: ['summarysettings'] } as never);
+    expect(noSettings).toEqual([]);
   });
 
   it('does not count a guide content the previous org holds only in a Draft as run there, and says so', () => {
@@ -181,9 +184,11 @@ describe('promotion', () => {
     expect(messages({ templates, summarySettings: [] })).toEqual([
       ['SummarySetting/Voice wrap-up', 'promotion/not-in-previous', expect.stringMatching(/but staging \(before prod in promotion\) has no summary setting of that name: apply it to staging first/)],
     ]);
-    expect(messages({ templates, unavailable: ['aistudio'] })).toEqual([
-      ['SummarySetting/Voice wrap-up', 'promotion/never-in-previous', expect.stringMatching(/but staging \(before prod in promotion\) does not serve AI Studio, so no summary setting can run there first.*\(blocked: /)],
+    expect(messages({ templates, unavailable: ['summarysettings'] })).toEqual([
+      ['SummarySetting/Voice wrap-up', 'promotion/never-in-previous', expect.stringMatching(/but staging \(before prod in promotion\) does not serve AI Studio summary settings, so no summary setting can run there first.*\(blocked: /)],
     ]);
+    // Guides switched off there (a feature toggle) leave its summary settings to be judged: held, no gap.
+    expect(messages({ ...(withSetting(body.prompt) as object), unavailable: ['guides'] })).toEqual([]);
   });
 
   it('says a version is missing because the previous org does not serve the LLM Gateway, one problem each', () => {

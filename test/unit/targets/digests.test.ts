@@ -130,7 +130,7 @@ describe('readLiveParts in the digest view', () => {
       },
       calls,
     );
-    const { live, failed } = await readLiveParts({ gateway: api }, { aistudio: false }, { gitVersions: async () => git({ same: { '1.0.0': c }, edited: { '1.0.0': c }, gone: {} }) });
+    const { live, failed } = await readLiveParts({ gateway: api }, { guides: false, summarysettings: false }, { gitVersions: async () => git({ same: { '1.0.0': c }, edited: { '1.0.0': c }, gone: {} }) });
     expect(failed).toEqual([]);
     expect(live.unavailable).toBeUndefined();
     expect(live.templates.map((t) => t.name).slice(0, 3)).toEqual(['same', 'edited', 'other-0']);
@@ -146,7 +146,7 @@ describe('readLiveParts in the digest view', () => {
     const c = content('Q: {{q}}');
     const calls: string[] = [];
     const api = gateway([template('a', [digestOf('9.0.0', c)]), template('b', [digestOf('9.0.0', c)])], async () => [], calls);
-    await readLiveParts({ gateway: api }, { aistudio: false }, { gitVersions: async () => git({}) });
+    await readLiveParts({ gateway: api }, { guides: false, summarysettings: false }, { gitVersions: async () => git({}) });
     expect(calls).toEqual(['digests', 'whole']);
   });
 });
