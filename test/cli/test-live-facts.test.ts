@@ -53,4 +53,26 @@ describe('readLiveFacts', () => {
     const planned = planTests(state, [guide, template] as never, { targetLabel: 'x', live: facts });
     expect(planned.map((p) => p.calls.map((call) => call.uncached === true))).toEqual([[true], [false]]);
   });
+
+  it('reads the named guides for guide tests where summary settings are refused: they have rights of their own', async () => {
+    const asked: string[] = [];
+    const target = {
+      api: { listTemplates: async () => [], listFilters: async () => [] },
+      aistudio: { listGuides: async () => (asked.push('guides'), []), listSummarySettings: () => (asked.push('summaries'), forbidden()) },
+    };
+    const { ctx: c, err } = ctx();
+    const facts = await readLiveFacts(c, target as never, [guideTest]);
+    expect(asked).toEqual(['guides']);
+    expect(facts.guides).toBeDefined();
+    expect(err()).toBe('');
+  });
+
+  it('takes a 404 on the guides listing (guides switched off) as no guides there, without a warning', async () => {
+    const notFound = () => Promise.reject(new ApiError('GET /api/v2/guides answered 404', 404, 'not.found', undefined, 'GET', '/api/v2/guides'));
+    const target = { api: { listTemplates: async () => [], listFilters: async () => [] }, aistudio: { listGuides: notFound } };
+    const { ctx: c, err } = ctx();
+    const facts = await readLiveFacts(c, target as never, [guideTest]);
+    expect(facts.guides).toBeUndefined();
+    expect(err()).toBe('');
+  });
 });
