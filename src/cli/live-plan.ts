@@ -14,6 +14,7 @@ import type { Plan } from '../plan/types.js';
 import type { WireOrganization } from '../genesys/conventions.js';
 import type { CliContext } from './context.js';
 import { openTarget, targetContext, describeTarget, type OpenTarget } from './target.js';
+import { visibleName } from '../util/escapes.js';
 import { announceTarget, DEFAULT_DIR, loadOrRefuse, withTarget, type TargetUse } from './common.js';
 
 /** What the target holds, and whose org it is: read once per plan. */
@@ -203,9 +204,16 @@ async function withLiveCredentialsMasked(plan: Plan): Promise<Plan> {
  */
 async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveState, failed: readonly SurfaceFailure[]): Promise<void> {
   if (failed.length === 0) return;
-  const { PLANNING_ORDER, SURFACE_OBJECTS, surfaceKinds } = await import('../kinds/index.js');
+  const { PLANNING_ORDER, SURFACE_LIST_RIGHT, SURFACE_OBJECTS, surfaceKinds } = await import('../kinds/index.js');
   for (const f of failed) {
-    if (PLANNING_ORDER.some((k) => k.surface === f.surface && k.documents(state).length > 0)) throw f.error;
+    const used = PLANNING_ORDER.filter((k) => k.surface === f.surface && k.documents(state).length > 0);
+    if (used.length === 0) continue;
+    // The call's own error comes last; first what git needs the surface for, and what would give it.
+    const sources = used.flatMap((k) => k.documents(state).map((d) => d.source));
+    const first = sources[0]!;
+    const where = `${visibleName(first.file)}:${first.line}:${first.column}${sources.length > 1 ? ` and ${sources.length - 1} more` : ''}`;
+    ctx.info(`note: git defines ${used.map((k) => k.kind).join(' and ')} documents (${where}), so this plan must list the ${SURFACE_OBJECTS[f.surface]}, ${refusalAdvice(f, SURFACE_LIST_RIGHT[f.surface])}`);
+    throw f.error;
   }
   for (const f of failed) {
     const e = f.error as { status?: number; code?: string };
@@ -215,6 +223,15 @@ async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveS
     );
   }
   live.unavailable = [...new Set([...(live.unavailable ?? []), ...failed.map((f) => f.surface)])].sort();
+}
+
+/** What a refusal of a surface git uses means, and what would let the plan read it (`right`: what lists it). */
+function refusalAdvice(f: SurfaceFailure, right: string | undefined): string {
+  const status = (f.error as { status?: number }).status;
+  const elsewhere = 'or keep these documents out of this environment (metadata.environments)';
+  if (status === 403) return `which the target refused (403): give the OAuth client ${right ?? 'the rights to list them'}${right ? ' (and the rights to write them)' : ''}, ${elsewhere}`;
+  if (status !== undefined && status >= 500) return `which the target failed to list (${status}): an org answers so where the feature is switched off; switch it on, ${elsewhere}`;
+  return `which the target refused${status !== undefined ? ` (${status})` : ''}: ${elsewhere.slice(3)}`;
 }
 
 /** Each surface the target does not serve (its listings answer 404), said once on stderr with the kinds it cannot hold. */

@@ -46,6 +46,15 @@ export const SURFACE_OBJECTS: Readonly<Record<Surface, string>> = {
   summarysettings: 'AI Studio summary settings',
 };
 
+/**
+ * The right a client needs to list a surface, where the platform names one (the SDK's AIStudioApi:
+ * getGuides, getConversationsSummariesSettings); the LLM Gateway contract names none.
+ */
+export const SURFACE_LIST_RIGHT: Readonly<Partial<Record<Surface, string>>> = {
+  guides: 'aiStudio:guide:view',
+  summarysettings: 'aiStudio:summaryConfig:view',
+};
+
 /** The kinds a surface serves, in registry order. */
 export function surfaceKinds(surface: Surface): AnyResourceKind[] {
   return PLANNING_ORDER.filter((k) => k.surface === surface).map((k) => k.kind);

@@ -121,6 +121,21 @@ describe('guides not to be had, beside summary settings git defines', () => {
     expect(plan.code).toBe(1);
     expect(plan.stderr).toMatch(/\/api\/v2\/guides.*403/);
     expect(plan.stdout).not.toContain('create');
+    // What to do about it, before the call's own error: which documents need the surface, and the right that lists it.
+    expect(studioNotes(plan.stderr)[0]).toBe(
+      'note: git defines Guide documents (prompts/guides/returns-assistant.yaml:9:1), so this plan must list the AI Studio guides, which the target refused (403): ' +
+        'give the OAuth client aiStudio:guide:view (and the rights to write them), or keep these documents out of this environment (metadata.environments)',
+    );
+  });
+
+  it('a guides listing failing with a 5xx, with a Guide in git, says the feature may be off', { timeout: 60_000 }, async () => {
+    const p = await project(['guides'], { refuse: { guides: 501 } });
+    const plan = await p.cli(['plan']);
+    expect(plan.code).toBe(1);
+    expect(studioNotes(plan.stderr)[0]).toBe(
+      'note: git defines Guide documents (prompts/guides/returns-assistant.yaml:9:1), so this plan must list the AI Studio guides, which the target failed to list (501): ' +
+        'an org answers so where the feature is switched off; switch it on, or keep these documents out of this environment (metadata.environments)',
+    );
   });
 });
 
