@@ -29,6 +29,7 @@ import { param, type Ctx, type Reply } from './context.js';
 import { conflict, invalidValue, notFound } from './errors.js';
 import { listReply, parsePaging } from './listing.js';
 import type { State } from './store.js';
+import { actionCalls } from '../util/guide-action-calls.js';
 
 /** What the guide routes need from the server: job timers and the options of E1 and E6. */
 export interface GuideRuntime {
@@ -360,13 +361,10 @@ function refuseDemotion(v: GuideVersionRec, target: GuidePublishState, g: GuideR
   }
 }
 
-/** `{{Action.<label>}}`: the instruction calls the data action of that label. */
-const ACTION_CALL = /\{\{\s*Action\.([^{}]*?)\s*\}\}/g;
-
 /** E14: a version whose instruction calls a data action it does not declare is not published. */
 function refuseUndeclaredActions(v: GuideVersionRec): void {
   const declared = new Set((v.resources?.dataActions ?? []).map((d) => d.label));
-  const missing = [...new Set([...v.instruction.matchAll(ACTION_CALL)].map((m) => m[1]!))].filter((label) => !declared.has(label));
+  const missing = [...new Set(actionCalls(v.instruction).map((c) => c.label))].filter((label) => !declared.has(label));
   if (missing.length > 0) throw invalidValue('instruction', `${INVALID_DATA_ACTIONS}: ${missing.map((l) => JSON.stringify(l)).join(', ')}`);
 }
 

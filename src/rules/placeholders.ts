@@ -4,6 +4,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState, Guide, PromptVersion, SourceLocation } from '../model/types.js';
 import { closest, didYouMean } from '../util/suggest.js';
+import { actionCalls, actionLabel } from '../util/guide-action-calls.js';
 import { diagnostic, guideFields, locate, promptFields, MAX_FINDINGS_PER_FIELD, type TextField } from './util.js';
 
 /** `{{ ... }}` with no braces inside; bounded so a hostile text stays linear. */
@@ -38,12 +39,6 @@ export const PLAIN_PLACEHOLDERS: PlaceholderSyntax = {
 };
 
 const GUIDE_REFERENCE = /^Variable\.([A-Za-z_][A-Za-z0-9_]*)$/;
-/**
- * `{{Action.<label>}}`: a guide calls one of its data actions by its label (the SDK's DataAction.label:
- * "The label of the GC data action as referenced in the guide instruction"; the Genesys Terraform
- * provider's guide_version test writes "Call {{Action.TestDataAction}}"). Labels may hold spaces.
- */
-const GUIDE_ACTION = /^Action\.(\S(?:.*\S)?)$/s;
 /** `{{orderId}}`, `{{variable.orderId}}`, `{{Variables.orderId}}`: a variable, in the wrong form. */
 const GUIDE_NEAR_MISS = /^(?:[A-Za-z]{1,12}\s*\.\s*)?([A-Za-z_][A-Za-z0-9_]*)$/;
 
@@ -53,8 +48,9 @@ export const GUIDE_PLACEHOLDERS: PlaceholderSyntax = {
   read: (inner) => {
     const m = GUIDE_REFERENCE.exec(inner);
     if (m) return { name: m[1]! };
-    const action = GUIDE_ACTION.exec(inner);
-    if (action) return { other: action[1]!.trim() };
+    // `{{Action.<label>}}`: a guide calls one of its data actions (util/guide-action-calls.ts).
+    const action = actionLabel(inner);
+    if (action !== undefined) return { other: action };
     const near = GUIDE_NEAR_MISS.exec(inner);
     return near ? { malformed: true, meant: near[1]! } : { malformed: true };
   },
@@ -282,15 +278,7 @@ export function checkGuidePlaceholders(g: Guide, opts: { unused: boolean; variab
 
 /** Every `{{Action.<label>}}` of a guide's instruction, in order. */
 export function findGuideActions(g: Guide): { label: string; at: SourceLocation; field: string }[] {
-  const out: { label: string; at: SourceLocation; field: string }[] = [];
-  for (const f of guideFields(g)) {
-    const re = new RegExp(PLACEHOLDER.source, 'g');
-    for (let m = re.exec(f.text); m !== null; m = re.exec(f.text)) {
-      const reading = GUIDE_PLACEHOLDERS.read(m[1]!.trim());
-      if ('other' in reading) out.push({ label: reading.other, at: f.at(m.index), field: f.label });
-    }
-  }
-  return out;
+  return guideFields(g).flatMap((f) => actionCalls(f.text).map((c) => ({ label: c.label, at: f.at(c.index), field: f.label })));
 }
 
 /**

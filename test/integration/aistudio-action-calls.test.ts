@@ -29,4 +29,14 @@ describe('AI Studio: publishing a version that calls data actions', () => {
     await c.patchGuideVersion(g.id, '1.0', { instruction: 'Call {{Action.Lookup order}}.', variables: [], resources: { dataActions: [lookup] } });
     expect((await c.publishGuideVersion(g.id, '1.0', 'ProductionReady')).state).toBe('ProductionReady');
   });
+
+  it('reads calls as validate does (util/guide-action-calls.ts): a space after the dot is no call, a space before the braces is', async () => {
+    env = await setup();
+    const c = env.client();
+    const g = await c.createGuide({ name: 'Orders', source: 'Manual' });
+    // validate warns of `{{ Action. Lookup order}}` as a malformed placeholder, no call: the
+    // emulator read it as a call of " Lookup order" and refused the publish.
+    await c.patchGuideVersion(g.id, '1.0', { instruction: 'Call {{ Action. Lookup order}} and {{Action.Lookup order }}.', variables: [], resources: { dataActions: [lookup] } });
+    expect((await c.publishGuideVersion(g.id, '1.0', 'ProductionReady')).state).toBe('ProductionReady');
+  });
 });
