@@ -7,7 +7,7 @@ import { relative, resolve } from 'node:path';
 import { AUDIT_KEY_ENV, DEFAULT_AUDIT_FILE, auditKey, formatAnchor, parseAnchor, type AuditAnchor } from '../audit/log.js';
 import { verifyAuditFile } from '../audit/verify.js';
 import { UserError, EXIT } from '../util/errors.js';
-import { oneLine, shellWord } from '../util/escapes.js';
+import { oneLine, shellWord, visibleName } from '../util/escapes.js';
 import { DEFAULT_DIR } from './common.js';
 import { addEnvOption } from './environments.js';
 import type { CliContext } from './context.js';
@@ -81,7 +81,8 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
     if (res.keyed > 0) keyed = res.unkeyed === 0 ? ', keyed' : `, ${res.keyed} keyed and ${res.unkeyed} not (written without ${AUDIT_KEY_ENV})`;
     else if (key && res.records > 0) keyed = `, not keyed (written without ${AUDIT_KEY_ENV})`;
     const anchored = res.anchored && head ? `; head ${formatAnchor(head).slice(0, String(head.seq).length + 13)}… found` : '';
-    ctx.out(`${ctx.style('green', 'ok')}: ${res.records} record${res.records === 1 ? '' : 's'}, chain intact${keyed}${anchored}`);
+    // The file named: with --env (or a configured audit.file) the reader did not type it.
+    ctx.out(`${ctx.style('green', 'ok')}: ${visibleName(shown)}: ${res.records} record${res.records === 1 ? '' : 's'}, chain intact${keyed}${anchored}`);
     if (res.pending.length > 0) {
       const n = res.pending.length;
       ctx.info(`note: ${n} intent${n === 1 ? '' : 's'} without an outcome (record${n === 1 ? '' : 's'} ${res.pending.join(', ')}): an apply in progress, or one the next apply resolves`);

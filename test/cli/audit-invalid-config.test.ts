@@ -47,6 +47,6 @@ describe('audit verify with an invalid promptctl.yaml', () => {
     await writeFile(join(dir, 'prompts', 'promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec:\n  defaultVariableTokens: lots\n');
     await writeLog(join(dir, 'trail.jsonl'));
     const r = await runCliInProcess(['audit', 'verify', 'trail.jsonl'], { cwd: dir, env: {} });
-    expect(r).toMatchObject({ code: 0, stdout: 'ok: 1 record, chain intact\n' });
+    expect(r).toMatchObject({ code: 0, stdout: 'ok: trail.jsonl: 1 record, chain intact\n' });
   });
 });

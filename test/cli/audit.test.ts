@@ -34,14 +34,14 @@ describe('promptctl audit verify', () => {
     );
     await writeLog(join(dir, 'logs', 'trail.jsonl'), 2);
     const r = await run(dir, ['audit', 'verify']);
-    expect(r.stdout).toContain('ok: 2 records, chain intact');
+    expect(r.stdout).toContain('ok: logs/trail.jsonl: 2 records, chain intact');
     expect(r.code).toBe(0);
   });
 
   it('verifies .promptctl/audit.jsonl in the working directory by default', async () => {
     await writeLog(join(dir, '.promptctl', 'audit.jsonl'), 4);
     const r = await run(dir, ['audit', 'verify']);
-    expect(r).toMatchObject({ code: 0, stdout: 'ok: 4 records, chain intact\n' });
+    expect(r).toMatchObject({ code: 0, stdout: 'ok: .promptctl/audit.jsonl: 4 records, chain intact\n' });
   });
 
   it('names the first broken line of a tampered file and exits 1', async () => {
@@ -60,14 +60,14 @@ describe('promptctl audit verify', () => {
   it('checks a named file whatever PROMPTCTL_ENV is exported for other commands (there is no project here)', async () => {
     await writeLog(join(dir, 'trail.jsonl'), 2);
     const r = await runCliInProcess(['audit', 'verify', 'trail.jsonl'], { cwd: dir, env: { PROMPTCTL_ENV: 'prod' } });
-    expect(r).toMatchObject({ code: 0, stdout: 'ok: 2 records, chain intact\n' });
+    expect(r).toMatchObject({ code: 0, stdout: 'ok: trail.jsonl: 2 records, chain intact\n' });
   });
 
   it('with --head, finds the anchor, and detects a deleted last record and an emptied file', async () => {
     const file = join(dir, 'trail.jsonl');
     const head = formatAnchor((await writeLog(file, 3))!);
     const ok = await run(dir, ['audit', 'verify', 'trail.jsonl', '--head', head]);
-    expect(ok).toMatchObject({ code: 0, stdout: `ok: 3 records, chain intact; head ${head.slice(0, 14)}… found\n` });
+    expect(ok).toMatchObject({ code: 0, stdout: `ok: trail.jsonl: 3 records, chain intact; head ${head.slice(0, 14)}… found\n` });
 
     const text = await readFile(file, 'utf8');
     await writeFile(file, text.split('\n').slice(0, 2).join('\n') + '\n');
@@ -78,7 +78,7 @@ describe('promptctl audit verify', () => {
     );
 
     await writeFile(file, '');
-    expect(await run(dir, ['audit', 'verify', 'trail.jsonl'])).toMatchObject({ code: 0, stdout: 'ok: 0 records, chain intact\n' });
+    expect(await run(dir, ['audit', 'verify', 'trail.jsonl'])).toMatchObject({ code: 0, stdout: 'ok: trail.jsonl: 0 records, chain intact\n' });
     const emptied = await run(dir, ['audit', 'verify', 'trail.jsonl', '--head', head]);
     expect(emptied.code).toBe(1);
     expect(emptied.stderr).toMatch(/the trail is empty but the head anchor 3:.* names record 3/);
@@ -94,7 +94,7 @@ describe('promptctl audit verify', () => {
   it('verifies a keyed trail with PROMPTCTL_AUDIT_KEY, and says clearly that it needs it', async () => {
     await writeLog(join(dir, '.promptctl', 'audit.jsonl'), 2, { [AUDIT_KEY_ENV]: KEY });
     const withKey = await run(dir, ['audit', 'verify'], { [AUDIT_KEY_ENV]: KEY });
-    expect(withKey).toMatchObject({ code: 0, stdout: 'ok: 2 records, chain intact, keyed\n' });
+    expect(withKey).toMatchObject({ code: 0, stdout: 'ok: .promptctl/audit.jsonl: 2 records, chain intact, keyed\n' });
     const without = await run(dir, ['audit', 'verify']);
     expect(without.code).toBe(1);
     expect(without.stderr).toBe(
@@ -119,7 +119,7 @@ describe('promptctl audit verify', () => {
       forged.push(JSON.stringify(r));
     }
     await writeFile(file, forged.join('\n') + '\n');
-    expect(await run(dir, ['audit', 'verify'])).toMatchObject({ code: 0, stdout: 'ok: 3 records, chain intact\n' });
+    expect(await run(dir, ['audit', 'verify'])).toMatchObject({ code: 0, stdout: 'ok: .promptctl/audit.jsonl: 3 records, chain intact\n' });
     const keyed = await run(dir, ['audit', 'verify'], { [AUDIT_KEY_ENV]: KEY });
     expect(keyed.code).toBe(1);
     expect(keyed.stdout).toBe('');
@@ -132,7 +132,7 @@ describe('promptctl audit verify', () => {
     const anchor = `${(JSON.parse(forgedHead) as { seq: number }).seq}:${(JSON.parse(forgedHead) as { hash: string }).hash}`;
     expect(await run(dir, ['audit', 'verify', '--head', anchor], { [AUDIT_KEY_ENV]: KEY })).toMatchObject({ code: 0 });
     const allowed = await run(dir, ['audit', 'verify', '--allow-unkeyed'], { [AUDIT_KEY_ENV]: KEY });
-    expect(allowed).toMatchObject({ code: 0, stdout: 'ok: 3 records, chain intact, not keyed (written without PROMPTCTL_AUDIT_KEY)\n' });
+    expect(allowed).toMatchObject({ code: 0, stdout: 'ok: .promptctl/audit.jsonl: 3 records, chain intact, not keyed (written without PROMPTCTL_AUDIT_KEY)\n' });
   });
 
   it('notes intents without an outcome', async () => {
@@ -141,7 +141,7 @@ describe('promptctl audit verify', () => {
     await log.intent({ actor: 'a', commit: null, planId: 'p', org: null, address: 'PromptTemplate/x', action: 'create', resourceId: null, before: null, after: null });
     await log.close();
     const r = await run(dir, ['audit', 'verify']);
-    expect(r).toMatchObject({ code: 0, stdout: 'ok: 1 record, chain intact\n' });
+    expect(r).toMatchObject({ code: 0, stdout: 'ok: .promptctl/audit.jsonl: 1 record, chain intact\n' });
     expect(r.stderr).toMatch(/note: 1 intent without an outcome \(record 1\)/);
   });
 

@@ -166,7 +166,7 @@ describe('--env', () => {
     for (const args of [['audit', 'verify', '--env', 'dev'], ['audit', 'verify']]) {
       const verified = await cli(args, { ...credentials(), ...(args.length === 2 ? { PROMPTCTL_ENV: 'dev' } : {}) });
       expect(verified.code, verified.stderr).toBe(0);
-      expect(verified.stdout).toMatch(new RegExp(`^ok: ${records.length} records, chain intact`));
+      expect(verified.stdout).toMatch(new RegExp(`^ok: \\.promptctl/envs/dev/audit\\.jsonl: ${records.length} records, chain intact`));
     }
 
     // staging: the limited filter lands there only, and the shared routes.
