@@ -21,7 +21,11 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     .option('--dir <dir>', 'prompts directory whose promptctl.yaml may name the audit file', DEFAULT_DIR)
     .option('--head <seq:hash>', 'the anchor printed at the end of an apply: the trail must still hold that record (detects a cut-off tail or an emptied file)')
     .option('--allow-unkeyed', `with ${AUDIT_KEY_ENV} set, accept a trail none of whose records is keyed (all written before the key was set)`)
-    .action(async (file: string | undefined, opts: { dir: string; head?: string; allowUnkeyed?: boolean }) => {
+    .action(async (file: string | undefined, opts: { dir: string; head?: string; allowUnkeyed?: boolean; env?: string }) => {
+      // Either names the trail: one would be checked and the other ignored, unsaid.
+      if (file !== undefined && opts.env !== undefined && ctx.environment) {
+        throw new UserError(`${visibleName(file)} and --env ${visibleName(opts.env)} each name an audit trail (--env: ${visibleName(ctx.environment.auditFile)}): give one`);
+      }
       const head = opts.head === undefined ? null : parseAnchor(opts.head);
       if (opts.head !== undefined && !head) throw new UserError(`--head: expected SEQ:HASH (the anchor apply prints, e.g. 12:<64 hex digits>), got "${opts.head}"`);
       // --env NAME: that environment's own trail, as apply --env wrote it (DESIGN §6).

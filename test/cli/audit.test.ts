@@ -63,6 +63,16 @@ describe('promptctl audit verify', () => {
     expect(r).toMatchObject({ code: 0, stdout: 'ok: trail.jsonl: 2 records, chain intact\n' });
   });
 
+  // `audit verify trail.jsonl --env prod` checked trail.jsonl and said nothing of --env.
+  it('refuses a named file and --env together: each names a trail', async () => {
+    await writeLog(join(dir, 'trail.jsonl'), 2);
+    await mkdir(join(dir, 'prompts'), { recursive: true });
+    await writeFile(join(dir, 'prompts/promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec:\n  environments:\n    prod: {credentials: PCTL_A_PROD}\n');
+    const r = await run(dir, ['audit', 'verify', 'trail.jsonl', '--env', 'prod']);
+    expect(r).toMatchObject({ code: 1, stdout: '' });
+    expect(r.stderr).toBe('error: trail.jsonl and --env prod each name an audit trail (--env: .promptctl/envs/prod/audit.jsonl): give one\n');
+  });
+
   it('with --head, finds the anchor, and detects a deleted last record and an emptied file', async () => {
     const file = join(dir, 'trail.jsonl');
     const head = formatAnchor((await writeLog(file, 3))!);
