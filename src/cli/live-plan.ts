@@ -212,7 +212,7 @@ async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveS
     const sources = used.flatMap((k) => k.documents(state).map((d) => d.source));
     const first = sources[0]!;
     const where = `${visibleName(first.file)}:${first.line}:${first.column}${sources.length > 1 ? ` and ${sources.length - 1} more` : ''}`;
-    ctx.info(`note: git defines ${used.map((k) => k.kind).join(' and ')} documents (${where}), so this plan must list the ${SURFACE_OBJECTS[f.surface]}, ${refusalAdvice(f, SURFACE_LIST_RIGHT[f.surface])}`);
+    ctx.info(`note: git defines ${used.map((k) => k.kind).join(', ')} documents (${where}), so this plan must list the ${SURFACE_OBJECTS[f.surface]}, ${refusalAdvice(f, SURFACE_LIST_RIGHT[f.surface])}`);
     throw f.error;
   }
   for (const f of failed) {
@@ -228,10 +228,10 @@ async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveS
 /** What a refusal of a surface git uses means, and what would let the plan read it (`right`: what lists it). */
 function refusalAdvice(f: SurfaceFailure, right: string | undefined): string {
   const status = (f.error as { status?: number }).status;
-  const elsewhere = 'or keep these documents out of this environment (metadata.environments)';
-  if (status === 403) return `which the target refused (403): give the OAuth client ${right ?? 'the rights to list them'}${right ? ' (and the rights to write them)' : ''}, ${elsewhere}`;
-  if (status !== undefined && status >= 500) return `which the target failed to list (${status}): an org answers so where the feature is switched off; switch it on, ${elsewhere}`;
-  return `which the target refused${status !== undefined ? ` (${status})` : ''}: ${elsewhere.slice(3)}`;
+  const keepOut = 'keep these documents out of this environment (metadata.environments)';
+  if (status === 403) return `which the target refused (403): give the OAuth client ${right ? `${right} (and the rights to write them)` : 'the rights to list them'}, or ${keepOut}`;
+  if (status !== undefined && status >= 500) return `which the target failed to list (${status}): an org answers so where the feature is switched off; switch it on, or ${keepOut}`;
+  return `which the target refused${status !== undefined ? ` (${status})` : ''}: ${keepOut}`;
 }
 
 /** Each surface the target does not serve (its listings answer 404), said once on stderr with the kinds it cannot hold. */
