@@ -206,13 +206,13 @@ async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveS
   if (failed.length === 0) return;
   const { PLANNING_ORDER, SURFACE_LIST_RIGHT, SURFACE_OBJECTS, surfaceKinds } = await import('../kinds/index.js');
   for (const f of failed) {
-    const used = PLANNING_ORDER.filter((k) => k.surface === f.surface && k.documents(state).length > 0);
+    const used = PLANNING_ORDER.filter((k) => k.surface === f.surface).flatMap((k) => k.documents(state).map((d) => ({ kind: k.kind, at: d.source })));
     if (used.length === 0) continue;
     // The call's own error comes last; first what git needs the surface for, and what would give it.
-    const sources = used.flatMap((k) => k.documents(state).map((d) => d.source));
-    const first = sources[0]!;
-    const where = `${visibleName(first.file)}:${first.line}:${first.column}${sources.length > 1 ? ` and ${sources.length - 1} more` : ''}`;
-    ctx.info(`note: git defines ${used.map((k) => k.kind).join(', ')} documents (${where}), so this plan must list the ${SURFACE_OBJECTS[f.surface]}, ${refusalAdvice(f, SURFACE_LIST_RIGHT[f.surface])}`);
+    const { at } = used[0]!;
+    const where = `${visibleName(at.file)}:${at.line}:${at.column}${used.length > 1 ? ` and ${used.length - 1} more` : ''}`;
+    const kinds = [...new Set(used.map((u) => u.kind))];
+    ctx.info(`note: git defines ${kinds.join(', ')} documents (${where}), so this plan must list the ${SURFACE_OBJECTS[f.surface]}, ${refusalAdvice(f, SURFACE_LIST_RIGHT[f.surface])}`);
     throw f.error;
   }
   for (const f of failed) {
