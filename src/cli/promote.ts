@@ -247,7 +247,8 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
         ` To route everything to one version, run \`promptctl promote ${shellWord(template)} VERSION --weight 100${env ? ` --env ${shellWord(env)}` : ''}${flags.dir !== DEFAULT_DIR ? ` --dir ${shellWord(flags.dir)}` : ''}\` (routes now: ${s.split.routes.map((r) => `${r.version} ${r.weight}%`).join(', ')}), or git revert the commit that changed them`,
     );
   }
-  ctx.info(`rolling back to ${found.version}: it held 100% at ${found.commit.slice(0, 7)} (${found.date.slice(0, 10)}, "${found.subject}")`);
+  // The subject is anyone's text: shown, never obeyed (a terminal escape in it would clear the screen or forge a line).
+  ctx.info(`rolling back to ${found.version}: it held 100% at ${found.commit.slice(0, 7)} (${found.date.slice(0, 10)}, "${visibleName(found.subject)}")`);
   const routes = scaleWeights(s.split.routes, found.version, 100);
   return finishEdit(ctx, s, routes, flags, `rollback to ${found.version}`);
 }

@@ -98,6 +98,22 @@ describe('rollback', () => {
     expect(await routes(cwd)).toBe('1.0.0=100 1.1.0=0');
   });
 
+  // A commit subject is anyone's text: its terminal escapes (clear the screen, colour a lie) are
+  // shown as escapes, not obeyed, like every other quoted text on stderr.
+  it("shows the commit's subject it goes back to as text, its escapes made visible", async () => {
+    const cwd = await repo();
+    expect((await cli(cwd, ['promote', 'billing-assistant', '1.0.0'])).code).toBe(0);
+    commit(cwd, 'all on 1.0.0 \u001b[2J\u001b[31mreviewed\rby ops');
+    expect((await cli(cwd, ['promote', 'billing-assistant', '1.1.0', '--weight', '30'])).code).toBe(0);
+    commit(cwd, 'canary 1.1.0 at 30');
+
+    const r = await cli(cwd, ['rollback', 'billing-assistant', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('\u001b');
+    expect(r.stderr).not.toContain('\r');
+    expect(r.stderr).toMatch(/rolling back to 1\.0\.0: it held 100% at [0-9a-f]{7} \(2023-11-\d{2}, "all on 1\.0\.0 \\u001b\[2J\\u001b\[31mreviewed\\u000dby ops"\)/);
+  });
+
   it('finds earlier states of the split in the file it came from, when it was moved out of a file that stays', async () => {
     const cwd = await repo();
     // The template and its split in one file, the split's comments left out (git sees no copy).
