@@ -1,7 +1,8 @@
 // promptctl promote TEMPLATE VERSION [--weight N] [--env NAME] and promptctl rollback TEMPLATE
 // [--env NAME] (DESIGN §4, §6): rewrite one TrafficSplit in git, with the smallest edit (only the
 // weights that change), print the diff, and leave the commit and the pull request to the user.
-// promote routes N % (default 100) to VERSION and scales the others to share the rest; rollback
+// promote routes N % (default 100) to VERSION and scales the others to share the rest (a template
+// without a split yet gets one, starting from its newest version, which answers every call); rollback
 // routes everything back to the last version that held 100 %, found in the prompts directory's git history.
 // With --env, the routes of that environment: its own override, or the document's when no other
 // environment shares them, or a new override (spec.environments.<name>.routes) when some do.
@@ -9,7 +10,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { environmentNames, environmentState } from '../model/environments.js';
-import type { DesiredState, TrafficSplit } from '../model/types.js';
+import type { DesiredState, PromptTemplate, TrafficSplit } from '../model/types.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { didYouMean } from '../util/suggest.js';
@@ -71,9 +72,14 @@ interface SplitContext {
   /** The routes to edit, and whether they must be created as an override. */
   target: { kind: 'document' } | { kind: 'override'; env: string };
   create: boolean;
+  /**
+   * The template has no TrafficSplit yet (promote only): one is added to the end of the template's
+   * file, `split` holding the routing it has without one (its newest version answers every call).
+   */
+  newSplit?: { environments?: string[]; base?: { version: string; weight: number }[] };
 }
 
-async function splitContext(ctx: CliContext, template: string, dir: string, doing: string): Promise<SplitContext> {
+async function splitContext(ctx: CliContext, template: string, dir: string, doing: string, mayCreate = false): Promise<SplitContext> {
   const env = ctx.environment?.name;
   // What is edited is git: say so first, with the environment.
   ctx.info(`target: git working tree (${dir.replace(/\/+$/, '')}/)${env ? `, environment ${env}` : ''}`);
@@ -86,6 +92,8 @@ async function splitContext(ctx: CliContext, template: string, dir: string, doin
   const union = loaded.state;
   const state = env ? environmentState(union, env) : union;
   const split = state.splits.find((s) => s.template === template);
+  const declared = state.templates.find((t) => t.name === template);
+  if (!split && mayCreate && declared && !union.splits.some((s) => s.template === template)) return newSplitContext(ctx, union, state, declared, env);
   if (!split) {
     const names = state.splits.map((s) => s.template);
     const where = env ? ` in environment ${env}` : '';
@@ -112,10 +120,44 @@ async function splitContext(ctx: CliContext, template: string, dir: string, doin
   return { union, state, split, file: split.source.file, text, target, create };
 }
 
+/**
+ * A template without a TrafficSplit: its calls go to its newest version (DESIGN §3), which is the
+ * routing promote starts from; the split is added to the end of the template's own file, in the
+ * environments the template is in. With --env, when other environments have the template too, the
+ * document's routes keep their routing as it is (their newest version at 100 %) and the
+ * environment gets routes of its own (spec.environments.<name>.routes), so only it changes.
+ */
+async function newSplitContext(ctx: CliContext, union: DesiredState, state: DesiredState, template: PromptTemplate, env: string | undefined): Promise<SplitContext> {
+  const { compareVersionLabels } = await import('../util/semver.js');
+  const newest = (s: DesiredState): string | undefined => s.versions.filter((v) => v.template === template.name).map((v) => v.version).sort(compareVersionLabels).at(-1);
+  const routesOf = (s: DesiredState) => {
+    const v = newest(s);
+    return v ? [{ version: v, weight: 100 }] : [];
+  };
+  const file = template.source.file;
+  const split: TrafficSplit = { kind: 'TrafficSplit', template: template.name, strategy: 'random', routes: routesOf(state), source: template.source, locations: {} };
+  const text = await readFile(resolve(ctx.cwd, file), 'utf8');
+  const context: SplitContext = { union, state, split, file, text, target: { kind: 'document' }, create: false, newSplit: template.environments ? { environments: template.environments } : {} };
+  const others = env ? environmentNames(union.config).filter((e) => e !== env && environmentState(union, e).templates.some((t) => t.name === template.name)) : [];
+  if (others.length === 0) return context;
+  // The others' calls go to their own newest version: the document can keep that only if it is one version.
+  const theirs = [...new Set(others.map((e) => newest(environmentState(union, e)) ?? '(none)'))];
+  if (theirs.length !== 1 || theirs[0] === '(none)') {
+    throw new UserError(
+      `template "${template.name}" has no TrafficSplit yet, and the other environments that have it (${others.join(', ')}) do not all answer with the same newest version (${theirs.join(', ')}): add the split by hand, with routes for each; nothing was changed`,
+    );
+  }
+  ctx.info(`note: ${others.join(', ')} ${others.length === 1 ? 'has' : 'have'} the template too: the new split keeps ${others.length === 1 ? 'its' : 'their'} calls on ${theirs[0]} (the newest version, as now) and ${env} gets spec.environments.${env}.routes`);
+  return { ...context, target: { kind: 'override', env: env! }, create: true, newSplit: { ...context.newSplit, base: [{ version: theirs[0]!, weight: 100 }] } };
+}
+
 /** Writes (unless --dry-run) and shows the edit. */
 async function finishEdit(ctx: CliContext, s: SplitContext, routes: { version: string; weight: number }[], flags: EditFlags, what: string): Promise<number> {
-  const { editSplit } = await import('../export/split-edit.js');
-  const after = editSplit(s.text, s.file, s.split.template, s.target, routes, s.create);
+  const { appendSplit, editSplit } = await import('../export/split-edit.js');
+  // A new split: its document added (with the routes the other environments keep, when only one
+  // environment's change), then, for that environment, its own routes as for any split.
+  const before = s.newSplit ? appendSplit(s.text, s.split.template, s.newSplit.base ?? routes, s.newSplit.environments) : s.text;
+  const after = s.newSplit && !s.newSplit.base ? before : editSplit(before, s.file, s.split.template, s.target, routes, s.create);
   await refuseInvalidEdit(ctx, flags.dir, resolve(ctx.cwd, s.file), after, what);
   // Through a symbolic link (to a file in the prompts directory, as the loader allows): the file
   // it leads to, so the link stays a link.
@@ -147,7 +189,7 @@ async function refuseInvalidEdit(ctx: CliContext, dir: string, file: string, tex
 
 export async function runPromote(ctx: CliContext, template: string, version: string, flags: EditFlags): Promise<number> {
   const weight = parseWeight(flags.weight);
-  const s = await splitContext(ctx, template, flags.dir, 'changed');
+  const s = await splitContext(ctx, template, flags.dir, 'changed', true);
   const declared = s.state.versions.filter((v) => v.template === template).map((v) => v.version);
   if (!declared.includes(version)) {
     const where = ctx.environment ? ` in environment ${ctx.environment.name}` : '';
@@ -162,13 +204,25 @@ export async function runPromote(ctx: CliContext, template: string, version: str
     throw new UserError(`template "${template}" has no version ${visibleName(version)}${where}${didYouMean(version, declared)}${declared.length ? `; declared: ${declared.join(', ')}` : ''}; nothing was changed`);
   }
   const { scaleWeights } = await import('../export/promote.js');
-  const routes = scaleWeights(s.split.routes, version, weight);
   // 0 % to a version the split does not route is what it routes already: no 0 % route is added.
   const unrouted = weight === 0 && !s.split.routes.some((r) => r.version === version);
+  const held = s.split.routes.length === 1 && s.split.routes[0]!.version === version;
+  if (s.newSplit && (unrouted || held)) {
+    // No split: the newest version answers every call. Giving it all of them changes nothing; giving it less leaves the rest to no other version.
+    if (unrouted || weight === 100) {
+      ctx.info(`template "${template}" has no TrafficSplit: its newest version, ${s.split.routes[0]?.version ?? 'none'}, answers every call; ${version} gets ${weight}% already: nothing to change`);
+      return EXIT.ok;
+    }
+    throw new UserError(
+      `template "${template}" has no TrafficSplit: its newest version, ${version}, answers every call, and no other version would take the other ${100 - weight}% (promote the version that should, with --weight ${100 - weight}); nothing was changed`,
+    );
+  }
+  const routes = scaleWeights(s.split.routes, version, weight);
   if (unrouted || JSON.stringify(routes) === JSON.stringify(s.split.routes.map((r) => ({ version: r.version, weight: r.weight })))) {
     ctx.info(`TrafficSplit/${template} already routes ${weight}% to ${version}: nothing to change`);
     return EXIT.ok;
   }
+  if (s.newSplit) ctx.info(`note: template "${template}" has no TrafficSplit yet (its newest version answers every call): adding one to ${visibleName(s.file)}`);
   // Promotion (DESIGN §6): more traffic for a version the previous environment never ran: the one
   // promoted, or another one scaled up when the promoted one's weight goes down (as plan checks it).
   const was = new Map(s.split.routes.map((r) => [r.version, r.weight]));

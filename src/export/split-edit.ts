@@ -293,3 +293,29 @@ function insertFlowEntry(src: string, map: YAMLMap, entry: string): string {
   const at = Math.max(nodeEnd(last.value as Node | null), nodeEnd(last.key as Node | null));
   return `${src.slice(0, at)}, ${entry}${src.slice(at)}`;
 }
+
+/**
+ * The file's text with a new TrafficSplit document of `template` added at its end (after a `---`),
+ * routing `routes`; `environments`: its metadata.environments (the template's, so the split is
+ * where the template is). The rest of the file is left as it is; the added lines end like the
+ * file's (CRLF stays CRLF), and a file that did not end in a newline still does not.
+ */
+export function appendSplit(src: string, template: string, routes: readonly Route[], environments?: readonly string[]): string {
+  const ending = src.includes('\r\n') && !/(^|[^\r])\n/.test(src) ? '\r\n' : src.includes('\r') && !src.includes('\n') ? '\r' : '\n';
+  const lines = [
+    '---',
+    'apiVersion: promptctl/v1',
+    'kind: TrafficSplit',
+    // Quoted: a name such as 123 or true would read as a number or a boolean.
+    ...(environments ? ['metadata:', `  environments: [${environments.map((e) => JSON.stringify(e)).join(', ')}]`] : []),
+    'spec:',
+    `  template: ${JSON.stringify(template)}`,
+    '  routes:',
+    ...routes.flatMap((r) => [`    - version: "${r.version}"`, `      weight: ${r.weight}`]),
+  ];
+  const text = lines.join(ending);
+  if (src === '') return `${lines.slice(1).join(ending)}${ending}`;
+  // A file without a final newline keeps ending without one.
+  const ends = src.endsWith('\n') || src.endsWith('\r');
+  return ends ? `${src}${text}${ending}` : `${src}${ending}${text}`;
+}
