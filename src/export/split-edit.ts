@@ -27,6 +27,13 @@ function splitDocument(docs: readonly Document.Parsed[], template: string, file:
   return doc;
 }
 
+/** A route's version as the loader reads it: through an alias (`version: *stable`), the anchored value. */
+function versionOf(doc: Document.Parsed, item: YAMLMap): string {
+  const node = item.get('version', true) as unknown;
+  const value = isAlias(node) ? node.resolve(doc) : node;
+  return String(isScalar(value) ? value.value : value);
+}
+
 function routesPath(target: RoutesTarget): string[] {
   return target.kind === 'document' ? ['spec', 'routes'] : ['spec', 'environments', target.env, 'routes'];
 }
@@ -54,9 +61,10 @@ export function editSplit(src: string, file: string, template: string, target: R
   }
   // The weights, scalar by scalar, through the CST.
   const { tokens, docs } = parse(text);
-  const seq = seqAt(splitDocument(docs, template, file), routesPath(target), file, text);
+  const doc = splitDocument(docs, template, file);
+  const seq = seqAt(doc, routesPath(target), file, text);
   for (const r of routes) {
-    const item = seq.items.find((i) => isMap(i) && String((i as YAMLMap).get('version')) === r.version) as YAMLMap | undefined;
+    const item = seq.items.find((i) => isMap(i) && versionOf(doc, i) === r.version) as YAMLMap | undefined;
     const w = item?.get('weight', true) as Scalar | undefined;
     if (w && isAlias(w)) throw new UserError(`${file}:${lineColumn(text, w.range?.[0] ?? 0)}: the weight of version ${r.version} is an alias (*${w.source}); edit it by hand`);
     if (!item || !w || !isScalar(w)) throw new UserError(`${file}: the route of version ${r.version} has no weight to set`);
@@ -195,8 +203,9 @@ function dashGap(src: string, item: YAMLMap): string {
 /** Adds a route (weight as given) for each version of `routes` the list does not have, after the last one. */
 function addMissingRoutes(src: string, file: string, template: string, target: RoutesTarget, routes: readonly Route[]): string {
   const { docs } = parse(src);
-  const seq = seqAt(splitDocument(docs, template, file), routesPath(target), file, src);
-  const have = new Set(seq.items.filter(isMap).map((i) => String(i.get('version'))));
+  const doc = splitDocument(docs, template, file);
+  const seq = seqAt(doc, routesPath(target), file, src);
+  const have = new Set(seq.items.filter(isMap).map((i) => versionOf(doc, i)));
   const missing = routes.filter((r) => !have.has(r.version));
   if (missing.length === 0) return src;
   const last = seq.items[seq.items.length - 1];

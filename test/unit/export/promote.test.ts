@@ -157,6 +157,34 @@ describe('editSplit', () => {
     }
   });
 
+  // A route's version may repeat the document's through an alias (valid YAML, and validate reads
+  // it so): it is that version, found and set like any other, never taken for a missing route.
+  it('reads a version written as an alias as the version it repeats', () => {
+    const src = [
+      'kind: TrafficSplit',
+      'spec:',
+      '  template: billing',
+      '  routes:',
+      '    - version: &stable "1.0.0"',
+      '      weight: 80',
+      '    - version: &canary "1.1.0"',
+      '      weight: 20',
+      '  environments:',
+      '    staging:',
+      '      routes:',
+      '        - version: *stable',
+      '          weight: 50',
+      '        - version: *canary',
+      '          weight: 50',
+      '',
+    ].join('\n');
+    const staging = { kind: 'override', env: 'staging' } as const;
+    expect(editSplit(src, 'f.yaml', 'billing', staging, r(['1.0.0', 40], ['1.1.0', 60]))).toBe(src.replace('weight: 50\n        - version: *canary\n          weight: 50', 'weight: 40\n        - version: *canary\n          weight: 60'));
+    expect(editSplit(src, 'f.yaml', 'billing', staging, r(['1.0.0', 45], ['1.1.0', 45], ['1.2.0', 10]))).toBe(
+      src.replace('weight: 50\n        - version: *canary\n          weight: 50\n', 'weight: 45\n        - version: *canary\n          weight: 45\n        - version: 1.2.0\n          weight: 10\n'),
+    );
+  });
+
   it('names where a weight written as an alias is, instead of saying it has none', () => {
     const aliased = FILE.replace('weight: 80 # the old one', 'weight: &w 80 # the old one').replace('      weight: 20\n', '      weight: *w\n');
     expect(() => editSplit(aliased, 'f.yaml', 'billing', { kind: 'document' }, r(['1.0.0', 60], ['1.1.0', 40]))).toThrow(
