@@ -22,16 +22,25 @@ function parse(src: string): Parsed {
 }
 
 function splitDocument(docs: readonly Document.Parsed[], template: string, file: string): Document.Parsed {
-  const doc = docs.find((d) => d.get('kind') === 'TrafficSplit' && d.getIn(['spec', 'template']) === template && d.errors.length === 0);
+  const doc = docs.find((d) => d.errors.length === 0 && valueAt(d, ['kind']) === 'TrafficSplit' && valueAt(d, ['spec', 'template']) === template);
   if (!doc) throw new UserError(`${file} has no TrafficSplit of template "${template}" that can be edited`);
   return doc;
 }
 
-/** A route's version as the loader reads it: through an alias (`version: *stable`), the anchored value. */
-function versionOf(doc: Document.Parsed, item: YAMLMap): string {
-  const node = item.get('version', true) as unknown;
+/** A scalar's value as the loader reads it: through an alias (`version: *stable`), the anchored value. */
+function scalarValue(doc: Document.Parsed, node: unknown): unknown {
   const value = isAlias(node) ? node.resolve(doc) : node;
-  return String(isScalar(value) ? value.value : value);
+  return isScalar(value) ? value.value : value;
+}
+
+/** The value at `path` in a document, read through aliases. */
+function valueAt(doc: Document.Parsed, path: readonly string[]): unknown {
+  return scalarValue(doc, doc.getIn(path, true));
+}
+
+/** A route's version, read through an alias. */
+function versionOf(doc: Document.Parsed, item: YAMLMap): string {
+  return String(scalarValue(doc, item.get('version', true)));
 }
 
 function routesPath(target: RoutesTarget): string[] {

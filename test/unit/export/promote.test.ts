@@ -185,6 +185,11 @@ describe('editSplit', () => {
     );
   });
 
+  it('finds the split whose template is written as an alias', () => {
+    const src = 'kind: TrafficSplit\nmetadata:\n  name: &t billing\nspec:\n  template: *t\n  routes:\n    - {version: "1.0.0", weight: 80}\n    - {version: "1.1.0", weight: 20}\n';
+    expect(editSplit(src, 'f.yaml', 'billing', { kind: 'document' }, r(['1.0.0', 40], ['1.1.0', 60]))).toBe(src.replace('weight: 80', 'weight: 40').replace('weight: 20', 'weight: 60'));
+  });
+
   it('names where a weight written as an alias is, instead of saying it has none', () => {
     const aliased = FILE.replace('weight: 80 # the old one', 'weight: &w 80 # the old one').replace('      weight: 20\n', '      weight: *w\n');
     expect(() => editSplit(aliased, 'f.yaml', 'billing', { kind: 'document' }, r(['1.0.0', 60], ['1.1.0', 40]))).toThrow(
