@@ -400,11 +400,10 @@ const CASES: Record<string, Case> = {
       ['t.yaml:46:20', 'tests/no-redacting-filter', 'covers phishing'],
       ['t.yaml:47:21', 'tests/unknown-version', 'version 1.1.0'],
       ['t.yaml:48:13', 'tests/duplicate-case', 'first on line 36'],
-      ['t.yaml:51:21', 'tests/unrouted-version', 'no TrafficSplit'],
       ['t.yaml:53:22', 'tests/invalid-regex', 'responses[0].match.regex does not compile: /(unclosed/i: Unterminated group'],
       ['t.yaml:55:24', 'tests/response-version', 'responses[1] answers only calls on version 2.0.0, which this test never runs on (it runs on billing@1.0.0)'],
     ],
-    count: 10,
+    count: 9,
   },
   'test-target': {
     exit: 1,

@@ -246,6 +246,21 @@ describe('PromptTest assertions', () => {
     expect(short(run(s))).toContain('tests/unrouted-version the split of template "billing" routes no calls to 1.1.0, so the assertion can only fail');
   });
 
+  it('without a split, routedTo the newest version holds (it answers every call); another version can only fail', () => {
+    const t = promptTest('a', { template: 'billing' }, [
+      testCase('c', ok, [
+        { type: 'routedTo', value: '1.1.0', not: false },
+        { type: 'routedTo', value: '1.0.0', not: false },
+      ]),
+    ]);
+    const s = billing({ tests: [t], splits: [] });
+    expect(short(run(s))).toEqual([
+      'tests/unrouted-version template "billing" has no TrafficSplit here, so its newest version 1.1.0 answers every call and none goes to 1.0.0: the assertion can only fail',
+    ]);
+    // A version that failed to load may be the newest: nothing is said.
+    expect(short(run(s, { unloadedVersions: new Set(['billing@1.2.0']) }))).toEqual([]);
+  });
+
   it('case names are unique within a test', () => {
     const t = promptTest('a', { template: 'billing', version: '1.0.0' }, [testCase('same', ok), testCase('same', ok)]);
     expect(run(billing({ tests: [t] }))).toEqual([
