@@ -164,11 +164,13 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const tty = Boolean(ctx.io.stderr.isTTY);
   let barShown = false;
   // Each tagged with its test: a call names its test (below), and the test's own answer it first.
-  const fixtures = responses.map(({ target, test, response: r }) => ({
+  // And for its own kind of target: a guide's answers never answer a template of the same name.
+  const fixtures = responses.map(({ target, targetKind, test, response: r }) => ({
     match: { template: target, ...r.match },
     output: r.output,
     ...(r.finishReason ? { finishReason: r.finishReason } : {}),
     test,
+    targetKind,
   }));
   // First interrupt: no new call starts, the calls in flight are cut off, and the cases that
   // finished are reported (exit 130); a second one exits at once. Heard from here to the report.

@@ -46,6 +46,7 @@ export function sessionTurn(rt: SessionRuntime) {
     const answer = simulate({
       templateId: g.id,
       templateName: g.name,
+      targetKind: 'guide',
       version: v.version,
       model: modelFor(GUIDE_MODEL),
       messages: [

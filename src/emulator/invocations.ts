@@ -177,6 +177,7 @@ function run(rt: GatewayRuntime, ctx: Ctx, rec: InvocationRec): Answer {
   const sim = simulate({
     templateId: template.id,
     templateName: template.name,
+    targetKind: 'template',
     version: version.version,
     model,
     messages,

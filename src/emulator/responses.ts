@@ -43,7 +43,16 @@ export interface ResponseFixture {
   finishReason?: FinishReason;
   /** The PromptTest whose `responses:` it is (given by `promptctl test`, not by a responses file). */
   test?: string;
+  /**
+   * What `match.template` names (given by `promptctl test`, not by a responses file): a test's
+   * answers are for its target alone, a template or a guide, never for the other kind of the same
+   * name. A responses file's `template` matches either, as it always has.
+   */
+  targetKind?: TargetKind;
 }
+
+/** The kind of target a call is made to: a template's invocation, or a guide's session turn. */
+export type TargetKind = 'template' | 'guide';
 
 /** A fixture ready to match (its regex compiled once). */
 export interface CompiledFixture {
@@ -94,9 +103,10 @@ export function checkResponses(data: unknown, source = 'responses', entryAt: (i:
 
 /** Fixtures given as options (`promptctl test`'s): checked as a file's, keeping each one's `test`, no field of the format. */
 export function checkGivenResponses(given: readonly ResponseFixture[], source: string): ResponseFixture[] {
-  return checkResponses(given.map(({ test: _test, ...f }) => f), source).map((f, i) => {
+  return checkResponses(given.map(({ test: _test, targetKind: _kind, ...f }) => f), source).map((f, i) => {
     const test = given[i]?.test;
-    return test !== undefined ? { ...f, test } : f;
+    const targetKind = given[i]?.targetKind;
+    return { ...f, ...(test !== undefined ? { test } : {}), ...(targetKind !== undefined ? { targetKind } : {}) };
   });
 }
 
@@ -152,6 +162,8 @@ export interface FixtureQuery {
   prompt: string;
   /** The PromptTest the call is made for (its X-Promptctl-Test header), if it names one. */
   test?: string;
+  /** A template's invocation or a guide's turn: a fixture given for the other kind does not hold. */
+  targetKind?: TargetKind;
 }
 
 /**
@@ -164,7 +176,8 @@ export function findFixture(fixtures: readonly CompiledFixture[], q: FixtureQuer
   return fixtures.find((f) => own(f) && fixtureHolds(f, q)) ?? fixtures.find((f) => !own(f) && fixtureHolds(f, q));
 }
 
-function fixtureHolds({ fixture: { match: m }, regex }: CompiledFixture, q: FixtureQuery): boolean {
+function fixtureHolds({ fixture: { match: m, targetKind }, regex }: CompiledFixture, q: FixtureQuery): boolean {
+  if (targetKind !== undefined && q.targetKind !== undefined && targetKind !== q.targetKind) return false;
   if (m.template !== undefined && m.template !== q.templateName && m.template !== q.templateId) return false;
   if (m.version !== undefined && m.version !== q.version) return false;
   if (m.contains !== undefined && !q.prompt.includes(m.contains)) return false;

@@ -15,7 +15,7 @@ import { countTokensUncached } from '../tokens/encoder.js';
 import { resolveModel, type ModelCatalog, type ModelInfo } from '../tokens/registry.js';
 import { REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from '../tokens/worst-case.js';
 import { prng } from './limits.js';
-import { findFixture, type CompiledFixture } from './responses.js';
+import { findFixture, type CompiledFixture, type TargetKind } from './responses.js';
 
 /**
  * The registry entry of a model id, `models` (a Config's) before the built-ins; an unknown id is
@@ -55,6 +55,8 @@ export interface SimulateInput {
   fixtures: readonly CompiledFixture[];
   /** The PromptTest the call names (X-Promptctl-Test): its own fixtures are tried first. */
   test?: string;
+  /** A template's invocation or a guide's turn (a test's fixtures answer their own kind of target only). */
+  targetKind: TargetKind;
   /** The emulator's latency option, ms. */
   latencyMs: number;
   memo: TokenMemo;
@@ -84,7 +86,7 @@ export function simulate(input: SimulateInput): Simulated {
   const latencyMs = input.latencyMs > 0 ? Math.round(input.latencyMs * (0.5 + latencyDraw)) : 0;
   const enc = input.model.encoding;
 
-  const hit = findFixture(input.fixtures, { templateId: input.templateId, templateName: input.templateName, version: input.version, prompt, ...(input.test !== undefined ? { test: input.test } : {}) });
+  const hit = findFixture(input.fixtures, { templateId: input.templateId, templateName: input.templateName, version: input.version, prompt, targetKind: input.targetKind, ...(input.test !== undefined ? { test: input.test } : {}) });
   let text: string;
   let finishReason: FinishReason;
   if (hit) {

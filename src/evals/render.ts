@@ -108,6 +108,8 @@ export function responsesUnusedLine(count: number): string {
 export interface TargetResponse {
   /** The template's or the guide's name. */
   target: string;
+  /** Which of the two `target` names: a guide's answers never answer a template of the same name, nor the reverse. */
+  targetKind: 'template' | 'guide';
   /** The test's name: the emulator tries a test's own answers first for the calls it makes. */
   test: string;
   response: TestResponse;
@@ -120,8 +122,8 @@ export interface TargetResponse {
  */
 export function emulatorResponses(tests: readonly PromptTest[]): TargetResponse[] {
   return tests.flatMap((t) => {
-    const target = 'guide' in t.target ? t.target.guide : t.target.template;
-    return t.responses.map((response) => ({ target, test: t.name, response }));
+    const [target, targetKind] = 'guide' in t.target ? [t.target.guide, 'guide' as const] : [t.target.template, 'template' as const];
+    return t.responses.map((response) => ({ target, targetKind, test: t.name, response }));
   });
 }
 
@@ -130,8 +132,8 @@ export function emulatorResponses(tests: readonly PromptTest[]): TargetResponse[
  * emulator tries them: the test's own, then the other tests' in file order (empty: none, and no
  * key material).
  */
-function responsesFor(opts: PlanOptions, target: string): { responses?: TestResponse[] } {
-  const all = (opts.responses ?? []).filter((r) => r.target === target);
+function responsesFor(opts: PlanOptions, target: string, targetKind: TargetResponse['targetKind']): { responses?: TestResponse[] } {
+  const all = (opts.responses ?? []).filter((r) => r.target === target && r.targetKind === targetKind);
   const own = all.filter((r) => r.test === opts.forTest);
   const list = [...own, ...all.filter((r) => r.test !== opts.forTest)].map((r) => r.response);
   return list.length ? { responses: list } : {};
@@ -314,7 +316,7 @@ function templateCall(
   const models = defined.length ? { models: Object.fromEntries(defined.map((m) => [m, opts.models![m]])) } : {};
   const live = opts.live?.templates && opts.live.filters !== undefined ? { live: { template: opts.live.templates.get(templateName) ?? null, filters: opts.live.filters } } : {};
   const uncached = opts.live !== undefined && live.live === undefined;
-  const key = hash({ target: opts.targetLabel, template: templateName, requested: requested ?? null, routes, rendered, filters, request, repetition, ...responsesFor(opts, templateName), ...live, ...models });
+  const key = hash({ target: opts.targetLabel, template: templateName, requested: requested ?? null, routes, rendered, filters, request, repetition, ...responsesFor(opts, templateName, 'template'), ...live, ...models });
   const notLive = notRun ? undefined : versionsNotLive(opts.live, templateName, candidates);
   return {
     caseIndex,
@@ -337,7 +339,7 @@ function guideCall(opts: PlanOptions, target: { guide: string }, guide: Guide | 
   const content = guide ? { instruction: guide.instruction, variables: guide.variables, dataActions: guide.dataActions, knowledge: guide.knowledge ?? null } : null;
   const live = opts.live?.guides ? { live: { guide: opts.live.guides.get(target.guide) ?? null } } : {};
   const uncached = opts.live !== undefined && live.live === undefined;
-  const key = hash({ target: opts.targetLabel, guide: target.guide, content, inputVariables, turns, repetition, ...responsesFor(opts, target.guide), ...live });
+  const key = hash({ target: opts.targetLabel, guide: target.guide, content, inputVariables, turns, repetition, ...responsesFor(opts, target.guide, 'guide'), ...live });
   // A guide git defines (validate refuses any other) that the target's listing does not name, or
   // whose latest and production versions hold other content than git's: not run yet.
   const other = guide ? opts.live?.guidesNotAsInGit?.get(target.guide) : undefined;

@@ -108,6 +108,7 @@ describe('model simulator', () => {
   const base = {
     templateId: 't-1',
     templateName: 'bot',
+    targetKind: 'template' as const,
     version: '1.0.0',
     model,
     messages: [
