@@ -251,10 +251,13 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
 
 /**
  * A failure every call of the run would meet too: the sign-in refused or not reachable, the API
- * host refusing connections or not found. The run stops at it instead of starting its calls.
+ * host refusing connections or not found, or not answering a listing at all (timed out on every
+ * attempt: a call that times out is only its own error, evals/calls.ts, so a target that answers
+ * nothing would otherwise spend the whole wait on each call). The run stops at it instead of
+ * starting its calls.
  */
 function everyCallFails(err: unknown): boolean {
-  return err instanceof ApiError && (err.path === TOKEN_PATH || err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND');
+  return err instanceof ApiError && (err.path === TOKEN_PATH || err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'ETIMEDOUT');
 }
 
 /**

@@ -27,9 +27,15 @@ interface ErrorLike {
   body?: { message?: unknown; messageParams?: Record<string, unknown> };
 }
 
-/** A failure of the target itself, not of this call: every other call would fail the same way. */
+/**
+ * A failure of the target itself, not of this call: every other call would fail the same way. A
+ * call that timed out (its answer took longer than the client waits, every attempt) is this
+ * call's failure, reported as its error: a long answer says nothing of the other calls, and
+ * stopping at it threw away every result of the run. (A target that answers nothing at all is
+ * found before the calls: test's read of what it serves stops the run.)
+ */
 function fatal(e: ErrorLike): boolean {
-  return e.status === 0 || e.status === 401 || e.status === 403;
+  return (e.status === 0 && e.code !== 'ETIMEDOUT') || e.status === 401 || e.status === 403;
 }
 
 export async function invokeTemplate(deps: RunnerDeps, test: string, call: PlannedCall, clock: () => number): Promise<Observation> {

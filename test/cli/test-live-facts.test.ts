@@ -67,6 +67,13 @@ describe('readLiveFacts', () => {
     expect(err()).toBe('');
   });
 
+  it('stops the run when the target answers no listing in time: a call that times out is only its own error, so a target that answers nothing is caught here', async () => {
+    const timedOut = () => Promise.reject(new ApiError('GET /api/v2/llmgateway/prompttemplates failed: timed out (socket); gave up after 4 attempts', 0, 'ETIMEDOUT', undefined, 'GET', '/api/v2/llmgateway/prompttemplates'));
+    const target = { api: { listTemplates: timedOut, listFilters: timedOut }, aistudio: {} };
+    const { ctx: c } = ctx();
+    await expect(readLiveFacts(c, target as never, [templateTest])).rejects.toThrow('timed out');
+  });
+
   it('takes a 404 on the guides listing (guides switched off) as no guides there, without a warning', async () => {
     const notFound = () => Promise.reject(new ApiError('GET /api/v2/guides answered 404', 404, 'not.found', undefined, 'GET', '/api/v2/guides'));
     const target = { api: { listTemplates: async () => [], listFilters: async () => [] }, aistudio: { listGuides: notFound } };
