@@ -83,7 +83,7 @@ function toOptions(f: Flags, env: NodeJS.ProcessEnv): EmulatorOptions {
 
 async function runEmulator(ctx: CliContext, opts: EmulatorOptions, dir: string): Promise<number> {
   const [{ startEmulator }, { loadResponsesFile }] = await Promise.all([import('../emulator/server.js'), import('../emulator/responses.js')]);
-  const { models, file: configFile } = await configModels(ctx.cwd, dir);
+  const { models, file: configFile } = await configModels(ctx, dir);
   const modelCount = Object.keys(models).length;
   // The state file is relative to the run's working directory; messages name it as given.
   const given = opts.stateFile;

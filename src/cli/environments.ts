@@ -149,7 +149,7 @@ export async function chooseEnvironment(ctx: CliContext, action: Command): Promi
  * document). Only the config's own: what its failure makes wrong in other files (an environment
  * "not configured") is its echo. Without any (it cannot be told), the advice to run validate.
  */
-async function refuseInvalidConfig(ctx: CliContext, dir: string, file: string, what: string): Promise<never> {
+export async function refuseInvalidConfig(ctx: CliContext, dir: string, file: string, what: string): Promise<never> {
   const { loadProject } = await import('../load/index.js');
   const { diagnostics } = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets, secretOf: ctx.secretOf });
   const own = diagnostics.filter((d) => d.file === file);

@@ -129,14 +129,16 @@ export function trailAboveWarning(cwd: string, trail: string, above: string): st
 
 /**
  * The models of the Config in `dir` (promptctl.yaml; none when there is none), for an emulator to
- * count and price them as the project does. An invalid Config is refused: its models would
+ * count and price them as the project does. An invalid Config is refused, its problems said at
+ * their file:line:column as validate says them (and as --env says them): its models would
  * otherwise be counted in the wrong encoding and cost nothing.
  */
-export async function configModels(cwd: string, dir: string): Promise<{ models: ModelCatalog; file: string }> {
+export async function configModels(ctx: CliContext, dir: string): Promise<{ models: ModelCatalog; file: string }> {
   const { loadConfigFile } = await import('../load/index.js');
-  const { config, status, file } = await loadConfigFile({ dir, cwd });
+  const { config, status, file } = await loadConfigFile({ dir, cwd: ctx.cwd });
   if (status === 'invalid') {
-    throw new UserError(`${visibleName(file)} is not valid (run \`promptctl validate --dir ${shellWord(dir)}\`); the emulator takes the models it defines from it: nothing was done`);
+    const { refuseInvalidConfig } = await import('./environments.js');
+    return refuseInvalidConfig(ctx, dir, file, `${visibleName(file)} is not valid; the emulator takes the models it defines from it`);
   }
   return { models: config.models, file };
 }
@@ -146,10 +148,10 @@ export async function configModels(cwd: string, dir: string): Promise<{ models: 
  * which prices its own models). A command that has loaded the project passes
  * `state.config.models` instead.
  */
-export async function embeddedModels(ctx: Pick<CliContext, 'cwd' | 'env' | 'environment'>, dir: string): Promise<ModelCatalog | undefined> {
+export async function embeddedModels(ctx: CliContext, dir: string): Promise<ModelCatalog | undefined> {
   if (describeTarget(ctx.env, ctx.environment).target.kind !== 'embedded') return undefined;
   if (ctx.environment) return ctx.environment.config.models;
-  return (await configModels(ctx.cwd, dir)).models;
+  return (await configModels(ctx, dir)).models;
 }
 
 /** Retries waiting at least this long are announced on stderr. */

@@ -173,7 +173,9 @@ describe('models of the Config on the emulator', () => {
     await writeFile(join(dir.path, 'prompts', 'promptctl.yaml'), CONFIG.replace('cl100k_base', 'p50k_base'));
     const emulator = await runCliInProcess(['emulator', '--port', '0', '--state', 'remote-state.json'], { cwd: dir.path, env: EMBEDDED });
     expect(emulator.code).toBe(1);
-    expect(emulator.stderr).toMatch(/^error: prompts\/promptctl\.yaml is not valid \(run `promptctl validate --dir prompts`\)/m);
+    // Said where it is wrong (test/cli/run-invalid-config-location.test.ts), then refused.
+    expect(emulator.stderr).toMatch(/^prompts\/promptctl\.yaml:\d+:\d+: error: .*p50k_base/m);
+    expect(emulator.stderr).toMatch(/^error: prompts\/promptctl\.yaml is not valid; the emulator takes the models it defines from it \(1 error, above\); nothing was done$/m);
     const r = await runCliInProcess(['run', 'pricey-bot@1.0.0', '--var', `q=${Q}`], { cwd: dir.path, env: EMBEDDED });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: prompts\/promptctl\.yaml is not valid/m);
