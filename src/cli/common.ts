@@ -34,7 +34,7 @@ export async function assertDirGiven(ctx: CliContext, cmd: Command, dir: string 
  * What a command does with its target, as the CI warning says it (`embeddedInCiWarning`): apply
  * changes it, drift compares git with it. A command that names none is not warned.
  */
-export type TargetUse = 'changes' | 'compares';
+export type TargetUse = 'changes' | 'compares' | 'tests';
 
 /**
  * Prints the target line: the first thing every command says on stderr. `dir`: the prompts
@@ -57,12 +57,14 @@ export function announceTarget(ctx: CliContext, dir: string = DEFAULT_DIR, opts:
 const EMBEDDED_IN_CI: Record<TargetUse, string> = {
   changes: "it changes only the embedded emulator's throwaway state, not an org",
   compares: "it compares git with the embedded emulator's throwaway state (empty in a fresh job, so every document shows as drift), not an org",
+  tests: "it tests the embedded emulator's throwaway state (empty in a fresh job, so no case runs, and the run passes having tested nothing), not an org",
 };
 
 /**
  * In CI the embedded emulator is nearly always a secret that did not reach the job: an apply
- * there goes green having changed no org, a drift check reports every document. The warning for
- * a command that `use`s the embedded target, or undefined outside CI.
+ * there goes green having changed no org, a drift check reports every document, a test run passes
+ * having run no case. The warning for a command that `use`s the embedded target, or undefined
+ * outside CI.
  */
 export function embeddedInCiWarning(ctx: CliContext, use: TargetUse): string | undefined {
   const ci = ctx.env.GITHUB_ACTIONS === 'true' || (ctx.env.CI !== undefined && ctx.env.CI !== '' && ctx.env.CI !== 'false');

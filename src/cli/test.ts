@@ -109,7 +109,7 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const repeat = parseRepeat(flags.repeat);
   const threshold = parseThreshold(flags.threshold);
   const compare = parseCompare(flags.compare);
-  const label = announceTarget(ctx, flags.dir);
+  const label = announceTarget(ctx, flags.dir, { use: 'tests' });
   const { state, union } = await loadOrRefuse(ctx, flags.dir, 'tested');
   const [{ selectTests, planTests, emulatorResponses, responsesUnusedLine }, { runTests }, { fileResultCache, readAhead, TEST_CACHE_DIR }, { testProgressLine, notComparedLine }, phrases, { renderTestReport }] = await Promise.all([
     import('../evals/render.js'),
