@@ -17,7 +17,7 @@ import { announceTarget, DEFAULT_DIR, jsonFailureOnFormat, withTarget } from './
 import type { CliContext } from './context.js';
 import { Interrupt } from './interrupt.js';
 import { setEntry } from '../util/entries.js';
-import { embeddedModels } from './target.js';
+import { embeddedModels, servedTemplates } from './target.js';
 import { usd } from '../views/table.js';
 import { answerStream } from '../views/run-answer.js';
 import { oneLine, visible, visibleName } from '../util/escapes.js';
@@ -209,7 +209,7 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
 }
 
 async function findTemplate(api: GatewayApi, name: string): Promise<WireTemplate> {
-  const found = (await api.listTemplates({ name, expand: ['versions', 'traffic'] })).find((t) => t.name === name);
+  const found = (await servedTemplates(api, { name, expand: ['versions', 'traffic'] }, 'run')).find((t) => t.name === name);
   if (found) return found;
   const all = (await api.listTemplates()).map((t) => t.name);
   throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}${all.length ? '' : ' (it has none: apply first)'}`);

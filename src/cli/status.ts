@@ -11,6 +11,7 @@ import { EXIT, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { announceTarget, assertDirGiven, withTarget } from './common.js';
 import type { CliContext } from './context.js';
+import { servedTemplates } from './target.js';
 
 interface StatusFlags {
   since: string;
@@ -42,7 +43,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
   }
   const label = announceTarget(ctx);
   const report = await withTarget(ctx, async ({ api }) => {
-    const templates = await api.listTemplates({ expand: ['traffic'], ...(name ? { name } : {}) });
+    const templates = await servedTemplates(api, { expand: ['traffic'], ...(name ? { name } : {}) }, 'report on');
     const only = name ? templates.filter((t) => t.name === name) : templates;
     if (name && only.length === 0) {
       const all = (await api.listTemplates()).map((t) => t.name);

@@ -11,9 +11,12 @@ import { repositoryRoot } from '../git/repo.js';
 import type { RetryInfo } from '../genesys/rest.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
+import type { WireTemplate } from '../targets/llmgateway/wire.js';
+import { ApiError } from '../genesys/errors.js';
+import { TOKEN_PATH } from '../genesys/conventions.js';
 import type { ModelCatalog } from '../tokens/registry.js';
 import { createCorrelationTracker, type CorrelationTracker } from '../apply/correlation.js';
-import { aiStudioWriteChecks, gatewayWriteChecks } from '../kinds/index.js';
+import { aiStudioWriteChecks, gatewayWriteChecks, SURFACE_NAMES } from '../kinds/index.js';
 import { ENV as GENESYS_ENV, resolveTarget, type Target } from '../genesys/target.js';
 import { checkedProxyUrl, proxySettingsFrom, type ProxySettings } from '../genesys/proxy.js';
 import { UserError } from '../util/errors.js';
@@ -152,6 +155,22 @@ export async function embeddedModels(ctx: CliContext, dir: string): Promise<Mode
   if (describeTarget(ctx.env, ctx.environment).target.kind !== 'embedded') return undefined;
   if (ctx.environment) return ctx.environment.config.models;
   return (await configModels(ctx, dir)).models;
+}
+
+/**
+ * The target's prompt templates (listTemplates), for a command that reads nothing else first. A
+ * target that does not serve the LLM Gateway (the listing answers 404: an org with AI Studio
+ * alone) is refused as plan notes it, naming the API, not with the listing's raw failure.
+ */
+export async function servedTemplates(api: GatewayApi, opts: Parameters<GatewayApi['listTemplates']>[0], doing: string): Promise<WireTemplate[]> {
+  try {
+    return await api.listTemplates(opts);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404 && err.path !== TOKEN_PATH) {
+      throw new UserError(`the target does not serve the ${SURFACE_NAMES.llmgateway} API (404 from ${err.method ?? 'GET'} ${err.path ?? 'its listing'}): it holds no prompt templates to ${doing}`);
+    }
+    throw err;
+  }
 }
 
 /** Retries waiting at least this long are announced on stderr. */
