@@ -127,7 +127,7 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
     }
     const declared = declaredVariables(template, target.version, raw.keys());
     if (target.version === undefined) {
-      const hint = stickyHint(template, flags, raw);
+      const hint = stickyHint(template, flags, raw) ?? unusedKeyHint(template, flags);
       if (hint) ctx.info(hint);
     } else if (flags.routingKey !== undefined) {
       ctx.info(`note: --routing-key picks a version of a sticky split; this call names version ${visibleName(target.version)}, so the key routes nothing`);
@@ -299,6 +299,15 @@ function stickyHint(t: WireTemplate, flags: RunFlags, given: ReadonlyMap<string,
   const shares = routes.map((r) => `${visibleName(r.version)} ${r.weight}%`).join(', ');
   const on = split.stickyKey !== undefined ? visibleName(split.stickyKey) : undefined;
   return `note: the split of ${t.name} is sticky${on ? ` (on ${on})` : ''}, but no --routing-key was given, so this call goes to a version drawn at random (${shares}); give --routing-key KEY (${on ? `a ${on}` : 'a customer or conversation id'}) to get the version that key always gets`;
+}
+
+/** A line when --routing-key is given and no sticky split routes the call: the key picks nothing. */
+function unusedKeyHint(t: WireTemplate, flags: RunFlags): string | undefined {
+  if (flags.routingKey === undefined || t.traffic?.strategy === 'sticky') return undefined;
+  const why = t.traffic
+    ? `the split of ${t.name} is random (${t.traffic.routes.map((r) => `${visibleName(r.version)} ${r.weight}%`).join(', ')}), so the key routes nothing: this call goes to a version drawn at random`
+    : `${t.name} has no traffic split (its newest published version answers every call), so the key routes nothing`;
+  return `note: --routing-key picks a version of a sticky split; ${why}`;
 }
 
 /** A block by a safety filter is the answer to this request, not a failure of promptctl: said plainly. */

@@ -144,3 +144,21 @@ describe('a sticky split without --routing-key', () => {
     expect(pinned.stderr).not.toContain('note:');
   });
 });
+
+describe('--routing-key where no sticky split routes the call', () => {
+  it('says the key routes nothing on a random split, and still makes the call', async () => {
+    p = await typedProject({ '1.0.0': [{ name: 'n', type: 'number' }], '1.1.0': [{ name: 'n', type: 'number' }] }, [{ version: '1.0.0', weight: 90 }, { version: '1.1.0', weight: 10 }]);
+    const r = await p.cli(['run', 'typed-bot', '--var', 'n=1', '--routing-key', 'conv-42']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'note: --routing-key picks a version of a sticky split; the split of typed-bot is random (1.0.0 90%, 1.1.0 10%), so the key routes nothing: this call goes to a version drawn at random\n',
+    );
+  });
+
+  it('says the key routes nothing on a template without a split', async () => {
+    p = await typedProject({ '1.0.0': [{ name: 'n', type: 'number' }], '1.1.0': [{ name: 'n', type: 'number' }] }, []);
+    const r = await p.cli(['run', 'typed-bot', '--var', 'n=1', '--routing-key', 'conv-42']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: --routing-key picks a version of a sticky split; typed-bot has no traffic split (its newest published version answers every call), so the key routes nothing\n');
+  });
+});
