@@ -189,11 +189,7 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
     if (kind.limits && !unavailable.has(kind.surface)) problems = [...problems, ...kind.limits(actions, live)];
   }
 
-  const summary: Plan['summary'] = { create: 0, update: 0, delete: 0, noop: 0 };
-  for (const a of actions) {
-    if (a.action === 'delete' && a.pending) summary.pending = (summary.pending ?? 0) + 1;
-    else summary[a.action]++;
-  }
+  const summary = planSummary(actions);
   problems = [...surfaceProblems(desired, unavailable), ...problems];
   const massDelete = opts.allowMassDelete ? undefined : massDeleteProblem(desired, live, actions, { owned: opts.owned });
   if (massDelete) problems = [...problems, massDelete];
@@ -217,4 +213,14 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
   };
   if (opts.sealed !== false) plan.fingerprint = planFingerprint(plan);
   return plan;
+}
+
+/** A plan's summary: its actions counted (a delete left pending apart). */
+export function planSummary(actions: readonly PlanAction[]): Plan['summary'] {
+  const summary: Plan['summary'] = { create: 0, update: 0, delete: 0, noop: 0 };
+  for (const a of actions) {
+    if (a.action === 'delete' && a.pending) summary.pending = (summary.pending ?? 0) + 1;
+    else summary[a.action]++;
+  }
+  return summary;
 }

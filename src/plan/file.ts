@@ -6,6 +6,7 @@
 // is only ever shown: apply/stale.ts refuses a file whose masked parts apply would act on.
 import { UserError } from '../util/errors.js';
 import { maskStrings } from '../util/secrets.js';
+import { planSummary } from './build.js';
 import { earlierFingerprint, planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
 
@@ -16,7 +17,17 @@ export function sealedPlan(data: unknown, source = 'plan file'): Plan {
     if (earlierFingerprint(plan) === plan.fingerprint) throw new UserError(`${source}: the plan was made by an earlier promptctl, which sealed it another way; run plan again`);
     throw new UserError(`${source}: the plan was modified after it was made (fingerprint mismatch); run plan again`);
   }
+  // The summary is what `show` and a PR comment lead with, and the seal anyone can recompute says
+  // nothing of it: it must count the file's own actions (which apply compares with a fresh plan).
+  const counted = planSummary(plan.actions);
+  if (countsOf(counted) !== countsOf(plan.summary)) {
+    throw new UserError(`${source}: the plan was modified after it was made: its summary says ${countsOf(plan.summary)}, but its actions are ${countsOf(counted)}; run plan again`);
+  }
   return plan;
+}
+
+function countsOf(s: Plan['summary']): string {
+  return `${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.pending ?? 0} pending delete, ${s.noop} unchanged`;
 }
 
 /**

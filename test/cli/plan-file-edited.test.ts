@@ -137,6 +137,9 @@ describe('a saved plan edited by hand and resealed', () => {
       const pending = p.actions.filter((a) => a.action === 'delete' && a.pending) as { pending?: unknown }[];
       expect(pending.length).toBe(1);
       for (const a of pending) delete a.pending;
+      // Its summary counted again, as a careful forger would: else the file is refused for that alone.
+      p.summary.delete += pending.length;
+      delete p.summary.pending;
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/the plan file says otherwise than a fresh plan in pending \(was the file edited\?\)/);
@@ -192,6 +195,27 @@ describe('a saved plan edited by hand and resealed', () => {
     expect(r.stderr).toMatch(/nothing was applied/);
     const billing = (await s.emu.api.listTemplates()).find((t) => t.name === 'billing-assistant')!;
     expect((await s.emu.api.listVersions(billing.id)).map((v) => v.version)).not.toContain('1.2.0');
+  });
+
+  it('cannot show a reviewer another summary than its actions make (the counts `show` and a PR comment lead with)', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await s.edit('prompts/safety-filters.yaml', 'falsePositiveTolerance: 0.1', 'falsePositiveTolerance: 0.15');
+    expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const before = (await s.emu.api.listFilters()).map((f) => [f.name, f.version]);
+    const r = await applyEdited((p) => {
+      expect(p.summary.update).toBe(1);
+      p.summary.update = 0;
+      p.summary.noop += 1;
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/plan\.json: the plan was modified after it was made: its summary says 0 to create, 0 to update, 0 to delete, 0 pending delete, (\d+) unchanged, but its actions are 0 to create, 1 to update, 0 to delete, 0 pending delete, \d+ unchanged; run plan again/);
+    expect(r.stdout).not.toContain('0 to update');
+    expect((await s.emu.api.listFilters()).map((f) => [f.name, f.version])).toEqual(before);
+    const shown = await s.cli(['show', 'plan.json', '--format', 'markdown']);
+    expect(shown.code).toBe(1);
+    expect(shown.stdout).toBe('');
+    expect(shown.stderr).toMatch(/its summary says 0 to create, 0 to update, 0 to delete, 0 pending delete, \d+ unchanged, but its actions are 0 to create, 1 to update/);
   });
 
   it('cannot drop its org to be applied to another org', async () => {

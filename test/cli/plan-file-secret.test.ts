@@ -214,6 +214,7 @@ describe('a saved plan over live content that holds a secret', () => {
     if (version.action !== 'update' || version.desired.kind !== 'PromptVersion') throw new Error('expected an update of the Draft');
     version.desired.body.systemInstruction = 'x [redacted: \u001b[2J\u001b[31mMY_API_TOKEN] y\n';
     plan.actions.push({ ...version, address: 'PromptVersion/made-up\u001b]0;pwned\u0007@1.0.0' });
+    plan.summary.update += 1;
     plan.fingerprint = planFingerprint(plan);
     await writeFile(path, JSON.stringify(plan, null, 2));
     const r = await s.cli(['apply', 'plan.json'], ENV);
