@@ -29,8 +29,8 @@ export interface ChangeSet {
  * Every file that differs between REF and the working tree: committed since the merge base
  * of REF and HEAD, modified or staged, deleted, and untracked (not ignored). Renames count
  * as both paths, in the repository holding `opts.before` (the prompts directory) when given,
- * else CWD's. With `opts.before`, the changed YAML files under that directory as they were at
- * the merge base, read in one git process.
+ * else CWD's. With `opts.before`, the changed YAML files under that directory, and those deleted
+ * anywhere, as they were at the merge base, read in one git process.
  */
 export async function changedSince(cwd: string, ref: string, opts: { before?: string } = {}): Promise<ChangeSet> {
   checkRef(ref);
@@ -81,23 +81,29 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
     const shown = under !== undefined && spelled !== under && isInside(under, abs) ? join(spelled!, relative(under, abs)) : abs;
     return relative(from, shown).split(sep).join('/');
   };
-  const olds = under === undefined ? [] : tracked.filter((e) => e.old !== undefined && /\.ya?ml$/.test(e.path) && isInside(under, join(top, e.path)));
+  // A YAML file deleted anywhere counts too: the prompts directory may itself have moved since REF
+  // (its old files are deleted outside it), and a document it held is then removed. What a file
+  // that is not promptctl's held defines nothing (config/document-addresses.ts).
+  const olds =
+    under === undefined
+      ? []
+      : tracked.filter((e) => e.old !== undefined && /\.ya?ml$/.test(e.path) && (e.deleted === true || isInside(under, join(top, e.path))));
   return {
     files: [...repoPaths].map(fromCwd).sort(),
     before: await readBlobs(top, olds.map((e) => e.old!)),
   };
 }
 
-/** `git diff --raw -z` entries: each path, with its blob at the base unless it was added since. */
-function diffEntries(raw: string): Array<{ path: string; old?: string }> {
-  const out: Array<{ path: string; old?: string }> = [];
+/** `git diff --raw -z` entries: each path, with its blob at the base unless it was added since, and whether it is gone. */
+function diffEntries(raw: string): Array<{ path: string; old?: string; deleted?: true }> {
+  const out: Array<{ path: string; old?: string; deleted?: true }> = [];
   const fields = raw.split('\0');
   for (let i = 0; i + 1 < fields.length; i += 2) {
     // ":100644 100644 <old> <new> M", then the path.
     const meta = fields[i]!.replace(/^\n+/, '');
     if (!meta.startsWith(':')) break;
-    const old = meta.slice(1).split(' ')[2];
-    out.push({ path: fields[i + 1]!, ...(old && !/^0+$/.test(old) ? { old } : {}) });
+    const [, , old, , status] = meta.slice(1).split(' ');
+    out.push({ path: fields[i + 1]!, ...(old && !/^0+$/.test(old) ? { old } : {}), ...(status === 'D' ? { deleted: true as const } : {}) });
   }
   return out;
 }

@@ -126,6 +126,18 @@ describe('plan --changed-since', () => {
     expect(plannedChanges(edited.stdout)).toContain('update PromptTemplate/billing-assistant');
   });
 
+  it('plans what a document removed since REF defined when the prompts directory itself moved (its old path is not under --dir)', async () => {
+    git('mv', 'prompts', 'gitops');
+    git('rm', '-q', '-f', 'gitops/support/support-triage.yaml');
+    git('commit', '-q', '-m', 'prompts moved to gitops/, triage retired');
+    const full = await s.cli(['plan', '--dir', 'gitops', '--detailed-exitcode']);
+    expect(full.code, full.stderr).toBe(2);
+    expect(plannedChanges(full.stdout)).toEqual(['delete PromptTemplate/support-triage']);
+    const r = await s.cli(['plan', '--dir', 'gitops', '--changed-since', 'HEAD~1', '--detailed-exitcode']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(plannedChanges(r.stdout)).toEqual(['delete PromptTemplate/support-triage']);
+  });
+
   it('plans everything when promptctl.yaml changed since REF, or was deleted, or holds no Config any more, and says so', async () => {
     const config = join(s.dir.path, 'prompts/promptctl.yaml');
     await writeFile(config, 'apiVersion: promptctl/v1\nkind: Config\nspec:\n  defaultVariableTokens: 50\n');
