@@ -143,12 +143,12 @@ function maskedInFile(saved: PlanAction, fresh: PlanAction): string {
 /**
  * A delete that would now take other objects with it than the saved plan showed (a template's
  * versions or split changed since), compared by address and hash (which masking leaves alone).
- * Not for a pending delete, which apply never runs, nor for a file made before plans recorded
- * what a delete takes along (no `cascade` at all).
+ * Not for a pending delete, which apply never runs. A file without `cascade` showed nothing taken
+ * along (a file made before plans recorded it is sealed the earlier way, and refused before this).
  */
 function cascadeMoved(saved: PlanAction, fresh: PlanAction): string | null {
-  if (saved.action !== 'delete' || fresh.action !== 'delete' || saved.pending || fresh.pending || saved.cascade === undefined) return null;
-  const was = new Map(saved.cascade.map((c) => [c.address, c.hash]));
+  if (saved.action !== 'delete' || fresh.action !== 'delete' || saved.pending || fresh.pending) return null;
+  const was = new Map((saved.cascade ?? []).map((c) => [c.address, c.hash]));
   const now = new Map((fresh.cascade ?? []).map((c) => [c.address, c.hash]));
   const added = [...now.keys()].filter((k) => !was.has(k));
   const changed = [...now.keys()].filter((k) => was.has(k) && was.get(k) !== now.get(k));

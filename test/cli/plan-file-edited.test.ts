@@ -218,6 +218,24 @@ describe('a saved plan edited by hand and resealed', () => {
     expect(shown.stderr).toMatch(/its summary says 0 to create, 0 to update, 0 to delete, 0 pending delete, \d+ unchanged, but its actions are 0 to create, 1 to update/);
   });
 
+  it('cannot drop what a template delete takes along to hide a version added since (cascade)', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await rm(join(s.dir.path, 'prompts/support'), { recursive: true });
+    expect((await s.cli(['plan', '--prune', '--out', 'plan.json'])).code).toBe(0);
+    const triage = (await s.emu.api.listTemplates()).find((t) => t.name === 'support-triage')!;
+    await s.emu.api.createVersion(triage.id, { version: '9.0.0', systemInstruction: 'added by hand, never reviewed\n', userTemplate: 'hi', variables: [] });
+    const r = await applyEdited((p) => {
+      const del = action(p, 'PromptTemplate/support-triage') as { cascade?: unknown; reason?: string };
+      expect(del.cascade).toBeDefined();
+      delete del.cascade;
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('PromptTemplate/support-triage: deleting it takes other objects with it than the plan showed: now also PromptVersion/support-triage@2.0.0, PromptVersion/support-triage@9.0.0, TrafficSplit/support-triage');
+    expect(r.stderr).toMatch(/nothing was applied/);
+    expect((await s.emu.api.listTemplates()).map((t) => t.name)).toContain('support-triage');
+  });
+
   it('cannot drop its org to be applied to another org', async () => {
     s = await scenario();
     other = await startTestEmulator({ orgId: '22222222-2222-4222-8222-222222222222' });

@@ -46,7 +46,7 @@ const base = (): DesiredState =>
   });
 
 describe('staleReasons', () => {
-  it('compares what a template delete takes along, except in a file made before plans recorded it', async () => {
+  it('compares what a template delete takes along, also when the file names none', async () => {
     await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
     const gone = desiredState({ filters: [filter('guard', 10)] });
     const saved = await plan(gone, { prune: true });
@@ -58,9 +58,15 @@ describe('staleReasons', () => {
     expect(staleReasons(saved, fresh)).toEqual([
       { address: 'PromptTemplate/alpha', message: 'deleting it takes other objects with it than the plan showed: now also PromptVersion/alpha@1.1.0' },
     ]);
-    // An older promptctl's file has no cascade: nothing to compare it with (the rest still is).
-    const older = { ...saved, actions: saved.actions.map((a) => (a.address === 'PromptTemplate/alpha' ? { ...a, cascade: undefined } : a)) };
-    expect(staleReasons(older, fresh)).toEqual([]);
+    // A file without cascade showed nothing taken along: an older promptctl's is sealed the earlier
+    // way and refused before this, so only an edit leaves it out, and what it hid is named.
+    const edited = { ...saved, actions: saved.actions.map((a) => (a.address === 'PromptTemplate/alpha' ? { ...a, cascade: undefined } : a)) };
+    expect(staleReasons(edited, fresh)).toEqual([
+      {
+        address: 'PromptTemplate/alpha',
+        message: 'deleting it takes other objects with it than the plan showed: now also PromptVersion/alpha@1.0.0, PromptVersion/alpha@1.1.0, TrafficSplit/alpha',
+      },
+    ]);
   });
 
   it('finds nothing when nothing moved, even if the commit label differs', async () => {

@@ -228,7 +228,7 @@ function planAbsentTemplate(lT: WireTemplate, ctx: PlanContext, part: PlanPart):
     reason: `${fate.fate === 'pending' ? pendingReason(ctx, address) : `pruned: ${notInGit(ctx, address)} (managed-by: promptctl)`}${cascade(lT)}`,
   };
   // A delete apply runs says what it takes along (its audit records carry it); always, [] too: a
-  // saved plan without it was made before plans recorded it (apply/stale.ts). A pending delete
+  // saved plan without it showed nothing taken along (apply/stale.ts). A pending delete
   // is never run: its versions' content would only make the plan's seal move with them.
   if (fate.fate === 'pending') a.pending = true;
   else a.cascade = cascaded(lT);
