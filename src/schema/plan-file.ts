@@ -52,10 +52,13 @@ export function checkPlanFile(text: string, file: string): PlanFileCheck {
   const validate = planValidator();
   if (validate(data)) return { ok: true, data };
   const errors = relevant(validate.errors ?? [], data);
+  // The text parsed once for every error: a parse per error made a large plan's report take hours.
+  let ctx: DocContext | undefined;
   return {
     ok: false,
     diagnostics: errors.map((e) => {
-      const at = locate(text, file, pointerSegments(e.instancePath));
+      ctx ??= positioned(text, file);
+      const at = locate(ctx, pointerSegments(e.instancePath));
       return { ...at, severity: 'error' as const, rule: 'plan/schema', message: describe(e, data) };
     }),
   };
@@ -119,11 +122,15 @@ function fail(file: string, where: Where, rule: string, message: string): PlanFi
   return { ok: false, diagnostics: [{ ...where, file, severity: 'error', rule, message }] };
 }
 
-/** Where a data path sits in the JSON text (JSON is YAML, whose parser keeps positions). */
-function locate(text: string, file: string, segments: readonly string[]): Where {
+/** The JSON text parsed with its positions (JSON is YAML, whose parser keeps them). */
+function positioned(text: string, file: string): DocContext {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
-  const ctx: DocContext = { file, doc, src: text, lineCounter };
+  return { file, doc, src: text, lineCounter };
+}
+
+/** Where a data path sits in the parsed JSON text. */
+function locate(ctx: DocContext, segments: readonly string[]): Where {
   const found = findNode(ctx, segments);
   return nodeStart(ctx, foundAt(found));
 }
