@@ -10,6 +10,7 @@ import { textLocator } from '../model/text-origin.js';
 import { addressOf, type AnyResource, type DesiredState, type SourceLocation } from '../model/types.js';
 import { planFingerprint } from './fingerprint.js';
 import { dependencyClosure, orderActions } from './order.js';
+import { planSummary } from './summary.js';
 import { PLAN_FORMAT_VERSION, type Plan, type PlanGit, type PlanOrg } from './types.js';
 
 export interface BuildOptions {
@@ -213,14 +214,4 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
   };
   if (opts.sealed !== false) plan.fingerprint = planFingerprint(plan);
   return plan;
-}
-
-/** A plan's summary: its actions counted (a delete left pending apart). */
-export function planSummary(actions: readonly PlanAction[]): Plan['summary'] {
-  const summary: Plan['summary'] = { create: 0, update: 0, delete: 0, noop: 0 };
-  for (const a of actions) {
-    if (a.action === 'delete' && a.pending) summary.pending = (summary.pending ?? 0) + 1;
-    else summary[a.action]++;
-  }
-  return summary;
 }

@@ -6,7 +6,7 @@
 // is only ever shown: apply/stale.ts refuses a file whose masked parts apply would act on.
 import { UserError } from '../util/errors.js';
 import { maskStrings } from '../util/secrets.js';
-import { planSummary } from './build.js';
+import { planSummary } from './summary.js';
 import { earlierFingerprint, planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
 
