@@ -5,7 +5,7 @@ import { escapeTestCode, escapeTestMarkdown as escapeMd } from '../util/escapes.
 import { codeSpan } from './code-span.js';
 import { capLines } from './markdown-cap.js';
 import { formatInt } from './plan-common.js';
-import { atVersion, cases, cells, cellStats, callsLine, failures, interruptedBeforeAny, interruptedPhrase, notLiveLine, notLiveNote, notRunPhrase, runsLabel, statCells, tally } from './test-cells.js';
+import { atVersion, cases, cells, type Cell, cellStats, callsLine, failures, interruptedBeforeAny, interruptedPhrase, notLiveLine, notLiveNote, notRunPhrase, runsLabel, statCells, tally } from './test-cells.js';
 import { passRate, rateLine, thresholdPercent, unchecked, waiting } from './test-rate.js';
 
 /** A pull-request comment shares its 65,536 characters with the plan: the test section takes at most this. */
@@ -154,6 +154,20 @@ function mark(t: TestOutcome, requireLive: boolean): string {
   return unchecked(t) ? '➖' : '✅';
 }
 
+/** Every run of the cell passed, and it ran (a cell not on the target yet is never left out as passing). */
+function passedWhole(s: ReturnType<typeof cellStats>): boolean {
+  return s.passed === s.total && !s.notLive;
+}
+
+/** A cell's result as a table shows it. */
+function resultText(c: Cell, requireLive: boolean): string {
+  const s = cellStats(c);
+  const ok = s.passed === s.total;
+  if (s.notLive) return `${requireLive ? '❌' : '⏳'} not run (not on this target yet)`;
+  if (s.notChecked) return `➖ not checked${s.cached === c.runs.length ? ' · cached' : ''}`;
+  return `${ok ? '✅' : '❌'} ${s.passed}/${s.total}${s.outcome ? ` (${escapeMd(s.outcome)})` : ''}${s.cached === s.total ? ' · cached' : ''}`;
+}
+
 /**
  * A test's collapsible block; `onlyFailing`: its table without the cases that passed (a long test's,
  * when it does not fit whole); `rows`: at most that many table rows and failure lines (a longer one's).
@@ -165,14 +179,22 @@ function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false
   }
   const verdict = t.casesNotRun ? `: not checked (${notRunPhrase(t)})` : (waiting(t) && !requireLive ? ': not run' : '') + notLiveNote(t, requireLive);
   lines.push(`<details${t.met ? '' : ' open'}><summary>${mark(t, requireLive)} <code>${escapeMd(t.name)}</code>: ${escapeMd(rateLine(t) + verdict)}</summary>`, '');
-  lines.push('| Case | Version | Result | Latency | Tokens | Cost |', '|---|---|---|---:|---:|---:|');
+  // Under --compare, the two versions side by side on each case (DESIGN §7), as the text report has them.
+  const pair = t.byVersion.length === 2 ? (t.byVersion.map((x) => x.version!) as [string, string]) : undefined;
+  const cs = cells(t);
+  const rowsOf: Cell[][] = pair
+    ? [...new Set(cs.map((c) => c.caseIndex))].sort((x, y) => x - y).map((i) => cs.filter((c) => c.caseIndex === i))
+    : cs.map((c) => [c]);
+  lines.push(
+    ...(pair
+      ? [`| Case | ${escapeMd(pair[0])} | ${escapeMd(pair[1])} |`, '|---|---|---|']
+      : ['| Case | Version | Result | Latency | Tokens | Cost |', '|---|---|---|---:|---:|---:|']),
+  );
   let hidden = 0;
   let cut = 0;
   let shown = 0;
-  for (const c of cells(t)) {
-    const s = cellStats(c);
-    const ok = s.passed === s.total;
-    if (onlyFailing && ok && !s.notLive) {
+  for (const row of rowsOf) {
+    if (onlyFailing && row.every((c) => passedWhole(cellStats(c)))) {
       hidden++;
       continue;
     }
@@ -181,12 +203,16 @@ function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false
       continue;
     }
     shown++;
-    const result = s.notLive
-      ? `${requireLive ? '❌' : '⏳'} not run (not on this target yet)`
-      : s.notChecked
-        ? `➖ not checked${s.cached === c.runs.length ? ' · cached' : ''}`
-        : `${ok ? '✅' : '❌'} ${s.passed}/${s.total}${s.outcome ? ` (${escapeMd(s.outcome)})` : ''}${s.cached === s.total ? ' · cached' : ''}`;
-    lines.push(`| ${escapeMd(c.case)} | ${escapeMd(c.version)} | ${result} | ${statCells(s).join(' | ')} |`);
+    if (pair) {
+      const side = (v: string): string => {
+        const c = row.find((x) => x.version === v);
+        return c ? [resultText(c, requireLive), ...statCells(cellStats(c))].join(' · ') : '—';
+      };
+      lines.push(`| ${escapeMd(row[0]!.case)} | ${side(pair[0])} | ${side(pair[1])} |`);
+    } else {
+      const c = row[0]!;
+      lines.push(`| ${escapeMd(c.case)} | ${escapeMd(c.version)} | ${resultText(c, requireLive)} | ${statCells(cellStats(c)).join(' | ')} |`);
+    }
   }
   if (hidden > 0) lines.push('', `_${hidden} passing case${hidden === 1 ? '' : 's'} left out to fit: \`promptctl test --format json\` has them._`);
   if (cut > 0) lines.push('', `_${cut} more failing case${cut === 1 ? '' : 's'} left out to fit: \`promptctl test --format json\` has them._`);

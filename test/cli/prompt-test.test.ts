@@ -159,6 +159,9 @@ describe('promptctl test', () => {
     const md = await p.cli(['test', 'faq-answers', '--compare', '1.0.0,1.1.0', '--format', 'markdown']);
     expect(md.stdout).toMatch(/^### ❌ promptctl test: 0 of 1 test met its threshold/);
     expect(md.stdout).toContain('| ❌ | `faq-answers` | faq-bot@1.0.0 vs 1.1.0 | 1.0.0: 50 % (1/2)<br>1.1.0: 50 % (1/2) | 100 % |');
+    // The two versions side by side on each case (DESIGN §7): one row a case, as the text report has them.
+    expect(md.stdout).toContain('| Case | 1.0.0 | 1.1.0 |\n|---|---|---|\n');
+    expect(md.stdout).toMatch(/^\| refund \| ✅ 1\/1 · cached · [^|]+ \| ✅ 1\/1 · cached · [^|]+ \|\n\| parcel \| ❌ 0\/1 [^|]+ \| ❌ 0\/1 [^|]+ \|$/m);
     expect(await p.invocations()).toBe(4);
 
     const bad = await p.cli(['test', '--compare', '1.0.0,9.9.9']);

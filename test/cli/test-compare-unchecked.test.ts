@@ -42,7 +42,9 @@ describe('--compare, a case whose only assertion is routedTo', () => {
     expect(r.stdout).toContain('a case whose only assertion is routedTo is not checked, and left out of the pass rate');
 
     const md = await p.cli(['test', '--compare', '1.0.0,1.1.0', '--format', 'markdown']);
-    expect(md.stdout).toMatch(/^\| goes to 1\.1\.0 \| 1\.0\.0 \| ➖ not checked · cached \|/m);
+    // Side by side: one row a case, a column a version.
+    expect(md.stdout).toContain('| Case | 1.0.0 | 1.1.0 |');
+    expect(md.stdout).toMatch(/^\| goes to 1\.1\.0 \| ➖ not checked · cached · [^|]+ \| ➖ not checked · cached · [^|]+ \|$/m);
     const json = JSON.parse((await p.cli(['test', '--compare', '1.0.0,1.1.0', '--format', 'json'])).stdout);
     const where = json.tests[0].runs.filter((x: { case: string }) => x.case === 'goes to 1.1.0');
     expect(where).toHaveLength(2);
