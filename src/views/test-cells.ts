@@ -211,6 +211,7 @@ export function casesFinished(t: TestOutcome): number {
 
 /** "2 of 3 tests met their threshold; 1 not run yet" (or "no test ran yet"): what the report's summary line starts with. */
 export function tally(report: TestReport): string {
+  if (report.tests.length === 0) return 'no PromptTest to run';
   // A test none of whose cases could run yet is counted apart (under --require-live it failed).
   const later = report.requireLive ? [] : report.tests.filter(waiting);
   // And a test nothing of which was checked (it met no threshold, it missed none).

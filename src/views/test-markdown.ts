@@ -21,7 +21,8 @@ function code(s: string): string {
  */
 function headIcon(report: TestReport): string {
   if (!report.ok) return '❌';
-  if (report.tests.length === 0) return '✅';
+  // Nothing to run passed nothing either.
+  if (report.tests.length === 0) return '➖';
   if (!report.requireLive && report.tests.every(waiting)) return '⏳';
   return report.tests.every((t) => unchecked(t) || (waiting(t) && !report.requireLive)) ? '➖' : '✅';
 }
@@ -29,15 +30,15 @@ function headIcon(report: TestReport): string {
 export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = {}): string {
   const cap = opts.cap ?? TEST_MARKDOWN_CAP;
   const strict = report.requireLive === true;
-  const top = [
+  const intro = [
     report.interrupted ? `### ⏹️ promptctl test: interrupted, ${interruptedPhrase(report.interrupted)}` : `### ${headIcon(report)} promptctl test: ${tally(report)}`,
     '',
     `<sub>target: ${escapeMd(report.target)} · ${callsLine(report)}${report.compare ? ` · comparing ${escapeMd(report.compare.join(' and '))}` : ''}</sub>`,
     '',
     ...(notLiveLine(report) ? [`${report.requireLive ? '❌' : '⏳'} ${escapeMd(notLiveLine(report))}.`, ''] : []),
-    '| | Test | Target | Pass rate | Threshold |',
-    '|---|---|---|---|---|',
   ].join('\n') + '\n';
+  if (report.tests.length === 0) return intro;
+  const top = `${intro}| | Test | Target | Pass rate | Threshold |\n|---|---|---|---|---|\n`;
   const rows = report.tests.map((t) => summaryRow(t, strict));
   // What a reviewer needs most goes in first: the verdict above; the failed tests' rows of the
   // summary table, then their blocks (a long one with its passing cases left out, a longer one with

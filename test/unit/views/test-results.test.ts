@@ -352,3 +352,14 @@ describe('failure lines of a test the traffic split routes', () => {
     expect(t).toContain('any @1.1.0 (runs 3, 5 of 5)');
   });
 });
+
+describe('a run with no PromptTest', () => {
+  const none: TestReport = { target: 'x', tests: [], invocations: 0, cached: 0, ok: true, durationMs: 1 };
+
+  it('says there was nothing to run: no green check for nothing, no empty table', () => {
+    const md = renderTestMarkdown(none);
+    expect(md.split('\n')[0]).toBe('### ➖ promptctl test: no PromptTest to run');
+    expect(md).not.toContain('| | Test |');
+    expect(renderTestText(none).split('\n').at(-1)).toMatch(/^No PromptTest to run; 0 calls made/);
+  });
+});
