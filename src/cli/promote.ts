@@ -95,6 +95,14 @@ async function splitContext(ctx: CliContext, template: string, dir: string, doin
   const declared = state.templates.find((t) => t.name === template);
   if (!split && mayCreate && declared && !union.splits.some((s) => s.template === template)) return newSplitContext(ctx, union, state, declared, env);
   if (!split) {
+    // Defined, but its metadata.environments leave this environment out: say that, not a near name.
+    const elsewhere = env && union.splits.find((s) => s.template === template);
+    if (elsewhere) {
+      const at = visibleName(locationText(locate(elsewhere, 'metadata.environments')));
+      throw new UserError(
+        `the TrafficSplit of template "${visibleName(template)}" is limited to ${elsewhere.environments?.join(', ') ?? 'other environments'} by its metadata.environments at ${at}, so environment ${env} does not have it (add ${env} there first); nothing was ${doing}`,
+      );
+    }
     const names = state.splits.map((s) => s.template);
     const where = env ? ` in environment ${env}` : '';
     throw new UserError(`no TrafficSplit of template "${visibleName(template)}"${where}${didYouMean(template, names)}${names.length ? `; splits${where}: ${names.join(', ')}` : ''}; nothing was ${doing}`);

@@ -2,7 +2,7 @@
 // §3), and promote starts from there, adding the split to the end of the template's own file (the
 // rest of the file left as it was). With --env, the environments that share the template keep
 // their routing, written as the document's routes, and the environment gets routes of its own.
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
@@ -68,5 +68,21 @@ describe('promote, a template without a TrafficSplit', () => {
         '  environments:\n    staging:\n      routes:\n        - version: "2.1.0-beta.1"\n          weight: 10\n        - version: "2.0.0"\n          weight: 90\n',
     );
     expect((await cli(cwd, ['validate'])).code).toBe(0);
+  });
+});
+
+describe('promote --env, a split kept to other environments', () => {
+  it('names its metadata.environments and where they are, not "no TrafficSplit"', async () => {
+    dir = await tempDir('promptctl-promote-kept-');
+    copyExamplePrompts(dir.path);
+    const file = join(dir.path, 'prompts/support-triage/traffic.yaml');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('kind: TrafficSplit\n', 'kind: TrafficSplit\nmetadata:\n  environments: [prod]\n'));
+    const r = await cli(dir.path, ['promote', 'support-triage', '2.1.0-beta.1', '--weight', '50', '--env', 'staging']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'error: the TrafficSplit of template "support-triage" is limited to prod by its metadata.environments at prompts/support-triage/traffic.yaml:8:17, so environment staging does not have it (add staging there first); nothing was changed',
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
