@@ -41,7 +41,9 @@ export function planGuides(desired: DesiredState, live: LiveState, ctx: PlanCont
       if (a.action === 'create') creates.push({ action: a, body: toWire(d) });
     }
   }
-  const deletes: { action: DeleteAction; latest: WireGuideVersion }[] = [];
+  // Each delete with the versions that hold its guide's content: the latest, and production (which
+  // flows call) under a newer Draft or TestReady someone left there.
+  const deletes: { action: DeleteAction; held: WireGuideVersion[] }[] = [];
   for (const l of [...guides].sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (wanted.has(l.name)) continue;
     const address = guideAddress(l.name);
@@ -68,10 +70,11 @@ export function planGuides(desired: DesiredState, live: LiveState, ctx: PlanCont
     if (latest) a.destructive = true;
     if (fate.fate === 'pending') a.pending = true;
     part.actions.push(a);
-    if (latest) deletes.push({ action: a, latest });
+    const held = [latest, l.production].filter((v): v is WireGuideVersion => v !== undefined);
+    if (held.length > 0) deletes.push({ action: a, held });
   }
   for (const c of creates) {
-    const same = deletes.find((x) => landed(c.body, x.latest));
+    const same = deletes.find((x) => x.held.some((v) => landed(c.body, v)));
     if (same) c.action.reason = `${c.action.reason}; ${renameNote('guide', same.action)}`;
   }
   return part;

@@ -354,6 +354,16 @@ describe('Guide planning', () => {
     const other = buildPlan(desiredState({ guides: [guide('Returns and exchanges', { instruction: 'Other text.\n', variables: [] })] }), live(l), opts({ owned: owned({ Guide: ['Returns'] }) }));
     expect(one(other, 'Guide/Returns and exchanges').reason).not.toContain('same content');
   });
+
+  it("names a rename whose old guide's production holds git's content under a newer work-in-progress Draft", () => {
+    // Someone's Draft 2.0 atop production 1.0 (which plan leaves alone): flows call production, the
+    // guide's content as git defines it, so the create must still say what the rename costs.
+    const prod = version('g1', '1.0', 'ProductionReady', guide('Returns'));
+    const wip = version('g1', '2.0', 'Draft', guide('Returns', { instruction: 'Work in progress.\n', variables: [] }));
+    const l = [liveGuide('Returns', { latest: wip, production: prod })];
+    const plan = buildPlan(desiredState({ guides: [guide('Returns and exchanges')] }), live(l), opts({ owned: owned({ Guide: ['Returns'] }) }));
+    expect(one(plan, 'Guide/Returns and exchanges').reason).toContain('the same content as Guide/Returns, which this plan would delete with prune: renamed in git');
+  });
 });
 
 describe('SummarySetting', () => {
