@@ -27,7 +27,12 @@ export function registerTokens(program: Command, ctx: CliContext): void {
 
 async function runTokens(ctx: CliContext, opts: TokensOptions): Promise<number> {
   const { tokenMemo } = ctx;
-  const [{ loadProject }, { tokenReport, aiStudioTokenReport, notCountedVersions }] = await Promise.all([import('../load/index.js'), import('../tokens/index.js')]);
+  const [{ loadProject }, { tokenReport, aiStudioTokenReport, notCountedVersions }, { credentialMasker }, { maskStrings }] = await Promise.all([
+    import('../load/index.js'),
+    import('../tokens/index.js'),
+    import('../rules/secrets.js'),
+    import('../util/secrets.js'),
+  ]);
   const environment = ctx.environment?.name; // --env: that environment's documents (DESIGN §6)
   const loaded = await loadProject({ dir: opts.dir, cwd: ctx.cwd, tokenMemo, knownSecrets: ctx.knownSecrets, secretOf: ctx.secretOf, ...(environment !== undefined ? { environment } : {}) });
   ctx.learnConfigSecrets((loaded.union ?? loaded.state)?.config);
@@ -36,11 +41,16 @@ async function runTokens(ctx: CliContext, opts: TokensOptions): Promise<number> 
   // of the warnings only the token ones (the rest are validate's business). Nothing loaded at
   // all: every diagnostic.
   const { state } = loaded;
-  const reports = state ? tokenReport(state, tokenMemo) : [];
-  const texts = state ? aiStudioTokenReport(state, tokenMemo) : undefined;
+  // What the report quotes of the files (a guide's free-text name, an unknown model id, the
+  // template a broken version names) is masked where it holds a credential, as the diagnostics
+  // are: secrets/detected reports it by its kind, and no output repeats it.
+  const mask = credentialMasker();
+  const counted = state ? tokenReport(state, tokenMemo) : [];
+  const reports = maskStrings(counted, mask);
+  const texts = state ? maskStrings(aiStudioTokenReport(state, tokenMemo), mask) : undefined;
   const shown = state ? loaded.diagnostics.filter((d) => d.severity === 'error' || d.rule.startsWith('tokens/')) : loaded.diagnostics;
   // The versions not counted, each at the error that explains it (nothing on a clean run).
-  const notCounted = notCountedVersions(loaded, reports, environment);
+  const notCounted = maskStrings(notCountedVersions(loaded, counted, environment), mask);
   const rendered = renderTokens(reports, opts.format, ctx.style, texts, notCounted, shown);
   ctx.failureDocument = undefined;
   if (rendered !== '') ctx.out(rendered);

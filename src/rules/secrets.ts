@@ -230,19 +230,32 @@ export function checkSecrets(state: DesiredState, known: readonly KnownSecret[] 
 export function withoutCredentials(ds: Diagnostic[], known: readonly KnownSecret[] = []): Diagnostic[] {
   // A clean run (thousands of templates, no finding) compiles nothing.
   if (ds.every((d) => d.rule === 'secrets/detected')) return ds;
-  const patterns = [...knownSecretPatterns(known), ...SECRET_PATTERNS].map((p) => ({ ...p, global: new RegExp(p.re.source, p.re.flags.includes('g') ? p.re.flags : `${p.re.flags}g`) }));
+  const mask = credentialMasker(known);
   return ds.map((d) => {
     if (d.rule === 'secrets/detected') return d;
-    let message = d.message;
-    for (const p of patterns) {
-      if (p.literal !== undefined && !message.includes(p.literal)) continue;
-      message = message.replace(p.global, (...args: unknown[]) => {
-        const m = Object.assign([...args.slice(0, -2)] as string[], { index: args.at(-2), input: args.at(-1) }) as unknown as RegExpExecArray;
-        return p.accept && !p.accept(m) ? m[0] : maskFor(p.name);
-      });
-    }
+    const message = mask(d.message);
     if (message === d.message) return d;
     // A suggestion made from a value that held a credential repeats it, changed (lowercased).
     return { ...d, message: message.replace(/ \(did you mean "[^"]*"\?\)/g, '') };
   });
+}
+
+/**
+ * A function that masks every credential `text` holds (`[redacted: an API key (sk-…)]`), as
+ * withoutCredentials does in messages: for what a command prints of names and values beside its
+ * diagnostics (`tokens`' addresses and reasons).
+ */
+export function credentialMasker(known: readonly KnownSecret[] = []): (text: string) => string {
+  const patterns = [...knownSecretPatterns(known), ...SECRET_PATTERNS].map((p) => ({ ...p, global: new RegExp(p.re.source, p.re.flags.includes('g') ? p.re.flags : `${p.re.flags}g`) }));
+  return (text) => {
+    let out = text;
+    for (const p of patterns) {
+      if (p.literal !== undefined && !out.includes(p.literal)) continue;
+      out = out.replace(p.global, (...args: unknown[]) => {
+        const m = Object.assign([...args.slice(0, -2)] as string[], { index: args.at(-2), input: args.at(-1) }) as unknown as RegExpExecArray;
+        return p.accept && !p.accept(m) ? m[0] : maskFor(p.name);
+      });
+    }
+    return out;
+  };
 }
