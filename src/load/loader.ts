@@ -357,10 +357,14 @@ function documentFacts(ctx: DocContext, paths: PathNames): DocumentFacts {
   return withLazyLocations(facts, indexLocations(ctx, paths));
 }
 
-/** A document's facts, with a PromptTest's key locations (a var's name is a key). */
+/**
+ * A document's facts, with the key locations of the maps whose keys are names: a PromptTest's vars,
+ * a TrafficSplit's environment overrides.
+ */
 function kindFacts(kind: DocumentKind, ctx: DocContext, paths: PathNames): DocumentFacts {
   const facts = documentFacts(ctx, paths);
   if (kind === 'PromptTest') facts.keyLocations = collectKeyLocations(ctx, ['spec', 'cases']);
+  else if (kind === 'TrafficSplit') facts.keyLocations = collectKeyLocations(ctx, ['spec', 'environments']);
   return facts;
 }
 

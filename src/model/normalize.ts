@@ -52,7 +52,7 @@ export interface DocumentFacts {
   textOrigins: Record<string, TextOrigin>;
   /** For `{file: ...}` text: the referenced file, relative to cwd. */
   textFiles: Record<string, string>;
-  /** Where mapping keys are (PromptTest: a var's name), keyed like `locations`. */
+  /** Where mapping keys are (PromptTest: a var's name; TrafficSplit: an override's environment), keyed like `locations`. */
   keyLocations?: FieldLocations;
 }
 
@@ -321,6 +321,7 @@ export function normalizeSplit(doc: Obj, facts: DocumentFacts): TrafficSplit {
   const name = obj(doc.metadata).name;
   if (typeof name === 'string') s.metadataName = name;
   if (spec.environments !== undefined) {
+    if (facts.keyLocations) s.keyLocations = facts.keyLocations;
     s.overrides = {};
     for (const [name, raw] of Object.entries(obj(spec.environments))) {
       const o = obj(raw);

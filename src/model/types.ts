@@ -153,6 +153,11 @@ export interface TrafficSplit {
   metadataName?: string;
   /** metadata.environments: the environments this document belongs to (absent: all). */
   environments?: string[];
+  /**
+   * Where the keys under spec.environments are (an override is named by its key, whose value
+   * starts on the next line in block style), keyed like `locations`; from the loader.
+   */
+  keyLocations?: FieldLocations;
   source: SourceLocation;
   locations: FieldLocations;
 }

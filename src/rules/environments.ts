@@ -36,7 +36,8 @@ export function checkEnvironmentNames(state: DesiredState): Diagnostic[] {
   }
   for (const s of state.splits) {
     for (const name of Object.keys(s.overrides ?? {})) {
-      const at = locate(s, overridePath(name));
+      // At the environment's name (its key), not its value: in block style that starts a line below.
+      const at = s.keyLocations?.[overridePath(name)] ?? locate(s, overridePath(name));
       if (!known.has(name)) {
         out.push(diagnostic(at, 'error', 'environments/unknown', unknownEnvironment(name, config, `the split of template "${s.template}"`)));
       } else if (!belongsTo(s, name)) {
