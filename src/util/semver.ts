@@ -78,7 +78,13 @@ export function checkVersionLabel(value: unknown, raw: string | undefined, field
   if (typeof value === 'number') {
     const written = raw !== undefined && raw.trim() !== '' ? raw.trim() : String(value);
     const reads = written !== String(value) ? `YAML reads the unquoted ${written} as the number ${value}` : `YAML reads the unquoted ${written} as a number`;
-    const full = SEMVER.test(written) ? '' : ` (and give all three parts, e.g. "${suggestSemver(written)}")`;
+    // A number with no semver spelling (1e3, 0x10, .inf) gets no example made of itself.
+    const suggestion = suggestSemver(written);
+    const full = SEMVER.test(written)
+      ? ''
+      : SEMVER.test(suggestion)
+        ? ` (and give all three parts, e.g. "${suggestion}")`
+        : ' (a version label is MAJOR.MINOR.PATCH[-prerelease], e.g. "1.2.0")';
     return {
       rule: 'version/not-string',
       message: `${field} must be a quoted string: ${reads}. Quote it: ${field}: "${written}"${full}`,

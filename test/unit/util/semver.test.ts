@@ -16,6 +16,13 @@ describe('checkVersionLabel', () => {
     );
   });
 
+  it('gives a number with no semver spelling a real example, not itself (1e3 once said e.g. "1e3")', () => {
+    for (const [value, raw] of [[1000, '1e3'], [16, '0x10'], [Infinity, '.inf']] as const) {
+      const message = checkVersionLabel(value, raw)!.message;
+      expect(message).toBe(`version must be a quoted string: YAML reads the unquoted ${raw} as the number ${value}. Quote it: version: "${raw}" (a version label is MAJOR.MINOR.PATCH[-prerelease], e.g. "1.2.0")`);
+    }
+  });
+
   it('rejects non-semver strings with a likely fix', () => {
     expect(checkVersionLabel('v1.2.3', '"v1.2.3"')).toMatchObject({ rule: 'version/not-semver', message: expect.stringContaining('did you mean "1.2.3"?') });
     expect(checkVersionLabel('1.2', '"1.2"')!.message).toContain('did you mean "1.2.0"?');
