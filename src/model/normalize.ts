@@ -52,7 +52,7 @@ export interface DocumentFacts {
   textOrigins: Record<string, TextOrigin>;
   /** For `{file: ...}` text: the referenced file, relative to cwd. */
   textFiles: Record<string, string>;
-  /** Where mapping keys are (PromptTest: a var's name; TrafficSplit: an override's environment), keyed like `locations`. */
+  /** Where mapping keys are (PromptTest: a var's name; TrafficSplit: an override's environment; SafetyFilter: a threshold's category), keyed like `locations`. */
   keyLocations?: FieldLocations;
 }
 
@@ -356,6 +356,7 @@ export function normalizeFilter(doc: Obj, facts: DocumentFacts): SafetyFilter {
     if (Array.isArray(a.templates)) f.appliesTo.templates = a.templates.map(String);
     if (a.labels !== undefined) f.appliesTo.labels = { ...(obj(a.labels) as Labels) };
   }
+  if (facts.keyLocations) f.keyLocations = facts.keyLocations;
   return located<SafetyFilter>(f, facts);
 }
 

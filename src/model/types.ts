@@ -189,6 +189,8 @@ export interface SafetyFilter {
   appliesTo?: { templates?: string[]; labels?: Labels };
   /** metadata.environments: the environments this document belongs to (absent: all). */
   environments?: string[];
+  /** Where the keys under spec.thresholds are (a threshold is named by its category, its key), keyed like `locations`; from the loader. */
+  keyLocations?: FieldLocations;
   source: SourceLocation;
   locations: FieldLocations;
 }

@@ -15,7 +15,8 @@ export function checkFilters(state: DesiredState): Diagnostic[] {
       if ((f.categories as string[]).includes(category)) continue;
       out.push(
         diagnostic(
-          locate(f, `spec.thresholds.${category}`),
+          // At the category (the key), not the threshold's value beside it.
+          f.keyLocations?.[`spec.thresholds.${category}`] ?? locate(f, `spec.thresholds.${category}`),
           'error',
           'filters/threshold-category',
           `threshold for "${category}", which is not among the filter's categories (${f.categories.join(', ')}); add it to categories or remove the threshold`,

@@ -165,7 +165,7 @@ const CASES: Record<string, Case> = {
     exit: 1,
     expect: [
       ['f.yaml:17:13', 'filters/priority-conflict', 'already held by enabled filter "pii-guard" (filters/f.yaml:6:13)'],
-      ['f.yaml:22:13', 'filters/threshold-category', '"sexual"'],
+      ['f.yaml:22:5', 'filters/threshold-category', '"sexual"'], // at the category (the key), not its value
       ['f.yaml:36:3', 'schema/unknown-field', 'did you mean "categories"?'],
     ],
     count: 3,
