@@ -359,13 +359,15 @@ function documentFacts(ctx: DocContext, paths: PathNames): DocumentFacts {
 
 /**
  * A document's facts, with the key locations of the maps whose keys are names: a PromptTest's vars,
- * a TrafficSplit's environment overrides, a SafetyFilter's thresholds.
+ * a TrafficSplit's environment overrides, a SafetyFilter's thresholds, the labels of the kinds
+ * that send them.
  */
 function kindFacts(kind: DocumentKind, ctx: DocContext, paths: PathNames): DocumentFacts {
   const facts = documentFacts(ctx, paths);
   if (kind === 'PromptTest') facts.keyLocations = collectKeyLocations(ctx, ['spec', 'cases']);
   else if (kind === 'TrafficSplit') facts.keyLocations = collectKeyLocations(ctx, ['spec', 'environments']);
-  else if (kind === 'SafetyFilter') facts.keyLocations = collectKeyLocations(ctx, ['spec', 'thresholds']);
+  else if (kind === 'SafetyFilter') facts.keyLocations = { ...collectKeyLocations(ctx, ['spec', 'thresholds']), ...collectKeyLocations(ctx, ['metadata', 'labels']) };
+  else if (kind === 'PromptTemplate') facts.keyLocations = collectKeyLocations(ctx, ['metadata', 'labels']);
   return facts;
 }
 

@@ -52,7 +52,7 @@ export interface DocumentFacts {
   textOrigins: Record<string, TextOrigin>;
   /** For `{file: ...}` text: the referenced file, relative to cwd. */
   textFiles: Record<string, string>;
-  /** Where mapping keys are (PromptTest: a var's name; TrafficSplit: an override's environment; SafetyFilter: a threshold's category), keyed like `locations`. */
+  /** Where mapping keys are (PromptTest: a var's name; TrafficSplit: an override's environment; SafetyFilter: a threshold's category; a label's key), keyed like `locations`. */
   keyLocations?: FieldLocations;
 }
 
@@ -85,6 +85,7 @@ export function normalizeTemplate(doc: Obj, facts: DocumentFacts): PromptTemplat
   };
   if (typeof spec.description === 'string') t.description = spec.description;
   if (spec.budget !== undefined) t.budget = normalizeBudget(spec.budget);
+  if (facts.keyLocations) t.keyLocations = facts.keyLocations;
   return located<PromptTemplate>(t, facts);
 }
 

@@ -68,6 +68,8 @@ export interface PromptTemplate {
   budget?: TokenBudget;
   /** metadata.environments: the environments this document belongs to (absent: all). */
   environments?: string[];
+  /** Where the keys under metadata.labels are (a label is named by its key), keyed like `locations`; from the loader. */
+  keyLocations?: FieldLocations;
   source: SourceLocation;
   locations: FieldLocations;
 }
@@ -189,7 +191,10 @@ export interface SafetyFilter {
   appliesTo?: { templates?: string[]; labels?: Labels };
   /** metadata.environments: the environments this document belongs to (absent: all). */
   environments?: string[];
-  /** Where the keys under spec.thresholds are (a threshold is named by its category, its key), keyed like `locations`; from the loader. */
+  /**
+   * Where the keys under spec.thresholds and metadata.labels are (a threshold is named by its
+   * category, a label by its key), keyed like `locations`; from the loader.
+   */
   keyLocations?: FieldLocations;
   source: SourceLocation;
   locations: FieldLocations;

@@ -7,9 +7,14 @@ import { describeRun } from './hidden-text.js';
 import { invisibleIn } from './invisible.js';
 import { diagnostic, locate, locatedField, type Located } from './util.js';
 
-/** Where a label is: its key's own location, else the labels map's, else the document. */
+/** Where a label's value is, else the labels map, else the document. */
 function labelAt(r: Located, key: string) {
   return r.locations[`metadata.labels.${key}`] ?? locate(r, 'metadata.labels');
+}
+
+/** Where a label's key is (the offending part when the key is refused), else where labelAt says. */
+function labelKeyAt(r: Located & { keyLocations?: Located['locations'] }, key: string) {
+  return r.keyLocations?.[`metadata.labels.${key}`] ?? labelAt(r, key);
 }
 
 export function checkLabels(state: DesiredState): Diagnostic[] {
@@ -23,7 +28,7 @@ export function checkLabels(state: DesiredState): Diagnostic[] {
           diagnostic(labelAt(r, key), 'error', 'labels/reserved', `label "${key}" is promptctl's own: it sets ${MANAGED_BY_LABEL}: promptctl on what it manages (prune deletes only what carries it), so this value would be replaced; remove it`),
         );
       } else if (key.startsWith(PROMPTCTL_LABEL_PREFIX)) {
-        out.push(diagnostic(labelAt(r, key), 'error', 'labels/reserved', `label "${key}" is promptctl's own (${PROMPTCTL_LABEL_PREFIX}commit names the source commit): labels under ${PROMPTCTL_LABEL_PREFIX} are not yours to set; remove it`));
+        out.push(diagnostic(labelKeyAt(r, key), 'error', 'labels/reserved', `label "${key}" is promptctl's own (${PROMPTCTL_LABEL_PREFIX}commit names the source commit): labels under ${PROMPTCTL_LABEL_PREFIX} are not yours to set; remove it`));
       }
     }
   }

@@ -55,7 +55,8 @@ describe('validate: labels', () => {
     const r = await runCliInProcess(['validate'], { cwd: dir.path, env: cleanEnv() });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^prompts\/demo\.yaml:7:17: error: label "managed-by" is promptctl's own: .* \[labels\/reserved\]$/m);
-    expect(r.stdout).toMatch(/^prompts\/demo\.yaml:27:34: error: label "promptctl\.dev\/commit" is promptctl's own .* \[labels\/reserved\]$/m);
+    // The key is what is refused (any value under promptctl.dev/ is): at the key, not at its value (27:34).
+    expect(r.stdout).toMatch(/^prompts\/demo\.yaml:27:12: error: label "promptctl\.dev\/commit" is promptctl's own .* \[labels\/reserved\]$/m);
     expect(r.stdout).toMatch(/^prompts\/demo\.yaml:14:\d+: warning: labels on a PromptVersion are not sent: .* \[labels\/not-sent\]$/m);
   });
 
