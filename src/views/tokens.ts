@@ -81,7 +81,9 @@ export function renderTextTable(texts: AiStudioTokenReport, style: Style = plain
   const rows = [...texts.guides, ...texts.summarySettings].map((r) => {
     const limit = r.maxPromptTokens ?? r.contextWindow;
     return [
-      r.address,
+      // A guide's or setting's name is free text (validate refuses a control character in it, but
+      // tokens still counts it): shown so it cannot drive the terminal or reorder the row.
+      visibleName(r.address),
       r.model ?? `(${r.encoding})`,
       (r.approximate ? '≈' : '') + num(r.textTokens),
       limit === null ? '-' : num(limit),
