@@ -9,7 +9,7 @@ import type { TokenMemo } from './count.js';
 import { analyseVersion, modelIdOf, type VersionAnalysis, type VersionTokenReport } from './worst-case.js';
 import { templateAddress } from '../model/address.js';
 import { textBudgetDiagnostics } from './texts.js';
-import { groupThousands, percentOf } from '../util/numbers.js';
+import { aboveShare, groupThousands, percentOf } from '../util/numbers.js';
 
 const fmt = groupThousands;
 
@@ -124,7 +124,7 @@ function limitDiagnostics(
   const windowName = () => `${model.id}'s context window of ${fmt(model.contextWindow)}`;
   if (needed > model.contextWindow) {
     out.push(diag(at(), 'error', 'tokens/context-window', `${what()} exceeds ${windowName()}`));
-  } else if (needed > warnAt * model.contextWindow) {
+  } else if (aboveShare(needed, model.contextWindow, warnAt)) {
     out.push(diag(at(), 'warning', 'tokens/near-limit', `${what()} is ${percentOf(needed, model.contextWindow)} of ${windowName()} (warnAt ${warnAt})`));
   }
 
@@ -134,7 +134,7 @@ function limitDiagnostics(
     const prompt = () => `worst-case prompt ${fmt(worst)} tokens${approx}`;
     if (worst > budget) {
       out.push(diag(at(), 'error', 'tokens/budget', `${prompt()} exceeds ${budgetName()}`));
-    } else if (worst > warnAt * budget) {
+    } else if (aboveShare(worst, budget, warnAt)) {
       out.push(diag(at(), 'warning', 'tokens/near-limit', `${prompt()} is ${percentOf(worst, budget)} of ${budgetName()} (warnAt ${warnAt})`));
     }
   }

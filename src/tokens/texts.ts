@@ -9,7 +9,7 @@ import type { DesiredState, Guide, SourceLocation, SummarySetting } from '../mod
 import { addressOf } from '../model/types.js';
 import type { EncodingName, TokenMemo } from './count.js';
 import { resolveModel, suggestModel, type ModelInfo } from './registry.js';
-import { groupThousands, percentOf } from '../util/numbers.js';
+import { aboveShare, groupThousands, percentOf } from '../util/numbers.js';
 
 /** The stand-in encoding for AI Studio texts without a declared model. */
 export const AISTUDIO_DEFAULT_ENCODING: EncodingName = 'o200k_base';
@@ -95,7 +95,7 @@ export function textBudgetDiagnostics(state: DesiredState, memo: TokenMemo): Dia
     if (model) {
       const window = `${model.id}'s context window of ${fmt(model.contextWindow)}`;
       if (r.textTokens > model.contextWindow) out.push(diag(at, 'error', 'tokens/context-window', `${what} exceeds ${window}`));
-      else if (r.textTokens > warnAt * model.contextWindow) {
+      else if (aboveShare(r.textTokens, model.contextWindow, warnAt)) {
         out.push(diag(at, 'warning', 'tokens/near-limit', `${what} is ${percentOf(r.textTokens, model.contextWindow)} of ${window} (warnAt ${warnAt})`));
       }
     }
@@ -103,7 +103,7 @@ export function textBudgetDiagnostics(state: DesiredState, memo: TokenMemo): Dia
     if (budget !== undefined) {
       const name = `the budget of ${fmt(budget)} (budget.maxPromptTokens)`;
       if (r.textTokens > budget) out.push(diag(at, 'error', 'tokens/budget', `${what} exceeds ${name}`));
-      else if (r.textTokens > warnAt * budget) {
+      else if (aboveShare(r.textTokens, budget, warnAt)) {
         out.push(diag(at, 'warning', 'tokens/near-limit', `${what} is ${percentOf(r.textTokens, budget)} of ${name} (warnAt ${warnAt})`));
       }
     }

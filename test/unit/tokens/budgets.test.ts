@@ -46,6 +46,24 @@ describe('budgetDiagnostics', () => {
     expect(ds[0]!.message).toBe('variable "b" has no maxTokens or maxLength; the worst case assumes 1,500 tokens (defaultVariableTokens)');
   });
 
+  it('does not warn at exactly warnAt of a budget or window, though warnAt × limit rounds below it (0.57 × 100 = 56.99999999999999)', () => {
+    // A version whose worst case is exactly 57 tokens: the question's bound makes up the rest.
+    const probe = version('t', '1.0.0');
+    const base = versionTokens(probe, template('t'), config(), memo).worstCasePromptTokens - 200;
+    const v = version('t', '1.0.0', { variables: [{ name: 'question', type: 'string', required: true, maxTokens: 57 - base }] });
+    const budgeted = template('t', { budget: { maxPromptTokens: 100, warnAt: 0.57 } });
+    expect(versionTokens(v, budgeted, config(), memo).worstCasePromptTokens).toBe(57);
+    expect(budgetDiagnostics(state([budgeted], [v]), memo)).toEqual([]);
+    // The same at the context window: a model of 100 tokens, warnAt 0.57, no maxTokens.
+    const windowed = template('t', { model: 'acme-100', budget: { warnAt: 0.57 } });
+    const cfg = config({ models: { 'acme-100': { encoding: 'o200k_base', contextWindow: 100 } } });
+    expect(budgetDiagnostics(state([windowed], [v], cfg), memo)).toEqual([]);
+    // One token more is above it, and warned of.
+    const above = version('t', '1.0.0', { variables: [{ name: 'question', type: 'string', required: true, maxTokens: 58 - base }] });
+    expect(rules(budgetDiagnostics(state([budgeted], [above]), memo))).toEqual(['tokens/near-limit']);
+    expect(rules(budgetDiagnostics(state([windowed], [above], cfg), memo))).toEqual(['tokens/near-limit']);
+  });
+
   it('is an error when worst case plus maxTokens exceeds the context window, with the numbers', () => {
     // gpt-4: 8,192 tokens of context.
     const v = version('t', '1.0.0', { maxTokens: 1024, variables: [{ name: 'question', type: 'string', required: true, maxTokens: 7200 }] });
