@@ -1,5 +1,7 @@
 // Config.spec.audit.http: each sink's URL as the audit log will use it, checked at its line by
-// validate, where before an unusable sink was only turned off (with a warning) during apply.
+// validate, where before an unusable sink was only turned off (with a warning) during apply; and
+// its signing key's variable (DESIGN §5: a sink gets each record with an HMAC-SHA256 signature
+// header), without which every record would reach it unsigned.
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Config, SourceLocation } from '../model/types.js';
 import { sinkUrlProblem } from '../util/net.js';
@@ -13,6 +15,16 @@ export function checkAuditSinks(config: Config): Diagnostic[] {
   config.audit.http.forEach((sink, i) => {
     const problem = sinkUrlProblem(sink.url);
     if (problem) out.push(diagnostic(at(`spec.audit.http.${i}.url`), 'error', 'config/audit-sink', `audit sink ${i + 1}: ${problem}`));
+    if (!sink.secretEnv) {
+      out.push(
+        diagnostic(
+          at(`spec.audit.http.${i}.url`),
+          'error',
+          'config/audit-sink',
+          `audit sink ${i + 1}: no secretEnv: each record is posted with an X-Promptctl-Signature header, HMAC-SHA256 with the key in the variable secretEnv names; without one its receiver would get records anyone could have sent: add secretEnv: NAME and set NAME`,
+        ),
+      );
+    }
   });
   return out;
 }

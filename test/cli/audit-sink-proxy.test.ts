@@ -36,9 +36,9 @@ describe('an audit sink behind HTTPS_PROXY', () => {
     s = await scenario();
     await writeFile(
       join(s.dir.path, 'prompts/promptctl.yaml'),
-      'apiVersion: promptctl/v1\nkind: Config\nspec:\n  audit:\n    http: [{url: "https://audit.promptctl.test/hook"}]\n',
+      'apiVersion: promptctl/v1\nkind: Config\nspec:\n  audit:\n    http: [{url: "https://audit.promptctl.test/hook", secretEnv: AUDIT_HMAC}]\n',
     );
-    const r = await s.cli(['apply', '--auto-approve'], { HTTPS_PROXY: `http://127.0.0.1:${port}` });
+    const r = await s.cli(['apply', '--auto-approve'], { HTTPS_PROXY: `http://127.0.0.1:${port}`, AUDIT_HMAC: 'sink-key-0123456789' });
     expect(r.code, r.stderr).toBe(0);
     expect(tunnels.length).toBeGreaterThan(0);
     expect(new Set(tunnels)).toEqual(new Set(['audit.promptctl.test:443']));

@@ -34,7 +34,8 @@ describe('validate: audit sinks', () => {
     await writeFile(join(dir.path, 'prompts/promptctl.yaml'), CONFIG);
     const r = await runCliInProcess(['validate'], { cwd: dir.path, env: cleanEnv() });
     expect(r.code).toBe(1);
-    const errors = r.stdout.split('\n').filter((l) => l.includes('[config/audit-sink]'));
+    // Each also lacks secretEnv (test/cli/audit-sink-unsigned.test.ts): the URL problems are these.
+    const errors = r.stdout.split('\n').filter((l) => l.includes('[config/audit-sink]') && !l.includes('no secretEnv'));
     expect(errors).toHaveLength(4);
     expect(errors[0]).toMatch(/^prompts\/promptctl\.yaml:6:14: error: audit sink 1: unsupported protocol ftp: \(use https\)/);
     expect(errors[1]).toMatch(/^prompts\/promptctl\.yaml:7:14: error: audit sink 2: plain http is only allowed for loopback hosts; use https/);
