@@ -177,7 +177,7 @@ function ownObject(live: Snapshot | undefined, ours: string | null, identity: Li
 export interface Settled {
   address: string;
   outcome: Settlement['outcome'];
-  /** Why, for an unknown outcome. */
+  /** Why, as its record's `error` says it: for an unknown outcome, and for one partly applied or changed since. */
   note?: string;
 }
 
@@ -223,7 +223,7 @@ export async function settleOpenIntents(
     const atAddress = live.get(intent.address);
     const midway = opts.midway?.(intent) ?? [];
     const s = settledByTrail(intent, audit.writtenSince?.(intent) ?? [], ownObject(atAddress, intent.resourceId ?? null, identity), midway) ?? settle(intent, atAddress, midway, identity);
-    const note = s.outcome === 'unknown' && s.note ? { note: s.note } : {};
+    const note = s.note ? { note: s.note } : {};
     const written = await audit.recover(intent, {
       outcome: s.outcome,
       by: opts.by,

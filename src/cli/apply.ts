@@ -339,8 +339,11 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
     ctx.info(`audit: ${i.address} from an earlier run: left open (${why}; a later apply that can read it settles it)`);
   }
   for (const s of settled) {
-    // Settled as unknown for good: why, and that only a person can find out now.
-    const why = s.outcome === 'unknown' ? ` (what was read cannot tell${s.note ? `: ${visibleName(s.note)}` : ''}; check it by hand)` : '';
+    // Settled as unknown for good: why, and that only a person can find out now. Any other
+    // outcome with a note says what its record says: a 'not applied' that left a Draft or an
+    // empty guide live (partly applied), or an object changed by someone else since.
+    const why =
+      s.outcome === 'unknown' ? ` (what was read cannot tell${s.note ? `: ${visibleName(s.note)}` : ''}; check it by hand)` : s.note ? ` (${visibleName(s.note)})` : '';
     ctx.info(`audit: ${s.address} from an earlier run: ${s.outcome}${why}`);
   }
 }

@@ -106,6 +106,10 @@ describe('apply killed mid-way', () => {
     const rerun = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env: emu.env });
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stderr).toContain('audit: PromptVersion/tpl-00003@1.1.0 from an earlier run: not applied');
+    // What the record says, said on the terminal too: the killed run left a Draft live.
+    expect(rerun.stderr).toContain(
+      'audit: PromptVersion/tpl-00003@1.1.0 from an earlier run: not applied (partly applied: the version holds the intended content as a Draft, not yet published (the next apply publishes it))',
+    );
     const records = (await readFile(join(dir.path, '.promptctl/audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { address: string; type: string; outcome?: string; error?: string });
     const settled = records.filter((r) => r.address === 'PromptVersion/tpl-00003@1.1.0' && r.outcome === 'not applied');
     expect(settled.map((r) => r.error)).toEqual(['partly applied: the version holds the intended content as a Draft, not yet published (the next apply publishes it)']);
