@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { sinkUrlProblem } from '../util/net.js';
+import { MIN_AUDIT_KEY_LENGTH } from './record.js';
 
 /** An HTTP sink as the config names it (Config.audit.http). */
 export interface HttpAuditSink {
@@ -100,6 +101,10 @@ export function sinkProblem(sink: HttpAuditSink, env: NodeJS.ProcessEnv): string
   const problem = sinkUrlProblem(sink.url);
   if (problem) return problem;
   if (sink.secretEnv && !env[sink.secretEnv]) return `environment variable ${sink.secretEnv} (its signing key) is not set`;
+  // As strong as the chain's key must be (PROMPTCTL_AUDIT_KEY): a receiver trusts what this signs.
+  if (sink.secretEnv && env[sink.secretEnv]!.trim().length < MIN_AUDIT_KEY_LENGTH) {
+    return `environment variable ${sink.secretEnv} (its signing key) is shorter than ${MIN_AUDIT_KEY_LENGTH} characters: use a random one (e.g. openssl rand -hex 32)`;
+  }
   return null;
 }
 

@@ -48,3 +48,43 @@ describe('an audit sink without secretEnv', () => {
     expect(await s.emu.api.listTemplates()).toEqual([]);
   });
 });
+
+describe('an audit sink whose signing key is short', () => {
+  it('gets no record signed with it: the sink is turned off with a warning naming the variable, as PROMPTCTL_AUDIT_KEY is refused below 16 characters', async () => {
+    const posts: Record<string, unknown>[] = [];
+    sink = createServer((req, res) => {
+      posts.push(req.headers);
+      req.resume();
+      req.on('end', () => res.writeHead(200).end('ok'));
+    });
+    sink.listen(0, '127.0.0.1');
+    await once(sink, 'listening');
+    const url = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/audit`;
+    s = await scenario();
+    await writeFile(join(s.dir.path, 'prompts/promptctl.yaml'), `apiVersion: promptctl/v1\nkind: Config\nspec:\n  audit:\n    http:\n      - url: "${url}"\n        secretEnv: SINK_HMAC\n`);
+    // Before: signed with "x" (HMAC-SHA256 under a one-letter key), without a word.
+    const r = await s.cli(['apply', '--auto-approve'], { SINK_HMAC: 'x' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`warning: audit sink ${url} disabled: environment variable SINK_HMAC (its signing key) is shorter than 16 characters`);
+    expect(posts).toHaveLength(0);
+  });
+
+  it('of 16 characters or more signs every record it gets', async () => {
+    const posts: Record<string, unknown>[] = [];
+    sink = createServer((req, res) => {
+      posts.push(req.headers);
+      req.resume();
+      req.on('end', () => res.writeHead(200).end('ok'));
+    });
+    sink.listen(0, '127.0.0.1');
+    await once(sink, 'listening');
+    const url = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/audit`;
+    s = await scenario();
+    await writeFile(join(s.dir.path, 'prompts/promptctl.yaml'), `apiVersion: promptctl/v1\nkind: Config\nspec:\n  audit:\n    http:\n      - url: "${url}"\n        secretEnv: SINK_HMAC\n`);
+    const r = await s.cli(['apply', '--auto-approve'], { SINK_HMAC: 'sink-key-0123456789' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('disabled');
+    expect(posts.length).toBeGreaterThan(0);
+    for (const h of posts) expect(h['x-promptctl-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+  });
+});

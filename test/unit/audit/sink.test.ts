@@ -115,7 +115,7 @@ describe('HTTP audit sinks', () => {
   it('a wrong key gives a signature the receiver rejects', async () => {
     const log = await openAuditLog(join(dir, 'a.jsonl'), {
       sinks: [{ url, secretEnv: 'AUDIT_KEY' }],
-      env: { AUDIT_KEY: 'another-key-000' },
+      env: { AUDIT_KEY: 'another-key-000000' },
       onWarning: () => undefined,
       sinkOptions: fast,
     });
