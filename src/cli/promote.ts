@@ -19,6 +19,7 @@ import { locate, where as locationText } from '../rules/util.js';
 import { formatText } from '../views/diagnostics.js';
 import { describeWeights, renderFileEdit } from '../views/file-edit.js';
 import type { CliContext } from './context.js';
+import type { Revision } from '../export/promote.js';
 import { checkPrevious } from './environments.js';
 import { DEFAULT_DIR } from './common.js';
 
@@ -262,7 +263,10 @@ const HISTORY_LIMIT = 2000;
 
 export async function runRollback(ctx: CliContext, template: string, flags: EditFlags): Promise<number> {
   const s = await splitContext(ctx, template, flags.dir, 'rolled back');
-  const [{ dirHistory, isShallow, movedFrom }, { lastSoleVersion, scaleWeights, soleVersion }] = await Promise.all([import('../git/history.js'), import('../export/promote.js')]);
+  const [{ dirHistory, isShallow, movedFrom, textsBefore }, { answeredWithoutSplit, lastSoleVersion, scaleWeights, soleVersion }] = await Promise.all([
+    import('../git/history.js'),
+    import('../export/promote.js'),
+  ]);
   const env = ctx.environment?.name;
   const current = soleVersion(s.split.routes);
   const declared = new Set(s.state.versions.filter((v) => v.template === template).map((v) => v.version));
@@ -272,6 +276,9 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
   const skipped: string[] = [];
   let read = 0;
   let found: ReturnType<typeof lastSoleVersion>['found'];
+  // The commits read whose files hold the split (newest first), with the directories each was read
+  // in: one of them added it, and before that commit the newest version answered every call.
+  const holding: { rev: Omit<Revision, 'texts'>; dirs: string | string[] }[] = [];
   // Git runs in the prompts directory: its repository, wherever the command runs from.
   const prompts = resolve(ctx.cwd, flags.dir);
   let scope: { dirs: string | string[]; from?: string } = { dirs: '.' };
@@ -291,12 +298,32 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
     const answer = lastSoleVersion(history, template, env, current, declared);
     skipped.push(...answer.skipped);
     found = answer.found;
+    for (const rev of answer.holding) holding.push({ rev, dirs: scope.dirs });
     if (found || page.length === HISTORY_PAGE) continue;
     const origin = oldest ? await movedFrom(prompts, oldest, scope.dirs) : undefined;
     if (!origin) break;
     scope = origin;
     skip = 0;
     oldest = undefined;
+  }
+  // No split of it held 100 %: before the commit that added the split (the newest of those holding
+  // it whose parent holds none), its newest version then answered every call.
+  let before: { version: string; addedBy: Omit<Revision, 'texts'> } | undefined;
+  for (const h of found || read >= HISTORY_LIMIT ? [] : holding.slice(0, HISTORY_PAGE)) {
+    const texts = await textsBefore(prompts, h.rev.commit, h.dirs, template);
+    if (!texts) break;
+    const then = answeredWithoutSplit(texts, template, env);
+    if (then === 'split') continue;
+    if (then && then !== current) {
+      if (declared.has(then)) before = { version: then, addedBy: h.rev };
+      else skipped.push(`${then} (before ${h.rev.commit.slice(0, 7)} added the split: no longer declared)`);
+    }
+    break;
+  }
+  if (before) {
+    const by = before.addedBy;
+    ctx.info(`rolling back to ${before.version}: it answered every call before ${by.commit.slice(0, 7)} (${by.date.slice(0, 10)}, "${visibleName(by.subject)}") added the split`);
+    return finishEdit(ctx, s, scaleWeights(s.split.routes, before.version, 100), flags, `rollback to ${before.version}`);
   }
   if (!found) {
     const where = env ? ` in environment ${env}` : '';

@@ -7,6 +7,7 @@ import { belongsTo, resolveSplit } from '../model/environments.js';
 import { documentEnvironments, normalizeSplit } from '../model/normalize.js';
 import type { TrafficSplit } from '../model/types.js';
 import { UserError } from '../util/errors.js';
+import { compareVersionLabels } from '../util/semver.js';
 
 export interface Route {
   version: string;
@@ -106,19 +107,44 @@ export function lastSoleVersion(
   env: string | undefined,
   current: string | undefined,
   declared: ReadonlySet<string>,
-): { found?: { version: string } & Omit<Revision, 'texts'>; skipped: string[] } {
+): { found?: { version: string } & Omit<Revision, 'texts'>; skipped: string[]; holding: Omit<Revision, 'texts'>[] } {
   const skipped: string[] = [];
+  const holding: Omit<Revision, 'texts'>[] = [];
   for (const rev of history) {
     const then = splitIn(rev.texts, template, env);
+    if (then) holding.push({ commit: rev.commit, date: rev.date, subject: rev.subject });
     const sole = then && soleVersion(then.routes);
     if (!sole || sole === current) continue;
     if (!declared.has(sole)) {
       skipped.push(`${sole} (${rev.commit.slice(0, 7)}: no longer declared)`);
       continue;
     }
-    return { found: { version: sole, commit: rev.commit, date: rev.date, subject: rev.subject }, skipped };
+    return { found: { version: sole, commit: rev.commit, date: rev.date, subject: rev.subject }, skipped, holding };
   }
-  return { skipped };
+  return { skipped, holding };
+}
+
+/**
+ * Which version answered every call of `template` (in `env`) in a state of the prompts directory
+ * (the texts of its files that name the template): without a split, its newest version then
+ * (DESIGN §3: the newest one answers); 'split' when that state has a split of it; undefined when
+ * it has no version of it. Rollback's answer from before the commit that added the split.
+ */
+export function answeredWithoutSplit(texts: readonly string[], template: string, env: string | undefined): string | 'split' | undefined {
+  let newest: string | undefined;
+  for (const text of texts) {
+    // As splitIn passes texts over: one that names the template neither as written nor through an escape holds none of its documents.
+    if (!text.includes('\\') && !text.includes(template)) continue;
+    for (const data of documentsIn(text)) {
+      if (!isObj(data.spec) || data.spec.template !== template) continue;
+      const environments = documentEnvironments(data);
+      if (env !== undefined && environments && !environments.includes(env)) continue;
+      if (data.kind === 'TrafficSplit') return 'split';
+      const version = data.spec.version;
+      if (data.kind === 'PromptVersion' && typeof version === 'string' && (newest === undefined || compareVersionLabels(version, newest) > 0)) newest = version;
+    }
+  }
+  return newest;
 }
 
 /** The split of `template` in the first of `texts` that holds one. */
@@ -141,25 +167,8 @@ function splitIn(texts: readonly string[], template: string, env: string | undef
  * then model/environments.ts), so a past state means what the same text would mean today.
  */
 export function routesIn(text: string, template: string, env?: string): { routes: Route[]; from: RoutesTarget } | undefined {
-  let docs: Document.Parsed[];
-  try {
-    // Lone CRs read as line breaks, as the loader reads them (config/parse.ts).
-    docs = parseAllDocuments(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text) as Document.Parsed[];
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(docs)) return undefined;
-  for (const d of docs) {
-    if (d.errors.length > 0) continue;
-    // A text from history may have been committed broken (an alias naming no anchor, an alias
-    // bomb): toJS throws on it, and it held no split to go back to.
-    let data: unknown;
-    try {
-      data = d.toJS({ maxAliasCount: 100 });
-    } catch {
-      continue;
-    }
-    if (!isObj(data) || data.kind !== 'TrafficSplit' || !isObj(data.spec) || data.spec.template !== template || !Array.isArray(data.spec.routes)) continue;
+  for (const data of documentsIn(text)) {
+    if (data.kind !== 'TrafficSplit' || !isObj(data.spec) || data.spec.template !== template || !Array.isArray(data.spec.routes)) continue;
     const split = splitModel(data);
     if (env === undefined) return { routes: split.routes, from: { kind: 'document' } };
     if (!belongsTo(split, env)) continue;
@@ -167,6 +176,31 @@ export function routesIn(text: string, template: string, env?: string): { routes
     return { routes: resolveSplit(split, env).routes, from };
   }
   return undefined;
+}
+
+/**
+ * The documents of a file's text as data, as the loader reads them (lone CRs as line breaks); a
+ * document committed broken (an alias naming no anchor, an alias bomb: toJS throws on it) is
+ * passed over: it held nothing to go back to.
+ */
+function* documentsIn(text: string): Generator<Record<string, unknown>> {
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text) as Document.Parsed[];
+  } catch {
+    return;
+  }
+  if (!Array.isArray(docs)) return;
+  for (const d of docs) {
+    if (d.errors.length > 0) continue;
+    let data: unknown;
+    try {
+      data = d.toJS({ maxAliasCount: 100 });
+    } catch {
+      continue;
+    }
+    if (isObj(data)) yield data;
+  }
 }
 
 /** A TrafficSplit document's data as the model holds it, `metadata.environments` included (as the loader scopes it). */

@@ -59,6 +59,29 @@ export async function dirHistory(
 }
 
 /**
+ * The texts of the YAML files under `dir` that hold `needle` (a template's name) as they were
+ * before `commit` (its first parent), found by one `git grep` and read by one `cat-file`;
+ * undefined for a root commit. What rollback reads of a commit that may have added a split: what
+ * routed the template's calls before it. A file naming it only through escapes is not found.
+ */
+export async function textsBefore(cwd: string, commit: string, dir: string | readonly string[], needle: string): Promise<string[] | undefined> {
+  const git = await openRepo(cwd);
+  if (!git) return undefined;
+  const parent = await tryRaw(git, ['rev-parse', '--verify', '--quiet', `${commit}^1^{commit}`]);
+  if (!parent) return undefined;
+  const tops = await topPaths(cwd, dir);
+  const dirs = typeof dir === 'string' ? [dir] : [...dir];
+  // -z: "<parent>:<path>" a name, whatever the path holds; --full-name: from the top, as tops are.
+  const listed = (await tryRaw(git, ['grep', '-l', '-z', '-F', '--full-name', '-e', needle, parent, '--', ...dirs])) ?? '';
+  const paths = listed
+    .split('\0')
+    .map((name) => name.slice(parent.length + 1))
+    .filter((path) => path !== '' && !path.includes('\n') && tops.some((top) => path.startsWith(top) && isPromptFilePath(path.slice(top.length))));
+  const texts = await readObjects(cwd, paths.map((path) => `${parent}:${path}`));
+  return texts.filter((t): t is string => t !== null);
+}
+
+/**
  * Each revision's files with their texts then, read in one process for the whole page (a commit
  * of 1,000 files was 1,000 `git show`s, 37 s for a rollback); a file the commit deleted is left
  * out. A path holding a line break, which `cat-file --batch` cannot be given, is read on its own.

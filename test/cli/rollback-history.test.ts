@@ -190,3 +190,46 @@ describe('rollback', () => {
     expect(r.stdout).toMatch(/\\ No newline at end of file\n?$/);
   });
 });
+
+// Before a template had a TrafficSplit, its newest version answered every call (DESIGN §3): that
+// state held 100 % too, and rollback goes back to it when no later split did (a split made by
+// `promote`, which starts from there, or written by hand).
+describe('rollback to before the split existed', () => {
+  it('goes back to the version that answered every call before the commit that added the split', async () => {
+    const cwd = await repo();
+    // The example with no split for billing-assistant: 1.1.0, its newest version, answers every call.
+    await rm(join(cwd, SPLIT));
+    commit(cwd, 'no split yet');
+    expect((await cli(cwd, ['promote', 'billing-assistant', '1.0.0', '--weight', '30'])).code).toBe(0);
+    commit(cwd, 'canary 1.0.0 at 30');
+
+    const r = await cli(cwd, ['rollback', 'billing-assistant']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/rolling back to 1\.1\.0: it answered every call before [0-9a-f]{7} \(2023-11-\d{2}, "canary 1\.0\.0 at 30"\) added the split/);
+    const text = await readFile(join(cwd, 'prompts/billing-assistant/template.yaml'), 'utf8');
+    expect([...text.matchAll(/version: "([^"]+)"\s+weight: (\d+)/g)].map((m) => `${m[1]}=${m[2]}`).join(' ')).toBe('1.1.0=100 1.0.0=0');
+  });
+
+  it('goes back to the version then newest when the commit that added the split added a version too', async () => {
+    const cwd = await repo();
+    await rm(join(cwd, SPLIT));
+    await rm(join(cwd, 'prompts/billing-assistant/v1.1.0.yaml'));
+    commit(cwd, 'only 1.0.0, no split');
+    execFileSync('git', ['checkout', '-q', 'HEAD~1', '--', 'prompts/billing-assistant/v1.1.0.yaml'], { cwd });
+    commit(cwd, '1.1.0 at 50, written by hand', { [SPLIT]: split({ routes: [['1.0.0', 50], ['1.1.0', 50]] }) });
+    const r = await cli(cwd, ['rollback', 'billing-assistant']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('rolling back to 1.0.0: it answered every call before');
+    expect(await routes(cwd)).toBe('1.0.0=100 1.1.0=0');
+  });
+
+  it('says nothing of that state when the version then newest is the one routed now', async () => {
+    const cwd = await repo();
+    await rm(join(cwd, SPLIT));
+    commit(cwd, 'no split yet');
+    commit(cwd, 'all on 1.1.0, written', { [SPLIT]: split({ routes: all('1.1.0') }) });
+    const r = await cli(cwd, ['rollback', 'billing-assistant']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no earlier commit of .* routes 100% of template "billing-assistant"/);
+  });
+});
