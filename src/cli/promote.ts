@@ -18,8 +18,8 @@ import { shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import { locate, where as locationText } from '../rules/util.js';
 import { formatText } from '../views/diagnostics.js';
 import { describeWeights, renderFileEdit } from '../views/file-edit.js';
-import type { CliContext } from './context.js';
 import type { Revision } from '../export/promote.js';
+import type { CliContext } from './context.js';
 import { checkPrevious } from './environments.js';
 import { DEFAULT_DIR } from './common.js';
 
@@ -137,8 +137,8 @@ async function splitContext(ctx: CliContext, template: string, dir: string, doin
  * environment gets routes of its own (spec.environments.<name>.routes), so only it changes.
  */
 async function newSplitContext(ctx: CliContext, union: DesiredState, state: DesiredState, template: PromptTemplate, env: string | undefined): Promise<SplitContext> {
-  const { compareVersionLabels } = await import('../util/semver.js');
-  const newest = (s: DesiredState): string | undefined => s.versions.filter((v) => v.template === template.name).map((v) => v.version).sort(compareVersionLabels).at(-1);
+  const { newestVersionLabel } = await import('../util/semver.js');
+  const newest = (s: DesiredState): string | undefined => newestVersionLabel(s.versions.filter((v) => v.template === template.name).map((v) => v.version));
   const routesOf = (s: DesiredState) => {
     const v = newest(s);
     return v ? [{ version: v, weight: 100 }] : [];

@@ -7,7 +7,7 @@ import { belongsTo, resolveSplit } from '../model/environments.js';
 import { documentEnvironments, normalizeSplit } from '../model/normalize.js';
 import type { TrafficSplit } from '../model/types.js';
 import { UserError } from '../util/errors.js';
-import { compareVersionLabels } from '../util/semver.js';
+import { newestVersionLabel } from '../util/semver.js';
 
 export interface Route {
   version: string;
@@ -131,7 +131,7 @@ export function lastSoleVersion(
  * it has no version of it. Rollback's answer from before the commit that added the split.
  */
 export function answeredWithoutSplit(texts: readonly string[], template: string, env: string | undefined): string | 'split' | undefined {
-  let newest: string | undefined;
+  const versions: string[] = [];
   for (const text of texts) {
     // As splitIn passes texts over: one that names the template neither as written nor through an escape holds none of its documents.
     if (!text.includes('\\') && !text.includes(template)) continue;
@@ -141,10 +141,10 @@ export function answeredWithoutSplit(texts: readonly string[], template: string,
       if (env !== undefined && environments && !environments.includes(env)) continue;
       if (data.kind === 'TrafficSplit') return 'split';
       const version = data.spec.version;
-      if (data.kind === 'PromptVersion' && typeof version === 'string' && (newest === undefined || compareVersionLabels(version, newest) > 0)) newest = version;
+      if (data.kind === 'PromptVersion' && typeof version === 'string') versions.push(version);
     }
   }
-  return newest;
+  return newestVersionLabel(versions);
 }
 
 /** The split of `template` in the first of `texts` that holds one. */

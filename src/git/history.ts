@@ -43,7 +43,7 @@ export async function dirHistory(
   // judged below the directory. Where git cannot place it, every YAML file, as before.
   const tops = await topPaths(cwd, dirs);
   const read = (path: string): boolean =>
-    tops.length === 0 ? YAML_FILE.test(path) : tops.some((top) => path.startsWith(top) && isPromptFilePath(path.slice(top.length)));
+    tops.length === 0 ? YAML_FILE.test(path) : readUnder(tops, path);
   const out: DirRevision[] = [];
   for (const entry of log.split('\u001e')) {
     // -z: the header and every name end with NUL, so any name (spaces, quotes, non-ASCII) comes through as it is.
@@ -67,7 +67,7 @@ export async function dirHistory(
 export async function textsBefore(cwd: string, commit: string, dir: string | readonly string[], needle: string): Promise<string[] | undefined> {
   const git = await openRepo(cwd);
   if (!git) return undefined;
-  const parent = await tryRaw(git, ['rev-parse', '--verify', '--quiet', `${commit}^1^{commit}`]);
+  const parent = await firstParent(git, commit);
   if (!parent) return undefined;
   const tops = await topPaths(cwd, dir);
   const dirs = typeof dir === 'string' ? [dir] : [...dir];
@@ -76,7 +76,7 @@ export async function textsBefore(cwd: string, commit: string, dir: string | rea
   const paths = listed
     .split('\0')
     .map((name) => name.slice(parent.length + 1))
-    .filter((path) => path !== '' && !path.includes('\n') && tops.some((top) => path.startsWith(top) && isPromptFilePath(path.slice(top.length))));
+    .filter((path) => path !== '' && !path.includes('\n') && readUnder(tops, path));
   const texts = await readObjects(cwd, paths.map((path) => `${parent}:${path}`));
   return texts.filter((t): t is string => t !== null);
 }
@@ -119,7 +119,7 @@ async function showFile(git: NonNullable<Awaited<ReturnType<typeof openRepo>>>, 
 export async function movedFrom(cwd: string, commit: string, dir: string | readonly string[]): Promise<{ dirs: string[]; from: string } | undefined> {
   const git = await openRepo(cwd);
   if (!git) return undefined;
-  const parent = await tryRaw(git, ['rev-parse', '--verify', '--quiet', `${commit}^1^{commit}`]);
+  const parent = await firstParent(git, commit);
   if (!parent) return undefined;
   const tops = await topPaths(cwd, dir);
   const renames = (await tryRaw(git, ['diff', '-z', '--name-status', '-M', '--diff-filter=R', parent, commit])) ?? '';
@@ -157,6 +157,16 @@ async function topPaths(cwd: string, dir: string | readonly string[]): Promise<s
     tops.push(trimmed === '' || trimmed === '.' ? '' : `${trimmed}/`);
   }
   return tops;
+}
+
+/** Whether a path from the top of the work tree is a file discovery reads under one of `tops` (topPaths). */
+function readUnder(tops: readonly string[], path: string): boolean {
+  return tops.some((top) => path.startsWith(top) && isPromptFilePath(path.slice(top.length)));
+}
+
+/** A commit's first parent (the branch's previous state), or null for a root commit. */
+function firstParent(git: NonNullable<Awaited<ReturnType<typeof openRepo>>>, commit: string): Promise<string | null> {
+  return tryRaw(git, ['rev-parse', '--verify', '--quiet', `${commit}^1^{commit}`]);
 }
 
 /** The pathspec magic of a path from the top of the work tree. */

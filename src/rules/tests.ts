@@ -21,7 +21,7 @@ import type {
   TrafficSplit,
 } from '../model/types.js';
 import { compileAssertionRegex, compileFixtureRegex, usesPropertyEscape } from '../util/regex.js';
-import { compareVersionLabels } from '../util/semver.js';
+import { compareVersionLabels, newestVersionLabel } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
 import { controlCharacter } from './names.js';
 import { checkShadowedResponses } from './test-responses.js';
@@ -356,7 +356,7 @@ function checkGatewayAssertion(
     // Without a split the newest published version answers every call (model/routing.ts): a
     // routedTo to it holds; one to another version can only fail. Said only when the newest is
     // known (a version that failed to load may be newer).
-    const newest = [...declared].map((v) => v.version).sort(compareVersionLabels).at(-1);
+    const newest = newestVersionLabel([...declared].map((v) => v.version));
     const unsure = labelsUnsure(ctx, spec.template) || [...(ctx.unloadedVersions ?? [])].some((k) => k.startsWith(`${spec.template}@`));
     if (newest !== undefined && newest !== a.value && !unsure) {
       err(

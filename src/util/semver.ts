@@ -38,6 +38,16 @@ export function compareVersionLabels(a: string, b: string): number {
   return comparePrerelease(pa.pre, pb.pre);
 }
 
+/**
+ * The newest of `labels` in compareVersionLabels' order, or undefined when there is none: the
+ * version that answers a template's calls when no traffic split routes them.
+ */
+export function newestVersionLabel(labels: Iterable<string>): string | undefined {
+  let newest: string | undefined;
+  for (const label of labels) if (newest === undefined || compareVersionLabels(label, newest) > 0) newest = label;
+  return newest;
+}
+
 /** The next patch release of a plain release label ("1.2.3" → "1.2.4"); undefined otherwise. */
 export function nextPatch(label: string): string | undefined {
   const p = parseSemver(label);

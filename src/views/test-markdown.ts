@@ -5,7 +5,7 @@ import { escapeTestCode, escapeTestMarkdown as escapeMd } from '../util/escapes.
 import { codeSpan } from './code-span.js';
 import { capLines } from './markdown-cap.js';
 import { formatInt } from './plan-common.js';
-import { atVersion, cases, cells, type Cell, cellStats, callsLine, failures, interruptedBeforeAny, interruptedPhrase, notLiveLine, notLiveNote, notRunPhrase, runsLabel, statCells, tally } from './test-cells.js';
+import { atVersion, cases, cells, type Cell, type CellStats, cellStats, callsLine, failures, interruptedBeforeAny, interruptedPhrase, notLiveLine, notLiveNote, notRunPhrase, runsLabel, statCells, tally } from './test-cells.js';
 import { passRate, rateLine, thresholdPercent, unchecked, waiting } from './test-rate.js';
 
 /** A pull-request comment shares its 65,536 characters with the plan: the test section takes at most this. */
@@ -156,13 +156,12 @@ function mark(t: TestOutcome, requireLive: boolean): string {
 }
 
 /** Every run of the cell passed, and it ran (a cell not on the target yet is never left out as passing). */
-function passedWhole(s: ReturnType<typeof cellStats>): boolean {
+function passedWhole(s: CellStats): boolean {
   return s.passed === s.total && !s.notLive;
 }
 
-/** A cell's result as a table shows it. */
-function resultText(c: Cell, requireLive: boolean): string {
-  const s = cellStats(c);
+/** A cell's result as a table shows it, from its stats. */
+function resultText(c: Cell, s: CellStats, requireLive: boolean): string {
   const ok = s.passed === s.total;
   if (s.notLive) return `${requireLive ? '❌' : '⏳'} not run (not on this target yet)`;
   if (s.notChecked) return `➖ not checked${s.cached === c.runs.length ? ' · cached' : ''}`;
@@ -183,6 +182,7 @@ function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false
   // Under --compare, the two versions side by side on each case (DESIGN §7), as the text report has them.
   const pair = t.byVersion.length === 2 ? (t.byVersion.map((x) => x.version!) as [string, string]) : undefined;
   const cs = cells(t);
+  const stats = new Map(cs.map((c) => [c, cellStats(c)]));
   const rowsOf: Cell[][] = pair
     ? [...new Set(cs.map((c) => c.caseIndex))].sort((x, y) => x - y).map((i) => cs.filter((c) => c.caseIndex === i))
     : cs.map((c) => [c]);
@@ -195,7 +195,7 @@ function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false
   let cut = 0;
   let shown = 0;
   for (const row of rowsOf) {
-    if (onlyFailing && row.every((c) => passedWhole(cellStats(c)))) {
+    if (onlyFailing && row.every((c) => passedWhole(stats.get(c)!))) {
       hidden++;
       continue;
     }
@@ -207,12 +207,12 @@ function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false
     if (pair) {
       const side = (v: string): string => {
         const c = row.find((x) => x.version === v);
-        return c ? [resultText(c, requireLive), ...statCells(cellStats(c))].join(' · ') : '—';
+        return c ? [resultText(c, stats.get(c)!, requireLive), ...statCells(stats.get(c)!)].join(' · ') : '—';
       };
       lines.push(`| ${escapeMd(row[0]!.case)} | ${side(pair[0])} | ${side(pair[1])} |`);
     } else {
       const c = row[0]!;
-      lines.push(`| ${escapeMd(c.case)} | ${escapeMd(c.version)} | ${resultText(c, requireLive)} | ${statCells(cellStats(c)).join(' | ')} |`);
+      lines.push(`| ${escapeMd(c.case)} | ${escapeMd(c.version)} | ${resultText(c, stats.get(c)!, requireLive)} | ${statCells(stats.get(c)!).join(' | ')} |`);
     }
   }
   if (hidden > 0) lines.push('', `_${hidden} passing case${hidden === 1 ? '' : 's'} left out to fit: \`promptctl test --format json\` has them._`);
