@@ -54,6 +54,7 @@ export function lexAndParse(
     let depth = 0;
     let lexemes = 0;
     let documents = 0;
+    let inDocument = false;
     let stoppedAt: number | undefined;
     for (const lexeme of new Lexer().lex(src)) {
       if (lexeme === '[' || lexeme === '{') depth++;
@@ -61,8 +62,10 @@ export function lexAndParse(
       else if (lexeme === '\x02') depth = 0; // a new document
       const at = parser.offset;
       // Nothing of such a file is used: no need to finish its tree.
-      // A document after the first starts with its `---` (the lexer marks only the stream's start).
-      if (lexeme === '---' && ++documents >= MAX_DOCUMENTS) return { ok: true, tokens, tooMany: { at, message: TOO_MANY_DOCUMENTS } };
+      if (beginsDocument(lexeme, inDocument)) {
+        inDocument = true;
+        if (++documents > MAX_DOCUMENTS) return { ok: true, tokens, tooMany: { at, message: TOO_MANY_DOCUMENTS } };
+      } else if (lexeme === '...') inDocument = false;
       if (!isBlank(lexeme) && ++lexemes > MAX_LEXEMES) return { ok: true, tokens, tooMany: { at, message: TOO_MANY_LEXEMES } };
       for (const t of parser.next(lexeme)) tokens.push(t);
       if (depth > MAX_DEPTH) {
@@ -75,6 +78,18 @@ export function lexAndParse(
   } catch (err) {
     return { ok: false, message: messageOf(err) };
   }
+}
+
+/**
+ * Whether a lexeme begins a document: every `---` does, and so does the first content of a file
+ * or after a `...` (the lexer marks only the stream's start, `\x02`, before its first content).
+ * Comments, directives, a byte-order mark and blanks belong to no document yet.
+ */
+function beginsDocument(lexeme: string, inDocument: boolean): boolean {
+  if (lexeme === '---') return true;
+  if (inDocument || lexeme === '\x02' || lexeme === '...' || lexeme === '\uFEFF' || isBlank(lexeme)) return false;
+  const first = lexeme.charCodeAt(0);
+  return first !== 35 /* # */ && first !== 37 /* % */;
 }
 
 /** A lexeme of spaces, tabs and line breaks only. */
