@@ -2,7 +2,7 @@
 // state and every diagnostic out. It walks the files (discovery and reading are config/'s) and
 // feeds each YAML document to the Loader (loader.ts), which knows the order of the checks:
 // config → schema → model → rules → tokens.
-import { realpath, stat } from 'node:fs/promises';
+import { readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CONFIG_FILE, DEFAULT_PROMPTS_DIR, discoverYamlFiles, readYamlFileSync } from '../config/discover.js';
 import { parseYaml } from '../config/parse.js';
@@ -125,7 +125,9 @@ export async function assertDirectory(abs: string, given: string, cwd: string): 
   let isDir = false;
   try {
     isDir = (await stat(abs)).isDirectory();
-  } catch {
+  } catch (err) {
+    const unreachable = await unreachableLink(abs, err);
+    if (unreachable) throw new UserError(`prompts directory "${visibleName(given)}" ${unreachable} (pass --dir with the directory that holds your prompt YAML)`);
     // `cd prompts && promptctl plan`: the working directory is the prompts directory itself (the
     // default name looked for, not a --dir the user spelled: that is more likely a typo).
     const inside = path.normalize(given).replace(/[\\/]+$/, '') === DEFAULT_PROMPTS_DIR && (await stat(path.join(cwd, CONFIG_FILE)).then((s) => s.isFile(), () => false));
@@ -135,4 +137,17 @@ export async function assertDirectory(abs: string, given: string, cwd: string): 
     throw new UserError(`prompts directory "${visibleName(given)}" not found${hint}`);
   }
   if (!isDir) throw new UserError(`"${visibleName(given)}" is not a directory (pass --dir with the directory that holds your prompt YAML)`);
+}
+
+/**
+ * Why a path that exists as a symbolic link cannot be followed (it loops, or names nothing), in
+ * words; undefined when the path itself is missing, for the caller's "not found".
+ */
+async function unreachableLink(abs: string, err: unknown): Promise<string | undefined> {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ELOOP') return 'is a symbolic link that leads back to itself';
+  if (code === 'EACCES') return 'cannot be read (permission denied)';
+  if (code !== 'ENOENT') return undefined;
+  const target = await readlink(abs).catch(() => undefined);
+  return target === undefined ? undefined : `is a symbolic link to "${visibleName(target)}", which does not exist`;
 }

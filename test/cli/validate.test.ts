@@ -737,6 +737,19 @@ describe('validate output formats', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('a --dir that is a link which loops or names nothing says so, not "not found"', async () => {
+    const links = path.join(outside, 'links');
+    await mkdir(links, { recursive: true });
+    await symlink('self', path.join(links, 'self'));
+    await symlink('moved-away', path.join(links, 'dangling'));
+    const loop = await run(['validate', '--dir', 'self'], links);
+    expect(loop.code).toBe(1);
+    expect(loop.stderr).toBe('error: prompts directory "self" is a symbolic link that leads back to itself (pass --dir with the directory that holds your prompt YAML)\n');
+    const dangling = await run(['validate', '--dir', 'dangling'], links);
+    expect(dangling.code).toBe(1);
+    expect(dangling.stderr).toBe('error: prompts directory "dangling" is a symbolic link to "moved-away", which does not exist (pass --dir with the directory that holds your prompt YAML)\n');
+  });
+
   it('run from inside the prompts directory, the missing default says to run from the directory above', async () => {
     const inside = path.join(outside, 'project', 'prompts');
     await mkdir(inside, { recursive: true });
