@@ -276,15 +276,18 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
   const skipped: string[] = [];
   let read = 0;
   let found: ReturnType<typeof lastSoleVersion>['found'];
-  // The commits read whose files hold the split (newest first), with the directories each was read
-  // in: one of them added it, and before that commit the newest version answered every call.
-  const holding: { rev: Omit<Revision, 'texts'>; dirs: string | string[] }[] = [];
+  // Before a commit that holds the split (and routes nothing at 100 % to another version), the
+  // split may not have existed: then the template's newest version answered every call. That state
+  // is newer than any older commit's 100 %, so each such commit's parent is read as it is passed
+  // (one git grep and one cat-file; at most a page of them).
+  let before: { version: string; addedBy: Omit<Revision, 'texts'> } | undefined;
+  let parentsRead = 0;
   // Git runs in the prompts directory: its repository, wherever the command runs from.
   const prompts = resolve(ctx.cwd, flags.dir);
   let scope: { dirs: string | string[]; from?: string } = { dirs: '.' };
   let skip = 0;
   let oldest: string | undefined;
-  while (!found && read < HISTORY_LIMIT) {
+  while (!found && !before && read < HISTORY_LIMIT) {
     let page;
     try {
       page = await dirHistory(prompts, scope.dirs, { skip, max: HISTORY_PAGE, ...(scope.from ? { from: scope.from } : {}) });
@@ -297,28 +300,35 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
     const history = page.map((r) => ({ commit: r.commit, date: r.date, subject: r.subject, texts: r.files.map((f) => f.text) }));
     const answer = lastSoleVersion(history, template, env, current, declared);
     skipped.push(...answer.skipped);
+    // The commits that hold the split newer than the one found (if any), newest first. One whose
+    // previous commit in the directory held it too had it before: no need to read its parent.
+    const held = new Set(answer.holding.map((h) => h.commit));
+    const previous = new Map(history.map((r, i) => [r.commit, history[i + 1]?.commit]));
+    for (const rev of answer.holding) {
+      if (rev.commit === answer.found?.commit) break;
+      if (held.has(previous.get(rev.commit) ?? '')) continue;
+      if (parentsRead++ >= HISTORY_PAGE) break;
+      const texts = await textsBefore(prompts, rev.commit, scope.dirs, template);
+      const then = texts && answeredWithoutSplit(texts, template, env);
+      if (then === 'split') continue;
+      // A root commit, or none of the template's versions in the directory before it (it came
+      // with the commit, or the directory moved in: older pages read where it came from).
+      if (!then || then === current) continue;
+      if (!declared.has(then)) {
+        skipped.push(`${then} (before ${rev.commit.slice(0, 7)} added the split: no longer declared)`);
+        continue;
+      }
+      before = { version: then, addedBy: rev };
+      break;
+    }
+    if (before) break;
     found = answer.found;
-    for (const rev of answer.holding) holding.push({ rev, dirs: scope.dirs });
     if (found || page.length === HISTORY_PAGE) continue;
     const origin = oldest ? await movedFrom(prompts, oldest, scope.dirs) : undefined;
     if (!origin) break;
     scope = origin;
     skip = 0;
     oldest = undefined;
-  }
-  // No split of it held 100 %: before the commit that added the split (the newest of those holding
-  // it whose parent holds none), its newest version then answered every call.
-  let before: { version: string; addedBy: Omit<Revision, 'texts'> } | undefined;
-  for (const h of found || read >= HISTORY_LIMIT ? [] : holding.slice(0, HISTORY_PAGE)) {
-    const texts = await textsBefore(prompts, h.rev.commit, h.dirs, template);
-    if (!texts) break;
-    const then = answeredWithoutSplit(texts, template, env);
-    if (then === 'split') continue;
-    if (then && then !== current) {
-      if (declared.has(then)) before = { version: then, addedBy: h.rev };
-      else skipped.push(`${then} (before ${h.rev.commit.slice(0, 7)} added the split: no longer declared)`);
-    }
-    break;
   }
   if (before) {
     const by = before.addedBy;

@@ -149,10 +149,11 @@ describe('rollback', () => {
     commit(cwd, 'trial of 1.0.0 in dev and staging only', { [SPLIT]: split({ only: 'dev, staging', routes: all('1.0.0') }) });
     commit(cwd, 'canary everywhere', { [SPLIT]: split({ routes: [['1.0.0', 50], ['1.1.0', 50]] }) });
 
-    // prod: the trial never applied there; before it, prod held 1.1.0 through its override.
+    // prod: the trial never applied there, so prod had no split then and its newest version,
+    // 1.1.0, answered every call (as before it, through prod's own routes).
     const prod = await cli(cwd, ['rollback', 'billing-assistant', '--env', 'prod', '--dry-run']);
     expect(prod.code, prod.stderr).toBe(0);
-    expect(prod.stderr).toMatch(/rolling back to 1\.1\.0: it held 100% at [0-9a-f]{7} \(2023-11-\d{2}, "prod pinned to 1\.1\.0 by its own routes"\)/);
+    expect(prod.stderr).toMatch(/rolling back to 1\.1\.0: it answered every call before [0-9a-f]{7} \(2023-11-\d{2}, "canary everywhere"\) added the split/);
     // dev: the trial applied there.
     const dev = await cli(cwd, ['rollback', 'billing-assistant', '--env', 'dev', '--dry-run']);
     expect(dev.code, dev.stderr).toBe(0);
@@ -220,6 +221,30 @@ describe('rollback to before the split existed', () => {
     const r = await cli(cwd, ['rollback', 'billing-assistant']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('rolling back to 1.0.0: it answered every call before');
+    expect(await routes(cwd)).toBe('1.0.0=100 1.1.0=0');
+  });
+
+  it('goes back to the state without a split when that is newer than a split that held 100 %', async () => {
+    const cwd = await repo();
+    commit(cwd, 'all on 1.0.0', { [SPLIT]: split({ routes: all('1.0.0') }) });
+    await rm(join(cwd, SPLIT));
+    commit(cwd, 'split removed: 1.1.0, the newest, answers');
+    commit(cwd, '1.0.0 back at 50', { [SPLIT]: split({ routes: [['1.0.0', 50], ['1.1.0', 50]] }) });
+    const r = await cli(cwd, ['rollback', 'billing-assistant']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/rolling back to 1\.1\.0: it answered every call before [0-9a-f]{7} \(2023-11-\d{2}, "1\.0\.0 back at 50"\) added the split/);
+    expect(await routes(cwd)).toBe('1.0.0=0 1.1.0=100');
+  });
+
+  it('passes over a state without a split that answered as now, to the 100 % before it', async () => {
+    const cwd = await repo();
+    commit(cwd, 'all on 1.0.0', { [SPLIT]: split({ routes: all('1.0.0') }) });
+    await rm(join(cwd, SPLIT));
+    commit(cwd, 'split removed: 1.1.0, the newest, answers');
+    commit(cwd, 'all on 1.1.0, written', { [SPLIT]: split({ routes: all('1.1.0') }) });
+    const r = await cli(cwd, ['rollback', 'billing-assistant']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/rolling back to 1\.0\.0: it held 100% at [0-9a-f]{7} \(2023-11-\d{2}, "all on 1\.0\.0"\)/);
     expect(await routes(cwd)).toBe('1.0.0=100 1.1.0=0');
   });
 
