@@ -538,6 +538,14 @@ describe('the composite action script', () => {
     expect(readFileSync(r.outputs['output-file']!, 'utf8')).toBe('args: ["plan","--format","text","--dir","prompts"]\n');
   });
 
+  // `args: |` (or a more-indented line under `args: >-`) keeps line breaks: they are whitespace
+  // too, so the lines after the first are arguments, not silently dropped.
+  it('splits args on line breaks as on spaces: every line is passed', async () => {
+    const r = await runAction({ command: 'plan', args: '--env prod --format markdown\n--out plan.json\n  --detailed-exitcode\n' });
+    expect(r.code).toBe(0);
+    expect(readFileSync(r.outputs['output-file']!, 'utf8')).toBe('args: ["plan","--env","prod","--format","markdown","--out","plan.json","--detailed-exitcode"]\n');
+  });
+
   it('treats exit 2 as success unless fail-on-changes', async () => {
     expect((await runAction({ command: 'drift' }, { exit: 2 })).code).toBe(0);
     const failing = await runAction({ command: 'drift', 'fail-on-changes': 'true' }, { exit: 2 });
