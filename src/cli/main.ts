@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isInside } from '../util/inside.js';
+import { closest } from '../util/suggest.js';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../genesys/errors.js';
 import { describeFsError, EXIT, isFsError, UserError, messageOf } from '../util/errors.js';
@@ -116,6 +117,29 @@ function refuseEmptyPaths(action: Command): void {
   });
 }
 
+/**
+ * `help plna` (or `audit help verfy`): commander answers a help topic it does not know with the
+ * whole usage alone, so a typo there reads as a bare usage dump; it is said as `plna` alone is,
+ * `error: unknown command 'plna'` with the suggestion. Only where commander reads `help` as its
+ * help command: a command with subcommands, reached by the operands before it.
+ */
+function refuseUnknownHelpTopic(program: Command, argv: readonly string[]): void {
+  const operands = argv.filter((a) => !a.startsWith('-'));
+  let cmd = program;
+  for (let i = 0; i < operands.length && cmd.commands.length > 0; i++) {
+    const word = operands[i]!;
+    const topic = operands[i + 1];
+    if (word === 'help') {
+      if (topic === undefined || topic === 'help' || cmd.commands.some((c) => c.name() === topic || c.aliases().includes(topic))) return;
+      const suggestion = closest(topic, cmd.commands.map((c) => c.name()));
+      cmd.error(`error: unknown command '${topic}'${suggestion ? `\n(Did you mean ${suggestion}?)` : ''}`, { code: 'commander.unknownCommand' });
+    }
+    const sub = cmd.commands.find((c) => c.name() === word);
+    if (!sub) return;
+    cmd = sub;
+  }
+}
+
 /** Commander's own colour rule for --help, on the injected environment and stream. */
 function helpHasColors(env: NodeJS.ProcessEnv, stream: OutStream): boolean {
   if (env.NO_COLOR || env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
@@ -141,6 +165,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       },
       argv,
     );
+    refuseUnknownHelpTopic(program, argv);
     await program.parseAsync([...argv], { from: 'user' });
     code = ctx.exitCode;
   } catch (err) {

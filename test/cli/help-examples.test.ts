@@ -69,6 +69,20 @@ describe('--help', () => {
     for (const args of examples) for (const flag of args.filter((a) => a.startsWith('--'))) expect(known, args.join(' ')).toContain(flag);
   });
 
+  // `help plna` is a typo as `plna` is: said as one, not answered with the whole usage alone.
+  it('help with an unknown command says which, with a suggestion, and exits 1', async () => {
+    const root = await runCliInProcess(['help', 'plna'], { cwd: ROOT });
+    expect(root.code).toBe(1);
+    expect(root.stdout).toBe('');
+    expect(root.stderr).toMatch(/^error: unknown command 'plna'\n\(Did you mean plan\?\)\n/);
+    const audit = await runCliInProcess(['audit', 'help', 'verfy'], { cwd: ROOT });
+    expect(audit.code).toBe(1);
+    expect(audit.stderr).toMatch(/^error: unknown command 'verfy'\n\(Did you mean verify\?\)\n/);
+    // a known topic is still its help, and an option's value that reads "help" is no topic
+    expect((await runCliInProcess(['help', 'plan'], { cwd: ROOT })).stdout).toMatch(/^Usage: promptctl plan /);
+    expect((await runCliInProcess(['validate', '--dir', 'help', 'x'], { cwd: ROOT })).stderr).toMatch(/too many arguments for 'validate'/);
+  });
+
   it('the examples name what the example prompts/ defines', async () => {
     const config = readFileSync(path.join(EXAMPLE, 'promptctl.yaml'), 'utf8');
     const files = (p: string) => readFileSync(path.join(EXAMPLE, p), 'utf8');
