@@ -1,13 +1,21 @@
 #!/usr/bin/env node
 // promptctl: the one-file build, started with the code cache the build saved for it
 // (src/cli/cached-bundle.ts; `node dist/cli/bin.js` runs the same, module by module).
-import { loadBundle } from '../dist/cli/cached-bundle.js';
+import { fileURLToPath } from 'node:url';
+
+// Imported inside the try, not statically: in a checkout never built (`npm ci --ignore-scripts`),
+// or whose build failed after emptying dist/, the loader is missing too, and Node would say so
+// with a stack trace instead of how to build.
+const LOADER = new URL('../dist/cli/cached-bundle.js', import.meta.url);
 
 let bundle;
 try {
+  const { loadBundle } = await import(LOADER.href);
   bundle = loadBundle();
 } catch (err) {
-  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+  const unbuilt = err?.code === 'ERR_MODULE_NOT_FOUND' && err.url === LOADER.href;
+  const message = unbuilt ? `promptctl is not built: ${fileURLToPath(LOADER)} is missing (run npm run build)` : err instanceof Error ? err.message : String(err);
+  process.stderr.write(`error: ${message}\n`);
   process.exit(1);
 }
 bundle.exports.runProcess({ codeCache: bundle.cacheUsed });

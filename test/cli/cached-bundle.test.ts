@@ -3,7 +3,7 @@
 // Node, or a damaged one is not, and the bundle still runs; a cache saved from a warmed bundle is
 // taken by the next process.
 // Each load runs in a fresh Node process with no extra V8 flags, as the binary does.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -92,6 +92,19 @@ describe('the one-file build and its code cache', () => {
   it('says how to build when the bundle is missing', async () => {
     dir = await tempDir();
     expect(() => load(join(dir!.path, 'dist/bundle/promptctl.cjs'))).toThrow(/promptctl is not built: .*promptctl\.cjs is missing \(run npm run build\)/);
+  });
+
+  // A clone never built (`npm ci --ignore-scripts`), or a build that failed after emptying dist/:
+  // the binary itself has nothing to load, not even the loader.
+  it('the binary says how to build when dist/ is missing altogether, without a stack trace', async () => {
+    dir = await tempDir();
+    mkdirSync(join(dir.path, 'bin'));
+    copyFileSync(join(REPO, 'bin/promptctl.js'), join(dir.path, 'bin/promptctl.js'));
+    copyFileSync(join(REPO, 'package.json'), join(dir.path, 'package.json'));
+    const r = spawnSync(process.execPath, [join(dir.path, 'bin/promptctl.js'), 'plan'], { env: cleanEnv({ NODE_OPTIONS: undefined }), encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: promptctl is not built: .*dist\/cli\/cached-bundle\.js is missing \(run npm run build\)\n$/);
   });
 
   it("reads yaml's exports once, not through esbuild's getters on every call (scripts/bundle.mjs yaml-exports-once)", () => {
