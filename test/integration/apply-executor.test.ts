@@ -17,6 +17,7 @@ import { tempDir, type TempDir } from '../helpers/tmp.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { createCorrelationTracker } from '../../src/apply/correlation.js';
 import { expectEachIntentSaysWhatItsCallMade } from '../helpers/intents.js';
+import { toWire as versionWire } from '../../src/kinds/PromptVersion/index.js';
 
 let emu: TestEmulator;
 let dir: TempDir;
@@ -400,5 +401,30 @@ describe('executePlan', () => {
     expect(result.failed[0]!.detail).toBe('SafetyFilter/gone changed on the target since the plan (version 1 → 2); run plan again');
     expect((await emu.api.getFilter(id)).description).toBe('still needed!');
     expect((await auditRecords()).at(-1)).toMatchObject({ address: 'SafetyFilter/gone', action: 'delete', outcome: 'conflict' });
+  });
+
+  it('does not delete a template that would take along a version made since the plan (the server cascades)', async () => {
+    const kept = desiredState({ filters: [filter('guard', 10)] });
+    await run(await plan(desiredState({ templates: [template('old')], versions: [version('old', '1.0.0')], splits: [split('old', [['1.0.0', 100]])], filters: [filter('guard', 10)] })));
+    const p = await plan(kept, true);
+    expect(p.actions.find((a) => a.address === 'PromptTemplate/old')).toMatchObject({ action: 'delete', cascade: [{ address: 'PromptVersion/old@1.0.0' }, { address: 'TrafficSplit/old' }] });
+    // Someone adds a version by hand after the plan: the template's own version does not move.
+    const old = (await emu.api.listTemplates({ name: 'old' }))[0]!;
+    await emu.api.createVersion(old.id, versionWire(version('old', '1.1.0')));
+
+    const result = await run(p);
+    expect(result.ok).toBe(false);
+    expect(result.failed.map((f) => [f.action.address, f.outcome, f.detail])).toEqual([
+      ['PromptTemplate/old', 'conflict', 'PromptTemplate/old changed on the target since the plan (deleting it would now also take PromptVersion/old@1.1.0); run plan again'],
+    ]);
+    expect((await emu.api.listVersions(old.id)).map((v) => v.version)).toEqual(['1.0.0', '1.1.0']);
+    expect((await auditRecords()).at(-1)).toMatchObject({ address: 'PromptTemplate/old', action: 'delete', outcome: 'conflict' });
+
+    // Planned again, and its split re-routed by hand since: the delete would take another split along.
+    const again = await plan(kept, true);
+    const traffic = (await emu.api.getTraffic(old.id))!;
+    await emu.api.putTraffic(old.id, { strategy: 'random', routes: [{ version: '1.0.0', weight: 100 }], stickyKey: 'conversationId', version: traffic.version });
+    expect((await run(again)).failed.map((f) => f.detail)).toEqual(['PromptTemplate/old changed on the target since the plan (TrafficSplit/old changed since the plan); run plan again']);
+    expect((await emu.api.listTemplates({ name: 'old' })).map((t) => t.name)).toEqual(['old']);
   });
 });

@@ -3,14 +3,14 @@
 import { templateAddress } from '../../model/address.js';
 import type { PromptTemplate } from '../../model/types.js';
 import type { TemplateCreate, WireTemplate } from '../../targets/llmgateway/wire.js';
-import type { PlanAction } from '../action.js';
+import type { DeleteAction, PlanAction } from '../action.js';
 import { canonicalEqual, canonicalHash, optionalText, sameLeaf, type Canonical } from '../canonical.js';
 import type { ApplyContext, CallResult, Kind, Snapshot } from '../kind.js';
 import { guardsLost, namesList, type Coverage } from '../coverage.js';
 import { isManaged, labelsFor, plainlySameUserLabels, sameOwnership, userLabels, type LabelOptions } from '../labels.js';
 import { LIVE_SOURCE } from '../live-source.js';
-import { assertWrite, desiredOf, guardedDelete, guardVersion, withLabels } from '../shared.js';
-import { planTemplates } from './plan.js';
+import { assertWrite, desiredOf, guardedDelete, GuardMoved, guardVersion, withLabels } from '../shared.js';
+import { cascaded, cascadeMoved, planTemplates } from './plan.js';
 
 export function canonical(t: TemplateCreate): Canonical {
   // Keys in sorted order (labels come sorted): stable JSON then writes it natively (util/json).
@@ -58,7 +58,11 @@ export function snapshot(t: WireTemplate): Snapshot {
 async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   assertWrite(a);
   const { api } = ctx;
-  if (a.action === 'delete') return guardedDelete(a, (id) => api.getTemplate(id), (id) => api.deleteTemplate(id), ctx);
+  if (a.action === 'delete') {
+    // Read with what the server's cascade takes along (the same one read), which must be what the plan showed.
+    const read = async (id: string): Promise<WireTemplate> => takesAsPlanned(a, await api.getTemplate(id, { expand: ['versions', 'traffic'] }));
+    return guardedDelete(a, read, (id) => api.deleteTemplate(id), ctx);
+  }
   const body = withLabels(desiredOf(a, 'PromptTemplate').body, ctx.own);
   if (a.action === 'create') {
     const t = await api.createTemplate(body);
@@ -68,6 +72,18 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   // The client tells its own retried, already-applied PUT apart from someone else's change.
   const t = await api.updateTemplate(a.liveId, { ...body, version: guardVersion(a) });
   return { resourceId: a.liveId, after: snapshot(t), detail: `updated (version ${t.version})` };
+}
+
+/**
+ * A template read just before its delete, refused when the delete would now take along other
+ * versions or another split than the plan showed: someone's version made since would go without
+ * a conflict, and the delete's audit records (`cascade`) would not name it. A plan that names no
+ * cascade (a pending delete, never run) is not checked.
+ */
+function takesAsPlanned(a: DeleteAction, live: WireTemplate): WireTemplate {
+  const moved = a.cascade === undefined ? '' : cascadeMoved(a.cascade, cascaded(live));
+  if (moved !== '') throw new GuardMoved(a, moved);
+  return live;
 }
 
 /**

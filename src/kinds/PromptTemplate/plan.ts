@@ -240,11 +240,29 @@ function planAbsentTemplate(lT: WireTemplate, ctx: PlanContext, part: PlanPart):
 }
 
 /** The objects deleting a template takes with it (the server cascades): its versions by label, then its split. */
-function cascaded(lT: WireTemplate): CascadedObject[] {
+export function cascaded(lT: WireTemplate): CascadedObject[] {
   const versions = [...(lT.versions ?? [])].sort((a, b) => compareVersionLabels(a.version, b.version));
   const out: CascadedObject[] = versions.map((v) => withAddress(versionAddress(lT.name, v.version), versionSnapshot(v.version, v, v.state)));
   if (lT.traffic) out.push(withAddress(splitAddress(lT.name), splitSnapshot(lT.traffic)));
   return out;
+}
+
+/**
+ * How what a template's delete would take along now differs from what its plan showed, by
+ * address and hash ('' when it does not): the DELETE carries no guard, and the template's own
+ * `version` does not move when a version is added to it or its split is routed anew.
+ */
+export function cascadeMoved(planned: readonly CascadedObject[], now: readonly CascadedObject[]): string {
+  const was = new Map(planned.map((c) => [c.address, c.hash]));
+  const is = new Map(now.map((c) => [c.address, c.hash]));
+  const added = [...is.keys()].filter((k) => !was.has(k));
+  const changed = [...is.keys()].filter((k) => was.has(k) && was.get(k) !== is.get(k));
+  const gone = [...was.keys()].filter((k) => !is.has(k));
+  return [
+    ...(added.length > 0 ? [`deleting it would now also take ${added.join(', ')}`] : []),
+    ...(changed.length > 0 ? [`${changed.join(', ')} changed since the plan`] : []),
+    ...(gone.length > 0 ? [`${gone.join(', ')} no longer exist${gone.length === 1 ? 's' : ''}`] : []),
+  ].join('; ');
 }
 
 function withAddress(address: string, s: Snapshot): CascadedObject {
