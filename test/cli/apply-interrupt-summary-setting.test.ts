@@ -1,6 +1,6 @@
-// Ctrl-C while a SummarySetting update's guard read is in flight (DESIGN §5): the client reads the
-// setting once more right before its PUT, and an interrupt that arrives during that read must still
-// stop the PUT. The interrupt is injected in-process the moment the held request reaches a proxy in
+// Ctrl-C while a SummarySetting update's guard read is in flight (DESIGN §5): the setting is read
+// right before its PUT (the guard: there is no integer version), and an interrupt that arrives
+// during that read must still stop the PUT. The interrupt is injected in-process the moment the held request reaches a proxy in
 // front of the emulator, which then lets it through.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,17 +22,15 @@ spec:
     Summarise the call.
 `;
 
-describe('a SummarySetting update interrupted during the client\'s read before its PUT', () => {
-  it('starts no PUT after the interrupt (the client reads once more before the PUT; that read is a call of its own)', async () => {
+describe('a SummarySetting update interrupted during the read before its PUT', () => {
+  it('starts no PUT after the interrupt (the read before the PUT is a call of its own)', async () => {
     const s = closing(await scenario());
     await writeFile(join(s.dir.path, 'prompts/setting.yaml'), SETTING);
     const first = await s.cli(['apply', '--auto-approve']);
     expect(first.code, first.stderr).toBe(0);
     await writeFile(join(s.dir.path, 'prompts/setting.yaml'), SETTING.replace('format: BulletPoints', 'format: TextBlock'));
-    // The kind reads the setting (its guard), then putSummarySetting reads it again (A9) and PUTs:
-    // the interrupt arrives while that second read is in flight.
-    let reads = 0;
-    const proxy = closing(await interruptingProxy(s.emu.url, (m, p) => m === 'GET' && /\/conversations\/summaries\/settings\/[^/]+$/.test(p) && ++reads === 2));
+    // The kind reads the setting (its guard), then PUTs: the interrupt arrives while that read is in flight.
+    const proxy = closing(await interruptingProxy(s.emu.url, (m, p) => m === 'GET' && /\/conversations\/summaries\/settings\/[^/]+$/.test(p)));
 
     // No write may start after the first interrupt.
     await interruptedApply(s, proxy);

@@ -14,6 +14,7 @@ import { aiStudioWriteChecks } from '../../src/kinds/index.js';
 import type { Ownership } from '../../src/kinds/ownership.js';
 import type { DesiredState, Guide, SummarySetting } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/build.js';
+import { expectedRequests } from '../../src/plan/cost.js';
 import { driftEntries } from '../../src/plan/drift.js';
 import type { Plan } from '../../src/plan/types.js';
 import type { AiStudioApi } from '../../src/targets/aistudio/api.js';
@@ -235,6 +236,28 @@ describe('Guide and SummarySetting: plan → apply → plan', () => {
     // Nothing of the plan landed.
     expect((await liveGuide('Returns')).latest).toMatchObject({ version: '2.0', instruction: 'Someone else was here.\n' });
     expect((await w!.studio.getSummarySetting(s!.id)).format).toBe('BulletPoints');
+  });
+
+  it('updates a summary setting with one read before its PUT, as the plan expects, and still refuses one saved by hand since', { timeout: 30_000 }, async () => {
+    await world();
+    await converge(desiredState({ summarySettings: [setting('Voice')] }));
+    const desired = desiredState({ summarySettings: [setting('Voice', { format: 'TextBlock' })] });
+    const p = await plan(desired);
+    expect(expectedRequests(p)).toBe(2);
+    const sent = w!.studio.stats.requests;
+    expect((await apply(p)).ok).toBe(true);
+    // The read that guards it (content hash and dateModified), then the PUT: no second read.
+    expect(w!.studio.stats.requests - sent).toBe(2);
+
+    // Saved by hand with the same content: only its dateModified moved, and the guard holds it.
+    const stale = await plan(desiredState({ summarySettings: [setting('Voice', { format: 'GroupedTextBlocks' })] }));
+    const [s] = await w!.studio.listSummarySettings({ name: 'Voice' });
+    await new Promise((r) => setImmediate(r));
+    const saved = await w!.studio.putSummarySetting(s!.id, { ...s! });
+    expect(saved.dateModified).not.toBe(s!.dateModified);
+    const r = await apply(stale);
+    expect(r.failed.map((f) => [f.action.address, f.outcome])).toEqual([['SummarySetting/Voice', 'conflict']]);
+    expect((await w!.studio.getSummarySetting(s!.id)).format).toBe('TextBlock');
   });
 });
 

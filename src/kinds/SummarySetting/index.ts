@@ -234,20 +234,19 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
   if (!live) throw new GuardMoved(a, 'the setting was deleted');
   const body = desiredOf(a, 'SummarySetting').body;
   if (landed(body, live)) return { resourceId: id, after: snapshot(live), detail: 'already up to date' };
+  // The read just made is the one right before the PUT (DESIGN §3b): it carries the guard, name,
+  // content hash and dateModified alike; the client reading once more would cost a request more.
   guard(a, live);
-  // The client reads once more right before the PUT: a change since the plan's dateModified is a
-  // 409. An interrupt during that read still stops the PUT (beforeWrite runs after it).
-  const beforeWrite = (): void => stopIfInterrupted(ctx, a, 'the update');
-  beforeWrite();
-  const s = await api.putSummarySetting(id, body, a.guard.dateModified !== undefined ? { ifDateModified: a.guard.dateModified, beforeWrite } : { beforeWrite });
+  stopIfInterrupted(ctx, a, 'the update');
+  const s = await api.putSummarySetting(id, body);
   return { resourceId: id, after: snapshot(s), detail: `updated (dateModified ${s.dateModified})` };
 }
 
 /**
  * The setting must still be the one planned: the same name (the identity, outside the hash: a
  * setting renamed by hand since the plan is no longer the one git names, nor promptctl's to
- * prune) and the same content hash; a delete, which has no PUT to carry the dateModified guard,
- * also checks that dateModified has not moved.
+ * prune), the same content hash and the same dateModified (there is no integer version: a PUT
+ * carries no guard, so the read before it is the guard).
  */
 function guard(a: Extract<PlanAction, { action: 'update' | 'delete' }>, live: WireSummarySetting): void {
   if (live.name !== a.name) throw new GuardMoved(a, `renamed "${a.name}" → "${live.name}" (dateModified ${live.dateModified})`);
@@ -256,7 +255,7 @@ function guard(a: Extract<PlanAction, { action: 'update' | 'delete' }>, live: Wi
     throw new GuardMoved(a, `content hash ${a.guard.hash.slice(0, 12)} → ${hash.slice(0, 12)} (dateModified ${live.dateModified})`);
   }
   const at = a.guard.dateModified;
-  if (a.action === 'delete' && at !== undefined && !sameInstant(at, live.dateModified)) {
+  if (at !== undefined && !sameInstant(at, live.dateModified)) {
     throw new GuardMoved(a, `dateModified ${at} → ${live.dateModified}`);
   }
 }

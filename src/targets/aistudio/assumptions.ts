@@ -36,7 +36,8 @@
 //     /guides/{id} answers 404 (the Terraform provider's criterion); the job may 404 by then.
 // A9  PATCH of a guide or a version has no integer version guard: an unknown outcome is settled
 //     by re-reading and comparing. PUT of a summary setting replaces it whole and is resent
-//     blindly; its guard is the dateModified read before (`ifDateModified`).
+//     blindly; its guard is the dateModified read just before it (apply reads it in the kind,
+//     kinds/SummarySetting; the client can read it itself: `ifDateModified`).
 // A10 A session turn adds to its session ("Creates a new turn in the specified guide session"): after
 //     an attempt of unknown outcome (a 5xx, a dropped connection) it is not resent into the same
 //     session, where the guide could see the user's message twice. The test case starts over in a
