@@ -9,7 +9,12 @@ import { messageOf } from '../util/errors.js';
 
 /** A guide got a Draft since the plan (no second one can be made): a conflict like the others. */
 const LATEST_NOT_READY: typeof LATEST_NOT_PRODUCTION_READY_CODE = 'latest.version.not.production.ready';
-const CONFLICT_CODES = new Set(['version.mismatch', 'duplicate.name', 'version.exists', LATEST_NOT_READY]);
+/**
+ * A version the plan retires is routed: a retire waits for its split's write, so only a split
+ * changed by someone since the plan routes it (a re-run would route it out again unreviewed).
+ */
+const IN_USE = 'version.in.use';
+const CONFLICT_CODES = new Set(['version.mismatch', 'duplicate.name', 'version.exists', LATEST_NOT_READY, IN_USE]);
 
 /** Whether a failing call leaves what the action wrote in a state nobody knows. */
 function stateUnknown(err: unknown): boolean {
@@ -57,7 +62,9 @@ export function describeFailure(a: PlanAction, err: unknown, changed = false): A
       const what =
         err.code === 'version.mismatch' || err.code === LATEST_NOT_READY
           ? 'changed on the target since the plan'
-          : 'already exists on the target (created since the plan)';
+          : err.code === IN_USE
+            ? 'is routed by a traffic split changed on the target since the plan'
+            : 'already exists on the target (created since the plan)';
       return { ...base, outcome: 'conflict', correlationId, detail: `${a.address} ${what} [${err.code}]; run plan again` };
     }
     // The client's messages already name the call, status and correlation id.

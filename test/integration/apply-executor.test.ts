@@ -403,6 +403,25 @@ describe('executePlan', () => {
     expect((await auditRecords()).at(-1)).toMatchObject({ address: 'SafetyFilter/gone', action: 'delete', outcome: 'conflict' });
   });
 
+  it('reports a version routed by hand since the plan as a conflict, and does not retire it', async () => {
+    const routed = (labels: string[]) =>
+      desiredState({ templates: [template('t')], versions: labels.map((l) => version('t', l)), splits: [split('t', [['2.0.0', 100]])] });
+    await run(await plan(routed(['1.0.0', '2.0.0'])));
+    const p = await plan(routed(['2.0.0']), true);
+    expect(p.actions.filter((a) => a.action !== 'noop').map((a) => `${a.action} ${a.address}`)).toEqual(['delete PromptVersion/t@1.0.0']);
+    // Someone routes the version the plan retires: the split's own action is a noop, so no guard of the plan moves.
+    const t = (await emu.api.listTemplates({ name: 't' }))[0]!;
+    const live = (await emu.api.getTraffic(t.id))!;
+    await emu.api.putTraffic(t.id, { strategy: 'random', routes: [{ version: '1.0.0', weight: 10 }, { version: '2.0.0', weight: 90 }], version: live.version });
+
+    const result = await run(p);
+    expect(result.failed.map((f) => [f.action.address, f.outcome, f.detail])).toEqual([
+      ['PromptVersion/t@1.0.0', 'conflict', 'PromptVersion/t@1.0.0 is routed by a traffic split changed on the target since the plan [version.in.use]; run plan again'],
+    ]);
+    expect((await emu.api.listVersions(t.id)).map((v) => v.version)).toEqual(['1.0.0', '2.0.0']);
+    expect((await auditRecords()).at(-1)).toMatchObject({ address: 'PromptVersion/t@1.0.0', action: 'retire', outcome: 'conflict' });
+  });
+
   it('does not delete a template that would take along a version made since the plan (the server cascades)', async () => {
     const kept = desiredState({ filters: [filter('guard', 10)] });
     await run(await plan(desiredState({ templates: [template('old')], versions: [version('old', '1.0.0')], splits: [split('old', [['1.0.0', 100]])], filters: [filter('guard', 10)] })));
