@@ -93,7 +93,10 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
     for (const v of [...(t.versions ?? [])].sort((a, b) => compareVersionLabels(a.version, b.version))) {
       if (v.state !== 'Published') {
         // A Draft has not shipped; git holds what is published (apply publishes every version it creates).
-        warnings.push(`skipped ${versionAddress(t.name, v.version)}: it is a ${v.state} version, not published`);
+        // On a template promptctl manages, a live version git does not hold is promptctl's to prune:
+        // the export's plan is then not empty, and with prune someone's work in progress goes.
+        const fate = isManaged(t.labels) ? `; its template is labelled managed-by: promptctl, so a plan of the export shows deleting it (with prune, apply deletes it): publish it, or keep a copy, first` : '';
+        warnings.push(`skipped ${versionAddress(t.name, v.version)}: it is a ${v.state} version, not published${fate}`);
         continue;
       }
       docs.push(versionDocument(t.name, v));
