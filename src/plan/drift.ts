@@ -8,6 +8,8 @@ export interface DriftEntry {
   address: string;
   /** What apply would do to bring live back in line with git. */
   action: PlanAction['action'] | 'problem';
+  /** A delete apply leaves while prune is off (the plan's `- delete (pending: prune is off)`). */
+  pending?: true;
   /** Who last changed the live object (its modifiedBy id), when the target says. */
   modifiedBy: string | null;
   dateModified: string | null;
@@ -32,7 +34,8 @@ export function driftEntries(plan: Plan): DriftEntry[] {
   for (const a of plan.actions) {
     if (a.action === 'noop') continue;
     const who = a.liveModified;
-    entries.push({ address: a.address, action: a.action, modifiedBy: who?.by ?? null, dateModified: who?.at ?? null, message: describe(a) });
+    const pending = a.action === 'delete' && a.pending ? { pending: true as const } : {};
+    entries.push({ address: a.address, action: a.action, ...pending, modifiedBy: who?.by ?? null, dateModified: who?.at ?? null, message: describe(a) });
   }
   for (const p of plan.problems) {
     if (NOT_COMPARED_RULES.has(p.rule)) continue;

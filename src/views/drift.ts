@@ -72,7 +72,7 @@ export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 
 function driftMarkdown(entries: readonly DriftEntry[], heading: string, planWithin: (room: number) => string, cap: number, floor: () => number): string {
   const top = [heading, '', '| Address | Fix | Last changed by | When | What |', '|---|---|---|---|---|'];
   const rows = entries.map(
-    (e) => `| ${codeCell(e.address)} | ${e.action} | ${e.modifiedBy ? codeCell(e.modifiedBy) : '—'} | ${e.dateModified ? escapeCell(e.dateModified) : '—'} | ${escapeCell(e.message)} |`,
+    (e) => `| ${codeCell(e.address)} | ${fix(e)} | ${e.modifiedBy ? codeCell(e.modifiedBy) : '—'} | ${e.dateModified ? escapeCell(e.dateModified) : '—'} | ${escapeCell(e.message)} |`,
   );
   // Each line but the plan's is followed by its line break.
   const table = [...top, ...rows, ''].join('\n') + '\n';
@@ -82,6 +82,11 @@ function driftMarkdown(entries: readonly DriftEntry[], heading: string, planWith
   const room = cap - planned.length - [...top, '', leftOut(rows.length), '', ''].join('\n').length;
   const kept = fitLeading(rows, room, 1);
   return [...top, ...kept, '', leftOut(rows.length - kept.length), '', planned].join('\n');
+}
+
+/** What apply does about a difference, worded as the plan words it: a delete waiting for prune is not made. */
+function fix(e: DriftEntry): string {
+  return e.pending ? `${e.action} (pending: prune is off)` : e.action;
 }
 
 function leftOut(n: number): string {

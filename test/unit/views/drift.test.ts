@@ -176,3 +176,31 @@ describe('renderDrift: hundreds of differences', () => {
     expect(out).not.toContain('not shown');
   });
 });
+
+describe('renderDrift: a delete waiting for prune', () => {
+  // A filter removed from git while prune is off: apply leaves it, so the Fix is not "delete".
+  function pendingDrift() {
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.filters = d.filters.filter((f) => f.name !== 'phishing-guard');
+    const plan = buildPlan(d, live, opts());
+    return { plan, entries: driftEntries(plan) };
+  }
+
+  it('says the delete is pending in the Fix column, as the plan says it', () => {
+    const { plan, entries } = pendingDrift();
+    const out = renderDrift(plan, entries, 'markdown', markdownOf(plan));
+    const row = out.split('\n').find((l) => l.startsWith('| `SafetyFilter/phishing-guard`'))!;
+    expect(row.split(/(?<!\\)\|/)[2]!.trim()).toBe('delete (pending: prune is off)');
+  });
+
+  it('marks the entry pending in the JSON report, and leaves a delete prune makes unmarked', () => {
+    expect(pendingDrift().entries).toEqual([expect.objectContaining({ address: 'SafetyFilter/phishing-guard', action: 'delete', pending: true })]);
+    const d = sampleDesired();
+    const live = liveAfterApply(d);
+    d.filters = d.filters.filter((f) => f.name !== 'phishing-guard');
+    const pruned = driftEntries(buildPlan(d, live, opts({ prune: true })));
+    expect(pruned).toEqual([expect.objectContaining({ address: 'SafetyFilter/phishing-guard', action: 'delete' })]);
+    expect(pruned[0]).not.toHaveProperty('pending');
+  });
+});
