@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { decodeText, foreignEncoding } from '../config/read.js';
+import { decodeText, firstInvalidUtf8, foreignEncoding } from '../config/read.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { isInside, realPathOr } from '../util/inside.js';
 import { maskedPlan, sealedPlan } from '../plan/file.js';
@@ -97,19 +97,39 @@ function notAPlan(file: string, diagnostics: readonly Diagnostic[]): UserError {
  * dropped (an editor or PowerShell's `Out-File -Encoding utf8` writes one; the plan is the same
  * plan, and its seal is over the parsed content), UTF-16 and UTF-32 refused at 1:1 in words that
  * say how to write the file as UTF-8 (Windows PowerShell 5's `>` writes UTF-16), a NUL byte or
- * invalid UTF-8 at its line and column. A diagnostic when it is not UTF-8 text.
+ * invalid UTF-8 at its line and column (one only at the end, inside a character, as a file cut short).
+ * A diagnostic when it is not UTF-8 text.
  */
 function planText(bytes: Buffer, file: string): string | Diagnostic {
   const decoded = decodeText(bytes);
   if (decoded.ok) return decoded.text;
   const foreign = foreignEncoding(bytes);
   const word = shellWord(file);
+  // Said as a JSON text cut short is said (plan/json): the file is incomplete, not in another encoding.
+  const cut = !foreign && endsMidCharacter(bytes);
   const message = foreign
     ? `${foreign.encoding} text (its byte-order mark says so), and a plan file must be UTF-8: ` +
       `write it again with \`promptctl plan --out ${word}\`, which writes UTF-8 whatever the shell, ` +
       `or in Windows PowerShell with \`promptctl plan --format json | Out-File -Encoding utf8 ${word}\``
-    : `not a promptctl plan: ${decoded.message}`;
-  return { file, line: decoded.line, column: decoded.column, severity: 'error', rule: 'plan/encoding', message };
+    : cut
+      ? // A copy that stopped early: saving it as UTF-8 cannot mend it. Removed first: plan --out replaces only a whole plan.
+        `not a promptctl plan: it ends in the middle of a character, so it was cut short (truncated); remove it and save the plan again (\`promptctl plan --out ${word}\`)`
+      : `not a promptctl plan: ${decoded.message}`;
+  return { file, line: decoded.line, column: decoded.column, severity: 'error', rule: cut ? 'plan/json' : 'plan/encoding', message };
+}
+
+/**
+ * Whether the only bytes that are not UTF-8 are the start of a multi-byte character at the very
+ * end: a file cut short inside a character (a guide's name, a prompt's text), not one in another
+ * encoding.
+ */
+function endsMidCharacter(bytes: Buffer): boolean {
+  const bad = firstInvalidUtf8(bytes);
+  if (bad < 0) return false;
+  const lead = bytes[bad]!;
+  const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  const tail = bytes.subarray(bad + 1);
+  return length > 0 && tail.length < length - 1 && tail.every((b) => (b & 0xc0) === 0x80);
 }
 
 /**

@@ -115,3 +115,30 @@ describe('a saved plan in UTF-16 or UTF-32', () => {
     expect(r.stderr).toContain('bad.json:3:3: error: not a promptctl plan: not valid UTF-8 text');
   });
 });
+
+describe('a saved plan cut short in the middle of a character', () => {
+  // A copy or download that stopped early can end inside a multi-byte character (a guide's name,
+  // a prompt's text): the file is truncated, not in another encoding. It was "not valid UTF-8
+  // text (save the file as UTF-8)", advice that cannot help.
+  it('is refused by show as cut short, at where it ends, with how to save it again', async () => {
+    const { json } = await saved();
+    const lines = json.split('\n');
+    // Line 3 cut after the first byte of "é" (0xC3 0xA9).
+    const cut = Buffer.concat([Buffer.from(`${lines.slice(0, 2).join('\n')}\n  "caf`), Buffer.from([0xc3])]);
+    await writeFile(join(s!.dir.path, 'cut.json'), cut);
+    const r = await s!.cli(['show', 'cut.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cut.json:3:7: error: not a promptctl plan: it ends in the middle of a character, so it was cut short (truncated); remove it and save the plan again (`promptctl plan --out cut.json`) [plan/json]');
+    expect(r.stderr).not.toContain('save the file as UTF-8');
+  });
+
+  it('still names invalid UTF-8 that is not at the end as such', async () => {
+    const { json } = await saved();
+    const lines = json.split('\n');
+    const bad = Buffer.concat([Buffer.from(`${lines.slice(0, 2).join('\n')}\n  `), Buffer.from([0xc3]), Buffer.from(`\n${lines.slice(2).join('\n')}`)]);
+    await writeFile(join(s!.dir.path, 'bad.json'), bad);
+    const r = await s!.cli(['show', 'bad.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('bad.json:3:3: error: not a promptctl plan: not valid UTF-8 text');
+  });
+});
