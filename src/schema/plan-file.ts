@@ -6,6 +6,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { findNode, foundAt, nodeStart, type DocContext } from '../config/nodes.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { pointerSegments, valueAtPointer } from '../util/ajv-errors.js';
+import { shellWord } from '../util/escapes.js';
 import { loadSchemaSet, type CompiledValidator, type SchemaSet } from '../util/precompiled.js';
 import { newAjv, SCHEMA_BASE, SCHEMAS_DIR } from './validator.js';
 
@@ -39,7 +40,7 @@ export function checkPlanFile(text: string, file: string): PlanFileCheck {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return fail(file, jsonErrorPosition(text, e), 'plan/json', `not a promptctl plan: invalid JSON (${(e as Error).message})`);
+    return fail(file, ...notJson(text, file, e));
   }
   const deep = tooDeepAt(text);
   if (deep !== undefined) {
@@ -117,6 +118,23 @@ function tooDeepAt(text: string): number | undefined {
 }
 
 type Where = Pick<Diagnostic, 'file' | 'line' | 'column'>;
+
+/**
+ * Where and how a text that is not JSON is refused. An empty file, or one whose JSON ends too early
+ * (a copy or download that stopped), is said to be so: JSON.parse's words ("Unterminated string in
+ * JSON at position 498") do not say the file is incomplete.
+ */
+function notJson(text: string, file: string, e: unknown): [Where, string, string] {
+  const save = `\`promptctl plan --out ${shellWord(file)}\``;
+  // Only a file of no bytes at all: plan --out replaces it as it is.
+  if (text === '') return [{ file: '', line: 1, column: 1 }, 'plan/json', `not a promptctl plan: the file is empty (${save} saves one)`];
+  const where = jsonErrorPosition(text, e);
+  if (firstJsonError(text) >= text.length) {
+    // Removed first: plan --out replaces only a whole plan.
+    return [where, 'plan/json', `not a promptctl plan: it ends before the plan does, so it was cut short (truncated); remove it and save the plan again (${save})`];
+  }
+  return [where, 'plan/json', `not a promptctl plan: invalid JSON (${(e as Error).message})`];
+}
 
 function fail(file: string, where: Where, rule: string, message: string): PlanFileCheck {
   return { ok: false, diagnostics: [{ ...where, file, severity: 'error', rule, message }] };

@@ -75,7 +75,7 @@ describe('plan JSON', () => {
     const tampered = text.replace('"weight": 50', '"weight": 51');
     expect(tampered).not.toBe(text);
     expect(() => parsePlanFile(tampered, 'plan.json')).toThrow(/plan\.json: the plan was modified after it was made/);
-    expect(() => parsePlanFile(text.slice(0, 200), 'plan.json')).toThrow(/plan\.json:\d+:\d+: not a promptctl plan: invalid JSON/);
+    expect(() => parsePlanFile(text.slice(0, 200), 'plan.json')).toThrow(/plan\.json:\d+:\d+: not a promptctl plan: it ends before the plan does, so it was cut short \(truncated\)/);
     expect(() => parsePlanFile(text.replace('"formatVersion": 2', '"formatVersion": 1'))).toThrow(
       /plan\.json:2:20: plan format version 1 is not supported \(this promptctl reads version 2\)/,
     );

@@ -61,3 +61,27 @@ describe('a plan file that is not JSON', () => {
     expect({ line: firstProblem(tab).line, column: firstProblem(tab).column }).toEqual({ line: 2, column: 11 });
   });
 });
+
+describe('a plan file cut short, or empty', () => {
+  // A copy or download that stopped early: JSON.parse's words ("Unterminated string in JSON at
+  // position 498", "Unexpected end of JSON input") did not say the file was incomplete.
+  it('says it was cut short, at its end, and how to save the plan again', () => {
+    for (const n of [1, 200, 457]) {
+      const d = firstProblem(planText().slice(0, n));
+      expect(d.rule).toBe('plan/json');
+      expect(d.message).toBe('not a promptctl plan: it ends before the plan does, so it was cut short (truncated); remove it and save the plan again (`promptctl plan --out plan.json`)');
+    }
+  });
+
+  it('says an empty file is empty, and one of blanks alone cut short', () => {
+    const d = firstProblem('');
+    expect(d.message).toBe('not a promptctl plan: the file is empty (`promptctl plan --out plan.json` saves one)');
+    expect({ line: d.line, column: d.column }).toEqual({ line: 1, column: 1 });
+    expect(firstProblem('\n').message).toMatch(/so it was cut short \(truncated\)/);
+  });
+
+  it('still names a mistake inside a whole file as invalid JSON', () => {
+    const d = firstProblem(planText().replace('"dirty": false', '"dirty": flase'));
+    expect(d.message).toMatch(/^not a promptctl plan: invalid JSON \(/);
+  });
+});
