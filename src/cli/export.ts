@@ -1,6 +1,6 @@
 // promptctl export --out DIR: the live org as promptctl YAML, so a team can adopt promptctl on an
 // existing org. `plan --dir DIR` right after shows no changes. It writes inside DIR only.
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILE, discoverYamlFiles } from '../config/discover.js';
@@ -66,23 +66,29 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     if (found.size > 0) ctx.info(`warning: ${visibleName(join(flags.out, path))}: the live org holds the value of ${[...found].sort().join(', ')}; written as [redacted: …] (remove it from the org, and rotate that credential: it may have been shared)`);
   };
   // --force replaces a file of the same name whole: said per file, since what it held beyond the
-  // org's objects (comments, a guide's budget) is not in the export.
-  const replaced = async (path: string): Promise<void> => {
-    if (existing.length > 0 && (await lstat(join(dir, path)).then(() => true, () => false))) {
-      ctx.info(`warning: ${visibleName(join(flags.out, path))} was there before and is replaced by the export (what it held beyond the org's objects, comments included, is not in it; git has the old file if it was committed)`);
-    }
+  // org's objects (comments, a guide's budget) is not in the export. Not of a file that already
+  // holds what is written (an earlier export, refreshed): nothing of it is lost.
+  const replaced = async (path: string, content: string): Promise<void> => {
+    if (existing.length === 0) return;
+    const st = await lstat(join(dir, path)).catch(() => undefined);
+    if (st === undefined) return;
+    // Read only a regular file of the same size (a FIFO there would never answer; writing refuses it).
+    const bytes = Buffer.from(content);
+    if (st.isFile() && st.size === bytes.length && (await readFile(join(dir, path)).catch(() => undefined))?.equals(bytes)) return;
+    ctx.info(`warning: ${visibleName(join(flags.out, path))} was there before and is replaced by the export (what it held beyond the org's objects, comments included, is not in it; git has the old file if it was committed)`);
   };
   for (const f of result.files) {
     const found = new Set<string>();
-    const documents = f.documents.map((d) => maskedForExport(ctx, d, found));
-    await replaced(f.path);
-    await writeFileAtomic(join(dir, f.path), documentsToYaml(documents));
+    const text = documentsToYaml(f.documents.map((d) => maskedForExport(ctx, d, found)));
+    await replaced(f.path, text);
+    await writeFileAtomic(join(dir, f.path), text);
     masked(f.path, found);
   }
   for (const t of result.texts) {
     const found = new Set<string>();
-    await replaced(t.path);
-    await writeFileAtomic(join(dir, t.path), maskedForExport(ctx, t.text, found));
+    const text = maskedForExport(ctx, t.text, found);
+    await replaced(t.path, text);
+    await writeFileAtomic(join(dir, t.path), text);
     masked(t.path, found);
   }
 

@@ -156,6 +156,20 @@ describe('promptctl export', () => {
     expect(await readFile(join(s.dir.path, 'busy/notes.txt'), 'utf8')).toBe('keep me');
   });
 
+  it('--force over an earlier export warns only of the files it changes (an unchanged file loses nothing)', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await s.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const filters = join(s.dir.path, 'adopted/safety-filters.yaml');
+    await writeFile(filters, `# reviewed by security\n${await readFile(filters, 'utf8')}`);
+    const again = await s.cli(['export', '--out', 'adopted', '--force']);
+    expect(again.code, again.stderr).toBe(0);
+    // Before, every file was named as replaced, "comments included", the identical ones too.
+    expect(again.stderr.match(/was there before and is replaced/g)).toHaveLength(1);
+    expect(again.stderr).toContain('warning: adopted/safety-filters.yaml was there before and is replaced by the export');
+    expect(await readFile(filters, 'utf8')).not.toContain('# reviewed by security');
+  });
+
   it('--force into the prompts directory itself: the clash with the files there is named as theirs, and exits 1', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
