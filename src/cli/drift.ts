@@ -2,6 +2,7 @@
 // for each difference who changed the live object and when.
 import { Option, type Command } from 'commander';
 import { driftEntries, notCompared, type DriftEntry } from '../plan/drift.js';
+import { MASS_DELETE_RULE } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
 import { plural } from '../util/plural.js';
@@ -70,13 +71,18 @@ function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly Dr
   const problems = entries.filter((e) => e.action === 'problem').length;
   const pending = plan.summary.pending ?? 0;
   const rest = entries.length - problems - pending;
-  const apply = applyCommand(ctx, dir);
+  // Deleting most of what promptctl manages (an emptied --dir, with prune on) is refused unless asked for.
+  const massDelete = plan.problems.some((p) => p.rule === MASS_DELETE_RULE);
+  const apply = `${applyCommand(ctx, dir)}${massDelete ? ' --allow-mass-delete' : ''}`;
   const deletes = `${plural(pending, 'delete')} waiting for prune`;
   const steps = [
     ...(rest > 0 ? [`\`${apply}\` puts the target back as git has it`] : []),
     ...(pending > 0 ? [`\`${apply} --prune\`${rest > 0 ? ' also' : ''} makes the ${deletes}`] : []),
   ];
-  if (problems === 0) return `${steps.join(', and ')}; ${keep}.`;
+  if (problems === 0) {
+    const refused = massDelete ? 'Apply refuses the plan as a mass delete (see Problems: a wrong --dir?); if git is right, ' : '';
+    return `${refused}${steps.join(', and ')}; ${keep}.`;
+  }
   // Apply refuses a plan with any problem, so no apply puts anything back until git fixes them.
   const them = `the ${problems === 1 ? 'problem' : `${problems} problems`} above`;
   const then = steps.length > 0 ? `; once git fixes ${problems === 1 ? 'it' : 'them'}, ${steps.join(', and ')}` : '';

@@ -1,7 +1,7 @@
 // Drift as data: every difference between the live org and git that a plan found, with who last
 // changed the live side and when (as the target says). The views render it; `drift` exits on it.
 import type { Plan, PlanAction } from './types.js';
-import { SURFACE_UNAVAILABLE_RULE } from './build.js';
+import { MASS_DELETE_RULE, SURFACE_UNAVAILABLE_RULE } from './build.js';
 import { KEPT_OUT_WORDS } from '../kinds/labels.js';
 
 export interface DriftEntry {
@@ -24,6 +24,12 @@ export interface DriftEntry {
  */
 const NOT_COMPARED_RULES: ReadonlySet<string> = new Set([SURFACE_UNAVAILABLE_RULE]);
 
+/**
+ * The rules of problems that refuse the plan as a whole rather than name a difference: a mass
+ * delete (its deletes are the differences, each its own entry; drift's next step says how to make them).
+ */
+const WHOLE_PLAN_RULES: ReadonlySet<string> = new Set([MASS_DELETE_RULE]);
+
 /** The plan's problems that say part of git could not be compared with the target (drift fails on them). */
 export function notCompared(plan: Plan): Plan['problems'] {
   return plan.problems.filter((p) => NOT_COMPARED_RULES.has(p.rule));
@@ -38,7 +44,7 @@ export function driftEntries(plan: Plan): DriftEntry[] {
     entries.push({ address: a.address, action: a.action, ...pending, modifiedBy: who?.by ?? null, dateModified: who?.at ?? null, message: describe(a) });
   }
   for (const p of plan.problems) {
-    if (NOT_COMPARED_RULES.has(p.rule)) continue;
+    if (NOT_COMPARED_RULES.has(p.rule) || WHOLE_PLAN_RULES.has(p.rule)) continue;
     const who = p.liveModified;
     entries.push({ address: p.address, action: 'problem', rule: p.rule, modifiedBy: who?.by ?? null, dateModified: who?.at ?? null, message: p.message });
   }

@@ -98,6 +98,24 @@ describe('promptctl drift', () => {
     expect(entry).toMatchObject({ modifiedBy: made.modifiedBy.id, dateModified: made.dateModified });
   });
 
+  it('does not count a refused mass delete as a difference, and says how apply makes the deletes if git is right', async () => {
+    // An empty prompts directory with prune on: every managed object is to go, which apply refuses.
+    await mkdir(join(s.dir.path, 'emptied'));
+    await writeFile(join(s.dir.path, 'emptied/promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec:\n  prune: true\n');
+    const r = await s.cli(['drift', '--dir', 'emptied', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(2);
+    const plan = JSON.parse(r.stdout) as { drift: Array<{ address: string; action: string }>; actions: Array<{ action: string }>; problems: Array<{ rule: string }> };
+    expect(plan.problems.map((p) => p.rule)).toEqual(['mass-delete']);
+    // Each difference is an object; the refusal is of the plan, not a difference ("(plan): mass-delete" was one).
+    expect(plan.drift.map((d) => d.action)).toEqual(plan.actions.filter((a) => a.action !== 'noop').map((a) => a.action));
+    expect(plan.drift.some((d) => d.address === '(plan)')).toBe(false);
+    const n = plan.drift.length;
+    expect(r.stderr).toContain(
+      `Drift: ${n} differences between the target and git. Apply refuses the plan as a mass delete (see Problems: a wrong --dir?); if git is right, \`promptctl apply --dir emptied --allow-mass-delete\` puts the target back as git has it; to keep what the target holds instead, put it in git first`,
+    );
+    expect(r.stderr).not.toContain('once git fixes');
+  });
+
   it('reports a template deleted by hand as missing', async () => {
     const t = (await s.emu.api.listTemplates({ name: 'support-triage' }))[0]!;
     await s.emu.api.deleteTemplate(t.id);
