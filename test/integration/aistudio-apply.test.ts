@@ -361,3 +361,40 @@ describe('under faultRate 0.3', () => {
     expect((await w!.studio.listSummarySettings()).length).toBe(names.length);
   });
 });
+
+describe('what a guide action costs in requests', () => {
+  /** The plan's one guide action, the requests the plan expects of it, and those its apply made. */
+  async function cost(desired: DesiredState, o: { prune?: boolean; owned?: Ownership } = {}): Promise<[string, number, number]> {
+    const p = await plan(desired, o);
+    const [a] = changes(p);
+    const before = w!.studio.stats.requests;
+    const r = await apply(p);
+    expect(r.failed.map((f) => f.detail)).toEqual([]);
+    return [a!, expectedRequests(p), w!.studio.stats.requests - before];
+  }
+
+  // The duration apply announces before a long run is these counts over the target's rate: a new
+  // published guide was taken as 5 requests and made 7.
+  it('is what the plan expects, for each way a guide is written and deleted', { timeout: 60_000 }, async () => {
+    await world();
+    const edited = (g: Guide): Guide => ({ ...g, instruction: `${g.instruction}Then thank them.\n` });
+    const draft = guide('D', { publish: 'Draft' });
+    const seen = [
+      await cost(desiredState({ guides: [guide('G')] })),
+      await cost(desiredState({ guides: [guide('G'), draft] })),
+      await cost(desiredState({ guides: [edited(guide('G')), draft] })),
+      await cost(desiredState({ guides: [edited(guide('G')), edited(draft)] })),
+      await cost(desiredState({ guides: [edited(guide('G')), { ...edited(draft), publish: 'TestReady' }] })),
+      await cost(desiredState({ guides: [edited(guide('G'))] }), { prune: true, owned: { names: { Guide: ['G', 'D'] }, complete: true, source: 'git history of prompts/' } }),
+    ];
+    expect(seen.map(([a, expected, made]) => `${a}: ${made}`)).toEqual([
+      'create Guide/G: 7', // the guide, its first version read, the PATCH that fills it, the publish job, its poll, the version read
+      'create Guide/D: 4',
+      'update Guide/G: 6', // a new version after production
+      'update Guide/D: 3', // the Draft edited in place
+      'update Guide/D: 5', // published to TestReady as it is
+      'delete Guide/D: 5', // read, its versions read for the guard, the DELETE, and the reads until it is gone
+    ]);
+    for (const [a, expected, made] of seen) expect(expected, a).toBe(made);
+  });
+});

@@ -341,6 +341,22 @@ function canonicalOf(v: unknown): Canonical | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Canonical) : undefined;
 }
 
+/**
+ * The requests an action makes when nothing goes wrong (test/integration/aistudio-apply.test.ts
+ * counts them on the emulator): a new guide is its POST, its first version read and filled (a
+ * PATCH); an update reads the guide and its latest version, then writes a version or edits one in
+ * place, or writes nothing when it only publishes; a publish is its job, a poll and the version read
+ * back. A delete reads the guide and its versions, deletes and reads until the guide is gone.
+ */
+function expectedRequests(a: PlanAction): number {
+  if (a.action === 'delete') return 5;
+  if (a.action !== 'create' && a.action !== 'update') return 0;
+  const d = desiredOf(a, 'Guide');
+  const publish = d.state === 'Draft' ? 0 : 3;
+  if (a.action === 'create') return 4 + publish;
+  return 2 + (d.write === 'none' ? 0 : 1) + publish;
+}
+
 export const GuideKind: Kind<GuideForm> = {
   kind: 'Guide',
   surface: 'guides',
@@ -350,8 +366,7 @@ export const GuideKind: Kind<GuideForm> = {
   managed: (live, ctx) => countOwned(ctx.owned, 'Guide', (live.guides ?? []).map((g) => g.name)),
   plan: planGuides,
   apply,
-  // Roughly: the guide, its guard reads, the version write, a publish job and a poll or two.
-  expectedRequests: (a) => (a.action === 'delete' ? 4 : 5),
+  expectedRequests,
   intended,
   midway,
   *snapshots(live) {
