@@ -8,6 +8,7 @@ import { open, readFile, readdir, rename, unlink, type FileHandle } from 'node:f
 import { basename, dirname, join } from 'node:path';
 import type { Op } from './tracker.js';
 import { makeDirectories } from '../util/atomic-file.js';
+import { UserError } from '../util/errors.js';
 
 /** Compact once the journal is this large and larger than the snapshot (amortised O(1) per write). */
 const COMPACT_MIN_BYTES = 8 * 1024 * 1024;
@@ -62,14 +63,22 @@ export function parseJournal(text: string, file: string): { batches: Op[][]; tor
     } catch {
       ops = undefined;
     }
-    if (!Array.isArray(ops)) {
-      // Only the last line can be torn; a bad line with more after it is damage, not a crash.
+    if (!Array.isArray(ops) || !ops.every(isOp)) {
+      // Only the last line can be torn; a bad line with more after it is damage, not a crash:
+      // the user's file to fix (a hand edit, a copy cut short), said as theirs, as for the snapshot.
       if (start >= text.length) return { batches, tornTail: true };
-      throw new Error(`emulator journal ${file} is damaged at line ${line}`);
+      throw new UserError(
+        `emulator journal ${file} is damaged at line ${line}; restore it, or move it aside to start from the state file's last snapshot (the writes journaled since are then lost)`,
+      );
     }
-    batches.push(ops as Op[]);
+    batches.push(ops);
   }
   return { batches, tornTail: false };
+}
+
+/** One journal operation as the store writes them: [collection, key or null, value or null]. */
+function isOp(op: unknown): op is Op {
+  return Array.isArray(op) && op.length === 3 && typeof op[0] === 'string' && (op[1] === null || typeof op[1] === 'string');
 }
 
 /** Applies journal operations to a state object (absolute values, so replaying twice is harmless). */

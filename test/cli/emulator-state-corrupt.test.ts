@@ -28,3 +28,20 @@ describe('a damaged embedded emulator state', () => {
     }
   });
 });
+
+describe('a damaged embedded emulator journal', () => {
+  it('is a user error naming the journal and the line, as a damaged state file is', async () => {
+    dir = await tempDir('promptctl-state-');
+    await mkdir(join(dir.path, 'prompts'), { recursive: true });
+    await mkdir(join(dir.path, '.promptctl'), { recursive: true });
+    const good = `${JSON.stringify({ ops: [] })}\n`;
+    // A line that is not JSON, and one that is but holds no [collection, key, value] operations.
+    for (const bad of ['garbage', '{"ops":[1]}', '{"ops":[["templates"]]}']) {
+      await writeFile(join(dir.path, '.promptctl', 'local-state.json.journal'), `${good}${bad}\n${good}`);
+      const r = await runCliInProcess(['plan'], { cwd: dir.path });
+      expect(r.code, `${bad}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(/^error: emulator journal .*local-state\.json\.journal is damaged at line 2; /m);
+      expect(r.stderr).not.toMatch(/internal|PROMPTCTL_DEBUG|^\s+at /m);
+    }
+  });
+});
