@@ -164,8 +164,11 @@ function intFlag(name: string, raw: string, min: number, max: number): number {
   return n;
 }
 
+/** A number written in decimal (0.1, .5, 1e-2); Number() alone also takes 0x1, 0b1 and 0o1, each read as 1. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
 function numFlag(name: string, raw: string, min: number, max: number): number {
-  const n = raw.trim() === '' ? NaN : Number(raw);
+  const n = DECIMAL.test(raw.trim()) ? Number(raw) : NaN;
   if (!Number.isFinite(n) || n < min || n > max) throw new UserError(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
   return n;
 }

@@ -151,6 +151,10 @@ describe('promptctl emulator', () => {
       [['--port', 'eighty'], '--port must be an integer'],
       [['--rate-limit', '0'], '--rate-limit must be an integer from 1'],
       [['--latency-ms', '-5'], '--latency-ms must be an integer'],
+      // Number() reads these as 1, 1 and 0.5: a fault rate written as no decimal number is refused, not guessed.
+      [['--fault-rate', '0x1'], '--fault-rate must be a number from 0 to 1, got "0x1"'],
+      [['--fault-rate', '0b1'], '--fault-rate must be a number from 0 to 1, got "0b1"'],
+      [['--fault-rate', '.5.'], '--fault-rate must be a number from 0 to 1, got ".5."'],
     ] as const) {
       const r = await run(['emulator', '--state', 's.json', ...flags], dir);
       expect(r.code, flags.join(' ')).toBe(1);
