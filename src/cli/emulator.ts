@@ -67,7 +67,8 @@ function toOptions(f: Flags, env: NodeJS.ProcessEnv): EmulatorOptions {
   return {
     port: intFlag('--port', f.port, 0, 65_535),
     host,
-    stateFile: f.state,
+    // Resolved against the working directory, an empty path would name that directory.
+    stateFile: nonEmpty('--state', f.state),
     clientId: nonEmpty('--client-id', f.clientId),
     clientSecret: f.clientSecret !== undefined ? nonEmpty('--client-secret', f.clientSecret) : nonEmpty(EMULATOR_SECRET_VAR, env[EMULATOR_SECRET_VAR] ?? EMBEDDED_CLIENT_SECRET),
     latencyMs: intFlag('--latency-ms', f.latencyMs, 0, 600_000),

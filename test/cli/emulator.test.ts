@@ -155,6 +155,8 @@ describe('promptctl emulator', () => {
       [['--fault-rate', '0x1'], '--fault-rate must be a number from 0 to 1, got "0x1"'],
       [['--fault-rate', '0b1'], '--fault-rate must be a number from 0 to 1, got "0b1"'],
       [['--fault-rate', '.5.'], '--fault-rate must be a number from 0 to 1, got ".5."'],
+      // An empty --state resolved to the working directory: 'cannot open emulator state file <cwd>: EISDIR'.
+      [['--state', ''], '--state must not be empty'],
     ] as const) {
       const r = await run(['emulator', '--state', 's.json', ...flags], dir);
       expect(r.code, flags.join(' ')).toBe(1);
