@@ -81,18 +81,29 @@ function isOp(op: unknown): op is Op {
   return Array.isArray(op) && op.length === 3 && typeof op[0] === 'string' && (op[1] === null || typeof op[1] === 'string');
 }
 
-/** Applies journal operations to a state object (absolute values, so replaying twice is harmless). */
+/**
+ * Applies journal operations to a state object (absolute values, so replaying twice is harmless).
+ * Names from the file are data (DESIGN §3): read and written as own properties only, so a line
+ * naming `__proto__` or `constructor` cannot reach a prototype (`Object.prototype.x = 1` broke
+ * every later command of the process, or hung it).
+ */
 export function applyOps(state: Record<string, unknown>, ops: readonly Op[]): void {
   for (const [collection, key, value] of ops) {
     if (key === null) {
       if (value === null) delete state[collection];
-      else state[collection] = value;
+      else setOwn(state, collection, value);
       continue;
     }
-    const coll = ((state[collection] as Record<string, unknown> | undefined) ??= {});
-    if (value === null) delete coll[key];
-    else coll[key] = value;
+    let coll = Object.hasOwn(state, collection) ? state[collection] : undefined;
+    if (typeof coll !== 'object' || coll === null) setOwn(state, collection, (coll = {}));
+    if (value === null) delete (coll as Record<string, unknown>)[key];
+    else setOwn(coll as Record<string, unknown>, key, value);
   }
+}
+
+/** `target[key] = value` as a plain own data property, whatever the key (an assignment to `__proto__` sets the prototype). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** The open files of one store: the journal (append-only) and the lock. */

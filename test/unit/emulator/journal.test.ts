@@ -137,6 +137,29 @@ describe('journal lines', () => {
     expect(() => parseJournal(`garbage\n${good}`, 'j')).toThrow(/damaged at line 1/);
   });
 
+  it('replays names as data: a journal naming __proto__ or constructor reaches no prototype', () => {
+    const s: Record<string, unknown> = { templates: {} };
+    try {
+      applyOps(s, [
+        ['__proto__', 'polluted', 1],
+        ['constructor', 'keys', 1],
+        ['toString', 'x', 1],
+        ['templates', '__proto__', { id: 'p' }],
+        ['__proto__', null, { id: 'q' }],
+      ]);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(typeof Object.keys).toBe('function');
+      expect(Object.getPrototypeOf(s)).toBe(Object.prototype);
+      expect(Object.getPrototypeOf(s.templates)).toBe(Object.prototype);
+      // Each is an own record like any other, as the store would hold it.
+      expect(Object.hasOwn(s.templates as object, '__proto__')).toBe(true);
+      expect(Object.getOwnPropertyDescriptor(s, '__proto__')?.value).toEqual({ id: 'q' });
+      expect(Object.getOwnPropertyDescriptor(s, 'constructor')?.value).toEqual({ keys: 1 });
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+  });
+
   it('replays absolute values, so replaying a batch twice changes nothing more', () => {
     const s: Record<string, unknown> = { templates: { a: { v: 1 } } };
     const ops: Parameters<typeof applyOps>[1] = [
