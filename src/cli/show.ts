@@ -28,6 +28,8 @@ export async function runShow(ctx: CliContext, planFile: string, flags: ShowFlag
   const plan = await readPlanFile(resolve(ctx.cwd, planFile), visibleName(planFile));
   // What the file says of itself is not sealed: its control characters are printed as escapes.
   ctx.info(visible(`${visibleName(planFile)}: plan ${plan.id} for ${plan.target}, made ${plan.createdAt}`));
-  ctx.out(await renderPlan(plan, format, ctx.style, undefined, wholePlanPointer(ctx.env, `promptctl show ${shellWord(planFile)} --format json`)));
+  // The "no changes" line names the directory the plan was made from (unsealed: made visible), not prompts/.
+  const dir = plan.dir !== undefined ? visibleName(plan.dir) : undefined;
+  ctx.out(await renderPlan(plan, format, ctx.style, dir, wholePlanPointer(ctx.env, `promptctl show ${shellWord(planFile)} --format json`)));
   return plan.problems.length > 0 ? EXIT.error : EXIT.ok;
 }

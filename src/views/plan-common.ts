@@ -7,6 +7,7 @@ import type { StyleName } from './style.js';
 import { stringify } from 'yaml';
 import { groupThousands } from '../util/numbers.js';
 import { shownChanged, visibleName } from '../util/escapes.js';
+import { codeSpan } from './code-span.js';
 
 
 export const SYMBOL: Record<ActionType, string> = { create: '+', update: '~', delete: '-', noop: ' ' };
@@ -152,7 +153,8 @@ export function scopeNote(plan: Plan): string | undefined {
 export function noChangesLine(plan: Plan, dir: string, opts: { code?: boolean; listed?: 'above' | 'below' } = {}): string {
   if (plan.scope) return `No changes in the ${formatInt(plan.scope.length)} address${plan.scope.length === 1 ? '' : 'es'} planned.`;
   const slashed = dir.endsWith('/') ? dir : dir + '/';
-  const shown = opts.code ? `\`${slashed}\`` : slashed;
+  // A code span whose fence outlasts any backtick in the name (a saved plan's dir is anyone's text).
+  const shown = opts.code ? codeSpan(slashed) : slashed;
   const n = plan.unmanaged.length;
   if (n === 0) return `No changes. Live state matches ${shown}.`;
   return `No changes. What promptctl manages matches ${shown}; ${leftAlone(n)}${opts.listed ? ` (listed ${opts.listed})` : ''}.`;

@@ -26,6 +26,20 @@ describe('promptctl show', () => {
     expect(md.stdout.split('\n')[0]).toMatch(/^\*\*Plan:\*\* 10 to create/);
   });
 
+  it("names the prompts directory the plan was made from in its no-changes line, not prompts/", async () => {
+    s = await scenario();
+    // The project's prompts moved to gw/: the saved plan records dir "gw", which show must name.
+    execFileSync('mv', ['prompts', 'gw'], { cwd: s.dir.path });
+    expect((await s.cli(['apply', '--dir', 'gw', '--auto-approve'])).code).toBe(0);
+    const planned = await s.cli(['plan', '--dir', 'gw', '--out', 'plan.json']);
+    expect(planned.stdout).toContain('Live state matches gw/.');
+    const text = await s.cli(['show', 'plan.json']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toBe(planned.stdout);
+    const md = await s.cli(['show', 'plan.json', '--format', 'markdown']);
+    expect(md.stdout).toContain('Live state matches `gw/`.');
+  });
+
   it('refuses a file that does not match the plan schema, naming file:line:column', async () => {
     s = await scenario();
     expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
