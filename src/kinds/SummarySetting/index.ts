@@ -265,6 +265,16 @@ function sameInstant(a: string, b: string): boolean {
   return a === b || (Number.isFinite(Date.parse(a)) && Date.parse(a) === Date.parse(b));
 }
 
+/**
+ * What an update weakens: PII masking turned off (summaries then carry the customer's personal
+ * data), called out for a reviewer as a version's guardrail turned off is (plan/build.ts). Left
+ * out of git, it takes the server's default, which promptctl does not know: not said.
+ */
+function summaryWeakening(a: PlanAction): string[] {
+  if (a.action !== 'update') return [];
+  return a.changes.some((c) => c.path === 'maskPII' && c.before === true && c.after === false) ? ['maskPII off'] : [];
+}
+
 export const SummarySettingKind: Kind<SummarySettingBody> = {
   kind: 'SummarySetting',
   surface: 'summarysettings',
@@ -273,6 +283,7 @@ export const SummarySettingKind: Kind<SummarySettingBody> = {
   documents: (desired) => desired.summarySettings,
   managed: (live, ctx) => countOwned(ctx.owned, 'SummarySetting', (live.summarySettings ?? []).map((s) => s.name)),
   plan: planSummarySettings,
+  weakening: summaryWeakening,
   apply,
   // Updates and deletes read the setting first (the dateModified and hash guard).
   expectedRequests: (a) => (a.action === 'create' ? 1 : 2),

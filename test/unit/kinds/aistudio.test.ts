@@ -424,6 +424,23 @@ describe('SummarySetting', () => {
     expect(a.liveModified).toEqual({ at: '2025-06-04T09:30:00.000Z' });
   });
 
+  it('calls out turning PII masking off as weakening safety, as a version\'s guardrail turned off is', () => {
+    const s = setting('Voice wrap-up');
+    const l = liveSetting(s);
+    const plan = buildPlan(desiredState({ summarySettings: [setting('Voice wrap-up', { maskPII: false })] }), live([], [l]), opts());
+    const a = one(plan, 'SummarySetting/Voice wrap-up');
+    expect(a.action).toBe('update');
+    expect(a.destructive).toBe(true);
+    expect(a.reason).toBe('weakens safety: maskPII off');
+    expect(renderText(plan)).toContain('~ update SummarySetting/Voice wrap-up ⚠ destructive\n    weakens safety: maskPII off\n');
+    // Turned on, or left to the server's default (promptctl does not know it): nothing claimed.
+    const on = liveSetting(setting('Voice wrap-up', { maskPII: false }));
+    expect(one(buildPlan(desiredState({ summarySettings: [s] }), live([], [on]), opts()), 'SummarySetting/Voice wrap-up').destructive).toBeUndefined();
+    const unsaid = one(buildPlan(desiredState({ summarySettings: [setting('Voice wrap-up', { maskPII: undefined })] }), live([], [l]), opts()), 'SummarySetting/Voice wrap-up');
+    expect(unsaid.action).toBe('update');
+    expect(unsaid.destructive).toBeUndefined();
+  });
+
   it('refuses an interactionType the Platform API cannot set (read-only), and keeps the org\'s when git leaves it out', () => {
     const email = liveSetting(setting('Email digest'), { interactionType: 'Email' });
     // Left out of git: the org's Email setting is not an update on every run (a PUT cannot change it).
