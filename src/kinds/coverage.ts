@@ -2,6 +2,7 @@
 // filters, and the live ones git does not name (left as they are). A label selector covers
 // templates by their labels, so a filter's new selector, or a template's new labels, can leave a
 // template unguarded while no field change says so (`team: billing` → `team: billing-eu`).
+import { filterAddress, templateAddress } from '../model/address.js';
 import { filterCovers } from '../model/filters.js';
 import type { DesiredState, Labels, SafetyFilter } from '../model/types.js';
 import type { LiveState } from './kind.js';
@@ -25,7 +26,11 @@ export interface Coverage {
   readonly filters: readonly Guard[];
 }
 
-export function coverageAfter(desired: DesiredState, live: LiveState): Coverage {
+/**
+ * `deleted`: the addresses of live objects the plan deletes (pruned, not pending): a template the
+ * plan removes is no template left unguarded, and a filter it removes guards nothing after it.
+ */
+export function coverageAfter(desired: DesiredState, live: LiveState, deleted: ReadonlySet<string> = new Set()): Coverage {
   let templates: GuardedTemplate[] | undefined;
   let filters: Guard[] | undefined;
   return {
@@ -33,14 +38,18 @@ export function coverageAfter(desired: DesiredState, live: LiveState): Coverage 
       if (templates) return templates;
       const inGit = new Set(desired.templates.map((t) => t.name));
       templates = desired.templates.map((t) => ({ name: t.name, labels: t.labels }));
-      for (const t of live.templates) if (!inGit.has(t.name)) templates.push({ name: t.name, labels: userLabels(t.labels ?? undefined) });
+      for (const t of live.templates) {
+        if (!inGit.has(t.name) && !deleted.has(templateAddress(t.name))) templates.push({ name: t.name, labels: userLabels(t.labels ?? undefined) });
+      }
       return templates;
     },
     get filters() {
       if (filters) return filters;
       const inGit = new Set(desired.filters.map((f) => f.name));
       filters = desired.filters.filter((f) => f.enabled).map((f) => ({ name: f.name, appliesTo: f.appliesTo }));
-      for (const f of live.filters) if (!inGit.has(f.name) && f.enabled !== false) filters.push({ name: f.name, appliesTo: f.appliesTo });
+      for (const f of live.filters) {
+        if (!inGit.has(f.name) && f.enabled !== false && !deleted.has(filterAddress(f.name))) filters.push({ name: f.name, appliesTo: f.appliesTo });
+      }
       return filters;
     },
   };

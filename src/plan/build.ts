@@ -163,7 +163,9 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
   // changes hide is said. A noop changes nothing, so weakens nothing: skipped, since a large
   // org's plan is mostly noops and this loop runs cold (its calls and spreads for each were a
   // sixth of planning 1,000 unchanged templates).
-  const coverage = coverageAfter(desired, live);
+  // What this plan deletes is not left: a template pruned with it is no template left unguarded.
+  const deleted = new Set(all.actions.filter((a) => a.action === 'delete' && !a.pending).map((a) => a.address));
+  const coverage = coverageAfter(desired, live, deleted);
   for (const a of all.actions) {
     if (a.action === 'noop') continue;
     const kind = kindOf(a.kind);

@@ -44,7 +44,8 @@ interface Selector {
 }
 
 /**
- * Templates the filter stops covering. By name, from the selectors alone; with a label selector on
+ * Templates the filter stops covering. By name, from the selectors, among the templates the plan
+ * leaves (a name of one that is gone guarded nothing); with a label selector on
  * either side, the templates the plan leaves (git's, and the live ones git does not name) that the
  * old selector covered and the new one does not: `team: billing` → `team: billing-eu` leaves every
  * billing template unguarded without a name changing. A filter that was or ends disabled guards
@@ -64,8 +65,19 @@ function coverageLost(live: unknown, desired: unknown, coverage: Coverage): stri
   const gone =
     before.labels !== null || after.labels !== null
       ? templatesLost(coverage.templates, appliesToOf(before), appliesToOf(after))
-      : (before.templates ?? []).filter((t) => !(after.templates ?? []).includes(t));
+      : namedLost(before.templates ?? [], after.templates ?? [], coverage);
   return gone.length > 0 ? [`no longer covers template${gone.length === 1 ? '' : 's'} ${namesList(gone)}`] : [];
+}
+
+/**
+ * The names `before` lists and `after` does not, among the templates the plan leaves: a name of a
+ * template that is gone (deleted by hand, or by this plan) guarded nothing, so dropping it weakens nothing.
+ */
+function namedLost(before: readonly string[], after: readonly string[], coverage: Coverage): string[] {
+  const gone = before.filter((t) => !after.includes(t));
+  if (gone.length === 0) return gone;
+  const left = new Set(coverage.templates.map((t) => t.name));
+  return gone.filter((t) => left.has(t));
 }
 
 /** A selector as the model writes `appliesTo` (model/filters.ts filterCovers reads it). */

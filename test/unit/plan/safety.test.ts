@@ -11,9 +11,9 @@ const act = (plan: ReturnType<typeof buildPlan>, address: string) => plan.action
 
 describe('safety weakened', () => {
   it("a filter that acts less, on less, or less often; not one that does more", () => {
-    const before = desiredState({ filters: [filter('guard', 10, { action: 'block_and_log', appliesTo: { templates: ['a', 'b'] } })] });
+    const before = desiredState({ templates: [template('a'), template('b')], filters: [filter('guard', 10, { action: 'block_and_log', appliesTo: { templates: ['a', 'b'] } })] });
     const live = liveAfterApply(before);
-    const weaker = desiredState({ filters: [filter('guard', 10, { action: 'flag_and_pass', categories: ['pii'], thresholds: { pii: 0.9 }, appliesTo: { templates: ['a'] } })] });
+    const weaker = desiredState({ templates: [template('a'), template('b')], filters: [filter('guard', 10, { action: 'flag_and_pass', categories: ['pii'], thresholds: { pii: 0.9 }, appliesTo: { templates: ['a'] } })] });
     const a = act(buildPlan(weaker, live, opts()), 'SafetyFilter/guard');
     expect(a.destructive).toBe(true);
     expect(a.reason).toBe('weakens safety: action block_and_log → flag_and_pass, no longer covers phishing, pii threshold 0.7 → 0.9, no longer covers template b');
@@ -86,6 +86,27 @@ describe('safety weakened', () => {
     const wider = structuredClone(before);
     wider.filters[0]!.appliesTo = { templates: ['triage'], labels: { team: 'billing' } };
     expect(act(buildPlan(wider, live, opts()), 'SafetyFilter/pii-guard').destructive).toBeUndefined();
+  });
+
+  it('a filter moved off a template the plan does not leave (gone from the org, or pruned by this plan) weakens nothing', () => {
+    // The filter names a template that no longer exists anywhere: moving it onto a real one only adds cover.
+    const named = liveAfterApply(desiredState({ templates: [template('billing')], filters: [filter('guard', 10, { appliesTo: { templates: ['gone'] } })] }));
+    const moved = desiredState({ templates: [template('billing')], filters: [filter('guard', 10, { appliesTo: { templates: ['billing'] } })] });
+    const a = act(buildPlan(moved, named, opts()), 'SafetyFilter/guard');
+    expect(a.action).toBe('update');
+    expect(a.destructive).toBeUndefined();
+    expect(a.reason).toBeUndefined();
+    // A template renamed with --prune: the old one is deleted by this plan, so the filter that
+    // follows it to the new name leaves nothing unguarded. With prune off the old one stays live
+    // (a pending delete), unguarded: that is said.
+    const before = liveAfterApply(desiredState({ templates: [template('billing')], filters: [filter('guard', 10, { appliesTo: { templates: ['billing'] } })] }));
+    const renamed = desiredState({ templates: [template('billing-helper')], filters: [filter('guard', 10, { appliesTo: { templates: ['billing-helper'] } })] });
+    const pruned = buildPlan(renamed, before, opts({ prune: true }));
+    expect(act(pruned, 'PromptTemplate/billing').action).toBe('delete');
+    expect(act(pruned, 'SafetyFilter/guard').destructive).toBeUndefined();
+    expect(renderText(pruned)).not.toContain('no longer covers template billing');
+    const kept = act(buildPlan(renamed, before, opts()), 'SafetyFilter/guard');
+    expect(kept.reason).toBe('weakens safety: no longer covers template billing');
   });
 
   it('a new version that turns a guardrail off against the version it supersedes, shown among the destructive changes', () => {
