@@ -218,6 +218,25 @@ describe('a saved plan edited by hand and resealed', () => {
     expect(shown.stderr).toMatch(/its summary says 0 to create, 0 to update, 0 to delete, 0 pending delete, \d+ unchanged, but its actions are 0 to create, 1 to update/);
   });
 
+  it('cannot repeat an action: a file saying the change twice (2 to update) is not what one update applies', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await s.edit('prompts/safety-filters.yaml', 'falsePositiveTolerance: 0.1', 'falsePositiveTolerance: 0.15');
+    expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const before = (await s.emu.api.listFilters()).map((f) => [f.name, f.version]);
+    const r = await applyEdited((p) => {
+      const update = p.actions.find((a) => a.action === 'update')!;
+      p.actions.push(structuredClone(update));
+      p.summary.update += 1;
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/plan\.json: the plan was modified after it was made: it holds 2 actions for SafetyFilter\/[a-z-]+; run plan again/);
+    expect((await s.emu.api.listFilters()).map((f) => [f.name, f.version])).toEqual(before);
+    const shown = await s.cli(['show', 'plan.json']);
+    expect(shown.code).toBe(1);
+    expect(shown.stdout).toBe('');
+  });
+
   it('cannot drop what a template delete takes along to hide a version added since (cascade)', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
