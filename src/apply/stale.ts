@@ -101,9 +101,11 @@ export function staleReasons(saved: Plan, fresh: Plan, asSaved: Plan = fresh): S
     }
   }
   for (const f of fresh.actions) {
-    if (f.action !== 'noop' && !savedBy.has(f.address)) {
-      reasons.push({ address: f.address, message: `now needs ${f.action}, which the plan does not include` });
-    }
+    if (savedBy.has(f.address)) continue;
+    if (f.action !== 'noop') reasons.push({ address: f.address, message: `now needs ${f.action}, which the plan does not include` });
+    // A plan holds every object it covers, unchanged ones too (their guards are checked above): one
+    // missing was taken out of the file, and what it was planned against goes unchecked.
+    else reasons.push({ address: f.address, message: 'it needs no change, but the plan file does not include it (was the file edited?)' });
   }
   for (const p of fresh.problems) {
     if (!saved.problems.some((q) => q.address === p.address && q.rule === p.rule)) {

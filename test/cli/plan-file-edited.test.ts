@@ -237,6 +237,24 @@ describe('a saved plan edited by hand and resealed', () => {
     expect(shown.stdout).toBe('');
   });
 
+  it('cannot drop an unchanged object to leave its guard unchecked (one saved again by hand since)', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await s.edit('prompts/safety-filters.yaml', 'falsePositiveTolerance: 0.1', 'falsePositiveTolerance: 0.15');
+    expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const before = (await s.emu.api.listFilters()).map((f) => [f.name, f.version]);
+    let dropped = '';
+    const r = await applyEdited((p) => {
+      const i = p.actions.findIndex((a) => a.action === 'noop');
+      dropped = p.actions[i]!.address;
+      p.actions.splice(i, 1);
+      p.summary.noop -= 1;
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${dropped}: it needs no change, but the plan file does not include it (was the file edited?)`);
+    expect((await s.emu.api.listFilters()).map((f) => [f.name, f.version])).toEqual(before);
+  });
+
   it('cannot drop what a template delete takes along to hide a version added since (cascade)', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
