@@ -166,15 +166,6 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
   }
 
   if (plan.problems.length > 0) {
-    const blocks = plan.problems.map((p) => {
-      const where = p.file ? ` (${escapeInline(`${p.file}:${p.line}`)})` : '';
-      let b = `- ${waitsForPromotion(p) ? '⏳' : '❌'} **${escapeInline(p.address)}**${where} \`${escapeInline(p.rule)}\`: ${escapeInline(p.message)}`;
-      let patch = problemPatch(p);
-      // Too long for the comment: long lines (a paragraph on one line) are cut around their change first.
-      if (patch && patch.length > BLOCK_CAP) patch = problemPatch(p, { clip: true });
-      if (patch) b += '\n\n' + indent(fenced(truncateLines(patch, BLOCK_CAP, more), 'diff'), '  ');
-      return b;
-    });
     // Only gaps the merge closes: the plan waits (the PR workflow passes it), it is not broken.
     head.push(
       blocking === 0
@@ -182,7 +173,7 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
         : `### ❌ Problems (${plan.problems.length}) — this plan cannot be applied`,
       '',
     );
-    head.push(...capList(blocks, PROBLEMS_CAP, 'problems', more), '');
+    head.push(...problemList(plan.problems, more), '');
   }
 
   const warnings = plan.warnings ?? [];
@@ -201,6 +192,32 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
   tail.push(`<sub>plan ${escapeInline(plan.id)} · fingerprint ${plan.fingerprint.slice(0, 16)}</sub>`);
 
   return { headText: head.join('\n') + '\n', tailText: '\n' + tail.join('\n') + '\n' };
+}
+
+/** A problem as a list item: where and why, and its diff when `diff` (a published version edited in git). */
+function problemItem(p: PlanProblem, more: string, diff: boolean): string {
+  const where = p.file ? ` (${escapeInline(`${p.file}:${p.line}`)})` : '';
+  const b = `- ${waitsForPromotion(p) ? '⏳' : '❌'} **${escapeInline(p.address)}**${where} \`${escapeInline(p.rule)}\`: ${escapeInline(p.message)}`;
+  let patch = diff ? problemPatch(p) : undefined;
+  // Too long for the comment: long lines (a paragraph on one line) are cut around their change first.
+  if (patch && patch.length > BLOCK_CAP) patch = problemPatch(p, { clip: true });
+  return patch ? b + '\n\n' + indent(fenced(truncateLines(patch, BLOCK_CAP, more), 'diff'), '  ') : b;
+}
+
+/**
+ * The problems: with their diffs while they fit in PROBLEMS_CAP, then the rest on their line alone
+ * (as much again), so that a few long diffs (a whole prompt edited) cannot hide which objects are
+ * at fault while the comment has room; then how many more.
+ */
+function problemList(problems: readonly PlanProblem[], more: string): string[] {
+  const full = problems.map((p) => problemItem(p, more, true));
+  const withDiff = fitLeading(full, PROBLEMS_CAP, 1);
+  if (withDiff.length === full.length) return withDiff;
+  const rest = problems.slice(withDiff.length);
+  // Nothing to leave out when those left have no diff: only a count of them.
+  if (!rest.some((p) => p.diff && p.diff.length > 0)) return capList(full, PROBLEMS_CAP, 'problems', more);
+  const note = `- … the diffs of the ${formatInt(rest.length)} problem${rest.length === 1 ? '' : 's'} below are left out for room; ${more}`;
+  return [...withDiff, note, ...capList(rest.map((p) => problemItem(p, more, false)), PROBLEMS_CAP, 'problems', more)];
 }
 
 /** For reviewers: filters first, then each template with its versions and split together. */
