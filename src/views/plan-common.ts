@@ -129,8 +129,9 @@ export function problemPatch(p: PlanProblem, opts: { clip?: boolean } = {}): str
   if (!p.diff || p.diff.length === 0) return undefined;
   const lines = [`--- live/${p.address}`, `+++ git/${p.address}`];
   for (const c of p.diff) {
-    const d = textDiff(c.before, c.after).lines;
-    lines.push(`# ${c.field}`, ...(opts.clip ? clipLongLines(d) : d).map(formatDiffLine));
+    const d = textDiff(c.before, c.after);
+    // Said, as an action's text diff says it: every line shown changed may not be.
+    lines.push(`# ${c.field}${d.replaced ? ' (too different to diff: shown replaced)' : ''}`, ...(opts.clip ? clipLongLines(d.lines) : d.lines).map(formatDiffLine));
   }
   return lines.join('\n') + '\n';
 }

@@ -27,6 +27,24 @@ describe('a published version edited only at its end', () => {
   });
 });
 
+describe('a published version edited past what a diff reads', () => {
+  it('says its problem diff gave up and shows the text replaced, as an action\'s does', () => {
+    // Every other line of 5,000 edited: more edits than the diff takes, though half the lines stay.
+    const before = Array.from({ length: 5_000 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const after = Array.from({ length: 5_000 }, (_, i) => (i % 2 === 0 ? `LINE ${i}` : `line ${i}`)).join('\n') + '\n';
+    const d = desiredState({ templates: [template('big')], versions: [version('big', '1.0.0', { systemInstruction: before })] });
+    const live = liveAfterApply(d);
+    d.versions[0] = { ...d.versions[0]!, systemInstruction: after };
+    const plan = buildPlan(d, live, opts());
+    expect(plan.problems.map((p) => p.rule)).toEqual(['immutable-version']);
+    const patch = problemPatch(plan.problems[0]!)!;
+    expect(patch).toContain('\n# systemInstruction (too different to diff: shown replaced)\n@@ -1,5000 +1,5000 @@\n-line 0\n');
+    expect(patch).toContain('\n-line 1\n');
+    expect(renderText(plan)).toContain('# systemInstruction (too different to diff: shown replaced)');
+    expect(renderMarkdown(plan)).toContain('# systemInstruction (too different to diff: shown replaced)');
+  });
+});
+
 describe('control characters in prompt text', () => {
   it('shows a CR and an escape byte as escapes, never raw', () => {
     const d = sampleDesired();
