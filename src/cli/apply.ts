@@ -461,5 +461,7 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
     return stop.outputClosed ? EXIT.closedPipe : EXIT.ok;
   }
   ctx.info(lines.join('\n'));
-  return stop.code(result.interrupted);
+  // Interrupted, whatever else failed meanwhile (an action in flight failing for its own reason):
+  // the run was cut short by the user, and a cancelled CI job must read as one (DESIGN §4: 130).
+  return stop.code(result.interrupted || stop.signalled);
 }

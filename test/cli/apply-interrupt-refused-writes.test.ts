@@ -73,4 +73,19 @@ describe('a write answered with an error after the interrupt, not resent', () =>
     expect(await outcomeOf(s, 'PromptVersion/support-triage@2.1.0')).toMatchObject({ outcome: 'skipped' });
     await expectConverges(s, 'create PromptVersion/support-triage@2.1.0');
   });
+
+  it('a write that fails for its own reason after the interrupt: the failure is said, and the run still exits 130 (DESIGN §4)', async () => {
+    const s = await appliedWithNewVersion(closing);
+    const p = closing(
+      await scriptedProxy(s.emu.url, (r, interrupt) => {
+        if (r.late || r.method !== 'POST' || !/\/prompttemplates\/[^/]+\/versions$/.test(r.path)) return 'forward';
+        interrupt();
+        return { status: 400, code: 'bad.request' };
+      }),
+    );
+    const r = await applyThrough(s, p);
+    expect(p.signal.aborted).toBe(true);
+    expect(r.stderr).toMatch(/^Failed[^\n]*:[\s\S]*PromptVersion\/support-triage@2\.1\.0/m);
+    expect(r.code, r.stderr).toBe(130);
+  });
 });
