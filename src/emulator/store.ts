@@ -328,7 +328,24 @@ export async function readStoredState(file: string): Promise<State> {
 function replay(loaded: Loaded, path: string): State {
   const state = loaded.snapshot === undefined ? emptyState() : parseState(loaded.snapshot, path);
   for (const ops of loaded.batches) applyOps(state as unknown as Record<string, unknown>, ops);
+  checkCollections(state, path);
   return state;
+}
+
+/**
+ * Each collection the emulator keeps is an object of records: one of another type (a hand edit,
+ * a journal line setting it to 5) would be taken, and every later write to it answered 500.
+ */
+function checkCollections(state: State, path: string): void {
+  const s = state as unknown as Record<string, unknown>;
+  for (const name of Object.keys(emptyState())) {
+    if (name === 'formatVersion') continue;
+    const value = s[name];
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      const what = value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+      throw new UserError(`emulator state file ${path} (with its journal) holds ${what} as its ${name}, not a collection of records; restore it, or move it aside to start from an empty org`);
+    }
+  }
 }
 
 function parseState(text: string, path: string): State {

@@ -45,3 +45,26 @@ describe('a damaged embedded emulator journal', () => {
     }
   });
 });
+
+describe('an embedded emulator state whose collections are not collections', () => {
+  it('is refused as the user’s file to fix, not taken and answered 500 at every write', async () => {
+    dir = await tempDir('promptctl-state-');
+    await mkdir(join(dir.path, 'prompts'), { recursive: true });
+    await writeFile(join(dir.path, 'prompts', 'promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec: {}\n');
+    await writeFile(join(dir.path, 'prompts', 't.yaml'), 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: tpl\nspec:\n  model: gpt-4o-mini\n');
+    await mkdir(join(dir.path, '.promptctl'), { recursive: true });
+    const state = join(dir.path, '.promptctl', 'local-state.json');
+    for (const [snapshot, journal, what] of [
+      ['{"formatVersion":1,"templates":5}', '', 'a number as its templates'],
+      ['{"formatVersion":1,"filters":[]}', '', 'a list as its filters'],
+      ['{"formatVersion":1}', `${JSON.stringify({ ops: [['templates', null, 5]] })}\n`, 'a number as its templates'],
+    ] as const) {
+      await writeFile(state, snapshot);
+      await writeFile(`${state}.journal`, journal);
+      const r = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path });
+      expect(r.code, `${snapshot} ${journal}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toContain(`holds ${what}, not a collection of records; restore it, or move it aside`);
+      expect(r.stderr).not.toMatch(/internal|500|^\s+at /m);
+    }
+  });
+});
