@@ -1722,6 +1722,10 @@ describe('the apply report script: tests failed after the apply', () => {
     const onPr = gh.comments.filter((c) => c.issue_number === 42);
     expect(onPr).toHaveLength(1);
     expect(onPr[0]!.body).toMatch(/promptctl applied this merge to dev, then its tests failed[\s\S]*The environments after it \(staging, prod\) were \*\*not applied\*\*[\s\S]*billing-smoke/);
+    // The command as the team runs promptctl: in a prompts repository of its own, `npx promptctl`
+    // would fetch whatever the npm registry holds under that name.
+    expect(onPr[0]!.body).toContain('`promptctl rollback TEMPLATE --env dev`');
+    expect(onPr[0]!.body).not.toContain('npx ');
     expect(gh.issues).toHaveLength(1);
     expect(gh.issues[0]!.body).toMatch(/applied to dev, then its PromptTests failed[\s\S]*\(said on #42\)[\s\S]*staging, prod[\s\S]*`3:abc`/);
     expect(gh.issues[0]!.body).not.toMatch(/partly updated/);
