@@ -58,6 +58,9 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   // Everything goes inside --out: a folder there that is a link (guides/ to elsewhere) is refused
   // before anything is written (plan --dir would not follow it either).
   for (const folder of foldersOf([...result.files, ...result.texts].map((f) => f.path))) await refuseLink(dir, folder, flags.out);
+  // A directory where a file goes cannot be replaced by it: refused before anything is written, so
+  // a failed --force leaves no half-written export.
+  if (existing.length > 0) await refuseDirectoriesInTheWay(dir, [...result.files, ...result.texts].map((f) => f.path), flags.out);
   // Not mkdir's recursive mode: it spins forever on some unmakeable paths (see makeDirectories).
   await makeDirectories(dir);
   // A credential of this run held by the org (pasted into a prompt in the UI) is written masked,
@@ -243,4 +246,15 @@ async function refuseLink(dir: string, folder: string, out: string): Promise<voi
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+}
+
+/** Refuses an export one of whose files would go where a directory is (a rename cannot replace it). */
+async function refuseDirectoriesInTheWay(dir: string, paths: readonly string[], out: string): Promise<void> {
+  const inTheWay: string[] = [];
+  for (const path of paths) if ((await lstat(join(dir, path)).catch(() => undefined))?.isDirectory()) inTheWay.push(path);
+  if (inTheWay.length === 0) return;
+  const named = inTheWay.slice(0, 3).map((p) => visibleName(join(out, p))).join(', ');
+  throw new UserError(
+    `export writes ${inTheWay.length === 1 ? 'a file' : `${inTheWay.length} files`} where ${inTheWay.length === 1 ? 'a directory is' : 'directories are'}: ${named}${inTheWay.length > 3 ? ` and ${inTheWay.length - 3} more` : ''}; move ${inTheWay.length === 1 ? 'it' : 'them'} aside or export into an empty directory; nothing was written`,
+  );
 }

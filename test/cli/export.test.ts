@@ -170,6 +170,18 @@ describe('promptctl export', () => {
     expect(await readFile(filters, 'utf8')).not.toContain('# reviewed by security');
   });
 
+  it('--force where a directory stands in for one of its files: refused before any file is written', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await mkdir(join(s.dir.path, 'busy/support-triage.yaml'), { recursive: true });
+    await writeFile(join(s.dir.path, 'busy/notes.txt'), 'keep me');
+    const r = await s.cli(['export', '--out', 'busy', '--force']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('error: export writes a file where a directory is: busy/support-triage.yaml; move it aside or export into an empty directory; nothing was written');
+    // Not half an export: billing-assistant.yaml and safety-filters.yaml, written before, were left behind.
+    expect((await readdir(join(s.dir.path, 'busy'))).sort()).toEqual(['notes.txt', 'support-triage.yaml']);
+  });
+
   it('--force into the prompts directory itself: the clash with the files there is named as theirs, and exits 1', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
