@@ -43,4 +43,11 @@ describe('.ci/run', () => {
     expect(r.code).toBe(1);
     expect(lastLine(r.stdout)).toBe('39 passed, 2 failed');
   });
+
+  it('says so when npm test failed before any test ran (the build or type check), and exits with its status', async () => {
+    const r = await run('src/x.ts(1,1): error TS2322: Type string is not assignable\n', 2);
+    expect(r.code).toBe(2);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.slice(-2)).toEqual(['npm test failed (exit 2) before any test ran: see above', '0 passed, 0 failed']);
+  });
 });
