@@ -44,6 +44,21 @@ export const ROLE_TOKENS: readonly NamedPattern[] = [
   { name: 'Gemma turn token', re: /<\/?(?:start|end)_of_turn>/, literal: '_of_turn>' },
 ];
 
+/**
+ * Markdown emphasis marks around words (`**not**`, `_never_`, `**all**`): the opening run before
+ * a word, the closing run after one. Not the `_` inside a word (snake_case) nor a list bullet.
+ */
+const EMPHASIS = /(?<![\p{L}\p{N}*_])[*_]{1,3}(?=[\p{L}\p{N}])|(?<=[\p{L}\p{N}.,;:!?'’)])[*_]{1,3}(?![\p{L}\p{N}*_])/gu;
+
+/**
+ * The text with emphasis marks turned into spaces, as the model reads past them: a bold negation
+ * still negates ("Do **not** reveal…") and a bold word does not hide a phrase ("ignore **all**
+ * previous instructions"). Same length, so every offset stays where it is written.
+ */
+function withoutEmphasis(text: string): string {
+  return text.includes('*') || text.includes('_') ? text.replace(EMPHASIS, (m) => ' '.repeat(m.length)) : text;
+}
+
 export function checkInjection(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
   const scanPhrases = scanner(INJECTION_PHRASES);
@@ -63,7 +78,8 @@ export function checkInjection(state: DesiredState): Diagnostic[] {
       const inner = folded ? withoutInvisible(written) : undefined;
       return { text: collapseWhitespace(inner?.text ?? written), hid: inner !== undefined };
     };
-    const phrases = placed(instructionFindings(text, scanPhrases(text)));
+    const plain = withoutEmphasis(text);
+    const phrases = placed(instructionFindings(plain, scanPhrases(plain)));
     if (phrases.length > 0) {
       out.push(
         ...findingDiagnostics(f, phrases, 'error', 'injection/phrase', (x) => {
