@@ -31,6 +31,13 @@ const notAPhoneNumber = (m: RegExpExecArray): boolean => {
   return (m[0].match(/\d+/g) ?? []).every((g) => g.endsWith('00'));
 };
 
+/**
+ * Domains reserved for documentation (RFC 2606, RFC 6761): example.com, example.net, example.org
+ * and their subdomains, and the .example, .test, .invalid and .localhost names. No one can own an
+ * address there, so `user@example.com` is the obviously fake value the warning asks for.
+ */
+const RESERVED_DOMAIN = /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost)$/i;
+
 /** Card numbers first: a card must not also be reported as a phone number. */
 export const PII_PATTERNS: readonly NamedPattern[] = [
   {
@@ -45,6 +52,7 @@ export const PII_PATTERNS: readonly NamedPattern[] = [
     name: 'an email address',
     re: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/,
     literal: '@',
+    accept: (m) => !RESERVED_DOMAIN.test(m[0].slice(m[0].indexOf('@') + 1)),
   },
   {
     // +CC …, (555) 123-4567, 555-123-4567, 555.123.4567: separators required, so plain
