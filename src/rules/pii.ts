@@ -16,10 +16,16 @@ const digitCount = (s: string) => s.replace(/\D/g, '').length;
  * department's phone line (as "Booking:" and "Caller ID:" name a phone number).
  */
 const ID_WORDS = String.raw`order|invoice|sku|po|ref|reference|ticket|case|section|clause|article|chapter|serial|tracking|part|item|confirmation|transaction|receipt|policy|isbn|issn|version|build|release`;
+/**
+ * Words that name an id only with "number", "no." or "code" after them, as billing and support
+ * prompts write them: "Account number: 123-456-7890", "customer no. 555 123 4567". Alone they
+ * may label a phone line ("Customer: 555-123-4567"); "subscriber number" is one, so not here.
+ */
+const NUMBERED_WORDS = String.raw`account|customer|member|membership|contract|booking|reservation|claim|loyalty`;
 /** Labels that are ids themselves, so "ref: …" and "SKU: …" name an id, colon and all. */
 const ID_LABELS = String.raw`invoice|sku|po|ref|reference|ticket|serial|tracking|confirmation|transaction|receipt|isbn|issn|(?<!\bcaller[\s-]{0,3})id`;
 const ID_BEFORE = new RegExp(
-  String.raw`(?:\b(?:${ID_WORDS})[\s:.]{1,3}(?:id|no|nr|num|number|code)\.?[\s:#]{0,3}|\b(?:${ID_LABELS})\.?[\s:#]{0,3}|\b(?:${ID_WORDS})\.?\s{1,3}#?\s{0,2}|[#№]\s{0,2})$`,
+  String.raw`(?:\b(?:${ID_WORDS}|${NUMBERED_WORDS})[\s:.]{1,3}(?:id|no|nr|num|number|code)\.?[\s:#]{0,3}|\b(?:${ID_LABELS})\.?[\s:#]{0,3}|\b(?:${ID_WORDS})\.?\s{1,3}#?\s{0,2}|[#№]\s{0,2})$`,
   'i',
 );
 const ID_LOOK_BACK = 40;

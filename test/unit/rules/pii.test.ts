@@ -93,6 +93,11 @@ describe('pii: numbers that are not phone numbers', () => {
     ['a time range', 'times 10:30-11:45'],
     ['a time range, then a range', 'open 10:30-11:45 1200-1300'],
     ['a date and time', '2024-01-15 10:30:00'],
+    ['an account number', 'Account number: 123-456-7890'],
+    ['an account no.', 'Ask for the account no. 1234 567 890 on the invoice.'],
+    ['a customer number', 'Customer number 555-123-4567'],
+    ['a member number', 'Member number 123 456 7890'],
+    ['a contract number', 'contract no. 2024-555-0100'],
   ];
   it.each(notPhones)('does not warn about %s', (_name, text) => {
     expect(run(text)).toEqual([]);
@@ -118,6 +123,9 @@ describe('pii: numbers that are not phone numbers', () => {
     ['a line labelled by a policy', 'Refund policy: 555-123-4567'],
     ['a line labelled by an order', 'To place an order: 555-123-4567'],
     ['an area code in parentheses, round exchange', 'call (212) 600-2000'],
+    ["a customer's phone number", 'Customer phone number: 555-123-4567'],
+    ['a line labelled "Customer:"', 'Customer: 555-123-4567'],
+    ['a subscriber number', 'subscriber number 555-123-4567'],
   ];
   it.each(phones)('warns about a phone number: %s', (_name, text) => {
     const ds = run(text);
