@@ -22,9 +22,11 @@ export const INJECTION_PHRASES: readonly { name: string; re: RegExp }[] = [
   },
   { name: 'override of earlier instructions', re: new RegExp(`${NOT_NEGATED}\\b(?:ignore|disregard|forget)${S}(?:(?:all|everything|the)${S}){0,2}(?:above|before)\\b`, 'i') },
   {
+    // "the original message" is the customer's (a translation or reply prompt shows it); the
+    // original prompt or instructions are the model's own.
     name: 'system-prompt extraction',
     re: new RegExp(
-      `${NOT_NEGATED}\\b(?:reveal|print|show|output|repeat|leak|disclose)${S}(?:me${S})?(?:your|the)${S}(?:(?:system|hidden|secret|initial|original)${S})(?:prompt|instructions|message)\\b`,
+      `${NOT_NEGATED}\\b(?:reveal|print|show|output|repeat|leak|disclose)${S}(?:me${S})?(?:your|the)${S}(?:(?:system|hidden|secret)${S}(?:prompt|instructions|message)|(?:initial|original)${S}(?:prompt|instructions))\\b`,
       'i',
     ),
   },
