@@ -30,11 +30,16 @@ const ID_BEFORE = new RegExp(
 );
 const ID_LOOK_BACK = 40;
 
-/** A number without a country code, after an identifier word, or made of round numbers only ("100 200 300", "1000-2000-3000"). */
+/**
+ * A number without a country code, after an identifier word, made of round numbers only ("100
+ * 200 300", "1000-2000-3000"), or one round amount with its thousands grouped ("125 000 000
+ * clients", "254.300.000 EUR": three digits in every group after the first, the last 000).
+ */
 const notAPhoneNumber = (m: RegExpExecArray): boolean => {
   if (m[0].startsWith('+')) return false;
   if (ID_BEFORE.test(m.input.slice(Math.max(0, m.index - ID_LOOK_BACK), m.index))) return true;
-  return (m[0].match(/\d+/g) ?? []).every((g) => g.endsWith('00'));
+  const groups = m[0].match(/\d+/g) ?? [];
+  return groups.every((g) => g.endsWith('00')) || (groups.slice(1).every((g) => g.length === 3) && groups.at(-1) === '000');
 };
 
 /**

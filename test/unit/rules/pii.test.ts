@@ -98,6 +98,8 @@ describe('pii: numbers that are not phone numbers', () => {
     ['a customer number', 'Customer number 555-123-4567'],
     ['a member number', 'Member number 123 456 7890'],
     ['a contract number', 'contract no. 2024-555-0100'],
+    ['a count with its thousands grouped by spaces', 'Nous servons plus de 125 000 000 clients.'],
+    ['an amount with its thousands grouped by dots', 'Umsatz 2023: 254.300.000 EUR'],
   ];
   it.each(notPhones)('does not warn about %s', (_name, text) => {
     expect(run(text)).toEqual([]);
@@ -126,6 +128,8 @@ describe('pii: numbers that are not phone numbers', () => {
     ["a customer's phone number", 'Customer phone number: 555-123-4567'],
     ['a line labelled "Customer:"', 'Customer: 555-123-4567'],
     ['a subscriber number', 'subscriber number 555-123-4567'],
+    ['three-digit groups that are not all zeros', 'Llame al 612 345 678'],
+    ['a number with one zero group', 'call 555 000 1234'],
   ];
   it.each(phones)('warns about a phone number: %s', (_name, text) => {
     const ds = run(text);
