@@ -8,6 +8,8 @@ import { regexLiteral } from '../util/regex-literal.js';
 
 const hasDigit = (s: string) => /\d/.test(s);
 const hasLetter = (s: string) => /[A-Za-z]/.test(s);
+/** A digit, or lower and upper case letters both: what a generated token has and a stand-in in capitals does not. */
+const looksRandom = (s: string) => hasDigit(s) || (/[a-z]/.test(s) && /[A-Z]/.test(s));
 
 /**
  * Each pattern starts with a literal or a boundary lookbehind, and repeats only bounded or after
@@ -19,7 +21,9 @@ export const SECRET_PATTERNS: readonly NamedPattern[] = [
   { name: 'an AWS secret access key', re: /aws_?secret_?access_?key["']?\s{0,3}[:=]\s{0,3}["']?[A-Za-z0-9/+]{40}/i },
   { name: 'a private key', re: /-----BEGIN (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY(?: BLOCK)?-----/, literal: '-----BEGIN ' },
   // HTTP auth schemes are case-insensitive: `authorization: bearer …` is as common as `Bearer`.
-  { name: 'a bearer token', re: /\bbearer\s{1,5}[A-Za-z0-9\-._~+/]{16,}=*/i },
+  // A token is random: a digit or both cases. One of a single case without digits is a stand-in
+  // (`Bearer YOUR_ACCESS_TOKEN_HERE`), as `api_key: YOUR_API_KEY_HERE` is for an assignment.
+  { name: 'a bearer token', re: /\bbearer\s{1,5}[A-Za-z0-9\-._~+/]{16,}=*/i, accept: (m) => looksRandom(m[0].replace(/^bearer\s+/i, '')) },
   { name: 'a GitHub token', re: /(?<![A-Za-z0-9_])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, literal: 'gh' },
   { name: 'a GitHub token', re: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{20,}/, literal: 'github_pat_' },
   { name: 'a Slack token', re: /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/, literal: 'xox' },

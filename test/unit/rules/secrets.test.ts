@@ -13,6 +13,7 @@ describe('secrets', () => {
     ['-----BEGIN PRIVATE KEY-----', 'private key'],
     ['-----BEGIN OPENSSH PRIVATE KEY-----', 'private key'],
     ['Bearer abcdefghijklmnopqrstuvwxyz123456', 'bearer token'],
+    ['Bearer AbCdEfGhIjKlMnOpQrStUvWx', 'bearer token'],
     ['ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'GitHub token'],
     ['github_pat_11ABCDEFG0123456789_abcdefghijklmnop', 'GitHub token'],
     ['xoxb-2934-1234567890-AbCdEfGhIjKl', 'Slack token'],
@@ -59,6 +60,8 @@ describe('secrets', () => {
     'The task-management-system-for-customers module',
     'Bearer tokens must never be shared.',
     'The bearer of this card may ask for a refund.',
+    'Send Authorization: Bearer YOUR_ACCESS_TOKEN_HERE with every call.',
+    'Authorization: Bearer your-access-token-goes-here',
   ])('does not flag %j', (text) => {
     expect(run(text)).toEqual([]);
   });
