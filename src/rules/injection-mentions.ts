@@ -38,6 +38,9 @@ const QUOTE_PAIRS: ReadonlyMap<string, string> = new Map([
   ['‘', '’'],
   ['«', '»'],
   ['„', '“'],
+  // Japanese and traditional Chinese quote with corner brackets.
+  ['「', '」'],
+  ['『', '』'],
 ]);
 const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}_]/u.test(c);
 /** A straight or curly apostrophe is a closing quote only where it is not inside a word (don't, users'…). */
