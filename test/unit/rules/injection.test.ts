@@ -178,7 +178,9 @@ describe('injection: a mention of an attack is not an instruction', () => {
     ];
     const start = Date.now();
     for (const t of texts) expect(run(t).length).toBeLessThanOrEqual(11);
-    expect(Date.now() - start).toBeLessThan(5_000);
+    // A guard against backtracking, not a speed target (that is the benchmark's): about 3 s here,
+    // 6 s on a machine busy with other suites; a quadratic pattern takes minutes on these texts.
+    expect(Date.now() - start).toBeLessThan(30_000);
   });
 });
 
