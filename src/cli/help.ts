@@ -135,8 +135,8 @@ Examples:
   $ promptctl test --compare 1.0.0,1.1.0
   $ promptctl test --env staging --format junit > junit.xml`,
   status: `
-Exit status: 0 (a verdict on a split is information, not a failure); 1 on an error; 130 after
-Ctrl-C.
+Exit status: 0 (a verdict on a split is information, not a failure); 1 on an error (with
+--format json, stdout is then {"error": …, "diagnostics": []}); 130 after Ctrl-C.
 
 Examples:
   $ promptctl status

@@ -9,7 +9,7 @@ import type { AnalyticsQuery } from '../targets/llmgateway/wire.js';
 import type { TestCalls } from '../evals/types.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
-import { announceTarget, assertDirGiven, withTarget } from './common.js';
+import { announceTarget, assertDirGiven, jsonFailureOnFormat, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { servedTemplates } from './target.js';
 
@@ -26,6 +26,8 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .argument('[template]', 'one template (default: all)')
     .option('--since <when>', 'a duration back from now (30m, 24h, 7d, 2w) or an ISO-8601 date or date-time (UTC unless it names an offset)', '7d')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    // With json, stdout is a document even when status fails (an unknown template, a bad --since, an unreachable target): {error, diagnostics}.
+    .on('option:format', jsonFailureOnFormat(ctx))
     .option('--include-tests', 'count the calls promptctl test made too (left out by default: they pin versions and may get canned answers)')
     .action(async (template: string | undefined, flags: StatusFlags & { dir?: string }, cmd: Command) => {
       await assertDirGiven(ctx, cmd, flags.dir);

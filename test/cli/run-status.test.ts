@@ -152,4 +152,16 @@ describe('promptctl status', () => {
     expect(dir.stderr).toMatch(/^error: .*promtps/m);
     expect(dir.stdout).toBe('');
   });
+
+  it('with --format json, a failure is a document on stdout too, as plan, drift, test and run write (it wrote nothing)', async () => {
+    p = await evalsProject();
+    const unknown = await p.cli(['status', 'faq-bt', '--format', 'json']);
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.stdout)).toEqual({ error: 'no prompt template "faq-bt" on the target (did you mean "faq-bot"?)', diagnostics: [] });
+    const since = await p.cli(['status', '--since', 'last week', '--format', 'json']);
+    expect(since.code).toBe(1);
+    expect(JSON.parse(since.stdout).error).toMatch(/^--since "last week" is not a duration/);
+    // Text writes none, as before.
+    expect((await p.cli(['status', 'faq-bt'])).stdout).toBe('');
+  });
 });
