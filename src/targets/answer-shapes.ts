@@ -1,6 +1,6 @@
 // What promptctl reads from a target, checked at the read boundary: each live object a plan or
 // apply builds on (templates with their versions and split, filters, guides, guide versions,
-// summary settings) against the JSON Schemas of schemas/answers/ (the fields promptctl relies on
+// summary settings), and the analytics answer status builds on, against the JSON Schemas of schemas/answers/ (the fields promptctl relies on
 // and their types; anything else the server adds is allowed). An answer of another shape (a field
 // missing, null or of another type: another API version, a proxy rewriting bodies) is refused
 // naming the call, the object and the field, instead of failing deep in the planner as an
@@ -24,7 +24,8 @@ export type AnswerSchema =
   | 'LiveFilter'
   | 'LiveGuide'
   | 'LiveGuideVersion'
-  | 'LiveSummarySetting';
+  | 'LiveSummarySetting'
+  | 'LiveAnalytics';
 
 const NAMES: readonly AnswerSchema[] = [
   'LiveTemplate',
@@ -36,6 +37,7 @@ const NAMES: readonly AnswerSchema[] = [
   'LiveGuide',
   'LiveGuideVersion',
   'LiveSummarySetting',
+  'LiveAnalytics',
 ];
 const ANSWERS_ID = 'https://promptctl.dev/schemas/answers/';
 // src/targets and dist/targets (and dist/bundle) all sit two levels below the package root.
@@ -95,6 +97,7 @@ export const ANSWER_SHAPES = {
   guide: shape('LiveGuide', 'guide', ['name', 'id']),
   guideVersion: shape('LiveGuideVersion', 'guide version', ['version']),
   summarySetting: shape('LiveSummarySetting', 'summary setting', ['name', 'id']),
+  analytics: shape('LiveAnalytics', 'analytics', []),
 } as const;
 
 /** `${namedAs} "name"`: the first of `namedBy` the object holds as a text; nothing when none. */

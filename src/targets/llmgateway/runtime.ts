@@ -1,11 +1,14 @@
 // The LLM Gateway's runtime over HTTP: invocations (whole, or streamed as Server-Sent Events) and
 // the analytics query. An invocation changes nothing but the analytics, so one whose outcome is
-// unknown is resent (and may then be counted twice); the analytics query is a read.
+// unknown is resent (and may then be counted twice); the analytics query is a read, its answer
+// checked at the read (answer-shapes.ts) as every other read is.
 import { ApiError } from '../../genesys/errors.js';
 import { describeTransport, transportFailure } from '../../genesys/failures.js';
+import type { HttpResult } from '../../genesys/exchange.js';
 import { json } from '../../genesys/rest.js';
 import { sseEvents, type SseEvent } from '../../genesys/sse.js';
 import type { Transport } from '../../genesys/transport.js';
+import { ANSWER_SHAPES } from '../answer-shapes.js';
 import type { InvocationStreamEvent, InvokeOptions, InvokeStreamOptions } from './api.js';
 import { paths } from './paths.js';
 import {
@@ -104,13 +107,28 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
 
 /** The analytics query over what the gateway answered. */
 export function queryAnalytics(t: Transport, body: AnalyticsQuery): Promise<AnalyticsResult> {
+  const path = paths.analytics();
   return t.call<AnalyticsResult>({
     method: 'POST',
-    path: paths.analytics(),
+    path,
     json: body,
     idempotent: true,
-    parse: json<AnalyticsResult>,
+    parse: (res) => analyticsAnswer(res, path),
   });
+}
+
+/**
+ * The analytics answer, checked to have the shape status reads (an ApiError naming the call and
+ * the field otherwise, not an internal error deep in the statistics). The platform leaves out an
+ * empty list, so an answer without `results` is one without calls.
+ */
+function analyticsAnswer(res: HttpResult, path: string): AnalyticsResult {
+  const problem = ANSWER_SHAPES.analytics.problem(res.body);
+  if (problem !== undefined) {
+    throw new ApiError(`POST ${path} answered ${problem}: promptctl cannot rely on an answer of that shape`, res.status, 'unexpected.answer', res.correlationId, 'POST', path);
+  }
+  const answer = res.body as Partial<AnalyticsResult>;
+  return { ...answer, results: answer.results ?? [] };
 }
 
 /** An `event: error` as the ApiError a failed call would have been. */

@@ -164,6 +164,7 @@ describe('precompiled schemas', () => {
       LiveGuide: { id: 'g1', name: 'g', latestSavedVersion: { version: '1.0' } },
       LiveGuideVersion: { version: '1.0', state: 'Draft', instruction: 'x', variables: [{ name: 'v', type: 'String', listVariables: [{ name: 'w' }] }] },
       LiveSummarySetting: { id: 's1', name: 's', language: 'en-US', predefinedInsights: ['Resolution'], customEntities: [{ label: 'l' }] },
+      LiveAnalytics: { results: [{ group: { templateId: 't1', version: '1.0.0' }, data: [{ interval: 'a/b', metrics: [{ metric: 'tLatency', stats: { count: 2, sum: 3, min: 1, max: 2, percentiles: { '50': 1 } } }] }] }] },
     };
     for (const [name, body] of Object.entries(answers)) {
       const a = answerRuntime.get(name as AnswerSchema)!;
