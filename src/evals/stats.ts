@@ -213,7 +213,10 @@ function templateStatus(
     const w = v.weight / 100;
     const sd = Math.sqrt((all * w * (1 - w)) || 1);
     if (Math.abs(v.invocations - all * w) > 3 * sd) {
-      notes.push(`${v.version} received ${pct(v.share ?? 0)} of calls against a weight of ${v.weight} %: pinned calls count too, or the split changed during the interval`);
+      // A sticky split keeps every call of a routing key on one version: calls are not drawn one by
+      // one, so one long conversation moves the shares with nothing pinned and the split unchanged.
+      const why = t.split?.strategy === 'sticky' ? 'pinned calls count too, the split changed during the interval, or (the split is sticky) a few routing keys made many of the calls' : 'pinned calls count too, or the split changed during the interval';
+      notes.push(`${v.version} received ${pct(v.share ?? 0)} of calls against a weight of ${v.weight} %: ${why}`);
     }
   }
   const { comparisons, notes: why } = compareSplit(t.split, versions, new Map(groups.filter((g) => g.version !== null).map((g) => [g.version!, g.totals])));

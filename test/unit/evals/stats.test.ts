@@ -167,6 +167,17 @@ describe('status', () => {
     expect(c.verdict).toBe(`1.1.0 vs 1.0.0: too few answered calls to compare tokens (400 and 20; ${MIN_CALLS} each needed), errors higher (50 % vs 0 %): consider routing traffic back to 1.0.0`);
   });
 
+  it('a sticky split: a share far from its weight may be a few routing keys making many calls, and the note says so', () => {
+    // 100 calls of one conversation: all on 1.0.0 (each key keeps its version), none pinned, the split unchanged.
+    const r: AnalyticsResult = { results: [{ group: { templateId: 't1', version: '1.0.0' }, data: [bucket(0, 100, 0, 600, 400)] }] };
+    const sticky = { strategy: 'sticky', routes: split.routes };
+    const notes = buildStatus(r, [{ id: 't1', name: 'billing-assistant', split: sticky }], meta).templates[0]!.notes.join('\n');
+    expect(notes).toContain('1.0.0 received 100 % of calls against a weight of 80 %: pinned calls count too, the split changed during the interval, or (the split is sticky) a few routing keys made many of the calls');
+    // A random split keeps its two causes.
+    const random = buildStatus(r, [{ id: 't1', name: 'billing-assistant', split }], meta).templates[0]!.notes.join('\n');
+    expect(random).toContain('1.0.0 received 100 % of calls against a weight of 80 %: pinned calls count too, or the split changed during the interval');
+  });
+
   it('a routed version without calls still shows; a share far from its weight is noted; no split, no comparison', () => {
     const r: AnalyticsResult = { results: [{ group: { templateId: 't1', version: '1.0.0' }, data: [bucket(0, 100, 0, 600, 400)] }] };
     const s = buildStatus(r, [{ id: 't1', name: 'billing-assistant', split }, { id: 't2', name: 'quiet' }], meta);
