@@ -225,6 +225,7 @@ function templateStatus(
     template: t.name,
     templateId: t.id,
     ...(t.split ? { split: t.split } : {}),
+    ...(deleted ? { gone: true as const } : {}),
     invocations: all,
     versions,
     // A two-way split keeps its one `comparison` (the shape before splits of more routes were compared); every split of two routes or more has `comparisons`.

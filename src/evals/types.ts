@@ -204,6 +204,8 @@ export interface TemplateStatus {
   templateId: string;
   /** The live split, when the template has one. */
   split?: { strategy: string; routes: Array<{ version: string; weight: number }> };
+  /** The template had calls but is no longer on the target: named by its id, its split unknown. */
+  gone?: true;
   invocations: number;
   versions: VersionStatus[];
   /** A split of exactly two routes (weight above 0): its one comparison, as `comparisons[0]`. */

@@ -51,6 +51,8 @@ function comparisonsOf(t: TemplateStatus): SplitComparison[] {
 }
 
 function splitLabel(t: TemplateStatus): string {
+  // Of a template that is gone, nothing says whether it had a split.
+  if (t.gone) return 'no longer on the target';
   if (!t.split) return 'no traffic split';
   return `split ${t.split.strategy}: ${t.split.routes.map((r) => `${visibleName(r.version)} ${r.weight} %`).join(', ')}`;
 }
