@@ -111,8 +111,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         // in every form output masks it in (a body git holds may hold its HTML-escaped form, which
         // validate does not look for, or a line of a multi-line one): a record holds content as it is.
         secrets: withEscapedForms(ctx.knownSecrets).map((s) => s.value),
-        // And each access token, learnt once the target's client signs in.
-        learntSecrets: () => ctx.learntSecrets(),
+        // And each access token, learnt once the target's client signs in, in the same forms.
+        learntSecrets: () => ctx.learntSecretForms(),
         onWarning: (m) => ctx.info(`warning: ${m}`),
         ...(sinkProxy ? { sinkOptions: sinkProxy } : {}),
       });

@@ -91,6 +91,8 @@ export class CliContext {
   private maskedFormsMade: NamedSecret[] | undefined;
   /** Secrets learnt during the run (each access token a client is issued): masked like the known ones. */
   private readonly learnt: NamedSecret[] = [];
+  /** The learnt secrets' values in every form output masks them in (`learntSecretForms`), made again after a secret is learnt. */
+  private learntFormsMade: string[] | undefined;
   /** What the command returned (commander's action handlers cannot return it). */
   exitCode = 0;
   /**
@@ -129,11 +131,21 @@ export class CliContext {
     return this.learnt.map((s) => s.value);
   }
 
+  /**
+   * The learnt secrets' values and every escaped or encoded form `mask` finds them in (base64,
+   * URL, JSON…): what the audit trail scrubs its records of, so a record never holds a token in a
+   * form that output would have masked (a server's error quoting the request base64-encoded).
+   */
+  learntSecretForms(): string[] {
+    return (this.learntFormsMade ??= withEscapedForms(this.learnt).map((s) => s.value));
+  }
+
   /** A secret the run learns (an access token): masked from now on in everything it prints, stream maskers made before included. */
   learnSecret(name: string, value: string): void {
     if (value.length < MIN_SECRET_LENGTH || this.learnt.some((s) => s.value === value)) return;
     this.learnt.push({ name, value });
     this.maskedFormsMade = undefined;
+    this.learntFormsMade = undefined;
   }
 
   /** The value of an environment variable promptctl.yaml names as a secret (loadProject's secretOf). */
