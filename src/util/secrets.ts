@@ -25,7 +25,7 @@ const OUTER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...ESCAPES];
  * with characters an escape changes get more escaped forms: a plain token keeps one (and its
  * base64 forms, base64Forms).
  */
-const INNER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...new Set([...INNER_ESCAPES, ...ESCAPES]), ...serverJsonForms()];
+const INNER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...new Set([...INNER_ESCAPES, ...ESCAPES]), ...serverJsonForms(), ...serverUrlForms()];
 
 /**
  * How another program's JSON encoder may write a value it sends back (an error body quoting the
@@ -48,6 +48,38 @@ function serverJsonForms(): ((s: string) => string)[] {
     escape(/[<>&\u2028\u2029]/g, false, false), // Go
     escape(/[^\u0000-\u007f]/g, false, false), // Python
     escape(/[<>&'+`]|[^\u0000-\u007f]/g, true, false), // .NET
+  ];
+}
+
+/**
+ * How another program's URL encoder may write a value it sends back (a form body or a query string
+ * an error quotes, a redirect's URL): JavaScript's `encodeURIComponent` is among ESCAPES, but
+ * encoders differ in what they leave as it is and in the case of their hex. Form encoders (Java's
+ * URLEncoder, URLSearchParams, PHP's urlencode, Go's QueryEscape, Python's quote_plus) encode
+ * `!'()~` too (some `*`, some `~` not), a space as `+`; Python's quote keeps `/`; .NET's
+ * HttpUtility.UrlEncode writes lower-case hex and keeps `!()*`.
+ */
+function serverUrlForms(): ((s: string) => string)[] {
+  const encode = (keep: RegExp, lower: boolean, spaceAsPlus: boolean) => (v: string) => {
+    let out = '';
+    for (const byte of Buffer.from(v, 'utf8')) {
+      const c = String.fromCharCode(byte);
+      if (byte < 0x80 && keep.test(c)) out += c;
+      else if (spaceAsPlus && c === ' ') out += '+';
+      else {
+        const hex = byte.toString(16).padStart(2, '0');
+        out += `%${lower ? hex : hex.toUpperCase()}`;
+      }
+    }
+    return out;
+  };
+  return [
+    encode(/[A-Za-z0-9*._-]/, false, true), // Java, URLSearchParams
+    encode(/[A-Za-z0-9._-]/, false, true), // PHP urlencode
+    encode(/[A-Za-z0-9._~-]/, false, true), // Go QueryEscape, Python quote_plus
+    encode(/[A-Za-z0-9._~/-]/, false, false), // Python quote
+    encode(/[A-Za-z0-9!()*._-]/, true, true), // .NET HttpUtility.UrlEncode
+    encode(/[A-Za-z0-9!'()*._~-]/, true, false), // encodeURIComponent's, lower-case hex
   ];
 }
 

@@ -140,6 +140,15 @@ describe('withEscapedForms and what a server sends back', () => {
     expect(maskSecrets(JSON.stringify({ error: `403: {"client":"id:${echoed}"}` }), forms)).not.toContain('Zq9');
   });
 
+  it.each([
+    ['.NET HttpUtility.UrlEncode (lower-case hex)', 'S3cr3t-Zq9!x%2fy%2bz%3d%3d%3c%26%3e%c3%a9'],
+    ['Java URLEncoder and URLSearchParams (! encoded)', 'S3cr3t-Zq9%21x%2Fy%2Bz%3D%3D%3C%26%3E%C3%A9'],
+    ['Python quote (/ kept)', 'S3cr3t-Zq9%21x/y%2Bz%3D%3D%3C%26%3E%C3%A9'],
+  ])('masks the value as %s URL-encodes it, and that again as a JSON document', (_encoder, echoed) => {
+    expect(maskSecrets(`400: client_secret=${echoed}&grant_type=client_credentials`, forms)).not.toContain('Zq9');
+    expect(maskSecrets(JSON.stringify({ error: `400: client_secret=${echoed}` }), forms)).not.toContain('Zq9');
+  });
+
   it('masks the value inside base64 wherever it starts (an Authorization header echoed), in standard and URL-safe base64', () => {
     for (const before of ['', 'i', 'id', 'id:', 'client-id:']) {
       const b64 = Buffer.from(`${before}${secret}-and after`).toString('base64');
