@@ -3,7 +3,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { AnyResource, DesiredState, PromptTest } from '../model/types.js';
 import { contentFields, findingDiagnostics, guideFields, locate, locatedField, scanner, summaryFields, type KnownSecret, type NamedPattern, type TextField } from './util.js';
-import { maskFor } from '../util/secrets.js';
+import { maskFor, withEncodedForms } from '../util/secrets.js';
 import { regexLiteral } from '../util/regex-literal.js';
 
 const hasDigit = (s: string) => /\d/.test(s);
@@ -185,11 +185,21 @@ export function credentialsIn(text: string): { index: number; length: number; na
 /** Known values shorter than this are not looked for (they would match ordinary words). */
 const MIN_KNOWN_SECRET = 8;
 
-/** A literal search for each known secret value, named by its variable. */
+/**
+ * A literal search for each known secret value, named by its variable, as it is and URL-encoded or
+ * inside base64 (util/secrets.ts withEncodedForms): a value pasted so would otherwise pass validate
+ * and be published to the org, while plan shows it masked. (A form a document's escape gives it,
+ * `&amp;` or markdown's `\_`, is left to output masking, which masks every one.)
+ */
 function knownSecretPatterns(known: readonly KnownSecret[]): NamedPattern[] {
-  return known
-    .filter((k) => k.value.length >= MIN_KNOWN_SECRET)
-    .map((k) => ({ name: `the value of ${k.name}`, re: new RegExp(regexLiteral(k.value)), literal: k.value }));
+  const forms = withEncodedForms(known.filter((k) => k.value.length >= MIN_KNOWN_SECRET)).filter((k) => k.value.length >= MIN_KNOWN_SECRET);
+  // One pattern a variable, its forms as alternatives (longest first, as withEncodedForms sorts them):
+  // a text is read once for each, not once for each of its forms (a value has a dozen or more).
+  const byName = new Map<string, string[]>();
+  for (const f of forms) byName.set(f.name, [...(byName.get(f.name) ?? []), f.value]);
+  return [...byName].map(([name, values]) =>
+    values.length === 1 ? { name: `the value of ${name}`, re: new RegExp(regexLiteral(values[0]!)), literal: values[0]! } : { name: `the value of ${name}`, re: new RegExp(values.map(regexLiteral).join('|')) },
+  );
 }
 
 /**

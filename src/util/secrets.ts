@@ -121,6 +121,22 @@ export function withEscapedForms(secrets: readonly NamedSecret[]): NamedSecret[]
   return [...out].map(([value, name]) => ({ name, value })).sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
 }
 
+/**
+ * `secrets` with the forms a credential is carried in, encoded rather than escaped for a document:
+ * URL-encoded (encodeURIComponent's and the other encoders' of serverUrlForms) and inside base64
+ * (base64Forms), each under the value's name, longest first. What the secrets rule looks for in
+ * the files: a value pasted so is published with the text, where output masks it (withEscapedForms).
+ */
+export function withEncodedForms(secrets: readonly NamedSecret[]): NamedSecret[] {
+  const out = new Map<string, string>();
+  for (const { name, value } of secrets) {
+    for (const form of [value, encodeURIComponent(value), ...serverUrlForms().map((f) => f(value)), ...base64Forms(value)]) {
+      if (form !== '' && !out.has(form)) out.set(form, name);
+    }
+  }
+  return [...out].map(([value, name]) => ({ name, value })).sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
+}
+
 /** A value shorter than this has no base64 forms: their stable part would be too short to tell from other base64. */
 const MIN_BASE64_VALUE = 12;
 

@@ -33,6 +33,26 @@ describe('a secret in prompt text', () => {
   });
 });
 
+describe('a secret in prompt text in a form output masks it in', () => {
+  it.each([
+    ['URL-encoded', (v: string) => encodeURIComponent(v)],
+    ['base64-encoded, inside a longer text', (v: string) => Buffer.from(`token=${v}`).toString('base64')],
+  ])('%s: validate reports it at its place, as it reports the value itself, and nothing reaches the org', async (_form, encode) => {
+    const secret = `tr0ub4dor+${Math.random().toString(36).slice(2)}/xyz`;
+    s = await scenario('basic', { clientSecret: secret });
+    const file = join(s.dir.path, 'prompts/billing/billing-assistant.yaml');
+    const text = await readFile(file, 'utf8');
+    const encoded = encode(secret);
+    await writeFile(file, text.replace('description: Answers billing questions', `description: Answers billing questions (${encoded})`));
+    const validate = await s.cli(['validate']);
+    expect(validate.code, validate.stderr).toBe(1);
+    expect(validate.stdout + validate.stderr).toMatch(/billing-assistant\.yaml:\d+:\d+: error: description contains the value of GENESYSCLOUD_OAUTHCLIENT_SECRET; remove it/);
+    const apply = await s.cli(['apply', '--auto-approve']);
+    expect(apply.code, apply.stderr).toBe(1);
+    expect((await s.emu.api.listTemplates()).length).toBe(0);
+  });
+});
+
 describe('a secret on the command line', () => {
   it('is masked in a usage error (an unknown option or a bad choice echoes what was typed)', async () => {
     const { runCliInProcess } = await import('../helpers/cli.js');
