@@ -8,7 +8,7 @@ import { exportDocuments } from '../export/documents.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { plural } from '../util/plural.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
-import { maskAnyCase, maskStrings } from '../util/secrets.js';
+import { maskAnyCase, maskedNames, maskFor, maskStrings } from '../util/secrets.js';
 import { shellWord, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
 import { readLiveParts, SURFACES } from '../targets/live.js';
@@ -210,7 +210,10 @@ async function readExportable(ctx: CliContext, target: Pick<OpenTarget, 'api' | 
 function maskedForExport<T>(ctx: CliContext, value: T, found: Set<string>): T {
   return maskStrings(value, (v) => {
     const m = ctx.mask(v);
-    if (m !== v) for (const s of ctx.knownSecrets) if (v.includes(s.value)) found.add(s.name);
+    // By the masks written, not by the values found as they are: one the org holds only encoded
+    // (URL-encoded, in base64) is masked too, and the file then differs from the org as much.
+    // Counted, so that a mask the org's text already held does not hide one written beside it.
+    if (m !== v) for (const name of maskedNames(m)) if (m.split(maskFor(name)).length > v.split(maskFor(name)).length) found.add(name);
     return m;
   });
 }

@@ -41,6 +41,21 @@ describe('a secret in what the org holds', () => {
   });
 });
 
+describe('a secret the org holds only encoded', () => {
+  it('export writes it masked and warns, naming the variable, as it does of the value itself', async () => {
+    const secret = `s3cr3t+${Math.random().toString(36).slice(2, 10)}/value`;
+    p = await evalsProject({}, { clientSecret: secret });
+    const t = await p.emu.api.createTemplate({ name: 'leaky', model: 'gpt-4o-mini', description: `Signs in with ${encodeURIComponent(secret)}`, labels: { 'managed-by': 'promptctl' } });
+    await p.emu.api.createVersion(t.id, { version: '1.0.0', systemInstruction: 'Be brief.', userTemplate: 'Q: {{q}}', variables: [{ name: 'q', type: 'string', maxLength: 10 }], maxTokens: 10 });
+    const r = await p.cli(['export', '--out', 'exported']);
+    expect(r.code, r.stderr).toBe(0);
+    const files = await allText(join(p.dir.path, 'exported'));
+    expect(files).not.toContain(encodeURIComponent(secret));
+    expect(files).toContain('[redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET]');
+    expect(r.stderr).toMatch(/^warning: .*leaky.*GENESYSCLOUD_OAUTHCLIENT_SECRET/m);
+  });
+});
+
 describe('a secret in an object name', () => {
   it('export never writes it into a file path, and names that collide once masked still get files of their own', async () => {
     const secret = `s3cr3t-${Math.random().toString(36).slice(2, 10)}-value`;
