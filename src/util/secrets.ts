@@ -25,7 +25,7 @@ const OUTER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...ESCAPES];
  * with characters an escape changes get more escaped forms: a plain token keeps one (and its
  * base64 forms, base64Forms).
  */
-const INNER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...new Set([...INNER_ESCAPES, ...ESCAPES]), ...serverJsonForms(), ...serverUrlForms()];
+const INNER_FORMS: readonly ((s: string) => string)[] = [(s) => s, ...new Set([...INNER_ESCAPES, ...ESCAPES]), ...serverJsonForms(), ...serverUrlForms(), ...serverHtmlForms()];
 
 /**
  * How another program's JSON encoder may write a value it sends back (an error body quoting the
@@ -81,6 +81,19 @@ function serverUrlForms(): ((s: string) => string)[] {
     encode(/[A-Za-z0-9!()*._-]/, true, true), // .NET HttpUtility.UrlEncode
     encode(/[A-Za-z0-9!'()*._~-]/, true, false), // encodeURIComponent's, lower-case hex
   ];
+}
+
+/**
+ * How another program's HTML encoder may write a value in an error page it sends back (a gateway or
+ * proxy quoting the request): escapeHtml's named entities are among ESCAPES, but an encoder may
+ * write every character but letters, digits and `,.-_ ` as a numeric reference: in hex, `&` `<`
+ * `>` `"` named (OWASP ESAPI's encodeForHTML, for ASCII), or all in decimal.
+ */
+function serverHtmlForms(): ((s: string) => string)[] {
+  const NAMED: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+  const encode = (hex: boolean) => (v: string) =>
+    v.replace(/[^A-Za-z0-9,._ -]/gu, (c) => (hex ? (NAMED[c] ?? `&#x${c.codePointAt(0)!.toString(16)};`) : `&#${c.codePointAt(0)!};`));
+  return [encode(true), encode(false)];
 }
 
 /** A line of a multi-line value shorter than this (spaces aside) is not masked on its own: too likely to be ordinary text. */

@@ -149,6 +149,13 @@ describe('withEscapedForms and what a server sends back', () => {
     expect(maskSecrets(JSON.stringify({ error: `400: client_secret=${echoed}` }), forms)).not.toContain('Zq9');
   });
 
+  it.each([
+    ['hex references (as OWASP ESAPI writes ASCII punctuation)', 'S3cr3t-Zq9&#x21;x&#x2f;y&#x2b;z&#x3d;&#x3d;&lt;&amp;&gt;&#xe9;'],
+    ['decimal references', 'S3cr3t-Zq9&#33;x&#47;y&#43;z&#61;&#61;&#60;&#38;&#62;&#233;'],
+  ])('masks the value written with %s in an HTML error page', (_encoder, echoed) => {
+    expect(maskSecrets(`<p>Bad gateway for ${echoed}</p>`, forms)).not.toContain('Zq9');
+  });
+
   it('masks the value inside base64 wherever it starts (an Authorization header echoed), in standard and URL-safe base64', () => {
     for (const before of ['', 'i', 'id', 'id:', 'client-id:']) {
       const b64 = Buffer.from(`${before}${secret}-and after`).toString('base64');
