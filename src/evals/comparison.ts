@@ -20,6 +20,7 @@
 import { liveRoutes } from '../model/routing.js';
 import type { AnalyticsMetric, AnalyticsStats } from '../targets/llmgateway/wire.js';
 import { compareVersionLabels } from '../util/semver.js';
+import { percentText } from '../util/numbers.js';
 import type { Interval95, SplitComparison, VersionStatus } from './types.js';
 
 export const Z95 = 1.959963984540054;
@@ -154,12 +155,8 @@ export function newcombe(x1: number, n1: number, x2: number, n2: number, z = Z95
   };
 }
 
-/** A proportion as a percentage: whole above 10 % (and at 0), one decimal below. */
-export function pct(x: number, digits?: number): string {
-  const v = x * 100;
-  const d = digits ?? (Math.abs(v) >= 10 || v === 0 ? 0 : 1);
-  return `${v.toFixed(d)} %`;
-}
+/** A proportion as a percentage: whole from 10 % (and at 0), one decimal below (util/numbers.ts). */
+export const pct = percentText;
 
 /**
  * The plain-words verdict: what differs with 95 % confidence, and what to do. With several

@@ -28,3 +28,21 @@ export function percentOf(part: number, whole: number): string {
 export function aboveShare(part: number, whole: number, fraction: number): boolean {
   return part / whole > fraction;
 }
+
+/**
+ * A share (0..1) as a percentage, "80 %", "2.5 %": whole at 0, at 100 and from 10 % on (as it
+ * rounds: 0.0996 is "10 %", not "10.0 %"), one decimal below. A share that is not 0 but rounds to
+ * it says how small it is ("< 0.1 %"), not "0.0 %". One function for status, test and every table.
+ */
+export function percentText(x: number, digits = percentDigits(x)): string {
+  const v = x * 100;
+  const shown = v.toFixed(digits);
+  if (v !== 0 && Number(shown) === 0) return `${v < 0 ? '> -' : '< '}${(10 ** -digits).toFixed(digits)} %`;
+  return `${shown} %`;
+}
+
+/** The decimals `percentText` gives a share by default: none for 0, 100 and from 10 % on, else one. */
+export function percentDigits(x: number): number {
+  const v = x * 100;
+  return v === 0 || v === 100 || Math.abs(Number(v.toFixed(1))) >= 10 ? 0 : 1;
+}

@@ -20,16 +20,8 @@ export function alignColumns(header: readonly string[], rows: readonly string[][
 /** 1,234 */
 export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-/** "80 %", "2.5 %", "0 %". */
-export function percent(x: number, digits = percentDigits(x)): string {
-  return `${(x * 100).toFixed(digits)} %`;
-}
-
-/** The decimals `percent` gives a share by default: none for 0, 100 and from 10 % on, else one. */
-export function percentDigits(x: number): number {
-  const v = x * 100;
-  return v === 0 || v === 100 || Math.abs(v) >= 10 ? 0 : 1;
-}
+/** "80 %", "2.5 %", "0 %" (util/numbers.ts, which status's comparisons share). */
+export { percentText as percent, percentDigits } from '../util/numbers.js';
 
 /** US dollars with enough digits to be more than zero: $0.00042, $1.25. */
 export function usd(x: number): string {
