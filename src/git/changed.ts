@@ -27,7 +27,8 @@ export interface ChangeSet {
 
 /**
  * Every file that differs between REF and the working tree: committed since the merge base
- * of REF and HEAD, modified or staged, deleted, and untracked (not ignored). Renames count
+ * of REF and HEAD, modified or staged, deleted, and untracked (not ignored, but under the prompts
+ * directory `opts.before` ignored ones too: the loader reads them). Renames count
  * as both paths, in the repository holding `opts.before` (the prompts directory) when given,
  * else CWD's. With `opts.before`, the changed YAML files under that directory, and those deleted
  * anywhere, as they were at the merge base, read in one git process.
@@ -67,14 +68,17 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
   // diff-index, not diff: `git diff` refreshes the index and rewrites it under index.lock, which
   // a git command the user runs meanwhile fails on. Without the refresh a file only touched (same
   // content, new stat data) shows as changed: planned too, which is the safe side.
-  const tracked = diffEntries(await root.raw(['diff-index', '--raw', '-z', '--no-renames', '--no-abbrev', base]));
-  const untracked = await root.raw(['ls-files', '--others', '--exclude-standard', '-z']);
-  const repoPaths = new Set([...tracked.map((e) => e.path), ...untracked.split('\0')].filter((p) => p !== ''));
-
   const from = realpathSync(cwd);
   // Real, as git's paths are: a prompts directory reached through a link (prompts → src/prompts).
   const spelled = opts.before === undefined ? undefined : resolve(from, opts.before);
   const under = spelled === undefined ? undefined : realPathOr(spelled);
+
+  const tracked = diffEntries(await root.raw(['diff-index', '--raw', '-z', '--no-renames', '--no-abbrev', base]));
+  const untracked = await root.raw(['ls-files', '--others', '--exclude-standard', '-z']);
+  // The loader reads what git ignores too (a `*.local.yaml` in .gitignore): under the prompts
+  // directory such a file is as new since REF as an untracked one.
+  const ignored = under !== undefined && isInside(top, under) ? await root.raw(['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ...readPathspecs(relative(top, under))]) : '';
+  const repoPaths = new Set([...tracked.map((e) => e.path), ...untracked.split('\0'), ...ignored.split('\0')].filter((p) => p !== ''));
   // A file under it is named through the directory as spelled, as the loader names its documents.
   const fromCwd = (p: string): string => {
     const abs = join(top, p);
@@ -92,6 +96,17 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
     files: [...repoPaths].map(fromCwd).sort(),
     before: await readBlobs(top, olds.map((e) => e.old!)),
   };
+}
+
+/**
+ * Git pathspecs (from the repository root) for what the loader may read under the prompts directory
+ * `dir` (relative to that root): everything but node_modules and dot-directories, which it skips,
+ * so their ignored contents (dependencies, caches, promptctl's own state) are not listed.
+ */
+function readPathspecs(dir: string): string[] {
+  const base = dir.split(sep).join('/').replace(/[\\*?[\]]/g, '\\$&');
+  const under = base === '' ? '' : `${base}/`;
+  return [`:(glob)${under}**`, `:(exclude,glob)${under}**/node_modules/**`, `:(exclude,glob)${under}**/.*/**`];
 }
 
 /** `git diff --raw -z` entries: each path, with its blob at the base unless it was added since, and whether it is gone. */

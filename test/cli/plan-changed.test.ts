@@ -92,6 +92,18 @@ describe('plan --changed-since', () => {
     expect(moved.stderr).not.toContain('planning 0 addresses');
   });
 
+  it('plans what a file git ignores under the prompts directory defines: the loader reads it, so the full plan has it', async () => {
+    await writeFile(join(s.dir.path, '.gitignore'), '*.local.yaml\n');
+    git('add', '.gitignore');
+    git('commit', '-q', '-m', 'ignore local files');
+    const local = 'apiVersion: promptctl/v1\nkind: SafetyFilter\nmetadata:\n  name: local-flagger\nspec:\n  priority: 40\n  categories: [pii]\n  action: flag_and_pass\n  thresholds: {pii: 0.5}\n  falsePositiveTolerance: 0.1\n';
+    await writeFile(join(s.dir.path, 'prompts/mine.local.yaml'), local);
+    expect(plannedChanges((await s.cli(['plan'])).stdout)).toEqual(['create SafetyFilter/local-flagger']);
+    const r = await s.cli(['plan', '--changed-since', 'HEAD', '--detailed-exitcode']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(plannedChanges(r.stdout)).toEqual(['create SafetyFilter/local-flagger']);
+  });
+
   it('an apply in Actions records the commit it read (HEAD, not a GITHUB_SHA the checkout is not at) and the run', async () => {
     const older = git('rev-parse', 'HEAD').trim();
     await s.edit('prompts/safety-filters.yaml', 'priority: 20', 'priority: 25');

@@ -73,6 +73,19 @@ describe('changedSince', () => {
     ]);
   });
 
+  it('includes the files git ignores under the prompts directory (the loader reads them), not those of its dot-directories and node_modules, nor ignored ones elsewhere', async () => {
+    const d = repo();
+    commit(d, 'base', { '.gitignore': '*.local.yaml\nignored/\nnode_modules/\n.cache/\n', 'prompts/a.yaml': 'a\n' });
+    write(d, 'prompts/filters/mine.local.yaml', 'm\n');
+    write(d, 'prompts/texts [1]/ignored/text.md', 't\n');
+    write(d, 'prompts/node_modules/x/y.yaml', 'n\n');
+    write(d, 'prompts/.cache/c.yaml', 'c\n');
+    write(d, 'other/elsewhere.local.yaml', 'e\n');
+    expect((await changedSince(d, 'HEAD', { before: 'prompts' })).files).toEqual(['prompts/filters/mine.local.yaml', 'prompts/texts [1]/ignored/text.md']);
+    // Without a prompts directory, nothing ignored counts.
+    expect((await changedSince(d, 'HEAD')).files).toEqual([]);
+  });
+
   it('reads the changed YAML files under `before` as they were at the merge base, in one git process', async () => {
     const d = repo();
     commit(d, 'base', { 'prompts/del.yaml': 'deleted\n', 'prompts/mod.yaml': 'old\n', 'prompts/same.yaml': 'same\n', 'prompts/notes.md': 'n\n', 'other/x.yaml': 'outside\n' });
