@@ -2,7 +2,7 @@
 // repository answers); the actor and the run CI's, then HEAD's author, then the OS user.
 import { userInfo } from 'node:os';
 import { existsSync, realpathSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { posix, relative, resolve, sep } from 'node:path';
 import { isInside } from '../util/inside.js';
 import { gitIn, mayBeInRepository, otherRepository, tryRaw } from './repo.js';
 import { parseStatus, STATUS_ARGS } from './status.js';
@@ -14,8 +14,9 @@ export interface GitProvenance {
   branch: string | null;
   /**
    * Files under the prompts directory differ from HEAD, or it holds files git does not track (and
-   * does not ignore): what is planned is then not what the commit holds. Changes elsewhere (a
-   * README, .promptctl/) do not count. Without a prompts directory, any tracked change does.
+   * does not ignore), or YAML files the loader reads though git ignores them: what is planned is
+   * then not what the commit holds. Changes elsewhere (a README, .promptctl/) do not count.
+   * Without a prompts directory, any tracked change does.
    */
   dirty: boolean;
   /** GITHUB_ACTOR, else HEAD's author as "Name <email>", else the OS user. */
@@ -49,9 +50,12 @@ export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: s
   // commit, the branch, what changed under the prompts directory: a pathspec relative to cwd, so
   // no repository root is needed) and, unless CI names the actor, HEAD's author, at once.
   const needAuthor = !env.GITHUB_ACTOR && opts.author !== false;
-  const [out, last] = await Promise.all([
+  const [out, last, ignored] = await Promise.all([
     git.raw([...STATUS_ARGS, ...(dir === undefined ? [] : ['--', ...promptsPathspecs(cwd, dir)])]).catch(() => null),
     needAuthor ? tryRaw(git, ['log', '-1', '--format=%H%n%an <%ae>', 'HEAD']) : Promise.resolve(null),
+    // A YAML file git ignores (`*.local.yaml` in .gitignore) is read by the loader all the same,
+    // and no commit holds it: status leaves it out, so it is asked for on its own.
+    dir === undefined ? Promise.resolve(null) : tryRaw(git, ['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ...ignoredYamlPaths(cwd, dir)]),
   ]);
   if (out !== null) {
     // Status answers only inside a work tree.
@@ -60,7 +64,7 @@ export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: s
     // DESIGN §5: modified and untracked files under the prompts directory (what the plan reads);
     // without a prompts directory, any tracked change. Before the first commit, whatever the prompts
     // directory holds is uncommitted: no commit holds what is planned.
-    const dirty = status.trackedChanged || (dir !== undefined && status.untracked.length > 0);
+    const dirty = status.trackedChanged || (dir !== undefined && (status.untracked.length > 0 || ignored !== null));
     return withEnv(env, { commit: status.commit, branch: status.branch, dirty, author });
   }
   // A status git cannot give (a damaged index, a submodule's missing git dir, a prompts directory
@@ -95,16 +99,41 @@ function isWithin(top: string, dir: string): boolean {
  * outside the repository fails the status, as any prompts directory outside it does (not dirty).
  */
 function promptsPathspecs(cwd: string, dir: string): string[] {
+  return promptsPaths(cwd, dir).map((p) => `:(literal)${p}`);
+}
+
+/** The prompts directory as spelled, and its real path when links lead elsewhere (see promptsPathspecs), relative to cwd. */
+function promptsPaths(cwd: string, dir: string): string[] {
   const spelled = dir || '.';
   let real: string;
   try {
     // git resolves cwd's links (its prefix is the real working directory), so the real path is relative to cwd's.
     real = relative(realpathSync(cwd), realpathSync(resolve(cwd, spelled))).split(sep).join('/') || '.';
   } catch {
-    return [`:(literal)${spelled}`]; // a directory that does not exist: nothing under it to be dirty
+    return [spelled]; // a directory that does not exist: nothing under it to be dirty
   }
   const same = relative(resolve(cwd), resolve(cwd, spelled)).split(sep).join('/') || '.';
-  return real === same ? [`:(literal)${spelled}`] : [`:(literal)${spelled}`, `:(literal)${real}`];
+  return real === same ? [spelled] : [spelled, real];
+}
+
+/**
+ * Git pathspecs for the YAML files discovery reads under the prompts directory (util/prompt-paths:
+ * `.yaml`/`.yml`, no dot-entry on the way, not in node_modules or lost+found), so that an ignored
+ * editor file, `.DS_Store` or a dependency does not make every plan dirty.
+ */
+function ignoredYamlPaths(cwd: string, dir: string): string[] {
+  return promptsPaths(cwd, dir).flatMap((p) => {
+    const base = posix.normalize(p.split(sep).join('/')).replace(/\/+$/, '');
+    const under = base === '.' || base === '' ? '' : `${base.replace(/[\\*?[\]]/g, '\\$&')}/`;
+    return [
+      `:(glob)${under}**/*.yaml`,
+      `:(glob)${under}**/*.yml`,
+      `:(exclude,glob)${under}**/.*`,
+      `:(exclude,glob)${under}**/.*/**`,
+      `:(exclude,glob)${under}**/node_modules/**`,
+      `:(exclude,glob)${under}**/lost+found/**`,
+    ];
+  });
 }
 
 /** Who runs it and which run, from CI, over provenance taken from another repository than the workspace's. */

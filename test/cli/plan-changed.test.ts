@@ -102,6 +102,10 @@ describe('plan --changed-since', () => {
     const r = await s.cli(['plan', '--changed-since', 'HEAD', '--detailed-exitcode']);
     expect(r.code, r.stderr).toBe(2);
     expect(plannedChanges(r.stdout)).toEqual(['create SafetyFilter/local-flagger']);
+    // No commit holds that filter: the plan (and the audit records of its apply) say the tree is dirty.
+    const json = await s.cli(['plan', '--format', 'json']);
+    expect(JSON.parse(json.stdout).git.dirty).toBe(true);
+    expect((await s.cli(['plan'])).stdout).toContain('(uncommitted changes)');
   });
 
   it('an apply in Actions records the commit it read (HEAD, not a GITHUB_SHA the checkout is not at) and the run', async () => {

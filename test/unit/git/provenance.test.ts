@@ -40,6 +40,20 @@ describe('gitProvenance', () => {
     expect((await gitProvenance(join(d, 'prompts'), {}, '.')).dirty).toBe(true);
   });
 
+  it('is dirty when the prompts directory holds a YAML file git ignores: the loader reads it, and no commit holds it', async () => {
+    const d = repo();
+    commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n', '.gitignore': '*.local.yaml\nnode_modules/\n.cache/\n.DS_Store\n' });
+    // What the loader never reads: a dot-directory's, node_modules', an ignored YAML file elsewhere, other ignored files.
+    write(d, 'prompts/.cache/c.local.yaml', 'c: 1\n');
+    write(d, 'prompts/node_modules/x/y.local.yaml', 'y: 1\n');
+    write(d, 'elsewhere.local.yaml', 'e: 1\n');
+    write(d, 'prompts/.DS_Store', 'x');
+    expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(false);
+    write(d, 'prompts/filters/mine.local.yaml', 'm: 1\n');
+    expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(true);
+    expect((await gitProvenance(join(d, 'prompts'), {}, '.')).dirty).toBe(true);
+  });
+
   it('is not dirty for a tracked change outside the prompts directory (DESIGN §5: what the plan reads)', async () => {
     const d = repo();
     commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n', 'README.md': 'read me\n' });
@@ -190,23 +204,23 @@ describe('gitProvenance, with as few git processes as the answer needs', () => {
     }
   }
 
-  it('starts two (status, and HEAD for its author) locally, and only the status when CI names the actor', async () => {
+  it('starts three (status, HEAD for its author, the ignored YAML files) locally, and no author when CI names the actor', async () => {
     const d = repo();
     const sha = commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n' });
     write(d, 'prompts/a.yaml', 'a: 2\n');
+    const first = (calls: string[]) => calls.map((c) => c.replace(/^--no-optional-locks /, '').split(' ')[0]).sort();
     const local = await countingGit(() => gitProvenance(d, {}, 'prompts'));
     expect(local.result).toEqual({ commit: sha, branch: 'main', dirty: true, actor: `${AUTHOR.name} <${AUTHOR.email}>` });
-    expect(local.calls.map((c) => c.replace(/^--no-optional-locks /, '').split(' ')[0])).toEqual(expect.arrayContaining(['status', 'log']));
-    expect(local.calls).toHaveLength(2);
+    expect(first(local.calls)).toEqual(['log', 'ls-files', 'status']);
     const ci = await countingGit(() => gitProvenance(d, { GITHUB_ACTOR: 'octocat' }, 'prompts'));
     expect(ci.result).toEqual({ commit: sha, branch: 'main', dirty: true, actor: 'octocat' });
-    expect(ci.calls).toHaveLength(1);
-    expect(ci.calls[0]).toMatch(/^--no-optional-locks status /);
-    // A caller that shows no actor (a text plan) asks only for the status.
+    expect(first(ci.calls)).toEqual(['ls-files', 'status']);
+    // A caller that shows no actor (a text plan) does not ask for HEAD's author either.
     const text = await countingGit(() => gitProvenance(d, {}, 'prompts', { author: false }));
     expect(text.result).toEqual({ commit: sha, branch: 'main', dirty: true, actor: userInfo().username });
-    expect(text.calls).toHaveLength(1);
-    expect(text.calls[0]).toMatch(/^--no-optional-locks status /);
+    expect(first(text.calls)).toEqual(['ls-files', 'status']);
+    // Without a prompts directory there is nothing ignored to look for.
+    expect(first((await countingGit(() => gitProvenance(d, { GITHUB_ACTOR: 'octocat' }))).calls)).toEqual(['status']);
   });
 
   it('reads the prompts directory literally (brackets are no glob)', async () => {
