@@ -1,6 +1,6 @@
 // Files changed since REF, and what the changed YAML files held then, for `plan --changed-since
 // REF` (DESIGN §4): a document removed or moved since REF is in the scope too.
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { isInside, realPathOr } from '../util/inside.js';
@@ -79,6 +79,12 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
   // directory such a file is as new since REF as an untracked one.
   const ignored = under !== undefined && isInside(top, under) ? await root.raw(['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ...readPathspecs(relative(top, under))]) : '';
   const repoPaths = new Set([...tracked.map((e) => e.path), ...untracked.split('\0'), ...ignored.split('\0')].filter((p) => p !== ''));
+  // A {file: ...} text read through a link is named by the file the link leads to (load/texts.ts):
+  // a link retargeted since REF changes that text, though the file itself did not change.
+  for (const p of [...repoPaths]) {
+    const target = linkTarget(top, p);
+    if (target !== undefined) repoPaths.add(target);
+  }
   // A file under it is named through the directory as spelled, as the loader names its documents.
   const fromCwd = (p: string): string => {
     const abs = join(top, p);
@@ -96,6 +102,18 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
     files: [...repoPaths].map(fromCwd).sort(),
     before: await readBlobs(top, olds.map((e) => e.old!)),
   };
+}
+
+/** What the symbolic link at `path` (relative to the work tree `top`) leads to, relative to `top`; undefined for a file that is no link, or a link leading nowhere or out of the work tree. */
+function linkTarget(top: string, path: string): string | undefined {
+  const abs = join(top, path);
+  try {
+    if (!lstatSync(abs).isSymbolicLink()) return undefined;
+    const real = realpathSync(abs);
+    return isInside(top, real) && statSync(real).isFile() ? relative(top, real) : undefined;
+  } catch {
+    return undefined; // gone (deleted since REF), or leading nowhere
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // `plan --changed-since REF` in a real git repository: only what changed files define (plus what
 // it references), and a saved plan of that slice applies without tripping over the rest.
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scenario, plannedChanges, type Scenario } from '../helpers/scenario.js';
@@ -106,6 +106,21 @@ describe('plan --changed-since', () => {
     const json = await s.cli(['plan', '--format', 'json']);
     expect(JSON.parse(json.stdout).git.dirty).toBe(true);
     expect((await s.cli(['plan'])).stdout).toContain('(uncommitted changes)');
+  });
+
+  it('plans a version whose {file:} text is read through a link retargeted since REF, as the full plan does', async () => {
+    await rename(join(s.dir.path, 'prompts/texts/triage-system.md'), join(s.dir.path, 'prompts/texts/triage-v1.md'));
+    await symlink('triage-v1.md', join(s.dir.path, 'prompts/texts/triage-system.md'));
+    await writeFile(join(s.dir.path, 'prompts/texts/triage-v2.md'), 'You triage support tickets, briefly.\n');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'the triage text through a link');
+    await unlink(join(s.dir.path, 'prompts/texts/triage-system.md'));
+    await symlink('triage-v2.md', join(s.dir.path, 'prompts/texts/triage-system.md'));
+    const full = await s.cli(['plan']);
+    expect(full.stdout).toContain('PromptVersion/support-triage@2.0.0 is published and immutable');
+    const r = await s.cli(['plan', '--changed-since', 'HEAD']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('PromptVersion/support-triage@2.0.0 is published and immutable');
   });
 
   it('an apply in Actions records the commit it read (HEAD, not a GITHUB_SHA the checkout is not at) and the run', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { readFileSync, statSync, symlinkSync, unlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { changedSince } from '../../../src/git/changed.js';
 import { UserError } from '../../../src/util/errors.js';
@@ -84,6 +84,23 @@ describe('changedSince', () => {
     expect((await changedSince(d, 'HEAD', { before: 'prompts' })).files).toEqual(['prompts/filters/mine.local.yaml', 'prompts/texts [1]/ignored/text.md']);
     // Without a prompts directory, nothing ignored counts.
     expect((await changedSince(d, 'HEAD')).files).toEqual([]);
+  });
+
+  it('counts the file a changed symbolic link leads to as changed: a {file:} text read through a link retargeted since REF is that file', async () => {
+    const d = repo();
+    commit(d, 'base', { 'prompts/texts/old.md': 'old\n', 'prompts/texts/new.md': 'new\n', 'prompts/a.yaml': 'a\n' });
+    symlinkSync('texts/old.md', join(d, 'prompts/system.md'));
+    commit(d, 'link');
+    unlinkSync(join(d, 'prompts/system.md'));
+    symlinkSync('texts/new.md', join(d, 'prompts/system.md'));
+    expect((await changedSince(d, 'HEAD', { before: 'prompts' })).files).toEqual(['prompts/system.md', 'prompts/texts/new.md']);
+    // A link that leads nowhere now, or out of the repository, adds nothing.
+    unlinkSync(join(d, 'prompts/system.md'));
+    symlinkSync('texts/gone.md', join(d, 'prompts/system.md'));
+    expect((await changedSince(d, 'HEAD', { before: 'prompts' })).files).toEqual(['prompts/system.md']);
+    unlinkSync(join(d, 'prompts/system.md'));
+    symlinkSync(dir(), join(d, 'prompts/system.md'));
+    expect((await changedSince(d, 'HEAD', { before: 'prompts' })).files).toEqual(['prompts/system.md']);
   });
 
   it('reads the changed YAML files under `before` as they were at the merge base, in one git process', async () => {
