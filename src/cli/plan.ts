@@ -102,10 +102,16 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
 
 /**
  * The addresses files changed since `ref` define, or defined then (null: everything: the config
- * changed, or was deleted), said on stderr.
+ * changed, or was deleted, or a link to a directory of prompts changed), said on stderr.
  */
 async function changedScopeOf(ctx: CliContext, state: DesiredState, ref: string, dir: string): Promise<Set<string> | null> {
-  const { files, before } = await changedSince(ctx.cwd, ref, { before: dir });
+  const { files, before, linkedDirs } = await changedSince(ctx.cwd, ref, { before: dir });
+  // A link the prompts directory reads through, retargeted: every file it leads to now, and every
+  // document those it led to defined, are changed, and git names neither.
+  if (linkedDirs.length > 0) {
+    ctx.info(`the link ${visibleName(linkedDirs[0]!)} changed since ${ref}: planning everything`);
+    return null;
+  }
   // Named as the loader names it, relative to cwd: it counts when it changed, whether or not it holds a Config now.
   const config = relative(ctx.cwd, join(resolve(ctx.cwd, dir), CONFIG_FILE)).split(sep).join('/');
   const only = changedScope(state, files, before.flatMap(documentAddresses), config);

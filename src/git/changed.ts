@@ -23,6 +23,12 @@ export interface ChangeSet {
    * directory relative to CWD), those that existed there: what a removed or moved document was.
    */
   before: string[];
+  /**
+   * Changed symbolic links to a directory the prompts directory reads through (the directory
+   * itself, or one inside it), named as `files` are: what such a link leads to changed whole, the
+   * files it held before among it, though none of them changed in git.
+   */
+  linkedDirs: string[];
 }
 
 /**
@@ -101,6 +107,7 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
   return {
     files: [...repoPaths].map(fromCwd).sort(),
     before: await readBlobs(top, olds.map((e) => e.old!)),
+    linkedDirs: under === undefined ? [] : [...repoPaths].filter((p) => linksToDirIn(top, p, under)).map(fromCwd).sort(),
   };
 }
 
@@ -113,6 +120,16 @@ function linkTarget(top: string, path: string): string | undefined {
     return isInside(top, real) && statSync(real).isFile() ? relative(top, real) : undefined;
   } catch {
     return undefined; // gone (deleted since REF), or leading nowhere
+  }
+}
+
+/** Whether `path` (relative to the work tree `top`) is a symbolic link to the directory `dir` (a real path) or one inside it. */
+function linksToDirIn(top: string, path: string, dir: string): boolean {
+  const abs = join(top, path);
+  try {
+    return lstatSync(abs).isSymbolicLink() && statSync(abs).isDirectory() && isInside(dir, realpathSync(abs));
+  } catch {
+    return false; // gone, or leading nowhere
   }
 }
 

@@ -157,6 +157,23 @@ describe('plan --changed-since', () => {
     expect(plannedChanges(edited.stdout)).toContain('update PromptTemplate/billing-assistant');
   });
 
+  it('plans everything when the prompts directory is a link retargeted since REF (prompts → src/v1, now src/v2), and says so', async () => {
+    await mkdir(join(s.dir.path, 'src'));
+    git('mv', 'prompts', 'src/v1');
+    execFileSync('cp', ['-R', join(s.dir.path, 'src/v1'), join(s.dir.path, 'src/v2')]);
+    await writeFile(join(s.dir.path, 'src/v2/safety-filters.yaml'), (await readFile(join(s.dir.path, 'src/v2/safety-filters.yaml'), 'utf8')).replace('priority: 20', 'priority: 25'));
+    await symlink('src/v1', join(s.dir.path, 'prompts'));
+    git('add', '-A');
+    git('commit', '-q', '-m', 'two prompt sets, v1 linked');
+    await unlink(join(s.dir.path, 'prompts'));
+    await symlink('src/v2', join(s.dir.path, 'prompts'));
+    expect(plannedChanges((await s.cli(['plan'])).stdout)).toEqual(['update SafetyFilter/org-hate-speech']);
+    const r = await s.cli(['plan', '--changed-since', 'HEAD', '--detailed-exitcode']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('the link prompts changed since HEAD: planning everything');
+    expect(plannedChanges(r.stdout)).toEqual(['update SafetyFilter/org-hate-speech']);
+  });
+
   it('plans what a document removed since REF defined when the prompts directory itself moved (its old path is not under --dir)', async () => {
     git('mv', 'prompts', 'gitops');
     git('rm', '-q', '-f', 'gitops/support/support-triage.yaml');

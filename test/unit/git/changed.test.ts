@@ -103,6 +103,24 @@ describe('changedSince', () => {
     expect((await changedSince(d, 'HEAD', { before: 'prompts' })).files).toEqual(['prompts/system.md']);
   });
 
+  it('names a link to a directory the prompts directory reads through (itself, or one inside it) changed since REF: what it leads to changed whole', async () => {
+    const d = repo();
+    commit(d, 'base', { 'src/v1/a.yaml': 'a\n', 'src/v2/a.yaml': 'a2\n', 'src/v2/.versions/x/b.yaml': 'b\n', 'src/other/x.yaml': 'x\n' });
+    symlinkSync('src/v1', join(d, 'prompts'));
+    symlinkSync('src/other', join(d, 'other'));
+    commit(d, 'link');
+    expect((await changedSince(d, 'HEAD', { before: 'prompts' })).linkedDirs).toEqual([]);
+    unlinkSync(join(d, 'prompts'));
+    symlinkSync('src/v2', join(d, 'prompts'));
+    expect(await changedSince(d, 'HEAD', { before: 'prompts' })).toMatchObject({ files: ['prompts'], linkedDirs: ['prompts'] });
+    // A link inside it, to a directory it holds; not a link to one it does not hold.
+    symlinkSync('.versions/x', join(d, 'src/v2/current'));
+    unlinkSync(join(d, 'other'));
+    symlinkSync('src/v1', join(d, 'other'));
+    expect((await changedSince(d, 'HEAD', { before: 'prompts' })).linkedDirs).toEqual(['prompts', 'prompts/current']);
+    expect((await changedSince(d, 'HEAD')).linkedDirs).toEqual([]);
+  });
+
   it('reads the changed YAML files under `before` as they were at the merge base, in one git process', async () => {
     const d = repo();
     commit(d, 'base', { 'prompts/del.yaml': 'deleted\n', 'prompts/mod.yaml': 'old\n', 'prompts/same.yaml': 'same\n', 'prompts/notes.md': 'n\n', 'other/x.yaml': 'outside\n' });
