@@ -102,14 +102,14 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
 
 /**
  * The addresses files changed since `ref` define, or defined then (null: everything: the config
- * changed, or was deleted, or a link to a directory of prompts changed), said on stderr.
+ * changed, or was deleted, or a directory of prompts git names whole changed), said on stderr.
  */
 async function changedScopeOf(ctx: CliContext, state: DesiredState, ref: string, dir: string): Promise<Set<string> | null> {
-  const { files, before, linkedDirs } = await changedSince(ctx.cwd, ref, { before: dir });
-  // A link the prompts directory reads through, retargeted: every file it leads to now, and every
-  // document those it led to defined, are changed, and git names neither.
-  if (linkedDirs.length > 0) {
-    ctx.info(`the link ${visibleName(linkedDirs[0]!)} changed since ${ref}: planning everything`);
+  const { files, before, wholeDirs } = await changedSince(ctx.cwd, ref, { before: dir });
+  // A link the prompts directory reads through, retargeted, or a submodule in it: every file it
+  // holds now, and every document it held then, may have changed, and git names none of them.
+  if (wholeDirs.length > 0) {
+    ctx.info(`${visibleName(wholeDirs[0]!)} changed since ${ref} as a whole (a link, a submodule or a repository inside the prompts directory): planning everything`);
     return null;
   }
   // Named as the loader names it, relative to cwd: it counts when it changed, whether or not it holds a Config now.

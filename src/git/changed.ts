@@ -24,11 +24,12 @@ export interface ChangeSet {
    */
   before: string[];
   /**
-   * Changed symbolic links to a directory the prompts directory reads through (the directory
-   * itself, or one inside it), named as `files` are: what such a link leads to changed whole, the
-   * files it held before among it, though none of them changed in git.
+   * Changed paths that are a whole directory of prompts to git, named as `files` are: a symbolic
+   * link the prompts directory reads through (the directory itself, or one inside it), retargeted,
+   * and a submodule or nested repository inside it. git names none of the files they hold, now or
+   * then, though the loader reads them.
    */
-  linkedDirs: string[];
+  wholeDirs: string[];
 }
 
 /**
@@ -107,7 +108,7 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
   return {
     files: [...repoPaths].map(fromCwd).sort(),
     before: await readBlobs(top, olds.map((e) => e.old!)),
-    linkedDirs: under === undefined ? [] : [...repoPaths].filter((p) => linksToDirIn(top, p, under)).map(fromCwd).sort(),
+    wholeDirs: under === undefined ? [] : [...repoPaths].filter((p) => wholeDirIn(top, p, under)).map(fromCwd).sort(),
   };
 }
 
@@ -123,11 +124,16 @@ function linkTarget(top: string, path: string): string | undefined {
   }
 }
 
-/** Whether `path` (relative to the work tree `top`) is a symbolic link to the directory `dir` (a real path) or one inside it. */
-function linksToDirIn(top: string, path: string, dir: string): boolean {
+/**
+ * Whether `path` (relative to the work tree `top`) is a directory the prompts directory `dir` (a real
+ * path) reads: a symbolic link to it or to one inside it, or one inside it that git lists whole (the
+ * only directories among its changed paths: a submodule, a nested repository).
+ */
+function wholeDirIn(top: string, path: string, dir: string): boolean {
   const abs = join(top, path);
   try {
-    return lstatSync(abs).isSymbolicLink() && statSync(abs).isDirectory() && isInside(dir, realpathSync(abs));
+    if (!statSync(abs).isDirectory()) return false;
+    return lstatSync(abs).isSymbolicLink() ? isInside(dir, realpathSync(abs)) : isInside(dir, abs);
   } catch {
     return false; // gone, or leading nowhere
   }

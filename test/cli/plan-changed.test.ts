@@ -170,7 +170,7 @@ describe('plan --changed-since', () => {
     expect(plannedChanges((await s.cli(['plan'])).stdout)).toEqual(['update SafetyFilter/org-hate-speech']);
     const r = await s.cli(['plan', '--changed-since', 'HEAD', '--detailed-exitcode']);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain('the link prompts changed since HEAD: planning everything');
+    expect(r.stderr).toContain('prompts changed since HEAD as a whole (a link, a submodule or a repository inside the prompts directory): planning everything');
     expect(plannedChanges(r.stdout)).toEqual(['update SafetyFilter/org-hate-speech']);
   });
 

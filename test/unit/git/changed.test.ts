@@ -109,16 +109,31 @@ describe('changedSince', () => {
     symlinkSync('src/v1', join(d, 'prompts'));
     symlinkSync('src/other', join(d, 'other'));
     commit(d, 'link');
-    expect((await changedSince(d, 'HEAD', { before: 'prompts' })).linkedDirs).toEqual([]);
+    expect((await changedSince(d, 'HEAD', { before: 'prompts' })).wholeDirs).toEqual([]);
     unlinkSync(join(d, 'prompts'));
     symlinkSync('src/v2', join(d, 'prompts'));
-    expect(await changedSince(d, 'HEAD', { before: 'prompts' })).toMatchObject({ files: ['prompts'], linkedDirs: ['prompts'] });
+    expect(await changedSince(d, 'HEAD', { before: 'prompts' })).toMatchObject({ files: ['prompts'], wholeDirs: ['prompts'] });
     // A link inside it, to a directory it holds; not a link to one it does not hold.
     symlinkSync('.versions/x', join(d, 'src/v2/current'));
     unlinkSync(join(d, 'other'));
     symlinkSync('src/v1', join(d, 'other'));
-    expect((await changedSince(d, 'HEAD', { before: 'prompts' })).linkedDirs).toEqual(['prompts', 'prompts/current']);
-    expect((await changedSince(d, 'HEAD')).linkedDirs).toEqual([]);
+    expect((await changedSince(d, 'HEAD', { before: 'prompts' })).wholeDirs).toEqual(['prompts', 'prompts/current']);
+    expect((await changedSince(d, 'HEAD')).wholeDirs).toEqual([]);
+  });
+
+  it('names a submodule or a nested repository inside the prompts directory that changed since REF: git names none of its files', async () => {
+    const lib = repo();
+    commit(lib, 'one', { 'a.yaml': 'a\n' });
+    const d = repo();
+    commit(d, 'base', { 'prompts/x.yaml': 'x\n' });
+    git(d, 'submodule', '--quiet', 'add', lib, 'prompts/shared');
+    commit(d, 'shared prompts');
+    expect((await changedSince(d, 'HEAD', { before: 'prompts' })).wholeDirs).toEqual([]);
+    commit(join(d, 'prompts/shared'), 'two', { 'a.yaml': 'a2\n' });
+    expect(await changedSince(d, 'HEAD', { before: 'prompts' })).toMatchObject({ files: ['prompts/shared'], wholeDirs: ['prompts/shared'] });
+    // A repository cloned into it, which the outer one does not track.
+    git(d, 'clone', '-q', lib, 'prompts/vendor');
+    expect((await changedSince(d, 'HEAD', { before: 'prompts' })).wholeDirs).toEqual(['prompts/shared', 'prompts/vendor']);
   });
 
   it('reads the changed YAML files under `before` as they were at the merge base, in one git process', async () => {
