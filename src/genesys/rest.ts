@@ -295,9 +295,9 @@ export function shaped(res: HttpResult, path: string, shape: AnswerShape | undef
   throw shapeError(path, problem, res.status, res.correlationId);
 }
 
-/** A read's answer of another shape than promptctl reads (`problem`: an AnswerShape's words). */
-export function shapeError(path: string, problem: string, status: number, correlationId: string | undefined): ApiError {
-  return new ApiError(`GET ${path} answered ${problem}: promptctl cannot rely on an answer of that shape`, status, 'unexpected.answer', correlationId, 'GET', path);
+/** A read's answer of another shape than promptctl reads (`problem`: an AnswerShape's words); a read is a GET but for a query's POST. */
+export function shapeError(path: string, problem: string, status: number, correlationId: string | undefined, method: 'GET' | 'POST' = 'GET'): ApiError {
+  return new ApiError(`${method} ${path} answered ${problem}: promptctl cannot rely on an answer of that shape`, status, 'unexpected.answer', correlationId, method, path);
 }
 
 export function json<T>(res: HttpResult): T {

@@ -1,10 +1,11 @@
 // What promptctl reads from a target, checked at the read boundary: each live object a plan or
 // apply builds on (templates with their versions and split, filters, guides, guide versions,
-// summary settings), and the analytics answer status builds on, against the JSON Schemas of schemas/answers/ (the fields promptctl relies on
-// and their types; anything else the server adds is allowed). An answer of another shape (a field
-// missing, null or of another type: another API version, a proxy rewriting bodies) is refused
-// naming the call, the object and the field, instead of failing deep in the planner as an
-// internal error. Validators are the build's ajv standalone code (util/precompiled.ts).
+// summary settings) and the analytics answer status builds on, against the JSON Schemas of
+// schemas/answers/ (the fields promptctl relies on and their types; anything else the server
+// adds is allowed). An answer of another shape (a field missing, null or of another type:
+// another API version, a proxy rewriting bodies) is refused naming the call, the object and the
+// field, instead of failing deep in the planner as an internal error. Validators are the build's
+// ajv standalone code (util/precompiled.ts).
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { readdirSync } from 'node:fs';

@@ -5,7 +5,7 @@
 import { ApiError } from '../../genesys/errors.js';
 import { describeTransport, transportFailure } from '../../genesys/failures.js';
 import type { HttpResult } from '../../genesys/exchange.js';
-import { json } from '../../genesys/rest.js';
+import { json, shapeError } from '../../genesys/rest.js';
 import { sseEvents, type SseEvent } from '../../genesys/sse.js';
 import type { Transport } from '../../genesys/transport.js';
 import { ANSWER_SHAPES } from '../answer-shapes.js';
@@ -124,9 +124,7 @@ export function queryAnalytics(t: Transport, body: AnalyticsQuery): Promise<Anal
  */
 function analyticsAnswer(res: HttpResult, path: string): AnalyticsResult {
   const problem = ANSWER_SHAPES.analytics.problem(res.body);
-  if (problem !== undefined) {
-    throw new ApiError(`POST ${path} answered ${problem}: promptctl cannot rely on an answer of that shape`, res.status, 'unexpected.answer', res.correlationId, 'POST', path);
-  }
+  if (problem !== undefined) throw shapeError(path, problem, res.status, res.correlationId, 'POST');
   const answer = res.body as Partial<AnalyticsResult>;
   return { ...answer, results: answer.results ?? [] };
 }
