@@ -1,7 +1,7 @@
 // Masking known secret values (the run's credentials, by the variable that holds them) in text
 // that is printed or saved: whole texts, and text that arrives in pieces (a streamed answer), where
 // a value split across two pieces must be masked too. Pure: the values are passed in.
-import { ESCAPES, INNER_ESCAPES, jsonStringContent } from './escapes.js';
+import { ESCAPES, escapeHtml, INNER_ESCAPES, jsonStringContent } from './escapes.js';
 import { regexLiteral } from './regex-literal.js';
 
 /** A secret value and the name it is masked as (`[redacted: NAME]`). */
@@ -90,9 +90,10 @@ function serverUrlForms(): ((s: string) => string)[] {
  * `>` `"` named (OWASP ESAPI's encodeForHTML, for ASCII), or all in decimal.
  */
 function serverHtmlForms(): ((s: string) => string)[] {
-  const NAMED: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+  // Those four by name, as escapeHtml writes each (escapes.ts is where a document's escapes live).
+  const NAMED = '&<>"';
   const encode = (hex: boolean) => (v: string) =>
-    v.replace(/[^A-Za-z0-9,._ -]/gu, (c) => (hex ? (NAMED[c] ?? `&#x${c.codePointAt(0)!.toString(16)};`) : `&#${c.codePointAt(0)!};`));
+    v.replace(/[^A-Za-z0-9,._ -]/gu, (c) => (hex ? (NAMED.includes(c) ? escapeHtml(c) : `&#x${c.codePointAt(0)!.toString(16)};`) : `&#${c.codePointAt(0)!};`));
   return [encode(true), encode(false)];
 }
 

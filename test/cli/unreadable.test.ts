@@ -100,18 +100,5 @@ describe('files promptctl cannot read or would misread', () => {
     expect(r.stderr).toMatch(/error: cannot open emulator state file .*\.promptctl\/local-state\.json: E[A-Z]+ \(/);
     expect(r.stderr).not.toMatch(/internal/);
   });
-
-  it('a write that ends in a rename names the file being written, not its temp file', async () => {
-    s = await scenario();
-    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
-    expect((await s.cli(['export', '--out', 'first'])).code).toBe(0);
-    const [file] = (await readdir(join(s.dir.path, 'first'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
-    const written = join(file!.parentPath ?? file!.path, file!.name).slice(join(s.dir.path, 'first').length + 1);
-    // A directory where export will put that file.
-    await mkdir(join(s.dir.path, 'second', written), { recursive: true });
-    const r = await s.cli(['export', '--out', 'second', '--force']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`error: cannot rename second/${written}: EISDIR (it is a directory)`);
-  });
 });
 

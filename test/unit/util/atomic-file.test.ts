@@ -15,6 +15,15 @@ afterEach(async () => {
 });
 
 describe('writeFileAtomic', () => {
+  // The CLI names `dest` (cli/main.ts): the file being written, not its temp file. Every command
+  // refuses a directory at its path before writing (export, plan --out): only a race reaches this.
+  it('fails on a directory at its path with the rename naming it as dest, and leaves no temp file', async () => {
+    const target = join(dir, 'billing-assistant.yaml');
+    execFileSync('mkdir', [target]);
+    await expect(writeFileAtomic(target, 'x')).rejects.toMatchObject({ code: 'EISDIR', syscall: 'rename', dest: target });
+    expect(execFileSync('ls', ['-A', dir], { encoding: 'utf8' }).trim()).toBe('billing-assistant.yaml');
+  });
+
   it('creates missing directories and writes the whole file', async () => {
     const file = join(dir, 'a', 'b', 'plan.json');
     await writeFileAtomic(file, '{"x":1}\n');
