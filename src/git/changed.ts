@@ -5,7 +5,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { isInside, realPathOr } from '../util/inside.js';
 import { readBlobs } from './blobs.js';
-import { gitIn, openRepo, tryRaw } from './repo.js';
+import { gitIn, globPrefix, openRepo, tryRaw } from './repo.js';
 
 /** Refuses a ref git would misread (an option) or that names nothing; plan calls it before the target is read. */
 export function checkRef(ref: string): void {
@@ -145,8 +145,7 @@ function wholeDirIn(top: string, path: string, dir: string): boolean {
  * so their ignored contents (dependencies, caches, promptctl's own state) are not listed.
  */
 function readPathspecs(dir: string): string[] {
-  const base = dir.split(sep).join('/').replace(/[\\*?[\]]/g, '\\$&');
-  const under = base === '' ? '' : `${base}/`;
+  const under = globPrefix(dir);
   return [`:(glob)${under}**`, `:(exclude,glob)${under}**/node_modules/**`, `:(exclude,glob)${under}**/.*/**`];
 }
 

@@ -2,9 +2,9 @@
 // repository answers); the actor and the run CI's, then HEAD's author, then the OS user.
 import { userInfo } from 'node:os';
 import { existsSync, realpathSync } from 'node:fs';
-import { posix, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { isInside } from '../util/inside.js';
-import { gitIn, mayBeInRepository, otherRepository, tryRaw } from './repo.js';
+import { gitIn, globPrefix, mayBeInRepository, otherRepository, tryRaw } from './repo.js';
 import { parseStatus, STATUS_ARGS } from './status.js';
 
 export interface GitProvenance {
@@ -123,8 +123,7 @@ function promptsPaths(cwd: string, dir: string): string[] {
  */
 function ignoredYamlPaths(cwd: string, dir: string): string[] {
   return promptsPaths(cwd, dir).flatMap((p) => {
-    const base = posix.normalize(p.split(sep).join('/')).replace(/\/+$/, '');
-    const under = base === '.' || base === '' ? '' : `${base.replace(/[\\*?[\]]/g, '\\$&')}/`;
+    const under = globPrefix(p);
     return [
       `:(glob)${under}**/*.yaml`,
       `:(glob)${under}**/*.yml`,

@@ -1,7 +1,7 @@
 // Thin helpers over simple-git shared by provenance and changed-files. simple-git is loaded on
 // first use, so commands that never ask git (and `--help`) do not pay for it.
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, posix, resolve, sep } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 
 /** A simple-git instance running in DIR. */
@@ -78,4 +78,13 @@ export function otherRepository(cwd: string, dir: string): { dir: string; root: 
   const root = repositoryRoot(real);
   const here = repositoryRoot(realDir(cwd));
   return root === here ? undefined : { dir: real, root, here };
+}
+
+/**
+ * A directory as the start of a glob pathspec: its path with forward slashes, glob characters
+ * escaped and a trailing `/` ('' for the top itself: `.` or ''), so `${globPrefix(d)}**` names what is under it.
+ */
+export function globPrefix(dir: string): string {
+  const base = posix.normalize(dir.split(sep).join('/')).replace(/\/+$/, '');
+  return base === '.' || base === '' ? '' : `${base.replace(/[\\*?[\]]/g, '\\$&')}/`;
 }
