@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Warms the one-file build the way people use promptctl, in this one process, then saves V8's
-// code cache for it (dist/bundle/promptctl.cjs.cache): everything compiled by then is in it.
+// code cache for it (dist/bundle/promptctl.cjs.cache): everything compiled by then is in it; and
+// one beside each precompiled schema module the runs loaded (dist/schema/*.compiled.cjs.cache, …).
 // Run by scripts/bundle.mjs in a process of its own, with no V8 flags (a cache made under other
 // flags is rejected). Every command must succeed: this is also the bundle's smoke test.
 //
-// The runs: --help, --version, validate and plan of the example prompts/ (embedded emulator),
-// then plan, apply and plan again against an emulator on a loopback port (got, OAuth, the
-// executor). All in a temporary directory with its own HOME; nothing outside it is written.
+// The runs: --help, --version, validate and plan of the example prompts/ (embedded emulator), a
+// plan saved and shown, then plan, apply and plan again against an emulator on a loopback port
+// (got, OAuth, the executor). All in a temporary directory with its own HOME; nothing outside it is written.
 // The directory is a git repository with the prompts committed, as a team's checkout is: a
 // function the warm-up never ran is not in the cache and is compiled on first use, and git's
 // path (simple-git, provenance) left cold cost a plan in a repository 3 % of its main thread's
@@ -36,7 +37,8 @@ try {
 
   const inRepository = commitPrompts(dir, env);
 
-  const local = [['--help'], ['--version'], ['validate'], ['plan']];
+  // A saved plan read back (show) loads the plan file's schema validators: their cache is saved too.
+  const local = [['--help'], ['--version'], ['validate'], ['plan'], ['plan', '--out', 'warm-up.plan.json'], ['show', 'warm-up.plan.json']];
   const remoteRuns = [['plan'], ['apply', '--auto-approve'], ['plan']];
   for (const args of local) {
     const r = await must(args, { env });
@@ -72,12 +74,14 @@ try {
   // Stopped by its interrupt, as a user stops it: 130 (DESIGN §4).
   if (ended.code !== 130) throw new Error(`promptctl emulator ended with ${ended.code}:\n${ended.stderr}`);
 
+  // The precompiled schema validators the runs called stay files of their own: each gets its cache too.
+  const generated = bundle.exports.saveGeneratedCaches();
   const cache = bundle.cacheFile();
   // Whole or not at all: a process starting meanwhile reads the old cache or this one.
   writeFileSync(`${BUNDLE}.cache.tmp`, cache);
   renameSync(`${BUNDLE}.cache.tmp`, `${BUNDLE}.cache`);
   const where = inRepository ? 'in a git repository' : 'outside a git repository (git did not run)';
-  process.stdout.write(`code cache: ${(cache.length / 1024).toFixed(0)} KiB for ${local.length + remoteRuns.length + 1} warm-up commands (the emulator included), ${where}\n`);
+  process.stdout.write(`code cache: ${(cache.length / 1024).toFixed(0)} KiB for ${local.length + remoteRuns.length + 1} warm-up commands (the emulator included), ${where}; ${generated.length} for the precompiled schema validators\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

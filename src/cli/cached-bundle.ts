@@ -1,29 +1,19 @@
 // Loads the one-file build (dist/bundle/promptctl.cjs) with the V8 code cache the build saved
-// beside it. Compiling promptctl and its libraries is most of a small command's time, and Node 20
-// has no compile cache of its own (module.enableCompileCache is Node 22). What V8 checks of a
-// cache is not enough to trust it: its own version and flags, the source's LENGTH only, and in
-// release builds no checksum (a damaged cache can crash the process or run wrong code). So the
-// cache file names the build, the Node version and architecture it was made for and the sha256
-// of V8's data; a cache that fails any of them, or that V8 rejects, costs only the compile.
-import { hash } from 'node:crypto';
+// beside it (util/code-cache.ts: what a cache file names, and why). Compiling promptctl and its
+// libraries is most of a small command's time. The bundle's build id is a mark at its end, not
+// its hash: reading it costs nothing, where hashing the bundle would cost a millisecond a run.
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import type * as Bundle from './bundle.js';
+import { cacheFileFor, savedCache } from '../util/code-cache.js';
 
 export const BUNDLE = fileURLToPath(new URL('../bundle/promptctl.cjs', import.meta.url));
 
 /** A line at the bundle's end, `//# promptctl-build <id>`: which build a cache belongs to. */
 const BUILD_MARK = '//# promptctl-build ';
-/** A cache file: one line `promptctl-code-cache <build> <node version> <arch> <sha256 of data>`, then V8's data. */
-const CACHE_HEADER = 'promptctl-code-cache ';
-
-function headerFor(build: string, data: Buffer): string {
-  return `${CACHE_HEADER}${build} ${process.version} ${process.arch} ${hash('sha256', data)}\n`;
-}
-
 export interface LoadedBundle {
   exports: typeof Bundle;
   /** Whether V8 took the saved cache: false when there was none, or it was another build's, Node's or machine's, damaged, or rejected by V8. */
@@ -57,8 +47,7 @@ export function loadBundle(file = BUNDLE, cache: 'use' | 'ignore' = 'use'): Load
     cacheUsed: cachedData !== undefined && !script.cachedDataRejected,
     cacheFile: () => {
       if (!build) throw new Error(`${file} has no build id (${BUILD_MARK.trim()} …) to save a code cache under`);
-      const data = script.createCachedData();
-      return Buffer.concat([Buffer.from(headerFor(build, data)), data]);
+      return cacheFileFor(build, script.createCachedData());
     },
   };
 }
@@ -68,18 +57,4 @@ function buildId(source: string): string | undefined {
   if (at < 0) return undefined;
   const end = source.indexOf('\n', at);
   return source.slice(at + BUILD_MARK.length, end < 0 ? undefined : end).trim() || undefined;
-}
-
-/** V8's data from the cache file when it was made for this build on this Node and is whole, else undefined. */
-function savedCache(path: string, build: string): Buffer | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    return undefined; // not built with a cache: compile
-  }
-  const eol = bytes.indexOf(10);
-  if (eol < 0) return undefined;
-  const data = bytes.subarray(eol + 1);
-  return bytes.toString('latin1', 0, eol + 1) === headerFor(build, data) ? data : undefined;
 }
