@@ -80,11 +80,14 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
   const spelled = opts.before === undefined ? undefined : resolve(from, opts.before);
   const under = spelled === undefined ? undefined : realPathOr(spelled);
 
-  const tracked = diffEntries(await root.raw(['diff-index', '--raw', '-z', '--no-renames', '--no-abbrev', base]));
-  const untracked = await root.raw(['ls-files', '--others', '--exclude-standard', '-z']);
+  // git's own failures here (a damaged .git/index, an unreadable object) are the repository's
+  // state, not promptctl's: said as git says them, exit 1.
+  const raw = (args: string[]) => refusedOnFailure(root.raw(args), ref);
+  const tracked = diffEntries(await raw(['diff-index', '--raw', '-z', '--no-renames', '--no-abbrev', base]));
+  const untracked = await raw(['ls-files', '--others', '--exclude-standard', '-z']);
   // The loader reads what git ignores too (a `*.local.yaml` in .gitignore): under the prompts
   // directory such a file is as new since REF as an untracked one.
-  const ignored = under !== undefined && isInside(top, under) ? await root.raw(['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ...readPathspecs(relative(top, under))]) : '';
+  const ignored = under !== undefined && isInside(top, under) ? await raw(['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ...readPathspecs(relative(top, under))]) : '';
   const repoPaths = new Set([...tracked.map((e) => e.path), ...untracked.split('\0'), ...ignored.split('\0')].filter((p) => p !== ''));
   // A {file: ...} text read through a link is named by the file the link leads to (load/texts.ts):
   // a link retargeted since REF changes that text, though the file itself did not change.
@@ -107,9 +110,19 @@ export async function changedSince(cwd: string, ref: string, opts: { before?: st
       : tracked.filter((e) => e.old !== undefined && /\.ya?ml$/.test(e.path) && (e.deleted === true || isInside(under, join(top, e.path))));
   return {
     files: [...repoPaths].map(fromCwd).sort(),
-    before: await readBlobs(top, olds.map((e) => e.old!)),
+    before: await refusedOnFailure(readBlobs(top, olds.map((e) => e.old!)), ref),
     wholeDirs: under === undefined ? [] : [...repoPaths].filter((p) => wholeDirIn(top, p, under)).map(fromCwd).sort(),
   };
+}
+
+/** `read`, or a refusal in git's words (its first line) when git fails: what the user can act on. */
+async function refusedOnFailure<T>(read: Promise<T>, ref: string): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    const said = (err instanceof Error ? err.message : String(err)).trim().split('\n')[0] || 'git failed';
+    throw new UserError(`--changed-since: git could not tell what changed since ${ref}: ${said}`);
+  }
 }
 
 /** What the symbolic link at `path` (relative to the work tree `top`) leads to, relative to `top`; undefined for a file that is no link, or a link leading nowhere or out of the work tree. */

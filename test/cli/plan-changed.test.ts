@@ -222,4 +222,12 @@ describe('plan --changed-since', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/unknown git ref "no-such-branch"/);
   });
+
+  it("fails in git's words, not as promptctl's own error, when git cannot list the changes (a damaged .git/index)", async () => {
+    await writeFile(join(s.dir.path, '.git', 'index'), 'not an index\n');
+    const r = await s.cli(['plan', '--changed-since', 'HEAD']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: --changed-since: git could not tell what changed since HEAD: fatal: .*index/m);
+    expect(r.stderr).not.toMatch(/internal|PROMPTCTL_DEBUG/);
+  });
 });
