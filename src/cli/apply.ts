@@ -336,7 +336,8 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
     if (readable(i.address)) continue;
     const surface = surfaceOfAddress(i.address);
     const why = surface === undefined ? 'a kind this promptctl does not know' : `the target ${failed.some((f) => f.surface === surface) ? 'refused' : 'does not serve'} ${SURFACE_NAMES[surface]}`;
-    ctx.info(`audit: ${i.address} from an earlier run: left open (${why}; a later apply that can read it settles it)`);
+    // The address as the trail holds it: anyone may have written it, and a live name may be anything.
+    ctx.info(`audit: ${visibleName(i.address)} from an earlier run: left open (${why}; a later apply that can read it settles it)`);
   }
   for (const s of settled) {
     // Settled as unknown for good: why, and that only a person can find out now. Any other
@@ -344,7 +345,7 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
     // empty guide live (partly applied), or an object changed by someone else since.
     const why =
       s.outcome === 'unknown' ? ` (what was read cannot tell${s.note ? `: ${visibleName(s.note)}` : ''}; check it by hand)` : s.note ? ` (${visibleName(s.note)})` : '';
-    ctx.info(`audit: ${s.address} from an earlier run: ${s.outcome}${why}`);
+    ctx.info(`audit: ${visibleName(s.address)} from an earlier run: ${s.outcome}${why}`);
   }
 }
 
