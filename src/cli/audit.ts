@@ -53,6 +53,9 @@ async function configuredAudit(ctx: CliContext, dir: string): Promise<{ file: st
 async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | null, allowUnkeyed: boolean, environments: readonly string[] = []): Promise<number> {
   const path = resolve(ctx.cwd, file);
   const shown = displayPath(ctx.cwd, path);
+  // The name as every line below prints it: the user's, or audit.file of a promptctl.yaml anyone
+  // may have changed; an ESC or a CR in it would drive the terminal (and could print "ok" over a failure).
+  const named = visibleName(shown);
   const st = await stat(path).catch((err: NodeJS.ErrnoException) => err);
   if (st instanceof Error && st.code !== 'ENOENT') throw new UserError(`${shown}: cannot read it (${st.code ?? st.message})`);
   if (st instanceof Error) {
@@ -75,7 +78,7 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
         ? `the head anchor vouches for records up to ${vouchedTo}, but ${after === 1 ? `record ${res.head!.seq} after it is` : `records ${vouchedTo + 1} to ${res.head!.seq} after it are`} not keyed, so ${AUDIT_KEY_ENV} cannot vouch for ${after === 1 ? 'it' : 'them'}`
         : `none of its ${res.records} record${res.records === 1 ? ' is' : 's are'} keyed, so ${AUDIT_KEY_ENV} cannot vouch for ${res.records === 1 ? 'it' : 'them'}`;
     ctx.info(
-      `${shown}: ${ctx.style('red', 'not keyed')}: ${which}: written before the key was set, or re-chained by someone without it. ` +
+      `${named}: ${ctx.style('red', 'not keyed')}: ${which}: written before the key was set, or re-chained by someone without it. ` +
         `If the key was set after these records, run again with --allow-unkeyed (or verify with --head an anchor kept elsewhere).`,
     );
     return EXIT.error;
@@ -86,7 +89,7 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
     else if (key && res.records > 0) keyed = `, not keyed (written without ${AUDIT_KEY_ENV})`;
     const anchored = res.anchored && head ? `; head ${formatAnchor(head).slice(0, String(head.seq).length + 13)}… found` : '';
     // The file named: with --env (or a configured audit.file) the reader did not type it.
-    ctx.out(`${ctx.style('green', 'ok')}: ${visibleName(shown)}: ${res.records} record${res.records === 1 ? '' : 's'}, chain intact${keyed}${anchored}`);
+    ctx.out(`${ctx.style('green', 'ok')}: ${named}: ${res.records} record${res.records === 1 ? '' : 's'}, chain intact${keyed}${anchored}`);
     if (res.pending.length > 0) {
       const n = res.pending.length;
       ctx.info(`note: ${n} intent${n === 1 ? '' : 's'} without an outcome (record${n === 1 ? '' : 's'} ${res.pending.join(', ')}): an apply in progress, or one the next apply resolves`);
@@ -109,9 +112,9 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
   // A reason may quote the file's own fields (anyone may have written them): one line, made visible.
   const reason = oneLine(res.reason);
   // As every failure says it (`error:`), after where it is, as validate's diagnostics do.
-  if (res.missingKey) ctx.info(`${shown}:${res.line}: ${ctx.style('red', 'error: cannot verify')}: ${reason}`);
-  else if (res.line === null) ctx.info(`${shown}: ${ctx.style('red', 'error: audit trail does not match its head anchor')}: ${reason}`);
-  else ctx.info(`${shown}:${res.line}: ${ctx.style('red', 'error: broken audit chain')}: ${reason}`);
+  if (res.missingKey) ctx.info(`${named}:${res.line}: ${ctx.style('red', 'error: cannot verify')}: ${reason}`);
+  else if (res.line === null) ctx.info(`${named}: ${ctx.style('red', 'error: audit trail does not match its head anchor')}: ${reason}`);
+  else ctx.info(`${named}:${res.line}: ${ctx.style('red', 'error: broken audit chain')}: ${reason}`);
   return EXIT.error;
 }
 
