@@ -113,7 +113,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         secrets: withEscapedForms(ctx.knownSecrets).map((s) => s.value),
         // And each access token, learnt once the target's client signs in, in the same forms.
         learntSecrets: () => ctx.learntSecretForms(),
-        onWarning: (m) => ctx.info(`warning: ${m}`),
+        // A warning names the trail's file (audit.file, which anyone may have changed): made visible.
+        onWarning: (m) => ctx.info(`warning: ${visibleName(m)}`),
         ...(sinkProxy ? { sinkOptions: sinkProxy } : {}),
       });
     // A trail that exists is opened first: a broken one stops the apply before any change, and
