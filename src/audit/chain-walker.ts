@@ -6,6 +6,12 @@ import { shapeProblemV1, shapeProblemV2 } from './record-shape.js';
 import { repeatedKey } from './repeated-key.js';
 import { AUDIT_KEY_ENV, GENESIS_HASH, chainHash, chainHashV2, type AuditAnchor, type AuditRecord, type AuditRecordV1 } from './record.js';
 
+/**
+ * Levels of objects and arrays a record may nest: a record, its cascade, a snapshot and content
+ * that redactJson (scrub.ts) refuses past 200 levels stay well within it.
+ */
+const MAX_DEPTH = 256;
+
 export type LineCheck =
   | { ok: true; record: AuditRecord | AuditRecordV1; format: 1 | 2 }
   | { ok: false; reason: string; missingKey?: true };
@@ -72,6 +78,9 @@ export class ChainWalker {
       return { ok: false, reason: 'not valid JSON' };
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
+    // Hashing walks the record recursively: a line nested thousands deep (anyone may have written
+    // it) overflowed the stack, an internal error that named no line.
+    if (deeperThan(value, MAX_DEPTH)) return { ok: false, reason: `nested more than ${MAX_DEPTH} levels deep, deeper than any record promptctl writes` };
     // Bytes no hash covers: JSON.parse keeps a repeated key's last value, a reader may take the first.
     const twice = repeatedKey(text);
     if (twice !== undefined) return { ok: false, reason: `the key ${JSON.stringify(twice)} is written twice in one object (the hash covers only the last; promptctl never writes one)` };
@@ -178,6 +187,18 @@ export class ChainWalker {
       this.writtenSince.set(seq, list);
     }
   }
+}
+
+/** VALUE (parsed JSON) nests objects and arrays more than MAX levels deep; walked without recursion. */
+function deeperThan(value: unknown, max: number): boolean {
+  const todo: [unknown, number][] = [[value, 1]];
+  while (todo.length > 0) {
+    const [v, depth] = todo.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const x of Object.values(v)) todo.push([x, depth + 1]);
+  }
+  return false;
 }
 
 /** A later intent's write to an open intent's address, which its outcome says succeeded. */

@@ -105,6 +105,14 @@ describe('verifyAuditFile: the chain', () => {
     expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 1, reason: 'cascade is not a list of {address, version, hash, content}' });
   });
 
+  it('names a line nested deeper than any record, where hashing it overflowed the stack (an internal error, no line named), for verify and the writer alike', async () => {
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+    await edit((_rs, ls) => ls.map((l, i) => (i === 2 ? l.replace('"after":{', `"after":{"deep":${deep},`) : l)));
+    const reason = 'nested more than 256 levels deep, deeper than any record promptctl writes';
+    expect(await verifyAuditFile(file)).toEqual({ ok: false, line: 3, reason });
+    await expect(openAuditLog(file, { env: {}, onWarning: () => undefined })).rejects.toThrow(`${file}:3: the audit chain is broken (${reason})`);
+  });
+
   it('names a record of an unknown format', async () => {
     await edit((rs, ls) => ls.map((l, i) => (i === 4 ? JSON.stringify({ ...rs[4], format: 4 }) : l)));
     expect(await verifyAuditFile(file)).toMatchObject({ ok: false, line: 5, reason: expect.stringMatching(/unknown record format 4 \(this promptctl reads formats 1, 2 and 3\)/) });
