@@ -1,8 +1,10 @@
 // HTTP audit sinks: POST each record, signed with HMAC-SHA256 so the receiver can trust it.
 // A sink failure is a warning: the local record is already on disk. A sink that keeps failing
 // (one that never answers costs three timeouts a record) is given up for the rest of the run once
-// its failed deliveries have taken its budget, so it cannot hold an apply's end for minutes. The
-// HTTP library is loaded with the first delivery, so an apply without sinks never loads it.
+// its failed deliveries have taken its budget, a delivery cut off where it would overrun it; and a
+// sink still behind when the run ends (a slow one, answering each record after a second) is waited
+// for at most the budget. Neither can hold an apply's end for minutes. The HTTP library is loaded
+// with the first delivery, so an apply without sinks never loads it.
 import { createHmac } from 'node:crypto';
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
@@ -35,9 +37,12 @@ export interface SinkOptions {
   backoffLimitMs?: number;
   /**
    * Failed delivery time one sink may take in a run; once spent, the run's later records are not
-   * sent to it (one warning names them). Default 20000 ms.
+   * sent to it (one warning names them). Also how long the end of the run waits for a sink still
+   * delivering. Default 20000 ms.
    */
   budgetMs?: number;
+  /** Cuts off the delivery (postToSink): it then fails as cut off. */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_BUDGET_MS = 20_000;
@@ -53,32 +58,47 @@ export function sinkQueue(sink: HttpAuditSink, env: NodeJS.ProcessEnv, opts: Sin
   const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
   let failedMs = 0;
   const notSent: number[] = [];
+  // Aborted when the end of the run has waited its budget for the sink: the delivery in flight is
+  // cut off and the records still queued are not sent.
+  const late = new AbortController();
   let queue: Promise<void> = Promise.resolve();
   return {
     send(body, record) {
       queue = queue.then(async () => {
-        if (failedMs >= budgetMs) {
+        if (failedMs >= budgetMs || late.signal.aborted) {
           notSent.push(record.seq);
           return;
         }
         const started = Date.now();
-        const w = await postToSink(sink, body, record.hash, env, opts);
+        // What is left of the budget bounds this delivery too: its attempts end with the budget.
+        const spent = AbortSignal.timeout(budgetMs - failedMs);
+        const w = await postToSink(sink, body, record.hash, env, { ...opts, signal: AbortSignal.any([late.signal, spent]) });
         if (!w) return;
         failedMs += Date.now() - started;
-        warn(`${w}; record ${record.seq} is kept in ${file}`);
+        if (late.signal.aborted) notSent.push(record.seq);
+        else warn(`${w}${spent.aborted ? ` (the sink's ${seconds(budgetMs)} s of failed deliveries are spent)` : ''}; record ${record.seq} is kept in ${file}`);
       });
     },
     async drain() {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, budgetMs - failedMs))));
+      await Promise.race([queue, waited.then(() => late.abort())]);
+      clearTimeout(timer);
       await queue;
       if (notSent.length === 0) return;
       const first = notSent[0]!;
       const last = notSent.at(-1)!;
       const which = last - first + 1 === notSent.length ? `${first}–${last}` : notSent.join(', ');
-      warn(
-        `audit sink ${describeSinkUrl(sink.url)}: ${notSent.length} record${notSent.length === 1 ? '' : 's'} (${which}) not sent in this run after ${(failedMs / 1000).toFixed(1)} s of failed deliveries; they are kept in ${file}`,
-      );
+      const why = late.signal.aborted
+        ? `still delivering ${seconds(budgetMs)} s after the run's last record`
+        : `after ${seconds(failedMs)} s of failed deliveries`;
+      warn(`audit sink ${describeSinkUrl(sink.url)}: ${notSent.length} record${notSent.length === 1 ? '' : 's'} (${which}) not sent in this run ${why}; they are kept in ${file}`);
     },
   };
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
 }
 
 /** `sha256=<hex>`: HMAC-SHA256 of the exact body bytes. */
@@ -143,6 +163,7 @@ export async function postToSink(
         maxRetryAfter: 5000,
       },
       followRedirect: false,
+      ...(opts.signal ? { signal: opts.signal } : {}),
       hooks: { beforeRetry: [() => void attempted++] },
     });
     // A redirect is not a delivery (the body would not be re-posted with its signature).
@@ -152,6 +173,7 @@ export async function postToSink(
     const where = describeSinkUrl(sink.url);
     const attempts = `after ${attempted} attempt${attempted === 1 ? '' : 's'}`;
     if (err instanceof HTTPError) return `audit sink ${where}: HTTP ${err.response.statusCode} ${attempts}`;
+    if (opts.signal?.aborted) return `audit sink ${where}: cut off ${attempts}`;
     // got's message and options can carry headers (the signature); print only the code, or the
     // command's own words for it.
     if (err instanceof RequestError) return `audit sink ${where}: ${opts.describeFailure?.(err, new URL(sink.url)) ?? (err.code || 'request failed')} ${attempts}`;

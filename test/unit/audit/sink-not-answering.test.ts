@@ -60,4 +60,27 @@ describe('an audit sink that never answers', () => {
     expect(skipped, warnings.join('\n')).toMatch(/^audit sink http:\/\/127\.0\.0\.1:\d+\/audit: \d+ records \(\d+–20\) not sent in this run after [\d.]+ s of failed deliveries; they are kept in .*audit\.jsonl$/);
     expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 20 });
   });
+
+  // A delivery used to be bounded only by its own attempts' timeouts, checked against the budget
+  // between records (a budget of 20 s let a run wait 37 s), and the end of the run waited for a
+  // sink that answers, however slowly (one second a record held a 28-change apply 28 s). Here
+  // got's own timeout is a minute: only the budget can end the run soon.
+  it('cuts a delivery off where it would overrun the budget, and waits for a sink still delivering at most the budget', async () => {
+    const file = join(dir, 'audit.jsonl');
+    const warnings: string[] = [];
+    const log = await openAuditLog(file, {
+      sinks: [{ url }],
+      env: {},
+      onWarning: (m) => warnings.push(m),
+      sinkOptions: { timeoutMs: 60_000, retries: 2, backoffLimitMs: 5, budgetMs: 150 },
+    });
+    for (let i = 1; i <= 5; i++) await log.append(input(i));
+    await log.close();
+    // Whichever comes first at the budget: the delivery in flight cut off (record 1 kept, the rest
+    // not sent), or the end of the run done waiting (none of them sent).
+    const text = warnings.join('\n');
+    expect(text).toMatch(/: cut off after 1 attempt \(the sink's 0\.1 s of failed deliveries are spent\); record 1 is kept in .*audit\.jsonl$|^(?![\s\S]*record 1 is kept)/m);
+    expect(warnings.at(-1), text).toMatch(/^audit sink http:\/\/127\.0\.0\.1:\d+\/audit: (5 records \(1–5\) not sent in this run still delivering 0\.1 s after the run's last record|4 records \(2–5\) not sent in this run after 0\.\d s of failed deliveries); they are kept in .*audit\.jsonl$/);
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 5 });
+  }, 10_000);
 });
