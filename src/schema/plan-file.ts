@@ -85,9 +85,7 @@ function describe(e: ErrorObject, data: unknown): string {
     case 'additionalProperties':
       return `${at}: unknown field ${String(e.params.additionalProperty)}`;
     case 'const':
-      return at.endsWith('formatVersion')
-        ? `plan format version ${JSON.stringify(valueAtPointer(data, e.instancePath))} is not supported (this promptctl reads version ${String(e.params.allowedValue)}); run plan again`
-        : `${at}: must be ${JSON.stringify(e.params.allowedValue)}`;
+      return at.endsWith('formatVersion') ? formatVersionProblem(valueAtPointer(data, e.instancePath), e.params.allowedValue) : `${at}: must be ${JSON.stringify(e.params.allowedValue)}`;
     case 'false schema':
       return `${at}: not allowed on this action`;
     default:
@@ -95,6 +93,14 @@ function describe(e: ErrorObject, data: unknown): string {
   }
 }
 
+/**
+ * A formatVersion that is not the one read. Only a number is a version: "2" written as text is
+ * not an unsupported version 2 (which is the one read), so it is said to be of the wrong type.
+ */
+function formatVersionProblem(value: unknown, allowed: unknown): string {
+  if (typeof value === 'number') return `plan format version ${JSON.stringify(value)} is not supported (this promptctl reads version ${String(allowed)}); run plan again`;
+  return `formatVersion must be the number ${String(allowed)}, not ${JSON.stringify(value) ?? String(value)} (\`promptctl plan --out FILE\` writes it so); run plan again`;
+}
 
 function pointer(segments: readonly string[]): string {
   return segments.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('') || 'the plan';

@@ -21,4 +21,18 @@ describe('checkPlanFile of JSON that is not a plan', () => {
     expect(checked.ok).toBe(false);
     if (!checked.ok) expect(checked.diagnostics.length).toBeGreaterThan(1);
   });
+
+  // `"formatVersion": "2"` (a tool or a hand edit writing it as text) was told 'plan format version
+  // "2" is not supported (this promptctl reads version 2)': the version it reads, refused.
+  it('says a formatVersion of another type is not a number, rather than an unsupported version', () => {
+    for (const [text, value] of [['{"formatVersion": "2"}', '"2"'], ['{"formatVersion": null}', 'null']] as const) {
+      const checked = checkPlanFile(text, 'plan.json');
+      expect(checked.ok, text).toBe(false);
+      if (checked.ok) continue;
+      const at = checked.diagnostics.filter((d) => /format ?version/i.test(d.message));
+      expect(at.map((d) => d.message), text).toEqual([`formatVersion must be the number 2, not ${value} (\`promptctl plan --out FILE\` writes it so); run plan again`]);
+    }
+    const checked = checkPlanFile('{"formatVersion": 1}', 'plan.json');
+    if (!checked.ok) expect(checked.diagnostics.map((d) => d.message)).toContain('plan format version 1 is not supported (this promptctl reads version 2); run plan again');
+  });
 });
