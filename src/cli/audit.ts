@@ -9,14 +9,15 @@ import { verifyAuditFile } from '../audit/verify.js';
 import { UserError, EXIT } from '../util/errors.js';
 import { oneLine, shellWord, visibleName } from '../util/escapes.js';
 import { DEFAULT_DIR } from './common.js';
-import { addEnvOption } from './environments.js';
+import { addEnvOption, ENVIRONMENTS_DIR } from './environments.js';
 import type { CliContext } from './context.js';
 
 export function registerAudit(program: Command, ctx: CliContext): void {
   const audit = program.command('audit').description('inspect the audit trail');
   const verify = audit
     .command('verify')
-    .description(`check the hash chain of the audit log (default ${DEFAULT_AUDIT_FILE})`)
+    // Each environment keeps its own trail (DESIGN §6): `apply --env prod` writes no DEFAULT_AUDIT_FILE.
+    .description(`check the hash chain of the audit log (default ${DEFAULT_AUDIT_FILE}, or ${ENVIRONMENTS_DIR}/NAME/audit.jsonl with --env NAME)`)
     .argument('[file]', 'audit log (JSON lines); default: with --env NAME that environment\'s own trail, else audit.file of promptctl.yaml, else ' + DEFAULT_AUDIT_FILE)
     .option('--dir <dir>', 'prompts directory whose promptctl.yaml may name the audit file', DEFAULT_DIR)
     .option('--head <seq:hash>', 'the anchor printed at the end of an apply: the trail must still hold that record (detects a cut-off tail or an emptied file)')

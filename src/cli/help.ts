@@ -60,8 +60,9 @@ Examples:
   $ promptctl plan --changed-since origin/main      # only what the files changed since define`,
   apply: `
 Each change writes one record to the audit trail (audit.file of promptctl.yaml, by default
-.promptctl/audit.jsonl); \`promptctl audit verify\` checks it. A saved plan is refused if the
-target or the files moved since it was made; nothing is then applied.
+.promptctl/audit.jsonl, or .promptctl/envs/NAME/audit.jsonl with --env NAME); \`promptctl audit
+verify\` (with the same --env) checks it. A saved plan is refused if the target or the files moved
+since it was made; nothing is then applied.
 
 Exit status: 0 applied (or nothing to do); 1 on an error, a refusal or a cancel (the report says
 what was applied before it); 130 after an interrupt.

@@ -83,6 +83,17 @@ describe('--help', () => {
     expect((await runCliInProcess(['validate', '--dir', 'help', 'x'], { cwd: ROOT })).stderr).toMatch(/too many arguments for 'validate'/);
   });
 
+  // apply --help named `.promptctl/audit.jsonl` as the trail whatever --env said, and audit's
+  // verify "(default .promptctl/audit.jsonl)": after `apply --env prod`, that file does not exist.
+  it('apply and audit verify name the trail an environment writes by default', async () => {
+    // Help wraps its lines where it likes: read as one line.
+    const flat = async (args: string[]) => (await help(args)).stdout.replace(/\s+/g, ' ');
+    expect(await flat(['apply'])).toContain('by default .promptctl/audit.jsonl, or .promptctl/envs/NAME/audit.jsonl with --env NAME');
+    for (const args of [['audit'], ['audit', 'verify']]) {
+      expect(await flat(args), args.join(' ')).toContain('check the hash chain of the audit log (default .promptctl/audit.jsonl, or .promptctl/envs/NAME/audit.jsonl with --env NAME)');
+    }
+  });
+
   it('the examples name what the example prompts/ defines', async () => {
     const config = readFileSync(path.join(EXAMPLE, 'promptctl.yaml'), 'utf8');
     const files = (p: string) => readFileSync(path.join(EXAMPLE, p), 'utf8');
