@@ -42,9 +42,22 @@ export interface SelectedEnvironment {
   config: Config;
 }
 
+/**
+ * What `--env` picks where it is not the whole environment (its org, documents, state and audit
+ * trail): validate and tokens contact no target, and verify reads a trail alone.
+ */
+const ENV_PICKS: Readonly<Record<string, string>> = {
+  validate: 'its documents, checked as that environment holds them, without contacting its org',
+  tokens: 'its documents, checked as that environment holds them, without contacting its org',
+  verify: 'its audit trail',
+  promote: 'its routes in the split',
+  rollback: 'its routes in the split',
+};
+
 /** Adds `--env NAME` to a command (and `--dir`, where the config is read from, when it has none). */
 export function addEnvOption(cmd: Command): Command {
-  cmd.option('--env <name>', `an environment of promptctl.yaml (dev, staging, prod…): its org, documents, state and audit trail (default $${ENV_VARIABLE})`);
+  const picks = ENV_PICKS[cmd.name()] ?? 'its org, documents, state and audit trail';
+  cmd.option('--env <name>', `an environment of promptctl.yaml (dev, staging, prod…): ${picks} (default $${ENV_VARIABLE})`);
   if (!cmd.options.some((o) => o.long === '--dir')) cmd.option('--dir <dir>', 'prompts directory whose promptctl.yaml names the environments', 'prompts');
   return cmd;
 }

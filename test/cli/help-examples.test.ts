@@ -94,6 +94,16 @@ describe('--help', () => {
     }
   });
 
+  // validate, tokens and audit verify contact no target (README, Which gateway), yet their --env
+  // was "its org, documents, state and audit trail", as for plan and apply.
+  it('--env says what it picks for each command', async () => {
+    const envOf = async (args: string[]) => /--env <name>\s+(.*?)\(default\s+\$PROMPTCTL_ENV\)/.exec((await help(args)).stdout.replace(/\s+/g, ' '))?.[1];
+    for (const name of ['validate', 'tokens']) expect(await envOf([name]), name).toBe('an environment of promptctl.yaml (dev, staging, prod…): its documents, checked as that environment holds them, without contacting its org ');
+    expect(await envOf(['audit', 'verify'])).toBe("an environment of promptctl.yaml (dev, staging, prod…): its audit trail ");
+    for (const name of ['promote', 'rollback']) expect(await envOf([name]), name).toBe("an environment of promptctl.yaml (dev, staging, prod…): its routes in the split ");
+    for (const name of ['plan', 'apply', 'drift']) expect(await envOf([name]), name).toBe('an environment of promptctl.yaml (dev, staging, prod…): its org, documents, state and audit trail ');
+  });
+
   it('the examples name what the example prompts/ defines', async () => {
     const config = readFileSync(path.join(EXAMPLE, 'promptctl.yaml'), 'utf8');
     const files = (p: string) => readFileSync(path.join(EXAMPLE, p), 'utf8');
