@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { discoverYamlFiles } from '../../../src/config/discover.js';
 
@@ -42,6 +44,19 @@ describe('discoverYamlFiles', () => {
       { path: 'out', rule: 'file/linked-directory', reason: expect.stringMatching(/outside the prompts directory/) },
       { path: 'x/loop', rule: 'file/linked-directory', reason: expect.stringMatching(/already read/) },
     ]);
+  });
+
+  // The README's tour said "every *.yaml and *.yml file, any depth": a document kept in
+  // prompts/.drafts/ or prompts/.shared.yaml was left out of the plan without a word it could be.
+  it('leaves out dot-files, dot-directories and node_modules, as the README says', async () => {
+    await file('prompts/.shared.yaml');
+    await file('prompts/.drafts/a.yaml');
+    await file('prompts/node_modules/m/n.yaml');
+    await file('prompts/team/b.yml');
+    expect((await discoverYamlFiles(join(root, 'prompts'))).files).toEqual(['team/b.yml']);
+    const readme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
+    const tour = readme.slice(readme.indexOf('Everything lives under'), readme.indexOf('Every document has the same frame')).replace(/\s+/g, ' ');
+    expect(tour).toContain('every `*.yaml` and `*.yml` file, any depth, but for dot-files, what dot-directories hold and `node_modules`');
   });
 
   it('follows a link to a directory inside, reached only through it', async () => {
