@@ -8,6 +8,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { pointerSegments, valueAtPointer } from '../util/ajv-errors.js';
 import { shellWord } from '../util/escapes.js';
 import { loadSchemaSet, type CompiledValidator, type SchemaSet } from '../util/precompiled.js';
+import { describeValue } from './messages.js';
 import { newAjv, SCHEMA_BASE, SCHEMAS_DIR } from './validator.js';
 
 /** Deeper than any plan promptctl writes (a changed value nests a few levels). */
@@ -86,6 +87,9 @@ function describe(e: ErrorObject, data: unknown): string {
       return `${at}: unknown field ${String(e.params.additionalProperty)}`;
     case 'const':
       return at.endsWith('formatVersion') ? formatVersionProblem(valueAtPointer(data, e.instancePath), e.params.allowedValue) : `${at}: must be ${JSON.stringify(e.params.allowedValue)}`;
+    case 'enum':
+      // ajv says only "must be equal to one of the allowed values": a hand edit is told which.
+      return `${at}: must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, not ${describeValue(valueAtPointer(data, e.instancePath))}`;
     case 'false schema':
       return `${at}: not allowed on this action`;
     default:

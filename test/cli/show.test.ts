@@ -49,7 +49,7 @@ describe('promptctl show', () => {
     await writeFile(path, JSON.stringify(doc, null, 2));
     const r = await s.cli(['show', 'plan.json']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/plan\.json:\d+:\d+: error: actions\[0\]\.action: must be equal to one of the allowed values \[plan\/schema\]/);
+    expect(r.stderr).toMatch(/plan\.json:\d+:\d+: error: actions\[0\]\.action: must be one of "create", "update", "delete", "noop", not "upsert" \[plan\/schema\]/);
     expect(r.stderr).not.toMatch(/internal|at .*\.js:\d+/);
   });
 

@@ -35,4 +35,14 @@ describe('checkPlanFile of JSON that is not a plan', () => {
     const checked = checkPlanFile('{"formatVersion": 1}', 'plan.json');
     if (!checked.ok) expect(checked.diagnostics.map((d) => d.message)).toContain('plan format version 1 is not supported (this promptctl reads version 2); run plan again');
   });
+
+  // A hand-edited action or kind was told 'must be equal to one of the allowed values', naming none.
+  it('names the allowed values of a field that has a set of them', () => {
+    const checked = checkPlanFile('{"formatVersion": 2, "actions": [{"action": "nope", "kind": "Safety"}]}', 'plan.json');
+    expect(checked.ok).toBe(false);
+    if (checked.ok) return;
+    const messages = checked.diagnostics.map((d) => d.message);
+    expect(messages).toContain('actions[0].action: must be one of "create", "update", "delete", "noop", not "nope"');
+    expect(messages.find((m) => m.startsWith('actions[0].kind:'))).toMatch(/^actions\[0\]\.kind: must be one of "PromptTemplate", .*"SafetyFilter".*, not "Safety"$/);
+  });
 });
