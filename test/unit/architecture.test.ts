@@ -106,6 +106,18 @@ describe('ARCHITECTURE.md', () => {
     expect(folders.filter((f) => !table.has(f))).toEqual([]);
   });
 
+  // It named PromptTemplate and PromptVersion alone, while Guide and SafetyFilter keep theirs there too.
+  it('names every kind that keeps its planning in plan.ts', () => {
+    const text = readFileSync(join(REPO, 'ARCHITECTURE.md'), 'utf8').replace(/\s+/g, ' ');
+    const named = /keeps it in `plan\.ts` beside it \(([^)]*)\)/.exec(text)?.[1]?.split(', ').sort();
+    const kinds = join(SRC, 'kinds');
+    const withPlan = readdirSync(kinds, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && readdirSync(join(kinds, d.name)).includes('plan.ts'))
+      .map((d) => d.name)
+      .sort();
+    expect(named).toEqual(withPlan);
+  });
+
   it('names a forbidden edge, such as plan importing a target, with its file and line', () => {
     const file = join(SRC, 'plan', 'build.ts');
     const text = "// x\nimport { readLiveState } from '../targets/llmgateway/live.js';\n";
