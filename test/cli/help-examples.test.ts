@@ -104,6 +104,16 @@ describe('--help', () => {
     for (const name of ['plan', 'apply', 'drift']) expect(await envOf([name]), name).toBe('an environment of promptctl.yaml (dev, staging, prod…): its org, documents, state and audit trail ');
   });
 
+  // promote's and rollback's --dry-run and the root's --no-color were in --help alone: a reader of
+  // the README could not learn that promote can show its diff without writing the file.
+  it('every option --help lists is named in the README', async () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const options = new Set(optionsOf((await help([])).stdout));
+    for (const name of commandsFor([])) for (const o of optionsOf((await help(name === 'audit' ? ['audit', 'verify'] : [name])).stdout)) options.add(o);
+    const missing = [...options].filter((o) => o !== '--help' && o !== '--version' && !new RegExp(`${o}(?![\\w-])`).test(readme));
+    expect(missing).toEqual([]);
+  });
+
   it('the examples name what the example prompts/ defines', async () => {
     const config = readFileSync(path.join(EXAMPLE, 'promptctl.yaml'), 'utf8');
     const files = (p: string) => readFileSync(path.join(EXAMPLE, p), 'utf8');
