@@ -26,7 +26,8 @@ import { regexLiteral } from '../util/regex-literal.js';
 interface RunFlags {
   /** The prompts directory (added with --env): its Config's models, for the embedded emulator. */
   dir?: string;
-  var: string[];
+  /** Absent when none is given (no default: --help would print "(default: [])"). */
+  var?: string[];
   routingKey?: string;
   format: 'text' | 'json';
 }
@@ -36,7 +37,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .command('run')
     .description('invoke a template once on the target: the answer streams to stdout, usage, cost, latency and filters follow on stderr')
     .argument('<template>', 'TEMPLATE, or TEMPLATE@VERSION to bypass the traffic split')
-    .option('--var <name=value>', 'a variable of the template (repeat for more)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--var <name=value>', 'a variable of the template (repeat for more)', (v: string, all: string[] | undefined) => [...(all ?? []), v])
     .option('--routing-key <key>', 'the key a sticky split hashes to pick a version')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     // With json, stdout is a document even when the call fails (a block by a filter): {error, diagnostics}.
@@ -109,7 +110,7 @@ export function typedValue(name: string, raw: string, declared: WireVariable | u
 
 export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Promise<number> {
   const target = parseTemplateSpec(spec);
-  const raw = parseVars(flags.var);
+  const raw = parseVars(flags.var ?? []);
   if (flags.routingKey === '') throw new UserError('--routing-key is empty: give the key a sticky split hashes (a customer or conversation id)');
   announceTarget(ctx, flags.dir ?? DEFAULT_DIR);
   const models = await embeddedModels(ctx, flags.dir ?? DEFAULT_DIR);

@@ -49,6 +49,8 @@ describe('--help', () => {
       expect(examples.length, name).toBeGreaterThan(0);
       // What it exits with: said by every command (the emulator: how it ends).
       expect(out, name).toMatch(name === 'emulator' ? /exits 130/ : /^Exit status/m);
+      // A repeatable option starts empty: commander would print that as "(default: [])".
+      expect(out.replace(/\s+/g, ' '), name).not.toContain('(default: [])');
       // The commands that talk to a target, or run long, say what an interrupt exits with.
       if (['plan', 'apply', 'drift', 'export', 'test', 'run', 'status'].includes(name)) expect(out.split('Exit status')[1], name).toMatch(/130 after\s+(an\s+interrupt|Ctrl-C)/);
       for (const args of examples) {
