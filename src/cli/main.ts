@@ -118,6 +118,21 @@ function refuseEmptyPaths(action: Command): void {
 }
 
 /**
+ * `help audit verify` as `audit help verify`: commander's help command reads one topic, and
+ * answered with audit's help. The words after `help` name a subcommand's path as `--help` would.
+ */
+function helpOfSubcommand(program: Command, argv: readonly string[]): readonly string[] {
+  const operands = argv.flatMap((a, i) => (a.startsWith('-') ? [] : [i]));
+  const [help, topic, sub] = operands;
+  if (help === undefined || argv[help] !== 'help' || topic === undefined || sub === undefined) return argv;
+  const cmd = program.commands.find((c) => c.name() === argv[topic]);
+  if (!cmd || cmd.commands.length === 0) return argv;
+  const out = argv.filter((_, i) => i !== help);
+  out.splice(out.indexOf(argv[topic]!) + 1, 0, 'help');
+  return out;
+}
+
+/**
  * `help plna` (or `audit help verfy`): commander answers a help topic it does not know with the
  * whole usage alone, so a typo there reads as a bare usage dump; it is said as `plna` alone is,
  * `error: unknown command 'plna'` with the suggestion. Only where commander reads `help` as its
@@ -165,8 +180,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       },
       argv,
     );
-    refuseUnknownHelpTopic(program, argv);
-    await program.parseAsync([...argv], { from: 'user' });
+    const args = helpOfSubcommand(program, argv);
+    refuseUnknownHelpTopic(program, args);
+    await program.parseAsync([...args], { from: 'user' });
     code = ctx.exitCode;
   } catch (err) {
     const reported = reportError(ctx, err);

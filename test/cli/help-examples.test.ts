@@ -80,6 +80,11 @@ describe('--help', () => {
     const audit = await runCliInProcess(['audit', 'help', 'verfy'], { cwd: ROOT });
     expect(audit.code).toBe(1);
     expect(audit.stderr).toMatch(/^error: unknown command 'verfy'\n\(Did you mean verify\?\)\n/);
+    // help of a subcommand by its path, as `audit verify --help` (commander read one topic: audit's help)
+    const verify = await runCliInProcess(['help', 'audit', 'verify'], { cwd: ROOT });
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toMatch(/^Usage: promptctl audit verify /);
+    expect((await runCliInProcess(['help', 'audit', 'verfy'], { cwd: ROOT })).stderr).toMatch(/^error: unknown command 'verfy'\n\(Did you mean verify\?\)\n/);
     // a known topic is still its help, and an option's value that reads "help" is no topic
     expect((await runCliInProcess(['help', 'plan'], { cwd: ROOT })).stdout).toMatch(/^Usage: promptctl plan /);
     expect((await runCliInProcess(['validate', '--dir', 'help', 'x'], { cwd: ROOT })).stderr).toMatch(/too many arguments for 'validate'/);
