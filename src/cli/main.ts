@@ -114,6 +114,8 @@ function refuseEmptyPaths(action: Command): void {
   // apply would plan afresh and apply what nobody reviewed, also to a protected environment.
   action.registeredArguments.forEach((arg, i) => {
     if (arg.name() === 'planfile' && action.processedArgs[i] === '') throw new UserError('PLANFILE needs a path, not an empty string; nothing was done');
+    // `audit verify "$TRAIL"` with TRAIL unset: read as the working directory, "not a file".
+    if (arg.name() === 'file' && action.processedArgs[i] === '') throw new UserError('FILE needs a path, not an empty string (leave it out for the default)');
   });
 }
 

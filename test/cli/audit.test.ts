@@ -44,6 +44,13 @@ describe('promptctl audit verify', () => {
     expect(r).toMatchObject({ code: 0, stdout: 'ok: .promptctl/audit.jsonl: 4 records, chain intact\n' });
   });
 
+  // `audit verify "$TRAIL"` with TRAIL unset read the working directory: "<dir>: not a file".
+  it('refuses an empty FILE as no path, not as the working directory', async () => {
+    const r = await runCliInProcess(['audit', 'verify', ''], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('error: FILE needs a path, not an empty string (leave it out for the default)\n');
+  });
+
   it('names the first broken line of a tampered file and exits 1', async () => {
     const file = join(dir, 'trail.jsonl');
     await writeLog(file, 5);
