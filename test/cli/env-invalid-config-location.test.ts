@@ -32,6 +32,15 @@ spec:
 
 const SYNTAX = CONFIG.replace('    dev: {credentials: PCTL_L_DEV}', '    dev: {credentials: PCTL_L_DEV');
 const SCHEMA = CONFIG.replace('defaultVariableTokens: 1000', 'defaultVariableTokens: lots');
+// Two Config documents (a merge that kept both sides): validate refuses the second, and which
+// environments the file configures is not known; prod is named only in the second.
+const TWO_CONFIGS = `${CONFIG.replace('    prod: {credentials: PCTL_L_PROD, protected: true}\n', '')}---
+apiVersion: promptctl/v1
+kind: Config
+spec:
+  environments:
+    prod: {credentials: PCTL_L_PROD, protected: true}
+`;
 
 describe('--env on an invalid promptctl.yaml names where it is wrong', () => {
   it('plan: a YAML syntax error at its line and column, exit 1, nothing planned', async () => {
@@ -71,5 +80,17 @@ describe('--env on an invalid promptctl.yaml names where it is wrong', () => {
     expect(located.length).toBeGreaterThan(0);
     for (const line of located) expect(line).toMatch(/^prompts\/promptctl\.yaml:/);
     expect(await readFile(join(dir.path, 'prompts/promptctl.yaml'), 'utf8')).toBe(SYNTAX);
+  });
+
+  it('a second Config document: named at its line, not "unknown environment" nor a plan of the first', async () => {
+    await writeFile(join(dir.path, 'prompts/promptctl.yaml'), TWO_CONFIGS);
+    for (const env of ['prod', 'dev']) {
+      const r = await runCliInProcess(['plan', '--env', env], { cwd: dir.path, env: {} });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/^prompts\/promptctl\.yaml:9:1: error: a second Config document; the first is at prompts\/promptctl\.yaml:2:1 \[config\/duplicate\]$/m);
+      expect(r.stderr).toMatch(new RegExp(`--env names environment "${env}", but prompts/promptctl\\.yaml is not valid \\(1 error, above\\)`));
+      expect(r.stderr).not.toMatch(/unknown environment/);
+      expect(existsSync(join(dir.path, `.promptctl/envs/${env}/local-state.json`))).toBe(false);
+    }
   });
 });
