@@ -7,7 +7,7 @@ import { statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { CONFIG_FILE } from '../config/discover.js';
 import type { Command } from 'commander';
-import { resolveTarget, targetVariables, type EnvironmentTargetSpec } from '../genesys/target.js';
+import { clientIdHint, resolveTarget, targetVariables, type EnvironmentTargetSpec, type Target } from '../genesys/target.js';
 import type { Config, DesiredState, EnvironmentConfig } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import type { PlanProblem } from '../kinds/action.js';
@@ -306,6 +306,14 @@ async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersio
       const v = previous.spec.vars;
       throw new Error(`${previous.name}'s credentials (${v.clientId}, ${v.clientSecret}) are not set here, so its org cannot be read: give this run a read-only client of ${previous.name}`);
     }
+    // Nor does this environment's own org read under the previous one's name (its variables copied
+    // from this one's): every change this org already holds would be found there, as though run.
+    const here = there.target.kind === 'remote' ? remoteTargetOf(ctx, env) : undefined;
+    if (there.target.kind === 'remote' && here && sameOrg(there.target, here)) {
+      throw new Error(
+        `${previous.name}'s variables (${previous.settings.credentials}_*) name ${env.name}'s own org (the same API host ${new URL(here.apiUrl).host} and OAuth client ${clientIdHint(here.clientId)}), so reading it proves nothing of ${previous.name}: point them at ${previous.name}'s org`,
+      );
+    }
     // Where a failure only warns, an org that does not answer must not hold the plan up for minutes:
     // the probe's limits. Where it refuses (protected), the normal ones, so a slow org is still read.
     const limits = env.settings.protected ? {} : { quick: true };
@@ -334,6 +342,16 @@ async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersio
     return { problems: [], warnings: promotionProblems(gaps, env.name, previous.name) };
   }
   return { problems: promotionProblems(gaps, env.name, previous.name), warnings: [] };
+}
+
+/** The environment's remote target, when its variables name one (none: the embedded emulator, or variables that do not make a target). */
+function remoteTargetOf(ctx: CliContext, environment: SelectedEnvironment): Extract<Target, { kind: 'remote' }> | undefined {
+  try {
+    const target = resolveTarget(ctx.env, environment.spec);
+    return target.kind === 'remote' ? target : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The config written as promptctl.yml beside where promptctl.yaml belongs (`file` with that name), if that file is there. */

@@ -468,6 +468,22 @@ describe('--env', () => {
     expect(json.stderr).toMatch(/warning: cannot check promotion from dev to staging: dev's credentials/);
   });
 
+  it("refuses to check prod's promotion against prod's own org when staging's variables name it (copied from prod's)", async () => {
+    // staging's variables hold prod's host and client: reading "staging" reads prod, where every
+    // change prod already holds is found, as though staging had run it.
+    const mixed = { ...credentials(['dev', 'prod']), [`${PREFIX.staging}_API_URL`]: emus.prod.url, [`${PREFIX.staging}_OAUTHCLIENT_ID`]: 'prod-client', [`${PREFIX.staging}_OAUTHCLIENT_SECRET`]: 'prod-secret-value' };
+    const r = await cli(['plan', '--env', 'prod'], mixed);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /error: cannot check promotion from staging to prod \(prod is protected\): staging's variables \(PCTL_T_STAGING_\*\) name prod's own org \(the same API host 127\.0\.0\.1:\d+ and OAuth client prod…\), so reading it proves nothing of staging: point them at staging's org; nothing was done/,
+    );
+    expect(r.stderr).not.toMatch(/^promotion: /m);
+    // staging is not protected: a warning (dev's variables holding staging's), and the plan goes on
+    const staging = await cli(['plan', '--env', 'staging', '--format', 'json'], { ...credentials(['staging']), [`${PREFIX.dev}_API_URL`]: emus.staging.url, [`${PREFIX.dev}_OAUTHCLIENT_ID`]: 'staging-client', [`${PREFIX.dev}_OAUTHCLIENT_SECRET`]: 'staging-secret-value' });
+    expect(staging.code, staging.stderr).toBe(0);
+    expect(JSON.parse(staging.stdout).warnings).toEqual([expect.objectContaining({ rule: 'promotion/not-checked', message: expect.stringMatching(/dev's variables \(PCTL_T_DEV_\*\) name staging's own org/) })]);
+  });
+
   it('keeps each environment in its own embedded emulator when its credentials are not set', async () => {
     const r = await cli(['apply', '--env', 'staging', '--auto-approve'], {});
     expect(r.code, r.stderr).toBe(0);
