@@ -1,7 +1,7 @@
 // `promptctl tokens`: per-version token counts, worst case, context use and cost (DESIGN §4).
 import { Option, type Command } from 'commander';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
-import { formatJsonError, formatText } from '../views/diagnostics.js';
+import { formatText } from '../views/diagnostics.js';
 import { renderTokens, tokensNote } from '../views/tokens.js';
 import type { CliContext } from './context.js';
 
@@ -16,9 +16,10 @@ export function registerTokens(program: Command, ctx: CliContext): void {
     .description('count tokens per prompt version: texts, worst case with every variable at its bound, context use, cost per 1,000 calls')
     .option('--dir <dir>', 'prompts directory', 'prompts')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    // With json, a run that ends in an error (no prompts directory) still writes a document.
+    // With json, a run that ends in an error (no prompts directory) still writes a document; one
+    // refused for invalid files (--env on an invalid promptctl.yaml) carries their diagnostics.
     .on('option:format', (format: string) => {
-      ctx.failureDocument = format === 'json' ? (message) => formatJsonError(message, []) : undefined;
+      ctx.failureDocument = format === 'json' ? async (message, error) => (await import('./common.js')).jsonFailureDocument(ctx)(message, error) : undefined;
     })
     .action(async (opts: TokensOptions) => {
       ctx.exitCode = await runTokens(ctx, opts);

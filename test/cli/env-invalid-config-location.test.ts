@@ -70,6 +70,15 @@ describe('--env on an invalid promptctl.yaml names where it is wrong', () => {
     expect(doc.diagnostics).toEqual([expect.objectContaining({ file: 'prompts/promptctl.yaml', line: 4, column: 26, rule: 'schema/type' })]);
   });
 
+  it('tokens --format json: the failure document carries the diagnostics too (tokens takes --env as plan does)', async () => {
+    await writeFile(join(dir.path, 'prompts/promptctl.yaml'), SCHEMA);
+    const r = await runCliInProcess(['tokens', '--env', 'dev', '--format', 'json'], { cwd: dir.path, env: {} });
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(r.stdout) as { error: string; diagnostics: { file: string; line: number; column: number; rule: string }[] };
+    expect(doc.error).toMatch(/prompts\/promptctl\.yaml is not valid \(1 error, above\)/);
+    expect(doc.diagnostics).toEqual([expect.objectContaining({ file: 'prompts/promptctl.yaml', line: 4, column: 26, rule: 'schema/type' })]);
+  });
+
   it('only the config file is named: what its failure makes wrong elsewhere is not listed', async () => {
     await writeFile(join(dir.path, 'prompts/promptctl.yaml'), SYNTAX);
     // Limited to dev: with the config unread, "dev" is unknown there too; that is the config's fault.
