@@ -78,6 +78,8 @@ interface SplitContext {
    * file, `split` holding the routing it has without one (its newest version answers every call).
    */
   newSplit?: { environments?: string[]; base?: { version: string; weight: number }[] };
+  /** What the edit does beyond the weights (whose routes it changes): said only when it is made. */
+  notes: string[];
 }
 
 async function splitContext(ctx: CliContext, template: string, dir: string, doing: string, mayCreate = false): Promise<SplitContext> {
@@ -111,8 +113,9 @@ async function splitContext(ctx: CliContext, template: string, dir: string, doin
   const own = union.splits.find((s) => s.template === template)!;
   const { routesTarget } = await import('../export/promote.js');
   const { target, create, sharing } = routesTarget(own, env, environmentNames(union.config));
+  const notes: string[] = [];
   if (create) {
-    ctx.info(`note: ${sharing.join(', ')} share${sharing.length === 1 ? 's' : ''} the split's routes with ${env}: adding spec.environments.${env}.routes, so only ${env} changes`);
+    notes.push(`note: ${sharing.join(', ')} share${sharing.length === 1 ? 's' : ''} the split's routes with ${env}: adding spec.environments.${env}.routes, so only ${env} changes`);
   } else if (!env) {
     // The split's own routes are those of every environment without an override of them: named,
     // so that a change to prod's traffic made without --env is not a surprise.
@@ -122,11 +125,11 @@ async function splitContext(ctx: CliContext, template: string, dir: string, doin
     if (kept.length > 0 || takers.length > 0) {
       const taking = takers.length > 0 ? `: those of ${takers.join(', ')}${guarded.length > 0 ? ` (${guarded.join(', ')} protected)` : ''}` : '';
       const keeping = kept.length > 0 ? `; ${kept.join(', ')} keep${kept.length === 1 ? 's' : ''} its override` : '';
-      ctx.info(`note: without --env the split's own routes change${taking}${keeping}`);
+      notes.push(`note: without --env the split's own routes change${taking}${keeping}`);
     }
   }
   const text = await readFile(resolve(ctx.cwd, split.source.file), 'utf8');
-  return { union, state, split, file: split.source.file, text, target, create };
+  return { union, state, split, file: split.source.file, text, target, create, notes };
 }
 
 /**
@@ -146,7 +149,7 @@ async function newSplitContext(ctx: CliContext, union: DesiredState, state: Desi
   const file = template.source.file;
   const split: TrafficSplit = { kind: 'TrafficSplit', template: template.name, strategy: 'random', routes: routesOf(state), source: template.source, locations: {} };
   const text = await readFile(resolve(ctx.cwd, file), 'utf8');
-  const context: SplitContext = { union, state, split, file, text, target: { kind: 'document' }, create: false, newSplit: template.environments ? { environments: template.environments } : {} };
+  const context: SplitContext = { union, state, split, file, text, target: { kind: 'document' }, create: false, newSplit: template.environments ? { environments: template.environments } : {}, notes: [] };
   const others = env ? environmentNames(union.config).filter((e) => e !== env && environmentState(union, e).templates.some((t) => t.name === template.name)) : [];
   if (others.length === 0) return context;
   // The others' calls go to their own newest version: the document can keep that only if it is one version.
@@ -156,8 +159,8 @@ async function newSplitContext(ctx: CliContext, union: DesiredState, state: Desi
       `template "${template.name}" has no TrafficSplit yet, and the other environments that have it (${others.join(', ')}) do not all answer with the same newest version (${theirs.join(', ')}): add the split by hand, with routes for each; nothing was changed`,
     );
   }
-  ctx.info(`note: ${others.join(', ')} ${others.length === 1 ? 'has' : 'have'} the template too: the new split keeps ${others.length === 1 ? 'its' : 'their'} calls on ${theirs[0]} (the newest version, as now) and ${env} gets spec.environments.${env}.routes`);
-  return { ...context, target: { kind: 'override', env: env! }, create: true, newSplit: { ...context.newSplit, base: [{ version: theirs[0]!, weight: 100 }] } };
+  const note = `note: ${others.join(', ')} ${others.length === 1 ? 'has' : 'have'} the template too: the new split keeps ${others.length === 1 ? 'its' : 'their'} calls on ${theirs[0]} (the newest version, as now) and ${env} gets spec.environments.${env}.routes`;
+  return { ...context, target: { kind: 'override', env: env! }, create: true, newSplit: { ...context.newSplit, base: [{ version: theirs[0]!, weight: 100 }] }, notes: [note] };
 }
 
 /** Writes (unless --dry-run) and shows the edit. */
@@ -168,6 +171,8 @@ async function finishEdit(ctx: CliContext, s: SplitContext, routes: { version: s
   const before = s.newSplit ? appendSplit(s.text, s.split.template, s.newSplit.base ?? routes, s.newSplit.environments) : s.text;
   const after = s.newSplit && !s.newSplit.base ? before : editSplit(before, s.file, s.split.template, s.target, routes, s.create);
   await refuseInvalidEdit(ctx, flags.dir, resolve(ctx.cwd, s.file), after, what);
+  // Said here, not when the split was found: a run refused, or with nothing to change, adds no routes.
+  for (const note of s.notes) ctx.info(note);
   // Through a symbolic link (to a file in the prompts directory, as the loader allows): the file
   // it leads to, so the link stays a link.
   if (!flags.dryRun) await writeFileAtomic(await realpath(resolve(ctx.cwd, s.file)), after);
@@ -231,7 +236,7 @@ export async function runPromote(ctx: CliContext, template: string, version: str
     ctx.info(`TrafficSplit/${template} already routes ${weight}% to ${version}: nothing to change`);
     return EXIT.ok;
   }
-  if (s.newSplit) ctx.info(`note: template "${template}" has no TrafficSplit yet (its newest version answers every call): adding one to ${visibleName(s.file)}`);
+  if (s.newSplit) s.notes.push(`note: template "${template}" has no TrafficSplit yet (its newest version answers every call): adding one to ${visibleName(s.file)}`);
   // Promotion (DESIGN §6): more traffic for a version the previous environment never ran: the one
   // promoted, or another one scaled up when the promoted one's weight goes down (as plan checks it).
   const was = new Map(s.split.routes.map((r) => [r.version, r.weight]));

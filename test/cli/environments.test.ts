@@ -818,6 +818,8 @@ describe('promote and rollback', () => {
     const none = await cli(['rollback', 'billing', '--env', 'dev']);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/no earlier commit of prompts\/billing-split\.yaml routes 100% of template "billing" in environment dev to one version/);
+    // …and adds no override of dev's routes, which its note would say while nothing is written.
+    expect(none.stderr).not.toMatch(/adding spec\.environments\.dev\.routes/);
     // …and says what undoes a promote instead: promote at 100 %, or a revert.
     expect(none.stderr).toContain('To route everything to one version, run `promptctl promote billing VERSION --weight 100 --env dev` (routes now: 1.0.0 50%, 1.1.0 50%), or git revert the commit that changed them');
     // A --dir of the user's own is in the command to copy (else it would edit ./prompts).
