@@ -286,14 +286,16 @@ export async function checkPrevious(ctx: CliContext, wanted: readonly PromotedVe
 }
 
 /** `sayWarnings` false: the caller shows the warnings itself (plan's text output lists them). */
-async function previousFindings(ctx: CliContext, wanted: readonly PromotedVersion[], union: DesiredState, sayWarnings = true): Promise<PromotionFindings> {
+async function previousFindings(ctx: CliContext, brought: readonly PromotedVersion[], union: DesiredState, sayWarnings = true): Promise<PromotionFindings> {
   const none: PromotionFindings = { problems: [], warnings: [] };
   const env = ctx.environment;
-  if (!env?.previous || wanted.length === 0) return none;
-  const [{ judgeGaps, promotionGaps, promotionProblems, promotionMessage, promotionReads, promotionSummary }, { environmentState }] = await Promise.all([
+  if (!env?.previous || brought.length === 0) return none;
+  const [{ judgeGaps, promotionGaps, promotionProblems, promotionMessage, promotionReads, promotionSummary, withModels }, { environmentState }] = await Promise.all([
     import('../plan/promotion.js'),
     import('../model/environments.js'),
   ]);
+  // Each version on the model it answers on here: the previous environment must have run it on that one.
+  const wanted = withModels(brought, environmentState(union, env.name));
   const previous = environmentByName(env.config, env.previous);
   const { describeTarget, openTarget, targetContext } = await import('./target.js');
   let previousLive: PreviousOrg;

@@ -119,6 +119,22 @@ export function promotedVersions(plan: Pick<Plan, 'actions'>): PromotedVersion[]
   return [...found.values()].sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0));
 }
 
+/**
+ * `wanted` with the model each version answers on in this environment once the plan is applied
+ * (`state`, the environment's desired state): its own, else its template's. Set where the plan
+ * does not say it, so that a version the previous environment runs on another model (its template
+ * switched there by hand, say) is a gap even when this plan changes no model.
+ */
+export function withModels(wanted: readonly PromotedVersion[], state: Pick<DesiredState, 'templates' | 'versions'>): PromotedVersion[] {
+  const templates = new Map(state.templates.map((t) => [t.name, t.model]));
+  const own = new Map(state.versions.map((v) => [versionAddress(v.template, v.version), v.model]));
+  return wanted.map((w) => {
+    if (w.kind !== undefined || w.model !== undefined) return w;
+    const model = own.get(w.address) ?? templates.get(w.template);
+    return model === undefined ? w : { ...w, model };
+  });
+}
+
 /** The live split's weights an update was planned against (a create has none). */
 function liveWeights(a: PlanAction): Record<string, number> {
   if (a.action !== 'update' || !a.live || typeof a.live !== 'object' || Array.isArray(a.live)) return {};

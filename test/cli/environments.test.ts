@@ -484,6 +484,37 @@ describe('--env', () => {
     expect(JSON.parse(staging.stdout).warnings).toEqual([expect.objectContaining({ rule: 'promotion/not-checked', message: expect.stringMatching(/dev's variables \(PCTL_T_DEV_\*\) name staging's own org/) })]);
   });
 
+  it("refuses for prod more traffic to a version staging runs on another model (billing's model changed there by hand)", async () => {
+    for (const e of ['dev', 'staging'] as const) expect((await cli(['apply', '--env', e, '--auto-approve'])).code).toBe(0);
+    expect((await cli(['plan', '--env', 'prod', '--out', 'prod.json'])).code).toBe(0);
+    expect((await cli(['apply', '--env', 'prod', 'prod.json'])).code).toBe(0);
+    // In staging, by hand: billing on gpt-4o-mini, so staging now runs 1.1.0 (no model of its own) on it.
+    const t = (await live('staging')).templates.find((x) => x.name === 'billing')!;
+    await emus.staging.api.updateTemplate(t.id, { name: t.name, model: 'gpt-4o-mini', labels: t.labels, version: t.version });
+
+    // prod's canary of 1.1.0, 10 % → 30 %: prod would run it on gpt-4o, which staging no longer does.
+    await writeFile(join(dir.path, 'prompts/billing-split.yaml'), SPLIT.replace('          weight: 90', '          weight: 70').replace('          weight: 10', '          weight: 30'));
+    const plan = await cli(['plan', '--env', 'prod', '--format', 'json']);
+    expect(plan.code, plan.stderr).toBe(1);
+    expect(plan.stderr).toMatch(/promotion: 0 of 1 version brought to prod is published in staging as prod would run it/);
+    expect(JSON.parse(plan.stdout).problems).toEqual([
+      expect.objectContaining({
+        address: 'PromptVersion/billing@1.1.0',
+        rule: 'promotion/not-in-previous',
+        message: expect.stringMatching(/version 1\.1\.0 of template "billing" would run on model gpt-4o in prod, but staging \(before prod in promotion\) runs it on gpt-4o-mini.*\(waiting: applying this commit to staging closes it\)$/),
+      }),
+    ]);
+    const promoted = await cli(['promote', 'billing', '1.1.0', '--weight', '40', '--env', 'prod', '--dry-run']);
+    expect(promoted.code, promoted.stderr).toBe(1);
+    expect(promoted.stderr).toMatch(/error: PromptVersion\/billing@1\.1\.0: version 1\.1\.0 of template "billing" would run on model gpt-4o in prod, but staging/);
+
+    // staging's apply puts billing back on gpt-4o: then prod may.
+    expect((await cli(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
+    const ok = await cli(['plan', '--env', 'prod', '--format', 'json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/promotion: 1 of 1 version brought to prod is published in staging as prod would run it/);
+  });
+
   it('keeps each environment in its own embedded emulator when its credentials are not set', async () => {
     const r = await cli(['apply', '--env', 'staging', '--auto-approve'], {});
     expect(r.code, r.stderr).toBe(0);
