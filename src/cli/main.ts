@@ -233,12 +233,21 @@ export function apiErrorLine(err: ApiError): string {
   return extra.length > 0 ? `${m} (${extra.join(', ')})` : m;
 }
 
+/** Where --env goes, and which commands take it (`audit verify` among them). */
+function envPlacementNote(): string {
+  const commands = [...ENV_COMMANDS, 'audit verify'];
+  return `note: --env NAME goes after the command, and these take it: ${commands.join(', ')} (e.g. \`promptctl plan --env NAME\`)`;
+}
+
 /**
  * Says `err` on stderr as `error: <message>` and returns the exit code, with the message said
  * (none for commander's own: --help, --version and usage errors, which commander writes).
  */
 function reportError(ctx: CliContext, err: unknown): { code: number; message?: string } {
   if (err instanceof CommanderError) {
+    // --env before the command (as other tools take a global flag) or after one that has no
+    // environment: commander's "unknown option '--env'" reads as if promptctl had none at all.
+    if (err.code === 'commander.unknownOption' && /'--env(=[^']*)?'/.test(err.message)) ctx.info(envPlacementNote());
     // --help and --version land here with exit code 0; usage errors with 1.
     return { code: err.exitCode === 0 ? EXIT.ok : EXIT.error };
   }
