@@ -68,7 +68,10 @@ export interface CallSpec<T> {
   authorization?: 'bearer' | { header: string };
   /** Headers of the caller's own beside those every request carries (which they cannot replace). */
   headers?: Readonly<Record<string, string>>;
-  /** A POST/PATCH that may be resent blindly (e.g. a token request). */
+  /**
+   * A POST that changes nothing (a token request, an invocation, a query): resent blindly, and its
+   * failure leaves nothing applied (no "may or may not have applied it").
+   */
   idempotent?: boolean;
   /**
    * Aborts the call: an attempt in flight is cut off, a wait (pacing, a retry's delay) ends, and

@@ -103,7 +103,7 @@ export function stoppedNote(attempts: number): string {
  * outcome to be unknown, and its error never says so.
  */
 export async function giveUp<T>(
-  spec: Pick<CallSpec<T>, 'reconcile'> & { method?: Method },
+  spec: Pick<CallSpec<T>, 'reconcile' | 'idempotent'> & { method?: Method },
   error: ApiError,
   /**
    * 'landed': the server answered 2xx but its body could not be read. Its result is read for; a
@@ -130,7 +130,9 @@ export async function giveUp<T>(
     );
     if (found) return found.value;
   }
-  const unknown = (outcomeUnknown === 'landed' || (outcomeUnknown && !settled)) && !isRead(spec.method);
+  // A call that changes nothing (a read; a token request, an invocation or a query, sent as POST)
+  // leaves nothing applied however it failed: a write that waited for its token was never sent.
+  const unknown = (outcomeUnknown === 'landed' || (outcomeUnknown && !settled)) && !isRead(spec.method) && spec.idempotent !== true;
   // Whoever reads the failure must learn that the write may be live: the note says why nobody knows.
   const why = !unknown
     ? ''

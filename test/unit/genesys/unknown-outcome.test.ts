@@ -82,6 +82,14 @@ describe('giveUp', () => {
     expect(write.outcomeUnknown).toBe(true);
   });
 
+  // A token request that timed out said "the server may or may not have applied it", and the
+  // write waiting for that token, never sent, failed as though its outcome were unknown.
+  it('a POST that changes nothing (a token request, an invocation, a query) never says the outcome is unknown', async () => {
+    const err = await rejection(giveUp({ method: 'POST', idempotent: true }, failed(), true, 3, 5000));
+    expect(err.message).toMatch(/gave up after 3 attempts in 5\.0 s$/);
+    expect(err.outcomeUnknown).toBeUndefined();
+  });
+
   it('does not read after an attempt whose outcome is known', async () => {
     let read = false;
     const reconcile = async () => ((read = true), { value: 'x' });
