@@ -1,6 +1,7 @@
 // What promptctl reads from a target, checked at the read boundary: each live object a plan or
 // apply builds on (templates with their versions and split, filters, guides, guide versions,
-// summary settings) and the analytics answer status builds on, against the JSON Schemas of
+// summary settings), the analytics answer status builds on, and an invocation's answer run and
+// test build on (whole, or a stream's done event), against the JSON Schemas of
 // schemas/answers/ (the fields promptctl relies on and their types; anything else the server
 // adds is allowed). An answer of another shape (a field missing, null or of another type:
 // another API version, a proxy rewriting bodies) is refused naming the call, the object and the
@@ -26,7 +27,9 @@ export type AnswerSchema =
   | 'LiveGuide'
   | 'LiveGuideVersion'
   | 'LiveSummarySetting'
-  | 'LiveAnalytics';
+  | 'LiveAnalytics'
+  | 'LiveInvocation'
+  | 'LiveInvocationSummary';
 
 const NAMES: readonly AnswerSchema[] = [
   'LiveTemplate',
@@ -39,6 +42,8 @@ const NAMES: readonly AnswerSchema[] = [
   'LiveGuideVersion',
   'LiveSummarySetting',
   'LiveAnalytics',
+  'LiveInvocation',
+  'LiveInvocationSummary',
 ];
 const ANSWERS_ID = 'https://promptctl.dev/schemas/answers/';
 // src/targets and dist/targets (and dist/bundle) all sit two levels below the package root.
@@ -99,6 +104,10 @@ export const ANSWER_SHAPES = {
   guideVersion: shape('LiveGuideVersion', 'guide version', ['version']),
   summarySetting: shape('LiveSummarySetting', 'summary setting', ['name', 'id']),
   analytics: shape('LiveAnalytics', 'analytics', []),
+  /** An invocation's JSON answer: the result with its text. */
+  invocation: shape('LiveInvocation', 'invocation result', ['id']),
+  /** A streamed invocation's `done` event: the result without its text. */
+  invocationSummary: shape('LiveInvocationSummary', 'done event', ['id']),
 } as const;
 
 /** `${namedAs} "name"`: the first of `namedBy` the object holds as a text; nothing when none. */

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayWriteChecks } from '../../src/kinds/index.js';
+import type { ApiError } from '../../src/genesys/errors.js';
 import type { GatewayApi, InvocationStreamEvent } from '../../src/targets/llmgateway/api.js';
 import { createGatewayClient, type RetryInfo } from '../../src/targets/llmgateway/client.js';
 import type { InvocationRequest } from '../../src/targets/llmgateway/wire.js';
@@ -358,6 +359,43 @@ describe('invokeStream against hand-written servers', () => {
     ]);
   });
 
+  it('refuses an answer of another shape naming the field (a done event, a JSON answer, whole or streamed), and reads an event of JSON null as none', async () => {
+    const summary = JSON.parse(DONE.split('data: ')[1]!) as Record<string, unknown>;
+    const { usage: _u, ...withoutUsage } = summary;
+    const { filters: _f, ...withoutFilters } = summary;
+    const answers: Array<[string, string]> = [
+      ['sse', delta('Hi') + `event: done\ndata: ${JSON.stringify(withoutUsage)}\n\n`],
+      ['sse', delta('Hi') + 'event: done\ndata: null\n\n'],
+      ['sse', 'event: delta\ndata: null\n\n'],
+      ['sse', delta('Hi') + 'event: error\ndata: null\n\n'],
+      ['json', JSON.stringify({ ...summary, usage: { promptTokens: 1, completionTokens: '2', totalTokens: 3 }, output: { text: 'x' } })],
+      ['json', JSON.stringify(summary)],
+      ['sse', delta('Hi') + `event: done\ndata: ${JSON.stringify(withoutFilters)}\n\n`],
+    ];
+    hand = await handServer((attempt, _req, res) => {
+      const [kind, body] = answers[(attempt - 1) % answers.length]!;
+      res.writeHead(200, kind === 'sse' ? SSE_HEAD : { 'content-type': 'application/json' });
+      res.end(body);
+    });
+    const x = handClient();
+    const errs: ApiError[] = [];
+    for (let i = 0; i < 4; i++) errs.push(await rejection(collect(x.invokeStream(ask('q')))));
+    expect(errs.map((e) => e.code)).toEqual(['unexpected.answer', 'unexpected.answer', 'stream.invalid', 'stream.error']);
+    expect(errs[0]!.message).toMatch(/^POST \/api\/v2\/llmgateway\/invocations answered done event "i-1" without usage: promptctl cannot rely on an answer of that shape/);
+    expect(errs[1]!.message).toMatch(/answered done event is null, not an object/);
+    expect(errs[2]!.message).toMatch(/\(a delta event without text\)/);
+    expect(errs[3]!.message).toMatch(/failed after 2 characters of output: 500 stream.error/);
+    // invoke (JSON) and a JSON answer to a stream call alike.
+    const usage = await rejection(x.invoke(ask('q')));
+    expect(usage).toMatchObject({ code: 'unexpected.answer', status: 200 });
+    expect(usage.message).toMatch(/answered invocation result "i-1" whose usage.completionTokens is a string, not a number/);
+    expect((await rejection(collect(x.invokeStream(ask('q'))))).message).toMatch(/answered invocation result "i-1" without output/);
+    // Filters left out: none acted.
+    const { events } = await collect(x.invokeStream(ask('q')));
+    expect(events.at(-1)).toEqual({ type: 'done', result: expect.objectContaining({ version: '1.0.0', filters: [] }) });
+    expect(hand.attempts()).toBe(7);
+  });
+
   it('sends the body with stream: true and Accept: text/event-stream; invoke sends neither', async () => {
     const seen: Array<{ accept: string | undefined; body: string }> = [];
     hand = await handServer((_attempt, req, res, body) => {
@@ -367,7 +405,7 @@ describe('invokeStream against hand-written servers', () => {
         res.end(DONE);
       } else {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ output: { text: '' } }));
+        res.end(JSON.stringify({ ...JSON.parse(DONE.split('data: ')[1]!), output: { text: '' } }));
       }
     });
     const x = handClient();

@@ -1,11 +1,12 @@
 // The LLM Gateway's runtime over HTTP: invocations (whole, or streamed as Server-Sent Events) and
 // the analytics query. An invocation changes nothing but the analytics, so one whose outcome is
-// unknown is resent (and may then be counted twice); the analytics query is a read, its answer
-// checked at the read (answer-shapes.ts) as every other read is.
+// unknown is resent (and may then be counted twice); the analytics query is a read. Both answers
+// are checked at the read (answer-shapes.ts) as every other read is: an invocation's whole, or
+// its stream's done event.
 import { ApiError } from '../../genesys/errors.js';
 import { describeTransport, transportFailure } from '../../genesys/failures.js';
 import type { HttpResult } from '../../genesys/exchange.js';
-import { json, shapeError } from '../../genesys/rest.js';
+import { shapeError, type AnswerShape } from '../../genesys/rest.js';
 import { sseEvents, type SseEvent } from '../../genesys/sse.js';
 import type { Transport } from '../../genesys/transport.js';
 import { ANSWER_SHAPES } from '../answer-shapes.js';
@@ -26,14 +27,15 @@ import {
 /** One invocation, its answer whole. */
 export function invoke(t: Transport, body: InvocationRequest, opts: InvokeOptions = {}): Promise<InvocationResult> {
   const { stream: _stream, ...request } = body;
+  const path = paths.invocations();
   return t.call<InvocationResult>({
     method: 'POST',
-    path: paths.invocations(),
+    path,
     json: request,
     idempotent: true,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.test !== undefined ? { headers: testHeader(opts.test) } : {}),
-    parse: json<InvocationResult>,
+    parse: (res) => invocationAnswer<InvocationResult>(res.body, ANSWER_SHAPES.invocation, (problem) => shapeError(path, problem, res.status, res.correlationId, 'POST')),
   });
 }
 
@@ -61,6 +63,7 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
       'POST',
       path,
     );
+  const refused = (problem: string): ApiError => shapeError(path, problem, res.status, res.correlationId, 'POST');
   const data = <T>(ev: SseEvent): T => {
     try {
       return JSON.parse(ev.data) as T;
@@ -73,7 +76,7 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
       // The server answered JSON after all: the whole result at once.
       const parts: Buffer[] = [];
       for await (const c of res.body) parts.push(c);
-      const result = data<InvocationResult>({ event: 'JSON', data: Buffer.concat(parts).toString('utf8') });
+      const result = invocationAnswer<InvocationResult>(data({ event: 'JSON', data: Buffer.concat(parts).toString('utf8') }), ANSWER_SHAPES.invocation, refused);
       const { output, ...summary } = result;
       if (output?.text) yield { type: 'delta', text: output.text };
       yield { type: 'done', result: summary };
@@ -82,15 +85,16 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
     let midEvent = false;
     for await (const ev of sseEvents(res.body, (end) => (midEvent = end.incomplete))) {
       if (ev.event === INVOCATION_EVENTS.delta) {
-        const d = data<{ text?: unknown }>(ev);
-        if (typeof d.text !== 'string') throw broken('a delta event without text', 'stream.invalid');
+        // JSON of another kind than an object (null) has no text either.
+        const d = data<{ text?: unknown } | null>(ev);
+        if (typeof d?.text !== 'string') throw broken('a delta event without text', 'stream.invalid');
         chars += d.text.length;
         yield { type: 'delta', text: d.text };
       } else if (ev.event === INVOCATION_EVENTS.done) {
-        yield { type: 'done', result: data<InvocationSummary>(ev) };
+        yield { type: 'done', result: invocationAnswer<InvocationSummary>(data(ev), ANSWER_SHAPES.invocationSummary, refused) };
         return;
       } else if (ev.event === INVOCATION_EVENTS.error) {
-        throw streamError(data<ErrorBody>(ev), path, res.correlationId, chars);
+        throw streamError(data<Partial<ErrorBody> | null>(ev) ?? {}, path, res.correlationId, chars);
       }
       // Other events are ignored (a newer server may send more).
     }
@@ -103,6 +107,18 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
   } finally {
     res.close();
   }
+}
+
+/**
+ * An invocation's answer (whole, or a done event's summary), checked to have the shape run and
+ * test read (an ApiError from `refuse` naming the field otherwise, not an internal error in the
+ * summary or the assertions). The platform leaves out an empty list: no `filters` is none acted.
+ */
+function invocationAnswer<T extends InvocationSummary>(answer: unknown, shape: AnswerShape, refuse: (problem: string) => ApiError): T {
+  const problem = shape.problem(answer);
+  if (problem !== undefined) throw refuse(problem);
+  const a = answer as T;
+  return { ...a, filters: a.filters ?? [] };
 }
 
 /** The analytics query over what the gateway answered. */
