@@ -1,7 +1,9 @@
 // The results cache of `promptctl test`: one small JSON file per call, named by the call's key
 // (render.ts), under `.promptctl/cache/tests/`. Only calls the target answered are kept (an
 // answer, or a block by a safety filter): errors (a version not yet applied, a 503) are never
-// cached, so they are retried next time. A file that cannot be read or parsed is a miss. An
+// cached, so they are retried next time. A file that cannot be read or parsed, or whose
+// observation is not of the shape the runner judges (edited by hand, written by another build
+// under the same format), is a miss: the call is made again and the entry written afresh. An
 // answer that held one of the run's secrets is not kept at all (runner.ts `mask`): no credential
 // is saved here, and what is kept is judged as it came, as a fresh answer is.
 import { readFile } from 'node:fs/promises';
@@ -35,7 +37,7 @@ export function fileResultCache(dir: string, opts: { read: boolean } = { read: t
       if (!opts.read || !/^[0-9a-f]{64}$/.test(key)) return undefined;
       try {
         const e = JSON.parse(await readFile(file(key), 'utf8')) as Entry;
-        return e.format === CACHE_FORMAT && e.key === key && e.observation && typeof e.observation.outcome === 'string' ? e.observation : undefined;
+        return e.format === CACHE_FORMAT && e.key === key && isCachedObservation(e.observation) ? e.observation : undefined;
       } catch {
         return undefined;
       }
@@ -50,6 +52,37 @@ export function fileResultCache(dir: string, opts: { read: boolean } = { read: t
       }
     },
   };
+}
+
+type Fields = Record<string, unknown>;
+
+const isFields = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Each of `keys` absent from `o`, or of type `type`. */
+const optional = (o: Fields, type: 'string' | 'number' | 'boolean', ...keys: string[]): boolean => keys.every((k) => o[k] === undefined || typeof o[k] === type);
+
+const isFilter = (f: unknown): boolean =>
+  isFields(f) && typeof f['name'] === 'string' && typeof f['category'] === 'string' && typeof f['score'] === 'number' && typeof f['action'] === 'string' && typeof f['applied'] === 'boolean';
+
+/**
+ * An observation as `set` keeps one (answered or blocked: errors are never kept), every field the
+ * assertions and the views read of its type: anything else would fail deep in them, and stop the run.
+ */
+export function isCachedObservation(v: unknown): v is Observation {
+  if (!isFields(v) || (v['outcome'] !== 'answered' && v['outcome'] !== 'blocked')) return false;
+  const { usage, blocked, error, filters } = v;
+  return (
+    typeof v['output'] === 'string' &&
+    typeof v['wallMs'] === 'number' &&
+    Array.isArray(filters) &&
+    filters.every(isFilter) &&
+    optional(v, 'string', 'version', 'model', 'finishReason') &&
+    optional(v, 'number', 'costUsd', 'latencyMs') &&
+    optional(v, 'boolean', 'usageApproximate') &&
+    (usage === undefined || (isFields(usage) && typeof usage['completionTokens'] === 'number' && optional(usage, 'number', 'promptTokens', 'totalTokens'))) &&
+    (blocked === undefined || (isFields(blocked) && typeof blocked['filter'] === 'string' && typeof blocked['message'] === 'string' && optional(blocked, 'string', 'category', 'stage'))) &&
+    (error === undefined || (isFields(error) && typeof error['status'] === 'number' && typeof error['code'] === 'string' && typeof error['message'] === 'string'))
+  );
 }
 
 /** No cache at all (kept in memory for one run, so that nothing is read or written). */
