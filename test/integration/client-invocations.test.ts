@@ -396,6 +396,20 @@ describe('invokeStream against hand-written servers', () => {
     expect(hand.attempts()).toBe(7);
   });
 
+  it('names an answer that is neither an event stream nor JSON (a proxy\'s page) as such, not as a stream cut off', async () => {
+    hand = await handServer((attempt, _req, res) => {
+      res.writeHead(200, attempt === 1 ? { 'content-type': 'text/html; charset=utf-8' } : {});
+      res.end('<html><body>Sign in to continue</body></html>');
+    });
+    const x = handClient();
+    const html = await rejection(collect(x.invokeStream(ask('q'))));
+    expect(html).toMatchObject({ code: 'unexpected.answer', status: 200 });
+    expect(html.message).toMatch(/^POST \/api\/v2\/llmgateway\/invocations answered text\/html; charset=utf-8, neither an event stream nor JSON: promptctl cannot rely on an answer of that shape/);
+    expect(html.message).not.toMatch(/cut/);
+    expect((await rejection(collect(x.invokeStream(ask('q'))))).message).toMatch(/answered a body without a content type, neither an event stream nor JSON/);
+    expect(hand.attempts()).toBe(2);
+  });
+
   it('sends the body with stream: true and Accept: text/event-stream; invoke sends neither', async () => {
     const seen: Array<{ accept: string | undefined; body: string }> = [];
     hand = await handServer((_attempt, req, res, body) => {

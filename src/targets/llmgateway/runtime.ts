@@ -9,6 +9,7 @@ import type { HttpResult } from '../../genesys/exchange.js';
 import { shapeError, type AnswerShape } from '../../genesys/rest.js';
 import { sseEvents, type SseEvent } from '../../genesys/sse.js';
 import type { Transport } from '../../genesys/transport.js';
+import { visibleName } from '../../util/escapes.js';
 import { ANSWER_SHAPES } from '../answer-shapes.js';
 import type { InvocationStreamEvent, InvokeOptions, InvokeStreamOptions } from './api.js';
 import { paths } from './paths.js';
@@ -72,11 +73,15 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
     }
   };
   try {
-    if (!String(res.headers['content-type'] ?? '').toLowerCase().includes(EVENT_STREAM)) {
-      // The server answered JSON after all: the whole result at once.
+    const type = String(res.headers['content-type'] ?? '');
+    if (!type.toLowerCase().includes(EVENT_STREAM)) {
+      // The server answered JSON after all: the whole result at once. Anything else (a proxy's
+      // HTML page) is no answer at all, said as such: nothing was cut off.
       const parts: Buffer[] = [];
       for await (const c of res.body) parts.push(c);
-      const result = invocationAnswer<InvocationResult>(data({ event: 'JSON', data: Buffer.concat(parts).toString('utf8') }), ANSWER_SHAPES.invocation, refused);
+      const whole = parsedJson(Buffer.concat(parts).toString('utf8'));
+      if (!whole.ok) throw refused(`${type ? visibleName(type) : 'a body without a content type'}, neither an event stream nor JSON`);
+      const result = invocationAnswer<InvocationResult>(whole.value, ANSWER_SHAPES.invocation, refused);
       const { output, ...summary } = result;
       if (output?.text) yield { type: 'delta', text: output.text };
       yield { type: 'done', result: summary };
@@ -106,6 +111,14 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
     throw broken(t.kind === 'transport' ? describeTransport(t) : String(err));
   } finally {
     res.close();
+  }
+}
+
+function parsedJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
   }
 }
 
