@@ -3,7 +3,7 @@
 // whatever `not` says: "not contains X" must not pass because there was nothing to search.
 // `blockedBy` is the exception (being blocked is its subject), and `routedTo` needs only the
 // version, when it is known.
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type CodeOptions, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Assertion, JsonValue } from '../model/types.js';
 import { collapseWhitespace } from '../util/escapes.js';
@@ -26,7 +26,7 @@ export function createSchemaCache(): SchemaCache {
         // Not strict: unknown keywords are allowed by the specification (validate checked the schema).
         // One ajv per schema: ajv registers every `$id` it compiles, and two assertions' schemas
         // may share one (validate checks each schema on its own).
-        const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
+        const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true, code: { regExp: boundedRegExp } });
         (addFormats as unknown as { default: (a: Ajv2020) => void }).default(ajv);
         compiled.set(key, (v = ajv.compile(schema)));
       }
@@ -34,6 +34,22 @@ export function createSchemaCache(): SchemaCache {
     },
   };
 }
+
+/**
+ * A schema's `pattern` and `patternProperties` as ajv matches them, each match with the time limit
+ * of a `regex` assertion (util/regex.ts): what they match is the model's answer, and a pattern
+ * that backtracks without end on it held the main thread for hours, deaf to the interrupt. A match
+ * given up throws RegexTimeout, which fails the assertion. (No standalone code is generated from
+ * these schemas: `code` only names the engine.)
+ */
+const boundedRegExp: NonNullable<CodeOptions['regExp']> = Object.assign(
+  (pattern: string, flags: string) => {
+    const re = new RegExp(pattern, flags);
+    // ajv keys its compiled patterns by their text.
+    return { test: (text: string) => execBounded(re, text) !== null, toString: () => String(re) };
+  },
+  { code: 'boundedRegExp' },
+);
 
 export interface AssertionContext {
   /** The texts the case sent (var values, messages): `redacts: pii` checks none of their personal data came back. */
@@ -94,7 +110,13 @@ export function evaluate(a: Assertion, obs: Observation, ctx: AssertionContext):
       const parsed = parseJson(out);
       if (!parsed.ok) return done(false, `the output is not JSON (${parsed.error}): ${preview(out)}`);
       const validate = ctx.schemas.validator(a.value);
-      const valid = validate(parsed.value) === true;
+      let valid: boolean;
+      try {
+        valid = validate(parsed.value) === true;
+      } catch (err) {
+        if (err instanceof RegexTimeout) return done(false, err.message);
+        throw err;
+      }
       const why = (validate.errors ?? [])
         .slice(0, 3)
         .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`)

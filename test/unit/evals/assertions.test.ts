@@ -52,6 +52,20 @@ describe('assertions on an answer', () => {
     expect(check({ type: 'regex', value: '^(a+)+$', not: true }, obs)).toMatchObject(expected);
   });
 
+  it('a jsonSchema pattern that backtracks without end fails its assertion within the time limit too (a pattern, or a patternProperties key)', () => {
+    // Matched without a limit, each takes hours, holding the main thread (an interrupt is not even heard).
+    const long = 'a'.repeat(40) + '!';
+    const expected = { passed: false, detail: 'the regex /^(a+)+$/u did not finish within 1 s (catastrophic backtracking: rewrite it without nested repetition)' };
+    const pattern = { type: 'object', properties: { queue: { type: 'string', pattern: '^(a+)+$' } } };
+    expect(check({ type: 'jsonSchema', value: pattern }, answered(JSON.stringify({ queue: long })))).toMatchObject(expected);
+    expect(check({ type: 'jsonSchema', value: pattern, not: true }, answered(JSON.stringify({ queue: long })))).toMatchObject(expected);
+    const keys = { type: 'object', patternProperties: { '^(a+)+$': { type: 'string' } } };
+    expect(check({ type: 'jsonSchema', value: keys }, answered(JSON.stringify({ [long]: 'x' })))).toMatchObject(expected);
+    // A pattern that finishes is judged as before.
+    expect(check({ type: 'jsonSchema', value: pattern }, answered('{"queue": "aaa"}')).passed).toBe(true);
+    expect(check({ type: 'jsonSchema', value: pattern }, answered('{"queue": "aab"}'))).toMatchObject({ passed: false, detail: expect.stringContaining('must match pattern "^(a+)+$"') });
+  });
+
   it('equals: a string against the trimmed output, any other value against the output parsed as JSON', () => {
     expect(check({ type: 'equals', value: 'yes' }, answered('yes\n')).passed).toBe(true);
     expect(check({ type: 'equals', value: 'yes' }, answered('Yes')).passed).toBe(false);
