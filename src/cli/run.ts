@@ -231,6 +231,9 @@ export function declaredVariables(t: WireTemplate, version: string | undefined, 
     if (routing.kind === 'unknown') throw new UserError(`template "${t.name}" has no version ${version} on the target${labels.length ? `; published: ${labels.join(', ')}` : ''}`);
     throw new UserError(`version ${version} of template "${t.name}" is a ${routing.version.state} on the target: only a published version can be run${labels.length ? ` (published: ${labels.join(', ')})` : ''}`);
   }
+  // No version may answer (none Published; known only when the listing gave the versions): the
+  // gateway would refuse the call, counted as the template's error in status.
+  if (routing.versions.length === 0 && t.versions !== undefined) throw new UserError(noPublishedVersion(t));
   for (const name of names) {
     const lacking = routing.versions.filter((v) => !(v.variables ?? []).some((d) => d.name === name));
     if (lacking.length === 0 || routing.versions.length === 0) continue;
@@ -256,6 +259,14 @@ export function declaredVariables(t: WireTemplate, version: string | undefined, 
   throw new UserError(
     `--var ${typing.name}: the versions this call may be routed to declare it differently (${said}), so its value cannot be typed for the version that answers; run one of them: ${pin.join(' or ')}`,
   );
+}
+
+/** "template "x" has no published version on the target (Draft: 1.0.0), …": what it holds, by state. */
+function noPublishedVersion(t: WireTemplate): string {
+  const byState = new Map<string, string[]>();
+  for (const v of t.versions ?? []) byState.set(v.state, [...(byState.get(v.state) ?? []), visibleName(v.version)]);
+  const held = [...byState].map(([state, labels]) => `${visibleName(state)}: ${labels.join(', ')}`).join('; ');
+  return `template "${t.name}" has no published version on the target${held ? ` (${held})` : ''}, so no version can answer a call; apply it first (nothing was sent)`;
 }
 
 /**

@@ -1,6 +1,7 @@
 // `promptctl run` refuses what the gateway would only refuse after the call was sent, in its own
 // words: a pinned version that exists but is a Draft (before: the raw "409 version.not.published"
-// of the call) and an empty --routing-key (before: the server's "400 invalid.value: routingKey
+// of the call), a template none of whose versions is published (before: "409 no.published.version"),
+// an empty --routing-key (before: the server's "400 invalid.value: routingKey
 // must NOT have fewer than 1 characters"), and a version label validate refuses, such as 01.0.0
 // (before: accepted, and sent). Either way exit 1, and no call is made.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -24,6 +25,19 @@ describe('promptctl run refuses before calling', () => {
     // A status as a word: the target line holds a random port, which may hold the digits 409.
     expect(r.stderr).not.toMatch(/\b409\b|version\.not\.published|\n\s+at /);
     expect(await p.invocations()).toBe(0);
+  });
+
+  // Sent, the gateway refused it with "409 no.published.version", counted as the template's error.
+  it('a template with no published version on the target (only Drafts), called without a version', async () => {
+    p = await evalsProject();
+    const t = await p.emu.api.createTemplate({ name: 'draft-bot', model: 'gpt-4o-mini' });
+    await p.emu.api.createVersion(t.id, { version: '1.0.0', systemInstruction: 'Draft.', userTemplate: 'Question: {{question}}', variables: [{ name: 'question', type: 'string' }] });
+    const before = await p.invocations();
+    const r = await p.cli(['run', 'draft-bot', '--var', 'question=hi']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^error: template "draft-bot" has no published version on the target \(Draft: 1\.0\.0\), so no version can answer a call; apply it first \(nothing was sent\)$/m);
+    expect(r.stderr).not.toMatch(/\b409\b|no\.published\.version|\n\s+at /);
+    expect(await p.invocations()).toBe(before);
   });
 
   // A routing key beside a pinned version did nothing, without a word.
