@@ -114,6 +114,7 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
   }
 }
 
+/** `text` parsed as JSON, or not JSON at all (told apart from a JSON answer of another shape). */
 function parsedJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
