@@ -251,6 +251,17 @@ function versionTarget(t: PromptTest, ix: Indexes, ctx: RuleContext, err: Err): 
 
 /** "billing-assistant@1.1.0", "billing-assistant@1.0.0 or 1.1.0". */
 /** Checks that need nothing but the assertion itself. */
+/**
+ * How to write /pattern/flags as an assertion's regex: the i flag as a leading (?i), which an
+ * assertion reads (dropped, the advice would make a case-insensitive pattern case-sensitive);
+ * m and s, which it has no way to give, named; g, y and d change no match; u is taken for \p{…}.
+ */
+function unslashed(pattern: string, flags: string): string {
+  const write = `write ${JSON.stringify(`${flags.includes('i') ? '(?i)' : ''}${pattern}`)}`;
+  const lost = [...flags].filter((f) => f === 'm' || f === 's');
+  return lost.length === 0 ? write : `${write}; the ${lost.join(' and ')} flag${lost.length === 1 ? '' : 's'} cannot be given`;
+}
+
 function checkAssertionValue(t: PromptTest, a: Assertion, err: Err, ctx: RuleContext): void {
   if (a.type === 'regex') {
     try {
@@ -270,7 +281,7 @@ function checkAssertionValue(t: PromptTest, a: Assertion, err: Err, ctx: RuleCon
       err(
         locate(t, a.path),
         'tests/regex-slashes',
-        `regex ${JSON.stringify(a.value)} is read as a pattern that starts and ends with a slash: an assertion's regex is the pattern alone, without /…/ or flags (write ${JSON.stringify(slashed[1])})`,
+        `regex ${JSON.stringify(a.value)} is read as a pattern that starts and ends with a slash: an assertion's regex is the pattern alone, without /…/ or flags (${unslashed(slashed[1]!, slashed[2]!)})`,
         'warning',
       );
     }

@@ -190,14 +190,19 @@ describe('PromptTest assertions', () => {
         { type: 'regex', value: '/x/ii', not: false },
         { type: 'regex', value: 'and/or', not: false },
         { type: 'regex', value: '/', not: false },
+        { type: 'regex', value: '/^days$/m', not: false },
       ]),
     ]);
     const ds = run(billing({ tests: [t] }));
     expect(ds.map((d) => [d.rule, d.severity, d.line])).toEqual([
       ['tests/regex-slashes', 'warning', t.locations['spec.cases.0.expect.0.regex']!.line],
       ['tests/regex-slashes', 'warning', t.locations['spec.cases.0.expect.1.regex']!.line],
+      ['tests/regex-slashes', 'warning', t.locations['spec.cases.0.expect.9.regex']!.line],
     ]);
-    expect(ds[0]!.message).toBe('regex "/days/i" is read as a pattern that starts and ends with a slash: an assertion\'s regex is the pattern alone, without /…/ or flags (write "days")');
+    // The i flag kept as the (?i) an assertion reads: "days" alone would fail on "Days".
+    expect(ds[0]!.message).toBe('regex "/days/i" is read as a pattern that starts and ends with a slash: an assertion\'s regex is the pattern alone, without /…/ or flags (write "(?i)days")');
+    expect(ds[1]!.message).toMatch(/\(write "\(\?i\)\\\\d\+ days\?\\\\\/week"\)$/);
+    expect(ds[2]!.message).toMatch(/\(write "\^days\$"; the m flag cannot be given\)$/);
   });
 
   it('blockedBy names a filter that exists and can block the target; redacts needs a redacting filter', () => {
