@@ -112,7 +112,7 @@ export function variableBound(
 /** The longest text of a JavaScript number: "-1.7976931348623157e+308". */
 const NUMBER_TEXT_MAX = 24;
 
-/** The bound the declaration states (maxTokens, maxLength, enum values, boolean, number), else the configured default. */
+/** The bound the declaration states (maxTokens, a string's or enum's maxLength, enum values, boolean, number), else the configured default. */
 function declaredBound(
   variable: Variable,
   model: ModelInfo,
@@ -120,7 +120,10 @@ function declaredBound(
   memo: TokenMemo,
 ): { tokens: number; unbounded: boolean } {
   if (variable.maxTokens !== undefined) return { tokens: variable.maxTokens, unbounded: false };
-  if (variable.maxLength !== undefined) return { tokens: variable.maxLength, unbounded: false };
+  // The gateway checks maxLength on strings and enums only: on a number or boolean it bounds nothing.
+  if (variable.maxLength !== undefined && (variable.type === 'string' || variable.type === 'enum')) {
+    return { tokens: variable.maxLength, unbounded: false };
+  }
   if (variable.type === 'enum' && variable.values && variable.values.length > 0) {
     return { tokens: Math.max(...variable.values.map((s) => memo.count(s, model.encoding))), unbounded: false };
   }
