@@ -40,9 +40,18 @@ export function analyseAll(state: DesiredState, memo: TokenMemo): { version: Pro
   return out.sort((a, b) => compareAddress(a.analysis.report, b.analysis.report));
 }
 
-/** Every version's token report (versions with an unknown model are left out), sorted by address. */
+/**
+ * Every version's token report (versions with an unknown model are left out), sorted by address.
+ * A version defined twice is reported once, as its first definition (the names/duplicate error is
+ * at the second, which not-counted.ts names): two rows of one address could not be told apart, and
+ * the second was counted on the first definition's template.
+ */
 export function tokenReport(state: DesiredState, memo: TokenMemo): VersionTokenReport[] {
-  return analyseAll(state, memo).map((x) => x.analysis.report);
+  const seen = new Set<string>();
+  // analyseAll's sort is stable: the first of one address is the first in file order.
+  return analyseAll(state, memo)
+    .map((x) => x.analysis.report)
+    .filter((r) => !seen.has(r.address) && seen.add(r.address));
 }
 
 function unknownModel(id: string, at: SourceLocation, state: DesiredState): Diagnostic {

@@ -1,7 +1,8 @@
 // The prompt versions `tokens` could not count, and why (DESIGN §4): a version whose document the
-// load left out (a schema error beside a text that is fine, a YAML error), and a loaded version
-// whose template is not there or whose model is unknown. Pure: what the load returned and the
-// versions counted in, each version's reason and the error that explains it out.
+// load left out (a schema error beside a text that is fine, a YAML error), a loaded version
+// whose template is not there or whose model is unknown, and the second definition of a version.
+// Pure: what the load returned and the versions counted in, each version's reason and the error
+// that explains it out.
 import type { Diagnostic } from '../model/diagnostic.js';
 import { formatAddress } from '../model/address.js';
 import type { DesiredState, SourceLocation } from '../model/types.js';
@@ -65,8 +66,16 @@ export function notCountedVersions(loaded: LoadOutcome, counted: readonly { addr
     const countedAddresses = new Set(counted.map((r) => r.address));
     const templates = new Map(state.templates.map((t) => [t.name, t] as const));
     const configError = errors.find((e) => e.file === loaded.configFile);
+    const seen = new Set<string>();
     for (const v of state.versions) {
       const address = versionAddress(v.template, v.version);
+      const again = seen.has(address);
+      seen.add(address);
+      // A second definition (the first is the one counted): at names/duplicate's error, its spec.version.
+      if (again) {
+        out.push({ address, reason: 'it is defined again: the first definition is counted', ...where(v.locations['spec.version'] ?? v.source) });
+        continue;
+      }
       if (countedAddresses.has(address)) continue;
       const template = templates.get(v.template);
       const id = v.model ?? template?.model;

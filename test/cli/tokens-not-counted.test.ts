@@ -120,6 +120,30 @@ describe('tokens: versions not counted', () => {
     expect(JSON.parse(json.stdout)).toEqual({ versions: [] });
   });
 
+  it('counts a version defined twice once, at its first definition, and names the second as not counted', async () => {
+    // Before: two rows both "billing@1.0.0" (and two JSON entries of one address), the second
+    // counting the later text on the first template's model (gpt-4o, though its own says gpt-4).
+    const cwd = await project({
+      'prompts/a.yaml': `${TEMPLATE('billing')}---\n${VERSION('billing', '1.0.0')}`,
+      'prompts/b.yaml': `${TEMPLATE('billing', 'gpt-4')}---\n${VERSION('billing', '1.0.0', '  maxTokens: 10\n')}`,
+    });
+    const text = await run(cwd);
+    expect(text.code).toBe(1);
+    expect(text.stdout.match(/^billing@1\.0\.0 /gm)).toHaveLength(1);
+    expect(text.stdout).toContain('TOTAL (1 version)');
+    const duplicate = /^(prompts\/b\.yaml:(\d+):(\d+)): error: version 1\.0\.0 of template "billing" is already defined/m.exec(text.stderr);
+    expect(duplicate, text.stderr).not.toBeNull();
+    const reason = 'it is defined again: the first definition is counted';
+    expect(text.stderr.trimEnd().split('\n').slice(-2)).toEqual(['1 version not counted, for the errors above:', `  billing@1.0.0: ${reason} (${duplicate![1]})`]);
+
+    const json = await run(cwd, '--format', 'json');
+    const doc = JSON.parse(json.stdout) as { versions: { address: string; model: string; maxTokens: number | null }[]; notCounted: unknown };
+    expect(doc.versions.map(({ address, model, maxTokens }) => ({ address, model, maxTokens }))).toEqual([{ address: 'PromptVersion/billing@1.0.0', model: 'gpt-4o', maxTokens: null }]);
+    expect(doc.notCounted).toEqual([
+      { address: 'PromptVersion/billing@1.0.0', reason, file: 'prompts/b.yaml', line: Number(duplicate![2]), column: Number(duplicate![3]) },
+    ]);
+  });
+
   it('says nothing more when every version is counted', async () => {
     const cwd = await project({ 'prompts/b.yaml': `${TEMPLATE('billing')}---\n${VERSION('billing', '1.0.0')}` });
     const r = await run(cwd);
