@@ -99,17 +99,21 @@ export function resolveModel(id: string, config: Pick<Config, 'models'>): ModelI
   const own = Object.hasOwn(config.models, id) ? config.models[id] : undefined;
   const builtIn = BUILT_IN_MODELS.get(id);
   if (own) {
-    // An override keeps the built-in's prices and limits it does not restate.
-    const base = builtIn ?? { id };
+    // An override keeps the prices and limits it does not restate of what the id names without it:
+    // the built-in, or a dated snapshot's family (a price set for gpt-4o-2024-05-13 keeps gpt-4o's
+    // maximum output, which the cost of a version without maxTokens assumes).
+    const base = builtIn ?? familyOf(id, config) ?? { id };
     return { ...base, ...definedOnly(own), id, approximate: false } as ModelInfo;
   }
-  if (builtIn) return builtIn;
+  return builtIn ?? familyOf(id, config);
+}
+
+/** The model a dated snapshot or alias id resolves to through its family, named as the id; undefined when it is none. */
+function familyOf(id: string, config: Pick<Config, 'models'>): ModelInfo | undefined {
   const family = id.replace(SNAPSHOT_SUFFIX, '');
-  if (family !== id) {
-    const m = resolveModel(family, config);
-    return m && { ...m, id };
-  }
-  return undefined;
+  if (family === id) return undefined;
+  const m = resolveModel(family, config);
+  return m && { ...m, id };
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -65,6 +65,25 @@ describe('model registry', () => {
     expect(knownModelIds(cfg)).toContain('acme-llm');
   });
 
+  it("keeps a dated snapshot's family limits under a config entry for the snapshot that does not restate them", () => {
+    // A price set for a pinned snapshot dropped the family's maxOutputTokens: a version without
+    // maxTokens lost its cost ('the output has no bound') and maxTokens 20,000 its tokens/max-output warning.
+    const cfg = config({ models: { 'gpt-4o-2024-05-13': { encoding: 'o200k_base', contextWindow: 128_000, inputCostPer1M: 5, outputCostPer1M: 15 } } });
+    expect(resolveModel('gpt-4o-2024-05-13', config())).toMatchObject({ maxOutputTokens: 16_384 });
+    expect(resolveModel('gpt-4o-2024-05-13', cfg)).toEqual({
+      id: 'gpt-4o-2024-05-13',
+      encoding: 'o200k_base',
+      contextWindow: 128_000,
+      maxOutputTokens: 16_384,
+      inputCostPer1M: 5,
+      outputCostPer1M: 15,
+      approximate: false,
+    });
+    // The family as the config has it: its own entry first.
+    const both = config({ models: { ...cfg.models, 'gpt-4o': { encoding: 'o200k_base', contextWindow: 128_000, maxOutputTokens: 4_096 } } });
+    expect(resolveModel('gpt-4o-2024-05-13', both)).toMatchObject({ maxOutputTokens: 4_096, inputCostPer1M: 5 });
+  });
+
   it('suggests the closest known id', () => {
     expect(suggestModel('gpt4o', config())).toBe('gpt-4o');
     expect(suggestModel('gpt-4o-mni', config())).toBe('gpt-4o-mini');
