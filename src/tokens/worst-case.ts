@@ -63,13 +63,16 @@ export function modelIdOf(v: PromptVersion, template: PromptTemplate | undefined
  * hold. Not the text with its placeholders deleted: the pieces on either side of a placeholder
  * would then join ("Dear . Order ." reads ". " as one token) into fewer tokens than a call sends
  * once a value sits between them, and the worst case would no longer be an upper bound. A
- * placeholder against a letter or digit adds one token on that side.
+ * placeholder against a letter or digit, or against another placeholder, adds one token on that side.
  */
 export function fixedPiecesTokens(text: string, encoding: EncodingName, memo: TokenMemo): number {
   let tokens = 0;
   let from = 0;
   for (const m of text.matchAll(PLACEHOLDER)) {
     if (m.index > from) tokens += memo.count(text.slice(from, m.index), encoding);
+    // Two values side by side ("{{a}}{{b}}") can join into one word as a value and a letter do:
+    // one more between them ("Ref" and "the" send "Refthe", 3 tokens).
+    else if (from > 0) tokens++;
     from = m.index + m[0].length;
     // A value glued to a word ("Ref{{x}}the") can split it into more tokens than the two counts
     // and the value's own bound ("Refthe" is 3 tokens, "Ref" and "the" 1 each): one more a side.

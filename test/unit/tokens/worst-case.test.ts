@@ -178,6 +178,20 @@ describe('versionTokens worst case', () => {
     expect(failures).toEqual([]);
   });
 
+  it('is never below the rendered prompt when two values sit side by side and join into one word', () => {
+    // "{{a}}{{b}}" with "Ref" and "the" (1 token each, their maxTokens) sends "Refthe", 3 tokens: a
+    // value against a value splits as a value against a letter of the text does, one token more.
+    expect([count('Ref'), count('the'), count('Refthe')]).toEqual([1, 1, 3]);
+    const v = version('t', '1.0.0', {
+      systemInstruction: 'Be brief.',
+      userTemplate: '{{a}}{{b}}',
+      variables: ['a', 'b'].map((name) => ({ name, type: 'string' as const, required: true, maxTokens: 1 })),
+    });
+    const r = versionTokens(v, template('t'), config(), memo);
+    expect(r.worstCasePromptTokens).toBeGreaterThanOrEqual(sentTokens(v, { a: 'Ref', b: 'the' }));
+    expect(r.userTemplateTokens).toBe(1);
+  });
+
   it('bounds a variable by its default when the default is longer than maxTokens (the gateway sends it unchecked)', () => {
     const long = "Write in the voice of a nineteenth-century sea captain recounting a long voyage, with digressions about the weather and the ship's cat.";
     const v = version('t', '1.0.0', {
