@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { formatText } from '../views/diagnostics.js';
-import { renderTokens, tokensNote } from '../views/tokens.js';
+import { configIgnoredNote, renderTokens, tokensNote } from '../views/tokens.js';
 import type { CliContext } from './context.js';
 
 interface TokensOptions {
@@ -59,6 +59,8 @@ async function runTokens(ctx: CliContext, opts: TokensOptions): Promise<number> 
   const textsShown = texts !== undefined && texts.guides.length + texts.summarySettings.length > 0;
   const note = tokensNote(reports.length, notCounted, opts.dir, textsShown, hasErrors(shown));
   if (note !== undefined) ctx.info(note);
+  // What was counted without a promptctl.yaml that failed to load is priced and bounded without it.
+  if (loaded.configDropped && (reports.length > 0 || textsShown)) ctx.info(configIgnoredNote(loaded.configFile));
   return hasErrors(shown) ? 1 : 0;
 }
 

@@ -68,6 +68,11 @@ export interface LoadResult {
   leftOut: LeftOutDocument[];
   /** promptctl.yaml as the diagnostics name it (relative to cwd), whether or not there is one. */
   configFile: string;
+  /**
+   * promptctl.yaml has errors and was left out: the state holds the default Config (the built-in
+   * models only, the default defaultVariableTokens) and no budget was checked.
+   */
+  configDropped: boolean;
 }
 
 /** Accumulates the model and diagnostics document by document. */
@@ -344,7 +349,8 @@ export class Loader {
     const shown = withoutCredentials(diagnostics, knownSecrets).sort(compareDiagnostics);
     const nothingLoaded = this.loadedDocuments === 0 && hasErrors(this.diagnostics);
     const all = dedupe(shown);
-    return { state: nothingLoaded ? null : state, union: nothingLoaded ? null : union, diagnostics: all, files, leftOut: this.leftOut.located(all), configFile: this.configFile };
+    const configDropped = configBroken && this.config === undefined;
+    return { state: nothingLoaded ? null : state, union: nothingLoaded ? null : union, diagnostics: all, files, leftOut: this.leftOut.located(all), configFile: this.configFile, configDropped };
   }
 }
 

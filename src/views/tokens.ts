@@ -73,6 +73,15 @@ export function tokensNote(counted: number, notCounted: readonly NotCountedVersi
 }
 
 /**
+ * What `tokens` says on stderr, last, when promptctl.yaml (`configFile`) failed to load and
+ * something was counted: the counts and costs shown are of the built-in registry and defaults,
+ * and no budget was checked, which nothing else says.
+ */
+export function configIgnoredNote(configFile: string): string {
+  return `${visibleName(configFile)} has errors: these counts and costs use the built-in models and defaults, not its models or defaultVariableTokens, and no budget was checked`;
+}
+
+/**
  * Guides and summary settings: one row each, their text counted as written, against the budget or
  * context window when there is one. "≈" marks approximate counts.
  */

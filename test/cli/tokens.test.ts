@@ -294,6 +294,28 @@ spec:
     expect(r.stderr).toMatch(/^prompts\/zz-broken\.yaml:7:3: error: .*colour.*\[schema\/unknown-field\]$/m);
   });
 
+  it('says the counts use the built-in models and defaults when promptctl.yaml has errors', async () => {
+    // A typo elsewhere in promptctl.yaml drops the whole Config: the table priced its models at
+    // the built-in list prices, bounded variables at 1,000 tokens, and checked no budget, unsaid.
+    const dir = await project({ ...PROMPTS, 'prompts/promptctl.yaml': `${PROMPTS['prompts/promptctl.yaml']!}  prune: maybe\n` });
+    const note =
+      'prompts/promptctl.yaml has errors: these counts and costs use the built-in models and defaults, not its models or defaultVariableTokens, and no budget was checked';
+    for (const format of ['text', 'json']) {
+      const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', format);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^prompts\/promptctl\.yaml:\d+:\d+: error: .*prune/m);
+      expect(r.stderr.trimEnd().split('\n').at(-1), format).toBe(note);
+    }
+    // Nothing said when it is fine, or when its error leaves it loaded (its models are used).
+    expect((await run(root, 'tokens', '--dir', 'prompts')).stderr).not.toContain('has errors');
+    const promotion = 'environments:\n    dev: {region: usw2.pure.cloud, credentials: GENESYSCLOUD_DEV}\n  promotion: [dev, nope]\n';
+    const loaded = await project({ ...PROMPTS, 'prompts/promptctl.yaml': `${PROMPTS['prompts/promptctl.yaml']!}  ${promotion}` });
+    const r = await run(loaded, 'tokens', '--dir', 'prompts');
+    expect(r.stderr).toMatch(/^prompts\/promptctl\.yaml:\d+:\d+: error: .*"nope"/m);
+    expect(r.stdout).toContain('support-bot@2.0.0');
+    expect(r.stderr).not.toContain('has errors');
+  });
+
   it('reports an unknown model with a did-you-mean at spec.model', async () => {
     const dir = await project({
       'prompts/t.yaml': `apiVersion: promptctl/v1
