@@ -44,6 +44,8 @@ export interface LoadOutcome {
   leftOut: readonly LeftOut[];
   /** promptctl.yaml as the diagnostics name it. */
   configFile: string;
+  /** promptctl.yaml failed to load: the models it declares were not known. */
+  configDropped: boolean;
 }
 
 /**
@@ -65,7 +67,8 @@ export function notCountedVersions(loaded: LoadOutcome, counted: readonly { addr
   if (state) {
     const countedAddresses = new Set(counted.map((r) => r.address));
     const templates = new Map(state.templates.map((t) => [t.name, t] as const));
-    const configError = errors.find((e) => e.file === loaded.configFile);
+    // Only a promptctl.yaml that did not load leaves its models unknown (one with a rule's error keeps them).
+    const configError = loaded.configDropped ? errors.find((e) => e.file === loaded.configFile) : undefined;
     const seen = new Set<string>();
     for (const v of state.versions) {
       const address = versionAddress(v.template, v.version);

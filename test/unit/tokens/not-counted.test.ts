@@ -10,7 +10,7 @@ const leftOut = (over: Partial<LeftOut> & Pick<LeftOut, 'kind' | 'firstError'>):
 
 function outcome(over: Partial<LoadOutcome> = {}): LoadOutcome {
   const s = over.state === undefined ? state([], []) : over.state;
-  return { state: s, union: s, diagnostics: [], leftOut: [], configFile: 'prompts/promptctl.yaml', ...over };
+  return { state: s, union: s, diagnostics: [], leftOut: [], configFile: 'prompts/promptctl.yaml', configDropped: false, ...over };
 }
 
 describe('notCountedVersions', () => {
@@ -84,10 +84,22 @@ describe('notCountedVersions', () => {
       union: s,
       diagnostics: [error('prompts/promptctl.yaml', 3, 1), error('prompts/b.yaml', 12, 3)],
       leftOut: [leftOut({ kind: 'PromptVersion', name: 'billing', address: 'PromptVersion/billing@2.0.0', environments: ['prod'], firstError: at('prompts/b.yaml', 12, 3) })],
+      configDropped: true,
     });
     expect(notCountedVersions(loaded, [], 'dev')).toEqual([
       { address: 'PromptVersion/billing@1.0.0', reason: 'its model "custom-model" is not known while promptctl.yaml has errors', file: 'prompts/promptctl.yaml', line: 3, column: 1 },
     ]);
     expect(notCountedVersions(loaded, [], undefined).map((n) => n.address)).toEqual(['PromptVersion/billing@1.0.0', 'PromptVersion/billing@2.0.0']);
+  });
+
+  it('says a model is unknown, at its own error, when promptctl.yaml has an error but loaded (its models were known)', () => {
+    // Before: "not known while promptctl.yaml has errors" at a promotion naming an unknown
+    // environment, though the Config loaded and the model's own error (with its did-you-mean) was at spec.model.
+    const v = version('billing', '1.0.0', { model: 'gpt-4oo' });
+    const s = state([template('billing')], [v], config());
+    const loaded = outcome({ state: s, union: s, diagnostics: [error('prompts/promptctl.yaml', 6, 20), error(v.source.file, 12, 10)] });
+    expect(notCountedVersions(loaded, [], undefined)).toEqual([
+      { address: 'PromptVersion/billing@1.0.0', reason: 'its model "gpt-4oo" is unknown', file: v.source.file, line: 12, column: 10 },
+    ]);
   });
 });
