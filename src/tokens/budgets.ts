@@ -7,7 +7,7 @@ import { resolveModel, suggestModel, type ModelInfo } from './registry.js';
 import { DEFAULT_VARIABLE_TOKENS, DEFAULT_WARN_AT } from '../model/normalize.js';
 import type { TokenMemo } from './count.js';
 import { analyseVersion, modelIdOf, type VersionAnalysis, type VersionTokenReport } from './worst-case.js';
-import { templateAddress } from '../model/address.js';
+import { templateAddress, versionAddress } from '../model/address.js';
 import { textBudgetDiagnostics } from './texts.js';
 import { aboveShare, groupThousands, percentOf } from '../util/numbers.js';
 
@@ -47,11 +47,16 @@ export function analyseAll(state: DesiredState, memo: TokenMemo): { version: Pro
  * the second was counted on the first definition's template.
  */
 export function tokenReport(state: DesiredState, memo: TokenMemo): VersionTokenReport[] {
-  const seen = new Set<string>();
-  // analyseAll's sort is stable: the first of one address is the first in file order.
+  // The first definition of each address in file order, counted or not (a first with an unknown
+  // model leaves its address uncounted rather than have the second stand in for it).
+  const first = new Map<string, PromptVersion>();
+  for (const v of state.versions) {
+    const address = versionAddress(v.template, v.version);
+    if (!first.has(address)) first.set(address, v);
+  }
   return analyseAll(state, memo)
-    .map((x) => x.analysis.report)
-    .filter((r) => !seen.has(r.address) && seen.add(r.address));
+    .filter((x) => first.get(x.analysis.report.address) === x.version)
+    .map((x) => x.analysis.report);
 }
 
 function unknownModel(id: string, at: SourceLocation, state: DesiredState): Diagnostic {

@@ -74,9 +74,9 @@ export function notCountedVersions(loaded: LoadOutcome, counted: readonly { addr
       const address = versionAddress(v.template, v.version);
       const again = seen.has(address);
       seen.add(address);
-      // A second definition (the first is the one counted): at names/duplicate's error, its spec.version.
+      // A second definition (only the first can be counted): at names/duplicate's error, its spec.version.
       if (again) {
-        out.push({ address, reason: 'it is defined again: the first definition is counted', ...where(v.locations['spec.version'] ?? v.source) });
+        out.push({ address, reason: 'it is defined again; only its first definition is counted', ...where(v.locations['spec.version'] ?? v.source) });
         continue;
       }
       if (countedAddresses.has(address)) continue;

@@ -133,7 +133,7 @@ describe('tokens: versions not counted', () => {
     expect(text.stdout).toContain('TOTAL (1 version)');
     const duplicate = /^(prompts\/b\.yaml:(\d+):(\d+)): error: version 1\.0\.0 of template "billing" is already defined/m.exec(text.stderr);
     expect(duplicate, text.stderr).not.toBeNull();
-    const reason = 'it is defined again: the first definition is counted';
+    const reason = 'it is defined again; only its first definition is counted';
     expect(text.stderr.trimEnd().split('\n').slice(-2)).toEqual(['1 version not counted, for the errors above:', `  billing@1.0.0: ${reason} (${duplicate![1]})`]);
 
     const json = await run(cwd, '--format', 'json');
@@ -141,6 +141,21 @@ describe('tokens: versions not counted', () => {
     expect(doc.versions.map(({ address, model, maxTokens }) => ({ address, model, maxTokens }))).toEqual([{ address: 'PromptVersion/billing@1.0.0', model: 'gpt-4o', maxTokens: null }]);
     expect(doc.notCounted).toEqual([
       { address: 'PromptVersion/billing@1.0.0', reason, file: 'prompts/b.yaml', line: Number(duplicate![2]), column: Number(duplicate![3]) },
+    ]);
+  });
+
+  it('does not count a second definition in place of a first that has an unknown model', async () => {
+    const cwd = await project({
+      'prompts/a.yaml': `${TEMPLATE('billing')}---\n${VERSION('billing', '1.0.0', '  model: gpt-4oo\n')}`,
+      'prompts/b.yaml': VERSION('billing', '1.0.0'),
+    });
+    const json = await run(cwd, '--format', 'json');
+    expect(json.code).toBe(1);
+    const doc = JSON.parse(json.stdout) as { versions: unknown[]; notCounted: { address: string; reason: string; file: string }[] };
+    expect(doc.versions).toEqual([]);
+    expect(doc.notCounted.map(({ reason, file }) => ({ reason, file }))).toEqual([
+      { reason: 'its model "gpt-4oo" is unknown', file: 'prompts/a.yaml' },
+      { reason: 'it is defined again; only its first definition is counted', file: 'prompts/b.yaml' },
     ]);
   });
 
