@@ -40,11 +40,17 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     }
   }
   if (best !== undefined && bestDistance <= limit) return best;
-  // A unique completion of what was typed: "block" → "block_and_log", "desc" → "description".
+  // A unique completion of what was typed: "block" → "block_and_log", "desc" → "description";
+  // else the one short form that starts it: "production" → "prod" (an environment's name).
   if (lower.length < 3) return undefined;
+  return uniqueMatch(candidates, word, (c) => c.startsWith(lower)) ?? uniqueMatch(candidates, word, (c) => c.length >= 3 && lower.startsWith(c));
+}
+
+/** The one candidate (lower-cased for `test`) other than `word` that passes `test`; undefined for none or several. */
+function uniqueMatch(candidates: Iterable<string>, word: string, test: (lowerCandidate: string) => boolean): string | undefined {
   let only: string | undefined;
   for (const c of candidates) {
-    if (!c.toLowerCase().startsWith(lower) || c === word) continue;
+    if (c === word || !test(c.toLowerCase())) continue;
     if (only !== undefined) return undefined;
     only = c;
   }

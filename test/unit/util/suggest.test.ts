@@ -31,4 +31,12 @@ describe('closest', () => {
     expect(closest('te', fields)).toBeUndefined(); // too short
     expect(closest('sys', [...fields, 'systemPrompt'])).toBeUndefined(); // not unique
   });
+  // `--env production` for an environment named prod got no suggestion (6 edits away).
+  it('suggests the one short form that what was typed starts with', () => {
+    expect(closest('production', ['dev', 'staging', 'prod'])).toBe('prod');
+    expect(closest('development', ['dev', 'staging', 'prod'])).toBe('dev');
+    expect(closest('prodx', ['prod', 'produce'])).toBe('prod'); // a near miss first
+    expect(closest('production', ['pr', 'staging'])).toBeUndefined(); // too short to say
+    expect(closest('templates_and_more', ['template', 'temp'])).toBeUndefined(); // not unique
+  });
 });
