@@ -62,11 +62,23 @@ export function guideTokens(g: Guide, state: DesiredState, memo: TokenMemo): Tex
   return model === undefined ? undefined : report(g, g.instruction, model, memo);
 }
 
-/** Every guide (with a known or no model) and every summary setting with a prompt, sorted by address. */
+/**
+ * Every guide (with a known or no model) and every summary setting with a prompt, sorted by
+ * address. One defined twice is one row, its first definition (the names/duplicate error is at
+ * the second), as for versions (budgets.ts tokenReport): two rows of one address told nothing apart.
+ */
 export function aiStudioTokenReport(state: DesiredState, memo: TokenMemo): AiStudioTokenReport {
-  const guides = state.guides.flatMap((g) => guideTokens(g, state, memo) ?? []);
-  const summarySettings = state.summarySettings.filter((s) => s.prompt !== undefined).map((s) => report(s, s.prompt!, null, memo));
+  const guides = firstOfEach(state.guides).flatMap((g) => guideTokens(g, state, memo) ?? []);
+  const summarySettings = firstOfEach(state.summarySettings)
+    .filter((s) => s.prompt !== undefined)
+    .map((s) => report(s, s.prompt!, null, memo));
   return { guides: guides.sort(byAddress), summarySettings: summarySettings.sort(byAddress) };
+}
+
+/** The first document of each name, in file order. */
+function firstOfEach<T extends { name: string }>(documents: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return documents.filter((d) => !seen.has(d.name) && seen.add(d.name));
 }
 
 const fmt = groupThousands;

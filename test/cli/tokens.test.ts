@@ -331,6 +331,23 @@ spec:
     expect(r.stderr).toContain('prompts/t.yaml:6:10: error: unknown model "gpt-4o-mni"; did you mean "gpt-4o-mini"? [tokens/unknown-model]');
   });
 
+  // A guide or summary setting defined twice was two rows of one address, as a version was.
+  it('AI Studio texts: one defined twice is one row, its first definition', async () => {
+    const guide = (text: string) => `apiVersion: promptctl/v1
+kind: Guide
+metadata:
+  name: Returns
+spec:
+  instruction: ${text}
+`;
+    const dir = await project({ ...PROMPTS, 'prompts/guides/a.yaml': guide('Help with the return.'), 'prompts/guides/b.yaml': guide('A longer text, written again in another file by mistake.') });
+    const r = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
+    expect(r.code).toBe(1); // names/duplicate
+    expect(r.stderr).toMatch(/prompts\/guides\/b\.yaml:\d+:\d+: error: .*\[names\/duplicate\]/);
+    const doc = JSON.parse(r.stdout) as { guides: { address: string; textTokens: number }[] };
+    expect(doc.guides).toEqual([expect.objectContaining({ address: 'Guide/Returns', textTokens: count('Help with the return.') })]);
+  });
+
   it('AI Studio texts: guides and summary prompts after the versions, approximate and marked so', async () => {
     const instruction = 'Greet {{Variable.name}}.\nHelp with the return.\n';
     const prompt = 'Summarise the call.\n';
