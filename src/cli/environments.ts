@@ -3,8 +3,8 @@
 // the target, the embedded emulator's state, the audit trail and the documents all follow it.
 // Also the promotion check of plan and apply: what the plan brings to its environment (versions,
 // guide content, summary settings) must have run in the environment before it in `promotion`.
-import { statSync, type Stats } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, statSync, type Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { CONFIG_FILE } from '../config/discover.js';
 import type { Command } from 'commander';
 import { clientIdHint, resolveTarget, targetVariables, type EnvironmentTargetSpec, type Target } from '../genesys/target.js';
@@ -356,12 +356,26 @@ function remoteTargetOf(ctx: CliContext, environment: SelectedEnvironment): Extr
   }
 }
 
-/** The config written as promptctl.yml beside where promptctl.yaml belongs (`file` with that name), if that file is there. */
+/**
+ * The config written under another name beside where promptctl.yaml belongs (`file` with that
+ * name): promptctl.yml, or another case (Promptctl.yaml: one file on macOS, another on Linux).
+ */
 function misnamedConfig(abs: string, file: string): string | undefined {
+  let names: string[];
   try {
-    return statSync(abs.replace(/\.yaml$/, '.yml')).isFile() ? file.replace(/\.yaml$/, '.yml') : undefined;
+    names = readdirSync(dirname(abs));
   } catch {
     return undefined;
+  }
+  const found = names.find((n) => n !== CONFIG_FILE && /^promptctl\.ya?ml$/i.test(n) && isFile(join(dirname(abs), n)));
+  return found === undefined ? undefined : join(dirname(file), found);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -592,6 +592,12 @@ describe('--env', () => {
     const yml = await cli(['plan', '--env', 'dev']);
     expect(yml.code).toBe(1);
     expect(yml.stderr).toMatch(/^error: --env names environment "dev", but there is no prompts\/promptctl\.yaml \(prompts\/promptctl\.yml is there: rename it, promptctl reads only promptctl\.yaml\); nothing was done$/m);
+    // Another case (one file on macOS, another here) was not named either.
+    await rm(join(dir.path, 'prompts/promptctl.yml'));
+    await writeFile(join(dir.path, 'prompts/Promptctl.yaml'), CONFIG);
+    const cased = await cli(['plan', '--env', 'dev']);
+    expect(cased.code).toBe(1);
+    expect(cased.stderr).toMatch(/^error: --env names environment "dev", but there is no prompts\/promptctl\.yaml \(prompts\/Promptctl\.yaml is there: rename it, promptctl reads only promptctl\.yaml\); nothing was done$/m);
   });
 });
 
