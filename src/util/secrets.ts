@@ -121,18 +121,34 @@ const PEM_ARMOR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
 export function withEscapedForms(secrets: readonly NamedSecret[]): NamedSecret[] {
   const out = new Map<string, string>();
   for (const { name, value } of secrets) {
-    for (const inner of new Set([...parts(value), ...base64Forms(value)].flatMap((part) => INNER_FORMS.map((f) => f(part))))) {
-      for (const form of OUTER_FORMS) {
-        const v = form(inner);
-        if (v !== '' && !out.has(v)) out.set(v, name);
-        // A form the data itself holds (text pasted as markdown or a shell word escapes it), written
-        // again as JSON: a plan file and `--format json` escape each string of the plan once more.
-        const asJson = jsonStringContent(v);
-        if (asJson !== v && !out.has(asJson)) out.set(asJson, name);
-      }
-    }
+    for (const v of escapedForms(value)) if (!out.has(v)) out.set(v, name);
   }
   return [...out].map(([value, name]) => ({ name, value })).sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
+}
+
+/**
+ * A value's escaped forms, made once a process: output masking makes them again for every secret
+ * each time one is learnt (an access token), a few hundred escapes a value.
+ */
+const formsMade = new Map<string, readonly string[]>();
+
+function escapedForms(value: string): readonly string[] {
+  const made = formsMade.get(value);
+  if (made) return made;
+  const forms = new Set<string>();
+  for (const inner of new Set([...parts(value), ...base64Forms(value)].flatMap((part) => INNER_FORMS.map((f) => f(part))))) {
+    for (const form of OUTER_FORMS) {
+      const v = form(inner);
+      if (v !== '') forms.add(v);
+      // A form the data itself holds (text pasted as markdown or a shell word escapes it), written
+      // again as JSON: a plan file and `--format json` escape each string of the plan once more.
+      forms.add(jsonStringContent(v));
+    }
+  }
+  forms.delete('');
+  const list = [...forms];
+  formsMade.set(value, list);
+  return list;
 }
 
 /**
