@@ -13,11 +13,12 @@
 // path (simple-git, provenance) left cold cost a plan in a repository 3 % of its main thread's
 // CPU at 1,000 templates. Where git is missing, the warm-up runs outside a repository.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { BUNDLE, loadBundle } from '../dist/cli/cached-bundle.js';
+import { replaceFileSync } from '../dist/util/atomic-file.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const bundle = loadBundle(BUNDLE, 'ignore');
@@ -78,8 +79,7 @@ try {
   const generated = bundle.exports.saveGeneratedCaches();
   const cache = bundle.cacheFile();
   // Whole or not at all: a process starting meanwhile reads the old cache or this one.
-  writeFileSync(`${BUNDLE}.cache.tmp`, cache);
-  renameSync(`${BUNDLE}.cache.tmp`, `${BUNDLE}.cache`);
+  replaceFileSync(`${BUNDLE}.cache`, cache);
   const where = inRepository ? 'in a git repository' : 'outside a git repository (git did not run)';
   process.stdout.write(`code cache: ${(cache.length / 1024).toFixed(0)} KiB for ${local.length + remoteRuns.length + 1} warm-up commands (the emulator included), ${where}; ${generated.length} for the precompiled schema validators\n`);
 } finally {

@@ -1,8 +1,24 @@
-// Durable file writes shared by the CLI (plan files, export) and the audit log.
+// Durable file writes shared by the CLI (plan files, export) and the audit log; and the build's
+// own outputs replaced whole (replaceFileSync).
 import { randomUUID } from 'node:crypto';
-import type { Stats } from 'node:fs';
+import { renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+
+/**
+ * Replaces a file whole (temp file, then rename): a process reading it meanwhile reads the old one
+ * or the new one. Not made durable: for what the build writes (generated code, code caches).
+ */
+export function replaceFileSync(path: string, contents: string | Buffer): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, contents);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
 
 /** Writes a file so that a crash leaves the old file or the new one, never half of either. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {

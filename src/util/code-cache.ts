@@ -6,7 +6,7 @@
 // file names what it was made for (a build id, the Node version, the architecture) and carries
 // the sha256 of V8's data; a cache that fails any of them, or that V8 rejects, costs a compile.
 import { hash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
@@ -35,18 +35,6 @@ export function savedCache(path: string, build: string): Buffer | undefined {
   if (eol < 0) return undefined;
   const data = bytes.subarray(eol + 1);
   return bytes.toString('latin1', 0, eol + 1) === headerFor(build, data) ? data : undefined;
-}
-
-/** Writes a cache file whole or not at all: a process starting meanwhile reads the old one or this one. */
-export function writeCacheFile(path: string, contents: Buffer): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, contents);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }
 
 /** A CommonJS file compiled and run, with its saved cache when one fits. */

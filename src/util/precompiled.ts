@@ -10,11 +10,12 @@
 import type { AnySchemaObject, ErrorObject } from 'ajv';
 import type { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCommonJs, writeCacheFile, type CachedScript } from './code-cache.js';
+import { replaceFileSync } from './atomic-file.js';
+import { runCommonJs, type CachedScript } from './code-cache.js';
 
 const require = createRequire(import.meta.url);
 
@@ -132,7 +133,7 @@ function loadGenerated<Name extends string>(set: SchemaSet<Name>, hash: string):
  */
 export function saveGeneratedCaches(): string[] {
   return [...ran].map(([path, script]) => {
-    writeCacheFile(`${path}.cache`, script.cacheFile());
+    replaceFileSync(`${path}.cache`, script.cacheFile());
     return `${path}.cache`;
   });
 }
@@ -152,13 +153,6 @@ export function standaloneSource(set: SchemaSet<string>, root: string): string {
 /** Writes the set's generated module (temp file, then rename: a reader never sees half of it). */
 export function writeStandalone(set: SchemaSet<string>, root: string): string {
   const path = fileURLToPath(set.module);
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, standaloneSource(set, root));
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  replaceFileSync(path, standaloneSource(set, root));
   return path;
 }
