@@ -1,7 +1,8 @@
 // YAML problems (from yaml's parser and our own duplicate-key check) turned into diagnostics at
 // the place a person would point at: the quote or bracket left open, the over-indented line.
-import { Scalar, isCollection, isMap, isPair, isScalar, visit, type Document } from 'yaml';
+import { Scalar, isAlias, isCollection, isMap, isPair, isScalar, visit, type Alias, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { aliasTargets } from './alias-expansion.js';
 
 export interface YamlProblem {
   code: string;
@@ -9,6 +10,8 @@ export interface YamlProblem {
   pos: [number, number];
   /** For duplicate keys found by findDuplicateKeys: the offset of the first occurrence. */
   firstAt?: number;
+  /** For a duplicate key written as an alias: the key its anchor names (the text there is `*name`). */
+  key?: string;
 }
 
 export function sortedProblems(found: YamlProblem[], src: string): YamlProblem[] {
@@ -45,9 +48,11 @@ export function yamlProblem(
 ): Diagnostic {
   switch (e.code) {
     case 'DUPLICATE_KEY': {
-      const key = keyTextAt(src, e.pos[0]);
+      const written = keyTextAt(src, e.pos[0]);
+      // An alias key is named by what it stands for, and as written (`*k`), which is all the line shows.
+      const key = e.key === undefined ? (written ? ` "${written}"` : '') : ` "${e.key}" (the alias ${written})`;
       const where = e.firstAt === undefined ? '' : `; first defined on line ${diag(e.firstAt, '', '').line}`;
-      return diag(e.pos[0], 'yaml/duplicate-key', `duplicate key${key ? ` "${key}"` : ''}${where}`);
+      return diag(e.pos[0], 'yaml/duplicate-key', `duplicate key${key}${where}`);
     }
     case 'RESOURCE_EXHAUSTION':
       return diag(e.pos[0], 'yaml/too-deep', `YAML too large or too deep: ${e.message}`);
@@ -204,6 +209,8 @@ const SMALL_MAP = 12;
 export function findDuplicateKeys(doc: Document.Parsed, limit: number): YamlProblem[] {
   const out: YamlProblem[] = [];
   const stack: unknown[] = [doc.contents];
+  // Worked out at the first alias written as a key (nearly no document has one).
+  let aliases: ReadonlyMap<Alias, Node> | undefined;
   while (stack.length && out.length < limit) {
     const node = stack.pop();
     if (!isCollection(node)) continue;
@@ -218,30 +225,43 @@ export function findDuplicateKeys(doc: Document.Parsed, limit: number): YamlProb
       }
       stack.push(item.key, item.value);
       const key = item.key;
-      if (!map || !isScalar(key) || !key.range) continue;
-      const v = key.value;
+      if (!map || !key || !(key as { range?: unknown }).range) continue;
+      // A key written as an alias (`*k: x`) is the key its anchor names: toJS sets that property
+      // again, so the later value would win without a word.
+      let named: unknown = key;
+      if (isAlias(key)) named = (aliases ??= aliasTargets(doc)).get(key);
+      if (!isScalar(named)) continue;
+      const v = named.value;
+      const at = (key as Node).range![0];
       let first: number | undefined;
       // Keys are compared as the property names they become: 1 and "1", true and "true" are one.
       const id = String(v);
       if (seen) {
         first = seen.get(id);
-        if (first === undefined) seen.set(id, key.range[0]);
+        if (first === undefined) seen.set(id, at);
       } else {
-        first = firstEqualKey(items, i, id);
+        first = firstEqualKey(items, i, id, aliases);
       }
-      if (first !== undefined) out.push({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', pos: [key.range[0], key.range[1]], firstAt: first });
+      if (first !== undefined) {
+        const problem: YamlProblem = { code: 'DUPLICATE_KEY', message: 'Map keys must be unique', pos: [at, (key as Node).range![1]], firstAt: first };
+        out.push(isAlias(key) ? { ...problem, key: id } : problem);
+      }
     }
   }
   return out;
 }
 
-/** Offset of the first of `items[0..before)` whose key is a located scalar written as this property name. */
-function firstEqualKey(items: readonly unknown[], before: number, text: string): number | undefined {
+/**
+ * Offset of the first of `items[0..before)` whose key is a located scalar written as this property
+ * name, or an alias of one (`aliases`: the document's aliasTargets, once one is met).
+ */
+function firstEqualKey(items: readonly unknown[], before: number, text: string, aliases: ReadonlyMap<Alias, Node> | undefined): number | undefined {
   for (let j = 0; j < before; j++) {
     const other = items[j];
     if (!isPair(other)) continue;
     const key = other.key;
-    if (isScalar(key) && key.range && String(key.value) === text) return key.range[0];
+    const named = isAlias(key) ? aliases?.get(key) : key;
+    if (isScalar(named) && (key as Node).range && String(named.value) === text) return (key as Node).range![0];
   }
   return undefined;
 }

@@ -48,6 +48,18 @@ describe('parseYaml', () => {
     expect(big.diagnostics.map((d) => [d.line, d.rule])).toEqual([[23, 'yaml/duplicate-key']]);
   });
 
+  it('reports a key written as an alias of an earlier key as a duplicate: the later value would win silently', () => {
+    const r = parseYaml('spec:\n  &k model: gpt-4o\n  *k : gpt-4\n', 'f.yaml');
+    expect(r.documents).toEqual([]);
+    expect(r.diagnostics).toEqual([
+      { file: 'f.yaml', line: 3, column: 3, severity: 'error', rule: 'yaml/duplicate-key', message: 'duplicate key "model" (the alias *k); first defined on line 2' },
+    ]);
+    // Two aliases of one key, in a map large enough for the hash set.
+    const many = Array.from({ length: 20 }, (_, i) => `  k${i}: ${i}`).join('\n');
+    const big = parseYaml(`keys: [&a model]\nspec:\n${many}\n  *a : x\n  *a : y\n`, 'f.yaml');
+    expect(big.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual(['24:3 duplicate key "model" (the alias *a); first defined on line 23']);
+  });
+
   it('reports a syntax error with its line and column, and keeps the other documents', () => {
     const r = parseYaml('ok: 1\n---\na: [1, 2\nb: 3\n', 'f.yaml');
     expect(r.documents.map((d) => d.data)).toEqual([{ ok: 1 }]);
