@@ -119,6 +119,7 @@ function parseDocuments(src: string, file: string): ParseResult {
   const broken: unknown[] = [];
   // Once a file: asked of each document, a file of 40,000 took minutes to validate.
   const mayHoldTags = /!!|!<|%TAG/.test(src);
+  const mayHoldDirective = src.includes('%YAML');
   docs.forEach((doc, index) => {
     const found = sortedProblems([...doc.errors, ...doc.warnings, ...findDuplicateKeys(doc, MAX_YAML_ERRORS + 1)], src);
     // Aliases naming no anchor: yaml says so only when the data is read, which a document with
@@ -157,6 +158,24 @@ function parseDocuments(src: string, file: string): ParseResult {
     // An empty document (a trailing `---`, a comment-only file) holds nothing to check; a null
     // written as the whole document (`~`, `null`) is one, and the schema says it is no mapping.
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !writtenNull(doc.contents, src))) return;
+    // `%YAML 1.1` would have 010 read as 8 and yes as true; yaml reads the document by the core
+    // schema asked for all the same, so its numbers would mean other than their author meant, unsaid.
+    const declared = mayHoldDirective ? yamlVersionDirective(doc, src) : undefined;
+    if (declared) {
+      diagnostics.push(
+        diag(
+          declared.at,
+          'yaml/version',
+          `%YAML ${declared.version}: promptctl reads YAML 1.2 (core schema), where 010 is 10 and yes, on are text, not ${declared.version}'s 8 and true; remove the directive and write such values as 1.2 reads them`,
+        ),
+      );
+      try {
+        broken.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+      } catch {
+        /* nothing to learn from it */
+      }
+      return;
+    }
     // A value no field takes, which the schema cannot tell from one (a timestamp passes for a mapping).
     const tagged = mayHoldTags ? yamlOnlyValues(doc, src) : [];
     if (tagged.length > 0) {
@@ -215,6 +234,18 @@ function parseDocuments(src: string, file: string): ParseResult {
     documents.push({ file, index, doc, data, src, lineCounter });
   });
   return broken.length ? { documents, diagnostics, broken } : { documents, diagnostics };
+}
+
+/**
+ * The YAML version a document's `%YAML` directive declares, when it is one yaml reads but not
+ * 1.2 (1.1; a later one is yaml's own warning), with the directive's offset.
+ */
+function yamlVersionDirective(doc: Document.Parsed, src: string): { version: string; at: number } | undefined {
+  const { explicit, version } = doc.directives?.yaml ?? {};
+  if (!explicit || version === '1.2') return undefined;
+  const start = doc.range[0];
+  const at = src.lastIndexOf('%YAML', start);
+  return { version: version ?? '', at: at === -1 ? start : at };
 }
 
 /** yaml's tags beyond the core schema's, what each makes, and none of it a field of ours holds. */

@@ -29,6 +29,21 @@ describe('parseYaml', () => {
     expect(r.documents[0]!.data).toEqual({ a: 'yes', b: 'on', c: 1.1, d: 15, e: 17, base: { x: 1 }, m: { '<<': { x: 1 } } });
   });
 
+  it('refuses a document that declares %YAML 1.1, which it would read as 1.2 (010 as 10, not 8) without a word', () => {
+    const r = parseYaml('a: 1\n...\n# old style\n%YAML 1.1\n---\nmaxTokens: 010\n...\n%YAML 1.2\n---\nb: 010\n', 'f.yaml');
+    expect(r.documents.map((d) => d.data)).toEqual([{ a: 1 }, { b: 10 }]);
+    expect(r.diagnostics).toEqual([
+      {
+        file: 'f.yaml',
+        line: 4,
+        column: 1,
+        severity: 'error',
+        rule: 'yaml/version',
+        message: "%YAML 1.1: promptctl reads YAML 1.2 (core schema), where 010 is 10 and yes, on are text, not 1.1's 8 and true; remove the directive and write such values as 1.2 reads them",
+      },
+    ]);
+  });
+
   it('reports a duplicate key at the second occurrence, naming the first', () => {
     const r = parseYaml('x: 0\nspec:\n  a: 1\n  b: 2\n  a: 3\n', 'f.yaml');
     // Still read, with the first value of the key, to be checked further but never applied.
