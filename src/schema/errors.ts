@@ -7,6 +7,7 @@ import { findKey, findNode, foundAt, nodeStart, type DocContext } from '../confi
 import { pointerSegments } from '../util/ajv-errors.js';
 import { checkVersionLabel } from '../util/semver.js';
 import { closest, didYouMean } from '../util/suggest.js';
+import { lookalikeNote } from '../util/lookalike.js';
 import { clip, describeValue, displayPath, patternFix, typeMessage, unknownFieldMessage } from './messages.js';
 
 /** Schema problems reported per document; past this the rest is usually one mistake's echo. */
@@ -295,7 +296,8 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
       const fix = typeof e.data === 'string' ? patternFix(e.data, pattern) : undefined;
       return {
         rule: 'schema/pattern',
-        message: `${p} ${describeValue(e.data)} is not valid: ${why.replace(/\.$/, '')}${fix ? ` (did you mean "${fix}"?)` : ''}`,
+        // A look-alike prints as the letter it imitates: the message says which character it is.
+        message: `${p} ${describeValue(e.data)} is not valid: ${why.replace(/\.$/, '')}${fix ? ` (did you mean "${fix}"?)` : ''}${typeof e.data === 'string' ? lookalikeNote(e.data) : ''}`,
         at: valueAt(),
       };
     }

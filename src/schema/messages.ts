@@ -1,5 +1,6 @@
 // The words a schema problem is told in: a value as the message quotes it, the type a field
 // must have (with the fix for YAML's usual traps), an unknown field, a near valid spelling.
+import { foldLookalikes } from '../util/lookalike.js';
 
 /** "spec.variables[0].name" for messages; "the document" for the root. */
 export function displayPath(segments: readonly string[]): string {
@@ -55,6 +56,9 @@ export function patternFix(value: string, pattern: string): string | undefined {
   const trimmed = value.trim();
   if (trimmed !== value && trimmed !== '' && matches(pattern, trimmed)) return trimmed;
   if (value.length > 200) return undefined;
+  // Look-alikes (a Cyrillic о in "bоt") folded to the ASCII letters they imitate.
+  const ascii = foldLookalikes(trimmed);
+  if (ascii !== trimmed && matches(pattern, ascii)) return ascii;
   // Case kept ("en_US" → "en-US"), then lowered ("Billing Assistant" → "billing-assistant").
   const hyphenated = trimmed.replace(/[\s_]+/g, '-');
   if (hyphenated !== value && matches(pattern, hyphenated)) return hyphenated;

@@ -10,6 +10,7 @@ import { analyseVersion, modelIdOf, type VersionAnalysis, type VersionTokenRepor
 import { templateAddress, versionAddress } from '../model/address.js';
 import { textBudgetDiagnostics } from './texts.js';
 import { aboveShare, groupThousands, percentOf } from '../util/numbers.js';
+import { lookalikeNote } from '../util/lookalike.js';
 
 const fmt = groupThousands;
 
@@ -61,7 +62,7 @@ export function tokenReport(state: DesiredState, memo: TokenMemo): VersionTokenR
 
 function unknownModel(id: string, at: SourceLocation, state: DesiredState): Diagnostic {
   const suggestion = suggestModel(id, state.config);
-  const hint = suggestion ? `; did you mean "${suggestion}"?` : '; declare it under `models:` in promptctl.yaml';
+  const hint = suggestion ? `; did you mean "${suggestion}"?${lookalikeNote(id)}` : '; declare it under `models:` in promptctl.yaml';
   return diag(at, 'error', 'tokens/unknown-model', `unknown model "${id}"${hint}`);
 }
 
@@ -79,7 +80,7 @@ export function malformedModel(id: string, at: SourceLocation, config: Pick<Conf
   }
   const suggestion = suggestModel(id, config);
   const hint = suggestion
-    ? `; did you mean "${suggestion}"?`
+    ? `; did you mean "${suggestion}"?${lookalikeNote(id)}`
     : `: a model id begins with a letter or digit and holds only letters, digits and . _ : / - (such as "gpt-4o")${orLeaveOut}`;
   return diag(at, 'error', 'tokens/unknown-model', `unknown model "${id.length > 60 ? `${id.slice(0, 60)}…` : id}"${hint}`);
 }

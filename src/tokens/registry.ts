@@ -5,6 +5,7 @@
 // entry there names its encoding, so its counts are taken as exact.
 import type { Config } from '../model/types.js';
 import type { EncodingName } from './encoder.js';
+import { foldLookalikes } from '../util/lookalike.js';
 
 export interface ModelInfo {
   id: string;
@@ -127,6 +128,11 @@ export function knownModelIds(config: Pick<Config, 'models'>): string[] {
 
 /** The known id closest to `id` (edit distance at most a third of its length, min 2), if any. */
 export function suggestModel(id: string, config: Pick<Config, 'models'>): string | undefined {
+  // An id written with a look-alike (gpt-4о, a Cyrillic о) is the one it looks like, not gpt-4.
+  const folded = foldLookalikes(id).toLowerCase();
+  if (folded !== id.toLowerCase()) {
+    for (const known of knownModelIds(config)) if (known.toLowerCase() === folded) return known;
+  }
   const limit = Math.max(2, Math.floor(id.length / 3));
   let best: string | undefined;
   let bestDistance = limit + 1;

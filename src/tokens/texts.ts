@@ -10,6 +10,7 @@ import { addressOf } from '../model/types.js';
 import type { EncodingName, TokenMemo } from './count.js';
 import { resolveModel, suggestModel, type ModelInfo } from './registry.js';
 import { aboveShare, groupThousands, percentOf } from '../util/numbers.js';
+import { lookalikeNote } from '../util/lookalike.js';
 
 /** The stand-in encoding for AI Studio texts without a declared model. */
 export const AISTUDIO_DEFAULT_ENCODING: EncodingName = 'o200k_base';
@@ -95,7 +96,7 @@ export function textBudgetDiagnostics(state: DesiredState, memo: TokenMemo): Dia
     if (model === undefined) {
       const id = g.model!;
       const suggestion = suggestModel(id, state.config);
-      const hint = suggestion ? `; did you mean "${suggestion}"?` : '; declare it under `models:` in promptctl.yaml, or leave model out for an approximate count';
+      const hint = suggestion ? `; did you mean "${suggestion}"?${lookalikeNote(id)}` : '; declare it under `models:` in promptctl.yaml, or leave model out for an approximate count';
       out.push(diag(g.locations['spec.model'] ?? g.source, 'error', 'tokens/unknown-model', `unknown model "${id}"${hint}`));
       continue;
     }

@@ -1,4 +1,5 @@
 // "Did you mean …?" for misspelt field names, kinds, enum values and references.
+import { foldLookalikes } from './lookalike.js';
 
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
 export function editDistance(a: string, b: string): number {
@@ -27,6 +28,12 @@ export function editDistance(a: string, b: string): number {
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   if (word.length > 200) return undefined;
+  // A word that differs only by look-alikes (Cyrillic о for o) means the one it looks like, however
+  // near another candidate is by its letters (gpt-4о is one edit from gpt-4 as from gpt-4o).
+  const folded = foldLookalikes(word);
+  if (folded !== word) {
+    for (const c of candidates) if (c.toLowerCase() === folded.toLowerCase()) return c;
+  }
   const lower = word.toLowerCase();
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   let best: string | undefined;

@@ -51,6 +51,16 @@ describe('the name a pattern error suggests', () => {
   });
 });
 
+describe('a name written with a look-alike of an ASCII letter', () => {
+  it('says which character it is, and suggests the name in ASCII', () => {
+    const [m] = messages('apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: "b\u043et"\nspec:\n  model: gpt-4o\n');
+    // It printed as "bot" and said only which characters a name may hold.
+    expect(m).toBe(
+      'metadata.name "b\u043et" is not valid: Lowercase letters, digits and hyphens; 3 to 128 characters; starts and ends with a letter or digit (did you mean "bot"?) (it holds U+043E, a look-alike of "o")',
+    );
+  });
+});
+
 describe('a blank value where one must have text', () => {
   it('is said to be blank', () => {
     const ms = messages(`apiVersion: promptctl/v1

@@ -25,6 +25,12 @@ describe('budgetDiagnostics', () => {
     ]);
   });
 
+  it('names a model id written with a look-alike (a Cyrillic о in gpt-4о) as the one it looks like, and the character', () => {
+    const ds = budgetDiagnostics(state([template('t', { model: 'gpt-4\u043e' })], [version('t', '1.0.0')]), memo);
+    // It was "did you mean "gpt-4"?", one edit away too: followed, the template ran on another model.
+    expect(ds.map((d) => d.message)).toEqual(['unknown model "gpt-4\u043e"; did you mean "gpt-4o"? (it holds U+043E, a look-alike of "o")']);
+  });
+
   it("reports a version's own unknown model at the version's spec.model", () => {
     const ds = budgetDiagnostics(state([template('t')], [version('t', '1.0.0', { model: 'acme-xl' })]), memo);
     expect(ds).toHaveLength(1);

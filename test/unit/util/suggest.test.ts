@@ -18,6 +18,10 @@ describe('closest', () => {
     expect(closest('tempalte', fields)).toBe('template');
     expect(closest('systemInstructions', fields)).toBe('systemInstruction');
   });
+  it('takes a word written with a look-alike (Cyrillic о, fullwidth ｏ) for the candidate it looks like, not one as near by its letters', () => {
+    expect(closest('gpt-4\u043e', ['gpt-4', 'gpt-4o'])).toBe('gpt-4o');
+    expect(closest('gpt-4\uff4f', ['gpt-4', 'gpt-4o'])).toBe('gpt-4o');
+  });
   it('says nothing when nothing is close', () => {
     expect(closest('colour', fields)).toBeUndefined();
     expect(closest('x', fields)).toBeUndefined();

@@ -1,0 +1,38 @@
+// Letters from other scripts that print as ASCII ones (Cyrillic о for o, Greek Α for A, fullwidth
+// ａ): a name or model id written with one looks right and matches nothing. Folded to ASCII, such a
+// word finds what it was meant to be, and a message can say which character is not what it seems.
+
+/** Look-alikes of ASCII letters in Cyrillic and Greek, the ones keyboards and copied text bring. */
+const LOOKALIKES: Readonly<Record<string, string>> = {
+  а: 'a', в: 'B', е: 'e', к: 'k', м: 'M', н: 'H', о: 'o', р: 'p', с: 'c', т: 'T', у: 'y', х: 'x', ѕ: 's', і: 'i', ј: 'j', ԁ: 'd', һ: 'h', ԛ: 'q', ԝ: 'w',
+  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', Х: 'X', Ѕ: 'S', І: 'I', Ј: 'J',
+  α: 'a', ο: 'o', ρ: 'p', ν: 'v', ι: 'i', κ: 'k', τ: 't', υ: 'u',
+  Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
+};
+
+/** One character as ASCII when it is a look-alike of an ASCII one (fullwidth forms through NFKC), else undefined. */
+function asciiOf(ch: string): string | undefined {
+  const mapped = LOOKALIKES[ch];
+  if (mapped !== undefined) return mapped;
+  const compat = ch.normalize('NFKC');
+  return compat !== ch && /^[\x21-\x7e]$/.test(compat) ? compat : undefined;
+}
+
+/** `word` with each look-alike replaced by the ASCII character it imitates (the same string when it holds none). */
+export function foldLookalikes(word: string): string {
+  if (/^[\x00-\x7f]*$/.test(word)) return word;
+  let out = '';
+  for (const ch of word) out += asciiOf(ch) ?? ch;
+  return out;
+}
+
+/** ` (it holds U+043E, a look-alike of "o")` for the first look-alike in `word`, or "". */
+export function lookalikeNote(word: string): string {
+  for (const ch of word) {
+    const ascii = asciiOf(ch);
+    if (ascii === undefined) continue;
+    const hex = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    return ` (it holds ${hex}, a look-alike of "${ascii}")`;
+  }
+  return '';
+}
