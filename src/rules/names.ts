@@ -3,6 +3,9 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import { addressOf, type Addressable, type DesiredState, type SourceLocation } from '../model/types.js';
 import { diagnostic, locate, where } from './util.js';
+import { invisibleIn } from './invisible.js';
+import { describeRun } from './hidden-text.js';
+import { foldLookalikes, lookalikeNote } from '../util/lookalike.js';
 
 /** The field that carries a resource's identity (where a duplicate is reported). */
 function identityPath(r: Addressable): string {
@@ -25,6 +28,8 @@ export function checkNames(state: DesiredState): Diagnostic[] {
   // The first of each address; where it is is looked up only for a duplicate (reading a
   // resource's locations works them out: load/lazy-locations.ts).
   const seen = new Map<string, Addressable>();
+  // The first of each free-text name as it looks (look-alikes folded to ASCII), for names that differ only so.
+  const looks = new Map<string, Addressable>();
   const all: Addressable[] = [
     ...state.templates,
     ...state.versions,
@@ -49,10 +54,32 @@ export function checkNames(state: DesiredState): Diagnostic[] {
         diagnostic(locate(r, 'metadata.name'), 'warning', 'names/ignored', `metadata.name "${r.metadataName}" is ignored: a ${r.kind} is named by its ${by}, here ${addressOf(r)}; remove metadata.name`),
       );
     }
+    // A free-text name (Guide, SummarySetting) may hold any character: one no reader sees makes
+    // it another object than the name it prints as, in the plan and in AI Studio alike. Warnings:
+    // such a name may be an org's own, adopted by export, and it is still the object's identity.
+    const hidden = freeText(r) && !control ? invisibleIn(r.name, 1).findings[0] : undefined;
+    if (hidden && freeText(r)) {
+      const message = `${r.kind} name "${r.name}" holds ${describeRun(hidden)}, which no reader sees: it names another object than the one it reads as; remove it`;
+      out.push(diagnostic(locate(r, identityPath(r)), 'warning', 'names/invisible-character', message));
+    }
     const address = identityKey(r);
     const first = seen.get(address);
     if (!first) {
       seen.set(address, r);
+      const look = freeText(r) ? `${r.kind}/${foldLookalikes(r.name).toLowerCase()}` : undefined;
+      const twin = look === undefined ? undefined : looks.get(look);
+      if (look !== undefined && twin === undefined) looks.set(look, r);
+      if (twin && freeText(twin) && freeText(r)) {
+        const note = lookalikeNote(r.name) || lookalikeNote(twin.name).replace('(it holds', '(that one holds');
+        out.push(
+          diagnostic(
+            locate(r, identityPath(r)),
+            'warning',
+            'names/lookalike',
+            `${r.kind} "${r.name}" looks the same as "${twin.name}" at ${where(locate(twin, identityPath(twin)))}${note}: two objects no reader can tell apart; write both alike, or rename one`,
+          ),
+        );
+      }
       continue;
     }
     const at = locate(r, identityPath(r));
@@ -79,6 +106,11 @@ function disjointEnvironments(a: Addressable, b: Addressable): [string[], string
   const y = b.environments;
   if (!x || !y || x.some((e) => y.includes(e))) return undefined;
   return [x, y];
+}
+
+/** Whether `r` is named by free text (any characters), not a name its schema holds to ASCII. */
+function freeText(r: Addressable): r is Extract<Addressable, { kind: 'Guide' | 'SummarySetting' }> {
+  return r.kind === 'Guide' || r.kind === 'SummarySetting';
 }
 
 /** C0 and C1 control characters and DEL (tab included: a name is one visible line). */

@@ -65,6 +65,29 @@ describe('names/duplicate', () => {
     ]);
   });
 
+  it('warns of a guide or summary-setting name that looks the same as another (a Cyrillic А for A), at the later, naming the earlier', () => {
+    const a = guide('Returns Assistant', {}, 'a.yaml');
+    const b = guide('Returns \u0410ssistant', {}, 'b.yaml');
+    const ds = checkNames(state({ guides: [a, b], summarySettings: [summary('Voice', {}, 'a.yaml'), summary('V\u043eice', {}, 'c.yaml')] }));
+    const first = at(a, 'metadata.name');
+    // Both were two objects that no plan, log or AI Studio page tells apart, without a word.
+    expect(ds.map((d) => [d.file, d.severity, d.rule, d.message.replace(/ at a\.yaml:\d+:\d+/, ' at a.yaml')])).toEqual([
+      ['b.yaml', 'warning', 'names/lookalike', 'Guide "Returns \u0410ssistant" looks the same as "Returns Assistant" at a.yaml (it holds U+0410, a look-alike of "A"): two objects no reader can tell apart; write both alike, or rename one'],
+      ['c.yaml', 'warning', 'names/lookalike', 'SummarySetting "V\u043eice" looks the same as "Voice" at a.yaml (it holds U+043E, a look-alike of "o"): two objects no reader can tell apart; write both alike, or rename one'],
+    ]);
+    expect(ds[0]).toMatchObject({ file: 'b.yaml', line: at(b, 'metadata.name').line, column: at(b, 'metadata.name').column });
+    expect(first.file).toBe('a.yaml');
+    // Names in another script that differ by more than look-alikes are two names.
+    expect(checkNames(state({ guides: [guide('Возврат'), guide('Доставка')] }))).toEqual([]);
+  });
+
+  it('warns of a character no reader sees in a guide name (a zero-width space makes another object of the same name)', () => {
+    const ds = checkNames(state({ guides: [guide('Returns\u200b')] }));
+    expect(ds.map((d) => [d.severity, d.rule, d.message])).toEqual([
+      ['warning', 'names/invisible-character', 'Guide name "Returns\u200b" holds U+200B (ZERO WIDTH SPACE), which no reader sees: it names another object than the one it reads as; remove it'],
+    ]);
+  });
+
   it('allows a template and a filter to share a name', () => {
     expect(checkNames(state({ templates: [template('x')], filters: [filter('x', 1)] }))).toEqual([]);
   });
