@@ -5,6 +5,7 @@ import { type DocumentKind } from '../model/address.js';
 import { findKey, findNode, nodeStart, type DocContext } from '../config/nodes.js';
 import { describeValue } from './messages.js';
 import { closest } from '../util/suggest.js';
+import { lookalikeNote } from '../util/lookalike.js';
 import { DOCUMENT_KINDS } from '../model/address.js';
 
 export interface HeaderResult {
@@ -48,7 +49,7 @@ export function checkHeader(ctx: DocContext, data: unknown): HeaderResult {
     const near = misspeltKey(doc, name);
     if (near === undefined) return err(root, rule, `missing ${name}: ${what}`);
     misspelt.push(near);
-    err(findKey(ctx, [], near), rule, `unknown field ${describeValue(near)} (did you mean "${name}"?)`);
+    err(findKey(ctx, [], near), rule, `unknown field ${describeValue(near)} (did you mean "${name}"?)${lookalikeNote(near)}`);
   };
 
   if (!('apiVersion' in doc)) {

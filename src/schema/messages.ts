@@ -1,6 +1,6 @@
 // The words a schema problem is told in: a value as the message quotes it, the type a field
 // must have (with the fix for YAML's usual traps), an unknown field, a near valid spelling.
-import { foldLookalikes } from '../util/lookalike.js';
+import { foldLookalikes, lookalikeNote } from '../util/lookalike.js';
 
 /** "spec.variables[0].name" for messages; "the document" for the root. */
 export function displayPath(segments: readonly string[]): string {
@@ -16,7 +16,8 @@ export function unknownFieldMessage(prop: string, segs: string[], allowed: strin
   if (prop === '<<') return `unknown field "<<"${where}: YAML 1.2 has no merge keys; write the fields out`;
   // A null key (`~:`, `null:`, `? :`) is "" in the data: say what it is.
   const field = prop === '' ? '"" (a null or empty key)' : `"${clip(prop)}"`;
-  if (suggestion !== undefined) return `unknown field ${field}${where} (did you mean "${suggestion}"?)`;
+  // A key that prints as the field it misses (a byte-order mark before it, a Cyrillic letter in it) says why.
+  if (suggestion !== undefined) return `unknown field ${field}${where} (did you mean "${suggestion}"?)${lookalikeNote(prop)}`;
   return `unknown field ${field}${where}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`;
 }
 

@@ -1,6 +1,7 @@
 // Letters from other scripts that print as ASCII ones (Cyrillic о for o, Greek Α for A, fullwidth
-// ａ): a name or model id written with one looks right and matches nothing. Folded to ASCII, such a
-// word finds what it was meant to be, and a message can say which character is not what it seems.
+// ａ), and characters that print as nothing (a byte-order mark pasted before a key): a name, a
+// field or a model id written with one looks right and matches nothing. Folded, such a word finds
+// what it was meant to be, and a message can say which character is not what it seems.
 
 /** Look-alikes of ASCII letters in Cyrillic and Greek, the ones keyboards and copied text bring. */
 const LOOKALIKES: Readonly<Record<string, string>> = {
@@ -18,21 +19,30 @@ function asciiOf(ch: string): string | undefined {
   return compat !== ch && /^[\x21-\x7e]$/.test(compat) ? compat : undefined;
 }
 
-/** `word` with each look-alike replaced by the ASCII character it imitates (the same string when it holds none). */
+/** Format characters: no glyph (a zero-width space, a byte-order mark, a direction mark, a soft hyphen). */
+const UNSEEN = /^\p{Cf}$/u;
+
+/**
+ * `word` with each look-alike replaced by the ASCII character it imitates, and the characters no
+ * one sees left out (the same string when it holds neither).
+ */
 export function foldLookalikes(word: string): string {
   if (/^[\x00-\x7f]*$/.test(word)) return word;
   let out = '';
-  for (const ch of word) out += asciiOf(ch) ?? ch;
+  for (const ch of word) if (!UNSEEN.test(ch)) out += asciiOf(ch) ?? ch;
   return out;
 }
 
-/** ` (it holds U+043E, a look-alike of "o")` for the first look-alike in `word`, or "". */
+/**
+ * ` (it holds U+043E, a look-alike of "o")` or ` (it holds U+FEFF, which no reader sees)` for the
+ * first such character in `word`, or "": the word prints as the one it is taken for.
+ */
 export function lookalikeNote(word: string): string {
   for (const ch of word) {
-    const ascii = asciiOf(ch);
-    if (ascii === undefined) continue;
     const hex = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-    return ` (it holds ${hex}, a look-alike of "${ascii}")`;
+    if (UNSEEN.test(ch)) return ` (it holds ${hex}, which no reader sees)`;
+    const ascii = asciiOf(ch);
+    if (ascii !== undefined) return ` (it holds ${hex}, a look-alike of "${ascii}")`;
   }
   return '';
 }

@@ -132,6 +132,16 @@ describe('mapSchemaErrors', () => {
     expect(short(check(`${VERSION}  colour: blue\n`))[0]).toMatch(/^8:3 schema\/unknown-field unknown field "colour" in spec; allowed: template, version, /);
   });
 
+  it('names the character that keeps a key from the field it prints as: a byte-order mark before it, a look-alike in it', () => {
+    // Each was 'unknown field "maxTokens" (did you mean "maxTokens"?)' to the eye.
+    expect(short(check(`${VERSION}  \uFEFFmaxTokens: 5\n  t\u0435mperature: 1\n`))).toEqual([
+      '8:3 schema/unknown-field unknown field "\uFEFFmaxTokens" in spec (did you mean "maxTokens"?) (it holds U+FEFF, which no reader sees)',
+      '9:3 schema/unknown-field unknown field "t\u0435mperature" in spec (did you mean "temperature"?) (it holds U+0435, a look-alike of "e")',
+    ]);
+    const header = VERSION.replace('apiVersion: promptctl/v1\nkind: PromptVersion', 'kind: PromptVersion\n\uFEFFapiVersion: promptctl/v1');
+    expect(short(check(header))[0]).toBe('2:1 schema/api-version unknown field "\uFEFFapiVersion" (did you mean "apiVersion"?) (it holds U+FEFF, which no reader sees)');
+  });
+
   it('says merge keys do not exist in YAML 1.2', () => {
     expect(short(check(`${VERSION}  <<: {a: 1}\n`))).toEqual([
       '8:3 schema/unknown-field unknown field "<<" in spec: YAML 1.2 has no merge keys; write the fields out',
