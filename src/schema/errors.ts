@@ -280,14 +280,14 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
       const s = typeof e.data === 'string' ? closest(e.data, allowed) : undefined;
       return {
         rule: 'schema/enum',
-        message: `${p} must be one of ${allowed.join(', ')}, not ${describeValue(e.data)}${s ? ` (did you mean "${s}"?)` : ''}`,
+        message: `${p} must be one of ${allowed.join(', ')}, not ${describeValue(e.data)}${s ? ` (did you mean "${s}"?)` : ''}${typeof e.data === 'string' ? lookalikeNote(e.data) : ''}`,
         at: valueAt(),
       };
     }
     case 'const':
       return {
         rule: 'schema/enum',
-        message: `${p} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, not ${describeValue(e.data)}`,
+        message: `${p} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, not ${describeValue(e.data)}${typeof e.data === 'string' ? lookalikeNote(e.data) : ''}`,
         at: valueAt(),
       };
     case 'pattern': {
