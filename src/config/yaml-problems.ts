@@ -10,7 +10,7 @@ export interface YamlProblem {
   pos: [number, number];
   /** For duplicate keys found by findDuplicateKeys: the offset of the first occurrence. */
   firstAt?: number;
-  /** For a duplicate key written as an alias: the key its anchor names (the text there is `*name`). */
+  /** For a duplicate key written as an alias: the key its anchor names (the text there is `*name`); for a key rewritten, its name. */
   key?: string;
 }
 
@@ -53,6 +53,11 @@ export function yamlProblem(
       const key = e.key === undefined ? (written ? ` "${written}"` : '') : ` "${e.key}" (the alias ${written})`;
       const where = e.firstAt === undefined ? '' : `; first defined on line ${diag(e.firstAt, '', '').line}`;
       return diag(e.pos[0], 'yaml/duplicate-key', `duplicate key${key}${where}`);
+    }
+    case 'KEY_REWRITTEN': {
+      const written = keyTextAt(src, e.pos[0]);
+      const what = /^(true|false)$/.test(e.key ?? '') ? `the boolean ${e.key}` : `the number ${e.key}`;
+      return diag(e.pos[0], 'yaml/key-rewritten', `YAML reads the key ${written} as ${what}, so it names "${e.key}": quote it ("${written}") to keep it as written`);
     }
     case 'RESOURCE_EXHAUSTION':
       return diag(e.pos[0], 'yaml/too-deep', `YAML too large or too deep: ${e.message}`);
@@ -204,7 +209,9 @@ const SMALL_MAP = 12;
  * Duplicate keys (YAML 1.2 forbids them), each at its later occurrence with the first one's
  * offset. Linear: a hash set per large mapping; a small one (nearly all of them) is compared key
  * with key, which costs less than building its set and a string per key. Keys compare by scalar
- * value, as yaml's own check: the same type and the same text.
+ * value, as yaml's own check: the same type and the same text. On the same walk, a plain key YAML
+ * reads as another name than it is written (`010:` is the number 10, so the key "10"; `1.10:`
+ * "1.1"; `True:` "true"), at that key: the document would hold a name its author never wrote.
  */
 export function findDuplicateKeys(doc: Document.Parsed, limit: number): YamlProblem[] {
   const out: YamlProblem[] = [];
@@ -232,6 +239,7 @@ export function findDuplicateKeys(doc: Document.Parsed, limit: number): YamlProb
       if (isAlias(key)) named = (aliases ??= aliasTargets(doc)).get(key);
       if (!isScalar(named)) continue;
       const v = named.value;
+      if (named === key && rewrittenKey(named)) out.push({ code: 'KEY_REWRITTEN', message: `${named.source} ${String(v)}`, pos: [named.range![0], named.range![1]], key: String(v) });
       const at = (key as Node).range![0];
       let first: number | undefined;
       // Keys are compared as the property names they become: 1 and "1", true and "true" are one.
@@ -249,6 +257,12 @@ export function findDuplicateKeys(doc: Document.Parsed, limit: number): YamlProb
     }
   }
   return out;
+}
+
+/** A number or boolean key whose property name is not its text as written (010 → "10"). */
+function rewrittenKey(key: Scalar): boolean {
+  const v = key.value;
+  return (typeof v === 'number' || typeof v === 'boolean') && typeof key.source === 'string' && key.source !== String(v);
 }
 
 /**
