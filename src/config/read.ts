@@ -96,6 +96,24 @@ export function foreignEncoding(buf: Uint8Array): ForeignEncoding | undefined {
   return undefined;
 }
 
+/**
+ * The byte order of UTF-16 text saved without a byte-order mark (a NUL beside each ASCII character,
+ * as a YAML file starts: `a\0p\0i\0…`), judged by its first bytes; undefined for anything else.
+ * Such a file is text in another encoding, not the binary file its NUL bytes would make it.
+ */
+function unmarkedUtf16(buf: Buffer): 'little-endian' | 'big-endian' | undefined {
+  const n = Math.min(buf.length, 256) & ~1;
+  if (n < 4) return undefined;
+  const text = (b: number) => b === 9 || b === 10 || b === 13 || (b >= 0x20 && b < 0x7f);
+  let le = true;
+  let be = true;
+  for (let i = 0; i < n; i += 2) {
+    le &&= text(buf[i]!) && buf[i + 1] === 0;
+    be &&= buf[i] === 0 && text(buf[i + 1]!);
+  }
+  return le ? 'little-endian' : be ? 'big-endian' : undefined;
+}
+
 /** Decodes a buffer as text, or says why it is not text (UTF-16 or UTF-32, NUL byte, invalid UTF-8). */
 export function decodeText(buf: Buffer): ReadResult {
   const foreign = foreignEncoding(buf);
@@ -103,6 +121,10 @@ export function decodeText(buf: Buffer): ReadResult {
     return { ok: false, rule: 'file/encoding', message: `${foreign.encoding} text (its byte-order mark says so); save the file as UTF-8`, line: 1, column: 1 };
   }
   const nul = buf.indexOf(0);
+  const unmarked = nul !== -1 && nul < 2 ? unmarkedUtf16(buf) : undefined;
+  if (unmarked) {
+    return { ok: false, rule: 'file/encoding', message: `UTF-16 text (${unmarked}, without a byte-order mark); save the file as UTF-8`, line: 1, column: 1 };
+  }
   if (nul !== -1) {
     const at = bytePosition(buf, nul);
     return { ok: false, rule: 'file/binary', message: 'binary file (NUL byte); expected UTF-8 text', ...at };

@@ -33,6 +33,15 @@ describe('a UTF-16 file', () => {
     }
   });
 
+  it('without its byte-order mark (a NUL beside each character) is named as UTF-16 too, not as a binary file', () => {
+    const le = Buffer.from(TEXT, 'utf16le');
+    const be = Buffer.from(le).swap16();
+    // It was "binary file (NUL byte); expected UTF-8 text" at 1:2.
+    expect(decodeText(le)).toEqual({ ok: false, rule: 'file/encoding', message: 'UTF-16 text (little-endian, without a byte-order mark); save the file as UTF-8', line: 1, column: 1 });
+    expect(decodeText(be)).toEqual({ ok: false, rule: 'file/encoding', message: 'UTF-16 text (big-endian, without a byte-order mark); save the file as UTF-8', line: 1, column: 1 });
+    expect(decodeText(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]))).toMatchObject({ rule: 'file/binary' });
+  });
+
   it('leaves UTF-8 text, with or without its own byte-order mark, and real binary files as they were', () => {
     expect(decodeText(Buffer.from(`\ufeff${TEXT}`))).toEqual({ ok: true, text: TEXT });
     expect(decodeText(Buffer.from('a: \u0000'))).toMatchObject({ ok: false, rule: 'file/binary', line: 1, column: 4 });
