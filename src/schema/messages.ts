@@ -18,7 +18,7 @@ export function unknownFieldMessage(prop: string, segs: string[], allowed: strin
   const field = prop === '' ? '"" (a null or empty key)' : `"${clip(prop)}"`;
   // A key that prints as the field it misses (a byte-order mark before it, a Cyrillic letter in it) says why.
   if (suggestion !== undefined) return `unknown field ${field}${where} (did you mean "${suggestion}"?)${lookalikeNote(prop)}`;
-  return `unknown field ${field}${where}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`;
+  return `unknown field ${field}${where}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}${lookalikeNote(prop)}`;
 }
 
 const TYPE_WORDS: Record<string, string> = {

@@ -15,8 +15,10 @@ const LOOKALIKES: Readonly<Record<string, string>> = {
 function asciiOf(ch: string): string | undefined {
   const mapped = LOOKALIKES[ch];
   if (mapped !== undefined) return mapped;
+  // Fullwidth letters, and spaces of other widths (a no-break space U+00A0 pasted from a web page).
   const compat = ch.normalize('NFKC');
-  return compat !== ch && /^[\x21-\x7e]$/.test(compat) ? compat : undefined;
+  if (compat !== ch && /^[\x21-\x7e]$/.test(compat)) return compat;
+  return /^\p{Zs}$/u.test(ch) && ch !== ' ' ? ' ' : undefined;
 }
 
 /** Format characters: no glyph (a zero-width space, a byte-order mark, a direction mark, a soft hyphen). */
