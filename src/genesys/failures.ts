@@ -58,10 +58,12 @@ export function errorParts(res: HttpResult): { code: string; message: string } {
   const b = res.body;
   if (b && typeof b === 'object') {
     const e = b as Partial<ErrorBody> & { error?: unknown; error_description?: unknown; description?: unknown };
-    if (typeof e.code === 'string') return { code: e.code, message: typeof e.message === 'string' ? e.message : e.code };
+    // The server's words on one line, as a text body's are: a line break in them would print a
+    // line of the server's making after the error line (a forged "applied" or a workflow command).
+    if (typeof e.code === 'string') return { code: oneLineWords(e.code), message: oneLineWords(typeof e.message === 'string' ? e.message : e.code) };
     if (typeof e.error === 'string') {
       const d = typeof e.error_description === 'string' ? e.error_description : typeof e.description === 'string' ? e.description : e.error;
-      return { code: e.error, message: d };
+      return { code: oneLineWords(e.error), message: oneLineWords(d) };
     }
   }
   // Cut at 200 characters with a mark: output masking finds the start of a secret cut short at it.
@@ -70,6 +72,11 @@ export function errorParts(res: HttpResult): { code: string; message: string } {
   const status = http.STATUS_CODES[res.status] ?? 'error';
   if (res.undecodable !== undefined) return { code: `http.${res.status}`, message: `${status} (${res.undecodable})` };
   return { code: `http.${res.status}`, message: text || status };
+}
+
+/** A server's words quoted in a one-line message: each run of whitespace (line breaks too) one space. */
+function oneLineWords(s: string): string {
+  return collapseWhitespace(s).trim();
 }
 
 /** Where a failed call went, and how its words are cleaned before anyone sees them. */
@@ -175,7 +182,7 @@ export function origin(url: string): string {
  */
 export function jobFailed(what: string, job: { id: string; errors?: Array<{ code?: string; message?: string; status?: number; contextId?: string }> }, method: Method, path: string): ApiError {
   const errors = job.errors ?? [];
-  const why = errors.map((e) => `${e.code ?? 'error'}: ${e.message ?? ''}`.trim()).join('; ') || 'no reason given';
+  const why = errors.map((e) => oneLineWords(`${e.code ?? 'error'}: ${e.message ?? ''}`)).join('; ') || 'no reason given';
   const first = errors[0];
   return new ApiError(`${what} failed (job ${job.id}): ${why}`, first?.status ?? 500, 'job.failed', first?.contextId, method, path);
 }

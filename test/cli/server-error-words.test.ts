@@ -1,0 +1,46 @@
+// A target's error answer quoted in the error line: the server's words (an ErrorBody's message
+// and code, an OAuth error's description) stay on that one line, as a text answer's do, so a
+// line break in them cannot print a line of the server's making after it.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { evalsProject, type EvalsProject } from './evals-support.js';
+import { forwardTo } from '../helpers/forward.js';
+
+let p: EvalsProject | undefined;
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  server = undefined;
+  await p?.close();
+  p = undefined;
+});
+
+const FORGED = 'done: nothing to change';
+
+describe("a target's error answer with line breaks in its words", () => {
+  it('plan says it on its one error line: no line of the server making follows', async () => {
+    p = await evalsProject();
+    const upstream = new URL(p.emu.url);
+    server = createServer((req, res) => {
+      if (req.method === 'GET' && (req.url ?? '').startsWith('/api/v2/llmgateway/')) {
+        req.resume();
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: 'bad.request\nforged.code', message: `refused\r\n${FORGED}\n::error::forged`, status: 400, contextId: 'c-1' }));
+        return;
+      }
+      forwardTo(upstream, req, res);
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const r = await p.cli(['plan'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
+    expect(r.code, r.stderr).toBe(1);
+    const lines = r.stderr.split('\n');
+    const error = lines.filter((l) => l.startsWith('error: '));
+    expect(error).toHaveLength(1);
+    expect(error[0]).toContain(`bad.request forged.code: refused ${FORGED} ::error::forged`);
+    // No line of its own for the server's words.
+    expect(lines.filter((l) => l.startsWith(FORGED) || l.startsWith('::error::'))).toEqual([]);
+  });
+});
