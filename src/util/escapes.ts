@@ -130,10 +130,11 @@ export function visible(s: string): string {
 /**
  * A message of several lines in terminal text (an error line): as `visible`, and a CR, a line or
  * paragraph separator as escapes too (a CR sends the cursor back over what was printed, to
- * write a line over it); its own line breaks stay.
+ * write a line over it), and each character of HIDDEN (a server's words or a name it quotes
+ * could otherwise draw the rest of the line backwards); its own line breaks stay.
  */
 export function visibleLines(s: string): string {
-  return visible(s).replace(/[\r\u2028\u2029]/g, asUnicodeEscape);
+  return unhidden(visible(s).replace(/[\r\u2028\u2029]/g, asUnicodeEscape));
 }
 
 /**
@@ -160,10 +161,10 @@ export function visibleAnswer(s: string): string {
  * `file:line:` parsing). A line break can only come from a value the message quotes, so it is
  * shown as the escape it would be written as (`\n`, `\r`), not hidden as a space; a line or
  * paragraph separator, which many readers also end a line at, as `\u2028`, `\u2029` (as
- * `visibleName` writes them).
+ * `visibleName` writes them), and each character of HIDDEN, as in a name.
  */
 export function oneLine(s: string): string {
-  return visible(s).replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/[\u2028\u2029]/g, asUnicodeEscape);
+  return unhidden(visible(s).replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/[\u2028\u2029]/g, asUnicodeEscape));
 }
 
 /**

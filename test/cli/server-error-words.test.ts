@@ -1,6 +1,7 @@
 // A target's error answer quoted in the error line: the server's words (an ErrorBody's message
 // and code, an OAuth error's description) stay on that one line, as a text answer's do, so a
-// line break in them cannot print a line of the server's making after it.
+// line break in them cannot print a line of the server's making after it, and a bidi control in
+// them is shown as its escape (it would draw the rest of the line backwards).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,5 +43,25 @@ describe("a target's error answer with line breaks in its words", () => {
     expect(error[0]).toContain(`bad.request forged.code: refused ${FORGED} ::error::forged`);
     // No line of its own for the server's words.
     expect(lines.filter((l) => l.startsWith(FORGED) || l.startsWith('::error::'))).toEqual([]);
+  });
+
+  it('plan shows a bidi override in the words as its escape, not drawing the line backwards', async () => {
+    p = await evalsProject();
+    const upstream = new URL(p.emu.url);
+    server = createServer((req, res) => {
+      if (req.method === 'GET' && (req.url ?? '').startsWith('/api/v2/llmgateway/')) {
+        req.resume();
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: 'bad.request', message: 'refused \u202edetcelfer\u202c by policy', status: 400, contextId: 'c-1' }));
+        return;
+      }
+      forwardTo(upstream, req, res);
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const r = await p.cli(['plan'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).not.toMatch(/[\u202a-\u202e]/);
+    expect(r.stderr).toContain('refused \\u202edetcelfer\\u202c by policy');
   });
 });

@@ -89,8 +89,9 @@ describe('markdown and HTML escapes and control characters', () => {
 
   it('write bidi controls, zero-width and tag characters as escapes (a name or a label could hide or reorder text), joiners kept', () => {
     const name = 'Returns \u202egnp.exe\u202c\u200b\u{e0041} 👨\u200d👩';
-    const { escapeHtml, escapeInline, escapeTestMarkdown, escapeStatusMarkdown, escapeCodeCell, escapeTestCode, visibleName } = escapes;
-    for (const escape of [escapeHtml, escapeInline, escapeTestMarkdown, escapeStatusMarkdown, escapeCodeCell, escapeTestCode, visibleName]) {
+    const { escapeHtml, escapeInline, escapeTestMarkdown, escapeStatusMarkdown, escapeCodeCell, escapeTestCode, visibleName, visibleLines, oneLine } = escapes;
+    // visibleLines and oneLine: an error line or a diagnostic's message on a terminal, which may quote a server's words.
+    for (const escape of [escapeHtml, escapeInline, escapeTestMarkdown, escapeStatusMarkdown, escapeCodeCell, escapeTestCode, visibleName, visibleLines, oneLine]) {
       const out = escape(name);
       expect(out, escape.name).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b]|\u{e0041}/u);
       expect(out, escape.name).toContain('u202e');
