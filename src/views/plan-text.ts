@@ -19,7 +19,7 @@ import {
   noChangesLine,
 } from './plan-common.js';
 import { visibleIn } from './diagnostics.js';
-import { visible, visibleName } from '../util/escapes.js';
+import { oneLine, visible, visibleName } from '../util/escapes.js';
 import { plain, type Style } from './style.js';
 import { textDiff, type DiffLine } from './textdiff.js';
 import type { Plan, PlanAction } from '../plan/types.js';
@@ -51,12 +51,14 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
   }
   if (actions.length > 0) lines.push('');
 
+  // Messages, rules and reasons on one line each: a saved file's (`show`) are anyone's to write,
+  // and a line break in one would print a line of its own (a forged action or summary).
   if (plan.problems.length > 0) {
     lines.push(style('red', style('bold', `Problems (${plan.problems.length}) — this plan cannot be applied:`)));
     for (const p of plan.problems.map(visibleIn)) {
       const where = p.file ? ` ${style('dim', `(${visibleName(p.file)}:${p.line}:${p.column})`)}` : '';
-      lines.push(`  ${style('red', '✗')} ${style('bold', visibleName(p.address))}${where} ${style('dim', `[${p.rule}]`)}`);
-      lines.push(`${INDENT}${p.message}`);
+      lines.push(`  ${style('red', '✗')} ${style('bold', visibleName(p.address))}${where} ${style('dim', `[${oneLine(p.rule)}]`)}`);
+      lines.push(`${INDENT}${oneLine(p.message)}`);
       const patch = problemPatch(p);
       if (patch) {
         for (const l of patch.replace(/\n$/, '').split('\n')) lines.push(INDENT + colourPatchLine(l, style));
@@ -69,15 +71,15 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
   if (warnings.length > 0) {
     lines.push(style('yellow', style('bold', `Warnings (${warnings.length}):`)));
     for (const w of warnings.map(visibleIn)) {
-      lines.push(`  ${style('yellow', '!')} ${style('bold', visibleName(w.address))} ${style('dim', `[${w.rule}]`)}`);
-      lines.push(`${INDENT}${w.message}`);
+      lines.push(`  ${style('yellow', '!')} ${style('bold', visibleName(w.address))} ${style('dim', `[${oneLine(w.rule)}]`)}`);
+      lines.push(`${INDENT}${oneLine(w.message)}`);
     }
     lines.push('');
   }
 
   if (plan.unmanaged.length > 0) {
     lines.push(style('bold', `Left alone (${plan.unmanaged.length}):`));
-    for (const u of plan.unmanaged.map(visibleIn)) lines.push(`  ${style('dim', '·')} ${visibleName(u.address)} ${style('dim', `— ${u.reason}`)}`);
+    for (const u of plan.unmanaged.map(visibleIn)) lines.push(`  ${style('dim', '·')} ${visibleName(u.address)} ${style('dim', `— ${oneLine(u.reason)}`)}`);
     lines.push('');
   }
 
@@ -93,7 +95,7 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
  */
 function printable(a: PlanAction): PlanAction {
   const p = { ...a, address: visibleName(a.address), changes: visibleIn(a.changes) };
-  if (p.reason !== undefined) p.reason = visible(p.reason);
+  if (p.reason !== undefined) p.reason = oneLine(p.reason);
   if (p.affects !== undefined) p.affects = visibleIn(p.affects).map((x) => ({ ...x, address: visibleName(x.address) }));
   if (p.action === 'create' && p.supersedes !== undefined) p.supersedes = visible(p.supersedes);
   if (p.tokens !== undefined) p.tokens = visibleIn(p.tokens);

@@ -52,4 +52,26 @@ describe('promptctl show of a file whose own fields hold control characters', ()
     expect(r.stdout).toContain('(gpt\\u001b[2J)');
     expect(r.stdout).toContain('system\\u001b]0;pwned\\u0007Instruction:');
   });
+
+  it("keeps a problem's, a warning's and a left-alone object's words on their lines, bidi controls escaped", async () => {
+    s = await scenario();
+    expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const path = join(s.dir.path, 'plan.json');
+    const plan = JSON.parse(await readFile(path, 'utf8'));
+    plan.problems = [{ address: 'PromptTemplate/billing-assistant', rule: 'x/y\n+ create', message: 'bad\n  + create PromptTemplate/forged\r\u202eevil' }];
+    plan.warnings = [{ address: 'PromptTemplate/billing-assistant', rule: 'w/x', message: 'warn\nforged warning' }];
+    plan.unmanaged = [{ address: 'PromptTemplate/other', reason: 'not ours\nPlan: 0 to create, 0 to update, 0 to delete.' }];
+    plan.fingerprint = planFingerprint(plan);
+    await writeFile(path, JSON.stringify(plan, null, 2));
+
+    const r = await s.cli(['show', 'plan.json']);
+    expect(r.code, r.stderr).toBe(1); // a plan with a problem
+    expect(r.stdout).not.toMatch(/[\r\u202e]/);
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => /^\s*(\+ create PromptTemplate\/forged|\+ create\]|forged warning|Plan: 0 to create)/.test(l))).toEqual([]);
+    expect(r.stdout).toContain('    bad\\n  + create PromptTemplate/forged\\r\\u202eevil');
+    expect(r.stdout).toContain('[x/y\\n+ create]');
+    expect(r.stdout).toContain('    warn\\nforged warning');
+    expect(r.stdout).toContain('— not ours\\nPlan: 0 to create');
+  });
 });
