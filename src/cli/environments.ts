@@ -15,7 +15,7 @@ import type { PreviousOrg, PromotedVersion } from '../plan/promotion.js';
 import { readPromotionSource } from '../targets/live.js';
 import { UserError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
-import { shellWord, visibleLines, visibleName } from '../util/escapes.js';
+import { oneLine, shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 
 /** Where each environment keeps what is its own (embedded state, audit trail), relative to the working directory. */
@@ -331,7 +331,8 @@ async function previousFindings(ctx: CliContext, brought: readonly PromotedVersi
     const done = /nothing was done/.test(why) ? '' : '; nothing was done';
     if (env.settings.protected) throw new UserError(`cannot check promotion from ${previous.name} to ${env.name} (${env.name} is protected): ${why}${done}`);
     const message = `cannot check promotion from ${previous.name} to ${env.name}: ${why}`;
-    if (sayWarnings) ctx.info(`warning: ${message}`);
+    // `why` holds the previous org's words (its error's message and code): made visible on one line.
+    if (sayWarnings) ctx.info(`warning: ${oneLine(message)}`);
     return { problems: [], warnings: [{ address: '(plan)', rule: 'promotion/not-checked', message }] };
   }
   // Each gap judged by what the merge's apply of the previous environment (its own state, from

@@ -217,8 +217,9 @@ async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveS
   }
   for (const f of failed) {
     const e = f.error as { status?: number; code?: string };
+    // The code is the server's word: shown as a name is, its control characters as escapes.
     ctx.info(
-      `note: the target refused to list its ${SURFACE_OBJECTS[f.surface]} (${e.status}${e.code ? ` ${e.code}` : ''}); ` +
+      `note: the target refused to list its ${SURFACE_OBJECTS[f.surface]} (${e.status}${e.code ? ` ${visibleName(e.code)}` : ''}); ` +
         `git defines no ${surfaceKinds(f.surface).join(' or ')} documents, so none are planned (and none are pruned)`,
     );
   }

@@ -15,7 +15,7 @@ import { unlessAborted } from '../util/abort.js';
 import { EXIT, UserError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { checkVersionLabel } from '../util/semver.js';
-import { visibleName } from '../util/escapes.js';
+import { oneLine, visibleName } from '../util/escapes.js';
 import { bar } from '../views/apply.js';
 import type { TestFormat } from '../views/test-report.js';
 import { addDirOption, announceTarget, jsonFailureDocument, loadOrRefuse, refusedDiagnostics, withTarget } from './common.js';
@@ -275,7 +275,8 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     // Interrupted: the read was given up (and then cut off by the target's close), not refused.
     if (signal?.aborted) return undefined;
     if (everyCallFails(err)) throw err;
-    ctx.info(`warning: cannot read the target's ${what} (${messageOf(err)}): their tests make every call and keep no cached result this run`);
+    // The target's words (its error's message and code): an ESC in them must not reach the terminal.
+    ctx.info(`warning: cannot read the target's ${what} (${oneLine(messageOf(err))}): their tests make every call and keep no cached result this run`);
     return undefined;
   };
   const [gateway, named] = await Promise.all([

@@ -441,6 +441,26 @@ describe('--env', () => {
     }
   });
 
+  it("shows a dev org's error words in the promotion warning with their escapes as text", async () => {
+    // dev's org answers every call with an error whose code and message hold terminal escapes.
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'bad.\u001b]0;pwned\u0007request', message: 'no \u001b[2Jway', status: 400 }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const r = await cli(['plan', '--env', 'staging', '--format', 'json'], { ...credentials(['staging']), [`${PREFIX.dev}_API_URL`]: url, [`${PREFIX.dev}_OAUTHCLIENT_ID`]: 'dev-client', [`${PREFIX.dev}_OAUTHCLIENT_SECRET`]: 'dev-secret-value' });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/warning: cannot check promotion from dev to staging: .*bad\.\\u001b\]0;pwned\\u0007request/);
+      expect(r.stderr).not.toMatch(/[\u001b\u0007]/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('does not probe protected orgs for an apply to the embedded emulator, which is nobody’s org', async () => {
     const silent = await silentServer();
     try {

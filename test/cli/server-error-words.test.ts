@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { evalsProject, type EvalsProject } from './evals-support.js';
+import { ANSWERS_TEST, evalsProject, type EvalsProject } from './evals-support.js';
 import { forwardTo } from '../helpers/forward.js';
 
 let p: EvalsProject | undefined;
@@ -65,3 +65,40 @@ describe("a target's error answer with line breaks in its words", () => {
     expect(r.stderr).toContain('refused \\u202edetcelfer\\u202c by policy');
   });
 });
+
+/** A server before the project's emulator that answers GETs of paths starting with `prefix` with `status` and an ErrorBody whose words hold terminal escapes. */
+async function refusing(project: EvalsProject, prefix: string, status: number): Promise<string> {
+  const upstream = new URL(project.emu.url);
+  server = createServer((req, res) => {
+    if (req.method === 'GET' && (req.url ?? '').startsWith(prefix)) {
+      req.resume();
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'not.\u001b]0;pwned\u0007allowed', message: 'no \u001b[2Jway', status, contextId: 'c-1' }));
+      return;
+    }
+    forwardTo(upstream, req, res);
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe("a target's error quoted in a warning or a note", () => {
+  it("test's warning that it cannot read the templates shows the server's escapes as text", async () => {
+    p = await evalsProject({ 'answers.yaml': ANSWERS_TEST });
+    const url = await refusing(p, '/api/v2/llmgateway/prompttemplates', 400);
+    const r = await p.cli(['test'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
+    expect(r.stderr).toContain("warning: cannot read the target's templates and filters");
+    expect(r.stderr).toContain('not.\\u001b]0;pwned\\u0007allowed: no \\u001b[2Jway');
+    expect(r.stdout + r.stderr).not.toMatch(/[\u001b\u0007]/);
+  });
+
+  it("plan's note that the target refused to list a surface git does not use shows the server's code escaped", async () => {
+    p = await evalsProject();
+    const url = await refusing(p, '/api/v2/guides', 403);
+    const r = await p.cli(['plan'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: the target refused to list its AI Studio guides (403 not.\\u001b]0;pwned\\u0007allowed)');
+    expect(r.stdout + r.stderr).not.toMatch(/[\u001b\u0007]/);
+  });
+});
+
