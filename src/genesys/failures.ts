@@ -75,7 +75,7 @@ export function errorParts(res: HttpResult): { code: string; message: string } {
 }
 
 /** A server's words quoted in a one-line message: each run of whitespace (line breaks too) one space. */
-function oneLineWords(s: string): string {
+export function oneLineWords(s: string): string {
   return collapseWhitespace(s).trim();
 }
 

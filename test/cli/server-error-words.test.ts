@@ -102,3 +102,27 @@ describe("a target's error quoted in a warning or a note", () => {
   });
 });
 
+
+describe("a streamed answer's error event with line breaks in its words", () => {
+  it('run says it on its one error line: no line of the server making follows', async () => {
+    p = await evalsProject();
+    const upstream = new URL(p.emu.url);
+    server = createServer((req, res) => {
+      if (req.method === 'POST' && (req.url ?? '').includes('/invocations')) {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const error = { status: 500, code: 'model.failed\nforged.code', message: `upstream refused\r\n${FORGED}`, contextId: 'c-1' };
+        res.end(`event: delta\ndata: ${JSON.stringify({ text: 'Hello ' })}\n\nevent: error\ndata: ${JSON.stringify(error)}\n\n`);
+        return;
+      }
+      forwardTo(upstream, req, res);
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const r = await p.cli(['run', 'faq-bot', '--var', 'question=hi'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
+    expect(r.code, r.stderr).toBe(1);
+    const lines = r.stderr.split('\n');
+    expect(lines.filter((l) => l.startsWith('error: '))).toEqual([expect.stringContaining(`model.failed forged.code: upstream refused ${FORGED} (correlation id c-1)`)]);
+    expect(lines.filter((l) => l.startsWith(FORGED) || l.startsWith('forged.code'))).toEqual([]);
+  });
+});

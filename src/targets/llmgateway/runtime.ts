@@ -4,7 +4,7 @@
 // are checked at the read (answer-shapes.ts) as every other read is: an invocation's whole, or
 // its stream's done event.
 import { ApiError } from '../../genesys/errors.js';
-import { describeTransport, transportFailure } from '../../genesys/failures.js';
+import { describeTransport, oneLineWords, transportFailure } from '../../genesys/failures.js';
 import type { HttpResult } from '../../genesys/exchange.js';
 import { shapeError, type AnswerShape } from '../../genesys/rest.js';
 import { sseEvents, type SseEvent } from '../../genesys/sse.js';
@@ -162,11 +162,12 @@ function analyticsAnswer(res: HttpResult, path: string): AnalyticsResult {
 /** An `event: error` as the ApiError a failed call would have been. */
 function streamError(body: Partial<ErrorBody>, path: string, correlationId: string, chars: number): ApiError {
   const status = typeof body.status === 'number' ? body.status : 500;
-  const code = typeof body.code === 'string' ? body.code : 'stream.error';
+  // The server's words on one line, as a failed call's are (genesys/failures.ts errorParts).
+  const code = typeof body.code === 'string' ? oneLineWords(body.code) : 'stream.error';
   const cid = typeof body.contextId === 'string' && body.contextId ? body.contextId : correlationId;
   const after = chars > 0 ? ` after ${chars} characters of output` : '';
   const err = new ApiError(
-    `POST ${path} failed${after}: ${status} ${code}: ${typeof body.message === 'string' ? body.message : code} (correlation id ${cid})`,
+    `POST ${path} failed${after}: ${status} ${code}: ${typeof body.message === 'string' ? oneLineWords(body.message) : code} (correlation id ${cid})`,
     status,
     code,
     cid,
