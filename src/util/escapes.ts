@@ -170,10 +170,12 @@ export function oneLine(s: string): string {
 /**
  * A diagnostic's message in an annotation: made visible, then escaped as workflow command data (a
  * line break as %0A, which GitHub shows as one). A line or paragraph separator, which a browser
- * may also break the line at, as its escape, `\u2028`, as `oneLine` writes it in text.
+ * may also break the line at, as its escape, `\u2028`, as `oneLine` writes it in text; and each
+ * character of HIDDEN, as in text (GitHub draws the message in the files view, where a bidi
+ * override would reorder it).
  */
 export function annotationMessage(s: string): string {
-  return escapeData(visible(s).replace(/[\u2028\u2029]/g, asUnicodeEscape));
+  return escapeData(unhidden(visible(s).replace(/[\u2028\u2029]/g, asUnicodeEscape)));
 }
 
 /**

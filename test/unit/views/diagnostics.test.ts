@@ -23,3 +23,13 @@ describe('a line or paragraph separator in an annotation', () => {
     expect(formatText(sep)).toContain('unknown model "gpt\\u20284o\\u2029mini"');
   });
 });
+
+describe('a bidi control or an invisible character in an annotation', () => {
+  // GitHub draws an annotation's message in the pull request's files view, where a right-to-left
+  // override would draw the rest of it backwards: written as the escape the text format writes.
+  const bidi: Diagnostic = { file: 'p.yaml', line: 7, column: 3, severity: 'error', rule: 'schema/unknown-field', message: 'unknown field "descr\u202eiption\u200b" in spec' };
+  it('is written as \\u202e, \\u200b, as in text', () => {
+    expect(formatGithub(bidi)).toBe('::error file=p.yaml,line=7,col=3,title=schema/unknown-field::unknown field "descr\\u202eiption\\u200b" in spec');
+    expect(formatText(bidi)).toContain('unknown field "descr\\u202eiption\\u200b" in spec');
+  });
+});
