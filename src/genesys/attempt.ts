@@ -14,7 +14,7 @@ import type { Attempt, CallSpec, HttpResult } from './exchange.js';
 
 /** The most of an answer's bytes read (as sent, before decoding): far past any page (a listing of 100 templates is about 0.4 MB). */
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
-const TOO_LARGE = `the answer's body is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; promptctl reads no more of it`;
+export const TOO_LARGE = `the answer's body is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; promptctl reads no more of it`;
 
 /** The sockets to one host: kept alive, through a proxy where the environment names one for it. */
 export interface HostAgents {

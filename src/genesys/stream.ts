@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Got } from 'got';
 import { countEvent } from './stats.js';
 import { transportFailure } from './failures.js';
-import { answerCorrelationId, definedParams, pacedTurn, parseBody, relativePath, requestHeaders, type Channel } from './attempt.js';
+import { answerCorrelationId, definedParams, MAX_ANSWER_BYTES, pacedTurn, parseBody, relativePath, requestHeaders, TOO_LARGE, type Channel } from './attempt.js';
 import type { Attempt, CallSpec, ResponseStream, StreamOptions } from './exchange.js';
 
 /**
@@ -44,8 +44,18 @@ export async function attemptStream<T>(ch: Channel, spec: CallSpec<T>, so: Strea
       ch.pacer.observe(response.headers);
       const base = { status: response.statusCode, headers: response.headers, correlationId: answerCorrelationId(response.headers, correlationId) };
       if (response.statusCode < 200 || response.statusCode >= 300) {
+        // Read up to MAX_ANSWER_BYTES, as `attempt` reads one: an error answer that never ends
+        // (a hostile host) would otherwise be held whole, however large it grew.
         const chunks: Buffer[] = [];
-        for await (const c of req) chunks.push(c as Buffer);
+        let bytes = 0;
+        for await (const c of req) {
+          chunks.push(c as Buffer);
+          bytes += (c as Buffer).length;
+          if (bytes > MAX_ANSWER_BYTES) {
+            req.destroy();
+            return { kind: 'response', res: { ...base, body: undefined, undecodable: TOO_LARGE } };
+          }
+        }
         return { kind: 'response', res: { ...base, body: parseBody(Buffer.concat(chunks).toString('utf8')) } };
       }
       const first = await firstChunk(req);

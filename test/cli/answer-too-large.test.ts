@@ -50,3 +50,38 @@ describe('a listing answered with a body past 64 MiB', () => {
     expect(sent).toBeLessThan(80);
   });
 });
+
+describe("a streamed call's error answer with a body past 64 MiB", () => {
+  it('run stops at it, saying the body is too large, having read no more than a little past the limit', async () => {
+    p = await evalsProject();
+    const upstream = new URL(p.emu.url);
+    const chunk = Buffer.alloc(1024 * 1024, 0x61);
+    let sent = 0;
+    let calls = 0;
+    server = createServer((req, res) => {
+      if (req.method === 'POST' && (req.url ?? '').includes('/invocations')) {
+        req.resume();
+        calls += 1;
+        res.writeHead(400, { 'content-type': 'application/json' });
+        const pump = (): void => {
+          while (sent < 80 && !res.destroyed) {
+            sent += 1;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        pump();
+        return;
+      }
+      forwardTo(upstream, req, res);
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const r = await p.cli(['run', 'faq-bot', '--var', 'question=hi'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain("(the answer's body is larger than 64 MiB; promptctl reads no more of it)");
+    expect(calls).toBe(1);
+    expect(sent).toBeLessThan(80);
+  });
+});
+
