@@ -2,17 +2,14 @@
 // and code, an OAuth error's description) stay on that one line, as a text answer's do, so a
 // line break in them cannot print a line of the server's making after it, and a bidi control in
 // them is shown as its escape (it would draw the rest of the line backwards).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ANSWERS_TEST, evalsProject, type EvalsProject } from './evals-support.js';
-import { forwardTo } from '../helpers/forward.js';
+import { interceptor, type Interceptor } from '../helpers/forward.js';
 
 let p: EvalsProject | undefined;
-let server: Server | undefined;
+let server: Interceptor | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  await server?.close();
   server = undefined;
   await p?.close();
   p = undefined;
@@ -24,17 +21,14 @@ describe("a target's error answer with line breaks in its words", () => {
   it('plan says it on its one error line: no line of the server making follows', async () => {
     p = await evalsProject();
     const upstream = new URL(p.emu.url);
-    server = createServer((req, res) => {
-      if (req.method === 'GET' && (req.url ?? '').startsWith('/api/v2/llmgateway/')) {
-        req.resume();
-        res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ code: 'bad.request\nforged.code', message: `refused\r\n${FORGED}\n::error::forged`, status: 400, contextId: 'c-1' }));
-        return;
-      }
-      forwardTo(upstream, req, res);
+    server = await interceptor(upstream, (req, res) => {
+      if (!(req.method === 'GET' && (req.url ?? '').startsWith('/api/v2/llmgateway/'))) return false;
+      req.resume();
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'bad.request\nforged.code', message: `refused\r\n${FORGED}\n::error::forged`, status: 400, contextId: 'c-1' }));
+      return true;
     });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = server.url;
     const r = await p.cli(['plan'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
     expect(r.code, r.stderr).toBe(1);
     const lines = r.stderr.split('\n');
@@ -48,17 +42,14 @@ describe("a target's error answer with line breaks in its words", () => {
   it('plan shows a bidi override in the words as its escape, not drawing the line backwards', async () => {
     p = await evalsProject();
     const upstream = new URL(p.emu.url);
-    server = createServer((req, res) => {
-      if (req.method === 'GET' && (req.url ?? '').startsWith('/api/v2/llmgateway/')) {
-        req.resume();
-        res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ code: 'bad.request', message: 'refused \u202edetcelfer\u202c by policy', status: 400, contextId: 'c-1' }));
-        return;
-      }
-      forwardTo(upstream, req, res);
+    server = await interceptor(upstream, (req, res) => {
+      if (!(req.method === 'GET' && (req.url ?? '').startsWith('/api/v2/llmgateway/'))) return false;
+      req.resume();
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'bad.request', message: 'refused \u202edetcelfer\u202c by policy', status: 400, contextId: 'c-1' }));
+      return true;
     });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = server.url;
     const r = await p.cli(['plan'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).not.toMatch(/[\u202a-\u202e]/);
@@ -69,17 +60,14 @@ describe("a target's error answer with line breaks in its words", () => {
 /** A server before the project's emulator that answers GETs of paths starting with `prefix` with `status` and an ErrorBody whose words hold terminal escapes. */
 async function refusing(project: EvalsProject, prefix: string, status: number): Promise<string> {
   const upstream = new URL(project.emu.url);
-  server = createServer((req, res) => {
-    if (req.method === 'GET' && (req.url ?? '').startsWith(prefix)) {
-      req.resume();
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ code: 'not.\u001b]0;pwned\u0007allowed', message: 'no \u001b[2Jway', status, contextId: 'c-1' }));
-      return;
-    }
-    forwardTo(upstream, req, res);
+  server = await interceptor(upstream, (req, res) => {
+    if (!(req.method === 'GET' && (req.url ?? '').startsWith(prefix))) return false;
+    req.resume();
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ code: 'not.\u001b]0;pwned\u0007allowed', message: 'no \u001b[2Jway', status, contextId: 'c-1' }));
+    return true;
   });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return server.url;
 }
 
 describe("a target's error quoted in a warning or a note", () => {
@@ -107,18 +95,15 @@ describe("a streamed answer's error event with line breaks in its words", () => 
   it('run says it on its one error line: no line of the server making follows', async () => {
     p = await evalsProject();
     const upstream = new URL(p.emu.url);
-    server = createServer((req, res) => {
-      if (req.method === 'POST' && (req.url ?? '').includes('/invocations')) {
-        req.resume();
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        const error = { status: 500, code: 'model.failed\nforged.code', message: `upstream refused\r\n${FORGED}`, contextId: 'c-1' };
-        res.end(`event: delta\ndata: ${JSON.stringify({ text: 'Hello ' })}\n\nevent: error\ndata: ${JSON.stringify(error)}\n\n`);
-        return;
-      }
-      forwardTo(upstream, req, res);
+    server = await interceptor(upstream, (req, res) => {
+      if (!(req.method === 'POST' && (req.url ?? '').includes('/invocations'))) return false;
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const error = { status: 500, code: 'model.failed\nforged.code', message: `upstream refused\r\n${FORGED}`, contextId: 'c-1' };
+      res.end(`event: delta\ndata: ${JSON.stringify({ text: 'Hello ' })}\n\nevent: error\ndata: ${JSON.stringify(error)}\n\n`);
+      return true;
     });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = server.url;
     const r = await p.cli(['run', 'faq-bot', '--var', 'question=hi'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
     expect(r.code, r.stderr).toBe(1);
     const lines = r.stderr.split('\n');

@@ -132,3 +132,23 @@ export async function interposingProxy(
       }),
   };
 }
+
+/** A stand-in server in front of a target: what `answer` answers (it returns true) it answers, the rest is forwarded. */
+export interface Interceptor {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function interceptor(upstream: URL, answer: (req: http.IncomingMessage, res: http.ServerResponse) => boolean): Promise<Interceptor> {
+  const server = http.createServer((req, res) => {
+    if (!answer(req, res)) forwardTo(upstream, req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
