@@ -121,6 +121,10 @@ export function checkVersionLabel(value: unknown, raw: string | undefined, field
 /** A plausible semver spelling of a near-miss: "v1.2" → "1.2.0". */
 function suggestSemver(v: string): string {
   let s = v.trim().replace(/^[vV](?=\d)/, '');
+  // A date (calendar versioning, 2024-01-01) is its year, month and day, not 2024.0.0 with a
+  // pre-release "01-01".
+  const date = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s);
+  if (date) return `${Number(date[1])}.${Number(date[2])}.${Number(date[3])}`;
   const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?(-.+)?$/.exec(s);
   // Numeric pre-release identifiers lose their leading zeros ("rc.01" → "rc.1").
   const pre = (p: string | undefined): string => (p ? p.replace(/(?<=[-.])0+(?=[0-9]+(?:\.|$))/g, '') : '');

@@ -26,6 +26,8 @@ describe('checkVersionLabel', () => {
   it('rejects non-semver strings with a likely fix', () => {
     expect(checkVersionLabel('v1.2.3', '"v1.2.3"')).toMatchObject({ rule: 'version/not-semver', message: expect.stringContaining('did you mean "1.2.3"?') });
     expect(checkVersionLabel('1.2', '"1.2"')!.message).toContain('did you mean "1.2.0"?');
+    // A date was "2024.0.0-01-1" (a pre-release "01-01" with a zero lost).
+    expect(checkVersionLabel('2024-01-01', '2024-01-01')!.message).toContain('did you mean "2024.1.1"?');
     expect(checkVersionLabel('01.2.3', undefined)!.rule).toBe('version/not-semver');
     expect(checkVersionLabel('latest', undefined)!.message).toBe('version "latest" is not a semantic version MAJOR.MINOR.PATCH[-prerelease] (e.g. "1.2.0")');
     expect(checkVersionLabel(true, 'true')!.rule).toBe('version/not-string');
