@@ -6,7 +6,7 @@
 // for at most the budget. Neither can hold an apply's end for minutes. The HTTP library is loaded
 // with the first delivery, so an apply without sinks never loads it.
 import { createHmac } from 'node:crypto';
-import type { Agent as HttpAgent } from 'node:http';
+import type { ClientRequest, Agent as HttpAgent, IncomingMessage } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { sinkUrlProblem } from '../util/net.js';
 import { MIN_AUDIT_KEY_LENGTH } from './record.js';
@@ -101,6 +101,14 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(1);
 }
 
+/** The most of a sink's reply read: its status says whether the record was taken, its body nothing promptctl reads. */
+const MAX_REPLY_BYTES = 1024 * 1024;
+
+/** null when a reply of `status` took the record; a redirect is no delivery (the body would not be re-posted with its signature). */
+function delivered(sink: HttpAuditSink, status: number): string | null {
+  return status >= 300 ? `audit sink ${describeSinkUrl(sink.url)}: HTTP ${status} (redirects are not followed)` : null;
+}
+
 /** `sha256=<hex>`: HMAC-SHA256 of the exact body bytes. */
 export function signBody(body: string, key: string): string {
   return 'sha256=' + createHmac('sha256', key).update(body, 'utf8').digest('hex');
@@ -149,8 +157,12 @@ export async function postToSink(
   const agent = opts.agentsFor?.(new URL(sink.url));
   // The attempts made: got does not retry every failure (a proxy's refusal of the tunnel has no code).
   let attempted = 1;
+  // The reply's status is all a delivery needs: a reply body past MAX_REPLY_BYTES is given up as it
+  // arrives (got holds every byte, and a sink answering without end took memory for 5 s an attempt).
+  let head: number | undefined;
+  let tooLarge = false;
   try {
-    const res = await got.post(sink.url, {
+    const call = got.post(sink.url, {
       ...(agent ? { agent } : {}),
       body,
       headers,
@@ -166,13 +178,19 @@ export async function postToSink(
       ...(opts.signal ? { signal: opts.signal } : {}),
       hooks: { beforeRetry: [() => void attempted++] },
     });
-    // A redirect is not a delivery (the body would not be re-posted with its signature).
-    if (res.statusCode >= 300) return `audit sink ${describeSinkUrl(sink.url)}: HTTP ${res.statusCode} (redirects are not followed)`;
-    return null;
+    call.on('request', (req: ClientRequest) => req.once('response', (r: IncomingMessage) => (head = r.statusCode)));
+    call.on('downloadProgress', (p: { transferred: number }) => {
+      if (p.transferred <= MAX_REPLY_BYTES || tooLarge) return;
+      tooLarge = true;
+      call.cancel();
+    });
+    return delivered(sink, (await call).statusCode);
   } catch (err) {
+    if (tooLarge && head !== undefined && head < 300) return delivered(sink, head);
     const where = describeSinkUrl(sink.url);
     const attempts = `after ${attempted} attempt${attempted === 1 ? '' : 's'}`;
     if (err instanceof HTTPError) return `audit sink ${where}: HTTP ${err.response.statusCode} ${attempts}`;
+    if (tooLarge && head !== undefined) return `audit sink ${where}: HTTP ${head} ${attempts}`;
     if (opts.signal?.aborted) return `audit sink ${where}: cut off ${attempts}`;
     // got's message and options can carry headers (the signature); print only the code, or the
     // command's own words for it.
