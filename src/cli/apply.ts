@@ -28,7 +28,7 @@ import { holdApplyLock } from './apply-lock.js';
 import { applyCommand, otherDir, planAgain, refuseIfStale, refuseMassDelete, refuseSavedProblems } from './apply-saved.js';
 import { renderPlan } from './render.js';
 import { sinkProxyOptions } from './sink-agents.js';
-import { describeTarget, keptAbove, trailAboveWarning, type OpenTarget } from './target.js';
+import { describeTarget, keptAbove, labelEnvironment, trailAboveWarning, type OpenTarget } from './target.js';
 import { promotionCheck, refuseProtectedOrgApply, refuseProtectedOrgApplyById, refuseUnsavedApply } from './environments.js';
 
 const CONFIRM_QUESTION = "Apply these changes? Only 'yes' is accepted: ";
@@ -65,7 +65,15 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   if (saved && targetPlace(saved.target) !== targetPlace(label)) {
     // The org it was made for, as the plan names it (DESIGN §5); this target's is not read for a refusal.
     const org = saved.org ? ` (org ${visible(describeOrg(saved.org))})` : '';
-    throw new UserError(`${shownFile} was planned for ${visible(saved.target)}${org}, but the target is ${label}; nothing was applied`);
+    // Planned for an environment this run did not choose (or the other way round): the command that matches it.
+    const planned = labelEnvironment(saved.target);
+    const hint =
+      planned !== undefined && planned !== ctx.environment?.name
+        ? `; it was planned with --env ${planned}: promptctl apply --env ${planned} ${shellWord(planFile!)}`
+        : planned === undefined && ctx.environment
+          ? '; it was planned without --env'
+          : '';
+    throw new UserError(`${shownFile} was planned for ${visible(saved.target)}${org}, but the target is ${label}; nothing was applied${hint}`);
   }
   // A saved plan is what was reviewed: a flag cannot change what it does (Terraform refuses them too).
   if (saved && flags.prune === true && !saved.prune) {

@@ -77,7 +77,19 @@ export function describeTarget(env: NodeJS.ProcessEnv, environment?: SelectedEnv
   const target = resolveTarget(env, environment?.spec);
   const stateFile = environment?.stateFile ?? EMBEDDED_STATE_FILE;
   const label = target.kind === 'embedded' ? `embedded emulator (state ${stateFile})` : target.label;
-  return { target, label: environment ? `${label}, environment ${environment.name}` : label, stateFile };
+  return { target, label: environment ? `${label}${ENVIRONMENT_MARK}${environment.name}` : label, stateFile };
+}
+
+/** How a target's label names its environment (`…, environment prod`): what a saved plan records of it. */
+const ENVIRONMENT_MARK = ', environment ';
+
+/** The environment a target label (describeTarget's, as a saved plan records it) names; undefined for none. */
+export function labelEnvironment(label: string): string | undefined {
+  const at = label.lastIndexOf(ENVIRONMENT_MARK);
+  if (at < 0) return undefined;
+  const name = label.slice(at + ENVIRONMENT_MARK.length);
+  // As Config's schema has it (environmentName): anything else is no environment's name.
+  return /^[a-z0-9][a-z0-9_-]{0,62}$/.test(name) ? name : undefined;
 }
 
 /**
