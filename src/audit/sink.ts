@@ -6,8 +6,9 @@
 // for at most the budget. Neither can hold an apply's end for minutes. The HTTP library is loaded
 // with the first delivery, so an apply without sinks never loads it.
 import { createHmac } from 'node:crypto';
-import type { ClientRequest, Agent as HttpAgent, IncomingMessage } from 'node:http';
+import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import { capAnswer, type CappedAnswer } from '../util/capped-answer.js';
 import { sinkUrlProblem } from '../util/net.js';
 import { MIN_AUDIT_KEY_LENGTH } from './record.js';
 
@@ -158,9 +159,8 @@ export async function postToSink(
   // The attempts made: got does not retry every failure (a proxy's refusal of the tunnel has no code).
   let attempted = 1;
   // The reply's status is all a delivery needs: a reply body past MAX_REPLY_BYTES is given up as it
-  // arrives (got holds every byte, and a sink answering without end took memory for 5 s an attempt).
-  let head: number | undefined;
-  let tooLarge = false;
+  // arrives (a sink answering without end took memory for 5 s an attempt).
+  let capped: CappedAnswer | undefined;
   try {
     const call = got.post(sink.url, {
       ...(agent ? { agent } : {}),
@@ -178,19 +178,15 @@ export async function postToSink(
       ...(opts.signal ? { signal: opts.signal } : {}),
       hooks: { beforeRetry: [() => void attempted++] },
     });
-    call.on('request', (req: ClientRequest) => req.once('response', (r: IncomingMessage) => (head = r.statusCode)));
-    call.on('downloadProgress', (p: { transferred: number }) => {
-      if (p.transferred <= MAX_REPLY_BYTES || tooLarge) return;
-      tooLarge = true;
-      call.cancel();
-    });
+    capped = capAnswer(call, MAX_REPLY_BYTES);
     return delivered(sink, (await call).statusCode);
   } catch (err) {
-    if (tooLarge && head !== undefined && head < 300) return delivered(sink, head);
+    const head = capped?.tooLarge ? capped.head?.status : undefined;
+    if (head !== undefined && head < 300) return delivered(sink, head);
     const where = describeSinkUrl(sink.url);
     const attempts = `after ${attempted} attempt${attempted === 1 ? '' : 's'}`;
     if (err instanceof HTTPError) return `audit sink ${where}: HTTP ${err.response.statusCode} ${attempts}`;
-    if (tooLarge && head !== undefined) return `audit sink ${where}: HTTP ${head} ${attempts}`;
+    if (head !== undefined) return `audit sink ${where}: HTTP ${head} ${attempts}`;
     if (opts.signal?.aborted) return `audit sink ${where}: cut off ${attempts}`;
     // got's message and options can carry headers (the signature); print only the code, or the
     // command's own words for it.

@@ -11,6 +11,7 @@ import { transportFailure } from './failures.js';
 import { ACCEPT_ENCODING, BodyDecodeError, decodeBody } from './body-encoding.js';
 import { CORRELATION_HEADER } from './conventions.js';
 import type { Attempt, CallSpec, HttpResult } from './exchange.js';
+import { capAnswer, type CappedAnswer } from '../util/capped-answer.js';
 
 /** The most of an answer's bytes read (as sent, before decoding): far past any page (a listing of 100 templates is about 0.4 MB). */
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
@@ -86,8 +87,7 @@ export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: 
       inFlight = false;
     };
     // The answer's head, kept for a body given up as too large (its status still says what was done).
-    let head: { status: number; headers: IncomingHttpHeaders } | undefined;
-    let tooLarge = false;
+    let capped: CappedAnswer | undefined;
     try {
       const request = ch.http(relativePath(spec.path), {
         prefixUrl: host === 'api' ? ch.apiUrl : ch.loginUrl,
@@ -103,16 +103,8 @@ export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: 
         context: { paced },
         ...(spec.signal ? { signal: spec.signal } : {}),
       });
-      // A body past MAX_ANSWER_BYTES is given up as it arrives: got holds every byte of it (twice,
-      // when it joins them), so an answer that never ends (a broken proxy, a hostile host) took
-      // the machine's memory (13.7 GB for 6 GB sent) before any limit of ours saw it.
-      // got's own 'response' comes only once the body is read: its request's comes with the head.
-      request.on('request', (req: http.ClientRequest) => req.once('response', (r: http.IncomingMessage) => (head = { status: r.statusCode ?? 0, headers: r.headers })));
-      request.on('downloadProgress', (p: { transferred: number }) => {
-        if (p.transferred <= MAX_ANSWER_BYTES || tooLarge) return;
-        tooLarge = true;
-        request.cancel();
-      });
+      // A body past MAX_ANSWER_BYTES is given up as it arrives (13.7 GB of memory for 6 GB sent, before).
+      capped = capAnswer(request, MAX_ANSWER_BYTES);
       const response = await request;
       answered();
       const res: HttpResult = {
@@ -133,7 +125,8 @@ export async function attempt<T>(ch: Channel, spec: CallSpec<T>, correlationId: 
       // Cut off by the caller: not a failure to retry or report, the end of the call.
       if (spec.signal?.aborted) throw spec.signal.reason;
       // Answered, its body too large to read: judged by its status, as an unreadable body is.
-      if (head && tooLarge) {
+      const head = capped?.tooLarge ? capped.head : undefined;
+      if (head) {
         return { kind: 'response', res: { status: head.status, headers: head.headers, body: undefined, correlationId: answerCorrelationId(head.headers, correlationId), undecodable: TOO_LARGE } };
       }
       return transportFailure(err);

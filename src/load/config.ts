@@ -39,13 +39,12 @@ export async function loadConfigFile(opts: { dir: string; cwd?: string }): Promi
   // an invalid config, which validate reports at its line; only a file that is not there is absent.
   if (!read.ok) return { config: defaultConfig(), status: (await isThere(abs)) ? 'invalid' : 'absent', file };
   const parsed = parseYaml(read.text, file);
-  // A Config with a duplicate key is an invalid one (its YAML error says so), not an absent one.
+  // A Config with a duplicate key is an invalid one (its YAML error says so), not an absent one;
+  // so is a second Config (a merge that kept both sides), which the load refuses (config/duplicate):
+  // which settings and environments the file means is not known, so neither document's are taken.
   const configs = parsed.documents.filter((x) => isPlainObject(x.data) && x.data.kind === 'Config');
   const d = configs[0];
-  if (d?.yamlProblems) return { config: defaultConfig(), status: 'invalid', file };
-  // A second Config (a merge that kept both sides) is refused by the load (config/duplicate): which
-  // settings and environments the file means is not known, so neither document's are taken here.
-  if (configs.length > 1) return { config: defaultConfig(), status: 'invalid', file };
+  if (d?.yamlProblems || configs.length > 1) return { config: defaultConfig(), status: 'invalid', file };
   if (!d) return { config: defaultConfig(), status: parsed.diagnostics.length > 0 ? 'invalid' : 'absent', file };
   const ctx: DocContext = { file: d.file, doc: d.doc, src: d.src, lineCounter: d.lineCounter };
   const valid = checkHeader(ctx, d.data).diagnostics.length === 0 && validators().validate('Config', d.data).length === 0;

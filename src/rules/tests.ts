@@ -249,8 +249,6 @@ function versionTarget(t: PromptTest, ix: Indexes, ctx: RuleContext, err: Err): 
   return { template, name, versions: [v], how: 'latest', partial: false };
 }
 
-/** "billing-assistant@1.1.0", "billing-assistant@1.0.0 or 1.1.0". */
-/** Checks that need nothing but the assertion itself. */
 /**
  * How to write /pattern/flags as an assertion's regex: the i flag as a leading (?i), which an
  * assertion reads (dropped, the advice would make a case-insensitive pattern case-sensitive);
@@ -262,6 +260,7 @@ function unslashed(pattern: string, flags: string): string {
   return lost.length === 0 ? write : `${write}; the ${lost.join(' and ')} flag${lost.length === 1 ? '' : 's'} cannot be given`;
 }
 
+/** Checks that need nothing but the assertion itself. */
 function checkAssertionValue(t: PromptTest, a: Assertion, err: Err, ctx: RuleContext): void {
   if (a.type === 'regex') {
     try {

@@ -17,18 +17,26 @@ afterEach(async () => {
 
 const FORGED = 'done: nothing to change';
 
+/** The words of the ErrorBody `refusing` answers with by default: terminal escapes in its code and message. */
+const ESCAPES = { code: 'not.\u001b]0;pwned\u0007allowed', message: 'no \u001b[2Jway' };
+
+/** A server before the project's emulator that answers GETs of paths starting with `prefix` with `status` and an ErrorBody of `words`; its URL. */
+async function refusing(project: EvalsProject, prefix: string, status: number, words: { code: string; message: string } = ESCAPES): Promise<string> {
+  const upstream = new URL(project.emu.url);
+  server = await interceptor(upstream, (req, res) => {
+    if (!(req.method === 'GET' && (req.url ?? '').startsWith(prefix))) return false;
+    req.resume();
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ...words, status, contextId: 'c-1' }));
+    return true;
+  });
+  return server.url;
+}
+
 describe("a target's error answer with line breaks in its words", () => {
   it('plan says it on its one error line: no line of the server making follows', async () => {
     p = await evalsProject();
-    const upstream = new URL(p.emu.url);
-    server = await interceptor(upstream, (req, res) => {
-      if (!(req.method === 'GET' && (req.url ?? '').startsWith('/api/v2/llmgateway/'))) return false;
-      req.resume();
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ code: 'bad.request\nforged.code', message: `refused\r\n${FORGED}\n::error::forged`, status: 400, contextId: 'c-1' }));
-      return true;
-    });
-    const url = server.url;
+    const url = await refusing(p, '/api/v2/llmgateway/', 400, { code: 'bad.request\nforged.code', message: `refused\r\n${FORGED}\n::error::forged` });
     const r = await p.cli(['plan'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
     expect(r.code, r.stderr).toBe(1);
     const lines = r.stderr.split('\n');
@@ -41,34 +49,13 @@ describe("a target's error answer with line breaks in its words", () => {
 
   it('plan shows a bidi override in the words as its escape, not drawing the line backwards', async () => {
     p = await evalsProject();
-    const upstream = new URL(p.emu.url);
-    server = await interceptor(upstream, (req, res) => {
-      if (!(req.method === 'GET' && (req.url ?? '').startsWith('/api/v2/llmgateway/'))) return false;
-      req.resume();
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ code: 'bad.request', message: 'refused \u202edetcelfer\u202c by policy', status: 400, contextId: 'c-1' }));
-      return true;
-    });
-    const url = server.url;
+    const url = await refusing(p, '/api/v2/llmgateway/', 400, { code: 'bad.request', message: 'refused \u202edetcelfer\u202c by policy' });
     const r = await p.cli(['plan'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).not.toMatch(/[\u202a-\u202e]/);
     expect(r.stderr).toContain('refused \\u202edetcelfer\\u202c by policy');
   });
 });
-
-/** A server before the project's emulator that answers GETs of paths starting with `prefix` with `status` and an ErrorBody whose words hold terminal escapes. */
-async function refusing(project: EvalsProject, prefix: string, status: number): Promise<string> {
-  const upstream = new URL(project.emu.url);
-  server = await interceptor(upstream, (req, res) => {
-    if (!(req.method === 'GET' && (req.url ?? '').startsWith(prefix))) return false;
-    req.resume();
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ code: 'not.\u001b]0;pwned\u0007allowed', message: 'no \u001b[2Jway', status, contextId: 'c-1' }));
-    return true;
-  });
-  return server.url;
-}
 
 describe("a target's error quoted in a warning or a note", () => {
   it("test's warning that it cannot read the templates shows the server's escapes as text", async () => {
@@ -89,7 +76,6 @@ describe("a target's error quoted in a warning or a note", () => {
     expect(r.stdout + r.stderr).not.toMatch(/[\u001b\u0007]/);
   });
 });
-
 
 describe("a streamed answer's error event with line breaks in its words", () => {
   it('run says it on its one error line: no line of the server making follows', async () => {
