@@ -1,5 +1,5 @@
 // `{file: path}` text references: resolved inside the prompts directory only, read verbatim.
-import { realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readTextFile } from './read.js';
 import { visibleName } from '../util/escapes.js';
@@ -49,6 +49,56 @@ function unresolvedLink(ref: string, err: unknown): FileRefResult | undefined {
   return undefined;
 }
 
+/** Paths are relative to the prompts directory: said so when the author wrote one relative to the YAML file. */
+async function besideYamlHint(ref: string, lexical: string, rootReal: string, yamlDirAbs: string): Promise<string | undefined> {
+  const besideYaml = path.resolve(yamlDirAbs, ref);
+  if (besideYaml === lexical || !isInside(rootReal, besideYaml)) return undefined;
+  try {
+    if ((await stat(besideYaml)).isFile()) return ` (paths are relative to the prompts directory: did you mean "${path.relative(rootReal, besideYaml).split(path.sep).join('/')}"?)`;
+  } catch {
+    /* no hint */
+  }
+  return undefined;
+}
+
+/**
+ * A file that is there under another spelling: backslashes between folders (a Windows habit, a
+ * name character on Linux), or letters in another case. A macOS or Windows checkout finds such a
+ * name and CI on Linux does not, so the name on disk is offered as it must be written.
+ */
+async function spellingHint(ref: string, rootReal: string): Promise<string | undefined> {
+  const parts = ref.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
+  if (parts.length === 0 || parts.includes('..')) return undefined;
+  let dir = rootReal;
+  const found: string[] = [];
+  for (const part of parts) {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return undefined;
+    }
+    const exact = names.includes(part) ? part : undefined;
+    const folded = part.toLowerCase();
+    const alike = names.filter((n) => n.toLowerCase() === folded);
+    const name = exact ?? (alike.length === 1 ? alike[0] : undefined);
+    if (name === undefined) return undefined;
+    found.push(name);
+    dir = path.join(dir, name);
+  }
+  const written = found.join('/');
+  try {
+    if (!(await stat(dir)).isFile()) return undefined;
+  } catch {
+    return undefined;
+  }
+  const slashes = ref.includes('\\');
+  const cased = parts.some((p, i) => p !== found[i]);
+  const why = [slashes ? 'folders are separated by "/"' : '', cased ? 'names are case-sensitive' : ''].filter((w) => w !== '').join(' and ');
+  if (why === '') return undefined;
+  return ` (${why}: did you mean "${visibleName(written)}"?)`;
+}
+
 async function load(ref: string, lexical: string, rootReal: string, yamlDirAbs: string): Promise<FileRefResult> {
   let real: string;
   try {
@@ -56,19 +106,8 @@ async function load(ref: string, lexical: string, rootReal: string, yamlDirAbs: 
   } catch (err) {
     const unresolved = unresolvedLink(ref, err);
     if (unresolved) return unresolved;
-    // Paths are relative to the prompts directory; say so if the author wrote one relative to the YAML file.
-    let hint = '';
-    const besideYaml = path.resolve(yamlDirAbs, ref);
-    if (besideYaml !== lexical && isInside(rootReal, besideYaml)) {
-      try {
-        if ((await stat(besideYaml)).isFile()) {
-          hint = ` (paths are relative to the prompts directory: did you mean "${path.relative(rootReal, besideYaml).split(path.sep).join('/')}"?)`;
-        }
-      } catch {
-        /* no hint */
-      }
-    }
-    return { ok: false, rule: 'file-ref/missing', message: `file "${visibleName(ref)}" not found in the prompts directory${hint}` };
+    const hint = (await besideYamlHint(ref, lexical, rootReal, yamlDirAbs)) ?? (await spellingHint(ref, rootReal));
+    return { ok: false, rule: 'file-ref/missing', message: `file "${visibleName(ref)}" not found in the prompts directory${hint ?? ''}` };
   }
   if (!isInside(rootReal, real)) {
     return {

@@ -168,6 +168,27 @@ describe('loadProject', () => {
     ]);
   });
 
+  it('offers the name on disk for a {file:} path in another case or with backslashes (found on macOS or Windows, not on Linux CI)', async () => {
+    await write('Texts/System Prompt.md', 'Hello {{q}}\n');
+    const at = async (ref: string) => {
+      await write('v.yaml', `${TEMPLATE()}---\n${VERSION('billing', '1.0.0').replace('"{{q}}"', `{file: "${ref}"}`)}`);
+      return (await load()).diagnostics.map((d) => d.message);
+    };
+    expect(await at('texts/system prompt.md')).toEqual([
+      'file "texts/system prompt.md" not found in the prompts directory (names are case-sensitive: did you mean "Texts/System Prompt.md"?)',
+    ]);
+    expect(await at('Texts\\\\System Prompt.md')).toEqual([
+      'file "Texts\\System Prompt.md" not found in the prompts directory (folders are separated by "/": did you mean "Texts/System Prompt.md"?)',
+    ]);
+    expect(await at('texts\\\\SYSTEM PROMPT.md')).toEqual([
+      'file "texts\\SYSTEM PROMPT.md" not found in the prompts directory (folders are separated by "/" and names are case-sensitive: did you mean "Texts/System Prompt.md"?)',
+    ]);
+    // Two names that differ only in case: no guess.
+    await write('Texts/system prompt.md', 'Hi {{q}}\n');
+    expect(await at('TEXTS/SYSTEM PROMPT.md')).toEqual(['file "TEXTS/SYSTEM PROMPT.md" not found in the prompts directory']);
+    expect(await at('Texts/nothing.md')).toEqual(['file "Texts/nothing.md" not found in the prompts directory']);
+  });
+
   it('names a {file:} path with a line break or an ESC in it made visible (not flattened to a space)', async () => {
     await write('v.yaml', `${TEMPLATE()}---\n${VERSION('billing', '1.0.0').replace('"{{q}}"', '{file: "te\\nxt\\e.md"}')}`);
     const r = await load();
