@@ -3,9 +3,9 @@
 // the target, the embedded emulator's state, the audit trail and the documents all follow it.
 // Also the promotion check of plan and apply: what the plan brings to its environment (versions,
 // guide content, summary settings) must have run in the environment before it in `promotion`.
-import { readdirSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { CONFIG_FILE } from '../config/discover.js';
+import { CONFIG_FILE, discoverYamlFiles } from '../config/discover.js';
 import type { Command } from 'commander';
 import { clientIdHint, resolveTarget, targetVariables, type EnvironmentTargetSpec, type Target } from '../genesys/target.js';
 import type { Config, DesiredState, EnvironmentConfig } from '../model/types.js';
@@ -123,6 +123,10 @@ export async function selectEnvironment(
     const misnamed = status === 'absent' ? misnamedConfig(resolve(cwd, dir, CONFIG_FILE), file) : undefined;
     if (misnamed !== undefined) {
       throw new UserError(`${from} names environment "${name}", but there is no ${visibleName(file)} (${visibleName(misnamed)} is there: rename it, promptctl reads only ${CONFIG_FILE}); nothing was done`);
+    }
+    const misplaced = status === 'absent' ? await misplacedConfig(resolve(cwd, dir), file) : undefined;
+    if (misplaced !== undefined) {
+      throw new UserError(`${from} names environment "${name}", but there is no ${visibleName(file)} (${misplaced} holds a Config document: move it there, promptctl reads the Config only from ${CONFIG_FILE} at the top of the prompts directory); nothing was done`);
     }
     const where = status === 'absent' ? absentConfig(resolve(cwd, dir, CONFIG_FILE), file) : `${file} configures no environments`;
     throw new UserError(`${from} names environment "${name}", but ${where}: add it under spec.environments (with the prefix of its credentials); nothing was done`);
@@ -370,6 +374,36 @@ function misnamedConfig(abs: string, file: string): string | undefined {
   }
   const found = names.find((n) => n !== CONFIG_FILE && /^promptctl\.ya?ml$/i.test(n) && isFile(join(dirname(abs), n)));
   return found === undefined ? undefined : join(dirname(file), found);
+}
+
+/** A Config document's kind line, at the start of a line (a document of its own, block style). */
+const CONFIG_KIND = /^(kind:[ \t]*)(["']?)Config\2[ \t]*(?:#.*)?$/m;
+
+/**
+ * The first YAML file of the prompts directory that holds a Config document (`file:line:column`,
+ * as validate names it: config/misplaced), when promptctl.yaml is absent. Only on this error's
+ * path: every file is read, but none is parsed.
+ */
+async function misplacedConfig(dirAbs: string, configFile: string): Promise<string | undefined> {
+  let files: string[];
+  try {
+    files = (await discoverYamlFiles(dirAbs)).files;
+  } catch {
+    return undefined;
+  }
+  for (const rel of files) {
+    let text: string;
+    try {
+      text = readFileSync(join(dirAbs, rel), 'utf8');
+    } catch {
+      continue;
+    }
+    const m = CONFIG_KIND.exec(text);
+    if (!m) continue;
+    const line = text.slice(0, m.index).split('\n').length;
+    return `${visibleName(join(dirname(configFile), rel).split('\\').join('/'))}:${line}:${m[1]!.length + 1}`;
+  }
+  return undefined;
 }
 
 function isFile(path: string): boolean {

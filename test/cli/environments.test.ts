@@ -621,6 +621,20 @@ describe('--env', () => {
     expect(cased.code).toBe(1);
     expect(cased.stderr).toMatch(/^error: --env names environment "dev", but there is no prompts\/promptctl\.yaml \(prompts\/Promptctl\.yaml is there: rename it, promptctl reads only promptctl\.yaml\); nothing was done$/m);
   });
+
+  it('names a Config document written in another file of the prompts directory, where validate names it', async () => {
+    await rm(join(dir.path, 'prompts/promptctl.yaml'));
+    await mkdir(join(dir.path, 'prompts/settings'), { recursive: true });
+    await writeFile(join(dir.path, 'prompts/settings/config.yaml'), `# moved here by mistake\n${CONFIG}`);
+    const r = await cli(['plan', '--env', 'dev']);
+    expect(r.code).toBe(1);
+    const line = `# moved here by mistake\n${CONFIG}`.split('\n').findIndex((l) => l.startsWith('kind: Config')) + 1;
+    expect(r.stderr).toBe(
+      `error: --env names environment "dev", but there is no prompts/promptctl.yaml (prompts/settings/config.yaml:${line}:7 holds a Config document: move it there, promptctl reads the Config only from promptctl.yaml at the top of the prompts directory); nothing was done\n`,
+    );
+    const v = await cli(['validate']);
+    expect(v.stdout).toContain(`prompts/settings/config.yaml:${line}:7: error: the Config document belongs in promptctl.yaml`);
+  });
 });
 
 describe('test across environments', () => {
