@@ -89,6 +89,8 @@ export function describeValue(v: unknown): string {
   // What yaml makes of !!timestamp: not a mapping, whatever typeof says.
   if (v instanceof Date) return 'a timestamp (!!timestamp)';
   if (typeof v === 'string') return `"${clip(v)}"`;
+  // YAML reads .inf, and a figure too large for a double (400 digits, 1e400), as infinity.
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'not-a-number (.nan)' : `${v < 0 ? 'minus ' : ''}infinity (.inf, or a number too large to hold)`;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return 'a list';
   return 'a mapping';
