@@ -50,4 +50,10 @@ describe('.ci/run', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines.slice(-2)).toEqual(['npm test failed (exit 2) before any test ran: see above', '0 passed, 0 failed']);
   });
+
+  it('says tests ran when npm test was cut short after some (killed, timed out), not that none ran', async () => {
+    const r = await run(' \x1b[32m✓\x1b[39m test/unit/a.test.ts (12 tests) 40ms\n ❯ test/cli/b.test.ts (30 tests | 2 skipped)\n', 143);
+    expect(r.code).toBe(143);
+    expect(r.stdout.trimEnd().split('\n').slice(-2)).toEqual(['npm test ended (exit 143, stopped by signal 15) before its totals, with tests run: see above', '0 passed, 0 failed']);
+  });
 });
