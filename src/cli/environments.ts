@@ -3,9 +3,9 @@
 // the target, the embedded emulator's state, the audit trail and the documents all follow it.
 // Also the promotion check of plan and apply: what the plan brings to its environment (versions,
 // guide content, summary settings) must have run in the environment before it in `promotion`.
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { CONFIG_FILE, discoverYamlFiles } from '../config/discover.js';
+import { resolve } from 'node:path';
+import { CONFIG_FILE } from '../config/discover.js';
+import { absentConfig, misnamedConfig, misplacedConfig } from './config-absent.js';
 import type { Command } from 'commander';
 import { clientIdHint, resolveTarget, targetVariables, type EnvironmentTargetSpec, type Target } from '../genesys/target.js';
 import type { Config, DesiredState, EnvironmentConfig } from '../model/types.js';
@@ -359,68 +359,4 @@ function remoteTargetOf(ctx: CliContext, environment: SelectedEnvironment): Extr
   } catch {
     return undefined;
   }
-}
-
-/**
- * The config written under another name beside where promptctl.yaml belongs (`file` with that
- * name): promptctl.yml, or another case (Promptctl.yaml: one file on macOS, another on Linux).
- */
-function misnamedConfig(abs: string, file: string): string | undefined {
-  let names: string[];
-  try {
-    names = readdirSync(dirname(abs));
-  } catch {
-    return undefined;
-  }
-  const found = names.find((n) => n !== CONFIG_FILE && /^promptctl\.ya?ml$/i.test(n) && isFile(join(dirname(abs), n)));
-  return found === undefined ? undefined : join(dirname(file), found);
-}
-
-/** A Config document's kind line, at the start of a line (a document of its own, block style). */
-const CONFIG_KIND = /^(kind:[ \t]*)(["']?)Config\2[ \t]*(?:#.*)?$/m;
-
-/**
- * The first YAML file of the prompts directory that holds a Config document (`file:line:column`,
- * as validate names it: config/misplaced), when promptctl.yaml is absent. Only on this error's
- * path: every file is read, but none is parsed.
- */
-async function misplacedConfig(dirAbs: string, configFile: string): Promise<string | undefined> {
-  let files: string[];
-  try {
-    files = (await discoverYamlFiles(dirAbs)).files;
-  } catch {
-    return undefined;
-  }
-  for (const rel of files) {
-    let text: string;
-    try {
-      text = readFileSync(join(dirAbs, rel), 'utf8');
-    } catch {
-      continue;
-    }
-    const m = CONFIG_KIND.exec(text);
-    if (!m) continue;
-    const line = text.slice(0, m.index).split('\n').length;
-    return `${visibleName(join(dirname(configFile), rel).split('\\').join('/'))}:${line}:${m[1]!.length + 1}`;
-  }
-  return undefined;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** Why a Config read as absent is: no file there, or a path there that holds none (a directory, an empty file, only comments). */
-function absentConfig(abs: string, file: string): string {
-  let st: Stats | undefined;
-  try {
-    st = statSync(abs);
-  } catch {
-    return `there is no ${visibleName(file)}`;
-  }
-  return st.isFile() ? `${visibleName(file)} holds no Config document` : `${visibleName(file)} is not a file`;
 }
