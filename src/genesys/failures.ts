@@ -3,7 +3,7 @@
 // the ApiError a call ends with. Our own words only, scrubbed of anything secret.
 import http from 'node:http';
 import { RequestError, TimeoutError } from 'got';
-import { collapseWhitespace } from '../util/escapes.js';
+import { collapseWhitespace, visibleName } from '../util/escapes.js';
 import { ApiError } from './errors.js';
 import type { Attempt, HttpResult, Method } from './exchange.js';
 import type { ErrorBody } from './conventions.js';
@@ -184,5 +184,6 @@ export function jobFailed(what: string, job: { id: string; errors?: Array<{ code
   const errors = job.errors ?? [];
   const why = errors.map((e) => oneLineWords(`${e.code ?? 'error'}: ${e.message ?? ''}`)).join('; ') || 'no reason given';
   const first = errors[0];
-  return new ApiError(`${what} failed (job ${job.id}): ${why}`, first?.status ?? 500, 'job.failed', first?.contextId, method, path);
+  // The job's id is the server's word: one line, shown as it is (a line break in it could forge a line).
+  return new ApiError(`${what} failed (job ${visibleName(job.id)}): ${why}`, first?.status ?? 500, 'job.failed', first?.contextId, method, path);
 }

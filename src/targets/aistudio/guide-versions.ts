@@ -3,6 +3,7 @@
 // version holding what was sent; a publish is settled by the version's state (A6, A7).
 import { ANSWER_SHAPES } from '../answer-shapes.js';
 import { ApiError } from '../../genesys/errors.js';
+import { visibleName } from '../../util/escapes.js';
 import type { Found } from '../../genesys/exchange.js';
 import { conflict, heldAsSent, json, patched, type Landed, type RestClient } from '../../genesys/rest.js';
 import { isLatestNotProductionReady, jobOutcome } from './assumptions.js';
@@ -180,7 +181,7 @@ export class GuideVersions {
       }, this.r.stopped);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'job.timeout') {
-        const why = job ? `its job ${job.id} finished` : 'the server started it without returning a job';
+        const why = job ? `its job ${visibleName(job.id)} finished` : 'the server started it without returning a job';
         throw new ApiError(`${what}: ${why}, but the version is still ${seen ?? 'unread'}`, 0, 'job.timeout', undefined, 'GET', versionPath);
       }
       throw err;

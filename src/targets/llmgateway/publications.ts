@@ -5,6 +5,7 @@
 // soon as it has had time to settle. A version is settled by its state: a listing showing it
 // Published confirms it whatever became of its job.
 import { ApiError } from '../../genesys/errors.js';
+import { visibleName } from '../../util/escapes.js';
 import { heldBackError, jobFailed as failedJob } from '../../genesys/failures.js';
 import {
   MAX_HOLD_MS,
@@ -246,7 +247,7 @@ export class PublishConfirmations {
     }
     throw new ApiError(
       version
-        ? `publish job ${w.jobId} for version ${w.label} of prompt template ${w.templateId} disappeared before finishing`
+        ? `publish job ${visibleName(w.jobId)} for version ${w.label} of prompt template ${w.templateId} disappeared before finishing`
         : `version ${w.label} of prompt template ${w.templateId} was deleted while it was being published`,
       404,
       'not.found',
@@ -296,7 +297,7 @@ export function jobFailed(templateId: string, label: string, job: WireJob): ApiE
 
 function timeout(w: PendingPublish): ApiError {
   return new ApiError(
-    `publishing version ${w.label} of prompt template ${w.templateId} did not finish in time (job ${w.jobId} still Running)`,
+    `publishing version ${w.label} of prompt template ${w.templateId} did not finish in time (job ${visibleName(w.jobId)} still Running)`,
     0,
     'job.timeout',
     undefined,
