@@ -205,17 +205,17 @@ export class RestClient {
 
   /** One page of a listing, at the largest page size; each entity checked to have `shape`. */
   page<T>(path: string, params: Record<string, string | undefined>, pageNumber: number, shape?: AnswerShape): Promise<EntityListing<T>> {
-    return this.t.call<EntityListing<T>>({
-      method: 'GET',
-      path,
-      searchParams: { ...params, pageSize: MAX_PAGE_SIZE, pageNumber },
-      parse: (res) => listingOf<T>(res, path, shape),
-    });
+    return this.pageAt<T>(path, { ...params, pageSize: MAX_PAGE_SIZE, pageNumber }, shape);
+  }
+
+  /** The listing page a query names, each entity checked to have `shape`. */
+  private pageAt<T>(path: string, searchParams: Record<string, string | number | undefined>, shape?: AnswerShape): Promise<EntityListing<T>> {
+    return this.t.call<EntityListing<T>>({ method: 'GET', path, searchParams, parse: (res) => listingOf<T>(res, path, shape) });
   }
 
   /**
    * Every entity of a listing: page 1 first, then the remaining pages concurrently when page 1
-   * says how many there are, else one after another while each names a next page.
+   * says how many there are, else one after another while each names a next page (its nextUri).
    */
   async listAll<T>(path: string, params: Record<string, string | undefined>, shape?: AnswerShape): Promise<T[]> {
     const page = (pageNumber: number) => this.page<T>(path, params, pageNumber, shape);
@@ -236,10 +236,28 @@ export class RestClient {
     if (known !== undefined) {
       rest.push(...(await Promise.all(Array.from({ length: Math.max(0, known - 1) }, (_, i) => page(i + 2)))));
     } else {
-      // pageCount and total are optional in the Platform API's listings: nextUri alone says there is more.
+      // pageCount and total are optional in the Platform API's listings: nextUri alone says there
+      // is more, and where: it is followed as written (a cursor, the server's own page size), so
+      // long as it names this listing's path. A page that holds only what was read already, and
+      // names yet another, is a walk that would go round to the bound: refused, since a plan of
+      // part of the org would create what exists and miss what it should delete.
+      const read = new Set(keysOf(first));
       for (let last = first, n = 2; hasNext(last) && n <= MAX_FOLLOWED_PAGES; n++) {
-        last = await page(n);
+        const next = nextQuery(last.nextUri!, path);
+        last = next ? await this.pageAt<T>(path, next, shape) : await page(n);
         rest.push(last);
+        const added = keysOf(last).filter((k) => !read.has(k));
+        added.forEach((k) => read.add(k));
+        if (added.length === 0 && hasNext(last)) {
+          throw new ApiError(
+            `GET ${path}: page ${n}, read by the nextUri of the page before it, held only entities already read and named another page: promptctl cannot read the whole listing (does the server ignore the page it is asked for?)`,
+            200,
+            'unexpected.answer',
+            undefined,
+            'GET',
+            path,
+          );
+        }
       }
     }
     // An entity can shift pages if something is created or deleted meanwhile: keep each once.
@@ -384,6 +402,29 @@ function isEntity(e: unknown): boolean {
   if (typeof e !== 'object' || e === null || Array.isArray(e)) return false;
   const o = e as { id?: unknown; version?: unknown; name?: unknown };
   return (typeof o.id === 'string' || typeof o.version === 'string') && (o.name === undefined || typeof o.name === 'string');
+}
+
+/** The keys of a page's entities (those that have one). */
+function keysOf(listing: Partial<EntityListing<unknown>>): string[] {
+  return (listing.entities ?? []).map(entityKey).filter((k): k is string => k !== undefined);
+}
+
+/**
+ * The query a nextUri asks for, when it names `path` on the same server (relative, as the
+ * Platform API writes it) and each parameter once; undefined otherwise (the page is then asked
+ * for by its number, as before).
+ */
+function nextQuery(nextUri: string, path: string): Record<string, string> | undefined {
+  let u: URL;
+  try {
+    u = new URL(nextUri, 'http://listing.invalid');
+  } catch {
+    return undefined;
+  }
+  if (u.origin !== 'http://listing.invalid' || u.pathname !== path) return undefined;
+  const keys = [...u.searchParams.keys()];
+  if (keys.length === 0 || new Set(keys).size !== keys.length) return undefined;
+  return Object.fromEntries(u.searchParams);
 }
 
 function entityKey(e: unknown): string | undefined {

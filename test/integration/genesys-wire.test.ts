@@ -77,6 +77,41 @@ describe('RestClient.listAll', () => {
   });
 });
 
+describe('RestClient.listAll following nextUri', () => {
+  // A nextUri is the server's word for where the next page is: one that pages by a cursor
+  // (`after=`) was asked for by page number instead, got page 1 again and again, and the walk
+  // went on to its bound of 10,000 requests, then planned from the first page alone.
+  it('follows a nextUri as written, a cursor included', async () => {
+    const all = Array.from({ length: 7 }, (_, i) => ({ id: `id-${i}`, name: `n${i}` }));
+    const size = 3;
+    let requests = 0;
+    const url = await fakeOrg((_req, res, u) => {
+      requests += 1;
+      const at = Number(u.searchParams.get('after') ?? '0');
+      const more = at + size < all.length;
+      sendJson(res, 200, { entities: all.slice(at, at + size), pageSize: size, ...(more ? { nextUri: `${u.pathname}?pageSize=${size}&after=${at + size}` } : {}) });
+    });
+    const got = await client(url).listAll<{ id: string }>('/api/v2/things', {});
+    expect(got.map((e) => e.id)).toEqual(all.map((e) => e.id));
+    expect(requests).toBe(3);
+  });
+
+  it('refuses a listing whose next page repeats what was read, after that page, not 10,000 requests later', async () => {
+    const first = Array.from({ length: 3 }, (_, i) => ({ id: `id-${i}`, name: `n${i}` }));
+    let requests = 0;
+    const url = await fakeOrg((_req, res, u) => {
+      requests += 1;
+      // Ignores the page asked for: always page 1, always naming page 2.
+      sendJson(res, 200, { entities: first, pageSize: 3, nextUri: `${u.pathname}?pageSize=3&pageNumber=2` });
+    });
+    const err = await client(url).listAll('/api/v2/things', {}).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ code: 'unexpected.answer' });
+    expect((err as Error).message).toMatch(/^GET \/api\/v2\/things: page 2, read by the nextUri .* held only entities already read/);
+    expect(requests).toBe(2);
+  });
+});
+
 describe('attempt timeouts', () => {
   // got's `timeout.request` spans the whole exchange, body included (got docs, 6-timeout.md): as the
   // only limit it cut off a listing that was still arriving, steadily, after timeoutMs.
