@@ -12,7 +12,7 @@ import { maskAnyCase, maskedNames, maskFor, maskStrings } from '../util/secrets.
 import { shellWord, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
 import { readLiveParts, SURFACES } from '../targets/live.js';
-import { SURFACE_OBJECTS, surfaceKinds } from '../kinds/index.js';
+import { refusedRead, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { announceTarget, assertDirGiven, DEFAULT_DIR, withTarget } from './common.js';
@@ -198,8 +198,9 @@ async function readExportable(ctx: CliContext, target: Pick<OpenTarget, 'api' | 
   if (failed[0] && failed.length >= served) throw failed[0].error;
   for (const f of failed) {
     const e = f.error as { status?: number; code?: string };
+    const read = refusedRead(f);
     ctx.info(
-      `warning: the target refused to list its ${SURFACE_OBJECTS[f.surface]} (${e.status}${e.code ? ` ${e.code}` : ''}): ` +
+      `warning: the target refused to ${read.verb} its ${read.objects} (${e.status}${e.code ? ` ${e.code}` : ''}): ` +
         `no ${surfaceKinds(f.surface).join(' or ')} documents were exported; export again with a client that has the rights to include them`,
     );
   }

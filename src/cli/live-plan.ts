@@ -204,7 +204,7 @@ async function withLiveCredentialsMasked(plan: Plan): Promise<Plan> {
  */
 async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveState, failed: readonly SurfaceFailure[]): Promise<void> {
   if (failed.length === 0) return;
-  const { PLANNING_ORDER, SURFACE_LIST_RIGHT, SURFACE_OBJECTS, surfaceKinds } = await import('../kinds/index.js');
+  const { PLANNING_ORDER, refusedRead, surfaceKinds } = await import('../kinds/index.js');
   for (const f of failed) {
     const used = PLANNING_ORDER.filter((k) => k.surface === f.surface).flatMap((k) => k.documents(state).map((d) => ({ kind: k.kind, at: d.source })));
     if (used.length === 0) continue;
@@ -212,26 +212,29 @@ async function setRefusedApart(ctx: CliContext, state: DesiredState, live: LiveS
     const { at } = used[0]!;
     const where = `${visibleName(at.file)}:${at.line}:${at.column}${used.length > 1 ? ` and ${used.length - 1} more` : ''}`;
     const kinds = [...new Set(used.map((u) => u.kind))];
-    ctx.info(`note: git defines ${kinds.join(', ')} documents (${where}), so this plan must list the ${SURFACE_OBJECTS[f.surface]}, ${refusalAdvice(f, SURFACE_LIST_RIGHT[f.surface])}`);
+    // The listing, or (guides) a version's read, which needs a right of its own.
+    const read = refusedRead(f);
+    ctx.info(`note: git defines ${kinds.join(', ')} documents (${where}), so this plan must ${read.verb} the ${read.objects}, ${refusalAdvice(f, read.right, read.verb)}`);
     throw f.error;
   }
   for (const f of failed) {
     const e = f.error as { status?: number; code?: string };
+    const read = refusedRead(f);
     // The code is the server's word: shown as a name is, its control characters as escapes.
     ctx.info(
-      `note: the target refused to list its ${SURFACE_OBJECTS[f.surface]} (${e.status}${e.code ? ` ${visibleName(e.code)}` : ''}); ` +
+      `note: the target refused to ${read.verb} its ${read.objects} (${e.status}${e.code ? ` ${visibleName(e.code)}` : ''}); ` +
         `git defines no ${surfaceKinds(f.surface).join(' or ')} documents, so none are planned (and none are pruned)`,
     );
   }
   live.unavailable = [...new Set([...(live.unavailable ?? []), ...failed.map((f) => f.surface)])].sort();
 }
 
-/** What a refusal of a surface git uses means, and what would let the plan read it (`right`: what lists it). */
-function refusalAdvice(f: SurfaceFailure, right: string | undefined): string {
+/** What a refusal of a surface git uses means, and what would let the plan read it (`right`: what lists, or reads, it). */
+function refusalAdvice(f: SurfaceFailure, right: string | undefined, verb: 'list' | 'read'): string {
   const status = (f.error as { status?: number }).status;
   const keepOut = 'keep these documents out of this environment (metadata.environments)';
-  if (status === 403) return `which the target refused (403): give the OAuth client ${right ? `${right} (and the rights to write them)` : 'the rights to list them'}, or ${keepOut}`;
-  if (status !== undefined && status >= 500) return `which the target failed to list (${status}): an org answers so where the feature is switched off; switch it on, or ${keepOut}`;
+  if (status === 403) return `which the target refused (403): give the OAuth client ${right ? `${right} (and the rights to write them)` : `the rights to ${verb} them`}, or ${keepOut}`;
+  if (status !== undefined && status >= 500) return `which the target failed to ${verb} (${status}): an org answers so where the feature is switched off; switch it on, or ${keepOut}`;
   return `which the target refused${status !== undefined ? ` (${status})` : ''}: ${keepOut}`;
 }
 

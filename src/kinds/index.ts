@@ -5,6 +5,7 @@
 import { parseAddress, type AnyResourceKind } from '../model/address.js';
 import type { AiStudioWriteChecks } from '../targets/aistudio/client.js';
 import type { GatewayWriteChecks } from '../targets/llmgateway/client.js';
+import type { SurfaceFailure } from '../targets/live.js';
 import { GuideKind, guideLanded, landed as guideVersionLanded } from './Guide/index.js';
 import type { Kind, LiveState, Midway, Snapshot, Surface } from './kind.js';
 import { landed as templateLanded, PromptTemplateKind } from './PromptTemplate/index.js';
@@ -54,6 +55,16 @@ export const SURFACE_LIST_RIGHT: Readonly<Partial<Record<Surface, string>>> = {
   guides: 'aiStudio:guide:view',
   summarysettings: 'aiStudio:summaryConfig:view',
 };
+
+/**
+ * What a refused read of a surface read, in messages ("refused to read its AI Studio guides'
+ * versions"), and the right it needs: the listing's, or for a guide's version the SDK's
+ * getGuideVersion right, which is not the listing's (a client may list guides and not read them).
+ */
+export function refusedRead(f: Pick<SurfaceFailure, 'surface' | 'versionRead'>): { verb: 'list' | 'read'; objects: string; right: string | undefined } {
+  if (f.versionRead) return { verb: 'read', objects: "AI Studio guides' versions", right: 'aiStudio:guideVersion:view' };
+  return { verb: 'list', objects: SURFACE_OBJECTS[f.surface], right: SURFACE_LIST_RIGHT[f.surface] };
+}
 
 /** The kinds a surface serves, in registry order. */
 export function surfaceKinds(surface: Surface): AnyResourceKind[] {

@@ -19,6 +19,7 @@ import type { GatewayApi } from './llmgateway/api.js';
 import type { WireFilter, WireTemplate } from './llmgateway/wire.js';
 import { fromDigests, readAllAgain, type GitVersionContent, type LeftAloneUnread } from './llmgateway/digests.js';
 import { TOKEN_PATH } from '../genesys/conventions.js';
+import { GUIDES_BASE } from './aistudio/paths.js';
 
 /**
  * An API surface: what one set of rights and one listing serve, which an org may serve, refuse
@@ -86,6 +87,11 @@ export interface SurfaceFailure {
   surface: Surface;
   /** The target's ApiError. */
   error: unknown;
+  /**
+   * The call refused was the read of a guide's version, not the listing: a right of its own (the
+   * SDK's getGuideVersion asks aiStudio:guideVersion:view), which a client that lists guides may lack.
+   */
+  versionRead?: true;
 }
 
 /** Reads what `need` names (default: every surface the targets have); any refusal but a 404 fails it. */
@@ -123,7 +129,7 @@ async function refusedApart<T extends object>(surface: Surface, read: () => Prom
   try {
     return await read();
   } catch (err) {
-    if (isRefusal(err)) return { failed: { surface, error: err } };
+    if (isRefusal(err)) return { failed: { surface, error: err, ...(isGuideVersionRead(err) ? { versionRead: true as const } : {}) } };
     throw err;
   }
 }
@@ -251,6 +257,12 @@ async function guideWithVersions(api: AiStudioApi, g: WireGuide): Promise<LiveGu
 function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; status?: number; path?: string };
   return e?.name === 'ApiError' && e.status === 404 && e.path !== TOKEN_PATH;
+}
+
+/** A target's error from reading a guide's version (GET /api/v2/guides/{id}/versions/{version}). */
+function isGuideVersionRead(err: unknown): boolean {
+  const e = err as { method?: string; path?: string };
+  return e?.method === 'GET' && typeof e.path === 'string' && e.path.startsWith(`${GUIDES_BASE}/`) && e.path.includes('/versions/');
 }
 
 /** A target's 400 (an ApiError, known by shape). */

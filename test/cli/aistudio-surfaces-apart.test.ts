@@ -15,6 +15,7 @@ import { createAiStudioClient } from '../../src/targets/aistudio/client.js';
 import { REPO, runCliInProcess, type CliResult } from '../helpers/cli.js';
 import { CLIENT_ID, CLIENT_SECRET, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { interposingProxy } from '../helpers/forward.js';
 
 const GUIDE = 'Guide/Returns assistant';
 const SETTING = 'SummarySetting/Voice wrap-up (en-US)';
@@ -126,6 +127,34 @@ describe('guides not to be had, beside summary settings git defines', () => {
       'note: git defines Guide documents (prompts/guides/returns-assistant.yaml:9:1), so this plan must list the AI Studio guides, which the target refused (403): ' +
         'give the OAuth client aiStudio:guide:view (and the rights to write them), or keep these documents out of this environment (metadata.environments)',
     );
+  });
+
+  // Reading a guide's version is a right of its own (the SDK's getGuideVersion asks
+  // aiStudio:guideVersion:view): a client that lists guides without it was told to get
+  // aiStudio:guide:view, which it had, for a listing that had worked.
+  it("a refusal of a guide's version (403), the listing allowed, names the right that reads versions", { timeout: 60_000 }, async () => {
+    const p = await project(['guides'], {});
+    expect((await p.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const proxy = await interposingProxy(new URL(p.emu.url), {
+      before: (method, url) =>
+        method === 'GET' && /^\/api\/v2\/guides\/[^/]+\/versions\/[^/]+$/.test(url.pathname)
+          ? { answer: { status: 403, body: { message: 'You are missing the following permission(s): aiStudio:guideVersion:view', code: 'missing.permissions', status: 403 } } }
+          : undefined,
+    });
+    try {
+      const env = { ...p.emu.env, GENESYSCLOUD_API_URL: proxy.url };
+      const plan = await runCliInProcess(['plan'], { cwd: p.dir.path, env });
+      expect(plan.code).toBe(1);
+      expect(studioNotes(plan.stderr)[0]).toBe(
+        "note: git defines Guide documents (prompts/guides/returns-assistant.yaml:9:1), so this plan must read the AI Studio guides' versions, which the target refused (403): " +
+          'give the OAuth client aiStudio:guideVersion:view (and the rights to write them), or keep these documents out of this environment (metadata.environments)',
+      );
+      const exported = await runCliInProcess(['export', '--out', join(p.dir.path, 'out')], { cwd: p.dir.path, env });
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(exported.stderr).toContain("warning: the target refused to read its AI Studio guides' versions (403 missing.permissions): no Guide documents were exported");
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('a guides listing failing with a 5xx, with a Guide in git, says the feature may be off', { timeout: 60_000 }, async () => {
