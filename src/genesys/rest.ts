@@ -235,6 +235,24 @@ export class RestClient {
     }
     if (known !== undefined) {
       rest.push(...(await Promise.all(Array.from({ length: Math.max(0, known - 1) }, (_, i) => page(i + 2)))));
+      // A page that holds only entities of the pages before it is page 1 again (a server that
+      // ignores pageNumber): the rest of the listing was never read, and a plan of its first page
+      // would create what exists and miss what it should delete.
+      const read = new Set(keysOf(first));
+      rest.forEach((listing, i) => {
+        const keys = keysOf(listing);
+        if (keys.length > 0 && keys.every((k) => read.has(k))) {
+          throw new ApiError(
+            `GET ${path}: page ${i + 2} of ${known} held only entities of the pages before it: promptctl cannot read the whole listing (does the server ignore the page it is asked for?)`,
+            200,
+            'unexpected.answer',
+            undefined,
+            'GET',
+            path,
+          );
+        }
+        keys.forEach((k) => read.add(k));
+      });
     } else {
       // pageCount and total are optional in the Platform API's listings: nextUri alone says there
       // is more, and where: it is followed as written (a cursor, the server's own page size), so

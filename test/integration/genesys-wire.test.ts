@@ -96,6 +96,15 @@ describe('RestClient.listAll following nextUri', () => {
     expect(requests).toBe(3);
   });
 
+  it('refuses a listing that says how many pages it has and answers page 1 for each', async () => {
+    const first = Array.from({ length: 3 }, (_, i) => ({ id: `id-${i}`, name: `n${i}` }));
+    const url = await fakeOrg((_req, res) => sendJson(res, 200, { entities: first, pageSize: 3, pageNumber: 1, pageCount: 3, total: 9 }));
+    const err = await client(url).listAll('/api/v2/things', {}).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ code: 'unexpected.answer' });
+    expect((err as Error).message).toMatch(/^GET \/api\/v2\/things: page 2 of 3 held only entities of the pages before it/);
+  });
+
   it('refuses a listing whose next page repeats what was read, after that page, not 10,000 requests later', async () => {
     const first = Array.from({ length: 3 }, (_, i) => ({ id: `id-${i}`, name: `n${i}` }));
     let requests = 0;
