@@ -164,6 +164,8 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
       continue;
     }
     const before = canonical(l);
+    // A Basic setting may hold no prompt: the reason says what goes.
+    const prompt = typeof before['prompt'] === 'string' ? ' and its prompt' : '';
     const a: DeleteAction = {
       address,
       action: 'delete',
@@ -174,7 +176,7 @@ export function planSummarySettings(desired: DesiredState, live: LiveState, ctx:
       live: before,
       changes: [],
       dependsOn: [],
-      reason: `${fate.reason}; ${fate.fate === 'pending' ? 'would remove' : 'removes'} a summary setting and its prompt`,
+      reason: `${fate.reason}; ${fate.fate === 'pending' ? 'would remove' : 'removes'} a summary setting${prompt}`,
       liveModified: { at: l.dateModified },
       // Its prompt goes with it, and summaries stop using it: a reviewer's attention, as a filter's removal.
       destructive: true,

@@ -494,6 +494,12 @@ describe('SummarySetting', () => {
     expect(plan.actions[0]).toMatchObject({ destructive: true, reason: expect.stringMatching(/; removes a summary setting and its prompt$/) });
     expect(plan.unmanaged.map((u) => u.address)).toEqual(['SummarySetting/Theirs']);
   });
+
+  it('says a prompt goes with a deleted setting only when it has one', () => {
+    const { prompt: _none, ...basic } = setting('Basic');
+    const plan = buildPlan(desiredState({}), live([], [liveSetting(basic)]), opts({ prune: true, owned: owned({ SummarySetting: ['Basic'] }), allowMassDelete: true }));
+    expect(plan.actions[0]).toMatchObject({ action: 'delete', reason: expect.stringMatching(/; removes a summary setting$/) });
+  });
 });
 
 describe('surfaces the target does not serve', () => {
