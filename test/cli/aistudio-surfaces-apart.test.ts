@@ -132,17 +132,19 @@ describe('guides not to be had, beside summary settings git defines', () => {
   // Reading a guide's version is a right of its own (the SDK's getGuideVersion asks
   // aiStudio:guideVersion:view): a client that lists guides without it was told to get
   // aiStudio:guide:view, which it had, for a listing that had worked.
-  it("a refusal of a guide's version (403), the listing allowed, names the right that reads versions", { timeout: 60_000 }, async () => {
+  /** The example's guide applied, then read through a proxy that answers its version reads with `status`. */
+  async function versionsRefused(status: number, body: object): Promise<{ p: Project; env: Record<string, string>; close(): Promise<void> }> {
     const p = await project(['guides'], {});
     expect((await p.cli(['apply', '--auto-approve'])).code).toBe(0);
     const proxy = await interposingProxy(new URL(p.emu.url), {
-      before: (method, url) =>
-        method === 'GET' && /^\/api\/v2\/guides\/[^/]+\/versions\/[^/]+$/.test(url.pathname)
-          ? { answer: { status: 403, body: { message: 'You are missing the following permission(s): aiStudio:guideVersion:view', code: 'missing.permissions', status: 403 } } }
-          : undefined,
+      before: (method, url) => (method === 'GET' && /^\/api\/v2\/guides\/[^/]+\/versions\/[^/]+$/.test(url.pathname) ? { answer: { status, body } } : undefined),
     });
+    return { p, env: { ...p.emu.env, GENESYSCLOUD_API_URL: proxy.url }, close: () => proxy.close() };
+  }
+
+  it("a refusal of a guide's version (403), the listing allowed, names the right that reads versions", { timeout: 60_000 }, async () => {
+    const { p, env, close } = await versionsRefused(403, { message: 'You are missing the following permission(s): aiStudio:guideVersion:view', code: 'missing.permissions', status: 403 });
     try {
-      const env = { ...p.emu.env, GENESYSCLOUD_API_URL: proxy.url };
       const plan = await runCliInProcess(['plan'], { cwd: p.dir.path, env });
       expect(plan.code).toBe(1);
       expect(studioNotes(plan.stderr)[0]).toBe(
@@ -153,7 +155,21 @@ describe('guides not to be had, beside summary settings git defines', () => {
       expect(exported.code, exported.stderr).toBe(0);
       expect(exported.stderr).toContain("warning: the target refused to read its AI Studio guides' versions (403 missing.permissions): no Guide documents were exported");
     } finally {
-      await proxy.close();
+      await close();
+    }
+  });
+
+  it("a guide's version read failing with a 5xx, the listing answered, is not taken for the feature switched off", { timeout: 60_000 }, async () => {
+    const { p, env, close } = await versionsRefused(501, { message: 'not implemented', code: 'internal.server.error', status: 501 });
+    try {
+      const plan = await runCliInProcess(['plan'], { cwd: p.dir.path, env });
+      expect(plan.code).toBe(1);
+      expect(studioNotes(plan.stderr)[0]).toBe(
+        "note: git defines Guide documents (prompts/guides/returns-assistant.yaml:9:1), so this plan must read the AI Studio guides' versions, which the target failed to read (501) after listing them: " +
+          'try again later, or keep these documents out of this environment (metadata.environments)',
+      );
+    } finally {
+      await close();
     }
   });
 
