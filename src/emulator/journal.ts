@@ -76,9 +76,14 @@ export function parseJournal(text: string, file: string): { batches: Op[][]; tor
   return { batches, tornTail: false };
 }
 
-/** One journal operation as the store writes them: [collection, key or null, value or null]. */
+/**
+ * One journal operation as the store writes them: [collection, key or null, value or null], or
+ * [collection, key, sub-key, value or null] for a nested collection's sub-entry.
+ */
 function isOp(op: unknown): op is Op {
-  return Array.isArray(op) && op.length === 3 && typeof op[0] === 'string' && (op[1] === null || typeof op[1] === 'string');
+  if (!Array.isArray(op) || typeof op[0] !== 'string') return false;
+  if (op.length === 3) return op[1] === null || typeof op[1] === 'string';
+  return op.length === 4 && typeof op[1] === 'string' && typeof op[2] === 'string';
 }
 
 /**
@@ -88,7 +93,12 @@ function isOp(op: unknown): op is Op {
  * every later command of the process, or hung it).
  */
 export function applyOps(state: Record<string, unknown>, ops: readonly Op[]): void {
-  for (const [collection, key, value] of ops) {
+  for (const op of ops) {
+    if (op.length === 4) {
+      applySubOp(state, op);
+      continue;
+    }
+    const [collection, key, value] = op;
     if (key === null) {
       if (value === null) delete state[collection];
       else setOwn(state, collection, value);
@@ -99,6 +109,19 @@ export function applyOps(state: Record<string, unknown>, ops: readonly Op[]): vo
     if (value === null) delete (coll as Record<string, unknown>)[key];
     else setOwn(coll as Record<string, unknown>, key, value);
   }
+}
+
+/** A nested collection's sub-entry set or removed; a removal from an entry that is gone changes nothing. */
+function applySubOp(state: Record<string, unknown>, [collection, key, sub, value]: [string, string, string, unknown]): void {
+  let coll = Object.hasOwn(state, collection) ? state[collection] : undefined;
+  let entry = typeof coll === 'object' && coll !== null && Object.hasOwn(coll, key) ? (coll as Record<string, unknown>)[key] : undefined;
+  if (value === null) {
+    if (typeof entry === 'object' && entry !== null) delete (entry as Record<string, unknown>)[sub];
+    return;
+  }
+  if (typeof coll !== 'object' || coll === null) setOwn(state, collection, (coll = {}));
+  if (typeof entry !== 'object' || entry === null) setOwn(coll as Record<string, unknown>, key, (entry = {}));
+  setOwn(entry as Record<string, unknown>, sub, value);
 }
 
 /** `target[key] = value` as a plain own data property, whatever the key (an assignment to `__proto__` sets the prototype). */

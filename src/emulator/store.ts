@@ -123,6 +123,9 @@ export interface TxResult<T> {
   changed: boolean;
 }
 
+/** Collections whose entries are maps of records, tracked by sub-entry: one version's write is that version's alone. */
+const NESTED: ReadonlySet<string> = new Set(['versions', 'guideVersions']);
+
 /** Collections no listing reads. */
 const UNLISTED: ReadonlySet<string> = new Set(['tokens', 'invocations']);
 
@@ -157,7 +160,7 @@ export class Store {
     private readonly now: () => number,
   ) {
     this.state = state;
-    this.tracker = new ChangeTracker(state as unknown as Record<string, Record<string, unknown>>);
+    this.tracker = new ChangeTracker(state as unknown as Record<string, Record<string, unknown>>, NESTED);
   }
 
   /**
