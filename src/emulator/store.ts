@@ -6,6 +6,7 @@
 // batch's journal operations and rolls the batch back when it cannot be made durable.
 import { resolve } from 'node:path';
 import { describeFsError, UserError } from '../util/errors.js';
+import { visibleName } from '../util/escapes.js';
 import { Journal, StateLockedError, applyOps, readDurable, type Loaded } from './journal.js';
 import { ChangeTracker } from './tracker.js';
 import { emptyAiStudioState, pruneAiStudioJobs, type AiStudioState } from './aistudio-records.js';
@@ -335,20 +336,39 @@ function replay(loaded: Loaded, path: string): State {
   return state;
 }
 
+/** Collections keyed twice, by their parent's id and then by a label: a template's versions, a guide's. */
+const NESTED: ReadonlySet<string> = new Set(['versions', 'guideVersions']);
+
 /**
  * Each collection the emulator keeps is an object of records: one of another type (a hand edit,
- * a journal line setting it to 5) would be taken, and every later write to it answered 500.
+ * a journal line setting it to 5) would be taken, and every later write to it answered 500. So
+ * would a record of another type (`"templates": {"x": null}`, a template deleted by hand): every
+ * listing of its collection answered 500, which a client retries for a minute before giving up.
  */
 function checkCollections(state: State, path: string): void {
   const s = state as unknown as Record<string, unknown>;
+  const refuse = (value: unknown, where: string, want: string): never => {
+    throw new UserError(`emulator state file ${path} (with its journal) holds ${valueKind(value)} as ${where}, not ${want}; restore it, or move it aside to start from an empty org`);
+  };
   for (const name of Object.keys(emptyState())) {
     if (name === 'formatVersion') continue;
-    const value = s[name];
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      const what = value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
-      throw new UserError(`emulator state file ${path} (with its journal) holds ${what} as its ${name}, not a collection of records; restore it, or move it aside to start from an empty org`);
+    const coll = s[name];
+    if (!isRecord(coll)) return refuse(coll, `its ${name}`, 'a collection of records');
+    for (const [key, entry] of Object.entries(coll)) {
+      const where = `the entry ${visibleName(JSON.stringify(key))} of its ${name}`;
+      if (!isRecord(entry)) return refuse(entry, where, NESTED.has(name) ? 'a collection of records' : 'a record');
+      if (!NESTED.has(name)) continue;
+      for (const [label, rec] of Object.entries(entry)) {
+        if (!isRecord(rec)) refuse(rec, `the entry ${visibleName(JSON.stringify(key))} → ${visibleName(JSON.stringify(label))} of its ${name}`, 'a record');
+      }
     }
   }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function valueKind(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'a list' : `a ${typeof v}`;
 }
 
 function parseState(text: string, path: string): State {

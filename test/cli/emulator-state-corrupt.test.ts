@@ -68,3 +68,28 @@ describe('an embedded emulator state whose collections are not collections', () 
     }
   });
 });
+
+describe('an embedded emulator state whose records are not records', () => {
+  it('is refused on opening, naming the entry, not listed as 500s that apply retries for a minute', async () => {
+    dir = await tempDir('promptctl-state-');
+    await mkdir(join(dir.path, 'prompts'), { recursive: true });
+    await writeFile(join(dir.path, 'prompts', 'promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec: {}\n');
+    await writeFile(join(dir.path, 'prompts', 't.yaml'), 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: tpl\nspec:\n  model: gpt-4o-mini\n');
+    await mkdir(join(dir.path, '.promptctl'), { recursive: true });
+    const state = join(dir.path, '.promptctl', 'local-state.json');
+    for (const [snapshot, journal, what] of [
+      // A template deleted by hand, its entry left as null.
+      ['{"formatVersion":1,"templates":{"x":null}}', '', 'null as the entry "x" of its templates, not a record'],
+      ['{"formatVersion":1}', `${JSON.stringify({ ops: [['filters', 'f', 5]] })}\n`, 'a number as the entry "f" of its filters, not a record'],
+      ['{"formatVersion":1,"versions":{"t":[]}}', '', 'a list as the entry "t" of its versions, not a collection of records'],
+      ['{"formatVersion":1,"versions":{"t":{"1.0.0":"x"}}}', '', 'a string as the entry "t" → "1.0.0" of its versions, not a record'],
+    ] as const) {
+      await writeFile(state, snapshot);
+      await writeFile(`${state}.journal`, journal);
+      const r = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path });
+      expect(r.code, `${snapshot} ${journal}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toContain(`holds ${what}; restore it, or move it aside to start from an empty org`);
+      expect(r.stderr).not.toMatch(/internal|500|retry|^\s+at /m);
+    }
+  });
+});
