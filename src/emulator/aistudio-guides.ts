@@ -177,6 +177,7 @@ export function deleteGuide(rt: GuideRuntime) {
       errors: [],
       dateCreated: ctx.now,
       finishAt: Date.parse(ctx.now) + ctx.publishDelayMs,
+      ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),
     };
     ctx.state.guideJobs[job.id] = job;
     return { status: 202, body: renderGuideJob(job), changed: true, afterCommit: () => rt.schedule(job) };
@@ -272,6 +273,7 @@ export function startPublish(rt: GuideRuntime) {
       errors: [],
       dateCreated: ctx.now,
       finishAt: Date.parse(ctx.now) + ctx.publishDelayMs,
+      ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),
     };
     ctx.state.guideJobs[job.id] = job;
     const reply: Reply = { status: 202, changed: true, afterCommit: () => rt.schedule(job) };
@@ -323,7 +325,8 @@ export function completeGuideJob(state: State, jobId: string, now: string): bool
 
 function fail(job: GuideJobRec, status: number, code: string, message: string): true {
   job.status = 'Failed';
-  job.errors = [{ message, code, status, contextId: job.id, details: [], errors: [] }];
+  // The request that started the job is the one its errors belong to (a job stored before that was kept names itself).
+  job.errors = [{ message, code, status, contextId: job.correlationId ?? job.id, details: [], errors: [] }];
   return true;
 }
 

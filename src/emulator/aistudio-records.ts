@@ -47,6 +47,8 @@ export interface GuideJobRec {
   dateCreated: string;
   /** Epoch ms at which an InProgress job completes (survives restarts). */
   finishAt: number;
+  /** The ININ-Correlation-Id of the request that started it: its errors' contextId (an ErrorBody's is a correlation id). */
+  correlationId?: string;
 }
 
 export interface SummarySettingRec extends SummarySettingBody {

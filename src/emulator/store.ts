@@ -64,6 +64,8 @@ export interface JobRec {
   finishAt: number;
   /** The version's contentHash when the job started: what it publishes, or it fails. */
   contentHash?: string;
+  /** The ININ-Correlation-Id of the request that started it: its errors' contextId (an ErrorBody's is a correlation id). */
+  correlationId?: string;
 }
 
 export interface TokenRec {

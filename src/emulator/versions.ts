@@ -129,6 +129,7 @@ export function startPublish(schedule: (job: JobRec) => void) {
       dateCreated: ctx.now,
       finishAt: Date.parse(ctx.now) + ctx.publishDelayMs,
       contentHash: v.contentHash,
+      ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),
     };
     ctx.state.jobs[job.id] = job;
     return { status: 202, body: renderJob(job), changed: true, afterCommit: () => schedule(job) };
@@ -152,7 +153,7 @@ export function completeJob(state: State, jobId: string, now: string): boolean {
   if (!v) {
     job.status = 'Failed';
     job.errors = [
-      { message: `version ${job.label} no longer exists`, code: 'not.found', status: 404, contextId: job.id, details: [], errors: [] },
+      { message: `version ${job.label} no longer exists`, code: 'not.found', status: 404, contextId: jobContextId(job), details: [], errors: [] },
     ];
     return true;
   }
@@ -164,7 +165,7 @@ export function completeJob(state: State, jobId: string, now: string): boolean {
         message: `version ${job.label} changed while it was being published; it stays a Draft`,
         code: 'version.mismatch',
         status: 409,
-        contextId: job.id,
+        contextId: jobContextId(job),
         details: [],
         errors: [],
       },
@@ -178,6 +179,14 @@ export function completeJob(state: State, jobId: string, now: string): boolean {
   }
   job.status = 'Succeeded';
   return true;
+}
+
+/**
+ * The contextId of a job's errors: the correlation id of the request that started it, the one the
+ * client logged for that call (a job stored before it was kept names itself, as it did).
+ */
+function jobContextId(job: JobRec): string {
+  return job.correlationId ?? job.id;
 }
 
 export function renderJob(job: JobRec): WireJob {
