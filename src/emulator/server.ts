@@ -258,7 +258,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
   }
   setRateHeaders(res, rate);
   if (p.latencyMs > 0) {
-    await new Promise((r) => setTimeout(r, p.latencyMs));
+    await latency(res, p.latencyMs);
     if (p.isClosing() || res.destroyed) return;
   }
 
@@ -317,6 +317,23 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     if (err instanceof ApiFailure) return fail(err, rate);
     fail(new ApiFailure(500, 'internal.server.error', `internal error: ${(err as Error).message}`), rate);
   }
+}
+
+/**
+ * Waits out the latency option, or less once the connection is gone (closing the emulator ends
+ * every connection): a wait left running held the process up to --latency-ms after
+ * `emulator: stopped`, the answer it delayed going nowhere.
+ */
+function latency(res: ServerResponse, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.once('close', done);
+  });
 }
 
 /**
