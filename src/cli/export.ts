@@ -11,6 +11,7 @@ import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskAnyCase, maskedNames, maskFor, maskStrings } from '../util/secrets.js';
 import { shellWord, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
+import { isInside, realPathOr } from '../util/inside.js';
 import { readLiveParts, SURFACES } from '../targets/live.js';
 import { refusedRead, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
@@ -44,6 +45,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const dir = resolve(ctx.cwd, flags.out);
   // The directory as messages name it: the user's argument, which may hold an ESC or a line break.
   const shownOut = visibleName(flags.out);
+  refuseInsidePrompts(ctx.cwd, dir, flags);
   const existing = await listDir(dir, shownOut);
   if (existing.length > 0 && !flags.force) {
     throw new UserError(`${shownOut} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); choose an empty directory or pass --force`);
@@ -217,6 +219,26 @@ function maskedForExport<T>(ctx: CliContext, value: T, found: Set<string>): T {
     if (m !== v) for (const name of maskedNames(m)) if (m.split(maskFor(name)).length > v.split(maskFor(name)).length) found.add(name);
     return m;
   });
+}
+
+/**
+ * Refuses an --out below the prompts directory (--dir, prompts/ by default), before anything is
+ * read or written. Plan reads every YAML file under that directory, so the export's documents
+ * would define each object a second time beside the files there (every plan, CI's included, then
+ * fails on duplicates), and a guide's `{file: guides/…}`, which is read from the prompts
+ * directory, would name a file that is not the export's. The directory itself stays allowed (an
+ * empty one; with --force, a clash with its files is named as theirs).
+ */
+function refuseInsidePrompts(cwd: string, out: string, flags: ExportFlags): void {
+  const source = flags.dir ?? DEFAULT_DIR;
+  const prompts = resolve(cwd, source);
+  const below = (root: string, path: string): boolean => path !== root && isInside(root, path);
+  if (!below(prompts, out) && !below(realPathOr(prompts), realPathOr(out))) return;
+  throw new UserError(
+    `--out ${visibleName(flags.out)} is inside the prompts directory ${visibleName(source)}, which plan reads whole: ` +
+      `the export's documents would define each object a second time beside the files there, and its guides' {file:} paths, read from ${visibleName(source)}, would name other files; ` +
+      `export outside it (--out adopted, say) and move what you want into place; nothing was written`,
+  );
 }
 
 /** `shown`: how messages name the directory (the user's --out, made visible). */

@@ -194,6 +194,20 @@ describe('promptctl export', () => {
     expect(await readdir(join(s.dir.path, 'prompts'))).toContain('billing-assistant.yaml');
   });
 
+  it('refuses an --out inside the prompts directory, which plan reads whole, writing nothing', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const r = await s.cli(['export', '--out', 'prompts/adopted']);
+    // Before, it wrote there and exited 0, and the next plan of prompts/ failed on a duplicate of every object.
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(
+      "error: --out prompts/adopted is inside the prompts directory prompts, which plan reads whole: the export's documents would define each object a second time beside the files there, and its guides' {file:} paths, read from prompts, would name other files; export outside it (--out adopted, say) and move what you want into place; nothing was written",
+    );
+    expect(await readdir(join(s.dir.path, 'prompts'))).not.toContain('adopted');
+    const plan = await s.cli(['plan', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  });
+
   it('refuses to write through a symbolic link in --out (a subdirectory it writes to leading elsewhere), writing nothing', async () => {
     s = await scenario();
     await cp(join(REPO, 'prompts/summaries'), join(s.dir.path, 'prompts/summaries'), { recursive: true });
