@@ -32,6 +32,26 @@ function hasPercentiles(report: StatusReport): boolean {
   return report.templates.some((t) => t.versions.some((v) => v.latencyMs?.p50 !== undefined));
 }
 
+/**
+ * "1,204 (880 + 324)": tokens per call and its prompt and completion parts. Each part rounded on
+ * its own need not add up to the total (61.5 + 380.5 = 442 read "442 (62 + 381)"): the parts are
+ * rounded down and the tokens the total still lacks go to the larger remainder first, so each
+ * part is within one token of its mean and the cell adds up.
+ */
+function tokensCell(t: { meanTotal: number; meanPrompt: number; meanCompletion: number }): string {
+  const parts = [Math.floor(t.meanPrompt), Math.floor(t.meanCompletion)];
+  const remainders = [t.meanPrompt - parts[0]!, t.meanCompletion - parts[1]!];
+  // Two remainders under 1 each: the total lacks 0, 1 or 2 tokens, at most one a part.
+  let lacking = Math.min(2, Math.max(0, Math.round(t.meanTotal) - parts[0]! - parts[1]!));
+  for (const i of remainders[0]! >= remainders[1]! ? [0, 1] : [1, 0]) {
+    if (lacking === 0) break;
+    parts[i]! += 1;
+    lacking -= 1;
+  }
+  const [prompt, completion] = parts as [number, number];
+  return `${int(prompt + completion)} (${int(prompt)} + ${int(completion)})`;
+}
+
 function row(v: VersionStatus, percentiles: boolean): string[] {
   return [
     visibleName(v.version ?? '(none)'),
@@ -40,7 +60,7 @@ function row(v: VersionStatus, percentiles: boolean): string[] {
     v.errorRate !== null ? `${int(v.errors)} (${percent(v.errorRate)})` : '—',
     v.blockedRate !== null ? `${int(v.blocked)} (${percent(v.blockedRate)})` : '—',
     latencyCell(v, percentiles),
-    v.tokens ? `${int(v.tokens.meanTotal)} (${int(v.tokens.meanPrompt)} + ${int(v.tokens.meanCompletion)})` : '—',
+    v.tokens ? tokensCell(v.tokens) : '—',
     v.costUsd ? usd(v.costUsd.total) : '—',
   ];
 }
