@@ -126,7 +126,11 @@ export interface TxResult<T> {
   changed: boolean;
 }
 
-/** Collections whose entries are maps of records, tracked by sub-entry: one version's write is that version's alone. */
+/**
+ * Collections keyed twice, by their parent's id and then by a label (a template's versions, a
+ * guide's): tracked by sub-entry, so one version's write is that version's alone, and checked a
+ * level deeper when a state file is opened.
+ */
 const NESTED: ReadonlySet<string> = new Set(['versions', 'guideVersions']);
 
 /** Collections no listing reads. */
@@ -337,9 +341,6 @@ function replay(loaded: Loaded, path: string): State {
   checkCollections(state, path);
   return state;
 }
-
-/** Collections keyed twice, by their parent's id and then by a label: a template's versions, a guide's. */
-const NESTED: ReadonlySet<string> = new Set(['versions', 'guideVersions']);
 
 /**
  * Each collection the emulator keeps is an object of records: one of another type (a hand edit,
