@@ -262,7 +262,8 @@ export class RestClient {
       const read = new Set(keysOf(first));
       for (let last = first, n = 2; hasNext(last) && n <= MAX_FOLLOWED_PAGES; n++) {
         const next = nextQuery(last.nextUri!, path);
-        last = next ? await this.pageAt<T>(path, next, shape) : await page(n);
+        // Our own parameters (a filter, expand) stand unless the nextUri says otherwise.
+        last = next ? await this.pageAt<T>(path, { ...params, ...next }, shape) : await page(n);
         rest.push(last);
         const added = keysOf(last).filter((k) => !read.has(k));
         added.forEach((k) => read.add(k));

@@ -85,15 +85,19 @@ describe('RestClient.listAll following nextUri', () => {
     const all = Array.from({ length: 7 }, (_, i) => ({ id: `id-${i}`, name: `n${i}` }));
     const size = 3;
     let requests = 0;
+    const expanded: (string | null)[] = [];
     const url = await fakeOrg((_req, res, u) => {
       requests += 1;
+      expanded.push(u.searchParams.get('expand'));
       const at = Number(u.searchParams.get('after') ?? '0');
       const more = at + size < all.length;
       sendJson(res, 200, { entities: all.slice(at, at + size), pageSize: size, ...(more ? { nextUri: `${u.pathname}?pageSize=${size}&after=${at + size}` } : {}) });
     });
-    const got = await client(url).listAll<{ id: string }>('/api/v2/things', {});
+    const got = await client(url).listAll<{ id: string }>('/api/v2/things', { expand: 'versions' });
     expect(got.map((e) => e.id)).toEqual(all.map((e) => e.id));
     expect(requests).toBe(3);
+    // What the call asked for stays asked for on the pages its nextUri names.
+    expect(expanded).toEqual(['versions', 'versions', 'versions']);
   });
 
   it('refuses a listing that says how many pages it has and answers page 1 for each', async () => {
