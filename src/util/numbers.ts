@@ -32,16 +32,25 @@ export function aboveShare(part: number, whole: number, fraction: number): boole
 /**
  * A share (0..1) as a percentage, "80 %", "2.5 %": whole at 0, at 100 and from 10 % on (as it
  * rounds: 0.0996 is "10 %", not "10.0 %"), one decimal below. A share that is not 0 but rounds to
- * it says how small it is ("< 0.1 %"), not "0.0 %". One function for status, test and every table.
+ * it says how small it is ("< 0.1 %"), not "0.0 %"; by default, one that is not 1 but rounds to it says
+ * it is less ("99.6 %", "> 99.9 %"), not "100 %". One function for status, test and every table.
  */
-export function percentText(x: number, digits = percentDigits(x)): string {
+export function percentText(x: number, digits?: number): string {
   const v = x * 100;
+  if (digits === undefined) {
+    const whole = v.toFixed(percentDigits(x));
+    // A share short of all is not "100 %" (250 of 251 calls, beside the other version's "0.4 %"):
+    // it gets one decimal, and where even that rounds to 100, says it is below.
+    if (Math.abs(v) === 100 || Math.abs(Number(whole)) !== 100) return percentText(x, percentDigits(x));
+    const one = v.toFixed(1);
+    return Math.abs(Number(one)) === 100 ? `${v < 0 ? '< -' : '> '}99.9 %` : `${one} %`;
+  }
   const shown = v.toFixed(digits);
   if (v !== 0 && Number(shown) === 0) return `${v < 0 ? '> -' : '< '}${(10 ** -digits).toFixed(digits)} %`;
   return `${shown} %`;
 }
 
-/** The decimals `percentText` gives a share by default: none for 0, 100 and from 10 % on, else one. */
+/** The decimals `percentText` gives a share by default: none for 0, 100 and from 10 % on, else one (percentText adds one to a share short of 100 % that would round to it). */
 export function percentDigits(x: number): number {
   const v = x * 100;
   return v === 0 || v === 100 || Math.abs(Number(v.toFixed(1))) >= 10 ? 0 : 1;

@@ -19,6 +19,17 @@ describe('percentText', () => {
     expect(percentText(0.0004, 2)).toBe('0.04 %');
   });
 
+  it('says a share that is not 100 % is below it, not "100 %" (status: 250 of 251 calls beside the other version\'s 0.4 %)', () => {
+    expect(percentText(250 / 251)).toBe('99.6 %');
+    expect(percentText(0.995)).toBe('99.5 %');
+    expect(percentText(0.9996)).toBe('> 99.9 %');
+    expect(percentText(-0.996)).toBe('-99.6 %');
+    expect(percentText(1)).toBe('100 %');
+    expect(percentText(0.994)).toBe('99 %');
+    // A caller that asks for its digits gets them (test views round a pass rate against its threshold themselves).
+    expect(percentText(0.995, 0)).toBe('100 %');
+  });
+
   it('is what the tables and status comparisons write', () => {
     for (const x of [0.0996, 0.0004, 0.5]) {
       expect(percent(x)).toBe(percentText(x));
