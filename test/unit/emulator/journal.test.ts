@@ -1,7 +1,10 @@
 // The emulator store's journal: change tracking through proxies, journal parsing (a torn last
 // line was never acknowledged and is dropped; damage elsewhere is an error), replay, compaction,
 // and the lock that keeps a second process off the same state file.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { types } from 'node:util';
@@ -299,5 +302,28 @@ describe('Store on disk', () => {
     await store.close();
     const next = await Store.open(file);
     await next.close();
+  });
+
+  // An emulator killed (kill -9) in a container whose first process reaps no orphans stays
+  // <defunct>: signal 0 still reaches it, and its lock was taken for a live one's, for good.
+  it.skipIf(!existsSync('/proc/self/stat'))('takes over a lock whose owner has exited but was never reaped (defunct)', async () => {
+    // sh starts a sleep in the background, says its pid, then becomes a process that never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 1000 & echo $!; exec sleep 1000'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pid = Number(await new Promise<string>((r) => createInterface({ input: parent.stdout! }).once('line', r)));
+      process.kill(pid, 'SIGKILL');
+      const state = async (): Promise<string> => {
+        const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+        return stat.charAt(stat.lastIndexOf(')') + 2);
+      };
+      while ((await state()) !== 'Z');
+      expect(() => process.kill(pid, 0)).not.toThrow(); // what made it look alive
+      await writeFile(`${file}.lock`, `${pid}\n`);
+      const store = await Store.open(file);
+      expect((await readFile(`${file}.lock`, 'utf8')).trim()).toBe(String(process.pid));
+      await store.close();
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });
