@@ -4,10 +4,10 @@
 // the journal over the snapshot; a torn last line was never acknowledged and is dropped.
 // Compaction folds the journal into a new snapshot when it grows large, at startup and on close.
 // A lock file (`<state>.lock`, holding the owner's pid) keeps a second process off the same state.
-import { readFileSync } from 'node:fs';
 import { open, readFile, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Op } from './tracker.js';
+import { isAlive } from '../util/process.js';
 import { makeDirectories } from '../util/atomic-file.js';
 import { UserError } from '../util/errors.js';
 
@@ -312,29 +312,7 @@ async function removeStaleTemps(path: string): Promise<void> {
 
 /** Whether pid is a live process; our own pid counts as not alive (stale temps are from an earlier run). */
 function processAlive(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  return !defunct(pid);
-}
-
-/**
- * Whether pid has exited and waits for its parent to reap it (`<defunct>`): signal 0 still reaches
- * it. An emulator killed in a container whose first process reaps no orphans stays so for good,
- * and its lock would be held by nobody. Known where /proc says so (Linux); elsewhere, false.
- */
-function defunct(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return false;
-  }
-  // "pid (comm) state …": comm may hold spaces and parentheses, so the state follows the last ')'.
-  return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
+  return pid !== process.pid && isAlive(pid);
 }
 
 function ifMissing<T>(value: T): (err: unknown) => T {

@@ -2,14 +2,31 @@
 // a lock or an open audit intent was left by a dead process (a pid is reused once its process ends).
 import { readFileSync } from 'node:fs';
 
+/** Whether `pid` runs: one that has exited and waits to be reaped (`<defunct>`) does not. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return !defunct(pid);
+}
+
+/**
+ * Whether pid has exited and waits for its parent to reap it (`<defunct>`): signal 0 still reaches
+ * it. A process killed in a container whose first process reaps no orphans stays so for good, and
+ * its lock or open audit intent would be held by nobody. Known where /proc says so (Linux); elsewhere, false.
+ */
+function defunct(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  // "pid (comm) state …": comm may hold spaces and parentheses, so the state follows the last ')'.
+  return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
 }
 
 let bootId: string | undefined;
