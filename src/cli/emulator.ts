@@ -10,6 +10,7 @@ import type { EmulatorOptions } from '../emulator/server.js';
 import { parseSurfaces, type Surfaces } from '../emulator/surfaces.js';
 import { isLoopbackHost } from '../util/net.js';
 import { EXIT, UserError } from '../util/errors.js';
+import { visibleName } from '../util/escapes.js';
 import { plural } from '../util/plural.js';
 import type { CliContext } from './context.js';
 import { configModels, EMBEDDED_CLIENT_ID, EMBEDDED_CLIENT_SECRET, EMBEDDED_STATE_FILE } from './target.js';
@@ -69,7 +70,7 @@ function toOptions(f: Flags, env: NodeJS.ProcessEnv): EmulatorOptions {
     host,
     // Resolved against the working directory, an empty path would name that directory.
     stateFile: nonEmpty('--state', f.state),
-    clientId: nonEmpty('--client-id', f.clientId),
+    clientId: clientIdFlag(f.clientId),
     clientSecret: f.clientSecret !== undefined ? nonEmpty('--client-secret', f.clientSecret) : nonEmpty(EMULATOR_SECRET_VAR, env[EMULATOR_SECRET_VAR] ?? EMBEDDED_CLIENT_SECRET),
     latencyMs: intFlag('--latency-ms', f.latencyMs, 0, 600_000),
     faultRate: numFlag('--fault-rate', f.faultRate, 0, 1),
@@ -152,6 +153,14 @@ function surfacesFlag(raw: string): Surfaces {
   } catch (err) {
     throw new UserError(`--surfaces: ${(err as Error).message}`);
   }
+}
+
+/** A client id Basic authentication can carry: it splits id:secret at the first colon. */
+function clientIdFlag(v: string): string {
+  if (nonEmpty('--client-id', v).includes(':')) {
+    throw new UserError(`--client-id must not contain ":" (an OAuth client sends id:secret in its Basic authorization, split at the first colon), got "${visibleName(v)}"`);
+  }
+  return v;
 }
 
 function nonEmpty(name: string, v: string): string {

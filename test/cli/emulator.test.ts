@@ -157,6 +157,8 @@ describe('promptctl emulator', () => {
       [['--fault-rate', '.5.'], '--fault-rate must be a number from 0 to 1, got ".5."'],
       // An empty --state resolved to the working directory: 'cannot open emulator state file <cwd>: EISDIR'.
       [['--state', ''], '--state must not be empty'],
+      // Basic authentication splits id:secret at the first colon: such an id could never log in.
+      [['--client-id', 'team:one'], '--client-id must not contain ":" (an OAuth client sends id:secret in its Basic authorization, split at the first colon), got "team:one"'],
     ] as const) {
       const r = await run(['emulator', '--state', 's.json', ...flags], dir);
       expect(r.code, flags.join(' ')).toBe(1);
