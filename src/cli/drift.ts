@@ -73,14 +73,20 @@ function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly Dr
   const rest = entries.length - problems - pending;
   // Deleting most of what promptctl manages (an emptied --dir, with prune on) is refused unless asked for.
   const massDelete = plan.problems.some((p) => p.rule === MASS_DELETE_RULE);
+  // The deletes waiting for prune, made with --prune, would be one (the plan's warning says so).
+  const prunedMassDelete = !massDelete && pending > 0 && (plan.warnings ?? []).some((w) => w.rule === MASS_DELETE_RULE);
   const apply = `${applyCommand(ctx, dir)}${massDelete ? ' --allow-mass-delete' : ''}`;
   const deletes = `${plural(pending, 'delete')} waiting for prune`;
   const steps = [
     ...(rest > 0 ? [`\`${apply}\` puts the target back as git has it`] : []),
-    ...(pending > 0 ? [`\`${apply} --prune\`${rest > 0 ? ' also' : ''} makes the ${deletes}`] : []),
+    ...(pending > 0 ? [`\`${apply} --prune${prunedMassDelete ? ' --allow-mass-delete' : ''}\`${rest > 0 ? ' also' : ''} makes the ${deletes}`] : []),
   ];
   if (problems === 0) {
-    const refused = massDelete ? 'Apply refuses the plan as a mass delete (see Problems: a wrong --dir?); if git is right, ' : '';
+    const refused = massDelete
+      ? 'Apply refuses the plan as a mass delete (see Problems: a wrong --dir?); if git is right, '
+      : prunedMassDelete
+        ? `Apply with --prune refuses the ${deletes} as a mass delete (see Warnings: a wrong --dir?); if git is right, `
+        : '';
     return `${refused}${steps.join(', and ')}; ${keep}.`;
   }
   // Apply refuses a plan with any problem, so no apply puts anything back until git fixes them.

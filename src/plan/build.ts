@@ -89,6 +89,45 @@ function massDeleteProblem(
   actions: readonly PlanAction[],
   ctx: { owned?: Ownership | undefined },
 ): PlanProblem | undefined {
+  const what = massDeleteWhat(desired, live, actions, ctx);
+  if (what === undefined) return undefined;
+  return {
+    address: '(plan)',
+    rule: MASS_DELETE_RULE,
+    message: `refusing a plan that deletes this much: ${what} (a wrong --dir?). If this is meant, run again with --allow-mass-delete.`,
+  };
+}
+
+/**
+ * With prune off, the deletes waiting for it (`- delete (pending: prune is off)`), were they made:
+ * the run with --prune that their lines and drift point to would be refused as a mass delete. A
+ * warning, so that the plan says it before that run does (a wrong --dir shows as pending deletes of
+ * everything, which nothing else calls out while prune is off).
+ */
+function pendingMassDeleteWarning(
+  desired: DesiredState,
+  live: LiveState,
+  actions: readonly PlanAction[],
+  ctx: { owned?: Ownership | undefined },
+): PlanProblem | undefined {
+  if (!actions.some((a) => a.action === 'delete' && a.pending)) return undefined;
+  const pruned = actions.map((a) => (a.action === 'delete' && a.pending ? { ...a, pending: undefined } : a));
+  const what = massDeleteWhat(desired, live, pruned, ctx);
+  if (what === undefined) return undefined;
+  return {
+    address: '(plan)',
+    rule: MASS_DELETE_RULE,
+    message: `the deletes waiting for prune are a mass delete: ${what} (a wrong --dir?); with --prune, plan and apply refuse them unless --allow-mass-delete is given`,
+  };
+}
+
+/** What makes the deletes of `actions` a mass delete (massDeleteProblem), or undefined when they are not one. */
+function massDeleteWhat(
+  desired: DesiredState,
+  live: LiveState,
+  actions: readonly PlanAction[],
+  ctx: { owned?: Ownership | undefined },
+): string | undefined {
   const deletes = actions.filter((a): a is DeleteAction => a.action === 'delete' && !a.pending && a.kind !== 'PromptVersion');
   if (deletes.length === 0) return undefined;
   const empty = PLANNING_ORDER.every((k) => k.documents(desired).length === 0);
@@ -100,16 +139,11 @@ function massDeleteProblem(
   const over = deletes.length * 2 > managed;
   // One deletion is never a mass delete (the empty-state rule still catches a wrong --dir).
   if (!empty && (deletes.length < 2 || (!over && deleted * 2 <= managedWithParts))) return undefined;
-  const what = empty
+  return empty
     ? 'the desired state is empty'
     : over
       ? `it deletes ${deletes.length} of the ${managed} objects promptctl manages`
       : `it deletes ${deleted} of the ${managedWithParts} objects promptctl manages, counting each template's versions and split`;
-  return {
-    address: '(plan)',
-    rule: MASS_DELETE_RULE,
-    message: `refusing a plan that deletes this much: ${what} (a wrong --dir?). If this is meant, run again with --allow-mass-delete.`,
-  };
 }
 
 /**
@@ -196,6 +230,7 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
   problems = [...surfaceProblems(desired, unavailable), ...problems];
   const massDelete = opts.allowMassDelete ? undefined : massDeleteProblem(desired, live, actions, { owned: opts.owned });
   if (massDelete) problems = [...problems, massDelete];
+  const pendingMassDelete = opts.allowMassDelete || massDelete ? undefined : pendingMassDeleteWarning(desired, live, actions, { owned: opts.owned });
   problems = locateProblems(problems, desired);
   const plan: Plan = {
     formatVersion: PLAN_FORMAT_VERSION,
@@ -210,6 +245,7 @@ export function buildPlan(desired: DesiredState, live: LiveState, opts: BuildOpt
     actions,
     problems,
     unmanaged,
+    ...(pendingMassDelete ? { warnings: [pendingMassDelete] } : {}),
     fingerprint: '',
     // Recorded so `apply PLANFILE` re-plans the same slice.
     ...(opts.only ? { scope: [...opts.only].sort() } : {}),

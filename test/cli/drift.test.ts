@@ -116,6 +116,30 @@ describe('promptctl drift', () => {
     expect(r.stderr).not.toContain('once git fixes');
   });
 
+  it('with prune off, says that the deletes waiting for prune are a mass delete, and gives the command apply takes them with', async () => {
+    // A mistyped --dir: an empty directory, prune off. Every managed object is a pending delete.
+    await mkdir(join(s.dir.path, 'emptied'));
+    const r = await s.cli(['drift', '--dir', 'emptied']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toContain(
+      'the deletes waiting for prune are a mass delete: the desired state is empty (a wrong --dir?); with --prune, plan and apply refuse them unless --allow-mass-delete is given',
+    );
+    const n = Number(/Drift: (\d+) differences/.exec(r.stderr)?.[1]);
+    // Before, the step named was `promptctl apply --dir emptied --prune`, which apply refuses as a mass delete.
+    expect(r.stderr).toContain(
+      `Drift: ${n} differences between the target and git. Apply with --prune refuses the ${n} deletes waiting for prune as a mass delete (see Warnings: a wrong --dir?); if git is right, \`promptctl apply --dir emptied --prune --allow-mass-delete\` makes the ${n} deletes waiting for prune; to keep what the target holds instead, put it in git first`,
+    );
+    const applied = await s.cli(['apply', '--dir', 'emptied', '--prune', '--auto-approve']);
+    expect(applied.code).toBe(1);
+    expect(applied.stdout).toContain('[mass-delete]');
+    // Not said of a few deletes waiting for prune.
+    await s.emu.api.createFilter({ name: 'hand-made', priority: 77, categories: ['self_harm'], action: 'block_and_log', thresholds: { self_harm: 0.3 }, falsePositiveTolerance: 0.1, labels: { 'managed-by': 'promptctl' } });
+    const few = await s.cli(['drift']);
+    expect(few.code, few.stderr).toBe(2);
+    expect(few.stdout + few.stderr).not.toContain('mass delete');
+    expect(few.stderr).toContain('`promptctl apply --prune` makes the 1 delete waiting for prune');
+  });
+
   it('reports a template deleted by hand as missing', async () => {
     const t = (await s.emu.api.listTemplates({ name: 'support-triage' }))[0]!;
     await s.emu.api.deleteTemplate(t.id);
