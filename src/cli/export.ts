@@ -53,7 +53,12 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
 
   const { live, refused } = await withTarget(ctx, (target) => readExportable(ctx, target));
   // File names come from object names: a secret there is masked too, in any case (a slug lowercases).
-  const result = exportDocuments(live, { mask: (name) => maskAnyCase(ctx.mask(name), ctx.knownSecrets), secrets: ctx.knownSecrets.map((s) => s.value) });
+  // With --env, a guide in the state that environment's guidePublish gives is written without publish, as git would hold it.
+  const result = exportDocuments(
+    live,
+    { mask: (name) => maskAnyCase(ctx.mask(name), ctx.knownSecrets), secrets: ctx.knownSecrets.map((s) => s.value) },
+    ctx.environment?.settings.guidePublish,
+  );
   const { documentsToYaml } = await import('../export/yaml.js');
   // A warning names live objects, whose names may be anything (an ESC, a line break): shown visibly.
   for (const w of result.warnings) ctx.info(`warning: ${visibleName(w)}`);

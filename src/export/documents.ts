@@ -10,7 +10,7 @@ import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
 import { isManaged, otherManager } from '../kinds/labels.js';
 import { filterAddress, GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, summarySettingAddress, templateAddress, versionAddress } from '../model/address.js';
 import { normalizeText } from '../model/text.js';
-import { API_VERSION, type Labels, type Variable } from '../model/types.js';
+import { API_VERSION, type GuidePublishState, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { byCodeUnits } from '../util/compare.js';
 
@@ -67,7 +67,7 @@ type WireSummarySetting = NonNullable<LiveState['summarySettings']>[number];
  * did not see (a Kelvin sign lowercases to k; a dashed secret written with spaces), a file name
  * that still holds one of `secrets` (letters and digits compared) is `redacted` instead.
  */
-export function exportDocuments(live: LiveState, names: FileNaming = { mask: (name) => name, secrets: [] }): ExportResult {
+export function exportDocuments(live: LiveState, names: FileNaming = { mask: (name) => name, secrets: [] }, guidePublish: GuidePublishState = 'ProductionReady'): ExportResult {
   const maskName = (name: string): string => names.mask(name);
   const safe = (base: string): string => (revealsSecret(base, names.secrets) ? 'redacted' : base);
   const warnings: string[] = [];
@@ -126,7 +126,7 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
   // AI Studio: a guide as its YAML and its instruction, one file each; a summary setting per file.
   const usedGuides = new Set<string>();
   for (const g of [...(live.guides ?? [])].sort((a, b) => byCodeUnits(a.name, b.name))) {
-    const out = guideDocument(g, uniqueIn(usedGuides, 'guide', (n) => safe(slug(maskName(n)))), warnings);
+    const out = guideDocument(g, uniqueIn(usedGuides, 'guide', (n) => safe(slug(maskName(n)))), warnings, guidePublish);
     if (!out) continue;
     files.push(out.file);
     texts.push(out.text);
@@ -156,9 +156,10 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
  * A guide as the content of its production version (DESIGN §2: what git holds), or, with none yet,
  * of its latest version with `publish` its state (so that a plan right after is empty: plan leaves
  * a newer Draft or TestReady version alone while production holds git's content); the
- * instruction goes to a .md file next to the YAML, referenced with `{file:}`.
+ * instruction goes to a .md file next to the YAML, referenced with `{file:}`. `guidePublish`: the
+ * state a document without `publish` reaches where it is exported from (an environment's guidePublish).
  */
-function guideDocument(g: LiveGuide, fileName: (name: string) => string, warnings: string[]): { file: ExportFile; text: ExportText } | undefined {
+function guideDocument(g: LiveGuide, fileName: (name: string) => string, warnings: string[], guidePublish: GuidePublishState): { file: ExportFile; text: ExportText } | undefined {
   const address = guideAddress(g.name);
   // A name the YAML cannot hold: its document would fail validate, and with it the whole export.
   if (!isGenesysName(g.name)) {
@@ -185,7 +186,7 @@ function guideDocument(g: LiveGuide, fileName: (name: string) => string, warning
     const same = landed(versionContent(latest), versionContent(v));
     const then = lost.length > 0 ? 'but production holds what YAML cannot (below), so a plan of the export edits that version in place' : 'and plan leaves it as it is until git changes the guide, which edits it in place';
     warnings.push(`${address}: exported production version ${v.version}; its newer ${latest.state} version ${latest.version} (${same ? 'the same content' : 'other content'}) is not exported, ${then}`);
-  } else if (m.publish !== 'ProductionReady') {
+  } else if (m.publish !== 'ProductionReady' && m.publish !== guidePublish) {
     warnings.push(`${address}: its latest version ${v.version} is ${v.state} (nothing is in production yet); exported it with publish: ${v.state}; set publish: ProductionReady to ship it`);
   }
   if (lost.length > 0) warnings.push(`${address}: promptctl YAML cannot hold ${lost.join(', ')}; a plan of the export shows removing them`);
@@ -196,7 +197,9 @@ function guideDocument(g: LiveGuide, fileName: (name: string) => string, warning
   if (m.variables.length > 0) spec.variables = m.variables;
   if (m.dataActions.length > 0) spec.dataActions = m.dataActions;
   if (m.knowledge) spec.knowledge = m.knowledge;
-  if (m.publish !== 'ProductionReady') spec.publish = m.publish;
+  // Left out when it is the state the environment gives a document without one (its guidePublish,
+  // TestReady in staging): written, it would hold the guide there in every environment, prod included.
+  if (m.publish !== guidePublish) spec.publish = m.publish;
   return {
     file: { path: `${GUIDES_DIR}/${base}.yaml`, documents: [{ apiVersion: API_VERSION, kind: 'Guide', metadata: { name: g.name }, spec }] },
     text: { path: mdPath, text: v.instruction },

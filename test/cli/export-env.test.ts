@@ -1,7 +1,7 @@
 // `export --env NAME` wrote the environment's org, but the check its help promised, `plan --dir
 // OUT`, compared the files with the default target (and `plan --env NAME --dir OUT` failed: no
 // promptctl.yaml there). Export now says how to compare with the environment, and that works.
-import { copyFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
@@ -29,6 +29,17 @@ describe('export --env', () => {
     await copyFile(join(dir.path, 'prompts/promptctl.yaml'), join(dir.path, 'exdev/promptctl.yaml'));
     const plan = await cli(['plan', '--env', 'dev', '--dir', 'exdev', '--detailed-exitcode']);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+
+    // staging's guidePublish is TestReady: its guide is exported as git holds it, without publish
+    // (publish: TestReady, committed, would hold the guide at TestReady in prod too).
+    expect((await cli(['apply', '--env', 'staging', '--auto-approve'])).code).toBe(0);
+    const staging = await cli(['export', '--env', 'staging', '--out', 'exstaging']);
+    expect(staging.code, staging.stderr).toBe(0);
+    expect(staging.stderr).not.toContain('set publish: ProductionReady');
+    expect(await readFile(join(dir.path, 'exstaging/guides/returns-assistant.yaml'), 'utf8')).not.toContain('publish');
+    await copyFile(join(dir.path, 'prompts/promptctl.yaml'), join(dir.path, 'exstaging/promptctl.yaml'));
+    const stagingPlan = await cli(['plan', '--env', 'staging', '--dir', 'exstaging', '--detailed-exitcode']);
+    expect(stagingPlan.code, stagingPlan.stdout + stagingPlan.stderr).toBe(0);
 
     // Into the prompts directory itself: its promptctl.yaml is there, nothing to copy.
     const into = await cli(['export', '--env', 'dev', '--out', 'prompts', '--force']);

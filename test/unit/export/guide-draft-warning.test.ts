@@ -59,4 +59,26 @@ describe('export of a guide whose latest version is a Draft', () => {
     expect(r.warnings.find((w) => w.startsWith('Guide/Returns'))).toBe('Guide/Returns: its latest version 1.0 is Draft (nothing is in production yet); exported it with publish: Draft; set publish: ProductionReady to ship it');
     expect(r.texts).toEqual([expect.objectContaining({ text: 'Be kind.\n' })]);
   });
+
+  it("leaves publish out, and says nothing, when the guide is in the state the environment's guidePublish gives (export --env staging)", () => {
+    const testReady = version('1.0', 'TestReady', 'Be kind.\n');
+    const only = { ...guide(testReady, testReady) } as Partial<LiveGuide>;
+    delete only.production;
+    delete only.latestProductionReadyVersion;
+    const r = exportDocuments({ templates: [], filters: [], guides: [only as LiveGuide] }, undefined, 'TestReady');
+    // Before, publish: TestReady was written (which, committed, holds the guide at TestReady in prod too), with 'set publish: ProductionReady to ship it'.
+    expect(JSON.stringify(r.files[0]!.documents[0])).not.toContain('publish');
+    expect(r.warnings).toEqual([]);
+    // Another state than the environment's is still written, and said.
+    const draft = version('1.0', 'Draft', 'Be kind.\n');
+    const drafted = { ...guide(draft, draft) } as Partial<LiveGuide>;
+    delete drafted.production;
+    delete drafted.latestProductionReadyVersion;
+    const d = exportDocuments({ templates: [], filters: [], guides: [drafted as LiveGuide] }, undefined, 'TestReady');
+    expect((d.files[0]!.documents[0] as { spec: { publish?: string } }).spec.publish).toBe('Draft');
+    expect(d.warnings).toHaveLength(1);
+    // And a production guide exported from such an environment says it is ProductionReady.
+    const prod = exportDocuments({ templates: [], filters: [], guides: [guide(version('1.0', 'ProductionReady', 'Be nice.\n'), version('1.0', 'ProductionReady', 'Be nice.\n'))] }, undefined, 'TestReady');
+    expect((prod.files[0]!.documents[0] as { spec: { publish?: string } }).spec.publish).toBe('ProductionReady');
+  });
 });
