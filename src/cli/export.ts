@@ -1,5 +1,6 @@
 // promptctl export --out DIR: the live org as promptctl YAML, so a team can adopt promptctl on an
 // existing org. `plan --dir DIR` right after shows no changes. It writes inside DIR only.
+import { readFileSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -107,7 +108,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const leftovers = existing.length > 0 ? (await discoverYamlFiles(dir)).files.filter((e) => !written.has(e)) : [];
   for (const l of leftovers) ctx.info(`warning: ${visibleName(join(flags.out, l))} was there before and is not part of the export; plan --dir ${shownOut} will read it too`);
 
-  const clash = await checkExport(ctx, flags.out, leftovers.map((l) => relative(ctx.cwd, join(dir, l))));
+  const clash = await checkExport(ctx, flags.out, leftovers.map((l) => relative(ctx.cwd, join(dir, l))), sourceConfig(ctx, flags));
 
   const c = result.counts;
   const kinds = [plural(c.templates, 'template'), plural(c.versions, 'version'), plural(c.splits, 'traffic split'), plural(c.filters, 'safety filter')];
@@ -146,6 +147,15 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   return EXIT.ok;
 }
 
+/** The prompts directory's promptctl.yaml (--dir, prompts/ by default), when there is one to read. */
+function sourceConfig(ctx: CliContext, flags: ExportFlags): string | undefined {
+  try {
+    return readFileSync(resolve(ctx.cwd, flags.dir ?? DEFAULT_DIR, CONFIG_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The errors that involve files which were in the directory before (`before`, relative to cwd as
  * diagnostics name files): in one, or naming one at its place (a duplicate's other place, "…at
@@ -163,13 +173,22 @@ export function clashWith(errors: readonly Diagnostic[], before: readonly string
  * (a limit the schema sets lower than the server, a variable the instruction never uses, a model
  * the registry does not know) is named at its file, line and column now, not first by the plan.
  * The files stay written: the user settles each one (edit it, or remove the document).
- * `before`: the YAML files that were in the directory and not written, relative to cwd. Returns
- * what clashes with them, if anything.
+ * `before`: the YAML files that were in the directory and not written, relative to cwd. `config`:
+ * the prompts directory's promptctl.yaml, read as the export's when it holds none (the models it
+ * declares: without it a custom model is "unknown", and "edit that document" the wrong advice).
+ * Returns what clashes with them, if anything.
  */
-async function checkExport(ctx: CliContext, out: string, before: readonly string[]): Promise<string | undefined> {
+async function checkExport(ctx: CliContext, out: string, before: readonly string[], config: string | undefined): Promise<string | undefined> {
   const { loadProject } = await import('../load/index.js');
   const { formatText } = await import('../views/diagnostics.js');
-  const { diagnostics } = await loadProject({ dir: out, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, knownSecrets: ctx.knownSecrets, secretOf: ctx.secretOf });
+  const { diagnostics } = await loadProject({
+    dir: out,
+    cwd: ctx.cwd,
+    tokenMemo: ctx.tokenMemo,
+    knownSecrets: ctx.knownSecrets,
+    secretOf: ctx.secretOf,
+    ...(config !== undefined ? { configFallback: config } : {}),
+  });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0) return undefined;
   for (const d of errors) ctx.info(formatText(d));

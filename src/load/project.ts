@@ -39,6 +39,11 @@ export interface LoadOptions {
   environment?: string;
   /** Files to read as this text instead of from disk (absolute paths): a command checks its edit before writing it. */
   texts?: ReadonlyMap<string, string>;
+  /**
+   * promptctl.yaml's text for a directory that holds none: export checks what it wrote with the
+   * config of the prompts directory its files will join (the models it declares, its defaults).
+   */
+  configFallback?: string;
 }
 
 /**
@@ -56,7 +61,9 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
   const rel = (abs: string) => path.relative(cwd, abs).split(path.sep).join('/') || '.';
 
   const discovery = await discoverYamlFiles(dirAbs);
-  const yamlFiles = discovery.files;
+  const configAbs = path.join(dirAbs, CONFIG_FILE);
+  const fallback = opts.configFallback !== undefined && !discovery.files.includes(CONFIG_FILE) ? opts.configFallback : undefined;
+  const yamlFiles = fallback !== undefined ? [CONFIG_FILE, ...discovery.files] : discovery.files;
 
   const loader = new Loader(rootReal, (abs) => rel(underDir(abs, rootReal, dirAbs)), rel(path.join(dirAbs, CONFIG_FILE)), opts.tokenMemo ?? createTokenMemo(), opts.knownSecrets, opts.environment, opts.secretOf);
   for (const s of discovery.skipped) {
@@ -75,7 +82,7 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
   }
   const reads = readAhead(yamlFiles.length, (i) => {
     const abs = path.join(dirAbs, yamlFiles[i]!);
-    const edited = opts.texts?.get(abs);
+    const edited = fallback !== undefined && abs === configAbs ? fallback : opts.texts?.get(abs);
     return edited !== undefined ? { ok: true as const, text: edited } : readYamlFileSync(abs, rootReal, discovery.listedFiles.has(yamlFiles[i]!));
   });
   let turned = performance.now();

@@ -123,6 +123,23 @@ describe('promptctl export', () => {
     expect(plan.stdout).toContain('PromptTemplate/Billing_Assistant');
   });
 
+  it("checks the export with the prompts directory's promptctl.yaml, where its files will go: a model it declares is known", async () => {
+    s = await scenario();
+    await writeFile(
+      join(s.dir.path, 'prompts/promptctl.yaml'),
+      'apiVersion: promptctl/v1\nkind: Config\nspec:\n  models:\n    acme-llm: {encoding: cl100k_base, contextWindow: 32000}\n',
+    );
+    await s.edit('prompts/billing/billing-assistant.yaml', 'model: gpt-4o', 'model: acme-llm');
+    const applied = await s.cli(['apply', '--auto-approve']);
+    expect(applied.code, applied.stderr).toBe(0);
+    const r = await s.cli(['export', '--out', 'exported']);
+    expect(r.code, r.stderr).toBe(0);
+    // It said 'unknown model "acme-llm"' and advised editing the documents, which were right.
+    expect(r.stderr).not.toContain('acme-llm');
+    expect(r.stderr).not.toContain('does not validate');
+    expect(await readdir(join(s.dir.path, 'exported'))).not.toContain('promptctl.yaml'); // still not written
+  });
+
   it('refuses a non-empty directory unless --force', async () => {
     s = await scenario();
     await mkdir(join(s.dir.path, 'busy'));
