@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { EXIT } from '../util/errors.js';
 import { shellWord, visible, visibleName } from '../util/escapes.js';
+import type { Plan } from '../plan/types.js';
 import type { CliContext } from './context.js';
 import { readPlanFile } from './plan-file.js';
 import { parseFormat, PLAN_FORMATS, renderPlan, wholePlanPointer } from './render.js';
@@ -23,11 +24,21 @@ export function registerShow(program: Command, ctx: CliContext): void {
     });
 }
 
+/**
+ * The org the seal binds the plan to (plan/org.ts: its id and API host; the client's id when the
+ * org says no id), which apply holds it to: the target label above is only a label, which an edit
+ * of the file can change without breaking the seal.
+ */
+function sealedTo(org: Plan['org']): string {
+  if (!org) return '';
+  return org.id !== null ? `; sealed to org ${org.id} at ${org.host}` : `; sealed to the org at ${org.host} of client ${org.clientId}`;
+}
+
 export async function runShow(ctx: CliContext, planFile: string, flags: ShowFlags): Promise<number> {
   const format = parseFormat(flags.format);
   const plan = await readPlanFile(resolve(ctx.cwd, planFile), visibleName(planFile));
   // What the file says of itself is not sealed: its control characters are printed as escapes.
-  ctx.info(visible(`${visibleName(planFile)}: plan ${plan.id} for ${plan.target}, made ${plan.createdAt}`));
+  ctx.info(visible(`${visibleName(planFile)}: plan ${plan.id} for ${plan.target}, made ${plan.createdAt}${sealedTo(plan.org)}`));
   // The "no changes" line names the directory the plan was made from (unsealed: made visible), not prompts/.
   const dir = plan.dir !== undefined ? visibleName(plan.dir) : undefined;
   ctx.out(await renderPlan(plan, format, ctx.style, dir, wholePlanPointer(ctx.env, `promptctl show ${shellWord(planFile)} --format json`)));

@@ -20,6 +20,9 @@ describe('promptctl show', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toBe(planned.stdout);
     expect(text.stderr).toMatch(/^plan.json: plan [0-9a-f-]{36} for /);
+    // The org the seal binds it to, which apply holds it to: the target label is only a label.
+    const saved = JSON.parse(await readFile(join(s.dir.path, 'plan.json'), 'utf8')) as { org: { id: string; host: string } };
+    expect(text.stderr.split('\n')[0]).toMatch(new RegExp(`, made [^;]+; sealed to org ${saved.org.id} at ${saved.org.host.replace(/[.()]/g, '\\$&')}$`));
     const json = await s.cli(['show', 'plan.json', '--format', 'json']);
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(await readFile(join(s.dir.path, 'plan.json'), 'utf8')));
     const md = await s.cli(['show', 'plan.json', '--format', 'markdown']);
