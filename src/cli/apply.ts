@@ -1,8 +1,6 @@
 // promptctl apply [PLANFILE]: plan (or load a saved plan and prove it is still current), confirm,
 // then execute in order with one audit record per attempted change.
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
-import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditCiRun, type AuditLog } from '../audit/log.js';
@@ -21,7 +19,9 @@ import { withEscapedForms } from '../util/secrets.js';
 import { addDirOption, announceTarget, loadOrRefuse } from './common.js';
 import { planFromFiles, withTargetWhileLoading } from './live-plan.js';
 import { readLiveParts, type Surface } from '../targets/live.js';
-import type { CliContext, OutStream } from './context.js';
+import type { CliContext } from './context.js';
+import { confirm } from './confirm.js';
+import { Stop } from './apply-stop.js';
 import { readPlanFile } from './plan-file.js';
 import { describeOrg } from '../apply/stale.js';
 import { holdApplyLock } from './apply-lock.js';
@@ -30,8 +30,6 @@ import { renderPlan } from './render.js';
 import { sinkProxyOptions } from './sink-agents.js';
 import { describeTarget, keptAbove, labelEnvironment, trailAboveWarning, type OpenTarget } from './target.js';
 import { promotionCheck, refuseProtectedOrgApply, refuseProtectedOrgApplyById, refuseUnsavedApply } from './environments.js';
-
-const CONFIRM_QUESTION = "Apply these changes? Only 'yes' is accepted: ";
 
 interface ApplyFlags {
   dir: string;
@@ -229,73 +227,6 @@ async function auditFileOf(ctx: CliContext, dir: string): Promise<string> {
   return config.audit.file ?? DEFAULT_AUDIT_FILE;
 }
 
-/**
- * What stops an apply from starting new calls (DESIGN §5): the first SIGINT/SIGTERM, or stdout or
- * stderr losing its reader (`apply | head -3`), which is taken as a first interrupt, since
- * nobody can read what the apply does any more and SIGPIPE would end any other tool. Either
- * way the calls in flight finish and are recorded, locks are released and the embedded
- * emulator closes. A second signal ends the process at once. Both are heard for the whole
- * command: before the plan executes, the first ends the run once the reads under way are done,
- * with nothing applied (exit 130) and the lock released.
- */
-class Stop {
-  readonly controller = new AbortController();
-  outputClosed = false;
-  /** A SIGINT or SIGTERM came (while the plan was made, confirmed or executed). */
-  signalled = false;
-  /** Where the run is: the first interrupt says what it stops. */
-  phase: 'planning' | 'executing' | 'done' = 'planning';
-  private offInterrupts: (() => void) | undefined;
-  private readonly offClosed: (() => void) | undefined;
-
-  constructor(private readonly ctx: CliContext) {
-    this.offClosed = ctx.io.onOutputClosed?.(() => {
-      this.outputClosed = true;
-      this.abort('output closed: finishing the calls in flight and recording them; nothing new is started');
-    });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** Listens for SIGINT/SIGTERM until dispose(). */
-  listenForInterrupts(): void {
-    this.offInterrupts = this.ctx.io.onInterrupt?.(() => {
-      if (this.signalled) {
-        this.ctx.info('interrupted again: exiting now; the next apply settles what is still open');
-        this.ctx.io.exitNow?.(EXIT.interrupted);
-        return;
-      }
-      this.signalled = true;
-      this.abort(
-        this.phase === 'planning'
-          ? '\ninterrupted: nothing will be applied; finishing the reads under way (interrupt again to stop at once)'
-          : this.phase === 'executing'
-            ? '\ninterrupted: finishing the calls in flight and recording them (interrupt again to stop at once)'
-            : '\ninterrupted: the apply has ended; closing the audit trail and the target',
-      );
-    });
-  }
-
-  /** The run's exit code once the executor has stopped early. */
-  code(interrupted: boolean): number {
-    if (this.outputClosed) return EXIT.closedPipe;
-    return interrupted ? EXIT.interrupted : EXIT.error;
-  }
-
-  dispose(): void {
-    this.offClosed?.();
-    this.offInterrupts?.();
-  }
-
-  private abort(message: string): void {
-    if (this.controller.signal.aborted) return;
-    this.controller.abort();
-    this.ctx.info(message);
-  }
-}
-
 /** The CI run applying (GitHub Actions'), which its records name: their `ci`, and `recoveredBy.ci` when settling. */
 function ciRunOf(git: GitProvenance): { ci?: AuditCiRun } {
   return git.runId !== undefined ? { ci: { runId: git.runId, ...(git.repository !== undefined ? { repository: git.repository } : {}) } } : {};
@@ -358,56 +289,10 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
   }
 }
 
-/**
- * The answer to the confirmation question. Ctrl+C there is the user's interrupt (a terminal in
- * readline's raw mode sends no signal: readline hears the key), Ctrl+D answers nothing; readline
- * rejects the question with an AbortError for either, which is neither yes nor an internal error.
- */
-async function confirm(ctx: CliContext, stopped: AbortSignal): Promise<'yes' | 'no' | 'interrupted'> {
-  if (stopped.aborted) return 'interrupted';
-  const rl = createInterface({ input: ctx.io.stdin, output: readlineOutput(ctx.io.stderr) });
-  const asked = new AbortController();
-  let interrupted = false;
-  // A SIGTERM (or a closed output) while the question waits ends it too.
-  const onStop = (): void => {
-    interrupted = true;
-    asked.abort();
-  };
-  stopped.addEventListener('abort', onStop, { once: true });
-  // Heard, readline emits Ctrl+C here instead of closing itself.
-  rl.once('SIGINT', () => {
-    interrupted = true;
-    asked.abort();
-  });
-  try {
-    const answer = await rl.question(CONFIRM_QUESTION, { signal: asked.signal });
-    return answer.trim() === 'yes' ? 'yes' : 'no';
-  } catch (err) {
-    if (interrupted) return 'interrupted';
-    if (err instanceof Error && err.name === 'AbortError') return 'no';
-    throw err;
-  } finally {
-    stopped.removeEventListener('abort', onStop);
-    rl.close();
-  }
-}
-
 /** An interrupt came before any change started: nothing is applied, and the run ends as interrupted. */
 function interruptedBeforeChanges(ctx: CliContext): number {
   ctx.info('Apply interrupted before any change was made; nothing was applied.');
   return EXIT.interrupted;
-}
-
-/** readline wants a stream it can listen on: the process's stderr as it is, anything else wrapped. */
-function readlineOutput(s: OutStream): NodeJS.WritableStream {
-  if (typeof (s as Partial<NodeJS.WritableStream>).on === 'function') return s as NodeJS.WritableStream;
-  const w = new Writable({
-    write(chunk: Buffer | string, _enc, done) {
-      s.write(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(w, { isTTY: s.isTTY, columns: s.columns });
 }
 
 /**
