@@ -294,8 +294,9 @@ async function previousFindings(ctx: CliContext, brought: readonly PromotedVersi
   const none: PromotionFindings = { problems: [], warnings: [] };
   const env = ctx.environment;
   if (!env?.previous || brought.length === 0) return none;
-  const [{ judgeGaps, promotionGaps, promotionProblems, promotionMessage, promotionReads, promotionSummary, withModels }, { environmentState }] = await Promise.all([
+  const [{ judgeGaps, promotionGaps, promotionReads, withModels }, { promotionProblems, promotionMessage, promotionSummary }, { environmentState }] = await Promise.all([
     import('../plan/promotion.js'),
+    import('../plan/promotion-messages.js'),
     import('../model/environments.js'),
   ]);
   // Each version on the model it answers on here: the previous environment must have run it on that one.

@@ -1,7 +1,8 @@
 // Promotion (DESIGN §6): which versions a plan brings to its environment, and which of them the
 // previous environment has not published.
 import { describe, expect, it } from 'vitest';
-import { judgeGaps, promotedVersions, promotionGaps, promotionProblems, promotionReads, promotionSummary, withProblems } from '../../../src/plan/promotion.js';
+import { judgeGaps, promotedVersions, promotionGaps, promotionReads, withProblems } from '../../../src/plan/promotion.js';
+import { promotionProblems, promotionSummary } from '../../../src/plan/promotion-messages.js';
 import { planFingerprint } from '../../../src/plan/fingerprint.js';
 import type { Plan, PlanAction } from '../../../src/plan/types.js';
 import { contentHash, toWire as versionWire } from '../../../src/kinds/PromptVersion/index.js';
