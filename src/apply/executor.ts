@@ -117,7 +117,36 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const ids = createIdBook(api, plan.actions);
   const own = ownLabels(opts.commit);
 
-  const pending = [...todo];
+  // Not started yet, in plan order (an action interrupted before its first call comes back at the end).
+  const pending = new Set(todo);
+  // What the loop looks at, kept apart so that a wake costs what may start, not a scan of every
+  // pending action: with one per finished call, an apply of n families took O(n²) (1,000
+  // templates: 27 s of CPU; 5,000: 208 s). `begunPending`: the deletes and the writes of begun
+  // families not started, in plan order. `fresh`: the writes in plan order, looked at while their
+  // family has not begun; those before `freshHead` have all begun or started, and are passed over for good.
+  const position = new Map(todo.map((a, i) => [a, i]));
+  const familyOf = new Map(todo.map((a) => [a, family(a)]));
+  const begunPending: PlanAction[] = todo.filter((a) => a.action === 'delete');
+  const fresh = todo.filter((a) => a.action !== 'delete');
+  let freshHead = 0;
+  const writesOf = new Map<string, PlanAction[]>();
+  for (const a of fresh) {
+    const f = familyOf.get(a)!;
+    const list = writesOf.get(f);
+    if (list) list.push(a);
+    else writesOf.set(f, [a]);
+  }
+  const begin = (a: PlanAction): void => {
+    const at = position.get(a)!;
+    let lo = 0;
+    let hi = begunPending.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (position.get(begunPending[mid]!)! < at) lo = mid + 1;
+      else hi = mid;
+    }
+    begunPending.splice(lo, 0, a);
+  };
   // Writes (every action but a delete) not yet finished per family, and how many begun families
   // still have some: those are open. A family whose writes are done is whole and usable though a
   // delete of it (a retired version) waits for the removals' phase: it holds no place. And the
@@ -264,7 +293,8 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     finishedIn(a);
     if (result.interrupted === 'before') {
       // Nothing of it happened: it is as not started, and the next apply plans it again.
-      pending.push(a);
+      pending.add(a);
+      begin(a);
       return;
     }
     completed += 1;
@@ -294,7 +324,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       finishedIn(a);
       completed += 1;
       failed.push(result);
-      pending.splice(pending.indexOf(a), 1);
+      pending.delete(a);
       stopped = true;
       opts.onProgress?.({ type: 'finish', result, completed, total: todo.length });
       break;
@@ -311,9 +341,14 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   // finished before another one is begun beyond what concurrency needs (no more than `limit`
   // families open at once), so an interrupted or rate-limited apply leaves whole, usable
   // templates rather than many half-made ones.
-  const launch = (a: PlanAction, i: number): void => {
-    pending.splice(i, 1);
-    if (a.action !== 'delete') started.add(family(a));
+  const launch = (a: PlanAction): void => {
+    pending.delete(a);
+    const f = familyOf.get(a)!;
+    if (a.action !== 'delete' && !started.has(f)) {
+      started.add(f);
+      // Its other writes are now looked at with the begun families'.
+      for (const w of writesOf.get(f) ?? []) if (w !== a && pending.has(w)) begin(w);
+    }
     running.set(
       a.address,
       runOne(a).finally(() => running.delete(a.address)),
@@ -337,21 +372,25 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     if (!stopped && !interrupted()) {
       // Plan order is a topological order, so scanning it front to back keeps apply order stable:
       // first what is ready in families already begun and deletes (which begin none), then new families.
-      for (const begun of [true, false]) {
-        for (let i = 0; i < pending.length && working() < limit; ) {
-          const a = pending[i]!;
-          if ((a.action === 'delete' || started.has(family(a))) !== begun || !ready(a)) {
-            i += 1;
-            continue;
-          }
-          if (!begun) {
-            // The next family waits for room (concurrency, the rate window); none after it goes first.
-            if (!mayBegin(a)) break;
-            openFamilies += 1;
-            openRequests += requestsLeft.get(family(a)) ?? 0;
-          }
-          launch(a, i);
+      for (let i = 0; i < begunPending.length && working() < limit; ) {
+        const a = begunPending[i]!;
+        if (!ready(a)) {
+          i += 1;
+          continue;
         }
+        begunPending.splice(i, 1);
+        launch(a);
+      }
+      const passed = (a: PlanAction): boolean => !pending.has(a) || started.has(familyOf.get(a)!);
+      while (freshHead < fresh.length && passed(fresh[freshHead]!)) freshHead += 1;
+      for (let i = freshHead; i < fresh.length && working() < limit; i += 1) {
+        const a = fresh[i]!;
+        if (passed(a) || !ready(a)) continue;
+        // The next family waits for room (concurrency, the rate window); none after it goes first.
+        if (!mayBegin(a)) break;
+        openFamilies += 1;
+        openRequests += requestsLeft.get(familyOf.get(a)!) ?? 0;
+        launch(a);
       }
     }
     if (running.size === 0) break;
@@ -360,7 +399,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     await Promise.race([...running.values(), woken()]);
   }
 
-  if (!stopped && !interrupted() && pending.length > 0) {
+  if (!stopped && !interrupted() && pending.size > 0) {
     // Nothing runnable yet nothing failed: the plan's dependencies do not resolve.
     for (const a of pending) {
       failed.push({
@@ -371,7 +410,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
         correlationId: null,
       });
     }
-    pending.length = 0;
+    pending.clear();
   }
 
   const counts = { created: 0, updated: 0, deleted: 0 };
@@ -384,8 +423,8 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     ...stagedResults.filter((r) => !succeededAt.has(r.action.address) && !failed.some((f) => f.action === r.action) && !cutMidway.some((c) => c.action === r.action)),
     ...cutMidway,
   ];
-  const cut = interrupted() && (pending.length > 0 || cutMidway.length > 0 || failed.some((f) => f.interrupted === 'unsent'));
-  return { ok: failed.length === 0 && !cut, interrupted: cut, succeeded, failed, notStarted: pending, partial, counts };
+  const cut = interrupted() && (pending.size > 0 || cutMidway.length > 0 || failed.some((f) => f.interrupted === 'unsent'));
+  return { ok: failed.length === 0 && !cut, interrupted: cut, succeeded, failed, notStarted: [...pending], partial, counts };
 }
 
 /** The requests an action makes when nothing goes wrong (its kind's count). */

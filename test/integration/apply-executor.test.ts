@@ -12,7 +12,7 @@ import type { DesiredState } from '../../src/model/types.js';
 import { buildPlan } from '../../src/plan/build.js';
 import type { Plan } from '../../src/plan/types.js';
 import { desiredState, filter, manyTemplates, split, template, version } from '../helpers/desired.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { startTestEmulator, withEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { createCorrelationTracker } from '../../src/apply/correlation.js';
@@ -248,6 +248,46 @@ describe('executePlan', () => {
     expect(order).toEqual(
       ['t-000', 't-001', 't-002', 't-003'].flatMap((t) => [`PromptTemplate/${t}`, `PromptVersion/${t}@1.0.0`, `TrafficSplit/${t}`]),
     );
+  });
+
+  it('looks at each action a bounded number of times, however many the plan holds', async () => {
+    // Every finished call scanned every pending action: 1,000 templates applied in 27 s of CPU,
+    // 5,000 in 208 s. Counted here as the reads of the actions' addresses and kinds.
+    const reads = (n: number): Promise<number> =>
+      withEmulator(
+        async (e) => {
+          const names = Array.from({ length: n }, (_, i) => `t-${i}`);
+          const desired = desiredState({
+            templates: names.map((t) => template(t)),
+            versions: names.map((t) => version(t, '1.0.0')),
+            splits: names.map((t) => split(t, [['1.0.0', 100]])),
+          });
+          const live = await readLiveState({ gateway: e.api });
+          const p = buildPlan(desired, live, { prune: false, target: 'test emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
+          let count = 0;
+          const counted = <T extends object>(a: T): T =>
+            new Proxy(a, {
+              get(t, prop, receiver) {
+                if (prop === 'address' || prop === 'kind') count += 1;
+                return Reflect.get(t, prop, receiver) as unknown;
+              },
+            });
+          const result = await executePlan({ ...p, actions: p.actions.map(counted) }, e.api, {
+            audit: { intent: async () => ({}) as never, outcome: async () => ({}) as never } as never,
+            correlations: createCorrelationTracker(),
+            actor: 'a',
+            commit: null,
+          });
+          expect(result.failed.map((f) => f.detail)).toEqual([]);
+          expect(result.succeeded).toHaveLength(3 * n);
+          return count;
+        },
+        { rateLimit: 1_000_000 },
+      );
+    const small = await reads(40);
+    const large = await reads(160);
+    // Linear: four times the actions, about four times the reads (a scan of them all per call: sixteen).
+    expect(large / small).toBeLessThan(6);
   });
 
   it('an interrupted apply leaves whole templates: no more half-made ones than actions in flight', async () => {
