@@ -129,6 +129,11 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const begunPending: PlanAction[] = todo.filter((a) => a.action === 'delete');
   const fresh = todo.filter((a) => a.action !== 'delete');
   let freshHead = 0;
+  // Deletes the removal gate holds (an earlier phase still writing) wait apart, out of the scan,
+  // until a phase's writes are all done: a retire of every template's old versions looked at
+  // each of them once per finished write.
+  const parked: PlanAction[] = [];
+  let seenOpenings = 0;
   const writesOf = new Map<string, PlanAction[]>();
   for (const a of fresh) {
     const f = familyOf.get(a)!;
@@ -372,8 +377,16 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     if (!stopped && !interrupted()) {
       // Plan order is a topological order, so scanning it front to back keeps apply order stable:
       // first what is ready in families already begun and deletes (which begin none), then new families.
+      if (gate.openings() !== seenOpenings) {
+        seenOpenings = gate.openings();
+        for (const a of parked.splice(0)) begin(a);
+      }
       for (let i = 0; i < begunPending.length && working() < limit; ) {
         const a = begunPending[i]!;
+        if (a.action === 'delete' && !gate.open(a)) {
+          parked.push(...begunPending.splice(i, 1));
+          continue;
+        }
         if (!ready(a)) {
           i += 1;
           continue;

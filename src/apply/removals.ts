@@ -11,6 +11,8 @@ export interface RemovalGate {
   open(a: PlanAction): boolean;
   /** Notes that `a` succeeded. */
   done(a: PlanAction): void;
+  /** How many phases have had their last gated write succeed: `open` can change only when this does. */
+  openings(): number;
 }
 
 /**
@@ -32,6 +34,7 @@ export function removalGate(todo: readonly PlanAction[], deps: ReadonlyMap<strin
   };
   const gated = new Set<string>();
   const openWrites: number[] = [];
+  let openings = 0;
   for (const a of todo) {
     if (a.action === 'delete' || waitsForDelete(a.address)) continue;
     gated.add(a.address);
@@ -46,7 +49,8 @@ export function removalGate(todo: readonly PlanAction[], deps: ReadonlyMap<strin
       return true;
     },
     done(a) {
-      if (gated.delete(a.address)) openWrites[phaseOf(a)]! -= 1;
+      if (gated.delete(a.address) && --openWrites[phaseOf(a)]! === 0) openings += 1;
     },
+    openings: () => openings,
   };
 }
