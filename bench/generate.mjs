@@ -36,7 +36,7 @@ export async function generatePromptSet(dir, { templates, versions = 2, filters 
       `apiVersion: promptctl/v1\nkind: TrafficSplit\nspec:\n  template: ${name}\n  strategy: random\n  routes:\n` +
         labels.map((l, i) => `    - {version: "${l}", weight: ${weights[i]}}\n`).join(''),
     );
-    writes.push(writeFile(join(dir, 'templates', `${name}.yaml`), docs.join('---\n')));
+    writes.push([join(dir, 'templates', `${name}.yaml`), docs.join('---\n')]);
   }
   const fdocs = [];
   for (let f = 0; f < filters; f++) {
@@ -47,9 +47,21 @@ export async function generatePromptSet(dir, { templates, versions = 2, filters 
         `  thresholds: {${cats[0]}: 0.${(f % 8) + 1}}\n  falsePositiveTolerance: 0.05\n`,
     );
   }
-  if (fdocs.length) writes.push(writeFile(join(dir, 'safety-filters.yaml'), fdocs.join('---\n')));
-  await Promise.all(writes);
+  if (fdocs.length) writes.push([join(dir, 'safety-filters.yaml'), fdocs.join('---\n')]);
+  await writeAll(writes);
   return templates * (2 + versions) + filters;
+}
+
+/** Writes [path, text] pairs a few at a time: one open file per template at once ran out of file descriptors (EMFILE at 20,000). */
+async function writeAll(writes, inFlight = 64) {
+  let next = 0;
+  const worker = async () => {
+    while (next < writes.length) {
+      const [path, text] = writes[next++];
+      await writeFile(path, text);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, writes.length) }, worker));
 }
 
 function splitWeights(n) {
