@@ -48,12 +48,7 @@ describe('a damaged embedded emulator journal', () => {
 
 describe('an embedded emulator state whose collections are not collections', () => {
   it('is refused as the user’s file to fix, not taken and answered 500 at every write', async () => {
-    dir = await tempDir('promptctl-state-');
-    await mkdir(join(dir.path, 'prompts'), { recursive: true });
-    await writeFile(join(dir.path, 'prompts', 'promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec: {}\n');
-    await writeFile(join(dir.path, 'prompts', 't.yaml'), 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: tpl\nspec:\n  model: gpt-4o-mini\n');
-    await mkdir(join(dir.path, '.promptctl'), { recursive: true });
-    const state = join(dir.path, '.promptctl', 'local-state.json');
+    const { state, cwd } = await projectWithState();
     for (const [snapshot, journal, what] of [
       ['{"formatVersion":1,"templates":5}', '', 'a number as its templates'],
       ['{"formatVersion":1,"filters":[]}', '', 'a list as its filters'],
@@ -61,7 +56,7 @@ describe('an embedded emulator state whose collections are not collections', () 
     ] as const) {
       await writeFile(state, snapshot);
       await writeFile(`${state}.journal`, journal);
-      const r = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path });
+      const r = await runCliInProcess(['apply', '--auto-approve'], { cwd });
       expect(r.code, `${snapshot} ${journal}: ${r.stderr}`).toBe(1);
       expect(r.stderr).toContain(`holds ${what}, not a collection of records; restore it, or move it aside`);
       expect(r.stderr).not.toMatch(/internal|500|^\s+at /m);
@@ -71,12 +66,7 @@ describe('an embedded emulator state whose collections are not collections', () 
 
 describe('an embedded emulator state whose records are not records', () => {
   it('is refused on opening, naming the entry, not listed as 500s that apply retries for a minute', async () => {
-    dir = await tempDir('promptctl-state-');
-    await mkdir(join(dir.path, 'prompts'), { recursive: true });
-    await writeFile(join(dir.path, 'prompts', 'promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec: {}\n');
-    await writeFile(join(dir.path, 'prompts', 't.yaml'), 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: tpl\nspec:\n  model: gpt-4o-mini\n');
-    await mkdir(join(dir.path, '.promptctl'), { recursive: true });
-    const state = join(dir.path, '.promptctl', 'local-state.json');
+    const { state, cwd } = await projectWithState();
     for (const [snapshot, journal, what] of [
       // A template deleted by hand, its entry left as null.
       ['{"formatVersion":1,"templates":{"x":null}}', '', 'null as the entry "x" of its templates, not a record'],
@@ -86,10 +76,20 @@ describe('an embedded emulator state whose records are not records', () => {
     ] as const) {
       await writeFile(state, snapshot);
       await writeFile(`${state}.journal`, journal);
-      const r = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path });
+      const r = await runCliInProcess(['apply', '--auto-approve'], { cwd });
       expect(r.code, `${snapshot} ${journal}: ${r.stderr}`).toBe(1);
       expect(r.stderr).toContain(`holds ${what}; restore it, or move it aside to start from an empty org`);
       expect(r.stderr).not.toMatch(/internal|500|retry|^\s+at /m);
     }
   });
 });
+
+/** A project of one template, with the directory its embedded emulator's state file goes in: that file's path, and the project's. */
+async function projectWithState(): Promise<{ state: string; cwd: string }> {
+  dir = await tempDir('promptctl-state-');
+  await mkdir(join(dir.path, 'prompts'), { recursive: true });
+  await writeFile(join(dir.path, 'prompts', 'promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec: {}\n');
+  await writeFile(join(dir.path, 'prompts', 't.yaml'), 'apiVersion: promptctl/v1\nkind: PromptTemplate\nmetadata:\n  name: tpl\nspec:\n  model: gpt-4o-mini\n');
+  await mkdir(join(dir.path, '.promptctl'), { recursive: true });
+  return { state: join(dir.path, '.promptctl', 'local-state.json'), cwd: dir.path };
+}

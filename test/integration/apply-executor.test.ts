@@ -264,20 +264,7 @@ describe('executePlan', () => {
           });
           const live = await readLiveState({ gateway: e.api });
           const p = buildPlan(desired, live, { prune: false, target: 'test emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
-          let count = 0;
-          const counted = <T extends object>(a: T): T =>
-            new Proxy(a, {
-              get(t, prop, receiver) {
-                if (prop === 'address' || prop === 'kind') count += 1;
-                return Reflect.get(t, prop, receiver) as unknown;
-              },
-            });
-          const result = await executePlan({ ...p, actions: p.actions.map(counted) }, e.api, {
-            audit: { intent: async () => ({}) as never, outcome: async () => ({}) as never } as never,
-            correlations: createCorrelationTracker(),
-            actor: 'a',
-            commit: null,
-          });
+          const { result, count } = await countedRun(p, e.api);
           expect(result.failed.map((f) => f.detail)).toEqual([]);
           expect(result.succeeded).toHaveLength(3 * n);
           return count;
@@ -305,23 +292,8 @@ describe('executePlan', () => {
             });
           const planOf = async (d: DesiredState) =>
             buildPlan(d, await readLiveState({ gateway: e.api }), { prune: true, target: 'test emulator', git: {}, id: 'p', createdAt: '', tokens: versionTokens });
-          const options = {
-            audit: { intent: async () => ({}) as never, outcome: async () => ({}) as never } as never,
-            correlations: createCorrelationTracker(),
-            actor: 'a',
-            commit: null,
-          };
-          expect((await executePlan(await planOf(state(['1.0.0', '1.1.0'])), e.api, options)).ok).toBe(true);
-          const p = await planOf(state(['2.0.0']));
-          let count = 0;
-          const counted = <T extends object>(a: T): T =>
-            new Proxy(a, {
-              get(t, prop, receiver) {
-                if (prop === 'address' || prop === 'kind') count += 1;
-                return Reflect.get(t, prop, receiver) as unknown;
-              },
-            });
-          const result = await executePlan({ ...p, actions: p.actions.map(counted) }, e.api, options);
+          expect((await executePlan(await planOf(state(['1.0.0', '1.1.0'])), e.api, unaudited())).ok).toBe(true);
+          const { result, count } = await countedRun(await planOf(state(['2.0.0'])), e.api);
           expect(result.failed.map((f) => f.detail)).toEqual([]);
           expect(result.counts).toEqual({ created: n, updated: n, deleted: 2 * n });
           return count;
@@ -531,3 +503,27 @@ describe('executePlan', () => {
     expect((await emu.api.listTemplates({ name: 'old' })).map((t) => t.name)).toEqual(['old']);
   });
 });
+
+/** Options for an executor run whose audit records go nowhere. */
+function unaudited() {
+  return {
+    audit: { intent: async () => ({}) as never, outcome: async () => ({}) as never } as never,
+    correlations: createCorrelationTracker(),
+    actor: 'a',
+    commit: null,
+  };
+}
+
+/** Runs the plan, counting how often the executor reads an action's address or kind (its looks at the action). */
+async function countedRun(p: Plan, api: Parameters<typeof executePlan>[1]): Promise<{ result: Awaited<ReturnType<typeof executePlan>>; count: number }> {
+  let count = 0;
+  const counted = <T extends object>(a: T): T =>
+    new Proxy(a, {
+      get(t, prop, receiver) {
+        if (prop === 'address' || prop === 'kind') count += 1;
+        return Reflect.get(t, prop, receiver) as unknown;
+      },
+    });
+  const result = await executePlan({ ...p, actions: p.actions.map(counted) }, api, unaudited());
+  return { result, count };
+}
