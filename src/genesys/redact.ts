@@ -17,11 +17,16 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
 export class Redactor {
   private readonly secrets = new Set<string>();
   private onLearn: ((secret: string) => void) | undefined;
+  private readonly maskCredentials: ((text: string) => string) | undefined;
 
-  /** `onLearn` hears each value added after these (an access token), so what prints the client's errors can mask it too. */
-  constructor(secrets: Iterable<string> = [], onLearn?: (secret: string) => void) {
+  /**
+   * `onLearn` hears each value added after these (an access token), so what prints the client's errors can mask it too.
+   * `maskCredentials` masks credentials no known value names (found by their shape), after the known ones.
+   */
+  constructor(secrets: Iterable<string> = [], onLearn?: (secret: string) => void, maskCredentials?: (text: string) => string) {
     for (const s of secrets) this.add(s);
     this.onLearn = onLearn;
+    this.maskCredentials = maskCredentials;
   }
 
   /** Registers a value that must never be shown (ignores values too short to be secrets). */
@@ -32,7 +37,8 @@ export class Redactor {
   }
 
   scrub(text: string): string {
-    return redactText(text, this.secrets);
+    const out = redactText(text, this.secrets);
+    return this.maskCredentials ? this.maskCredentials(out) : out;
   }
 }
 

@@ -54,6 +54,12 @@ export interface ConnectionOptions {
    * client's own scrubbing never sees (a server's words in a report) is masked for it too.
    */
   onSecret?: (value: string) => void;
+  /**
+   * Masks the credentials a server's words may quote that no value the client knows names (an API
+   * key it echoes from content in an error's message): the caller's detectors (rules/secrets.ts,
+   * which genesys may not import), applied after the client's own scrubbing to every error it makes.
+   */
+  maskCredentials?: (text: string) => string;
   /** Aborted when the run stops starting new calls (an apply's interrupt): see TransportOptions.stopped. */
   stopped?: AbortSignal;
 }
@@ -96,7 +102,7 @@ export class RestClient {
         ...(opts.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: opts.maxRetryAfterMs } : {}),
       },
       userAgent: opts.userAgent ?? 'promptctl',
-      redactor: new Redactor([opts.clientSecret, basic, ...(opts.proxy ? proxyPasswords(opts.proxy) : [])], opts.onSecret),
+      redactor: new Redactor([opts.clientSecret, basic, ...(opts.proxy ? proxyPasswords(opts.proxy) : [])], opts.onSecret, opts.maskCredentials),
       ...(opts.proxy ? { proxy: opts.proxy } : {}),
       ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
       ...(opts.onResponse ? { onResponse: opts.onResponse } : {}),

@@ -3,7 +3,7 @@
 // what promptctl prints names the call, status and code, never the bearer token or the secret.
 import http, { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
@@ -103,6 +103,46 @@ describe('a streamed answer whose error event echoes the credentials', () => {
       expect(r.stdout).toBe('Hello \n');
       expect(r.stderr).toMatch(/^error: .*500/m);
       expect(r.stdout + r.stderr).not.toContain(seen);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('an error answer that quotes a credential of the content (a key the server echoes)', () => {
+  it('apply prints it masked and records it masked in the audit trail', async () => {
+    const { evalsProject } = await import('./evals-support.js');
+    const p = await evalsProject();
+    // Not a value the run knows: found by its shape, as validate finds one in a prompt.
+    const KEY = `sk-proj-${Math.random().toString(36).slice(2, 12)}Abc123Def456`;
+    const upstream = new URL(p.emu.url);
+    let answered = 0;
+    server = createServer((req, res) => {
+      if (req.method === 'POST' && (req.url ?? '').startsWith('/api/v2/llmgateway/safetyfilters')) {
+        req.resume();
+        answered += 1;
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: 'bad.request', status: 400, message: `the provider refused key ${KEY}`, messageParams: { key: KEY } }));
+        return;
+      }
+      forwardTo(upstream, req, res);
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      await p.write(
+        'prompts/extra.yaml',
+        ['apiVersion: promptctl/v1', 'kind: SafetyFilter', 'metadata:', '  name: faq-extra-flag', 'spec:', '  priority: 3', '  categories: [pii]', '  action: flag_and_pass', '  thresholds: {pii: 0.5}', '  falsePositiveTolerance: 0'].join('\n') + '\n',
+      );
+      const r = await p.cli(['apply', '--auto-approve'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
+      expect(answered).toBeGreaterThan(0);
+      expect(r.code, r.stderr).toBe(1);
+      const all = r.stdout + r.stderr;
+      expect(all).toMatch(/400 bad\.request: the provider refused key \[redacted: an API key \(sk-…\)\]/);
+      expect(all).not.toContain(KEY);
+      const trail = await readFile(join(p.dir.path, '.promptctl', 'audit.jsonl'), 'utf8');
+      expect(trail).toContain('the provider refused key [redacted');
+      expect(trail).not.toContain(KEY);
     } finally {
       await p.close();
     }
