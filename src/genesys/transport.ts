@@ -306,6 +306,14 @@ export class Transport {
     }
   }
 
+  /**
+   * `text` of the server's as the client's own errors are cleaned (FailureContext.scrub): for an
+   * error a caller makes of what a 2xx answer carried (a stream's `event: error`).
+   */
+  scrub(text: string): string {
+    return this.failures.scrub(text);
+  }
+
   /** Sends a request whose 2xx body is read as it arrives (see CallSpec.stream). */
   stream(spec: StreamSpec): Promise<ResponseStream> {
     const { acceptHeader, idleTimeoutMs, signal, ...request } = spec;

@@ -109,6 +109,36 @@ describe('a streamed answer whose error event echoes the credentials', () => {
   });
 });
 
+describe('a streamed answer whose error event quotes a credential of the content', () => {
+  it('run prints the error with the key masked', async () => {
+    const { evalsProject } = await import('./evals-support.js');
+    const p = await evalsProject();
+    // Not a value the run knows: found by its shape, as validate finds one in a prompt.
+    const KEY = `sk-proj-${Math.random().toString(36).slice(2, 12)}Abc123Def456`;
+    const upstream = new URL(p.emu.url);
+    server = createServer((req, res) => {
+      if (req.method === 'POST' && (req.url ?? '').includes('/invocations')) {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(`event: delta\ndata: ${JSON.stringify({ text: 'Hello ' })}\n\nevent: error\ndata: ${JSON.stringify({ status: 500, code: 'model.failed', message: `the provider refused key ${KEY}`, contextId: 'ctx-1' })}\n\n`);
+        return;
+      }
+      forwardTo(upstream, req, res);
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const r = await p.cli(['run', 'faq-bot@1.1.0', '--var', 'question=hi'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toBe('Hello \n');
+      expect(r.stderr).toMatch(/^error: .*500 model\.failed: the provider refused key \[redacted: an API key \(sk-…\)\]/m);
+      expect(r.stdout + r.stderr).not.toContain(KEY);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
 describe('an error answer that quotes a credential of the content (a key the server echoes)', () => {
   it('apply prints it masked and records it masked in the audit trail', async () => {
     const { evalsProject } = await import('./evals-support.js');

@@ -99,7 +99,7 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
         yield { type: 'done', result: invocationAnswer<InvocationSummary>(data(ev), ANSWER_SHAPES.invocationSummary, refused) };
         return;
       } else if (ev.event === INVOCATION_EVENTS.error) {
-        throw streamError(data<Partial<ErrorBody> | null>(ev) ?? {}, path, res.correlationId, chars);
+        throw streamError(data<Partial<ErrorBody> | null>(ev) ?? {}, path, res.correlationId, chars, (text) => t.scrub(text));
       }
       // Other events are ignored (a newer server may send more).
     }
@@ -159,21 +159,30 @@ function analyticsAnswer(res: HttpResult, path: string): AnalyticsResult {
   return { ...answer, results: answer.results ?? [] };
 }
 
-/** An `event: error` as the ApiError a failed call would have been. */
-function streamError(body: Partial<ErrorBody>, path: string, correlationId: string, chars: number): ApiError {
+/**
+ * An `event: error` as the ApiError a failed call would have been, the server's words cleaned by
+ * `scrub` as a failed call's are (a credential it echoes: the token, a key of the content).
+ */
+function streamError(body: Partial<ErrorBody>, path: string, correlationId: string, chars: number, scrub: (text: string) => string): ApiError {
   const status = typeof body.status === 'number' ? body.status : 500;
   // The server's words on one line, as a failed call's are (genesys/failures.ts errorParts).
-  const code = typeof body.code === 'string' ? oneLineWords(body.code) : 'stream.error';
-  const cid = typeof body.contextId === 'string' && body.contextId ? body.contextId : correlationId;
+  const code = scrub(typeof body.code === 'string' ? oneLineWords(body.code) : 'stream.error');
+  const cid = scrub(typeof body.contextId === 'string' && body.contextId ? body.contextId : correlationId);
   const after = chars > 0 ? ` after ${chars} characters of output` : '';
   const err = new ApiError(
-    `POST ${path} failed${after}: ${status} ${code}: ${typeof body.message === 'string' ? oneLineWords(body.message) : code} (correlation id ${cid})`,
+    scrub(`POST ${path} failed${after}: ${status} ${code}: ${typeof body.message === 'string' ? oneLineWords(body.message) : code} (correlation id ${cid})`),
     status,
     code,
     cid,
     'POST',
     path,
   );
-  if (typeof body.message === 'string' && typeof body.code === 'string') err.body = body as ErrorBody;
+  if (typeof body.message === 'string' && typeof body.code === 'string') {
+    try {
+      err.body = JSON.parse(scrub(JSON.stringify(body))) as ErrorBody;
+    } catch {
+      // scrubbing broke the JSON: leave the body out rather than risk showing a secret
+    }
+  }
   return err;
 }
