@@ -178,12 +178,21 @@ export function origin(url: string): string {
 
 /**
  * A job (publishing a version, deleting a guide) that ended Failed, as the error of the call that
- * started it: its errors' codes and messages, the first one's status and context id.
+ * started it: its errors' codes and messages, the first one's status and context id. `scrub`
+ * cleans the server's words as a failed call's are (FailureContext.scrub: a job's reason may quote
+ * a credential, a key of the content it refused).
  */
-export function jobFailed(what: string, job: { id: string; errors?: Array<{ code?: string; message?: string; status?: number; contextId?: string }> }, method: Method, path: string): ApiError {
+export function jobFailed(
+  what: string,
+  job: { id: string; errors?: Array<{ code?: string; message?: string; status?: number; contextId?: string }> },
+  method: Method,
+  path: string,
+  scrub: (text: string) => string,
+): ApiError {
   const errors = job.errors ?? [];
   const why = errors.map((e) => oneLineWords(`${e.code ?? 'error'}: ${e.message ?? ''}`)).join('; ') || 'no reason given';
   const first = errors[0];
   // The job's id is the server's word: one line, shown as it is (a line break in it could forge a line).
-  return new ApiError(`${what} failed (job ${visibleName(job.id)}): ${why}`, first?.status ?? 500, 'job.failed', first?.contextId, method, path);
+  const contextId = first?.contextId === undefined ? undefined : scrub(first.contextId);
+  return new ApiError(scrub(`${what} failed (job ${visibleName(job.id)}): ${why}`), first?.status ?? 500, 'job.failed', contextId, method, path);
 }

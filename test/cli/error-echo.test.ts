@@ -178,3 +178,43 @@ describe('an error answer that quotes a credential of the content (a key the ser
     }
   });
 });
+
+describe('a publish job that fails quoting a credential of the content', () => {
+  it('apply prints its reason with the key masked and records it masked', async () => {
+    const { evalsProject } = await import('./evals-support.js');
+    const p = await evalsProject();
+    // Not a value the run knows: found by its shape, as validate finds one in a prompt.
+    const KEY = `sk-proj-${Math.random().toString(36).slice(2, 12)}Abc123Def456`;
+    const upstream = new URL(p.emu.url);
+    let answered = 0;
+    server = createServer((req, res) => {
+      if (req.method === 'POST' && /\/versions\/[^/]+\/jobs$/.test(req.url ?? '')) {
+        req.resume();
+        answered += 1;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: 'job-1', status: 'Failed', errors: [{ code: 'publish.failed', status: 400, message: `the provider refused key ${KEY}`, contextId: `ctx:${KEY}` }] }));
+        return;
+      }
+      forwardTo(upstream, req, res);
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      await p.write(
+        'prompts/v2.yaml',
+        ['apiVersion: promptctl/v1', 'kind: PromptVersion', 'spec:', '  template: faq-bot', '  version: "2.0.0"', '  systemInstruction: "You answer questions about Acme orders."', '  userTemplate: "Q: {{question}}"', '  variables:', '    - name: question', '      type: string', '      maxLength: 500', '  maxTokens: 100'].join('\n') + '\n',
+      );
+      const r = await p.cli(['apply', '--auto-approve'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
+      expect(answered).toBeGreaterThan(0);
+      expect(r.code, r.stderr).toBe(1);
+      const all = r.stdout + r.stderr;
+      expect(all).toMatch(/publish\.failed: the provider refused key \[redacted: an API key \(sk-…\)\]/);
+      expect(all).not.toContain(KEY);
+      const trail = await readFile(join(p.dir.path, '.promptctl', 'audit.jsonl'), 'utf8');
+      expect(trail).toContain('the provider refused key [redacted');
+      expect(trail).not.toContain(KEY);
+    } finally {
+      await p.close();
+    }
+  });
+});

@@ -29,7 +29,7 @@ describe('a publish that fails after the version was created', () => {
     const failing: GatewayApi = Object.create(emu.api);
     // The job is started, then ends Failed (as publications.ts reports one).
     failing.startPublish = async () => {
-      const published = Promise.reject(jobFailed('publishing version 1.1.0', { id: 'j1', errors: [{ code: 'internal', message: 'the worker died' }] }, 'POST', '/jobs'));
+      const published = Promise.reject(jobFailed('publishing version 1.1.0', { id: 'j1', errors: [{ code: 'internal', message: 'the worker died' }] }, 'POST', '/jobs', (t) => t));
       published.catch(() => undefined);
       return { published };
     };

@@ -168,7 +168,7 @@ export class GuideVersions {
         }, this.r.stopped);
         if (polled !== 'gone') last = polled;
       }
-      if (jobOutcome(last.status) === 'Failed') throw jobFailed(what, last, 'POST', path);
+      if (jobOutcome(last.status) === 'Failed') throw jobFailed(what, last, 'POST', path, (text) => this.r.t.scrub(text));
     }
     // Succeeded, vanished, or never given (a 202 with an empty body): wait for the version to show it.
     const versionPath = paths.guideVersion(guideId, version);

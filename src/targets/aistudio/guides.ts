@@ -85,7 +85,7 @@ export class Guides {
           status = jobOutcome(polled.status);
         }
       }
-      if (status === 'Failed') throw jobFailed(`deleting guide ${guideId}`, last, 'DELETE', path);
+      if (status === 'Failed') throw jobFailed(`deleting guide ${guideId}`, last, 'DELETE', path, (text) => this.r.t.scrub(text));
     }
     // The guide is gone when reading it answers 404.
     await poll(what, deadline, 'GET', paths.guide(guideId), true, async () =>

@@ -88,6 +88,7 @@ class GatewayClient implements GatewayApi {
         },
         getJob: (templateId, label, jobId) => this.r.getIfExists<WireJob>(paths.job(templateId, label, jobId)),
         findVersion: (templateId, label) => this.findVersion(templateId, label),
+        scrub: (text) => this.t.scrub(text),
       },
       this.directory,
       Date.now,
@@ -249,7 +250,7 @@ class GatewayClient implements GatewayApi {
       job.status === 'Running'
         ? this.publications.wait(templateId, label, job, { deadline, batched: opts.batched, ...(opts.contentHash ? { contentHash: opts.contentHash } : {}) })
         : job.status === 'Failed'
-          ? Promise.reject(jobFailed(templateId, label, job))
+          ? Promise.reject(jobFailed(templateId, label, job, (text) => this.t.scrub(text)))
           : this.publishedAsMeant(templateId, label, job, opts.contentHash);
     // The caller awaits it later; until then a failure must not count as unhandled.
     published.catch(() => undefined);

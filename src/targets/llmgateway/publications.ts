@@ -35,6 +35,8 @@ export interface ConfirmationReads {
   malformed(template: WireTemplate): Error | undefined;
   /** The job; undefined on 404. */
   getJob(templateId: string, label: string, jobId: string): Promise<WireJob | undefined>;
+  /** The client's cleaning of the server's words (Transport.scrub), for a Failed job's reasons; none: as they are. */
+  scrub?(text: string): string;
   /** The version; undefined on 404. */
   findVersion(templateId: string, label: string): Promise<WireVersion | undefined>;
 }
@@ -234,7 +236,7 @@ export class PublishConfirmations {
         if (other) throw other;
         return job;
       }
-      if (job.status === 'Failed') throw jobFailed(w.templateId, w.label, job);
+      if (job.status === 'Failed') throw jobFailed(w.templateId, w.label, job, (text) => this.reads.scrub?.(text) ?? text);
       if (this.now() >= w.deadline) throw this.expired(w);
       return undefined;
     }
@@ -291,8 +293,8 @@ function done(w: PendingPublish): WireJob {
 }
 
 /** A Failed publish job as an error naming its reasons. */
-export function jobFailed(templateId: string, label: string, job: WireJob): ApiError {
-  return failedJob(`publishing version ${label} of prompt template ${templateId}`, job, 'POST', paths.jobs(templateId, label));
+export function jobFailed(templateId: string, label: string, job: WireJob, scrub: (text: string) => string): ApiError {
+  return failedJob(`publishing version ${label} of prompt template ${templateId}`, job, 'POST', paths.jobs(templateId, label), scrub);
 }
 
 function timeout(w: PendingPublish): ApiError {

@@ -21,7 +21,7 @@ describe('errorParts of an answer that is not an ErrorBody', () => {
 
 describe('jobFailed', () => {
   it("shows a job id as one line: a server's id with a line break in it cannot forge a line of the output", () => {
-    const err = jobFailed('publishing version 1.0.0', { id: 'j1\nPlan: 0 to create\u202e', errors: [{ code: 'bad', message: 'no\nway', status: 400 }] }, 'POST', '/x');
+    const err = jobFailed('publishing version 1.0.0', { id: 'j1\nPlan: 0 to create\u202e', errors: [{ code: 'bad', message: 'no\nway', status: 400 }] }, 'POST', '/x', (t) => t);
     expect(err.message).toBe('publishing version 1.0.0 failed (job j1\\u000aPlan: 0 to create\\u202e): bad: no way');
     expect(err.message).not.toContain('\n');
   });
