@@ -19,7 +19,8 @@ import { createCorrelationTracker, type CorrelationTracker } from '../apply/corr
 import { aiStudioWriteChecks, gatewayWriteChecks, SURFACE_NAMES } from '../kinds/index.js';
 import { ENV as GENESYS_ENV, resolveTarget, type Target } from '../genesys/target.js';
 import { checkedProxyUrl, proxySettingsFrom, type ProxySettings } from '../genesys/proxy.js';
-import { credentialMasker } from '../rules/secrets.js';
+import { credentialsIn } from '../rules/secrets.js';
+import { maskFound } from '../plan/live-credentials.js';
 import { UserError } from '../util/errors.js';
 import { isInside } from '../util/inside.js';
 import { shellWord, visibleName } from '../util/escapes.js';
@@ -276,8 +277,8 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
       ...(credentialVariables ? { credentialVariables } : {}),
       // Each access token is masked in everything the run prints, like the credentials it came from.
       ...(ctx.learnSecret ? { onSecret: (value: string) => ctx.learnSecret!('the access token', value) } : {}),
-      // A credential a server's error quotes (a key it echoes from content) is masked as validate masks one in prompts (DESIGN §5).
-      maskCredentials: credentialMasker(),
+      // A credential a server's error quotes (a key it echoes from content) is masked as one in the org's content is (DESIGN §5), a private key's whole block.
+      maskCredentials: (text: string) => maskFound(text, credentialsIn),
       ...(opts.quick ? QUICK : {}),
       ...(proxy ? { proxy } : {}),
     };

@@ -17,17 +17,7 @@ export interface CredentialFinding {
 }
 
 export function maskLiveCredentials(plan: Plan, find: (text: string) => CredentialFinding[]): Plan {
-  const mask = (text: string): string => {
-    const found = find(text);
-    if (found.length === 0) return text;
-    let out = '';
-    let at = 0;
-    for (const f of found) {
-      out += text.slice(at, f.index) + maskFor(`${f.name} in the org's content`);
-      at = f.index + f.length;
-    }
-    return out + text.slice(at);
-  };
+  const mask = (text: string): string => maskFound(text, find, (name) => `${name} in the org's content`);
   const actions = keepingSame(plan.actions, (a) => maskedAction(a, mask));
   const problems = keepingSame(plan.problems, (p) => (p.diff ? withDiff(p, keepingSame(p.diff, (d) => withBefore(d, mask(d.before)))) : p));
   if (actions === plan.actions && problems === plan.problems) return plan;
@@ -48,6 +38,23 @@ function maskedAction(a: PlanAction, mask: (text: string) => string): PlanAction
     if (text !== a.text) out = { ...out, text: [...text] } as PlanAction;
   }
   return out;
+}
+
+/**
+ * `text` with each credential `find` finds masked as `[redacted: <what>]`, `what` made from what it
+ * looks like: the whole of it (a private key's block, not only its BEGIN line). Also for a server's
+ * words (cli/target.ts: a key an error echoes).
+ */
+export function maskFound(text: string, find: (text: string) => CredentialFinding[], what: (name: string) => string = (name) => name): string {
+  const found = find(text);
+  if (found.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const f of found) {
+    out += text.slice(at, f.index) + maskFor(what(f.name));
+    at = f.index + f.length;
+  }
+  return out + text.slice(at);
 }
 
 /** `list` itself when `f` returns every item as it is; else a copy with the changed items. */

@@ -145,6 +145,9 @@ describe('an error answer that quotes a credential of the content (a key the ser
     const p = await evalsProject();
     // Not a value the run knows: found by its shape, as validate finds one in a prompt.
     const KEY = `sk-proj-${Math.random().toString(36).slice(2, 12)}Abc123Def456`;
+    // A private key: its whole block, not only the BEGIN line the pattern finds.
+    const BODY = `MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcw${Math.random().toString(36).slice(2, 12)}`;
+    const PEM = `-----BEGIN PRIVATE KEY-----\n${BODY}\n-----END PRIVATE KEY-----`;
     const upstream = new URL(p.emu.url);
     let answered = 0;
     server = createServer((req, res) => {
@@ -152,7 +155,7 @@ describe('an error answer that quotes a credential of the content (a key the ser
         req.resume();
         answered += 1;
         res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ code: 'bad.request', status: 400, message: `the provider refused key ${KEY}`, messageParams: { key: KEY } }));
+        res.end(JSON.stringify({ code: 'bad.request', status: 400, message: `the provider refused key ${KEY} and ${PEM}`, messageParams: { key: KEY } }));
         return;
       }
       forwardTo(upstream, req, res);
@@ -170,9 +173,12 @@ describe('an error answer that quotes a credential of the content (a key the ser
       const all = r.stdout + r.stderr;
       expect(all).toMatch(/400 bad\.request: the provider refused key \[redacted: an API key \(sk-…\)\]/);
       expect(all).not.toContain(KEY);
+      expect(all).toMatch(/and \[redacted: a private key\] \(correlation id/);
+      expect(all).not.toContain(BODY);
       const trail = await readFile(join(p.dir.path, '.promptctl', 'audit.jsonl'), 'utf8');
       expect(trail).toContain('the provider refused key [redacted');
       expect(trail).not.toContain(KEY);
+      expect(trail).not.toContain(BODY);
     } finally {
       await p.close();
     }
