@@ -294,7 +294,8 @@ function capBlock(a: PlanAction, head: string[], fields: string[], more: string)
   for (const t of a.text ?? []) {
     const d = textDiff(t.before, t.after);
     // Long lines (a paragraph on one line) are cut around their change, so that the change fits.
-    diffs.push(`# ${t.field}`, ...clipLongLines(d.lines).map(formatDiffLine));
+    // A diff that gave up is said to, as the uncapped block says it: such a text is always capped.
+    diffs.push(`# ${t.field}${d.replaced ? ' (too different to diff: shown replaced)' : ''}`, ...clipLongLines(d.lines).map(formatDiffLine));
   }
   const text = diffs.length > 0 ? fenced(truncateLines(diffs.join('\n'), room, more), 'diff') + '\n' : '';
   return [top, fieldBlock, text, '</details>'].join('\n');
