@@ -59,12 +59,14 @@ export interface Io {
 }
 
 /**
- * Colour on a TTY without NO_COLOR; FORCE_COLOR (other than "0") forces it on, FORCE_COLOR=0 off.
+ * Colour on a TTY without NO_COLOR; FORCE_COLOR (other than "0" or "false") forces it on,
+ * FORCE_COLOR=0 or false off, as Node and --help (main.ts helpHasColors) read it.
  * `--no-color` then turns it off (see CliContext.disableColor).
  */
 export function colorFromEnv(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): boolean {
-  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
-  return !env.NO_COLOR && env.FORCE_COLOR !== '0' && stdoutIsTTY;
+  const off = env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false';
+  if (env.FORCE_COLOR && !off) return true;
+  return !env.NO_COLOR && !off && stdoutIsTTY;
 }
 
 /** Anything whose requests count towards the PROMPTCTL_STATS line (a gateway client). */

@@ -1,0 +1,21 @@
+// Whether the plan (and every other view) is coloured: FORCE_COLOR=false turned colour on, while
+// Node and promptctl's own --help read it as off, so `FORCE_COLOR=false promptctl plan > plan.txt`
+// wrote escape sequences into the file. It is off now, as FORCE_COLOR=0 is.
+import { describe, expect, it } from 'vitest';
+import { colorFromEnv } from '../../../src/cli/context.js';
+
+describe('colorFromEnv', () => {
+  it('reads FORCE_COLOR=false as off, as FORCE_COLOR=0, on a terminal too', () => {
+    expect(colorFromEnv({ FORCE_COLOR: 'false' }, true)).toBe(false);
+    expect(colorFromEnv({ FORCE_COLOR: 'false' }, false)).toBe(false);
+    expect(colorFromEnv({ FORCE_COLOR: '0' }, true)).toBe(false);
+  });
+
+  it('still forces colour with another FORCE_COLOR, and defaults to the terminal without NO_COLOR', () => {
+    expect(colorFromEnv({ FORCE_COLOR: '1' }, false)).toBe(true);
+    expect(colorFromEnv({ FORCE_COLOR: 'true' }, false)).toBe(true);
+    expect(colorFromEnv({}, true)).toBe(true);
+    expect(colorFromEnv({}, false)).toBe(false);
+    expect(colorFromEnv({ NO_COLOR: '1' }, true)).toBe(false);
+  });
+});
