@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { groupThousands } from '../util/numbers.js';
 import { shownChanged, visibleName } from '../util/escapes.js';
 import { codeSpan } from './code-span.js';
+import { PROMOTION_RULE } from '../model/environments.js';
 
 
 export const SYMBOL: Record<ActionType, string> = { create: '+', update: '~', delete: '-', noop: ' ' };
@@ -82,6 +83,11 @@ export function isStructured(v: unknown): boolean {
  */
 export function formatBlock(v: unknown): string[] {
   return stringify(v, { lineWidth: 0 }).replace(/\n$/, '').split('\n').map(shownChanged);
+}
+
+/** A promotion gap that applying the same commit to the previous environment closes: the plan waits, nothing in git is wrong. */
+export function waitsForPromotion(p: PlanProblem): boolean {
+  return p.rule === PROMOTION_RULE;
 }
 
 /** The verb a reviewer reads: a pending delete is not a delete that happens. */

@@ -6,7 +6,6 @@
 // Content is fenced with a fence longer than any backtick run inside it and everything outside
 // fences is HTML-escaped, so a prompt containing ``` or </details> cannot break the comment.
 import { AISTUDIO_KINDS, RESOURCE_KINDS } from '../model/address.js';
-import { PROMOTION_RULE } from '../model/environments.js';
 import { escapeHtml, escapeInline } from '../util/escapes.js';
 import {
   actionVerb,
@@ -27,6 +26,7 @@ import {
   scopeNote,
   noChangesLine,
   requireSealed,
+  waitsForPromotion,
 } from './plan-common.js';
 import { capList, fitLeading, MARKDOWN_CAP, truncateLines } from './markdown-cap.js';
 import { clipLongLines, formatDiffLine, textDiff } from './textdiff.js';
@@ -311,9 +311,4 @@ function indent(text: string, by: string): string {
     .split('\n')
     .map((l) => (l ? by + l : l))
     .join('\n');
-}
-
-/** A promotion gap that applying the same commit to the previous environment closes. */
-function waitsForPromotion(p: PlanProblem): boolean {
-  return p.rule === PROMOTION_RULE;
 }

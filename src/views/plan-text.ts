@@ -17,6 +17,7 @@ import {
   summaryCounts,
   scopeNote,
   noChangesLine,
+  waitsForPromotion,
 } from './plan-common.js';
 import { visibleIn } from './diagnostics.js';
 import { oneLine, visible, visibleName } from '../util/escapes.js';
@@ -54,7 +55,14 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
   // Messages, rules and reasons on one line each: a saved file's (`show`) are anyone's to write,
   // and a line break in one would print a line of its own (a forged action or summary).
   if (plan.problems.length > 0) {
-    lines.push(style('red', style('bold', `Problems (${plan.problems.length}) — this plan cannot be applied:`)));
+    // Gaps the merge closes only (DESIGN §6): the plan waits, as the markdown plan says; git holds nothing to fix.
+    const waiting = plan.problems.every(waitsForPromotion);
+    const n = plan.problems.length;
+    lines.push(
+      waiting
+        ? style('yellow', style('bold', `Waiting for promotion (${n}) — this plan can be applied once the environment before this one has run ${n === 1 ? 'it' : 'them'}:`))
+        : style('red', style('bold', `Problems (${n}) — this plan cannot be applied:`)),
+    );
     for (const p of plan.problems.map(visibleIn)) {
       const where = p.file ? ` ${style('dim', `(${visibleName(p.file)}:${p.line}:${p.column})`)}` : '';
       lines.push(`  ${style('red', '✗')} ${style('bold', visibleName(p.address))}${where} ${style('dim', `[${oneLine(p.rule)}]`)}`);
@@ -109,7 +117,11 @@ export function summaryLine(plan: Plan, dir: string, style: Style = plain): stri
     return style('green', noChangesLine(plan, dir, { listed: 'above' }));
   }
   let line = style('bold', `Plan: ${summaryCounts(plan)}.`);
-  if (problems > 0) line += ' ' + style('red', `${problems} problem${problems === 1 ? '' : 's'} must be fixed before apply.`);
+  // A promotion gap is not fixed in git: applying the environment before this one closes it.
+  const waiting = plan.problems.filter(waitsForPromotion).length;
+  const blocking = problems - waiting;
+  if (blocking > 0) line += ' ' + style('red', `${blocking} problem${blocking === 1 ? '' : 's'} must be fixed before apply.`);
+  if (waiting > 0) line += ' ' + style('yellow', `${waiting} wait${waiting === 1 ? 's' : ''} for promotion: apply the environment before this one first.`);
   return line;
 }
 

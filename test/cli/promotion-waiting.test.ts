@@ -64,6 +64,10 @@ describe('a promotion gap of protected prod: waiting for staging, or blocked', (
     // The text plan says it too.
     const text = await cli(['plan', '--env', 'prod']);
     expect(text.stdout).toMatch(/\[promotion\/not-in-previous\]\n {4}.*waiting: applying this commit to staging closes it/);
+    // As waiting, not as something to fix in git (the markdown's words): its heading and its summary line.
+    expect(text.stdout).toContain('\nWaiting for promotion (1) — this plan can be applied once the environment before this one has run it:\n');
+    expect(text.stdout).not.toContain('must be fixed');
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toMatch(/^Plan: 1 to create, .*\. 1 waits for promotion: apply the environment before this one first\.$/);
     // The pull request's comment shows a plan that waits, not a broken one.
     const md = (await cli(['plan', '--env', 'prod', '--format', 'markdown'])).stdout;
     expect(md).toContain('unchanged, ⏳ 1 waiting for promotion)');
@@ -114,5 +118,9 @@ describe('a promotion gap of protected prod: waiting for staging, or blocked', (
     expect(md).toContain('### ❌ Problems (2) — this plan cannot be applied');
     expect(md).toMatch(/^- ❌ \*\*PromptVersion\/billing@1\.1\.0\*\*/m);
     expect(md).toMatch(/^- ⏳ \*\*PromptVersion\/billing@1\.2\.0\*\*/m);
+    // The text plan counts them apart too: one to fix in git, one that waits.
+    const text = (await cli(['plan', '--env', 'prod'])).stdout;
+    expect(text).toContain('\nProblems (2) — this plan cannot be applied:\n');
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/\. 1 problem must be fixed before apply\. 1 waits for promotion: apply the environment before this one first\.$/);
   });
 });
