@@ -41,6 +41,15 @@ const AFFECTS_CAP = 3_000;
 const DESTRUCTIVE_CAP = 6_000;
 const UNMANAGED_CAP = 4_000;
 const NOTE_RESERVE = 300;
+
+/**
+ * Room for the note on resources left out: NOTE_RESERVE, or more when the pointer it ends with is
+ * long (the command that prints the whole plan names --dir as given, a long path too), so that a
+ * long pointer cannot take the comment past its cap. 120 is the rest of the note, counts and all.
+ */
+function noteReserve(more: string): number {
+  return Math.max(NOTE_RESERVE, more.length + 120);
+}
 /** Where the cut notes send the reader for all of it, unless the caller names another place. */
 const FULL_PLAN = 'see the JSON plan artifact';
 
@@ -68,7 +77,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
   const cap = opts.cap ?? MARKDOWN_CAP;
   const more = opts.more ?? FULL_PLAN;
   const { headText, tailText } = frame(plan, opts, more);
-  let budget = cap - headText.length - tailText.length - NOTE_RESERVE;
+  let budget = cap - headText.length - tailText.length - noteReserve(more);
 
   const reviewed = reviewOrder(visibleActions(plan, opts.showNoop ?? false));
   const changesHeading = reviewed.length > 0 ? CHANGES_HEADING : '';
@@ -100,7 +109,9 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
   }
   const out = headText + changesHeading + body + tailText;
   // The budget above keeps us below a cap from markdownFloor up; this only guards the contract should a section misbehave.
-  return out.length <= cap ? out : out.slice(0, cap - 80) + `\n\n… comment cut at the size limit; ${more}.\n`;
+  if (out.length <= cap) return out;
+  const cut = `\n\n… comment cut at the size limit; ${more}.\n`;
+  return out.slice(0, Math.max(0, cap - cut.length)) + cut;
 }
 
 /**
@@ -111,7 +122,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownRenderOptions = {}): st
  */
 export function markdownFloor(plan: Plan, opts: MarkdownRenderOptions = {}): number {
   const { headText, tailText } = frame(plan, opts, opts.more ?? FULL_PLAN);
-  return headText.length + tailText.length + NOTE_RESERVE + CHANGES_HEADING.length;
+  return headText.length + tailText.length + noteReserve(opts.more ?? FULL_PLAN) + CHANGES_HEADING.length;
 }
 
 /** What comes before the resources (summary, counts, destructive changes, problems, warnings) and after them (what is left alone, the plan's id). */
