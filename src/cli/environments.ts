@@ -345,11 +345,15 @@ async function previousFindings(ctx: CliContext, brought: readonly PromotedVersi
   const gaps = judgeGaps(promotionGaps(wanted, previousLive), environmentState(union, previous.name));
   ctx.info(`promotion: ${promotionSummary(wanted, gaps, env.name, previous.name)} (${where})`);
   if (gaps.length === 0) return none;
+  // Each at its document in git, as the plan's own problems are: the text plan, the PR comment and
+  // the workflow's annotations (on the diff's line) say where the version or guide is defined.
+  const { locateProblems } = await import('../plan/build.js');
+  const found = locateProblems(promotionProblems(gaps, env.name, previous.name), environmentState(union, env.name));
   if (!env.settings.protected) {
     if (sayWarnings) for (const g of gaps) ctx.info(`warning: ${visibleName(g.address)}: ${visibleLines(promotionMessage(g, env.name, previous.name))}`);
-    return { problems: [], warnings: promotionProblems(gaps, env.name, previous.name) };
+    return { problems: [], warnings: found };
   }
-  return { problems: promotionProblems(gaps, env.name, previous.name), warnings: [] };
+  return { problems: found, warnings: [] };
 }
 
 /** The environment's remote target, when its variables name one (none: the embedded emulator, or variables that do not make a target). */

@@ -46,8 +46,8 @@ export interface BuildOptions {
   keptOut?: KeptOut;
 }
 
-/** Points each problem at its resource in git (the field at fault when known), for annotations. */
-function locateProblems(problems: PlanProblem[], desired: DesiredState): PlanProblem[] {
+/** Points each problem at its resource in git (the field at fault when known), for annotations (promotion's findings too). */
+export function locateProblems(problems: PlanProblem[], desired: DesiredState): PlanProblem[] {
   if (problems.length === 0) return problems;
   const byAddress = new Map<string, AnyResource>();
   for (const kind of PLANNING_ORDER) for (const r of kind.documents(desired)) byAddress.set(addressOf(r), r);

@@ -64,6 +64,9 @@ describe('a promotion gap of protected prod: waiting for staging, or blocked', (
     // The text plan says it too.
     const text = await cli(['plan', '--env', 'prod']);
     expect(text.stdout).toMatch(/\[promotion\/not-in-previous\]\n {4}.*waiting: applying this commit to staging closes it/);
+    // At the version's document in git, as the plan's own problems are (the workflow annotates it there).
+    expect((await prodProblems())[0]).toMatchObject({ file: 'prompts/v110.yaml', line: expect.any(Number), column: expect.any(Number) });
+    expect(text.stdout).toMatch(/✗ PromptVersion\/billing@1\.1\.0 \(prompts\/v110\.yaml:\d+:\d+\) \[promotion\/not-in-previous\]/);
     // As waiting, not as something to fix in git (the markdown's words): its heading and its summary line.
     expect(text.stdout).toContain('\nWaiting for promotion (1) — this plan can be applied once the environment before this one has run it:\n');
     expect(text.stdout).not.toContain('must be fixed');
