@@ -69,7 +69,10 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
       lines.push(`${INDENT}${oneLine(p.message)}`);
       const patch = problemPatch(p);
       if (patch) {
-        for (const l of patch.replace(/\n$/, '').split('\n')) lines.push(INDENT + colourPatchLine(l, style));
+        patch
+          .replace(/\n$/, '')
+          .split('\n')
+          .forEach((l, i) => lines.push(INDENT + colourPatchLine(l, i < 2, style)));
       }
     }
     lines.push('');
@@ -178,8 +181,12 @@ function colourDiffLine(l: DiffLine, style: Style): string {
   }
 }
 
-function colourPatchLine(l: string, style: Style): string {
-  if (l.startsWith('+++') || l.startsWith('---') || l.startsWith('# ')) return style('bold', l);
+/**
+ * `header`: one of the patch's two first lines (`--- live/…`, `+++ git/…`). Only they are: a
+ * removed line `--` or `---` (a markdown rule) starts `---` too, and is a removal.
+ */
+function colourPatchLine(l: string, header: boolean, style: Style): string {
+  if (header || l.startsWith('# ')) return style('bold', l);
   if (l.startsWith('+')) return style('green', l);
   if (l.startsWith('-')) return style('red', l);
   if (l.startsWith('@@')) return style('cyan', l);
