@@ -16,11 +16,13 @@ export interface RouteWeight {
 export function renderFileEdit(file: string, before: string, after: string, style: Style): string {
   const lines = (text: string) => text.replace(/\r\n?/g, '\n');
   const patch = unifiedDiff(`a/${file}`, `b/${file}`, lines(before), lines(after));
-  return patch
-    .split('\n')
-    .filter((l) => !l.startsWith('====='))
-    .map((l) => {
-      if (l.startsWith('+++') || l.startsWith('---')) return style('bold', l);
+  const out = patch.split('\n').filter((l) => !l.startsWith('====='));
+  // The header is what comes before the first hunk: a removed line `--` (a YAML document's `---`
+  // marker, removed) starts `---` too, and is a removal.
+  const hunks = out.findIndex((l) => l.startsWith('@@'));
+  return out
+    .map((l, i) => {
+      if (hunks < 0 || i < hunks) return style('bold', l);
       if (l.startsWith('@@')) return style('cyan', l);
       if (l.startsWith('+')) return style('green', l);
       if (l.startsWith('-')) return style('red', l);
