@@ -18,6 +18,7 @@ import type { GatewayApi } from '../targets/llmgateway/api.js';
 import { auditAction, beforeSnapshot, intendedSnapshot } from './audit-fields.js';
 import type { CorrelationTracker } from './correlation.js';
 import { describeFailure } from './failure.js';
+import { LaunchQueue } from './launch-queue.js';
 import { removalGate } from './removals.js';
 import { messageOf } from '../util/errors.js';
 
@@ -117,41 +118,8 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   const ids = createIdBook(api, plan.actions);
   const own = ownLabels(opts.commit);
 
-  // Not started yet, in plan order (an action interrupted before its first call comes back at the end).
-  const pending = new Set(todo);
-  // What the loop looks at, kept apart so that a wake costs what may start, not a scan of every
-  // pending action: with one per finished call, an apply of n families took O(n²) (1,000
-  // templates: 27 s of CPU; 5,000: 208 s). `begunPending`: the deletes and the writes of begun
-  // families not started, in plan order. `fresh`: the writes in plan order, looked at while their
-  // family has not begun; those before `freshHead` have all begun or started, and are passed over for good.
-  const position = new Map(todo.map((a, i) => [a, i]));
-  const familyOf = new Map(todo.map((a) => [a, family(a)]));
-  const begunPending: PlanAction[] = todo.filter((a) => a.action === 'delete');
-  const fresh = todo.filter((a) => a.action !== 'delete');
-  let freshHead = 0;
-  // Deletes the removal gate holds (an earlier phase still writing) wait apart, out of the scan,
-  // until a phase's writes are all done: a retire of every template's old versions looked at
-  // each of them once per finished write.
-  const parked: PlanAction[] = [];
-  let seenOpenings = 0;
-  const writesOf = new Map<string, PlanAction[]>();
-  for (const a of fresh) {
-    const f = familyOf.get(a)!;
-    const list = writesOf.get(f);
-    if (list) list.push(a);
-    else writesOf.set(f, [a]);
-  }
-  const begin = (a: PlanAction): void => {
-    const at = position.get(a)!;
-    let lo = 0;
-    let hi = begunPending.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (position.get(begunPending[mid]!)! < at) lo = mid + 1;
-      else hi = mid;
-    }
-    begunPending.splice(lo, 0, a);
-  };
+  // Not started yet, and the order in which the loop below looks at them (launch-queue.ts).
+  const queue = new LaunchQueue(todo, family);
   // Writes (every action but a delete) not yet finished per family, and how many begun families
   // still have some: those are open. A family whose writes are done is whole and usable though a
   // delete of it (a retired version) waits for the removals' phase: it holds no place. And the
@@ -165,17 +133,15 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   }
   let openFamilies = 0;
   let openRequests = 0;
-  // The families begun: a write of them has started (a delete begins none, since it holds no
-  // place: one that runs before its family's writes, which wait for a leaving filter, say, does
-  // not open the family). Declared before the staging loop, whose failures already count finishedIn.
-  const started = new Set<string>();
   const finishedIn = (a: PlanAction): void => {
     if (a.action === 'delete') return;
     const f = family(a);
     const left = (writesLeft.get(f) ?? 1) - 1;
     writesLeft.set(f, left);
     requestsLeft.set(f, (requestsLeft.get(f) ?? 0) - requestsOf(a));
-    if (!started.has(f)) return;
+    // Only a begun family is open (a delete begins none, since it holds no place: one that runs
+    // before its family's writes, which wait for a leaving filter, say, does not open the family).
+    if (!queue.hasBegun(f)) return;
     openRequests = Math.max(0, openRequests - requestsOf(a));
     if (left === 0) openFamilies -= 1;
   };
@@ -298,8 +264,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     finishedIn(a);
     if (result.interrupted === 'before') {
       // Nothing of it happened: it is as not started, and the next apply plans it again.
-      pending.add(a);
-      begin(a);
+      queue.putBack(a);
       return;
     }
     completed += 1;
@@ -329,7 +294,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
       finishedIn(a);
       completed += 1;
       failed.push(result);
-      pending.delete(a);
+      queue.drop(a);
       stopped = true;
       opts.onProgress?.({ type: 'finish', result, completed, total: todo.length });
       break;
@@ -347,13 +312,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
   // families open at once), so an interrupted or rate-limited apply leaves whole, usable
   // templates rather than many half-made ones.
   const launch = (a: PlanAction): void => {
-    pending.delete(a);
-    const f = familyOf.get(a)!;
-    if (a.action !== 'delete' && !started.has(f)) {
-      started.add(f);
-      // Its other writes are now looked at with the begun families'.
-      for (const w of writesOf.get(f) ?? []) if (w !== a && pending.has(w)) begin(w);
-    }
+    queue.launched(a);
     running.set(
       a.address,
       runOne(a).finally(() => running.delete(a.address)),
@@ -377,34 +336,17 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     if (!stopped && !interrupted()) {
       // Plan order is a topological order, so scanning it front to back keeps apply order stable:
       // first what is ready in families already begun and deletes (which begin none), then new families.
-      if (gate.openings() !== seenOpenings) {
-        seenOpenings = gate.openings();
-        for (const a of parked.splice(0)) begin(a);
-      }
-      for (let i = 0; i < begunPending.length && working() < limit; ) {
-        const a = begunPending[i]!;
-        if (a.action === 'delete' && !gate.open(a)) {
-          parked.push(...begunPending.splice(i, 1));
-          continue;
-        }
-        if (!ready(a)) {
-          i += 1;
-          continue;
-        }
-        begunPending.splice(i, 1);
-        launch(a);
-      }
-      const passed = (a: PlanAction): boolean => !pending.has(a) || started.has(familyOf.get(a)!);
-      while (freshHead < fresh.length && passed(fresh[freshHead]!)) freshHead += 1;
-      for (let i = freshHead; i < fresh.length && working() < limit; i += 1) {
-        const a = fresh[i]!;
-        if (passed(a) || !ready(a)) continue;
+      const room = (): boolean => working() < limit;
+      queue.offerBegun(gate.openings(), (a) => gate.open(a), room, ready, launch);
+      queue.offerFresh(room, (a) => {
+        if (!ready(a)) return 'skipped';
         // The next family waits for room (concurrency, the rate window); none after it goes first.
-        if (!mayBegin(a)) break;
+        if (!mayBegin(a)) return 'wait';
         openFamilies += 1;
-        openRequests += requestsLeft.get(familyOf.get(a)!) ?? 0;
+        openRequests += requestsLeft.get(queue.family(a)) ?? 0;
         launch(a);
-      }
+        return 'started';
+      });
     }
     if (running.size === 0) break;
     // Everything in flight only waits for publications: confirm them together now.
@@ -412,9 +354,9 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     await Promise.race([...running.values(), woken()]);
   }
 
-  if (!stopped && !interrupted() && pending.size > 0) {
+  if (!stopped && !interrupted() && queue.size > 0) {
     // Nothing runnable yet nothing failed: the plan's dependencies do not resolve.
-    for (const a of pending) {
+    for (const a of queue.notStarted()) {
       failed.push({
         action: a,
         outcome: 'failure',
@@ -423,7 +365,7 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
         correlationId: null,
       });
     }
-    pending.clear();
+    queue.clear();
   }
 
   const counts = { created: 0, updated: 0, deleted: 0 };
@@ -436,8 +378,8 @@ export async function executePlan(plan: Plan, api: GatewayApi, opts: ExecuteOpti
     ...stagedResults.filter((r) => !succeededAt.has(r.action.address) && !failed.some((f) => f.action === r.action) && !cutMidway.some((c) => c.action === r.action)),
     ...cutMidway,
   ];
-  const cut = interrupted() && (pending.size > 0 || cutMidway.length > 0 || failed.some((f) => f.interrupted === 'unsent'));
-  return { ok: failed.length === 0 && !cut, interrupted: cut, succeeded, failed, notStarted: [...pending], partial, counts };
+  const cut = interrupted() && (queue.size > 0 || cutMidway.length > 0 || failed.some((f) => f.interrupted === 'unsent'));
+  return { ok: failed.length === 0 && !cut, interrupted: cut, succeeded, failed, notStarted: queue.notStarted(), partial, counts };
 }
 
 /** The requests an action makes when nothing goes wrong (its kind's count). */
