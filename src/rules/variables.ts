@@ -24,13 +24,15 @@ export function checkVariables(state: DesiredState): Diagnostic[] {
         err('values', 'variables/values-not-enum', `variable "${x.name}" has values but type ${x.type}; values are for type enum`);
       }
       if (x.default !== undefined) checkDefault(x, err);
+      // The gateway fills in a default whenever a call leaves the variable out, required or not
+      // (targets/llmgateway/variables.ts): the two settings contradict, and the default wins.
       if (x.required && x.default !== undefined) {
         out.push(
           diagnostic(
             at('default'),
             'warning',
             'variables/required-with-default',
-            `variable "${x.name}" is required, so its default is never used; set required: false to make the default apply`,
+            `variable "${x.name}" is required, yet a call that leaves it out gets its default: required has no effect; set required: false to say so (or remove the default to make callers send it)`,
           ),
         );
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkVariables } from '../../../src/rules/variables.js';
+import { checkedVariables } from '../../../src/targets/llmgateway/variables.js';
 import { at, state, variable, version } from './build.js';
 
 const rules = (vars: Parameters<typeof variable>[]) => {
@@ -66,8 +67,13 @@ describe('variables', () => {
     expect(ds.map((d) => d.rule)).toEqual(['variables/values-not-enum', 'variables/max-length']);
   });
 
-  it('warns that a required variable never uses its default', () => {
+  it('warns that a required variable with a default is not required, as the gateway fills the default in', () => {
     const { v, ds } = rules([['a', { default: 'x' }]]);
     expect(ds).toEqual([expect.objectContaining({ ...at(v, 'spec.variables.0.default'), severity: 'warning', rule: 'variables/required-with-default' })]);
+    // What the warning says must be what a call does: one without the variable renders the default.
+    expect(checkedVariables([{ name: 'a', type: 'string', required: true, default: 'x' }], '1.0.0', {}).values.get('a')).toBe('x');
+    expect(ds[0]!.message).toBe(
+      'variable "a" is required, yet a call that leaves it out gets its default: required has no effect; set required: false to say so (or remove the default to make callers send it)',
+    );
   });
 });
