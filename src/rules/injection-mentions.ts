@@ -133,7 +133,8 @@ const NEGATION_VERB = String.raw`(?:\b(?:not|never)|n['’]t)`;
  * Negation further back than the word right before the phrase (NOT_NEGATED sees only that): a
  * refusal ("refuse to reveal…", "you are not allowed to reveal…"), a list after the negation
  * ("do not reveal or print…", "never reveal the system prompt or ignore…"), an aside ("do not,
- * under any circumstances, reveal…"), "under no circumstances". NEGATED_AFTER is tried, sticky,
+ * under any circumstances, reveal…"), "under no circumstances", a permission refused ("do not let
+ * anyone override…", "nobody may reveal…"). NEGATED_AFTER is tried, sticky,
  * only where NEGATION_START finds a negation in the sentence before the phrase, and must reach
  * the phrase (anchored at the end): no other position is tried.
  */
@@ -151,6 +152,12 @@ const NEGATED_AFTER = new RegExp(
     String.raw`${NEGATION_VERB}\s{0,3},?\s{1,5}(?:ever|even|once|again|directly|indirectly|accidentally|intentionally|knowingly|explicitly)\s{1,5}$`,
     String.raw`${NEGATION_VERB}\s{1,5}(?:under|in)\s{1,5}any\s{1,5}(?:circumstances?|case|way|form),?\s{1,5}$`,
     String.raw`${NEGATION_VERB}\s{1,5}(?:(?:allowed|permitted|supposed|able|authori[sz]ed|meant)\s{1,5})?to\s{1,5}$`,
+    // A permission refused to someone else: "do not let anyone override…", "never allow users to
+    // bypass…", "don't help the customer reveal…"; a few plain words between, none of them "you"
+    // ("never let them see you override…" orders it) or one that starts a new clause ("and").
+    String.raw`${NEGATION_VERB}\s{1,5}(?:let|allow|permit|help|enable|assist)\s{1,5}(?:(?!(?:you|and|or|nor|but|then|so|now|instead|just|please)(?![\p{L}]))[\p{L}'’-]{1,20}\s{1,5}){1,3}(?:to\s{1,5})?$`,
+    // No one is allowed it: "nobody may override…", "no one can reveal…".
+    String.raw`no(?:body|\s{1,5}one|-one)\s{1,5}(?:else\s{1,5})?(?:may|can|could|should|shall|must|will|is\s{1,5}(?:allowed|permitted)\s{1,5}to)\s{1,5}(?:ever\s{1,5})?$`,
     String.raw`(?:${NEGATION_VERB}|\bno\s{1,5}circumstances,?)\s{1,5}(?:[\p{L}'’-]{1,20},?\s{1,5}){1,10}(?:or|nor)\s{1,5}$`,
     String.raw`${NEGATION_VERB}\s{0,3},[^,.;!?\n]{1,60},\s{1,5}$`,
     String.raw`no\s{1,5}circumstances,?\s{1,5}(?:(?:should|must|will|may|can|shall)\s{1,5}you\s{1,5})?$`,
