@@ -41,7 +41,9 @@ export function checkTraffic(state: DesiredState, ctx: RuleContext = {}): Diagno
             at(),
             'error',
             'traffic/duplicate-version',
-            `version ${r.version} is routed twice (spec.routes[${earlier}] and spec.routes[${i}]); give it one route with the combined weight`,
+            // By line, not by path: an environment's routes (spec.environments.<env>.routes) are
+            // checked as its split's spec.routes, a path that names the document's own routes.
+            `version ${r.version} is routed twice (first on line ${locate(s, `spec.routes.${earlier}.version`).line}); give it one route with the combined weight`,
           ),
         );
         return;

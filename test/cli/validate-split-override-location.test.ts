@@ -69,6 +69,17 @@ describe('validate: a split override named by its environment', () => {
     ]);
   });
 
+  it("names a version routed twice in an environment's routes by the line of its first route there", async () => {
+    const split = SPLIT('').replace('    qa:', '        - version: "1.0.0"\n          weight: 0\n    qa:');
+    const cwd = await project({ 'prompts/promptctl.yaml': CONFIG, 'prompts/billing.yaml': TEMPLATE, 'prompts/split.yaml': split });
+    const r = await runCliInProcess(['validate'], { cwd });
+    expect(r.code).toBe(1);
+    // Before, it said "(spec.routes[0] and spec.routes[1])": the document's own routes, which hold 1.0.0 once.
+    expect(r.stdout.split('\n').filter((l) => l.includes('[traffic/duplicate-version]'))).toEqual([
+      'prompts/split.yaml:13:20: error: version 1.0.0 is routed twice (first on line 11); give it one route with the combined weight (in environment prod) [traffic/duplicate-version]',
+    ]);
+  });
+
   it('reports an override its metadata.environments leaves out at its key', async () => {
     const cwd = await project({ 'prompts/promptctl.yaml': CONFIG, 'prompts/billing.yaml': TEMPLATE, 'prompts/split.yaml': SPLIT('metadata: {environments: [dev]}\n') });
     const r = await runCliInProcess(['validate'], { cwd });

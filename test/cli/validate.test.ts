@@ -142,7 +142,7 @@ const CASES: Record<string, Case> = {
     expect: [
       ['t.yaml:22:5', 'traffic/weights-sum', 'sum to 110'],
       ['t.yaml:24:16', 'traffic/unknown-version', 'version 1.1.0'],
-      ['t.yaml:26:16', 'traffic/duplicate-version', '(spec.routes[0] and spec.routes[2])'],
+      ['t.yaml:26:16', 'traffic/duplicate-version', 'version 1.0.0 is routed twice (first on line 22)'],
     ],
     count: 3,
   },

@@ -42,7 +42,7 @@ describe('traffic', () => {
   it('reports a version routed twice at the second route', () => {
     const s = split('t', [['1.0.0', 50], ['1.1.0', 25], ['1.0.0', 25]]);
     expect(checkTraffic(state({ ...base(), splits: [s] }))).toEqual([
-      expect.objectContaining({ ...at(s, 'spec.routes.2.version'), rule: 'traffic/duplicate-version', message: expect.stringContaining('(spec.routes[0] and spec.routes[2])') }),
+      expect.objectContaining({ ...at(s, 'spec.routes.2.version'), rule: 'traffic/duplicate-version', message: `version 1.0.0 is routed twice (first on line ${at(s, 'spec.routes.0.version').line}); give it one route with the combined weight` }),
     ]);
   });
 
