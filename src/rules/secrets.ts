@@ -10,6 +10,12 @@ const hasDigit = (s: string) => /\d/.test(s);
 const hasLetter = (s: string) => /[A-Za-z]/.test(s);
 /** A digit, or lower and upper case letters both: what a generated token has and a stand-in in capitals does not. */
 const looksRandom = (s: string) => hasDigit(s) || (/[a-z]/.test(s) && /[A-Z]/.test(s));
+/** Base64 of `user:password`, both parts there and printable: what an Authorization: Basic header carries. */
+function isBasicCredential(b64: string): boolean {
+  if (b64.replace(/=+$/, '').length % 4 === 1) return false;
+  const text = Buffer.from(b64, 'base64').toString('latin1');
+  return /^[\x21-\x7e][\x20-\x7e]{0,127}:[\x20-\x7e]{1,128}$/.test(text) && !text.startsWith(':');
+}
 
 /**
  * Each pattern starts with a literal or a boundary lookbehind, and repeats only bounded or after
@@ -26,6 +32,14 @@ export const SECRET_PATTERNS: readonly NamedPattern[] = [
   { name: 'a bearer token', re: /\bbearer\s{1,5}[A-Za-z0-9\-._~+/]{16,}=*/i, accept: (m) => looksRandom(m[0].replace(/^bearer\s+/i, '')) },
   { name: 'a GitHub token', re: /(?<![A-Za-z0-9_])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, literal: 'gh' },
   { name: 'a GitHub token', re: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{20,}/, literal: 'github_pat_' },
+  // Other registries' and hosts' tokens, each with its own fixed prefix (as secret scanners read them).
+  { name: 'a GitLab token', re: /(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}/, literal: 'glpat-' },
+  { name: 'a Hugging Face token', re: /(?<![A-Za-z0-9_])hf_[A-Za-z]{34}(?![A-Za-z0-9_])/, literal: 'hf_', accept: (m) => looksRandom(m[0].slice(3)) },
+  { name: 'an npm token', re: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/, literal: 'npm_', accept: (m) => hasDigit(m[0]) },
+  { name: 'a SendGrid API key', re: /(?<![A-Za-z0-9_])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/, literal: 'SG.' },
+  // HTTP Basic credentials: base64 of user:password. "Basic" is an ordinary word, so only what
+  // decodes to a printable user:password counts ("basic plan" decodes to no such thing).
+  { name: 'HTTP Basic credentials', re: /\bbasic\s{1,5}([A-Za-z0-9+/]{8,200}={0,2})(?![A-Za-z0-9+/=])/i, accept: (m) => isBasicCredential(m[1]!) },
   { name: 'a Slack token', re: /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/, literal: 'xox' },
   { name: 'a Slack webhook URL', re: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,}/, literal: 'https://hooks.slack.com/services/' },
   { name: 'a Google API key', re: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}/, literal: 'AIza' },

@@ -22,6 +22,11 @@ describe('secrets', () => {
     ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N', 'JSON Web Token'],
     ['password: hunter2hunter2', 'password'],
     ['postgres://admin:s3cr3t@db.internal:5432/app', 'URL with a password'],
+    ['glpat-x7Kq2mWv9RtB4nLp8ZcY', 'GitLab token'],
+    ['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', 'Hugging Face token'],
+    ['npm_4fGh7Jk2Lm9Nq3Rs8Tv1Wx6Yz0Ab5Cd8Ef9h', 'npm token'],
+    ['SG.4fGh7Jk2Lm9Nq3Rs8Tv1Wx.6Yz0Ab5Cd8Ef2Gh4Jk6Lm8Nq0Rs2Tv4Wx6Yz8Ab0Cd2', 'SendGrid API key'],
+    ['Basic c3VwcG9ydDpTM2NyZXQhMjAyNA==', 'HTTP Basic credentials'],
   ])('detects %s', (secret, kind) => {
     const ds = run(`Call it with\n  ${secret} today`);
     expect(ds).toHaveLength(1);
@@ -62,6 +67,10 @@ describe('secrets', () => {
     'The bearer of this card may ask for a refund.',
     'Send Authorization: Bearer YOUR_ACCESS_TOKEN_HERE with every call.',
     'Authorization: Bearer your-access-token-goes-here',
+    'Basic information about returns comes first.',
+    'Basic troubleshooting: restart the router.',
+    'Use Basic authentication with {{credentials}}.',
+    'Read hf_hub_download docs and npm_config_registry settings.',
   ])('does not flag %j', (text) => {
     expect(run(text)).toEqual([]);
   });
