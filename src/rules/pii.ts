@@ -2,7 +2,7 @@
 // (Luhn-checked). Warnings: it may be deliberate sample data, but it is sent and logged.
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
-import { allContentFields, findingDiagnostics, scanner, type NamedPattern } from './util.js';
+import { allContentFields, findingDiagnostics, scanner, variableDefaultFields, type NamedPattern } from './util.js';
 import { luhnValid } from '../util/luhn.js';
 
 const digitCount = (s: string) => s.replace(/\D/g, '').length;
@@ -90,7 +90,8 @@ export const PII_PATTERNS: readonly NamedPattern[] = [
 export function checkPii(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
   const scan = scanner(PII_PATTERNS);
-  for (const f of allContentFields(state)) {
+  // Variables' text defaults too: a call that leaves the variable out sends its default in the prompt.
+  for (const f of [...allContentFields(state), ...variableDefaultFields(state)]) {
     if (f.text.length < 6) continue;
     const found = scan(f.text);
     if (found.length === 0) continue;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPii } from '../../../src/rules/pii.js';
 import { luhnValid } from '../../../src/util/luhn.js';
-import { state, version } from './build.js';
+import { at, state, variable, version } from './build.js';
 
 const run = (text: string) =>
   checkPii(state({ versions: [version('t', '1.0.0', { fewShotExamples: [{ input: 'Q', output: text }] })] }));
@@ -50,6 +50,25 @@ describe('pii', () => {
 // times. The brief's own examples were never reported; their close variants were.
 // The warning asks for "an obviously fake value": an address at a domain reserved for
 // documentation (RFC 2606, RFC 6761) is one, and no one can own it.
+describe('pii: variable defaults', () => {
+  it("reads variables' text defaults, which a call that leaves the variable out sends, at the default", () => {
+    const v = version('t', '1.0.0', {
+      userTemplate: '{{contact}} {{n}}',
+      variables: [variable('contact', { default: 'Jane Doe, jane.doe@gmail.com', required: false }), variable('n', { type: 'number', default: 5551234567, required: false })],
+    });
+    const ds = checkPii(state({ versions: [v] }));
+    expect(ds).toEqual([
+      expect.objectContaining({
+        file: at(v, 'spec.variables.0.default').file,
+        line: at(v, 'spec.variables.0.default').line,
+        severity: 'warning',
+        rule: 'pii/detected',
+        message: 'variable "contact" default contains what looks like an email address; keep personal data out of prompts (use a placeholder or an obviously fake value)',
+      }),
+    ]);
+  });
+});
+
 describe('pii: example email addresses', () => {
   it.each([
     'Write to us at support@example.com for help.',
