@@ -70,7 +70,7 @@ export interface PartTest {
 }
 
 /**
- * The target, and the named cases' vars and usable assertions, of tests that failed the schema
+ * The target, and the named cases' names, vars and usable assertions, of tests that failed the schema
  * elsewhere (a misspelt assertion, `repeat: 0`), checked against `state` as `checkTests` checks a
  * loaded test's: so one run says both (load/partial.ts). Nothing else of such a test is checked here.
  */
@@ -79,6 +79,7 @@ export function checkTestParts(state: DesiredState, tests: readonly PartTest[], 
   const out: Diagnostic[] = [];
   const err = (at: SourceLocation, rule: string, message: string, severity: Severity = 'error') => out.push(diagnostic(at, severity, rule, message));
   for (const { test: t, cases } of tests) {
+    checkCaseNames(t, cases, err);
     for (const i of cases) for (const a of t.cases[i]!.expect) checkAssertionValue(t, a, err, ctx);
     if ('guide' in t.target) {
       const guide = guideTarget(t, t.target.guide, ix, ctx, err);
@@ -94,6 +95,26 @@ export function checkTestParts(state: DesiredState, tests: readonly PartTest[], 
   return out;
 }
 
+/**
+ * Case names are how reports and --compare refer to a case: unique, and one visible line. Of the
+ * cases `indexes` names (a test that failed the schema elsewhere: those whose name is usable).
+ */
+function checkCaseNames(t: PromptTest, indexes: Iterable<number>, err: Err): void {
+  const names = new Map<string, number>();
+  for (const i of indexes) {
+    const c = t.cases[i]!;
+    // Reports escape it, but an ESC, a bell or a lone CR in a name is almost surely a slip.
+    const control = controlCharacter(c.name);
+    if (control) err(locate(t, `spec.cases.${i}.name`), 'tests/control-character', `case name contains a control character (${control}): case names are printed in reports, JUnit files and terminals; remove it`);
+    const earlier = names.get(c.name);
+    if (earlier === undefined) {
+      names.set(c.name, i);
+      continue;
+    }
+    err(locate(t, `spec.cases.${i}.name`), 'tests/duplicate-case', `case "${c.name}" is defined twice in this test (first on line ${locate(t, `spec.cases.${earlier}.name`).line}); give each case its own name`);
+  }
+}
+
 /** The guide a test targets, or undefined (said unless that guide failed to load). */
 function guideTarget(t: PromptTest, name: string, ix: Indexes, ctx: RuleContext, err: Err): Guide | undefined {
   const guide = ix.guides.get(name);
@@ -107,16 +128,7 @@ function checkTest(t: PromptTest, ix: Indexes, ctx: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const err = (at: SourceLocation, rule: string, message: string, severity: Severity = 'error') => out.push(diagnostic(at, severity, rule, message));
 
-  // Case names are how reports and --compare refer to a case.
-  const names = new Map<string, number>();
-  t.cases.forEach((c, i) => {
-    // Reports escape it, but an ESC, a bell or a lone CR in a name is almost surely a slip.
-    const control = controlCharacter(c.name);
-    if (control) err(locate(t, `spec.cases.${i}.name`), 'tests/control-character', `case name contains a control character (${control}): case names are printed in reports, JUnit files and terminals; remove it`);
-    const earlier = names.get(c.name);
-    if (earlier === undefined) return void names.set(c.name, i);
-    err(locate(t, `spec.cases.${i}.name`), 'tests/duplicate-case', `case "${c.name}" is defined twice in this test (first on line ${locate(t, `spec.cases.${earlier}.name`).line}); give each case its own name`);
-  });
+  checkCaseNames(t, t.cases.keys(), err);
 
   for (const c of t.cases) {
     for (const a of c.expect) checkAssertionValue(t, a, err, ctx);

@@ -1,6 +1,6 @@
 // `promptctl validate` reports every problem in one run (README "Diagnostics"): a document that
 // fails one layer (YAML, the schema) still has what the failure leaves intact checked in the same
-// run: its model id, a PromptTest's case vars and well-formed assertions, the schema of a document whose only YAML problem
+// run: its model id, a PromptTest's case names, vars and well-formed assertions, the schema of a document whose only YAML problem
 // is a duplicate key. Each repro is added to a copy of the example prompts (which validate clean).
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -152,4 +152,11 @@ it("a schema error in one assertion does not hide what is wrong with the test's 
   const r = await validate({ 't.yaml': test });
   expect(r.found).toEqual(['prompts/t.yaml:10:25 schema/range', 'prompts/t.yaml:11:18 tests/invalid-regex', 'prompts/t.yaml:12:22 tests/unknown-filter']);
   expect(r.code).toBe(1);
+});
+
+it('repeat: 0 does not hide a case name used twice, nor one with a control character, in the same test', async () => {
+  const twice = TEST.replace('      vars: {customerName: Sam, qestion: hi, plan: gold}\n      expect:\n        - contians: x\n', '      vars: {customerName: Sam, question: hi}\n      expect: [{contains: x}]\n    - name: one\n      vars: {customerName: Al, question: yo}\n      expect: [{contains: y}]\n    - name: "bell\\a"\n      vars: {customerName: Bo, question: hm}\n      expect: [{contains: z}]\n');
+  const r = await validate({ 't.yaml': twice });
+  expect(r.found).toEqual(['prompts/t.yaml:6:11 schema/range', 'prompts/t.yaml:11:13 tests/duplicate-case', 'prompts/t.yaml:14:13 tests/control-character']);
+  expect(r.stdout).toContain('case "one" is defined twice in this test (first on line 8); give each case its own name [tests/duplicate-case]');
 });
