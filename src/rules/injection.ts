@@ -11,8 +11,21 @@ import { allPromptFields, findingDiagnostics, scanner, variableDefaultFields, ty
 /** Not after a negation: "never reveal the system prompt" is a defence, not an attack. */
 const NOT_NEGATED = `(?<!(?:\\bnot|\\bnever|\\bno|\\bnor|n't|n’t)${S})`;
 
+/**
+ * "Developer mode" is also a setting of phones, browsers and routers (iOS calls it that): a
+ * support prompt says "if the customer asks how to turn on developer mode on their phone". Said
+ * of someone's device (their, the, a … phone), it is that setting, not a mode of the model; of
+ * "your" or "this" device it may well be addressed to the model, and stays a finding.
+ */
+const DEVICE_AFTER = new RegExp(
+  String.raw`^${S}(?:on|in|of|for)${S}(?:the|their|his|her|a|an|the${S}customer['’]s|the${S}caller['’]s)${S}(?:[\p{L}\p{N}-]{1,20}${S}){0,2}(?:phones?|smartphones?|iphones?|ipads?|android|devices?|tablets?|routers?|modems?|tvs?|consoles?|browsers?|chrome|laptops?|computers?|watch|watches|settings)\b`,
+  'iu',
+);
+const aDeviceSetting = (m: RegExpExecArray): boolean =>
+  /^developer/i.test(m[0]) && DEVICE_AFTER.test(m.input.slice(m.index + m[0].length, m.index + m[0].length + 120));
+
 /** Phrases that try to cancel earlier instructions or unlock the model. */
-export const INJECTION_PHRASES: readonly { name: string; re: RegExp }[] = [
+export const INJECTION_PHRASES: readonly NamedPattern[] = [
   {
     name: 'override of earlier instructions',
     re: new RegExp(
@@ -30,7 +43,7 @@ export const INJECTION_PHRASES: readonly { name: string; re: RegExp }[] = [
       'i',
     ),
   },
-  { name: JAILBREAK_MODE, re: new RegExp(`\\b(?:developer|DAN|god|jailbreak|unrestricted)${S}mode\\b`, 'i') },
+  { name: JAILBREAK_MODE, re: new RegExp(`\\b(?:developer|DAN|god|jailbreak|unrestricted)${S}mode\\b`, 'i'), accept: (m) => !aDeviceSetting(m) },
   { name: JAILBREAK_MODE, re: new RegExp(`\\bdo${S}anything${S}now\\b`, 'i') },
   {
     name: 'role override',
