@@ -1,4 +1,4 @@
-// Safety filters: thresholds only for listed categories, a unique priority among enabled
+// Safety filters: thresholds only for listed categories, an appliesTo that covers some template, a unique priority among enabled
 // filters, and at most 50 enabled (the gateway's limit). Priorities and the limit are an org's:
 // filters kept to environments they do not share (metadata.environments) never meet, so they
 // never conflict, and each environment's enabled filters are counted on their own.
@@ -24,6 +24,19 @@ export function checkFilters(state: DesiredState): Diagnostic[] {
       );
     }
     if (!f.enabled) continue;
+    // `templates: []` is a selector that selects nothing (model/filters.ts, as the gateway reads
+    // it), not the default, every template: a filter enabled to protect nothing, said nowhere else.
+    const labels = f.appliesTo?.labels;
+    if (f.appliesTo?.templates?.length === 0 && (labels === undefined || Object.keys(labels).length === 0)) {
+      out.push(
+        diagnostic(
+          locate(f, 'spec.appliesTo.templates'),
+          'warning',
+          'filters/covers-nothing',
+          `appliesTo.templates is empty and no labels are given, so filter "${f.name}" covers no template and screens nothing; remove appliesTo to cover every template, or name the templates`,
+        ),
+      );
+    }
     let holders = byPriority.get(f.priority);
     if (!holders) byPriority.set(f.priority, (holders = []));
     const holder = holders.find((h) => shareAnEnvironment(h, f));

@@ -26,6 +26,22 @@ describe('filters', () => {
     ]);
   });
 
+  it('warns that an enabled filter whose appliesTo.templates is empty, without labels, covers nothing', () => {
+    const f = filter('f', 1, { appliesTo: { templates: [] } });
+    expect(checkFilters(state({ filters: [f] }))).toEqual([
+      {
+        ...at(f, 'spec.appliesTo.templates'),
+        severity: 'warning',
+        rule: 'filters/covers-nothing',
+        message: 'appliesTo.templates is empty and no labels are given, so filter "f" covers no template and screens nothing; remove appliesTo to cover every template, or name the templates',
+      },
+    ]);
+    // Labels select templates; a disabled filter screens nothing anyway; no appliesTo covers every template.
+    const labelled = filter('g', 2, { appliesTo: { templates: [], labels: { team: 'billing' } } });
+    const off = filter('h', 3, { enabled: false, appliesTo: { templates: [] } });
+    expect(checkFilters(state({ filters: [labelled, off, filter('i', 4), filter('j', 5, { appliesTo: {} })] }))).toEqual([]);
+  });
+
   it('allows 50 enabled filters and reports the 51st once', () => {
     const fifty = Array.from({ length: 50 }, (_, i) => filter(`f${i}`, i + 1));
     const disabled = filter('off', 99, { enabled: false });
