@@ -24,8 +24,13 @@ const ID_WORDS = String.raw`order|invoice|sku|po|ref|reference|ticket|case|secti
 const NUMBERED_WORDS = String.raw`account|customer|member|membership|contract|booking|reservation|claim|loyalty`;
 /** Labels that are ids themselves, so "ref: …" and "SKU: …" name an id, colon and all. */
 const ID_LABELS = String.raw`invoice|sku|po|ref|reference|ticket|serial|tracking|confirmation|transaction|receipt|isbn|issn|(?<!\bcaller[\s-]{0,3})id`;
+/**
+ * How a prompt describes the form of an id before an example of it: "Order numbers look like …",
+ * "Tracking IDs have the format …", "Account numbers are formatted as …".
+ */
+const ID_FORM = String.raw`\s{1,3}(?:(?:look|looks)\s{1,3}like|(?:are|is)\s{1,3}(?:like|formatted\s{1,3}(?:as|like))|(?:have|has|follow|follows|use|uses)\s{1,3}the\s{1,3}(?:form|format|pattern))[\s:]{1,3}`;
 const ID_BEFORE = new RegExp(
-  String.raw`(?:\b(?:${ID_WORDS}|${NUMBERED_WORDS})[\s:.]{1,3}(?:id|no|nr|num|number|code)\.?[\s:#]{0,3}|\b(?:${ID_LABELS})\.?[\s:#]{0,3}|\b(?:${ID_WORDS})\.?\s{1,3}#?\s{0,2}|[#№]\s{0,2})$`,
+  String.raw`(?:\b(?:${ID_WORDS}|${NUMBERED_WORDS})\s{1,3}(?:id|no|nr|num|number|code)s?${ID_FORM}|\b(?:${ID_WORDS}|${NUMBERED_WORDS})[\s:.]{1,3}(?:id|no|nr|num|number|code)\.?[\s:#]{0,3}|\b(?:${ID_LABELS})\.?[\s:#]{0,3}|\b(?:${ID_WORDS})\.?\s{1,3}#?\s{0,2}|[#№]\s{0,2})$`,
   'i',
 );
 const ID_LOOK_BACK = 40;

@@ -119,6 +119,9 @@ describe('pii: numbers that are not phone numbers', () => {
     ['a contract number', 'contract no. 2024-555-0100'],
     ['a count with its thousands grouped by spaces', 'Nous servons plus de 125 000 000 clients.'],
     ['an amount with its thousands grouped by dots', 'Umsatz 2023: 254.300.000 EUR'],
+    ['the form of order numbers', 'Order numbers look like 1234-5678-9012.'],
+    ['the format of tracking IDs', 'Tracking IDs have the format 123 456 7890.'],
+    ['the form of account numbers', 'Account numbers are formatted as: 123-456-7890'],
   ];
   it.each(notPhones)('does not warn about %s', (_name, text) => {
     expect(run(text)).toEqual([]);
@@ -149,6 +152,8 @@ describe('pii: numbers that are not phone numbers', () => {
     ['a subscriber number', 'subscriber number 555-123-4567'],
     ['three-digit groups that are not all zeros', 'Llame al 612 345 678'],
     ['a number with one zero group', 'call 555 000 1234'],
+    ['the form of phone numbers', 'Our phone numbers look like 555-123-4567'],
+    ['the form of service numbers', 'Customer service numbers look like 555-123-4567'],
   ];
   it.each(phones)('warns about a phone number: %s', (_name, text) => {
     const ds = run(text);
