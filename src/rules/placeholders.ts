@@ -5,7 +5,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState, Guide, PromptVersion, SourceLocation } from '../model/types.js';
 import { closest, didYouMean } from '../util/suggest.js';
 import { actionCalls, actionLabel } from '../util/guide-action-calls.js';
-import { diagnostic, guideFields, locate, promptFields, MAX_FINDINGS_PER_FIELD, type TextField } from './util.js';
+import { contentFields, diagnostic, guideFields, locate, promptFields, MAX_FINDINGS_PER_FIELD, type TextField } from './util.js';
 
 /** `{{ ... }}` with no braces inside; bounded so a hostile text stays linear. */
 const PLACEHOLDER = /\{\{([^{}]{0,200})\}\}/g;
@@ -245,15 +245,43 @@ export function checkPlaceholders(state: DesiredState): Diagnostic[] {
  * version whose text is only partly known: the use may be in the text that is missing).
  */
 export function checkVersionPlaceholders(v: PromptVersion, opts: { unused: boolean; variables?: boolean }): Diagnostic[] {
-  return checkPlaceholderUse({
-    fields: promptFields(v),
-    syntax: PLAIN_PLACEHOLDERS,
-    variables: v.variables,
-    variableAt: (i) => locate(v, `spec.variables.${i}.name`),
-    notUsed: 'appears in neither systemInstruction nor userTemplate',
-    unused: opts.unused,
-    variablesKnown: opts.variables !== false,
-  });
+  return [
+    ...checkPlaceholderUse({
+      fields: promptFields(v),
+      syntax: PLAIN_PLACEHOLDERS,
+      variables: v.variables,
+      variableAt: (i) => locate(v, `spec.variables.${i}.name`),
+      notUsed: 'appears in neither systemInstruction nor userTemplate',
+      unused: opts.unused,
+      variablesKnown: opts.variables !== false,
+    }),
+    ...examplePlaceholders(v),
+  ];
+}
+
+/**
+ * A `{{name}}` in a few-shot example: the gateway fills placeholders in systemInstruction and
+ * userTemplate only (emulator/prompt.ts render), so the model is shown the braces, not the
+ * caller's value, and the variable does not count as used. Each name once per field.
+ */
+function examplePlaceholders(v: PromptVersion): Diagnostic[] {
+  const fields = contentFields(v).filter((f) => f.path.startsWith('spec.fewShotExamples.'));
+  if (fields.length === 0) return [];
+  const out: Diagnostic[] = [];
+  const reported = new Set<string>();
+  for (const p of findPlaceholdersIn(fields, PLAIN_PLACEHOLDERS).valid) {
+    if (reported.has(`${p.field}\u0000${p.name}`) || out.length >= MAX_FINDINGS_PER_FIELD) continue;
+    reported.add(`${p.field}\u0000${p.name}`);
+    out.push(
+      diagnostic(
+        p.at,
+        'warning',
+        'placeholders/in-example',
+        `{{${p.name}}} in ${p.field} is sent as written: the gateway fills placeholders in systemInstruction and userTemplate only, not in few-shot examples; write an example value there`,
+      ),
+    );
+  }
+  return out;
 }
 
 /**

@@ -62,7 +62,7 @@ describe('placeholders', () => {
     ]);
   });
 
-  it('warns about malformed placeholders and ignores few-shot examples', () => {
+  it('warns about malformed placeholders; a few-shot example is no prompt text (its placeholders are not declared or used)', () => {
     const v = version('t', '1.0.0', {
       userTemplate: '{{a}} {{ bad-name }} {{}}',
       variables: [variable('a')],
@@ -72,7 +72,32 @@ describe('placeholders', () => {
     expect(ds.map((d) => [d.rule, d.severity, d.column])).toEqual([
       ['placeholders/malformed', 'warning', 11],
       ['placeholders/malformed', 'warning', 26],
+      ['placeholders/in-example', 'warning', expect.any(Number)],
     ]);
+  });
+
+  it('warns that a placeholder in a few-shot example is sent as written (the gateway fills only the prompt), once per field and name, where it is', () => {
+    const v = version('t', '1.0.0', {
+      userTemplate: '{{q}}',
+      variables: [variable('q'), variable('name')],
+      fewShotExamples: [{ input: 'I am {{name}}, {{ name }} again', output: 'Hello {{name}}' }],
+    });
+    const ds = checkPlaceholders(state({ versions: [v] }));
+    const input = at(v, 'spec.fewShotExamples.0.input');
+    expect(ds.filter((d) => d.rule === 'placeholders/in-example')).toEqual([
+      {
+        file: input.file,
+        line: input.line,
+        column: expect.any(Number),
+        severity: 'warning',
+        rule: 'placeholders/in-example',
+        message:
+          '{{name}} in fewShotExamples[0].input is sent as written: the gateway fills placeholders in systemInstruction and userTemplate only, not in few-shot examples; write an example value there',
+      },
+      expect.objectContaining({ rule: 'placeholders/in-example', message: expect.stringContaining('{{name}} in fewShotExamples[0].output') }),
+    ]);
+    // Not used by an example: the declared variable is still unused.
+    expect(ds.filter((d) => d.rule === 'placeholders/unused')).toEqual([expect.objectContaining({ ...at(v, 'spec.variables.1.name') })]);
   });
 
   it('stays linear on a hostile text', () => {
