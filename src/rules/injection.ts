@@ -24,6 +24,17 @@ const DEVICE_AFTER = new RegExp(
 const aDeviceSetting = (m: RegExpExecArray): boolean =>
   /^developer/i.test(m[0]) && DEVICE_AFTER.test(m.input.slice(m.index + m[0].length, m.index + m[0].length + 120));
 
+/**
+ * "Ignore earlier messages from the IVR", "ignore the previous messages that are greetings": a
+ * summary or reply prompt leaving out some of the conversation it is given, not the model's own
+ * instructions. Only earlier messages or context (not "system" ones: those are the model's own),
+ * and only when what follows says which of them; bare
+ * ("ignore all previous messages.") or followed by "and", it stays a finding.
+ */
+const QUALIFIED_AFTER = new RegExp(`^${S}(?:from|by|of|that|which|sent|in|about|where|with)\\b`, 'i');
+const someOfTheConversation = (m: RegExpExecArray): boolean =>
+  /(?:previous|prior|preceding|earlier|former)\s{1,5}(?:messages?|context)$/i.test(m[0]) && QUALIFIED_AFTER.test(m.input.slice(m.index + m[0].length, m.index + m[0].length + 20));
+
 /** Phrases that try to cancel earlier instructions or unlock the model. */
 export const INJECTION_PHRASES: readonly NamedPattern[] = [
   {
@@ -32,6 +43,7 @@ export const INJECTION_PHRASES: readonly NamedPattern[] = [
       `${NOT_NEGATED}\\b(?:ignore|disregard|forget|override|bypass)${S}(?:(?:all|any|the|your|of|these|those|every)${S}){0,3}(?:previous|prior|preceding|above|earlier|former|original|system|existing)${S}(?:instructions?|prompts?|rules|directions|directives|guidelines|messages?|context|commands?|guardrails)\\b`,
       'i',
     ),
+    accept: (m) => !someOfTheConversation(m),
   },
   { name: 'override of earlier instructions', re: new RegExp(`${NOT_NEGATED}\\b(?:ignore|disregard|forget)${S}(?:(?:all|everything|the)${S}){0,2}(?:above|before)\\b`, 'i') },
   {
