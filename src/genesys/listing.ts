@@ -106,6 +106,7 @@ function hasNext(listing: Partial<EntityListing<unknown>>): boolean {
   return typeof listing.nextUri === 'string' && listing.nextUri !== '' && (listing.entities?.length ?? 0) > 0;
 }
 
+/** A listing's count (pageSize, total, pageCount…): a finite number, not negative. */
 export function isCount(n: unknown): n is number {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0;
 }
