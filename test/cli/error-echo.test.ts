@@ -24,8 +24,15 @@ afterEach(async () => {
   dir = undefined;
 });
 
+/** Starts `handle` as the stand-in server on a loopback port (closed after each test): its URL. */
+async function listening(handle: Parameters<typeof createServer>[1] & object): Promise<string> {
+  server = createServer(handle);
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 async function echoingServer(): Promise<string> {
-  server = createServer((req, res) => {
+  return listening((req, res) => {
     req.resume();
     req.on('end', () => {
       if (req.url?.startsWith('/oauth/token')) {
@@ -38,8 +45,6 @@ async function echoingServer(): Promise<string> {
       res.end(JSON.stringify({ code: `bad.request.${raw}`, message: `you sent ${req.headers.authorization}`, status: 400 }));
     });
   });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 const TEST = `apiVersion: promptctl/v1
@@ -83,7 +88,7 @@ describe('a streamed answer whose error event echoes the credentials', () => {
     // quoting the Authorization header it was sent (in its code, message and context id).
     const upstream = new URL(p.emu.url);
     let seen = '';
-    server = createServer((req, res) => {
+    const url = await listening((req, res) => {
       if (req.method === 'POST' && (req.url ?? '').includes('/invocations')) {
         req.resume();
         const auth = req.headers.authorization ?? '';
@@ -94,9 +99,7 @@ describe('a streamed answer whose error event echoes the credentials', () => {
       }
       forwardTo(upstream, req, res);
     });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const r = await runCliInProcess(['run', 'faq-bot@1.1.0', '--var', 'question=hi'], { cwd: p.dir.path, env: { ...p.emu.env, GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
       expect(seen.length).toBeGreaterThan(8);
       expect(r.code, r.stderr).toBe(1);
@@ -116,7 +119,7 @@ describe('a streamed answer whose error event quotes a credential of the content
     // Not a value the run knows: found by its shape, as validate finds one in a prompt.
     const KEY = `sk-proj-${Math.random().toString(36).slice(2, 12)}Abc123Def456`;
     const upstream = new URL(p.emu.url);
-    server = createServer((req, res) => {
+    const url = await listening((req, res) => {
       if (req.method === 'POST' && (req.url ?? '').includes('/invocations')) {
         req.resume();
         res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -125,9 +128,7 @@ describe('a streamed answer whose error event quotes a credential of the content
       }
       forwardTo(upstream, req, res);
     });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const r = await p.cli(['run', 'faq-bot@1.1.0', '--var', 'question=hi'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
       expect(r.code, r.stderr).toBe(1);
       expect(r.stdout).toBe('Hello \n');
@@ -150,7 +151,7 @@ describe('an error answer that quotes a credential of the content (a key the ser
     const PEM = `-----BEGIN PRIVATE KEY-----\n${BODY}\n-----END PRIVATE KEY-----`;
     const upstream = new URL(p.emu.url);
     let answered = 0;
-    server = createServer((req, res) => {
+    const url = await listening((req, res) => {
       if (req.method === 'POST' && (req.url ?? '').startsWith('/api/v2/llmgateway/safetyfilters')) {
         req.resume();
         answered += 1;
@@ -160,9 +161,7 @@ describe('an error answer that quotes a credential of the content (a key the ser
       }
       forwardTo(upstream, req, res);
     });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       await p.write(
         'prompts/extra.yaml',
         ['apiVersion: promptctl/v1', 'kind: SafetyFilter', 'metadata:', '  name: faq-extra-flag', 'spec:', '  priority: 3', '  categories: [pii]', '  action: flag_and_pass', '  thresholds: {pii: 0.5}', '  falsePositiveTolerance: 0'].join('\n') + '\n',
@@ -193,7 +192,7 @@ describe('a publish job that fails quoting a credential of the content', () => {
     const KEY = `sk-proj-${Math.random().toString(36).slice(2, 12)}Abc123Def456`;
     const upstream = new URL(p.emu.url);
     let answered = 0;
-    server = createServer((req, res) => {
+    const url = await listening((req, res) => {
       if (req.method === 'POST' && /\/versions\/[^/]+\/jobs$/.test(req.url ?? '')) {
         req.resume();
         answered += 1;
@@ -203,9 +202,7 @@ describe('a publish job that fails quoting a credential of the content', () => {
       }
       forwardTo(upstream, req, res);
     });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       await p.write(
         'prompts/v2.yaml',
         ['apiVersion: promptctl/v1', 'kind: PromptVersion', 'spec:', '  template: faq-bot', '  version: "2.0.0"', '  systemInstruction: "You answer questions about Acme orders."', '  userTemplate: "Q: {{question}}"', '  variables:', '    - name: question', '      type: string', '      maxLength: 500', '  maxTokens: 100'].join('\n') + '\n',
