@@ -10,6 +10,8 @@ const hasDigit = (s: string) => /\d/.test(s);
 const hasLetter = (s: string) => /[A-Za-z]/.test(s);
 /** A digit, or lower and upper case letters both: what a generated token has and a stand-in in capitals does not. */
 const looksRandom = (s: string) => hasDigit(s) || (/[a-z]/.test(s) && /[A-Z]/.test(s));
+/** An absolute or home path (Unix or Windows): what `pwd` prints, not a password. */
+const WORKING_DIRECTORY = /^(?:\/|~\/|[A-Za-z]:[\\/])/;
 /** Base64 of `user:password`, both parts there and printable: what an Authorization: Basic header carries. */
 function isBasicCredential(b64: string): boolean {
   if (b64.replace(/=+$/, '').length % 4 === 1) return false;
@@ -50,7 +52,8 @@ export const SECRET_PATTERNS: readonly NamedPattern[] = [
     // Not `\b`: `_` is a word character, so `\b` missed the commonest form, an environment
     // variable such as DB_PASSWORD=… or OPENAI_API_KEY=….
     re: /(?<![A-Za-z0-9])(?:password|passwd|pwd|api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token)["']?\s{0,3}[:=]\s{0,3}["']?([^\s"'{}<>]{8,200})/i,
-    accept: (m) => hasDigit(m[1]!) && hasLetter(m[1]!),
+    // `pwd` is also the working directory a shell session shows (`pwd: /home/user/app2`): a path is that.
+    accept: (m) => hasDigit(m[1]!) && hasLetter(m[1]!) && !(/^pwd/i.test(m[0]) && WORKING_DIRECTORY.test(m[1]!)),
   },
   { name: 'a URL with a password', re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,64}:[^\s@/{}]{3,64}@[A-Za-z0-9.-]{1,253}/i, literal: '://' },
 ];

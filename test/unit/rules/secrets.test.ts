@@ -71,6 +71,10 @@ describe('secrets', () => {
     'Basic troubleshooting: restart the router.',
     'Use Basic authentication with {{credentials}}.',
     'Read hf_hub_download docs and npm_config_registry settings.',
+    // The working directory a shell session shows (pwd prints it): a path, not a password.
+    '$ pwd: /home/user/app2',
+    'PWD=/srv/app-v2 when the job started',
+    'pwd: C:\\Users\\agent7\\work',
   ])('does not flag %j', (text) => {
     expect(run(text)).toEqual([]);
   });
