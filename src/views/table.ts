@@ -33,7 +33,8 @@ export function usd(x: number): string {
 
 /** "850 ms", "1.2 s". */
 export function ms(x: number): string {
-  return x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`;
+  // Rounded first: 999.6 ms is "1.0 s", as 1,000 ms is, not "1000 ms".
+  return Math.round(x) >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`;
 }
 
 /** A signed number: "+12", "−3.5". */
