@@ -143,6 +143,11 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         // A mass delete is allowed by this command's flag, never by the file: anyone can take the
         // saved plan's refusal out and reseal it.
         const fresh = await planFromFiles(ctx, { target, state, union, git, prune: saved.prune, only: scope, allowMassDelete: flags.allowMassDelete === true, dir: flags.dir, read });
+        // What an interrupted run left open is settled before the file is judged: a stale or
+        // refused file would otherwise leave it open until an apply that goes ahead.
+        await refuseProtectedOrgApplyById(ctx, state.config, fresh.plan.org?.id);
+        if (stop.signalled) return interruptedBeforeChanges(ctx);
+        if (audit) await settleInterrupted(ctx, audit, target, git, { ...fresh.plan, id: saved.id });
         refuseMassDelete(shownFile!, saved, fresh.plan);
         refuseIfStale(ctx, shownFile!, flags.dir, saved, fresh.plan);
         // What runs is the fresh plan, now proved the same as the reviewed one: the file names
@@ -163,9 +168,11 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
           sealed: false,
         }));
       }
-      await refuseProtectedOrgApplyById(ctx, state.config, plan.org?.id);
-      if (stop.signalled) return interruptedBeforeChanges(ctx);
-      if (audit) await settleInterrupted(ctx, audit, target, git, plan);
+      if (!saved) {
+        await refuseProtectedOrgApplyById(ctx, state.config, plan.org?.id);
+        if (stop.signalled) return interruptedBeforeChanges(ctx);
+        if (audit) await settleInterrupted(ctx, audit, target, git, plan);
+      }
       ctx.out(await renderPlan(plan, 'text', ctx.style, flags.dir));
       if (plan.problems.length > 0) {
         throw new UserError(`the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'} (shown above); nothing was applied`);
