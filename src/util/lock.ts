@@ -4,7 +4,8 @@
 // pid is dead on this host, or that is older than a bound (another host, a reused pid), is broken.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { UserError } from '../util/errors.js';
 import { isAlive } from './process.js';
@@ -74,6 +75,7 @@ async function acquireLock(path: string, opts: LockOptions): Promise<string> {
         await link(tmp, path);
         installExitHook();
         held.set(path, token);
+        await sweepLeftovers(path);
         return token;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -95,6 +97,43 @@ async function acquireLock(path: string, opts: LockOptions): Promise<string> {
   } finally {
     await unlink(tmp).catch(() => undefined);
   }
+}
+
+/** Lock paths whose leftovers this process has swept (once each). */
+const swept = new Set<string>();
+/** How old a temp or set-aside lock file must be to be a killed process's: far beyond any wait for the lock. */
+const LEFTOVER_AGE_MS = 10 * 60_000;
+
+/**
+ * Removes what a process killed while it took or broke the lock left beside it, for good: its
+ * holder's body before it was linked into place (`<lock>.<pid>.<id>.tmp`) or a broken lock set
+ * aside (`.stale`). Only those of a pid not running here and older than any wait for the lock:
+ * the directory may be shared with another host, whose pids mean nothing here. With the lock held.
+ */
+async function sweepLeftovers(path: string): Promise<void> {
+  if (swept.has(path)) return;
+  swept.add(path);
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  await Promise.all(
+    names.map(async (n) => {
+      const m = n.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{8}\.(?:tmp|stale)$/.exec(n.slice(prefix.length)) : null;
+      if (!m || Number(m[1]) === process.pid || isAlive(Number(m[1]))) return;
+      const file = join(dir, n);
+      try {
+        if (now - (await stat(file)).mtimeMs >= LEFTOVER_AGE_MS) await unlink(file);
+      } catch {
+        // gone meanwhile
+      }
+    }),
+  );
 }
 
 async function releaseLock(path: string, token: string): Promise<void> {
