@@ -135,7 +135,7 @@ async function emit(ctx: CliContext, plan: Plan, format: PlanFormat, flags: Plan
     flags.allowMassDelete ? '--allow-mass-delete' : '',
     flags.changedSince !== undefined ? `--changed-since ${shellWord(flags.changedSince)}` : '',
   ].filter(Boolean);
-  const more = wholePlanPointer(ctx.env, `promptctl plan ${[...shaping, '--format json'].join(' ')}`);
+  const more = wholePlanPointer(ctx.env, `promptctl plan ${[...shaping, '--format json'].join(' ')}`, flags.out !== undefined);
   const text = format === 'json' && json !== undefined ? json : await renderPlan(plan, format, ctx.style, dir, more);
   // The plan is the document now: an error after it adds none.
   ctx.failureDocument = undefined;

@@ -1,6 +1,7 @@
-// A markdown plan cut to one comment's size points at all of it: in GitHub Actions at the JSON
-// plan artifact the workflows upload; on a laptop, where there is no artifact, at the command
-// that prints the whole plan (`plan --format json`, with its --env and --dir).
+// A markdown plan cut to one comment's size points at all of it: in GitHub Actions, when the plan
+// is saved (--out), at the JSON plan artifact the workflows upload; on a laptop, or in a job that
+// saves none (no artifact), at the command that prints the whole plan (`plan --format json`,
+// with its --env and --dir).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,7 +29,11 @@ describe('a markdown plan too long for one comment', () => {
     // Every flag that shapes the plan is in the command, or it would print another plan.
     const pruned = await runCliInProcess(['plan', '--dir', 'lots', '--prune', '--allow-mass-delete', '--format', 'markdown'], { cwd: dir.path });
     expect(pruned.stdout).toContain('run `promptctl plan --dir lots --prune --allow-mass-delete --format json` for all of it.');
-    const ci = await runCliInProcess(['plan', '--dir', 'lots', '--format', 'markdown'], { cwd: dir.path, env: { GITHUB_ACTIONS: 'true' } });
+    // The workflows save the plan (--out) and upload it: the artifact.
+    const ci = await runCliInProcess(['plan', '--dir', 'lots', '--format', 'markdown', '--out', 'plan.json'], { cwd: dir.path, env: { GITHUB_ACTIONS: 'true' } });
     expect(ci.stdout).toMatch(/> … [\d,]+ more resources not shown, all of them new; see the JSON plan artifact\.\n/);
+    // A job of one's own that saves none has no artifact to point at: the command.
+    const unsaved = await runCliInProcess(['plan', '--dir', 'lots', '--format', 'markdown'], { cwd: dir.path, env: { GITHUB_ACTIONS: 'true' } });
+    expect(unsaved.stdout).toContain('run `promptctl plan --dir lots --format json` for all of it.');
   });
 });
