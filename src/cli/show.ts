@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { EXIT } from '../util/errors.js';
 import { shellWord, visible, visibleName } from '../util/escapes.js';
+import { orgIdentity } from '../plan/org.js';
 import type { Plan } from '../plan/types.js';
 import type { CliContext } from './context.js';
 import { readPlanFile } from './plan-file.js';
@@ -31,7 +32,8 @@ export function registerShow(program: Command, ctx: CliContext): void {
  */
 function sealedTo(org: Plan['org']): string {
   if (!org) return '';
-  return org.id !== null ? `; sealed to org ${org.id} at ${org.host}` : `; sealed to the org at ${org.host} of client ${org.clientId}`;
+  const { id, host, clientId } = orgIdentity(org);
+  return id !== null ? `; sealed to org ${id} at ${host}` : `; sealed to the org at ${host} of client ${clientId}`;
 }
 
 export async function runShow(ctx: CliContext, planFile: string, flags: ShowFlags): Promise<number> {

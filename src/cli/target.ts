@@ -20,9 +20,9 @@ import { aiStudioWriteChecks, gatewayWriteChecks, SURFACE_NAMES } from '../kinds
 import { ENV as GENESYS_ENV, resolveTarget, type Target } from '../genesys/target.js';
 import { checkedProxyUrl, proxySettingsFrom, type ProxySettings } from '../genesys/proxy.js';
 import { credentialsIn } from '../rules/secrets.js';
-import { maskFound } from '../plan/live-credentials.js';
 import { UserError } from '../util/errors.js';
 import { isInside } from '../util/inside.js';
+import { maskFound } from '../util/secrets.js';
 import { shellWord, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import type { SelectedEnvironment } from './environments.js';

@@ -5,16 +5,9 @@
 // as an artifact. Only there: git's text beside it is what apply sends, and stays as written.
 // Pure: the finder (the secrets rule's patterns) is passed in.
 import type { PlanAction, PlanProblem, TextChange } from '../kinds/action.js';
-import { maskFor, maskStrings } from '../util/secrets.js';
+import { maskFound, maskStrings, type CredentialFinding } from '../util/secrets.js';
 import { planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
-
-/** A credential found in a text: where, and what it looks like ("an API key (sk-…)"). */
-export interface CredentialFinding {
-  index: number;
-  length: number;
-  name: string;
-}
 
 export function maskLiveCredentials(plan: Plan, find: (text: string) => CredentialFinding[]): Plan {
   const mask = (text: string): string => maskFound(text, find, (name) => `${name} in the org's content`);
@@ -38,23 +31,6 @@ function maskedAction(a: PlanAction, mask: (text: string) => string): PlanAction
     if (text !== a.text) out = { ...out, text: [...text] } as PlanAction;
   }
   return out;
-}
-
-/**
- * `text` with each credential `find` finds masked as `[redacted: <what>]`, `what` made from what it
- * looks like: the whole of it (a private key's block, not only its BEGIN line). Also for a server's
- * words (cli/target.ts: a key an error echoes).
- */
-export function maskFound(text: string, find: (text: string) => CredentialFinding[], what: (name: string) => string = (name) => name): string {
-  const found = find(text);
-  if (found.length === 0) return text;
-  let out = '';
-  let at = 0;
-  for (const f of found) {
-    out += text.slice(at, f.index) + maskFor(what(f.name));
-    at = f.index + f.length;
-  }
-  return out + text.slice(at);
 }
 
 /** `list` itself when `f` returns every item as it is; else a copy with the changed items. */
