@@ -114,13 +114,14 @@ export function resolveTarget(env: NodeJS.ProcessEnv, named?: EnvironmentTargetS
 
   // Names for messages: a variable, or where in promptctl.yaml a value came from.
   const names = { ...vars };
+  const fromConfig = { api: false, login: false };
   if (named && !region && !apiUrl) {
     const at = (field: string) => `environments.${named.name}.${field} in promptctl.yaml`;
-    if (named.apiUrl) [apiUrl, names.apiUrl] = [named.apiUrl, at('apiUrl')];
+    if (named.apiUrl) [apiUrl, names.apiUrl, fromConfig.api] = [named.apiUrl, at('apiUrl'), true];
     if (named.region) [region, names.region] = [named.region, at('region')];
     // The config's login host goes with the config's host only: where a variable names the host,
     // the credentials go to that host's login, never to the config's (another org's).
-    if (!loginUrl && named.loginUrl) [loginUrl, names.loginUrl] = [named.loginUrl, at('loginUrl')];
+    if (!loginUrl && named.loginUrl) [loginUrl, names.loginUrl, fromConfig.login] = [named.loginUrl, at('loginUrl'), true];
   }
 
   const missing: string[] = [];
@@ -147,6 +148,9 @@ export function resolveTarget(env: NodeJS.ProcessEnv, named?: EnvironmentTargetS
     login = loginUrl ? parseBaseUrl(names.loginUrl, loginUrl, names) : new URL(`https://login.${domain}/`);
     where = `Genesys Cloud ${domain}`;
   }
+  // Checked before anything is sent: the read of a remote target starts while the files load.
+  if (named && fromConfig.api) checkConfigHost(names.apiUrl, api, named.name, vars.apiUrl, vars);
+  if (named && fromConfig.login) checkConfigHost(names.loginUrl, login, named.name, vars.loginUrl, vars);
   return {
     kind: 'remote',
     apiUrl: baseString(api),
@@ -233,6 +237,29 @@ export function parseBaseUrl(name: string, value: string, vars: Pick<TargetVaria
   }
   if (url.search || url.hash) throw new UserError(`${name} must not have a query or fragment`);
   return url;
+}
+
+/**
+ * A host promptctl.yaml may send an environment's client credentials to: a Genesys Cloud one
+ * (`https://api.<domain>` or `https://login.<domain>` of GENESYS_DOMAINS) or this machine (an
+ * emulator). The config is a file in git, which a pull request changes, and plan sends the
+ * credentials CI holds for the environment to its host: any other host is named by the
+ * environment's variable (`variable`), set where the credentials are. A UserError otherwise.
+ */
+export function checkConfigHost(name: string, url: URL, environment: string, variable: string, vars: Pick<TargetVariables, 'clientId' | 'clientSecret'>): void {
+  if (isLoopbackHost(url.hostname) || isGenesysHost(url)) return;
+  throw new UserError(
+    `${name} names ${url.origin}, which is not a Genesys Cloud host: environment ${environment} would send its client credentials (${vars.clientId}, ${vars.clientSecret}) there, ` +
+      `and promptctl.yaml is changed by pull requests like any file in git. Give a region (or a Genesys Cloud URL such as https://api.mypurecloud.com), ` +
+      `or set ${variable} where the credentials are set to use another host`,
+  );
+}
+
+/** `https://api.<domain>` or `https://login.<domain>` of a Genesys Cloud environment, on the default port. */
+function isGenesysHost(url: URL): boolean {
+  const host = url.hostname.toLowerCase();
+  const m = /^(?:api|login)\.(.+)$/.exec(host);
+  return url.protocol === 'https:' && url.port === '' && m !== null && (GENESYS_DOMAINS as readonly string[]).includes(m[1]!);
 }
 
 /** The base URL as a string ending in "/", ready to prefix relative API paths. */

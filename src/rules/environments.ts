@@ -3,7 +3,7 @@
 // in prod to a version limited to staging is an error at that route, naming prod). The generic
 // rules run on every environment's state too (environmentDiagnostics): what they find only in
 // some environments is reported once, naming them.
-import { parseBaseUrl, regionDomain, targetVariables } from '../genesys/target.js';
+import { checkConfigHost, parseBaseUrl, regionDomain, targetVariables } from '../genesys/target.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { belongsTo, environmentDiffers, environmentNames, environmentState, overridePath } from '../model/environments.js';
 import type { Config, DesiredState, PromptVersion, SourceLocation } from '../model/types.js';
@@ -69,17 +69,24 @@ export function checkEnvironmentConfig(config: Config): Diagnostic[] {
   // Each environment's host as the target will read it (region, apiUrl, loginUrl): refused here, at its line, not first by plan.
   for (const [name, env] of Object.entries(config.environments)) {
     const field = (f: string) => `spec.environments.${name}.${f}`;
-    const check = (f: string, test: () => unknown) => {
+    /** Whether `test` passed; its error is the field's diagnostic. */
+    const check = (f: string, test: () => unknown, rule = 'environments/invalid-host'): boolean => {
       try {
         test();
+        return true;
       } catch (err) {
-        out.push(diagnostic(at(field(f)), 'error', 'environments/invalid-host', messageOf(err)));
+        out.push(diagnostic(at(field(f)), 'error', rule, messageOf(err)));
+        return false;
       }
     };
     if (env.region !== undefined) check('region', () => regionDomain(env.region!, field('region')));
+    const vars = targetVariables(env.credentials);
     for (const f of ['apiUrl', 'loginUrl'] as const) {
       const value = env[f];
-      if (value !== undefined) check(f, () => parseBaseUrl(field(f), value, targetVariables(env.credentials)));
+      if (value === undefined || !check(f, () => parseBaseUrl(field(f), value, vars))) continue;
+      // The target refuses it too, before any call: said here at its line.
+      const variable = f === 'apiUrl' ? vars.apiUrl : vars.loginUrl;
+      check(f, () => checkConfigHost(field(f), parseBaseUrl(field(f), value, vars), name, variable, vars), 'environments/untrusted-host');
     }
   }
   // A whole variable's name, or a prefix ending in `_`, is no prefix: promptctl would read

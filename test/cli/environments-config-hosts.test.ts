@@ -51,6 +51,19 @@ describe("validate checks each environment's host in promptctl.yaml", () => {
     expect(r.stdout + r.stderr).not.toContain('hunter2pass');
   });
 
+  it('reports an apiUrl to a host other than Genesys Cloud at its line, and plan sends the credentials nowhere', async () => {
+    const r = await validate(config('    prod: {credentials: PCTL_H_PROD, apiUrl: "https://collector.example.net"}'));
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/prompts\/promptctl\.yaml:6:\d+: error: .*not a Genesys Cloud host: environment prod would send its client credentials .* or set PCTL_H_PROD_API_URL where/);
+    // plan opens the target before the files load (its read overlaps them): refused there, before any call.
+    const env = { PCTL_H_PROD_OAUTHCLIENT_ID: 'ci-client', PCTL_H_PROD_OAUTHCLIENT_SECRET: 'ci-secret-value' };
+    const p = await runCliInProcess(['plan', '--env', 'prod'], { cwd: dir.path, env });
+    expect(p.code, p.stderr).toBe(1);
+    expect(p.stderr).toContain('environments.prod.apiUrl in promptctl.yaml names https://collector.example.net, which is not a Genesys Cloud host');
+    expect(p.stderr).not.toMatch(/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|cannot reach/i);
+    expect(p.stdout + p.stderr).not.toContain('ci-secret-value');
+  });
+
   it('accepts a region domain, an AWS region name and a loopback http URL', async () => {
     const r = await validate(
       config('    staging: {credentials: PCTL_H_STAGING, region: us-west-2}\n    prod: {credentials: PCTL_H_PROD, region: mypurecloud.com}\n    local: {credentials: PCTL_H_LOCAL, apiUrl: "http://127.0.0.1:4010"}'),

@@ -26,6 +26,23 @@ describe('environment rules', () => {
     ]);
   });
 
+  it('refuses an apiUrl or loginUrl that sends the credentials to a host other than Genesys Cloud or this machine, at its line', () => {
+    const hosts = {
+      ...config,
+      environments: {
+        dev: { credentials: 'GC_DEV', protected: false, apiUrl: 'http://127.0.0.1:4010' },
+        staging: { credentials: 'GC_STAGING', protected: false, region: 'usw2.pure.cloud', loginUrl: 'https://login.example.net' },
+        prod: { credentials: 'GC_PROD', protected: true, apiUrl: 'https://api.mypurecloud.com' },
+      },
+      source: at(1),
+      locations: { 'spec.environments.staging.loginUrl': at(21, 60) },
+    } as Config;
+    const ds = checkEnvironmentConfig(hosts).map((x) => `${x.line}:${x.column} ${x.severity} ${x.rule}: ${x.message}`);
+    expect(ds).toEqual([
+      '21:60 error environments/untrusted-host: spec.environments.staging.loginUrl names https://login.example.net, which is not a Genesys Cloud host: environment staging would send its client credentials (GC_STAGING_OAUTHCLIENT_ID, GC_STAGING_OAUTHCLIENT_SECRET) there, and promptctl.yaml is changed by pull requests like any file in git. Give a region (or a Genesys Cloud URL such as https://api.mypurecloud.com), or set GC_STAGING_LOGIN_URL where the credentials are set to use another host',
+    ]);
+  });
+
   it('refuses credentials written as a whole variable\'s name or ending in _ (promptctl would read no variable and fall back to an empty embedded org)', () => {
     const bad = {
       ...config,
