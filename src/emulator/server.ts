@@ -19,7 +19,7 @@ import { AiStudioRuntime, type AiStudioOptions } from './aistudio.js';
 import { servedRoutes, settingOf, surfaceOf, type SurfaceName, type Surfaces } from './surfaces.js';
 import { loadWireSchemas } from './schemas.js';
 import { JobTimers } from './job-timers.js';
-import { Store, type JobRec } from './store.js';
+import { Store, StoreClosedError, type JobRec } from './store.js';
 import { completeJob } from './versions.js';
 
 export { FAULT_KINDS, type FaultKind } from './limits.js';
@@ -140,10 +140,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
     counters.requests++;
     handle(pipeline, req, res).catch((err: unknown) => {
-      // Last resort: the pipeline itself failed; never leave the socket hanging.
+      // Last resort: the pipeline itself failed (or a login met the store closing); never leave the socket hanging.
       const contextId = String(res.getHeader(CORRELATION_HEADER) ?? '');
-      if (!res.headersSent) sendJson(res, 500, errorBody(new ApiFailure(500, 'internal.server.error', `internal error: ${(err as Error).message}`), contextId));
-      else res.destroy();
+      if (res.headersSent) return void res.destroy();
+      const f = err instanceof StoreClosedError ? goingAway() : new ApiFailure(500, 'internal.server.error', `internal error: ${(err as Error).message}`);
+      for (const [k, v] of Object.entries(f.headers)) res.setHeader(k, v);
+      sendJson(res, f.status, errorBody(f, contextId));
     });
   });
   const host = opts.host ?? '127.0.0.1';
@@ -234,6 +236,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     for (const [k, v] of Object.entries(f.headers)) res.setHeader(k, v);
     sendJson(res, f.status, errorBody(f, correlationId));
   };
+  if (p.isClosing()) return fail(goingAway(), anonRate);
 
   if (url.pathname === TOKEN_PATH) {
     if (method !== 'POST') return fail(methodNotAllowed(['POST'], res), anonRate);
@@ -315,6 +318,8 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
       return;
     }
     if (err instanceof ApiFailure) return fail(err, rate);
+    // Closed under a request already reading its body: its work is not done, as for one arriving now.
+    if (err instanceof StoreClosedError) return fail(goingAway(), rate);
     fail(new ApiFailure(500, 'internal.server.error', `internal error: ${(err as Error).message}`), rate);
   }
 }
@@ -406,6 +411,15 @@ async function login(p: Pipeline, req: IncomingMessage, res: ServerResponse): Pr
 
 function describeWindow(ms: number): string {
   return ms === 60_000 ? 'minute' : `${ms / 1000} s`;
+}
+
+/**
+ * The answer to a request that meets the emulator closing: the server going away (503, try again
+ * later, on another connection), which a client retries or reports as such. Not a 500: its work
+ * was not done, and the server did nothing wrong.
+ */
+function goingAway(): ApiFailure {
+  return new ApiFailure(503, 'service.unavailable', 'The emulator is shutting down; nothing was done. Try again once it is back.', [], undefined, { 'Retry-After': '1', Connection: 'close' });
 }
 
 function methodNotAllowed(allowed: string[], res: ServerResponse): ApiFailure {

@@ -150,6 +150,13 @@ interface Pending {
 
 export { StateLockedError } from './journal.js';
 
+/** A transaction offered once the store is closing: the emulator is going away, not failing. */
+export class StoreClosedError extends Error {
+  constructor() {
+    super('store is closed');
+  }
+}
+
 export class Store {
   private readonly state: State;
   private readonly tracker: ChangeTracker;
@@ -214,7 +221,7 @@ export class Store {
    */
   transact<T>(fn: (s: State, reading: State) => TxResult<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (this.closed) return reject(new Error('store is closed'));
+      if (this.closed) return reject(new StoreClosedError());
       this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.busy) {
         this.busy = true;
