@@ -314,8 +314,11 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
       // Two commands on one embedded org: the second waits its turn rather than racing the first.
       // Under --env the environment's own variables name its target; the plain ones are not read.
       const vars = ctx.environment?.spec.vars ?? GENESYS_ENV;
+      // The lock is beside the file the state's name stands for (a symbolic link followed).
+      const lock = `${err.file}.lock`;
+      const shownLock = visibleName(isInside(cwd, lock) ? relative(cwd, lock) : lock);
       throw new UserError(
-        `the embedded emulator's state ${stateFile} is in use by another promptctl process (pid ${err.pid}); nothing was done. Run again once it has finished; if it is \`promptctl emulator\` serving this state, point ${vars.apiUrl} (and ${vars.clientId}, ${vars.clientSecret}) at it instead. If no promptctl is running, delete ${stateFile}.lock.`,
+        `the embedded emulator's state ${stateFile} is in use by another promptctl process (pid ${err.pid}); nothing was done. Run again once it has finished; if it is \`promptctl emulator\` serving this state, point ${vars.apiUrl} (and ${vars.clientId}, ${vars.clientSecret}) at it instead. If no promptctl is running, delete ${shownLock}.`,
       );
     }
     throw err;

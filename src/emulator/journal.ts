@@ -4,8 +4,8 @@
 // the journal over the snapshot; a torn last line was never acknowledged and is dropped.
 // Compaction folds the journal into a new snapshot when it grows large, at startup and on close.
 // A lock file (`<state>.lock`, holding the owner's pid) keeps a second process off the same state.
-import { open, readFile, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, open, readFile, readdir, readlink, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Op } from './tracker.js';
 import { isAlive } from '../util/process.js';
 import { makeDirectories } from '../util/atomic-file.js';
@@ -30,6 +30,25 @@ export interface Loaded {
   batches: Op[][];
   /** The journal ended in a line that was cut short (never acknowledged). */
   tornTail: boolean;
+}
+
+/** How many links in a row a state file's name may go through, as the kernel allows (ELOOP beyond). */
+const MAX_LINKS = 40;
+
+/**
+ * The file a state file's name stands for, its symbolic links followed (also one naming a file not
+ * made yet): the snapshot is renamed over it, so a link would be replaced by a plain file and the
+ * file it names never written again; the journal, lock and temp files go beside it, so any name of
+ * the file shares them. A name that is no link is returned as it is.
+ */
+export async function throughLinks(stateFile: string): Promise<string> {
+  let path = stateFile;
+  for (let hops = 0; ; hops++) {
+    const isLink = await lstat(path).then((st) => st.isSymbolicLink(), ifMissing(false));
+    if (!isLink) return path;
+    if (hops === MAX_LINKS) throw Object.assign(new Error(`ELOOP: too many symbolic links, open '${stateFile}'`), { code: 'ELOOP', syscall: 'open', path: stateFile });
+    path = resolve(dirname(path), await readlink(path));
+  }
 }
 
 export function journalPath(stateFile: string): string {

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { describeFsError, UserError } from '../util/errors.js';
 import { visibleName } from '../util/escapes.js';
-import { Journal, StateLockedError, applyOps, readDurable, type Loaded } from './journal.js';
+import { Journal, StateLockedError, applyOps, readDurable, throughLinks, type Loaded } from './journal.js';
 import { ChangeTracker } from './tracker.js';
 import { emptyAiStudioState, pruneAiStudioJobs, type AiStudioState } from './aistudio-records.js';
 import type { FilterCreate, JobStatus, VersionContent, VersionState, WireLabels, WireRoute } from '../targets/llmgateway/wire.js';
@@ -183,9 +183,10 @@ export class Store {
    */
   static async open(file?: string, now: () => number = Date.now): Promise<Store> {
     if (!file) return new Store(undefined, emptyState(), undefined, now);
-    const path = resolve(file);
+    let path = resolve(file);
     let journal: Journal;
     try {
+      path = await throughLinks(path);
       journal = await Journal.open(path);
     } catch (err) {
       if (err instanceof StateLockedError) throw err;
@@ -337,7 +338,7 @@ export class Store {
 
 /** The state as the files on disk hold it right now (snapshot plus journal), without opening a store. */
 export async function readStoredState(file: string): Promise<State> {
-  const path = resolve(file);
+  const path = await throughLinks(resolve(file));
   return replay(await readDurable(path), path);
 }
 

@@ -1,7 +1,7 @@
 // The embedded emulator's state held by another process: nothing is done, and the message says
 // what to do whether that process is a command that will finish or `promptctl emulator`, which
 // serves the state until stopped.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal } from '../../src/emulator/journal.js';
@@ -46,5 +46,18 @@ describe('the embedded state in use', () => {
     expect(prod.stderr).toContain('cannot check promotion from staging to prod (prod is protected)');
     expect(prod.stderr.match(/nothing was done/g)).toHaveLength(1);
     expect(prod.stderr).not.toContain('.;');
+  });
+
+  it('held under the name a symbolic link stands for: refused, naming the lock beside that file', async () => {
+    dir = await fixtureCopy('basic');
+    // The embedded state kept elsewhere in the project, the usual name a link to it.
+    await mkdir(join(dir.path, 'shared'));
+    await mkdir(join(dir.path, '.promptctl'));
+    await symlink('../shared/state.json', join(dir.path, '.promptctl/local-state.json'));
+    held = await Journal.open(join(dir.path, 'shared/state.json'));
+    const r = await runCliInProcess(['plan'], { cwd: dir.path });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`in use by another promptctl process (pid ${process.pid}); nothing was done`);
+    expect(r.stderr).toContain('If no promptctl is running, delete shared/state.json.lock.');
   });
 });

@@ -3,7 +3,7 @@
 // and the lock that keeps a second process off the same state file.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -302,6 +302,39 @@ describe('Store on disk', () => {
     await store.close();
     const next = await Store.open(file);
     await next.close();
+  });
+
+  // `--state` naming a symbolic link (a state kept in a shared or synced folder): the snapshot's
+  // rename replaced the link with a plain file, and the file it named was never written again.
+  it('writes a state file that is a symbolic link through it, with its journal and lock beside the file it names', async () => {
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    const real = join(elsewhere, 'state.json');
+    const link = join(dir, 'link.json');
+    await symlink(real, link); // dangling until the first write
+    const store = await Store.open(link);
+    await put(store, template('a', 'alpha')); // the snapshot
+    await put(store, template('b', 'beta')); // journaled
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect((await readdir(elsewhere)).sort()).toEqual(['state.json', 'state.json.journal', 'state.json.lock']);
+    // One lock whichever name opens the file.
+    await expect(Store.open(real)).rejects.toBeInstanceOf(StateLockedError);
+    await store.close();
+
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(['elsewhere', 'link.json']);
+    expect(await readdir(elsewhere)).toEqual(['state.json']);
+    expect(Object.keys((JSON.parse(await readFile(real, 'utf8')) as State).templates).sort()).toEqual(['a', 'b']);
+
+    // Opened again by the file's own name, then by the link: the same state, the link kept.
+    const byReal = await Store.open(real);
+    await put(byReal, template('c', 'gamma'));
+    await byReal.close();
+    const again = await Store.open(link);
+    await put(again, template('d', 'delta'));
+    await again.close();
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(Object.keys((await readStoredState(link)).templates).sort()).toEqual(['a', 'b', 'c', 'd']);
   });
 
   // An emulator killed (kill -9) in a container whose first process reaps no orphans stays
