@@ -324,7 +324,8 @@ async function previousFindings(ctx: CliContext, brought: readonly PromotedVersi
     // Where a failure only warns, an org that does not answer must not hold the plan up for minutes:
     // the probe's limits. Where it refuses (protected), the normal ones, so a slow org is still read.
     const limits = env.settings.protected ? {} : { quick: true };
-    const target = await openTarget(targetContext(ctx, { environment: previous, info: (l) => ctx.info(l) }), limits);
+    // A read of the previous org: an embedded one never applied to reads as empty, and is not made.
+    const target = await openTarget(targetContext(ctx, { environment: previous, info: (l) => ctx.info(l) }), { ...limits, readOnly: true });
     try {
       previousLive = await readPromotionSource({ gateway: target.api, aistudio: target.aistudio }, promotionReads(wanted));
     } finally {

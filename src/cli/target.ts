@@ -218,6 +218,8 @@ export interface OpenTargetOptions {
   models?: ModelCatalog;
   /** A probe that must not hold the command up (an unreachable org gives up within seconds, not minutes). */
   quick?: boolean;
+  /** A read that must not create the embedded org (another environment's): its absent state is read as an empty org. */
+  readOnly?: boolean;
 }
 
 /**
@@ -307,6 +309,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
     clientSecret: EMBEDDED_CLIENT_SECRET,
     // The embedded org is the user's own: Genesys's per-token budget would only slow a local apply.
     rateLimit: EMBEDDED_RATE_LIMIT,
+    ...(opts.readOnly ? { keepAbsent: true } : {}),
     ...(opts.responses?.length ? { responses: opts.responses } : {}),
     ...(opts.models ? { models: opts.models } : {}),
   }).catch((err: unknown) => {

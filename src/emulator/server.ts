@@ -19,7 +19,7 @@ import { AiStudioRuntime, type AiStudioOptions } from './aistudio.js';
 import { servedRoutes, settingOf, surfaceOf, type SurfaceName, type Surfaces } from './surfaces.js';
 import { loadWireSchemas } from './schemas.js';
 import { JobTimers } from './job-timers.js';
-import { Store, StoreClosedError, type JobRec } from './store.js';
+import { Store, StoreClosedError, stateExists, type JobRec } from './store.js';
 import { completeJob } from './versions.js';
 
 export { FAULT_KINDS, type FaultKind } from './limits.js';
@@ -30,6 +30,11 @@ export interface EmulatorOptions {
   host?: string;
   /** undefined keeps the state in memory only. */
   stateFile?: string;
+  /**
+   * For a read that must leave no state behind (another environment's org, read by a promotion
+   * check): a state file that is not there is served as an empty org, in memory, and not created.
+   */
+  keepAbsent?: boolean;
   clientId?: string;
   clientSecret?: string;
   /** Delay added to every API request. */
@@ -118,7 +123,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     isClosing: () => closing,
   });
   const clock = opts.now ?? Date.now;
-  const store = await Store.open(opts.stateFile, clock);
+  const stateFile = opts.stateFile !== undefined && opts.keepAbsent && !(await stateExists(opts.stateFile)) ? undefined : opts.stateFile;
+  const store = await Store.open(stateFile, clock);
   const creds: Credentials = { clientId: opts.clientId ?? 'local-client', clientSecret: opts.clientSecret ?? 'local-secret' };
   const ttl = opts.tokenTtlSeconds ?? 86_400;
   const latencyMs = opts.latencyMs ?? 0;

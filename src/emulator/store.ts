@@ -4,10 +4,11 @@
 // startup and on close. Every transaction (reads included) runs through one queue, so the state
 // is linearizable; transactions see it through a change tracker (tracker.ts) that yields the
 // batch's journal operations and rolls the batch back when it cannot be made durable.
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describeFsError, UserError } from '../util/errors.js';
 import { visibleName } from '../util/escapes.js';
-import { Journal, StateLockedError, applyOps, readDurable, throughLinks, type Loaded } from './journal.js';
+import { Journal, StateLockedError, applyOps, journalPath, lockPath, readDurable, throughLinks, type Loaded } from './journal.js';
 import { ChangeTracker } from './tracker.js';
 import { emptyAiStudioState, pruneAiStudioJobs, type AiStudioState } from './aistudio-records.js';
 import type { FilterCreate, JobStatus, VersionContent, VersionState, WireLabels, WireRoute } from '../targets/llmgateway/wire.js';
@@ -340,6 +341,19 @@ export class Store {
 export async function readStoredState(file: string): Promise<State> {
   const path = await throughLinks(resolve(file));
   return replay(await readDurable(path), path);
+}
+
+/**
+ * Whether the files of a state are there: its snapshot or journal (an org was written to it), or
+ * its lock (a process holds it, whose open says who). One that cannot be looked at (no
+ * permission) counts as there, for its open to say why.
+ */
+export async function stateExists(file: string): Promise<boolean> {
+  const there = (p: string): Promise<boolean> => stat(p).then(() => true, (err: NodeJS.ErrnoException) => err.code !== 'ENOENT');
+  const path = resolve(file);
+  if (await there(path)) return true;
+  const real = await throughLinks(path).catch(() => path);
+  return (await there(journalPath(real))) || there(lockPath(real));
 }
 
 /** The snapshot (or an empty state) with the journal's batches applied in commit order. */
