@@ -4,7 +4,9 @@
 // the journal over the snapshot; a torn last line was never acknowledged and is dropped.
 // Compaction folds the journal into a new snapshot when it grows large, at startup and on close.
 // A lock file (`<state>.lock`, holding the owner's pid) keeps a second process off the same state.
-import { lstat, open, readFile, readdir, readlink, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import type * as fs from 'node:fs/promises';
+import { link, lstat, open, readFile, readdir, readlink, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Op } from './tracker.js';
 import { isAlive } from '../util/process.js';
@@ -256,28 +258,89 @@ export class Journal {
   }
 }
 
-async function takeLock(stateFile: string): Promise<void> {
+/** What taking the lock does to the file system, and who asks: injectable, so a test can interleave two takers step by step. */
+export interface LockSteps extends Pick<typeof fs, 'open' | 'readFile' | 'unlink' | 'link' | 'rename' | 'stat'> {
+  pid: number;
+  /** Whether another process of this host is running (our own pid is never asked). */
+  alive(pid: number): boolean;
+}
+
+const REAL_STEPS: LockSteps = { open, readFile, unlink, link, rename, stat, pid: process.pid, alive: isAlive };
+
+/**
+ * Takes the state's lock, or throws StateLockedError naming its live holder. The lock appears with
+ * its holder's pid already in it (a temp file linked into place), so it is never read empty and
+ * taken for a dead owner's while its holder writes it; a dead owner's lock is broken by moving it
+ * aside and checking it is the one judged stale (put back if not), so two processes breaking it
+ * at once never remove the lock one of them has just taken.
+ */
+export async function takeLock(stateFile: string, io: LockSteps = REAL_STEPS): Promise<void> {
   const lock = lockPath(stateFile);
-  for (let tries = 0; tries < 5; tries++) {
-    try {
-      const fh = await open(lock, 'wx', 0o600);
+  const tmp = lockTemp(stateFile, io.pid);
+  const fh = await io.open(tmp, 'w', 0o600);
+  try {
+    await fh.writeFile(`${io.pid}\n`);
+  } finally {
+    await fh.close();
+  }
+  try {
+    for (let tries = 0; tries < 5; tries++) {
       try {
-        await fh.writeFile(`${process.pid}\n`);
-      } finally {
-        await fh.close();
+        await io.link(tmp, lock);
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const seen = await readLock(io, lock);
+      if (!seen) continue; // released meanwhile
+      const owner = Number(seen.text.trim());
+      if (Number.isInteger(owner) && owner > 0 && (owner === io.pid || io.alive(owner))) {
+        throw new StateLockedError(stateFile, owner);
+      }
+      // Left by a process that died (kill -9): take it over.
+      await breakStaleLock(io, lock, seen, lockTemp(stateFile, io.pid));
     }
-    const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(owner) && owner > 0 && (owner === process.pid || processAlive(owner))) {
-      throw new StateLockedError(stateFile, owner);
-    }
-    // Left by a process that died (kill -9): take it over.
-    await unlink(lock).catch(() => undefined);
+  } finally {
+    await io.unlink(tmp).catch(() => undefined);
   }
   throw new Error(`cannot lock emulator state file ${stateFile}`);
+}
+
+interface SeenLock {
+  text: string;
+  ino: number;
+}
+
+/** The lock's content and inode, or undefined once it is gone. */
+async function readLock(io: LockSteps, lock: string): Promise<SeenLock | undefined> {
+  try {
+    const text = (await io.readFile(lock, 'utf8')) as string;
+    return { text, ino: (await io.stat(lock)).ino };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Moves the lock judged stale aside (a rename: only one breaker gets it) and removes it, unless
+ * what was moved is another lock (another breaker's, just taken): that one is put back.
+ */
+async function breakStaleLock(io: LockSteps, lock: string, stale: SeenLock, aside: string): Promise<void> {
+  try {
+    await io.rename(lock, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  const moved = await readLock(io, aside);
+  if (moved && (moved.text !== stale.text || moved.ino !== stale.ino)) await io.link(aside, lock).catch(() => undefined);
+  await io.unlink(aside).catch(() => undefined);
+}
+
+/** A temp file beside the state for the lock protocol; removeStaleTemps reads its pid, and removes it once that process is gone. */
+function lockTemp(stateFile: string, pid: number): string {
+  return join(dirname(stateFile), `.${basename(stateFile)}.${pid}.${randomUUID().slice(0, 8)}.lock.tmp`);
 }
 
 async function releaseLock(stateFile: string): Promise<void> {
