@@ -89,17 +89,21 @@ describe('the emulator closing with requests in flight', () => {
     await fsync.reached;
     const closed = em.close();
 
-    for (const answer of [await create.send(JSON.stringify({ name: 'late', model: 'gpt-4o' })), await login.send('grant_type=client_credentials')]) {
+    let answers;
+    try {
+      answers = [await create.send(JSON.stringify({ name: 'late', model: 'gpt-4o' })), await login.send('grant_type=client_credentials')];
+    } finally {
+      fsync.release(); // whatever happened, the emulator closes
+      await closed;
+    }
+    expect((await held).status).toBe(201);
+    for (const answer of answers) {
       expect(answer.status).toBe(503);
       expect(answer.body.code).toBe('service.unavailable');
       expect(answer.body.message).toMatch(/shutting down/);
       expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
       expect(answer.headers.connection).toBe('close');
     }
-
-    fsync.release();
-    expect((await held).status).toBe(201);
-    await closed;
     // The write in flight was acknowledged and kept; the one refused left nothing.
     const names = Object.values((await readStoredState(stateFile)).templates).map((t) => t.name).sort();
     expect(names).toEqual(['before', 'held']);
