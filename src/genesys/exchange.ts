@@ -28,6 +28,17 @@ export interface StreamOptions {
   /** Longest silence on the connection, while waiting for the answer and while it streams (default: the attempt timeout). */
   idleTimeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Reads the start of a 2xx stream, before the caller shows any of it: the stream handed back
+   * whole (what was read is replayed), or the failure it opens with (an SSE `event: error` before
+   * any text), which is then judged, and retried, as that status answered outright.
+   */
+  opening?: (stream: ResponseStream) => Promise<ResponseStream | OpeningFailure>;
+}
+
+/** A 2xx stream that failed before any of its content: the error answer it stands for. */
+export interface OpeningFailure {
+  failed: { status: number; body: unknown; correlationId: string };
 }
 
 /** A request whose 2xx body is read as it arrives. */

@@ -63,7 +63,13 @@ export async function attemptStream<T>(ch: Channel, spec: CallSpec<T>, so: Strea
         req.destroy();
         return { kind: 'transport', code: 'ERR_STREAM_PREMATURE_CLOSE', detail: 'the answer ended before its first byte' };
       }
-      return { kind: 'response', res: { ...base, body: undefined, stream: responseStream(base, first, req) } };
+      const stream = responseStream(base, first, req);
+      const opened = so.opening ? await so.opening(stream) : stream;
+      if ('failed' in opened) {
+        stream.close();
+        return { kind: 'response', res: { ...base, ...opened.failed } };
+      }
+      return { kind: 'response', res: { ...base, body: undefined, stream: opened } };
     } catch (err) {
       req?.destroy();
       if (so.signal?.aborted) throw so.signal.reason;

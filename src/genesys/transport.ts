@@ -316,11 +316,11 @@ export class Transport {
 
   /** Sends a request whose 2xx body is read as it arrives (see CallSpec.stream). */
   stream(spec: StreamSpec): Promise<ResponseStream> {
-    const { acceptHeader, idleTimeoutMs, signal, ...request } = spec;
+    const { acceptHeader, idleTimeoutMs, signal, opening, ...request } = spec;
     return this.call<ResponseStream>({
       ...request,
       ...(signal ? { signal } : {}),
-      stream: { acceptHeader, ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}), ...(signal ? { signal } : {}) },
+      stream: { acceptHeader, ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}), ...(signal ? { signal } : {}), ...(opening ? { opening } : {}) },
       parse: (res) => {
         if (!res.stream) throw new Error(`${spec.method} ${spec.path}: a streamed answer without a stream`);
         return res.stream;

@@ -359,6 +359,35 @@ describe('invokeStream against hand-written servers', () => {
     ]);
   });
 
+  it('retries an error event that comes before any text as that status answered outright (none given: a 500); one after text, or a 4xx, never', async () => {
+    const error = (body: object) => `event: error\ndata: ${JSON.stringify(body)}\n\n`;
+    hand = await handServer((attempt, _req, res) => {
+      res.writeHead(200, SSE_HEAD);
+      if (attempt === 1) res.end(': ping\n\nevent: progress\ndata: {}\n\n' + error({ message: 'model failed to start', code: 'model.unavailable', status: 503, contextId: 'ctx-1' }));
+      else if (attempt === 2) res.end(error({ message: 'internal' }));
+      else if (attempt === 3) res.end(delta('Hello') + DONE);
+      else if (attempt === 4) res.end(error({ message: 'blocked by safety filter chat-pii', code: 'content.blocked', status: 400, contextId: 'ctx-4' }));
+      else res.end(delta('Hi') + error({ message: 'model overloaded', code: 'model.unavailable', status: 503, contextId: 'ctx-5' }));
+    });
+    const retries: RetryInfo[] = [];
+    const x = handClient(retries);
+    const { events } = await collect(x.invokeStream(ask('q')));
+    expect(events.map((e) => e.type)).toEqual(['delta', 'done']);
+    expect(hand.attempts()).toBe(3);
+    expect(retries.map((r) => r.status)).toEqual([503, 500]);
+    // A refusal is an answer, said as an error event says it.
+    const blocked = await rejection(collect(x.invokeStream(ask('q'))));
+    expect(blocked).toMatchObject({ status: 400, code: 'content.blocked', correlationId: 'ctx-4' });
+    expect(blocked.message).toMatch(/^POST \/api\/v2\/llmgateway\/invocations failed: 400 content.blocked: blocked by safety filter chat-pii \(correlation id ctx-4\)$/);
+    expect(blocked.body?.code).toBe('content.blocked');
+    expect(hand.attempts()).toBe(4);
+    // Text shown: the error is the answer's end, not retried.
+    const after = await rejection(collect(x.invokeStream(ask('q'))));
+    expect(after.message).toMatch(/failed after 2 characters of output: 503 model.unavailable/);
+    expect(hand.attempts()).toBe(5);
+    expect(retries).toHaveLength(2);
+  });
+
   it('refuses an answer of another shape naming the field (a done event, a JSON answer, whole or streamed), and reads an event of JSON null as none', async () => {
     const summary = JSON.parse(DONE.split('data: ')[1]!) as Record<string, unknown>;
     const { usage: _u, ...withoutUsage } = summary;

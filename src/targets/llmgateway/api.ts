@@ -54,7 +54,8 @@ export interface GatewayRuntimeApi {
   /**
    * Runs a template and yields its answer as it arrives: `delta` events (text), then one `done`
    * (everything but the text). Retries (429, 5xx, dropped connections) happen only before the
-   * first byte of the stream; an `event: error` rejects with that ApiError, and a stream that ends
+   * first text of the stream (an `event: error` before it is retried as its status answered
+   * outright); an `event: error` after text rejects with that ApiError, and a stream that ends
    * or drops before `done` rejects with ApiError code `stream.interrupted` saying how many
    * characters had arrived: an answer is never silently cut short.
    */

@@ -5,9 +5,9 @@
 // its stream's done event.
 import { ApiError } from '../../genesys/errors.js';
 import { describeTransport, oneLineWords, transportFailure } from '../../genesys/failures.js';
-import type { HttpResult } from '../../genesys/exchange.js';
+import type { HttpResult, OpeningFailure, ResponseStream } from '../../genesys/exchange.js';
 import { shapeError, type AnswerShape } from '../../genesys/rest.js';
-import { sseEvents, type SseEvent } from '../../genesys/sse.js';
+import { SseParser, sseEvents, type SseEvent } from '../../genesys/sse.js';
 import type { Transport } from '../../genesys/transport.js';
 import { visibleName } from '../../util/escapes.js';
 import { ANSWER_SHAPES } from '../answer-shapes.js';
@@ -52,6 +52,8 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
     idempotent: true,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+    // An error event before any text (the model failing to start) is retried as a 5xx answer would be.
+    opening: failureBeforeText,
   });
   let chars = 0;
   const where = `POST ${path}`;
@@ -112,6 +114,45 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
   } finally {
     res.close();
   }
+}
+
+/**
+ * The start of an invocation's event stream, up to its first delta or done event: an `event:
+ * error` before them, when nothing of the answer can have been shown, is the failure the stream
+ * opens with (its status, 500 when it names none), for the transport to judge as that status
+ * answered outright. Otherwise the stream is handed back whole: what was read is replayed. An
+ * answer that is not an event stream, or an error event that does not hold JSON, is left to the
+ * reader of the stream to report.
+ */
+async function failureBeforeText(stream: ResponseStream): Promise<ResponseStream | OpeningFailure> {
+  if (!String(stream.headers['content-type'] ?? '').toLowerCase().includes(EVENT_STREAM)) return stream;
+  const body = stream.body[Symbol.asyncIterator]();
+  const read: Buffer[] = [];
+  const parser = new SseParser();
+  opening: for (;;) {
+    const next = await body.next();
+    if (next.done) break;
+    read.push(next.value);
+    for (const ev of parser.push(next.value)) {
+      if (ev.event === INVOCATION_EVENTS.delta || ev.event === INVOCATION_EVENTS.done) break opening;
+      if (ev.event !== INVOCATION_EVENTS.error) continue;
+      const error = parsedJson(ev.data);
+      if (!error.ok) break opening;
+      const said = (error.value ?? {}) as Partial<ErrorBody>;
+      const status = typeof said.status === 'number' && said.status >= 400 && said.status <= 599 ? said.status : 500;
+      const correlationId = typeof said.contextId === 'string' && said.contextId ? said.contextId : stream.correlationId;
+      // Worded as streamError words an error event: a code and a message even when it gives none.
+      const code = typeof said.code === 'string' ? said.code : 'stream.error';
+      return { failed: { status, body: { ...said, code, message: typeof said.message === 'string' ? said.message : code }, correlationId } };
+    }
+  }
+  return {
+    ...stream,
+    body: (async function* () {
+      yield* read;
+      for (let next = await body.next(); !next.done; next = await body.next()) yield next.value;
+    })(),
+  };
 }
 
 /** `text` parsed as JSON, or not JSON at all (told apart from a JSON answer of another shape). */
