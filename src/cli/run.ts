@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import type { GatewayApi, InvocationStreamEvent } from '../targets/llmgateway/api.js';
 import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate, WireVariable } from '../targets/llmgateway/wire.js';
 import { ApiError } from '../genesys/errors.js';
+import { countingShown } from '../targets/llmgateway/runtime.js';
 import { RESOURCE_NAME } from '../model/address.js';
 import { routedVersions, unkeyedStickyRoutes, variableTypes } from '../model/routing.js';
 import { checkedVariables } from '../targets/llmgateway/variables.js';
@@ -164,17 +165,21 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
     const answer = answerStream(Boolean(ctx.io.stdout.isTTY));
     let printed = '';
     let arrived = 0;
+    // Characters of the answer written, in all: what a stream cut short says the user saw.
+    let written = 0;
     const print = (text: string): void => {
       const shown = answer.push(text);
       if (shown === '') return;
       ctx.io.stdout.write(shown);
       printed += shown;
+      written += shown.length;
     };
     const flush = (): void => {
       const shown = answer.end();
       if (shown === '') return;
       ctx.io.stdout.write(shown);
       printed += shown;
+      written += shown.length;
     };
     let done: InvocationSummary | undefined;
     try {
@@ -197,7 +202,8 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
         },
       );
     } catch (err) {
-      if (!interrupt.interrupted) throw err;
+      // The count of a stream cut short is of what was shown: a withheld tail never was.
+      if (!interrupt.interrupted) throw err instanceof ApiError ? countingShown(err, written) : err;
       ctx.info(arrived > 0 ? `interrupted: the answer above is incomplete (${arrived} characters arrived)` : 'interrupted: the call was cut off before any of the answer arrived');
       return EXIT.interrupted;
     }

@@ -10,6 +10,8 @@ export class ApiError extends Error {
   outcomeUnknown?: true;
   /** Not resent because the run stopped starting new calls (an apply's interrupt): it ended there. */
   notResent?: true;
+  /** A streamed answer cut short: the characters of output its message counts. */
+  outputChars?: number;
   constructor(
     message: string,
     readonly status: number,

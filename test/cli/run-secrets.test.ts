@@ -155,6 +155,42 @@ describe('a credential in a model answer cut off mid-value', () => {
   });
 });
 
+describe('a credential in a model answer whose stream drops mid-value', () => {
+  it('promptctl run counts, in the dropped stream\'s error, the characters it showed, not the withheld start of the value', async () => {
+    const first = `sesame${Math.random().toString(36).slice(2, 10)}zq`;
+    const secret = `${first}-opens-the-door-now-please`;
+    p = await evalsProject({}, { clientSecret: secret });
+    // A proxy to the emulator that answers the invocation itself: the start of the answer and
+    // the first part of the value, then the connection drops.
+    const upstream = new URL(p.emu.url);
+    let invocations = 0;
+    const shownText = 'Sign in with the client secret ';
+    const proxy = http.createServer((req, res) => {
+      if (req.method === 'POST' && (req.url ?? '').includes('/invocations')) {
+        invocations++;
+        req.resume();
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(`event: delta\ndata: ${JSON.stringify({ text: `${shownText}${first}` })}\n\n`, () => res.socket?.destroy());
+        return;
+      }
+      forwardTo(upstream, req, res);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const r = await runCliInProcess(['run', 'faq-bot@1.0.0', '--var', `question=${QUESTION}`], { cwd: p.dir.path, env: { ...p.emu.env, GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toBe(`${shownText}\n`);
+      expect(r.stderr).toMatch(new RegExp(`the event stream was cut after ${shownText.length} characters of output \\(`));
+      expect(r.stdout + r.stderr).not.toContain(first.slice(0, 8));
+      expect(invocations).toBe(1);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    }
+  });
+});
+
 describe('a credential with characters a format escapes', () => {
   it('promptctl test masks it in every format, also where the report quotes or escapes it', async () => {
     // `"` and `\` are escaped in JSON and in quoted assertion values, `&`, `<`, `>` in XML and

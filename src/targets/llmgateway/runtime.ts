@@ -58,13 +58,9 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
   let chars = 0;
   const where = `POST ${path}`;
   const broken = (why: string, code = 'stream.interrupted'): ApiError =>
-    new ApiError(
-      `${where}: the event stream was cut after ${chars} characters of output (${why}); the answer is incomplete (correlation id ${res.correlationId})`,
-      0,
-      code,
-      res.correlationId,
-      'POST',
-      path,
+    Object.assign(
+      new ApiError(`${where}: the event stream was cut${afterOutput(chars)} (${why}); the answer is incomplete (correlation id ${res.correlationId})`, 0, code, res.correlationId, 'POST', path),
+      { outputChars: chars },
     );
   const refused = (problem: string): ApiError => shapeError(path, problem, res.status, res.correlationId, 'POST');
   const data = <T>(ev: SseEvent): T => {
@@ -209,7 +205,7 @@ function streamError(body: Partial<ErrorBody>, path: string, correlationId: stri
   // The server's words on one line, as a failed call's are (genesys/failures.ts errorParts).
   const code = scrub(typeof body.code === 'string' ? oneLineWords(body.code) : 'stream.error');
   const cid = scrub(typeof body.contextId === 'string' && body.contextId ? body.contextId : correlationId);
-  const after = chars > 0 ? ` after ${chars} characters of output` : '';
+  const after = chars > 0 ? afterOutput(chars) : '';
   const err = new ApiError(
     scrub(`POST ${path} failed${after}: ${status} ${code}: ${typeof body.message === 'string' ? oneLineWords(body.message) : code} (correlation id ${cid})`),
     status,
@@ -218,6 +214,7 @@ function streamError(body: Partial<ErrorBody>, path: string, correlationId: stri
     'POST',
     path,
   );
+  err.outputChars = chars;
   if (typeof body.message === 'string' && typeof body.code === 'string') {
     try {
       err.body = JSON.parse(scrub(JSON.stringify(body))) as ErrorBody;
@@ -225,5 +222,23 @@ function streamError(body: Partial<ErrorBody>, path: string, correlationId: stri
       // scrubbing broke the JSON: leave the body out rather than risk showing a secret
     }
   }
+  return err;
+}
+
+/** How a stream's error says what had come of the answer when it ended. */
+const afterOutput = (chars: number): string => ` after ${chars} characters of output`;
+
+/**
+ * A streamed answer's error counting the `shown` characters of output instead of those that
+ * arrived: a caller that withholds a tail (run holds back what may begin a secret) says what the
+ * user saw. None shown: a failure is said without a count, as one before any output is.
+ */
+export function countingShown(err: ApiError, shown: number): ApiError {
+  const arrived = err.outputChars;
+  if (arrived === undefined || arrived === shown) return err;
+  err.message = err.message
+    .replace(`was cut${afterOutput(arrived)}`, `was cut${afterOutput(shown)}`)
+    .replace(`failed${afterOutput(arrived)}`, `failed${shown > 0 ? afterOutput(shown) : ''}`);
+  err.outputChars = shown;
   return err;
 }
