@@ -8,6 +8,9 @@ import { run } from './main.js';
 
 const signals = ['SIGINT', 'SIGTERM'] as const;
 
+/** The command's own handlers of SIGINT/SIGTERM (apply, test, run, emulator), while it listens. */
+const interruptListeners = new Set<() => void>();
+
 /** Who must hear of a closed stdout or stderr before the process may end (apply, mid-run). */
 const outputClosedListeners = new Set<() => void>();
 /** A standard stream's reader has gone: the exit code is EXIT.closedPipe whatever the command returns. */
@@ -19,6 +22,9 @@ let outputClosed = false;
  */
 export function runProcess(startup: { codeCache?: boolean } = {}): void {
   for (const stream of [process.stdout, process.stderr]) stream.on('error', (err: NodeJS.ErrnoException) => endOnWriteError(stream, err));
+  // Heard for the whole run, so that no interrupt ends the process by the signal itself (a shell
+  // would say 143 for SIGTERM): a command that listens handles it, any other moment exits 130.
+  for (const s of signals) process.on(s, interrupted);
   const cwd = workingDirectory();
   if (cwd === undefined) {
     process.stderr.write('error: the working directory no longer exists (it was deleted or moved); cd into one that does and run again\n');
@@ -42,9 +48,9 @@ export function runProcess(startup: { codeCache?: boolean } = {}): void {
       };
     },
     onInterrupt(listener) {
-      for (const s of signals) process.on(s, listener);
+      interruptListeners.add(listener);
       return () => {
-        for (const s of signals) process.off(s, listener);
+        interruptListeners.delete(listener);
       };
     },
   }).then(
@@ -56,6 +62,20 @@ export function runProcess(startup: { codeCache?: boolean } = {}): void {
       process.exitCode = EXIT.error;
     },
   );
+}
+
+/**
+ * A SIGINT or SIGTERM: the command's to handle while it listens (it stops in order, DESIGN §5).
+ * Otherwise (plan, status, drift, or a command before it listens) nothing under way must end in
+ * order: the process exits at once with EXIT.interrupted, as DESIGN §4 says, whichever the signal.
+ */
+function interrupted(): void {
+  if (interruptListeners.size > 0) {
+    for (const listener of [...interruptListeners]) listener();
+    return;
+  }
+  process.stderr.write('interrupted\n');
+  process.exit(EXIT.interrupted);
 }
 
 /** The process's working directory; undefined when it has been deleted (uv_cwd fails with ENOENT). */

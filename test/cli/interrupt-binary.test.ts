@@ -40,8 +40,8 @@ afterEach(async () => {
   dir = undefined;
 });
 
-/** `promptctl emulator` in its own process, with the live objects the prompts describe; its URL. */
-async function emulator(latencyMs: number): Promise<string> {
+/** `promptctl emulator` in its own process, with the live objects the prompts describe (unless `live` is false); its URL. */
+async function emulator(latencyMs: number, live = true): Promise<string> {
   const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--latency-ms', String(latencyMs), '--rate-limit', '1000000', '--state', 'state.json'], {
     cwd: dir!.path,
     env: cleanEnv(),
@@ -56,6 +56,7 @@ async function emulator(latencyMs: number): Promise<string> {
     });
     child.once('exit', (code) => reject(new Error(`the emulator exited (${code}) before listening`)));
   });
+  if (!live) return url;
   const api = createGatewayClient({ landed: gatewayWriteChecks, apiUrl: url, loginUrl: url, clientId: 'local-client', clientSecret: 'local-secret', targetLabel: 'emulator' });
   try {
     await createLive(api);
@@ -111,5 +112,44 @@ describe('promptctl test, interrupted (the binary)', () => {
     const report = JSON.parse(j.stdout);
     expect(report.interrupted.casesFinished + report.interrupted.casesNotRun).toBe(CASES);
     expect(report.tests[0].runs).toHaveLength(report.interrupted.casesFinished);
+  });
+});
+
+/** `promptctl ARGS` on the target at `url`, sent `signal` once its target line is on stderr (before any answer of a slow target). */
+async function signalledAtStart(url: string, args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; sent: boolean }> {
+  const env = cleanEnv({ GENESYSCLOUD_API_URL: url, GENESYSCLOUD_OAUTHCLIENT_ID: 'local-client', GENESYSCLOUD_OAUTHCLIENT_SECRET: 'local-secret' });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: dir!.path, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stderr = '';
+  let sent = false;
+  child.stdout.resume();
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    if (!sent && /^target: /m.test(stderr)) {
+      sent = true;
+      child.kill(signal);
+    }
+  });
+  const [code, got] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once('close', (c, s) => r([c, s])));
+  return { code, signal: got, stderr, sent };
+}
+
+describe('an interrupt before a command listens, or in one that does not (the binary)', () => {
+  it('SIGTERM and SIGINT end plan, status, drift, and run, test and apply at their start, with exit 130 (not killed by the signal: 143 for SIGTERM)', async () => {
+    dir = await tempDir('promptctl-interrupt-');
+    await mkdir(join(dir.path, 'prompts', 'tests'), { recursive: true });
+    await writeFile(join(dir.path, 'prompts', 'faq.yaml'), PROMPTS_YAML + '\n');
+    await writeFile(join(dir.path, 'prompts', 'tests', 'many.yaml'), MANY_TEST);
+    // Every answer takes 5 s: each command is still reading when the signal comes.
+    const url = await emulator(5000, false);
+    const commands = [['plan'], ['status'], ['drift'], ['run', 'faq-bot@1.1.0', '--var', 'question=Where?'], ['test'], ['apply', '--auto-approve']];
+    for (const args of commands) {
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        const r = await signalledAtStart(url, args, signal);
+        expect(r.sent, `${args[0]} ${signal}: ${r.stderr}`).toBe(true);
+        expect([r.code, r.signal], `${args[0]} ${signal}: ${r.stderr}`).toEqual([130, null]);
+        expect(r.stderr, `${args[0]} ${signal}`).toMatch(/^interrupted\b/m);
+      }
+    }
   });
 });
