@@ -8,10 +8,10 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CONFIG_FILE } from '../config/discover.js';
 import type { ResponseFixture } from '../emulator/responses.js';
 import { repositoryRoot } from '../git/repo.js';
-import type { RetryInfo } from '../genesys/rest.js';
+import type { ResponseInfo, RetryInfo } from '../genesys/rest.js';
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
-import type { WireTemplate } from '../targets/llmgateway/wire.js';
+import { ANSWERS_HEADER, type WireTemplate } from '../targets/llmgateway/wire.js';
 import { ApiError } from '../genesys/errors.js';
 import { TOKEN_PATH } from '../genesys/conventions.js';
 import type { ModelCatalog } from '../tokens/registry.js';
@@ -70,6 +70,8 @@ export interface OpenTarget {
   binding: { host: string; clientId: string };
   /** From now on no failed attempt is resent, by either client (an apply's first interrupt, DESIGN §5). */
   stopResending(): void;
+  /** The digest of the canned answers the target's last answer named (ANSWERS_HEADER: an emulator's), for test's cache keys. */
+  cannedAnswers?(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -259,6 +261,13 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
   // Every call's correlation id goes to the apply executor's per-action bookkeeping (audit records carry it).
   const correlations = createCorrelationTracker();
   const note = (info: { correlationId?: string; method?: string }): void => correlations.note(info);
+  // The canned answers an emulator says it answers from: a results cache must not outlive them.
+  let answers: string | undefined;
+  const answered = (info: ResponseInfo): void => {
+    note(info);
+    const said = info.headers?.[ANSWERS_HEADER.toLowerCase()];
+    answers = typeof said === 'string' ? said : undefined;
+  };
   // A long wait (a 429's Retry-After, backing off from 5xx, a timeout) is said, so a CI log never goes silent.
   // Aborted by stopResending (an apply's first interrupt): the transport's waits end on it at once.
   const stopped = new AbortController();
@@ -274,7 +283,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
       clientSecret,
       targetLabel: label,
       onRetry: retried,
-      onResponse: note,
+      onResponse: answered,
       stopped: stopped.signal,
       ...(credentialVariables ? { credentialVariables } : {}),
       // Each access token is masked in everything the run prints, like the credentials it came from.
@@ -297,7 +306,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
   if (target.kind === 'remote') {
     // An environment's own variables are what the user must check if the login server refuses them.
     const c = connect(target.apiUrl, target.loginUrl, target.clientId, target.clientSecret, target.credentialVariables);
-    return { ...c, correlations, label, binding: { host: new URL(target.apiUrl).host, clientId: target.clientId }, stopResending: () => stopped.abort() };
+    return { ...c, correlations, label, binding: { host: new URL(target.apiUrl).host, clientId: target.clientId }, stopResending: () => stopped.abort(), cannedAnswers: () => answers };
   }
   // The embedded default: a real server on 127.0.0.1 and the production client over HTTP.
   const { startEmulator, StateLockedError } = await import('../emulator/server.js');
@@ -335,6 +344,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
     // Its port changes every run; the state file is what makes it the same org.
     binding: { host: `embedded (${stateFile})`, clientId: EMBEDDED_CLIENT_ID },
     stopResending: () => stopped.abort(),
+    cannedAnswers: () => answers,
     async close() {
       await c.close();
       await emulator.close();

@@ -287,6 +287,11 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     ...(gateway && !gateway.unavailable?.includes('llmgateway') ? { templates: gateway.templates, filters: gateway.filters } : {}),
     ...(named && !named.unavailable?.includes('guides') ? { guides: named.guides ?? [] } : {}),
   });
+  // Named by the answers just read: an emulator started with other canned answers answers otherwise.
+  // Not the embedded one's: its answers are the tests' own, in each key for its target alone
+  // (render.ts), so one test's edited answers leave another target's results cached.
+  const answers = describeTarget(ctx.env, ctx.environment).target.kind === 'embedded' ? undefined : target.cannedAnswers?.();
+  if (answers !== undefined) facts.cannedAnswers = answers;
   // A tested guide or version the target holds with other content than git's: its cases would
   // test the org's text under git's name (not run, render.ts).
   if (state && (named?.guides || gateway?.templates)) {

@@ -40,6 +40,7 @@ import { chunkText, costUsd, modelFor, promptTokens, simulate } from './simulato
 import { validateBody } from './schemas.js';
 import type { InvocationRec, State, TemplateRec, TrafficRec, VersionRec } from './store.js';
 import { sortedVersions } from './versions.js';
+import { stableHash } from '../util/json.js';
 
 export interface RuntimeOptions {
   /** Canned answers (responses.ts); tried before those of `responsesFile`. */
@@ -62,6 +63,8 @@ export interface RuntimeOptions {
 /** What the invocation handler needs beyond the request: fixtures, the token memo, timing, randomness. */
 export interface GatewayRuntime {
   fixtures: CompiledFixture[];
+  /** A digest of the canned answers as given (ANSWERS_HEADER), when there are any. */
+  answersDigest?: string;
   /** Models beside the built-in registry, by id. */
   models: ModelCatalog;
   memo: TokenMemo;
@@ -75,8 +78,11 @@ export interface GatewayRuntime {
 export function createGatewayRuntime(o: RuntimeOptions = {}): GatewayRuntime {
   const fromOptions = checkGivenResponses(o.responses ?? [], 'emulator option responses');
   const fromFile = o.responsesFile ? loadResponsesFile(o.responsesFile) : [];
+  const given = [...fromOptions, ...fromFile];
   return {
-    fixtures: compileFixtures([...fromOptions, ...fromFile]),
+    fixtures: compileFixtures(given),
+    // Their content, in order (the first that matches answers): another file, or this one edited, digests otherwise.
+    ...(given.length ? { answersDigest: stableHash(given) } : {}),
     models: o.models ?? {},
     memo: createTokenMemo(20_000),
     latencyMs: o.latencyMs ?? 0,

@@ -4,7 +4,7 @@ import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CORRELATION_HEADER, TOKEN_PATH } from '../targets/llmgateway/wire.js';
+import { ANSWERS_HEADER, CORRELATION_HEADER, TOKEN_PATH } from '../targets/llmgateway/wire.js';
 import type { ModelCatalog } from '../tokens/registry.js';
 import { bearer, issueToken, type Credentials } from './auth.js';
 import { userFor, type Ctx, type Handler, type Reply } from './context.js';
@@ -145,6 +145,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const pipeline: Pipeline = { clock, store, creds, ttl, latencyMs, publishDelayMs, limiter, faults, counters, routes, pages, refuse: opts.refuse, isClosing: () => closing };
   const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
     counters.requests++;
+    if (runtime.answersDigest) res.setHeader(ANSWERS_HEADER, runtime.answersDigest);
     handle(pipeline, req, res).catch((err: unknown) => {
       // Last resort: the pipeline itself failed (or a login met the store closing); never leave the socket hanging.
       const contextId = String(res.getHeader(CORRELATION_HEADER) ?? '');

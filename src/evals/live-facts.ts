@@ -40,6 +40,12 @@ export interface LiveFacts {
    * (plan's immutable-version error): a call would run the org's text under git's label.
    */
   versionsNotAsInGit?: ReadonlySet<string>;
+  /**
+   * A digest of the canned answers the target answers from (an emulator's `--responses`, as its
+   * answers name them): part of every key, so a result given from other canned answers is not
+   * reused. A real org names none.
+   */
+  cannedAnswers?: string;
 }
 
 /** What was read: the gateway's templates and filters, the named guides; undefined where the read failed. */

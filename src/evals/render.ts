@@ -316,7 +316,7 @@ function templateCall(
   const models = defined.length ? { models: Object.fromEntries(defined.map((m) => [m, opts.models![m]])) } : {};
   const live = opts.live?.templates && opts.live.filters !== undefined ? { live: { template: opts.live.templates.get(templateName) ?? null, filters: opts.live.filters } } : {};
   const uncached = opts.live !== undefined && live.live === undefined;
-  const key = hash({ target: opts.targetLabel, template: templateName, requested: requested ?? null, routes, rendered, filters, request, repetition, ...responsesFor(opts, templateName, 'template'), ...live, ...models });
+  const key = hash({ target: opts.targetLabel, template: templateName, requested: requested ?? null, routes, rendered, filters, request, repetition, ...responsesFor(opts, templateName, 'template'), ...live, ...models, ...cannedAnswers(opts) });
   const notLive = notRun ? undefined : versionsNotLive(opts.live, templateName, candidates);
   return {
     caseIndex,
@@ -332,6 +332,11 @@ function templateCall(
   };
 }
 
+/** The canned answers the target says it answers from, as key material (none: the key is as it was). */
+function cannedAnswers(opts: PlanOptions): { cannedAnswers?: string } {
+  return opts.live?.cannedAnswers !== undefined ? { cannedAnswers: opts.live.cannedAnswers } : {};
+}
+
 function guideCall(opts: PlanOptions, target: { guide: string }, guide: Guide | undefined, c: TestCase, caseIndex: number, repetition: number): PlannedCall {
   const inputVariables = Object.entries(c.vars).map(([name, value]) => ({ name, value: guideValue(value) }));
   const users = c.messages.filter((m) => m.role === 'user').map((m) => m.content);
@@ -339,7 +344,7 @@ function guideCall(opts: PlanOptions, target: { guide: string }, guide: Guide | 
   const content = guide ? { instruction: guide.instruction, variables: guide.variables, dataActions: guide.dataActions, knowledge: guide.knowledge ?? null } : null;
   const live = opts.live?.guides ? { live: { guide: opts.live.guides.get(target.guide) ?? null } } : {};
   const uncached = opts.live !== undefined && live.live === undefined;
-  const key = hash({ target: opts.targetLabel, guide: target.guide, content, inputVariables, turns, repetition, ...responsesFor(opts, target.guide, 'guide'), ...live });
+  const key = hash({ target: opts.targetLabel, guide: target.guide, content, inputVariables, turns, repetition, ...responsesFor(opts, target.guide, 'guide'), ...live, ...cannedAnswers(opts) });
   // A guide git defines (validate refuses any other) that the target's listing does not name, or
   // whose latest and production versions hold other content than git's: not run yet.
   const other = guide ? opts.live?.guidesNotAsInGit?.get(target.guide) : undefined;

@@ -131,6 +131,8 @@ export interface ResponseInfo {
   status: number;
   /** The server's ININ-Correlation-Id (ours echoed, or its own). */
   correlationId: string;
+  /** The answer's headers. */
+  headers?: IncomingHttpHeaders;
 }
 
 export type Attempt =

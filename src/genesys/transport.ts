@@ -219,7 +219,7 @@ export class Transport {
         if ((spec.host ?? 'api') === 'api') this.answered = true;
         const { res } = tried;
         // API responses only: a token request is not part of any change worth attributing.
-        if (bearer) this.opts.onResponse?.({ method: spec.method, path: spec.path, status: res.status, correlationId: res.correlationId });
+        if (bearer) this.opts.onResponse?.({ method: spec.method, path: spec.path, status: res.status, correlationId: res.correlationId, headers: res.headers });
         const done = res.status >= 200 && res.status < 300;
         if (done && res.undecodable !== undefined) {
           // Answered, its body unreadable: never sent again (a write so answered has landed); what

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO, runCliInProcess } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { ANSWERS_TEST, evalsProject, SAFETY_TEST, SAFETY_WRONG_TEST, xmlAttributes, type EvalsProject } from './evals-support.js';
 
 let p: EvalsProject | undefined;
@@ -119,6 +120,32 @@ describe('promptctl test', () => {
     expect([report.invocations, report.cached]).toEqual([3, 0]);
     expect(report.ok).toBe(false);
     expect(after.code).toBe(1);
+  });
+
+  it('a cached result stands only while the emulator answers from the same canned answers: restarted with other ones, the calls are made again', async () => {
+    const state = await tempDir('promptctl-answers-state-');
+    let second: TestEmulator | undefined;
+    try {
+      p = await evalsProject({ 'answers.yaml': ANSWERS_TEST }, { stateFile: join(state.path, 'state.json') });
+      const first = JSON.parse((await p.cli(['test', '--format', 'json'])).stdout);
+      // The parcel answer does not say "5 working days".
+      expect([first.invocations, first.ok]).toEqual([2, false]);
+      expect(JSON.parse((await p.cli(['test', '--format', 'json'])).stdout).cached).toBe(2);
+      // The same emulator (port, state) restarted with another responses file: one answer for every call.
+      const port = Number(new URL(p.emu.url).port);
+      await p.emu.close();
+      second = await startTestEmulator({ port, stateFile: join(state.path, 'state.json'), rateLimit: 1_000_000, responses: [{ match: { template: 'faq-bot' }, output: 'Both arrive within 5 working days.' }] });
+      expect(second.url).toBe(p.emu.url);
+      const after = JSON.parse((await p.cli(['test', '--format', 'json'])).stdout);
+      expect([after.invocations, after.cached, after.ok]).toEqual([2, 0, true]);
+      // Unchanged from then on: cached again.
+      expect(JSON.parse((await p.cli(['test', '--format', 'json'])).stdout).cached).toBe(2);
+    } finally {
+      await second?.close();
+      await p?.dir.remove();
+      p = undefined;
+      await state.remove();
+    }
   });
 
   it('blockedBy and redacts hold against the real filters, and fail when the expectation is wrong', async () => {
@@ -248,6 +275,23 @@ describe("a test's own responses: block", () => {
     expect(escaped.code).toBe(1);
     expect(escaped.stderr).toMatch(/prompts\/tests\/billing-smoke\.yaml:\d+:\d+: error: .*\[tests\/control-character\]/);
     expect(escaped.stderr).not.toContain('\u001b');
+  });
+
+  it("on the embedded emulator, one test's edited answers run again only the calls to its own target", { timeout: 60_000 }, async () => {
+    example = await tempDir('promptctl-example-');
+    await cp(join(REPO, 'prompts'), join(example.path, 'prompts'), { recursive: true });
+    const run = (args: string[]) => runCliInProcess(args, { cwd: example!.path });
+    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+    const counts = async () => {
+      const r = JSON.parse((await run(['test', '--format', 'json'])).stdout) as { invocations: number; cached: number };
+      return [r.invocations, r.cached];
+    };
+    expect(await counts()).toEqual([6, 0]);
+    expect(await counts()).toEqual([0, 6]);
+    // support-triage's test (2 calls) gets another canned answer; billing-assistant's 4 calls stay cached.
+    const phishing = join(example.path, 'prompts/tests/support-phishing.yaml');
+    await writeFile(phishing, (await readFile(phishing, 'utf8')).replace(`'{"queue": "technical", "urgent": true}'`, `'{"queue": "technical", "urgent": true, "note": "edited"}'`));
+    expect(await counts()).toEqual([2, 4]);
   });
 
   it('answers on the embedded emulator, is part of the cache key, and is never used against a remote target', { timeout: 60_000 }, async () => {

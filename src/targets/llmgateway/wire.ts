@@ -32,6 +32,13 @@ export function testHeader(test: string): Record<string, string> {
   return { [TEST_HEADER]: encodeURIComponent(test) };
 }
 
+/**
+ * The emulator's own header on every answer when it has canned model answers (a `--responses`
+ * file, a test's `responses:`): a digest of what they hold. `promptctl test` keys its cached
+ * results by it, so an answer given from other canned answers is not reused; a real org sends none.
+ */
+export const ANSWERS_HEADER = 'X-Promptctl-Answers';
+
 export type WireLabels = Record<string, string>;
 
 export interface WireVariable {
