@@ -204,7 +204,12 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
     } catch (err) {
       // The count of a stream cut short is of what was shown: a withheld tail never was.
       if (!interrupt.interrupted) throw err instanceof ApiError ? countingShown(err, written) : err;
-      ctx.info(arrived > 0 ? `interrupted: the answer above is incomplete (${arrived} characters arrived)` : 'interrupted: the call was cut off before any of the answer arrived');
+      // Counted as shown, as a dropped stream's error counts: a withheld tail never was.
+      ctx.info(
+        written > 0
+          ? `interrupted: the answer above is incomplete (${written} characters shown)`
+          : `interrupted: the call was cut off before any of the answer ${arrived > 0 ? 'was shown' : 'arrived'}`,
+      );
       return EXIT.interrupted;
     }
     print(masker.end());

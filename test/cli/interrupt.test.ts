@@ -182,7 +182,7 @@ describe('an interrupted promptctl run', () => {
     expect(text.length).toBeGreaterThan(0);
     expect(text.length).toBeLessThan(REFUND_ANSWER.length);
     expect(REFUND_ANSWER.startsWith(text)).toBe(true);
-    expect(r.stderr).toMatch(/^interrupted: the answer above is incomplete \(\d+ characters arrived\)$/m);
+    expect(r.stderr).toMatch(/^interrupted: the answer above is incomplete \(\d+ characters shown\)$/m);
     expect(r.stderr).not.toMatch(/^tokens /m);
   });
 
