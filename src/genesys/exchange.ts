@@ -36,10 +36,11 @@ export interface StreamOptions {
   opening?: (stream: ResponseStream) => Promise<ResponseStream | OpeningFailure>;
 }
 
-/** A 2xx stream that failed before any of its content: the error answer it stands for. */
-export interface OpeningFailure {
-  failed: { status: number; body: unknown; correlationId: string };
-}
+/**
+ * A 2xx stream that failed before any of its content: the error answer it stands for, or (it
+ * ended there) a connection closed before the answer, retried as one.
+ */
+export type OpeningFailure = { failed: { status: number; body: unknown; correlationId: string } } | { dropped: string };
 
 /** A request whose 2xx body is read as it arrives. */
 export interface StreamSpec extends StreamOptions {

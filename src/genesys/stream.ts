@@ -69,6 +69,10 @@ export async function attemptStream<T>(ch: Channel, spec: CallSpec<T>, so: Strea
         stream.close();
         return { kind: 'response', res: { ...base, ...opened.failed } };
       }
+      if ('dropped' in opened) {
+        stream.close();
+        return { kind: 'transport', code: 'ERR_STREAM_PREMATURE_CLOSE', detail: opened.dropped };
+      }
       return { kind: 'response', res: { ...base, body: undefined, stream: opened } };
     } catch (err) {
       req?.destroy();

@@ -388,6 +388,20 @@ describe('invokeStream against hand-written servers', () => {
     expect(retries).toHaveLength(2);
   });
 
+  it('retries a stream that ends before any text (pings only, or cut in its first event) as a connection dropped before the answer', async () => {
+    hand = await handServer((attempt, _req, res) => {
+      res.writeHead(200, SSE_HEAD);
+      if (attempt === 1) res.end(': ping\n\n');
+      else if (attempt === 2) res.end('event: progress\ndata: {}\n\nevent: delta\ndata: {"te');
+      else res.end(delta('Hello') + DONE);
+    });
+    const retries: RetryInfo[] = [];
+    const { events } = await collect(handClient(retries).invokeStream(ask('q')));
+    expect(events.map((e) => e.type)).toEqual(['delta', 'done']);
+    expect(hand.attempts()).toBe(3);
+    expect(retries.map((r) => r.code)).toEqual(['ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_PREMATURE_CLOSE']);
+  });
+
   it('refuses an answer of another shape naming the field (a done event, a JSON answer, whole or streamed), and reads an event of JSON null as none', async () => {
     const summary = JSON.parse(DONE.split('data: ')[1]!) as Record<string, unknown>;
     const { usage: _u, ...withoutUsage } = summary;

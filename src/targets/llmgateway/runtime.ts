@@ -116,7 +116,8 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
  * The start of an invocation's event stream, up to its first delta or done event: an `event:
  * error` before them, when nothing of the answer can have been shown, is the failure the stream
  * opens with (its status, 500 when it names none), for the transport to judge as that status
- * answered outright. Otherwise the stream is handed back whole: what was read is replayed. An
+ * answered outright; so is its end there (a connection closed before the answer). Otherwise the
+ * stream is handed back whole: what was read is replayed. An
  * answer that is not an event stream, or an error event that does not hold JSON, is left to the
  * reader of the stream to report.
  */
@@ -127,7 +128,7 @@ async function failureBeforeText(stream: ResponseStream): Promise<ResponseStream
   const parser = new SseParser();
   opening: for (;;) {
     const next = await body.next();
-    if (next.done) break;
+    if (next.done) return { dropped: 'the answer ended before any of its text' };
     read.push(next.value);
     for (const ev of parser.push(next.value)) {
       if (ev.event === INVOCATION_EVENTS.delta || ev.event === INVOCATION_EVENTS.done) break opening;
