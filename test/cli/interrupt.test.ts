@@ -101,6 +101,23 @@ describe('an interrupted promptctl test', () => {
     expect([again.invocations, again.cached, again.ok]).toEqual([CASES - finished, finished, true]);
   });
 
+  it('once the last case has finished: the whole report, a line saying so, and still exit 130', async () => {
+    p = await evalsProject({ 'many.yaml': MANY_TEST });
+    const ac = new AbortController();
+    const r = await runCliInProcess(['test'], {
+      cwd: p.dir.path,
+      env: p.emu.env,
+      signal: ac.signal,
+      // The last case's progress line: every call has finished, the run has not ended yet.
+      watchStderr: (soFar) => (/\[case 12\/12\]$/m.test(soFar) ? ac.abort() : undefined),
+    });
+    expect(ac.signal.aborted).toBe(true);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stdout).toContain('  pass rate 100 % (12/12), threshold 100 %: met');
+    expect(r.stdout).not.toMatch(/^Interrupted:/m);
+    expect(r.stderr).toMatch(/^interrupted: every case had finished, so the report is complete$/m);
+  });
+
   it('json: a whole document with the finished cases and the interruption; junit: well-formed XML whose verdict is an error', async () => {
     p = await evalsProject({ 'many.yaml': MANY_TEST }, { latencyMs: 60 });
     const j = await interruptedTest(['--format', 'json']);
