@@ -155,6 +155,14 @@ export function checkPlaceholderUse(c: PlaceholderCheck): Diagnostic[] {
   const valid = c.variablesKnown ? all : [];
   const declared = new Set(c.variables.map((x) => x.name));
   const used = new Set(valid.map((p) => p.name));
+  // A near miss of the syntax that names a declared variable counts as a use of it.
+  const meants = malformed.map((p) => (c.variablesKnown && p.meant !== undefined ? (declared.has(p.meant) ? p.meant : closest(p.meant, declared)) : undefined));
+  for (const m of meants) if (m !== undefined) used.add(m);
+  // Declared variables no placeholder names: an undeclared placeholder close to one is that
+  // variable misspelt, one mistake reported once, at the misspelling (only when the whole text is
+  // known: otherwise the variable may be used in the part that is missing).
+  const unusedNames = c.unused && c.variablesKnown ? new Set([...declared].filter((n) => !used.has(n))) : new Set<string>();
+  const misspelt = new Set<string>();
 
   // Each undeclared name once per field, at its first occurrence.
   const reported = new Set<string>();
@@ -163,22 +171,25 @@ export function checkPlaceholderUse(c: PlaceholderCheck): Diagnostic[] {
     if (declared.has(p.name) || reported.has(`${p.field}\u0000${p.name}`)) continue;
     reported.add(`${p.field}\u0000${p.name}`);
     if (++count > MAX_FINDINGS_PER_FIELD * 2) break;
+    const meant = closest(p.name, unusedNames);
+    if (meant !== undefined) misspelt.add(meant);
     out.push(
       diagnostic(
         p.at,
         'error',
         'placeholders/undeclared',
-        `placeholder ${c.syntax.show(p.name)} in ${p.field} is not a declared variable${didYouMean(p.name, declared)}; declare it under spec.variables`,
+        meant !== undefined
+          ? `placeholder ${c.syntax.show(p.name)} in ${p.field} is not a declared variable: did you mean ${c.syntax.show(meant)}? ("${meant}" is declared and not used)`
+          : `placeholder ${c.syntax.show(p.name)} in ${p.field} is not a declared variable${didYouMean(p.name, declared)}; declare it under spec.variables`,
       ),
     );
   }
   let shownMalformed = 0;
-  for (const p of malformed) {
+  malformed.forEach((p, i) => {
     // A near miss that names a declared variable: an error (the reference would not work), and
-    // the variable counts as used, so it is not also reported unused.
-    const meant = c.variablesKnown && p.meant !== undefined ? (declared.has(p.meant) ? p.meant : closest(p.meant, declared)) : undefined;
+    // the variable counts as used (above), so it is not also reported unused.
+    const meant = meants[i];
     if (meant !== undefined) {
-      used.add(meant);
       out.push(
         diagnostic(
           p.at,
@@ -187,9 +198,9 @@ export function checkPlaceholderUse(c: PlaceholderCheck): Diagnostic[] {
           `"{{${clip(p.name)}}}" in ${p.field} is not a variable reference (${c.syntax.form}): write ${c.syntax.show(meant)}`,
         ),
       );
-      continue;
+      return;
     }
-    if (++shownMalformed > MAX_FINDINGS_PER_FIELD) continue;
+    if (++shownMalformed > MAX_FINDINGS_PER_FIELD) return;
     out.push(
       diagnostic(
         p.at,
@@ -198,11 +209,12 @@ export function checkPlaceholderUse(c: PlaceholderCheck): Diagnostic[] {
         `"{{${clip(p.name)}}}" in ${p.field} is not a placeholder (${c.syntax.form}); ${c.syntax.sender} will send it as written`,
       ),
     );
-  }
+  });
   out.push(...unclosedPlaceholders(c));
   if (!c.unused || !c.variablesKnown) return out;
   c.variables.forEach((x, i) => {
-    if (used.has(x.name)) return;
+    // A misspelt use was reported where it is written (above).
+    if (used.has(x.name) || misspelt.has(x.name)) return;
     // An Output variable is what the guide produces (a data action's output may set it): its
     // instruction need not name it, so an org's guide is adopted as it stands.
     if (x.scope === 'Output') {

@@ -45,7 +45,8 @@ describe('Guide', () => {
       GUIDE('Inline', '  instruction: |\n    Greet.\n    Then say {{Variable.nme}}.\n  variables:\n    - name: name\n      type: String\n      scope: Input\n'),
     );
     const r = await load();
-    expect(where(r.diagnostics)).toEqual(['p/g.yaml:8:14 placeholders/undeclared', 'p/g.yaml:10:13 placeholders/unused']);
+    expect(where(r.diagnostics)).toEqual(['p/g.yaml:8:14 placeholders/undeclared']);
+    expect(r.diagnostics[0]!.message).toContain('did you mean {{Variable.name}}?');
   });
 
   it('a guide that fails the schema still has its instruction checked; its name is free text', async () => {

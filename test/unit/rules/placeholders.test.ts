@@ -35,6 +35,21 @@ describe('placeholders', () => {
     ]);
   });
 
+  it('reports a misspelt placeholder once, where it is written, suggesting the declared variable it misspells', () => {
+    const v = version('t', '1.0.0', { systemInstruction: 'Be kind.', userTemplate: 'Hello {{custmer}}', variables: [] });
+    v.variables.push({ name: 'customer', type: 'string', required: true, maxLength: 20 });
+    expect(checkPlaceholders(state({ versions: [v] }))).toEqual([
+      {
+        file: 't-1.0.0.yaml',
+        line: 2000,
+        column: 11,
+        severity: 'error',
+        rule: 'placeholders/undeclared',
+        message: 'placeholder {{custmer}} in userTemplate is not a declared variable: did you mean {{customer}}? ("customer" is declared and not used)',
+      },
+    ]);
+  });
+
   it('warns of a placeholder a brace short, where it starts, and says how to write it; whole placeholders and prose braces say nothing', () => {
     const v = version('t', '1.0.0', {
       systemInstruction: 'Hello {{customerName}, about {question}}.',
