@@ -1,7 +1,8 @@
 // POST /api/v2/llmgateway/invocations: run a prompt template on the simulated model.
 //   1. the template (name or id) and the version: the one asked for (Published only), else the
 //      template's split (random by weight; a sticky split hashes `routingKey`, or the variable the
-//      split names as its stickyKey, so a key always lands on the same version), else, with no
+//      split names as its stickyKey, so a key always lands on the same version, its bands laid in
+//      version order whatever the order of the routes), else, with no
 //      split, the newest Published version;
 //   2. the variables against the version (prompt.ts: unknown, missing required, wrong type, enum
 //      value, maxLength, maxTokens → 400 invalid.variables naming each);
@@ -41,6 +42,7 @@ import { validateBody } from './schemas.js';
 import type { InvocationRec, State, TemplateRec, TrafficRec, VersionRec } from './store.js';
 import { sortedVersions } from './versions.js';
 import { stableHash } from '../util/json.js';
+import { compareVersionLabels } from '../util/semver.js';
 
 export interface RuntimeOptions {
   /** Canned answers (responses.ts); tried before those of `responsesFile`. */
@@ -276,6 +278,9 @@ export function route(rt: Pick<GatewayRuntime, 'random'>, t: TemplateRec, split:
   const point = split.strategy === 'sticky' && key !== undefined ? stickyPoint(t.id, key) : rt.random() * 100;
   let acc = 0;
   const routes = split.routes.filter((r) => r.weight > 0);
+  // A split is its routes keyed by version (the plan's canonical form): the order they are written
+  // in is no change, so it must not move a sticky key to another version. Bands in version order.
+  if (split.strategy === 'sticky') routes.sort((a, b) => compareVersionLabels(a.version, b.version));
   for (const r of routes) {
     acc += r.weight;
     if (point < acc) return r.version;

@@ -223,6 +223,25 @@ describe('traffic split routing', () => {
     expect((await invoke(api, { template: t.name, version: '1.0.0', routingKey: keys.find((_, i) => first[i] === '1.1.0'), variables: VARS })).body.version).toBe('1.0.0');
   });
 
+  it('a sticky split written in another route order (same versions and weights) keeps every key on its version', async () => {
+    const t = await publishTemplate(api, 'sticky-order-bot', { '1.0.0': {}, '1.1.0': {}, '2.0.0': {} }, {
+      split: { strategy: 'sticky', stickyKey: 'customer', routes: [['1.0.0', 50], ['1.1.0', 30], ['2.0.0', 20]] },
+    });
+    const keys = Array.from({ length: 300 }, (_, i) => `caller-${i}`);
+    const route = () => mapConcurrent(keys, 24, async (k) => (await invoke(api, { template: t.name, routingKey: k, variables: VARS })).body.version as string);
+    const before = await route();
+    expect(new Set(before)).toEqual(new Set(['1.0.0', '1.1.0', '2.0.0']));
+    // The plan sees no change in a reorder (routes are keyed by version): neither may routing.
+    const put = await api.put(paths.traffic(t.id), {
+      strategy: 'sticky',
+      stickyKey: 'customer',
+      routes: [{ version: '2.0.0', weight: 20 }, { version: '1.0.0', weight: 50 }, { version: '1.1.0', weight: 30 }],
+      version: 1,
+    });
+    expect(put.status).toBe(200);
+    expect(await route()).toEqual(before);
+  });
+
   it('a random split follows its weights whatever the routing key', async () => {
     await publishTemplate(api, 'random-bot', { '1.0.0': {}, '1.1.0': {}, '2.0.0': {} }, {
       split: { routes: [['1.0.0', 60], ['1.1.0', 40], ['2.0.0', 0]] },
