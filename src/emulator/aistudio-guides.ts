@@ -38,6 +38,8 @@ export interface GuideRuntime {
   readonly newGuideDraft: boolean;
   /** E6: publish jobs are answered 202 with no body. */
   readonly emptyPublishBody: boolean;
+  /** E6: a publish job reads InProgress for ever, though its version reaches its state on time. */
+  readonly publishJobsNeverFinish: boolean;
 }
 
 const CONTENT_KEYS = ['instruction', 'variables', 'resources', 'knowledgeSettings'] as const satisfies ReadonlyArray<keyof GuideVersionContent>;
@@ -83,10 +85,11 @@ export function renderGuideVersion(v: GuideVersionRec): WireGuideVersion {
   return out;
 }
 
-function renderPublishJob(state: State, job: GuideJobRec): WireGuideVersionPublishJob {
+function renderPublishJob(rt: GuideRuntime, state: State, job: GuideJobRec): WireGuideVersionPublishJob {
   const out: WireGuideVersionPublishJob = {
     id: job.id,
-    status: job.status,
+    // A job whose status never catches up with its version (A6): what the client must not wait on alone.
+    status: rt.publishJobsNeverFinish ? 'InProgress' : job.status,
     errors: job.errors,
     guide: { id: job.guideId, selfUri: paths.guide(job.guideId) },
     selfUri: paths.guideVersionJob(job.guideId, job.version ?? '', job.id),
@@ -277,17 +280,19 @@ export function startPublish(rt: GuideRuntime) {
     };
     ctx.state.guideJobs[job.id] = job;
     const reply: Reply = { status: 202, changed: true, afterCommit: () => rt.schedule(job) };
-    if (!rt.emptyPublishBody) reply.body = renderPublishJob(ctx.state, job);
+    if (!rt.emptyPublishBody) reply.body = renderPublishJob(rt, ctx.state, job);
     return reply;
   };
 }
 
 /** GET .../versions/{version}/jobs/{jobId}; a due job completes here, so a read never sees it stale. */
-export function getPublishJob(ctx: Ctx): Reply {
-  const job = requireJob(ctx, 'publish');
-  if (job.version !== param(ctx, 'version')) throw notFound(`job ${param(ctx, 'jobId')}`);
-  const changed = completeIfDue(ctx, job);
-  return { status: 200, body: renderPublishJob(ctx.state, own(ctx.state.guideJobs, job.id) ?? job), changed };
+export function getPublishJob(rt: GuideRuntime) {
+  return (ctx: Ctx): Reply => {
+    const job = requireJob(ctx, 'publish');
+    if (job.version !== param(ctx, 'version')) throw notFound(`job ${param(ctx, 'jobId')}`);
+    const changed = completeIfDue(ctx, job);
+    return { status: 200, body: renderPublishJob(rt, ctx.state, own(ctx.state.guideJobs, job.id) ?? job), changed };
+  };
 }
 
 // ---- jobs --------------------------------------------------------------------------------

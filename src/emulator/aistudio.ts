@@ -41,11 +41,17 @@ export interface AiStudioOptions {
   newGuideDraft?: boolean;
   /** Answer publish jobs 202 with no body, as the real platform sometimes does (default false; E6). */
   emptyPublishBody?: boolean;
+  /**
+   * Publish jobs read InProgress for ever, while their version still reaches its state after
+   * publishDelayMs (default false; E6): a job whose status never catches up with its version.
+   */
+  publishJobsNeverFinish?: boolean;
 }
 
 export class AiStudioRuntime implements GuideRuntime, SessionRuntime {
   readonly newGuideDraft: boolean;
   readonly emptyPublishBody: boolean;
+  readonly publishJobsNeverFinish: boolean;
   readonly memo: TokenMemo = createTokenMemo(20_000);
   /** The timers that finish guide jobs. */
   readonly timers: JobTimers;
@@ -59,6 +65,7 @@ export class AiStudioRuntime implements GuideRuntime, SessionRuntime {
   ) {
     this.newGuideDraft = options.newGuideDraft ?? true;
     this.emptyPublishBody = options.emptyPublishBody ?? false;
+    this.publishJobsNeverFinish = options.publishJobsNeverFinish ?? false;
     this.timers = new JobTimers(now);
   }
 
@@ -96,7 +103,7 @@ export function aiStudioRoutes(rt: AiStudioRuntime): Array<[string, Partial<Reco
     [paths.guideVersions(G), { POST: createGuideVersion }],
     [paths.guideVersion(G, V), { GET: getGuideVersion, PATCH: patchGuideVersion }],
     [paths.guideVersionJobs(G, V), { POST: startPublish(rt) }],
-    [paths.guideVersionJob(G, V, J), { GET: getPublishJob }],
+    [paths.guideVersionJob(G, V, J), { GET: getPublishJob(rt) }],
     [paths.sessionTurns(G, ':sessionId'), { POST: sessionTurn(rt) }],
     [paths.summarySettings(), { GET: keptListing(listSummarySettings), POST: createSummarySetting }],
     [paths.summarySetting(':summarySettingId'), { GET: getSummarySetting, PUT: putSummarySetting, DELETE: deleteSummarySetting }],

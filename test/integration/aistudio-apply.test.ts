@@ -147,6 +147,16 @@ describe('Guide and SummarySetting: plan → apply → plan', () => {
     expect(gRec).toMatchObject({ outcome: 'success', resourceId: g.id, after: { version: '1.0', content: { state: 'ProductionReady' } } });
   });
 
+  it('applies a guide whose publish job never says it finished, once the version shows ProductionReady (A6)', { timeout: 30_000 }, async () => {
+    await world({ aiStudio: { publishJobsNeverFinish: true } });
+    const started = Date.now();
+    const first = await converge(desiredState({ guides: [guide('Returns assistant')] }));
+    expect(changes(first)).toEqual(['create Guide/Returns assistant']);
+    // Far within the client's job timeout (20 s here, 120 s by default), which it once waited out.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect((await liveGuide('Returns assistant')).latest.state).toBe('ProductionReady');
+  });
+
   it('creates the first version with a POST when a new guide starts without one', { timeout: 30_000 }, async () => {
     await world({ aiStudio: { newGuideDraft: false } });
     await converge(desiredState({ guides: [guide('Returns')] }));

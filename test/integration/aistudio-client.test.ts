@@ -101,13 +101,44 @@ describe('AI Studio client: guides', () => {
     }
   });
 
-  it('times out naming the job-less start when the version never moves', async () => {
+  it('times out naming the job-less start when the version never moves, and how long it waited', async () => {
     env = await setup({ aiStudio: { emptyPublishBody: true }, publishDelayMs: 5_000 });
     const c = env.client();
     const g = await c.createGuide({ name: 'Slow', source: 'Manual' });
     const err = await rejection(c.publishGuideVersion(g.id, '1.0', 'ProductionReady', { timeoutMs: 300 }));
     expect(err).toMatchObject({ code: 'job.timeout' });
-    expect(err.message).toMatch(/without returning a job, but the version is still Draft/);
+    expect(err.message).toMatch(/without returning a job, but the version is still Draft after 0\.3 s$/);
+  });
+
+  it('finishes as soon as the version shows the state asked for, though its publish job never says it finished', async () => {
+    env = await setup({ aiStudio: { publishJobsNeverFinish: true }, publishDelayMs: 0 });
+    const wire = await recordingProxy(() => env!.emulator.url);
+    try {
+      // Without reading the version meanwhile, this waits out the whole timeout and fails.
+      const c = env.client({ apiUrl: wire.url, loginUrl: wire.url, jobTimeoutMs: 10_000 });
+      const g = await c.createGuide({ name: 'Job never ends', source: 'Manual' });
+      await c.patchGuideVersion(g.id, '1.0', content(1));
+      const v = await c.publishGuideVersion(g.id, '1.0', 'ProductionReady');
+      expect(v).toMatchObject({ version: '1.0', state: 'ProductionReady' });
+      // The job was looked at and still said InProgress; the version read in turn ended the wait.
+      const jobReads = wire.log.filter((e) => e.method === 'GET' && e.path.includes('/jobs/'));
+      expect(jobReads.length).toBeGreaterThan(0);
+      expect(wire.log.filter((e) => e.method === 'GET' && e.path === paths.guideVersion(g.id, '1.0')).length).toBeGreaterThan(0);
+    } finally {
+      await wire.close();
+    }
+  });
+
+  it('gives up at the timeout saying what it waited for: the job still InProgress, the version still Draft, and how long', async () => {
+    env = await setup({ aiStudio: { publishJobsNeverFinish: true }, publishDelayMs: 600_000 });
+    const c = env.client();
+    const g = await c.createGuide({ name: 'Nothing moves', source: 'Manual' });
+    await c.patchGuideVersion(g.id, '1.0', content(1));
+    const err = await rejection(c.publishGuideVersion(g.id, '1.0', 'ProductionReady', { timeoutMs: 300 }));
+    expect(err).toMatchObject({ code: 'job.timeout' });
+    expect(err.message).toMatch(
+      new RegExp(`^publishing version 1\\.0 of guide ${g.id} to ProductionReady did not finish in 0\\.3 s: its job [0-9a-f-]{36} was still InProgress, and the version still Draft$`),
+    );
   });
 
   it('works as well when a new guide starts without any version', async () => {

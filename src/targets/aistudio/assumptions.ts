@@ -28,7 +28,9 @@
 //     version until its state is the one asked for. A job's status other than Succeeded or
 //     Failed (compared case-insensitively) counts as still running; a job that disappears (404)
 //     leaves the version's state to decide; after Succeeded the version's state may lag, so it is
-//     re-read until it shows the new state.
+//     re-read until it shows the new state. The job's status may lag too (or never move): while
+//     the job runs, the client reads the version in turn with the job, and the version in the
+//     state asked for ends the wait.
 // A7  Publishing a version already in the state asked for may succeed again or be refused (400 or
 //     409): either way the version's state decides, so a re-run converges.
 // A8  DELETE /guides/{id}/jobs answers 202 with a GuideJob, or with no body, or 204; repeating it
@@ -76,7 +78,8 @@
 // E6  Publish jobs answer 202 InProgress and finish after publishDelayMs; Draft → ProductionReady
 //     directly is allowed; publishing to the state a version has succeeds again; ProductionReady →
 //     TestReady is refused (409 invalid.state). EmulatorOptions.aiStudio.emptyPublishBody=true
-//     answers the 202 with no body.
+//     answers the 202 with no body; EmulatorOptions.aiStudio.publishJobsNeverFinish=true answers
+//     every read of a publish job InProgress, while its version still reaches its state on time.
 // E7  DELETE /guides/{id}/jobs answers 202 with an InProgress GuideJob that finishes after
 //     publishDelayMs, removing the guide with its versions; the job stays readable afterwards; a
 //     second DELETE while one runs answers the same job.

@@ -122,7 +122,8 @@ export class GuideVersions {
     state: GuidePublishState,
     opts: { timeoutMs?: number } = {},
   ): Promise<WireGuideVersion> {
-    const deadline = Date.now() + (opts.timeoutMs ?? this.jobTimeoutMs);
+    const timeoutMs = opts.timeoutMs ?? this.jobTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
     const path = paths.guideVersionJobs(guideId, version);
     const what = `publishing version ${version} of guide ${guideId} to ${state}`;
     type Started = { job?: WireGuideVersionPublishJob; reached?: WireGuideVersion };
@@ -156,23 +157,51 @@ export class GuideVersions {
     if (started.reached) return started.reached;
 
     const job = started.job;
+    const versionPath = paths.guideVersion(guideId, version);
+    const waited = (): string => seconds(timeoutMs);
+    let seen: string | undefined;
     if (job) {
       let last = job;
       if (!jobOutcome(job.status)) {
         const jobPath = paths.guideVersionJob(guideId, version, job.id);
-        // After an interrupt it is looked at for a moment more, no longer (poll's `stopped`, DESIGN §5).
-        const polled = await poll(what, deadline, 'GET', jobPath, false, async () => {
-          const j = await this.r.getIfExists<WireGuideVersionPublishJob>(jobPath);
-          if (!j) return 'gone' as const; // A6: the version's state decides
-          return jobOutcome(j.status) ? j : undefined;
-        }, this.r.stopped);
-        if (polled !== 'gone') last = polled;
+        // A6: the job's status may lag its version's, or never move: every other look reads the
+        // version instead, and the version in the state asked for ends the wait (no more requests
+        // than reading the job alone).
+        let looks = 0;
+        type Look = { job: WireGuideVersionPublishJob } | { reached: WireGuideVersion } | 'gone';
+        let polled: Look;
+        try {
+          // After an interrupt it is looked at for a moment more, no longer (poll's `stopped`, DESIGN §5).
+          polled = await poll<Look>(what, deadline, 'GET', jobPath, false, async () => {
+            if (looks++ % 2 === 1) {
+              const v = await this.versionIfExists(guideId, version);
+              seen = v?.state ?? 'not found';
+              return v?.state === state ? { reached: v } : undefined;
+            }
+            const j = await this.r.getIfExists<WireGuideVersionPublishJob>(jobPath);
+            if (!j) return 'gone'; // A6: the version's state decides
+            last = j;
+            return jobOutcome(j.status) ? { job: j } : undefined;
+          }, this.r.stopped);
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 'job.timeout') {
+            throw new ApiError(
+              `${what} did not finish in ${waited()}: its job ${visibleName(job.id)} was still ${visibleName(String(last.status))}, and the version still ${seen ?? 'unread'}`,
+              0,
+              'job.timeout',
+              undefined,
+              'GET',
+              jobPath,
+            );
+          }
+          throw err;
+        }
+        if (polled !== 'gone' && 'reached' in polled) return polled.reached;
+        if (polled !== 'gone') last = polled.job;
       }
       if (jobOutcome(last.status) === 'Failed') throw jobFailed(what, last, 'POST', path, (text) => this.r.t.scrub(text));
     }
     // Succeeded, vanished, or never given (a 202 with an empty body): wait for the version to show it.
-    const versionPath = paths.guideVersion(guideId, version);
-    let seen: string | undefined;
     try {
       return await poll(what, deadline, 'GET', versionPath, true, async () => {
         const v = await this.getGuideVersion(guideId, version);
@@ -182,11 +211,16 @@ export class GuideVersions {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'job.timeout') {
         const why = job ? `its job ${visibleName(job.id)} finished` : 'the server started it without returning a job';
-        throw new ApiError(`${what}: ${why}, but the version is still ${seen ?? 'unread'}`, 0, 'job.timeout', undefined, 'GET', versionPath);
+        throw new ApiError(`${what}: ${why}, but the version is still ${seen ?? 'unread'} after ${waited()}`, 0, 'job.timeout', undefined, 'GET', versionPath);
       }
       throw err;
     }
   }
+}
+
+/** A wait as the user reads it: "0.3 s", "120 s". */
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
 }
 
 function versionContent(v: WireGuideVersion): GuideVersionContent {
