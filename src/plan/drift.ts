@@ -1,8 +1,10 @@
 // Drift as data: every difference between the live org and git that a plan found, with who last
 // changed the live side and when (as the target says). The views render it; `drift` exits on it.
-import type { Plan, PlanAction } from './types.js';
+import type { Plan, PlanAction, PlanProblem } from './types.js';
 import { MASS_DELETE_RULE, SURFACE_UNAVAILABLE_RULE } from './build.js';
+import { planFingerprint } from './fingerprint.js';
 import { KEPT_OUT_WORDS } from '../kinds/labels.js';
+import { nextPatch } from '../util/semver.js';
 
 export interface DriftEntry {
   address: string;
@@ -68,4 +70,54 @@ function describe(a: PlanAction): string {
   }
   const fields = a.changes.map((c) => c.path);
   return fields.length > 0 ? `differs from git: ${fields.join(', ')}` : `differs from git${a.reason ? ` (${a.reason})` : ''}`;
+}
+
+/** When git last changed the files defining an object (git/last-change.ts says it; null: unknown). */
+export type GitLastChange = { at: string } | 'uncommitted';
+
+/** The problem of a published version whose content git and the target disagree on. */
+export const IMMUTABLE_VERSION_RULE = 'immutable-version';
+
+/**
+ * The published versions git and the target disagree on that the target changed after git last
+ * changed their files: the plan words each as git changing a published version (what a pull
+ * request does), which blames git for a change made by hand on the target. Such a problem is
+ * reworded as drift, naming who changed the target and when; the plan is sealed again when it
+ * was sealed. `changes` maps an address to when git last changed what defines it.
+ */
+export function attributeToTarget(plan: Plan, changes: ReadonlyMap<string, GitLastChange | null>): Plan {
+  let moved = false;
+  const problems = plan.problems.map((p) => {
+    const target = changedOnTarget(p, changes.get(p.address));
+    if (target === undefined) return p;
+    moved = true;
+    return { ...p, message: targetChangedMessage(p, target.at, target.gitAt) };
+  });
+  if (!moved) return plan;
+  const out: Plan = { ...plan, problems };
+  if (plan.fingerprint !== '') out.fingerprint = planFingerprint(out);
+  return out;
+}
+
+/** The problem's live change when it is later than git's last change to the object's files. */
+function changedOnTarget(p: PlanProblem, git: GitLastChange | null | undefined): { at: string; gitAt: string } | undefined {
+  const at = p.liveModified?.at;
+  if (p.rule !== IMMUTABLE_VERSION_RULE || at === undefined || !git || git === 'uncommitted') return undefined;
+  const live = Date.parse(at);
+  // A commit's time is to the second: it may have been made up to a second after the time it shows.
+  const committed = Date.parse(git.at) + 1000;
+  return Number.isFinite(live) && Number.isFinite(committed) && live >= committed ? { at, gitAt: git.at } : undefined;
+}
+
+function targetChangedMessage(p: PlanProblem, at: string, gitAt: string): string {
+  const fields = p.diff && p.diff.length > 0 ? p.diff.map((d) => d.field) : p.field ? [p.field] : [];
+  const label = p.address.slice(p.address.lastIndexOf('@') + 1);
+  const next = nextPatch(label);
+  const by = p.liveModified?.by ? ` by ${p.liveModified.by}` : '';
+  return (
+    `${p.address} is published and immutable, but its ${fields.join(', ') || 'content'} on the target no longer match${fields.length === 1 ? 'es' : ''} git: ` +
+    `changed on the target (drift)${by} at ${at}, after git last changed it (${gitAt}). ` +
+    `Apply cannot write a published version back: to keep the target's content, put it in git; ` +
+    `to serve git's, add it as a new version${next ? ` (e.g. ${next})` : ''} and route traffic to it.`
+  );
 }

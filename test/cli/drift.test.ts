@@ -2,9 +2,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { editFilterByHand, scenario, type Scenario } from '../helpers/scenario.js';
 
 let s: Scenario;
+// Committed a day before now: a hand edit in the same second as the commit could be either's last change.
+const git = (...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=Ada Lovelace', '-c', 'user.email=ada@example.com', '-c', 'commit.gpgsign=false', ...args], {
+    cwd: s.dir.path,
+    stdio: 'pipe',
+    env: { ...process.env, GIT_COMMITTER_DATE: new Date(Date.now() - 86_400_000).toISOString() },
+  }).toString();
 beforeEach(async () => {
   s = await scenario();
   const r = await s.cli(['apply', '--auto-approve']);
@@ -79,6 +87,40 @@ describe('promptctl drift', () => {
     const both = await s.cli(['drift']);
     expect(both.stderr).toMatch(/^Drift: 2 differences between the target and git\. Apply refuses the whole plan while the problem above stands \(see Problems\); once git fixes it, `promptctl apply` puts the target back as git has it; /m);
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(1);
+  });
+
+  it('says the target changed, by whom and when, for a published version remade by hand since git last changed it (not that git changed it)', async () => {
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'prompts');
+    const t = (await s.emu.api.listTemplates({ name: 'billing-assistant', expand: ['versions', 'traffic'] }))[0]!;
+    const v = t.versions!.find((x) => x.version === '1.0.0')!;
+    // By hand, after the commit: traffic off 1.0.0, the version deleted and made again with other text, traffic back.
+    await s.emu.api.putTraffic(t.id, { strategy: 'random', routes: [{ version: '1.1.0', weight: 100 }], version: t.traffic!.version });
+    await s.emu.api.deleteVersion(t.id, '1.0.0');
+    const { version: label, systemInstruction, userTemplate, variables, temperature, maxTokens, safetyGuardrails } = v;
+    await s.emu.api.createVersion(t.id, { version: label, systemInstruction: 'You are the billing assistant of Example Corp.\n', userTemplate, variables, temperature, maxTokens, safetyGuardrails });
+    await s.emu.api.publishVersion(t.id, '1.0.0');
+    const split = (await s.emu.api.getTraffic(t.id))!;
+    await s.emu.api.putTraffic(t.id, { strategy: 'random', routes: [{ version: '1.0.0', weight: 80 }, { version: '1.1.0', weight: 20 }], version: split.version });
+    const remade = (await s.emu.api.listTemplates({ name: 'billing-assistant', expand: ['versions'] }))[0]!.versions!.find((x) => x.version === '1.0.0')!;
+
+    const r = await s.cli(['drift']);
+    expect(r.code, r.stderr).toBe(2);
+    const said = `PromptVersion/billing-assistant@1.0.0 is published and immutable, but its systemInstruction on the target no longer matches git: changed on the target (drift) by ${remade.modifiedBy.id} at ${remade.dateModified}, after git last changed it (`;
+    expect(r.stdout).toContain(said);
+    expect(r.stdout).not.toContain('git changes its');
+    const json = await s.cli(['drift', '--format', 'json']);
+    const doc = JSON.parse(json.stdout) as { drift: Array<{ address: string; message: string; modifiedBy: string | null; dateModified: string | null }> };
+    expect(doc.drift).toEqual([
+      expect.objectContaining({ address: 'PromptVersion/billing-assistant@1.0.0', modifiedBy: remade.modifiedBy.id, dateModified: remade.dateModified, message: expect.stringContaining(said) }),
+    ]);
+
+    // git changed after that (not yet committed): then it is git's change, as a pull request's is.
+    await s.edit('prompts/billing/billing-assistant.yaml', 'Never reveal another customer', 'Never show another customer');
+    const after = await s.cli(['drift']);
+    expect(after.stdout).toContain('PromptVersion/billing-assistant@1.0.0 is published and immutable, but git changes its systemInstruction');
+    expect(after.stdout).not.toContain('changed on the target');
   });
 
   it('reports a version made by hand on a managed template as not in git (it never was: not "no longer")', async () => {

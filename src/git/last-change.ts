@@ -1,0 +1,19 @@
+// When git last changed some files: the commit time of the newest commit that touched any of them,
+// or 'uncommitted' while one of them differs from HEAD (or was never committed); null outside a
+// work tree, or when git cannot say. drift compares it with when the target last changed an object
+// git and the target disagree on, to say which side moved.
+import { openRepo, tryRaw } from './repo.js';
+
+export type GitLastChange = { at: string } | 'uncommitted';
+
+/** FILES are relative to CWD (as diagnostics name them). */
+export async function lastChanged(cwd: string, files: readonly string[]): Promise<GitLastChange | null> {
+  if (files.length === 0) return null;
+  const git = await openRepo(cwd);
+  if (!git) return null;
+  // Literal pathspecs: a file name is data, never a glob.
+  const paths = ['--', ...files.map((f) => `:(literal)${f}`)];
+  if ((await tryRaw(git, ['status', '--porcelain', '--untracked-files=all', ...paths])) !== null) return 'uncommitted';
+  const at = await tryRaw(git, ['log', '-1', '--format=%cI', ...paths]);
+  return at === null ? null : { at };
+}
