@@ -38,8 +38,8 @@ export interface GuideRuntime {
   readonly newGuideDraft: boolean;
   /** E6: publish jobs are answered 202 with no body. */
   readonly emptyPublishBody: boolean;
-  /** E6: a publish job reads InProgress for ever, though its version reaches its state on time. */
-  readonly publishJobsNeverFinish: boolean;
+  /** E6, E7: a job reads InProgress for ever, though its version reaches its state (its guide is gone) on time. */
+  readonly jobsNeverFinish: boolean;
 }
 
 const CONTENT_KEYS = ['instruction', 'variables', 'resources', 'knowledgeSettings'] as const satisfies ReadonlyArray<keyof GuideVersionContent>;
@@ -89,7 +89,7 @@ function renderPublishJob(rt: GuideRuntime, state: State, job: GuideJobRec): Wir
   const out: WireGuideVersionPublishJob = {
     id: job.id,
     // A job whose status never catches up with its version (A6): what the client must not wait on alone.
-    status: rt.publishJobsNeverFinish ? 'InProgress' : job.status,
+    status: rt.jobsNeverFinish ? 'InProgress' : job.status,
     errors: job.errors,
     guide: { id: job.guideId, selfUri: paths.guide(job.guideId) },
     selfUri: paths.guideVersionJob(job.guideId, job.version ?? '', job.id),
@@ -99,10 +99,10 @@ function renderPublishJob(rt: GuideRuntime, state: State, job: GuideJobRec): Wir
   return out;
 }
 
-function renderGuideJob(job: GuideJobRec): WireGuideJob {
+function renderGuideJob(rt: GuideRuntime, job: GuideJobRec): WireGuideJob {
   return {
     id: job.id,
-    status: job.status,
+    status: rt.jobsNeverFinish ? 'InProgress' : job.status,
     errors: job.errors,
     guide: { id: job.guideId, selfUri: paths.guide(job.guideId) },
     selfUri: paths.guideJob(job.guideId, job.id),
@@ -171,7 +171,7 @@ export function deleteGuide(rt: GuideRuntime) {
   return (ctx: Ctx): Reply => {
     const g = requireGuide(ctx);
     const running = Object.values(ctx.reading.guideJobs).find((j) => j.kind === 'delete' && j.guideId === g.id && j.status === 'InProgress');
-    if (running) return { status: 202, body: renderGuideJob(running), changed: false };
+    if (running) return { status: 202, body: renderGuideJob(rt, running), changed: false };
     const job: GuideJobRec = {
       id: randomUUID(),
       kind: 'delete',
@@ -183,15 +183,17 @@ export function deleteGuide(rt: GuideRuntime) {
       ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),
     };
     ctx.state.guideJobs[job.id] = job;
-    return { status: 202, body: renderGuideJob(job), changed: true, afterCommit: () => rt.schedule(job) };
+    return { status: 202, body: renderGuideJob(rt, job), changed: true, afterCommit: () => rt.schedule(job) };
   };
 }
 
 /** GET /guides/{id}/jobs/{jobId}: readable after the guide is gone; a due job completes here. */
-export function getGuideJob(ctx: Ctx): Reply {
-  const job = requireJob(ctx, 'delete');
-  const changed = completeIfDue(ctx, job);
-  return { status: 200, body: renderGuideJob(own(ctx.state.guideJobs, job.id) ?? job), changed };
+export function getGuideJob(rt: GuideRuntime) {
+  return (ctx: Ctx): Reply => {
+    const job = requireJob(ctx, 'delete');
+    const changed = completeIfDue(ctx, job);
+    return { status: 200, body: renderGuideJob(rt, own(ctx.state.guideJobs, job.id) ?? job), changed };
+  };
 }
 
 // ---- versions ----------------------------------------------------------------------------

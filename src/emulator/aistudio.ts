@@ -42,16 +42,17 @@ export interface AiStudioOptions {
   /** Answer publish jobs 202 with no body, as the real platform sometimes does (default false; E6). */
   emptyPublishBody?: boolean;
   /**
-   * Publish jobs read InProgress for ever, while their version still reaches its state after
-   * publishDelayMs (default false; E6): a job whose status never catches up with its version.
+   * Guide jobs read InProgress for ever, while a publish's version still reaches its state, and a
+   * delete's guide is still gone, after publishDelayMs (default false; E6, E7): a job whose status
+   * never catches up with what it did.
    */
-  publishJobsNeverFinish?: boolean;
+  jobsNeverFinish?: boolean;
 }
 
 export class AiStudioRuntime implements GuideRuntime, SessionRuntime {
   readonly newGuideDraft: boolean;
   readonly emptyPublishBody: boolean;
-  readonly publishJobsNeverFinish: boolean;
+  readonly jobsNeverFinish: boolean;
   readonly memo: TokenMemo = createTokenMemo(20_000);
   /** The timers that finish guide jobs. */
   readonly timers: JobTimers;
@@ -65,7 +66,7 @@ export class AiStudioRuntime implements GuideRuntime, SessionRuntime {
   ) {
     this.newGuideDraft = options.newGuideDraft ?? true;
     this.emptyPublishBody = options.emptyPublishBody ?? false;
-    this.publishJobsNeverFinish = options.publishJobsNeverFinish ?? false;
+    this.jobsNeverFinish = options.jobsNeverFinish ?? false;
     this.timers = new JobTimers(now);
   }
 
@@ -99,7 +100,7 @@ export function aiStudioRoutes(rt: AiStudioRuntime): Array<[string, Partial<Reco
     [paths.guides(), { GET: keptListing(listGuides), POST: createGuide(rt) }],
     [paths.guide(G), { GET: getGuide, PATCH: patchGuide }],
     [paths.guideJobs(G), { DELETE: deleteGuide(rt) }],
-    [paths.guideJob(G, J), { GET: getGuideJob }],
+    [paths.guideJob(G, J), { GET: getGuideJob(rt) }],
     [paths.guideVersions(G), { POST: createGuideVersion }],
     [paths.guideVersion(G, V), { GET: getGuideVersion, PATCH: patchGuideVersion }],
     [paths.guideVersionJobs(G, V), { POST: startPublish(rt) }],

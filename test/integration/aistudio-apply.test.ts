@@ -148,7 +148,7 @@ describe('Guide and SummarySetting: plan → apply → plan', () => {
   });
 
   it('applies a guide whose publish job never says it finished, once the version shows ProductionReady (A6)', { timeout: 30_000 }, async () => {
-    await world({ aiStudio: { publishJobsNeverFinish: true } });
+    await world({ aiStudio: { jobsNeverFinish: true } });
     const started = Date.now();
     const first = await converge(desiredState({ guides: [guide('Returns assistant')] }));
     expect(changes(first)).toEqual(['create Guide/Returns assistant']);

@@ -111,7 +111,7 @@ describe('AI Studio client: guides', () => {
   });
 
   it('finishes as soon as the version shows the state asked for, though its publish job never says it finished', async () => {
-    env = await setup({ aiStudio: { publishJobsNeverFinish: true }, publishDelayMs: 0 });
+    env = await setup({ aiStudio: { jobsNeverFinish: true }, publishDelayMs: 0 });
     const wire = await recordingProxy(() => env!.emulator.url);
     try {
       // Without reading the version meanwhile, this waits out the whole timeout and fails.
@@ -130,7 +130,7 @@ describe('AI Studio client: guides', () => {
   });
 
   it('gives up at the timeout saying what it waited for: the job still InProgress, the version still Draft, and how long', async () => {
-    env = await setup({ aiStudio: { publishJobsNeverFinish: true }, publishDelayMs: 600_000 });
+    env = await setup({ aiStudio: { jobsNeverFinish: true }, publishDelayMs: 600_000 });
     const c = env.client();
     const g = await c.createGuide({ name: 'Nothing moves', source: 'Manual' });
     await c.patchGuideVersion(g.id, '1.0', content(1));
@@ -139,6 +139,31 @@ describe('AI Studio client: guides', () => {
     expect(err.message).toMatch(
       new RegExp(`^publishing version 1\\.0 of guide ${g.id} to ProductionReady did not finish in 0\\.3 s: its job [0-9a-f-]{36} was still InProgress, and the version still Draft$`),
     );
+  });
+
+  it('deletes a guide as soon as reading it answers 404, though its delete job never says it finished', async () => {
+    env = await setup({ aiStudio: { jobsNeverFinish: true }, publishDelayMs: 0 });
+    const wire = await recordingProxy(() => env!.emulator.url);
+    try {
+      // Without reading the guide meanwhile, this waits out the whole timeout and fails.
+      const c = env.client({ apiUrl: wire.url, loginUrl: wire.url, jobTimeoutMs: 10_000 });
+      const g = await c.createGuide({ name: 'Delete job never ends', source: 'Manual' });
+      await c.deleteGuide(g.id);
+      expect(await rejection(c.getGuide(g.id))).toMatchObject({ status: 404 });
+      // The job was looked at, and still said InProgress.
+      expect(wire.log.some((e) => e.method === 'GET' && e.path.startsWith(`${paths.guideJobs(g.id)}/`))).toBe(true);
+    } finally {
+      await wire.close();
+    }
+  });
+
+  it('gives up a delete at the timeout saying what it waited for: the job still InProgress, the guide still there', async () => {
+    env = await setup({ aiStudio: { jobsNeverFinish: true }, publishDelayMs: 600_000 });
+    const c = env.client();
+    const g = await c.createGuide({ name: 'Not going', source: 'Manual' });
+    const err = await rejection(c.deleteGuide(g.id, { timeoutMs: 300 }));
+    expect(err).toMatchObject({ code: 'job.timeout' });
+    expect(err.message).toMatch(new RegExp(`^deleting guide ${g.id} did not finish in 0\\.3 s: its job [0-9a-f-]{36} was still InProgress, and the guide still there$`));
   });
 
   it('works as well when a new guide starts without any version', async () => {

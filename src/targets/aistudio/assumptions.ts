@@ -35,7 +35,9 @@
 //     409): either way the version's state decides, so a re-run converges.
 // A8  DELETE /guides/{id}/jobs answers 202 with a GuideJob, or with no body, or 204; repeating it
 //     during the deletion may answer the same job, another, 404 or 409. The guide is gone when GET
-//     /guides/{id} answers 404 (the Terraform provider's criterion); the job may 404 by then.
+//     /guides/{id} answers 404 (the Terraform provider's criterion); the job may 404 by then. While
+//     the job runs, the client reads the guide in turn with the job: a 404 ends the wait (the
+//     job's status may lag, as A6's).
 // A9  PATCH of a guide or a version has no integer version guard: an unknown outcome is settled
 //     by re-reading and comparing. PUT of a summary setting replaces it whole and is resent
 //     blindly; its guard is the dateModified read just before it (apply reads it in the kind,
@@ -78,8 +80,9 @@
 // E6  Publish jobs answer 202 InProgress and finish after publishDelayMs; Draft → ProductionReady
 //     directly is allowed; publishing to the state a version has succeeds again; ProductionReady →
 //     TestReady is refused (409 invalid.state). EmulatorOptions.aiStudio.emptyPublishBody=true
-//     answers the 202 with no body; EmulatorOptions.aiStudio.publishJobsNeverFinish=true answers
-//     every read of a publish job InProgress, while its version still reaches its state on time.
+//     answers the 202 with no body; EmulatorOptions.aiStudio.jobsNeverFinish=true answers every
+//     read of a publish job InProgress, while its version still reaches its state on time (and
+//     of a delete job, while its guide is still deleted on time: E7).
 // E7  DELETE /guides/{id}/jobs answers 202 with an InProgress GuideJob that finishes after
 //     publishDelayMs, removing the guide with its versions; the job stays readable afterwards; a
 //     second DELETE while one runs answers the same job.

@@ -8,7 +8,7 @@ import type { Found } from '../../genesys/exchange.js';
 import { conflict, heldAsSent, json, patched, type Landed, type RestClient } from '../../genesys/rest.js';
 import { isLatestNotProductionReady, jobOutcome } from './assumptions.js';
 import { jobFailed } from '../../genesys/failures.js';
-import { asJob, poll } from './jobs.js';
+import { asJob, poll, seconds } from './jobs.js';
 import { paths } from './paths.js';
 import {
   LATEST_NOT_PRODUCTION_READY,
@@ -216,11 +216,6 @@ export class GuideVersions {
       throw err;
     }
   }
-}
-
-/** A wait as the user reads it: "0.3 s", "120 s". */
-function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
 }
 
 function versionContent(v: WireGuideVersion): GuideVersionContent {

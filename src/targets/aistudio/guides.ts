@@ -1,12 +1,14 @@
 // Guides over HTTP: listing, reading, creating, renaming and deleting them (AI Studio). A create
 // of unknown outcome is reconciled by name, a rename by reading the guide back; a delete waits
-// for its job and then for the guide to be gone (A8).
+// for its job (or the guide read gone meanwhile) and then for the guide to be gone (A8).
 import { ANSWER_SHAPES } from '../answer-shapes.js';
+import { ApiError } from '../../genesys/errors.js';
+import { visibleName } from '../../util/escapes.js';
 import type { Found } from '../../genesys/exchange.js';
 import { json, type Landed, type RestClient } from '../../genesys/rest.js';
 import { asDuplicateName, BY_NAME, isDuplicateName, jobOutcome } from './assumptions.js';
 import { jobFailed } from '../../genesys/failures.js';
-import { asJob, poll } from './jobs.js';
+import { asJob, poll, seconds } from './jobs.js';
 import { paths } from './paths.js';
 import type { GuideCreate, GuideStatus, GuideUpdate, WireGuide, WireGuideJob } from './wire.js';
 
@@ -60,7 +62,8 @@ export class Guides {
   }
 
   async deleteGuide(guideId: string, opts: { timeoutMs?: number } = {}): Promise<void> {
-    const deadline = Date.now() + (opts.timeoutMs ?? this.jobTimeoutMs);
+    const timeoutMs = opts.timeoutMs ?? this.jobTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
     const path = paths.guideJobs(guideId);
     const what = `deleting guide ${guideId}`;
     // A8: a job, no body, or (after an unknown outcome) 404/409 because our first attempt is at work.
@@ -75,21 +78,49 @@ export class Guides {
       let last: WireGuideJob = job;
       if (status === undefined) {
         const jobPath = paths.guideJob(guideId, job.id);
-        const polled = await poll(what, deadline, 'GET', jobPath, false, async () => {
-          const j = await this.r.getIfExists<WireGuideJob>(jobPath);
-          if (!j) return 'gone' as const;
-          return jobOutcome(j.status) ? j : undefined;
-        });
+        // A8: the job's status may lag the deletion, or never move: every other look reads the
+        // guide instead, and a 404 ends the wait (no more requests than reading the job alone).
+        let looks = 0;
+        let guideSeen = false;
+        type Look = { job: WireGuideJob } | 'gone' | 'deleted';
+        let polled: Look;
+        try {
+          polled = await poll<Look>(what, deadline, 'GET', jobPath, false, async () => {
+            if (looks++ % 2 === 1) {
+              guideSeen = (await this.r.getIfExists<WireGuide>(paths.guide(guideId))) !== undefined;
+              return guideSeen ? undefined : 'deleted';
+            }
+            const j = await this.r.getIfExists<WireGuideJob>(jobPath);
+            if (!j) return 'gone';
+            last = j;
+            return jobOutcome(j.status) ? { job: j } : undefined;
+          });
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 'job.timeout') {
+            const guide = guideSeen ? 'the guide still there' : 'the guide not read';
+            throw new ApiError(`${what} did not finish in ${seconds(timeoutMs)}: its job ${visibleName(job.id)} was still ${visibleName(String(last.status))}, and ${guide}`, 0, 'job.timeout', undefined, 'GET', jobPath);
+          }
+          throw err;
+        }
+        if (polled === 'deleted') return;
         if (polled !== 'gone') {
-          last = polled;
-          status = jobOutcome(polled.status);
+          last = polled.job;
+          status = jobOutcome(polled.job.status);
         }
       }
       if (status === 'Failed') throw jobFailed(`deleting guide ${guideId}`, last, 'DELETE', path, (text) => this.r.t.scrub(text));
     }
     // The guide is gone when reading it answers 404.
-    await poll(what, deadline, 'GET', paths.guide(guideId), true, async () =>
-      (await this.r.getIfExists<WireGuide>(paths.guide(guideId))) ? undefined : true,
-    );
+    try {
+      await poll(what, deadline, 'GET', paths.guide(guideId), true, async () =>
+        (await this.r.getIfExists<WireGuide>(paths.guide(guideId))) ? undefined : true,
+      );
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'job.timeout') {
+        const why = job ? `its job ${visibleName(job.id)} finished` : 'the server started it without returning a job';
+        throw new ApiError(`${what}: ${why}, but the guide is still there after ${seconds(timeoutMs)}`, 0, 'job.timeout', undefined, 'GET', paths.guide(guideId));
+      }
+      throw err;
+    }
   }
 }

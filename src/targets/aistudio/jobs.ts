@@ -47,3 +47,8 @@ export function asJob<J extends { id: string }>(body: unknown): J | undefined {
   return o && typeof o === 'object' && typeof o.id === 'string' && o.id !== '' ? (body as J) : undefined;
 }
 
+
+/** A wait as the user reads it: "0.3 s", "120 s". */
+export function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
+}
