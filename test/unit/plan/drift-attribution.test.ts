@@ -1,0 +1,66 @@
+// Which side changed a published version git and the target disagree on (plan/drift.ts
+// attributeToTarget): the target when it changed after git last did, to the commit's second.
+import { describe, expect, it } from 'vitest';
+import { attributeToTarget, type GitLastChange } from '../../../src/plan/drift.js';
+import { planFingerprint } from '../../../src/plan/fingerprint.js';
+import type { Plan } from '../../../src/plan/types.js';
+
+const ADDRESS = 'PromptVersion/billing@1.2.0';
+const GIT_WORDS = `${ADDRESS} is published and immutable, but git changes its systemInstruction.`;
+
+function plan(at: string | undefined, sealed = true): Plan {
+  const p = {
+    formatVersion: 2,
+    prune: false,
+    summary: { create: 0, update: 0, delete: 0, noop: 0 },
+    actions: [],
+    unmanaged: [],
+    problems: [
+      {
+        address: ADDRESS,
+        rule: 'immutable-version',
+        message: GIT_WORDS,
+        field: 'systemInstruction',
+        diff: [{ field: 'systemInstruction', before: 'a\n', after: 'b\n' }],
+        ...(at ? { liveModified: { by: 'user-7', at } } : {}),
+      },
+    ],
+    fingerprint: '',
+  } as unknown as Plan;
+  if (sealed) p.fingerprint = planFingerprint(p);
+  return p;
+}
+
+const said = (p: Plan) => p.problems[0]!.message;
+const git = (change: GitLastChange | null) => new Map([[ADDRESS, change]]);
+
+describe('attributeToTarget', () => {
+  it('words a version the target changed after git last did as drift, by whom and when, with what to do; sealed again', () => {
+    const out = attributeToTarget(plan('2026-12-06T10:00:05.000Z'), git({ at: '2026-12-06T10:00:03+00:00' }));
+    expect(said(out)).toBe(
+      `${ADDRESS} is published and immutable, but its systemInstruction on the target no longer matches git: changed on the target (drift) by user-7 at 2026-12-06T10:00:05.000Z, after git last changed it (2026-12-06T10:00:03+00:00). ` +
+        "Apply cannot write a published version back: to keep the target's content, put it in git; to serve git's, add it as a new version (e.g. 1.2.1) and route traffic to it.",
+    );
+    expect(out.fingerprint).toBe(planFingerprint(out));
+    expect(out.fingerprint).not.toBe(plan('2026-12-06T10:00:05.000Z').fingerprint);
+  });
+
+  it("keeps git's words when git changed later, in the commit's second, uncommitted, or unknown", () => {
+    for (const [at, change] of [
+      ['2026-12-06T10:00:02.000Z', { at: '2026-12-06T10:00:03+00:00' }],
+      // A commit time is to the second: one shown at :03 may have been made at :03.9.
+      ['2026-12-06T10:00:03.500Z', { at: '2026-12-06T10:00:03+00:00' }],
+      ['2026-12-06T10:00:09.000Z', 'uncommitted'],
+      ['2026-12-06T10:00:09.000Z', null],
+    ] as const) {
+      const p = plan(at);
+      expect(attributeToTarget(p, git(change))).toBe(p);
+    }
+    const unstamped = plan(undefined);
+    expect(attributeToTarget(unstamped, git({ at: '2026-12-06T10:00:03+00:00' }))).toBe(unstamped);
+  });
+
+  it('leaves an unsealed plan unsealed', () => {
+    expect(attributeToTarget(plan('2026-12-06T10:00:05.000Z', false), git({ at: '2026-12-06T10:00:03+00:00' })).fingerprint).toBe('');
+  });
+});
