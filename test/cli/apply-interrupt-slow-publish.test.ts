@@ -2,8 +2,10 @@
 // looked at for 2 s more, and a confirmation that would have to wait longer is not made. The rounds confirming
 // gateway publish jobs slept on regardless: with a job taking 30 s, an apply interrupted just after
 // starting it exited 30 s later (at 400 s, only at the 120 s job timeout), far past the seconds a
-// CI runner gives between its signals, so its record was never written.
-import { readFile, writeFile } from 'node:fs/promises';
+// CI runner gives between its signals, so its record was never written. A guide's delete job was
+// waited for regardless of the interrupt too, to the same timeout.
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyThrough, closeAfterEach, GUIDE, outcomeOf, scriptedProxy } from '../helpers/interrupt.js';
@@ -48,6 +50,36 @@ describe('an apply interrupted while a publish job runs long', () => {
     expect(proxy.signal.aborted).toBe(true);
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toMatch(/^ {2}~ Guide\/Interrupted-guide: interrupted before confirming its publish: .*started publishing \S+ to ProductionReady \(not confirmed/m);
+    expect((await outcomeOf(s, 'Guide/Interrupted-guide')).outcome).toBe('unknown');
+  });
+
+  it("a guide's delete job too: waited for no longer than the moment after the stop, recorded as started and not confirmed", { timeout: 60_000 }, async () => {
+    // Jobs take ten minutes: only the guide, a Draft (no publish job), is applied first.
+    const s = closing(await scenario('basic', { publishDelayMs: 600_000 }));
+    await rm(join(s.dir.path, 'prompts'), { recursive: true });
+    await mkdir(join(s.dir.path, 'prompts'));
+    await writeFile(join(s.dir.path, 'prompts/promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec: {}\n');
+    await writeFile(join(s.dir.path, 'prompts/guide.yaml'), GUIDE.replace('publish: ProductionReady', 'publish: Draft'));
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=Ada', '-c', 'user.email=ada@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: s.dir.path, stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-qm', 'a guide');
+    const first = await s.cli(['apply', '--auto-approve']);
+    expect(first.code, first.stderr).toBe(0);
+    git('rm', '-q', 'prompts/guide.yaml');
+    git('commit', '-qm', 'retire it');
+    const proxy = closing(
+      await scriptedProxy(s.emu.url, (r, interrupt) => {
+        if (!r.late && r.method === 'DELETE' && /^\/api\/v2\/guides\/[^/]+\/jobs$/.test(r.path)) interrupt();
+        return 'forward';
+      }),
+    );
+    // An apply that waited for the job went on to the client's 120 s job timeout, past this test's limit.
+    const r = await applyThrough(s, proxy, ['--prune', '--allow-mass-delete']);
+    expect(proxy.signal.aborted, r.stdout + r.stderr).toBe(true);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/^ {2}~ Guide\/Interrupted-guide: interrupted before confirming its delete: started deleting the guide \(id [0-9a-f-]{36}; not confirmed: the next plan shows whether it is gone\)/m);
     expect((await outcomeOf(s, 'Guide/Interrupted-guide')).outcome).toBe('unknown');
   });
 });

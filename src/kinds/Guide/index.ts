@@ -230,7 +230,15 @@ async function apply(a: PlanAction, ctx: ApplyContext): Promise<CallResult> {
     if (!g) return { resourceId: a.liveId, after: null, detail: `already gone (id ${a.liveId})` };
     await checkGuard(a, api, g);
     stopIfInterrupted(ctx, a, 'the delete');
-    await api.deleteGuide(a.liveId);
+    await api.deleteGuide(a.liveId).catch((err: unknown) => {
+      // The delete job's request went; a read confirming it was held back by the interrupt (one
+      // that would have had to wait): the delete is started, whether it ended left to the next plan.
+      if (isApiError(err) && err.notResent && err.method === 'GET') {
+        const started = `started deleting the guide (id ${a.liveId}; not confirmed: the next plan shows whether it is gone)`;
+        throw new Interrupted(a, { done: [started], after: null, resourceId: a.liveId }, 'confirming its delete', true);
+      }
+      throw err;
+    });
     return { resourceId: a.liveId, after: null, detail: `deleted (id ${a.liveId})` };
   }
   const d = desiredOf(a, 'Guide');

@@ -94,7 +94,8 @@ export class Guides {
             if (!j) return 'gone';
             last = j;
             return jobOutcome(j.status) ? { job: j } : undefined;
-          });
+            // After an interrupt it is looked at for a moment more, no longer (poll's `stopped`, DESIGN §5).
+          }, this.r.stopped);
         } catch (err) {
           if (err instanceof ApiError && err.code === 'job.timeout') {
             const guide = guideSeen ? 'the guide still there' : 'the guide not read';
@@ -114,6 +115,7 @@ export class Guides {
     try {
       await poll(what, deadline, 'GET', paths.guide(guideId), true, async () =>
         (await this.r.getIfExists<WireGuide>(paths.guide(guideId))) ? undefined : true,
+        this.r.stopped,
       );
     } catch (err) {
       if (err instanceof ApiError && err.code === 'job.timeout') {
