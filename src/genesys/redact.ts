@@ -1,6 +1,7 @@
 // Keeps credentials out of every message the client produces. The primary defence is that
 // errors are built from our own words (never from got's error objects, which carry request
 // headers); this scrubber is the last line of defence for any text that came from elsewhere.
+import { regexLiteral } from '../util/regex-literal.js';
 
 const REDACTED = '[redacted]';
 
@@ -42,14 +43,38 @@ export class Redactor {
   }
 }
 
-/** Replaces every known secret and every credential-looking pattern in `text`. */
+/**
+ * Replaces every known secret and every credential-looking pattern in `text`. A known secret
+ * whatever its letters' case, and a base64 run whose decoded text holds one whatever its case: a
+ * login server may echo the `id:secret` it was sent upper-cased (or lower-cased), as it is or in
+ * base64, and a case-sensitive search misses both.
+ */
 export function redactText(text: string, secrets: Iterable<string> = []): string {
   let out = text;
   // Longest first, so a secret that contains another is removed whole.
   const known = [...secrets].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
-  for (const s of known) out = out.split(s).join(REDACTED);
+  if (known.length > 0) {
+    out = out.replace(new RegExp(known.map(regexLiteral).join('|'), 'giu'), REDACTED);
+    const folded = known.map((s) => s.toLowerCase());
+    out = out.replace(BASE64_RUN, (run) => (decodesToAny(run, folded) ? REDACTED : run));
+  }
   for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);
   return out;
+}
+
+/** A run of base64 characters (standard or URL-safe) long enough to carry a secret of 4 characters or more. */
+const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
+
+/**
+ * Whether `run`, decoded as base64 from any of its first four characters (a word glued before the
+ * encoded text shifts its groups), holds one of `folded` (lower-cased secrets), whatever its case.
+ */
+function decodesToAny(run: string, folded: readonly string[]): boolean {
+  for (let from = 0; from < 4 && run.length - from >= 8; from++) {
+    const decoded = Buffer.from(run.slice(from), 'base64').toString('utf8').toLowerCase();
+    if (folded.some((s) => decoded.includes(s))) return true;
+  }
+  return false;
 }
 
 /** The value of `Authorization: Basic` for a client: registered with the redactor alongside the secret. */

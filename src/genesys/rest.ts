@@ -102,7 +102,8 @@ export class RestClient {
         ...(opts.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: opts.maxRetryAfterMs } : {}),
       },
       userAgent: opts.userAgent ?? 'promptctl',
-      redactor: new Redactor([opts.clientSecret, basic, ...(opts.proxy ? proxyPasswords(opts.proxy) : [])], opts.onSecret, opts.maskCredentials),
+      // The pair as the Basic credential carries it too: a server echoing it (in any case) shows the id with the secret.
+      redactor: new Redactor([opts.clientSecret, basic, `${opts.clientId}:${opts.clientSecret}`, ...(opts.proxy ? proxyPasswords(opts.proxy) : [])], opts.onSecret, opts.maskCredentials),
       ...(opts.proxy ? { proxy: opts.proxy } : {}),
       ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
       ...(opts.onResponse ? { onResponse: opts.onResponse } : {}),

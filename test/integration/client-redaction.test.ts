@@ -136,6 +136,24 @@ describe('redaction against a hostile server', () => {
     expectClean(err, [basic, CLIENT_SECRET]);
   });
 
+  it('scrubs a login server that echoes the credentials in another letter case, as they are or in base64', async () => {
+    const secret = 'S3cret-Value-xy9';
+    const pair = `${CLIENT_ID}:${secret}`;
+    const forms = (p: string) => [p.toUpperCase(), p.toLowerCase(), Buffer.from(p.toUpperCase()).toString('base64'), Buffer.from(`{"auth":"${p.toLowerCase()}"}`).toString('base64url')];
+    for (const status of [401, 500]) {
+      const url = await listen((req, res) => {
+        req.resume();
+        const echoed = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: `invalid_client ${echoed.toUpperCase()}`, error_description: `refused ${forms(echoed).join(' ; ')} ; secret ${secret.toUpperCase()}` }));
+      });
+      const err = await rejection(client(url, { clientSecret: secret, maxRetries: 0 }).listFilters());
+      expect(err.status).toBe(status);
+      expect(err.message).toMatch(/\[redacted\]/);
+      expectClean(err, [secret.toUpperCase(), secret.toLowerCase(), ...forms(pair)]);
+    }
+  });
+
   it('a server that never answers: a timeout, within the budget, without credentials', async () => {
     const url = await listen((req, res) => {
       if (req.url?.startsWith('/oauth/token')) {
