@@ -47,6 +47,36 @@ describe('secrets', () => {
     },
   );
 
+  // A key glued after a `-` or `_` (a name, a header, an identifier before it) is still the key:
+  // only a letter or digit before its prefix makes it part of a longer word.
+  it.each([
+    ['token-', 'sk-live-4fGh7Jk2Lm9Nq3Rs8Tv1Wx6', 'API key'],
+    ['OPENAI_', 'sk-proj-4fGh7Jk2Lm9Nq3Rs8Tv1Wx6Yz0Ab5Cd', 'API key'],
+    ['x-', 'ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'GitHub token'],
+    ['gh_', 'ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'GitHub token'],
+    ['my_', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnop', 'GitHub token'],
+    ['key-', 'AKIAIOSFODNN7EXAMPLE', 'AWS access key id'],
+    ['gitlab-', 'glpat-x7Kq2mWv9RtB4nLp8ZcY', 'GitLab token'],
+    ['my_', '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', 'Hugging Face token'],
+    ['my_', 'npm_4fGh7Jk2Lm9Nq3Rs8Tv1Wx6Yz0Ab5Cd8Ef9h', 'npm token'],
+    ['mail_', 'SG.4fGh7Jk2Lm9Nq3Rs8Tv1Wx.6Yz0Ab5Cd8Ef2Gh4Jk6Lm8Nq0Rs2Tv4Wx6Yz8Ab0Cd2', 'SendGrid API key'],
+    ['maps-', 'AIzaSyA-1234567890abcdefghijklmnopqrstu', 'Google API key'],
+    ['id_', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N', 'JSON Web Token'],
+  ])('detects a key glued after %j: %s', (glue, secret, kind) => {
+    const ds = run(`Call it with\n  ${glue}${secret} today`);
+    expect(ds).toHaveLength(1);
+    expect(ds[0]).toMatchObject({ severity: 'error', rule: 'secrets/detected', line: 2001, column: 7 + glue.length });
+    expect(ds[0]!.message).toContain(kind);
+    expect(ds[0]!.message).not.toContain(secret.slice(-8));
+  });
+
+  it.each(['Ask-me-anything-session-2024-notes', 'the risk-assessment-framework-v2-2024 review', 'desk-booking-system-version-2-for-staff', 'see the whisk-and-bowl-recipe-collection-2023'])(
+    'does not flag a word ending in a key prefix: %j',
+    (text) => {
+      expect(run(text)).toEqual([]);
+    },
+  );
+
   it.each(['authorization: bearer abcdefghijklmnopqrstuvwxyz123456', 'AUTHORIZATION: BEARER ABCDEFGHIJKLMNOPQRSTUVWXYZ123456'])(
     'detects a bearer token whatever the case of the scheme: %s',
     (header) => {
