@@ -38,14 +38,47 @@ const ID_LOOK_BACK = 40;
 /**
  * A number without a country code, after an identifier word, made of round numbers only ("100
  * 200 300", "1000-2000-3000"), or one round amount with its thousands grouped ("125 000 000
- * clients", "254.300.000 EUR": three digits in every group after the first, the last 000).
+ * clients", "254.300.000 EUR": three digits in every group after the first, the last 000), or a
+ * series (isSeries).
  */
 const notAPhoneNumber = (m: RegExpExecArray): boolean => {
-  if (m[0].startsWith('+')) return false;
   if (ID_BEFORE.test(m.input.slice(Math.max(0, m.index - ID_LOOK_BACK), m.index))) return true;
   const groups = m[0].match(/\d+/g) ?? [];
-  return groups.every((g) => g.endsWith('00')) || (groups.slice(1).every((g) => g.length === 3) && groups.at(-1) === '000');
+  return groups.every((g) => g.endsWith('00')) || (groups.slice(1).every((g) => g.length === 3) && groups.at(-1) === '000') || isSeries(m[0]);
 };
+
+/**
+ * Where numbering plans put the separators of a number written without its country code: the
+ * digit count alone makes an order number, a version or a date phone-shaped (1234-567-890,
+ * 12.345.6789, 2024 5571 0032).
+ */
+const NATIONAL_SHAPES: readonly RegExp[] = [
+  // An area code in parentheses: (415) 555-0100, (020) 7946 0958.
+  /^\(\d{2,5}\)[ .-]?\d{3,4}[ .-]\d{3,4}$/,
+  // North American 3-3-4, with its long-distance 1: 415-555-0100, 1-800-555-0199, 1 (800) 555-0199.
+  /^(?:1[ .-])?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}$/,
+  // A trunk prefix 0, ten or eleven digits: 020 7946 0958, 0161 496 0000, 02 9876 5432 (not
+  // times of day, 0900 1230 1730); in pairs, 06 12 34 56 78.
+  /^(?=(?:\D*\d){10,11}\D*$)0\d{1,4}[ .-]\d{3,4}[ .-]\d{3,4}$/,
+  /^0\d(?:[ .]\d\d){4}$/,
+  // Nine digits in threes, spaced (Spain, Portugal, Poland, Czechia): 612 345 678.
+  /^[2-9]\d\d \d{3} \d{3}$/,
+  // A Chinese mobile: 138-1234-5678.
+  /^1[3-9]\d[ -]\d{4}[ -]\d{4}$/,
+];
+
+/**
+ * Three or more numbers in even steps or by a constant factor: a range, years or sizes (500 750
+ * 1000, 2023-2024-2025, 256-512-1024), not a phone number's groups.
+ */
+function isSeries(text: string): boolean {
+  const n = (text.match(/\d+/g) ?? []).map(Number);
+  if (n.length < 3) return false;
+  const steps = n.slice(1).map((x, i) => x - n[i]!);
+  const even = steps.every((d) => d === steps[0] && d > 0);
+  const factor = n.every((x) => x > 0) && n.slice(2).every((x, i) => x * n[i]! === n[i + 1]! * n[i + 1]!) && n[1]! > n[0]!;
+  return even || factor;
+}
 
 /**
  * Domains reserved for documentation (RFC 2606, RFC 6761): example.com, example.net, example.org
@@ -71,23 +104,25 @@ export const PII_PATTERNS: readonly NamedPattern[] = [
     accept: (m) => !RESERVED_DOMAIN.test(m[0].slice(m[0].indexOf('@') + 1)),
   },
   {
-    // +CC …, (555) 123-4567, 555-123-4567, 555.123.4567: separators required, so plain
-    // numbers, dates, versions and IP addresses do not match, nor the tail of a longer
-    // digit group (a card number that failed its checksum), nor what follows a time or a
-    // date (10:30-11:45 1200-1300), an identifier ("order 123-456-7890") or round numbers.
+    // A run of digit groups without a country code, taken whole (not the tail of a longer run, a
+    // card number that failed its checksum, nor what follows a time or a date, 10:30-11:45
+    // 1200-1300): a phone number only in a numbering plan's shape (NATIONAL_SHAPES), and not
+    // after an identifier ("order 123-456-7890"), nor round numbers or a series (notAPhoneNumber).
     name: 'a phone number',
-    re: /(?<![\w+.-])(?<!\d[ .:/-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{3,4}(?![ .-]?\d)(?!\w)/,
+    re: /(?<![\w+.-])(?<!\d[ .:/-])(?:1[ .-])?(?:\(\d{2,5}\)[ .-]?|\d{2,4}[ .-])\d{2,4}(?:[ .-]\d{2,4}){1,3}(?![ .-]?\d)(?!\w)/,
     accept: (m) => {
       const n = digitCount(m[0]);
-      return n >= 9 && n <= 15 && !notAPhoneNumber(m);
+      return n >= 9 && n <= 15 && NATIONAL_SHAPES.some((shape) => shape.test(m[0])) && !notAPhoneNumber(m);
     },
   },
   {
+    // A country code (never starting with 0: `+0000` is a timestamp's offset, as is a `+1000`
+    // after a time), then the number, a trunk prefix in parentheses allowed (+44 (0)20 …).
     name: 'a phone number',
-    re: /(?<![\w+])\+\d{1,3}[ .-]?\d{1,4}(?:[ .-]?\d{2,5}){1,4}(?![ .-]?\d)/,
+    re: /(?<![\w+])(?<!\d[ .:/-])\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,5}){1,4}(?![ .-]?\d)/,
     accept: (m) => {
       const n = digitCount(m[0]);
-      return n >= 9 && n <= 15;
+      return n >= 9 && n <= 15 && !isSeries(m[0]);
     },
   },
 ];

@@ -122,6 +122,24 @@ describe('pii: numbers that are not phone numbers', () => {
     ['the form of order numbers', 'Order numbers look like 1234-5678-9012.'],
     ['the format of tracking IDs', 'Tracking IDs have the format 123 456 7890.'],
     ['the form of account numbers', 'Account numbers are formatted as: 123-456-7890'],
+    // Phone-shaped only by their digit count: no country code, and groups where no numbering plan puts them.
+    ['an order number in an example', 'Example: 1234-567-890'],
+    ['an order number after "is"', 'Your order number is 4521-889-0034'],
+    ['a ticket number in groups of four', 'Your ticket is 2024 5571 0032'],
+    ['a quote number', 'Quote 1234 5678 9012'],
+    ['an id in groups of three', 'ids 123-456-789, 234-567-890'],
+    ['a version string', 'runtime 12.345.6789'],
+    ['a range in threes', 'ranges 100-250-500'],
+    ['a range of years', 'Years 2023-2024-2025'],
+    ['years in a row', 'years 1999 2000 2001'],
+    ['sizes that double', 'sizes 256-512-1024'],
+    ['limits in even steps', 'limits 500 750 1000'],
+    ['latencies in even steps', 'latency 220 350 480 ms'],
+    ['times of day', 'between 1030 and 1130, 1230 1330 1430'],
+    ['a date, then times', 'Jan 15, 2024 1030 1130'],
+    ['opening hours', 'open 0900 1230 1730'],
+    ["an ISO timestamp's offset, then numbers", 'logged 2024-01-15T10:30:00 +0000 123 4567'],
+    ["a timestamp's +HHMM offset, then numbers", 'at 2024-01-15 10:30:00 +1000 123 4567'],
   ];
   it.each(notPhones)('does not warn about %s', (_name, text) => {
     expect(run(text)).toEqual([]);
@@ -154,6 +172,18 @@ describe('pii: numbers that are not phone numbers', () => {
     ['a number with one zero group', 'call 555 000 1234'],
     ['the form of phone numbers', 'Our phone numbers look like 555-123-4567'],
     ['the form of service numbers', 'Customer service numbers look like 555-123-4567'],
+    ['+1 with spaces', 'call +1 415 555 0100'],
+    ['a US number, area code in parentheses', 'call (415) 555-0100'],
+    ['a London number with its country code', 'call +44 20 7946 0958'],
+    ['a London number with its trunk prefix', 'call 020 7946 0958'],
+    ["a UK number's trunk prefix in parentheses after the country code", 'call +44 (0)20 7946 0958'],
+    ['a Manchester number', 'call 0161 496 0000'],
+    ['a Sydney number', 'call 02 9876 5432'],
+    ['a French number in pairs', 'appelez le 06 12 34 56 78'],
+    ['a US toll-free number with its long-distance 1', 'call 1-800-555-0199'],
+    ['a long-distance 1 before an area code in parentheses', 'call 1 (800) 555-0199'],
+    ['a US number with a space and a dash', 'call 415 555-0100'],
+    ['a Chinese mobile number', '请拨打 138-1234-5678'],
   ];
   it.each(phones)('warns about a phone number: %s', (_name, text) => {
     const ds = run(text);
