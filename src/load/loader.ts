@@ -34,7 +34,7 @@ import { checkEnvironmentConfig, checkEnvironmentNames, environmentDiagnostics, 
 import { hasEnvironments } from '../model/environments.js';
 import { configSecrets, type KnownSecret } from '../rules/util.js';
 import { withLazyLocations } from './lazy-locations.js';
-import { hasTextFields, resolveTexts, TextOnlyDocuments, type TextSource } from './texts.js';
+import { hasTextFields, locateOtherTexts, resolveTexts, TextOnlyDocuments, type TextSource } from './texts.js';
 import { PartlyChecked } from './partial.js';
 import { LeftOutDocuments, type LeftOutDocument } from './left-out.js';
 import { budgetDiagnostics, malformedModel, type TokenMemo } from '../tokens/index.js';
@@ -184,8 +184,8 @@ export class Loader {
       }
       this.rememberUnloaded(data);
       this.leftOut.parsed(kind, ctx, d);
-      if (kind !== 'Config') this.partly.failed(kind, ctx, data, schemaErrors, () => kindFacts(kind, ctx, this.paths));
-      return this.textOnly.schemaFailed(kind, ctx, data, schemaErrors, yamlDir, () => documentFacts(ctx, this.paths));
+      if (kind !== 'Config') this.partly.failed(kind, ctx, data, schemaErrors, () => kindFacts(kind, ctx, data, this.paths));
+      return this.textOnly.schemaFailed(kind, ctx, data, schemaErrors, yamlDir, () => otherTextFacts(kind, ctx, data, this.paths));
     }
 
     const source = nodeStart(ctx, findKey(ctx, [], 'kind'));
@@ -201,7 +201,7 @@ export class Loader {
       return;
     }
 
-    const facts = kindFacts(kind, ctx, this.paths);
+    const facts = kindFacts(kind, ctx, data, this.paths);
     if (hasTextFields(kind) && !(await resolveTexts(this.texts, kind, ctx, data, facts, yamlDir, () => false))) {
       // A `{file: ...}` text could not be read: the document stays out of the desired state, but
       // its other text and its model are still checked.
@@ -363,13 +363,20 @@ function documentFacts(ctx: DocContext, paths: PathNames): DocumentFacts {
   return withLazyLocations(facts, indexLocations(ctx, paths));
 }
 
+/** A document's facts with where its strings besides prompt text start (a left-out document's are checked too). */
+function otherTextFacts(kind: DocumentKind, ctx: DocContext, data: Record<string, unknown>, paths: PathNames): DocumentFacts {
+  const facts = documentFacts(ctx, paths);
+  locateOtherTexts(kind, ctx, data, facts);
+  return facts;
+}
+
 /**
  * A document's facts, with the key locations of the maps whose keys are names: a PromptTest's vars,
  * a TrafficSplit's environment overrides, a SafetyFilter's thresholds, the labels of the kinds
- * that send them.
+ * that send them; and where the strings the rules point into besides prompt text start.
  */
-function kindFacts(kind: DocumentKind, ctx: DocContext, paths: PathNames): DocumentFacts {
-  const facts = documentFacts(ctx, paths);
+function kindFacts(kind: DocumentKind, ctx: DocContext, data: Record<string, unknown>, paths: PathNames): DocumentFacts {
+  const facts = otherTextFacts(kind, ctx, data, paths);
   if (kind === 'PromptTest') facts.keyLocations = collectKeyLocations(ctx, ['spec', 'cases']);
   else if (kind === 'TrafficSplit') facts.keyLocations = collectKeyLocations(ctx, ['spec', 'environments']);
   else if (kind === 'SafetyFilter') facts.keyLocations = { ...collectKeyLocations(ctx, ['spec', 'thresholds']), ...collectKeyLocations(ctx, ['metadata', 'labels']) };

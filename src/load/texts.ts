@@ -119,6 +119,51 @@ export async function resolveTexts(
 }
 
 /**
+ * Where the strings other than prompt text start that the rules read and point into (a credential
+ * pasted in a description, a label's value, a test's input; rules/secrets.ts): recorded as a
+ * prompt text's origin is, worked out only when a finding is located, so one in a folded, quoted
+ * or indented scalar is placed at its own line and column, not at the field's start. Only strings
+ * as written (a list of values, a number, is located at its field).
+ */
+export function locateOtherTexts(kind: DocumentKind, ctx: DocContext, data: unknown, facts: DocumentFacts): void {
+  if (!isPlainObject(data)) return;
+  const at = (segments: string[], value: unknown): void => {
+    if (typeof value === 'string') setLazyEntry(facts.textOrigins, segments.join('.'), scalarTextOriginLater(ctx, findNode(ctx, segments).node));
+  };
+  const metadata = isPlainObject(data.metadata) ? data.metadata : {};
+  const spec = isPlainObject(data.spec) ? data.spec : {};
+  const items = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const members = (v: unknown): [string, unknown][] => (isPlainObject(v) ? Object.entries(v) : []);
+  for (const [key, value] of members(metadata.labels)) at(['metadata', 'labels', key], value);
+  if (kind === 'PromptTemplate' || kind === 'SafetyFilter') at(['spec', 'description'], spec.description);
+  if (kind === 'PromptVersion' || kind === 'Guide') {
+    items(spec.variables).forEach((x, i) => at(['spec', 'variables', String(i), 'description'], isPlainObject(x) ? x.description : undefined));
+  }
+  if (kind === 'Guide') {
+    items(spec.dataActions).forEach((x, i) => at(['spec', 'dataActions', String(i), 'description'], isPlainObject(x) ? x.description : undefined));
+    at(['spec', 'knowledge', 'description'], isPlainObject(spec.knowledge) ? spec.knowledge.description : undefined);
+  }
+  if (kind === 'SummarySetting') {
+    items(spec.customEntities).forEach((x, i) => at(['spec', 'customEntities', String(i), 'description'], isPlainObject(x) ? x.description : undefined));
+  }
+  if (kind === 'PromptTest') {
+    at(['metadata', 'name'], metadata.name);
+    items(spec.cases).forEach((c, i) => {
+      if (!isPlainObject(c)) return;
+      const path = ['spec', 'cases', String(i)];
+      at([...path, 'name'], c.name);
+      for (const [name, value] of members(c.vars)) at([...path, 'vars', name], value);
+      items(c.messages).forEach((m, j) => at([...path, 'messages', String(j), 'content'], isPlainObject(m) ? m.content : undefined));
+    });
+    items(spec.responses).forEach((r, i) => {
+      if (!isPlainObject(r)) return;
+      at(['spec', 'responses', String(i), 'output'], r.output);
+      at(['spec', 'responses', String(i), 'match', 'contains'], isPlainObject(r.match) ? r.match.contains : undefined);
+    });
+  }
+}
+
+/**
  * The origin of `value`'s normalised text, worked out on the first call. A function of its own:
  * a closure made inside resolveTexts would share that function's scope, which holds `ctx`, and
  * keep every document's YAML tree alive for as long as the model (about 85 MB at 5,000 files).

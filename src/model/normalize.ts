@@ -86,6 +86,7 @@ export function normalizeTemplate(doc: Obj, facts: DocumentFacts): PromptTemplat
   if (typeof spec.description === 'string') t.description = spec.description;
   if (spec.budget !== undefined) t.budget = normalizeBudget(spec.budget);
   if (facts.keyLocations) t.keyLocations = facts.keyLocations;
+  Object.assign(t, textFacts(facts));
   return located<PromptTemplate>(t, facts);
 }
 
@@ -207,6 +208,7 @@ export function normalizeTest(doc: Obj, facts: DocumentFacts): PromptTest {
     responses: ((spec.responses as unknown[] | undefined) ?? []).map((raw) => normalizeResponse(obj(raw))),
     source: facts.source,
     keyLocations: facts.keyLocations ?? {},
+    ...textFacts(facts),
   }, facts);
 }
 
@@ -349,6 +351,7 @@ export function normalizeFilter(doc: Obj, facts: DocumentFacts): SafetyFilter {
     thresholds: { ...(obj(spec.thresholds) as Partial<Record<FilterCategory, number>>) },
     falsePositiveTolerance: Number(spec.falsePositiveTolerance),
     source: facts.source,
+    ...textFacts(facts),
   };
   if (typeof spec.description === 'string') f.description = spec.description;
   if (spec.appliesTo !== undefined) {

@@ -1,7 +1,7 @@
 // The desired-state model of a PromptTest (DESIGN §7): never applied, run by `promptctl test`.
 // Plain data only, as types.ts (which exports these too).
 
-import type { FieldLocations, FilterCategory, JsonValue, Labels, SourceLocation } from './types.js';
+import type { FieldLocations, FilterCategory, JsonValue, Labels, SourceLocation, TextOrigin } from './types.js';
 
 /** A template (pinned to a version, or through its split's routing), or a guide. */
 export type TestTarget = { template: string; version?: string } | { guide: string };
@@ -100,4 +100,6 @@ export interface PromptTest {
   locations: FieldLocations;
   /** Where mapping keys are, keyed like `locations` (a var's name: "spec.cases.0.vars.plan"). */
   keyLocations: FieldLocations;
+  /** Where the test's texts start (its name, cases' names, inputs, messages, canned answers), to place a finding inside one (load/texts.ts locateOtherTexts). */
+  textOrigins?: Record<string, TextOrigin>;
 }

@@ -70,6 +70,8 @@ export interface PromptTemplate {
   environments?: string[];
   /** Where the keys under metadata.labels are (a label is named by its key), keyed like `locations`; from the loader. */
   keyLocations?: FieldLocations;
+  /** Where the description and label values start, to place a finding inside one (load/texts.ts locateOtherTexts). */
+  textOrigins?: Record<string, TextOrigin>;
   source: SourceLocation;
   locations: FieldLocations;
 }
@@ -196,6 +198,8 @@ export interface SafetyFilter {
    * category, a label by its key), keyed like `locations`; from the loader.
    */
   keyLocations?: FieldLocations;
+  /** Where the description and label values start, to place a finding inside one (load/texts.ts locateOtherTexts). */
+  textOrigins?: Record<string, TextOrigin>;
   source: SourceLocation;
   locations: FieldLocations;
 }

@@ -89,10 +89,15 @@ function field(v: Located & { textOrigins?: Record<string, TextOrigin> }, path: 
   return { path, label, text, at: (offset) => (at ??= locator())(offset) };
 }
 
-/** A field of any document, located in it (the locator is built on the first finding: nearly every field has none). */
+/**
+ * A field of any document, located in it (the locator is built on the first finding: nearly every
+ * field has none): inside its text where the loader recorded where that starts (a description, a
+ * label's value), else at the field.
+ */
 export function locatedField(r: AnyResource | PromptTest, path: string, label: string, text: string): TextField {
   let at: TextField['at'] | undefined;
-  return { path, label, text, at: (offset: number) => (at ??= textLocator({ ...nearestLocation(r, path), exact: false, indentColumn: 1 }, text))(offset) };
+  const origin = (): TextOrigin => ('textOrigins' in r ? r.textOrigins?.[path] : undefined) ?? { ...nearestLocation(r, path), exact: false, indentColumn: 1 };
+  return { path, label, text, at: (offset: number) => (at ??= textLocator(origin(), text))(offset) };
 }
 
 /** Where `path` is, or the nearest of its parents that the document locates (the document's start at worst). */

@@ -109,8 +109,8 @@ describe('validate: labels', () => {
     expect(r.code, r.stdout).toBe(1);
     const found = r.stdout.split('\n').filter((l) => l.includes('[labels/hidden-character]'));
     expect(found).toEqual([
-      expect.stringMatching(/^prompts\/demo\.yaml:6:11: error: U\+200B \(ZERO WIDTH SPACE\) in label "team": a label matches by its exact text, .*; remove it \[labels\/hidden-character\]$/),
-      expect.stringMatching(/^prompts\/demo\.yaml:7:13: error: U\+202E \(RIGHT-TO-LEFT OVERRIDE\) in label "region": /),
+      expect.stringMatching(/^prompts\/demo\.yaml:6:15: error: U\+200B \(ZERO WIDTH SPACE\) in label "team": a label matches by its exact text, .*; remove it \[labels\/hidden-character\]$/),
+      expect.stringMatching(/^prompts\/demo\.yaml:7:14: error: U\+202E \(RIGHT-TO-LEFT OVERRIDE\) in label "region": /),
       expect.stringMatching(/^prompts\/demo\.yaml:\d+:\d+: error: U\+200B \(ZERO WIDTH SPACE\) ×2 in appliesTo\.labels "team": .*; remove them \[labels\/hidden-character\]$/),
     ]);
   });

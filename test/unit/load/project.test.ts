@@ -376,7 +376,7 @@ describe('loadProject: a document that fails the schema still has its own text c
   it('scans the description of a broken template for secrets, once', async () => {
     await write('t.yaml', `${TEMPLATE().replace('gpt-4o', '5')}  description: "token ghp_abcdefghijklmnopqrstuvwxyz0123"\n`);
     const r = await load();
-    expect(rules(r)).toEqual(['p/t.yaml:6:10 schema/type', 'p/t.yaml:7:16 secrets/detected']);
+    expect(rules(r)).toEqual(['p/t.yaml:6:10 schema/type', 'p/t.yaml:7:23 secrets/detected']);
   });
 
   it('does not call a template missing when its own file has a YAML error', async () => {

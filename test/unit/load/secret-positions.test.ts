@@ -1,0 +1,149 @@
+// A credential in a string other than prompt text (a description, a label's value, a test's input)
+// is reported at its own file:line:column, as one in a prompt is: not at the field's start, which
+// in a folded, quoted or indented scalar is lines away from it.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadProject } from '../../../src/load/index.js';
+
+const GH = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
+const SK = 'sk-proj-4fGh7Jk2Lm9Nq3Rs8Tv1Wx6Yz0Ab5Cd';
+const AWS = 'AKIAIOSFODNN7EXAMPLE';
+const GL = 'glpat-x7Kq2mWv9RtB4nLp8ZcY';
+
+let dir: string;
+beforeEach(async () => {
+  const base = await mkdtemp(path.join(tmpdir(), 'promptctl-secret-positions-'));
+  dir = path.join(base, 'p');
+  await mkdir(dir);
+});
+afterEach(() => rm(path.dirname(dir), { recursive: true, force: true }));
+
+/** Where `needle` is written in `file` (its first occurrence): line and column, 1-based. */
+async function positionOf(file: string, needle: string): Promise<{ line: number; column: number }> {
+  const text = await readFile(path.join(dir, file), 'utf8');
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes(needle));
+  expect(line, needle).toBeGreaterThanOrEqual(0);
+  return { line: line + 1, column: lines[line]!.indexOf(needle) + 1 };
+}
+
+async function secretsFound() {
+  const r = await loadProject({ dir: 'p', cwd: path.dirname(dir) });
+  return r.diagnostics.filter((d) => d.rule === 'secrets/detected').map((d) => ({ file: d.file, line: d.line, column: d.column }));
+}
+
+describe('a credential outside prompt text is placed where it is written', () => {
+  it('in a folded, a double-quoted, a single-quoted and a literal scalar, and a label', async () => {
+    await writeFile(
+      path.join(dir, 't.yaml'),
+      [
+        'apiVersion: promptctl/v1',
+        'kind: PromptTemplate',
+        'metadata:',
+        '  name: folded-bot',
+        '  labels:',
+        `    owner: "team \\"billing\\" ${AWS}"`,
+        'spec:',
+        '  description: >-',
+        '    Answers questions about orders.',
+        `    Uses the key ${GH} for lookups.`,
+        '  model: gpt-4o',
+        '---',
+        'apiVersion: promptctl/v1',
+        'kind: SafetyFilter',
+        'metadata:',
+        '  name: quoted-filter',
+        'spec:',
+        '  description: "Blocks \\"bad\\" things\\',
+        `    \\ with key: ${SK}"`,
+        '  priority: 1',
+        '  categories: [pii]',
+        '  action: flag_and_pass',
+        '  thresholds: {pii: 0.5}',
+        '  falsePositiveTolerance: 0',
+        '---',
+        'apiVersion: promptctl/v1',
+        'kind: PromptTemplate',
+        'metadata:',
+        '  name: single-bot',
+        'spec:',
+        "  description: 'It''s a bot; it''s fine",
+        `    to use ${GL}'`,
+        '  model: gpt-4o',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      path.join(dir, 'v.yaml'),
+      [
+        'apiVersion: promptctl/v1',
+        'kind: PromptVersion',
+        'spec:',
+        '  template: folded-bot',
+        '  version: "1.0.0"',
+        '  systemInstruction: Be brief.',
+        '  userTemplate: "Q: {{question}}"',
+        '  variables:',
+        '    - name: question',
+        '      type: string',
+        '      maxLength: 100',
+        '      description: |',
+        '        What the caller asks.',
+        `          (never ${AWS})`,
+        '',
+      ].join('\n'),
+    );
+    const expected = [
+      { file: 'p/t.yaml', ...(await positionOf('t.yaml', AWS)) },
+      { file: 'p/t.yaml', ...(await positionOf('t.yaml', GH)) },
+      { file: 'p/t.yaml', ...(await positionOf('t.yaml', SK)) },
+      { file: 'p/t.yaml', ...(await positionOf('t.yaml', GL)) },
+      { file: 'p/v.yaml', ...(await positionOf('v.yaml', AWS)) },
+    ];
+    const found = await secretsFound();
+    expect(found).toHaveLength(expected.length);
+    expect(found).toEqual(expect.arrayContaining(expected));
+  });
+
+  it("in a test's input and canned answer, and in a document that failed its schema", async () => {
+    await writeFile(
+      path.join(dir, 'smoke.test.yaml'),
+      [
+        'apiVersion: promptctl/v1',
+        'kind: PromptTest',
+        'metadata:',
+        '  name: smoke',
+        'spec:',
+        '  target: {template: folded-bot}',
+        '  cases:',
+        '    - name: one',
+        '      vars:',
+        '        question: >',
+        '          does this key',
+        `          ${SK} work?`,
+        '      expect:',
+        '        - contains: hi',
+        '  responses:',
+        '    - match: {contains: key}',
+        `      output: "It is \\u0022${GH}\\u0022"`,
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      path.join(dir, 'f.yaml'),
+      // No falsePositiveTolerance: left out of the desired state, its text still checked.
+      ['apiVersion: promptctl/v1', 'kind: SafetyFilter', 'metadata:', '  name: broken-filter', 'spec:', '  description: >', '    Blocks things.', '', `    token ${GL} here`, '  priority: 1', '  categories: [pii]', '  action: flag_and_pass', '  thresholds: {pii: 0.5}', ''].join('\n'),
+    );
+    const found = await secretsFound();
+    expect(found).toEqual(
+      expect.arrayContaining([
+        { file: 'p/smoke.test.yaml', ...(await positionOf('smoke.test.yaml', SK)) },
+        { file: 'p/smoke.test.yaml', ...(await positionOf('smoke.test.yaml', GH)) },
+        { file: 'p/f.yaml', ...(await positionOf('f.yaml', GL)) },
+      ]),
+    );
+    expect(found).toHaveLength(3);
+  });
+});
