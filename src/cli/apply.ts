@@ -15,7 +15,7 @@ import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { shellWord, visible, visibleLines, visibleName } from '../util/escapes.js';
-import { withEscapedForms } from '../util/secrets.js';
+import { withEscapedForms } from '../util/secret-forms.js';
 import { addDirOption, announceTarget, loadOrRefuse } from './common.js';
 import { planFromFiles, withTargetWhileLoading } from './live-plan.js';
 import { readLiveParts, type Surface } from '../targets/live.js';

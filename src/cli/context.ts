@@ -10,7 +10,9 @@ import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
 import { plain, type Style } from '../views/style.js';
 import { configSecrets, type KnownSecret } from '../rules/util.js';
 import type { Config } from '../model/types.js';
-import { createStreamMasker, maskClipped, maskSecrets, withEscapedForms, type NamedSecret, type StreamMasker } from '../util/secrets.js';
+import { maskClipped, maskSecrets, type NamedSecret } from '../util/secrets.js';
+import { withEscapedForms } from '../util/secret-forms.js';
+import { createStreamMasker, type StreamMasker } from '../util/stream-masker.js';
 import type { SelectedEnvironment } from './environments.js';
 
 /** Where a command writes: anything with `write(string)`; the TTY flags say what it is. */

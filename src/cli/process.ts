@@ -2,7 +2,8 @@
 // working directory, signals and exit code. Everything else runs through `run` (main.ts) with an
 // injected Io, as the in-process CLI tests do.
 import { EXIT } from '../util/errors.js';
-import { maskClipped, maskSecrets, withEscapedForms } from '../util/secrets.js';
+import { maskClipped, maskSecrets } from '../util/secrets.js';
+import { withEscapedForms } from '../util/secret-forms.js';
 import { secretsIn } from './context.js';
 import { run } from './main.js';
 

@@ -5,7 +5,8 @@
 // as an artifact. Only there: git's text beside it is what apply sends, and stays as written.
 // Pure: the finder (the secrets rule's patterns) is passed in.
 import type { PlanAction, PlanProblem, TextChange } from '../kinds/action.js';
-import { maskFound, maskStrings, type CredentialFinding } from '../util/secrets.js';
+import { maskFound, type CredentialFinding } from '../util/found-credentials.js';
+import { maskStrings } from '../util/secrets.js';
 import { planFingerprint } from './fingerprint.js';
 import type { Plan } from './types.js';
 

@@ -3,7 +3,8 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { AnyResource, DesiredState, PromptTest } from '../model/types.js';
 import { contentFields, findingDiagnostics, guideFields, locate, locatedField, scanner, summaryFields, type KnownSecret, type NamedPattern, type TextField } from './util.js';
-import { maskFor, withEncodedForms } from '../util/secrets.js';
+import { maskFor } from '../util/secrets.js';
+import { withEncodedForms } from '../util/secret-forms.js';
 import { regexLiteral } from '../util/regex-literal.js';
 
 const hasDigit = (s: string) => /\d/.test(s);
@@ -207,7 +208,7 @@ const MIN_KNOWN_SECRET = 8;
 
 /**
  * A literal search for each known secret value, named by its variable, as it is and URL-encoded or
- * inside base64 (util/secrets.ts withEncodedForms): a value pasted so would otherwise pass validate
+ * inside base64 (util/secret-forms.ts withEncodedForms): a value pasted so would otherwise pass validate
  * and be published to the org, while plan shows it masked. (A form a document's escape gives it,
  * `&amp;` or markdown's `\_`, is left to output masking, which masks every one.)
  */

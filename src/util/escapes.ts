@@ -1,6 +1,6 @@
 // Every way promptctl escapes a text for a document it prints or writes (markdown, HTML, XML,
 // GitHub workflow commands, JSON, terminal text, shell words, URLs), in one place. The views and
-// the commands escape only through these functions, and masking (`secrets.ts`) looks for a secret
+// the commands escape only through these functions, and masking (`secrets.ts`, through `secret-forms.ts`) looks for a secret
 // in every form they give it: output is masked after it is rendered, so an escape masking did not
 // know of would print the secret. A new escape is added here and to ESCAPES, never in a view.
 // Every markdown and HTML escape writes control characters as escapes too (`visible`): a report

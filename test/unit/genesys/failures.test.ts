@@ -2,7 +2,8 @@
 // output masking (util/secrets.ts maskClipped) finds the start of a secret the cut leaves.
 import { describe, expect, it } from 'vitest';
 import { errorParts, jobFailed } from '../../../src/genesys/failures.js';
-import { maskClipped, maskSecrets, withEscapedForms } from '../../../src/util/secrets.js';
+import { maskClipped, maskSecrets } from '../../../src/util/secrets.js';
+import { withEscapedForms } from '../../../src/util/secret-forms.js';
 
 const res = (body: unknown) => ({ status: 502, headers: {}, body, correlationId: 'c' });
 

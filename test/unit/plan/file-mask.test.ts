@@ -5,7 +5,8 @@ import { staleReasons } from '../../../src/apply/stale.js';
 import { buildPlan } from '../../../src/plan/build.js';
 import { maskedPlan, sealedPlan } from '../../../src/plan/file.js';
 import { checkPlanFile } from '../../../src/schema/plan-file.js';
-import { maskSecrets, withEscapedForms } from '../../../src/util/secrets.js';
+import { maskSecrets } from '../../../src/util/secrets.js';
+import { withEscapedForms } from '../../../src/util/secret-forms.js';
 import { renderJson } from '../../../src/views/plan-json.js';
 import { liveAfterApply, opts, sampleDesired, template } from './fixtures.js';
 

@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as escapes from '../../../src/util/escapes.js';
-import { maskSecrets, withEscapedForms } from '../../../src/util/secrets.js';
+import { maskSecrets } from '../../../src/util/secrets.js';
+import { withEscapedForms } from '../../../src/util/secret-forms.js';
 
 const SRC = resolve(import.meta.dirname, '../../../src');
 

@@ -2,7 +2,9 @@
 // the pieces come out as the whole text masks.
 import { describe, expect, it } from 'vitest';
 import { ESCAPES } from '../../../src/util/escapes.js';
-import { createStreamMasker, maskAnyCase, maskClipped, maskedNames, maskSecrets, maskStrings, withEscapedForms, type NamedSecret } from '../../../src/util/secrets.js';
+import { maskAnyCase, maskClipped, maskedNames, maskSecrets, maskStrings, type NamedSecret } from '../../../src/util/secrets.js';
+import { withEscapedForms } from '../../../src/util/secret-forms.js';
+import { createStreamMasker } from '../../../src/util/stream-masker.js';
 
 const SECRETS: NamedSecret[] = [
   { name: 'LONG_SECRET', value: 'hunter2-hunter2-xyz' },
