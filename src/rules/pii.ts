@@ -61,8 +61,9 @@ const NATIONAL_SHAPES: readonly RegExp[] = [
   // times of day, 0900 1230 1730); in pairs, 06 12 34 56 78.
   /^(?=(?:\D*\d){10,11}\D*$)0\d{1,4}[ .-]\d{3,4}[ .-]\d{3,4}$/,
   /^0\d(?:[ .]\d\d){4}$/,
-  // Nine digits in threes, spaced (Spain, Portugal, Poland, Czechia): 612 345 678.
-  /^[2-9]\d\d \d{3} \d{3}$/,
+  // Nine digits in threes, spaced (Spain, Portugal, Poland, Czechia): 612 345 678; not three
+  // amounts in tens (sizes 250 300 450).
+  /^(?!\d\d0 \d\d0 \d\d0$)[2-9]\d\d \d{3} \d{3}$/,
   // A Chinese mobile: 138-1234-5678.
   /^1[3-9]\d[ -]\d{4}[ -]\d{4}$/,
 ];

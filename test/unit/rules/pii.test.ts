@@ -138,6 +138,7 @@ describe('pii: numbers that are not phone numbers', () => {
     ['sizes that double', 'sizes 256-512-1024'],
     ['limits in even steps', 'limits 500 750 1000'],
     ['latencies in even steps', 'latency 220 350 480 ms'],
+    ['three amounts in tens', 'cups of 250 300 450 ml'],
     ['times of day', 'between 1030 and 1130, 1230 1330 1430'],
     ['a date, then times', 'Jan 15, 2024 1030 1130'],
     ['opening hours', 'open 0900 1230 1730'],
