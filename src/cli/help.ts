@@ -77,7 +77,8 @@ Exit status: 1 if the plan has problems (apply would refuse it), 0 otherwise.
 
 Examples:
   $ promptctl show plan.json
-  $ promptctl show plan.json --format markdown > plan.md`,
+  $ promptctl show plan.json --format markdown > plan.md
+  $ promptctl plan --format json | promptctl show -   # - reads the plan from stdin`,
   drift: `
 Exit status: 0 when the org matches git, 2 when it differs, 1 on an error; 130 after Ctrl-C.
 

@@ -1,6 +1,6 @@
 // A saved plan. Written (`plan --out`): as the file holds it, the run's secrets masked and the
-// seal made over that. Read (`apply PLANFILE`, `show PLANFILE`): the file, then its schema
-// (schemas/plan.schema.json, every problem at file:line:column), then its seal.
+// seal made over that. Read (`apply PLANFILE`, `show PLANFILE`, or piped into `show -`): the file,
+// then its schema (schemas/plan.schema.json, every problem at file:line:column), then its seal.
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -13,7 +13,7 @@ import { UserError } from '../util/errors.js';
 import { renderJson } from '../views/plan-json.js';
 import { formatText } from '../views/diagnostics.js';
 import { shellWord, visibleName } from '../util/escapes.js';
-import type { CliContext } from './context.js';
+import type { CliContext, InStream } from './context.js';
 
 /**
  * `plan` as a file of this run holds it (its plan JSON, and that plan): every secret value the run
@@ -37,13 +37,67 @@ const MAX_PLAN_FILE_BYTES = 256 * 1024 * 1024;
 
 /** The plan in `path`; `file` is how messages name it (made visible by the caller). Throws UserError on anything amiss. */
 export async function readPlanFile(path: string, file: string): Promise<Plan> {
-  const bytes = await planBytes(path, file);
-  const decoded = planText(bytes, file);
-  if (typeof decoded !== 'string') throw notAPlan(file, [decoded]);
+  return planOf(await planBytes(path, file), file, false);
+}
+
+/** How messages name a plan piped into stdin (`show -`). */
+export const STDIN_NAME = 'stdin';
+/** What fills stdin with a plan, said when it holds none. */
+export const PIPE_A_PLAN = '`promptctl plan --format json | promptctl show -`';
+
+/**
+ * The plan piped into stdin (`promptctl plan --format json | promptctl show -`). A terminal is
+ * refused at once (the command would wait for typing), and an empty stdin is said to be empty:
+ * the command before the pipe wrote nothing.
+ */
+export async function readPlanStdin(stdin: InStream): Promise<Plan> {
+  if (stdin.isTTY) throw new UserError(`show - reads the plan from stdin, which is a terminal: pipe a plan in (${PIPE_A_PLAN}), or give the file \`plan --out\` wrote`);
+  const bytes = await streamBytes(stdin, () => new UserError(`stdin holds more than ${MAX_PLAN_MIB}, the most promptctl reads of a plan`), (err) => new UserError(`cannot read the plan from stdin: ${visibleName((err as Error).message)}`));
+  if (isBlank(bytes)) throw new UserError(`stdin held no plan (nothing was piped in): pipe one in (${PIPE_A_PLAN}); did the command before the pipe fail?`);
+  return planOf(bytes, STDIN_NAME, true);
+}
+
+/** Whether bytes hold nothing but JSON's blank space and a UTF-8 byte-order mark: read up to the first other byte, not decoded whole. */
+function isBlank(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    if (b === 0xef && bytes[i + 1] === 0xbb && bytes[i + 2] === 0xbf) {
+      i += 2;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/** A plan's bytes, checked (text, schema, seal); `piped`: read from stdin, which the messages say how to fill again. */
+async function planOf(bytes: Buffer, file: string, piped: boolean): Promise<Plan> {
+  const decoded = planText(bytes, file, piped);
+  if (typeof decoded !== 'string') throw notAPlan(file, [decoded], piped);
   const { checkPlanFile } = await import('../schema/plan-file.js');
-  const checked = checkPlanFile(decoded, file);
-  if (!checked.ok) throw notAPlan(file, checked.diagnostics);
+  const checked = checkPlanFile(decoded, file, { piped });
+  if (!checked.ok) throw notAPlan(file, checked.diagnostics, piped);
   return sealedPlan(checked.data, file);
+}
+
+const MAX_PLAN_MIB = `${MAX_PLAN_FILE_BYTES / 1024 / 1024} MiB`;
+
+/** A stream's bytes up to MAX_PLAN_FILE_BYTES (a pipe, stdin). */
+async function streamBytes(stream: AsyncIterable<unknown>, tooLarge: () => UserError, unreadable: (err: unknown) => UserError): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      size += bytes.length;
+      if (size > MAX_PLAN_FILE_BYTES) throw tooLarge();
+      chunks.push(bytes);
+    }
+  } catch (err) {
+    throw err instanceof UserError ? err : unreadable(err);
+  }
+  return Buffer.concat(chunks);
 }
 
 /**
@@ -59,7 +113,7 @@ async function planBytes(path: string, file: string): Promise<Buffer> {
     if (code === 'EISDIR') return isDirectory();
     return new UserError(`cannot read plan file ${file}: ${visibleName((err as Error).message)}`);
   };
-  const limit = `${MAX_PLAN_FILE_BYTES / 1024 / 1024} MiB`;
+  const limit = MAX_PLAN_MIB;
   const tooLarge = (size?: number): UserError =>
     new UserError(size === undefined ? `plan file ${file} holds more than ${limit}, the most promptctl reads of a plan` : `plan file ${file} is ${(size / 1024 / 1024).toFixed(1)} MiB; promptctl reads plan files up to ${limit}`);
   const st = await stat(path).catch((err: unknown) => {
@@ -73,23 +127,12 @@ async function planBytes(path: string, file: string): Promise<Buffer> {
     });
   }
   if (!st.isFIFO()) throw new UserError(`plan file ${file} is not a regular file or a pipe: give the file \`plan --out\` wrote`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_PLAN_FILE_BYTES) throw tooLarge();
-      chunks.push(chunk);
-    }
-  } catch (err) {
-    throw err instanceof UserError ? err : unreadable(err);
-  }
-  return Buffer.concat(chunks);
+  return streamBytes(createReadStream(path), () => tooLarge(), unreadable);
 }
 
-function notAPlan(file: string, diagnostics: readonly Diagnostic[]): UserError {
+function notAPlan(file: string, diagnostics: readonly Diagnostic[], piped: boolean): UserError {
   const lines = diagnostics.map((d) => formatText(d));
-  return new UserError(`${file} is not a valid plan file; nothing was done:\n${lines.join('\n')}`);
+  return new UserError(`${piped ? `${file} holds no valid plan` : `${file} is not a valid plan file`}; nothing was done:\n${lines.join('\n')}`);
 }
 
 /**
@@ -100,20 +143,24 @@ function notAPlan(file: string, diagnostics: readonly Diagnostic[]): UserError {
  * invalid UTF-8 at its line and column (one only at the end, inside a character, as a file cut short).
  * A diagnostic when it is not UTF-8 text.
  */
-function planText(bytes: Buffer, file: string): string | Diagnostic {
+function planText(bytes: Buffer, file: string, piped: boolean): string | Diagnostic {
   const decoded = decodeText(bytes);
   if (decoded.ok) return decoded.text;
   const foreign = foreignEncoding(bytes);
   const word = shellWord(file);
   // Said as a JSON text cut short is said (plan/json): the file is incomplete, not in another encoding.
   const cut = !foreign && endsMidCharacter(bytes);
+  // Piped: a shell's pipe re-encoded it (Windows PowerShell 5 does); a file plan --out writes is UTF-8 whatever the shell.
   const message = foreign
-    ? `${foreign.encoding} text (its byte-order mark says so), and a plan file must be UTF-8: ` +
-      `write it again with \`promptctl plan --out ${word}\`, which writes UTF-8 whatever the shell, ` +
-      `or in Windows PowerShell with \`promptctl plan --format json | Out-File -Encoding utf8 ${word}\``
+    ? piped
+      ? `${foreign.encoding} text (its byte-order mark says so), and a plan must be UTF-8: the shell's pipe re-encoded it; ` +
+        `save it with \`promptctl plan --out plan.json\`, which writes UTF-8 whatever the shell, and run \`promptctl show plan.json\``
+      : `${foreign.encoding} text (its byte-order mark says so), and a plan file must be UTF-8: ` +
+        `write it again with \`promptctl plan --out ${word}\`, which writes UTF-8 whatever the shell, ` +
+        `or in Windows PowerShell with \`promptctl plan --format json | Out-File -Encoding utf8 ${word}\``
     : cut
       ? // A copy that stopped early: saving it as UTF-8 cannot mend it. Removed first: plan --out replaces only a whole plan.
-        `not a promptctl plan: it ends in the middle of a character, so it was cut short (truncated); remove it and save the plan again (\`promptctl plan --out ${word}\`)`
+        `not a promptctl plan: it ends in the middle of a character, so it was cut short (truncated); ${piped ? `pipe the whole plan in (${PIPE_A_PLAN})` : `remove it and save the plan again (\`promptctl plan --out ${word}\`)`}`
       : `not a promptctl plan: ${decoded.message}`;
   return { file, line: decoded.line, column: decoded.column, severity: 'error', rule: cut ? 'plan/json' : 'plan/encoding', message };
 }

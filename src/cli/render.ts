@@ -28,8 +28,8 @@ export async function renderPlan(plan: Plan, format: PlanFormat, style: Style, d
 /**
  * Where a markdown plan cut to one comment's size points for all of it: in GitHub Actions the JSON
  * plan artifact the workflows upload, when the plan was saved to a file (`saved`); elsewhere, or
- * when nothing was saved to upload, the command that prints it whole.
+ * when nothing was saved to upload, the command that prints it whole (`verb`: how it is given the plan).
  */
-export function wholePlanPointer(env: NodeJS.ProcessEnv, command: string, saved = true): string | undefined {
-  return env.GITHUB_ACTIONS === 'true' && saved ? undefined : `run \`${command}\` for all of it`;
+export function wholePlanPointer(env: NodeJS.ProcessEnv, command: string, saved = true, verb = 'run'): string | undefined {
+  return env.GITHUB_ACTIONS === 'true' && saved ? undefined : `${verb} \`${command}\` for all of it`;
 }

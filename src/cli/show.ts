@@ -1,5 +1,6 @@
 // promptctl show PLANFILE: re-renders a saved plan (text, markdown or json) after checking it
-// against schemas/plan.schema.json and its fingerprint, without touching any target.
+// against schemas/plan.schema.json and its fingerprint, without touching any target. `show -`
+// reads the plan from stdin (`promptctl plan --format json | promptctl show -`).
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { EXIT } from '../util/errors.js';
@@ -7,7 +8,7 @@ import { shellWord, visible, visibleName } from '../util/escapes.js';
 import { orgIdentity } from '../plan/org.js';
 import type { Plan } from '../plan/types.js';
 import type { CliContext } from './context.js';
-import { readPlanFile } from './plan-file.js';
+import { readPlanFile, readPlanStdin, STDIN_NAME } from './plan-file.js';
 import { parseFormat, PLAN_FORMATS, renderPlan, wholePlanPointer } from './render.js';
 
 interface ShowFlags {
@@ -18,7 +19,7 @@ export function registerShow(program: Command, ctx: CliContext): void {
   program
     .command('show')
     .description('render a saved plan (from `plan --out`) again, without contacting the target')
-    .argument('<planfile>', 'a plan saved with `plan --out`')
+    .argument('<planfile>', 'a plan saved with `plan --out`, or - to read it from stdin')
     .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('text'))
     .action(async (planFile: string, flags: ShowFlags) => {
       ctx.exitCode = await runShow(ctx, planFile, flags);
@@ -38,11 +39,16 @@ function sealedTo(org: Plan['org']): string {
 
 export async function runShow(ctx: CliContext, planFile: string, flags: ShowFlags): Promise<number> {
   const format = parseFormat(flags.format);
-  const plan = await readPlanFile(resolve(ctx.cwd, planFile), visibleName(planFile));
+  // "-" is stdin, as for cat and diff (a file named - is ./-).
+  const piped = planFile === '-';
+  const shown = piped ? STDIN_NAME : visibleName(planFile);
+  const plan = piped ? await readPlanStdin(ctx.io.stdin) : await readPlanFile(resolve(ctx.cwd, planFile), shown);
   // What the file says of itself is not sealed: its control characters are printed as escapes.
-  ctx.info(visible(`${visibleName(planFile)}: plan ${plan.id} for ${plan.target}, made ${plan.createdAt}${sealedTo(plan.org)}`));
+  ctx.info(visible(`${shown}: plan ${plan.id} for ${plan.target}, made ${plan.createdAt}${sealedTo(plan.org)}`));
   // The "no changes" line names the directory the plan was made from (unsealed: made visible), not prompts/.
   const dir = plan.dir !== undefined ? visibleName(plan.dir) : undefined;
-  ctx.out(await renderPlan(plan, format, ctx.style, dir, wholePlanPointer(ctx.env, `promptctl show ${shellWord(planFile)} --format json`)));
+  // Read from stdin, the plan is gone once read: the whole of it takes piping it in again.
+  const more = wholePlanPointer(ctx.env, `promptctl show ${shellWord(planFile)} --format json`, true, piped ? 'pipe the plan into' : 'run');
+  ctx.out(await renderPlan(plan, format, ctx.style, dir, more));
   return plan.problems.length > 0 ? EXIT.error : EXIT.ok;
 }

@@ -35,13 +35,13 @@ function planValidator(): CompiledValidator {
   return compiled;
 }
 
-/** Checks a plan file's text; `file` names it in diagnostics. */
-export function checkPlanFile(text: string, file: string): PlanFileCheck {
+/** Checks a plan file's text; `file` names it in diagnostics; `piped`: it came through stdin (`show -`), not a file. */
+export function checkPlanFile(text: string, file: string, opts: { piped?: boolean } = {}): PlanFileCheck {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return fail(file, ...notJson(text, file, e));
+    return fail(file, ...notJson(text, file, e, opts.piped === true));
   }
   const deep = tooDeepAt(text);
   if (deep !== undefined) {
@@ -134,14 +134,15 @@ type Where = Pick<Diagnostic, 'file' | 'line' | 'column'>;
  * (a copy or download that stopped), is said to be so: JSON.parse's words ("Unterminated string in
  * JSON at position 498") do not say the file is incomplete.
  */
-function notJson(text: string, file: string, e: unknown): [Where, string, string] {
-  const save = `\`promptctl plan --out ${shellWord(file)}\``;
+function notJson(text: string, file: string, e: unknown, piped: boolean): [Where, string, string] {
+  // Piped into `show -`: what fills stdin with a plan again, not a file to save.
+  const save = piped ? '`promptctl plan --format json | promptctl show -`' : `\`promptctl plan --out ${shellWord(file)}\``;
   // Only a file of no bytes at all: plan --out replaces it as it is.
-  if (text === '') return [{ file: '', line: 1, column: 1 }, 'plan/json', `not a promptctl plan: the file is empty (${save} saves one)`];
+  if (text === '') return [{ file: '', line: 1, column: 1 }, 'plan/json', `not a promptctl plan: ${piped ? 'nothing was piped in' : 'the file is empty'} (${save} ${piped ? 'pipes' : 'saves'} one)`];
   const where = jsonErrorPosition(text, e);
   if (firstJsonError(text) >= text.length) {
     // Removed first: plan --out replaces only a whole plan.
-    return [where, 'plan/json', `not a promptctl plan: it ends before the plan does, so it was cut short (truncated); remove it and save the plan again (${save})`];
+    return [where, 'plan/json', `not a promptctl plan: it ends before the plan does, so it was cut short (truncated); ${piped ? `pipe the whole plan in (${save})` : `remove it and save the plan again (${save})`}`];
   }
   return [where, 'plan/json', `not a promptctl plan: invalid JSON (${(e as Error).message})`];
 }

@@ -3,6 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../helpers/cli.js';
 import { scenario, type Scenario } from '../helpers/scenario.js';
 
 let s: Scenario | undefined;
@@ -79,5 +80,33 @@ describe('promptctl show', () => {
     await written;
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/to create/);
+  });
+
+  it('reads the plan from stdin given -, as plan --format json writes it, and says what is wrong with what was piped', async () => {
+    s = await scenario();
+    const json = await s.cli(['plan', '--format', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    const text = await s.cli(['show', '-'], {}, json.stdout);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^Plan for .*\n[\s\S]*\+ create SafetyFilter\//);
+    expect(text.stdout).toMatch(/^Plan: 10 to create, 0 to update, 0 to delete\.$/m);
+    expect(text.stderr).toMatch(/^stdin: plan [0-9a-f-]{36} for /);
+    const again = await s.cli(['show', '-', '--format', 'json'], {}, json.stdout);
+    expect(JSON.parse(again.stdout)).toEqual(JSON.parse(json.stdout));
+
+    // Nothing piped in (the command before the pipe failed): said so, not "file - does not exist".
+    for (const input of ['', ' \n\n']) {
+      const empty = await s.cli(['show', '-'], {}, input);
+      expect(empty.code).toBe(1);
+      expect(empty.stderr).toContain('error: stdin held no plan (nothing was piped in): pipe one in (`promptctl plan --format json | promptctl show -`)');
+    }
+    // Cut short: told to pipe the whole plan in, not to remove a file named stdin.
+    const cut = await s.cli(['show', '-'], {}, json.stdout.slice(0, 200));
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toMatch(/stdin holds no valid plan; nothing was done:\nstdin:\d+:\d+: error: not a promptctl plan: it ends before the plan does, so it was cut short \(truncated\); pipe the whole plan in \(`promptctl plan --format json \| promptctl show -`\)/);
+    // A terminal is not waited on.
+    const tty = await runCliInProcess(['show', '-'], { cwd: s.dir.path, tty: true });
+    expect(tty.code).toBe(1);
+    expect(tty.stderr).toContain('error: show - reads the plan from stdin, which is a terminal: pipe a plan in');
   });
 });
