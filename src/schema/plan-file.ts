@@ -47,6 +47,8 @@ export function checkPlanFile(text: string, file: string, opts: { piped?: boolea
   if (deep !== undefined) {
     return fail(file, offsetPosition(text, deep), 'plan/too-deep', `not a promptctl plan: nested deeper than ${MAX_PLAN_DEPTH} levels`);
   }
+  const other = otherDocument(data);
+  if (other) return fail(file, locate(positioned(text, file), other.at), 'plan/schema', other.message);
   // Some other JSON (`{}`, a package.json): one line that says so, not every field it lacks.
   if (typeof data !== 'object' || data === null || Array.isArray(data) || !('formatVersion' in data)) {
     return fail(file, { file, line: 1, column: 1 }, 'plan/schema', 'not a promptctl plan: it has no formatVersion (`promptctl plan --out FILE` writes one)');
@@ -64,6 +66,29 @@ export function checkPlanFile(text: string, file: string, opts: { piped?: boolea
       return { ...at, severity: 'error' as const, rule: 'plan/schema', message: describe(e, data) };
     }),
   };
+}
+
+/**
+ * Another document promptctl writes, given where a plan goes: a drift report (`drift --format
+ * json`: a plan with its `drift` list) or what a `--format json` command writes when it fails
+ * (`{error, diagnostics}`, piped on into `show -`). Said for what it is, with what to run instead,
+ * at the member that tells it apart, not as a field the plan schema does not know.
+ */
+function otherDocument(data: unknown): { at: string[]; message: string } | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  const doc = data as Record<string, unknown>;
+  if ('formatVersion' in doc && Array.isArray(doc.drift)) {
+    return {
+      at: ['drift'],
+      message:
+        'not a saved plan but a drift report (what `promptctl drift --format json` writes): `promptctl drift` shows the drift again ' +
+        '(`--format markdown` for a comment); `promptctl plan --out FILE` saves a plan to show or apply',
+    };
+  }
+  if (!('formatVersion' in doc) && typeof doc.error === 'string' && Array.isArray(doc.diagnostics)) {
+    return { at: ['error'], message: `not a promptctl plan but the error document of a --format json command that failed: ${doc.error}` };
+  }
+  return undefined;
 }
 
 /** ajv's if/then wrappers add nothing the inner error does not say. */

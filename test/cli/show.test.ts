@@ -109,4 +109,22 @@ describe('promptctl show', () => {
     expect(tty.code).toBe(1);
     expect(tty.stderr).toContain('error: show - reads the plan from stdin, which is a terminal: pipe a plan in');
   });
+
+  // A drift report is the plan JSON with a `drift` list: show and apply said only "unknown field drift".
+  it('says a drift report given as the plan is one, and what to run instead', async () => {
+    s = await scenario();
+    const drift = await s.cli(['drift', '--format', 'json']);
+    expect(drift.code, drift.stderr).toBe(2);
+    await writeFile(join(s.dir.path, 'drift.json'), drift.stdout);
+    for (const args of [['show', 'drift.json'], ['apply', 'drift.json']]) {
+      const r = await s.cli(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toMatch(
+        /drift\.json:\d+:\d+: error: not a saved plan but a drift report \(what `promptctl drift --format json` writes\): `promptctl drift` shows the drift again \(`--format markdown` for a comment\); `promptctl plan --out FILE` saves a plan to show or apply \[plan\/schema\]/,
+      );
+      expect(r.stderr, args.join(' ')).not.toContain('unknown field drift');
+    }
+    const piped = await s.cli(['show', '-'], {}, drift.stdout);
+    expect(piped.stderr).toMatch(/stdin:\d+:\d+: error: not a saved plan but a drift report/);
+  });
 });

@@ -45,4 +45,15 @@ describe('checkPlanFile of JSON that is not a plan', () => {
     expect(messages).toContain('actions[0].action: must be one of "create", "update", "delete", "noop", not "nope"');
     expect(messages.find((m) => m.startsWith('actions[0].kind:'))).toMatch(/^actions\[0\]\.kind: must be one of "PromptTemplate", .*"SafetyFilter".*, not "Safety"$/);
   });
+
+  // `plan --format json | promptctl show -` after the plan failed: the error it wrote was called a JSON without formatVersion.
+  it('says the error document of a failed --format json command is one, quoting its error', () => {
+    const text = JSON.stringify({ error: 'the prompts are invalid: 1 problem', diagnostics: [] }, null, 2);
+    const checked = checkPlanFile(text, 'stdin', { piped: true });
+    expect(checked.ok).toBe(false);
+    if (checked.ok) return;
+    expect(checked.diagnostics).toEqual([
+      { file: 'stdin', line: 2, column: 12, severity: 'error', rule: 'plan/schema', message: 'not a promptctl plan but the error document of a --format json command that failed: the prompts are invalid: 1 problem' },
+    ]);
+  });
 });
