@@ -153,7 +153,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         // What runs is the fresh plan, now proved the same as the reviewed one: the file names
         // the run (its id) and keeps its refusals (a mass delete, say), but steers no write.
         plan = { ...fresh.plan, id: saved.id, problems: saved.problems };
-        ctx.info(`${shownFile}: still current (${summaryCounts(plan)})`);
+        // The counts end in their own parentheses when deletes wait for prune: not wrapped in another pair.
+        ctx.info(`${shownFile}: still current: ${summaryCounts(plan)}`);
       } else {
         ({ plan } = await planFromFiles(ctx, {
           target,

@@ -1,7 +1,7 @@
 // promptctl drift: a read-only plan that exits 2 when the live org differs from git, saying
 // for each difference who changed the live object and when.
 import { Option, type Command } from 'commander';
-import { attributeToTarget, driftEntries, IMMUTABLE_VERSION_RULE, notCompared, type DriftEntry, type GitLastChange } from '../plan/drift.js';
+import { aside, attributeToTarget, driftEntries, IMMUTABLE_VERSION_RULE, notCompared, type DriftEntry, type GitLastChange } from '../plan/drift.js';
 import { lastChanged } from '../git/last-change.js';
 import { versionAddress } from '../model/address.js';
 import type { DesiredState } from '../model/types.js';
@@ -48,7 +48,7 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
   ctx.failureDocument = undefined;
   ctx.out(renderDrift(plan, entries, format, rendered));
   // A live name is free text (AI Studio takes an ESC): shown as the plan text shows it.
-  for (const u of plan.unmanaged) ctx.info(`note: ${visibleName(u.address)} exists only on the target (${visibleName(u.reason)})`);
+  for (const u of plan.unmanaged) ctx.info(`note: ${visibleName(u.address)} exists only on the target${aside(visibleName(u.reason))}`);
   // Part of git could not be compared (a surface the target does not serve): no answer, an error.
   const failed = notCompared(plan);
   if (failed.length > 0) {

@@ -58,7 +58,7 @@ function describe(a: PlanAction): string {
   if (a.action === 'delete') {
     // Kept out of this environment by git: git does define it, for the others.
     const kept = KEPT_OUT_WORDS.exec(a.reason ?? '')?.[0];
-    if (kept === undefined) return `on the target, not in git${a.reason ? ` (${a.reason})` : ''}`;
+    if (kept === undefined) return `on the target, not in git${aside(a.reason)}`;
     // Said once: what is left of the reason once the kept-out words lead the line.
     const pruned = `pruned: ${kept}`;
     const rest = a
@@ -66,10 +66,20 @@ function describe(a: PlanAction): string {
       .map((part) => (part === kept ? '' : part.startsWith(pruned) ? `pruned${part.slice(pruned.length)}` : part))
       .filter((part) => part !== '')
       .join('; ');
-    return `on the target, ${kept}${rest ? ` (${rest})` : ''}`;
+    return `on the target, ${kept}${aside(rest)}`;
   }
   const fields = a.changes.map((c) => c.path);
-  return fields.length > 0 ? `differs from git: ${fields.join(', ')}` : `differs from git${a.reason ? ` (${a.reason})` : ''}`;
+  return fields.length > 0 ? `differs from git: ${fields.join(', ')}` : `differs from git${aside(a.reason)}`;
+}
+
+/**
+ * A reason said after what it explains: in parentheses, unless it holds parentheses of its own
+ * (a pending delete's "prune is off (run with --prune, …)"), which a second pair around it would
+ * double ("…to delete))"): then after a dash, as the plan says what it leaves alone.
+ */
+export function aside(reason: string | undefined): string {
+  if (!reason) return '';
+  return /[()]/.test(reason) ? ` — ${reason}` : ` (${reason})`;
 }
 
 /** When git last changed the files defining an object (git/last-change.ts says it; null: unknown). */

@@ -172,10 +172,15 @@ export function leftAlone(n: number): string {
   return `${formatInt(n)} object${n === 1 ? '' : 's'} on the target that git does not define ${n === 1 ? 'is' : 'are'} left alone`;
 }
 
-export function summaryCounts(plan: Plan): string {
+/**
+ * `N to create, N to update, N to delete`, and the pending deletes. `notes` (markdown's "13
+ * unchanged"): said in the same parentheses as "prune is off", never in a second pair beside it.
+ */
+export function summaryCounts(plan: Plan, notes: readonly string[] = []): string {
   const s = plan.summary;
-  const pending = s.pending ? `, ${s.pending} pending delete${s.pending === 1 ? '' : 's'} (prune is off)` : '';
-  return `${s.create} to create, ${s.update} to update, ${s.delete} to delete${pending}`;
+  const pending = s.pending ? `, ${s.pending} pending delete${s.pending === 1 ? '' : 's'}` : '';
+  const said = [...(s.pending ? ['prune is off'] : []), ...(notes.length > 0 ? [notes.join(', ')] : [])];
+  return `${s.create} to create, ${s.update} to update, ${s.delete} to delete${pending}${said.length > 0 ? ` (${said.join('; ')})` : ''}`;
 }
 
 /**

@@ -130,7 +130,6 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
   requireSealed(plan);
   const head: string[] = [];
   const s = plan.summary;
-  let first = `**Plan:** ${summaryCounts(plan)}`;
   const extras: string[] = [];
   if (s.noop > 0) extras.push(`${formatInt(s.noop)} unchanged`);
   if (plan.unmanaged.length > 0) extras.push(`${formatInt(plan.unmanaged.length)} unmanaged`);
@@ -140,8 +139,7 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
   if (waiting > 0) extras.push(`⏳ ${waiting} waiting for promotion`);
   const nWarnings = plan.warnings?.length ?? 0;
   if (nWarnings > 0) extras.push(`⚠️ ${nWarnings} warning${nWarnings === 1 ? '' : 's'}`);
-  if (extras.length > 0) first += ` (${extras.join(', ')})`;
-  head.push(first, '');
+  head.push(`**Plan:** ${summaryCounts(plan, extras)}`, '');
   if (!hasChanges(plan) && plan.problems.length === 0) {
     const dir = opts.dir ?? 'prompts/';
     head.push(noChangesLine(plan, dir, { code: true, listed: 'below' }), '');

@@ -31,6 +31,8 @@ describe('apply --prune of a plan saved with prune off', () => {
 
     const plain = await s.cli(['apply', 'plan.json', '--auto-approve']);
     expect(plain.code, plain.stderr).toBe(0);
+    // Its counts end in their own parentheses: not wrapped in a second pair ("…(prune is off))").
+    expect(plain.stderr).toContain('plan.json: still current: 0 to create, 0 to update, 0 to delete, 1 pending delete (prune is off)\n');
     const drift = await s.cli(['plan', '--detailed-exitcode']);
     expect(drift.stdout).toContain('SafetyFilter/political-flagger');
   });

@@ -129,7 +129,7 @@ describe('promptctl drift', () => {
     const made = await s.emu.api.createVersion(t.id, { version: '9.9.9', systemInstruction: v.systemInstruction, userTemplate: v.userTemplate, variables: v.variables, fewShotExamples: v.fewShotExamples, temperature: v.temperature, maxTokens: v.maxTokens, safetyGuardrails: v.safetyGuardrails });
     const r = await s.cli(['drift']);
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/PromptVersion\/support-triage@9\.9\.9: on the target, not in git \(pending: prune is off/);
+    expect(r.stdout).toMatch(/PromptVersion\/support-triage@9\.9\.9: on the target, not in git — pending: prune is off \(run with --prune/);
     // Who made it and when, as for any other difference (it said null for both).
     expect(r.stdout).toContain(`last changed by ${made.modifiedBy.id} at ${made.dateModified}`);
     // A plain apply leaves a delete waiting for prune: the next step says which apply makes it.

@@ -199,7 +199,7 @@ describe('--env', () => {
     expect(pending.stdout).toContain("pending: prune is off (run with --prune, or set prune: true in promptctl.yaml, to delete); kept out of staging by its document's metadata.environments (dev); would remove a safety filter");
     const drift = await cli(['drift', '--env', 'staging']);
     expect(drift.code).toBe(2);
-    expect(drift.stdout).toContain("on the target, kept out of staging by its document's metadata.environments (dev) (pending: prune is off (run with --prune, or set prune: true in promptctl.yaml, to delete); would remove a safety filter)");
+    expect(drift.stdout).toContain("on the target, kept out of staging by its document's metadata.environments (dev) — pending: prune is off (run with --prune, or set prune: true in promptctl.yaml, to delete); would remove a safety filter");
     expect(drift.stdout + pending.stdout).not.toContain('not in git');
     // A document git no longer has at all, for any environment: not in git.
     await rm(join(dir.path, 'prompts/filters.yaml'));

@@ -194,6 +194,15 @@ describe('renderDrift: a delete waiting for prune', () => {
     expect(row.split(/(?<!\\)\|/)[2]!.trim()).toBe('delete (pending: prune is off)');
   });
 
+  // Its reason ends in parentheses of its own ("prune is off (run with --prune, …)"): wrapped in
+  // another pair it read "(pending: prune is off (run … to delete); would remove a safety filter)".
+  it('says why without wrapping the reason in a second pair of parentheses', () => {
+    const [entry] = pendingDrift().entries;
+    expect(entry!.message).toBe(
+      'on the target, not in git — pending: prune is off (run with --prune, or set prune: true in promptctl.yaml, to delete); would remove a safety filter',
+    );
+  });
+
   it('marks the entry pending in the JSON report, and leaves a delete prune makes unmarked', () => {
     expect(pendingDrift().entries).toEqual([expect.objectContaining({ address: 'SafetyFilter/phishing-guard', action: 'delete', pending: true })]);
     const d = sampleDesired();

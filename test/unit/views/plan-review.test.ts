@@ -85,7 +85,9 @@ describe('the markdown counts', () => {
     const plan = buildPlan(d, live, opts({ prune: false }));
     expect(plan.summary).toMatchObject({ delete: 0, pending: 1 });
     const md = renderMarkdown(plan);
-    expect(md.split('\n')[0]).toContain('0 to delete, 1 pending delete');
+    // "prune is off" and the other counts share one pair of parentheses: not "(prune is off) (1 unchanged)".
+    expect(md.split('\n')[0]).toBe('**Plan:** 0 to create, 0 to update, 0 to delete, 1 pending delete (prune is off; 1 unchanged)');
+    expect(renderText(plan)).toContain('\nPlan: 0 to create, 0 to update, 0 to delete, 1 pending delete (prune is off).\n');
     // The table agrees with the summary line: the delete is pending, not done.
     expect(md).toContain('| Kind | Create | Update | Delete | Pending delete | Unchanged |');
     expect(md).toContain('| SafetyFilter | 0 | 0 | 0 | 1 | 1 |');
