@@ -8,7 +8,7 @@ import type { DesiredState } from '../model/types.js';
 import { MASS_DELETE_RULE } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
-import { plural } from '../util/plural.js';
+import { groupThousands } from '../util/numbers.js';
 import { shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
 import { addDirOption, jsonFailureOnFormat } from './common.js';
@@ -53,14 +53,14 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
   const failed = notCompared(plan);
   if (failed.length > 0) {
     for (const p of failed) ctx.info(`error: ${visibleLines(p.message)}`);
-    ctx.info(`Drift unknown: ${entries.length} difference${entries.length === 1 ? '' : 's'} in what could be compared, but not all of git could be (above).`);
+    ctx.info(`Drift unknown: ${counted(entries.length, 'difference')} in what could be compared, but not all of git could be (above).`);
     return EXIT.error;
   }
   if (entries.length === 0) {
     ctx.info(`${noDrift(plan)}${plan.unmanaged.length > 0 ? ' (noted above)' : ''}.`);
     return EXIT.ok;
   }
-  ctx.info(`Drift: ${plural(entries.length, 'difference')} between the target and git. ${nextStep(ctx, flags.dir, plan, entries)}`);
+  ctx.info(`Drift: ${counted(entries.length, 'difference')} between the target and git. ${nextStep(ctx, flags.dir, plan, entries)}`);
   return EXIT.changes;
 }
 
@@ -98,7 +98,7 @@ function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly Dr
   // The deletes waiting for prune, made with --prune, would be one (the plan's warning says so).
   const prunedMassDelete = !massDelete && pending > 0 && (plan.warnings ?? []).some((w) => w.rule === MASS_DELETE_RULE);
   const apply = `${applyCommand(ctx, dir)}${massDelete ? ' --allow-mass-delete' : ''}`;
-  const deletes = `${plural(pending, 'delete')} waiting for prune`;
+  const deletes = `${counted(pending, 'delete')} waiting for prune`;
   const steps = [
     ...(rest > 0 ? [`\`${apply}\` puts the target back as git has it`] : []),
     ...(pending > 0 ? [`\`${apply} --prune${prunedMassDelete ? ' --allow-mass-delete' : ''}\`${rest > 0 ? ' also' : ''} makes the ${deletes}`] : []),
@@ -112,9 +112,14 @@ function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly Dr
     return `${refused}${steps.join(', and ')}; ${keep}.`;
   }
   // Apply refuses a plan with any problem, so no apply puts anything back until git fixes them.
-  const them = `the ${problems === 1 ? 'problem' : `${problems} problems`} above`;
+  const them = `the ${problems === 1 ? 'problem' : `${groupThousands(problems)} problems`} above`;
   const then = steps.length > 0 ? `; once git fixes ${problems === 1 ? 'it' : 'them'}, ${steps.join(', and ')}` : '';
   return `Apply refuses the whole plan while ${them} ${problems === 1 ? 'stands' : 'stand'} (see Problems)${then}; ${keep}.`;
+}
+
+/** "1,204 differences": grouped as the plan counts. */
+function counted(n: number, word: string): string {
+  return `${groupThousands(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** The markdown plan, rendered by the report within the room its table of differences leaves. */

@@ -64,8 +64,13 @@ export function bar(done: number, total: number, width: number): string {
  * finished, so nothing is left to do, and it says so (its exit status is still the interrupt's).
  */
 export function interruptedAfterAllLines(result: ApplyResult, style: Style): string[] {
+  return [style('yellow', `Apply interrupted: ${tallyOf(result)}; every change had started, and each finished: nothing is left to do.`), ...doneLines(result)];
+}
+
+/** "1,204 created, 0 updated, 3 deleted": grouped as the plan's summary line counts them. */
+function tallyOf(result: ApplyResult): string {
   const { created, updated, deleted } = result.counts;
-  return [style('yellow', `Apply interrupted: ${created} created, ${updated} updated, ${deleted} deleted; every change had started, and each finished: nothing is left to do.`), ...doneLines(result)];
+  return `${groupThousands(created)} created, ${groupThousands(updated)} updated, ${groupThousands(deleted)} deleted`;
 }
 
 /** What an apply that stopped early did, one line a change. */
@@ -81,16 +86,15 @@ function doneLines(result: ApplyResult): string[] {
  * landed is no longer to do), so finishing takes a new plan file, not the same command again.
  */
 export function summaryLines(result: ApplyResult, style: Style, planCommand = 'promptctl plan', saved?: { file: string; apply: string }): string[] {
-  const { created, updated, deleted } = result.counts;
-  const tally = `${created} created, ${updated} updated, ${deleted} deleted`;
+  const tally = tallyOf(result);
   if (result.ok) return [style('green', `Apply complete: ${tally}.`)];
   const conflict = result.failed.some((f) => f.outcome === 'conflict');
   // Actions an interrupt stopped between their calls: part of each landed.
   const cut = result.partial.filter((p) => p.interrupted === 'midway');
-  const partly = cut.length > 0 ? `${cut.length} partly done, ` : '';
+  const partly = cut.length > 0 ? `${groupThousands(cut.length)} partly done, ` : '';
   const head = result.interrupted
-    ? `Apply interrupted: ${tally}; ${result.failed.length} failed, ${partly}${result.notStarted.length} not started.`
-    : `Apply failed: ${tally}; ${result.failed.length} failed, ${partly}${result.notStarted.length} not started.`;
+    ? `Apply interrupted: ${tally}; ${groupThousands(result.failed.length)} failed, ${partly}${groupThousands(result.notStarted.length)} not started.`
+    : `Apply failed: ${tally}; ${groupThousands(result.failed.length)} failed, ${partly}${groupThousands(result.notStarted.length)} not started.`;
   const lines = [style(result.interrupted ? 'yellow' : 'red', head), ...doneLines(result)];
   if (result.failed.length > 0) lines.push('Failed:');
   for (const f of result.failed) {

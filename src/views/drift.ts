@@ -46,7 +46,7 @@ export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 
     return format === 'markdown' ? [heading, '', planWithin(cap - heading.length - 2)].join('\n') : planWithin(Number.POSITIVE_INFINITY);
   }
   const n = entries.length;
-  const heading = `${n} difference${n === 1 ? '' : 's'}`;
+  const heading = `${formatInt(n)} difference${n === 1 ? '' : 's'}`;
   if (format === 'markdown') return driftMarkdown(entries, `### Drift: ${heading} between the target and git`, planWithin, cap, floor);
   const text = planWithin(Number.POSITIVE_INFINITY);
   // Names, keys and stamps come from the target as they are: made visible as the plan text makes

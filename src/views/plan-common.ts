@@ -178,9 +178,10 @@ export function leftAlone(n: number): string {
  */
 export function summaryCounts(plan: Plan, notes: readonly string[] = []): string {
   const s = plan.summary;
-  const pending = s.pending ? `, ${s.pending} pending delete${s.pending === 1 ? '' : 's'}` : '';
+  const pending = s.pending ? `, ${formatInt(s.pending)} pending delete${s.pending === 1 ? '' : 's'}` : '';
   const said = [...(s.pending ? ['prune is off'] : []), ...(notes.length > 0 ? [notes.join(', ')] : [])];
-  return `${s.create} to create, ${s.update} to update, ${s.delete} to delete${pending}${said.length > 0 ? ` (${said.join('; ')})` : ''}`;
+  // Grouped as every count the plan writes ("1,204 to create", as "… 1,204 more resources not shown").
+  return `${formatInt(s.create)} to create, ${formatInt(s.update)} to update, ${formatInt(s.delete)} to delete${pending}${said.length > 0 ? ` (${said.join('; ')})` : ''}`;
 }
 
 /**

@@ -135,10 +135,10 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
   if (plan.unmanaged.length > 0) extras.push(`${formatInt(plan.unmanaged.length)} unmanaged`);
   const waiting = plan.problems.filter(waitsForPromotion).length;
   const blocking = plan.problems.length - waiting;
-  if (blocking > 0) extras.push(`❌ ${blocking} problem${blocking === 1 ? '' : 's'}`);
-  if (waiting > 0) extras.push(`⏳ ${waiting} waiting for promotion`);
+  if (blocking > 0) extras.push(`❌ ${formatInt(blocking)} problem${blocking === 1 ? '' : 's'}`);
+  if (waiting > 0) extras.push(`⏳ ${formatInt(waiting)} waiting for promotion`);
   const nWarnings = plan.warnings?.length ?? 0;
-  if (nWarnings > 0) extras.push(`⚠️ ${nWarnings} warning${nWarnings === 1 ? '' : 's'}`);
+  if (nWarnings > 0) extras.push(`⚠️ ${formatInt(nWarnings)} warning${nWarnings === 1 ? '' : 's'}`);
   head.push(`**Plan:** ${summaryCounts(plan, extras)}`, '');
   if (!hasChanges(plan) && plan.problems.length === 0) {
     const dir = opts.dir ?? 'prompts/';
@@ -163,13 +163,13 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
   const kinds = [...RESOURCE_KINDS, ...AISTUDIO_KINDS].filter((x) => present.has(x));
   for (const k of kinds.length > 0 ? kinds : RESOURCE_KINDS) {
     const c = counts[k];
-    head.push(`| ${k} | ${c.create} | ${c.update} | ${c.delete} |${pending ? ` ${c.pending} |` : ''} ${c.noop} |`);
+    head.push(`| ${k} | ${formatInt(c.create)} | ${formatInt(c.update)} | ${formatInt(c.delete)} |${pending ? ` ${formatInt(c.pending)} |` : ''} ${formatInt(c.noop)} |`);
   }
   head.push('');
 
   const destructive = plan.actions.filter((a) => a.destructive);
   if (destructive.length > 0) {
-    const lines = [`### ⚠️ Destructive changes (${destructive.length})`, ''];
+    const lines = [`### ⚠️ Destructive changes (${formatInt(destructive.length)})`, ''];
     lines.push(...capList(destructive.map((a) => `- ⚠️ \`${SYMBOL[a.action]} ${actionVerb(a)}\` **${escapeInline(a.address)}**${a.reason ? ` — ${escapeInline(a.reason)}` : ''}`), DESTRUCTIVE_CAP, 'destructive changes', more));
     head.push(...lines, '');
   }
@@ -178,8 +178,8 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
     // Only gaps the merge closes: the plan waits (the PR workflow passes it), it is not broken.
     head.push(
       blocking === 0
-        ? `### ⏳ Waiting for promotion (${waiting}) — this plan can be applied once the environment before this one has run ${waiting === 1 ? 'it' : 'them'}`
-        : `### ❌ Problems (${plan.problems.length}) — this plan cannot be applied`,
+        ? `### ⏳ Waiting for promotion (${formatInt(waiting)}) — this plan can be applied once the environment before this one has run ${waiting === 1 ? 'it' : 'them'}`
+        : `### ❌ Problems (${formatInt(plan.problems.length)}) — this plan cannot be applied`,
       '',
     );
     head.push(...problemList(plan.problems, more), '');
@@ -188,13 +188,13 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
   const warnings = plan.warnings ?? [];
   if (warnings.length > 0) {
     const blocks = warnings.map((p) => `- ⚠️ **${escapeInline(p.address)}** \`${escapeInline(p.rule)}\`: ${escapeInline(p.message)}`);
-    head.push(`### ⚠️ Warnings (${warnings.length})`, '');
+    head.push(`### ⚠️ Warnings (${formatInt(warnings.length)})`, '');
     head.push(...capList(blocks, PROBLEMS_CAP, 'warnings', more), '');
   }
 
   const tail: string[] = [];
   if (plan.unmanaged.length > 0) {
-    tail.push(`<details><summary>Left alone: ${plan.unmanaged.length} live object${plan.unmanaged.length === 1 ? '' : 's'} not managed by this plan</summary>`, '');
+    tail.push(`<details><summary>Left alone: ${formatInt(plan.unmanaged.length)} live object${plan.unmanaged.length === 1 ? '' : 's'} not managed by this plan</summary>`, '');
     tail.push(...capList(plan.unmanaged.map((u) => `- ${escapeInline(u.address)} — ${escapeInline(u.reason)}`), UNMANAGED_CAP, 'objects', more));
     tail.push('', '</details>', '');
   }

@@ -18,6 +18,7 @@ import {
   scopeNote,
   noChangesLine,
   waitsForPromotion,
+  formatInt,
 } from './plan-common.js';
 import { visibleIn } from './diagnostics.js';
 import { oneLine, visible, visibleName } from '../util/escapes.js';
@@ -60,8 +61,8 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
     const n = plan.problems.length;
     lines.push(
       waiting
-        ? style('yellow', style('bold', `Waiting for promotion (${n}) — this plan can be applied once the environment before this one has run ${n === 1 ? 'it' : 'them'}:`))
-        : style('red', style('bold', `Problems (${n}) — this plan cannot be applied:`)),
+        ? style('yellow', style('bold', `Waiting for promotion (${formatInt(n)}) — this plan can be applied once the environment before this one has run ${n === 1 ? 'it' : 'them'}:`))
+        : style('red', style('bold', `Problems (${formatInt(n)}) — this plan cannot be applied:`)),
     );
     for (const p of plan.problems.map(visibleIn)) {
       const where = p.file ? ` ${style('dim', `(${visibleName(p.file)}:${p.line}:${p.column})`)}` : '';
@@ -80,7 +81,7 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
 
   const warnings = plan.warnings ?? [];
   if (warnings.length > 0) {
-    lines.push(style('yellow', style('bold', `Warnings (${warnings.length}):`)));
+    lines.push(style('yellow', style('bold', `Warnings (${formatInt(warnings.length)}):`)));
     for (const w of warnings.map(visibleIn)) {
       lines.push(`  ${style('yellow', '!')} ${style('bold', visibleName(w.address))} ${style('dim', `[${oneLine(w.rule)}]`)}`);
       lines.push(`${INDENT}${oneLine(w.message)}`);
@@ -89,7 +90,7 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
   }
 
   if (plan.unmanaged.length > 0) {
-    lines.push(style('bold', `Left alone (${plan.unmanaged.length}):`));
+    lines.push(style('bold', `Left alone (${formatInt(plan.unmanaged.length)}):`));
     for (const u of plan.unmanaged.map(visibleIn)) lines.push(`  ${style('dim', '·')} ${visibleName(u.address)} ${style('dim', `— ${oneLine(u.reason)}`)}`);
     lines.push('');
   }
@@ -123,8 +124,8 @@ export function summaryLine(plan: Plan, dir: string, style: Style = plain): stri
   // A promotion gap is not fixed in git: applying the environment before this one closes it.
   const waiting = plan.problems.filter(waitsForPromotion).length;
   const blocking = problems - waiting;
-  if (blocking > 0) line += ' ' + style('red', `${blocking} problem${blocking === 1 ? '' : 's'} must be fixed before apply.`);
-  if (waiting > 0) line += ' ' + style('yellow', `${waiting} wait${waiting === 1 ? 's' : ''} for promotion: apply the environment before this one first.`);
+  if (blocking > 0) line += ' ' + style('red', `${formatInt(blocking)} problem${blocking === 1 ? '' : 's'} must be fixed before apply.`);
+  if (waiting > 0) line += ' ' + style('yellow', `${formatInt(waiting)} wait${waiting === 1 ? 's' : ''} for promotion: apply the environment before this one first.`);
   return line;
 }
 

@@ -227,7 +227,7 @@ describe('markdown renderer', () => {
     expect(plan.summary.create).toBe(1240);
     const md = renderMarkdown(plan);
     expect(md.length).toBeLessThanOrEqual(MARKDOWN_CAP);
-    expect(md.split('\n')[0]).toBe('**Plan:** 1240 to create, 0 to update, 0 to delete');
+    expect(md.split('\n')[0]).toBe('**Plan:** 1,240 to create, 0 to update, 0 to delete');
     expect(md).toContain('| PromptVersion | 620 | 0 | 0 | 0 |');
     const shown = md.split('<details><summary>').length - 1;
     expect(shown).toBeGreaterThan(20);
