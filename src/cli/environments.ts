@@ -294,7 +294,7 @@ async function previousFindings(ctx: CliContext, brought: readonly PromotedVersi
   const none: PromotionFindings = { problems: [], warnings: [] };
   const env = ctx.environment;
   if (!env?.previous || brought.length === 0) return none;
-  const [{ judgeGaps, promotionGaps, promotionReads, withModels }, { promotionProblems, promotionMessage, promotionSummary }, { environmentState }] = await Promise.all([
+  const [{ judgeGaps, promotionGaps, promotionReads, withModels }, { promotionProblems, promotionSummary }, { environmentState }] = await Promise.all([
     import('../plan/promotion.js'),
     import('../plan/promotion-messages.js'),
     import('../model/environments.js'),
@@ -351,7 +351,8 @@ async function previousFindings(ctx: CliContext, brought: readonly PromotedVersi
   const { locateProblems } = await import('../plan/build.js');
   const found = locateProblems(promotionProblems(gaps, env.name, previous.name), environmentState(union, env.name));
   if (!env.settings.protected) {
-    if (sayWarnings) for (const g of gaps) ctx.info(`warning: ${visibleName(g.address)}: ${visibleLines(promotionMessage(g, env.name, previous.name))}`);
+    // Where in git each is (file:line:column), as the text plan and validate say it.
+    if (sayWarnings) for (const p of found) ctx.info(`warning: ${visibleName(p.address)}${p.file ? ` (${visibleName(`${p.file}:${p.line}:${p.column}`)})` : ''}: ${visibleLines(p.message)}`);
     return { problems: [], warnings: found };
   }
   return { problems: found, warnings: [] };

@@ -187,7 +187,7 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
 
   const warnings = plan.warnings ?? [];
   if (warnings.length > 0) {
-    const blocks = warnings.map((p) => `- ⚠️ **${escapeInline(p.address)}** \`${escapeInline(p.rule)}\`: ${escapeInline(p.message)}`);
+    const blocks = warnings.map((p) => `- ⚠️ **${escapeInline(p.address)}**${whereIn(p)} \`${escapeInline(p.rule)}\`: ${escapeInline(p.message)}`);
     head.push(`### ⚠️ Warnings (${formatInt(warnings.length)})`, '');
     head.push(...capList(blocks, PROBLEMS_CAP, 'warnings', more), '');
   }
@@ -203,10 +203,14 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
   return { headText: head.join('\n') + '\n', tailText: '\n' + tail.join('\n') + '\n' };
 }
 
+/** Where in git a problem or warning is, file:line:column as validate and the text plan say it, when the plan knows. */
+function whereIn(p: PlanProblem): string {
+  return p.file ? ` (${escapeInline(`${p.file}:${p.line}:${p.column}`)})` : '';
+}
+
 /** A problem as a list item: where and why, and its diff when `diff` (a published version edited in git). */
 function problemItem(p: PlanProblem, more: string, diff: boolean): string {
-  const where = p.file ? ` (${escapeInline(`${p.file}:${p.line}`)})` : '';
-  const b = `- ${waitsForPromotion(p) ? '⏳' : '❌'} **${escapeInline(p.address)}**${where} \`${escapeInline(p.rule)}\`: ${escapeInline(p.message)}`;
+  const b = `- ${waitsForPromotion(p) ? '⏳' : '❌'} **${escapeInline(p.address)}**${whereIn(p)} \`${escapeInline(p.rule)}\`: ${escapeInline(p.message)}`;
   let patch = diff ? problemPatch(p) : undefined;
   // Too long for the comment: long lines (a paragraph on one line) are cut around their change first.
   if (patch && patch.length > BLOCK_CAP) patch = problemPatch(p, { clip: true });

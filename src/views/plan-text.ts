@@ -24,7 +24,7 @@ import { visibleIn } from './diagnostics.js';
 import { oneLine, visible, visibleName } from '../util/escapes.js';
 import { plain, type Style } from './style.js';
 import { textDiff, type DiffLine } from './textdiff.js';
-import type { Plan, PlanAction } from '../plan/types.js';
+import type { Plan, PlanAction, PlanProblem } from '../plan/types.js';
 
 export interface TextRenderOptions {
   style?: Style;
@@ -65,8 +65,7 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
         : style('red', style('bold', `Problems (${formatInt(n)}) — this plan cannot be applied:`)),
     );
     for (const p of plan.problems.map(visibleIn)) {
-      const where = p.file ? ` ${style('dim', `(${visibleName(p.file)}:${p.line}:${p.column})`)}` : '';
-      lines.push(`  ${style('red', '✗')} ${style('bold', visibleName(p.address))}${where} ${style('dim', `[${oneLine(p.rule)}]`)}`);
+      lines.push(`  ${style('red', '✗')} ${style('bold', visibleName(p.address))}${whereIn(p, style)} ${style('dim', `[${oneLine(p.rule)}]`)}`);
       lines.push(`${INDENT}${oneLine(p.message)}`);
       const patch = problemPatch(p);
       if (patch) {
@@ -83,7 +82,7 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
   if (warnings.length > 0) {
     lines.push(style('yellow', style('bold', `Warnings (${formatInt(warnings.length)}):`)));
     for (const w of warnings.map(visibleIn)) {
-      lines.push(`  ${style('yellow', '!')} ${style('bold', visibleName(w.address))} ${style('dim', `[${oneLine(w.rule)}]`)}`);
+      lines.push(`  ${style('yellow', '!')} ${style('bold', visibleName(w.address))}${whereIn(w, style)} ${style('dim', `[${oneLine(w.rule)}]`)}`);
       lines.push(`${INDENT}${oneLine(w.message)}`);
     }
     lines.push('');
@@ -97,6 +96,11 @@ export function renderText(plan: Plan, opts: TextRenderOptions = {}): string {
 
   lines.push(summaryLine(plan, opts.dir ?? 'prompts/', style));
   return lines.join('\n') + '\n';
+}
+
+/** Where in git a problem or warning is, as validate says it (file:line:column), when the plan knows. */
+function whereIn(p: PlanProblem, style: Style): string {
+  return p.file ? ` ${style('dim', `(${visibleName(p.file)}:${p.line}:${p.column})`)}` : '';
 }
 
 /**

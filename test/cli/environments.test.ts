@@ -306,7 +306,7 @@ describe('--env', () => {
     const stagingPlan = await cli(['plan', '--env', 'staging']);
     expect(stagingPlan.code, stagingPlan.stderr).toBe(0);
     // The text plan lists it under Warnings (once: not again on stderr).
-    expect(stagingPlan.stdout).toMatch(/Warnings \(1\):\n {2}! PromptVersion\/billing@1\.2\.0 \[promotion\/not-in-previous\]\n {4}version 1\.2\.0 of template "billing" would be published in staging, but dev \(before staging in promotion\) does not hold it published \(never applied there, or retired since\)/);
+    expect(stagingPlan.stdout).toMatch(/Warnings \(1\):\n {2}! PromptVersion\/billing@1\.2\.0 \(prompts\/billing\.yaml:\d+:\d+\) \[promotion\/not-in-previous\]\n {4}version 1\.2\.0 of template "billing" would be published in staging, but dev \(before staging in promotion\) does not hold it published \(never applied there, or retired since\)/);
     expect(stagingPlan.stderr).not.toMatch(/warning: PromptVersion\/billing@1\.2\.0/);
 
     // prod is protected: an error of the plan, naming the version and staging.
@@ -360,11 +360,16 @@ describe('--env', () => {
     expect((await cli(['plan', '--env', 'staging', '--out', 'staging.json'])).code).toBe(0);
     const shown = await cli(['show', 'staging.json']);
     expect(shown.code).toBe(0);
-    expect(shown.stdout).toMatch(/Warnings \(1\):\n {2}! PromptVersion\/billing@1\.2\.0 \[promotion\/not-in-previous\]/);
+    // Where in git, as the JSON has it (file:line:column): the text plan said no place.
+    const at = `${doc.warnings[0].file}:${doc.warnings[0].line}:${doc.warnings[0].column}`;
+    expect(at).toMatch(/^prompts\/billing\.yaml:\d+:\d+$/);
+    expect(shown.stdout).toContain(`Warnings (1):\n  ! PromptVersion/billing@1.2.0 (${at}) [promotion/not-in-previous]`);
+    expect(md.stdout).toContain(`**PromptVersion/billing@1.2.0** (${at}) \`promotion/not-in-previous\``);
     const applied = await cli(['apply', '--env', 'staging', 'staging.json']);
     expect(applied.code, applied.stderr).toBe(0);
     // apply says the warning on stderr (its plan output has no Warnings section of its own).
-    expect(applied.stderr).toMatch(/warning: PromptVersion\/billing@1\.2\.0: version 1\.2\.0 of template "billing" would be published in staging, but dev \(before staging in promotion\) does not hold it published \(never applied there, or retired since\)/);
+    expect(applied.stderr).toContain(`warning: PromptVersion/billing@1.2.0 (${at}): version 1.2.0`);
+    expect(applied.stderr).toMatch(/warning: PromptVersion\/billing@1\.2\.0 \(prompts\/billing\.yaml:\d+:\d+\): version 1\.2\.0 of template "billing" would be published in staging, but dev \(before staging in promotion\) does not hold it published \(never applied there, or retired since\)/);
   });
 
   it("says how to plan prod again when its saved plan is stale: with --env prod and the file, not the embedded emulator's plan", async () => {
@@ -822,7 +827,7 @@ describe('promotion of AI Studio objects', () => {
       const staging = await orgs.run(['plan', '--env', 'staging']);
       expect(staging.code, staging.stderr).toBe(0);
       // Listed by the text plan under Warnings.
-      expect(staging.stdout).toMatch(/! SummarySetting\/Voice wrap-up \[promotion\/not-in-previous\]\n {4}summary setting "Voice wrap-up" would get content \w{12} in staging, but dev \(before staging in promotion\) holds other content/);
+      expect(staging.stdout).toMatch(/! SummarySetting\/Voice wrap-up \([^)]+\.yaml:\d+:\d+\) \[promotion\/not-in-previous\]\n {4}summary setting "Voice wrap-up" would get content \w{12} in staging, but dev \(before staging in promotion\) holds other content/);
     } finally {
       await orgs.close();
     }

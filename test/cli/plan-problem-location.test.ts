@@ -32,5 +32,10 @@ describe('an edited published version', () => {
     await writeFile(yaml, (await readFile(yaml, 'utf8')).replace('Be brief and polite.', 'Be brief and kind.'));
     const inline = JSON.parse((await runCliInProcess(['plan', '--format', 'json'], { cwd, env: {} })).stdout) as { problems: { file: string; line: number; column: number }[] };
     expect(inline.problems).toEqual([expect.objectContaining({ file: 'prompts/billing-assistant/v1.0.0.yaml', line: 13, column: 18 })]);
+    // The text plan and the PR comment say it as validate and the JSON do: file:line:column (markdown said file:line).
+    const text = await runCliInProcess(['plan'], { cwd, env: {} });
+    expect(text.stdout).toContain('✗ PromptVersion/billing-assistant@1.0.0 (prompts/billing-assistant/v1.0.0.yaml:13:18) [immutable-version]');
+    const comment = await runCliInProcess(['plan', '--format', 'markdown'], { cwd, env: {} });
+    expect(comment.stdout).toMatch(/- ❌ \*\*PromptVersion\/billing-assistant@1\.0\.0\*\* \(prompts\/billing-assistant\/v1\.0\.0\.yaml:13:18\) `immutable-version`/);
   });
 });

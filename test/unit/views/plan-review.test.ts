@@ -133,3 +133,18 @@ describe('costs', () => {
     expect([0, 1.234, 0.1, 0.0123, 0.00012, 1.2e-7, 5e-5].map(formatCost)).toEqual(['$0', '$1.23', '$0.10', '$0.012', '$0.00012', '<$0.0001', '<$0.0001']);
   });
 });
+
+// A warning the plan locates in git (a promotion gap in an unprotected environment) said no place
+// at all in the text plan or the PR comment, though the JSON holds it: both say file:line:column.
+describe('a located warning', () => {
+  it('is shown at its file:line:column in text and markdown, as a problem is', () => {
+    const d = sampleDesired();
+    const plan = buildPlan(d, liveAfterApply(d), opts());
+    const warned = {
+      ...plan,
+      warnings: [{ address: 'PromptVersion/billing@1.1.0', rule: 'promotion/not-run', message: 'never ran in dev', file: 'prompts/billing/v1.1.0.yaml', line: 3, column: 7 }],
+    };
+    expect(renderText(warned)).toContain('  ! PromptVersion/billing@1.1.0 (prompts/billing/v1.1.0.yaml:3:7) [promotion/not-run]\n    never ran in dev\n');
+    expect(renderMarkdown(warned)).toMatch(/- ⚠️ \*\*PromptVersion\/billing@1\.1\.0\*\* \(prompts\/billing\/v1\.1\.0\.yaml:3:7\) `promotion\/not-run`: never ran in dev/);
+  });
+});
