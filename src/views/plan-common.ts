@@ -56,7 +56,11 @@ export function tokenLine(t: TokenDelta): string {
   if (cb !== undefined && ca !== undefined) parts.push(`cost/1k calls ${formatCost(cb)} → ${formatCost(ca)}${assumed}`);
   else if (ca !== undefined) parts.push(`cost/1k calls ${formatCost(ca)}${assumed}`);
   else if (t.outputUnbounded) parts.push(`cost/1k calls ${cb !== undefined ? `${formatCost(cb)} → ` : ''}unbounded (no maxTokens, and no maxOutputTokens for the model)`);
-  return `${parts.join(', ')} (${t.modelBefore !== undefined && t.before !== undefined ? `${t.modelBefore} → ` : ''}${t.model})`;
+  const model = `${t.modelBefore !== undefined && t.before !== undefined ? `${t.modelBefore} → ` : ''}${t.model}`;
+  // A line that ends in a parenthesis of its own (a delta, "no maxTokens: … assumed") takes the
+  // model inside it: "(+184; gpt-4o)", never a second pair beside it ("(+184) (gpt-4o)").
+  const said = parts.join(', ');
+  return said.endsWith(')') ? `${said.slice(0, -1)}; ${model})` : `${said} (${model})`;
 }
 
 /** A field value on one line: strings quoted, structures as compact JSON, absent as (none). */

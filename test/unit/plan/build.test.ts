@@ -131,11 +131,12 @@ describe('buildPlan: creates', () => {
     d.versions.push(version('billing-assistant', '1.2.0', { maxTokens: undefined }));
     const v = act(buildPlan(d, live, opts()), 'PromptVersion/billing-assistant@1.2.0')!;
     expect(v.tokens).toMatchObject({ assumedOutputTokens: 16_384 });
-    expect(renderText(buildPlan(d, live, opts()))).toMatch(/cost\/1k calls \$[\d.]+ → \$[\d.]+ \(no maxTokens: 16,384 output tokens assumed\) \(gpt-4o\)/);
+    // The model in the same parentheses as the note: not "(… assumed) (gpt-4o)".
+    expect(renderText(buildPlan(d, live, opts()))).toMatch(/cost\/1k calls \$[\d.]+ → \$[\d.]+ \(no maxTokens: 16,384 output tokens assumed; gpt-4o\)\n/);
     // A model of the config with prices but no maximum output: no cost, said so.
     d.config = { ...d.config, models: { 'house-model': { encoding: 'o200k_base', contextWindow: 64_000, inputCostPer1M: 1, outputCostPer1M: 2 } } };
     d.versions[d.versions.length - 1] = version('billing-assistant', '1.2.0', { maxTokens: undefined, model: 'house-model' });
-    expect(renderText(buildPlan(d, live, opts()))).toMatch(/cost\/1k calls \$[\d.]+ → unbounded \(no maxTokens, and no maxOutputTokens for the model\)/);
+    expect(renderText(buildPlan(d, live, opts()))).toMatch(/cost\/1k calls \$[\d.]+ → unbounded \(no maxTokens, and no maxOutputTokens for the model; gpt-4o → house-model\)\n/);
   });
 
   it('a template model switch shows each version it moves, with its new count and cost', () => {

@@ -3,7 +3,7 @@
 // counted as a delete, the fields of a version whose prompt is too long for one comment block).
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../../src/plan/build.js';
-import { formatCost, problemPatch } from '../../../src/views/plan-common.js';
+import { formatCost, problemPatch, tokenLine } from '../../../src/views/plan-common.js';
 import { renderMarkdown } from '../../../src/views/plan-markdown.js';
 import { renderText } from '../../../src/views/plan-text.js';
 import { desiredState, filter, liveAfterApply, liveVersion, opts, sampleDesired, template, version } from '../plan/fixtures.js';
@@ -146,5 +146,14 @@ describe('a located warning', () => {
     };
     expect(renderText(warned)).toContain('  ! PromptVersion/billing@1.1.0 (prompts/billing/v1.1.0.yaml:3:7) [promotion/not-run]\n    never ran in dev\n');
     expect(renderMarkdown(warned)).toMatch(/- ⚠️ \*\*PromptVersion\/billing@1\.1\.0\*\* \(prompts\/billing\/v1\.1\.0\.yaml:3:7\) `promotion\/not-run`: never ran in dev/);
+  });
+});
+
+// A token line whose last part ends in parentheses (a delta with no cost: a model without prices)
+// put the model in a second pair beside it: "tokens: 100 → 120 (+20) (house-model)".
+describe('a token line', () => {
+  it('says the model in the parentheses it ends with, or in its own', () => {
+    expect(tokenLine({ model: 'house-model', approximate: false, before: 1200, after: 1320 })).toBe('tokens: 1,200 → 1,320 (+120; house-model)');
+    expect(tokenLine({ model: 'gpt-4o', approximate: false, after: 537, costPer1kCallsAfter: 6.34 })).toBe('tokens: 537, cost/1k calls $6.34 (gpt-4o)');
   });
 });
