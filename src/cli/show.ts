@@ -21,6 +21,11 @@ export function registerShow(program: Command, ctx: CliContext): void {
     .description('render a saved plan (from `plan --out`) again, without contacting the target')
     .argument('<planfile>', 'a plan saved with `plan --out`, or - to read it from stdin')
     .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('text'))
+    // A plan that cannot be read (not a plan, edited, cut short) writes, with --format json, a document
+    // holding why, as plan and drift do; common.ts (which loads what reaching a target takes) only then.
+    .on('option:format', (format: string) => {
+      ctx.failureDocument = format === 'json' ? async (message, error) => (await import('./common.js')).jsonFailureDocument(ctx)(message, error) : undefined;
+    })
     .action(async (planFile: string, flags: ShowFlags) => {
       ctx.exitCode = await runShow(ctx, planFile, flags);
     });
@@ -49,6 +54,9 @@ export async function runShow(ctx: CliContext, planFile: string, flags: ShowFlag
   const dir = plan.dir !== undefined ? visibleName(plan.dir) : undefined;
   // Read from stdin, the plan is gone once read: the whole of it takes piping it in again.
   const more = wholePlanPointer(ctx.env, `promptctl show ${shellWord(planFile)} --format json`, true, piped ? 'pipe the plan into' : 'run');
-  ctx.out(await renderPlan(plan, format, ctx.style, dir, more));
+  const rendered = await renderPlan(plan, format, ctx.style, dir, more);
+  // The plan is the document now: an error after it adds none.
+  ctx.failureDocument = undefined;
+  ctx.out(rendered);
   return plan.problems.length > 0 ? EXIT.error : EXIT.ok;
 }

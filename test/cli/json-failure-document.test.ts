@@ -1,4 +1,4 @@
-// plan, test, drift, validate and tokens with --format json write a JSON document even when they
+// plan, test, drift, validate, tokens and show with --format json write a JSON document even when they
 // end in an error before their own (invalid files, an unreachable target, no prompts directory):
 // its reader then says why instead of failing on an empty file (reviews found stdout empty). As
 // test --format junit does.
@@ -75,5 +75,16 @@ describe('--format json when the command fails', () => {
     const text = await runCliInProcess(['plan'], { cwd, env: {} });
     expect(text.code).toBe(1);
     expect(text.stdout).toBe('');
+  });
+
+  // show was the one command whose --format json left stdout empty when it failed.
+  it('show: a file that is no valid plan gives a document holding why, exit 1', async () => {
+    await writeFile(path.join(cwd, 'plan.json'), '{"formatVersion": 2, "actions": [');
+    const r = await runCliInProcess(['show', 'plan.json', '--format', 'json'], { cwd, env: {} });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { error: string; diagnostics: unknown[] };
+    expect(doc.error).toMatch(/^plan\.json is not a valid plan file; nothing was done:\nplan\.json:1:\d+: error: not a promptctl plan: it ends before the plan does/);
+    expect(doc.diagnostics).toEqual([]);
+    expect(r.stderr).toMatch(/error: plan\.json is not a valid plan file/);
   });
 });
