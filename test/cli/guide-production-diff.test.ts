@@ -41,13 +41,13 @@ describe('a guide published to ProductionReady from TestReady', () => {
     expect(plan.stdout).toMatch(/publishes TestReady 2\.0 \(it holds this content already\) to ProductionReady, replacing production version 1\.0/);
     expect(plan.stdout).toContain('~ state: "TestReady" → "ProductionReady"');
     // Token counts against production's version (the TestReady one holds git's text already).
-    expect(plan.stdout).toMatch(/^ {4}tokens: ≈\d+ → ≈\d+ \(\+\d+\)/m);
+    expect(plan.stdout).toMatch(/^ {4}tokens: ≈\d+ → ≈\d+ \(\+\d+; o200k_base\)$/m);
     expect(plan.stdout).toContain(`~ production 1.0: variables.customer_first_name.description: "The customer's first name, as the flow knows it." → "The customer's first name."`);
     expect(plan.stdout).toMatch(/production 1\.0: instruction:\n\s+@@[^\n]*\n(?:.*\n)*?\s+-You help customers of Acme Telecom[^\n]*\n\s+\+You kindly help customers of Acme Telecom/);
     const md = await cli(['plan', '--format', 'markdown']);
     expect(md.stdout).toContain('production 1.0: instruction');
     // The instruction is counted as written (a guide has no worst case), said once.
-    expect(md.stdout).toMatch(/\nText as written, tokens: ≈\d+ → ≈\d+ \(\+\d+\)/);
+    expect(md.stdout).toMatch(/\nText as written, tokens: ≈\d+ → ≈\d+ \(\+\d+; o200k\\_base\)/);
 
     // Applied, production holds git's content: nothing left.
     expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
