@@ -23,7 +23,7 @@ import { credentialsIn } from '../rules/secrets.js';
 import { UserError } from '../util/errors.js';
 import { isInside } from '../util/inside.js';
 import { maskFound } from '../util/found-credentials.js';
-import { shellWord, visibleName } from '../util/escapes.js';
+import { visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import type { SelectedEnvironment } from './environments.js';
 

@@ -2,7 +2,7 @@
 // the message never repeats the secret (diagnostics end up in CI logs).
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { AnyResource, DesiredState, PromptTest } from '../model/types.js';
-import { contentFields, findingDiagnostics, guideFields, locate, locatedField, scanner, summaryFields, type KnownSecret, type NamedPattern, type TextField } from './util.js';
+import { contentFields, findingDiagnostics, guideFields, locatedField, scanner, summaryFields, type KnownSecret, type NamedPattern, type TextField } from './util.js';
 import { maskFor } from '../util/secrets.js';
 import { withEncodedForms } from '../util/secret-forms.js';
 import { regexLiteral } from '../util/regex-literal.js';
