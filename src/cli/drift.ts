@@ -1,10 +1,7 @@
 // promptctl drift: a read-only plan that exits 2 when the live org differs from git, saying
 // for each difference who changed the live object and when.
 import { Option, type Command } from 'commander';
-import { aside, attributeToTarget, driftEntries, IMMUTABLE_VERSION_RULE, notCompared, type DriftEntry, type GitLastChange } from '../plan/drift.js';
-import { lastChanged } from '../git/last-change.js';
-import { versionAddress } from '../model/address.js';
-import type { DesiredState } from '../model/types.js';
+import { aside, driftEntries, notCompared, type DriftEntry } from '../plan/drift.js';
 import { MASS_DELETE_RULE } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
@@ -39,9 +36,8 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
   const format = parseFormat(flags.format);
   // Only the JSON report carries the plan's git provenance with its actor; text and markdown show none.
   // In CI, the embedded emulator gets apply's warning (a secret that did not reach the job?).
-  const planned = await planTarget(ctx, { dir: flags.dir, doing: 'compared', actor: format === 'json', sealed: format !== 'text', use: 'compares' });
-  // A published version the target changed after git last did is drift, not git's change.
-  const plan = attributeToTarget(planned.plan, await gitChanges(ctx.cwd, planned.plan, planned.union));
+  // A published version the target changed after git last did is worded as drift (live-plan.ts).
+  const { plan } = await planTarget(ctx, { dir: flags.dir, doing: 'compared', actor: format === 'json', sealed: format !== 'text', use: 'compares' });
   const entries = driftEntries(plan);
   const rendered = format === 'markdown' ? await markdownPlan(plan, flags.dir) : format === 'json' ? '' : await renderPlan(plan, format, ctx.style, flags.dir);
   // The report is the document now: an error after it adds none.
@@ -62,23 +58,6 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
   }
   ctx.info(`Drift: ${counted(entries.length, 'difference')} between the target and git. ${nextStep(ctx, flags.dir, plan, entries)}`);
   return EXIT.changes;
-}
-
-/**
- * When git last changed the files that define each published version git and the target disagree
- * on (its document and its {file:} texts): two git processes a version, only for those.
- */
-async function gitChanges(cwd: string, plan: Plan, union: DesiredState): Promise<Map<string, GitLastChange | null>> {
-  const out = new Map<string, GitLastChange | null>();
-  const asked = plan.problems.filter((p) => p.rule === IMMUTABLE_VERSION_RULE && p.liveModified?.at !== undefined);
-  if (asked.length === 0) return out;
-  const byAddress = new Map(union.versions.map((v) => [versionAddress(v.template, v.version), v]));
-  for (const p of asked) {
-    const v = byAddress.get(p.address);
-    const files = [...new Set([...(p.file ? [p.file] : []), ...Object.values(v?.textFiles ?? {})])];
-    out.set(p.address, await lastChanged(cwd, files));
-  }
-  return out;
 }
 
 /**

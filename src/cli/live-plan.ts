@@ -181,7 +181,31 @@ export async function planFromFiles(
     ...(opts.sealed === false && ctx.environment?.previous === undefined ? { sealed: false } : {}),
     ...(ctx.environment && opts.union ? { keptOut: { environment: ctx.environment.name, addresses: keptOutOf(opts.union, ctx.environment.name) } } : {}),
   });
-  return { plan: await withLiveCredentialsMasked(plan), live };
+  const attributed = await withTargetChangesAttributed(ctx, plan, opts.union ?? opts.state);
+  return { plan: await withLiveCredentialsMasked(attributed), live };
+}
+
+/**
+ * The plan with each published version git and the target disagree on worded as drift when the
+ * target changed it after git last changed its files (plan/drift.ts attributeToTarget): a version
+ * remade by hand is not git's change, in plan, apply and drift alike. git is asked only for those
+ * problems (two processes each); a plan without one loads nothing.
+ */
+async function withTargetChangesAttributed(ctx: CliContext, plan: Plan, state: DesiredState): Promise<Plan> {
+  if (!plan.problems.some((p) => p.liveModified?.at !== undefined)) return plan;
+  const [{ attributeToTarget, IMMUTABLE_VERSION_RULE }, { lastChanged }, { versionAddress }] = await Promise.all([
+    import('../plan/drift.js'),
+    import('../git/last-change.js'),
+    import('../model/address.js'),
+  ]);
+  const asked = plan.problems.filter((p) => p.rule === IMMUTABLE_VERSION_RULE && p.liveModified?.at !== undefined);
+  const byAddress = new Map(state.versions.map((v) => [versionAddress(v.template, v.version), v]));
+  const changes = new Map<string, Awaited<ReturnType<typeof lastChanged>>>();
+  for (const p of asked) {
+    const files = [...new Set([...(p.file ? [p.file] : []), ...Object.values(byAddress.get(p.address)?.textFiles ?? {})])];
+    changes.set(p.address, await lastChanged(ctx.cwd, files));
+  }
+  return attributeToTarget(plan, changes);
 }
 
 

@@ -22,6 +22,24 @@ afterEach(async () => {
   await s.close();
 });
 
+/** billing-assistant 1.0.0, committed to git, then remade by hand on the target with other text: the remade version as listed. */
+async function remadeByHand() {
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'prompts');
+  const t = (await s.emu.api.listTemplates({ name: 'billing-assistant', expand: ['versions', 'traffic'] }))[0]!;
+  const v = t.versions!.find((x) => x.version === '1.0.0')!;
+  // By hand, after the commit: traffic off 1.0.0, the version deleted and made again with other text, traffic back.
+  await s.emu.api.putTraffic(t.id, { strategy: 'random', routes: [{ version: '1.1.0', weight: 100 }], version: t.traffic!.version });
+  await s.emu.api.deleteVersion(t.id, '1.0.0');
+  const { version: label, systemInstruction, userTemplate, variables, temperature, maxTokens, safetyGuardrails } = v;
+  await s.emu.api.createVersion(t.id, { version: label, systemInstruction: 'You are the billing assistant of Example Corp.\n', userTemplate, variables, temperature, maxTokens, safetyGuardrails });
+  await s.emu.api.publishVersion(t.id, '1.0.0');
+  const split = (await s.emu.api.getTraffic(t.id))!;
+  await s.emu.api.putTraffic(t.id, { strategy: 'random', routes: [{ version: '1.0.0', weight: 80 }, { version: '1.1.0', weight: 20 }], version: split.version });
+  return (await s.emu.api.listTemplates({ name: 'billing-assistant', expand: ['versions'] }))[0]!.versions!.find((x) => x.version === '1.0.0')!;
+}
+
 describe('promptctl drift', () => {
   it('exits 0 when the target matches git', async () => {
     const r = await s.cli(['drift']);
@@ -90,20 +108,7 @@ describe('promptctl drift', () => {
   });
 
   it('says the target changed, by whom and when, for a published version remade by hand since git last changed it (not that git changed it)', async () => {
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'prompts');
-    const t = (await s.emu.api.listTemplates({ name: 'billing-assistant', expand: ['versions', 'traffic'] }))[0]!;
-    const v = t.versions!.find((x) => x.version === '1.0.0')!;
-    // By hand, after the commit: traffic off 1.0.0, the version deleted and made again with other text, traffic back.
-    await s.emu.api.putTraffic(t.id, { strategy: 'random', routes: [{ version: '1.1.0', weight: 100 }], version: t.traffic!.version });
-    await s.emu.api.deleteVersion(t.id, '1.0.0');
-    const { version: label, systemInstruction, userTemplate, variables, temperature, maxTokens, safetyGuardrails } = v;
-    await s.emu.api.createVersion(t.id, { version: label, systemInstruction: 'You are the billing assistant of Example Corp.\n', userTemplate, variables, temperature, maxTokens, safetyGuardrails });
-    await s.emu.api.publishVersion(t.id, '1.0.0');
-    const split = (await s.emu.api.getTraffic(t.id))!;
-    await s.emu.api.putTraffic(t.id, { strategy: 'random', routes: [{ version: '1.0.0', weight: 80 }, { version: '1.1.0', weight: 20 }], version: split.version });
-    const remade = (await s.emu.api.listTemplates({ name: 'billing-assistant', expand: ['versions'] }))[0]!.versions!.find((x) => x.version === '1.0.0')!;
+    const remade = await remadeByHand();
 
     const r = await s.cli(['drift']);
     expect(r.code, r.stderr).toBe(2);
@@ -121,6 +126,20 @@ describe('promptctl drift', () => {
     const after = await s.cli(['drift']);
     expect(after.stdout).toContain('PromptVersion/billing-assistant@1.0.0 is published and immutable, but git changes its systemInstruction');
     expect(after.stdout).not.toContain('changed on the target');
+  });
+
+  it('plan and apply word a version remade by hand on the target as drift too, not as git changing it', async () => {
+    const remade = await remadeByHand();
+    const said = `PromptVersion/billing-assistant@1.0.0 is published and immutable, but its systemInstruction on the target no longer matches git: changed on the target (drift) by ${remade.modifiedBy.id} at ${remade.dateModified}, after git last changed it (`;
+    const plan = await s.cli(['plan']);
+    expect(plan.code, plan.stderr).toBe(1);
+    expect(plan.stdout + plan.stderr).toContain(said);
+    expect(plan.stdout + plan.stderr).not.toContain('git changes its');
+    const json = JSON.parse((await s.cli(['plan', '--format', 'json'])).stdout) as { problems: Array<{ address: string; message: string }> };
+    expect(json.problems.find((p) => p.address === 'PromptVersion/billing-assistant@1.0.0')?.message).toContain(said);
+    const apply = await s.cli(['apply', '--auto-approve']);
+    expect(apply.code).toBe(1);
+    expect(apply.stdout + apply.stderr).toContain(said);
   });
 
   it('reports a version made by hand on a managed template as not in git (it never was: not "no longer")', async () => {
