@@ -56,7 +56,7 @@ export function progressWriter(write: (s: string) => void, opts: { tty: boolean;
 
 export function bar(done: number, total: number, width: number): string {
   const filled = total === 0 ? width : Math.round((done / total) * width);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${groupThousands(done)}/${groupThousands(total)}`;
 }
 
 /**

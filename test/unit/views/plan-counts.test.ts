@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplyResult } from '../../../src/apply/executor.js';
 import { buildPlan } from '../../../src/plan/build.js';
-import { summaryLines } from '../../../src/views/apply.js';
+import { bar, summaryLines } from '../../../src/views/apply.js';
 import { renderMarkdown } from '../../../src/views/plan-markdown.js';
 import { renderText } from '../../../src/views/plan-text.js';
 import { plain } from '../../../src/views/style.js';
@@ -24,5 +24,9 @@ describe('counts of a thousand or more', () => {
   it("are grouped in apply's closing line", () => {
     const result: ApplyResult = { ok: true, interrupted: false, succeeded: [], failed: [], notStarted: [], partial: [], counts: { created: 1200, updated: 0, deleted: 1000 } };
     expect(summaryLines(result, plain)).toEqual(['Apply complete: 1,200 created, 0 updated, 1,000 deleted.']);
+  });
+
+  it("are grouped in apply's progress bar", () => {
+    expect(bar(1234, 5000, 10)).toBe('[##........] 1,234/5,000');
   });
 });
