@@ -157,7 +157,7 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
       // Masked before it is encoded: a secret's JSON escape would not match its value.
       ctx.out(JSON.stringify({ ...result, output: { ...result.output, text: ctx.mask(result.output.text) } }, null, 2));
       for (const l of summaryLines(result, performance.now() - t0)) ctx.info(l);
-      return EXIT.ok;
+      return completedCode(ctx, interrupt);
     }
     // Secrets are masked as the text streams: the masker holds back what may be the start of one.
     // Then, on a terminal, the answer's control characters are made visible (a pipe gets it as it came).
@@ -216,8 +216,18 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
     flush();
     if (!printed.endsWith('\n')) ctx.io.stdout.write('\n');
     if (done) for (const l of summaryLines(done, performance.now() - t0)) ctx.info(l);
-    return EXIT.ok;
+    return completedCode(ctx, interrupt);
   }), models ? { models } : {});
+}
+
+/**
+ * The exit code of a run whose answer arrived whole: 0, or 130 when an interrupt came meanwhile
+ * (DESIGN §4), said as `test` says it: a cancelled CI job must not look like a finished one.
+ */
+function completedCode(ctx: CliContext, interrupt: Interrupt): number {
+  if (!interrupt.interrupted) return EXIT.ok;
+  ctx.info('interrupted: the whole answer had arrived, so the result above is complete');
+  return EXIT.interrupted;
 }
 
 async function findTemplate(api: GatewayApi, name: string): Promise<WireTemplate> {

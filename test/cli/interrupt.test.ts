@@ -203,6 +203,24 @@ describe('an interrupted promptctl run', () => {
     expect(r.stderr).not.toMatch(/^tokens /m);
   });
 
+  it('once the done event has arrived (the answer whole, the run not ended): prints it all, says so, and still exits 130, in both formats', async () => {
+    p = await evalsProject({});
+    for (const format of ['text', 'json'] as const) {
+      const ac = new AbortController();
+      const r = await runCliInProcess(['run', 'faq-bot@1.1.0', '--format', format, '--var', 'question=How long does a refund take?'], {
+        cwd: p.dir.path,
+        env: p.emu.env,
+        signal: ac.signal,
+        // The summary's first line: the done event has arrived, the command has not returned.
+        watchStderr: (soFar) => (/^version 1\.1\.0 · model /m.test(soFar) ? ac.abort() : undefined),
+      });
+      expect(ac.signal.aborted, format).toBe(true);
+      expect(r.code, `${format}: ${r.stderr}`).toBe(130);
+      expect(format === 'json' ? JSON.parse(r.stdout).output.text : r.stdout).toBe(format === 'json' ? REFUND_ANSWER : `${REFUND_ANSWER}\n`);
+      expect(r.stderr, format).toMatch(/^tokens \d+ .*\nfilters: .*\ninterrupted: the whole answer had arrived, so the result above is complete$/m);
+    }
+  });
+
   /**
    * `promptctl ARGS` interrupted as soon as the command listens (here: while it looks up the
    * template), `times` times in a row; `exited`: the codes it asked the process to exit with.
