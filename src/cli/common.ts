@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState } from '../model/types.js';
-import { UserError } from '../util/errors.js';
+import { FilesRefused } from './refused.js';
 import { visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { openTarget, targetContext, targetLine, describeTarget, keptAbove, embeddedStateAboveNote, type OpenTarget, type OpenTargetOptions } from './target.js';
@@ -74,19 +74,6 @@ export function embeddedInCiWarning(ctx: CliContext, use: TargetUse): string | u
 }
 
 /**
- * The prompts refused as invalid: the error says how many problems, and carries them (already
- * said on stderr, each on its line) for a document that stands for the failed run (test's JUnit file).
- */
-export class FilesRefused extends UserError {
-  constructor(
-    message: string,
-    readonly diagnostics: readonly Diagnostic[],
-  ) {
-    super(message);
-  }
-}
-
-/**
  * The failure document of a `--format json` command (CliContext `failureDocument`): the error and,
  * for invalid files, their diagnostics, masked as the rest of the run's output is.
  */
@@ -94,7 +81,7 @@ export function jsonFailureDocument(ctx: CliContext): (message: string, error: u
   return async (message, error) => (await import('../views/diagnostics.js')).formatJsonError(message, await refusedDiagnostics(ctx, error));
 }
 
-/** The diagnostics an error carries (invalid files: `FilesRefused`), masked as the run's output is; none for any other error. */
+/** The diagnostics an error carries (invalid files, a plan file that cannot be read: `FilesRefused`), masked as the run's output is; none for any other error. */
 export async function refusedDiagnostics(ctx: CliContext, error: unknown): Promise<readonly Diagnostic[]> {
   if (!(error instanceof FilesRefused)) return [];
   const { maskStrings } = await import('../util/secrets.js');

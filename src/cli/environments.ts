@@ -172,7 +172,7 @@ export async function refuseInvalidConfig(ctx: CliContext, dir: string, file: st
   const own = diagnostics.filter((d) => d.file === file);
   const errors = own.filter((d) => d.severity === 'error').length;
   if (errors === 0) throw new UserError(`${what} (run \`promptctl validate --dir ${shellWord(dir)}\`); nothing was done`);
-  const [{ formatText }, { FilesRefused }] = await Promise.all([import('../views/diagnostics.js'), import('./common.js')]);
+  const [{ formatText }, { FilesRefused }] = await Promise.all([import('../views/diagnostics.js'), import('./refused.js')]);
   for (const d of own) ctx.info(formatText(d));
   throw new FilesRefused(`${what} (${errors} error${errors === 1 ? '' : 's'}, above); nothing was done`, own);
 }

@@ -14,6 +14,7 @@ import { renderJson } from '../views/plan-json.js';
 import { formatText } from '../views/diagnostics.js';
 import { shellWord, visibleName } from '../util/escapes.js';
 import type { CliContext, InStream } from './context.js';
+import { FilesRefused } from './refused.js';
 
 /**
  * `plan` as a file of this run holds it (its plan JSON, and that plan): every secret value the run
@@ -51,9 +52,10 @@ export const PIPE_A_PLAN = '`promptctl plan --format json | promptctl show -`';
  * the command before the pipe wrote nothing.
  */
 export async function readPlanStdin(stdin: InStream): Promise<Plan> {
-  if (stdin.isTTY) throw new UserError(`show - reads the plan from stdin, which is a terminal: pipe a plan in (${PIPE_A_PLAN}), or give the file \`plan --out\` wrote`);
-  const bytes = await streamBytes(stdin, () => new UserError(`stdin holds more than ${MAX_PLAN_MIB}, the most promptctl reads of a plan`), (err) => new UserError(`cannot read the plan from stdin: ${visibleName((err as Error).message)}`));
-  if (isBlank(bytes)) throw new UserError(`stdin held no plan (nothing was piped in): pipe one in (${PIPE_A_PLAN}); did the command before the pipe fail?`);
+  const refused = (message: string): FilesRefused => unreadPlan(STDIN_NAME, 'plan/unreadable', message);
+  if (stdin.isTTY) throw refused(`show - reads the plan from stdin, which is a terminal: pipe a plan in (${PIPE_A_PLAN}), or give the file \`plan --out\` wrote`);
+  const bytes = await streamBytes(stdin, () => refused(`stdin holds more than ${MAX_PLAN_MIB}, the most promptctl reads of a plan`), (err) => refused(`cannot read the plan from stdin: ${visibleName((err as Error).message)}`));
+  if (isBlank(bytes)) throw refused(`stdin held no plan (nothing was piped in): pipe one in (${PIPE_A_PLAN}); did the command before the pipe fail?`);
   return planOf(bytes, STDIN_NAME, true);
 }
 
@@ -78,7 +80,24 @@ async function planOf(bytes: Buffer, file: string, piped: boolean): Promise<Plan
   const { checkPlanFile } = await import('../schema/plan-file.js');
   const checked = checkPlanFile(decoded, file, { piped });
   if (!checked.ok) throw notAPlan(file, checked.diagnostics, piped);
-  return sealedPlan(checked.data, file);
+  try {
+    return sealedPlan(checked.data, file);
+  } catch (err) {
+    // The seal is the whole file's: said as it was, the diagnostic without the file's name it begins with.
+    if (!(err instanceof UserError)) throw err;
+    const message = err.message.startsWith(`${file}: `) ? err.message.slice(file.length + 2) : err.message;
+    throw new FilesRefused(err.message, [wholeFile(file, 'plan/seal', message)]);
+  }
+}
+
+/** A problem of the whole plan file, placed at 1:1 as validate places a file it cannot read. */
+function wholeFile(file: string, rule: string, message: string): Diagnostic {
+  return { file, line: 1, column: 1, severity: 'error', rule, message };
+}
+
+/** A plan that cannot be read at all: the error, and the one diagnostic a --format json failure document holds. */
+function unreadPlan(file: string, rule: string, message: string): FilesRefused {
+  return new FilesRefused(message, [wholeFile(file, rule, message)]);
 }
 
 const MAX_PLAN_MIB = `${MAX_PLAN_FILE_BYTES / 1024 / 1024} MiB`;
@@ -106,16 +125,17 @@ async function streamBytes(stream: AsyncIterable<unknown>, tooLarge: () => UserE
  * never ends) or a socket is no saved plan.
  */
 async function planBytes(path: string, file: string): Promise<Buffer> {
-  const isDirectory = (): UserError => new UserError(`plan file ${file} is a directory: give the file \`plan --out\` wrote`);
+  const refused = (message: string): FilesRefused => unreadPlan(file, 'plan/unreadable', message);
+  const isDirectory = (): UserError => refused(`plan file ${file} is a directory: give the file \`plan --out\` wrote`);
   const unreadable = (err: unknown): UserError => {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return new UserError(`plan file ${file} does not exist`);
+    if (code === 'ENOENT') return refused(`plan file ${file} does not exist`);
     if (code === 'EISDIR') return isDirectory();
-    return new UserError(`cannot read plan file ${file}: ${visibleName((err as Error).message)}`);
+    return refused(`cannot read plan file ${file}: ${visibleName((err as Error).message)}`);
   };
   const limit = MAX_PLAN_MIB;
   const tooLarge = (size?: number): UserError =>
-    new UserError(size === undefined ? `plan file ${file} holds more than ${limit}, the most promptctl reads of a plan` : `plan file ${file} is ${(size / 1024 / 1024).toFixed(1)} MiB; promptctl reads plan files up to ${limit}`);
+    refused(size === undefined ? `plan file ${file} holds more than ${limit}, the most promptctl reads of a plan` : `plan file ${file} is ${(size / 1024 / 1024).toFixed(1)} MiB; promptctl reads plan files up to ${limit}`);
   const st = await stat(path).catch((err: unknown) => {
     throw unreadable(err);
   });
@@ -126,13 +146,13 @@ async function planBytes(path: string, file: string): Promise<Buffer> {
       throw unreadable(err);
     });
   }
-  if (!st.isFIFO()) throw new UserError(`plan file ${file} is not a regular file or a pipe: give the file \`plan --out\` wrote`);
+  if (!st.isFIFO()) throw refused(`plan file ${file} is not a regular file or a pipe: give the file \`plan --out\` wrote`);
   return streamBytes(createReadStream(path), () => tooLarge(), unreadable);
 }
 
 function notAPlan(file: string, diagnostics: readonly Diagnostic[], piped: boolean): UserError {
   const lines = diagnostics.map((d) => formatText(d));
-  return new UserError(`${piped ? `${file} holds no valid plan` : `${file} is not a valid plan file`}; nothing was done:\n${lines.join('\n')}`);
+  return new FilesRefused(`${piped ? `${file} holds no valid plan` : `${file} is not a valid plan file`}; nothing was done:\n${lines.join('\n')}`, diagnostics);
 }
 
 /**

@@ -84,7 +84,41 @@ describe('--format json when the command fails', () => {
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as { error: string; diagnostics: unknown[] };
     expect(doc.error).toMatch(/^plan\.json is not a valid plan file; nothing was done:\nplan\.json:1:\d+: error: not a promptctl plan: it ends before the plan does/);
-    expect(doc.diagnostics).toEqual([]);
+    // The error as a diagnostic, at its line and column, as plan's document holds invalid files'.
+    expect(doc.diagnostics).toEqual([
+      { file: 'plan.json', line: 1, column: 34, severity: 'error', rule: 'plan/json', message: expect.stringMatching(/^not a promptctl plan: it ends before the plan does/) },
+    ]);
     expect(r.stderr).toMatch(/error: plan\.json is not a valid plan file/);
+  });
+
+  it('show: every way a plan cannot be read is a diagnostic in the document (a field at its place; the whole file at 1:1)', async () => {
+    const show = async (file: string, input?: string) => {
+      const r = await runCliInProcess(['show', file, '--format', 'json'], { cwd, env: {}, ...(input !== undefined ? { input } : {}) });
+      expect(r.code, r.stderr).toBe(1);
+      const doc = JSON.parse(r.stdout) as { error: string; diagnostics: unknown[] };
+      // stderr says the same error, as before.
+      expect(r.stderr).toContain(`error: ${doc.error.split('\n')[0]}`);
+      return doc;
+    };
+    const made = await runCliInProcess(['plan', '--format', 'json'], { cwd, env: {} });
+    expect(made.code, made.stderr).toBe(0);
+    const plan = JSON.parse(made.stdout) as { actions: { name: string }[] };
+    // A field the schema refuses: at its line and column.
+    await writeFile(path.join(cwd, 'bad.json'), JSON.stringify({ ...plan, formatVersion: 'two' }, null, 2));
+    expect((await show('bad.json')).diagnostics).toEqual([{ file: 'bad.json', line: 2, column: 20, severity: 'error', rule: 'plan/schema', message: expect.stringMatching(/formatVersion/) }]);
+    // Edited after it was made: the seal, of the whole file.
+    plan.actions[0]!.name = 'edited';
+    await writeFile(path.join(cwd, 'edited.json'), JSON.stringify(plan, null, 2));
+    expect((await show('edited.json')).diagnostics).toEqual([
+      { file: 'edited.json', line: 1, column: 1, severity: 'error', rule: 'plan/seal', message: 'the plan was modified after it was made (fingerprint mismatch); run plan again' },
+    ]);
+    // Not there, a directory: the file cannot be read.
+    expect(await show('missing.json')).toEqual({
+      error: 'plan file missing.json does not exist',
+      diagnostics: [{ file: 'missing.json', line: 1, column: 1, severity: 'error', rule: 'plan/unreadable', message: 'plan file missing.json does not exist' }],
+    });
+    expect((await show('prompts')).diagnostics).toEqual([{ file: 'prompts', line: 1, column: 1, severity: 'error', rule: 'plan/unreadable', message: 'plan file prompts is a directory: give the file `plan --out` wrote' }]);
+    // Nothing piped into `show -`.
+    expect((await show('-', '')).diagnostics).toEqual([{ file: 'stdin', line: 1, column: 1, severity: 'error', rule: 'plan/unreadable', message: expect.stringMatching(/^stdin held no plan/) }]);
   });
 });
