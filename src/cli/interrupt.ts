@@ -9,8 +9,8 @@ import type { CliContext } from './context.js';
 export interface InterruptMessages {
   /** Said on the first interrupt, if anything (a command may say it when it has stopped instead). */
   first?: () => string | undefined;
-  /** Said on the second, just before the process ends. */
-  again: string;
+  /** Said on the second, just before the process ends (a function: what it says depends on when it comes). */
+  again: string | (() => string);
 }
 
 export class Interrupt {
@@ -48,7 +48,8 @@ export class Interrupt {
 
   private heard(): void {
     if (this.controller.signal.aborted) {
-      this.ctx.info(this.messages.again);
+      const { again } = this.messages;
+      this.ctx.info(typeof again === 'string' ? again : again());
       this.ctx.io.exitNow?.(EXIT.interrupted);
       return;
     }

@@ -19,6 +19,7 @@ import { oneLine, visibleName } from '../util/escapes.js';
 import { bar } from '../views/apply.js';
 import type { TestFormat } from '../views/test-report.js';
 import { addDirOption, announceTarget, jsonFailureDocument, loadOrRefuse, refusedDiagnostics, withTarget } from './common.js';
+import { FilesRefused } from './refused.js';
 import type { CliContext } from './context.js';
 import { appendStepSummary } from './step-summary.js';
 import { maskStrings } from '../util/secrets.js';
@@ -109,8 +110,37 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const repeat = parseRepeat(flags.repeat);
   const threshold = parseThreshold(flags.threshold);
   const compare = parseCompare(flags.compare);
+  // Heard from before the files load to the end of the report: the first interrupt starts no new
+  // call and cuts off the calls in flight (the cases that finished are reported, exit 130); one
+  // that comes before the calls ends the run once the files are read, no test run. A second one
+  // exits at once.
+  const phase = { calling: false, barShown: false };
+  const interrupt = new Interrupt(ctx, {
+    first: () => {
+      if (!phase.calling) return 'interrupted: no test will run; finishing reading the files (interrupt again to stop at once)';
+      const clear = phase.barShown ? '\r\x1b[K' : '';
+      phase.barShown = false;
+      return `${clear}interrupted: no new call is started and the calls in flight are cut off (interrupt again to stop at once)`;
+    },
+    again: () => (phase.calling ? 'interrupted again: exiting now (the results of the calls that completed are cached)' : 'interrupted again: exiting now (no test had run)'),
+  });
+  return interrupt.during((signal) => testRun(ctx, names, flags, { repeat, threshold, compare }, signal, phase));
+}
+
+/** What `test` does once its flags are read, hearing interrupts on `signal`; `phase` says what an interrupt stops. */
+async function testRun(
+  ctx: CliContext,
+  names: readonly string[],
+  flags: TestFlags,
+  { repeat, threshold, compare }: { repeat: number | undefined; threshold: number | undefined; compare: [string, string] | undefined },
+  signal: AbortSignal,
+  phase: { calling: boolean; barShown: boolean },
+): Promise<number> {
   const label = announceTarget(ctx, flags.dir, { use: 'tests' });
-  const { state, union } = await loadOrRefuse(ctx, flags.dir, 'tested');
+  const { state, union } = await loadOrRefuse(ctx, flags.dir, 'tested').catch((err: unknown) => {
+    // Interrupted while invalid files were read: their errors stand (and the JUnit file's), and the exit is the interrupt's.
+    throw signal.aborted && err instanceof FilesRefused ? new FilesRefused(err.message, err.diagnostics, EXIT.interrupted) : err;
+  });
   const [{ selectTests, planTests, emulatorResponses, responsesUnusedLine }, { runTests }, { fileResultCache, readAhead, TEST_CACHE_DIR }, { testProgressLine, notComparedLine }, phrases, { renderTestReport }] = await Promise.all([
     import('../evals/render.js'),
     import('../evals/runner.js'),
@@ -162,7 +192,6 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
   const calls = running.reduce((n, p) => n + p.calls.length, 0);
   const cacheDir = join(ctx.cwd, TEST_CACHE_DIR);
   const tty = Boolean(ctx.io.stderr.isTTY);
-  let barShown = false;
   // Each tagged with its test: a call names its test (below), and the test's own answer it first.
   // And for its own kind of target: a guide's answers never answer a template of the same name.
   const fixtures = responses.map(({ target, targetKind, test, response: r }) => ({
@@ -172,22 +201,15 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
     test,
     targetKind,
   }));
-  // First interrupt: no new call starts, the calls in flight are cut off, and the cases that
-  // finished are reported (exit 130); a second one exits at once. Heard from here to the report.
-  const interrupt = new Interrupt(ctx, {
-    first: () => {
-      const clear = barShown ? '\r\x1b[K' : '';
-      barShown = false;
-      return `${clear}interrupted: no new call is started and the calls in flight are cut off (interrupt again to stop at once)`;
-    },
-    again: 'interrupted again: exiting now (the results of the calls that completed are cached)',
-  });
-  const report = await withTarget(ctx, (target) => interrupt.during(async (signal) => {
+  // Interrupted while the files were read: nothing was sent, and the target is not opened.
+  if (signal.aborted) return interruptedBeforeTests(ctx);
+  phase.calling = true;
+  const report = await withTarget(ctx, async (target) => {
     // The target answers from what it holds, not from git: results are keyed by that too, and a
     // case on what it does not hold yet is not run.
     // An interrupt during the read cuts it off like a call in flight: nothing then runs (the
-    // read ends when the target is closed, without a word).
-    const reading = calls > 0 ? unlessAborted(readLiveFacts(ctx, target, running, signal, state), signal) : Promise.resolve({});
+    // read ends when the target is closed, without a word); one while the target opened starts none.
+    const reading = calls > 0 && !signal.aborted ? unlessAborted(readLiveFacts(ctx, target, running, signal, state), signal) : Promise.resolve({});
     const live = await reading.catch((err: unknown) => {
       if (signal.aborted) return {};
       throw err;
@@ -217,15 +239,15 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
         onCaseDone(e) {
           if (tty) {
             ctx.io.stderr.write(`\r\x1b[K${bar(e.done, e.of, 30)} cases${e.done === e.of ? '\r\x1b[K' : ''}`);
-            barShown = e.done < e.of;
+            phase.barShown = e.done < e.of;
           } else ctx.info(testProgressLine(e, ctx.style));
         },
       },
       { target: label, ...(compare ? { compare } : {}), ...(flags.requireLive ? { requireLive: true } : {}) },
     ).finally(() => {
-      if (barShown) ctx.io.stderr.write('\r\x1b[K');
+      if (phase.barShown) ctx.io.stderr.write('\r\x1b[K');
     });
-  }), { ...(fixtures.length ? { responses: fixtures } : {}), ...(embedded ? { models: state.config.models } : {}) });
+  }, { ...(fixtures.length ? { responses: fixtures } : {}), ...(embedded ? { models: state.config.models } : {}) });
 
   // Masked before it is laid out (output is masked again): a secret masked after would leave the text table's columns askew.
   const text = renderTestReport(maskStrings(report, (t) => ctx.mask(t)), flags.format, ctx.style);
@@ -246,13 +268,25 @@ export async function runTest(ctx: CliContext, names: readonly string[], flags: 
     const waiting = phrases.notLiveLine(report);
     if (waiting) ctx.info(waiting);
   }
-  if (interrupt.interrupted) {
+  if (signal.aborted) {
     // Every case finished before the interrupt could stop one: the report is whole, and still the
     // run exits 130 (DESIGN §4), as apply does: a cancelled CI job must not look like a finished one.
     ctx.info('interrupted: every case had finished, so the report is complete');
     return EXIT.interrupted;
   }
   return report.ok ? EXIT.ok : EXIT.error;
+}
+
+/**
+ * An interrupt before any call (while the files were read): said on stderr, and, for a format a
+ * machine reads (json, junit), as the document a run that ends before its report writes. Exit 130.
+ */
+async function interruptedBeforeTests(ctx: CliContext): Promise<number> {
+  const said = 'interrupted before any test ran: no call was made';
+  ctx.info(said);
+  if (ctx.failureDocument) ctx.out(await ctx.failureDocument(said, undefined));
+  ctx.failureDocument = undefined;
+  return EXIT.interrupted;
 }
 
 /**

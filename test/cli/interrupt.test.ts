@@ -171,6 +171,44 @@ describe('an interrupted promptctl test', () => {
     }
   });
 
+  it('while the files load (before any call): says no test ran, in every format (json and junit a document saying it), opens no target, exit 130', async () => {
+    p = await evalsProject({ 'many.yaml': MANY_TEST });
+    for (const format of ['text', 'json', 'junit'] as const) {
+      const ac = new AbortController();
+      const r = await runCliInProcess(['test', '--format', format], {
+        cwd: p.dir.path,
+        env: p.emu.env,
+        signal: ac.signal,
+        // The target line: said before the files are read.
+        watchStderr: (soFar) => (/^target: /m.test(soFar) && !ac.signal.aborted ? ac.abort() : undefined),
+      });
+      expect(ac.signal.aborted, format).toBe(true);
+      expect(r.code, `${format}: ${r.stderr}`).toBe(130);
+      expect(r.stderr, format).toMatch(/^interrupted: no test will run; finishing reading the files \(interrupt again to stop at once\)\ninterrupted before any test ran: no call was made$/m);
+      expect(r.stderr, format).not.toMatch(/^running \d+ calls?|^✓ /m);
+      if (format === 'text') expect(r.stdout).toBe('');
+      if (format === 'json') expect(JSON.parse(r.stdout)).toEqual({ error: 'interrupted before any test ran: no call was made', diagnostics: [] });
+      if (format === 'junit') {
+        expect(r.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true);
+        expect(r.stdout).toContain('<error message="interrupted before any test ran: no call was made" type="error">');
+      }
+    }
+    expect(await p.invocations()).toBe(0);
+    expect(await cachedResults()).toBe(0);
+    // Invalid files read meanwhile: their errors stand (the JUnit file holds them), the exit is the interrupt's.
+    await p.write('prompts/tests/broken.yaml', 'apiVersion: promptctl/v1\nkind: PromptTest\nmetadata:\n  name: x\n');
+    const ac = new AbortController();
+    const r = await runCliInProcess(['test', '--format', 'junit'], {
+      cwd: p.dir.path,
+      env: p.emu.env,
+      signal: ac.signal,
+      watchStderr: (soFar) => (/^target: /m.test(soFar) && !ac.signal.aborted ? ac.abort() : undefined),
+    });
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/^error: \d+ errors? in prompts: nothing was tested$/m);
+    expect(r.stdout).toContain('classname="promptctl.validate" name="prompts/tests/broken.yaml:');
+  });
+
   it('markdown: says it was interrupted in its heading and per test', async () => {
     p = await evalsProject({ 'many.yaml': MANY_TEST }, { latencyMs: 60 });
     const m = await interruptedTest(['--format', 'markdown']);
@@ -224,12 +262,23 @@ describe('an interrupted promptctl run', () => {
   /**
    * `promptctl ARGS` interrupted as soon as the command listens (here: while it looks up the
    * template), `times` times in a row; `exited`: the codes it asked the process to exit with.
+   * `after`: interrupted instead once stderr matches it.
    */
-  async function interruptedAtOnce(args: string[], times = 1): Promise<CliResult & { exited: number[] }> {
+  async function interruptedAtOnce(args: string[], times = 1, after?: RegExp): Promise<CliResult & { exited: number[] }> {
     const exited: number[] = [];
     const { run } = await import('../../src/cli/main.js');
     const out = { text: '', write(c: string) { this.text += c; } };
-    const err = { text: '', write(c: string) { this.text += c; } };
+    let pending: (() => void) | undefined;
+    const err = {
+      text: '',
+      write(c: string) {
+        this.text += c;
+        if (!pending || !after?.test(this.text)) return;
+        const fire = pending;
+        pending = undefined;
+        fire();
+      },
+    };
     const code = await run(args, {
       stdout: out,
       stderr: err,
@@ -238,10 +287,12 @@ describe('an interrupted promptctl run', () => {
       cwd: p!.dir.path,
       color: false,
       onInterrupt(listener) {
-        queueMicrotask(() => {
+        const fire = (): void => {
           for (let i = 0; i < times; i++) listener();
-        });
-        return () => undefined;
+        };
+        if (after) pending = fire;
+        else queueMicrotask(fire);
+        return () => (pending = undefined);
       },
       exitNow: (c) => exited.push(c),
     });
@@ -319,11 +370,17 @@ describe('an interrupted promptctl run', () => {
     const r = await interruptedAtOnce(['run', 'faq-bot@1.1.0', '--var', 'question=How long does a refund take?'], 2);
     expect(r.exited).toEqual([130]);
     expect(r.stderr).toMatch(/^interrupted again: exiting now$/m);
+    // test listens from before its files load: interrupted there, twice.
     const t = await interruptedAtOnce(['test'], 2);
     expect(t.exited).toEqual([130]);
-    expect(t.stderr).toMatch(/^interrupted: no new call is started and the calls in flight are cut off \(interrupt again to stop at once\)\ninterrupted again: exiting now \(the results of the calls that completed are cached\)$/m);
+    expect(t.stderr).toMatch(/^interrupted: no test will run; finishing reading the files \(interrupt again to stop at once\)\ninterrupted again: exiting now \(no test had run\)$/m);
     // In-process nothing ends the process: the run then ends as after one interrupt, nothing run.
     expect(t.code).toBe(130);
-    expect(t.stdout).toMatch(/^Interrupted: 0 of 12 cases finished, 12 did not run; 0 calls made\.$/m);
+    expect(t.stderr).toMatch(/^interrupted before any test ran: no call was made$/m);
+    expect(t.stdout).toBe('');
+    // Twice once the calls have started: says what was kept.
+    const c = await interruptedAtOnce(['test'], 2, PROGRESS);
+    expect(c.exited).toEqual([130]);
+    expect(c.stderr).toMatch(/^interrupted: no new call is started and the calls in flight are cut off \(interrupt again to stop at once\)\ninterrupted again: exiting now \(the results of the calls that completed are cached\)$/m);
   });
 });
