@@ -21,6 +21,7 @@ import { announceTarget, assertDirGiven, DEFAULT_DIR, withTarget } from './commo
 import { noteUnavailable } from './live-plan.js';
 import type { OpenTarget } from './target.js';
 import type { CliContext } from './context.js';
+import { Interrupt } from './interrupt.js';
 
 interface ExportFlags {
   out: string;
@@ -88,20 +89,34 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     if (st.isFile() && st.size === bytes.length && (await readFile(join(dir, path)).catch(() => undefined))?.equals(bytes)) return;
     ctx.info(`warning: ${visibleName(join(flags.out, path))} was there before and is replaced by the export (what it held beyond the org's objects, comments included, is not in it; git has the old file if it was committed)`);
   };
-  for (const f of result.files) {
-    const found = new Set<string>();
-    const text = documentsToYaml(f.documents.map((d) => maskedForExport(ctx, d, found)));
-    await replaced(f.path, text);
-    await writeFileAtomic(join(dir, f.path), text);
-    masked(f.path, found);
-  }
-  for (const t of result.texts) {
-    const found = new Set<string>();
-    const text = maskedForExport(ctx, t.text, found);
-    await replaced(t.path, text);
-    await writeFileAtomic(join(dir, t.path), text);
-    masked(t.path, found);
-  }
+  const total = result.files.length + result.texts.length;
+  // Heard while the files are written: the first interrupt lets the file being written finish (a
+  // signal ending the process there left its temp file in --out), writes no more, and says what
+  // is there; a second one exits at once.
+  const interrupt = new Interrupt(ctx, { again: `interrupted again: exiting now; the export in ${shownOut} is incomplete` });
+  const done = await interrupt.during(async (signal) => {
+    let files = 0;
+    for (const f of result.files) {
+      if (signal.aborted) return files;
+      const found = new Set<string>();
+      const text = documentsToYaml(f.documents.map((d) => maskedForExport(ctx, d, found)));
+      await replaced(f.path, text);
+      await writeFileAtomic(join(dir, f.path), text);
+      masked(f.path, found);
+      files++;
+    }
+    for (const t of result.texts) {
+      if (signal.aborted) return files;
+      const found = new Set<string>();
+      const text = maskedForExport(ctx, t.text, found);
+      await replaced(t.path, text);
+      await writeFileAtomic(join(dir, t.path), text);
+      masked(t.path, found);
+      files++;
+    }
+    return files;
+  });
+  if (interrupt.interrupted) return interruptedExport(ctx, done, total, shownOut, `${ctx.environment ? `--env ${shellWord(ctx.environment.name)} ` : ''}--out ${shellWord(flags.out)}`);
 
   const written = new Set(result.files.map((f) => f.path));
   // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export).
@@ -145,6 +160,17 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     );
   }
   return EXIT.ok;
+}
+
+/**
+ * Interrupted while writing (DESIGN §4: exit 130): how many files are in --out, and how to finish
+ * (`again`: the options that export the same org into the same directory).
+ * Every file written is whole (each is written atomically); the export as a whole is not.
+ */
+function interruptedExport(ctx: CliContext, done: number, total: number, shownOut: string, again: string): number {
+  const whole = done === total ? `all ${plural(total, 'file')} were written to ${shownOut} (not checked as plan --dir checks them)` : `${done} of ${plural(total, 'file')} written to ${shownOut}; the export is incomplete: export again with ${again} --force to finish it`;
+  ctx.info(`interrupted: ${whole}`);
+  return EXIT.interrupted;
 }
 
 /** The prompts directory's promptctl.yaml (--dir, prompts/ by default), when there is one to read. */

@@ -1,5 +1,5 @@
-// The user's interrupt (SIGINT/SIGTERM) for a command that makes calls and must end in good
-// order (`test`, `run`; apply has its own Stop, which also hears a closed output): the first
+// The user's interrupt (SIGINT/SIGTERM) for a command that makes calls or writes files and must
+// end in good order (`test`, `run`, `export`; apply has its own Stop, which also hears a closed output): the first
 // interrupt aborts `signal` (no new call starts, the calls in flight are cut off) and the command
 // then ends in its own time with EXIT.interrupted; a second one ends the process at once.
 import { setMaxListeners } from 'node:events';

@@ -4,7 +4,7 @@
 // after printing the report of the cases that finished. (A second interrupt, which must come
 // while the first is being handled, is replayed in-process: interrupt.test.ts.)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -150,6 +150,60 @@ describe('an interrupt before a command listens, or in one that does not (the bi
         expect([r.code, r.signal], `${args[0]} ${signal}: ${r.stderr}`).toEqual([130, null]);
         expect(r.stderr, `${args[0]} ${signal}`).toMatch(/^interrupted\b/m);
       }
+    }
+  });
+});
+
+/**
+ * `promptctl export --out out --force` on the target at `url`, sent `signal` once it says it
+ * replaces out/tpl-000.yaml (the file it writes next), so the signal comes while it writes.
+ */
+async function exportSignalled(url: string, out: string, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; sent: boolean }> {
+  const env = cleanEnv({ GENESYSCLOUD_API_URL: url, GENESYSCLOUD_OAUTHCLIENT_ID: 'local-client', GENESYSCLOUD_OAUTHCLIENT_SECRET: 'local-secret' });
+  const child = spawn(process.execPath, [BIN, 'export', '--out', out, '--force'], { cwd: dir!.path, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stderr = '';
+  let sent = false;
+  child.stdout.resume();
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    if (!sent && /^warning: \S+\/tpl-000\.yaml was there before and is replaced/m.test(stderr)) {
+      sent = true;
+      child.kill(signal);
+    }
+  });
+  const [code, got] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once('close', (c, s) => r([c, s])));
+  return { code, signal: got, stderr, sent };
+}
+
+describe('promptctl export, interrupted while it writes (the binary)', () => {
+  it('SIGINT and SIGTERM: the file being written finishes (no temp file is left in --out), no more is written, it says how many were and how to finish, exit 130', async () => {
+    dir = await tempDir('promptctl-interrupt-');
+    const url = await emulator(0, false);
+    const TEMPLATES = 200;
+    const api = createGatewayClient({ landed: gatewayWriteChecks, apiUrl: url, loginUrl: url, clientId: 'local-client', clientSecret: 'local-secret', targetLabel: 'emulator' });
+    try {
+      for (let i = 0; i < TEMPLATES; i++) await api.createTemplate({ name: `tpl-${String(i).padStart(3, '0')}`, model: 'gpt-4o-mini', labels: { 'managed-by': 'promptctl' } });
+    } finally {
+      await api.close();
+    }
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const out = `out-${signal}`;
+      await mkdir(join(dir.path, out));
+      // A file of the export's, holding something else: replaced, and said to be, just before it is written.
+      await writeFile(join(dir.path, out, 'tpl-000.yaml'), '# mine\n');
+      const r = await exportSignalled(url, out, signal);
+      expect(r.sent, `${signal}: ${r.stderr}`).toBe(true);
+      expect([r.code, r.signal], `${signal}: ${r.stderr}`).toEqual([130, null]);
+      const m = new RegExp(`^interrupted: (\\d+) of ${TEMPLATES} files written to ${out}; the export is incomplete: export again with --out ${out} --force to finish it$`, 'm').exec(r.stderr);
+      expect(m, `${signal}: ${r.stderr}`).not.toBeNull();
+      const written = Number(m![1]);
+      expect(written, signal).toBeGreaterThanOrEqual(1);
+      expect(written, signal).toBeLessThan(TEMPLATES);
+      const entries = await readdir(join(dir.path, out));
+      expect(entries.filter((e) => e.endsWith('.tmp')), signal).toEqual([]);
+      expect(entries.filter((e) => e.endsWith('.yaml')), signal).toHaveLength(written);
+      expect(await readFile(join(dir.path, out, 'tpl-000.yaml'), 'utf8'), signal).toContain('name: tpl-000');
     }
   });
 });
