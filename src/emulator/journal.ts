@@ -5,11 +5,11 @@
 // Compaction folds the journal into a new snapshot when it grows large, at startup and on close.
 // A lock file (`<state>.lock`, holding the owner's pid) keeps a second process off the same state.
 import { randomUUID } from 'node:crypto';
-import type * as fs from 'node:fs/promises';
 import { link, lstat, open, readFile, readdir, readlink, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Op } from './tracker.js';
 import { isAlive } from '../util/process.js';
+import { lockIdentity, readSeen, removeStaleLock, type LockSeen, type LockSteps } from '../util/lock.js';
 import { makeDirectories } from '../util/atomic-file.js';
 import { UserError } from '../util/errors.js';
 
@@ -258,21 +258,21 @@ export class Journal {
   }
 }
 
-/** What taking the lock does to the file system, and who asks: injectable, so a test can interleave two takers step by step. */
-export interface LockSteps extends Pick<typeof fs, 'open' | 'readFile' | 'unlink' | 'link' | 'rename' | 'stat'> {
-  pid: number;
-  /** Whether another process of this host is running (our own pid is never asked). */
-  alive(pid: number): boolean;
-}
+/** What taking the lock does to the file system, and who asks: injectable, so a test can interleave takers step by step. */
+export type { LockSteps };
 
-const REAL_STEPS: LockSteps = { open, readFile, unlink, link, rename, stat, pid: process.pid, alive: isAlive };
+const REAL_STEPS: LockSteps = { open, readFile, unlink, link, stat, pid: process.pid, alive: isAlive };
+
+/** How long a taker waits for another process that is removing a dead owner's lock (microseconds' work). */
+const BREAKER_WAIT_MS = 5_000;
 
 /**
  * Takes the state's lock, or throws StateLockedError naming its live holder. The lock appears with
  * its holder's pid already in it (a temp file linked into place), so it is never read empty and
- * taken for a dead owner's while its holder writes it; a dead owner's lock is broken by moving it
- * aside and checking it is the one judged stale (put back if not), so two processes breaking it
- * at once never remove the lock one of them has just taken.
+ * taken for a dead owner's while its holder writes it; a dead owner's lock is removed by one
+ * breaker at a time, which checks it is still the one judged stale (util/lock.ts
+ * `removeStaleLock`), so any number of processes breaking it at once never remove a lock one of
+ * them has just taken.
  */
 export async function takeLock(stateFile: string, io: LockSteps = REAL_STEPS): Promise<void> {
   const lock = lockPath(stateFile);
@@ -283,22 +283,37 @@ export async function takeLock(stateFile: string, io: LockSteps = REAL_STEPS): P
   } finally {
     await fh.close();
   }
+  const live = (text: string): number | undefined => {
+    const pid = Number(text.trim());
+    return Number.isInteger(pid) && pid > 0 && (pid === io.pid || io.alive(pid)) ? pid : undefined;
+  };
+  const deadline = Date.now() + BREAKER_WAIT_MS;
+  let delay = 2;
   try {
-    for (let tries = 0; tries < 5; tries++) {
+    for (let tries = 0; tries < 5; ) {
       try {
         await io.link(tmp, lock);
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
-      const seen = await readLock(io, lock);
-      if (!seen) continue; // released meanwhile
-      const owner = Number(seen.text.trim());
-      if (Number.isInteger(owner) && owner > 0 && (owner === io.pid || io.alive(owner))) {
-        throw new StateLockedError(stateFile, owner);
+      const seen = await readSeen(io, lock);
+      if (!seen) {
+        tries++; // released meanwhile
+        continue;
       }
+      const owner = live(seen.text);
+      if (owner !== undefined) throw new StateLockedError(stateFile, owner);
       // Left by a process that died (kill -9): take it over.
-      await breakStaleLock(io, lock, seen, lockTemp(stateFile, io.pid));
+      const claimant = await removeStaleLock(io, lock, seen, tmp, (n) => breakClaim(stateFile, seen, n), (c) => live(c.text) === undefined);
+      if (!claimant) {
+        tries++;
+        continue;
+      }
+      // Another process is removing it this instant: wait for it (it will most likely hold the lock next).
+      if (Date.now() >= deadline) throw new StateLockedError(stateFile, live(claimant.text)!);
+      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+      delay = Math.min(delay * 2, 50);
     }
   } finally {
     await io.unlink(tmp).catch(() => undefined);
@@ -306,36 +321,12 @@ export async function takeLock(stateFile: string, io: LockSteps = REAL_STEPS): P
   throw new Error(`cannot lock emulator state file ${stateFile}`);
 }
 
-interface SeenLock {
-  text: string;
-  ino: number;
-}
-
-/** The lock's content and inode, or undefined once it is gone. */
-async function readLock(io: LockSteps, lock: string): Promise<SeenLock | undefined> {
-  try {
-    const text = (await io.readFile(lock, 'utf8')) as string;
-    return { text, ino: (await io.stat(lock)).ino };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
 /**
- * Moves the lock judged stale aside (a rename: only one breaker gets it) and removes it, unless
- * what was moved is another lock (another breaker's, just taken): that one is put back.
+ * The claim to break a dead owner's lock, one name for every breaker of it; a temp file beside the
+ * state, so removeStaleTemps removes it (moot once the lock is held: the lock it claimed is gone).
  */
-async function breakStaleLock(io: LockSteps, lock: string, stale: SeenLock, aside: string): Promise<void> {
-  try {
-    await io.rename(lock, aside);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
-  }
-  const moved = await readLock(io, aside);
-  if (moved && (moved.text !== stale.text || moved.ino !== stale.ino)) await io.link(aside, lock).catch(() => undefined);
-  await io.unlink(aside).catch(() => undefined);
+function breakClaim(stateFile: string, stale: LockSeen, level: number): string {
+  return join(dirname(stateFile), `.${basename(stateFile)}.break-${lockIdentity(stale)}-${level}.lock.tmp`);
 }
 
 /** A temp file beside the state for the lock protocol; removeStaleTemps reads its pid, and removes it once that process is gone. */

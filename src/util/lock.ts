@@ -1,10 +1,12 @@
 // An exclusive lock file next to the audit log, so that promptctl processes sharing a working
 // directory take turns at "read the tail, append, fsync" and never fork the hash chain.
 // `<file>.lock` is created with O_EXCL and holds {pid, hostname, createdAt, token}. A lock whose
-// pid is dead on this host, or that is older than a bound (another host, a reused pid), is broken.
-import { randomUUID } from 'node:crypto';
+// pid is dead on this host, or that is older than a bound (another host, a reused pid), is broken:
+// by one breaker at a time (`removeStaleLock`, which the emulator's state lock shares).
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { link, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import type * as fs from 'node:fs/promises';
+import { link, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { UserError } from '../util/errors.js';
@@ -20,7 +22,18 @@ export interface LockOptions {
    * host since …"). For a lock held as long as a whole command (an apply), not one append.
    */
   refuse?: (holder: string) => Error;
+  /** The file steps and who takes the lock: injectable, so a test can interleave several takers step by step. */
+  steps?: LockSteps;
 }
+
+/** What taking a lock does to the file system, and who asks. */
+export interface LockSteps extends Pick<typeof fs, 'open' | 'readFile' | 'unlink' | 'link' | 'stat'> {
+  pid: number;
+  /** Whether another process of this host is running. */
+  alive(pid: number): boolean;
+}
+
+const REAL_STEPS: LockSteps = { open, readFile, unlink, link, stat, pid: process.pid, alive: isAlive };
 
 interface LockContent {
   pid?: unknown;
@@ -54,16 +67,17 @@ export async function holdFileLock(target: string, opts: LockOptions = {}): Prom
 }
 
 async function acquireLock(path: string, opts: LockOptions): Promise<string> {
+  const io = opts.steps ?? REAL_STEPS;
   const staleMs = opts.staleMs ?? DEFAULT_STALE_MS;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const token = randomUUID();
-  const body = JSON.stringify({ pid: process.pid, hostname: hostname(), createdAt: new Date().toISOString(), token });
+  const body = JSON.stringify({ pid: io.pid, hostname: hostname(), createdAt: new Date().toISOString(), token });
   const deadline = Date.now() + timeoutMs;
   let delay = 2;
   // The lock appears with its holder already written (a temp file hard-linked into place), so a
   // kill -9 at any instant never leaves an empty lock that only its age could clear.
-  const tmp = `${path}.${process.pid}.${token.slice(0, 8)}.tmp`;
-  const fh = await open(tmp, 'w', 0o644);
+  const tmp = `${path}.${io.pid}.${token.slice(0, 8)}.tmp`;
+  const fh = await io.open(tmp, 'w', 0o644);
   try {
     await fh.writeFile(body, 'utf8');
   } finally {
@@ -72,20 +86,20 @@ async function acquireLock(path: string, opts: LockOptions): Promise<string> {
   try {
     for (;;) {
       try {
-        await link(tmp, path);
+        await io.link(tmp, path);
         installExitHook();
         held.set(path, token);
-        await sweepLeftovers(path);
+        await sweepLeftovers(io, path);
         return token;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
-      const seen = await inspect(path);
-      if (seen && isStale(seen, staleMs)) {
-        await breakLock(path, seen.raw);
-        continue;
-      }
-      if (opts.refuse && seen) throw opts.refuse(describeHolder(seen));
+      const seen = await inspect(io, path);
+      if (seen && isStale(seen, staleMs, io)) {
+        const claimant = await removeStaleLock(io, path, seen, tmp, (n) => breakClaim(path, seen, n), (c) => isStale(parseSeen(c), staleMs, io));
+        if (!claimant) continue;
+        // Another process is removing it this instant: wait for it (it may take the lock, or leave it).
+      } else if (opts.refuse && seen) throw opts.refuse(describeHolder(seen));
       if (Date.now() >= deadline) {
         // A situation for the user (another promptctl still running, or a lock from another host), not a bug.
         throw new UserError(`${path}: the audit log is locked${seen ? ` (${describeHolder(seen)})` : ''}; if no promptctl is running there, delete the lock file`);
@@ -95,7 +109,7 @@ async function acquireLock(path: string, opts: LockOptions): Promise<string> {
       delay = Math.min(delay * 2, 50);
     }
   } finally {
-    await unlink(tmp).catch(() => undefined);
+    await io.unlink(tmp).catch(() => undefined);
   }
 }
 
@@ -107,12 +121,15 @@ const LEFTOVER_AGE_MS = 10 * 60_000;
 /**
  * Removes what a process killed while it took or broke the lock left beside it, for good: its
  * holder's body before it was linked into place (`<lock>.<pid>.<id>.tmp`) or a broken lock set
- * aside (`.stale`). Only those of a pid not running here and older than any wait for the lock:
- * the directory may be shared with another host, whose pids mean nothing here. With the lock held.
+ * aside by an older promptctl (`.stale`). Only those of a pid not running here and older than any
+ * wait for the lock: the directory may be shared with another host, whose pids mean nothing here.
+ * A claim to break a lock (`<lock>.<identity>.<level>.break`) is moot once we hold the lock (the
+ * lock it claimed is gone for good), so any is removed but one on our own lock. With the lock held.
  */
-async function sweepLeftovers(path: string): Promise<void> {
+async function sweepLeftovers(io: LockSteps, path: string): Promise<void> {
   if (swept.has(path)) return;
   swept.add(path);
+  const ours = await readSeen(io, path).catch(() => null);
   const dir = dirname(path);
   const prefix = `${basename(path)}.`;
   let names: string[];
@@ -122,11 +139,18 @@ async function sweepLeftovers(path: string): Promise<void> {
     return;
   }
   const now = Date.now();
+  const ownClaim = ours && `${lockIdentity(ours)}.`;
   await Promise.all(
     names.map(async (n) => {
-      const m = n.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{8}\.(?:tmp|stale)$/.exec(n.slice(prefix.length)) : null;
-      if (!m || Number(m[1]) === process.pid || isAlive(Number(m[1]))) return;
+      if (!n.startsWith(prefix)) return;
+      const rest = n.slice(prefix.length);
       const file = join(dir, n);
+      if (/^[0-9a-f]{16}\.\d+\.break$/.test(rest)) {
+        if (!ownClaim || !rest.startsWith(ownClaim)) await unlink(file).catch(() => undefined);
+        return;
+      }
+      const m = /^(\d+)\.[0-9a-f]{8}\.(?:tmp|stale)$/.exec(rest);
+      if (!m || Number(m[1]) === process.pid || isAlive(Number(m[1]))) return;
       try {
         if (now - (await stat(file)).mtimeMs >= LEFTOVER_AGE_MS) await unlink(file);
       } catch {
@@ -139,57 +163,112 @@ async function sweepLeftovers(path: string): Promise<void> {
 async function releaseLock(path: string, token: string): Promise<void> {
   held.delete(path);
   // Only remove our own lock: had it been broken as stale, the file may now be someone else's.
-  const seen = await inspect(path);
+  const seen = await inspect(REAL_STEPS, path);
   if (seen?.content.token === token) await unlink(path).catch(() => undefined);
 }
 
-interface Seen {
-  raw: string;
+interface Seen extends LockSeen {
   content: LockContent;
-  mtimeMs: number;
 }
 
 /** The lock as it is now, or null if it vanished meanwhile. */
-async function inspect(path: string): Promise<Seen | null> {
+async function inspect(io: LockSteps, path: string): Promise<Seen | null> {
+  const seen = await readSeen(io, path);
+  return seen && parseSeen(seen);
+}
+
+function parseSeen(seen: LockSeen): Seen {
+  let content: LockContent = {};
   try {
-    const [raw, st] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
-    let content: LockContent = {};
-    try {
-      const v: unknown = JSON.parse(raw);
-      if (v && typeof v === 'object') content = v as LockContent;
-    } catch {
-      // empty or half-written: its holder may be between create and write; judged by age only
-    }
-    return { raw, content, mtimeMs: st.mtimeMs };
+    const v: unknown = JSON.parse(seen.text);
+    if (v && typeof v === 'object') content = v as LockContent;
+  } catch {
+    // empty or half-written (a lock of an older promptctl, written after its creation): judged by age only
+  }
+  return { ...seen, content };
+}
+
+function isStale(seen: Seen, staleMs: number, io: LockSteps): boolean {
+  const { pid, hostname: host } = seen.content;
+  if (host === hostname() && typeof pid === 'number' && pid !== io.pid && !io.alive(pid)) return true;
+  return Date.now() - seen.mtimeMs > staleMs;
+}
+
+/** A lock file as one reader saw it: its text, inode and age (a later lock never has its text and inode both). */
+export interface LockSeen {
+  text: string;
+  ino: number;
+  mtimeMs: number;
+}
+
+/** `path` as it is now, or null once it is gone. */
+export async function readSeen(io: Pick<LockSteps, 'readFile' | 'stat'>, path: string): Promise<LockSeen | null> {
+  try {
+    const [text, st] = await Promise.all([io.readFile(path, 'utf8') as Promise<string>, io.stat(path)]);
+    return { text, ino: st.ino, mtimeMs: st.mtimeMs };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
 }
 
-function isStale(seen: Seen, staleMs: number): boolean {
-  const { pid, hostname: host } = seen.content;
-  if (host === hostname() && typeof pid === 'number' && !isAlive(pid)) return true;
-  return Date.now() - seen.mtimeMs > staleMs;
+/** The claim to break a stale lock, `<lock>.<its identity>.<level>.break`: one name for every breaker of that lock. */
+function breakClaim(path: string, stale: LockSeen, level: number): string {
+  return `${path}.${lockIdentity(stale)}.${level}.break`;
 }
 
+/** 16 hex digits naming one lock file: its text and inode. */
+export function lockIdentity(seen: LockSeen): string {
+  return createHash('sha256').update(`${seen.ino}\0${seen.text}`).digest('hex').slice(0, 16);
+}
 
 /**
- * Moves the stale lock aside (atomic, so only one breaker wins it) and checks it is the one judged
- * stale. If another breaker already replaced it with a live lock, that lock is put back (only a
- * third process taking the lock in that instant could then overlap: two crashes' worth of bad luck).
+ * Removes `stale`, a lock judged abandoned, if it is still the lock, with at most one breaker at it.
+ * Moving a lock aside to check it is not enough: a breaker that read the stale lock late moves a
+ * fresh lock aside, and a third process links its own into the gap before it is put back (two
+ * holders). So a breaker first claims the stale lock (its own body, `body`, linked to `claim(0)`,
+ * the same name for every breaker of that lock) and only then compares and removes it. While
+ * claimed, nothing else changes the lock: a taker's link fails on it and its dead holder releases
+ * nothing, so the comparison holds until the removal. A claimant that died holding its claim
+ * (`abandoned`) is passed over by a claim one level up, so a stale lock stays breakable. A lock,
+ * once removed, never comes back (a new one has another text or inode): its claims are then moot.
+ * Returns the live claim of another breaker when one is at it (the caller waits), else null.
  */
-async function breakLock(path: string, staleRaw: string): Promise<void> {
-  const aside = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.stale`;
-  try {
-    await rename(path, aside);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
+export async function removeStaleLock(
+  io: Pick<LockSteps, 'readFile' | 'stat' | 'link' | 'unlink'>,
+  lock: string,
+  stale: LockSeen,
+  body: string,
+  claim: (level: number) => string,
+  abandoned: (claim: LockSeen) => boolean,
+): Promise<LockSeen | null> {
+  for (let level = 0; ; level++) {
+    try {
+      await io.link(body, claim(level));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const other = await readSeen(io, claim(level));
+      if (!other) return null; // its claimant is done: look at the lock again
+      if (abandoned(other)) continue;
+      return other;
+    }
+    try {
+      const now = await readSeen(io, lock);
+      if (now && now.text === stale.text && now.ino === stale.ino) await unlinkIfThere(io, lock);
+    } finally {
+      // Ours and the dead claimants' below it: the lock they claimed is gone, or we no longer act on it.
+      for (let l = level; l >= 0; l--) await io.unlink(claim(l)).catch(() => undefined);
+    }
+    return null;
   }
-  const raw = await readFile(aside, 'utf8').catch(() => staleRaw);
-  if (raw !== staleRaw) await link(aside, path).catch(() => undefined);
-  await unlink(aside).catch(() => undefined);
+}
+
+async function unlinkIfThere(io: Pick<LockSteps, 'unlink'>, path: string): Promise<void> {
+  try {
+    await io.unlink(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 function describeHolder(seen: Seen): string {

@@ -95,3 +95,98 @@ describe('two processes taking the emulator state lock at once', () => {
     expect(await readdir(dir)).toEqual(['state.json.lock']);
   });
 });
+
+// Three takers of a dead owner's lock: A breaks it and takes it; B, which read the dead lock before,
+// breaks again and meets A's fresh lock; C, which read it too, then looks. Before, B moved A's lock
+// aside to check it and C linked its own into the gap before B could put A's back: A and C both held it.
+describe('three processes taking a dead owner\'s emulator state lock at once', () => {
+  const C = 103;
+  const alive = (p: number): boolean => p === A || p === B || p === C;
+
+  it('A takes it first, then B, then C (B meeting A\'s fresh lock while C looks): one holds it', async () => {
+    await writeFile(lock, `${DEAD}\n`);
+    const gate = () => {
+      let open!: () => void;
+      const opened = new Promise<void>((r) => (open = r));
+      return { opened, open };
+    };
+    const read = { A: gate(), B: gate(), C: gate() };
+    const settled = { A: gate(), B: gate(), C: gate() };
+    const bAgain = gate(); // B links to the lock a second time, or is done
+    const allRead = Promise.all([read.A.opened, read.B.opened, read.C.opened]);
+    /** Taker `who`'s steps: it waits after its first look at the lock until `go`; a second link to the lock by B waits for C. */
+    const taker = (who: 'A' | 'B' | 'C', pid: number, go: Promise<unknown>): LockSteps => {
+      let looked = false;
+      let links = 0;
+      return {
+        ...fs,
+        pid,
+        alive,
+        stat: (async (path: Parameters<typeof fs.stat>[0]) => {
+          const st = await fs.stat(path);
+          if (path === lock && !looked) {
+            looked = true;
+            read[who].open();
+            await go;
+          }
+          return st;
+        }) as LockSteps['stat'],
+        link: async (from, to) => {
+          if (to === lock && who === 'B' && ++links === 2) {
+            bAgain.open();
+            await settled.C.opened;
+          }
+          return fs.link(from, to);
+        },
+      };
+    };
+    const results = await Promise.allSettled([
+      takeLock(file, taker('A', A, allRead)).finally(settled.A.open),
+      takeLock(file, taker('B', B, Promise.all([allRead, settled.A.opened]))).finally(() => {
+        settled.B.open();
+        bAgain.open();
+      }),
+      takeLock(file, taker('C', C, Promise.all([allRead, bAgain.opened]))).finally(settled.C.open),
+    ]);
+    const holders = [A, B, C].filter((_, i) => results[i]!.status === 'fulfilled');
+    expect(holders).toEqual([A]);
+    for (const r of results.slice(1)) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(StateLockedError);
+      expect(((r as PromiseRejectedResult).reason as StateLockedError).pid).toBe(A);
+    }
+    expect(Number((await readFile(lock, 'utf8')).trim())).toBe(A);
+    expect(await readdir(dir)).toEqual(['state.json.lock']);
+  });
+
+  it('a breaker killed while it breaks the lock leaves it breakable: the next taker holds it', async () => {
+    await writeFile(lock, `${DEAD}\n`);
+    // X (a pid that is dead by the time A looks) dies after its first link that is not the lock itself.
+    const X = 4_194_306;
+    let dead = false;
+    const die = <F extends (...args: never[]) => Promise<unknown>>(f: F): F =>
+      (async (...args: Parameters<F>) => {
+        if (dead) throw new Error('killed');
+        return f(...args);
+      }) as F;
+    const killed: LockSteps = {
+      ...fs,
+      pid: X,
+      alive: (p) => alive(p) || p === X,
+      open: die(fs.open),
+      readFile: die(fs.readFile),
+      stat: die(fs.stat),
+      unlink: die(fs.unlink),
+      link: die(async (from: string, to: string) => {
+        await fs.link(from, to);
+        if (to !== lock) dead = true;
+      }) as LockSteps['link'],
+    };
+    await expect(takeLock(file, killed)).rejects.toThrow('killed');
+    expect((await readdir(dir)).length).toBeGreaterThan(1); // what X left midway (its body, its claim)
+    await takeLock(file, { ...fs, pid: A, alive });
+    expect(Number((await readFile(lock, 'utf8')).trim())).toBe(A);
+    // Only X's body is left beside it (removed when the store opens): not its claim.
+    expect((await readdir(dir)).filter((n) => n !== 'state.json.lock').every((n) => n.startsWith(`.state.json.${X}.`))).toBe(true);
+  });
+});
