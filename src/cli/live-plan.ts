@@ -13,7 +13,7 @@ import { keptOutOf } from '../model/environments.js';
 import type { Plan } from '../plan/types.js';
 import type { WireOrganization } from '../genesys/conventions.js';
 import type { CliContext } from './context.js';
-import { openTarget, targetContext, describeTarget, type OpenTarget } from './target.js';
+import { openTarget, targetContext, describeTarget, type OpenTarget, type OpenTargetOptions } from './target.js';
 import { visibleName } from '../util/escapes.js';
 import { announceTarget, DEFAULT_DIR, loadOrRefuse, withTarget, type TargetUse } from './common.js';
 
@@ -67,18 +67,24 @@ export async function withTargetWhileLoading<S extends { state: DesiredState }, 
   ctx: CliContext,
   load: () => Promise<S>,
   fn: (t: OpenTarget, loaded: S, read: Promise<LiveRead>) => Promise<T>,
-  readOpts: LiveReadOptions & { dir: string },
+  readOpts: LiveReadOptions & {
+    dir: string;
+    /** The command changes nothing (plan, drift): an embedded org with no state yet is read as empty, in memory, and not created. */
+    readOnly?: boolean;
+  },
 ): Promise<T> {
+  const { readOnly, ...liveOpts } = readOpts;
+  const opening: OpenTargetOptions = readOnly ? { readOnly } : {};
   if (describeTarget(ctx.env, ctx.environment).target.kind !== 'remote') {
     const loaded = await load();
     const state = Promise.resolve(loaded.state);
-    return withTarget(ctx, (t) => fn(t, loaded, startLiveRead(t, { ...readOpts, guideVersions: guideVersionsFor(ctx, readOpts.dir, state), gitVersions: versionsInGit(state) })));
+    return withTarget(ctx, (t) => fn(t, loaded, startLiveRead(t, { ...liveOpts, guideVersions: guideVersionsFor(ctx, readOpts.dir, state), gitVersions: versionsInGit(state) })), opening);
   }
   // The guides' versions wait for the files (which guides git defines); the listings do not.
   let settle!: { resolve(state: DesiredState): void; reject(err: unknown): void };
   const state = new Promise<DesiredState>((resolve, reject) => (settle = { resolve, reject }));
   state.catch(() => undefined);
-  readOpts = { ...readOpts, guideVersions: guideVersionsFor(ctx, readOpts.dir, state), gitVersions: versionsInGit(state) };
+  const remoteOpts = { ...liveOpts, guideVersions: guideVersionsFor(ctx, readOpts.dir, state), gitVersions: versionsInGit(state) };
   const loading = load;
   load = async () => {
     try {
@@ -98,11 +104,11 @@ export async function withTargetWhileLoading<S extends { state: DesiredState }, 
   };
   // Opened first, on its own: its modules load in a few tens of milliseconds when nothing else
   // runs, but take the whole load when they must interleave with the files' reads.
-  const opened = await openTarget(targetContext(ctx, { environment: ctx.environment, info })).then(
+  const opened = await openTarget(targetContext(ctx, { environment: ctx.environment, info }), opening).then(
     (t) => ({ t, err: undefined }),
     (err: unknown) => ({ t: undefined, err }),
   );
-  const reading = opened.t ? startLiveRead(opened.t, readOpts) : undefined;
+  const reading = opened.t ? startLiveRead(opened.t, remoteOpts) : undefined;
   let loaded: S;
   try {
     loaded = await load();
@@ -365,7 +371,8 @@ export async function planTarget(
       ...(await planFromFiles(ctx, { target, state, union, git, prune: p.prune ?? state.config.prune, only, allowMassDelete, dir: p.dir, read, sealed: p.sealed !== false })),
       union,
     }),
-    // A plan only shown as text records no org (nothing reads it): one request fewer.
-    { org: p.sealed !== false, dir: p.dir },
+    // A plan only shown as text records no org (nothing reads it): one request fewer. Plan and drift
+    // change nothing, so a first run in a fresh checkout leaves no embedded state behind.
+    { org: p.sealed !== false, dir: p.dir, readOnly: true },
   );
 }

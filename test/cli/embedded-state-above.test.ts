@@ -38,8 +38,11 @@ describe('the embedded state of a directory above', () => {
     dir = await fixtureCopy('basic');
     expect((await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path })).code).toBe(0);
     const sub = join(dir.path, 'prompts');
-    // The first run in the subdirectory makes its state; the second finds it and says nothing.
+    // A plan there makes no state (it only reads), so a second one says it again; an apply there
+    // makes its state, and a plan after it finds it and says nothing.
     expect((await runCliInProcess(['plan', '--dir', '.'], { cwd: sub })).stderr).toContain('note: this directory holds no embedded state yet');
+    expect((await runCliInProcess(['plan', '--dir', '.'], { cwd: sub })).stderr).toContain('note: this directory holds no embedded state yet');
+    expect((await runCliInProcess(['apply', '--dir', '.', '--auto-approve'], { cwd: sub })).code).toBe(0);
     const again = await runCliInProcess(['plan', '--dir', '.'], { cwd: sub });
     expect(again.code).toBe(0);
     expect(again.stderr).not.toContain('note: this directory holds no embedded state');

@@ -1,0 +1,48 @@
+// plan and drift only read: on the embedded emulator (no credentials in the environment) in a
+// checkout that holds no embedded state, they plan against an empty org served in memory and leave
+// no state behind. Before, the login wrote its token into the store, so a first `plan` in a fresh
+// clone created .promptctl/local-state.json (and its journal), as if something had been applied.
+// apply still creates the state, and a plan after it sees what it made.
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../helpers/cli.js';
+import { fixtureCopy, type TempDir } from '../helpers/tmp.js';
+
+let dir: TempDir | undefined;
+afterEach(async () => {
+  await dir?.remove();
+  dir = undefined;
+});
+
+/** The embedded state's files under `root`: the state, its journal, its lock, their temp files. */
+async function stateFiles(root: string): Promise<string[]> {
+  const names = await readdir(join(root, '.promptctl')).catch(() => [] as string[]);
+  return names.filter((n) => n.includes('local-state'));
+}
+
+describe('plan and drift on the embedded emulator with no state yet', () => {
+  it('plan (text, json and --out) and drift create no state; apply of the saved plan does, and plan then sees it', async () => {
+    dir = await fixtureCopy('basic');
+    const cwd = dir.path;
+    const plan = await runCliInProcess(['plan'], { cwd });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/\d+ to create/);
+    const json = await runCliInProcess(['plan', '--format', 'json', '--out', 'plan.json'], { cwd });
+    expect(json.code, json.stderr).toBe(0);
+    const drift = await runCliInProcess(['drift'], { cwd });
+    expect(drift.code, drift.stderr).toBe(2);
+    expect(await stateFiles(cwd)).toEqual([]);
+
+    // The plan saved against the empty org is the one apply makes: same org, nothing stale.
+    const applied = await runCliInProcess(['apply', 'plan.json', '--auto-approve'], { cwd });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(existsSync(join(cwd, '.promptctl/local-state.json'))).toBe(true);
+    const after = await runCliInProcess(['plan'], { cwd });
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).toContain('No changes');
+    const driftAfter = await runCliInProcess(['drift'], { cwd });
+    expect(driftAfter.code, driftAfter.stdout).toBe(0);
+  });
+});
