@@ -26,7 +26,7 @@ export function refuseMassDelete(file: string, saved: Plan, fresh: Plan): void {
  * A plan saved with problems is never applied (apply keeps the saved plan's problems, so a file
  * cannot lose a refusal): said before the target is read, with the plan to make instead.
  */
-export function refuseSavedProblems(ctx: CliContext, file: string, dir: string, saved: Plan): void {
+export function refuseSavedProblems(ctx: CliContext, file: string, dir: string, saved: Plan, out = shellWord(file)): void {
   const n = saved.problems.length;
   // As they stood when the plan was made: git or the org may have settled some since (the plan
   // to make instead says what stands now).
@@ -37,7 +37,7 @@ export function refuseSavedProblems(ctx: CliContext, file: string, dir: string, 
     ctx.info(`  ${message.startsWith(p.address) ? '' : `${visibleName(p.address)}: `}${message} [${p.rule}]`);
   }
   throw new UserError(
-    `${file} was saved with ${n} problem${n === 1 ? '' : 's'} (listed above), and a plan with problems is never applied: fix what still stands, then run \`${planAgain(ctx, dir, saved.prune)} --out ${shellWord(file)}\` again and review the new plan; nothing was applied`,
+    `${file} was saved with ${n} problem${n === 1 ? '' : 's'} (listed above), and a plan with problems is never applied: fix what still stands, then run \`${planAgain(ctx, dir, saved.prune)} --out ${out}\` again and review the new plan; nothing was applied`,
   );
 }
 
@@ -48,7 +48,8 @@ function savedAt(createdAt: string): string {
 }
 
 /** Refuses the whole saved plan, before any change, if a fresh plan disagrees with it. */
-export function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, fresh: Plan): void {
+/** `out`: where the plan is saved again (`plan --out`), as a shell word: the file, or a new one for a plan piped in. */
+export function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, fresh: Plan, out = shellWord(file)): void {
   // The file holds the plan with this run's secrets masked: it is compared with the fresh plan as a file would hold it.
   const reasons = staleReasons(saved, fresh, asSaved(ctx, fresh).plan);
   if (reasons.length === 0) return;
@@ -61,7 +62,7 @@ export function refuseIfStale(ctx: CliContext, file: string, dir: string, saved:
     );
   }
   throw new UserError(
-    `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied.${otherDir(saved, dir)} Run \`${planAgain(ctx, dir, saved.prune)} --out ${shellWord(file)}\` again and review the new plan.`,
+    `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied.${otherDir(saved, dir)} Run \`${planAgain(ctx, dir, saved.prune)} --out ${out}\` again and review the new plan.`,
   );
 }
 

@@ -1,5 +1,5 @@
-// promptctl apply [PLANFILE]: plan (or load a saved plan and prove it is still current), confirm,
-// then execute in order with one audit record per attempted change.
+// promptctl apply [PLANFILE]: plan (or load a saved plan, from a file or from stdin with `apply -`,
+// and prove it is still current), confirm, then execute in order with one audit record per attempted change.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { readLiveParts, type Surface } from '../targets/live.js';
 import type { CliContext } from './context.js';
 import { confirm } from './confirm.js';
 import { Stop } from './apply-stop.js';
-import { readPlanFile } from './plan-file.js';
+import { readPlanFile, readPlanStdin, STDIN_NAME } from './plan-file.js';
 import { describeOrg } from '../apply/stale.js';
 import { holdApplyLock } from './apply-lock.js';
 import { applyCommand, otherDir, planAgain, refuseIfStale, refuseMassDelete, refuseSavedProblems } from './apply-saved.js';
@@ -43,7 +43,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
     program
       .command('apply')
       .description('apply the changes a plan shows (or a saved plan file) to the target')
-      .argument('[planfile]', 'a plan saved with `plan --out`; refused if anything moved since')
+      .argument('[planfile]', 'a plan saved with `plan --out`, or - to read it from stdin (with --auto-approve); refused if anything moved since')
       .option('--auto-approve', 'do not ask for confirmation')
       .option('--prune', 'delete live objects labelled managed-by: promptctl that git no longer defines')
       .option('--allow-mass-delete', 'allow deleting everything, or more than half of what promptctl manages (a saved plan too)'),
@@ -56,9 +56,19 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   const { cwd, env } = ctx;
   const label = announceTarget(ctx, flags.dir, { use: 'changes' });
   refuseUnsavedApply(ctx, planFile, flags.dir);
+  // "-" is stdin, as for show - (a file named - is ./-). No terminal is left to confirm on, so it
+  // takes --auto-approve: said before the plan is read (the pipe is spent once read).
+  const piped = planFile === '-';
+  if (piped && !flags.autoApprove) {
+    throw new UserError(
+      `apply - reads the plan from stdin, so there is no terminal to confirm on: review the plan, then run \`${applyCommand(ctx, flags.dir)} - --auto-approve\` with it piped in (or apply the file \`plan --out\` wrote); nothing was applied`,
+    );
+  }
   // The file's name as messages show it: the user's, which may hold an ESC or a line break.
-  const shownFile = planFile === undefined ? undefined : visibleName(planFile);
-  const saved: Plan | null = planFile ? await readPlanFile(resolve(cwd, planFile), shownFile!) : null;
+  const shownFile = planFile === undefined ? undefined : piped ? STDIN_NAME : visibleName(planFile);
+  // Where a refusal says to save the plan again: the same file, or for stdin a file to review.
+  const outWord = planFile === undefined ? undefined : piped ? 'plan.json' : shellWord(planFile);
+  const saved: Plan | null = planFile ? (piped ? await readPlanStdin(ctx.io.stdin, 'apply') : await readPlanFile(resolve(cwd, planFile), shownFile!)) : null;
   // Another place is refused before anything is read; another client of it, once the org is read.
   if (saved && targetPlace(saved.target) !== targetPlace(label)) {
     // The org it was made for, as the plan names it (DESIGN §5); this target's is not read for a refusal.
@@ -76,10 +86,10 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   // A saved plan is what was reviewed: a flag cannot change what it does (Terraform refuses them too).
   if (saved && flags.prune === true && !saved.prune) {
     throw new UserError(
-      `${shownFile} was planned with prune off, and --prune cannot change a saved plan: plan again with \`${planAgain(ctx, flags.dir, true)} --out ${shellWord(planFile!)}\`, review it, then apply that file; nothing was applied`,
+      `${shownFile} was planned with prune off, and --prune cannot change a saved plan: plan again with \`${planAgain(ctx, flags.dir, true)} --out ${outWord!}\`, review it, then apply that file; nothing was applied`,
     );
   }
-  if (saved && saved.problems.length > 0) refuseSavedProblems(ctx, shownFile!, flags.dir, saved);
+  if (saved && saved.problems.length > 0) refuseSavedProblems(ctx, shownFile!, flags.dir, saved, outWord);
   // Planned from another directory, which this apply does not have: say which, before "not found".
   if (saved && otherDir(saved, flags.dir) !== '' && !existsSync(resolve(cwd, flags.dir))) {
     throw new UserError(`${shownFile} was planned with --dir ${shellWord(saved.dir!)}, and this apply reads ${shellWord(flags.dir)}, which does not exist: apply it with --dir ${shellWord(saved.dir!)}; nothing was applied`);
@@ -149,7 +159,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         if (stop.signalled) return interruptedBeforeChanges(ctx);
         if (audit) await settleInterrupted(ctx, audit, target, git, { ...fresh.plan, id: saved.id });
         refuseMassDelete(shownFile!, saved, fresh.plan);
-        refuseIfStale(ctx, shownFile!, flags.dir, saved, fresh.plan);
+        refuseIfStale(ctx, shownFile!, flags.dir, saved, fresh.plan, outWord);
         // What runs is the fresh plan, now proved the same as the reviewed one: the file names
         // the run (its id) and keeps its refusals (a mass delete, say), but steers no write.
         plan = { ...fresh.plan, id: saved.id, problems: saved.problems };
@@ -350,8 +360,10 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
   }
   const took = tookLine(performance.now() - started, expectedMs);
   if (took) ctx.info(took);
-  const file = planFile === undefined ? undefined : shellWord(planFile);
-  const lines = summaryLines(result, style, planAgain(ctx, dir, plan.prune), file === undefined ? undefined : { file, apply: `${applyCommand(ctx, dir)} ${file}` });
+  // A plan piped in is finished from a file saved to review: stdin is spent.
+  const file = planFile === undefined ? undefined : planFile === '-' ? 'plan.json' : shellWord(planFile);
+  const saved = file === undefined ? undefined : { file: planFile === '-' ? 'the plan piped in' : file, out: file, apply: `${applyCommand(ctx, dir)} ${file}` };
+  const lines = summaryLines(result, style, planAgain(ctx, dir, plan.prune), saved);
   if (result.ok) {
     // Interrupted once every change had started (DESIGN §5: exits 130): nothing is left, and a
     // cancelled CI job must not look like a finished apply.

@@ -1,5 +1,5 @@
 // A saved plan. Written (`plan --out`): as the file holds it, the run's secrets masked and the
-// seal made over that. Read (`apply PLANFILE`, `show PLANFILE`, or piped into `show -`): the file,
+// seal made over that. Read (`apply PLANFILE`, `show PLANFILE`, or piped into `show -` or `apply -`): the file,
 // then its schema (schemas/plan.schema.json, every problem at file:line:column), then its seal.
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -41,21 +41,25 @@ export async function readPlanFile(path: string, file: string): Promise<Plan> {
   return planOf(await planBytes(path, file), file, false);
 }
 
-/** How messages name a plan piped into stdin (`show -`). */
+/** How messages name a plan piped into stdin (`show -`, `apply -`). */
 export const STDIN_NAME = 'stdin';
 /** What fills stdin with a plan, said when it holds none. */
 export const PIPE_A_PLAN = '`promptctl plan --format json | promptctl show -`';
 
+/** How `apply -` is filled with a plan. */
+const PIPE_A_PLAN_TO_APPLY = '`promptctl apply - --auto-approve < plan.json`';
+
 /**
- * The plan piped into stdin (`promptctl plan --format json | promptctl show -`). A terminal is
- * refused at once (the command would wait for typing), and an empty stdin is said to be empty:
- * the command before the pipe wrote nothing.
+ * The plan piped into stdin (`promptctl plan --format json | promptctl show -`, or into `apply -`).
+ * A terminal is refused at once (the command would wait for typing), and an empty stdin is said to
+ * be empty: the command before the pipe wrote nothing.
  */
-export async function readPlanStdin(stdin: InStream): Promise<Plan> {
+export async function readPlanStdin(stdin: InStream, command: 'show' | 'apply' = 'show'): Promise<Plan> {
+  const pipe = command === 'show' ? PIPE_A_PLAN : PIPE_A_PLAN_TO_APPLY;
   const refused = (message: string): FilesRefused => unreadPlan(STDIN_NAME, 'plan/unreadable', message);
-  if (stdin.isTTY) throw refused(`show - reads the plan from stdin, which is a terminal: pipe a plan in (${PIPE_A_PLAN}), or give the file \`plan --out\` wrote`);
+  if (stdin.isTTY) throw refused(`${command} - reads the plan from stdin, which is a terminal: pipe a plan in (${pipe}), or give the file \`plan --out\` wrote`);
   const bytes = await streamBytes(stdin, () => refused(`stdin holds more than ${MAX_PLAN_MIB}, the most promptctl reads of a plan`), (err) => refused(`cannot read the plan from stdin: ${visibleName((err as Error).message)}`));
-  if (isBlank(bytes)) throw refused(`stdin held no plan (nothing was piped in): pipe one in (${PIPE_A_PLAN}); did the command before the pipe fail?`);
+  if (isBlank(bytes)) throw refused(`stdin held no plan (nothing was piped in): pipe one in (${pipe}); did the command before the pipe fail?`);
   return planOf(bytes, STDIN_NAME, true);
 }
 

@@ -82,10 +82,10 @@ function doneLines(result: ApplyResult): string[] {
 /**
  * The closing lines of an apply; the first says whether it worked.
  * `planCommand`: how to plan this target again (`promptctl plan --env prod`), said after a conflict.
- * `saved`: the plan file applied, with how to apply it; after a stop its plan is out of date (what
+ * `saved`: the plan file applied (`out`: where to save it again, when not the file: a plan piped in), with how to apply it; after a stop its plan is out of date (what
  * landed is no longer to do), so finishing takes a new plan file, not the same command again.
  */
-export function summaryLines(result: ApplyResult, style: Style, planCommand = 'promptctl plan', saved?: { file: string; apply: string }): string[] {
+export function summaryLines(result: ApplyResult, style: Style, planCommand = 'promptctl plan', saved?: { file: string; apply: string; out?: string }): string[] {
   const tally = tallyOf(result);
   if (result.ok) return [style('green', `Apply complete: ${tally}.`)];
   const conflict = result.failed.some((f) => f.outcome === 'conflict');
@@ -116,7 +116,7 @@ export function summaryLines(result: ApplyResult, style: Style, planCommand = 'p
     conflict
       ? `The target changed since the plan was made: run \`${planCommand}\` again, review, then apply.`
       : saved
-        ? `${result.interrupted ? 'Every change made is on record' : 'Nothing was rolled back. Fix the cause'}; ${saved.file} is out of date now. To finish, run \`${planCommand} --out ${saved.file}\` again, review it, then \`${saved.apply}\`: it picks up where this one stopped.`
+        ? `${result.interrupted ? 'Every change made is on record' : 'Nothing was rolled back. Fix the cause'}; ${saved.file} is out of date now. To finish, run \`${planCommand} --out ${saved.out ?? saved.file}\` again, review it, then \`${saved.apply}\`: it picks up where this one stopped.`
         : result.interrupted
           ? 'Every change made is on record. Run apply again to finish: it picks up where this one stopped.'
           : 'Nothing was rolled back. Fix the cause and run apply again: it picks up where this one stopped.',
