@@ -206,10 +206,16 @@ function endsMidCharacter(bytes: Buffer): boolean {
 /**
  * Refuses a `plan --out` path that holds something other than a plan, before anything is read or
  * planned: plan is read-only, and a slip of the path must not replace the emulator's state, the
- * audit trail or a prompt document. An empty file or a plan of an earlier run is replaced; a new
+ * audit trail or a prompt document; "-", which names stdin to `apply -`, is no file name. An empty file or a plan of an earlier run is replaced; a new
  * YAML file in the prompts directory would be read as one of its documents.
  */
 export async function checkPlanOut(cwd: string, out: string, dir: string): Promise<void> {
+  // "-" is stdin to apply - and show -: a file of that name is one they would never read.
+  if (out === '-') {
+    throw new UserError(
+      '--out - would write a file named "-", which `promptctl apply -` does not read (it reads the plan from stdin): pipe the plan with `promptctl plan --format json | promptctl apply - --auto-approve`, or give a file name (plan.json); ./- writes a file named -',
+    );
+  }
   const path = resolve(cwd, out);
   const name = visibleName(out);
   if (/\.ya?ml$/i.test(path) && (isInside(resolve(cwd, dir), path) || isInside(realPathOr(resolve(cwd, dir)), realParent(path)))) {

@@ -1,6 +1,7 @@
 // `plan --out` is read-only everywhere else: a slip of the path must not replace the emulator's
 // state, the audit trail or a prompt document (a review wiped the embedded org this way, exit 0).
 // What is not a plan is refused before anything is read; a plan of an earlier run is replaced.
+import { existsSync } from 'node:fs';
 import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -61,5 +62,19 @@ describe('plan --out', () => {
     expect(r.code).toBe(1);
     expect(await readFile(state, 'utf8')).toBe(held);
     expect((await runCliInProcess(['plan', '--detailed-exitcode'], { cwd: s.dir.path, env })).code).toBe(0);
+  });
+
+  // "-" is stdin for show - and apply -: a file of that name is one apply - would never read (it
+  // reads stdin), though plan said to apply it with `promptctl apply -`. Refused before anything is
+  // read, saying how to pipe a plan; ./- still names a file.
+  it('refuses "-", which names stdin to apply - and show -, saying how to pipe the plan', async () => {
+    const r = await s.cli(['plan', '--out', '-']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: --out - would write a file named "-", which `promptctl apply -` does not read (it reads the plan from stdin): pipe the plan with `promptctl plan --format json | promptctl apply - --auto-approve`, or give a file name (plan.json); ./- writes a file named -');
+    expect(r.stdout).toBe('');
+    expect(existsSync(join(s.dir.path, '-'))).toBe(false);
+    const dotted = await s.cli(['plan', '--out', './-']);
+    expect(dotted.code, dotted.stderr).toBe(0);
+    expect(existsSync(join(s.dir.path, '-'))).toBe(true);
   });
 });
