@@ -71,20 +71,25 @@ async function acquireLock(path: string, opts: LockOptions): Promise<string> {
   const staleMs = opts.staleMs ?? DEFAULT_STALE_MS;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const token = randomUUID();
-  const body = JSON.stringify({ pid: io.pid, hostname: hostname(), createdAt: new Date().toISOString(), token });
   const deadline = Date.now() + timeoutMs;
   let delay = 2;
   // The lock appears with its holder already written (a temp file hard-linked into place), so a
   // kill -9 at any instant never leaves an empty lock that only its age could clear.
   const tmp = `${path}.${io.pid}.${token.slice(0, 8)}.tmp`;
-  const fh = await io.open(tmp, 'w', 0o644);
+  const writeBody = async (): Promise<void> => {
+    const fh = await io.open(tmp, 'w', 0o644);
+    try {
+      await fh.writeFile(JSON.stringify({ pid: io.pid, hostname: hostname(), createdAt: new Date().toISOString(), token }), 'utf8');
+    } finally {
+      await fh.close();
+    }
+  };
+  await writeBody();
   try {
-    await fh.writeFile(body, 'utf8');
-  } finally {
-    await fh.close();
-  }
-  try {
-    for (;;) {
+    for (let first = true; ; first = false) {
+      // A lock's age is its file's: written afresh after a wait, so that a lock taken after
+      // waiting out a stale one (or a claim on it) is not as old as the wait, and stale at once.
+      if (!first) await writeBody();
       try {
         await io.link(tmp, path);
         installExitHook();

@@ -128,4 +128,20 @@ describe('several processes taking a stale lock at once', () => {
     await release();
     expect(await readdir(dir.path)).not.toContain('audit.jsonl.lock');
   });
+
+  // A lock judged only by its age (another host's) holds up every taker until it is stale. Before,
+  // the lock a taker then linked was as old as its wait (its body was written when it began), so
+  // the next taker judged that live holder's lock stale at once and broke it: two holders.
+  it('the lock a taker takes after waiting out a stale one is not stale itself: one holds it', async () => {
+    await writeFile(lock, JSON.stringify({ pid: 1, hostname: 'elsewhere.example', createdAt: new Date().toISOString(), token: 'other-host' }));
+    // Stale after 1 s: the first taker holds it from about then, and the other gives up at 1.6 s,
+    // before the holder's own lock could be 1 s old.
+    const taker = (pid: number) => holdFileLock(target, { staleMs: 1000, timeoutMs: 1600, steps: { ...fs, pid, alive: (p) => LIVE.has(p) } });
+    const results = await Promise.allSettled([taker(A), taker(B)]);
+    const holders = [A, B].filter((_, i) => results[i]!.status === 'fulfilled');
+    expect(holders).toHaveLength(1);
+    const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason as Error;
+    expect(refused.message).toContain(`the audit log is locked (held by pid ${holders[0]} on`);
+    expect(await holderOf()).toBe(holders[0]);
+  });
 });
