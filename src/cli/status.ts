@@ -44,6 +44,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
     throw new UserError((err as Error).message);
   }
   const label = announceTarget(ctx);
+  // Status only reads: an embedded org with no state yet is read as empty, and not created.
   const report = await withTarget(ctx, async ({ api }) => {
     const templates = await servedTemplates(api, { expand: ['traffic'], ...(name ? { name } : {}) }, 'report on');
     const only = name ? templates.filter((t) => t.name === name) : templates;
@@ -75,7 +76,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
       { target: label, interval: statusQuery(interval).interval, since: flags.since, testCalls },
       percentiles,
     );
-  });
+  }, { readOnly: true });
   const { renderStatus } = await import('../views/status.js');
   ctx.out(renderStatus(report, flags.format, ctx.style));
   return EXIT.ok;

@@ -1,4 +1,4 @@
-// plan and drift only read: on the embedded emulator (no credentials in the environment) in a
+// plan and drift (and export and status) only read: on the embedded emulator (no credentials in the environment) in a
 // checkout that holds no embedded state, they plan against an empty org served in memory and leave
 // no state behind. Before, the login wrote its token into the store, so a first `plan` in a fresh
 // clone created .promptctl/local-state.json (and its journal), as if something had been applied.
@@ -44,5 +44,16 @@ describe('plan and drift on the embedded emulator with no state yet', () => {
     expect(after.stdout).toContain('No changes');
     const driftAfter = await runCliInProcess(['drift'], { cwd });
     expect(driftAfter.code, driftAfter.stdout).toBe(0);
+  });
+
+  // export and status only read too: the same first run in a fresh checkout created the state.
+  it('export and status create no state either', async () => {
+    dir = await fixtureCopy('basic');
+    const cwd = dir.path;
+    const exported = await runCliInProcess(['export', '--out', 'exported'], { cwd });
+    expect(exported.code, exported.stderr).toBe(0);
+    const status = await runCliInProcess(['status'], { cwd });
+    expect(status.code, status.stderr).toBe(0);
+    expect(await stateFiles(cwd)).toEqual([]);
   });
 });
