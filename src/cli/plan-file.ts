@@ -38,7 +38,7 @@ const MAX_PLAN_FILE_BYTES = 256 * 1024 * 1024;
 
 /** The plan in `path`; `file` is how messages name it (made visible by the caller). Throws UserError on anything amiss. */
 export async function readPlanFile(path: string, file: string): Promise<Plan> {
-  return planOf(await planBytes(path, file), file, false);
+  return planOf(await planBytes(path, file), file);
 }
 
 /** How messages name a plan piped into stdin (`show -`, `apply -`). */
@@ -46,8 +46,10 @@ export const STDIN_NAME = 'stdin';
 /** What fills stdin with a plan, said when it holds none. */
 export const PIPE_A_PLAN = '`promptctl plan --format json | promptctl show -`';
 
-/** How `apply -` is filled with a plan. */
-const PIPE_A_PLAN_TO_APPLY = '`promptctl apply - --auto-approve < plan.json`';
+/** How `show -` or `apply -` is filled with a plan. */
+function pipeInto(command: 'show' | 'apply'): string {
+  return command === 'show' ? PIPE_A_PLAN : '`promptctl apply - --auto-approve < plan.json`';
+}
 
 /**
  * The plan piped into stdin (`promptctl plan --format json | promptctl show -`, or into `apply -`).
@@ -55,12 +57,12 @@ const PIPE_A_PLAN_TO_APPLY = '`promptctl apply - --auto-approve < plan.json`';
  * be empty: the command before the pipe wrote nothing.
  */
 export async function readPlanStdin(stdin: InStream, command: 'show' | 'apply' = 'show'): Promise<Plan> {
-  const pipe = command === 'show' ? PIPE_A_PLAN : PIPE_A_PLAN_TO_APPLY;
+  const pipe = pipeInto(command);
   const refused = (message: string): FilesRefused => unreadPlan(STDIN_NAME, 'plan/unreadable', message);
   if (stdin.isTTY) throw refused(`${command} - reads the plan from stdin, which is a terminal: pipe a plan in (${pipe}), or give the file \`plan --out\` wrote`);
   const bytes = await streamBytes(stdin, () => refused(`stdin holds more than ${MAX_PLAN_MIB}, the most promptctl reads of a plan`), (err) => refused(`cannot read the plan from stdin: ${visibleName((err as Error).message)}`));
   if (isBlank(bytes)) throw refused(`stdin held no plan (nothing was piped in): pipe one in (${pipe}); did the command before the pipe fail?`);
-  return planOf(bytes, STDIN_NAME, true);
+  return planOf(bytes, STDIN_NAME, command);
 }
 
 /** Whether bytes hold nothing but JSON's blank space and a UTF-8 byte-order mark: read up to the first other byte, not decoded whole. */
@@ -77,12 +79,13 @@ function isBlank(bytes: Buffer): boolean {
   return true;
 }
 
-/** A plan's bytes, checked (text, schema, seal); `piped`: read from stdin, which the messages say how to fill again. */
-async function planOf(bytes: Buffer, file: string, piped: boolean): Promise<Plan> {
-  const decoded = planText(bytes, file, piped);
+/** A plan's bytes, checked (text, schema, seal); `pipedInto`: the command that read it from stdin, which the messages say how to fill again. */
+async function planOf(bytes: Buffer, file: string, pipedInto?: 'show' | 'apply'): Promise<Plan> {
+  const piped = pipedInto !== undefined;
+  const decoded = planText(bytes, file, pipedInto);
   if (typeof decoded !== 'string') throw notAPlan(file, [decoded], piped);
   const { checkPlanFile } = await import('../schema/plan-file.js');
-  const checked = checkPlanFile(decoded, file, { piped });
+  const checked = checkPlanFile(decoded, file, piped ? { piped, pipe: pipeInto(pipedInto) } : {});
   if (!checked.ok) throw notAPlan(file, checked.diagnostics, piped);
   try {
     return sealedPlan(checked.data, file);
@@ -167,7 +170,8 @@ function notAPlan(file: string, diagnostics: readonly Diagnostic[], piped: boole
  * invalid UTF-8 at its line and column (one only at the end, inside a character, as a file cut short).
  * A diagnostic when it is not UTF-8 text.
  */
-function planText(bytes: Buffer, file: string, piped: boolean): string | Diagnostic {
+function planText(bytes: Buffer, file: string, pipedInto?: 'show' | 'apply'): string | Diagnostic {
+  const piped = pipedInto !== undefined;
   const decoded = decodeText(bytes);
   if (decoded.ok) return decoded.text;
   const foreign = foreignEncoding(bytes);
@@ -178,13 +182,13 @@ function planText(bytes: Buffer, file: string, piped: boolean): string | Diagnos
   const message = foreign
     ? piped
       ? `${foreign.encoding} text (its byte-order mark says so), and a plan must be UTF-8: the shell's pipe re-encoded it; ` +
-        `save it with \`promptctl plan --out plan.json\`, which writes UTF-8 whatever the shell, and run \`promptctl show plan.json\``
+        `save it with \`promptctl plan --out plan.json\`, which writes UTF-8 whatever the shell, and run \`promptctl ${pipedInto} plan.json\``
       : `${foreign.encoding} text (its byte-order mark says so), and a plan file must be UTF-8: ` +
         `write it again with \`promptctl plan --out ${word}\`, which writes UTF-8 whatever the shell, ` +
         `or in Windows PowerShell with \`promptctl plan --format json | Out-File -Encoding utf8 ${word}\``
     : cut
       ? // A copy that stopped early: saving it as UTF-8 cannot mend it. Removed first: plan --out replaces only a whole plan.
-        `not a promptctl plan: it ends in the middle of a character, so it was cut short (truncated); ${piped ? `pipe the whole plan in (${PIPE_A_PLAN})` : `remove it and save the plan again (\`promptctl plan --out ${word}\`)`}`
+        `not a promptctl plan: it ends in the middle of a character, so it was cut short (truncated); ${pipedInto ? `pipe the whole plan in (${pipeInto(pipedInto)})` : `remove it and save the plan again (\`promptctl plan --out ${word}\`)`}`
       : `not a promptctl plan: ${decoded.message}`;
   return { file, line: decoded.line, column: decoded.column, severity: 'error', rule: cut ? 'plan/json' : 'plan/encoding', message };
 }

@@ -35,13 +35,16 @@ function planValidator(): CompiledValidator {
   return compiled;
 }
 
-/** Checks a plan file's text; `file` names it in diagnostics; `piped`: it came through stdin (`show -`), not a file. */
-export function checkPlanFile(text: string, file: string, opts: { piped?: boolean } = {}): PlanFileCheck {
+/**
+ * Checks a plan file's text; `file` names it in diagnostics; `piped`: it came through stdin (`show -`,
+ * `apply -`), not a file, and `pipe` says how to pipe one in (default: into `show -`).
+ */
+export function checkPlanFile(text: string, file: string, opts: { piped?: boolean; pipe?: string } = {}): PlanFileCheck {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return fail(file, ...notJson(text, file, e, opts.piped === true));
+    return fail(file, ...notJson(text, file, e, opts.piped === true, opts.pipe));
   }
   const deep = tooDeepAt(text);
   if (deep !== undefined) {
@@ -159,9 +162,9 @@ type Where = Pick<Diagnostic, 'file' | 'line' | 'column'>;
  * (a copy or download that stopped), is said to be so: JSON.parse's words ("Unterminated string in
  * JSON at position 498") do not say the file is incomplete.
  */
-function notJson(text: string, file: string, e: unknown, piped: boolean): [Where, string, string] {
+function notJson(text: string, file: string, e: unknown, piped: boolean, pipe = '`promptctl plan --format json | promptctl show -`'): [Where, string, string] {
   // Piped into `show -`: what fills stdin with a plan again, not a file to save.
-  const save = piped ? '`promptctl plan --format json | promptctl show -`' : `\`promptctl plan --out ${shellWord(file)}\``;
+  const save = piped ? pipe : `\`promptctl plan --out ${shellWord(file)}\``;
   // Only a file of no bytes at all: plan --out replaces it as it is.
   if (text === '') return [{ file: '', line: 1, column: 1 }, 'plan/json', `not a promptctl plan: ${piped ? 'nothing was piped in' : 'the file is empty'} (${save} ${piped ? 'pipes' : 'saves'} one)`];
   const where = jsonErrorPosition(text, e);

@@ -61,6 +61,12 @@ describe('apply - (the saved plan on stdin)', () => {
       expect(r.stderr).toMatch(said);
       expect(r.stderr).not.toContain('plan file - does not exist');
     }
+    // A plan cut short: how to pipe one into apply -, not into show -.
+    const planned = await runCliInProcess(['plan', '--format', 'json'], { cwd });
+    const cut = await runCliInProcess(['apply', '-', '--auto-approve'], { cwd, input: planned.stdout.slice(0, 300) });
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toContain('so it was cut short (truncated); pipe the whole plan in (`promptctl apply - --auto-approve < plan.json`)');
+    expect(cut.stderr).not.toContain('promptctl show');
     const tty = await runCliInProcess(['apply', '-', '--auto-approve'], { cwd, tty: true });
     expect(tty.code).toBe(1);
     expect(tty.stderr).toContain('apply - reads the plan from stdin, which is a terminal');
