@@ -139,12 +139,20 @@ export function locateOtherTexts(kind: DocumentKind, ctx: DocContext, data: unkn
   if (kind === 'PromptVersion' || kind === 'Guide') {
     items(spec.variables).forEach((x, i) => at(['spec', 'variables', String(i), 'description'], isPlainObject(x) ? x.description : undefined));
   }
+  // An AI Studio object's name is free text (a Genesys name as it is), read by the rules as any string.
+  if (kind === 'Guide' || kind === 'SummarySetting') at(['metadata', 'name'], metadata.name);
   if (kind === 'Guide') {
-    items(spec.dataActions).forEach((x, i) => at(['spec', 'dataActions', String(i), 'description'], isPlainObject(x) ? x.description : undefined));
+    items(spec.dataActions).forEach((x, i) => {
+      for (const part of ['id', 'label', 'description']) at(['spec', 'dataActions', String(i), part], isPlainObject(x) ? x[part] : undefined);
+    });
     at(['spec', 'knowledge', 'description'], isPlainObject(spec.knowledge) ? spec.knowledge.description : undefined);
   }
   if (kind === 'SummarySetting') {
-    items(spec.customEntities).forEach((x, i) => at(['spec', 'customEntities', String(i), 'description'], isPlainObject(x) ? x.description : undefined));
+    items(spec.customEntities).forEach((x, i) => {
+      for (const part of ['label', 'description']) at(['spec', 'customEntities', String(i), part], isPlainObject(x) ? x[part] : undefined);
+    });
+    for (const [key, value] of members(spec.participantLabels)) at(['spec', 'participantLabels', key], value);
+    at(['spec', 'integrationId'], spec.integrationId);
   }
   if (kind === 'PromptTest') {
     at(['metadata', 'name'], metadata.name);
@@ -152,7 +160,11 @@ export function locateOtherTexts(kind: DocumentKind, ctx: DocContext, data: unkn
       if (!isPlainObject(c)) return;
       const path = ['spec', 'cases', String(i)];
       at([...path, 'name'], c.name);
-      for (const [name, value] of members(c.vars)) at([...path, 'vars', name], value);
+      for (const [name, value] of members(c.vars)) {
+        // A list (a guide's List variable) is located value by value, as the secrets rule reads it.
+        if (Array.isArray(value)) value.forEach((v, j) => at([...path, 'vars', name, String(j)], v));
+        else at([...path, 'vars', name], value);
+      }
       items(c.messages).forEach((m, j) => at([...path, 'messages', String(j), 'content'], isPlainObject(m) ? m.content : undefined));
     });
     items(spec.responses).forEach((r, i) => {

@@ -161,9 +161,11 @@ function testFields(t: PromptTest): { path: string; label: string; text: string 
     const which = `case ${i + 1}`;
     fields.push({ path: `spec.cases.${i}.name`, label: `the name of ${which}`, text: c.name });
     for (const [name, value] of Object.entries(c.vars)) {
-      for (const text of Array.isArray(value) ? value : [value]) {
-        if (typeof text === 'string') fields.push({ path: `spec.cases.${i}.vars.${name}`, label: `variable "${name}" of ${which}`, text });
-      }
+      const path = `spec.cases.${i}.vars.${name}`;
+      const label = `variable "${name}" of ${which}`;
+      // Each value of a list at its own path, where the loader located it.
+      if (Array.isArray(value)) value.forEach((text, j) => typeof text === 'string' && fields.push({ path: `${path}.${j}`, label, text }));
+      else if (typeof value === 'string') fields.push({ path, label, text: value });
     }
     c.messages.forEach((m, j) => fields.push({ path: `spec.cases.${i}.messages.${j}.content`, label: `message ${j + 1} of ${which}`, text: m.content }));
     // Expectations are left alone: `notContains: "-----BEGIN PRIVATE KEY-----"` is what a guard-rail test says.

@@ -146,4 +146,82 @@ describe('a credential outside prompt text is placed where it is written', () =>
     );
     expect(found).toHaveLength(3);
   });
+  it("in a guide's data action id and label, a summary setting's labels, names and integration, and a list var's values", async () => {
+    const AK2 = 'AKIAI44QH8DHBEXAMPLE';
+    const SK2 = 'sk-live-9QwErTy7UiOp3AsDf5GhJk1LzXcV';
+    const GH2 = 'ghp_9aZ8bY7cX6dW5eV4fU3gT2hS1iR0jQ4kP3lO';
+    await writeFile(
+      path.join(dir, 'ai.yaml'),
+      [
+        'apiVersion: promptctl/v1',
+        'kind: Guide',
+        'metadata:',
+        '  name: Returns assistant',
+        'spec:',
+        '  instruction: "Help with returns for {{Variable.items}}."',
+        '  variables:',
+        '    - {name: items, type: List, scope: Input}',
+        '  dataActions:',
+        '    - id: >-',
+        '        custom_-_6f1c2d3e',
+        `        ${GH}`,
+        '      label: "Get status"',
+        '    - id: custom_-_9a8b7c6d',
+        '      label: >-',
+        '        Create label',
+        `        ${SK}`,
+        '---',
+        'apiVersion: promptctl/v1',
+        'kind: SummarySetting',
+        'metadata:',
+        `  name: "Voice wrap-up ${AK2}"`,
+        'spec:',
+        '  language: en-US',
+        '  participantLabels:',
+        '    internal: >-',
+        '      Agent',
+        `      ${GL}`,
+        `    external: "Customer ${AWS}"`,
+        '  customEntities:',
+        `    - label: "Order number ${SK2}"`,
+        '      description: The order.',
+        '  serviceType: External',
+        `  integrationId: 'integration ${GH2}'`,
+        '',
+      ].join('\n'),
+    );
+    const GH3 = 'ghp_Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe9Dc8';
+    await writeFile(
+      path.join(dir, 'list.test.yaml'),
+      [
+        'apiVersion: promptctl/v1',
+        'kind: PromptTest',
+        'metadata:',
+        '  name: list-smoke',
+        'spec:',
+        '  target: {guide: Returns assistant}',
+        '  cases:',
+        '    - name: one',
+        '      vars:',
+        '        items:',
+        '          - first plain',
+        '          - >-',
+        '            second with',
+        `            ${GH3}`,
+        '      messages: [{role: user, content: where is my parcel}]',
+        '      expect:',
+        '        - contains: hi',
+        '',
+      ].join('\n'),
+    );
+    const r = await loadProject({ dir: 'p', cwd: path.dirname(dir) });
+    expect(r.diagnostics.filter((d) => d.rule !== 'secrets/detected')).toEqual([]);
+    const found = await secretsFound();
+    const expected = [
+      ...(await Promise.all([GH, SK, AK2, GL, AWS, SK2, GH2].map(async (s) => ({ file: 'p/ai.yaml', ...(await positionOf('ai.yaml', s)) })))),
+      { file: 'p/list.test.yaml', ...(await positionOf('list.test.yaml', GH3)) },
+    ];
+    expect(found).toHaveLength(expected.length);
+    expect(found).toEqual(expect.arrayContaining(expected));
+  });
 });
