@@ -111,15 +111,55 @@ const PEM_ARMOR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
 /**
  * `secrets` with every form a value takes once a document escapes it (OUTER_FORMS of INNER_FORMS
  * of the value, and of each of its lines, and each of those as JSON writes it), each under the
- * value's name, longest first; a form met twice is kept once.
+ * value's name, longest first; a form met twice is kept once. The URL-encoded ones are also there
+ * to be found in any case (`anyCase`, urlFormsAnyCase).
  */
 export function withEscapedForms(secrets: readonly NamedSecret[]): NamedSecret[] {
-  const out = new Map<string, string>();
+  const out = new Map<string, NamedSecret>();
   for (const { name, value } of secrets) {
-    for (const v of escapedForms(value)) if (!out.has(v)) out.set(v, name);
+    for (const v of escapedForms(value)) if (!out.has(v)) out.set(v, { name, value: v });
+    for (const v of urlFormsAnyCase(value)) if (!out.has(`\0${v}`)) out.set(`\0${v}`, { name, value: v, anyCase: true });
   }
-  return [...out].map(([value, name]) => ({ name, value })).sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
+  return [...out.values()].sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
 }
+
+/** `%` and two hex digits: what URL encoding writes for a character it changes. */
+const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
+
+/**
+ * The value's URL-encoded forms (encodeURIComponent's and serverUrlForms', of the value and each
+ * of its lines), as the documents escape them (OUTER_FORMS, and that as JSON), lower-cased: found
+ * in any case (secrets.ts `anyCase`). A server may echo a value it was sent with its hex in the
+ * other case (`%2f` for `%2F`: the same value, RFC 3986), or upper- or lower-case the whole query
+ * it quotes, which no exact form matches once the value holds a character URL encoding changes.
+ * Only forms holding such an escape: a plain value is found as it is, never in another case
+ * (`Secret-Word` must not mask `secret-word` in ordinary text). ASCII only, as URL encoding writes.
+ */
+function urlFormsAnyCase(value: string): readonly string[] {
+  const made = anyCaseMade.get(value);
+  if (made) return made;
+  const forms = new Set<string>();
+  for (const part of parts(value)) {
+    // Encoders that differ only in the case of their hex write one form here.
+    const encoded = new Set([encodeURIComponent(part), ...URL_FORMS.map((f) => f(part))].map((e) => e.toLowerCase()));
+    for (const e of encoded) {
+      if (!PERCENT_ESCAPE.test(e)) continue;
+      for (const form of OUTER_FORMS) {
+        const outer = form(e);
+        for (const v of [outer, jsonStringContent(outer)]) if (PERCENT_ESCAPE.test(v) && /^[\x20-\x7e]+$/.test(v)) forms.add(v.toLowerCase());
+      }
+    }
+  }
+  const list = [...forms];
+  anyCaseMade.set(value, list);
+  return list;
+}
+
+/** serverUrlForms, made once. */
+const URL_FORMS = serverUrlForms();
+
+/** urlFormsAnyCase's, made once a value (as escapedForms'). */
+const anyCaseMade = new Map<string, readonly string[]>();
 
 /**
  * A value's escaped forms, made once a process: output masking makes them again for every secret

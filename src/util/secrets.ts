@@ -9,6 +9,38 @@ import { MIN_LINE_LENGTH } from './secret-forms.js';
 export interface NamedSecret {
   name: string;
   value: string;
+  /**
+   * Found whatever the case of its ASCII letters (`value` is written lower-case, ASCII only): a
+   * URL-encoded form, whose hex digits an encoder writes in either case and a server may echo
+   * upper- or lower-cased whole (secret-forms.ts). A plain value is found only as it is. Such a
+   * form holds a `%` (maskSecrets lower-cases only a text that holds one to look for it).
+   */
+  anyCase?: boolean;
+}
+
+/** `text` with A-Z lower-cased, and nothing else changed (its length and every other character kept). */
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+/** Whether `s` is written in `text` at `i` (in any case of its letters when `anyCase`). */
+export function isAt(text: string, s: NamedSecret, i: number): boolean {
+  if (!s.anyCase) return text.startsWith(s.value, i);
+  const v = s.value;
+  if (i + v.length > text.length) return false;
+  for (let j = 0; j < v.length; j++) {
+    const c = text.charCodeAt(i + j);
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== v.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether `text` holds `s` anywhere; `lower` is the text lower-cased, made once a text for the
+ * anyCase forms (toLowerCase: it may change other characters than A-Z, never those a form holds).
+ */
+function holds(text: string, s: NamedSecret, lower: () => string): boolean {
+  return s.value !== '' && (s.anyCase ? lower().includes(s.value) : text.includes(s.value));
 }
 
 /** What a masked value becomes. */
@@ -72,7 +104,9 @@ export function maskAnyCase(text: string, secrets: readonly NamedSecret[]): stri
  * longest first, as CliContext keeps them.
  */
 export function maskSecrets(text: string, secrets: readonly NamedSecret[]): string {
-  if (!secrets.some((s) => text.includes(s.value))) return text;
+  // Every anyCase form holds a `%`: a text without one is not lower-cased to look for them.
+  let lower: string | undefined;
+  if (!secrets.some((s) => holds(text, s, () => (lower ??= text.includes('%') ? text.toLowerCase() : '')))) return text;
   return scan(text, secrets, text.length).out;
 }
 
@@ -88,7 +122,7 @@ export function scan(text: string, secrets: readonly NamedSecret[], safeEnd: num
   let i = 0;
   while (i < safeEnd) {
     // Most positions start no value: one lookup instead of a comparison with each form.
-    const hit = starts.has(text.charCodeAt(i)) ? secrets.find((s) => s.value !== '' && text.startsWith(s.value, i)) : undefined;
+    const hit = starts.get(text.charCodeAt(i))?.find((s) => isAt(text, s, i));
     if (hit) {
       out += text.slice(plainFrom, i) + maskFor(hit.name);
       i += hit.value.length;
@@ -117,7 +151,7 @@ const MIN_CLIPPED = MIN_LINE_LENGTH;
 export function maskClipped(text: string, secrets: readonly NamedSecret[]): string {
   if (secrets.length === 0 || !text.includes(CLIP_MARK)) return text;
   const starts = firstUnits(secrets);
-  const ends = new Set(secrets.filter((s) => s.value !== '').map((s) => s.value.charCodeAt(s.value.length - 1)));
+  const ends = new Set(secrets.filter((s) => s.value !== '').flatMap((s) => bothCases(s, s.value.charCodeAt(s.value.length - 1))));
   const longest = Math.max(...secrets.map((s) => s.value.length));
   let out = '';
   let plainFrom = 0;
@@ -139,7 +173,7 @@ export function maskClipped(text: string, secrets: readonly NamedSecret[]): stri
     for (let q = Math.min(next === -1 ? text.length : next, from + longest - 1); q >= from + MIN_CLIPPED; q--) {
       if (!ends.has(text.charCodeAt(q - 1))) continue;
       const tail = text.slice(from, q);
-      const hit = secrets.find((s) => s.value.length > tail.length && s.value.endsWith(tail));
+      const hit = secrets.find((s) => s.value.length > tail.length && s.value.endsWith(s.anyCase ? asciiLower(tail) : tail));
       if (hit) {
         out += text.slice(plainFrom, from) + maskFor(hit.name);
         plainFrom = q;
@@ -152,16 +186,33 @@ export function maskClipped(text: string, secrets: readonly NamedSecret[]): stri
 
 /** A value `text` is the start of, but not all of (what a clipped or still-arriving text may be the start of). */
 export function longerStartingWith(secrets: readonly NamedSecret[], text: string): NamedSecret | undefined {
-  return secrets.find((s) => s.value.length > text.length && s.value.startsWith(text));
+  let lower: string | undefined;
+  // Only the values that start with its first character (all of them for an empty text).
+  const candidates = text === '' ? secrets : (firstUnits(secrets).get(text.charCodeAt(0)) ?? []);
+  return candidates.find((s) => s.value.length > text.length && s.value.startsWith(s.anyCase ? (lower ??= asciiLower(text)) : text));
 }
 
-/** The first code unit of each value in `secrets`, kept per list (CliContext and a stream masker reuse theirs; a list is never changed once made). */
-const firstUnitsOf = new WeakMap<readonly NamedSecret[], Set<number>>();
-export function firstUnits(secrets: readonly NamedSecret[]): Set<number> {
-  let set = firstUnitsOf.get(secrets);
-  if (!set) {
-    set = new Set(secrets.filter((s) => s.value !== '').map((s) => s.value.charCodeAt(0)));
-    firstUnitsOf.set(secrets, set);
+/**
+ * The values in `secrets` by their first code unit (both cases of an anyCase one's letter), each
+ * list in the order of `secrets`: at a position only the values starting with its character are
+ * tried (an anyCase form starting with `a` would otherwise try every value at every `a` of a text).
+ * Kept per list (CliContext and a stream masker reuse theirs; a list is never changed once made).
+ */
+const firstUnitsOf = new WeakMap<readonly NamedSecret[], Map<number, NamedSecret[]>>();
+export function firstUnits(secrets: readonly NamedSecret[]): ReadonlyMap<number, readonly NamedSecret[]> {
+  let map = firstUnitsOf.get(secrets);
+  if (!map) {
+    map = new Map();
+    for (const s of secrets) {
+      if (s.value === '') continue;
+      for (const c of bothCases(s, s.value.charCodeAt(0))) map.set(c, [...(map.get(c) ?? []), s]);
+    }
+    firstUnitsOf.set(secrets, map);
   }
-  return set;
+  return map;
+}
+
+/** `c`, and its upper-case letter when `s` is found in any case (its value is lower-case). */
+function bothCases(s: NamedSecret, c: number): number[] {
+  return s.anyCase && c >= 97 && c <= 122 ? [c, c - 32] : [c];
 }

@@ -1,7 +1,7 @@
 // Masking text that arrives in pieces (a streamed answer): a secret value split across two pieces is
 // masked like one that arrives whole, and a tail that may be the start of one is held back. Pure:
 // the values are passed in (secrets.ts masks a whole text the same way).
-import { firstUnits, longerStartingWith, maskFor, maskSecrets, scan, type NamedSecret } from './secrets.js';
+import { firstUnits, isAt, longerStartingWith, maskFor, maskSecrets, scan, type NamedSecret } from './secrets.js';
 
 /**
  * Masks text that arrives in pieces: `push` returns what may be shown now, `end` the rest of a
@@ -81,7 +81,7 @@ function maskUntilPartial(text: string, secrets: readonly NamedSecret[]): string
     // shorter value starts it (masking that one would show what follows it: the longer one's).
     const tail = text.slice(i);
     if (longerStartingWith(secrets, tail)) break;
-    const hit = secrets.find((s) => s.value !== '' && text.startsWith(s.value, i));
+    const hit = secrets.find((s) => s.value !== '' && isAt(text, s, i));
     if (hit) {
       out += text.slice(plainFrom, i) + maskFor(hit.name);
       i += hit.value.length;

@@ -172,6 +172,38 @@ describe('withEscapedForms and what a server sends back', () => {
   });
 });
 
+describe('withEscapedForms and a URL-encoded echo in another case', () => {
+  const secret = 'Ab/c+d=ef:gh!';
+  const forms = withEscapedForms([{ name: 'GENESYSCLOUD_OAUTHCLIENT_SECRET', value: secret }]);
+
+  it.each([
+    ['lower-cased whole (hex and letters)', 'ab%2fc%2bd%3def%3agh%21'],
+    ['upper-cased whole', 'AB%2FC%2BD%3DEF%3AGH%21'],
+    ['with lower-case hex and ! encoded', 'Ab%2fc%2bd%3def%3agh%21'],
+    ['lower-cased, then encoded with upper-case hex', 'ab%2Fc%2Bd%3Def%3Agh%21'],
+    ['upper-cased, ! kept', 'AB%2FC%2BD%3DEF%3AGH!'],
+  ])('masks the value URL-encoded and %s, also in a JSON document, a workflow command and a stream', (_how, echoed) => {
+    const text = `400: client_secret=${echoed}&grant_type=client_credentials`;
+    expect(maskSecrets(text, forms)).toBe('400: client_secret=[redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET]&grant_type=client_credentials');
+    expect(maskSecrets(JSON.stringify({ error: text }), forms)).not.toMatch(/gh/i);
+    // GitHub's workflow commands write % as %25.
+    expect(maskSecrets(`::error::${text.replace(/%/g, '%25')}`, forms)).not.toMatch(/gh/i);
+    expect(streamed(text.match(/.{1,3}/gs) ?? [], forms)).toBe(maskSecrets(text, forms));
+    // Cut short before "…" (a message quoting the body clipped).
+    expect(maskClipped(`body "client_secret=${echoed.slice(0, 12)}…"`, forms)).toBe('body "client_secret=[redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET]…"');
+  });
+
+  it('finds only URL-encoded forms in another case: the value itself, and a value URL encoding leaves alone, only as they are', () => {
+    expect(maskSecrets('AB/C+D=EF:GH! and ab/c+d=ef:gh!', forms)).toBe('AB/C+D=EF:GH! and ab/c+d=ef:gh!');
+    const plain = withEscapedForms([{ name: 'PLAIN_TOKEN', value: 'Secret-Word-42' }]);
+    expect(plain.some((f) => f.anyCase)).toBe(false);
+    expect(maskSecrets('a SECRET-WORD-42 and secret-word-42', plain)).toBe('a SECRET-WORD-42 and secret-word-42');
+    expect(maskSecrets('a Secret-Word-42', plain)).toBe('a [redacted: PLAIN_TOKEN]');
+    // Ordinary URL-encoded text that only shares the value's encoded characters is left alone.
+    expect(maskSecrets('path=%2Fc%2Bd%3Dother&q=AB%2F', forms)).toBe('path=%2Fc%2Bd%3Dother&q=AB%2F');
+  });
+});
+
 describe('a stream masker over secrets that grow', () => {
   it('masks a secret learnt after it was made, from the next piece on', () => {
     const known: NamedSecret[] = [{ name: 'API_TOKEN', value: 'tok-FIRST-111111' }];
