@@ -88,6 +88,20 @@ function isSeries(text: string): boolean {
  */
 const RESERVED_DOMAIN = /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost)$/i;
 
+/** A time of day as a timestamp or a log line writes it: 10:30, 10:30:00, 10:30:00.123. */
+const TIME = String.raw`(?<![\d:])\d{1,2}:[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?`;
+/** A UTC offset as ISO 8601 and RFC 3339 write one after a time: +01:00, -0500, +05 (hours 00–14). */
+const OFFSET = String.raw`[+-](?:0\d|1[0-4])(?::?[0-5]\d)?(?!\d)`;
+/**
+ * Where a number may start right after another one (a digit and a separator before it), which
+ * is otherwise that number's tail, taken whole or not at all: after a time of day and a space,
+ * its UTC offset written or not (`2026-12-06T10:00:00+01:00 020 7946 0958`): a timestamp ends
+ * there. NOT_A_TAIL_PLUS, before a `+`: there an offset that follows a time without one is the
+ * time's own (`10:30:00 +1000 …`), a number only after it (`10:00:00 +01:00 +44 20 …`).
+ */
+const NOT_A_TAIL = String.raw`(?:(?<!\d[ .:/-])|(?<=${TIME}(?:\s?${OFFSET})?\s{1,3}))`;
+const NOT_A_TAIL_PLUS = String.raw`(?:(?<!\d[ .:/-])|(?<=${TIME}\s?${OFFSET}\s{1,3})|(?<=${TIME}\s{1,3})(?!${OFFSET}))`;
+
 /** Card numbers first: a card must not also be reported as a phone number. */
 export const PII_PATTERNS: readonly NamedPattern[] = [
   {
@@ -110,11 +124,12 @@ export const PII_PATTERNS: readonly NamedPattern[] = [
   },
   {
     // A run of digit groups without a country code, taken whole (not the tail of a longer run, a
-    // card number that failed its checksum, nor what follows a time or a date, 10:30-11:45
-    // 1200-1300): a phone number only in a numbering plan's shape (NATIONAL_SHAPES), and not
-    // after an identifier ("order 123-456-7890"), nor round numbers or a series (notAPhoneNumber).
+    // card number that failed its checksum, nor what follows a date or a time range, 10:30-11:45
+    // 1200-1300; after a time and a space it starts a run: NOT_A_TAIL): a phone number only in a
+    // numbering plan's shape (NATIONAL_SHAPES), and not after an identifier ("order
+    // 123-456-7890"), nor round numbers or a series (notAPhoneNumber).
     name: 'a phone number',
-    re: /(?<![\w+.-])(?<!\d[ .:/-])(?:1[ .-])?(?:\(\d{2,5}\)[ .-]?|\d{2,4}[ .-])\d{2,4}(?:[ .-]\d{2,4}){1,3}(?![ .-]?\d)(?!\w)/,
+    re: new RegExp(String.raw`(?<![\w+.-])${NOT_A_TAIL}(?:1[ .-])?(?:\(\d{2,5}\)[ .-]?|\d{2,4}[ .-])\d{2,4}(?:[ .-]\d{2,4}){1,3}(?![ .-]?\d)(?!\w)`),
     accept: (m) => {
       const n = digitCount(m[0]);
       return n >= 9 && n <= 15 && NATIONAL_SHAPES.some((shape) => shape.test(m[0])) && !notAPhoneNumber(m);
@@ -122,9 +137,10 @@ export const PII_PATTERNS: readonly NamedPattern[] = [
   },
   {
     // A country code (never starting with 0: `+0000` is a timestamp's offset, as is a `+1000`
-    // after a time), then the number, a trunk prefix in parentheses allowed (+44 (0)20 …).
+    // after a time, NOT_A_TAIL_PLUS; after the offset, `10:00:00+01:00 +44 …`, a number starts),
+    // then the number, a trunk prefix in parentheses allowed (+44 (0)20 …).
     name: 'a phone number',
-    re: /(?<![\w+])(?<!\d[ .:/-])\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,5}){1,4}(?![ .-]?\d)/,
+    re: new RegExp(String.raw`(?<![\w+])${NOT_A_TAIL_PLUS}\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,5}){1,4}(?![ .-]?\d)`),
     accept: (m) => {
       const n = digitCount(m[0]);
       return n >= 9 && n <= 15 && !isSeries(m[0]);

@@ -195,3 +195,38 @@ describe('pii: numbers that are not phone numbers', () => {
     expect(ds[0]!.message).toContain('phone number');
   });
 });
+
+// A timestamp's time and UTC offset end before a number that follows them: the number is not
+// their tail (which the phone patterns leave alone), nor is its `+` an offset once one was written.
+describe('pii: a phone number right after a timestamp', () => {
+  /** The phone findings in a system instruction (located from column 5 of line 1000), as their columns. */
+  const columns = (text: string) =>
+    checkPii(state({ versions: [version('t', '1.0.0', { systemInstruction: text })] }))
+      .filter((d) => d.message.includes('phone number'))
+      .map((d) => [d.line, d.column]);
+
+  it.each([
+    ['after an offset with a colon, +CC', 'logged 2026-12-06T10:00:00+01:00 +44 20 7946 0958', '+44'],
+    ['after Z and a comma', 'logged 2026-12-06T10:00:00Z, call +1 415 555 0100', '+1'],
+    ['after a negative offset, +1', 'at 2026-12-06T10:00:00-05:00 +1 415 555 0100', '+1'],
+    ['after an offset without a colon, a national number', 'at 10:00:00.250+0100 020 7946 0958', '020'],
+    ['after an offset with a colon, a North American number', 'logged 10:00:00+01:00 415-555-0100', '415'],
+    ['after a spaced offset', 'logged 2024-01-15 10:30:00 +05:30 +44 20 7946 0958', '+44'],
+    ['after a time whose + cannot be an offset (hours 44)', 'logged 2026-12-06 10:00 +44 20 7946 0958', '+44'],
+    ['after a time, +1 (one digit: no offset)', 'at 10:00 +1 415 555 0100', '+1'],
+    ['after a time, a national number', 'call at 10:30 020 7946 0958', '020'],
+  ])('warns about a phone number %s, where it starts', (_name, text, start) => {
+    expect(columns(text)).toEqual([[1000, 5 + text.indexOf(start)]]);
+  });
+
+  it.each([
+    ['an offset after a time, then numbers', 'at 2024-01-15 10:30:00 +1000 123 4567'],
+    ['an hour offset after a time, then numbers', 'at 10:30 +05 1234 5678'],
+    ['an offset, then an order number', 'logged 2026-12-06T10:00:00+01:00 1234-5678-9012'],
+    ['an offset, then years', 'logged 10:00:00 +0100 2023-2024-2025'],
+    ['an offset, then round counts', 'logged 10:00:00+01:00 1000 2000 3000'],
+    ['a time range, then a range', 'open 10:30-11:45 1200-1300'],
+  ])('does not warn about %s', (_name, text) => {
+    expect(columns(text)).toEqual([]);
+  });
+});
