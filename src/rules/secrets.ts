@@ -220,9 +220,24 @@ function knownSecretPatterns(known: readonly KnownSecret[]): NamedPattern[] {
   // a text is read once for each, not once for each of its forms (a value has a dozen or more).
   const byName = new Map<string, string[]>();
   for (const f of forms) byName.set(f.name, [...(byName.get(f.name) ?? []), f.value]);
-  return [...byName].map(([name, values]) =>
-    values.length === 1 ? { name: `the value of ${name}`, re: new RegExp(regexLiteral(values[0]!)), literal: values[0]! } : { name: `the value of ${name}`, re: new RegExp(values.map(regexLiteral).join('|')) },
+  const values = new Set(known.map((k) => k.value));
+  const source = (form: string) => (values.has(form) ? regexLiteral(form) : anyHexCase(regexLiteral(form)));
+  return [...byName].map(([name, list]) =>
+    list.length === 1 && values.has(list[0]!)
+      ? { name: `the value of ${name}`, re: new RegExp(regexLiteral(list[0]!)), literal: list[0]! }
+      : { name: `the value of ${name}`, re: new RegExp(list.map(source).join('|')) },
   );
+}
+
+/**
+ * A URL-encoded form's source with each `%XX` escape's hex in either case: `%2f` and `%2F` are the
+ * same character (RFC 3986), and encoders differ in the case they write (and in what they encode:
+ * withEncodedForms), so a value pasted with the hex in another case, or mixed, is the value still.
+ * Its letters keep their case: the value in other letters is another value.
+ */
+function anyHexCase(source: string): string {
+  const either = (c: string) => (/\d/.test(c) ? c : `[${c.toLowerCase()}${c.toUpperCase()}]`);
+  return source.replace(/%([0-9A-Fa-f])([0-9A-Fa-f])/g, (_, a: string, b: string) => `%${either(a)}${either(b)}`);
 }
 
 /**

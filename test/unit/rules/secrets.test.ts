@@ -182,3 +182,22 @@ describe('a credential quoted by another rule', () => {
     }
   });
 });
+
+describe("a known secret's value, URL-encoded with its hex in another case", () => {
+  const known = [{ name: 'GENESYSCLOUD_OAUTHCLIENT_SECRET', value: 'Ab/c+d=ef:gh!xy' }];
+  const columns = (text: string) =>
+    checkSecrets(state({ versions: [version('t', '1.0.0', { systemInstruction: text })] }), known).map((d) => [d.column, d.message.split(';')[0]]);
+
+  it.each([
+    ['lower-case hex, ! encoded', 'Ab%2fc%2bd%3def%3agh%21xy'],
+    ['hex in both cases', 'Ab%2Fc%2bd%3Def%3agh!xy'],
+    ["encodeURIComponent's", 'Ab%2Fc%2Bd%3Def%3Agh!xy'],
+  ])('is the value still (%s): reported where it starts, by its variable', (_how, encoded) => {
+    const text = `sent ${encoded} here`;
+    expect(columns(text)).toEqual([[5 + text.indexOf('Ab'), 'systemInstruction contains the value of GENESYSCLOUD_OAUTHCLIENT_SECRET']]);
+  });
+
+  it('is another value with its letters in another case, as the value itself is', () => {
+    expect(columns('sent ab%2fc%2bd%3def%3agh%21XY and AB/C+D=EF:GH!XY here')).toEqual([]);
+  });
+});
