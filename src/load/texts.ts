@@ -136,9 +136,22 @@ export function locateOtherTexts(kind: DocumentKind, ctx: DocContext, data: unkn
   const members = (v: unknown): [string, unknown][] => (isPlainObject(v) ? Object.entries(v) : []);
   for (const [key, value] of members(metadata.labels)) at(['metadata', 'labels', key], value);
   if (kind === 'PromptTemplate' || kind === 'SafetyFilter') at(['spec', 'description'], spec.description);
-  if (kind === 'PromptVersion' || kind === 'Guide') {
-    items(spec.variables).forEach((x, i) => at(['spec', 'variables', String(i), 'description'], isPlainObject(x) ? x.description : undefined));
+  if (kind === 'PromptVersion') {
+    items(spec.variables).forEach((x, i) => {
+      if (!isPlainObject(x)) return;
+      at(['spec', 'variables', String(i), 'description'], x.description);
+      // An enum's values, each at its own place (a value is sent in the prompt).
+      items(x.values).forEach((v, j) => at(['spec', 'variables', String(i), 'values', String(j)], v));
+    });
   }
+  // Every string a guide variable holds: its description, its list variables' (nested), the
+  // attributes it is bound to, its opaque validation and list values (few guides, small trees).
+  const everyString = (segments: string[], value: unknown): void => {
+    if (Array.isArray(value)) value.forEach((v, j) => everyString([...segments, String(j)], v));
+    else if (isPlainObject(value)) for (const [key, v] of Object.entries(value)) everyString([...segments, key], v);
+    else at(segments, value);
+  };
+  if (kind === 'Guide') items(spec.variables).forEach((x, i) => everyString(['spec', 'variables', String(i)], x));
   // An AI Studio object's name is free text (a Genesys name as it is), read by the rules as any string.
   if (kind === 'Guide' || kind === 'SummarySetting') at(['metadata', 'name'], metadata.name);
   if (kind === 'Guide') {

@@ -224,4 +224,69 @@ describe('a credential outside prompt text is placed where it is written', () =>
     expect(found).toHaveLength(expected.length);
     expect(found).toEqual(expect.arrayContaining(expected));
   });
+  it("in an enum variable's values and a guide variable's nested strings (list variables, attributes, list values)", async () => {
+    const GH2 = 'ghp_9aZ8bY7cX6dW5eV4fU3gT2hS1iR0jQ4kP3lO';
+    const SK2 = 'sk-live-9QwErTy7UiOp3AsDf5GhJk1LzXcV';
+    await writeFile(
+      path.join(dir, 'v.yaml'),
+      [
+        'apiVersion: promptctl/v1',
+        'kind: PromptTemplate',
+        'metadata:',
+        '  name: enum-bot',
+        'spec:',
+        '  model: gpt-4o',
+        '---',
+        'apiVersion: promptctl/v1',
+        'kind: PromptVersion',
+        'spec:',
+        '  template: enum-bot',
+        '  version: "1.0.0"',
+        '  systemInstruction: Be brief.',
+        '  userTemplate: "Tone: {{tone}}"',
+        '  variables:',
+        '    - name: tone',
+        '      type: enum',
+        `      values: [calm, "very ${GH}"]`,
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      path.join(dir, 'g.yaml'),
+      [
+        'apiVersion: promptctl/v1',
+        'kind: Guide',
+        'metadata:',
+        '  name: Orders',
+        'spec:',
+        '  instruction: "Help with {{Variable.items}}."',
+        '  variables:',
+        '    - name: items',
+        '      type: List',
+        '      scope: Input',
+        '      listValues: {values: [Refund, "Exchange ' + SK + '"]}',
+        '      listVariables:',
+        '        - name: sku',
+        '          type: String',
+        '          scope: Input',
+        '          description: >-',
+        '            The item,',
+        `            never ${GH2}`,
+        '      customConversationAttributes:',
+        `        - attributeName: "order ${AWS}"`,
+        '          schema:',
+        `            id: 'schema ${SK2}'`,
+        '',
+      ].join('\n'),
+    );
+    const r = await loadProject({ dir: 'p', cwd: path.dirname(dir) });
+    expect(r.diagnostics.filter((d) => d.rule !== 'secrets/detected')).toEqual([]);
+    const expected = [
+      { file: 'p/v.yaml', ...(await positionOf('v.yaml', GH)) },
+      ...(await Promise.all([SK, GH2, AWS, SK2].map(async (x) => ({ file: 'p/g.yaml', ...(await positionOf('g.yaml', x)) })))),
+    ];
+    const found = await secretsFound();
+    expect(found).toHaveLength(expected.length);
+    expect(found).toEqual(expect.arrayContaining(expected));
+  });
 });
