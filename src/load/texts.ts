@@ -237,21 +237,32 @@ export class TextOnlyDocuments {
     // unknown sibling field) does not.
     const blocked = (pointer: string) => errors.some((e) => e.instancePath === pointer || e.instancePath.startsWith(`${pointer}/`));
     const facts = newFacts();
+    // The fields of the spec with no error at or below them, of those the text rules read besides
+    // prompt text (a data action's label, a participant label: secrets/detected reads every string).
+    const usableFields = (fields: Record<string, (v: unknown) => boolean>): Record<string, unknown> =>
+      Object.fromEntries(Object.entries(fields).filter(([f, ok]) => ok(spec[f]) && !blocked(`/spec/${f}`)).map(([f]) => [f, spec[f]]));
     if (kind === 'PromptTemplate' || kind === 'SafetyFilter') {
-      if (typeof spec.description !== 'string' || blocked('/spec/description')) return;
-      this.others.push(kind === 'PromptTemplate' ? normalizeTemplate(data, facts) : normalizeFilter(data, facts));
+      // Its labels are checked too when its description is not (absent, or the error is there).
+      const usable = { ...data, spec: usableFields({ description: (v) => typeof v === 'string' }) };
+      this.others.push(kind === 'PromptTemplate' ? normalizeTemplate(usable, facts) : normalizeFilter(usable, facts));
       return;
     }
     if (kind === 'Guide') {
       const allTextKnown = await resolveTexts(this.source, kind, ctx, data, facts, yamlDir, blocked);
       const variablesKnown = !blocked('/spec/variables') && (spec.variables === undefined || Array.isArray(spec.variables));
-      const usable = { instruction: '', variables: variablesKnown ? spec.variables : [] };
+      const others = usableFields({ dataActions: (v) => Array.isArray(v) && v.every(isPlainObject), knowledge: isPlainObject });
+      const usable = { ...others, instruction: '', variables: variablesKnown ? spec.variables : [] };
       this.guides.push({ guide: normalizeGuide({ ...data, spec: usable }, facts), variablesKnown, allTextKnown });
       return;
     }
     if (kind === 'SummarySetting') {
       await resolveTexts(this.source, kind, ctx, data, facts, yamlDir, blocked);
-      if (facts.texts['spec.prompt'] !== undefined) this.summaries.push(normalizeSummarySetting({ ...data, spec: {} }, facts));
+      const usable = usableFields({
+        participantLabels: isPlainObject,
+        customEntities: (v) => Array.isArray(v) && v.every(isPlainObject),
+        integrationId: (v) => typeof v === 'string',
+      });
+      this.summaries.push(normalizeSummarySetting({ ...data, spec: usable }, facts));
       return;
     }
     if (kind !== 'PromptVersion') return;

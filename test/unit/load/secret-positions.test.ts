@@ -289,4 +289,46 @@ describe('a credential outside prompt text is placed where it is written', () =>
     expect(found).toHaveLength(expected.length);
     expect(found).toEqual(expect.arrayContaining(expected));
   });
+  it("in a document that failed its schema: a guide's data action, a summary setting's labels, a template's label without a description", async () => {
+    await writeFile(
+      path.join(dir, 'broken.yaml'),
+      [
+        'apiVersion: promptctl/v1',
+        'kind: Guide',
+        'metadata:',
+        '  name: Returns assistant',
+        'spec:',
+        '  instruction: Help with returns.',
+        '  publish: Bogus',
+        '  dataActions:',
+        '    - id: custom_-_1',
+        `      label: "Get ${GL}"`,
+        '---',
+        'apiVersion: promptctl/v1',
+        'kind: SummarySetting',
+        'metadata:',
+        '  name: Voice wrap-up',
+        'spec:',
+        '  language: en-US',
+        '  format: Bogus',
+        '  participantLabels:',
+        `    internal: "Agent ${SK}"`,
+        '---',
+        'apiVersion: promptctl/v1',
+        'kind: PromptTemplate',
+        'metadata:',
+        '  name: broken-bot',
+        `  labels: {owner: "team ${GH}"}`,
+        'spec:',
+        '  model: 42',
+        '',
+      ].join('\n'),
+    );
+    const r = await loadProject({ dir: 'p', cwd: path.dirname(dir) });
+    expect(r.diagnostics.filter((d) => d.rule.startsWith('schema/')).map((d) => d.line)).toEqual([7, 18, 28]);
+    const found = await secretsFound();
+    const expected = await Promise.all([GL, SK, GH].map(async (x) => ({ file: 'p/broken.yaml', ...(await positionOf('broken.yaml', x)) })));
+    expect(found).toHaveLength(expected.length);
+    expect(found).toEqual(expect.arrayContaining(expected));
+  });
 });
