@@ -8,11 +8,12 @@ import {
   normalizeGuide,
   normalizeSummarySetting,
   normalizeTemplate,
+  normalizeTest,
   normalizeVersion,
   type DocumentFacts,
 } from '../model/normalize.js';
 import { normalizeText, normalizedOrigin } from '../model/text.js';
-import type { PromptTemplate, SafetyFilter, SummarySetting, TextOrigin } from '../model/types.js';
+import type { PromptTemplate, PromptTest, SafetyFilter, SummarySetting, TextOrigin } from '../model/types.js';
 import type { DocumentKind } from '../model/address.js';
 import { resolveFileRef, type FileRefResult } from '../config/file-refs.js';
 import { findNode, nodeStart, type DocContext } from '../config/nodes.js';
@@ -206,6 +207,7 @@ export class TextOnlyDocuments {
   private readonly others: (PromptTemplate | SafetyFilter)[] = [];
   private readonly guides: TextOnlyGuide[] = [];
   private readonly summaries: SummarySetting[] = [];
+  private readonly tests: PromptTest[] = [];
 
   constructor(private readonly source: TextSource) {}
 
@@ -265,6 +267,10 @@ export class TextOnlyDocuments {
       this.summaries.push(normalizeSummarySetting({ ...data, spec: usable }, facts));
       return;
     }
+    if (kind === 'PromptTest') {
+      this.tests.push(normalizeTest({ ...data, spec: usableTestParts(spec, blocked) }, facts));
+      return;
+    }
     if (kind !== 'PromptVersion') return;
     const allTextKnown = await resolveTexts(this.source, kind, ctx, data, facts, yamlDir, blocked);
     const variablesKnown = !blocked('/spec/variables') && (spec.variables === undefined || Array.isArray(spec.variables));
@@ -284,6 +290,29 @@ export class TextOnlyDocuments {
 
   /** What the text rules find in these documents. */
   findings(knownSecrets: readonly KnownSecret[]): Diagnostic[] {
-    return textRuleFindings(this.versions, this.others, { guides: this.guides, summarySettings: this.summaries }, knownSecrets);
+    return textRuleFindings(this.versions, this.others, { guides: this.guides, summarySettings: this.summaries, tests: this.tests }, knownSecrets);
   }
+}
+
+/**
+ * The parts of a failed PromptTest's spec the text rules read (each case's name, vars and
+ * messages, each canned answer's output and match) where the schema found no error at or below
+ * them; the rest left out (a part with an error is read as empty).
+ */
+function usableTestParts(spec: Record<string, unknown>, blocked: (pointer: string) => boolean): Record<string, unknown> {
+  const ok = (pointer: string, value: unknown, shape: (v: unknown) => boolean) => shape(value) && !blocked(pointer);
+  const objects = (v: unknown) => Array.isArray(v) && v.every(isPlainObject);
+  const cases = Array.isArray(spec.cases)
+    ? spec.cases.map((c: unknown, i) => {
+        const at = `/spec/cases/${i}`;
+        if (!isPlainObject(c)) return {};
+        return {
+          name: ok(`${at}/name`, c.name, (v) => typeof v === 'string') ? c.name : '',
+          vars: ok(`${at}/vars`, c.vars, isPlainObject) ? c.vars : {},
+          messages: ok(`${at}/messages`, c.messages, objects) ? c.messages : [],
+        };
+      })
+    : [];
+  const responses = ok('/spec/responses', spec.responses, objects) ? spec.responses : [];
+  return { cases, responses };
 }

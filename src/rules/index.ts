@@ -1,7 +1,7 @@
 // All semantic rules over the desired state. Pure: the same state gives the same diagnostics.
 import type { Diagnostic } from '../model/diagnostic.js';
 import { defaultConfig } from '../model/normalize.js';
-import type { DesiredState, Guide, PromptTemplate, PromptVersion, SafetyFilter, SummarySetting } from '../model/types.js';
+import type { DesiredState, Guide, PromptTemplate, PromptVersion, PromptTest, SafetyFilter, SummarySetting } from '../model/types.js';
 import { checkFilters } from './filters.js';
 import { checkGuides } from './guides.js';
 import { checkHiddenText } from './hidden-text.js';
@@ -77,12 +77,13 @@ export interface TextOnlyGuide {
  * The rules that look only inside one document's own text (injection, hidden characters, secrets,
  * PII, placeholders and variable declarations), for documents that could not join the desired state. `others` are
  * templates and filters whose description is usable (scanned for secrets); `aiStudio` guides and
- * summary settings whose instruction or prompt is usable. Messages as written, like `ruleFindings`.
+ * summary settings whose instruction or prompt is usable, and tests (their names, inputs and canned
+ * answers scanned for secrets). Messages as written, like `ruleFindings`.
  */
 export function textRuleFindings(
   versions: readonly TextOnlyVersion[],
   others: readonly (PromptTemplate | SafetyFilter)[] = [],
-  aiStudio: { guides?: readonly TextOnlyGuide[]; summarySettings?: readonly SummarySetting[] } = {},
+  aiStudio: { guides?: readonly TextOnlyGuide[]; summarySettings?: readonly SummarySetting[]; tests?: readonly PromptTest[] } = {},
   knownSecrets: readonly KnownSecret[] = [],
 ): Diagnostic[] {
   const guides = aiStudio.guides ?? [];
@@ -93,7 +94,7 @@ export function textRuleFindings(
     filters: others.filter((r): r is SafetyFilter => r.kind === 'SafetyFilter'),
     guides: guides.map((g) => g.guide),
     summarySettings: [...(aiStudio.summarySettings ?? [])],
-    tests: [],
+    tests: [...(aiStudio.tests ?? [])],
     config: defaultConfig(),
     files: [],
   };

@@ -331,4 +331,34 @@ describe('a credential outside prompt text is placed where it is written', () =>
     expect(found).toHaveLength(expected.length);
     expect(found).toEqual(expect.arrayContaining(expected));
   });
+  it('in a PromptTest that failed its schema: its inputs, messages and canned answers are still read', async () => {
+    await writeFile(
+      path.join(dir, 'broken.test.yaml'),
+      [
+        'apiVersion: promptctl/v1',
+        'kind: PromptTest',
+        'metadata:',
+        '  name: smoke',
+        'spec:',
+        '  target: {template: some-bot}',
+        '  repeat: -1',
+        '  cases:',
+        '    - name: one',
+        `      vars: {question: "does ${GH} work"}`,
+        `      messages: [{role: user, content: "hi ${SK}"}]`,
+        '      expect:',
+        '        - contains: hi',
+        '  responses:',
+        '    - match: {contains: key}',
+        `      output: "It is ${GL}"`,
+        '',
+      ].join('\n'),
+    );
+    const r = await loadProject({ dir: 'p', cwd: path.dirname(dir) });
+    expect(r.diagnostics.filter((d) => d.rule.startsWith('schema/')).map((d) => d.line)).toEqual([7]);
+    const found = await secretsFound();
+    const expected = await Promise.all([GH, SK, GL].map(async (x) => ({ file: 'p/broken.test.yaml', ...(await positionOf('broken.test.yaml', x)) })));
+    expect(found).toHaveLength(expected.length);
+    expect(found).toEqual(expect.arrayContaining(expected));
+  });
 });
