@@ -1,7 +1,7 @@
 // YAML parsing with positions (yaml 2, YAML 1.2 core schema). Every document of a file becomes
 // either plain data plus its node tree, or diagnostics naming file:line:column. Hostile input
 // (deep nesting, alias bombs) is stopped here, before anything recursive touches it.
-import { Composer, Lexer, LineCounter, Parser, isMap, isScalar, isSeq, visit, type Alias, type Document, type CST, type Node } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, isCollection, isMap, isScalar, isSeq, visit, type Alias, type Document, type CST, type Node } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { aliasTargets, expansionOf } from './alias-expansion.js';
 import { MAX_FILE_BYTES } from './read.js';
@@ -150,8 +150,9 @@ function parseDocuments(src: string, file: string): ParseResult {
       } catch {
         /* nothing to learn from it */
       }
-      // Duplicate keys alone leave a tree to check further (its schema, its text) in this run.
-      const checked = found.every((e) => e.code === 'DUPLICATE_KEY') ? firstValuesOnly(doc) : undefined;
+      // Duplicate keys and keys that are no name alone leave a tree to check further (its schema,
+      // its text) in this run.
+      const checked = found.every((e) => KEY_PROBLEMS.has(e.code)) ? firstValuesOnly(doc) : undefined;
       if (checked !== undefined) documents.push({ file, index, doc, data: checked, src, lineCounter, yamlProblems: true });
       return;
     }
@@ -278,8 +279,11 @@ function yamlOnlyValues(doc: Document.Parsed, src: string): { tag: string; at: n
   return found;
 }
 
-/** Problems that leave a document's tree as written: a custom tag, a duplicate key. */
-const INTACT: ReadonlySet<string> = new Set(['TAG_RESOLVE_FAILED', 'DUPLICATE_KEY']);
+/** Problems of a mapping's keys, which leave its other pairs to read: a duplicate key, a key that is no name (null, a collection). */
+const KEY_PROBLEMS: ReadonlySet<string> = new Set(['DUPLICATE_KEY', 'NULL_KEY', 'COLLECTION_KEY']);
+
+/** Problems that leave a document's tree as written: a custom tag, a problem of a key. */
+const INTACT: ReadonlySet<string> = new Set(['TAG_RESOLVE_FAILED', ...KEY_PROBLEMS]);
 
 /** Why alias *name of document `index` names no anchor. Anchors belong to their document: one defined above a `---` is out of reach. */
 function unresolvedAliasMessage(name: string, docs: readonly Document.Parsed[], index: number): string {
@@ -304,10 +308,11 @@ function unresolvedAliases(doc: Document.Parsed): YamlProblem[] {
 }
 
 /**
- * The data of a document whose only YAML problems are duplicate keys, with the first value of
- * each key (the later ones are the mistakes the problems point at: dropped from `doc` too, so
- * the data and the places in it agree); undefined when it is not plain data (anchors, aliases:
- * not read further, as any document with problems).
+ * The data of a document whose only YAML problems are its keys', with the first value of each key
+ * (the later ones are the mistakes the problems point at) and without the pairs whose key is no
+ * name (null, a collection): dropped from `doc` too, so the data and the places in it agree;
+ * undefined when it is not plain data (anchors, aliases: not read further, as any document with
+ * problems).
  */
 function firstValuesOnly(doc: Document.Parsed): unknown {
   const stack: unknown[] = [doc.contents];
@@ -317,6 +322,7 @@ function firstValuesOnly(doc: Document.Parsed): unknown {
     if (!isMap(node)) continue;
     const seen = new Set<string>();
     node.items = node.items.filter((p) => {
+      if (isCollection(p.key) || (isScalar(p.key) && p.key.value === null)) return false;
       stack.push(p.value);
       if (!isScalar(p.key)) return true;
       const id = String(p.key.value);

@@ -1,6 +1,6 @@
 // YAML problems (from yaml's parser and our own duplicate-key check) turned into diagnostics at
 // the place a person would point at: the quote or bracket left open, the over-indented line.
-import { Scalar, isAlias, isCollection, isMap, isPair, isScalar, visit, type Alias, type Document, type Node } from 'yaml';
+import { Scalar, isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit, type Alias, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { aliasTargets } from './alias-expansion.js';
 
@@ -24,6 +24,9 @@ export function sortedProblems(found: YamlProblem[], src: string): YamlProblem[]
   const tab = Math.min(...problems.filter((e) => e.code === 'TAB_AS_INDENT').map((e) => e.pos[0]));
   return problems
     .filter((e) => !(e.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.has(e.pos[0])))
+    // `{{name}}` unquoted reads as a mapping keyed by a mapping: a placeholder, which the schema
+    // (or the text after it) says to quote; the key is not the news.
+    .filter((e) => !(e.code === 'COLLECTION_KEY' && src.startsWith('{{', e.pos[0] - 1)))
     .filter((e) => e.pos[0] <= tab || e.code === 'TAB_AS_INDENT')
     .sort((a, b) => a.pos[0] - b.pos[0]);
 }
@@ -59,6 +62,14 @@ export function yamlProblem(
       const what = /^(true|false)$/.test(e.key ?? '') ? `the boolean ${e.key}` : `the number ${e.key}`;
       return diag(e.pos[0], 'yaml/key-rewritten', `YAML reads the key ${written} as ${what}, so it names "${e.key}": quote it ("${written}") to keep it as written`);
     }
+    case 'NULL_KEY': {
+      const written = src.slice(e.pos[0], e.pos[1]).trim();
+      if (written === '') return diag(explicitKeyAt(src, e.pos[0]), 'yaml/null-key', 'this key is empty, and YAML reads an empty key as null, not a name: write the key\'s name');
+      if (written.startsWith('*')) return diag(e.pos[0], 'yaml/null-key', `the key ${written} is an alias of YAML's null, not a name: write the key's name`);
+      return diag(e.pos[0], 'yaml/null-key', `the key ${written} is YAML's null, not a name: quote it ("${written}") if that is the name`);
+    }
+    case 'COLLECTION_KEY':
+      return diag(e.pos[0], 'yaml/collection-key', `this key is a ${e.message}, not a name: every key of a promptctl document is a name (quote it if the brackets are part of it)`);
     case 'RESOURCE_EXHAUSTION':
       return diag(e.pos[0], 'yaml/too-deep', `YAML too large or too deep: ${e.message}`);
     case 'TAG_RESOLVE_FAILED': {
@@ -190,6 +201,13 @@ function closingBracket(src: string, open: number): number {
   return -1;
 }
 
+/** Where an empty key is written: its `?` when it has one before it on its line, else `offset` (its `:`). */
+function explicitKeyAt(src: string, offset: number): number {
+  let i = offset;
+  while (i > 0 && (src[i - 1] === ' ' || src[i - 1] === '\t')) i--;
+  return src[i - 1] === '?' ? i - 1 : offset;
+}
+
 /** The plain key text starting at `offset` (for messages), or "". */
 function keyTextAt(src: string, offset: number): string {
   const m = /^["']?([^"'\n:]{1,80})/.exec(src.slice(offset, offset + 120));
@@ -212,6 +230,8 @@ const SMALL_MAP = 12;
  * value, as yaml's own check: the same type and the same text. On the same walk, a plain key YAML
  * reads as another name than it is written (`010:` is the number 10, so the key "10"; `1.10:`
  * "1.1"; `True:` "true"), at that key: the document would hold a name its author never wrote.
+ * And a key that is no name at all (null: `~`, `null`, an empty key; a mapping or a list), which
+ * is compared with no other key.
  */
 export function findDuplicateKeys(doc: Document.Parsed, limit: number): YamlProblem[] {
   const out: YamlProblem[] = [];
@@ -237,6 +257,13 @@ export function findDuplicateKeys(doc: Document.Parsed, limit: number): YamlProb
       // again, so the later value would win without a word.
       let named: unknown = key;
       if (isAlias(key)) named = (aliases ??= aliasTargets(doc)).get(key);
+      // A null or a collection is no name: plain data would make it "" or its flow text, the same
+      // property as a key written so (`~` and `""`), and one value would be dropped unsaid.
+      if (isCollection(named) || (isScalar(named) && named.value === null)) {
+        const kind = isScalar(named) ? 'NULL_KEY' : 'COLLECTION_KEY';
+        out.push({ code: kind, message: isMap(named) ? 'mapping' : isSeq(named) ? 'list' : 'null', pos: [(key as Node).range![0], (key as Node).range![1]] });
+        continue;
+      }
       if (!isScalar(named)) continue;
       const v = named.value;
       if (named === key && rewrittenKey(named)) out.push({ code: 'KEY_REWRITTEN', message: `${named.source} ${String(v)}`, pos: [named.range![0], named.range![1]], key: String(v) });
@@ -275,7 +302,7 @@ function firstEqualKey(items: readonly unknown[], before: number, text: string, 
     if (!isPair(other)) continue;
     const key = other.key;
     const named = isAlias(key) ? aliases?.get(key) : key;
-    if (isScalar(named) && (key as Node).range && String(named.value) === text) return (key as Node).range![0];
+    if (isScalar(named) && named.value !== null && (key as Node).range && String(named.value) === text) return (key as Node).range![0];
   }
   return undefined;
 }

@@ -43,7 +43,7 @@ interface Pending {
    * error (a custom tag), or when the file has one such document.
    */
   outside?: readonly Lines[];
-  /** It was also read whole (only duplicate keys wrong): the same document, said once. */
+  /** It was also read whole (only its keys wrong: duplicate, or no name): the same document, said once. */
   whole?: boolean;
 }
 
@@ -58,7 +58,7 @@ export class LeftOutDocuments {
   /**
    * The best-effort data of documents of `file` with YAML problems (config/parse.ts `broken`);
    * `documents` are the file's documents parsed whole. Those whose kind is unknown, and one
-   * that was also read whole (its only problems duplicate keys), are not recorded here.
+   * that was also read whole (its only problems its keys), are not recorded here.
    */
   broken(file: string, broken: readonly unknown[], documents: readonly ParsedDocument[]): void {
     let outside: Lines[] | undefined;

@@ -167,7 +167,7 @@ export class Loader {
     // otherwise: said, and still loaded, so its other problems show in the same run.
     const conditionalOnly = kind !== 'Config' && !misplaced && header.diagnostics.length === 0 && d.yamlProblems !== true && onlyConditionalFields(schemaErrors);
     if (conditionalOnly) this.diagnostics.push(...mapSchemaErrors(ctx, schemaErrors));
-    // A document with a duplicate key (config/parse.ts `yamlProblems`, its first value read) was
+    // A document with a duplicate key or a null one (config/parse.ts `yamlProblems`, read without them) was
     // reported there: checked as one that failed the schema, never part of the desired state.
     const failed = misplaced || (schemaErrors.length > 0 && !conditionalOnly) || header.diagnostics.length > 0 || d.yamlProblems === true;
     if (failed) {

@@ -55,13 +55,33 @@ describe('parseYaml', () => {
 
   it('takes keys for the property names they become: 1 and "1", true and "true" are one key (small and large maps)', () => {
     // (1.10 and 1.1 are one key too, and 1.10 is first refused as written otherwise: yaml/key-rewritten.)
-    for (const [first, second] of [['1', '"1"'], ['true', "'true'"], ['1.5', "'1.5'"], ['null', '"null"']]) {
+    for (const [first, second] of [['1', '"1"'], ['true', "'true'"], ['1.5', "'1.5'"]]) {
       const r = parseYaml(`labels:\n  ${first}: a\n  ${second}: b\n`, 'f.yaml');
       expect(r.diagnostics.map((d) => [d.line, d.rule]), `${first} / ${second}`).toEqual([[3, 'yaml/duplicate-key']]);
     }
     const many = Array.from({ length: 20 }, (_, i) => `  k${i}: ${i}`).join('\n');
     const big = parseYaml(`labels:\n  7: a\n${many}\n  "7": b\n`, 'f.yaml');
     expect(big.diagnostics.map((d) => [d.line, d.rule])).toEqual([[23, 'yaml/duplicate-key']]);
+  });
+
+  it('refuses a null key (~, null, an empty key) and a collection key at each, never merged with the key "" or "null"', () => {
+    // Plain data made `~` and `""` one property, "" (the later value won unsaid), and null and "null" a duplicate.
+    const r = parseYaml('labels:\n  ~: a\n  "": b\n  null: c\n  "null": d\n  ? \n  : e\n  team: h\n', 'f.yaml');
+    expect(r.diagnostics.map((d) => `${d.line}:${d.column} ${d.rule} ${d.message}`)).toEqual([
+      `2:3 yaml/null-key the key ~ is YAML's null, not a name: quote it ("~") if that is the name`,
+      `4:3 yaml/null-key the key null is YAML's null, not a name: quote it ("null") if that is the name`,
+      "6:3 yaml/null-key this key is empty, and YAML reads an empty key as null, not a name: write the key's name",
+    ]);
+    // Checked further (never applied) with the keys that are names.
+    expect(r.documents.map((d) => [d.yamlProblems, d.data])).toEqual([[true, { labels: { '': 'b', null: 'd', team: 'h' } }]]);
+    // A mapping as a key became its flow text, the property a key written so names.
+    const c = parseYaml('labels:\n  {x: 1}: f\n  "{ x: 1 }": g\n', 'f.yaml');
+    expect(c.diagnostics.map((d) => `${d.line}:${d.column} ${d.rule} ${d.message}`)).toEqual([
+      '2:3 yaml/collection-key this key is a mapping, not a name: every key of a promptctl document is a name (quote it if the brackets are part of it)',
+    ]);
+    expect(c.documents.map((d) => d.data)).toEqual([{ labels: { '{ x: 1 }': 'g' } }]);
+    // In a flow mapping, and an empty key written without `?`: at its colon.
+    expect(parseYaml('a: {x: 1, : 2}\nb:\n  : 3\n', 'f.yaml').diagnostics.map((d) => `${d.line}:${d.column} ${d.rule}`)).toEqual(['1:11 yaml/null-key', '3:3 yaml/null-key']);
   });
 
   it('reports a key written as an alias of an earlier key as a duplicate: the later value would win silently', () => {
@@ -316,7 +336,7 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     const warn = vi.spyOn(process, 'emitWarning');
     try {
       const r = parseYaml('? [a, b]\n: 1\n', 'f.yaml');
-      expect(r.diagnostics).toEqual([]);
+      expect(r.diagnostics.map((d) => d.rule)).toEqual(['yaml/collection-key']);
       expect(warn).not.toHaveBeenCalled();
     } finally {
       warn.mockRestore();
@@ -346,9 +366,8 @@ describe('findDuplicateKeys', () => {
     expect(dups('a: 1\nb: {x: 1, x: 2}\na: 3\n')).toEqual(expect.arrayContaining([[21, 0], [15, 9]]));
   });
 
-  it('compares keys as the property names they become (YAML would keep 1 and "1" apart; the document would not), two nulls too', () => {
+  it('compares keys as the property names they become (YAML would keep 1 and "1" apart; the document would not)', () => {
     expect(dups('1: a\n"1": b\n')).toEqual([[5, 0]]);
-    expect(dups('~: a\nnull: b\n')).toEqual([[5, 0]]);
   });
 
   it('is linear: 200,000 distinct keys and 100,000 repeats of one key', () => {
