@@ -10,7 +10,7 @@ import { messageOf } from '../util/errors.js';
 import { groupThousands } from '../util/numbers.js';
 import { withYamlEnv } from './yaml-env.js';
 import { findTooDeep, lexAndParse, MAX_DEPTH, TOO_DEEP } from './lex.js';
-import { findDuplicateKeys, sortedProblems, yamlProblem, type YamlProblem } from './yaml-problems.js';
+import { findDuplicateKeys, MAY_HOLD_OTHER_SPACE, otherSpaceIndents, otherSpaceLines, sortedProblems, yamlProblem, type YamlProblem } from './yaml-problems.js';
 
 /**
  * Alias expansions a document with YAML problems may make when read for its best-effort data
@@ -120,8 +120,11 @@ function parseDocuments(src: string, file: string): ParseResult {
   // Once a file: asked of each document, a file of 40,000 took minutes to validate.
   const mayHoldTags = /!!|!<|%TAG/.test(src);
   const mayHoldDirective = src.includes('%YAML');
+  // Lines indented with a space other than ASCII's: found once a file, told to their documents.
+  const otherSpaced = MAY_HOLD_OTHER_SPACE.test(src) ? otherSpaceLines(src) : [];
   docs.forEach((doc, index) => {
-    const found = sortedProblems([...doc.errors, ...doc.warnings, ...findDuplicateKeys(doc, MAX_YAML_ERRORS + 1)], src);
+    const indents = otherSpaced.length > 0 ? otherSpaceIndents(doc, otherSpaced) : [];
+    const found = sortedProblems([...doc.errors, ...doc.warnings, ...findDuplicateKeys(doc, MAX_YAML_ERRORS + 1), ...indents], src);
     // Aliases naming no anchor: yaml says so only when the data is read, which a document with
     // problems never is; said with them when those leave the tree intact (a lost anchor is not
     // a second mistake).

@@ -18,17 +18,19 @@ export function sortedProblems(found: YamlProblem[], src: string): YamlProblem[]
   const problems = found.map((e) => (e.code !== 'TAB_AS_INDENT' && tabIndents(e, src) ? { ...e, code: 'TAB_AS_INDENT' } : e));
   // A block-as-key error at the same spot as a multi-line-key error is its echo.
   const multiline = new Set(problems.filter((e) => e.code === 'MULTILINE_IMPLICIT_KEY').map((e) => e.pos[0]));
-  // A tab that indents a line ends its level where yaml reads it: what yaml says of the lines
-  // below ("not at the same column", "a value continued deeper") is read through that mistake and
-  // names lines that are right. Those lines are checked once the tab is gone; every tab is shown.
-  const tab = Math.min(...problems.filter((e) => e.code === 'TAB_AS_INDENT').map((e) => e.pos[0]));
+  // A tab (or another space than ASCII's) that indents a line ends its level where yaml reads it:
+  // what yaml says of the lines below ("not at the same column", "a value continued deeper") is
+  // read through that mistake and names lines that are right. Those lines are checked once the
+  // indent is mended; every such indent is shown, before yaml's words at its own place.
+  const indent = (e: YamlProblem) => e.code === 'TAB_AS_INDENT' || e.code === 'SPACE_AS_INDENT';
+  const first = Math.min(...problems.filter(indent).map((e) => e.pos[0]));
   return problems
     .filter((e) => !(e.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.has(e.pos[0])))
     // `{{name}}` unquoted reads as a mapping keyed by a mapping: a placeholder, which the schema
     // (or the text after it) says to quote; the key is not the news.
     .filter((e) => !(e.code === 'COLLECTION_KEY' && src.startsWith('{{', e.pos[0] - 1)))
-    .filter((e) => e.pos[0] <= tab || e.code === 'TAB_AS_INDENT')
-    .sort((a, b) => a.pos[0] - b.pos[0]);
+    .filter((e) => e.pos[0] <= first || indent(e))
+    .sort((a, b) => a.pos[0] - b.pos[0] || Number(indent(b)) - Number(indent(a)));
 }
 
 /**
@@ -104,6 +106,12 @@ export function yamlProblem(
       }
       return diag(e.pos[0], 'yaml/syntax', e.message);
     }
+    case 'SPACE_AS_INDENT':
+      return diag(
+        e.pos[0],
+        'yaml/syntax',
+        `this line is indented with ${OTHER_SPACE_NAMES[e.message] ?? 'a space other than ASCII\'s'} (${codePoint(e.message)}), which YAML reads as text, not as indentation: indent with ASCII spaces (the lines below are checked once it is)`,
+      );
     case 'TAB_AS_INDENT':
       return diag(e.pos[0], 'yaml/syntax', 'a tab indents this line, and YAML indents with spaces only: replace the tab with spaces (the lines below are checked once it is)');
     case 'MULTILINE_IMPLICIT_KEY': {
@@ -218,6 +226,85 @@ function keyTextAt(src: string, offset: number): string {
 function keyOnLine(src: string, offset: number): string {
   const m = /^[^\r\n]{0,80}?:(?=[ \t\r\n]|$)/.exec(src.slice(offset, offset + 120));
   return m ? m[0] : '';
+}
+
+/** Spaces other than ASCII's (Unicode's Zs but U+0020): YAML reads them as text, never as indentation. */
+const OTHER_SPACES = '\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000';
+/** Whether a text holds one of them at all (asked once a file, before any line is looked at). */
+export const MAY_HOLD_OTHER_SPACE = new RegExp(`[${OTHER_SPACES}]`);
+/** A line whose indentation is, or ends in, one of them (copied from a web page or a word processor). */
+const OTHER_SPACE_INDENT = new RegExp(`^[ \\t]*([${OTHER_SPACES}])`, 'gm');
+
+const OTHER_SPACE_NAMES: Readonly<Record<string, string>> = {
+  '\u00a0': 'a non-breaking space',
+  '\u1680': 'an Ogham space mark',
+  '\u2000': 'an en quad',
+  '\u2001': 'an em quad',
+  '\u2002': 'an en space',
+  '\u2003': 'an em space',
+  '\u2004': 'a three-per-em space',
+  '\u2005': 'a four-per-em space',
+  '\u2006': 'a six-per-em space',
+  '\u2007': 'a figure space',
+  '\u2008': 'a punctuation space',
+  '\u2009': 'a thin space',
+  '\u200a': 'a hair space',
+  '\u202f': 'a narrow non-breaking space',
+  '\u205f': 'a medium mathematical space',
+  '\u3000': 'an ideographic space',
+};
+
+function codePoint(ch: string): string {
+  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** The start of each line of `src` that such a space indents, at that space: once a file. */
+export function otherSpaceLines(src: string): YamlProblem[] {
+  const out: YamlProblem[] = [];
+  for (const m of src.matchAll(OTHER_SPACE_INDENT)) {
+    const at = m.index + m[0].length - 1;
+    out.push({ code: 'SPACE_AS_INDENT', message: m[1]!, pos: [at, at + 1] });
+  }
+  return out;
+}
+
+/**
+ * Those of `lines` (otherSpaceLines, in order) that indent a line of `doc`: YAML takes such a
+ * space for the first character of a key or value (a key "\u00a0 model" at the top level, `spec`
+ * left empty) or of a plain value's next line. Inside a quoted or a | or > text it is that text's
+ * own character.
+ */
+export function otherSpaceIndents(doc: Document.Parsed, lines: readonly YamlProblem[]): YamlProblem[] {
+  const [start, , end] = doc.range;
+  // The first at or after the document's start (binary search: a file may hold thousands of documents).
+  let lo = 0;
+  for (let hi = lines.length; lo < hi; ) {
+    const mid = (lo + hi) >>> 1;
+    if (lines[mid]!.pos[0] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: YamlProblem[] = [];
+  let texts: [number, number][] | undefined;
+  // Both in document order: one pass over each.
+  let t = 0;
+  for (let i = lo; i < lines.length && lines[i]!.pos[0] < end; i++) {
+    const at = lines[i]!.pos[0];
+    texts ??= writtenTexts(doc);
+    while (t < texts.length && texts[t]![1] <= at) t++;
+    if (!(t < texts.length && at > texts[t]![0])) out.push(lines[i]!);
+  }
+  return out;
+}
+
+/** The ranges of the quoted and block scalars of `doc`, in document order: text whose every character is its own. */
+function writtenTexts(doc: Document.Parsed): [number, number][] {
+  const out: [number, number][] = [];
+  visit(doc, {
+    Scalar(_, node) {
+      if (node.range && node.type !== Scalar.PLAIN) out.push([node.range[0], node.range[1]]);
+    },
+  });
+  return out;
 }
 
 /** Mappings up to this size are checked pair by pair; larger ones with a hash set. */

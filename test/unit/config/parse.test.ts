@@ -321,6 +321,22 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(one('spec:\n  systemInstruction: |\n  \tYou help.\n  userTemplate: x\n')).toMatch(new RegExp(`^3:\\d yaml/syntax ${TAB.replace(/[()]/g, '\\$&')}$`));
   });
 
+  it('a line indented with a non-breaking space or another Unicode space, at that space, named: YAML read it as text', () => {
+    const NBSP = 'this line is indented with a non-breaking space (U+00A0), which YAML reads as text, not as indentation: indent with ASCII spaces (the lines below are checked once it is)';
+    // Was read as the top-level key "\u00a0 model" with spec empty, and no YAML problem at all.
+    expect(one('kind: PromptTemplate\nspec:\n\u00a0 model: gpt-4o\n')).toBe(`3:1 yaml/syntax ${NBSP}`);
+    // After ASCII spaces, at the character; another space named as itself.
+    expect(one('metadata:\n  labels:\n    team: a\n  \u2003 owner: b\n')).toMatch(/^4:3 yaml\/syntax this line is indented with an em space \(U\+2003\), which YAML reads as text/);
+    // A plain value's next line: was read into the value.
+    expect(one('spec:\n  description: hello\n  \u00a0 world\n')).toBe(`3:3 yaml/syntax ${NBSP}`);
+    // One that ends a > block: that one mistake, not yaml's words about the key it makes.
+    expect(one('spec:\n  description: >\n    hello\n\u00a0   world\n  model: m\n')).toBe(`4:1 yaml/syntax ${NBSP}`);
+    // Inside a quoted or block text it is the text's own character.
+    const r = parseYaml('spec:\n  description: "a\n    \u00a0b"\n  systemInstruction: |\n    x\n    \u00a0y\n', 'f.yaml');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.documents[0]!.data).toEqual({ spec: { description: 'a \u00a0b', systemInstruction: 'x\n\u00a0y\n' } });
+  });
+
   it('an alias without an anchor is named as such, not as an alias bomb', () => {
     expect(one('a: 1\nb: *nope\n')).toBe('2:4 yaml/alias alias *nope names no anchor: define &nope before using it (YAML aliases refer back, never forward)');
   });
