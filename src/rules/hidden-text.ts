@@ -5,10 +5,10 @@
 // carry bytes, and controls and zero-width characters hide in the text. What writing uses as
 // written (direction marks, joiners, a flag's tags, Thai word breaks) is left alone (invisible.ts).
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { DesiredState } from '../model/types.js';
+import type { DesiredState, Guide, PromptTemplate, PromptVersion, SafetyFilter, SummarySetting } from '../model/types.js';
 import { oneLine } from '../util/escapes.js';
 import { invisibleIn, type InvisibleFinding, type InvisibleKind } from './invisible.js';
-import { allContentFields, findingDiagnostics, MAX_FINDINGS_PER_FIELD, variableDefaultFields, type TextField } from './util.js';
+import { allContentFields, diagnostic, findingDiagnostics, locatedField, MAX_FINDINGS_PER_FIELD, variableDefaultFields, type TextField } from './util.js';
 
 /** A character's name as Unicode gives it, for the ones most often met (a control's by its abbreviation). */
 const NAMES: Readonly<Record<number, string>> = {
@@ -109,5 +109,52 @@ function fieldDiagnostics(f: TextField): Diagnostic[] {
 
 export function checkHiddenText(state: DesiredState): Diagnostic[] {
   const fields = [...allContentFields(state), ...variableDefaultFields(state)];
-  return fields.flatMap(fieldDiagnostics);
+  return [...fields.flatMap(fieldDiagnostics), ...descriptionFields(state).flatMap(descriptionDiagnostic)];
+}
+
+/**
+ * The descriptions of every document: what a reviewer reads of it in the files and the plan, and
+ * what the org shows. A bidi control there reorders what the review shows ("Trojan Source"), tag
+ * characters spell what it does not show; the model reads none of it as a prompt, so a warning.
+ */
+function descriptionFields(state: DesiredState): TextField[] {
+  const out: TextField[] = [];
+  const add = (r: PromptTemplate | SafetyFilter | PromptVersion | Guide | SummarySetting, path: string, label: string, text: string | undefined): void => {
+    if (text) out.push(locatedField(r, path, label, text));
+  };
+  for (const r of [...state.templates, ...state.filters]) add(r, 'spec.description', 'description', r.description);
+  for (const r of [...state.versions, ...state.guides]) {
+    r.variables.forEach((x, i) => add(r, `spec.variables.${i}.description`, `variable "${x.name}" description`, x.description));
+  }
+  for (const g of state.guides) {
+    g.dataActions.forEach((a, i) => add(g, `spec.dataActions.${i}.description`, `data action "${a.label}" description`, a.description));
+    add(g, 'spec.knowledge.description', 'knowledge description', g.knowledge?.description);
+  }
+  for (const s of state.summarySettings) {
+    s.customEntities?.forEach((e, i) => add(s, `spec.customEntities.${i}.description`, `custom entity "${e.label}" description`, e.description));
+  }
+  return out;
+}
+
+/** What a review does not show of each kind of finding in a description. */
+const IN_DESCRIPTION: Record<InvisibleKind, (x: InvisibleFinding) => { what: string; why: string }> = {
+  tags: (x) => {
+    const spelt = tagText(x.text, QUOTED + 1);
+    const quoted = spelt.length > QUOTED ? `${spelt.slice(0, QUOTED)}…` : spelt;
+    return { what: plural(codePoints(x.text), 'invisible Unicode tag character'), why: `${spelt ? `they spell "${oneLine(quoted)}", ` : ''}which a review does not show` };
+  },
+  bidi: (x) => ({ what: describeRun(x), why: 'a bidirectional control: a review can show the text around it in another order than it is written' }),
+  'variation-selectors': (x) => ({ what: `${plural(codePoints(x.text), 'variation selector')} in a row`, why: 'invisible in a review' }),
+  hidden: (x) => ({ what: describeRun(x), why: 'invisible in a review' }),
+};
+
+/** One warning per description, at its first finding (a bidi control first), counting the others. */
+function descriptionDiagnostic(f: TextField): Diagnostic[] {
+  const { findings, counts } = invisibleIn(f.text, 1);
+  const first = findings.find((x) => x.kind === 'bidi') ?? findings[0];
+  if (!first) return [];
+  const total = Object.values(counts).reduce((n, c) => n + c, 0);
+  const more = total > 1 ? `, and the ${total === 2 ? 'other run' : `${total - 1} other runs`} of invisible characters there` : '';
+  const { what, why } = IN_DESCRIPTION[first.kind](first);
+  return [diagnostic(f.at(first.index), 'warning', 'text/hidden-in-description', `${what} in ${f.label}, ${why}; remove ${codePoints(first.text) > 1 ? 'them' : 'it'}${more}`)];
 }

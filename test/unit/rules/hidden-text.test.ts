@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkHiddenText, describeCodePoint, tagText } from '../../../src/rules/hidden-text.js';
-import { guide, state, variable, version } from './build.js';
+import { filter, guide, guideVariable, state, summary, template, variable, version } from './build.js';
 
 const tags = (ascii: string) => [...ascii].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
 const run = (systemInstruction: string, userTemplate = '') => checkHiddenText(state({ versions: [version('t', '1.0.0', { systemInstruction, userTemplate })] }));
@@ -87,5 +87,29 @@ describe('hidden text in prompts', () => {
       ['text/bidi-control', 'U+2066 (LEFT-TO-RIGHT ISOLATE) in fewShotExamples[0].input, a bidirectional control'],
       ['text/tag-characters', '2 invisible Unicode tag characters in instruction spell "hi"'],
     ]);
+  });
+
+  // From review: a bidi control in a description ("Trojan Source") passed validate without a word;
+  // the review (the file, the plan, the org) shows its text in another order than it is written.
+  it('warns of a bidi control, tag characters or a hidden character in any description, once per description', () => {
+    const ds = checkHiddenText(
+      state({
+        templates: [template('t', 't.yaml', { description: 'Access \u202eresu\u2066 level\u2069 admin' })],
+        filters: [filter('f', 1, { description: `ok${tags('hi')}` })],
+        versions: [version('t', '1.0.0', { variables: [variable('x', { description: 'a\u200bb' })] })],
+        guides: [guide('g', { variables: [guideVariable('v', { description: 'fine' })], dataActions: [{ id: 'a', label: 'Look up', description: '\u2067x' }], knowledge: { knowledgeId: 'k', description: 'y\u202a' } })],
+        summarySettings: [summary('s', { customEntities: [{ label: 'Order', description: 'z\u202bw' }] })],
+      }),
+    );
+    expect(ds.map((d) => [d.severity, d.rule, d.file, d.message])).toEqual([
+      ['warning', 'text/hidden-in-description', 't.yaml', 'U+202E (RIGHT-TO-LEFT OVERRIDE) in description, a bidirectional control: a review can show the text around it in another order than it is written; remove it, and the 2 other runs of invisible characters there'],
+      ['warning', 'text/hidden-in-description', 'f.yaml', '2 invisible Unicode tag characters in description, they spell "hi", which a review does not show; remove them'],
+      ['warning', 'text/hidden-in-description', 't-1.0.0.yaml', 'U+200B (ZERO WIDTH SPACE) in variable "x" description, invisible in a review; remove it'],
+      ['warning', 'text/hidden-in-description', 'guide.yaml', 'U+2067 (RIGHT-TO-LEFT ISOLATE) in data action "Look up" description, a bidirectional control: a review can show the text around it in another order than it is written; remove it'],
+      ['warning', 'text/hidden-in-description', 'guide.yaml', 'U+202A (LEFT-TO-RIGHT EMBEDDING) in knowledge description, a bidirectional control: a review can show the text around it in another order than it is written; remove it'],
+      ['warning', 'text/hidden-in-description', 'summary.yaml', 'U+202B (RIGHT-TO-LEFT EMBEDDING) in custom entity "Order" description, a bidirectional control: a review can show the text around it in another order than it is written; remove it'],
+    ]);
+    // What writing uses as written (a direction mark in Hebrew, a joiner in an emoji) is fine.
+    expect(checkHiddenText(state({ templates: [template('t', 't.yaml', { description: 'שלום \u200f עולם 👨\u200d👩\u200d👧' })] }))).toEqual([]);
   });
 });
