@@ -42,16 +42,19 @@ export function escapeHtml(s: string): string {
 /**
  * GitHub reads `@name` in a comment's text (markdown or HTML alike) as a mention, which notifies
  * that user or a whole `@org/team`, and `#123`, `owner/repo#123` and `GH-123` as references, which
- * mark that issue (in this repository or another) as mentioned here: free text from git or the
- * org (a test case's name, a live object's) must not do either from the PR comment or job summary
- * the workflow posts. A zero-width space after the sign keeps it text; an e-mail address (a letter
- * before the `@`) is no mention and is left alone.
+ * mark that issue (in this repository or another) as mentioned here, and it makes a bare
+ * `https://…` (`http`, `ftp`) or `www.…` a link: free text from git or the org (a test case's name,
+ * a live object's, a description) must not do any of it from the PR comment or job summary the
+ * workflow posts. A zero-width space after the sign (after a scheme's colon, after `www`) keeps it
+ * text; an e-mail address (a letter before the `@`) is no mention and is left alone.
  */
 function quietReferences(s: string): string {
   return s
     .replace(/(^|[^\p{L}\p{N}_])@(?=[\p{L}\p{N}])/gu, '$1@\u200b')
     .replace(/#(?=\p{N})/gu, '#\u200b')
-    .replace(/(^|[^\p{L}\p{N}_])(GH-)(?=\p{N})/giu, '$1$2\u200b');
+    .replace(/(^|[^\p{L}\p{N}_])(GH-)(?=\p{N})/giu, '$1$2\u200b')
+    .replace(/(?<=[A-Za-z0-9]):(?=\/\/)/g, ':\u200b')
+    .replace(/(?<![\p{L}\p{N}])(www)(?=\.)/giu, '$1\u200b');
 }
 
 /** Markdown punctuation a renderer would read as emphasis, code, links, headings or a table's pipe. */

@@ -88,6 +88,22 @@ describe('markdown and HTML escapes and control characters', () => {
     expect(maskSecrets(escapes.escapeInline(`token ${secret.value}`), withEscapedForms([secret]))).not.toContain('s3cret');
   });
 
+  // From review: GitHub makes a bare `https://…` or `www.…` a link, so a live object's name or a
+  // description planted a clickable link in the reviewed plan.
+  it('keep a bare URL or www. address in free text from becoming a link in a PR comment', () => {
+    const text = 'see https://evil.example/login, HTTP://a.example (www.evil.example) and ftp://files.example';
+    const quiet = 'see https:\u200b//evil.example/login, HTTP:\u200b//a.example (www\u200b.evil.example) and ftp:\u200b//files.example';
+    expect(escapes.escapeHtml(text)).toBe(quiet);
+    expect(escapes.escapeInline(text)).toBe(quiet);
+    expect(escapes.escapeTestMarkdown(text)).toBe(quiet);
+    expect(escapes.escapeStatusMarkdown(text)).toBe(quiet);
+    // Words that only hold the letters are left as they are.
+    expect(escapes.escapeInline('awww.txt, colon: //x')).toBe('awww.txt, colon: //x');
+    // A secret holding one is still found and masked in the quieted form.
+    const secret = { name: 'SINK_URL', value: 'https://hooks.example/s3cret-path' };
+    expect(maskSecrets(escapes.escapeInline(`posting to ${secret.value}`), withEscapedForms([secret]))).not.toContain('s3cret');
+  });
+
   it('write bidi controls, zero-width and tag characters as escapes (a name or a label could hide or reorder text), joiners kept', () => {
     const name = 'Returns \u202egnp.exe\u202c\u200b\u{e0041} 👨\u200d👩';
     const { escapeHtml, escapeInline, escapeTestMarkdown, escapeStatusMarkdown, escapeCodeCell, escapeTestCode, visibleName, visibleLines, oneLine } = escapes;
