@@ -22,9 +22,13 @@ export function sortedProblems(found: YamlProblem[], src: string): YamlProblem[]
   // what yaml says of the lines below ("not at the same column", "a value continued deeper") is
   // read through that mistake and names lines that are right. Those lines are checked once the
   // indent is mended; every such indent is shown, before yaml's words at its own place.
-  const indent = (e: YamlProblem) => e.code === 'TAB_AS_INDENT' || e.code === 'SPACE_AS_INDENT';
+  const indent = (e: YamlProblem) => e.code === 'TAB_AS_INDENT' || e.code === 'SPACE_AS_INDENT' || e.code === 'SPACE_AS_SEPARATOR';
   const first = Math.min(...problems.filter(indent).map((e) => e.pos[0]));
+  // yaml's words on such a line (before that space: "Implicit map keys need …") are its echo.
+  const lineOf = (at: number) => src.lastIndexOf('\n', at - 1) + 1;
+  const indented = new Set(problems.filter(indent).map((e) => lineOf(e.pos[0])));
   return problems
+    .filter((e) => indent(e) || !indented.has(lineOf(e.pos[0])))
     .filter((e) => !(e.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.has(e.pos[0])))
     // `{{name}}` unquoted reads as a mapping keyed by a mapping: a placeholder, which the schema
     // (or the text after it) says to quote; the key is not the news.
@@ -112,6 +116,15 @@ export function yamlProblem(
         'yaml/syntax',
         `this line is indented with ${OTHER_SPACE_NAMES[e.message] ?? 'a space other than ASCII\'s'} (${codePoint(e.message)}), which YAML reads as text, not as indentation: indent with ASCII spaces (the lines below are checked once it is)`,
       );
+    case 'SPACE_AS_SEPARATOR': {
+      const space = `${OTHER_SPACE_NAMES[e.message] ?? 'a space other than ASCII\'s'} (${codePoint(e.message)})`;
+      const item = e.key === '-';
+      return diag(
+        e.pos[0],
+        'yaml/syntax',
+        `${space} follows this "${item ? '-' : ':'}", and YAML reads ${item ? 'a list item' : `"${e.key!.slice(0, -1).trim()}" as a key`} only with an ASCII space after it, so it reads the line as text: put an ASCII space there (the lines below are checked once it is)`,
+      );
+    }
     case 'TAB_AS_INDENT':
       return diag(e.pos[0], 'yaml/syntax', 'a tab indents this line, and YAML indents with spaces only: replace the tab with spaces (the lines below are checked once it is)');
     case 'MULTILINE_IMPLICIT_KEY': {
@@ -234,6 +247,8 @@ const OTHER_SPACES = '\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000';
 export const MAY_HOLD_OTHER_SPACE = new RegExp(`[${OTHER_SPACES}]`);
 /** A line whose indentation is, or ends in, one of them (copied from a web page or a word processor). */
 const OTHER_SPACE_INDENT = new RegExp(`^[ \\t]*([${OTHER_SPACES}])`, 'gm');
+/** One after a line's list item `-` or its key's `:` (a key of one word), where YAML needs an ASCII space (or a tab) to read either. */
+const OTHER_SPACE_SEPARATOR = new RegExp(`^[ \\t]*(?:-[ \\t]+)*(-|[^\\s#'"{}\\[\\],&*!|>%@\`-][^\\s:]*:)([${OTHER_SPACES}])`, 'gm');
 
 const OTHER_SPACE_NAMES: Readonly<Record<string, string>> = {
   '\u00a0': 'a non-breaking space',
@@ -258,14 +273,21 @@ function codePoint(ch: string): string {
   return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** The start of each line of `src` that such a space indents, at that space: once a file. */
+/**
+ * Each line of `src` that such a space indents, or where one stands after its list item's `-` or
+ * its key's `:`, at that space, in order: once a file.
+ */
 export function otherSpaceLines(src: string): YamlProblem[] {
   const out: YamlProblem[] = [];
   for (const m of src.matchAll(OTHER_SPACE_INDENT)) {
     const at = m.index + m[0].length - 1;
     out.push({ code: 'SPACE_AS_INDENT', message: m[1]!, pos: [at, at + 1] });
   }
-  return out;
+  for (const m of src.matchAll(OTHER_SPACE_SEPARATOR)) {
+    const at = m.index + m[0].length - 1;
+    out.push({ code: 'SPACE_AS_SEPARATOR', message: m[2]!, key: m[1]!, pos: [at, at + 1] });
+  }
+  return out.sort((a, b) => a.pos[0] - b.pos[0]);
 }
 
 /**

@@ -331,10 +331,17 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(one('spec:\n  description: hello\n  \u00a0 world\n')).toBe(`3:3 yaml/syntax ${NBSP}`);
     // One that ends a > block: that one mistake, not yaml's words about the key it makes.
     expect(one('spec:\n  description: >\n    hello\n\u00a0   world\n  model: m\n')).toBe(`4:1 yaml/syntax ${NBSP}`);
+    // After a key's ":" or a list item's "-", where YAML needs an ASCII space: was "spec must be a
+    // mapping, not "model: gpt-4o"", or yaml's "Implicit map keys need to be followed by map values".
+    expect(one('spec:\n  model:\u00a0gpt-4o\n')).toBe(
+      '2:9 yaml/syntax a non-breaking space (U+00A0) follows this ":", and YAML reads "model" as a key only with an ASCII space after it, so it reads the line as text: put an ASCII space there (the lines below are checked once it is)',
+    );
+    expect(one('spec:\n  model: m\n  description:\u00a0hello\n')).toMatch(/^3:15 yaml\/syntax a non-breaking space \(U\+00A0\) follows this ":", and YAML reads "description" as a key/);
+    expect(one('routes:\n  -\u00a0version: "1.0.0"\n    weight: 100\n')).toMatch(/^2:4 yaml\/syntax a non-breaking space \(U\+00A0\) follows this "-", and YAML reads a list item only with an ASCII space after it/);
     // Inside a quoted or block text it is the text's own character.
-    const r = parseYaml('spec:\n  description: "a\n    \u00a0b"\n  systemInstruction: |\n    x\n    \u00a0y\n', 'f.yaml');
+    const r = parseYaml('spec:\n  description: "a\n    \u00a0b"\n  systemInstruction: |\n    x\n    \u00a0y\n    Note:\u00a0z\n  note: it costs 5:\u00a0dollars\n', 'f.yaml');
     expect(r.diagnostics).toEqual([]);
-    expect(r.documents[0]!.data).toEqual({ spec: { description: 'a \u00a0b', systemInstruction: 'x\n\u00a0y\n' } });
+    expect(r.documents[0]!.data).toEqual({ spec: { description: 'a \u00a0b', systemInstruction: 'x\n\u00a0y\nNote:\u00a0z\n', note: 'it costs 5:\u00a0dollars' } });
   });
 
   it('an alias without an anchor is named as such, not as an alias bomb', () => {
