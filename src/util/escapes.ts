@@ -183,10 +183,12 @@ export function annotationMessage(s: string): string {
 
 /**
  * A line of prompt text as a reviewer must see it in a diff: a CR (a CRLF line end from the web UI)
- * or an ESC would otherwise be invisible or drive the terminal. Tabs stay as they are.
+ * or an ESC would otherwise be invisible or drive the terminal, and a bidi embedding, override or
+ * isolate would draw the line in another order than it is (an unchanged line of a saved plan
+ * shown again, whose text no validate read). Tabs stay as they are.
  */
 export function shown(text: string): string {
-  return visible(text).replace(/\r/g, '\\u000d');
+  return visible(text).replace(/\r/g, '\\u000d').replace(/[\u202a-\u202e\u2066-\u2069]/g, asUnicodeEscape);
 }
 
 /**

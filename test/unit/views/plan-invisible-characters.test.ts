@@ -25,4 +25,19 @@ describe('invisible characters in a changed line of prompt text', () => {
       expect(out).not.toMatch(/[\u00a0\u200b\u202e]/);
     }
   });
+
+  // From review: an unchanged line was shown raw, so a bidi override in it (a plan file shown
+  // again, or a text no validate read) drew the PR comment's line in another order than it is.
+  it('are shown as escapes in an unchanged line too, when they reorder text', () => {
+    const d = sampleDesired();
+    const text = 'Say "\u202etsil\u202c" when asked.\nKeep it short.\n';
+    d.versions.push(version('billing-assistant', '1.2.0', { systemInstruction: text }));
+    const after = sampleDesired();
+    after.versions.push(version('billing-assistant', '1.2.0', { systemInstruction: text }), version('billing-assistant', '1.3.0', { systemInstruction: `${text}Be kind.\n` }));
+    const plan = buildPlan(after, liveAfterApply(d), opts());
+    for (const out of [renderText(plan), renderMarkdown(plan)]) {
+      expect(out).toContain(' Say "\\u202etsil\\u202c" when asked.');
+      expect(out).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    }
+  });
 });
