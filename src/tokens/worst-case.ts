@@ -41,6 +41,12 @@ export const REPLY_PRIMING_TOKENS = 3;
 /** A letter or digit that ends or starts a fixed piece against a placeholder (two code units: a surrogate pair). */
 const WORD_END = /[\p{L}\p{N}]$/u;
 const WORD_START = /^[\p{L}\p{N}]/u;
+/**
+ * A run of two or more blanks ending a fixed piece, its last one not a line break: alone it is one
+ * token, but before a value it gives its last blank up (tiktoken's `\s+(?!\S)`), which a digit or
+ * another blank does not take in, so "x  " then "1" is 4 tokens, not 2 + 1.
+ */
+const SPLIT_BLANKS_END = /\s[^\S\r\n]$/u;
 
 /** `{{name}}`, tolerating inner spaces as template engines do. */
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
@@ -63,13 +69,18 @@ export function modelIdOf(v: PromptVersion, template: PromptTemplate | undefined
  * hold. Not the text with its placeholders deleted: the pieces on either side of a placeholder
  * would then join ("Dear . Order ." reads ". " as one token) into fewer tokens than a call sends
  * once a value sits between them, and the worst case would no longer be an upper bound. A
- * placeholder against a letter or digit, or against another placeholder, adds one token on that side.
+ * placeholder against a letter or digit, or against another placeholder, adds one token on that
+ * side, and so does a run of blanks before one (SPLIT_BLANKS_END).
  */
 export function fixedPiecesTokens(text: string, encoding: EncodingName, memo: TokenMemo): number {
   let tokens = 0;
   let from = 0;
   for (const m of text.matchAll(PLACEHOLDER)) {
-    if (m.index > from) tokens += memo.count(text.slice(from, m.index), encoding);
+    if (m.index > from) {
+      const piece = text.slice(from, m.index);
+      tokens += memo.count(piece, encoding);
+      if (SPLIT_BLANKS_END.test(piece)) tokens++;
+    }
     // Two values side by side ("{{a}}{{b}}") can join into one word as a value and a letter do:
     // one more between them ("Ref" and "the" send "Refthe", 3 tokens).
     else if (from > 0) tokens++;

@@ -192,6 +192,27 @@ describe('versionTokens worst case', () => {
     expect(r.userTemplateTokens).toBe(1);
   });
 
+  it('is never below the rendered prompt when a run of blanks ends the text before a value', () => {
+    // Alone "x  " is 2 tokens; before "1" its last blank splits off ("x", " ", " ", "1"): 4, not 2 + 1.
+    expect([count('x  '), count('1'), count('x  1')]).toEqual([2, 1, 4]);
+    const v = version('t', '1.0.0', {
+      systemInstruction: 'Be brief.',
+      userTemplate: 'x  {{n}}',
+      variables: [{ name: 'n', type: 'string', required: true, maxLength: 1 }],
+    });
+    expect(versionTokens(v, template('t'), config(), memo).worstCasePromptTokens).toBeGreaterThanOrEqual(sentTokens(v, { n: '1' }));
+    // Every such run before every value of one character a blank does not join.
+    const failures: string[] = [];
+    for (const piece of ['  ', 'Total:  ', 'a\t ', '\n  ', 'x \u00a0', '.   '])
+      for (const value of ['1', '.', ' ', '!', '\t']) {
+        const w = version('t', '1.0.0', { ...v, userTemplate: `${piece}{{n}}` });
+        const worst = versionTokens(w, template('t'), config(), memo).worstCasePromptTokens;
+        const actual = sentTokens(w, { n: value });
+        if (worst < actual) failures.push(`${JSON.stringify(piece)} ${JSON.stringify(value)}: ${worst} < ${actual}`);
+      }
+    expect(failures).toEqual([]);
+  });
+
   it('bounds a variable by its default when the default is longer than maxTokens (the gateway sends it unchecked)', () => {
     const long = "Write in the voice of a nineteenth-century sea captain recounting a long voyage, with digressions about the weather and the ship's cat.";
     const v = version('t', '1.0.0', {
