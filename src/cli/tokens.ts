@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { formatText } from '../views/diagnostics.js';
-import { configIgnoredNote, renderTokens, tokensNote } from '../views/tokens.js';
+import { configIgnoredNote, hasAiStudioTexts, renderTokens, tokensNote } from '../views/tokens.js';
 import type { CliContext } from './context.js';
 
 interface TokensOptions {
@@ -56,7 +56,7 @@ async function runTokens(ctx: CliContext, opts: TokensOptions): Promise<number> 
   ctx.failureDocument = undefined;
   if (rendered !== '') ctx.out(rendered);
   printDiagnostics(ctx, shown);
-  const textsShown = texts !== undefined && texts.guides.length + texts.summarySettings.length > 0;
+  const textsShown = texts !== undefined && hasAiStudioTexts(texts);
   const note = tokensNote(reports.length, notCounted, opts.dir, textsShown, hasErrors(shown));
   if (note !== undefined) ctx.info(note);
   // What was counted without a promptctl.yaml that failed to load is priced and bounded without it.

@@ -10,7 +10,7 @@ export type { VersionTokenReport } from './worst-case.js';
 export { createTokenMemo, type TokenMemo, type TokenMemoStats } from './count.js';
 export { tokenReport, budgetDiagnostics, malformedModel } from './budgets.js';
 export { notCountedVersions, type NotCountedVersion, type LeftOut, type LoadOutcome } from './not-counted.js';
-export { aiStudioTokenReport, guideTokens, AISTUDIO_DEFAULT_ENCODING, type AiStudioTokenReport, type TextTokenReport } from './texts.js';
+export { aiStudioTokenReport, guideTokens, AISTUDIO_DEFAULT_ENCODING, type AiStudioTokenReport, type NotCountedText, type TextTokenReport } from './texts.js';
 
 /**
  * One version's counts and worst case. Throws when its model is unknown (see `resolveModel`).

@@ -31,12 +31,27 @@ export interface TextTokenReport {
   contextWindow: number | null;
 }
 
+/** A guide whose declared model the registry does not know: not counted, and why (JSON `guidesNotCounted`). */
+export interface NotCountedText {
+  address: string;
+  /** The model it declares. */
+  model: string;
+  /** Why, in words: `its model "gpt-9" is unknown`. */
+  reason: string;
+  /** The tokens/unknown-model error that explains it. */
+  file: string;
+  line: number;
+  column: number;
+}
+
 export interface AiStudioTokenReport {
   guides: TextTokenReport[];
   summarySettings: TextTokenReport[];
+  /** Guides left uncounted, by address; present when any. */
+  notCounted?: NotCountedText[];
 }
 
-const byAddress = (a: TextTokenReport, b: TextTokenReport): number => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
+const byAddress = (a: { address: string }, b: { address: string }): number => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
 
 /** The model a guide is counted for: its declared one (undefined when unknown), or the stand-in. */
 function guideModel(g: Guide, state: DesiredState): ModelInfo | null | undefined {
@@ -65,15 +80,30 @@ export function guideTokens(g: Guide, state: DesiredState, memo: TokenMemo): Tex
 
 /**
  * Every guide (with a known or no model) and every summary setting with a prompt, sorted by
- * address. One defined twice is one row, its first definition (the names/duplicate error is at
- * the second), as for versions (budgets.ts tokenReport): two rows of one address told nothing apart.
+ * address; a guide whose model is unknown under `notCounted`, with why, so that no guide goes
+ * unmentioned. One defined twice is one row, its first definition (the names/duplicate error is
+ * at the second), as for versions (budgets.ts tokenReport): two rows of one address told nothing apart.
  */
 export function aiStudioTokenReport(state: DesiredState, memo: TokenMemo): AiStudioTokenReport {
-  const guides = firstOfEach(state.guides).flatMap((g) => guideTokens(g, state, memo) ?? []);
+  const guides: TextTokenReport[] = [];
+  const notCounted: NotCountedText[] = [];
+  for (const g of firstOfEach(state.guides)) {
+    const counted = guideTokens(g, state, memo);
+    if (counted) guides.push(counted);
+    else notCounted.push(unknownModelGuide(g));
+  }
   const summarySettings = firstOfEach(state.summarySettings)
     .filter((s) => s.prompt !== undefined)
     .map((s) => report(s, s.prompt!, null, memo));
-  return { guides: guides.sort(byAddress), summarySettings: summarySettings.sort(byAddress) };
+  const out: AiStudioTokenReport = { guides: guides.sort(byAddress), summarySettings: summarySettings.sort(byAddress) };
+  if (notCounted.length > 0) out.notCounted = notCounted.sort(byAddress);
+  return out;
+}
+
+/** A guide not counted for its unknown model, at the tokens/unknown-model error (its `spec.model`). */
+function unknownModelGuide(g: Guide): NotCountedText {
+  const at = g.locations['spec.model'] ?? g.source;
+  return { address: addressOf(g), model: g.model!, reason: `its model "${g.model!}" is unknown`, file: at.file, line: at.line, column: at.column };
 }
 
 /** The first document of each name, in file order. */

@@ -2,7 +2,7 @@
 // as an aligned table with totals or as JSON; then AI Studio texts (guide instructions, summary
 // prompts), whose counts are approximate unless a guide declares its model. Pure: data in, string
 // out; colour through the injected Style.
-import type { AiStudioTokenReport, NotCountedVersion, TextTokenReport, VersionTokenReport } from '../tokens/index.js';
+import type { AiStudioTokenReport, NotCountedText, NotCountedVersion, TextTokenReport, VersionTokenReport } from '../tokens/index.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { jsonDiagnostics } from './diagnostics.js';
 import { plain, type Style } from './style.js';
@@ -26,11 +26,16 @@ export function renderTokens(
   diagnostics: readonly Diagnostic[] = [],
 ): string {
   if (format === 'json') return renderTokensJson(reports, texts, notCounted, diagnostics);
-  const hasTexts = texts !== undefined && texts.guides.length + texts.summarySettings.length > 0;
+  const hasTexts = texts !== undefined && hasAiStudioTexts(texts);
   const table = reports.length === 0 ? '' : renderTable(reports, style);
   if (!hasTexts) return table;
   const textTable = renderTextTable(texts, style);
   return table === '' ? textTable : `${table}\n\n${textTable}`;
+}
+
+/** Whether the AI Studio table has a row: a text counted, or a guide not counted. */
+export function hasAiStudioTexts(texts: AiStudioTokenReport): boolean {
+  return texts.guides.length + texts.summarySettings.length + (texts.notCounted?.length ?? 0) > 0;
 }
 
 /** `diagnostics`: what the run reports on stderr too (its errors and token warnings), in the document a script reads. */
@@ -45,10 +50,13 @@ export function renderTokensJson(
     notCounted?: readonly NotCountedVersion[];
     guides?: readonly TextTokenReport[];
     summarySettings?: readonly TextTokenReport[];
+    guidesNotCounted?: readonly NotCountedText[];
     diagnostics?: ReturnType<typeof jsonDiagnostics>;
   } = { versions: reports };
   if (notCounted.length > 0) doc.notCounted = notCounted;
   if (texts?.guides.length) doc.guides = texts.guides;
+  // Beside `guides`, whose rows are all counts: a script reading textTokens meets no null.
+  if (texts?.notCounted?.length) doc.guidesNotCounted = texts.notCounted;
   if (texts?.summarySettings.length) doc.summarySettings = texts.summarySettings;
   if (diagnostics.length > 0) doc.diagnostics = jsonDiagnostics(diagnostics);
   return JSON.stringify(doc, null, 2);
@@ -87,7 +95,11 @@ export function configIgnoredNote(configFile: string): string {
  */
 export function renderTextTable(texts: AiStudioTokenReport, style: Style = plain): string {
   const header = ['AI STUDIO', 'MODEL', 'TEXT', 'LIMIT', 'USE'];
-  const rows = [...texts.guides, ...texts.summarySettings].map((r) => {
+  const notCounted = texts.notCounted ?? [];
+  // A guide not counted keeps its row among the guides, by address, its count a dash.
+  const guides: (TextTokenReport | NotCountedText)[] = [...texts.guides, ...notCounted].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const rows = [...guides, ...texts.summarySettings].map((r) => {
+    if (!('textTokens' in r)) return [visibleName(r.address), visibleName(r.model), '-', '-', '-'];
     const limit = r.maxPromptTokens ?? r.contextWindow;
     return [
       // A guide's or setting's name is free text (validate refuses a control character in it, but
@@ -104,6 +116,7 @@ export function renderTextTable(texts: AiStudioTokenReport, style: Style = plain
   if (standIns.length > 0) {
     lines.push(`≈ approximate: Genesys does not publish the tokenizers of AI Studio models; counted with ${standIns.join(', ')}`);
   }
+  for (const r of notCounted) lines.push(`- not counted: ${visibleName(r.address)}: ${visibleName(r.reason)} (${visibleName(`${r.file}:${r.line}:${r.column}`)})`);
   lines.push('TEXT is the instruction or prompt as written (variable values are filled in at run time); LIMIT is the budget, else the model\'s context window');
   return lines.join('\n');
 }

@@ -399,6 +399,34 @@ spec:
     expect(lines[at + 3]).toContain('≈ approximate: Genesys does not publish the tokenizers of AI Studio models; counted with o200k_base');
   });
 
+  it('AI Studio texts: a guide whose model is unknown keeps its row, with why it is not counted', async () => {
+    const guide = (name: string, model: string) => `apiVersion: promptctl/v1
+kind: Guide
+metadata:
+  name: ${name}
+spec:
+  instruction: Help with the return.
+${model}`;
+    const dir = await project({
+      'prompts/guides/a.yaml': guide('Billing', ''),
+      'prompts/guides/b.yaml': guide('Returns', '  model: gpt-9\n'),
+    });
+    const text = await run(dir, 'tokens', '--dir', 'prompts');
+    expect(text.code).toBe(1); // tokens/unknown-model
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines[1]).toMatch(/^Guide\/Billing\s+\(o200k_base\)\s+≈\d+\s+-\s+-$/);
+    expect(lines[2]).toMatch(/^Guide\/Returns\s+gpt-9\s+-\s+-\s+-$/);
+    expect(text.stdout).toContain('- not counted: Guide/Returns: its model "gpt-9" is unknown (prompts/guides/b.yaml:7:10)');
+    expect(text.stderr).toContain('prompts/guides/b.yaml:7:10: error: unknown model "gpt-9"');
+
+    const json = await run(dir, 'tokens', '--dir', 'prompts', '--format', 'json');
+    const doc = JSON.parse(json.stdout) as { guides: { address: string }[]; guidesNotCounted: unknown[] };
+    expect(doc.guides.map((g) => g.address)).toEqual(['Guide/Billing']);
+    expect(doc.guidesNotCounted).toEqual([
+      { address: 'Guide/Returns', model: 'gpt-9', reason: 'its model "gpt-9" is unknown', file: 'prompts/guides/b.yaml', line: 7, column: 10 },
+    ]);
+  });
+
   it('a 2 MB prompt far past the context window: the table, an error with the numbers, exit 1, no hang', async () => {
     const dir = await project({
       'prompts/t.yaml': `apiVersion: promptctl/v1
