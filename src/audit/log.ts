@@ -30,7 +30,8 @@ import {
   type AuditState,
 } from './record.js';
 import { knownSecrets, redactJson, redactValues, scrubMessage } from './scrub.js';
-import { describeSinkUrl, sinkProblem, sinkQueue, type HttpAuditSink, type SinkOptions } from './sink.js';
+import { describeSinkUrl, sinkProblem, sinkQueue, type HttpAuditSink, type SinkOptions, type SinkResume } from './sink.js';
+import { cursorPath, readCursor, recordsAfter, writeCursor, type SinkCursor } from './sink-cursor.js';
 import { isAlive, processStart } from '../util/process.js';
 
 export type {
@@ -167,7 +168,9 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
   let closed = false;
   let finalHead: AuditAnchor | null = null;
   const inFlight = new Set<Promise<unknown>>();
-  const deliveries = sinks.map((sink) => sinkQueue(sink, env, opts.sinkOptions ?? {}, shared.path, warn));
+  // Each sink resumes where the last record it took is: what earlier runs did not deliver goes first.
+  const resumes = await Promise.all(sinks.map((sink) => resumeSink(sink, shared.path, shared.size, shared.walker.last, warn)));
+  const deliveries = sinks.map((sink, i) => sinkQueue(sink, env, opts.sinkOptions ?? {}, shared.path, warn, resumes[i]));
   const alg = key ? 'hmac-sha256' : 'sha256';
 
   const r = (s: string): string => redactValues(s, secrets);
@@ -347,6 +350,31 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     head: () => (closed ? finalHead : shared.walker.last),
     close,
   };
+}
+
+/**
+ * Where `sink` resumes on the trail (its first `size` bytes, ending at `head`): the records after
+ * its cursor, and the cursor moved on as it takes more. A sink without a cursor starts at the
+ * trail's end, which is noted at once, so that a record this run fails to deliver is sent by the
+ * next even after a crash; one whose cursor names a record this trail does not hold (the trail was
+ * begun again) starts there too, with a warning.
+ */
+async function resumeSink(sink: HttpAuditSink, trail: string, size: number, head: AuditAnchor | null, warn: (m: string) => void): Promise<SinkResume> {
+  const path = cursorPath(trail, sink.url);
+  const shown = describeSinkUrl(sink.url);
+  const delivered = (c: SinkCursor): Promise<void> => writeCursor(path, { seq: c.seq, hash: c.hash }, shown);
+  const end: SinkCursor = head ?? { seq: 0, hash: '' };
+  const cursor = await readCursor(path);
+  if (cursor !== undefined && cursor.seq === end.seq && cursor.hash === end.hash) return { backlog: [], delivered };
+  const backlog = cursor === undefined || cursor.seq > end.seq ? null : await recordsAfter(trail, size, cursor);
+  if (backlog) return { backlog, delivered };
+  if (cursor !== undefined) warn(`audit sink ${shown}: its deliveries were noted against another trail (no record ${cursor.seq} of that hash in ${trail}); it is sent this trail's records from now on`);
+  try {
+    await delivered(end);
+  } catch (err) {
+    warn(`audit sink ${shown}: could not note where its deliveries start (${(err as NodeJS.ErrnoException).code ?? 'write failed'}); a record it misses in this run is not sent again`);
+  }
+  return { backlog: [], delivered };
 }
 
 /** PROMPTCTL_AUDIT_KEY, or null when unset or empty; a key too short to be safe is refused. */

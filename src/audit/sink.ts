@@ -1,5 +1,6 @@
 // HTTP audit sinks: POST each record, signed with HMAC-SHA256 so the receiver can trust it.
-// A sink failure is a warning: the local record is already on disk. A sink that keeps failing
+// A sink failure is a warning: the local record is already on disk, and the records a sink did not
+// take are sent again, in order, later in the run or by the next one (sink-cursor.ts). A sink that keeps failing
 // (one that never answers costs three timeouts a record) is given up for the rest of the run once
 // its failed deliveries have taken its budget, a delivery cut off where it would overrun it; and a
 // sink still behind when the run ends (a slow one, answering each record after a second) is waited
@@ -11,6 +12,7 @@ import type { Agent as HttpsAgent } from 'node:https';
 import { capAnswer, type CappedAnswer } from '../util/capped-answer.js';
 import { sinkUrlProblem } from '../util/net.js';
 import { MIN_AUDIT_KEY_LENGTH } from './record.js';
+import type { SinkRecord } from './sink-cursor.js';
 
 /** An HTTP sink as the config names it (Config.audit.http). */
 export interface HttpAuditSink {
@@ -55,30 +57,61 @@ export interface SinkQueue {
   drain(): Promise<void>;
 }
 
-export function sinkQueue(sink: HttpAuditSink, env: NodeJS.ProcessEnv, opts: SinkOptions, file: string, warn: (m: string) => void): SinkQueue {
+/** Where a sink's deliveries stand across runs (sink-cursor.ts), as its queue uses it. */
+export interface SinkResume {
+  /** Records earlier runs did not deliver, in seq order: sent first. */
+  backlog: readonly SinkRecord[];
+  /** After the sink took a record: moves its cursor on. */
+  delivered(record: { seq: number; hash: string }): Promise<void>;
+}
+
+/**
+ * The queue is strictly in seq order: a record the sink did not take stays first and is tried again
+ * when the next record comes (or by the next run), so that the sink never receives a record before
+ * an earlier one and its cursor (the last record it took) leaves nothing undelivered behind it.
+ */
+export function sinkQueue(
+  sink: HttpAuditSink,
+  env: NodeJS.ProcessEnv,
+  opts: SinkOptions,
+  file: string,
+  warn: (m: string) => void,
+  resume: SinkResume = { backlog: [], delivered: async () => undefined },
+): SinkQueue {
   const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
   let failedMs = 0;
-  const notSent: number[] = [];
+  const pending: SinkRecord[] = [...resume.backlog];
   // Aborted when the end of the run has waited its budget for the sink: the delivery in flight is
   // cut off and the records still queued are not sent.
   const late = new AbortController();
   let queue: Promise<void> = Promise.resolve();
+  /** Sends the pending records in order until one fails, the budget is spent or none is left. */
+  const pump = async (): Promise<void> => {
+    while (pending.length > 0 && failedMs < budgetMs && !late.signal.aborted) {
+      const record = pending[0]!;
+      const started = Date.now();
+      // What is left of the budget bounds this delivery too: its attempts end with the budget.
+      const spent = AbortSignal.timeout(budgetMs - failedMs);
+      const w = await postToSink(sink, record.body, record.hash, env, { ...opts, signal: AbortSignal.any([late.signal, spent]) });
+      if (!w) {
+        pending.shift();
+        // A cursor not written costs a duplicate the idempotency key names, never a lost record.
+        await resume.delivered(record).catch((err: unknown) => warn(`audit sink ${describeSinkUrl(sink.url)}: could not note record ${record.seq} as delivered (${(err as NodeJS.ErrnoException).code ?? 'write failed'}); the next run may send it again`));
+        continue;
+      }
+      failedMs += Date.now() - started;
+      if (!late.signal.aborted) {
+        warn(`${w}${spent.aborted ? ` (the sink's ${seconds(budgetMs)} s of failed deliveries are spent)` : ''}; record ${record.seq} is kept in ${file} and sent again before any later one`);
+      }
+      return;
+    }
+  };
+  // Records earlier runs did not deliver go at once, before this run writes any.
+  if (pending.length > 0) queue = queue.then(pump);
   return {
     send(body, record) {
-      queue = queue.then(async () => {
-        if (failedMs >= budgetMs || late.signal.aborted) {
-          notSent.push(record.seq);
-          return;
-        }
-        const started = Date.now();
-        // What is left of the budget bounds this delivery too: its attempts end with the budget.
-        const spent = AbortSignal.timeout(budgetMs - failedMs);
-        const w = await postToSink(sink, body, record.hash, env, { ...opts, signal: AbortSignal.any([late.signal, spent]) });
-        if (!w) return;
-        failedMs += Date.now() - started;
-        if (late.signal.aborted) notSent.push(record.seq);
-        else warn(`${w}${spent.aborted ? ` (the sink's ${seconds(budgetMs)} s of failed deliveries are spent)` : ''}; record ${record.seq} is kept in ${file}`);
-      });
+      pending.push({ body, seq: record.seq, hash: record.hash });
+      queue = queue.then(pump);
     },
     async drain() {
       let timer: NodeJS.Timeout | undefined;
@@ -86,14 +119,20 @@ export function sinkQueue(sink: HttpAuditSink, env: NodeJS.ProcessEnv, opts: Sin
       await Promise.race([queue, waited.then(() => late.abort())]);
       clearTimeout(timer);
       await queue;
-      if (notSent.length === 0) return;
-      const first = notSent[0]!;
-      const last = notSent.at(-1)!;
-      const which = last - first + 1 === notSent.length ? `${first}–${last}` : notSent.join(', ');
+      if (pending.length === 0) return;
+      const seqs = pending.map((r) => r.seq);
+      const first = seqs[0]!;
+      const last = seqs.at(-1)!;
+      const which = seqs.length === 1 ? `${first}` : last - first + 1 === seqs.length ? `${first}–${last}` : seqs.join(', ');
       const why = late.signal.aborted
         ? `still delivering ${seconds(budgetMs)} s after the run's last record`
-        : `after ${seconds(failedMs)} s of failed deliveries`;
-      warn(`audit sink ${describeSinkUrl(sink.url)}: ${notSent.length} record${notSent.length === 1 ? '' : 's'} (${which}) not sent in this run ${why}; they are kept in ${file}`);
+        : failedMs >= budgetMs
+          ? `after ${seconds(failedMs)} s of failed deliveries`
+          : 'after its last delivery failed';
+      warn(
+        `audit sink ${describeSinkUrl(sink.url)}: ${seqs.length} record${seqs.length === 1 ? '' : 's'} (${which}) not sent in this run ${why}; ` +
+          `${seqs.length === 1 ? 'it is' : 'they are'} kept in ${file}, and the next run sends ${seqs.length === 1 ? 'it' : 'them'} first`,
+      );
     },
   };
 }

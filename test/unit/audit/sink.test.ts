@@ -137,15 +137,57 @@ describe('HTTP audit sinks', () => {
       sinkOptions: fast,
     });
     const r1 = await log.append(input(1)); // 503, 500, 502: gives up
-    const r2 = await log.append(input(2)); // 503, 500, then 502... gives up again
-    const r3 = await log.append(input(3)); // 503 then 204: delivered by a retry
+    const r2 = await log.append(input(2)); // record 1 first again: 503, 500, 502, gives up again
+    const r3 = await log.append(input(3)); // record 1: 503 then 204; then records 2 and 3
     await log.close();
     expect([r1.seq, r2.seq, r3.seq]).toEqual([1, 2, 3]);
-    expect(received).toHaveLength(8);
+    expect(received).toHaveLength(10);
+    // In seq order: a record the sink did not take is sent before any later one.
+    expect(received.slice(-3).map((x) => (JSON.parse(x.body) as { seq: number }).seq)).toEqual([1, 2, 3]);
     expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatch(/audit sink http:\/\/127\.0\.0\.1:\d+\/audit: HTTP 502 after 3 attempts; record 1 is kept/);
+    expect(warnings[0]).toMatch(/audit sink http:\/\/127\.0\.0\.1:\d+\/audit: HTTP 502 after 3 attempts; record 1 is kept .* and sent again before any later one$/);
+    expect(warnings[1]).toMatch(/HTTP 502 after 3 attempts; record 1 is kept/);
     expect(warnings.join('\n')).not.toContain(KEY);
     expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 3 });
+  });
+
+  it('the next run sends first, in order and once each, what earlier runs did not deliver', async () => {
+    const file = join(dir, 'audit.jsonl');
+    const open = (warnings: string[] = []) =>
+      openAuditLog(file, { sinks: [{ url, secretEnv: 'AUDIT_KEY' }], env: { AUDIT_KEY: KEY }, onWarning: (m) => warnings.push(m), sinkOptions: { ...fast, retries: 0 } });
+    const seqs = () => received.filter((x) => x.signatureOk).map((x) => (JSON.parse(x.body) as { seq: number }).seq);
+    // Run 1: the sink refuses everything (one attempt a record, record 1 first each time).
+    script = [503, 503, 503];
+    const first = await open();
+    for (const n of [1, 2, 3]) await first.append(input(n));
+    await first.close();
+    expect(seqs()).toEqual([1, 1, 1]);
+    expect(first.warnings.at(-1)).toMatch(/: 3 records \(1–3\) not sent in this run .*, and the next run sends them first$/);
+    // Run 2: the sink is back: records 1–3 go first, then the run's own, each once.
+    received = [];
+    const second = await open();
+    await second.append(input(4));
+    await second.close();
+    expect(seqs()).toEqual([1, 2, 3, 4]);
+    expect(received.map((x) => x.headers['idempotency-key'])).toEqual((await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => (JSON.parse(l) as { hash: string }).hash));
+    expect(second.warnings).toEqual([]);
+    // Run 3, and a run that writes nothing: nothing sent again.
+    received = [];
+    const third = await open();
+    await third.append(input(5));
+    await third.close();
+    await (await open()).close();
+    expect(seqs()).toEqual([5]);
+    // A trail moved aside and begun again: its cursor names another chain, so it starts afresh.
+    await rm(file);
+    received = [];
+    const warnings: string[] = [];
+    const fresh = await open(warnings);
+    await fresh.append(input(6));
+    await fresh.close();
+    expect(seqs()).toEqual([1]);
+    expect(warnings).toEqual([expect.stringMatching(/its deliveries were noted against another trail \(no record 5 of that hash in .*audit\.jsonl\); it is sent this trail's records from now on$/)]);
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 1 });
   });
 
   it('an unreachable sink is a warning, not an error', async () => {
@@ -163,9 +205,10 @@ describe('HTTP audit sinks', () => {
     const r = await log.append(input(1));
     await log.close();
     expect(r.seq).toBe(1);
-    expect(warnings).toHaveLength(1);
+    expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/ECONNREFUSED/);
     expect(warnings[0]).not.toContain('stream=abc');
+    expect(warnings[1]).toMatch(/: 1 record \(1\) not sent in this run after its last delivery failed; it is kept in .*, and the next run sends it first$/);
   });
 
   it('disables sinks it must not use: missing key, plain http to a non-loopback host', async () => {
