@@ -38,16 +38,6 @@ export interface VersionTokenReport {
 export const TOKENS_PER_MESSAGE = 3;
 export const REPLY_PRIMING_TOKENS = 3;
 
-/** A letter or digit that ends or starts a fixed piece against a placeholder (two code units: a surrogate pair). */
-const WORD_END = /[\p{L}\p{N}]$/u;
-const WORD_START = /^[\p{L}\p{N}]/u;
-/**
- * A run of two or more blanks ending a fixed piece, its last one not a line break: alone it is one
- * token, but before a value it gives its last blank up (tiktoken's `\s+(?!\S)`), which a digit or
- * another blank does not take in, so "x  " then "1" is 4 tokens, not 2 + 1.
- */
-const SPLIT_BLANKS_END = /\s[^\S\r\n]$/u;
-
 /** `{{name}}`, tolerating inner spaces as template engines do. */
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
@@ -65,33 +55,37 @@ export function modelIdOf(v: PromptVersion, template: PromptTemplate | undefined
 
 /**
  * Tokens of a text's fixed pieces, the stretches before, between and after its placeholders, each
- * counted on its own (through the memo) and summed: what every call sends whatever the variables
- * hold. Not the text with its placeholders deleted: the pieces on either side of a placeholder
- * would then join ("Dear . Order ." reads ". " as one token) into fewer tokens than a call sends
- * once a value sits between them, and the worst case would no longer be an upper bound. A
- * placeholder against a letter or digit, or against another placeholder, adds one token on that
- * side, and so does a run of blanks before one (SPLIT_BLANKS_END).
+ * counted on its own (through the memo) and summed, plus one token on each side of a placeholder
+ * that touches text or another placeholder: an upper bound of what every call sends besides the
+ * values' own bounds. Not the text with its placeholders deleted: the pieces on either side of a
+ * placeholder would then join ("Dear . Order ." reads ". " as one token) into fewer tokens than a
+ * call sends once a value sits between them. And a value re-splits what it touches: "Ref" and
+ * "the" send "Refthe" (3 tokens, not 1 + 1), "<" and ".NET" send "<.NET" (3, not 1 + 1), "x  "
+ * and "1" send "x  1" (4, not 2 + 1): one more token a side covers every such join (checked over
+ * random pieces and values of letters, digits, blanks, line breaks, punctuation, CJK and emoji, in
+ * both encodings; test/unit/tokens/worst-case.test.ts).
  */
 export function fixedPiecesTokens(text: string, encoding: EncodingName, memo: TokenMemo): number {
   let tokens = 0;
   let from = 0;
   for (const m of text.matchAll(PLACEHOLDER)) {
-    if (m.index > from) {
-      const piece = text.slice(from, m.index);
-      tokens += memo.count(piece, encoding);
-      if (SPLIT_BLANKS_END.test(piece)) tokens++;
-    }
-    // Two values side by side ("{{a}}{{b}}") can join into one word as a value and a letter do:
-    // one more between them ("Ref" and "the" send "Refthe", 3 tokens).
+    // Text before it: counted, and one token for the join. Another placeholder right before it
+    // ("{{a}}{{b}}"): one token for that join, once.
+    if (m.index > from) tokens += memo.count(text.slice(from, m.index), encoding) + 1;
     else if (from > 0) tokens++;
     from = m.index + m[0].length;
-    // A value glued to a word ("Ref{{x}}the") can split it into more tokens than the two counts
-    // and the value's own bound ("Refthe" is 3 tokens, "Ref" and "the" 1 each): one more a side.
-    if (WORD_END.test(text.slice(Math.max(0, m.index - 2), m.index))) tokens++;
-    if (WORD_START.test(text.slice(from, from + 2))) tokens++;
+    // Text after it: one token for that join (the text is counted with the next piece).
+    if (from < text.length && !startsWithPlaceholder(text, from)) tokens++;
   }
   if (from < text.length) tokens += memo.count(text.slice(from), encoding);
   return tokens;
+}
+
+/** Whether a placeholder starts at `at` (its join is counted once, as the one before it). */
+function startsWithPlaceholder(text: string, at: number): boolean {
+  const next = new RegExp(PLACEHOLDER.source, 'y');
+  next.lastIndex = at;
+  return next.test(text);
 }
 
 /** Placeholder name → number of occurrences in the system instruction and user template. */

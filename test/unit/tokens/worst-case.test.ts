@@ -59,8 +59,9 @@ describe('versionTokens worst case', () => {
     const r = versionTokens(v, template('t'), config({ defaultVariableTokens: 500 }), memo);
     const fewShot = fewShotExamples.reduce((s, e) => s + count(e.input) + count(e.output), 0);
     // The texts' fixed pieces, each counted on its own: the bounds fill the placeholders between them.
-    const fixedSystem = count('You help ') + count('. Be ') + count('.\n');
-    const fixedUser = count('Customer ') + count(' asks: ') + count('\nAgain: ') + count('\nUrgent: ') + count('\nNote: ');
+    // Plus one token for each side of a placeholder that touches text: 4 in the system text, 9 in the user's.
+    const fixedSystem = count('You help ') + count('. Be ') + count('.\n') + 4;
+    const fixedUser = count('Customer ') + count(' asks: ') + count('\nAgain: ') + count('\nUrgent: ') + count('\nNote: ') + 9;
     expect(r.systemTokens).toBe(fixedSystem);
     expect(r.userTemplateTokens).toBe(fixedUser);
     expect(r.fewShotTokens).toBe(fewShot);
@@ -105,8 +106,9 @@ describe('versionTokens worst case', () => {
     });
     const r = versionTokens(v, template('t'), config(), memo);
     // SYSTEM and USER are the fixed text the worst case adds the bounds to, piece by piece.
-    const fixedSystem = count('You help ') + count('.');
-    const fixedUser = count('Customer name: ') + count('\nQuestion: ');
+    // Plus one token for each side of a placeholder that touches text.
+    const fixedSystem = count('You help ') + count('.') + 2;
+    const fixedUser = count('Customer name: ') + count('\nQuestion: ') + 3;
     expect(r.systemTokens).toBe(fixedSystem);
     expect(r.userTemplateTokens).toBe(fixedUser);
     expect(r.worstCasePromptTokens).toBe(fixedSystem + fixedUser + 2 * 80 + 400 + 2 * 3 + 3);
@@ -127,7 +129,7 @@ describe('versionTokens worst case', () => {
     const actual = sentTokens(v, { a: '12', b: '12', c: '12' });
     expect(actual).toBe(24);
     expect(r.worstCasePromptTokens).toBeGreaterThanOrEqual(actual);
-    expect(r.userTemplateTokens).toBe(count('Dear ') + count('. Order ') + count('. Ref ') + count('.'));
+    expect(r.userTemplateTokens).toBe(count('Dear ') + count('. Order ') + count('. Ref ') + count('.') + 6);
   });
 
   it('is never below the rendered prompt, whatever fixed pieces and values sit around 2-3 placeholders', () => {
@@ -213,6 +215,25 @@ describe('versionTokens worst case', () => {
     expect(failures).toEqual([]);
   });
 
+  it('is never below the rendered prompt when a value re-splits the punctuation it touches', () => {
+    // "<" and ".NET" are 1 token each; "<.NET>" is 3 with ">" (not 1 + 1 + 1 without a join).
+    expect([count('Tag <'), count('.NET'), count('>'), count('Tag <.NET>')]).toEqual([2, 1, 1, 5]);
+    const failures: string[] = [];
+    const templates = ['Tag <{{x}}>', '[{{x}}]', 'Price: ${{x}}', 'Quote: «{{x}}»', 'Subject: "{{x}}"', 'Path: /{{x}}/', '({{x}})\n'];
+    for (const userTemplate of templates)
+      for (const value of ['.NET', '<b>', '(a)', '...', '"hi"', '-1', '//x', '**bold**', "'s", ':)']) {
+        const v = version('t', '1.0.0', {
+          systemInstruction: 'Be brief.',
+          userTemplate,
+          variables: [{ name: 'x', type: 'string', required: true, maxTokens: count(value) }],
+        });
+        const worst = versionTokens(v, template('t'), config(), memo).worstCasePromptTokens;
+        const actual = sentTokens(v, { x: value });
+        if (worst < actual) failures.push(`${JSON.stringify(userTemplate)} ${JSON.stringify(value)}: ${worst} < ${actual}`);
+      }
+    expect(failures).toEqual([]);
+  });
+
   it('bounds a variable by its default when the default is longer than maxTokens (the gateway sends it unchecked)', () => {
     const long = "Write in the voice of a nineteenth-century sea captain recounting a long voyage, with digressions about the weather and the ship's cat.";
     const v = version('t', '1.0.0', {
@@ -224,7 +245,7 @@ describe('versionTokens worst case', () => {
     expect(count(long)).toBeGreaterThan(5);
     // What a call without `style` sends: both messages filled with the default, plus the framing.
     expect(r.worstCasePromptTokens).toBeGreaterThanOrEqual(count('Be brief.') + count(`Style: ${long}`) + 2 * 3 + 3);
-    expect(r.worstCasePromptTokens).toBe(count('Be brief.') + count('Style: ') + count(long) + 2 * 3 + 3);
+    expect(r.worstCasePromptTokens).toBe(count('Be brief.') + count('Style: ') + 1 + count(long) + 2 * 3 + 3);
   });
 
   it("uses the version's model over the template's, and marks approximate models", () => {
