@@ -16,7 +16,8 @@ export interface VersionTokenReport {
   approximate: boolean;
   /**
    * The system instruction's fixed text, counted piece by piece: the text split at its
-   * placeholders (which the variables' bounds fill), each piece counted on its own and summed.
+   * placeholders (which the variables' bounds fill), each piece counted on its own and summed,
+   * plus one token for each side of a placeholder that touches text (fixedPiecesTokens).
    */
   systemTokens: number;
   /** The user template's fixed text, counted piece by piece as systemTokens. */
