@@ -86,7 +86,8 @@ describe('validate: labels', () => {
     await writeFile(join(dir.path, 'prompts/demo.yaml'), TEMPLATE.replace('    managed-by: terraform\n', '    null: y\n'));
     const r = await runCliInProcess(['validate'], { cwd: dir.path, env: cleanEnv() });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('prompts/demo.yaml:7:5: error: key null in metadata.labels is YAML\'s null, not the text "null": quote it if that is the name (a label key is 1 to 128');
+    // Said where any mapping's null key is (yaml/null-key), before the label rules read the keys.
+    expect(r.stdout).toContain('prompts/demo.yaml:7:5: error: the key null is YAML\'s null, not a name: quote it ("null") if that is the name [yaml/null-key]');
     expect(r.stdout).not.toContain('key ""');
   });
 
