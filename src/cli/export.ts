@@ -53,7 +53,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     throw new UserError(`${shownOut} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); choose an empty directory or pass --force`);
   }
 
-  // Export only reads: an embedded org with no state yet is read as empty, and not created.
+  // Export only reads: an embedded org with no state yet is read as empty, and not created; one that has state is not written.
   const { live, refused } = await withTarget(ctx, (target) => readExportable(ctx, target), { readOnly: true });
   // File names come from object names: a secret there is masked too, in any case (a slug lowercases).
   // With --env, a guide in the state that environment's guidePublish gives is written without publish, as git would hold it.

@@ -69,7 +69,7 @@ export async function withTargetWhileLoading<S extends { state: DesiredState }, 
   fn: (t: OpenTarget, loaded: S, read: Promise<LiveRead>) => Promise<T>,
   readOpts: LiveReadOptions & {
     dir: string;
-    /** The command changes nothing (plan, drift): an embedded org with no state yet is read as empty, in memory, and not created. */
+    /** The command changes nothing (plan, drift): an embedded org with no state yet is read as empty, in memory, and not created; one that has state is not written. */
     readOnly?: boolean;
   },
 ): Promise<T> {
@@ -372,7 +372,8 @@ export async function planTarget(
       union,
     }),
     // A plan only shown as text records no org (nothing reads it): one request fewer. Plan and drift
-    // change nothing, so a first run in a fresh checkout leaves no embedded state behind.
+    // change nothing, so a first run in a fresh checkout leaves no embedded state behind, and a
+    // later one leaves the state (and its journal) as it found them.
     { org: p.sealed !== false, dir: p.dir, readOnly: true },
   );
 }

@@ -220,7 +220,7 @@ export interface OpenTargetOptions {
   models?: ModelCatalog;
   /** A probe that must not hold the command up (an unreachable org gives up within seconds, not minutes). */
   quick?: boolean;
-  /** A read that must not create the embedded org (another environment's): its absent state is read as an empty org. */
+  /** A command that only reads: the embedded org's state is not created (an absent one is read as an empty org) nor written. */
   readOnly?: boolean;
 }
 
@@ -318,7 +318,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
     clientSecret: EMBEDDED_CLIENT_SECRET,
     // The embedded org is the user's own: Genesys's per-token budget would only slow a local apply.
     rateLimit: EMBEDDED_RATE_LIMIT,
-    ...(opts.readOnly ? { keepAbsent: true } : {}),
+    ...(opts.readOnly ? { readOnly: true } : {}),
     ...(opts.responses?.length ? { responses: opts.responses } : {}),
     ...(opts.models ? { models: opts.models } : {}),
   }).catch((err: unknown) => {

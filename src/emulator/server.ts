@@ -31,10 +31,12 @@ export interface EmulatorOptions {
   /** undefined keeps the state in memory only. */
   stateFile?: string;
   /**
-   * For a read that must leave no state behind (another environment's org, read by a promotion
-   * check): a state file that is not there is served as an empty org, in memory, and not created.
+   * For a command that only reads (plan, drift, export, status, a promotion check's read of another
+   * environment): a state file that is not there is served as an empty org, in memory, and not
+   * created; one that is there is read and never written (Store.open's readOnly: the login's token
+   * is kept in memory), so the state and its journal are left byte for byte as they were.
    */
-  keepAbsent?: boolean;
+  readOnly?: boolean;
   clientId?: string;
   clientSecret?: string;
   /** Delay added to every API request. */
@@ -123,8 +125,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     isClosing: () => closing,
   });
   const clock = opts.now ?? Date.now;
-  const stateFile = opts.stateFile !== undefined && opts.keepAbsent && !(await stateExists(opts.stateFile)) ? undefined : opts.stateFile;
-  const store = await Store.open(stateFile, clock);
+  const stateFile = opts.stateFile !== undefined && opts.readOnly && !(await stateExists(opts.stateFile)) ? undefined : opts.stateFile;
+  const store = await Store.open(stateFile, clock, { readOnly: opts.readOnly === true });
   const creds: Credentials = { clientId: opts.clientId ?? 'local-client', clientSecret: opts.clientSecret ?? 'local-secret' };
   const ttl = opts.tokenTtlSeconds ?? 86_400;
   const latencyMs = opts.latencyMs ?? 0;

@@ -173,6 +173,8 @@ export class Store {
     state: State,
     private readonly journal: Journal | undefined,
     private readonly now: () => number,
+    /** Opened read-only: changes are served from memory and never written (the journal holds only the lock). */
+    private readonly readOnly = false,
   ) {
     this.state = state;
     this.tracker = new ChangeTracker(state as unknown as Record<string, Record<string, unknown>>, NESTED);
@@ -180,9 +182,13 @@ export class Store {
 
   /**
    * Opens (or creates, on first write) the state file; undefined keeps the state in memory only.
-   * Fails with StateLockedError while another live process has the same file open.
+   * Fails with StateLockedError while another live process has the same file open. `readOnly`
+   * reads the file and its journal as they are and writes neither (no fold at start, no journal
+   * line, no snapshot at close): what the run changes, a login's token, is kept in memory, so a
+   * command that only reads leaves the files byte for byte as it found them. The lock is still
+   * taken, so it never reads while another process writes.
    */
-  static async open(file?: string, now: () => number = Date.now): Promise<Store> {
+  static async open(file?: string, now: () => number = Date.now, opts: { readOnly?: boolean } = {}): Promise<Store> {
     if (!file) return new Store(undefined, emptyState(), undefined, now);
     let path = resolve(file);
     let journal: Journal;
@@ -201,6 +207,7 @@ export class Store {
         throw stateFileError(path, err);
       }
       const state = replay(loaded, path);
+      if (opts.readOnly) return new Store(path, state, journal, now, true);
       const store = new Store(path, state, journal, now);
       // Fold what the last run journaled into a fresh snapshot (this also drops a torn tail);
       // with nothing journaled, keep the snapshot and append to an empty journal.
@@ -291,7 +298,7 @@ export class Store {
     await this.idle;
     if (!this.journal) return;
     try {
-      if (this.journal.hasEntries()) await this.journal.snapshot(JSON.stringify(this.state));
+      if (!this.readOnly && this.journal.hasEntries()) await this.journal.snapshot(JSON.stringify(this.state));
     } catch {
       // The journal still holds every acknowledged write; the next start folds it in.
     }
@@ -300,7 +307,7 @@ export class Store {
 
   private async persist(ops: Parameters<Journal['append']>[0]): Promise<void> {
     const j = this.journal;
-    if (!j) return;
+    if (!j || this.readOnly) return;
     if (j.canAppend()) {
       // Journal the batch first, then compact: the journal then holds everything the new snapshot
       // does, so a crash between the snapshot's rename and the journal's truncation replays to
