@@ -150,18 +150,20 @@ async function testRun(
     import('../views/test-report.js'),
   ]);
 
+  // Interrupted while the files were read: a name or --compare problem is still said, and the exit is the interrupt's.
+  const refused = (message: string): UserError => new UserError(message, signal.aborted ? EXIT.interrupted : EXIT.error);
   const { tests, unknown } = selectTests(state, names);
   // Defined, but its metadata.environments leave this environment out: say that, not a near name.
   const elsewhere = ctx.environment ? union.tests.find((t) => unknown.includes(t.name)) : undefined;
   if (elsewhere) {
     const at = visibleName(locationText(locate(elsewhere, 'metadata.environments')));
-    throw new UserError(
+    throw refused(
       `PromptTest "${elsewhere.name}" is limited to ${elsewhere.environments?.join(', ') ?? 'other environments'} by its metadata.environments at ${at}, so environment ${ctx.environment!.name} does not run it`,
     );
   }
   if (unknown.length > 0) {
     const known = state.tests.map((t) => t.name);
-    throw new UserError(
+    throw refused(
       `no PromptTest named ${unknown.map((n) => `"${n}"${didYouMean(n, known)}`).join(', ')} in ${visibleName(flags.dir)}${known.length ? `; its tests: ${known.join(', ')}` : ' (it has no PromptTest)'}`,
     );
   }
@@ -184,8 +186,8 @@ async function testRun(
   const unused = embedded ? 0 : running.filter((p) => p.test.responses.length > 0).length;
   if (unused > 0) ctx.info(`note: ${responsesUnusedLine(unused)}`);
   if (compare && running.length === 0) {
-    if (planned.some((p) => p.skipCase)) throw new UserError(`--compare ${compare.join(',')}: no ${names.length ? 'named ' : ''}PromptTest can be compared (each is left out: see the notes above)`);
-    throw new UserError(`--compare ${compare.join(',')}: no ${names.length ? 'named ' : ''}PromptTest targets a template that declares both versions${templatesWith(state, compare)}`);
+    if (planned.some((p) => p.skipCase)) throw refused(`--compare ${compare.join(',')}: no ${names.length ? 'named ' : ''}PromptTest can be compared (each is left out: see the notes above)`);
+    throw refused(`--compare ${compare.join(',')}: no ${names.length ? 'named ' : ''}PromptTest targets a template that declares both versions${templatesWith(state, compare)}`);
   }
   if (state.tests.length === 0) ctx.info(`no PromptTest in ${visibleName(flags.dir)}: nothing to run`);
 

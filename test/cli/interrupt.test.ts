@@ -209,6 +209,35 @@ describe('an interrupted promptctl test', () => {
     expect(r.stdout).toContain('classname="promptctl.validate" name="prompts/tests/broken.yaml:');
   });
 
+  it('while the files load, with a name no test has (or versions no test compares): the interrupt wins, exit 130, the problem still said', async () => {
+    p = await evalsProject({ 'many.yaml': MANY_TEST });
+    const cases = [
+      [['no-such-test'], 'text', /^error: no PromptTest named "no-such-test" in prompts; its tests: /m],
+      [['no-such-test'], 'json', /^error: no PromptTest named "no-such-test" in prompts; its tests: /m],
+      [['--compare', '9.9.8,9.9.9'], 'text', /^error: --compare 9\.9\.8,9\.9\.9: no PromptTest targets a template that declares both versions/m],
+    ] as const;
+    for (const [args, format, problem] of cases) {
+      const ac = new AbortController();
+      const r = await runCliInProcess(['test', ...args, '--format', format], {
+        cwd: p.dir.path,
+        env: p.emu.env,
+        signal: ac.signal,
+        watchStderr: (soFar) => (/^target: /m.test(soFar) && !ac.signal.aborted ? ac.abort() : undefined),
+      });
+      const what = `${args.join(' ')} ${format}`;
+      expect(ac.signal.aborted, what).toBe(true);
+      expect(r.code, `${what}: ${r.stderr}`).toBe(130);
+      expect(r.stderr, what).toMatch(/^interrupted: no test will run; finishing reading the files \(interrupt again to stop at once\)$/m);
+      expect(r.stderr, what).toMatch(problem);
+      if (format === 'json') expect(JSON.parse(r.stdout).error, what).toMatch(/^no PromptTest named "no-such-test"/);
+    }
+    expect(await p.invocations()).toBe(0);
+    // Not interrupted, the same name is refused with exit 1.
+    const plain = await runCliInProcess(['test', 'no-such-test'], { cwd: p.dir.path, env: p.emu.env });
+    expect(plain.code, plain.stderr).toBe(1);
+    expect(plain.stderr).toMatch(/^error: no PromptTest named "no-such-test"/m);
+  });
+
   it('markdown: says it was interrupted in its heading and per test', async () => {
     p = await evalsProject({ 'many.yaml': MANY_TEST }, { latencyMs: 60 });
     const m = await interruptedTest(['--format', 'markdown']);
