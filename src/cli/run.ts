@@ -115,109 +115,128 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
   if (flags.routingKey === '') throw new UserError('--routing-key is empty: give the key a sticky split hashes (a customer or conversation id)');
   announceTarget(ctx, flags.dir ?? DEFAULT_DIR);
   const models = await embeddedModels(ctx, flags.dir ?? DEFAULT_DIR);
-  // First interrupt: the call (or its stream) is cut off, what was printed stays, exit 130.
+  // First interrupt: the call (or its stream) is cut off, what was printed stays, exit 130. Heard
+  // until the target has closed: one while it closes, after the result was printed, is said as one
+  // after the whole answer arrived (not the process's bare `interrupted`).
   const interrupt = new Interrupt(ctx, { again: 'interrupted again: exiting now' });
-  return withTarget(ctx, ({ api }) => interrupt.during(async (signal) => {
-    // The lookup is not waited for after an interrupt: cut off like the call it comes before.
-    let template: WireTemplate;
+  return interrupt.during(async (signal) => {
+    const code = await withTarget(ctx, ({ api }) => invokeOnce(ctx, api, target, raw, flags, interrupt, signal), models ? { models } : {}).catch((err: unknown) => {
+      // A refusal met before an interrupt that came while the target closed: still said, and the exit is the interrupt's.
+      throw interrupt.interrupted && err instanceof UserError && err.exitCode === EXIT.error ? new UserError(err.message, EXIT.interrupted) : err;
+    });
+    return code === EXIT.ok ? completedCode(ctx, interrupt) : code;
+  });
+}
+
+/** The call `run` makes and what it prints, hearing the user's interrupt on `signal`. */
+async function invokeOnce(
+  ctx: CliContext,
+  api: GatewayApi,
+  target: { template: string; version?: string },
+  raw: ReadonlyMap<string, string>,
+  flags: RunFlags,
+  interrupt: Interrupt,
+  signal: AbortSignal,
+): Promise<number> {
+  // The lookup is not waited for after an interrupt: cut off like the call it comes before.
+  let template: WireTemplate;
+  try {
+    template = await unlessAborted(findTemplate(api, target.template), signal);
+  } catch (err) {
+    if (!interrupt.interrupted) throw err;
+    ctx.info(`interrupted while looking up template ${JSON.stringify(target.template)}: no call was made${flags.format === 'json' ? '; nothing was written' : ''}`);
+    return EXIT.interrupted;
+  }
+  const declared = declaredVariables(template, target.version, raw.keys());
+  if (target.version === undefined) {
+    const hint = stickyHint(template, flags, raw) ?? unusedKeyHint(template, flags);
+    if (hint) ctx.info(hint);
+  } else if (flags.routingKey !== undefined) {
+    ctx.info(`note: --routing-key picks a version of a sticky split; this call names version ${visibleName(target.version)}, so the key routes nothing`);
+  }
+  const variables: Record<string, VariableValue> = {};
+  for (const [name, value] of raw) setEntry(variables, name, typedValue(name, value, declared.get(name)));
+  refuseVariables(template, target.version, variables);
+  const request: InvocationRequest = {
+    template: template.name,
+    ...(target.version !== undefined ? { version: target.version } : {}),
+    ...(flags.routingKey !== undefined ? { routingKey: flags.routingKey } : {}),
+    variables,
+  };
+  const t0 = performance.now();
+  if (flags.format === 'json') {
+    let result;
     try {
-      template = await unlessAborted(findTemplate(api, target.template), signal);
+      result = await blockedAsUserError(() => api.invoke(request, { signal }));
     } catch (err) {
       if (!interrupt.interrupted) throw err;
-      ctx.info(`interrupted while looking up template ${JSON.stringify(target.template)}: no call was made${flags.format === 'json' ? '; nothing was written' : ''}`);
+      // The document is the whole result or nothing: nothing is written.
+      ctx.info('interrupted: the call was cut off; nothing was written');
       return EXIT.interrupted;
     }
-    const declared = declaredVariables(template, target.version, raw.keys());
-    if (target.version === undefined) {
-      const hint = stickyHint(template, flags, raw) ?? unusedKeyHint(template, flags);
-      if (hint) ctx.info(hint);
-    } else if (flags.routingKey !== undefined) {
-      ctx.info(`note: --routing-key picks a version of a sticky split; this call names version ${visibleName(target.version)}, so the key routes nothing`);
-    }
-    const variables: Record<string, VariableValue> = {};
-    for (const [name, value] of raw) setEntry(variables, name, typedValue(name, value, declared.get(name)));
-    refuseVariables(template, target.version, variables);
-    const request: InvocationRequest = {
-      template: template.name,
-      ...(target.version !== undefined ? { version: target.version } : {}),
-      ...(flags.routingKey !== undefined ? { routingKey: flags.routingKey } : {}),
-      variables,
-    };
-    const t0 = performance.now();
-    if (flags.format === 'json') {
-      let result;
-      try {
-        result = await blockedAsUserError(() => api.invoke(request, { signal }));
-      } catch (err) {
-        if (!interrupt.interrupted) throw err;
-        // The document is the whole result or nothing: nothing is written.
-        ctx.info('interrupted: the call was cut off; nothing was written');
-        return EXIT.interrupted;
-      }
-      // Masked before it is encoded: a secret's JSON escape would not match its value.
-      ctx.out(JSON.stringify({ ...result, output: { ...result.output, text: ctx.mask(result.output.text) } }, null, 2));
-      for (const l of summaryLines(result, performance.now() - t0)) ctx.info(l);
-      return completedCode(ctx, interrupt);
-    }
-    // Secrets are masked as the text streams: the masker holds back what may be the start of one.
-    // Then, on a terminal, the answer's control characters are made visible (a pipe gets it as it came).
-    const masker = ctx.streamMasker();
-    const answer = answerStream(Boolean(ctx.io.stdout.isTTY));
-    let printed = '';
-    let arrived = 0;
-    // Characters of the answer written, in all: what a stream cut short says the user saw.
-    let written = 0;
-    const print = (text: string): void => {
-      const shown = answer.push(text);
-      if (shown === '') return;
-      ctx.io.stdout.write(shown);
-      printed += shown;
-      written += shown.length;
-    };
-    const flush = (): void => {
-      const shown = answer.end();
-      if (shown === '') return;
-      ctx.io.stdout.write(shown);
-      printed += shown;
-      written += shown.length;
-    };
-    let done: InvocationSummary | undefined;
-    try {
-      await blockedAsUserError(
-        async () => {
-          for await (const ev of api.invokeStream(request, { signal }) as AsyncIterable<InvocationStreamEvent>) {
-            if (ev.type === 'delta') {
-              arrived += ev.text.length;
-              print(masker.push(ev.text));
-            } else done = ev.result;
-          }
-        },
-        () => {
-          // What arrived before a failure (or the interrupt) stays on screen, on a line of its own,
-          // less a tail that may be the first characters of a secret that was still arriving.
-          print(masker.cut());
-          flush();
-          if (printed && !printed.endsWith('\n')) ctx.io.stdout.write('\n');
-          printed = '';
-        },
-      );
-    } catch (err) {
-      // The count of a stream cut short is of what was shown: a withheld tail never was.
-      if (!interrupt.interrupted) throw err instanceof ApiError ? countingShown(err, written) : err;
-      // Counted as shown, as a dropped stream's error counts: a withheld tail never was.
-      ctx.info(
-        written > 0
-          ? `interrupted: the answer above is incomplete (${written} characters shown)`
-          : `interrupted: the call was cut off before any of the answer ${arrived > 0 ? 'was shown' : 'arrived'}`,
-      );
-      return EXIT.interrupted;
-    }
-    print(masker.end());
-    flush();
-    if (!printed.endsWith('\n')) ctx.io.stdout.write('\n');
-    if (done) for (const l of summaryLines(done, performance.now() - t0)) ctx.info(l);
+    // Masked before it is encoded: a secret's JSON escape would not match its value.
+    ctx.out(JSON.stringify({ ...result, output: { ...result.output, text: ctx.mask(result.output.text) } }, null, 2));
+    for (const l of summaryLines(result, performance.now() - t0)) ctx.info(l);
     return completedCode(ctx, interrupt);
-  }), models ? { models } : {});
+  }
+  // Secrets are masked as the text streams: the masker holds back what may be the start of one.
+  // Then, on a terminal, the answer's control characters are made visible (a pipe gets it as it came).
+  const masker = ctx.streamMasker();
+  const answer = answerStream(Boolean(ctx.io.stdout.isTTY));
+  let printed = '';
+  let arrived = 0;
+  // Characters of the answer written, in all: what a stream cut short says the user saw.
+  let written = 0;
+  const print = (text: string): void => {
+    const shown = answer.push(text);
+    if (shown === '') return;
+    ctx.io.stdout.write(shown);
+    printed += shown;
+    written += shown.length;
+  };
+  const flush = (): void => {
+    const shown = answer.end();
+    if (shown === '') return;
+    ctx.io.stdout.write(shown);
+    printed += shown;
+    written += shown.length;
+  };
+  let done: InvocationSummary | undefined;
+  try {
+    await blockedAsUserError(
+      async () => {
+        for await (const ev of api.invokeStream(request, { signal }) as AsyncIterable<InvocationStreamEvent>) {
+          if (ev.type === 'delta') {
+            arrived += ev.text.length;
+            print(masker.push(ev.text));
+          } else done = ev.result;
+        }
+      },
+      () => {
+        // What arrived before a failure (or the interrupt) stays on screen, on a line of its own,
+        // less a tail that may be the first characters of a secret that was still arriving.
+        print(masker.cut());
+        flush();
+        if (printed && !printed.endsWith('\n')) ctx.io.stdout.write('\n');
+        printed = '';
+      },
+    );
+  } catch (err) {
+    // The count of a stream cut short is of what was shown: a withheld tail never was.
+    if (!interrupt.interrupted) throw err instanceof ApiError ? countingShown(err, written) : err;
+    // Counted as shown, as a dropped stream's error counts: a withheld tail never was.
+    ctx.info(
+      written > 0
+        ? `interrupted: the answer above is incomplete (${written} characters shown)`
+        : `interrupted: the call was cut off before any of the answer ${arrived > 0 ? 'was shown' : 'arrived'}`,
+    );
+    return EXIT.interrupted;
+  }
+  print(masker.end());
+  flush();
+  if (!printed.endsWith('\n')) ctx.io.stdout.write('\n');
+  if (done) for (const l of summaryLines(done, performance.now() - t0)) ctx.info(l);
+  return completedCode(ctx, interrupt);
 }
 
 /**

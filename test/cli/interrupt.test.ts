@@ -288,6 +288,47 @@ describe('an interrupted promptctl run', () => {
     }
   });
 
+  it('while the target closes, after the result was printed: says the result above is complete, exit 130, in both formats', async () => {
+    p = await evalsProject({});
+    // The embedded emulator (no target in the environment): its close writes the state's snapshot.
+    const applied = await runCliInProcess(['apply', '--auto-approve'], { cwd: p.dir.path });
+    expect(applied.code, applied.stderr).toBe(0);
+    const { run } = await import('../../src/cli/main.js');
+    for (const format of ['text', 'json'] as const) {
+      const out = { text: '', write(c: string) { this.text += c; } };
+      let listening: (() => void) | undefined;
+      let fired = false;
+      const err = {
+        text: '',
+        write(c: string) {
+          this.text += c;
+          // The summary's last line: the command then returns and closes the target, whose
+          // snapshot takes several turns of the event loop; the interrupt comes on the next one.
+          if (fired || !/^filters: /m.test(this.text)) return;
+          fired = true;
+          setImmediate(() => listening?.());
+        },
+      };
+      const code = await run(['run', 'faq-bot@1.1.0', '--format', format, '--var', 'question=How long does a refund take?'], {
+        stdout: out,
+        stderr: err,
+        stdin: Object.assign(Readable.from([]), { isTTY: false }),
+        env: cleanEnv(),
+        cwd: p.dir.path,
+        color: false,
+        onInterrupt(listener) {
+          listening = listener;
+          return () => (listening = undefined);
+        },
+      });
+      expect(fired, format).toBe(true);
+      expect(code, `${format}: ${err.text}`).toBe(130);
+      expect(format === 'json' ? JSON.parse(out.text).output.text.length : out.text.trim().length, format).toBeGreaterThan(0);
+      expect(err.text, format).toMatch(/^filters: .*\ninterrupted: the whole answer had arrived, so the result above is complete\n$/m);
+      expect(err.text, format).not.toMatch(/^interrupted$/m);
+    }
+  });
+
   /**
    * `promptctl ARGS` interrupted as soon as the command listens (here: while it looks up the
    * template), `times` times in a row; `exited`: the codes it asked the process to exit with.
