@@ -49,6 +49,9 @@ export function escapeHtml(s: string): string {
  * text; an e-mail address (a letter before the `@`) is no mention and is left alone.
  */
 function quietReferences(s: string): string {
+  // Most text holds none of them: the cheap test spares compiling and running the Unicode classes
+  // below (a PR comment escapes thousands of texts; the first costs about 1.5 ms).
+  if (!MAY_REFERENCE.test(s)) return s;
   return s
     .replace(/(^|[^\p{L}\p{N}_])@(?=[\p{L}\p{N}])/gu, '$1@\u200b')
     .replace(/#(?=\p{N})/gu, '#\u200b')
@@ -56,6 +59,9 @@ function quietReferences(s: string): string {
     .replace(/(?<=[A-Za-z0-9]):(?=\/\/)/g, ':\u200b')
     .replace(/(?<![\p{L}\p{N}])(www)(?=\.)/giu, '$1\u200b');
 }
+
+/** What each reference quietReferences quiets holds (`iu` folds `gh` and `www` as its own flags do): a new reference is added here too. */
+const MAY_REFERENCE = /[@#]|gh-|:\/\/|www\./iu;
 
 /** Markdown punctuation a renderer would read as emphasis, code, links, headings or a table's pipe. */
 function escapeMdPunctuation(s: string): string {

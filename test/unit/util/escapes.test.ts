@@ -83,6 +83,11 @@ describe('markdown and HTML escapes and control characters', () => {
     // Another repository's issue and the GH- form are references too.
     expect(escapes.escapeInline('see acme/infra#42 and GH-7')).toBe('see acme/infra\\#\u200b42 and GH-\u200b7');
     expect(escapes.escapeHtml('acme/infra#42, gh-7, EGH-7')).toBe('acme/infra#\u200b42, gh-\u200b7, EGH-7');
+    // Alone in a text (no @ or # beside it), in any letter case.
+    expect(escapes.escapeHtml('gH-7')).toBe('gH-\u200b7');
+    expect(escapes.escapeInline('see Gh-12')).toBe('see Gh-\u200b12');
+    expect(escapes.escapeHtml('WWW.example.com')).toBe('WWW\u200b.example.com');
+    expect(escapes.escapeHtml('ftp://example.com')).toBe('ftp:\u200b//example.com');
     // A secret in a document that quiets it is still found and masked.
     const secret = { name: 'MY_TOKEN', value: '@dm1n-s3cret' };
     expect(maskSecrets(escapes.escapeInline(`token ${secret.value}`), withEscapedForms([secret]))).not.toContain('s3cret');
