@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateLockedError, takeLock, type LockSteps } from '../../../src/emulator/journal.js';
+import { killedBreaker, threeTakers } from '../../helpers/lock-takers.js';
 
 /** A pid no process has (above Linux's largest). */
 const DEAD = 4_194_305;
@@ -105,49 +106,7 @@ describe('three processes taking a dead owner\'s emulator state lock at once', (
 
   it('A takes it first, then B, then C (B meeting A\'s fresh lock while C looks): one holds it', async () => {
     await writeFile(lock, `${DEAD}\n`);
-    const gate = () => {
-      let open!: () => void;
-      const opened = new Promise<void>((r) => (open = r));
-      return { opened, open };
-    };
-    const read = { A: gate(), B: gate(), C: gate() };
-    const settled = { A: gate(), B: gate(), C: gate() };
-    const bAgain = gate(); // B links to the lock a second time, or is done
-    const allRead = Promise.all([read.A.opened, read.B.opened, read.C.opened]);
-    /** Taker `who`'s steps: it waits after its first look at the lock until `go`; a second link to the lock by B waits for C. */
-    const taker = (who: 'A' | 'B' | 'C', pid: number, go: Promise<unknown>): LockSteps => {
-      let looked = false;
-      let links = 0;
-      return {
-        ...fs,
-        pid,
-        alive,
-        stat: (async (path: Parameters<typeof fs.stat>[0]) => {
-          const st = await fs.stat(path);
-          if (path === lock && !looked) {
-            looked = true;
-            read[who].open();
-            await go;
-          }
-          return st;
-        }) as LockSteps['stat'],
-        link: async (from, to) => {
-          if (to === lock && who === 'B' && ++links === 2) {
-            bAgain.open();
-            await settled.C.opened;
-          }
-          return fs.link(from, to);
-        },
-      };
-    };
-    const results = await Promise.allSettled([
-      takeLock(file, taker('A', A, allRead)).finally(settled.A.open),
-      takeLock(file, taker('B', B, Promise.all([allRead, settled.A.opened]))).finally(() => {
-        settled.B.open();
-        bAgain.open();
-      }),
-      takeLock(file, taker('C', C, Promise.all([allRead, bAgain.opened]))).finally(settled.C.open),
-    ]);
+    const results = await threeTakers(lock, [A, B, C], alive, (steps) => takeLock(file, steps));
     const holders = [A, B, C].filter((_, i) => results[i]!.status === 'fulfilled');
     expect(holders).toEqual([A]);
     for (const r of results.slice(1)) {
@@ -163,25 +122,7 @@ describe('three processes taking a dead owner\'s emulator state lock at once', (
     await writeFile(lock, `${DEAD}\n`);
     // X (a pid that is dead by the time A looks) dies after its first link that is not the lock itself.
     const X = 4_194_306;
-    let dead = false;
-    const die = <F extends (...args: never[]) => Promise<unknown>>(f: F): F =>
-      (async (...args: Parameters<F>) => {
-        if (dead) throw new Error('killed');
-        return f(...args);
-      }) as F;
-    const killed: LockSteps = {
-      ...fs,
-      pid: X,
-      alive: (p) => alive(p) || p === X,
-      open: die(fs.open),
-      readFile: die(fs.readFile),
-      stat: die(fs.stat),
-      unlink: die(fs.unlink),
-      link: die(async (from: string, to: string) => {
-        await fs.link(from, to);
-        if (to !== lock) dead = true;
-      }) as LockSteps['link'],
-    };
+    const killed = killedBreaker(lock, X, alive);
     await expect(takeLock(file, killed)).rejects.toThrow('killed');
     expect((await readdir(dir)).length).toBeGreaterThan(1); // what X left midway (its body, its claim)
     await takeLock(file, { ...fs, pid: A, alive });

@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { holdFileLock, type LockSteps } from '../../../src/util/lock.js';
+import { killedBreaker, threeTakers } from '../../helpers/lock-takers.js';
 import { tempDir, type TempDir } from '../../helpers/tmp.js';
 
 /** A pid no process has (above Linux's largest). */
@@ -37,54 +38,11 @@ class Refused extends Error {}
 /** Takes the lock as `steps.pid`, refused at once while a live process holds it. */
 const take = (steps: LockSteps) => holdFileLock(target, { steps, refuse: (holder) => new Refused(holder) });
 
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((r) => (open = r));
-  return { opened, open };
-}
-
 const holderOf = async (): Promise<unknown> => (JSON.parse(await readFile(lock, 'utf8')) as { pid: unknown }).pid;
 
 describe('several processes taking a stale lock at once', () => {
   it("A breaks and takes it, B (which read the stale lock before) meets A's lock while C looks: one holds it", async () => {
-    const read = { A: gate(), B: gate(), C: gate() };
-    const settled = { A: gate(), B: gate(), C: gate() };
-    const bAgain = gate(); // B links to the lock a second time, or is done
-    const allRead = Promise.all([read.A.opened, read.B.opened, read.C.opened]);
-    /** Taker `who`'s steps: it waits after its first look at the lock until `go`; a second link to the lock by B waits for C. */
-    const taker = (who: 'A' | 'B' | 'C', pid: number, go: Promise<unknown>): LockSteps => {
-      let looked = false;
-      let links = 0;
-      return {
-        ...fs,
-        pid,
-        alive: (p) => LIVE.has(p),
-        stat: (async (path: Parameters<typeof fs.stat>[0]) => {
-          const st = await fs.stat(path);
-          if (path === lock && !looked) {
-            looked = true;
-            read[who].open();
-            await go;
-          }
-          return st;
-        }) as LockSteps['stat'],
-        link: async (from, to) => {
-          if (to === lock && who === 'B' && ++links === 2) {
-            bAgain.open();
-            await settled.C.opened;
-          }
-          return fs.link(from, to);
-        },
-      };
-    };
-    const results = await Promise.allSettled([
-      take(taker('A', A, allRead)).finally(settled.A.open),
-      take(taker('B', B, Promise.all([allRead, settled.A.opened]))).finally(() => {
-        settled.B.open();
-        bAgain.open();
-      }),
-      take(taker('C', C, Promise.all([allRead, bAgain.opened]))).finally(settled.C.open),
-    ]);
+    const results = await threeTakers(lock, [A, B, C], (p) => LIVE.has(p), take);
     const holders = [A, B, C].filter((_, i) => results[i]!.status === 'fulfilled');
     expect(holders).toEqual([A]);
     for (const r of results.slice(1)) {
@@ -99,25 +57,7 @@ describe('several processes taking a stale lock at once', () => {
   it('a breaker killed while it breaks the stale lock leaves it breakable: the next taker holds it', async () => {
     // X (a pid that is dead by the time A looks) dies after its first link that is not the lock itself.
     const X = 4_194_306;
-    let dead = false;
-    const die = <F extends (...args: never[]) => Promise<unknown>>(f: F): F =>
-      (async (...args: Parameters<F>) => {
-        if (dead) throw new Error('killed');
-        return f(...args);
-      }) as F;
-    const killed: LockSteps = {
-      ...fs,
-      pid: X,
-      alive: (p) => LIVE.has(p) || p === X,
-      open: die(fs.open),
-      readFile: die(fs.readFile),
-      stat: die(fs.stat),
-      unlink: die(fs.unlink),
-      link: die(async (from: string, to: string) => {
-        await fs.link(from, to);
-        if (to !== lock) dead = true;
-      }) as LockSteps['link'],
-    };
+    const killed = killedBreaker(lock, X, (p) => LIVE.has(p));
     await expect(take(killed)).rejects.toThrow('killed');
     const left = (await readdir(dir.path)).filter((n) => n !== 'audit.jsonl.lock');
     expect(left.length).toBeGreaterThan(0); // what X left midway (its body, its claim on the stale lock)
