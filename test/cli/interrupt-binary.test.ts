@@ -115,8 +115,8 @@ describe('promptctl test, interrupted (the binary)', () => {
   });
 });
 
-/** `promptctl ARGS` on the target at `url`, sent `signal` once its target line is on stderr (before any answer of a slow target). */
-async function signalledAtStart(url: string, args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; sent: boolean }> {
+/** `promptctl ARGS` on the target at `url`, sent `signal` once stderr holds a line `when` matches. */
+async function signalledOn(url: string, args: string[], signal: NodeJS.Signals, when: RegExp): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; sent: boolean }> {
   const env = cleanEnv({ GENESYSCLOUD_API_URL: url, GENESYSCLOUD_OAUTHCLIENT_ID: 'local-client', GENESYSCLOUD_OAUTHCLIENT_SECRET: 'local-secret' });
   const child = spawn(process.execPath, [BIN, ...args], { cwd: dir!.path, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
@@ -125,7 +125,7 @@ async function signalledAtStart(url: string, args: string[], signal: NodeJS.Sign
   child.stdout.resume();
   child.stderr.setEncoding('utf8').on('data', (d: string) => {
     stderr += d;
-    if (!sent && /^target: /m.test(stderr)) {
+    if (!sent && when.test(stderr)) {
       sent = true;
       child.kill(signal);
     }
@@ -133,6 +133,9 @@ async function signalledAtStart(url: string, args: string[], signal: NodeJS.Sign
   const [code, got] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once('close', (c, s) => r([c, s])));
   return { code, signal: got, stderr, sent };
 }
+
+/** Sent once its target line is on stderr (before any answer of a slow target). */
+const signalledAtStart = (url: string, args: string[], signal: NodeJS.Signals) => signalledOn(url, args, signal, /^target: /m);
 
 describe('an interrupt before a command listens, or in one that does not (the binary)', () => {
   it('SIGTERM and SIGINT end plan, status, drift, and run, test and apply at their start, with exit 130 (not killed by the signal: 143 for SIGTERM)', async () => {
@@ -158,23 +161,8 @@ describe('an interrupt before a command listens, or in one that does not (the bi
  * `promptctl export --out out --force` on the target at `url`, sent `signal` once it says it
  * replaces out/tpl-000.yaml (the file it writes next), so the signal comes while it writes.
  */
-async function exportSignalled(url: string, out: string, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; sent: boolean }> {
-  const env = cleanEnv({ GENESYSCLOUD_API_URL: url, GENESYSCLOUD_OAUTHCLIENT_ID: 'local-client', GENESYSCLOUD_OAUTHCLIENT_SECRET: 'local-secret' });
-  const child = spawn(process.execPath, [BIN, 'export', '--out', out, '--force'], { cwd: dir!.path, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  let sent = false;
-  child.stdout.resume();
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-    if (!sent && /^warning: \S+\/tpl-000\.yaml was there before and is replaced/m.test(stderr)) {
-      sent = true;
-      child.kill(signal);
-    }
-  });
-  const [code, got] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once('close', (c, s) => r([c, s])));
-  return { code, signal: got, stderr, sent };
-}
+const exportSignalled = (url: string, out: string, signal: NodeJS.Signals) =>
+  signalledOn(url, ['export', '--out', out, '--force'], signal, /^warning: \S+\/tpl-000\.yaml was there before and is replaced/m);
 
 describe('promptctl export, interrupted while it writes (the binary)', () => {
   it('SIGINT and SIGTERM: the file being written finishes (no temp file is left in --out), no more is written, it says how many were and how to finish, exit 130', async () => {
