@@ -82,11 +82,13 @@ export function fixedPiecesTokens(text: string, encoding: EncodingName, memo: To
   return tokens;
 }
 
+/** PLACEHOLDER where it is asked for (sticky): made once, not once a placeholder (validate counts every version's). */
+const PLACEHOLDER_AT = new RegExp(PLACEHOLDER.source, 'y');
+
 /** Whether a placeholder starts at `at` (its join is counted once, as the one before it). */
 function startsWithPlaceholder(text: string, at: number): boolean {
-  const next = new RegExp(PLACEHOLDER.source, 'y');
-  next.lastIndex = at;
-  return next.test(text);
+  PLACEHOLDER_AT.lastIndex = at;
+  return PLACEHOLDER_AT.test(text);
 }
 
 /** Placeholder name → number of occurrences in the system instruction and user template. */
