@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 import type { LockOptions } from '../util/lock.js';
+import type { NamedSecret } from '../util/secrets.js';
 import { acquire, enqueue, release, type Build } from './chain-file.js';
 import { ChainWalker, type LaterWrite } from './chain-walker.js';
 import {
@@ -29,7 +30,7 @@ import {
   type AuditSnapshot,
   type AuditState,
 } from './record.js';
-import { knownSecrets, redactJson, redactValues, scrubMessage } from './scrub.js';
+import { auditForms, knownSecrets, redactJson, redactValues, scrubMessage } from './scrub.js';
 import { describeSinkUrl, sinkProblem, sinkQueue, type HttpAuditSink, type SinkOptions, type SinkResume } from './sink.js';
 import { cursorPath, readCursor, recordsAfter, writeCursor, type SinkCursor } from './sink-cursor.js';
 import { isAlive, processStart } from '../util/process.js';
@@ -71,13 +72,14 @@ export interface OpenAuditLogOptions {
   now?: () => Date;
   /** Each warning as it happens; default: `warning: ...` on stderr. */
   onWarning?: (message: string) => void;
-  /** More secret values that must never reach a record. */
-  secrets?: string[];
+  /** More secrets that must never reach a record, in every form output masks them in (withEscapedForms). */
+  secrets?: readonly NamedSecret[];
   /**
-   * More secret values, asked for at each record: those a run learns after the trail is open
-   * (each access token its clients are issued), scrubbed like the others.
+   * More secrets, asked for at each record: those a run learns after the trail is open (each
+   * access token its clients are issued), in the same forms; a list is read again only when it is
+   * another array.
    */
-  learntSecrets?: () => readonly string[];
+  learntSecrets?: () => readonly NamedSecret[];
   sinkOptions?: SinkOptions;
   /** The inter-process lock's stale bound and wait limit (defaults suit every real use). */
   lock?: LockOptions;
@@ -142,16 +144,18 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     if (problem) warn(`audit sink ${describeSinkUrl(sink.url)} disabled: ${problem}`);
     else sinks.push(sink);
   }
-  const fixedSecrets = knownSecrets(
-    env,
-    [...(opts.secretEnvs ?? []), ...(opts.sinks ?? []).flatMap((s) => (s.secretEnv ? [s.secretEnv] : []))],
-    [...(opts.secrets ?? []), ...(key ? [key] : [])],
-  );
-  // The fixed values, plus any learnt since (a token), when a record is built.
-  let secrets: string[] = fixedSecrets;
+  // The environment's values in every form output masks them in, beside the caller's forms.
+  const fixedValues = knownSecrets(env, [...(opts.secretEnvs ?? []), ...(opts.sinks ?? []).flatMap((s) => (s.secretEnv ? [s.secretEnv] : []))], key ? [key] : []);
+  const fixedSecrets = auditForms(fixedValues, opts.secrets ?? []);
+  // The fixed forms, plus any learnt since (a token), when a record is built.
+  let secrets: readonly NamedSecret[] = fixedSecrets;
+  let learntSeen: readonly NamedSecret[] | undefined;
   const learnt = opts.learntSecrets;
   const refreshSecrets = (): void => {
-    if (learnt) secrets = [...new Set([...fixedSecrets, ...learnt().filter((v) => v.length >= 4)])];
+    const now = learnt?.();
+    if (!now || now === learntSeen) return;
+    learntSeen = now;
+    secrets = now.length === 0 ? fixedSecrets : auditForms(fixedValues, [...(opts.secrets ?? []), ...now]);
   };
 
   const shared = await acquire(resolve(file), key, warn, opts.lock ?? {});

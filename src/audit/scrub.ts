@@ -1,6 +1,9 @@
-// Keeps secrets out of audit records: known secret values anywhere, token-looking text in messages.
+// Keeps secrets out of audit records: known secret values anywhere, in every form output masking
+// finds them in (util/secret-forms.ts, matched by util/secrets.ts), token-looking text in messages.
 
 import { setEntry } from '../util/entries.js';
+import { withEscapedForms } from '../util/secret-forms.js';
+import { maskSecrets, type NamedSecret } from '../util/secrets.js';
 
 const REDACTED = '[redacted]';
 
@@ -30,16 +33,29 @@ export function knownSecrets(env: NodeJS.ProcessEnv, secretEnvs: readonly string
   return [...new Set([...values, ...extra])].filter((v) => v.length >= MIN_SECRET_LENGTH);
 }
 
-/** Replaces every known secret value. */
-export function redactValues(text: string, secrets: readonly string[]): string {
-  let out = text;
-  // Longest first, so a secret containing another is removed whole.
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join(REDACTED);
-  return out;
+/**
+ * The forms a record is scrubbed of, longest first: `values` (read from the environment) in every
+ * form output masking finds them in, and `forms` (the caller's, already so: withEscapedForms), each
+ * once. A URL-encoded form is found in any case (`anyCase`), as masking finds it.
+ */
+export function auditForms(values: readonly string[], forms: readonly NamedSecret[]): NamedSecret[] {
+  const out = new Map<string, NamedSecret>();
+  for (const s of [...withEscapedForms(values.map((value) => ({ name: 'secret', value }))), ...forms]) {
+    const key = `${s.anyCase ? '\0' : ''}${s.value}`;
+    if (s.value.length >= MIN_SECRET_LENGTH && !out.has(key)) out.set(key, s);
+  }
+  return [...out.values()].sort((a, b) => b.value.length - a.value.length);
+}
+
+const redacted = (): string => REDACTED;
+
+/** Replaces every known secret form (auditForms: longest first, so a secret containing another is removed whole). */
+export function redactValues(text: string, secrets: readonly NamedSecret[]): string {
+  return maskSecrets(text, secrets, redacted);
 }
 
 /** Free text (error messages): known secrets and anything that looks like a credential. */
-export function scrubMessage(text: string, secrets: readonly string[]): string {
+export function scrubMessage(text: string, secrets: readonly NamedSecret[]): string {
   let out = redactValues(text, secrets);
   for (const [re, replacement] of TOKEN_PATTERNS) out = out.replace(re, replacement);
   return out;
@@ -50,7 +66,7 @@ export function scrubMessage(text: string, secrets: readonly string[]): string {
  * value replaced in its strings: undefined object members are left out, undefined array items and
  * non-finite numbers become null, anything else that is not JSON (functions, symbols) is refused.
  */
-export function redactJson(value: unknown, secrets: readonly string[]): unknown {
+export function redactJson(value: unknown, secrets: readonly NamedSecret[]): unknown {
   const walk = (v: unknown, depth: number): unknown => {
     if (depth > 200) throw new Error('audit: content is nested too deeply');
     if (v === null || typeof v === 'boolean') return v;

@@ -126,7 +126,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         // Every credential output is masked for (any *_SECRET/_TOKEN/_PASSWORD/_KEY, the proxy password),
         // in every form output masks it in (a body git holds may hold its HTML-escaped form, which
         // validate does not look for, or a line of a multi-line one): a record holds content as it is.
-        secrets: withEscapedForms(ctx.knownSecrets).map((s) => s.value),
+        secrets: withEscapedForms(ctx.knownSecrets),
         // And each access token, learnt once the target's client signs in, in the same forms.
         learntSecrets: () => ctx.learntSecretForms(),
         // A warning names the trail's file (audit.file, which anyone may have changed): made visible.

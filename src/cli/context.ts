@@ -96,7 +96,7 @@ export class CliContext {
   /** Secrets learnt during the run (each access token a client is issued): masked like the known ones. */
   private readonly learnt: NamedSecret[] = [];
   /** The learnt secrets' values in every form output masks them in (`learntSecretForms`), made again after a secret is learnt. */
-  private learntFormsMade: string[] | undefined;
+  private learntFormsMade: NamedSecret[] | undefined;
   /** What the command returned (commander's action handlers cannot return it). */
   exitCode = 0;
   /**
@@ -140,8 +140,8 @@ export class CliContext {
    * URL, JSON…): what the audit trail scrubs its records of, so a record never holds a token in a
    * form that output would have masked (a server's error quoting the request base64-encoded).
    */
-  learntSecretForms(): string[] {
-    return (this.learntFormsMade ??= withEscapedForms(this.learnt).map((s) => s.value));
+  learntSecretForms(): NamedSecret[] {
+    return (this.learntFormsMade ??= withEscapedForms(this.learnt));
   }
 
   /** A secret the run learns (an access token): masked from now on in everything it prints, stream maskers made before included. */

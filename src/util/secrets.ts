@@ -98,16 +98,20 @@ export function maskAnyCase(text: string, secrets: readonly NamedSecret[]): stri
   return text.replace(pattern, (hit) => maskFor(values.find((s) => s.value.toLowerCase() === hit.toLowerCase())?.name ?? 'secret'));
 }
 
+/** What a found secret is replaced with: its mask (`[redacted: NAME]`) unless the caller says otherwise (the audit trail's `[redacted]`). */
+export type MaskOf = (s: NamedSecret) => string;
+const namedMask: MaskOf = (s) => maskFor(s.name);
+
 /**
  * `text` with every occurrence of a secret replaced, scanning left to right and trying the
  * longest value first at each position (so one containing another is masked whole). `secrets`
  * longest first, as CliContext keeps them.
  */
-export function maskSecrets(text: string, secrets: readonly NamedSecret[]): string {
+export function maskSecrets(text: string, secrets: readonly NamedSecret[], mask: MaskOf = namedMask): string {
   // Every anyCase form holds a `%`: a text without one is not lower-cased to look for them.
   let lower: string | undefined;
   if (!secrets.some((s) => holds(text, s, () => (lower ??= text.includes('%') ? text.toLowerCase() : '')))) return text;
-  return scan(text, secrets, text.length).out;
+  return scan(text, secrets, text.length, mask).out;
 }
 
 /**
@@ -115,7 +119,7 @@ export function maskSecrets(text: string, secrets: readonly NamedSecret[]): stri
  * within `text`); the scan stops at the first position at or after `safeEnd` where no secret
  * starts. Returns the masked part and where the unread rest begins.
  */
-export function scan(text: string, secrets: readonly NamedSecret[], safeEnd: number): { out: string; rest: number } {
+export function scan(text: string, secrets: readonly NamedSecret[], safeEnd: number, mask: MaskOf = namedMask): { out: string; rest: number } {
   const starts = firstUnits(secrets);
   let out = '';
   let plainFrom = 0;
@@ -124,7 +128,7 @@ export function scan(text: string, secrets: readonly NamedSecret[], safeEnd: num
     // Most positions start no value: one lookup instead of a comparison with each form.
     const hit = starts.get(text.charCodeAt(i))?.find((s) => isAt(text, s, i));
     if (hit) {
-      out += text.slice(plainFrom, i) + maskFor(hit.name);
+      out += text.slice(plainFrom, i) + mask(hit);
       i += hit.value.length;
       plainFrom = i;
     } else i++;

@@ -9,6 +9,8 @@ import { verifyAuditFile } from '../../../src/audit/verify.js';
 import { GENESIS_HASH, chainHash } from '../../../src/audit/record.js';
 import { UserError } from '../../../src/util/errors.js';
 import { stableStringify } from '../../../src/util/json.js';
+import { withEscapedForms } from '../../../src/util/secret-forms.js';
+import { maskSecrets } from '../../../src/util/secrets.js';
 import { KEY, appendInput as input, intentInput, quiet } from './support.js';
 
 let dir: string;
@@ -151,6 +153,38 @@ describe('records', () => {
     expect(r.error).toContain('Bearer [redacted]');
     expect(r.correlationId).toBe('x-[redacted]');
     expect(r.after?.content).toEqual({ text: 'use [redacted] here', nested: [{ '[redacted]': '[redacted]' }] });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 1 });
+  });
+
+  it('keeps a URL-encoded echo of the secret out of records in any case, as output masking finds it', async () => {
+    const secret = 'Ab/c+d=ef:gh!xy';
+    const env = { GENESYSCLOUD_OAUTHCLIENT_SECRET: secret, API_TOKEN: 'Tok/en+value=42' };
+    // As apply passes them: every form output masking looks for (withEscapedForms).
+    const log = await openAuditLog(file, {
+      onWarning: () => undefined,
+      env,
+      secretEnvs: ['GENESYSCLOUD_OAUTHCLIENT_SECRET'],
+      secrets: withEscapedForms([{ name: 'API_TOKEN', value: env.API_TOKEN }]),
+    });
+    const upper = 'AB%2FC%2BD%3DEF%3AGH%21XY';
+    const lower = 'ab%2fc%2bd%3def%3agh%21xy';
+    const token = 'tok%2fen%2bvalue%3d42';
+    expect(maskSecrets(`${upper} ${lower} ${token}`, withEscapedForms([{ name: 'S', value: secret }, { name: 'T', value: env.API_TOKEN }]))).toBe(
+      '[redacted: S] [redacted: S] [redacted: T]',
+    );
+    const r = await log.append(
+      input(1, {
+        outcome: 'failure',
+        // A server quoting the token request's form body in another case, not after a key the message patterns know.
+        error: `POST /oauth/token failed: 400 INVALID_CLIENT: BODY WAS "GRANT_TYPE=CLIENT_CREDENTIALS&X=${upper}"; echo ${token}`,
+        after: { version: 1, hash: 'h', content: { text: `see ${lower} and ${token.toUpperCase()}` } },
+      }),
+    );
+    await log.close();
+    const text = await readFile(file, 'utf8');
+    for (const leaked of [upper, lower, token, token.toUpperCase()]) expect(text).not.toContain(leaked);
+    expect(r.error).toBe('POST /oauth/token failed: 400 INVALID_CLIENT: BODY WAS "GRANT_TYPE=CLIENT_CREDENTIALS&X=[redacted]"; echo [redacted]');
+    expect(r.after?.content).toEqual({ text: 'see [redacted] and [redacted]' });
     expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 1 });
   });
 

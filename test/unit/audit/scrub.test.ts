@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { knownSecrets, redactValues, scrubMessage } from '../../../src/audit/scrub.js';
+import { auditForms, knownSecrets, redactValues, scrubMessage } from '../../../src/audit/scrub.js';
 
 describe('scrub', () => {
   it('collects the client secret and sink keys from env, ignoring unset and too-short values', () => {
@@ -8,7 +8,18 @@ describe('scrub', () => {
   });
 
   it('replaces every occurrence of a secret value, longest first', () => {
-    expect(redactValues('a=abcd1234 b=abcd1234xyz', ['abcd1234', 'abcd1234xyz'])).toBe('a=[redacted] b=[redacted]');
+    expect(redactValues('a=abcd1234 b=abcd1234xyz', auditForms(['abcd1234', 'abcd1234xyz'], []))).toBe('a=[redacted] b=[redacted]');
+  });
+
+  it('finds every form output masking finds: escaped, base64, URL-encoded in any case, never a plain value in another case', () => {
+    const forms = auditForms(['Ab/c+d=ef:gh!xy'], []);
+    const echoes = ['Ab/c+d=ef:gh!xy', 'Ab\\/c+d=ef:gh!xy', 'AB%2FC%2BD%3DEF%3AGH%21XY', 'ab%2fc%2bd%3def%3agh!xy', Buffer.from('id:Ab/c+d=ef:gh!xy').toString('base64')];
+    for (const echo of echoes) {
+      const out = redactValues(`got ${echo}.`, forms);
+      expect(out).toContain('[redacted]');
+      expect(out).not.toContain(echo);
+    }
+    expect(redactValues('AB/C+D=EF:GH!XY', forms)).toBe('AB/C+D=EF:GH!XY');
   });
 
   it('removes bearer/basic credentials, JWTs and credential-looking key=value pairs from messages', () => {
