@@ -5,7 +5,7 @@
 // carry bytes, and controls and zero-width characters hide in the text. What writing uses as
 // written (direction marks, joiners, a flag's tags, Thai word breaks) is left alone (invisible.ts).
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { DesiredState, Guide, PromptTemplate, PromptVersion, SafetyFilter, SummarySetting } from '../model/types.js';
+import type { DesiredState, Guide, PromptTemplate, PromptTest, PromptVersion, SafetyFilter, SummarySetting } from '../model/types.js';
 import { oneLine } from '../util/escapes.js';
 import { invisibleIn, type InvisibleFinding, type InvisibleKind } from './invisible.js';
 import { allContentFields, diagnostic, findingDiagnostics, locatedField, MAX_FINDINGS_PER_FIELD, variableDefaultFields, type TextField } from './util.js';
@@ -114,12 +114,13 @@ export function checkHiddenText(state: DesiredState): Diagnostic[] {
 
 /**
  * The descriptions of every document: what a reviewer reads of it in the files and the plan, and
- * what the org shows. A bidi control there reorders what the review shows ("Trojan Source"), tag
- * characters spell what it does not show; the model reads none of it as a prompt, so a warning.
+ * what the org shows; and each test case's name, which test's reports and JUnit show. A bidi
+ * control there reorders what the review shows ("Trojan Source"), tag characters spell what it
+ * does not show; the model reads none of it as a prompt, so a warning.
  */
 function descriptionFields(state: DesiredState): TextField[] {
   const out: TextField[] = [];
-  const add = (r: PromptTemplate | SafetyFilter | PromptVersion | Guide | SummarySetting, path: string, label: string, text: string | undefined): void => {
+  const add = (r: PromptTemplate | SafetyFilter | PromptVersion | Guide | SummarySetting | PromptTest, path: string, label: string, text: string | undefined): void => {
     if (text) out.push(locatedField(r, path, label, text));
   };
   for (const r of [...state.templates, ...state.filters]) add(r, 'spec.description', 'description', r.description);
@@ -133,6 +134,8 @@ function descriptionFields(state: DesiredState): TextField[] {
   for (const s of state.summarySettings) {
     s.customEntities?.forEach((e, i) => add(s, `spec.customEntities.${i}.description`, `custom entity "${e.label}" description`, e.description));
   }
+  // By its number, as the secrets rule names it: the name itself is what is hidden.
+  for (const t of state.tests) t.cases.forEach((c, i) => add(t, `spec.cases.${i}.name`, `the name of case ${i + 1}`, c.name));
   return out;
 }
 
