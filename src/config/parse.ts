@@ -121,9 +121,9 @@ function parseDocuments(src: string, file: string): ParseResult {
   const mayHoldTags = /!!|!<|%TAG/.test(src);
   const mayHoldDirective = src.includes('%YAML');
   // Lines indented with a space other than ASCII's: found once a file, told to their documents.
-  const otherSpaced = MAY_HOLD_OTHER_SPACE.test(src) ? otherSpaceLines(src) : [];
+  const otherSpaced = MAY_HOLD_OTHER_SPACE.test(src) ? otherSpaceLines(src, tokens) : [];
   docs.forEach((doc, index) => {
-    const indents = otherSpaced.length > 0 ? otherSpaceIndents(doc, otherSpaced) : [];
+    const indents = otherSpaced.length > 0 ? otherSpaceIndents(doc, otherSpaced, docs[index + 1]?.range[0] ?? src.length) : [];
     const found = sortedProblems([...doc.errors, ...doc.warnings, ...findDuplicateKeys(doc, MAX_YAML_ERRORS + 1), ...indents], src);
     // Aliases naming no anchor: yaml says so only when the data is read, which a document with
     // problems never is; said with them when those leave the tree intact (a lost anchor is not

@@ -344,6 +344,39 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(r.documents[0]!.data).toEqual({ spec: { description: 'a \u00a0b', systemInstruction: 'x\n\u00a0y\nNote:\u00a0z\n', note: 'it costs 5:\u00a0dollars' } });
   });
 
+  // From review: only a plain one-word key was caught; a quoted key, one with an anchor or a tag, or
+  // one holding spaces gave yaml's or the schema's confusing words, and a `Word:<NBSP>` on a plain
+  // value's next line (text to YAML) was reported as a key.
+  it('a non-breaking space after any key\'s ":", quoted, with an anchor or holding spaces, and none on a plain value\'s next line', () => {
+    const at = (key: string) => `a non-breaking space (U+00A0) follows this ":", and YAML reads "${key}" as a key only with an ASCII space after it, so it reads the line as text: put an ASCII space there (the lines below are checked once it is)`;
+    // Was 'text after the value quoted at column 3: a quoted value ends at its closing "'.
+    expect(one('spec:\n  "model":\u00a0gpt-4o\n  description: x\n')).toBe(`2:11 yaml/syntax ${at('model')}`);
+    expect(one("spec:\n  'model':\u00a0gpt-4o\n")).toBe(`2:11 yaml/syntax ${at('model')}`);
+    expect(one('spec:\n  model: m\n  "description":\u00a0x\n')).toBe(`3:17 yaml/syntax ${at('description')}`);
+    expect(one('l:\n  - "a b":\u00a0c\n')).toBe(`2:11 yaml/syntax ${at('a b')}`);
+    // Was 'spec must be a mapping, not "model: gpt-4o"' (no YAML problem at all).
+    expect(one('spec:\n  &m model:\u00a0gpt-4o\n')).toBe(`2:12 yaml/syntax ${at('model')}`);
+    expect(one('spec:\n  !!str model:\u00a0gpt-4o\n')).toBe(`2:15 yaml/syntax ${at('model')}`);
+    expect(one('spec:\n  budget:\n    max prompt tokens:\u00a0100\n')).toBe(`3:23 yaml/syntax ${at('max prompt tokens')}`);
+    expect(one('cases:\n  - &c case name:\u00a0x\n')).toBe(`2:18 yaml/syntax ${at('case name')}`);
+    expect(one('spec:\n  model: m\n  -\u00a0x: 1\n')).toMatch(/^3:4 yaml\/syntax a non-breaking space \(U\+00A0\) follows this "-"/);
+    // A plain value's next line is text to YAML, ":" and "-" and all; so is a colon within a value.
+    const texts = [
+      'spec:\n  description: This is\n    Note:\u00a0text here\n',
+      'spec:\n  description: This is\n    a note:\u00a0text here\n',
+      'spec:\n  description: Items are\n    -\u00a0one\n',
+      'spec:\n  description: see https:\u00a0x\n',
+      'l:\n  - see the docs\n    Note:\u00a0y\n',
+      'l:\n  - k: see https:\u00a0x\n',
+      'spec: {description: "k":\u00a0x}\n',
+    ];
+    for (const src of texts) {
+      const r = parseYaml(src, 'f.yaml');
+      expect(r.diagnostics.filter((d) => /follows this/.test(d.message))).toEqual([]);
+    }
+    expect(parseYaml(texts[0]!, 'f.yaml').documents[0]!.data).toEqual({ spec: { description: 'This is Note:\u00a0text here' } });
+  });
+
   it('an alias without an anchor is named as such, not as an alias bomb', () => {
     expect(one('a: 1\nb: *nope\n')).toBe('2:4 yaml/alias alias *nope names no anchor: define &nope before using it (YAML aliases refer back, never forward)');
   });
