@@ -5,7 +5,7 @@
 // carry bytes, and controls and zero-width characters hide in the text. What writing uses as
 // written (direction marks, joiners, a flag's tags, Thai word breaks) is left alone (invisible.ts).
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { DesiredState, Guide, PromptTemplate, PromptTest, PromptVersion, SafetyFilter, SummarySetting } from '../model/types.js';
+import type { DesiredState, Guide, PromptTemplate, PromptVersion, SafetyFilter, SummarySetting } from '../model/types.js';
 import { oneLine } from '../util/escapes.js';
 import { invisibleIn, type InvisibleFinding, type InvisibleKind } from './invisible.js';
 import { allContentFields, diagnostic, findingDiagnostics, locatedField, MAX_FINDINGS_PER_FIELD, variableDefaultFields, type TextField } from './util.js';
@@ -109,7 +109,7 @@ function fieldDiagnostics(f: TextField): Diagnostic[] {
 
 export function checkHiddenText(state: DesiredState): Diagnostic[] {
   const fields = [...allContentFields(state), ...variableDefaultFields(state)];
-  return [...fields.flatMap(fieldDiagnostics), ...descriptionFields(state).flatMap(descriptionDiagnostic)];
+  return [...fields.flatMap(fieldDiagnostics), ...descriptionFields(state).flatMap((f) => descriptionDiagnostic(f)), ...caseNameFields(state).flatMap((f) => descriptionDiagnostic(f, isControl))];
 }
 
 /**
@@ -120,7 +120,7 @@ export function checkHiddenText(state: DesiredState): Diagnostic[] {
  */
 function descriptionFields(state: DesiredState): TextField[] {
   const out: TextField[] = [];
-  const add = (r: PromptTemplate | SafetyFilter | PromptVersion | Guide | SummarySetting | PromptTest, path: string, label: string, text: string | undefined): void => {
+  const add = (r: PromptTemplate | SafetyFilter | PromptVersion | Guide | SummarySetting, path: string, label: string, text: string | undefined): void => {
     if (text) out.push(locatedField(r, path, label, text));
   };
   for (const r of [...state.templates, ...state.filters]) add(r, 'spec.description', 'description', r.description);
@@ -134,10 +134,16 @@ function descriptionFields(state: DesiredState): TextField[] {
   for (const s of state.summarySettings) {
     s.customEntities?.forEach((e, i) => add(s, `spec.customEntities.${i}.description`, `custom entity "${e.label}" description`, e.description));
   }
-  // By its number, as the secrets rule names it: the name itself is what is hidden.
-  for (const t of state.tests) t.cases.forEach((c, i) => add(t, `spec.cases.${i}.name`, `the name of case ${i + 1}`, c.name));
   return out;
 }
+
+/** Each test case's name, by its number as the secrets rule names it: the name itself is what is hidden. */
+function caseNameFields(state: DesiredState): TextField[] {
+  return state.tests.flatMap((t) => t.cases.flatMap((c, i) => (c.name ? [locatedField(t, `spec.cases.${i}.name`, `the name of case ${i + 1}`, c.name)] : [])));
+}
+
+/** A run of control characters: in a case name, tests/control-character's error already. */
+const isControl = (x: InvisibleFinding): boolean => x.kind === 'hidden' && /^[\u0000-\u001f\u007f-\u009f]/.test(x.text);
 
 /** What a review does not show of each kind of finding in a description. */
 const IN_DESCRIPTION: Record<InvisibleKind, (x: InvisibleFinding) => { what: string; why: string }> = {
@@ -151,12 +157,13 @@ const IN_DESCRIPTION: Record<InvisibleKind, (x: InvisibleFinding) => { what: str
   hidden: (x) => ({ what: describeRun(x), why: 'invisible in a review' }),
 };
 
-/** One warning per description, at its first finding (a bidi control first), counting the others. */
-function descriptionDiagnostic(f: TextField): Diagnostic[] {
-  const { findings, counts } = invisibleIn(f.text, 1);
-  const first = findings.find((x) => x.kind === 'bidi') ?? findings[0];
+/** One warning per description, at its first finding (a bidi control first), counting the others but those `reported` elsewhere. */
+function descriptionDiagnostic(f: TextField, reported?: (x: InvisibleFinding) => boolean): Diagnostic[] {
+  const { findings, counts } = invisibleIn(f.text, reported ? f.text.length : 1);
+  const left = reported ? findings.filter((x) => !reported(x)) : findings;
+  const first = left.find((x) => x.kind === 'bidi') ?? left[0];
   if (!first) return [];
-  const total = Object.values(counts).reduce((n, c) => n + c, 0);
+  const total = reported ? left.length : Object.values(counts).reduce((n, c) => n + c, 0);
   const more = total > 1 ? `, and the ${total === 2 ? 'other run' : `${total - 1} other runs`} of invisible characters there` : '';
   const { what, why } = IN_DESCRIPTION[first.kind](first);
   return [diagnostic(f.at(first.index), 'warning', 'text/hidden-in-description', `${what} in ${f.label}, ${why}; remove ${codePoints(first.text) > 1 ? 'them' : 'it'}${more}`)];
