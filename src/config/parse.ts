@@ -1,7 +1,7 @@
 // YAML parsing with positions (yaml 2, YAML 1.2 core schema). Every document of a file becomes
 // either plain data plus its node tree, or diagnostics naming file:line:column. Hostile input
 // (deep nesting, alias bombs) is stopped here, before anything recursive touches it.
-import { Composer, Lexer, LineCounter, Parser, isCollection, isMap, isScalar, isSeq, visit, type Alias, type Document, type CST, type Node } from 'yaml';
+import { Composer, LineCounter, isCollection, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { aliasTargets, expansionOf } from './alias-expansion.js';
 import { MAX_FILE_BYTES } from './read.js';
@@ -10,7 +10,8 @@ import { messageOf } from '../util/errors.js';
 import { groupThousands } from '../util/numbers.js';
 import { withYamlEnv } from './yaml-env.js';
 import { findTooDeep, lexAndParse, MAX_DEPTH, TOO_DEEP } from './lex.js';
-import { findDuplicateKeys, MAY_HOLD_OTHER_SPACE, otherSpaceIndents, otherSpaceLines, sortedProblems, yamlProblem, type YamlProblem } from './yaml-problems.js';
+import { findDuplicateKeys, sortedProblems, yamlProblem, type YamlProblem } from './yaml-problems.js';
+import { MAY_HOLD_OTHER_SPACE, otherSpaceIndents, otherSpaceLines } from './other-spaces.js';
 
 /**
  * Alias expansions a document with YAML problems may make when read for its best-effort data

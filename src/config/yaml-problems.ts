@@ -1,8 +1,9 @@
 // YAML problems (from yaml's parser and our own duplicate-key check) turned into diagnostics at
 // the place a person would point at: the quote or bracket left open, the over-indented line.
-import { Scalar, isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit, type Alias, type CST, type Document, type Node } from 'yaml';
+import { Scalar, isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit, type Alias, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { aliasTargets } from './alias-expansion.js';
+import { otherSpaceName } from './other-spaces.js';
 
 export interface YamlProblem {
   code: string;
@@ -114,10 +115,10 @@ export function yamlProblem(
       return diag(
         e.pos[0],
         'yaml/syntax',
-        `this line is indented with ${OTHER_SPACE_NAMES[e.message] ?? 'a space other than ASCII\'s'} (${codePoint(e.message)}), which YAML reads as text, not as indentation: indent with ASCII spaces (the lines below are checked once it is)`,
+        `this line is indented with ${otherSpaceName(e.message)}, which YAML reads as text, not as indentation: indent with ASCII spaces (the lines below are checked once it is)`,
       );
     case 'SPACE_AS_SEPARATOR': {
-      const space = `${OTHER_SPACE_NAMES[e.message] ?? 'a space other than ASCII\'s'} (${codePoint(e.message)})`;
+      const space = otherSpaceName(e.message);
       const item = e.key === '-';
       return diag(
         e.pos[0],
@@ -239,201 +240,6 @@ function keyTextAt(src: string, offset: number): string {
 function keyOnLine(src: string, offset: number): string {
   const m = /^[^\r\n]{0,80}?:(?=[ \t\r\n]|$)/.exec(src.slice(offset, offset + 120));
   return m ? m[0] : '';
-}
-
-/** Spaces other than ASCII's (Unicode's Zs but U+0020): YAML reads them as text, never as indentation. */
-const OTHER_SPACES = '\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000';
-/** Whether a text holds one of them at all (asked once a file, before any line is looked at). */
-export const MAY_HOLD_OTHER_SPACE = new RegExp(`[${OTHER_SPACES}]`);
-/** A line whose indentation is, or ends in, one of them (copied from a web page or a word processor). */
-const OTHER_SPACE_INDENT = new RegExp(`^[ \\t]*([${OTHER_SPACES}])`, 'gm');
-/** One right after a `:` or a `-`: where a key's or a list item's separator may be one (otherSpaceSeparators tells). */
-const AFTER_INDICATOR = new RegExp(`[:-][${OTHER_SPACES}]`, 'g');
-/** One at the start of a text: its first character. */
-const LEADING_OTHER_SPACE = new RegExp(`^[${OTHER_SPACES}]`);
-/** What may stand before a key on its line in a block: indentation, list items' `- `, an anchor and a tag. */
-const BEFORE_BLOCK_KEY = /^[ \t]*(?:-[ \t]+)*(?:[&!][^\s]*[ \t]+)*$/;
-
-const OTHER_SPACE_NAMES: Readonly<Record<string, string>> = {
-  '\u00a0': 'a non-breaking space',
-  '\u1680': 'an Ogham space mark',
-  '\u2000': 'an en quad',
-  '\u2001': 'an em quad',
-  '\u2002': 'an en space',
-  '\u2003': 'an em space',
-  '\u2004': 'a three-per-em space',
-  '\u2005': 'a four-per-em space',
-  '\u2006': 'a six-per-em space',
-  '\u2007': 'a figure space',
-  '\u2008': 'a punctuation space',
-  '\u2009': 'a thin space',
-  '\u200a': 'a hair space',
-  '\u202f': 'a narrow non-breaking space',
-  '\u205f': 'a medium mathematical space',
-  '\u3000': 'an ideographic space',
-};
-
-function codePoint(ch: string): string {
-  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-}
-
-/**
- * Each line of `src` that such a space indents, or where one stands after its list item's `-` or
- * its key's `:` (otherSpaceSeparators, read from `tokens`, the file's CST), at that space, in
- * order: once a file.
- */
-export function otherSpaceLines(src: string, tokens: readonly CST.Token[]): YamlProblem[] {
-  const out: YamlProblem[] = [];
-  for (const m of src.matchAll(OTHER_SPACE_INDENT)) {
-    const at = m.index + m[0].length - 1;
-    out.push({ code: 'SPACE_AS_INDENT', message: m[1]!, pos: [at, at + 1] });
-  }
-  out.push(...otherSpaceSeparators(src, tokens));
-  return out.sort((a, b) => a.pos[0] - b.pos[0]);
-}
-
-/**
- * Where such a space stands for the ASCII one YAML needs after a block key's `:` (plain, quoted,
- * with an anchor or a tag, holding spaces) or a list item's `-`, as yaml's own tokens show it: a
- * plain scalar that starts its line (after the indentation, `- ` and the key's anchor or tag)
- * with `key:<space>` or `-<space>` on its first line, which YAML read as text; or one starting
- * `:<space>` right after a quoted scalar that starts its line. A plain value's next line (text
- * to YAML, its `Note:` too), a colon within a value, and quoted and | > texts are left alone.
- * Each `:` or `-` before such a space is looked up in its document's tokens (tokenAt), nothing
- * else is walked.
- */
-function otherSpaceSeparators(src: string, tokens: readonly CST.Token[]): YamlProblem[] {
-  const marks = [...src.matchAll(AFTER_INDICATOR)].map((m) => m.index);
-  if (marks.length === 0) return [];
-  const out: YamlProblem[] = [];
-  const startsLine = (offset: number) => BEFORE_BLOCK_KEY.test(src.slice(src.lastIndexOf('\n', offset - 1) + 1, offset));
-  const problem = (at: number, key: string): YamlProblem => ({ code: 'SPACE_AS_SEPARATOR', message: src[at + 1]!, key, pos: [at + 1, at + 2] });
-  let d = 0;
-  for (const at of marks) {
-    // The document holding it: the last top-level token starting at or before it (both in file order).
-    while (d + 1 < tokens.length && tokens[d + 1]!.offset <= at) d++;
-    const doc = tokens[d];
-    if (doc?.type !== 'document') continue;
-    const t = tokenAt(doc, at);
-    // Only a plain scalar's first line: a later one is text to YAML, so is every quoted or | > one.
-    if (t?.type !== 'scalar' || at < t.offset || at >= t.offset + t.source.length || src.lastIndexOf('\n', at) >= t.offset) continue;
-    if (at > t.offset) {
-      // The first `:<space>` of a scalar that starts its line ends the key YAML would have read.
-      if (src[at] === ':' && firstSeparator(src.slice(t.offset, at + 2)) === at - t.offset && startsLine(t.offset)) out.push(problem(at, src.slice(t.offset, at + 1)));
-    } else if (src[at] === '-') {
-      if (startsLine(at)) out.push(problem(at, '-'));
-    } else {
-      // `:<space>` after a quoted key: yaml keeps it as stray text after that scalar.
-      const q = tokenAt(doc, at - 1);
-      if ((q?.type === 'double-quoted-scalar' || q?.type === 'single-quoted-scalar') && q.offset + q.source.length === at && startsLine(q.offset)) out.push(problem(at, `${q.source.slice(1, -1)}:`));
-    }
-  }
-  return out;
-}
-
-/** Index of the first `:` followed by such a space in `line`, or -1. */
-function firstSeparator(line: string): number {
-  for (let i = line.indexOf(':'); i !== -1; i = line.indexOf(':', i + 1)) if (LEADING_OTHER_SPACE.test(line.slice(i + 1, i + 2))) return i;
-  return -1;
-}
-
-type Sourced = { type: string; offset: number; source: string };
-
-/**
- * The token of a CST document, with its own source, that holds `at`: from the document down, at
- * each level the last part that starts at or before it (a collection's items by binary search),
- * without recursion. A token whose text ends before `at` may come back: the caller checks.
- */
-function tokenAt(doc: CST.Token, at: number): Sourced | undefined {
-  let node: unknown = doc;
-  for (let depth = 0; depth < 10_000 && node; depth++) {
-    const t = node as Record<string, unknown>;
-    if (typeof t.source === 'string' && typeof t.offset === 'number' && (at < t.offset + t.source.length || !t.end)) return t as unknown as Sourced;
-    const items = t.items as unknown[] | undefined;
-    let next: unknown;
-    // A block collection's items (a mapping may hold thousands); a flow collection's parts below.
-    if (items && t.type !== 'flow-collection') {
-      let lo = 0;
-      for (let hi = items.length; lo < hi; ) {
-        const mid = (lo + hi) >>> 1;
-        if (startOf(items[mid]) <= at) lo = mid + 1;
-        else hi = mid;
-      }
-      next = items[lo - 1];
-    } else {
-      for (const p of partsOf(t)) {
-        if (startOf(p) <= at) next = p;
-        else break;
-      }
-    }
-    if (next === undefined || next === node) return undefined;
-    node = next;
-  }
-  return undefined;
-}
-
-/** A CST node's parts in document order (a token's own text is its first). */
-function partsOf(t: Record<string, unknown>): unknown[] {
-  const list = (x: unknown): unknown[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
-  // A token with its own text: then what yaml kept after it (a quoted key's stray `:<space>x`).
-  if (typeof t.source === 'string') return list(t.end);
-  // A flow collection: its bracket, its items, its closing bracket and after.
-  if (t.type === 'flow-collection') return [...list(t.start), ...list(t.items), ...list(t.end)];
-  // A document, or a collection's item (start, key, sep, value); a document's end after its value.
-  return [...list(t.start), ...list(t.key), ...list(t.sep), ...list(t.value), ...list(t.end)];
-}
-
-/** Where a CST part starts (an item: its first part), or Infinity for an empty one. */
-function startOf(p: unknown): number {
-  const t = p as Record<string, unknown> | undefined;
-  if (!t) return Infinity;
-  if (typeof t.offset === 'number') return t.offset;
-  for (const x of partsOf(t)) {
-    const s = startOf(x);
-    if (s !== Infinity) return s;
-  }
-  return Infinity;
-}
-
-/**
- * Those of `lines` (otherSpaceLines, in order) that indent a line of `doc`: YAML takes such a
- * space for the first character of a key or value (a key "\u00a0 model" at the top level, `spec`
- * left empty) or of a plain value's next line. Inside a quoted or a | or > text it is that text's
- * own character. `until`: where the next document starts (the end of the file for the last), as
- * a document's range ends before text yaml could not place (`"model":<space>x` ends at the quote).
- */
-export function otherSpaceIndents(doc: Document.Parsed, lines: readonly YamlProblem[], until: number): YamlProblem[] {
-  const start = doc.range[0];
-  const end = Math.max(doc.range[2], until);
-  // The first at or after the document's start (binary search: a file may hold thousands of documents).
-  let lo = 0;
-  for (let hi = lines.length; lo < hi; ) {
-    const mid = (lo + hi) >>> 1;
-    if (lines[mid]!.pos[0] < start) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: YamlProblem[] = [];
-  let texts: [number, number][] | undefined;
-  // Both in document order: one pass over each.
-  let t = 0;
-  for (let i = lo; i < lines.length && lines[i]!.pos[0] < end; i++) {
-    const at = lines[i]!.pos[0];
-    texts ??= writtenTexts(doc);
-    while (t < texts.length && texts[t]![1] <= at) t++;
-    if (!(t < texts.length && at > texts[t]![0])) out.push(lines[i]!);
-  }
-  return out;
-}
-
-/** The ranges of the quoted and block scalars of `doc`, in document order: text whose every character is its own. */
-function writtenTexts(doc: Document.Parsed): [number, number][] {
-  const out: [number, number][] = [];
-  visit(doc, {
-    Scalar(_, node) {
-      if (node.range && node.type !== Scalar.PLAIN) out.push([node.range[0], node.range[1]]);
-    },
-  });
-  return out;
 }
 
 /** Mappings up to this size are checked pair by pair; larger ones with a hash set. */
