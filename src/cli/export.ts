@@ -90,34 +90,29 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     if (st.isFile() && st.size === bytes.length && (await readFile(join(dir, path)).catch(() => undefined))?.equals(bytes)) return;
     ctx.info(`warning: ${visibleName(join(flags.out, path))} was there before and is replaced by the export (what it held beyond the org's objects, comments included, is not in it; git has the old file if it was committed)`);
   };
-  const total = result.files.length + result.texts.length;
   // Heard while the files are written: the first interrupt lets the file being written finish (a
   // signal ending the process there left its temp file in --out), writes no more, and says what
   // is there; a second one exits at once.
   const interrupt = new Interrupt(ctx, { again: `interrupted again: exiting now; the export in ${shownOut} is incomplete` });
+  // Each file's text, masked, made when it is written: the YAML files, then the prompt texts they refer to.
+  const writes: { path: string; text: (found: Set<string>) => string }[] = [
+    ...result.files.map((f) => ({ path: f.path, text: (found: Set<string>) => documentsToYaml(f.documents.map((d) => maskedForExport(ctx, d, found))) })),
+    ...result.texts.map((t) => ({ path: t.path, text: (found: Set<string>) => maskedForExport(ctx, t.text, found) })),
+  ];
   const done = await interrupt.during(async (signal) => {
     let files = 0;
-    for (const f of result.files) {
+    for (const w of writes) {
       if (signal.aborted) return files;
       const found = new Set<string>();
-      const text = documentsToYaml(f.documents.map((d) => maskedForExport(ctx, d, found)));
-      await replaced(f.path, text);
-      await writeFileAtomic(join(dir, f.path), text);
-      masked(f.path, found);
-      files++;
-    }
-    for (const t of result.texts) {
-      if (signal.aborted) return files;
-      const found = new Set<string>();
-      const text = maskedForExport(ctx, t.text, found);
-      await replaced(t.path, text);
-      await writeFileAtomic(join(dir, t.path), text);
-      masked(t.path, found);
+      const text = w.text(found);
+      await replaced(w.path, text);
+      await writeFileAtomic(join(dir, w.path), text);
+      masked(w.path, found);
       files++;
     }
     return files;
   });
-  if (interrupt.interrupted) return interruptedExport(ctx, done, total, shownOut, `${ctx.environment ? `--env ${shellWord(ctx.environment.name)} ` : ''}--out ${shellWord(flags.out)}`);
+  if (interrupt.interrupted) return interruptedExport(ctx, done, writes.length, shownOut, `${ctx.environment ? `--env ${shellWord(ctx.environment.name)} ` : ''}--out ${shellWord(flags.out)}`);
 
   const written = new Set(result.files.map((f) => f.path));
   // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export).
