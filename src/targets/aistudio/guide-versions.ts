@@ -8,7 +8,7 @@ import type { Found } from '../../genesys/exchange.js';
 import { conflict, heldAsSent, json, patched, type Landed, type RestClient } from '../../genesys/rest.js';
 import { isLatestNotProductionReady, jobOutcome } from './assumptions.js';
 import { jobFailed } from '../../genesys/failures.js';
-import { asJob, poll, seconds } from './jobs.js';
+import { asJob, poll, pollJobOrObject, seconds } from './jobs.js';
 import { paths } from './paths.js';
 import {
   LATEST_NOT_PRODUCTION_READY,
@@ -164,39 +164,24 @@ export class GuideVersions {
       let last = job;
       if (!jobOutcome(job.status)) {
         const jobPath = paths.guideVersionJob(guideId, version, job.id);
-        // A6: the job's status may lag its version's, or never move: every other look reads the
-        // version instead, and the version in the state asked for ends the wait (no more requests
-        // than reading the job alone).
-        let looks = 0;
-        type Look = { job: WireGuideVersionPublishJob } | { reached: WireGuideVersion } | 'gone';
-        let polled: Look;
-        try {
+        // A6: the job's status may lag its version's, or never move: the version is read in turn,
+        // and the version in the state asked for ends the wait.
+        const polled = await pollJobOrObject<WireGuideVersionPublishJob, WireGuideVersion>({
+          what,
+          deadline,
+          timeoutMs,
+          job,
+          jobPath,
+          readJob: () => this.r.getIfExists<WireGuideVersionPublishJob>(jobPath), // gone: the version's state decides (A6)
+          readObject: async () => {
+            const v = await this.versionIfExists(guideId, version);
+            return v?.state === state ? { done: v } : { still: `the version still ${v?.state ?? 'not found'}` };
+          },
+          unread: 'the version still unread',
           // After an interrupt it is looked at for a moment more, no longer (poll's `stopped`, DESIGN §5).
-          polled = await poll<Look>(what, deadline, 'GET', jobPath, false, async () => {
-            if (looks++ % 2 === 1) {
-              const v = await this.versionIfExists(guideId, version);
-              seen = v?.state ?? 'not found';
-              return v?.state === state ? { reached: v } : undefined;
-            }
-            const j = await this.r.getIfExists<WireGuideVersionPublishJob>(jobPath);
-            if (!j) return 'gone'; // A6: the version's state decides
-            last = j;
-            return jobOutcome(j.status) ? { job: j } : undefined;
-          }, this.r.stopped);
-        } catch (err) {
-          if (err instanceof ApiError && err.code === 'job.timeout') {
-            throw new ApiError(
-              `${what} did not finish in ${waited()}: its job ${visibleName(job.id)} was still ${visibleName(String(last.status))}, and the version still ${seen ?? 'unread'}`,
-              0,
-              'job.timeout',
-              undefined,
-              'GET',
-              jobPath,
-            );
-          }
-          throw err;
-        }
-        if (polled !== 'gone' && 'reached' in polled) return polled.reached;
+          stopped: this.r.stopped,
+        });
+        if (polled !== 'gone' && 'done' in polled) return polled.done;
         if (polled !== 'gone') last = polled.job;
       }
       if (jobOutcome(last.status) === 'Failed') throw jobFailed(what, last, 'POST', path, (text) => this.r.t.scrub(text));

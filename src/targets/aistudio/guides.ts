@@ -8,7 +8,7 @@ import type { Found } from '../../genesys/exchange.js';
 import { json, type Landed, type RestClient } from '../../genesys/rest.js';
 import { asDuplicateName, BY_NAME, isDuplicateName, jobOutcome } from './assumptions.js';
 import { jobFailed } from '../../genesys/failures.js';
-import { asJob, poll, seconds } from './jobs.js';
+import { asJob, poll, pollJobOrObject, seconds } from './jobs.js';
 import { paths } from './paths.js';
 import type { GuideCreate, GuideStatus, GuideUpdate, WireGuide, WireGuideJob } from './wire.js';
 
@@ -78,32 +78,20 @@ export class Guides {
       let last: WireGuideJob = job;
       if (status === undefined) {
         const jobPath = paths.guideJob(guideId, job.id);
-        // A8: the job's status may lag the deletion, or never move: every other look reads the
-        // guide instead, and a 404 ends the wait (no more requests than reading the job alone).
-        let looks = 0;
-        let guideSeen = false;
-        type Look = { job: WireGuideJob } | 'gone' | 'deleted';
-        let polled: Look;
-        try {
-          polled = await poll<Look>(what, deadline, 'GET', jobPath, false, async () => {
-            if (looks++ % 2 === 1) {
-              guideSeen = (await this.r.getIfExists<WireGuide>(paths.guide(guideId))) !== undefined;
-              return guideSeen ? undefined : 'deleted';
-            }
-            const j = await this.r.getIfExists<WireGuideJob>(jobPath);
-            if (!j) return 'gone';
-            last = j;
-            return jobOutcome(j.status) ? { job: j } : undefined;
-            // After an interrupt it is looked at for a moment more, no longer (poll's `stopped`, DESIGN §5).
-          }, this.r.stopped);
-        } catch (err) {
-          if (err instanceof ApiError && err.code === 'job.timeout') {
-            const guide = guideSeen ? 'the guide still there' : 'the guide not read';
-            throw new ApiError(`${what} did not finish in ${seconds(timeoutMs)}: its job ${visibleName(job.id)} was still ${visibleName(String(last.status))}, and ${guide}`, 0, 'job.timeout', undefined, 'GET', jobPath);
-          }
-          throw err;
-        }
-        if (polled === 'deleted') return;
+        // A8: the job's status may lag the deletion, or never move: the guide is read in turn, and a 404 ends the wait.
+        const polled = await pollJobOrObject<WireGuideJob, 'deleted'>({
+          what,
+          deadline,
+          timeoutMs,
+          job,
+          jobPath,
+          readJob: () => this.r.getIfExists<WireGuideJob>(jobPath),
+          readObject: async () => ((await this.r.getIfExists<WireGuide>(paths.guide(guideId))) ? { still: 'the guide still there' } : { done: 'deleted' }),
+          unread: 'the guide not read',
+          // After an interrupt it is looked at for a moment more, no longer (poll's `stopped`, DESIGN §5).
+          stopped: this.r.stopped,
+        });
+        if (polled !== 'gone' && 'done' in polled) return;
         if (polled !== 'gone') {
           last = polled.job;
           status = jobOutcome(polled.job.status);
