@@ -8,7 +8,7 @@ import { isInside } from '../util/inside.js';
 import { closest } from '../util/suggest.js';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../genesys/errors.js';
-import { describeFsError, EXIT, isFsError, UserError, messageOf } from '../util/errors.js';
+import { describeFsError, EXIT, InterruptedAfterError, isFsError, UserError, messageOf } from '../util/errors.js';
 import { visibleLines } from '../util/escapes.js';
 import { CliContext, type Io, type OutStream } from './context.js';
 import { addEnvOption, chooseEnvironment, ENV_COMMANDS } from './environments.js';
@@ -193,7 +193,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     // holding the error, so the reader shows it instead of failing on an empty file.
     if (reported.message !== undefined && ctx.failureDocument) {
       try {
-        ctx.out(await ctx.failureDocument(reported.message, err));
+        ctx.out(await ctx.failureDocument(reported.message, err instanceof InterruptedAfterError ? err.error : err));
       } catch (e) {
         ctx.info(`error: internal: ${messageOf(e)}`);
       }
@@ -257,6 +257,12 @@ function reportError(ctx: CliContext, err: unknown): { code: number; message?: s
     ctx.info(`error: ${visibleLines(message)}`);
     return { code, message };
   };
+  if (err instanceof InterruptedAfterError) {
+    // The error first, as it would be said; then the interrupt, whose exit code wins.
+    const reported = reportError(ctx, err.error);
+    ctx.info(err.message);
+    return { ...reported, code: EXIT.interrupted };
+  }
   if (err instanceof UserError) return said(err.message, err.exitCode);
   if (err instanceof ApiError) return said(apiErrorLine(err));
   if (isFsError(err)) {

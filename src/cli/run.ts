@@ -11,7 +11,7 @@ import { RESOURCE_NAME } from '../model/address.js';
 import { routedVersions, unkeyedStickyRoutes, variableTypes } from '../model/routing.js';
 import { checkedVariables } from '../targets/llmgateway/variables.js';
 import { unlessAborted } from '../util/abort.js';
-import { EXIT, UserError } from '../util/errors.js';
+import { EXIT, InterruptedAfterError, UserError } from '../util/errors.js';
 import { checkVersionLabel } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
 import { announceTarget, DEFAULT_DIR, jsonFailureOnFormat, withTarget } from './common.js';
@@ -121,8 +121,9 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
   const interrupt = new Interrupt(ctx, { again: 'interrupted again: exiting now' });
   return interrupt.during(async (signal) => {
     const code = await withTarget(ctx, ({ api }) => invokeOnce(ctx, api, target, raw, flags, interrupt, signal), models ? { models } : {}).catch((err: unknown) => {
-      // A refusal met before an interrupt that came while the target closed: still said, and the exit is the interrupt's.
-      throw interrupt.interrupted && err instanceof UserError && err.exitCode === EXIT.error ? new UserError(err.message, EXIT.interrupted) : err;
+      // An error met before an interrupt that came while the target closed (a refusal, the target's
+      // 400 or 500): still said, then the interrupt, whose exit code wins (DESIGN §5).
+      throw interrupt.interrupted ? new InterruptedAfterError(err, 'interrupted: the run had already failed (the error above); nothing more was done') : err;
     });
     return code === EXIT.ok ? completedCode(ctx, interrupt) : code;
   });

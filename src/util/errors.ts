@@ -10,6 +10,20 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * An error a command met before the user's interrupt (DESIGN §5: the interrupt wins): the error
+ * is said as it would be, then `message`, and the exit code is the interrupt's.
+ */
+export class InterruptedAfterError extends Error {
+  override readonly name = 'InterruptedAfterError';
+  constructor(
+    readonly error: unknown,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** `closedPipe`: 128 + SIGPIPE, how a Unix tool ends when the reader of its output has gone (`yes | head`). */
 export const EXIT = { ok: 0, error: 1, changes: 2, interrupted: 130, closedPipe: 141 } as const;
 

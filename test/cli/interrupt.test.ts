@@ -2,6 +2,7 @@
 // for apply): the first one starts no new call and cuts off the calls in flight; `test` reports
 // the cases that finished in every format (still a well-formed document) and says how many did
 // not run, `run` keeps what it printed; both exit 130. Only results that completed are cached.
+import { watch } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import http from 'node:http';
 import { join } from 'node:path';
@@ -326,6 +327,49 @@ describe('an interrupted promptctl run', () => {
       expect(format === 'json' ? JSON.parse(out.text).output.text.length : out.text.trim().length, format).toBeGreaterThan(0);
       expect(err.text, format).toMatch(/^filters: .*\ninterrupted: the whole answer had arrived, so the result above is complete\n$/m);
       expect(err.text, format).not.toMatch(/^interrupted$/m);
+    }
+  });
+
+  it('while the target closes, after the target answered an error: the error is said, then the interrupt, exit 130, in both formats', async () => {
+    p = await evalsProject({});
+    // The embedded emulator (no target in the environment): its close writes the state's snapshot.
+    const applied = await runCliInProcess(['apply', '--auto-approve'], { cwd: p.dir.path });
+    expect(applied.code, applied.stderr).toBe(0);
+    const { run } = await import('../../src/cli/main.js');
+    for (const format of ['text', 'json'] as const) {
+      const out = { text: '', write(c: string) { this.text += c; } };
+      const err = { text: '', write(c: string) { this.text += c; } };
+      let listening: (() => void) | undefined;
+      let fired = false;
+      // The snapshot's temp file appears once the call has failed and the target is closing: interrupted then.
+      const snapshots = watch(join(p.dir.path, '.promptctl'), (_event, name) => {
+        if (fired || !/^\.local-state\.json\.\d+\.\d+\.tmp$/.test(String(name)) || !listening) return;
+        fired = true;
+        listening();
+      });
+      let code: number;
+      try {
+        // The emulator refuses a routing key past 256 characters with a 400 (no retry, not a refusal run words itself).
+        code = await run(['run', 'faq-bot@1.1.0', '--format', format, '--var', 'question=How long does a refund take?', '--routing-key', 'k'.repeat(300)], {
+          stdout: out,
+          stderr: err,
+          stdin: Object.assign(Readable.from([]), { isTTY: false }),
+          env: cleanEnv(),
+          cwd: p.dir.path,
+          color: false,
+          onInterrupt(listener) {
+            listening = listener;
+            return () => (listening = undefined);
+          },
+        });
+      } finally {
+        snapshots.close();
+      }
+      expect(fired, format).toBe(true);
+      expect(code, `${format}: ${err.text}`).toBe(130);
+      expect(err.text, format).toMatch(/^error: POST \/api\/v2\/llmgateway\/invocations failed: 400 invalid\.value: routingKey must NOT have more than 256 characters .*\ninterrupted: the run had already failed \(the error above\); nothing more was done\n$/m);
+      if (format === 'json') expect(JSON.parse(out.text).error, format).toMatch(/^POST \/api\/v2\/llmgateway\/invocations failed: 400 invalid\.value: routingKey/);
+      else expect(out.text, format).toBe('');
     }
   });
 
