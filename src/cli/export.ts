@@ -1,6 +1,6 @@
 // promptctl export --out DIR: the live org as promptctl YAML, so a team can adopt promptctl on an
 // existing org. `plan --dir DIR` right after shows no changes. It writes inside DIR only.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -92,8 +92,9 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   };
   // Heard while the files are written: the first interrupt lets the file being written finish (a
   // signal ending the process there left its temp file in --out), writes no more, and says what
-  // is there; a second one exits at once.
-  const interrupt = new Interrupt(ctx, { again: `interrupted again: exiting now; the export in ${shownOut} is incomplete` });
+  // is there; a second one exits at once, removing first the temp file of the file under way.
+  let writing: string | undefined;
+  const interrupt = new Interrupt(ctx, { again: `interrupted again: exiting now; the export in ${shownOut} is incomplete` }, () => removeTemp(writing));
   // Each file's text, masked, made when it is written: the YAML files, then the prompt texts they refer to.
   const writes: { path: string; text: (found: Set<string>) => string }[] = [
     ...result.files.map((f) => ({ path: f.path, text: (found: Set<string>) => documentsToYaml(f.documents.map((d) => maskedForExport(ctx, d, found))) })),
@@ -106,7 +107,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
       const found = new Set<string>();
       const text = w.text(found);
       await replaced(w.path, text);
-      await writeFileAtomic(join(dir, w.path), text);
+      await writeFileAtomic(join(dir, w.path), text, { onTemp: (tmp) => (writing = tmp) });
       masked(w.path, found);
       files++;
     }
@@ -156,6 +157,16 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     );
   }
   return EXIT.ok;
+}
+
+/** The temp file of a write under way, removed as the process ends at once (a failure to remove it must not keep it from ending). */
+function removeTemp(tmp: string | undefined): void {
+  if (tmp === undefined) return;
+  try {
+    rmSync(tmp, { force: true });
+  } catch {
+    // Left as it is: the process ends now all the same.
+  }
 }
 
 /**

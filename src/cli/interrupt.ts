@@ -19,6 +19,8 @@ export class Interrupt {
   constructor(
     private readonly ctx: CliContext,
     private readonly messages: InterruptMessages,
+    /** Run on the second interrupt, just before the process ends: synchronous, what must not be left behind (export's temp file). */
+    private readonly beforeExit?: () => void,
   ) {
     // Every call in flight (and each of its waits) listens on the one signal.
     setMaxListeners(1000, this.controller.signal);
@@ -48,6 +50,7 @@ export class Interrupt {
 
   private heard(): void {
     if (this.controller.signal.aborted) {
+      this.beforeExit?.();
       const { again } = this.messages;
       this.ctx.info(typeof again === 'string' ? again : again());
       this.ctx.io.exitNow?.(EXIT.interrupted);

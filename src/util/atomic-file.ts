@@ -20,12 +20,17 @@ export function replaceFileSync(path: string, contents: string | Buffer): void {
   }
 }
 
-/** Writes a file so that a crash leaves the old file or the new one, never half of either. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+/**
+ * Writes a file so that a crash leaves the old file or the new one, never half of either.
+ * `onTemp`: told the temp file's path before it is made and undefined once it is gone (renamed or
+ * removed), so that a process ending at once meanwhile can remove it (export's second interrupt).
+ */
+export async function writeFileAtomic(path: string, text: string, opts: { onTemp?: (tmp: string | undefined) => void } = {}): Promise<void> {
   const abs = resolve(path);
   const existing = await refuseSpecialFile(abs);
   await makeDirectories(dirname(abs));
   const tmp = `${abs}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  opts.onTemp?.(tmp);
   try {
     const fh = await open(tmp, 'w', 0o644);
     try {
@@ -40,6 +45,8 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
+  } finally {
+    opts.onTemp?.(undefined);
   }
   await syncDir(dirname(abs));
 }
