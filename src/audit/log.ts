@@ -2,7 +2,8 @@
 // durable before the call it announces is made, and its `outcome` follows; intents of earlier
 // runs left without an outcome (a kill -9) are listed on open for the caller to resolve from
 // live state. What a record says (scrubbed of secrets, copied from its intent) is decided here;
-// the file, its chain check on open and the group commit are chain-file.ts's.
+// the file, its chain check on open and the group commit are chain-file.ts's; whose intents are
+// abandoned, abandoned.ts's; where each sink resumes, sink-cursor.ts's.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -31,9 +32,10 @@ import {
   type AuditState,
 } from './record.js';
 import { auditForms, knownSecrets, redactJson, redactValues, scrubMessage } from './scrub.js';
-import { describeSinkUrl, sinkProblem, sinkQueue, type HttpAuditSink, type SinkOptions, type SinkResume } from './sink.js';
-import { cursorPath, readCursor, recordsAfter, writeCursor, type SinkCursor } from './sink-cursor.js';
-import { isAlive, processStart } from '../util/process.js';
+import { describeSinkUrl, sinkProblem, sinkQueue, type HttpAuditSink, type SinkOptions } from './sink.js';
+import { resumeSink } from './sink-cursor.js';
+import { processStart } from '../util/process.js';
+import { abandoned, runClosed, runOpened } from './abandoned.js';
 
 export type {
   AuditAction,
@@ -124,9 +126,6 @@ export interface AuditLog {
   close(): Promise<void>;
 }
 
-/** Runs (AuditLog handles) open in this process: their intents are never someone else's to resolve. */
-const liveRuns = new Set<string>();
-
 export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {}): Promise<AuditLog> {
   const env = opts.env ?? process.env;
   const now = opts.now ?? (() => new Date());
@@ -161,7 +160,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
   const shared = await acquire(resolve(file), key, warn, opts.lock ?? {});
   const started = processStart(process.pid);
   const run: AuditRunId = { id: randomUUID(), host: hostname(), pid: process.pid, ...(started ? { started } : {}) };
-  liveRuns.add(run.id);
+  runOpened(run.id);
   const abandonAfterMs = opts.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS;
   // An intent of an `unknown` outcome waits like any other open one: a publish job that did not end
   // in time may still be running, and settled now it would be recorded as not applied.
@@ -332,7 +331,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     await Promise.allSettled([...inFlight]);
     await Promise.all(deliveries.map((d) => d.drain()));
     finalHead = shared.walker.last;
-    liveRuns.delete(run.id);
+    runClosed(run.id);
     await release(shared, warn);
   };
 
@@ -356,31 +355,6 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
   };
 }
 
-/**
- * Where `sink` resumes on the trail (its first `size` bytes, ending at `head`): the records after
- * its cursor, and the cursor moved on as it takes more. A sink without a cursor starts at the
- * trail's end, which is noted at once, so that a record this run fails to deliver is sent by the
- * next even after a crash; one whose cursor names a record this trail does not hold (the trail was
- * begun again) starts there too, with a warning.
- */
-async function resumeSink(sink: HttpAuditSink, trail: string, size: number, head: AuditAnchor | null, warn: (m: string) => void): Promise<SinkResume> {
-  const path = cursorPath(trail, sink.url);
-  const shown = describeSinkUrl(sink.url);
-  const delivered = (c: SinkCursor): Promise<void> => writeCursor(path, { seq: c.seq, hash: c.hash }, shown);
-  const end: SinkCursor = head ?? { seq: 0, hash: '' };
-  const cursor = await readCursor(path);
-  if (cursor !== undefined && cursor.seq === end.seq && cursor.hash === end.hash) return { backlog: [], delivered };
-  const backlog = cursor === undefined || cursor.seq > end.seq ? null : await recordsAfter(trail, size, cursor);
-  if (backlog) return { backlog, delivered };
-  if (cursor !== undefined) warn(`audit sink ${shown}: its deliveries were noted against another trail (no record ${cursor.seq} of that hash in ${trail}); it is sent this trail's records from now on`);
-  try {
-    await delivered(end);
-  } catch (err) {
-    warn(`audit sink ${shown}: could not note where its deliveries start (${(err as NodeJS.ErrnoException).code ?? 'write failed'}); a record it misses in this run is not sent again`);
-  }
-  return { backlog: [], delivered };
-}
-
 /** PROMPTCTL_AUDIT_KEY, or null when unset or empty; a key too short to be safe is refused. */
 export function auditKey(env: NodeJS.ProcessEnv): string | null {
   const key = env[AUDIT_KEY_ENV];
@@ -389,23 +363,4 @@ export function auditKey(env: NodeJS.ProcessEnv): string | null {
     throw new UserError(`${AUDIT_KEY_ENV} is too short: use at least ${MIN_AUDIT_KEY_LENGTH} characters (a random one, e.g. openssl rand -hex 32)`);
   }
   return key;
-}
-
-/**
- * The intent's run is gone: not open in this process; on this host, its pid dead or now another
- * process's (started at another moment than the run's); on another host, silent for too long.
- */
-function abandoned(intent: AuditRecord, nowMs: number, abandonAfterMs: number): boolean {
-  const run = intent.run;
-  if (!run) return true;
-  if (liveRuns.has(run.id)) return false;
-  if (run.host === hostname()) {
-    if (run.pid === process.pid || !isAlive(run.pid)) return true;
-    // A pid is reused: one held now by a process that started at another moment is not the run's.
-    if (run.started === undefined) return false;
-    const now = processStart(run.pid);
-    return now !== undefined && now !== run.started;
-  }
-  const at = Date.parse(intent.timestamp);
-  return !Number.isFinite(at) || nowMs - at > abandonAfterMs;
 }

@@ -4,10 +4,13 @@
 // The trail itself is only read: its write-ahead guarantee does not depend on any sink. A cursor is
 // written after each delivery the sink took, replaced whole but not synced: lost to a crash, it is
 // behind, and the records after it are sent again with the same idempotency key (their hash), which
-// the receiver drops as duplicates; it is never ahead of what the sink took.
+// the receiver drops as duplicates; it is never ahead of what the sink took. Where a sink resumes
+// when a run opens the trail, its backlog and its cursor moved on: `resumeSink`.
 import { createHash, randomUUID } from 'node:crypto';
 import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { splitLines } from './chain-walker.js';
+import { describeSinkUrl, type HttpAuditSink, type SinkResume } from './sink.js';
+import type { AuditAnchor } from './record.js';
 
 /** The last record a sink took. */
 export interface SinkCursor {
@@ -82,4 +85,29 @@ export async function recordsAfter(trail: string, size: number, cursor: SinkCurs
     else if (seq > cursor.seq) out.push({ seq, hash, body: text });
   }
   return found ? out : null;
+}
+
+/**
+ * Where `sink` resumes on the trail (its first `size` bytes, ending at `head`): the records after
+ * its cursor, and the cursor moved on as it takes more. A sink without a cursor starts at the
+ * trail's end, which is noted at once, so that a record this run fails to deliver is sent by the
+ * next even after a crash; one whose cursor names a record this trail does not hold (the trail was
+ * begun again) starts there too, with a warning.
+ */
+export async function resumeSink(sink: HttpAuditSink, trail: string, size: number, head: AuditAnchor | null, warn: (m: string) => void): Promise<SinkResume> {
+  const path = cursorPath(trail, sink.url);
+  const shown = describeSinkUrl(sink.url);
+  const delivered = (c: SinkCursor): Promise<void> => writeCursor(path, { seq: c.seq, hash: c.hash }, shown);
+  const end: SinkCursor = head ?? { seq: 0, hash: '' };
+  const cursor = await readCursor(path);
+  if (cursor !== undefined && cursor.seq === end.seq && cursor.hash === end.hash) return { backlog: [], delivered };
+  const backlog = cursor === undefined || cursor.seq > end.seq ? null : await recordsAfter(trail, size, cursor);
+  if (backlog) return { backlog, delivered };
+  if (cursor !== undefined) warn(`audit sink ${shown}: its deliveries were noted against another trail (no record ${cursor.seq} of that hash in ${trail}); it is sent this trail's records from now on`);
+  try {
+    await delivered(end);
+  } catch (err) {
+    warn(`audit sink ${shown}: could not note where its deliveries start (${(err as NodeJS.ErrnoException).code ?? 'write failed'}); a record it misses in this run is not sent again`);
+  }
+  return { backlog: [], delivered };
 }
