@@ -5,7 +5,9 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILE, discoverYamlFiles } from '../config/discover.js';
-import { exportDocuments } from '../export/documents.js';
+import { documentAddresses } from '../config/document-addresses.js';
+import { lenientDocuments } from '../util/lenient-yaml.js';
+import { exportDocuments, GUIDES_DIR, SUMMARIES_DIR } from '../export/documents.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { plural } from '../util/plural.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
@@ -59,7 +61,11 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   // With --env, a guide in the state that environment's guidePublish gives is written without publish, as git would hold it.
   const result = exportDocuments(
     live,
-    { mask: (name) => maskAnyCase(ctx.mask(name), ctx.knownSecrets), secrets: ctx.knownSecrets.map((s) => s.value) },
+    {
+      mask: (name) => maskAnyCase(ctx.mask(name), ctx.knownSecrets),
+      secrets: ctx.knownSecrets.map((s) => s.value),
+      ...(existing.length > 0 ? { held: await filesHeld(dir) } : {}),
+    },
     ctx.environment?.settings.guidePublish,
   );
   const { documentsToYaml } = await import('../export/yaml.js');
@@ -297,6 +303,30 @@ function refuseInsidePrompts(cwd: string, out: string, flags: ExportFlags): void
       `export outside it (--out adopted, say) and move what you want into place; nothing was written`,
   );
 }
+
+/**
+ * With --force over an earlier export: the file under guides/ or summaries/ that holds each guide's
+ * or summary setting's document alone, by address, so that the re-export writes it there again.
+ * Only regular files of at most MAX_HELD_BYTES are read (a FIFO would never answer).
+ */
+async function filesHeld(dir: string): Promise<Map<string, string>> {
+  const held = new Map<string, string>();
+  const folders = new Set([GUIDES_DIR, SUMMARIES_DIR]);
+  for (const path of (await discoverYamlFiles(dir)).files) {
+    const parts = path.split('/');
+    if (parts.length !== 2 || !folders.has(parts[0]!)) continue;
+    const st = await lstat(join(dir, path)).catch(() => undefined);
+    if (!st?.isFile() || st.size > MAX_HELD_BYTES) continue;
+    const text = await readFile(join(dir, path), 'utf8').catch(() => undefined);
+    // Alone: a file that holds more (a PromptTest beside the guide) is not one to replace whole.
+    const alone = text !== undefined && lenientDocuments(text).filter((d) => d !== null && d !== undefined).length === 1;
+    const defined = alone ? documentAddresses(text) : [];
+    if (defined.length === 1 && !held.has(defined[0]!)) held.set(defined[0]!, path);
+  }
+  return held;
+}
+/** A guide's or summary setting's YAML file is far smaller (its instruction is in a .md beside it). */
+const MAX_HELD_BYTES = 4 * 1024 * 1024;
 
 /** `shown`: how messages name the directory (the user's --out, made visible). */
 async function listDir(dir: string, shown: string): Promise<string[]> {

@@ -125,15 +125,21 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
 
   // AI Studio: a guide as its YAML and its instruction, one file each; a summary setting per file.
   const usedGuides = new Set<string>();
-  for (const g of [...(live.guides ?? [])].sort((a, b) => byCodeUnits(a.name, b.name))) {
-    const out = guideDocument(g, uniqueIn(usedGuides, 'guide', (n) => safe(slug(maskName(n)))), warnings, guidePublish);
+  const guides = [...(live.guides ?? [])].sort((a, b) => byCodeUnits(a.name, b.name));
+  // A file an earlier export named with a secret of this run in it (before it was one) is not kept.
+  const held = names.held && new Map([...names.held].filter(([, path]) => !revealsSecret(path, names.secrets)));
+  const guideFile = heldOrNew(held, GUIDES_DIR, guides.map((g) => guideAddress(g.name)), usedGuides, uniqueIn(usedGuides, 'guide', (n) => safe(slug(maskName(n)))));
+  for (const g of guides) {
+    const out = guideDocument(g, (n) => guideFile(guideAddress(n), n), warnings, guidePublish);
     if (!out) continue;
     files.push(out.file);
     texts.push(out.text);
     counts.guides += 1;
   }
   const usedSummaries = new Set<string>();
-  for (const s of [...(live.summarySettings ?? [])].sort((a, b) => byCodeUnits(a.name, b.name))) {
+  const settings = [...(live.summarySettings ?? [])].sort((a, b) => byCodeUnits(a.name, b.name));
+  const summaryFile = heldOrNew(held, SUMMARIES_DIR, settings.map((s) => summarySettingAddress(s.name)), usedSummaries, uniqueIn(usedSummaries, 'summary-setting', (n) => safe(slug(maskName(n)))));
+  for (const s of settings) {
     if (!isGenesysName(s.name)) {
       // Quoted: what is wrong with it (a trailing space, a tab) does not show otherwise.
       warnings.push(`skipped SummarySetting ${JSON.stringify(s.name)}: ${GENESYS_NAME_RULE}, so it cannot be managed under this name; it is left as it is`);
@@ -146,7 +152,7 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
       // DESIGN §2: a prompt in YAML makes a setting Prompt-type, so a Basic one's cannot be written.
       warnings.push(`${summarySettingAddress(s.name)}: a Basic setting that holds a prompt; promptctl YAML cannot hold it (a prompt there makes the setting Prompt-type), so a plan of the export shows removing it`);
     }
-    files.push({ path: `${SUMMARIES_DIR}/${uniqueIn(usedSummaries, 'summary-setting', (n) => safe(slug(maskName(n))))(s.name)}`, documents: [doc] });
+    files.push({ path: `${SUMMARIES_DIR}/${summaryFile(summarySettingAddress(s.name), s.name)}`, documents: [doc] });
     counts.summarySettings += 1;
   }
   return { files, texts, warnings, counts, unlabelled };
@@ -299,6 +305,35 @@ export interface FileNaming {
   mask(name: string): string;
   /** The run's secret values. */
   secrets: readonly string[];
+  /**
+   * A re-export (--force over an earlier one): the file (relative to --out) that already holds each
+   * object's document alone, by address. Guides and summary settings are written there again.
+   */
+  held?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The file name (within `folder`) of each object, by address: the one that already holds its
+ * document, else a new one (`fresh(name)`). The held ones are taken first: a free-text name makes
+ * a file name that another name may make too ("Billing Help", "Billing/Help"), and the one that
+ * sorts first would otherwise take the other's file, its document and the edits made to it.
+ */
+function heldOrNew(
+  held: ReadonlyMap<string, string> | undefined,
+  folder: string,
+  addresses: readonly string[],
+  used: Set<string>,
+  fresh: (name: string) => string,
+): (address: string, name: string) => string {
+  const kept = new Map<string, string>();
+  for (const address of addresses) {
+    const path = held?.get(address);
+    const file = path?.startsWith(`${folder}/`) ? path.slice(folder.length + 1) : undefined;
+    if (file === undefined || file.includes('/') || !file.endsWith('.yaml') || used.has(file.toLowerCase())) continue;
+    used.add(file.toLowerCase());
+    kept.set(address, file);
+  }
+  return (address, name) => kept.get(address) ?? fresh(name);
 }
 
 /** Letters and digits only, lowercased: what survives every way a file name is made from a name. */

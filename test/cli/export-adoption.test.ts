@@ -1,6 +1,6 @@
 // Adopting an existing org: export → validate → plan of objects a real org can hold that git did not
 // create (long names, prompts with CR, files left by an earlier export, a surface the client may not list).
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aiStudioWriteChecks } from '../../src/kinds/index.js';
@@ -73,6 +73,42 @@ describe('export of objects made by hand', () => {
     expect(await readdir(join(o.dir.path, 'adopted/guides'))).toContain('old-guide.yaml');
     // Top-level leftovers are named; nested ones must be too: plan --dir reads them.
     expect(r.stderr).toContain('old-guide.yaml was there before and is not part of the export');
+  });
+
+  it('re-exporting with --force keeps each guide and summary setting in the file that already holds it, when a new name makes the same file name', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await handMadeGuide(o.studio, 'Billing/Help', 'One.\n');
+    await o.studio.createSummarySetting({ name: 'Wrap/up', language: 'en-US' });
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const guideFile = join(o.dir.path, 'adopted/guides/billing-help.yaml');
+    expect(await readFile(guideFile, 'utf8')).toContain('name: Billing/Help');
+    // Names that sort first and make the same file names ("Billing Help" before "Billing/Help").
+    await handMadeGuide(o.studio, 'Billing Help', 'Two.\n');
+    await o.studio.createSummarySetting({ name: 'Wrap up', language: 'en-US' });
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(guideFile, 'utf8')).toContain('name: Billing/Help');
+    expect(await readFile(join(o.dir.path, 'adopted/guides/billing-help.md'), 'utf8')).toBe('One.\n');
+    expect(await readFile(join(o.dir.path, 'adopted/guides/billing-help-2.yaml'), 'utf8')).toContain('name: Billing Help');
+    expect(await readFile(join(o.dir.path, 'adopted/guides/billing-help-2.md'), 'utf8')).toBe('Two.\n');
+    expect(await readFile(join(o.dir.path, 'adopted/summaries/wrap-up.yaml'), 'utf8')).toContain('name: Wrap/up');
+    expect(await readFile(join(o.dir.path, 'adopted/summaries/wrap-up-2.yaml'), 'utf8')).toContain('name: Wrap up');
+    // Nothing was taken from one object and given to another.
+    expect(r.stderr).not.toContain('was there before and is replaced');
+    await expectEmptyRoundTrip(o);
+  });
+
+  it('re-exporting with --force does not write a guide into a file that holds more than its document', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await handMadeGuide(o.studio, 'Billing/Help', 'One.\n');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    // The user keeps the guide with a test of it, in a file of their own naming.
+    const exported = await readFile(join(o.dir.path, 'adopted/guides/billing-help.yaml'), 'utf8');
+    const mine = `${exported}---\napiVersion: promptctl/v1\nkind: PromptTest\nmetadata: {name: help-smoke}\nspec: {target: {guide: Billing/Help}, cases: []}\n`;
+    await writeFile(join(o.dir.path, 'adopted/guides/help-with-tests.yaml'), mine);
+    await unlink(join(o.dir.path, 'adopted/guides/billing-help.yaml'));
+    await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(await readFile(join(o.dir.path, 'adopted/guides/help-with-tests.yaml'), 'utf8')).toBe(mine);
   });
 
   it('round-trips a published prompt version whose text has Windows line ends (CRLF), as the org holds it', { timeout: 60_000 }, async () => {

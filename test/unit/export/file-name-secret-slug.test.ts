@@ -23,6 +23,15 @@ describe('export file names and a secret the slug rebuilds', () => {
     for (const p of paths(name, [{ name: 'GENESYSCLOUD_OAUTHCLIENT_SECRET', value: secret }])) expect(p).not.toContain(secret);
   });
 
+  it('a file an earlier export named with the secret in it (before it was one) is not written again', () => {
+    const secret = 'kq7vz93mxwpl2k';
+    const name = `Wrap-up ${secret}`;
+    const secrets = [{ name: 'GENESYSCLOUD_OAUTHCLIENT_SECRET', value: secret }];
+    const held = new Map([[`SummarySetting/${name}`, `summaries/wrap-up-${secret}.yaml`]]);
+    const out = exportDocuments({ templates: [], filters: [], guides: [], summarySettings: [setting(name)] }, { mask: (n) => maskAnyCase(n, secrets), secrets: [secret], held });
+    expect(out.files.map((f) => f.path)).toEqual(['summaries/wrap-up-redacted-genesyscloud-oauthclient-secret.yaml']);
+  });
+
   it('a name holding a dashed secret with spaces for its dashes (the slug writes them as -)', () => {
     const secret = 'q7vz93-mxwpl2-zr8y';
     const name = `Wrap-up ${secret.replaceAll('-', ' ')}`;
