@@ -366,9 +366,12 @@ function warnIfLoadingChanges(address: string, field: string, text: string, warn
  */
 const MAX_SLUG = 100;
 
-/** A free-text Genesys name as a file name: "Voice wrap-up (en-US)" → "voice-wrap-up-en-us". */
+/** A free-text Genesys name as a file name: "Voice wrap-up (en-US)" → "voice-wrap-up-en-us", "Résumé" → "resume". */
 function slug(name: string): string {
   return name
+    // An accented letter is its letter and a mark (NFKD; a ligature its letters): the mark goes, not the letter.
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
