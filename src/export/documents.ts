@@ -290,10 +290,16 @@ function metadata(name: string, labels: Labels): Record<string, unknown> {
 function uniqueFileName(name: string, used: Set<string>): string {
   const base = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'template';
   let candidate = `${base}.yaml`;
-  for (let n = 2; used.has(candidate.toLowerCase()); n += 1) candidate = `${base}-${n}.yaml`;
+  for (let n = 2; used.has(candidate.toLowerCase()) || WINDOWS_DEVICE.test(candidate); n += 1) candidate = `${base}-${n}.yaml`;
   used.add(candidate.toLowerCase());
   return candidate;
 }
+
+/**
+ * Names Windows keeps for devices, whatever the extension and the case (con.yaml is the console):
+ * git for Windows refuses to check such a path out, so the exported repository could not be cloned there.
+ */
+const WINDOWS_DEVICE = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\.|$)/i;
 
 /** A free-text name's file name (`<slug>.yaml` from `base`, `fallback` when nothing is left of it), unique among `used`. */
 function uniqueIn(used: Set<string>, fallback: string, base: (name: string) => string): (name: string) => string {
