@@ -13,6 +13,7 @@ import type { Plan } from '../plan/types.js';
 import type { PlanProblem } from '../kinds/action.js';
 import type { PreviousOrg, PromotedVersion } from '../plan/promotion.js';
 import { readPromotionSource } from '../targets/live.js';
+import { checkEnvironmentConfig } from '../rules/environments.js';
 import { UserError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { oneLine, shellWord, visibleLines, visibleName } from '../util/escapes.js';
@@ -157,7 +158,12 @@ export async function chooseEnvironment(ctx: CliContext, action: Command): Promi
       ? (file: string) => ctx.info(`note: ${from} names environment "${name}", but ${file} is not valid: checking every document as a whole`)
       : (file: string) => refuseInvalidConfig(ctx, dir, file, `${from} names environment "${name}", but ${visibleName(file)} is not valid`);
   const chosen = await selectEnvironment(ctx.cwd, dir, name, from, whenInvalid);
-  if (chosen) ctx.environment = chosen;
+  if (!chosen) return;
+  // Settings the schema passes but validate refuses (a credentials value that is a whole variable's
+  // name, a misspelt region): a command that read no documents went on, to an empty embedded org.
+  const wrong = action.name() === 'validate' ? [] : checkEnvironmentConfig(chosen.config).filter((d) => d.severity === 'error');
+  if (wrong.length > 0) await refuseInvalidConfig(ctx, dir, wrong[0]!.file, `${from} names environment "${name}", but ${visibleName(wrong[0]!.file)} is not valid`);
+  ctx.environment = chosen;
 }
 
 /**

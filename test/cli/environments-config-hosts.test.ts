@@ -55,11 +55,11 @@ describe("validate checks each environment's host in promptctl.yaml", () => {
     const r = await validate(config('    prod: {credentials: PCTL_H_PROD, apiUrl: "https://collector.example.net"}'));
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/prompts\/promptctl\.yaml:6:\d+: error: .*not a Genesys Cloud host: environment prod would send its client credentials .* or set PCTL_H_PROD_API_URL where/);
-    // plan opens the target before the files load (its read overlaps them): refused there, before any call.
+    // plan is refused when --env is chosen, before the target is opened, at the line validate names.
     const env = { PCTL_H_PROD_OAUTHCLIENT_ID: 'ci-client', PCTL_H_PROD_OAUTHCLIENT_SECRET: 'ci-secret-value' };
     const p = await runCliInProcess(['plan', '--env', 'prod'], { cwd: dir.path, env });
     expect(p.code, p.stderr).toBe(1);
-    expect(p.stderr).toContain('environments.prod.apiUrl in promptctl.yaml names https://collector.example.net, which is not a Genesys Cloud host');
+    expect(p.stderr).toMatch(/^prompts\/promptctl\.yaml:6:\d+: error: spec\.environments\.prod\.apiUrl names https:\/\/collector\.example\.net, which is not a Genesys Cloud host.*\[environments\/untrusted-host\]$/m);
     expect(p.stderr).not.toMatch(/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|cannot reach/i);
     expect(p.stdout + p.stderr).not.toContain('ci-secret-value');
   });
