@@ -331,7 +331,9 @@ async function previousFindings(ctx: CliContext, brought: readonly PromotedVersi
     // the probe's limits. Where it refuses (protected), the normal ones, so a slow org is still read.
     const limits = env.settings.protected ? {} : { quick: true };
     // A read of the previous org: an embedded one never applied to reads as empty, and is not made.
-    const target = await openTarget(targetContext(ctx, { environment: previous, info: (l) => ctx.info(l) }), { ...limits, readOnly: true });
+    // Its retry notices name it: said bare, under this run's "target:" line, they read as this org's.
+    const info = (l: string) => ctx.info(`reading ${previous.name} for the promotion check: ${l}`);
+    const target = await openTarget(targetContext(ctx, { environment: previous, info }), { ...limits, readOnly: true });
     try {
       previousLive = await readPromotionSource({ gateway: target.api, aistudio: target.aistudio }, promotionReads(wanted));
     } finally {
