@@ -2,6 +2,8 @@
 // (from the analytics aggregates query), and for a split each other version against the baseline
 // (the route with the largest weight) with 95 % intervals and a verdict (src/evals/stats.ts and
 // src/evals/comparison.ts say how they are computed).
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ApiError } from '../genesys/errors.js';
 import type { GatewayApi } from '../targets/llmgateway/api.js';
@@ -35,7 +37,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     });
 }
 
-export async function runStatus(ctx: CliContext, name: string | undefined, flags: StatusFlags): Promise<number> {
+export async function runStatus(ctx: CliContext, name: string | undefined, flags: StatusFlags & { dir?: string }): Promise<number> {
   const { parseSince, statusQuery, percentileQuery, buildStatus } = await import('../evals/stats.js');
   let interval: ReturnType<typeof parseSince>;
   try {
@@ -66,6 +68,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
       answered = await query(false);
     }
     const [result, percentiles] = answered;
+    const gone = new Set(result.results.map((r) => r.group.templateId).filter((id): id is string => id !== undefined && !only.some((t) => t.id === id)));
     return buildStatus(
       result,
       only.map((t) => ({
@@ -75,11 +78,29 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
       })),
       { target: label, interval: statusQuery(interval).interval, since: flags.since, testCalls },
       percentiles,
+      await formerNames(ctx, flags.dir ?? 'prompts', gone),
     );
   }, { readOnly: true });
   const { renderStatus } = await import('../views/status.js');
   ctx.out(renderStatus(report, flags.format, ctx.style));
   return EXIT.ok;
+}
+
+/**
+ * What the templates in `ids` (no longer on the target) were called, from the audit trail apply
+ * writes: the analytics name a template only by its id, which says nothing to the reader. None
+ * when there is no trail here (a CI runner's checkout): the id is said then.
+ */
+async function formerNames(ctx: CliContext, dir: string, ids: ReadonlySet<string>): Promise<Map<string, string>> {
+  if (ids.size === 0) return new Map();
+  const [{ DEFAULT_AUDIT_FILE }, { loadConfigFile }, { namesInTrail }] = await Promise.all([
+    import('../audit/log.js'),
+    import('../load/index.js'),
+    import('../audit/names.js'),
+  ]);
+  const file = ctx.environment?.auditFile ?? (await loadConfigFile({ dir, cwd: ctx.cwd })).config.audit.file ?? DEFAULT_AUDIT_FILE;
+  const text = await readFile(resolve(ctx.cwd, file), 'utf8').catch(() => '');
+  return namesInTrail(text, 'PromptTemplate', ids);
 }
 
 /**

@@ -152,6 +152,8 @@ export function buildStatus(
   templates: readonly TemplateInfo[],
   meta: { target: string; interval: string; since: string; testCalls?: TestCalls },
   percentiles: ReadonlyMap<string, { p50: number; p95: number }> = new Map(),
+  /** The names templates no longer on the target had (from the audit trail), by id. */
+  formerNames: ReadonlyMap<string, string> = new Map(),
 ): StatusReport {
   const byTemplate = new Map<string, Array<{ version: string | null; totals: Totals }>>();
   let unattributed = 0;
@@ -169,7 +171,7 @@ export function buildStatus(
   const known = new Map(templates.map((t) => [t.id, t]));
   const ids = [...new Set([...templates.map((t) => t.id), ...byTemplate.keys()])];
   const out: TemplateStatus[] = ids
-    .map((id) => templateStatus(known.get(id) ?? { id, name: id }, byTemplate.get(id) ?? [], !known.has(id), percentiles))
+    .map((id) => templateStatus(known.get(id) ?? { id, name: formerNames.get(id) ?? id }, byTemplate.get(id) ?? [], !known.has(id), percentiles))
     .sort((a, b) => byCodeUnits(a.template, b.template));
   const measured = out.some((t) => t.versions.some((v) => v.latencyMs !== null));
   const method = [

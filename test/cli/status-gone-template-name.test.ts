@@ -1,0 +1,69 @@
+// `promptctl status` after a template was deleted (pruned, or by hand in Genesys) while its calls
+// are still in the interval: the analytics name it only by its id, and status said the id alone
+// ("03c701d5-… (no longer on the target): 17 calls"). The name comes from the audit trail apply
+// wrote when it created the template: "billing (no longer on the target)"; without a trail, the id.
+// In-process against a real emulator on port 0.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../helpers/cli.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { BILLING_1_0 } from '../helpers/billing-yaml.js';
+
+const SPLIT = `apiVersion: promptctl/v1
+kind: TrafficSplit
+spec:
+  template: billing
+  routes:
+    - {version: "1.0.0", weight: 100}
+`;
+
+let dir: TempDir;
+let emu: TestEmulator;
+beforeEach(async () => {
+  dir = await tempDir('promptctl-status-gone-');
+  await mkdir(join(dir.path, 'prompts'), { recursive: true });
+  await writeFile(join(dir.path, 'prompts/billing.yaml'), `${BILLING_1_0}---\n${SPLIT}`);
+  emu = await startTestEmulator();
+});
+afterEach(async () => {
+  await emu.close();
+  await dir.remove();
+});
+
+const cli = (args: string[]) => runCliInProcess(args, { cwd: dir.path, env: emu.env });
+
+/** billing applied, called twice, then deleted on the target; its id. */
+async function calledThenDeleted(): Promise<string> {
+  const applied = await cli(['apply', '--auto-approve']);
+  expect(applied.code, applied.stderr).toBe(0);
+  for (let i = 0; i < 2; i++) {
+    const r = await cli(['run', 'billing', '--var', `question=Why was I charged twice (${i})?`]);
+    expect(r.code, r.stderr).toBe(0);
+  }
+  const id = (await emu.api.listTemplates({ name: 'billing' }))[0]!.id;
+  await emu.api.deleteTemplate(id);
+  return id;
+}
+
+describe('status of a template no longer on the target', () => {
+  it('names it as the audit trail recorded it, in text and JSON', async () => {
+    const id = await calledThenDeleted();
+    const text = await cli(['status', '--since', '1h']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^billing \(no longer on the target\): 2 calls$/m);
+    expect(text.stdout).not.toContain(id);
+    const json = await cli(['status', '--since', '1h', '--format', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).templates).toEqual([expect.objectContaining({ template: 'billing', templateId: id, gone: true, invocations: 2 })]);
+  });
+
+  it('says its id when no trail here names it', async () => {
+    const id = await calledThenDeleted();
+    await rm(join(dir.path, '.promptctl/audit.jsonl'));
+    const text = await cli(['status', '--since', '1h']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`${id} (no longer on the target): 2 calls`);
+  });
+});
