@@ -2,10 +2,10 @@
 // template that is no longer on the target, which the analytics name only by id. Pure.
 
 /**
- * The name each id of `ids` has in the trail's records of `kind` (`PromptTemplate`): the last
- * record's. A line that is not a record (torn, defaced) names nothing.
+ * The name each id of `ids` (without: every id) has in the trail's records of `kind`
+ * (`PromptTemplate`): the last record's. A line that is not a record (torn, defaced) names nothing.
  */
-export function namesInTrail(text: string, kind: string, ids: ReadonlySet<string>): Map<string, string> {
+export function namesInTrail(text: string, kind: string, ids?: ReadonlySet<string>): Map<string, string> {
   const out = new Map<string, string>();
   const prefix = `${kind}/`;
   for (const line of text.split('\n')) {
@@ -18,7 +18,7 @@ export function namesInTrail(text: string, kind: string, ids: ReadonlySet<string
     }
     if (typeof record !== 'object' || record === null) continue;
     const { resourceId, address } = record as Record<string, unknown>;
-    if (typeof resourceId !== 'string' || typeof address !== 'string' || !ids.has(resourceId) || !address.startsWith(prefix)) continue;
+    if (typeof resourceId !== 'string' || typeof address !== 'string' || (ids !== undefined && !ids.has(resourceId)) || !address.startsWith(prefix)) continue;
     out.set(resourceId, address.slice(prefix.length));
   }
   return out;

@@ -50,11 +50,14 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
   const report = await withTarget(ctx, async ({ api }) => {
     const templates = await servedTemplates(api, { expand: ['traffic'], ...(name ? { name } : {}) }, 'report on');
     const only = name ? templates.filter((t) => t.name === name) : templates;
-    if (name && only.length === 0) {
+    // A template no longer on the target is still reported by the name the audit trail gives it
+    // (as status without a name shows it): its calls are still in the interval.
+    const formerIds = name && only.length === 0 ? idsNamed(await formerNames(ctx, flags.dir ?? 'prompts'), name) : undefined;
+    if (name && only.length === 0 && formerIds!.size === 0) {
       const all = (await api.listTemplates()).map((t) => t.name);
       throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}`);
     }
-    const templateId = name ? only[0]!.id : undefined;
+    const templateId = name && only.length > 0 ? only[0]!.id : undefined;
     const query = async (liveOnly: boolean) => Promise.all([api.queryAnalytics(statusQuery(interval, templateId, liveOnly)), latencyOf(api, percentileQuery(interval, templateId, liveOnly))]);
     let testCalls: TestCalls = flags.includeTests ? 'included' : 'excluded';
     let answered: Awaited<ReturnType<typeof query>>;
@@ -67,7 +70,10 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
       testCalls = 'indistinguishable';
       answered = await query(false);
     }
-    const [result, percentiles] = answered;
+    const [all, percentiles] = answered;
+    // Of every template's calls (a former one is not asked for by id: it may have had several), the named one's.
+    const result = formerIds ? { ...all, results: all.results.filter((r) => r.group.templateId !== undefined && formerIds.has(r.group.templateId)) } : all;
+    if (formerIds && result.results.length === 0) throw new UserError(`no prompt template "${name}" on the target: the audit trail names one deleted since, and no call was made to it since ${flags.since}`);
     const gone = new Set(result.results.map((r) => r.group.templateId).filter((id): id is string => id !== undefined && !only.some((t) => t.id === id)));
     return buildStatus(
       result,
@@ -87,12 +93,12 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
 }
 
 /**
- * What the templates in `ids` (no longer on the target) were called, from the audit trail apply
+ * What the templates in `ids` (no longer on the target; without: every one it names) were called, from the audit trail apply
  * writes: the analytics name a template only by its id, which says nothing to the reader. None
  * when there is no trail here (a CI runner's checkout): the id is said then.
  */
-async function formerNames(ctx: CliContext, dir: string, ids: ReadonlySet<string>): Promise<Map<string, string>> {
-  if (ids.size === 0) return new Map();
+async function formerNames(ctx: CliContext, dir: string, ids?: ReadonlySet<string>): Promise<Map<string, string>> {
+  if (ids?.size === 0) return new Map();
   const [{ DEFAULT_AUDIT_FILE }, { loadConfigFile }, { namesInTrail }] = await Promise.all([
     import('../audit/log.js'),
     import('../load/index.js'),
@@ -101,6 +107,11 @@ async function formerNames(ctx: CliContext, dir: string, ids: ReadonlySet<string
   const file = ctx.environment?.auditFile ?? (await loadConfigFile({ dir, cwd: ctx.cwd })).config.audit.file ?? DEFAULT_AUDIT_FILE;
   const text = await readFile(resolve(ctx.cwd, file), 'utf8').catch(() => '');
   return namesInTrail(text, 'PromptTemplate', ids);
+}
+
+/** The ids `names` gives the name `name`. */
+function idsNamed(names: ReadonlyMap<string, string>, name: string): Set<string> {
+  return new Set([...names].filter(([, n]) => n === name).map(([id]) => id));
 }
 
 /**

@@ -59,6 +59,16 @@ describe('status of a template no longer on the target', () => {
     expect(JSON.parse(json.stdout).templates).toEqual([expect.objectContaining({ template: 'billing', templateId: id, gone: true, invocations: 2 })]);
   });
 
+  it('status NAME reports it too, while its calls are in the interval; another name is still unknown', async () => {
+    const id = await calledThenDeleted();
+    const named = await cli(['status', 'billing', '--since', '1h', '--format', 'json']);
+    expect(named.code, named.stderr).toBe(0);
+    expect(JSON.parse(named.stdout).templates).toEqual([expect.objectContaining({ template: 'billing', templateId: id, gone: true, invocations: 2 })]);
+    const other = await cli(['status', 'billin', '--since', '1h']);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/no prompt template "billin" on the target/);
+  });
+
   it('says its id when no trail here names it', async () => {
     const id = await calledThenDeleted();
     await rm(join(dir.path, '.promptctl/audit.jsonl'));
