@@ -20,7 +20,7 @@ import { apiErrorOf, closedError, heldBackError, isHeldBack, origin, type Failur
 import { attempt, attemptTimeouts, type Channel, type HostAgents } from './attempt.js';
 import { StopPolicy } from './gate.js';
 import { attemptStream } from './stream.js';
-import { giveUp, isRead, readBeforeResend, stoppedNote, unsettledError, verdict } from './unknown-outcome.js';
+import { gaveUpNote, giveUp, isRead, readBeforeResend, stoppedNote, unsettledError, verdict } from './unknown-outcome.js';
 import { proxyFor, tunnelProxy, type ProxySettings } from './proxy.js';
 import { TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
 import type { CallSpec, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } from './exchange.js';
@@ -266,7 +266,10 @@ export class Transport {
         if (next === 'unsettled') throw unsettledError(error);
         if (next === 'stop') return this.stop.settle(() => giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started, stoppedNote(retries + 1), true));
         // The last attempt may have done the work: giveUp reads before calling it a failure.
-        if (next === 'give-up') return this.stop.settle(() => giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started));
+        if (next === 'give-up') {
+          const pastBudget = retries < policy.maxRetries ? { waitMs: decision.delayMs, budgetMs: this.opts.retryBudgetMs } : undefined;
+          return this.stop.settle(() => giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started, gaveUpNote(retries + 1, now - started, pastBudget)));
+        }
         retries++;
         if (result.kind === 'transport' && result.code === 'ECONNREFUSED') refused++;
         if (decision.outcomeUnknown) uncertain = true;

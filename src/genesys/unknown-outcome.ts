@@ -6,6 +6,7 @@ import { withNote } from './failures.js';
 import { isConflict, type ApiError } from './errors.js';
 import type { CallSpec, Found, Method } from './exchange.js';
 import { messageOf } from '../util/errors.js';
+import { plural } from '../util/plural.js';
 
 const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
 
@@ -87,8 +88,14 @@ export async function readBeforeResend<T>(reconcile: () => Promise<Found<T> | un
 }
 
 /** The note of a call that spent its budget. */
-export function gaveUpNote(attempts: number, elapsedMs: number): string {
-  return `gave up after ${attempts} attempts in ${(elapsedMs / 1000).toFixed(1)} s`;
+export function gaveUpNote(attempts: number, elapsedMs: number, pastBudget?: { waitMs: number; budgetMs: number }): string {
+  const note = `gave up after ${plural(attempts, 'attempt')} in ${seconds(elapsedMs)}`;
+  // Stopped before its retries were spent: the wait asked for (a 429's Retry-After) ends past the call's time for retries.
+  return pastBudget ? `${note}: the next try was due in ${seconds(pastBudget.waitMs)}, past the ${seconds(pastBudget.budgetMs)} this call may spend retrying` : note;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** The note of a call not resent because the run was interrupted. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/genesys/errors.js';
 import { attemptResult } from '../../../src/genesys/retry.js';
-import { giveUp, readBeforeResend, stopsResending, unsettledError, verdict, type ResendContext } from '../../../src/genesys/unknown-outcome.js';
+import { gaveUpNote, giveUp, readBeforeResend, stopsResending, unsettledError, verdict, type ResendContext } from '../../../src/genesys/unknown-outcome.js';
 
 const post: ResendContext = { method: 'POST', idempotent: false, reconciles: false, retries: 0, maxRetries: 3, now: 1000, deadline: 5000, stopping: false };
 const unknown = { delayMs: 100, outcomeUnknown: true };
@@ -46,6 +46,14 @@ describe('verdict', () => {
     expect(stopsResending(true, 'GET', false)).toBe(false);
     expect(stopsResending(true, 'POST', true)).toBe(false);
     expect(stopsResending(false, 'POST', false)).toBe(false);
+  });
+});
+
+describe('gaveUpNote', () => {
+  it('counts attempts in the singular and the plural, and says when the wait asked for passed the budget', () => {
+    expect(gaveUpNote(1, 40)).toBe('gave up after 1 attempt in 0.0 s');
+    expect(gaveUpNote(3, 1234)).toBe('gave up after 3 attempts in 1.2 s');
+    expect(gaveUpNote(1, 0, { waitMs: 60_000, budgetMs: 5_000 })).toBe('gave up after 1 attempt in 0.0 s: the next try was due in 60.0 s, past the 5.0 s this call may spend retrying');
   });
 });
 
