@@ -109,16 +109,32 @@ function parts(value: string): string[] {
 const PEM_ARMOR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
 
 /**
+ * A value at least this long is found in any case of its letters, in each of its ASCII forms at
+ * least as long: a server may echo it in an error it upper- or lower-cases whole, and ordinary
+ * text equal to so long a credential but for its case is not met (a shorter one, a word or two,
+ * may be: `Secret` must not mask `secret`). As MIN_BASE64_VALUE.
+ */
+export const MIN_ANY_CASE_LENGTH = 12;
+
+/** Printable ASCII: the letters anyCase folds are A-Z, so only such a form is found in any case. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+/**
  * `secrets` with every form a value takes once a document escapes it (OUTER_FORMS of INNER_FORMS
  * of the value, and of each of its lines, and each of those as JSON writes it), each under the
- * value's name, longest first; a form met twice is kept once. The URL-encoded ones are also there
- * to be found in any case (`anyCase`, urlFormsAnyCase).
+ * value's name, longest first; a form met twice is kept once. A long value's ASCII forms, and
+ * every value's URL-encoded ones (urlFormsAnyCase), are found in any case (`anyCase`), lower-cased.
  */
 export function withEscapedForms(secrets: readonly NamedSecret[]): NamedSecret[] {
   const out = new Map<string, NamedSecret>();
+  const add = (name: string, v: string, anyCase: boolean): void => {
+    const key = anyCase ? `\0${v.toLowerCase()}` : v;
+    if (!out.has(key)) out.set(key, anyCase ? { name, value: v.toLowerCase(), anyCase } : { name, value: v });
+  };
   for (const { name, value } of secrets) {
-    for (const v of escapedForms(value)) if (!out.has(v)) out.set(v, { name, value: v });
-    for (const v of urlFormsAnyCase(value)) if (!out.has(`\0${v}`)) out.set(`\0${v}`, { name, value: v, anyCase: true });
+    const long = value.length >= MIN_ANY_CASE_LENGTH;
+    for (const v of escapedForms(value)) add(name, v, long && v.length >= MIN_ANY_CASE_LENGTH && PRINTABLE_ASCII.test(v));
+    for (const v of urlFormsAnyCase(value)) add(name, v, true);
   }
   return [...out.values()].sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
 }
@@ -132,8 +148,8 @@ const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
  * in any case (secrets.ts `anyCase`). A server may echo a value it was sent with its hex in the
  * other case (`%2f` for `%2F`: the same value, RFC 3986), or upper- or lower-case the whole query
  * it quotes, which no exact form matches once the value holds a character URL encoding changes.
- * Only forms holding such an escape: a plain value is found as it is, never in another case
- * (`Secret-Word` must not mask `secret-word` in ordinary text). ASCII only, as URL encoding writes.
+ * Only forms holding such an escape, whatever the value's length (a plain value is found in another
+ * case only when long: MIN_ANY_CASE_LENGTH). ASCII only, as URL encoding writes.
  */
 function urlFormsAnyCase(value: string): readonly string[] {
   const made = anyCaseMade.get(value);

@@ -11,9 +11,9 @@ export interface NamedSecret {
   value: string;
   /**
    * Found whatever the case of its ASCII letters (`value` is written lower-case, ASCII only): a
-   * URL-encoded form, whose hex digits an encoder writes in either case and a server may echo
-   * upper- or lower-cased whole (secret-forms.ts). A plain value is found only as it is. Such a
-   * form holds a `%` (maskSecrets lower-cases only a text that holds one to look for it).
+   * URL-encoded form, whose hex digits an encoder writes in either case, and any form of a long
+   * value, which a server may echo upper- or lower-cased whole (secret-forms.ts). A short value is
+   * found only as it is.
    */
   anyCase?: boolean;
 }
@@ -37,7 +37,7 @@ export function isAt(text: string, s: NamedSecret, i: number): boolean {
 
 /**
  * Whether `text` holds `s` anywhere; `lower` is the text lower-cased, made once a text for the
- * anyCase forms (toLowerCase: it may change other characters than A-Z, never those a form holds).
+ * anyCase forms (toLowerCase: it may change other characters than A-Z, never the ASCII a form holds).
  */
 function holds(text: string, s: NamedSecret, lower: () => string): boolean {
   return s.value !== '' && (s.anyCase ? lower().includes(s.value) : text.includes(s.value));
@@ -108,9 +108,9 @@ const namedMask: MaskOf = (s) => maskFor(s.name);
  * longest first, as CliContext keeps them.
  */
 export function maskSecrets(text: string, secrets: readonly NamedSecret[], mask: MaskOf = namedMask): string {
-  // Every anyCase form holds a `%`: a text without one is not lower-cased to look for them.
+  // The text is lower-cased once, and only when an anyCase form is looked for.
   let lower: string | undefined;
-  if (!secrets.some((s) => holds(text, s, () => (lower ??= text.includes('%') ? text.toLowerCase() : '')))) return text;
+  if (!secrets.some((s) => holds(text, s, () => (lower ??= text.toLowerCase())))) return text;
   return scan(text, secrets, text.length, mask).out;
 }
 

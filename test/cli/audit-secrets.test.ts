@@ -28,3 +28,22 @@ describe('a credential of the run in what an apply replaces', () => {
     expect(trail).not.toContain(password);
   });
 });
+
+describe('the client secret in another case in what an apply replaces', () => {
+  it('is masked in the plan and the apply and scrubbed from the audit records', async () => {
+    const secret = `local-Secret-${Math.random().toString(36).slice(2, 8)}x`;
+    p = await evalsProject({}, { clientSecret: secret });
+    const [t] = await p.emu.api.listTemplates({ name: 'faq-bot' });
+    // As a server would hold or echo it: upper-cased whole.
+    await p.emu.api.updateTemplate(t!.id, { name: t!.name, model: t!.model, labels: t!.labels, description: `key ${secret.toUpperCase()} here`, version: t!.version });
+    const plan = await p.cli(['plan']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('"key [redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET] here"');
+    const r = await p.cli(['apply', '--auto-approve']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/PromptTemplate\/faq-bot/);
+    const trail = await readFile(join(p.dir.path, '.promptctl', 'audit.jsonl'), 'utf8');
+    expect(trail).toMatch(/"address":"PromptTemplate\/faq-bot","action":"update"/);
+    for (const text of [plan.stdout + plan.stderr, r.stdout + r.stderr, trail]) expect(text.toLowerCase()).not.toContain(secret.toLowerCase());
+  });
+});

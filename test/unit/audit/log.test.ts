@@ -188,6 +188,30 @@ describe('records', () => {
     expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 1 });
   });
 
+  it('keeps a long secret echoed in another case out of records, as output masking finds it', async () => {
+    const secret = 'local-Secret-9x';
+    const log = await openAuditLog(file, {
+      onWarning: () => undefined,
+      env: { GENESYSCLOUD_OAUTHCLIENT_SECRET: secret },
+      secretEnvs: ['GENESYSCLOUD_OAUTHCLIENT_SECRET'],
+      secrets: withEscapedForms([{ name: 'API_TOKEN', value: 'Tok-Learnt-Value-42' }]),
+    });
+    const r = await log.append(
+      input(1, {
+        outcome: 'failure',
+        // A server quoting what it was sent in an error it upper-cases whole, not after a key the message patterns know.
+        error: `PUT failed: 400 BAD REQUEST: YOU SENT LOCAL-SECRET-9X WITH TOK-LEARNT-VALUE-42`,
+        after: { version: 1, hash: 'h', content: { text: 'see local-secret-9x', ['LOCAL-SECRET-9X']: 'x' } },
+      }),
+    );
+    await log.close();
+    const text = await readFile(file, 'utf8');
+    expect(text).not.toMatch(/secret-9x|learnt-value/i);
+    expect(r.error).toBe('PUT failed: 400 BAD REQUEST: YOU SENT [redacted] WITH [redacted]');
+    expect(r.after?.content).toEqual({ text: 'see [redacted]', '[redacted]': 'x' });
+    expect(await verifyAuditFile(file)).toMatchObject({ ok: true, records: 1 });
+  });
+
   it('refuses a record verify would reject and leaves the file untouched', async () => {
     const log = await openAuditLog(file, quiet);
     await expect(log.append(input(1, { outcome: 'maybe' as never }))).rejects.toThrow(/outcome/);

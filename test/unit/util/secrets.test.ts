@@ -193,14 +193,45 @@ describe('withEscapedForms and a URL-encoded echo in another case', () => {
     expect(maskClipped(`body "client_secret=${echoed.slice(0, 12)}…"`, forms)).toBe('body "client_secret=[redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET]…"');
   });
 
-  it('finds only URL-encoded forms in another case: the value itself, and a value URL encoding leaves alone, only as they are', () => {
-    expect(maskSecrets('AB/C+D=EF:GH! and ab/c+d=ef:gh!', forms)).toBe('AB/C+D=EF:GH! and ab/c+d=ef:gh!');
-    const plain = withEscapedForms([{ name: 'PLAIN_TOKEN', value: 'Secret-Word-42' }]);
-    expect(plain.some((f) => f.anyCase)).toBe(false);
-    expect(maskSecrets('a SECRET-WORD-42 and secret-word-42', plain)).toBe('a SECRET-WORD-42 and secret-word-42');
-    expect(maskSecrets('a Secret-Word-42', plain)).toBe('a [redacted: PLAIN_TOKEN]');
+  it('finds a value shorter than 12 characters only as it is, URL-encoded forms aside', () => {
+    // 13 characters: found in any case as it is too (below); its URL-encoded forms whatever its length.
+    expect(maskSecrets('AB/C+D=EF:GH! and ab/c+d=ef:gh!', forms)).toBe('[redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET] and [redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET]');
+    const short = withEscapedForms([{ name: 'PLAIN_TOKEN', value: 'Word-42-ab' }]);
+    expect(short.some((f) => f.anyCase)).toBe(false);
+    expect(maskSecrets('a WORD-42-AB and word-42-ab', short)).toBe('a WORD-42-AB and word-42-ab');
+    expect(maskSecrets('a Word-42-ab', short)).toBe('a [redacted: PLAIN_TOKEN]');
+    const shortUrl = withEscapedForms([{ name: 'PLAIN_TOKEN', value: 'a/b+c' }]);
+    expect(maskSecrets('A%2FB%2BC', shortUrl)).toBe('[redacted: PLAIN_TOKEN]');
     // Ordinary URL-encoded text that only shares the value's encoded characters is left alone.
     expect(maskSecrets('path=%2Fc%2Bd%3Dother&q=AB%2F', forms)).toBe('path=%2Fc%2Bd%3Dother&q=AB%2F');
+  });
+});
+
+describe('withEscapedForms and a plain value echoed in another case', () => {
+  // A server quoting the credentials it was sent in an error it upper-cases (or lower-cases) whole.
+  const secret = 'local-Secret-9x';
+  const forms = withEscapedForms([{ name: 'GENESYSCLOUD_OAUTHCLIENT_SECRET', value: secret }]);
+  const MASK = '[redacted: GENESYSCLOUD_OAUTHCLIENT_SECRET]';
+
+  it.each([
+    ['upper-cased', 'LOCAL-SECRET-9X'],
+    ['lower-cased', 'local-secret-9x'],
+    ['with other letters changed', 'Local-sECRET-9X'],
+  ])('masks the value %s in a whole text, a JSON document, a stream and a text cut short', (_how, echoed) => {
+    const text = `401 INVALID_CLIENT: CLIENT_SECRET ${echoed} IS NOT VALID`;
+    expect(maskSecrets(text, forms)).toBe(`401 INVALID_CLIENT: CLIENT_SECRET ${MASK} IS NOT VALID`);
+    expect(maskSecrets(JSON.stringify({ message: text }), forms)).not.toMatch(/secret-9x/i);
+    for (const size of [1, 2, 5]) expect(streamed(text.match(new RegExp(`.{1,${size}}`, 'gs')) ?? [], forms)).toBe(maskSecrets(text, forms));
+    expect(maskClipped(`body "${echoed.slice(0, 10)}…"`, forms)).toBe(`body "${MASK}…"`);
+  });
+
+  it('masks its escaped forms in another case too (a JSON body with the value\'s escapes, upper-cased)', () => {
+    const escaped = withEscapedForms([{ name: 'S', value: 'pa"ss\\word-Long-1' }]);
+    expect(maskSecrets('ECHO: "PA\\"SS\\\\WORD-LONG-1"', escaped)).toBe('ECHO: "[redacted: S]"');
+  });
+
+  it('leaves text that only starts like it, or differs in more than case, alone', () => {
+    expect(maskSecrets('LOCAL-SECRET-9 and local-secret-8x', forms)).toBe('LOCAL-SECRET-9 and local-secret-8x');
   });
 });
 
