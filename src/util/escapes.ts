@@ -43,10 +43,10 @@ export function escapeHtml(s: string): string {
  * GitHub reads `@name` in a comment's text (markdown or HTML alike) as a mention, which notifies
  * that user or a whole `@org/team`, and `#123`, `owner/repo#123` and `GH-123` as references, which
  * mark that issue (in this repository or another) as mentioned here, and it makes a bare
- * `https://…` (`http`, `ftp`) or `www.…` a link: free text from git or the org (a test case's name,
- * a live object's, a description) must not do any of it from the PR comment or job summary the
- * workflow posts. A zero-width space after the sign (after a scheme's colon, after `www`) keeps it
- * text; an e-mail address (a letter before the `@`) is no mention and is left alone.
+ * `https://…` (`http`, `ftp`), `www.…` or e-mail address (`a@b.example`: linkedDomain) a
+ * link: free text from git or the org (a test case's name, a live object's, a description) must
+ * not do any of it from the PR comment or job summary the workflow posts. A zero-width space after
+ * the sign (after a scheme's colon, after `www`) keeps it text, and the address readable.
  */
 function quietReferences(s: string): string {
   // Most text holds none of them: the cheap test spares compiling and running the Unicode classes
@@ -54,10 +54,22 @@ function quietReferences(s: string): string {
   if (!MAY_REFERENCE.test(s)) return s;
   return s
     .replace(/(^|[^\p{L}\p{N}_])@(?=[\p{L}\p{N}])/gu, '$1@\u200b')
+    .replace(/(?<=[A-Za-z0-9.+_-])@([A-Za-z0-9_.-]+)/g, (at, domain: string) => (linkedDomain(domain) ? `@\u200b${domain}` : at))
     .replace(/#(?=\p{N})/gu, '#\u200b')
     .replace(/(^|[^\p{L}\p{N}_])(GH-)(?=\p{N})/giu, '$1$2\u200b')
     .replace(/(?<=[A-Za-z0-9]):(?=\/\/)/g, ':\u200b')
     .replace(/(?<![\p{L}\p{N}])(www)(?=\.)/giu, '$1\u200b');
+}
+
+/**
+ * Whether GitHub links an e-mail address with this domain (cmark-gfm's autolink, after a local part
+ * of ASCII letters, digits and `.+-_`): its labels run up to a `.` not followed by a letter or digit,
+ * hold a `.`, and end with a letter. So `a@b.example` is linked; `user@localhost`, and a version's
+ * address, `billing-assistant@1.2.0`, are not (and are left as they are).
+ */
+function linkedDomain(domain: string): boolean {
+  const labels = /^(?:[A-Za-z0-9_-]|\.(?=[A-Za-z0-9]))*/.exec(domain)![0];
+  return labels.includes('.') && /[A-Za-z]$/.test(labels);
 }
 
 /** What each reference quietReferences quiets holds (`iu` folds `gh` and `www` as its own flags do): a new reference is added here too. */

@@ -73,9 +73,9 @@ describe('markdown and HTML escapes and control characters', () => {
     expect(escapes.escapeTestCode(name)).toBe('refund \\u001b[2J\\u001b[31mtiming\\u0007\\u009b');
   });
 
-  it('keep an @mention and an #issue reference from notifying anyone in a PR comment, and leave an e-mail address be', () => {
-    const text = 'case @octocat and @org/team, see #12, mail billing@example.com';
-    const quiet = 'case @\u200boctocat and @\u200borg/team, see \\#\u200b12, mail billing@example.com';
+  it('keep an @mention and an #issue reference from notifying anyone in a PR comment', () => {
+    const text = 'case @octocat and @org/team, see #12';
+    const quiet = 'case @\u200boctocat and @\u200borg/team, see \\#\u200b12';
     expect(escapes.escapeInline(text)).toBe(quiet);
     expect(escapes.escapeTestMarkdown(text)).toBe(quiet);
     expect(escapes.escapeStatusMarkdown(text)).toBe(quiet);
@@ -91,6 +91,23 @@ describe('markdown and HTML escapes and control characters', () => {
     // A secret in a document that quiets it is still found and masked.
     const secret = { name: 'MY_TOKEN', value: '@dm1n-s3cret' };
     expect(maskSecrets(escapes.escapeInline(`token ${secret.value}`), withEscapedForms([secret]))).not.toContain('s3cret');
+  });
+
+  // From review: GitHub makes `a@b.example` a mailto: link, so an address in a description or a
+  // live object's name became one in the reviewed plan.
+  it('keep an e-mail address in free text from becoming a mailto: link in a PR comment, readable', () => {
+    const text = 'mail billing@example.com, First.Last+tag@mail.acme.example. Or mailto:ops@acme.example (x@1.0.0-beta)';
+    const quiet = 'mail billing@\u200bexample.com, First.Last+tag@\u200bmail.acme.example. Or mailto:ops@\u200bacme.example (x@\u200b1.0.0-beta)';
+    expect(escapes.escapeHtml(text)).toBe(quiet);
+    expect(escapes.escapeInline(text)).toBe(quiet);
+    expect(escapes.escapeTestMarkdown(text)).toBe(quiet);
+    expect(escapes.escapeStatusMarkdown(text)).toBe(quiet);
+    expect(quiet.replace(/\u200b/g, '')).toBe(text);
+    // What GitHub does not link is left as it is: no dot in the domain, or a domain ending in a digit (a version's address).
+    expect(escapes.escapeHtml('user@localhost, a@b. x@ y.z, PromptVersion/billing-assistant@1.2.0')).toBe('user@localhost, a@b. x@ y.z, PromptVersion/billing-assistant@1.2.0');
+    // A secret holding one is still found and masked in the quieted form.
+    const secret = { name: 'PROXY_PASSWORD', value: 'p4ss@w0rd.example-x' };
+    expect(maskSecrets(escapes.escapeInline(`password ${secret.value}`), withEscapedForms([secret]))).not.toContain('w0rd');
   });
 
   // From review: GitHub makes a bare `https://…` or `www.…` a link, so a live object's name or a
