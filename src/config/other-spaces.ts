@@ -1,6 +1,6 @@
 // Spaces other than ASCII's where YAML needs an ASCII one: a line indented with a non-breaking
-// space (pasted from a web page or a word processor), or one after a block key's `:` or a list
-// item's `-`. YAML reads either as text, so the document means something else than it shows;
+// space (pasted from a web page or a word processor), or one after a key's `:` (in a block or a
+// flow collection) or a block list item's `-`. YAML reads either as text, so the document means something else than it shows;
 // found once a file (a regex, then yaml's own CST tokens for the separators) and told to each
 // document as YamlProblems (yaml-problems.ts words them).
 import { Scalar, visit, type CST, type Document } from 'yaml';
@@ -63,14 +63,16 @@ export function otherSpaceLines(src: string, tokens: readonly CST.Token[]): Yaml
 }
 
 /**
- * Where such a space stands for the ASCII one YAML needs after a block key's `:` (plain, quoted,
- * with an anchor or a tag, holding spaces) or a list item's `-`, as yaml's own tokens show it: a
- * plain scalar that starts its line (after the indentation, `- ` and the key's anchor or tag)
- * with `key:<space>` or `-<space>` on its first line, which YAML read as text; or one starting
- * `:<space>` right after a quoted scalar that starts its line. A plain value's next line (text
- * to YAML, its `Note:` too), a colon within a value, and quoted and | > texts are left alone.
- * Each `:` or `-` before such a space is looked up in its document's tokens (tokenAt), nothing
- * else is walked.
+ * Where such a space stands for the ASCII one YAML needs after a key's `:` (plain, quoted, with an
+ * anchor or a tag, holding spaces) or a block list item's `-`, as yaml's own tokens show it: a
+ * plain scalar that starts its line (after the indentation, `- ` and the key's anchor or tag), or
+ * a flow collection's item (`{model:<space>x}`, `[model:<space>x]`), with `key:<space>` or (on its
+ * line) `-<space>` on its first line, which YAML read as text; one starting `:<space>` right after
+ * a quoted scalar that starts its line; or, in a flow collection, a `:` right after a quoted key,
+ * where YAML reads the space as its value's first character (`flow: 'value'`). A plain value's
+ * next line (text to YAML, its `Note:` too), a colon within a value, and quoted and | > texts are
+ * left alone. Each `:` or `-` before such a space is looked up in its document's tokens (tokenAt),
+ * nothing else is walked.
  */
 function otherSpaceSeparators(src: string, tokens: readonly CST.Token[]): YamlProblem[] {
   const marks = [...src.matchAll(AFTER_INDICATOR)].map((m) => m.index);
@@ -84,12 +86,25 @@ function otherSpaceSeparators(src: string, tokens: readonly CST.Token[]): YamlPr
     while (d + 1 < tokens.length && tokens[d + 1]!.offset <= at) d++;
     const doc = tokens[d];
     if (doc?.type !== 'document') continue;
-    const t = tokenAt(doc, at);
+    const holder: Holder = {};
+    const t = tokenAt(doc, at, holder);
+    const flowItem = holder.flow ? holder.item : undefined;
+    if (t?.type === 'map-value-ind' && t.offset === at && flowItem?.sep?.[0] === t) {
+      // `{"model":<space>x}`: after a quoted key a flow `:` needs no space, and the value starts with this one.
+      const q = flowItem.key;
+      if ((q?.type === 'double-quoted-scalar' || q?.type === 'single-quoted-scalar') && q.offset + q.source.length === at) out.push({ ...problem(at, `${q.source.slice(1, -1)}:`), flow: 'value' });
+      continue;
+    }
     // Only a plain scalar's first line: a later one is text to YAML, so is every quoted or | > one.
     if (t?.type !== 'scalar' || at < t.offset || at >= t.offset + t.source.length || src.lastIndexOf('\n', at) >= t.offset) continue;
+    // A flow item's key, or an item of a flow sequence: what a plain scalar starting its line is in a block.
+    const flowKey = flowItem !== undefined && (flowItem.key === t || (flowItem.value === t && !flowItem.key && !flowItem.sep?.length));
     if (at > t.offset) {
-      // The first `:<space>` of a scalar that starts its line ends the key YAML would have read.
-      if (src[at] === ':' && firstSeparator(src.slice(t.offset, at + 2)) === at - t.offset && startsLine(t.offset)) out.push(problem(at, src.slice(t.offset, at + 1)));
+      // The first `:<space>` of a key's scalar ends the key YAML would have read.
+      if (src[at] === ':' && firstSeparator(src.slice(t.offset, at + 2)) === at - t.offset) {
+        if (flowKey) out.push({ ...problem(at, src.slice(t.offset, at + 1)), flow: 'text' });
+        else if (startsLine(t.offset)) out.push(problem(at, src.slice(t.offset, at + 1)));
+      }
     } else if (src[at] === '-') {
       if (startsLine(at)) out.push(problem(at, '-'));
     } else {
@@ -109,12 +124,19 @@ function firstSeparator(line: string): number {
 
 type Sourced = { type: string; offset: number; source: string };
 
+/** Where tokenAt found its token: the collection item holding it, and whether that is a flow collection's. */
+interface Holder {
+  item?: { key?: Sourced | null; sep?: Sourced[]; value?: Sourced };
+  flow?: boolean;
+}
+
 /**
  * The token of a CST document, with its own source, that holds `at`: from the document down, at
  * each level the last part that starts at or before it (a collection's items by binary search),
  * without recursion. A token whose text ends before `at` may come back: the caller checks.
+ * `holder` is told the innermost collection item on the way.
  */
-function tokenAt(doc: CST.Token, at: number): Sourced | undefined {
+function tokenAt(doc: CST.Token, at: number, holder: Holder = {}): Sourced | undefined {
   let node: unknown = doc;
   for (let depth = 0; depth < 10_000 && node; depth++) {
     const t = node as Record<string, unknown>;
@@ -130,11 +152,14 @@ function tokenAt(doc: CST.Token, at: number): Sourced | undefined {
         else hi = mid;
       }
       next = items[lo - 1];
+      if (next !== undefined) Object.assign(holder, { item: next, flow: false });
     } else {
       for (const p of partsOf(t)) {
         if (startOf(p) <= at) next = p;
         else break;
       }
+      // A flow collection's item (a token has a type, an item has none).
+      if (t.type === 'flow-collection' && next !== undefined && typeof (next as { type?: unknown }).type !== 'string') Object.assign(holder, { item: next, flow: true });
     }
     if (next === undefined || next === node) return undefined;
     node = next;

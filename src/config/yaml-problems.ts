@@ -13,6 +13,11 @@ export interface YamlProblem {
   firstAt?: number;
   /** For a duplicate key written as an alias: the key its anchor names (the text there is `*name`); for a key rewritten, its name. */
   key?: string;
+  /**
+   * For SPACE_AS_SEPARATOR in a flow collection: after a plain key, which YAML reads with what
+   * follows as one text (`text`), or after a quoted key, which YAML reads as its value's first character (`value`).
+   */
+  flow?: 'text' | 'value';
 }
 
 export function sortedProblems(found: YamlProblem[], src: string): YamlProblem[] {
@@ -120,11 +125,12 @@ export function yamlProblem(
     case 'SPACE_AS_SEPARATOR': {
       const space = otherSpaceName(e.message);
       const item = e.key === '-';
-      return diag(
-        e.pos[0],
-        'yaml/syntax',
-        `${space} follows this "${item ? '-' : ':'}", and YAML reads ${item ? 'a list item' : `"${e.key!.slice(0, -1).trim()}" as a key`} only with an ASCII space after it, so it reads the line as text: put an ASCII space there (the lines below are checked once it is)`,
-      );
+      const key = `"${e.key!.slice(0, -1).trim()}"`;
+      const read =
+        e.flow === 'value'
+          ? `YAML reads it as the first character of ${key}'s value`
+          : `YAML reads ${item ? 'a list item' : `${key} as a key`} only with an ASCII space after it, so it reads ${e.flow === 'text' ? `${key} and what follows it as one text` : 'the line as text'}`;
+      return diag(e.pos[0], 'yaml/syntax', `${space} follows this "${item ? '-' : ':'}", and ${read}: put an ASCII space there (the lines below are checked once it is)`);
     }
     case 'TAB_AS_INDENT':
       return diag(e.pos[0], 'yaml/syntax', 'a tab indents this line, and YAML indents with spaces only: replace the tab with spaces (the lines below are checked once it is)');

@@ -377,6 +377,37 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(parseYaml(texts[0]!, 'f.yaml').documents[0]!.data).toEqual({ spec: { description: 'This is Note:\u00a0text here' } });
   });
 
+  // From review: in a flow collection, `{model:<NBSP>gpt-4o}` was read silently as the key
+  // "model:<NBSP>gpt-4o" (a label's key, a threshold's category), and `{"model":<NBSP>x}` as a
+  // value starting with the space; the block form was already reported.
+  it('a non-breaking space after a key\'s ":" in a flow mapping or sequence, at that space; none in a value or a quoted text', () => {
+    const text = (key: string) =>
+      `a non-breaking space (U+00A0) follows this ":", and YAML reads "${key}" as a key only with an ASCII space after it, so it reads "${key}" and what follows it as one text: put an ASCII space there (the lines below are checked once it is)`;
+    expect(one('spec: {model:\u00a0gpt-4o}\n')).toBe(`1:14 yaml/syntax ${text('model')}`);
+    expect(one('metadata:\n  name: a\n  labels: {team: x, owner:\u00a0bob}\n')).toBe(`3:27 yaml/syntax ${text('owner')}`);
+    expect(one('spec:\n  thresholds: {\n    pii:\u00a00.5\n  }\n')).toBe(`3:9 yaml/syntax ${text('pii')}`);
+    expect(one('spec: [model:\u00a0gpt-4o]\n')).toBe(`1:14 yaml/syntax ${text('model')}`);
+    expect(one('spec: [a, {&k b:\u00a0c}]\n')).toBe(`1:17 yaml/syntax ${text('b')}`);
+    expect(one('spec: {max tokens:\u00a0100}\n')).toBe(`1:19 yaml/syntax ${text('max tokens')}`);
+    expect(one('spec: {"model":\u00a0gpt-4o}\n')).toBe(
+      '1:16 yaml/syntax a non-breaking space (U+00A0) follows this ":", and YAML reads it as the first character of "model"\'s value: put an ASCII space there (the lines below are checked once it is)',
+    );
+    expect(one("spec: ['a b':\u2003c]\n")).toMatch(/^1:14 yaml\/syntax an em space \(U\+2003\) follows this ":", and YAML reads it as the first character of "a b"'s value/);
+    // A colon within a value, a quoted text, a | text and a `-` in a flow collection are text as they are.
+    const texts = [
+      'spec: {description: Note:\u00a0x}\n',
+      'spec: {a: "b:\u00a0c", d: \'e:\u00a0f\'}\n',
+      'spec: ["b:\u00a0c", -\u00a0x]\n',
+      'spec: [{input: a, output: "Total:\u00a05"}]\n',
+      'spec:\n  systemInstruction: |\n    {model:\u00a0x}\n',
+    ];
+    for (const src of texts) {
+      const r = parseYaml(src, 'f.yaml');
+      expect(r.diagnostics, src).toEqual([]);
+    }
+    expect(parseYaml(texts[0]!, 'f.yaml').documents[0]!.data).toEqual({ spec: { description: 'Note:\u00a0x' } });
+  });
+
   it('an alias without an anchor is named as such, not as an alias bomb', () => {
     expect(one('a: 1\nb: *nope\n')).toBe('2:4 yaml/alias alias *nope names no anchor: define &nope before using it (YAML aliases refer back, never forward)');
   });
