@@ -3,7 +3,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { AnyResource, DesiredState, PromptTest } from '../model/types.js';
 import { contentFields, findingDiagnostics, guideFields, locatedField, scanner, summaryFields, type KnownSecret, type NamedPattern, type TextField } from './util.js';
-import { maskFor } from '../util/secrets.js';
+import { maskFor, type NamedSecret } from '../util/secrets.js';
 import { withEncodedForms } from '../util/secret-forms.js';
 import { regexLiteral } from '../util/regex-literal.js';
 
@@ -218,22 +218,28 @@ function knownSecretPatterns(known: readonly KnownSecret[]): NamedPattern[] {
   const forms = withEncodedForms(known.filter((k) => k.value.length >= MIN_KNOWN_SECRET)).filter((k) => k.value.length >= MIN_KNOWN_SECRET);
   // One pattern a variable, its forms as alternatives (longest first, as withEncodedForms sorts them):
   // a text is read once for each, not once for each of its forms (a value has a dozen or more).
-  const byName = new Map<string, string[]>();
-  for (const f of forms) byName.set(f.name, [...(byName.get(f.name) ?? []), f.value]);
+  const byName = new Map<string, NamedSecret[]>();
+  for (const f of forms) byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
   const values = new Set(known.map((k) => k.value));
-  const source = (form: string) => (values.has(form) ? regexLiteral(form) : anyHexCase(regexLiteral(form)));
+  const source = (f: NamedSecret) => (f.anyCase ? anyLetterCase(regexLiteral(f.value)) : values.has(f.value) ? regexLiteral(f.value) : anyHexCase(regexLiteral(f.value)));
   return [...byName].map(([name, list]) =>
-    list.length === 1 && values.has(list[0]!)
-      ? { name: `the value of ${name}`, re: new RegExp(regexLiteral(list[0]!)), literal: list[0]! }
+    list.length === 1 && !list[0]!.anyCase && values.has(list[0]!.value)
+      ? { name: `the value of ${name}`, re: new RegExp(regexLiteral(list[0]!.value)), literal: list[0]!.value }
       : { name: `the value of ${name}`, re: new RegExp(list.map(source).join('|')) },
   );
+}
+
+/** A literal's source with each ASCII letter in either case: a long value's form, found so as output masking finds it (`anyCase`). */
+function anyLetterCase(source: string): string {
+  return source.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
 }
 
 /**
  * A URL-encoded form's source with each `%XX` escape's hex in either case: `%2f` and `%2F` are the
  * same character (RFC 3986), and encoders differ in the case they write (and in what they encode:
  * withEncodedForms), so a value pasted with the hex in another case, or mixed, is the value still.
- * Its letters keep their case: the value in other letters is another value.
+ * Its letters keep their case: a short value in other letters is another value (a long one's forms
+ * are found in any case: anyLetterCase).
  */
 function anyHexCase(source: string): string {
   const either = (c: string) => (/\d/.test(c) ? c : `[${c.toLowerCase()}${c.toUpperCase()}]`);

@@ -119,6 +119,11 @@ export const MIN_ANY_CASE_LENGTH = 12;
 /** Printable ASCII: the letters anyCase folds are A-Z, so only such a form is found in any case. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
+/** Whether `form`, a form of `value`, is found in any case of its letters (MIN_ANY_CASE_LENGTH): by output masking and the secrets rule alike. */
+function inAnyCase(value: string, form: string): boolean {
+  return value.length >= MIN_ANY_CASE_LENGTH && form.length >= MIN_ANY_CASE_LENGTH && PRINTABLE_ASCII.test(form);
+}
+
 /**
  * `secrets` with every form a value takes once a document escapes it (OUTER_FORMS of INNER_FORMS
  * of the value, and of each of its lines, and each of those as JSON writes it), each under the
@@ -132,8 +137,7 @@ export function withEscapedForms(secrets: readonly NamedSecret[]): NamedSecret[]
     if (!out.has(key)) out.set(key, anyCase ? { name, value: v.toLowerCase(), anyCase } : { name, value: v });
   };
   for (const { name, value } of secrets) {
-    const long = value.length >= MIN_ANY_CASE_LENGTH;
-    for (const v of escapedForms(value)) add(name, v, long && v.length >= MIN_ANY_CASE_LENGTH && PRINTABLE_ASCII.test(v));
+      for (const v of escapedForms(value)) add(name, v, inAnyCase(value, v));
     for (const v of urlFormsAnyCase(value)) add(name, v, true);
   }
   return [...out.values()].sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
@@ -205,17 +209,20 @@ function escapedForms(value: string): readonly string[] {
 /**
  * `secrets` with the forms a credential is carried in, encoded rather than escaped for a document:
  * URL-encoded (encodeURIComponent's and the other encoders' of serverUrlForms) and inside base64
- * (base64Forms), each under the value's name, longest first. What the secrets rule looks for in
- * the files: a value pasted so is published with the text, where output masks it (withEscapedForms).
+ * (base64Forms), each under the value's name, longest first; a long value's ASCII forms marked to
+ * be found in any case (`anyCase`, lower-cased), as output masks them. What the secrets rule looks
+ * for in the files: a value pasted so is published with the text, where output masks it (withEscapedForms).
  */
 export function withEncodedForms(secrets: readonly NamedSecret[]): NamedSecret[] {
-  const out = new Map<string, string>();
+  const out = new Map<string, NamedSecret>();
   for (const { name, value } of secrets) {
     for (const form of [value, encodeURIComponent(value), ...serverUrlForms().map((f) => f(value)), ...base64Forms(value)]) {
-      if (form !== '' && !out.has(form)) out.set(form, name);
+      const anyCase = inAnyCase(value, form);
+      const key = anyCase ? `\0${form.toLowerCase()}` : form;
+      if (form !== '' && !out.has(key)) out.set(key, anyCase ? { name, value: form.toLowerCase(), anyCase } : { name, value: form });
     }
   }
-  return [...out].map(([value, name]) => ({ name, value })).sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
+  return [...out.values()].sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
 }
 
 /** A value shorter than this has no base64 forms: their stable part would be too short to tell from other base64. */

@@ -37,6 +37,7 @@ describe('a secret in prompt text in a form output masks it in', () => {
   it.each([
     ['URL-encoded', (v: string) => encodeURIComponent(v)],
     ['base64-encoded, inside a longer text', (v: string) => Buffer.from(`token=${v}`).toString('base64')],
+    ['upper-cased', (v: string) => v.toUpperCase()],
   ])('%s: validate reports it at its place, as it reports the value itself, and nothing reaches the org', async (_form, encode) => {
     const secret = `tr0ub4dor+${Math.random().toString(36).slice(2)}/xyz`;
     s = await scenario('basic', { clientSecret: secret });

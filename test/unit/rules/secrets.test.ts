@@ -197,7 +197,35 @@ describe("a known secret's value, URL-encoded with its hex in another case", () 
     expect(columns(text)).toEqual([[5 + text.indexOf('Ab'), 'systemInstruction contains the value of GENESYSCLOUD_OAUTHCLIENT_SECRET']]);
   });
 
-  it('is another value with its letters in another case, as the value itself is', () => {
-    expect(columns('sent ab%2fc%2bd%3def%3agh%21XY and AB/C+D=EF:GH!XY here')).toEqual([]);
+  it('is the value still with its letters in another case, as output masks it (a value of 12 characters or more)', () => {
+    expect(columns('sent ab%2fc%2bd%3def%3agh%21XY and AB/C+D=EF:GH!XY here')).toEqual([
+      [10, 'systemInstruction contains the value of GENESYSCLOUD_OAUTHCLIENT_SECRET'],
+      [40, 'systemInstruction contains the value of GENESYSCLOUD_OAUTHCLIENT_SECRET'],
+    ]);
+  });
+
+  it('is another value with its letters in another case when shorter than 12 characters, as output masking finds it', () => {
+    const short = [{ name: 'API_TOKEN', value: 'Ab/c+d=ef' }];
+    const found = (text: string) => checkSecrets(state({ versions: [version('t', '1.0.0', { systemInstruction: text })] }), short).length;
+    expect(found('sent AB/C+D=EF and ab%2fc%2bd%3dEF here')).toBe(0);
+    expect(found('sent Ab%2fc%2bd%3def here')).toBe(1);
+  });
+});
+
+// From review: a known secret in another letter case was masked in every output (a long one), but
+// validate passed it, so plan showed it masked, `apply PLANFILE` refused, and apply without a file
+// published it.
+describe("a known secret's value in another letter case", () => {
+  const known = [{ name: 'GENESYSCLOUD_OAUTHCLIENT_SECRET', value: 'local-Secret-9x' }];
+  const findings = (text: string) =>
+    checkSecrets(state({ versions: [version('t', '1.0.0', { systemInstruction: text })] }), known).map((d) => [d.column, d.message.split(';')[0]]);
+
+  it.each([['LOCAL-SECRET-9X'], ['local-secret-9x'], ['bG9jYWwtU2VjcmV0LTl4'.toUpperCase()]])('is reported where it starts, by its variable (%s)', (written) => {
+    const text = `Use ${written} to sign in.`;
+    expect(findings(text)).toEqual([[5 + 4, 'systemInstruction contains the value of GENESYSCLOUD_OAUTHCLIENT_SECRET']]);
+  });
+
+  it('is not reported when it differs in more than case', () => {
+    expect(findings('Use LOCAL-SECRET-9 and local-secret-8x to sign in.')).toEqual([]);
   });
 });
