@@ -200,6 +200,9 @@ function escapedForms(value: string): readonly string[] {
       forms.add(jsonStringContent(v));
     }
   }
+  // An e-mail address is quieted by what follows its `@` (escapes.ts quietReferences), which may lie
+  // past the value's end: `tok@abc1` before `.example` is written `tok@\u200babc1`. Each form with an `@` is also looked for so.
+  if (value.includes('@')) for (const v of [...forms]) if (v.includes('@')) forms.add(v.replace(/@(?!\u200b)/g, '@\u200b'));
   forms.delete('');
   const list = [...forms];
   formsMade.set(value, list);

@@ -108,6 +108,9 @@ describe('markdown and HTML escapes and control characters', () => {
     // A secret holding one is still found and masked in the quieted form.
     const secret = { name: 'PROXY_PASSWORD', value: 'p4ss@w0rd.example-x' };
     expect(maskSecrets(escapes.escapeInline(`password ${secret.value}`), withEscapedForms([secret]))).not.toContain('w0rd');
+    // Also where what follows it makes an address of its end: quieted there, not in the value alone.
+    const ending = { name: 'PROXY_PASSWORD', value: 'tok@abc1-long' };
+    expect(maskSecrets(escapes.escapeInline(`key ${ending.value}.example`), withEscapedForms([ending]))).toBe('key [redacted: PROXY_PASSWORD].example');
   });
 
   // From review: GitHub makes a bare `https://…` or `www.…` a link, so a live object's name or a
