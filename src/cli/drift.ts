@@ -11,6 +11,7 @@ import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
 import { addDirOption, jsonFailureOnFormat } from './common.js';
 import { planTarget } from './live-plan.js';
 import { applyCommand } from './apply-saved.js';
+import { asSaved } from './plan-file.js';
 import type { CliContext } from './context.js';
 import { parseFormat, PLAN_FORMATS, renderPlan } from './render.js';
 
@@ -37,7 +38,10 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
   // Only the JSON report carries the plan's git provenance with its actor; text and markdown show none.
   // In CI, the embedded emulator gets apply's warning (a secret that did not reach the job?).
   // A published version the target changed after git last did is worded as drift (live-plan.ts).
-  const { plan } = await planTarget(ctx, { dir: flags.dir, doing: 'compared', actor: format === 'json', sealed: format !== 'text', use: 'compares' });
+  const planned = await planTarget(ctx, { dir: flags.dir, doing: 'compared', actor: format === 'json', sealed: format !== 'text', use: 'compares' });
+  // Masked before it is laid out, as plan's JSON and markdown are (asSaved): the markdown cuts long
+  // lines short, and a value cut there shows its first characters, too few for masking to know.
+  const plan = format === 'text' ? planned.plan : asSaved(ctx, planned.plan).plan;
   const entries = driftEntries(plan);
   const rendered = format === 'markdown' ? await markdownPlan(plan, flags.dir) : format === 'json' ? '' : await renderPlan(plan, format, ctx.style, flags.dir);
   // The report is the document now: an error after it adds none.
