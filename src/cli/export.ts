@@ -2,10 +2,10 @@
 // existing org. `plan --dir DIR` right after shows no changes. It writes inside DIR only.
 import { readFileSync, rmSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, posix, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILE, discoverYamlFiles } from '../config/discover.js';
-import { documentAddresses } from '../config/document-addresses.js';
+import { documentAddressOf } from '../config/document-addresses.js';
 import { lenientDocuments } from '../util/lenient-yaml.js';
 import { exportDocuments, GUIDES_DIR, SUMMARIES_DIR } from '../export/documents.js';
 import { EXIT, UserError } from '../util/errors.js';
@@ -121,12 +121,16 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   });
   if (interrupt.interrupted) return interruptedExport(ctx, done, writes.length, shownOut, `${ctx.environment ? `--env ${shellWord(ctx.environment.name)} ` : ''}--out ${shellWord(flags.out)}`);
 
-  const written = new Set(result.files.map((f) => f.path));
-  // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export).
-  const leftovers = existing.length > 0 ? (await discoverYamlFiles(dir)).files.filter((e) => !written.has(e)) : [];
-  for (const l of leftovers) ctx.info(`warning: ${visibleName(join(flags.out, l))} was there before and is not part of the export; plan --dir ${shownOut} will read it too`);
+  const written = new Set([...result.files, ...result.texts].map((f) => f.path));
+  // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export),
+  // and the text files they refer to (a deleted guide's .md), which plan reads with them.
+  const leftovers = existing.length > 0 ? await leftoverFiles(dir, written) : [];
+  for (const l of leftovers) {
+    const read = l.from === undefined ? `plan --dir ${shownOut} will read it too` : `${visibleName(join(flags.out, l.from))} refers to it, so plan --dir ${shownOut} reads it too`;
+    ctx.info(`warning: ${visibleName(join(flags.out, l.path))} was there before and is not part of the export; ${read}`);
+  }
 
-  const clash = await checkExport(ctx, flags.out, leftovers.map((l) => relative(ctx.cwd, join(dir, l))), sourceConfig(ctx, flags));
+  const clash = await checkExport(ctx, flags.out, leftovers.map((l) => relative(ctx.cwd, join(dir, l.path))), sourceConfig(ctx, flags));
 
   const c = result.counts;
   const kinds = [plural(c.templates, 'template'), plural(c.versions, 'version'), plural(c.splits, 'traffic split'), plural(c.filters, 'safety filter')];
@@ -307,7 +311,6 @@ function refuseInsidePrompts(cwd: string, out: string, flags: ExportFlags): void
 /**
  * With --force over an earlier export: the file under guides/ or summaries/ that holds each guide's
  * or summary setting's document alone, by address, so that the re-export writes it there again.
- * Only regular files of at most MAX_HELD_BYTES are read (a FIFO would never answer).
  */
 async function filesHeld(dir: string): Promise<Map<string, string>> {
   const held = new Map<string, string>();
@@ -315,15 +318,61 @@ async function filesHeld(dir: string): Promise<Map<string, string>> {
   for (const path of (await discoverYamlFiles(dir)).files) {
     const parts = path.split('/');
     if (parts.length !== 2 || !folders.has(parts[0]!)) continue;
-    const st = await lstat(join(dir, path)).catch(() => undefined);
-    if (!st?.isFile() || st.size > MAX_HELD_BYTES) continue;
-    const text = await readFile(join(dir, path), 'utf8').catch(() => undefined);
+    const docs = await documentsIn(dir, path);
     // Alone: a file that holds more (a PromptTest beside the guide) is not one to replace whole.
-    const alone = text !== undefined && lenientDocuments(text).filter((d) => d !== null && d !== undefined).length === 1;
-    const defined = alone ? documentAddresses(text) : [];
-    if (defined.length === 1 && !held.has(defined[0]!)) held.set(defined[0]!, path);
+    const defined = docs?.length === 1 ? documentAddressOf(docs[0]) : undefined;
+    if (defined !== undefined && !held.has(defined)) held.set(defined, path);
   }
   return held;
+}
+
+/**
+ * The documents of a YAML file under --out, read leniently; undefined when it is not a regular file
+ * of at most MAX_HELD_BYTES (a FIFO would never answer) or cannot be read.
+ */
+async function documentsIn(dir: string, path: string): Promise<unknown[] | undefined> {
+  const st = await lstat(join(dir, path)).catch(() => undefined);
+  if (!st?.isFile() || st.size > MAX_HELD_BYTES) return undefined;
+  const text = await readFile(join(dir, path), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : lenientDocuments(text).filter((d) => d !== null && d !== undefined);
+}
+
+/** The `{file: ...}` prompt texts a document refers to, relative to --out ('/'-separated); those that lead out of it are left out. */
+function textRefs(doc: unknown): string[] {
+  const spec = (doc as { spec?: unknown })?.spec;
+  if (typeof spec !== 'object' || spec === null) return [];
+  return Object.values(spec as Record<string, unknown>).flatMap((v) => {
+    const ref = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as { file?: unknown }).file : undefined;
+    if (typeof ref !== 'string' || ref.includes('\0') || posix.isAbsolute(ref)) return [];
+    const path = posix.normalize(ref);
+    return path === '..' || path.startsWith('../') || path === '.' ? [] : [path];
+  });
+}
+
+/** A file that was in --out before and is not written (`from`: the leftover YAML that refers to it). */
+interface Leftover {
+  path: string;
+  from?: string;
+}
+
+/**
+ * The files a re-export leaves from before that plan --dir reads: every YAML file not written, and
+ * each text file one of them refers to ({file:}, a deleted guide's .md) that is there and not written.
+ */
+async function leftoverFiles(dir: string, written: ReadonlySet<string>): Promise<Leftover[]> {
+  const out: Leftover[] = [];
+  const named = new Set<string>();
+  for (const path of (await discoverYamlFiles(dir)).files) {
+    if (written.has(path)) continue;
+    const docs = (await documentsIn(dir, path)) ?? [];
+    out.push({ path });
+    for (const ref of docs.flatMap(textRefs)) {
+      if (written.has(ref) || named.has(ref) || !(await lstat(join(dir, ref)).catch(() => undefined))) continue;
+      named.add(ref);
+      out.push({ path: ref, from: path });
+    }
+  }
+  return out;
 }
 /** A guide's or summary setting's YAML file is far smaller (its instruction is in a .md beside it). */
 const MAX_HELD_BYTES = 4 * 1024 * 1024;

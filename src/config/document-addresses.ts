@@ -25,6 +25,12 @@ function addressOfDocument(data: unknown): Address | undefined {
   return undefined;
 }
 
+/** The address one document (as parsed) defines, if it defines one. */
+export function documentAddressOf(data: unknown): string | undefined {
+  const a = addressOfDocument(data);
+  return a ? formatAddress(a) : undefined;
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

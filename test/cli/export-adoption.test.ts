@@ -75,6 +75,20 @@ describe('export of objects made by hand', () => {
     expect(r.stderr).toContain('old-guide.yaml was there before and is not part of the export');
   });
 
+  it('re-exporting with --force names a deleted guide\'s instruction file as left over, with its YAML', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const id = await handMadeGuide(o.studio, 'Old guide', 'Be nice.\n');
+    await handMadeGuide(o.studio, 'Kept guide', 'Be kind.\n');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    await o.studio.deleteGuide(id);
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(join(o.dir.path, 'adopted/guides/old-guide.md'), 'utf8')).toBe('Be nice.\n');
+    expect(r.stderr).toContain('adopted/guides/old-guide.md was there before and is not part of the export');
+    // The live guide's own text file was written, not left over.
+    expect(r.stderr).not.toContain('kept-guide.md was there before');
+  });
+
   it('re-exporting with --force keeps each guide and summary setting in the file that already holds it, when a new name makes the same file name', { timeout: 60_000 }, async () => {
     const o = await org();
     await handMadeGuide(o.studio, 'Billing/Help', 'One.\n');
