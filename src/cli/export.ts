@@ -64,7 +64,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     {
       mask: (name) => maskAnyCase(ctx.mask(name), ctx.knownSecrets),
       secrets: ctx.knownSecrets.map((s) => s.value),
-      ...(existing.length > 0 ? { held: await filesHeld(dir) } : {}),
+      ...(existing.length > 0 ? { ...(await filesBefore(dir)), where: (path: string) => join(flags.out, path) } : {}),
     },
     ctx.environment?.settings.guidePublish,
   );
@@ -124,10 +124,11 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const written = new Set([...result.files, ...result.texts].map((f) => f.path));
   // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export),
   // and the text files they refer to (a deleted guide's .md), which plan reads with them.
-  const leftovers = existing.length > 0 ? await leftoverFiles(dir, written) : [];
+  const leftovers = existing.length > 0 ? await leftoverFiles(dir, written, new Set(result.files.flatMap((f) => f.documents.flatMap((d) => documentAddressOf(d) ?? [])))) : [];
   for (const l of leftovers) {
+    const what = l.gone.length > 0 ? ` (it holds ${listed(l.gone)}, which this export does not write)` : '';
     const read = l.from === undefined ? `plan --dir ${shownOut} will read it too` : `${visibleName(join(flags.out, l.from))} refers to it, so plan --dir ${shownOut} reads it too`;
-    ctx.info(`warning: ${visibleName(join(flags.out, l.path))} was there before and is not part of the export; ${read}`);
+    ctx.info(`warning: ${visibleName(join(flags.out, l.path))} was there before and is not part of the export${visibleName(what)}; ${read}`);
   }
 
   const clash = await checkExport(ctx, flags.out, leftovers.map((l) => relative(ctx.cwd, join(dir, l.path))), sourceConfig(ctx, flags));
@@ -310,20 +311,27 @@ function refuseInsidePrompts(cwd: string, out: string, flags: ExportFlags): void
 
 /**
  * With --force over an earlier export: the file under guides/ or summaries/ that holds each guide's
- * or summary setting's document alone, by address, so that the re-export writes it there again.
+ * or summary setting's document alone, by address, so that the re-export writes it there again
+ * (`held`); and every file there that holds documents, with what it holds, and each text file one
+ * of them refers to (`before`): none of those is given to another object.
  */
-async function filesHeld(dir: string): Promise<Map<string, string>> {
+async function filesBefore(dir: string): Promise<{ held: Map<string, string>; before: Map<string, string[]> }> {
   const held = new Map<string, string>();
+  const before = new Map<string, string[]>();
   const folders = new Set([GUIDES_DIR, SUMMARIES_DIR]);
   for (const path of (await discoverYamlFiles(dir)).files) {
     const parts = path.split('/');
     if (parts.length !== 2 || !folders.has(parts[0]!)) continue;
     const docs = await documentsIn(dir, path);
+    if (docs === undefined || docs.length === 0) continue;
+    const holds = docs.map(describeDocument);
+    before.set(path, holds);
+    for (const ref of docs.flatMap(textRefs)) if (!before.has(ref)) before.set(ref, holds.map((h) => `the text of ${h}`));
     // Alone: a file that holds more (a PromptTest beside the guide) is not one to replace whole.
-    const defined = docs?.length === 1 ? documentAddressOf(docs[0]) : undefined;
+    const defined = docs.length === 1 ? documentAddressOf(docs[0]) : undefined;
     if (defined !== undefined && !held.has(defined)) held.set(defined, path);
   }
-  return held;
+  return { held, before };
 }
 
 /**
@@ -335,6 +343,15 @@ async function documentsIn(dir: string, path: string): Promise<unknown[] | undef
   if (!st?.isFile() || st.size > MAX_HELD_BYTES) return undefined;
   const text = await readFile(join(dir, path), 'utf8').catch(() => undefined);
   return text === undefined ? undefined : lenientDocuments(text).filter((d) => d !== null && d !== undefined);
+}
+
+/** A document as a warning names it: its address, else kind/name (a PromptTest), else its kind. */
+function describeDocument(doc: unknown): string {
+  const address = documentAddressOf(doc);
+  if (address !== undefined) return address;
+  const d = doc as { kind?: unknown; metadata?: { name?: unknown } };
+  const kind = typeof d?.kind === 'string' ? d.kind : 'a document';
+  return typeof d?.metadata?.name === 'string' ? `${kind}/${d.metadata.name}` : kind;
 }
 
 /** The `{file: ...}` prompt texts a document refers to, relative to --out ('/'-separated); those that lead out of it are left out. */
@@ -349,30 +366,37 @@ function textRefs(doc: unknown): string[] {
   });
 }
 
-/** A file that was in --out before and is not written (`from`: the leftover YAML that refers to it). */
+/** A file that was in --out before and is not written (`from`: the leftover YAML that refers to it); `gone`: what it holds that the export does not. */
 interface Leftover {
   path: string;
   from?: string;
+  gone: string[];
 }
 
 /**
  * The files a re-export leaves from before that plan --dir reads: every YAML file not written, and
  * each text file one of them refers to ({file:}, a deleted guide's .md) that is there and not written.
  */
-async function leftoverFiles(dir: string, written: ReadonlySet<string>): Promise<Leftover[]> {
+async function leftoverFiles(dir: string, written: ReadonlySet<string>, exported: ReadonlySet<string>): Promise<Leftover[]> {
   const out: Leftover[] = [];
   const named = new Set<string>();
   for (const path of (await discoverYamlFiles(dir)).files) {
     if (written.has(path)) continue;
     const docs = (await documentsIn(dir, path)) ?? [];
-    out.push({ path });
+    const gone = docs.flatMap((d) => documentAddressOf(d) ?? []).filter((a) => !exported.has(a));
+    out.push({ path, gone });
     for (const ref of docs.flatMap(textRefs)) {
       if (written.has(ref) || named.has(ref) || !(await lstat(join(dir, ref)).catch(() => undefined))) continue;
       named.add(ref);
-      out.push({ path: ref, from: path });
+      out.push({ path: ref, from: path, gone: [] });
     }
   }
   return out;
+}
+
+/** Up to three items, then how many more. */
+function listed(items: readonly string[]): string {
+  return items.length <= 3 ? items.join(', ') : `${items.slice(0, 3).join(', ')} and ${items.length - 3} more`;
 }
 /** A guide's or summary setting's YAML file is far smaller (its instruction is in a .md beside it). */
 const MAX_HELD_BYTES = 4 * 1024 * 1024;

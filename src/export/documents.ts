@@ -128,7 +128,8 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
   const guides = [...(live.guides ?? [])].sort((a, b) => byCodeUnits(a.name, b.name));
   // A file an earlier export named with a secret of this run in it (before it was one) is not kept.
   const held = names.held && new Map([...names.held].filter(([, path]) => !revealsSecret(path, names.secrets)));
-  const guideFile = heldOrNew(held, GUIDES_DIR, guides.map((g) => guideAddress(g.name)), usedGuides, uniqueIn(usedGuides, 'guide', (n) => safe(slug(maskName(n)))));
+  const kept = { held, before: names.before, where: names.where ?? ((path: string) => path), warnings };
+  const guideFile = heldOrNew(kept, GUIDES_DIR, guides.map((g) => guideAddress(g.name)), usedGuides, uniqueIn(usedGuides, 'guide', (n) => safe(slug(maskName(n)))));
   for (const g of guides) {
     const out = guideDocument(g, (n) => guideFile(guideAddress(n), n), warnings, guidePublish);
     if (!out) continue;
@@ -138,7 +139,7 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
   }
   const usedSummaries = new Set<string>();
   const settings = [...(live.summarySettings ?? [])].sort((a, b) => byCodeUnits(a.name, b.name));
-  const summaryFile = heldOrNew(held, SUMMARIES_DIR, settings.map((s) => summarySettingAddress(s.name)), usedSummaries, uniqueIn(usedSummaries, 'summary-setting', (n) => safe(slug(maskName(n)))));
+  const summaryFile = heldOrNew(kept, SUMMARIES_DIR, settings.map((s) => summarySettingAddress(s.name)), usedSummaries, uniqueIn(usedSummaries, 'summary-setting', (n) => safe(slug(maskName(n)))));
   for (const s of settings) {
     if (!isGenesysName(s.name)) {
       // Quoted: what is wrong with it (a trailing space, a tab) does not show otherwise.
@@ -288,11 +289,16 @@ function metadata(name: string, labels: Labels): Record<string, unknown> {
 
 /** `<name>.yaml`, made safe as a file name and never clashing with another file. */
 function uniqueFileName(name: string, used: Set<string>): string {
-  const base = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'template';
+  const base = fileBase(name);
   let candidate = `${base}.yaml`;
   for (let n = 2; used.has(candidate.toLowerCase()) || WINDOWS_DEVICE.test(candidate); n += 1) candidate = `${base}-${n}.yaml`;
   used.add(candidate.toLowerCase());
   return candidate;
+}
+
+/** `name` made safe as a file name, before `.yaml` (and a `-N` that keeps it unique). */
+function fileBase(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'template';
 }
 
 /**
@@ -302,8 +308,11 @@ function uniqueFileName(name: string, used: Set<string>): string {
 const WINDOWS_DEVICE = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\.|$)/i;
 
 /** A free-text name's file name (`<slug>.yaml` from `base`, `fallback` when nothing is left of it), unique among `used`. */
-function uniqueIn(used: Set<string>, fallback: string, base: (name: string) => string): (name: string) => string {
-  return (name) => uniqueFileName(base(name) || fallback, used);
+function uniqueIn(used: Set<string>, fallback: string, base: (name: string) => string): (name: string) => { file: string; first: string } {
+  return (name) => {
+    const b = base(name) || fallback;
+    return { file: uniqueFileName(b, used), first: `${fileBase(b)}.yaml` };
+  };
 }
 
 /** How export makes file names of object names (exportDocuments). */
@@ -316,6 +325,22 @@ export interface FileNaming {
    * object's document alone, by address. Guides and summary settings are written there again.
    */
   held?: ReadonlyMap<string, string>;
+  /**
+   * A re-export: each file under guides/ and summaries/ that holds documents (relative to --out),
+   * with what it holds (addresses, or kind/name); a text file a YAML there refers to, with what
+   * that YAML holds. None is given to another object: a new one's file name is numbered past it.
+   */
+  before?: ReadonlyMap<string, readonly string[]>;
+  /** How warnings name a path of the export (under --out). */
+  where?: (path: string) => string;
+}
+
+/** What an earlier export left where the objects' files go (FileNaming), and where its warnings go. */
+interface Kept {
+  held: ReadonlyMap<string, string> | undefined;
+  before: ReadonlyMap<string, readonly string[]> | undefined;
+  where: (path: string) => string;
+  warnings: string[];
 }
 
 /**
@@ -325,11 +350,11 @@ export interface FileNaming {
  * sorts first would otherwise take the other's file, its document and the edits made to it.
  */
 function heldOrNew(
-  held: ReadonlyMap<string, string> | undefined,
+  { held, before, where, warnings }: Kept,
   folder: string,
   addresses: readonly string[],
   used: Set<string>,
-  fresh: (name: string) => string,
+  fresh: (name: string) => { file: string; first: string },
 ): (address: string, name: string) => string {
   const kept = new Map<string, string>();
   for (const address of addresses) {
@@ -339,7 +364,25 @@ function heldOrNew(
     used.add(file.toLowerCase());
     kept.set(address, file);
   }
-  return (address, name) => kept.get(address) ?? fresh(name);
+  // Every other file there is someone's (a deleted guide's, the user's): taken, as a live object's
+  // is. A guide's file name is taken by its .md too (its instruction goes beside it).
+  const taken = new Map<string, string>();
+  for (const [path, holds] of before ?? []) {
+    const file = path.startsWith(`${folder}/`) ? path.slice(folder.length + 1) : undefined;
+    if (file === undefined || file.includes('/')) continue;
+    const name = file.endsWith('.yaml') ? file : folder === GUIDES_DIR && file.endsWith('.md') ? `${file.slice(0, -3)}.yaml` : undefined;
+    if (name === undefined || used.has(name.toLowerCase())) continue;
+    used.add(name.toLowerCase());
+    taken.set(name.toLowerCase(), `${where(path)} holds ${holds.length > 0 ? holds.join(', ') : 'documents'}`);
+  }
+  return (address, name) => {
+    const k = kept.get(address);
+    if (k !== undefined) return k;
+    const { file, first } = fresh(name);
+    const why = file !== first ? taken.get(first.toLowerCase()) : undefined;
+    if (why !== undefined) warnings.push(`${address} is written to ${where(`${folder}/${file}`)}: ${why} and is kept as it is`);
+    return file;
+  };
 }
 
 /** Letters and digits only, lowercased: what survives every way a file name is made from a name. */

@@ -89,6 +89,32 @@ describe('export of objects made by hand', () => {
     expect(r.stderr).not.toContain('kept-guide.md was there before');
   });
 
+  it('re-exporting with --force does not give a deleted guide\'s file to a new guide whose name makes the same file name', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const id = await handMadeGuide(o.studio, 'Mine', 'Mine.\n');
+    await o.studio.createSummarySetting({ name: 'Wrap', language: 'en-US' });
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const mine = join(o.dir.path, 'adopted/guides/mine.yaml');
+    const edited = `# kept by hand\n${await readFile(mine, 'utf8')}`;
+    await writeFile(mine, edited);
+    await o.studio.deleteGuide(id);
+    await o.studio.deleteSummarySetting((await o.studio.listSummarySettings()).find((s) => s.name === 'Wrap')!.id);
+    await handMadeGuide(o.studio, 'Mine!', 'Theirs.\n');
+    await o.studio.createSummarySetting({ name: 'Wrap!', language: 'en-US' });
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(mine, 'utf8')).toBe(edited);
+    expect(await readFile(join(o.dir.path, 'adopted/guides/mine.md'), 'utf8')).toBe('Mine.\n');
+    expect(await readFile(join(o.dir.path, 'adopted/guides/mine-2.yaml'), 'utf8')).toContain('name: Mine!');
+    expect(await readFile(join(o.dir.path, 'adopted/guides/mine-2.md'), 'utf8')).toBe('Theirs.\n');
+    expect(await readFile(join(o.dir.path, 'adopted/summaries/wrap.yaml'), 'utf8')).toContain('name: Wrap\n');
+    expect(await readFile(join(o.dir.path, 'adopted/summaries/wrap-2.yaml'), 'utf8')).toContain('name: Wrap!');
+    expect(r.stderr).not.toContain('was there before and is replaced');
+    // What the kept file holds is said, and where the new guide went instead.
+    expect(r.stderr).toContain('Guide/Mine! is written to adopted/guides/mine-2.yaml: adopted/guides/mine.yaml holds Guide/Mine');
+    expect(r.stderr).toContain('adopted/guides/mine.yaml was there before and is not part of the export (it holds Guide/Mine, which this export does not write)');
+  });
+
   it('re-exporting with --force keeps each guide and summary setting in the file that already holds it, when a new name makes the same file name', { timeout: 60_000 }, async () => {
     const o = await org();
     await handMadeGuide(o.studio, 'Billing/Help', 'One.\n');
