@@ -312,7 +312,7 @@ function refuseInsidePrompts(cwd: string, out: string, flags: ExportFlags): void
 /**
  * With --force over an earlier export: the file under guides/ or summaries/ that holds each guide's
  * or summary setting's document alone, by address, so that the re-export writes it there again
- * (`held`); and every file there that holds documents, with what it holds, and each text file one
+ * (`held`); and every file there or at the top that holds documents, with what it holds, and each text file one
  * of them refers to (`before`): none of those is given to another object.
  */
 async function filesBefore(dir: string): Promise<{ held: Map<string, string>; before: Map<string, string[]> }> {
@@ -321,14 +321,15 @@ async function filesBefore(dir: string): Promise<{ held: Map<string, string>; be
   const folders = new Set([GUIDES_DIR, SUMMARIES_DIR]);
   for (const path of (await discoverYamlFiles(dir)).files) {
     const parts = path.split('/');
-    if (parts.length !== 2 || !folders.has(parts[0]!)) continue;
+    if (parts.length > 2 || (parts.length === 2 && !folders.has(parts[0]!))) continue;
     const docs = await documentsIn(dir, path);
     if (docs === undefined || docs.length === 0) continue;
     const holds = docs.map(describeDocument);
     before.set(path, holds);
     for (const ref of docs.flatMap(textRefs)) if (!before.has(ref)) before.set(ref, holds.map((h) => `the text of ${h}`));
     // Alone: a file that holds more (a PromptTest beside the guide) is not one to replace whole.
-    const defined = docs.length === 1 ? documentAddressOf(docs[0]) : undefined;
+    // A template's file is named after it (its name is a file name), so none is held at the top.
+    const defined = parts.length === 2 && docs.length === 1 ? documentAddressOf(docs[0]) : undefined;
     if (defined !== undefined && !held.has(defined)) held.set(defined, path);
   }
   return { held, before };

@@ -8,7 +8,7 @@ import { fromWire as filterFromWire } from '../kinds/SafetyFilter/index.js';
 import { canonical as summaryCanonical, fromWire as summaryFromWire } from '../kinds/SummarySetting/index.js';
 import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
 import { isManaged, otherManager } from '../kinds/labels.js';
-import { filterAddress, GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, summarySettingAddress, templateAddress, versionAddress } from '../model/address.js';
+import { filterAddress, GENESYS_NAME_RULE, parseAddress, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, summarySettingAddress, templateAddress, versionAddress } from '../model/address.js';
 import { normalizeText } from '../model/text.js';
 import { API_VERSION, type GuidePublishState, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
@@ -70,6 +70,7 @@ type WireSummarySetting = NonNullable<LiveState['summarySettings']>[number];
 export function exportDocuments(live: LiveState, names: FileNaming = { mask: (name) => name, secrets: [] }, guidePublish: GuidePublishState = 'ProductionReady'): ExportResult {
   const maskName = (name: string): string => names.mask(name);
   const safe = (base: string): string => (revealsSecret(base, names.secrets) ? 'redacted' : base);
+  const where = names.where ?? ((path: string) => path);
   const warnings: string[] = [];
   const files: ExportFile[] = [];
   const counts = { templates: 0, versions: 0, splits: 0, filters: 0, guides: 0, summarySettings: 0 };
@@ -106,7 +107,12 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
       docs.push(trafficDocument(t.name, t.traffic));
       counts.splits += 1;
     }
-    files.push({ path: uniqueFileName(safe(maskName(t.name)), used), documents: docs });
+    // A file there that holds none of this template's documents, or another object's, is someone else's: not replaced.
+    const base = safe(maskName(t.name));
+    const file = uniqueFileName(base, used, (candidate) => othersIn(names.before?.get(candidate), t.name) !== undefined);
+    const theirs = file !== `${fileBase(base)}.yaml` ? othersIn(names.before?.get(`${fileBase(base)}.yaml`), t.name) : undefined;
+    if (theirs !== undefined) warnings.push(`${templateAddress(t.name)} is written to ${where(file)}: ${where(`${fileBase(base)}.yaml`)} holds ${theirs} and is kept as it is`);
+    files.push({ path: file, documents: docs });
   }
 
   for (const f of live.filters) {
@@ -128,7 +134,7 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
   const guides = [...(live.guides ?? [])].sort((a, b) => byCodeUnits(a.name, b.name));
   // A file an earlier export named with a secret of this run in it (before it was one) is not kept.
   const held = names.held && new Map([...names.held].filter(([, path]) => !revealsSecret(path, names.secrets)));
-  const kept = { held, before: names.before, where: names.where ?? ((path: string) => path), warnings };
+  const kept = { held, before: names.before, where, warnings };
   const guideFile = heldOrNew(kept, GUIDES_DIR, guides.map((g) => guideAddress(g.name)), usedGuides, uniqueIn(usedGuides, 'guide', (n) => safe(slug(maskName(n)))));
   for (const g of guides) {
     const out = guideDocument(g, (n) => guideFile(guideAddress(n), n), warnings, guidePublish);
@@ -288,12 +294,29 @@ function metadata(name: string, labels: Labels): Record<string, unknown> {
 }
 
 /** `<name>.yaml`, made safe as a file name and never clashing with another file. */
-function uniqueFileName(name: string, used: Set<string>): string {
+function uniqueFileName(name: string, used: Set<string>, taken: (file: string) => boolean = () => false): string {
   const base = fileBase(name);
   let candidate = `${base}.yaml`;
-  for (let n = 2; used.has(candidate.toLowerCase()) || WINDOWS_DEVICE.test(candidate); n += 1) candidate = `${base}-${n}.yaml`;
+  for (let n = 2; used.has(candidate.toLowerCase()) || WINDOWS_DEVICE.test(candidate) || taken(candidate); n += 1) candidate = `${base}-${n}.yaml`;
   used.add(candidate.toLowerCase());
   return candidate;
+}
+
+/**
+ * What a file an earlier export left (`holds`: what it held) holds that makes it another's than
+ * template `name`'s: everything, when none of it is the template's (the user's tests); else the
+ * other objects' documents beside it. Undefined when there is no such file or it is the template's.
+ */
+function othersIn(holds: readonly string[] | undefined, name: string): string | undefined {
+  if (holds === undefined || holds.length === 0) return undefined;
+  const own = (h: string): boolean => {
+    const a = parseAddress(h);
+    return a !== undefined && (a.kind === 'PromptTemplate' || a.kind === 'PromptVersion' || a.kind === 'TrafficSplit') && a.name === name;
+  };
+  const others = holds.filter((h) => !own(h));
+  if (others.length === holds.length) return holds.join(', ');
+  const foreign = others.filter((h) => parseAddress(h) !== undefined && !h.startsWith('PromptTest/'));
+  return foreign.length > 0 ? foreign.join(', ') : undefined;
 }
 
 /** `name` made safe as a file name, before `.yaml` (and a `-N` that keeps it unique). */
@@ -326,7 +349,7 @@ export interface FileNaming {
    */
   held?: ReadonlyMap<string, string>;
   /**
-   * A re-export: each file under guides/ and summaries/ that holds documents (relative to --out),
+   * A re-export: each file at the top and under guides/ and summaries/ that holds documents (relative to --out),
    * with what it holds (addresses, or kind/name); a text file a YAML there refers to, with what
    * that YAML holds. None is given to another object: a new one's file name is numbered past it.
    */

@@ -115,6 +115,23 @@ describe('export of objects made by hand', () => {
     expect(r.stderr).toContain('adopted/guides/mine.yaml was there before and is not part of the export (it holds Guide/Mine, which this export does not write)');
   });
 
+  it('re-exporting with --force does not write a template renamed live over a file of the user\'s that takes its new name', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const t = await o.emu.api.createTemplate({ name: 'summarize', model: 'gpt-4o' });
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    // The user's tests of it, in a file of their own naming beside the export.
+    const checks = join(o.dir.path, 'adopted/checks.yaml');
+    const mine = 'apiVersion: promptctl/v1\nkind: PromptTest\nmetadata: {name: summarize-smoke}\nspec: {target: {template: summarize, version: "1.0.0"}, cases: []}\n';
+    await writeFile(checks, mine);
+    await o.emu.api.updateTemplate(t.id, { name: 'checks', model: 'gpt-4o', version: t.version });
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(await readFile(checks, 'utf8')).toBe(mine);
+    expect(await readFile(join(o.dir.path, 'adopted/checks-2.yaml'), 'utf8')).toContain('name: checks');
+    expect(r.stderr).not.toContain('was there before and is replaced');
+    expect(r.stderr).toContain('PromptTemplate/checks is written to adopted/checks-2.yaml: adopted/checks.yaml holds PromptTest/summarize-smoke and is kept as it is');
+    expect(r.stderr).toContain('adopted/summarize.yaml was there before and is not part of the export (it holds PromptTemplate/summarize, which this export does not write)');
+  });
+
   it('re-exporting with --force keeps each guide and summary setting in the file that already holds it, when a new name makes the same file name', { timeout: 60_000 }, async () => {
     const o = await org();
     await handMadeGuide(o.studio, 'Billing/Help', 'One.\n');
