@@ -106,6 +106,9 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     ...result.files.map((f) => ({ path: f.path, text: (found: Set<string>) => documentsToYaml(f.documents.map((d) => maskedForExport(ctx, d, found))) })),
     ...result.texts.map((t) => ({ path: t.path, text: (found: Set<string>) => maskedForExport(ctx, t.text, found) })),
   ];
+  // A file of a git checkout holding uncommitted changes is not replaced: git could not give them
+  // back ("git has the old file" holds only for what was committed). Refused before anything is written.
+  if (existing.length > 0) await refuseUncommitted(dir, writes, flags.out);
   const done = await interrupt.during(async (signal) => {
     let files = 0;
     for (const w of writes) {
@@ -433,6 +436,30 @@ async function refuseLink(dir: string, folder: string, out: string): Promise<voi
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+}
+
+/**
+ * Refuses an export that would replace, with other content, a file git tracks whose changes are not
+ * committed. `writes`: each file's path (relative to --out) and its text as it will be written.
+ */
+async function refuseUncommitted(dir: string, writes: readonly { path: string; text: (found: Set<string>) => string }[], out: string): Promise<void> {
+  const there = [];
+  for (const w of writes) if ((await lstat(join(dir, w.path)).catch(() => undefined))?.isFile()) there.push(w);
+  const { uncommittedAmong } = await import('../git/last-change.js');
+  // Asked in --out itself: it may lie in another repository than the working directory, or in none.
+  const dirty = new Set(await uncommittedAmong(dir, there.map((w) => w.path)));
+  const lost: string[] = [];
+  for (const w of there) {
+    if (!dirty.has(w.path)) continue;
+    const now = await readFile(join(dir, w.path)).catch(() => undefined);
+    if (!now?.equals(Buffer.from(w.text(new Set())))) lost.push(w.path);
+  }
+  if (lost.length === 0) return;
+  const named = lost.slice(0, 3).map((p) => visibleName(join(out, p))).join(', ');
+  throw new UserError(
+    `${named}${lost.length > 3 ? ` and ${lost.length - 3} more` : ''} ${lost.length === 1 ? 'holds' : 'hold'} uncommitted changes that export --force would replace with the org's content, and git could not give them back: ` +
+      `commit or stash them (git stash) first, or discard them (git checkout -- FILE); nothing was written`,
+  );
 }
 
 /** Refuses an export one of whose files would go where a directory is (a rename cannot replace it). */

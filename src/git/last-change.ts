@@ -17,3 +17,17 @@ export async function lastChanged(cwd: string, files: readonly string[]): Promis
   const at = await tryRaw(git, ['log', '-1', '--format=%cI', ...paths]);
   return at === null ? null : { at };
 }
+
+/**
+ * Which of FILES (relative to CWD, as given, "/"-separated) git tracks and holds with changes not committed
+ * (staged or not): what replacing them would lose for good. None outside a work tree, before the
+ * first commit, or when git cannot say.
+ */
+export async function uncommittedAmong(cwd: string, files: readonly string[]): Promise<string[]> {
+  if (files.length === 0) return [];
+  const git = await openRepo(cwd);
+  if (!git) return [];
+  const out = await tryRaw(git, ['-c', 'core.quotePath=false', 'diff', '--name-only', '-z', '--relative', 'HEAD', '--', ...files.map((f) => `:(literal)${f}`)]);
+  const changed = new Set((out ?? '').split('\0').filter(Boolean));
+  return files.filter((f) => changed.has(f));
+}

@@ -1,5 +1,6 @@
 // Adopting an existing org: export → validate → plan of objects a real org can hold that git did not
 // create (long names, prompts with CR, files left by an earlier export, a surface the client may not list).
+import { execFileSync } from 'node:child_process';
 import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -130,6 +131,30 @@ describe('export of objects made by hand', () => {
     expect(r.stderr).not.toContain('was there before and is replaced');
     expect(r.stderr).toContain('PromptTemplate/checks is written to adopted/checks-2.yaml: adopted/checks.yaml holds PromptTest/summarize-smoke and is kept as it is');
     expect(r.stderr).toContain('adopted/summarize.yaml was there before and is not part of the export (it holds PromptTemplate/summarize, which this export does not write)');
+  });
+
+  it('re-exporting with --force into a git checkout refuses to replace a file holding uncommitted changes', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await handMadeGuide(o.studio, 'Returns', 'Be nice.\n');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: o.dir.path, env, encoding: 'utf8' });
+    git('init', '-q');
+    git('add', 'adopted');
+    git('commit', '-q', '-m', 'export');
+    // The user's edit to the guide's instruction, not committed yet; the org still holds the old one.
+    const md = join(o.dir.path, 'adopted/guides/returns.md');
+    await writeFile(md, 'Be nice, and brief.\n');
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('adopted/guides/returns.md holds uncommitted changes');
+    expect(await readFile(md, 'utf8')).toBe('Be nice, and brief.\n');
+    // Once they are committed, git has them: the export replaces the file and says so.
+    git('commit', '-q', '-am', 'brief');
+    const again = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await readFile(md, 'utf8')).toBe('Be nice.\n');
+    expect(again.stderr).toContain('adopted/guides/returns.md was there before and is replaced');
   });
 
   it('re-exporting with --force keeps each guide and summary setting in the file that already holds it, when a new name makes the same file name', { timeout: 60_000 }, async () => {
