@@ -318,8 +318,9 @@ function refuseInsidePrompts(cwd: string, out: string, flags: ExportFlags): void
  * (`held`); and every file there or at the top that holds documents, with what it holds, and each text file one
  * of them refers to (`before`): none of those is given to another object.
  */
-async function filesBefore(dir: string): Promise<{ held: Map<string, string>; before: Map<string, string[]> }> {
+async function filesBefore(dir: string): Promise<{ held: Map<string, string>; before: Map<string, string[]>; heldTexts: Map<string, string> }> {
   const held = new Map<string, string>();
+  const heldTexts = new Map<string, string>();
   const before = new Map<string, string[]>();
   const folders = new Set([GUIDES_DIR, SUMMARIES_DIR]);
   for (const path of (await discoverYamlFiles(dir)).files) {
@@ -333,9 +334,13 @@ async function filesBefore(dir: string): Promise<{ held: Map<string, string>; be
     // Alone: a file that holds more (a PromptTest beside the guide) is not one to replace whole.
     // A template's file is named after it (its name is a file name), so none is held at the top.
     const defined = parts.length === 2 && docs.length === 1 ? documentAddressOf(docs[0]) : undefined;
-    if (defined !== undefined && !held.has(defined)) held.set(defined, path);
+    if (defined === undefined || held.has(defined)) continue;
+    held.set(defined, path);
+    // A guide's instruction file, where export writes them: a .md directly under guides/.
+    const text = parts[0] === GUIDES_DIR ? textRefs(docs[0]).find((r) => /^guides\/[^/]+\.md$/.test(r)) : undefined;
+    if (text !== undefined) heldTexts.set(defined, text);
   }
-  return { held, before };
+  return { held, before, heldTexts };
 }
 
 /**

@@ -136,8 +136,18 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
   const held = names.held && new Map([...names.held].filter(([, path]) => !revealsSecret(path, names.secrets)));
   const kept = { held, before: names.before, where, warnings };
   const guideFile = heldOrNew(kept, GUIDES_DIR, guides.map((g) => guideAddress(g.name)), usedGuides, uniqueIn(usedGuides, 'guide', (n) => safe(slug(maskName(n)))));
+  // A kept guide's instruction goes back into the file its YAML refers to (the user may have renamed
+  // it), unless another guide's YAML refers to it too, or it is the .md beside another guide's YAML.
+  const claimed = new Map<string, number>();
+  for (const path of names.heldTexts?.values() ?? []) claimed.set(path, (claimed.get(path) ?? 0) + 1);
+  const textFile = (address: string, yaml: string): string | undefined => {
+    const path = names.heldTexts?.get(address);
+    if (path === undefined || claimed.get(path) !== 1 || revealsSecret(path, names.secrets) || held?.get(address) !== `${GUIDES_DIR}/${yaml}`) return undefined;
+    const twin = `${path.slice(0, -3)}.yaml`.toLowerCase();
+    return [...(held ?? [])].some(([other, file]) => other !== address && file.toLowerCase() === twin) ? undefined : path;
+  };
   for (const g of guides) {
-    const out = guideDocument(g, (n) => guideFile(guideAddress(n), n), warnings, guidePublish);
+    const out = guideDocument(g, (n) => guideFile(guideAddress(n), n), warnings, guidePublish, (yaml) => textFile(guideAddress(g.name), yaml));
     if (!out) continue;
     files.push(out.file);
     texts.push(out.text);
@@ -172,7 +182,7 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
  * instruction goes to a .md file next to the YAML, referenced with `{file:}`. `guidePublish`: the
  * state a document without `publish` reaches where it is exported from (an environment's guidePublish).
  */
-function guideDocument(g: LiveGuide, fileName: (name: string) => string, warnings: string[], guidePublish: GuidePublishState): { file: ExportFile; text: ExportText } | undefined {
+function guideDocument(g: LiveGuide, fileName: (name: string) => string, warnings: string[], guidePublish: GuidePublishState, textFile: (yaml: string) => string | undefined = () => undefined): { file: ExportFile; text: ExportText } | undefined {
   const address = guideAddress(g.name);
   // A name the YAML cannot hold: its document would fail validate, and with it the whole export.
   if (!isGenesysName(g.name)) {
@@ -204,8 +214,9 @@ function guideDocument(g: LiveGuide, fileName: (name: string) => string, warning
   }
   if (lost.length > 0) warnings.push(`${address}: promptctl YAML cannot hold ${lost.join(', ')}; a plan of the export shows removing them`);
   warnIfLoadingChanges(address, 'instruction', v.instruction, warnings);
-  const base = fileName(g.name).replace(/\.yaml$/, '');
-  const mdPath = `${GUIDES_DIR}/${base}.md`;
+  const yaml = fileName(g.name);
+  const base = yaml.replace(/\.yaml$/, '');
+  const mdPath = textFile(yaml) ?? `${GUIDES_DIR}/${base}.md`;
   const spec: Record<string, unknown> = { instruction: { file: mdPath } };
   if (m.variables.length > 0) spec.variables = m.variables;
   if (m.dataActions.length > 0) spec.dataActions = m.dataActions;
@@ -354,6 +365,8 @@ export interface FileNaming {
    * that YAML holds. None is given to another object: a new one's file name is numbered past it.
    */
   before?: ReadonlyMap<string, readonly string[]>;
+  /** A re-export: the .md under guides/ that each held guide's YAML refers to for its instruction, by address. */
+  heldTexts?: ReadonlyMap<string, string>;
   /** How warnings name a path of the export (under --out). */
   where?: (path: string) => string;
 }

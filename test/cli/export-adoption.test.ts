@@ -180,6 +180,26 @@ describe('export of objects made by hand', () => {
     await expectEmptyRoundTrip(o);
   });
 
+  it('re-exporting with --force writes a guide\'s instruction back into the file its YAML refers to', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await handMadeGuide(o.studio, 'Returns', 'Be nice.\n');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    // The user renamed the instruction's file, and the reference to it.
+    const yaml = join(o.dir.path, 'adopted/guides/returns.yaml');
+    await writeFile(yaml, (await readFile(yaml, 'utf8')).replace('guides/returns.md', 'guides/returns-instruction.md'));
+    await writeFile(join(o.dir.path, 'adopted/guides/returns-instruction.md'), 'Be nice.\n');
+    await unlink(join(o.dir.path, 'adopted/guides/returns.md'));
+    const studio = o.studio;
+    const g = (await studio.listGuides()).find((x) => x.name === 'Returns')!;
+    const v = await studio.createGuideVersion(g.id, { instruction: 'Be nicer.\n' });
+    await studio.publishGuideVersion(g.id, v.version, 'ProductionReady');
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(join(o.dir.path, 'adopted/guides/returns-instruction.md'), 'utf8')).toBe('Be nicer.\n');
+    expect(await readdir(join(o.dir.path, 'adopted/guides'))).toEqual(['returns-instruction.md', 'returns.yaml']);
+    await expectEmptyRoundTrip(o);
+  });
+
   it('re-exporting with --force does not write a guide into a file that holds more than its document', { timeout: 60_000 }, async () => {
     const o = await org();
     await handMadeGuide(o.studio, 'Billing/Help', 'One.\n');
