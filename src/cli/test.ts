@@ -12,7 +12,7 @@ import { TOKEN_PATH } from '../genesys/conventions.js';
 import { ApiError } from '../genesys/errors.js';
 import type { DesiredState } from '../model/types.js';
 import { unlessAborted } from '../util/abort.js';
-import { EXIT, UserError, messageOf } from '../util/errors.js';
+import { EXIT, InterruptedAfterError, UserError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { checkVersionLabel } from '../util/semver.js';
 import { oneLine, visibleName } from '../util/escapes.js';
@@ -249,7 +249,12 @@ async function testRun(
     ).finally(() => {
       if (phase.barShown) ctx.io.stderr.write('\r\x1b[K');
     });
-  }, { ...(fixtures.length ? { responses: fixtures } : {}), ...(embedded ? { models: state.config.models } : {}) });
+  }, { ...(fixtures.length ? { responses: fixtures } : {}), ...(embedded ? { models: state.config.models } : {}) }).catch((err: unknown) => {
+    // An error met in the run (the target refusing a call: a 401, a 403, unreachable) and an
+    // interrupt (one while the target then closed): the error is still said, then the interrupt,
+    // whose exit code wins (DESIGN §5), as for run.
+    throw signal.aborted ? new InterruptedAfterError(err, 'interrupted: the test run had already failed (the error above); nothing more was done') : err;
+  });
 
   // Masked before it is laid out (output is masked again): a secret masked after would leave the text table's columns askew.
   const text = renderTestReport(maskStrings(report, (t) => ctx.mask(t)), flags.format, ctx.style);
