@@ -8,11 +8,11 @@ import { CONFIG_FILE, discoverYamlFiles } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
 import { lenientDocuments } from '../util/lenient-yaml.js';
 import { exportDocuments, GUIDES_DIR, SUMMARIES_DIR } from '../export/documents.js';
-import { EXIT, UserError } from '../util/errors.js';
+import { describeFsError, EXIT, isFsError, messageOf, UserError } from '../util/errors.js';
 import { plural } from '../util/plural.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskAnyCase, maskedNames, maskFor, maskStrings } from '../util/secrets.js';
-import { shellWord, visibleName } from '../util/escapes.js';
+import { oneLine, shellWord, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
 import { isInside, realPathOr } from '../util/inside.js';
 import { readLiveParts, SURFACES } from '../targets/live.js';
@@ -109,20 +109,27 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   // A file of a git checkout holding uncommitted changes is not replaced: git could not give them
   // back ("git has the old file" holds only for what was committed). Refused before anything is written.
   if (existing.length > 0) await refuseUncommitted(dir, writes, flags.out);
-  const done = await interrupt.during(async (signal) => {
+  const { files: done, unfinished } = await interrupt.during(async (signal) => {
     let files = 0;
     for (const w of writes) {
-      if (signal.aborted) return files;
+      if (signal.aborted) return { files };
       const found = new Set<string>();
       const text = w.text(found);
       await replaced(w.path, text);
-      await writeFileAtomic(join(dir, w.path), text, { onTemp: (tmp) => (writing = tmp) });
+      try {
+        await writeFileAtomic(join(dir, w.path), text, { onTemp: (tmp) => (writing = tmp) });
+      } catch (err) {
+        // Interrupted, and the file under way then failed (a full disk, no permission): the
+        // interrupt's exit all the same (DESIGN §5), its failure said with what is left.
+        if (signal.aborted) return { files, unfinished: `${visibleName(join(flags.out, w.path))} could not be finished: ${fsWords(err)}` };
+        throw err;
+      }
       masked(w.path, found);
       files++;
     }
-    return files;
+    return { files };
   });
-  if (interrupt.interrupted) return interruptedExport(ctx, done, writes.length, shownOut, `${ctx.environment ? `--env ${shellWord(ctx.environment.name)} ` : ''}--out ${shellWord(flags.out)}`);
+  if (interrupt.interrupted) return interruptedExport(ctx, done, writes.length, shownOut, `${ctx.environment ? `--env ${shellWord(ctx.environment.name)} ` : ''}--out ${shellWord(flags.out)}`, unfinished);
 
   const written = new Set([...result.files, ...result.texts].map((f) => f.path));
   // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export),
@@ -188,10 +195,18 @@ function removeTemp(tmp: string | undefined): void {
  * (`again`: the options that export the same org into the same directory).
  * Every file written is whole (each is written atomically); the export as a whole is not.
  */
-function interruptedExport(ctx: CliContext, done: number, total: number, shownOut: string, again: string): number {
-  const whole = done === total ? `all ${plural(total, 'file')} were written to ${shownOut} (not checked as plan --dir checks them)` : `${done} of ${plural(total, 'file')} written to ${shownOut}; the export is incomplete: export again with ${again} --force to finish it`;
+function interruptedExport(ctx: CliContext, done: number, total: number, shownOut: string, again: string, unfinished?: string): number {
+  const whole =
+    done === total
+      ? `all ${plural(total, 'file')} were written to ${shownOut} (not checked as plan --dir checks them)`
+      : `${done} of ${plural(total, 'file')} written to ${shownOut}${unfinished ? `; ${unfinished}` : ''}; the export is incomplete: export again with ${again} --force to finish it`;
   ctx.info(`interrupted: ${whole}`);
   return EXIT.interrupted;
+}
+
+/** Why a file could not be written, in words: the file-system error's code and meaning, else its message. */
+function fsWords(err: unknown): string {
+  return isFsError(err) ? `${err.code} ${describeFsError(err)}` : oneLine(messageOf(err));
 }
 
 /** The prompts directory's promptctl.yaml (--dir, prompts/ by default), when there is one to read. */
