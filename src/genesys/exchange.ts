@@ -50,6 +50,8 @@ export interface StreamSpec extends StreamOptions {
   json?: unknown;
   /** May be resent when an attempt's outcome is unknown (only ever before the body's first byte). */
   idempotent?: boolean;
+  /** Each attempt the server may have run is paid for: see CallSpec.billed. */
+  billed?: boolean;
 }
 
 /** An answer being streamed: retries are over once it exists (its first byte has arrived). */
@@ -81,10 +83,18 @@ export interface CallSpec<T> {
   /** Headers of the caller's own beside those every request carries (which they cannot replace). */
   headers?: Readonly<Record<string, string>>;
   /**
-   * A POST that changes nothing (a token request, an invocation, a query): resent blindly, and its
-   * failure leaves nothing applied (no "may or may not have applied it").
+   * A POST that changes nothing (a token request, an invocation, a query): resent blindly (not when
+   * `billed`), and its failure leaves nothing applied (no "may or may not have applied it").
    */
   idempotent?: boolean;
+  /**
+   * Each attempt the server may have run is paid for (an invocation: the model's tokens), and no
+   * read can tell whether it ran: an attempt of unknown outcome (a 5xx, a connection dropped once
+   * sent, a timeout) is not resent, whatever `idempotent` says (DESIGN §5: a POST of unknown
+   * outcome is resent only once a read has settled it). What was refused before any work (a 429,
+   * a connection refused, a 401's new token) is resent as for any call.
+   */
+  billed?: boolean;
   /**
    * Aborts the call: an attempt in flight is cut off, a wait (pacing, a retry's delay) ends, and
    * nothing more is sent; the call then rejects with the signal's reason.

@@ -1,6 +1,6 @@
 // A request whose outcome is unknown (a 5xx, a dropped connection, a timeout) is never resent
 // blindly: only when resending is harmless (an idempotent method) or the caller can find out what
-// happened (reconcile). When the call's budget is spent, the last attempt is read for before the
+// happened (reconcile); never when each attempt is billed (an invocation), which no read settles. When the call's budget is spent, the last attempt is read for before the
 // call is called a failure. The verdict is pure data; `giveUp` runs the caller's read.
 import { withNote } from './failures.js';
 import { isConflict, type ApiError } from './errors.js';
@@ -22,6 +22,8 @@ export interface ResendContext {
   idempotent: boolean;
   /** The caller can read whether an attempt landed (CallSpec.reconcile). */
   reconciles: boolean;
+  /** Each attempt the server may have run is paid for, and none can be read for (CallSpec.billed). */
+  billed?: boolean;
   /** Retries already made, and the policy's most. */
   retries: number;
   maxRetries: number;
@@ -50,7 +52,8 @@ export function isRead(method: Method | undefined): boolean {
 }
 
 export function verdict(retry: { delayMs: number; outcomeUnknown: boolean }, ctx: ResendContext): Verdict {
-  const resendable = IDEMPOTENT.has(ctx.method) || ctx.idempotent || !retry.outcomeUnknown || ctx.reconciles;
+  // A billed call (an invocation) of unknown outcome may have run, and been paid for: never resent.
+  const resendable = !retry.outcomeUnknown || (ctx.billed !== true && (IDEMPOTENT.has(ctx.method) || ctx.idempotent || ctx.reconciles));
   if (!resendable) return 'unsettled';
   // A resent write is a new change.
   if (ctx.stopping) return 'stop';
@@ -61,9 +64,12 @@ export function verdict(retry: { delayMs: number; outcomeUnknown: boolean }, ctx
 /** What an error says of a write that may or may not be live. */
 const UNKNOWN_NOTE = 'the server may or may not have applied it';
 
-/** The error of a call not resent because the server may or may not have applied it. */
-export function unsettledError(error: ApiError): ApiError {
-  const unsettled = withNote(error, `${UNKNOWN_NOTE}; not retried`);
+/** What an error says of a billed call (an invocation) that may have run. */
+const BILLED_NOTE = 'the gateway may have run it (each call is billed), so it was not sent again';
+
+/** The error of a call not resent because the server may or may not have applied it (`billed`: run it, and been paid). */
+export function unsettledError(error: ApiError, billed = false): ApiError {
+  const unsettled = withNote(error, billed ? BILLED_NOTE : `${UNKNOWN_NOTE}; not retried`);
   unsettled.outcomeUnknown = true;
   return unsettled;
 }

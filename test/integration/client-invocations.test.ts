@@ -158,7 +158,8 @@ describe('invoke and invokeStream against the emulator', () => {
 });
 
 describe('invokeStream under injected faults', () => {
-  it('retries 5xx and dropped connections before the first byte, so every stream completes', { timeout: 60_000 }, async () => {
+  // Each invocation the gateway runs is billed, and no read tells whether it ran (DESIGN §5).
+  it('never sends again an invocation the gateway may have run (a 5xx, a connection dropped): it ends saying so; one that arrives is whole', { timeout: 60_000 }, async () => {
     const faulty = await setup({ rateLimit: 1_000_000, faultRate: 0.4, seed: 99, streamDelayMs: 0, publishDelayMs: 1 });
     try {
       const retries: RetryInfo[] = [];
@@ -166,15 +167,24 @@ describe('invokeStream under injected faults', () => {
       const t = await fc.createTemplate({ name: 'faulty-bot', model: 'gpt-4o' });
       await fc.createVersion(t.id, versionBody('1.0.0', { maxTokens: 30 }));
       await fc.publishVersion(t.id, '1.0.0');
-      const expected = await fc.invoke({ template: 'faulty-bot', variables: { question: 'q' } });
+      const unsent = (err: ApiError): void => {
+        expect(err.outcomeUnknown, err.message).toBe(true);
+        expect(err.message).toMatch(/the gateway may have run it \(each call is billed\), so it was not sent again$/);
+      };
+      let expected: string | undefined;
+      let failed = 0;
       for (let i = 0; i < 15; i++) {
-        const { events } = await collect(fc.invokeStream({ template: 'faulty-bot', variables: { question: 'q' } }));
-        expect(events.map((e) => (e.type === 'delta' ? e.text : '')).join('')).toBe(expected.output.text);
-        expect(events.slice(-1)[0]!.type).toBe('done');
+        const got = await collect(fc.invokeStream({ template: 'faulty-bot', variables: { question: 'q' } })).catch((err: ApiError) => (unsent(err), failed++, undefined));
+        if (got === undefined) continue;
+        const text = got.events.map((e) => (e.type === 'delta' ? e.text : '')).join('');
+        expected ??= text;
+        expect(text).toBe(expected);
+        expect(got.events.slice(-1)[0]!.type).toBe('done');
       }
-      const onInvocations = retries.filter((r) => r.path.endsWith('/invocations'));
-      expect(onInvocations.length).toBeGreaterThan(0);
-      expect(new Set(onInvocations.map((r) => r.status ?? r.code)).size).toBeGreaterThan(1);
+      expect(failed).toBeGreaterThan(0);
+      expect(expected).toBeDefined();
+      // Nothing of unknown outcome was sent again: only a refusal before any work would be (a 429).
+      expect(retries.filter((r) => r.path.endsWith('/invocations') && r.status !== 429)).toEqual([]);
     } finally {
       await faulty.close();
     }
@@ -248,35 +258,47 @@ function handClient(retries?: RetryInfo[]): GatewayApi {
 const later = (ms: number, fn: () => void) => setTimeout(fn, ms);
 
 describe('invokeStream against hand-written servers', () => {
-  it('retries 503, 429, a dropped connection and a head without a body (cut or empty): only before the first byte', async () => {
+  it('resends a 429 (refused before any work); a 503, a dropped connection or a head without a body (cut or empty) may have run the model: not sent again', async () => {
     hand = await handServer((attempt, _req, res) => {
       if (attempt === 1) {
-        res.writeHead(503, { 'retry-after': '0', 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: 'busy', code: 'service.unavailable', status: 503, contextId: 'x' }));
-      } else if (attempt === 2) {
         res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: 'slow down', code: 'too.many.requests', status: 429, contextId: 'x' }));
-      } else if (attempt === 3) {
-        res.socket?.destroy();
-      } else if (attempt === 4) {
-        res.writeHead(200, SSE_HEAD);
-        res.flushHeaders();
-        later(20, () => res.socket?.destroy());
-      } else if (attempt === 5) {
-        res.writeHead(200, SSE_HEAD);
-        res.end(); // a clean but empty answer
-      } else {
+      } else if (attempt === 2) {
         res.writeHead(200, SSE_HEAD);
         res.write(delta('Hello '));
         later(10, () => res.end(delta('world') + DONE));
+      } else if (attempt === 3) {
+        res.writeHead(503, { 'retry-after': '0', 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'busy', code: 'service.unavailable', status: 503, contextId: 'x' }));
+      } else if (attempt === 4) {
+        res.socket?.destroy();
+      } else if (attempt === 5) {
+        res.writeHead(200, SSE_HEAD);
+        res.flushHeaders();
+        later(20, () => res.socket?.destroy());
+      } else {
+        res.writeHead(200, SSE_HEAD);
+        res.end(); // a clean but empty answer
       }
     });
     const retries: RetryInfo[] = [];
-    const { events } = await collect(handClient(retries).invokeStream(ask('q')));
+    const x = handClient(retries);
+    const { events } = await collect(x.invokeStream(ask('q')));
     expect(events.map((e) => e.type)).toEqual(['delta', 'delta', 'done']);
-    expect(hand.attempts()).toBe(6);
+    expect(hand.attempts()).toBe(2);
+    expect(retries.map((r) => r.status ?? r.code)).toEqual([429]);
+    // Each ends its call after one attempt, saying why it was not sent again.
+    const ends: string[] = [];
+    for (let i = 3; i <= 6; i++) {
+      const err = await rejection(collect(x.invokeStream(ask('q'))));
+      expect(err.outcomeUnknown, err.message).toBe(true);
+      expect(err.message).toMatch(/the gateway may have run it \(each call is billed\), so it was not sent again$/);
+      expect(hand.attempts()).toBe(i);
+      ends.push(String(err.status || err.code));
+    }
     // The head-only answer fails as the socket does (a reset), or as a premature end where it closes cleanly.
-    expect(retries.map((r) => r.status ?? r.code)).toEqual([503, 429, 'ECONNRESET', expect.stringMatching(/^(ECONNRESET|ERR_STREAM_PREMATURE_CLOSE)$/), 'ERR_STREAM_PREMATURE_CLOSE']);
+    expect(ends).toEqual(['503', 'ECONNRESET', expect.stringMatching(/^(ECONNRESET|ERR_STREAM_PREMATURE_CLOSE)$/), 'ERR_STREAM_PREMATURE_CLOSE']);
+    expect(retries).toHaveLength(1);
   });
 
   it('a stream cut after its first bytes is an error naming how much arrived, and is not retried', async () => {
@@ -359,7 +381,7 @@ describe('invokeStream against hand-written servers', () => {
     ]);
   });
 
-  it('retries an error event that comes before any text as that status answered outright (none given: a 500); one after text, or a 4xx, never', async () => {
+  it('takes an error event that comes before any text as that status answered outright (none given: a 500): the model may have run, so not sent again; a 4xx is the answer', async () => {
     const error = (body: object) => `event: error\ndata: ${JSON.stringify(body)}\n\n`;
     hand = await handServer((attempt, _req, res) => {
       res.writeHead(200, SSE_HEAD);
@@ -371,10 +393,16 @@ describe('invokeStream against hand-written servers', () => {
     });
     const retries: RetryInfo[] = [];
     const x = handClient(retries);
+    const first = await rejection(collect(x.invokeStream(ask('q'))));
+    expect(first).toMatchObject({ status: 503, code: 'model.unavailable', outcomeUnknown: true });
+    expect(first.message).toMatch(/^POST \/api\/v2\/llmgateway\/invocations failed: 503 model\.unavailable: model failed to start \(correlation id ctx-1\); the gateway may have run it \(each call is billed\), so it was not sent again$/);
+    expect(hand.attempts()).toBe(1);
+    expect(await rejection(collect(x.invokeStream(ask('q'))))).toMatchObject({ status: 500, outcomeUnknown: true });
+    expect(hand.attempts()).toBe(2);
     const { events } = await collect(x.invokeStream(ask('q')));
     expect(events.map((e) => e.type)).toEqual(['delta', 'done']);
     expect(hand.attempts()).toBe(3);
-    expect(retries.map((r) => r.status)).toEqual([503, 500]);
+    expect(retries).toEqual([]);
     // A refusal is an answer, said as an error event says it.
     const blocked = await rejection(collect(x.invokeStream(ask('q'))));
     expect(blocked).toMatchObject({ status: 400, code: 'content.blocked', correlationId: 'ctx-4' });
@@ -385,10 +413,10 @@ describe('invokeStream against hand-written servers', () => {
     const after = await rejection(collect(x.invokeStream(ask('q'))));
     expect(after.message).toMatch(/failed after 2 characters of output: 503 model.unavailable/);
     expect(hand.attempts()).toBe(5);
-    expect(retries).toHaveLength(2);
+    expect(retries).toEqual([]);
   });
 
-  it('retries a stream that ends before any text (pings only, or cut in its first event) as a connection dropped before the answer', async () => {
+  it('takes a stream that ends before any text (pings only, or cut in its first event) as a connection dropped: the model may have run, so not sent again', async () => {
     hand = await handServer((attempt, _req, res) => {
       res.writeHead(200, SSE_HEAD);
       if (attempt === 1) res.end(': ping\n\n');
@@ -396,10 +424,15 @@ describe('invokeStream against hand-written servers', () => {
       else res.end(delta('Hello') + DONE);
     });
     const retries: RetryInfo[] = [];
-    const { events } = await collect(handClient(retries).invokeStream(ask('q')));
+    const x = handClient(retries);
+    for (const attempts of [1, 2]) {
+      const err = await rejection(collect(x.invokeStream(ask('q'))));
+      expect(err).toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE', outcomeUnknown: true });
+      expect(hand.attempts()).toBe(attempts);
+    }
+    const { events } = await collect(x.invokeStream(ask('q')));
     expect(events.map((e) => e.type)).toEqual(['delta', 'done']);
-    expect(hand.attempts()).toBe(3);
-    expect(retries.map((r) => r.code)).toEqual(['ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_PREMATURE_CLOSE']);
+    expect(retries).toEqual([]);
   });
 
   it('refuses an answer of another shape naming the field (a done event, a JSON answer, whole or streamed), and reads an event of JSON null as none', async () => {
@@ -509,8 +542,8 @@ describe('invoke with an AbortSignal (promptctl test and run on an interrupt)', 
   it('ends a retry\'s wait at once, and sends nothing when already aborted', { timeout: 5_000 }, async () => {
     hand = await handServer((attempt, _req, res) => {
       if (attempt === 1) {
-        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '20' });
-        res.end(JSON.stringify({ message: 'busy', code: 'service.unavailable', status: 503 }));
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '20' });
+        res.end(JSON.stringify({ message: 'slow down', code: 'too.many.requests', status: 429 }));
       } else {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(DONE.split('data: ')[1]!.trim());

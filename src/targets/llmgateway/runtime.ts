@@ -1,6 +1,7 @@
 // The LLM Gateway's runtime over HTTP: invocations (whole, or streamed as Server-Sent Events) and
-// the analytics query. An invocation changes nothing but the analytics, so one whose outcome is
-// unknown is resent (and may then be counted twice); the analytics query is a read. Both answers
+// the analytics query. An invocation changes nothing but the analytics, yet each one the gateway
+// runs is billed and none can be read for: one whose outcome is unknown is not resent (billed);
+// the analytics query is a read. Both answers
 // are checked at the read (answer-shapes.ts) as every other read is: an invocation's whole, or
 // its stream's done event.
 import { ApiError } from '../../genesys/errors.js';
@@ -34,6 +35,7 @@ export function invoke(t: Transport, body: InvocationRequest, opts: InvokeOption
     path,
     json: request,
     idempotent: true,
+    billed: true,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.test !== undefined ? { headers: testHeader(opts.test) } : {}),
     parse: (res) => invocationAnswer<InvocationResult>(res.body, ANSWER_SHAPES.invocation, (problem) => shapeError(path, problem, res.status, res.correlationId, 'POST')),
@@ -50,9 +52,10 @@ export async function* invokeStream(t: Transport, body: InvocationRequest, opts:
     json: { ...request, stream: true },
     acceptHeader: EVENT_STREAM,
     idempotent: true,
+    billed: true,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
-    // An error event before any text (the model failing to start) is retried as a 5xx answer would be.
+    // An error event before any text (the model failing to start) is taken as a 5xx answer would be.
     opening: failureBeforeText,
   });
   let chars = 0;

@@ -26,6 +26,14 @@ describe('verdict', () => {
     expect(verdict(unknown, { ...post, reconciles: true })).toBe('resend');
   });
 
+  it('never resends a billed call (an invocation) of unknown outcome, though it changes nothing: no read can tell whether it ran; one refused before any work is resent', () => {
+    const invocation = { ...post, idempotent: true, billed: true };
+    expect(verdict(unknown, invocation)).toBe('unsettled');
+    expect(verdict(unknown, { ...invocation, reconciles: true })).toBe('unsettled');
+    expect(verdict(known, invocation)).toBe('resend');
+    expect(verdict(unknown, { ...invocation, billed: false })).toBe('resend');
+  });
+
   it('gives up when the retries or the time budget are spent', () => {
     expect(verdict(known, { ...post, retries: 3 })).toBe('give-up');
     expect(verdict(known, { ...post, now: 4950 })).toBe('give-up');
@@ -130,6 +138,12 @@ describe('unsettledError', () => {
     const err = unsettledError(failed());
     expect(err.outcomeUnknown).toBe(true);
     expect(err.message).toMatch(/may or may not have applied it; not retried$/);
+  });
+
+  it('says of a billed call (an invocation) that it may have run, and why it was not sent again', () => {
+    const err = unsettledError(failed(), true);
+    expect(err.outcomeUnknown).toBe(true);
+    expect(err.message).toBe('POST /x failed: 503 http.503: down; the gateway may have run it (each call is billed), so it was not sent again');
   });
 });
 

@@ -1,0 +1,70 @@
+// An invocation the gateway answers with a 5xx may have run the model, and each one run is billed;
+// no read can tell whether it did (DESIGN §5: a POST of unknown outcome is resent only once a read
+// has settled it). run and test send it once: the call fails saying it was not sent again. It was
+// resent up to 10 times over about 26 s, so one call could be billed 11 times.
+import { afterEach, describe, expect, it } from 'vitest';
+import { evalsProject, type EvalsProject } from './evals-support.js';
+import { interceptor, type Interceptor } from '../helpers/forward.js';
+
+let p: EvalsProject | undefined;
+let server: Interceptor | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await p?.close();
+  p = undefined;
+});
+
+const TEST = `apiVersion: promptctl/v1
+kind: PromptTest
+metadata:
+  name: faq-refund
+spec:
+  target:
+    template: faq-bot
+    version: "1.1.0"
+  cases:
+    - name: refund
+      vars:
+        question: How long does a refund take?
+      expect:
+        - contains: "5 working days"
+`;
+
+const NOT_SENT_AGAIN = /^error: POST \/api\/v2\/llmgateway\/invocations failed: 500 internal\.server\.error: the model host failed \(correlation id [\w-]+\); the gateway may have run it \(each call is billed\), so it was not sent again$/m;
+
+/** A server before the emulator answering the first invocation 500 (the next ones go through); its URL and how many it was sent. */
+async function failingOnce(project: EvalsProject): Promise<{ url: string; invocations: () => number }> {
+  let invocations = 0;
+  server = await interceptor(new URL(project.emu.url), (req, res) => {
+    if (!(req.method === 'POST' && (req.url ?? '').startsWith('/api/v2/llmgateway/invocations'))) return false;
+    if (++invocations > 1) return false;
+    req.resume();
+    res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: 'the model host failed', code: 'internal.server.error', status: 500, contextId: 'c-1' }));
+    return true;
+  });
+  return { url: server.url, invocations: () => invocations };
+}
+
+describe('an invocation answered 500', () => {
+  it('run sends it once and fails saying it was not sent again', async () => {
+    p = await evalsProject();
+    const { url, invocations } = await failingOnce(p);
+    const r = await p.cli(['run', 'faq-bot@1.1.0', '--var', 'question=How long does a refund take?'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(NOT_SENT_AGAIN);
+    expect(r.stdout).toBe('');
+    expect(invocations()).toBe(1);
+  });
+
+  it("test sends it once: the case is that error", async () => {
+    p = await evalsProject({ 'refund.yaml': TEST });
+    const { url, invocations } = await failingOnce(p);
+    const r = await p.cli(['test', '--format', 'json', '--no-cache'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(invocations()).toBe(1);
+    expect(JSON.stringify(JSON.parse(r.stdout))).toContain(JSON.stringify('the model host failed'));
+    expect(JSON.parse(r.stdout).invocations).toBe(1);
+  });
+});
