@@ -45,9 +45,14 @@ export async function invokeTemplate(deps: RunnerDeps, test: string, call: Plann
     const r = await deps.gateway.invoke(call.call.request, callOptions(deps, test, 'gateway'));
     return fromResult(r, clock() - t0);
   } catch (err) {
-    return fromError(err, clock() - t0, call);
+    // Not resent by the client (each invocation is billed): the report says why it is an error, not only the server's words.
+    const obs = fromError(err, clock() - t0, call);
+    return outcomeUnknown(err) && obs.error ? { ...obs, error: { ...obs.error, message: `${obs.error.message}; ${NOT_SENT_AGAIN}` } } : obs;
   }
 }
+
+/** Said of an invocation of unknown outcome, which the client does not resend. */
+const NOT_SENT_AGAIN = 'the gateway may have run it (each call is billed), so it was not sent again';
 
 function fromResult(r: InvocationResult, wallMs: number): Observation {
   return {
