@@ -32,10 +32,11 @@ interface ErrorLike {
  * call that timed out (its answer took longer than the client waits, every attempt) is this
  * call's failure, reported as its error: a long answer says nothing of the other calls, and
  * stopping at it threw away every result of the run. (A target that answers nothing at all is
- * found before the calls: test's read of what it serves stops the run.)
+ * found before the calls: test's read of what it serves stops the run.) Nor is an invocation's
+ * connection dropped once it was sent (`sent`: outcome unknown, not resent; the host was there).
  */
-function fatal(e: ErrorLike): boolean {
-  return (e.status === 0 && e.code !== 'ETIMEDOUT') || e.status === 401 || e.status === 403;
+function fatal(e: ErrorLike, sent: boolean): boolean {
+  return (e.status === 0 && e.code !== 'ETIMEDOUT' && !sent) || e.status === 401 || e.status === 403;
 }
 
 export async function invokeTemplate(deps: RunnerDeps, test: string, call: PlannedCall, clock: () => number): Promise<Observation> {
@@ -46,8 +47,9 @@ export async function invokeTemplate(deps: RunnerDeps, test: string, call: Plann
     return fromResult(r, clock() - t0);
   } catch (err) {
     // Not resent by the client (each invocation is billed): the report says why it is an error, not only the server's words.
-    const obs = fromError(err, clock() - t0, call);
-    return outcomeUnknown(err) && obs.error ? { ...obs, error: { ...obs.error, message: `${obs.error.message}; ${NOT_SENT_AGAIN}` } } : obs;
+    const obs = fromError(err, clock() - t0, call, outcomeUnknown(err));
+    // (A transport failure's message is the client's own, which says it already.)
+    return outcomeUnknown(err) && obs.error && !obs.error.message.includes(NOT_SENT_AGAIN) ? { ...obs, error: { ...obs.error, message: `${obs.error.message}; ${NOT_SENT_AGAIN}` } } : obs;
   }
 }
 
@@ -85,9 +87,10 @@ function outcomeUnknown(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { outcomeUnknown?: unknown }).outcomeUnknown === true;
 }
 
-function fromError(err: unknown, wallMs: number, call: PlannedCall): Observation {
+/** `sent`: a failure of this call alone once it was sent (an invocation not resent), however it failed. */
+function fromError(err: unknown, wallMs: number, call: PlannedCall, sent = false): Observation {
   const e = (err ?? {}) as ErrorLike;
-  if (typeof e.status !== 'number' || typeof e.code !== 'string' || fatal(e)) throw err;
+  if (typeof e.status !== 'number' || typeof e.code !== 'string' || fatal(e, sent)) throw err;
   const message = typeof e.body?.message === 'string' ? e.body.message : String(e.message ?? e.code);
   const base = { output: '', wallMs: Math.round(wallMs), filters: [], error: { status: e.status, code: e.code, message } };
   if (call.requested !== undefined) Object.assign(base, { version: call.requested });

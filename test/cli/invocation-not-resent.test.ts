@@ -68,3 +68,25 @@ describe('an invocation answered 500', () => {
     expect(JSON.parse(r.stdout).invocations).toBe(1);
   });
 });
+
+describe('an invocation whose connection drops once it is sent', () => {
+  it("test makes it that case's error and runs the other cases: the host is there, only that call failed", async () => {
+    p = await evalsProject({ 'refund.yaml': TEST.replace('      expect:\n        - contains: "5 working days"\n', (c) => `${c}    - name: refund again\n      vars:\n        question: How long does a refund take, again?\n${c.slice(c.indexOf('      expect'))}`) });
+    let invocations = 0;
+    server = await interceptor(new URL(p.emu.url), (req) => {
+      if (!(req.method === 'POST' && (req.url ?? '').startsWith('/api/v2/llmgateway/invocations'))) return false;
+      if (++invocations > 1) return false;
+      req.socket.destroy();
+      return true;
+    });
+    const r = await p.cli(['test', '--format', 'json', '--no-cache'], { env: { GENESYSCLOUD_API_URL: server.url, GENESYSCLOUD_LOGIN_URL: server.url } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).not.toMatch(/^error:/m);
+    const report = JSON.parse(r.stdout) as { invocations: number; tests: { runs: { passed: boolean; observation: { outcome: string; error?: { message: string } } }[] }[] };
+    expect(invocations).toBe(2);
+    expect(report.invocations).toBe(2);
+    const { runs } = report.tests[0]!;
+    expect(runs.map((x) => x.observation.outcome).sort()).toEqual(['answered', 'error']);
+    expect(runs.find((x) => x.observation.outcome === 'error')!.observation.error!.message).toMatch(/^POST \/api\/v2\/llmgateway\/invocations failed: connection dropped \(ECONNRESET\) \(http:\/\/127\.0\.0\.1:\d+\); the gateway may have run it \(each call is billed\), so it was not sent again$/);
+  });
+});
