@@ -4,8 +4,10 @@ import { userInfo } from 'node:os';
 import { existsSync, realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { isInside } from '../util/inside.js';
-import { gitIn, globPrefix, mayBeInRepository, otherRepository, tryRaw } from './repo.js';
-import { parseStatus, STATUS_ARGS } from './status.js';
+import { isPromptFilePath } from '../util/prompt-paths.js';
+import type { SimpleGit } from 'simple-git';
+import { gitIn, globPrefix, mayBeInRepository, otherRepository, realDir, repositoryRoot, tryRaw } from './repo.js';
+import { IGNORED_ARG, parseStatus, STATUS_ARGS } from './status.js';
 
 export interface GitProvenance {
   /** HEAD, else GITHUB_SHA (a CI workspace without the repository); null outside a repository or before the first commit. */
@@ -48,14 +50,12 @@ export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: s
   if (!git) return withEnv(env, none);
   // Each git process costs this one a fork, so as few as the answer needs: the status (HEAD's
   // commit, the branch, what changed under the prompts directory: a pathspec relative to cwd, so
-  // no repository root is needed) and, unless CI names the actor, HEAD's author, at once.
+  // no repository root is needed, and the files git ignores there) and, unless CI names the actor,
+  // HEAD's author, at once.
   const needAuthor = !env.GITHUB_ACTOR && opts.author !== false;
-  const [out, last, ignored] = await Promise.all([
-    git.raw([...STATUS_ARGS, ...(dir === undefined ? [] : ['--', ...promptsPathspecs(cwd, dir)])]).catch(() => null),
+  const [out, last] = await Promise.all([
+    git.raw([...STATUS_ARGS, ...(dir === undefined ? [] : [IGNORED_ARG, '--', ...promptsPathspecs(cwd, dir)])]).catch(() => null),
     needAuthor ? tryRaw(git, ['log', '-1', '--format=%H%n%an <%ae>', 'HEAD']) : Promise.resolve(null),
-    // A YAML file git ignores (`*.local.yaml` in .gitignore) is read by the loader all the same,
-    // and no commit holds it: status leaves it out, so it is asked for on its own.
-    dir === undefined ? Promise.resolve(null) : tryRaw(git, ['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ...ignoredYamlPaths(cwd, dir)]),
   ]);
   if (out !== null) {
     // Status answers only inside a work tree.
@@ -64,7 +64,7 @@ export async function gitProvenance(cwd: string, env: NodeJS.ProcessEnv, dir?: s
     // DESIGN §5: modified and untracked files under the prompts directory (what the plan reads);
     // without a prompts directory, any tracked change. Before the first commit, whatever the prompts
     // directory holds is uncommitted: no commit holds what is planned.
-    const dirty = status.trackedChanged || (dir !== undefined && (status.untracked.length > 0 || ignored !== null));
+    const dirty = status.trackedChanged || (dir !== undefined && (status.untracked.length > 0 || (await readsIgnored(git, cwd, dir, status.ignored))));
     return withEnv(env, { commit: status.commit, branch: status.branch, dirty, author });
   }
   // A status git cannot give (a damaged index, a submodule's missing git dir, a prompts directory
@@ -133,6 +133,38 @@ function ignoredYamlPaths(cwd: string, dir: string): string[] {
       `:(exclude,glob)${under}**/lost+found/**`,
     ];
   });
+}
+
+/**
+ * Whether the loader reads a file git ignores under the prompts directory (`*.local.yaml` in
+ * .gitignore): no commit holds it. Status names ignored files from the repository's root; the
+ * prompts directory is placed there from the root found on disk. Where that cannot be trusted (git
+ * told where the repository is, or a name outside the place expected), git is asked on its own.
+ */
+async function readsIgnored(git: SimpleGit, cwd: string, dir: string, ignored: readonly string[]): Promise<boolean> {
+  if (ignored.length === 0) return false;
+  const tops = process.env['GIT_WORK_TREE'] === undefined ? fromRoot(cwd, promptsPaths(cwd, dir)) : null;
+  const under = tops === null ? undefined : ignored.map((path) => belowAny(tops, path));
+  if (under !== undefined && under.every((rest) => rest !== undefined)) return under.some((rest) => isPromptFilePath(rest!));
+  return (await tryRaw(git, ['ls-files', '--others', '--ignored', '--exclude-standard', '-z', '--', ...ignoredYamlPaths(cwd, dir)])) !== null;
+}
+
+/** `paths` (relative to cwd) as paths from the root of cwd's work tree found on disk; null without one. */
+function fromRoot(cwd: string, paths: readonly string[]): string[] | null {
+  if (process.env['GIT_DIR'] !== undefined) return null;
+  const here = realDir(cwd);
+  const root = repositoryRoot(here);
+  if (root === null) return null;
+  return paths.map((p) => relative(root, resolve(here, p)).split(sep).join('/'));
+}
+
+/** What follows the first of `tops` that holds `path`: its path below that directory. */
+function belowAny(tops: readonly string[], path: string): string | undefined {
+  for (const top of tops) {
+    if (top === '') return path;
+    if (path.startsWith(`${top}/`)) return path.slice(top.length + 1);
+  }
+  return undefined;
 }
 
 /** Who runs it and which run, from CI, over provenance taken from another repository than the workspace's. */

@@ -13,6 +13,8 @@ export interface RepoStatus {
   changed: string[];
   /** Files git neither tracks nor ignores, as paths from the repository root. */
   untracked: string[];
+  /** Files git ignores, as paths from the repository root: only with IGNORED_ARG. */
+  ignored: string[];
 }
 
 /**
@@ -21,9 +23,12 @@ export interface RepoStatus {
  */
 export const STATUS_ARGS: readonly string[] = ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'];
 
+/** Added to STATUS_ARGS: the ignored files too, each one named (with --untracked-files=all), as `! path`. */
+export const IGNORED_ARG = '--ignored=traditional';
+
 /** Parses the output of STATUS_ARGS (NUL-terminated records: headers, then one entry a path). */
 export function parseStatus(out: string): RepoStatus {
-  const status: Omit<RepoStatus, 'trackedChanged'> = { commit: null, branch: null, changed: [], untracked: [] };
+  const status: Omit<RepoStatus, 'trackedChanged'> = { commit: null, branch: null, changed: [], untracked: [], ignored: [] };
   const records = out.split('\0');
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
@@ -35,6 +40,8 @@ export function parseStatus(out: string): RepoStatus {
       status.branch = head === '(detached)' ? null : head;
     } else if (r.startsWith('? ')) {
       status.untracked.push(r.slice(2));
+    } else if (r.startsWith('! ')) {
+      status.ignored.push(r.slice(2));
     } else if (r.startsWith('1 ') || r.startsWith('u ')) {
       // The path follows the entry's fixed fields: 8 of them for an ordinary change, 10 unmerged.
       status.changed.push(afterFields(r, r.startsWith('1 ') ? 8 : 10));

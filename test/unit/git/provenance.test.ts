@@ -49,9 +49,13 @@ describe('gitProvenance', () => {
     write(d, 'elsewhere.local.yaml', 'e: 1\n');
     write(d, 'prompts/.DS_Store', 'x');
     expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(false);
+    // From a subdirectory beside it too (`--dir ../prompts`): ignored names come from the repository's root.
+    mkdirSync(join(d, 'tools'));
+    expect((await gitProvenance(join(d, 'tools'), {}, '../prompts')).dirty).toBe(false);
     write(d, 'prompts/filters/mine.local.yaml', 'm: 1\n');
     expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(true);
     expect((await gitProvenance(join(d, 'prompts'), {}, '.')).dirty).toBe(true);
+    expect((await gitProvenance(join(d, 'tools'), {}, '../prompts')).dirty).toBe(true);
   });
 
   it('is not dirty for a tracked change outside the prompts directory (DESIGN §5: what the plan reads)', async () => {
@@ -204,21 +208,41 @@ describe('gitProvenance, with as few git processes as the answer needs', () => {
     }
   }
 
-  it('starts three (status, HEAD for its author, the ignored YAML files) locally, and no author when CI names the actor', async () => {
+  it('starts two (status with the ignored files, HEAD for its author) locally, and no author when CI names the actor', async () => {
     const d = repo();
     const sha = commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n' });
     write(d, 'prompts/a.yaml', 'a: 2\n');
     const first = (calls: string[]) => calls.map((c) => c.replace(/^--no-optional-locks /, '').split(' ')[0]).sort();
     const local = await countingGit(() => gitProvenance(d, {}, 'prompts'));
     expect(local.result).toEqual({ commit: sha, branch: 'main', dirty: true, actor: `${AUTHOR.name} <${AUTHOR.email}>` });
-    expect(first(local.calls)).toEqual(['log', 'ls-files', 'status']);
+    expect(first(local.calls)).toEqual(['log', 'status']);
     const ci = await countingGit(() => gitProvenance(d, { GITHUB_ACTOR: 'octocat' }, 'prompts'));
     expect(ci.result).toEqual({ commit: sha, branch: 'main', dirty: true, actor: 'octocat' });
-    expect(first(ci.calls)).toEqual(['ls-files', 'status']);
+    expect(first(ci.calls)).toEqual(['status']);
     // A caller that shows no actor (a text plan) does not ask for HEAD's author either.
     const text = await countingGit(() => gitProvenance(d, {}, 'prompts', { author: false }));
     expect(text.result).toEqual({ commit: sha, branch: 'main', dirty: true, actor: userInfo().username });
-    expect(first(text.calls)).toEqual(['ls-files', 'status']);
+    expect(first(text.calls)).toEqual(['status']);
+    // A YAML file git ignores is found by the same status; one it ignores that the loader never
+    // reads (a dot-directory's) asks nothing more either.
+    write(d, 'prompts/a.yaml', 'a: 1\n');
+    write(d, '.gitignore', '*.local.yaml\n');
+    write(d, 'prompts/.cache/c.local.yaml', 'c: 1\n');
+    const clean = await countingGit(() => gitProvenance(d, { GITHUB_ACTOR: 'octocat' }, 'prompts'));
+    expect(clean.result.dirty).toBe(false);
+    expect(first(clean.calls)).toEqual(['status']);
+    write(d, 'prompts/mine.local.yaml', 'm: 1\n');
+    const mine = await countingGit(() => gitProvenance(d, { GITHUB_ACTOR: 'octocat' }, 'prompts'));
+    expect(mine.result.dirty).toBe(true);
+    expect(first(mine.calls)).toEqual(['status']);
+    // Where git is told where the work tree is, the status' paths cannot be placed: ls-files is asked.
+    process.env['GIT_WORK_TREE'] = d;
+    try {
+      const told = await countingGit(() => gitProvenance(d, { GITHUB_ACTOR: 'octocat' }, 'prompts'));
+      expect(first(told.calls)).toEqual(['ls-files', 'status']);
+    } finally {
+      delete process.env['GIT_WORK_TREE'];
+    }
     // Without a prompts directory there is nothing ignored to look for.
     expect(first((await countingGit(() => gitProvenance(d, { GITHUB_ACTOR: 'octocat' }))).calls)).toEqual(['status']);
   });

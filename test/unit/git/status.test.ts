@@ -11,6 +11,7 @@ describe('parseStatus (git status --porcelain=v2 --branch -z)', () => {
       trackedChanged: false,
       changed: [],
       untracked: [],
+      ignored: [],
     });
   });
 
@@ -36,5 +37,7 @@ describe('parseStatus (git status --porcelain=v2 --branch -z)', () => {
     const s = parseStatus(rec('# branch.oid ' + 'd'.repeat(40), '# branch.head main', '? prompts/a b.yaml', '? prompts/new\nline.yaml', '! ignored.tmp'));
     expect(s.untracked).toEqual(['prompts/a b.yaml', 'prompts/new\nline.yaml']);
     expect(s.trackedChanged).toBe(false);
+    // Ignored files (IGNORED_ARG) apart: they never make a change or an untracked file.
+    expect(s.ignored).toEqual(['ignored.tmp']);
   });
 });
