@@ -2,12 +2,12 @@
 // existing org. `plan --dir DIR` right after shows no changes. It writes inside DIR only.
 import { readFileSync, rmSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
-import { join, posix, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CONFIG_FILE, discoverYamlFiles } from '../config/discover.js';
+import { CONFIG_FILE } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
-import { lenientDocuments } from '../util/lenient-yaml.js';
-import { exportDocuments, GUIDES_DIR, SUMMARIES_DIR } from '../export/documents.js';
+import { exportDocuments } from '../export/documents.js';
+import { filesBefore, leftoverFiles, listed, refuseUncommitted } from './export-earlier.js';
 import { describeFsError, EXIT, isFsError, messageOf, UserError } from '../util/errors.js';
 import { plural } from '../util/plural.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
@@ -327,104 +327,6 @@ function refuseInsidePrompts(cwd: string, out: string, flags: ExportFlags): void
   );
 }
 
-/**
- * With --force over an earlier export: the file under guides/ or summaries/ that holds each guide's
- * or summary setting's document alone, by address, so that the re-export writes it there again
- * (`held`); and every file there or at the top that holds documents, with what it holds, and each text file one
- * of them refers to (`before`): none of those is given to another object.
- */
-async function filesBefore(dir: string): Promise<{ held: Map<string, string>; before: Map<string, string[]>; heldTexts: Map<string, string> }> {
-  const held = new Map<string, string>();
-  const heldTexts = new Map<string, string>();
-  const before = new Map<string, string[]>();
-  const folders = new Set([GUIDES_DIR, SUMMARIES_DIR]);
-  for (const path of (await discoverYamlFiles(dir)).files) {
-    const parts = path.split('/');
-    if (parts.length > 2 || (parts.length === 2 && !folders.has(parts[0]!))) continue;
-    const docs = await documentsIn(dir, path);
-    if (docs === undefined || docs.length === 0) continue;
-    const holds = docs.map(describeDocument);
-    before.set(path, holds);
-    for (const ref of docs.flatMap(textRefs)) if (!before.has(ref)) before.set(ref, holds.map((h) => `the text of ${h}`));
-    // Alone: a file that holds more (a PromptTest beside the guide) is not one to replace whole.
-    // A template's file is named after it (its name is a file name), so none is held at the top.
-    const defined = parts.length === 2 && docs.length === 1 ? documentAddressOf(docs[0]) : undefined;
-    if (defined === undefined || held.has(defined)) continue;
-    held.set(defined, path);
-    // A guide's instruction file, where export writes them: a .md directly under guides/.
-    const text = parts[0] === GUIDES_DIR ? textRefs(docs[0]).find((r) => /^guides\/[^/]+\.md$/.test(r)) : undefined;
-    if (text !== undefined) heldTexts.set(defined, text);
-  }
-  return { held, before, heldTexts };
-}
-
-/**
- * The documents of a YAML file under --out, read leniently; undefined when it is not a regular file
- * of at most MAX_HELD_BYTES (a FIFO would never answer) or cannot be read.
- */
-async function documentsIn(dir: string, path: string): Promise<unknown[] | undefined> {
-  const st = await lstat(join(dir, path)).catch(() => undefined);
-  if (!st?.isFile() || st.size > MAX_HELD_BYTES) return undefined;
-  const text = await readFile(join(dir, path), 'utf8').catch(() => undefined);
-  return text === undefined ? undefined : lenientDocuments(text).filter((d) => d !== null && d !== undefined);
-}
-
-/** A document as a warning names it: its address, else kind/name (a PromptTest), else its kind. */
-function describeDocument(doc: unknown): string {
-  const address = documentAddressOf(doc);
-  if (address !== undefined) return address;
-  const d = doc as { kind?: unknown; metadata?: { name?: unknown } };
-  const kind = typeof d?.kind === 'string' ? d.kind : 'a document';
-  return typeof d?.metadata?.name === 'string' ? `${kind}/${d.metadata.name}` : kind;
-}
-
-/** The `{file: ...}` prompt texts a document refers to, relative to --out ('/'-separated); those that lead out of it are left out. */
-function textRefs(doc: unknown): string[] {
-  const spec = (doc as { spec?: unknown })?.spec;
-  if (typeof spec !== 'object' || spec === null) return [];
-  return Object.values(spec as Record<string, unknown>).flatMap((v) => {
-    const ref = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as { file?: unknown }).file : undefined;
-    if (typeof ref !== 'string' || ref.includes('\0') || posix.isAbsolute(ref)) return [];
-    const path = posix.normalize(ref);
-    return path === '..' || path.startsWith('../') || path === '.' ? [] : [path];
-  });
-}
-
-/** A file that was in --out before and is not written (`from`: the leftover YAML that refers to it); `gone`: what it holds that the export does not. */
-interface Leftover {
-  path: string;
-  from?: string;
-  gone: string[];
-}
-
-/**
- * The files a re-export leaves from before that plan --dir reads: every YAML file not written, and
- * each text file one of them refers to ({file:}, a deleted guide's .md) that is there and not written.
- */
-async function leftoverFiles(dir: string, written: ReadonlySet<string>, exported: ReadonlySet<string>): Promise<Leftover[]> {
-  const out: Leftover[] = [];
-  const named = new Set<string>();
-  for (const path of (await discoverYamlFiles(dir)).files) {
-    if (written.has(path)) continue;
-    const docs = (await documentsIn(dir, path)) ?? [];
-    const gone = docs.flatMap((d) => documentAddressOf(d) ?? []).filter((a) => !exported.has(a));
-    out.push({ path, gone });
-    for (const ref of docs.flatMap(textRefs)) {
-      if (written.has(ref) || named.has(ref) || !(await lstat(join(dir, ref)).catch(() => undefined))) continue;
-      named.add(ref);
-      out.push({ path: ref, from: path, gone: [] });
-    }
-  }
-  return out;
-}
-
-/** Up to three items, then how many more. */
-function listed(items: readonly string[]): string {
-  return items.length <= 3 ? items.join(', ') : `${items.slice(0, 3).join(', ')} and ${items.length - 3} more`;
-}
-/** A guide's or summary setting's YAML file is far smaller (its instruction is in a .md beside it). */
-const MAX_HELD_BYTES = 4 * 1024 * 1024;
-
 /** `shown`: how messages name the directory (the user's --out, made visible). */
 async function listDir(dir: string, shown: string): Promise<string[]> {
   try {
@@ -456,30 +358,6 @@ async function refuseLink(dir: string, folder: string, out: string): Promise<voi
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-}
-
-/**
- * Refuses an export that would replace, with other content, a file git tracks whose changes are not
- * committed. `writes`: each file's path (relative to --out) and its text as it will be written.
- */
-async function refuseUncommitted(dir: string, writes: readonly { path: string; text: (found: Set<string>) => string }[], out: string): Promise<void> {
-  const there = [];
-  for (const w of writes) if ((await lstat(join(dir, w.path)).catch(() => undefined))?.isFile()) there.push(w);
-  const { uncommittedAmong } = await import('../git/last-change.js');
-  // Asked in --out itself: it may lie in another repository than the working directory, or in none.
-  const dirty = new Set(await uncommittedAmong(dir, there.map((w) => w.path)));
-  const lost: string[] = [];
-  for (const w of there) {
-    if (!dirty.has(w.path)) continue;
-    const now = await readFile(join(dir, w.path)).catch(() => undefined);
-    if (!now?.equals(Buffer.from(w.text(new Set())))) lost.push(w.path);
-  }
-  if (lost.length === 0) return;
-  const named = lost.slice(0, 3).map((p) => visibleName(join(out, p))).join(', ');
-  throw new UserError(
-    `${named}${lost.length > 3 ? ` and ${lost.length - 3} more` : ''} ${lost.length === 1 ? 'holds' : 'hold'} uncommitted changes that export --force would replace with the org's content, and git could not give them back: ` +
-      `commit or stash them (git stash) first, or discard them (git checkout -- FILE); nothing was written`,
-  );
 }
 
 /** Refuses an export one of whose files would go where a directory is (a rename cannot replace it). */
