@@ -98,6 +98,23 @@ export const PROMPTS_YAML = [
 ].join('\n---\n');
 
 /** A passing and a failing case on 1.1.0. */
+/** One case of faq-bot 1.1.0 that one invocation answers: the tests of a single call's failure. */
+export const REFUND_TEST = `apiVersion: promptctl/v1
+kind: PromptTest
+metadata:
+  name: faq-refund
+spec:
+  target:
+    template: faq-bot
+    version: "1.1.0"
+  cases:
+    - name: refund
+      vars:
+        question: How long does a refund take?
+      expect:
+        - contains: "5 working days"
+`;
+
 export const ANSWERS_TEST = `apiVersion: promptctl/v1
 kind: PromptTest
 metadata:

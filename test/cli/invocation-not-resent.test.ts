@@ -3,7 +3,7 @@
 // has settled it). run and test send it once: the call fails saying it was not sent again. It was
 // resent up to 10 times over about 26 s, so one call could be billed 11 times.
 import { afterEach, describe, expect, it } from 'vitest';
-import { evalsProject, type EvalsProject } from './evals-support.js';
+import { evalsProject, type EvalsProject, REFUND_TEST } from './evals-support.js';
 import { interceptor, type Interceptor } from '../helpers/forward.js';
 
 let p: EvalsProject | undefined;
@@ -15,21 +15,6 @@ afterEach(async () => {
   p = undefined;
 });
 
-const TEST = `apiVersion: promptctl/v1
-kind: PromptTest
-metadata:
-  name: faq-refund
-spec:
-  target:
-    template: faq-bot
-    version: "1.1.0"
-  cases:
-    - name: refund
-      vars:
-        question: How long does a refund take?
-      expect:
-        - contains: "5 working days"
-`;
 
 const NOT_SENT_AGAIN = /^error: POST \/api\/v2\/llmgateway\/invocations failed: 500 internal\.server\.error: the model host failed \(correlation id [\w-]+\); the gateway may have run it \(each call is billed\), so it was not sent again$/m;
 
@@ -59,7 +44,7 @@ describe('an invocation answered 500', () => {
   });
 
   it("test sends it once: the case is that error, saying it was not sent again", async () => {
-    p = await evalsProject({ 'refund.yaml': TEST });
+    p = await evalsProject({ 'refund.yaml': REFUND_TEST });
     const { url, invocations } = await failingOnce(p);
     const r = await p.cli(['test', '--format', 'json', '--no-cache'], { env: { GENESYSCLOUD_API_URL: url, GENESYSCLOUD_LOGIN_URL: url } });
     expect(r.code, r.stderr).toBe(1);
@@ -71,7 +56,7 @@ describe('an invocation answered 500', () => {
 
 describe('an invocation whose connection drops once it is sent', () => {
   it("test makes it that case's error and runs the other cases: the host is there, only that call failed", async () => {
-    p = await evalsProject({ 'refund.yaml': TEST.replace('      expect:\n        - contains: "5 working days"\n', (c) => `${c}    - name: refund again\n      vars:\n        question: How long does a refund take, again?\n${c.slice(c.indexOf('      expect'))}`) });
+    p = await evalsProject({ 'refund.yaml': REFUND_TEST.replace('      expect:\n        - contains: "5 working days"\n', (c) => `${c}    - name: refund again\n      vars:\n        question: How long does a refund take, again?\n${c.slice(c.indexOf('      expect'))}`) });
     let invocations = 0;
     server = await interceptor(new URL(p.emu.url), (req) => {
       if (!(req.method === 'POST' && (req.url ?? '').startsWith('/api/v2/llmgateway/invocations'))) return false;

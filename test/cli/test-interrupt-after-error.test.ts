@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
 import { interceptor, type Interceptor } from '../helpers/forward.js';
-import { evalsProject, type EvalsProject } from './evals-support.js';
+import { evalsProject, type EvalsProject, REFUND_TEST } from './evals-support.js';
 
 const closing = vi.hoisted(() => ({ interrupt: undefined as (() => void) | undefined, closes: 0 }));
 
@@ -28,21 +28,6 @@ vi.mock('../../src/cli/target.js', async (importOriginal) => {
   };
 });
 
-const TEST = `apiVersion: promptctl/v1
-kind: PromptTest
-metadata:
-  name: faq-refund
-spec:
-  target:
-    template: faq-bot
-    version: "1.1.0"
-  cases:
-    - name: refund
-      vars:
-        question: How long does a refund take?
-      expect:
-        - contains: "5 working days"
-`;
 
 let p: EvalsProject | undefined;
 let server: Interceptor | undefined;
@@ -56,7 +41,7 @@ afterEach(async () => {
 
 describe('promptctl test interrupted while the target closes, after the run failed', () => {
   it.each(['text', 'json', 'junit'] as const)('%s: the error is said, then the interrupt, exit 130', async (format) => {
-    p = await evalsProject({ 'refund.yaml': TEST });
+    p = await evalsProject({ 'refund.yaml': REFUND_TEST });
     // The gateway refuses this client the call (403): a refusal every call would meet stops the run.
     server = await interceptor(new URL(p.emu.url), (req, res) => {
       if (!(req.method === 'POST' && (req.url ?? '').includes('/invocations'))) return false;
