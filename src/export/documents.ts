@@ -8,11 +8,12 @@ import { fromWire as filterFromWire } from '../kinds/SafetyFilter/index.js';
 import { canonical as summaryCanonical, fromWire as summaryFromWire } from '../kinds/SummarySetting/index.js';
 import { fromWire as splitFromWire } from '../kinds/TrafficSplit/index.js';
 import { isManaged, otherManager } from '../kinds/labels.js';
-import { filterAddress, GENESYS_NAME_RULE, parseAddress, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, summarySettingAddress, templateAddress, versionAddress } from '../model/address.js';
+import { filterAddress, GENESYS_NAME_RULE, guideAddress, isGenesysName, RESOURCE_NAME, RESOURCE_NAME_RULE, summarySettingAddress, templateAddress, versionAddress } from '../model/address.js';
 import { normalizeText } from '../model/text.js';
 import { API_VERSION, type GuidePublishState, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { byCodeUnits } from '../util/compare.js';
+import { fileBase, GUIDES_DIR, heldOrNew, othersIn, revealsSecret, slug, SUMMARIES_DIR, uniqueFileName, uniqueIn, type FileNaming } from './file-names.js';
 
 type WireTemplate = LiveState['templates'][number];
 type WireVersion = NonNullable<WireTemplate['versions']>[number];
@@ -54,9 +55,7 @@ export const FILTERS_FILE = 'safety-filters.yaml';
  * any other document: a template named "promptctl" would make the export fail validate.
  */
 export const RESERVED_FILE_NAMES: readonly string[] = [FILTERS_FILE, 'promptctl.yaml'];
-/** Where guides (a YAML and its instruction's .md each) and summary settings go. */
-export const GUIDES_DIR = 'guides';
-export const SUMMARIES_DIR = 'summaries';
+export { GUIDES_DIR, SUMMARIES_DIR };
 type WireSummarySetting = NonNullable<LiveState['summarySettings']>[number];
 
 /**
@@ -304,164 +303,11 @@ function metadata(name: string, labels: Labels): Record<string, unknown> {
   return Object.keys(labels).length > 0 ? { name, labels } : { name };
 }
 
-/** `<name>.yaml`, made safe as a file name and never clashing with another file. */
-function uniqueFileName(name: string, used: Set<string>, taken: (file: string) => boolean = () => false): string {
-  const base = fileBase(name);
-  let candidate = `${base}.yaml`;
-  for (let n = 2; used.has(candidate.toLowerCase()) || WINDOWS_DEVICE.test(candidate) || taken(candidate); n += 1) candidate = `${base}-${n}.yaml`;
-  used.add(candidate.toLowerCase());
-  return candidate;
-}
-
-/**
- * What a file an earlier export left (`holds`: what it held) holds that makes it another's than
- * template `name`'s: everything, when none of it is the template's (the user's tests); else the
- * other objects' documents beside it. Undefined when there is no such file or it is the template's.
- */
-function othersIn(holds: readonly string[] | undefined, name: string): string | undefined {
-  if (holds === undefined || holds.length === 0) return undefined;
-  const own = (h: string): boolean => {
-    const a = parseAddress(h);
-    return a !== undefined && (a.kind === 'PromptTemplate' || a.kind === 'PromptVersion' || a.kind === 'TrafficSplit') && a.name === name;
-  };
-  const others = holds.filter((h) => !own(h));
-  if (others.length === holds.length) return holds.join(', ');
-  const foreign = others.filter((h) => parseAddress(h) !== undefined && !h.startsWith('PromptTest/'));
-  return foreign.length > 0 ? foreign.join(', ') : undefined;
-}
-
-/** `name` made safe as a file name, before `.yaml` (and a `-N` that keeps it unique). */
-function fileBase(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'template';
-}
-
-/**
- * Names Windows keeps for devices, whatever the extension and the case (con.yaml is the console):
- * git for Windows refuses to check such a path out, so the exported repository could not be cloned there.
- */
-const WINDOWS_DEVICE = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\.|$)/i;
-
-/** A free-text name's file name (`<slug>.yaml` from `base`, `fallback` when nothing is left of it), unique among `used`. */
-function uniqueIn(used: Set<string>, fallback: string, base: (name: string) => string): (name: string) => { file: string; first: string } {
-  return (name) => {
-    const b = base(name) || fallback;
-    return { file: uniqueFileName(b, used), first: `${fileBase(b)}.yaml` };
-  };
-}
-
-/** How export makes file names of object names (exportDocuments). */
-export interface FileNaming {
-  mask(name: string): string;
-  /** The run's secret values. */
-  secrets: readonly string[];
-  /**
-   * A re-export (--force over an earlier one): the file (relative to --out) that already holds each
-   * object's document alone, by address. Guides and summary settings are written there again.
-   */
-  held?: ReadonlyMap<string, string>;
-  /**
-   * A re-export: each file at the top and under guides/ and summaries/ that holds documents (relative to --out),
-   * with what it holds (addresses, or kind/name); a text file a YAML there refers to, with what
-   * that YAML holds. None is given to another object: a new one's file name is numbered past it.
-   */
-  before?: ReadonlyMap<string, readonly string[]>;
-  /** A re-export: the .md under guides/ that each held guide's YAML refers to for its instruction, by address. */
-  heldTexts?: ReadonlyMap<string, string>;
-  /** How warnings name a path of the export (under --out). */
-  where?: (path: string) => string;
-}
-
-/** What an earlier export left where the objects' files go (FileNaming), and where its warnings go. */
-interface Kept {
-  held: ReadonlyMap<string, string> | undefined;
-  before: ReadonlyMap<string, readonly string[]> | undefined;
-  where: (path: string) => string;
-  warnings: string[];
-}
-
-/**
- * The file name (within `folder`) of each object, by address: the one that already holds its
- * document, else a new one (`fresh(name)`). The held ones are taken first: a free-text name makes
- * a file name that another name may make too ("Billing Help", "Billing/Help"), and the one that
- * sorts first would otherwise take the other's file, its document and the edits made to it.
- */
-function heldOrNew(
-  { held, before, where, warnings }: Kept,
-  folder: string,
-  addresses: readonly string[],
-  used: Set<string>,
-  fresh: (name: string) => { file: string; first: string },
-): (address: string, name: string) => string {
-  const kept = new Map<string, string>();
-  for (const address of addresses) {
-    const path = held?.get(address);
-    const file = path?.startsWith(`${folder}/`) ? path.slice(folder.length + 1) : undefined;
-    if (file === undefined || file.includes('/') || !file.endsWith('.yaml') || used.has(file.toLowerCase())) continue;
-    used.add(file.toLowerCase());
-    kept.set(address, file);
-  }
-  // Every other file there is someone's (a deleted guide's, the user's): taken, as a live object's
-  // is. A guide's file name is taken by its .md too (its instruction goes beside it).
-  const taken = new Map<string, string>();
-  for (const [path, holds] of before ?? []) {
-    const file = path.startsWith(`${folder}/`) ? path.slice(folder.length + 1) : undefined;
-    if (file === undefined || file.includes('/')) continue;
-    const name = file.endsWith('.yaml') ? file : folder === GUIDES_DIR && file.endsWith('.md') ? `${file.slice(0, -3)}.yaml` : undefined;
-    if (name === undefined || used.has(name.toLowerCase())) continue;
-    used.add(name.toLowerCase());
-    taken.set(name.toLowerCase(), `${where(path)} holds ${holds.length > 0 ? holds.join(', ') : 'documents'}`);
-  }
-  return (address, name) => {
-    const k = kept.get(address);
-    if (k !== undefined) return k;
-    const { file, first } = fresh(name);
-    const why = file !== first ? taken.get(first.toLowerCase()) : undefined;
-    if (why !== undefined) warnings.push(`${address} is written to ${where(`${folder}/${file}`)}: ${why} and is kept as it is`);
-    return file;
-  };
-}
-
-/** Letters and digits only, lowercased: what survives every way a file name is made from a name. */
-function skeleton(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-/**
- * Whether a file name still holds a secret after the mask: compared by their letters and digits,
- * for a secret with at least 8 of them (fewer would match ordinary names); else as it is, any case.
- */
-function revealsSecret(fileName: string, secrets: readonly string[]): boolean {
-  const name = skeleton(fileName);
-  return secrets.some((v) => {
-    const s = skeleton(v);
-    return s.length >= 8 ? name.includes(s) : v !== '' && fileName.toLowerCase().includes(v.toLowerCase());
-  });
-}
-
 /** Text that loading would change (carriage returns, a leading byte-order mark): the export's plan shows that change. */
 function warnIfLoadingChanges(address: string, field: string, text: string, warnings: string[]): void {
   if (normalizeText(text) !== text) {
     warnings.push(`${address}: its ${field} has carriage returns or a byte-order mark, which loading normalises; a plan of the export shows that change`);
   }
-}
-
-/**
- * Longest slug a file name is made from: a Genesys name has up to 255 characters, a file name (its
- * `.yaml`, a `-N` that keeps it unique and the atomic write's temporary suffix added) at most 255 bytes.
- */
-const MAX_SLUG = 100;
-
-/** A free-text Genesys name as a file name: "Voice wrap-up (en-US)" → "voice-wrap-up-en-us", "Résumé" → "resume". */
-function slug(name: string): string {
-  return name
-    // An accented letter is its letter and a mark (NFKD; a ligature its letters): the mark goes, not the letter.
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, MAX_SLUG)
-    .replace(/-+$/, '');
 }
 
 /** The warning for an object another tool manages (its `managed-by` label, which git cannot hold): exporting it is adopting it. */
