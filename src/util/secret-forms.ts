@@ -132,14 +132,21 @@ function inAnyCase(value: string, form: string): boolean {
  */
 export function withEscapedForms(secrets: readonly NamedSecret[]): NamedSecret[] {
   const out = new Map<string, NamedSecret>();
-  const add = (name: string, v: string, anyCase: boolean): void => {
-    const key = anyCase ? `\0${v.toLowerCase()}` : v;
-    if (!out.has(key)) out.set(key, anyCase ? { name, value: v.toLowerCase(), anyCase } : { name, value: v });
-  };
   for (const { name, value } of secrets) {
-      for (const v of escapedForms(value)) add(name, v, inAnyCase(value, v));
-    for (const v of urlFormsAnyCase(value)) add(name, v, true);
+    for (const v of escapedForms(value)) addForm(out, name, v, inAnyCase(value, v));
+    for (const v of urlFormsAnyCase(value)) addForm(out, name, v, true);
   }
+  return longestFirst(out);
+}
+
+/** Keeps `form` once: one found in any case (lower-cased) apart from the same text found only as it is. */
+function addForm(out: Map<string, NamedSecret>, name: string, form: string, anyCase: boolean): void {
+  const key = anyCase ? `\0${form.toLowerCase()}` : form;
+  if (!out.has(key)) out.set(key, anyCase ? { name, value: form.toLowerCase(), anyCase } : { name, value: form });
+}
+
+/** The forms kept, longest first (a longer form is masked before a shorter one inside it), then by name. */
+function longestFirst(out: ReadonlyMap<string, NamedSecret>): NamedSecret[] {
   return [...out.values()].sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
 }
 
@@ -220,12 +227,10 @@ export function withEncodedForms(secrets: readonly NamedSecret[]): NamedSecret[]
   const out = new Map<string, NamedSecret>();
   for (const { name, value } of secrets) {
     for (const form of [value, encodeURIComponent(value), ...serverUrlForms().map((f) => f(value)), ...base64Forms(value)]) {
-      const anyCase = inAnyCase(value, form);
-      const key = anyCase ? `\0${form.toLowerCase()}` : form;
-      if (form !== '' && !out.has(key)) out.set(key, anyCase ? { name, value: form.toLowerCase(), anyCase } : { name, value: form });
+      if (form !== '') addForm(out, name, form, inAnyCase(value, form));
     }
   }
-  return [...out.values()].sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
+  return longestFirst(out);
 }
 
 /** A value shorter than this has no base64 forms: their stable part would be too short to tell from other base64. */
