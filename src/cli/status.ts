@@ -52,7 +52,9 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
     const only = name ? templates.filter((t) => t.name === name) : templates;
     // A template no longer on the target is still reported by the name the audit trail gives it
     // (as status without a name shows it): its calls are still in the interval.
-    const formerIds = name && only.length === 0 ? idsNamed(await formerNames(ctx, flags.dir ?? 'prompts'), name) : undefined;
+    // Read once: what names the former template also names its calls below.
+    const former = name && only.length === 0 ? await formerNames(ctx, flags.dir ?? 'prompts') : undefined;
+    const formerIds = former ? idsNamed(former, name!) : undefined;
     if (name && only.length === 0 && formerIds!.size === 0) {
       const all = (await api.listTemplates()).map((t) => t.name);
       throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}`);
@@ -84,7 +86,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
       })),
       { target: label, interval: statusQuery(interval).interval, since: flags.since, testCalls },
       percentiles,
-      await formerNames(ctx, flags.dir ?? 'prompts', gone),
+      former ?? (await formerNames(ctx, flags.dir ?? 'prompts', gone)),
     );
   }, { readOnly: true });
   const { renderStatus } = await import('../views/status.js');
