@@ -9,6 +9,7 @@ import type { PlannedCall } from './render.js';
 import type { Observation } from './types.js';
 import type { RunnerDeps } from './runner.js';
 import { unlessAborted } from '../util/abort.js';
+import { BILLED_NOT_SENT_AGAIN } from '../util/errors.js';
 
 /**
  * A call's options: the interrupt, and the test it is made for: always on the gateway (whose
@@ -47,14 +48,13 @@ export async function invokeTemplate(deps: RunnerDeps, test: string, call: Plann
     return fromResult(r, clock() - t0);
   } catch (err) {
     // Not resent by the client (each invocation is billed): the report says why it is an error, not only the server's words.
-    const obs = fromError(err, clock() - t0, call, outcomeUnknown(err));
+    const unknown = outcomeUnknown(err);
+    const obs = fromError(err, clock() - t0, call, unknown);
     // (A transport failure's message is the client's own, which says it already.)
-    return outcomeUnknown(err) && obs.error && !obs.error.message.includes(NOT_SENT_AGAIN) ? { ...obs, error: { ...obs.error, message: `${obs.error.message}; ${NOT_SENT_AGAIN}` } } : obs;
+    return unknown && obs.error && !obs.error.message.includes(BILLED_NOT_SENT_AGAIN) ? { ...obs, error: { ...obs.error, message: `${obs.error.message}; ${BILLED_NOT_SENT_AGAIN}` } } : obs;
   }
 }
 
-/** Said of an invocation of unknown outcome, which the client does not resend. */
-const NOT_SENT_AGAIN = 'the gateway may have run it (each call is billed), so it was not sent again';
 
 function fromResult(r: InvocationResult, wallMs: number): Observation {
   return {

@@ -5,7 +5,7 @@
 import { withNote } from './failures.js';
 import { isConflict, type ApiError } from './errors.js';
 import type { CallSpec, Found, Method } from './exchange.js';
-import { messageOf } from '../util/errors.js';
+import { BILLED_NOT_SENT_AGAIN, messageOf } from '../util/errors.js';
 import { plural } from '../util/plural.js';
 
 const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
@@ -64,12 +64,10 @@ export function verdict(retry: { delayMs: number; outcomeUnknown: boolean }, ctx
 /** What an error says of a write that may or may not be live. */
 const UNKNOWN_NOTE = 'the server may or may not have applied it';
 
-/** What an error says of a billed call (an invocation) that may have run. */
-const BILLED_NOTE = 'the gateway may have run it (each call is billed), so it was not sent again';
 
 /** The error of a call not resent because the server may or may not have applied it (`billed`: run it, and been paid). */
 export function unsettledError(error: ApiError, billed = false): ApiError {
-  const unsettled = withNote(error, billed ? BILLED_NOTE : `${UNKNOWN_NOTE}; not retried`);
+  const unsettled = withNote(error, billed ? BILLED_NOT_SENT_AGAIN : `${UNKNOWN_NOTE}; not retried`);
   unsettled.outcomeUnknown = true;
   return unsettled;
 }

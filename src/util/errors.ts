@@ -24,6 +24,12 @@ export class InterruptedAfterError extends Error {
   }
 }
 
+/**
+ * What is said of a billed call (an invocation) whose outcome is unknown, which the client does not
+ * resend (genesys/unknown-outcome.ts); the test runner adds it where the client's error lacks it.
+ */
+export const BILLED_NOT_SENT_AGAIN = 'the gateway may have run it (each call is billed), so it was not sent again';
+
 /** `closedPipe`: 128 + SIGPIPE, how a Unix tool ends when the reader of its output has gone (`yes | head`). */
 export const EXIT = { ok: 0, error: 1, changes: 2, interrupted: 130, closedPipe: 141 } as const;
 
