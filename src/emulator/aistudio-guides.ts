@@ -28,7 +28,7 @@ import { validateAiStudio } from './aistudio-validate.js';
 import { param, type Ctx, type Reply } from './context.js';
 import { conflict, invalidValue, notFound } from './errors.js';
 import { listReply, parsePaging } from './listing.js';
-import type { State } from './store.js';
+import type { State } from './state.js';
 import { actionCalls } from '../util/guide-action-calls.js';
 
 /** What the guide routes need from the server: job timers and the options of E1 and E6. */

@@ -11,7 +11,7 @@ import { validateAiStudio } from './aistudio-validate.js';
 import { param, type Ctx, type Reply } from './context.js';
 import { ApiFailure, invalidValue, notFound } from './errors.js';
 import { listReply, parsePaging } from './listing.js';
-import type { State } from './store.js';
+import type { State } from './state.js';
 
 const FIELDS = [
   'name',

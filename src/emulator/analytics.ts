@@ -18,7 +18,7 @@ import {
 import type { Ctx, Reply } from './context.js';
 import { invalidValue } from './errors.js';
 import { validateBody } from './schemas.js';
-import type { InvocationRec } from './store.js';
+import type { InvocationRec } from './state.js';
 import { isCalendarDay } from '../util/calendar.js';
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;

@@ -3,7 +3,7 @@
 // restart without the state file ever holding a usable secret.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { OAuthTokenResponse } from '../targets/llmgateway/wire.js';
-import type { State, TokenRec } from './store.js';
+import type { State, TokenRec } from './state.js';
 
 export interface Credentials {
   clientId: string;

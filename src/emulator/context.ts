@@ -6,7 +6,7 @@ import { paths } from '../targets/llmgateway/paths.js';
 import { type UserRef } from '../targets/llmgateway/wire.js';
 import { ApiFailure, notFound } from './errors.js';
 import type { RenderedPages } from './rendered-pages.js';
-import type { State, TemplateRec } from './store.js';
+import type { State, TemplateRec } from './state.js';
 
 export interface Ctx {
   /** The state; every change goes through this (it is tracked, journaled and rolled back). */

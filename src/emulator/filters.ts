@@ -6,7 +6,7 @@ import { checkVersion, own, param, stamps, type Ctx, type Reply } from './contex
 import { conflict, invalidValue, notFound } from './errors.js';
 import { byName, listReply, parsePaging } from './listing.js';
 import { validateBody } from './schemas.js';
-import type { FilterRec, State } from './store.js';
+import type { FilterRec, State } from './state.js';
 
 export const MAX_ENABLED_FILTERS = 50;
 

@@ -39,7 +39,7 @@ import { compileFixtures, loadResponsesFile, checkGivenResponses, namedTest, typ
 import { applicableFilters, FilterReport, runStage, type Block } from './safety.js';
 import { chunkText, costUsd, modelFor, promptTokens, simulate } from './simulator.js';
 import { validateBody } from './schemas.js';
-import type { InvocationRec, State, TemplateRec, TrafficRec, VersionRec } from './store.js';
+import type { InvocationRec, State, TemplateRec, TrafficRec, VersionRec } from './state.js';
 import { sortedVersions } from './versions.js';
 import { stableHash } from '../util/json.js';
 import { compareVersionLabels } from '../util/semver.js';

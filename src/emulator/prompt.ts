@@ -3,7 +3,7 @@
 import type { InvocationMessage } from '../targets/llmgateway/wire.js';
 import { checkedVariables } from '../targets/llmgateway/variables.js';
 import { ApiFailure } from './errors.js';
-import type { VersionRec } from './store.js';
+import type { VersionRec } from './state.js';
 
 const INVALID_VARIABLES = 'invalid.variables';
 

@@ -7,7 +7,7 @@ import { aiStudioRoutes, type AiStudioRuntime } from './aistudio.js';
 import { keptListing } from './listing.js';
 import { createFilter, deleteFilter, getFilter, listFilters, updateFilter } from './filters.js';
 import { createGatewayRuntime, invoke, type GatewayRuntime } from './invocations.js';
-import type { JobRec } from './store.js';
+import type { JobRec } from './state.js';
 import { createTemplate, deleteTemplate, getTemplate, listTemplates, updateTemplate } from './templates.js';
 import { getTraffic, putTraffic } from './traffic.js';
 import { createVersion, deleteVersion, getJob, getVersion, listVersions, patchVersion, startPublish } from './versions.js';

@@ -14,7 +14,7 @@
 //   hate_speech, violence, self_harm, sexual, political: a weighted word list each
 // `falsePositiveTolerance` is stored and returned but does not change a score.
 import type { FilterAction, InvocationFilterResult, WireLabels } from '../targets/llmgateway/wire.js';
-import type { FilterRec } from './store.js';
+import type { FilterRec } from './state.js';
 import { luhnValid } from '../util/luhn.js';
 import { regexLiteral } from '../util/regex-literal.js';
 

@@ -20,7 +20,8 @@ import { servedRoutes, type SurfaceName, type Surfaces } from './surfaces.js';
 import { loadWireSchemas } from './schemas.js';
 import { JobTimers } from './job-timers.js';
 import { goingAway, handle, type Pipeline } from './pipeline.js';
-import { Store, StoreClosedError, stateExists, type JobRec } from './store.js';
+import type { JobRec } from './state.js';
+import { Store, StoreClosedError, stateExists } from './store.js';
 import { completeJob } from './versions.js';
 
 export { FAULT_KINDS, type FaultKind } from './limits.js';

@@ -6,7 +6,7 @@ import { checkVersion, requireTemplate, stamps, type Ctx, type Reply } from './c
 import { conflict, invalidValue } from './errors.js';
 import { byName, listReply, parseExpand, parsePaging } from './listing.js';
 import { validateBody } from './schemas.js';
-import type { State, TemplateRec } from './store.js';
+import type { State, TemplateRec } from './state.js';
 import { renderTraffic } from './traffic.js';
 import { renderVersion, sortedVersions } from './versions.js';
 

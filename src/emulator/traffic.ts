@@ -4,7 +4,7 @@ import { type TrafficPut, type WireTraffic } from '../targets/llmgateway/wire.js
 import { checkVersion, own, requireTemplate, type Ctx, type Reply } from './context.js';
 import { ApiFailure, notFound } from './errors.js';
 import { validateBody } from './schemas.js';
-import type { TrafficRec } from './store.js';
+import type { TrafficRec } from './state.js';
 
 const INVALID = 'invalid.traffic';
 

@@ -8,7 +8,7 @@ import { own, param, requireTemplate, stamps, type Ctx, type Reply } from './con
 import { ApiFailure, conflict, invalidValue, notFound } from './errors.js';
 import { listReply, parsePaging } from './listing.js';
 import { validateBody } from './schemas.js';
-import type { JobRec, State, VersionRec } from './store.js';
+import type { JobRec, State, VersionRec } from './state.js';
 
 const CONTENT_KEYS = [
   'systemInstruction',
