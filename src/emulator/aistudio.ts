@@ -5,19 +5,15 @@
 // emulator's choices are E1–E11 of src/targets/aistudio/assumptions.ts.
 import { paths } from '../targets/aistudio/paths.js';
 import { createTokenMemo, type TokenMemo } from '../tokens/count.js';
+import { completeGuideJob, deleteGuide, getGuideJob, getPublishJob, startPublish } from './aistudio-guide-jobs.js';
 import {
-  completeGuideJob,
   createGuide,
   createGuideVersion,
-  deleteGuide,
   getGuide,
-  getGuideJob,
   getGuideVersion,
-  getPublishJob,
   listGuides,
   patchGuide,
   patchGuideVersion,
-  startPublish,
   type GuideRuntime,
 } from './aistudio-guides.js';
 import type { GuideJobRec } from './aistudio-records.js';
