@@ -1,6 +1,7 @@
 // The LLM Gateway wire contract (DESIGN §3): JSON shapes and the content hash. Shared by the
 // client (targets/llmgateway) and the emulator, which shares nothing else with the client. The
-// platform conventions (listings, ErrorBody, headers) are re-exported for the emulator.
+// platform conventions (listings, ErrorBody, headers) are re-exported for the emulator, and so is
+// the runtime's part of the contract (invocations and analytics), runtime-wire.ts.
 import { hash } from 'node:crypto';
 import type { EntityBase, ErrorBody, UserRef } from '../../genesys/conventions.js';
 
@@ -18,6 +19,7 @@ export {
   type UserRef,
   type WireOrganization,
 } from '../../genesys/conventions.js';
+export * from './runtime-wire.js';
 
 /**
  * promptctl's own header on /invocations (the gateway contract is promptctl's): the PromptTest a
@@ -265,150 +267,4 @@ export function canonicalVersionContent(c: VersionContent): string {
 
 export function versionContentHash(c: VersionContent): string {
   return hash('sha256', canonicalVersionContent(c));
-}
-
-// ---- runtime: invocations and analytics (DESIGN §3, POST /invocations and the aggregates query) ----
-
-/** The media type of a streamed invocation (Server-Sent Events). */
-export const EVENT_STREAM = 'text/event-stream';
-
-export type InvocationRole = 'system' | 'user' | 'assistant';
-
-export interface InvocationMessage {
-  role: InvocationRole;
-  content: string;
-}
-
-export type VariableValue = string | number | boolean;
-
-/** Body of POST /api/v2/llmgateway/invocations. */
-export interface InvocationRequest {
-  /** The template's name or id. */
-  template: string;
-  /** A Published version label; without it the template's traffic split routes the call. */
-  version?: string;
-  /** Hashed by a sticky split to pick the same version for the same key. */
-  routingKey?: string;
-  variables: Record<string, VariableValue>;
-  /** Conversation turns sent after the rendered user template. */
-  messages?: InvocationMessage[];
-  /** Answer as Server-Sent Events (as does `Accept: text/event-stream`). */
-  stream?: boolean;
-}
-
-/**
- * stop: the answer ended; length: it was cut at the version's maxTokens; content_filter: a
- * redact_and_log filter masked part of it (a block is an error, never a result).
- */
-export type FinishReason = 'stop' | 'length' | 'content_filter';
-
-export type FilterAction = FilterCreate['action'];
-
-/** One safety filter category that scored above zero on the input or the output. */
-export interface InvocationFilterResult {
-  name: string;
-  category: string;
-  /** 0..1; the higher of the input's and the output's score. */
-  score: number;
-  action: FilterAction;
-  /** The score reached the filter's threshold for the category: blocked, masked or flagged. */
-  applied: boolean;
-}
-
-export interface InvocationUsage {
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-}
-
-/** 200 answer of POST /invocations (JSON). */
-export interface InvocationResult {
-  id: string;
-  template: { id: string; name: string };
-  version: string;
-  model: string;
-  output: { text: string };
-  finishReason: FinishReason;
-  usage: InvocationUsage;
-  costUsd: number;
-  latencyMs: number;
-  filters: InvocationFilterResult[];
-}
-
-/** The data of the SSE `done` event: the result without its text (the deltas carried it). */
-export type InvocationSummary = Omit<InvocationResult, 'output'>;
-
-/** SSE event names of a streamed invocation. */
-export const INVOCATION_EVENTS = { delta: 'delta', done: 'done', error: 'error' } as const;
-
-/** A streamed invocation as the client yields it: text deltas, then done (or an error). */
-export type InvocationEvent =
-  | { type: 'delta'; text: string }
-  | { type: 'done'; result: InvocationSummary }
-  | { type: 'error'; error: ErrorBody };
-
-/**
- * `origin` is promptctl's extension of the §3 dimensions: `test` for a call made by `promptctl
- * test` (it carries the X-Promptctl-Test header), `live` for any other; status leaves tests out.
- */
-export const ANALYTICS_DIMENSIONS = ['templateId', 'version', 'filterName', 'origin'] as const;
-export type AnalyticsDimension = (typeof ANALYTICS_DIMENSIONS)[number];
-
-/**
- * Event metrics (nInvocations, nErrors, nBlocked) count invocations: stats.count = stats.sum =
- * how many. Measures (tLatency ms, nPromptTokens, nCompletionTokens, nCostMicros: millionths of a
- * US dollar) are taken over the invocations that reached the model: count = how many, sum, min, max.
- * nErrors counts refusals other than blocks (bad variables, unknown template, ...); nBlocked the
- * invocations a block_and_log filter stopped.
- */
-export const ANALYTICS_METRICS = [
-  'nInvocations',
-  'nErrors',
-  'nBlocked',
-  'tLatency',
-  'nPromptTokens',
-  'nCompletionTokens',
-  'nCostMicros',
-] as const;
-export type AnalyticsMetric = (typeof ANALYTICS_METRICS)[number];
-
-export interface AnalyticsPredicate {
-  type?: 'dimension';
-  dimension: AnalyticsDimension;
-  operator?: 'matches';
-  value: string;
-}
-
-/** Body of POST /api/v2/analytics/llmgateway/aggregates/query (Genesys analytics shape). */
-export interface AnalyticsQuery {
-  /** `start/end`, ISO-8601 date-times; start inclusive, end exclusive. */
-  interval: string;
-  groupBy?: AnalyticsDimension[];
-  metrics: AnalyticsMetric[];
-  filter?: { type: 'and' | 'or'; predicates: AnalyticsPredicate[] };
-  /** Buckets aligned to the interval's start; without it, one bucket for the whole interval. */
-  granularity?: 'PT1H' | 'P1D';
-  /**
-   * promptctl's extension (optional; a server without it ignores or refuses the field): these
-   * percentiles (1–99) of every measured metric in each bucket, in `stats.percentiles`.
-   */
-  percentiles?: number[];
-}
-
-export interface AnalyticsStats {
-  count: number;
-  sum: number;
-  min?: number;
-  max?: number;
-  /** The percentiles the query asked for, by number ("50", "95"): nearest rank over the bucket's observations. */
-  percentiles?: Record<string, number>;
-}
-
-export interface AnalyticsResult {
-  /** One entry per group that had invocations in the interval (absent dimensions: none applies). */
-  results: Array<{
-    group: Partial<Record<AnalyticsDimension, string>>;
-    /** Buckets with invocations only, in time order; every requested metric in each. */
-    data: Array<{ interval: string; metrics: Array<{ metric: AnalyticsMetric; stats: AnalyticsStats }> }>;
-  }>;
 }
