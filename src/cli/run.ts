@@ -4,12 +4,11 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { GatewayApi, InvocationStreamEvent } from '../targets/llmgateway/api.js';
-import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate, WireVariable } from '../targets/llmgateway/wire.js';
+import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate } from '../targets/llmgateway/wire.js';
 import { ApiError } from '../genesys/errors.js';
 import { countingShown } from '../targets/llmgateway/runtime.js';
 import { RESOURCE_NAME } from '../model/address.js';
-import { routedVersions, unkeyedStickyRoutes, variableTypes } from '../model/routing.js';
-import { checkedVariables } from '../targets/llmgateway/variables.js';
+import { unkeyedStickyRoutes } from '../model/routing.js';
 import { unlessAborted } from '../util/abort.js';
 import { EXIT, InterruptedAfterError, UserError } from '../util/errors.js';
 import { checkVersionLabel } from '../util/semver.js';
@@ -21,8 +20,12 @@ import { setEntry } from '../util/entries.js';
 import { embeddedModels, servedTemplates } from './target.js';
 import { usd } from '../views/table.js';
 import { answerStream } from '../views/run-answer.js';
-import { oneLine, visible, visibleName } from '../util/escapes.js';
+import { oneLine, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
+import { declaredVariables, refuseVariables, typedValue } from './run-variables.js';
+
+// What tests read from here, where it was defined before run-variables.ts held it.
+export { declaredVariables, typedValue } from './run-variables.js';
 
 interface RunFlags {
   /** The prompts directory (added with --env): its Config's models, for the embedded emulator. */
@@ -82,31 +85,6 @@ export function parseVars(pairs: readonly string[]): Map<string, string> {
     vars.set(name, p.slice(eq + 1));
   }
   return vars;
-}
-
-/** A number as JSON writes it, in decimal: not hex (0x10), octal, binary, Infinity, a leading + or 0. */
-const DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-
-/** A --var's text as the declared type wants it (numbers and booleans are not strings on the wire). */
-export function typedValue(name: string, raw: string, declared: WireVariable | undefined): VariableValue {
-  if (!declared) return raw;
-  const got = visible(JSON.stringify(raw));
-  if (declared.type === 'number') {
-    const text = raw.trim();
-    const n = DECIMAL.test(text) ? Number(text) : NaN;
-    if (!Number.isFinite(n)) throw new UserError(`--var ${name} must be a number written in decimal (such as 42, -1.5 or 2e3), got ${got}`);
-    // A whole number past 2^53 is sent as another one (12345678901234567890 as …7000): refused,
-    // however it is written (…890, …890.0, …89e1).
-    if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
-      throw new UserError(`--var ${name} is ${got}, a whole number too large to send exactly as a JSON number (at most ${Number.MAX_SAFE_INTEGER}); declare the variable as a string to send it as written`);
-    }
-    return n;
-  }
-  if (declared.type === 'boolean') {
-    if (!/^(true|false)$/i.test(raw)) throw new UserError(`--var ${name} must be true or false, got ${got}`);
-    return raw.toLowerCase() === 'true';
-  }
-  return raw;
 }
 
 export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Promise<number> {
@@ -256,90 +234,6 @@ async function findTemplate(api: GatewayApi, name: string): Promise<WireTemplate
   const all = (await api.listTemplates()).map((t) => t.name);
   throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}${all.length ? '' : ' (it has none: apply first)'}`);
 }
-
-/**
- * How each --var is typed: as every version the call may run on declares it (model/routing.ts).
- * When they declare it with different types, the run is refused, naming them, rather than typed
- * for one version and sent to another; a pinned version that is not there, or not Published, too.
- * So is a --var one of them does not declare: that version refuses it, so whether the call fails
- * would depend on the version it lands on (and count as that version's error in status).
- */
-export function declaredVariables(t: WireTemplate, version: string | undefined, given: Iterable<string>): Map<string, WireVariable> {
-  const names = [...given];
-  const routing = routedVersions(t.versions ?? [], { pinned: version, split: t.traffic });
-  if (routing.kind !== 'routed') {
-    const labels = routing.published.map((x) => x.version);
-    if (routing.kind === 'unknown') throw new UserError(`template "${t.name}" has no version ${version} on the target${labels.length ? `; published: ${labels.join(', ')}` : ''}`);
-    throw new UserError(`version ${version} of template "${t.name}" is a ${routing.version.state} on the target: only a published version can be run${labels.length ? ` (published: ${labels.join(', ')})` : ''}`);
-  }
-  // No version may answer (none Published; known only when the listing gave the versions): the
-  // gateway would refuse the call, counted as the template's error in status.
-  if (routing.versions.length === 0 && t.versions !== undefined) throw new UserError(noPublishedVersion(t));
-  for (const name of names) {
-    const lacking = routing.versions.filter((v) => !(v.variables ?? []).some((d) => d.name === name));
-    if (lacking.length === 0 || routing.versions.length === 0) continue;
-    const having = routing.versions.filter((v) => !lacking.includes(v));
-    const labels = (vs: readonly { version: string }[]): string => vs.map((v) => visibleName(v.version)).join(', ');
-    const versions = (vs: readonly { version: string }[]): string => `version${vs.length === 1 ? '' : 's'} ${labels(vs)}`;
-    if (having.length === 0) {
-      // Most often a typo: what the versions declare, and the name closest to it.
-      const declared = [...new Set(routing.versions.flatMap((v) => (v.variables ?? []).map((d) => d.name)))];
-      const close = didYouMean(name, declared);
-      const which = routing.versions.length === 1 ? `version ${labels(lacking)}, which this call runs, does not declare it` : `none of the versions this call may be routed to (${labels(lacking)}) declares it`;
-      const known = declared.length > 0 ? ` (declared: ${declared.map(visibleName).join(', ')})` : ' (they declare none)';
-      throw new UserError(`--var ${visibleName(name)}: ${which}${close || known}${close ? '' : '; leave it out'}`);
-    }
-    throw new UserError(
-      `--var ${visibleName(name)}: ${versions(lacking)}, which this call may be routed to, ${lacking.length === 1 ? 'does' : 'do'} not declare it (${labels(having)} ${having.length === 1 ? 'does' : 'do'}), so whether the call is refused would depend on the version it lands on; run one that does: ${having.map((v) => `${t.name}@${visibleName(v.version)}`).join(' or ')}, or leave it out`,
-    );
-  }
-  const typing = variableTypes(routing.versions, names);
-  if (typing.kind === 'typed') return typing.variables;
-  const said = typing.declared.map((d) => `${article(d.type)} in ${visibleName(d.version)}`).join(', ');
-  const pin = typing.declared.map((d) => `${t.name}@${visibleName(d.version)}`);
-  throw new UserError(
-    `--var ${typing.name}: the versions this call may be routed to declare it differently (${said}), so its value cannot be typed for the version that answers; run one of them: ${pin.join(' or ')}`,
-  );
-}
-
-/** "template "x" has no published version on the target (Draft: 1.0.0), …": what it holds, by state. */
-function noPublishedVersion(t: WireTemplate): string {
-  const byState = new Map<string, string[]>();
-  for (const v of t.versions ?? []) byState.set(v.state, [...(byState.get(v.state) ?? []), visibleName(v.version)]);
-  const held = [...byState].map(([state, labels]) => `${visibleName(state)}: ${labels.join(', ')}`).join('; ');
-  return `template "${t.name}" has no published version on the target${held ? ` (${held})` : ''}, so no version can answer a call; apply it first (nothing was sent)`;
-}
-
-/**
- * Values a version the call may land on would refuse (a required variable not given, a value not
- * among an enum's, one past its maxLength) are refused here, before the call: that version would
- * answer 400, and status would count the user's slip as its error. A variable's maxTokens is the
- * gateway's to judge (it counts with the model's own tokenizer).
- */
-export function refuseVariables(t: WireTemplate, version: string | undefined, variables: Readonly<Record<string, VariableValue>>): void {
-  const routing = routedVersions(t.versions ?? [], { pinned: version, split: t.traffic });
-  // Not routed: declaredVariables has refused it, saying why.
-  if (routing.kind !== 'routed') return;
-  const missing = new Set<string>();
-  const refusals = routing.versions
-    .map((v) => {
-      const problems = checkedVariables(v.variables ?? [], v.version, variables).problems;
-      for (const p of problems) if (p.missing) missing.add(p.name);
-      return { label: visibleName(v.version), said: problems.map((p) => visibleName(p.message)).join('; ') };
-    })
-    .filter((r) => r.said !== '');
-  if (refusals.length === 0) return;
-  // Versions that refuse alike are named together.
-  const bySaid = new Map<string, string[]>();
-  for (const r of refusals) bySaid.set(r.said, [...(bySaid.get(r.said) ?? []), r.label]);
-  const may = routing.versions.length > 1 ? ', which this call may be routed to,' : '';
-  const parts = [...bySaid].map(([said, labels]) => `version${labels.length === 1 ? '' : 's'} ${labels.join(', ')}${may} would refuse it: ${said}`);
-  const names = [...missing].map(visibleName);
-  const give = names.length === 0 ? '' : `give ${names.length === 1 ? `it with --var ${names[0]}=VALUE` : `${names.join(', ')} with --var NAME=VALUE`}; `;
-  throw new UserError(`template "${t.name}": ${parts.join('; ')} (${give}nothing was sent)`);
-}
-
-const article = (type: string): string => ({ string: 'a string', number: 'a number', boolean: 'true or false' })[type] ?? visibleName(type);
 
 /**
  * A line when a sticky split will route the call at random: no --routing-key, and no value for
