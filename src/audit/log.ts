@@ -122,6 +122,8 @@ export interface AuditLog {
   append(input: AuditInput): Promise<AuditRecord>;
   /** The last record of the chain as this process knows it (after close: as it closed); null for an empty trail. */
   head(): AuditAnchor | null;
+  /** How many records this log has written (not another handle's or process's): whether head() is one of this run's. */
+  written(): number;
   /** Waits for queued records and sink deliveries, then releases the file. */
   close(): Promise<void>;
 }
@@ -169,6 +171,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     .sort((a, b) => a.seq - b.seq);
 
   let closed = false;
+  let written = 0;
   let finalHead: AuditAnchor | null = null;
   const inFlight = new Set<Promise<unknown>>();
   // Each sink resumes where the last record it took is: what earlier runs did not deliver goes first.
@@ -209,7 +212,10 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     refreshSecrets();
     const p = new Promise<AuditRecord | null>((ok, fail) => enqueue(shared, { build, resolve: ok, reject: fail }));
     const tracked = p.then((rec) => {
-      if (rec) deliver(rec);
+      if (rec) {
+        written += 1;
+        deliver(rec);
+      }
       return rec;
     });
     inFlight.add(tracked);
@@ -351,6 +357,7 @@ export async function openAuditLog(file: string, opts: OpenAuditLogOptions = {})
     recover,
     append,
     head: () => (closed ? finalHead : shared.walker.last),
+    written: () => written,
     close,
   };
 }

@@ -222,7 +222,9 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         await audit.close();
         const head = audit.head();
         // The anchor `audit verify --head` checks the trail against: a cut tail or an emptied file shows.
-        if (head) ctx.info(`audit head: ${formatAnchor(head)}`);
+        // A run that wrote no record (refused, declined, nothing to do) says so: the head is the
+        // trail's as this run found it, not a record of this run's (CI takes the anchor alone).
+        if (head) ctx.info(`audit head: ${formatAnchor(head)}${audit.written() === 0 ? ' (unchanged: this run wrote no records)' : ''}`);
       }
     } finally {
       await unlock?.();

@@ -625,6 +625,12 @@ describe('the composite action script', () => {
     expect(none.outputs['audit-head']).toBe('');
     expect(none.summary).toBe('');
   });
+
+  it('takes the audit head alone from an apply that wrote no records, and says in the job summary that it is unchanged', async () => {
+    const r = await runAction({ command: 'apply', args: 'plan.json' }, { out: 'No changes.\n', err: 'audit head: 42:9f86d081884c7d65 (unchanged: this run wrote no records)\n' });
+    expect(r.outputs['audit-head']).toBe('42:9f86d081884c7d65');
+    expect(r.summary).toBe("\n**promptctl audit head:** `42:9f86d081884c7d65` (the audit chain's last record, unchanged: this apply wrote no records)\n");
+  });
 });
 
 // The workflows' own bash steps (GitHub runs `run:` without a shell as bash -e).
