@@ -2,7 +2,7 @@
 // finds them in (util/secret-forms.ts, matched by util/secrets.ts), token-looking text in messages.
 
 import { setEntry } from '../util/entries.js';
-import { withEscapedForms } from '../util/secret-forms.js';
+import { addForm, longestFirst, withEscapedForms } from '../util/secret-forms.js';
 import { maskSecrets, type NamedSecret } from '../util/secrets.js';
 
 const REDACTED = '[redacted]';
@@ -41,10 +41,9 @@ export function knownSecrets(env: NodeJS.ProcessEnv, secretEnvs: readonly string
 export function auditForms(values: readonly string[], forms: readonly NamedSecret[]): NamedSecret[] {
   const out = new Map<string, NamedSecret>();
   for (const s of [...withEscapedForms(values.map((value) => ({ name: 'secret', value }))), ...forms]) {
-    const key = `${s.anyCase ? '\0' : ''}${s.value}`;
-    if (s.value.length >= MIN_SECRET_LENGTH && !out.has(key)) out.set(key, s);
+    if (s.value.length >= MIN_SECRET_LENGTH) addForm(out, s.name, s.value, s.anyCase === true);
   }
-  return [...out.values()].sort((a, b) => b.value.length - a.value.length);
+  return longestFirst(out);
 }
 
 const redacted = (): string => REDACTED;

@@ -139,14 +139,14 @@ export function withEscapedForms(secrets: readonly NamedSecret[]): NamedSecret[]
   return longestFirst(out);
 }
 
-/** Keeps `form` once: one found in any case (lower-cased) apart from the same text found only as it is. */
-function addForm(out: Map<string, NamedSecret>, name: string, form: string, anyCase: boolean): void {
+/** Keeps `form` once: one found in any case (lower-cased) apart from the same text found only as it is (and the audit trail's forms, audit/scrub.ts). */
+export function addForm(out: Map<string, NamedSecret>, name: string, form: string, anyCase: boolean): void {
   const key = anyCase ? `\0${form.toLowerCase()}` : form;
   if (!out.has(key)) out.set(key, anyCase ? { name, value: form.toLowerCase(), anyCase } : { name, value: form });
 }
 
 /** The forms kept, longest first (a longer form is masked before a shorter one inside it), then by name. */
-function longestFirst(out: ReadonlyMap<string, NamedSecret>): NamedSecret[] {
+export function longestFirst(out: ReadonlyMap<string, NamedSecret>): NamedSecret[] {
   return [...out.values()].sort((a, b) => b.value.length - a.value.length || (a.name < b.name ? -1 : 1));
 }
 
