@@ -25,7 +25,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
     .description('per version since --since: calls, share vs weight, errors, blocked, latency, tokens, cost; for a split, each version against the largest route with a verdict')
-    .argument('[template]', 'one template (default: all)')
+    .argument('[template]', "one template (default: all), by name, or by the id status names one no longer on the target by")
     .option('--since <when>', 'a duration back from now (30m, 24h, 7d, 2w) or an ISO-8601 date or date-time (UTC unless it names an offset)', '7d')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     // With json, stdout is a document even when status fails (an unknown template, a bad --since, an unreachable target): {error, diagnostics}.
@@ -49,15 +49,20 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
   // Status only reads: an embedded org with no state yet is read as empty, and not created.
   const report = await withTarget(ctx, async ({ api }) => {
     const templates = await servedTemplates(api, { expand: ['traffic'], ...(name ? { name } : {}) }, 'report on');
-    const only = name ? templates.filter((t) => t.name === name) : templates;
+    let only = name ? templates.filter((t) => t.name === name) : templates;
     // A template no longer on the target is still reported by the name the audit trail gives it
     // (as status without a name shows it): its calls are still in the interval.
     // Read once: what names the former template also names its calls below.
     const former = name && only.length === 0 ? await formerNames(ctx, flags.dir ?? 'prompts') : undefined;
-    const formerIds = former ? idsNamed(former, name!) : undefined;
+    let formerIds = former ? idsNamed(former, name!) : undefined;
+    // Asked for by the id the report names it by: a template gone with no trail here to name it
+    // has no other, and a live one is the same template by either.
+    let byId = false;
     if (name && only.length === 0 && formerIds!.size === 0) {
-      const all = (await api.listTemplates()).map((t) => t.name);
-      throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}`);
+      const all = await api.listTemplates();
+      if (all.some((t) => t.id === name)) [only, formerIds] = [[await api.getTemplate(name, { expand: ['traffic'] })], undefined];
+      else if (TEMPLATE_ID.test(name)) [formerIds, byId] = [new Set([name]), true];
+      else throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all.map((t) => t.name))}`);
     }
     const templateId = name && only.length > 0 ? only[0]!.id : undefined;
     const query = async (liveOnly: boolean) => Promise.all([api.queryAnalytics(statusQuery(interval, templateId, liveOnly)), latencyOf(api, percentileQuery(interval, templateId, liveOnly))]);
@@ -75,7 +80,13 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
     const [all, percentiles] = answered;
     // Of every template's calls (a former one is not asked for by id: it may have had several), the named one's.
     const result = formerIds ? { ...all, results: all.results.filter((r) => r.group.templateId !== undefined && formerIds.has(r.group.templateId)) } : all;
-    if (formerIds && result.results.length === 0) throw new UserError(`no prompt template "${name}" on the target: the audit trail names one deleted since, and no call was made to it since ${flags.since}`);
+    if (formerIds && result.results.length === 0) {
+      throw new UserError(
+        byId
+          ? `no prompt template "${name}" on the target, and no call was made to a template of that id since ${flags.since}`
+          : `no prompt template "${name}" on the target: the audit trail names one deleted since, and no call was made to it since ${flags.since}`,
+      );
+    }
     const gone = new Set(result.results.map((r) => r.group.templateId).filter((id): id is string => id !== undefined && !only.some((t) => t.id === id)));
     return buildStatus(
       result,
@@ -110,6 +121,9 @@ async function formerNames(ctx: CliContext, dir: string, ids?: ReadonlySet<strin
   const text = await readFile(resolve(ctx.cwd, file), 'utf8').catch(() => '');
   return namesInTrail(text, 'PromptTemplate', ids);
 }
+
+/** A template's id as the gateway makes them (a UUID): only such a name is looked for among the calls of templates gone. */
+const TEMPLATE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The ids `names` gives the name `name`. */
 function idsNamed(names: ReadonlyMap<string, string>, name: string): Set<string> {

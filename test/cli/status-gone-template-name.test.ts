@@ -69,6 +69,24 @@ describe('status of a template no longer on the target', () => {
     expect(other.stderr).toMatch(/no prompt template "billin" on the target/);
   });
 
+  it('status ID reports it by the id the report names it by when no trail here names it; a live template by its id too', async () => {
+    const id = await calledThenDeleted();
+    await rm(join(dir.path, '.promptctl/audit.jsonl'));
+    const gone = await cli(['status', id, '--since', '1h', '--format', 'json']);
+    expect(gone.code, gone.stderr).toBe(0);
+    expect(JSON.parse(gone.stdout).templates).toEqual([expect.objectContaining({ template: id, templateId: id, gone: true, invocations: 2 })]);
+    const applied = await cli(['apply', '--auto-approve']);
+    expect(applied.code, applied.stderr).toBe(0);
+    const live = (await emu.api.listTemplates({ name: 'billing' }))[0]!.id;
+    const byId = await cli(['status', live, '--since', '1h', '--format', 'json']);
+    expect(byId.code, byId.stderr).toBe(0);
+    expect(JSON.parse(byId.stdout).templates).toEqual([expect.objectContaining({ template: 'billing', templateId: live, split: expect.objectContaining({ strategy: 'random' }), invocations: 0 })]);
+    // An id no call was made to in the interval, and no template has: unknown, as a name is.
+    const other = await cli(['status', '00000000-0000-4000-8000-000000000000', '--since', '1h']);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('no prompt template "00000000-0000-4000-8000-000000000000" on the target');
+  });
+
   it('says its id when no trail here names it', async () => {
     const id = await calledThenDeleted();
     await rm(join(dir.path, '.promptctl/audit.jsonl'));
