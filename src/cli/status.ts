@@ -54,7 +54,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
     // (as status without a name shows it): its calls are still in the interval.
     // Read once: what names the former template also names its calls below.
     const former = name && only.length === 0 ? await formerNames(ctx, flags.dir ?? 'prompts') : undefined;
-    let formerIds = former ? idsNamed(former, name!) : undefined;
+    let formerIds = former ? idsNamed(former.names, name!) : undefined;
     // Asked for by the id the report names it by: a template gone with no trail here to name it
     // has no other, and a live one is the same template by either.
     let byId = false;
@@ -88,6 +88,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
       );
     }
     const gone = new Set(result.results.map((r) => r.group.templateId).filter((id): id is string => id !== undefined && !only.some((t) => t.id === id)));
+    const names = former ?? (await formerNames(ctx, flags.dir ?? 'prompts', gone));
     return buildStatus(
       result,
       only.map((t) => ({
@@ -95,9 +96,9 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
         name: t.name,
         ...(t.traffic ? { split: { strategy: t.traffic.strategy, routes: t.traffic.routes.map((r) => ({ version: r.version, weight: r.weight })) } } : {}),
       })),
-      { target: label, interval: statusQuery(interval).interval, since: flags.since, testCalls },
+      { target: label, interval: statusQuery(interval).interval, since: flags.since, testCalls, ...(names.trail !== undefined ? { trail: names.trail } : {}) },
       percentiles,
-      former ?? (await formerNames(ctx, flags.dir ?? 'prompts', gone)),
+      names.names,
     );
   }, { readOnly: true });
   const { renderStatus } = await import('../views/status.js');
@@ -107,11 +108,11 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
 
 /**
  * What the templates in `ids` (no longer on the target; without: every one it names) were called, from the audit trail apply
- * writes: the analytics name a template only by its id, which says nothing to the reader. None
+ * writes (`trail`, unless no id was asked for): the analytics name a template only by its id, which says nothing to the reader. None
  * when there is no trail here (a CI runner's checkout): the id is said then.
  */
-async function formerNames(ctx: CliContext, dir: string, ids?: ReadonlySet<string>): Promise<Map<string, string>> {
-  if (ids?.size === 0) return new Map();
+async function formerNames(ctx: CliContext, dir: string, ids?: ReadonlySet<string>): Promise<{ names: Map<string, string>; trail?: string }> {
+  if (ids?.size === 0) return { names: new Map() };
   const [{ DEFAULT_AUDIT_FILE }, { loadConfigFile }, { namesInTrail }] = await Promise.all([
     import('../audit/log.js'),
     import('../load/index.js'),
@@ -119,7 +120,8 @@ async function formerNames(ctx: CliContext, dir: string, ids?: ReadonlySet<strin
   ]);
   const file = ctx.environment?.auditFile ?? (await loadConfigFile({ dir, cwd: ctx.cwd })).config.audit.file ?? DEFAULT_AUDIT_FILE;
   const text = await readFile(resolve(ctx.cwd, file), 'utf8').catch(() => '');
-  return namesInTrail(text, 'PromptTemplate', ids);
+  // The trail as the config spells it: a template it does not name is said to be unnamed there.
+  return { names: namesInTrail(text, 'PromptTemplate', ids), trail: file };
 }
 
 /** A template's id as the gateway makes them (a UUID): only such a name is looked for among the calls of templates gone. */

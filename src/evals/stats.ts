@@ -150,7 +150,8 @@ function totals(data: AnalyticsResult['results'][number]['data']): Totals {
 export function buildStatus(
   result: AnalyticsResult,
   templates: readonly TemplateInfo[],
-  meta: { target: string; interval: string; since: string; testCalls?: TestCalls },
+  /** `trail`: the audit trail `formerNames` were read from, which a gone template's note names when it does not name it. */
+  meta: { target: string; interval: string; since: string; testCalls?: TestCalls; trail?: string },
   percentiles: ReadonlyMap<string, { p50: number; p95: number }> = new Map(),
   /** The names templates no longer on the target had (from the audit trail), by id. */
   formerNames: ReadonlyMap<string, string> = new Map(),
@@ -171,7 +172,7 @@ export function buildStatus(
   const known = new Map(templates.map((t) => [t.id, t]));
   const ids = [...new Set([...templates.map((t) => t.id), ...byTemplate.keys()])];
   const out: TemplateStatus[] = ids
-    .map((id) => templateStatus(known.get(id) ?? { id, name: formerNames.get(id) ?? id }, byTemplate.get(id) ?? [], !known.has(id), percentiles))
+    .map((id) => templateStatus(known.get(id) ?? { id, name: formerNames.get(id) ?? id }, byTemplate.get(id) ?? [], goneNote(known.has(id), formerNames.has(id), meta.trail), percentiles))
     .sort((a, b) => byCodeUnits(a.template, b.template));
   const measured = out.some((t) => t.versions.some((v) => v.latencyMs !== null));
   const method = [
@@ -191,10 +192,21 @@ export function buildStatus(
   return { target: meta.target, interval: meta.interval, since: meta.since, ...(meta.testCalls !== undefined ? { testCalls: meta.testCalls } : {}), templates: out, method };
 }
 
+/**
+ * What a template's note says of it when it is no longer on the target (undefined: it is on it). One
+ * the trail does not name is shown by its id: the note says where its name was looked for, so that a
+ * reader without the trail (a CI checkout) knows why, and what would name it.
+ */
+function goneNote(live: boolean, named: boolean, trail: string | undefined): string | undefined {
+  if (live) return undefined;
+  const gone = 'this template is no longer on the target';
+  return named || trail === undefined ? gone : `${gone}, and the audit trail here (${trail}) does not name it: shown by its id`;
+}
+
 function templateStatus(
   t: TemplateInfo,
   groups: Array<{ version: string | null; totals: Totals }>,
-  deleted: boolean,
+  gone: string | undefined,
   percentiles: ReadonlyMap<string, { p50: number; p95: number }>,
 ): TemplateStatus {
   const sumOf = (g: Totals, m: AnalyticsMetric): number => g.metrics.get(m)?.sum ?? 0;
@@ -207,7 +219,7 @@ function templateStatus(
   for (const [v, w] of weights) if (w > 0 && !versions.some((x) => x.version === v)) versions.push(versionStatus(v, { metrics: new Map(), batches: [] }, all, w));
   versions.sort((a, b) => (a.version === null ? 1 : b.version === null ? -1 : compareVersionLabels(a.version, b.version)));
   const notes: string[] = [];
-  if (deleted) notes.push('this template is no longer on the target');
+  if (gone !== undefined) notes.push(gone);
   for (const v of versions) {
     if (v.version === null && v.invocations > 0) notes.push(`${v.invocations} call${v.invocations === 1 ? ' was' : 's were'} refused before a version was chosen`);
     if (v.weight === undefined || v.version === null || all < 20) continue;
@@ -227,7 +239,7 @@ function templateStatus(
     template: t.name,
     templateId: t.id,
     ...(t.split ? { split: t.split } : {}),
-    ...(deleted ? { gone: true as const } : {}),
+    ...(gone !== undefined ? { gone: true as const } : {}),
     invocations: all,
     versions,
     // A two-way split keeps its one `comparison` (the shape before splits of more routes were compared); every split of two routes or more has `comparisons`.

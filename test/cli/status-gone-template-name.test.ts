@@ -53,6 +53,7 @@ describe('status of a template no longer on the target', () => {
     const text = await cli(['status', '--since', '1h']);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^billing \(no longer on the target\): 2 calls$/m);
+    expect(text.stdout).toMatch(/^  note: this template is no longer on the target$/m);
     expect(text.stdout).not.toContain(id);
     const json = await cli(['status', '--since', '1h', '--format', 'json']);
     expect(json.code, json.stderr).toBe(0);
@@ -93,5 +94,7 @@ describe('status of a template no longer on the target', () => {
     const text = await cli(['status', '--since', '1h']);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(`${id} (no longer on the target): 2 calls`);
+    // Why a name is missing, and where it was looked for: a CI checkout has no trail unless restored.
+    expect(text.stdout).toContain('note: this template is no longer on the target, and the audit trail here (.promptctl/audit.jsonl) does not name it: shown by its id');
   });
 });
