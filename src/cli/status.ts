@@ -51,20 +51,23 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
     const templates = await servedTemplates(api, { expand: ['traffic'], ...(name ? { name } : {}) }, 'report on');
     let only = name ? templates.filter((t) => t.name === name) : templates;
     // A template no longer on the target is still reported by the name the audit trail gives it
-    // (as status without a name shows it): its calls are still in the interval.
+    // (as status without a name shows it): its calls are still in the interval. So is one of the
+    // name deleted and made again since, beside the one now live.
     // Read once: what names the former template also names its calls below.
-    const former = name && only.length === 0 ? await formerNames(ctx, flags.dir ?? 'prompts') : undefined;
-    let formerIds = former ? idsNamed(former.names, name!) : undefined;
+    const former = name ? await formerNames(ctx, flags.dir ?? 'prompts') : undefined;
+    let formerIds = former ? new Set([...idsNamed(former.names, name!)].filter((id) => !only.some((t) => t.id === id))) : undefined;
     // Asked for by the id the report names it by: a template gone with no trail here to name it
     // has no other, and a live one is the same template by either.
     let byId = false;
     if (name && only.length === 0 && formerIds!.size === 0) {
       const all = await api.listTemplates();
-      if (all.some((t) => t.id === name)) [only, formerIds] = [[await api.getTemplate(name, { expand: ['traffic'] })], undefined];
+      if (all.some((t) => t.id === name)) only = [await api.getTemplate(name, { expand: ['traffic'] })];
       else if (TEMPLATE_ID.test(name)) [formerIds, byId] = [new Set([name]), true];
       else throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all.map((t) => t.name))}`);
     }
-    const templateId = name && only.length > 0 ? only[0]!.id : undefined;
+    // The calls of the ids asked for: the one live and those gone (several ids: every template's calls are read).
+    const wanted = formerIds && formerIds.size > 0 ? new Set([...formerIds, ...only.map((t) => t.id)]) : undefined;
+    const templateId = name && !wanted && only.length > 0 ? only[0]!.id : undefined;
     const query = async (liveOnly: boolean) => Promise.all([api.queryAnalytics(statusQuery(interval, templateId, liveOnly)), latencyOf(api, percentileQuery(interval, templateId, liveOnly))]);
     let testCalls: TestCalls = flags.includeTests ? 'included' : 'excluded';
     let answered: Awaited<ReturnType<typeof query>>;
@@ -79,8 +82,8 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
     }
     const [all, percentiles] = answered;
     // Of every template's calls (a former one is not asked for by id: it may have had several), the named one's.
-    const result = formerIds ? { ...all, results: all.results.filter((r) => r.group.templateId !== undefined && formerIds.has(r.group.templateId)) } : all;
-    if (formerIds && result.results.length === 0) {
+    const result = wanted ? { ...all, results: all.results.filter((r) => r.group.templateId !== undefined && wanted.has(r.group.templateId)) } : all;
+    if (name && only.length === 0 && result.results.length === 0) {
       throw new UserError(
         byId
           ? `no prompt template "${name}" on the target, and no call was made to a template of that id since ${flags.since}`

@@ -70,6 +70,25 @@ describe('status of a template no longer on the target', () => {
     expect(other.stderr).toMatch(/no prompt template "billin" on the target/);
   });
 
+  it('status NAME of a template deleted and made again since reports the earlier one\'s calls too, apart from the live one\'s', async () => {
+    const gone = await calledThenDeleted();
+    const applied = await cli(['apply', '--auto-approve']);
+    expect(applied.code, applied.stderr).toBe(0);
+    const r = await cli(['run', 'billing', '--var', 'question=And now?']);
+    expect(r.code, r.stderr).toBe(0);
+    const live = (await emu.api.listTemplates({ name: 'billing' }))[0]!.id;
+    const named = await cli(['status', 'billing', '--since', '1h', '--format', 'json']);
+    expect(named.code, named.stderr).toBe(0);
+    const templates = (JSON.parse(named.stdout) as { templates: Array<{ templateId: string; template: string; gone?: true; invocations: number }> }).templates;
+    expect(templates.map((t) => [t.template, t.templateId, t.gone ?? false, t.invocations]).sort((a, b) => Number(a[2]) - Number(b[2]))).toEqual([
+      ['billing', live, false, 1],
+      ['billing', gone, true, 2],
+    ]);
+    const text = await cli(['status', 'billing', '--since', '1h']);
+    expect(text.stdout).toMatch(/^billing \(split random: 1\.0\.0 100 %\): 1 call$/m);
+    expect(text.stdout).toMatch(/^billing \(no longer on the target\): 2 calls$/m);
+  });
+
   it('status ID reports it by the id the report names it by when no trail here names it; a live template by its id too', async () => {
     const id = await calledThenDeleted();
     await rm(join(dir.path, '.promptctl/audit.jsonl'));
