@@ -2,7 +2,7 @@
 // each guide's and summary setting's document (written there again), every file holding documents
 // (never given to another object), the files left from before that plan --dir still reads, and
 // the files git holds uncommitted changes to (never replaced).
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { discoverYamlFiles } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
@@ -74,16 +74,23 @@ function textRefs(doc: unknown): string[] {
   });
 }
 
-/** A file that was in --out before and is not written (`from`: the leftover YAML that refers to it); `gone`: what it holds that the export does not. */
+/**
+ * A file that was in --out before and is not written (`from`: the leftover YAML that refers to it;
+ * `unreferenced`: an instruction file under guides/ that no document refers to, which plan does not
+ * read); `gone`: what it holds that the export does not.
+ */
 export interface Leftover {
   path: string;
   from?: string;
+  unreferenced?: true;
   gone: string[];
 }
 
 /**
- * The files a re-export leaves from before that plan --dir reads: every YAML file not written, and
- * each text file one of them refers to ({file:}, a deleted guide's .md) that is there and not written.
+ * The files a re-export leaves from before: every YAML file not written, and each text file one of
+ * them refers to ({file:}, a deleted guide's .md) that is there and not written, which plan --dir
+ * reads; and each .md under guides/ that nothing refers to (its guide's YAML removed, or pointed
+ * at another file), which plan does not read but is no part of the export either.
  */
 export async function leftoverFiles(dir: string, written: ReadonlySet<string>, exported: ReadonlySet<string>): Promise<Leftover[]> {
   const out: Leftover[] = [];
@@ -99,7 +106,14 @@ export async function leftoverFiles(dir: string, written: ReadonlySet<string>, e
       out.push({ path: ref, from: path, gone: [] });
     }
   }
+  for (const path of await instructionFiles(dir)) if (!written.has(path) && !named.has(path)) out.push({ path, unreferenced: true, gone: [] });
   return out;
+}
+
+/** The .md files directly under guides/, where export writes guides' instructions ('/'-separated, sorted). */
+async function instructionFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(join(dir, GUIDES_DIR), { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.md')).map((e) => `${GUIDES_DIR}/${e.name}`).sort();
 }
 
 /** Up to three items, then how many more. */

@@ -133,11 +133,16 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
 
   const written = new Set([...result.files, ...result.texts].map((f) => f.path));
   // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export),
-  // and the text files they refer to (a deleted guide's .md), which plan reads with them.
+  // and the text files they refer to (a deleted guide's .md), which plan reads with them; and a
+  // guide's .md that nothing refers to any more, which plan does not read but git would keep.
   const leftovers = existing.length > 0 ? await leftoverFiles(dir, written, new Set(result.files.flatMap((f) => f.documents.flatMap((d) => documentAddressOf(d) ?? [])))) : [];
   for (const l of leftovers) {
     const what = l.gone.length > 0 ? ` (it holds ${listed(l.gone)}, which this export does not write)` : '';
-    const read = l.from === undefined ? `plan --dir ${shownOut} will read it too` : `${visibleName(join(flags.out, l.from))} refers to it, so plan --dir ${shownOut} reads it too`;
+    const read = l.unreferenced
+      ? `no document refers to it, so plan --dir ${shownOut} does not read it`
+      : l.from === undefined
+        ? `plan --dir ${shownOut} will read it too`
+        : `${visibleName(join(flags.out, l.from))} refers to it, so plan --dir ${shownOut} reads it too`;
     ctx.info(`warning: ${visibleName(join(flags.out, l.path))} was there before and is not part of the export${visibleName(what)}; ${read}`);
   }
 
