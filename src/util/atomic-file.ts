@@ -1,7 +1,7 @@
 // Durable file writes shared by the CLI (plan files, export) and the audit log; and the build's
 // own outputs replaced whole (replaceFileSync).
 import { randomUUID } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
@@ -22,7 +22,7 @@ export function replaceFileSync(path: string, contents: string | Buffer): void {
 
 /**
  * Writes a file so that a crash leaves the old file or the new one, never half of either.
- * `onTemp`: told the temp file's path before it is made and undefined once it is gone (renamed or
+ * `onTemp`: told the temp file's path as it is made and undefined once it is gone (renamed or
  * removed), so that a process ending at once meanwhile can remove it (export's second interrupt).
  */
 export async function writeFileAtomic(path: string, text: string, opts: { onTemp?: (tmp: string | undefined) => void } = {}): Promise<void> {
@@ -30,9 +30,13 @@ export async function writeFileAtomic(path: string, text: string, opts: { onTemp
   const existing = await refuseSpecialFile(abs);
   await makeDirectories(dirname(abs));
   const tmp = `${abs}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  // Made in the same turn it is named, so a signal (heard only between turns) finds it not named
+  // or there to remove: an asynchronous open in flight as the process ended made it after the
+  // clean-up. Opened again without creating it, so one removed meanwhile is not made again.
+  closeSync(openSync(tmp, 'wx', 0o644));
   opts.onTemp?.(tmp);
   try {
-    const fh = await open(tmp, 'w', 0o644);
+    const fh = await open(tmp, 'r+');
     try {
       await fh.writeFile(text, 'utf8');
       // A file replaced keeps its mode (an executable YAML file edited by promote stays so).
