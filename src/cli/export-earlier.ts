@@ -1,4 +1,4 @@
-// What an earlier export left in --out, for `export --force` over it: the file that already holds
+// What an earlier export left in --out, for `export --force` over it, read once: the file that already holds
 // each guide's and summary setting's document (written there again), every file holding documents
 // (never given to another object), the files left from before that plan --dir still reads, and
 // the files git holds uncommitted changes to (never replaced).
@@ -12,20 +12,38 @@ import { visibleName } from '../util/escapes.js';
 import { lenientDocuments } from '../util/lenient-yaml.js';
 
 /**
+ * What was in --out before the export, read once, before anything is written: every decision of a
+ * re-export (which file holds which object, what is left over) is made from this one reading, so a
+ * file changed meanwhile cannot be one thing to one decision and another to the next.
+ */
+export interface Earlier {
+  /** Each YAML file plan --dir reads ('/'-separated, sorted), with its documents (undefined: unreadable, see documentsIn). */
+  yaml: ReadonlyMap<string, unknown[] | undefined>;
+  /** The .md files directly under guides/, where export writes guides' instructions. */
+  instructions: readonly string[];
+}
+
+/** Reads what an earlier export (or the user) left in --out: see Earlier. */
+export async function readEarlier(dir: string): Promise<Earlier> {
+  const yaml = new Map<string, unknown[] | undefined>();
+  for (const path of (await discoverYamlFiles(dir)).files) yaml.set(path, await documentsIn(dir, path));
+  return { yaml, instructions: await instructionFiles(dir) };
+}
+
+/**
  * With --force over an earlier export: the file under guides/ or summaries/ that holds each guide's
  * or summary setting's document alone, by address, so that the re-export writes it there again
  * (`held`); and every file there or at the top that holds documents, with what it holds, and each text file one
  * of them refers to (`before`): none of those is given to another object.
  */
-export async function filesBefore(dir: string): Promise<{ held: Map<string, string>; before: Map<string, string[]>; heldTexts: Map<string, string> }> {
+export function filesBefore(earlier: Earlier): { held: Map<string, string>; before: Map<string, string[]>; heldTexts: Map<string, string> } {
   const held = new Map<string, string>();
   const heldTexts = new Map<string, string>();
   const before = new Map<string, string[]>();
   const folders = new Set([GUIDES_DIR, SUMMARIES_DIR]);
-  for (const path of (await discoverYamlFiles(dir)).files) {
+  for (const [path, docs] of earlier.yaml) {
     const parts = path.split('/');
     if (parts.length > 2 || (parts.length === 2 && !folders.has(parts[0]!))) continue;
-    const docs = await documentsIn(dir, path);
     if (docs === undefined || docs.length === 0) continue;
     const holds = docs.map(describeDocument);
     before.set(path, holds);
@@ -92,12 +110,12 @@ export interface Leftover {
  * reads; and each .md under guides/ that nothing refers to (its guide's YAML removed, or pointed
  * at another file), which plan does not read but is no part of the export either.
  */
-export async function leftoverFiles(dir: string, written: ReadonlySet<string>, exported: ReadonlySet<string>): Promise<Leftover[]> {
+export async function leftoverFiles(dir: string, earlier: Earlier, written: ReadonlySet<string>, exported: ReadonlySet<string>): Promise<Leftover[]> {
   const out: Leftover[] = [];
   const named = new Set<string>();
-  for (const path of (await discoverYamlFiles(dir)).files) {
+  for (const [path, read] of earlier.yaml) {
     if (written.has(path)) continue;
-    const docs = (await documentsIn(dir, path)) ?? [];
+    const docs = read ?? [];
     const gone = docs.flatMap((d) => documentAddressOf(d) ?? []).filter((a) => !exported.has(a));
     out.push({ path, gone });
     for (const ref of docs.flatMap(textRefs)) {
@@ -106,7 +124,7 @@ export async function leftoverFiles(dir: string, written: ReadonlySet<string>, e
       out.push({ path: ref, from: path, gone: [] });
     }
   }
-  for (const path of await instructionFiles(dir)) if (!written.has(path) && !named.has(path)) out.push({ path, unreferenced: true, gone: [] });
+  for (const path of earlier.instructions) if (!written.has(path) && !named.has(path)) out.push({ path, unreferenced: true, gone: [] });
   return out;
 }
 

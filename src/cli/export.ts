@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { CONFIG_FILE } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
 import { exportDocuments } from '../export/documents.js';
-import { filesBefore, leftoverFiles, listed, refuseUncommitted } from './export-earlier.js';
+import { filesBefore, leftoverFiles, listed, readEarlier, refuseUncommitted } from './export-earlier.js';
 import { describeFsError, EXIT, isFsError, messageOf, UserError } from '../util/errors.js';
 import { plural } from '../util/plural.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
@@ -57,6 +57,8 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
 
   // Export only reads: an embedded org with no state yet is read as empty, and not created; one that has state is not written.
   const { live, refused } = await withTarget(ctx, (target) => readExportable(ctx, target), { readOnly: true });
+  // What an earlier export left, read once: which file holds which object and what is left over both come from it.
+  const earlier = existing.length > 0 ? await readEarlier(dir) : undefined;
   // File names come from object names: a secret there is masked too, in any case (a slug lowercases).
   // With --env, a guide in the state that environment's guidePublish gives is written without publish, as git would hold it.
   const result = exportDocuments(
@@ -64,7 +66,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     {
       mask: (name) => maskAnyCase(ctx.mask(name), ctx.knownSecrets),
       secrets: ctx.knownSecrets.map((s) => s.value),
-      ...(existing.length > 0 ? { ...(await filesBefore(dir)), where: (path: string) => join(flags.out, path) } : {}),
+      ...(earlier !== undefined ? { ...filesBefore(earlier), where: (path: string) => join(flags.out, path) } : {}),
     },
     ctx.environment?.settings.guidePublish,
   );
@@ -135,7 +137,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export),
   // and the text files they refer to (a deleted guide's .md), which plan reads with them; and a
   // guide's .md that nothing refers to any more, which plan does not read but git would keep.
-  const leftovers = existing.length > 0 ? await leftoverFiles(dir, written, new Set(result.files.flatMap((f) => f.documents.flatMap((d) => documentAddressOf(d) ?? [])))) : [];
+  const leftovers = earlier !== undefined ? await leftoverFiles(dir, earlier, written, new Set(result.files.flatMap((f) => f.documents.flatMap((d) => documentAddressOf(d) ?? [])))) : [];
   for (const l of leftovers) {
     const what = l.gone.length > 0 ? ` (it holds ${listed(l.gone)}, which this export does not write)` : '';
     const read = l.unreferenced
