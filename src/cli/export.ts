@@ -74,8 +74,9 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   // A warning names live objects, whose names may be anything (an ESC, a line break): shown visibly.
   for (const w of result.warnings) ctx.info(`warning: ${visibleName(w)}`);
   // Everything goes inside --out: a folder there that is a link (guides/ to elsewhere) is refused
-  // before anything is written (plan --dir would not follow it either).
-  for (const folder of foldersOf([...result.files, ...result.texts].map((f) => f.path))) await refuseLink(dir, folder, flags.out);
+  // before anything is written (plan --dir would not follow it either), and so is a file where a
+  // folder goes (a user's notes named summaries), which no write could pass.
+  for (const folder of foldersOf([...result.files, ...result.texts].map((f) => f.path))) await refuseFolderInTheWay(dir, folder, flags.out);
   // A directory where a file goes cannot be replaced by it: refused before anything is written, so
   // a failed --force leaves no half-written export.
   if (existing.length > 0) await refuseDirectoriesInTheWay(dir, [...result.files, ...result.texts].map((f) => f.path), flags.out);
@@ -356,11 +357,18 @@ function foldersOf(paths: readonly string[]): string[] {
   return [...out].sort();
 }
 
-/** Refuses a folder under --out that is a symbolic link (it leads out of --out); one not there yet is fine. */
-async function refuseLink(dir: string, folder: string, out: string): Promise<void> {
+/**
+ * Refuses a folder under --out that is a symbolic link (it leads out of --out), or something else
+ * than a directory (a file there: its files could not be made); one not there yet is fine.
+ */
+async function refuseFolderInTheWay(dir: string, folder: string, out: string): Promise<void> {
   try {
-    if ((await lstat(join(dir, folder))).isSymbolicLink()) {
+    const st = await lstat(join(dir, folder));
+    if (st.isSymbolicLink()) {
       throw new UserError(`${visibleName(join(out, folder))} is a symbolic link: export writes only inside ${visibleName(out)}; remove the link or choose another --out`);
+    }
+    if (!st.isDirectory()) {
+      throw new UserError(`export writes into a folder where a file is: ${visibleName(join(out, folder))}; move it aside or export into an empty directory; nothing was written`);
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;

@@ -199,6 +199,20 @@ describe('promptctl export', () => {
     expect((await readdir(join(s.dir.path, 'busy'))).sort()).toEqual(['notes.txt', 'support-triage.yaml']);
   });
 
+  it('--force where a file stands in for one of its folders (summaries/): refused before any file is written', async () => {
+    s = await scenario();
+    await cp(join(REPO, 'prompts/summaries'), join(s.dir.path, 'prompts/summaries'), { recursive: true });
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await mkdir(join(s.dir.path, 'busy'));
+    await writeFile(join(s.dir.path, 'busy/summaries'), 'my notes on summaries\n');
+    const r = await s.cli(['export', '--out', 'busy', '--force']);
+    // Before, it wrote the templates' and filters' files, then failed with "error: internal: ENOTDIR".
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('error: export writes into a folder where a file is: busy/summaries; move it aside or export into an empty directory; nothing was written');
+    expect(await readdir(join(s.dir.path, 'busy'))).toEqual(['summaries']);
+    expect(await readFile(join(s.dir.path, 'busy/summaries'), 'utf8')).toBe('my notes on summaries\n');
+  });
+
   it('--force into the prompts directory itself: the clash with the files there is named as theirs, and exits 1', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
