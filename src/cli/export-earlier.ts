@@ -19,15 +19,21 @@ import { lenientDocuments } from '../util/lenient-yaml.js';
 export interface Earlier {
   /** Each YAML file plan --dir reads ('/'-separated, sorted), with its documents (undefined: unreadable, see documentsIn). */
   yaml: ReadonlyMap<string, unknown[] | undefined>;
-  /** The .md files directly under guides/, where export writes guides' instructions. */
-  instructions: readonly string[];
+  /**
+   * The text files there: each one a document refers to ({file:}), and each .md directly under
+   * guides/, where export writes guides' instructions. One nothing refers to after the export is left over.
+   */
+  texts: ReadonlySet<string>;
 }
 
 /** Reads what an earlier export (or the user) left in --out: see Earlier. */
 export async function readEarlier(dir: string): Promise<Earlier> {
   const yaml = new Map<string, unknown[] | undefined>();
   for (const path of (await discoverYamlFiles(dir)).files) yaml.set(path, await documentsIn(dir, path));
-  return { yaml, instructions: await instructionFiles(dir) };
+  const refs = new Set([...yaml.values()].flatMap((docs) => (docs ?? []).flatMap(textRefs)));
+  const texts = new Set(await instructionFiles(dir));
+  for (const ref of [...refs].sort()) if (await lstat(join(dir, ref)).catch(() => undefined)) texts.add(ref);
+  return { yaml, texts };
 }
 
 /**
@@ -94,8 +100,8 @@ function textRefs(doc: unknown): string[] {
 
 /**
  * A file that was in --out before and is not written (`from`: the leftover YAML that refers to it;
- * `unreferenced`: an instruction file under guides/ that no document refers to, which plan does not
- * read); `gone`: what it holds that the export does not.
+ * `unreferenced`: a text file that no document refers to any more, which plan does not read);
+ * `gone`: what it holds that the export does not.
  */
 export interface Leftover {
   path: string;
@@ -107,10 +113,10 @@ export interface Leftover {
 /**
  * The files a re-export leaves from before: every YAML file not written, and each text file one of
  * them refers to ({file:}, a deleted guide's .md) that is there and not written, which plan --dir
- * reads; and each .md under guides/ that nothing refers to (its guide's YAML removed, or pointed
- * at another file), which plan does not read but is no part of the export either.
+ * reads; and each text file that nothing refers to any more (a .md under guides/ whose guide's YAML
+ * was removed, one a YAML the export rewrote referred to), which plan does not read but git would keep.
  */
-export async function leftoverFiles(dir: string, earlier: Earlier, written: ReadonlySet<string>, exported: ReadonlySet<string>): Promise<Leftover[]> {
+export function leftoverFiles(earlier: Earlier, written: ReadonlySet<string>, exported: ReadonlySet<string>): Leftover[] {
   const out: Leftover[] = [];
   const named = new Set<string>();
   for (const [path, read] of earlier.yaml) {
@@ -119,12 +125,13 @@ export async function leftoverFiles(dir: string, earlier: Earlier, written: Read
     const gone = docs.flatMap((d) => documentAddressOf(d) ?? []).filter((a) => !exported.has(a));
     out.push({ path, gone });
     for (const ref of docs.flatMap(textRefs)) {
-      if (written.has(ref) || named.has(ref) || !(await lstat(join(dir, ref)).catch(() => undefined))) continue;
+      if (written.has(ref) || named.has(ref) || !earlier.texts.has(ref)) continue;
       named.add(ref);
       out.push({ path: ref, from: path, gone: [] });
     }
   }
-  for (const path of earlier.instructions) if (!written.has(path) && !named.has(path)) out.push({ path, unreferenced: true, gone: [] });
+  // (A YAML file among them is named above already.)
+  for (const path of [...earlier.texts].sort()) if (!written.has(path) && !named.has(path) && !earlier.yaml.has(path)) out.push({ path, unreferenced: true, gone: [] });
   return out;
 }
 

@@ -137,8 +137,8 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const written = new Set([...result.files, ...result.texts].map((f) => f.path));
   // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export),
   // and the text files they refer to (a deleted guide's .md), which plan reads with them; and a
-  // guide's .md that nothing refers to any more, which plan does not read but git would keep.
-  const leftovers = earlier !== undefined ? await leftoverFiles(dir, earlier, written, new Set(result.files.flatMap((f) => f.documents.flatMap((d) => documentAddressOf(d) ?? [])))) : [];
+  // text file that nothing refers to any more, which plan does not read but git would keep.
+  const leftovers = earlier !== undefined ? leftoverFiles(earlier, written, new Set(result.files.flatMap((f) => f.documents.flatMap((d) => documentAddressOf(d) ?? [])))) : [];
   for (const l of leftovers) {
     const what = l.gone.length > 0 ? ` (it holds ${listed(l.gone)}, which this export does not write)` : '';
     const read = l.unreferenced

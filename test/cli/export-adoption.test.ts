@@ -1,7 +1,7 @@
 // Adopting an existing org: export → validate → plan of objects a real org can hold that git did not
 // create (long names, prompts with CR, files left by an earlier export, a surface the client may not list).
 import { execFileSync } from 'node:child_process';
-import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aiStudioWriteChecks } from '../../src/kinds/index.js';
@@ -103,6 +103,23 @@ describe('export of objects made by hand', () => {
     expect(await readFile(join(o.dir.path, 'adopted/guides/old-guide.md'), 'utf8')).toBe('Be nice.\n');
     expect(r.stderr).toMatch(/^warning: adopted\/guides\/old-guide\.md was there before and is not part of the export; no document refers to it, so plan --dir adopted does not read it$/m);
     expect(r.stderr).not.toContain('kept-guide.md was there before');
+  });
+
+  it('re-exporting with --force names the instruction file a guide\'s YAML referred to outside guides/<name>.md, once it refers to that file no more', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await handMadeGuide(o.studio, 'Returns', 'Be nice.\n');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    // The user moved the instruction into a folder of texts, and the reference with it.
+    const yaml = join(o.dir.path, 'adopted/guides/returns.yaml');
+    await writeFile(yaml, (await readFile(yaml, 'utf8')).replace('guides/returns.md', 'texts/returns.md'));
+    await mkdir(join(o.dir.path, 'adopted/texts'));
+    await rename(join(o.dir.path, 'adopted/guides/returns.md'), join(o.dir.path, 'adopted/texts/returns.md'));
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    // The guide's instruction goes where export writes them; the user's file stays, and is named.
+    expect(await readFile(yaml, 'utf8')).toContain('file: guides/returns.md');
+    expect(await readFile(join(o.dir.path, 'adopted/texts/returns.md'), 'utf8')).toBe('Be nice.\n');
+    expect(r.stderr).toMatch(/^warning: adopted\/texts\/returns\.md was there before and is not part of the export; no document refers to it, so plan --dir adopted does not read it$/m);
   });
 
   it('re-exporting with --force does not give a deleted guide\'s file to a new guide whose name makes the same file name', { timeout: 60_000 }, async () => {
