@@ -132,7 +132,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     }
     return { files };
   });
-  if (interrupt.interrupted) return interruptedExport(ctx, done, writes.length, shownOut, `${ctx.environment ? `--env ${shellWord(ctx.environment.name)} ` : ''}--out ${shellWord(flags.out)}`, unfinished);
+  if (interrupt.interrupted) return interruptedExport(ctx, done, writes.length, shownOut, `${environmentOptions(ctx, flags)}--out ${shellWord(flags.out)}`, unfinished);
 
   const written = new Set([...result.files, ...result.texts].map((f) => f.path));
   // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export),
@@ -186,6 +186,13 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     );
   }
   return EXIT.ok;
+}
+
+/** `--env NAME ` and the --dir its environments were read from (when not the default), as a command to run again says them. */
+function environmentOptions(ctx: CliContext, flags: ExportFlags): string {
+  if (ctx.environment === undefined) return '';
+  const dir = flags.dir !== undefined && flags.dir !== DEFAULT_DIR ? `--dir ${shellWord(flags.dir)} ` : '';
+  return `--env ${shellWord(ctx.environment.name)} ${dir}`;
 }
 
 /** The temp file of a write under way, removed as the process ends at once (a failure to remove it must not keep it from ending). */
