@@ -1,7 +1,7 @@
 // promptctl export --out DIR: the live org as promptctl YAML, so a team can adopt promptctl on an
 // existing org. `plan --dir DIR` right after shows no changes. It writes inside DIR only.
-import { readFileSync, rmSync } from 'node:fs';
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { readFileSync, rmSync, type Stats } from 'node:fs';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILE } from '../config/discover.js';
@@ -77,9 +77,9 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   // before anything is written (plan --dir would not follow it either), and so is a file where a
   // folder goes (a user's notes named summaries), which no write could pass.
   for (const folder of foldersOf([...result.files, ...result.texts].map((f) => f.path))) await refuseFolderInTheWay(dir, folder, flags.out);
-  // A directory where a file goes cannot be replaced by it: refused before anything is written, so
-  // a failed --force leaves no half-written export.
-  if (existing.length > 0) await refuseDirectoriesInTheWay(dir, [...result.files, ...result.texts].map((f) => f.path), flags.out);
+  // A directory where a file goes cannot be replaced by it, nor a pipe (writing refuses one):
+  // refused before anything is written, so a failed --force leaves no half-written export.
+  if (existing.length > 0) await refuseNonFilesInTheWay(dir, [...result.files, ...result.texts].map((f) => f.path), flags.out);
   // Not mkdir's recursive mode: it spins forever on some unmakeable paths (see makeDirectories).
   await makeDirectories(dir);
   // A credential of this run held by the org (pasted into a prompt in the UI) is written masked,
@@ -382,13 +382,32 @@ async function refuseFolderInTheWay(dir: string, folder: string, out: string): P
   }
 }
 
-/** Refuses an export one of whose files would go where a directory is (a rename cannot replace it). */
-async function refuseDirectoriesInTheWay(dir: string, paths: readonly string[], out: string): Promise<void> {
-  const inTheWay: string[] = [];
-  for (const path of paths) if ((await lstat(join(dir, path)).catch(() => undefined))?.isDirectory()) inTheWay.push(path);
+/**
+ * Refuses an export one of whose files would go where a directory is (a rename cannot replace it),
+ * or a pipe, socket or device, itself or behind a link (writing refuses it: util/atomic-file.ts).
+ */
+async function refuseNonFilesInTheWay(dir: string, paths: readonly string[], out: string): Promise<void> {
+  const directories: string[] = [];
+  const special: string[] = [];
+  for (const path of paths) {
+    const st = await lstat(join(dir, path)).catch(() => undefined);
+    if (st?.isDirectory()) directories.push(path);
+    else if (st !== undefined && !isFileOrNone(st.isSymbolicLink() ? await stat(join(dir, path)).catch(() => undefined) : st)) special.push(path);
+  }
+  refuseInTheWay(directories, ['a directory is', 'directories are'], out);
+  refuseInTheWay(special, ['a pipe, socket or device is', 'pipes, sockets or devices are'], out);
+}
+
+/** A regular file, a directory a link leads to (the link is replaced), or nothing (a dangling link). */
+function isFileOrNone(st: Stats | undefined): boolean {
+  return st === undefined || st.isFile() || st.isDirectory();
+}
+
+/** `paths` (relative to --out) stand where files go, `what` they are (one, several): refused. */
+function refuseInTheWay(inTheWay: readonly string[], [one, several]: readonly [string, string], out: string): void {
   if (inTheWay.length === 0) return;
   const named = inTheWay.slice(0, 3).map((p) => visibleName(join(out, p))).join(', ');
   throw new UserError(
-    `export writes ${inTheWay.length === 1 ? 'a file' : `${inTheWay.length} files`} where ${inTheWay.length === 1 ? 'a directory is' : 'directories are'}: ${named}${inTheWay.length > 3 ? ` and ${inTheWay.length - 3} more` : ''}; move ${inTheWay.length === 1 ? 'it' : 'them'} aside or export into an empty directory; nothing was written`,
+    `export writes ${inTheWay.length === 1 ? 'a file' : `${inTheWay.length} files`} where ${inTheWay.length === 1 ? one : several}: ${named}${inTheWay.length > 3 ? ` and ${inTheWay.length - 3} more` : ''}; move ${inTheWay.length === 1 ? 'it' : 'them'} aside or export into an empty directory; nothing was written`,
   );
 }

@@ -1,4 +1,5 @@
 // `promptctl export` in-process (test/helpers/cli.ts): the live org as YAML that plans empty.
+import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -197,6 +198,19 @@ describe('promptctl export', () => {
     expect(r.stderr).toContain('error: export writes a file where a directory is: busy/support-triage.yaml; move it aside or export into an empty directory; nothing was written');
     // Not half an export: billing-assistant.yaml and safety-filters.yaml, written before, were left behind.
     expect((await readdir(join(s.dir.path, 'busy'))).sort()).toEqual(['notes.txt', 'support-triage.yaml']);
+  });
+
+  it.skipIf(process.platform === 'win32')('--force where a pipe stands in for one of its files: refused before any file is written', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await mkdir(join(s.dir.path, 'busy'));
+    execFileSync('mkfifo', [join(s.dir.path, 'busy/support-triage.yaml')]);
+    const r = await s.cli(['export', '--out', 'busy', '--force']);
+    // Before, it wrote billing-assistant.yaml, said the pipe "is replaced by the export", then failed on it.
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('error: export writes a file where a pipe, socket or device is: busy/support-triage.yaml; move it aside or export into an empty directory; nothing was written');
+    expect(r.stderr).not.toContain('is replaced by the export');
+    expect(await readdir(join(s.dir.path, 'busy'))).toEqual(['support-triage.yaml']);
   });
 
   it('--force where a file stands in for one of its folders (summaries/): refused before any file is written', async () => {
