@@ -111,7 +111,8 @@ export interface Leftover {
 }
 
 /**
- * The files a re-export leaves from before: every YAML file not written, and each text file one of
+ * The files a re-export leaves from before: every YAML file not written (but one holding only a
+ * Config or tests), and each text file one of
  * them refers to ({file:}, a deleted guide's .md) that is there and not written, which plan --dir
  * reads; and each text file that nothing refers to any more (a .md under guides/ whose guide's YAML
  * was removed, one a YAML the export rewrote referred to), which plan does not read but git would keep.
@@ -123,7 +124,9 @@ export function leftoverFiles(earlier: Earlier, written: ReadonlySet<string>, ex
     if (written.has(path)) continue;
     const docs = read ?? [];
     const gone = docs.flatMap((d) => documentAddressOf(d) ?? []).filter((a) => !exported.has(a));
-    out.push({ path, gone });
+    // Not a file of the user's that holds no object an org has (the Config export --env says to
+    // copy in, tests): no export writes one, and the check of the export still reads it.
+    if (docs.length === 0 || !docs.every(neverLive)) out.push({ path, gone });
     for (const ref of docs.flatMap(textRefs)) {
       if (written.has(ref) || named.has(ref) || !earlier.texts.has(ref)) continue;
       named.add(ref);
@@ -139,6 +142,14 @@ export function leftoverFiles(earlier: Earlier, written: ReadonlySet<string>, ex
 async function instructionFiles(dir: string): Promise<string[]> {
   const entries = await readdir(join(dir, GUIDES_DIR), { withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile() && e.name.endsWith('.md')).map((e) => `${GUIDES_DIR}/${e.name}`).sort();
+}
+
+/** Kinds of document that are never objects of an org: the Config, and tests (run by `test`, never applied). */
+const NEVER_LIVE = new Set(['Config', 'PromptTest']);
+
+function neverLive(doc: unknown): boolean {
+  const kind = (doc as { kind?: unknown } | null)?.kind;
+  return typeof kind === 'string' && NEVER_LIVE.has(kind);
 }
 
 /** Up to three items, then how many more. */

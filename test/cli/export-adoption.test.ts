@@ -122,6 +122,25 @@ describe('export of objects made by hand', () => {
     expect(r.stderr).toMatch(/^warning: adopted\/texts\/returns\.md was there before and is not part of the export; no document refers to it, so plan --dir adopted does not read it$/m);
   });
 
+  it('re-exporting with --force does not name as left over the files beside it that hold no object an org has (its promptctl.yaml, the tests)', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await handMadeGuide(o.studio, 'Returns', 'Be nice.\n');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    // The config export --env says to copy in, and a test of the guide, kept beside the export.
+    await writeFile(join(o.dir.path, 'adopted/promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec: {defaultVariableTokens: 500}\n');
+    await mkdir(join(o.dir.path, 'adopted/tests'));
+    await writeFile(join(o.dir.path, 'adopted/tests/returns.yaml'), 'apiVersion: promptctl/v1\nkind: PromptTest\nmetadata: {name: returns-smoke}\nspec: {target: {guide: Returns}, cases: [{name: greets, vars: {}, messages: [{role: user, content: hi}], expect: [{contains: nice}]}]}\n');
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('was there before');
+    // A file that holds an object the export does not write is still named.
+    await o.studio.deleteGuide((await o.studio.listGuides()).find((g) => g.name === 'Returns')!.id);
+    await handMadeGuide(o.studio, 'Other', 'Be kind.\n');
+    const again = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(again.stderr).toContain('adopted/guides/returns.yaml was there before and is not part of the export (it holds Guide/Returns, which this export does not write)');
+    expect(again.stderr).not.toContain('adopted/promptctl.yaml was there before');
+  });
+
   it('re-exporting with --force does not give a deleted guide\'s file to a new guide whose name makes the same file name', { timeout: 60_000 }, async () => {
     const o = await org();
     const id = await handMadeGuide(o.studio, 'Mine', 'Mine.\n');
