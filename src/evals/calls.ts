@@ -1,15 +1,14 @@
 // One planned call made on the target, as an Observation (DESIGN §7): a template invoked on the
-// gateway, or a guide's turns in a session of its own (a new session after a turn of unknown
-// outcome, never the same turn sent twice into one). A refusal is an observation (blocked, or an
+// gateway, or a guide's turns in a session of its own. A call or turn of unknown outcome is never
+// made again (each is billed): it is the case's error. A refusal is an observation (blocked, or an
 // error the report shows); a failure of the target itself (unreachable, bad credentials) throws.
 import { randomUUID } from 'node:crypto';
-import { setTimeout as wait } from 'node:timers/promises';
 import type { InvocationResult } from '../targets/llmgateway/wire.js';
 import type { PlannedCall } from './render.js';
 import type { Observation } from './types.js';
 import type { RunnerDeps } from './runner.js';
 import { unlessAborted } from '../util/abort.js';
-import { BILLED_NOT_SENT_AGAIN } from '../util/errors.js';
+import { BILLED_NOT_SENT_AGAIN, TURN_NOT_SENT_AGAIN } from '../util/errors.js';
 
 /**
  * A call's options: the interrupt, and the test it is made for: always on the gateway (whose
@@ -34,7 +33,7 @@ interface ErrorLike {
  * call's failure, reported as its error: a long answer says nothing of the other calls, and
  * stopping at it threw away every result of the run. (A target that answers nothing at all is
  * found before the calls: test's read of what it serves stops the run.) Nor is an invocation's
- * connection dropped once it was sent (`sent`: outcome unknown, not resent; the host was there).
+ * connection dropped once it was sent, nor a guide turn's (`sent`: outcome unknown, not resent; the host was there).
  */
 function fatal(e: ErrorLike, sent: boolean): boolean {
   return (e.status === 0 && e.code !== 'ETIMEDOUT' && !sent) || e.status === 401 || e.status === 403;
@@ -47,12 +46,19 @@ export async function invokeTemplate(deps: RunnerDeps, test: string, call: Plann
     const r = await deps.gateway.invoke(call.call.request, callOptions(deps, test, 'gateway'));
     return fromResult(r, clock() - t0);
   } catch (err) {
-    // Not resent by the client (each invocation is billed): the report says why it is an error, not only the server's words.
-    const unknown = outcomeUnknown(err);
-    const obs = fromError(err, clock() - t0, call, unknown);
-    // (A transport failure's message is the client's own, which says it already.)
-    return unknown && obs.error && !obs.error.message.includes(BILLED_NOT_SENT_AGAIN) ? { ...obs, error: { ...obs.error, message: `${obs.error.message}; ${BILLED_NOT_SENT_AGAIN}` } } : obs;
+    return notSentAgain(err, clock() - t0, call, BILLED_NOT_SENT_AGAIN);
   }
+}
+
+/**
+ * A failed call as its observation. One of unknown outcome was not resent by the client (each is
+ * billed): the report says why it is an error, not only the server's words (`said`, unless the
+ * message, a transport failure's, the client's own, says it already).
+ */
+function notSentAgain(err: unknown, wallMs: number, call: PlannedCall, said: string): Observation {
+  const unknown = outcomeUnknown(err);
+  const obs = fromError(err, wallMs, call, unknown);
+  return unknown && obs.error && !obs.error.message.includes(said) ? { ...obs, error: { ...obs.error, message: `${obs.error.message}; ${said}` } } : obs;
 }
 
 
@@ -71,23 +77,12 @@ function fromResult(r: InvocationResult, wallMs: number): Observation {
   };
 }
 
-/** Sessions a guide case may take: the first, and a new one after each turn of unknown outcome. */
-const GUIDE_SESSIONS = 3;
-
-/** The first wait before a new session (doubled for the next), with up to as much again of jitter. */
-const SESSION_BACKOFF_MS = 500;
-
-/** Resolves after `ms`, or at once when `signal` aborts (the caller looks at the signal). */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return wait(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
-}
-
 /** A failed call that may have been applied (the client did not resend it): `outcomeUnknown` on its error. */
 function outcomeUnknown(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { outcomeUnknown?: unknown }).outcomeUnknown === true;
 }
 
-/** `sent`: a failure of this call alone once it was sent (an invocation not resent), however it failed. */
+/** `sent`: a failure of this call alone once it was sent (an invocation or a guide turn not resent), however it failed. */
 function fromError(err: unknown, wallMs: number, call: PlannedCall, sent = false): Observation {
   const e = (err ?? {}) as ErrorLike;
   if (typeof e.status !== 'number' || typeof e.code !== 'string' || fatal(e, sent)) throw err;
@@ -139,35 +134,24 @@ export async function turnGuide(
   const g = await (deps.signal ? unlessAborted(found, deps.signal) : found);
   if (typeof g === 'string') return { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 404, code: 'not.found', message: g } };
   let text = '';
-  for (let session = 1; ; session++) {
-    // Each session sees the case's turns once each: a turn that may have landed is never sent again
-    // into it (A10); the conversation starts over in a new session instead.
-    const sessionId = randomUUID();
-    try {
-      for (const turn of turns) {
-        const res = await api.sessionTurn(g.id, sessionId, {
-          inputEvent: { type: 'UserInput', text: turn, mode: 'Text' },
-          languageCode: deps.languageCode ?? 'en-US',
-          version: g.version,
-          ...(inputVariables.length ? { inputVariables } : {}),
-        }, callOptions(deps, test, 'guide'));
-        if (res.status === 'ERROR') {
-          return { outcome: 'error', version: g.version, output: res.response?.text ?? '', wallMs: Math.round(clock() - t0), filters: [], error: { status: 200, code: 'turn.error', message: `the guide's turn ended in ERROR${res.result ? ` (${res.result})` : ''}` } };
-        }
-        text = res.response?.text ?? '';
+  // One session, each turn sent once: a turn of unknown outcome may have run (and been billed), and
+  // starting the conversation over would send every turn before it again too (A10).
+  const sessionId = randomUUID();
+  try {
+    for (const turn of turns) {
+      const res = await api.sessionTurn(g.id, sessionId, {
+        inputEvent: { type: 'UserInput', text: turn, mode: 'Text' },
+        languageCode: deps.languageCode ?? 'en-US',
+        version: g.version,
+        ...(inputVariables.length ? { inputVariables } : {}),
+      }, callOptions(deps, test, 'guide'));
+      if (res.status === 'ERROR') {
+        return { outcome: 'error', version: g.version, output: res.response?.text ?? '', wallMs: Math.round(clock() - t0), filters: [], error: { status: 200, code: 'turn.error', message: `the guide's turn ended in ERROR${res.result ? ` (${res.result})` : ''}` } };
       }
-      break;
-    } catch (err) {
-      if (session < GUIDE_SESSIONS && outcomeUnknown(err) && !deps.signal?.aborted) {
-        // A server that failed mid-turn gets a moment before the conversation starts again.
-        await pause(SESSION_BACKOFF_MS * 2 ** (session - 1) * (1 + Math.random()), deps.signal);
-        // Interrupted meanwhile: cut off as any case in flight (runTests reports no result for it).
-        if (deps.signal?.aborted) throw err;
-        continue;
-      }
-      const obs = fromError(err, clock() - t0, call);
-      return { ...obs, version: g.version };
+      text = res.response?.text ?? '';
     }
+  } catch (err) {
+    return { ...notSentAgain(err, clock() - t0, call, TURN_NOT_SENT_AGAIN), version: g.version };
   }
   const n = deps.countTokens(text);
   return {

@@ -92,9 +92,10 @@ export interface CallSpec<T> {
    * read can tell whether it ran: an attempt of unknown outcome (a 5xx, a connection dropped once
    * sent, a timeout) is not resent, whatever `idempotent` says (DESIGN §5: a POST of unknown
    * outcome is resent only once a read has settled it). What was refused before any work (a 429,
-   * a connection refused, a 401's new token) is resent as for any call.
+   * a connection refused, a 401's new token) is resent as for any call. A string: the words its
+   * error then ends with, naming who may have run it (default: the gateway's, an invocation).
    */
-  billed?: boolean;
+  billed?: boolean | string;
   /**
    * Aborts the call: an attempt in flight is cut off, a wait (pacing, a retry's delay) ends, and
    * nothing more is sent; the call then rejects with the signal's reason.

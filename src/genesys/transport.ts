@@ -257,14 +257,14 @@ export class Transport {
           method: spec.method,
           idempotent: spec.idempotent === true,
           reconciles: spec.reconcile !== undefined,
-          billed: spec.billed === true,
+          billed: spec.billed !== undefined && spec.billed !== false,
           retries,
           maxRetries: policy.maxRetries,
           now,
           deadline,
           stopping: this.stop.stopsResending(spec),
         });
-        if (next === 'unsettled') throw unsettledError(error, spec.billed === true);
+        if (next === 'unsettled') throw unsettledError(error, spec.billed ?? false);
         if (next === 'stop') return this.stop.settle(() => giveUp(spec, error, decision.outcomeUnknown, retries + 1, now - started, stoppedNote(retries + 1), true));
         // The last attempt may have done the work: giveUp reads before calling it a failure.
         if (next === 'give-up') {

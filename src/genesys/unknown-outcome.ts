@@ -1,6 +1,6 @@
 // A request whose outcome is unknown (a 5xx, a dropped connection, a timeout) is never resent
 // blindly: only when resending is harmless (an idempotent method) or the caller can find out what
-// happened (reconcile); never when each attempt is billed (an invocation), which no read settles. When the call's budget is spent, the last attempt is read for before the
+// happened (reconcile); never when each attempt is billed (an invocation, a guide's turn), which no read settles. When the call's budget is spent, the last attempt is read for before the
 // call is called a failure. The verdict is pure data; `giveUp` runs the caller's read.
 import { withNote } from './failures.js';
 import { isConflict, type ApiError } from './errors.js';
@@ -52,7 +52,7 @@ export function isRead(method: Method | undefined): boolean {
 }
 
 export function verdict(retry: { delayMs: number; outcomeUnknown: boolean }, ctx: ResendContext): Verdict {
-  // A billed call (an invocation) of unknown outcome may have run, and been paid for: never resent.
+  // A billed call (an invocation, a guide's turn) of unknown outcome may have run, and been paid for: never resent.
   const resendable = !retry.outcomeUnknown || (ctx.billed !== true && (IDEMPOTENT.has(ctx.method) || ctx.idempotent || ctx.reconciles));
   if (!resendable) return 'unsettled';
   // A resent write is a new change.
@@ -65,9 +65,12 @@ export function verdict(retry: { delayMs: number; outcomeUnknown: boolean }, ctx
 const UNKNOWN_NOTE = 'the server may or may not have applied it';
 
 
-/** The error of a call not resent because the server may or may not have applied it (`billed`: run it, and been paid). */
-export function unsettledError(error: ApiError, billed = false): ApiError {
-  const unsettled = withNote(error, billed ? BILLED_NOT_SENT_AGAIN : `${UNKNOWN_NOTE}; not retried`);
+/**
+ * The error of a call not resent because the server may or may not have applied it (`billed`: run
+ * it, and been paid; a string says who, CallSpec.billed).
+ */
+export function unsettledError(error: ApiError, billed: boolean | string = false): ApiError {
+  const unsettled = withNote(error, typeof billed === 'string' ? billed : billed ? BILLED_NOT_SENT_AGAIN : `${UNKNOWN_NOTE}; not retried`);
   unsettled.outcomeUnknown = true;
   return unsettled;
 }

@@ -30,6 +30,9 @@ export class InterruptedAfterError extends Error {
  */
 export const BILLED_NOT_SENT_AGAIN = 'the gateway may have run it (each call is billed), so it was not sent again';
 
+/** The same of a guide's turn in an AI Studio test session (each one runs the guide's model). */
+export const TURN_NOT_SENT_AGAIN = 'AI Studio may have run it (each turn is billed), so it was not sent again';
+
 /** `closedPipe`: 128 + SIGPIPE, how a Unix tool ends when the reader of its output has gone (`yes | head`). */
 export const EXIT = { ok: 0, error: 1, changes: 2, interrupted: 130, closedPipe: 141 } as const;
 

@@ -42,11 +42,11 @@
 //     by re-reading and comparing. PUT of a summary setting replaces it whole and is resent
 //     blindly; its guard is the dateModified read just before it (apply reads it in the kind,
 //     kinds/SummarySetting; the client can read it itself: `ifDateModified`).
-// A10 A session turn adds to its session ("Creates a new turn in the specified guide session"): after
-//     an attempt of unknown outcome (a 5xx, a dropped connection) it is not resent into the same
-//     session, where the guide could see the user's message twice. The test case starts over in a
-//     new session instead (evals/calls.ts turnGuide, twice at most); a 429 or a connection never made is
-//     resent as any call is.
+// A10 A session turn adds to its session ("Creates a new turn in the specified guide session") and
+//     runs the guide's model, which is billed: after an attempt of unknown outcome (a 5xx, a dropped
+//     connection) it is not resent, into the same session (where the guide could see the user's
+//     message twice) or a new one (every earlier turn sent and billed again); the test case reports
+//     the error (evals/calls.ts turnGuide). A 429 or a connection never made is resent as any call is.
 // A11 interactionType of a summary setting is read-only (the swagger marks SummarySetting.
 //     interactionType readOnly; the .NET SDK has no setter): a write cannot set or change it. The
 //     plan refuses a value git names that the org's setting does not have (a new one is Live), and

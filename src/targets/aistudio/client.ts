@@ -12,6 +12,7 @@ import { testHeader } from '../llmgateway/wire.js';
 import { Guides } from './guides.js';
 import { GuideVersions } from './guide-versions.js';
 import { SummarySettings } from './summary-settings.js';
+import { TURN_NOT_SENT_AGAIN } from '../../util/errors.js';
 import type {
   GuideCreate,
   GuideSessionTurnRequest,
@@ -104,7 +105,9 @@ function sessionTurn(
     method: 'POST',
     path: paths.sessionTurns(guideId, sessionId),
     json: body,
-    // Not resent after an attempt of unknown outcome: it may have added the turn already (A10).
+    // Not resent after an attempt of unknown outcome: it may have run the guide's model (each turn
+    // is billed) and added the turn to the session already (A10); no read can tell.
+    billed: TURN_NOT_SENT_AGAIN,
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.test !== undefined ? { headers: testHeader(opts.test) } : {}),
     parse: json<GuideSessionTurnResponse>,
