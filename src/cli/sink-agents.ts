@@ -4,7 +4,7 @@
 // said as the target's would be: the proxy's refusal, through which proxy.
 import { describeProxiedTransport, transportFailure } from '../genesys/failures.js';
 import { proxyFor } from '../genesys/proxy.js';
-import { tunnelAgents } from '../genesys/transport.js';
+import { tunnelAgents } from '../genesys/connection.js';
 import type { SinkOptions } from '../audit/sink.js';
 import { proxyOf } from './target.js';
 

@@ -1,14 +1,11 @@
-// The one HTTP path to Genesys: a single got instance (keep-alive, timeouts, hooks), bearer
-// auth, correlation ids, and the attempt loop of each call: each attempt (attempt.ts, stream.ts)
-// judged by retry.ts, and a request whose outcome is unknown never resent without first asking
-// the caller to find out (reconcile) what happened (unknown-outcome.ts). What an apply's interrupt
-// holds back, and which calls it exempts, is the stop policy's (gate.ts), asked at each step.
+// The one HTTP path to Genesys: bearer auth, correlation ids, and the attempt loop of each call
+// over the target's connection (connection.ts: one got instance, keep-alive sockets per host,
+// proxies): each attempt (attempt.ts, stream.ts) judged by retry.ts, and a request whose outcome
+// is unknown never resent without first asking the caller to find out (reconcile) what happened
+// (unknown-outcome.ts). What an apply's interrupt holds back, and which calls it exempts, is the
+// stop policy's (gate.ts), asked at each step.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import http from 'node:http';
-import type https from 'node:https';
-import { createRequire } from 'node:module';
-import got, { type Got } from 'got';
 import { ApiError } from './errors.js';
 import { DEFAULT_TOKEN_SECONDS, TokenProvider } from './auth.js';
 import { Pacer, Semaphore, type RateBudget } from './ratelimit.js';
@@ -17,37 +14,14 @@ import type { Redactor } from './redact.js';
 import { clientIdHint } from './target.js';
 import { type RetryPolicy, attemptResult, decide, sleep } from './retry.js';
 import { apiErrorOf, closedError, heldBackError, isHeldBack, origin, type FailureContext } from './failures.js';
-import { attempt, attemptTimeouts, type Channel, type HostAgents } from './attempt.js';
+import { attempt, type Channel, type HostAgents } from './attempt.js';
+import { openConnection } from './connection.js';
 import { StopPolicy } from './gate.js';
 import { attemptStream } from './stream.js';
 import { gaveUpNote, giveUp, isRead, readBeforeResend, stoppedNote, unsettledError, verdict } from './unknown-outcome.js';
-import { proxyFor, tunnelProxy, type ProxySettings } from './proxy.js';
+import type { ProxySettings } from './proxy.js';
 import { TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
 import type { CallSpec, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } from './exchange.js';
-
-
-/**
- * node:https (with node:tls) and hpagent (which loads node:https) are loaded when a URL or a proxy
- * needs them: TLS is about 7 ms of every start that talks only plain http (the local emulator).
- */
-const loadLazily = createRequire(import.meta.url);
-
-/** The https agent's class, loaded then. */
-function httpsAgent(options: https.AgentOptions): https.Agent {
-  return new (loadLazily('node:https') as typeof https).Agent(options);
-}
-
-/**
- * Agents that reach a host through `proxy` (a URL proxyFor gave) by a CONNECT tunnel, for either
- * scheme: the request itself is never shown to the proxy. `timeout` bounds the wait for the proxy's
- * answer to CONNECT (hpagent's 'Proxy timeout'). Also the audit sinks' way out (cli/sink-agents.ts).
- */
-export function tunnelAgents(proxy: string, options: { keepAlive: boolean; maxSockets?: number; timeout?: number }): Required<HostAgents> {
-  const { HttpProxyAgent, HttpsProxyAgent } = loadLazily('hpagent') as typeof import('hpagent');
-  // hpagent takes a URL, and reads of it only what TunnelProxy holds: an IPv6 proxy's host bare.
-  const tunnel = { ...options, proxy: tunnelProxy(proxy) as unknown as URL };
-  return { http: new HttpProxyAgent(tunnel), https: new HttpsProxyAgent(tunnel) };
-}
 
 export interface TransportOptions {
   apiUrl: string;
@@ -84,7 +58,6 @@ const MAX_WAITING_CALLS = 1000;
 
 export class Transport {
   readonly stats: TransportStats = { requests: 0, retries: 0, rateLimited: 0 };
-  private readonly http: Got;
   /** The sockets to each host: kept alive, through a proxy where the environment names one for it. */
   private readonly agents: Record<'api' | 'login', HostAgents>;
   private readonly slots: Semaphore;
@@ -113,48 +86,11 @@ export class Transport {
     setMaxListeners(MAX_WAITING_CALLS, this.closing.signal);
     this.slots = new Semaphore(opts.concurrency);
     this.stop = new StopPolicy(this.closing.signal, this.slots, opts.stopped);
-    // The proxy each host is reached through, by host and port alone (its URL may hold credentials).
-    const via = (base: string): string | undefined => {
-      const proxy = opts.proxy ? proxyFor(new URL(base), opts.proxy) : undefined;
-      return proxy === undefined ? undefined : new URL(proxy).host;
-    };
-    this.failures = { apiUrl: opts.apiUrl, loginUrl: opts.loginUrl, scrub: (text) => opts.redactor.scrub(text), proxies: { api: via(opts.apiUrl), login: via(opts.loginUrl) } };
-    // One socket per concurrent request, kept alive between them.
-    const sockets = { keepAlive: true, maxSockets: opts.concurrency + 1 };
-    // An https agent only if a base URL is https: a target's every call goes to one of them.
-    const tls = [opts.apiUrl, opts.loginUrl].some((u) => new URL(u).protocol === 'https:');
-    const direct: HostAgents = { http: new http.Agent(sockets), ...(tls ? { https: httpsAgent(sockets) } : {}) };
-    const to = (base: string): HostAgents => {
-      const proxy = opts.proxy ? proxyFor(new URL(base), opts.proxy) : undefined;
-      // got's phase timeouts start only once the tunnel is up: `timeout` bounds the CONNECT, else
-      // only the call's budget would.
-      if (!proxy) return direct;
-      return tunnelAgents(proxy, { ...sockets, timeout: opts.timeoutMs });
-    };
-    this.agents = { api: to(opts.apiUrl), login: to(opts.loginUrl) };
-    this.http = got.extend({
-      agent: direct,
-      timeout: attemptTimeouts(opts.timeoutMs, opts.retryBudgetMs),
-      retry: { limit: 0 }, // retries are ours: got's would resend POSTs whose outcome is unknown
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: 'text',
-      headers: { 'user-agent': opts.userAgent, accept: 'application/json' },
-      hooks: {
-        beforeRequest: [
-          () => countEvent(this.stats, 'requests'),
-        ],
-        afterResponse: [
-          (response) => {
-            if (response.statusCode === 429) countEvent(this.stats, 'rateLimited');
-            if (response.request.options.context['paced'] === true) this.pacer.observe(response.headers);
-            return response;
-          },
-        ],
-      },
-    });
+    const connection = openConnection(opts, this.stats, this.pacer);
+    this.agents = connection.agents;
+    this.failures = { apiUrl: opts.apiUrl, loginUrl: opts.loginUrl, scrub: (text) => opts.redactor.scrub(text), proxies: connection.proxies };
     this.channel = {
-      http: this.http,
+      http: connection.http,
       agents: this.agents,
       slots: this.slots,
       pacer: this.pacer,

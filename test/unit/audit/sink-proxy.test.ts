@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postToSink } from '../../../src/audit/sink.js';
-import { tunnelAgents } from '../../../src/genesys/transport.js';
+import { tunnelAgents } from '../../../src/genesys/connection.js';
 import { sinkProxyOptions } from '../../../src/cli/sink-agents.js';
 
 let servers: Server[] = [];
