@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { ResponseFixture } from '../emulator/responses.js';
 import type { EmulatorOptions } from '../emulator/server.js';
 import { parseSurfaces, type Surfaces } from '../emulator/surfaces.js';
+import { FAULT_KINDS, type FaultKind } from '../emulator/limits.js';
 import { isLoopbackHost } from '../util/net.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { visibleName } from '../util/escapes.js';
@@ -23,6 +24,7 @@ interface Flags {
   clientSecret?: string;
   latencyMs: string;
   faultRate: string;
+  faultKinds?: string;
   rateLimit: string;
   rateWindowMs: string;
   seed?: string;
@@ -43,6 +45,7 @@ export function registerEmulator(program: Command, ctx: CliContext): void {
     .option('--client-secret <secret>', `OAuth client secret to accept (default: $${EMULATOR_SECRET_VAR}, which keeps it out of the process list, else ${EMBEDDED_CLIENT_SECRET})`)
     .option('--latency-ms <n>', 'delay added to every API request', '0')
     .option('--fault-rate <p>', 'share (0..1) of API calls that fail: 500, 502, 503, dropped before or after the work', '0')
+    .option('--fault-kinds <list>', `the faults --fault-rate draws from, comma-separated (default all: ${FAULT_KINDS.join(',')})`)
     .option('--rate-limit <n>', 'requests per window (a minute) per token before 429', '300')
     .option('--rate-window-ms <n>', 'length of the rate-limit window (shorter for tests)', '60000')
     .option('--seed <n>', 'seed for the fault sequence (deterministic runs)')
@@ -74,6 +77,7 @@ function toOptions(f: Flags, env: NodeJS.ProcessEnv): EmulatorOptions {
     clientSecret: f.clientSecret !== undefined ? nonEmpty('--client-secret', f.clientSecret) : nonEmpty(EMULATOR_SECRET_VAR, env[EMULATOR_SECRET_VAR] ?? EMBEDDED_CLIENT_SECRET),
     latencyMs: intFlag('--latency-ms', f.latencyMs, 0, 600_000),
     faultRate: numFlag('--fault-rate', f.faultRate, 0, 1),
+    ...(f.faultKinds !== undefined ? { faultKinds: faultKindsFlag(f.faultKinds) } : {}),
     rateLimit: intFlag('--rate-limit', f.rateLimit, 1, 1_000_000_000),
     rateWindowMs: intFlag('--rate-window-ms', f.rateWindowMs, 1, 86_400_000),
     ...(f.seed !== undefined ? { seed: intFlag('--seed', f.seed, 0, 2 ** 32 - 1) } : {}),
@@ -120,7 +124,7 @@ async function runEmulator(ctx: CliContext, opts: EmulatorOptions, dir: string):
   ctx.info(`emulator: state in ${opts.stateFile}; client id ${opts.clientId} (secret not shown)`);
   const extras = [
     opts.latencyMs ? `latency ${opts.latencyMs} ms` : '',
-    opts.faultRate ? `fault rate ${opts.faultRate}${opts.seed !== undefined ? ` (seed ${opts.seed})` : ''}` : '',
+    opts.faultRate ? `fault rate ${opts.faultRate}${opts.faultKinds ? ` (${opts.faultKinds.join(', ')})` : ''}${opts.seed !== undefined ? ` (seed ${opts.seed})` : ''}` : '',
     opts.rateWindowMs === 60_000 ? `rate limit ${opts.rateLimit}/min per token` : `rate limit ${opts.rateLimit} per ${opts.rateWindowMs} ms per token`,
     opts.surfaces ? `serving ${Object.entries(opts.surfaces).filter(([, on]) => on).map(([k]) => k).join(', ')} only` : '',
     responses ? `${responses.length} canned answer${responses.length === 1 ? '' : 's'} from ${opts.responsesFile}` : '',
@@ -153,6 +157,16 @@ function surfacesFlag(raw: string): Surfaces {
   } catch (err) {
     throw new UserError(`--surfaces: ${(err as Error).message}`);
   }
+}
+
+/** --fault-kinds: some of FAULT_KINDS, each once. */
+function faultKindsFlag(raw: string): FaultKind[] {
+  const kinds = raw.split(',').map((k) => k.trim());
+  const unknown = kinds.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k));
+  if (unknown.length > 0 || kinds.length === 0) {
+    throw new UserError(`--fault-kinds must name some of ${FAULT_KINDS.join(', ')}, got ${unknown.map((k) => `"${visibleName(k)}"`).join(', ') || 'none'}`);
+  }
+  return [...new Set(kinds)] as FaultKind[];
 }
 
 /** A client id Basic authentication can carry: it splits id:secret at the first colon. */

@@ -11,7 +11,7 @@ import type { Credentials } from './auth.js';
 import { ApiFailure, errorBody } from './errors.js';
 import { sendJson } from './http.js';
 import { RenderedPages } from './rendered-pages.js';
-import { FaultInjector, RateLimiter } from './limits.js';
+import { FAULT_KINDS, FaultInjector, RateLimiter, type FaultKind } from './limits.js';
 import { createGatewayRuntime } from './invocations.js';
 import type { ResponseFixture } from './responses.js';
 import { buildRoutes } from './routes.js';
@@ -43,8 +43,10 @@ export interface EmulatorOptions {
   clientSecret?: string;
   /** Delay added to every API request. */
   latencyMs?: number;
-  /** Share (0..1) of API calls (not /oauth/token) that fail, evenly among FAULT_KINDS. */
+  /** Share (0..1) of API calls (not /oauth/token) that fail, evenly among `faultKinds`. */
   faultRate?: number;
+  /** The faults drawn (default FAULT_KINDS, every one). */
+  faultKinds?: readonly FaultKind[];
   /** Requests per rolling window per token (default 300). */
   rateLimit?: number;
   /** Length of the rate-limit window (default 60,000 ms, as Genesys); shorter ones make tests fast. */
@@ -132,7 +134,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const latencyMs = opts.latencyMs ?? 0;
   const publishDelayMs = opts.publishDelayMs ?? 30;
   const limiter = new RateLimiter(opts.rateLimit ?? 300, opts.rateWindowMs ?? 60_000);
-  const faults = new FaultInjector(opts.faultRate ?? 0, opts.seed ?? randomInt(2 ** 31));
+  const faults = new FaultInjector(opts.faultRate ?? 0, opts.seed ?? randomInt(2 ** 31), opts.faultKinds);
   const counters = { requests: 0, rateLimited: 0 };
   let closing = false;
 
@@ -212,6 +214,7 @@ function checkOptions(o: EmulatorOptions): void {
   int(o.streamDelayMs, 'streamDelayMs', 0, 60_000);
   int(o.pingIntervalMs, 'pingIntervalMs', 1);
   if (o.faultRate !== undefined && !(o.faultRate >= 0 && o.faultRate <= 1)) bad('faultRate', 'a number from 0 to 1');
+  if (o.faultKinds !== undefined && (o.faultKinds.length === 0 || o.faultKinds.some((k) => !(FAULT_KINDS as readonly string[]).includes(k)))) bad('faultKinds', `some of ${FAULT_KINDS.join(', ')}`);
   if (o.clientId === '' || o.clientSecret === '') bad('clientId/clientSecret', 'non-empty');
 }
 

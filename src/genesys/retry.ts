@@ -33,7 +33,8 @@ export type AttemptResult =
   | { kind: 'transport'; code: string; timeoutEvent?: string };
 
 export type Decision =
-  | { action: 'fail' }
+  /** `outcomeUnknown`: not retried, though the server may have done the work (a 500): a write is read for before it fails. */
+  | { action: 'fail'; outcomeUnknown?: boolean }
   | { action: 'reauth' }
   | {
       action: 'retry';
@@ -54,8 +55,18 @@ export interface AttemptContext {
   canReauth: boolean;
 }
 
-/** Status codes after which the server may or may not have done the work. */
-const UNKNOWN_OUTCOME_STATUSES = new Set([408, 500, 502, 503, 504]);
+/**
+ * Status codes after which the server may or may not have done the work, and a resend may succeed:
+ * DESIGN §5 retries 502/503/504 (as the official Genesys Java SDK does, with 429), and a 408 is the
+ * server dropping a request it never finished reading, a dropped connection.
+ */
+const UNKNOWN_OUTCOME_STATUSES = new Set([408, 502, 503, 504]);
+
+/**
+ * The server's own failure (500): not retried (DESIGN §5 leaves it out; a resend meets a failing
+ * handler again, for up to the call's whole budget), though the work may have been done.
+ */
+const SERVER_FAILURE = 500;
 
 /** Transport failures where the request never reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -93,6 +104,7 @@ export function decide(
           : backoffDelay(ctx.retries, policy, random);
       return retry(wait, true, `server error (${status})`);
     }
+    if (status === SERVER_FAILURE) return { action: 'fail', outcomeUnknown: true };
     return { action: 'fail' };
   }
 

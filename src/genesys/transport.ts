@@ -18,7 +18,7 @@ import { attempt, type Channel, type HostAgents } from './attempt.js';
 import { openConnection } from './connection.js';
 import { StopPolicy } from './gate.js';
 import { attemptStream } from './stream.js';
-import { gaveUpNote, giveUp, isRead, readBeforeResend, stoppedNote, unsettledError, verdict } from './unknown-outcome.js';
+import { gaveUpNote, giveUp, isRead, NOT_RETRIED_NOTE, readBeforeResend, stoppedNote, unsettledError, verdict } from './unknown-outcome.js';
 import type { ProxySettings } from './proxy.js';
 import { TOKEN_PATH, type OAuthTokenResponse } from './conventions.js';
 import type { CallSpec, ResponseInfo, ResponseStream, RetryInfo, StreamSpec } from './exchange.js';
@@ -230,6 +230,13 @@ export class Transport {
           return this.stop.settle(() => giveUp(spec, error, uncertain, retries, Date.now() - started, stoppedNote(retries), true));
         }
         continue;
+      }
+
+      if (decision.outcomeUnknown) {
+        // Not retried (a 500), though a write may have landed before the server failed: a billed
+        // call is said to have maybe run; any other is read for (reconcile) before it fails.
+        if (spec.billed !== undefined && spec.billed !== false) throw unsettledError(error, spec.billed);
+        return this.stop.settle(() => giveUp(spec, error, true, retries + 1, Date.now() - started, NOT_RETRIED_NOTE));
       }
 
       // An answer that cannot be read may be any refusal, the one our own earlier attempt caused

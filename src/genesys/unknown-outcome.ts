@@ -105,6 +105,9 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** The note of a call answered 500, which is not retried (retry.ts). */
+export const NOT_RETRIED_NOTE = 'a 500 is not retried';
+
 /** The note of a call not resent because the run was interrupted. */
 export function stoppedNote(attempts: number): string {
   return `not resent after ${attempts} attempt${attempts === 1 ? '' : 's'}: interrupted, no new call is started`;

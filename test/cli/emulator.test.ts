@@ -157,6 +157,7 @@ describe('promptctl emulator', () => {
       [['--fault-rate', '.5.'], '--fault-rate must be a number from 0 to 1, got ".5."'],
       // An empty --state resolved to the working directory: 'cannot open emulator state file <cwd>: EISDIR'.
       [['--state', ''], '--state must not be empty'],
+      [['--fault-kinds', '502,boom'], '--fault-kinds must name some of 500, 502, 503, drop-before, drop-after, got "boom"'],
       // Basic authentication splits id:secret at the first colon: such an id could never log in.
       [['--client-id', 'team:one'], '--client-id must not contain ":" (an OAuth client sends id:secret in its Basic authorization, split at the first colon), got "team:one"'],
     ] as const) {

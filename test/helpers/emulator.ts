@@ -1,8 +1,14 @@
 // A real emulator on a loopback port, and the environment that points promptctl at it.
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
+import { startEmulator, type EmulatorOptions, type FaultKind, type RunningEmulator } from '../../src/emulator/server.js';
 import { createGatewayClient } from '../../src/targets/llmgateway/client.js';
 import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
 import { gatewayWriteChecks } from '../../src/kinds/index.js';
+
+/**
+ * The injected faults the client retries (all but the 500, which it reads for and does not resend):
+ * what a test of converging in one run draws from.
+ */
+export const RETRIED_FAULTS: readonly FaultKind[] = ['502', '503', 'drop-before', 'drop-after'];
 
 export const CLIENT_ID = 'local-client';
 export const CLIENT_SECRET = 'local-secret';

@@ -23,6 +23,7 @@ import type { GatewayApi } from '../../src/targets/llmgateway/api.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { desiredState, template, version } from '../helpers/desired.js';
 import { setup, type Env } from './aistudio-support.js';
+import { RETRIED_FAULTS } from '../helpers/emulator.js';
 
 interface World {
   env: Env;
@@ -342,7 +343,7 @@ describe('surfaces', () => {
 
 describe('under faultRate 0.3', () => {
   it('never creates a guide, version or setting twice', { timeout: 180_000 }, async () => {
-    await world({ faultRate: 0.3, seed: 4242, publishDelayMs: 5 });
+    await world({ faultRate: 0.3, faultKinds: RETRIED_FAULTS, seed: 4242, publishDelayMs: 5 });
     const names = Array.from({ length: 6 }, (_, i) => `Guide ${i}`);
     const first = desiredState({ guides: names.map((n) => guide(n)), summarySettings: names.map((n) => setting(`${n} summary`)) });
     const second = desiredState({

@@ -1,10 +1,12 @@
-// The AI Studio client under injected faults (500, 502, 503 + Retry-After, connection dropped
-// before the work, connection dropped after the work was stored): every guide, version and summary
+// The AI Studio client under the injected faults it retries (502, 503 + Retry-After, connection
+// dropped before the work, connection dropped after the work was stored; not a 500, which it
+// does not retry): every guide, version and summary
 // setting is created exactly once, publishes and deletes converge, and nothing is reported as a
 // conflict that was the echo of the client's own earlier attempt.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RetryInfo } from '../../src/targets/aistudio/client.js';
 import { content, recordingProxy, setup, type Env } from './aistudio-support.js';
+import { RETRIED_FAULTS } from '../helpers/emulator.js';
 
 let env: Env | undefined;
 afterEach(async () => {
@@ -18,7 +20,7 @@ const names = Array.from({ length: N }, (_, i) => `Faulty guide ${String(i).padS
 describe('AI Studio client under faultRate 0.3', () => {
   it('creates guides, versions and settings exactly once, and publishes, edits and deletes them', { timeout: 180_000 }, async () => {
     // Guides start without a version here, so that creating "1.0" is itself a POST that can be lost.
-    env = await setup({ faultRate: 0.3, seed: 20250301, publishDelayMs: 10, rateLimit: 100_000, aiStudio: { newGuideDraft: false } });
+    env = await setup({ faultRate: 0.3, faultKinds: RETRIED_FAULTS, seed: 20250301, publishDelayMs: 10, rateLimit: 100_000, aiStudio: { newGuideDraft: false } });
     const retries: RetryInfo[] = [];
     const wire = await recordingProxy(() => env!.emulator.url);
     try {
@@ -62,7 +64,7 @@ describe('AI Studio client under faultRate 0.3', () => {
 
       // Every kind of fault happened, and writes were retried through lost answers.
       const faults = env.emulator.stats().faults;
-      for (const kind of ['500', '502', '503', 'drop-before', 'drop-after']) expect(faults[kind], kind).toBeGreaterThan(0);
+      for (const kind of RETRIED_FAULTS) expect(faults[kind], kind).toBeGreaterThan(0);
       expect(retries.some((r) => r.method === 'POST')).toBe(true);
       const dropped = wire.log.filter((e) => e.status === 'dropped' && e.method === 'POST');
       expect(dropped.length).toBeGreaterThan(0);
@@ -94,7 +96,7 @@ describe('AI Studio client under faultRate 0.3', () => {
     }
   });
   it('publishes through job-less 202s and edits the first Draft, exactly once', { timeout: 120_000 }, async () => {
-    env = await setup({ faultRate: 0.3, seed: 7, publishDelayMs: 10, rateLimit: 100_000, aiStudio: { emptyPublishBody: true } });
+    env = await setup({ faultRate: 0.3, faultKinds: RETRIED_FAULTS, seed: 7, publishDelayMs: 10, rateLimit: 100_000, aiStudio: { emptyPublishBody: true } });
     const c = env.client();
     const some = names.slice(0, 5);
     const guides = await Promise.all(some.map((name) => c.createGuide({ name, source: 'Manual' })));

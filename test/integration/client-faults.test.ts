@@ -1,11 +1,13 @@
-// The client under injected faults (500, 502, 503 + Retry-After, connection dropped before the
-// work, connection dropped after the work was stored): every write lands exactly once, and a
-// retried PUT never reports its own earlier success as a conflict.
+// The client under the injected faults it retries (502, 503 + Retry-After, connection dropped
+// before the work, connection dropped after the work was stored; a 500 is not retried:
+// client-server-error.test.ts): every write lands exactly once, and a retried PUT never reports
+// its own earlier success as a conflict.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RetryInfo } from '../../src/targets/llmgateway/client.js';
 import { readLiveState } from '../../src/targets/live.js';
 import type { WireTemplate } from '../../src/targets/llmgateway/wire.js';
 import { filterBody, setup, startRecordingProxy, versionBody, type Env } from './client-support.js';
+import { RETRIED_FAULTS } from '../helpers/emulator.js';
 
 let env: Env | undefined;
 afterEach(async () => {
@@ -18,7 +20,7 @@ const names = Array.from({ length: N }, (_, i) => `faulty-${String(i).padStart(2
 
 describe('client under faultRate 0.3', () => {
   it('creates, publishes, updates and deletes exactly once, with no false conflicts', { timeout: 180_000 }, async () => {
-    env = await setup({ faultRate: 0.3, seed: 20240601, publishDelayMs: 20, rateLimit: 100_000 });
+    env = await setup({ faultRate: 0.3, faultKinds: RETRIED_FAULTS, seed: 20240601, publishDelayMs: 20, rateLimit: 100_000 });
     const retries: RetryInfo[] = [];
     const wire = await startRecordingProxy(() => env!.emulator.url);
     const c = env.client({ apiUrl: wire.url, loginUrl: wire.url, onRetry: (i) => retries.push(i) });
@@ -77,7 +79,7 @@ describe('client under faultRate 0.3', () => {
 
     // Every kind of fault happened, and the client recovered from both 5xx and dropped connections on writes.
     const faults = env.emulator.stats().faults;
-    for (const kind of ['500', '502', '503', 'drop-before', 'drop-after']) expect(faults[kind], kind).toBeGreaterThan(0);
+    for (const kind of RETRIED_FAULTS) expect(faults[kind], kind).toBeGreaterThan(0);
     for (const method of ['POST', 'PUT']) {
       expect(retries.some((r) => r.method === method && r.code === 'ECONNRESET'), `${method} after a dropped connection`).toBe(true);
       expect(retries.some((r) => r.method === method && (r.status ?? 0) >= 500), `${method} after a 5xx`).toBe(true);
@@ -117,7 +119,7 @@ describe('client under faultRate 0.3', () => {
   });
 
   it('reports a real conflict under faults: a create that meets different content', async () => {
-    env = await setup({ faultRate: 0.3, seed: 7 });
+    env = await setup({ faultRate: 0.3, faultKinds: RETRIED_FAULTS, seed: 7 });
     const c = env.client();
     await c.createTemplate({ name: 'taken', model: 'gpt-4o' });
     // Not our content: whatever faults happen on the way, this is a conflict, never a silent success.

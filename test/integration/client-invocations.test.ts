@@ -11,6 +11,7 @@ import type { GatewayApi, InvocationStreamEvent } from '../../src/targets/llmgat
 import { createGatewayClient, type RetryInfo } from '../../src/targets/llmgateway/client.js';
 import type { InvocationRequest } from '../../src/targets/llmgateway/wire.js';
 import { rejection, setup, versionBody, type Env } from './client-support.js';
+import { RETRIED_FAULTS } from '../helpers/emulator.js';
 
 const FIXTURES = [{ match: { template: 'story-bot' }, output: 'Once upon a time a calm knight rode out, and then he wanted to stab the dragon, the end.' }];
 
@@ -160,7 +161,7 @@ describe('invoke and invokeStream against the emulator', () => {
 describe('invokeStream under injected faults', () => {
   // Each invocation the gateway runs is billed, and no read tells whether it ran (DESIGN §5).
   it('never sends again an invocation the gateway may have run (a 5xx, a connection dropped): it ends saying so; one that arrives is whole', { timeout: 60_000 }, async () => {
-    const faulty = await setup({ rateLimit: 1_000_000, faultRate: 0.4, seed: 99, streamDelayMs: 0, publishDelayMs: 1 });
+    const faulty = await setup({ rateLimit: 1_000_000, faultRate: 0.4, faultKinds: RETRIED_FAULTS, seed: 99, streamDelayMs: 0, publishDelayMs: 1 });
     try {
       const retries: RetryInfo[] = [];
       const fc = faulty.client({ onRetry: (i) => retries.push(i) });

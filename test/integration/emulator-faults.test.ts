@@ -134,6 +134,18 @@ describe('faults', () => {
     expect(failures).toBeLessThan(40);
   });
 
+  it('faultKinds draws from those kinds alone, every one of them', async () => {
+    const stateFile = join(dir, 'kinds.json');
+    const { em, api } = await boot({ stateFile, faultRate: 1, faultKinds: ['502', 'drop-before'], seed: 4242 });
+    const outcomes: Outcome[] = [];
+    try {
+      for (let i = 0; i < 20; i++) outcomes.push(await create(api, `kinds-${i}`));
+    } finally {
+      await em.close();
+    }
+    expect(new Set(outcomes.map((o) => (o.kind === 'http' ? o.status : o.kind)))).toEqual(new Set([502, 'dropped']));
+  });
+
   it('latency delays API calls but the answers are the same', async () => {
     const { em, api } = await boot({ latencyMs: 20 });
     try {

@@ -18,6 +18,8 @@ export { generatePromptSet };
 export interface EmulatorFlags {
   latencyMs?: number;
   faultRate?: number;
+  /** --fault-kinds: the faults drawn (default all). */
+  faultKinds?: readonly string[];
   seed?: number;
   rateLimit?: number;
   rateWindowMs?: number;
@@ -56,6 +58,7 @@ export function spawnEmulator(stateFile: string, flags: EmulatorFlags = {}): Pro
   const args = ['emulator', '--port', '0', '--state', stateFile, '--publish-delay-ms', String(flags.publishDelayMs ?? 5)];
   if (flags.latencyMs !== undefined) args.push('--latency-ms', String(flags.latencyMs));
   if (flags.faultRate !== undefined) args.push('--fault-rate', String(flags.faultRate));
+  if (flags.faultKinds !== undefined) args.push('--fault-kinds', flags.faultKinds.join(','));
   if (flags.seed !== undefined) args.push('--seed', String(flags.seed));
   args.push('--rate-limit', String(flags.rateLimit ?? 1_000_000));
   if (flags.rateWindowMs !== undefined) args.push('--rate-window-ms', String(flags.rateWindowMs));

@@ -27,8 +27,13 @@ describe('decide', () => {
     expect(capped).toMatchObject({ action: 'retry', delayMs: P.maxRetryAfterMs });
   });
 
-  it('treats 5xx as retryable with an unknown outcome, honouring Retry-After when present', () => {
-    for (const status of [500, 502, 503, 504]) {
+  it('does not retry a 500 (DESIGN §5 retries 502/503/504), whose outcome is unknown: a write is read for', () => {
+    expect(decide({ kind: 'response', status: 500 }, ctx, P, half)).toEqual({ action: 'fail', outcomeUnknown: true });
+    expect(decide({ kind: 'response', status: 500, retryAfterMs: 1000 }, ctx, P, half)).toEqual({ action: 'fail', outcomeUnknown: true });
+  });
+
+  it('treats 502, 503 and 504 as retryable with an unknown outcome, honouring Retry-After when present', () => {
+    for (const status of [502, 503, 504]) {
       expect(decide({ kind: 'response', status }, ctx, P, half)).toMatchObject({ action: 'retry', outcomeUnknown: true });
     }
     expect(decide({ kind: 'response', status: 503, retryAfterMs: 1000 }, ctx, P, () => 0)).toMatchObject({ delayMs: 1000 });
