@@ -55,7 +55,7 @@
 //     Unconfirmed, and contradicted in part: the Terraform provider (guide/resource_genesyscloud_
 //     guide_utils.go GuideFtIsEnabled) takes a 5xx from GET /api/v2/guides to mean the guides
 //     feature is off. A 5xx is also an outage, so it is not read as "unavailable"; but any refusal
-//     of the listing (a 5xx, after retries for 500/502/503/504; a 403 to a client without AI Studio
+//     of the listing (a 500 at once, a 502/503/504 after retries; a 403 to a client without AI Studio
 //     rights) fails a plan only when git defines documents of the kind refused: otherwise the
 //     surface is planned as unavailable, with a note (targets/live.ts readLiveParts). Guides and
 //     summary settings are judged apart (rights of their own, aiStudio:guide:view and
@@ -64,6 +64,10 @@
 //     says nothing of null). A server that kept it instead is caught, not trusted: a write's answer
 //     must hold what was sent (genesys/rest.ts heldAsSent, code write.not.held), and nothing is
 //     published on top of a version that does not.
+// A14 A session turn's inputEvent is sent as {type: UserInput, text, mode: Text} (evals/calls.ts).
+//     The SDKs type both fields as required strings and document no values; DESIGN §3b writes
+//     {type: Text, text, mode}, which names no mode. A server that knows other values refuses
+//     the turn with a 400 naming the field, which the case reports: nothing is sent twice.
 //
 // Emulator choices
 // E1  A new guide starts with an empty Draft "1.0" (instruction ""), which the Terraform provider's
@@ -121,6 +125,11 @@
 //     The real platform refuses it with that message (the Terraform provider's guide_version test
 //     expects it from its publish); whether from the POST or as the job's error is undocumented,
 //     and the client stops on either. validate catches it first (placeholders/undeclared-action).
+// E15 A version edited (PATCH) while a publish job of it runs is published holding the edit: the
+//     job reads the version when it finishes. The gateway's emulated publish refuses the same race
+//     (409 version.mismatch, the version left Draft); the platform's behaviour is undocumented.
+//     The client settles a publish by the version's state (A6, A7) and edits no version while it
+//     publishes one.
 import { LATEST_NOT_PRODUCTION_READY, LATEST_NOT_PRODUCTION_READY_CODE } from './wire.js';
 import { ApiError } from '../../genesys/errors.js';
 
