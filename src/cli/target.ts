@@ -104,7 +104,8 @@ export function labelEnvironment(label: string): string | undefined {
  * own, since the state and the audit trail are kept under the working directory (DESIGN §3, §5).
  * Looked for up to the repository holding the prompts directory (its `.git`), or without one up to
  * the prompts directory's parent: above is another project. A command without a prompts directory
- * passes the default; a working directory holding promptctl.yaml is then taken for it. An absolute
+ * passes the default; a working directory holding promptctl.yaml is then taken for it, and one
+ * holding neither is below the project's root when a repository holds it. An absolute
  * `file` is the same file from anywhere: never above.
  */
 export function keptAbove(cwd: string, promptsDir: string, file: string): string | undefined {
@@ -113,7 +114,9 @@ export function keptAbove(cwd: string, promptsDir: string, file: string): string
   if (existsSync(join(here, file))) return undefined;
   const given = resolve(here, promptsDir);
   const prompts = !existsSync(given) && existsSync(join(here, CONFIG_FILE)) ? here : given;
-  if (prompts !== here && isInside(here, prompts)) return undefined; // run from the project's root
+  // Run from the project's root. A prompts directory that is not there does not say so
+  // (`cd scripts && promptctl status`): the repository above bounds the walk instead.
+  if (existsSync(prompts) && prompts !== here && isInside(here, prompts)) return undefined;
   const boundary = repositoryRoot(prompts) ?? dirname(prompts);
   if (!isInside(boundary, here)) return undefined;
   for (let dir = here; dir !== boundary; ) {

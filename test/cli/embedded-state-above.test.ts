@@ -70,6 +70,23 @@ describe('the embedded state of a directory above', () => {
     expect(status.stderr).toContain('note: this directory holds no embedded state yet');
   });
 
+  it('is named from any subdirectory of the repository for a command that reads no prompts directory', async () => {
+    dir = await fixtureCopy('basic');
+    await mkdir(join(dir.path, '.git'));
+    expect((await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path })).code).toBe(0);
+    // `cd scripts`: no prompts/ below it and no promptctl.yaml in it, so it is no project's root.
+    const scripts = join(dir.path, 'scripts');
+    await mkdir(scripts);
+    const status = await runCliInProcess(['status'], { cwd: scripts });
+    expect(status.code).toBe(0);
+    expect(status.stderr).toContain(NOTE);
+    expect(status.stderr).toContain('to use that org, run promptctl from .. (with --dir)');
+    const run = await runCliInProcess(['run', 'billing-assistant', '--var', 'question=hi'], { cwd: scripts });
+    expect(run.stderr).toContain(NOTE);
+    // From the root itself, nothing is above.
+    expect((await runCliInProcess(['status'], { cwd: dir.path })).stderr).not.toContain('note: this directory holds no embedded state');
+  });
+
   it('is not named for a flat project (YAML at its root, no repository) below a directory that holds a state', async () => {
     dir = await fixtureCopy('basic');
     expect((await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path })).code).toBe(0);
