@@ -3,7 +3,7 @@
 // that the trail still holds the anchor an apply printed.
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { AUDIT_KEY_ENV, DEFAULT_AUDIT_FILE, auditKey, formatAnchor, parseAnchor, type AuditAnchor } from '../audit/log.js';
 import { verifyAuditFile } from '../audit/verify.js';
 import { UserError, EXIT } from '../util/errors.js';
@@ -32,7 +32,8 @@ export function registerAudit(program: Command, ctx: CliContext): void {
       // --env NAME: that environment's own trail, as apply --env wrote it (DESIGN §6).
       const configured = file ?? ctx.environment?.auditFile ? undefined : await configuredAudit(ctx, opts.dir);
       const path = file ?? ctx.environment?.auditFile ?? configured!.file;
-      ctx.exitCode = await verifyCommand(ctx, path, head, opts.allowUnkeyed === true, configured?.environments ?? []);
+      // The default trail is kept under the working directory: from a subdirectory, say where it is.
+      ctx.exitCode = await verifyCommand(ctx, path, head, opts.allowUnkeyed === true, configured?.environments ?? [], file === undefined ? opts.dir : undefined);
     });
   addEnvOption(verify);
 }
@@ -51,7 +52,18 @@ async function configuredAudit(ctx: CliContext, dir: string): Promise<{ file: st
   return config.audit.file !== undefined ? { file: config.audit.file, environments: [] } : { file: DEFAULT_AUDIT_FILE, environments: Object.keys(config.environments) };
 }
 
-async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | null, allowUnkeyed: boolean, environments: readonly string[] = []): Promise<number> {
+/** Where the trail of earlier applies is when a directory above the working one holds it (run from a subdirectory). */
+async function trailAbove(ctx: CliContext, file: string, dir: string | undefined): Promise<string> {
+  if (dir === undefined) return '';
+  const { keptAbove } = await import('./target.js');
+  const above = keptAbove(ctx.cwd, dir, file);
+  if (above === undefined) return '';
+  const from = relative(ctx.cwd, above) || '.';
+  return `; ${visibleName(join(from, file))} above holds the trail of earlier applies: run promptctl from ${visibleName(from)} (with --dir)`;
+}
+
+/** `aboveOf`: the prompts directory, when the trail is the default one, for the trail above a subdirectory (`keptAbove`). */
+async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | null, allowUnkeyed: boolean, environments: readonly string[] = [], aboveOf?: string): Promise<number> {
   const path = resolve(ctx.cwd, file);
   const shown = displayPath(ctx.cwd, path);
   // The name as every line below prints it: the user's, or audit.file of a promptctl.yaml anyone
@@ -62,7 +74,7 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
   if (st instanceof Error) {
     // Each environment keeps its own trail: say where, rather than only that this one is absent.
     const envs = environments.length > 0 ? `; each environment has its own trail: \`promptctl audit verify --env ${environments[0]}\` (configured: ${environments.join(', ')})` : '';
-    throw new UserError(`${shown}: not found: no audit trail here (it is written by promptctl apply${environments.length > 0 ? ' without --env' : ''})${envs}`);
+    throw new UserError(`${shown}: not found: no audit trail here (it is written by promptctl apply${environments.length > 0 ? ' without --env' : ''})${envs}${await trailAbove(ctx, file, aboveOf)}`);
   }
   if (!st.isFile()) throw new UserError(`${shown}: not a file`);
   const key = auditKey(ctx.env);

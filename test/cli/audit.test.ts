@@ -169,6 +169,23 @@ describe('promptctl audit verify', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('names the trail above when run from a subdirectory of the project', async () => {
+    await mkdir(join(dir, '.git'));
+    await mkdir(join(dir, 'prompts'));
+    await writeFile(join(dir, 'prompts', 'promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec: {}\n');
+    const log = await openAuditLog(join(dir, '.promptctl', 'audit.jsonl'), { env: {}, onWarning: () => undefined });
+    await log.intent({ actor: 'a', commit: null, planId: 'p', org: null, address: 'PromptTemplate/x', action: 'create', resourceId: null, before: null, after: null });
+    await log.close();
+    // `cd prompts && promptctl audit verify`: the trail apply wrote is one level up.
+    const r = await run(join(dir, 'prompts'), ['audit', 'verify']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: .promptctl/audit.jsonl: not found: no audit trail here');
+    expect(r.stderr).toContain('../.promptctl/audit.jsonl above holds the trail of earlier applies: run promptctl from .. (with --dir)');
+    // A file named on the command line is that file: no guess above it.
+    const named = await run(join(dir, 'prompts'), ['audit', 'verify', 'trail.jsonl']);
+    expect(named.stderr).not.toContain('above holds');
+  });
+
   it('fails clearly on a directory', async () => {
     await mkdir(join(dir, 'logs'));
     const r = await run(dir, ['audit', 'verify', 'logs']);
