@@ -98,7 +98,7 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
   // after the whole answer arrived (not the process's bare `interrupted`).
   const interrupt = new Interrupt(ctx, { again: 'interrupted again: exiting now' });
   return interrupt.during(async (signal) => {
-    const code = await withTarget(ctx, ({ api }) => invokeOnce(ctx, api, target, raw, flags, interrupt, signal), models ? { models } : {}).catch((err: unknown) => {
+    const code = await withTarget(ctx, ({ api }) => invokeOnce(ctx, api, target, raw, flags, interrupt, signal), { readOnlyWhileAbsent: true, ...(models ? { models } : {}) }).catch((err: unknown) => {
       // An error met before an interrupt that came while the target closed (a refusal, the target's
       // 400 or 500): still said, then the interrupt, whose exit code wins (DESIGN §5).
       throw interrupt.interrupted ? new InterruptedAfterError(err, 'interrupted: the run had already failed (the error above); nothing more was done') : err;

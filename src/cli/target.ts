@@ -225,6 +225,12 @@ export interface OpenTargetOptions {
   quick?: boolean;
   /** A command that only reads: the embedded org's state is not created (an absent one is read as an empty org) nor written. */
   readOnly?: boolean;
+  /**
+   * A command whose every change needs something on the org (run, test: a call to a version): an
+   * absent embedded state is an empty org it can change nothing on, so it is opened as readOnly
+   * and not created (one made by a failed run from a subdirectory would hide the state above).
+   */
+  readOnlyWhileAbsent?: boolean;
 }
 
 /**
@@ -321,7 +327,7 @@ export async function openTarget(ctx: TargetContext, opts: OpenTargetOptions = {
     clientSecret: EMBEDDED_CLIENT_SECRET,
     // The embedded org is the user's own: Genesys's per-token budget would only slow a local apply.
     rateLimit: EMBEDDED_RATE_LIMIT,
-    ...(opts.readOnly ? { readOnly: true } : {}),
+    ...(opts.readOnly || (opts.readOnlyWhileAbsent && !existsSync(join(cwd, stateFile))) ? { readOnly: true } : {}),
     ...(opts.responses?.length ? { responses: opts.responses } : {}),
     ...(opts.models ? { models: opts.models } : {}),
   }).catch((err: unknown) => {

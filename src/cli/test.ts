@@ -249,7 +249,7 @@ async function testRun(
     ).finally(() => {
       if (phase.barShown) ctx.io.stderr.write('\r\x1b[K');
     });
-  }, { ...(fixtures.length ? { responses: fixtures } : {}), ...(embedded ? { models: state.config.models } : {}) }).catch((err: unknown) => {
+  }, { readOnlyWhileAbsent: true, ...(fixtures.length ? { responses: fixtures } : {}), ...(embedded ? { models: state.config.models } : {}) }).catch((err: unknown) => {
     // An error met in the run (the target refusing a call: a 401, a 403, unreachable) and an
     // interrupt (one while the target then closed): the error is still said, then the interrupt,
     // whose exit code wins (DESIGN §5), as for run.

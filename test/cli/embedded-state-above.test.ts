@@ -1,6 +1,7 @@
 // A run from a subdirectory of the project (`cd prompts && promptctl plan --dir .`) starts an empty
 // embedded org of its own, since the state is kept under the working directory: it says so, and
 // names the state above that earlier runs used, instead of silently planning everything anew.
+import { existsSync } from 'node:fs';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -83,6 +84,13 @@ describe('the embedded state of a directory above', () => {
     expect(status.stderr).toContain('to use that org, run promptctl from .. (with --dir)');
     const run = await runCliInProcess(['run', 'billing-assistant', '--var', 'question=hi'], { cwd: scripts });
     expect(run.stderr).toContain(NOTE);
+    // Nothing can be invoked on an empty org: run and test leave no state of their own behind,
+    // which would silence the note on every later run from there.
+    expect(run.code).toBe(1);
+    const tested = await runCliInProcess(['test', '--dir', '../prompts'], { cwd: scripts });
+    expect(tested.stderr).toContain(NOTE);
+    expect(existsSync(join(scripts, '.promptctl', 'local-state.json'))).toBe(false);
+    expect((await runCliInProcess(['status'], { cwd: scripts })).stderr).toContain(NOTE);
     // From the root itself, nothing is above.
     expect((await runCliInProcess(['status'], { cwd: dir.path })).stderr).not.toContain('note: this directory holds no embedded state');
   });
