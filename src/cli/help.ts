@@ -126,7 +126,7 @@ Exit status: 0 answered; 1 on an error (a filter that blocks the call is one: wi
 Examples:
   $ promptctl run billing-assistant --var customerName=Ada --var question="Why was I charged twice?"
   $ promptctl run billing-assistant@1.1.0 --var customerName=Ada --var plan=plus --var question="Can I pause?"
-  $ promptctl run billing-assistant --routing-key customer-1234 --env staging ...`,
+  $ promptctl run support-triage --routing-key conv-42 --env staging --var channel=chat --var message=hi   # sticky: one key, one version`,
   test: `
 Exit status: 0 when every test reaches its threshold, 1 otherwise (or on an error); 130 after an
 interrupt.

@@ -124,7 +124,7 @@ describe('--help', () => {
   it('the examples name what the example prompts/ defines', async () => {
     const config = readFileSync(path.join(EXAMPLE, 'promptctl.yaml'), 'utf8');
     const files = (p: string) => readFileSync(path.join(EXAMPLE, p), 'utf8');
-    const versions = files('billing-assistant/v1.0.0.yaml') + files('billing-assistant/v1.1.0.yaml');
+    const versions = files('billing-assistant/v1.0.0.yaml') + files('billing-assistant/v1.1.0.yaml') + files('support-triage/versions.yaml');
     for (const name of commandsFor([])) {
       for (const args of examplesOf((await help([name])).stdout)) {
         const env = args[args.indexOf('--env') + 1];
@@ -135,6 +135,8 @@ describe('--help', () => {
           if (variable) expect(versions, a).toMatch(new RegExp(`name: ${variable}$`, 'm'));
         }
         if (args[0] === 'test' && args[1] && !args[1].startsWith('-')) expect(files('tests/billing-smoke.yaml')).toContain(`name: ${args[1]}`);
+        // A routing key picks a version of a sticky split only: on a random one it routes nothing.
+        if (args[0] === 'run' && args.includes('--routing-key')) expect(files(`${args[1]!.split('@')[0]}/traffic.yaml`), args.join(' ')).toMatch(/^\s+strategy: sticky$/m);
       }
     }
   });
