@@ -61,14 +61,15 @@ export interface Io {
 }
 
 /**
- * Colour on a TTY without NO_COLOR; FORCE_COLOR (other than "0" or "false") forces it on,
- * FORCE_COLOR=0 or false off, as Node and --help (main.ts helpHasColors) read it.
+ * Colour on a TTY without NO_COLOR, unless it is a dumb terminal (TERM=dumb, which Node's
+ * hasColors and so --help read as no colour); FORCE_COLOR (other than "0" or "false") forces it
+ * on, FORCE_COLOR=0 or false off, as Node and --help (main.ts helpHasColors) read it.
  * `--no-color` then turns it off (see CliContext.disableColor).
  */
 export function colorFromEnv(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): boolean {
   const off = env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false';
   if (env.FORCE_COLOR && !off) return true;
-  return !env.NO_COLOR && !off && stdoutIsTTY;
+  return !env.NO_COLOR && !off && stdoutIsTTY && env.TERM !== 'dumb';
 }
 
 /** Anything whose requests count towards the PROMPTCTL_STATS line (a gateway client). */

@@ -18,4 +18,12 @@ describe('colorFromEnv', () => {
     expect(colorFromEnv({}, false)).toBe(false);
     expect(colorFromEnv({ NO_COLOR: '1' }, true)).toBe(false);
   });
+
+  // A terminal that says it shows no colour (TERM=dumb: Emacs' shell, some CI log viewers) got the
+  // escape sequences as text, though --help (Node's hasColors) left them out there.
+  it('leaves colour off on a dumb terminal unless FORCE_COLOR asks for it', () => {
+    expect(colorFromEnv({ TERM: 'dumb' }, true)).toBe(false);
+    expect(colorFromEnv({ TERM: 'dumb', FORCE_COLOR: '1' }, true)).toBe(true);
+    expect(colorFromEnv({ TERM: 'xterm-256color' }, true)).toBe(true);
+  });
 });
