@@ -12,6 +12,7 @@ import { visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { openTarget, targetContext, targetLine, describeTarget, keptAbove, embeddedStateAboveNote, type OpenTarget, type OpenTargetOptions } from './target.js';
 import { formatText } from '../views/diagnostics.js';
+import { ENV, unreadTargetVariables } from '../genesys/target.js';
 
 export const DEFAULT_DIR = DEFAULT_PROMPTS_DIR;
 
@@ -46,12 +47,28 @@ export function announceTarget(ctx: CliContext, dir: string = DEFAULT_DIR, opts:
   const { label, target, stateFile } = describeTarget(ctx.env, ctx.environment);
   ctx.info(targetLine(label));
   if (target.kind === 'embedded') {
+    const unread = unreadTargetNote(ctx);
+    if (unread) ctx.info(unread);
     const above = keptAbove(ctx.cwd, dir, stateFile);
     if (above !== undefined) ctx.info(embeddedStateAboveNote(ctx.cwd, stateFile, above));
     const warning = opts.use && embeddedInCiWarning(ctx, opts.use);
     if (warning) ctx.info(warning);
   }
   return label;
+}
+
+/**
+ * The note for a run on the embedded emulator while variables under the target's prefix are set
+ * that promptctl does not read (a misspelt GENESYSCLOUD_CLIENT_ID): the user meant an org.
+ */
+function unreadTargetNote(ctx: CliContext): string | undefined {
+  const vars = ctx.environment?.spec.vars ?? ENV;
+  const unread = unreadTargetVariables(ctx.env, vars);
+  if (unread.length === 0) return undefined;
+  return (
+    `note: ${unread.join(', ')} ${unread.length === 1 ? 'is' : 'are'} set, but promptctl does not read ${unread.length === 1 ? 'it' : 'them'}: ` +
+    `it reads ${vars.region} (or ${vars.apiUrl}), ${vars.clientId} and ${vars.clientSecret}, none of them set, so the target is the embedded emulator`
+  );
 }
 
 const EMBEDDED_IN_CI: Record<TargetUse, string> = {

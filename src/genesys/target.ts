@@ -208,6 +208,25 @@ export function clientIdHint(clientId: string): string {
   return clientId.length <= 4 ? clientId : `${clientId.slice(0, 4)}…`;
 }
 
+/** What each of a target's variables is named after its prefix (ENV's, an environment's `<prefix>_*`). */
+const TARGET_SUFFIXES = ['_REGION', '_API_URL', '_LOGIN_URL', '_OAUTHCLIENT_ID', '_OAUTHCLIENT_SECRET'] as const;
+
+/**
+ * The variables set under the target's prefix that name none of its variables
+ * (GENESYSCLOUD_CLIENT_ID, another tool's GENESYSCLOUD_ACCESS_TOKEN), sorted: with none of its own
+ * set, the target is the embedded emulator, which the user who set them meant no more than an
+ * org. Another prefix's variables under it (an environment's GENESYSCLOUD_DEV_OAUTHCLIENT_ID) are
+ * that environment's, not unread. Names only: their values may be secrets.
+ */
+export function unreadTargetVariables(env: NodeJS.ProcessEnv, vars: TargetVariables = ENV): string[] {
+  const prefix = `${vars.clientId.slice(0, -'_OAUTHCLIENT_ID'.length)}_`;
+  const own = new Set<string>(Object.values(vars));
+  const anotherPrefix = (name: string) => TARGET_SUFFIXES.some((s) => name.endsWith(s) && name.length > prefix.length + s.length);
+  return Object.keys(env)
+    .filter((name) => name.startsWith(prefix) && !own.has(name) && !anotherPrefix(name) && read(env, name) !== undefined)
+    .sort();
+}
+
 function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const v = env[name]?.trim();
   return v ? v : undefined;
