@@ -1,6 +1,7 @@
 // Which gateway promptctl talks to, from the environment (DESIGN §4): a Genesys Cloud region,
 // an explicit base URL (e.g. a running emulator), or — with nothing set — the embedded emulator.
 import { UserError } from '../util/errors.js';
+import { closest } from '../util/suggest.js';
 import { isLoopbackHost } from '../util/net.js';
 
 export type Target =
@@ -183,10 +184,22 @@ export function regionDomain(region: string, name: string = ENV.region): string 
   if ((GENESYS_DOMAINS as readonly string[]).includes(r)) return r;
   const aws = AWS_REGION_DOMAINS[r];
   if (aws) return aws;
+  const meant = regionMeant(r);
   throw new UserError(
-    `unknown ${name} "${region}": use a Genesys Cloud domain (${GENESYS_DOMAINS.join(', ')}) ` +
+    `unknown ${name} "${region}"${meant ? ` (did you mean "${meant}"?)` : ''}: use a Genesys Cloud domain (${GENESYS_DOMAINS.join(', ')}) ` +
       `or an AWS region name (${Object.keys(AWS_REGION_DOMAINS).join(', ')})`,
   );
+}
+
+/**
+ * The region an unknown one (lower-cased) most likely means: the domain of an org's address pasted
+ * whole (`https://apps.usw2.pure.cloud/`, `api.mypurecloud.com.au`), else a name a typo away.
+ */
+function regionMeant(r: string): string | undefined {
+  const host = r.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/[/?#:].*$/, '');
+  // The longest first: apps.mypurecloud.com.au is in mypurecloud.com.au, not mypurecloud.com.
+  const domain = [...GENESYS_DOMAINS].sort((a, b) => b.length - a.length).find((d) => host === d || host.endsWith(`.${d}`));
+  return domain ?? closest(r, [...GENESYS_DOMAINS, ...Object.keys(AWS_REGION_DOMAINS)]);
 }
 
 /** The part of a remote target's label that names its OAuth client. */

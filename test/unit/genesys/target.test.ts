@@ -58,6 +58,19 @@ describe('resolveTarget', () => {
     expect(msg).toContain('"mars-1"');
     expect(msg).toContain('usw2.pure.cloud');
     expect(msg).toContain('us-west-2');
+    expect(msg).not.toContain('did you mean');
+  });
+
+  // A region pasted as the org's address (the browser's apps.usw2.pure.cloud) or one letter off
+  // got the list of 36 names alone, the one meant to be found in it by hand.
+  it.each([
+    ['https://apps.usw2.pure.cloud/', 'usw2.pure.cloud'],
+    ['api.mypurecloud.com.au', 'mypurecloud.com.au'],
+    ['login.mypurecloud.ie', 'mypurecloud.ie'],
+    ['us-west2', 'us-west-2'],
+    ['euw2.pure.clod', 'euw2.pure.cloud'],
+  ])('names the region meant by an unknown %s', (region, meant) => {
+    expect(userError({ ...creds, GENESYSCLOUD_REGION: region })).toContain(`"${region}" (did you mean "${meant}"?): use a Genesys Cloud domain`);
   });
 
   it('uses GENESYSCLOUD_API_URL for both hosts unless a login URL is given', () => {
