@@ -8,6 +8,17 @@ import { fileURLToPath } from 'node:url';
 // with a stack trace instead of how to build.
 const LOADER = new URL('../dist/cli/cached-bundle.js', import.meta.url);
 
+// Until the build is loaded and hears SIGINT and SIGTERM itself (runProcess), an interrupt ends
+// the process as at any other moment before a command starts: 130, saying so, not killed by the
+// signal (which a shell reports as 143 for SIGTERM). Loading takes seconds on a busy runner.
+const EXIT_INTERRUPTED = 130;
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+const interruptedWhileLoading = () => {
+  process.stderr.write('interrupted\n');
+  process.exit(EXIT_INTERRUPTED);
+};
+for (const s of SIGNALS) process.on(s, interruptedWhileLoading);
+
 let bundle;
 try {
   const { loadBundle } = await import(LOADER.href);
@@ -19,3 +30,5 @@ try {
   process.exit(1);
 }
 bundle.exports.runProcess({ codeCache: bundle.cacheUsed });
+// runProcess listens now (synchronously, before any signal can be dispatched).
+for (const s of SIGNALS) process.off(s, interruptedWhileLoading);

@@ -28,6 +28,20 @@ describe('the promptctl binary', () => {
     expect(r.stderr).toBe('error: the working directory no longer exists (it was deleted or moved); cd into one that does and run again\n');
   });
 
+  // A Ctrl-C or SIGTERM while Node loaded the one-file build (a second or two on a busy runner)
+  // killed the process by the signal, saying nothing (a shell said 143 for SIGTERM), though every
+  // later moment before a command starts ends it with 130 and "interrupted".
+  it.each(['SIGINT', 'SIGTERM'])('ends with 130, saying so, on a %s while the build is loaded', async (signal) => {
+    dir = await tempDir();
+    // A module hook that sends the signal while the binary imports its loader: deterministic, no timing.
+    writeFileSync(join(dir.path, 'hooks.mjs'), `export async function resolve(s, c, next) {\n  if (s.includes('cached-bundle.js')) process.kill(process.pid, ${JSON.stringify(signal)});\n  return next(s, c);\n}\n`);
+    writeFileSync(join(dir.path, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`);
+    const r = spawnSync(process.execPath, ['--import', join(dir.path, 'register.mjs'), BIN, 'validate'], { cwd: dir.path, env: cleanEnv(), encoding: 'utf8' });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(130);
+    expect(r.stderr).toBe('interrupted\n');
+  });
+
   it('--version, --help, exit codes and the stats line', async () => {
     dir = await fixtureCopy('basic');
     const [v, help, usage] = await Promise.all([
