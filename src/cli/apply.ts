@@ -19,7 +19,7 @@ import { withEscapedForms } from '../util/secret-forms.js';
 import { addDirOption, announceTarget, loadOrRefuse } from './common.js';
 import { planFromFiles, withTargetWhileLoading } from './live-plan.js';
 import { readLiveParts, type Surface } from '../targets/live.js';
-import type { CliContext } from './context.js';
+import { redrawsInPlace, type CliContext } from './context.js';
 import { confirm } from './confirm.js';
 import { Stop } from './apply-stop.js';
 import { readPlanFile, readPlanStdin, STDIN_NAME } from './plan-file.js';
@@ -333,7 +333,7 @@ function sayExpectedDuration(ctx: CliContext, plan: Plan, target: OpenTarget): n
 /** `planFile`: the saved plan applied, as the user named it; `expectedMs`: how long it was expected to take. */
 async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: AuditLog, git: GitProvenance, stop: Stop, dir: string, planFile?: string, expectedMs?: number): Promise<number> {
   const { style } = ctx;
-  const progress = progressWriter((s) => ctx.io.stderr.write(ctx.mask(s)), { tty: Boolean(ctx.io.stderr.isTTY), style });
+  const progress = progressWriter((s) => ctx.io.stderr.write(ctx.mask(s)), { tty: redrawsInPlace(ctx.io.stderr, ctx.env), style });
   // First interrupt: start nothing new (no resent attempt either), let calls in flight finish and
   // be recorded. Second: now.
   stop.phase = 'executing';

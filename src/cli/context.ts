@@ -72,6 +72,14 @@ export function colorFromEnv(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): bool
   return !env.NO_COLOR && !off && stdoutIsTTY && env.TERM !== 'dumb';
 }
 
+/**
+ * Whether a progress line may be redrawn in place on `stream` (`\r` and erase-line): a terminal
+ * that can, not a dumb one (TERM=dumb shows the escape as text), which gets a line per step as a log does.
+ */
+export function redrawsInPlace(stream: { readonly isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(stream.isTTY) && env.TERM !== 'dumb';
+}
+
 /** Anything whose requests count towards the PROMPTCTL_STATS line (a gateway client). */
 export interface Counted {
   readonly stats: TransportStats;

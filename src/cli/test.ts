@@ -20,7 +20,7 @@ import { bar } from '../views/apply.js';
 import type { TestFormat } from '../views/test-report.js';
 import { addDirOption, announceTarget, jsonFailureDocument, loadOrRefuse, refusedDiagnostics, withTarget } from './common.js';
 import { FilesRefused } from './refused.js';
-import type { CliContext } from './context.js';
+import { redrawsInPlace, type CliContext } from './context.js';
 import { appendStepSummary } from './step-summary.js';
 import { maskStrings } from '../util/secrets.js';
 import { locate, where as locationText } from '../rules/util.js';
@@ -193,7 +193,7 @@ async function testRun(
 
   const calls = running.reduce((n, p) => n + p.calls.length, 0);
   const cacheDir = join(ctx.cwd, TEST_CACHE_DIR);
-  const tty = Boolean(ctx.io.stderr.isTTY);
+  const tty = redrawsInPlace(ctx.io.stderr, ctx.env);
   // Each tagged with its test: a call names its test (below), and the test's own answer it first.
   // And for its own kind of target: a guide's answers never answer a template of the same name.
   const fixtures = responses.map(({ target, targetKind, test, response: r }) => ({

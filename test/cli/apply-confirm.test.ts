@@ -20,6 +20,13 @@ async function applyOnTty(answer: string): Promise<{ code: number; output: strin
 }
 
 describe('apply on a terminal', () => {
+  it('keeps its progress to a line per change on a dumb terminal (TERM=dumb cannot erase a line)', async () => {
+    const r = await runCliInProcess(['apply'], { cwd: s.dir.path, env: { ...s.emu.env, TERM: 'dumb' }, input: 'yes\n', tty: true });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('\r\x1b[K');
+    expect(r.stderr).toMatch(/^\+ PromptTemplate\/\S+ created/m);
+  });
+
   it('asks, and anything but "yes" cancels with nothing changed', async () => {
     const r = await applyOnTty('y');
     expect(r.output).toContain("Apply these changes? Only 'yes' is accepted:");

@@ -202,6 +202,11 @@ describe('promptctl test', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('\r\x1b[K[###############...............] 1/2 cases');
     expect(r.stderr).not.toMatch(/^✓ faq-answers/m);
+    // A dumb terminal (TERM=dumb) cannot erase a line: it gets the line per case a log gets.
+    const dumb = await p.cli(['test', '--threshold', '0', '--no-cache'], { tty: true, env: { TERM: 'dumb' } });
+    expect(dumb.code).toBe(0);
+    expect(dumb.stderr).not.toContain('\x1b[K');
+    expect(dumb.stderr).toMatch(/^✓ faq-answers/m);
   });
 
   it('refuses bad input with a clear error and exit 1, before any call', async () => {
