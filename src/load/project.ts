@@ -137,13 +137,41 @@ export async function assertDirectory(abs: string, given: string, cwd: string): 
     if (unreachable) throw new UserError(`prompts directory "${visibleName(given)}" ${unreachable} (pass --dir with the directory that holds your prompt YAML)`);
     // `cd prompts && promptctl plan`: the working directory is the prompts directory itself (the
     // default name looked for, not a --dir the user spelled: that is more likely a typo).
-    const inside = path.normalize(given).replace(/[\\/]+$/, '') === DEFAULT_PROMPTS_DIR && (await stat(path.join(cwd, CONFIG_FILE)).then((s) => s.isFile(), () => false));
+    const inside = isDefault(given) && (await stat(path.join(cwd, CONFIG_FILE)).then((s) => s.isFile(), () => false));
+    // `cd prompts/billing` or `cd scripts`: the default looked for, found above the working directory.
+    const above = inside || !isDefault(given) ? undefined : await promptsAbove(cwd);
     const hint = inside
       ? `; this directory holds ${CONFIG_FILE}, so it looks like the prompts directory itself: run promptctl from the directory above it, where its state and audit trail are kept, or pass --dir .`
-      : ' (pass --dir with the directory that holds your prompt YAML)';
+      : above !== undefined
+        ? `; ${visibleName(path.join(above, DEFAULT_PROMPTS_DIR))} above is one: run promptctl from ${visibleName(above)}, where its state and audit trail are kept`
+        : ' (pass --dir with the directory that holds your prompt YAML)';
     throw new UserError(`prompts directory "${visibleName(given)}" not found${hint}`);
   }
   if (!isDir) throw new UserError(`"${visibleName(given)}" is not a directory (pass --dir with the directory that holds your prompt YAML)`);
+}
+
+/** Whether `given` is the default prompts directory's name, not a --dir the user spelled (more likely a typo). */
+function isDefault(given: string): boolean {
+  return path.normalize(given).replace(/[\\/]+$/, '') === DEFAULT_PROMPTS_DIR;
+}
+
+/**
+ * The directory above `cwd` that holds a prompts directory of the default name, relative to `cwd`:
+ * a run from a subdirectory of the project. Looked for up to the root of the repository holding
+ * `cwd` (its `.git`); outside any repository, or past its root, is another project: undefined.
+ */
+async function promptsAbove(cwd: string): Promise<string | undefined> {
+  const here = path.resolve(cwd);
+  let root: string | undefined;
+  for (let d = here; root === undefined; d = path.dirname(d)) {
+    if (await stat(path.join(d, '.git')).then(() => true, () => false)) root = d;
+    else if (path.dirname(d) === d) return undefined;
+  }
+  for (let d = here; d !== root; ) {
+    d = path.dirname(d);
+    if (await stat(path.join(d, DEFAULT_PROMPTS_DIR)).then((s) => s.isDirectory(), () => false)) return path.relative(here, d);
+  }
+  return undefined;
 }
 
 /**

@@ -764,6 +764,23 @@ describe('validate output formats', () => {
     expect(typo.stderr).toBe('error: prompts directory "./promts" not found (pass --dir with the directory that holds your prompt YAML)\n');
   });
 
+  it('run from another subdirectory of the repository, the missing default names the prompts directory above', async () => {
+    const project = path.join(outside, 'repo');
+    await mkdir(path.join(project, '.git'), { recursive: true });
+    await mkdir(path.join(project, 'prompts', 'billing'), { recursive: true });
+    await mkdir(path.join(project, 'scripts'), { recursive: true });
+    // `cd prompts/billing`, `cd scripts`: each lies below the directory that holds prompts/.
+    const deep = await run(['validate'], path.join(project, 'prompts', 'billing'));
+    expect(deep.code).toBe(1);
+    expect(deep.stderr).toBe('error: prompts directory "prompts" not found; ../../prompts above is one: run promptctl from ../.., where its state and audit trail are kept\n');
+    const sibling = await run(['validate'], path.join(project, 'scripts'));
+    expect(sibling.stderr).toBe('error: prompts directory "prompts" not found; ../prompts above is one: run promptctl from .., where its state and audit trail are kept\n');
+    // Past the repository's root is another project: not looked for there.
+    const nested = path.join(project, 'scripts', 'tool');
+    await mkdir(path.join(nested, '.git'), { recursive: true });
+    expect((await run(['validate'], nested)).stderr).toBe('error: prompts directory "prompts" not found (pass --dir with the directory that holds your prompt YAML)\n');
+  });
+
   it('an unknown --format is refused', async () => {
     const r = await run(['validate', '--dir', 'traffic', '--format', 'xml'], work);
     expect(r.code).toBe(1);
