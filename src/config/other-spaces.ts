@@ -1,13 +1,18 @@
 // Spaces other than ASCII's where YAML needs an ASCII one: a line indented with a non-breaking
 // space (pasted from a web page or a word processor), or one after a key's `:` (in a block or a
-// flow collection) or a block list item's `-`. YAML reads either as text, so the document means something else than it shows;
-// found once a file (a regex, then yaml's own CST tokens for the separators) and told to each
-// document as YamlProblems (yaml-problems.ts words them).
+// flow collection) or a block list item's `-`, or at an edge of a plain text (after a flow
+// collection's `,`, before a comment's `#`), or in an anchor's, alias's or tag's name. YAML reads
+// each as text, so the document means something else than it shows; found once a file (a regex,
+// then yaml's own CST tokens) and told to each document as YamlProblems (yaml-problems.ts words them).
 import { Scalar, visit, type CST, type Document } from 'yaml';
 import type { YamlProblem } from './yaml-problems.js';
 
-/** Spaces other than ASCII's (Unicode's Zs but U+0020): YAML reads them as text, never as indentation. */
-const OTHER_SPACES = '\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000';
+/**
+ * Spaces other than ASCII's (Unicode's Zs but U+0020), and the byte order mark (U+FEFF, a
+ * zero-width no-break space once, which a file joined from others keeps inside): YAML reads them
+ * as text, never as indentation or a separator.
+ */
+const OTHER_SPACES = '\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000\\ufeff';
 /** Whether a text holds one of them at all (asked once a file, before any line is looked at). */
 export const MAY_HOLD_OTHER_SPACE = new RegExp(`[${OTHER_SPACES}]`);
 /** A line whose indentation is, or ends in, one of them (copied from a web page or a word processor). */
@@ -18,6 +23,15 @@ const AFTER_INDICATOR = new RegExp(`[:-][${OTHER_SPACES}]`, 'g');
 const LEADING_OTHER_SPACE = new RegExp(`^[${OTHER_SPACES}]`);
 /** What may stand before a key on its line in a block: indentation, list items' `- `, an anchor and a tag. */
 const BEFORE_BLOCK_KEY = /^[ \t]*(?:-[ \t]+)*(?:[&!][^\s]*[ \t]+)*$/;
+
+/** A run of them: where one stands at an edge of a plain text or in a name (otherSpaceEdges tells). */
+const OTHER_SPACE_RUN = new RegExp(`[${OTHER_SPACES}]+`, 'g');
+/** What stands right before a plain text's first character: a separator, an indicator, a line's start. */
+const BEFORE_TEXT = /[ \t\r\n,[{:?-]/;
+/** What stands right after a plain text's last character: a line's end, a separator, an indicator, a comment's `#`. */
+const AFTER_TEXT = /[ \t\r\n,\]}:#]/;
+/** An anchor's, an alias's or a tag's name running up to the end of a text: `&name`, `*name`, `!tag`. */
+const IN_NAME = /(?:^|[ \t\r\n,[{])[&*!][^ \t\r\n,[\]{}]*$/;
 
 const OTHER_SPACE_NAMES: Readonly<Record<string, string>> = {
   '\u00a0': 'a non-breaking space',
@@ -36,6 +50,7 @@ const OTHER_SPACE_NAMES: Readonly<Record<string, string>> = {
   '\u202f': 'a narrow non-breaking space',
   '\u205f': 'a medium mathematical space',
   '\u3000': 'an ideographic space',
+  '\ufeff': 'an invisible byte order mark',
 };
 
 /** A space of OTHER_SPACES as a message names it: "a non-breaking space (U+00A0)". */
@@ -49,17 +64,85 @@ function codePoint(ch: string): string {
 
 /**
  * Each line of `src` that such a space indents, or where one stands after its list item's `-` or
- * its key's `:` (otherSpaceSeparators, read from `tokens`, the file's CST), at that space, in
- * order: once a file.
+ * its key's `:` (otherSpaceSeparators), at an edge of a plain text or in a name (otherSpaceEdges),
+ * read from `tokens`, the file's CST, at that space, in order: once a file. A byte order mark
+ * between documents, where YAML allows one (yaml's own token), is none.
  */
 export function otherSpaceLines(src: string, tokens: readonly CST.Token[]): YamlProblem[] {
+  const marks = new Set(tokens.filter((t) => t.type === 'byte-order-mark').map((t) => t.offset));
   const out: YamlProblem[] = [];
   for (const m of src.matchAll(OTHER_SPACE_INDENT)) {
     const at = m.index + m[0].length - 1;
-    out.push({ code: 'SPACE_AS_INDENT', message: m[1]!, pos: [at, at + 1] });
+    if (!marks.has(at)) out.push({ code: 'SPACE_AS_INDENT', message: m[1]!, pos: [at, at + 1] });
   }
   out.push(...otherSpaceSeparators(src, tokens));
+  // One problem a space: an indent or a separator is the more telling of what it is at an edge.
+  const taken = new Set(out.map((p) => p.pos[0]));
+  out.push(...otherSpaceEdges(src, tokens).filter((p) => !taken.has(p.pos[0])));
   return out.sort((a, b) => a.pos[0] - b.pos[0]);
+}
+
+/**
+ * Where such a space stands at an edge of a plain text (a key, a value, a list item), which YAML
+ * reads as that text's character where an ASCII space would be none: its first (after a flow
+ * collection's `,`, `[` or `{`, which need no space after them, or after the separator's ASCII
+ * space), its last (before `:`, `,`, a closing bracket or the line's end), or the one before a
+ * `#`, which then starts no comment (`maxTokens: 100<space># cap` is the text "100 # cap"). Also
+ * one inside an anchor's, an alias's or a tag's name, which YAML runs on to the next ASCII space
+ * (`&a<space>value` anchors an empty value). A run between two characters of a word (`Prix<space>:`
+ * in French typography) is text and is not looked up; a multi-line text's inner line ends are
+ * its own; a key that does not start its line in a block is yaml's own error (a compact mapping).
+ */
+function otherSpaceEdges(src: string, tokens: readonly CST.Token[]): YamlProblem[] {
+  const out: YamlProblem[] = [];
+  let d = 0;
+  let last: Sourced | undefined;
+  // The quoted or | > text last found: the runs after it inside it are its own, not looked up again.
+  let own = -1;
+  for (const m of src.matchAll(OTHER_SPACE_RUN)) {
+    const at = m.index;
+    const end = at + m[0].length;
+    if (at < own) continue;
+    const edge = at === 0 || BEFORE_TEXT.test(src[at - 1]!) || end === src.length || AFTER_TEXT.test(src[end]!);
+    if (!edge && !IN_NAME.test(src.slice(Math.max(0, at - 256), at))) continue;
+    while (d + 1 < tokens.length && tokens[d + 1]!.offset <= at) d++;
+    const doc = tokens[d];
+    if (doc?.type !== 'document') continue;
+    const holder: Holder = {};
+    const t = tokenAt(doc, at, holder);
+    if (t && t.type !== 'scalar' && t.type.endsWith('scalar')) own = endOf(t);
+    // One problem a text: its first such space is the news.
+    if (!t || t === last || at < t.offset || at >= t.offset + t.source.length) continue;
+    const problem = { message: src[at]!, pos: [at, at + 1] as [number, number] };
+    if (t.type === 'anchor' || t.type === 'alias' || t.type === 'tag') {
+      last = t;
+      out.push({ ...problem, code: 'SPACE_IN_NAME', key: src.slice(t.offset, at), role: t.type });
+      continue;
+    }
+    if (t.type !== 'scalar') continue;
+    const item = holder.item;
+    const role = item?.key === t ? 'key' : holder.seq ? 'item' : 'value';
+    const text = { ...problem, code: 'SPACE_IN_TEXT', key: shownText(t.source), role } as const;
+    if (at === t.offset) out.push({ ...text, edge: 'start', ...(/[,[{]/.test(src[at - 1] ?? '') ? { after: src[at - 1] } : {}) });
+    else if (end === t.offset + t.source.length) {
+      if (role !== 'key' || holder.flow || BEFORE_BLOCK_KEY.test(src.slice(src.lastIndexOf('\n', t.offset - 1) + 1, t.offset))) out.push({ ...text, edge: 'end' });
+    } else if (src[end] === '#') out.push({ ...text, edge: 'comment' });
+    else continue;
+    last = t;
+  }
+  return out;
+}
+
+/** Where a token's text ends: a | or > text's after its header's line (its `props`), another's after its own. */
+function endOf(t: Sourced & { props?: Sourced[] }): number {
+  const header = t.props?.[t.props.length - 1];
+  return (header ? header.offset + header.source.length : t.offset) + t.source.length;
+}
+
+/** A plain text as a message shows it: its first line, without such spaces at its ends, cut at 40 characters. */
+function shownText(source: string): string {
+  const line = source.split('\n', 1)[0]!.replace(new RegExp(`^[${OTHER_SPACES}]+|[${OTHER_SPACES}\\s]+$`, 'g'), '');
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }
 
 /**
@@ -128,6 +211,8 @@ type Sourced = { type: string; offset: number; source: string };
 interface Holder {
   item?: { key?: Sourced | null; sep?: Sourced[]; value?: Sourced };
   flow?: boolean;
+  /** That collection is a list (a block one's `-` items, or a flow one's `[`). */
+  seq?: boolean;
 }
 
 /**
@@ -152,14 +237,16 @@ function tokenAt(doc: CST.Token, at: number, holder: Holder = {}): Sourced | und
         else hi = mid;
       }
       next = items[lo - 1];
-      if (next !== undefined) Object.assign(holder, { item: next, flow: false });
+      if (next !== undefined) Object.assign(holder, { item: next, flow: false, seq: t.type === 'block-seq' });
     } else {
       for (const p of partsOf(t)) {
         if (startOf(p) <= at) next = p;
         else break;
       }
       // A flow collection's item (a token has a type, an item has none).
-      if (t.type === 'flow-collection' && next !== undefined && typeof (next as { type?: unknown }).type !== 'string') Object.assign(holder, { item: next, flow: true });
+      if (t.type === 'flow-collection' && next !== undefined && typeof (next as { type?: unknown }).type !== 'string') {
+        Object.assign(holder, { item: next, flow: true, seq: (t.start as Sourced | undefined)?.source === '[' });
+      }
     }
     if (next === undefined || next === node) return undefined;
     node = next;

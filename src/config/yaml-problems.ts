@@ -18,6 +18,11 @@ export interface YamlProblem {
    * follows as one text (`text`), or after a quoted key, which YAML reads as its value's first character (`value`).
    */
   flow?: 'text' | 'value';
+  /** For SPACE_IN_TEXT: the plain text's part that holds the space, and which edge of it; for SPACE_IN_NAME, which name. */
+  role?: 'key' | 'value' | 'item' | 'anchor' | 'alias' | 'tag';
+  edge?: 'start' | 'end' | 'comment';
+  /** For SPACE_IN_TEXT at its start: the flow indicator right before the space (`,`, `[`, `{`). */
+  after?: string;
 }
 
 export function sortedProblems(found: YamlProblem[], src: string): YamlProblem[] {
@@ -28,7 +33,7 @@ export function sortedProblems(found: YamlProblem[], src: string): YamlProblem[]
   // what yaml says of the lines below ("not at the same column", "a value continued deeper") is
   // read through that mistake and names lines that are right. Those lines are checked once the
   // indent is mended; every such indent is shown, before yaml's words at its own place.
-  const indent = (e: YamlProblem) => e.code === 'TAB_AS_INDENT' || e.code === 'SPACE_AS_INDENT' || e.code === 'SPACE_AS_SEPARATOR';
+  const indent = (e: YamlProblem) => e.code === 'TAB_AS_INDENT' || e.code.startsWith('SPACE_');
   const first = Math.min(...problems.filter(indent).map((e) => e.pos[0]));
   // yaml's words on such a line (before that space: "Implicit map keys need …") are its echo.
   const lineOf = (at: number) => src.lastIndexOf('\n', at - 1) + 1;
@@ -120,7 +125,10 @@ export function yamlProblem(
       return diag(
         e.pos[0],
         'yaml/syntax',
-        `this line is indented with ${otherSpaceName(e.message)}, which YAML reads as text, not as indentation: indent with ASCII spaces (the lines below are checked once it is)`,
+        // A byte order mark is no indent to see: a file joined from others keeps the later ones' first character.
+        e.message === '\ufeff'
+          ? `${otherSpaceName(e.message)} starts this line's text, and YAML reads it as text inside a document (a file joined from others keeps theirs): remove it (the lines below are checked once it is)`
+          : `this line is indented with ${otherSpaceName(e.message)}, which YAML reads as text, not as indentation: indent with ASCII spaces (the lines below are checked once it is)`,
       );
     case 'SPACE_AS_SEPARATOR': {
       const space = otherSpaceName(e.message);
@@ -132,6 +140,16 @@ export function yamlProblem(
           : `YAML reads ${item ? 'a list item' : `${key} as a key`} only with an ASCII space after it, so it reads ${e.flow === 'text' ? `${key} and what follows it as one text` : 'the line as text'}`;
       return diag(e.pos[0], 'yaml/syntax', `${space} follows this "${item ? '-' : ':'}", and ${read}: put an ASCII space there (the lines below are checked once it is)`);
     }
+    case 'SPACE_IN_TEXT': {
+      const space = otherSpaceName(e.message);
+      const what = `the ${e.role}${e.key ? ` "${e.key}"` : ''}`;
+      const fix = 'put an ASCII space there, or quote the text if the character belongs in it (the lines below are checked once it is)';
+      if (e.edge === 'comment') return diag(e.pos[0], 'yaml/syntax', `${space} stands before this "#", and YAML starts a comment only after an ASCII space, so it reads the "#" and what follows as part of ${what}: ${fix}`);
+      const read = e.edge === 'end' ? `${space} ends ${what}` : e.after ? `${space} follows this "${e.after}"` : `${space} starts ${what}`;
+      return diag(e.pos[0], 'yaml/syntax', `${read}, and YAML reads it as ${e.after ? `the first character of ${what}` : `its ${e.edge === 'end' ? 'last' : 'first'} character`}, not as a space: ${fix}`);
+    }
+    case 'SPACE_IN_NAME':
+      return diag(e.pos[0], 'yaml/syntax', `${otherSpaceName(e.message)} follows "${e.key}", and YAML reads it, and what follows up to an ASCII space, as part of the ${e.role}'s name: put an ASCII space there (the lines below are checked once it is)`);
     case 'TAB_AS_INDENT':
       return diag(e.pos[0], 'yaml/syntax', 'a tab indents this line, and YAML indents with spaces only: replace the tab with spaces (the lines below are checked once it is)');
     case 'MULTILINE_IMPLICIT_KEY': {

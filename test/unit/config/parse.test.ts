@@ -408,6 +408,41 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(parseYaml(texts[0]!, 'f.yaml').documents[0]!.data).toEqual({ spec: { description: 'Note:\u00a0x' } });
   });
 
+  // From review: after a flow collection's "," (which needs no space) a non-breaking space was read
+  // silently as the next key's or item's first character (`[a,<NBSP>b]` the item " b"), reported
+  // if at all by the schema; so was one at any other edge of a plain text, before a comment's "#"
+  // ("100<NBSP># cap" the text "100 # cap"), in an anchor's name (`&a<NBSP>v` anchoring null),
+  // and a byte order mark starting a line inside a file (a file joined from others).
+  it('a non-breaking space or another Unicode space at an edge of a plain text, before a "#" or in a name, at that space', () => {
+    const fix = 'not as a space: put an ASCII space there, or quote the text if the character belongs in it (the lines below are checked once it is)';
+    expect(one('spec:\n  tags: [a,\u00a0b]\n')).toBe(`2:12 yaml/syntax a non-breaking space (U+00A0) follows this ",", and YAML reads it as the first character of the item "b", ${fix}`);
+    expect(one('spec: {a: 1,\u00a0b: 2}\n')).toBe(`1:13 yaml/syntax a non-breaking space (U+00A0) follows this ",", and YAML reads it as the first character of the key "b", ${fix}`);
+    expect(one('metadata:\n  labels: {team: x,\u202fowner: bob}\n')).toMatch(/^2:20 yaml\/syntax a narrow non-breaking space \(U\+202F\) follows this ",", .* the key "owner"/);
+    expect(one('spec: [a, b,\u2007c]\n')).toMatch(/^1:13 yaml\/syntax a figure space \(U\+2007\) follows this ","/);
+    expect(one('spec: [\u3000a]\n')).toMatch(/^1:8 yaml\/syntax an ideographic space \(U\+3000\) follows this "\[", .* the item "a"/);
+    expect(one('spec: [a,\ufeffb]\n')).toMatch(/^1:10 yaml\/syntax an invisible byte order mark \(U\+FEFF\) follows this ","/);
+    // After the separator's ASCII space, at a text's end, before a "#".
+    expect(one('spec:\n  maxTokens: \u00a0100\n')).toBe(`2:14 yaml/syntax a non-breaking space (U+00A0) starts the value "100", and YAML reads it as its first character, ${fix}`);
+    expect(one('spec:\n  - \u00a0x\n')).toMatch(/^2:5 yaml\/syntax a non-breaking space \(U\+00A0\) starts the item "x"/);
+    expect(one('spec:\n  model: gpt-4o\u00a0\n')).toBe(`2:16 yaml/syntax a non-breaking space (U+00A0) ends the value "gpt-4o", and YAML reads it as its last character, ${fix}`);
+    expect(one('spec:\n  model\u00a0: gpt-4o\n')).toMatch(/^2:8 yaml\/syntax a non-breaking space \(U\+00A0\) ends the key "model"/);
+    expect(one('spec: {a: b\u00a0}\n')).toMatch(/^1:12 yaml\/syntax a non-breaking space \(U\+00A0\) ends the value "b"/);
+    expect(one('spec:\n  maxTokens: 100\u00a0# cap\n')).toBe(
+      '2:17 yaml/syntax a non-breaking space (U+00A0) stands before this "#", and YAML starts a comment only after an ASCII space, so it reads the "#" and what follows as part of the value "100 # cap": put an ASCII space there, or quote the text if the character belongs in it (the lines below are checked once it is)'.replace('100 # cap', '100\u00a0# cap'),
+    );
+    expect(one('a: &x\u00a0v\n')).toBe(`1:6 yaml/syntax a non-breaking space (U+00A0) follows "&x", and YAML reads it, and what follows up to an ASCII space, as part of the anchor's name: put an ASCII space there (the lines below are checked once it is)`);
+    expect(one('a: &x v\nb: *x\u00a0\n')).toMatch(/^2:6 yaml\/syntax a non-breaking space \(U\+00A0\) follows "\*x", .* as part of the alias's name/);
+    // A byte order mark that starts a line inside a document (not a file's first, nor one between documents, which YAML allows).
+    expect(one('# joined from two files\n---\n\ufeffb: 2\n')).toBe(
+      "3:1 yaml/syntax an invisible byte order mark (U+FEFF) starts this line's text, and YAML reads it as text inside a document (a file joined from others keeps theirs): remove it (the lines below are checked once it is)",
+    );
+    expect(one('spec:\n  model: x\n\ufeff  description: y\n')).toMatch(/^3:1 yaml\/syntax an invisible byte order mark \(U\+FEFF\) starts this line's text/);
+    // Inside a word, a quoted or a | text, and a multi-line text's inner line end, it is text as it is.
+    const texts = ['\ufeffa: 1\n', 'a: 1\n...\n\ufeff---\nb: 2\n', 'spec: {description: Prix\u00a0!, a: "[x,\u00a0y]"}\n', 'spec:\n  d: |\n    a,\u00a0b #\u00a0\n', 'spec:\n  d: Merci\u00a0\n    beaucoup\n', "spec: ['\u00a0a', 'b\u00a0']\n"];
+    for (const src of texts) expect(parseYaml(src, 'f.yaml').diagnostics, src).toEqual([]);
+    expect(parseYaml(texts[4]!, 'f.yaml').documents[0]!.data).toEqual({ spec: { d: 'Merci\u00a0 beaucoup' } });
+  });
+
   it('an alias without an anchor is named as such, not as an alias bomb', () => {
     expect(one('a: 1\nb: *nope\n')).toBe('2:4 yaml/alias alias *nope names no anchor: define &nope before using it (YAML aliases refer back, never forward)');
   });

@@ -133,8 +133,9 @@ describe('mapSchemaErrors', () => {
   });
 
   it('names the character that keeps a key from the field it prints as: a byte-order mark before it, a look-alike in it', () => {
-    // Each was 'unknown field "maxTokens" (did you mean "maxTokens"?)' to the eye.
-    expect(short(check(`${VERSION}  \uFEFFmaxTokens: 5\n  t\u0435mperature: 1\n`))).toEqual([
+    // Each was 'unknown field "maxTokens" (did you mean "maxTokens"?)' to the eye. (Unquoted, a
+    // byte-order mark starting a key's line is YAML's problem: config/parse.ts says so first.)
+    expect(short(check(`${VERSION}  "\uFEFFmaxTokens": 5\n  t\u0435mperature: 1\n`))).toEqual([
       '8:3 schema/unknown-field unknown field "\uFEFFmaxTokens" in spec (did you mean "maxTokens"?) (it holds U+FEFF, which no reader sees)',
       '9:3 schema/unknown-field unknown field "t\u0435mperature" in spec (did you mean "temperature"?) (it holds U+0435, a look-alike of "e")',
     ]);
@@ -145,7 +146,7 @@ describe('mapSchemaErrors', () => {
     expect(short(check('apiVersion: promptctl/v1\nkind: SafetyFilter\nmetadata: {name: pii}\nspec:\n  priority: 1\n  categories: [pii]\n  action: bl\u043eck_and_log\n  thresholds: {pii: 0.5}\n  falsePositiveTolerance: 0.1\n'))).toEqual([
       '7:11 schema/enum spec.action must be one of block_and_log, redact_and_log, flag_and_pass, not "bl\u043eck_and_log" (did you mean "block_and_log"?) (it holds U+043E, a look-alike of "o")',
     ]);
-    const header = VERSION.replace('apiVersion: promptctl/v1\nkind: PromptVersion', 'kind: PromptVersion\n\uFEFFapiVersion: promptctl/v1');
+    const header = VERSION.replace('apiVersion: promptctl/v1\nkind: PromptVersion', 'kind: PromptVersion\n"\uFEFFapiVersion": promptctl/v1');
     expect(short(check(header))[0]).toBe('2:1 schema/api-version unknown field "\uFEFFapiVersion" (did you mean "apiVersion"?) (it holds U+FEFF, which no reader sees)');
   });
 
