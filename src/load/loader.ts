@@ -24,7 +24,8 @@ import { collectKeyLocations, collectLocations, findKey, findNode, foundAt, inde
 import type { ParsedDocument } from '../config/parse.js';
 import { isPlainObject } from '../config/plain-data.js';
 import { checkHeader } from '../schema/header.js';
-import { mapSchemaErrors, onlyConditionalFields, pointerSegments } from '../schema/errors.js';
+import { mapSchemaErrors, pointerSegments } from '../schema/errors.js';
+import { onlyConditionalFields } from '../schema/conditional.js';
 import { userSchemaProblem } from '../schema/user-schemas.js';
 import { validators } from '../schema/validator.js';
 import { ruleFindings } from '../rules/index.js';

@@ -9,6 +9,7 @@ import { checkVersionLabel } from '../util/semver.js';
 import { closest, didYouMean } from '../util/suggest.js';
 import { lookalikeNote } from '../util/lookalike.js';
 import { clip, describeValue, displayPath, patternFix, typeMessage, unknownFieldMessage } from './messages.js';
+import { conditionalRequired } from './conditional.js';
 
 /** Schema problems reported per document; past this the rest is usually one mistake's echo. */
 const MAX_SCHEMA_ERRORS = 50;
@@ -139,57 +140,6 @@ function bracedTextPath(ctx: DocContext, segs: readonly string[]): string[] | un
   return undefined;
 }
 
-/**
- * Whether every error is a field an if/then asks for (a sticky split's stickyKey, an enum
- * variable's values: WHOLE_WITHOUT) or the if/then asking: the document is whole
- * otherwise, so the loader keeps it and its other checks run in the same pass (one run reports
- * every problem); the error itself still stops plan and apply.
- */
-export function onlyConditionalFields(errors: readonly ErrorObject[]): boolean {
-  return (
-    errors.length > 0 &&
-    errors.some((e) => e.keyword === 'required') &&
-    errors.every(
-      (e) =>
-        e.keyword === 'if' ||
-        (e.keyword === 'required' && /\/(then|else)\/required$/.test(e.schemaPath) && WHOLE_WITHOUT.has(String((e.params as { missingProperty?: unknown }).missingProperty))),
-    )
-  );
-}
-
-/**
- * The if/then-required fields a document is whole without (a setting, not what the document is
- * about): a PromptTest without its target template is not (its model would name no template).
- */
-const WHOLE_WITHOUT: ReadonlySet<string> = new Set(['stickyKey', 'values', 'integrationId']);
-
-/** Missing properties whose requirement comes from an if/then, with a message that says why. */
-const CONDITIONAL_REQUIRED: Record<string, { rule: string; because?: string; message: (ctx: DocContext, segs: string[]) => string }> = {
-  stickyKey: {
-    rule: 'traffic/sticky-key',
-    because: 'strategy', // reported at `strategy: sticky`, the line that asks for it
-    message: () => 'strategy sticky needs a stickyKey (the request attribute that pins each caller to one route)',
-  },
-  values: {
-    rule: 'variables/enum-values',
-    because: 'type',
-    message: (ctx, segs) => {
-      const name = findNode(ctx, [...segs, 'name']).node;
-      const label = isScalar(name) ? ` "${clip(String(name.value))}"` : '';
-      return `variable${label} has type enum but no values: list the allowed values under values:`;
-    },
-  },
-  integrationId: {
-    rule: 'summaries/integration-required',
-    because: 'serviceType',
-    message: () => 'serviceType External needs an integrationId (the integration of the external summarisation service)',
-  },
-  template: {
-    rule: 'tests/target',
-    message: () => 'target names what the cases call: {template: name} (with an optional version) or {guide: name}',
-  },
-};
-
 function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undefined {
   const p = displayPath(segs);
   const parent = e.parentSchema as Record<string, unknown> | undefined;
@@ -256,7 +206,7 @@ function mapOne(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped | undef
     }
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
-      const conditional = /\/(then|else)\/required$/.test(e.schemaPath) ? CONDITIONAL_REQUIRED[missing] : undefined;
+      const conditional = conditionalRequired(e.schemaPath, missing);
       // The mapping that lacks the property: where its first entry starts.
       const f = found();
       const at = nodeStart(ctx, foundAt(f));
