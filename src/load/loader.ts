@@ -22,7 +22,6 @@ import type { DocumentKind } from '../model/address.js';
 import { CONFIG_FILE } from '../config/discover.js';
 import { collectKeyLocations, collectLocations, findKey, findNode, foundAt, indexLocations, nodeStart, PathNames, type DocContext } from '../config/nodes.js';
 import type { ParsedDocument } from '../config/parse.js';
-import { isPlainObject } from '../config/plain-data.js';
 import { checkHeader } from '../schema/header.js';
 import { mapSchemaErrors, pointerSegments } from '../schema/errors.js';
 import { onlyConditionalFields } from '../schema/conditional.js';
@@ -38,8 +37,8 @@ import { withLazyLocations } from './lazy-locations.js';
 import { hasTextFields, locateOtherTexts, resolveTexts, TextOnlyDocuments, type TextSource } from './texts.js';
 import { PartlyChecked } from './partial.js';
 import { LeftOutDocuments, type LeftOutDocument } from './left-out.js';
+import { UnloadedNames } from './unloaded.js';
 import { budgetDiagnostics, malformedModel, type TokenMemo } from '../tokens/index.js';
-import { SEMVER } from '../util/semver.js';
 import type { ErrorObject } from 'ajv';
 
 /** The schema's errors on a model id's spelling (schemas/common.schema.json $defs/modelId); its length limit is said as it is. */
@@ -95,12 +94,8 @@ export class Loader {
   private readonly strayModels: Config['models'][] = [];
   private configAt: string | undefined;
   private loadedDocuments = 0;
-  private readonly unloadedTemplates = new Set<string>();
-  private readonly unloadedVersions = new Set<string>();
-  private readonly templatesWithBadVersion = new Set<string>();
-  private unreadableVersion = false;
-  private readonly unloadedGuides = new Set<string>();
-  private readonly unloadedFilters = new Set<string>();
+  /** What the documents that failed meant to define. */
+  private readonly unloaded = new UnloadedNames();
   /** `model` values the schema refused as no model id at all, said as unknown models at the end. */
   private readonly malformedModels: { id: string; at: SourceLocation; guide: boolean }[] = [];
   /** The field paths of this load, shared by the documents' location indexes. */
@@ -145,7 +140,7 @@ export class Loader {
     // A misspelt kind key (`kinds: PromptTemplate`, said above): its value is the kind meant, so
     // what refers to this document's name is not an error too.
     const meant = header.misspeltKind !== undefined ? data?.[header.misspeltKind] : undefined;
-    if (!kind) return this.rememberUnloaded(typeof meant === 'string' && data && typeof data === 'object' ? { ...data, kind: meant } : data);
+    if (!kind) return this.unloaded.failed(typeof meant === 'string' && data && typeof data === 'object' ? { ...data, kind: meant } : data);
 
     // In the wrong file: reported, kept out of the desired state, but still checked in full.
     const misplaced = kind === 'Config' ? !inConfigFile : inConfigFile;
@@ -183,7 +178,7 @@ export class Loader {
         if (inConfigFile || schemaErrors.length > 0 || header.diagnostics.length > 0 || d.yamlProblems) this.configFailed = true;
         else this.strayModels.push(normalizeConfig(data, nodeStart(ctx, findKey(ctx, [], 'kind'))).models);
       }
-      this.rememberUnloaded(data);
+      this.unloaded.failed(data);
       this.leftOut.parsed(kind, ctx, d);
       if (kind !== 'Config') this.partly.failed(kind, ctx, data, schemaErrors, () => kindFacts(kind, ctx, data, this.paths));
       return this.textOnly.schemaFailed(kind, ctx, data, schemaErrors, yamlDir, () => otherTextFacts(kind, ctx, data, this.paths));
@@ -206,7 +201,7 @@ export class Loader {
     if (hasTextFields(kind) && !(await resolveTexts(this.texts, kind, ctx, data, facts, yamlDir, () => false))) {
       // A `{file: ...}` text could not be read: the document stays out of the desired state, but
       // its other text and its model are still checked.
-      this.rememberUnloaded(data);
+      this.unloaded.failed(data);
       this.leftOut.parsed(kind, ctx, d);
       this.partly.failed(kind, ctx, data, [], () => facts);
       return this.textOnly.unreadText(kind, data, facts);
@@ -261,17 +256,7 @@ export class Loader {
 
   /** A document with YAML errors: what it seems to define is not reported as missing elsewhere. */
   rememberBroken(data: unknown): void {
-    if (!isPlainObject(data)) return;
-    this.rememberUnloaded(data);
-    // A YAML mistake can end `spec` early (a tab before `version:` ends it there), which leaves
-    // the label elsewhere or nowhere: routes of its template to undeclared versions are not
-    // reported until the file reads.
-    if (data.kind === 'PromptVersion') {
-      const spec = isPlainObject(data.spec) ? data.spec : {};
-      const template = spec.template ?? data.template;
-      if (typeof template !== 'string') this.unreadableVersion = true;
-      else if (spec.version === undefined) this.templatesWithBadVersion.add(template);
-    }
+    this.unloaded.broken(data);
   }
 
   /**
@@ -282,22 +267,6 @@ export class Loader {
     this.leftOut.broken(file, broken, documents);
   }
 
-  /** A document that failed: remember its identity so references to it are not errors too. */
-  private rememberUnloaded(data: Record<string, unknown>): void {
-    if (!data || typeof data !== 'object') return;
-    const metadata = data.metadata as Record<string, unknown> | undefined;
-    const spec = data.spec as Record<string, unknown> | undefined;
-    if (data.kind === 'PromptTemplate' && typeof metadata?.name === 'string') this.unloadedTemplates.add(metadata.name);
-    if (data.kind === 'Guide' && typeof metadata?.name === 'string') this.unloadedGuides.add(metadata.name);
-    if (data.kind === 'SafetyFilter' && typeof metadata?.name === 'string') this.unloadedFilters.add(metadata.name);
-    if (data.kind === 'PromptVersion' && typeof spec?.template === 'string' && spec.version !== undefined) {
-      this.unloadedVersions.add(`${spec.template}@${String(spec.version)}`);
-      // An unquoted 1.10 or a "v1.2": which label was meant is a guess, so routes of this
-      // template to undeclared versions are not reported until the label is fixed.
-      if (typeof spec.version !== 'string' || !SEMVER.test(spec.version)) this.templatesWithBadVersion.add(spec.template);
-    }
-  }
-
   finish(): LoadResult {
     const files = [...this.files].sort(byCodeUnit);
     const union: DesiredState = { ...this.state, config: this.config ?? defaultConfig(), files };
@@ -305,12 +274,7 @@ export class Loader {
     const diagnostics = [...this.diagnostics];
     const knownSecrets = [...this.knownSecrets, ...configSecrets(union.config, this.secretOf)];
     const ruleContext = {
-      unloadedTemplates: this.unloadedTemplates,
-      unloadedVersions: this.unloadedVersions,
-      templatesWithBadVersion: this.templatesWithBadVersion,
-      unreadableVersion: this.unreadableVersion,
-      unloadedGuides: this.unloadedGuides,
-      unloadedFilters: this.unloadedFilters,
+      ...this.unloaded.context(),
       jsonSchemaProblem: userSchemaProblem,
       knownSecrets,
     };
