@@ -38,6 +38,12 @@ export function sortedProblems(found: YamlProblem[], src: string): YamlProblem[]
   // yaml's words on such a line (before that space: "Implicit map keys need …") are its echo.
   const lineOf = (at: number) => src.lastIndexOf('\n', at - 1) + 1;
   const indented = new Set(problems.filter(indent).map((e) => lineOf(e.pos[0])));
+  // A quoted string yaml ended unclosed before a line that closes it: what yaml says of that line is its echo.
+  for (const e of problems) {
+    const q = e.code === 'MISSING_CHAR' ? /closing (["'])quote/.exec(e.message)?.[1] : undefined;
+    const next = q === undefined ? undefined : quoteContinuation(src, e.pos[0], q);
+    if (next) indented.add(next.start);
+  }
   return problems
     .filter((e) => indent(e) || !indented.has(lineOf(e.pos[0])))
     .filter((e) => !(e.code === 'BLOCK_AS_IMPLICIT_KEY' && multiline.has(e.pos[0])))
@@ -100,7 +106,19 @@ export function yamlProblem(
       const quote = /quote/.test(e.message) ? unclosedQuoteOffset(doc, e.pos[0]) : undefined;
       if (quote !== undefined) {
         const q = src[quote] ?? '"';
-        return diag(quote, 'yaml/syntax', `the ${q === "'" ? 'single' : 'double'}-quoted string that starts here is never closed: add the closing ${q}`);
+        const kind = q === "'" ? 'single' : 'double';
+        // Closed on a line YAML left it at: that line is not indented deeper than the string's key.
+        const next = quoteContinuation(src, e.pos[0], q);
+        const lineStart = src.lastIndexOf('\n', quote - 1) + 1;
+        if (next && next.indent <= /^[ ]*(?:-[ ]+)*/.exec(src.slice(lineStart, quote))![0].length) {
+          const line = diag(next.start, '', '').line;
+          return diag(
+            quote,
+            'yaml/syntax',
+            `the ${kind}-quoted string that starts here goes on to line ${line}, which is not indented deeper than its key, so YAML ends the string before that line, unclosed: indent line ${line} deeper than the key`,
+          );
+        }
+        return diag(quote, 'yaml/syntax', `the ${kind}-quoted string that starts here is never closed: add the closing ${q}`);
       }
       return diag(e.pos[0], 'yaml/syntax', e.message);
     }
@@ -351,6 +369,21 @@ function firstEqualKey(items: readonly unknown[], before: number, text: string, 
     if (isScalar(named) && named.value !== null && (key as Node).range && String(named.value) === text) return (key as Node).range![0];
   }
   return undefined;
+}
+
+/**
+ * The line after the one where yaml found a quoted string unclosed (`offset`, at its end), when that
+ * line holds the closing quote `q`: where it starts and its indentation (a line YAML did not read as
+ * the string's, being indented no deeper than its key). Undefined otherwise: the quote is missing.
+ */
+function quoteContinuation(src: string, offset: number, q: string): { start: number; indent: number } | undefined {
+  const start = src[offset] === '\n' ? offset + 1 : src.indexOf('\n', offset) + 1;
+  if (start === 0 || start >= src.length) return undefined;
+  const end = src.indexOf('\n', start);
+  const line = src.slice(start, end === -1 ? src.length : end);
+  // A " escaped with a backslash closes nothing.
+  if (!(q === '"' ? /(^|[^\\])"/ : /'/).test(line)) return undefined;
+  return { start, indent: /^[ ]*/.exec(line)![0].length };
 }
 
 /** Start of the quoted scalar that runs, unclosed, up to `offset`. */

@@ -256,6 +256,18 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(one("a: 1\nb: 'open\nc: 2\n")).toMatch(/^2:4 yaml\/syntax the single-quoted string .* closing '$/);
   });
 
+  // From review: a quoted text wrapped onto a line at its key's column was 'never closed: add the
+  // closing "' (it is closed, on that line), with 'this line is not "key: value"' there too.
+  it('a quoted string closed on a line not indented deeper than its key, at the quote, naming that line, once', () => {
+    expect(one('spec:\n  description: "Answers about\n  billing"\n  model: x\n')).toBe(
+      '2:16 yaml/syntax the double-quoted string that starts here goes on to line 3, which is not indented deeper than its key, so YAML ends the string before that line, unclosed: indent line 3 deeper than the key',
+    );
+    expect(one("spec:\n  - d: 'it''s\n      fine\n    here'\n")).toMatch(/^2:8 yaml\/syntax the single-quoted string that starts here goes on to line 4, which is not indented deeper than its key/);
+    // Indented deeper, it reads; a line without the quote is a quote left open.
+    expect(parseYaml('spec:\n  description: "Answers about\n    billing"\n', 'f.yaml').documents[0]!.data).toEqual({ spec: { description: 'Answers about billing' } });
+    expect(one('spec:\n  d: "a \\" b\n  c: 1\n')).toBe('2:6 yaml/syntax the double-quoted string that starts here is never closed: add the closing "');
+  });
+
   it('an unclosed flow collection at its bracket', () => {
     expect(one('a:\n  b: {x: 1\n  c: 2\n')).toBe('2:6 yaml/syntax the { opened here is not closed: end it with } (lines inside it must be indented more than its key)');
   });
