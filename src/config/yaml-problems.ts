@@ -171,6 +171,8 @@ export function yamlProblem(
     case 'TAB_AS_INDENT':
       return diag(e.pos[0], 'yaml/syntax', 'a tab indents this line, and YAML indents with spaces only: replace the tab with spaces (the lines below are checked once it is)');
     case 'MULTILINE_IMPLICIT_KEY': {
+      const item = listItemAmongKeys(src, e.pos[0]);
+      if (item !== undefined) return diag(item, 'yaml/syntax', LIST_ITEM_AMONG_KEYS);
       // Either a line without its ":" (the error starts at the line's first character), or a
       // value continued onto a deeper-indented line that holds "key:" (point at that line).
       const lineStart = src.lastIndexOf('\n', e.pos[0] - 1) + 1;
@@ -192,6 +194,7 @@ export function yamlProblem(
       );
     }
     case 'BLOCK_AS_IMPLICIT_KEY':
+      if (/block sequence/.test(e.message) && listItemAmongKeys(src, e.pos[0]) !== undefined) return diag(listItemAmongKeys(src, e.pos[0])!, 'yaml/syntax', LIST_ITEM_AMONG_KEYS);
       if (/compact mappings/.test(e.message)) {
         // `key: "quoted", more: x`: the value is quoted already; what follows its quote is the mistake.
         const after = textAfterQuotedValue(src, e.pos[0]);
@@ -263,6 +266,19 @@ function closingBracket(src: string, open: number): number {
     }
   }
   return -1;
+}
+
+const LIST_ITEM_AMONG_KEYS =
+  'a list item ("- ") at the level of a mapping\'s keys: a list\'s items and a mapping\'s keys cannot share a level; indent the item under the key whose list it is (or write it as "key: value")';
+
+/**
+ * The `-` of a list item starting the line of `offset` (at its start or its `-`), where yaml read
+ * the line as a key of the mapping above (it is at that mapping's level); undefined otherwise.
+ */
+function listItemAmongKeys(src: string, offset: number): number | undefined {
+  const lineStart = src.lastIndexOf('\n', offset - 1) + 1;
+  const m = /^ *-(?=[ \t\r\n]|$)/.exec(src.slice(lineStart, lineStart + 256));
+  return m && offset <= lineStart + m[0].length ? lineStart + m[0].length - 1 : undefined;
 }
 
 /** Where an empty key is written: its `?` when it has one before it on its line, else `offset` (its `:`). */

@@ -305,6 +305,18 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(one("description: {{customer's name}} is shown\n")).toMatch(/^1:14 yaml\/syntax a value that starts with "\{\{" is read by YAML as a mapping/);
   });
 
+  // From review: a list item written at the level of the keys above it (a variable added without
+  // its "variables:", an item at the top level) got yaml's 'A block sequence may not be used as an
+  // implicit map key' at column 1, or 'Implicit keys need to be on a single line'.
+  it('a list item at the level of a mapping\'s keys, at its "-"', () => {
+    const ITEM = 'a list item ("- ") at the level of a mapping\'s keys: a list\'s items and a mapping\'s keys cannot share a level; indent the item under the key whose list it is (or write it as "key: value")';
+    expect(one('spec:\n  model: x\n  - name: a\n')).toBe(`3:3 yaml/syntax ${ITEM}`);
+    expect(one('spec:\n  model: x\n  - a\n')).toBe(`3:3 yaml/syntax ${ITEM}`);
+    expect(one('apiVersion: promptctl/v1\n- kind: PromptTemplate\n')).toBe(`2:1 yaml/syntax ${ITEM}`);
+    // A list at its key's own column is YAML's compact form: no problem.
+    expect(parseYaml('spec:\n  variables:\n  - name: a\n  model: x\n', 'f.yaml').diagnostics).toEqual([]);
+  });
+
   it('a key out of line with its level, at the key, and text after a quoted value, at the text', () => {
     expect(one('spec:\n  - model: x\n  description: y\n')).toBe(
       '3:3 yaml/syntax "description:" is not at the column of the keys or items before it at its level: indent it to match them (a list\'s "- " items and a mapping\'s keys cannot share a level)',
