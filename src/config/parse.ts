@@ -10,7 +10,8 @@ import { messageOf } from '../util/errors.js';
 import { groupThousands } from '../util/numbers.js';
 import { withYamlEnv } from './yaml-env.js';
 import { findTooDeep, lexAndParse, MAX_DEPTH, TOO_DEEP } from './lex.js';
-import { findDuplicateKeys, sortedProblems, yamlProblem, type YamlProblem } from './yaml-problems.js';
+import { sortedProblems, yamlProblem, type YamlProblem } from './yaml-problems.js';
+import { findDuplicateKeys } from './key-problems.js';
 import { MAY_HOLD_OTHER_SPACE, otherSpaceIndents, otherSpaceLines } from './other-spaces.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { parseYaml } from '../../../src/config/parse.js';
 import { findDepthProblem, findTooDeep, MAX_DEPTH } from '../../../src/config/lex.js';
-import { findDuplicateKeys } from '../../../src/config/yaml-problems.js';
+import { findDuplicateKeys } from '../../../src/config/key-problems.js';
 import { Parser, parseDocument } from 'yaml';
 
 describe('parseYaml', () => {
