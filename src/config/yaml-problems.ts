@@ -203,6 +203,10 @@ export function yamlProblem(
       }
       return diag(e.pos[0], 'yaml/syntax', e.message);
     case 'UNEXPECTED_TOKEN': {
+      // `description: - refunds only`: text meant, read as a list item on its key's line.
+      if (/block-seq-ind on same line with key/.test(e.message) && listItemAmongKeys(src, e.pos[0]) === undefined) {
+        return diag(e.pos[0], 'yaml/syntax', 'a value that starts with "- " is read by YAML as a list item, and a list cannot start on its key\'s line: quote the value if it is text, or put the items on the lines below, indented');
+      }
       // `key: {{name}} and more`: a flow mapping, then text YAML did not expect.
       const lineStart = src.lastIndexOf('\n', e.pos[0] - 1) + 1;
       const m = /^(\s*(?:-\s+)?(?:[^\s:#][^:#]*:\s+)?)([{[])/.exec(src.slice(lineStart, e.pos[0]));

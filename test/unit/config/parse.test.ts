@@ -317,6 +317,14 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(parseYaml('spec:\n  variables:\n  - name: a\n  model: x\n', 'f.yaml').diagnostics).toEqual([]);
   });
 
+  // From review: yaml's 'Unexpected block-seq-ind on same line with key', for a text that starts with "- ".
+  it('a value that starts with "- " on its key\'s line, at the "-", saying to quote it', () => {
+    expect(one('spec:\n  description: - refunds only\n')).toBe(
+      '2:16 yaml/syntax a value that starts with "- " is read by YAML as a list item, and a list cannot start on its key\'s line: quote the value if it is text, or put the items on the lines below, indented',
+    );
+    expect(one('l:\n  - k: - x\n')).toMatch(/^2:8 yaml\/syntax a value that starts with "- "/);
+  });
+
   it('a key out of line with its level, at the key, and text after a quoted value, at the text', () => {
     expect(one('spec:\n  - model: x\n  description: y\n')).toBe(
       '3:3 yaml/syntax "description:" is not at the column of the keys or items before it at its level: indent it to match them (a list\'s "- " items and a mapping\'s keys cannot share a level)',
