@@ -134,6 +134,10 @@ export function yamlProblem(
         // Noticed at the line's start: the key out of line is where its text begins.
         let at = e.pos[0];
         while (src[at] === ' ' || src[at] === '\t') at++;
+        // `-violence` under `- pii`: at the items' column, a list item without the space after its `-`.
+        if (/^-[^\s-]/.test(src.slice(at, at + 2)) && /^ *- /.test(previousContentLine(src, at, at - src.lastIndexOf('\n', at - 1) - 1))) {
+          return diag(at, 'yaml/syntax', 'a list item needs a space after its "-": YAML reads "-" followed by text as a key, not an item; write "- " and the item');
+        }
         const key = keyOnLine(src, at);
         return diag(at, 'yaml/syntax', `${key ? `"${key}" is` : 'this line is'} not at the column of the keys or items before it at its level: indent it to match them (a list's "- " items and a mapping's keys cannot share a level)`);
       }
@@ -283,6 +287,21 @@ function listItemAmongKeys(src: string, offset: number): number | undefined {
   const lineStart = src.lastIndexOf('\n', offset - 1) + 1;
   const m = /^ *-(?=[ \t\r\n]|$)/.exec(src.slice(lineStart, lineStart + 256));
   return m && offset <= lineStart + m[0].length ? lineStart + m[0].length - 1 : undefined;
+}
+
+/**
+ * The line above the one starting at `offset - indent` that holds more than blanks or a comment, as
+ * it is written (its indentation kept) when it has `indent` spaces before its text; "" otherwise.
+ */
+function previousContentLine(src: string, offset: number, indent: number): string {
+  let end = src.lastIndexOf('\n', offset - 1);
+  while (end > 0) {
+    const start = src.lastIndexOf('\n', end - 1) + 1;
+    const line = src.slice(start, end).replace(/\r$/, '');
+    if (line.trim() !== '' && !line.trim().startsWith('#')) return /^ */.exec(line)![0].length === indent ? line : '';
+    end = start - 1;
+  }
+  return '';
 }
 
 /** Where an empty key is written: its `?` when it has one before it on its line, else `offset` (its `:`). */

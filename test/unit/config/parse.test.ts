@@ -325,6 +325,16 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(one('l:\n  - k: - x\n')).toMatch(/^2:8 yaml\/syntax a value that starts with "- "/);
   });
 
+  // From review: '-violence' under '- pii' was 'this line is not at the column of the keys or items
+  // before it at its level: indent it to match them', of a line at that very column.
+  it('a list item without the space after its "-", at the "-"', () => {
+    const NO_SPACE = 'a list item needs a space after its "-": YAML reads "-" followed by text as a key, not an item; write "- " and the item';
+    expect(one('spec:\n  categories:\n    - pii\n    -violence\n')).toBe(`4:5 yaml/syntax ${NO_SPACE}`);
+    expect(one('spec:\n  categories:\n    - pii\n    # more\n\n    -violence\n')).toBe(`6:5 yaml/syntax ${NO_SPACE}`);
+    // At another column it is out of line, as before.
+    expect(one('c:\n  - pii\n -violence\n')).toMatch(/^3:2 yaml\/syntax this line is not at the column of the keys or items before it/);
+  });
+
   it('a key out of line with its level, at the key, and text after a quoted value, at the text', () => {
     expect(one('spec:\n  - model: x\n  description: y\n')).toBe(
       '3:3 yaml/syntax "description:" is not at the column of the keys or items before it at its level: indent it to match them (a list\'s "- " items and a mapping\'s keys cannot share a level)',
