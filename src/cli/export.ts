@@ -2,9 +2,9 @@
 // existing org. `plan --dir DIR` right after shows no changes. It writes inside DIR only.
 import { readFileSync, rmSync, type Stats } from 'node:fs';
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { CONFIG_FILE } from '../config/discover.js';
+import { CONFIG_FILE, discoverYamlFiles } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
 import { exportDocuments } from '../export/documents.js';
 import { filesBefore, leftoverFiles, listed, readEarlier, refuseUncommitted } from './export-earlier.js';
@@ -50,6 +50,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   // The directory as messages name it: the user's argument, which may hold an ESC or a line break.
   const shownOut = visibleName(flags.out);
   refuseInsidePrompts(ctx.cwd, dir, flags);
+  await refuseHoldingPrompts(ctx.cwd, dir, flags);
   const existing = await listDir(dir, shownOut);
   if (existing.length > 0 && !flags.force) {
     throw new UserError(`${shownOut} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}); choose an empty directory or pass --force`);
@@ -339,6 +340,28 @@ function refuseInsidePrompts(cwd: string, out: string, flags: ExportFlags): void
     `--out ${visibleName(flags.out)} is inside the prompts directory ${visibleName(source)}, which plan reads whole: ` +
       `the export's documents would define each object a second time beside the files there, and its guides' {file:} paths, read from ${visibleName(source)}, would name other files; ` +
       `export outside it (--out adopted, say) and move what you want into place; nothing was written`,
+  );
+}
+
+/**
+ * Refuses an --out that holds the prompts directory (`export --out . --force` beside prompts/),
+ * before anything is read or written: plan --dir OUT reads every YAML file under OUT, the prompts
+ * directory's with the export's, so each object would be defined twice (the export then failed
+ * on that after writing). Not when plan would not read it there: one holding no YAML file, or
+ * under a dot-directory or node_modules (discovery passes over those), or a link out of --out.
+ */
+async function refuseHoldingPrompts(cwd: string, out: string, flags: ExportFlags): Promise<void> {
+  const source = flags.dir ?? DEFAULT_DIR;
+  const prompts = realPathOr(resolve(cwd, source));
+  const rel = relative(realPathOr(out), prompts);
+  if (rel === '' || !isInside(realPathOr(out), prompts)) return;
+  if (rel.split(sep).some((part) => part.startsWith('.') || part === 'node_modules' || part === 'lost+found')) return;
+  const found = await discoverYamlFiles(prompts).catch(() => undefined);
+  if (found === undefined || found.files.length === 0) return;
+  const shownOut = visibleName(flags.out);
+  throw new UserError(
+    `--out ${shownOut} holds the prompts directory ${visibleName(source)}, and plan --dir ${shownOut} would read its files with the export: each object would be defined twice; ` +
+      `export into a directory that does not hold it (--out adopted, say), or name the prompts directory with --dir if it is not ${visibleName(source)}; nothing was written`,
   );
 }
 

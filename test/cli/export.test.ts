@@ -1,6 +1,6 @@
 // `promptctl export` in-process (test/helpers/cli.ts): the live org as YAML that plans empty.
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -251,6 +251,30 @@ describe('promptctl export', () => {
     expect(await readdir(join(s.dir.path, 'prompts'))).not.toContain('adopted');
     const plan = await s.cli(['plan', '--detailed-exitcode']);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  });
+
+  it('refuses an --out that holds the prompts directory (export --out . --force), before anything is written', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const before = (await readdir(s.dir.path)).sort();
+    // Before, it wrote its files beside prompts/, then exited 1 on every object defined twice.
+    for (const args of [['--out', '.', '--force'], ['--out', '.']]) {
+      const r = await s.cli(['export', ...args]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(
+        'error: --out . holds the prompts directory prompts, and plan --dir . would read its files with the export: each object would be defined twice; ' +
+          'export into a directory that does not hold it (--out adopted, say), or name the prompts directory with --dir if it is not prompts; nothing was written',
+      );
+      expect(r.stderr).not.toContain('exported ');
+      expect((await readdir(s.dir.path)).sort()).toEqual(before);
+    }
+    // A prompts directory holding no YAML file (its texts only) is nothing plan would read twice.
+    await rm(join(s.dir.path, 'prompts'), { recursive: true });
+    await mkdir(join(s.dir.path, 'prompts'));
+    await writeFile(join(s.dir.path, 'prompts/notes.md'), 'notes\n');
+    const empty = await s.cli(['export', '--out', '.', '--force']);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(await readdir(s.dir.path)).toContain('billing-assistant.yaml');
   });
 
   it('refuses to write through a symbolic link in --out (a subdirectory it writes to leading elsewhere), writing nothing', async () => {
