@@ -150,7 +150,10 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     ctx.info(`warning: ${visibleName(join(flags.out, l.path))} was there before and is not part of the export${visibleName(what)}; ${read}`);
   }
 
-  const clash = await checkExport(ctx, flags.out, leftovers.map((l) => relative(ctx.cwd, join(dir, l.path))), sourceConfig(ctx, flags));
+  // Every file that was there and is not the export's, those not named above (a Config, tests) too:
+  // an error in one is that file's, not the org's.
+  const theirs = [...new Set([...leftovers.map((l) => l.path), ...[...(earlier?.yaml.keys() ?? [])].filter((p) => !written.has(p))])];
+  const clash = await checkExport(ctx, flags.out, theirs.map((p) => relative(ctx.cwd, join(dir, p))), sourceConfig(ctx, flags));
 
   const c = result.counts;
   const kinds = [plural(c.templates, 'template'), plural(c.versions, 'version'), plural(c.splits, 'traffic split'), plural(c.filters, 'safety filter')];

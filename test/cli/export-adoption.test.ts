@@ -141,6 +141,22 @@ describe('export of objects made by hand', () => {
     expect(again.stderr).not.toContain('adopted/promptctl.yaml was there before');
   });
 
+  it('re-exporting with --force names an error in a test kept beside the export as that file\'s, not the org\'s', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await handMadeGuide(o.studio, 'Returns', 'Be nice.\n');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    // A test of a guide the org no longer holds (its YAML removed, as the re-export's warning invites).
+    await mkdir(join(o.dir.path, 'adopted/tests'));
+    await writeFile(join(o.dir.path, 'adopted/tests/gone.yaml'), 'apiVersion: promptctl/v1\nkind: PromptTest\nmetadata: {name: gone-smoke}\nspec: {target: {guide: Gone}, cases: [{name: greets, vars: {}, messages: [{role: user, content: hi}], expect: [{contains: nice}]}]}\n');
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    // Before, it was blamed on the org ("the org holds something git cannot take as it is"), exit 0.
+    expect(r.stderr).toMatch(/^adopted\/tests\/gone\.yaml:\d+:\d+: error: guide "Gone" is not defined by any Guide \[tests\/unknown-target\]$/m);
+    expect(r.stderr).not.toContain('the org holds');
+    expect(r.stderr).toContain('error: what export wrote clashes with files that were in adopted before (1 of the 1 error above involve adopted/tests/gone.yaml)');
+    expect(r.stderr).not.toContain('was there before');
+    expect(r.code, r.stderr).toBe(1);
+  });
+
   it('re-exporting with --force does not give a deleted guide\'s file to a new guide whose name makes the same file name', { timeout: 60_000 }, async () => {
     const o = await org();
     const id = await handMadeGuide(o.studio, 'Mine', 'Mine.\n');
