@@ -61,8 +61,10 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
     let byId = false;
     if (name && only.length === 0 && formerIds!.size === 0) {
       const all = await api.listTemplates();
-      if (all.some((t) => t.id === name)) only = [await api.getTemplate(name, { expand: ['traffic'] })];
-      else if (TEMPLATE_ID.test(name)) [formerIds, byId] = [new Set([name]), true];
+      // A UUID in any case (copied from elsewhere upper-cased) is the same id.
+      const live = all.find((t) => sameId(t.id, name));
+      if (live) only = [await api.getTemplate(live.id, { expand: ['traffic'] })];
+      else if (TEMPLATE_ID.test(name)) [formerIds, byId] = [new Set([name.toLowerCase()]), true];
       else throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all.map((t) => t.name))}`);
     }
     // The calls of the ids asked for: the one live and those gone (several ids: every template's calls are read).
@@ -82,7 +84,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
     }
     const [all, percentiles] = answered;
     // Of every template's calls (a former one is not asked for by id: it may have had several), the named one's.
-    const result = wanted ? { ...all, results: all.results.filter((r) => r.group.templateId !== undefined && wanted.has(r.group.templateId)) } : all;
+    const result = wanted ? { ...all, results: all.results.filter((r) => r.group.templateId !== undefined && (wanted.has(r.group.templateId) || wanted.has(r.group.templateId.toLowerCase()))) } : all;
     if (name && only.length === 0 && result.results.length === 0) {
       throw new UserError(
         byId
@@ -129,6 +131,11 @@ async function formerNames(ctx: CliContext, dir: string, ids?: ReadonlySet<strin
 
 /** A template's id as the gateway makes them (a UUID): only such a name is looked for among the calls of templates gone. */
 const TEMPLATE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a template's id is the id asked for: a UUID's letters in either case. */
+function sameId(id: string, asked: string): boolean {
+  return id === asked || (TEMPLATE_ID.test(asked) && id.toLowerCase() === asked.toLowerCase());
+}
 
 /** The ids `names` gives the name `name`. */
 function idsNamed(names: ReadonlyMap<string, string>, name: string): Set<string> {

@@ -101,6 +101,13 @@ describe('status of a template no longer on the target', () => {
     const byId = await cli(['status', live, '--since', '1h', '--format', 'json']);
     expect(byId.code, byId.stderr).toBe(0);
     expect(JSON.parse(byId.stdout).templates).toEqual([expect.objectContaining({ template: 'billing', templateId: live, split: expect.objectContaining({ strategy: 'random' }), invocations: 0 })]);
+    // A UUID is the same id in upper case (copied from elsewhere): before, it was "no call was made to a template of that id".
+    const upperGone = await cli(['status', id.toUpperCase(), '--since', '1h', '--format', 'json']);
+    expect(upperGone.code, upperGone.stderr).toBe(0);
+    expect(JSON.parse(upperGone.stdout).templates).toEqual([expect.objectContaining({ templateId: id, gone: true, invocations: 2 })]);
+    const upperLive = await cli(['status', live.toUpperCase(), '--since', '1h', '--format', 'json']);
+    expect(upperLive.code, upperLive.stderr).toBe(0);
+    expect(JSON.parse(upperLive.stdout).templates).toEqual([expect.objectContaining({ template: 'billing', templateId: live })]);
     // An id no call was made to in the interval, and no template has: unknown, as a name is.
     const other = await cli(['status', '00000000-0000-4000-8000-000000000000', '--since', '1h']);
     expect(other.code).toBe(1);
