@@ -116,7 +116,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
  * writes (`trail`, unless no id was asked for): the analytics name a template only by its id, which says nothing to the reader. None
  * when there is no trail here (a CI runner's checkout): the id is said then.
  */
-async function formerNames(ctx: CliContext, dir: string, ids?: ReadonlySet<string>): Promise<{ names: Map<string, string>; trail?: string }> {
+async function formerNames(ctx: CliContext, dir: string, ids?: ReadonlySet<string>): Promise<{ names: Map<string, string>; trail?: { file: string; exists: boolean } }> {
   if (ids?.size === 0) return { names: new Map() };
   const [{ DEFAULT_AUDIT_FILE }, { loadConfigFile }, { namesInTrail }] = await Promise.all([
     import('../audit/log.js'),
@@ -124,9 +124,10 @@ async function formerNames(ctx: CliContext, dir: string, ids?: ReadonlySet<strin
     import('../audit/names.js'),
   ]);
   const file = ctx.environment?.auditFile ?? (await loadConfigFile({ dir, cwd: ctx.cwd })).config.audit.file ?? DEFAULT_AUDIT_FILE;
-  const text = await readFile(resolve(ctx.cwd, file), 'utf8').catch(() => '');
-  // The trail as the config spells it: a template it does not name is said to be unnamed there.
-  return { names: namesInTrail(text, 'PromptTemplate', ids), trail: file };
+  const text = await readFile(resolve(ctx.cwd, file), 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' || err.code === 'ENOTDIR' ? undefined : ''));
+  // The trail as the config spells it: a template it does not name is said to be unnamed there, or
+  // the trail absent (a CI checkout that did not restore it), so no reader looks for a file not there.
+  return { names: namesInTrail(text ?? '', 'PromptTemplate', ids), trail: { file, exists: text !== undefined } };
 }
 
 /** A template's id as the gateway makes them (a UUID): only such a name is looked for among the calls of templates gone. */

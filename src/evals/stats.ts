@@ -150,8 +150,8 @@ function totals(data: AnalyticsResult['results'][number]['data']): Totals {
 export function buildStatus(
   result: AnalyticsResult,
   templates: readonly TemplateInfo[],
-  /** `trail`: the audit trail `formerNames` were read from, which a gone template's note names when it does not name it. */
-  meta: { target: string; interval: string; since: string; testCalls?: TestCalls; trail?: string },
+  /** `trail`: the audit trail `formerNames` were read from (or looked for), which a gone template's note names when it does not name it. */
+  meta: { target: string; interval: string; since: string; testCalls?: TestCalls; trail?: { file: string; exists: boolean } },
   percentiles: ReadonlyMap<string, { p50: number; p95: number }> = new Map(),
   /** The names templates no longer on the target had (from the audit trail), by id. */
   formerNames: ReadonlyMap<string, string> = new Map(),
@@ -197,10 +197,11 @@ export function buildStatus(
  * the trail does not name is shown by its id: the note says where its name was looked for, so that a
  * reader without the trail (a CI checkout) knows why, and what would name it.
  */
-function goneNote(live: boolean, named: boolean, trail: string | undefined): string | undefined {
+function goneNote(live: boolean, named: boolean, trail: { file: string; exists: boolean } | undefined): string | undefined {
   if (live) return undefined;
   const gone = 'this template is no longer on the target';
-  return named || trail === undefined ? gone : `${gone}, and the audit trail here (${trail}) does not name it: shown by its id`;
+  if (named || trail === undefined) return gone;
+  return trail.exists ? `${gone}, and the audit trail here (${trail.file}) does not name it: shown by its id` : `${gone}, and there is no audit trail here (${trail.file}) to name it: shown by its id`;
 }
 
 function templateStatus(

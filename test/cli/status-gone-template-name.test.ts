@@ -121,6 +121,12 @@ describe('status of a template no longer on the target', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(`${id} (no longer on the target): 2 calls`);
     // Why a name is missing, and where it was looked for: a CI checkout has no trail unless restored.
-    expect(text.stdout).toContain('note: this template is no longer on the target, and the audit trail here (.promptctl/audit.jsonl) does not name it: shown by its id');
+    // No trail at all is said so (before, "does not name it" sent the reader to a file not there).
+    expect(text.stdout).toContain('note: this template is no longer on the target, and there is no audit trail here (.promptctl/audit.jsonl) to name it: shown by its id');
+    // A trail that names other things only.
+    await writeFile(join(dir.path, '.promptctl/audit.jsonl'), '');
+    const unnamed = await cli(['status', '--since', '1h']);
+    expect(unnamed.code, unnamed.stderr).toBe(0);
+    expect(unnamed.stdout).toContain('note: this template is no longer on the target, and the audit trail here (.promptctl/audit.jsonl) does not name it: shown by its id');
   });
 });
