@@ -54,19 +54,24 @@ export function deleteGuide(rt: GuideRuntime) {
     const g = requireGuide(ctx);
     const running = Object.values(ctx.reading.guideJobs).find((j) => j.kind === 'delete' && j.guideId === g.id && j.status === 'InProgress');
     if (running) return { status: 202, body: renderGuideJob(rt, running), changed: false };
-    const job: GuideJobRec = {
-      id: randomUUID(),
-      kind: 'delete',
-      guideId: g.id,
-      status: 'InProgress',
-      errors: [],
-      dateCreated: ctx.now,
-      finishAt: Date.parse(ctx.now) + ctx.publishDelayMs,
-      ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),
-    };
-    ctx.state.guideJobs[job.id] = job;
+    const job = startJob(ctx, { kind: 'delete', guideId: g.id });
     return { status: 202, body: renderGuideJob(rt, job), changed: true, afterCommit: () => rt.schedule(job) };
   };
+}
+
+/** A new InProgress job of `what`, kept in the state: it finishes publishDelayMs from now (E6, E7). */
+function startJob(ctx: Ctx, what: Pick<GuideJobRec, 'kind' | 'guideId' | 'version' | 'target'>): GuideJobRec {
+  const job: GuideJobRec = {
+    id: randomUUID(),
+    ...what,
+    status: 'InProgress',
+    errors: [],
+    dateCreated: ctx.now,
+    finishAt: Date.parse(ctx.now) + ctx.publishDelayMs,
+    ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),
+  };
+  ctx.state.guideJobs[job.id] = job;
+  return job;
 }
 
 /** GET /guides/{id}/jobs/{jobId}: readable after the guide is gone; a due job completes here. */
@@ -88,19 +93,7 @@ export function startPublish(rt: GuideRuntime) {
     const { g, v } = requireVersion(ctx);
     refuseDemotion(v, target, g);
     refuseUndeclaredActions(v);
-    const job: GuideJobRec = {
-      id: randomUUID(),
-      kind: 'publish',
-      guideId: g.id,
-      version: v.version,
-      target,
-      status: 'InProgress',
-      errors: [],
-      dateCreated: ctx.now,
-      finishAt: Date.parse(ctx.now) + ctx.publishDelayMs,
-      ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),
-    };
-    ctx.state.guideJobs[job.id] = job;
+    const job = startJob(ctx, { kind: 'publish', guideId: g.id, version: v.version, target });
     const reply: Reply = { status: 202, changed: true, afterCommit: () => rt.schedule(job) };
     if (!rt.emptyPublishBody) reply.body = renderPublishJob(rt, ctx.state, job);
     return reply;
