@@ -1,20 +1,20 @@
 // promptctl export --out DIR: the live org as promptctl YAML, so a team can adopt promptctl on an
 // existing org. `plan --dir DIR` right after shows no changes. It writes inside DIR only.
-import { readFileSync, rmSync, type Stats } from 'node:fs';
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { lstat, readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CONFIG_FILE, discoverYamlFiles } from '../config/discover.js';
+import { CONFIG_FILE } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
 import { exportDocuments } from '../export/documents.js';
 import { filesBefore, leftoverFiles, listed, readEarlier, refuseUncommitted } from './export-earlier.js';
+import { foldersOf, listDir, refuseFolderInTheWay, refuseHoldingPrompts, refuseInsidePrompts, refuseNonFilesInTheWay } from './export-out.js';
 import { describeFsError, EXIT, isFsError, messageOf, UserError } from '../util/errors.js';
 import { plural } from '../util/plural.js';
 import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskAnyCase, maskedNames, maskFor, maskStrings } from '../util/secrets.js';
 import { oneLine, shellWord, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
-import { isInside, realPathOr } from '../util/inside.js';
 import { readLiveParts, SURFACES } from '../targets/live.js';
 import { refusedRead, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
@@ -324,116 +324,4 @@ function maskedForExport<T>(ctx: CliContext, value: T, found: Set<string>): T {
     if (m !== v) for (const name of maskedNames(m)) if (m.split(maskFor(name)).length > v.split(maskFor(name)).length) found.add(name);
     return m;
   });
-}
-
-/**
- * Refuses an --out below the prompts directory (--dir, prompts/ by default), before anything is
- * read or written. Plan reads every YAML file under that directory, so the export's documents
- * would define each object a second time beside the files there (every plan, CI's included, then
- * fails on duplicates), and a guide's `{file: guides/…}`, which is read from the prompts
- * directory, would name a file that is not the export's. The directory itself stays allowed (an
- * empty one; with --force, a clash with its files is named as theirs).
- */
-function refuseInsidePrompts(cwd: string, out: string, flags: ExportFlags): void {
-  const source = flags.dir ?? DEFAULT_DIR;
-  const prompts = resolve(cwd, source);
-  const below = (root: string, path: string): boolean => path !== root && isInside(root, path);
-  if (!below(prompts, out) && !below(realPathOr(prompts), realPathOr(out))) return;
-  throw new UserError(
-    `--out ${visibleName(flags.out)} is inside the prompts directory ${visibleName(source)}, which plan reads whole: ` +
-      `the export's documents would define each object a second time beside the files there, and its guides' {file:} paths, read from ${visibleName(source)}, would name other files; ` +
-      `export outside it (--out adopted, say) and move what you want into place; nothing was written`,
-  );
-}
-
-/**
- * Refuses an --out that holds the prompts directory (`export --out . --force` beside prompts/),
- * before anything is read or written: plan --dir OUT reads every YAML file under OUT, the prompts
- * directory's with the export's, so each object would be defined twice (the export then failed
- * on that after writing). Not when plan would not read it there: one holding no YAML file, or
- * under a dot-directory or node_modules (discovery passes over those), or a link out of --out.
- */
-async function refuseHoldingPrompts(cwd: string, out: string, flags: ExportFlags): Promise<void> {
-  const source = flags.dir ?? DEFAULT_DIR;
-  const prompts = realPathOr(resolve(cwd, source));
-  const rel = relative(realPathOr(out), prompts);
-  if (rel === '' || !isInside(realPathOr(out), prompts)) return;
-  if (rel.split(sep).some((part) => part.startsWith('.') || part === 'node_modules' || part === 'lost+found')) return;
-  const found = await discoverYamlFiles(prompts).catch(() => undefined);
-  if (found === undefined || found.files.length === 0) return;
-  const shownOut = visibleName(flags.out);
-  throw new UserError(
-    `--out ${shownOut} holds the prompts directory ${visibleName(source)}, and plan --dir ${shownOut} would read its files with the export: each object would be defined twice; ` +
-      `export into a directory that does not hold it (--out adopted, say), or name the prompts directory with --dir if it is not ${visibleName(source)}; nothing was written`,
-  );
-}
-
-/** `shown`: how messages name the directory (the user's --out, made visible). */
-async function listDir(dir: string, shown: string): Promise<string[]> {
-  try {
-    return (await readdir(dir)).sort();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return [];
-    if (code === 'ENOTDIR') throw new UserError(`--out ${shown} is a file, not a directory`);
-    throw err;
-  }
-}
-
-/** Every folder (relative, '/'-separated, parents first) the given file paths lie in. */
-function foldersOf(paths: readonly string[]): string[] {
-  const out = new Set<string>();
-  for (const p of paths) {
-    const parts = p.split('/').slice(0, -1);
-    for (let i = 1; i <= parts.length; i += 1) out.add(parts.slice(0, i).join('/'));
-  }
-  return [...out].sort();
-}
-
-/**
- * Refuses a folder under --out that is a symbolic link (it leads out of --out), or something else
- * than a directory (a file there: its files could not be made); one not there yet is fine.
- */
-async function refuseFolderInTheWay(dir: string, folder: string, out: string): Promise<void> {
-  try {
-    const st = await lstat(join(dir, folder));
-    if (st.isSymbolicLink()) {
-      throw new UserError(`${visibleName(join(out, folder))} is a symbolic link: export writes only inside ${visibleName(out)}; remove the link or choose another --out`);
-    }
-    if (!st.isDirectory()) {
-      throw new UserError(`export writes into a folder where a file is: ${visibleName(join(out, folder))}; move it aside or export into an empty directory; nothing was written`);
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-}
-
-/**
- * Refuses an export one of whose files would go where a directory is (a rename cannot replace it),
- * or a pipe, socket or device, itself or behind a link (writing refuses it: util/atomic-file.ts).
- */
-async function refuseNonFilesInTheWay(dir: string, paths: readonly string[], out: string): Promise<void> {
-  const directories: string[] = [];
-  const special: string[] = [];
-  for (const path of paths) {
-    const st = await lstat(join(dir, path)).catch(() => undefined);
-    if (st?.isDirectory()) directories.push(path);
-    else if (st !== undefined && !isFileOrNone(st.isSymbolicLink() ? await stat(join(dir, path)).catch(() => undefined) : st)) special.push(path);
-  }
-  refuseInTheWay(directories, ['a directory is', 'directories are'], out);
-  refuseInTheWay(special, ['a pipe, socket or device is', 'pipes, sockets or devices are'], out);
-}
-
-/** A regular file, a directory a link leads to (the link is replaced), or nothing (a dangling link). */
-function isFileOrNone(st: Stats | undefined): boolean {
-  return st === undefined || st.isFile() || st.isDirectory();
-}
-
-/** `paths` (relative to --out) stand where files go, `what` they are (one, several): refused. */
-function refuseInTheWay(inTheWay: readonly string[], [one, several]: readonly [string, string], out: string): void {
-  if (inTheWay.length === 0) return;
-  const named = inTheWay.slice(0, 3).map((p) => visibleName(join(out, p))).join(', ');
-  throw new UserError(
-    `export writes ${inTheWay.length === 1 ? 'a file' : `${inTheWay.length} files`} where ${inTheWay.length === 1 ? one : several}: ${named}${inTheWay.length > 3 ? ` and ${inTheWay.length - 3} more` : ''}; move ${inTheWay.length === 1 ? 'it' : 'them'} aside or export into an empty directory; nothing was written`,
-  );
 }
