@@ -141,8 +141,9 @@ async function testRun(
     // Interrupted while invalid files were read: their errors stand (and the JUnit file's), and the exit is the interrupt's.
     throw signal.aborted && err instanceof FilesRefused ? new FilesRefused(err.message, err.diagnostics, EXIT.interrupted) : err;
   });
-  const [{ selectTests, planTests, emulatorResponses, responsesUnusedLine }, { runTests }, { fileResultCache, readAhead, TEST_CACHE_DIR }, { testProgressLine, notComparedLine }, phrases, { renderTestReport }] = await Promise.all([
+  const [{ selectTests, planTests }, { emulatorResponses, responsesUnusedLine }, { runTests }, { fileResultCache, readAhead, TEST_CACHE_DIR }, { testProgressLine, notComparedLine }, phrases, { renderTestReport }] = await Promise.all([
     import('../evals/render.js'),
+    import('../evals/responses.js'),
     import('../evals/runner.js'),
     import('../evals/cache.js'),
     import('../views/test-results.js'),

@@ -11,12 +11,15 @@
 import { createHash } from 'node:crypto';
 import { filterCovers } from '../model/filters.js';
 import { liveRoutes, routedVersions, unkeyedStickyRoutes } from '../model/routing.js';
-import type { DesiredState, Guide, PromptTemplate, PromptTest, PromptVersion, TestCase, TestResponse, TestVarValue, Variable } from '../model/types.js';
+import type { DesiredState, Guide, PromptTemplate, PromptTest, PromptVersion, TestCase, TestVarValue, Variable } from '../model/types.js';
 import { stableStringify } from '../util/json.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { setEntry } from '../util/entries.js';
 import type { InvocationMessage, InvocationRequest, VariableValue } from '../targets/llmgateway/wire.js';
 import type { LiveFacts } from './live-facts.js';
+import { RESPONSES_UNUSED, responsesFor, type TargetResponse } from './responses.js';
+// What the planned calls' `responses` option is made from, where it was always found beside planTests.
+export { emulatorResponses } from './responses.js';
 
 /** Bump when the meaning of a cached result changes: old entries are then simply not found. */
 // 3: an answer is judged as it came; entries of 2 held masked answers, which would now be judged as unmasked.
@@ -91,52 +94,6 @@ export interface PlanOptions {
   models?: Readonly<Record<string, unknown>>;
   /** Set by planTests: the test being planned, whose own `responses:` the emulator tries first. */
   forTest?: string;
-}
-
-/** A test's note when its `responses:` are not used (the target is not the embedded emulator). */
-export const RESPONSES_UNUSED = 'its responses: are not used: only the embedded emulator answers from them, and this target answers for itself';
-
-/**
- * Said once before a run on a target other than the embedded emulator, when `count` of its tests
- * define `responses:` (their assertions about what the answer says may then fail there).
- */
-export function responsesUnusedLine(count: number): string {
-  return `${count} test${count === 1 ? ' defines' : 's define'} responses:, which only the embedded emulator answers from; this target answers for itself`;
-}
-
-/** A test's canned answer, for the template or guide its test targets. */
-export interface TargetResponse {
-  /** The template's or the guide's name. */
-  target: string;
-  /** Which of the two `target` names: a guide's answers never answer a template of the same name, nor the reverse. */
-  targetKind: 'template' | 'guide';
-  /** The test's name: the emulator tries a test's own answers first for the calls it makes. */
-  test: string;
-  response: TestResponse;
-}
-
-/**
- * The canned answers of every test's `responses:` block, in file order, each for its test's
- * target: what `promptctl test` starts the embedded emulator with. Every test's, not only those
- * run, so that which tests are named changes no answer (and no cache key).
- */
-export function emulatorResponses(tests: readonly PromptTest[]): TargetResponse[] {
-  return tests.flatMap((t) => {
-    const [target, targetKind] = 'guide' in t.target ? [t.target.guide, 'guide' as const] : [t.target.template, 'template' as const];
-    return t.responses.map((response) => ({ target, targetKind, test: t.name, response }));
-  });
-}
-
-/**
- * The canned answers that may answer a call of the planned test to `target`, in the order the
- * emulator tries them: the test's own, then the other tests' in file order (empty: none, and no
- * key material).
- */
-function responsesFor(opts: PlanOptions, target: string, targetKind: TargetResponse['targetKind']): { responses?: TestResponse[] } {
-  const all = (opts.responses ?? []).filter((r) => r.target === target && r.targetKind === targetKind);
-  const own = all.filter((r) => r.test === opts.forTest);
-  const list = [...own, ...all.filter((r) => r.test !== opts.forTest)].map((r) => r.response);
-  return list.length ? { responses: list } : {};
 }
 
 /** The tests named (by metadata.name or address), all when none; names that match nothing are returned. */
