@@ -1,12 +1,14 @@
 // What an earlier export left in --out, for `export --force` over it, read once: the file that already holds
 // each guide's and summary setting's document (written there again), every file holding documents
 // (never given to another object), the files left from before that plan --dir still reads, and
-// the files git holds uncommitted changes to (never replaced).
+// the files git holds uncommitted changes to (never replaced); and whether a YAML file replaced
+// held only what export writes for objects the org has changed since (nothing beyond the org is lost).
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { discoverYamlFiles } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
-import { GUIDES_DIR, SUMMARIES_DIR } from '../export/documents.js';
+import { GUIDES_DIR, SUMMARIES_DIR, type ExportDocument } from '../export/documents.js';
+import { documentsToYaml } from '../export/yaml.js';
 import { UserError } from '../util/errors.js';
 import { visibleName } from '../util/escapes.js';
 import { lenientDocuments } from '../util/lenient-yaml.js';
@@ -158,7 +160,7 @@ export function listed(items: readonly string[]): string {
 }
 
 /** A guide's or summary setting's YAML file is far smaller (its instruction is in a .md beside it). */
-const MAX_HELD_BYTES = 4 * 1024 * 1024;
+export const MAX_HELD_BYTES = 4 * 1024 * 1024;
 
 /**
  * Refuses an export that would replace, with other content, a file git tracks whose changes are not
@@ -182,4 +184,34 @@ export async function refuseUncommitted(dir: string, writes: readonly { path: st
     `${named}${lost.length > 3 ? ` and ${lost.length - 3} more` : ''} ${lost.length === 1 ? 'holds' : 'hold'} uncommitted changes that export --force would replace with the org's content, and git could not give them back: ` +
       `commit or stash them (git stash) first, or discard them (git checkout -- FILE); nothing was written`,
   );
+}
+
+/**
+ * Whether replacing YAML file `before` with `after` (both as export writes them) loses nothing
+ * beyond the org's objects: `before` is exactly what export writes for the documents it holds (no
+ * comment, no layout of the user's), and every field it holds is still there in `after` (a
+ * field git keeps and export does not write, added by hand, is not). An earlier export of an
+ * org that has changed since is then refreshed, its changes the org's own.
+ */
+export function onlyTheOrgsChanged(before: string, after: string): boolean {
+  try {
+    const old = lenientDocuments(before);
+    const next = lenientDocuments(after);
+    if (old.length === 0 || documentsToYaml(old as ExportDocument[]) !== before) return false;
+    return old.every((doc) => {
+      const address = documentAddressOf(doc);
+      return address !== undefined && next.some((n) => documentAddressOf(n) === address && fieldsWithin(doc, n));
+    });
+  } catch {
+    // Not read as export writes it: said as replaced, as any other file.
+    return false;
+  }
+}
+
+/** Every field (and list item) of `a`, at any depth, is in `b` too; their values may differ. */
+function fieldsWithin(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a)) return Array.isArray(b) && a.length <= b.length && a.every((x, i) => fieldsWithin(x, b[i]));
+  if (typeof a !== 'object' || a === null) return true;
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) return false;
+  return Object.entries(a).every(([k, v]) => Object.hasOwn(b, k) && fieldsWithin(v, (b as Record<string, unknown>)[k]));
 }

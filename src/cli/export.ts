@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { CONFIG_FILE } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
 import { exportDocuments } from '../export/documents.js';
-import { filesBefore, leftoverFiles, listed, readEarlier, refuseUncommitted } from './export-earlier.js';
+import { filesBefore, leftoverFiles, listed, MAX_HELD_BYTES, onlyTheOrgsChanged, readEarlier, refuseUncommitted } from './export-earlier.js';
 import { foldersOf, listDir, refuseFolderInTheWay, refuseHoldingPrompts, refuseInsidePrompts, refuseNonFilesInTheWay } from './export-out.js';
 import { describeFsError, EXIT, isFsError, messageOf, UserError } from '../util/errors.js';
 import { plural } from '../util/plural.js';
@@ -90,7 +90,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   };
   // --force replaces a file of the same name whole: said per file, since what it held beyond the
   // org's objects (comments, a guide's budget) is not in the export. Not of a file that already
-  // holds what is written (an earlier export, refreshed): nothing of it is lost.
+  // holds what is written, nor of an earlier export's YAML the org changed since: nothing beyond the org is lost.
   const replaced = async (path: string, content: string): Promise<void> => {
     if (existing.length === 0) return;
     const st = await lstat(join(dir, path)).catch(() => undefined);
@@ -98,6 +98,10 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     // Read only a regular file of the same size (a FIFO there would never answer; writing refuses it).
     const bytes = Buffer.from(content);
     if (st.isFile() && st.size === bytes.length && (await readFile(join(dir, path)).catch(() => undefined))?.equals(bytes)) return;
+    if (st.isFile() && st.size <= MAX_HELD_BYTES && path.endsWith('.yaml')) {
+      const before = await readFile(join(dir, path), 'utf8').catch(() => undefined);
+      if (before !== undefined && onlyTheOrgsChanged(before, content)) return;
+    }
     ctx.info(`warning: ${visibleName(join(flags.out, path))} was there before and is replaced by the export (what it held beyond the org's objects, comments included, is not in it; git has the old file if it was committed)`);
   };
   // Heard while the files are written: the first interrupt lets the file being written finish (a

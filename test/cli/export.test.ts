@@ -188,6 +188,20 @@ describe('promptctl export', () => {
     expect(await readFile(filters, 'utf8')).not.toContain('# reviewed by security');
   });
 
+  it('--force over an earlier export the org has changed since: its files are refreshed without the warning that something beyond the org is lost', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await s.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    // The org changes (a filter's priority), as between two scheduled exports.
+    await s.edit('prompts/safety-filters.yaml', /priority: 10$/m, 'priority: 12');
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const again = await s.cli(['export', '--out', 'adopted', '--force']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await readFile(join(s.dir.path, 'adopted/safety-filters.yaml'), 'utf8')).toMatch(/priority: 12$/m);
+    // Before, it said the file's comments and what it held beyond the org were gone: it held neither.
+    expect(again.stderr).not.toContain('was there before and is replaced');
+  });
+
   it('--force where a directory stands in for one of its files: refused before any file is written', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
