@@ -95,6 +95,9 @@ function differenceLines(c: SplitComparison): string[] {
   return lines;
 }
 
+/** An empty org, as `run` says it: what to do next, not only what is not there. */
+const NO_TEMPLATE = 'No template on the target (it has none: apply first)';
+
 /** Templates named on the line of those without calls, at most; the JSON report lists each. */
 const IDLE_NAMED = 20;
 
@@ -117,7 +120,7 @@ function idleLine(idle: readonly TemplateStatus[], name: (t: string) => string, 
 
 export function renderStatusText(report: StatusReport, style: Style = plain): string {
   const lines: string[] = [`Calls since ${report.since} (${report.interval.replace('/', ' to ')})`, ''];
-  if (report.templates.length === 0) lines.push('No template on the target.', '');
+  if (report.templates.length === 0) lines.push(`${NO_TEMPLATE}.`, '');
   const p = hasPercentiles(report);
   const { shown, idle } = shownApart(report);
   for (const t of shown) {
@@ -161,6 +164,7 @@ export function renderStatusMarkdown(report: StatusReport): string {
     for (const n of t.notes) lines.push(`_note: ${escapeMd(n)}_`, '');
   }
   if (idle.length > 0) lines.push(idleLine(idle, (n) => codeSpan(visibleName(n)), codeSpan).replace(/^No calls/, '**No calls**'), '');
+  if (report.templates.length === 0) lines.push(`${escapeMd(NO_TEMPLATE)}.`, '');
   lines.push(...report.method.map((m) => `<sub>${escapeMd(m)}</sub><br>`));
   return lines.join('\n');
 }
