@@ -268,7 +268,8 @@ async function testRun(
     if (flags.format !== 'text') ctx.info(`interrupted: ${phrases.interruptedPhrase(report.interrupted)}`);
     return EXIT.interrupted;
   }
-  if (flags.format !== 'text') {
+  // With no PromptTest, the line before the run said so (naming the directory): not said twice on stderr.
+  if (flags.format !== 'text' && state.tests.length > 0) {
     // Counted as the report counts: a test none of whose cases ran yet did not meet its threshold.
     const t = phrases.tally(report);
     ctx.info(`${t.charAt(0).toUpperCase()}${t.slice(1)}; ${report.invocations} call${report.invocations === 1 ? '' : 's'} made, ${report.cached} from the cache`);

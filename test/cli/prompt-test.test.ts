@@ -1,7 +1,7 @@
 // `promptctl test` end to end, in-process, against a real emulator on port 0: exit codes and
 // thresholds, JUnit counts, the results cache (counted by the emulator's analytics), real safety
 // filters behind blockedBy and redacts, --compare, progress on a TTY and off it, bad input.
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO, runCliInProcess } from '../helpers/cli.js';
@@ -229,6 +229,16 @@ describe('promptctl test', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
     expect(await p.invocations()).toBe(0);
+  });
+
+  it('a directory with no PromptTest says so once on stderr, in every format (json said it twice)', async () => {
+    example = await tempDir('promptctl-no-tests-');
+    await mkdir(join(example.path, 'prompts'));
+    for (const format of ['text', 'json', 'markdown', 'junit']) {
+      const r = await runCliInProcess(['test', '--format', format], { cwd: example.path, env: EMBEDDED });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr.split('\n').filter((l) => /PromptTest/i.test(l)), format).toEqual(['no PromptTest in prompts: nothing to run']);
+    }
   });
 });
 
