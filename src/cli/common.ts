@@ -86,8 +86,18 @@ const EMBEDDED_IN_CI: Record<TargetUse, string> = {
 export function embeddedInCiWarning(ctx: CliContext, use: TargetUse): string | undefined {
   const ci = ctx.env.GITHUB_ACTIONS === 'true' || (ctx.env.CI !== undefined && ctx.env.CI !== '' && ctx.env.CI !== 'false');
   if (!ci) return undefined;
-  const unset = ctx.environment ? `neither ${ctx.environment.spec.vars.clientId} nor ${ctx.environment.spec.vars.clientSecret} is set` : 'no GENESYSCLOUD_* variable is set';
+  const unset = ctx.environment
+    ? `neither ${ctx.environment.spec.vars.clientId} nor ${ctx.environment.spec.vars.clientSecret} is set`
+    : `no GENESYSCLOUD_* variable ${anyTargetPrefixed(ctx.env) ? 'that promptctl reads ' : ''}is set`;
   return `warning: this runs in CI with no target configured (${unset}, or they are empty), so ${EMBEDDED_IN_CI[use]}; if the job meant an org, pass its credentials (a secret that did not reach the job?)`;
+}
+
+/**
+ * Whether any GENESYSCLOUD_* variable holds a value: one promptctl does not read (a misspelling,
+ * which the note names; an environment's, without --env) makes "no GENESYSCLOUD_* variable is set" false.
+ */
+function anyTargetPrefixed(env: NodeJS.ProcessEnv): boolean {
+  return Object.entries(env).some(([name, value]) => name.startsWith('GENESYSCLOUD_') && value !== undefined && value.trim() !== '');
 }
 
 /**

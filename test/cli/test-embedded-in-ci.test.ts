@@ -3,6 +3,8 @@
 // a green check having tested nothing, with no word of why (apply and drift warn there). It now
 // warns as they do (cli/common.ts), a secret that did not reach the job being the usual cause;
 // not outside CI, where the embedded emulator is what one asked for.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanEnv, runCliInProcess } from '../helpers/cli.js';
 import { copyExamplePrompts } from '../helpers/example-prompts.js';
@@ -30,5 +32,19 @@ describe('test on the embedded emulator', () => {
     const local = await runCliInProcess(['test'], { cwd: dir.path, env: cleanEnv() });
     expect(local.code).toBe(0);
     expect(local.stderr).not.toMatch(/throwaway/);
+  });
+
+  it('with a GENESYSCLOUD_* variable set that promptctl does not read, says none it reads is set (not that none is)', async () => {
+    dir = await tempDir();
+    await mkdir(join(dir.path, 'prompts'));
+    for (const unread of ['GENESYSCLOUD_REGON', 'GENESYSCLOUD_DEV_OAUTHCLIENT_ID']) {
+      const r = await runCliInProcess(['test'], { cwd: dir.path, env: cleanEnv({ CI: 'true', [unread]: 'x' }) });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr, unread).toMatch(/^warning: this runs in CI with no target configured \(no GENESYSCLOUD_\* variable that promptctl reads is set, or they are empty\), so it tests /m);
+      expect(r.stderr, unread).not.toMatch(/no GENESYSCLOUD_\* variable is set/);
+    }
+    // The misspelling is named by the note beside it.
+    const typo = await runCliInProcess(['test'], { cwd: dir.path, env: cleanEnv({ CI: 'true', GENESYSCLOUD_REGON: 'x' }) });
+    expect(typo.stderr).toMatch(/^note: GENESYSCLOUD_REGON is set, but promptctl does not read it/m);
   });
 });
