@@ -229,9 +229,13 @@ export async function checkPlanOut(cwd: string, out: string, dir: string): Promi
   try {
     const st = await stat(path);
     if (st.isDirectory()) throw new UserError(`--out ${name} is a directory: give a file path (${visibleName(`${out.replace(/\/+$/, '')}/plan.json`)}, say)`);
+    // The write would refuse it after the org was read (util/atomic-file.ts): a saved plan is a file apply reads back.
+    if (!st.isFile()) throw new UserError(`--out ${name} is not a regular file (a device, pipe or socket), and a saved plan is a file apply reads back: give a file path (plan.json, say), or --format json to write the plan to stdout`);
     size = st.size;
   } catch (err) {
     if (err instanceof UserError) throw err;
+    // A file where a directory of the path should be: no plan can be written there.
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UserError(`--out ${name} cannot be written: part of its path is a file, not a directory; give another path`);
     return; // not there (or not reachable): writing it says what is wrong
   }
   if (size === 0 || (size <= MAX_PLAN_FILE_BYTES && isPlanJson(anyText(await readFile(path).catch(() => Buffer.alloc(0)))))) return;

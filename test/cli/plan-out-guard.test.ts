@@ -77,4 +77,18 @@ describe('plan --out', () => {
     expect(dotted.code, dotted.stderr).toBe(0);
     expect(existsSync(join(s.dir.path, '-'))).toBe(true);
   });
+
+  it('refuses a path that cannot take the file (a device, a path through a file) before the plan is made', async () => {
+    const device = await s.cli(['plan', '--out', '/dev/null']);
+    expect(device.code).toBe(1);
+    expect(device.stderr).toMatch(/^error: --out \/dev\/null is not a regular file \(a device, pipe or socket\), and a saved plan is a file apply reads back: give a file path \(plan\.json, say\)/m);
+    // Refused before the plan: none was shown (it was, and then the write failed).
+    expect(device.stdout).toBe('');
+    await writeFile(join(s.dir.path, 'notes.txt'), 'mine\n');
+    const through = await s.cli(['plan', '--out', 'notes.txt/plan.json']);
+    expect(through.code).toBe(1);
+    expect(through.stderr).toMatch(/^error: --out notes\.txt\/plan\.json cannot be written: part of its path is a file, not a directory/m);
+    expect(through.stdout).toBe('');
+    expect(await readFile(join(s.dir.path, 'notes.txt'), 'utf8')).toBe('mine\n');
+  });
 });
