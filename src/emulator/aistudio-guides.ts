@@ -22,7 +22,7 @@ import { own, type GuideJobRec, type GuideRec, type GuideVersionRec } from './ai
 import { validateAiStudio } from './aistudio-validate.js';
 import { param, type Ctx, type Reply } from './context.js';
 import { conflict, invalidValue, notFound } from './errors.js';
-import { listReply, parsePaging } from './listing.js';
+import { listReply, parsePaging, textParam } from './listing.js';
 import type { State } from './state.js';
 
 /** What the guide routes need from the server: job timers and the options of E1 and E6. */
@@ -84,8 +84,8 @@ export function renderGuideVersion(v: GuideVersionRec): WireGuideVersion {
 /** GET /guides: name (exact, case-insensitive), nameContains, status, sortBy, sortOrder, paging. */
 export function listGuides(ctx: Ctx): Reply {
   const paging = parsePaging(ctx.query);
-  const name = ctx.query.get('name');
-  const contains = ctx.query.get('nameContains');
+  const name = textParam(ctx.query, 'name');
+  const contains = textParam(ctx.query, 'nameContains');
   const status = enumParam(ctx.query, 'status', GUIDE_STATUSES);
   const sortBy = enumParam(ctx.query, 'sortBy', GUIDE_SORT_FIELDS) ?? 'dateModified';
   const order = enumParam(ctx.query, 'sortOrder', SORT_ORDERS) ?? 'desc';

@@ -4,7 +4,7 @@ import { paths } from '../targets/llmgateway/paths.js';
 import { type FilterCreate, type FilterUpdate, type WireFilter } from '../targets/llmgateway/wire.js';
 import { checkVersion, own, param, stamps, type Ctx, type Reply } from './context.js';
 import { conflict, invalidValue, notFound } from './errors.js';
-import { byName, listReply, parsePaging } from './listing.js';
+import { byName, listReply, parsePaging, textParam } from './listing.js';
 import { validateBody } from './schemas.js';
 import type { FilterRec, State } from './state.js';
 
@@ -16,7 +16,7 @@ export function renderFilter(f: FilterRec): WireFilter {
 
 export function listFilters(ctx: Ctx): Reply {
   const paging = parsePaging(ctx.query);
-  const name = ctx.query.get('name');
+  const name = textParam(ctx.query, 'name');
   const all = Object.values(ctx.reading.filters)
     .filter((f) => name === null || f.name === name)
     .sort(byName);

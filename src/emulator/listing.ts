@@ -27,6 +27,15 @@ function intParam(query: URLSearchParams, name: string, dflt: number, min: numbe
   return n;
 }
 
+/**
+ * A text filter's value (`name`, `nameContains`), or null when absent: given empty (`name=`, as a
+ * client or a form leaves an unset field), as absent, the way paging, `status=` and `sortBy=` take it.
+ */
+export function textParam(query: URLSearchParams, name: string): string | null {
+  const raw = query.get(name);
+  return raw === '' ? null : raw;
+}
+
 /** One page of `all` (already filtered and sorted); URIs keep the request's other query parameters. */
 export function paginate<T>(all: T[], paging: Paging, path: string, query: URLSearchParams): EntityListing<T> {
   const { pageSize, pageNumber } = paging;

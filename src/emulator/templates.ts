@@ -4,7 +4,7 @@ import { paths } from '../targets/llmgateway/paths.js';
 import { DIGEST_VIEW, versionDigest, type TemplateCreate, type TemplateUpdate, type WireTemplate, type WireTemplateDigest } from '../targets/llmgateway/wire.js';
 import { checkVersion, requireTemplate, stamps, type Ctx, type Reply } from './context.js';
 import { conflict, invalidValue } from './errors.js';
-import { byName, listReply, parseExpand, parsePaging } from './listing.js';
+import { byName, listReply, parseExpand, parsePaging, textParam } from './listing.js';
 import { validateBody } from './schemas.js';
 import type { State, TemplateRec } from './state.js';
 import { renderTraffic } from './traffic.js';
@@ -47,7 +47,7 @@ export function listTemplates(ctx: Ctx): Reply {
   const paging = parsePaging(ctx.query);
   const expand = parseExpand(ctx.query, EXPANDS);
   const digest = parseView(ctx.query);
-  const name = ctx.query.get('name');
+  const name = textParam(ctx.query, 'name');
   // A pure read over every template: untracked.
   const all = Object.values(ctx.reading.templates)
     .filter((t) => name === null || t.name === name)
