@@ -6,7 +6,7 @@
 import type { Stats } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { discoverYamlFiles } from '../config/discover.js';
+import { CONFIG_FILE, discoverYamlFiles } from '../config/discover.js';
 import { UserError } from '../util/errors.js';
 import { visibleName } from '../util/escapes.js';
 import { isInside, realPathOr } from '../util/inside.js';
@@ -42,8 +42,9 @@ export function refuseInsidePrompts(cwd: string, out: string, flags: OutFlags): 
  * Refuses an --out that holds the prompts directory (`export --out . --force` beside prompts/),
  * before anything is read or written: plan --dir OUT reads every YAML file under OUT, the prompts
  * directory's with the export's, so each object would be defined twice (the export then failed
- * on that after writing). Not when plan would not read it there: one holding no YAML file, or
- * under a dot-directory or node_modules (discovery passes over those), or a link out of --out.
+ * on that after writing), or its promptctl.yaml alone would be a Config out of place. Not when
+ * plan would not read it there: one holding no YAML file, or under a dot-directory or
+ * node_modules (discovery passes over those), or a link out of --out.
  */
 export async function refuseHoldingPrompts(cwd: string, out: string, flags: OutFlags): Promise<void> {
   const source = flags.dir ?? DEFAULT_DIR;
@@ -54,8 +55,13 @@ export async function refuseHoldingPrompts(cwd: string, out: string, flags: OutF
   const found = await discoverYamlFiles(prompts).catch(() => undefined);
   if (found === undefined || found.files.length === 0) return;
   const shownOut = visibleName(flags.out);
+  // Its promptctl.yaml alone defines no object twice: read below the top of --out, it is a Config plan refuses there.
+  const configOnly = found.files.every((f) => f === CONFIG_FILE);
+  const clash = configOnly
+    ? `its ${CONFIG_FILE} (${visibleName(join(source, CONFIG_FILE))}) would be a Config below the top of ${shownOut}, which plan refuses (it belongs in ${visibleName(join(flags.out, CONFIG_FILE))})`
+    : 'each object would be defined twice';
   throw new UserError(
-    `--out ${shownOut} holds the prompts directory ${visibleName(source)}, and plan --dir ${shownOut} would read its files with the export: each object would be defined twice; ` +
+    `--out ${shownOut} holds the prompts directory ${visibleName(source)}, and plan --dir ${shownOut} would read its files with the export: ${clash}; ` +
       `export into a directory that does not hold it (--out adopted, say), or name the prompts directory with --dir if it is not ${visibleName(source)}; nothing was written`,
   );
 }

@@ -291,6 +291,21 @@ describe('promptctl export', () => {
     expect(await readdir(s.dir.path)).toContain('billing-assistant.yaml');
   });
 
+  it('words that refusal by what is there: a prompts directory holding only promptctl.yaml is a Config plan would refuse, not objects defined twice', async () => {
+    s = await scenario();
+    await mkdir(join(s.dir.path, 'conf'));
+    await writeFile(join(s.dir.path, 'conf/promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec: {}\n');
+    const before = (await readdir(s.dir.path)).sort();
+    const r = await s.cli(['export', '--dir', 'conf', '--out', '.', '--force']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(
+      'error: --out . holds the prompts directory conf, and plan --dir . would read its files with the export: its promptctl.yaml (conf/promptctl.yaml) would be a Config below the top of ., which plan refuses (it belongs in promptctl.yaml); ' +
+        'export into a directory that does not hold it (--out adopted, say), or name the prompts directory with --dir if it is not conf; nothing was written',
+    );
+    expect(r.stderr).not.toContain('defined twice');
+    expect((await readdir(s.dir.path)).sort()).toEqual(before);
+  });
+
   it('refuses to write through a symbolic link in --out (a subdirectory it writes to leading elsewhere), writing nothing', async () => {
     s = await scenario();
     await cp(join(REPO, 'prompts/summaries'), join(s.dir.path, 'prompts/summaries'), { recursive: true });
