@@ -10,7 +10,7 @@ import { own, type SummarySettingRec } from './aistudio-records.js';
 import { validateAiStudio } from './aistudio-validate.js';
 import { param, type Ctx, type Reply } from './context.js';
 import { ApiFailure, invalidValue, notFound } from './errors.js';
-import { listReply, parsePaging } from './listing.js';
+import { listReply, parsePaging, textParam } from './listing.js';
 import type { State } from './state.js';
 
 const FIELDS = [
@@ -36,8 +36,8 @@ export function renderSummarySetting(s: SummarySettingRec): WireSummarySetting {
 /** GET: name (partial, case-insensitive), language (case-insensitive), sortBy, sortOrder, paging. */
 export function listSummarySettings(ctx: Ctx): Reply {
   const paging = parsePaging(ctx.query);
-  const name = ctx.query.get('name');
-  const language = ctx.query.get('language');
+  const name = textParam(ctx.query, 'name');
+  const language = textParam(ctx.query, 'language');
   const sortBy = enumParam(ctx.query, 'sortBy', SUMMARY_SORT_FIELDS) ?? 'dateModified';
   const order = enumParam(ctx.query, 'sortOrder', SORT_ORDERS) ?? 'desc';
   const all = Object.values(ctx.reading.summarySettings)

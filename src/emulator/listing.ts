@@ -28,7 +28,7 @@ function intParam(query: URLSearchParams, name: string, dflt: number, min: numbe
 }
 
 /**
- * A text filter's value (`name`, `nameContains`), or null when absent: given empty (`name=`, as a
+ * A text filter's value (`name`, `nameContains`, `language`), or null when absent: given empty (`name=`, as a
  * client or a form leaves an unset field), as absent, the way paging, `status=` and `sortBy=` take it.
  */
 export function textParam(query: URLSearchParams, name: string): string | null {

@@ -1,7 +1,8 @@
 // An empty `name=` on the template, filter and guide listings (a client or a form leaving the
 // field unset) matched nothing, while every other empty parameter (`status=`, `sortBy=`, paging) is
 // taken as absent: a listing asked with `name=` answered total 0 on an org full of objects. An empty
-// `name` (and a guide's `nameContains`) is now absent too, over real HTTP.
+// `name` (and a guide's `nameContains`) is now absent too, over real HTTP; so is a summary
+// setting's empty `language=`, which matched nothing the same way.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../src/targets/llmgateway/paths.js';
 import { paths as studio } from '../../src/targets/aistudio/paths.js';
@@ -38,5 +39,12 @@ describe('an empty text filter on a listing is absent, as other empty parameters
     expect(await names(`${studio.guides()}?name=&status=&sortBy=`)).toEqual(['Empty name guide']);
     expect(await names(`${studio.guides()}?nameContains=`)).toEqual(['Empty name guide']);
     expect(await names(`${studio.guides()}?name=other`)).toEqual([]);
+  });
+
+  it('summary settings: language= lists every setting, as name= does', async () => {
+    expect((await api.post(studio.summarySettings(), { name: 'Empty language', language: 'en-US', summaryType: 'Detailed' })).status).toBeLessThan(300);
+    expect(await names(`${studio.summarySettings()}?language=`)).toEqual(['Empty language']);
+    expect(await names(`${studio.summarySettings()}?name=&language=en-us`)).toEqual(['Empty language']);
+    expect(await names(`${studio.summarySettings()}?language=fr-FR`)).toEqual([]);
   });
 });
