@@ -55,10 +55,10 @@ export function listTemplates(ctx: Ctx): Reply {
   return listReply(ctx, paging, all, (t) => (digest ? renderTemplateDigest(ctx.reading, t, expand) : renderTemplate(ctx.reading, t, expand)));
 }
 
-/** `view=digest` (wire.ts DIGEST_VIEW) or none; anything else is a 400. */
+/** `view=digest` (wire.ts DIGEST_VIEW) or none (`view=` too, as every empty parameter); anything else is a 400. */
 function parseView(query: URLSearchParams): boolean {
   const view = query.get('view');
-  if (view === null) return false;
+  if (view === null || view === '') return false;
   if (view !== DIGEST_VIEW) throw invalidValue('view', `view must be ${DIGEST_VIEW}, got "${view}"`);
   return true;
 }

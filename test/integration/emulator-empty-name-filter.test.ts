@@ -30,6 +30,14 @@ describe('an empty text filter on a listing is absent, as other empty parameters
     expect(await names(`${paths.templates()}?name=empty-name-b`)).toEqual(['empty-name-b']);
   });
 
+  it('templates: view= is the full view, as no view is (it was refused, 400, the one empty parameter that was)', async () => {
+    const full = await api.get(`${paths.templates()}?name=empty-name-a`);
+    const empty = await api.get(`${paths.templates()}?name=empty-name-a&view=`);
+    expect(empty.status, JSON.stringify(empty.body)).toBe(200);
+    expect(empty.body.entities).toEqual(full.body.entities);
+    expect((await api.get(`${paths.templates()}?view=full`)).status).toBe(400);
+  });
+
   it('filters: name= lists every filter', async () => {
     expect(await names(`${paths.filters()}?name=`)).toEqual(await names(paths.filters()));
     expect(await names(`${paths.filters()}?name=`)).toContain('empty-name-filter');
