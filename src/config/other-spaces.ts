@@ -24,6 +24,13 @@ const LEADING_OTHER_SPACE = new RegExp(`^[${OTHER_SPACES}]`);
 /** What may stand before a key on its line in a block: indentation, list items' `- `, an anchor and a tag. */
 const BEFORE_BLOCK_KEY = /^[ \t]*(?:-[ \t]+)*(?:[&!][^\s]*[ \t]+)*$/;
 
+/**
+ * Ideographic spaces (U+3000) indenting a paragraph of Japanese or Chinese text, as those languages
+ * indent one: before text on their line that holds a character beyond ASCII. Text as it shows;
+ * before ASCII text alone (`maxTokens: <U+3000>100`) they are an input method's slip.
+ */
+const PARAGRAPH_INDENT = /^\u3000+(?![\s\u2028\u2029])[^\r\n]*?[^\x00-\x7f\s\u2028\u2029]/;
+
 /** A run of them: where one stands at an edge of a plain text or in a name (otherSpaceEdges tells). */
 const OTHER_SPACE_RUN = new RegExp(`[${OTHER_SPACES}]+`, 'g');
 /** What stands right before a plain text's first character: a separator, an indicator, a line's start. */
@@ -71,9 +78,18 @@ function codePoint(ch: string): string {
 export function otherSpaceLines(src: string, tokens: readonly CST.Token[]): YamlProblem[] {
   const marks = new Set(tokens.filter((t) => t.type === 'byte-order-mark').map((t) => t.offset));
   const out: YamlProblem[] = [];
+  let d = 0;
   for (const m of src.matchAll(OTHER_SPACE_INDENT)) {
     const at = m.index + m[0].length - 1;
-    if (!marks.has(at)) out.push({ code: 'SPACE_AS_INDENT', message: m[1]!, pos: [at, at + 1] });
+    if (marks.has(at)) continue;
+    if (PARAGRAPH_INDENT.test(src.slice(at, at + 256))) {
+      // A paragraph of a plain value (its first line or a later one): that value's text.
+      while (d + 1 < tokens.length && tokens[d + 1]!.offset <= at) d++;
+      const holder: Holder = {};
+      const t = tokens[d]?.type === 'document' ? tokenAt(tokens[d]!, at, holder) : undefined;
+      if (t?.type === 'scalar' && at >= t.offset && at < t.offset + t.source.length && holder.item?.key !== t) continue;
+    }
+    out.push({ code: 'SPACE_AS_INDENT', message: m[1]!, pos: [at, at + 1] });
   }
   out.push(...otherSpaceSeparators(src, tokens));
   // One problem a space: an indent or a separator is the more telling of what it is at an edge.
@@ -123,7 +139,12 @@ function otherSpaceEdges(src: string, tokens: readonly CST.Token[]): YamlProblem
     const item = holder.item;
     const role = item?.key === t ? 'key' : holder.seq ? 'item' : 'value';
     const text = { ...problem, code: 'SPACE_IN_TEXT', key: shownText(t.source), role } as const;
-    if (at === t.offset) out.push({ ...text, edge: 'start', ...(/[,[{]/.test(src[at - 1] ?? '') ? { after: src[at - 1] } : {}) });
+    if (at === t.offset) {
+      const after = /[,[{]/.test(src[at - 1] ?? '') ? src[at - 1] : undefined;
+      // A value's or an item's paragraph after its separator's ASCII space: its text (not right after a flow `,`, `[`, `{`).
+      if (!after && role !== 'key' && PARAGRAPH_INDENT.test(src.slice(at, at + 256))) continue;
+      out.push({ ...text, edge: 'start', ...(after ? { after } : {}) });
+    }
     else if (end === t.offset + t.source.length) {
       if (role !== 'key' || holder.flow || BEFORE_BLOCK_KEY.test(src.slice(src.lastIndexOf('\n', t.offset - 1) + 1, t.offset))) out.push({ ...text, edge: 'end' });
     } else if (src[end] === '#') out.push({ ...text, edge: 'comment' });

@@ -485,6 +485,32 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(parseYaml(texts[4]!, 'f.yaml').documents[0]!.data).toEqual({ spec: { d: 'Merci\u00a0 beaucoup' } });
   });
 
+  // From review: a Japanese or Chinese paragraph indented with ideographic spaces (U+3000, as
+  // those languages indent one) in a plain text, on the key's line, a list item's or a later line
+  // of a multi-line text, was a yaml/syntax error, though YAML reads it as the text it shows.
+  it('ideographic spaces indenting Japanese or Chinese text in a plain value are its text; before ASCII alone they are not', () => {
+    const texts: [string, unknown][] = [
+      ['text: \u3000日本語のお客様対応です。\n', { text: '\u3000日本語のお客様対応です。' }],
+      ['text: \u3000\u3000第一段。2024年\n', { text: '\u3000\u3000第一段。2024年' }],
+      ['text: あなたはサポート担当です。\n  \u3000丁寧に答えてください。\n', { text: 'あなたはサポート担当です。 \u3000丁寧に答えてください。' }],
+      ['spec:\n  text: 最初です。\n\n    \u3000次の段落です。\n', { spec: { text: '最初です。\n\u3000次の段落です。' } }],
+      ['text:\n  \u3000最初。\n  \u3000次。\n', { text: '\u3000最初。 \u3000次。' }],
+      // A paragraph of one character, in a CRLF file.
+      ['text: 一\r\n  \u3000二\r\n', { text: '一 \u3000二' }],
+      ['l:\n  - \u3000項目\n    \u3000続き\n  - {input: \u3000料金は？}\n', { l: ['\u3000項目 \u3000続き', { input: '\u3000料金は？' }] }],
+    ];
+    for (const [src, data] of texts) {
+      const r = parseYaml(src, 'f.yaml');
+      expect(r.diagnostics, src).toEqual([]);
+      expect(r.documents[0]!.data, src).toEqual(data);
+    }
+    // Before ASCII text alone (a slip of the input method), as a key's first character, or after a flow ",": still said.
+    expect(one('spec:\n  maxTokens: \u3000100\n')).toMatch(/^2:14 yaml\/syntax an ideographic space \(U\+3000\) starts the value "100"/);
+    expect(one('spec:\n  model: gpt-4o\n  \u3000model2: x\n')).toMatch(/^3:3 yaml\/syntax this line is indented with an ideographic space/);
+    expect(one('spec:\n  model: gpt-4o\n  \u3000見出し: x\n')).toMatch(/^3:3 yaml\/syntax this line is indented with an ideographic space/);
+    expect(one('l: [項目,\u3000続き]\n')).toMatch(/^1:8 yaml\/syntax an ideographic space \(U\+3000\) follows this ","/);
+  });
+
   it('an alias without an anchor is named as such, not as an alias bomb', () => {
     expect(one('a: 1\nb: *nope\n')).toBe('2:4 yaml/alias alias *nope names no anchor: define &nope before using it (YAML aliases refer back, never forward)');
   });
