@@ -103,9 +103,9 @@ export function otherSpaceLines(src: string, tokens: readonly CST.Token[]): Yaml
  * reads as that text's character where an ASCII space would be none: its first (after a flow
  * collection's `,`, `[` or `{`, which need no space after them, or after the separator's ASCII
  * space), its last (before `:`, `,`, a closing bracket or the line's end), or the one before a
- * `#`, which then starts no comment (`maxTokens: 100<space># cap` is the text "100 # cap"). Also
- * one inside an anchor's, an alias's or a tag's name, which YAML runs on to the next ASCII space
- * (`&a<space>value` anchors an empty value). A run between two characters of a word (`Prix<space>:`
+ * `#`, which then starts no comment (`maxTokens: 100<space># cap` is the text "100 # cap"; before
+ * `#1234`, a number, it is text as it shows). Also one inside an anchor's, an alias's or a tag's
+ * name, which YAML runs on to the next ASCII space (`&a<space>value` anchors an empty value). A run between two characters of a word (`Prix<space>:`
  * in French typography) is text and is not looked up; a multi-line text's inner line ends are
  * its own; a key that does not start its line in a block is yaml's own error (a compact mapping).
  */
@@ -147,7 +147,11 @@ function otherSpaceEdges(src: string, tokens: readonly CST.Token[]): YamlProblem
     }
     else if (end === t.offset + t.source.length) {
       if (role !== 'key' || holder.flow || BEFORE_BLOCK_KEY.test(src.slice(src.lastIndexOf('\n', t.offset - 1) + 1, t.offset))) out.push({ ...text, edge: 'end' });
-    } else if (src[end] === '#') out.push({ ...text, edge: 'comment' });
+    } else if (src[end] === '#') {
+      // `ticket<space>#1234`: a number, as it shows; no comment starts with a digit right after its `#`.
+      if (/[0-9]/.test(src[end + 1] ?? '')) continue;
+      out.push({ ...text, edge: 'comment' });
+    }
     else continue;
     last = t;
   }

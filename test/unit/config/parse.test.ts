@@ -511,6 +511,18 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(one('l: [項目,\u3000続き]\n')).toMatch(/^1:8 yaml\/syntax an ideographic space \(U\+3000\) follows this ","/);
   });
 
+  // From review: a number written after a no-break space ("ticket<NBSP>#1234", "commande<NBSP>#42",
+  // pasted from a web page) was reported as a comment YAML does not start, though YAML reads the
+  // text as it shows and no comment starts with a digit right after its "#".
+  it('a non-breaking space before "#" and a number is text; before a "#" starting a comment it is still said', () => {
+    for (const src of ['text: Voir le ticket\u00a0#1234 avant\n', 'l: [commande\u00a0#42, b]\n']) {
+      const r = parseYaml(src, 'f.yaml');
+      expect(r.diagnostics, src).toEqual([]);
+    }
+    expect(parseYaml('text: Voir le ticket\u00a0#1234 avant\n', 'f.yaml').documents[0]!.data).toEqual({ text: 'Voir le ticket\u00a0#1234 avant' });
+    expect(one('spec:\n  maxTokens: 100\u00a0#cap\n')).toMatch(/^2:17 yaml\/syntax a non-breaking space \(U\+00A0\) stands before this "#"/);
+  });
+
   it('an alias without an anchor is named as such, not as an alias bomb', () => {
     expect(one('a: 1\nb: *nope\n')).toBe('2:4 yaml/alias alias *nope names no anchor: define &nope before using it (YAML aliases refer back, never forward)');
   });
