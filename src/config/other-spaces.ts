@@ -164,9 +164,12 @@ function endOf(t: Sourced & { props?: Sourced[] }): number {
   return (header ? header.offset + header.source.length : t.offset) + t.source.length;
 }
 
-/** A plain text as a message shows it: its first line, without such spaces at its ends, cut at 40 characters. */
+/**
+ * A plain text as a message shows it: its lines joined as YAML folds them (the space may be on
+ * its last), without such spaces at its ends, cut at 40 characters.
+ */
 function shownText(source: string): string {
-  const line = source.split('\n', 1)[0]!.replace(new RegExp(`^[${OTHER_SPACES}]+|[${OTHER_SPACES}\\s]+$`, 'g'), '');
+  const line = source.replace(/[ \t]*\r?\n[ \t\r\n]*/g, ' ').replace(new RegExp(`^[${OTHER_SPACES}]+|[${OTHER_SPACES}\\s]+$`, 'g'), '');
   return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }
 

@@ -523,6 +523,14 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(one('spec:\n  maxTokens: 100\u00a0#cap\n')).toMatch(/^2:17 yaml\/syntax a non-breaking space \(U\+00A0\) stands before this "#"/);
   });
 
+  // From review: a space at the end of a multi-line plain text, on its last line, was said to end
+  // the text of its first line ('ends the value "Answer"' at the space after "briefly"), so the
+  // message quoted a text the space is not on. The text is now quoted as YAML reads it, one line.
+  it('a non-breaking space ending a multi-line plain text names that text as YAML reads it', () => {
+    expect(one('spec:\n  description: Answer\n    briefly\u00a0\n')).toMatch(/^3:12 yaml\/syntax a non-breaking space \(U\+00A0\) ends the value "Answer briefly", and YAML reads it as its last character/);
+    expect(one('spec:\r\n  description: Answer\r\n\r\n    briefly\u00a0# why\r\n')).toMatch(/^4:12 yaml\/syntax .* as part of the value "Answer briefly\u00a0# why"/);
+  });
+
   it('an alias without an anchor is named as such, not as an alias bomb', () => {
     expect(one('a: 1\nb: *nope\n')).toBe('2:4 yaml/alias alias *nope names no anchor: define &nope before using it (YAML aliases refer back, never forward)');
   });
