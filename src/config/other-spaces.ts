@@ -87,7 +87,7 @@ export function otherSpaceLines(src: string, tokens: readonly CST.Token[]): Yaml
       while (d + 1 < tokens.length && tokens[d + 1]!.offset <= at) d++;
       const holder: Holder = {};
       const t = tokens[d]?.type === 'document' ? tokenAt(tokens[d]!, at, holder) : undefined;
-      if (t?.type === 'scalar' && at >= t.offset && at < t.offset + t.source.length && holder.item?.key !== t) continue;
+      if (t?.type === 'scalar' && at >= t.offset && holder.item?.key !== t && isParagraphIndent(src, at, t)) continue;
     }
     out.push({ code: 'SPACE_AS_INDENT', message: m[1]!, pos: [at, at + 1] });
   }
@@ -142,7 +142,7 @@ function otherSpaceEdges(src: string, tokens: readonly CST.Token[]): YamlProblem
     if (at === t.offset) {
       const after = /[,[{]/.test(src[at - 1] ?? '') ? src[at - 1] : undefined;
       // A value's or an item's paragraph after its separator's ASCII space: its text (not right after a flow `,`, `[`, `{`).
-      if (!after && role !== 'key' && PARAGRAPH_INDENT.test(src.slice(at, at + 256))) continue;
+      if (!after && role !== 'key' && isParagraphIndent(src, at, t)) continue;
       out.push({ ...text, edge: 'start', ...(after ? { after } : {}) });
     }
     else if (end === t.offset + t.source.length) {
@@ -156,6 +156,11 @@ function otherSpaceEdges(src: string, tokens: readonly CST.Token[]): YamlProblem
     last = t;
   }
   return out;
+}
+
+/** Whether the run at `at` indents a paragraph (PARAGRAPH_INDENT) of the plain text `t`, by that text alone (not a comment after it). */
+function isParagraphIndent(src: string, at: number, t: Sourced): boolean {
+  return at < t.offset + t.source.length && PARAGRAPH_INDENT.test(src.slice(at, Math.min(t.offset + t.source.length, at + 256)));
 }
 
 /** Where a token's text ends: a | or > text's after its header's line (its `props`), another's after its own. */

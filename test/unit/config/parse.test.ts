@@ -506,6 +506,8 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     }
     // Before ASCII text alone (a slip of the input method), as a key's first character, or after a flow ",": still said.
     expect(one('spec:\n  maxTokens: \u3000100\n')).toMatch(/^2:14 yaml\/syntax an ideographic space \(U\+3000\) starts the value "100"/);
+    expect(one('spec:\n  maxTokens: \u3000100 # 上限\n')).toMatch(/^2:14 yaml\/syntax an ideographic space \(U\+3000\) starts the value "100"/);
+    expect(one('spec:\n  model: x\n  maxTokens:\n    \u3000100 # 上限\n')).toMatch(/^4:5 yaml\/syntax this line is indented with an ideographic space/);
     expect(one('spec:\n  model: gpt-4o\n  \u3000model2: x\n')).toMatch(/^3:3 yaml\/syntax this line is indented with an ideographic space/);
     expect(one('spec:\n  model: gpt-4o\n  \u3000見出し: x\n')).toMatch(/^3:3 yaml\/syntax this line is indented with an ideographic space/);
     expect(one('l: [項目,\u3000続き]\n')).toMatch(/^1:8 yaml\/syntax an ideographic space \(U\+3000\) follows this ","/);
