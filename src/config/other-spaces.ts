@@ -174,7 +174,8 @@ function endOf(t: Sourced & { props?: Sourced[] }): number {
  * its last), without such spaces at its ends, cut at 40 characters.
  */
 function shownText(source: string): string {
-  const line = source.replace(/[ \t]*\r?\n[ \t\r\n]*/g, ' ').replace(new RegExp(`^[${OTHER_SPACES}]+|[${OTHER_SPACES}\\s]+$`, 'g'), '');
+  // Its start is enough to show (it is looked at for every run it holds, so never all of a long one).
+  const line = source.slice(0, 4096).replace(/[ \t]*\r?\n[ \t\r\n]*/g, ' ').replace(new RegExp(`^[${OTHER_SPACES}]+|[${OTHER_SPACES}\\s]+$`, 'g'), '');
   return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }
 
