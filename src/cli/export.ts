@@ -19,6 +19,7 @@ import { readLiveParts, SURFACES } from '../targets/live.js';
 import { refusedRead, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { normalizeText } from '../model/text.js';
 import { announceTarget, assertDirGiven, DEFAULT_DIR, withTarget } from './common.js';
 import { noteUnavailable } from './live-plan.js';
 import type { OpenTarget } from './target.js';
@@ -98,9 +99,11 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     // Read only a regular file of the same size (a FIFO there would never answer; writing refuses it).
     const bytes = Buffer.from(content);
     if (st.isFile() && st.size === bytes.length && (await readFile(join(dir, path)).catch(() => undefined))?.equals(bytes)) return;
-    if (st.isFile() && st.size <= MAX_HELD_BYTES && path.endsWith('.yaml')) {
-      const before = await readFile(join(dir, path), 'utf8').catch(() => undefined);
-      if (before !== undefined && onlyTheOrgsChanged(before, content)) return;
+    if (st.isFile() && st.size <= MAX_HELD_BYTES) {
+      // Read as the loader reads it: a Windows checkout (git's autocrlf) or an editor gives an
+      // earlier export CRLF line ends or a byte order mark, and replacing those loses nothing.
+      const before = await readFile(join(dir, path), 'utf8').then(normalizeText, () => undefined);
+      if (before !== undefined && (before === normalizeText(content) || (path.endsWith('.yaml') && onlyTheOrgsChanged(before, content)))) return;
     }
     ctx.info(`warning: ${visibleName(join(flags.out, path))} was there before and is replaced by the export (what it held beyond the org's objects, comments included, is not in it; git has the old file if it was committed)`);
   };

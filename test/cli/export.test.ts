@@ -202,6 +202,32 @@ describe('promptctl export', () => {
     expect(again.stderr).not.toContain('was there before and is replaced');
   });
 
+  it('--force over an earlier export with CRLF line ends (a Windows checkout, git autocrlf): unchanged and org-changed files are refreshed without the warning', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await s.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    // What git's checkout gives on Windows: every line ending in CRLF (a leading BOM from an editor on one).
+    for (const name of await readdir(join(s.dir.path, 'adopted'))) {
+      const path = join(s.dir.path, 'adopted', name);
+      const crlf = (await readFile(path, 'utf8')).replace(/\n/g, '\r\n');
+      await writeFile(path, name === 'support-triage.yaml' ? `\ufeff${crlf}` : crlf);
+    }
+    await s.edit('prompts/safety-filters.yaml', /priority: 10$/m, 'priority: 12');
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const again = await s.cli(['export', '--out', 'adopted', '--force']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await readFile(join(s.dir.path, 'adopted/safety-filters.yaml'), 'utf8')).toMatch(/priority: 12$/m);
+    // Before, each file was said to lose what it held beyond the org's objects: it held only line ends.
+    expect(again.stderr).not.toContain('was there before and is replaced');
+    // A comment is still something beyond the org's objects, CRLF or not.
+    const filters = join(s.dir.path, 'adopted/safety-filters.yaml');
+    await writeFile(filters, `# reviewed by security\r\n${(await readFile(filters, 'utf8')).replace(/\n/g, '\r\n')}`);
+    const third = await s.cli(['export', '--out', 'adopted', '--force']);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr.match(/was there before and is replaced/g)).toHaveLength(1);
+    expect(third.stderr).toContain('warning: adopted/safety-filters.yaml was there before and is replaced by the export');
+  });
+
   it('--force where a directory stands in for one of its files: refused before any file is written', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
