@@ -31,6 +31,12 @@ const BEFORE_BLOCK_KEY = /^[ \t]*(?:-[ \t]+)*(?:[&!][^\s]*[ \t]+)*$/;
  */
 const PARAGRAPH_INDENT = /^\u3000+(?![\s\u2028\u2029])[^\r\n]*?[^\x00-\x7f\s\u2028\u2029]/;
 
+/**
+ * A plain text YAML reads as a number, a boolean or null (the core schema's forms): what stands
+ * before such a space and a `#` is then a value with its comment, not text going on.
+ */
+const NOT_TEXT = /^(?:[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|true|True|TRUE|false|False|FALSE|null|Null|NULL|~)$/;
+
 /** A run of them: where one stands at an edge of a plain text or in a name (otherSpaceEdges tells). */
 const OTHER_SPACE_RUN = new RegExp(`[${OTHER_SPACES}]+`, 'g');
 /** What stands right before a plain text's first character: a separator, an indicator, a line's start. */
@@ -104,7 +110,7 @@ export function otherSpaceLines(src: string, tokens: readonly CST.Token[]): Yaml
  * collection's `,`, `[` or `{`, which need no space after them, or after the separator's ASCII
  * space), its last (before `:`, `,`, a closing bracket or the line's end), or the one before a
  * `#`, which then starts no comment (`maxTokens: 100<space># cap` is the text "100 # cap"; before
- * `#1234`, a number, it is text as it shows). Also one inside an anchor's, an alias's or a tag's
+ * `#1234`, a number, it is text as it shows, but after a number or a boolean, `100<space>#2 teams`, a comment). Also one inside an anchor's, an alias's or a tag's
  * name, which YAML runs on to the next ASCII space (`&a<space>value` anchors an empty value). A run between two characters of a word (`Prix<space>:`
  * in French typography) is text and is not looked up; a multi-line text's inner line ends are
  * its own; a key that does not start its line in a block is yaml's own error (a compact mapping).
@@ -149,7 +155,8 @@ function otherSpaceEdges(src: string, tokens: readonly CST.Token[]): YamlProblem
       if (role !== 'key' || holder.flow || BEFORE_BLOCK_KEY.test(src.slice(src.lastIndexOf('\n', t.offset - 1) + 1, t.offset))) out.push({ ...text, edge: 'end' });
     } else if (src[end] === '#') {
       // `ticket<space>#1234`: a number, as it shows; no comment starts with a digit right after its `#`.
-      if (/[0-9]/.test(src[end + 1] ?? '')) continue;
+      // Not after a value YAML reads as no text (`maxTokens: 100<space>#2 teams`): a comment was meant.
+      if (/[0-9]/.test(src[end + 1] ?? '') && !NOT_TEXT.test(src.slice(t.offset, at))) continue;
       out.push({ ...text, edge: 'comment' });
     }
     else continue;

@@ -525,6 +525,17 @@ describe('parseYaml: mistakes reported where a person would point', () => {
     expect(one('spec:\n  maxTokens: 100\u00a0#cap\n')).toMatch(/^2:17 yaml\/syntax a non-breaking space \(U\+00A0\) stands before this "#"/);
   });
 
+  // From review: after a number (or true, false, null) the "#" and a digit start what would be a
+  // comment ("maxTokens: 100<NBSP>#2 teams share it"), not a ticket's number: the value then reads
+  // "100 #2 teams share it" and only the schema's "must be a whole number" was said, with the space unseen.
+  it('a non-breaking space before "#" and a digit after a number or a boolean is still said at the space', () => {
+    expect(one('spec:\n  maxTokens: 100\u00a0#2 teams share it\n')).toMatch(/^2:17 yaml\/syntax a non-breaking space \(U\+00A0\) stands before this "#"/);
+    expect(one('spec:\n  enabled: true\u00a0#1 of 3\n')).toMatch(/^2:16 yaml\/syntax a non-breaking space \(U\+00A0\) stands before this "#"/);
+    expect(one('l: [0.5\u00a0#2, b]\n')).toMatch(/^1:8 yaml\/syntax a non-breaking space \(U\+00A0\) stands before this "#"/);
+    // Text ending in a digit is still text: "Article 5<NBSP>#3".
+    expect(parseYaml('text: Article 5\u00a0#3\n', 'f.yaml').diagnostics).toEqual([]);
+  });
+
   // From review: a space at the end of a multi-line plain text, on its last line, was said to end
   // the text of its first line ('ends the value "Answer"' at the space after "briefly"), so the
   // message quoted a text the space is not on. The text is now quoted as YAML reads it, one line.
