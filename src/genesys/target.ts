@@ -184,11 +184,20 @@ export function regionDomain(region: string, name: string = ENV.region): string 
   if ((GENESYS_DOMAINS as readonly string[]).includes(r)) return r;
   const aws = AWS_REGION_DOMAINS[r];
   if (aws) return aws;
-  const meant = regionMeant(r);
+  const meant = regionMeant(withoutUserinfo(r));
   throw new UserError(
-    `unknown ${name} "${region}"${meant ? ` (did you mean "${meant}"?)` : ''}: use a Genesys Cloud domain (${GENESYS_DOMAINS.join(', ')}) ` +
+    `unknown ${name} "${withoutUserinfo(region, '[redacted]@')}"${meant ? ` (did you mean "${meant}"?)` : ''}: use a Genesys Cloud domain (${GENESYS_DOMAINS.join(', ')}) ` +
       `or an AWS region name (${Object.keys(AWS_REGION_DOMAINS).join(', ')})`,
   );
+}
+
+/**
+ * An address with what its `user:password@` part held (a URL pasted with its credentials) left out,
+ * or shown as `shown`: a password is never echoed, and the host after it is the one meant.
+ */
+function withoutUserinfo(address: string, shown = ''): string {
+  // With its scheme or without one (`user:password@apps.usw2.pure.cloud`): no region holds an `@`.
+  return address.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?)[^/?#@]*@/i, `$1${shown}`);
 }
 
 /**

@@ -73,6 +73,18 @@ describe('resolveTarget', () => {
     expect(userError({ ...creds, GENESYSCLOUD_REGION: region })).toContain(`"${region}" (did you mean "${meant}"?): use a Genesys Cloud domain`);
   });
 
+  // From review: an address pasted with its credentials (https://user:password@apps.usw2.pure.cloud/)
+  // was echoed whole, the password with it, and its user taken for the host (no region named).
+  it('never echoes the credentials of an address pasted as the region, and names the region its host lies in', () => {
+    const msg = userError({ ...creds, GENESYSCLOUD_REGION: 'https://jane:hunter2pass@apps.usw2.pure.cloud/' });
+    expect(msg).not.toContain('hunter2pass');
+    expect(msg).not.toContain('jane');
+    expect(msg).toContain('"https://[redacted]@apps.usw2.pure.cloud/" (did you mean "usw2.pure.cloud"?): use a Genesys Cloud domain');
+    const bare = userError({ ...creds, GENESYSCLOUD_REGION: 'jane:hunter2pass@api.mypurecloud.ie' });
+    expect(bare).not.toContain('hunter2pass');
+    expect(bare).toContain('"[redacted]@api.mypurecloud.ie" (did you mean "mypurecloud.ie"?)');
+  });
+
   it('uses GENESYSCLOUD_API_URL for both hosts unless a login URL is given', () => {
     const t = remote({ ...creds, GENESYSCLOUD_API_URL: 'http://127.0.0.1:4010' });
     expect(t.apiUrl).toBe('http://127.0.0.1:4010/');
