@@ -12,7 +12,7 @@ import { visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { openTarget, targetContext, targetLine, describeTarget, keptAbove, embeddedStateAboveNote, type OpenTarget, type OpenTargetOptions } from './target.js';
 import { formatText } from '../views/diagnostics.js';
-import { ENV, unreadTargetVariables } from '../genesys/target.js';
+import { ENV, environmentTargetVariables, unreadTargetVariables } from '../genesys/target.js';
 
 export const DEFAULT_DIR = DEFAULT_PROMPTS_DIR;
 
@@ -89,7 +89,18 @@ export function embeddedInCiWarning(ctx: CliContext, use: TargetUse): string | u
   const unset = ctx.environment
     ? `neither ${ctx.environment.spec.vars.clientId} nor ${ctx.environment.spec.vars.clientSecret} is set`
     : `no GENESYSCLOUD_* variable ${anyTargetPrefixed(ctx.env) ? 'that promptctl reads ' : ''}is set`;
-  return `warning: this runs in CI with no target configured (${unset}, or they are empty), so ${EMBEDDED_IN_CI[use]}; if the job meant an org, pass its credentials (a secret that did not reach the job?)`;
+  return `warning: this runs in CI with no target configured (${unset}, or they are empty), so ${EMBEDDED_IN_CI[use]}; ${whatTheJobMissed(ctx)}`;
+}
+
+/**
+ * What a CI job on the embedded emulator most likely left out: an environment's credentials set
+ * without --env (they reached the job; the flag did not), else the credentials themselves.
+ */
+function whatTheJobMissed(ctx: CliContext): string {
+  const { names, prefixes } = ctx.environment ? { names: [], prefixes: [] } : environmentTargetVariables(ctx.env);
+  if (names.length === 0) return 'if the job meant an org, pass its credentials (a secret that did not reach the job?)';
+  const whose = prefixes.length === 1 ? `the environment whose credentials are ${prefixes[0]}: if the job meant that org` : `the environments whose credentials are ${prefixes.join(', ')}: if the job meant one of their orgs`;
+  return `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} set, which promptctl reads only for ${whose}, pass --env with its name`;
 }
 
 /**

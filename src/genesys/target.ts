@@ -241,12 +241,36 @@ const TARGET_SUFFIXES = ['_REGION', '_API_URL', '_LOGIN_URL', '_OAUTHCLIENT_ID',
  * that environment's, not unread. Names only: their values may be secrets.
  */
 export function unreadTargetVariables(env: NodeJS.ProcessEnv, vars: TargetVariables = ENV): string[] {
-  const prefix = `${vars.clientId.slice(0, -'_OAUTHCLIENT_ID'.length)}_`;
+  const prefix = targetPrefix(vars);
   const own = new Set<string>(Object.values(vars));
-  const anotherPrefix = (name: string) => TARGET_SUFFIXES.some((s) => name.endsWith(s) && name.length > prefix.length + s.length);
   return Object.keys(env)
-    .filter((name) => name.startsWith(prefix) && !own.has(name) && !anotherPrefix(name) && read(env, name) !== undefined)
+    .filter((name) => name.startsWith(prefix) && !own.has(name) && anotherPrefixOf(name, prefix) === undefined && read(env, name) !== undefined)
     .sort();
+}
+
+/**
+ * The variables set that are an environment's target variables under the target's prefix
+ * (GENESYSCLOUD_DEV_OAUTHCLIENT_ID, of the environment whose credentials are GENESYSCLOUD_DEV),
+ * sorted, with the prefixes they are under: read only with --env, so a run without it has no
+ * target from them. Names only: their values may be secrets.
+ */
+export function environmentTargetVariables(env: NodeJS.ProcessEnv, vars: TargetVariables = ENV): { names: string[]; prefixes: string[] } {
+  const prefix = targetPrefix(vars);
+  const names = Object.keys(env)
+    .filter((name) => name.startsWith(prefix) && anotherPrefixOf(name, prefix) !== undefined && read(env, name) !== undefined)
+    .sort();
+  return { names, prefixes: [...new Set(names.map((n) => anotherPrefixOf(n, prefix)!))].sort() };
+}
+
+/** `GENESYSCLOUD_` of the default variables: what an environment's credentials prefix starts with too. */
+function targetPrefix(vars: TargetVariables): string {
+  return `${vars.clientId.slice(0, -'_OAUTHCLIENT_ID'.length)}_`;
+}
+
+/** The longer prefix `name` is a target variable of (GENESYSCLOUD_DEV of GENESYSCLOUD_DEV_REGION), or undefined. */
+function anotherPrefixOf(name: string, prefix: string): string | undefined {
+  const suffix = TARGET_SUFFIXES.find((s) => name.endsWith(s) && name.length > prefix.length + s.length);
+  return suffix === undefined ? undefined : name.slice(0, -suffix.length);
 }
 
 function read(env: NodeJS.ProcessEnv, name: string): string | undefined {

@@ -27,4 +27,18 @@ describe('apply on the embedded emulator', () => {
     const plan = await runCliInProcess(['plan'], { cwd: dir.path, env: cleanEnv({ GITHUB_ACTIONS: 'true' }) });
     expect(plan.stderr).not.toMatch(WARNING);
   });
+
+  // From review: a job that set an environment's credentials (GENESYSCLOUD_DEV_*, the example
+  // promptctl.yaml's dev) but left out --env was told to pass its credentials, "a secret that did
+  // not reach the job?", though they had reached it: what was missing is --env.
+  it('in CI with an environment\'s credentials set but no --env, says to pass --env, naming those credentials', async () => {
+    dir = await tempDir();
+    copyExamplePrompts(dir.path);
+    const env = cleanEnv({ GITHUB_ACTIONS: 'true', GENESYSCLOUD_DEV_OAUTHCLIENT_ID: 'dev-client', GENESYSCLOUD_DEV_OAUTHCLIENT_SECRET: 'dev-secret-value' });
+    const r = await runCliInProcess(['apply', '--auto-approve'], { cwd: dir.path, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^warning: this runs in CI with no target configured \(no GENESYSCLOUD_\* variable that promptctl reads is set, or they are empty\), so it changes only the embedded emulator's throwaway state, not an org; GENESYSCLOUD_DEV_OAUTHCLIENT_ID, GENESYSCLOUD_DEV_OAUTHCLIENT_SECRET are set, which promptctl reads only for the environment whose credentials are GENESYSCLOUD_DEV: if the job meant that org, pass --env with its name$/m);
+    expect(r.stderr).not.toContain('a secret that did not reach the job');
+    expect(r.stderr).not.toContain('dev-secret-value');
+  });
 });
