@@ -266,6 +266,8 @@ function refusalAdvice(f: SurfaceFailure, right: string | undefined, verb: 'list
   if (status === 403) return `which the target refused (403): give the OAuth client ${right ? `${right} (and the rights to write them)` : `the rights to ${verb} them`}, or ${keepOut}`;
   // A listing's 5xx is how an org with the feature switched off answers; a read after the listing worked is not that.
   if (status !== undefined && status >= 500 && verb === 'read') return `which the target failed to read (${status}) after listing them: try again later, or ${keepOut}`;
+  // A 500 is not retried (genesys/retry.ts): it may be the server failing once, which a run again gets past.
+  if (status === 500) return `which the target failed to ${verb} (500, which is not retried): an org answers so where the feature is switched off, or its server failed this once; switch it on, or run again, or ${keepOut}`;
   if (status !== undefined && status >= 500) return `which the target failed to ${verb} (${status}): an org answers so where the feature is switched off; switch it on, or ${keepOut}`;
   return `which the target refused${status !== undefined ? ` (${status})` : ''}: ${keepOut}`;
 }

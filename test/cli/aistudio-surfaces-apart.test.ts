@@ -182,6 +182,18 @@ describe('guides not to be had, beside summary settings git defines', () => {
         'an org answers so where the feature is switched off; switch it on, or keep these documents out of this environment (metadata.environments)',
     );
   });
+
+  // From review: since cd60d64e a 500 is not retried, so one 500 on the listing (a server failing
+  // once) ended the plan with only "switch the feature on", where a run again may be all it takes.
+  it('a guides listing answered 500, which is not retried, says a run again may do too', { timeout: 60_000 }, async () => {
+    const p = await project(['guides'], { refuse: { guides: 500 } });
+    const plan = await p.cli(['plan']);
+    expect(plan.code).toBe(1);
+    expect(studioNotes(plan.stderr)[0]).toBe(
+      'note: git defines Guide documents (prompts/guides/returns-assistant.yaml:9:1), so this plan must list the AI Studio guides, which the target failed to list (500, which is not retried): ' +
+        'an org answers so where the feature is switched off, or its server failed this once; switch it on, or run again, or keep these documents out of this environment (metadata.environments)',
+    );
+  });
 });
 
 describe('apply settling an interrupted run, one part of AI Studio refused', () => {
