@@ -149,7 +149,7 @@ async function instructionFiles(dir: string): Promise<string[]> {
 /** Kinds of document that are never objects of an org: the Config, and tests (run by `test`, never applied). */
 const NEVER_LIVE = new Set(['Config', 'PromptTest']);
 
-function neverLive(doc: unknown): boolean {
+export function neverLive(doc: unknown): boolean {
   const kind = (doc as { kind?: unknown } | null)?.kind;
   return typeof kind === 'string' && NEVER_LIVE.has(kind);
 }

@@ -4,12 +4,14 @@
 // folder the export writes (a link out of --out, a file where a folder goes, a directory or a pipe
 // where a file goes).
 import type { Stats } from 'node:fs';
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { CONFIG_FILE, discoverYamlFiles } from '../config/discover.js';
 import { UserError } from '../util/errors.js';
 import { visibleName } from '../util/escapes.js';
 import { isInside, realPathOr } from '../util/inside.js';
+import { lenientDocuments } from '../util/lenient-yaml.js';
+import { neverLive } from './export-earlier.js';
 import { DEFAULT_DIR } from './common.js';
 
 /** What of export's flags these checks read: --out as the user wrote it, and the prompts directory (--dir). */
@@ -55,15 +57,34 @@ export async function refuseHoldingPrompts(cwd: string, out: string, flags: OutF
   const found = await discoverYamlFiles(prompts).catch(() => undefined);
   if (found === undefined || found.files.length === 0) return;
   const shownOut = visibleName(flags.out);
-  // Its promptctl.yaml alone defines no object twice: read below the top of --out, it is a Config plan refuses there.
-  const configOnly = found.files.every((f) => f === CONFIG_FILE);
-  const clash = configOnly
-    ? `its ${CONFIG_FILE} (${visibleName(join(source, CONFIG_FILE))}) would be a Config below the top of ${shownOut}, which plan refuses (it belongs in ${visibleName(join(flags.out, CONFIG_FILE))})`
-    : 'each object would be defined twice';
+  // Its promptctl.yaml and tests define no object twice (no export writes one): read below the top
+  // of --out, the Config is one plan refuses there; tests alone are read beside the export, as anywhere.
+  const objects = await holdsObjects(prompts, found.files);
+  if (!objects && !found.files.includes(CONFIG_FILE)) return;
+  const clash = objects
+    ? 'each object would be defined twice'
+    : `its ${CONFIG_FILE} (${visibleName(join(source, CONFIG_FILE))}) would be a Config below the top of ${shownOut}, which plan refuses (it belongs in ${visibleName(join(flags.out, CONFIG_FILE))})`;
   throw new UserError(
     `--out ${shownOut} holds the prompts directory ${visibleName(source)}, and plan --dir ${shownOut} would read its files with the export: ${clash}; ` +
       `export into a directory that does not hold it (--out adopted, say), or name the prompts directory with --dir if it is not ${visibleName(source)}; nothing was written`,
   );
+}
+
+/**
+ * Whether any of `files` (under `prompts`) holds a document of an org's object, not only a Config
+ * or tests: read until one does. One that cannot be read or parsed is taken to hold objects.
+ */
+async function holdsObjects(prompts: string, files: readonly string[]): Promise<boolean> {
+  for (const f of files) {
+    const text = await readFile(join(prompts, f), 'utf8').catch(() => undefined);
+    if (text === undefined) return true;
+    try {
+      if (!lenientDocuments(text).every(neverLive)) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** `shown`: how messages name the directory (the user's --out, made visible). */

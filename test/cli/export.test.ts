@@ -332,6 +332,35 @@ describe('promptctl export', () => {
     expect((await readdir(s.dir.path)).sort()).toEqual(before);
   });
 
+  // From review: 59752ddc worded a Config alone; a prompts directory holding its promptctl.yaml and
+  // tests (no object an org has, none exported) still got 'each object would be defined twice', and
+  // one holding tests alone was refused for it, though nothing there is defined twice.
+  it('words that refusal by what is there when the prompts directory holds its Config and tests, and does not refuse tests alone', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const test = 'apiVersion: promptctl/v1\nkind: PromptTest\nmetadata:\n  name: smoke\nspec:\n  target: {template: billing-assistant, version: "1.0.0"}\n  cases:\n    - name: hello\n      vars: {customer_name: Ada, question: Hi}\n      expect:\n        - maxOutputTokens: 300\n';
+    await mkdir(join(s.dir.path, 'conf/tests'), { recursive: true });
+    await writeFile(join(s.dir.path, 'conf/promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nspec: {}\n');
+    await writeFile(join(s.dir.path, 'conf/tests/smoke.yaml'), test);
+    const before = (await readdir(s.dir.path)).sort();
+    const r = await s.cli(['export', '--dir', 'conf', '--out', '.', '--force']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('would read its files with the export: its promptctl.yaml (conf/promptctl.yaml) would be a Config below the top of ., which plan refuses (it belongs in promptctl.yaml); ');
+    expect(r.stderr).not.toContain('defined twice');
+    expect((await readdir(s.dir.path)).sort()).toEqual(before);
+    // Tests alone: plan --dir . reads them beside the export, as it would in any prompts directory.
+    await rm(join(s.dir.path, 'conf/promptctl.yaml'));
+    const alone = await s.cli(['export', '--dir', 'conf', '--out', 'out', '--force']);
+    expect(alone.code, alone.stderr).toBe(0);
+    await mkdir(join(s.dir.path, 'out/conf/tests'), { recursive: true });
+    await writeFile(join(s.dir.path, 'out/conf/tests/smoke.yaml'), test);
+    const again = await s.cli(['export', '--dir', 'out/conf', '--out', 'out', '--force']);
+    expect(again.code, again.stderr).toBe(0);
+    const plan = await s.cli(['plan', '--dir', 'out']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes');
+  });
+
   it('refuses to write through a symbolic link in --out (a subdirectory it writes to leading elsewhere), writing nothing', async () => {
     s = await scenario();
     await cp(join(REPO, 'prompts/summaries'), join(s.dir.path, 'prompts/summaries'), { recursive: true });
