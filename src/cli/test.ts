@@ -190,7 +190,9 @@ async function testRun(
     if (planned.some((p) => p.skipCase)) throw refused(`--compare ${compare.join(',')}: no ${names.length ? 'named ' : ''}PromptTest can be compared (each is left out: see the notes above)`);
     throw refused(`--compare ${compare.join(',')}: no ${names.length ? 'named ' : ''}PromptTest targets a template that declares both versions${templatesWith(state, compare)}`);
   }
-  if (state.tests.length === 0) ctx.info(`no PromptTest in ${visibleName(flags.dir)}: nothing to run`);
+  // Said once: in text, by the report on stdout (where its tally goes); the other formats' stdout
+  // is a document, so the words go to stderr.
+  if (state.tests.length === 0 && flags.format !== 'text') ctx.info(`no PromptTest in ${visibleName(flags.dir)}: nothing to run`);
 
   const calls = running.reduce((n, p) => n + p.calls.length, 0);
   const cacheDir = join(ctx.cwd, TEST_CACHE_DIR);
@@ -258,7 +260,7 @@ async function testRun(
   });
 
   // Masked before it is laid out (output is masked again): a secret masked after would leave the text table's columns askew.
-  const text = renderTestReport(maskStrings(report, (t) => ctx.mask(t)), flags.format, ctx.style);
+  const text = renderTestReport(maskStrings(report, (t) => ctx.mask(t)), flags.format, ctx.style, flags.dir);
   // The report is the document now: an error after it adds none.
   ctx.failureDocument = undefined;
   ctx.out(text);

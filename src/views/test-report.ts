@@ -7,10 +7,11 @@ import { plain, type Style } from './style.js';
 
 export type TestFormat = 'text' | 'markdown' | 'json' | 'junit';
 
-export function renderTestReport(report: TestReport, format: TestFormat, style: Style = plain): string {
+/** `dir`: the prompts directory read, which the text report names when it holds no PromptTest. */
+export function renderTestReport(report: TestReport, format: TestFormat, style: Style = plain, dir?: string): string {
   switch (format) {
     case 'text':
-      return renderTestText(report, style);
+      return renderTestText(report, style, dir);
     case 'markdown':
       return renderTestMarkdown(report);
     case 'json':

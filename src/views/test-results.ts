@@ -55,7 +55,13 @@ function resultCell(s: CellStats, style: Style, requireLive = false): string {
 }
 
 
-export function renderTestText(report: TestReport, style: Style = plain): string {
+/**
+ * `dir`, the prompts directory the run read, names where no PromptTest was found: in text the
+ * report is the one place that says so (the command says it on stderr only for the formats whose
+ * stdout is a document).
+ */
+export function renderTestText(report: TestReport, style: Style = plain, dir?: string): string {
+  if (report.tests.length === 0 && dir !== undefined && !report.interrupted) return style('yellow', `No PromptTest in ${visibleName(dir)}: nothing to run.`);
   const lines: string[] = [];
   const strict = report.requireLive === true;
   for (const t of report.tests) {

@@ -231,13 +231,25 @@ describe('promptctl test', () => {
     expect(await p.invocations()).toBe(0);
   });
 
-  it('a directory with no PromptTest says so once on stderr, in every format (json said it twice)', async () => {
+  it('a directory with no PromptTest says so once on stderr, in every format whose stdout is a document (json said it twice)', async () => {
     example = await tempDir('promptctl-no-tests-');
     await mkdir(join(example.path, 'prompts'));
-    for (const format of ['text', 'json', 'markdown', 'junit']) {
+    for (const format of ['json', 'markdown', 'junit']) {
       const r = await runCliInProcess(['test', '--format', format], { cwd: example.path, env: EMBEDDED });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr.split('\n').filter((l) => /PromptTest/i.test(l)), format).toEqual(['no PromptTest in prompts: nothing to run']);
+    }
+  });
+
+  it('in text, a --dir holding only promptctl.yaml is said once, by the report on stdout naming the directory (it was said on both streams)', async () => {
+    example = await tempDir('promptctl-no-tests-');
+    await mkdir(join(example.path, 'conf'));
+    await writeFile(join(example.path, 'conf', 'promptctl.yaml'), 'apiVersion: promptctl/v1\nkind: Config\nmetadata:\n  name: default\nspec: {}\n');
+    for (const args of [['test', '--dir', 'conf'], ['test', '--dir', 'conf', '--format', 'text']]) {
+      const r = await runCliInProcess(args, { cwd: example.path, env: EMBEDDED });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trimEnd(), args.join(' ')).toBe('No PromptTest in conf: nothing to run.');
+      expect(r.stderr, args.join(' ')).not.toMatch(/PromptTest|nothing to run/i);
     }
   });
 });
