@@ -268,3 +268,33 @@ export function collectKeyLocations(ctx: DocContext, prefix: readonly string[]):
   }
   return out;
 }
+
+/**
+ * Dotted path → where the value is written, for every value under `prefix` that an alias brings
+ * in (`vars: *v`, `name: *n`): the anchored node's start, which `locations` (the alias, where it
+ * is used) does not give. Empty when nothing under `prefix` is an alias. A value wrong wherever
+ * its anchor is used is fixed at the anchor, once (PromptTest vars, rules/test-vars.ts).
+ */
+export function collectAnchoredLocations(ctx: DocContext, prefix: readonly string[]): FieldLocations {
+  const out: FieldLocations = {};
+  const start = findNode(ctx, prefix).node;
+  if (start === undefined) return out;
+  // [node, path, reached through an alias]
+  const stack: [unknown, string, boolean][] = [[start, prefix.join('.'), false]];
+  const visit = (raw: unknown, path: string, via: boolean) => {
+    const value = resolveAlias(ctx, raw);
+    const aliased = via || isAlias(raw);
+    if (aliased && value !== null && value !== undefined) out[path] = nodeStart(ctx, value);
+    if (isMap(value) || isSeq(value)) stack.push([value, path, aliased]);
+  };
+  while (stack.length) {
+    const [node, path, via] = stack.pop()!;
+    if (isMap(node)) {
+      for (const p of node.items) {
+        const k = keyString(ctx, p.key);
+        if (k !== undefined) visit(p.value, path ? `${path}.${k}` : k, via);
+      }
+    } else if (isSeq(node)) node.items.forEach((item, i) => visit(item, `${path}.${i}`, via));
+  }
+  return out;
+}

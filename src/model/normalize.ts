@@ -54,6 +54,8 @@ export interface DocumentFacts {
   textFiles: Record<string, string>;
   /** Where mapping keys are (PromptTest: a var's name; TrafficSplit: an override's environment; SafetyFilter: a threshold's category; a label's key), keyed like `locations`. */
   keyLocations?: FieldLocations;
+  /** PromptTest: where a value an alias brings in is written (its anchor), keyed like `locations`, which has the alias. */
+  anchoredLocations?: FieldLocations;
 }
 
 /** A model object before `located` gives it its locations. */
@@ -208,6 +210,7 @@ export function normalizeTest(doc: Obj, facts: DocumentFacts): PromptTest {
     responses: ((spec.responses as unknown[] | undefined) ?? []).map((raw) => normalizeResponse(obj(raw))),
     source: facts.source,
     keyLocations: facts.keyLocations ?? {},
+    ...(facts.anchoredLocations ? { anchoredLocations: facts.anchoredLocations } : {}),
     ...textFacts(facts),
   }, facts);
 }

@@ -100,6 +100,11 @@ export interface PromptTest {
   locations: FieldLocations;
   /** Where mapping keys are, keyed like `locations` (a var's name: "spec.cases.0.vars.plan"). */
   keyLocations: FieldLocations;
+  /**
+   * Where a value an alias brings in (`vars: *v`, `name: *n`) is written: its anchor's node, keyed
+   * like `locations` (which holds the alias). Absent when the cases use no alias.
+   */
+  anchoredLocations?: FieldLocations;
   /** Where the test's texts start (its name, cases' names, inputs, messages, canned answers), to place a finding inside one (load/texts.ts locateOtherTexts). */
   textOrigins?: Record<string, TextOrigin>;
 }

@@ -33,12 +33,29 @@ function why(target: VersionTarget, versions: readonly PromptVersion[]): string 
   return `, which its split routes ${pct} of calls to`;
 }
 
+const sameAt = (a: SourceLocation | undefined, b: SourceLocation): boolean => a !== undefined && a.file === b.file && a.line === b.line && a.column === b.column;
+
+/**
+ * Where a var's value is to be fixed: where it is written. A value an alias brings in (`vars: *v`
+ * repeating a case's vars, `customerName: *n`) whose anchor is the same var of another case is
+ * wrong there too, for the same reason, and one edit at the anchor fixes both: said there, so
+ * the two cases' problems are one diagnostic (the loader drops the copy). An anchor on another
+ * var (`count: &n 42`, `customerName: *n`) may be right there: said at the alias, where it is used.
+ */
+function varValueAt(t: PromptTest, i: number, name: string): SourceLocation {
+  const path = `spec.cases.${i}.vars.${name}`;
+  const used = locate(t, path);
+  const anchored = t.anchoredLocations?.[path];
+  if (!anchored) return used;
+  const own = t.cases.some((c, j) => j !== i && Object.hasOwn(c.vars, name) && t.anchoredLocations?.[`spec.cases.${j}.vars.${name}`] === undefined && sameAt(locate(t, `spec.cases.${j}.vars.${name}`), anchored));
+  return own ? anchored : used;
+}
+
 export function checkTemplateVars(t: PromptTest, c: TestCase, i: number, target: VersionTarget, err: Err): void {
   const caseAt = t.keyLocations[`spec.cases.${i}.vars`] ?? locate(t, `spec.cases.${i}.name`);
   for (const [name, value] of Object.entries(c.vars)) {
     const path = `spec.cases.${i}.vars.${name}`;
     const keyAt = t.keyLocations[path] ?? locate(t, path);
-    const valueAt = locate(t, path);
     const missingIn = target.versions.filter((v) => !v.variables.some((x) => x.name === name));
     if (missingIn.length > 0) {
       const known = [...new Set(target.versions.flatMap((v) => v.variables.map((x) => x.name)))];
@@ -62,7 +79,8 @@ export function checkTemplateVars(t: PromptTest, c: TestCase, i: number, target:
       entry.versions.push(v);
       problems.set(p.message, entry);
     }
-    for (const [message, p] of problems) err(valueAt, p.rule, `${message} (${versionsLabel(target.name, p.versions)})`);
+    // Looked up only for a problem: an aliased value's anchor is sought among the other cases.
+    for (const [message, p] of problems) err(varValueAt(t, i, name), p.rule, `${message} (${versionsLabel(target.name, p.versions)})`);
   }
   // Required variables the case leaves out: the render would fail before any call.
   if (target.partial) return;
@@ -134,7 +152,7 @@ export function checkGuideVars(t: PromptTest, c: TestCase, i: number, guide: Gui
       const numeric = (x.type === 'Integer' || x.type === 'Number') && typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value);
       const boolean = x.type === 'Boolean' && typeof value === 'string' && /^(true|false)$/i.test(value);
       err(
-        locate(t, path),
+        varValueAt(t, i, name),
         'tests/var-type',
         `var "${name}" is ${kindOf(value)} (${describe(value)}), but variable "${name}" of guide "${guide.name}" is of type ${x.type}: give ${problem}${numeric || boolean ? ' (remove the quotes)' : ''}`,
       );
