@@ -13,6 +13,7 @@ import { findTooDeep, lexAndParse, MAX_DEPTH, TOO_DEEP } from './lex.js';
 import { sortedProblems, yamlProblem, type YamlProblem } from './yaml-problems.js';
 import { findDuplicateKeys } from './key-problems.js';
 import { MAY_HOLD_OTHER_SPACE, otherSpaceIndents, otherSpaceLines } from './other-spaces.js';
+import { continuedItems, MAY_HOLD_CONTINUED_ITEM } from './continued-items.js';
 
 /**
  * Alias expansions a document with YAML problems may make when read for its best-effort data
@@ -122,6 +123,7 @@ function parseDocuments(src: string, file: string): ParseResult {
   // Once a file: asked of each document, a file of 40,000 took minutes to validate.
   const mayHoldTags = /!!|!<|%TAG/.test(src);
   const mayHoldDirective = src.includes('%YAML');
+  const mayHoldContinuedItem = MAY_HOLD_CONTINUED_ITEM.test(src);
   // Lines indented with a space other than ASCII's: found once a file, told to their documents.
   const otherSpaced = MAY_HOLD_OTHER_SPACE.test(src) ? otherSpaceLines(src, tokens) : [];
   docs.forEach((doc, index) => {
@@ -237,6 +239,8 @@ function parseDocuments(src: string, file: string): ParseResult {
       }
       return;
     }
+    // Valid YAML, so a warning: the document is read as YAML reads it.
+    if (mayHoldContinuedItem) for (const c of continuedItems(doc, src)) diagnostics.push({ ...diag(c.at, 'yaml/continued-item', c.message), severity: 'warning' });
     documents.push({ file, index, doc, data, src, lineCounter });
   });
   return broken.length ? { documents, diagnostics, broken } : { documents, diagnostics };

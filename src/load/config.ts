@@ -45,7 +45,8 @@ export async function loadConfigFile(opts: { dir: string; cwd?: string }): Promi
   const configs = parsed.documents.filter((x) => isPlainObject(x.data) && x.data.kind === 'Config');
   const d = configs[0];
   if (d?.yamlProblems || configs.length > 1) return { config: defaultConfig(), status: 'invalid', file };
-  if (!d) return { config: defaultConfig(), status: parsed.diagnostics.length > 0 ? 'invalid' : 'absent', file };
+  // A warning (a list item running on) does not make a file without a Config an invalid one.
+  if (!d) return { config: defaultConfig(), status: parsed.diagnostics.some((x) => x.severity === 'error') ? 'invalid' : 'absent', file };
   const ctx: DocContext = { file: d.file, doc: d.doc, src: d.src, lineCounter: d.lineCounter };
   const valid = checkHeader(ctx, d.data).diagnostics.length === 0 && validators().validate('Config', d.data).length === 0;
   if (!valid) return { config: defaultConfig(), status: 'invalid', file };
