@@ -43,6 +43,8 @@ const OTHER_SPACE_RUN = new RegExp(`[${OTHER_SPACES}]+`, 'g');
 const BEFORE_TEXT = /[ \t\r\n,[{:?-]/;
 /** What stands right after a plain text's last character: a line's end, a separator, an indicator, a comment's `#`. */
 const AFTER_TEXT = /[ \t\r\n,\]}:#]/;
+/** A tag right before a text's first character, with no space between: `!!str`, `!<tag:…>`. */
+const TAG_BEFORE = /(?:^|[ \t\r\n,[{])(!<[^>\s]*>|![^ \t\r\n,[\]{}<]*)$/;
 /** An anchor's, an alias's or a tag's name running up to the end of a text: `&name`, `*name`, `!tag`. */
 const IN_NAME = /(?:^|[ \t\r\n,[{])[&*!][^ \t\r\n,[\]{}]*$/;
 
@@ -126,7 +128,9 @@ function otherSpaceEdges(src: string, tokens: readonly CST.Token[]): YamlProblem
     const end = at + m[0].length;
     if (at < own) continue;
     const edge = at === 0 || BEFORE_TEXT.test(src[at - 1]!) || end === src.length || AFTER_TEXT.test(src[end]!);
-    if (!edge && !IN_NAME.test(src.slice(Math.max(0, at - 256), at))) continue;
+    // The 256 characters before it, sliced only when asked.
+    const before = () => src.slice(Math.max(0, at - 256), at);
+    if (!edge && !IN_NAME.test(before()) && !TAG_BEFORE.test(before())) continue;
     while (d + 1 < tokens.length && tokens[d + 1]!.offset <= at) d++;
     const doc = tokens[d];
     if (doc?.type !== 'document') continue;
@@ -146,6 +150,14 @@ function otherSpaceEdges(src: string, tokens: readonly CST.Token[]): YamlProblem
     const role = item?.key === t ? 'key' : holder.seq ? 'item' : 'value';
     const text = { ...problem, code: 'SPACE_IN_TEXT', key: shownText(t.source), role } as const;
     if (at === t.offset) {
+      // `!!str<space>value`: a tag needs an ASCII space after it (a tag's name holds no such
+      // space, so yaml ends it there); not a paragraph's indent, whatever the text.
+      const tag = src[at - 1] === ' ' || src[at - 1] === '\n' ? undefined : TAG_BEFORE.exec(before())?.[1];
+      if (tag) {
+        out.push({ ...text, edge: 'start', tag });
+        last = t;
+        continue;
+      }
       const after = /[,[{]/.test(src[at - 1] ?? '') ? src[at - 1] : undefined;
       // A value's or an item's paragraph after its separator's ASCII space: its text (not right after a flow `,`, `[`, `{`).
       if (!after && role !== 'key' && isParagraphIndent(src, at, t)) continue;

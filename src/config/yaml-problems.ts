@@ -23,6 +23,8 @@ export interface YamlProblem {
   edge?: 'start' | 'end' | 'comment';
   /** For SPACE_IN_TEXT at its start: the flow indicator right before the space (`,`, `[`, `{`). */
   after?: string;
+  /** For SPACE_IN_TEXT at its start: the tag right before the space (`!!str`), which YAML needs an ASCII space after. */
+  tag?: string;
 }
 
 export function sortedProblems(found: YamlProblem[], src: string): YamlProblem[] {
@@ -166,6 +168,8 @@ export function yamlProblem(
       const space = otherSpaceName(e.message);
       const what = `the ${e.role}${e.key ? ` "${e.key}"` : ''}`;
       const fix = 'put an ASCII space there, or quote the text if the character belongs in it (the lines below are checked once it is)';
+      // A tag ends at such a space, and YAML needs an ASCII one there: the text does not start with it.
+      if (e.tag) return diag(e.pos[0], 'yaml/syntax', `${space} follows the tag "${e.tag}", and YAML needs an ASCII space between a tag and its value: put an ASCII space there (if the character belongs in the text, put the ASCII space before it and quote the text; the lines below are checked once it is)`);
       if (e.edge === 'comment') return diag(e.pos[0], 'yaml/syntax', `${space} stands before this "#", and YAML starts a comment only after an ASCII space, so it reads the "#" and what follows as part of ${what}: ${fix}`);
       const read = e.edge === 'end' ? `${space} ends ${what}` : e.after ? `${space} follows this "${e.after}"` : `${space} starts ${what}`;
       return diag(e.pos[0], 'yaml/syntax', `${read}, and YAML reads it as ${e.after ? `the first character of ${what}` : `its ${e.edge === 'end' ? 'last' : 'first'} character`}, not as a space: ${fix}`);
