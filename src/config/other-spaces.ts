@@ -87,15 +87,22 @@ export function otherSpaceLines(src: string, tokens: readonly CST.Token[]): Yaml
   const marks = new Set(tokens.filter((t) => t.type === 'byte-order-mark').map((t) => t.offset));
   const out: YamlProblem[] = [];
   let d = 0;
+  // The plain value whose paragraph was found last: its later lines are looked up in it, not from
+  // the document down again (a value of 100,000 such lines is one lookup).
+  let value: Sourced | undefined;
   for (const m of src.matchAll(OTHER_SPACE_INDENT)) {
     const at = m.index + m[0].length - 1;
     if (marks.has(at)) continue;
     if (PARAGRAPH_INDENT.test(src.slice(at, at + 256))) {
       // A paragraph of a plain value (its first line or a later one): that value's text.
+      if (value && at > value.offset && isParagraphIndent(src, at, value)) continue;
       while (d + 1 < tokens.length && tokens[d + 1]!.offset <= at) d++;
       const holder: Holder = {};
       const t = tokens[d]?.type === 'document' ? tokenAt(tokens[d]!, at, holder) : undefined;
-      if (t?.type === 'scalar' && at >= t.offset && holder.item?.key !== t && isParagraphIndent(src, at, t)) continue;
+      if (t?.type === 'scalar' && at >= t.offset && holder.item?.key !== t && isParagraphIndent(src, at, t)) {
+        value = t;
+        continue;
+      }
     }
     out.push({ code: 'SPACE_AS_INDENT', message: m[1]!, pos: [at, at + 1] });
   }
@@ -123,6 +130,9 @@ function otherSpaceEdges(src: string, tokens: readonly CST.Token[]): YamlProblem
   let last: Sourced | undefined;
   // The quoted or | > text last found: the runs after it inside it are its own, not looked up again.
   let own = -1;
+  // The plain text last found: a run strictly inside it, not before a `#`, is at none of its edges
+  // (what is looked for below), so not looked up again: a text of 100,000 such lines is one lookup.
+  let plain: Sourced | undefined;
   for (const m of src.matchAll(OTHER_SPACE_RUN)) {
     const at = m.index;
     const end = at + m[0].length;
@@ -131,12 +141,14 @@ function otherSpaceEdges(src: string, tokens: readonly CST.Token[]): YamlProblem
     // The 256 characters before it, sliced only when asked.
     const before = () => src.slice(Math.max(0, at - 256), at);
     if (!edge && !IN_NAME.test(before()) && !TAG_BEFORE.test(before())) continue;
+    if (plain && at > plain.offset && end < plain.offset + plain.source.length && src[end] !== '#') continue;
     while (d + 1 < tokens.length && tokens[d + 1]!.offset <= at) d++;
     const doc = tokens[d];
     if (doc?.type !== 'document') continue;
     const holder: Holder = {};
     const t = tokenAt(doc, at, holder);
     if (t && t.type !== 'scalar' && t.type.endsWith('scalar')) own = endOf(t);
+    if (t?.type === 'scalar') plain = t;
     // One problem a text: its first such space is the news.
     if (!t || t === last || at < t.offset || at >= t.offset + t.source.length) continue;
     const problem = { message: src[at]!, pos: [at, at + 1] as [number, number] };
@@ -148,28 +160,30 @@ function otherSpaceEdges(src: string, tokens: readonly CST.Token[]): YamlProblem
     if (t.type !== 'scalar') continue;
     const item = holder.item;
     const role = item?.key === t ? 'key' : holder.seq ? 'item' : 'value';
-    const text = { ...problem, code: 'SPACE_IN_TEXT', key: shownText(t.source), role } as const;
+    // Made only for a problem: most runs inside a long text are none, and quoting its start for
+    // each of them made a text of 100,000 such lines quadratic.
+    const text = () => ({ ...problem, code: 'SPACE_IN_TEXT', key: shownText(t.source), role }) as const;
     if (at === t.offset) {
       // `!!str<space>value`: a tag needs an ASCII space after it (a tag's name holds no such
       // space, so yaml ends it there); not a paragraph's indent, whatever the text.
       const tag = src[at - 1] === ' ' || src[at - 1] === '\n' ? undefined : TAG_BEFORE.exec(before())?.[1];
       if (tag) {
-        out.push({ ...text, edge: 'start', tag });
+        out.push({ ...text(), edge: 'start', tag });
         last = t;
         continue;
       }
       const after = /[,[{]/.test(src[at - 1] ?? '') ? src[at - 1] : undefined;
       // A value's or an item's paragraph after its separator's ASCII space: its text (not right after a flow `,`, `[`, `{`).
       if (!after && role !== 'key' && isParagraphIndent(src, at, t)) continue;
-      out.push({ ...text, edge: 'start', ...(after ? { after } : {}) });
+      out.push({ ...text(), edge: 'start', ...(after ? { after } : {}) });
     }
     else if (end === t.offset + t.source.length) {
-      if (role !== 'key' || holder.flow || BEFORE_BLOCK_KEY.test(src.slice(src.lastIndexOf('\n', t.offset - 1) + 1, t.offset))) out.push({ ...text, edge: 'end' });
+      if (role !== 'key' || holder.flow || BEFORE_BLOCK_KEY.test(src.slice(src.lastIndexOf('\n', t.offset - 1) + 1, t.offset))) out.push({ ...text(), edge: 'end' });
     } else if (src[end] === '#') {
       // `ticket<space>#1234`: a number, as it shows; no comment starts with a digit right after its `#`.
       // Not after a value YAML reads as no text (`maxTokens: 100<space>#2 teams`): a comment was meant.
       if (/[0-9]/.test(src[end + 1] ?? '') && !NOT_TEXT.test(src.slice(t.offset, at))) continue;
-      out.push({ ...text, edge: 'comment' });
+      out.push({ ...text(), edge: 'comment' });
     }
     else continue;
     last = t;
