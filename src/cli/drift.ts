@@ -10,7 +10,7 @@ import { shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
 import { addDirOption, jsonFailureOnFormat } from './common.js';
 import { planTarget } from './live-plan.js';
-import { applyCommand } from './apply-saved.js';
+import { applyCommand, planAgain } from './apply-saved.js';
 import { asSaved } from './plan-file.js';
 import type { CliContext } from './context.js';
 import { parseFormat, PLAN_FORMATS, renderPlan } from './render.js';
@@ -80,11 +80,10 @@ function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly Dr
   const massDelete = plan.problems.some((p) => p.rule === MASS_DELETE_RULE);
   // The deletes waiting for prune, made with --prune, would be one (the plan's warning says so).
   const prunedMassDelete = !massDelete && pending > 0 && (plan.warnings ?? []).some((w) => w.rule === MASS_DELETE_RULE);
-  const apply = `${applyCommand(ctx, dir)}${massDelete ? ' --allow-mass-delete' : ''}`;
   const deletes = `${counted(pending, 'delete')} waiting for prune`;
   const steps = [
-    ...(rest > 0 ? [`\`${apply}\` puts the target back as git has it`] : []),
-    ...(pending > 0 ? [`\`${apply} --prune${prunedMassDelete ? ' --allow-mass-delete' : ''}\`${rest > 0 ? ' also' : ''} makes the ${deletes}`] : []),
+    ...(rest > 0 ? [`${applyWay(ctx, dir, false, massDelete)} puts the target back as git has it`] : []),
+    ...(pending > 0 ? [`${applyWay(ctx, dir, true, massDelete || prunedMassDelete)}${rest > 0 ? ' also' : ''} makes the ${deletes}`] : []),
   ];
   if (problems === 0) {
     const refused = massDelete
@@ -98,6 +97,17 @@ function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly Dr
   const them = `the ${problems === 1 ? 'problem' : `${groupThousands(problems)} problems`} above`;
   const then = steps.length > 0 ? `; once git fixes ${problems === 1 ? 'it' : 'them'}, ${steps.join(', and ')}` : '';
   return `Apply refuses the whole plan while ${them} ${problems === 1 ? 'stands' : 'stand'} (see Problems)${then}; ${keep}.`;
+}
+
+/**
+ * The apply that makes git's state live, as a command to run. A protected environment refuses an
+ * apply without a saved plan file (DESIGN §6), so there it is the plan saved for review and that
+ * file applied: the bare apply would only be refused. A mass delete needs its flag at both steps.
+ */
+function applyWay(ctx: CliContext, dir: string, prune: boolean, massDelete: boolean): string {
+  const mass = massDelete ? ' --allow-mass-delete' : '';
+  if (ctx.environment?.settings.protected !== true) return `\`${applyCommand(ctx, dir)}${prune ? ` --prune${mass}` : mass}\``;
+  return `\`${planAgain(ctx, dir, prune)}${mass} --out plan.json\`, reviewed, then \`${applyCommand(ctx, dir)}${mass} plan.json\``;
 }
 
 /** "1,204 differences": grouped as the plan counts. */
