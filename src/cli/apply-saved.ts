@@ -2,14 +2,15 @@
 // would now delete too much, or is stale against a fresh plan (apply/stale.ts), each refusal with
 // the command that makes the plan again, with the environment, directory and prune it was made with.
 import { normalize } from 'node:path';
-import { staleReasons } from '../apply/stale.js';
+import { describeOrg, otherOrg, staleReasons } from '../apply/stale.js';
 import { MASS_DELETE_RULE } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { UserError } from '../util/errors.js';
-import { oneLine, shellWord, visibleName } from '../util/escapes.js';
+import { oneLine, shellWord, visible, visibleName } from '../util/escapes.js';
 import { DEFAULT_DIR } from './common.js';
 import type { CliContext } from './context.js';
 import { asSaved } from './plan-file.js';
+import { describeTarget } from './target.js';
 
 /**
  * A saved plan that deletes this much runs only with `apply --allow-mass-delete`. One saved with
@@ -50,6 +51,7 @@ function savedAt(createdAt: string): string {
 /** Refuses the whole saved plan, before any change, if a fresh plan disagrees with it. */
 /** `out`: where the plan is saved again (`plan --out`), as a shell word: the file, or a new one for a plan piped in. */
 export function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, fresh: Plan, out = shellWord(file)): void {
+  refuseOtherOrg(ctx, file, dir, saved, fresh);
   // The file holds the plan with this run's secrets masked: it is compared with the fresh plan as a file would hold it.
   const reasons = staleReasons(saved, fresh, asSaved(ctx, fresh).plan);
   if (reasons.length === 0) return;
@@ -64,6 +66,24 @@ export function refuseIfStale(ctx: CliContext, file: string, dir: string, saved:
   throw new UserError(
     `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied.${otherDir(saved, dir)} Run \`${planAgain(ctx, dir, saved.prune)} --out ${out}\` again and review the new plan.`,
   );
+}
+
+/**
+ * A plan made for another org is not stale: it is for somewhere else (DESIGN §5), and planning it
+ * again here would replace the reviewed file with a plan of the wrong org. Said as such, naming
+ * both orgs and the variables that chose this target; a plan for this org goes to another file.
+ * A file that names no org (edited, or made elsewhere) is left to the stale check, which says so.
+ */
+function refuseOtherOrg(ctx: CliContext, file: string, dir: string, saved: Plan, fresh: Plan): void {
+  if (!saved.org || !fresh.org || !otherOrg(saved, fresh)) return;
+  const orgs = `${file} was made for org ${visible(describeOrg(saved.org))}, but the target is org ${visible(describeOrg(fresh.org))}; nothing was applied`;
+  const plan = `make a plan for it in another file (\`${planAgain(ctx, dir, saved.prune)} --out FILE\`) and review that`;
+  // The embedded emulator has no variables to point elsewhere: its state was replaced since the plan.
+  if (describeTarget(ctx.env, ctx.environment).target.kind === 'embedded') {
+    throw new UserError(`${orgs}. A saved plan applies only to the org it was made for, and this embedded emulator's state was replaced since: ${plan}.`);
+  }
+  const vars = `${ctx.environment ? ctx.environment.settings.credentials : 'GENESYSCLOUD'}_*`;
+  throw new UserError(`${orgs}. A saved plan applies only to the org it was made for: apply it with ${vars} naming that org, or, to change the target's org instead, ${plan}.`);
 }
 
 /**

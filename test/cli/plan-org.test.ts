@@ -46,9 +46,15 @@ describe('a plan bound to its org', () => {
     const before = await b.api.listFilters();
     const r = await cli(['apply', 'plan.json'], b);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`the plan was made for org "Emulated organization" ${saved.org.id} at 127.0.0.1:${port}`);
+    expect(r.stderr).toContain(`plan.json was made for org "Emulated organization" ${saved.org.id} at 127.0.0.1:${port}`);
     expect(r.stderr).toMatch(/but the target is org "Emulated organization" [0-9a-f-]{36} at 127\.0\.0\.1/);
     expect(r.stderr).toMatch(/nothing was applied/);
+    // Another org is no stale plan: planning it again here over plan.json would replace the reviewed
+    // plan with one of the wrong org. It says which variables chose this org, and where a plan for it goes.
+    expect(r.stderr).not.toMatch(/is stale|--out plan\.json/);
+    expect(r.stderr).toContain(
+      'A saved plan applies only to the org it was made for: apply it with GENESYSCLOUD_* naming that org, or, to change the target\'s org instead, make a plan for it in another file (`promptctl plan --out FILE`) and review that.',
+    );
     expect(await b.api.listFilters()).toEqual(before);
   });
 
