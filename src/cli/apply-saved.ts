@@ -1,10 +1,13 @@
 // A saved plan at apply (DESIGN §5): refused before any change when it was saved with problems,
 // would now delete too much, or is stale against a fresh plan (apply/stale.ts), each refusal with
 // the command that makes the plan again, with the environment, directory and prune it was made with.
+import { readFile } from 'node:fs/promises';
 import { normalize } from 'node:path';
+import { planOnRecord } from '../audit/plan-runs.js';
 import { describeOrg, otherOrg, staleReasons } from '../apply/stale.js';
 import { MASS_DELETE_RULE } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
+import { hasAppliedChanges } from '../views/plan-common.js';
 import { UserError } from '../util/errors.js';
 import { oneLine, shellWord, visible, visibleName } from '../util/escapes.js';
 import { DEFAULT_DIR } from './common.js';
@@ -48,24 +51,62 @@ function savedAt(createdAt: string): string {
   return m ? ` at ${m[1]} ${m[2]} UTC` : '';
 }
 
-/** Refuses the whole saved plan, before any change, if a fresh plan disagrees with it. */
-/** `out`: where the plan is saved again (`plan --out`), as a shell word: the file, or a new one for a plan piped in. */
-export function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, fresh: Plan, out = shellWord(file)): void {
+/** The audit trail an apply writes: `path` to read it, `shown` as messages name it. */
+export interface Trail {
+  path: string;
+  shown: string;
+}
+
+/**
+ * Refuses the whole saved plan, before any change, if a fresh plan disagrees with it. A file applied
+ * already (its plan id on record in `trail`) is said to be so: what disagrees is then its own work.
+ * Resolves to true, refusing nothing, when such a file's changes all still hold (the fresh plan
+ * changes nothing): an apply of the same file run again, as a retried job does, has nothing to do.
+ * `out`: where the plan is saved again (`plan --out`), as a shell word: the file, or a new one for a plan piped in.
+ */
+export async function refuseIfStale(ctx: CliContext, file: string, dir: string, saved: Plan, fresh: Plan, out = shellWord(file), trail?: Trail): Promise<boolean> {
   refuseOtherOrg(ctx, file, dir, saved, fresh);
   // The file holds the plan with this run's secrets masked: it is compared with the fresh plan as a file would hold it.
   const reasons = staleReasons(saved, fresh, asSaved(ctx, fresh).plan);
-  if (reasons.length === 0) return;
+  if (reasons.length === 0) return false;
+  // Read only now: most saved plans are current, and a long trail is read for nothing then.
+  const earlier = trail ? await appliedBefore(trail, saved.id) : undefined;
+  const secret = reasons.some((r) => r.secret);
+  if (earlier && !secret && fresh.problems.length === 0 && !hasAppliedChanges(fresh)) {
+    ctx.info(`${file} was applied already${earlier}, and the target still matches it: nothing to do`);
+    return true;
+  }
   // Addresses and mask names come from the file, which anyone can write: its control characters are printed as escapes.
   for (const r of reasons) ctx.info(`  ${visibleName(r.address)}: ${oneLine(r.message)}`);
-  if (reasons.some((r) => r.secret)) {
+  if (secret) {
     // Planning again masks it again, and an apply without a file would send the credential: only the value's source can change.
     throw new UserError(
       `${file} cannot be applied from a file: what it would send holds a secret of this run, which the file masks (listed above); nothing was applied. Take the value out of git, or out of the org's object that carries it (and rotate it: it may have been shared), then plan again.`,
     );
   }
+  const own = earlier ? ` It was applied already${earlier}: a saved plan is applied once, and what is listed is its own changes, or what changed after them.` : '';
   throw new UserError(
-    `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied.${otherDir(saved, dir)} Run \`${planAgain(ctx, dir, saved.prune)} --out ${out}\` again and review the new plan.`,
+    `${file} is stale: ${reasons.length} thing${reasons.length === 1 ? '' : 's'} changed since it was planned (listed above); nothing was applied.${own}${otherDir(saved, dir)} Run \`${planAgain(ctx, dir, saved.prune)} --out ${out}\` again and review the new plan.`,
   );
+}
+
+/**
+ * " at 2026-12-07 05:22 UTC (14 changes on record in .promptctl/audit.jsonl)" when the trail records
+ * changes of plan `planId`; undefined when it records none (or cannot be read: the stale refusal
+ * then stands as it is, and the apply's own opening of the trail reports what is wrong with it).
+ */
+async function appliedBefore(trail: Trail, planId: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(trail.path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const runs = planOnRecord(text, planId);
+  if (!runs) return undefined;
+  const failed = runs.outcomes - runs.succeeded;
+  const changes = `${runs.succeeded} change${runs.succeeded === 1 ? '' : 's'}${failed > 0 ? ` (and ${failed} not made)` : ''}`;
+  return `${savedAt(runs.last)} (${changes} on record in ${visibleName(trail.shown)})`;
 }
 
 /**

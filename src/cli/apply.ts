@@ -159,7 +159,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         if (stop.signalled) return interruptedBeforeChanges(ctx);
         if (audit) await settleInterrupted(ctx, audit, target, git, { ...fresh.plan, id: saved.id });
         refuseMassDelete(shownFile!, saved, fresh.plan);
-        refuseIfStale(ctx, shownFile!, flags.dir, saved, fresh.plan, outWord);
+        // The same file applied again (a retried job): nothing to do when what it made still holds.
+        if (await refuseIfStale(ctx, shownFile!, flags.dir, saved, fresh.plan, outWord, { path: auditFile, shown: trail })) return EXIT.ok;
         // What runs is the fresh plan, now proved the same as the reviewed one: the file names
         // the run (its id) and keeps its refusals (a mass delete, say), but steers no write.
         plan = { ...fresh.plan, id: saved.id, problems: saved.problems };

@@ -42,7 +42,9 @@ describe('apply of a plan saved from another prompts directory', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('plan.json: still current');
     expect(r.stderr).not.toContain('It was planned with --dir');
-    // Re-applied: stale (the org moved), the directory the same.
+    // Re-applied after the files changed again: stale, the directory the same. (Re-applied with
+    // nothing else changed, it was applied already and has nothing to do: apply-saved-twice.test.ts.)
+    await s.edit('prompts/billing/billing-assistant.yaml', 'Answers billing questions', 'Answers all billing questions');
     const again = await s.cli(['apply', 'plan.json', '--auto-approve']);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('plan.json is stale');

@@ -5,6 +5,7 @@
 // and says so before reading anything. Before, `apply -` looked for a file named "-" ("plan file -
 // does not exist").
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
@@ -28,7 +29,10 @@ describe('apply - (the saved plan on stdin)', () => {
     expect(applied.stdout).toMatch(/Apply complete: \d+ created/);
     const after = await runCliInProcess(['plan'], { cwd });
     expect(after.stdout).toContain('No changes');
-    // The same plan again is stale now: refused, with how to save a plan to review (not a file named "stdin").
+    // The same plan again, once the files changed since, is stale: refused, with how to save a plan
+    // to review (not a file named "stdin"). (With nothing else changed it has nothing to do: apply-saved-twice.test.ts.)
+    const filters = join(cwd, 'prompts/safety-filters.yaml');
+    await writeFile(filters, (await readFile(filters, 'utf8')).replace('priority: 20', 'priority: 25'));
     const again = await runCliInProcess(['apply', '-', '--auto-approve'], { cwd, input: planned.stdout });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/error: stdin is stale: .*Run `promptctl plan --out plan\.json` again/);
