@@ -200,8 +200,9 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       const expectedMs = sayExpectedDuration(ctx, plan, target);
       if (!saved && !flags.autoApprove) {
         if (!ctx.io.stdin.isTTY) {
+          // The command to run is this one's, its --env and --dir kept: a bare `apply` plans another target or directory.
           throw new UserError(
-            'apply needs confirmation, and stdin is not a terminal: review the plan, then run `apply --auto-approve` (or apply a saved plan file); nothing was applied',
+            `apply needs confirmation, and stdin is not a terminal: review the plan, then run \`${applyCommand(ctx, flags.dir)} --auto-approve\` (or apply a saved plan file); nothing was applied`,
           );
         }
         const answer = await confirm(ctx, stop.signal);
