@@ -152,7 +152,8 @@ export function applyCommand(ctx: CliContext, dir: string): string {
   return `promptctl apply${targetFlags(ctx, dir)}`;
 }
 
-function targetFlags(ctx: CliContext, dir: string): string {
+/** ` --env NAME --dir DIR` as this run was given them (none for the defaults): what a command to run again keeps. */
+export function targetFlags(ctx: CliContext, dir: string): string {
   const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
   return `${env}${dir !== DEFAULT_DIR ? ` --dir ${shellWord(dir)}` : ''}`;
 }

@@ -10,7 +10,7 @@ import { shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
 import { addDirOption, jsonFailureOnFormat } from './common.js';
 import { planTarget } from './live-plan.js';
-import { applyCommand, planAgain } from './apply-saved.js';
+import { applyCommand, planAgain, targetFlags } from './apply-saved.js';
 import { asSaved } from './plan-file.js';
 import type { CliContext } from './context.js';
 import { parseFormat, PLAN_FORMATS, renderPlan } from './render.js';
@@ -46,7 +46,7 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
   const rendered = format === 'markdown' ? await markdownPlan(plan, flags.dir) : format === 'json' ? '' : await renderPlan(plan, format, ctx.style, flags.dir);
   // The report is the document now: an error after it adds none.
   ctx.failureDocument = undefined;
-  ctx.out(renderDrift(plan, entries, format, rendered));
+  ctx.out(renderDrift(plan, entries, format, rendered, { more: `run \`promptctl drift${targetFlags(ctx, flags.dir)} --format json\` for the full list` }));
   // A live name is free text (AI Studio takes an ESC): shown as the plan text shows it.
   for (const u of plan.unmanaged) ctx.info(`note: ${visibleName(u.address)} exists only on the target${aside(visibleName(u.reason))}`);
   // Part of git could not be compared (a surface the target does not serve): no answer, an error.

@@ -32,14 +32,20 @@ const PLAN_SHARE = 16_000;
 export interface DriftRenderOptions {
   /** The markdown report's character cap: DRIFT_MARKDOWN_CAP by default (tests may lower it). */
   cap?: number;
+  /**
+   * Where a cut note sends the reader: FULL_DRIFT by default. The command gives its own, with the
+   * run's --env and --dir: a bare `drift` compares another target or directory.
+   */
+  more?: string;
 }
 
 /** Adds the drift section to the plan (`rendered`, in the same format; in markdown, its renderer). */
 export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 'text' | 'markdown' | 'json', rendered: RenderedPlan, opts: DriftRenderOptions = {}): string {
   if (format === 'json') return JSON.stringify({ ...plan, drift: entries }, null, 2);
   const cap = opts.cap ?? DRIFT_MARKDOWN_CAP;
-  const planWithin = (room: number): string => (typeof rendered === 'string' ? rendered : rendered.render({ cap: room, more: FULL_DRIFT }));
-  const floor = (): number => (typeof rendered === 'string' ? 0 : rendered.floor({ more: FULL_DRIFT }));
+  const more = opts.more ?? FULL_DRIFT;
+  const planWithin = (room: number): string => (typeof rendered === 'string' ? rendered : rendered.render({ cap: room, more }));
+  const floor = (): number => (typeof rendered === 'string' ? 0 : rendered.floor({ more }));
   if (entries.length === 0) {
     // Every problem left is one of what could not be compared (the others are entries): no verdict.
     const heading = plan.problems.length > 0 ? '### Drift unknown: not all of git could be compared with the target' : `### ${noDrift(plan)}`;
@@ -47,7 +53,7 @@ export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 
   }
   const n = entries.length;
   const heading = `${formatInt(n)} difference${n === 1 ? '' : 's'}`;
-  if (format === 'markdown') return driftMarkdown(entries, `### Drift: ${heading} between the target and git`, planWithin, cap, floor);
+  if (format === 'markdown') return driftMarkdown(entries, `### Drift: ${heading} between the target and git`, planWithin, cap, floor, more);
   const text = planWithin(Number.POSITIVE_INFINITY);
   // Names, keys and stamps come from the target as they are: made visible as the plan text makes
   // them, line breaks included, so that each difference keeps to its own line.
@@ -69,7 +75,7 @@ export function renderDrift(plan: Plan, entries: readonly DriftEntry[], format: 
  * resources; the table then takes what the plan left, cut between rows. When all of it fits, it
  * is what it always was.
  */
-function driftMarkdown(entries: readonly DriftEntry[], heading: string, planWithin: (room: number) => string, cap: number, floor: () => number): string {
+function driftMarkdown(entries: readonly DriftEntry[], heading: string, planWithin: (room: number) => string, cap: number, floor: () => number, more: string): string {
   const top = [heading, '', '| Address | Fix | Last changed by | When | What |', '|---|---|---|---|---|'];
   const rows = entries.map(
     (e) => `| ${codeCell(e.address)} | ${fix(e)} | ${e.modifiedBy ? codeCell(e.modifiedBy) : '—'} | ${e.dateModified ? escapeCell(e.dateModified) : '—'} | ${escapeCell(e.message)} |`,
@@ -79,9 +85,9 @@ function driftMarkdown(entries: readonly DriftEntry[], heading: string, planWith
   const planned = planWithin(table.length + floor() + PLAN_SHARE <= cap ? cap - table.length : Math.min(cap, floor() + PLAN_SHARE));
   if (table.length + planned.length <= cap) return table + planned;
   // Room for the note as it reads with every row left out: fewer left out never make it longer.
-  const room = cap - planned.length - [...top, '', leftOut(rows.length), '', ''].join('\n').length;
+  const room = cap - planned.length - [...top, '', leftOut(rows.length, more), '', ''].join('\n').length;
   const kept = fitLeading(rows, room, 1);
-  return [...top, ...kept, '', leftOut(rows.length - kept.length), '', planned].join('\n');
+  return [...top, ...kept, '', leftOut(rows.length - kept.length, more), '', planned].join('\n');
 }
 
 /** What apply does about a difference, worded as the plan words it: a delete waiting for prune is not made. */
@@ -89,8 +95,8 @@ function fix(e: DriftEntry): string {
   return e.pending ? `${e.action} (pending: prune is off)` : e.action;
 }
 
-function leftOut(n: number): string {
-  return `> … ${formatInt(n)} more difference${n === 1 ? '' : 's'} not shown; ${FULL_DRIFT}.`;
+function leftOut(n: number, more: string): string {
+  return `> … ${formatInt(n)} more difference${n === 1 ? '' : 's'} not shown; ${more}.`;
 }
 
 /**
