@@ -91,7 +91,8 @@ async function splitContext(ctx: CliContext, template: string, dir: string, doin
   ctx.learnConfigSecrets((loaded.union ?? loaded.state)?.config);
   for (const d of loaded.diagnostics) if (d.severity === 'error') ctx.info(formatText(d));
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
-  if (errors > 0 || !loaded.state) throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${visibleName(dir)}: nothing was ${doing} (run \`promptctl validate\`)`);
+  // validate of these files: a bare one reads prompts/. Every environment's (no --env), as they were loaded here.
+  if (errors > 0 || !loaded.state) throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${visibleName(dir)}: nothing was ${doing} (run \`promptctl validate${dir !== DEFAULT_DIR ? ` --dir ${shellWord(dir)}` : ''}\`)`);
   const union = loaded.state;
   const state = env ? environmentState(union, env) : union;
   const split = state.splits.find((s) => s.template === template);

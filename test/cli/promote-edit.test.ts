@@ -28,6 +28,21 @@ spec:
 `;
 
 describe('promote', () => {
+  it('refused on invalid files of another --dir, names the validate that reads them (not prompts/)', async () => {
+    dir = await tempDir('promptctl-promote-');
+    await cp(join(REPO, 'prompts'), join(dir.path, 'team'), { recursive: true });
+    const traffic = join(dir.path, 'team/billing-assistant/traffic.yaml');
+    await writeFile(traffic, (await readFile(traffic, 'utf8')).replace('weight: 20 #', 'weight: 25 #'));
+    const r = await runCliInProcess(['promote', 'billing-assistant', '1.1.0', '--weight', '30', '--env', 'staging', '--dir', 'team'], { cwd: dir.path, env: {} });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[traffic/weights-sum]');
+    expect(r.stderr).toContain('error: 1 error in team: nothing was changed (run `promptctl validate --dir team`)');
+    // That command reports the error it points at.
+    const validated = await runCliInProcess(['validate', '--dir', 'team'], { cwd: dir.path, env: {} });
+    expect(validated.code).toBe(1);
+    expect(validated.stdout + validated.stderr).toContain('[traffic/weights-sum]');
+  });
+
   it('shows what the user typed in its errors as text: escapes and line breaks do not reach the terminal', async () => {
     dir = await tempDir('promptctl-promote-');
     await cp(join(REPO, 'prompts'), join(dir.path, 'prompts'), { recursive: true });
