@@ -1,6 +1,8 @@
 // A saved plan at apply (DESIGN §5): refused before any change when it was saved with problems,
-// would now delete too much, or is stale against a fresh plan (apply/stale.ts), each refusal with
-// the command that makes the plan again, with the environment, directory and prune it was made with.
+// would now delete too much, was made for another org, or is stale against a fresh plan
+// (apply/stale.ts), each refusal with the command that makes the plan again, with the environment,
+// directory and prune it was made with; a file the audit trail shows applied already is said to be
+// (with nothing to do while what it made still holds).
 import { readFile } from 'node:fs/promises';
 import { normalize } from 'node:path';
 import { planOnRecord } from '../audit/plan-runs.js';
