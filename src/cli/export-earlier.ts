@@ -22,8 +22,11 @@ export interface Earlier {
   /** Each YAML file plan --dir reads ('/'-separated, sorted), with its documents (undefined: unreadable, see documentsIn). */
   yaml: ReadonlyMap<string, unknown[] | undefined>;
   /**
-   * The text files there: each one a document refers to ({file:}), and each .md directly under
-   * guides/, where export writes guides' instructions. One nothing refers to after the export is left over.
+   * The text files there that a document refers to ({file:}), or referred to once: each one a YAML
+   * file there refers to, and each .md directly under guides/ (where export writes guides'
+   * instructions) that a committed YAML file referred to (its guide's YAML removed since). One
+   * nothing refers to after the export is left over. A file nothing ever referred to (a README
+   * kept among the guides, notes) is the user's, and not among them.
    */
   texts: ReadonlySet<string>;
 }
@@ -33,8 +36,15 @@ export async function readEarlier(dir: string): Promise<Earlier> {
   const yaml = new Map<string, unknown[] | undefined>();
   for (const path of (await discoverYamlFiles(dir)).files) yaml.set(path, await documentsIn(dir, path));
   const refs = new Set([...yaml.values()].flatMap((docs) => (docs ?? []).flatMap(textRefs)));
-  const texts = new Set(await instructionFiles(dir));
+  const texts = new Set<string>();
   for (const ref of [...refs].sort()) if (await lstat(join(dir, ref)).catch(() => undefined)) texts.add(ref);
+  // Those no YAML there refers to now: export's own only if git saw a YAML refer to one (outside
+  // git nothing tells them from the user's, which are then left alone without a word).
+  const unnamed = (await instructionFiles(dir)).filter((path) => !refs.has(path));
+  if (unnamed.length > 0) {
+    const { everReferred } = await import('../git/ever-referred.js');
+    for (const path of await everReferred(dir, unnamed)) texts.add(path);
+  }
   return { yaml, texts };
 }
 

@@ -90,21 +90,6 @@ describe('export of objects made by hand', () => {
     expect(r.stderr).not.toContain('kept-guide.md was there before');
   });
 
-  it('re-exporting with --force names an instruction file under guides/ that no document refers to any more as left over, and keeps it', { timeout: 60_000 }, async () => {
-    const o = await org();
-    const id = await handMadeGuide(o.studio, 'Old guide', 'Be nice.\n');
-    await handMadeGuide(o.studio, 'Kept guide', 'Be kind.\n');
-    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
-    await o.studio.deleteGuide(id);
-    // The deleted guide's YAML removed by hand, as the earlier re-export's warning invites; its .md stays.
-    await unlink(join(o.dir.path, 'adopted/guides/old-guide.yaml'));
-    const r = await o.cli(['export', '--out', 'adopted', '--force']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(await readFile(join(o.dir.path, 'adopted/guides/old-guide.md'), 'utf8')).toBe('Be nice.\n');
-    expect(r.stderr).toMatch(/^warning: adopted\/guides\/old-guide\.md was there before and is not part of the export; no document refers to it, so plan --dir adopted does not read it$/m);
-    expect(r.stderr).not.toContain('kept-guide.md was there before');
-  });
-
   it('re-exporting with --force names the instruction file a guide\'s YAML referred to outside guides/<name>.md, once it refers to that file no more', { timeout: 60_000 }, async () => {
     const o = await org();
     await handMadeGuide(o.studio, 'Returns', 'Be nice.\n');

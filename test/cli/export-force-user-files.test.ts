@@ -1,0 +1,100 @@
+// export --force over an earlier export, in and out of a git checkout: what it names as left over
+// from before (only what an earlier export's document referred to, never a file of the user's that
+// nothing ever referred to), and what it refuses to replace (what git could not give back).
+import { execFileSync } from 'node:child_process';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { aiStudioWriteChecks } from '../../src/kinds/index.js';
+import type { AiStudioApi } from '../../src/targets/aistudio/api.js';
+import { createAiStudioClient } from '../../src/targets/aistudio/client.js';
+import { runCliInProcess, type CliResult } from '../helpers/cli.js';
+import { CLIENT_ID, CLIENT_SECRET, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+
+interface Org {
+  dir: TempDir;
+  emu: TestEmulator;
+  studio: AiStudioApi;
+  cli(args: readonly string[]): Promise<CliResult>;
+  /** git in the org's working directory, with no user or system configuration. */
+  git(...args: string[]): string;
+}
+const open: Org[] = [];
+afterEach(async () => {
+  for (const o of open.splice(0)) {
+    await o.studio.close();
+    await o.emu.close();
+    await o.dir.remove();
+  }
+});
+
+const GIT_ENV = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
+
+async function org(): Promise<Org> {
+  const dir = await tempDir('promptctl-export-user-files-');
+  const emu = await startTestEmulator({});
+  const studio = createAiStudioClient({ landed: aiStudioWriteChecks, apiUrl: emu.url, loginUrl: emu.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, targetLabel: 'test' });
+  const o: Org = {
+    dir,
+    emu,
+    studio,
+    cli: (args) => runCliInProcess(args, { cwd: dir.path, env: emu.env }),
+    git: (...args) => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: dir.path, env: GIT_ENV, encoding: 'utf8' }),
+  };
+  open.push(o);
+  return o;
+}
+
+/** A guide made by hand in the org, its first version holding `instruction`, published to ProductionReady. */
+async function handMadeGuide(studio: AiStudioApi, name: string, instruction: string): Promise<string> {
+  const g = await studio.createGuide({ name, source: 'Manual' });
+  const first = (await studio.getGuide(g.id)).latestSavedVersion;
+  const v = first ? await studio.patchGuideVersion(g.id, first.version, { instruction }) : await studio.createGuideVersion(g.id, { instruction });
+  await studio.publishGuideVersion(g.id, v.version, 'ProductionReady');
+  return g.id;
+}
+
+describe('export --force: what is left over from an earlier export', () => {
+  it('leaves a Markdown file of the user\'s under guides/ that no document ever referred to alone, without a word', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await handMadeGuide(o.studio, 'Returns', 'Be nice.\n');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    await writeFile(join(o.dir.path, 'adopted/guides/README.md'), '# Our guides\n');
+    await writeFile(join(o.dir.path, 'adopted/guides/notes.md'), 'Ask Sam before changing Returns.\n');
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('README.md');
+    expect(r.stderr).not.toContain('notes.md');
+    // The same in a git checkout that holds them committed: no commit ever referred to them.
+    o.git('init', '-q');
+    o.git('add', 'adopted');
+    o.git('commit', '-q', '-m', 'export');
+    const again = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain('README.md');
+    expect(again.stderr).not.toContain('notes.md');
+    expect(await readFile(join(o.dir.path, 'adopted/guides/README.md'), 'utf8')).toBe('# Our guides\n');
+  });
+
+  it('names an instruction file under guides/ that a committed guide YAML referred to, once that YAML is removed, and keeps it', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const id = await handMadeGuide(o.studio, 'Old guide', 'Be nice.\n');
+    await handMadeGuide(o.studio, 'Kept guide', 'Be kind.\n');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    o.git('init', '-q');
+    o.git('add', 'adopted');
+    o.git('commit', '-q', '-m', 'export');
+    await o.studio.deleteGuide(id);
+    // The deleted guide's YAML removed (and the removal committed), as the re-export's warning invites; its .md stays.
+    o.git('rm', '-q', 'adopted/guides/old-guide.yaml');
+    o.git('commit', '-q', '-m', 'old guide gone');
+    await writeFile(join(o.dir.path, 'adopted/guides/README.md'), '# Our guides\n');
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(join(o.dir.path, 'adopted/guides/old-guide.md'), 'utf8')).toBe('Be nice.\n');
+    expect(r.stderr).toMatch(/^warning: adopted\/guides\/old-guide\.md was there before and is not part of the export; no document refers to it, so plan --dir adopted does not read it$/m);
+    expect(r.stderr).not.toContain('kept-guide.md was there before');
+    expect(r.stderr).not.toContain('README.md');
+  });
+});
