@@ -173,27 +173,50 @@ export function listed(items: readonly string[]): string {
 export const MAX_HELD_BYTES = 4 * 1024 * 1024;
 
 /**
- * Refuses an export that would replace, with other content, a file git tracks whose changes are not
- * committed. `writes`: each file's path (relative to --out) and its text as it will be written.
+ * Refuses an export that would replace, with other content, what git could not give back: a file
+ * git tracks whose changes are not committed, or one in a work tree that git does not hold at all
+ * (untracked, not ignored), unless that is an earlier export's own YAML (onlyTheOrgsChanged: the
+ * same check that spares it the warning), so exporting twice before the first commit still works.
+ * `writes`: each file's path (relative to --out) and its text as it will be written.
  */
 export async function refuseUncommitted(dir: string, writes: readonly { path: string; text: (found: Set<string>) => string }[], out: string): Promise<void> {
   const there = [];
   for (const w of writes) if ((await lstat(join(dir, w.path)).catch(() => undefined))?.isFile()) there.push(w);
-  const { uncommittedAmong } = await import('../git/last-change.js');
+  const { uncommittedAmong, untrackedAmong } = await import('../git/last-change.js');
   // Asked in --out itself: it may lie in another repository than the working directory, or in none.
   const dirty = new Set(await uncommittedAmong(dir, there.map((w) => w.path)));
-  const lost: string[] = [];
+  const untracked = new Set(await untrackedAmong(dir, there.map((w) => w.path)));
+  const changes: string[] = [];
+  const unheld: string[] = [];
   for (const w of there) {
-    if (!dirty.has(w.path)) continue;
+    if (!dirty.has(w.path) && !untracked.has(w.path)) continue;
     const now = await readFile(join(dir, w.path)).catch(() => undefined);
-    if (!now?.equals(Buffer.from(w.text(new Set())))) lost.push(w.path);
+    const text = w.text(new Set());
+    if (now?.equals(Buffer.from(text))) continue;
+    if (dirty.has(w.path)) {
+      changes.push(w.path);
+      continue;
+    }
+    // A guide's instruction (.md) cannot be told from one edited by hand: the org keeps no earlier text to compare.
+    if (now !== undefined && now.length <= MAX_HELD_BYTES && w.path.endsWith('.yaml') && onlyTheOrgsChanged(now.toString('utf8'), text)) continue;
+    unheld.push(w.path);
   }
-  if (lost.length === 0) return;
-  const named = lost.slice(0, 3).map((p) => visibleName(join(out, p))).join(', ');
-  throw new UserError(
-    `${named}${lost.length > 3 ? ` and ${lost.length - 3} more` : ''} ${lost.length === 1 ? 'holds' : 'hold'} uncommitted changes that export --force would replace with the org's content, and git could not give them back: ` +
-      `commit or stash them (git stash) first, or discard them (git checkout -- FILE); nothing was written`,
-  );
+  if (changes.length === 0 && unheld.length === 0) return;
+  const said: string[] = [];
+  if (changes.length > 0) said.push(`${namedFiles(changes, out)} ${changes.length === 1 ? 'holds' : 'hold'} uncommitted changes that export --force would replace with the org's content, and git could not give them back: commit or stash them (git stash) first, or discard them (git checkout -- FILE)`);
+  if (unheld.length > 0) {
+    const one = unheld.length === 1;
+    said.push(
+      `${namedFiles(unheld, out)} ${one ? 'is' : 'are'} not in git (untracked) and ${one ? 'holds' : 'hold'} other content than export writes there, which export --force would replace for good: ` +
+        `commit ${one ? 'it' : 'them'} first (git add, git commit), or remove ${one ? 'it' : 'them'} if ${one ? 'it is' : 'they are'} only an earlier export's output`,
+    );
+  }
+  throw new UserError(`${said.join('; and ')}; nothing was written`);
+}
+
+/** Up to three files as messages name them (under --out), then how many more. */
+function namedFiles(paths: readonly string[], out: string): string {
+  return `${paths.slice(0, 3).map((p) => visibleName(join(out, p))).join(', ')}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}`;
 }
 
 /**

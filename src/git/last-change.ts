@@ -1,7 +1,8 @@
 // When git last changed some files: the commit time of the newest commit that touched any of them,
 // or 'uncommitted' while one of them differs from HEAD (or was never committed); null outside a
 // work tree, or when git cannot say. drift compares it with when the target last changed an object
-// git and the target disagree on, to say which side moved.
+// git and the target disagree on, to say which side moved. And which files git could not give back
+// if they were replaced (changes not committed, or not in git at all), for export --force.
 import { openRepo, tryRaw } from './repo.js';
 
 export type GitLastChange = { at: string } | 'uncommitted';
@@ -30,4 +31,19 @@ export async function uncommittedAmong(cwd: string, files: readonly string[]): P
   const out = await tryRaw(git, ['-c', 'core.quotePath=false', 'diff', '--name-only', '-z', '--relative', 'HEAD', '--', ...files.map((f) => `:(literal)${f}`)]);
   const changed = new Set((out ?? '').split('\0').filter(Boolean));
   return files.filter((f) => changed.has(f));
+}
+
+/**
+ * Which of FILES (relative to CWD, as given, "/"-separated) are in a work tree and git neither
+ * tracks nor ignores: what replacing them would lose for good, git holding no copy of them. None
+ * outside a work tree, or when git cannot say. An ignored file is one the user keeps out of git,
+ * as outside a work tree.
+ */
+export async function untrackedAmong(cwd: string, files: readonly string[]): Promise<string[]> {
+  if (files.length === 0) return [];
+  const git = await openRepo(cwd);
+  if (!git) return [];
+  const out = await tryRaw(git, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...files.map((f) => `:(literal)${f}`)]);
+  const found = new Set((out ?? '').split('\0').filter(Boolean));
+  return files.filter((f) => found.has(f));
 }

@@ -98,3 +98,48 @@ describe('export --force: what is left over from an earlier export', () => {
     expect(r.stderr).not.toContain('README.md');
   });
 });
+
+describe('export --force in a git checkout: what git could not give back is not replaced', () => {
+  it('refuses to replace an untracked file edited by hand, and replaces it once git holds it', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await handMadeGuide(o.studio, 'Returns', 'Be nice.\n');
+    o.git('init', '-q');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    // The user's edit to the guide's instruction, before the export was ever added to git.
+    const md = join(o.dir.path, 'adopted/guides/returns.md');
+    await writeFile(md, 'Be nice, and brief.\n');
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.stderr).toMatch(/^error: adopted\/guides\/returns\.md is not in git \(untracked\) and holds other content than export writes there, which export --force would replace for good: commit it first \(git add, git commit\), or remove it if it is only an earlier export's output; nothing was written$/m);
+    expect(r.code).toBe(1);
+    expect(await readFile(md, 'utf8')).toBe('Be nice, and brief.\n');
+    // Committed, git has it: the export replaces it and says so.
+    o.git('add', 'adopted');
+    o.git('commit', '-q', '-m', 'export');
+    const again = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await readFile(md, 'utf8')).toBe('Be nice.\n');
+    expect(again.stderr).toContain('adopted/guides/returns.md was there before and is replaced');
+  });
+
+  it('refuses to replace an untracked YAML file holding a comment of the user\'s, but refreshes an earlier export\'s own untracked YAML the org changed since', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const t = await o.emu.api.createTemplate({ name: 'summarize', model: 'gpt-4o', labels: { 'managed-by': 'promptctl' } });
+    o.git('init', '-q');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    // The org changes between two exports, before the first commit: export's own file is refreshed.
+    const live = await o.emu.api.updateTemplate(t.id, { name: t.name, model: t.model, labels: t.labels, description: 'Summaries', version: t.version });
+    const yaml = join(o.dir.path, 'adopted/summarize.yaml');
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(yaml, 'utf8')).toContain('description: Summaries');
+    expect(r.stderr).not.toContain('was there before');
+    // A comment of the user's in it is theirs, which git does not hold yet.
+    const mine = `# owned by the support team\n${await readFile(yaml, 'utf8')}`;
+    await writeFile(yaml, mine);
+    await o.emu.api.updateTemplate(t.id, { name: t.name, model: t.model, labels: t.labels, description: 'Short summaries', version: live.version });
+    const again = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(again.stderr).toContain('error: adopted/summarize.yaml is not in git (untracked)');
+    expect(again.code).toBe(1);
+    expect(await readFile(yaml, 'utf8')).toBe(mine);
+  });
+});
