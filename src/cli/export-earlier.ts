@@ -29,6 +29,8 @@ export interface Earlier {
    * kept among the guides, notes) is the user's, and not among them.
    */
   texts: ReadonlySet<string>;
+  /** The .md files directly under guides/ that no document refers to or ever referred to: the user's, never written over. */
+  theirs: ReadonlySet<string>;
 }
 
 /** Reads what an earlier export (or the user) left in --out: see Earlier. */
@@ -41,18 +43,17 @@ export async function readEarlier(dir: string): Promise<Earlier> {
   // Those no YAML there refers to now: export's own only if git saw a YAML refer to one (outside
   // git nothing tells them from the user's, which are then left alone without a word).
   const unnamed = (await instructionFiles(dir)).filter((path) => !refs.has(path));
-  if (unnamed.length > 0) {
-    const { everReferred } = await import('../git/ever-referred.js');
-    for (const path of await everReferred(dir, unnamed)) texts.add(path);
-  }
-  return { yaml, texts };
+  const once = unnamed.length > 0 ? await (await import('../git/ever-referred.js')).everReferred(dir, unnamed) : new Set<string>();
+  for (const path of once) texts.add(path);
+  return { yaml, texts, theirs: new Set(unnamed.filter((path) => !once.has(path))) };
 }
 
 /**
  * With --force over an earlier export: the file under guides/ or summaries/ that holds each guide's
  * or summary setting's document alone, by address, so that the re-export writes it there again
- * (`held`); and every file there or at the top that holds documents, with what it holds, and each text file one
- * of them refers to (`before`): none of those is given to another object.
+ * (`held`); and every file there or at the top that holds documents, with what it holds, each text file one
+ * of them refers to, and each .md of the user's under guides/, holding nothing export reads (`before`):
+ * none of those is given to another object.
  */
 export function filesBefore(earlier: Earlier): { held: Map<string, string>; before: Map<string, string[]>; heldTexts: Map<string, string> } {
   const held = new Map<string, string>();
@@ -75,6 +76,8 @@ export function filesBefore(earlier: Earlier): { held: Map<string, string>; befo
     const text = parts[0] === GUIDES_DIR ? textRefs(docs[0]).find((r) => /^guides\/[^/]+\.md$/.test(r)) : undefined;
     if (text !== undefined) heldTexts.set(defined, text);
   }
+  // The user's own .md among the guides (notes.md): a new guide whose name makes it is numbered past it, as past a YAML file there.
+  for (const path of earlier.theirs) if (!before.has(path)) before.set(path, []);
   return { held, before, heldTexts };
 }
 

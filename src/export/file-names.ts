@@ -66,7 +66,8 @@ export interface FileNaming {
   /**
    * A re-export: each file at the top and under guides/ and summaries/ that holds documents (relative to --out),
    * with what it holds (addresses, or kind/name); a text file a YAML there refers to, with what
-   * that YAML holds. None is given to another object: a new one's file name is numbered past it.
+   * that YAML holds; a .md of the user's under guides/ that nothing refers to, holding nothing (an
+   * empty list). None is given to another object: a new one's file name is numbered past it.
    */
   before?: ReadonlyMap<string, readonly string[]>;
   /** A re-export: the .md under guides/ that each held guide's YAML refers to for its instruction, by address. */
@@ -113,7 +114,7 @@ export function heldOrNew(
     const name = file.endsWith('.yaml') ? file : folder === GUIDES_DIR && file.endsWith('.md') ? `${file.slice(0, -3)}.yaml` : undefined;
     if (name === undefined || used.has(name.toLowerCase())) continue;
     used.add(name.toLowerCase());
-    taken.set(name.toLowerCase(), `${where(path)} holds ${holds.length > 0 ? holds.join(', ') : 'documents'}`);
+    taken.set(name.toLowerCase(), `${where(path)} ${holds.length > 0 ? `holds ${holds.join(', ')}` : 'is a file no document refers to'}`);
   }
   return (address, name) => {
     const k = kept.get(address);

@@ -77,6 +77,22 @@ describe('export --force: what is left over from an earlier export', () => {
     expect(await readFile(join(o.dir.path, 'adopted/guides/README.md'), 'utf8')).toBe('# Our guides\n');
   });
 
+  it('does not write a new guide\'s instruction over a Markdown file of the user\'s under guides/ that its name makes', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await handMadeGuide(o.studio, 'Returns', 'Be nice.\n');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const notes = join(o.dir.path, 'adopted/guides/notes.md');
+    await writeFile(notes, 'Ask Sam before changing Returns.\n');
+    await handMadeGuide(o.studio, 'Notes', 'Take notes.\n');
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(notes, 'utf8')).toBe('Ask Sam before changing Returns.\n');
+    expect(await readFile(join(o.dir.path, 'adopted/guides/notes-2.md'), 'utf8')).toBe('Take notes.\n');
+    expect(await readFile(join(o.dir.path, 'adopted/guides/notes-2.yaml'), 'utf8')).toContain('file: guides/notes-2.md');
+    expect(r.stderr).toContain('warning: Guide/Notes is written to adopted/guides/notes-2.yaml: adopted/guides/notes.md is a file no document refers to and is kept as it is');
+    expect(r.stderr).not.toContain('replaced');
+  });
+
   it('names an instruction file under guides/ that a committed guide YAML referred to, once that YAML is removed, and keeps it', { timeout: 60_000 }, async () => {
     const o = await org();
     const id = await handMadeGuide(o.studio, 'Old guide', 'Be nice.\n');
