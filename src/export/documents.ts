@@ -13,7 +13,7 @@ import { normalizeText } from '../model/text.js';
 import { API_VERSION, type GuidePublishState, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { byCodeUnits } from '../util/compare.js';
-import { fileBase, GUIDES_DIR, heldOrNew, othersIn, revealsSecret, slug, SUMMARIES_DIR, uniqueFileName, uniqueIn, type FileNaming } from './file-names.js';
+import { fileBase, GUIDES_DIR, heldOrNew, leftAt, othersIn, revealsSecret, slug, SUMMARIES_DIR, uniqueFileName, uniqueIn, type FileNaming } from './file-names.js';
 
 type WireTemplate = LiveState['templates'][number];
 type WireVersion = NonNullable<WireTemplate['versions']>[number];
@@ -108,9 +108,10 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
     }
     // A file there that holds none of this template's documents, or another object's, is someone else's: not replaced.
     const base = safe(maskName(t.name));
-    const file = uniqueFileName(base, used, (candidate) => othersIn(names.before?.get(candidate), t.name) !== undefined);
-    const theirs = file !== `${fileBase(base)}.yaml` ? othersIn(names.before?.get(`${fileBase(base)}.yaml`), t.name) : undefined;
-    if (theirs !== undefined) warnings.push(`${templateAddress(t.name)} is written to ${where(file)}: ${where(`${fileBase(base)}.yaml`)} holds ${theirs} and is kept as it is`);
+    const file = uniqueFileName(base, used, (candidate) => othersIn(leftAt(names.before, candidate)?.holds, t.name) !== undefined);
+    const first = leftAt(names.before, `${fileBase(base)}.yaml`);
+    const theirs = file !== `${fileBase(base)}.yaml` ? othersIn(first?.holds, t.name) : undefined;
+    if (theirs !== undefined) warnings.push(`${templateAddress(t.name)} is written to ${where(file)}: ${where(first!.path)} holds ${theirs} and is kept as it is`);
     files.push({ path: file, documents: docs });
   }
 

@@ -34,6 +34,18 @@ export function othersIn(holds: readonly string[] | undefined, name: string): st
   return foreign.length > 0 ? foreign.join(', ') : undefined;
 }
 
+/**
+ * The file an earlier export (or the user) left at `file` whatever its letter case, and what it
+ * holds: Summarize.yaml is where summarize.yaml goes on macOS and Windows, which would write over
+ * it, and git cannot check the two out side by side there. The one of the same case first; the
+ * holds of every such file (a case-sensitive file system may hold several).
+ */
+export function leftAt(before: ReadonlyMap<string, readonly string[]> | undefined, file: string): { path: string; holds: string[] } | undefined {
+  const folded = file.toLowerCase();
+  const found = [...(before ?? [])].filter(([path]) => path.toLowerCase() === folded).sort(([a], [b]) => Number(b === file) - Number(a === file));
+  return found.length === 0 ? undefined : { path: found[0]![0], holds: found.flatMap(([, holds]) => holds) };
+}
+
 /** `name` made safe as a file name, before `.yaml` (and a `-N` that keeps it unique). */
 export function fileBase(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'template';

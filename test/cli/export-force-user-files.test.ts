@@ -2,7 +2,7 @@
 // from before (only what an earlier export's document referred to, never a file of the user's that
 // nothing ever referred to), and what it refuses to replace (what git could not give back).
 import { execFileSync } from 'node:child_process';
-import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aiStudioWriteChecks } from '../../src/kinds/index.js';
@@ -91,6 +91,21 @@ describe('export --force: what is left over from an earlier export', () => {
     expect(await readFile(join(o.dir.path, 'adopted/guides/notes-2.yaml'), 'utf8')).toContain('file: guides/notes-2.md');
     expect(r.stderr).toContain('warning: Guide/Notes is written to adopted/guides/notes-2.yaml: adopted/guides/notes.md is a file no document refers to and is kept as it is');
     expect(r.stderr).not.toContain('replaced');
+  });
+
+  it('does not write a template\'s file beside a file of the user\'s whose name differs only in letter case (the same file on macOS and Windows)', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const t = await o.emu.api.createTemplate({ name: 'summarize', model: 'gpt-4o' });
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const checks = join(o.dir.path, 'adopted/Checks.yaml');
+    const mine = 'apiVersion: promptctl/v1\nkind: PromptTest\nmetadata: {name: summarize-smoke}\nspec: {target: {template: summarize, version: "1.0.0"}, cases: []}\n';
+    await writeFile(checks, mine);
+    await o.emu.api.updateTemplate(t.id, { name: 'checks', model: 'gpt-4o', version: t.version });
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(await readFile(checks, 'utf8')).toBe(mine);
+    // Before, checks.yaml went beside it: over it where file names ignore case, and a pair git cannot check out there.
+    expect((await readdir(join(o.dir.path, 'adopted'))).sort()).toEqual(['Checks.yaml', 'checks-2.yaml', 'summarize.yaml']);
+    expect(r.stderr).toContain('PromptTemplate/checks is written to adopted/checks-2.yaml: adopted/Checks.yaml holds PromptTest/summarize-smoke and is kept as it is');
   });
 
   it('names an instruction file under guides/ that a committed guide YAML referred to, once that YAML is removed, and keeps it', { timeout: 60_000 }, async () => {
