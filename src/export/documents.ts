@@ -13,7 +13,7 @@ import { normalizeText } from '../model/text.js';
 import { API_VERSION, type GuidePublishState, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { byCodeUnits } from '../util/compare.js';
-import { fileBase, GUIDES_DIR, heldOrNew, leftAt, othersIn, revealsSecret, slug, SUMMARIES_DIR, uniqueFileName, uniqueIn, type FileNaming } from './file-names.js';
+import { fileBase, GUIDES_DIR, heldOrNew, leftAt, othersIn, rekeyed, renamedInCase, revealsSecret, slug, SUMMARIES_DIR, uniqueFileName, uniqueIn, type FileNaming } from './file-names.js';
 
 type WireTemplate = LiveState['templates'][number];
 type WireVersion = NonNullable<WireTemplate['versions']>[number];
@@ -133,15 +133,20 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
   const usedGuides = new Set<string>();
   const guides = [...(live.guides ?? [])].sort((a, b) => byCodeUnits(a.name, b.name));
   // A file an earlier export named with a secret of this run in it (before it was one) is not kept.
-  const held = names.held && new Map([...names.held].filter(([, path]) => !revealsSecret(path, names.secrets)));
+  // A guide or summary setting renamed in letter case alone is the same object (AI Studio compares
+  // their names without case): its file, and its instruction's, are written again for its new name.
+  const settings = [...(live.summarySettings ?? [])].sort((a, b) => byCodeUnits(a.name, b.name));
+  const renamed = renamedInCase(names.held, [...guides.map((g) => guideAddress(g.name)), ...settings.map((s) => summarySettingAddress(s.name))]);
+  const held = names.held && new Map([...rekeyed(names.held, renamed)].filter(([, path]) => !revealsSecret(path, names.secrets)));
+  const heldTexts = names.heldTexts && rekeyed(names.heldTexts, renamed);
   const kept = { held, before: names.before, where, warnings };
   const guideFile = heldOrNew(kept, GUIDES_DIR, guides.map((g) => guideAddress(g.name)), usedGuides, uniqueIn(usedGuides, 'guide', (n) => safe(slug(maskName(n)))));
   // A kept guide's instruction goes back into the file its YAML refers to (the user may have renamed
   // it), unless another guide's YAML refers to it too, or it is the .md beside another guide's YAML.
   const claimed = new Map<string, number>();
-  for (const path of names.heldTexts?.values() ?? []) claimed.set(path, (claimed.get(path) ?? 0) + 1);
+  for (const path of heldTexts?.values() ?? []) claimed.set(path, (claimed.get(path) ?? 0) + 1);
   const textFile = (address: string, yaml: string): string | undefined => {
-    const path = names.heldTexts?.get(address);
+    const path = heldTexts?.get(address);
     if (path === undefined || claimed.get(path) !== 1 || revealsSecret(path, names.secrets) || held?.get(address) !== `${GUIDES_DIR}/${yaml}`) return undefined;
     const twin = `${path.slice(0, -3)}.yaml`.toLowerCase();
     return [...(held ?? [])].some(([other, file]) => other !== address && file.toLowerCase() === twin) ? undefined : path;
@@ -154,7 +159,6 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
     counts.guides += 1;
   }
   const usedSummaries = new Set<string>();
-  const settings = [...(live.summarySettings ?? [])].sort((a, b) => byCodeUnits(a.name, b.name));
   const summaryFile = heldOrNew(kept, SUMMARIES_DIR, settings.map((s) => summarySettingAddress(s.name)), usedSummaries, uniqueIn(usedSummaries, 'summary-setting', (n) => safe(slug(maskName(n)))));
   for (const s of settings) {
     if (!isGenesysName(s.name)) {

@@ -138,6 +138,27 @@ export function heldOrNew(
   };
 }
 
+/**
+ * Each held address (FileNaming.held) the org no longer has, but has in another letter case alone,
+ * mapped to the live one: names AI Studio compares without case belong to one object, renamed. Not
+ * when the live one holds a file of its own. `live`: the addresses of the guides and summary settings exported.
+ */
+export function renamedInCase(held: ReadonlyMap<string, string> | undefined, live: readonly string[]): Map<string, string> {
+  const renamed = new Map<string, string>();
+  const now = new Set(live);
+  const folded = new Map(live.map((a) => [a.toLowerCase(), a]));
+  for (const address of held?.keys() ?? []) {
+    const to = now.has(address) ? undefined : folded.get(address.toLowerCase());
+    if (to !== undefined && !held!.has(to) && ![...renamed.values()].includes(to)) renamed.set(address, to);
+  }
+  return renamed;
+}
+
+/** `map` with the keys `renamed` names replaced by their new ones. */
+export function rekeyed<T>(map: ReadonlyMap<string, T>, renamed: ReadonlyMap<string, string>): Map<string, T> {
+  return new Map([...map].map(([k, v]) => [renamed.get(k) ?? k, v]));
+}
+
 /** Letters and digits only, lowercased: what survives every way a file name is made from a name. */
 function skeleton(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]/g, '');

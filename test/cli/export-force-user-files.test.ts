@@ -108,6 +108,26 @@ describe('export --force: what is left over from an earlier export', () => {
     expect(r.stderr).toContain('PromptTemplate/checks is written to adopted/checks-2.yaml: adopted/Checks.yaml holds PromptTest/summarize-smoke and is kept as it is');
   });
 
+  it('writes a guide renamed on the org in letter case alone back into its file, not beside it as a namesake', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const id = await handMadeGuide(o.studio, 'Returns', 'Be nice.\n');
+    await o.studio.createSummarySetting({ name: 'Wrap-up', language: 'en-US' });
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    await o.studio.patchGuide(id, { name: 'RETURNS' });
+    const setting = (await o.studio.listSummarySettings()).find((x) => x.name === 'Wrap-up')!;
+    await o.studio.putSummarySetting(setting.id, { name: 'Wrap-Up', language: 'en-US' });
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    // Before, it went to returns-2.yaml beside the old file, which plan then refused ('differs only in case'): exit 1.
+    expect(r.code, r.stderr).toBe(0);
+    expect((await readdir(join(o.dir.path, 'adopted/guides'))).sort()).toEqual(['returns.md', 'returns.yaml']);
+    expect(await readFile(join(o.dir.path, 'adopted/guides/returns.yaml'), 'utf8')).toContain('name: RETURNS');
+    expect(await readdir(join(o.dir.path, 'adopted/summaries'))).toEqual(['wrap-up.yaml']);
+    expect(await readFile(join(o.dir.path, 'adopted/summaries/wrap-up.yaml'), 'utf8')).toContain('name: Wrap-Up');
+    expect(r.stderr).not.toContain('not part of the export');
+    const plan = await o.cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  });
+
   it('names an instruction file under guides/ that a committed guide YAML referred to, once that YAML is removed, and keeps it', { timeout: 60_000 }, async () => {
     const o = await org();
     const id = await handMadeGuide(o.studio, 'Old guide', 'Be nice.\n');
