@@ -31,6 +31,11 @@ export interface Earlier {
   texts: ReadonlySet<string>;
   /** The .md files directly under guides/ that no document refers to or ever referred to: the user's, never written over. */
   theirs: ReadonlySet<string>;
+  /**
+   * The temp files a write killed midway left (an export, or promote, ended by SIGKILL or a crash:
+   * util/atomic-file.ts names them `<file>.<pid>.<8 hex>.tmp`), where export writes, their process gone.
+   */
+  temps: readonly string[];
 }
 
 /** Reads what an earlier export (or the user) left in --out: see Earlier. */
@@ -45,7 +50,25 @@ export async function readEarlier(dir: string): Promise<Earlier> {
   const unnamed = (await instructionFiles(dir)).filter((path) => !refs.has(path));
   const once = unnamed.length > 0 ? await (await import('../git/ever-referred.js')).everReferred(dir, unnamed) : new Set<string>();
   for (const path of once) texts.add(path);
-  return { yaml, texts, theirs: new Set(unnamed.filter((path) => !once.has(path))) };
+  return { yaml, texts, theirs: new Set(unnamed.filter((path) => !once.has(path))), temps: await killedWrites(dir) };
+}
+
+/** A temp file of writeFileAtomic's beside a YAML or Markdown file, with the pid of the process that wrote it. */
+const TEMP_FILE = /^.+\.(?:ya?ml|md)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/** Earlier.temps: at the top of --out, under guides/ and summaries/ ('/'-separated, sorted). */
+async function killedWrites(dir: string): Promise<string[]> {
+  const { isAlive } = await import('../util/process.js');
+  const out: string[] = [];
+  for (const folder of ['', GUIDES_DIR, SUMMARIES_DIR]) {
+    const entries = await readdir(join(dir, folder), { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const pid = e.isFile() ? TEMP_FILE.exec(e.name)?.[1] : undefined;
+      // A process still running may be writing it now (another export into the same directory).
+      if (pid !== undefined && !isAlive(Number(pid))) out.push(folder === '' ? e.name : `${folder}/${e.name}`);
+    }
+  }
+  return out.sort();
 }
 
 /**

@@ -1,7 +1,7 @@
 // promptctl export --out DIR: the live org as promptctl YAML, so a team can adopt promptctl on an
 // existing org. `plan --dir DIR` right after shows no changes. It writes inside DIR only.
 import { readFileSync, rmSync } from 'node:fs';
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat, readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILE } from '../config/discover.js';
@@ -141,6 +141,12 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     return { files };
   });
   if (interrupt.interrupted) return interruptedExport(ctx, done, writes.length, shownOut, `${environmentOptions(ctx, flags)}--out ${shellWord(flags.out)}`, unfinished);
+
+  // What a killed write left (SIGKILL, a crash: no interrupt to remove it) is no one's file: removed, and said.
+  for (const tmp of earlier?.temps ?? []) {
+    await rm(join(dir, tmp), { force: true });
+    ctx.info(`note: removed ${visibleName(join(flags.out, tmp))}, the temp file of a write that was killed before it finished`);
+  }
 
   const written = new Set([...result.files, ...result.texts].map((f) => f.path));
   // Every YAML file plan --dir will read, in subfolders too (guides/, summaries/ of an earlier export),
