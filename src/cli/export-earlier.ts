@@ -1,8 +1,11 @@
 // What an earlier export left in --out, for `export --force` over it, read once: the file that already holds
 // each guide's and summary setting's document (written there again), every file holding documents
-// (never given to another object), the files left from before that plan --dir still reads, and
-// the files git holds uncommitted changes to (never replaced); and whether a YAML file replaced
-// held only what export writes for objects the org has changed since (nothing beyond the org is lost).
+// and each .md of the user's among the guides (never given to another object), the files left from
+// before that plan --dir still reads and the text files a document referred to (git history says
+// which, for one whose YAML is gone; a file nothing ever referred to is the user's, not named), the
+// temp files of a killed write (removed), and the files git could not give back (uncommitted
+// changes, untracked content: never replaced); and whether a YAML file replaced held only what
+// export writes for objects the org has changed since (nothing beyond the org is lost).
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { discoverYamlFiles } from '../config/discover.js';
