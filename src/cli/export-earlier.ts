@@ -1,5 +1,6 @@
 // What an earlier export left in --out, for `export --force` over it, read once: the file that already holds
-// each guide's and summary setting's document (written there again), every file holding documents
+// each guide's and summary setting's document, and a template's file the user moved or renamed
+// (written there again, the latter where nothing in it would be lost), every file holding documents
 // and each .md of the user's among the guides (never given to another object), the files left from
 // before that plan --dir still reads and the text files a document referred to (git history says
 // which, for one whose YAML is gone; a file nothing ever referred to is the user's, not named), the
@@ -15,6 +16,7 @@ import { documentsToYaml } from '../export/yaml.js';
 import { UserError } from '../util/errors.js';
 import { visibleName } from '../util/escapes.js';
 import { lenientDocuments } from '../util/lenient-yaml.js';
+import { parseAddress, templateAddress } from '../model/address.js';
 
 /**
  * What was in --out before the export, read once, before anything is written: every decision of a
@@ -39,12 +41,23 @@ export interface Earlier {
    * util/atomic-file.ts names them `<file>.<pid>.<8 hex>.tmp`), where export writes, their process gone.
    */
   temps: readonly string[];
+  /**
+   * Each template whose documents (itself, its versions, its split) are all in one file, and alone
+   * there, other than the one export names after it (an export's file the user moved into a folder
+   * or renamed): that file and its text, by the template's address.
+   */
+  moved: ReadonlyMap<string, { path: string; text: string }>;
 }
 
 /** Reads what an earlier export (or the user) left in --out: see Earlier. */
 export async function readEarlier(dir: string): Promise<Earlier> {
   const yaml = new Map<string, unknown[] | undefined>();
-  for (const path of (await discoverYamlFiles(dir)).files) yaml.set(path, await documentsIn(dir, path));
+  const yamlTexts = new Map<string, string>();
+  for (const path of (await discoverYamlFiles(dir)).files) {
+    const read = await documentsIn(dir, path);
+    yaml.set(path, read?.docs);
+    if (read !== undefined) yamlTexts.set(path, read.text);
+  }
   const refs = new Set([...yaml.values()].flatMap((docs) => (docs ?? []).flatMap(textRefs)));
   const texts = new Set<string>();
   for (const ref of [...refs].sort()) if (await lstat(join(dir, ref)).catch(() => undefined)) texts.add(ref);
@@ -53,7 +66,7 @@ export async function readEarlier(dir: string): Promise<Earlier> {
   const unnamed = (await instructionFiles(dir)).filter((path) => !refs.has(path));
   const once = unnamed.length > 0 ? await (await import('../git/ever-referred.js')).everReferred(dir, unnamed) : new Set<string>();
   for (const path of once) texts.add(path);
-  return { yaml, texts, theirs: new Set(unnamed.filter((path) => !once.has(path))), temps: await killedWrites(dir) };
+  return { yaml, texts, theirs: new Set(unnamed.filter((path) => !once.has(path))), temps: await killedWrites(dir), moved: movedTemplates(yaml, yamlTexts) };
 }
 
 /** A temp file of writeFileAtomic's beside a YAML or Markdown file, with the pid of the process that wrote it. */
@@ -81,7 +94,7 @@ async function killedWrites(dir: string): Promise<string[]> {
  * of them refers to, and each .md of the user's under guides/, holding nothing export reads (`before`):
  * none of those is given to another object.
  */
-export function filesBefore(earlier: Earlier): { held: Map<string, string>; before: Map<string, string[]>; heldTexts: Map<string, string> } {
+export function filesBefore(earlier: Earlier, notMoved: ReadonlySet<string> = new Set()): { held: Map<string, string>; before: Map<string, string[]>; heldTexts: Map<string, string> } {
   const held = new Map<string, string>();
   const heldTexts = new Map<string, string>();
   const before = new Map<string, string[]>();
@@ -104,6 +117,9 @@ export function filesBefore(earlier: Earlier): { held: Map<string, string>; befo
   }
   // The user's own .md among the guides (notes.md): a new guide whose name makes it is numbered past it, as past a YAML file there.
   for (const path of earlier.theirs) if (!before.has(path)) before.set(path, []);
+  // A template's file moved or renamed by the user: written there again (not once more at the top
+  // beside it, which plan refuses as each object defined twice), unless that would lose something (`notMoved`).
+  for (const [address, { path }] of earlier.moved) if (!notMoved.has(address) && !held.has(address)) held.set(address, path);
   return { held, before, heldTexts };
 }
 
@@ -111,11 +127,49 @@ export function filesBefore(earlier: Earlier): { held: Map<string, string>; befo
  * The documents of a YAML file under --out, read leniently; undefined when it is not a regular file
  * of at most MAX_HELD_BYTES (a FIFO would never answer) or cannot be read.
  */
-async function documentsIn(dir: string, path: string): Promise<unknown[] | undefined> {
+async function documentsIn(dir: string, path: string): Promise<{ docs: unknown[]; text: string } | undefined> {
   const st = await lstat(join(dir, path)).catch(() => undefined);
   if (!st?.isFile() || st.size > MAX_HELD_BYTES) return undefined;
   const text = await readFile(join(dir, path), 'utf8').catch(() => undefined);
-  return text === undefined ? undefined : lenientDocuments(text).filter((d) => d !== null && d !== undefined);
+  return text === undefined ? undefined : { docs: lenientDocuments(text).filter((d) => d !== null && d !== undefined), text };
+}
+
+/** Earlier.moved, from every YAML file's documents and text. */
+function movedTemplates(yaml: ReadonlyMap<string, unknown[] | undefined>, texts: ReadonlyMap<string, string>): Map<string, { path: string; text: string }> {
+  const spread = new Map<string, Set<string>>();
+  const alone = new Map<string, string>();
+  for (const [path, docs] of yaml) {
+    const names = (docs ?? []).map(templateOf);
+    for (const name of names) if (name !== undefined) spread.set(name, (spread.get(name) ?? new Set()).add(path));
+    const name = names[0];
+    if (name === undefined || path === `${name}.yaml` || names.some((n) => n !== name) || !docs!.some((d) => documentAddressOf(d) === templateAddress(name))) continue;
+    alone.set(name, path);
+  }
+  const moved = new Map<string, { path: string; text: string }>();
+  for (const [name, path] of alone) if (spread.get(name)!.size === 1) moved.set(templateAddress(name), { path, text: texts.get(path)! });
+  return moved;
+}
+
+/** The template a document belongs to (a PromptTemplate, or a version or split of one), if it does. */
+function templateOf(doc: unknown): string | undefined {
+  const address = documentAddressOf(doc);
+  const a = address === undefined ? undefined : parseAddress(address);
+  return a !== undefined && (a.kind === 'PromptTemplate' || a.kind === 'PromptVersion' || a.kind === 'TrafficSplit') ? a.name : undefined;
+}
+
+/**
+ * Of Earlier.moved, the templates whose file the export (`files`) would write with something lost:
+ * a file not exactly as export writes it (comments, {file:} texts, the user's layout: the prompts
+ * directory itself) or with a field export does not write. Those are not written over: the
+ * template goes where export names it, as before a move.
+ */
+export function lossyMoves(earlier: Earlier, files: readonly { path: string; documents: ExportDocument[] }[]): Set<string> {
+  const lossy = new Set<string>();
+  for (const [address, { path, text }] of earlier.moved) {
+    const f = files.find((file) => file.path === path);
+    if (f !== undefined && !onlyTheOrgsChanged(text, documentsToYaml(f.documents))) lossy.add(address);
+  }
+  return lossy;
 }
 
 /** A document as a warning names it: its address, else kind/name (a PromptTest), else its kind. */

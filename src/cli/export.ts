@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { CONFIG_FILE } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
 import { exportDocuments } from '../export/documents.js';
-import { filesBefore, leftoverFiles, listed, MAX_HELD_BYTES, onlyTheOrgsChanged, readEarlier, refuseUncommitted } from './export-earlier.js';
+import { filesBefore, leftoverFiles, listed, lossyMoves, MAX_HELD_BYTES, onlyTheOrgsChanged, readEarlier, refuseUncommitted } from './export-earlier.js';
 import { foldersOf, listDir, refuseFolderInTheWay, refuseHoldingPrompts, refuseInsidePrompts, refuseNonFilesInTheWay } from './export-out.js';
 import { describeFsError, EXIT, isFsError, messageOf, UserError } from '../util/errors.js';
 import { plural } from '../util/plural.js';
@@ -63,15 +63,20 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const earlier = existing.length > 0 ? await readEarlier(dir) : undefined;
   // File names come from object names: a secret there is masked too, in any case (a slug lowercases).
   // With --env, a guide in the state that environment's guidePublish gives is written without publish, as git would hold it.
-  const result = exportDocuments(
-    live,
-    {
-      mask: (name) => maskAnyCase(ctx.mask(name), ctx.knownSecrets),
-      secrets: ctx.knownSecrets.map((s) => s.value),
-      ...(earlier !== undefined ? { ...filesBefore(earlier), where: (path: string) => join(flags.out, path) } : {}),
-    },
-    ctx.environment?.settings.guidePublish,
-  );
+  const exported = (notMoved: ReadonlySet<string>) =>
+    exportDocuments(
+      live,
+      {
+        mask: (name) => maskAnyCase(ctx.mask(name), ctx.knownSecrets),
+        secrets: ctx.knownSecrets.map((s) => s.value),
+        ...(earlier !== undefined ? { ...filesBefore(earlier, notMoved), where: (path: string) => join(flags.out, path) } : {}),
+      },
+      ctx.environment?.settings.guidePublish,
+    );
+  // A template's file the user moved is written again only where nothing in it is lost; the others are named afresh.
+  const first = exported(new Set());
+  const lossy = earlier !== undefined ? lossyMoves(earlier, first.files) : new Set<string>();
+  const result = lossy.size > 0 ? exported(lossy) : first;
   const { documentsToYaml } = await import('../export/yaml.js');
   // A warning names live objects, whose names may be anything (an ESC, a line break): shown visibly.
   for (const w of result.warnings) ctx.info(`warning: ${visibleName(w)}`);

@@ -108,6 +108,13 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
     }
     // A file there that holds none of this template's documents, or another object's, is someone else's: not replaced.
     const base = safe(maskName(t.name));
+    // Where the user moved an earlier export's file of it (a folder of theirs, a new name): written there again.
+    const keptAt = names.held?.get(templateAddress(t.name));
+    if (keptAt !== undefined && keptAt.endsWith('.yaml') && !revealsSecret(keptAt, names.secrets) && !used.has(keptAt.toLowerCase())) {
+      used.add(keptAt.toLowerCase());
+      files.push({ path: keptAt, documents: docs });
+      continue;
+    }
     const file = uniqueFileName(base, used, (candidate) => othersIn(leftAt(names.before, candidate)?.holds, t.name) !== undefined);
     const first = leftAt(names.before, `${fileBase(base)}.yaml`);
     const theirs = file !== `${fileBase(base)}.yaml` ? othersIn(first?.holds, t.name) : undefined;

@@ -72,7 +72,7 @@ export interface FileNaming {
   secrets: readonly string[];
   /**
    * A re-export (--force over an earlier one): the file (relative to --out) that already holds each
-   * object's document alone, by address. Guides and summary settings are written there again.
+   * object's document alone (a template's, with its versions and split), by address. They are written there again.
    */
   held?: ReadonlyMap<string, string>;
   /**

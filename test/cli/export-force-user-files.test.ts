@@ -2,7 +2,7 @@
 // from before (only what an earlier export's document referred to, never a file of the user's that
 // nothing ever referred to), and what it refuses to replace (what git could not give back).
 import { execFileSync } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aiStudioWriteChecks } from '../../src/kinds/index.js';
@@ -126,6 +126,32 @@ describe('export --force: what is left over from an earlier export', () => {
     expect(r.stderr).not.toContain('not part of the export');
     const plan = await o.cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  });
+
+  it('writes a template back into an earlier export\'s file of it the user moved into a folder or renamed, not once more at the top', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const t = await o.emu.api.createTemplate({ name: 'summarize', model: 'gpt-4o', labels: { 'managed-by': 'promptctl' } });
+    await o.emu.api.createTemplate({ name: 'triage', model: 'gpt-4o', labels: { 'managed-by': 'promptctl' } });
+    await o.emu.api.createTemplate({ name: 'notes', model: 'gpt-4o', labels: { 'managed-by': 'promptctl' } });
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    await mkdir(join(o.dir.path, 'adopted/billing'));
+    await rename(join(o.dir.path, 'adopted/summarize.yaml'), join(o.dir.path, 'adopted/billing/summarize.yaml'));
+    await rename(join(o.dir.path, 'adopted/triage.yaml'), join(o.dir.path, 'adopted/triage-template.yaml'));
+    await o.emu.api.updateTemplate(t.id, { name: t.name, model: t.model, labels: t.labels, description: 'Summaries', version: t.version });
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    // Before, summarize.yaml and triage.yaml were written at the top too, and the check of the export failed on each template defined twice.
+    expect(r.code, r.stderr).toBe(0);
+    expect((await readdir(join(o.dir.path, 'adopted'))).sort()).toEqual(['billing', 'notes.yaml', 'triage-template.yaml']);
+    expect(await readFile(join(o.dir.path, 'adopted/billing/summarize.yaml'), 'utf8')).toContain('description: Summaries');
+    expect(r.stderr).not.toContain('was there before');
+    const plan = await o.cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    // One the user wrote in (a comment) is theirs: not written over, the template named afresh as before.
+    const mine = `# owned by billing\n${await readFile(join(o.dir.path, 'adopted/billing/summarize.yaml'), 'utf8')}`;
+    await writeFile(join(o.dir.path, 'adopted/billing/summarize.yaml'), mine);
+    const again = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(await readFile(join(o.dir.path, 'adopted/billing/summarize.yaml'), 'utf8')).toBe(mine);
+    expect(again.stderr).toContain('adopted/billing/summarize.yaml was there before and is not part of the export');
   });
 
   it('names an instruction file under guides/ that a committed guide YAML referred to, once that YAML is removed, and keeps it', { timeout: 60_000 }, async () => {
