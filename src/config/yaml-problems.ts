@@ -122,6 +122,8 @@ export function yamlProblem(
         }
         return diag(quote, 'yaml/syntax', `the ${kind}-quoted string that starts here is never closed: add the closing ${q}`);
       }
+      // `-pii` under `- email` in a list at its key's column: yaml takes the line for a key.
+      if (/^Implicit map keys/.test(e.message) && itemWithoutSpace(src, e.pos[0])) return diag(e.pos[0], 'yaml/syntax', itemWithoutSpaceMessage(src, e.pos[0]));
       return diag(e.pos[0], 'yaml/syntax', e.message);
     }
     case 'BAD_INDENT': {
@@ -136,10 +138,7 @@ export function yamlProblem(
         // Noticed at the line's start: the key out of line is where its text begins.
         let at = e.pos[0];
         while (src[at] === ' ' || src[at] === '\t') at++;
-        // `-violence` under `- pii`: at the items' column, a list item without the space after its `-`.
-        if (/^-[^\s-]/.test(src.slice(at, at + 2)) && /^ *- /.test(previousContentLine(src, at, at - src.lastIndexOf('\n', at - 1) - 1))) {
-          return diag(at, 'yaml/syntax', 'a list item needs a space after its "-": YAML reads "-" followed by text as a key, not an item; write "- " and the item');
-        }
+        if (itemWithoutSpace(src, at)) return diag(at, 'yaml/syntax', itemWithoutSpaceMessage(src, at));
         const key = keyOnLine(src, at);
         return diag(at, 'yaml/syntax', `${key ? `"${key}" is` : 'this line is'} not at the column of the keys or items before it at its level: indent it to match them (a list's "- " items and a mapping's keys cannot share a level)`);
       }
@@ -185,6 +184,7 @@ export function yamlProblem(
       // value continued onto a deeper-indented line that holds "key:" (point at that line).
       const lineStart = src.lastIndexOf('\n', e.pos[0] - 1) + 1;
       const startsLine = src.slice(lineStart, e.pos[0]).trim() === '';
+      if (startsLine && itemWithoutSpace(src, e.pos[0])) return diag(e.pos[0], 'yaml/syntax', itemWithoutSpaceMessage(src, e.pos[0]));
       if (startsLine) {
         const text = src.slice(e.pos[0], src.indexOf('\n', e.pos[0]) === -1 ? src.length : src.indexOf('\n', e.pos[0]));
         if (!/:(\s|$)/.test(text)) return diag(e.pos[0], 'yaml/syntax', `this line is not "key: value": add the ":" after the key`);
@@ -293,19 +293,33 @@ function listItemAmongKeys(src: string, offset: number): number | undefined {
   return m && offset <= lineStart + m[0].length ? lineStart + m[0].length - 1 : undefined;
 }
 
+/** What is said of `-pii` at its items' column, naming the item as written and as it should be. */
+function itemWithoutSpaceMessage(src: string, offset: number): string {
+  const word = /^[^\s:#]{1,40}/.exec(src.slice(offset, offset + 40))![0];
+  return `a list item needs a space after its "-": YAML reads "${word}" as a key, not an item; write "- ${word.slice(1)}" for an item`;
+}
+
 /**
- * The line above the one starting at `offset - indent` that holds more than blanks or a comment, as
- * it is written (its indentation kept) when it has `indent` spaces before its text; "" otherwise.
+ * Whether `offset`, a line's first character, is a `-` with text right after it (`-violence`) at
+ * the column of a list's items (`- pii` the nearest line above at that column or left of it): an
+ * item meant, its space left out. Blank and comment lines above are passed over, and so are lines
+ * indented deeper: an item's text wrapped onto them, or a mapping inside it.
  */
-function previousContentLine(src: string, offset: number, indent: number): string {
-  let end = src.lastIndexOf('\n', offset - 1);
+function itemWithoutSpace(src: string, offset: number): boolean {
+  if (!/^-[^\s-]/.test(src.slice(offset, offset + 2))) return false;
+  const lineStart = src.lastIndexOf('\n', offset - 1) + 1;
+  const indent = offset - lineStart;
+  if (src.slice(lineStart, offset).trim() !== '') return false;
+  let end = lineStart - 1;
   while (end > 0) {
     const start = src.lastIndexOf('\n', end - 1) + 1;
     const line = src.slice(start, end).replace(/\r$/, '');
-    if (line.trim() !== '' && !line.trim().startsWith('#')) return /^ */.exec(line)![0].length === indent ? line : '';
+    const text = line.trimStart();
+    const column = line.length - text.length;
+    if (text !== '' && !text.startsWith('#') && column <= indent) return column === indent && /^-(?:[ \t]|$)/.test(text);
     end = start - 1;
   }
-  return '';
+  return false;
 }
 
 /** Where an empty key is written: its `?` when it has one before it on its line, else `offset` (its `:`). */

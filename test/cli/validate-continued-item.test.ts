@@ -73,6 +73,26 @@ describe('a list item without the space after its "-", right under the item abov
     expect(r.stdout).not.toContain('continued-item');
   });
 
+  // From review: in a list at its key's column yaml's 'Implicit map keys need to be followed by map
+  // values', and after an item wrapped onto a second line 'not at the column of the keys or items'.
+  it('at the items\' own column, in a list at its key\'s column or after a wrapped item, the same error at the "-"', async () => {
+    const NO_SPACE = 'error: a list item needs a space after its "-": YAML reads "-pii" as a key, not an item; write "- pii" for an item [yaml/syntax]';
+    const cases = [
+      ['      - email\n      -pii\n', '21:7'],
+      ['      - email\n        or text\n      -pii\n', '22:7'],
+      ['        - email\n          or text\n        -pii\n', '22:9'],
+      // A key after the list: yaml's 'Implicit keys need to be on a single line'.
+      ['      - email\n      -pii\n      description: more\n', '21:7'],
+    ] as const;
+    for (const [values, at] of cases) {
+      const r = await validate(values);
+      expect(r.code, values).toBe(1);
+      expect(r.stdout.split('\n').filter((l) => l.includes('[yaml/')), values).toEqual([`prompts/t.yaml:${at}: ${NO_SPACE}`]);
+      await dir?.remove();
+      dir = undefined;
+    }
+  });
+
   it('says nothing of text that only looks alike', async () => {
     const quiet = [
       // A | or > text holds its lines as written.

@@ -328,7 +328,7 @@ describe('parseYaml: mistakes reported where a person would point', () => {
   // From review: '-violence' under '- pii' was 'this line is not at the column of the keys or items
   // before it at its level: indent it to match them', of a line at that very column.
   it('a list item without the space after its "-", at the "-"', () => {
-    const NO_SPACE = 'a list item needs a space after its "-": YAML reads "-" followed by text as a key, not an item; write "- " and the item';
+    const NO_SPACE = 'a list item needs a space after its "-": YAML reads "-violence" as a key, not an item; write "- violence" for an item';
     expect(one('spec:\n  categories:\n    - pii\n    -violence\n')).toBe(`4:5 yaml/syntax ${NO_SPACE}`);
     expect(one('spec:\n  categories:\n    - pii\n    # more\n\n    -violence\n')).toBe(`6:5 yaml/syntax ${NO_SPACE}`);
     // At another column it is out of line, as before.
