@@ -1,16 +1,17 @@
-// A block list item written without the space after its `-` (`-pii` under `- email`), one column
-// or more to the right of the items' `-`: YAML reads that line as more of the item above, a plain
-// text running on ("email -pii"), without a word. At the items' own column it is a YAML error
-// (yaml-problems.ts words it); here it would pass as a value the user never wrote. Said as a
-// warning at the `-`: the text is valid YAML and may be meant ("- Temperatures may drop to" then
-// "-5 degrees"), so nothing is refused, but the reader is told what YAML made of it.
+// A block list item's next item written so that YAML reads it as more of the item above, a plain
+// text running on, without a word: `-pii` (no space after its `-`) one column or more right of the
+// items' `-` ("email -pii"), or `- sms` (with the space) anywhere right of it, under the item's text
+// as an editor's indent after `- email` puts it ("email - sms"). At the items' own column `-pii` is a
+// YAML error (yaml-problems.ts words it); here it would pass as a value the user never wrote. Said
+// as a warning at the `-`: the text is valid YAML and may be meant ("- Temperatures may drop to"
+// then "-5 degrees"), so nothing is refused, but the reader is told what YAML made of it.
 import { isScalar, Scalar, visit, type Document } from 'yaml';
 
-/** Whether a text may hold such a line at all (asked once a file): an indented `-` before a non-space. */
-export const MAY_HOLD_CONTINUED_ITEM = /\n[ ]+-[^\s]/;
+/** Whether a text may hold such a line at all (asked once a file): an indented `-` before a non-space or a space. */
+export const MAY_HOLD_CONTINUED_ITEM = /\n[ ]+-(?:[^\s]| )/;
 
-/** A line of a plain text that starts, after its indentation, with `-` and no space after it. */
-const DASH_LINE = /\n([ ]*)-[^\s]/g;
+/** A line of a plain text that starts, after its indentation, with `-`: no space after it (`-pii`), or a space and text (`- sms`). */
+const DASH_LINE = /\n([ ]*)-(?:([^\s])|[ ]+\S)/g;
 
 /** The longest part of the item's text quoted in the message. */
 const QUOTED_MAX = 40;
@@ -25,8 +26,10 @@ export interface ContinuedItem {
  * The lines of `doc`'s block list items, each a plain text on several lines, that start with
  * `-` and a non-space at a column after the items' `-` and no further right than the item's text
  * (right under the item, where one more item would be written; a line indented deeper is the
- * text's own wrapping). A `|` or `>` text, a quoted one, a flow list and a mapping's value are
- * not looked at: none of them is an item running on.
+ * text's own wrapping, '-5 degrees'), or with `- ` and text at any column after the items' `-`
+ * (a text wrapped to start a line with "- " is rare; an item or a sub-item meant is not). A `|` or
+ * `>` text, a quoted one, a flow list and a mapping's value are not looked at: none of them is an
+ * item running on, and prose there may start a line with "- " as it likes.
  */
 export function continuedItems(doc: Document.Parsed, src: string): ContinuedItem[] {
   const found: ContinuedItem[] = [];
@@ -42,9 +45,11 @@ export function continuedItems(doc: Document.Parsed, src: string): ContinuedItem
         const textColumn = columnOf(src, start);
         for (const m of text.matchAll(DASH_LINE)) {
           const column = m[1]!.length;
-          if (column <= dashColumn || column > textColumn) continue;
+          const spaced = m[2] === undefined;
+          if (column <= dashColumn || (!spaced && column > textColumn)) continue;
           const at = start + m.index + 1 + column;
-          found.push({ at, message: messageFor(String(item.value), /^\S+/.exec(src.slice(at, at + QUOTED_MAX + 1))![0]) });
+          const value = String(item.value);
+          found.push(spaced ? { at, message: spacedMessage(value, lineAt(src, at)) } : { at, message: messageFor(value, /^\S+/.exec(src.slice(at, at + QUOTED_MAX + 1))![0]) });
         }
       }
     },
@@ -57,8 +62,26 @@ function columnOf(src: string, offset: number): number {
   return offset - (src.lastIndexOf('\n', offset - 1) + 1);
 }
 
+/** The line from `offset` to its end, its trailing blanks left out, cut to QUOTED_MAX. */
+function lineAt(src: string, offset: number): string {
+  const end = src.indexOf('\n', offset);
+  return clipped(src.slice(offset, end === -1 ? src.length : end).trimEnd());
+}
+
+function clipped(text: string): string {
+  return text.length > QUOTED_MAX ? `${text.slice(0, QUOTED_MAX)}…` : text;
+}
+
+/** `- sms` right of the items' `-`: the space is there; the column is the mistake. */
+function spacedMessage(value: string, written: string): string {
+  return (
+    `"${written}" is indented past the "-" of the list item above, so YAML reads this line as more of that item's text ("${clipped(value)}"), not as an item of its own: ` +
+    `write it at the column of the items' "-" for an item, or quote the item's text if the line belongs to it`
+  );
+}
+
 function messageFor(value: string, written: string): string {
-  const shown = value.length > QUOTED_MAX ? `${value.slice(0, QUOTED_MAX)}…` : value;
+  const shown = clipped(value);
   return (
     `"${written}" has no space after its "-", so YAML reads this line as more of the list item above ("${shown}"), not as an item of its own: ` +
     `write "- ${written.slice(1)}" for an item, or quote the item's text if the line belongs to it`

@@ -103,8 +103,10 @@ describe('a list item without the space after its "-", right under the item abov
       '        [a list,\n          -x]\n',
       // Wrapped deeper than the item's text: the text's own line.
       '        - temperatures may drop to\n            -5 degrees\n',
-      // A "-" and a space: YAML's own reading (a plain text's line), not this mistake.
-      '        - email\n          - sms\n',
+      // "- " in a | or > text, a quoted text: prose as written.
+      '        - |\n          steps:\n          - one\n',
+      '        - >\n          steps:\n          - one\n',
+      "        - 'steps:\n          - one'\n",
     ];
     for (const values of quiet) {
       const r = await validate(values);
@@ -114,10 +116,31 @@ describe('a list item without the space after its "-", right under the item abov
     }
   });
 
+  // From review: "- sms" under "- email", at the item's text (an editor's indent), was read silently as "email - sms".
+  it('"- sms" with its space, right of the items\' "-", is a warning at the "-" too, at any column right of it', async () => {
+    const SPACED = (line: number, column: number, written: string, item: string) =>
+      `prompts/t.yaml:${line}:${column}: warning: "${written}" is indented past the "-" of the list item above, so YAML reads this line as more of that item's text ("${item}"), not as an item of its own: write it at the column of the items' "-" for an item, or quote the item's text if the line belongs to it [yaml/continued-item]`;
+    const cases = [
+      ['        - email\n          - sms\n', [SPACED(21, 11, '- sms', 'email - sms')]],
+      ['        - email\n         - sms\n', [SPACED(21, 10, '- sms', 'email - sms')]],
+      ['        - email\n            - sms\n', [SPACED(21, 13, '- sms', 'email - sms')]],
+      ['        - email\n          or text\n          - sms\n          -pii\n', [SPACED(22, 11, '- sms', 'email or text - sms -pii'), WARNING(23, 11, '-pii', 'email or text - sms -pii')]],
+      // A list at its key's column.
+      ['      - email\n        - sms\n', [SPACED(21, 9, '- sms', 'email - sms')]],
+    ] as const;
+    for (const [values, expected] of cases) {
+      const r = await validate(values);
+      expect(r.code, r.stdout).toBe(0);
+      expect(r.stdout.split('\n').filter((l) => l.includes('[yaml/')), values).toEqual(expected);
+      await dir?.remove();
+      dir = undefined;
+    }
+  });
+
   it('a mapping\'s value running on is not a list item: not said', async () => {
     dir = await tempDir('promptctl-continued-item-');
     await mkdir(join(dir.path, 'prompts'));
-    await writeFile(join(dir.path, 'prompts', 't.yaml'), version('        - email\n').replace('      description: the channel\n', '      description: the channel\n        -and more\n'));
+    await writeFile(join(dir.path, 'prompts', 't.yaml'), version('        - email\n').replace('      description: the channel\n', '      description: the channel\n        -and more\n        - and more still\n'));
     const r = await runCliInProcess(['validate'], { cwd: dir.path });
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).not.toContain('continued-item');
