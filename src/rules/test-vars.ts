@@ -91,9 +91,42 @@ export function checkTemplateVars(t: PromptTest, c: TestCase, i: number, target:
       missing.set(x.name, [...(missing.get(x.name) ?? []), v]);
     }
   }
+  if (missing.size === 0) return;
+  const shared = t.anchoredLocations ? sharedVars(t, i) : undefined;
+  // Said by the case whose vars the others repeat: one edit there sets the variable for them all.
+  if (shared && shared.by !== i) return;
   for (const [name, versions] of missing) {
-    err(caseAt, 'tests/missing-var', `case "${c.name}" does not set variable "${name}", which ${versionsLabel(target.name, versions)} requires`);
+    const requires = `variable "${name}", which ${versionsLabel(target.name, versions)} requires`;
+    if (!shared) err(caseAt, 'tests/missing-var', `case "${c.name}" does not set ${requires}`);
+    else if (shared.at === undefined) {
+      const others = shared.others.length === 1 ? `does case ${caseNames(t, shared.others)}` : `do cases ${caseNames(t, shared.others)}`;
+      err(caseAt, 'tests/missing-var', `case "${c.name}" does not set ${requires}, nor ${others}, whose vars repeat these through an alias`);
+    }
+    else err(shared.at, 'tests/missing-var', `cases ${caseNames(t, [i, ...shared.others])} do not set ${requires}: their vars repeat this mapping through an alias`);
   }
+}
+
+/**
+ * The cases whose vars are the one mapping case `i`'s are (`vars: *v` repeating another case's,
+ * `vars: &v` among them), when there are others: `by`, the case that says what they lack (the
+ * one that writes the mapping, else the first), the `others`, and `at`, where the mapping is
+ * written when no case of them writes it itself (anchored elsewhere). Undefined when case `i`'s
+ * vars are its own alone.
+ */
+function sharedVars(t: PromptTest, i: number): { by: number; others: number[]; at?: SourceLocation } | undefined {
+  const written = (k: number) => t.anchoredLocations?.[`spec.cases.${k}.vars`] ?? locate(t, `spec.cases.${k}.vars`);
+  const mine = written(i);
+  const same = [...t.cases.keys()].filter((k) => k === i || sameAt(written(k), mine));
+  if (same.length < 2) return undefined;
+  const writer = same.find((k) => t.anchoredLocations?.[`spec.cases.${k}.vars`] === undefined);
+  const by = writer ?? same[0]!;
+  return { by, others: same.filter((k) => k !== by), ...(writer === undefined ? { at: mine } : {}) };
+}
+
+/** Cases' names for a message: `"two"`, `"two" and "three"`, `"two", "three" and "four"`. */
+function caseNames(t: PromptTest, cases: readonly number[]): string {
+  const names = cases.map((k) => `"${t.cases[k]!.name}"`);
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
 }
 
 const describe = (v: TestVarValue): string =>

@@ -100,4 +100,45 @@ describe('a wrong var type reused through an alias', () => {
       'prompts/test.yaml:13:18: error: var "account" is a number (42), but variable "account" is of type string: give a string (quote it) (billing@1.0.0) [tests/var-type]',
     ]);
   });
+
+  // From review: one tests/missing-var per case, though one edit at the anchor sets the var for all.
+  it('a required var missing from vars that cases repeat (`vars: *v`): said once, by the case that writes them, naming the others', async () => {
+    const r = await validate(`    - name: one
+      vars: &v
+        account: A-1
+      expect: [{contains: a}]
+    - name: two
+      vars: *v
+      expect: [{contains: a}]
+    - name: three
+      vars: *v
+      expect: [{contains: a}]
+    - name: four
+      vars: {account: B-2}
+      expect: [{contains: a}]
+`);
+    expect(r.code).toBe(1);
+    expect(r.lines).toEqual([
+      'prompts/test.yaml:9:7: error: case "one" does not set variable "question", which billing@1.0.0 requires, nor do cases "two" and "three", whose vars repeat these through an alias [tests/missing-var]',
+      'prompts/test.yaml:19:7: error: case "four" does not set variable "question", which billing@1.0.0 requires [tests/missing-var]',
+    ]);
+  });
+
+  it('vars anchored outside the cases and repeated by each: said once, at the anchored mapping', async () => {
+    dir = await tempDir('promptctl-var-alias-');
+    await mkdir(join(dir.path, 'prompts'));
+    await writeFile(join(dir.path, 'prompts', 't.yaml'), TEMPLATE);
+    const labelled = test(`    - name: one
+      vars: *v
+      expect: [{contains: a}]
+    - name: two
+      vars: *v
+      expect: [{contains: a}]
+`).replace('  name: billing-vars\n', '  name: billing-vars\n  labels: &v\n    account: A-1\n');
+    await writeFile(join(dir.path, 'prompts', 'test.yaml'), labelled);
+    const r = await runCliInProcess(['validate'], { cwd: dir.path });
+    expect(r.stdout.split('\n').filter((l) => l.includes('[tests/'))).toEqual([
+      'prompts/test.yaml:6:5: error: cases "one" and "two" do not set variable "question", which billing@1.0.0 requires: their vars repeat this mapping through an alias [tests/missing-var]',
+    ]);
+  });
 });
