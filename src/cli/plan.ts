@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { documentAddresses } from '../config/document-addresses.js';
 import { CONFIG_FILE } from '../config/discover.js';
 import { changedSince, checkRef } from '../git/index.js';
-import { hasChanges } from '../views/plan-common.js';
+import { hasAppliedChanges, hasChanges } from '../views/plan-common.js';
 import type { DesiredState } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import { describeFsError, EXIT, UserError } from '../util/errors.js';
@@ -20,6 +20,7 @@ import { parseFormat, PLAN_FORMATS, renderPlan, wholePlanPointer, type PlanForma
 import { changedScope } from '../plan/scope.js';
 import { withProblems } from '../plan/promotion.js';
 import { promotionFindings } from './environments.js';
+import { applyCommand, planAgain } from './apply-saved.js';
 
 interface PlanFlags {
   dir: string;
@@ -91,13 +92,29 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
     // A plan with problems is still saved (for review), but it is no invitation to apply: apply refuses it.
     if (n > 0) ctx.info(`plan saved to ${visibleName(flags.out)} for review: it has ${n} problem${n === 1 ? '' : 's'}, so apply would refuse it`);
     else ctx.info(`plan saved to ${visibleName(flags.out)}: apply it with \`promptctl apply${env} ${shellWord(flags.out)}\``);
-  }
+  } else if (format !== 'json') savedPlanNote(ctx, plan, flags);
   if (plan.problems.length > 0) {
     ctx.info(`error: the plan has ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}; apply would refuse it`);
     return EXIT.error;
   }
   if (flags.detailedExitcode) return hasChanges(plan) ? EXIT.changes : EXIT.ok;
   return EXIT.ok;
+}
+
+/**
+ * A protected environment applies only a saved plan file (DESIGN §6): a plan shown without --out
+ * says so after it, with the two commands that apply it, rather than leaving the user to learn it
+ * from apply's refusal. Only for a plan apply would take and that changes something. The JSON plan
+ * is itself the file apply takes, so it gets no note. Without --changed-since: the saved plan is
+ * the whole one, what a reviewer must see (DESIGN §4).
+ */
+function savedPlanNote(ctx: CliContext, plan: Plan, flags: PlanFlags): void {
+  const env = ctx.environment;
+  if (env?.settings.protected !== true || plan.problems.length > 0 || !hasAppliedChanges(plan)) return;
+  const mass = flags.allowMassDelete ? ' --allow-mass-delete' : '';
+  ctx.info(
+    `environment ${env.name} is protected: it applies only a saved, reviewed plan file. To apply this plan, run \`${planAgain(ctx, flags.dir, flags.prune === true)}${mass} --out plan.json\`, review it, then \`${applyCommand(ctx, flags.dir)}${mass} plan.json\``,
+  );
 }
 
 /**
