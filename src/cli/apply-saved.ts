@@ -2,7 +2,9 @@
 // would now delete too much, was made for another org, or is stale against a fresh plan
 // (apply/stale.ts), each refusal with the command that makes the plan again, with the environment,
 // directory and prune it was made with; a file the audit trail shows applied already is said to be
-// (with nothing to do while what it made still holds).
+// (with nothing to do while what it made still holds). Also the commands that plan and apply
+// again with this run's --env and --dir, which other commands' hints name too (applySteps: a
+// protected environment's saved plan and its apply).
 import { readFile } from 'node:fs/promises';
 import { normalize } from 'node:path';
 import { planOnRecord } from '../audit/plan-runs.js';
@@ -152,6 +154,26 @@ export function planAgain(ctx: CliContext, dir: string, prune: boolean): string 
 /** `promptctl apply` with the environment and prompts directory of this run. */
 export function applyCommand(ctx: CliContext, dir: string): string {
   return `promptctl apply${targetFlags(ctx, dir)}`;
+}
+
+/**
+ * The commands that apply git's state to this run's target, in order: `promptctl apply` with its
+ * environment and directory, or, where the environment is protected (it applies only a saved plan
+ * file, DESIGN §6), the plan saved for review and that file applied: the bare apply is refused there.
+ */
+export function applySteps(ctx: CliContext, dir: string): string[] {
+  if (ctx.environment?.settings.protected !== true) return [applyCommand(ctx, dir)];
+  return [`${planAgain(ctx, dir, false)} --out plan.json`, `${applyCommand(ctx, dir)} plan.json`];
+}
+
+/**
+ * "run `promptctl apply --env staging` first", or for a protected environment "run `promptctl plan
+ * --env prod --out plan.json`, review it, then `promptctl apply --env prod plan.json`": what a
+ * hint that the target lacks what git defines tells the user to do (views/status.ts says it alike).
+ */
+export function applyFirst(ctx: CliContext, dir: string): string {
+  const [first, then] = applySteps(ctx, dir);
+  return then === undefined ? `run \`${first}\` first` : `run \`${first}\`, review it, then \`${then}\``;
 }
 
 /** ` --env NAME --dir DIR` as this run was given them (none for the defaults): what a command to run again keeps. */

@@ -120,7 +120,7 @@ async function invokeOnce(
   // The lookup is not waited for after an interrupt: cut off like the call it comes before.
   let template: WireTemplate;
   try {
-    template = await unlessAborted(findTemplate(api, target.template), signal);
+    template = await unlessAborted(findTemplate(ctx, api, target.template, flags.dir ?? DEFAULT_DIR), signal);
   } catch (err) {
     if (!interrupt.interrupted) throw err;
     ctx.info(`interrupted while looking up template ${JSON.stringify(target.template)}: no call was made${flags.format === 'json' ? '; nothing was written' : ''}`);
@@ -228,11 +228,14 @@ function completedCode(ctx: CliContext, interrupt: Interrupt): number {
   return EXIT.interrupted;
 }
 
-async function findTemplate(api: GatewayApi, name: string): Promise<WireTemplate> {
+/** The template `name` on the target; refused when absent, an empty org with the apply of this run's --env and --dir (`dir`). */
+async function findTemplate(ctx: CliContext, api: GatewayApi, name: string, dir: string): Promise<WireTemplate> {
   const found = (await servedTemplates(api, { name, expand: ['versions', 'traffic'] }, 'run')).find((t) => t.name === name);
   if (found) return found;
   const all = (await api.listTemplates()).map((t) => t.name);
-  throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}${all.length ? '' : ' (it has none: apply first)'}`);
+  // Loaded only for the hint: a run that finds its template never needs it.
+  const none = all.length ? '' : ` (it has none: ${(await import('./apply-saved.js')).applyFirst(ctx, dir)})`;
+  throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}${none}`);
 }
 
 /**

@@ -11,7 +11,7 @@ import type { AnalyticsQuery } from '../targets/llmgateway/wire.js';
 import type { TestCalls } from '../evals/types.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
-import { announceTarget, assertDirGiven, jsonFailureOnFormat, withTarget } from './common.js';
+import { announceTarget, assertDirGiven, DEFAULT_DIR, jsonFailureOnFormat, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { servedTemplates } from './target.js';
 
@@ -106,8 +106,9 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
       names.names,
     );
   }, { readOnly: true });
-  const { renderStatus } = await import('../views/status.js');
-  ctx.out(renderStatus(report, flags.format, ctx.style));
+  const [{ renderStatus }, { applySteps }] = await Promise.all([import('../views/status.js'), import('./apply-saved.js')]);
+  // An empty target's hint names the apply of this run's --env and --dir, not the default target's.
+  ctx.out(renderStatus(report, flags.format, ctx.style, { applySteps: applySteps(ctx, flags.dir ?? DEFAULT_DIR) }));
   return EXIT.ok;
 }
 

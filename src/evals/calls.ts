@@ -46,7 +46,7 @@ export async function invokeTemplate(deps: RunnerDeps, test: string, call: Plann
     const r = await deps.gateway.invoke(call.call.request, callOptions(deps, test, 'gateway'));
     return fromResult(r, clock() - t0);
   } catch (err) {
-    return notSentAgain(err, clock() - t0, call, BILLED_NOT_SENT_AGAIN);
+    return notSentAgain(deps, err, clock() - t0, call, BILLED_NOT_SENT_AGAIN);
   }
 }
 
@@ -55,12 +55,17 @@ export async function invokeTemplate(deps: RunnerDeps, test: string, call: Plann
  * billed): the report says why it is an error, not only the server's words (`said`, unless the
  * message, a transport failure's, the client's own, says it already).
  */
-function notSentAgain(err: unknown, wallMs: number, call: PlannedCall, said: string): Observation {
+function notSentAgain(deps: Pick<RunnerDeps, 'applyFirst'>, err: unknown, wallMs: number, call: PlannedCall, said: string): Observation {
   const unknown = outcomeUnknown(err);
-  const obs = fromError(err, wallMs, call, unknown);
+  const obs = fromError(deps, err, wallMs, call, unknown);
   return unknown && obs.error && !obs.error.message.includes(said) ? { ...obs, error: { ...obs.error, message: `${obs.error.message}; ${said}` } } : obs;
 }
 
+
+/** What to run so the target holds what the test calls: the caller's (its --env and --dir), or the plain apply. */
+function applyFirst(deps: Pick<RunnerDeps, 'applyFirst'>): string {
+  return deps.applyFirst ?? 'run `promptctl apply`';
+}
 
 function fromResult(r: InvocationResult, wallMs: number): Observation {
   return {
@@ -83,7 +88,7 @@ function outcomeUnknown(err: unknown): boolean {
 }
 
 /** `sent`: a failure of this call alone once it was sent (an invocation or a guide turn not resent), however it failed. */
-function fromError(err: unknown, wallMs: number, call: PlannedCall, sent = false): Observation {
+function fromError(deps: Pick<RunnerDeps, 'applyFirst'>, err: unknown, wallMs: number, call: PlannedCall, sent = false): Observation {
   const e = (err ?? {}) as ErrorLike;
   if (typeof e.status !== 'number' || typeof e.code !== 'string' || fatal(e, sent)) throw err;
   const message = typeof e.body?.message === 'string' ? e.body.message : String(e.message ?? e.code);
@@ -103,7 +108,7 @@ function fromError(err: unknown, wallMs: number, call: PlannedCall, sent = false
   }
   const hint =
     e.code === 'not.found' || e.code === 'version.not.published' || e.code === 'no.published.version'
-      ? ' (is it applied to this target? run `promptctl apply`)'
+      ? ` (is it applied to this target? ${applyFirst(deps)})`
       : '';
   return { ...base, outcome: 'error', error: { ...base.error, message: message + hint } };
 }
@@ -124,7 +129,7 @@ export async function turnGuide(
   if (!found) {
     found = api.listGuides({ name }).then((list) => {
       const g = list.find((x) => x.name === name);
-      if (!g) return `guide "${name}" does not exist on the target (is it applied? run \`promptctl apply\`)`;
+      if (!g) return `guide "${name}" does not exist on the target (is it applied? ${applyFirst(deps)})`;
       const version = pinned ?? g.latestSavedVersion?.version;
       return version ? { id: g.id, version } : `guide "${name}" has no version on the target`;
     });
@@ -151,7 +156,7 @@ export async function turnGuide(
       text = res.response?.text ?? '';
     }
   } catch (err) {
-    return { ...notSentAgain(err, clock() - t0, call, TURN_NOT_SENT_AGAIN), version: g.version };
+    return { ...notSentAgain(deps, err, clock() - t0, call, TURN_NOT_SENT_AGAIN), version: g.version };
   }
   const n = deps.countTokens(text);
   return {

@@ -56,6 +56,12 @@ export interface RunnerDeps {
    * as the cache would answer it: how many calls are made does not hang on which finishes first.
    */
   sharesIdenticalCalls?: boolean;
+  /**
+   * What a call's error on what the target lacks (not found, not published) tells the user to run:
+   * "run `promptctl apply --env staging` first", with the run's --env and --dir, so the command
+   * copied as written applies to the target tested (default: the plain `promptctl apply`).
+   */
+  applyFirst?: string;
 }
 
 export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps, meta: { target: string; compare?: [string, string]; requireLive?: boolean }): Promise<TestReport> {

@@ -10,10 +10,19 @@ import { alignColumns, int, ms, percent, signed, usd } from './table.js';
 
 export type StatusFormat = 'text' | 'markdown' | 'json';
 
-export function renderStatus(report: StatusReport, format: StatusFormat, style: Style = plain): string {
+/**
+ * `applySteps`: the commands that apply git's state to this target, in order (the run's --env and
+ * --dir kept; a protected environment's saved plan and its apply), said when the target has no
+ * template; the plain `promptctl apply` without them.
+ */
+export interface StatusRenderOptions {
+  applySteps?: readonly string[];
+}
+
+export function renderStatus(report: StatusReport, format: StatusFormat, style: Style = plain, opts: StatusRenderOptions = {}): string {
   if (format === 'json') return JSON.stringify({ formatVersion: 1, ...report }, null, 2);
-  if (format === 'markdown') return renderStatusMarkdown(report);
-  return renderStatusText(report, style);
+  if (format === 'markdown') return renderStatusMarkdown(report, opts);
+  return renderStatusText(report, style, opts);
 }
 
 /** The header, with the latency column the report can fill: percentiles when the target gave them. */
@@ -95,8 +104,15 @@ function differenceLines(c: SplitComparison): string[] {
   return lines;
 }
 
-/** An empty org, as `run` says it: what to do next, not only what is not there. */
-const NO_TEMPLATE = 'No template on the target (it has none: apply first)';
+/**
+ * An empty org, as `run` says it (cli/apply-saved.ts applyFirst): what to do next, not only what
+ * is not there, as a command to copy: `code` writes each as the format shows a command.
+ */
+function noTemplate(opts: StatusRenderOptions, code: (command: string) => string, text: (s: string) => string): string {
+  const [first, then] = opts.applySteps ?? ['promptctl apply'];
+  const run = then === undefined ? `${text('run ')}${code(first!)}${text(' first')}` : `${text('run ')}${code(first!)}${text(', review it, then ')}${code(then)}`;
+  return `${text('No template on the target (it has none: ')}${run}${text(').')}`;
+}
 
 /** Templates named on the line of those without calls, at most; the JSON report lists each. */
 const IDLE_NAMED = 20;
@@ -118,9 +134,9 @@ function idleLine(idle: readonly TemplateStatus[], name: (t: string) => string, 
   return `No calls to ${int(idle.length)} template${idle.length === 1 ? '' : 's'}: ${named}${more}.`;
 }
 
-export function renderStatusText(report: StatusReport, style: Style = plain): string {
+export function renderStatusText(report: StatusReport, style: Style = plain, opts: StatusRenderOptions = {}): string {
   const lines: string[] = [`Calls since ${report.since} (${report.interval.replace('/', ' to ')})`, ''];
-  if (report.templates.length === 0) lines.push(`${NO_TEMPLATE}.`, '');
+  if (report.templates.length === 0) lines.push(noTemplate(opts, (c) => `\`${visibleName(c)}\``, (t) => t), '');
   const p = hasPercentiles(report);
   const { shown, idle } = shownApart(report);
   for (const t of shown) {
@@ -139,7 +155,7 @@ export function renderStatusText(report: StatusReport, style: Style = plain): st
   return lines.join('\n');
 }
 
-export function renderStatusMarkdown(report: StatusReport): string {
+export function renderStatusMarkdown(report: StatusReport, opts: StatusRenderOptions = {}): string {
   const lines: string[] = [`### promptctl status: calls since ${escapeMd(report.since)}`, '', `<sub>target: ${escapeMd(report.target)} · ${escapeMd(report.interval)}</sub>`, ''];
   const p = hasPercentiles(report);
   const head = header(p);
@@ -164,7 +180,7 @@ export function renderStatusMarkdown(report: StatusReport): string {
     for (const n of t.notes) lines.push(`_note: ${escapeMd(n)}_`, '');
   }
   if (idle.length > 0) lines.push(idleLine(idle, (n) => codeSpan(visibleName(n)), codeSpan).replace(/^No calls/, '**No calls**'), '');
-  if (report.templates.length === 0) lines.push(`${escapeMd(NO_TEMPLATE)}.`, '');
+  if (report.templates.length === 0) lines.push(noTemplate(opts, (c) => codeSpan(visibleName(c)), escapeMd), '');
   lines.push(...report.method.map((m) => `<sub>${escapeMd(m)}</sub><br>`));
   return lines.join('\n');
 }

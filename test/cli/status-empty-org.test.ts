@@ -1,6 +1,7 @@
 // status on an org with no template (a first run, before apply) said "No template on the target."
 // and nothing of what to do, where run says to apply first; markdown said nothing at all. Both now
-// say it as run does, and JSON stays data (an empty list).
+// say it as run does, and JSON stays data (an empty list). The command is named as it is to be
+// run (test/cli/apply-first-hints.test.ts: with the run's --env and --dir).
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
@@ -16,14 +17,14 @@ describe('status on an empty org', () => {
     dir = await tempDir('promptctl-status-empty-');
     const text = await runCliInProcess(['status'], { cwd: dir.path });
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/^No template on the target \(it has none: apply first\)\.$/m);
+    expect(text.stdout).toMatch(/^No template on the target \(it has none: run `promptctl apply` first\)\.$/m);
     const markdown = await runCliInProcess(['status', '--format', 'markdown'], { cwd: dir.path });
     expect(markdown.code, markdown.stderr).toBe(0);
-    expect(markdown.stdout).toMatch(/^No template on the target \(it has none: apply first\)\.$/m);
+    expect(markdown.stdout).toMatch(/^No template on the target \(it has none: run `promptctl apply` first\)\.$/m);
     const json = await runCliInProcess(['status', '--format', 'json'], { cwd: dir.path });
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout).templates).toEqual([]);
     const run = await runCliInProcess(['run', 'faq-bot'], { cwd: dir.path });
-    expect(run.stderr).toMatch(/\(it has none: apply first\)$/m);
+    expect(run.stderr).toMatch(/\(it has none: run `promptctl apply` first\)$/m);
   });
 });
