@@ -29,7 +29,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
       const report = renderDiagnostics(shown, opts.format, opts.format === 'text' ? ctx.style : undefined, yamlCount === 0 ? [NO_YAML] : []);
       ctx.failureDocument = undefined;
       if (report) ctx.out(report);
-      const summary = summaryLine(ds, yamlCount);
+      const summary = summaryLine(ds, yamlCount, environment);
       const failed = hasErrors(ds);
       ctx.info(failed ? ctx.style('red', summary) : summary);
       ctx.exitCode = failed ? 1 : 0;

@@ -63,15 +63,19 @@ export function renderDiagnostics(ds: readonly Diagnostic[], format: DiagnosticF
 /** What validate says of a prompts directory without YAML: it passes, but a wrong --dir should not look like a pass. */
 export const NO_YAML = 'no *.yaml or *.yml files found: nothing to validate (is --dir right?)';
 
-export function summaryLine(ds: readonly Diagnostic[], fileCount: number): string {
+/**
+ * "3 files checked: no problems found". `environment`: the one --env named, whose documents were
+ * checked (DESIGN §6), said in the line: a pass for prod is not one for staging.
+ */
+export function summaryLine(ds: readonly Diagnostic[], fileCount: number, environment?: string): string {
   const errors = ds.filter((d) => d.severity === 'error').length;
   const warnings = ds.length - errors;
-  const files = `${fileCount} ${fileCount === 1 ? 'file' : 'files'}`;
+  const files = `${fileCount} ${fileCount === 1 ? 'file' : 'files'}${environment !== undefined ? ` checked for environment ${visibleName(environment)}` : ' checked'}`;
   // A warning: an empty directory passes, but a --dir that names the wrong one should not look like a pass.
   if (fileCount === 0) return `warning: ${NO_YAML}`;
-  if (ds.length === 0) return `${files} checked: no problems found`;
+  if (ds.length === 0) return `${files}: no problems found`;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  return `${files} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+  return `${files}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
 
 /** `value` with every string in it made visible (plain data: objects and arrays are copied). */
