@@ -7,6 +7,7 @@ import { guardOf, liveIdOf } from '../kinds/action.js';
 import { isOwnedLabel } from '../kinds/labels.js';
 import { sameOrg } from '../plan/org.js';
 import type { Guard, Plan, PlanAction } from '../plan/types.js';
+import { clientIdHint } from '../util/client-id.js';
 import { stableStringify } from '../util/json.js';
 import { maskedNames, maskFor } from '../util/secrets.js';
 
@@ -296,9 +297,10 @@ export function otherOrg(saved: Pick<Plan, 'org'>, fresh: Pick<Plan, 'org'>): st
   return `the plan was made for org ${describeOrg(a)}, but the target is org ${describeOrg(b)}`;
 }
 
+/** An org as messages name it; its client shortened as the target line shows it (util/client-id.ts). */
 export function describeOrg(o: NonNullable<Plan['org']>): string {
   const name = o.name ? `"${o.name}" ` : '';
-  return `${name}${o.id ?? '(id unknown)'} at ${o.host} (client ${o.clientId})`;
+  return `${name}${o.id ?? '(id unknown)'} at ${o.host} (client ${clientIdHint(o.clientId)})`;
 }
 
 /** What moved between the guard a plan recorded and the live state now; null when nothing did. */

@@ -3,6 +3,7 @@
 import { UserError } from '../util/errors.js';
 import { closest } from '../util/suggest.js';
 import { isLoopbackHost } from '../util/net.js';
+import { clientIdHint } from '../util/client-id.js';
 
 export type Target =
   | { kind: 'embedded' }
@@ -225,10 +226,6 @@ export function targetPlace(label: string): string {
   return label.replace(/ \(client [^()]*\)/, '');
 }
 
-/** Enough of the client id to tell clients apart; the id is not a secret, but keep labels short. */
-export function clientIdHint(clientId: string): string {
-  return clientId.length <= 4 ? clientId : `${clientId.slice(0, 4)}…`;
-}
 
 /** What each of a target's variables is named after its prefix (ENV's, an environment's `<prefix>_*`). */
 const TARGET_SUFFIXES = ['_REGION', '_API_URL', '_LOGIN_URL', '_OAUTHCLIENT_ID', '_OAUTHCLIENT_SECRET'] as const;

@@ -11,7 +11,7 @@ import { DEFAULT_TOKEN_SECONDS, TokenProvider } from './auth.js';
 import { Pacer, Semaphore, type RateBudget } from './ratelimit.js';
 import { countEvent, type TransportStats } from './stats.js';
 import type { Redactor } from './redact.js';
-import { clientIdHint } from './target.js';
+import { clientIdHint } from '../util/client-id.js';
 import { type RetryPolicy, attemptResult, decide, sleep } from './retry.js';
 import { apiErrorOf, closedError, heldBackError, isHeldBack, origin, type FailureContext } from './failures.js';
 import { attempt, type Channel, type HostAgents } from './attempt.js';

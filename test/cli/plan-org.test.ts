@@ -48,6 +48,10 @@ describe('a plan bound to its org', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`plan.json was made for org "Emulated organization" ${saved.org.id} at 127.0.0.1:${port}`);
     expect(r.stderr).toMatch(/but the target is org "Emulated organization" [0-9a-f-]{36} at 127\.0\.0\.1/);
+    // Each org's OAuth client as the target line shows it (shortened), not in full.
+    expect(r.stderr).toContain(`target: http://127.0.0.1:${port} (client loca…)`);
+    expect(r.stderr).toContain(`${saved.org.id} at 127.0.0.1:${port} (client loca…), but the target is org`);
+    expect(r.stderr).not.toContain('local-client');
     expect(r.stderr).toMatch(/nothing was applied/);
     // Another org is no stale plan: planning it again here over plan.json would replace the reviewed
     // plan with one of the wrong org. It says which variables chose this org, and where a plan for it goes.
