@@ -6,6 +6,8 @@
 // routes everything back to the last version that held 100 %, found in the prompts directory's git history.
 // With --env, the routes of that environment: its own override, or the document's when no other
 // environment shares them, or a new override (spec.environments.<name>.routes) when some do.
+// Both make the promotion check (DESIGN §6) on the versions the edit gives more traffic: refused in
+// a protected environment while the previous one has not run them, a warning elsewhere.
 import { readFile, realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -238,29 +240,37 @@ export async function runPromote(ctx: CliContext, template: string, version: str
     return EXIT.ok;
   }
   if (s.newSplit) s.notes.push(`note: template "${template}" has no TrafficSplit yet (its newest version answers every call): adding one to ${visibleName(s.file)}`);
-  // Promotion (DESIGN §6): more traffic for a version the previous environment never ran: the one
-  // promoted, or another one scaled up when the promoted one's weight goes down (as plan checks it).
+  await refuseUnrun(ctx, s, routes, version, (names) => `${names.join(', ')} cannot be promoted there`);
+  return finishEdit(ctx, s, routes, flags, `promote ${version} to ${weight}%`);
+}
+
+/**
+ * Promotion (DESIGN §6): more traffic for a version the previous environment never ran (the one
+ * promoted or rolled back to, or another scaled up when its weight goes down, as plan checks it)
+ * is a warning (on stderr), or where the environment is protected, refused before the file is
+ * written: the plan of the edit would be refused there for it anyway. `version`: the one named
+ * when the check blocks none by name; `cannot`: what is refused, of the versions blocked.
+ */
+async function refuseUnrun(ctx: CliContext, s: SplitContext, routes: readonly { version: string; weight: number }[], version: string, cannot: (names: string[]) => string): Promise<void> {
+  const template = s.split.template;
   const was = new Map(s.split.routes.map((r) => [r.version, r.weight]));
   const rising = routes.filter((r) => r.weight > (was.get(r.version) ?? 0));
-  if (rising.length > 0) {
-    const { versionAddress } = await import('../model/address.js');
-    const { contentHash } = await import('../kinds/PromptVersion/index.js');
-    // The content git gives that label here: the previous environment must have run that, not only the label.
-    const wanted = rising.map((r) => {
-      const dV = s.state.versions.find((v) => v.template === template && v.version === r.version)!;
-      return { template, version: r.version, address: versionAddress(template, r.version), why: 'routed' as const, hash: contentHash(dV) };
-    });
-    const problems = await checkPrevious(ctx, wanted, s.union);
-    if (problems.length > 0) {
-      for (const p of problems) ctx.info(`error: ${visibleName(p.address)}: ${visibleLines(p.message)}`);
-      const blocked = wanted.filter((w) => problems.some((p) => p.address === w.address)).map((w) => w.version);
-      const names = blocked.length > 0 ? blocked : [version];
-      throw new UserError(
-        `environment ${ctx.environment!.name} is protected: ${names.join(', ')} cannot be promoted there before ${ctx.environment!.previous} has run ${names.length === 1 ? 'it' : 'them'}; nothing was changed`,
-      );
-    }
-  }
-  return finishEdit(ctx, s, routes, flags, `promote ${version} to ${weight}%`);
+  if (rising.length === 0) return;
+  const { versionAddress } = await import('../model/address.js');
+  const { contentHash } = await import('../kinds/PromptVersion/index.js');
+  // The content git gives that label here: the previous environment must have run that, not only the label.
+  const wanted = rising.map((r) => {
+    const dV = s.state.versions.find((v) => v.template === template && v.version === r.version)!;
+    return { template, version: r.version, address: versionAddress(template, r.version), why: 'routed' as const, hash: contentHash(dV) };
+  });
+  const problems = await checkPrevious(ctx, wanted, s.union);
+  if (problems.length === 0) return;
+  for (const p of problems) ctx.info(`error: ${visibleName(p.address)}: ${visibleLines(p.message)}`);
+  const blocked = wanted.filter((w) => problems.some((p) => p.address === w.address)).map((w) => w.version);
+  const names = blocked.length > 0 ? blocked : [version];
+  throw new UserError(
+    `environment ${ctx.environment!.name} is protected: ${cannot(names)} before ${ctx.environment!.previous} has run ${names.length === 1 ? 'it' : 'them'}; nothing was changed`,
+  );
 }
 
 /** How many commits of the prompts directory rollback reads at a time, and at most. */
@@ -339,7 +349,9 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
   if (before) {
     const by = before.addedBy;
     ctx.info(`rolling back to ${before.version}: it answered every call before ${by.commit.slice(0, 7)} (${by.date.slice(0, 10)}, "${visibleName(by.subject)}") added the split`);
-    return finishEdit(ctx, s, scaleWeights(s.split.routes, before.version, 100), flags, `rollback to ${before.version}`);
+    const routes = scaleWeights(s.split.routes, before.version, 100);
+    await refuseUnrun(ctx, s, routes, before.version, rolledBackTo);
+    return finishEdit(ctx, s, routes, flags, `rollback to ${before.version}`);
   }
   if (!found) {
     const where = env ? ` in environment ${env}` : '';
@@ -355,5 +367,15 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
   // The subject is anyone's text: shown, never obeyed (a terminal escape in it would clear the screen or forge a line).
   ctx.info(`rolling back to ${found.version}: it held 100% at ${found.commit.slice(0, 7)} (${found.date.slice(0, 10)}, "${visibleName(found.subject)}")`);
   const routes = scaleWeights(s.split.routes, found.version, 100);
+  await refuseUnrun(ctx, s, routes, found.version, rolledBackTo);
   return finishEdit(ctx, s, routes, flags, `rollback to ${found.version}`);
+}
+
+/**
+ * Rollback is checked as promote is (refuseUnrun): the version it routes everything to held 100 %
+ * here once, but the plan of the edit is held to what the previous environment runs now, and a
+ * protected environment's apply refuses a version it does not: the edit would only be refused later.
+ */
+function rolledBackTo(names: string[]): string {
+  return `${names.join(', ')} cannot be rolled back to there`;
 }
