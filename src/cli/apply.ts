@@ -25,7 +25,8 @@ import { Stop } from './apply-stop.js';
 import { readPlanFile, readPlanStdin, STDIN_NAME } from './plan-file.js';
 import { describeOrg } from '../apply/stale.js';
 import { holdApplyLock } from './apply-lock.js';
-import { applyCommand, otherDir, planAgain, refuseIfStale, refuseMassDelete, refuseSavedProblems } from './apply-saved.js';
+import { otherDir, refuseIfStale, refuseMassDelete, refuseSavedProblems } from './apply-saved.js';
+import { applyCommand, planAgain } from './next-commands.js';
 import { renderPlan } from './render.js';
 import { sinkProxyOptions } from './sink-agents.js';
 import { describeTarget, keptAbove, labelEnvironment, trailAboveWarning, type OpenTarget } from './target.js';
@@ -55,7 +56,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
 export async function runApply(ctx: CliContext, planFile: string | undefined, flags: ApplyFlags): Promise<number> {
   const { cwd, env } = ctx;
   const label = announceTarget(ctx, flags.dir, { use: 'changes' });
-  refuseUnsavedApply(ctx, planFile, flags.dir);
+  refuseUnsavedApply(ctx, planFile, flags);
   // "-" is stdin, as for show - (a file named - is ./-). No terminal is left to confirm on, so it
   // takes --auto-approve: said before the plan is read (the pipe is spent once read).
   const piped = planFile === '-';

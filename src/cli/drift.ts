@@ -10,7 +10,7 @@ import { shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
 import { addDirOption, jsonFailureOnFormat } from './common.js';
 import { planTarget } from './live-plan.js';
-import { applyCommand, planAgain, targetFlags } from './apply-saved.js';
+import { applyCommand, planAgain, targetFlags } from './next-commands.js';
 import { asSaved } from './plan-file.js';
 import type { CliContext } from './context.js';
 import { parseFormat, PLAN_FORMATS, renderPlan } from './render.js';

@@ -19,6 +19,7 @@ import { UserError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { oneLine, shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
+import { applyCommand, planAgain } from './next-commands.js';
 
 /** Where each environment keeps what is its own (embedded state, audit trail), relative to the working directory. */
 export const ENVIRONMENTS_DIR = '.promptctl/envs';
@@ -257,12 +258,15 @@ function sameOrg(a: { apiUrl: string; clientId: string }, b: { apiUrl: string; c
 }
 
 /** A protected environment applies only a saved plan file (DESIGN §6). */
-export function refuseUnsavedApply(ctx: CliContext, planFile: string | undefined, dir: string): void {
+export function refuseUnsavedApply(ctx: CliContext, planFile: string | undefined, flags: { dir: string; prune?: boolean; allowMassDelete?: boolean }): void {
   const env = ctx.environment;
   if (!env?.settings.protected || planFile !== undefined) return;
+  // The run's --prune and --allow-mass-delete kept: followed as written, the saved plan deletes what
+  // this apply meant to, and its apply takes the mass delete this one was given.
+  const mass = flags.allowMassDelete ? ' --allow-mass-delete' : '';
   throw new UserError(
     `environment ${env.name} is protected: apply takes only a saved, reviewed plan file. ` +
-      `Run \`promptctl plan --env ${env.name}${dir === 'prompts' ? '' : ` --dir ${shellWord(dir)}`} --out plan.json\`, review it, then \`promptctl apply --env ${env.name} plan.json\`; nothing was applied`,
+      `Run \`${planAgain(ctx, flags.dir, flags.prune === true)}${mass} --out plan.json\`, review it, then \`${applyCommand(ctx, flags.dir)}${mass} plan.json\`; nothing was applied`,
   );
 }
 

@@ -20,7 +20,7 @@ import { parseFormat, PLAN_FORMATS, renderPlan, wholePlanPointer, type PlanForma
 import { changedScope } from '../plan/scope.js';
 import { withProblems } from '../plan/promotion.js';
 import { promotionFindings } from './environments.js';
-import { applyCommand, planAgain } from './apply-saved.js';
+import { applyCommand, planAgain } from './next-commands.js';
 
 interface PlanFlags {
   dir: string;

@@ -234,7 +234,7 @@ async function findTemplate(ctx: CliContext, api: GatewayApi, name: string, dir:
   if (found) return found;
   const all = (await api.listTemplates()).map((t) => t.name);
   // Loaded only for the hint: a run that finds its template never needs it.
-  const none = all.length ? '' : ` (it has none: ${(await import('./apply-saved.js')).applyFirst(ctx, dir)})`;
+  const none = all.length ? '' : ` (it has none: ${(await import('./next-commands.js')).applyFirst(ctx, dir)})`;
   throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}${none}`);
 }
 

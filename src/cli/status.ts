@@ -106,7 +106,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
       names.names,
     );
   }, { readOnly: true });
-  const [{ renderStatus }, { applySteps }] = await Promise.all([import('../views/status.js'), import('./apply-saved.js')]);
+  const [{ renderStatus }, { applySteps }] = await Promise.all([import('../views/status.js'), import('./next-commands.js')]);
   // An empty target's hint names the apply of this run's --env and --dir, not the default target's.
   ctx.out(renderStatus(report, flags.format, ctx.style, { applySteps: applySteps(ctx, flags.dir ?? DEFAULT_DIR) }));
   return EXIT.ok;

@@ -242,7 +242,7 @@ async function testRun(
         // gateway call always names it (evals/calls.ts callOptions).
         ...(embedded ? { namesTests: true } : {}),
         // A call's error on what the target lacks names the apply of this run's --env and --dir.
-        applyFirst: (await import('./apply-saved.js')).applyFirst(ctx, flags.dir),
+        applyFirst: (await import('./next-commands.js')).applyFirst(ctx, flags.dir),
         onCaseDone(e) {
           if (tty) {
             ctx.io.stderr.write(`\r\x1b[K${bar(e.done, e.of, 30)} cases${e.done === e.of ? '\r\x1b[K' : ''}`);

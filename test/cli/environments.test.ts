@@ -218,6 +218,11 @@ describe('--env', () => {
     expect(refused.stderr).toContain('promptctl plan --env prod --out plan.json');
     expect(refused.stderr).not.toMatch(/\n\s+at /);
     expect((await live('prod')).templates).toEqual([]);
+    // The commands it names keep the run's --prune and --allow-mass-delete: followed as written,
+    // the saved plan deletes what this apply meant to, and its apply takes the mass delete.
+    const pruning = await cli(['apply', '--env', 'prod', '--prune', '--allow-mass-delete', '--auto-approve']);
+    expect(pruning.code).toBe(1);
+    expect(pruning.stderr).toContain('Run `promptctl plan --env prod --prune --allow-mass-delete --out plan.json`, review it, then `promptctl apply --env prod --allow-mass-delete plan.json`');
 
     // Without --env, prod's own credentials as the plain GENESYSCLOUD_* target: still refused.
     const unnamed = await cli(['apply', '--auto-approve'], {

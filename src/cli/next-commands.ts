@@ -1,0 +1,45 @@
+// The commands a message tells the user to run next (plan again, apply, apply first), each with
+// this run's --env and --dir: run without them, a command plans or applies another target, or reads
+// another directory. Pure string building, light enough for environments.ts, which every --env run loads.
+import { DEFAULT_PROMPTS_DIR } from '../config/discover.js';
+import { shellWord } from '../util/escapes.js';
+import type { CliContext } from './context.js';
+
+/**
+ * How to make this plan again: with the environment, the prompts directory and prune it was made
+ * with (run without them, it plans another target, reads another directory or leaves prune off).
+ */
+export function planAgain(ctx: CliContext, dir: string, prune: boolean): string {
+  return `promptctl plan${targetFlags(ctx, dir)}${prune ? ' --prune' : ''}`;
+}
+
+/** `promptctl apply` with the environment and prompts directory of this run. */
+export function applyCommand(ctx: CliContext, dir: string): string {
+  return `promptctl apply${targetFlags(ctx, dir)}`;
+}
+
+/**
+ * The commands that apply git's state to this run's target, in order: `promptctl apply` with its
+ * environment and directory, or, where the environment is protected (it applies only a saved plan
+ * file, DESIGN §6), the plan saved for review and that file applied: the bare apply is refused there.
+ */
+export function applySteps(ctx: CliContext, dir: string): string[] {
+  if (ctx.environment?.settings.protected !== true) return [applyCommand(ctx, dir)];
+  return [`${planAgain(ctx, dir, false)} --out plan.json`, `${applyCommand(ctx, dir)} plan.json`];
+}
+
+/**
+ * "run `promptctl apply --env staging` first", or for a protected environment "run `promptctl plan
+ * --env prod --out plan.json`, review it, then `promptctl apply --env prod plan.json`": what a
+ * hint that the target lacks what git defines tells the user to do (views/status.ts says it alike).
+ */
+export function applyFirst(ctx: CliContext, dir: string): string {
+  const [first, then] = applySteps(ctx, dir);
+  return then === undefined ? `run \`${first}\` first` : `run \`${first}\`, review it, then \`${then}\``;
+}
+
+/** ` --env NAME --dir DIR` as this run was given them (none for the defaults): what a command to run again keeps. */
+export function targetFlags(ctx: CliContext, dir: string): string {
+  const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
+  return `${env}${dir !== DEFAULT_PROMPTS_DIR ? ` --dir ${shellWord(dir)}` : ''}`;
+}
