@@ -122,8 +122,9 @@ export interface CreateAction extends ActionCommon, Staging {
   /** The parent's live id, when it exists (a version's or a split's template). */
   parentId?: string;
   /**
-   * A new prompt version: the published version its changes, text and tokens are shown
-   * against (the highest below it), when there is one.
+   * A new prompt version: the version its changes, text and tokens are shown against (the
+   * highest below it published once the plan is applied: live, or created by the same plan),
+   * when there is one.
    */
   supersedes?: string;
 }

@@ -10,7 +10,7 @@ import { canonicalHash, describeCreate } from '../canonical.js';
 import type { LiveState, PlanContext, Snapshot } from '../kind.js';
 import { absentFromGit, isManaged, notInGit, pendingReason, withTakeover } from '../labels.js';
 import { canonical as versionCanonical, contentHash, snapshot as versionSnapshot } from '../PromptVersion/index.js';
-import { planVersion, tokenDelta } from '../PromptVersion/plan.js';
+import { planVersion, publishedAfterPlan, tokenDelta } from '../PromptVersion/plan.js';
 import { guardedBy, protectorsOf, type Protector } from '../SafetyFilter/applies.js';
 import { liveModified, settleAgainstLive, unchangedAction } from '../shared.js';
 import { planSplit, snapshot as splitSnapshot } from '../TrafficSplit/index.js';
@@ -110,8 +110,10 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
       }
     : undefined;
   const versionActions = new Map<string, PlanAction>();
+  // What each new version is shown against: the one just below it once the plan is applied.
+  const published = publishedAfterPlan(lT?.versions ?? [], input.versions);
   for (const dV of [...input.versions].sort((a, b) => compareVersionLabels(a.version, b.version))) {
-    const a = planVersion(dV, dT, liveVersions.get(dV.version), liveTemplate, ctx, part.problems);
+    const a = planVersion(dV, dT, liveVersions.get(dV.version), liveTemplate, ctx, part.problems, published);
     if (!a) continue;
     if (a.action !== 'noop') a.dependsOn.push(...needsTemplate, ...guards);
     versionActions.set(dV.version, a);

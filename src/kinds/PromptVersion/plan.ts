@@ -1,6 +1,7 @@
 // One PromptVersion in git against its live counterpart: create (shown against the version it
-// supersedes), publish a Draft (patched first when git differs), noop, or an immutable-version
-// problem with its diff; and the token deltas a reviewer reads beside each.
+// supersedes once the plan is applied: the one just below it, live or made by the same plan),
+// publish a Draft (patched first when git differs), noop, or an immutable-version problem with
+// its diff; and the token deltas a reviewer reads beside each.
 import { versionAddress } from '../../model/address.js';
 import type { PromptTemplate, PromptVersion } from '../../model/types.js';
 import type { WireVersion } from '../../targets/llmgateway/wire.js';
@@ -29,6 +30,7 @@ export function planVersion(
   liveTemplate: (LiveTemplateRef & { versions: readonly WireVersion[] }) | undefined,
   ctx: Pick<PlanContext, 'tokens' | 'config' | 'sealed'>,
   problems: PlanProblem[],
+  published: readonly Published[] = publishedAfterPlan(liveTemplate?.versions ?? [], []),
 ): PlanAction | undefined {
   const address = versionAddress(dT.name, dV.version);
   // Most versions of a large org are unchanged: shown equal without building either canonical form.
@@ -42,15 +44,17 @@ export function planVersion(
   const common = { address, kind: 'PromptVersion' as const, name: dT.name, version: dV.version, dependsOn: [] };
   if (!lV) {
     const body = toWire(dV);
-    // A reviewer reads a new version against the one it supersedes, not as all-new text.
-    const prev = liveTemplate ? supersededBy(dV.version, liveTemplate.versions) : undefined;
+    // A reviewer reads a new version against the one it supersedes, not as all-new text: the one
+    // just below it once this plan is applied, which may be another version the plan creates.
+    const prev = supersededBy(dV.version, published);
+    const prevBody = prev?.git ? toWire(prev.git) : prev?.live;
     const a: CreateAction = {
       ...common,
       action: 'create',
-      changes: withoutTextValues(prev ? diffCanonical(canonical(prev), after) : describeCreate(after)),
+      changes: withoutTextValues(prev ? diffCanonical(canonical(prev.git ?? prev.live!), after) : describeCreate(after)),
       desired: { kind: 'PromptVersion', body, publish: true, patch: false },
-      text: TEXT_FIELDS.filter((f) => !prev || prev[f] !== body[f]).map((field) => ({ field, before: prev?.[field] ?? '', after: body[field] })),
-      tokens: tokenDelta(ctx.tokens(dV, dT, ctx.config), prev ? liveTokens(prev, dT.name, liveTemplate, ctx) : undefined),
+      text: TEXT_FIELDS.filter((f) => !prevBody || prevBody[f] !== body[f]).map((field) => ({ field, before: prevBody?.[field] ?? '', after: body[field] })),
+      tokens: tokenDelta(ctx.tokens(dV, dT, ctx.config), prev ? previousTokens(prev, dT, liveTemplate, ctx) : undefined),
     };
     if (prev) a.supersedes = prev.version;
     if (liveTemplate) a.parentId = liveTemplate.id;
@@ -94,14 +98,52 @@ export function planVersion(
   return a;
 }
 
-/** The highest published live version below `label`: what a new version supersedes. */
-export function supersededBy(label: string, live: readonly WireVersion[]): WireVersion | undefined {
-  let best: WireVersion | undefined;
+/** A version published once the plan is applied: its live content, or git's that the plan publishes. */
+export interface Published {
+  version: string;
+  live?: WireVersion;
+  git?: PromptVersion;
+}
+
+/**
+ * The template's versions published once the plan is applied, lowest first: git's content for a
+ * version git declares and the target does not hold published (this plan creates or publishes
+ * it), the live content otherwise (a published version is immutable: git equal to it, or a
+ * problem that leaves it as it is). Made once per template, not per version.
+ */
+export function publishedAfterPlan(live: readonly WireVersion[], inGit: readonly PromptVersion[]): Published[] {
+  const out: Published[] = [];
+  const published = new Set<string>();
   for (const v of live) {
-    if (v.state !== 'Published' || compareVersionLabels(v.version, label) >= 0) continue;
-    if (!best || compareVersionLabels(v.version, best.version) > 0) best = v;
+    if (v.state !== 'Published') continue;
+    published.add(v.version);
+    out.push({ version: v.version, live: v });
   }
-  return best;
+  for (const v of inGit) if (!published.has(v.version)) out.push({ version: v.version, git: v });
+  return out.sort((a, b) => compareVersionLabels(a.version, b.version));
+}
+
+/** What a new version supersedes: the highest of `order` (lowest first) below `label`. */
+export function supersededBy(label: string, order: readonly Published[]): Published | undefined {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareVersionLabels(order[mid]!.version, label) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? order[lo - 1] : undefined;
+}
+
+/** The superseded version's worst case: git's content counted as the new one is, or the live one's. */
+function previousTokens(
+  prev: Published,
+  dT: PromptTemplate,
+  liveTemplate: LiveTemplateRef | undefined,
+  ctx: Pick<PlanContext, 'tokens' | 'config'>,
+): ReturnType<TokenCounter> | undefined {
+  if (prev.git) return ctx.tokens(prev.git, dT, ctx.config);
+  return liveTokens(prev.live!, dT.name, liveTemplate, ctx);
 }
 
 /** A live version's worst case, or undefined for live content on a model we cannot count. */

@@ -80,13 +80,22 @@ describe('buildPlan: creates', () => {
     const v = act(plan, 'PromptVersion/billing-assistant@1.1.0')!;
     expect(v.desired).toMatchObject({ kind: 'PromptVersion', publish: true, patch: false, body: { version: '1.1.0' } });
     expect(v.dependsOn).toContain('PromptTemplate/billing-assistant');
-    expect(v.text).toEqual([
-      { field: 'systemInstruction', before: '', after: 'You are a concise billing assistant.\nAnswer briefly.\n' },
+    // The template's first version is all new; the second is read against the first, which the
+    // same plan creates just before it.
+    const first = act(plan, 'PromptVersion/billing-assistant@1.0.0')!;
+    expect(first.supersedes).toBeUndefined();
+    expect(first.text).toEqual([
+      { field: 'systemInstruction', before: '', after: 'You are a helpful billing assistant.\nAnswer briefly.\n' },
       { field: 'userTemplate', before: '', after: 'Customer {{name}} asks: {{question}}' },
+    ]);
+    expect(first.tokens!.before).toBeUndefined();
+    expect(v.supersedes).toBe('1.0.0');
+    expect(v.text).toEqual([
+      { field: 'systemInstruction', before: 'You are a helpful billing assistant.\nAnswer briefly.\n', after: 'You are a concise billing assistant.\nAnswer briefly.\n' },
     ]);
     expect(v.tokens).toMatchObject({ model: 'gpt-4o', approximate: false });
     expect(v.tokens!.after).toBeGreaterThan(2000); // the question may be 2,000 characters
-    expect(v.tokens!.before).toBeUndefined();
+    expect(v.tokens!.before).toBe(first.tokens!.after);
     const traffic = act(plan, 'TrafficSplit/billing-assistant')!;
     expect(traffic.action).toBe('create');
     expect(traffic.guard).toBeUndefined();
