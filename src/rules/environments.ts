@@ -1,11 +1,12 @@
 // Environments (DESIGN §6): the names documents and splits use exist in the config, the promotion
-// order names configured environments, and each environment's own state holds together (a route
-// in prod to a version limited to staging is an error at that route, naming prod). The generic
+// order names configured environments, a document promotion can carry to each environment it
+// names (one kept to prod but not staging never is), and each environment's own state holds
+// together (a route in prod to a version limited to staging is an error at that route, naming prod). The generic
 // rules run on every environment's state too (environmentDiagnostics): what they find only in
 // some environments is reported once, naming them.
 import { checkConfigHost, parseBaseUrl, regionDomain, targetVariables } from '../genesys/target.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { belongsTo, environmentDiffers, environmentNames, environmentState, overridePath } from '../model/environments.js';
+import { belongsTo, environmentDiffers, environmentNames, environmentState, overridePath, PROMOTION_BLOCKED_RULE, previousEnvironment } from '../model/environments.js';
 import type { Config, DesiredState, PromptVersion, SourceLocation } from '../model/types.js';
 import { didYouMean } from '../util/suggest.js';
 import { checkNames } from './names.js';
@@ -52,6 +53,39 @@ export function checkEnvironmentNames(state: DesiredState): Diagnostic[] {
       }
     }
   }
+  return out;
+}
+
+/**
+ * What the promotion check carries (versions, guides, summary settings) kept to an environment
+ * but not to the one before it in `promotion`: no commit ever brings it there first, so plan
+ * --env reports it blocked (PROMOTION_BLOCKED_RULE; an error where the environment is protected)
+ * whenever it brings it. Said at the entry naming the environment, as a warning: only plan sees
+ * whether it brings it (a version the environment already runs, kept there while the ones before
+ * it retired theirs, is brought by no plan and refused by none).
+ */
+export function checkPromotionReach(state: DesiredState): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { config } = state;
+  const check = (r: { environments?: string[]; locations: Record<string, SourceLocation>; source: SourceLocation }, what: string) => {
+    r.environments?.forEach((env, i) => {
+      const previous = previousEnvironment(config, env);
+      if (previous === undefined || r.environments!.includes(previous) || !Object.hasOwn(config.environments, env) || !Object.hasOwn(config.environments, previous)) return;
+      const plan = config.environments[env]!.protected ? 'refuses' : 'warns of';
+      out.push(
+        diagnostic(
+          locate(r, `metadata.environments.${i}`),
+          'warning',
+          'environments/never-promoted',
+          `${what} is kept to ${r.environments!.join(', ')} by metadata.environments, but promotion runs ${previous} before ${env} and ${previous}'s documents never include it: ` +
+            `plan --env ${env} ${plan} it (${PROMOTION_BLOCKED_RULE}) unless ${env} already runs it (add ${previous} to metadata.environments)`,
+        ),
+      );
+    });
+  };
+  for (const v of state.versions) check(v, `version ${v.version} of template "${v.template}"`);
+  for (const g of state.guides) check(g, `guide "${g.name}"`);
+  for (const s of state.summarySettings) check(s, `summary setting "${s.name}"`);
   return out;
 }
 
