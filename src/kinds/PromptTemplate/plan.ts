@@ -271,12 +271,28 @@ function withAddress(address: string, s: Snapshot): CascadedObject {
   return { address, version: s.version, hash: s.hash, content: s.content ?? null };
 }
 
-/** What deleting a template takes with it (the server cascades), in words. */
+/** At most this many version labels are named in a template delete's reason; the rest are counted. */
+const NAMED_VERSIONS = 10;
+
+/**
+ * What deleting a template takes with it (the server cascades), in words a reviewer can act on:
+ * which versions, and where the split sends the template's calls now (they find nothing after).
+ */
 function cascade(lT: WireTemplate): string {
-  const n = (lT.versions ?? []).length;
+  const labels = [...(lT.versions ?? [])].map((v) => v.version).sort(compareVersionLabels);
+  const n = labels.length;
   const parts: string[] = [];
-  if (n > 0) parts.push(`${n} version${n === 1 ? '' : 's'}`);
-  if (lT.traffic) parts.push('its traffic split');
+  if (n > 0) {
+    const named = labels.slice(0, NAMED_VERSIONS).join(', ');
+    parts.push(`${n} version${n === 1 ? '' : 's'} (${n > NAMED_VERSIONS ? `${named} and ${n - NAMED_VERSIONS} more` : named})`);
+  }
+  if (lT.traffic) {
+    const routed = lT.traffic.routes
+      .filter((r) => r.weight > 0)
+      .sort((a, b) => compareVersionLabels(a.version, b.version))
+      .map((r) => `${r.version} (${r.weight} %)`);
+    parts.push(routed.length > 0 ? `its traffic split, which routes its calls to ${routed.join(', ')} now` : 'its traffic split');
+  }
   return parts.length > 0 ? `; also deletes ${parts.join(' and ')}` : '';
 }
 
