@@ -70,7 +70,7 @@ export function planFilters(
       live: canonical(l),
       changes: [],
       dependsOn: [],
-      reason: fate.fate === 'pending' ? `${pendingReason(ctx, address)}; would remove a safety filter` : `pruned: ${notInGit(ctx, address)} (managed-by: promptctl); removes a safety filter`,
+      reason: fate.fate === 'pending' ? `${pendingReason(ctx, address)}; would remove a safety filter${guarding(l)}` : `pruned: ${notInGit(ctx, address)} (managed-by: promptctl); removes a safety filter${guarding(l)}`,
       destructive: true,
     };
     const m = liveModified(l);
@@ -271,4 +271,20 @@ function bringIntoGit(holder: string): string {
   return RESOURCE_NAME.test(holder)
     ? `bring "${holder}" into git (promptctl export)`
     : `rename "${holder}" in Genesys Cloud to a name promptctl can manage (${RESOURCE_NAME_RULE}), then bring it into git (promptctl export)`;
+}
+
+/**
+ * What a live filter a delete removes guards now, for the reviewer weighing the removal: the
+ * templates it covers and what it does to them, or that it is disabled and guards nothing.
+ */
+function guarding(l: WireFilter): string {
+  if (!l.enabled) return ', disabled now: it guards nothing';
+  const names = l.appliesTo?.templates;
+  const labels = Object.entries(l.appliesTo?.labels ?? {});
+  const covers: string[] = [];
+  if (names !== undefined && names.length > 0) covers.push([...names].sort(byCodeUnits).join(', '));
+  if (labels.length > 0) covers.push(`templates labelled ${labels.map(([k, v]) => `${k}=${v}`).sort(byCodeUnits).join(', ')}`);
+  // No selector covers every template (model/filters.ts filterCovers); an empty list of names, none.
+  const what = names === undefined && labels.length === 0 ? 'every template' : covers.length > 0 ? covers.join(' or ') : 'no template';
+  return ` that guards ${what} now (${l.action} on ${[...l.categories].sort(byCodeUnits).join(', ')})`;
 }

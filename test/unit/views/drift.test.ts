@@ -201,7 +201,7 @@ describe('renderDrift: a delete waiting for prune', () => {
   it('says why without wrapping the reason in a second pair of parentheses', () => {
     const [entry] = pendingDrift().entries;
     expect(entry!.message).toBe(
-      'on the target, not in git — pending: prune is off (run with --prune, or set prune: true in promptctl.yaml, to delete); would remove a safety filter',
+      'on the target, not in git — pending: prune is off (run with --prune, or set prune: true in promptctl.yaml, to delete); would remove a safety filter, disabled now: it guards nothing',
     );
   });
 
