@@ -1,6 +1,6 @@
 // Environments (DESIGN §6): the names documents and splits use exist in the config, the promotion
 // order names configured environments, a document promotion can carry to each environment it
-// names (one kept to prod but not staging never is), and each environment's own state holds
+// names (one kept to prod but not staging never is, nor a guide kept a Draft before it), and each environment's own state holds
 // together (a route in prod to a version limited to staging is an error at that route, naming prod). The generic
 // rules run on every environment's state too (environmentDiagnostics): what they find only in
 // some environments is reported once, naming them.
@@ -8,6 +8,7 @@ import { checkConfigHost, parseBaseUrl, regionDomain, targetVariables } from '..
 import type { Diagnostic } from '../model/diagnostic.js';
 import { belongsTo, environmentDiffers, environmentNames, environmentState, overridePath, PROMOTION_BLOCKED_RULE, previousEnvironment } from '../model/environments.js';
 import type { Config, DesiredState, PromptVersion, SourceLocation } from '../model/types.js';
+import { byCodeUnits } from '../util/compare.js';
 import { didYouMean } from '../util/suggest.js';
 import { checkNames } from './names.js';
 import { diagnostic, locate, where } from './util.js';
@@ -86,6 +87,60 @@ export function checkPromotionReach(state: DesiredState): Diagnostic[] {
   for (const v of state.versions) check(v, `version ${v.version} of template "${v.template}"`);
   for (const g of state.guides) check(g, `guide "${g.name}"`);
   for (const s of state.summarySettings) check(s, `summary setting "${s.name}"`);
+  return [...out, ...draftGuidesNeverPromoted(state)];
+}
+
+/**
+ * A guide kept a Draft in the environment before another (its spec.publish, or that
+ * environment's guidePublish): a Draft never runs, so plan --env of the next one reports every
+ * change to the guide blocked, as for a guide left out of the environment before it. Said at the
+ * guide's spec.publish, or once per environment at its guidePublish, naming the guides.
+ */
+function draftGuidesNeverPromoted(state: DesiredState): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { config } = state;
+  const order = config.promotion ?? [];
+  const byEnvironment = new Map<string, { env: string; guides: string[] }>();
+  for (const g of state.guides) {
+    const own = g.locations['spec.publish'] !== undefined;
+    for (let i = 1; i < order.length; i++) {
+      const previous = order[i - 1]!;
+      const env = order[i]!;
+      if (!Object.hasOwn(config.environments, previous) || !Object.hasOwn(config.environments, env)) continue;
+      if (!belongsTo(g, previous) || !belongsTo(g, env)) continue;
+      const publish = own ? g.publish : (config.environments[previous]!.guidePublish ?? g.publish);
+      if (publish !== 'Draft') continue;
+      if (own) {
+        const plan = config.environments[env]!.protected ? 'refuses' : 'warns of';
+        out.push(
+          diagnostic(
+            locate(g, 'spec.publish'),
+            'warning',
+            'environments/never-promoted',
+            `guide "${g.name}" is kept a Draft by spec.publish, so it never runs in ${previous}, which promotion runs before ${env}: plan --env ${env} ${plan} every change to it (${PROMOTION_BLOCKED_RULE}); publish it to TestReady or ProductionReady`,
+          ),
+        );
+        break; // one finding per document: the fix is the same line
+      }
+      const entry = byEnvironment.get(previous) ?? { env, guides: [] };
+      entry.guides.push(g.name);
+      byEnvironment.set(previous, entry);
+    }
+  }
+  for (const [previous, { env, guides }] of byEnvironment) {
+    const at = config.locations?.[`spec.environments.${previous}.guidePublish`] ?? config.source;
+    if (!at) continue;
+    const plan = config.environments[env]!.protected ? 'refuses' : 'warns of';
+    const names = [...guides].sort(byCodeUnits).map((n) => `"${n}"`).join(', ');
+    out.push(
+      diagnostic(
+        at,
+        'warning',
+        'environments/never-promoted',
+        `environment ${previous} keeps guides a Draft (guidePublish), so they never run there, and promotion runs ${previous} before ${env}: plan --env ${env} ${plan} every change to guide${guides.length === 1 ? '' : 's'} ${names} (${PROMOTION_BLOCKED_RULE}); set guidePublish of ${previous} to TestReady or ProductionReady`,
+      ),
+    );
+  }
   return out;
 }
 

@@ -116,3 +116,30 @@ describe('validate: a document promotion can never carry to an environment it na
     expect(r.code, r.stdout + r.stderr).toBe(0);
   });
 });
+
+describe('validate: a guide kept a Draft in the environment before another', () => {
+  const guide = (publish: string) => `apiVersion: promptctl/v1\nkind: Guide\nmetadata: {name: Returns}\nspec:\n${publish}  instruction: Help the customer return an order.\n`;
+
+  it('warns at its spec.publish: a Draft never runs, so plan --env of the next environment reports every change blocked', async () => {
+    const cli = await project({ 'g.yaml': guide('  publish: Draft\n') });
+    const r = await cli(['validate']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'prompts/g.yaml:5:12: warning: guide "Returns" is kept a Draft by spec.publish, so it never runs in dev, which promotion runs before staging: plan --env staging warns of every change to it (promotion/never-in-previous); publish it to TestReady or ProductionReady [environments/never-promoted]',
+    );
+  });
+
+  it("warns once at the environment's guidePublish, naming the guides it keeps a Draft", async () => {
+    dir = await tempDir('promptctl-never-promoted-');
+    await mkdir(join(dir.path, 'prompts'));
+    await writeFile(join(dir.path, 'prompts', 'promptctl.yaml'), CONFIG.replace('staging: {credentials: GENESYSCLOUD_STAGING}', 'staging: {credentials: GENESYSCLOUD_STAGING, guidePublish: Draft}'));
+    await writeFile(join(dir.path, 'prompts', 'g.yaml'), guide(''));
+    await writeFile(join(dir.path, 'prompts', 'h.yaml'), guide('').replace('Returns', 'Refunds'));
+    await writeFile(join(dir.path, 'prompts', 'own.yaml'), guide('  publish: TestReady\n').replace('Returns', 'Own'));
+    const r = await runCliInProcess(['validate'], { cwd: dir.path });
+    const found = r.stdout.split('\n').filter((l) => l.includes('[environments/never-promoted]'));
+    expect(found).toEqual([
+      'prompts/promptctl.yaml:6:64: warning: environment staging keeps guides a Draft (guidePublish), so they never run there, and promotion runs staging before prod: plan --env prod refuses every change to guides "Refunds", "Returns" (promotion/never-in-previous); set guidePublish of staging to TestReady or ProductionReady [environments/never-promoted]',
+    ]);
+  });
+});
