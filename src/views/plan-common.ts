@@ -101,9 +101,15 @@ export function actionVerb(a: PlanAction): string {
   return a.action;
 }
 
-/** What a new version is compared with, when anything: " (changes from 1.0.0)". */
+/**
+ * What a new version is compared with, when anything: " (changes from 1.0.0)"; or that it changes
+ * nothing from it (" (same content as 1.0.0)"), where "changes from" over no change at all would
+ * leave a reviewer looking for the diff.
+ */
 export function supersedesNote(a: PlanAction): string {
-  return a.action === 'create' && a.supersedes ? ` (changes from ${a.supersedes})` : '';
+  if (a.action !== 'create' || !a.supersedes) return '';
+  const same = a.changes.length === 0 && (a.text ?? []).length === 0;
+  return same ? ` (same content as ${a.supersedes})` : ` (changes from ${a.supersedes})`;
 }
 
 /** Per kind, counted as the summary counts: a pending delete (prune off) is not a delete. */

@@ -71,4 +71,20 @@ describe('a plan that creates two versions of one template', () => {
     expect(a.changes).toContainEqual({ path: 'temperature', before: 0.3, after: 0.4 });
     expect(a.text).toEqual([{ field: 'systemInstruction', before: 'Line B.\n', after: 'Line C.\n' }]);
   });
+
+  it('says a new version the same as the one before it is so, rather than "changes from" over nothing', async () => {
+    dir = await tempDir('promptctl-chain-');
+    const prompts = join(dir.path, 'prompts');
+    await mkdir(prompts);
+    await writeFile(join(prompts, 'template.yaml'), TEMPLATE);
+    await writeFile(join(prompts, 'v1.2.0.yaml'), versionYaml('1.2.0', 'Line A.', 0.2));
+    const cli = (args: string[]) => runCliInProcess(args, { cwd: dir!.path });
+    expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
+    await writeFile(join(prompts, 'v1.2.1.yaml'), versionYaml('1.2.1', 'Line A.', 0.2));
+
+    const text = await cli(['plan']);
+    expect(text.stdout).toContain('+ create PromptVersion/chain-bot@1.2.1 (same content as 1.2.0)\n');
+    const md = await cli(['plan', '--format', 'markdown']);
+    expect(md.stdout).toContain('<b>PromptVersion/chain-bot@1.2.1</b> (same content as 1.2.0)');
+  });
 });
