@@ -16,6 +16,7 @@ import { documentsToYaml } from '../export/yaml.js';
 import { UserError } from '../util/errors.js';
 import { visibleName } from '../util/escapes.js';
 import { lenientDocuments } from '../util/lenient-yaml.js';
+import { normalizeText } from '../model/text.js';
 import { parseAddress, templateAddress } from '../model/address.js';
 
 /**
@@ -276,12 +277,16 @@ export async function refuseUncommitted(dir: string, writes: readonly { path: st
     const now = await readFile(join(dir, w.path)).catch(() => undefined);
     const text = w.text(new Set());
     if (now?.equals(Buffer.from(text))) continue;
+    // Read as the loader reads it: CRLF line ends or a byte order mark (an editor's, a copy of a
+    // Windows checkout's) are not content, and replacing them loses nothing, as export's warning holds.
+    const held = now !== undefined && now.length <= MAX_HELD_BYTES ? normalizeText(now.toString('utf8')) : undefined;
+    if (held === text) continue;
     if (dirty.has(w.path)) {
       changes.push(w.path);
       continue;
     }
     // A guide's instruction (.md) cannot be told from one edited by hand: the org keeps no earlier text to compare.
-    if (now !== undefined && now.length <= MAX_HELD_BYTES && w.path.endsWith('.yaml') && onlyTheOrgsChanged(now.toString('utf8'), text)) continue;
+    if (held !== undefined && w.path.endsWith('.yaml') && onlyTheOrgsChanged(held, text)) continue;
     unheld.push(w.path);
   }
   if (changes.length === 0 && unheld.length === 0) return;
@@ -311,9 +316,12 @@ function namedFiles(paths: readonly string[], out: string): string {
  */
 export function onlyTheOrgsChanged(before: string, after: string): boolean {
   try {
-    const old = lenientDocuments(before);
+    // `before` as the loader reads it: an earlier export checked out with CRLF line ends (git's
+    // autocrlf) or given a byte order mark is still exactly what export wrote.
+    const was = normalizeText(before);
+    const old = lenientDocuments(was);
     const next = lenientDocuments(after);
-    if (old.length === 0 || documentsToYaml(old as ExportDocument[]) !== before) return false;
+    if (old.length === 0 || documentsToYaml(old as ExportDocument[]) !== was) return false;
     return old.every((doc) => {
       const address = documentAddressOf(doc);
       return address !== undefined && next.some((n) => documentAddressOf(n) === address && fieldsWithin(doc, n));

@@ -228,6 +228,45 @@ describe('promptctl export', () => {
     expect(third.stderr).toContain('warning: adopted/safety-filters.yaml was there before and is replaced by the export');
   });
 
+  it('--force over an earlier export with CRLF line ends, moved into a folder or not yet in git: refreshed where it is, not refused', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await s.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const out = join(s.dir.path, 'adopted');
+    /** Every file of the export as a Windows editor or checkout gives it: CRLF (and one with a BOM). */
+    const crlf = async (): Promise<void> => {
+      for (const name of ['billing-assistant.yaml', 'safety-filters.yaml', 'team/support-triage.yaml']) {
+        const path = join(out, name);
+        const text = (await readFile(path, 'utf8')).replace(/^\ufeff/, '').replace(/\r?\n/g, '\r\n');
+        await writeFile(path, name === 'billing-assistant.yaml' ? `\ufeff${text}` : text);
+      }
+    };
+    // The user organised the export: one template's file moved into a folder of theirs.
+    await mkdir(join(out, 'team'));
+    await cp(join(out, 'support-triage.yaml'), join(out, 'team/support-triage.yaml'));
+    await rm(join(out, 'support-triage.yaml'));
+    await crlf();
+    const moved = await s.cli(['export', '--out', 'adopted', '--force']);
+    // Before, the moved file read as written by hand (its line ends): the template was written once
+    // more at the top, and the export failed its own check, every object of it defined twice.
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(await readdir(out)).not.toContain('support-triage.yaml');
+    expect(await readFile(join(out, 'team/support-triage.yaml'), 'utf8')).not.toContain('\r');
+    // Exported, then exported again before the first commit, in a git work tree: the files are
+    // untracked, and their line ends are no content git could not give back.
+    execFileSync('git', ['init', '-q'], { cwd: s.dir.path, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+    await crlf();
+    const untracked = await s.cli(['export', '--out', 'adopted', '--force']);
+    expect(untracked.code, untracked.stderr).toBe(0);
+    expect(untracked.stderr).not.toContain('not in git (untracked)');
+    expect(await readFile(join(out, 'billing-assistant.yaml'), 'utf8')).not.toMatch(/^\ufeff|\r/);
+    // A comment added to one is still content of the user's, refused as before.
+    await writeFile(join(out, 'safety-filters.yaml'), `# reviewed by security\r\n${await readFile(join(out, 'safety-filters.yaml'), 'utf8')}`);
+    const commented = await s.cli(['export', '--out', 'adopted', '--force']);
+    expect(commented.code).toBe(1);
+    expect(commented.stderr).toContain('adopted/safety-filters.yaml is not in git (untracked) and holds other content than export writes there');
+  });
+
   it('--force where a directory stands in for one of its files: refused before any file is written', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
