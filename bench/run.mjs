@@ -10,6 +10,8 @@
 //                        files committed to a git repository)
 //   apply requests       vs the contract minimum (formula in contractMinimum below)
 //   rate-limited apply   wall time vs requests ÷ the allowed rate, and the 429s it met
+//   long text            validate of a text indented with U+3000 vs the same with ASCII spaces
+//                        (bench/long-text.mjs)
 //
 // Prints the tables and writes them into bench/RESULTS.md between the `bench:begin` and
 // `bench:end` markers (the notes around them are kept).
@@ -28,6 +30,7 @@ import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { generatePromptSet } from './generate.mjs';
+import { LONG_TEXT_LINES, measureLongText } from './long-text.mjs';
 import { cleanEnv, commitSet } from './env.mjs';
 import { medianInterval, medianOf, verdictWithin } from './stats.mjs';
 
@@ -223,6 +226,19 @@ async function benchStartup(o) {
   }
 }
 
+async function benchLongText(o) {
+  const dir = await mkdtemp(join(tmpdir(), 'promptctl-bench-long-text-'));
+  try {
+    const runs = await measureLongText(dir, o.repeat, (cwd) => runNode([BIN, 'validate'], { cwd, stats: false }));
+    noteLoad();
+    const m = { ascii: median(runs.ascii).wallMs, ideographic: median(runs.ideographic).wallMs };
+    process.stderr.write(`  long text: validate ${ms(m.ideographic)} indented with U+3000, ${ms(m.ascii)} with ASCII spaces (medians of ${o.repeat})\n`);
+    return m;
+  } finally {
+    if (!o.keep) await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function benchSize(n, o) {
   const dir = await mkdtemp(join(tmpdir(), `promptctl-bench-${n}-`));
   try {
@@ -351,7 +367,7 @@ function markdownTable(head, body, alignLeft = [0]) {
   return [line(head), rule, ...body.map(line)].join('\n');
 }
 
-function ratioTable(o, startup, sizes, rate) {
+function ratioTable(o, startup, sizes, rate, longText) {
   const body = [];
   const add = (figure, size, measured, floorName, floor, r, target) => body.push([figure, size, measured, floorName, floor, r, target]);
   if (startup) {
@@ -389,6 +405,9 @@ function ratioTable(o, startup, sizes, rate) {
       const floor = `${int(s.minimum)} (${(s.minimum / s.resources).toFixed(2)}/resource)`;
       add('apply: HTTP requests', size, perResource, 'contract minimum', floor, ratio(s.apply.requests, s.minimum), s.size === 1000 ? `≤ 1.02×${verdict(q <= 1.02)}` : '');
     }
+  }
+  if (longText) {
+    add('`promptctl validate`, one text indented with U+3000', `${int(LONG_TEXT_LINES)} lines`, ms(longText.ideographic), 'the same, ASCII spaces', ms(longText.ascii), ratio(longText.ideographic, longText.ascii), '');
   }
   if (rate) {
     const r = rate.apply.wallMs / rate.floorMs;
@@ -445,7 +464,7 @@ function machine(startLoad) {
   ].join('\n');
 }
 
-function report(o, startLoad, startup, sizes, rate, tookMs) {
+function report(o, startLoad, startup, sizes, rate, longText, tookMs) {
   return [
     '## Machine',
     '',
@@ -453,7 +472,7 @@ function report(o, startLoad, startup, sizes, rate, tookMs) {
     '',
     `## Ratios to floors (this run, ${Math.round(tookMs / 1000)} s)`,
     '',
-    ratioTable(o, startup, sizes, rate),
+    ratioTable(o, startup, sizes, rate, longText),
     '',
     `Walls are medians of ${o.repeat} alternating runs (start-up: ${o.startupRuns}). Generated sets: N templates, ${o.versions} versions each, an A/B split (${2 + o.versions} resources per template, one file per template). Emulator: \`promptctl emulator --latency-ms ${o.latencyMs}\`, rate limit off except in the rate-limited apply.`,
     '',
@@ -461,6 +480,7 @@ function report(o, startLoad, startup, sizes, rate, tookMs) {
     `- plan (no changes): the ratio is the median of the ${o.planPairs} pairs' own ratios, each plan against the validate run just before it (a machine that slows for a while slows both); in brackets first where the median of as many pairs would land in 90 % of runs on this machine (a bootstrap of these pairs: the target's verdict is marked unsettled when that interval spans it), then the same ratio for CPU time (\`PROMPTCTL_STATS\` cpuMs, GC and compiler threads included), on Linux for the main thread's own CPU time (mainCpuMs) with the median time it waited for a core (mainWaitMs: the emulator, standing in for a remote org, runs on the same cores), and the lowest and highest pair, which say how far this machine's speed moved between two runs. The walls shown are the medians of each.`,
     `- plan (no changes), in a git repository: the same pairs in a copy of the set committed to a new git repository, as a team's checkout is, each round alternating with the pairs outside it (a text plan then starts one git process for its provenance, the status; a JSON plan a second, for HEAD's author; outside a repository it starts none).`,
     `- contract minimum: ${CONTRACT_FORMULA}; with N = ${o.versions}: ${2 + 2 * o.versions} requests per template + 3 + ⌈T ÷ 100⌉.`,
+    `- long text: validate of one template whose description runs on for ${int(LONG_TEXT_LINES)} lines, each indented with an ideographic space (U+3000) before Japanese text, against the same text indented with ASCII spaces (\`bench/long-text.mjs\`), medians of ${o.repeat} alternating runs: the checks of spaces other than ASCII's are linear in the lines when the two are close.`,
     `- rate-limited apply: one apply of ${o.rateTemplates} templates against \`--rate-limit ${o.rateLimit} --rate-window-ms ${o.rateWindowMs}\`; floor = requests the emulator accepted ÷ (${o.rateLimit} ÷ ${o.rateWindowMs / 1000} s). The window is rolling, so a first burst of ${o.rateLimit} can finish faster than the floor (a ratio under 1); the stricter floor is the earliest the window lets the last request go, ⌊(requests − 1) ÷ ${o.rateLimit}⌋ windows after the first (the wall adds process start, the plan's reads and the last response).`,
     '',
     '## Every run',
@@ -496,11 +516,12 @@ process.stderr.write(
 const startup = opts.startupRuns > 0 ? await benchStartup(opts) : undefined;
 const sizes = [];
 for (const n of opts.sizes) sizes.push(await benchSize(n, opts));
+const longText = await benchLongText(opts);
 const rate = await benchRateLimited(opts);
-const text = report(opts, startLoad, startup, sizes, rate, performance.now() - started);
+const text = report(opts, startLoad, startup, sizes, rate, longText, performance.now() - started);
 console.log(text);
 if (opts.results) {
   await writeResults(opts.results, text);
   process.stderr.write(`written to ${opts.results}\n`);
 }
-if (opts.json) await writeFile(opts.json, JSON.stringify({ options: opts, startLoad, loads, startup, sizes, rate, rows }, null, 2));
+if (opts.json) await writeFile(opts.json, JSON.stringify({ options: opts, startLoad, loads, startup, sizes, rate, longText, rows }, null, 2));
