@@ -187,9 +187,18 @@ export function regionDomain(region: string, name: string = ENV.region): string 
   if (aws) return aws;
   const meant = regionMeant(withoutUserinfo(r));
   throw new UserError(
-    `unknown ${name} "${withoutUserinfo(region, '[redacted]@')}"${meant ? ` (did you mean "${meant}"?)` : ''}: use a Genesys Cloud domain (${GENESYS_DOMAINS.join(', ')}) ` +
+    `unknown ${name} "${shownRegion(region)}"${meant ? ` (did you mean "${meant}"?)` : ''}: use a Genesys Cloud domain (${GENESYS_DOMAINS.join(', ')}) ` +
       `or an AWS region name (${Object.keys(AWS_REGION_DOMAINS).join(', ')})`,
   );
+}
+
+/**
+ * A region as an error may echo it: no region holds an `@`, a `?` or a `#`, so what an address pasted
+ * there carries in its `user:password@` part, its query or its fragment (a login page's token) is
+ * shown as `[redacted]`.
+ */
+function shownRegion(region: string): string {
+  return withoutUserinfo(region, '[redacted]@').replace(/([?#])[^]*$/, '$1[redacted]');
 }
 
 /**

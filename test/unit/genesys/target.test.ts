@@ -83,6 +83,14 @@ describe('resolveTarget', () => {
     const bare = userError({ ...creds, GENESYSCLOUD_REGION: 'jane:hunter2pass@api.mypurecloud.ie' });
     expect(bare).not.toContain('hunter2pass');
     expect(bare).toContain('"[redacted]@api.mypurecloud.ie" (did you mean "mypurecloud.ie"?)');
+    // A query or fragment (a login page's address copied with its token) is no part of a region either.
+    const query = userError({ ...creds, GENESYSCLOUD_REGION: 'https://apps.usw2.pure.cloud/?token=sEcr3tT0ken#access_token=fr4gT0ken' });
+    expect(query).not.toContain('sEcr3tT0ken');
+    expect(query).not.toContain('fr4gT0ken');
+    expect(query).toContain('"https://apps.usw2.pure.cloud/?[redacted]" (did you mean "usw2.pure.cloud"?)');
+    const fragment = userError({ ...creds, GENESYSCLOUD_REGION: 'usw2.pure.cloud#t=fr4gT0ken' });
+    expect(fragment).not.toContain('fr4gT0ken');
+    expect(fragment).toContain('"usw2.pure.cloud#[redacted]"');
   });
 
   it('uses GENESYSCLOUD_API_URL for both hosts unless a login URL is given', () => {
