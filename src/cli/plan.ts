@@ -112,8 +112,13 @@ function savedPlanNote(ctx: CliContext, plan: Plan, flags: PlanFlags): void {
   const env = ctx.environment;
   if (env?.settings.protected !== true || plan.problems.length > 0 || !hasAppliedChanges(plan)) return;
   const mass = flags.allowMassDelete ? ' --allow-mass-delete' : '';
+  // With --changed-since the plan shown is a part: the file to save is the whole plan, not this one.
+  const what =
+    flags.changedSince !== undefined
+      ? `, and one saved whole (this plan shows only what files changed since ${shellWord(flags.changedSince)} define). To apply,`
+      : '. To apply this plan,';
   ctx.info(
-    `environment ${env.name} is protected: it applies only a saved, reviewed plan file. To apply this plan, run \`${planAgain(ctx, flags.dir, flags.prune === true)}${mass} --out plan.json\`, review it, then \`${applyCommand(ctx, flags.dir)}${mass} plan.json\``,
+    `environment ${env.name} is protected: it applies only a saved, reviewed plan file${what} run \`${planAgain(ctx, flags.dir, flags.prune === true)}${mass} --out plan.json\`, review it, then \`${applyCommand(ctx, flags.dir)}${mass} plan.json\``,
   );
 }
 

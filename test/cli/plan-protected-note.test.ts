@@ -1,6 +1,7 @@
 // plan in a protected environment without --out: prod applies only a saved plan file (DESIGN §6),
 // so the plan says so after it, naming the two commands that apply it, rather than the user
 // learning it from apply's refusal. The test runs the commands the note names, as a user would.
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -61,6 +62,22 @@ describe('plan in a protected environment without --out', () => {
     const json = await cli(['plan', '--env', 'prod', '--dir', 'team', '--format', 'json']);
     expect(json.code, json.stderr).toBe(0);
     expect(json.stderr).not.toContain('is protected');
+  });
+
+  it('with --changed-since, says the file to save is the whole plan, not the part shown', async () => {
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=Ada Lovelace', '-c', 'user.email=ada@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir.path, stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    // The config committed, the template not yet: the plan shows what the new file defines.
+    git('add', 'team/promptctl.yaml');
+    git('commit', '-q', '-m', 'config');
+    const plan = await cli(['plan', '--env', 'prod', '--dir', 'team', '--changed-since', 'HEAD']);
+    expect(plan.stdout).toContain('Plan: 2 to create');
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stderr).toContain(
+      'environment prod is protected: it applies only a saved, reviewed plan file, and one saved whole (this plan shows only what files changed since HEAD define). To apply, run `promptctl plan --env prod --dir team --out plan.json`, review it, then `promptctl apply --env prod --dir team plan.json`',
+    );
+    expect(plan.stderr).not.toContain('To apply this plan');
   });
 
   it('says nothing with --out, when nothing changes, and in an unprotected environment', async () => {
