@@ -1,5 +1,6 @@
 // What an audit trail holds of one plan's runs, by the plan id its records carry: whether a saved
 // plan was applied already (apply of the same file twice), and when. Pure: the caller reads the text.
+import { recordsMentioning } from './trail-lines.js';
 
 export interface PlanOnRecord {
   /** Outcome records of the plan: one per attempted change (a settled intent's counts too). */
@@ -20,17 +21,8 @@ export function planOnRecord(text: string, planId: string): PlanOnRecord | null 
   let outcomes = 0;
   let succeeded = 0;
   let last = '';
-  for (const line of text.split('\n')) {
-    // Most lines are other plans': skipped before they are parsed.
-    if (!line.includes(planId)) continue;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    if (typeof record !== 'object' || record === null) continue;
-    const r = record as Record<string, unknown>;
+  // Most lines are other plans': skipped before they are parsed.
+  for (const r of recordsMentioning(text, planId)) {
     if (r.planId !== planId || r.type !== 'outcome') continue;
     outcomes += 1;
     if (typeof r.outcome === 'string' && LANDED.has(r.outcome)) succeeded += 1;
