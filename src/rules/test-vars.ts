@@ -1,6 +1,7 @@
 // A PromptTest case's vars against its target (DESIGN §7), for tests.ts: each var a declared
 // variable of every version the test runs on (or an input variable of its guide), with a value of
-// its type, and every required variable set, since the render would fail before any call.
+// its type, and every required variable set (a guide's: `validation: {required: true}`), since the
+// render would fail before any call, and a guide's turn would go without it.
 import type { Severity } from '../model/diagnostic.js';
 import type { Guide, GuideVariable, PromptTemplate, PromptTest, PromptVersion, SourceLocation, TestCase, TestVarValue, Variable } from '../model/types.js';
 import { didYouMean } from '../util/suggest.js';
@@ -52,7 +53,6 @@ function varValueAt(t: PromptTest, i: number, name: string): SourceLocation {
 }
 
 export function checkTemplateVars(t: PromptTest, c: TestCase, i: number, target: VersionTarget, err: Err): void {
-  const caseAt = t.keyLocations[`spec.cases.${i}.vars`] ?? locate(t, `spec.cases.${i}.name`);
   for (const [name, value] of Object.entries(c.vars)) {
     const path = `spec.cases.${i}.vars.${name}`;
     const keyAt = t.keyLocations[path] ?? locate(t, path);
@@ -91,12 +91,20 @@ export function checkTemplateVars(t: PromptTest, c: TestCase, i: number, target:
       missing.set(x.name, [...(missing.get(x.name) ?? []), v]);
     }
   }
-  if (missing.size === 0) return;
+  reportMissing(t, c, i, [...missing].map(([name, versions]) => `variable "${name}", which ${versionsLabel(target.name, versions)} requires`), err);
+}
+
+/**
+ * The required variables a case leaves out (each said as `variable "x", which … requires`), at its
+ * vars; once for cases that share their vars through an alias, where one edit sets it for all.
+ */
+function reportMissing(t: PromptTest, c: TestCase, i: number, requirements: readonly string[], err: Err): void {
+  if (requirements.length === 0) return;
+  const caseAt = t.keyLocations[`spec.cases.${i}.vars`] ?? locate(t, `spec.cases.${i}.name`);
   const shared = t.anchoredLocations ? sharedVars(t, i) : undefined;
   // Said by the case whose vars the others repeat: one edit there sets the variable for them all.
   if (shared && shared.by !== i) return;
-  for (const [name, versions] of missing) {
-    const requires = `variable "${name}", which ${versionsLabel(target.name, versions)} requires`;
+  for (const requires of requirements) {
     if (!shared) err(caseAt, 'tests/missing-var', `case "${c.name}" does not set ${requires}`);
     else if (shared.at === undefined) {
       const others = shared.others.length === 1 ? `does case ${caseNames(t, shared.others)}` : `do cases ${caseNames(t, shared.others)}`;
@@ -191,6 +199,18 @@ export function checkGuideVars(t: PromptTest, c: TestCase, i: number, guide: Gui
       );
     }
   }
+  // Input variables the guide's validation requires that the case leaves out: the turn would go
+  // without them (the template side's tests/missing-var, worded for the guide).
+  const missing = guide.variables.filter((x) => INPUT_SCOPES.includes(x.scope) && requiredByGuide(x) && !Object.hasOwn(c.vars, x.name));
+  reportMissing(t, c, i, missing.map((x) => `variable "${x.name}", which guide "${guide.name}" requires`), err);
+}
+
+/**
+ * Whether a guide variable is required: `validation: {required: true}`, the one setting of its
+ * opaque validation object that the Guide schema gives as its example.
+ */
+function requiredByGuide(x: GuideVariable): boolean {
+  return x.validation?.['required'] === true;
 }
 
 /** What a value of a guide variable type must be, when `value` is not one. */
