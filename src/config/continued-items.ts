@@ -4,7 +4,8 @@
 // as an editor's indent after `- email` puts it ("email - sms"). At the items' own column `-pii` is a
 // YAML error (yaml-problems.ts words it); here it would pass as a value the user never wrote. Said
 // as a warning at the `-`: the text is valid YAML and may be meant ("- Temperatures may drop to"
-// then "-5 degrees"), so nothing is refused, but the reader is told what YAML made of it.
+// then "-5 degrees"), so nothing is refused, but the reader is told what YAML made of it. How
+// such an item is written right (`- pii`, but `- -3` for a number) is `asItem`, for both messages.
 import { isScalar, Scalar, visit, type Document } from 'yaml';
 
 /** Whether a text may hold such a line at all (asked once a file): an indented `-` before a non-space or a space. */
@@ -84,6 +85,18 @@ function messageFor(value: string, written: string): string {
   const shown = clipped(value);
   return (
     `"${written}" has no space after its "-", so YAML reads this line as more of the list item above ("${shown}"), not as an item of its own: ` +
-    `write "- ${written.slice(1)}" for an item, or quote the item's text if the line belongs to it`
+    `write "${asItem(written)}" for an item, or quote the item's text if the line belongs to it`
   );
+}
+
+/** A YAML number after a `-` (`-3`, `-2.5`, `-.5`, `-1e3`, `-.inf`): the sign is part of the value. */
+const NEGATIVE_NUMBER = /^-(?:(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|\.(?:inf|Inf|INF))$/;
+
+/**
+ * The item `-pii` written without its space was meant to be, as it should be written: `- pii`; but
+ * `- -3` for a number, whose `-` is its sign (a list of offsets, temperatures), so the suggestion
+ * does not change the value. Shared with yaml-problems.ts, which says it at the items' own column.
+ */
+export function asItem(written: string): string {
+  return NEGATIVE_NUMBER.test(written) ? `- ${written}` : `- ${written.slice(1)}`;
 }

@@ -4,6 +4,7 @@
 // mistake's echoes left out, is problem-echoes.ts's.
 import { Scalar, visit, type Document } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { asItem } from './continued-items.js';
 import { otherSpaceName } from './other-spaces.js';
 import { quoteContinuation } from './problem-echoes.js';
 
@@ -258,7 +259,7 @@ function listItemAmongKeys(src: string, offset: number): number | undefined {
 /** What is said of `-pii` at its items' column, naming the item as written and as it should be. */
 function itemWithoutSpaceMessage(src: string, offset: number): string {
   const word = /^[^\s:#]{1,40}/.exec(src.slice(offset, offset + 40))![0];
-  return `a list item needs a space after its "-": YAML reads "${word}" as a key, not an item; write "- ${word.slice(1)}" for an item`;
+  return `a list item needs a space after its "-": YAML reads "${word}" as a key, not an item; write "${asItem(word)}" for an item`;
 }
 
 /**

@@ -93,6 +93,33 @@ describe('a list item without the space after its "-", right under the item abov
     }
   });
 
+  // From review: "-3" got 'write "- 3"', a suggestion that drops the number's sign.
+  it('a number after the "-" keeps its sign in the suggestion ("- -3"), in the warning and in the error', async () => {
+    const r = await validate('        - 1\n         -3\n');
+    expect(r.stdout.split('\n').filter((l) => l.includes('[yaml/'))).toEqual([
+      'prompts/t.yaml:21:10: warning: "-3" has no space after its "-", so YAML reads this line as more of the list item above ("1 -3"), not as an item of its own: write "- -3" for an item, or quote the item\'s text if the line belongs to it [yaml/continued-item]',
+    ]);
+    await dir?.remove();
+    const cases = [
+      ['-2.5', '- -2.5'],
+      ['-.5', '- -.5'],
+      ['-1e3', '- -1e3'],
+      ['-.inf', '- -.inf'],
+      // Not a number: the "-" was the item's.
+      ['-3rd', '- 3rd'],
+      ['-x2', '- x2'],
+    ] as const;
+    for (const [written, item] of cases) {
+      const e = await validate(`        - 1\n        ${written}\n`);
+      expect(e.code, written).toBe(1);
+      expect(e.stdout.split('\n').filter((l) => l.includes('[yaml/')), written).toEqual([
+        `prompts/t.yaml:21:9: error: a list item needs a space after its "-": YAML reads "${written}" as a key, not an item; write "${item}" for an item [yaml/syntax]`,
+      ]);
+      await dir?.remove();
+      dir = undefined;
+    }
+  });
+
   it('says nothing of text that only looks alike', async () => {
     const quiet = [
       // A | or > text holds its lines as written.
