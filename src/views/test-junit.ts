@@ -5,7 +5,7 @@
 import type { TestReport } from '../evals/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { visibleName, xmlAttr as attr, xmlEscape } from '../util/escapes.js';
-import { atVersion, casesFinished, describeAssertion, NO_VERSION, versionOf } from './test-cells.js';
+import { atVersion, casesFinished, describeAssertion, NO_VERSION, verdictWord, versionOf } from './test-cells.js';
 import { rateLine } from './test-rate.js';
 import { formatText } from './diagnostics.js';
 
@@ -24,7 +24,8 @@ const seconds = (msValue: number): string => (msValue / 1000).toFixed(3);
  * Names are stable: a call's is its case, the version only when the user chose it (pinned in
  * the test, or one side of --compare), and `#N` for its repetition; the version a split routed
  * it to (or a guide's version) is the testcase's `version` property, and in its failure's text.
- * The verdict is `pass rate vs threshold`; the measured rate is its output, or its failure's message.
+ * The verdict is `pass rate vs threshold`; the measured rate is its output, or its failure's message;
+ * it is <skipped> when no verdict was reached (no case ran yet, or nothing that ran was checked).
  */
 export function renderJunit(report: TestReport): string {
   let tests = 0;
@@ -91,6 +92,12 @@ export function renderJunit(report: TestReport): string {
       sErrors++;
       const message = `interrupted: ${t.casesNotRun} of ${casesFinished(t) + t.casesNotRun} cases did not run; the threshold was not checked`;
       cases.push(`${rateOpen}\n      <error message="${attr(message)}" type="interrupted">${xmlEscape(message)}</error>\n    </testcase>`);
+    } else if (t.met && verdictWord(t, report.requireLive === true) !== 'met') {
+      // No case ran yet (its target not applied) or nothing that ran was checked: no verdict was
+      // reached, so skipped, as the text and markdown say "not run", never a green pass.
+      sSkipped++;
+      const message = `${verdictWord(t, report.requireLive === true)}: ${rateLine(t)}`;
+      cases.push(`${rateOpen}\n      <skipped message="${attr(message)}"/>\n    </testcase>`);
     } else if (t.met) cases.push(`${rateOpen}\n      <system-out>${xmlEscape(rateLine(t))}</system-out>\n    </testcase>`);
     else {
       sFails++;

@@ -125,14 +125,20 @@ describe('promptctl test: a version git defines that the target does not hold ye
     expect(await p.invocations()).toBe(0);
   });
 
-  it('junit: each case is <skipped> with the reason, the verdict passes, no error or failure', async () => {
+  // From review: the verdict of a test no case of which ran was a passing testcase, a green
+  // "pass rate vs threshold" in CI where text and markdown say "not run".
+  it('junit: each case is <skipped> with the reason, and so is the verdict no case reached; no error or failure', async () => {
     p = await project();
     const r = await p.cli(['test', 'faq-next', '--format', 'junit']);
     expect(r.code, r.stderr).toBe(0);
-    expect(xmlAttributes(r.stdout, 'testsuites')).toMatchObject({ tests: '3', failures: '0', errors: '0', skipped: '2' });
-    expect(xmlAttributes(r.stdout, 'testsuite')).toMatchObject({ name: 'PromptTest/faq-next', tests: '3', failures: '0', errors: '0', skipped: '2' });
+    expect(xmlAttributes(r.stdout, 'testsuites')).toMatchObject({ tests: '3', failures: '0', errors: '0', skipped: '3' });
+    expect(xmlAttributes(r.stdout, 'testsuite')).toMatchObject({ name: 'PromptTest/faq-next', tests: '3', failures: '0', errors: '0', skipped: '3' });
     expect(r.stdout).toContain(`<testcase classname="PromptTest/faq-next" name="refund @1.2.0" time="0.000" file="prompts/tests/next.yaml">\n      <skipped message="not run: ${NOT_LIVE}"/>\n    </testcase>`);
+    expect(r.stdout).toContain('<testcase classname="PromptTest/faq-next" name="pass rate vs threshold" time="0.000">\n      <skipped message="not run: pass rate — (no case ran), threshold 100 %"/>\n    </testcase>');
     expect(r.stdout).not.toContain('<error');
+    // A test some of whose cases ran keeps its verdict: a pass.
+    const all = await p.cli(['test', '--format', 'junit']);
+    expect(all.stdout).toMatch(/name="pass rate vs threshold" time="0\.000">\n      <system-out>pass rate 100 %/);
   });
 
   it('markdown: waiting, not failed: ⏳ on the test and its cases, the count in the heading block', async () => {

@@ -317,6 +317,9 @@ describe('--compare, a test whose every case asserts only routedTo', () => {
     expect(JSON.parse(renderTestJson(report)).tests[0].verdict).toBe('not checked');
     const xml = renderJunit(report);
     expect(xml.match(/<skipped message="not checked: routedTo is its only assertion/g)).toHaveLength(2);
+    // The verdict too: nothing checked reached none, so it is no passing testcase.
+    expect(xml).toContain('name="pass rate vs threshold" time="0.000">\n      <skipped message="not checked: pass rate 1.0.0: — (no case checked), 1.1.0: — (no case checked), threshold 100 %"/>');
+    expect(xml).toMatch(/<testsuites [^>]*tests="3" failures="0" errors="0" skipped="3"/);
     expect(testProgressLine({ test: 'where', case: 'goes to 1.1.0', version: '1.0.0', runs: [blank('1.0.0')], done: 1, of: 2 })).toBe('– where · goes to 1.1.0 @1.0.0: not checked [case 1/2]');
   });
 
