@@ -71,6 +71,13 @@ export function mapSchemaErrors(ctx: DocContext, errors: readonly ErrorObject[])
       if (versionPathsDone.has(e.instancePath)) continue;
       versionPathsDone.add(e.instancePath);
       const { node, at } = findNode(ctx, segs);
+      // A guide test's routedTo or response version ("1.0", as Genesys numbers guide versions) is
+      // no semver, but the fix is not "1.0.0": neither can hold for a guide (the rules' words).
+      const forGuide = guideVersionProblem(ctx, segs);
+      if (forGuide) {
+        mapped.push({ ...forGuide, at: nodeStart(ctx, at) });
+        continue;
+      }
       const raw = isScalar(node) && node.range ? ctx.src.slice(node.range[0], node.range[1]) : undefined;
       const problem = checkVersionLabel(e.data, raw, versionField(segs));
       if (problem) mapped.push({ rule: problem.rule, message: problem.message, at: nodeStart(ctx, at) });
@@ -334,6 +341,20 @@ function assertionShape(ctx: DocContext, e: ErrorObject, segs: string[]): Mapped
     message: `an assertion needs a type: write {<type>: value}, one of ${known.join(', ')}`,
     at: nodeStart(ctx, foundAt(item)),
   };
+}
+
+/**
+ * A routedTo or a response's match.version in a PromptTest whose target is a guide: what the rules
+ * say of a well-formed one (tests.ts), since a semver would not make it hold either.
+ */
+function guideVersionProblem(ctx: DocContext, segs: readonly string[]): { rule: string; message: string } | undefined {
+  if (segs[1] !== 'cases' && segs[1] !== 'responses') return undefined;
+  // A guide alone: with a template beside it (its own error) which one was meant is not known.
+  if (findNode(ctx, ['spec', 'target', 'guide']).node === undefined || findNode(ctx, ['spec', 'target', 'template']).node !== undefined) return undefined;
+  if (segs[1] === 'cases') {
+    return { rule: 'tests/assertion-target', message: 'routedTo is about the LLM Gateway (safety filters, traffic splits) and cannot hold for a guide; test it on a template target' };
+  }
+  return { rule: 'tests/response-version', message: `responses[${segs[2]}].match.version can never hold: a guide is tested on its latest saved version; leave version out` };
 }
 
 /** The field a version label is in, as the message names it. */
