@@ -113,12 +113,29 @@ function fromError(deps: Pick<RunnerDeps, 'applyFirst'>, err: unknown, wallMs: n
   return { ...base, outcome: 'error', error: { ...base.error, message: message + hint } };
 }
 
+/** A guide found for its turns, or why it cannot be tested (the case's error). */
+export type GuideLookup = { id: string; version: string } | { status: number; code: string; message: string };
+
+/**
+ * Why the listing that looks a guide up failed, as the case's error; a failure of the target
+ * itself (unreachable, credentials refused, 401, 403) throws, as a call's does. A 404 of the
+ * listing is the org without AI Studio guides: every guide case says so, and the run goes on
+ * (a template test beside them still runs; DESIGN §3b: a surface not served is said, not fatal).
+ */
+function lookupFailed(err: unknown, name: string): GuideLookup {
+  const e = (err ?? {}) as ErrorLike;
+  if (typeof e.status !== 'number' || typeof e.code !== 'string' || fatal(e, false)) throw err;
+  if (e.status === 404) return { status: 404, code: 'not.found', message: `the target does not serve the AI Studio guides API (404), so guide "${name}" cannot be tested on it` };
+  const said = typeof e.body?.message === 'string' ? e.body.message : String(e.message ?? e.code);
+  return { status: e.status, code: e.code, message: `guide "${name}" could not be looked up: ${said}` };
+}
+
 export async function turnGuide(
   deps: RunnerDeps,
   test: string,
   call: PlannedCall,
   clock: () => number,
-  guides: Map<string, Promise<{ id: string; version: string } | string>>,
+  guides: Map<string, Promise<GuideLookup>>,
 ): Promise<Observation> {
   if (call.call.kind !== 'guide') throw new Error('not a guide call');
   const { guide: name, inputVariables, turns, version: pinned } = call.call;
@@ -127,17 +144,21 @@ export async function turnGuide(
   if (!api) return { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 0, code: 'not.run', message: 'this target offers no AI Studio client for guide tests' } };
   let found = guides.get(name);
   if (!found) {
-    found = api.listGuides({ name }).then((list) => {
-      const g = list.find((x) => x.name === name);
-      if (!g) return `guide "${name}" does not exist on the target (is it applied? ${applyFirst(deps)})`;
-      const version = pinned ?? g.latestSavedVersion?.version;
-      return version ? { id: g.id, version } : `guide "${name}" has no version on the target`;
-    });
+    const missing = (message: string): GuideLookup => ({ status: 404, code: 'not.found', message });
+    found = api.listGuides({ name }).then(
+      (list) => {
+        const g = list.find((x) => x.name === name);
+        if (!g) return missing(`guide "${name}" does not exist on the target (is it applied? ${applyFirst(deps)})`);
+        const version = pinned ?? g.latestSavedVersion?.version;
+        return version ? { id: g.id, version } : missing(`guide "${name}" has no version on the target`);
+      },
+      (err: unknown) => lookupFailed(err, name),
+    );
     guides.set(name, found);
   }
   // An interrupt does not wait for the lookup (shared by every case of the guide): the case is cut off.
   const g = await (deps.signal ? unlessAborted(found, deps.signal) : found);
-  if (typeof g === 'string') return { outcome: 'error', output: '', wallMs: 0, filters: [], error: { status: 404, code: 'not.found', message: g } };
+  if ('message' in g) return { outcome: 'error', output: '', wallMs: 0, filters: [], error: g };
   let text = '';
   // One session, each turn sent once: a turn of unknown outcome may have run (and been billed), and
   // starting the conversation over would send every turn before it again too (A10).

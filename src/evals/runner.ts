@@ -6,7 +6,7 @@
 // the target itself (unreachable, bad credentials) stops the run.
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { GatewayRuntimeApi } from '../targets/llmgateway/api.js';
-import { invokeTemplate, turnGuide } from './calls.js';
+import { invokeTemplate, turnGuide, type GuideLookup } from './calls.js';
 import { createSchemaCache, evaluate, type AssertionContext, type SchemaCache } from './assertions.js';
 import type { ResultCache } from './cache.js';
 import { pool } from './pool.js';
@@ -68,7 +68,7 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
   const clock = deps.clock ?? (() => performance.now());
   const started = clock();
   const schemas = createSchemaCache();
-  const guides = new Map<string, Promise<{ id: string; version: string } | string>>();
+  const guides = new Map<string, Promise<GuideLookup>>();
 
   const jobs = planned.filter((p) => !p.skip).flatMap((p) => p.calls.map((call) => ({ p, call })));
   // Progress is per case (per version asked for): when its last repetition finishes.

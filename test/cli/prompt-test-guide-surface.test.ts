@@ -1,0 +1,80 @@
+// `promptctl test` of a guide on an org that does not serve AI Studio guides (404), or refuses to
+// list them (guides switched off, a 5xx): each guide case is an error that says why, and the run
+// ends with its report (exit 1), rather than stopping at the listing's raw error with no report.
+// Against a real emulator on port 0.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import type { EmulatorOptions } from '../../src/emulator/server.js';
+import { runCliInProcess } from '../helpers/cli.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+
+const GUIDE = `apiVersion: promptctl/v1
+kind: Guide
+metadata:
+  name: Returns helper
+spec:
+  instruction: "Help the customer return an order."
+`;
+
+const TEST = `apiVersion: promptctl/v1
+kind: PromptTest
+metadata:
+  name: returns-helper
+spec:
+  target:
+    guide: Returns helper
+  cases:
+    - name: label
+      messages:
+        - role: user
+          content: I want to return my order.
+      expect:
+        - contains: return label
+    - name: refund
+      messages:
+        - role: user
+          content: When do I get my money?
+      expect:
+        - contains: refund
+`;
+
+let emu: TestEmulator | undefined;
+let dir: TempDir | undefined;
+afterEach(async () => {
+  await emu?.close();
+  await dir?.remove();
+  emu = undefined;
+  dir = undefined;
+});
+
+async function run(options: EmulatorOptions, format: string) {
+  emu = await startTestEmulator(options);
+  dir = await tempDir('promptctl-guide-surface-');
+  await mkdir(join(dir.path, 'prompts'), { recursive: true });
+  await writeFile(join(dir.path, 'prompts', 'guide.yaml'), GUIDE);
+  await writeFile(join(dir.path, 'prompts', 'test.yaml'), TEST);
+  return runCliInProcess(['test', '--format', format], { cwd: dir.path, env: emu.env });
+}
+
+it('an org without the AI Studio guides API: each case is an error saying so, in the report', async () => {
+  const r = await run({ surfaces: { guides: false } }, 'json');
+  expect(r.code).toBe(1);
+  expect(r.stderr).not.toMatch(/^error:/m);
+  const t = JSON.parse(r.stdout).tests[0];
+  expect(t.rate).toMatchObject({ passed: 0, total: 2 });
+  const said = 'the target does not serve the AI Studio guides API (404), so guide "Returns helper" cannot be tested on it';
+  expect(t.runs.map((x: { observation: { outcome: string; error: { message: string } } }) => [x.observation.outcome, x.observation.error.message])).toEqual([
+    ['error', said],
+    ['error', said],
+  ]);
+});
+
+it('an org whose guide listing fails (guides switched off, 501): the cases are errors in the target\'s words', async () => {
+  const r = await run({ refuse: { guides: 501 } }, 'text');
+  expect(r.code).toBe(1);
+  expect(r.stderr).not.toMatch(/^error:/m);
+  expect(r.stdout).toMatch(/^ {2}! label: [\w.]+: guide "Returns helper" could not be looked up: .+$/m);
+  expect(r.stdout).toContain('pass rate 0 % (0/2), threshold 100 %: NOT met');
+});
