@@ -254,6 +254,25 @@ export function checkEnvironmentState(union: DesiredState, envState: DesiredStat
   };
   for (const v of envState.versions) missingTemplate(v, `version ${v.version}`);
   for (const s of envState.splits) missingTemplate(s, 'this split');
+  // A test whose guide or template is kept to other environments: "not defined by any Guide" would
+  // be untrue there; the fix is the test's own metadata.environments.
+  const guidesHere = new Set(envState.guides.map((g) => g.name));
+  const unionGuides = new Map(union.guides.map((g) => [g.name, g]));
+  for (const t of envState.tests) {
+    const guide = 'guide' in t.target;
+    const name = 'guide' in t.target ? t.target.guide : t.target.template;
+    const doc = guide ? unionGuides.get(name) : unionTemplates.get(name);
+    if (!doc || (guide ? guidesHere : templatesHere).has(name)) continue;
+    const kind = guide ? 'Guide' : 'PromptTemplate';
+    out.push(
+      diagnostic(
+        locate(t, guide ? 'spec.target.guide' : 'spec.target.template'),
+        'error',
+        'environments/target-not-in-environment',
+        `in environment ${env}, this test targets ${guide ? 'guide' : 'template'} "${name}", which is not in ${env}: ${kind} ${name} is ${limit(doc)}; give the test the same metadata.environments`,
+      ),
+    );
+  }
   // A split sticky without a key in git itself is traffic/sticky-key's error, said once, not per environment.
   const unkeyed = new Set(union.splits.filter((s) => s.strategy === 'sticky' && s.stickyKey === undefined).map((s) => s.template));
   for (const s of envState.splits) {
