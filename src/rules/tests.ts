@@ -24,6 +24,7 @@ import { compileAssertionRegex, compileFixtureRegex, usesPropertyEscape } from '
 import { compareVersionLabels, newestVersionLabel } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
 import { controlCharacter } from './names.js';
+import { checkGuideAssertions, checkGuideInput } from './test-guide-cases.js';
 import { checkShadowedResponses } from './test-responses.js';
 import { checkGuideVars, checkTemplateVars, versionsLabel, type Err, type VersionTarget } from './test-vars.js';
 import { diagnostic, labelsUnsure, locate, type RuleContext } from './util.js';
@@ -83,7 +84,10 @@ export function checkTestParts(state: DesiredState, tests: readonly PartTest[], 
     for (const i of cases) for (const a of t.cases[i]!.expect) checkAssertionValue(t, a, err, ctx);
     if ('guide' in t.target) {
       const guide = guideTarget(t, t.target.guide, ix, ctx, err);
-      if (guide) for (const i of cases) checkGuideVars(t, t.cases[i]!, i, guide, err);
+      for (const i of cases) {
+        if (guide) checkGuideVars(t, t.cases[i]!, i, guide, err);
+        checkGuideAssertions(t, t.cases[i]!, err);
+      }
       continue;
     }
     const target = versionTarget(t, ix, ctx, err);
@@ -138,25 +142,8 @@ function checkTest(t: PromptTest, ix: Indexes, ctx: RuleContext): Diagnostic[] {
     const guide = guideTarget(t, t.target.guide, ix, ctx, err);
     t.cases.forEach((c, i) => {
       if (guide) checkGuideVars(t, c, i, guide, err);
-      if (!c.messages.some((m) => m.role === 'user')) {
-        err(
-          t.locations[`spec.cases.${i}.messages`] ?? locate(t, `spec.cases.${i}.name`),
-          'tests/guide-input',
-          `case "${c.name}" sends the guide nothing: a guide is tested by sending it text, so add messages: [{role: user, content: …}]`,
-        );
-      }
-      c.expect.forEach((a) => {
-        if (a.type === 'maxCostUsd') {
-          err(locate(t, a.path), 'tests/assertion-target', 'maxCostUsd cannot hold for a guide: a guide turn reports no cost, so the assertion can only fail; test cost on a template target');
-          return;
-        }
-        if (a.type !== 'blockedBy' && a.type !== 'redacts' && a.type !== 'routedTo') return;
-        err(
-          locate(t, a.path),
-          'tests/assertion-target',
-          `${a.type} is about the LLM Gateway (safety filters, traffic splits) and cannot hold for a guide; test it on a template target`,
-        );
-      });
+      checkGuideInput(t, c, i, err);
+      checkGuideAssertions(t, c, err);
     });
     checkResponses(t, 'guide', err);
     return out;
