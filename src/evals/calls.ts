@@ -118,14 +118,17 @@ export type GuideLookup = { id: string; version: string } | { status: number; co
 
 /**
  * Why the listing that looks a guide up failed, as the case's error; a failure of the target
- * itself (unreachable, credentials refused, 401, 403) throws, as a call's does. A 404 of the
- * listing is the org without AI Studio guides: every guide case says so, and the run goes on
- * (a template test beside them still runs; DESIGN §3b: a surface not served is said, not fatal).
+ * itself (unreachable, credentials refused, 401) throws, as a call's does. A 404 of the listing
+ * is the org without AI Studio guides, a 403 a client without the right to list them (the
+ * platform grants guides apart from the rest): every guide case says so, and the run goes on (a
+ * template test beside them still runs; DESIGN §3b: a surface not served is said, not fatal).
  */
 function lookupFailed(err: unknown, name: string): GuideLookup {
   const e = (err ?? {}) as ErrorLike;
-  if (typeof e.status !== 'number' || typeof e.code !== 'string' || fatal(e, false)) throw err;
+  if (typeof e.status !== 'number' || typeof e.code !== 'string' || (e.status !== 403 && fatal(e, false))) throw err;
   if (e.status === 404) return { status: 404, code: 'not.found', message: `the target does not serve the AI Studio guides API (404), so guide "${name}" cannot be tested on it` };
+  // The right named as the SDK's getGuides asks it (kinds/index.ts SURFACE_LIST_RIGHT, which evals may not import).
+  if (e.status === 403) return { status: 403, code: e.code, message: `the target refused to list its AI Studio guides (403 ${e.code}), so guide "${name}" cannot be tested with this client: it needs aiStudio:guide:view` };
   const said = typeof e.body?.message === 'string' ? e.body.message : String(e.message ?? e.code);
   return { status: e.status, code: e.code, message: `guide "${name}" could not be looked up: ${said}` };
 }

@@ -1,5 +1,5 @@
 // `promptctl test` of a guide on an org that does not serve AI Studio guides (404), or refuses to
-// list them (guides switched off, a 5xx): each guide case is an error that says why, and the run
+// list them (to a client without the right, 403; guides switched off, a 5xx): each guide case is an error that says why, and the run
 // ends with its report (exit 1), rather than stopping at the listing's raw error with no report.
 // Against a real emulator on port 0.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -49,12 +49,41 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function run(options: EmulatorOptions, format: string) {
+/** A template test beside the guide's (its template not applied: not run, but in the report). */
+const TEMPLATE = `apiVersion: promptctl/v1
+kind: PromptTemplate
+metadata:
+  name: billing
+spec:
+  model: gpt-4o
+---
+apiVersion: promptctl/v1
+kind: PromptVersion
+spec:
+  template: billing
+  version: "1.0.0"
+  systemInstruction: Be brief.
+  userTemplate: "Hi"
+---
+apiVersion: promptctl/v1
+kind: PromptTest
+metadata:
+  name: billing-test
+spec:
+  target: {template: billing}
+  cases:
+    - name: hello
+      expect:
+        - contains: hi
+`;
+
+async function run(options: EmulatorOptions, format: string, beside = '') {
   emu = await startTestEmulator(options);
   dir = await tempDir('promptctl-guide-surface-');
   await mkdir(join(dir.path, 'prompts'), { recursive: true });
   await writeFile(join(dir.path, 'prompts', 'guide.yaml'), GUIDE);
   await writeFile(join(dir.path, 'prompts', 'test.yaml'), TEST);
+  if (beside) await writeFile(join(dir.path, 'prompts', 'beside.yaml'), beside);
   return runCliInProcess(['test', '--format', format], { cwd: dir.path, env: emu.env });
 }
 
@@ -69,6 +98,17 @@ it('an org without the AI Studio guides API: each case is an error saying so, in
     ['error', said],
     ['error', said],
   ]);
+});
+
+it('a client without the right to list guides (403): each case is an error naming the right, in the report', async () => {
+  const r = await run({ refuse: { guides: 403 } }, 'text', TEMPLATE);
+  expect(r.code).toBe(1);
+  expect(r.stderr).not.toMatch(/^error:/m);
+  expect(r.stdout).toContain(
+    '  ! label: missing.any.permissions: the target refused to list its AI Studio guides (403 missing.any.permissions), so guide "Returns helper" cannot be tested with this client: it needs aiStudio:guide:view',
+  );
+  // The template test beside it is reported too.
+  expect(r.stdout).toContain('PromptTest/billing-test → billing');
 });
 
 it('an org whose guide listing fails (guides switched off, 501): the cases are errors in the target\'s words', async () => {
