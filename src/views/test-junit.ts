@@ -5,7 +5,7 @@
 import type { TestReport } from '../evals/types.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { visibleName, xmlAttr as attr, xmlEscape } from '../util/escapes.js';
-import { atVersion, casesFinished, describeAssertion, NO_VERSION, verdictWord, versionOf } from './test-cells.js';
+import { atVersion, casesFinished, describeAssertion, NO_VERSION, notLiveNote, verdictWord, versionOf } from './test-cells.js';
 import { rateLine } from './test-rate.js';
 import { formatText } from './diagnostics.js';
 
@@ -101,7 +101,8 @@ export function renderJunit(report: TestReport): string {
     } else if (t.met) cases.push(`${rateOpen}\n      <system-out>${xmlEscape(rateLine(t))}</system-out>\n    </testcase>`);
     else {
       sFails++;
-      const message = `below the threshold: ${rateLine(t)}`;
+      // What the rate left out, as the text says it: under --require-live, the cases not on the target.
+      const message = `below the threshold: ${rateLine(t)}${notLiveNote(t, report.requireLive === true)}`;
       cases.push(`${rateOpen}\n      <failure message="${attr(message)}" type="threshold">${xmlEscape(message)}</failure>\n    </testcase>`);
     }
     const n = t.runs.length + 1;

@@ -176,6 +176,8 @@ describe('promptctl test: a version git defines that the target does not hold ye
     const junit = await p.cli(['test', 'faq-next', '--require-live', '--format', 'junit']);
     expect(junit.code).toBe(1);
     expect(xmlAttributes(junit.stdout, 'testsuites')).toMatchObject({ tests: '3', failures: '1', errors: '2', skipped: '0' });
+    // The verdict says why no case ran, as the text does (from review: "below the threshold" alone).
+    expect(junit.stdout).toContain('<failure message="below the threshold: pass rate — (no case ran), threshold 100 % (--require-live: 2 cases not on this target)" type="threshold">');
     const help = await p.cli(['test', '--help']);
     expect(help.stdout).toMatch(/--require-live\s+fail/);
   });
