@@ -8,8 +8,14 @@
 // such an item is written right (`- pii`, but `- -3` for a number) is `asItem`, for both messages.
 import { isScalar, Scalar, visit, type Document } from 'yaml';
 
-/** Whether a text may hold such a line at all (asked once a file): an indented `-` before a non-space or a space. */
-export const MAY_HOLD_CONTINUED_ITEM = /\n[ ]+-(?:[^\s]| )/;
+/**
+ * Whether a text may hold such a line at all (asked once a file, so a file without one is not
+ * walked): a block item whose first line holds no `key:` (a mapping item has no text to run on),
+ * then, after lines indented deeper than its `-` (its text's own, blank ones among them), a line
+ * starting with `-` deeper than it. Any indented `-` matched nearly every file (a list of a
+ * mapping item's field is one) and cost validate a walk of every document: 5 % at 1,000 templates.
+ */
+export const MAY_HOLD_CONTINUED_ITEM = /^([ ]*)-[ ]+(?![^\n]*:(?:[ \t\r]|$))[^\n]*\n(?:(?:\1[ ]+[^\n]*|[ \t\r]*)\n)*?\1[ ]+-/m;
 
 /** A line of a plain text that starts, after its indentation, with `-`: no space after it (`-pii`), or a space and text (`- sms`). */
 const DASH_LINE = /\n([ ]*)-(?:([^\s])|[ ]+\S)/g;
