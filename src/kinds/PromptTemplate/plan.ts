@@ -2,6 +2,7 @@
 // (PromptVersion's planVersion), its traffic split (TrafficSplit's planSplit) and the live
 // versions git no longer declares. Changes wait for the safety filters that will guard them.
 import { splitAddress, templateAddress, versionAddress } from '../../model/address.js';
+import { routedVersions } from '../../model/routing.js';
 import type { DesiredState, PromptTemplate, PromptVersion, TrafficSplit } from '../../model/types.js';
 import type { WireTemplate } from '../../targets/llmgateway/wire.js';
 import { compareVersionLabels } from '../../util/semver.js';
@@ -146,6 +147,10 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
     // Kept while routed: by git's split, or (git has none) by the live one.
     const stillRouted = (v: string) => routedByGit.has(v) || (!input.split && routedLive.has(v));
     const becomePrunable: string[] = [];
+    // The versions that answer the template's calls now, as the gateway picks them: a delete of
+    // one stops it serving, which a reviewer must see called out, not only the split update above it.
+    const route = routedVersions(lT.versions ?? [], { split: liveTraffic });
+    const servingNow = new Set(route.kind === 'routed' ? route.versions.map((v) => v.version) : []);
     for (const lV of extra.sort((a, b) => compareVersionLabels(a.version, b.version))) {
       const address = versionAddress(name, lV.version);
       const absent = notInGit(ctx, address);
@@ -168,8 +173,9 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
           live: versionCanonical(lV),
           changes: [],
           dependsOn: trafficAction && trafficAction.action !== 'noop' ? [trafficAction.address] : [],
-          reason: ctx.prune ? `pruned: ${notInGit(ctx, address)} and ${unroutedBy(liveTraffic, lV.version)}` : pendingReason(ctx, address),
+          reason: ctx.prune ? `pruned: ${notInGit(ctx, address)} and ${unroutedBy(liveTraffic, lV.version, servingNow.has(lV.version))}` : pendingReason(ctx, address),
         };
+        if (ctx.prune && servingNow.has(lV.version)) a.destructive = true;
         if (!ctx.prune) {
           a.pending = true;
           a.dependsOn = [];
@@ -298,10 +304,15 @@ function cascade(lT: WireTemplate): string {
 
 /**
  * Why a version git no longer declares may go: not routed, or routed live now and taken out of the
- * split by this plan's traffic update first (which the delete waits for). A reviewer reading "not
+ * split by this plan's traffic update first (which the delete waits for), or answering the calls
+ * now as the newest Published version that no split routes. A reviewer reading "not
  * routed" of a version that serves all the traffic would take the delete for a harmless one.
  */
-function unroutedBy(liveTraffic: { routes: { version: string; weight: number }[] } | null, version: string): string {
+function unroutedBy(liveTraffic: { routes: { version: string; weight: number }[] } | null, version: string, serving: boolean): string {
   const weight = liveTraffic?.routes.find((r) => r.version === version)?.weight ?? 0;
-  return weight > 0 ? `routed to ${weight} % of the live traffic now, which this plan's traffic split takes from it first` : 'not routed';
+  if (weight > 0) return `routed to ${weight} % of the live traffic now, which this plan's traffic split takes from it first`;
+  // No route carries calls to it, yet the gateway sends them to the newest Published version when
+  // no split routes them (or its routes name nothing Published): "not routed" would read as harmless.
+  if (serving) return `not routed, but it answers the template's calls now as its newest published version (${liveTraffic ? 'no route of the live traffic split carries them' : 'it has no traffic split'})`;
+  return 'not routed';
 }
