@@ -195,8 +195,8 @@ function editedFields(saved: PlanAction, fresh: PlanAction): string[] {
 
 /** Fields of an action only a reader uses (kinds/action.ts); a field not named here is compared. */
 // `cascade` is what a delete takes along, for its audit records: a delete sends only its id and
-// guard, and cascadeMoved compares it by address and hash.
-const SHOWN_ONLY: ReadonlySet<string> = new Set(['reason', 'changes', 'text', 'tokens', 'affects', 'supersedes', 'destructive', 'live', 'liveModified', 'cascade']);
+// guard, and cascadeMoved compares it by address and hash; `takesAlong`, a pending delete's, is never run.
+const SHOWN_ONLY: ReadonlySet<string> = new Set(['reason', 'changes', 'text', 'tokens', 'affects', 'supersedes', 'destructive', 'live', 'liveModified', 'cascade', 'takesAlong']);
 
 /**
  * Of those, what a reviewer reads as the change (`show`, the markdown of a PR comment): the field

@@ -150,6 +150,12 @@ export interface DeleteAction extends ActionCommon {
    * its kind's audit snapshot: the delete's audit records carry them, so the trail shows them gone.
    */
   cascade?: CascadedObject[];
+  /**
+   * A pending delete's: the addresses it would take with it (a template's versions and split),
+   * so that the counts a plan shows are true; their content is left out (never run, it would only
+   * make the plan's seal move with a Draft's text).
+   */
+  takesAlong?: string[];
   /** Removed from git while prune is off: shown, counted as a change, never applied. */
   pending?: true;
 }

@@ -1,6 +1,6 @@
 // Shared by the text and markdown plan views: symbols, number/cost formats, token lines, values,
 // and a problem's text changes as one unified diff.
-import { ALL_RESOURCE_KINDS, type AnyResourceKind } from '../model/address.js';
+import { ALL_RESOURCE_KINDS, parseAddress, type AnyResourceKind } from '../model/address.js';
 import { clipLongLines, formatDiffLine, textDiff } from './textdiff.js';
 import type { ActionType, Plan, PlanAction, PlanProblem, TokenDelta } from '../plan/types.js';
 import type { StyleName } from './style.js';
@@ -112,12 +112,29 @@ export function supersedesNote(a: PlanAction): string {
   return same ? ` (same content as ${a.supersedes})` : ` (changes from ${a.supersedes})`;
 }
 
-/** Per kind, counted as the summary counts: a pending delete (prune off) is not a delete. */
+/**
+ * Per kind, counted as the summary counts: a pending delete (prune off) is not a delete. What a
+ * delete takes along (a template's versions and split) counts in its own kind's row, as it goes
+ * too: a table that showed only the template would read as if its versions stayed.
+ */
 export function countsByKind(plan: Plan): Record<AnyResourceKind, Record<ActionType | 'pending', number>> {
   const out = {} as Record<AnyResourceKind, Record<ActionType | 'pending', number>>;
   for (const k of ALL_RESOURCE_KINDS) out[k] = { create: 0, update: 0, delete: 0, pending: 0, noop: 0 };
-  for (const a of plan.actions) out[a.kind][a.action === 'delete' && a.pending ? 'pending' : a.action]++;
+  for (const a of plan.actions) {
+    const column = a.action === 'delete' && a.pending ? 'pending' : a.action;
+    out[a.kind][column]++;
+    for (const address of takenAlong(a)) {
+      const kind = parseAddress(address)?.kind;
+      if (kind && kind !== 'PromptTest') out[kind][column]++;
+    }
+  }
   return out;
+}
+
+/** The addresses a delete takes with it: a pruned one's cascade, a pending one's takesAlong. */
+export function takenAlong(a: PlanAction): string[] {
+  if (a.action !== 'delete') return [];
+  return a.cascade?.map((c) => c.address) ?? a.takesAlong ?? [];
 }
 
 
@@ -188,10 +205,20 @@ export function leftAlone(n: number): string {
  */
 export function summaryCounts(plan: Plan, notes: readonly string[] = []): string {
   const s = plan.summary;
-  const pending = s.pending ? `, ${formatInt(s.pending)} pending delete${s.pending === 1 ? '' : 's'}` : '';
+  // Counted as actions (what apply runs and its tally says), with what the deletes take along
+  // beside them, so the per-kind table, which counts those in their rows, adds up to this line.
+  let along = 0;
+  let alongPending = 0;
+  for (const a of plan.actions) {
+    if (a.action !== 'delete') continue;
+    if (a.pending) alongPending += takenAlong(a).length;
+    else along += takenAlong(a).length;
+  }
+  const plus = (n: number) => (n > 0 ? ` and ${formatInt(n)} taken along` : '');
+  const pending = s.pending ? `, ${formatInt(s.pending)} pending delete${s.pending === 1 ? '' : 's'}${plus(alongPending)}` : '';
   const said = [...(s.pending ? ['prune is off'] : []), ...(notes.length > 0 ? [notes.join(', ')] : [])];
   // Grouped as every count the plan writes ("1,204 to create", as "… 1,204 more resources not shown").
-  return `${formatInt(s.create)} to create, ${formatInt(s.update)} to update, ${formatInt(s.delete)} to delete${pending}${said.length > 0 ? ` (${said.join('; ')})` : ''}`;
+  return `${formatInt(s.create)} to create, ${formatInt(s.update)} to update, ${formatInt(s.delete)} to delete${plus(along)}${pending}${said.length > 0 ? ` (${said.join('; ')})` : ''}`;
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   noChangesLine,
   requireSealed,
   waitsForPromotion,
+  takenAlong,
 } from './plan-common.js';
 import { capList, fitLeading, MARKDOWN_CAP, truncateLines } from './markdown-cap.js';
 import { clipLongLines, formatDiffLine, textDiff } from './textdiff.js';
@@ -159,7 +160,8 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
   const counts = countsByKind(plan);
   // A kind gets a row when the plan has any of it (a repository of guides alone shows no
   // all-zero template rows); a plan of nothing shows the gateway's kinds.
-  const present = new Set(plan.actions.map((a) => a.kind));
+  const present = new Set<string>(plan.actions.map((a) => a.kind));
+  for (const a of plan.actions) for (const address of takenAlong(a)) present.add(address.slice(0, address.indexOf('/')));
   const kinds = [...RESOURCE_KINDS, ...AISTUDIO_KINDS].filter((x) => present.has(x));
   for (const k of kinds.length > 0 ? kinds : RESOURCE_KINDS) {
     const c = counts[k];

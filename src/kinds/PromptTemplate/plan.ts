@@ -238,8 +238,11 @@ function planAbsentTemplate(lT: WireTemplate, ctx: PlanContext, part: PlanPart):
   // A delete apply runs says what it takes along (its audit records carry it); always, [] too: a
   // saved plan without it showed nothing taken along (apply/stale.ts). A pending delete
   // is never run: its versions' content would only make the plan's seal move with them.
-  if (fate.fate === 'pending') a.pending = true;
-  else a.cascade = cascaded(lT);
+  if (fate.fate === 'pending') {
+    a.pending = true;
+    const along = cascadedAddresses(lT);
+    if (along.length > 0) a.takesAlong = along;
+  } else a.cascade = cascaded(lT);
   // Its versions go with it, and a split stops serving: a reviewer's attention, as a filter's removal.
   if ((lT.versions ?? []).length > 0 || lT.traffic) a.destructive = true;
   const m = liveModified(lT);
@@ -253,6 +256,12 @@ export function cascaded(lT: WireTemplate): CascadedObject[] {
   const out: CascadedObject[] = versions.map((v) => withAddress(versionAddress(lT.name, v.version), versionSnapshot(v.version, v, v.state)));
   if (lT.traffic) out.push(withAddress(splitAddress(lT.name), splitSnapshot(lT.traffic)));
   return out;
+}
+
+/** The addresses of what deleting a template takes with it, in cascaded's order. */
+function cascadedAddresses(lT: WireTemplate): string[] {
+  const labels = (lT.versions ?? []).map((v) => v.version).sort(compareVersionLabels);
+  return [...labels.map((v) => versionAddress(lT.name, v)), ...(lT.traffic ? [splitAddress(lT.name)] : [])];
 }
 
 /**

@@ -365,7 +365,7 @@ describe('buildPlan: prune and unmanaged objects', () => {
       { address: 'PromptTemplate/hand-made', reason: 'not in git; not labelled managed-by: promptctl' },
     ]);
     expect(renderText(plan)).toContain('- delete (pending: prune is off) SafetyFilter/old-guard');
-    expect(renderText(plan)).toContain('Plan: 0 to create, 0 to update, 0 to delete, 2 pending deletes (prune is off).');
+    expect(renderText(plan)).toContain('Plan: 0 to create, 0 to update, 0 to delete, 2 pending deletes and 1 taken along (prune is off).');
   });
 
   it('refuses a mass delete (an empty desired state, or more than half of the managed objects) unless allowed', () => {
