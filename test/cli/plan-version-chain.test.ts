@@ -2,7 +2,8 @@
 // review: 1.4.0 was shown as changes from 1.2.0, the newest live version, so its diff mixed in
 // everything 1.3.0 changes): each new version is read against the one just below it once the plan
 // is applied, 1.4.0 against 1.3.0, in the text, markdown and JSON plan alike.
-import { mkdir, writeFile } from 'node:fs/promises';
+// A live version the same --prune plan deletes is not below it once applied (found by review too).
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
@@ -86,5 +87,30 @@ describe('a plan that creates two versions of one template', () => {
     expect(text.stdout).toContain('+ create PromptVersion/chain-bot@1.2.1 (same content as 1.2.0)\n');
     const md = await cli(['plan', '--format', 'markdown']);
     expect(md.stdout).toContain('<b>PromptVersion/chain-bot@1.2.1</b> (same content as 1.2.0)');
+  });
+
+  it('never shows a new version against a live one the same --prune plan deletes', async () => {
+    dir = await tempDir('promptctl-chain-');
+    const prompts = join(dir.path, 'prompts');
+    await mkdir(prompts);
+    await writeFile(join(prompts, 'template.yaml'), TEMPLATE);
+    await writeFile(join(prompts, 'v1.2.0.yaml'), versionYaml('1.2.0', 'Line A.', 0.2));
+    await writeFile(join(prompts, 'v1.3.0.yaml'), versionYaml('1.3.0', 'Line B.', 0.3));
+    const cli = (args: string[]) => runCliInProcess(args, { cwd: dir!.path });
+    expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
+    await rm(join(prompts, 'v1.3.0.yaml'));
+    await writeFile(join(prompts, 'v1.4.0.yaml'), versionYaml('1.4.0', 'Line C.', 0.4));
+
+    // Pruned, 1.3.0 is gone once the plan is applied: 1.4.0 lands just above 1.2.0.
+    const pruned = await cli(['plan', '--prune']);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(pruned.stdout).toContain('- delete PromptVersion/chain-bot@1.3.0');
+    expect(pruned.stdout).toContain('+ create PromptVersion/chain-bot@1.4.0 (changes from 1.2.0)');
+    const v14 = pruned.stdout.slice(pruned.stdout.indexOf('chain-bot@1.4.0'));
+    expect(v14).toContain('-Line A.');
+    expect(v14).not.toContain('Line B.');
+    // Prune off, the pending delete leaves 1.3.0 live: 1.4.0 supersedes it.
+    const pending = await cli(['plan']);
+    expect(pending.stdout).toContain('+ create PromptVersion/chain-bot@1.4.0 (changes from 1.3.0)');
   });
 });

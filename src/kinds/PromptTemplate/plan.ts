@@ -111,8 +111,18 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
       }
     : undefined;
   const versionActions = new Map<string, PlanAction>();
-  // What each new version is shown against: the one just below it once the plan is applied.
-  const published = publishedAfterPlan(lT?.versions ?? [], input.versions);
+  // Live versions that git no longer declares, and whether a split routes them (which keeps them).
+  const liveTraffic = lT?.traffic ?? null;
+  const declared = new Set(input.versions.map((v) => v.version));
+  const extra = (lT?.versions ?? []).filter((v) => !declared.has(v.version));
+  const routedByGit = new Set(input.split?.routes.map((r) => r.version) ?? []);
+  const routedLive = new Set(liveTraffic?.routes.map((r) => r.version) ?? []);
+  // Kept while routed: by git's split, or (git has none) by the live one.
+  const stillRouted = (v: string) => routedByGit.has(v) || (!input.split && routedLive.has(v));
+  // What each new version is shown against: the one just below it once the plan is applied, so
+  // never a live version this plan prunes (a pending delete leaves it live).
+  const pruned = new Set(ctx.prune && lT && isManaged(lT.labels) ? extra.filter((v) => !stillRouted(v.version)).map((v) => v.version) : []);
+  const published = publishedAfterPlan((lT?.versions ?? []).filter((v) => !pruned.has(v.version)), input.versions);
   for (const dV of [...input.versions].sort((a, b) => compareVersionLabels(a.version, b.version))) {
     const a = planVersion(dV, dT, liveVersions.get(dV.version), liveTemplate, ctx, part.problems, published);
     if (!a) continue;
@@ -122,7 +132,6 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
   }
 
   // The traffic split.
-  const liveTraffic = lT?.traffic ?? null;
   let trafficAction: PlanAction | undefined;
   if (input.split) {
     trafficAction = planSplit(input.split, liveTraffic, lT?.id, ctx.sealed);
@@ -139,13 +148,7 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
   }
 
   // Live versions that git no longer declares.
-  const declared = new Set(input.versions.map((v) => v.version));
-  const extra = (lT?.versions ?? []).filter((v) => !declared.has(v.version));
   if (lT && extra.length > 0) {
-    const routedByGit = new Set(input.split?.routes.map((r) => r.version) ?? []);
-    const routedLive = new Set(liveTraffic?.routes.map((r) => r.version) ?? []);
-    // Kept while routed: by git's split, or (git has none) by the live one.
-    const stillRouted = (v: string) => routedByGit.has(v) || (!input.split && routedLive.has(v));
     const becomePrunable: string[] = [];
     // The versions that answer the template's calls now, as the gateway picks them: a delete of
     // one stops it serving, which a reviewer must see called out, not only the split update above it.
