@@ -67,7 +67,10 @@ export interface PromotionGap extends PromotedVersion {
   closure?: 'waits' | PromotionBlock;
 }
 
-/** Every version the plan publishes, or routes more traffic to than the live split does, once each, sorted. */
+/**
+ * Every version the plan publishes, or routes more traffic to than the live split does, once each,
+ * sorted; the guide content it publishes (not what it leaves a Draft) and the summary settings it writes.
+ */
 export function promotedVersions(plan: Pick<Plan, 'actions'>): PromotedVersion[] {
   // What each version's content is here: the body a write sends, or what the live one holds (its guard).
   const content = new Map<string, string>();
@@ -95,7 +98,9 @@ export function promotedVersions(plan: Pick<Plan, 'actions'>): PromotedVersion[]
   for (const a of plan.actions) {
     if (a.action !== 'create' && a.action !== 'update') continue;
     if (a.desired.kind === 'PromptVersion' && a.version !== undefined && (a.action === 'create' || a.desired.publish)) add(a.name, a.version, 'published');
-    if (a.desired.kind === 'Guide' && !found.has(a.address)) {
+    // A guide's content written as a Draft runs nothing here (DESIGN §6 gates what an environment
+    // runs): it is saved, not brought, so the environment before needs to have run nothing.
+    if (a.desired.kind === 'Guide' && a.desired.state !== 'Draft' && !found.has(a.address)) {
       found.set(a.address, { template: a.name, version: '', address: a.address, why: 'published', hash: guideContentHash(a.desired.body), kind: 'Guide' });
     }
     if (a.desired.kind === 'SummarySetting') {

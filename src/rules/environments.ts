@@ -91,10 +91,11 @@ export function checkPromotionReach(state: DesiredState): Diagnostic[] {
 }
 
 /**
- * A guide kept a Draft in the environment before another (its spec.publish, or that
- * environment's guidePublish): a Draft never runs, so plan --env of the next one reports every
- * change to the guide blocked, as for a guide left out of the environment before it. Said at the
- * guide's spec.publish, or once per environment at its guidePublish, naming the guides.
+ * A guide kept a Draft in the environment before another that publishes it (that environment's
+ * guidePublish): a Draft never runs, so plan --env of the next one reports every change to the
+ * guide blocked, as for a guide left out of the environment before it. A guide a Draft in both
+ * (spec.publish: Draft) runs in neither, and plan checks nothing of it. Said once per
+ * environment at its guidePublish, naming the guides.
  */
 function draftGuidesNeverPromoted(state: DesiredState): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -102,26 +103,17 @@ function draftGuidesNeverPromoted(state: DesiredState): Diagnostic[] {
   const order = config.promotion ?? [];
   const byEnvironment = new Map<string, { env: string; guides: string[] }>();
   for (const g of state.guides) {
-    const own = g.locations['spec.publish'] !== undefined;
+    // Its own spec.publish holds in every environment: a Draft there runs in none, so plan brings
+    // it nowhere and checks nothing of it.
+    if (g.locations['spec.publish'] !== undefined) continue;
     for (let i = 1; i < order.length; i++) {
       const previous = order[i - 1]!;
       const env = order[i]!;
       if (!Object.hasOwn(config.environments, previous) || !Object.hasOwn(config.environments, env)) continue;
       if (!belongsTo(g, previous) || !belongsTo(g, env)) continue;
-      const publish = own ? g.publish : (config.environments[previous]!.guidePublish ?? g.publish);
-      if (publish !== 'Draft') continue;
-      if (own) {
-        const plan = config.environments[env]!.protected ? 'refuses' : 'warns of';
-        out.push(
-          diagnostic(
-            locate(g, 'spec.publish'),
-            'warning',
-            'environments/never-promoted',
-            `guide "${g.name}" is kept a Draft by spec.publish, so it never runs in ${previous}, which promotion runs before ${env}: plan --env ${env} ${plan} every change to it (${PROMOTION_BLOCKED_RULE}); publish it to TestReady or ProductionReady`,
-          ),
-        );
-        break; // one finding per document: the fix is the same line
-      }
+      if ((config.environments[previous]!.guidePublish ?? g.publish) !== 'Draft') continue;
+      // A Draft in the next environment too runs nothing there: plan brings it nothing to check.
+      if ((config.environments[env]!.guidePublish ?? g.publish) === 'Draft') continue;
       const entry = byEnvironment.get(previous) ?? { env, guides: [] };
       entry.guides.push(g.name);
       byEnvironment.set(previous, entry);
