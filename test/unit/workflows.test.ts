@@ -236,6 +236,17 @@ describe('plan.yml', () => {
     const note = job.steps.find((s) => s.if === "steps.changes.outputs.relevant == 'true' && env.HAS_CREDENTIALS != 'true'");
     expect(note?.run).toMatch(/forks get no secrets[\s\S]*::notice title=promptctl plan skipped::/);
   });
+  // Review: the notice told maintainers to push a fork's branch into the repository to get it
+  // planned, which the README forbids (that branch's copy of the workflows would run with the secrets).
+  it("tells a fork's pull request what a maintainer does, never to push the fork's branch into the repository", async () => {
+    const note = job.steps.find((s) => s.name === 'Note that the plan was skipped')!;
+    const r = await runStep(note.run!, { ENVIRONMENT: 'prod' });
+    expect(r.code).toBe(0);
+    const said = `${r.stdout}\n${r.summary}`;
+    expect(said).not.toMatch(/pushes the branch to this repository/);
+    expect(r.stdout).toMatch(/::notice title=promptctl plan skipped::.*a maintainer who has read the change opens a pull request of their own with it \(not by pushing the fork's branch here/);
+    expect(r.summary).toMatch(/a pull request of their own/);
+  });
   it('uploads the plan JSON, markdown and test report as an artifact, even when something failed', () => {
     const up = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(up?.if).toMatch(/always\(\)/);
