@@ -1553,6 +1553,18 @@ describe('the drift issue script', () => {
     await runScript(script, gh.api, { DRIFT_CODE: '2', DRIFT_FILE: file });
     expect(gh.issues.map((i) => i.state)).toEqual(['closed', 'open']);
   });
+  // Review: the issue said "re-apply git (re-run the apply workflow)": a re-run of an apply run is
+  // refused (its reviewed plan never undid this drift), and `promptctl export` without --env exports another org.
+  it("says how to re-apply git to that environment (by hand, with the plan's fingerprint) and which org to export", async () => {
+    const gh = fakeGitHub();
+    const file = join(tmp, 'drift-howto.md');
+    writeFileSync(file, '~ SafetyFilter/pii changed by someone\n');
+    await runScript(script, gh.api, { ENVIRONMENT: 'staging', DRIFT_CODE: '2', DRIFT_FILE: file });
+    const body = gh.issues[0]!.body;
+    expect(body).not.toMatch(/re-run the apply workflow/);
+    expect(body).toContain('`promptctl export --env staging`');
+    expect(body).toContain("re-apply git: run the apply workflow by hand (Run workflow) for `staging`, once without a fingerprint to see the plan, then with that plan's fingerprint");
+  });
   it('keeps one issue per environment', async () => {
     const gh = fakeGitHub();
     const file = join(tmp, 'drift-envs.md');
