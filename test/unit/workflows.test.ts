@@ -1491,6 +1491,10 @@ describe('the apply report script', () => {
     await runScript(script, gh.api, { ...refused, DECISION: 'apply', REASON: '', PR: '42', AUDIT_HEAD: '7:abc' });
     expect(gh.comments).toHaveLength(0);
     expect(gh.issues[0]!.body).toMatch(/may be partly updated[\s\S]*Audit head after this run: `7:abc`/);
+    // Review: it said "re-run the workflow (apply converges)", which the compare step refuses once
+    // part of the plan landed (what is left no longer has the reviewed fingerprint): the manual run it now names.
+    expect(gh.issues[0]!.body).not.toMatch(/re-run the workflow/);
+    expect(gh.issues[0]!.body).toMatch(/Fix the cause, then run \[promptctl apply\]\(https:\/\/github\.com\/[^)]*\/actions\/workflows\/apply\.yml\) \("Run workflow"\) with environment `prod` and no fingerprint to see what is left to apply, and again with that plan's fingerprint/);
     await runScript(script, gh.api, { ...refused, RESULT: 'success', DECISION: 'review', PR: '' });
     expect(gh.issues[0]!.state).toBe('open');
     await runScript(script, gh.api, { ...refused, RESULT: 'success', DECISION: 'apply', PR: '', AUDIT_HEAD: '9:def' });
