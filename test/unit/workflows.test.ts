@@ -2349,6 +2349,12 @@ describe('rev27: a refusal at the apply step is told from a failed apply', () =>
 });
 
 describe("rev27: the README's CI section says what the workflows now do", () => {
+  // Review: README said apply.yml starts on a push changing prompts/**, leaving out .gitattributes, which starts it too.
+  it("names every path that starts apply.yml on a push", () => {
+    const paths = (wf('apply.yml').on.push as { paths: string[] }).paths;
+    const said = /Triggered by a push to `main` that changes ([\s\S]*?)(?: \(|\. )/.exec(ciSection)?.[1] ?? '';
+    for (const p of paths) expect(said, p).toContain(`\`${p}\``);
+  });
   it('full history, read-only plan credentials, no path filter, the trail carried over, refusals at apply, the drift artifact', () => {
     expect(ciSection).toMatch(/`fetch-depth: 0`/);
     expect(ciSection).toMatch(/`GENESYSCLOUD_PROD_READONLY_OAUTHCLIENT_ID`/);
