@@ -1569,6 +1569,35 @@ describe('the drift issue script', () => {
     expect(body).toContain('`promptctl export --env staging`');
     expect(body).toContain("re-apply git: run the apply workflow by hand (Run workflow) for `staging`, once without a fingerprint to see the plan, then with that plan's fingerprint");
   });
+  // Review: the digest was taken over the whole report, whose footer holds the plan's random id
+  // (and whose Target line the commit of main): every daily run commented "the drift changed".
+  it('comments only when the drift changed, not when only the run (the plan id) or the commit of main did', async () => {
+    const gh = fakeGitHub();
+    const file = join(tmp, 'drift-same.md');
+    const report = (id: string, commit: string, description: string) =>
+      [
+        '### Drift: 1 difference between the target and git', '',
+        '| Address | Fix | Last changed by | When | What |', '|---|---|---|---|---|',
+        '| `PromptTemplate/billing-assistant` | update | `7e80c0f7` | 2026-12-07T06:34:19.649Z | differs from git: description |', '',
+        '**Plan:** 0 to create, 1 to update, 0 to delete (13 unchanged)', '',
+        `Target: https://api.usw2.pure.cloud (org acme), environment prod · commit ${commit} on main`, '',
+        '### Changes', '',
+        '<details><summary><code>~ update</code> <b>PromptTemplate/billing-assistant</b></summary>', '',
+        '```diff', `- description: "${description}"`, '+ description: "Answers customer questions."', '```', '', '</details>', '', '',
+        `<sub>plan ${id} · fingerprint 745f005959f0c3c2</sub>`,
+      ].join('\n');
+    writeFileSync(file, report('84717ad1-c5ee-43fb-949d-71e30de2e99c', 'eb15baf7425a', 'Answers Qs.'));
+    await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '2', DRIFT_FILE: file });
+    writeFileSync(file, report('bf529e57-d5ac-4493-a9a3-f9cfbd66d1a9', 'cfe1338bf630', 'Answers Qs.'));
+    await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '2', DRIFT_FILE: file });
+    expect(gh.issues).toHaveLength(1);
+    expect(gh.issues[0]!.comments).toHaveLength(0);
+    // the description shows this run's report
+    expect(gh.issues[0]!.body).toContain('bf529e57-d5ac-4493-a9a3-f9cfbd66d1a9');
+    writeFileSync(file, report('0d9c1f6e-1b7e-4c55-9a57-3c1d2f0b8e11', 'cfe1338bf630', 'Answers questions, quickly.'));
+    await runScript(script, gh.api, { ENVIRONMENT: 'prod', DRIFT_CODE: '2', DRIFT_FILE: file });
+    expect(gh.issues[0]!.comments).toHaveLength(1);
+  });
   it('keeps one issue per environment', async () => {
     const gh = fakeGitHub();
     const file = join(tmp, 'drift-envs.md');
