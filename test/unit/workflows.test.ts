@@ -1442,6 +1442,15 @@ describe('the promotion gate (apply.yml)', () => {
     expect(rerun.outputs['previous-attempt']).toBe('1');
     const cancelled = await runScript(script, api([{ name: 'apply (dev)', status: 'completed', conclusion: 'success' }, { name: 'apply (staging)', status: 'completed', conclusion: 'cancelled' }]), { ...ENV, ENVIRONMENT: 'prod' });
     expect(cancelled.failed.join('\n')).toMatch(/staging.*cancelled[\s\S]*prod/);
+    // Review: the issue the report opens then said only "failed before applying anything": the
+    // gate's reason is recorded for it (a merge queued behind another has its pending dev job cancelled).
+    expect(cancelled.outputs.reason).toBe('The apply of staging in this run did not succeed (cancelled), so prod is not applied: an environment is applied only after the one before it in promotion passed; nothing was applied to prod.');
+    const record = job().steps.find((s) => s.name === 'Record the result')!;
+    expect(record.env!.REASON).toMatch(/\|\| steps\.gate\.outputs\.reason \}\}$/);
+    const report = wf('apply.yml').jobs.report!.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script!;
+    const gh = fakeGitHub();
+    await runScript(report, gh.api, { ENVIRONMENT: 'prod', RESULT: 'failure', DECISION: '', REASON: cancelled.outputs.reason!, FINGERPRINT: '', PR: '', AUDIT_HEAD: '', PLAN_DIR: '' });
+    expect(gh.issues[0]!.body).toMatch(/promptctl apply to prod failed before applying anything\*\* on [^\n]*\. The apply of staging in this run did not succeed \(cancelled\), so prod is not applied[^\n]* See \[the run\]/);
     const missing = await runScript(script, api([]), { ...ENV, ENVIRONMENT: 'staging' });
     expect(missing.failed).toHaveLength(1);
     // the first environment, and a manual run of one chosen environment, need nothing before
@@ -2334,7 +2343,8 @@ describe('rev27: a refusal at the apply step is told from a failed apply', () =>
     expect(j.steps[refusal]!.if).toBe("always() && steps.apply.outcome == 'failure'");
     expect(j.steps[refusal]!.env).toMatchObject({ BEFORE: '${{ steps.mark.outputs.lines }}', AUDIT: '.promptctl/envs/${{ matrix.env }}/audit.jsonl' });
     const recorded = j.steps.find((s) => s.name === 'Record the result')!.env!;
-    expect(recorded.REASON).toBe('${{ steps.refusal.outputs.reason || steps.compare.outputs.reason }}');
+    // (the promotion gate's reason last: it is set only when nothing after it ran)
+    expect(recorded.REASON).toBe('${{ steps.refusal.outputs.reason || steps.compare.outputs.reason || steps.gate.outputs.reason }}');
   });
 
   it('counts the records of the trail before the apply', async () => {
