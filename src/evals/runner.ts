@@ -275,6 +275,11 @@ function outcome(p: PlannedTest, runs: TestRun[], unfinished: number, requireLiv
   // Counted per case and version asked for, as the report's cells are.
   const notLive = new Set(runs.filter((r) => r.notLive !== undefined).map((r) => `${r.caseIndex}\u0000${r.requested ?? ''}`)).size;
   const rated = p.versions ? byVersion.every((b) => b.met) : whole.met;
+  // Each run placed at its case's line, as validate places a case's problems (read only here, once a run is done).
+  for (const r of runs) {
+    const at = t.locations[`spec.cases.${r.caseIndex}`] ?? t.locations[`spec.cases.${r.caseIndex}.name`];
+    if (at && at.file === t.source.file) r.line = at.line;
+  }
   return {
     name: t.name,
     address: `PromptTest/${t.name}`,

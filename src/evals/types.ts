@@ -53,6 +53,8 @@ export interface AssertionOutcome {
 export interface TestRun {
   case: string;
   caseIndex: number;
+  /** The line of its test's file where the case is written, when known: CI annotations are placed by file and line. */
+  line?: number;
   /** The version the call asked for (pinned, or one side of --compare); undefined: the split routed it. */
   requested?: string;
   /** The version that answered, when known. */

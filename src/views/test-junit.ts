@@ -21,6 +21,8 @@ const seconds = (msValue: number): string => (msValue / 1000).toFixed(3);
  * other than a block) is an <error>; a case whose target is not on the target yet is <skipped>
  * (an <error> under --require-live), and so is a call with nothing checked (--compare, routedTo alone).
  *
+ * Each call's testcase carries its file and its case's line (where known), which CI reporters place annotations by.
+ *
  * Names are stable: a call's is its case, the version only when the user chose it (pinned in
  * the test, or one side of --compare), and `#N` for its repetition; the version a split routed
  * it to (or a guide's version) is the testcase's `version` property, and in its failure's text.
@@ -49,7 +51,7 @@ export function renderJunit(report: TestReport): string {
       const routed = r.requested === undefined && versionOf(r) !== NO_VERSION ? versionOf(r) : undefined;
       const props = routed !== undefined ? `\n      <properties>\n        <property name="version" value="${attr(routed)}"/>\n      </properties>` : '';
       const answeredBy = routed !== undefined ? `version ${routed} answered\n` : '';
-      const open = `    <testcase classname="${attr(t.address)}" name="${attr(name)}" time="${seconds(took)}" file="${attr(t.source.replace(/:\d+$/, ''))}">${props}`;
+      const open = `    <testcase classname="${attr(t.address)}" name="${attr(name)}" time="${seconds(took)}" file="${attr(t.source.replace(/:\d+$/, ''))}"${r.line !== undefined ? ` line="${r.line}"` : ''}>${props}`;
       if (r.passed) {
         cases.push(props ? `${open}\n    </testcase>` : `${open.slice(0, -1)}/>`);
         continue;

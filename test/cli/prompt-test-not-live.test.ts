@@ -133,7 +133,7 @@ describe('promptctl test: a version git defines that the target does not hold ye
     expect(r.code, r.stderr).toBe(0);
     expect(xmlAttributes(r.stdout, 'testsuites')).toMatchObject({ tests: '3', failures: '0', errors: '0', skipped: '3' });
     expect(xmlAttributes(r.stdout, 'testsuite')).toMatchObject({ name: 'PromptTest/faq-next', tests: '3', failures: '0', errors: '0', skipped: '3' });
-    expect(r.stdout).toContain(`<testcase classname="PromptTest/faq-next" name="refund @1.2.0" time="0.000" file="prompts/tests/next.yaml">\n      <skipped message="not run: ${NOT_LIVE}"/>\n    </testcase>`);
+    expect(r.stdout).toContain(`<testcase classname="PromptTest/faq-next" name="refund @1.2.0" time="0.000" file="prompts/tests/next.yaml" line="10">\n      <skipped message="not run: ${NOT_LIVE}"/>\n    </testcase>`);
     expect(r.stdout).toContain('<testcase classname="PromptTest/faq-next" name="pass rate vs threshold" time="0.000">\n      <skipped message="not run: pass rate — (no case ran), threshold 100 %"/>\n    </testcase>');
     expect(r.stdout).not.toContain('<error');
     // A test some of whose cases ran keeps its verdict: a pass.

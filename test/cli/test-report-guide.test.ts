@@ -1,0 +1,79 @@
+// What `promptctl test` reports of a guide test, from a reviewer's list: where each case is
+// written (JUnit's file and line, for CI annotations). Against a real emulator on port 0, the
+// guide applied by promptctl itself.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { runCliInProcess, type CliResult } from '../helpers/cli.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+
+const GUIDE = `apiVersion: promptctl/v1
+kind: Guide
+metadata:
+  name: Returns helper
+spec:
+  instruction: "Help the customer return an order."
+`;
+
+/** Two cases: the first of three user turns (line 9), the second of one (line 19). */
+const TEST = `apiVersion: promptctl/v1
+kind: PromptTest
+metadata:
+  name: returns-helper
+spec:
+  target:
+    guide: Returns helper
+  cases:
+    - name: three turns
+      messages:
+        - role: user
+          content: I want to return my order.
+        - role: user
+          content: It is order AC-12345678.
+        - role: user
+          content: Thanks.
+      expect:
+        - contains: return label
+    - name: one turn
+      messages:
+        - role: user
+          content: When do I get my money?
+      expect:
+        - contains: refund
+`;
+
+let emu: TestEmulator | undefined;
+let dir: TempDir | undefined;
+afterEach(async () => {
+  await emu?.close();
+  await dir?.remove();
+  emu = undefined;
+  dir = undefined;
+});
+
+/** A project holding the guide and its test, applied to a fresh emulator. */
+async function project(): Promise<(args: string[]) => Promise<CliResult>> {
+  emu = await startTestEmulator();
+  dir = await tempDir('promptctl-test-report-guide-');
+  await mkdir(join(dir.path, 'prompts'), { recursive: true });
+  await writeFile(join(dir.path, 'prompts', 'guide.yaml'), GUIDE);
+  await writeFile(join(dir.path, 'prompts', 'test.yaml'), TEST);
+  const cli = (args: string[]) => runCliInProcess(args, { cwd: dir!.path, env: emu!.env });
+  const applied = await cli(['apply', '--auto-approve']);
+  expect(applied.code, applied.stderr).toBe(0);
+  return cli;
+}
+
+it('JUnit: each testcase names its case\'s line beside its file', async () => {
+  const cli = await project();
+  const r = await cli(['test', '--format', 'junit']);
+  expect(r.code, r.stderr).toBe(1);
+  const opens = [...r.stdout.matchAll(/<testcase [^>]*>/g)].map((m) => m[0]);
+  expect(opens[0]).toContain('name="three turns" time="');
+  expect(opens[0]).toMatch(/ file="prompts\/test\.yaml" line="9"/);
+  expect(opens[1]).toMatch(/name="one turn" .* file="prompts\/test\.yaml" line="19"/);
+  // The verdict is the test's, not a case's: no line.
+  expect(opens[2]).toContain('name="pass rate vs threshold"');
+  expect(opens[2]).not.toContain('line=');
+});
