@@ -28,6 +28,7 @@ import { Interrupt } from './interrupt.js';
 import { describeTarget, type OpenTarget } from './target.js';
 import type { LiveFacts } from '../evals/live-facts.js';
 import type { PlannedCall, PlannedTest } from '../evals/render.js';
+import { requestsOf } from '../evals/calls.js';
 
 export const TEST_FORMATS = ['text', 'markdown', 'json', 'junit'] as const;
 
@@ -227,7 +228,9 @@ async function testRun(
       [...new Set(sendable.filter((c) => !c.uncached).map((c) => c.key))],
     );
     const hits = answeredWithoutCall(sendable, answered, flags.cache);
-    if (sendable.length > 0 && !signal.aborted) ctx.info(callsAnnounced(sendable.length, hits, running.length, flags.cache));
+    // Counted as the report's tally counts: requests (a guide case's every turn), not cases.
+    const requests = sendable.reduce((n, c) => n + requestsOf(c), 0);
+    if (sendable.length > 0 && !signal.aborted) ctx.info(callsAnnounced(requests, hits, running.length, flags.cache));
     return runTests(
       keyed,
       {
@@ -363,13 +366,14 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
 /**
  * The calls the run expects to answer without making them: those the cache holds and, unless
  * --no-cache, each repeat of a call already counted (it waits for the first one's answer).
+ * Counted in requests, as the report's tally is: a guide case's every turn.
  */
 export function answeredWithoutCall(calls: readonly PlannedCall[], cached: ReadonlySet<string>, shares: boolean): number {
   const seen = new Set<string>();
   let n = 0;
   for (const c of calls) {
     if (c.uncached) continue;
-    if (cached.has(c.key) || (shares && seen.has(c.key))) n++;
+    if (cached.has(c.key) || (shares && seen.has(c.key))) n += requestsOf(c);
     seen.add(c.key);
   }
   return n;

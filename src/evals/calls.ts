@@ -39,10 +39,20 @@ function fatal(e: ErrorLike, sent: boolean): boolean {
   return (e.status === 0 && e.code !== 'ETIMEDOUT' && !sent) || e.status === 401 || e.status === 403;
 }
 
-export async function invokeTemplate(deps: RunnerDeps, test: string, call: PlannedCall, clock: () => number): Promise<Observation> {
+/**
+ * The requests one planned call sends when nothing goes wrong: an invocation, or each of a guide
+ * case's turns (one per user message). What the report's tally of calls counts.
+ */
+export function requestsOf(call: PlannedCall): number {
+  return call.call.kind === 'guide' ? call.call.turns.length : 1;
+}
+
+/** `sent` is told of each request as it goes out (the run's tally: a lookup that failed sends none). */
+export async function invokeTemplate(deps: RunnerDeps, test: string, call: PlannedCall, clock: () => number, sent: () => void = () => {}): Promise<Observation> {
   if (call.call.kind !== 'template') throw new Error('not a template call');
   const t0 = clock();
   try {
+    sent();
     const r = await deps.gateway.invoke(call.call.request, callOptions(deps, test, 'gateway'));
     return fromResult(r, clock() - t0);
   } catch (err) {
@@ -139,6 +149,7 @@ export async function turnGuide(
   call: PlannedCall,
   clock: () => number,
   guides: Map<string, Promise<GuideLookup>>,
+  sent: () => void = () => {},
 ): Promise<Observation> {
   if (call.call.kind !== 'guide') throw new Error('not a guide call');
   const { guide: name, inputVariables, turns, version: pinned } = call.call;
@@ -168,6 +179,7 @@ export async function turnGuide(
   const sessionId = randomUUID();
   try {
     for (const turn of turns) {
+      sent();
       const res = await api.sessionTurn(g.id, sessionId, {
         inputEvent: { type: 'UserInput', text: turn, mode: 'Text' },
         languageCode: deps.languageCode ?? 'en-US',

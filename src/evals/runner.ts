@@ -6,7 +6,7 @@
 // the target itself (unreachable, bad credentials) stops the run.
 import type { AiStudioApi } from '../targets/aistudio/api.js';
 import type { GatewayRuntimeApi } from '../targets/llmgateway/api.js';
-import { invokeTemplate, turnGuide, type GuideLookup } from './calls.js';
+import { invokeTemplate, requestsOf, turnGuide, type GuideLookup } from './calls.js';
 import { createSchemaCache, evaluate, type AssertionContext, type SchemaCache } from './assertions.js';
 import type { ResultCache } from './cache.js';
 import { pool } from './pool.js';
@@ -78,7 +78,7 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
   for (const { p, call } of jobs) sizes.set(groupKey(p, call), (sizes.get(groupKey(p, call)) ?? 0) + 1);
   let casesDone = 0;
   let invocations = 0;
-  let cachedRuns = 0;
+  let cachedCalls = 0;
   let cutOff = 0;
 
   const { signal } = deps;
@@ -88,19 +88,25 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
   const shares = deps.sharesIdenticalCalls !== false;
   /** One call made: its observation as it came (cached unless a credential was in it); undefined when the interrupt cut it off. */
   const makeCall = async (test: string, call: PlannedCall): Promise<Observation | undefined> => {
-    invocations++;
+    // Counted as each request goes out: a guide case's every turn, and none for a guide its lookup did not find.
+    let sent = 0;
+    const onSent = (): void => {
+      sent++;
+    };
     let obs: Observation;
     try {
-      obs = call.call.kind === 'template' ? await invokeTemplate(deps, test, call, clock) : await turnGuide(deps, test, call, clock, guides);
+      obs = call.call.kind === 'template' ? await invokeTemplate(deps, test, call, clock, onSent) : await turnGuide(deps, test, call, clock, guides, onSent);
     } catch (err) {
-      // Cut off by the interrupt: no result, so nothing is cached or reported for it.
+      // Cut off by the interrupt: no result, so nothing is cached or reported for it. The request
+      // in flight (the last one sent) is cut off; a guide's turns answered before it were made.
       if (signal?.aborted) {
-        invocations--;
-        cutOff++;
+        invocations += Math.max(0, sent - 1);
+        if (sent > 0) cutOff++;
         return undefined;
       }
       throw err;
     }
+    invocations += sent;
     // Judged as it came (an assertion that the answer never holds a secret must see it) and masked
     // for the report after (judged below). An answer a secret was masked in is never kept, so the
     // cache holds no secret, and a cached run judges what a fresh call would.
@@ -122,7 +128,8 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
       if (first) obs = await first;
       if (obs) {
         cached = true;
-        cachedRuns++;
+        // In the tally's unit: the requests the cache spared (a guide case's every turn).
+        cachedCalls += requestsOf(call);
       } else {
         if (signal?.aborted) return undefined;
         const made = makeCall(p.test.name, call);
@@ -177,7 +184,7 @@ export async function runTests(planned: readonly PlannedTest[], deps: RunnerDeps
     tests,
     ...(meta.compare ? { compare: meta.compare } : {}),
     invocations,
-    cached: cachedRuns,
+    cached: cachedCalls,
     ...(notLive > 0 ? { notLive } : {}),
     ...(meta.requireLive ? { requireLive: true as const } : {}),
     ok: notRun === 0 && tests.every((t) => t.met),

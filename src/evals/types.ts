@@ -138,9 +138,13 @@ export interface TestReport {
   target: string;
   tests: TestOutcome[];
   compare?: [string, string];
-  /** Calls made (cache misses), less those an interrupt cut off (`interrupted.callsCutOff`). */
+  /**
+   * Calls sent (cache misses): gateway invocations and guide turns (a guide case of three user
+   * messages sends three; one whose guide was not found sends none), less those an interrupt cut
+   * off (`interrupted.callsCutOff`).
+   */
   invocations: number;
-  /** Runs answered from the cache. */
+  /** Calls answered from the cache instead, counted as `invocations` is (a cached guide case: its turns). */
   cached: number;
   /** Cases (per version asked for) not run because their target is not live yet; absent when none. */
   notLive?: number;

@@ -77,3 +77,26 @@ it('JUnit: each testcase names its case\'s line beside its file', async () => {
   expect(opens[2]).toContain('name="pass rate vs threshold"');
   expect(opens[2]).not.toContain('line=');
 });
+
+it('the tally counts the calls sent: a guide case of three user messages is three turns; the cache spares as many', async () => {
+  const cli = await project();
+  const r = await cli(['test']);
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.stderr).toContain('running 4 calls of 1 test');
+  expect(r.stdout).toMatch(/; 4 calls made\.$/m);
+  const again = await cli(['test', '--format', 'json']);
+  expect(again.stderr).toContain('4 calls of 1 test, all answered from the cache');
+  expect(JSON.parse(again.stdout)).toMatchObject({ invocations: 0, cached: 4 });
+  expect(again.stderr).toMatch(/; 0 calls made, 4 from the cache$/m);
+});
+
+it('a guide lookup refused (403) sends no call, and the tally says none was made', async () => {
+  emu = await startTestEmulator({ refuse: { guides: 403 } });
+  dir = await tempDir('promptctl-test-report-guide-');
+  await mkdir(join(dir.path, 'prompts'), { recursive: true });
+  await writeFile(join(dir.path, 'prompts', 'guide.yaml'), GUIDE);
+  await writeFile(join(dir.path, 'prompts', 'test.yaml'), TEST);
+  const r = await runCliInProcess(['test', '--format', 'json'], { cwd: dir.path, env: emu.env });
+  expect(r.code, r.stderr).toBe(1);
+  expect(JSON.parse(r.stdout)).toMatchObject({ invocations: 0, cached: 0 });
+});
