@@ -332,7 +332,7 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     if (signal?.aborted) return undefined;
     if (everyCallFails(err)) throw err;
     // The target's words (its error's message and code): an ESC in them must not reach the terminal.
-    ctx.info(`warning: cannot read the target's ${what} (${oneLine(messageOf(err))}): their tests make every call and keep no cached result this run`);
+    ctx.info(`warning: cannot read the target's ${what} (${oneLine(messageOf(err))}): ${whatFollows(what, err)}`);
     return undefined;
   };
   const [gateway, named] = await Promise.all([
@@ -361,6 +361,17 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     if (differs.size > 0) facts.versionsNotAsInGit = differs;
   }
   return facts;
+}
+
+/**
+ * What an unread part of the target means for its tests. A guide listing refused (403: a client
+ * without aiStudio:guide:view) refuses each guide case's lookup too, so no call of theirs is made
+ * (evals/calls.ts lookupFailed says it per case); any other failure may pass by the time a case
+ * looks its guide up, and then every call is made, none cached.
+ */
+function whatFollows(what: string, err: unknown): string {
+  if (what === 'guides' && err instanceof ApiError && err.status === 403) return 'their cases cannot run with this client, and each says why in the report';
+  return 'their tests make every call and keep no cached result this run';
 }
 
 /**

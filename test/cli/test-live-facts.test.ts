@@ -36,7 +36,7 @@ describe('readLiveFacts', () => {
     expect(err()).toBe('');
   });
 
-  it('a guide read that fails leaves the template tests cached and makes the guide tests’ calls uncached', async () => {
+  it('a guide read refused (403) leaves the template tests cached and makes the guide tests’ calls uncached', async () => {
     const target = {
       api: { listTemplates: async () => [], listFilters: async () => [] },
       aistudio: { listGuides: forbidden },
@@ -45,7 +45,7 @@ describe('readLiveFacts', () => {
     const facts = await readLiveFacts(c, target as never, [templateTest, guideTest]);
     expect(facts.templates).toBeDefined();
     expect(facts.guides).toBeUndefined();
-    expect(err()).toMatch(/^warning: cannot read the target's guides \(GET \/api\/v2\/guides answered 403: missing permission\): their tests make every call and keep no cached result this run$/m);
+    expect(err()).toMatch(/^warning: cannot read the target's guides \(GET \/api\/v2\/guides answered 403: missing permission\): their cases cannot run with this client, and each says why in the report$/m);
     // The keys: a template call is keyed (cached), a guide call is made uncached.
     const state = { templates: [], versions: [], splits: [], filters: [], guides: [], tests: [], config: { models: {} } } as never;
     const guide = { kind: 'PromptTest', name: 'g', target: { guide: 'Returns' }, cases: [{ vars: {}, messages: [], expect: [] }], repeat: 1, threshold: 1, responses: [] };

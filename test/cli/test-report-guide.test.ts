@@ -100,3 +100,16 @@ it('a guide lookup refused (403) sends no call, and the tally says none was made
   expect(r.code, r.stderr).toBe(1);
   expect(JSON.parse(r.stdout)).toMatchObject({ invocations: 0, cached: 0 });
 });
+
+it('a guide listing refused (403): the warning says the guide cases cannot run, not that they make every call', async () => {
+  emu = await startTestEmulator({ refuse: { guides: 403 } });
+  dir = await tempDir('promptctl-test-report-guide-');
+  await mkdir(join(dir.path, 'prompts'), { recursive: true });
+  await writeFile(join(dir.path, 'prompts', 'guide.yaml'), GUIDE);
+  await writeFile(join(dir.path, 'prompts', 'test.yaml'), TEST);
+  const r = await runCliInProcess(['test'], { cwd: dir.path, env: emu.env });
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.stderr).toMatch(/^warning: cannot read the target's guides \(.*403 missing\.any\.permissions.*\): their cases cannot run with this client, and each says why in the report$/m);
+  expect(r.stderr).not.toContain('make every call');
+  expect(r.stdout).toContain('it needs aiStudio:guide:view');
+});
