@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TOKEN_PATH } from '../genesys/conventions.js';
 import { ApiError } from '../genesys/errors.js';
-import type { DesiredState } from '../model/types.js';
+import type { DesiredState, PromptTest } from '../model/types.js';
 import { unlessAborted } from '../util/abort.js';
 import { EXIT, InterruptedAfterError, UserError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
@@ -97,17 +97,38 @@ export function parseCompare(value: string | undefined): [string, string] | unde
   if (value === undefined) return undefined;
   const parts = value.split(',').map((s) => s.trim());
   if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UserError(`--compare takes two versions separated by a comma (e.g. 1.0.0,1.1.0), not "${visibleName(value)}"`);
-  // validate's own check: a label no PromptVersion may declare (1.0, 01.0.0) is refused before anything is loaded.
-  for (const label of parts) {
-    const problem = checkVersionLabel(label, undefined);
-    if (problem) throw new UserError(`--compare: ${visibleName(problem.message)}`);
-  }
   if (parts[0] === parts[1]) throw new UserError(`--compare needs two different versions, not ${parts[0]} twice`);
   return [parts[0], parts[1]];
 }
 
+/**
+ * validate's own check of the --compare labels: one no PromptVersion may declare (1.0, 01.0.0).
+ * Made once the tests are known (compareRefused), not while parsing: when every test run is a
+ * guide's, no label would do, and "did you mean 1.0.0" sent the user to a fix that fails next.
+ */
+function compareLabelProblem(pair: readonly [string, string]): string | undefined {
+  for (const label of pair) {
+    const problem = checkVersionLabel(label, undefined);
+    if (problem) return `--compare: ${visibleName(problem.message)}`;
+  }
+  return undefined;
+}
+
+/**
+ * Why --compare cannot run on these tests before any is planned: every one targets a guide (Genesys
+ * numbers a guide's versions: nothing to compare), said first, or a label no version may carry.
+ */
+export function compareRefused(compare: readonly [string, string], tests: readonly PromptTest[], named: boolean): string | undefined {
+  if (tests.length > 0 && tests.every((t) => 'guide' in t.target)) {
+    const which = tests.length === 1 ? `PromptTest/${visibleName(tests[0]!.name)} targets a guide` : `every ${named ? 'named ' : ''}PromptTest targets a guide`;
+    return `--compare ${visibleName(compare.join(','))}: ${which}, and a guide has no versions to compare (Genesys numbers them); --compare compares two versions of a template`;
+  }
+  return compareLabelProblem(compare);
+}
+
 export async function runTest(ctx: CliContext, names: readonly string[], flags: TestFlags): Promise<number> {
-  // Flags first: bad input is refused before anything is loaded or called.
+  // Flags first: bad input is refused before anything is loaded or called (--compare's labels once
+  // the tests are known, before any call: compareRefused).
   const repeat = parseRepeat(flags.repeat);
   const threshold = parseThreshold(flags.threshold);
   const compare = parseCompare(flags.compare);
@@ -169,6 +190,8 @@ async function testRun(
       `no PromptTest named ${unknown.map((n) => `"${n}"${didYouMean(n, known)}`).join(', ')} in ${visibleName(flags.dir)}${known.length ? `; its tests: ${known.join(', ')}` : ' (it has no PromptTest)'}`,
     );
   }
+  const notComparable = compare ? compareRefused(compare, tests, names.length > 0) : undefined;
+  if (notComparable) throw refused(notComparable);
   // A test's `responses:` answer on the embedded emulator only: a real org's model answers for itself.
   const embedded = describeTarget(ctx.env, ctx.environment).target.kind === 'embedded';
   const responses = embedded ? emulatorResponses(state.tests) : [];

@@ -216,7 +216,7 @@ describe('promptctl test', () => {
       [['test', '--repeat', '0'], /^error: --repeat must be a whole number from 1 to 1000, not "0"$/m],
       [['test', '--threshold', '1.5'], /^error: --threshold must be a pass rate from 0 to 1 \(or 0% to 100%\), not "1.5"$/m],
       [['test', '--compare', '1.0.0'], /^error: --compare takes two versions separated by a comma/m],
-      // validate's semver check, before anything is loaded (not "no PromptTest declares both").
+      // validate's semver check, before any call (not "no PromptTest declares both").
       [['test', '--compare', '1.0,1.1.0'], /^error: --compare: version "1\.0" is not a semantic version MAJOR\.MINOR\.PATCH\[-prerelease\] \(did you mean "1\.0\.0"\?\)$/m],
       [['test', '--compare', '1.0.0,01.1.0'], /^error: --compare: version "01\.1\.0" is not a semantic version/m],
       [['test', '--format', 'xml'], /error: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, markdown, json, junit\./],

@@ -113,3 +113,16 @@ it('a guide listing refused (403): the warning says the guide cases cannot run, 
   expect(r.stderr).not.toContain('make every call');
   expect(r.stdout).toContain('it needs aiStudio:guide:view');
 });
+
+it('--compare with only guide tests: says a guide has no versions to compare, not "did you mean 1.0.0"', async () => {
+  const cli = await project();
+  for (const pair of ['1.0,2.0', '1.0.0,2.0.0']) {
+    const r = await cli(['test', '--compare', pair]);
+    expect(r.code, pair).toBe(1);
+    expect(r.stderr).not.toContain('did you mean');
+    expect(r.stderr).toMatch(
+      new RegExp(`^error: --compare ${pair.replace(/\./g, '\\.')}: PromptTest/returns-helper targets a guide, and a guide has no versions to compare \\(Genesys numbers them\\); --compare compares two versions of a template$`, 'm'),
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }
+});
