@@ -348,7 +348,7 @@ function everyCallFails(err: unknown): boolean {
  * alone could stand for what is no longer live).
  */
 export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: readonly PlannedTest[], signal?: AbortSignal, state?: DesiredState): Promise<LiveFacts> {
-  const [{ readLiveState, readNamedGuides }, { liveFacts }] = await Promise.all([import('../targets/live.js'), import('../evals/live-facts.js')]);
+  const [{ readLiveState, readNamedGuides }, { liveFacts, guidesRunUnpublished }] = await Promise.all([import('../targets/live.js'), import('../evals/live-facts.js')]);
   const guides = [...new Set(tests.filter((t) => t.kind === 'guide').flatMap((t) => ('guide' in t.test.target ? [t.test.target.guide] : [])))];
   const unread = (what: string) => (err: unknown) => {
     // Interrupted: the read was given up (and then cut off by the target's close), not refused.
@@ -379,6 +379,8 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     if (other.size > 0) facts.guidesNotAsInGit = other;
     const inProduction = named?.guides ? guidesTestedInProduction(state, named.guides) : new Map<string, string>();
     if (inProduction.size > 0) facts.guideVersions = inProduction;
+    const unpublished = named?.guides ? guidesRunUnpublished(named.guides, inProduction, other) : new Map();
+    if (unpublished.size > 0) facts.guidesRunUnpublished = unpublished;
     const tested = new Set(tests.flatMap((t) => ('template' in t.test.target ? [t.test.target.template] : [])));
     const differs = gateway?.templates ? versionsNotAsInGit(state, gateway.templates, tested) : new Set<string>();
     if (differs.size > 0) facts.versionsNotAsInGit = differs;

@@ -5,6 +5,7 @@
 // any change to it (a new version, a moved split, an edited filter) runs the call again. A part
 // the target did not let us read is undefined: its calls are made, and not cached.
 import type { WireGuide } from '../targets/aistudio/wire.js';
+import type { LiveGuide } from '../targets/live.js';
 import type { WireFilter, WireTemplate } from '../targets/llmgateway/wire.js';
 import { stableHash } from '../util/json.js';
 
@@ -36,6 +37,13 @@ export interface LiveFacts {
    */
   guideVersions?: ReadonlyMap<string, string>;
   /**
+   * Per guide name: the version a test's turns run when it is not a production one (ProductionReady):
+   * a Draft or TestReady version (git's `publish`, or the latest holding git's content), with the
+   * production version's label when the guide has one. The report says so: such a run does not
+   * test what serves conversations.
+   */
+  guidesRunUnpublished?: ReadonlyMap<string, UnpublishedRun>;
+  /**
    * "template@version" of the versions the target holds Published with other content than git's
    * (plan's immutable-version error): a call would run the org's text under git's label.
    */
@@ -46,6 +54,34 @@ export interface LiveFacts {
    * reused. A real org names none.
    */
   cannedAnswers?: string;
+}
+
+/** A guide version that is not ProductionReady, which a test's turns run. */
+export interface UnpublishedRun {
+  version: string;
+  state: string;
+  /** The guide's newest ProductionReady version, when it has one. */
+  production?: string;
+}
+
+/**
+ * Of the named live guides, those whose turns run a version that is not ProductionReady: the
+ * latest, unless `inProduction` says production runs instead (its newer versions hold other
+ * content) or `notAsInGit` that none runs.
+ */
+export function guidesRunUnpublished(guides: readonly LiveGuide[], inProduction: ReadonlyMap<string, string>, notAsInGit: ReadonlyMap<string, string>): Map<string, UnpublishedRun> {
+  const out = new Map<string, UnpublishedRun>();
+  for (const g of guides) {
+    if (!g.latest || inProduction.has(g.name) || notAsInGit.has(g.name) || g.latest.state === 'ProductionReady') continue;
+    out.set(g.name, { version: g.latest.version, state: g.latest.state, ...(g.production ? { production: g.production.version } : {}) });
+  }
+  return out;
+}
+
+/** Said of a guide test whose turns ran a Draft or TestReady version: not what serves conversations. */
+export function unpublishedRunNote(u: UnpublishedRun): string {
+  const production = u.production !== undefined ? `, not the production version ${u.production}` : '; the guide has no production version';
+  return `ran guide version ${u.version}, which is ${u.state}${production}`;
 }
 
 /** What was read: the gateway's templates and filters, the named guides; undefined where the read failed. */

@@ -16,7 +16,7 @@ import { stableStringify } from '../util/json.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { setEntry } from '../util/entries.js';
 import type { InvocationMessage, InvocationRequest, VariableValue } from '../targets/llmgateway/wire.js';
-import type { LiveFacts } from './live-facts.js';
+import { unpublishedRunNote, type LiveFacts } from './live-facts.js';
 import { RESPONSES_UNUSED, responsesFor, type TargetResponse } from './responses.js';
 // What the planned calls' `responses` option is made from, where it was always found beside planTests.
 export { emulatorResponses } from './responses.js';
@@ -122,6 +122,8 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
     if (opts.compare) return { ...base, kind: 'guide', target: `guide ${JSON.stringify(t.target.guide)}`, calls: [], skip: 'a guide has no versions to compare (Genesys numbers them)' };
     const calls = t.cases.flatMap((c, i) => repetitions(repeat, (r) => guideCall(opts, t.target as { guide: string }, guide, c, i, r)));
     if (t.cases.some((c) => c.messages.some((m) => m.role !== 'user'))) notes.push('a guide is sent the user messages only, one turn each; the guide writes its own replies');
+    const unpublished = opts.live?.guidesRunUnpublished?.get(t.target.guide);
+    if (unpublished) notes.push(unpublishedRunNote(unpublished));
     return { ...base, kind: 'guide', target: `guide ${JSON.stringify((t.target as { guide: string }).guide)}`, calls };
   }
   const spec = t.target;

@@ -126,3 +126,32 @@ it('--compare with only guide tests: says a guide has no versions to compare, no
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }
 });
+
+it('a guide test that ran a TestReady or Draft version says so, and which is production, in every format', async () => {
+  const cli = await project();
+  // git now asks for new content kept TestReady: 2.0, beside production 1.0.
+  await writeFile(join(dir!.path, 'prompts', 'guide.yaml'), GUIDE.replace('return an order."', 'return an order, kindly."\n  publish: TestReady'));
+  expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
+  const said = 'ran guide version 2.0, which is TestReady, not the production version 1.0';
+  const json = JSON.parse((await cli(['test', '--format', 'json'])).stdout);
+  expect(json.tests[0].notes).toContain(said);
+  expect((await cli(['test'])).stdout).toContain(`  note: ${said}`);
+  expect((await cli(['test', '--format', 'markdown'])).stdout).toContain(`_note: ${said}_`);
+  expect((await cli(['test', '--format', 'junit'])).stdout).toContain(`<property name="note" value="${said}"/>`);
+  // Production again: nothing to say.
+  await writeFile(join(dir!.path, 'prompts', 'guide.yaml'), GUIDE.replace('return an order."', 'return an order, kindly."'));
+  expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
+  expect((await cli(['test'])).stdout).not.toContain('ran guide version');
+});
+
+it('a guide never published: its Draft ran, and the note says there is no production version', async () => {
+  emu = await startTestEmulator();
+  dir = await tempDir('promptctl-test-report-guide-');
+  await mkdir(join(dir.path, 'prompts'), { recursive: true });
+  await writeFile(join(dir.path, 'prompts', 'guide.yaml'), `${GUIDE}  publish: Draft\n`);
+  await writeFile(join(dir.path, 'prompts', 'test.yaml'), TEST);
+  const cli = (args: string[]) => runCliInProcess(args, { cwd: dir!.path, env: emu!.env });
+  expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
+  const r = await cli(['test']);
+  expect(r.stdout).toContain('  note: ran guide version 1.0, which is Draft; the guide has no production version');
+});
