@@ -4,6 +4,7 @@
 // render would fail before any call, and a guide's turn would go without it.
 import type { Severity } from '../model/diagnostic.js';
 import type { Guide, GuideVariable, PromptTemplate, PromptTest, PromptVersion, SourceLocation, TestCase, TestVarValue, Variable } from '../model/types.js';
+import { isCalendarDay } from '../util/calendar.js';
 import { didYouMean } from '../util/suggest.js';
 import { locate } from './util.js';
 
@@ -189,6 +190,10 @@ export function checkGuideVars(t: PromptTest, c: TestCase, i: number, guide: Gui
       continue;
     }
     const problem = guideVarProblem(value, x.type);
+    const notADate = !problem && x.type === 'Date' && typeof value === 'string' ? dateProblem(value) : undefined;
+    if (notADate) {
+      err(varValueAt(t, i, name), 'tests/var-value', `var "${name}" is ${describe(value)}, but variable "${name}" of guide "${guide.name}" is of type Date: ${notADate}`);
+    }
     if (problem) {
       const numeric = (x.type === 'Integer' || x.type === 'Number') && typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value);
       const boolean = x.type === 'Boolean' && typeof value === 'string' && /^(true|false)$/i.test(value);
@@ -211,6 +216,18 @@ export function checkGuideVars(t: PromptTest, c: TestCase, i: number, guide: Gui
  */
 function requiredByGuide(x: GuideVariable): boolean {
   return x.validation?.['required'] === true;
+}
+
+/**
+ * An ISO 8601 date as Genesys writes a Date (the SDK's dates are ISO 8601: "2025-06-30"), or a
+ * date-time starting with one, naming a day the calendar has; why not, when `value` is none. The
+ * guide would otherwise be sent "next week" as a date, and the test check a conversation no
+ * caller's flow can start.
+ */
+function dateProblem(value: string): string | undefined {
+  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
+  if (!iso.test(value)) return 'give an ISO 8601 date, e.g. "2025-06-30" (or a date-time, "2025-06-30T09:00:00Z")';
+  return isCalendarDay(value) ? undefined : 'the calendar has no such day';
 }
 
 /** What a value of a guide variable type must be, when `value` is not one. */

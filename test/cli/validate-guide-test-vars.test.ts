@@ -58,10 +58,10 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function validate(cases: string): Promise<{ code: number; lines: string[] }> {
+async function validate(cases: string, guide = GUIDE): Promise<{ code: number; lines: string[] }> {
   dir = await tempDir('promptctl-guide-vars-');
   await mkdir(join(dir.path, 'prompts'));
-  await writeFile(join(dir.path, 'prompts', 'guide.yaml'), GUIDE);
+  await writeFile(join(dir.path, 'prompts', 'guide.yaml'), guide);
   await writeFile(join(dir.path, 'prompts', 'test.yaml'), test(cases));
   const r = await runCliInProcess(['validate'], { cwd: dir.path });
   return { code: r.code, lines: r.stdout.split('\n').filter((l) => l.includes('[tests/')) };
@@ -102,5 +102,35 @@ ${turn}`)).toEqual({ code: 0, lines: [] });
 ${turn}`);
   expect(r.lines).toEqual([
     'prompts/test.yaml:10:41: error: var "order_id" is a string ("12"), but variable "order_id" of guide "Returns helper" is of type Integer: give a whole number (remove the quotes) [tests/var-type]',
+  ]);
+});
+
+// From review: a Date variable took any string ("next week") and the guide was sent it as a date.
+it('a Date variable takes an ISO 8601 date (or date-time) that the calendar has: anything else is said at its value', async () => {
+  const dated = `apiVersion: promptctl/v1
+kind: Guide
+metadata:
+  name: Returns helper
+spec:
+  instruction: "Help return an order bought on {{Variable.bought}}."
+  variables:
+    - name: bought
+      type: Date
+      scope: Input
+`;
+  const good = ['"2025-06-30"', '2025-06-30', '"2024-02-29"', '"2025-06-30T09:15:00Z"', '"2025-06-30T09:15:00.123+02:00"'];
+  for (const v of good) expect(await validate(`    - name: a\n      vars: {bought: ${v}}\n${turn}`, dated), v).toEqual({ code: 0, lines: [] });
+  const r = await validate(`    - name: a
+      vars: {bought: next week}
+${turn}    - name: b
+      vars: {bought: "2025-02-30"}
+${turn}    - name: c
+      vars: {bought: "30/06/2025"}
+${turn}`, dated);
+  expect(r.code).toBe(1);
+  expect(r.lines).toEqual([
+    'prompts/test.yaml:10:22: error: var "bought" is "next week", but variable "bought" of guide "Returns helper" is of type Date: give an ISO 8601 date, e.g. "2025-06-30" (or a date-time, "2025-06-30T09:00:00Z") [tests/var-value]',
+    'prompts/test.yaml:17:22: error: var "bought" is "2025-02-30", but variable "bought" of guide "Returns helper" is of type Date: the calendar has no such day [tests/var-value]',
+    'prompts/test.yaml:24:22: error: var "bought" is "30/06/2025", but variable "bought" of guide "Returns helper" is of type Date: give an ISO 8601 date, e.g. "2025-06-30" (or a date-time, "2025-06-30T09:00:00Z") [tests/var-value]',
   ]);
 });
