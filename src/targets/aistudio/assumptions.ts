@@ -68,6 +68,12 @@
 //     The SDKs type both fields as required strings and document no values; DESIGN §3b writes
 //     {type: Text, text, mode}, which names no mode. A server that knows other values refuses
 //     the turn with a 400 naming the field, which the case reports: nothing is sent twice.
+// A15 A guide variable is required when its `validation` holds `required: true` (the Guide schema's
+//     example; the SDKs type `validation` as an object and document no field of it): a PromptTest
+//     case against the guide that does not set it is refused at validate (rules/test-vars.ts).
+// A16 A guide variable of type Date takes an ISO 8601 date ("2025-06-30") or a date-time starting
+//     with one, as the Platform API writes dates everywhere; the SDKs say nothing of a Date
+//     variable's form. Another value in a PromptTest case is refused at validate (rules/test-vars.ts).
 //
 // Emulator choices
 // E1  A new guide starts with an empty Draft "1.0" (instruction ""), which the Terraform provider's
