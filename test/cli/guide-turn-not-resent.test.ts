@@ -12,14 +12,9 @@ import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { interceptor, type Interceptor } from '../helpers/forward.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 import { writeChecks } from '../integration/aistudio-support.js';
+import { RETURNS_GUIDE } from '../helpers/guide-yaml.js';
 
-const GUIDE = `apiVersion: promptctl/v1
-kind: Guide
-metadata:
-  name: Returns helper
-spec:
-  instruction: "Help the customer return an order."
-`;
+const GUIDE = RETURNS_GUIDE;
 
 const TEST = `apiVersion: promptctl/v1
 kind: PromptTest

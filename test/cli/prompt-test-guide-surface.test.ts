@@ -9,14 +9,9 @@ import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { RETURNS_GUIDE } from '../helpers/guide-yaml.js';
 
-const GUIDE = `apiVersion: promptctl/v1
-kind: Guide
-metadata:
-  name: Returns helper
-spec:
-  instruction: "Help the customer return an order."
-`;
+const GUIDE = RETURNS_GUIDE;
 
 const TEST = `apiVersion: promptctl/v1
 kind: PromptTest

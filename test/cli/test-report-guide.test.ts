@@ -7,14 +7,9 @@ import { afterEach, expect, it } from 'vitest';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { RETURNS_GUIDE } from '../helpers/guide-yaml.js';
 
-const GUIDE = `apiVersion: promptctl/v1
-kind: Guide
-metadata:
-  name: Returns helper
-spec:
-  instruction: "Help the customer return an order."
-`;
+const GUIDE = RETURNS_GUIDE;
 
 /** Two cases: the first of three user turns (line 9), the second of one (line 19). */
 const TEST = `apiVersion: promptctl/v1

@@ -7,14 +7,9 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { RETURNS_GUIDE } from '../helpers/guide-yaml.js';
 
-const GUIDE = `apiVersion: promptctl/v1
-kind: Guide
-metadata:
-  name: Returns helper
-spec:
-  instruction: "Help the customer return an order."
-`;
+const GUIDE = RETURNS_GUIDE;
 
 const TEMPLATE = `apiVersion: promptctl/v1
 kind: PromptTemplate
