@@ -165,6 +165,7 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
       else if (stillRouted(lV.version))
         part.unmanaged.push({ address, reason: routedByGit.has(lV.version) ? `${absent} but routed by the traffic split` : `${absent}; still routed by the live traffic split, which is not in git` });
       else {
+        const serving = servingNow.has(lV.version);
         const a: DeleteAction = {
           address,
           action: 'delete',
@@ -176,9 +177,14 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
           live: versionCanonical(lV),
           changes: [],
           dependsOn: trafficAction && trafficAction.action !== 'noop' ? [trafficAction.address] : [],
-          reason: ctx.prune ? `pruned: ${notInGit(ctx, address)} and ${unroutedBy(liveTraffic, lV.version, servingNow.has(lV.version))}` : pendingReason(ctx, address),
+          reason: ctx.prune ? `pruned: ${notInGit(ctx, address)} and ${unroutedBy(liveTraffic, lV.version, serving)}` : pendingReason(ctx, address),
         };
-        if (ctx.prune && servingNow.has(lV.version)) a.destructive = true;
+        // Pending too: the delete it announces takes those calls from callers once prune is on,
+        // and a reviewer approving this plan is told so now, in the pruned delete's words.
+        if (serving) {
+          a.destructive = true;
+          if (!ctx.prune) a.reason += `; ${unroutedBy(liveTraffic, lV.version, serving)}`;
+        }
         if (!ctx.prune) {
           a.pending = true;
           a.dependsOn = [];
