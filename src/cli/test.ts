@@ -238,8 +238,8 @@ async function testRun(
     // case on what it does not hold yet is not run.
     // An interrupt during the read cuts it off like a call in flight: nothing then runs (the
     // read ends when the target is closed, without a word); one while the target opened starts none.
-    const reading = calls > 0 && !signal.aborted ? unlessAborted(readLiveFacts(ctx, target, running, signal, state), signal) : Promise.resolve({});
-    const live = await reading.catch((err: unknown) => {
+    const reading = calls > 0 && !signal.aborted ? unlessAborted(readLiveFacts(ctx, target, running, signal, state), signal) : Promise.resolve<LiveFacts>({});
+    const live = await reading.catch((err: unknown): LiveFacts => {
       if (signal.aborted) return {};
       throw err;
     });
@@ -250,10 +250,14 @@ async function testRun(
       fileResultCache(cacheDir, { read: flags.cache }),
       [...new Set(sendable.filter((c) => !c.uncached).map((c) => c.key))],
     );
-    const hits = answeredWithoutCall(sendable, answered, flags.cache);
+    // A guide listing refused (403) refuses each guide case's lookup too: their turns are never
+    // sent, and a count of them would be contradicted by the tally's "0 calls made".
+    const sent = live.guidesRefused ? sendable.filter((c) => c.call.kind !== 'guide') : sendable;
+    const hits = answeredWithoutCall(sent, answered, flags.cache);
     // Counted as the report's tally counts: requests (a guide case's every turn), not cases.
-    const requests = sendable.reduce((n, c) => n + requestsOf(c), 0);
-    if (sendable.length > 0 && !signal.aborted) ctx.info(callsAnnounced(requests, hits, running.length, flags.cache));
+    const requests = sent.reduce((n, c) => n + requestsOf(c), 0);
+    const unsent = sent.length < sendable.length ? '; none for the guide tests, whose cases cannot run with this client' : '';
+    if (sent.length > 0 && !signal.aborted) ctx.info(callsAnnounced(requests, hits, running.length, flags.cache) + unsent);
     return runTests(
       keyed,
       {
@@ -350,10 +354,12 @@ function everyCallFails(err: unknown): boolean {
 export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: readonly PlannedTest[], signal?: AbortSignal, state?: DesiredState): Promise<LiveFacts> {
   const [{ readLiveState, readNamedGuides }, { liveFacts, guidesRunUnpublished }] = await Promise.all([import('../targets/live.js'), import('../evals/live-facts.js')]);
   const guides = [...new Set(tests.filter((t) => t.kind === 'guide').flatMap((t) => ('guide' in t.test.target ? [t.test.target.guide] : [])))];
+  let guidesRefused = false;
   const unread = (what: string) => (err: unknown) => {
     // Interrupted: the read was given up (and then cut off by the target's close), not refused.
     if (signal?.aborted) return undefined;
     if (everyCallFails(err)) throw err;
+    if (refusedGuides(what, err)) guidesRefused = true;
     // The target's words (its error's message and code): an ESC in them must not reach the terminal.
     ctx.info(`warning: cannot read the target's ${what} (${oneLine(messageOf(err))}): ${whatFollows(what, err)}`);
     return undefined;
@@ -366,6 +372,7 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     ...(gateway && !gateway.unavailable?.includes('llmgateway') ? { templates: gateway.templates, filters: gateway.filters } : {}),
     ...(named && !named.unavailable?.includes('guides') ? { guides: named.guides ?? [] } : {}),
   });
+  if (guidesRefused) facts.guidesRefused = true;
   // Named by the answers just read: an emulator started with other canned answers answers otherwise.
   // Not the embedded one's: its answers are the tests' own, in each key for its target alone
   // (render.ts), so one test's edited answers leave another target's results cached.
@@ -395,8 +402,13 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
  * looks its guide up, and then every call is made, none cached.
  */
 function whatFollows(what: string, err: unknown): string {
-  if (what === 'guides' && err instanceof ApiError && err.status === 403) return 'their cases cannot run with this client, and each says why in the report';
+  if (refusedGuides(what, err)) return 'their cases cannot run with this client, and each says why in the report';
   return 'their tests make every call and keep no cached result this run';
+}
+
+/** The guides listing refused (403): no guide case can be looked up with this client. */
+function refusedGuides(what: string, err: unknown): boolean {
+  return what === 'guides' && err instanceof ApiError && err.status === 403;
 }
 
 /**

@@ -54,6 +54,11 @@ export interface LiveFacts {
    * reused. A real org names none.
    */
   cannedAnswers?: string;
+  /**
+   * The guides listing was refused (403: the client lacks aiStudio:guide:view): each guide case's
+   * lookup is refused too (calls.ts lookupFailed), so none of their turns is sent or counted.
+   */
+  guidesRefused?: true;
 }
 
 /** A guide version that is not ProductionReady, which a test's turns run. */

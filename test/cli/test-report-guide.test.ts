@@ -8,6 +8,7 @@ import { runCliInProcess, type CliResult } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
 import { RETURNS_GUIDE } from '../helpers/guide-yaml.js';
+import { evalsProject, REFUND_TEST } from './evals-support.js';
 
 const GUIDE = RETURNS_GUIDE;
 
@@ -107,6 +108,22 @@ it('a guide listing refused (403): the warning says the guide cases cannot run, 
   expect(r.stderr).toMatch(/^warning: cannot read the target's guides \(.*403 missing\.any\.permissions.*\): their cases cannot run with this client, and each says why in the report$/m);
   expect(r.stderr).not.toContain('make every call');
   expect(r.stdout).toContain('it needs aiStudio:guide:view');
+  // Found by review: the line before the calls counted the guide cases' four turns, never sent.
+  expect(r.stderr).not.toMatch(/running \d+ calls?/);
+  expect(r.stdout).toMatch(/; 0 calls made\.$/m);
+});
+
+it('a guide listing refused (403) beside a template test: the line before the calls counts only the template\'s', async () => {
+  const p = await evalsProject({ 'refund.yaml': REFUND_TEST, 'guide-test.yaml': TEST }, { refuse: { guides: 403 } });
+  try {
+    await p.write('prompts/guide.yaml', GUIDE);
+    const r = await p.cli(['test']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^running 1 call of 2 tests; none for the guide tests, whose cases cannot run with this client$/m);
+    expect(r.stdout).toMatch(/; 1 call made\.$/m);
+  } finally {
+    await p.close();
+  }
 });
 
 it('--compare with only guide tests: says a guide has no versions to compare, not "did you mean 1.0.0"', async () => {
