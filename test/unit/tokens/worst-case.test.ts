@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countTokensUncached } from '../../../src/tokens/encoder.js';
 import { tokenReport, versionTokenCounter, versionTokens } from '../../../src/tokens/index.js';
 import { createTokenMemo } from '../../../src/tokens/count.js';
-import { renderPrompt } from '../../../src/evals/render.js';
+import { renderPrompt } from '../../../src/evals/case-vars.js';
 import type { PromptVersion } from '../../../src/model/types.js';
 import { config, state, template, version } from './fixtures.js';
 import { renderTable } from '../../../src/views/tokens.js';
