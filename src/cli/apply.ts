@@ -55,7 +55,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
 
 export async function runApply(ctx: CliContext, planFile: string | undefined, flags: ApplyFlags): Promise<number> {
   const { cwd, env } = ctx;
-  const label = announceTarget(ctx, flags.dir, { use: 'changes' });
+  const label = await announceTarget(ctx, flags.dir, { use: 'changes' });
   refuseUnsavedApply(ctx, planFile, flags);
   // "-" is stdin, as for show - (a file named - is ./-). No terminal is left to confirm on, so it
   // takes --auto-approve: said before the plan is read (the pipe is spent once read).

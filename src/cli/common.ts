@@ -42,7 +42,7 @@ export type TargetUse = 'changes' | 'compares' | 'tests';
  * directory the command reads (the default for one that reads none). `use`: what the command does
  * with the target, for the warning a run in CI on the embedded emulator gets.
  */
-export function announceTarget(ctx: CliContext, dir: string = DEFAULT_DIR, opts: { use?: TargetUse } = {}): string {
+export async function announceTarget(ctx: CliContext, dir: string = DEFAULT_DIR, opts: { use?: TargetUse } = {}): Promise<string> {
   // With --env, the label ends in ", environment NAME" (DESIGN §6).
   const { label, target, stateFile } = describeTarget(ctx.env, ctx.environment);
   ctx.info(targetLine(label));
@@ -51,7 +51,7 @@ export function announceTarget(ctx: CliContext, dir: string = DEFAULT_DIR, opts:
     if (unread) ctx.info(unread);
     const above = keptAbove(ctx.cwd, dir, stateFile);
     if (above !== undefined) ctx.info(embeddedStateAboveNote(ctx.cwd, stateFile, above));
-    const warning = opts.use && embeddedInCiWarning(ctx, opts.use);
+    const warning = opts.use && (await embeddedInCiWarning(ctx, opts.use, dir));
     if (warning) ctx.info(warning);
   }
   return label;
@@ -81,26 +81,39 @@ const EMBEDDED_IN_CI: Record<TargetUse, string> = {
  * In CI the embedded emulator is nearly always a secret that did not reach the job: an apply
  * there goes green having changed no org, a drift check reports every document, a test run passes
  * having run no case. The warning for a command that `use`s the embedded target, or undefined
- * outside CI.
+ * outside CI. `dir`: where promptctl.yaml names the environments whose credentials it looks for.
  */
-export function embeddedInCiWarning(ctx: CliContext, use: TargetUse): string | undefined {
+export async function embeddedInCiWarning(ctx: CliContext, use: TargetUse, dir: string): Promise<string | undefined> {
   const ci = ctx.env.GITHUB_ACTIONS === 'true' || (ctx.env.CI !== undefined && ctx.env.CI !== '' && ctx.env.CI !== 'false');
   if (!ci) return undefined;
   const unset = ctx.environment
     ? `neither ${ctx.environment.spec.vars.clientId} nor ${ctx.environment.spec.vars.clientSecret} is set`
     : `no GENESYSCLOUD_* variable ${anyTargetPrefixed(ctx.env) ? 'that promptctl reads ' : ''}is set`;
-  return `warning: this runs in CI with no target configured (${unset}, or they are empty), so ${EMBEDDED_IN_CI[use]}; ${whatTheJobMissed(ctx)}`;
+  return `warning: this runs in CI with no target configured (${unset}, or they are empty), so ${EMBEDDED_IN_CI[use]}; ${whatTheJobMissed(ctx, await configuredPrefixes(ctx, dir))}`;
 }
 
 /**
  * What a CI job on the embedded emulator most likely left out: an environment's credentials set
  * without --env (they reached the job; the flag did not), else the credentials themselves.
  */
-function whatTheJobMissed(ctx: CliContext): string {
-  const { names, prefixes } = ctx.environment ? { names: [], prefixes: [] } : environmentTargetVariables(ctx.env);
+function whatTheJobMissed(ctx: CliContext, configured: readonly string[]): string {
+  const { names, prefixes } = environmentTargetVariables(ctx.env, configured);
   if (names.length === 0) return 'if the job meant an org, pass its credentials (a secret that did not reach the job?)';
   const whose = prefixes.length === 1 ? `the environment whose credentials are ${prefixes[0]}: if the job meant that org` : `the environments whose credentials are ${prefixes.join(', ')}: if the job meant one of their orgs`;
   return `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} set, which promptctl reads only for ${whose}, pass --env with its name`;
+}
+
+/**
+ * The credentials prefixes of the environments promptctl.yaml in `dir` names (GENESYSCLOUD_DEV,
+ * PCTL_PROD: any prefix), none with --env (its own are the ones read) or when the file is absent
+ * or invalid (no environment to pass to --env). Read only for this warning: in CI on the embedded
+ * emulator, a rare run that reads the file again a moment later anyway.
+ */
+async function configuredPrefixes(ctx: CliContext, dir: string): Promise<string[]> {
+  if (ctx.environment) return [];
+  const { loadConfigFile } = await import('../load/config.js');
+  const { config, status } = await loadConfigFile({ dir, cwd: ctx.cwd });
+  return status === 'ok' ? Object.values(config.environments).map((e) => e.credentials) : [];
 }
 
 /**

@@ -46,7 +46,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
 }
 
 export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<number> {
-  announceTarget(ctx);
+  await announceTarget(ctx);
   const dir = resolve(ctx.cwd, flags.out);
   // The directory as messages name it: the user's argument, which may hold an ESC or a line break.
   const shownOut = visibleName(flags.out);

@@ -356,7 +356,7 @@ export async function planTarget(
     use?: TargetUse;
   },
 ): Promise<{ plan: Plan; live: LiveState; union: DesiredState }> {
-  announceTarget(ctx, p.dir, p.use ? { use: p.use } : {});
+  await announceTarget(ctx, p.dir, p.use ? { use: p.use } : {});
   const allowMassDelete = p.allowMassDelete === true;
   return withTargetWhileLoading(
     ctx,

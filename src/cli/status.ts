@@ -45,7 +45,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
   } catch (err) {
     throw new UserError((err as Error).message);
   }
-  const label = announceTarget(ctx);
+  const label = await announceTarget(ctx);
   // Status only reads: an embedded org with no state yet is read as empty, and not created.
   const report = await withTarget(ctx, async ({ api }) => {
     const templates = await servedTemplates(api, { expand: ['traffic'], ...(name ? { name } : {}) }, 'report on');

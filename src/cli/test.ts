@@ -158,7 +158,7 @@ async function testRun(
   signal: AbortSignal,
   phase: { calling: boolean; barShown: boolean },
 ): Promise<number> {
-  const label = announceTarget(ctx, flags.dir, { use: 'tests' });
+  const label = await announceTarget(ctx, flags.dir, { use: 'tests' });
   const { state, union } = await loadOrRefuse(ctx, flags.dir, 'tested').catch((err: unknown) => {
     // Interrupted while invalid files were read: their errors stand (and the JUnit file's), and the exit is the interrupt's.
     throw signal.aborted && err instanceof FilesRefused ? new FilesRefused(err.message, err.diagnostics, EXIT.interrupted) : err;

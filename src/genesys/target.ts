@@ -255,20 +255,18 @@ export function unreadTargetVariables(env: NodeJS.ProcessEnv, vars: TargetVariab
 }
 
 /**
- * The variables set that are an environment's target variables under the target's prefix
- * (GENESYSCLOUD_DEV_OAUTHCLIENT_ID, of the environment whose credentials are GENESYSCLOUD_DEV),
- * sorted, with the prefixes they are under: read only with --env, so a run without it has no
- * target from them. Names only: their values may be secrets.
+ * The variables set that are the target variables of the environments whose credentials prefixes
+ * are `prefixes` (the config's: GENESYSCLOUD_DEV, PCTL_PROD), sorted, with the prefixes they are
+ * under: read only with --env, so a run without it has no target from them. The config's prefixes,
+ * not a guess from the names, since any prefix may be an environment's and a GENESYSCLOUD_QA_*
+ * no environment names is none. Names only: their values may be secrets.
  */
-export function environmentTargetVariables(env: NodeJS.ProcessEnv, vars: TargetVariables = ENV): { names: string[]; prefixes: string[] } {
-  const prefix = targetPrefix(vars);
-  const names = Object.keys(env)
-    .filter((name) => name.startsWith(prefix) && anotherPrefixOf(name, prefix) !== undefined && read(env, name) !== undefined)
-    .sort();
-  return { names, prefixes: [...new Set(names.map((n) => anotherPrefixOf(n, prefix)!))].sort() };
+export function environmentTargetVariables(env: NodeJS.ProcessEnv, prefixes: readonly string[]): { names: string[]; prefixes: string[] } {
+  const found = [...new Set(prefixes)].flatMap((prefix) => TARGET_SUFFIXES.map((s) => ({ prefix, name: `${prefix}${s}` })).filter(({ name }) => read(env, name) !== undefined));
+  return { names: found.map((f) => f.name).sort(), prefixes: [...new Set(found.map((f) => f.prefix))].sort() };
 }
 
-/** `GENESYSCLOUD_` of the default variables: what an environment's credentials prefix starts with too. */
+/** `GENESYSCLOUD_` of the default variables: what an environment's credentials prefix often starts with too. */
 function targetPrefix(vars: TargetVariables): string {
   return `${vars.clientId.slice(0, -'_OAUTHCLIENT_ID'.length)}_`;
 }
