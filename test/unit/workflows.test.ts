@@ -247,6 +247,17 @@ describe('plan.yml', () => {
     expect(r.stdout).toMatch(/::notice title=promptctl plan skipped::.*a maintainer who has read the change opens a pull request of their own with it \(not by pushing the fork's branch here/);
     expect(r.summary).toMatch(/a pull request of their own/);
   });
+  // Review: plan.yml's notice said "<PREFIX>_READONLY_…" literally, where drift.yml's names the
+  // secrets. The prefix is the job's CREDENTIALS, the environment's in the map HAS_CREDENTIALS reads.
+  it('names the read-only secrets of the environment a skipped plan lacks, not a <PREFIX> placeholder', async () => {
+    const prefixes = (expr: string) => JSON.parse(/fromJSON\('([^']*)'\)/.exec(expr)![1]!) as Record<string, string>;
+    expect(prefixes(job.env!.CREDENTIALS!)).toEqual(prefixes(job.env!.HAS_CREDENTIALS!));
+    const note = job.steps.find((s) => s.name === 'Note that the plan was skipped')!;
+    const r = await runStep(note.run!, { ENVIRONMENT: 'prod', CREDENTIALS: prefixes(job.env!.CREDENTIALS!).prod! });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^::notice title=promptctl plan skipped::No read-only Genesys Cloud credentials of environment prod [^\n]*\(the repository secrets GENESYSCLOUD_PROD_READONLY_OAUTHCLIENT_ID and _SECRET are not set, or this pull request comes from a fork/m);
+    expect(`${r.stdout}\n${r.summary}`).not.toContain('<PREFIX>');
+  });
   it('uploads the plan JSON, markdown and test report as an artifact, even when something failed', () => {
     const up = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(up?.if).toMatch(/always\(\)/);
