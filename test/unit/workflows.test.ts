@@ -2474,6 +2474,15 @@ describe('rev28: drift.yml is read-only like the pull-request plan, and no deplo
     expect((await runStep(result, { ENVIRONMENT: 'prod', HAS_CREDENTIALS: 'true', DRIFT_CODE: '2' })).code).toBe(0);
   });
 
+  // Review: GitHub disables a scheduled workflow after 60 days without repository activity, and
+  // the daily drift check stops without a word; the README's drift section did not say so.
+  it("the README's drift section says GitHub disables the schedule after 60 days without activity, and how to turn it back on", () => {
+    const section = ciSection.slice(ciSection.indexOf('### Drift on a schedule'), ciSection.indexOf('### In your own prompts repository'));
+    expect(section).toMatch(/cron: "23 6 \* \* \*"/);
+    expect(section).toMatch(/GitHub disables a scheduled workflow after 60 days without activity in the repository/);
+    expect(section).toMatch(/re-enable it on the Actions tab/);
+  });
+
   it("the README says drift is bound to no GitHub Environment and reads the _READONLY repository secrets", () => {
     expect(ciSection).not.toMatch(/apply and\s+drift jobs are bound to the GitHub Environment/);
     expect(ciSection).not.toMatch(/its\s+apply and drift jobs wait for them/);
