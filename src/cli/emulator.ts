@@ -159,12 +159,18 @@ function surfacesFlag(raw: string): Surfaces {
   }
 }
 
-/** --fault-kinds: some of FAULT_KINDS, each once. */
+/**
+ * --fault-kinds: some of FAULT_KINDS, each once. An empty item (`500,`, a list joined by a
+ * script) is passed over, as --surfaces does: it names nothing, so nothing is guessed; a list of
+ * none is refused. A refusal quotes the flag as given, since the item alone ("") said nothing.
+ */
 function faultKindsFlag(raw: string): FaultKind[] {
-  const kinds = raw.split(',').map((k) => k.trim());
+  const kinds = raw.split(',').map((k) => k.trim()).filter((k) => k !== '');
   const unknown = kinds.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k));
-  if (unknown.length > 0 || kinds.length === 0) {
-    throw new UserError(`--fault-kinds must name some of ${FAULT_KINDS.join(', ')}, got ${unknown.map((k) => `"${visibleName(k)}"`).join(', ') || 'none'}`);
+  const some = `name some of ${FAULT_KINDS.join(', ')}, comma-separated`;
+  if (kinds.length === 0) throw new UserError(`--fault-kinds "${visibleName(raw)}" names no fault kind: ${some}`);
+  if (unknown.length > 0) {
+    throw new UserError(`--fault-kinds "${visibleName(raw)}": ${unknown.map((k) => `"${visibleName(k)}"`).join(', ')} ${unknown.length === 1 ? 'is no fault kind' : 'are no fault kinds'}; ${some}`);
   }
   return [...new Set(kinds)] as FaultKind[];
 }

@@ -157,7 +157,10 @@ describe('promptctl emulator', () => {
       [['--fault-rate', '.5.'], '--fault-rate must be a number from 0 to 1, got ".5."'],
       // An empty --state resolved to the working directory: 'cannot open emulator state file <cwd>: EISDIR'.
       [['--state', ''], '--state must not be empty'],
-      [['--fault-kinds', '502,boom'], '--fault-kinds must name some of 500, 502, 503, drop-before, drop-after, got "boom"'],
+      [['--fault-kinds', '502,boom'], '--fault-kinds "502,boom": "boom" is no fault kind; name some of 500, 502, 503, drop-before, drop-after, comma-separated'],
+      // From review: '500,' was refused with 'got ""', naming neither the flag's value nor the empty item.
+      [['--fault-kinds', ','], '--fault-kinds "," names no fault kind: name some of 500, 502, 503, drop-before, drop-after, comma-separated'],
+      [['--fault-kinds', ''], '--fault-kinds "" names no fault kind'],
       // Basic authentication splits id:secret at the first colon: such an id could never log in.
       [['--client-id', 'team:one'], '--client-id must not contain ":" (an OAuth client sends id:secret in its Basic authorization, split at the first colon), got "team:one"'],
     ] as const) {
@@ -178,6 +181,16 @@ describe('promptctl emulator', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  // From review: `--fault-kinds '500,'` was refused with 'got ""'. An empty item names nothing,
+  // so it is passed over (as --surfaces does) and the emulator starts with the kinds named.
+  it('--fault-kinds passes over an empty item (500,) and draws from the kinds named', async () => {
+    const em = await launch(['--port', '0', '--state', 'state.json', '--fault-rate', '0.5', '--fault-kinds', '500,'], dir);
+    em.child.kill('SIGTERM');
+    expect((await em.exited).code).toBe(130);
+    expect(em.stderr()).toMatch(/^emulator: fault rate 0\.5 \(500\), /m);
+    expect(em.stderr()).not.toContain('error:');
   });
 
   it('--responses FILE (relative to the working directory) answers matching invocations with canned text', async () => {
