@@ -1,7 +1,7 @@
 // What `promptctl test` reads of the target to key its results cache: only what the keys use, and
 // a part it cannot read turns caching off for that part's tests alone.
 import { describe, expect, it } from 'vitest';
-import { readLiveFacts } from '../../src/cli/test.js';
+import { readLiveFacts } from '../../src/cli/test-live-facts.js';
 import { CliContext } from '../../src/cli/context.js';
 import { planTests } from '../../src/evals/render.js';
 import { ApiError } from '../../src/genesys/errors.js';
