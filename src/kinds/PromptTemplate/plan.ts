@@ -11,7 +11,7 @@ import { canonicalHash, describeCreate } from '../canonical.js';
 import type { LiveState, PlanContext, Snapshot } from '../kind.js';
 import { absentFromGit, isManaged, notInGit, pendingReason, withTakeover } from '../labels.js';
 import { canonical as versionCanonical, contentHash, snapshot as versionSnapshot } from '../PromptVersion/index.js';
-import { planVersion, publishedAfterPlan, tokenDelta } from '../PromptVersion/plan.js';
+import { planVersion, publishedAfterPlan, tokenDelta, type Published } from '../PromptVersion/plan.js';
 import { guardedBy, protectorsOf, type Protector } from '../SafetyFilter/applies.js';
 import { liveModified, settleAgainstLive, unchangedAction } from '../shared.js';
 import { planSplit, snapshot as splitSnapshot } from '../TrafficSplit/index.js';
@@ -120,11 +120,16 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
   // Kept while routed: by git's split, or (git has none) by the live one.
   const stillRouted = (v: string) => routedByGit.has(v) || (!input.split && routedLive.has(v));
   // What each new version is shown against: the one just below it once the plan is applied, so
-  // never a live version this plan prunes (a pending delete leaves it live).
-  const pruned = new Set(ctx.prune && lT && isManaged(lT.labels) ? extra.filter((v) => !stillRouted(v.version)).map((v) => v.version) : []);
-  const published = publishedAfterPlan((lT?.versions ?? []).filter((v) => !pruned.has(v.version)), input.versions);
+  // never a live version this plan prunes (a pending delete leaves it live). Made only for a new
+  // version: most templates of a large org have none.
+  let published: Published[] | undefined;
+  const publishedOnceApplied = (): readonly Published[] => {
+    if (published) return published;
+    const pruned = new Set(ctx.prune && lT && isManaged(lT.labels) ? extra.filter((v) => !stillRouted(v.version)).map((v) => v.version) : []);
+    return (published = publishedAfterPlan((lT?.versions ?? []).filter((v) => !pruned.has(v.version)), input.versions));
+  };
   for (const dV of [...input.versions].sort((a, b) => compareVersionLabels(a.version, b.version))) {
-    const a = planVersion(dV, dT, liveVersions.get(dV.version), liveTemplate, ctx, part.problems, published);
+    const a = planVersion(dV, dT, liveVersions.get(dV.version), liveTemplate, ctx, part.problems, publishedOnceApplied);
     if (!a) continue;
     if (a.action !== 'noop') a.dependsOn.push(...needsTemplate, ...guards);
     versionActions.set(dV.version, a);

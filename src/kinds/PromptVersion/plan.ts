@@ -30,7 +30,8 @@ export function planVersion(
   liveTemplate: (LiveTemplateRef & { versions: readonly WireVersion[] }) | undefined,
   ctx: Pick<PlanContext, 'tokens' | 'config' | 'sealed'>,
   problems: PlanProblem[],
-  published: readonly Published[] = publishedAfterPlan(liveTemplate?.versions ?? [], []),
+  /** The template's versions published once the plan is applied (publishedAfterPlan), asked for only by a new version. */
+  published: () => readonly Published[] = () => publishedAfterPlan(liveTemplate?.versions ?? [], []),
 ): PlanAction | undefined {
   const address = versionAddress(dT.name, dV.version);
   // Most versions of a large org are unchanged: shown equal without building either canonical form.
@@ -46,7 +47,7 @@ export function planVersion(
     const body = toWire(dV);
     // A reviewer reads a new version against the one it supersedes, not as all-new text: the one
     // just below it once this plan is applied, which may be another version the plan creates.
-    const prev = supersededBy(dV.version, published);
+    const prev = supersededBy(dV.version, published());
     const prevBody = prev?.git ? toWire(prev.git) : prev?.live;
     const a: CreateAction = {
       ...common,
