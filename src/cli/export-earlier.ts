@@ -279,14 +279,14 @@ export async function refuseUncommitted(dir: string, writes: readonly { path: st
     if (now?.equals(Buffer.from(text))) continue;
     // Read as the loader reads it: CRLF line ends or a byte order mark (an editor's, a copy of a
     // Windows checkout's) are not content, and replacing them loses nothing, as export's warning holds.
-    const held = now !== undefined && now.length <= MAX_HELD_BYTES ? normalizeText(now.toString('utf8')) : undefined;
-    if (held === text) continue;
+    const held = now !== undefined && now.length <= MAX_HELD_BYTES ? now.toString('utf8') : undefined;
+    if (held !== undefined && normalizeText(held) === text) continue;
     if (dirty.has(w.path)) {
       changes.push(w.path);
       continue;
     }
     // A guide's instruction (.md) cannot be told from one edited by hand: the org keeps no earlier text to compare.
-    if (held !== undefined && w.path.endsWith('.yaml') && onlyTheOrgsChanged(held, text)) continue;
+    if (held !== undefined && replacingLosesNothing(w.path, held, text)) continue;
     unheld.push(w.path);
   }
   if (changes.length === 0 && unheld.length === 0) return;
@@ -305,6 +305,16 @@ export async function refuseUncommitted(dir: string, writes: readonly { path: st
 /** Up to three files as messages name them (under --out), then how many more. */
 function namedFiles(paths: readonly string[], out: string): string {
   return `${paths.slice(0, 3).map((p) => visibleName(join(out, p))).join(', ')}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}`;
+}
+
+/**
+ * Whether a file at `path` (relative to --out) holding `held` may be replaced by `content`, as
+ * export writes it, losing nothing beyond the org's objects: the same text as the loader reads
+ * both (CRLF line ends, a byte order mark), or, for YAML, an earlier export's own the org changed
+ * since (onlyTheOrgsChanged). The replace warning and the untracked-file refusal ask the same.
+ */
+export function replacingLosesNothing(path: string, held: string, content: string): boolean {
+  return normalizeText(held) === normalizeText(content) || (path.endsWith('.yaml') && onlyTheOrgsChanged(held, content));
 }
 
 /**

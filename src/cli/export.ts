@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { CONFIG_FILE } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
 import { exportDocuments } from '../export/documents.js';
-import { filesBefore, leftoverFiles, listed, lossyMoves, MAX_HELD_BYTES, onlyTheOrgsChanged, readEarlier, refuseUncommitted } from './export-earlier.js';
+import { filesBefore, leftoverFiles, listed, lossyMoves, MAX_HELD_BYTES, readEarlier, refuseUncommitted, replacingLosesNothing } from './export-earlier.js';
 import { foldersOf, listDir, refuseFolderInTheWay, refuseHoldingPrompts, refuseInsidePrompts, refuseNonFilesInTheWay } from './export-out.js';
 import { describeFsError, EXIT, isFsError, messageOf, UserError } from '../util/errors.js';
 import { plural } from '../util/plural.js';
@@ -19,7 +19,6 @@ import { readLiveParts, SURFACES } from '../targets/live.js';
 import { refusedRead, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { normalizeText } from '../model/text.js';
 import { announceTarget, assertDirGiven, DEFAULT_DIR, withTarget } from './common.js';
 import { noteUnavailable } from './live-plan.js';
 import type { OpenTarget } from './target.js';
@@ -101,14 +100,14 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     if (existing.length === 0) return;
     const st = await lstat(join(dir, path)).catch(() => undefined);
     if (st === undefined) return;
-    // Read only a regular file of the same size (a FIFO there would never answer; writing refuses it).
-    const bytes = Buffer.from(content);
-    if (st.isFile() && st.size === bytes.length && (await readFile(join(dir, path)).catch(() => undefined))?.equals(bytes)) return;
-    if (st.isFile() && st.size <= MAX_HELD_BYTES) {
-      // Read as the loader reads it: a Windows checkout (git's autocrlf) or an editor gives an
-      // earlier export CRLF line ends or a byte order mark, and replacing those loses nothing.
-      const before = await readFile(join(dir, path), 'utf8').then(normalizeText, () => undefined);
-      if (before !== undefined && (before === normalizeText(content) || (path.endsWith('.yaml') && onlyTheOrgsChanged(before, content)))) return;
+    // Read only a regular file (a FIFO there would never answer; writing refuses it), once, and a
+    // large one only when it may hold the same bytes. Read as the loader reads it: a Windows
+    // checkout (git's autocrlf) or an editor gives an earlier export CRLF line ends or a byte order
+    // mark, and replacing those loses nothing.
+    const held = st.isFile() && st.size <= MAX_HELD_BYTES;
+    if (held || (st.isFile() && st.size === Buffer.byteLength(content))) {
+      const before = await readFile(join(dir, path), 'utf8').catch(() => undefined);
+      if (before !== undefined && (before === content || (held && replacingLosesNothing(path, before, content)))) return;
     }
     ctx.info(`warning: ${visibleName(join(flags.out, path))} was there before and is replaced by the export (what it held beyond the org's objects, comments included, is not in it; git has the old file if it was committed)`);
   };
