@@ -247,10 +247,12 @@ const TARGET_SUFFIXES = ['_REGION', '_API_URL', '_LOGIN_URL', '_OAUTHCLIENT_ID',
  * that environment's, not unread. Names only: their values may be secrets.
  */
 export function unreadTargetVariables(env: NodeJS.ProcessEnv, vars: TargetVariables = ENV): string[] {
-  const prefix = targetPrefix(vars);
+  const prefix = `${vars.clientId.slice(0, -'_OAUTHCLIENT_ID'.length)}_`;
   const own = new Set<string>(Object.values(vars));
+  // A target variable under a longer prefix (GENESYSCLOUD_DEV_REGION) is an environment's, not unread.
+  const anotherPrefix = (name: string) => TARGET_SUFFIXES.some((s) => name.endsWith(s) && name.length > prefix.length + s.length);
   return Object.keys(env)
-    .filter((name) => name.startsWith(prefix) && !own.has(name) && anotherPrefixOf(name, prefix) === undefined && read(env, name) !== undefined)
+    .filter((name) => name.startsWith(prefix) && !own.has(name) && !anotherPrefix(name) && read(env, name) !== undefined)
     .sort();
 }
 
@@ -264,17 +266,6 @@ export function unreadTargetVariables(env: NodeJS.ProcessEnv, vars: TargetVariab
 export function environmentTargetVariables(env: NodeJS.ProcessEnv, prefixes: readonly string[]): { names: string[]; prefixes: string[] } {
   const found = [...new Set(prefixes)].flatMap((prefix) => TARGET_SUFFIXES.map((s) => ({ prefix, name: `${prefix}${s}` })).filter(({ name }) => read(env, name) !== undefined));
   return { names: found.map((f) => f.name).sort(), prefixes: [...new Set(found.map((f) => f.prefix))].sort() };
-}
-
-/** `GENESYSCLOUD_` of the default variables: what an environment's credentials prefix often starts with too. */
-function targetPrefix(vars: TargetVariables): string {
-  return `${vars.clientId.slice(0, -'_OAUTHCLIENT_ID'.length)}_`;
-}
-
-/** The longer prefix `name` is a target variable of (GENESYSCLOUD_DEV of GENESYSCLOUD_DEV_REGION), or undefined. */
-function anotherPrefixOf(name: string, prefix: string): string | undefined {
-  const suffix = TARGET_SUFFIXES.find((s) => name.endsWith(s) && name.length > prefix.length + s.length);
-  return suffix === undefined ? undefined : name.slice(0, -suffix.length);
 }
 
 function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
