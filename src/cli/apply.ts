@@ -44,7 +44,7 @@ export function registerApply(program: Command, ctx: CliContext): void {
     program
       .command('apply')
       .description('apply the changes a plan shows (or a saved plan file) to the target')
-      .argument('[planfile]', 'a plan saved with `plan --out`, or - to read it from stdin (with --auto-approve); refused if anything moved since')
+      .argument('[planfile]', 'a plan saved with `plan --out`, or - to read it from stdin (with --auto-approve; not in a protected environment); refused if anything moved since')
       .option('--auto-approve', 'do not ask for confirmation')
       .option('--prune', 'delete live objects labelled managed-by: promptctl that git no longer defines')
       .option('--allow-mass-delete', 'allow deleting everything, or more than half of what promptctl manages (a saved plan too)'),

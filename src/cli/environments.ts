@@ -260,12 +260,14 @@ function sameOrg(a: { apiUrl: string; clientId: string }, b: { apiUrl: string; c
 /** A protected environment applies only a saved plan file (DESIGN §6). */
 export function refuseUnsavedApply(ctx: CliContext, planFile: string | undefined, flags: { dir: string; prune?: boolean; allowMassDelete?: boolean }): void {
   const env = ctx.environment;
-  if (!env?.settings.protected || planFile !== undefined) return;
+  // stdin is no saved file: `plan --format json | apply -` applies a plan no one has reviewed.
+  if (!env?.settings.protected || (planFile !== undefined && planFile !== '-')) return;
   // The run's --prune and --allow-mass-delete kept: followed as written, the saved plan deletes what
   // this apply meant to, and its apply takes the mass delete this one was given.
   const mass = flags.allowMassDelete ? ' --allow-mass-delete' : '';
+  const piped = planFile === '-' ? ', and a plan piped to `apply -` is none (nothing shows it was reviewed)' : '';
   throw new UserError(
-    `environment ${env.name} is protected: apply takes only a saved, reviewed plan file. ` +
+    `environment ${env.name} is protected: apply takes only a saved, reviewed plan file${piped}. ` +
       `Run \`${planAgain(ctx, flags.dir, flags.prune === true)}${mass} --out plan.json\`, review it, then \`${applyCommand(ctx, flags.dir)}${mass} plan.json\`; nothing was applied`,
   );
 }

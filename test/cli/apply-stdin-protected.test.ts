@@ -1,0 +1,58 @@
+// A protected environment applies only a saved, reviewed plan file (DESIGN §6). `apply -` reads a
+// plan from stdin, so `plan --env prod --format json | apply --env prod - --auto-approve` applied a
+// plan no one had reviewed, made a moment before: it was taken, as `apply --env prod` alone is not.
+// It is now refused as that is, before stdin is read, and the org is left as it was; the saved
+// file's way still applies.
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCliInProcess, type CliResult } from '../helpers/cli.js';
+import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { BILLING_1_0 } from '../helpers/billing-yaml.js';
+
+const CONFIG = `apiVersion: promptctl/v1
+kind: Config
+spec:
+  environments:
+    prod: {credentials: PCTL_STDIN_PROD, protected: true}
+`;
+
+let dir: TempDir;
+const cli = (args: string[], input?: string): Promise<CliResult> => runCliInProcess(args, { cwd: dir.path, ...(input !== undefined ? { input } : {}) });
+
+beforeEach(async () => {
+  dir = await tempDir('promptctl-apply-stdin-protected-');
+  await mkdir(join(dir.path, 'prompts'), { recursive: true });
+  await writeFile(join(dir.path, 'prompts/promptctl.yaml'), CONFIG);
+  await writeFile(join(dir.path, 'prompts/billing.yaml'), BILLING_1_0);
+});
+afterEach(async () => {
+  await dir.remove();
+});
+
+describe('apply - in a protected environment', () => {
+  it('is refused as an apply without a saved plan file, and changes nothing', async () => {
+    const planned = await cli(['plan', '--env', 'prod', '--format', 'json']);
+    expect(planned.code, planned.stderr).toBe(0);
+    const r = await cli(['apply', '--env', 'prod', '-', '--auto-approve'], planned.stdout);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'error: environment prod is protected: apply takes only a saved, reviewed plan file, and a plan piped to `apply -` is none (nothing shows it was reviewed). ' +
+        'Run `promptctl plan --env prod --out plan.json`, review it, then `promptctl apply --env prod plan.json`; nothing was applied',
+    );
+    expect(r.stdout).toBe('');
+    // Nothing was created: prod's embedded org was never written, and a plan still creates all.
+    expect(existsSync(join(dir.path, '.promptctl/envs/prod/local-state.json'))).toBe(false);
+    const again = await cli(['plan', '--env', 'prod']);
+    expect(again.stdout).toMatch(/2 to create/);
+  });
+
+  it('still applies the saved file the refusal names', async () => {
+    const saved = await cli(['plan', '--env', 'prod', '--out', 'plan.json']);
+    expect(saved.code, saved.stderr).toBe(0);
+    const r = await cli(['apply', '--env', 'prod', 'plan.json', '--auto-approve']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Apply complete: 2 created');
+  });
+});
