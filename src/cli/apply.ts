@@ -30,7 +30,7 @@ import { applyCommand, planAgain } from './next-commands.js';
 import { renderPlan } from './render.js';
 import { sinkProxyOptions } from './sink-agents.js';
 import { describeTarget, keptAbove, labelEnvironment, trailAboveWarning, type OpenTarget } from './target.js';
-import { promotionCheck, refuseProtectedOrgApply, refuseProtectedOrgApplyById, refuseUnsavedApply } from './environments.js';
+import { promotionCheck, refuseProtectedOrgApply, refuseProtectedOrgApplyById, refuseUnsavedApply, unsavedApplyRefused } from './environments.js';
 
 interface ApplyFlags {
   dir: string;
@@ -69,7 +69,9 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   const shownFile = planFile === undefined ? undefined : piped ? STDIN_NAME : visibleName(planFile);
   // Where a refusal says to save the plan again: the same file, or for stdin a file to review.
   const outWord = planFile === undefined ? undefined : piped ? 'plan.json' : shellWord(planFile);
-  const saved: Plan | null = planFile ? (piped ? await readPlanStdin(ctx.io.stdin, 'apply') : await readPlanFile(resolve(cwd, planFile), shownFile!)) : null;
+  // A pipe named as a file (`/dev/stdin`, `<(promptctl plan --format json)`) is stdin by another name.
+  const pipe = ctx.environment?.settings.protected ? { pipe: () => unsavedApplyRefused(ctx, flags, `${shownFile} is a pipe, not one`) } : {};
+  const saved: Plan | null = planFile ? (piped ? await readPlanStdin(ctx.io.stdin, 'apply') : await readPlanFile(resolve(cwd, planFile), shownFile!, pipe)) : null;
   // Another place is refused before anything is read; another client of it, once the org is read.
   if (saved && targetPlace(saved.target) !== targetPlace(label)) {
     // The org it was made for, as the plan names it (DESIGN §5); this target's is not read for a refusal.

@@ -258,16 +258,25 @@ function sameOrg(a: { apiUrl: string; clientId: string }, b: { apiUrl: string; c
 }
 
 /** A protected environment applies only a saved plan file (DESIGN §6). */
-export function refuseUnsavedApply(ctx: CliContext, planFile: string | undefined, flags: { dir: string; prune?: boolean; allowMassDelete?: boolean }): void {
-  const env = ctx.environment;
+export function refuseUnsavedApply(ctx: CliContext, planFile: string | undefined, flags: UnsavedApplyFlags): void {
   // stdin is no saved file: `plan --format json | apply -` applies a plan no one has reviewed.
-  if (!env?.settings.protected || (planFile !== undefined && planFile !== '-')) return;
+  if (!ctx.environment?.settings.protected || (planFile !== undefined && planFile !== '-')) return;
+  throw unsavedApplyRefused(ctx, flags, planFile === '-' ? 'a plan piped to `apply -` is none' : undefined);
+}
+
+type UnsavedApplyFlags = { dir: string; prune?: boolean; allowMassDelete?: boolean };
+
+/**
+ * The refusal of a protected environment's apply without a saved plan file, `why` saying what the
+ * run gave instead (stdin, a pipe named as a file), with the two commands that make and apply one.
+ */
+export function unsavedApplyRefused(ctx: CliContext, flags: UnsavedApplyFlags, why?: string): UserError {
   // The run's --prune and --allow-mass-delete kept: followed as written, the saved plan deletes what
   // this apply meant to, and its apply takes the mass delete this one was given.
   const mass = flags.allowMassDelete ? ' --allow-mass-delete' : '';
-  const piped = planFile === '-' ? ', and a plan piped to `apply -` is none (nothing shows it was reviewed)' : '';
-  throw new UserError(
-    `environment ${env.name} is protected: apply takes only a saved, reviewed plan file${piped}. ` +
+  const instead = why !== undefined ? `, and ${why} (nothing shows it was reviewed)` : '';
+  return new UserError(
+    `environment ${ctx.environment!.name} is protected: apply takes only a saved, reviewed plan file${instead}. ` +
       `Run \`${planAgain(ctx, flags.dir, flags.prune === true)}${mass} --out plan.json\`, review it, then \`${applyCommand(ctx, flags.dir)}${mass} plan.json\`; nothing was applied`,
   );
 }

@@ -37,8 +37,8 @@ export function asSaved(ctx: CliContext, plan: Plan): { plan: Plan; json: string
 const MAX_PLAN_FILE_BYTES = 256 * 1024 * 1024;
 
 /** The plan in `path`; `file` is how messages name it (made visible by the caller). Throws UserError on anything amiss. */
-export async function readPlanFile(path: string, file: string): Promise<Plan> {
-  return planOf(await planBytes(path, file), file);
+export async function readPlanFile(path: string, file: string, opts: { pipe?: () => Error } = {}): Promise<Plan> {
+  return planOf(await planBytes(path, file, opts.pipe), file);
 }
 
 /** How messages name a plan piped into stdin (`show -`, `apply -`). */
@@ -131,7 +131,8 @@ async function streamBytes(stream: AsyncIterable<unknown>, tooLarge: () => UserE
  * /dev/stdin < plan.json` through a pipe), read up to MAX_PLAN_FILE_BYTES. A device (/dev/zero
  * never ends) or a socket is no saved plan.
  */
-async function planBytes(path: string, file: string): Promise<Buffer> {
+/** `pipe`: the refusal of a pipe (a protected environment's apply: a pipe is no saved file), else read as one. */
+async function planBytes(path: string, file: string, pipe?: () => Error): Promise<Buffer> {
   const refused = (message: string): FilesRefused => unreadPlan(file, 'plan/unreadable', message);
   const isDirectory = (): UserError => refused(`plan file ${file} is a directory: give the file \`plan --out\` wrote`);
   const unreadable = (err: unknown): UserError => {
@@ -154,6 +155,7 @@ async function planBytes(path: string, file: string): Promise<Buffer> {
     });
   }
   if (!st.isFIFO()) throw refused(`plan file ${file} is not a regular file or a pipe: give the file \`plan --out\` wrote`);
+  if (pipe) throw pipe();
   return streamBytes(createReadStream(path), () => tooLarge(), unreadable);
 }
 
