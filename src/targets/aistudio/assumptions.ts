@@ -65,9 +65,11 @@
 //     must hold what was sent (genesys/rest.ts heldAsSent, code write.not.held), and nothing is
 //     published on top of a version that does not.
 // A14 A session turn's inputEvent is sent as {type: UserInput, text, mode: Text} (evals/calls.ts).
-//     The SDKs type both fields as required strings and document no values; DESIGN §3b writes
-//     {type: Text, text, mode}, which names no mode. A server that knows other values refuses
-//     the turn with a 400 naming the field, which the case reports: nothing is sent twice.
+//     The JS SDK types both fields as required strings without values; the .NET SDK's
+//     GuideSessionInputEvent.cs lists them: type UserInput, ReturnControl or NoOp, mode Text,
+//     which is what is sent. DESIGN §3b writes {type: Text, text, mode}, which names no mode and
+//     a type the SDK does not list. A server that knows other values refuses the turn with a 400
+//     naming the field, which the case reports: nothing is sent twice.
 // A15 A guide variable is required when its `validation` holds `required: true` (the Guide schema's
 //     example; the SDKs type `validation` as an object and document no field of it): a PromptTest
 //     case against the guide that does not set it is refused at validate (rules/test-vars.ts).
