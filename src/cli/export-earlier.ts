@@ -162,7 +162,9 @@ function templateOf(doc: unknown): string | undefined {
  * Of Earlier.moved, the templates whose file the export (`files`) would write with something lost:
  * a file not exactly as export writes it (comments, {file:} texts, the user's layout: the prompts
  * directory itself) or with a field export does not write. Those are not written over: the
- * template goes where export names it, as before a move.
+ * template goes where export names it, as before a move (a file renamed in letter case alone is
+ * where export names it, the same file where names ignore case: replaced as a file of that name is,
+ * export/file-names.ts inTheirCase).
  */
 export function lossyMoves(earlier: Earlier, files: readonly { path: string; documents: ExportDocument[] }[]): Set<string> {
   const lossy = new Set<string>();

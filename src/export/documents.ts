@@ -13,7 +13,7 @@ import { normalizeText } from '../model/text.js';
 import { API_VERSION, type GuidePublishState, type Labels, type Variable } from '../model/types.js';
 import { compareVersionLabels } from '../util/semver.js';
 import { byCodeUnits } from '../util/compare.js';
-import { fileBase, GUIDES_DIR, heldOrNew, leftAt, othersIn, rekeyed, renamedInCase, revealsSecret, slug, SUMMARIES_DIR, uniqueFileName, uniqueIn, type FileNaming } from './file-names.js';
+import { fileBase, GUIDES_DIR, heldOrNew, inTheirCase, leftAt, othersIn, rekeyed, renamedInCase, revealsSecret, slug, SUMMARIES_DIR, uniqueFileName, uniqueIn, type FileNaming } from './file-names.js';
 
 type WireTemplate = LiveState['templates'][number];
 type WireVersion = NonNullable<WireTemplate['versions']>[number];
@@ -119,7 +119,7 @@ export function exportDocuments(live: LiveState, names: FileNaming = { mask: (na
     const first = leftAt(names.before, `${fileBase(base)}.yaml`);
     const theirs = file !== `${fileBase(base)}.yaml` ? othersIn(first?.holds, t.name) : undefined;
     if (theirs !== undefined) warnings.push(`${templateAddress(t.name)} is written to ${where(file)}: ${where(first!.path)} holds ${theirs} and is kept as it is`);
-    files.push({ path: file, documents: docs });
+    files.push({ path: inTheirCase(names.before, file, t.name), documents: docs });
   }
 
   for (const f of live.filters) {

@@ -46,6 +46,18 @@ export function leftAt(before: ReadonlyMap<string, readonly string[]> | undefine
   return found.length === 0 ? undefined : { path: found[0]![0], holds: found.flatMap(([, holds]) => holds) };
 }
 
+/**
+ * Where template `name`'s file `file` is written: the file an earlier export (or the user) left at
+ * that name in another letter case, when it is the template's own (othersIn: Summarize.yaml, an
+ * export's summarize.yaml the user renamed), in their spelling. Where names ignore case (macOS,
+ * Windows) it is that very file; beside it on a case-sensitive one, the template would be defined
+ * twice and git could not check the pair out there. Else `file`.
+ */
+export function inTheirCase(before: ReadonlyMap<string, readonly string[]> | undefined, file: string, name: string): string {
+  const at = leftAt(before, file);
+  return at !== undefined && othersIn(at.holds, name) === undefined ? at.path : file;
+}
+
 /** `name` made safe as a file name, before `.yaml` (and a `-N` that keeps it unique). */
 export function fileBase(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'template';

@@ -154,6 +154,38 @@ describe('export --force: what is left over from an earlier export', () => {
     expect(again.stderr).toContain('adopted/billing/summarize.yaml was there before and is not part of the export');
   });
 
+  it('writes a template back into its file the user renamed in letter case alone and wrote a comment in, as a file of its own name, not beside it as a twin', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const t = await o.emu.api.createTemplate({ name: 'summarize', model: 'gpt-4o', labels: { 'managed-by': 'promptctl' } });
+    o.git('init', '-q');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    o.git('add', 'adopted');
+    o.git('commit', '-q', '-m', 'export');
+    // Summarize.yaml is where summarize.yaml goes on macOS and Windows: the same file, in the user's spelling.
+    const renamed = join(o.dir.path, 'adopted/Summarize.yaml');
+    await rename(join(o.dir.path, 'adopted/summarize.yaml'), renamed);
+    const mine = `# owned by billing\n${await readFile(renamed, 'utf8')}`;
+    await writeFile(renamed, mine);
+    await o.emu.api.updateTemplate(t.id, { name: t.name, model: t.model, labels: t.labels, description: 'Summaries', version: t.version });
+    // Not yet in git, the comment is refused as any untracked content is: git could not give it back.
+    const refused = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(refused.stderr).toContain('error: adopted/Summarize.yaml is not in git (untracked)');
+    expect(refused.code).toBe(1);
+    expect(await readFile(renamed, 'utf8')).toBe(mine);
+    expect(await readdir(join(o.dir.path, 'adopted'))).toEqual(['Summarize.yaml']);
+    o.git('add', '-A', 'adopted');
+    o.git('commit', '-q', '-m', 'renamed');
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    // Before, summarize.yaml went beside it: the template defined twice (exit 1), and a pair git cannot check out on macOS or Windows.
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readdir(join(o.dir.path, 'adopted'))).toEqual(['Summarize.yaml']);
+    expect(await readFile(renamed, 'utf8')).toContain('description: Summaries');
+    expect(r.stderr).toContain('warning: adopted/Summarize.yaml was there before and is replaced by the export (what it held beyond the org\'s objects, comments included, is not in it; git has the old file if it was committed)');
+    expect(r.stderr).not.toContain('not part of the export');
+    const plan = await o.cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  });
+
   it('names an instruction file under guides/ that a committed guide YAML referred to, once that YAML is removed, and keeps it', { timeout: 60_000 }, async () => {
     const o = await org();
     const id = await handMadeGuide(o.studio, 'Old guide', 'Be nice.\n');
