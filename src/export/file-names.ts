@@ -51,11 +51,14 @@ export function leftAt(before: ReadonlyMap<string, readonly string[]> | undefine
  * that name in another letter case, when it is the template's own (othersIn: Summarize.yaml, an
  * export's summarize.yaml the user renamed), in their spelling. Where names ignore case (macOS,
  * Windows) it is that very file; beside it on a case-sensitive one, the template would be defined
- * twice and git could not check the pair out there. Else `file`.
+ * twice and git could not check the pair out there. Else `file`. Each such file is asked alone: of
+ * several a case-sensitive file system holds, one of the user's tests (SUMMARIZE.yaml) is not the template's.
  */
 export function inTheirCase(before: ReadonlyMap<string, readonly string[]> | undefined, file: string, name: string): string {
-  const at = leftAt(before, file);
-  return at !== undefined && othersIn(at.holds, name) === undefined ? at.path : file;
+  const folded = file.toLowerCase();
+  const twins = [...(before ?? [])].filter(([path]) => path.toLowerCase() === folded);
+  if (twins.some(([path]) => path === file)) return file;
+  return twins.find(([, holds]) => holds.length > 0 && othersIn(holds, name) === undefined)?.[0] ?? file;
 }
 
 /** `name` made safe as a file name, before `.yaml` (and a `-N` that keeps it unique). */

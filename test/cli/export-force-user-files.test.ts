@@ -186,6 +186,28 @@ describe('export --force: what is left over from an earlier export', () => {
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
   });
 
+  it('of two files whose names differ in letter case alone, writes a template back into the one that holds it, not over a test of the user\'s', { timeout: 60_000 }, async () => {
+    const o = await org();
+    const t = await o.emu.api.createTemplate({ name: 'summarize', model: 'gpt-4o', labels: { 'managed-by': 'promptctl' } });
+    await o.emu.api.createVersion(t.id, { version: '1.0.0', systemInstruction: 'Be brief.', userTemplate: 'Hi' });
+    await o.emu.api.publishVersion(t.id, '1.0.0');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    const renamed = join(o.dir.path, 'adopted/Summarize.yaml');
+    await rename(join(o.dir.path, 'adopted/summarize.yaml'), renamed);
+    await writeFile(renamed, `# owned by billing\n${await readFile(renamed, 'utf8')}`);
+    // A case-sensitive file system holds both; SUMMARIZE.yaml sorts first.
+    const tests = join(o.dir.path, 'adopted/SUMMARIZE.yaml');
+    const mine = 'apiVersion: promptctl/v1\nkind: PromptTest\nmetadata: {name: summarize-smoke}\nspec: {target: {template: summarize, version: "1.0.0"}, cases: [{name: hi, expect: [{contains: a}]}]}\n';
+    await writeFile(tests, mine);
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(await readFile(tests, 'utf8')).toBe(mine);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await readdir(join(o.dir.path, 'adopted'))).sort()).toEqual(['SUMMARIZE.yaml', 'Summarize.yaml']);
+    expect(await readFile(renamed, 'utf8')).toMatch(/^apiVersion: promptctl\/v1\nkind: PromptTemplate\n/);
+    expect(r.stderr).toContain('warning: adopted/Summarize.yaml was there before and is replaced by the export');
+    expect(r.stderr).not.toContain('SUMMARIZE.yaml');
+  });
+
   it('names an instruction file under guides/ that a committed guide YAML referred to, once that YAML is removed, and keeps it', { timeout: 60_000 }, async () => {
     const o = await org();
     const id = await handMadeGuide(o.studio, 'Old guide', 'Be nice.\n');
