@@ -1,6 +1,7 @@
 // What an earlier export left in --out, for `export --force` over it, read once: the file that already holds
 // each guide's and summary setting's document, and a template's file the user moved or renamed
-// (written there again, the latter where nothing in it would be lost), every file holding documents
+// (written there again, the latter where nothing in it would be lost), a guide's instruction the user
+// renamed in letter case alone (written there again, not beside it), every file holding documents
 // and each .md of the user's among the guides (never given to another object), the files left from
 // before that plan --dir still reads and the text files a document referred to (git history says
 // which, for one whose YAML is gone; a file nothing ever referred to is the user's, not named), the
@@ -38,6 +39,12 @@ export interface Earlier {
   /** The .md files directly under guides/ that no document refers to or ever referred to: the user's, never written over. */
   theirs: ReadonlySet<string>;
   /**
+   * Each reference to a .md directly under guides/ that names no file there but one in another
+   * letter case (the user renamed a guide's instruction, Returns.md, and not its reference): that
+   * file, the same one where names ignore case (macOS, Windows). Not the user's: written there again.
+   */
+  inCase: ReadonlyMap<string, string>;
+  /**
    * The temp files a write killed midway left (an export, or promote, ended by SIGKILL or a crash:
    * util/atomic-file.ts names them `<file>.<pid>.<8 hex>.tmp`), where export writes, their process gone.
    */
@@ -62,12 +69,31 @@ export async function readEarlier(dir: string): Promise<Earlier> {
   const refs = new Set([...yaml.values()].flatMap((docs) => (docs ?? []).flatMap(textRefs)));
   const texts = new Set<string>();
   for (const ref of [...refs].sort()) if (await lstat(join(dir, ref)).catch(() => undefined)) texts.add(ref);
+  const instructions = await instructionFiles(dir);
+  const inCase = referredInCase(refs, texts, instructions);
+  for (const path of inCase.values()) texts.add(path);
   // Those no YAML there refers to now: export's own only if git saw a YAML refer to one (outside
   // git nothing tells them from the user's, which are then left alone without a word).
-  const unnamed = (await instructionFiles(dir)).filter((path) => !refs.has(path));
+  const renamed = new Set(inCase.values());
+  const unnamed = instructions.filter((path) => !refs.has(path) && !renamed.has(path));
   const once = unnamed.length > 0 ? await (await import('../git/ever-referred.js')).everReferred(dir, unnamed) : new Set<string>();
   for (const path of once) texts.add(path);
-  return { yaml, texts, theirs: new Set(unnamed.filter((path) => !once.has(path))), temps: await killedWrites(dir), moved: movedTemplates(yaml, yamlTexts) };
+  return { yaml, texts, theirs: new Set(unnamed.filter((path) => !once.has(path))), inCase, temps: await killedWrites(dir), moved: movedTemplates(yaml, yamlTexts) };
+}
+
+/**
+ * Earlier.inCase: of the references to a .md under guides/ that name no file (`refs` not among
+ * `found`), each one that names a single one of `instructions` in another letter case, which no
+ * reference names itself.
+ */
+function referredInCase(refs: ReadonlySet<string>, found: ReadonlySet<string>, instructions: readonly string[]): Map<string, string> {
+  const inCase = new Map<string, string>();
+  for (const ref of refs) {
+    if (found.has(ref) || !/^guides\/[^/]+\.md$/.test(ref)) continue;
+    const twins = instructions.filter((path) => path.toLowerCase() === ref.toLowerCase() && !refs.has(path));
+    if (twins.length === 1) inCase.set(ref, twins[0]!);
+  }
+  return inCase;
 }
 
 /** A temp file of writeFileAtomic's beside a YAML or Markdown file, with the pid of the process that wrote it. */
@@ -114,7 +140,7 @@ export function filesBefore(earlier: Earlier, notMoved: ReadonlySet<string> = ne
     held.set(defined, path);
     // A guide's instruction file, where export writes them: a .md directly under guides/.
     const text = parts[0] === GUIDES_DIR ? textRefs(docs[0]).find((r) => /^guides\/[^/]+\.md$/.test(r)) : undefined;
-    if (text !== undefined) heldTexts.set(defined, text);
+    if (text !== undefined) heldTexts.set(defined, earlier.inCase.get(text) ?? text);
   }
   // The user's own .md among the guides (notes.md): a new guide whose name makes it is numbered past it, as past a YAML file there.
   for (const path of earlier.theirs) if (!before.has(path)) before.set(path, []);

@@ -208,6 +208,27 @@ describe('export --force: what is left over from an earlier export', () => {
     expect(r.stderr).not.toContain('SUMMARIZE.yaml');
   });
 
+  it('writes a guide\'s instruction back into its .md the user renamed in letter case alone, not beside it as a twin', { timeout: 60_000 }, async () => {
+    const o = await org();
+    await handMadeGuide(o.studio, 'Returns', 'Be nice.\n');
+    o.git('init', '-q');
+    expect((await o.cli(['export', '--out', 'adopted'])).code).toBe(0);
+    o.git('add', 'adopted');
+    o.git('commit', '-q', '-m', 'export');
+    // Renamed, its reference in the YAML not: plan --dir says "did you mean guides/Returns.md?".
+    o.git('mv', 'adopted/guides/returns.md', 'adopted/guides/Returns.md');
+    o.git('commit', '-q', '-m', 'renamed');
+    const r = await o.cli(['export', '--out', 'adopted', '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    // Before, returns.md went beside it: a pair git cannot check out on macOS or Windows, where it is one file.
+    expect((await readdir(join(o.dir.path, 'adopted/guides'))).sort()).toEqual(['Returns.md', 'returns.yaml']);
+    expect(await readFile(join(o.dir.path, 'adopted/guides/returns.yaml'), 'utf8')).toContain('file: guides/Returns.md');
+    expect(await readFile(join(o.dir.path, 'adopted/guides/Returns.md'), 'utf8')).toBe('Be nice.\n');
+    expect(r.stderr).not.toContain('was there before');
+    const plan = await o.cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  });
+
   it('names an instruction file under guides/ that a committed guide YAML referred to, once that YAML is removed, and keeps it', { timeout: 60_000 }, async () => {
     const o = await org();
     const id = await handMadeGuide(o.studio, 'Old guide', 'Be nice.\n');
