@@ -71,7 +71,9 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   const outWord = planFile === undefined ? undefined : piped ? 'plan.json' : shellWord(planFile);
   // A pipe named as a file (`/dev/stdin`, `<(promptctl plan --format json)`) is stdin by another name.
   const pipe = ctx.environment?.settings.protected ? { pipe: () => unsavedApplyRefused(ctx, flags, `${shownFile} is a pipe, not one`) } : {};
-  const saved: Plan | null = planFile ? (piped ? await readPlanStdin(ctx.io.stdin, 'apply') : await readPlanFile(resolve(cwd, planFile), shownFile!, pipe)) : null;
+  // A plan it cannot read is refused with the commands that save or pipe one again: this run's, --env and --dir kept.
+  const commands = { plan: planAgain(ctx, flags.dir, flags.prune === true), apply: applyCommand(ctx, flags.dir) };
+  const saved: Plan | null = planFile ? (piped ? await readPlanStdin(ctx.io.stdin, 'apply', commands) : await readPlanFile(resolve(cwd, planFile), shownFile!, { ...pipe, commands })) : null;
   // Another place is refused before anything is read; another client of it, once the org is read.
   if (saved && targetPlace(saved.target) !== targetPlace(label)) {
     // The org it was made for, as the plan names it (DESIGN §5); this target's is not read for a refusal.

@@ -36,19 +36,32 @@ export function asSaved(ctx: CliContext, plan: Plan): { plan: Plan; json: string
  */
 const MAX_PLAN_FILE_BYTES = 256 * 1024 * 1024;
 
+/**
+ * The commands a refusal of a plan it cannot read tells the user to run (save it again, pipe it
+ * in): `apply`'s keep the run's --env and --dir (next-commands.ts), since without them the plan
+ * copied from the message is made for another target or directory, and this apply refuses it.
+ * `show` takes neither, so it names them bare.
+ */
+export interface PlanCommands {
+  /** `promptctl plan` with the run's flags. */
+  plan: string;
+  /** `promptctl apply` with the run's flags. */
+  apply: string;
+}
+
+const BARE: PlanCommands = { plan: 'promptctl plan', apply: 'promptctl apply' };
+
 /** The plan in `path`; `file` is how messages name it (made visible by the caller). Throws UserError on anything amiss. */
-export async function readPlanFile(path: string, file: string, opts: { pipe?: () => Error } = {}): Promise<Plan> {
-  return planOf(await planBytes(path, file, opts.pipe), file);
+export async function readPlanFile(path: string, file: string, opts: { pipe?: () => Error; commands?: PlanCommands } = {}): Promise<Plan> {
+  return planOf(await planBytes(path, file, opts.pipe), file, opts.commands ?? BARE);
 }
 
 /** How messages name a plan piped into stdin (`show -`, `apply -`). */
 export const STDIN_NAME = 'stdin';
-/** What fills stdin with a plan, said when it holds none. */
-export const PIPE_A_PLAN = '`promptctl plan --format json | promptctl show -`';
 
-/** How `show -` or `apply -` is filled with a plan. */
-function pipeInto(command: 'show' | 'apply'): string {
-  return command === 'show' ? PIPE_A_PLAN : '`promptctl apply - --auto-approve < plan.json`';
+/** How `show -` or `apply -` is filled with a plan, said when stdin holds none. */
+function pipeInto(command: 'show' | 'apply', commands: PlanCommands): string {
+  return command === 'show' ? `\`${commands.plan} --format json | promptctl show -\`` : `\`${commands.apply} - --auto-approve < plan.json\``;
 }
 
 /**
@@ -56,13 +69,13 @@ function pipeInto(command: 'show' | 'apply'): string {
  * A terminal is refused at once (the command would wait for typing), and an empty stdin is said to
  * be empty: the command before the pipe wrote nothing.
  */
-export async function readPlanStdin(stdin: InStream, command: 'show' | 'apply' = 'show'): Promise<Plan> {
-  const pipe = pipeInto(command);
+export async function readPlanStdin(stdin: InStream, command: 'show' | 'apply' = 'show', commands: PlanCommands = BARE): Promise<Plan> {
+  const pipe = pipeInto(command, commands);
   const refused = (message: string): FilesRefused => unreadPlan(STDIN_NAME, 'plan/unreadable', message);
   if (stdin.isTTY) throw refused(`${command} - reads the plan from stdin, which is a terminal: pipe a plan in (${pipe}), or give the file \`plan --out\` wrote`);
   const bytes = await streamBytes(stdin, () => refused(`stdin holds more than ${MAX_PLAN_MIB}, the most promptctl reads of a plan`), (err) => refused(`cannot read the plan from stdin: ${visibleName((err as Error).message)}`));
   if (isBlank(bytes)) throw refused(`stdin held no plan (nothing was piped in): pipe one in (${pipe}); did the command before the pipe fail?`);
-  return planOf(bytes, STDIN_NAME, command);
+  return planOf(bytes, STDIN_NAME, commands, command);
 }
 
 /** Whether bytes hold nothing but JSON's blank space and a UTF-8 byte-order mark: read up to the first other byte, not decoded whole. */
@@ -80,12 +93,12 @@ function isBlank(bytes: Buffer): boolean {
 }
 
 /** A plan's bytes, checked (text, schema, seal); `pipedInto`: the command that read it from stdin, which the messages say how to fill again. */
-async function planOf(bytes: Buffer, file: string, pipedInto?: 'show' | 'apply'): Promise<Plan> {
+async function planOf(bytes: Buffer, file: string, commands: PlanCommands, pipedInto?: 'show' | 'apply'): Promise<Plan> {
   const piped = pipedInto !== undefined;
-  const decoded = planText(bytes, file, pipedInto);
+  const decoded = planText(bytes, file, commands, pipedInto);
   if (typeof decoded !== 'string') throw notAPlan(file, [decoded], piped);
   const { checkPlanFile } = await import('../schema/plan-file.js');
-  const checked = checkPlanFile(decoded, file, piped ? { piped, pipe: pipeInto(pipedInto) } : {});
+  const checked = checkPlanFile(decoded, file, piped ? { piped, pipe: pipeInto(pipedInto, commands), plan: commands.plan } : { plan: commands.plan });
   if (!checked.ok) throw notAPlan(file, checked.diagnostics, piped);
   try {
     return sealedPlan(checked.data, file);
@@ -172,7 +185,7 @@ function notAPlan(file: string, diagnostics: readonly Diagnostic[], piped: boole
  * invalid UTF-8 at its line and column (one only at the end, inside a character, as a file cut short).
  * A diagnostic when it is not UTF-8 text.
  */
-function planText(bytes: Buffer, file: string, pipedInto?: 'show' | 'apply'): string | Diagnostic {
+function planText(bytes: Buffer, file: string, commands: PlanCommands, pipedInto?: 'show' | 'apply'): string | Diagnostic {
   const piped = pipedInto !== undefined;
   const decoded = decodeText(bytes);
   if (decoded.ok) return decoded.text;
@@ -184,13 +197,13 @@ function planText(bytes: Buffer, file: string, pipedInto?: 'show' | 'apply'): st
   const message = foreign
     ? piped
       ? `${foreign.encoding} text (its byte-order mark says so), and a plan must be UTF-8: the shell's pipe re-encoded it; ` +
-        `save it with \`promptctl plan --out plan.json\`, which writes UTF-8 whatever the shell, and run \`promptctl ${pipedInto} plan.json\``
+        `save it with \`${commands.plan} --out plan.json\`, which writes UTF-8 whatever the shell, and run \`${pipedInto === 'apply' ? commands.apply : 'promptctl show'} plan.json\``
       : `${foreign.encoding} text (its byte-order mark says so), and a plan file must be UTF-8: ` +
-        `write it again with \`promptctl plan --out ${word}\`, which writes UTF-8 whatever the shell, ` +
-        `or in Windows PowerShell with \`promptctl plan --format json | Out-File -Encoding utf8 ${word}\``
+        `write it again with \`${commands.plan} --out ${word}\`, which writes UTF-8 whatever the shell, ` +
+        `or in Windows PowerShell with \`${commands.plan} --format json | Out-File -Encoding utf8 ${word}\``
     : cut
       ? // A copy that stopped early: saving it as UTF-8 cannot mend it. Removed first: plan --out replaces only a whole plan.
-        `not a promptctl plan: it ends in the middle of a character, so it was cut short (truncated); ${pipedInto ? `pipe the whole plan in (${pipeInto(pipedInto)})` : `remove it and save the plan again (\`promptctl plan --out ${word}\`)`}`
+        `not a promptctl plan: it ends in the middle of a character, so it was cut short (truncated); ${pipedInto ? `pipe the whole plan in (${pipeInto(pipedInto, commands)})` : `remove it and save the plan again (\`${commands.plan} --out ${word}\`)`}`
       : `not a promptctl plan: ${decoded.message}`;
   return { file, line: decoded.line, column: decoded.column, severity: 'error', rule: cut ? 'plan/json' : 'plan/encoding', message };
 }

@@ -37,28 +37,31 @@ function planValidator(): CompiledValidator {
 
 /**
  * Checks a plan file's text; `file` names it in diagnostics; `piped`: it came through stdin (`show -`,
- * `apply -`), not a file, and `pipe` says how to pipe one in (default: into `show -`).
+ * `apply -`), not a file, and `pipe` says how to pipe one in (default: into `show -`). `plan` is the
+ * plan command a message names to save a plan (default bare: `apply` passes its --env and --dir,
+ * without which the plan saved is another target's or directory's).
  */
-export function checkPlanFile(text: string, file: string, opts: { piped?: boolean; pipe?: string } = {}): PlanFileCheck {
+export function checkPlanFile(text: string, file: string, opts: { piped?: boolean; pipe?: string; plan?: string } = {}): PlanFileCheck {
+  const plan = opts.plan ?? 'promptctl plan';
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return fail(file, ...notJson(text, file, e, opts.piped === true, opts.pipe));
+    return fail(file, ...notJson(text, file, e, opts.piped === true, plan, opts.pipe));
   }
   const deep = tooDeepAt(text);
   if (deep !== undefined) {
     return fail(file, offsetPosition(text, deep), 'plan/too-deep', `not a promptctl plan: nested deeper than ${MAX_PLAN_DEPTH} levels`);
   }
-  const other = otherDocument(data);
+  const other = otherDocument(data, plan);
   if (other) return fail(file, locate(positioned(text, file), other.at), 'plan/schema', other.message);
   // Some other JSON (`{}`, a package.json): one line that says so, not every field it lacks.
   if (typeof data !== 'object' || data === null || Array.isArray(data) || !('formatVersion' in data)) {
-    return fail(file, { file, line: 1, column: 1 }, 'plan/schema', 'not a promptctl plan: it has no formatVersion (`promptctl plan --out FILE` writes one)');
+    return fail(file, { file, line: 1, column: 1 }, 'plan/schema', `not a promptctl plan: it has no formatVersion (\`${plan} --out FILE\` writes one)`);
   }
   const validate = planValidator();
   if (validate(data)) return { ok: true, data };
-  const errors = relevant(validate.errors ?? [], data);
+  const errors = relevant(validate.errors ?? [], data, plan);
   // The text parsed once for every error: a parse per error made a large plan's report take hours.
   let ctx: DocContext | undefined;
   return {
@@ -66,7 +69,7 @@ export function checkPlanFile(text: string, file: string, opts: { piped?: boolea
     diagnostics: errors.map((e) => {
       ctx ??= positioned(text, file);
       const at = locate(ctx, pointerSegments(e.instancePath));
-      return { ...at, severity: 'error' as const, rule: 'plan/schema', message: describe(e, data) };
+      return { ...at, severity: 'error' as const, rule: 'plan/schema', message: describe(e, data, plan) };
     }),
   };
 }
@@ -77,7 +80,7 @@ export function checkPlanFile(text: string, file: string, opts: { piped?: boolea
  * (`{error, diagnostics}`, piped on into `show -`). Said for what it is, with what to run instead,
  * at the member that tells it apart, not as a field the plan schema does not know.
  */
-function otherDocument(data: unknown): { at: string[]; message: string } | undefined {
+function otherDocument(data: unknown, plan: string): { at: string[]; message: string } | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
   const doc = data as Record<string, unknown>;
   if ('formatVersion' in doc && Array.isArray(doc.drift)) {
@@ -85,7 +88,7 @@ function otherDocument(data: unknown): { at: string[]; message: string } | undef
       at: ['drift'],
       message:
         'not a saved plan but a drift report (what `promptctl drift --format json` writes): `promptctl drift` shows the drift again ' +
-        '(`--format markdown` for a comment); `promptctl plan --out FILE` saves a plan to show or apply',
+        `(\`--format markdown\` for a comment); \`${plan} --out FILE\` saves a plan to show or apply`,
     };
   }
   if (!('formatVersion' in doc) && typeof doc.error === 'string' && Array.isArray(doc.diagnostics)) {
@@ -95,18 +98,18 @@ function otherDocument(data: unknown): { at: string[]; message: string } | undef
 }
 
 /** ajv's if/then wrappers add nothing the inner error does not say. */
-function relevant(errors: readonly ErrorObject[], data: unknown): ErrorObject[] {
+function relevant(errors: readonly ErrorObject[], data: unknown, plan: string): ErrorObject[] {
   const kept = errors.filter((e) => e.keyword !== 'if');
   const seen = new Set<string>();
   return kept.filter((e) => {
-    const key = `${e.instancePath} ${describe(e, data)}`;
+    const key = `${e.instancePath} ${describe(e, data, plan)}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
 }
 
-function describe(e: ErrorObject, data: unknown): string {
+function describe(e: ErrorObject, data: unknown, plan: string): string {
   const at = e.instancePath === '' ? 'the plan' : pointer(pointerSegments(e.instancePath));
   switch (e.keyword) {
     case 'required':
@@ -114,7 +117,7 @@ function describe(e: ErrorObject, data: unknown): string {
     case 'additionalProperties':
       return `${at}: unknown field ${String(e.params.additionalProperty)}`;
     case 'const':
-      return at.endsWith('formatVersion') ? formatVersionProblem(valueAtPointer(data, e.instancePath), e.params.allowedValue) : `${at}: must be ${JSON.stringify(e.params.allowedValue)}`;
+      return at.endsWith('formatVersion') ? formatVersionProblem(valueAtPointer(data, e.instancePath), e.params.allowedValue, plan) : `${at}: must be ${JSON.stringify(e.params.allowedValue)}`;
     case 'enum':
       // ajv says only "must be equal to one of the allowed values": a hand edit is told which.
       return `${at}: must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, not ${describeValue(valueAtPointer(data, e.instancePath))}`;
@@ -129,9 +132,9 @@ function describe(e: ErrorObject, data: unknown): string {
  * A formatVersion that is not the one read. Only a number is a version: "2" written as text is
  * not an unsupported version 2 (which is the one read), so it is said to be of the wrong type.
  */
-function formatVersionProblem(value: unknown, allowed: unknown): string {
+function formatVersionProblem(value: unknown, allowed: unknown, plan: string): string {
   if (typeof value === 'number') return `plan format version ${JSON.stringify(value)} is not supported (this promptctl reads version ${String(allowed)}); run plan again`;
-  return `formatVersion must be the number ${String(allowed)}, not ${JSON.stringify(value) ?? String(value)} (\`promptctl plan --out FILE\` writes it so); run plan again`;
+  return `formatVersion must be the number ${String(allowed)}, not ${JSON.stringify(value) ?? String(value)} (\`${plan} --out FILE\` writes it so); run plan again`;
 }
 
 function pointer(segments: readonly string[]): string {
@@ -162,9 +165,9 @@ type Where = Pick<Diagnostic, 'file' | 'line' | 'column'>;
  * (a copy or download that stopped), is said to be so: JSON.parse's words ("Unterminated string in
  * JSON at position 498") do not say the file is incomplete.
  */
-function notJson(text: string, file: string, e: unknown, piped: boolean, pipe = '`promptctl plan --format json | promptctl show -`'): [Where, string, string] {
+function notJson(text: string, file: string, e: unknown, piped: boolean, plan: string, pipe = `\`${plan} --format json | promptctl show -\``): [Where, string, string] {
   // Piped into `show -`: what fills stdin with a plan again, not a file to save.
-  const save = piped ? pipe : `\`promptctl plan --out ${shellWord(file)}\``;
+  const save = piped ? pipe : `\`${plan} --out ${shellWord(file)}\``;
   // Only a file of no bytes at all: plan --out replaces it as it is.
   if (text === '') return [{ file: '', line: 1, column: 1 }, 'plan/json', `not a promptctl plan: ${piped ? 'nothing was piped in' : 'the file is empty'} (${save} ${piped ? 'pipes' : 'saves'} one)`];
   const where = jsonErrorPosition(text, e);
