@@ -26,7 +26,7 @@ import { readPlanFile, readPlanStdin, STDIN_NAME } from './plan-file.js';
 import { describeOrg } from '../apply/stale.js';
 import { holdApplyLock } from './apply-lock.js';
 import { otherDir, refuseIfStale, refuseMassDelete, refuseSavedProblems } from './apply-saved.js';
-import { applyCommand, planAgain } from './next-commands.js';
+import { applyCommand, dirFlag, planAgain } from './next-commands.js';
 import { renderPlan } from './render.js';
 import { sinkProxyOptions } from './sink-agents.js';
 import { describeTarget, keptAbove, labelEnvironment, trailAboveWarning, type OpenTarget } from './target.js';
@@ -78,13 +78,15 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   if (saved && targetPlace(saved.target) !== targetPlace(label)) {
     // The org it was made for, as the plan names it (DESIGN §5); this target's is not read for a refusal.
     const org = saved.org ? ` (org ${visible(describeOrg(saved.org))})` : '';
-    // Planned for an environment this run did not choose (or the other way round): the command that matches it.
+    // Planned for an environment this run did not choose (or the other way round): the command that matches it,
+    // with the directory the plan was made from (the file names it), which a copy without --dir would not read.
     const planned = labelEnvironment(saved.target);
+    const applyIt = `${dirFlag(saved.dir ?? flags.dir)} ${piped ? '- --auto-approve' : shellWord(planFile!)}`;
     const hint =
       planned !== undefined && planned !== ctx.environment?.name
-        ? `; it was planned with --env ${planned}: promptctl apply --env ${planned} ${shellWord(planFile!)}`
+        ? `; it was planned with --env ${planned}: promptctl apply --env ${planned}${applyIt}`
         : planned === undefined && ctx.environment
-          ? '; it was planned without --env'
+          ? `; it was planned without --env: promptctl apply${applyIt}`
           : '';
     throw new UserError(`${shownFile} was planned for ${visible(saved.target)}${org}, but the target is ${label}; nothing was applied${hint}`);
   }

@@ -41,5 +41,10 @@ export function applyFirst(ctx: CliContext, dir: string): string {
 /** ` --env NAME --dir DIR` as this run was given them (none for the defaults): what a command to run again keeps. */
 export function targetFlags(ctx: CliContext, dir: string): string {
   const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
-  return `${env}${dir !== DEFAULT_PROMPTS_DIR ? ` --dir ${shellWord(dir)}` : ''}`;
+  return `${env}${dirFlag(dir)}`;
+}
+
+/** ` --dir DIR`, or nothing for the default prompts directory. */
+export function dirFlag(dir: string): string {
+  return dir !== DEFAULT_PROMPTS_DIR ? ` --dir ${shellWord(dir)}` : '';
 }
