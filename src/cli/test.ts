@@ -194,8 +194,11 @@ async function testRun(
   // A test's `responses:` answer on the embedded emulator only: a real org's model answers for itself.
   const embedded = describeTarget(ctx.env, ctx.environment).target.kind === 'embedded';
   const responses = embedded ? emulatorResponses(state.tests) : [];
+  const { applyFirst, planAgain } = await import('./next-commands.js');
   const planOptions = {
     targetLabel: label,
+    // A note on an edited published version names the plan of this run's --env and --dir.
+    planCommand: planAgain(ctx, flags.dir, false),
     ...(responses.length ? { responses } : {}),
     // Elsewhere they answer nothing: said once here, and in each such test's notes.
     ...(embedded ? {} : { responsesUnused: true as const }),
@@ -271,7 +274,7 @@ async function testRun(
         // gateway call always names it (evals/calls.ts callOptions).
         ...(embedded ? { namesTests: true } : {}),
         // A call's error on what the target lacks names the apply of this run's --env and --dir.
-        applyFirst: (await import('./next-commands.js')).applyFirst(ctx, flags.dir),
+        applyFirst: applyFirst(ctx, flags.dir),
         onCaseDone(e) {
           if (tty) {
             ctx.io.stderr.write(`\r\x1b[K${bar(e.done, e.of, 30)} cases${e.done === e.of ? '\r\x1b[K' : ''}`);

@@ -95,6 +95,11 @@ export interface PlanOptions {
   models?: Readonly<Record<string, unknown>>;
   /** Set by planTests: the test being planned, whose own `responses:` the emulator tries first. */
   forTest?: string;
+  /**
+   * The plan a note says shows a published version's edit: `promptctl plan` with the run's --env and
+   * --dir, without which the command copied plans another target or directory (default: bare).
+   */
+  planCommand?: string;
 }
 
 /** The tests named (by metadata.name or address), all when none; names that match nothing are returned. */
@@ -255,7 +260,7 @@ function templateCall(
   for (const v of candidates) notRun ??= varProblem(v, c.vars, comparing);
   for (const v of candidates) {
     if (opts.live?.versionsNotAsInGit?.has(`${templateName}@${v.version}`)) {
-      notRun ??= `${templateName}@${v.version} is published on this target with other content than git's, and a published version cannot change: \`promptctl plan\` shows the difference (add a new version)`;
+      notRun ??= `${templateName}@${v.version} is published on this target with other content than git's, and a published version cannot change: \`${opts.planCommand ?? 'promptctl plan'}\` shows the difference (add a new version)`;
     }
   }
   const messages: InvocationMessage[] = c.messages.map((m) => ({ role: m.role, content: m.content }));
