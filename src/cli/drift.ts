@@ -6,7 +6,7 @@ import { MASS_DELETE_RULE } from '../plan/build.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT } from '../util/errors.js';
 import { groupThousands } from '../util/numbers.js';
-import { shellWord, visibleLines, visibleName } from '../util/escapes.js';
+import { visibleLines, visibleName } from '../util/escapes.js';
 import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
 import { addDirOption, jsonFailureOnFormat } from './common.js';
 import { planTarget } from './live-plan.js';
@@ -71,8 +71,8 @@ export async function runDrift(ctx: CliContext, flags: DriftFlags): Promise<numb
  * published version whose content differs) makes apply refuse the whole plan: said first.
  */
 function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly DriftEntry[]): string {
-  const env = ctx.environment ? ` --env ${shellWord(ctx.environment.name)}` : '';
-  const keep = `to keep what the target holds instead, put it in git first (\`promptctl export${env} --out DIR\` writes it)`;
+  // Export reads the environment from the prompts directory's promptctl.yaml: without --dir it would not find it.
+  const keep = `to keep what the target holds instead, put it in git first (\`promptctl export${targetFlags(ctx, dir)} --out DIR\` writes it)`;
   const problems = entries.filter((e) => e.action === 'problem').length;
   const pending = plan.summary.pending ?? 0;
   const rest = entries.length - problems - pending;
