@@ -11,6 +11,7 @@ import { oneLine, shellWord, visibleName } from '../util/escapes.js';
 import { DEFAULT_DIR } from './common.js';
 import { addEnvOption, ENVIRONMENTS_DIR } from './environments.js';
 import type { CliContext } from './context.js';
+import { dirFlag } from './next-commands.js';
 
 export function registerAudit(program: Command, ctx: CliContext): void {
   const audit = program.command('audit').description('inspect the audit trail');
@@ -73,7 +74,8 @@ async function verifyCommand(ctx: CliContext, file: string, head: AuditAnchor | 
   if (st instanceof Error && st.code !== 'ENOENT') throw new UserError(`${shown}: cannot read it (${st.code ?? st.message})`);
   if (st instanceof Error) {
     // Each environment keeps its own trail: say where, rather than only that this one is absent.
-    const envs = environments.length > 0 ? `; each environment has its own trail: \`promptctl audit verify --env ${environments[0]}\` (configured: ${environments.join(', ')})` : '';
+    // With the prompts directory whose promptctl.yaml names them (`aboveOf`, given whenever they are): a copy without it finds none.
+    const envs = environments.length > 0 ? `; each environment has its own trail: \`promptctl audit verify --env ${environments[0]}${dirFlag(aboveOf ?? DEFAULT_DIR)}\` (configured: ${environments.join(', ')})` : '';
     throw new UserError(`${shown}: not found: no audit trail here (it is written by promptctl apply${environments.length > 0 ? ' without --env' : ''})${envs}${await trailAbove(ctx, file, aboveOf)}`);
   }
   if (!st.isFile()) throw new UserError(`${shown}: not a file`);
