@@ -269,7 +269,7 @@ describe('promptctl drift --format markdown with hundreds of differences (one is
     // drift.yml puts its heading before the report and its hidden markers after it, within the same limit:
     // they fit without cutting the report, and stay outside any code block.
     const head = `Live Genesys Cloud (environment \`${'e'.repeat(40)}\`) differs from \`${'b'.repeat(255)}\` at 0123456 (last checked 2026-12-04T00:00:00.000Z, [run](https://github.com/${'o'.repeat(39)}/${'r'.repeat(100)}/actions/runs/12345678901)).\n\n` +
-      `Either bring git up to date (\`promptctl export --env ${'e'.repeat(40)}\`, then commit what should stay) or re-apply git: ` +
+      `Either bring git up to date (\`promptctl export --env ${'e'.repeat(40)} --out DIR\`, then commit what should stay) or re-apply git: ` +
       `run the apply workflow by hand (Run workflow) for \`${'e'.repeat(40)}\`, once without a fingerprint to see the plan, then with that plan's fingerprint ` +
       '(a re-run of an earlier apply run is refused: its reviewed plan did not undo this drift). This issue closes itself once there is no drift.\n\n';
     const body = `${head}${out.trim()}\n\n<!-- promptctl-drift 0123456789abcdef -->\n<!-- promptctl-drift-env: ${'e'.repeat(40)} -->`;

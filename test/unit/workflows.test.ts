@@ -1586,7 +1586,8 @@ describe('the drift issue script', () => {
     await runScript(script, gh.api, { ENVIRONMENT: 'staging', DRIFT_CODE: '2', DRIFT_FILE: file });
     const body = gh.issues[0]!.body;
     expect(body).not.toMatch(/re-run the apply workflow/);
-    expect(body).toContain('`promptctl export --env staging`');
+    // As a command that runs when copied: export refuses to start without --out.
+    expect(body).toContain('`promptctl export --env staging --out DIR`');
     expect(body).toContain("re-apply git: run the apply workflow by hand (Run workflow) for `staging`, once without a fingerprint to see the plan, then with that plan's fingerprint");
   });
   // Review: the digest was taken over the whole report, whose footer holds the plan's random id
