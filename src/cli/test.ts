@@ -13,7 +13,7 @@ import { unlessAborted } from '../util/abort.js';
 import { EXIT, InterruptedAfterError, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { checkVersionLabel } from '../util/semver.js';
-import { visibleName } from '../util/escapes.js';
+import { shellWord, visibleName } from '../util/escapes.js';
 import { bar } from '../views/apply.js';
 import type { TestFormat } from '../views/test-report.js';
 import { addDirOption, announceTarget, jsonFailureDocument, loadOrRefuse, refusedDiagnostics, withTarget } from './common.js';
@@ -194,7 +194,7 @@ async function testRun(
   // A test's `responses:` answer on the embedded emulator only: a real org's model answers for itself.
   const embedded = describeTarget(ctx.env, ctx.environment).target.kind === 'embedded';
   const responses = embedded ? emulatorResponses(state.tests) : [];
-  const { applyFirst, planAgain } = await import('./next-commands.js');
+  const { applyFirst, planAgain, targetFlags } = await import('./next-commands.js');
   const planOptions = {
     targetLabel: label,
     // A note on an edited published version names the plan of this run's --env and --dir.
@@ -294,7 +294,16 @@ async function testRun(
   });
 
   // Masked before it is laid out (output is masked again): a secret masked after would leave the text table's columns askew.
-  const text = renderTestReport(maskStrings(report, (t) => ctx.mask(t)), flags.format, ctx.style, flags.dir);
+  // The whole report of this run (its target, tests and flags), where markdown cut to fit points: bare, it reads another target or directory.
+  const shaping = [
+    ...names.map((n) => shellWord(n)),
+    ...(flags.repeat !== undefined ? [`--repeat ${shellWord(flags.repeat)}`] : []),
+    ...(flags.threshold !== undefined ? [`--threshold ${shellWord(flags.threshold)}`] : []),
+    ...(flags.compare !== undefined ? [`--compare ${shellWord(flags.compare)}`] : []),
+    ...(flags.requireLive ? ['--require-live'] : []),
+  ];
+  const full = `promptctl test${targetFlags(ctx, flags.dir)}${shaping.map((w) => ` ${w}`).join('')} --format json`;
+  const text = renderTestReport(maskStrings(report, (t) => ctx.mask(t)), flags.format, ctx.style, flags.dir, full);
   // The report is the document now: an error after it adds none.
   ctx.failureDocument = undefined;
   ctx.out(text);

@@ -11,6 +11,9 @@ import { passRate, rateLine, thresholdPercent, unchecked, waiting } from './test
 /** A pull-request comment shares its 65,536 characters with the plan: the test section takes at most this. */
 export const TEST_MARKDOWN_CAP = 20_000;
 
+/** The whole report a cut section points to, when the caller names none (the run's own command, with its --env and --dir). */
+const FULL_REPORT = 'promptctl test --format json';
+
 function code(s: string): string {
   return codeSpan(escapeTestCode(s));
 }
@@ -27,8 +30,10 @@ function headIcon(report: TestReport): string {
   return report.tests.every((t) => unchecked(t) || (waiting(t) && !report.requireLive)) ? '➖' : '✅';
 }
 
-export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = {}): string {
+/** `full`: the command that writes the whole report, which a section cut to fit points to (default: the bare one). */
+export function renderTestMarkdown(report: TestReport, opts: { cap?: number; full?: string } = {}): string {
   const cap = opts.cap ?? TEST_MARKDOWN_CAP;
+  const full = opts.full ?? FULL_REPORT;
   const strict = report.requireLive === true;
   const intro = [
     report.interrupted ? `### ⏹️ promptctl test: interrupted, ${interruptedPhrase(report.interrupted)}` : `### ${headIcon(report)} promptctl test: ${tally(report)}`,
@@ -48,20 +53,20 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
   const others = report.tests.flatMap((t, i) => (t.met ? [i] : []));
   const order = [...failed, ...others];
   const rowsLength = (ix: readonly number[]) => ix.reduce((n, i) => n + rows[i]!.length + 1, 0);
-  const tableMore = (kept: number) => tableNote(order.slice(kept).map((i) => report.tests[i]!), strict);
+  const tableMore = (kept: number) => tableNote(order.slice(kept).map((i) => report.tests[i]!), strict, full);
   // Room for the longest note that could be printed under the blocks: it names the first five tests
   // left out, which may be the longest names of all. The blank line after the table counts too.
-  let room = cap - top.length - 1 - leftOutNote(report.tests.map((t) => t.name).sort((a, b) => code(b).length - code(a).length)).length;
+  let room = cap - top.length - 1 - leftOutNote(report.tests.map((t) => t.name).sort((a, b) => code(b).length - code(a).length), full).length;
   // The failed tests' blocks keep room for the other rows, or for the row counting them when they are longer.
   let blockRoom = room - rowsLength(failed) - Math.min(rowsLength(others), tableMore(0).length + 1);
   // Each failed test keeps room for the smallest block of every failed test after it.
-  const smallest = new Map(failed.map((i) => [i, markdownBlock(report.tests[i]!, strict, true, 1).length]));
+  const smallest = new Map(failed.map((i) => [i, markdownBlock(report.tests[i]!, strict, full, true, 1).length]));
   const chosen = new Map<number, string>();
   for (const i of failed) {
     const t = report.tests[i]!;
     smallest.delete(i);
     const reserve = [...smallest.values()].reduce((n, x) => n + x, 0);
-    const block = fittingBlock(t, strict, blockRoom - reserve) ?? fittingBlock(t, strict, blockRoom);
+    const block = fittingBlock(t, strict, full, blockRoom - reserve) ?? fittingBlock(t, strict, full, blockRoom);
     if (block === undefined) continue;
     chosen.set(i, block);
     blockRoom -= block.length;
@@ -75,7 +80,7 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
   const listed = new Set(order.slice(0, kept));
   for (const i of others) {
     if (!listed.has(i)) continue;
-    const block = fittingBlock(report.tests[i]!, strict, room);
+    const block = fittingBlock(report.tests[i]!, strict, full, room);
     if (block === undefined) continue;
     chosen.set(i, block);
     room -= block.length;
@@ -85,7 +90,7 @@ export function renderTestMarkdown(report: TestReport, opts: { cap?: number } = 
   const shown = kept === order.length ? rows : table;
   const out = top + shown.map((line) => line + '\n').join('') + '\n' + report.tests.map((_, i) => chosen.get(i) ?? '').join('');
   const left = report.tests.filter((_, i) => !chosen.has(i)).map((t) => t.name);
-  return left.length === 0 ? out : out + leftOutNote(left);
+  return left.length === 0 ? out : out + leftOutNote(left, full);
 }
 
 /** A test's row in the summary table. */
@@ -107,30 +112,30 @@ const MARK_WORDS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** The summary table's last row when it was cut: how many tests it leaves out, by their mark. */
-function tableNote(left: readonly TestOutcome[], requireLive: boolean): string {
+function tableNote(left: readonly TestOutcome[], requireLive: boolean, full: string): string {
   const n = left.length;
   const counts = MARK_WORDS.map(([m, word]) => [word, left.filter((t) => mark(t, requireLive) === m).length] as const).filter(([, k]) => k > 0);
   const tests = `${formatInt(n)} more test${n === 1 ? '' : 's'}`;
   const what = counts.length === 1 ? `${tests} ${counts[0]![0]}` : `${tests}: ${counts.map(([word, k]) => `${formatInt(k)} ${word}`).join(', ')}`;
-  return `| | _… and ${what}; \`promptctl test --format json\` lists every test._ | | | |`;
+  return `| | _… and ${what}; ${code(full)} lists every test._ | | | |`;
 }
 
 /** The note under a cut section, naming the tests left out (the first five). */
-function leftOutNote(names: readonly string[]): string {
+function leftOutNote(names: readonly string[], full: string): string {
   const n = names.length;
   const named = names.slice(0, 5).map(code).join(', ') + (n > 5 ? ', …' : '');
-  return `\n_${n} more test${n === 1 ? '' : 's'} did not fit (${named}): run \`promptctl test --format json\` for all of them._\n`;
+  return `\n_${n} more test${n === 1 ? '' : 's'} did not fit (${named}): run ${code(full)} for all of them._\n`;
 }
 
 /**
  * The fullest block of `t` within `room` characters: whole; for a failed test, then without its
  * passing cases, then with as many of its first failing cases as fit. Undefined if none does.
  */
-function fittingBlock(t: TestOutcome, strict: boolean, room: number): string | undefined {
-  const whole = markdownBlock(t, strict);
+function fittingBlock(t: TestOutcome, strict: boolean, full: string, room: number): string | undefined {
+  const whole = markdownBlock(t, strict, full);
   if (whole.length <= room) return whole;
   if (t.met) return undefined;
-  const failing = markdownBlock(t, strict, true);
+  const failing = markdownBlock(t, strict, full, true);
   if (failing.length <= room) return failing;
   // The most rows that fit, by bisection (a block grows with its rows).
   let lo = 0;
@@ -138,7 +143,7 @@ function fittingBlock(t: TestOutcome, strict: boolean, room: number): string | u
   let best: string | undefined;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    const b = markdownBlock(t, strict, true, mid);
+    const b = markdownBlock(t, strict, full, true, mid);
     if (b.length <= room) {
       best = b;
       lo = mid;
@@ -170,9 +175,10 @@ function resultText(c: Cell, s: CellStats, requireLive: boolean): string {
 
 /**
  * A test's collapsible block; `onlyFailing`: its table without the cases that passed (a long test's,
- * when it does not fit whole); `rows`: at most that many table rows and failure lines (a longer one's).
+ * when it does not fit whole); `rows`: at most that many table rows and failure lines (a longer one's);
+ * `full`: the command whose report has the cases left out.
  */
-function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false, rows = Infinity): string {
+function markdownBlock(t: TestOutcome, requireLive: boolean, full: string, onlyFailing = false, rows = Infinity): string {
   const lines: string[] = [];
   if (t.casesNotRun && t.runs.length === 0) {
     return `<details><summary>${mark(t, requireLive)} <code>${escapeMd(t.name)}</code>: ${interruptedBeforeAny(t)}</summary>\n\n</details>\n\n`;
@@ -215,8 +221,8 @@ function markdownBlock(t: TestOutcome, requireLive: boolean, onlyFailing = false
       lines.push(`| ${escapeMd(c.case)} | ${escapeMd(c.version)} | ${resultText(c, stats.get(c)!, requireLive)} | ${statCells(stats.get(c)!).join(' | ')} |`);
     }
   }
-  if (hidden > 0) lines.push('', `_${hidden} passing case${hidden === 1 ? '' : 's'} left out to fit: \`promptctl test --format json\` has them._`);
-  if (cut > 0) lines.push('', `_${cut} more failing case${cut === 1 ? '' : 's'} left out to fit: \`promptctl test --format json\` has them._`);
+  if (hidden > 0) lines.push('', `_${hidden} passing case${hidden === 1 ? '' : 's'} left out to fit: ${code(full)} has them._`);
+  if (cut > 0) lines.push('', `_${cut} more failing case${cut === 1 ? '' : 's'} left out to fit: ${code(full)} has them._`);
   const fs = failures(t, requireLive);
   const most = Math.min(30, rows);
   if (fs.length) {

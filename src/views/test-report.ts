@@ -7,13 +7,16 @@ import { plain, type Style } from './style.js';
 
 export type TestFormat = 'text' | 'markdown' | 'json' | 'junit';
 
-/** `dir`: the prompts directory read, which the text report names when it holds no PromptTest. */
-export function renderTestReport(report: TestReport, format: TestFormat, style: Style = plain, dir?: string): string {
+/**
+ * `dir`: the prompts directory read, which the text report names when it holds no PromptTest;
+ * `full`: the command writing this run's whole report, which markdown cut to fit points to.
+ */
+export function renderTestReport(report: TestReport, format: TestFormat, style: Style = plain, dir?: string, full?: string): string {
   switch (format) {
     case 'text':
       return renderTestText(report, style, dir);
     case 'markdown':
-      return renderTestMarkdown(report);
+      return renderTestMarkdown(report, full !== undefined ? { full } : {});
     case 'json':
       return renderTestJson(report);
     case 'junit':
