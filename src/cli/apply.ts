@@ -26,7 +26,7 @@ import { readPlanFile, readPlanStdin, STDIN_NAME } from './plan-file.js';
 import { describeOrg } from '../apply/stale.js';
 import { holdApplyLock } from './apply-lock.js';
 import { otherDir, refuseIfStale, refuseMassDelete, refuseSavedProblems } from './apply-saved.js';
-import { applyCommand, dirFlag, planAgain } from './next-commands.js';
+import { applyCommand, dirFlag, planAgain, targetFlags } from './next-commands.js';
 import { renderPlan } from './render.js';
 import { sinkProxyOptions } from './sink-agents.js';
 import { describeTarget, keptAbove, labelEnvironment, trailAboveWarning, type OpenTarget } from './target.js';
@@ -72,7 +72,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   // A pipe named as a file (`/dev/stdin`, `<(promptctl plan --format json)`) is stdin by another name.
   const pipe = ctx.environment?.settings.protected ? { pipe: () => unsavedApplyRefused(ctx, flags, `${shownFile} is a pipe, not one`) } : {};
   // A plan it cannot read is refused with the commands that save or pipe one again: this run's, --env and --dir kept.
-  const commands = { plan: planAgain(ctx, flags.dir, flags.prune === true), apply: applyCommand(ctx, flags.dir) };
+  const commands = { plan: planAgain(ctx, flags.dir, flags.prune === true), apply: applyCommand(ctx, flags.dir), drift: `promptctl drift${targetFlags(ctx, flags.dir)}` };
   const saved: Plan | null = planFile ? (piped ? await readPlanStdin(ctx.io.stdin, 'apply', commands) : await readPlanFile(resolve(cwd, planFile), shownFile!, { ...pipe, commands })) : null;
   // Another place is refused before anything is read; another client of it, once the org is read.
   if (saved && targetPlace(saved.target) !== targetPlace(label)) {

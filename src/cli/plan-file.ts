@@ -47,9 +47,11 @@ export interface PlanCommands {
   plan: string;
   /** `promptctl apply` with the run's flags. */
   apply: string;
+  /** `promptctl drift` with the run's flags (a drift report given as the plan is told to run it again). */
+  drift: string;
 }
 
-const BARE: PlanCommands = { plan: 'promptctl plan', apply: 'promptctl apply' };
+const BARE: PlanCommands = { plan: 'promptctl plan', apply: 'promptctl apply', drift: 'promptctl drift' };
 
 /** The plan in `path`; `file` is how messages name it (made visible by the caller). Throws UserError on anything amiss. */
 export async function readPlanFile(path: string, file: string, opts: { pipe?: () => Error; commands?: PlanCommands } = {}): Promise<Plan> {
@@ -98,7 +100,7 @@ async function planOf(bytes: Buffer, file: string, commands: PlanCommands, piped
   const decoded = planText(bytes, file, commands, pipedInto);
   if (typeof decoded !== 'string') throw notAPlan(file, [decoded], piped);
   const { checkPlanFile } = await import('../schema/plan-file.js');
-  const checked = checkPlanFile(decoded, file, piped ? { piped, pipe: pipeInto(pipedInto, commands), plan: commands.plan } : { plan: commands.plan });
+  const checked = checkPlanFile(decoded, file, { ...(piped ? { piped, pipe: pipeInto(pipedInto, commands) } : {}), plan: commands.plan, drift: commands.drift });
   if (!checked.ok) throw notAPlan(file, checked.diagnostics, piped);
   try {
     return sealedPlan(checked.data, file);

@@ -38,10 +38,10 @@ function planValidator(): CompiledValidator {
 /**
  * Checks a plan file's text; `file` names it in diagnostics; `piped`: it came through stdin (`show -`,
  * `apply -`), not a file, and `pipe` says how to pipe one in (default: into `show -`). `plan` is the
- * plan command a message names to save a plan (default bare: `apply` passes its --env and --dir,
- * without which the plan saved is another target's or directory's).
+ * plan command a message names to save a plan, and `drift` the drift it names for a drift report
+ * (default bare: `apply` passes its --env and --dir, without which they read another target or directory).
  */
-export function checkPlanFile(text: string, file: string, opts: { piped?: boolean; pipe?: string; plan?: string } = {}): PlanFileCheck {
+export function checkPlanFile(text: string, file: string, opts: { piped?: boolean; pipe?: string; plan?: string; drift?: string } = {}): PlanFileCheck {
   const plan = opts.plan ?? 'promptctl plan';
   let data: unknown;
   try {
@@ -53,7 +53,7 @@ export function checkPlanFile(text: string, file: string, opts: { piped?: boolea
   if (deep !== undefined) {
     return fail(file, offsetPosition(text, deep), 'plan/too-deep', `not a promptctl plan: nested deeper than ${MAX_PLAN_DEPTH} levels`);
   }
-  const other = otherDocument(data, plan);
+  const other = otherDocument(data, plan, opts.drift ?? 'promptctl drift');
   if (other) return fail(file, locate(positioned(text, file), other.at), 'plan/schema', other.message);
   // Some other JSON (`{}`, a package.json): one line that says so, not every field it lacks.
   if (typeof data !== 'object' || data === null || Array.isArray(data) || !('formatVersion' in data)) {
@@ -80,14 +80,14 @@ export function checkPlanFile(text: string, file: string, opts: { piped?: boolea
  * (`{error, diagnostics}`, piped on into `show -`). Said for what it is, with what to run instead,
  * at the member that tells it apart, not as a field the plan schema does not know.
  */
-function otherDocument(data: unknown, plan: string): { at: string[]; message: string } | undefined {
+function otherDocument(data: unknown, plan: string, drift: string): { at: string[]; message: string } | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
   const doc = data as Record<string, unknown>;
   if ('formatVersion' in doc && Array.isArray(doc.drift)) {
     return {
       at: ['drift'],
       message:
-        'not a saved plan but a drift report (what `promptctl drift --format json` writes): `promptctl drift` shows the drift again ' +
+        `not a saved plan but a drift report (what \`promptctl drift --format json\` writes): \`${drift}\` shows the drift again ` +
         `(\`--format markdown\` for a comment); \`${plan} --out FILE\` saves a plan to show or apply`,
     };
   }

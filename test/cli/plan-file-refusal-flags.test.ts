@@ -4,7 +4,8 @@
 // `--env dev --dir p`, copying it planned the default target from `prompts/` (or failed for want
 // of that directory), and the plan it wrote was then refused by the environment's apply. It now
 // keeps the run's --env and --dir, and the command copied from the message makes a plan that
-// applies. `show` has neither option, so its messages stay as they were.
+// applies; so does the drift a drift report given as the plan is told to run again. `show` has
+// neither option, so its messages stay as they were.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -80,6 +81,18 @@ describe('a saved plan apply cannot read, in an environment and another prompts 
     const r = await cli(['apply', ...FLAGS, '-', '--auto-approve'], '');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('pipe one in (`promptctl apply --env dev --dir p - --auto-approve < plan.json`)');
+  });
+
+  it('a drift report given as the plan: the drift and the plan it names keep --env and --dir', async () => {
+    const applied = await cli(['apply', ...FLAGS, '--auto-approve']);
+    expect(applied.code, applied.stderr).toBe(0);
+    await writeFile(join(dir.path, 'p/billing.yaml'), BILLING_1_0.replace('model: gpt-4o', 'model: gpt-4o-mini'));
+    const drift = await cli(['drift', ...FLAGS, '--format', 'json']);
+    expect(drift.code, drift.stderr).toBe(2);
+    await writeFile(join(dir.path, 'drift.json'), drift.stdout);
+    const r = await cli(['apply', ...FLAGS, 'drift.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`\`promptctl drift --env dev --dir p\` shows the drift again (\`--format markdown\` for a comment); \`${AGAIN} --out FILE\` saves a plan`);
   });
 
   it('show, which takes neither option, names the bare commands as before', async () => {
