@@ -13,7 +13,7 @@ import { ENV, targetPlace } from '../genesys/target.js';
 import { gitProvenance, type GitProvenance } from '../git/index.js';
 import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
-import { EXIT, UserError } from '../util/errors.js';
+import { EXIT, InterruptedAfterError, UserError } from '../util/errors.js';
 import { shellWord, visible, visibleLines, visibleName } from '../util/escapes.js';
 import { withEscapedForms } from '../util/secret-forms.js';
 import { addDirOption, announceTarget, loadOrRefuse } from './common.js';
@@ -225,6 +225,12 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
       audit ??= await openAudit();
       return await execute(ctx, plan, target, audit, git, stop, flags.dir, planFile, expectedMs);
     }, { dir: flags.dir });
+  } catch (err) {
+    // A read under way when the interrupt came failed (a 500, a dropped connection): it is said,
+    // but the run still ends as interrupted with nothing applied (exit 130), as it would have had
+    // the read succeeded; a cancelled CI job must read as one (DESIGN §4, §5).
+    if (stop.signalled && stop.phase === 'planning') throw new InterruptedAfterError(err, INTERRUPTED_BEFORE_CHANGES);
+    throw err;
   } finally {
     try {
       if (audit) {
@@ -318,9 +324,11 @@ async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenT
   }
 }
 
+const INTERRUPTED_BEFORE_CHANGES = 'Apply interrupted before any change was made; nothing was applied.';
+
 /** An interrupt came before any change started: nothing is applied, and the run ends as interrupted. */
 function interruptedBeforeChanges(ctx: CliContext): number {
-  ctx.info('Apply interrupted before any change was made; nothing was applied.');
+  ctx.info(INTERRUPTED_BEFORE_CHANGES);
   return EXIT.interrupted;
 }
 
