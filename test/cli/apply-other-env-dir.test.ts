@@ -4,11 +4,9 @@
 // `prompts/`, which does not exist (or holds other documents), and was refused again. It now names
 // the plan's own --dir (the file says it), and a plan made without --env, applied with one, is
 // told the same way.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { promptsIn, type TempDir } from '../helpers/tmp.js';
 import { BILLING_1_0 } from '../helpers/billing-yaml.js';
 
 const CONFIG = `apiVersion: promptctl/v1
@@ -23,10 +21,7 @@ let dir: TempDir;
 const cli = (args: string[]): Promise<CliResult> => runCliInProcess(args, { cwd: dir.path });
 
 beforeEach(async () => {
-  dir = await tempDir('promptctl-apply-other-env-dir-');
-  await mkdir(join(dir.path, 'p'), { recursive: true });
-  await writeFile(join(dir.path, 'p/promptctl.yaml'), CONFIG);
-  await writeFile(join(dir.path, 'p/billing.yaml'), BILLING_1_0);
+  dir = await promptsIn('promptctl-apply-other-env-dir-', { 'promptctl.yaml': CONFIG, 'billing.yaml': BILLING_1_0 });
 });
 afterEach(async () => {
   await dir.remove();

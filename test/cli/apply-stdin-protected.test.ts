@@ -6,11 +6,10 @@
 // still applies.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { promptsIn, type TempDir } from '../helpers/tmp.js';
 import { BILLING_1_0 } from '../helpers/billing-yaml.js';
 
 const CONFIG = `apiVersion: promptctl/v1
@@ -24,10 +23,7 @@ let dir: TempDir;
 const cli = (args: string[], input?: string): Promise<CliResult> => runCliInProcess(args, { cwd: dir.path, ...(input !== undefined ? { input } : {}) });
 
 beforeEach(async () => {
-  dir = await tempDir('promptctl-apply-stdin-protected-');
-  await mkdir(join(dir.path, 'prompts'), { recursive: true });
-  await writeFile(join(dir.path, 'prompts/promptctl.yaml'), CONFIG);
-  await writeFile(join(dir.path, 'prompts/billing.yaml'), BILLING_1_0);
+  dir = await promptsIn('promptctl-apply-stdin-protected-', { 'promptctl.yaml': CONFIG, 'billing.yaml': BILLING_1_0 }, 'prompts');
 });
 afterEach(async () => {
   await dir.remove();

@@ -3,11 +3,9 @@
 // command left out --dir, so the copy looked for promptctl.yaml in `prompts/` to find environment
 // dev and failed. It now keeps the run's --dir, and the command copied from the message verifies
 // the environment's trail.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { promptsIn, type TempDir } from '../helpers/tmp.js';
 import { BILLING_1_0 } from '../helpers/billing-yaml.js';
 
 const CONFIG = `apiVersion: promptctl/v1
@@ -21,10 +19,7 @@ let dir: TempDir;
 const cli = (args: string[]): Promise<CliResult> => runCliInProcess(args, { cwd: dir.path });
 
 beforeEach(async () => {
-  dir = await tempDir('promptctl-audit-verify-env-hint-');
-  await mkdir(join(dir.path, 'p'), { recursive: true });
-  await writeFile(join(dir.path, 'p/promptctl.yaml'), CONFIG);
-  await writeFile(join(dir.path, 'p/billing.yaml'), BILLING_1_0);
+  dir = await promptsIn('promptctl-audit-verify-env-hint-', { 'promptctl.yaml': CONFIG, 'billing.yaml': BILLING_1_0 });
 });
 afterEach(async () => {
   await dir.remove();

@@ -3,11 +3,11 @@
 // `prompts/` to find environment dev and failed ("prompts directory "prompts" not found"), while the
 // apply beside it in the same sentence kept --dir. It now keeps the run's --env and --dir, and the
 // command copied from the message exports the environment's org.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { promptsIn, type TempDir } from '../helpers/tmp.js';
 import { BILLING_1_0 } from '../helpers/billing-yaml.js';
 
 const CONFIG = `apiVersion: promptctl/v1
@@ -21,10 +21,7 @@ let dir: TempDir;
 const cli = (args: string[]): Promise<CliResult> => runCliInProcess(args, { cwd: dir.path });
 
 beforeEach(async () => {
-  dir = await tempDir('promptctl-drift-export-hint-');
-  await mkdir(join(dir.path, 'p'), { recursive: true });
-  await writeFile(join(dir.path, 'p/promptctl.yaml'), CONFIG);
-  await writeFile(join(dir.path, 'p/billing.yaml'), BILLING_1_0);
+  dir = await promptsIn('promptctl-drift-export-hint-', { 'promptctl.yaml': CONFIG, 'billing.yaml': BILLING_1_0 });
 });
 afterEach(async () => {
   await dir.remove();

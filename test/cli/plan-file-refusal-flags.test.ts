@@ -6,11 +6,11 @@
 // keeps the run's --env and --dir, and the command copied from the message makes a plan that
 // applies; so does the drift a drift report given as the plan is told to run again. `show` has
 // neither option, so its messages stay as they were.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { promptsIn, type TempDir } from '../helpers/tmp.js';
 import { BILLING_1_0 } from '../helpers/billing-yaml.js';
 
 const CONFIG = `apiVersion: promptctl/v1
@@ -27,10 +27,7 @@ let dir: TempDir;
 const cli = (args: string[], input?: string): Promise<CliResult> => runCliInProcess(args, { cwd: dir.path, ...(input !== undefined ? { input } : {}) });
 
 beforeEach(async () => {
-  dir = await tempDir('promptctl-plan-file-refusal-');
-  await mkdir(join(dir.path, 'p'), { recursive: true });
-  await writeFile(join(dir.path, 'p/promptctl.yaml'), CONFIG);
-  await writeFile(join(dir.path, 'p/billing.yaml'), BILLING_1_0);
+  dir = await promptsIn('promptctl-plan-file-refusal-', { 'promptctl.yaml': CONFIG, 'billing.yaml': BILLING_1_0 });
 });
 afterEach(async () => {
   await dir.remove();

@@ -3,11 +3,11 @@
 // difference. Run with `--env dev --dir p`, that bare command planned the default target from
 // `prompts/`: absent here, or another org, where the difference is not. It now names the plan of
 // the run's --env and --dir, and the command copied from the note shows the edit.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { promptsIn, type TempDir } from '../helpers/tmp.js';
 import { BILLING_1_0 } from '../helpers/billing-yaml.js';
 
 const CONFIG = `apiVersion: promptctl/v1
@@ -33,11 +33,7 @@ let dir: TempDir;
 const cli = (args: string[]): Promise<CliResult> => runCliInProcess(args, { cwd: dir.path });
 
 beforeEach(async () => {
-  dir = await tempDir('promptctl-test-edited-version-');
-  await mkdir(join(dir.path, 'p'), { recursive: true });
-  await writeFile(join(dir.path, 'p/promptctl.yaml'), CONFIG);
-  await writeFile(join(dir.path, 'p/billing.yaml'), BILLING_1_0);
-  await writeFile(join(dir.path, 'p/test.yaml'), TEST);
+  dir = await promptsIn('promptctl-test-edited-version-', { 'promptctl.yaml': CONFIG, 'billing.yaml': BILLING_1_0, 'test.yaml': TEST });
 });
 afterEach(async () => {
   await dir.remove();

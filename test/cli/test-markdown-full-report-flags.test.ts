@@ -3,11 +3,10 @@
 // `prompts/` for the default target: copied, it failed for want of the directory (or reported
 // another org). The pointer now names this run's command, --env, --dir and the tests named kept,
 // as plan's and drift's pointers to their whole JSON do, and the copied command writes the report.
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
-import { tempDir, type TempDir } from '../helpers/tmp.js';
+import { promptsIn, type TempDir } from '../helpers/tmp.js';
 import { BILLING_1_0 } from '../helpers/billing-yaml.js';
 
 const CONFIG = `apiVersion: promptctl/v1
@@ -33,11 +32,7 @@ let dir: TempDir;
 const cli = (args: string[]): Promise<CliResult> => runCliInProcess(args, { cwd: dir.path });
 
 beforeEach(async () => {
-  dir = await tempDir('promptctl-test-md-full-');
-  await mkdir(join(dir.path, 'p'), { recursive: true });
-  await writeFile(join(dir.path, 'p/promptctl.yaml'), CONFIG);
-  await writeFile(join(dir.path, 'p/billing.yaml'), BILLING_1_0);
-  await writeFile(join(dir.path, 'p/test.yaml'), manyCases());
+  dir = await promptsIn('promptctl-test-md-full-', { 'promptctl.yaml': CONFIG, 'billing.yaml': BILLING_1_0, 'test.yaml': manyCases() });
 });
 afterEach(async () => {
   await dir.remove();

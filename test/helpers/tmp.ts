@@ -1,5 +1,5 @@
 // Temporary working directories for tests, removed afterwards, and copies of the fixture sets.
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -20,4 +20,12 @@ export async function fixtureCopy(name: string): Promise<TempDir> {
   const dir = await tempDir(`promptctl-${name}-`);
   await cp(join(FIXTURES, name), dir.path, { recursive: true });
   return dir;
+}
+
+/** A temp dir holding the prompts directory `dir` with these files (name → text): a CLI test's project. */
+export async function promptsIn(prefix: string, files: Readonly<Record<string, string>>, dir = 'p'): Promise<TempDir> {
+  const t = await tempDir(prefix);
+  await mkdir(join(t.path, dir), { recursive: true });
+  for (const [name, text] of Object.entries(files)) await writeFile(join(t.path, dir, name), text);
+  return t;
 }
