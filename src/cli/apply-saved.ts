@@ -2,9 +2,7 @@
 // would now delete too much, was made for another org, or is stale against a fresh plan
 // (apply/stale.ts), each refusal with the command that makes the plan again, with the environment,
 // directory and prune it was made with; a file the audit trail shows applied already is said to be
-// (with nothing to do while what it made still holds). Also the commands that plan and apply
-// again with this run's --env and --dir, which other commands' hints name too (applySteps: a
-// protected environment's saved plan and its apply).
+// (with nothing to do while what it made still holds).
 import { readFile } from 'node:fs/promises';
 import { normalize } from 'node:path';
 import { planOnRecord } from '../audit/plan-runs.js';

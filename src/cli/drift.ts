@@ -10,7 +10,7 @@ import { visibleLines, visibleName } from '../util/escapes.js';
 import { noDrift, renderDrift, type RenderedPlan } from '../views/drift.js';
 import { addDirOption, jsonFailureOnFormat } from './common.js';
 import { planTarget } from './live-plan.js';
-import { applyCommand, planAgain, targetFlags } from './next-commands.js';
+import { applySteps, targetFlags } from './next-commands.js';
 import { asSaved } from './plan-file.js';
 import type { CliContext } from './context.js';
 import { parseFormat, PLAN_FORMATS, renderPlan } from './render.js';
@@ -105,9 +105,8 @@ function nextStep(ctx: CliContext, dir: string, plan: Plan, entries: readonly Dr
  * file applied: the bare apply would only be refused. A mass delete needs its flag at both steps.
  */
 function applyWay(ctx: CliContext, dir: string, prune: boolean, massDelete: boolean): string {
-  const mass = massDelete ? ' --allow-mass-delete' : '';
-  if (ctx.environment?.settings.protected !== true) return `\`${applyCommand(ctx, dir)}${prune ? ` --prune${mass}` : mass}\``;
-  return `\`${planAgain(ctx, dir, prune)}${mass} --out plan.json\`, reviewed, then \`${applyCommand(ctx, dir)}${mass} plan.json\``;
+  const [first, then] = applySteps(ctx, dir, { prune, allowMassDelete: massDelete });
+  return then === undefined ? `\`${first}\`` : `\`${first}\`, reviewed, then \`${then}\``;
 }
 
 /** "1,204 differences": grouped as the plan counts. */

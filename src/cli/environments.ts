@@ -19,7 +19,7 @@ import { UserError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { oneLine, shellWord, visibleLines, visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
-import { applyCommand, planAgain } from './next-commands.js';
+import { applySteps } from './next-commands.js';
 
 /** Where each environment keeps what is its own (embedded state, audit trail), relative to the working directory. */
 export const ENVIRONMENTS_DIR = '.promptctl/envs';
@@ -273,11 +273,11 @@ type UnsavedApplyFlags = { dir: string; prune?: boolean; allowMassDelete?: boole
 export function unsavedApplyRefused(ctx: CliContext, flags: UnsavedApplyFlags, why?: string): UserError {
   // The run's --prune and --allow-mass-delete kept: followed as written, the saved plan deletes what
   // this apply meant to, and its apply takes the mass delete this one was given.
-  const mass = flags.allowMassDelete ? ' --allow-mass-delete' : '';
+  const [save, apply] = applySteps(ctx, flags.dir, { prune: flags.prune === true, allowMassDelete: flags.allowMassDelete === true });
   const instead = why !== undefined ? `, and ${why} (nothing shows it was reviewed)` : '';
   return new UserError(
     `environment ${ctx.environment!.name} is protected: apply takes only a saved, reviewed plan file${instead}. ` +
-      `Run \`${planAgain(ctx, flags.dir, flags.prune === true)}${mass} --out plan.json\`, review it, then \`${applyCommand(ctx, flags.dir)}${mass} plan.json\`; nothing was applied`,
+      `Run \`${save}\`, review it, then \`${apply}\`; nothing was applied`,
   );
 }
 

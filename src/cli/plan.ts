@@ -20,7 +20,7 @@ import { parseFormat, PLAN_FORMATS, renderPlan, wholePlanPointer, type PlanForma
 import { changedScope } from '../plan/scope.js';
 import { withProblems } from '../plan/promotion.js';
 import { promotionFindings } from './environments.js';
-import { applyCommand, planAgain } from './next-commands.js';
+import { applyCommand, applySteps } from './next-commands.js';
 
 interface PlanFlags {
   dir: string;
@@ -110,15 +110,13 @@ export async function runPlan(ctx: CliContext, flags: PlanFlags): Promise<number
 function savedPlanNote(ctx: CliContext, plan: Plan, flags: PlanFlags): void {
   const env = ctx.environment;
   if (env?.settings.protected !== true || plan.problems.length > 0 || !hasAppliedChanges(plan)) return;
-  const mass = flags.allowMassDelete ? ' --allow-mass-delete' : '';
+  const [save, apply] = applySteps(ctx, flags.dir, { prune: flags.prune === true, allowMassDelete: flags.allowMassDelete === true });
   // With --changed-since the plan shown is a part: the file to save is the whole plan, not this one.
   const what =
     flags.changedSince !== undefined
       ? `, and one saved whole (this plan shows only what files changed since ${shellWord(flags.changedSince)} define). To apply,`
       : '. To apply this plan,';
-  ctx.info(
-    `environment ${env.name} is protected: it applies only a saved, reviewed plan file${what} run \`${planAgain(ctx, flags.dir, flags.prune === true)}${mass} --out plan.json\`, review it, then \`${applyCommand(ctx, flags.dir)}${mass} plan.json\``,
-  );
+  ctx.info(`environment ${env.name} is protected: it applies only a saved, reviewed plan file${what} run \`${save}\`, review it, then \`${apply}\``);
 }
 
 /**

@@ -24,6 +24,7 @@ import type { Revision } from '../export/promote.js';
 import type { CliContext } from './context.js';
 import { checkPrevious } from './environments.js';
 import { DEFAULT_DIR } from './common.js';
+import { dirFlag } from './next-commands.js';
 
 interface EditFlags {
   dir: string;
@@ -94,7 +95,7 @@ async function splitContext(ctx: CliContext, template: string, dir: string, doin
   for (const d of loaded.diagnostics) if (d.severity === 'error') ctx.info(formatText(d));
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
   // validate of these files: a bare one reads prompts/. Every environment's (no --env), as they were loaded here.
-  if (errors > 0 || !loaded.state) throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${visibleName(dir)}: nothing was ${doing} (run \`promptctl validate${dir !== DEFAULT_DIR ? ` --dir ${shellWord(dir)}` : ''}\`)`);
+  if (errors > 0 || !loaded.state) throw new UserError(`${errors || 'invalid'} error${errors === 1 ? '' : 's'} in ${visibleName(dir)}: nothing was ${doing} (run \`promptctl validate${dirFlag(dir)}\`)`);
   const union = loaded.state;
   const state = env ? environmentState(union, env) : union;
   const split = state.splits.find((s) => s.template === template);
@@ -240,7 +241,7 @@ export async function runPromote(ctx: CliContext, template: string, version: str
     return EXIT.ok;
   }
   if (s.newSplit) s.notes.push(`note: template "${template}" has no TrafficSplit yet (its newest version answers every call): adding one to ${visibleName(s.file)}`);
-  await refuseUnrun(ctx, s, routes, version, (names) => `${names.join(', ')} cannot be promoted there`);
+  await refuseUnrun(ctx, s, routes, version, 'promoted');
   return finishEdit(ctx, s, routes, flags, `promote ${version} to ${weight}%`);
 }
 
@@ -249,9 +250,9 @@ export async function runPromote(ctx: CliContext, template: string, version: str
  * promoted or rolled back to, or another scaled up when its weight goes down, as plan checks it)
  * is a warning (on stderr), or where the environment is protected, refused before the file is
  * written: the plan of the edit would be refused there for it anyway. `version`: the one named
- * when the check blocks none by name; `cannot`: what is refused, of the versions blocked.
+ * when the check blocks none by name; `verb`: what the versions blocked cannot be there.
  */
-async function refuseUnrun(ctx: CliContext, s: SplitContext, routes: readonly { version: string; weight: number }[], version: string, cannot: (names: string[]) => string): Promise<void> {
+async function refuseUnrun(ctx: CliContext, s: SplitContext, routes: readonly { version: string; weight: number }[], version: string, verb: 'promoted' | 'rolled back to'): Promise<void> {
   const template = s.split.template;
   const was = new Map(s.split.routes.map((r) => [r.version, r.weight]));
   const rising = routes.filter((r) => r.weight > (was.get(r.version) ?? 0));
@@ -269,7 +270,7 @@ async function refuseUnrun(ctx: CliContext, s: SplitContext, routes: readonly { 
   const blocked = wanted.filter((w) => problems.some((p) => p.address === w.address)).map((w) => w.version);
   const names = blocked.length > 0 ? blocked : [version];
   throw new UserError(
-    `environment ${ctx.environment!.name} is protected: ${cannot(names)} before ${ctx.environment!.previous} has run ${names.length === 1 ? 'it' : 'them'}; nothing was changed`,
+    `environment ${ctx.environment!.name} is protected: ${names.join(', ')} cannot be ${verb} there before ${ctx.environment!.previous} has run ${names.length === 1 ? 'it' : 'them'}; nothing was changed`,
   );
 }
 
@@ -350,7 +351,9 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
     const by = before.addedBy;
     ctx.info(`rolling back to ${before.version}: it answered every call before ${by.commit.slice(0, 7)} (${by.date.slice(0, 10)}, "${visibleName(by.subject)}") added the split`);
     const routes = scaleWeights(s.split.routes, before.version, 100);
-    await refuseUnrun(ctx, s, routes, before.version, rolledBackTo);
+    // Checked as promote is: the version held 100 % here once, but a protected environment's apply
+    // refuses one the previous environment does not run now, so the edit would only be refused later.
+    await refuseUnrun(ctx, s, routes, before.version, 'rolled back to');
     return finishEdit(ctx, s, routes, flags, `rollback to ${before.version}`);
   }
   if (!found) {
@@ -361,21 +364,12 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
       `no earlier commit of ${visibleName(s.file)} routes 100% of template "${template}"${where} to one version other than the current routes` +
         `${skipped.length ? ` (passed over: ${skipped.join(', ')})` : ''} (${read} commit${read === 1 ? '' : 's'} read${shallow}); nothing was rolled back.` +
         // Undoing a promote whose weights never reached 100 %: the two ways that still work.
-        ` To route everything to one version, run \`promptctl promote ${shellWord(template)} VERSION --weight 100${env ? ` --env ${shellWord(env)}` : ''}${flags.dir !== DEFAULT_DIR ? ` --dir ${shellWord(flags.dir)}` : ''}\` (routes now: ${s.split.routes.map((r) => `${r.version} ${r.weight}%`).join(', ')}), or git revert the commit that changed them`,
+        ` To route everything to one version, run \`promptctl promote ${shellWord(template)} VERSION --weight 100${env ? ` --env ${shellWord(env)}` : ''}${dirFlag(flags.dir)}\` (routes now: ${s.split.routes.map((r) => `${r.version} ${r.weight}%`).join(', ')}), or git revert the commit that changed them`,
     );
   }
   // The subject is anyone's text: shown, never obeyed (a terminal escape in it would clear the screen or forge a line).
   ctx.info(`rolling back to ${found.version}: it held 100% at ${found.commit.slice(0, 7)} (${found.date.slice(0, 10)}, "${visibleName(found.subject)}")`);
   const routes = scaleWeights(s.split.routes, found.version, 100);
-  await refuseUnrun(ctx, s, routes, found.version, rolledBackTo);
+  await refuseUnrun(ctx, s, routes, found.version, 'rolled back to');
   return finishEdit(ctx, s, routes, flags, `rollback to ${found.version}`);
-}
-
-/**
- * Rollback is checked as promote is (refuseUnrun): the version it routes everything to held 100 %
- * here once, but the plan of the edit is held to what the previous environment runs now, and a
- * protected environment's apply refuses a version it does not: the edit would only be refused later.
- */
-function rolledBackTo(names: string[]): string {
-  return `${names.join(', ')} cannot be rolled back to there`;
 }

@@ -23,6 +23,7 @@ import { answerStream } from '../views/run-answer.js';
 import { oneLine, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
 import { declaredVariables, refuseVariables, typedValue } from './run-variables.js';
+import { applyFirst } from './next-commands.js';
 
 // What tests read from here, where it was defined before run-variables.ts held it.
 export { declaredVariables, typedValue } from './run-variables.js';
@@ -233,8 +234,7 @@ async function findTemplate(ctx: CliContext, api: GatewayApi, name: string, dir:
   const found = (await servedTemplates(api, { name, expand: ['versions', 'traffic'] }, 'run')).find((t) => t.name === name);
   if (found) return found;
   const all = (await api.listTemplates()).map((t) => t.name);
-  // Loaded only for the hint: a run that finds its template never needs it.
-  const none = all.length ? '' : ` (it has none: ${(await import('./next-commands.js')).applyFirst(ctx, dir)})`;
+  const none = all.length ? '' : ` (it has none: ${applyFirst(ctx, dir)})`;
   throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}${none}`);
 }
 

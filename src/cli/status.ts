@@ -14,6 +14,7 @@ import { didYouMean } from '../util/suggest.js';
 import { announceTarget, assertDirGiven, DEFAULT_DIR, jsonFailureOnFormat, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { servedTemplates } from './target.js';
+import { applySteps } from './next-commands.js';
 
 interface StatusFlags {
   since: string;
@@ -106,7 +107,7 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
       names.names,
     );
   }, { readOnly: true });
-  const [{ renderStatus }, { applySteps }] = await Promise.all([import('../views/status.js'), import('./next-commands.js')]);
+  const { renderStatus } = await import('../views/status.js');
   // An empty target's hint names the apply of this run's --env and --dir, not the default target's.
   ctx.out(renderStatus(report, flags.format, ctx.style, { applySteps: applySteps(ctx, flags.dir ?? DEFAULT_DIR) }));
   return EXIT.ok;

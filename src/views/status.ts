@@ -105,7 +105,7 @@ function differenceLines(c: SplitComparison): string[] {
 }
 
 /**
- * An empty org, as `run` says it (cli/apply-saved.ts applyFirst): what to do next, not only what
+ * An empty org, as `run` says it (cli/next-commands.ts applyFirst): what to do next, not only what
  * is not there, as a command to copy: `code` writes each as the format shows a command.
  */
 function noTemplate(opts: StatusRenderOptions, code: (command: string) => string, text: (s: string) => string): string {
