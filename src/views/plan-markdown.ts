@@ -27,7 +27,6 @@ import {
   noChangesLine,
   requireSealed,
   waitsForPromotion,
-  takenAlong,
 } from './plan-common.js';
 import { capList, fitLeading, MARKDOWN_CAP, truncateLines } from './markdown-cap.js';
 import { clipLongLines, formatDiffLine, textDiff } from './textdiff.js';
@@ -158,11 +157,9 @@ function frame(plan: Plan, opts: MarkdownRenderOptions, more: string): { headTex
     `|---|--:|--:|--:|${pending ? '--:|' : ''}--:|`,
   );
   const counts = countsByKind(plan);
-  // A kind gets a row when the plan has any of it (a repository of guides alone shows no
-  // all-zero template rows); a plan of nothing shows the gateway's kinds.
-  const present = new Set<string>(plan.actions.map((a) => a.kind));
-  for (const a of plan.actions) for (const address of takenAlong(a)) present.add(address.slice(0, address.indexOf('/')));
-  const kinds = [...RESOURCE_KINDS, ...AISTUDIO_KINDS].filter((x) => present.has(x));
+  // A kind gets a row when the plan has any of it, taken along by a delete too (a repository of
+  // guides alone shows no all-zero template rows); a plan of nothing shows the gateway's kinds.
+  const kinds = [...RESOURCE_KINDS, ...AISTUDIO_KINDS].filter((k) => Object.values(counts[k]).some((n) => n > 0));
   for (const k of kinds.length > 0 ? kinds : RESOURCE_KINDS) {
     const c = counts[k];
     head.push(`| ${k} | ${formatInt(c.create)} | ${formatInt(c.update)} | ${formatInt(c.delete)} |${pending ? ` ${formatInt(c.pending)} |` : ''} ${formatInt(c.noop)} |`);

@@ -31,7 +31,7 @@ export function planVersion(
   ctx: Pick<PlanContext, 'tokens' | 'config' | 'sealed'>,
   problems: PlanProblem[],
   /** The template's versions published once the plan is applied (publishedAfterPlan), asked for only by a new version. */
-  published: () => readonly Published[] = () => publishedAfterPlan(liveTemplate?.versions ?? [], []),
+  published: () => readonly Published[],
 ): PlanAction | undefined {
   const address = versionAddress(dT.name, dV.version);
   // Most versions of a large org are unchanged: shown equal without building either canonical form.
@@ -125,7 +125,7 @@ export function publishedAfterPlan(live: readonly WireVersion[], inGit: readonly
 }
 
 /** What a new version supersedes: the highest of `order` (lowest first) below `label`. */
-export function supersededBy(label: string, order: readonly Published[]): Published | undefined {
+function supersededBy(label: string, order: readonly Published[]): Published | undefined {
   let lo = 0;
   let hi = order.length;
   while (lo < hi) {
