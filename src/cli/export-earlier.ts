@@ -121,7 +121,7 @@ async function killedWrites(dir: string): Promise<string[]> {
  * of them refers to, and each .md of the user's under guides/, holding nothing export reads (`before`):
  * none of those is given to another object.
  */
-export function filesBefore(earlier: Earlier, notMoved: ReadonlySet<string> = new Set()): { held: Map<string, string>; before: Map<string, string[]>; heldTexts: Map<string, string> } {
+export function filesBefore(earlier: Earlier, notMoved: ReadonlySet<string>): { held: Map<string, string>; before: Map<string, string[]>; heldTexts: Map<string, string> } {
   const held = new Map<string, string>();
   const heldTexts = new Map<string, string>();
   const before = new Map<string, string[]>();
@@ -294,10 +294,11 @@ export const MAX_HELD_BYTES = 4 * 1024 * 1024;
 export async function refuseUncommitted(dir: string, writes: readonly { path: string; text: (found: Set<string>) => string }[], out: string): Promise<void> {
   const there = [];
   for (const w of writes) if ((await lstat(join(dir, w.path)).catch(() => undefined))?.isFile()) there.push(w);
-  const { uncommittedAmong, untrackedAmong } = await import('../git/last-change.js');
+  const { unrecoverableAmong } = await import('../git/last-change.js');
   // Asked in --out itself: it may lie in another repository than the working directory, or in none.
-  const dirty = new Set(await uncommittedAmong(dir, there.map((w) => w.path)));
-  const untracked = new Set(await untrackedAmong(dir, there.map((w) => w.path)));
+  const unrecoverable = await unrecoverableAmong(dir, there.map((w) => w.path));
+  const dirty = new Set(unrecoverable.uncommitted);
+  const untracked = new Set(unrecoverable.untracked);
   const changes: string[] = [];
   const unheld: string[] = [];
   for (const w of there) {
@@ -330,9 +331,9 @@ export async function refuseUncommitted(dir: string, writes: readonly { path: st
   throw new UserError(`${said.join('; and ')}; nothing was written`);
 }
 
-/** Up to three files as messages name them (under --out), then how many more. */
+/** The files as messages name them (under --out): up to three, then how many more. */
 function namedFiles(paths: readonly string[], out: string): string {
-  return `${paths.slice(0, 3).map((p) => visibleName(join(out, p))).join(', ')}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}`;
+  return listed(paths.map((p) => visibleName(join(out, p))));
 }
 
 /**

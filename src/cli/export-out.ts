@@ -72,17 +72,13 @@ export async function refuseHoldingPrompts(cwd: string, out: string, flags: OutF
 
 /**
  * Whether any of `files` (under `prompts`) holds a document of an org's object, not only a Config
- * or tests: read until one does. One that cannot be read or parsed is taken to hold objects.
+ * or tests: read until one does. One that cannot be read is taken to hold objects; one that does
+ * not parse defines nothing (lenientDocuments reads it as no document).
  */
 async function holdsObjects(prompts: string, files: readonly string[]): Promise<boolean> {
   for (const f of files) {
     const text = await readFile(join(prompts, f), 'utf8').catch(() => undefined);
-    if (text === undefined) return true;
-    try {
-      if (!lenientDocuments(text).every(neverLive)) return true;
-    } catch {
-      return true;
-    }
+    if (text === undefined || !lenientDocuments(text).every(neverLive)) return true;
   }
   return false;
 }

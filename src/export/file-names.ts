@@ -41,8 +41,7 @@ export function othersIn(holds: readonly string[] | undefined, name: string): st
  * holds of every such file (a case-sensitive file system may hold several).
  */
 export function leftAt(before: ReadonlyMap<string, readonly string[]> | undefined, file: string): { path: string; holds: string[] } | undefined {
-  const folded = file.toLowerCase();
-  const found = [...(before ?? [])].filter(([path]) => path.toLowerCase() === folded).sort(([a], [b]) => Number(b === file) - Number(a === file));
+  const found = inAnyCase(before, file).sort(([a], [b]) => Number(b === file) - Number(a === file));
   return found.length === 0 ? undefined : { path: found[0]![0], holds: found.flatMap(([, holds]) => holds) };
 }
 
@@ -55,10 +54,15 @@ export function leftAt(before: ReadonlyMap<string, readonly string[]> | undefine
  * several a case-sensitive file system holds, one of the user's tests (SUMMARIZE.yaml) is not the template's.
  */
 export function inTheirCase(before: ReadonlyMap<string, readonly string[]> | undefined, file: string, name: string): string {
-  const folded = file.toLowerCase();
-  const twins = [...(before ?? [])].filter(([path]) => path.toLowerCase() === folded);
+  const twins = inAnyCase(before, file);
   if (twins.some(([path]) => path === file)) return file;
   return twins.find(([, holds]) => holds.length > 0 && othersIn(holds, name) === undefined)?.[0] ?? file;
+}
+
+/** The files of `before` named `file` in any letter case, with what each holds. */
+function inAnyCase(before: ReadonlyMap<string, readonly string[]> | undefined, file: string): [string, readonly string[]][] {
+  const folded = file.toLowerCase();
+  return [...(before ?? [])].filter(([path]) => path.toLowerCase() === folded);
 }
 
 /** `name` made safe as a file name, before `.yaml` (and a `-N` that keeps it unique). */

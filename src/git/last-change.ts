@@ -20,30 +20,24 @@ export async function lastChanged(cwd: string, files: readonly string[]): Promis
 }
 
 /**
- * Which of FILES (relative to CWD, as given, "/"-separated) git tracks and holds with changes not committed
- * (staged or not): what replacing them would lose for good. None outside a work tree, before the
- * first commit, or when git cannot say.
+ * Which of FILES (relative to CWD, as given, "/"-separated) git could not give back if they were
+ * replaced: `uncommitted`, tracked with changes not committed (staged or not; none before the first
+ * commit), and `untracked`, in the work tree but neither tracked nor ignored (an ignored file is one
+ * the user keeps out of git, as outside a work tree). None outside a work tree, or when git cannot
+ * say. One repository opened, both asked at once.
  */
-export async function uncommittedAmong(cwd: string, files: readonly string[]): Promise<string[]> {
-  if (files.length === 0) return [];
+export async function unrecoverableAmong(cwd: string, files: readonly string[]): Promise<{ uncommitted: string[]; untracked: string[] }> {
+  if (files.length === 0) return { uncommitted: [], untracked: [] };
   const git = await openRepo(cwd);
-  if (!git) return [];
-  const out = await tryRaw(git, ['-c', 'core.quotePath=false', 'diff', '--name-only', '-z', '--relative', 'HEAD', '--', ...files.map((f) => `:(literal)${f}`)]);
-  const changed = new Set((out ?? '').split('\0').filter(Boolean));
-  return files.filter((f) => changed.has(f));
-}
-
-/**
- * Which of FILES (relative to CWD, as given, "/"-separated) are in a work tree and git neither
- * tracks nor ignores: what replacing them would lose for good, git holding no copy of them. None
- * outside a work tree, or when git cannot say. An ignored file is one the user keeps out of git,
- * as outside a work tree.
- */
-export async function untrackedAmong(cwd: string, files: readonly string[]): Promise<string[]> {
-  if (files.length === 0) return [];
-  const git = await openRepo(cwd);
-  if (!git) return [];
-  const out = await tryRaw(git, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...files.map((f) => `:(literal)${f}`)]);
-  const found = new Set((out ?? '').split('\0').filter(Boolean));
-  return files.filter((f) => found.has(f));
+  if (!git) return { uncommitted: [], untracked: [] };
+  const paths = ['--', ...files.map((f) => `:(literal)${f}`)];
+  const [changed, others] = await Promise.all([
+    tryRaw(git, ['-c', 'core.quotePath=false', 'diff', '--name-only', '-z', '--relative', 'HEAD', ...paths]),
+    tryRaw(git, ['ls-files', '--others', '--exclude-standard', '-z', ...paths]),
+  ]);
+  const among = (out: string | null): string[] => {
+    const found = new Set((out ?? '').split('\0').filter(Boolean));
+    return files.filter((f) => found.has(f));
+  };
+  return { uncommitted: among(changed), untracked: among(others) };
 }
