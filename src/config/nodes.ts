@@ -240,15 +240,26 @@ export function expandLocations(index: LocationIndex): FieldLocations {
 
 /**
  * Dotted path → location of the key node, for every mapping entry under `prefix` (a PromptTest's
- * cases: a var's name is its key). Iterative, like collectLocations.
+ * cases: a var's name is its key). Iterative, like collectLocations. With `anchored`, the same walk
+ * fills it too: dotted path → where the value is written, for every value under `prefix` that an
+ * alias brings in (`vars: *v`, `name: *n`), the anchored node's start, which `locations` (the alias,
+ * where it is used) does not give. A value wrong wherever its anchor is used is fixed at the
+ * anchor, once (PromptTest vars, rules/test-vars.ts).
  */
-export function collectKeyLocations(ctx: DocContext, prefix: readonly string[]): FieldLocations {
+export function collectKeyLocations(ctx: DocContext, prefix: readonly string[], anchored?: FieldLocations): FieldLocations {
   const out: FieldLocations = {};
   const start = findNode(ctx, prefix).node;
   if (start === undefined) return out;
-  const stack: [unknown, string][] = [[start, prefix.join('.')]];
+  // [node, path, reached through an alias]
+  const stack: [unknown, string, boolean][] = [[start, prefix.join('.'), false]];
+  const visit = (raw: unknown, path: string, via: boolean): void => {
+    const value = resolveAlias(ctx, raw);
+    const aliased = via || isAlias(raw);
+    if (anchored && aliased && value !== null && value !== undefined) anchored[path] = nodeStart(ctx, value);
+    if (isMap(value) || isSeq(value)) stack.push([value, path, aliased]);
+  };
   while (stack.length) {
-    const [raw, path] = stack.pop()!;
+    const [raw, path, via] = stack.pop()!;
     const node = resolveAlias(ctx, raw);
     if (isMap(node)) {
       for (const p of node.items) {
@@ -256,43 +267,7 @@ export function collectKeyLocations(ctx: DocContext, prefix: readonly string[]):
         if (k === undefined) continue;
         const childPath = path ? `${path}.${k}` : k;
         out[childPath] = nodeStart(ctx, p.key);
-        const value = resolveAlias(ctx, p.value);
-        if (isMap(value) || isSeq(value)) stack.push([value, childPath]);
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, i) => {
-        const value = resolveAlias(ctx, item);
-        if (isMap(value) || isSeq(value)) stack.push([value, `${path}.${i}`]);
-      });
-    }
-  }
-  return out;
-}
-
-/**
- * Dotted path → where the value is written, for every value under `prefix` that an alias brings
- * in (`vars: *v`, `name: *n`): the anchored node's start, which `locations` (the alias, where it
- * is used) does not give. Empty when nothing under `prefix` is an alias. A value wrong wherever
- * its anchor is used is fixed at the anchor, once (PromptTest vars, rules/test-vars.ts).
- */
-export function collectAnchoredLocations(ctx: DocContext, prefix: readonly string[]): FieldLocations {
-  const out: FieldLocations = {};
-  const start = findNode(ctx, prefix).node;
-  if (start === undefined) return out;
-  // [node, path, reached through an alias]
-  const stack: [unknown, string, boolean][] = [[start, prefix.join('.'), false]];
-  const visit = (raw: unknown, path: string, via: boolean) => {
-    const value = resolveAlias(ctx, raw);
-    const aliased = via || isAlias(raw);
-    if (aliased && value !== null && value !== undefined) out[path] = nodeStart(ctx, value);
-    if (isMap(value) || isSeq(value)) stack.push([value, path, aliased]);
-  };
-  while (stack.length) {
-    const [node, path, via] = stack.pop()!;
-    if (isMap(node)) {
-      for (const p of node.items) {
-        const k = keyString(ctx, p.key);
-        if (k !== undefined) visit(p.value, path ? `${path}.${k}` : k, via);
+        visit(p.value, childPath, via);
       }
     } else if (isSeq(node)) node.items.forEach((item, i) => visit(item, `${path}.${i}`, via));
   }

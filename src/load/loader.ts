@@ -17,10 +17,10 @@ import {
   normalizeVersion,
   type DocumentFacts,
 } from '../model/normalize.js';
-import type { Config, DesiredState, SourceLocation } from '../model/types.js';
+import type { Config, DesiredState, FieldLocations, SourceLocation } from '../model/types.js';
 import type { DocumentKind } from '../model/address.js';
 import { CONFIG_FILE } from '../config/discover.js';
-import { collectAnchoredLocations, collectKeyLocations, collectLocations, findKey, findNode, foundAt, indexLocations, nodeStart, PathNames, type DocContext } from '../config/nodes.js';
+import { collectKeyLocations, collectLocations, findKey, findNode, foundAt, indexLocations, nodeStart, PathNames, type DocContext } from '../config/nodes.js';
 import type { ParsedDocument } from '../config/parse.js';
 import { checkHeader } from '../schema/header.js';
 import { mapSchemaErrors, pointerSegments } from '../schema/errors.js';
@@ -343,8 +343,8 @@ function otherTextFacts(kind: DocumentKind, ctx: DocContext, data: Record<string
 function kindFacts(kind: DocumentKind, ctx: DocContext, data: Record<string, unknown>, paths: PathNames): DocumentFacts {
   const facts = otherTextFacts(kind, ctx, data, paths);
   if (kind === 'PromptTest') {
-    facts.keyLocations = collectKeyLocations(ctx, ['spec', 'cases']);
-    const anchored = collectAnchoredLocations(ctx, ['spec', 'cases']);
+    const anchored: FieldLocations = {};
+    facts.keyLocations = collectKeyLocations(ctx, ['spec', 'cases'], anchored);
     if (Object.keys(anchored).length > 0) facts.anchoredLocations = anchored;
   } else if (kind === 'TrafficSplit') facts.keyLocations = collectKeyLocations(ctx, ['spec', 'environments']);
   else if (kind === 'SafetyFilter') facts.keyLocations = { ...collectKeyLocations(ctx, ['spec', 'thresholds']), ...collectKeyLocations(ctx, ['metadata', 'labels']) };
