@@ -70,9 +70,14 @@ function dropField(locations: FieldLocations, path: string): void {
 
 /** A guide as it is in `env`: the environment's guidePublish when the document sets no publish. */
 function resolveGuide(g: Guide, config: Config, env: string): Guide {
-  const publish = ownEntry(config.environments, env)?.guidePublish;
-  if (!publish || g.locations['spec.publish'] !== undefined || g.publish === publish) return g;
-  return { ...g, publish };
+  const publish = guidePublishIn(g, config, env);
+  return g.publish === publish ? g : { ...g, publish };
+}
+
+/** The state a guide's content is published to in `env`: its own spec.publish, else the environment's guidePublish, else the default. */
+export function guidePublishIn(g: Guide, config: Config, env: string): Guide['publish'] {
+  if (g.locations['spec.publish'] !== undefined) return g.publish;
+  return ownEntry(config.environments, env)?.guidePublish ?? g.publish;
 }
 
 /** The desired state of one environment (DESIGN §6). */

@@ -6,7 +6,7 @@
 // some environments is reported once, naming them.
 import { checkConfigHost, parseBaseUrl, regionDomain, targetVariables } from '../genesys/target.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { belongsTo, environmentDiffers, environmentNames, environmentState, overridePath, PROMOTION_BLOCKED_RULE, previousEnvironment } from '../model/environments.js';
+import { belongsTo, environmentDiffers, environmentNames, environmentState, guidePublishIn, overridePath, PROMOTION_BLOCKED_RULE, previousEnvironment } from '../model/environments.js';
 import type { Config, DesiredState, PromptVersion, SourceLocation } from '../model/types.js';
 import { byCodeUnits } from '../util/compare.js';
 import { didYouMean } from '../util/suggest.js';
@@ -111,9 +111,9 @@ function draftGuidesNeverPromoted(state: DesiredState): Diagnostic[] {
       const env = order[i]!;
       if (!Object.hasOwn(config.environments, previous) || !Object.hasOwn(config.environments, env)) continue;
       if (!belongsTo(g, previous) || !belongsTo(g, env)) continue;
-      if ((config.environments[previous]!.guidePublish ?? g.publish) !== 'Draft') continue;
+      if (guidePublishIn(g, config, previous) !== 'Draft') continue;
       // A Draft in the next environment too runs nothing there: plan brings it nothing to check.
-      if ((config.environments[env]!.guidePublish ?? g.publish) === 'Draft') continue;
+      if (guidePublishIn(g, config, env) === 'Draft') continue;
       const entry = byEnvironment.get(previous) ?? { env, guides: [] };
       entry.guides.push(g.name);
       byEnvironment.set(previous, entry);
