@@ -101,7 +101,7 @@ function outcomeUnknown(err: unknown): boolean {
 function fromError(deps: Pick<RunnerDeps, 'applyFirst'>, err: unknown, wallMs: number, call: PlannedCall, sent = false): Observation {
   const e = (err ?? {}) as ErrorLike;
   if (typeof e.status !== 'number' || typeof e.code !== 'string' || fatal(e, sent)) throw err;
-  const message = typeof e.body?.message === 'string' ? e.body.message : String(e.message ?? e.code);
+  const message = serverWords(e);
   const base = { output: '', wallMs: Math.round(wallMs), filters: [], error: { status: e.status, code: e.code, message } };
   if (call.requested !== undefined) Object.assign(base, { version: call.requested });
   const params = e.body?.messageParams ?? {};
@@ -139,8 +139,12 @@ function lookupFailed(err: unknown, name: string): GuideLookup {
   if (e.status === 404) return { status: 404, code: 'not.found', message: `the target does not serve the AI Studio guides API (404), so guide "${name}" cannot be tested on it` };
   // The right named as the SDK's getGuides asks it (kinds/index.ts SURFACE_LIST_RIGHT, which evals may not import).
   if (e.status === 403) return { status: 403, code: e.code, message: `the target refused to list its AI Studio guides (403 ${e.code}), so guide "${name}" cannot be tested with this client: it needs aiStudio:guide:view` };
-  const said = typeof e.body?.message === 'string' ? e.body.message : String(e.message ?? e.code);
-  return { status: e.status, code: e.code, message: `guide "${name}" could not be looked up: ${said}` };
+  return { status: e.status, code: e.code, message: `guide "${name}" could not be looked up: ${serverWords(e)}` };
+}
+
+/** What the server said of a failed call: its body's message, else the error's own words. */
+function serverWords(e: ErrorLike): string {
+  return typeof e.body?.message === 'string' ? e.body.message : String(e.message ?? e.code);
 }
 
 export async function turnGuide(
