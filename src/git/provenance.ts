@@ -17,7 +17,8 @@ export interface GitProvenance {
   /**
    * Files under the prompts directory differ from HEAD, or it holds files git does not track (and
    * does not ignore), or YAML files the loader reads though git ignores them: what is planned is
-   * then not what the commit holds. Changes elsewhere (a README, .promptctl/) do not count.
+   * then not what the commit holds. Changes elsewhere (a README) and promptctl's own .promptctl/
+   * directories, wherever they are, do not count.
    * Without a prompts directory, any tracked change does.
    */
   dirty: boolean;
@@ -97,10 +98,19 @@ function isWithin(top: string, dir: string): boolean {
  * git matches no path through a symbolic link, while the loader reads the files the link leads to
  * (a `prompts` link to `src/prompts`): their changes make the plan dirty as well. A real path
  * outside the repository fails the status, as any prompts directory outside it does (not dirty).
+ * promptctl's own state directories under it are left out (STATE_DIR).
  */
 function promptsPathspecs(cwd: string, dir: string): string[] {
-  return promptsPaths(cwd, dir).map((p) => `:(literal)${p}`);
+  const paths = promptsPaths(cwd, dir);
+  return [...paths.map((p) => `:(literal)${p}`), ...paths.map((p) => `:(exclude,glob)${globPrefix(p)}**/${STATE_DIR}/**`)];
 }
+
+/**
+ * promptctl's own state under a working directory (caches, the embedded emulator's state, audit
+ * trails): inside the prompts directory when a run starts there (`cd prompts && promptctl plan
+ * --dir .`), and never what a plan reads, so never a change the commit lacks.
+ */
+const STATE_DIR = '.promptctl';
 
 /** The prompts directory as spelled, and its real path when links lead elsewhere (see promptsPathspecs), relative to cwd. */
 function promptsPaths(cwd: string, dir: string): string[] {

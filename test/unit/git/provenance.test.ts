@@ -67,6 +67,22 @@ describe('gitProvenance', () => {
     expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(true);
   });
 
+  it("is not dirty for promptctl's own state inside the prompts directory (`cd prompts && promptctl plan --dir .`)", async () => {
+    const d = repo();
+    commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n' });
+    const prompts = join(d, 'prompts');
+    // What the run before left under its working directory: the caches, the embedded emulator's
+    // state, the audit trail; and an earlier run's from inside the prompts directory, seen from the root.
+    write(d, 'prompts/.promptctl/cache/token-counts.json', '{}\n');
+    write(d, 'prompts/.promptctl/local-state.json', '{}\n');
+    write(d, 'prompts/.promptctl/envs/dev/audit.jsonl', '{}\n');
+    expect((await gitProvenance(prompts, {}, '.')).dirty).toBe(false);
+    expect((await gitProvenance(d, {}, 'prompts')).dirty).toBe(false);
+    // Anything else untracked there still counts, a file in another dot-directory included.
+    write(d, 'prompts/.drafts/b.md', 'b\n');
+    expect((await gitProvenance(prompts, {}, '.')).dirty).toBe(true);
+  });
+
   it('never writes the index: a git command the user runs meanwhile finds no index.lock of ours', async () => {
     const d = repo();
     commit(d, 'one', { 'prompts/a.yaml': 'a: 1\n' });
