@@ -13,10 +13,10 @@ import {
   normalizeSplit,
   normalizeSummarySetting,
   normalizeTemplate,
-  normalizeTest,
   normalizeVersion,
   type DocumentFacts,
 } from '../model/normalize.js';
+import { normalizeTest } from '../model/normalize-test.js';
 import type { Config, DesiredState, FieldLocations, SourceLocation } from '../model/types.js';
 import type { DocumentKind } from '../model/address.js';
 import { CONFIG_FILE } from '../config/discover.js';

@@ -7,7 +7,8 @@
 // plan, no budgets, no references); valid documents never come here, so a clean run pays nothing.
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { defaultConfig, documentEnvironments, normalizeGuide, normalizeTemplate, normalizeTest, normalizeVersion, type DocumentFacts } from '../model/normalize.js';
+import { defaultConfig, documentEnvironments, normalizeGuide, normalizeTemplate, normalizeVersion, type DocumentFacts } from '../model/normalize.js';
+import { normalizeTest } from '../model/normalize-test.js';
 import type { Config, DesiredState, Guide, PromptTemplate, PromptVersion, SourceLocation } from '../model/types.js';
 import type { DocumentKind } from '../model/address.js';
 import { belongsTo } from '../model/environments.js';

@@ -8,10 +8,10 @@ import {
   normalizeGuide,
   normalizeSummarySetting,
   normalizeTemplate,
-  normalizeTest,
   normalizeVersion,
   type DocumentFacts,
 } from '../model/normalize.js';
+import { normalizeTest } from '../model/normalize-test.js';
 import { normalizeText, normalizedOrigin } from '../model/text.js';
 import type { PromptTemplate, PromptTest, SafetyFilter, SummarySetting, TextOrigin } from '../model/types.js';
 import type { DocumentKind } from '../model/address.js';

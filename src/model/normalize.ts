@@ -1,8 +1,6 @@
 // Schema-valid document data → the canonical model: defaults applied, text resolved, locations
 // attached. Pure: the loader does the I/O and hands over what it found.
 import type {
-  Assertion,
-  AssertionType,
   Config,
   EnvironmentConfig,
   FieldLocations,
@@ -13,31 +11,21 @@ import type {
   JsonValue,
   Labels,
   PromptTemplate,
-  PromptTest,
   PromptVersion,
   SafetyFilter,
   SourceLocation,
   SummarySetting,
-  TestCase,
-  TestFinishReason,
-  TestMessageRole,
-  TestResponse,
-  TestTarget,
-  TestVarValue,
   TextOrigin,
   TokenBudget,
   TrafficSplit,
   TrafficSplitOverride,
   Variable,
 } from './types.js';
-import { ASSERTION_TYPES } from './types.js';
 import { normalizeText } from './text.js';
 
 export const DEFAULT_WARN_AT = 0.9;
 export const DEFAULT_VARIABLE_TOKENS = 1000;
 export const DEFAULT_GUIDE_PUBLISH = 'ProductionReady';
-export const DEFAULT_TEST_REPEAT = 1;
-export const DEFAULT_TEST_THRESHOLD = 1;
 
 /** What the loader knows about one document besides its data. */
 export interface DocumentFacts {
@@ -67,14 +55,14 @@ type Unlocated<T> = Omit<T, 'locations'>;
  * here). Added as a new property, as the last key: redefining an existing one would turn the
  * model into a slow (dictionary) object.
  */
-function located<T extends { locations: FieldLocations }>(model: Unlocated<T>, facts: DocumentFacts): T {
+export function located<T extends { locations: FieldLocations }>(model: Unlocated<T>, facts: DocumentFacts): T {
   const held = Object.getOwnPropertyDescriptor(facts, 'locations')!;
   return Object.defineProperty(model, 'locations', { ...held, enumerable: true, configurable: true }) as T;
 }
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
-const labelsOf = (doc: Obj): Labels => ({ ...(obj(obj(doc.metadata).labels) as Labels) });
+export type Obj = Record<string, unknown>;
+export const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+export const labelsOf = (doc: Obj): Labels => ({ ...(obj(obj(doc.metadata).labels) as Labels) });
 
 export function normalizeTemplate(doc: Obj, facts: DocumentFacts): PromptTemplate {
   const spec = obj(doc.spec);
@@ -100,7 +88,7 @@ function normalizeBudget(raw: unknown): TokenBudget {
 }
 
 /** Text origins and files for the text fields a document has. */
-function textFacts(facts: DocumentFacts): { textOrigins?: Record<string, TextOrigin>; textFiles?: Record<string, string> } {
+export function textFacts(facts: DocumentFacts): { textOrigins?: Record<string, TextOrigin>; textFiles?: Record<string, string> } {
   const out: { textOrigins?: Record<string, TextOrigin>; textFiles?: Record<string, string> } = {};
   if (Object.keys(facts.textOrigins).length > 0) out.textOrigins = facts.textOrigins;
   if (Object.keys(facts.textFiles).length > 0) out.textFiles = facts.textFiles;
@@ -188,78 +176,6 @@ export function normalizeSummarySetting(doc: Obj, facts: DocumentFacts): Summary
   set('integrationId', optionalString(spec.integrationId));
   if (typeof spec.timeoutDuration === 'number') s.timeoutDuration = spec.timeoutDuration;
   return located<SummarySetting>(s, facts);
-}
-
-export function normalizeTest(doc: Obj, facts: DocumentFacts): PromptTest {
-  const spec = obj(doc.spec);
-  const t = obj(spec.target);
-  let target: TestTarget;
-  if (typeof t.guide === 'string') target = { guide: t.guide };
-  else {
-    target = { template: String(t.template) };
-    if (typeof t.version === 'string') target.version = t.version;
-  }
-  return located<PromptTest>({
-    kind: 'PromptTest',
-    name: String(obj(doc.metadata).name),
-    labels: labelsOf(doc),
-    target,
-    repeat: typeof spec.repeat === 'number' ? spec.repeat : DEFAULT_TEST_REPEAT,
-    threshold: typeof spec.threshold === 'number' ? spec.threshold : DEFAULT_TEST_THRESHOLD,
-    cases: ((spec.cases as unknown[] | undefined) ?? []).map((raw, i) => normalizeCase(obj(raw), `spec.cases.${i}`)),
-    responses: ((spec.responses as unknown[] | undefined) ?? []).map((raw) => normalizeResponse(obj(raw))),
-    source: facts.source,
-    keyLocations: facts.keyLocations ?? {},
-    ...(facts.anchoredLocations ? { anchoredLocations: facts.anchoredLocations } : {}),
-    ...textFacts(facts),
-  }, facts);
-}
-
-function normalizeResponse(r: Obj): TestResponse {
-  const m = obj(r.match);
-  const match: TestResponse['match'] = {};
-  for (const k of ['version', 'contains', 'regex'] as const) {
-    const v = m[k];
-    if (typeof v === 'string') match[k] = k === 'contains' ? normalizeText(v) : v;
-  }
-  const out: TestResponse = { match, output: normalizeText(String(r.output ?? '')) };
-  if (typeof r.finishReason === 'string') out.finishReason = r.finishReason as TestFinishReason;
-  return out;
-}
-
-function normalizeCase(c: Obj, path: string): TestCase {
-  const vars: Record<string, TestVarValue> = {};
-  for (const [k, v] of Object.entries(obj(c.vars))) {
-    const value = Array.isArray(v) ? v.map((x) => normalizeText(String(x))) : typeof v === 'string' ? normalizeText(v) : (v as TestVarValue);
-    // Defined, not assigned: `vars.__proto__ = 1` would set the prototype, and the var would
-    // vanish instead of being reported as unknown.
-    Object.defineProperty(vars, k, { value, writable: true, enumerable: true, configurable: true });
-  }
-  const expect: Assertion[] = [];
-  ((c.expect as unknown[] | undefined) ?? []).forEach((raw, j) => {
-    const a = obj(raw);
-    const not = a.not === true;
-    // The schema allows one type per item; were there more, each would stand on its own.
-    for (const type of ASSERTION_TYPES) {
-      if (!Object.hasOwn(a, type)) continue;
-      expect.push({ type, value: assertionValue(type, a[type]), not, path: `${path}.expect.${j}.${type}` } as Assertion);
-    }
-  });
-  return {
-    name: String(c.name),
-    vars,
-    messages: ((c.messages as unknown[] | undefined) ?? []).map((raw) => ({
-      role: obj(raw).role as TestMessageRole,
-      content: normalizeText(String(obj(raw).content)),
-    })),
-    expect,
-  };
-}
-
-function assertionValue(type: AssertionType, v: unknown): unknown {
-  if (typeof v === 'string' && (type === 'contains' || type === 'notContains' || type === 'equals')) return normalizeText(v);
-  if (type === 'equals' || type === 'jsonSchema') return structuredClone(v) as JsonValue;
-  return v;
 }
 
 export function normalizeVersion(doc: Obj, facts: DocumentFacts): PromptVersion {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeGuide, normalizeSummarySetting, normalizeTest, type DocumentFacts } from '../../../src/model/normalize.js';
+import { normalizeGuide, normalizeSummarySetting, type DocumentFacts } from '../../../src/model/normalize.js';
+import { normalizeTest } from '../../../src/model/normalize-test.js';
 import { normalizeText } from '../../../src/model/text.js';
 
 const facts = (texts: Record<string, string> = {}): DocumentFacts => ({
