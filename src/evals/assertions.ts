@@ -134,7 +134,7 @@ export function evaluate(a: Assertion, obs: Observation, ctx: AssertionContext):
     }
     case 'maxCostUsd': {
       if (obs.costUsd === undefined) return done(false, 'the target reported no cost');
-      return judge(obs.costUsd <= a.value, `$${formatUsd(obs.costUsd)}`);
+      return judge(obs.costUsd <= a.value, `$${usdBeside(obs.costUsd, a.value)}`);
     }
     case 'redacts': {
       const by = obs.filters.filter((f) => f.category === a.value && f.action === 'redact_and_log' && f.applied);
@@ -195,6 +195,21 @@ export function formatUsd(usd: number): string {
   if (usd >= 1) return usd.toFixed(2);
   const digits = Math.min(10, Math.max(4, 2 - Math.floor(Math.log10(usd)) + 1));
   return usd.toFixed(digits).replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/**
+ * A cost said beside its limit: as formatUsd writes it, or, where that reads the same as the limit
+ * and the two differ, to as many decimals as tell them apart. A call of $0.0100025 held to
+ * maxCostUsd 0.01 failed saying "maxCostUsd $0.01: $0.01", which reads as a pass.
+ */
+function usdBeside(usd: number, limit: number): string {
+  const shown = formatUsd(usd);
+  if (usd === limit || shown !== formatUsd(limit)) return shown;
+  for (let d = 2; d <= 20; d++) {
+    const [a, b] = [usd.toFixed(d), limit.toFixed(d)];
+    if (a !== b) return a.replace(/0+$/, '').replace(/\.$/, '');
+  }
+  return String(usd);
 }
 
 // ---- the leak check of `redacts: pii` --------------------------------------------------------
