@@ -21,6 +21,11 @@ export interface LiveFacts {
   drafts?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Per live template name: its traffic split's routes (null: none), which route a call that names no version. */
   splits?: ReadonlyMap<string, readonly { version: string; weight: number }[] | null>;
+  /**
+   * Per live template name: its model, which answers for every version that names none. Git's
+   * model changed and not applied yet, such a version answers with this one (render.ts says so).
+   */
+  models?: ReadonlyMap<string, string>;
   /** Every live safety filter (a filter may cover a template by its labels). */
   filters?: string;
   /** Per guide name: the guide with its latest and production versions (absent name: not live). */
@@ -97,6 +102,7 @@ export function liveFacts(read: { templates?: readonly WireTemplate[]; filters?:
     const labels = (t: WireTemplate, state: string) => new Set((t.versions ?? []).filter((v) => v.state === state).map((v) => v.version));
     facts.published = new Map(read.templates.map((t) => [t.name, labels(t, 'Published')]));
     facts.drafts = new Map(read.templates.map((t) => [t.name, labels(t, 'Draft')]));
+    facts.models = new Map(read.templates.map((t) => [t.name, t.model]));
     facts.splits = new Map(read.templates.map((t) => [t.name, t.traffic ? t.traffic.routes.map((r) => ({ version: r.version, weight: r.weight })) : null]));
   }
   if (read.filters) facts.filters = stableHash([...read.filters].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));

@@ -155,6 +155,8 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
         const only = t.cases.some((c) => c.expect.every((e) => e.type === 'routedTo'));
         notes.push(`routedTo is not checked under --compare: each call names its version${only ? '; a case whose only assertion is routedTo is not checked, and left out of the pass rate' : ''}`);
       }
+      const model = modelNotApplied(spec.template, template, pair, opts.live);
+      if (model) notes.push(model);
       const calls = pair.flatMap((v) => t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, [v], v.version, null, filters, c, i, r, true))));
       return { ...base, kind: 'template', target: `${spec.template}@${a} vs ${b}`, versions: [a, b], calls };
     }
@@ -197,6 +199,8 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
     const drawn = randomlyRouted(t, split, candidates);
     if (drawn) notes.push(drawn);
   }
+  const model = modelNotApplied(spec.template, template, candidates, opts.live);
+  if (model) notes.push(model);
   const calls = t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, candidates, spec.version, routes, filters, c, i, r, false)));
   return { ...base, kind: 'template', target, calls };
 }
@@ -220,6 +224,23 @@ function randomlyRouted(t: PromptTest, split: DesiredState['splits'][number] | u
   const declared = key !== undefined && candidates.length > 0 && candidates.every((v) => v.variables.some((d) => d.name === key));
   const fix = declared ? `give ${one ? 'it' : 'them'} a ${key} var, or pin target.version` : 'pin target.version to test one version (a test sends no routing key)';
   return `the split is sticky${key !== undefined ? ` on ${key}` : ''}, but ${which} no ${key ?? 'routing key'}: ${one ? 'its' : 'their'} calls go to a version drawn at random (${shares})${routed}; ${fix}`;
+}
+
+/**
+ * A note when git's model for the template is not the target's yet (a model change before its
+ * apply): a version that names no model of its own answers with the template's, so its calls
+ * were answered, priced and counted by the target's model, not the one git sets. Said as an
+ * unapplied split is: the calls are made (the version is as git defines it), the report says
+ * which model answered, and the next apply makes it git's.
+ */
+function modelNotApplied(name: string, template: PromptTemplate | undefined, versions: readonly PromptVersion[], live: LiveFacts | undefined): string | undefined {
+  const onTarget = live?.models?.get(name);
+  if (!template || onTarget === undefined || onTarget === template.model) return undefined;
+  // Only versions the target holds answer (the others' cases are not run, and say why).
+  const taking = versions.filter((v) => v.model === undefined && live?.published?.get(name)?.has(v.version)).map((v) => v.version);
+  if (taking.length === 0) return undefined;
+  const which = taking.length === versions.length ? 'its calls were' : `the calls on ${taking.join(' and ')} were`;
+  return `git's model for ${name} (${template.model}) is not applied to the target yet: ${which} answered by the target's, ${onTarget}`;
 }
 
 /** A split's routes as a report names them, by version. */
