@@ -29,6 +29,23 @@ export function refuseMassDelete(file: string, saved: Plan, fresh: Plan): void {
 }
 
 /**
+ * A saved plan deletes what git no longer defines only when this apply prunes too (`--prune`, or
+ * `prune: true` in promptctl.yaml). The fresh plan is made with the file's prune, and anyone can
+ * turn a file's prune on, take its deletes off pending and reseal it: as for a mass delete, the
+ * file cannot prove the flag was given to plan, so the command that applies it must say so too.
+ * `applyIt` is how this run names the file to apply (a path, or `- --auto-approve`).
+ */
+export function refuseUnprunedDeletes(ctx: CliContext, file: string, dir: string, saved: Plan, prunes: boolean, applyIt: string): void {
+  if (!saved.prune || prunes) return;
+  const n = saved.actions.filter((a) => a.action === 'delete' && !a.pending).length;
+  if (n === 0) return;
+  throw new UserError(
+    `${file} deletes ${n} object${n === 1 ? '' : 's'} git no longer defines (it was planned with prune on), and this apply does not prune: the file cannot prove --prune was given to plan. ` +
+      `If those deletes were reviewed, apply it with \`${applyCommand(ctx, dir)} --prune ${applyIt}\` (or set prune: true in promptctl.yaml); nothing was applied`,
+  );
+}
+
+/**
  * A plan saved with problems is never applied (apply keeps the saved plan's problems, so a file
  * cannot lose a refusal): said before the target is read, with the plan to make instead.
  */

@@ -25,7 +25,7 @@ import { Stop } from './apply-stop.js';
 import { readPlanFile, readPlanStdin, STDIN_NAME } from './plan-file.js';
 import { describeOrg } from '../apply/stale.js';
 import { holdApplyLock } from './apply-lock.js';
-import { otherDir, refuseIfStale, refuseMassDelete, refuseSavedProblems } from './apply-saved.js';
+import { otherDir, refuseIfStale, refuseMassDelete, refuseSavedProblems, refuseUnprunedDeletes } from './apply-saved.js';
 import { applyCommand, dirFlag, planAgain, targetFlags } from './next-commands.js';
 import { renderPlan } from './render.js';
 import { sinkProxyOptions } from './sink-agents.js';
@@ -93,7 +93,7 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   // A saved plan is what was reviewed: a flag cannot change what it does (Terraform refuses them too).
   if (saved && flags.prune === true && !saved.prune) {
     throw new UserError(
-      `${shownFile} was planned with prune off, and --prune cannot change a saved plan: plan again with \`${planAgain(ctx, flags.dir, true)} --out ${outWord!}\`, review it, then apply that file; nothing was applied`,
+      `${shownFile} was planned with prune off, and --prune cannot change a saved plan: plan again with \`${planAgain(ctx, flags.dir, true)} --out ${outWord!}\`, review it, then apply it with \`${applyCommand(ctx, flags.dir)} --prune ${outWord!}\`; nothing was applied`,
     );
   }
   if (saved && saved.problems.length > 0) refuseSavedProblems(ctx, shownFile!, flags.dir, saved, outWord);
@@ -168,6 +168,8 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
         refuseMassDelete(shownFile!, saved, fresh.plan);
         // The same file applied again (a retried job): nothing to do when what it made still holds.
         if (await refuseIfStale(ctx, shownFile!, flags.dir, saved, fresh.plan, outWord, { path: auditFile, shown: trail })) return EXIT.ok;
+        // Prune is allowed by this command (its flag or the config), never by the file alone.
+        refuseUnprunedDeletes(ctx, shownFile!, flags.dir, saved, flags.prune ?? state.config.prune, piped ? '- --auto-approve' : shellWord(planFile!));
         // What runs is the fresh plan, now proved the same as the reviewed one: the file names
         // the run (its id) and keeps its refusals (a mass delete, say), but steers no write.
         plan = { ...fresh.plan, id: saved.id, problems: saved.problems };
@@ -381,7 +383,7 @@ async function execute(ctx: CliContext, plan: Plan, target: OpenTarget, audit: A
   if (took) ctx.info(took);
   // A plan piped in is finished from a file saved to review: stdin is spent.
   const file = planFile === undefined ? undefined : planFile === '-' ? 'plan.json' : shellWord(planFile);
-  const saved = file === undefined ? undefined : { file: planFile === '-' ? 'the plan piped in' : file, out: file, apply: `${applyCommand(ctx, dir)} ${file}` };
+  const saved = file === undefined ? undefined : { file: planFile === '-' ? 'the plan piped in' : file, out: file, apply: `${applyCommand(ctx, dir)}${plan.prune ? ' --prune' : ''} ${file}` };
   const lines = summaryLines(result, style, planAgain(ctx, dir, plan.prune), saved);
   if (result.ok) {
     // Interrupted once every change had started (DESIGN §5: exits 130): nothing is left, and a

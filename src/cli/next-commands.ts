@@ -22,12 +22,13 @@ export function applyCommand(ctx: CliContext, dir: string): string {
  * The commands that apply git's state to this run's target, in order: `promptctl apply` with its
  * environment and directory, or, where the environment is protected (it applies only a saved plan
  * file, DESIGN §6), the plan saved for review and that file applied: the bare apply is refused there.
- * `prune` and `allowMassDelete` as the run had them: a mass delete needs its flag at both steps.
+ * `prune` and `allowMassDelete` as the run had them: each needs its flag at both steps (a saved
+ * plan's file cannot prove either was given to plan).
  */
 export function applySteps(ctx: CliContext, dir: string, opts: { prune?: boolean; allowMassDelete?: boolean } = {}): string[] {
   const mass = opts.allowMassDelete ? ' --allow-mass-delete' : '';
   if (ctx.environment?.settings.protected !== true) return [`${applyCommand(ctx, dir)}${opts.prune ? ' --prune' : ''}${mass}`];
-  return [`${planAgain(ctx, dir, opts.prune === true)}${mass} --out plan.json`, `${applyCommand(ctx, dir)}${mass} plan.json`];
+  return [`${planAgain(ctx, dir, opts.prune === true)}${mass} --out plan.json`, `${applyCommand(ctx, dir)}${opts.prune ? ' --prune' : ''}${mass} plan.json`];
 }
 
 /**

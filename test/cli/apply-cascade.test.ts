@@ -57,7 +57,7 @@ describe('deleting a template with its versions and split', () => {
     // Someone adds a version by hand after the review.
     await addVersionByHand('2.1.0', 'Made by hand.\n');
 
-    const r = await s.cli(['apply', 'plan.json']);
+    const r = await s.cli(['apply', '--prune', 'plan.json']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('PromptTemplate/support-triage: deleting it takes other objects with it than the plan showed: now also PromptVersion/support-triage@2.1.0');
     expect((await s.emu.api.listTemplates()).map((t) => t.name)).toContain('support-triage');
@@ -75,7 +75,7 @@ describe('deleting a template with its versions and split', () => {
     expect(file).toContain('[redacted: MY_API_TOKEN]');
     expect(file).not.toContain(secret);
     // A delete sends its id and guard only: what it takes along is not what it sends.
-    const r = await s.cli(['apply', 'plan.json'], env);
+    const r = await s.cli(['apply', '--prune', 'plan.json'], env);
     expect(r.code, r.stderr).toBe(0);
     expect((await s.emu.api.listTemplates()).map((t) => t.name)).not.toContain('support-triage');
     const [intent] = (await auditRecords(s.dir.path)).filter((x) => x.address === 'PromptTemplate/support-triage' && x.action === 'delete');

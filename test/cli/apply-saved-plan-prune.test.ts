@@ -25,7 +25,7 @@ describe('apply --prune of a plan saved with prune off', () => {
     const r = await s.cli(['apply', '--prune', 'plan.json', '--auto-approve']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      'plan.json was planned with prune off, and --prune cannot change a saved plan: plan again with `promptctl plan --prune --out plan.json`, review it, then apply that file; nothing was applied',
+      'plan.json was planned with prune off, and --prune cannot change a saved plan: plan again with `promptctl plan --prune --out plan.json`, review it, then apply it with `promptctl apply --prune plan.json`; nothing was applied',
     );
     expect(r.stderr).not.toContain('still current');
 

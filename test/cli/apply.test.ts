@@ -127,10 +127,10 @@ describe('promptctl apply', () => {
     expect((await s.cli(['apply', '--dir', 'config', '--auto-approve'])).code).toBe(0);
     const planned = await s.cli(['plan', '--dir', 'config', '--prune', '--out', 'plan.json']);
     expect(planned.code).toBe(0);
-    // apply reads the files again: without --dir it would read prompts/ (prune is in the file).
-    expect(planned.stderr).toContain('plan saved to plan.json: apply it with `promptctl apply --dir config plan.json`');
+    // apply reads the files again: without --dir it would read prompts/, and without --prune it deletes nothing.
+    expect(planned.stderr).toContain('plan saved to plan.json: apply it with `promptctl apply --dir config --prune plan.json`');
     await editFilterByHand(s.emu.api, 'org-hate-speech', { description: 'tightened by the safety team' });
-    const r = await s.cli(['apply', '--dir', 'config', 'plan.json']);
+    const r = await s.cli(['apply', '--dir', 'config', '--prune', 'plan.json']);
     expect(r.code).toBe(1);
     // Run as written, a plan without them reads prompts/ (not there) and leaves prune off.
     expect(r.stderr).toContain('Run `promptctl plan --dir config --prune --out plan.json` again and review the new plan.');

@@ -67,7 +67,7 @@ describe('drift in a protected environment', () => {
     expect(drift.code, drift.stderr).toBe(2);
     const line = drift.stderr.split('\n').find((l) => l.startsWith('Drift: '))!;
     expect(line).toContain(
-      '`promptctl plan --env prod --prune --out plan.json`, reviewed, then `promptctl apply --env prod plan.json` makes the 1 delete waiting for prune;',
+      '`promptctl plan --env prod --prune --out plan.json`, reviewed, then `promptctl apply --env prod --prune plan.json` makes the 1 delete waiting for prune;',
     );
     const [plan, apply] = namedCommands(line);
     expect((await cli(plan!)).code).toBe(0);

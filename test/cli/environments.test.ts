@@ -222,7 +222,7 @@ describe('--env', () => {
     // the saved plan deletes what this apply meant to, and its apply takes the mass delete.
     const pruning = await cli(['apply', '--env', 'prod', '--prune', '--allow-mass-delete', '--auto-approve']);
     expect(pruning.code).toBe(1);
-    expect(pruning.stderr).toContain('Run `promptctl plan --env prod --prune --allow-mass-delete --out plan.json`, review it, then `promptctl apply --env prod --allow-mass-delete plan.json`');
+    expect(pruning.stderr).toContain('Run `promptctl plan --env prod --prune --allow-mass-delete --out plan.json`, review it, then `promptctl apply --env prod --prune --allow-mass-delete plan.json`');
 
     // Without --env, prod's own credentials as the plain GENESYSCLOUD_* target: still refused.
     const unnamed = await cli(['apply', '--auto-approve'], {

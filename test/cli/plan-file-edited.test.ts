@@ -146,6 +146,39 @@ describe('a saved plan edited by hand and resealed', () => {
     expect((await s.emu.api.listFilters()).map((f) => f.name).sort()).toEqual(before);
   });
 
+  it('cannot turn prune on either: a saved plan deletes only when the apply prunes too (--prune, or prune: true)', async () => {
+    s = await scenario();
+    expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const file = join(s.dir.path, 'prompts/safety-filters.yaml');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.slice(0, text.lastIndexOf('---')));
+    expect((await s.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const before = (await s.emu.api.listFilters()).map((f) => f.name).sort();
+    const r = await applyEdited((p) => {
+      // The careful forger turns the plan's prune on too, so a fresh plan (made with the file's
+      // prune) deletes as the file says: the file alone cannot prove --prune was given to plan.
+      for (const a of p.actions) {
+        if (a.action !== 'delete' || !a.pending) continue;
+        delete (a as { pending?: unknown }).pending;
+        a.reason = 'pruned: not in git (managed-by: promptctl)';
+        p.summary.delete += 1;
+      }
+      delete p.summary.pending;
+      p.prune = true;
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('plan.json deletes 1 object git no longer defines (it was planned with prune on), and this apply does not prune');
+    expect(r.stderr).toContain('`promptctl apply --prune plan.json`');
+    expect(r.stderr).toMatch(/nothing was applied/);
+    expect((await s.emu.api.listFilters()).map((f) => f.name).sort()).toEqual(before);
+
+    // Meant: planned and applied with prune, it runs.
+    expect((await s.cli(['plan', '--prune', '--out', 'plan.json'])).code).toBe(0);
+    const meant = await s.cli(['apply', '--prune', 'plan.json']);
+    expect(meant.code, meant.stderr).toBe(0);
+    expect((await s.emu.api.listFilters()).length).toBe(before.length - 1);
+  });
+
   it('cannot take its mass-delete refusal out: a saved plan deletes this much only with apply --allow-mass-delete', async () => {
     s = await scenario();
     expect((await s.cli(['apply', '--auto-approve'])).code).toBe(0);
@@ -169,8 +202,8 @@ describe('a saved plan edited by hand and resealed', () => {
 
     // Meant: planned and applied with the flag, it runs.
     expect((await s.cli(['plan', '--prune', '--allow-mass-delete', '--out', 'plan.json'])).code).toBe(0);
-    expect((await s.cli(['apply', 'plan.json'])).code).toBe(1);
-    const meant = await s.cli(['apply', '--allow-mass-delete', 'plan.json']);
+    expect((await s.cli(['apply', '--prune', 'plan.json'])).code).toBe(1);
+    const meant = await s.cli(['apply', '--prune', '--allow-mass-delete', 'plan.json']);
     expect(meant.code, meant.stderr).toBe(0);
     expect(await names()).toEqual(['billing-pii-guard']);
   });

@@ -167,7 +167,7 @@ describe('a saved plan over live content that holds a secret', () => {
     const planned = await s.cli(['plan', '--prune', '--out', 'plan.json'], ENV);
     expect(planned.code, planned.stderr).toBe(0);
     expect(planned.stdout).toContain('delete PromptTemplate/old-[redacted: MY_API_TOKEN]');
-    const r = await s.cli(['apply', 'plan.json'], ENV);
+    const r = await s.cli(['apply', '--prune', 'plan.json'], ENV);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     expect((await s.emu.api.listTemplates()).map((t) => t.name)).not.toContain(`old-${SECRET}`);
