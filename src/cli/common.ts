@@ -147,6 +147,19 @@ export function jsonFailureOnFormat(ctx: CliContext): (format: string) => void {
 }
 
 /**
+ * Learns the secrets promptctl.yaml names (an audit sink's signing key, `secretEnv`, whatever its
+ * variable is called) for a command that prints or writes what the target holds without loading the
+ * prompts (run, export): a model's answer or a live object holding one is masked there too, as by
+ * the commands that load them (loadOrRefuse). The --env environment's config, else `dir`'s: an
+ * absent or invalid one names none (its own command says what is wrong with it).
+ */
+export async function learnConfiguredSecrets(ctx: CliContext, dir: string): Promise<void> {
+  if (ctx.environment) return ctx.learnConfigSecrets(ctx.environment.config);
+  const { loadConfigFile } = await import('../load/index.js');
+  ctx.learnConfigSecrets((await loadConfigFile({ dir, cwd: ctx.cwd })).config);
+}
+
+/**
  * Loads the desired state. Warnings go to stderr; any error is printed with where it is and
  * ends the command (exit 1) before anything live is changed (or any plan is made). Budgets are counted with
  * the run's token memo. `union`: every environment's documents (the promotion check's source for

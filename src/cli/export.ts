@@ -19,7 +19,7 @@ import { readLiveParts, SURFACES } from '../targets/live.js';
 import { refusedRead, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { announceTarget, assertDirGiven, DEFAULT_DIR, withTarget } from './common.js';
+import { announceTarget, assertDirGiven, DEFAULT_DIR, learnConfiguredSecrets, withTarget } from './common.js';
 import { noteUnavailable } from './live-plan.js';
 import type { OpenTarget } from './target.js';
 import type { CliContext } from './context.js';
@@ -46,6 +46,8 @@ export function registerExport(program: Command, ctx: CliContext): void {
 
 export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<number> {
   await announceTarget(ctx);
+  // Its files are meant for git: a sink's key the org holds is written masked too.
+  await learnConfiguredSecrets(ctx, flags.dir ?? DEFAULT_DIR);
   const dir = resolve(ctx.cwd, flags.out);
   // The directory as messages name it: the user's argument, which may hold an ESC or a line break.
   const shownOut = visibleName(flags.out);

@@ -13,7 +13,7 @@ import { unlessAborted } from '../util/abort.js';
 import { EXIT, InterruptedAfterError, UserError } from '../util/errors.js';
 import { checkVersionLabel } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
-import { announceTarget, DEFAULT_DIR, jsonFailureOnFormat, withTarget } from './common.js';
+import { announceTarget, DEFAULT_DIR, jsonFailureOnFormat, learnConfiguredSecrets, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { Interrupt } from './interrupt.js';
 import { setEntry } from '../util/entries.js';
@@ -93,6 +93,7 @@ export async function runRun(ctx: CliContext, spec: string, flags: RunFlags): Pr
   const raw = parseVars(flags.var ?? []);
   if (flags.routingKey === '') throw new UserError('--routing-key is empty: give the key a sticky split hashes (a customer or conversation id)');
   await announceTarget(ctx, flags.dir ?? DEFAULT_DIR);
+  await learnConfiguredSecrets(ctx, flags.dir ?? DEFAULT_DIR);
   const models = await embeddedModels(ctx, flags.dir ?? DEFAULT_DIR);
   // First interrupt: the call (or its stream) is cut off, what was printed stays, exit 130. Heard
   // until the target has closed: one while it closes, after the result was printed, is said as one
