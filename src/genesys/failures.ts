@@ -53,8 +53,12 @@ export function describeProxiedTransport(a: Extract<Attempt, { kind: 'transport'
 /** How much of an answer that is not an ErrorBody (an HTML page from a proxy, say) a message quotes. */
 const MESSAGE_CHARS = 200;
 
-/** The code and message of an error response: Genesys ErrorBody, OAuth error, or anything else. */
-export function errorParts(res: HttpResult): { code: string; message: string } {
+/**
+ * The code and message of an error response: Genesys ErrorBody, OAuth error, or anything else.
+ * `scrub` cleans a text answer before it is cut: a credential it echoes across the cut would
+ * otherwise leave its first characters before the mark, where no scrubbing finds a whole value.
+ */
+export function errorParts(res: HttpResult, scrub: (text: string) => string = (t) => t): { code: string; message: string } {
   const b = res.body;
   if (b && typeof b === 'object') {
     const e = b as Partial<ErrorBody> & { error?: unknown; error_description?: unknown; description?: unknown };
@@ -66,8 +70,8 @@ export function errorParts(res: HttpResult): { code: string; message: string } {
       return { code: oneLineWords(e.error), message: oneLineWords(d) };
     }
   }
-  // Cut at 200 characters with a mark: output masking finds the start of a secret cut short at it.
-  const flat = typeof b === 'string' ? collapseWhitespace(b).trim() : '';
+  // Scrubbed whole, then cut at 200 characters with a mark.
+  const flat = typeof b === 'string' ? scrub(collapseWhitespace(b).trim()) : '';
   const text = flat.length > MESSAGE_CHARS ? `${flat.slice(0, MESSAGE_CHARS)}\u2026` : flat;
   const status = http.STATUS_CODES[res.status] ?? 'error';
   if (res.undecodable !== undefined) return { code: `http.${res.status}`, message: `${status} (${res.undecodable})` };
@@ -112,7 +116,7 @@ export function apiErrorOf(
   const { res } = attempt;
   // The server's words, its code and its correlation id header alike: each is printed, and a
   // server (or a proxy before it) may echo the request's credentials in any of them.
-  const parts = errorParts(res);
+  const parts = errorParts(res, ctx.scrub);
   const code = ctx.scrub(parts.code);
   const message = parts.message;
   const cid = ctx.scrub(res.correlationId);
