@@ -149,7 +149,7 @@ export function jsonFailureOnFormat(ctx: CliContext): (format: string) => void {
 /**
  * Learns the secrets promptctl.yaml names (an audit sink's signing key, `secretEnv`, whatever its
  * variable is called) for a command that prints or writes what the target holds without loading the
- * prompts (run, export): a model's answer or a live object holding one is masked there too, as by
+ * prompts (run, export, status): a model's answer or a live object holding one is masked there too, as by
  * the commands that load them (loadOrRefuse). The --env environment's config, else `dir`'s: an
  * absent or invalid one names none (its own command says what is wrong with it).
  */

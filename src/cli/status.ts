@@ -11,7 +11,7 @@ import type { AnalyticsQuery } from '../targets/llmgateway/wire.js';
 import type { TestCalls } from '../evals/types.js';
 import { EXIT, UserError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
-import { announceTarget, assertDirGiven, DEFAULT_DIR, jsonFailureOnFormat, withTarget } from './common.js';
+import { announceTarget, assertDirGiven, DEFAULT_DIR, jsonFailureOnFormat, learnConfiguredSecrets, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { servedTemplates } from './target.js';
 import { applySteps } from './next-commands.js';
@@ -47,6 +47,8 @@ export async function runStatus(ctx: CliContext, name: string | undefined, flags
     throw new UserError((err as Error).message);
   }
   const label = await announceTarget(ctx);
+  // It prints the org's template names: a sink's key one holds is masked too.
+  await learnConfiguredSecrets(ctx, flags.dir ?? DEFAULT_DIR);
   // Status only reads: an embedded org with no state yet is read as empty, and not created.
   const report = await withTarget(ctx, async ({ api }) => {
     const templates = await servedTemplates(api, { expand: ['traffic'], ...(name ? { name } : {}) }, 'report on');

@@ -1,6 +1,7 @@
 // An audit sink's signing key, held in a variable promptctl.yaml names (`secretEnv`) whatever it
 // is called, is masked by the commands that print or write what the target holds without loading
-// the prompts: `run` (a model answer) and `export` (files meant for git), as by those that load them.
+// the prompts: `run` (a model answer), `export` (files meant for git) and `status` (the org's
+// template names), as by those that load them.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,5 +53,16 @@ describe('a secret promptctl.yaml names, in what the target holds', () => {
     expect(files.join('\n')).not.toContain(KEY);
     expect(files.join('\n')).toContain(MASKED);
     expect(r.stderr).toMatch(new RegExp(`^warning: .*leaky.*${VARIABLE}`, 'm'));
+  });
+
+  it('promptctl status masks it in a template name', async () => {
+    p = await project();
+    await p.emu.api.createTemplate({ name: KEY, model: 'gpt-4o-mini', labels: {} });
+    for (const format of ['text', 'json', 'markdown']) {
+      const r = await p.cli(['status', '--format', format], { env: { [VARIABLE]: KEY } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout, format).toContain(VARIABLE);
+      expect(r.stdout + r.stderr, format).not.toContain(KEY);
+    }
   });
 });
