@@ -5,6 +5,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { aiStudioWriteChecks } from '../../src/kinds/index.js';
+import { createAiStudioClient } from '../../src/targets/aistudio/client.js';
+import { CLIENT_ID, CLIENT_SECRET } from '../helpers/emulator.js';
 import { evalsProject, type EvalsProject } from './evals-support.js';
 
 let p: EvalsProject | undefined;
@@ -64,5 +67,21 @@ describe('a secret promptctl.yaml names, in what the target holds', () => {
       expect(r.stdout, format).toContain(VARIABLE);
       expect(r.stdout + r.stderr, format).not.toContain(KEY);
     }
+  });
+
+  it('promptctl export never writes it into a file name, also from a name holding it in other letter case', async () => {
+    p = await project();
+    const studio = createAiStudioClient({ landed: aiStudioWriteChecks, apiUrl: p.emu.url, loginUrl: p.emu.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, targetLabel: 'test' });
+    try {
+      // The file name is the name's slug, lowercased: the key itself.
+      await studio.createSummarySetting({ name: `Wrap-up ${KEY.toUpperCase()}`, language: 'en-US' });
+    } finally {
+      await studio.close();
+    }
+    const r = await p.cli(['export', '--out', 'exported'], { env: { [VARIABLE]: KEY } });
+    expect(r.code, r.stderr).toBe(0);
+    const paths = (await readdir(join(p.dir.path, 'exported'), { recursive: true })).map(String);
+    expect(paths.filter((f) => f.startsWith('summaries/'))).toHaveLength(1);
+    for (const path of paths) expect(path.toLowerCase()).not.toContain(KEY);
   });
 });
