@@ -62,7 +62,7 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
   // A tested guide or version the target holds with other content than git's: its cases would
   // test the org's text under git's name (not run, render.ts).
   if (state && (named?.guides || gateway?.templates)) {
-    const { guidesNotAsInGit, guidesTestedInProduction, versionsNotAsInGit } = await import('../kinds/as-in-git.js');
+    const { filtersNotAsInGit, guidesNotAsInGit, guidesTestedInProduction, versionsNotAsInGit } = await import('../kinds/as-in-git.js');
     const other = named?.guides ? guidesNotAsInGit(state, named.guides) : new Map<string, string>();
     if (other.size > 0) facts.guidesNotAsInGit = other;
     const inProduction = named?.guides ? guidesTestedInProduction(state, named.guides) : new Map<string, string>();
@@ -72,6 +72,9 @@ export async function readLiveFacts(ctx: CliContext, target: OpenTarget, tests: 
     const tested = new Set(tests.flatMap((t) => ('template' in t.test.target ? [t.test.target.template] : [])));
     const differs = gateway?.templates ? versionsNotAsInGit(state, gateway.templates, tested) : new Set<string>();
     if (differs.size > 0) facts.versionsNotAsInGit = differs;
+    // The filters the calls meet: the target's, which a test would otherwise pass as git's.
+    const filters = gateway?.templates && gateway.filters ? filtersNotAsInGit(state, gateway.templates, gateway.filters, tested) : new Map();
+    if (filters.size > 0) facts.filtersNotAsInGit = filters;
   }
   return facts;
 }

@@ -4,6 +4,8 @@
 // before an apply and after a change made outside it. Each digest is the whole live object, so
 // any change to it (a new version, a moved split, an edited filter) runs the call again. A part
 // the target did not let us read is undefined: its calls are made, and not cached.
+import { RESOURCE_NAME } from '../model/address.js';
+import type { FilterDifferences } from '../model/filters.js';
 import type { WireGuide } from '../targets/aistudio/wire.js';
 import type { LiveGuide } from '../targets/live.js';
 import type { WireFilter, WireTemplate } from '../targets/llmgateway/wire.js';
@@ -28,6 +30,12 @@ export interface LiveFacts {
   models?: ReadonlyMap<string, string>;
   /** Every live safety filter (a filter may cover a template by its labels). */
   filters?: string;
+  /**
+   * Per tested live template: how the filters covering it on the target differ from git's (a
+   * filter added, changed or removed in git and not applied yet). Its calls met the target's
+   * filters; render.ts notes which.
+   */
+  filtersNotAsInGit?: ReadonlyMap<string, FilterDifferences>;
   /** Per guide name: the guide with its latest and production versions (absent name: not live). */
   guides?: ReadonlyMap<string, string>;
   /**
@@ -92,6 +100,25 @@ export function guidesRunUnpublished(guides: readonly LiveGuide[], inProduction:
 export function unpublishedRunNote(u: UnpublishedRun): string {
   const production = u.production !== undefined ? `, not the production version ${u.production}` : '; the guide has no production version';
   return `ran guide version ${u.version}, which is ${u.state}${production}`;
+}
+
+/**
+ * Said of a template test whose calls met other safety filters than git's: which of git's filters
+ * covering the template are not on the target, differ there, or cover it by one side's labels
+ * only, and which of the target's are not in git. A note, not a failure: the versions are git's,
+ * and filters change in place at apply as a split or a model does; the reader learns the green
+ * (or red) was the target's filters' doing.
+ */
+export function filtersNotAppliedNote(template: string, d: FilterDifferences): string {
+  const names = (list: readonly string[]) => list.map((n) => (RESOURCE_NAME.test(n) ? n : JSON.stringify(n))).join(', ');
+  const parts = [
+    d.absent.length ? `not on the target: ${names(d.absent)}` : '',
+    d.differ.length ? `different there: ${names(d.differ)}` : '',
+    d.coversInGitOnly.length ? `covering ${template} by git's labels for it, not the target's: ${names(d.coversInGitOnly)}` : '',
+    d.coversOnTargetOnly.length ? `covering ${template} by the target's labels for it, not git's: ${names(d.coversOnTargetOnly)}` : '',
+    d.notInGit.length ? `on the target, not in git: ${names(d.notInGit)}` : '',
+  ].filter((p) => p !== '');
+  return `git's safety filters for ${template} are not applied to the target yet: its calls met the target's (${parts.join('; ')})`;
 }
 
 /** What was read: the gateway's templates and filters, the named guides; undefined where the read failed. */

@@ -17,7 +17,7 @@ import { compareVersionLabels } from '../util/semver.js';
 import { setEntry } from '../util/entries.js';
 import type { InvocationMessage, InvocationRequest, VariableValue } from '../targets/llmgateway/wire.js';
 import { renderPrompt, varProblem } from './case-vars.js';
-import { unpublishedRunNote, type LiveFacts } from './live-facts.js';
+import { filtersNotAppliedNote, unpublishedRunNote, type LiveFacts } from './live-facts.js';
 import { RESPONSES_UNUSED, responsesFor, type TargetResponse } from './responses.js';
 // What the planned calls' `responses` option is made from, where it was always found beside planTests.
 export { emulatorResponses } from './responses.js';
@@ -157,6 +157,8 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
       }
       const model = modelNotApplied(spec.template, template, pair, opts.live);
       if (model) notes.push(model);
+      const filtered = filtersNotApplied(spec.template, pair, opts.live);
+      if (filtered) notes.push(filtered);
       const calls = pair.flatMap((v) => t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, [v], v.version, null, filters, c, i, r, true))));
       return { ...base, kind: 'template', target: `${spec.template}@${a} vs ${b}`, versions: [a, b], calls };
     }
@@ -201,6 +203,8 @@ function planTest(state: DesiredState, t: PromptTest, opts: PlanOptions): Planne
   }
   const model = modelNotApplied(spec.template, template, candidates, opts.live);
   if (model) notes.push(model);
+  const filtered = filtersNotApplied(spec.template, candidates, opts.live);
+  if (filtered) notes.push(filtered);
   const calls = t.cases.flatMap((c, i) => repetitions(repeat, (r) => templateCall(opts, spec.template, template, candidates, spec.version, routes, filters, c, i, r, false)));
   return { ...base, kind: 'template', target, calls };
 }
@@ -241,6 +245,12 @@ function modelNotApplied(name: string, template: PromptTemplate | undefined, ver
   if (taking.length === 0) return undefined;
   const which = taking.length === versions.length ? 'its calls were' : `the calls on ${taking.join(' and ')} were`;
   return `git's model for ${name} (${template.model}) is not applied to the target yet: ${which} answered by the target's, ${onTarget}`;
+}
+
+/** A note when the filters the target applies to the template are not git's, said once a call of it is made (a version it holds). */
+function filtersNotApplied(name: string, versions: readonly PromptVersion[], live: LiveFacts | undefined): string | undefined {
+  const d = live?.filtersNotAsInGit?.get(name);
+  return d && versions.some((v) => live?.published?.get(name)?.has(v.version)) ? filtersNotAppliedNote(name, d) : undefined;
 }
 
 /** A split's routes as a report names them, by version. */

@@ -1,13 +1,17 @@
 // Whether what the target holds under git's names is the content git defines, through each kind's
 // canonical form: a test's call on such an object would run the org's text under git's name. For
-// `test` (which cases not to run, evals/live-facts.ts); plan reports the same differences its own
-// way (an immutable version's error, a guide's update).
-import type { DesiredState } from '../model/types.js';
+// `test` (which cases not to run, evals/live-facts.ts; and which safety filters its calls met
+// that are not git's, a note); plan reports the same differences its own way (an immutable
+// version's error, a guide's update, a filter's create, update or delete).
+import { filterCovers, type FilterDifferences } from '../model/filters.js';
+import type { DesiredState, SafetyFilter } from '../model/types.js';
 import type { LiveGuide } from '../targets/live.js';
-import type { WireTemplate } from '../targets/llmgateway/wire.js';
+import type { WireFilter, WireTemplate } from '../targets/llmgateway/wire.js';
+import { byCodeUnits } from '../util/compare.js';
 import { canonicalEqual } from './canonical.js';
 import { contentCanonical, toWire as guideToWire, versionContent } from './Guide/index.js';
 import { canonical as versionCanonical } from './PromptVersion/index.js';
+import { canonical as filterCanonical, toWire as filterToWire } from './SafetyFilter/index.js';
 
 /**
  * "template@version" of the versions of the `tested` templates the target holds Published with
@@ -60,6 +64,39 @@ function guidesHolding(state: DesiredState, guides: readonly LiveGuide[]): Array
     const want = contentCanonical(guideToWire(d));
     const holds = (v: LiveGuide['latest']) => v !== undefined && canonicalEqual(want, contentCanonical(versionContent(v)));
     out.push([g, holds(g.latest) ? g.latest : holds(g.production) ? g.production : undefined]);
+  }
+  return out;
+}
+
+/**
+ * Per tested template the target holds: how the enabled filters covering it on the target (by its
+ * live name, id and labels) differ from git's covering it (by git's labels), compared in the
+ * canonical form the plan compares; absent when they are the same. A test's calls meet the
+ * target's filters, so a filter added, changed or removed in git and not applied yet would
+ * otherwise pass unseen.
+ */
+export function filtersNotAsInGit(state: DesiredState, templates: readonly WireTemplate[], filters: readonly WireFilter[], tested: ReadonlySet<string>): Map<string, FilterDifferences> {
+  const out = new Map<string, FilterDifferences>();
+  const mine = new Map(state.filters.map((f) => [f.name, f]));
+  const theirs = new Map(filters.map((f) => [f.name, f]));
+  const differs = new Set(state.filters.filter((f) => theirs.has(f.name) && !canonicalEqual(filterCanonical(filterToWire(f)), filterCanonical(theirs.get(f.name)!))).map((f) => f.name));
+  for (const t of templates) {
+    if (!tested.has(t.name)) continue;
+    const gitLabels = state.templates.find((d) => d.name === t.name)?.labels ?? {};
+    const inGit = (f: SafetyFilter | undefined) => f !== undefined && f.enabled && filterCovers(f.appliesTo, t.name, gitLabels);
+    const onTarget = (f: WireFilter | undefined) => f !== undefined && f.enabled && (filterCovers(f.appliesTo, t.name, t.labels) || f.appliesTo?.templates?.includes(t.id) === true);
+    const d: FilterDifferences = { absent: [], differ: [], coversInGitOnly: [], coversOnTargetOnly: [], notInGit: [] };
+    for (const name of [...new Set([...mine.keys(), ...theirs.keys()])].sort(byCodeUnits)) {
+      const g = mine.get(name);
+      const l = theirs.get(name);
+      if (!inGit(g) && !onTarget(l)) continue;
+      if (!l) d.absent.push(name);
+      else if (!g) d.notInGit.push(name);
+      else if (differs.has(name)) d.differ.push(name);
+      else if (!onTarget(l)) d.coversInGitOnly.push(name);
+      else if (!inGit(g)) d.coversOnTargetOnly.push(name);
+    }
+    if (Object.values(d).some((names: string[]) => names.length > 0)) out.set(t.name, d);
   }
   return out;
 }

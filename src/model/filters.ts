@@ -1,4 +1,5 @@
-// Which templates a safety filter covers: the one reading of `appliesTo` (DESIGN §2). Pure.
+// Which templates a safety filter covers: the one reading of `appliesTo` (DESIGN §2), and how
+// the filters covering a template on a target differ from git's, as `test` says it. Pure.
 import type { Labels, SafetyFilter } from './types.js';
 
 /**
@@ -12,4 +13,21 @@ export function filterCovers(appliesTo: SafetyFilter['appliesTo'], template: str
   if (names === undefined && !hasSel) return true;
   if (names?.includes(template)) return true;
   return hasSel && Object.entries(sel).every(([k, v]) => labels[k] === v);
+}
+
+/**
+ * How the enabled safety filters covering a template on the target differ from git's covering it,
+ * by filter name (kinds/as-in-git.ts finds them; `test` notes them: its calls met the target's).
+ */
+export interface FilterDifferences {
+  /** Git's filters covering the template that the target does not hold. */
+  absent: string[];
+  /** Filters under the same name whose canonical forms differ (plan would update them). */
+  differ: string[];
+  /** The same filter on both sides, covering the template by git's labels for it and not by the target's. */
+  coversInGitOnly: string[];
+  /** The same filter on both sides, covering the template by the target's labels for it and not by git's. */
+  coversOnTargetOnly: string[];
+  /** The target's filters covering the template that git does not define. */
+  notInGit: string[];
 }
