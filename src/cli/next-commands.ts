@@ -1,6 +1,6 @@
-// The commands a message tells the user to run next (plan again, apply, apply first), each with
-// this run's --env and --dir: run without them, a command plans or applies another target, or reads
-// another directory. Pure string building, light enough for environments.ts, which every --env run loads.
+// The commands a message tells the user to run next (plan again, apply, apply first, plan then
+// apply), each with this run's --env and --dir: run without them, a command plans or applies
+// another target, or reads another directory. Pure string building, light enough for environments.ts, which every --env run loads.
 import { DEFAULT_PROMPTS_DIR } from '../config/discover.js';
 import { shellWord } from '../util/escapes.js';
 import type { CliContext } from './context.js';
@@ -39,6 +39,16 @@ export function applySteps(ctx: CliContext, dir: string, opts: { prune?: boolean
 export function applyFirst(ctx: CliContext, dir: string): string {
   const [first, then] = applySteps(ctx, dir);
   return then === undefined ? `run \`${first}\` first` : `run \`${first}\`, review it, then \`${then}\``;
+}
+
+/**
+ * "run `promptctl plan`, review it, then `promptctl apply`", or for a protected environment its
+ * saved plan and that file's apply, each with this run's --env and --dir: what creates on the
+ * target something git defines, reviewed before it is applied.
+ */
+export function planThenApply(ctx: CliContext, dir: string): string {
+  const [first, then] = applySteps(ctx, dir);
+  return then === undefined ? `run \`${planAgain(ctx, dir, false)}\`, review it, then \`${first}\`` : `run \`${first}\`, review it, then \`${then}\``;
 }
 
 /** ` --env NAME --dir DIR` as this run was given them (none for the defaults): what a command to run again keeps. */

@@ -8,6 +8,7 @@ import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate 
 import { ApiError } from '../genesys/errors.js';
 import { countingShown } from '../targets/llmgateway/runtime.js';
 import { RESOURCE_NAME } from '../model/address.js';
+import type { SourceLocation } from '../model/types.js';
 import { unkeyedStickyRoutes } from '../model/routing.js';
 import { unlessAborted } from '../util/abort.js';
 import { EXIT, InterruptedAfterError, UserError } from '../util/errors.js';
@@ -23,7 +24,7 @@ import { answerStream } from '../views/run-answer.js';
 import { oneLine, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
 import { declaredVariables, refuseVariables, typedValue } from './run-variables.js';
-import { applyFirst } from './next-commands.js';
+import { applyFirst, planThenApply } from './next-commands.js';
 
 // What tests read from here, where it was defined before run-variables.ts held it.
 export { declaredVariables, typedValue } from './run-variables.js';
@@ -230,13 +231,30 @@ function completedCode(ctx: CliContext, interrupt: Interrupt): number {
   return EXIT.interrupted;
 }
 
-/** The template `name` on the target; refused when absent, an empty org with the apply of this run's --env and --dir (`dir`). */
+/**
+ * The template `name` on the target; refused when absent: an empty org with the apply of this
+ * run's --env and --dir (`dir`), one git defines with the plan and apply that create it.
+ */
 async function findTemplate(ctx: CliContext, api: GatewayApi, name: string, dir: string): Promise<WireTemplate> {
   const found = (await servedTemplates(api, { name, expand: ['versions', 'traffic'] }, 'run')).find((t) => t.name === name);
   if (found) return found;
   const all = (await api.listTemplates()).map((t) => t.name);
-  const none = all.length ? '' : ` (it has none: ${applyFirst(ctx, dir)})`;
-  throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}${none}`);
+  if (all.length === 0) throw new UserError(`no prompt template "${name}" on the target (it has none: ${applyFirst(ctx, dir)})`);
+  const inGit = await definedInGit(ctx, dir, name);
+  if (inGit) throw new UserError(`no prompt template "${name}" on the target yet: git defines it (${visibleName(inGit.file)}:${inGit.line}:${inGit.column}), and the next apply creates it: ${planThenApply(ctx, dir)}`);
+  throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}`);
+}
+
+/**
+ * Where the prompts directory `dir` defines template `name` for this run's --env, if it does. Read
+ * only once the target is found without it; the files' problems are validate's to say (a
+ * directory that cannot be read defines nothing here).
+ */
+async function definedInGit(ctx: CliContext, dir: string, name: string): Promise<SourceLocation | undefined> {
+  const { loadProject } = await import('../load/index.js');
+  const environment = ctx.environment?.name;
+  const loaded = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, ...(environment !== undefined ? { environment } : {}) }).catch(() => undefined);
+  return loaded?.state?.templates.find((t) => t.name === name)?.source;
 }
 
 /**
