@@ -29,7 +29,9 @@ const MAX_BUCKETS = 366 * 24;
  * Returns the interval [start, end) and its granularity; throws an Error saying what is accepted.
  */
 export function parseSince(text: string, now: number): { start: number; end: number; granularity: NonNullable<AnalyticsQuery['granularity']> } {
-  const t = text.trim();
+  const trimmed = text.trim();
+  // RFC 3339 lets a date-time write its T and Z in lower case (the API takes them so): read as upper.
+  const t = /^\d{4}-\d{2}-\d{2}t/i.test(trimmed) ? trimmed.toUpperCase() : trimmed;
   const m = /^(\d+)\s*([mhdw])$/i.exec(t);
   let start: number;
   if (m) {
