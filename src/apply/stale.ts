@@ -277,11 +277,14 @@ function actedOnOnly(a: PlanAction): Record<string, unknown> {
 
 /**
  * The live object the plan acts on is another one now (deleted and re-created, perhaps with the
- * same content): a write must never land on an object nobody reviewed.
+ * same content): a write must never land on an object nobody reviewed. A prompt version's liveId
+ * is its template's, so its own id is read from its guard.
  */
 function idMoved(saved: PlanAction, fresh: PlanAction): string | null {
-  const before = liveIdOf(saved);
-  const now = liveIdOf(fresh);
+  return replaced(liveIdOf(saved), liveIdOf(fresh)) ?? replaced(guardOf(saved)?.id, guardOf(fresh)?.id);
+}
+
+function replaced(before: string | undefined, now: string | undefined): string | null {
   if (before === now || before === undefined || now === undefined) return null;
   return `the live object was replaced since the plan (id ${before} → ${now})`;
 }
@@ -310,7 +313,11 @@ export function guardMoved(before: Guard | null, now: Guard | null): string | nu
   if (before && !now) return 'was deleted on the target since the plan';
   const b = before!;
   const n = now!;
+  // A prompt version's own id (both known and different: idMoved names the replacement first).
+  // Absent from the file alone: a plan saved before guards recorded it, or an edited file.
+  if (b.id === undefined && n.id !== undefined) return `the plan file records no live id for it, where a fresh plan has ${n.id} (a plan saved by an earlier promptctl, or an edited file)`;
   const parts: string[] = [];
+  if (b.id !== n.id) parts.push(`live id moved ${show(b.id)} → ${show(n.id)}`);
   if (b.version !== n.version) parts.push(`live version moved ${show(b.version)} → ${show(n.version)}`);
   if (b.hash !== n.hash) parts.push(`live content hash moved ${short(b.hash)} → ${short(n.hash)}`);
   if (b.state !== n.state) parts.push(`live state moved ${show(b.state)} → ${show(n.state)}`);

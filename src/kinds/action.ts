@@ -24,6 +24,12 @@ export interface Guard {
    * wire's canonical fields (targets/llmgateway/wire.ts versionContentHash) in another form.
    */
   hash?: string;
+  /**
+   * A prompt version's own live id. Its action's `liveId` is its template's (the API addresses a
+   * version by template id and label), so a version deleted and made again by hand with the same
+   * content and state would pass every other field of the guard: this tells the two apart.
+   */
+  id?: string;
   /** Live state of a prompt version (Draft, Published) or of a guide's latest version. */
   state?: 'Draft' | 'Published' | 'TestReady' | 'ProductionReady';
   /** Guides: the label Genesys gave the latest version ("2.0"); absent while the guide has none. */

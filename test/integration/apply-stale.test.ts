@@ -207,6 +207,41 @@ describe('staleReasons', () => {
     expect(contentHash(await emu.api.getVersion(t.id, '1.1.0'))).toBe(contentHash(patched));
   });
 
+  it('guards a version by its own id: one deleted and made again with the same content is named, and not retired', async () => {
+    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    const t = (await emu.api.listTemplates({ name: 'alpha' }))[0]!;
+    const was = await emu.api.createVersion(t.id, versionBody('1.1.0'));
+    await emu.api.publishVersion(t.id, '1.1.0');
+    const retire = await plan(base(), { prune: true });
+    expect(retire.actions.find((a) => a.address === 'PromptVersion/alpha@1.1.0')).toMatchObject({ action: 'delete', liveId: t.id, guard: { id: was.id } });
+    await emu.api.deleteVersion(t.id, '1.1.0');
+    const now = await emu.api.createVersion(t.id, versionBody('1.1.0'));
+    await emu.api.publishVersion(t.id, '1.1.0');
+    expect(now.id).not.toBe(was.id);
+    // The saved-plan check, and the guard apply reads just before the DELETE (a race after it).
+    expect(staleReasons(retire, await plan(base(), { prune: true }))).toEqual([
+      { address: 'PromptVersion/alpha@1.1.0', message: `the live object was replaced since the plan (id ${was.id} → ${now.id})` },
+    ]);
+    const result = await executePlan(retire, emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    expect(result.failed.map((f) => [f.action.address, f.detail])).toEqual([['PromptVersion/alpha@1.1.0', expect.stringContaining(`replaced: id ${was.id} → ${now.id}`)]]);
+    expect((await emu.api.getVersion(t.id, '1.1.0')).id).toBe(now.id);
+  });
+
+  it('refuses a plan whose versions carry no id of their own (saved by an earlier promptctl), saying so', async () => {
+    await executePlan(await plan(base()), emu.api, { audit: noAudit, correlations: createCorrelationTracker(), actor: 'a', commit: null });
+    const saved = await plan(base());
+    const noop = saved.actions.find((a) => a.address === 'PromptVersion/alpha@1.0.0')!;
+    const id = noop.action === 'noop' ? noop.guard.id : undefined;
+    expect(id).toEqual(expect.any(String));
+    if (noop.action === 'noop') delete noop.guard.id;
+    expect(staleReasons(saved, await plan(base()))).toEqual([
+      {
+        address: 'PromptVersion/alpha@1.0.0',
+        message: `the plan file records no live id for it, where a fresh plan has ${id} (a plan saved by an earlier promptctl, or an edited file) (it needs no change, but the plan was made against it as it was)`,
+      },
+    ]);
+  });
+
   it('names changes in the files and a different target', async () => {
     const saved = await plan(base());
     const more = base();

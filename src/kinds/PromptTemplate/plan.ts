@@ -10,7 +10,7 @@ import type { CascadedObject, DeleteAction, PlanAction, PlanPart } from '../acti
 import { canonicalHash, describeCreate } from '../canonical.js';
 import type { LiveState, PlanContext, Snapshot } from '../kind.js';
 import { absentFromGit, isManaged, notInGit, pendingReason, withTakeover } from '../labels.js';
-import { canonical as versionCanonical, contentHash, snapshot as versionSnapshot } from '../PromptVersion/index.js';
+import { canonical as versionCanonical, contentHash, snapshot as versionSnapshot, versionGuard } from '../PromptVersion/index.js';
 import { planVersion, publishedAfterPlan, tokenDelta, type Published } from '../PromptVersion/plan.js';
 import { guardedBy, protectorsOf, type Protector } from '../SafetyFilter/applies.js';
 import { liveModified, settleAgainstLive, unchangedAction } from '../shared.js';
@@ -178,7 +178,7 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
           name,
           version: lV.version,
           liveId: lT.id,
-          guard: { hash: contentHash(lV), state: lV.state },
+          guard: versionGuard(lV, contentHash(lV)),
           live: versionCanonical(lV),
           changes: [],
           dependsOn: trafficAction && trafficAction.action !== 'noop' ? [trafficAction.address] : [],

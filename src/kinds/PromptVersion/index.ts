@@ -7,7 +7,7 @@ import type { DesiredState, PromptVersion, Variable } from '../../model/types.js
 import type { GitVersionContent } from '../../targets/llmgateway/digests.js';
 import type { VersionContent, VersionCreate, VersionOptionalField, VersionPatch, VersionState, WireVariable, WireVersion } from '../../targets/llmgateway/wire.js';
 import { inKeyOrder } from '../../util/compare.js';
-import type { PlanAction } from '../action.js';
+import type { Guard, PlanAction } from '../action.js';
 import { canonicalEqual, canonicalHash, type Canonical } from '../canonical.js';
 import { setEntry } from '../../util/entries.js';
 import type { ApplyContext, CallResult, Kind, Midway, MidwayIntent, Snapshot } from '../kind.js';
@@ -164,6 +164,20 @@ export function contentHash(c: VersionContent): string {
 }
 
 /**
+ * What an action on a live version is planned against: its content hash (absent from a noop of a
+ * plan only shown as text), its own id (its action's liveId is its template's: the id alone tells
+ * a version deleted and made again by hand from the one reviewed; a server may send none) and its
+ * state. Keys in sorted order, for stable JSON's native path.
+ */
+export function versionGuard(live: Pick<WireVersion, 'id' | 'state'>, hash: string | undefined): Guard {
+  const g: Guard = {};
+  if (hash !== undefined) g.hash = hash;
+  if (live.id !== undefined) g.id = live.id;
+  g.state = live.state;
+  return g;
+}
+
+/**
  * A version as audit records carry it: its canonical content plus its state, so that a version
  * created but not yet published is not mistaken for the intended (published) one.
  */
@@ -284,8 +298,11 @@ async function draftAsPlanned(a: Extract<PlanAction, { action: 'update' }>, read
   return live;
 }
 
-/** A version read just before a call must still hold the content it was planned against (its guard's hash). */
+/** A version read just before a call must still be the one it was planned against, holding that content (its guard's id and hash). */
 function checkContentGuard(a: Extract<PlanAction, { action: 'update' | 'delete' }>, live: WireVersion): void {
+  // Another version under the same label (deleted and made again since the plan was checked): a
+  // write must not land on an object nobody reviewed, whatever it holds.
+  if (a.guard.id !== undefined && live.id !== undefined && live.id !== a.guard.id) throw new GuardMoved(a, `replaced: id ${a.guard.id} → ${live.id}`);
   const hash = contentHash(live);
   if (a.guard.hash && hash !== a.guard.hash) throw new GuardMoved(a, `content hash ${a.guard.hash.slice(0, 12)} → ${hash.slice(0, 12)}`);
 }

@@ -10,7 +10,7 @@ import type { CreateAction, FieldChange, PlanAction, PlanProblem, TextChange, To
 import { canonicalEqual, compareWithLive, describeCreate, diffCanonical, type Canonical } from '../canonical.js';
 import type { PlanContext, TokenCounter } from '../kind.js';
 import { liveModified, noopAction, unchangedAction } from '../shared.js';
-import { canonical, fromWire, TEXT_FIELDS, toWire } from './index.js';
+import { canonical, fromWire, TEXT_FIELDS, toWire, versionGuard } from './index.js';
 import { plainlySameContent } from './same.js';
 
 export interface LiveTemplateRef {
@@ -36,7 +36,7 @@ export function planVersion(
   const address = versionAddress(dT.name, dV.version);
   // Most versions of a large org are unchanged: shown equal without building either canonical form.
   if (lV?.state === 'Published' && plainlySameContent(dV, lV)) {
-    const base = { address, kind: 'PromptVersion' as const, name: dT.name, version: dV.version, dependsOn: [], liveId: liveTemplate!.id, guard: { state: lV.state } };
+    const base = { address, kind: 'PromptVersion' as const, name: dT.name, version: dV.version, dependsOn: [], liveId: liveTemplate!.id, guard: versionGuard(lV, undefined) };
     return unchangedAction(base, () => canonical(lV), ctx.sealed);
   }
   // The model has the wire's content fields, so its canonical form is its body's; the body itself
@@ -65,7 +65,7 @@ export function planVersion(
   const before = canonical(lV);
   // A Draft equal to git is still published (an update): its guard always holds the hash.
   const { hash, equal } = compareWithLive(before, after, ctx.sealed !== false || lV.state !== 'Published');
-  const guard = hash !== undefined ? { hash, state: lV.state } : { state: lV.state };
+  const guard = versionGuard(lV, hash);
   const liveId = liveTemplate!.id;
   if (lV.state === 'Published') {
     // A literal rather than a copy of `common`: most versions of a large org end here.

@@ -28,13 +28,15 @@ const changed = (plan: Plan) => plan.actions.filter((a) => a.action !== 'noop').
 describe('buildPlan: nothing to do', () => {
   it('plans no change right after an apply (server defaults, key order, owned labels)', () => {
     const d = sampleDesired();
-    const plan = buildPlan(d, liveAfterApply(d), opts());
+    const live = liveAfterApply(d);
+    const plan = buildPlan(d, live, opts());
     expect(changed(plan)).toEqual([]);
     expect(plan.summary).toEqual({ create: 0, update: 0, delete: 0, noop: 6 });
     expect(plan.problems).toEqual([]);
     expect(plan.unmanaged).toEqual([]);
     const v = act(plan, 'PromptVersion/billing-assistant@1.0.0')!;
-    expect(v.guard).toEqual({ hash: expect.stringMatching(/^[0-9a-f]{64}$/), state: 'Published' });
+    // A version's own id beside its template's (its liveId): a version made again is another one.
+    expect(v.guard).toEqual({ hash: expect.stringMatching(/^[0-9a-f]{64}$/), id: live.templates[0]!.versions![0]!.id, state: 'Published' });
     expect(act(plan, 'TrafficSplit/billing-assistant')!.guard).toEqual({ version: 3, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(act(plan, 'SafetyFilter/billing-pii-guard')!.guard).toEqual({ version: 5, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
@@ -245,7 +247,7 @@ describe('buildPlan: updates', () => {
     const v = act(plan, 'PromptVersion/billing-assistant@1.1.0')!;
     expect(v.desired).toMatchObject({ publish: true, patch: false });
     expect(v.changes).toEqual([{ path: 'state', before: 'Draft', after: 'Published' }]);
-    expect(v.guard).toEqual({ hash: contentHash(tpl.versions![1]!), state: 'Draft' });
+    expect(v.guard).toEqual({ hash: contentHash(tpl.versions![1]!), id: tpl.versions![1]!.id, state: 'Draft' });
     expect(v.text).toBeUndefined();
   });
 
@@ -554,7 +556,7 @@ describe('buildPlan: a plan only shown as text (sealed: false)', () => {
     expect(shown.fingerprint).toBe('');
     expect(sealed.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(shown.actions.map((a) => `${a.action} ${a.address}`)).toEqual(sealed.actions.map((a) => `${a.action} ${a.address}`));
-    expect(act(shown, 'PromptVersion/billing-assistant@1.0.0')!.guard).toEqual({ state: 'Published' });
+    expect(act(shown, 'PromptVersion/billing-assistant@1.0.0')!.guard).toEqual({ id: live.templates[0]!.versions![0]!.id, state: 'Published' });
     expect(act(shown, 'TrafficSplit/billing-assistant')!.guard).toEqual({ version: 3 });
     expect(act(shown, 'SafetyFilter/billing-pii-guard')!.guard).toEqual({ version: 5 });
     // Without the hashes, each guard is the sealed plan's; the text shown is the same.
@@ -574,7 +576,7 @@ describe('buildPlan: a plan only shown as text (sealed: false)', () => {
     const plan = buildPlan(d, live, opts({ sealed: false }));
     expect(act(plan, 'PromptVersion/billing-assistant@1.1.0')).toMatchObject({ action: 'update', guard: { hash: contentHash(tpl.versions![1]!), state: 'Draft' } });
     expect(act(plan, 'PromptTemplate/billing-assistant')).toMatchObject({ action: 'update', guard: { hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
-    expect(act(plan, 'PromptVersion/billing-assistant@1.0.0')!.guard).toEqual({ state: 'Published' });
+    expect(act(plan, 'PromptVersion/billing-assistant@1.0.0')!.guard).toEqual({ id: tpl.versions![0]!.id, state: 'Published' });
   });
 
   it('cannot be written as JSON or markdown, and gains no fingerprint from added problems', () => {
