@@ -6,8 +6,10 @@ import { DEFAULT_PROMPTS_DIR } from '../config/discover.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { DesiredState } from '../model/types.js';
+import type { DesiredState, SourceLocation } from '../model/types.js';
+import { planThenApply } from './next-commands.js';
 import { FilesRefused } from './refused.js';
+import { UserError } from '../util/errors.js';
 import { visibleName } from '../util/escapes.js';
 import type { CliContext } from './context.js';
 import { openTarget, targetContext, targetLine, describeTarget, keptAbove, embeddedStateAboveNote, type OpenTarget, type OpenTargetOptions } from './target.js';
@@ -194,4 +196,21 @@ export async function withTarget<T>(ctx: CliContext, fn: (t: OpenTarget) => Prom
   } finally {
     await t.close();
   }
+}
+
+/**
+ * Where the prompts directory `dir` defines template `name` for this run's --env, if it does: for
+ * run and status, once the target is found without it (read only then; the files' problems are
+ * validate's to say, and a directory that cannot be read defines nothing here).
+ */
+export async function definedInGit(ctx: CliContext, dir: string, name: string): Promise<SourceLocation | undefined> {
+  const { loadProject } = await import('../load/index.js');
+  const environment = ctx.environment?.name;
+  const loaded = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, ...(environment !== undefined ? { environment } : {}) }).catch(() => undefined);
+  return loaded?.state?.templates.find((t) => t.name === name)?.source;
+}
+
+/** A template git defines (`where`) that the target does not hold yet: the plan and apply that create it. */
+export function notAppliedYet(ctx: CliContext, dir: string, name: string, where: SourceLocation): UserError {
+  return new UserError(`no prompt template "${name}" on the target yet: git defines it (${visibleName(where.file)}:${where.line}:${where.column}), and the next apply creates it: ${planThenApply(ctx, dir)}`);
 }

@@ -8,13 +8,12 @@ import type { InvocationRequest, InvocationSummary, VariableValue, WireTemplate 
 import { ApiError } from '../genesys/errors.js';
 import { countingShown } from '../targets/llmgateway/runtime.js';
 import { RESOURCE_NAME } from '../model/address.js';
-import type { SourceLocation } from '../model/types.js';
 import { unkeyedStickyRoutes } from '../model/routing.js';
 import { unlessAborted } from '../util/abort.js';
 import { EXIT, InterruptedAfterError, UserError } from '../util/errors.js';
 import { checkVersionLabel } from '../util/semver.js';
 import { didYouMean } from '../util/suggest.js';
-import { announceTarget, DEFAULT_DIR, jsonFailureOnFormat, learnConfiguredSecrets, withTarget } from './common.js';
+import { announceTarget, DEFAULT_DIR, definedInGit, jsonFailureOnFormat, learnConfiguredSecrets, notAppliedYet, withTarget } from './common.js';
 import type { CliContext } from './context.js';
 import { Interrupt } from './interrupt.js';
 import { setEntry } from '../util/entries.js';
@@ -24,7 +23,7 @@ import { answerStream } from '../views/run-answer.js';
 import { oneLine, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
 import { declaredVariables, refuseVariables, typedValue } from './run-variables.js';
-import { applyFirst, planThenApply } from './next-commands.js';
+import { applyFirst } from './next-commands.js';
 
 // What tests read from here, where it was defined before run-variables.ts held it.
 export { declaredVariables, typedValue } from './run-variables.js';
@@ -241,21 +240,10 @@ async function findTemplate(ctx: CliContext, api: GatewayApi, name: string, dir:
   const all = (await api.listTemplates()).map((t) => t.name);
   if (all.length === 0) throw new UserError(`no prompt template "${name}" on the target (it has none: ${applyFirst(ctx, dir)})`);
   const inGit = await definedInGit(ctx, dir, name);
-  if (inGit) throw new UserError(`no prompt template "${name}" on the target yet: git defines it (${visibleName(inGit.file)}:${inGit.line}:${inGit.column}), and the next apply creates it: ${planThenApply(ctx, dir)}`);
+  if (inGit) throw notAppliedYet(ctx, dir, name, inGit);
   throw new UserError(`no prompt template "${name}" on the target${didYouMean(name, all)}`);
 }
 
-/**
- * Where the prompts directory `dir` defines template `name` for this run's --env, if it does. Read
- * only once the target is found without it; the files' problems are validate's to say (a
- * directory that cannot be read defines nothing here).
- */
-async function definedInGit(ctx: CliContext, dir: string, name: string): Promise<SourceLocation | undefined> {
-  const { loadProject } = await import('../load/index.js');
-  const environment = ctx.environment?.name;
-  const loaded = await loadProject({ dir, cwd: ctx.cwd, tokenMemo: ctx.tokenMemo, ...(environment !== undefined ? { environment } : {}) }).catch(() => undefined);
-  return loaded?.state?.templates.find((t) => t.name === name)?.source;
-}
 
 /**
  * A line when a sticky split will route the call at random: no --routing-key, and no value for
