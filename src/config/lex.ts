@@ -1,7 +1,8 @@
 // Lexing YAML to its concrete syntax tree with the limits hostile input meets first: nesting
 // (a 2 MB run of "[" would cost the parser gigabytes), tokens and documents a file may hold. What
-// passes is composed into documents by parse.ts; nothing recursive has touched it yet.
-import { Lexer, LineCounter, Parser, type CST } from 'yaml';
+// passes is composed into documents by parse.ts; nothing recursive has touched it yet. The same
+// pass keeps the file's comments, as yaml's parser tells them, for the secrets rule.
+import { CST, Lexer, LineCounter, Parser } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { groupThousands } from '../util/numbers.js';
 import { messageOf } from '../util/errors.js';
@@ -38,16 +39,26 @@ export function findDepthProblem(src: string, file: string): Diagnostic | undefi
 
 export const TOO_DEEP = `nesting is deeper than ${MAX_DEPTH} levels; promptctl documents need only a few`;
 
+/** A YAML comment: its text from the `#` to the end of its line, and the offset of the `#`. */
+export interface YamlComment {
+  offset: number;
+  text: string;
+}
+
 /**
  * Lexes and parses to CST tokens, counting flow nesting on the way: 2 MB of "[" would cost the
  * parser gigabytes before findTooDeep could refuse it, so lexing stops at the first bracket past
- * the limit (`stoppedAt`) and the partial tokens are returned for findTooDeep to place.
+ * the limit (`stoppedAt`) and the partial tokens are returned for findTooDeep to place. `comments`:
+ * every comment lexed, in order (those before a stop too: they are in the file all the same).
  */
 export function lexAndParse(
   src: string,
   lineCounter: LineCounter,
-): { ok: true; tokens: CST.Token[]; stoppedAt?: number; tooMany?: { at: number; message: string } } | { ok: false; message: string } {
+):
+  | { ok: true; tokens: CST.Token[]; comments: YamlComment[]; stoppedAt?: number; tooMany?: { at: number; message: string } }
+  | { ok: false; message: string } {
   const tokens: CST.Token[] = [];
+  const comments: YamlComment[] = [];
   try {
     const parser = new Parser(lineCounter.addNewLine);
     lineCounter.addNewLine(0);
@@ -56,17 +67,24 @@ export function lexAndParse(
     let documents = 0;
     let inDocument = false;
     let stoppedAt: number | undefined;
+    // The lexeme after the scalar marker is a scalar's source, whatever it starts with (a block
+    // text's line `# heading`); any other lexeme starting with `#` is a comment. The parser reads
+    // them so (Parser.next's atScalar): a `#` inside a quoted or block scalar is never one.
+    let scalarNext = false;
     for (const lexeme of new Lexer().lex(src)) {
       if (lexeme === '[' || lexeme === '{') depth++;
       else if ((lexeme === ']' || lexeme === '}') && depth > 0) depth--;
       else if (lexeme === '\x02') depth = 0; // a new document
       const at = parser.offset;
+      if (scalarNext) scalarNext = false;
+      else if (lexeme === CST.SCALAR) scalarNext = true;
+      else if (lexeme.charCodeAt(0) === 35 /* # */) comments.push({ offset: at, text: lexeme });
       // Nothing of such a file is used: no need to finish its tree.
       if (beginsDocument(lexeme, inDocument)) {
         inDocument = true;
-        if (++documents > MAX_DOCUMENTS) return { ok: true, tokens, tooMany: { at, message: TOO_MANY_DOCUMENTS } };
+        if (++documents > MAX_DOCUMENTS) return { ok: true, tokens, comments, tooMany: { at, message: TOO_MANY_DOCUMENTS } };
       } else if (lexeme === '...') inDocument = false;
-      if (!isBlank(lexeme) && ++lexemes > MAX_LEXEMES) return { ok: true, tokens, tooMany: { at, message: TOO_MANY_LEXEMES } };
+      if (!isBlank(lexeme) && ++lexemes > MAX_LEXEMES) return { ok: true, tokens, comments, tooMany: { at, message: TOO_MANY_LEXEMES } };
       for (const t of parser.next(lexeme)) tokens.push(t);
       if (depth > MAX_DEPTH) {
         stoppedAt = at;
@@ -74,7 +92,7 @@ export function lexAndParse(
       }
     }
     for (const t of parser.end()) tokens.push(t);
-    return stoppedAt === undefined ? { ok: true, tokens } : { ok: true, tokens, stoppedAt };
+    return stoppedAt === undefined ? { ok: true, tokens, comments } : { ok: true, tokens, comments, stoppedAt };
   } catch (err) {
     return { ok: false, message: messageOf(err) };
   }

@@ -1,6 +1,7 @@
 // YAML parsing with positions (yaml 2, YAML 1.2 core schema). Every document of a file becomes
 // either plain data plus its node tree, or diagnostics naming file:line:column. Hostile input
-// (deep nesting, alias bombs) is stopped here, before anything recursive touches it.
+// (deep nesting, alias bombs) is stopped here, before anything recursive touches it. The file's
+// comments come with them (lex.ts), for the secrets rule.
 import { Composer, LineCounter, isCollection, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { aliasTargets, expansionOf } from './alias-expansion.js';
@@ -9,7 +10,7 @@ import { plainData } from './plain-data.js';
 import { messageOf } from '../util/errors.js';
 import { groupThousands } from '../util/numbers.js';
 import { withYamlEnv } from './yaml-env.js';
-import { findTooDeep, lexAndParse, MAX_DEPTH, TOO_DEEP } from './lex.js';
+import { findTooDeep, lexAndParse, MAX_DEPTH, TOO_DEEP, type YamlComment } from './lex.js';
 import { yamlProblem, type YamlProblem } from './yaml-problems.js';
 import { sortedProblems } from './problem-echoes.js';
 import { findDuplicateKeys } from './key-problems.js';
@@ -54,6 +55,8 @@ export interface ParseResult {
    * know which names they were meant to define (so references to them are not errors too).
    */
   broken?: unknown[];
+  /** The file's comments (none when it could not be lexed), placed by `lineCounter`: committed with it, so checked too. */
+  comments: { list: readonly YamlComment[]; lineCounter: LineCounter };
 }
 
 const DOCUMENT_OPTIONS = {
@@ -70,7 +73,12 @@ const DOCUMENT_OPTIONS = {
 } as const;
 
 export function parseYaml(src: string, file: string): ParseResult {
-  return withYamlEnv(() => parseDocuments(withoutLoneCr(src), file));
+  return withYamlEnv(() => {
+    const text = withoutLoneCr(src);
+    const lineCounter = new LineCounter();
+    const lexed = lexAndParse(text, lineCounter);
+    return { ...parseDocuments(text, file, lineCounter, lexed), comments: { list: lexed.ok ? lexed.comments : [], lineCounter } };
+  });
 }
 
 /**
@@ -81,16 +89,14 @@ function withoutLoneCr(src: string): string {
   return src.includes('\r') ? src.replace(/\r(?!\n)/g, '\n') : src;
 }
 
-function parseDocuments(src: string, file: string): ParseResult {
+function parseDocuments(src: string, file: string, lineCounter: LineCounter, lexed: ReturnType<typeof lexAndParse>): Omit<ParseResult, 'comments'> {
   const diagnostics: Diagnostic[] = [];
-  const lineCounter = new LineCounter();
   const at = (offset: number) => lineCounter.linePos(Math.max(0, Math.min(offset, src.length)));
   const diag = (offset: number, rule: string, message: string): Diagnostic => {
     const { line, col } = at(offset);
     return { file, line, column: col, severity: 'error', rule, message };
   };
 
-  const lexed = lexAndParse(src, lineCounter);
   if (!lexed.ok) return { documents: [], diagnostics: [diag(0, 'yaml/syntax', `cannot parse YAML: ${lexed.message}`)] };
   if (lexed.tooMany !== undefined) return { documents: [], diagnostics: [diag(lexed.tooMany.at, 'yaml/too-large', lexed.tooMany.message)] };
   const tokens = lexed.tokens;

@@ -38,6 +38,7 @@ import { hasTextFields, locateOtherTexts, resolveTexts, TextOnlyDocuments, type 
 import { PartlyChecked } from './partial.js';
 import { LeftOutDocuments, type LeftOutDocument } from './left-out.js';
 import { UnloadedNames } from './unloaded.js';
+import { FileComments } from './comments.js';
 import { budgetDiagnostics, malformedModel, type TokenMemo } from '../tokens/index.js';
 import type { ErrorObject } from 'ajv';
 
@@ -108,6 +109,8 @@ export class Loader {
   private readonly partly = new PartlyChecked();
   /** Documents outside the desired state, as data for the caller (recorded only when one fails). */
   private readonly leftOut = new LeftOutDocuments();
+  /** Every file's comments, checked for credentials at the end (the config's secrets known then). */
+  readonly comments = new FileComments();
 
   constructor(
     rootReal: string,
@@ -300,6 +303,8 @@ export class Loader {
       if (hasEnvironments(union.config)) diagnostics.push(...environmentDiagnostics(union, base, run));
     }
     diagnostics.push(...this.textOnly.findings(knownSecrets));
+    // Whatever the environment: a comment is in git for every one of them.
+    diagnostics.push(...this.comments.findings(knownSecrets));
     // Documents that failed: their model ids (not when promptctl.yaml is broken, as for budgets)
     // and their tests' vars, against what the rules checked.
     const known = configBroken ? null : withStrayModels(state, this.strayModels).config;

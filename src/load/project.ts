@@ -106,6 +106,7 @@ export async function loadProject(opts: LoadOptions): Promise<LoadResult> {
     }
     const parsed = parseYaml(read.text, file);
     loader.diagnostics.push(...parsed.diagnostics);
+    loader.comments.add(file, parsed);
     for (const data of parsed.broken ?? []) loader.rememberBroken(data);
     if (parsed.documents.length === 0 && parsed.diagnostics.length === 0) {
       // Harmless, but usually a mistake (a file emptied by a bad merge, content commented out).

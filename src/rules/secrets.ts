@@ -214,7 +214,7 @@ const MIN_KNOWN_SECRET = 8;
  * and be published to the org, while plan shows it masked. (A form a document's escape gives it,
  * `&amp;` or markdown's `\_`, is left to output masking, which masks every one.)
  */
-function knownSecretPatterns(known: readonly KnownSecret[]): NamedPattern[] {
+export function knownSecretPatterns(known: readonly KnownSecret[]): NamedPattern[] {
   const forms = withEncodedForms(known.filter((k) => k.value.length >= MIN_KNOWN_SECRET)).filter((k) => k.value.length >= MIN_KNOWN_SECRET);
   // One pattern a variable, its forms as alternatives (longest first, as withEncodedForms sorts them):
   // a text is read once for each, not once for each of its forms (a value has a dozen or more).

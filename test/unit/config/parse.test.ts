@@ -233,6 +233,32 @@ describe('parseYaml', () => {
   });
 });
 
+describe('parseYaml: comments', () => {
+  const comments = (src: string) => parseYaml(src, 'f.yaml').comments.list.map((c) => [c.offset, c.text]);
+
+  it('keeps each comment as yaml reads it, with its offset: after a value, on its own line, in a flow list, after a directive', () => {
+    expect(comments('# top\na: 1 # after\nb: [x, # in flow\n  y]\n')).toEqual([
+      [0, '# top'],
+      [11, '# after'],
+      [26, '# in flow'],
+    ]);
+    expect(comments('%YAML 1.2 # why\n---\na: 1\n')).toEqual([[10, '# why']]);
+    expect(comments('a: 1 # crlf\r\nb: 2\r\n')).toEqual([[5, '# crlf']]);
+  });
+
+  it('takes no `#` inside a scalar for one: quoted, block (a line starting with `#` too), or plain without a space before it', () => {
+    expect(comments('a: "x # no"\nb: \'y # no\'\nc: d#no\ne: |\n  # no\n  # nor this\n')).toEqual([]);
+    expect(comments('--- |\n# a block text at the top: no comment\n')).toEqual([]);
+    expect(comments('a: "x # no" # yes\n')).toEqual([[12, '# yes']]);
+  });
+
+  it('keeps the comments of a file it refuses too, up to where lexing stopped', () => {
+    const r = parseYaml(`# kept\na: ${'['.repeat(100)}\n`, 'f.yaml');
+    expect(r.diagnostics.map((d) => d.rule)).toEqual(['yaml/too-deep']);
+    expect(r.comments.list.map((c) => c.text)).toEqual(['# kept']);
+  });
+});
+
 describe('findTooDeep', () => {
   it('counts mappings, sequences and flow collections', () => {
     const tokens = Array.from(new Parser().parse('a: {b: [1, {c: [2]}]}\n'));
