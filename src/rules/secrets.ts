@@ -25,32 +25,36 @@ function isBasicCredential(b64: string): boolean {
  * a literal, so a 2 MB hostile text is scanned in linear time. A key's prefix may follow anything
  * but a letter or a digit: a key is often glued to a name by `-` or `_` (`token-sk-…`,
  * `OPENAI_sk-…`, `x-ghp_…`), which `\b` or a lookbehind holding `-` and `_` let pass; a letter
- * before it makes the prefix the end of a word (`task-…`, `risk-…`).
+ * before it makes the prefix the end of a word (`task-…`, `risk-…`). A token's run of characters
+ * is bounded too, at 65,536 (64 Ki, past any header a server takes, a JWT's claims included): an
+ * unbounded one over a run of millions (an 8 MB line of them, which a file may hold) overflowed
+ * the regex engine's backtracking stack, and validate ended in an internal error. A run past the
+ * bound is found all the same, by its first 64 Ki characters.
  */
 export const SECRET_PATTERNS: readonly NamedPattern[] = [
-  { name: 'an API key (sk-…)', re: /(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{20,}/, literal: 'sk-', accept: (m) => hasDigit(m[0]) },
+  { name: 'an API key (sk-…)', re: /(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{20,65536}/, literal: 'sk-', accept: (m) => hasDigit(m[0]) },
   { name: 'an AWS access key id', re: /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Za-z0-9])/ },
   { name: 'an AWS secret access key', re: /aws_?secret_?access_?key["']?\s{0,3}[:=]\s{0,3}["']?[A-Za-z0-9/+]{40}/i },
   { name: 'a private key', re: /-----BEGIN (?:[A-Z0-9]{1,20} ){0,4}PRIVATE KEY(?: BLOCK)?-----/, literal: '-----BEGIN ' },
   // HTTP auth schemes are case-insensitive: `authorization: bearer …` is as common as `Bearer`.
   // A token is random: a digit or both cases. One of a single case without digits is a stand-in
   // (`Bearer YOUR_ACCESS_TOKEN_HERE`), as `api_key: YOUR_API_KEY_HERE` is for an assignment.
-  { name: 'a bearer token', re: /\bbearer\s{1,5}[A-Za-z0-9\-._~+/]{16,}=*/i, accept: (m) => looksRandom(m[0].replace(/^bearer\s+/i, '')) },
-  { name: 'a GitHub token', re: /(?<![A-Za-z0-9])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, literal: 'gh' },
-  { name: 'a GitHub token', re: /(?<![A-Za-z0-9])github_pat_[A-Za-z0-9_]{20,}/, literal: 'github_pat_' },
+  { name: 'a bearer token', re: /\bbearer\s{1,5}[A-Za-z0-9\-._~+/]{16,65536}={0,2}/i, accept: (m) => looksRandom(m[0].replace(/^bearer\s+/i, '')) },
+  { name: 'a GitHub token', re: /(?<![A-Za-z0-9])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,65536}/, literal: 'gh' },
+  { name: 'a GitHub token', re: /(?<![A-Za-z0-9])github_pat_[A-Za-z0-9_]{20,65536}/, literal: 'github_pat_' },
   // Other registries' and hosts' tokens, each with its own fixed prefix (as secret scanners read them).
-  { name: 'a GitLab token', re: /(?<![A-Za-z0-9])glpat-[A-Za-z0-9_-]{20,}/, literal: 'glpat-' },
+  { name: 'a GitLab token', re: /(?<![A-Za-z0-9])glpat-[A-Za-z0-9_-]{20,65536}/, literal: 'glpat-' },
   { name: 'a Hugging Face token', re: /(?<![A-Za-z0-9])hf_[A-Za-z]{34}(?![A-Za-z0-9_])/, literal: 'hf_', accept: (m) => looksRandom(m[0].slice(3)) },
   { name: 'an npm token', re: /(?<![A-Za-z0-9])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/, literal: 'npm_', accept: (m) => hasDigit(m[0]) },
   { name: 'a SendGrid API key', re: /(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/, literal: 'SG.' },
   // HTTP Basic credentials: base64 of user:password. "Basic" is an ordinary word, so only what
   // decodes to a printable user:password counts ("basic plan" decodes to no such thing).
   { name: 'HTTP Basic credentials', re: /\bbasic\s{1,5}([A-Za-z0-9+/]{8,200}={0,2})(?![A-Za-z0-9+/=])/i, accept: (m) => isBasicCredential(m[1]!) },
-  { name: 'a Slack token', re: /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/, literal: 'xox' },
-  { name: 'a Slack webhook URL', re: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,}/, literal: 'https://hooks.slack.com/services/' },
+  { name: 'a Slack token', re: /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,65536}/, literal: 'xox' },
+  { name: 'a Slack webhook URL', re: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,65536}/, literal: 'https://hooks.slack.com/services/' },
   { name: 'a Google API key', re: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}/, literal: 'AIza' },
-  { name: 'a Stripe key', re: /(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/, literal: 'k_' },
-  { name: 'a JSON Web Token', re: /(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, literal: 'eyJ' },
+  { name: 'a Stripe key', re: /(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,65536}/, literal: 'k_' },
+  { name: 'a JSON Web Token', re: /(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,65536}\.eyJ[A-Za-z0-9_-]{8,65536}\.[A-Za-z0-9_-]{8,65536}/, literal: 'eyJ' },
   {
     name: 'a password or key assignment',
     // Not `\b`: `_` is a word character, so `\b` missed the commonest form, an environment

@@ -153,4 +153,21 @@ describe('validate: credentials in YAML comments', () => {
     expect(found).toHaveLength(11);
     expect(found.at(-1)!.message).toBe(`${140_000 - 10} more like this in this file's comments`);
   });
+
+  // A token's characters run on for megabytes (a hostile or broken file): the patterns' repeats
+  // are bounded, so the scan ends with a finding, not the regex engine's "Maximum call stack
+  // size exceeded" as an internal error, in a comment and in a prompt's text alike.
+  it('reads a line of nearly 8 MB that a token starts, in a comment or a prompt, to a finding', async () => {
+    const run8 = (prefix: string) => `${prefix}${'aB1'.repeat(2_600_000)}`;
+    await write('t.yaml', `${TEMPLATE('billing').replace(`  # key ${SK}`, '')}# ${run8('sk-')}\n`);
+    await write('v.yaml', `apiVersion: promptctl/v1\nkind: PromptVersion\nspec:\n  template: billing\n  version: "1.0.0"\n  systemInstruction: Bearer ${run8('')}\n  userTemplate: Hi.\n`);
+    const r = await run(['validate', '--dir', 'p', '--format', 'json']);
+    expect(r.stderr).not.toContain('internal');
+    expect(r.code).toBe(1);
+    const found = diagnostics(r.stdout).filter((d) => d.rule === 'secrets/detected');
+    expect(found.map((d) => [d.file, d.line, d.column, d.message.split(';')[0]])).toEqual([
+      ['p/t.yaml', 7, 3, 'a comment contains what looks like an API key (sk-…)'],
+      ['p/v.yaml', 6, 22, 'systemInstruction contains what looks like a bearer token'],
+    ]);
+  });
 });
