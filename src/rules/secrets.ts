@@ -54,7 +54,10 @@ export const SECRET_PATTERNS: readonly NamedPattern[] = [
   { name: 'a Slack webhook URL', re: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,65536}/, literal: 'https://hooks.slack.com/services/' },
   { name: 'a Google API key', re: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}/, literal: 'AIza' },
   { name: 'a Stripe key', re: /(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,65536}/, literal: 'k_' },
-  { name: 'a JSON Web Token', re: /(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,65536}\.eyJ[A-Za-z0-9_-]{8,65536}\.[A-Za-z0-9_-]{8,65536}/, literal: 'eyJ' },
+  // Glued to a name of at most 63 characters (the lookbehind after `eyJ`): its segments' characters
+  // include `-` and `_`, so in `-eyJ-eyJ…` a JWT could start after every `-`, and each start read
+  // the rest of the run before failing for want of a `.`: quadratic. Starts near a run's start only.
+  { name: 'a JSON Web Token', re: /(?<![A-Za-z0-9])eyJ(?<![A-Za-z0-9_-]{67})[A-Za-z0-9_-]{8,65536}\.eyJ[A-Za-z0-9_-]{8,65536}\.[A-Za-z0-9_-]{8,65536}/, literal: 'eyJ' },
   {
     name: 'a password or key assignment',
     // Not `\b`: `_` is a word character, so `\b` missed the commonest form, an environment

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkSecrets } from '../../../src/rules/secrets.js';
+import { checkSecrets, SECRET_PATTERNS } from '../../../src/rules/secrets.js';
+import { execBounded } from '../../../src/util/regex.js';
 import { at, filter, guide, promptTest, state, summary, template, testCase, variable, version } from './build.js';
 
 const run = (text: string) => checkSecrets(state({ versions: [version('t', '1.0.0', { userTemplate: text })] }));
@@ -165,6 +166,27 @@ describe('secrets', () => {
 
   it('stays fast on hostile text', () => {
     expect(run('sk-'.repeat(300_000) + 'a'.repeat(1_000_000) + 'eyJ'.repeat(100_000))).toEqual([]);
+  });
+
+  // Every pattern over every hostile text, each exec given up after a second (util/regex.ts
+  // execBounded), so a pattern that is not linear fails here rather than hangs. A JWT could start
+  // after every `-` of `-eyJ-eyJ…`, and each start read the whole run before failing on the `.`
+  // that never came: 160 KB took 7 s, a 2 MB comment line most of an hour.
+  it('keeps every pattern linear: each exec over 2 MB of a glued prefix, repeated, ends within a second', () => {
+    const texts = ['-eyJ', '_eyJ', 'x-eyJaaaaaaaa.', '-sk-', 'ghp_', '-glpat-', 'Bearer ', 'a://a:', 'xoxb-'].map((unit) => unit.repeat(Math.ceil(2_000_000 / unit.length)));
+    for (const p of SECRET_PATTERNS) {
+      const re = new RegExp(p.re.source, `${p.re.flags}g`);
+      for (const text of texts) {
+        re.lastIndex = 0;
+        for (let m = execBounded(re, text, 1_000); m !== null; m = execBounded(re, text, 1_000)) if (m[0].length === 0) re.lastIndex++;
+      }
+    }
+  });
+
+  it('finds a JWT glued to a name of up to 63 characters, as other keys glued to one', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N';
+    expect(run(`${'a'.repeat(62)}_${jwt}`)).toHaveLength(1);
+    expect(run(`token: my-${jwt}`)).toHaveLength(1);
   });
 });
 
