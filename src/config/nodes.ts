@@ -1,7 +1,7 @@
 // Finding YAML nodes by data path, and their positions: the bridge between plain data (what
 // ajv and the model see) and file:line:column (what users see). Positions inside a prompt's
 // text are text-origin.ts.
-import { isAlias, isMap, isPair, isScalar, isSeq, YAMLMap, type Document, type LineCounter } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, YAMLMap, type Document, type LineCounter, type Pair } from 'yaml';
 import type { FieldLocations, SourceLocation } from '../model/types.js';
 
 export interface DocContext {
@@ -65,7 +65,7 @@ export function findNode(ctx: DocContext, segments: readonly string[]): Found {
     let nextAt: unknown;
     let nextKey: unknown;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && keyString(ctx, p.key) === seg);
+      const pair = pairNamed(ctx, node, seg);
       if (pair) {
         nextAt = pair.value;
         next = resolveAlias(ctx, nextAt);
@@ -89,8 +89,39 @@ export function findNode(ctx: DocContext, segments: readonly string[]): Found {
 export function findKey(ctx: DocContext, segments: readonly string[], name: string): unknown {
   const { node } = findNode(ctx, segments);
   if (!isMap(node)) return undefined;
-  const pair = node.items.find((p) => isPair(p) && keyString(ctx, p.key) === name) ?? node.items.find((p) => isPair(p) && dataKey(ctx, p) === name);
+  const pair = pairNamed(ctx, node, name) ?? node.items.find((p) => isPair(p) && dataKey(ctx, p) === name);
   return pair?.key;
+}
+
+/** Below this many pairs a scan costs less than building an index. */
+const INDEX_FROM = 32;
+
+/**
+ * Each large mapping's pairs by key name (the first pair of each name, as a scan from the top
+ * finds it), made when the mapping is first searched and kept with its node: a document of
+ * 300,000 unknown fields has an error for each, located by its key, and a scan of the mapping per
+ * error took a quarter of an hour (quadratic) while the command heard no interrupt. Keyed by the
+ * node, so it goes with the parsed document; `items` is kept to see that the pairs are still those
+ * it indexed (parse.ts drops some of a document's pairs before anything locates them).
+ */
+const pairIndexes = new WeakMap<YAMLMap, { items: readonly unknown[]; byName: Map<string, Pair> }>();
+
+/** The first pair of MAP whose key reads as `name` (aliases followed), or undefined. */
+function pairNamed(ctx: DocContext, map: YAMLMap, name: string): Pair | undefined {
+  const items = map.items as readonly unknown[];
+  if (items.length < INDEX_FROM) return map.items.find((p) => isPair(p) && keyString(ctx, p.key) === name);
+  let index = pairIndexes.get(map);
+  if (index?.items !== items) {
+    const byName = new Map<string, Pair>();
+    for (const p of map.items) {
+      if (!isPair(p)) continue;
+      const key = keyString(ctx, p.key);
+      if (key !== undefined && !byName.has(key)) byName.set(key, p);
+    }
+    index = { items, byName };
+    pairIndexes.set(map, index);
+  }
+  return index.byName.get(name);
 }
 
 /**
