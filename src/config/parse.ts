@@ -16,6 +16,7 @@ import { sortedProblems } from './problem-echoes.js';
 import { findDuplicateKeys } from './key-problems.js';
 import { MAY_HOLD_OTHER_SPACE, otherSpaceIndents, otherSpaceLines } from './other-spaces.js';
 import { continuedItems, MAY_HOLD_CONTINUED_ITEM } from './continued-items.js';
+import { loneSurrogates, MAY_HOLD_SURROGATE_ESCAPE } from './lone-surrogates.js';
 
 /**
  * Alias expansions a document with YAML problems may make when read for its best-effort data
@@ -131,6 +132,7 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
   const mayHoldTags = /!!|!<|%TAG/.test(src);
   const mayHoldDirective = src.includes('%YAML');
   const mayHoldContinuedItem = MAY_HOLD_CONTINUED_ITEM.test(src);
+  const mayHoldSurrogate = MAY_HOLD_SURROGATE_ESCAPE.test(src);
   // Lines indented with a space other than ASCII's: found once a file, told to their documents.
   const otherSpaced = MAY_HOLD_OTHER_SPACE.test(src) ? otherSpaceLines(src, tokens) : [];
   docs.forEach((doc, index) => {
@@ -199,6 +201,25 @@ function parseDocuments(src: string, file: string, lineCounter: LineCounter, lex
         diagnostics.push(diag(t.at, 'yaml/tag', `${name} makes ${YAML_ONLY_TAGS[t.tag]}, which no field of a promptctl document takes: drop the tag (quote the value if it is text)`));
       }
       // Known by its name, so that what refers to it is not an error too.
+      try {
+        broken.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+      } catch {
+        /* nothing to learn from it */
+      }
+      return;
+    }
+    // Half a character, which no output can write: refused at its escape, as a tag no field takes is.
+    const halves = mayHoldSurrogate ? loneSurrogates(doc, src) : [];
+    if (halves.length > 0) {
+      for (const h of halves) {
+        diagnostics.push(
+          diag(
+            h.at,
+            'yaml/escape',
+            `${h.written} is half of a UTF-16 surrogate pair, not a character: write the character itself, or escape it whole (\\U0001F600, or both halves, \\ud83d\\ude00)`,
+          ),
+        );
+      }
       try {
         broken.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
       } catch {
