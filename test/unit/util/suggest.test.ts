@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closest, didYouMean, editDistance } from '../../../src/util/suggest.js';
+import { closest, didYouMean, distanceWithin, editDistance } from '../../../src/util/suggest.js';
 
 describe('editDistance', () => {
   it.each([
@@ -42,5 +42,22 @@ describe('closest', () => {
     expect(closest('prodx', ['prod', 'produce'])).toBe('prod'); // a near miss first
     expect(closest('production', ['pr', 'staging'])).toBeUndefined(); // too short to say
     expect(closest('templates_and_more', ['template', 'temp'])).toBeUndefined(); // not unique
+  });
+});
+
+describe('distanceWithin', () => {
+  it('is editDistance where that is at most the bound, and one past the bound otherwise', () => {
+    // Every pair of short words over a small alphabet (many near misses), for bounds 0 to 4.
+    const words = [''];
+    for (let len = 1; len <= 5; len++) for (let k = 0; k < 3 ** len; k++) words.push(k.toString(3).padStart(len, '0').replace(/0/g, 'a').replace(/1/g, 'b').replace(/2/g, 'c'));
+    for (let i = 0; i < words.length; i += 3) {
+      for (const b of words) {
+        const a = words[i]!;
+        const d = editDistance(a, b);
+        for (let max = 0; max <= 4; max++) expect(distanceWithin(a, b, max), `${a} ${b} ${max}`).toBe(Math.min(d, max + 1));
+      }
+    }
+    expect(distanceWithin(`a${'x'.repeat(200)}b`, `b${'x'.repeat(200)}a`, 3)).toBe(2);
+    expect(distanceWithin(`${'x'.repeat(100)}ab${'y'.repeat(100)}`, `${'x'.repeat(100)}ba${'y'.repeat(100)}`, 1)).toBe(1);
   });
 });
