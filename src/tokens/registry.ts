@@ -6,6 +6,7 @@
 import type { Config } from '../model/types.js';
 import type { EncodingName } from './encoder.js';
 import { foldLookalikes } from '../util/lookalike.js';
+import { distanceWithin } from '../util/suggest.js';
 
 export interface ModelInfo {
   id: string;
@@ -136,8 +137,10 @@ export function suggestModel(id: string, config: Pick<Config, 'models'>): string
   const limit = Math.max(2, Math.floor(id.length / 3));
   let best: string | undefined;
   let bestDistance = limit + 1;
+  // Within the limit only: a full table per pair made 250 unknown long ids among 250 configured
+  // models take 9 s to validate (and 1,000 of each minutes).
   for (const known of knownModelIds(config)) {
-    const d = editDistance(id.toLowerCase(), known.toLowerCase());
+    const d = distanceWithin(id.toLowerCase(), known.toLowerCase(), limit);
     if (d < bestDistance) {
       best = known;
       bestDistance = d;
@@ -146,16 +149,3 @@ export function suggestModel(id: string, config: Pick<Config, 'models'>): string
   return best;
 }
 
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 20) return Math.abs(a.length - b.length);
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const nextRow = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      nextRow[j] = Math.min(row[j]! + 1, nextRow[j - 1]! + 1, row[j - 1]! + cost);
-    }
-    row = nextRow;
-  }
-  return row[b.length]!;
-}
