@@ -10,6 +10,19 @@ export type FileRefResult =
   /** `inFile`: a problem inside the referenced file (a byte that is not UTF-8), at its own line and column. */
   | { ok: false; rule: string; message: string; inFile?: { absPath: string; line: number; column: number } };
 
+/** Characters of a reference a message repeats: a real path is far shorter (and no file system takes one past 4,096). */
+const SHOWN_CHARS = 200;
+
+/**
+ * A reference as a message names it: control and hidden characters made visible, and a very long
+ * one cut (a 100,000-character `file:` made a diagnostic line of as many, in the terminal and in a
+ * GitHub annotation alike), never between the halves of a surrogate pair.
+ */
+function shown(ref: string): string {
+  if (ref.length <= SHOWN_CHARS) return visibleName(ref);
+  const cut = /[\uD800-\uDBFF]/.test(ref[SHOWN_CHARS - 1]!) ? SHOWN_CHARS - 1 : SHOWN_CHARS;
+  return `${visibleName(ref.slice(0, cut))}… (${ref.length} characters)`;
+}
 
 /**
  * Resolves and reads one reference. `rootReal` is the realpath of the prompts directory.
@@ -26,12 +39,12 @@ export async function resolveFileRef(
     return {
       ok: false,
       rule: 'file-ref/outside-dir',
-      message: `file "${visibleName(ref)}" is an absolute path; use a path relative to the prompts directory`,
+      message: `file "${shown(ref)}" is an absolute path; use a path relative to the prompts directory`,
     };
   }
   const lexical = path.resolve(rootReal, ref);
   if (!isInside(rootReal, lexical)) {
-    return { ok: false, rule: 'file-ref/outside-dir', message: `file "${visibleName(ref)}" is outside the prompts directory` };
+    return { ok: false, rule: 'file-ref/outside-dir', message: `file "${shown(ref)}" is outside the prompts directory` };
   }
   let cached = cache.get(lexical);
   if (!cached) {
@@ -44,8 +57,8 @@ export async function resolveFileRef(
 /** A path that exists but does not resolve: a loop of symbolic links, or one that cannot be searched. */
 function unresolvedLink(ref: string, err: unknown): FileRefResult | undefined {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ELOOP') return { ok: false, rule: 'file/unreadable', message: `file "${visibleName(ref)}" is a loop of symbolic links` };
-  if (code === 'EACCES') return { ok: false, rule: 'file/unreadable', message: `file "${visibleName(ref)}" cannot be reached (permission denied)` };
+  if (code === 'ELOOP') return { ok: false, rule: 'file/unreadable', message: `file "${shown(ref)}" is a loop of symbolic links` };
+  if (code === 'EACCES') return { ok: false, rule: 'file/unreadable', message: `file "${shown(ref)}" cannot be reached (permission denied)` };
   return undefined;
 }
 
@@ -107,18 +120,18 @@ async function load(ref: string, lexical: string, rootReal: string, yamlDirAbs: 
     const unresolved = unresolvedLink(ref, err);
     if (unresolved) return unresolved;
     const hint = (await besideYamlHint(ref, lexical, rootReal, yamlDirAbs)) ?? (await spellingHint(ref, rootReal));
-    return { ok: false, rule: 'file-ref/missing', message: `file "${visibleName(ref)}" not found in the prompts directory${hint ?? ''}` };
+    return { ok: false, rule: 'file-ref/missing', message: `file "${shown(ref)}" not found in the prompts directory${hint ?? ''}` };
   }
   if (!isInside(rootReal, real)) {
     return {
       ok: false,
       rule: 'file-ref/outside-dir',
-      message: `file "${visibleName(ref)}" resolves (through a symbolic link) outside the prompts directory`,
+      message: `file "${shown(ref)}" resolves (through a symbolic link) outside the prompts directory`,
     };
   }
   try {
     if ((await stat(real)).isDirectory()) {
-      return { ok: false, rule: 'file-ref/not-a-file', message: `file "${visibleName(ref)}" is a directory; {file: ...} names one text file` };
+      return { ok: false, rule: 'file-ref/not-a-file', message: `file "${shown(ref)}" is a directory; {file: ...} names one text file` };
     }
   } catch {
     /* readTextFile says why */
@@ -128,7 +141,7 @@ async function load(ref: string, lexical: string, rootReal: string, yamlDirAbs: 
     const rule = read.rule === 'file/unreadable' || read.rule === 'file/too-large' ? read.rule : 'file-ref/not-text';
     // Where in the file, when the read knows: said there, where an editor jumps to the byte.
     if (read.line > 1 || read.column > 1) return { ok: false, rule, message: read.message, inFile: { absPath: real, line: read.line, column: read.column } };
-    return { ok: false, rule, message: `file "${visibleName(ref)}": ${read.message}` };
+    return { ok: false, rule, message: `file "${shown(ref)}": ${read.message}` };
   }
   return { ok: true, text: read.text, absPath: real };
 }
