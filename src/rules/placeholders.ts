@@ -7,8 +7,12 @@ import { closest, didYouMean } from '../util/suggest.js';
 import { actionCalls, actionLabel } from '../util/guide-action-calls.js';
 import { contentFields, diagnostic, guideFields, locate, promptFields, MAX_FINDINGS_PER_FIELD, type TextField } from './util.js';
 
-/** `{{ ... }}` with no braces inside; bounded so a hostile text stays linear. */
-const PLACEHOLDER = /\{\{([^{}]{0,200})\}\}/g;
+/**
+ * `{{ ... }}` with no braces inside; bounded so a hostile text stays linear, but for a name of any
+ * length: the gateway and the token count read `{{` name `}}` however long the name is, so a
+ * 300-character one must be checked here too (it passed as text, undeclared, and counted as none).
+ */
+const PLACEHOLDER = /\{\{(\s*[A-Za-z_][A-Za-z0-9_]*\s*|[^{}]{0,200})\}\}/g;
 export const PLACEHOLDER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** What the text between `{{` and `}}` (trimmed) is, in one syntax. */
@@ -179,8 +183,8 @@ export function checkPlaceholderUse(c: PlaceholderCheck): Diagnostic[] {
         'error',
         'placeholders/undeclared',
         meant !== undefined
-          ? `placeholder ${c.syntax.show(p.name)} in ${p.field} is not a declared variable: did you mean ${c.syntax.show(meant)}? ("${meant}" is declared and not used)`
-          : `placeholder ${c.syntax.show(p.name)} in ${p.field} is not a declared variable${didYouMean(p.name, declared)}; declare it under spec.variables`,
+          ? `placeholder ${c.syntax.show(clip(p.name))} in ${p.field} is not a declared variable: did you mean ${c.syntax.show(meant)}? ("${meant}" is declared and not used)`
+          : `placeholder ${c.syntax.show(clip(p.name))} in ${p.field} is not a declared variable${didYouMean(p.name, declared)}; declare it under spec.variables`,
       ),
     );
   }
