@@ -117,6 +117,8 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
   const extra = (lT?.versions ?? []).filter((v) => !declared.has(v.version));
   const routedByGit = new Set(input.split?.routes.map((r) => r.version) ?? []);
   const routedLive = new Set(liveTraffic?.routes.map((r) => r.version) ?? []);
+  // Why git has no split here: none at all, or its document kept to other environments (said so, as for every kind).
+  const splitAbsent = () => notInGit(ctx, splitAddress(name));
   // Kept while routed: by git's split, or (git has none) by the live one.
   const stillRouted = (v: string) => routedByGit.has(v) || (!input.split && routedLive.has(v));
   // What each new version is shown against: the one just below it once the plan is applied, so
@@ -149,7 +151,7 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
     }
     part.actions.push(trafficAction);
   } else if (liveTraffic) {
-    part.unmanaged.push({ address: splitAddress(name), reason: 'live traffic split not in git; left as is' });
+    part.unmanaged.push({ address: splitAddress(name), reason: `live traffic split ${splitAbsent()}; left as is` });
   }
 
   // Live versions that git no longer declares.
@@ -168,7 +170,7 @@ function planTemplate(input: TemplateInputs, ctx: PlanContext, protectors: reado
         if (!stillRouted(lV.version)) becomePrunable.push(lV.version);
       }
       else if (stillRouted(lV.version))
-        part.unmanaged.push({ address, reason: routedByGit.has(lV.version) ? `${absent} but routed by the traffic split` : `${absent}; still routed by the live traffic split, which is not in git` });
+        part.unmanaged.push({ address, reason: routedByGit.has(lV.version) ? `${absent} but routed by the traffic split` : `${absent}; still routed by the live traffic split, which is ${splitAbsent()}` });
       else {
         const serving = servingNow.has(lV.version);
         const a: DeleteAction = {
