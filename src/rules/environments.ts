@@ -1,5 +1,5 @@
 // Environments (DESIGN §6): the names documents and splits use exist in the config, the promotion
-// order names configured environments, a document promotion can carry to each environment it
+// order names configured environments and leaves no protected one out, a document promotion can carry to each environment it
 // names (one kept to prod but not staging never is, nor a guide kept a Draft before it), and each environment's own state holds
 // together (a route in prod to a version limited to staging is an error at that route, naming prod). The generic
 // rules run on every environment's state too (environmentDiagnostics): what they find only in
@@ -147,6 +147,24 @@ export function checkEnvironmentConfig(config: Config): Diagnostic[] {
     if (names.includes(name)) return;
     out.push(diagnostic(at(`spec.promotion.${i}`), 'error', 'environments/unknown', unknownEnvironment(name, config, 'spec.promotion')));
   });
+  // A protected environment the order leaves out has no environment before it: nothing a plan
+  // brings there is checked, so the order's guarantee silently skips the one it matters most to.
+  // Only where an order is set: without one, no environment is gated, by choice. Not while the order
+  // names an unknown environment: that is most likely this one misspelt, said above.
+  const order = config.promotion ?? [];
+  if (order.length > 0 && order.every((name) => names.includes(name))) {
+    for (const [name, env] of Object.entries(config.environments)) {
+      if (!env.protected || order.includes(name)) continue;
+      out.push(
+        diagnostic(
+          at(`spec.environments.${name}.protected`),
+          'warning',
+          'environments/protected-not-promoted',
+          `environment ${name} is protected but not in spec.promotion (${order.join(', ')}): no plan of ${name} is checked against an environment before it, so a version no other environment ran can reach it; add ${name} to spec.promotion after the environment it follows (promotion: [${[...order, name].join(', ')}], where it comes last)`,
+        ),
+      );
+    }
+  }
   // Each environment's host as the target will read it (region, apiUrl, loginUrl): refused here, at its line, not first by plan.
   for (const [name, env] of Object.entries(config.environments)) {
     const field = (f: string) => `spec.environments.${name}.${f}`;
