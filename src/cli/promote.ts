@@ -280,13 +280,15 @@ const HISTORY_LIMIT = 2000;
 
 export async function runRollback(ctx: CliContext, template: string, flags: EditFlags): Promise<number> {
   const s = await splitContext(ctx, template, flags.dir, 'rolled back');
-  const [{ dirHistory, isShallow, movedFrom, textsBefore }, { answeredWithoutSplit, lastSoleVersion, scaleWeights, soleVersion }] = await Promise.all([
+  const [{ dirHistory, isShallow, movedFrom, textsBefore }, { answeredWithoutSplit, lastSoleVersion, passedOver, scaleWeights, soleVersion }] = await Promise.all([
     import('../git/history.js'),
     import('../export/promote.js'),
   ]);
   const env = ctx.environment?.name;
   const current = soleVersion(s.split.routes);
   const declared = new Set(s.state.versions.filter((v) => v.template === template).map((v) => v.version));
+  // Versions git declares for other environments only: passed over as kept out of this one, not as gone.
+  const keptTo = new Map(s.union.versions.filter((v) => v.template === template && !declared.has(v.version) && v.environments).map((v) => [v.version, v.environments!]));
   // The whole prompts directory's history (the split may have lived in another file before), read
   // a page at a time: commits touching any prompt outnumber the split's own, and the answer is
   // usually near the top. Where it begins with the directory moved in, on in the one it came from.
@@ -315,7 +317,7 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
     skip += page.length;
     if (page.length > 0) oldest = page[page.length - 1]!.commit;
     const history = page.map((r) => ({ commit: r.commit, date: r.date, subject: r.subject, texts: r.files.map((f) => f.text) }));
-    const answer = lastSoleVersion(history, template, env, current, declared);
+    const answer = lastSoleVersion(history, template, env, current, declared, keptTo);
     skipped.push(...answer.skipped);
     // The commits that hold the split newer than the one found (if any), newest first. One whose
     // previous commit in the directory held it too had it before: no need to read its parent.
@@ -332,7 +334,7 @@ export async function runRollback(ctx: CliContext, template: string, flags: Edit
       // with the commit, or the directory moved in: older pages read where it came from).
       if (!then || then === current) continue;
       if (!declared.has(then)) {
-        skipped.push(`${then} (before ${rev.commit.slice(0, 7)} added the split: no longer declared)`);
+        skipped.push(passedOver(then, `before ${rev.commit.slice(0, 7)} added the split`, env, keptTo.get(then)));
         continue;
       }
       before = { version: then, addedBy: rev };

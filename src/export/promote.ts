@@ -96,9 +96,20 @@ export interface Revision {
 }
 
 /**
+ * Why rollback passes over `version`, found at `where` (a commit, or what it did), which `env`'s
+ * documents do not declare: gone from git, or declared with a metadata.environments that keeps it
+ * to others (`keptTo`), which is where the reader must look, not for a missing document.
+ */
+export function passedOver(version: string, where: string, env: string | undefined, keptTo: readonly string[] | undefined): string {
+  const why = env && keptTo ? `kept out of ${env} by its document's metadata.environments: ${keptTo.join(', ')}` : 'no longer declared';
+  return `${version} (${where}: ${why})`;
+}
+
+/**
  * rollback's answer: the newest revision whose routes (for `env`) held 100 % on one version that
  * is not the one holding them now (`current`) and is still `declared`. `skipped` names the
- * versions passed over because they are no longer declared. A revision whose files hold no split
+ * versions passed over because they are no longer declared, or are kept to other environments
+ * (`keptTo`: each such version's metadata.environments). A revision whose files hold no split
  * of `template` left it as it was (or removed it): it says nothing.
  */
 export function lastSoleVersion(
@@ -107,6 +118,7 @@ export function lastSoleVersion(
   env: string | undefined,
   current: string | undefined,
   declared: ReadonlySet<string>,
+  keptTo: ReadonlyMap<string, readonly string[]> = new Map(),
 ): { found?: { version: string } & Omit<Revision, 'texts'>; skipped: string[]; holding: Omit<Revision, 'texts'>[] } {
   const skipped: string[] = [];
   const holding: Omit<Revision, 'texts'>[] = [];
@@ -116,7 +128,7 @@ export function lastSoleVersion(
     const sole = then && soleVersion(then.routes);
     if (!sole || sole === current) continue;
     if (!declared.has(sole)) {
-      skipped.push(`${sole} (${rev.commit.slice(0, 7)}: no longer declared)`);
+      skipped.push(passedOver(sole, rev.commit.slice(0, 7), env, keptTo.get(sole)));
       continue;
     }
     return { found: { version: sole, commit: rev.commit, date: rev.date, subject: rev.subject }, skipped, holding };
