@@ -128,6 +128,11 @@ async function invokeOnce(
     ctx.info(`interrupted while looking up template ${JSON.stringify(target.template)}: no call was made${flags.format === 'json' ? '; nothing was written' : ''}`);
     return EXIT.interrupted;
   }
+  // A pinned version the target lacks that git defines: the apply that creates it, not an unknown label.
+  if (target.version !== undefined && template.versions !== undefined && !template.versions.some((v) => v.version === target.version)) {
+    const inGit = await definedInGit(ctx, flags.dir ?? DEFAULT_DIR, target.template, target.version);
+    if (inGit) throw notAppliedYet(ctx, flags.dir ?? DEFAULT_DIR, target.template, inGit, target.version);
+  }
   const declared = declaredVariables(template, target.version, raw.keys());
   if (target.version === undefined) {
     const hint = stickyHint(template, flags, raw) ?? unusedKeyHint(template, flags);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliInProcess, type CliResult } from '../helpers/cli.js';
 import { tempDir, type TempDir } from '../helpers/tmp.js';
-import { BILLING_1_0 } from '../helpers/billing-yaml.js';
+import { BILLING_1_0, billingVersion } from '../helpers/billing-yaml.js';
 
 const CONFIG = `apiVersion: promptctl/v1
 kind: Config
@@ -53,6 +53,21 @@ describe('run of a template git defines, not applied yet', () => {
     // The command named creates it.
     expect((await cli(['apply', '--env', 'staging', '--dir', 'team', '--auto-approve'])).code).toBe(0);
     expect((await cli(['run', 'refunds', '--env', 'staging', '--dir', 'team', '--var', 'question=hi'])).code).toBe(0);
+  });
+
+  it('says so of a version git defines that the target does not hold yet', async () => {
+    expect((await cli(['apply', '--env', 'staging', '--dir', 'team', '--auto-approve'])).code).toBe(0);
+    await writeFile(join(dir.path, 'team/billing-1.1.yaml'), billingVersion('1.1.0', 'You answer billing questions briefly.'));
+    const run = await cli(['run', 'billing@1.1.0', '--env', 'staging', '--dir', 'team', '--var', 'question=hi']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'error: template "billing" has no version 1.1.0 on the target yet: git defines it (team/billing-1.1.yaml:2:1), and the next apply creates it: run `promptctl plan --env staging --dir team`, review it, then `promptctl apply --env staging --dir team`\n',
+    );
+    // A version git does not define either is still unknown, with what the target publishes.
+    const typo = await cli(['run', 'billing@1.2.0', '--env', 'staging', '--dir', 'team', '--var', 'question=hi']);
+    expect(typo.stderr).toContain('error: template "billing" has no version 1.2.0 on the target; published: 1.0.0\n');
+    expect((await cli(['apply', '--env', 'staging', '--dir', 'team', '--auto-approve'])).code).toBe(0);
+    expect((await cli(['run', 'billing@1.1.0', '--env', 'staging', '--dir', 'team', '--var', 'question=hi'])).code).toBe(0);
   });
 
   it('names the saved plan and its apply in a protected environment', async () => {
