@@ -26,8 +26,8 @@ const variableKey = (v: WireVariable | Variable): string => v.name;
 /**
  * Every content field with its default applied and absent optionals as null; variables keyed by
  * name (their order is not a change); few-shot examples and enum values keep their order. Prompt
- * text is compared exactly (a trailing newline is a change), line ends aside: CRLF and CR are LF
- * and a leading BOM is dropped, as git's text is when loaded (DESIGN §2). A version made elsewhere
+ * text, few-shot examples included, is compared exactly (a trailing newline is a change), line ends
+ * aside: CRLF and CR are LF and a leading BOM is dropped, as git's text is when loaded (DESIGN §2). A version made elsewhere
  * with Windows line ends is then the content git holds, not an immutable difference git cannot
  * express.
  */
@@ -49,7 +49,8 @@ export function canonical(c: VersionContent): Canonical {
   }
   // Keys in sorted order at every level: stable JSON then writes it natively (util/json).
   return {
-    fewShotExamples: (c.fewShotExamples ?? []).map((e) => ({ input: e.input, output: e.output })),
+    // Examples are loaded as prompt text is (model/normalize.ts): their line ends are no content either.
+    fewShotExamples: (c.fewShotExamples ?? []).map((e) => ({ input: asLoaded(e.input), output: asLoaded(e.output) })),
     maxTokens: c.maxTokens ?? null,
     model: c.model ?? null,
     safetyGuardrails: {
