@@ -1,6 +1,7 @@
 // Export documents → YAML text. Multi-line text becomes a literal block scalar (`|`, with
 // the chomping indicator yaml picks), so prompts read as prompts; every string is checked to
-// parse back byte for byte, and anything that would not stays quoted.
+// parse back byte for byte, and anything that would not stays quoted; so does text holding a
+// space other than ASCII's, which the loader refuses at an edge of a plain value.
 import { Document, Scalar, isPair, isScalar, isSeq, parse, visit } from 'yaml';
 import type { ExportDocument } from './documents.js';
 
@@ -24,7 +25,7 @@ export function documentToYaml(obj: ExportDocument): string {
       if (typeof node.value === 'string' && node.value.includes('\n') && blockable(node.value)) {
         node.type = Scalar.BLOCK_LITERAL;
         blocks.push({ path: keyPath(path, node), node, value: node.value });
-      }
+      } else quoteOtherSpaces(node);
     },
   });
   // Whatever we write must read back as exactly what the org holds: a string that does not
@@ -37,7 +38,21 @@ export function documentToYaml(obj: ExportDocument): string {
     if (broken.length === 0) break;
     for (const b of broken) b.node.type = Scalar.QUOTE_DOUBLE;
   }
-  return new Document(obj).toString({ ...STRINGIFY, blockQuote: false });
+  const quoted = new Document(obj);
+  visit(quoted, { Scalar: (_key, node) => void quoteOtherSpaces(node) });
+  return quoted.toString({ ...STRINGIFY, blockQuote: false });
+}
+
+/**
+ * Spaces other than ASCII's (Unicode's Zs but U+0020, and U+FEFF), as config/other-spaces.ts lists
+ * them: in a plain value the loader refuses one at an edge (a pasted no-break space is more often a
+ * mistyped indent or separator than text), though YAML reads it as text. Quoted, it is text to both.
+ */
+const OTHER_SPACE = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]/;
+
+/** A string holding one of them written double-quoted, never plain: the org's text then loads as it is. */
+function quoteOtherSpaces(node: Scalar): void {
+  if (typeof node.value === 'string' && OTHER_SPACE.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
 }
 
 function blockable(s: string): boolean {
