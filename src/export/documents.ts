@@ -208,8 +208,11 @@ function guideDocument(g: LiveGuide, fileName: (name: string) => string, warning
     warnings.push(`skipped ${address}: it has no version yet`);
     return undefined;
   }
-  if (v.instruction === '') {
-    warnings.push(`skipped ${address}: its ${v === production ? 'production' : 'latest'} version ${v.version} (${v.state}) has no instruction yet`);
+  // Whitespace alone serves nothing either, and validate refuses it (guides/empty-instruction): its
+  // document would fail the whole export's plan, as an empty one's would.
+  if (v.instruction.trim() === '') {
+    const what = v.instruction === '' ? 'no instruction yet' : 'a blank instruction (whitespace alone)';
+    warnings.push(`skipped ${address}: its ${v === production ? 'production' : 'latest'} version ${v.version} (${v.state}) has ${what}`);
     return undefined;
   }
   const m = guideFromWire(g.name, v);
