@@ -321,16 +321,41 @@ async function readExportable(ctx: CliContext, target: Pick<OpenTarget, 'api' | 
   await noteUnavailable(ctx, live);
   // The surfaces the target serves (answered anything but 404): export fails only when all refused.
   const served = SURFACES.length - (live.unavailable?.length ?? 0);
-  if (failed[0] && failed.length >= served) throw failed[0].error;
+  if (failed[0] && failed.length >= served) {
+    // Nothing could be read (a real org serves AI Studio alone: a client without its rights): what
+    // each refusal needs first, as plan says it, then the call's own error.
+    for (const f of failed) {
+      const read = refusedRead(f);
+      ctx.info(`note: the target refused to ${read.verb} its ${read.objects} (${statusOf(f.error)}): ${exportAdvice(f.error, read.right, '')}`);
+    }
+    throw failed[0].error;
+  }
   for (const f of failed) {
-    const e = f.error as { status?: number; code?: string };
     const read = refusedRead(f);
     ctx.info(
-      `warning: the target refused to ${read.verb} its ${read.objects} (${e.status}${e.code ? ` ${e.code}` : ''}): ` +
-        `no ${surfaceKinds(f.surface).join(' or ')} documents were exported; export again with a client that has the rights to include them`,
+      `warning: the target refused to ${read.verb} its ${read.objects} (${statusOf(f.error)}): ` +
+        `no ${surfaceKinds(f.surface).join(' or ')} documents were exported; ${exportAdvice(f.error, read.right, ' to include them')}`,
     );
   }
   return { live, refused: failed.length > 0 };
+}
+
+/** A refusal's status and code as messages show them ("403 missing.any.permissions"); the code is the server's word, shown visibly. */
+function statusOf(error: unknown): string {
+  const e = error as { status?: number; code?: string };
+  return `${e.status}${e.code ? ` ${visibleName(e.code)}` : ''}`;
+}
+
+/**
+ * What would let export read a refused surface (`right`: what lists, or reads, it, where the
+ * platform names one), and `goal` (" to include them"): a 403 is the OAuth client's rights, named;
+ * a 5xx is how an org answers where the feature is switched off, which no right changes.
+ */
+function exportAdvice(error: unknown, right: string | undefined, goal: string): string {
+  const status = (error as { status?: number }).status;
+  if (status === 403) return `give the OAuth client ${right ?? 'the rights to read them'}, and export again${goal}`;
+  if (status !== undefined && status >= 500) return `an org answers so where the feature is switched off (or its server failed this once): switch it on, or export again later${goal}`;
+  return `export again with a client that has the rights${goal}`;
 }
 
 /** `value` with every string in it masked (ctx.mask), keys too; the names of the secrets found go into `found`. */

@@ -223,7 +223,7 @@ describe('apply settling an interrupted run, one part of AI Studio refused', () 
 
 describe('export, one part of AI Studio not to be had', () => {
   for (const [why, emulator, said] of [
-    ['refused (403)', { refuse: { guides: 403 } }, 'warning: the target refused to list its AI Studio guides (403 missing.any.permissions): no Guide documents were exported; export again with a client that has the rights to include them'],
+    ['refused (403)', { refuse: { guides: 403 } }, 'warning: the target refused to list its AI Studio guides (403 missing.any.permissions): no Guide documents were exported; give the OAuth client aiStudio:guide:view, and export again to include them'],
     ['not served (404)', { surfaces: { guides: false } }, GUIDES_ABSENT],
   ] as const) {
     it(`exports the summary settings where guides are ${why}, saying what was left out`, { timeout: 60_000 }, async () => {
