@@ -6,7 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_FILE } from '../config/discover.js';
 import { documentAddressOf } from '../config/document-addresses.js';
-import { exportDocuments } from '../export/documents.js';
+import { exportDocuments, type ExportResult } from '../export/documents.js';
 import { filesBefore, leftoverFiles, listed, lossyMoves, MAX_HELD_BYTES, readEarlier, refuseUncommitted, replacingLosesNothing } from './export-earlier.js';
 import { foldersOf, listDir, refuseFolderInTheWay, refuseHoldingPrompts, refuseInsidePrompts, refuseNonFilesInTheWay } from './export-out.js';
 import { describeFsError, EXIT, isFsError, messageOf, UserError } from '../util/errors.js';
@@ -15,7 +15,7 @@ import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskAnyCase, maskedNames, maskFor, maskStrings } from '../util/secrets.js';
 import { oneLine, shellWord, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
-import { readLiveParts, SURFACES } from '../targets/live.js';
+import { readLiveParts, SURFACES, type Surface } from '../targets/live.js';
 import { refusedRead, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -60,6 +60,7 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
 
   // Export only reads: an embedded org with no state yet is read as empty, and not created; one that has state is not written.
   const { live, refused } = await withTarget(ctx, (target) => readExportable(ctx, target), { readOnly: true });
+  const unread = new Set([...(live.unavailable ?? []), ...refused]);
   // What an earlier export left, read once: which file holds which object and what is left over both come from it.
   const earlier = existing.length > 0 ? await readEarlier(dir) : undefined;
   // File names come from object names: a secret there is masked too, in any case (a slug lowercases).
@@ -174,14 +175,12 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   const theirs = [...new Set([...leftovers.map((l) => l.path), ...[...(earlier?.yaml.keys() ?? [])].filter((p) => !written.has(p))])];
   const clash = await checkExport(ctx, flags.out, theirs.map((p) => relative(ctx.cwd, join(dir, p))), sourceConfig(ctx, flags));
 
-  const c = result.counts;
-  const kinds = [plural(c.templates, 'template'), plural(c.versions, 'version'), plural(c.splits, 'traffic split'), plural(c.filters, 'safety filter')];
-  if (c.guides + c.summarySettings > 0) kinds.push(plural(c.guides, 'guide'), plural(c.summarySettings, 'summary setting'));
+  const kinds = exportedKinds(result.counts, !unread.has('llmgateway'));
   ctx.info(`exported ${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)!} to ${shownOut} (${plural(result.files.length + result.texts.length, 'file')})`);
   // An org holding nothing at all is more often the wrong one (an --env, a region) than an empty
   // one. Not when a surface refused its listing, or objects were there and skipped (said above).
   const held = live.templates.length + live.filters.length + (live.guides?.length ?? 0) + (live.summarySettings?.length ?? 0);
-  if (held === 0 && !refused) ctx.info('warning: the target holds nothing promptctl exports: is it the org you meant (see the target line)?');
+  if (held === 0 && refused.length === 0) ctx.info('warning: the target holds nothing promptctl exports: is it the org you meant (see the target line)?');
   const n = result.unlabelled.length;
   if (n > 0) {
     const named = n <= 3 ? result.unlabelled.join(', ') : `${result.unlabelled.slice(0, 3).join(', ')} and ${n - 3} more`;
@@ -315,8 +314,8 @@ async function checkExport(ctx: CliContext, out: string, before: readonly string
  * adopt promptctl, nor a team of summary settings an org with guides switched on (each surface
  * apart: targets/live.ts). Only when no surface could be read does export fail.
  */
-/** The live state, and whether a surface refused to be listed (said as a warning). */
-async function readExportable(ctx: CliContext, target: Pick<OpenTarget, 'api' | 'aistudio'>): Promise<{ live: LiveState; refused: boolean }> {
+/** The live state, and the surfaces that refused to be listed (said as warnings). */
+async function readExportable(ctx: CliContext, target: Pick<OpenTarget, 'api' | 'aistudio'>): Promise<{ live: LiveState; refused: Surface[] }> {
   const { live, failed } = await readLiveParts({ gateway: target.api, aistudio: target.aistudio });
   await noteUnavailable(ctx, live);
   // The surfaces the target serves (answered anything but 404): export fails only when all refused.
@@ -337,7 +336,18 @@ async function readExportable(ctx: CliContext, target: Pick<OpenTarget, 'api' | 
         `no ${surfaceKinds(f.surface).join(' or ')} documents were exported; ${exportAdvice(f.error, read.right, ' to include them')}`,
     );
   }
-  return { live, refused: failed.length > 0 };
+  return { live, refused: failed.map((f) => f.surface) };
+}
+
+/**
+ * The kinds the count line names: the gateway's where the gateway was read (a real org serves AI
+ * Studio alone, and its "0 templates" would name what it cannot hold); AI Studio's where it exported
+ * some, or where nothing else was read (an org with no guides says so, not nothing).
+ */
+function exportedKinds(c: ExportResult['counts'], gatewayRead: boolean): string[] {
+  const kinds = gatewayRead ? [plural(c.templates, 'template'), plural(c.versions, 'version'), plural(c.splits, 'traffic split'), plural(c.filters, 'safety filter')] : [];
+  if (c.guides + c.summarySettings > 0 || !gatewayRead) kinds.push(plural(c.guides, 'guide'), plural(c.summarySettings, 'summary setting'));
+  return kinds;
 }
 
 /** A refusal's status and code as messages show them ("403 missing.any.permissions"); the code is the server's word, shown visibly. */

@@ -237,7 +237,7 @@ describe('export, one part of AI Studio not to be had', () => {
       const r = await p.cli(['export', '--out', 'adopted']);
       expect(r.code, r.stderr).toBe(0);
       expect(studioNotes(r.stderr)).toEqual([said]);
-      expect(r.stderr).toMatch(/exported .* 0 guides and 1 summary setting to adopted/);
+      expect(r.stderr).toMatch(/^exported 0 guides and 1 summary setting to adopted \(1 file\)$/m);
       expect(await readdir(join(p.dir.path, 'adopted', 'summaries'))).toHaveLength(1);
       expect(await readFile(join(p.dir.path, 'adopted', 'summaries', (await readdir(join(p.dir.path, 'adopted', 'summaries')))[0]!), 'utf8')).toContain('name: Chat wrap-up');
       const plan = await p.cli(['plan', '--dir', 'adopted', '--detailed-exitcode']);
