@@ -196,8 +196,10 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     const source = flags.dir ?? DEFAULT_DIR;
     const config = join(source, CONFIG_FILE);
     const plan = `\`promptctl plan --env ${shellWord(env)} --dir ${shellWord(flags.out)}\``;
-    // Exported into the prompts directory itself (--force): its promptctl.yaml is there already.
-    const copy = resolve(ctx.cwd, source) === dir ? '' : `copy ${visibleName(config)} into ${shownOut} (export writes none), then `;
+    // Exported into the prompts directory itself (--force), or again over an export the user copied
+    // one into as told: its promptctl.yaml is there already.
+    const there = resolve(ctx.cwd, source) === dir || existing.includes(CONFIG_FILE);
+    const copy = there ? '' : `copy ${visibleName(config)} into ${shownOut} (export writes none), then `;
     ctx.info(`note: to compare the export with environment ${env}, ${copy}run ${plan}`);
   }
   if (clash) {
