@@ -15,6 +15,7 @@ import { makeDirectories, writeFileAtomic } from '../util/atomic-file.js';
 import { maskAnyCase, maskedNames, maskFor, maskStrings } from '../util/secrets.js';
 import { oneLine, shellWord, visibleName } from '../util/escapes.js';
 import { regexLiteral } from '../util/regex-literal.js';
+import { byCodeUnits } from '../util/compare.js';
 import { readLiveParts, SURFACES, type Surface } from '../targets/live.js';
 import { refusedRead, surfaceKinds } from '../kinds/index.js';
 import type { LiveState } from '../kinds/kind.js';
@@ -173,7 +174,8 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
   // Every file that was there and is not the export's, those not named above (a Config, tests) too:
   // an error in one is that file's, not the org's.
   const theirs = [...new Set([...leftovers.map((l) => l.path), ...[...(earlier?.yaml.keys() ?? [])].filter((p) => !written.has(p))])];
-  const clash = await checkExport(ctx, flags.out, theirs.map((p) => relative(ctx.cwd, join(dir, p))), sourceConfig(ctx, flags));
+  const config = existing.includes(CONFIG_FILE) ? undefined : sourceConfig(ctx, flags);
+  const { clash, borrowed } = await checkExport(ctx, flags.out, theirs.map((p) => relative(ctx.cwd, join(dir, p))), config);
 
   const kinds = exportedKinds(result.counts, !unread.has('llmgateway'));
   ctx.info(`exported ${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)!} to ${shownOut} (${plural(result.files.length + result.texts.length, 'file')})`);
@@ -190,6 +192,15 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<nu
     );
   }
   const env = ctx.environment?.name;
+  if (borrowed.length > 0 && env === undefined) {
+    // Checked with the prompts directory's promptctl.yaml, which plan --dir OUT does not read:
+    // without it, the models only it declares are unknown there (with --env, the note below says to copy it).
+    const source = flags.dir ?? DEFAULT_DIR;
+    ctx.info(
+      `note: the export uses model${borrowed.length === 1 ? '' : 's'} ${borrowed.join(', ')}, which ${visibleName(join(source, CONFIG_FILE))} declares (export writes no promptctl.yaml): ` +
+        `copy it into ${shownOut} before \`promptctl plan --dir ${shellWord(flags.out)}\`, or move the files into ${visibleName(source)}`,
+    );
+  }
   if (env !== undefined) {
     // plan --env reads the environment from --dir's promptctl.yaml, which export does not write:
     // plan --dir OUT alone would compare the export with the default target, not this one.
@@ -277,12 +288,13 @@ export function clashWith(errors: readonly Diagnostic[], before: readonly string
  * `before`: the YAML files that were in the directory and not written, relative to cwd. `config`:
  * the prompts directory's promptctl.yaml, read as the export's when it holds none (the models it
  * declares: without it a custom model is "unknown", and "edit that document" the wrong advice).
- * Returns what clashes with them, if anything.
+ * Returns what clashes with them, if anything, and the models the export uses that only `config` declares.
  */
-async function checkExport(ctx: CliContext, out: string, before: readonly string[], config: string | undefined): Promise<string | undefined> {
+async function checkExport(ctx: CliContext, out: string, before: readonly string[], config: string | undefined): Promise<{ clash: string | undefined; borrowed: string[] }> {
   const { loadProject } = await import('../load/index.js');
   const { formatText } = await import('../views/diagnostics.js');
-  const { diagnostics } = await loadProject({
+  const { BUILT_IN_MODELS } = await import('../tokens/registry.js');
+  const { diagnostics, state } = await loadProject({
     dir: out,
     cwd: ctx.cwd,
     tokenMemo: ctx.tokenMemo,
@@ -290,8 +302,11 @@ async function checkExport(ctx: CliContext, out: string, before: readonly string
     secretOf: ctx.secretOf,
     ...(config !== undefined ? { configFallback: config } : {}),
   });
+  const declared = config !== undefined ? Object.keys(state?.config.models ?? {}) : [];
+  const used = new Set([...(state?.templates ?? []), ...(state?.versions ?? [])].flatMap((d) => d.model ?? []));
+  const borrowed = declared.filter((m) => used.has(m) && !BUILT_IN_MODELS.has(m)).sort(byCodeUnits);
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length === 0) return undefined;
+  if (errors.length === 0) return { clash: undefined, borrowed };
   for (const d of errors) ctx.info(formatText(d));
   const { theirs, files } = clashWith(errors, before);
   const orgs = errors.length - theirs.length;
@@ -304,9 +319,9 @@ async function checkExport(ctx: CliContext, out: string, before: readonly string
         `or remove ${orgs === 1 ? 'it' : 'them'} before you commit (a guide or summary setting whose document was ever committed is promptctl's: removing the document later deletes it live with prune)`,
     );
   }
-  if (theirs.length === 0) return undefined;
+  if (theirs.length === 0) return { clash: undefined, borrowed };
   const list = files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
-  return `${theirs.length} of the ${errors.length} error${errors.length === 1 ? '' : 's'} above involve ${visibleName(list)}`;
+  return { clash: `${theirs.length} of the ${errors.length} error${errors.length === 1 ? '' : 's'} above involve ${visibleName(list)}`, borrowed };
 }
 
 /**
