@@ -2,6 +2,7 @@
 // line (1-based), and with a head anchor (`SEQ:HASH`, printed after every apply) also detects
 // what a chain alone cannot: a cut-off tail, an emptied file, a trail re-chained from scratch.
 import { readFile } from 'node:fs/promises';
+import { realPathOr } from '../util/inside.js';
 import { withFileLock } from '../util/lock.js';
 import { ChainWalker, isTornTail, splitLines, type SettledUnknown } from './chain-walker.js';
 import { formatAnchor, type AuditAnchor } from './record.js';
@@ -56,7 +57,8 @@ const LOCK_WAIT_MS = 10_000;
 export async function verifyAuditFile(file: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const first = verifyAuditBuffer(await readFile(file), opts);
   if (first.ok || !first.torn) return first;
-  return withFileLock(file, async () => verifyAuditBuffer(await readFile(file), opts), { timeoutMs: LOCK_WAIT_MS }).catch(() => first);
+  // The writers' lock is beside the file a link names (cli/apply.ts locks the file, not the name).
+  return withFileLock(realPathOr(file), async () => verifyAuditBuffer(await readFile(file), opts), { timeoutMs: LOCK_WAIT_MS }).catch(() => first);
 }
 
 export function verifyAuditBuffer(buf: Buffer, opts: VerifyOptions = {}): VerifyResult {

@@ -15,6 +15,7 @@ import { hasAppliedChanges, summaryCounts } from '../views/plan-common.js';
 import type { Plan } from '../plan/types.js';
 import { EXIT, InterruptedAfterError, UserError } from '../util/errors.js';
 import { shellWord, visible, visibleLines, visibleName } from '../util/escapes.js';
+import { realPathOr } from '../util/inside.js';
 import { withEscapedForms } from '../util/secret-forms.js';
 import { addDirOption, announceTarget, loadOrRefuse } from './common.js';
 import { planFromFiles, withTargetWhileLoading } from './live-plan.js';
@@ -106,7 +107,9 @@ export async function runApply(ctx: CliContext, planFile: string | undefined, fl
   await assertDirectory(resolve(cwd, flags.dir), flags.dir, cwd);
   // --env: the environment's own trail, .promptctl/envs/NAME/audit.jsonl unless the config names one (DESIGN §6).
   const trail = await auditFileOf(ctx, flags.dir);
-  const auditFile = resolve(cwd, trail);
+  // The file, not the name: a trail named through a link (another checkout's, shared) is locked
+  // beside the file it names (apply.lock, the append lock), as every other apply on it locks it.
+  const auditFile = realPathOr(resolve(cwd, trail));
   if (describeTarget(env, ctx.environment).target.kind === 'remote') {
     const above = keptAbove(cwd, flags.dir, trail);
     if (above !== undefined) ctx.info(trailAboveWarning(cwd, trail, above));
