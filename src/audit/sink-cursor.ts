@@ -5,9 +5,12 @@
 // written after each delivery the sink took, replaced whole but not synced: lost to a crash, it is
 // behind, and the records after it are sent again with the same idempotency key (their hash), which
 // the receiver drops as duplicates; it is never ahead of what the sink took. Where a sink resumes
-// when a run opens the trail, its backlog and its cursor moved on: `resumeSink`.
+// when a run opens the trail, its backlog and its cursor moved on: `resumeSink`, which also removes
+// the temp files of cursor writes a kill cut short.
 import { createHash, randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { isAlive } from '../util/process.js';
 import { splitLines } from './chain-walker.js';
 import { describeSinkUrl, type HttpAuditSink, type SinkResume } from './sink.js';
 import type { AuditAnchor } from './record.js';
@@ -59,6 +62,25 @@ export async function writeCursor(path: string, cursor: SinkCursor, url: string)
 }
 
 /**
+ * Removes the temp files `writeCursor` left when its process was killed between the write and the
+ * rename (`<cursor>.<pid>.<id>.tmp`, its pid gone): nothing else ever would, and each kill during
+ * a delivery could add one. Only apply writes cursors, holding the trail's apply lock, as the run
+ * calling this does; a pid alive here is left alone all the same (a name of another host's).
+ */
+async function removeLeftoverTemps(cursor: string): Promise<void> {
+  const prefix = `${basename(cursor)}.`;
+  const names = await readdir(dirname(cursor)).catch(() => [] as string[]);
+  await Promise.all(
+    names.map(async (n) => {
+      const m = n.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(n.slice(prefix.length)) : null;
+      const pid = m ? Number(m[1]) : undefined;
+      if (pid === undefined || pid === process.pid || isAlive(pid)) return;
+      await rm(join(dirname(cursor), n), { force: true }).catch(() => undefined);
+    }),
+  );
+}
+
+/**
  * The records of the trail's first `size` bytes (verified when the log opened) after `cursor`, in
  * seq order; null when the trail holds no record `cursor.seq` of that hash (the trail was moved
  * aside and begun again: the cursor belongs to another chain). A cursor at seq 0 is a trail that
@@ -96,6 +118,7 @@ export async function recordsAfter(trail: string, size: number, cursor: SinkCurs
  */
 export async function resumeSink(sink: HttpAuditSink, trail: string, size: number, head: AuditAnchor | null, warn: (m: string) => void): Promise<SinkResume> {
   const path = cursorPath(trail, sink.url);
+  await removeLeftoverTemps(path);
   const shown = describeSinkUrl(sink.url);
   const delivered = (c: SinkCursor): Promise<void> => writeCursor(path, { seq: c.seq, hash: c.hash }, shown);
   const end: SinkCursor = head ?? { seq: 0, hash: '' };

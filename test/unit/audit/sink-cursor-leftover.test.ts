@@ -1,0 +1,41 @@
+// A sink's cursor is written through a temp file renamed into place (`<cursor>.<pid>.<id>.tmp`).
+// An apply killed between the two left that temp file beside the trail for good: every kill -9
+// during a delivery could add one, and nothing removed them. The next run that opens the trail
+// with the sink now removes them (it holds the apply lock: no other process writes that cursor).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cursorPath, resumeSink } from '../../../src/audit/sink-cursor.js';
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+describe('a sink cursor temp file a killed run left', () => {
+  it('is removed when the next run resumes the sink; others are left alone', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'promptctl-sink-leftover-'));
+    const trail = join(dir, 'audit.jsonl');
+    await writeFile(trail, '');
+    const sink = { url: 'https://audit.example.com/promptctl', secretEnv: 'SINK_KEY' };
+    const cursor = cursorPath(trail, sink.url);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const leftover = `${cursor}.${dead}.0a1b2c3d.tmp`;
+    await writeFile(leftover, '{"sink":"https://audit.example.com/promptctl","seq":3,"hash":"');
+    // Not a cursor's temp file: the user's, or another sink's notes.
+    const other = join(dir, 'audit.jsonl.notes.tmp');
+    await writeFile(other, 'mine');
+
+    const warnings: string[] = [];
+    await resumeSink(sink, trail, 0, null, (m) => warnings.push(m));
+
+    expect(existsSync(leftover)).toBe(false);
+    expect(existsSync(other)).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(['audit.jsonl', 'audit.jsonl.notes.tmp', basename(cursor)].sort());
+    expect(warnings).toEqual([]);
+  });
+});
