@@ -3,9 +3,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditCiRun, type AuditLog } from '../audit/log.js';
-import { settleOpenIntents } from '../apply/recovery.js';
-import { SURFACE_NAMES, addressOfId, idIsParents, liveResourceIds, liveSnapshots, midwayOf, surfaceOfAddress, surfacesServing } from '../kinds/index.js';
+import { DEFAULT_AUDIT_FILE, formatAnchor, openAuditLog, type AuditLog } from '../audit/log.js';
 import { executePlan } from '../apply/executor.js';
 import { expectedDurationLine, interruptedAfterAllLines, progressWriter, summaryLines, tookLine } from '../views/apply.js';
 import { expectedDurationMs, expectedRequests } from '../plan/cost.js';
@@ -19,13 +17,13 @@ import { realPathOr } from '../util/inside.js';
 import { withEscapedForms } from '../util/secret-forms.js';
 import { addDirOption, announceTarget, loadOrRefuse } from './common.js';
 import { planFromFiles, withTargetWhileLoading } from './live-plan.js';
-import { readLiveParts, type Surface } from '../targets/live.js';
 import { redrawsInPlace, type CliContext } from './context.js';
 import { confirm } from './confirm.js';
 import { Stop } from './apply-stop.js';
 import { readPlanFile, readPlanStdin, STDIN_NAME } from './plan-file.js';
 import { describeOrg } from '../apply/stale.js';
 import { holdApplyLock } from './apply-lock.js';
+import { ciRunOf, settleInterrupted } from './apply-settle.js';
 import { otherDir, refuseIfStale, refuseMassDelete, refuseSavedProblems, refuseUnprunedDeletes } from './apply-saved.js';
 import { applyCommand, dirFlag, planAgain, targetFlags } from './next-commands.js';
 import { renderPlan } from './render.js';
@@ -265,68 +263,6 @@ async function auditFileOf(ctx: CliContext, dir: string): Promise<string> {
   const { loadConfigFile } = await import('../load/index.js');
   const { config } = await loadConfigFile({ dir, cwd: ctx.cwd });
   return config.audit.file ?? DEFAULT_AUDIT_FILE;
-}
-
-/** The CI run applying (GitHub Actions'), which its records name: their `ci`, and `recoveredBy.ci` when settling. */
-function ciRunOf(git: GitProvenance): { ci?: AuditCiRun } {
-  return git.runId !== undefined ? { ci: { runId: git.runId, ...(git.repository !== undefined ? { repository: git.repository } : {}) } } : {};
-}
-
-/** Settles, from the live state just read, the changes an interrupted earlier run left open. */
-async function settleInterrupted(ctx: CliContext, audit: AuditLog, target: OpenTarget, git: GitProvenance, plan: Plan): Promise<void> {
-  if (audit.pendingIntents().length === 0) return;
-  // Read again: the plan's read may have begun before the trail was opened (files and target
-  // load together), and an intent is settled only by what the org holds after it was written.
-  // Only the surfaces the open intents are on: one the org refuses (AI Studio to a gateway-only
-  // client; guides where the feature is off, beside summary settings it serves) holds none of them. An intent on a surface that is refused or not served, or of a kind
-  // this promptctl does not know, stays open: nothing read can say how it ended.
-  const ours = audit.pendingIntents().filter((i) => !plan.org?.id || !i.org || i.org.id === plan.org.id);
-  // Another org's are that org's to settle: said once per org, so that the trail's open intents
-  // are never passed over without a word.
-  const others = new Map<string, { host: string; n: number }>();
-  for (const i of audit.pendingIntents()) {
-    if (ours.includes(i) || !i.org) continue;
-    const o = others.get(i.org.id) ?? { host: i.org.host, n: 0 };
-    o.n += 1;
-    others.set(i.org.id, o);
-  }
-  for (const [id, o] of others) {
-    ctx.info(`audit: ${o.n} change${o.n === 1 ? '' : 's'} an earlier run left open on another org (${visibleName(o.host)}, org ${visibleName(id)}): left open; an apply to that org settles ${o.n === 1 ? 'it' : 'them'}`);
-  }
-  const need = surfacesServing(ours.map((i) => i.address));
-  const { live, failed } = await readLiveParts({ gateway: target.api, aistudio: target.aistudio }, need);
-  const unread = new Set<Surface>([...(live.unavailable ?? []), ...failed.map((f) => f.surface)]);
-  // No AI Studio client: neither of its surfaces was read.
-  if (!target.aistudio) for (const s of ['guides', 'summarysettings'] as const) unread.add(s);
-  const readable = (address: string): boolean => {
-    const surface = surfaceOfAddress(address);
-    return surface !== undefined && need[surface] && !unread.has(surface);
-  };
-  const resourceIds = liveResourceIds(live);
-  const settled = await settleOpenIntents(audit, liveSnapshots(live), {
-    resourceIds,
-    addressOf: addressOfId(resourceIds),
-    idIsParents,
-    org: plan.org?.id ? { id: plan.org.id, host: plan.org.host } : null,
-    by: { actor: git.actor, commit: git.commit, planId: plan.id, ...ciRunOf(git) },
-    midway: midwayOf,
-    readable: (i) => readable(i.address),
-  });
-  for (const i of ours) {
-    if (readable(i.address)) continue;
-    const surface = surfaceOfAddress(i.address);
-    const why = surface === undefined ? 'a kind this promptctl does not know' : `the target ${failed.some((f) => f.surface === surface) ? 'refused' : 'does not serve'} ${SURFACE_NAMES[surface]}`;
-    // The address as the trail holds it: anyone may have written it, and a live name may be anything.
-    ctx.info(`audit: ${visibleName(i.address)} from an earlier run: left open (${why}; a later apply that can read it settles it)`);
-  }
-  for (const s of settled) {
-    // Settled as unknown for good: why, and that only a person can find out now. Any other
-    // outcome with a note says what its record says: a 'not applied' that left a Draft or an
-    // empty guide live (partly applied), or an object changed by someone else since.
-    const why =
-      s.outcome === 'unknown' ? ` (what was read cannot tell${s.note ? `: ${visibleName(s.note)}` : ''}; check it by hand)` : s.note ? ` (${visibleName(s.note)})` : '';
-    ctx.info(`audit: ${visibleName(s.address)} from an earlier run: ${s.outcome}${why}`);
-  }
 }
 
 const INTERRUPTED_BEFORE_CHANGES = 'Apply interrupted before any change was made; nothing was applied.';
