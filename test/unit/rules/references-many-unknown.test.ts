@@ -6,21 +6,8 @@
 // without the fix the test fails, not hangs.
 import { describe, expect, it } from 'vitest';
 import { checkReferences } from '../../../src/rules/references.js';
-import { execBounded, RegexTimeout } from '../../../src/util/regex.js';
+import { bounded } from '../../helpers/bounded.js';
 import { split, state, template } from './build.js';
-
-/** `work()` run to its end, or given up after `limitMs`: execBounded calls `exec` on what it is given. */
-function bounded<T>(work: () => T, limitMs: number): T {
-  let result: T | undefined;
-  const runner = { exec: () => ((result = work()), null) } as unknown as RegExp;
-  try {
-    execBounded(runner, '', limitMs);
-  } catch (err) {
-    if (err instanceof RegexTimeout) throw new Error(`did not finish within ${limitMs / 1000} s`);
-    throw err;
-  }
-  return result as T;
-}
 
 /** A 128-character name (the longest a template may have): `prefix-i` padded. */
 const long = (prefix: string, i: number): string => `${prefix}-${i}`.padEnd(127, 'x') + 'z';

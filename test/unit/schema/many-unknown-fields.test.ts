@@ -8,21 +8,8 @@ import type { DocContext } from '../../../src/config/nodes.js';
 import { mapSchemaErrors } from '../../../src/schema/errors.js';
 import { checkHeader } from '../../../src/schema/header.js';
 import { validators } from '../../../src/schema/validator.js';
-import { execBounded, RegexTimeout } from '../../../src/util/regex.js';
+import { bounded } from '../../helpers/bounded.js';
 import type { Diagnostic } from '../../../src/model/diagnostic.js';
-
-/** `work()` run to its end, or given up after `limitMs`: execBounded calls `exec` on what it is given. */
-function bounded<T>(work: () => T, limitMs: number): T {
-  let result: T | undefined;
-  const runner = { exec: () => ((result = work()), null) } as unknown as RegExp;
-  try {
-    execBounded(runner, '', limitMs);
-  } catch (err) {
-    if (err instanceof RegexTimeout) throw new Error(`did not finish within ${limitMs / 1000} s`);
-    throw err;
-  }
-  return result as T;
-}
 
 function check(src: string): Diagnostic[] {
   const r = parseYaml(src, 'd.yaml');

@@ -5,21 +5,8 @@
 // script timeout), so that without the fix the test fails, not hangs.
 import { describe, expect, it } from 'vitest';
 import { suggestModel } from '../../../src/tokens/registry.js';
-import { execBounded, RegexTimeout } from '../../../src/util/regex.js';
+import { bounded } from '../../helpers/bounded.js';
 import type { Config } from '../../../src/model/types.js';
-
-/** `work()` run to its end, or given up after `limitMs`: execBounded calls `exec` on what it is given. */
-function bounded<T>(work: () => T, limitMs: number): T {
-  let result: T | undefined;
-  const runner = { exec: () => ((result = work()), null) } as unknown as RegExp;
-  try {
-    execBounded(runner, '', limitMs);
-  } catch (err) {
-    if (err instanceof RegexTimeout) throw new Error(`did not finish within ${limitMs / 1000} s`);
-    throw err;
-  }
-  return result as T;
-}
 
 /** A 128-character model id (the longest the schema takes): `prefix-i` padded. */
 const long = (prefix: string, i: number): string => `${prefix}-${i}`.padEnd(127, 'x') + 'z';
