@@ -1,9 +1,11 @@
-// Small HTTP plumbing for the emulator: bodies, JSON replies (gzip-compressed when accepted), correlation and rate-limit headers.
+// Small HTTP plumbing for the emulator: bodies, JSON replies (gzip-compressed when accepted), correlation and rate-limit headers,
+// and the answer to a request Node's HTTP parser refused before any handler saw it.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { CORRELATION_HEADER, RATELIMIT_HEADERS } from '../targets/llmgateway/wire.js';
-import { ApiFailure, badRequest } from './errors.js';
+import { ApiFailure, badRequest, errorBody } from './errors.js';
 import type { RateStatus } from './limits.js';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -87,4 +89,49 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch (err) {
     throw badRequest(`the request body is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/** What the parser's error codes mean to a client, as Node's own answer words them (status), with a dotted code. */
+function unparsedFailure(err: NodeJS.ErrnoException): ApiFailure {
+  switch (err.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return new ApiFailure(431, 'request.header.fields.too.large', 'the request line and headers exceed the server\'s size limit; send a shorter query or fewer headers');
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return new ApiFailure(413, 'payload.too.large', 'the request body\'s chunk extensions exceed the server\'s size limit');
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new ApiFailure(408, 'request.timeout', 'the request did not arrive in time');
+    default:
+      return badRequest(`the request is not valid HTTP/1.1 (${err.code ?? err.message})`);
+  }
+}
+
+/**
+ * The server's `clientError`: a request its parser refused (headers past the size limit, a request
+ * line that is no HTTP) is answered, as every API response is (DESIGN §3), with an ErrorBody, a
+ * correlation id (the request's could not be read: a new one) and the rate-limit headers, where
+ * Node's own answer is a bare status line. The connection is closed: nothing after the refused
+ * bytes can be read. Nothing is written once a response on the connection has started (Node's
+ * own rule, read from the same field it reads), which the error would corrupt.
+ */
+export function answerUnparsed(err: NodeJS.ErrnoException, socket: Duplex, rate: RateStatus): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const f = unparsedFailure(err);
+  const correlationId = randomUUID();
+  const body = jsonBytes(errorBody(f, correlationId));
+  const head = [
+    `HTTP/1.1 ${f.status} ${STATUS_CODES[f.status] ?? ''}`,
+    'Content-Type: application/json; charset=UTF-8',
+    `Content-Length: ${body.length}`,
+    `${CORRELATION_HEADER}: ${correlationId}`,
+    `${RATELIMIT_HEADERS.count}: ${rate.count}`,
+    `${RATELIMIT_HEADERS.allowed}: ${rate.limit}`,
+    `${RATELIMIT_HEADERS.reset}: ${rate.resetSeconds}`,
+    'Connection: close',
+  ];
+  socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]));
+  socket.once('finish', () => socket.destroy());
 }

@@ -4,12 +4,12 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { ANSWERS_HEADER, CORRELATION_HEADER } from '../targets/llmgateway/wire.js';
 import type { ModelCatalog } from '../tokens/registry.js';
 import type { Credentials } from './auth.js';
 import { ApiFailure, errorBody } from './errors.js';
-import { sendJson } from './http.js';
+import { answerUnparsed, sendJson } from './http.js';
 import { RenderedPages } from './rendered-pages.js';
 import { FAULT_KINDS, FaultInjector, RateLimiter, type FaultKind } from './limits.js';
 import { createGatewayRuntime } from './invocations.js';
@@ -159,6 +159,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       sendJson(res, f.status, errorBody(f, contextId));
     });
   });
+  // A request the parser refuses is answered by the conventions too, its caller's budget reported unspent (as for any unauthenticated answer).
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerUnparsed(err, socket, limiter.peek(`anon:${(socket as Socket).remoteAddress ?? ''}`, clock())));
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
