@@ -65,6 +65,22 @@ export function acceptsGzip(header: string | undefined): boolean {
   return (gzip ?? any ?? 0) > 0;
 }
 
+/**
+ * Whether an Accept header names `type` itself with a q-value above 0 (RFC 9110 §12.5.1): a type
+ * the client ranks 0 is one it refuses, and a wildcard (`*\/*`, `text/*`) asks for nothing the
+ * default answer does not already give.
+ */
+export function namesMediaType(header: string | readonly string[] | undefined, type: string): boolean {
+  const all = Array.isArray(header) ? header.join(',') : ((header as string | undefined) ?? '');
+  for (const part of all.split(',')) {
+    const [name = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (name !== type) continue;
+    const q = params.find((p) => /^q\s*=/.test(p));
+    return q === undefined || Number(q.slice(q.indexOf('=') + 1).trim()) > 0;
+  }
+  return false;
+}
+
 export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -32,7 +32,7 @@ import type { ModelCatalog } from '../tokens/registry.js';
 import type { Ctx, Handler, Reply } from './context.js';
 import { ApiFailure, errorBody, notFound } from './errors.js';
 import { EventStream } from './events.js';
-import { sendJson } from './http.js';
+import { namesMediaType, sendJson } from './http.js';
 import { prng } from './limits.js';
 import { checkVariables, render } from './prompt.js';
 import { compileFixtures, loadResponsesFile, checkGivenResponses, namedTest, type CompiledFixture, type ResponseFixture } from './responses.js';
@@ -139,11 +139,10 @@ export function invoke(rt: GatewayRuntime): Handler {
   return Object.assign(handler, { recordsRefusals: true });
 }
 
+/** `Accept: text/event-stream` (ranked above 0: `;q=0` refuses it) or `stream: true` in the body. */
 function wantsStream(ctx: Ctx): boolean {
-  const accept = ctx.headers?.accept;
-  const a = Array.isArray(accept) ? accept.join(',') : (accept ?? '');
   const body = ctx.body as { stream?: unknown } | null | undefined;
-  return a.toLowerCase().includes(EVENT_STREAM) || (typeof body === 'object' && body !== null && body.stream === true);
+  return namesMediaType(ctx.headers?.accept, EVENT_STREAM) || (typeof body === 'object' && body !== null && body.stream === true);
 }
 
 function note(rec: InvocationRec, f: ApiFailure): void {
