@@ -365,8 +365,9 @@ describe('apply.yml', () => {
     const ups = job.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@'));
     const trail = ups.find((s) => s.with?.path?.split('\n')[0] === '.promptctl/envs/${{ matrix.env }}/audit.jsonl');
     expect(trail?.if).toBe('always()');
-    // With the bytes of a torn line promptctl cut off (audit/chain-file.ts), in the same directory.
-    expect(trail?.with?.path).toBe('.promptctl/envs/${{ matrix.env }}/audit.jsonl\n.promptctl/envs/${{ matrix.env }}/audit.jsonl.torn\n');
+    // With the bytes of a torn line promptctl cut off (audit/chain-file.ts), and each HTTP sink's
+    // cursor (workflows-audit-sink-cursor.test.ts), in the same directory.
+    expect(trail?.with?.path).toBe('.promptctl/envs/${{ matrix.env }}/audit.jsonl\n.promptctl/envs/${{ matrix.env }}/audit.jsonl.torn\n.promptctl/envs/${{ matrix.env }}/audit.jsonl.sink-*.json\n');
     expect(ups.find((s) => s.with?.path === '${{ runner.temp }}/promptctl-apply/')?.if).toBe('always()');
   });
   it('fails loudly: a comment on the pull request and an issue', () => {
